@@ -1,0 +1,39 @@
+# `make run` serves the app; `make test` runs every test (SQLite, then PostgreSQL).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+FLASK := $(BIN)/flask --app app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test lint bench clean
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.test-deps: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@ $(VENV)/.run-deps
+
+run: $(VENV)/.run-deps
+	$(FLASK) db upgrade
+	$(FLASK) setup
+	$(FLASK) run --host $(HOST) --port $(PORT)
+
+test: $(VENV)/.test-deps
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+	scripts/with-postgres.sh $(BIN)/pytest
+
+bench: $(VENV)/.test-deps
+	$(BIN)/python bench/import_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -1,0 +1,75 @@
+"""The CWS ICT Strategy Task Force planner: a Flask app built by `create_app`."""
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, redirect, url_for
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from planner import errors
+from planner.config import database_url, secret_key
+from planner.extensions import csrf, db, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides settings (tests pass their own database URL)."""
+    app = Flask(
+        __name__,
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+    )
+    app.config.update(config or {})
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(instance)
+
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+    )
+    csrf.init_app(app)
+    _register(app)
+    return app
+
+
+def _register(app: Flask) -> None:
+    # Models are imported here so that Alembic and the app see the whole schema.
+    from planner.bootstrap import setup_command
+    from planner.offices import models as _offices  # noqa: F401
+    from planner.recommendations import models as _recommendations  # noqa: F401
+    from planner.survey import api as survey_api
+    from planner.survey import views as survey_views
+    from planner.survey.cli import survey_cli
+
+    app.register_blueprint(survey_api.bp)
+    csrf.exempt(survey_api.bp)
+    app.register_blueprint(survey_views.bp)
+    app.cli.add_command(survey_cli)
+    app.cli.add_command(setup_command)
+    errors.register(app)
+
+    @app.get("/")
+    def home():
+        return redirect(url_for("survey.index"))
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    # SQLite ignores foreign keys (and ON DELETE CASCADE) unless each connection asks for them.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()

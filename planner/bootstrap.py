@@ -1,0 +1,68 @@
+"""First start: seed offices and recommendations, and load the bundled CWS/13/26 survey.
+
+Seeding only adds what is missing, so a co-lead's edits to names, titles or time zones survive
+every restart.
+"""
+
+import csv
+from importlib.resources import files
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.recommendations.models import Recommendation
+from planner.survey.models import Survey
+from planner.survey.operations import ImportOutcome, import_record, read_survey_file
+
+DATA = files("planner") / "data"
+BUNDLED_SURVEY = "CWS-13-26.txt"
+# The German office's answer to question 8 is labelled with Georgia's code (see data README).
+BUNDLED_ALIASES = {"GE": "DE"}
+
+
+def _rows(name: str) -> list[dict[str, str]]:
+    with (DATA / name).open(encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def seed_reference_data() -> tuple[int, int]:
+    """Add the offices and recommendations that are not stored yet; return how many were added."""
+    offices = set(db.session.scalars(select(Office.code)))
+    new_offices = [
+        Office(code=row["code"], name=row["name"], city=row["city"], time_zone=row["time_zone"])
+        for row in _rows("offices.csv")
+        if row["code"] not in offices
+    ]
+    recommendations = set(db.session.scalars(select(Recommendation.number)))
+    new_recommendations = [
+        Recommendation(
+            number=int(row["number"]),
+            short_title=row["short_title"],
+            text=row["text"],
+            source=row["source"],
+        )
+        for row in _rows("recommendations.csv")
+        if int(row["number"]) not in recommendations
+    ]
+    db.session.add_all(new_offices + new_recommendations)
+    db.session.commit()
+    return len(new_offices), len(new_recommendations)
+
+
+def load_bundled_survey() -> ImportOutcome:
+    data = (DATA / BUNDLED_SURVEY).read_bytes()
+    record = read_survey_file(data, BUNDLED_SURVEY, aliases=BUNDLED_ALIASES)
+    return import_record(record)
+
+
+@click.command("setup")
+@with_appcontext
+def setup_command() -> None:
+    """Seed reference data; on first start, import the bundled CWS/13/26 survey."""
+    offices, recommendations = seed_reference_data()
+    click.echo(f"Reference data: {offices} office(s), {recommendations} recommendation(s) added.")
+    if db.session.scalar(select(Survey.id).limit(1)) is None:
+        click.echo(load_bundled_survey().message)

@@ -1,0 +1,1 @@
+"""IP offices: the respondents, presenters and audiences the Task Force plans with."""

@@ -1,0 +1,19 @@
+"""A recommendation: its number, short title and text, and where that wording came from."""
+
+from sqlalchemy import String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from planner.extensions import db
+
+
+class Recommendation(db.Model):
+    __tablename__ = "recommendations"
+
+    number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    short_title: Mapped[str] = mapped_column(String(200))
+    text: Mapped[str] = mapped_column(Text, default="")
+    # Provenance of the wording: "official headline sentence", "topic inferred ...", or an editor.
+    source: Mapped[str | None] = mapped_column(String(300))
+
+    def __repr__(self) -> str:
+        return f"<Recommendation {self.number}>"

@@ -1,0 +1,1 @@
+"""Surveys of IP offices: importing them, storing answers with provenance, and summarising them."""

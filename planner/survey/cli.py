@@ -1,0 +1,97 @@
+"""`flask survey ...`: import, export and list surveys from the command line."""
+
+import re
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+
+from planner.survey.operations import (
+    SurveyConflict,
+    SurveyNotFound,
+    find_survey,
+    import_record,
+    list_surveys,
+    read_survey_file,
+    survey_record,
+)
+from planner.survey.records import SurveyFormatError
+from planner.survey.synthetic import render_document, scaled_survey
+from planner.survey.tabular import write_csv, write_json
+
+survey_cli = AppGroup("survey", help="Import, export and list surveys.")
+
+_ALIAS = re.compile(r"^([A-Z]{2})=([A-Z]{2})$")
+
+
+def parse_aliases(values: tuple[str, ...]) -> dict[str, str]:
+    aliases = {}
+    for value in values:
+        match = _ALIAS.match(value.strip().upper())
+        if not match:
+            raise click.BadParameter(f"{value!r} is not of the form GE=DE", param_hint="--alias")
+        aliases[match[1]] = match[2]
+    return aliases
+
+
+@survey_cli.command("import")
+@click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--label", help="Survey label; default: the document symbol found in the text.")
+@click.option(
+    "--alias",
+    "aliases",
+    multiple=True,
+    metavar="LABEL=CODE",
+    help="Count answers labelled LABEL for respondent CODE, e.g. GE=DE. Repeatable.",
+)
+@click.option("--replace", is_flag=True, help="Replace a different survey with the same label.")
+def import_command(path: Path, label: str | None, aliases: tuple[str, ...], replace: bool) -> None:
+    """Import a survey: the published text (.txt), or the tabular form (.json, .csv)."""
+    try:
+        record = read_survey_file(
+            path.read_bytes(), path.name, label=label, aliases=parse_aliases(aliases)
+        )
+        outcome = import_record(record, replace=replace)
+    except SurveyConflict as error:
+        hint = "Use --replace to replace it, or --label to import it under another label."
+        raise click.ClickException(f"{path.name}: {error} {hint}") from None
+    except SurveyFormatError as error:
+        raise click.ClickException(f"{path.name}: {error}") from None
+    click.echo(outcome.message)
+    for warning in outcome.warnings:
+        click.echo(f"warning: {warning}", err=True)
+
+
+@survey_cli.command("export")
+@click.option("--survey", "reference", help="Label or slug; default: the latest survey.")
+@click.option("--format", "form", type=click.Choice(["json", "csv"]), required=True)
+def export_command(reference: str | None, form: str) -> None:
+    """Write a survey to standard output as JSON or CSV."""
+    try:
+        record = survey_record(find_survey(reference))
+    except SurveyNotFound as error:
+        raise click.ClickException(str(error)) from None
+    click.echo(write_json(record) if form == "json" else write_csv(record), nl=False)
+
+
+@survey_cli.command("generate")
+@click.option("--offices", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--survey", "reference", help="Survey to grow; default: the latest survey.")
+def generate_command(offices: int, seed: int, reference: str | None) -> None:
+    """Write a larger survey in the published layout, for trying the app under load."""
+    try:
+        base = survey_record(find_survey(reference))
+        click.echo(render_document(scaled_survey(base, offices, seed=seed)), nl=False)
+    except (SurveyNotFound, ValueError) as error:
+        raise click.ClickException(str(error)) from None
+
+
+@survey_cli.command("list")
+def list_command() -> None:
+    """List imported surveys, latest first."""
+    for survey in list_surveys():
+        click.echo(
+            f"{survey.slug}\t{survey.label}\t{survey.source_name}\t"
+            f"{len(survey.respondents)} respondents"
+        )

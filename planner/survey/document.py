@@ -1,0 +1,574 @@
+"""Reads the survey annex of CWS/13/26 as published: the text extracted from the PDF.
+
+`parse_document` turns the bytes of that text into a `SurveyRecord`, or refuses them with a
+`SurveyFormatError`. It never drops text silently: whatever it cannot place becomes a warning that
+names the line.
+"""
+
+import calendar
+import codecs
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from planner.survey.interest import read_interest
+from planner.survey.records import (
+    AnswerRecord,
+    ImportWarning,
+    Question,
+    RespondentRecord,
+    SurveyFormatError,
+    SurveyRecord,
+)
+
+
+@dataclass(frozen=True)
+class _QuestionForm:
+    number: int
+    kind: Question | None  # None: question 1 (respondents) and question 2 (a chart)
+    keyword: re.Pattern[str]  # must appear in the heading's first line
+    description: str
+
+
+_FORMS = {
+    form.number: form
+    for form in (
+        _QuestionForm(
+            1, None, re.compile(r"two-letter code", re.I), "the ST.3 codes of respondents"
+        ),
+        _QuestionForm(
+            2, None, re.compile(r"level of implementation", re.I), "implementation levels"
+        ),
+        _QuestionForm(
+            3,
+            Question.implementation,
+            re.compile(r"level of implementation", re.I),
+            "comments on implementation",
+        ),
+        _QuestionForm(4, Question.focus, re.compile(r"current focus", re.I), "current focus"),
+        _QuestionForm(5, Question.low_priority, re.compile(r"low priorit", re.I), "low priorities"),
+        _QuestionForm(6, Question.challenge, re.compile(r"challenge", re.I), "big challenges"),
+        _QuestionForm(7, Question.proposal, re.compile(r"proposals?", re.I), "proposals"),
+        _QuestionForm(8, Question.discuss, re.compile(r"discussed", re.I), "topics to discuss"),
+    )
+}
+_LAST_QUESTION = max(_FORMS)
+_PER_RECOMMENDATION = {Question.focus, Question.low_priority, Question.challenge}
+
+_HEADING = re.compile(r"^(\d)\.\s+\S")
+_SYMBOL = re.compile(r"^[A-Z]{2,}/\d+/\d+$")
+_TABLE_HEADER = re.compile(r"^ST\.3 Code\b\s*(.*)$")
+_SECTION = re.compile(r"^Rec\.?\s*(\d{1,3})\.?$")
+_ANSWER_START = re.compile(r"^([A-Z]{2})(?:\s+(.*))?$")
+_RESPONDENT = re.compile(r"^([A-Z]{2})\s+(.+)$")
+# "Rec 5:" inside a question-3 comment; on the comment's first line the colon may be missing.
+_REC_LABEL = re.compile(r"^(Rec\.?\s*(\d{1,3}))(?:\s*(:)\s*|\s+|$)(.*)$")
+_NO_COMMENTS = re.compile(r"^no comments? provided\.?$", re.I)
+_PAGE_FURNITURE = re.compile(
+    r"^(?:Annex,?\s+page\s+\d+|page\s+\d+(?:\s+of\s+\d+)?|第\s*\d+\s*页|\[[^\]]{1,40}\])$", re.I
+)
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+_BULLET = re.compile(r"^(?:[-–•*]|[a-z]\.|\d+\.)\s")
+# A line ending like this continues on the next one, whatever that one starts with. Case matters:
+# a line ending in "AT" (an office code) does not dangle the way one ending in "at" does.
+_DANGLING = re.compile(
+    r"(?:[,&/(–-]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|into|via|than)"
+    r"|\b[Rr]ec(?:ommendations?|\.)?)$"
+)
+_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+_WINDOW_ZH = re.compile(
+    r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*至\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
+)
+_WINDOW_EN = re.compile(
+    r"between\s+(\d{1,2})\s+([A-Za-z]+)\s+(?:(\d{4})\s+)?and\s+(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})"
+)
+
+
+def decode(data: bytes) -> str:
+    """The text of an uploaded file, or a SurveyFormatError saying why it is not text."""
+    if not data.strip():
+        raise SurveyFormatError("The file is empty.")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return data.decode("utf-16")
+    if b"\x00" in data:
+        raise SurveyFormatError("This is a binary file, not the text of a survey document.")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise SurveyFormatError(
+            f"The file is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start}); "
+            "save the extracted text as UTF-8 and import it again."
+        ) from None
+    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
+    if controls > max(8, len(text) // 100):
+        raise SurveyFormatError("This is a binary file, not the text of a survey document.")
+    return text
+
+
+@dataclass
+class _Answer:
+    """An answer being collected: the label as written, the office it counts for, its lines."""
+
+    label: str
+    office: str
+    question: Question
+    section: int | None
+    section_line: int | None
+    lines: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass
+class _Unplaced:
+    """Text the reader cannot give to any office, reported as one warning."""
+
+    first: int
+    reason: str
+    lines: list[str] = field(default_factory=list)
+    last: int = 0
+
+
+class _Reader:
+    def __init__(self, aliases: Mapping[str, str], recommendations: set[int]) -> None:
+        self.aliases = dict(aliases)
+        self.recommendations = recommendations
+        self.symbol: str | None = None
+        self.window: tuple[date, date] | None = None
+        self.question = 0
+        self.question_lines: dict[int, int] = {}
+        self.in_heading = False
+        self.respondents: dict[str, RespondentRecord] = {}
+        self.section: int | None = None
+        self.section_line: int | None = None
+        self.section_labels: list[str] = []
+        self.current: _Answer | _Unplaced | None = None
+        self.collected: list[_Answer] = []
+        self.warnings: list[ImportWarning] = []
+        self.chart_lines: list[int] = []
+        self.previous = ""
+
+    @property
+    def kind(self) -> Question | None:
+        return _FORMS[self.question].kind if self.question else None
+
+    def read(self, text: str) -> None:
+        for number, raw in enumerate(text.splitlines(), start=1):
+            line = " ".join(raw.split())
+            if not line:
+                continue
+            if self._is_page_furniture(line):
+                continue
+            self._line(number, line)
+            self.previous = line
+        self._close()
+
+    def _is_page_furniture(self, line: str) -> bool:
+        if self.question == 0:
+            return False
+        if _SYMBOL.match(line) or _PAGE_FURNITURE.match(line):
+            return True
+        return bool(_PAGE_NUMBER.match(line)) and not _DANGLING.search(self.previous)
+
+    def _line(self, number: int, line: str) -> None:
+        if self.question == 0:
+            self._body(number, line)
+            return
+        heading = _HEADING.match(line)
+        following = _FORMS.get(self.question + 1)
+        if (
+            heading
+            and following
+            and int(heading[1]) == following.number
+            and following.keyword.search(line)
+        ):
+            self._start_question(number)
+            return
+        if self.in_heading:
+            header = _TABLE_HEADER.match(line)
+            if header:
+                self.in_heading = False
+                self._section_from(header[1], number)
+            elif self.question == 2:
+                self.chart_lines.append(number)
+            return
+        if self.question == 1:
+            self._respondent(number, line)
+        else:
+            self._answer_line(number, line)
+
+    def _body(self, number: int, line: str) -> None:
+        if self.symbol is None and _SYMBOL.match(line):
+            self.symbol = line
+        if self.window is None:
+            self.window = _find_window(line)
+        if _HEADING.match(line) and line.startswith("1.") and _FORMS[1].keyword.search(line):
+            self._start_question(number)
+
+    def _start_question(self, number: int) -> None:
+        self._close()
+        self.question += 1
+        self.question_lines[self.question] = number
+        self.in_heading = True
+        self.section = None
+        self.section_line = None
+        self.section_labels = []
+
+    def _section_from(self, text: str, number: int) -> None:
+        match = _SECTION.match(text)
+        if match and self.kind in _PER_RECOMMENDATION:
+            self._close()
+            recommendation = int(match[1])
+            if recommendation not in self.recommendations:
+                raise SurveyFormatError(
+                    f'Line {number}: the section "{text}" names a recommendation that does not '
+                    f"exist (known: {_span(self.recommendations)})."
+                )
+            self.section = recommendation
+            self.section_line = number
+            self.section_labels = []
+
+    def _respondent(self, number: int, line: str) -> None:
+        match = _RESPONDENT.match(line)
+        if match and match[1] not in self.respondents and not _DANGLING.search(self.previous):
+            self.respondents[match[1]] = RespondentRecord(match[1], match[2], line=number)
+        elif self.respondents:
+            last = list(self.respondents.values())[-1]
+            self.respondents[last.code] = RespondentRecord(
+                last.code, f"{last.name} {line}", line=last.line
+            )
+        else:
+            self.warnings.append(ImportWarning(number, f'not a respondent line: "{line}"'))
+
+    def _answer_line(self, number: int, line: str) -> None:
+        header = _TABLE_HEADER.match(line)
+        if header:
+            self._section_from(header[1], number)
+            return
+        if self.kind in _PER_RECOMMENDATION and _SECTION.match(line):
+            self._section_from(line, number)
+            return
+        if _NO_COMMENTS.match(line):
+            self._close()
+            return
+        start = _ANSWER_START.match(line)
+        if start and not self._continues(start[1]):
+            self._start_answer(number, start[1], start[2] or "")
+            return
+        if isinstance(self.current, _Answer):
+            self.current.lines.append((number, line))
+        elif isinstance(self.current, _Unplaced):
+            self.current.lines.append(line)
+            self.current.last = number
+        else:
+            self.current = _Unplaced(number, "text outside any answer", [line], number)
+
+    def _continues(self, label: str) -> bool:
+        """Whether a line starting with two capitals continues the answer before it."""
+        if self.current is None or not _DANGLING.search(self.previous):
+            return False
+        office = self.aliases.get(label, label)
+        if office not in self.respondents:
+            return True
+        # Answers are listed in code order; an earlier code after a dangling line is a wrap.
+        return bool(self.section_labels) and label <= self.section_labels[-1]
+
+    def _start_answer(self, number: int, label: str, text: str) -> None:
+        self._close()
+        office = self.aliases.get(label, label)
+        if office not in self.respondents:
+            hint = f" (if it is another office's answer, import with --alias {label}=<code>)"
+            self.current = _Unplaced(
+                number, f"answer labelled {label}, which is not a respondent in question 1{hint}"
+            )
+            if text:
+                self.current.lines.append(text)
+            self.current.last = number
+            return
+        if self.kind in _PER_RECOMMENDATION and self.section is None:
+            self.warnings.append(
+                ImportWarning(number, f'{office}\'s answer comes before any "Rec. N" section')
+            )
+        self.section_labels.append(label)
+        answer = _Answer(label, office, self.kind, self.section, self.section_line)
+        answer.lines.append((number, text))
+        self.current = answer
+
+    def _close(self) -> None:
+        if isinstance(self.current, _Answer):
+            self.collected.append(self.current)
+        elif isinstance(self.current, _Unplaced):
+            excerpt = " ".join(self.current.lines)
+            if len(excerpt) > 240:
+                excerpt = excerpt[:239] + "…"
+            where = (
+                f"lines {self.current.first}–{self.current.last}"
+                if self.current.last > self.current.first
+                else None
+            )
+            prefix = f"{where}: " if where else ""
+            self.warnings.append(
+                ImportWarning(
+                    self.current.first,
+                    f'{prefix}{self.current.reason}; not imported: "{excerpt}"',
+                )
+            )
+        self.current = None
+
+
+def parse_document(
+    data: bytes,
+    source_name: str,
+    *,
+    label: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+    recommendations: Iterable[int] = range(1, 11),
+) -> SurveyRecord:
+    """Read the published survey text. `aliases` maps a label as written to a respondent's code."""
+    text = decode(data)
+    known = set(recommendations)
+    aliases = dict(aliases or {})
+    reader = _Reader(aliases, known)
+    reader.read(text)
+
+    if 1 not in reader.question_lines:
+        raise SurveyFormatError(
+            "This does not look like the CWS survey annex: question 1 (the respondents' "
+            "two-letter ST.3 codes) was not found."
+        )
+    missing = [n for n in _FORMS if n not in reader.question_lines]
+    if missing:
+        last = max(reader.question_lines.values())
+        names = ", ".join(f"{n} ({_FORMS[n].description})" for n in missing)
+        raise SurveyFormatError(
+            f"The file is truncated or incomplete: question {names} not found after line {last}."
+        )
+    if not reader.respondents:
+        raise SurveyFormatError("Question 1 lists no respondents, so no answer can be placed.")
+    for alias, office in aliases.items():
+        if alias in reader.respondents:
+            raise SurveyFormatError(
+                f"Alias {alias}={office}: {alias} is itself a respondent in question 1."
+            )
+        if office not in reader.respondents:
+            raise SurveyFormatError(
+                f"Alias {alias}={office}: {office} is not a respondent in question 1."
+            )
+    survey_label = label or reader.symbol
+    if not survey_label:
+        raise SurveyFormatError(
+            "No document symbol (such as CWS/13/26) was found in the file; give the survey a label."
+        )
+
+    warnings = list(reader.warnings)
+    if reader.chart_lines:
+        warnings.append(
+            ImportWarning(
+                reader.chart_lines[0],
+                f"lines {reader.chart_lines[0]}–{reader.chart_lines[-1]}: question 2 is a chart "
+                "whose counts did not survive text extraction; no answers taken from it",
+            )
+        )
+    answers = _answers(reader.collected, known, warnings)
+    used = {a.label for a in reader.collected}
+    for alias, office in aliases.items():
+        if alias not in used:
+            warnings.append(ImportWarning(None, f"alias {alias}={office} was not used"))
+    for number in range(3, _LAST_QUESTION + 1):
+        kind = _FORMS[number].kind
+        if not any(a.question is kind for a in answers):
+            if number == _LAST_QUESTION:
+                raise SurveyFormatError(
+                    f"Question {number} (line {reader.question_lines[number]}) has no answers: "
+                    "the file seems truncated."
+                )
+            warnings.append(
+                ImportWarning(reader.question_lines[number], f"question {number} has no answers")
+            )
+    warnings.sort(key=lambda w: w.line or 0)
+    window = reader.window
+    return SurveyRecord(
+        label=survey_label,
+        source_name=source_name,
+        respondents=list(reader.respondents.values()),
+        answers=answers,
+        answered_from=window[0] if window else None,
+        answered_until=window[1] if window else None,
+        warnings=warnings,
+    )
+
+
+def _answers(
+    collected: list[_Answer], known: set[int], warnings: list[ImportWarning]
+) -> list[AnswerRecord]:
+    by_key: dict[tuple[str, str, int | None], AnswerRecord] = {}
+    for answer in collected:
+        if not any(text for _, text in answer.lines):
+            warnings.append(
+                ImportWarning(answer.lines[0][0], f"{answer.office}'s answer has no text")
+            )
+            continue
+        alias_note = (
+            f"labelled {answer.label} in the source, counted for {answer.office}; "
+            if answer.label != answer.office
+            else ""
+        )
+        for record in _records(answer, known, warnings):
+            record = AnswerRecord(
+                record.office,
+                record.question,
+                record.recommendation,
+                record.text,
+                record.lines,
+                alias_note + (record.basis or "") if alias_note or record.basis else None,
+            )
+            earlier = by_key.get(record.key)
+            if earlier:
+                warnings.append(
+                    ImportWarning(
+                        record.lines[0] if record.lines else None,
+                        f"{record.office} answers {record.question.value} "
+                        f"{_rec_name(record.recommendation)} twice; the texts are joined",
+                    )
+                )
+                record = AnswerRecord(
+                    earlier.office,
+                    earlier.question,
+                    earlier.recommendation,
+                    f"{earlier.text}\n{record.text}",
+                    (earlier.lines[0], record.lines[1]) if earlier.lines and record.lines else None,
+                    earlier.basis,
+                )
+            by_key[record.key] = record
+    return sorted(by_key.values(), key=AnswerRecord.sort_key)
+
+
+def _records(
+    answer: _Answer, known: set[int], warnings: list[ImportWarning]
+) -> Iterable[AnswerRecord]:
+    first, last = answer.lines[0][0], answer.lines[-1][0]
+    if answer.question is Question.implementation:
+        yield from _implementation_parts(answer, known, warnings)
+    elif answer.question in _PER_RECOMMENDATION:
+        basis = (
+            f'section "Rec. {answer.section}" (line {answer.section_line})'
+            if answer.section
+            else None
+        )
+        yield AnswerRecord(
+            answer.office,
+            answer.question,
+            answer.section,
+            _join(answer.lines),
+            (first, last),
+            basis,
+        )
+    elif answer.question is Question.discuss:
+        text = _join(answer.lines)
+        interest = read_interest(text, known)
+        for number in interest.unknown_numbers:
+            warnings.append(
+                ImportWarning(
+                    first,
+                    f"{answer.office}'s answer to question 8 names recommendation {number}, "
+                    f"which does not exist (known: {_span(known)})",
+                )
+            )
+        if not interest.named:
+            if not interest.explanation.startswith("declines"):
+                warnings.append(
+                    ImportWarning(
+                        first,
+                        f"{answer.office}'s answer to question 8 names no recommendation; "
+                        "kept without one",
+                    )
+                )
+            yield AnswerRecord(
+                answer.office, answer.question, None, text, (first, last), interest.explanation
+            )
+        for named in interest.named:
+            yield AnswerRecord(
+                answer.office,
+                answer.question,
+                named.number,
+                text,
+                (first, last),
+                f"{interest.explanation}: {named.reason}",
+            )
+    else:
+        yield AnswerRecord(answer.office, answer.question, None, _join(answer.lines), (first, last))
+
+
+def _implementation_parts(
+    answer: _Answer, known: set[int], warnings: list[ImportWarning]
+) -> Iterable[AnswerRecord]:
+    """Split a question-3 comment at its "Rec 5:" labels, one record per recommendation."""
+    parts: list[tuple[int | None, str | None, list[tuple[int, str]]]] = [(None, None, [])]
+    for index, (number, text) in enumerate(answer.lines):
+        label = _REC_LABEL.match(text)
+        if label and (label[3] or index == 0):
+            recommendation: int | None = int(label[2])
+            if recommendation not in known:
+                warnings.append(
+                    ImportWarning(
+                        number,
+                        f'label "{label[1]}" names a recommendation that does not exist; '
+                        "the comment is kept without a recommendation",
+                    )
+                )
+                recommendation = None
+            parts.append((recommendation, label[1], [(number, label[4])]))
+        else:
+            parts[-1][2].append((number, text))
+    for recommendation, label, lines in parts:
+        if not any(text for _, text in lines):
+            continue
+        basis = f'label "{label}" in the answer' if recommendation else None
+        yield AnswerRecord(
+            answer.office,
+            Question.implementation,
+            recommendation,
+            _join(lines),
+            (lines[0][0], lines[-1][0]),
+            basis,
+        )
+
+
+def _join(lines: list[tuple[int, str]]) -> str:
+    """The answer text: wrapped lines joined with a space, list items kept on lines of their own."""
+    text = ""
+    for _, line in lines:
+        if not line:
+            continue
+        if not text:
+            text = line
+        elif _BULLET.match(line):
+            text += "\n" + line
+        else:
+            text += " " + line
+    return text
+
+
+def _find_window(line: str) -> tuple[date, date] | None:
+    zh = _WINDOW_ZH.search(line)
+    if zh:
+        year = int(zh[1])
+        return (
+            date(year, int(zh[2]), int(zh[3])),
+            date(int(zh[4] or year), int(zh[5]), int(zh[6])),
+        )
+    en = _WINDOW_EN.search(line)
+    if en and en[2].lower() in _MONTHS and en[5].lower() in _MONTHS:
+        year = int(en[6])
+        return (
+            date(int(en[3] or year), _MONTHS[en[2].lower()], int(en[1])),
+            date(year, _MONTHS[en[5].lower()], int(en[4])),
+        )
+    return None
+
+
+def _rec_name(number: int | None) -> str:
+    return f"Rec {number}" if number is not None else "without a recommendation"
+
+
+def _span(numbers: set[int]) -> str:
+    return f"{min(numbers)}–{max(numbers)}" if numbers else "none"

@@ -1,0 +1,134 @@
+"""Which recommendations a free-text answer to question 8 names, and why.
+
+This is the one place that maps Q8 words to recommendations. Numbers win: "2, 3, 10",
+"Recommendations 3, 5 and 10" and "Rec. 9.." name recommendations directly. Only an answer that
+names no number is read for topic words ("Cybersecurity" -> 4). Edit TOPIC_WORDS to teach it more.
+"""
+
+import re
+from dataclasses import dataclass
+
+# Topic words per recommendation, matched as whole words, case-insensitively, in answers that
+# name no recommendation number. Keep them specific: a word here turns an answer into demand.
+TOPIC_WORDS: dict[int, tuple[str, ...]] = {
+    1: ("cloud migration", "digital transformation", "business models", "legal frameworks"),
+    2: ("ICT strategy", "annual evaluation"),
+    3: ("data governance", "data quality"),
+    4: ("cybersecurity", "cyber security", "information security", "zero trust"),
+    5: ("data exchange", "open data", "machine-readable data"),
+    6: ("multilateral cooperation", "cooperation projects"),
+    7: ("developing WIPO standards", "standards development"),
+    8: ("reference architecture", "reference architectures", "common platforms"),
+    9: ("project management", "ICT projects"),
+    10: (
+        "AI",
+        "artificial intelligence",
+        "machine learning",
+        "blockchain",
+        "emerging technologies",
+        "new technologies",
+        "inteligencia artificial",
+        "intelligence artificielle",
+    ),
+}
+
+# Phrases by which an office says it wants nothing discussed (e.g. "already implemented").
+DECLINE_PHRASES = (
+    "no need",
+    "not interested",
+    "no interest",
+    "already implemented",
+    "nothing to discuss",
+)
+
+_REC_WORD = r"(?:rec(?:ommendations?|omendaci(?:ó|o)n(?:es)?|ommandations?|s)?\.?)"
+# Words and marks between numbers in a list; "-", "–" and "to" make a range.
+_LIST_SEPARATOR = r",\s*and|,\s*y|,\s*et|,|;|&|\band\b|\bor\b|\by\b|\bet\b"
+_NUMBER_LIST = rf"\d{{1,2}}(?:\s*(?:{_LIST_SEPARATOR}|-|–|\bto\b)\s*\d{{1,2}})*"
+_NAMED = re.compile(rf"\b{_REC_WORD}\s*(?:n[oº°]\.?\s*)?:?\s*({_NUMBER_LIST})", re.IGNORECASE)
+# A whole answer that is only a list of numbers: "2, 3, 10".
+_BARE_LIST = re.compile(rf"^\s*({_NUMBER_LIST})\s*[.;]*\s*$")
+_RANGE = re.compile(r"(\d{1,2})\s*(?:-|–|\bto\b)\s*(\d{1,2})")
+_ALL = re.compile(r"\ball (?:\d+ |the )?recommendations\b", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class NamedRecommendation:
+    number: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class Interest:
+    """The recommendations an answer names, how they were found, and what was out of range."""
+
+    named: tuple[NamedRecommendation, ...]
+    explanation: str
+    unknown_numbers: tuple[int, ...] = ()
+
+
+def _numbers(listing: str) -> list[int]:
+    numbers: list[int] = []
+    for chunk in re.split(_LIST_SEPARATOR, listing):
+        chunk = chunk.strip()
+        if not chunk:
+            continue
+        span = _RANGE.fullmatch(chunk)
+        if span:
+            low, high = int(span[1]), int(span[2])
+            numbers.extend(range(low, high + 1) if low <= high else [low, high])
+        else:
+            numbers.append(int(chunk))
+    return numbers
+
+
+def _topic_pattern(word: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+
+
+_TOPIC_PATTERNS = [
+    (number, word, _topic_pattern(word)) for number, words in TOPIC_WORDS.items() for word in words
+]
+
+
+def read_interest(text: str, known: set[int] | frozenset[int]) -> Interest:
+    """The recommendations (from `known`) that a question-8 answer names, each with its reason."""
+    flat = " ".join(text.split())
+    found: dict[int, str] = {}
+    unknown: list[int] = []
+
+    def note(number: int, reason: str) -> None:
+        if number not in known:
+            if number not in unknown:
+                unknown.append(number)
+        else:
+            found.setdefault(number, reason)
+
+    bare = _BARE_LIST.match(flat)
+    matches = [bare] if bare else list(_NAMED.finditer(flat))
+    for match in matches:
+        for number in _numbers(match[1]):
+            note(number, f'number in "{match[0].strip()}"')
+
+    if found or unknown:
+        explanation = "named by number"
+        if _ALL.search(flat):
+            explanation += "; the answer mentions all recommendations, only the named ones count"
+        return Interest(_sorted(found), explanation, tuple(unknown))
+
+    lowered = flat.lower()
+    decline = next((phrase for phrase in DECLINE_PHRASES if phrase in lowered), None)
+    if decline:
+        return Interest((), f'declines ("{decline}"): no recommendation wanted')
+
+    for number, word, pattern in _TOPIC_PATTERNS:
+        hit = pattern.search(flat)
+        if hit:
+            found.setdefault(number, f'topic words "{hit[0]}" (glossary: {word})')
+    if found:
+        return Interest(_sorted(found), "named by topic words")
+    return Interest((), "no recommendation number or topic word found")
+
+
+def _sorted(found: dict[int, str]) -> tuple[NamedRecommendation, ...]:
+    return tuple(NamedRecommendation(n, reason) for n, reason in sorted(found.items()))

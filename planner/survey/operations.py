@@ -1,0 +1,246 @@
+"""Storing, finding and exporting surveys: the database side of the importers and exporters."""
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from sqlalchemy import func, insert, nulls_last, select
+from sqlalchemy.exc import IntegrityError
+
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.recommendations.models import Recommendation
+from planner.survey.document import parse_document
+from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
+from planner.survey.records import (
+    AnswerRecord,
+    ImportWarning,
+    Question,
+    RespondentRecord,
+    SurveyFormatError,
+    SurveyRecord,
+)
+from planner.survey.summary import Summary, summarise
+from planner.survey.tabular import read_csv, read_json
+from planner.timezones import is_time_zone
+
+
+class SurveyNotFound(LookupError):
+    pass
+
+
+class SurveyConflict(SurveyFormatError):
+    """Another survey with the same label is stored; replacing it must be asked for."""
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    survey: Survey
+    status: str  # "created", "replaced" or "unchanged"
+    warnings: list[ImportWarning]
+
+    @property
+    def message(self) -> str:
+        survey = self.survey
+        if self.status == "unchanged":
+            return f"{survey.label} is already imported with the same answers; nothing changed."
+        verb = "Imported" if self.status == "created" else "Replaced"
+        return (
+            f"{verb} {survey.label} (/{survey.slug}): {len(survey.respondents)} respondents, "
+            f"{answer_count(survey)} answers, {len(self.warnings)} warning(s)."
+        )
+
+
+def known_recommendations() -> set[int]:
+    return set(db.session.scalars(select(Recommendation.number)))
+
+
+def read_survey_file(
+    data: bytes,
+    name: str,
+    *,
+    label: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+) -> SurveyRecord:
+    """Read a survey in whichever form its name says: .json, .csv, or the published text."""
+    suffix = PurePath(name).suffix.lower()
+    recommendations = known_recommendations()
+    if suffix in (".json", ".csv"):
+        if aliases:
+            raise SurveyFormatError("Aliases apply to the published text only, not to JSON or CSV.")
+        reader = read_json if suffix == ".json" else read_csv
+        return reader(data, name, label=label, recommendations=recommendations)
+    return parse_document(data, name, label=label, aliases=aliases, recommendations=recommendations)
+
+
+def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutcome:
+    """Store a survey in one transaction: all of it, or (on any error) nothing."""
+    fingerprint = record.fingerprint()
+    same = db.session.scalar(select(Survey).where(Survey.fingerprint == fingerprint))
+    if same is not None:
+        return ImportOutcome(same, "unchanged", [])
+    existing = db.session.scalar(
+        select(Survey).where((Survey.label == record.label) | (Survey.slug == record.slug))
+    )
+    if existing is not None and not replace:
+        raise SurveyConflict(
+            f"A different survey labelled {existing.label} is already imported "
+            f"(from {existing.source_name}); nothing was changed."
+        )
+    try:
+        if existing is not None:
+            db.session.delete(existing)
+            db.session.flush()
+        survey = _store(record, fingerprint)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        raise SurveyFormatError(
+            f"{record.label} could not be stored because the database changed during the import "
+            "(another import or edit at the same time); nothing was changed. Try again."
+        ) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+    return ImportOutcome(survey, "replaced" if existing else "created", record.warnings)
+
+
+def _store(record: SurveyRecord, fingerprint: str) -> Survey:
+    known = set(db.session.scalars(select(Office.code)))
+    for respondent in record.respondents:
+        if respondent.code not in known:
+            zone = (
+                respondent.time_zone
+                if respondent.time_zone and is_time_zone(respondent.time_zone)
+                else None
+            )
+            db.session.add(Office(code=respondent.code, name=respondent.name, time_zone=zone))
+    survey = Survey(
+        label=record.label,
+        slug=record.slug,
+        source_name=record.source_name,
+        fingerprint=fingerprint,
+        answered_from=record.answered_from,
+        answered_until=record.answered_until,
+        respondents=[
+            Respondent(office_code=r.code, name_in_source=r.name, line=r.line)
+            for r in record.respondents
+        ],
+        warnings=[SurveyWarning(line=w.line, message=w.message) for w in record.warnings],
+    )
+    db.session.add(survey)
+    db.session.flush()
+    if record.answers:
+        db.session.execute(
+            insert(Answer),
+            [
+                {
+                    "survey_id": survey.id,
+                    "office_code": a.office,
+                    "question": a.question,
+                    "recommendation_number": a.recommendation,
+                    "text": a.text,
+                    "line_start": a.lines[0] if a.lines else None,
+                    "line_end": a.lines[1] if a.lines else None,
+                    "basis": a.basis,
+                }
+                for a in record.answers
+            ],
+        )
+    return survey
+
+
+def _latest_first() -> tuple:
+    return (nulls_last(Survey.answered_until.desc()), Survey.imported_at.desc(), Survey.id.desc())
+
+
+def list_surveys() -> list[Survey]:
+    return list(db.session.scalars(select(Survey).order_by(*_latest_first())))
+
+
+def find_survey(reference: str | None = None) -> Survey:
+    """The survey with this label or slug; without one, the latest (newest answer window)."""
+    query = select(Survey)
+    if reference:
+        query = query.where((Survey.label == reference) | (Survey.slug == reference))
+    else:
+        query = query.order_by(*_latest_first())
+    survey = db.session.scalar(query.limit(1))
+    if survey is None:
+        raise SurveyNotFound(
+            f"No survey {reference!r} has been imported."
+            if reference
+            else "No survey has been imported yet."
+        )
+    return survey
+
+
+def survey_record(survey: Survey) -> SurveyRecord:
+    """The stored survey as a record, ready for the JSON and CSV writers."""
+    offices = {
+        office.code: office
+        for office in db.session.scalars(
+            select(Office).join(Respondent).where(Respondent.survey_id == survey.id)
+        )
+    }
+    return SurveyRecord(
+        label=survey.label,
+        source_name=survey.source_name,
+        respondents=[
+            RespondentRecord(code, offices[code].name, offices[code].time_zone)
+            for code in sorted(offices)
+        ],
+        answers=answer_records(survey),
+        answered_from=survey.answered_from,
+        answered_until=survey.answered_until,
+    )
+
+
+_ANY = object()
+
+
+def answer_records(
+    survey: Survey,
+    *,
+    question: Question | None = None,
+    recommendation: int | object | None = _ANY,
+    office: str | None = None,
+) -> list[AnswerRecord]:
+    """The survey's answers, optionally only one question, recommendation (None: none) or office."""
+    query = select(Answer).where(Answer.survey_id == survey.id)
+    if question is not None:
+        query = query.where(Answer.question == question)
+    if recommendation is None:
+        query = query.where(Answer.recommendation_number.is_(None))
+    elif recommendation is not _ANY:
+        query = query.where(Answer.recommendation_number == recommendation)
+    if office is not None:
+        query = query.where(Answer.office_code == office)
+    records = [
+        AnswerRecord(
+            a.office_code,
+            a.question,
+            a.recommendation_number,
+            a.text,
+            (a.line_start, a.line_end) if a.line_start is not None else None,
+            a.basis,
+        )
+        for a in db.session.scalars(query)
+    ]
+    return sorted(records, key=AnswerRecord.sort_key)
+
+
+def answer_count(survey: Survey) -> int:
+    return db.session.scalar(select(func.count(Answer.id)).where(Answer.survey_id == survey.id))
+
+
+def survey_summary(survey: Survey) -> Summary:
+    respondents = db.session.scalars(
+        select(Respondent.office_code).where(Respondent.survey_id == survey.id)
+    )
+    rows = db.session.execute(
+        select(Answer.office_code, Answer.question, Answer.recommendation_number).where(
+            Answer.survey_id == survey.id
+        )
+    )
+    return summarise(respondents, rows.tuples(), known_recommendations())

@@ -1,0 +1,121 @@
+"""Plain records of a survey as read from a file, shared by importers, exporters and the database.
+
+Nothing here knows about Flask or SQL: the document and tabular readers produce a `SurveyRecord`,
+`operations` stores one, and the exporters write one back out.
+"""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from enum import StrEnum
+
+
+class Question(StrEnum):
+    """The survey questions that carry answers, in the order the questionnaire asks them."""
+
+    implementation = "implementation"  # Q2/Q3: comments on the level of implementation
+    focus = "focus"  # Q4: current focus, with the office's projects
+    low_priority = "low_priority"  # Q5
+    challenge = "challenge"  # Q6: big implementation challenges
+    proposal = "proposal"  # Q7: proposals to update the recommendations
+    discuss = "discuss"  # Q8: wanted for discussion at future meetings
+
+    @property
+    def label(self) -> str:
+        return QUESTION_LABELS[self]
+
+    @property
+    def order(self) -> int:
+        return list(Question).index(self)
+
+
+QUESTION_LABELS = {
+    Question.implementation: "Implementation comments (Q2/Q3)",
+    Question.focus: "Current focus (Q4)",
+    Question.low_priority: "Low priority (Q5)",
+    Question.challenge: "Big challenge (Q6)",
+    Question.proposal: "Proposals to update (Q7)",
+    Question.discuss: "Wanted for discussion (Q8)",
+}
+
+
+class SurveyFormatError(ValueError):
+    """The input cannot be imported; the message says why in words a co-lead understands."""
+
+
+@dataclass(frozen=True)
+class ImportWarning:
+    """Something the importer could not place; `line` is 1-based (None: the whole file)."""
+
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}" if self.line else self.message
+
+
+@dataclass(frozen=True)
+class RespondentRecord:
+    code: str
+    name: str
+    time_zone: str | None = None
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerRecord:
+    office: str
+    question: Question
+    recommendation: int | None
+    text: str
+    # First and last line of the source the text came from.
+    lines: tuple[int, int] | None = None
+    # How the recommendation was determined, e.g. 'section "Rec. 10"' or 'topic words "AI"'.
+    basis: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, int | None]:
+        return (self.office, self.question.value, self.recommendation)
+
+    def sort_key(self) -> tuple[int, int, str]:
+        return (
+            self.question.order,
+            self.recommendation if self.recommendation is not None else 0,
+            self.office,
+        )
+
+
+@dataclass
+class SurveyRecord:
+    label: str
+    source_name: str
+    respondents: list[RespondentRecord]
+    answers: list[AnswerRecord]
+    answered_from: date | None = None
+    answered_until: date | None = None
+    warnings: list[ImportWarning] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.label)
+
+    def fingerprint(self) -> str:
+        """A hash of who answered what, independent of label, file name and provenance.
+
+        Two imports with the same fingerprint are the same survey, whatever form they came in.
+        """
+        content = {
+            "respondents": sorted(r.code for r in self.respondents),
+            "answers": sorted(
+                [a.office, a.question.value, a.recommendation or 0, a.text] for a in self.answers
+            ),
+        }
+        encoded = json.dumps(content, ensure_ascii=False, sort_keys=True).encode()
+        return hashlib.sha256(encoded).hexdigest()
+
+
+def slugify(label: str) -> str:
+    """URL slug of a survey label: "CWS/13/26" -> "CWS-13-26"."""
+    return re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")

@@ -1,0 +1,82 @@
+"""Counts and percentages per question and recommendation, as paragraphs 13–17 of CWS/13/26 give.
+
+Percentages are shares of all respondents, rounded half up to whole numbers as the document does
+(14 of 21 is 67%, 2 of 21 is 10%).
+"""
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+from planner.survey.records import Question
+
+
+def percent(count: int, total: int) -> int:
+    if total <= 0:
+        return 0
+    return int((Decimal(100 * count) / Decimal(total)).quantize(Decimal(1), ROUND_HALF_UP))
+
+
+@dataclass(frozen=True)
+class Cell:
+    offices: tuple[str, ...]
+    respondents: int
+
+    @property
+    def count(self) -> int:
+        return len(self.offices)
+
+    @property
+    def percent(self) -> int:
+        return percent(self.count, self.respondents)
+
+    def as_dict(self) -> dict:
+        return {"count": self.count, "percent": self.percent, "offices": list(self.offices)}
+
+
+@dataclass(frozen=True)
+class QuestionSummary:
+    question: Question
+    by_recommendation: dict[int, Cell]
+    # Offices that answered the question at all, and those that named no recommendation in it.
+    answered: Cell
+    named_none: Cell
+
+
+@dataclass(frozen=True)
+class Summary:
+    respondents: tuple[str, ...]
+    questions: dict[Question, QuestionSummary]
+
+
+def summarise(
+    respondents: Iterable[str],
+    answers: Iterable[tuple[str, Question, int | None]],
+    recommendations: Iterable[int],
+) -> Summary:
+    """Summarise (office, question, recommendation) rows against the list of respondents."""
+    who = tuple(sorted(set(respondents)))
+    total = len(who)
+    numbers = sorted(recommendations)
+    named: dict[tuple[Question, int], set[str]] = {}
+    answered: dict[Question, set[str]] = {q: set() for q in Question}
+    naming: dict[Question, set[str]] = {q: set() for q in Question}
+    for office, question, recommendation in answers:
+        answered[question].add(office)
+        if recommendation is not None:
+            named.setdefault((question, recommendation), set()).add(office)
+            naming[question].add(office)
+
+    def cell(offices: Iterable[str]) -> Cell:
+        return Cell(tuple(sorted(offices)), total)
+
+    questions = {
+        q: QuestionSummary(
+            question=q,
+            by_recommendation={n: cell(named.get((q, n), ())) for n in numbers},
+            answered=cell(answered[q]),
+            named_none=cell(set(who) - naming[q]),
+        )
+        for q in Question
+    }
+    return Summary(who, questions)

@@ -1,0 +1,372 @@
+"""The tabular form of a survey: JSON and CSV, one row per office, question and recommendation.
+
+`write_json`/`write_csv` and `read_json`/`read_csv` are inverses: export, import, export gives the
+same bytes. Readers refuse the whole file on the first batch of problems, naming each row.
+"""
+
+import csv
+import io
+import json
+import re
+from collections.abc import Iterable
+from datetime import date
+from typing import Any
+
+from planner.survey.document import decode
+from planner.survey.records import (
+    AnswerRecord,
+    Question,
+    RespondentRecord,
+    SurveyFormatError,
+    SurveyRecord,
+)
+from planner.timezones import is_time_zone
+
+CSV_COLUMNS = (
+    "survey",
+    "office",
+    "office_name",
+    "time_zone",
+    "question",
+    "recommendation",
+    "text",
+    "lines",
+    "basis",
+)
+_REQUIRED_CSV_COLUMNS = ("office", "question", "recommendation", "text")
+_CODE = re.compile(r"^[A-Z]{2}$")
+_LINES = re.compile(r"^(\d+)(?:-(\d+))?$")
+_MAX_ERRORS = 10
+
+
+def office_row(office: RespondentRecord) -> dict[str, Any]:
+    return {"code": office.code, "name": office.name, "time_zone": office.time_zone}
+
+
+def answer_row(answer: AnswerRecord) -> dict[str, Any]:
+    return {
+        "office": answer.office,
+        "question": answer.question.value,
+        "recommendation": answer.recommendation,
+        "text": answer.text,
+        "lines": list(answer.lines) if answer.lines else None,
+        "basis": answer.basis,
+    }
+
+
+def write_json(record: SurveyRecord) -> str:
+    payload = {
+        "survey": {
+            "label": record.label,
+            "slug": record.slug,
+            "source": record.source_name,
+            "answered_from": _iso(record.answered_from),
+            "answered_until": _iso(record.answered_until),
+        },
+        "offices": [office_row(r) for r in sorted(record.respondents, key=lambda r: r.code)],
+        "answers": [answer_row(a) for a in sorted(record.answers, key=AnswerRecord.sort_key)],
+    }
+    return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_csv(record: SurveyRecord) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    offices = {r.code: r for r in record.respondents}
+    answered = set()
+    for a in sorted(record.answers, key=AnswerRecord.sort_key):
+        office = offices[a.office]
+        answered.add(a.office)
+        lines = "" if not a.lines else f"{a.lines[0]}-{a.lines[1]}"
+        writer.writerow(
+            [
+                record.label,
+                a.office,
+                office.name,
+                office.time_zone or "",
+                a.question.value,
+                "" if a.recommendation is None else a.recommendation,
+                a.text,
+                lines,
+                a.basis or "",
+            ]
+        )
+    # A respondent without answers still counts towards percentages: a row with no question.
+    for code in sorted(set(offices) - answered):
+        office = offices[code]
+        writer.writerow(
+            [record.label, code, office.name, office.time_zone or "", "", "", "", "", ""]
+        )
+    return out.getvalue()
+
+
+class _Problems:
+    """Collects row-level problems so the refusal lists them all at once (up to a limit)."""
+
+    def __init__(self) -> None:
+        self.items: list[str] = []
+
+    def add(self, where: str, message: str) -> None:
+        self.items.append(f"{where}: {message}")
+
+    def raise_if_any(self, what: str) -> None:
+        if not self.items:
+            return
+        shown = self.items[:_MAX_ERRORS]
+        more = len(self.items) - len(shown)
+        tail = f"\n  … and {more} more" if more else ""
+        raise SurveyFormatError(
+            f"{what} cannot be imported; nothing was changed:\n  " + "\n  ".join(shown) + tail
+        )
+
+
+def read_json(
+    data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
+) -> SurveyRecord:
+    text = decode(data)
+    try:
+        payload = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise SurveyFormatError(
+            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+        ) from None
+    if not isinstance(payload, dict) or not {"offices", "answers"} <= payload.keys():
+        raise SurveyFormatError(
+            'The JSON is not a survey: expected an object with "survey", "offices" and "answers".'
+        )
+    problems = _Problems()
+    survey = payload.get("survey") or {}
+    if not isinstance(survey, dict):
+        problems.add("survey", "must be an object")
+        survey = {}
+    survey_label = label or survey.get("label")
+    if not isinstance(survey_label, str) or not survey_label.strip():
+        problems.add("survey.label", "missing; give the survey a label")
+    answered_from = _date(survey.get("answered_from"), "survey.answered_from", problems)
+    answered_until = _date(survey.get("answered_until"), "survey.answered_until", problems)
+
+    respondents = _offices(payload.get("offices"), problems)
+    known = set(recommendations)
+    answers: list[AnswerRecord] = []
+    rows = payload.get("answers")
+    if not isinstance(rows, list):
+        problems.add("answers", "must be a list")
+        rows = []
+    for index, row in enumerate(rows):
+        where = f"answers[{index}]"
+        if not isinstance(row, dict):
+            problems.add(where, "must be an object")
+            continue
+        lines = row.get("lines")
+        parsed_lines = None
+        if lines is not None:
+            if (
+                isinstance(lines, list)
+                and len(lines) == 2
+                and all(isinstance(n, int) and n > 0 for n in lines)
+                and lines[0] <= lines[1]
+            ):
+                parsed_lines = (lines[0], lines[1])
+            else:
+                problems.add(where, "lines must be [first, last] line numbers")
+        answer = _answer(
+            where,
+            row.get("office"),
+            row.get("question"),
+            row.get("recommendation"),
+            row.get("text"),
+            parsed_lines,
+            row.get("basis"),
+            respondents,
+            known,
+            problems,
+        )
+        if answer:
+            answers.append(answer)
+    _check_duplicates(answers, problems)
+    problems.raise_if_any(source_name)
+    return SurveyRecord(
+        label=survey_label.strip(),
+        source_name=str(survey.get("source") or source_name),
+        respondents=list(respondents.values()),
+        answers=sorted(answers, key=AnswerRecord.sort_key),
+        answered_from=answered_from,
+        answered_until=answered_until,
+    )
+
+
+def read_csv(
+    data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
+) -> SurveyRecord:
+    text = decode(data)
+    try:
+        reader = csv.DictReader(io.StringIO(text, newline=""))
+        header = reader.fieldnames or []
+    except csv.Error as error:
+        raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
+    missing = [c for c in _REQUIRED_CSV_COLUMNS if c not in header]
+    if missing:
+        raise SurveyFormatError(
+            f"The CSV lacks the column(s) {', '.join(missing)}; "
+            f"expected the columns {', '.join(CSV_COLUMNS)}."
+        )
+    problems = _Problems()
+    labels: set[str] = set()
+    respondents: dict[str, RespondentRecord] = {}
+    pending: list[tuple[str, dict[str, str]]] = []
+    known = set(recommendations)
+    try:
+        for row in reader:
+            where = f"line {reader.line_num}"
+            if None in row:
+                problems.add(where, "more fields than columns")
+                continue
+            row = {k: (v or "").strip() if k != "text" else (v or "") for k, v in row.items()}
+            if row.get("survey"):
+                labels.add(row["survey"])
+            code = row["office"]
+            if not _CODE.match(code):
+                problems.add(where, f'office "{code}" is not a two-letter ST.3 code')
+                continue
+            office = RespondentRecord(
+                code, row.get("office_name") or code, row.get("time_zone") or None
+            )
+            earlier = respondents.get(code)
+            if earlier and (earlier.name, earlier.time_zone) != (office.name, office.time_zone):
+                problems.add(where, f"office {code} has a different name or time zone than above")
+            elif not earlier:
+                if office.time_zone and not is_time_zone(office.time_zone):
+                    problems.add(where, f'"{office.time_zone}" is not an IANA time zone name')
+                respondents[code] = office
+            if row["question"]:
+                pending.append((where, row))
+    except csv.Error as error:
+        raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
+    if len(labels) > 1:
+        problems.add("survey", f"the rows name several surveys: {', '.join(sorted(labels))}")
+    survey_label = label or (labels.pop() if len(labels) == 1 else None)
+    if not survey_label:
+        problems.add("survey", "no survey label in the file; give the survey a label")
+    answers = []
+    for where, row in pending:
+        lines = None
+        if row.get("lines"):
+            match = _LINES.match(row["lines"])
+            if match:
+                lines = (int(match[1]), int(match[2] or match[1]))
+            else:
+                problems.add(where, f'lines "{row["lines"]}" must look like 413-415')
+        recommendation: Any = row["recommendation"]
+        if recommendation == "":
+            recommendation = None
+        elif recommendation.isdigit():
+            recommendation = int(recommendation)
+        answer = _answer(
+            where,
+            row["office"],
+            row["question"],
+            recommendation,
+            row["text"],
+            lines,
+            row.get("basis") or None,
+            respondents,
+            known,
+            problems,
+        )
+        if answer:
+            answers.append(answer)
+    _check_duplicates(answers, problems)
+    problems.raise_if_any(source_name)
+    return SurveyRecord(
+        label=survey_label,
+        source_name=source_name,
+        respondents=list(respondents.values()),
+        answers=sorted(answers, key=AnswerRecord.sort_key),
+    )
+
+
+def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
+    offices: dict[str, RespondentRecord] = {}
+    if not isinstance(rows, list) or not rows:
+        problems.add("offices", "must be a non-empty list")
+        return offices
+    for index, row in enumerate(rows):
+        where = f"offices[{index}]"
+        if not isinstance(row, dict):
+            problems.add(where, "must be an object")
+            continue
+        code, name, zone = row.get("code"), row.get("name"), row.get("time_zone")
+        if not isinstance(code, str) or not _CODE.match(code):
+            problems.add(where, f"code {code!r} is not a two-letter ST.3 code")
+            continue
+        if code in offices:
+            problems.add(where, f"office {code} is listed twice")
+            continue
+        if not isinstance(name, str) or not name.strip():
+            problems.add(where, f"office {code} has no name")
+            continue
+        if zone is not None and (not isinstance(zone, str) or not is_time_zone(zone)):
+            problems.add(where, f"{zone!r} is not an IANA time zone name")
+            continue
+        offices[code] = RespondentRecord(code, name.strip(), zone or None)
+    return offices
+
+
+def _answer(
+    where: str,
+    office: Any,
+    question: Any,
+    recommendation: Any,
+    text: Any,
+    lines: tuple[int, int] | None,
+    basis: Any,
+    respondents: dict[str, RespondentRecord],
+    known: set[int],
+    problems: _Problems,
+) -> AnswerRecord | None:
+    count = len(problems.items)
+    if office not in respondents:
+        problems.add(where, f"office {office!r} is not among the offices of this survey")
+    if question not in set(Question):
+        choices = ", ".join(q.value for q in Question)
+        problems.add(where, f"question {question!r} is not one of {choices}")
+    if recommendation is not None and (
+        not isinstance(recommendation, int)
+        or isinstance(recommendation, bool)
+        or recommendation not in known
+    ):
+        problems.add(where, f"recommendation {recommendation!r} does not exist")
+    if not isinstance(text, str) or not text.strip():
+        problems.add(where, "text is empty")
+    if basis is not None and not isinstance(basis, str):
+        problems.add(where, "basis must be text")
+    if len(problems.items) > count:
+        return None
+    return AnswerRecord(office, Question(question), recommendation, text, lines, basis)
+
+
+def _check_duplicates(answers: list[AnswerRecord], problems: _Problems) -> None:
+    seen: set[tuple[str, str, int | None]] = set()
+    for answer in answers:
+        if answer.key in seen:
+            office, question, recommendation = answer.key
+            problems.add(
+                "answers",
+                f"{office} answers {question} for recommendation {recommendation} more than once",
+            )
+        seen.add(answer.key)
+
+
+def _date(value: Any, where: str, problems: _Problems) -> date | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except (TypeError, ValueError):
+        problems.add(where, f"{value!r} is not a date like 2025-05-02")
+        return None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None

@@ -1,0 +1,71 @@
+"""Shared fixtures: an app on a migrated database (SQLite or TEST_DATABASE_URL), clean per test."""
+
+import os
+from pathlib import Path
+
+import pytest
+from flask_migrate import upgrade
+from sqlalchemy import MetaData, delete
+
+from planner import create_app
+from planner.bootstrap import load_bundled_survey, seed_reference_data
+from planner.extensions import db
+
+BUNDLED = Path(__file__).resolve().parents[1] / "planner" / "data" / "CWS-13-26.txt"
+
+
+def pytest_report_header(config):
+    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
+
+
+@pytest.fixture(scope="session")
+def app(tmp_path_factory):
+    url = os.environ.get("TEST_DATABASE_URL") or (
+        f"sqlite:///{tmp_path_factory.mktemp('db') / 'planner-test.sqlite3'}"
+    )
+    app = create_app(
+        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-key"}
+    )
+    with app.app_context():
+        # Start from an empty database, then build the schema through the migrations.
+        existing = MetaData()
+        existing.reflect(db.engine)
+        existing.drop_all(db.engine)
+        upgrade()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean_database(app):
+    """Every test starts with only the reference data (offices, recommendations)."""
+    with app.app_context():
+        seed_reference_data()
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.session.remove()
+
+
+@pytest.fixture
+def app_context(app):
+    with app.app_context():
+        yield
+
+
+@pytest.fixture
+def survey(app_context):
+    """The bundled CWS/13/26 survey, imported as `make run` imports it."""
+    return load_bundled_survey().survey
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def cli(app):
+    return app.test_cli_runner()

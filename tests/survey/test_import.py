@@ -1,0 +1,144 @@
+"""`flask survey import`: all-or-nothing, idempotent, with warnings that name lines."""
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
+from planner.survey.operations import import_record
+from planner.survey.records import (
+    AnswerRecord,
+    Question,
+    RespondentRecord,
+    SurveyFormatError,
+    SurveyRecord,
+)
+from tests.conftest import BUNDLED
+
+LINES = BUNDLED.read_text(encoding="utf-8").splitlines()
+
+
+def counts():
+    return tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Survey, Respondent, Answer, SurveyWarning, Office)
+    )
+
+
+def import_file(cli, path, *args):
+    return cli.invoke(args=["survey", "import", str(path), *args])
+
+
+def test_import_of_the_published_text(cli, app_context):
+    result = import_file(cli, BUNDLED, "--alias", "GE=DE")
+    assert result.exit_code == 0, result.output
+    assert "Imported CWS/13/26 (/CWS-13-26): 21 respondents, 202 answers" in result.stdout
+    assert "warning: line 272: lines 272–325: question 2 is a chart" in result.stderr
+    survey = db.session.scalar(select(Survey))
+    assert (survey.label, survey.slug, survey.source_name) == (
+        "CWS/13/26",
+        "CWS-13-26",
+        "CWS-13-26.txt",
+    )
+    assert survey.answered_from.isoformat() == "2025-05-02"
+    stored = db.session.scalar(
+        select(Answer).where(
+            Answer.office_code == "ES",
+            Answer.question == "discuss",
+            Answer.recommendation_number == 10,
+        )
+    )
+    assert stored.text == (
+        "Rec.10, with special focus on governance and risk management and assessment."
+    )
+    assert (stored.line_start, stored.line_end) == (1264, 1264)
+
+
+def test_import_without_alias_reports_the_unplaced_answer(cli, app_context):
+    result = import_file(cli, BUNDLED)
+    assert result.exit_code == 0
+    assert "warning: line 1268: lines 1268–1274: answer labelled GE" in result.stderr
+    warnings = db.session.scalars(select(SurveyWarning.message)).all()
+    assert any("labelled GE" in message for message in warnings)
+
+
+def test_importing_the_same_document_twice_does_not_duplicate_it(cli, app_context):
+    assert import_file(cli, BUNDLED, "--alias", "GE=DE").exit_code == 0
+    before = counts()
+    again = import_file(cli, BUNDLED, "--alias", "GE=DE")
+    assert again.exit_code == 0
+    assert "already imported with the same answers; nothing changed" in again.stdout
+    relabelled = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", "Copy")
+    assert "already imported" in relabelled.stdout
+    assert counts() == before
+
+
+def test_a_different_survey_under_the_same_label_needs_replace(cli, app_context):
+    assert import_file(cli, BUNDLED).exit_code == 0
+    before = counts()
+    refused = import_file(cli, BUNDLED, "--alias", "GE=DE")
+    assert refused.exit_code == 1
+    assert "A different survey labelled CWS/13/26 is already imported" in refused.stderr
+    assert "--replace" in refused.stderr
+    assert counts() == before
+    replaced = import_file(cli, BUNDLED, "--alias", "GE=DE", "--replace")
+    assert replaced.exit_code == 0
+    assert replaced.stdout.startswith("Replaced CWS/13/26")
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+    assert db.session.scalar(select(func.count()).where(Answer.office_code == "DE")) == 1
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "The file is empty."),
+        (b"\x00\x01\x02binary\xff\xfe", "This is a binary file"),
+        ("\n".join(LINES[:900]).encode(), "The file is truncated or incomplete: question 6"),
+        (b"# Notes\nNothing to see here.\n", "This does not look like the CWS survey annex"),
+        ("Résumé".encode("cp1252"), "The file is not UTF-8 text (byte 0xe9 at offset 1)"),
+    ],
+    ids=["empty", "binary", "truncated", "foreign", "wrong-encoding"],
+)
+def test_malformed_files_change_nothing(cli, app_context, tmp_path, content, message):
+    assert import_file(cli, BUNDLED, "--alias", "GE=DE").exit_code == 0
+    before = counts()
+    broken = tmp_path / "broken.txt"
+    broken.write_bytes(content)
+    result = import_file(cli, broken)
+    assert result.exit_code == 1
+    assert f"Error: broken.txt: {message}" in result.stderr
+    assert "Traceback" not in result.output
+    assert counts() == before
+
+
+def test_a_failure_while_storing_leaves_nothing_behind(app_context):
+    # A record the readers would refuse (Rec 99 does not exist) fails only inside the database,
+    # after the new office and the survey row were already sent: all of it is rolled back.
+    record = SurveyRecord(
+        label="Broken",
+        source_name="broken.json",
+        respondents=[RespondentRecord("ZZ", "Office of Nowhere")],
+        answers=[AnswerRecord("ZZ", Question.focus, 99, "A project")],
+    )
+    before = counts()
+    with pytest.raises(SurveyFormatError, match="nothing was changed"):
+        import_record(record)
+    assert counts() == before
+
+
+def test_bad_alias_syntax_is_a_usage_error(cli, app_context):
+    result = import_file(cli, BUNDLED, "--alias", "Georgia")
+    assert result.exit_code == 2
+    assert "'Georgia' is not of the form GE=DE" in result.stderr
+
+
+def test_offices_first_seen_in_a_survey_are_created(cli, app_context, tmp_path):
+    text = BUNDLED.read_text(encoding="utf-8").replace(
+        "AU Australia, IP Australia", "AU Australia, IP Australia \n\nXA Atlantis, Patent Office"
+    )
+    path = tmp_path / "with-atlantis.txt"
+    path.write_text(text, encoding="utf-8")
+    assert import_file(cli, path, "--alias", "GE=DE").exit_code == 0
+    atlantis = db.session.get(Office, "XA")
+    assert (atlantis.name, atlantis.time_zone) == ("Atlantis, Patent Office", None)

@@ -1,0 +1,81 @@
+"""Reading which recommendations a question-8 answer names."""
+
+import pytest
+
+from planner.survey.interest import read_interest
+
+KNOWN = frozenset(range(1, 11))
+
+
+def named(text):
+    return [n.number for n in read_interest(text, KNOWN).named]
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("2, 3, 10", [2, 3, 10]),
+        ("Recommendations 3, 5 and 10.", [3, 5, 10]),
+        ("Rec. 9.. This is our area of interest.", [9]),
+        ("recommendations 2, 3, 4,8,9,10", [2, 3, 4, 8, 9, 10]),
+        (
+            "We would appreciate it if you could present recommendations: 3, 7, 8, and 10.",
+            [3, 7, 8, 10],
+        ),
+        ("Rec.10, with special focus on governance and risk management and assessment.", [10]),
+        (
+            "There are three items: Recommendation 1, Recommendation 10, Recommendation 2.",
+            [1, 2, 10],
+        ),
+        ("Recommendation 9 - Sharing experiences is of great value", [9]),
+        ("Recommendations 2-4", [2, 3, 4]),
+        ("Recomendaciones 3 y 5", [3, 5]),
+        ("Recommandations 8 et 9", [8, 9]),
+        ("Cybersecurity, AI tools evolution, Cloud migration strategies,", [1, 4, 10]),
+        ("Experiences with blockchain registers", [10]),
+        ("Uso de inteligencia artificial en el examen", [10]),
+    ],
+)
+def test_numbers_and_topic_words(text, numbers):
+    assert named(text) == numbers
+
+
+def test_numbers_win_over_topic_words():
+    # "share their experiences" must not add Rec 9 when the office named Rec 5.
+    text = "Recommendation 5, where the IP offices would share their experiences and ICT projects."
+    assert named(text) == [5]
+
+
+def test_interest_in_all_counts_only_the_named_ones():
+    interest = read_interest(
+        "Interested in all recommendations, especially recommendations 2, 3, 4,8,9,10", KNOWN
+    )
+    assert [n.number for n in interest.named] == [2, 3, 4, 8, 9, 10]
+    assert "only the named ones count" in interest.explanation
+
+
+def test_a_count_of_recommendations_is_not_a_recommendation():
+    interest = read_interest(
+        "Due to the fact that DPMA has already implemented these 10 recommendations, we see no "
+        "need for further updating or discussing these recommendations.",
+        KNOWN,
+    )
+    assert interest.named == ()
+    assert interest.explanation.startswith("declines")
+
+
+def test_reasons_say_which_words_mapped():
+    interest = read_interest("Cybersecurity, AI tools evolution", KNOWN)
+    reasons = {n.number: n.reason for n in interest.named}
+    assert reasons[4] == 'topic words "Cybersecurity" (glossary: cybersecurity)'
+    assert reasons[10] == 'topic words "AI" (glossary: AI)'
+
+
+def test_unknown_numbers_are_reported():
+    interest = read_interest("Recommendations 10 and 12", KNOWN)
+    assert [n.number for n in interest.named] == [10]
+    assert interest.unknown_numbers == (12,)
+
+
+def test_ai_inside_words_is_not_ai():
+    assert named("We maintain our email archive") == []

@@ -1,0 +1,181 @@
+"""The tabular form: export, import and export again gives the same bytes; bad rows are refused."""
+
+import json
+
+import pytest
+from sqlalchemy import delete, func, select
+
+from planner.extensions import db
+from planner.survey.models import Survey
+
+
+def export(cli, form, *args):
+    result = cli.invoke(args=["survey", "export", "--format", form, *args])
+    assert result.exit_code == 0, result.output
+    return result.stdout
+
+
+def forget_surveys():
+    db.session.execute(delete(Survey))
+    db.session.commit()
+
+
+@pytest.mark.parametrize("form", ["json", "csv"])
+def test_round_trip_gives_identical_output(cli, survey, tmp_path, form):
+    first = export(cli, form)
+    forget_surveys()
+    path = tmp_path / f"survey.{form}"
+    path.write_text(first, encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "21 respondents, 202 answers" in result.stdout
+    assert export(cli, form) == first
+
+
+def test_json_export_shape(cli, survey):
+    payload = json.loads(export(cli, "json", "--survey", "CWS-13-26"))
+    assert payload["survey"]["label"] == "CWS/13/26"
+    assert len(payload["offices"]) == 21
+    assert {"code": "AU", "name": "IP Australia", "time_zone": "Australia/Sydney"} in payload[
+        "offices"
+    ]
+    row = next(
+        a
+        for a in payload["answers"]
+        if (a["office"], a["question"], a["recommendation"]) == ("AU", "focus", 10)
+    )
+    assert row["text"].startswith("IP Australia is open to exploring use case scenarios")
+    assert row["lines"] == [730, 734]
+    assert {"office", "question", "recommendation", "text"} <= row.keys()
+    decline = next(a for a in payload["answers"] if a["office"] == "DE")
+    assert decline["question"] == "discuss" and decline["recommendation"] is None
+
+
+def test_export_of_the_same_json_into_a_database_that_has_it_changes_nothing(cli, survey, tmp_path):
+    path = tmp_path / "again.json"
+    path.write_text(export(cli, "json"), encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert "already imported" in result.stdout
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+
+
+def test_export_without_a_survey_says_so(cli, app_context):
+    result = cli.invoke(args=["survey", "export", "--format", "json"])
+    assert result.exit_code == 1
+    assert "No survey has been imported yet." in result.stderr
+
+
+def test_export_of_an_unknown_survey_says_so(cli, survey):
+    result = cli.invoke(args=["survey", "export", "--format", "csv", "--survey", "CWS/99/1"])
+    assert result.exit_code == 1
+    assert "No survey 'CWS/99/1' has been imported." in result.stderr
+
+
+def minimal_json(**changes):
+    payload = {
+        "survey": {"label": "Pilot"},
+        "offices": [
+            {"code": "AU", "name": "IP Australia", "time_zone": "Australia/Sydney"},
+            {"code": "XA", "name": "Atlantis Patent Office", "time_zone": None},
+        ],
+        "answers": [
+            {"office": "AU", "question": "focus", "recommendation": 10, "text": "AI search"},
+            {"office": "XA", "question": "discuss", "recommendation": 10, "text": "Rec 10"},
+        ],
+    }
+    payload.update(changes)
+    return payload
+
+
+def import_json(cli, tmp_path, payload):
+    path = tmp_path / "pilot.json"
+    path.write_text(payload if isinstance(payload, str) else json.dumps(payload), encoding="utf-8")
+    return cli.invoke(args=["survey", "import", str(path)])
+
+
+def test_minimal_json_imports(cli, app_context, tmp_path):
+    result = import_json(cli, tmp_path, minimal_json())
+    assert result.exit_code == 0, result.output
+    assert "Imported Pilot (/Pilot): 2 respondents, 2 answers" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ('{"survey": {"label": "Pilot"}, "offices": [', "not valid JSON (line 1, column"),
+        ("[1, 2, 3]", 'expected an object with "survey", "offices" and "answers"'),
+        (
+            minimal_json(
+                answers=[{"office": "AU", "question": "focuss", "recommendation": 1, "text": "x"}]
+            ),
+            "answers[0]: question 'focuss' is not one of implementation, focus",
+        ),
+        (
+            minimal_json(
+                answers=[{"office": "QQ", "question": "focus", "recommendation": 1, "text": "x"}]
+            ),
+            "answers[0]: office 'QQ' is not among the offices of this survey",
+        ),
+        (
+            minimal_json(
+                answers=[{"office": "AU", "question": "focus", "recommendation": 11, "text": "x"}]
+            ),
+            "answers[0]: recommendation 11 does not exist",
+        ),
+        (
+            minimal_json(
+                offices=[{"code": "AU", "name": "IP Australia", "time_zone": "AEST"}],
+                answers=[],
+            ),
+            "offices[0]: 'AEST' is not an IANA time zone name",
+        ),
+        (
+            minimal_json(
+                answers=[
+                    {"office": "AU", "question": "focus", "recommendation": 1, "text": "x"},
+                    {"office": "AU", "question": "focus", "recommendation": 1, "text": "y"},
+                ]
+            ),
+            "AU answers focus for recommendation 1 more than once",
+        ),
+        (minimal_json(survey={}), "survey.label: missing"),
+    ],
+    ids=["syntax", "not-object", "question", "office", "recommendation", "zone", "dupe", "label"],
+)
+def test_bad_json_is_refused_whole(cli, app_context, tmp_path, payload, message):
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_bad_csv_rows_are_named_by_line(cli, app_context, tmp_path):
+    path = tmp_path / "pilot.csv"
+    path.write_text(
+        "survey,office,office_name,time_zone,question,recommendation,text\n"
+        "Pilot,AU,IP Australia,Australia/Sydney,focus,10,AI search\n"
+        "Pilot,AU,IP Australia,Australia/Sydney,wish,10,More AI\n"
+        "Pilot,Canada,CIPO,America/Toronto,focus,1,Modernisation\n",
+        encoding="utf-8",
+    )
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert "line 3: question 'wish' is not one of" in result.stderr
+    assert 'line 4: office "Canada" is not a two-letter ST.3 code' in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_csv_without_the_needed_columns_is_refused(cli, app_context, tmp_path):
+    path = tmp_path / "other.csv"
+    path.write_text("code,name\nAU,IP Australia\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert "The CSV lacks the column(s) office, question, recommendation, text" in result.stderr
+
+
+def test_aliases_do_not_apply_to_tabular_files(cli, app_context, tmp_path):
+    path = tmp_path / "pilot.json"
+    path.write_text(json.dumps(minimal_json()), encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path), "--alias", "GE=DE"])
+    assert result.exit_code == 1
+    assert "Aliases apply to the published text only" in result.stderr
