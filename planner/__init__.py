@@ -32,6 +32,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
 
+    app.json.sort_keys = False  # keep the documented field order in API answers
     db.init_app(app)
     migrate.init_app(
         app,

@@ -1,11 +1,10 @@
 """Surveys, who responded, what they answered, and what the importer could not place."""
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 
 from sqlalchemy import (
     CheckConstraint,
     Date,
-    DateTime,
     ForeignKey,
     Index,
     String,
@@ -15,14 +14,11 @@ from sqlalchemy import (
 from sqlalchemy import Enum as SAEnum
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.records import Question
-
-
-def utcnow() -> datetime:
-    return datetime.now(UTC)
 
 
 class Survey(db.Model):
@@ -35,7 +31,7 @@ class Survey(db.Model):
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     answered_from: Mapped[date | None] = mapped_column(Date)
     answered_until: Mapped[date | None] = mapped_column(Date)
-    imported_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     respondents: Mapped[list["Respondent"]] = relationship(
         back_populates="survey",

@@ -69,8 +69,10 @@ def test_summary_lists_offices(summary):
 def test_survey_list(client, survey):
     data = client.get("/api/v1/surveys").get_json()
     [entry] = data["surveys"]
+    assert list(entry)[:2] == ["label", "slug"]
     assert entry["label"] == "CWS/13/26"
     assert entry["slug"] == "CWS-13-26"
+    assert entry["imported_at"].endswith("+00:00")
     assert (entry["respondents"], entry["answers"]) == (21, 202)
     assert entry["answered_from"] == "2025-05-02"
     assert entry["links"]["summary"] == "/api/v1/surveys/CWS-13-26/summary"
