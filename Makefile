@@ -27,6 +27,7 @@ run: $(VENV)/.run-deps
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-deps
+	scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
@@ -34,6 +35,7 @@ test: $(VENV)/.test-deps
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/pages_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

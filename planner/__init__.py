@@ -3,12 +3,13 @@
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, redirect, url_for
+from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from planner import errors
 from planner.config import database_url, secret_key
+from planner.db_types import render_item
 from planner.extensions import csrf, db, migrate
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -40,6 +41,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         directory=str(Path(__file__).parent / "migrations"),
         render_as_batch=True,
         compare_type=True,
+        render_item=render_item,
     )
     csrf.init_app(app)
     _register(app)
@@ -49,22 +51,26 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register(app: Flask) -> None:
     # Models are imported here so that Alembic and the app see the whole schema.
     from planner.bootstrap import setup_command
-    from planner.offices import models as _offices  # noqa: F401
-    from planner.recommendations import models as _recommendations  # noqa: F401
+    from planner.offices import views as office_views
+    from planner.recommendations import views as recommendation_views
     from planner.survey import api as survey_api
     from planner.survey import views as survey_views
     from planner.survey.cli import survey_cli
 
+    app.register_blueprint(survey_views.bp)
+    app.register_blueprint(recommendation_views.bp)
+    app.register_blueprint(office_views.bp)
     app.register_blueprint(survey_api.bp)
     csrf.exempt(survey_api.bp)
-    app.register_blueprint(survey_views.bp)
     app.cli.add_command(survey_cli)
     app.cli.add_command(setup_command)
     errors.register(app)
+    app.add_template_filter(_without_none, "without_none")
 
-    @app.get("/")
-    def home():
-        return redirect(url_for("survey.index"))
+
+def _without_none(attributes: dict) -> dict:
+    """HTML attributes minus the unset ones, for `field(**attrs)` in the form macro."""
+    return {name: value for name, value in attributes.items() if value is not None}
 
 
 @event.listens_for(Engine, "connect")

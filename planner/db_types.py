@@ -32,3 +32,13 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def render_item(type_: str, obj, autogen_context) -> str | bool:
+    """Alembic autogenerate hook: write our column types as the plain SQLAlchemy type they wrap.
+
+    Migrations then never import app code, which may be renamed long after they ran.
+    """
+    if type_ == "type" and isinstance(obj, TypeDecorator):
+        return f"sa.{obj.impl!r}"
+    return False

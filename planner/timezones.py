@@ -1,7 +1,8 @@
 """IANA time zone names: validation shared by imports, office edits and meetings."""
 
+from datetime import UTC, datetime
 from functools import lru_cache
-from zoneinfo import available_timezones
+from zoneinfo import ZoneInfo, available_timezones
 
 
 @lru_cache(maxsize=1)
@@ -15,3 +16,23 @@ def is_time_zone(name: str) -> bool:
     Abbreviations ("GMT", "EST") and fixed offsets ("Etc/GMT+5") are refused: they ignore DST.
     """
     return name in known_time_zones() and "/" in name and not name.startswith("Etc/")
+
+
+def local_time(zone: str, at: datetime | None = None) -> datetime:
+    """The wall-clock time in `zone` at the instant `at` (default: now)."""
+    return (at or datetime.now(UTC)).astimezone(ZoneInfo(zone))
+
+
+def utc_offset(moment: datetime) -> str:
+    """The offset of an aware datetime as people write it: "UTC+11", "UTC−5", "UTC+5:30"."""
+    offset = moment.utcoffset()
+    minutes = int(offset.total_seconds() // 60) if offset else 0
+    sign = "+" if minutes >= 0 else "−"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
+
+
+@lru_cache(maxsize=1)
+def place_time_zones() -> tuple[str, ...]:
+    """The zones a person may choose, sorted: place names only (see `is_time_zone`)."""
+    return tuple(sorted(name for name in known_time_zones() if is_time_zone(name)))

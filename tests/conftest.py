@@ -69,3 +69,13 @@ def client(app):
 @pytest.fixture
 def cli(app):
     return app.test_cli_runner()
+
+
+def csrf_token(client, url: str) -> str:
+    """The CSRF token of the form on `url`, as a browser would submit it."""
+    import re
+
+    page = client.get(url).get_data(as_text=True)
+    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    assert match, f"no CSRF token on {url}"
+    return match[1]

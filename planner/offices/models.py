@@ -1,9 +1,15 @@
 """The office: ST.3 code, name, city and IANA time zone."""
 
+import re
+from datetime import datetime
+
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
+from planner.db_types import UTCDateTime
 from planner.extensions import db
+
+_ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
 
 
 class Office(db.Model):
@@ -14,6 +20,15 @@ class Office(db.Model):
     city: Mapped[str | None] = mapped_column(String(100))
     # Unknown for offices that first appear in an imported survey; a co-lead fills it in.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # Who last edited the office by hand, and when (None: as seeded or imported).
+    updated_by: Mapped[str | None] = mapped_column(String(254))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def short_name(self) -> str:
+        """The acronym an office goes by, where its name gives one: "(INPI)" -> "INPI"."""
+        match = _ACRONYM.search(self.name)
+        return match[1] if match else self.name
 
     def __repr__(self) -> str:
         return f"<Office {self.code}>"

@@ -1,8 +1,11 @@
 """A recommendation: its number, short title and text, and where that wording came from."""
 
+from datetime import datetime
+
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
+from planner.db_types import UTCDateTime
 from planner.extensions import db
 
 
@@ -14,6 +17,8 @@ class Recommendation(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     # Provenance of the wording: "official headline sentence", "topic inferred ...", or an editor.
     source: Mapped[str | None] = mapped_column(String(300))
+    updated_by: Mapped[str | None] = mapped_column(String(254))
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def __repr__(self) -> str:
         return f"<Recommendation {self.number}>"

@@ -394,6 +394,7 @@ def parse_document(
         answered_from=window[0] if window else None,
         answered_until=window[1] if window else None,
         warnings=warnings,
+        source_text=text,
     )
 
 

@@ -28,6 +28,8 @@ class Survey(db.Model):
     label: Mapped[str] = mapped_column(String(100), unique=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     source_name: Mapped[str] = mapped_column(String(255))
+    # The published text as imported, so any answer can be shown beside its source lines.
+    source_text: Mapped[str | None] = mapped_column(Text, deferred=True)
     fingerprint: Mapped[str] = mapped_column(String(64), unique=True)
     answered_from: Mapped[date | None] = mapped_column(Date)
     answered_until: Mapped[date | None] = mapped_column(Date)

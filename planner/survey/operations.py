@@ -6,6 +6,7 @@ from pathlib import PurePath
 
 from sqlalchemy import func, insert, nulls_last, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from planner.extensions import db
 from planner.offices.models import Office
@@ -119,6 +120,7 @@ def _store(record: SurveyRecord, fingerprint: str) -> Survey:
         label=record.label,
         slug=record.slug,
         source_name=record.source_name,
+        source_text=record.source_text,
         fingerprint=fingerprint,
         answered_from=record.answered_from,
         answered_until=record.answered_until,
@@ -199,15 +201,23 @@ def survey_record(survey: Survey) -> SurveyRecord:
 _ANY = object()
 
 
-def answer_records(
+def query_answers(
     survey: Survey,
     *,
     question: Question | None = None,
     recommendation: int | object | None = _ANY,
     office: str | None = None,
-) -> list[AnswerRecord]:
-    """The survey's answers, optionally only one question, recommendation (None: none) or office."""
-    query = select(Answer).where(Answer.survey_id == survey.id)
+) -> list[Answer]:
+    """The survey's answers, optionally only one question, recommendation (None: none) or office.
+
+    Ordered as the questionnaire asks: question, recommendation, office.
+    """
+    # Pages show each answer's office and recommendation: load them in the same query.
+    query = (
+        select(Answer)
+        .where(Answer.survey_id == survey.id)
+        .options(joinedload(Answer.office), joinedload(Answer.recommendation))
+    )
     if question is not None:
         query = query.where(Answer.question == question)
     if recommendation is None:
@@ -216,7 +226,29 @@ def answer_records(
         query = query.where(Answer.recommendation_number == recommendation)
     if office is not None:
         query = query.where(Answer.office_code == office)
-    records = [
+    answers = list(db.session.scalars(query))
+    answers.sort(key=lambda a: (a.question.order, a.recommendation_number or 0, a.office_code))
+    return answers
+
+
+def answer_cells(survey: Survey, question: Question) -> list[tuple[int, str, int, str]]:
+    """(id, office, recommendation, text) of the answers to `question` that name a recommendation.
+
+    The light query behind the heatmap, which needs no ORM objects.
+    """
+    rows = db.session.execute(
+        select(Answer.id, Answer.office_code, Answer.recommendation_number, Answer.text).where(
+            Answer.survey_id == survey.id,
+            Answer.question == question,
+            Answer.recommendation_number.is_not(None),
+        )
+    )
+    return list(rows.tuples())
+
+
+def answer_records(survey: Survey, **filters) -> list[AnswerRecord]:
+    """The survey's answers as plain records (the export's rows); filters as `query_answers`."""
+    return [
         AnswerRecord(
             a.office_code,
             a.question,
@@ -225,9 +257,27 @@ def answer_records(
             (a.line_start, a.line_end) if a.line_start is not None else None,
             a.basis,
         )
-        for a in db.session.scalars(query)
+        for a in query_answers(survey, **filters)
     ]
-    return sorted(records, key=AnswerRecord.sort_key)
+
+
+def respondent_offices(survey: Survey) -> list[Office]:
+    return list(
+        db.session.scalars(
+            select(Office)
+            .join(Respondent)
+            .where(Respondent.survey_id == survey.id)
+            .order_by(Office.code)
+        )
+    )
+
+
+def source_lines(survey: Survey, first: int, last: int) -> list[tuple[int, str]]:
+    """The non-blank lines `first`..`last` of the published text, with their numbers."""
+    if not survey.source_text:
+        return []
+    lines = survey.source_text.splitlines()[first - 1 : last]
+    return [(first + i, line.strip()) for i, line in enumerate(lines) if line.strip()]
 
 
 def answer_count(survey: Survey) -> int:

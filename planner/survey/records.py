@@ -96,6 +96,8 @@ class SurveyRecord:
     answered_from: date | None = None
     answered_until: date | None = None
     warnings: list[ImportWarning] = field(default_factory=list)
+    # The published text the answers' line numbers refer to (None for tabular imports).
+    source_text: str | None = None
 
     @property
     def slug(self) -> str:

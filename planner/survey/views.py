@@ -1,22 +1,348 @@
-"""Pages about imported surveys: the list, and each survey's source and import warnings."""
+"""Survey pages: the overview charts, the summary table, each answer with its source lines."""
 
-from flask import Blueprint, abort, render_template
+import csv
+import io
 
-from planner.survey.operations import SurveyNotFound, answer_count, find_survey, list_surveys
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.recommendations.operations import all_recommendations
+from planner.survey import charts
+from planner.survey.models import Answer, Survey
+from planner.survey.operations import (
+    SurveyNotFound,
+    answer_cells,
+    answer_count,
+    find_survey,
+    list_surveys,
+    respondent_offices,
+    source_lines,
+    survey_summary,
+)
+from planner.survey.records import Question
+from planner.survey.summary import Summary
 
 bp = Blueprint("survey", __name__)
+
+# The questions the overview can show, with the paragraph of CWS/13/26 that reports each.
+OVERVIEW_QUESTIONS = (Question.focus, Question.discuss, Question.challenge, Question.low_priority)
+PARAGRAPHS = {
+    Question.focus: "§14",
+    Question.low_priority: "§15",
+    Question.challenge: "§16",
+    Question.discuss: "§17",
+}
+SUPPLY = charts.Series(
+    "Supply", "focus, Q4", "offices with a current-focus project (Q4)", charts.BLUE
+)
+DEMAND = charts.Series("Demand", "discuss, Q8", "offices wanting it discussed (Q8)", charts.ORANGE)
+STRUGGLE = charts.Series(
+    "Struggle", "challenge, Q6", "offices finding it a big challenge (Q6)", charts.VERMILLION
+)
+
+
+def survey_from_request() -> Survey | None:
+    """The survey named by ?survey= (404 if unknown), else the latest, else None."""
+    reference = request.args.get("survey") or None
+    try:
+        return find_survey(reference)
+    except SurveyNotFound as error:
+        if reference:
+            abort(404, str(error))
+        return None
+
+
+def _survey(slug: str) -> Survey:
+    try:
+        return find_survey(slug)
+    except SurveyNotFound as error:
+        abort(404, str(error))
+
+
+def _question() -> Question:
+    value = request.args.get("question") or Question.focus.value
+    if value not in {q.value for q in OVERVIEW_QUESTIONS}:
+        choices = ", ".join(q.value for q in OVERVIEW_QUESTIONS)
+        abort(400, f"The overview shows one of these questions: {choices}.")
+    return Question(value)
+
+
+def _office_filter(offices: list[Office], text: str) -> list[Office]:
+    needle = text.strip().casefold()
+    if not needle:
+        return offices
+    return [
+        o
+        for o in offices
+        if needle in o.code.casefold()
+        or needle in o.name.casefold()
+        or needle in (o.city or "").casefold()
+    ]
+
+
+def build_heatmap(
+    survey: Survey, question: Question, office_filter: str, *, caption: str | None = None
+) -> charts.Heatmap:
+    offices = _office_filter(respondent_offices(survey), office_filter)
+    recommendations = all_recommendations()
+    titles = {r.number: r.short_title for r in recommendations}
+    # One url_for per page, not per square: at 200 offices there are thousands of squares.
+    answers_url = url_for("survey.answer", slug=survey.slug, answer_id=0).removesuffix("/0")
+    marks = {
+        (office, number): charts.Mark(
+            f"{answers_url}/{answer_id}", f"{office}, Rec {number}: {_excerpt(text)}"
+        )
+        for answer_id, office, number, text in answer_cells(survey, question)
+    }
+    return charts.heatmap(
+        [
+            (
+                o.code,
+                charts.Label(
+                    f"{o.code} {o.short_name}",
+                    f"{o.code}: {o.name}",
+                    url_for("offices.detail", code=o.code, survey=survey.slug),
+                ),
+            )
+            for o in offices
+        ],
+        [
+            (
+                r.number,
+                charts.Label(
+                    str(r.number),
+                    f"Rec {r.number}: {titles[r.number]}",
+                    url_for("recommendations.detail", number=r.number, survey=survey.slug),
+                ),
+            )
+            for r in recommendations
+        ],
+        marks,
+        charts.QUESTION_COLOURS[question],
+        caption=caption,
+    )
+
+
+def build_bars(survey: Survey, summary: Summary, *, caption: str | None = None) -> charts.BarChart:
+    series = (SUPPLY, DEMAND, STRUGGLE)
+    groups = []
+    for recommendation in all_recommendations():
+        n = recommendation.number
+
+        def count(question: Question, n: int = n) -> int:
+            return summary.questions[question].by_recommendation[n].count
+
+        groups.append(
+            (
+                charts.Label(
+                    f"{n} {recommendation.short_title}",
+                    f"Rec {n}: {recommendation.short_title}",
+                    url_for("recommendations.detail", number=n, survey=survey.slug),
+                ),
+                {
+                    SUPPLY.name: count(Question.focus),
+                    DEMAND.name: count(Question.discuss),
+                    STRUGGLE.name: count(Question.challenge),
+                },
+            )
+        )
+    return charts.grouped_bars(groups, series, caption=caption)
+
+
+def _excerpt(text: str, limit: int = 140) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+
+
+def _chart_context() -> dict:
+    return {
+        "font": charts.FONT,
+        "ink": charts.INK,
+        "muted": charts.MUTED,
+        "empty": charts.EMPTY,
+        "grid": charts.GRID,
+    }
+
+
+@bp.get("/")
+def overview():
+    survey = survey_from_request()
+    if survey is None:
+        return render_template("survey/overview.html", survey=None)
+    question = _question()
+    office_filter = request.args.get("office", "")
+    summary = survey_summary(survey)
+    heatmap = build_heatmap(survey, question, office_filter)
+    return render_template(
+        "survey/overview.html",
+        survey=survey,
+        surveys=list_surveys(),
+        question=question,
+        questions=OVERVIEW_QUESTIONS,
+        office_filter=office_filter,
+        heatmap=heatmap,
+        bars=build_bars(survey, summary),
+        summary=summary,
+        recommendations=all_recommendations(),
+        series=(SUPPLY, DEMAND, STRUGGLE),
+        **_chart_context(),
+    )
+
+
+@bp.get("/charts/<slug>/heatmap.svg")
+def heatmap_svg(slug: str):
+    survey = _survey(slug)
+    question = _question()
+    title = f"{survey.label}: {question.label}, offices × recommendations"
+    heatmap = build_heatmap(survey, question, request.args.get("office", ""), caption=title)
+    svg = render_template(
+        "charts/heatmap.svg",
+        chart=heatmap,
+        chart_id="heatmap",
+        title=title,
+        description=_heatmap_description(survey, question),
+        **_chart_context(),
+    )
+    return _svg_download(svg, f"{survey.slug}-{question.value}-heatmap.svg")
+
+
+@bp.get("/charts/<slug>/bars.svg")
+def bars_svg(slug: str):
+    survey = _survey(slug)
+    title = f"{survey.label}: offices per recommendation"
+    svg = render_template(
+        "charts/bars.svg",
+        chart=build_bars(survey, survey_summary(survey), caption=title),
+        chart_id="bars",
+        title=title,
+        description=BARS_DESCRIPTION,
+        **_chart_context(),
+    )
+    return _svg_download(svg, f"{survey.slug}-supply-demand-struggle.svg")
+
+
+BARS_DESCRIPTION = (
+    "For each recommendation, three bars: supply (offices with a current-focus project), "
+    "demand (offices wanting it discussed) and struggle (offices finding it a big challenge)."
+)
+
+
+def _heatmap_description(survey: Survey, question: Question) -> str:
+    return (
+        f"Each row is an office that answered {survey.label}, each column a recommendation; "
+        f"a filled square means the office named that recommendation in: {question.label}."
+    )
+
+
+def _svg_download(svg: str, filename: str) -> Response:
+    response = Response(svg, mimetype="image/svg+xml")
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 @bp.get("/surveys")
 def index():
-    surveys = list_surveys()
-    return render_template("survey/index.html", surveys=[(s, answer_count(s)) for s in surveys])
+    return render_template(
+        "survey/index.html", surveys=[(s, answer_count(s)) for s in list_surveys()]
+    )
 
 
 @bp.get("/surveys/<slug>")
 def detail(slug: str):
-    try:
-        survey = find_survey(slug)
-    except SurveyNotFound:
-        abort(404, f"No survey {slug!r} has been imported.")
+    survey = _survey(slug)
     return render_template("survey/detail.html", survey=survey, answers=answer_count(survey))
+
+
+@bp.get("/surveys/<slug>/summary")
+def summary(slug: str):
+    survey = _survey(slug)
+    result = survey_summary(survey)
+    return render_template(
+        "survey/summary.html",
+        survey=survey,
+        summary=result,
+        recommendations=all_recommendations(),
+        questions=[q for q in PARAGRAPHS],
+        paragraphs=PARAGRAPHS,
+        findings=_findings(result),
+    )
+
+
+@bp.get("/surveys/<slug>/summary.csv")
+def summary_csv(slug: str):
+    survey = _survey(slug)
+    result = survey_summary(survey)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["question", "paragraph", "recommendation", "count", "percent", "offices"])
+    for question, part in result.questions.items():
+        for number, cell in part.by_recommendation.items():
+            writer.writerow(
+                [
+                    question.value,
+                    PARAGRAPHS.get(question, ""),
+                    number,
+                    cell.count,
+                    cell.percent,
+                    " ".join(cell.offices),
+                ]
+            )
+        none = part.named_none
+        writer.writerow(
+            [
+                question.value,
+                PARAGRAPHS.get(question, ""),
+                "none",
+                none.count,
+                none.percent,
+                " ".join(none.offices),
+            ]
+        )
+    response = Response(out.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{survey.slug}-summary.csv"'
+    return response
+
+
+def _findings(summary: Summary) -> list[tuple[Question, str]]:
+    """One sentence per question in the document's manner: the highest and lowest shares."""
+    findings = []
+    for question in PARAGRAPHS:
+        cells = summary.questions[question].by_recommendation
+        if not cells:
+            continue
+        top = max(c.percent for c in cells.values())
+        low = min(c.percent for c in cells.values())
+        highest = [n for n, c in cells.items() if c.percent == top]
+        lowest = [n for n, c in cells.items() if c.percent == low]
+        findings.append(
+            (
+                question,
+                f"highest {_recs(highest)} ({top}%), lowest {_recs(lowest)} ({low}%); "
+                f"{summary.questions[question].named_none.percent}% named none.",
+            )
+        )
+    return findings
+
+
+def _recs(numbers: list[int]) -> str:
+    if len(numbers) == 1:
+        return f"Rec {numbers[0]}"
+    return "Recs " + ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+
+
+@bp.get("/surveys/<slug>/answers/<int:answer_id>")
+def answer(slug: str, answer_id: int):
+    survey = _survey(slug)
+    found = db.session.scalar(
+        select(Answer).where(Answer.id == answer_id, Answer.survey_id == survey.id)
+    )
+    if found is None:
+        abort(404, f"{survey.label} has no answer {answer_id}.")
+    lines = (
+        source_lines(survey, found.line_start, found.line_end)
+        if found.line_start is not None
+        else []
+    )
+    return render_template("survey/answer.html", survey=survey, answer=found, lines=lines)

@@ -146,4 +146,4 @@ def test_survey_pages(client, survey):
     detail = client.get("/surveys/CWS-13-26")
     assert detail.status_code == 200
     assert "question 2 is a chart" in detail.get_data(as_text=True)
-    assert client.get("/").status_code == 302
+    assert client.get("/").status_code == 200

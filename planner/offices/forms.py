@@ -1,0 +1,36 @@
+"""The form a co-lead edits an office with."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, ValidationError
+from wtforms.validators import DataRequired, Length, Optional
+
+from planner.timezones import is_time_zone
+
+NAME_MAX, CITY_MAX = 200, 100
+
+
+def _iana_zone(form, field) -> None:
+    if field.data and not is_time_zone(field.data.strip()):
+        raise ValidationError(
+            f'"{field.data}" is not a time zone name. Choose a place name such as '
+            "Europe/Madrid or America/Lima (abbreviations like CET or fixed offsets ignore "
+            "daylight saving time)."
+        )
+
+
+class OfficeForm(FlaskForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the office a name."), Length(max=NAME_MAX)],
+        description=f"Up to {NAME_MAX} characters.",
+    )
+    city = StringField(
+        "City",
+        validators=[Optional(), Length(max=CITY_MAX)],
+        description=f"Where the office sits, up to {CITY_MAX} characters.",
+    )
+    time_zone = StringField(
+        "Time zone",
+        validators=[Optional(), _iana_zone],
+        description="An IANA time zone such as Australia/Sydney; start typing a city.",
+    )

@@ -1,0 +1,20 @@
+"""The form a co-lead edits a recommendation's wording with."""
+
+from flask_wtf import FlaskForm
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length
+
+TITLE_MAX, TEXT_MAX = 200, 4000
+
+
+class RecommendationForm(FlaskForm):
+    short_title = StringField(
+        "Short title",
+        validators=[DataRequired("Give the recommendation a short title."), Length(max=TITLE_MAX)],
+        description=f"Up to {TITLE_MAX} characters, as shown in charts and lists.",
+    )
+    text = TextAreaField(
+        "Text",
+        validators=[Length(max=TEXT_MAX)],
+        description=f"The recommendation as adopted, up to {TEXT_MAX} characters.",
+    )

@@ -1,0 +1,76 @@
+"""Recommendation pages: the list, each recommendation with its survey evidence, and editing."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+
+from planner.extensions import db
+from planner.recommendations.forms import RecommendationForm
+from planner.recommendations.models import Recommendation
+from planner.recommendations.operations import all_recommendations, update_recommendation
+from planner.survey.operations import query_answers, survey_summary
+from planner.survey.records import Question
+from planner.survey.views import survey_from_request
+
+bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
+
+# Sections of a recommendation page, in the order a co-lead drafting a session reads them.
+SECTIONS = (
+    (Question.focus, "Offices focused on it", "Their current projects (Q4): who could present."),
+    (Question.discuss, "Offices wanting it discussed", "In their own words (Q8)."),
+    (Question.challenge, "Big challenges", "Why offices find it hard (Q6)."),
+    (Question.low_priority, "Low priority", "Why offices put it aside (Q5)."),
+    (Question.implementation, "Comments on implementation", "From question 3."),
+)
+
+
+def _recommendation(number: int) -> Recommendation:
+    recommendation = db.session.get(Recommendation, number)
+    if recommendation is None:
+        abort(404, f"There is no recommendation {number}; the recommendations are numbered 1–10.")
+    return recommendation
+
+
+@bp.get("")
+def index():
+    survey = survey_from_request()
+    summary = survey_summary(survey) if survey else None
+    return render_template(
+        "recommendations/index.html",
+        survey=survey,
+        summary=summary,
+        recommendations=all_recommendations(),
+    )
+
+
+@bp.get("/<int:number>")
+def detail(number: int):
+    recommendation = _recommendation(number)
+    survey = survey_from_request()
+    answers = query_answers(survey, recommendation=number) if survey else []
+    sections = [
+        (question, heading, note, [a for a in answers if a.question is question])
+        for question, heading, note in SECTIONS
+    ]
+    return render_template(
+        "recommendations/detail.html",
+        recommendation=recommendation,
+        survey=survey,
+        sections=sections,
+    )
+
+
+@bp.route("/<int:number>/edit", methods=["GET", "POST"])
+def edit(number: int):
+    recommendation = _recommendation(number)
+    form = RecommendationForm(obj=recommendation)
+    if form.validate_on_submit():
+        update_recommendation(
+            recommendation,
+            short_title=form.short_title.data,
+            text=form.text.data or "",
+            editor=None,
+        )
+        flash(f"Recommendation {number} saved.", "success")
+        return redirect(url_for(".detail", number=number))
+    return render_template("recommendations/edit.html", recommendation=recommendation, form=form), (
+        400 if form.errors else 200
+    )

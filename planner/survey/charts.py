@@ -1,0 +1,267 @@
+"""Geometry of the overview charts: an offices × recommendations heatmap and grouped bars.
+
+Pure layout in pixels; the SVG templates only draw what this returns. Colours are from the
+Okabe–Ito palette, which stays distinguishable for the common forms of colour blindness, and
+every mark also carries a text label, so colour is never the only cue.
+"""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from planner.survey.records import Question
+
+# Okabe & Ito (2008), "Color Universal Design".
+BLUE, ORANGE, VERMILLION, PURPLE = "#0072B2", "#E69F00", "#D55E00", "#CC79A7"
+EMPTY, GRID, INK, MUTED = "#F2F4F7", "#C9CED6", "#1D2433", "#5A6475"
+
+QUESTION_COLOURS = {
+    Question.focus: BLUE,
+    Question.discuss: ORANGE,
+    Question.challenge: VERMILLION,
+    Question.low_priority: PURPLE,
+}
+FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
+_CHAR = 7.0  # average width of a 12 px character, for label space
+_CAPTION = 26.0  # height of a visible title line
+
+
+@dataclass(frozen=True)
+class Label:
+    """A row or column heading: short text on the chart, full text as its tooltip."""
+
+    text: str
+    title: str
+    href: str | None = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    href: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Placed:
+    x: float
+    y: float
+    label: Label
+
+
+@dataclass(frozen=True)
+class Cell:
+    x: float
+    y: float
+    size: float
+    mark: Mark | None
+    title: str
+
+
+@dataclass(frozen=True)
+class Heatmap:
+    width: float
+    height: float
+    caption: str | None
+    axis: Placed
+    colour: str
+    cell: float
+    rows: tuple[Placed, ...]
+    columns: tuple[Placed, ...]
+    cells: tuple[Cell, ...]
+    row_totals: tuple[Placed, ...]
+    column_totals: tuple[Placed, ...]
+    grid_left: float
+    grid_top: float
+    grid_width: float
+    grid_height: float
+
+
+def _fit(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def heatmap(
+    rows: Sequence[tuple[str, Label]],
+    columns: Sequence[tuple[int, Label]],
+    marks: Mapping[tuple[str, int], Mark],
+    colour: str,
+    *,
+    cell: float = 26,
+    row_label_chars: int = 30,
+    caption: str | None = None,
+) -> Heatmap:
+    """Rows are (office code, label), columns (recommendation number, label).
+
+    A `caption` is drawn as a visible title at the top (for downloads used on slides).
+    """
+    left = 12 + _CHAR * min(row_label_chars, max((len(r.text) for _, r in rows), default=4))
+    top, gap = 34.0 + (_CAPTION if caption else 0), 2.0
+    grid_width = len(columns) * cell
+    grid_height = len(rows) * cell
+    placed_rows = tuple(
+        Placed(left - 8, top + i * cell + cell / 2 + 4, _shorten(label, row_label_chars))
+        for i, (_, label) in enumerate(rows)
+    )
+    placed_columns = tuple(
+        Placed(left + j * cell + cell / 2, top - 10, label) for j, (_, label) in enumerate(columns)
+    )
+    cells = []
+    row_counts = [0] * len(rows)
+    column_counts = [0] * len(columns)
+    for i, (code, row_label) in enumerate(rows):
+        for j, (number, column_label) in enumerate(columns):
+            mark = marks.get((code, number))
+            if mark:
+                row_counts[i] += 1
+                column_counts[j] += 1
+            cells.append(
+                Cell(
+                    round(left + j * cell + gap / 2, 1),
+                    round(top + i * cell + gap / 2, 1),
+                    cell - gap,
+                    mark,
+                    mark.title
+                    if mark
+                    else f"{row_label.title}: no answer for {column_label.title}",
+                )
+            )
+    right = left + grid_width
+    row_totals = tuple(
+        Placed(right + 8, top + i * cell + cell / 2 + 4, Label(str(n), f"{n} recommendations"))
+        for i, n in enumerate(row_counts)
+    )
+    column_totals = tuple(
+        Placed(left + j * cell + cell / 2, top + grid_height + 16, Label(str(n), f"{n} offices"))
+        for j, n in enumerate(column_counts)
+    )
+    return Heatmap(
+        width=max(right + 40, _caption_width(caption)),
+        caption=caption,
+        axis=Placed(left - 8, top - 10, Label("Recommendation", "Recommendation number")),
+        height=top + grid_height + 28,
+        colour=colour,
+        cell=cell,
+        rows=placed_rows,
+        columns=placed_columns,
+        cells=tuple(cells),
+        row_totals=row_totals,
+        column_totals=column_totals,
+        grid_left=left,
+        grid_top=top,
+        grid_width=grid_width,
+        grid_height=grid_height,
+    )
+
+
+def _shorten(label: Label, limit: int) -> Label:
+    return Label(_fit(label.text, limit), label.title, label.href)
+
+
+@dataclass(frozen=True)
+class Series:
+    name: str
+    note: str  # shown in the legend: "Supply (focus, Q4)"
+    description: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    value: int
+    series: Series
+    value_x: float
+    title: str
+
+
+@dataclass(frozen=True)
+class BarGroup:
+    label: Placed
+    bars: tuple[Bar, ...]
+
+
+@dataclass(frozen=True)
+class BarChart:
+    width: float
+    height: float
+    caption: str | None
+    groups: tuple[BarGroup, ...]
+    series: tuple[Series, ...]
+    legend: tuple[Placed, ...]
+    axis_x: float
+    axis_top: float
+    axis_bottom: float
+    ticks: tuple[Placed, ...]
+
+
+def grouped_bars(
+    groups: Sequence[tuple[Label, Mapping[str, int]]],
+    series: Sequence[Series],
+    *,
+    plot_width: float = 220,
+    bar: float = 10,
+    label_chars: int = 32,
+    caption: str | None = None,
+) -> BarChart:
+    """One group per recommendation, one bar per series, labelled with its value."""
+    left = 12 + _CHAR * label_chars
+    legend_top = 16 + (_CAPTION if caption else 0)
+    top = legend_top + 24
+    group_height = bar * len(series) + 12
+    largest = max((v for _, values in groups for v in values.values()), default=0) or 1
+    scale = plot_width / largest
+    placed = []
+    for i, (label, values) in enumerate(groups):
+        y0 = top + i * group_height
+        bars = tuple(
+            Bar(
+                x=left,
+                y=y0 + k * bar,
+                width=values.get(s.name, 0) * scale,
+                height=bar - 1,
+                value=values.get(s.name, 0),
+                series=s,
+                value_x=left + values.get(s.name, 0) * scale + 4,
+                title=f"{label.title}: {s.name} {values.get(s.name, 0)}",
+            )
+            for k, s in enumerate(series)
+        )
+        label_y = y0 + bar * len(series) / 2 + 4
+        placed.append(BarGroup(Placed(left - 8, label_y, _shorten(label, label_chars)), bars))
+    legend = []
+    x = 12.0
+    for s in series:
+        text = f"{s.name} ({s.note})"
+        legend.append(Placed(x, legend_top, Label(text, s.description)))
+        x += 24 + _CHAR * len(text) + 12
+    bottom = top + len(groups) * group_height
+    step = _tick_step(largest)
+    ticks = tuple(
+        Placed(left + v * scale, bottom + 14, Label(str(v), str(v)))
+        for v in range(0, largest + 1, step)
+    )
+    return BarChart(
+        width=max(left + plot_width + 30, x, _caption_width(caption)),
+        caption=caption,
+        height=bottom + 22,
+        groups=tuple(placed),
+        series=tuple(series),
+        legend=tuple(legend),
+        axis_x=left,
+        axis_top=top - 4,
+        axis_bottom=bottom,
+        ticks=ticks,
+    )
+
+
+def _caption_width(caption: str | None) -> float:
+    return 24 + 8.6 * len(caption) if caption else 0
+
+
+def _tick_step(largest: int) -> int:
+    for step in (1, 2, 5, 10, 20, 25, 50, 100, 200, 250, 500):
+        if largest / step <= 8:
+            return step
+    return max(1, largest // 8)

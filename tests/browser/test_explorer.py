@@ -1,0 +1,106 @@
+"""A co-lead explores the survey in a real browser: heatmap → answer → office → recommendation."""
+
+import re
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import FITS_WIDTH, HEADINGS_IN_ORDER, shoot
+
+PAGES = {
+    "overview": "/",
+    "overview-discuss": "/?question=discuss",
+    "summary": "/surveys/CWS-13-26/summary",
+    "recommendation-10": "/recommendations/10",
+    "recommendations": "/recommendations",
+    "office-ES": "/offices/ES",
+    "offices": "/offices",
+    "survey": "/surveys/CWS-13-26",
+}
+
+
+def test_click_through_heatmap_answer_office_recommendation(page, live_server, survey):
+    page.goto(live_server + "/")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Who focuses on what")
+    page.get_by_role("link", name="Wanted for discussion (Q8)").click()
+    expect(page).to_have_url(re.compile(r"question=discuss"))
+    shoot(page, "explorer-1-overview-discuss")
+
+    # The square for Spain's wish to discuss Rec 10, found by its tooltip like a mouse user would.
+    square = page.locator("svg a.cell", has=page.locator("title", has_text="ES, Rec 10"))
+    square.click()
+    expect(page.locator("blockquote.answer-text")).to_have_text(
+        "Rec.10, with special focus on governance and risk management and assessment."
+    )
+    expect(page.locator("pre.source")).to_contain_text("1264 ES Rec.10")
+    shoot(page, "explorer-2-answer")
+
+    page.get_by_role("link", name="Everything ES answered").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Spanish Patent and Trademark")
+    expect(page.get_by_text("Europe/Madrid")).to_be_visible()
+    shoot(page, "explorer-3-office")
+
+    page.locator("section#discuss-heading, section").get_by_role(
+        "link", name=re.compile(r"^Rec 10:")
+    ).first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("New and emerging technologies")
+    expect(page.get_by_text("applying a risk-based governance framework")).to_be_visible()
+    shoot(page, "explorer-4-recommendation")
+
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role(
+        "link", name="Recommendations"
+    ).click()
+    expect(page).to_have_url(live_server + "/recommendations")
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES.items())
+def test_each_page_at_desktop_width(page, live_server, survey, name, path):
+    page.goto(live_server + path)
+    headings = page.evaluate(HEADINGS_IN_ORDER)
+    assert headings == {"h1": 1, "first": 1, "skips": 0}, headings
+    assert page.locator("header.site nav[aria-label=Main] a[aria-current=page]").count() == 1
+    for table in page.locator("table").all():
+        assert table.locator("th").count() > 0
+    shoot(page, f"desktop-{name}")
+
+
+@pytest.mark.parametrize(("name", "path"), PAGES.items())
+def test_each_page_at_phone_width(phone, live_server, survey, name, path):
+    phone.goto(live_server + path)
+    assert phone.evaluate(FITS_WIDTH), f"{path} scrolls sideways on a phone"
+    shoot(phone, f"phone-{name}")
+
+
+def test_office_filter_and_search(page, live_server, survey):
+    page.goto(live_server + "/")
+    page.get_by_label("Filter offices").fill("europe")
+    page.get_by_role("button", name="Apply").click()
+    expect(page.locator("svg#heatmap, svg.chart").first.locator("a.cell")).not_to_have_count(0)
+    rows = page.locator("details").first.locator("tbody tr")
+    expect(rows).to_have_count(2)
+    page.get_by_role("link", name="Offices", exact=True).click()
+    page.get_by_label("Find an office").fill("lima")
+    page.get_by_role("button", name="Search").click()
+    expect(page.locator("table tbody tr")).to_have_count(1)
+    expect(page.locator("table tbody")).to_contain_text("INDECOPI")
+
+
+def test_editing_an_office_in_the_browser(page, live_server, survey):
+    page.goto(live_server + "/offices/PE/edit")
+    page.get_by_label("Time zone").fill("PET")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".field .error")).to_contain_text('"PET" is not a time zone name')
+    expect(page.get_by_label("Time zone")).to_have_value("PET")
+    shoot(page, "office-edit-error")
+    page.get_by_label("Time zone").fill("America/Lima")
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_have_text("PE saved.")
+
+
+def test_unknown_places_are_404_pages_in_the_app_style(page, live_server, survey):
+    response = page.goto(live_server + "/offices/XX")
+    assert response.status == 404
+    expect(page.get_by_role("heading", level=1)).to_have_text("Not Found")
+    expect(page.locator("header.site")).to_be_visible()
+    response = page.goto(live_server + "/recommendations/42")
+    assert response.status == 404

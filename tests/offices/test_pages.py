@@ -1,0 +1,94 @@
+"""Office pages: what an office could present and wants, its local time, and editing it."""
+
+from datetime import UTC, datetime
+
+import pytest
+
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.timezones import local_time, utc_offset
+from tests.conftest import csrf_token
+
+
+def test_office_page_shows_what_it_could_present_and_wants(client, survey):
+    page = client.get("/offices/ES").get_data(as_text=True)
+    assert "Spanish Patent and Trademark Office (OEPM)" in page
+    assert "Could present" in page and "Wants discussed" in page
+    assert "specific projects to detect, analyze and implement possible use cases" in page
+    assert "Rec.10, with special focus on governance" in page
+    assert "Europe/Madrid" in page
+    assert "Local time now" in page
+
+
+def test_local_time_is_the_office_zone():
+    winter = datetime(2026, 1, 15, 12, 0, tzinfo=UTC)
+    assert local_time("Australia/Sydney", winter).hour == 23
+    assert utc_offset(local_time("Australia/Sydney", winter)) == "UTC+11"
+    assert utc_offset(local_time("America/Lima", winter)) == "UTC−5"
+    assert utc_offset(local_time("Asia/Kolkata", winter)) == "UTC+5:30"
+
+
+def test_lower_case_code_redirects(client, survey):
+    response = client.get("/offices/es")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith("/offices/ES")
+
+
+def test_unknown_office_is_a_404_page(client, survey):
+    response = client.get("/offices/ZZ")
+    assert response.status_code == 404
+    page = response.get_data(as_text=True)
+    assert "No office with the ST.3 code ZZ is known." in page
+    assert "Traceback" not in page
+
+
+def test_office_that_did_not_answer(client, survey):
+    page = client.get("/offices/WO").get_data(as_text=True)
+    assert "did not answer CWS/13/26" in page
+
+
+@pytest.mark.parametrize(
+    ("query", "codes"), [("euro", ["EM", "EP"]), ("canberra", ["AU"]), ("pe", None)]
+)
+def test_office_search(client, survey, query, codes):
+    page = client.get(f"/offices?q={query}").get_data(as_text=True)
+    if codes:
+        for code in codes:
+            assert f"/offices/{code}" in page
+        assert f"{len(codes)} office" in page
+    else:
+        assert "/offices/PE" in page and "/offices/EP" in page  # Peru; "European Patent"
+        assert "/offices/JP" not in page
+
+
+def test_editing_refuses_an_abbreviated_time_zone(client, app_context):
+    url = "/offices/AU/edit"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "name": "IP Australia",
+            "city": "Canberra",
+            "time_zone": "AEST",
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "&#34;AEST&#34; is not a time zone name" in page or '"AEST" is not a time zone' in page
+    assert 'value="AEST"' in page and 'value="Canberra"' in page
+
+
+def test_editing_saves(client, app_context):
+    url = "/offices/AU/edit"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "name": "IP Australia",
+            "city": "Canberra",
+            "time_zone": "Australia/Canberra",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Office, "AU").time_zone == "Australia/Canberra"

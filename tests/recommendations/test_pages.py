@@ -1,0 +1,64 @@
+"""Recommendation pages: the evidence a co-lead drafts a session from, and editing the wording."""
+
+from planner.extensions import db
+from planner.recommendations.models import Recommendation
+from tests.conftest import csrf_token
+
+
+def test_recommendation_page_gathers_the_evidence(client, survey):
+    page = client.get("/recommendations/10").get_data(as_text=True)
+    assert "New and emerging technologies (AI, blockchain)" in page
+    assert "Offices focused on it" in page and "Offices wanting it discussed" in page
+    assert "applying a risk-based governance framework" in page  # AU's project (Q4)
+    assert "with special focus on governance and risk management" in page  # ES's wish (Q8)
+    assert "Rapid technology changes; Ethical considerations" in page  # EP's challenge (Q6)
+    assert "Rapid implementation of new and emerging technologies" in page  # IE's low priority
+    assert '<h2 id="focus-heading">Offices focused on it <span class="count">12</span>' in page
+
+
+def test_list_of_recommendations(client, survey):
+    page = client.get("/recommendations").get_data(as_text=True)
+    assert page.count('<th scope="row"><a href="/recommendations/') == 10
+    assert '12 <span class="muted">(57%)</span>' in page
+
+
+def test_unknown_recommendation_is_a_404_page(client, survey):
+    for url in ("/recommendations/11", "/recommendations/0", "/recommendations/ten"):
+        response = client.get(url)
+        assert response.status_code == 404
+        assert "CWS ICT Task Force planner" in response.get_data(as_text=True)
+
+
+def test_editing_keeps_what_was_typed_on_error(client, app_context):
+    url = "/recommendations/3/edit"
+    token = csrf_token(client, url)
+    response = client.post(url, data={"csrf_token": token, "short_title": "", "text": "Kept"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Give the recommendation a short title." in page
+    assert "Kept</textarea>" in page
+
+
+def test_editing_saves_and_records_when(client, app_context):
+    url = "/recommendations/3/edit"
+    response = client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(client, url),
+            "short_title": "Data governance",
+            "text": "IP offices should ensure that a data governance framework is in place.",
+        },
+    )
+    assert response.status_code == 302
+    db.session.expire_all()
+    recommendation = db.session.get(Recommendation, 3)
+    assert recommendation.text.startswith("IP offices should ensure")
+    assert recommendation.updated_at is not None
+    page = client.get("/recommendations/3").get_data(as_text=True)
+    assert "Recommendation 3 saved." in page
+    assert "Wording: edited" in page
+
+
+def test_editing_without_csrf_token_is_refused(client, app_context):
+    response = client.post("/recommendations/3/edit", data={"short_title": "x"})
+    assert response.status_code == 400

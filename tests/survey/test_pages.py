@@ -1,0 +1,114 @@
+"""The survey explorer pages: overview charts, summary table and CSV, answers with their sources."""
+
+import csv
+import io
+import re
+
+import pytest
+
+
+def text(response):
+    return response.get_data(as_text=True)
+
+
+def test_overview_shows_both_charts_with_text_alternatives(client, survey):
+    page = text(client.get("/"))
+    assert "<h1>Who focuses on what" in page
+    assert page.count('role="img"') >= 2
+    assert '<title id="heatmap-title">CWS/13/26: Current focus (Q4)' in page
+    assert '<desc id="bars-desc">' in page
+    # One linked square per answer with a recommendation: 85 focus answers in CWS/13/26.
+    assert page.count('class="cell"') == 85
+    assert "The heatmap as a table" in page and "The bars as a table" in page
+
+
+@pytest.mark.parametrize(
+    ("question", "squares"), [("discuss", 35), ("challenge", 48), ("low_priority", 11)]
+)
+def test_overview_switches_question(client, survey, question, squares):
+    page = text(client.get(f"/?question={question}"))
+    assert page.count('class="cell"') == squares
+    assert re.search(rf'question={question}[^"]*" aria-current="true"', page)
+
+
+def test_heatmap_squares_link_to_the_answer(client, survey):
+    page = text(client.get("/?question=discuss"))
+    link = re.search(
+        r'<a href="(/surveys/CWS-13-26/answers/\d+)" class="cell"><rect[^>]*><title>ES, Rec 10',
+        page,
+    )
+    assert link, "no square for Spain's wish to discuss Rec 10"
+    answer = text(client.get(link[1]))
+    assert "Rec.10, with special focus on governance and risk management and assessment." in answer
+    assert "line 1264" in answer
+    assert '<span class="line-number">1264</span> ES Rec.10, with special focus' in answer
+
+
+def test_overview_filters_offices(client, survey):
+    page = text(client.get("/?office=europe"))
+    rows = re.findall(r'text-anchor="end" fill="[^"]+"><title>([A-Z]{2}):', page)
+    assert rows == ["EM", "EP"]
+    empty = text(client.get("/?office=atlantis"))
+    assert "No office matches “atlantis”." in empty
+
+
+def test_overview_without_a_survey(client):
+    page = text(client.get("/"))
+    assert "No survey has been imported yet." in page
+
+
+def test_overview_rejects_an_unknown_question(client, survey):
+    response = client.get("/?question=wishes")
+    assert response.status_code == 400
+    assert "The overview shows one of these questions" in text(response)
+
+
+def test_overview_of_an_unknown_survey_is_404(client, survey):
+    assert client.get("/?survey=CWS-99-1").status_code == 404
+
+
+def test_charts_download_as_standalone_svg(client, survey):
+    heatmap = client.get("/charts/CWS-13-26/heatmap.svg?question=challenge")
+    assert heatmap.mimetype == "image/svg+xml"
+    assert "CWS-13-26-challenge-heatmap.svg" in heatmap.headers["Content-Disposition"]
+    svg = text(heatmap)
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
+    assert svg.count('class="cell"') == 48
+    bars = text(client.get("/charts/CWS-13-26/bars.svg"))
+    # Supply, demand and struggle for Rec 10: 12 focus, 10 discuss, 8 challenge.
+    assert "Rec 10: New and emerging technologies (AI, blockchain): Supply 12" in bars
+    assert "Rec 10: New and emerging technologies (AI, blockchain): Demand 10" in bars
+    assert "Rec 10: New and emerging technologies (AI, blockchain): Struggle 8" in bars
+
+
+def test_summary_page_reproduces_the_document(client, survey):
+    page = text(client.get("/surveys/CWS-13-26/summary"))
+    assert "21 respondents" in page
+    assert "highest Rec 1 (67%), lowest Rec 9 (14%)" in page
+    assert "highest Recs 1 and 10 (38%), lowest Rec 9 (10%)" in page
+    assert "highest Rec 10 (48%), lowest Rec 6 (0%)" in page
+    assert "71% named none" in page
+
+
+def test_summary_csv(client, survey):
+    response = client.get("/surveys/CWS-13-26/summary.csv")
+    assert response.mimetype == "text/csv"
+    rows = list(csv.DictReader(io.StringIO(text(response))))
+    discuss_10 = next(r for r in rows if r["question"] == "discuss" and r["recommendation"] == "10")
+    assert discuss_10 == {
+        "question": "discuss",
+        "paragraph": "§17",
+        "recommendation": "10",
+        "count": "10",
+        "percent": "48",
+        "offices": "AU BR EM EP ES HR IL PY RU US",
+    }
+    none_low = next(
+        r for r in rows if r["question"] == "low_priority" and r["recommendation"] == "none"
+    )
+    assert none_low["percent"] == "71"
+
+
+def test_an_answer_of_another_survey_is_404(client, survey):
+    assert client.get("/surveys/CWS-13-26/answers/999999").status_code == 404
+    assert client.get("/surveys/CWS-99-1/summary").status_code == 404
