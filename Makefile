@@ -36,6 +36,8 @@ test: $(VENV)/.test-deps
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/pages_bench.py
+	$(BIN)/python bench/matching_bench.py
+	$(BIN)/python bench/matching_quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

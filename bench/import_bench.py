@@ -6,18 +6,14 @@ Prints medians and the ratios measured in this one run; targets: 0.5 s and 5 s.
 """
 
 import argparse
-import os
 import statistics
-import tempfile
 import time
 
-from flask_migrate import upgrade
 from sqlalchemy import delete
+from support import backend, bench_app, bundled_bytes, bundled_record
 
-from planner import create_app
-from planner.bootstrap import BUNDLED_ALIASES, DATA, seed_reference_data
+from planner.bootstrap import BUNDLED_ALIASES
 from planner.extensions import db
-from planner.survey.document import parse_document
 from planner.survey.models import Survey
 from planner.survey.operations import import_record, read_survey_file
 from planner.survey.synthetic import render_document, scaled_survey
@@ -35,35 +31,30 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=7)
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as folder:
-        url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
-        with app.app_context():
-            upgrade()
-            seed_reference_data()
-            bundled = (DATA / "CWS-13-26.txt").read_bytes()
-            base = parse_document(bundled, "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
-            scaled = scaled_survey(base, 200)
-            large = render_document(scaled).encode()
-            small_times = [timed_import(bundled, "CWS-13-26.txt", BUNDLED_ALIASES)]
-            large_times = []
-            for _ in range(args.runs):
-                small_times.append(timed_import(bundled, "CWS-13-26.txt", BUNDLED_ALIASES))
-                large_times.append(timed_import(large, "synthetic-200.txt", {}))
-            small_times.pop(0)  # the first import warms caches
-            small, big = statistics.median(small_times), statistics.median(large_times)
-            print(f"database: {db.engine.url.get_backend_name()}, {args.runs} runs each")
-            print(
-                f"bundled CWS/13/26 ({len(base.answers)} answers, 21 offices): "
-                f"median {small:.3f} s "
-                f"(target < 0.5 s: {'met' if small < 0.5 else 'MISSED'})"
-            )
-            print(
-                f"generated ({len(scaled.answers)} answers, 200 offices): median {big:.3f} s "
-                f"(target < 5 s: {'met' if big < 5 else 'MISSED'})"
-            )
-            size = len(scaled.answers) / len(base.answers)
-            print(f"ratio: {size:.1f}x the answers took {big / small:.1f}x the time")
+    with bench_app():
+        bundled = bundled_bytes()
+        base = bundled_record()
+        scaled = scaled_survey(base, 200)
+        large = render_document(scaled).encode()
+        small_times = [timed_import(bundled, "CWS-13-26.txt", BUNDLED_ALIASES)]
+        large_times = []
+        for _ in range(args.runs):
+            small_times.append(timed_import(bundled, "CWS-13-26.txt", BUNDLED_ALIASES))
+            large_times.append(timed_import(large, "synthetic-200.txt", {}))
+        small_times.pop(0)  # the first import warms caches
+        small, big = statistics.median(small_times), statistics.median(large_times)
+        print(f"database: {backend()}, {args.runs} runs each")
+        print(
+            f"bundled CWS/13/26 ({len(base.answers)} answers, 21 offices): "
+            f"median {small:.3f} s "
+            f"(target < 0.5 s: {'met' if small < 0.5 else 'MISSED'})"
+        )
+        print(
+            f"generated ({len(scaled.answers)} answers, 200 offices): median {big:.3f} s "
+            f"(target < 5 s: {'met' if big < 5 else 'MISSED'})"
+        )
+        size = len(scaled.answers) / len(base.answers)
+        print(f"ratio: {size:.1f}x the answers took {big / small:.1f}x the time")
 
 
 if __name__ == "__main__":

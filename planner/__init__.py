@@ -51,6 +51,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 def _register(app: Flask) -> None:
     # Models are imported here so that Alembic and the app see the whole schema.
     from planner.bootstrap import setup_command
+    from planner.matching import api as matching_api
+    from planner.matching import views as matching_views
+    from planner.matching.cli import match_command
     from planner.offices import views as office_views
     from planner.recommendations import views as recommendation_views
     from planner.survey import api as survey_api
@@ -60,10 +63,13 @@ def _register(app: Flask) -> None:
     app.register_blueprint(survey_views.bp)
     app.register_blueprint(recommendation_views.bp)
     app.register_blueprint(office_views.bp)
-    app.register_blueprint(survey_api.bp)
-    csrf.exempt(survey_api.bp)
+    app.register_blueprint(matching_views.bp)
+    for api in (survey_api.bp, matching_api.bp):
+        app.register_blueprint(api)
+        csrf.exempt(api)
     app.cli.add_command(survey_cli)
     app.cli.add_command(setup_command)
+    app.cli.add_command(match_command)
     errors.register(app)
     app.add_template_filter(_without_none, "without_none")
 

@@ -23,7 +23,7 @@ BUNDLED_SURVEY = "CWS-13-26.txt"
 BUNDLED_ALIASES = {"GE": "DE"}
 
 
-def _rows(name: str) -> list[dict[str, str]]:
+def reference_rows(name: str) -> list[dict[str, str]]:
     with (DATA / name).open(encoding="utf-8", newline="") as handle:
         return list(csv.DictReader(handle))
 
@@ -33,7 +33,7 @@ def seed_reference_data() -> tuple[int, int]:
     offices = set(db.session.scalars(select(Office.code)))
     new_offices = [
         Office(code=row["code"], name=row["name"], city=row["city"], time_zone=row["time_zone"])
-        for row in _rows("offices.csv")
+        for row in reference_rows("offices.csv")
         if row["code"] not in offices
     ]
     recommendations = set(db.session.scalars(select(Recommendation.number)))
@@ -44,7 +44,7 @@ def seed_reference_data() -> tuple[int, int]:
             text=row["text"],
             source=row["source"],
         )
-        for row in _rows("recommendations.csv")
+        for row in reference_rows("recommendations.csv")
         if int(row["number"]) not in recommendations
     ]
     db.session.add_all(new_offices + new_recommendations)

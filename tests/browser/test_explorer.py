@@ -104,3 +104,17 @@ def test_unknown_places_are_404_pages_in_the_app_style(page, live_server, survey
     expect(page.locator("header.site")).to_be_visible()
     response = page.goto(live_server + "/recommendations/42")
     assert response.status == 404
+
+
+def test_matches_from_a_recommendation_page(page, live_server, survey):
+    page.goto(live_server + "/recommendations/10")
+    page.get_by_role("link", name="Matches: who could present to whom").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Matches for Rec 10")
+    spain = page.locator("section", has=page.locator("#audience-ES"))
+    expect(spain.locator("tbody tr").first).to_contain_text("AU · IP Australia")
+    expect(spain.locator("tbody tr").first.locator(".term").first).to_contain_text("risk")
+    shoot(page, "matches-rec-10")
+    page.get_by_label("Maturity weight").select_option("0.0")
+    page.get_by_role("button", name="Rank again").click()
+    expect(page).to_have_url(re.compile(r"maturity_weight=0.0"))
+    expect(page.get_by_label("Maturity weight")).to_have_value("0.0")

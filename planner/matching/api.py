@@ -1,0 +1,27 @@
+"""GET /api/v1/matches: who wants a recommendation discussed, who could present it, and why."""
+
+from flask import Blueprint, abort, jsonify, request
+
+from planner.extensions import db
+from planner.matching.operations import survey_matches
+from planner.matching.views import maturity_weight_from
+from planner.recommendations.models import Recommendation
+from planner.survey.operations import SurveyNotFound, find_survey
+
+bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
+
+
+@bp.get("/matches")
+def matches():
+    value = request.args.get("recommendation", "10")
+    if not value.isdigit():
+        abort(400, "recommendation must be a recommendation number such as 10.")
+    number = int(value)
+    if db.session.get(Recommendation, number) is None:
+        abort(404, f"There is no recommendation {number}.")
+    try:
+        survey = find_survey(request.args.get("survey") or None)
+    except SurveyNotFound as error:
+        abort(404, str(error))
+    found = survey_matches(survey, [number], maturity_weight=maturity_weight_from(request.args))
+    return jsonify([match.as_dict() for match in found])
