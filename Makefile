@@ -38,6 +38,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/matching_bench.py
 	$(BIN)/python bench/matching_quality.py
+	$(BIN)/python bench/lineup_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

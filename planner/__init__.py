@@ -50,7 +50,11 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     # Models are imported here so that Alembic and the app see the whole schema.
+    from planner.agenda import views as agenda_views
     from planner.bootstrap import setup_command
+    from planner.lineup import api as lineup_api
+    from planner.lineup import views as lineup_views
+    from planner.lineup.cli import lineup_cli
     from planner.matching import api as matching_api
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
@@ -64,12 +68,15 @@ def _register(app: Flask) -> None:
     app.register_blueprint(recommendation_views.bp)
     app.register_blueprint(office_views.bp)
     app.register_blueprint(matching_views.bp)
-    for api in (survey_api.bp, matching_api.bp):
+    app.register_blueprint(lineup_views.bp)
+    app.register_blueprint(agenda_views.bp)
+    for api in (survey_api.bp, matching_api.bp, lineup_api.bp):
         app.register_blueprint(api)
         csrf.exempt(api)
     app.cli.add_command(survey_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(match_command)
+    app.cli.add_command(lineup_cli)
     errors.register(app)
     app.add_template_filter(_without_none, "without_none")
 

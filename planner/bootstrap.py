@@ -36,6 +36,12 @@ def seed_reference_data() -> tuple[int, int]:
         for row in reference_rows("offices.csv")
         if row["code"] not in offices
     ]
+    attributes = {row["code"]: row for row in reference_rows("office_attributes.csv")}
+    for office in [*db.session.scalars(select(Office)), *new_offices]:
+        seeded = attributes.get(office.code)
+        # Never over a co-lead's edit, even one that cleared both.
+        if seeded and office.updated_at is None and office.size is None and office.region is None:
+            office.size, office.region = seeded["size"], seeded["region"]
     recommendations = set(db.session.scalars(select(Recommendation.number)))
     new_recommendations = [
         Recommendation(

@@ -1,9 +1,11 @@
 """The form a co-lead edits an office with."""
 
 from flask_wtf import FlaskForm
-from wtforms import StringField, ValidationError
+from wtforms import SelectField, StringField, ValidationError
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from planner.offices.models import REGIONS, SIZES
 from planner.timezones import is_time_zone
 
 NAME_MAX, CITY_MAX = 200, 100
@@ -33,4 +35,14 @@ class OfficeForm(FlaskForm):
         "Time zone",
         validators=[Optional(), _iana_zone],
         description="An IANA time zone such as Australia/Sydney; start typing a city.",
+    )
+    size = SelectField(
+        "Size",
+        choices=[SelectChoice("", "not set"), *[SelectChoice(s) for s in SIZES]],
+        description="Line-up rules can ask for presentations from smaller offices.",
+    )
+    region = SelectField(
+        "Region",
+        choices=[SelectChoice("", "not set"), *[SelectChoice(r) for r in REGIONS]],
+        description="Line-up rules can limit presentations per region.",
     )

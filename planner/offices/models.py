@@ -11,6 +11,17 @@ from planner.extensions import db
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
 
+# Office sizes and regions as the line-up rules use them ("at least two from smaller offices",
+# "not all from Europe"). Seeded from data/office_attributes.csv; a co-lead edits them.
+SIZES = ("small", "medium", "large")
+REGIONS = (
+    "Africa",
+    "Asia and the Pacific",
+    "Europe",
+    "Latin America and the Caribbean",
+    "North America",
+)
+
 
 class Office(db.Model):
     __tablename__ = "offices"
@@ -20,6 +31,8 @@ class Office(db.Model):
     city: Mapped[str | None] = mapped_column(String(100))
     # Unknown for offices that first appear in an imported survey; a co-lead fills it in.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    size: Mapped[str | None] = mapped_column(String(10))
+    region: Mapped[str | None] = mapped_column(String(60))
     # Who last edited the office by hand, and when (None: as seeded or imported).
     updated_by: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

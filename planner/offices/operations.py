@@ -20,11 +20,20 @@ def find_offices(text: str = "") -> list[Office]:
 
 
 def update_office(
-    office: Office, *, name: str, city: str, time_zone: str, editor: str | None
+    office: Office,
+    *,
+    name: str,
+    city: str,
+    time_zone: str,
+    size: str,
+    region: str,
+    editor: str | None,
 ) -> None:
     office.name = name.strip()
     office.city = city.strip() or None
     office.time_zone = time_zone.strip() or None
+    office.size = size or None
+    office.region = region or None
     office.updated_by = editor
     office.updated_at = utcnow()
     db.session.commit()

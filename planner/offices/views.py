@@ -87,6 +87,8 @@ def edit(code: str):
             name=form.name.data,
             city=form.city.data or "",
             time_zone=form.time_zone.data or "",
+            size=form.size.data,
+            region=form.region.data,
             editor=None,
         )
         flash(f"{office.code} saved.", "success")

@@ -87,8 +87,25 @@ def test_editing_saves(client, app_context):
             "name": "IP Australia",
             "city": "Canberra",
             "time_zone": "Australia/Canberra",
+            "size": "medium",
+            "region": "Asia and the Pacific",
         },
     )
     assert response.status_code == 302
     db.session.expire_all()
-    assert db.session.get(Office, "AU").time_zone == "Australia/Canberra"
+    office = db.session.get(Office, "AU")
+    assert (office.time_zone, office.size, office.region) == (
+        "Australia/Canberra",
+        "medium",
+        "Asia and the Pacific",
+    )
+
+
+def test_editing_refuses_an_unknown_region(client, app_context):
+    url = "/offices/AU/edit"
+    response = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, url), "name": "IP Australia", "region": "Oceania"},
+    )
+    assert response.status_code == 400
+    assert "Not a valid choice" in response.get_data(as_text=True)

@@ -1,0 +1,1 @@
+"""Meetings and their slots: the agenda co-leads build and publish."""

@@ -1,0 +1,14 @@
+"""Meeting pages: a meeting's agenda with its slots."""
+
+from flask import Blueprint, render_template
+
+from planner.agenda.models import Meeting
+from planner.extensions import db
+
+bp = Blueprint("agenda", __name__, url_prefix="/meetings")
+
+
+@bp.get("/<int:meeting_id>")
+def meeting(meeting_id: int):
+    found = db.get_or_404(Meeting, meeting_id, description=f"There is no meeting {meeting_id}.")
+    return render_template("agenda/meeting.html", meeting=found)

@@ -1,0 +1,1 @@
+"""Line-ups: the best set of presentations for a workshop under a co-lead's rules."""

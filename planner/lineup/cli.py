@@ -1,0 +1,83 @@
+"""`flask lineup propose`: the best line-up for the given rules, as JSON or as text."""
+
+import json
+
+import click
+from flask.cli import AppGroup
+
+from planner.lineup.forms import office_codes
+from planner.lineup.operations import propose_lineup
+from planner.lineup.solver import InfeasibleRules, Rules
+from planner.survey.operations import SurveyNotFound, find_survey
+
+lineup_cli = AppGroup("lineup", help="Propose workshop line-ups.")
+
+
+def _secondary(values: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
+    pairs = []
+    for value in values:
+        number, _, slots = value.partition(":")
+        if not (number.isdigit() and slots.isdigit()):
+            raise click.BadParameter(f"{value!r} is not of the form REC:SLOTS, e.g. 4:1")
+        pairs.append((int(number), int(slots)))
+    return tuple(pairs)
+
+
+@lineup_cli.command("propose")
+@click.option("--recommendation", "focus", type=int, default=10, show_default=True)
+@click.option("--slots", type=click.IntRange(1, 20), default=5, show_default=True)
+@click.option("--secondary", multiple=True, metavar="REC:SLOTS", help="e.g. 4:1; repeatable.")
+@click.option("--min-small", type=click.IntRange(0), default=0, show_default=True)
+@click.option("--max-per-region", type=click.IntRange(1), default=None)
+@click.option("--include", multiple=True, help="Office code; repeatable or comma-separated.")
+@click.option("--exclude", multiple=True, help="Office code; repeatable or comma-separated.")
+@click.option("--several-per-office", is_flag=True, help="Allow more than one talk per office.")
+@click.option("--maturity-weight", type=click.FloatRange(0, 5), default=0.5, show_default=True)
+@click.option("--survey", "reference", help="Label or slug; default: the latest survey.")
+@click.option("--format", "form", type=click.Choice(["json", "text"]), default="text")
+def propose_command(
+    focus,
+    slots,
+    secondary,
+    min_small,
+    max_per_region,
+    include,
+    exclude,
+    several_per_office,
+    maturity_weight,
+    reference,
+    form,
+):
+    """The best line-up under the rules, with its value, bound and alternatives."""
+    rules = Rules(
+        focus=focus,
+        slots=slots,
+        secondary=_secondary(secondary),
+        one_per_office=not several_per_office,
+        include=office_codes(",".join(include)),
+        exclude=office_codes(",".join(exclude)),
+        min_small=min_small,
+        max_per_region=max_per_region,
+        maturity_weight=maturity_weight,
+    )
+    try:
+        survey = find_survey(reference)
+        proposal = propose_lineup(survey, rules)
+    except (SurveyNotFound, InfeasibleRules) as error:
+        raise click.ClickException(str(error)) from None
+    result = proposal.as_dict()
+    if form == "json":
+        click.echo(json.dumps(result, ensure_ascii=False, indent=2))
+        return
+    bound = "optimal" if result["status"] == "optimal" else f"gap {result['gap']:.1%}"
+    click.echo(
+        f"{result['status']} ({bound}): value {result['objective']:.3f}, "
+        f"{result['coverage']['share']:.0%} of weighted demand covered"
+    )
+    for talk in result["talks"]:
+        click.echo(
+            f"  {talk['office']}  Rec {talk['recommendation']}  contribution {talk['score']:.3f}"
+        )
+    for number, alternative in enumerate(result["alternatives"], start=2):
+        offices = ", ".join(t["office"] for t in alternative["talks"])
+        click.echo(f"  alternative {number}: {offices} (value {alternative['objective']:.3f})")

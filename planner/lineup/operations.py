@@ -1,0 +1,125 @@
+"""Line-ups for a stored survey: the solver's instance, saved proposals, and accepting one."""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, Slot
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.lineup.models import Lineup
+from planner.lineup.solver import Candidate, Demand, Instance, Proposal, Rules, propose
+from planner.matching.operations import survey_interests_and_projects
+from planner.matching.scorer import match_offices, maturity
+from planner.offices.models import Office
+from planner.recommendations.models import Recommendation
+from planner.survey.models import Survey
+
+SMALL = "small"
+TALK_MINUTES = 20
+
+
+def workshop_instance(survey: Survey, recommendations: Iterable[int]) -> Instance:
+    """Candidates (offices with projects on the recommendations), demands and relevance.
+
+    Relevance is the matchmaking relevance, without maturity: the line-up weighs maturity
+    separately, as the co-lead chooses.
+    """
+    wanted = set(recommendations)
+    interests, projects = survey_interests_and_projects(survey)
+    interests = [i for i in interests if i.recommendation in wanted]
+    projects = [p for p in projects if p.recommendation in wanted]
+    offices = {o.code: o for o in db.session.scalars(select(Office))}
+    best_maturity: dict[tuple[str, int], float] = {}
+    for project in projects:
+        key = (project.office, project.recommendation)
+        best_maturity[key] = max(best_maturity.get(key, 0.0), maturity(project.text)[0])
+    candidates = tuple(
+        Candidate(
+            office,
+            number,
+            maturity=level,
+            volunteer=False,
+            small=offices[office].size == SMALL,
+            region=offices[office].region,
+        )
+        for (office, number), level in sorted(best_maturity.items())
+    )
+    relevance: dict[str, dict[str, float]] = {}
+    for match in match_offices(interests, projects, maturity_weight=0):
+        relevance.setdefault(f"{match.audience}:{match.recommendation}", {})[match.presenter] = (
+            match.relevance
+        )
+    demands = tuple(Demand(i.office, i.recommendation, i.weight) for i in interests)
+    return Instance(candidates, demands, relevance)
+
+
+def propose_lineup(survey: Survey, rules: Rules) -> Proposal:
+    return propose(workshop_instance(survey, rules.per_recommendation), rules)
+
+
+def save_lineup(survey: Survey, proposal: Proposal, editor: str | None) -> Lineup:
+    lineup = Lineup(
+        survey_id=survey.id,
+        created_by=editor,
+        rules=proposal.rules.as_dict(),
+        result=proposal.as_dict(),
+    )
+    db.session.add(lineup)
+    db.session.commit()
+    return lineup
+
+
+def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
+    """Turn a proposal into a draft workshop agenda: one tentative slot per talk, in order.
+
+    Accepting again returns the agenda made the first time.
+    """
+    if lineup.meeting is not None:
+        return lineup.meeting
+    focus = lineup.rules["focus"]
+    recommendation = db.session.get(Recommendation, focus)
+    talks = sorted(
+        lineup.result["talks"],
+        key=lambda t: (t["recommendation"] != focus, t["recommendation"], -(t["score"] or 0)),
+    )
+    meeting = Meeting(
+        title=f"Workshop on Rec {focus}: {recommendation.short_title}",
+        kind="workshop",
+        status="draft",
+        duration_minutes=max(60, TALK_MINUTES * len(talks) + 30),
+        description=(
+            f"Presentations proposed by line-up #{lineup.id} from survey {lineup.survey.label}."
+        ),
+    )
+    answers = _project_texts(lineup.survey)
+    recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
+    for position, talk in enumerate(talks):
+        office = db.session.get(Office, talk["office"])
+        number = talk["recommendation"]
+        meeting.slots.append(
+            Slot(
+                position=position,
+                title=f"{office.name}: {recommendations[number].short_title}"[:200],
+                kind="presentation",
+                duration_minutes=TALK_MINUTES,
+                office_code=office.code,
+                status="tentative",
+                abstract=answers.get((office.code, number), ""),
+                recommendations=[recommendations[number]],
+            )
+        )
+    meeting.updated_at = utcnow()
+    db.session.add(meeting)
+    lineup.meeting = meeting
+    db.session.commit()
+    return meeting
+
+
+def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:
+    _, projects = survey_interests_and_projects(survey)
+    return {(p.office, p.recommendation): p.text for p in projects}
+
+
+def list_lineups() -> list[Lineup]:
+    return list(db.session.scalars(select(Lineup).order_by(Lineup.id.desc())))

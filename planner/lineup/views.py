@@ -1,0 +1,88 @@
+"""Line-up pages: set the rules, see the best line-up with its proof, save, adjust and accept."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.lineup.forms import adjust, form_data, lineup_form
+from planner.lineup.models import Lineup
+from planner.lineup.operations import accept_lineup, list_lineups, propose_lineup, save_lineup
+from planner.lineup.solver import InfeasibleRules
+from planner.offices.models import Office
+from planner.recommendations.operations import all_recommendations
+from planner.survey.views import survey_from_request
+
+bp = Blueprint("lineup", __name__, url_prefix="/lineups")
+
+
+def make_form(**kwargs):
+    recommendations = [(r.number, r.short_title) for r in all_recommendations()]
+    offices = set(db.session.scalars(select(Office.code)))
+    return lineup_form(recommendations, offices, **kwargs)
+
+
+def _offices() -> dict[str, Office]:
+    return {o.code: o for o in db.session.scalars(select(Office))}
+
+
+@bp.get("")
+def index():
+    return render_template("lineup/index.html", lineups=list_lineups())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+def new():
+    survey = survey_from_request()
+    if survey is None:
+        abort(404, "Import a survey first: line-ups are built from its answers.")
+    saved = request.args.get("from", type=int)
+    data = (
+        form_data(db.get_or_404(Lineup, saved).rules) if saved and request.method == "GET" else {}
+    )
+    form = make_form(data=data) if data else make_form()
+    if request.method == "POST":
+        # "Keep" and "Drop" beside each talk adjust the rules, and the line-up is solved again.
+        adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
+    proposal, lineup, problem = None, None, None
+    if form.validate_on_submit():
+        try:
+            proposal = propose_lineup(survey, form.rules())
+        except InfeasibleRules as error:
+            problem = str(error)
+        else:
+            lineup = save_lineup(survey, proposal, editor=None)
+    status = 400 if form.errors else 422 if problem else 200
+    return render_template(
+        "lineup/new.html",
+        form=form,
+        survey=survey,
+        result=proposal.as_dict() if proposal else None,
+        lineup=lineup,
+        problem=problem,
+        offices=_offices(),
+        recommendations=all_recommendations(),
+    ), status
+
+
+@bp.get("/<int:lineup_id>")
+def detail(lineup_id: int):
+    lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
+    return render_template(
+        "lineup/detail.html",
+        lineup=lineup,
+        result=lineup.result,
+        offices=_offices(),
+        accept_form=make_form(),
+    )
+
+
+@bp.post("/<int:lineup_id>/accept")
+def accept(lineup_id: int):
+    lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
+    already = lineup.meeting is not None
+    meeting = accept_lineup(lineup, editor=None)
+    if already:
+        flash("This line-up was accepted before; here is its draft agenda.", "warning")
+    else:
+        flash(f"Line-up #{lineup.id} is now a draft agenda: set its date and times.", "success")
+    return redirect(url_for("agenda.meeting", meeting_id=meeting.id))

@@ -1,0 +1,38 @@
+"""A co-lead asks for a Rec 10 line-up in the browser, adjusts it, and accepts it."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import shoot
+
+
+def test_propose_adjust_and_accept(page, live_server, survey):
+    page.goto(live_server + "/lineups")
+    page.get_by_role("link", name="Propose a line-up").click()
+    page.get_by_label("At least this many from smaller offices").fill("2")
+    page.get_by_label("At most this many per region").fill("4")
+    page.get_by_role("button", name="Find the best line-up").click()
+    expect(page.locator(".verdict")).to_contain_text("Optimal.")
+    talks = page.locator("table").filter(has_text="Contribution").locator("tbody tr")
+    expect(talks).to_have_count(5)
+    shoot(page, "lineup-1-proposed")
+
+    first = talks.first.locator("th a").inner_text().split(" ")[0]
+    talks.first.get_by_role("button", name="Drop").click()
+    expect(page.get_by_label("Must exclude")).to_have_value(first)
+    expect(page.locator("table").filter(has_text="Contribution")).not_to_contain_text(first + " ·")
+
+    page.get_by_label("At least this many from smaller offices").fill("4")
+    page.get_by_role("button", name="Find the best line-up").click()
+    expect(page.get_by_role("alert")).to_contain_text("These rules cannot be met")
+    expect(page.get_by_role("alert")).to_contain_text("smaller offices")
+    expect(page.get_by_label("At least this many from smaller offices")).to_have_value("4")
+    shoot(page, "lineup-2-infeasible")
+
+    page.get_by_label("At least this many from smaller offices").fill("1")
+    page.get_by_role("button", name="Find the best line-up").click()
+    page.get_by_role("link", name="line-up #").click()
+    page.get_by_role("button", name="Accept: make it a draft agenda").click()
+    expect(page.get_by_role("status")).to_contain_text("is now a draft agenda")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Workshop on Rec 10")
+    expect(page.locator("table tbody tr")).to_have_count(5)
+    shoot(page, "lineup-3-draft-agenda")

@@ -1,0 +1,208 @@
+"""Line-ups through the page, the JSON API and the command line, and accepting one."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.agenda.models import Meeting
+from planner.extensions import db
+from planner.lineup.models import Lineup
+from tests.conftest import csrf_token
+
+FORM = {
+    "focus": "10",
+    "slots": "5",
+    "one_per_office": "y",
+    "include": "",
+    "exclude": "",
+    "min_small": "2",
+    "max_per_region": "4",
+    "maturity_weight": "0.5",
+}
+
+
+def post_rules(client, **changes):
+    data = {**FORM, "csrf_token": csrf_token(client, "/lineups/new"), **changes}
+    return client.post("/lineups/new", data=data)
+
+
+def test_the_form_page(client, survey):
+    page = client.get("/lineups/new").get_data(as_text=True)
+    assert "The line-up's value is the weighted coverage of demand" in page
+    assert 'name="extra_4"' in page and 'value="5"' in page
+
+
+def test_results_on_the_same_page_and_saved(client, survey):
+    response = post_rules(client)
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "<strong>Optimal.</strong>" in page
+    assert 'value="2"' in page  # the rules stay in the form, to adjust
+    lineup = db.session.scalar(select(Lineup))
+    assert f"/lineups/{lineup.id}" in page
+    assert len(lineup.result["talks"]) == 5
+    assert sum(t["small"] for t in lineup.result["talks"]) >= 2
+
+
+def test_drop_and_keep_adjust_the_rules(client, survey):
+    first = db.session.scalar(select(Lineup)) or None
+    assert first is None
+    post_rules(client)
+    chosen = {t["office"] for t in db.session.scalar(select(Lineup)).result["talks"]}
+    dropped = sorted(chosen)[0]
+    page = post_rules(client, drop=dropped).get_data(as_text=True)
+    assert 'id="exclude" maxlength' in page or f'value="{dropped}"' in page
+    latest = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
+    assert dropped not in {t["office"] for t in latest.result["talks"]}
+    post_rules(client, exclude=dropped, keep=dropped)
+    latest = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
+    assert dropped in {t["office"] for t in latest.result["talks"]}
+    assert latest.rules["exclude"] == [] and latest.rules["include"] == [dropped]
+
+
+def test_bad_rules_come_back_with_messages(client, survey):
+    response = post_rules(client, slots="fifty", include="AU, Narnia")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Not a valid integer value." in page
+    assert "Not known as ST.3 office codes" in page
+    assert 'value="AU, Narnia"' in page
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+
+
+def test_infeasible_rules_say_which_rule(client, survey):
+    response = post_rules(client, min_small="4")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "These rules cannot be met" in page
+    assert "only 3 smaller offices have projects on these recommendations: HR, IL, PY" in page
+
+
+def test_reserving_every_slot_for_other_recommendations_is_refused(client, survey):
+    response = post_rules(client, slots="2", extra_4="2")
+    assert response.status_code == 400
+    assert "leave at least one for the focus recommendation" in response.get_data(as_text=True)
+
+
+def test_saved_proposal_and_accept(client, survey):
+    post_rules(client)
+    lineup = db.session.scalar(select(Lineup))
+    page = client.get(f"/lineups/{lineup.id}").get_data(as_text=True)
+    assert "Accept: make it a draft agenda" in page
+    assert client.get("/lineups").status_code == 200
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    response = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
+    assert response.status_code == 302
+    meeting = db.session.scalar(select(Meeting))
+    assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    assert meeting.status == "draft" and meeting.kind == "workshop"
+    assert [s.office_code for s in meeting.slots] == [
+        t["office"] for t in sorted(lineup.result["talks"], key=lambda t: -t["score"])
+    ]
+    assert all(s.status == "tentative" and s.abstract for s in meeting.slots)
+    assert {s.uid for s in meeting.slots}.isdisjoint({meeting.uid})
+    again = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
+    assert again.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+    agenda = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Workshop on Rec 10" in agenda
+
+
+def test_adjusting_a_saved_proposal_prefills_the_form(client, survey):
+    post_rules(client, include="PY")
+    lineup = db.session.scalar(select(Lineup))
+    page = client.get(f"/lineups/new?from={lineup.id}").get_data(as_text=True)
+    assert 'id="include" maxlength' in page or 'value="PY"' in page
+
+
+def test_unknown_lineup_is_404(client, survey):
+    assert client.get("/lineups/999").status_code == 404
+
+
+def test_api(client, survey):
+    response = client.post(
+        "/api/v1/lineups",
+        json={
+            "recommendation": 10,
+            "slots": 5,
+            "secondary": {"4": 1},
+            "min_small": 2,
+            "max_per_region": 2,
+            "include": ["AU"],
+            "exclude": ["US"],
+        },
+    )
+    assert response.status_code == 201
+    body = response.get_json()
+    assert response.headers["Location"] == body["url"]
+    assert body["status"] == "optimal"
+    assert {
+        "objective",
+        "upper_bound",
+        "talks",
+        "coverage",
+        "alternatives",
+        "weights",
+        "relevance",
+    } <= body.keys()
+    assert body["talks"][0].keys() >= {"office", "recommendation", "score"}
+    offices = [t["office"] for t in body["talks"]]
+    assert "AU" in offices and "US" not in offices
+    assert sum(1 for t in body["talks"] if t["recommendation"] == 4) == 1
+    assert "ES:10" in body["weights"] and "AU" in body["relevance"]["ES:10"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "status", "text"),
+    [
+        ({"recommendation": 10, "slots": "five"}, 400, "Not a valid integer value."),
+        ({"recommendation": 10, "include": ["ZZ"]}, 400, "Not known as ST.3 office codes: ZZ"),
+        ({"recommendation": 10, "min_small": 4}, 422, "only 3 smaller offices"),
+        ([1, 2], 400, "Send the rules as a JSON object"),
+    ],
+)
+def test_api_refusals(client, survey, payload, status, text):
+    response = client.post("/api/v1/lineups", json=payload)
+    assert response.status_code == status
+    assert text in json.dumps(response.get_json())
+
+
+def test_cli_json(cli, survey):
+    result = cli.invoke(
+        args=[
+            "lineup",
+            "propose",
+            "--recommendation",
+            "10",
+            "--slots",
+            "5",
+            "--secondary",
+            "4:1",
+            "--min-small",
+            "2",
+            "--max-per-region",
+            "2",
+            "--include",
+            "AU",
+            "--exclude",
+            "US",
+            "--format",
+            "json",
+        ]
+    )
+    assert result.exit_code == 0, result.output
+    body = json.loads(result.stdout)
+    assert body["status"] == "optimal"
+    assert "AU" in {t["office"] for t in body["talks"]}
+
+
+def test_cli_text_and_refusal(cli, survey):
+    result = cli.invoke(args=["lineup", "propose", "--min-small", "2"])
+    assert result.exit_code == 0
+    assert result.stdout.startswith("optimal (optimal): value")
+    refused = cli.invoke(args=["lineup", "propose", "--min-small", "4"])
+    assert refused.exit_code == 1
+    assert "only 3 smaller offices" in refused.stderr
+    bad = cli.invoke(args=["lineup", "propose", "--secondary", "four"])
+    assert bad.exit_code == 2

@@ -1,0 +1,153 @@
+"""The line-up solver on the real survey: exact (checked by brute force), rules kept, refusals."""
+
+import itertools
+from collections import Counter
+
+import pytest
+
+from planner.lineup.operations import workshop_instance
+from planner.lineup.solver import InfeasibleRules, Rules, greedy, propose, solve, value
+
+RULE_SETS = {
+    "five on Rec 10": Rules(),
+    "the co-lead's question": Rules(min_small=2, max_per_region=4),
+    "with a Rec 4 slot": Rules(slots=6, secondary=((4, 1),), min_small=2, max_per_region=2),
+    "include and exclude": Rules(include=frozenset({"PY"}), exclude=frozenset({"PL", "CA"})),
+    "maturity weighs": Rules(slots=4, maturity_weight=1.0, max_per_region=2),
+    "several per office": Rules(slots=3, secondary=((4, 2),), one_per_office=False),
+}
+
+
+def satisfies(rules: Rules, talks) -> bool:
+    """The rules, written out independently of the solver."""
+    per_rec = Counter(t.recommendation for t in talks)
+    wanted = {
+        rules.focus: rules.slots - sum(k for _, k in rules.secondary),
+        **dict(rules.secondary),
+    }
+    if per_rec != Counter({n: k for n, k in wanted.items() if k}):
+        return False
+    offices = [t.office for t in talks]
+    if rules.one_per_office and len(set(offices)) != len(offices):
+        return False
+    if not rules.include <= set(offices) or rules.exclude & set(offices):
+        return False
+    if sum(t.small for t in talks) < rules.min_small:
+        return False
+    regions = Counter(t.region for t in talks if t.region)
+    return rules.max_per_region is None or all(n <= rules.max_per_region for n in regions.values())
+
+
+def brute_force(instance, rules):
+    pool = [c for c in instance.candidates if c.recommendation in rules.per_recommendation]
+    best = None
+    for talks in itertools.combinations(pool, rules.slots):
+        if satisfies(rules, talks):
+            worth = value(instance, talks, rules)
+            best = worth if best is None else max(best, worth)
+    return best
+
+
+@pytest.mark.parametrize("name", RULE_SETS)
+def test_the_solver_finds_the_brute_force_optimum_and_keeps_every_rule(survey, name):
+    rules = RULE_SETS[name]
+    instance = workshop_instance(survey, rules.per_recommendation)
+    solution = solve(instance, rules)
+    assert solution.status == "optimal"
+    assert satisfies(rules, solution.talks)
+    assert solution.objective == pytest.approx(brute_force(instance, rules), abs=1e-6)
+    assert solution.objective == pytest.approx(value(instance, solution.talks, rules))
+
+
+def test_greedy_keeps_the_rules_and_comes_close(survey):
+    rules = RULE_SETS["with a Rec 4 slot"]
+    instance = workshop_instance(survey, rules.per_recommendation)
+    talks = greedy(instance, rules)
+    assert satisfies(rules, talks)
+    optimum = solve(instance, rules).objective
+    assert 0.9 * optimum <= value(instance, talks, rules) <= optimum + 1e-9
+
+
+def test_without_time_the_greedy_answer_comes_with_a_bound(survey):
+    rules = Rules(min_small=2, time_limit=0.0)
+    instance = workshop_instance(survey, rules.per_recommendation)
+    solution = solve(instance, rules)
+    assert solution.status == "feasible"
+    assert satisfies(rules, solution.talks)
+    assert solution.objective <= solution.upper_bound < float("inf")
+    assert 0 <= solution.gap < 1
+
+
+def test_the_report(survey):
+    rules = Rules(min_small=2, max_per_region=2)
+    proposal = propose(workshop_instance(survey, rules.per_recommendation), rules)
+    result = proposal.as_dict()
+    # Anyone can recompute the value from what the answer says the solver used.
+    talks = [(t["office"], t["recommendation"]) for t in result["talks"]]
+    recomputed = sum(
+        weight
+        * max(
+            (
+                result["relevance"][key].get(office, 0)
+                for office, number in talks
+                if number == int(key.split(":")[1])
+            ),
+            default=0,
+        )
+        for key, weight in result["weights"].items()
+    ) + sum(result["bonus"].get(f"{o}:{n}", 0) for o, n in talks)
+    assert recomputed == pytest.approx(result["objective"], abs=1e-6)
+    assert 0 < result["coverage"]["share"] <= 1
+    assert result["price_of_rules"]["loss"] >= 0
+    assert result["price_of_rules"]["unconstrained"] >= result["objective"]
+    # Leave-one-out contributions are what the line-up loses without each talk.
+    for talk in result["talks"]:
+        assert talk["score"] >= 0
+    assert len(result["alternatives"]) == 2
+    chosen = set(talks)
+    for alternative in result["alternatives"]:
+        other = {(t["office"], t["recommendation"]) for t in alternative["talks"]}
+        assert other != chosen
+        assert alternative["objective"] <= result["objective"] + 1e-9
+
+
+def test_offices_left_with_nothing_are_named(survey):
+    # One talk, from Spain: Spain itself hears nothing on Rec 10.
+    rules = Rules(slots=1, include=frozenset({"ES"}))
+    result = propose(workshop_instance(survey, rules.per_recommendation), rules).as_dict()
+    assert {(d["office"], d["recommendation"]) for d in result["coverage"]["left_out"]} == {
+        ("ES", 10)
+    }
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        (
+            Rules(min_small=4),
+            "At least 4 presentations from smaller offices were asked for, but "
+            "only 3 smaller offices have projects on these recommendations: HR, IL, PY.",
+        ),
+        (Rules(slots=13), "Rec 10 needs 13 presentations, but only 12 offices have projects on it"),
+        (Rules(slots=5, max_per_region=1), "At most 1 per region allows at most 4 presentations"),
+        (
+            Rules(include=frozenset({"JP"})),
+            "JP has no project on Rec 10, so it cannot be included.",
+        ),
+        (
+            Rules(include=frozenset({"AU"}), exclude=frozenset({"AU"})),
+            "AU cannot be both included and excluded.",
+        ),
+        (Rules(slots=2, secondary=((4, 2),)), "leave none of the 2 slots for the focus, Rec 10"),
+        (
+            Rules(slots=3, include=frozenset({"EM", "EP"}), max_per_region=1),
+            "dropping any one of “offices that must be included”, “at most 1 per region”",
+        ),
+    ],
+    ids=["small", "slots", "regions", "no-project", "both", "no-focus", "combination"],
+)
+def test_infeasible_rules_name_the_rule(survey, rules, message):
+    instance = workshop_instance(survey, rules.per_recommendation)
+    with pytest.raises(InfeasibleRules) as refused:
+        solve(instance, rules)
+    assert message in str(refused.value)
