@@ -1,11 +1,14 @@
 """The CWS ICT Strategy Task Force planner: a Flask app built by `create_app`."""
 
+import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner import errors
 from planner.config import database_url, secret_key
@@ -24,9 +27,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
+    https = os.environ.get("HTTPS", "").lower() in ("1", "true", "yes")
     app.config.update(
         SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,
+        # Forms and JSON are small; anything larger is refused with 413.
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=https,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PREFERRED_URL_SCHEME="https" if https else "http",
     )
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
@@ -34,6 +47,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(instance)
 
     app.json.sort_keys = False  # keep the documented field order in API answers
+    proxies = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
+    if proxies:
+        # Behind a reverse proxy: client address and scheme come from its headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
     db.init_app(app)
     migrate.init_app(
         app,
@@ -50,6 +67,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
 def _register(app: Flask) -> None:
     # Models are imported here so that Alembic and the app see the whole schema.
+    from planner.accounts import security
+    from planner.accounts import views as account_views
+    from planner.accounts.cli import users_cli
     from planner.agenda import views as agenda_views
     from planner.bootstrap import setup_command
     from planner.lineup import api as lineup_api
@@ -59,6 +79,8 @@ def _register(app: Flask) -> None:
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
     from planner.offices import views as office_views
+    from planner.proposals import api as proposals_api
+    from planner.proposals import views as proposal_views
     from planner.recommendations import views as recommendation_views
     from planner.survey import api as survey_api
     from planner.survey import views as survey_views
@@ -70,13 +92,17 @@ def _register(app: Flask) -> None:
     app.register_blueprint(matching_views.bp)
     app.register_blueprint(lineup_views.bp)
     app.register_blueprint(agenda_views.bp)
-    for api in (survey_api.bp, matching_api.bp, lineup_api.bp):
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(proposal_views.bp)
+    for api in (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp):
         app.register_blueprint(api)
         csrf.exempt(api)
     app.cli.add_command(survey_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(match_command)
     app.cli.add_command(lineup_cli)
+    app.cli.add_command(users_cli)
+    security.install(app)
     errors.register(app)
     app.add_template_filter(_without_none, "without_none")
 

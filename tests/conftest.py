@@ -76,6 +76,36 @@ def csrf_token(client, url: str) -> str:
     import re
 
     page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page)
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert match, f"no CSRF token on {url}"
     return match[1]
+
+
+COLEAD_EMAIL, COLEAD_PASSWORD = "colead@example.org", "correct horse battery staple"
+
+
+@pytest.fixture
+def colead(app_context):
+    """A co-lead account with a password of its own."""
+    from planner.accounts.models import User
+
+    user = User(email=COLEAD_EMAIL, role="colead")
+    user.set_password(COLEAD_PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def sign_in(client, email: str = COLEAD_EMAIL, password: str = COLEAD_PASSWORD):
+    return client.post(
+        "/login",
+        data={"csrf_token": csrf_token(client, "/login"), "email": email, "password": password},
+    )
+
+
+@pytest.fixture
+def colead_client(client, colead):
+    """A test client signed in as a co-lead, as a person would sign in."""
+    response = sign_in(client)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return client

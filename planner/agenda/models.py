@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 
 MEETING_KINDS = ("workshop", "taskforce")
@@ -71,12 +72,14 @@ class Slot(db.Model):
     office_code: Mapped[str | None] = mapped_column(ForeignKey("offices.code"))
     status: Mapped[str] = mapped_column(String(20), default="tentative")
     abstract: Mapped[str] = mapped_column(Text, default="")
+    proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="slots")
     office: Mapped[Office | None] = relationship()
+    proposal: Mapped[Proposal | None] = relationship()
     recommendations: Mapped[list[Recommendation]] = relationship(
         secondary=slot_recommendations, order_by=Recommendation.number
     )

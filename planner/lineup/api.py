@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from planner.accounts.security import colead_required, editor
 from planner.lineup.operations import propose_lineup, save_lineup
 from planner.lineup.solver import InfeasibleRules
 from planner.lineup.views import make_form
@@ -47,6 +48,7 @@ def _as_form(payload: dict) -> MultiDict:
 
 
 @bp.post("/lineups")
+@colead_required
 def create():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
@@ -61,14 +63,14 @@ def create():
         response.status_code = 400
         return response
     try:
-        proposal = propose_lineup(survey, form.rules())
+        report = propose_lineup(survey, form.rules())
     except InfeasibleRules as error:
         response = jsonify({"error": "Unprocessable Content", "status": 422, "message": str(error)})
         response.status_code = 422
         return response
-    lineup = save_lineup(survey, proposal, editor=None)
+    lineup = save_lineup(survey, report, editor=editor())
     body = {"id": lineup.id, "url": url_for("lineup.detail", lineup_id=lineup.id)}
-    body.update(proposal.as_dict())
+    body.update(report.as_dict())
     response = jsonify(body)
     response.status_code = 201
     response.headers["Location"] = body["url"]

@@ -62,10 +62,10 @@ def propose_command(
     )
     try:
         survey = find_survey(reference)
-        proposal = propose_lineup(survey, rules)
+        report = propose_lineup(survey, rules)
     except (SurveyNotFound, InfeasibleRules) as error:
         raise click.ClickException(str(error)) from None
-    result = proposal.as_dict()
+    result = report.as_dict()
     if form == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return

@@ -139,7 +139,7 @@ def adjust(form, *, keep: str | None, drop: str | None) -> None:
 
 
 def form_data(rules: dict) -> dict:
-    """Saved rules (Rules.as_dict()) as form data, to adjust a saved proposal."""
+    """Saved rules (Rules.as_dict()) as form data, to adjust a saved line-up."""
     data = {
         "focus": rules["focus"],
         "slots": rules["slots"],

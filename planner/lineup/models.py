@@ -1,4 +1,4 @@
-"""A saved line-up proposal: the rules a co-lead set, and what the solver answered."""
+"""A saved line-up: the rules a co-lead set, and what the solver answered."""
 
 from datetime import datetime
 

@@ -8,10 +8,11 @@ from planner.agenda.models import Meeting, Slot
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
-from planner.lineup.solver import Candidate, Demand, Instance, Proposal, Rules, propose
+from planner.lineup.solver import Candidate, Demand, Instance, LineupReport, Rules, propose
 from planner.matching.operations import survey_interests_and_projects
-from planner.matching.scorer import match_offices, maturity
+from planner.matching.scorer import match_offices
 from planner.offices.models import Office
+from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
 
@@ -20,10 +21,12 @@ TALK_MINUTES = 20
 
 
 def workshop_instance(survey: Survey, recommendations: Iterable[int]) -> Instance:
-    """Candidates (offices with projects on the recommendations), demands and relevance.
+    """Candidates (offices with projects on the recommendations, or accepted proposals),
+    demands and relevance.
 
     Relevance is the matchmaking relevance, without maturity: the line-up weighs maturity
-    separately, as the co-lead chooses.
+    separately, as the co-lead chooses. An office with an accepted proposal on a recommendation
+    is a volunteer there.
     """
     wanted = set(recommendations)
     interests, projects = survey_interests_and_projects(survey)
@@ -31,15 +34,18 @@ def workshop_instance(survey: Survey, recommendations: Iterable[int]) -> Instanc
     projects = [p for p in projects if p.recommendation in wanted]
     offices = {o.code: o for o in db.session.scalars(select(Office))}
     best_maturity: dict[tuple[str, int], float] = {}
+    volunteers: set[tuple[str, int]] = set()
     for project in projects:
         key = (project.office, project.recommendation)
-        best_maturity[key] = max(best_maturity.get(key, 0.0), maturity(project.text)[0])
+        best_maturity[key] = max(best_maturity.get(key, 0.0), project.read_maturity()[0])
+        if project.source == "proposal":
+            volunteers.add(key)
     candidates = tuple(
         Candidate(
             office,
             number,
             maturity=level,
-            volunteer=False,
+            volunteer=(office, number) in volunteers,
             small=offices[office].size == SMALL,
             region=offices[office].region,
         )
@@ -54,16 +60,16 @@ def workshop_instance(survey: Survey, recommendations: Iterable[int]) -> Instanc
     return Instance(candidates, demands, relevance)
 
 
-def propose_lineup(survey: Survey, rules: Rules) -> Proposal:
+def propose_lineup(survey: Survey, rules: Rules) -> LineupReport:
     return propose(workshop_instance(survey, rules.per_recommendation), rules)
 
 
-def save_lineup(survey: Survey, proposal: Proposal, editor: str | None) -> Lineup:
+def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:
     lineup = Lineup(
         survey_id=survey.id,
         created_by=editor,
-        rules=proposal.rules.as_dict(),
-        result=proposal.as_dict(),
+        rules=report.rules.as_dict(),
+        result=report.as_dict(),
     )
     db.session.add(lineup)
     db.session.commit()
@@ -71,7 +77,7 @@ def save_lineup(survey: Survey, proposal: Proposal, editor: str | None) -> Lineu
 
 
 def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
-    """Turn a proposal into a draft workshop agenda: one tentative slot per talk, in order.
+    """Turn a line-up into a draft workshop agenda: one tentative slot per talk, in order.
 
     Accepting again returns the agenda made the first time.
     """
@@ -87,28 +93,34 @@ def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
         title=f"Workshop on Rec {focus}: {recommendation.short_title}",
         kind="workshop",
         status="draft",
-        duration_minutes=max(60, TALK_MINUTES * len(talks) + 30),
         description=(
             f"Presentations proposed by line-up #{lineup.id} from survey {lineup.survey.label}."
         ),
     )
     answers = _project_texts(lineup.survey)
     recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
+    volunteered = _accepted_proposals()
     for position, talk in enumerate(talks):
         office = db.session.get(Office, talk["office"])
         number = talk["recommendation"]
+        proposal = volunteered.get((office.code, number))
         meeting.slots.append(
             Slot(
                 position=position,
-                title=f"{office.name}: {recommendations[number].short_title}"[:200],
+                title=proposal.title
+                if proposal
+                else f"{office.name}: {recommendations[number].short_title}"[:200],
                 kind="presentation",
-                duration_minutes=TALK_MINUTES,
+                duration_minutes=proposal.duration_minutes if proposal else TALK_MINUTES,
                 office_code=office.code,
                 status="tentative",
-                abstract=answers.get((office.code, number), ""),
+                abstract=proposal.abstract if proposal else answers.get((office.code, number), ""),
+                proposal=proposal,
                 recommendations=[recommendations[number]],
             )
         )
+    # The talks, and half an hour for opening and discussion.
+    meeting.duration_minutes = max(60, sum(s.duration_minutes for s in meeting.slots) + 30)
     meeting.updated_at = utcnow()
     db.session.add(meeting)
     lineup.meeting = meeting
@@ -118,7 +130,12 @@ def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
 
 def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:
     _, projects = survey_interests_and_projects(survey)
-    return {(p.office, p.recommendation): p.text for p in projects}
+    return {(p.office, p.recommendation): p.text for p in projects if p.source == "survey"}
+
+
+def _accepted_proposals() -> dict[tuple[str, int], Proposal]:
+    proposals = db.session.scalars(select(Proposal).where(Proposal.status == "accepted"))
+    return {(p.office_code, r.number): p for p in proposals for r in p.recommendations}
 
 
 def list_lineups() -> list[Lineup]:

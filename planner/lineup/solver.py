@@ -574,7 +574,7 @@ def greedy(
 
 
 @dataclass(frozen=True)
-class Proposal:
+class LineupReport:
     """A line-up with the figures that show how good it is."""
 
     rules: Rules
@@ -653,7 +653,7 @@ class Proposal:
         }
 
 
-def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Proposal:
+def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:
     """The best line-up, its report, and the next-best line-ups that differ by a talk."""
     best = solve(instance, rules)
     talks = list(best.talks)
@@ -681,7 +681,7 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Propo
         others.append(other)
         forbidden.append(frozenset(c.key for c in other.talks))
     candidates = _allowed(instance, rules)
-    return Proposal(
+    return LineupReport(
         rules=rules,
         solution=best,
         contributions=contributions,

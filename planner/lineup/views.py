@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from planner.accounts.security import colead_required, editor
 from planner.extensions import db
 from planner.lineup.forms import adjust, form_data, lineup_form
 from planner.lineup.models import Lineup
@@ -26,11 +27,13 @@ def _offices() -> dict[str, Office]:
 
 
 @bp.get("")
+@colead_required
 def index():
     return render_template("lineup/index.html", lineups=list_lineups())
 
 
 @bp.route("/new", methods=["GET", "POST"])
+@colead_required
 def new():
     survey = survey_from_request()
     if survey is None:
@@ -43,20 +46,20 @@ def new():
     if request.method == "POST":
         # "Keep" and "Drop" beside each talk adjust the rules, and the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
-    proposal, lineup, problem = None, None, None
+    report, lineup, problem = None, None, None
     if form.validate_on_submit():
         try:
-            proposal = propose_lineup(survey, form.rules())
+            report = propose_lineup(survey, form.rules())
         except InfeasibleRules as error:
             problem = str(error)
         else:
-            lineup = save_lineup(survey, proposal, editor=None)
+            lineup = save_lineup(survey, report, editor=editor())
     status = 400 if form.errors else 422 if problem else 200
     return render_template(
         "lineup/new.html",
         form=form,
         survey=survey,
-        result=proposal.as_dict() if proposal else None,
+        result=report.as_dict() if report else None,
         lineup=lineup,
         problem=problem,
         offices=_offices(),
@@ -65,6 +68,7 @@ def new():
 
 
 @bp.get("/<int:lineup_id>")
+@colead_required
 def detail(lineup_id: int):
     lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
     return render_template(
@@ -77,10 +81,11 @@ def detail(lineup_id: int):
 
 
 @bp.post("/<int:lineup_id>/accept")
+@colead_required
 def accept(lineup_id: int):
     lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
     already = lineup.meeting is not None
-    meeting = accept_lineup(lineup, editor=None)
+    meeting = accept_lineup(lineup, editor=editor())
     if already:
         flash("This line-up was accepted before; here is its draft agenda.", "warning")
     else:

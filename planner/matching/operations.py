@@ -7,6 +7,7 @@ from sqlalchemy import select
 from planner.extensions import db
 from planner.matching.scorer import DEFAULT_MATURITY_WEIGHT, Interest, Match, Project, match_offices
 from planner.matching.sources import QUESTIONS, interests_and_projects
+from planner.proposals.operations import accepted_projects
 from planner.recommendations.operations import all_recommendations
 from planner.survey.models import Answer, Survey
 
@@ -29,7 +30,8 @@ def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[
             Answer.question.in_(QUESTIONS),
         )
     ).tuples()
-    return interests_and_projects(rows, recommendation_topics())
+    interests, projects = interests_and_projects(rows, recommendation_topics())
+    return interests, projects + accepted_projects()
 
 
 def survey_matches(

@@ -211,6 +211,14 @@ class Project:
     text: str
     source: str = "survey"
     reference: int | None = None
+    # A maturity the office stated (level, label), instead of one read from cue words.
+    stated_maturity: tuple[float, str] | None = None
+
+    def read_maturity(self) -> tuple[float, list[str]]:
+        if self.stated_maturity is not None:
+            level, label = self.stated_maturity
+            return level, [f"stated: {label}"]
+        return maturity(self.text)
 
 
 @dataclass(frozen=True)
@@ -355,7 +363,7 @@ def match_offices(
 
     # Generated and real surveys repeat texts: score each distinct pair of texts once.
     similarity_cache: dict[tuple, tuple[float, list[dict]]] = {}
-    maturity_cache: dict[str, tuple[float, list[str]]] = {}
+    maturity_cache: dict[tuple, tuple[float, list[str]]] = {}
     query_cache: dict[tuple, dict[str, float]] = {}
     keep = 1 - maturity_weight
     matches: list[Match] = []
@@ -382,9 +390,10 @@ def match_offices(
                 ]
                 similarity_cache[key] = (cosine, terms)
             cosine, terms = similarity_cache[key]
-            if project.text not in maturity_cache:
-                maturity_cache[project.text] = maturity(project.text)
-            level, cues = maturity_cache[project.text]
+            said = (project.text, project.stated_maturity)
+            if said not in maturity_cache:
+                maturity_cache[said] = project.read_maturity()
+            level, cues = maturity_cache[said]
             relevance = STRUCTURAL + (1 - STRUCTURAL) * min(1.0, cosine / STRONG)
             score = relevance * (keep + maturity_weight * level)
             earlier = best.get(project.office)

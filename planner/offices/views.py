@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from planner.accounts.security import colead_required, editor
 from planner.extensions import db
 from planner.offices.forms import OfficeForm
 from planner.offices.models import Office
@@ -78,6 +79,7 @@ def detail(code: str):
 
 
 @bp.route("/<code>/edit", methods=["GET", "POST"])
+@colead_required
 def edit(code: str):
     office = _office(code)
     form = OfficeForm(obj=office)
@@ -89,7 +91,7 @@ def edit(code: str):
             time_zone=form.time_zone.data or "",
             size=form.size.data,
             region=form.region.data,
-            editor=None,
+            editor=editor(),
         )
         flash(f"{office.code} saved.", "success")
         return redirect(url_for(".detail", code=office.code))

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
+from planner.accounts.security import colead_required, editor
 from planner.extensions import db
 from planner.recommendations.forms import RecommendationForm
 from planner.recommendations.models import Recommendation
@@ -59,6 +60,7 @@ def detail(number: int):
 
 
 @bp.route("/<int:number>/edit", methods=["GET", "POST"])
+@colead_required
 def edit(number: int):
     recommendation = _recommendation(number)
     form = RecommendationForm(obj=recommendation)
@@ -67,7 +69,7 @@ def edit(number: int):
             recommendation,
             short_title=form.short_title.data,
             text=form.text.data or "",
-            editor=None,
+            editor=editor(),
         )
         flash(f"Recommendation {number} saved.", "success")
         return redirect(url_for(".detail", number=number))

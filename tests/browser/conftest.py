@@ -72,3 +72,20 @@ HEADINGS_IN_ORDER = """() => {
 }"""
 
 FITS_WIDTH = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+
+
+def sign_in(page, live_server: str) -> None:
+    """Sign in through the page, as a co-lead would."""
+    from tests.conftest import COLEAD_EMAIL, COLEAD_PASSWORD
+
+    page.goto(live_server + "/login")
+    page.get_by_label("Email").fill(COLEAD_EMAIL)
+    page.get_by_label("Password").fill(COLEAD_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(lambda url: "/login" not in url)
+
+
+@pytest.fixture
+def colead_page(page, live_server, colead):
+    sign_in(page, live_server)
+    return page

@@ -5,7 +5,8 @@ from playwright.sync_api import expect
 from tests.browser.conftest import shoot
 
 
-def test_propose_adjust_and_accept(page, live_server, survey):
+def test_propose_adjust_and_accept(colead_page, live_server, survey):
+    page = colead_page
     page.goto(live_server + "/lineups")
     page.get_by_role("link", name="Propose a line-up").click()
     page.get_by_label("At least this many from smaller offices").fill("2")

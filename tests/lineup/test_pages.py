@@ -22,6 +22,12 @@ FORM = {
 }
 
 
+@pytest.fixture
+def client(colead_client):
+    """Line-ups are the co-leads' tool: every test here is signed in."""
+    return colead_client
+
+
 def post_rules(client, **changes):
     data = {**FORM, "csrf_token": csrf_token(client, "/lineups/new"), **changes}
     return client.post("/lineups/new", data=data)

@@ -61,7 +61,8 @@ def test_office_search(client, survey, query, codes):
         assert "/offices/JP" not in page
 
 
-def test_editing_refuses_an_abbreviated_time_zone(client, app_context):
+def test_editing_refuses_an_abbreviated_time_zone(colead_client, app_context):
+    client = colead_client
     url = "/offices/AU/edit"
     response = client.post(
         url,
@@ -78,7 +79,8 @@ def test_editing_refuses_an_abbreviated_time_zone(client, app_context):
     assert 'value="AEST"' in page and 'value="Canberra"' in page
 
 
-def test_editing_saves(client, app_context):
+def test_editing_saves(colead_client, app_context):
+    client = colead_client
     url = "/offices/AU/edit"
     response = client.post(
         url,
@@ -101,7 +103,8 @@ def test_editing_saves(client, app_context):
     )
 
 
-def test_editing_refuses_an_unknown_region(client, app_context):
+def test_editing_refuses_an_unknown_region(colead_client, app_context):
+    client = colead_client
     url = "/offices/AU/edit"
     response = client.post(
         url,

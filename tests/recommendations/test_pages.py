@@ -29,7 +29,8 @@ def test_unknown_recommendation_is_a_404_page(client, survey):
         assert "CWS ICT Task Force planner" in response.get_data(as_text=True)
 
 
-def test_editing_keeps_what_was_typed_on_error(client, app_context):
+def test_editing_keeps_what_was_typed_on_error(colead_client, app_context):
+    client = colead_client
     url = "/recommendations/3/edit"
     token = csrf_token(client, url)
     response = client.post(url, data={"csrf_token": token, "short_title": "", "text": "Kept"})
@@ -39,7 +40,8 @@ def test_editing_keeps_what_was_typed_on_error(client, app_context):
     assert "Kept</textarea>" in page
 
 
-def test_editing_saves_and_records_when(client, app_context):
+def test_editing_saves_and_records_when(colead_client, app_context):
+    client = colead_client
     url = "/recommendations/3/edit"
     response = client.post(
         url,
@@ -59,6 +61,7 @@ def test_editing_saves_and_records_when(client, app_context):
     assert "Wording: edited" in page
 
 
-def test_editing_without_csrf_token_is_refused(client, app_context):
+def test_editing_without_csrf_token_is_refused(colead_client, app_context):
+    client = colead_client
     response = client.post("/recommendations/3/edit", data={"short_title": "x"})
     assert response.status_code == 400

@@ -1,0 +1,1 @@
+"""Co-lead accounts: sign-in, API tokens, and who may write."""

@@ -1,0 +1,74 @@
+"""`flask users ...`: create co-leads and issue API tokens."""
+
+import secrets
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from planner.accounts.forms import PASSWORD_MIN
+from planner.accounts.models import ROLES, ApiToken, User
+from planner.db_types import utcnow
+from planner.extensions import db
+
+users_cli = AppGroup("users", help="Co-lead accounts and API tokens.")
+
+
+def _user(email: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No account for {email}.")
+    return user
+
+
+@users_cli.command("create")
+@click.option("--email", required=True)
+@click.option("--role", type=click.Choice(ROLES), default="colead", show_default=True)
+@click.option(
+    "--password-prompt", is_flag=True, help="Set the password now instead of a one-time one."
+)
+def create_command(email: str, role: str, password_prompt: bool) -> None:
+    """Create an account; prints a one-time password to change at first sign-in."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="--email")
+    if db.session.scalar(select(User.id).where(User.email == email)):
+        raise click.ClickException(f"An account for {email} exists already.")
+    user = User(email=email, role=role)
+    if password_prompt:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < PASSWORD_MIN:
+            raise click.ClickException(f"Use at least {PASSWORD_MIN} characters.")
+        user.set_password(password)
+    else:
+        password = secrets.token_urlsafe(12)
+        user.set_password(password, one_time=True)
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")
+    if not password_prompt:
+        click.echo(f"One-time password (to be changed at first sign-in): {password}")
+
+
+@users_cli.command("token")
+@click.option("--email", required=True)
+def token_command(email: str) -> None:
+    """Print a new API token, for 'Authorization: Bearer <token>'. It is shown only once."""
+    user = _user(email)
+    token = ApiToken.issue(user)
+    db.session.commit()
+    click.echo(token)
+
+
+@users_cli.command("revoke-tokens")
+@click.option("--email", required=True)
+def revoke_command(email: str) -> None:
+    """Revoke every API token of an account."""
+    user = _user(email)
+    count = 0
+    for token in user.tokens:
+        if token.revoked_at is None:
+            token.revoked_at = utcnow()
+            count += 1
+    db.session.commit()
+    click.echo(f"Revoked {count} token(s) of {user.email}.")

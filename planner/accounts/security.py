@@ -1,0 +1,151 @@
+"""Who may write: co-leads, signed in (pages) or with a Bearer token (API). And security headers."""
+
+from collections.abc import Callable
+from datetime import timedelta
+from functools import wraps
+
+from flask import Flask, abort, flash, g, jsonify, redirect, request, url_for
+from flask_login import LoginManager, current_user
+from sqlalchemy import delete, func, select
+
+from planner.accounts.models import ApiToken, FailedLogin, User, digest
+from planner.db_types import utcnow
+from planner.extensions import db
+
+login_manager = LoginManager()
+login_manager.session_protection = "strong"
+
+# Failed sign-ins allowed per account and per address within the window, across all instances.
+WINDOW = timedelta(minutes=15)
+PER_ACCOUNT, PER_ADDRESS = 5, 20
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    )
+)
+
+
+@login_manager.user_loader
+def _load_user(user_id: str) -> User | None:
+    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+
+
+@login_manager.request_loader
+def _load_bearer(req) -> User | None:
+    header = req.headers.get("Authorization", "")
+    if not header.startswith("Bearer "):
+        return None
+    token = db.session.scalar(
+        select(ApiToken).where(
+            ApiToken.token_hash == digest(header.removeprefix("Bearer ").strip()),
+            ApiToken.revoked_at.is_(None),
+        )
+    )
+    if token is None:
+        return None
+    token.last_used_at = utcnow()
+    db.session.commit()
+    return token.user
+
+
+def _is_api() -> bool:
+    return request.path.startswith("/api/")
+
+
+def colead_required(view: Callable) -> Callable:
+    """Pages redirect to sign-in; the API answers 401. A one-time password must be changed."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated:
+            if _is_api():
+                response = jsonify(
+                    {
+                        "error": "Unauthorized",
+                        "status": 401,
+                        "message": "Send a co-lead's API token as 'Authorization: Bearer ...'.",
+                    }
+                )
+                response.status_code = 401
+                response.headers["WWW-Authenticate"] = 'Bearer realm="cws-planner"'
+                return response
+            flash("Sign in as a co-lead to do that.", "warning")
+            return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+        if not current_user.is_colead:
+            abort(403, "Only co-leads can do that.")
+        if current_user.must_change_password and not _is_api():
+            flash("Choose your own password first.", "warning")
+            return redirect(url_for("accounts.password", next=request.full_path.rstrip("?")))
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def editor() -> str | None:
+    """Who is writing, for provenance and history."""
+    return current_user.email if current_user.is_authenticated else None
+
+
+def client_address() -> str:
+    return (request.remote_addr or "unknown")[:64]
+
+
+def login_blocked(email: str, address: str) -> bool:
+    since = utcnow() - WINDOW
+    by_account = db.session.scalar(
+        select(func.count()).where(FailedLogin.email == email, FailedLogin.at >= since)
+    )
+    by_address = db.session.scalar(
+        select(func.count()).where(FailedLogin.address == address, FailedLogin.at >= since)
+    )
+    return by_account >= PER_ACCOUNT or by_address >= PER_ADDRESS
+
+
+def record_failure(email: str, address: str) -> None:
+    db.session.execute(delete(FailedLogin).where(FailedLogin.at < utcnow() - WINDOW))
+    db.session.add(FailedLogin(email=email, address=address))
+    db.session.commit()
+
+
+def clear_failures(email: str) -> None:
+    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
+    db.session.commit()
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only a path on this site, never another host (an open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return default
+
+
+def install(app: Flask) -> None:
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+
+    @app.before_request
+    def forget_previous_user() -> None:
+        # Flask-Login caches the user on `g`, which lives as long as the app context. Each request
+        # must establish its own user, even when an app context outlives one request.
+        g.pop("_login_user", None)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
+        )
+        if app.config["SESSION_COOKIE_SECURE"]:
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        return response

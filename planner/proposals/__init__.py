@@ -1,0 +1,1 @@
+"""Presentations offices volunteer, and the co-leads' review of them."""

@@ -1,0 +1,132 @@
+"""JSON API for proposals: anyone may propose; co-leads list them and change their status."""
+
+from flask import Blueprint, abort, jsonify, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from planner.accounts.security import colead_required
+from planner.extensions import db
+from planner.proposals.forms import StatusForm, VolunteerForm
+from planner.proposals.models import STATUSES, Proposal
+from planner.proposals.operations import Conflict, for_review, submit
+from planner.proposals.views import decide_from, fill_choices, form_fields
+
+bp = Blueprint("proposals_api", __name__, url_prefix="/api/v1")
+
+
+def proposal_json(proposal: Proposal) -> dict:
+    return {
+        "id": proposal.id,
+        "office": proposal.office_code,
+        "name": proposal.contact_name,
+        "email": proposal.contact_email,
+        "title": proposal.title,
+        "abstract": proposal.abstract,
+        "recommendations": [r.number for r in proposal.recommendations],
+        "duration": proposal.duration_minutes,
+        "availability": proposal.availability,
+        "maturity": proposal.maturity,
+        "status": proposal.status,
+        "version": proposal.version,
+        "created_at": proposal.created_at.isoformat(),
+        "updated_at": proposal.updated_at.isoformat(),
+        "history": [
+            {
+                "at": event.at.isoformat(),
+                "actor": event.actor,
+                "action": event.action,
+                "from": event.from_status,
+                "to": event.to_status,
+                "reason": event.reason,
+            }
+            for event in proposal.events
+        ],
+    }
+
+
+def _error(status: int, message: str, **extra):
+    response = jsonify({"status": status, "message": message, **extra})
+    response.status_code = status
+    return response
+
+
+def _json_object() -> dict:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        abort(400, "Send a JSON object with Content-Type: application/json.")
+    return payload
+
+
+# JSON names of the form's fields.
+_NAMES = {
+    "office": "office",
+    "name": "contact_name",
+    "email": "contact_email",
+    "title": "title",
+    "abstract": "abstract",
+    "duration": "duration_minutes",
+    "availability": "availability",
+    "maturity": "maturity",
+}
+
+
+@bp.get("/proposals")
+@colead_required
+def index():
+    status = request.args.get("status") or None
+    if status and status not in STATUSES:
+        abort(400, f"status is one of: {', '.join(STATUSES)}")
+    number = request.args.get("recommendation", type=int)
+    return jsonify([proposal_json(p) for p in for_review(status, number)])
+
+
+@bp.post("/proposals")
+def create():
+    payload = _json_object()
+    data = MultiDict(
+        (form_name, str(payload[json_name]))
+        for json_name, form_name in _NAMES.items()
+        if payload.get(json_name) is not None
+    )
+    for number in payload.get("recommendations") or []:
+        data.add("recommendations", str(number))
+    form = VolunteerForm(formdata=data, meta={"csrf": False})
+    fill_choices(form)
+    if not form.validate():
+        return _error(400, "The proposal has problems; see fields.", fields=_renamed(form.errors))
+    proposal, token = submit(form.office.data, form_fields(form), form.recommendations.data)
+    body = proposal_json(proposal)
+    body["link"] = url_for("proposals.private", token=token, _external=True)
+    response = jsonify(body)
+    response.status_code = 201
+    return response
+
+
+def _renamed(errors: dict) -> dict:
+    back = {form_name: json_name for json_name, form_name in _NAMES.items()}
+    return {back.get(name, name): messages for name, messages in errors.items()}
+
+
+@bp.patch("/proposals/<int:proposal_id>")
+@colead_required
+def update(proposal_id: int):
+    proposal = db.session.get(Proposal, proposal_id)
+    if proposal is None:
+        abort(404, f"No proposal {proposal_id}.")
+    payload = _json_object()
+    if "version" not in payload:
+        return _error(
+            428, "Send the version you last read, so that no one's change is lost silently."
+        )
+    form = StatusForm(
+        formdata=MultiDict(
+            {k: str(payload[k]) for k in ("status", "reason", "version") if k in payload}
+        ),
+        meta={"csrf": False},
+    )
+    if not form.validate():
+        return _error(400, "The change has problems; see fields.", fields=form.errors)
+    try:
+        decide_from(form, proposal)
+    except Conflict as error:
+        return _error(409, str(error), current=proposal_json(proposal))
+    return jsonify(proposal_json(proposal))

@@ -1,0 +1,110 @@
+"""The volunteering form (public), the office's edit form, and the co-lead's status form."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
+
+from planner.proposals.models import MATURITIES, STATUSES
+
+NAME_MAX, TITLE_MAX, ABSTRACT_MAX, AVAILABILITY_MAX, REASON_MAX = 120, 150, 2000, 500, 500
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class ProposalFields(FlaskForm):
+    """What an office tells about its presentation (all but which office it is)."""
+
+    contact_name = StringField(
+        "Your name",
+        validators=[DataRequired("Tell us who you are."), Length(max=NAME_MAX)],
+        description=f"Up to {NAME_MAX} characters.",
+    )
+    contact_email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("We need an email to reach you."),
+            Email("That does not look like an email address."),
+            Length(max=254),
+        ],
+        description="Only the Task Force co-leads see it.",
+    )
+    title = StringField(
+        "Title",
+        validators=[DataRequired("Give the presentation a title."), Length(max=TITLE_MAX)],
+        description=f"Up to {TITLE_MAX} characters.",
+    )
+    abstract = TextAreaField(
+        "Abstract",
+        validators=[DataRequired("Describe what you would present."), Length(max=ABSTRACT_MAX)],
+        description=f"What you would show and what others could learn; up to {ABSTRACT_MAX} "
+        "characters.",
+    )
+    recommendations = CheckboxesField(
+        "Recommendations",
+        coerce=int,
+        validators=[DataRequired("Choose at least one recommendation.")],
+        description="One or more.",
+    )
+    duration_minutes = IntegerField(
+        "Duration (minutes)",
+        default=20,
+        validators=[
+            InputRequired("How long would it take?"),
+            NumberRange(5, 90, "Between 5 and 90 minutes."),
+        ],
+        description="Between 5 and 90 minutes, questions included.",
+    )
+    availability = TextAreaField(
+        "Availability",
+        validators=[Length(max=AVAILABILITY_MAX)],
+        description=f"When you could present, in your office's own time zone, e.g. “Tuesdays and "
+        f"Thursdays 08:00–11:00”. Up to {AVAILABILITY_MAX} characters.",
+    )
+    maturity = RadioField(
+        "Maturity",
+        choices=[SelectChoice(key, label) for key, (label, _) in MATURITIES.items()],
+        validators=[DataRequired("How far along is it?")],
+    )
+
+    def set_recommendations(self, recommendations: list[tuple[int, str]]) -> None:
+        self.recommendations.choices = [
+            SelectChoice(n, f"Rec {n}: {title}") for n, title in recommendations
+        ]
+
+
+class VolunteerForm(ProposalFields):
+    office = SelectField("Office", validators=[DataRequired("Choose your office.")])
+
+    def set_offices(self, offices: list[tuple[str, str]]) -> None:
+        self.office.choices = [
+            SelectChoice("", "Choose your office"),
+            *[SelectChoice(code, f"{code} – {name}") for code, name in offices],
+        ]
+
+
+class StatusForm(FlaskForm):
+    status = SelectField(
+        "New status",
+        choices=[SelectChoice(s, s) for s in STATUSES if s != "withdrawn"],
+        validators=[DataRequired()],
+    )
+    reason = TextAreaField(
+        "Reason",
+        validators=[DataRequired("Say why: the history keeps it."), Length(max=REASON_MAX)],
+        description=f"Kept in the history; up to {REASON_MAX} characters.",
+    )
+    # The version the co-lead saw: a change based on an older one is refused, not lost.
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])

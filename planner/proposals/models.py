@@ -1,0 +1,89 @@
+"""Volunteered presentations, and every change to them (who, when, what)."""
+
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.db_types import UTCDateTime, utcnow
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.recommendations.models import Recommendation
+
+STATUSES = ("submitted", "accepted", "declined", "waitlisted", "withdrawn")
+# Stated maturity: the label an office picks, and the 0..1 level matching and line-ups use.
+MATURITIES = {
+    "idea": ("idea", 0.25),
+    "pilot": ("pilot", 0.65),
+    "production": ("in production", 1.0),
+}
+
+proposal_recommendations = Table(
+    "proposal_recommendations",
+    db.metadata,
+    Column("proposal_id", ForeignKey("proposals.id", ondelete="CASCADE"), primary_key=True),
+    Column("recommendation_number", ForeignKey("recommendations.number"), primary_key=True),
+)
+
+
+class Proposal(db.Model):
+    __tablename__ = "proposals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_code: Mapped[str] = mapped_column(ForeignKey("offices.code"), index=True)
+    contact_name: Mapped[str] = mapped_column(String(120))
+    contact_email: Mapped[str] = mapped_column(String(254))
+    title: Mapped[str] = mapped_column(String(150))
+    abstract: Mapped[str] = mapped_column(Text)
+    duration_minutes: Mapped[int]
+    availability: Mapped[str] = mapped_column(Text, default="")
+    maturity: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    # SHA-256 of the private link's token; None once a co-lead revokes the link.
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Goes up with every change; a write based on an older version is refused, not lost.
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    office: Mapped[Office] = relationship()
+    recommendations: Mapped[list[Recommendation]] = relationship(
+        secondary=proposal_recommendations, order_by=Recommendation.number
+    )
+    events: Mapped[list["ProposalEvent"]] = relationship(
+        back_populates="proposal",
+        cascade="all, delete-orphan",
+        passive_deletes=True,
+        order_by="ProposalEvent.id",
+    )
+
+    @property
+    def maturity_label(self) -> str:
+        return MATURITIES[self.maturity][0]
+
+    @property
+    def maturity_level(self) -> float:
+        return MATURITIES[self.maturity][1]
+
+    @property
+    def open_to_office(self) -> bool:
+        """The office may still edit or withdraw it: no co-lead has decided yet."""
+        return self.status == "submitted"
+
+
+class ProposalEvent(db.Model):
+    __tablename__ = "proposal_events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("proposals.id", ondelete="CASCADE"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor: Mapped[str] = mapped_column(String(300))
+    action: Mapped[str] = mapped_column(String(40))
+    from_status: Mapped[str | None] = mapped_column(String(20))
+    to_status: Mapped[str | None] = mapped_column(String(20))
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    proposal: Mapped[Proposal] = relationship(back_populates="events")

@@ -1,0 +1,237 @@
+"""Submitting, editing and reviewing proposals; the survey evidence beside each."""
+
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from planner.accounts.models import digest
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.matching.scorer import Project
+from planner.proposals.models import Proposal, ProposalEvent
+from planner.recommendations.models import Recommendation
+from planner.survey.models import Answer, Survey
+from planner.survey.records import Question
+
+TOKEN_BYTES = 32
+EDITABLE = (
+    "contact_name",
+    "contact_email",
+    "title",
+    "abstract",
+    "duration_minutes",
+    "availability",
+    "maturity",
+)
+
+
+class Conflict(Exception):
+    """The change cannot be made as asked (someone else changed it, or it is closed)."""
+
+
+def _recommendations(numbers: list[int]) -> list[Recommendation]:
+    return list(
+        db.session.scalars(select(Recommendation).where(Recommendation.number.in_(numbers)))
+    )
+
+
+def _office_actor(proposal: Proposal) -> str:
+    return f"{proposal.contact_name} <{proposal.contact_email}> for {proposal.office_code}"
+
+
+def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Proposal, str]:
+    """Store a proposal; return it and its private link's token (never stored in the clear)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    proposal = Proposal(
+        office_code=office,
+        link_hash=digest(token),
+        status="submitted",
+        recommendations=_recommendations(recommendations),
+        **{name: fields[name] for name in EDITABLE},
+    )
+    proposal.events.append(
+        ProposalEvent(actor=_office_actor(proposal), action="submitted", to_status="submitted")
+    )
+    db.session.add(proposal)
+    db.session.commit()
+    return proposal, token
+
+
+def by_token(token: str) -> Proposal | None:
+    if len(token) < TOKEN_BYTES:
+        return None
+    return db.session.scalar(select(Proposal).where(Proposal.link_hash == digest(token)))
+
+
+def _commit(proposal: Proposal) -> None:
+    proposal.updated_at = utcnow()
+    try:
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise Conflict(
+            "Someone else changed this proposal at the same moment; your change was not saved. "
+            "Reload the page and try again."
+        ) from None
+
+
+def edit_by_office(proposal: Proposal, fields: dict, recommendations: list[int]) -> None:
+    if not proposal.open_to_office:
+        raise Conflict(f"The co-leads have decided ({proposal.status}); it can no longer change.")
+    for name in EDITABLE:
+        setattr(proposal, name, fields[name])
+    proposal.recommendations = _recommendations(recommendations)
+    proposal.events.append(ProposalEvent(actor=_office_actor(proposal), action="edited"))
+    _commit(proposal)
+
+
+def withdraw(proposal: Proposal) -> None:
+    if not proposal.open_to_office:
+        raise Conflict(f"The co-leads have decided ({proposal.status}); write to them instead.")
+    proposal.events.append(
+        ProposalEvent(
+            actor=_office_actor(proposal),
+            action="withdrawn",
+            from_status=proposal.status,
+            to_status="withdrawn",
+        )
+    )
+    proposal.status = "withdrawn"
+    _commit(proposal)
+
+
+def change_status(
+    proposal: Proposal, status: str, reason: str, *, actor: str, seen_version: int
+) -> None:
+    """A co-lead's decision. Refused if the proposal changed since the co-lead looked at it."""
+    if proposal.version != seen_version:
+        last = proposal.events[-1] if proposal.events else None
+        who = f"{last.actor} ({last.action}, {last.at:%Y-%m-%d %H:%M} UTC)" if last else "someone"
+        raise Conflict(
+            f"This proposal changed since you opened it: last by {who}; it is now "
+            f"{proposal.status}. Your change was not saved; look again and decide."
+        )
+    if proposal.status == "withdrawn":
+        raise Conflict("The office withdrew this proposal.")
+    if status == proposal.status:
+        raise Conflict(f"It is {status} already.")
+    proposal.events.append(
+        ProposalEvent(
+            actor=actor,
+            action="status",
+            from_status=proposal.status,
+            to_status=status,
+            reason=reason.strip(),
+        )
+    )
+    proposal.status = status
+    _commit(proposal)
+
+
+def revoke_link(proposal: Proposal, *, actor: str) -> None:
+    proposal.link_hash = None
+    proposal.events.append(ProposalEvent(actor=actor, action="link revoked"))
+    _commit(proposal)
+
+
+def reissue_link(proposal: Proposal, *, actor: str) -> str:
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    proposal.link_hash = digest(token)
+    proposal.events.append(ProposalEvent(actor=actor, action="new link"))
+    _commit(proposal)
+    return token
+
+
+def for_review(status: str | None = None, recommendation: int | None = None) -> list[Proposal]:
+    query = (
+        select(Proposal)
+        .options(selectinload(Proposal.recommendations), selectinload(Proposal.office))
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    )
+    if status:
+        query = query.where(Proposal.status == status)
+    proposals = list(db.session.scalars(query))
+    if recommendation:
+        proposals = [
+            p for p in proposals if recommendation in {r.number for r in p.recommendations}
+        ]
+    return proposals
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the survey says about an office and a recommendation it proposes to present."""
+
+    recommendation: Recommendation
+    project: Answer | None  # the office's own Q4 answer on it
+    wanting: list[str]  # offices that want it discussed (Q8)
+
+
+def evidence(proposal: Proposal, survey: Survey | None) -> list[Evidence]:
+    if survey is None:
+        return []
+    numbers = [r.number for r in proposal.recommendations]
+    answers = list(
+        db.session.scalars(
+            select(Answer).where(
+                Answer.survey_id == survey.id,
+                Answer.recommendation_number.in_(numbers),
+                Answer.question.in_([Question.focus, Question.discuss]),
+            )
+        )
+    )
+    result = []
+    for recommendation in proposal.recommendations:
+        on_it = [a for a in answers if a.recommendation_number == recommendation.number]
+        project = next(
+            (
+                a
+                for a in on_it
+                if a.question is Question.focus and a.office_code == proposal.office_code
+            ),
+            None,
+        )
+        wanting = sorted(a.office_code for a in on_it if a.question is Question.discuss)
+        result.append(Evidence(recommendation, project, wanting))
+    return result
+
+
+def suggested_abstract(survey: Survey | None, office: str, numbers: list[int]) -> str:
+    """The office's own words about its projects (Q4) on the chosen recommendations."""
+    if survey is None or not office or not numbers:
+        return ""
+    texts = db.session.scalars(
+        select(Answer.text)
+        .where(
+            Answer.survey_id == survey.id,
+            Answer.office_code == office,
+            Answer.question == Question.focus,
+            Answer.recommendation_number.in_(numbers),
+        )
+        .order_by(Answer.recommendation_number)
+    )
+    return "\n\n".join(texts)
+
+
+def accepted_projects() -> list[Project]:
+    """Accepted proposals, as projects the matching and the line-up proposer consider."""
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(Proposal.status == "accepted")
+        .options(selectinload(Proposal.recommendations))
+    )
+    return [
+        Project(
+            proposal.office_code,
+            recommendation.number,
+            f"{proposal.title}. {proposal.abstract}",
+            "proposal",
+            proposal.id,
+            stated_maturity=(proposal.maturity_level, proposal.maturity_label),
+        )
+        for proposal in proposals
+        for recommendation in proposal.recommendations
+    ]

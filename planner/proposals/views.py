@@ -1,0 +1,215 @@
+"""Volunteering (public), the office's private link, and the co-leads' review."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
+
+from planner.accounts.security import colead_required, editor
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.proposals.forms import ProposalFields, StatusForm, VolunteerForm
+from planner.proposals.models import STATUSES, Proposal
+from planner.proposals.operations import (
+    EDITABLE,
+    Conflict,
+    by_token,
+    change_status,
+    edit_by_office,
+    evidence,
+    for_review,
+    reissue_link,
+    revoke_link,
+    submit,
+    suggested_abstract,
+    withdraw,
+)
+from planner.recommendations.operations import all_recommendations
+from planner.survey.operations import SurveyNotFound, find_survey
+
+bp = Blueprint("proposals", __name__)
+
+SUGGESTION_NOTE = (
+    "Suggested from your office's own answer to question 4 of {survey}: change it as you like."
+)
+
+
+def _latest_survey():
+    try:
+        return find_survey()
+    except SurveyNotFound:
+        return None
+
+
+def fill_choices(form) -> None:
+    form.set_recommendations([(r.number, r.short_title) for r in all_recommendations()])
+    if isinstance(form, VolunteerForm):
+        offices = db.session.scalars(select(Office).order_by(Office.code))
+        form.set_offices([(o.code, o.name) for o in offices])
+
+
+def form_fields(form: ProposalFields) -> dict:
+    fields = {name: getattr(form, name).data for name in EDITABLE}
+    fields["availability"] = fields["availability"] or ""
+    return fields
+
+
+def _suggest(form: ProposalFields, office: str) -> str | None:
+    """Fill the abstract from the survey, unless the person has written one."""
+    survey = _latest_survey()
+    suggestion = suggested_abstract(survey, office, form.recommendations.data or [])
+    if suggestion and not (form.abstract.data or "").strip():
+        form.abstract.data = suggestion
+        return SUGGESTION_NOTE.format(survey=survey.label)
+    return None
+
+
+@bp.route("/volunteer", methods=["GET", "POST"])
+def volunteer():
+    form = VolunteerForm()
+    fill_choices(form)
+    note = None
+    if request.method == "GET":
+        form.office.data = (request.args.get("office") or "").upper() or None
+        number = request.args.get("recommendation", type=int)
+        if number:
+            form.recommendations.data = [number]
+        note = _suggest(form, form.office.data or "")
+    elif "suggest" in request.form:
+        note = _suggest(form, form.office.data or "") or (
+            "Your office reported no project on these recommendations in the survey; "
+            "please describe it yourself."
+        )
+    elif form.validate_on_submit():
+        _, token = submit(form.office.data, form_fields(form), form.recommendations.data)
+        flash(
+            "Thank you: your proposal is with the co-leads. Keep the link of this page: it is the "
+            "only way to see, edit or withdraw your proposal.",
+            "success",
+        )
+        return redirect(url_for(".private", token=token))
+    status = 400 if form.errors else 200
+    return render_template("proposals/volunteer.html", form=form, note=note), status
+
+
+def decide_from(form: StatusForm, proposal: Proposal) -> None:
+    """Apply a validated status form (page or API) as the signed-in co-lead."""
+    change_status(
+        proposal,
+        form.status.data,
+        form.reason.data,
+        actor=editor(),
+        seen_version=form.version.data,
+    )
+
+
+def _by_token_or_404(token: str) -> Proposal:
+    proposal = by_token(token)
+    if proposal is None:
+        abort(404, "This link does not lead to a proposal: it may be mistyped or revoked.")
+    return proposal
+
+
+@bp.get("/proposals/<token>")
+def private(token: str):
+    proposal = _by_token_or_404(token)
+    return render_template("proposals/private.html", proposal=proposal, token=token)
+
+
+@bp.route("/proposals/<token>/edit", methods=["GET", "POST"])
+def edit(token: str):
+    proposal = _by_token_or_404(token)
+    if not proposal.open_to_office:
+        flash(f"The co-leads have decided ({proposal.status}); it can no longer change.", "warning")
+        return redirect(url_for(".private", token=token))
+    form = ProposalFields(obj=proposal)
+    fill_choices(form)
+    if request.method == "GET":
+        form.recommendations.data = [r.number for r in proposal.recommendations]
+    if form.validate_on_submit():
+        try:
+            edit_by_office(proposal, form_fields(form), form.recommendations.data)
+        except Conflict as error:
+            flash(str(error), "error")
+        else:
+            flash("Your changes are saved.", "success")
+            return redirect(url_for(".private", token=token))
+    status = 400 if form.errors else 200
+    return render_template("proposals/edit.html", form=form, proposal=proposal, token=token), status
+
+
+@bp.post("/proposals/<token>/withdraw")
+def withdraw_view(token: str):
+    proposal = _by_token_or_404(token)
+    try:
+        withdraw(proposal)
+    except Conflict as error:
+        flash(str(error), "error")
+    else:
+        flash("Your proposal is withdrawn.", "success")
+    return redirect(url_for(".private", token=token))
+
+
+@bp.get("/proposals")
+@colead_required
+def review():
+    status = request.args.get("status") or None
+    if status and status not in STATUSES:
+        abort(400, f"Status is one of: {', '.join(STATUSES)}.")
+    number = request.args.get("recommendation", type=int)
+    proposals = for_review(status, number)
+    survey = _latest_survey()
+    recommendations = all_recommendations()
+    groups = [
+        (r, [p for p in proposals if r in p.recommendations])
+        for r in recommendations
+        if number in (None, r.number)
+    ]
+    return render_template(
+        "proposals/review.html",
+        groups=[(r, ps) for r, ps in groups if ps],
+        proposals=proposals,
+        statuses=STATUSES,
+        status=status,
+        number=number,
+        recommendations=recommendations,
+        evidence={p.id: evidence(p, survey) for p in proposals},
+        survey=survey,
+    )
+
+
+@bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@colead_required
+def decide(proposal_id: int):
+    proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
+    form = StatusForm()
+    new_link = None
+    status = 200
+    if request.method == "GET":
+        form.version.data = proposal.version
+        form.status.data = proposal.status
+    elif request.form.get("link") in ("revoke", "reissue"):
+        if request.form["link"] == "revoke":
+            revoke_link(proposal, actor=editor())
+            flash("The private link is revoked: it now leads nowhere.", "success")
+        else:
+            new_link = url_for(
+                ".private", token=reissue_link(proposal, actor=editor()), _external=True
+            )
+        form.version.data = proposal.version
+    elif form.validate_on_submit():
+        try:
+            decide_from(form, proposal)
+        except Conflict as error:
+            form.status.errors.append(str(error))
+            status = 409
+        else:
+            flash(f"Proposal {proposal.id} is {proposal.status}.", "success")
+            return redirect(url_for(".decide", proposal_id=proposal.id))
+    else:
+        status = 400
+    return render_template(
+        "proposals/decide.html",
+        proposal=proposal,
+        form=form,
+        evidence=evidence(proposal, _latest_survey()),
+        new_link=new_link,
+    ), status

@@ -1,0 +1,199 @@
+"""Co-lead accounts: creation, one-time passwords, tokens, rate limits, and who may write."""
+
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import select
+
+from planner.accounts.models import ApiToken, User
+from planner.extensions import db
+from tests.conftest import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
+
+
+def test_create_prints_a_one_time_password_that_must_be_changed(cli, client, app_context):
+    result = cli.invoke(args=["users", "create", "--email", "Ana@Example.org", "--role", "colead"])
+    assert result.exit_code == 0, result.output
+    password = re.search(r"One-time password \(.*\): (\S+)", result.stdout)[1]
+    user = db.session.scalar(select(User))
+    assert user.email == "ana@example.org"
+    assert user.password_hash.startswith("scrypt:") and password not in user.password_hash
+    response = sign_in(client, "ana@example.org", password)
+    assert response.headers["Location"].startswith("/account/password")
+    # Until the password is changed, co-lead pages lead back to the password form.
+    assert client.get("/proposals").headers["Location"].startswith("/account/password")
+    url = "/account/password"
+    token = csrf_token(client, url)
+    short = client.post(
+        url, data={"csrf_token": token, "current": password, "new": "short", "confirm": "short"}
+    )
+    assert short.status_code == 400
+    assert "Use at least 12 characters." in short.get_data(as_text=True)
+    changed = client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "current": password,
+            "new": "a much longer secret",
+            "confirm": "a much longer secret",
+        },
+    )
+    assert changed.status_code == 302
+    assert client.get("/proposals").status_code == 200
+
+
+def test_create_with_a_prompted_password(cli, app_context):
+    result = cli.invoke(
+        args=["users", "create", "--email", "b@example.org", "--password-prompt"],
+        input="twelve chars ok\ntwelve chars ok\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "One-time password" not in result.stdout
+    user = db.session.scalar(select(User).where(User.email == "b@example.org"))
+    assert user.check_password("twelve chars ok") and not user.must_change_password
+    again = cli.invoke(args=["users", "create", "--email", "b@example.org"])
+    assert again.exit_code == 1
+    assert "exists already" in again.stderr
+
+
+def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
+    result = cli.invoke(args=["users", "token", "--email", COLEAD_EMAIL])
+    assert result.exit_code == 0
+    token = result.stdout.strip()
+    stored = db.session.scalar(select(ApiToken))
+    assert stored.token_hash == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in stored.token_hash
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/proposals", headers=headers).status_code == 200
+    assert (
+        client.get("/api/v1/proposals", headers={"Authorization": "Bearer nope"}).status_code == 401
+    )
+    revoked = cli.invoke(args=["users", "revoke-tokens", "--email", COLEAD_EMAIL])
+    assert "Revoked 1 token(s)" in revoked.stdout
+    assert client.get("/api/v1/proposals", headers=headers).status_code == 401
+
+
+def test_wrong_password(client, colead):
+    response = sign_in(client, password="not the password")
+    assert response.status_code == 401
+    assert "Email or password is wrong." in response.get_data(as_text=True)
+    assert 'value="colead@example.org"' in response.get_data(as_text=True)
+
+
+def test_failed_sign_ins_are_limited_per_account(client, colead):
+    for _ in range(5):
+        assert sign_in(client, password="guess").status_code == 401
+    blocked = sign_in(client)  # even the right password, for a while
+    assert blocked.status_code == 429
+    assert "Too many failed sign-ins" in blocked.get_data(as_text=True)
+
+
+def test_failed_sign_ins_are_limited_per_address(client, colead):
+    for n in range(20):
+        sign_in(client, email=f"nobody{n}@example.org", password="guess")
+    assert sign_in(client).status_code == 429
+
+
+def test_sign_in_redirects_only_within_the_site(client, colead):
+    token = csrf_token(client, "/login")
+    for target, expected in (
+        ("/offices", "/offices"),
+        ("//evil.example/x", "/"),
+        ("https://evil.example", "/"),
+    ):
+        client.post("/logout", data={"csrf_token": token})
+        response = client.post(
+            f"/login?next={target}",
+            data={
+                "csrf_token": csrf_token(client, "/login"),
+                "email": COLEAD_EMAIL,
+                "password": COLEAD_PASSWORD,
+            },
+        )
+        assert response.headers["Location"] == expected
+        token = csrf_token(client, "/login")
+
+
+@pytest.mark.parametrize(
+    ("method", "url"),
+    [
+        ("get", "/offices/AU/edit"),
+        ("get", "/recommendations/10/edit"),
+        ("get", "/lineups/new"),
+        ("get", "/lineups"),
+        ("get", "/proposals"),
+    ],
+)
+def test_co_lead_pages_send_others_to_sign_in(client, survey, method, url):
+    response = getattr(client, method)(url)
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/login?next=")
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body"),
+    [
+        ("post", "/api/v1/lineups", {"recommendation": 10}),
+        ("get", "/api/v1/proposals", None),
+        ("patch", "/api/v1/proposals/1", {"status": "accepted", "reason": "x", "version": 1}),
+    ],
+)
+def test_co_lead_api_answers_401(client, survey, method, url, body):
+    response = getattr(client, method)(url, json=body)
+    assert response.status_code == 401
+    assert response.headers["WWW-Authenticate"].startswith("Bearer")
+    assert "Bearer" in response.get_json()["message"]
+
+
+def test_writes_without_csrf_token_are_refused(client, colead_client):
+    response = colead_client.post("/offices/AU/edit", data={"name": "x"})
+    assert response.status_code == 400
+    assert "CSRF" in response.get_data(as_text=True)
+
+
+def test_oversized_body_is_413(client, survey):
+    response = client.post("/volunteer", data={"abstract": "x" * (2 * 1024 * 1024)})
+    assert response.status_code == 413
+    assert "CWS ICT Task Force planner" in response.get_data(as_text=True)
+
+
+PAGES = [
+    "/",
+    "/surveys/CWS-13-26/summary",
+    "/recommendations/10",
+    "/recommendations/10/matches",
+    "/offices/AU",
+    "/volunteer",
+    "/login",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_security_headers_and_no_inline_script(client, survey, url):
+    response = client.get(url)
+    assert response.status_code == 200
+    policy = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in policy and "style-src 'self'" in policy
+    assert "frame-ancestors 'none'" in policy
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    page = response.get_data(as_text=True)
+    assert "<script" not in page
+    assert not re.search(r"\sstyle=", page)
+    assert not re.search(r"\son[a-z]+=", page)
+
+
+def test_session_cookie_settings(client, colead):
+    response = sign_in(client)
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_draft_meetings_are_the_co_leads_only(client, colead_client, app_context):
+    from planner.agenda.models import Meeting
+
+    meeting = Meeting(title="Draft workshop")
+    db.session.add(meeting)
+    db.session.commit()
+    assert colead_client.get(f"/meetings/{meeting.id}").status_code == 200
+    colead_client.post("/logout", data={"csrf_token": csrf_token(colead_client, "/")})
+    assert client.get(f"/meetings/{meeting.id}").status_code == 404

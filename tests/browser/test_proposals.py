@@ -1,0 +1,107 @@
+"""An office volunteers, edits and withdraws; a co-lead accepts one proposal and declines one."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import shoot, sign_in
+
+SCRIPT_TITLE = "<script>document.title='pwned'</script>Blockchain registers"
+
+
+def fill_proposal(page, *, office, title, abstract, email="person@office.example"):
+    page.get_by_label("Office", exact=True).select_option(office)
+    page.get_by_label("Your name", exact=True).fill("Pat Example")
+    page.get_by_label("Email", exact=True).fill(email)
+    page.get_by_label("Title", exact=True).fill(title)
+    page.get_by_label("Rec 10: New and emerging technologies (AI, blockchain)", exact=True).check()
+    page.get_by_label("Abstract", exact=True).fill(abstract)
+    page.get_by_label("Duration (minutes)", exact=True).fill("25")
+    page.get_by_label("Availability", exact=True).fill("Mornings, Mon–Wed")
+    page.get_by_label("in production", exact=True).check()
+
+
+def volunteer(page, live_server, **fields) -> str:
+    page.goto(live_server + "/volunteer")
+    fill_proposal(page, **fields)
+    page.get_by_role("button", name="Send the proposal").click()
+    expect(page.get_by_role("status")).to_contain_text("your proposal is with the co-leads")
+    return page.url
+
+
+def test_an_office_submits_with_errors_then_edits_and_withdraws(page, live_server, survey):
+    page.goto(live_server + "/volunteer")
+    fill_proposal(page, office="PL", title="Autopatent", abstract="", email="not an email")
+    page.get_by_role("button", name="Send the proposal").click()
+    expect(page.locator(".error-summary")).to_contain_text("Please correct")
+    expect(page.locator("#contact_email-error")).to_have_text(
+        "That does not look like an email address."
+    )
+    expect(page.locator("#abstract-error")).to_have_text("Describe what you would present.")
+    expect(page.get_by_label("Title", exact=True)).to_have_value("Autopatent")
+    expect(page.get_by_label("Availability", exact=True)).to_have_value("Mornings, Mon–Wed")
+    shoot(page, "volunteer-1-errors")
+
+    page.get_by_role("button", name="Suggest an abstract from our survey answers").click()
+    expect(page.get_by_label("Abstract", exact=True)).to_have_value(
+        re.compile("one of the pioneers")
+    )
+    page.get_by_label("Email", exact=True).fill("pat@uprp.example")
+    page.get_by_role("button", name="Send the proposal").click()
+    expect(page.get_by_role("status")).to_contain_text("Keep the link of this page")
+    private = page.url
+    shoot(page, "volunteer-2-private-link")
+
+    page.get_by_role("link", name="Edit the proposal").click()
+    page.get_by_label("Title", exact=True).fill("Autopatent: AI classification with explanations")
+    page.get_by_role("button", name="Save changes").click()
+    expect(page.locator(".proposal-title")).to_have_text(
+        "Autopatent: AI classification with explanations"
+    )
+    page.get_by_role("button", name="Withdraw the proposal").click()
+    expect(page.locator(".status")).to_have_text("withdrawn")
+    expect(page.get_by_role("link", name="Edit the proposal")).to_have_count(0)
+    assert page.url == private
+
+
+def test_a_co_lead_accepts_one_and_declines_one(page, live_server, survey, colead):
+    first = volunteer(
+        page,
+        live_server,
+        office="IL",
+        title="AI search tools",
+        abstract="Free-text and image search with AI.",
+    )
+    volunteer(page, live_server, office="HR", title=SCRIPT_TITLE, abstract="TM and DS data.")
+    # The script typed into the title is shown as text to the office ...
+    expect(page.locator(".proposal-title")).to_have_text(SCRIPT_TITLE)
+    assert page.title() != "pwned"
+
+    sign_in(page, live_server)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
+    # ... and to the co-leads.
+    expect(page.get_by_role("link", name=SCRIPT_TITLE)).to_be_visible()
+    assert page.title() != "pwned"
+    shoot(page, "review-1-list")
+
+    page.get_by_role("link", name="AI search tools").click()
+    page.get_by_label("New status", exact=True).select_option("accepted")
+    page.get_by_label("Reason", exact=True).fill("Concrete tools in use; a good opener.")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("status")).to_contain_text("is accepted")
+    expect(page.locator("table").last).to_contain_text("submitted → accepted")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
+    page.get_by_role("link", name=SCRIPT_TITLE).click()
+    expect(page.locator(".proposal-title")).to_have_text(SCRIPT_TITLE)
+    page.get_by_label("New status", exact=True).select_option("declined")
+    page.get_by_label("Reason", exact=True).fill("Please resubmit without markup in the title.")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.locator(".status").first).to_have_text("declined")
+    shoot(page, "review-2-declined")
+    assert page.title() != "pwned"
+
+    # The office sees the decision through its link, and can no longer edit.
+    page.goto(first)
+    expect(page.locator(".status")).to_have_text("accepted")
+    expect(page.get_by_role("link", name="Edit the proposal")).to_have_count(0)

@@ -1,0 +1,299 @@
+"""Volunteering, the private link, and the co-leads' review, with history and conflicts."""
+
+import hashlib
+import re
+
+import pytest
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting
+from planner.extensions import db
+from planner.lineup.models import Lineup
+from planner.lineup.operations import workshop_instance
+from planner.matching.operations import survey_interests_and_projects
+from planner.proposals.models import Proposal
+from tests.conftest import csrf_token
+
+SCRIPT = "<script>alert('x')</script> AI search"
+VALID = {
+    "office": "AU",
+    "contact_name": "Alex Example",
+    "contact_email": "alex@ipaustralia.example",
+    "title": "Trialling new technologies safely",
+    "abstract": "How a risk-based governance framework lets us try AI early.",
+    "recommendations": ["10"],
+    "duration_minutes": "20",
+    "availability": "Tuesdays 08:00-11:00",
+    "maturity": "pilot",
+}
+LINEUP = {
+    "focus": "10",
+    "slots": "5",
+    "one_per_office": "y",
+    "min_small": "0",
+    "maturity_weight": "0.5",
+}
+LABELS = [
+    "Office",
+    "Your name",
+    "Email",
+    "Title",
+    "Abstract",
+    "Recommendations",
+    "Duration (minutes)",
+    "Availability",
+    "Maturity",
+]
+
+
+def send(client, **changes):
+    data = {**VALID, "csrf_token": csrf_token(client, "/volunteer"), **changes}
+    return client.post("/volunteer", data=data)
+
+
+def token_of(response) -> str:
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def test_the_form_has_the_labels_asked_for(client, survey):
+    page = client.get("/volunteer").get_data(as_text=True)
+    labels = re.findall(r"<label for=\"[^\"]+\">([^<]+)</label>|<legend>([^<]+?) <span", page)
+    found = [a or b for a, b in labels]
+    for label in LABELS:
+        assert label in found, label
+    assert "Up to 150 characters." in page and 'maxlength="2000"' in page
+
+
+def test_errors_keep_everything_typed(client, survey):
+    response = send(client, contact_email="not-an-email", recommendations=[], maturity="")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "That does not look like an email address." in page
+    assert "Choose at least one recommendation." in page
+    assert "How far along is it?" in page
+    assert 'value="Trialling new technologies safely"' in page
+    assert "How a risk-based governance framework lets us try AI early.</textarea>" in page
+    assert 'value="not-an-email"' in page
+    assert db.session.scalar(select(Proposal)) is None
+
+
+def test_too_long_text_is_refused_with_the_limit(client, survey):
+    response = send(client, title="x" * 151)
+    assert response.status_code == 400
+    assert "Field cannot be longer than 150 characters." in response.get_data(as_text=True)
+
+
+def test_sending_gives_a_private_link_and_stores_only_its_hash(client, survey):
+    response = send(client)
+    assert response.status_code == 302
+    token = token_of(response)
+    assert len(token) >= 40
+    proposal = db.session.scalar(select(Proposal))
+    assert proposal.link_hash == hashlib.sha256(token.encode()).hexdigest()
+    columns = [str(getattr(proposal, c.key)) for c in Proposal.__table__.columns]
+    assert not any(token in value for value in columns)
+    page = client.get(f"/proposals/{token}").get_data(as_text=True)
+    assert "Thank you: your proposal is with the co-leads." in page
+    assert "Trialling new technologies safely" in page
+    assert [e.action for e in proposal.events] == ["submitted"]
+
+
+def test_the_abstract_is_suggested_from_the_survey(client, survey):
+    page = client.get("/volunteer?office=AU&recommendation=10").get_data(as_text=True)
+    assert "IP Australia is open to exploring use case scenarios" in page
+    assert "Suggested from your office&#39;s own answer to question 4 of CWS/13/26" in page
+    response = send(client, abstract="", suggest="1", office="PL")
+    page = response.get_data(as_text=True)
+    assert "The Polish Patent Office is one of the pioneers" in page
+    assert 'value="Trialling new technologies safely"' in page  # nothing else is lost
+    assert db.session.scalar(select(Proposal)) is None
+
+
+def test_edit_and_withdraw_through_the_link(client, survey):
+    token = token_of(send(client))
+    url = f"/proposals/{token}/edit"
+    data = {**VALID, "csrf_token": csrf_token(client, url), "title": "A better title"}
+    del data["office"]
+    assert client.post(url, data=data).status_code == 302
+    proposal = db.session.scalar(select(Proposal))
+    db.session.refresh(proposal)
+    assert proposal.title == "A better title"
+    withdraw = client.post(
+        f"/proposals/{token}/withdraw",
+        data={"csrf_token": csrf_token(client, f"/proposals/{token}")},
+    )
+    assert withdraw.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.status == "withdrawn"
+    assert [e.action for e in proposal.events] == ["submitted", "edited", "withdrawn"]
+
+
+def test_a_wrong_link_is_404(client, survey):
+    assert client.get("/proposals/" + "x" * 43).status_code == 404
+    assert client.get("/proposals/short").status_code == 404
+    assert client.get("/proposals/" + "x" * 43 + "/edit").status_code == 404
+
+
+def review_form(client, proposal_id):
+    page = client.get(f"/proposals/{proposal_id}").get_data(as_text=True)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page)[1]
+    return {"csrf_token": csrf_token(client, f"/proposals/{proposal_id}"), "version": version}
+
+
+def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey):
+    token = token_of(send(client))
+    proposal = db.session.scalar(select(Proposal))
+    review = colead_client.get("/proposals").get_data(as_text=True)
+    assert "Trialling new technologies safely" in review
+    assert "IP Australia is open to exploring use case scenarios" in review  # survey evidence
+    assert "Demand: 10 offices want it discussed" in review
+    form = review_form(colead_client, proposal.id)
+    response = colead_client.post(
+        f"/proposals/{proposal.id}", data={**form, "status": "accepted", "reason": "Strong fit"}
+    )
+    assert response.status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.status == "accepted"
+    last = proposal.events[-1]
+    assert (last.actor, last.from_status, last.to_status, last.reason) == (
+        "colead@example.org",
+        "submitted",
+        "accepted",
+        "Strong fit",
+    )
+    # The office can no longer edit, and is told why.
+    edit = client.get(f"/proposals/{token}/edit")
+    assert edit.status_code == 302
+
+
+def test_the_later_of_two_concurrent_decisions_is_told(client, colead_client, survey):
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    first = review_form(colead_client, proposal.id)
+    second = dict(first)  # a second co-lead opened the same version
+    assert (
+        colead_client.post(
+            f"/proposals/{proposal.id}", data={**first, "status": "accepted", "reason": "Yes"}
+        ).status_code
+        == 302
+    )
+    late = colead_client.post(
+        f"/proposals/{proposal.id}", data={**second, "status": "declined", "reason": "No"}
+    )
+    assert late.status_code == 409
+    assert "changed since you opened it" in late.get_data(as_text=True)
+    db.session.refresh(proposal)
+    assert proposal.status == "accepted"
+
+
+def test_revoke_and_reissue_the_link(client, colead_client, survey):
+    token = token_of(send(client))
+    proposal = db.session.scalar(select(Proposal))
+    url = f"/proposals/{proposal.id}"
+    colead_client.post(url, data={"csrf_token": csrf_token(colead_client, url), "link": "revoke"})
+    assert client.get(f"/proposals/{token}").status_code == 404
+    page = colead_client.post(
+        url, data={"csrf_token": csrf_token(colead_client, url), "link": "reissue"}
+    ).get_data(as_text=True)
+    new = re.search(r"/proposals/([A-Za-z0-9_-]{40,})", page)[1]
+    assert client.get(f"/proposals/{new}").status_code == 200
+
+
+def test_html_typed_into_the_title_shows_as_text_everywhere(client, colead_client, survey):
+    token = token_of(send(client, title=SCRIPT))
+    proposal = db.session.scalar(select(Proposal))
+    for page_client, url in (
+        (client, f"/proposals/{token}"),
+        (colead_client, "/proposals"),
+        (colead_client, f"/proposals/{proposal.id}"),
+    ):
+        page = page_client.get(url).get_data(as_text=True)
+        assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; AI search" in page, url
+        assert "<script>" not in page, url
+    assert colead_client.get("/api/v1/proposals").get_json()[0]["title"] == SCRIPT
+
+
+def test_api_proposals(client, colead_client, survey):
+    created = client.post(
+        "/api/v1/proposals",
+        json={
+            "office": "IL",
+            "name": "Dana",
+            "email": "dana@ilpo.example",
+            "title": "AI search for examiners",
+            "abstract": "What we built and learned.",
+            "recommendations": [10],
+            "duration": 25,
+            "maturity": "production",
+        },
+    )
+    assert created.status_code == 201, created.get_json()
+    body = created.get_json()
+    assert body["status"] == "submitted" and "/proposals/" in body["link"]
+    bad = client.post("/api/v1/proposals", json={"office": "IL", "email": "nope", "duration": 300})
+    assert bad.status_code == 400
+    fields = bad.get_json()["fields"]
+    assert {"email", "title", "recommendations", "duration", "maturity"} <= fields.keys()
+    listed = colead_client.get("/api/v1/proposals?status=submitted").get_json()
+    assert [p["id"] for p in listed] == [body["id"]]
+    url = f"/api/v1/proposals/{body['id']}"
+    assert colead_client.patch(url, json={"status": "accepted", "reason": "x"}).status_code == 428
+    ok = colead_client.patch(url, json={"status": "accepted", "reason": "Fits", "version": 1})
+    assert ok.status_code == 200 and ok.get_json()["status"] == "accepted"
+    stale = colead_client.patch(url, json={"status": "declined", "reason": "No", "version": 1})
+    assert stale.status_code == 409
+    assert stale.get_json()["current"]["status"] == "accepted"
+
+
+def test_accepted_proposals_become_candidates(client, colead_client, survey):
+    send(client, office="GM", title="IPAS and AI at a small office", maturity="production")
+    proposal = db.session.scalar(select(Proposal))
+    form = review_form(colead_client, proposal.id)
+    colead_client.post(
+        f"/proposals/{proposal.id}",
+        data={**form, "status": "accepted", "reason": "Small office voice"},
+    )
+    _, projects = survey_interests_and_projects(survey)
+    volunteered = [p for p in projects if p.source == "proposal"]
+    assert [(p.office, p.recommendation) for p in volunteered] == [("GM", 10)]
+    instance = workshop_instance(survey, [10])
+    gambia = next(c for c in instance.candidates if c.office == "GM")
+    assert gambia.volunteer and gambia.maturity == 1.0
+    # In a line-up and its draft agenda, the slot is the volunteered presentation.
+    rules = {**LINEUP, "include": "GM", "csrf_token": csrf_token(colead_client, "/lineups/new")}
+    colead_client.post("/lineups/new", data=rules)
+    lineup = db.session.scalar(select(Lineup))
+    assert {t["office"]: t["volunteer"] for t in lineup.result["talks"]}["GM"] is True
+    colead_client.post(
+        f"/lineups/{lineup.id}/accept",
+        data={"csrf_token": csrf_token(colead_client, f"/lineups/{lineup.id}")},
+    )
+    slot = next(s for s in db.session.scalar(select(Meeting)).slots if s.office_code == "GM")
+    assert (slot.proposal_id, slot.title) == (proposal.id, "IPAS and AI at a small office")
+
+
+@pytest.mark.parametrize("status", ["submitted", "declined", "waitlisted"])
+def test_only_accepted_proposals_are_candidates(client, colead_client, survey, status):
+    send(client, office="GM")
+    if status != "submitted":
+        proposal = db.session.scalar(select(Proposal))
+        form = review_form(colead_client, proposal.id)
+        colead_client.post(
+            f"/proposals/{proposal.id}", data={**form, "status": status, "reason": "Reviewed"}
+        )
+        db.session.refresh(proposal)
+        assert proposal.status == status
+    _, projects = survey_interests_and_projects(survey)
+    assert not [p for p in projects if p.source == "proposal"]
+
+
+def test_a_tampered_version_is_a_bad_request(client, colead_client, survey):
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    form = {**review_form(colead_client, proposal.id), "version": "abc"}
+    response = colead_client.post(
+        f"/proposals/{proposal.id}", data={**form, "status": "accepted", "reason": "x"}
+    )
+    assert response.status_code == 400
+    db.session.refresh(proposal)
+    assert proposal.status == "submitted"
