@@ -39,6 +39,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python bench/matching_bench.py
 	$(BIN)/python bench/matching_quality.py
 	$(BIN)/python bench/lineup_bench.py
+	$(BIN)/python bench/suggest_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -14,6 +14,7 @@ from planner import errors
 from planner.config import database_url, secret_key
 from planner.db_types import render_item
 from planner.extensions import csrf, db, migrate
+from planner.timezones import local_time, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -70,6 +71,7 @@ def _register(app: Flask) -> None:
     from planner.accounts import security
     from planner.accounts import views as account_views
     from planner.accounts.cli import users_cli
+    from planner.agenda import api as agenda_api
     from planner.agenda import views as agenda_views
     from planner.bootstrap import setup_command
     from planner.lineup import api as lineup_api
@@ -94,7 +96,8 @@ def _register(app: Flask) -> None:
     app.register_blueprint(agenda_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(proposal_views.bp)
-    for api in (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp):
+    apis = (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp, agenda_api.bp)
+    for api in apis:
         app.register_blueprint(api)
         csrf.exempt(api)
     app.cli.add_command(survey_cli)
@@ -105,6 +108,8 @@ def _register(app: Flask) -> None:
     security.install(app)
     errors.register(app)
     app.add_template_filter(_without_none, "without_none")
+    app.add_template_filter(utc_offset, "utc_offset")
+    app.add_template_global(local_time, "local")
 
 
 def _without_none(attributes: dict) -> dict:

@@ -36,3 +36,26 @@ def utc_offset(moment: datetime) -> str:
 def place_time_zones() -> tuple[str, ...]:
     """The zones a person may choose, sorted: place names only (see `is_time_zone`)."""
     return tuple(sorted(name for name in known_time_zones() if is_time_zone(name)))
+
+
+class LocalTimeError(ValueError):
+    """A wall-clock time that does not exist, or exists twice, in a zone (DST changes)."""
+
+
+def to_utc(local: datetime, zone: str) -> datetime:
+    """The instant of a wall-clock time in `zone`; refuses times a DST change skips or repeats."""
+    tz = ZoneInfo(zone)
+    naive = local.replace(tzinfo=None)
+    first = naive.replace(tzinfo=tz, fold=0)
+    second = naive.replace(tzinfo=tz, fold=1)
+    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+        raise LocalTimeError(
+            f"{naive:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks skip it when daylight "
+            "saving time starts. Choose another time."
+        )
+    if first.utcoffset() != second.utcoffset():
+        raise LocalTimeError(
+            f"{naive:%Y-%m-%d %H:%M} happens twice in {zone} when daylight saving time ends; "
+            f"give the UTC offset too ({utc_offset(first)} or {utc_offset(second)})."
+        )
+    return first.astimezone(UTC)

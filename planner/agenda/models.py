@@ -1,7 +1,7 @@
 """Meetings and the slots inside them. Instants are stored in UTC with the meeting's home zone."""
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -23,12 +23,32 @@ def new_uid() -> str:
     return f"{uuid.uuid4()}@cws-ict-planner"
 
 
+meeting_offices = Table(
+    "meeting_offices",
+    db.metadata,
+    Column("meeting_id", ForeignKey("meetings.id", ondelete="CASCADE"), primary_key=True),
+    Column("office_code", ForeignKey("offices.code"), primary_key=True),
+)
+
 slot_recommendations = Table(
     "slot_recommendations",
     db.metadata,
     Column("slot_id", ForeignKey("slots.id", ondelete="CASCADE"), primary_key=True),
     Column("recommendation_number", ForeignKey("recommendations.number"), primary_key=True),
 )
+
+
+class MeetingSeries(db.Model):
+    """Meetings that rotate their start times to share the inconvenience."""
+
+    __tablename__ = "meeting_series"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(200), unique=True)
+
+    meetings: Mapped[list["Meeting"]] = relationship(
+        back_populates="series", order_by="Meeting.starts_at"
+    )
 
 
 class Meeting(db.Model):
@@ -50,13 +70,28 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    series_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meeting_series.id", ondelete="SET NULL")
+    )
 
+    series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
+    # The offices taking part, for local times and fair start times (none set: all respondents).
+    offices: Mapped[list[Office]] = relationship(secondary=meeting_offices, order_by=Office.code)
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="meeting",
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="Slot.position",
     )
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at else None
+
+    @property
+    def was_published(self) -> bool:
+        """Subscribers may have it: it is cancelled, never deleted."""
+        return self.published_at is not None
 
 
 class Slot(db.Model):
@@ -66,6 +101,11 @@ class Slot(db.Model):
     uid: Mapped[str] = mapped_column(String(80), unique=True, default=new_uid)
     meeting_id: Mapped[int] = mapped_column(ForeignKey("meetings.id", ondelete="CASCADE"))
     position: Mapped[int]
+    # Pinned minutes after the meeting's start; None: right after the slot before it.
+    offset_minutes: Mapped[int | None]
+    # Derived from the meeting's start and the slots before; stored so that a feed can tell
+    # which slots moved.
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="presentation")
     duration_minutes: Mapped[int] = mapped_column(default=20)
@@ -78,6 +118,11 @@ class Slot(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     meeting: Mapped[Meeting] = relationship(back_populates="slots")
+
+    @property
+    def ends_at(self) -> datetime | None:
+        return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at else None
+
     office: Mapped[Office | None] = relationship()
     proposal: Mapped[Proposal | None] = relationship()
     recommendations: Mapped[list[Recommendation]] = relationship(

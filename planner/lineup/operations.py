@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from planner.agenda.models import Meeting, Slot
+from planner.agenda.operations import reflow
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
@@ -76,8 +77,9 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
     return lineup
 
 
-def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
-    """Turn a line-up into a draft workshop agenda: one tentative slot per talk, in order.
+def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = None) -> Meeting:
+    """Turn a line-up into agenda slots: one tentative slot per talk, in order, added to `into`
+    (a draft meeting) or to a new draft workshop.
 
     Accepting again returns the agenda made the first time.
     """
@@ -89,7 +91,8 @@ def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
         lineup.result["talks"],
         key=lambda t: (t["recommendation"] != focus, t["recommendation"], -(t["score"] or 0)),
     )
-    meeting = Meeting(
+    fresh = into is None
+    meeting = into or Meeting(
         title=f"Workshop on Rec {focus}: {recommendation.short_title}",
         kind="workshop",
         status="draft",
@@ -106,7 +109,7 @@ def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
         proposal = volunteered.get((office.code, number))
         meeting.slots.append(
             Slot(
-                position=position,
+                position=len(meeting.slots) + position,
                 title=proposal.title
                 if proposal
                 else f"{office.name}: {recommendations[number].short_title}"[:200],
@@ -119,8 +122,10 @@ def accept_lineup(lineup: Lineup, editor: str | None) -> Meeting:
                 recommendations=[recommendations[number]],
             )
         )
-    # The talks, and half an hour for opening and discussion.
-    meeting.duration_minutes = max(60, sum(s.duration_minutes for s in meeting.slots) + 30)
+    if fresh:
+        # The talks, and half an hour for opening and discussion.
+        meeting.duration_minutes = max(60, sum(s.duration_minutes for s in meeting.slots) + 30)
+    reflow(meeting)
     meeting.updated_at = utcnow()
     db.session.add(meeting)
     lineup.meeting = meeting

@@ -4,6 +4,8 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from sqlalchemy import select
 
 from planner.accounts.security import colead_required, editor
+from planner.agenda.models import Meeting
+from planner.agenda.operations import lineup_target_choices
 from planner.extensions import db
 from planner.lineup.forms import adjust, form_data, lineup_form
 from planner.lineup.models import Lineup
@@ -77,6 +79,7 @@ def detail(lineup_id: int):
         result=lineup.result,
         offices=_offices(),
         accept_form=make_form(),
+        drafts=lineup_target_choices(),
     )
 
 
@@ -85,7 +88,11 @@ def detail(lineup_id: int):
 def accept(lineup_id: int):
     lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
     already = lineup.meeting is not None
-    meeting = accept_lineup(lineup, editor=editor())
+    target = request.form.get("meeting", type=int)
+    into = db.session.get(Meeting, target) if target else None
+    if target and (into is None or into.status != "draft"):
+        abort(400, "Line-ups go into a draft meeting; that one is not a draft.")
+    meeting = accept_lineup(lineup, editor=editor(), into=into)
     if already:
         flash("This line-up was accepted before; here is its draft agenda.", "warning")
     else:

@@ -1,0 +1,254 @@
+"""JSON API for meetings and slots (co-leads). Times are ISO 8601 with their UTC offset."""
+
+from datetime import date, datetime
+
+from flask import Blueprint, abort, jsonify, request
+from sqlalchemy import select
+
+from planner.accounts.security import colead_required
+from planner.agenda.models import Meeting, Slot
+from planner.agenda.operations import (
+    AgendaError,
+    apply_meeting,
+    apply_slot,
+    create_meeting,
+    create_slot,
+    layout,
+    participating_offices,
+    publish,
+    remove_meeting,
+    remove_slot,
+    suggest_times,
+)
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.timezones import local_time
+
+bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
+
+MAX_SUGGESTIONS = 100
+
+
+def _iso(instant: datetime | None, zone: str) -> str | None:
+    return local_time(zone, instant).isoformat() if instant else None
+
+
+def meeting_json(meeting: Meeting) -> dict:
+    return {
+        "id": meeting.id,
+        "uid": meeting.uid,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "starts_at": _iso(meeting.starts_at, meeting.time_zone),
+        "ends_at": _iso(meeting.ends_at, meeting.time_zone),
+        "duration_minutes": meeting.duration_minutes,
+        "time_zone": meeting.time_zone,
+        "video_url": meeting.video_url,
+        "description": meeting.description,
+        "status": meeting.status,
+        "series": meeting.series.title if meeting.series else None,
+        "sequence": meeting.sequence,
+        "offices": [o.code for o in participating_offices(meeting)],
+        "slots": [slot_json(slot, times.overruns) for slot, times in layout(meeting)],
+    }
+
+
+def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
+    zone = slot.meeting.time_zone
+    return {
+        "id": slot.id,
+        "uid": slot.uid,
+        "meeting_id": slot.meeting_id,
+        "title": slot.title,
+        "kind": slot.kind,
+        "starts_at": _iso(slot.starts_at, zone),
+        "ends_at": _iso(slot.ends_at, zone),
+        "pinned": slot.offset_minutes is not None,
+        "duration_minutes": slot.duration_minutes,
+        "office": slot.office_code,
+        "recommendations": [r.number for r in slot.recommendations],
+        "proposal_id": slot.proposal_id,
+        "status": slot.status,
+        "abstract": slot.abstract,
+        "sequence": slot.sequence,
+        **({"overruns": overruns} if overruns is not None else {}),
+    }
+
+
+def _payload() -> dict:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        abort(400, "Send a JSON object with Content-Type: application/json.")
+    if "starts_at" in payload and payload["starts_at"] is not None:
+        text = payload["starts_at"]
+        try:
+            payload["starts_at"] = datetime.fromisoformat(text)
+        except (TypeError, ValueError):
+            abort(
+                400,
+                f"starts_at {text!r} is not an ISO 8601 date-time such as "
+                "2026-03-10T13:00:00+01:00.",
+            )
+    return payload
+
+
+def _problem(error: AgendaError):
+    response = jsonify({"error": "Bad Request", "status": 400, "message": str(error)})
+    response.status_code = 400
+    return response
+
+
+def _meeting(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None:
+        abort(404, f"There is no meeting {meeting_id}.")
+    return meeting
+
+
+def _slot(slot_id: int) -> Slot:
+    slot = db.session.get(Slot, slot_id)
+    if slot is None:
+        abort(404, f"There is no slot {slot_id}.")
+    return slot
+
+
+def _saved(body: dict, status: int = 200):
+    db.session.commit()
+    response = jsonify(body)
+    response.status_code = status
+    return response
+
+
+def _change(apply, render, status: int = 200):
+    """Apply a change and answer with the result, or roll back and answer 400 with the reason."""
+    try:
+        result = apply()
+    except AgendaError as error:
+        db.session.rollback()
+        return _problem(error)
+    db.session.flush()
+    return _saved(render(result), status)
+
+
+@bp.post("/meetings")
+@colead_required
+def create():
+    return _change(lambda: create_meeting(_payload()), meeting_json, 201)
+
+
+@bp.get("/meetings/<int:meeting_id>")
+@colead_required
+def read(meeting_id: int):
+    return jsonify(meeting_json(_meeting(meeting_id)))
+
+
+@bp.patch("/meetings/<int:meeting_id>")
+@colead_required
+def update(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    return _change(lambda: apply_meeting(meeting, _payload()), lambda _: meeting_json(meeting))
+
+
+@bp.delete("/meetings/<int:meeting_id>")
+@colead_required
+def delete(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    outcome = remove_meeting(meeting)
+    body = {"id": meeting_id, "result": outcome}
+    if outcome == "cancelled":
+        body["meeting"] = meeting_json(meeting)
+    return _saved(body)
+
+
+@bp.post("/meetings/<int:meeting_id>/publish")
+@colead_required
+def publish_meeting(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    try:
+        publish(meeting)
+    except AgendaError as error:
+        db.session.rollback()
+        response = jsonify({"error": "Conflict", "status": 409, "message": str(error)})
+        response.status_code = 409
+        return response
+    return _saved(meeting_json(meeting))
+
+
+@bp.post("/meetings/<int:meeting_id>/slots")
+@colead_required
+def create_slot_view(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    return _change(lambda: create_slot(meeting, _payload()), slot_json, 201)
+
+
+@bp.patch("/slots/<int:slot_id>")
+@colead_required
+def update_slot(slot_id: int):
+    slot = _slot(slot_id)
+    return _change(lambda: apply_slot(slot, slot.meeting, _payload()), lambda _: slot_json(slot))
+
+
+@bp.delete("/slots/<int:slot_id>")
+@colead_required
+def delete_slot(slot_id: int):
+    slot = _slot(slot_id)
+    outcome = remove_slot(slot)
+    body = {"id": slot_id, "result": outcome}
+    if outcome == "cancelled":
+        body["slot"] = slot_json(slot)
+    return _saved(body)
+
+
+def _date(name: str) -> date:
+    value = request.args.get(name)
+    try:
+        return date.fromisoformat(value or "")
+    except ValueError:
+        abort(400, f"{name} must be a date such as 2026-03-01.")
+
+
+@bp.get("/meetings/<int:meeting_id>/suggest-times")
+@colead_required
+def suggest(meeting_id: int):
+    meeting = _meeting(meeting_id)
+    codes = [c.strip().upper() for c in request.args.get("offices", "").split(",") if c.strip()]
+    if codes:
+        offices = list(db.session.scalars(select(Office).where(Office.code.in_(codes))))
+        missing = sorted(set(codes) - {o.code for o in offices})
+        if missing:
+            abort(400, f"Unknown office code(s): {', '.join(missing)}.")
+    else:
+        offices = participating_offices(meeting)
+    minutes = request.args.get("duration_minutes", type=int) or meeting.duration_minutes
+    limit = min(request.args.get("limit", type=int) or 20, MAX_SUGGESTIONS)
+    try:
+        result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"), limit=limit)
+    except AgendaError as error:
+        return _problem(error)
+
+    def candidate(c) -> dict:
+        return {
+            "starts_at": _iso(c.start, meeting.time_zone),
+            "starts_at_utc": c.start.isoformat(),
+            "worst": c.worst,
+            "total": c.total,
+            "penalties": c.penalties,
+        }
+
+    return jsonify(
+        {
+            "meeting": meeting.id,
+            "time_zone": meeting.time_zone,
+            "duration_minutes": minutes,
+            "offices": result.offices,
+            "skipped": result.skipped,
+            "series": {
+                "earlier_meetings": [m.id for m in result.earlier],
+                "burden_so_far": result.burden,
+                "same_time": candidate(result.same_time) if result.same_time else None,
+            }
+            if result.earlier
+            else None,
+            "candidates": [candidate(c) for c in result.candidates],
+        }
+    )

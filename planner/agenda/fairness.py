@@ -1,0 +1,170 @@
+"""Fair start times across time zones: an unsocial-hours penalty per office, and rankings.
+
+A meeting costs an office the sum, over its quarter-hours, of how unsocial that quarter-hour is
+in the office's local time: nothing in office hours, more early and late, most at night, more
+on a local weekend. One meeting is ranked by its worst office's penalty, then the total; a
+series rotates the pain by minimising the worst cumulative burden. Pure: no Flask, no database.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+STEP = timedelta(minutes=15)
+CANDIDATE_STEP = timedelta(minutes=30)
+
+# Penalty per hour of meeting, by local hour of day (index 0 = 00:00–01:00).
+HOURLY = np.array(
+    [8, 8, 8, 8, 8, 4, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 4, 4], dtype=float
+)
+WEEKEND_EXTRA = 3.0  # per hour, on a local Saturday or Sunday
+# Each quarter-hour of the week (Monday 00:00 first): its penalty for a quarter-hour of meeting.
+_WEEK = np.concatenate(
+    [np.repeat(HOURLY + (WEEKEND_EXTRA if day >= 5 else 0.0), 4) / 4 for day in range(7)]
+)
+SOCIAL_START, SOCIAL_END = time(7, 0), time(21, 0)
+
+
+def quarter_of_week(local: datetime) -> int:
+    return local.weekday() * 96 + local.hour * 4 + local.minute // 15
+
+
+def penalty(start: datetime, minutes: int, zone: str) -> float:
+    """The unsocial-hours penalty of a meeting for an office in `zone` (start is aware)."""
+    tz = ZoneInfo(zone)
+    quarters = -(-minutes // 15)
+    return float(
+        sum(_WEEK[quarter_of_week((start + k * STEP).astimezone(tz))] for k in range(quarters))
+    )
+
+
+def outside_social_hours(start_local: datetime, end_local: datetime) -> bool:
+    """Starts before 07:00, or ends after 21:00, or runs past midnight, in local time."""
+    return (
+        start_local.time() < SOCIAL_START
+        or end_local.date() != start_local.date()
+        or end_local.time() > SOCIAL_END
+    )
+
+
+@dataclass(frozen=True)
+class Candidate:
+    start: datetime  # aware, UTC
+    penalties: dict[str, float]
+    worst: float
+    total: float
+
+
+def candidate_starts(first: date, last: date, zone: str) -> list[datetime]:
+    """Every half hour of the home zone's local days `first`..`last`, as UTC instants.
+
+    Local times that a DST change skips are left out; repeated ones appear once each.
+    """
+    tz = ZoneInfo(zone)
+    begin = datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC)
+    end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    count = int((end - begin) / CANDIDATE_STEP)
+    return [begin + k * CANDIDATE_STEP for k in range(count)]
+
+
+class _Offsets:
+    """UTC offsets of a zone on a 15-minute grid, found by sampling hourly and bisecting changes."""
+
+    def __init__(self, zone: str, begin: datetime, quarters: int) -> None:
+        tz = ZoneInfo(zone)
+
+        def offset_minutes(k: int) -> int:
+            return int((begin + k * STEP).astimezone(tz).utcoffset().total_seconds() // 60)
+
+        self.minutes = np.empty(quarters, dtype=np.int64)
+        start, value = 0, offset_minutes(0)
+        for k in range(4, quarters + 4, 4):
+            k = min(k, quarters - 1)
+            current = offset_minutes(k)
+            if current != value:
+                low, high = start, k  # value at low, current at high: bisect the change
+                while high - low > 1:
+                    middle = (low + high) // 2
+                    if offset_minutes(middle) == value:
+                        low = middle
+                    else:
+                        high = middle
+                self.minutes[start:high] = value
+                start, value = high, current
+            if k == quarters - 1:
+                break
+        self.minutes[start:] = value
+
+
+def rank(
+    starts: Sequence[datetime],
+    minutes: int,
+    zones: Mapping[str, str],
+    *,
+    carried: Mapping[str, float] | None = None,
+) -> list[Candidate]:
+    """Candidate starts ranked: lowest worst penalty first, then lowest total, then earliest.
+
+    `zones` maps office code to IANA zone. With `carried` (each office's burden from earlier
+    meetings of a series), worst and total are of the cumulative burden.
+    """
+    if not starts:
+        return []
+    offices = sorted(zones)
+    carried = carried or {}
+    quarters = -(-minutes // 15)
+    begin = starts[0]
+    index = np.array([int((s - begin) / STEP) for s in starts])
+    span = int(index[-1]) + quarters + 1
+    # Minutes since the Monday before `begin`, in UTC, for every quarter of the span.
+    monday = begin - timedelta(
+        days=begin.weekday(), hours=begin.hour, minutes=begin.minute, seconds=begin.second
+    )
+    base = int((begin - monday).total_seconds() // 60) + 15 * np.arange(span)
+    by_zone: dict[str, np.ndarray] = {}
+    for zone in sorted(set(zones.values())):
+        local = base + _Offsets(zone, begin, span).minutes
+        weights = _WEEK[(local // 15) % (7 * 96)]
+        cumulative = np.concatenate([[0.0], np.cumsum(weights)])
+        by_zone[zone] = cumulative[index + quarters] - cumulative[index]
+    matrix = np.vstack([by_zone[zones[o]] + carried.get(o, 0.0) for o in offices])
+    worst, total = matrix.max(axis=0), matrix.sum(axis=0)
+    order = np.lexsort((np.arange(len(starts)), np.round(total, 6), np.round(worst, 6)))
+    return [
+        Candidate(
+            starts[i],
+            {o: round(float(matrix[j, i]), 4) for j, o in enumerate(offices)},
+            round(float(worst[i]), 4),
+            round(float(total[i]), 4),
+        )
+        for i in order
+    ]
+
+
+def series_burden(
+    meetings: Iterable[tuple[datetime, int]], zones: Mapping[str, str]
+) -> dict[str, float]:
+    """Each office's cumulative penalty over the (start, minutes) meetings of a series."""
+    burden = dict.fromkeys(zones, 0.0)
+    for start, minutes in meetings:
+        for office, zone in zones.items():
+            burden[office] += penalty(start, minutes, zone)
+    return burden
+
+
+def by_clock_time(candidates: Iterable[Candidate], zone: str) -> list[tuple[Candidate, list[date]]]:
+    """Candidates grouped by their local clock time in `zone` and their penalties: the best of
+    each group, with the other days it works out exactly the same. Keeps the ranking order."""
+    tz = ZoneInfo(zone)
+    groups: dict[tuple, tuple[Candidate, list[date]]] = {}
+    for candidate in candidates:
+        local = candidate.start.astimezone(tz)
+        key = (local.time(), tuple(sorted(candidate.penalties.items())))
+        if key in groups:
+            groups[key][1].append(local.date())
+        else:
+            groups[key] = (candidate, [])
+    return list(groups.values())

@@ -1,0 +1,91 @@
+"""Forms for meetings, slots and start-time suggestions. Times are typed in the home zone."""
+
+from flask_wtf import FlaskForm
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+    URLField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from planner.agenda.models import MEETING_KINDS, SLOT_KINDS, SLOT_STATUSES
+from planner.agenda.operations import MAX_MINUTES
+from planner.proposals.forms import CheckboxesField
+
+KIND_LABELS = {"workshop": "workshop", "taskforce": "task force meeting"}
+
+
+class MeetingForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired("Give the meeting a title."), Length(max=200)]
+    )
+    kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS[k]) for k in MEETING_KINDS])
+    day = DateField("Date", validators=[Optional()], description="In the home time zone.")
+    start = TimeField("Start", validators=[Optional()], description="In the home time zone.")
+    duration_minutes = IntegerField(
+        "Duration (minutes)",
+        default=120,
+        validators=[
+            InputRequired("How long is the meeting?"),
+            NumberRange(1, MAX_MINUTES, f"Between 1 and {MAX_MINUTES} minutes."),
+        ],
+    )
+    time_zone = StringField(
+        "Home time zone",
+        default="Europe/Zurich",
+        validators=[DataRequired("Choose the meeting's home time zone.")],
+        description="IANA name, e.g. Europe/Zurich; start typing a city.",
+    )
+    video_url = URLField("Video link", validators=[Optional(), Length(max=500)])
+    description = TextAreaField("Description", validators=[Length(max=5000)])
+    series = SelectField(
+        "Series",
+        choices=[],
+        validators=[Optional()],
+        description="Meetings in a series rotate their start times fairly.",
+    )
+    new_series = StringField("Or a new series", validators=[Optional(), Length(max=200)])
+
+
+class SlotForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired("Give the slot a title."), Length(max=200)]
+    )
+    kind = SelectField("Kind", choices=[SelectChoice(k) for k in SLOT_KINDS])
+    duration_minutes = IntegerField(
+        "Duration (minutes)",
+        default=20,
+        validators=[
+            InputRequired("How long is the slot?"),
+            NumberRange(1, MAX_MINUTES, f"Between 1 and {MAX_MINUTES} minutes."),
+        ],
+    )
+    start = TimeField(
+        "Fixed start",
+        validators=[Optional()],
+        description="Leave empty to follow the slot before; or pin it to a time (home zone).",
+    )
+    office = SelectField("Presenting office", choices=[], validators=[Optional()])
+    recommendations = CheckboxesField("Recommendations", coerce=int, validators=[Optional()])
+    proposal = SelectField("Linked proposal", choices=[], validators=[Optional()])
+    status = SelectField("Status", choices=[SelectChoice(s) for s in SLOT_STATUSES])
+    abstract = TextAreaField("Abstract", validators=[Length(max=4000)])
+
+
+class SuggestForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it only reads
+
+    offices = CheckboxesField("Participating offices", validators=[Optional()])
+    # DataRequired, not InputRequired: on the first visit the defaults stand in for input.
+    duration_minutes = IntegerField(
+        "Duration (minutes)",
+        validators=[DataRequired("How long is the meeting?"), NumberRange(15, MAX_MINUTES)],
+    )
+    first = DateField("From", validators=[DataRequired("From which day?")])
+    last = DateField("To", validators=[DataRequired("Until which day?")])

@@ -1,0 +1,135 @@
+"""Unsocial hours, DST changes and the date line: Sydney, Asunción, Lima, in March and November."""
+
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from planner.agenda.fairness import (
+    candidate_starts,
+    outside_social_hours,
+    penalty,
+    rank,
+    series_burden,
+)
+from planner.timezones import LocalTimeError, to_utc
+
+SYDNEY, ASUNCION, LIMA = "Australia/Sydney", "America/Asuncion", "America/Lima"
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def test_office_hours_cost_nothing_and_nights_cost_most():
+    assert penalty(utc(2026, 3, 11, 14), 90, LIMA) == 0  # Wed 09:00–10:30 in Lima
+    assert penalty(utc(2026, 3, 11, 6), 60, LIMA) == 8  # 01:00–02:00 in Lima
+    assert penalty(utc(2026, 3, 11, 12), 60, LIMA) == 1  # 07:00–08:00 in Lima
+
+
+def test_a_local_weekend_costs_more():
+    # Friday 22:00 UTC is Saturday 09:00 in Sydney (AEDT, UTC+11): office hours, but Saturday.
+    assert penalty(utc(2026, 3, 13, 22), 60, SYDNEY) == 3
+
+
+def test_the_date_line():
+    # A Wednesday-evening UTC start is Thursday morning in Sydney.
+    start = utc(2026, 3, 11, 20)
+    local = start.astimezone(ZoneInfo(SYDNEY))
+    assert (local.strftime("%A %H:%M"), local.utcoffset()) == (
+        "Thursday 07:00",
+        timedelta(hours=11),
+    )
+    assert outside_social_hours(local, local + timedelta(minutes=90)) is False
+    early = utc(2026, 3, 11, 19).astimezone(ZoneInfo(SYDNEY))
+    assert outside_social_hours(early, early + timedelta(minutes=90)) is True  # 06:00
+
+
+def test_lima_keeps_its_offset_all_year():
+    for day in (utc(2026, 3, 15, 12), utc(2026, 11, 15, 12)):
+        assert day.astimezone(ZoneInfo(LIMA)).utcoffset() == timedelta(hours=-5)
+
+
+@pytest.mark.parametrize(
+    ("zone", "first", "last", "change"),
+    [
+        (ASUNCION, date(2024, 3, 20), date(2024, 3, 27), utc(2024, 3, 24, 3)),  # DST ends
+        (ASUNCION, date(2024, 10, 3), date(2024, 10, 9), utc(2024, 10, 6, 4)),  # DST starts
+        (SYDNEY, date(2024, 10, 3), date(2024, 10, 9), utc(2024, 10, 5, 16)),  # DST starts
+        (SYDNEY, date(2026, 4, 1), date(2026, 4, 8), utc(2026, 4, 4, 16)),  # DST ends
+        ("America/New_York", date(2026, 10, 28), date(2026, 11, 4), utc(2026, 11, 1, 6)),
+        ("Europe/Madrid", date(2026, 3, 25), date(2026, 3, 31), utc(2026, 3, 29, 1)),
+        (LIMA, date(2026, 11, 1), date(2026, 11, 14), None),
+    ],
+)
+def test_ranking_follows_the_clock_changes(zone, first, last, change):
+    zones = {"XX": zone, "LI": LIMA}
+    starts = candidate_starts(first, last, "Europe/Zurich")
+    for candidate in rank(starts, 90, zones):
+        for office, office_zone in zones.items():
+            assert candidate.penalties[office] == pytest.approx(
+                penalty(candidate.start, 90, office_zone)
+            ), (candidate.start, office)
+    if change:
+        tz = ZoneInfo(zone)
+        before = (change - timedelta(hours=1)).astimezone(tz).utcoffset()
+        after = (change + timedelta(hours=1)).astimezone(tz).utcoffset()
+        assert before != after
+
+
+def test_a_meeting_across_the_change_is_scored_by_the_hour_it_really_is():
+    # Sydney, Sunday 5 April 2026: 03:00 AEDT becomes 02:00 AEST. A three-hour meeting from
+    # 01:00 AEDT ends at 03:00 AEST: its hours are 01–02, 02–03 and 02–03 again, all at night
+    # (8 an hour) on a Sunday (3 more an hour).
+    start = to_utc(datetime(2026, 4, 5, 1, 0), SYDNEY)
+    end = (start + timedelta(hours=3)).astimezone(ZoneInfo(SYDNEY))
+    assert end.strftime("%H:%M %Z") == "03:00 AEST"
+    assert penalty(start, 180, SYDNEY) == (8 + 3) * 3
+
+
+def test_times_the_clocks_skip_or_repeat_are_refused():
+    with pytest.raises(LocalTimeError, match="does not exist in Australia/Sydney"):
+        to_utc(datetime(2026, 10, 4, 2, 30), SYDNEY)
+    with pytest.raises(LocalTimeError, match="does not exist in America/Asuncion"):
+        to_utc(datetime(2024, 10, 6, 0, 30), ASUNCION)
+    with pytest.raises(LocalTimeError, match="happens twice in Australia/Sydney"):
+        to_utc(datetime(2026, 4, 5, 2, 30), SYDNEY)
+    assert to_utc(datetime(2026, 11, 10, 9, 0), LIMA) == utc(2026, 11, 10, 14)
+
+
+def test_candidates_are_every_half_hour_of_local_days():
+    zurich_spring = candidate_starts(date(2026, 3, 29), date(2026, 3, 29), "Europe/Zurich")
+    assert len(zurich_spring) == 46  # a 23-hour day
+    zurich_autumn = candidate_starts(date(2026, 10, 25), date(2026, 10, 25), "Europe/Zurich")
+    assert len(zurich_autumn) == 50  # a 25-hour day
+    assert candidate_starts(date(2026, 3, 1), date(2026, 3, 14), "Europe/Zurich")[0] == utc(
+        2026, 2, 28, 23
+    )
+
+
+def test_the_worst_office_first_then_the_total():
+    zones = {"AU": SYDNEY, "PE": LIMA, "ES": "Europe/Madrid"}
+    ranked = rank(candidate_starts(date(2026, 3, 9), date(2026, 3, 13), "Europe/Zurich"), 60, zones)
+    keys = [(c.worst, c.total) for c in ranked]
+    assert keys == sorted(keys)
+    best = ranked[0]
+    assert best.worst == max(best.penalties.values())
+    assert best.total == pytest.approx(sum(best.penalties.values()))
+
+
+def test_a_series_rotates_the_burden():
+    zones = {"AU": SYDNEY, "PE": LIMA, "ES": "Europe/Madrid", "JP": "Asia/Tokyo"}
+    starts = candidate_starts(date(2026, 3, 16), date(2026, 3, 20), "Europe/Zurich")
+    first = rank(starts, 90, zones)[0]
+    # Two meetings at the same time have made the same offices pay twice.
+    earlier = [(first.start - timedelta(days=14), 90), (first.start - timedelta(days=7), 90)]
+    burden = series_burden(earlier, zones)
+    rotated = rank(starts, 90, zones, carried=burden)[0]
+    same = next(c for c in rank(starts, 90, zones, carried=burden) if c.start == first.start)
+    assert rotated.worst <= same.worst
+    assert (
+        rotated.start.astimezone(ZoneInfo("Europe/Zurich")).time()
+        != first.start.astimezone(ZoneInfo("Europe/Zurich")).time()
+    )
+    # Rotation trades a higher total for a lower worst, or at least never a worse one.
+    assert rotated.worst < same.worst or rotated.total <= same.total

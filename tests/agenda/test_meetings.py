@@ -1,0 +1,314 @@
+"""Meetings and slots through the pages and the API: times, order, publishing, and bad input."""
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, MeetingSeries, Slot
+from planner.extensions import db
+from tests.conftest import csrf_token
+
+MEETING = {
+    "title": "Rec 10 workshop",
+    "starts_at": "2026-03-10T12:00:00+01:00",
+    "duration_minutes": 90,
+    "time_zone": "Europe/Zurich",
+    "video_url": "https://video.example/rec10",
+}
+
+
+@pytest.fixture
+def api(colead_client):
+    return colead_client
+
+
+@pytest.fixture
+def meeting(api, survey):
+    body = api.post("/api/v1/meetings", json=MEETING).get_json()
+    for slot in (
+        {"title": "Opening", "kind": "discussion", "duration_minutes": 10},
+        {
+            "title": "IP Australia on governance",
+            "office": "AU",
+            "recommendations": [10],
+            "duration_minutes": 20,
+        },
+        {
+            "title": "Poland on Autopatent",
+            "office": "PL",
+            "recommendations": [10],
+            "duration_minutes": 20,
+        },
+    ):
+        assert api.post(f"/api/v1/meetings/{body['id']}/slots", json=slot).status_code == 201
+    return db.session.get(Meeting, body["id"])
+
+
+def test_api_round_trip(api, meeting):
+    body = api.get(f"/api/v1/meetings/{meeting.id}").get_json()
+    assert body["starts_at"] == "2026-03-10T12:00:00+01:00"
+    assert body["ends_at"] == "2026-03-10T13:30:00+01:00"
+    assert [(s["title"], s["starts_at"]) for s in body["slots"]] == [
+        ("Opening", "2026-03-10T12:00:00+01:00"),
+        ("IP Australia on governance", "2026-03-10T12:10:00+01:00"),
+        ("Poland on Autopatent", "2026-03-10T12:30:00+01:00"),
+    ]
+    assert meeting.starts_at == datetime(2026, 3, 10, 11, tzinfo=UTC)  # stored in UTC
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"starts_at": "2026-03-29T02:30:00"}, "does not exist in Europe/Zurich"),
+        ({"starts_at": "2026-10-25T02:30:00"}, "happens twice in Europe/Zurich"),
+        ({"time_zone": "CET"}, "'CET' is not a time zone name"),
+        ({"time_zone": "Mars/Olympus"}, "is not a time zone name"),
+        ({"duration_minutes": -30}, "The duration must be positive."),
+        ({"starts_at": "next Tuesday"}, "is not an ISO 8601 date-time"),
+        ({"video_url": "javascript:alert(1)"}, "must be a web address"),
+        ({"colour": "red"}, "Unknown meeting field(s): colour."),
+    ],
+)
+def test_bad_meeting_input_is_a_clear_400(api, meeting, payload, message):
+    response = api.patch(f"/api/v1/meetings/{meeting.id}", json=payload)
+    assert response.status_code == 400
+    assert message in response.get_json()["message"]
+
+
+def test_overlapping_slots_are_refused(api, meeting):
+    response = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots",
+        json={
+            "title": "Squeezed",
+            "duration_minutes": 10,
+            "starts_at": "2026-03-10T12:05:00+01:00",
+        },
+    )
+    assert response.status_code == 400
+    assert "slots cannot overlap" in response.get_json()["message"]
+    negative = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots", json={"title": "Minus", "duration_minutes": -5}
+    )
+    assert negative.get_json()["message"] == "The slot duration must be positive."
+    early = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots",
+        json={"title": "Early", "duration_minutes": 5, "starts_at": "2026-03-10T11:00:00+01:00"},
+    )
+    assert "before its meeting" in early.get_json()["message"]
+
+
+def test_changes_raise_the_sequence_of_what_moved(api, meeting):
+    slots = {s.title: s for s in meeting.slots}
+    before = {t: s.sequence for t, s in slots.items()}
+    api.patch(f"/api/v1/meetings/{meeting.id}", json={"title": "Renamed"})
+    db.session.refresh(meeting)
+    assert meeting.sequence == 0  # a title is not a significant change
+    api.patch(f"/api/v1/meetings/{meeting.id}", json={"starts_at": "2026-03-10T13:00:00+01:00"})
+    db.session.refresh(meeting)
+    assert meeting.sequence == 1
+    for title, slot in slots.items():
+        db.session.refresh(slot)
+        assert slot.sequence == before[title] + 1, title
+    opening = slots["Opening"]
+    api.patch(f"/api/v1/slots/{opening.id}", json={"duration_minutes": 15})
+    for slot in slots.values():
+        db.session.refresh(slot)
+    # The opening got longer; the talks after it moved; all three changed.
+    assert [s.sequence for s in meeting.slots] == [2, 2, 2]
+
+
+def test_publish_needs_a_start_and_no_overrun(api, survey):
+    draft = api.post("/api/v1/meetings", json={"title": "Undated"}).get_json()
+    refused = api.post(f"/api/v1/meetings/{draft['id']}/publish")
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == "Set the date and start time before publishing."
+    short = api.post("/api/v1/meetings", json={**MEETING, "duration_minutes": 15}).get_json()
+    api.post(
+        f"/api/v1/meetings/{short['id']}/slots", json={"title": "Long", "duration_minutes": 30}
+    )
+    overrun = api.post(f"/api/v1/meetings/{short['id']}/publish")
+    assert "runs past the end of the meeting" in overrun.get_json()["message"]
+
+
+def test_deleting_cancels_what_subscribers_may_have(api, meeting):
+    talk = meeting.slots[2]
+    assert api.delete(f"/api/v1/slots/{talk.id}").get_json()["result"] == "deleted"
+    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    opening = meeting.slots[0]
+    cancelled = api.delete(f"/api/v1/slots/{opening.id}").get_json()
+    assert cancelled["result"] == "cancelled" and cancelled["slot"]["status"] == "cancelled"
+    gone = api.delete(f"/api/v1/meetings/{meeting.id}").get_json()
+    assert gone["result"] == "cancelled" and gone["meeting"]["status"] == "cancelled"
+    draft = api.post("/api/v1/meetings", json={"title": "Never published"}).get_json()
+    assert api.delete(f"/api/v1/meetings/{draft['id']}").get_json()["result"] == "deleted"
+    assert db.session.get(Meeting, draft["id"]) is None
+
+
+def test_suggest_times_api(api, meeting):
+    response = api.get(
+        f"/api/v1/meetings/{meeting.id}/suggest-times?offices=AU,PE,ES&duration_minutes=90"
+        "&from=2026-03-01&to=2026-03-14&limit=5"
+    )
+    body = response.get_json()
+    assert response.status_code == 200
+    assert set(body["offices"]) == {"AU", "PE", "ES"}
+    first = body["candidates"][0]
+    assert set(first["penalties"]) == {"AU", "PE", "ES"}
+    assert first["worst"] == max(first["penalties"].values())
+    keys = [(c["worst"], c["total"]) for c in body["candidates"]]
+    assert keys == sorted(keys)
+    bad = api.get(
+        f"/api/v1/meetings/{meeting.id}/suggest-times?offices=ZZ&from=2026-03-01&to=2026-03-02"
+    )
+    assert bad.status_code == 400 and "ZZ" in bad.get_json()["message"]
+    backwards = api.get(
+        f"/api/v1/meetings/{meeting.id}/suggest-times?from=2026-03-10&to=2026-03-01"
+    )
+    assert backwards.get_json()["message"] == "The date range ends before it starts."
+
+
+def test_suggest_times_for_a_series(api, survey):
+    series = MeetingSeries(title="Task Force 2026")
+    db.session.add(series)
+    for day in ("2026-03-03", "2026-03-10"):
+        created = api.post(
+            "/api/v1/meetings", json={**MEETING, "starts_at": f"{day}T12:00:00+01:00"}
+        )
+        db.session.get(Meeting, created.get_json()["id"]).series = series
+    upcoming = Meeting(title="Next", time_zone="Europe/Zurich", duration_minutes=90, series=series)
+    db.session.add(upcoming)
+    db.session.commit()
+    body = api.get(
+        f"/api/v1/meetings/{upcoming.id}/suggest-times?offices=AU,PE,ES,JP"
+        "&from=2026-03-16&to=2026-03-20"
+    ).get_json()
+    series_info = body["series"]
+    assert len(series_info["earlier_meetings"]) == 2
+    assert series_info["burden_so_far"]["AU"] > 0
+    same = series_info["same_time"]
+    assert same["starts_at"].endswith("T12:00:00+01:00")
+    assert body["candidates"][0]["worst"] <= same["worst"]
+
+
+def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
+    url = "/meetings/new"
+    token = csrf_token(colead_client, url)
+    bad = colead_client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "title": "Workshop",
+            "kind": "workshop",
+            "day": "2026-03-29",
+            "start": "02:30",
+            "duration_minutes": "90",
+            "time_zone": "Europe/Zurich",
+        },
+    )
+    assert bad.status_code == 400
+    page = bad.get_data(as_text=True)
+    assert "does not exist in Europe/Zurich" in page and 'value="Workshop"' in page
+    created = colead_client.post(
+        url,
+        data={
+            "csrf_token": token,
+            "title": "Workshop",
+            "kind": "workshop",
+            "day": "2026-03-10",
+            "start": "12:00",
+            "duration_minutes": "60",
+            "time_zone": "Europe/Zurich",
+        },
+    )
+    meeting = db.session.scalar(select(Meeting))
+    assert created.headers["Location"].endswith(f"/meetings/{meeting.id}/edit")
+    assert meeting.starts_at == datetime(2026, 3, 10, 11, tzinfo=UTC)
+    edit = f"/meetings/{meeting.id}/edit"
+    for title, minutes in (("First", "30"), ("Second", "40")):
+        colead_client.post(
+            f"/meetings/{meeting.id}/slots",
+            data={
+                "csrf_token": csrf_token(colead_client, edit),
+                "title": title,
+                "kind": "presentation",
+                "duration_minutes": minutes,
+                "status": "confirmed",
+                "office": "",
+                "proposal": "",
+            },
+        )
+    page = colead_client.get(edit).get_data(as_text=True)
+    assert "runs past the end of the meeting" in page  # 30 + 40 > 60
+    second = db.session.scalar(select(Slot).where(Slot.title == "Second"))
+    colead_client.post(
+        f"/slots/{second.id}/move",
+        data={"csrf_token": csrf_token(colead_client, edit), "direction": "up"},
+    )
+    db.session.expire_all()
+    assert [s.title for s in meeting.slots] == ["Second", "First"]
+    assert meeting.slots[1].starts_at == datetime(2026, 3, 10, 11, 40, tzinfo=UTC)
+    refused = colead_client.post(
+        f"/meetings/{meeting.id}/publish", data={"csrf_token": csrf_token(colead_client, edit)}
+    )
+    assert "runs past the end" in colead_client.get(refused.headers["Location"]).get_data(
+        as_text=True
+    )
+    assert client.get(f"/meetings/{meeting.id}").status_code in (200, 404)
+
+
+def test_public_page_local_times_and_zone_choice(api, app, meeting):
+    client = app.test_client()  # someone else, not signed in
+    assert client.get(f"/meetings/{meeting.id}").status_code == 404  # a draft
+    api.post(f"/api/v1/meetings/{meeting.id}/publish")
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "IP Australia on governance" in page
+    # 12:00 in Zurich (UTC+1) is 22:00 in Sydney (UTC+11) and 06:00 in Lima.
+    sydney = re.search(r"AU · IP Australia</th>(.*?)</tr>", page, re.S)[1]
+    assert "Tue 22:00" in sydney and "outside 07:00–21:00" in sydney
+    lima = re.search(r"PE · INDECOPI</th>(.*?)</tr>", page, re.S)[1]
+    assert "Tue 06:00" in lima and "outside 07:00–21:00" in lima
+    japan = re.search(r"JP · JPO</th>(.*?)</tr>", page, re.S)[1]
+    assert "Tue 20:00" in japan and "outside" in japan  # ends 21:30
+    chosen = client.get(f"/meetings/{meeting.id}?zone=America/Lima").get_data(as_text=True)
+    assert "06:00–06:10" in chosen  # the opening, in Lima
+    remembered = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert "06:00–06:10" in remembered
+    wrong = client.get(f"/meetings/{meeting.id}?zone=Lima")
+    assert wrong.status_code == 400
+    assert "is not a time zone name" in wrong.get_data(as_text=True)
+
+
+def test_accept_a_lineup_into_an_existing_meeting(api, meeting):
+    data = {
+        "focus": "10",
+        "slots": "3",
+        "one_per_office": "y",
+        "min_small": "0",
+        "maturity_weight": "0.5",
+        "csrf_token": csrf_token(api, "/lineups/new"),
+    }
+    api.post("/lineups/new", data=data)
+    from planner.lineup.models import Lineup
+
+    lineup = db.session.scalar(select(Lineup))
+    api.post(
+        f"/lineups/{lineup.id}/accept",
+        data={"csrf_token": csrf_token(api, f"/lineups/{lineup.id}"), "meeting": meeting.id},
+    )
+    db.session.expire_all()
+    assert len(meeting.slots) == 6
+    assert meeting.slots[3].starts_at == datetime(2026, 3, 10, 11, 50, tzinfo=UTC)
+
+
+def test_suggest_page_sets_the_start(api, meeting):
+    page = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
+    assert "Best start times" in page
+    start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]
+    api.post(
+        f"/meetings/{meeting.id}/suggest",
+        data={"csrf_token": csrf_token(api, f"/meetings/{meeting.id}/edit"), "starts_at": start},
+    )
+    db.session.refresh(meeting)
+    assert meeting.starts_at == datetime.fromisoformat(start)

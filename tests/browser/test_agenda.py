@@ -1,0 +1,100 @@
+"""A co-lead builds a workshop agenda in the browser: create, fill from a line-up, reorder,
+publish, and open the public page (also as printed)."""
+
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import PHONE, shoot
+
+
+def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
+    page = colead_page
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
+    page.get_by_role("link", name="New meeting").click()
+    page.get_by_label("Title").fill("Rec 10 workshop: AI and blockchain")
+    page.get_by_label("Date").fill("2026-03-10")
+    page.get_by_label("Start").fill("12:00")
+    page.get_by_label("Duration (minutes)").fill("150")
+    page.get_by_label("Home time zone").fill("Europe/Zurich")
+    page.get_by_label("Video link").fill("https://video.example/rec10")
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.get_by_role("status")).to_have_text("Meeting created as a draft.")
+    edit_url = page.url
+
+    # A line-up from the proposer goes into this meeting.
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Line-ups").click()
+    page.get_by_role("link", name="Propose a line-up").click()
+    page.get_by_label("Number of presentations").fill("4")
+    page.get_by_role("button", name="Find the best line-up").click()
+    page.get_by_role("link", name=re.compile("line-up #")).click()
+    page.get_by_label("Into").select_option(label="draft: Rec 10 workshop: AI and blockchain")
+    page.get_by_role("button", name="Accept: make it a draft agenda").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Rec 10 workshop: AI and blockchain")
+
+    page.goto(edit_url)
+    rows = page.locator("table.agenda-edit tbody tr")
+    expect(rows).to_have_count(4)
+    first_title = rows.nth(0).locator("th").inner_text().split(" ·")[0]
+    second_title = rows.nth(1).locator("th").inner_text().split(" ·")[0]
+    expect(rows.nth(1).locator("td.time")).to_contain_text("12:20–12:40")
+    rows.nth(1).get_by_role("button", name="Up").click()
+    rows = page.locator("table.agenda-edit tbody tr")
+    expect(rows.nth(0).locator("th")).to_contain_text(second_title)
+    expect(rows.nth(1).locator("th")).to_contain_text(first_title)
+    expect(rows.nth(0).locator("td.time")).to_contain_text("12:00–12:20")
+    shoot(page, "agenda-1-edit")
+
+    page.get_by_role("button", name="Publish").first.click()
+    expect(page.get_by_role("status")).to_contain_text("Published")
+    public_url = page.url
+
+    # Anyone can open the published agenda, and choose the zone to read it in.
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900})
+    public = visitor.new_page()
+    public.goto(public_url)
+    expect(public.get_by_role("heading", level=1)).to_have_text(
+        "Rec 10 workshop: AI and blockchain"
+    )
+    expect(public.locator("table.agenda tbody tr")).to_have_count(4)
+    sydney = public.locator("table.local-times tr", has_text="IP Australia")
+    expect(sydney).to_contain_text("Tue 22:00")
+    expect(sydney).to_contain_text("outside 07:00–21:00")
+    shoot(public, "agenda-2-public")
+    public.get_by_label("Show times in").fill("America/Lima")
+    public.get_by_role("button", name="Apply").click()
+    expect(public.locator("table.agenda thead")).to_contain_text("America/Lima")
+    expect(public.locator("table.agenda tbody tr").first.locator("td.time").first).to_have_text(
+        "06:00–06:20"
+    )
+    public.reload()
+    expect(public.locator("table.agenda thead")).to_contain_text("America/Lima")  # remembered
+    public.emulate_media(media="print")
+    expect(public.locator(".zone-picker")).to_be_hidden()
+    expect(public.locator("header.site nav")).to_be_hidden()
+    shoot(public, "agenda-3-print")
+    visitor.close()
+
+    phone = browser.new_context(viewport=PHONE, is_mobile=True)
+    small = phone.new_page()
+    small.goto(public_url)
+    shoot(small, "agenda-4-phone")
+    phone.close()
+
+
+def test_suggested_start_times(colead_page, live_server, survey):
+    page = colead_page
+    page.goto(live_server + "/meetings/new")
+    page.get_by_label("Title").fill("Task force meeting")
+    page.get_by_label("Duration (minutes)").fill("90")
+    page.get_by_role("button", name="Create the draft").click()
+    page.get_by_role("link", name="Suggest fair start times").click()
+    page.get_by_label("From", exact=True).fill("2026-11-02")
+    page.get_by_label("To", exact=True).fill("2026-11-13")
+    page.get_by_role("button", name="Rank start times").click()
+    rows = page.locator("table.suggestions tbody tr")
+    expect(rows).to_have_count(10)
+    shoot(page, "agenda-5-suggest")
+    rows.first.get_by_role("button", name="Use this start").click()
+    expect(page.get_by_role("status")).to_contain_text("The meeting's start is set")
+    expect(page.get_by_label("Date")).not_to_have_value("")
