@@ -21,12 +21,17 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-deps
 
+# Mozilla's ical.js, for reading the calendar feeds back in the tests (npm registry).
+tests/calendar/js/node_modules: tests/calendar/js/package-lock.json
+	npm ci --prefix tests/calendar/js --no-audit --no-fund
+	touch $@
+
 run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.test-deps
+test: $(VENV)/.test-deps tests/calendar/js/node_modules
 	scripts/ensure-chromium.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -40,6 +45,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python bench/matching_quality.py
 	$(BIN)/python bench/lineup_bench.py
 	$(BIN)/python bench/suggest_bench.py
+	$(BIN)/python bench/feed_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -74,6 +74,8 @@ def _register(app: Flask) -> None:
     from planner.agenda import api as agenda_api
     from planner.agenda import views as agenda_views
     from planner.bootstrap import setup_command
+    from planner.calendar import views as calendar_views
+    from planner.calendar.operations import track_changes
     from planner.lineup import api as lineup_api
     from planner.lineup import views as lineup_views
     from planner.lineup.cli import lineup_cli
@@ -94,6 +96,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(matching_views.bp)
     app.register_blueprint(lineup_views.bp)
     app.register_blueprint(agenda_views.bp)
+    app.register_blueprint(calendar_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(proposal_views.bp)
     apis = (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp, agenda_api.bp)
@@ -106,6 +109,8 @@ def _register(app: Flask) -> None:
     app.cli.add_command(lineup_cli)
     app.cli.add_command(users_cli)
     security.install(app)
+    track_changes()
+    app.add_template_global(calendar_views.webcal, "webcal")
     errors.register(app)
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")

@@ -33,6 +33,8 @@ class Office(db.Model):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[str | None] = mapped_column(String(10))
     region: Mapped[str | None] = mapped_column(String(60))
+    # Part of the signature of the office's private feed link: raising it revokes old links.
+    feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Who last edited the office by hand, and when (None: as seeded or imported).
     updated_by: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

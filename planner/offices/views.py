@@ -1,8 +1,10 @@
 """Office pages: the searchable list, each office's answers and local time, and editing."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 
 from planner.accounts.security import colead_required, editor
+from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.forms import OfficeForm
 from planner.offices.models import Office
@@ -67,6 +69,10 @@ def detail(code: str):
         for question, heading, note in SECTIONS
     ]
     now = local_time(office.time_zone) if office.time_zone else None
+    feed_url = None
+    if current_user.is_authenticated:
+        token = office_feed_token(office, current_app.config["SECRET_KEY"])
+        feed_url = url_for("calendar.office_ics", code=office.code, token=token, _external=True)
     return render_template(
         "offices/detail.html",
         office=office,
@@ -75,6 +81,7 @@ def detail(code: str):
         sections=sections,
         now=now,
         offset=utc_offset(now) if now else None,
+        feed_url=feed_url,
     )
 
 

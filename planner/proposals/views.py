@@ -1,9 +1,19 @@
 """Volunteering (public), the office's private link, and the co-leads' review."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from planner.accounts.security import colead_required, editor
+from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.forms import ProposalFields, StatusForm, VolunteerForm
@@ -111,7 +121,11 @@ def _by_token_or_404(token: str) -> Proposal:
 @bp.get("/proposals/<token>")
 def private(token: str):
     proposal = _by_token_or_404(token)
-    return render_template("proposals/private.html", proposal=proposal, token=token)
+    feed = office_feed_token(proposal.office, current_app.config["SECRET_KEY"])
+    feed_url = url_for("calendar.office_ics", code=proposal.office_code, token=feed, _external=True)
+    return render_template(
+        "proposals/private.html", proposal=proposal, token=token, feed_url=feed_url
+    )
 
 
 @bp.route("/proposals/<token>/edit", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 publish, and open the public page (also as printed)."""
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import expect
 
@@ -98,3 +99,33 @@ def test_suggested_start_times(colead_page, live_server, survey):
     rows.first.get_by_role("button", name="Use this start").click()
     expect(page.get_by_role("status")).to_contain_text("The meeting's start is set")
     expect(page.get_by_label("Date")).not_to_have_value("")
+
+
+def test_calendar_links_on_the_public_page(colead_page, live_server, survey, browser):
+    from tests.calendar.test_feeds import MEETING, SLOTS
+
+    page = colead_page
+    api = page.request
+    meeting = api.post(live_server + "/api/v1/meetings", data=MEETING).json()
+    for slot in SLOTS:
+        api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/slots", data=slot)
+    api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/publish")
+    visitor = browser.new_context(
+        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    public = visitor.new_page()
+    public.goto(f"{live_server}/meetings/{meeting['id']}")
+    subscribe = public.get_by_role("link", name="Subscribe: this meeting")
+    expect(subscribe).to_have_attribute("href", re.compile(r"^webcal://127\.0\.0\.1:\d+/meetings/"))
+    with public.expect_download() as download:
+        public.get_by_role("link", name="Add to calendar (.ics)").click()
+    body = Path(download.value.path()).read_bytes()
+    assert body.startswith(b"BEGIN:VCALENDAR\r\n")
+    copy = public.locator("button[data-copy='meeting-feed']")
+    expect(copy).to_be_visible()  # shown by the app's own script, which the CSP allows
+    copy.click()
+    expect(copy).to_have_text("Copied")
+    copied = public.evaluate("navigator.clipboard.readText()")
+    assert copied == f"{live_server}/meetings/{meeting['id']}.ics"
+    shoot(public, "calendar-links")
+    visitor.close()

@@ -1,0 +1,1 @@
+"""Calendar export: .ics downloads, subscription feeds and the frab schedule JSON."""

@@ -1,0 +1,134 @@
+"""A published meeting as c3voc "frab" schedule JSON (https://c3voc.de/schedule/schema.json),
+which conference apps such as Giggity or the c3voc tools read. Pure: no Flask, no database.
+
+The meeting is one conference, its video call the one room; cancelled slots are left out, as
+the format has no status.
+"""
+
+import re
+import uuid
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+SCHEMA = "https://c3voc.de/schedule/schema.json"
+ROOM = "Video call"
+KIND_TYPES = {"presentation": "talk", "discussion": "discussion", "break": "other"}
+
+
+@dataclass(frozen=True)
+class TalkInfo:
+    id: int
+    uid: str
+    title: str
+    kind: str
+    start: datetime
+    minutes: int
+    abstract: str
+    presenter: str | None
+    track: str | None
+    url: str
+
+
+@dataclass(frozen=True)
+class ScheduleInfo:
+    id: int
+    title: str
+    description: str
+    time_zone: str
+    start: datetime
+    end: datetime
+    url: str
+    base_url: str
+    version: str
+
+
+def _guid(uid: str) -> str:
+    """A UUID for an item: its UID's UUID part, or one derived from the whole UID."""
+    head = uid.split("@", 1)[0]
+    try:
+        return str(uuid.UUID(head))
+    except ValueError:
+        return str(uuid.uuid5(uuid.NAMESPACE_URL, uid))
+
+
+def _hours(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _slug(meeting_id: int, talk: TalkInfo) -> str:
+    words = re.sub(r"[^a-z0-9]+", "-", talk.title.lower()).strip("-")[:60].strip("-")
+    return f"cws-{meeting_id}-{talk.id}" + (f"-{words}" if words else "")
+
+
+def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: str) -> dict:
+    zone = ZoneInfo(info.time_zone)
+    start, end = info.start.astimezone(zone), info.end.astimezone(zone)
+    days_count = (end.date() - start.date()).days + 1
+    by_day: dict = defaultdict(list)
+    for talk in sorted(talks, key=lambda t: (t.start, t.id)):
+        local = talk.start.astimezone(zone)
+        by_day[local.date()].append(
+            {
+                "id": talk.id,
+                "guid": _guid(talk.uid),
+                "date": local.isoformat(),
+                "start": local.strftime("%H:%M"),
+                "duration": _hours(talk.minutes),
+                "room": ROOM,
+                "slug": _slug(info.id, talk),
+                "url": talk.url,
+                "title": talk.title,
+                "subtitle": None,
+                "track": talk.track,
+                "type": KIND_TYPES.get(talk.kind, "other"),
+                "language": "en",
+                "abstract": talk.abstract or None,
+                "description": None,
+                "persons": [{"name": talk.presenter, "guid": _guid(f"office:{talk.presenter}")}]
+                if talk.presenter
+                else [],
+                "links": [],
+            }
+        )
+    days = []
+    for index in range(days_count):
+        day = start.date() + timedelta(days=index)
+        day_start = start if index == 0 else datetime.combine(day, start.time().min, zone)
+        day_end = (
+            end
+            if index == days_count - 1
+            else datetime.combine(day + timedelta(days=1), start.time().min, zone)
+        )
+        days.append(
+            {
+                "index": index + 1,
+                "date": day.isoformat(),
+                "day_start": day_start.isoformat(),
+                "day_end": day_end.isoformat(),
+                "rooms": {ROOM: by_day.get(day, [])},
+            }
+        )
+    return {
+        "$schema": SCHEMA,
+        "generator": {"name": "cws-ict-planner", "version": generator_version},
+        "schedule": {
+            "version": info.version,
+            "base_url": info.base_url,
+            "conference": {
+                "acronym": f"cws_ict_meeting_{info.id}",
+                "title": info.title,
+                "description": info.description,
+                "start": start.isoformat(),
+                "end": end.date().isoformat(),
+                "daysCount": days_count,
+                "timeslot_duration": "00:05",
+                "time_zone_name": info.time_zone,
+                "url": info.url,
+                "rooms": [{"name": ROOM, "guid": _guid(f"room:{info.url}")}],
+                "days": days,
+            },
+        },
+    }

@@ -1,0 +1,171 @@
+"""Calendar downloads and subscription feeds (.ics), and the frab schedule JSON.
+
+Answers carry a strong ETag (a hash of the body) and Last-Modified (the agenda's last change,
+removals included), and 304 to a client that has the current version.
+"""
+
+from hashlib import sha256
+from importlib.metadata import version
+
+from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+
+from planner.accounts.security import colead_required
+from planner.agenda.models import Meeting
+from planner.calendar.frab import ScheduleInfo, TalkInfo, schedule
+from planner.calendar.ics import FeedInfo
+from planner.calendar.operations import (
+    Links,
+    cutoff,
+    feed,
+    meeting_events,
+    office_events,
+    revoke_office_feed,
+    taskforce_events,
+    token_is_valid,
+)
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.offices.models import Office
+
+bp = Blueprint("calendar", __name__)
+
+SCOPES = ("meeting", "slots")
+
+
+def links() -> Links:
+    return Links(
+        meeting=lambda m: url_for("agenda.meeting", meeting_id=m.id, _external=True),
+        office=lambda code: url_for("offices.detail", code=code, _external=True),
+    )
+
+
+def webcal(url: str) -> str:
+    """The same address for calendar apps to subscribe to: webcal://host/..."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+def _calendar(body: bytes, etag: str, changed, *, filename: str | None = None, private=False):
+    response = Response(body, mimetype="text/calendar")
+    response.set_etag(etag)
+    response.last_modified = changed
+    response.cache_control.no_cache = True
+    if private:
+        response.cache_control.private = True
+    else:
+        response.cache_control.public = True
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    # If-Modified-Since is judged against the true change time; the header sent is never in
+    # the future (the marker steps a second ahead when changes crowd one second).
+    response = response.make_conditional(request)
+    response.last_modified = min(changed, utcnow())
+    return response
+
+
+def _published(meeting_id: int) -> Meeting:
+    meeting = db.session.get(Meeting, meeting_id)
+    if meeting is None or not meeting.was_published or meeting.starts_at is None:
+        abort(404, f"There is no published meeting {meeting_id}.")
+    return meeting
+
+
+@bp.get("/meetings/<int:meeting_id>.ics")
+def meeting_ics(meeting_id: int):
+    meeting = _published(meeting_id)
+    scope = request.args.get("scope", "meeting")
+    if scope not in SCOPES:
+        abort(400, "scope is 'meeting' (one event) or 'slots' (one event per slot).")
+    url = url_for(".meeting_ics", meeting_id=meeting.id, scope=scope, _external=True)
+    body, etag, changed = feed(
+        ("meeting", meeting.id, scope, url),
+        lambda: FeedInfo(meeting.title, url, "CWS ICT Strategy Task Force"),
+        lambda: meeting_events(meeting, scope, links()),
+    )
+    filename = f"cws-meeting-{meeting.id}{'-slots' if scope == 'slots' else ''}.ics"
+    return _calendar(body, etag, changed, filename=filename if "download" in request.args else None)
+
+
+@bp.get("/feeds/taskforce.ics")
+def taskforce_ics():
+    url = url_for(".taskforce_ics", _external=True)
+    since = cutoff()
+    body, etag, changed = feed(
+        ("taskforce", url, since),
+        lambda: FeedInfo(
+            "CWS ICT Strategy Task Force",
+            url,
+            "Meetings and workshops of the ICT Strategy Task Force, with every presentation.",
+        ),
+        lambda: taskforce_events(links(), since),
+    )
+    return _calendar(body, etag, changed)
+
+
+@bp.get("/feeds/offices/<code>.ics")
+def office_ics(code: str):
+    office = db.session.get(Office, code.upper())
+    secret = current_app.config["SECRET_KEY"]
+    if office is None or not token_is_valid(office, request.args.get("token"), secret):
+        abort(404, "No such feed: the link may be mistyped or revoked.")
+    url = url_for(".office_ics", code=office.code, token=request.args["token"], _external=True)
+    since = cutoff()
+    body, etag, changed = feed(
+        ("office", office.code, office.feed_version, url, since),
+        lambda: FeedInfo(
+            f"{office.short_name}: CWS ICT Task Force presentations",
+            url,
+            f"The slots {office.name} presents, tentative ones included.",
+        ),
+        lambda: office_events(office, links(), since),
+    )
+    return _calendar(body, etag, changed, private=True)
+
+
+@bp.post("/offices/<code>/feed/revoke")
+@colead_required
+def revoke(code: str):
+    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    revoke_office_feed(office)
+    flash(
+        f"The old feed link of {office.code} no longer works; send the office the new one.",
+        "success",
+    )
+    return redirect(url_for("offices.detail", code=office.code) + "#feed")
+
+
+@bp.get("/meetings/<int:meeting_id>/schedule.json")
+def schedule_json(meeting_id: int):
+    meeting = _published(meeting_id)
+    if meeting.status == "cancelled":
+        abort(404, f"Meeting {meeting_id} is cancelled.")
+    page = url_for("agenda.meeting", meeting_id=meeting.id, _external=True)
+    info = ScheduleInfo(
+        id=meeting.id,
+        title=meeting.title,
+        description=meeting.description,
+        time_zone=meeting.time_zone,
+        start=meeting.starts_at,
+        end=meeting.ends_at,
+        url=page,
+        base_url=url_for("survey.overview", _external=True),
+        version=f"{meeting.sequence}.{sum(s.sequence for s in meeting.slots)}",
+    )
+    talks = [
+        TalkInfo(
+            id=slot.id,
+            uid=slot.uid,
+            title=slot.title,
+            kind=slot.kind,
+            start=slot.starts_at,
+            minutes=slot.duration_minutes,
+            abstract=slot.abstract,
+            presenter=slot.office.name if slot.office else None,
+            track=", ".join(f"Rec {r.number}" for r in slot.recommendations) or None,
+            url=page,
+        )
+        for slot in meeting.slots
+        if slot.starts_at and slot.status != "cancelled"
+    ]
+    response = current_app.json.response(schedule(info, talks, version("cws-planner")))
+    response.set_etag(sha256(response.get_data()).hexdigest())
+    return response.make_conditional(request)

@@ -1,0 +1,15 @@
+// "Copy link" buttons: copy the value of the field named in data-copy. Without script the
+// buttons stay hidden and the link can be selected in its read-only field.
+document.querySelectorAll("button[data-copy]").forEach((button) => {
+  button.hidden = false;
+  button.addEventListener("click", async () => {
+    const field = document.getElementById(button.dataset.copy);
+    try {
+      await navigator.clipboard.writeText(field.value);
+    } catch {
+      field.select();
+      document.execCommand("copy");
+    }
+    button.textContent = "Copied";
+  });
+});

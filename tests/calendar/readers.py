@@ -1,0 +1,69 @@
+"""Reading calendar output as clients do: icalendar, vobject and Mozilla's ical.js (Node), plus
+the byte-level rules (CRLF, folding at 75 octets, every TZID defined) no single parser checks."""
+
+import json
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+import vobject
+from icalendar import Calendar
+
+ICAL_JS = Path(__file__).parent / "js" / "parse.mjs"
+
+
+def check_bytes(body: bytes) -> None:
+    assert body.endswith(b"\r\n")
+    assert b"\n" not in body.replace(b"\r\n", b""), "a line ends without CR"
+    for line in body.split(b"\r\n"):
+        assert len(line) <= 75, f"line longer than 75 octets: {line[:40]!r}"
+    text = body.decode("utf-8")
+    unfolded = re.sub(r"\r\n[ \t]", "", text)
+    used = set(re.findall(r";TZID=([^;:]+)", unfolded))
+    defined = set(re.findall(r"^TZID:(.+)$", unfolded, re.M))
+    assert used <= defined, f"TZIDs without VTIMEZONE: {used - defined}"
+    assert "TZID=GMT" not in unfolded
+    # Event times are UTC or carry a defined TZID: never floating.
+    for event in re.findall(r"^BEGIN:VEVENT$(.*?)^END:VEVENT$", unfolded, re.M | re.S):
+        for name, zone, value in re.findall(r"^(DTSTART|DTEND)((?:;[^:]*)?):(.+)$", event, re.M):
+            assert value.endswith("Z") or "TZID=" in zone, f"floating {name}: {value}"
+
+
+def with_icalendar(body: bytes) -> Calendar:
+    calendar = Calendar.from_ical(body)
+    for component in calendar.walk():
+        assert not component.errors, (component.name, component.errors)
+    return calendar
+
+
+def with_vobject(body: bytes):
+    calendar = vobject.readOne(body.decode("utf-8"), validate=True)
+    assert calendar.name == "VCALENDAR"
+    return calendar
+
+
+def with_ical_js(body: bytes) -> dict:
+    node = shutil.which("node")
+    if node is None or not (ICAL_JS.parent / "node_modules" / "ical.js").exists():
+        message = "Node.js with ical.js is needed (make test installs ical.js with npm)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    result = subprocess.run(
+        [node, str(ICAL_JS)], input=body, capture_output=True, check=False, timeout=60
+    )
+    assert result.returncode == 0, result.stderr.decode()
+    parsed = json.loads(result.stdout)
+    assert parsed["undefinedZones"] == []
+    return parsed
+
+
+def read_everywhere(body: bytes) -> dict:
+    """Check the bytes, parse with all three parsers, and return what ical.js saw."""
+    check_bytes(body)
+    with_icalendar(body)
+    with_vobject(body)
+    return with_ical_js(body)

@@ -1,0 +1,264 @@
+"""Calendar feeds read back by three parsers, and the change story a subscriber lives through."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from planner.agenda.models import Meeting
+from planner.calendar.operations import office_feed_token
+from planner.extensions import db
+from planner.offices.models import Office
+from tests.calendar.readers import read_everywhere, with_icalendar
+from tests.conftest import csrf_token
+
+MEETING = {
+    "title": "Rec 10 workshop",
+    "starts_at": "2026-12-08T12:00:00+01:00",
+    "duration_minutes": 90,
+    "time_zone": "Europe/Zurich",
+    "video_url": "https://video.example/rec10",
+    "description": "AI and blockchain.",
+}
+SLOTS = (
+    {"title": "Opening", "kind": "discussion", "duration_minutes": 10},
+    {
+        "title": "Risk-based governance of new technologies",
+        "office": "AU",
+        "recommendations": [10],
+        "duration_minutes": 20,
+        "status": "confirmed",
+        "abstract": "How IP Australia trials new technologies.",
+    },
+    {
+        "title": "Autopatent: AI classification",
+        "office": "PL",
+        "recommendations": [10],
+        "duration_minutes": 20,
+    },
+)
+
+
+@pytest.fixture
+def published(colead_client, survey):
+    api = colead_client
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    for slot in SLOTS:
+        api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot)
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    return db.session.get(Meeting, meeting["id"])
+
+
+@pytest.fixture
+def visitor(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def later(monkeypatch):
+    """A clock an hour ahead, so that Last-Modified is never held back to "now" although the
+    test makes its changes within one second."""
+    import planner.calendar.views as views
+
+    monkeypatch.setattr(views, "utcnow", lambda: datetime.now(UTC) + timedelta(hours=1))
+
+
+def events_by_uid(body: bytes) -> dict:
+    return {str(e["UID"]): e for e in with_icalendar(body).walk("VEVENT")}
+
+
+def test_an_empty_feed_is_still_a_valid_calendar(visitor, survey):
+    response = visitor.get("/feeds/taskforce.ics")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    parsed = read_everywhere(response.data)
+    assert parsed["events"] == [] and parsed["components"] == ["vtimezone"]
+
+
+def test_the_taskforce_feed(visitor, published):
+    response = visitor.get("/feeds/taskforce.ics")
+    body = response.data
+    parsed = read_everywhere(body)
+    assert parsed["name"] == "CWS ICT Strategy Task Force"
+    assert parsed["refresh"] == "duration"
+    text = body.decode()
+    assert "X-WR-CALNAME:CWS ICT Strategy Task Force\r\n" in text
+    assert "REFRESH-INTERVAL;VALUE=DURATION:PT6H\r\n" in text
+    assert "X-PUBLISHED-TTL:PT6H\r\n" in text
+    assert "METHOD:" not in text
+    events = {e["uid"]: e for e in parsed["events"]}
+    assert len(events) == 4  # the meeting and its three slots
+    meeting = events[published.uid]
+    assert (meeting["start"], meeting["end"]) == (
+        "2026-12-08T11:00:00.000Z",
+        "2026-12-08T12:30:00.000Z",
+    )
+    assert meeting["utc"] and meeting["location"] == "https://video.example/rec10"
+    assert (
+        "Home time zone: Tue 8 Dec 2026, 12:00–13:30 Europe/Zurich (UTC+1)"
+        in (meeting["description"])
+    )
+    assert "AU IP Australia: Tue 22:00–Tue 23:30" in meeting["description"]
+    talk = next(e for e in parsed["events"] if e["summary"].startswith("Risk-based"))
+    assert talk["status"] == "CONFIRMED"
+    assert "Video link: https://video.example/rec10" in talk["description"]
+    assert "Recommendation 10: New and emerging technologies" in talk["description"]
+    unfolded = re.sub(r"\r\n ", "", text)
+    assert "CONFERENCE;FEATURE=VIDEO;LABEL=Video call;VALUE=URI:https://video.example/rec10" in (
+        unfolded
+    )
+    tentative = next(e for e in parsed["events"] if e["summary"].startswith("Autopatent"))
+    assert tentative["status"] == "TENTATIVE"
+
+
+def test_the_same_state_gives_the_same_bytes(visitor, published):
+    first = visitor.get("/feeds/taskforce.ics")
+    second = visitor.get("/feeds/taskforce.ics")
+    assert first.data == second.data
+    assert first.headers["ETag"] == second.headers["ETag"]
+    assert not first.headers["ETag"].startswith("W/")
+
+
+def test_uids_are_the_same_in_downloads_and_feeds(visitor, published):
+    feed = events_by_uid(visitor.get("/feeds/taskforce.ics").data)
+    one = visitor.get(f"/meetings/{published.id}.ics?download=1")
+    assert one.headers["Content-Disposition"] == (
+        f'attachment; filename="cws-meeting-{published.id}.ics"'
+    )
+    read_everywhere(one.data)
+    assert set(events_by_uid(one.data)) == {published.uid}
+    slots = visitor.get(f"/meetings/{published.id}.ics?scope=slots").data
+    read_everywhere(slots)
+    assert set(events_by_uid(slots)) == {s.uid for s in published.slots}
+    assert set(feed) == {published.uid, *(s.uid for s in published.slots)}
+    assert visitor.get(f"/meetings/{published.id}.ics?scope=all").status_code == 400
+
+
+def conditional(client, url, response):
+    return (
+        client.get(url, headers={"If-None-Match": response.headers["ETag"]}).status_code,
+        client.get(
+            url, headers={"If-Modified-Since": response.headers["Last-Modified"]}
+        ).status_code,
+    )
+
+
+def test_the_change_story(colead_client, visitor, published, later):
+    url = "/feeds/taskforce.ics"
+    first = visitor.get(url)
+    assert conditional(visitor, url, first) == (304, 304)
+    opening, talk, _ = published.slots
+    before = events_by_uid(first.data)[talk.uid]
+
+    # Move a slot: the opening grows by ten minutes, the talk after it moves.
+    colead_client.patch(f"/api/v1/slots/{opening.id}", json={"duration_minutes": 20})
+    moved = visitor.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert moved.status_code == 200
+    assert moved.headers["ETag"] != first.headers["ETag"]
+    assert moved.headers["Last-Modified"] != first.headers["Last-Modified"]
+    after = events_by_uid(moved.data)[talk.uid]
+    assert after["SEQUENCE"] > before["SEQUENCE"]
+    assert after.decoded("DTSTART") == before.decoded("DTSTART") + timedelta(minutes=10)
+    assert after["LAST-MODIFIED"].dt >= before["LAST-MODIFIED"].dt
+    read_everywhere(moved.data)
+    assert conditional(visitor, url, moved) == (304, 304)
+
+    # Cancel it: it stays, cancelled.
+    colead_client.delete(f"/api/v1/slots/{talk.id}")
+    cancelled = visitor.get(url, headers={"If-None-Match": moved.headers["ETag"]})
+    assert cancelled.status_code == 200
+    event = events_by_uid(cancelled.data)[talk.uid]
+    assert event["STATUS"] == "CANCELLED"
+    assert str(event["SUMMARY"]).startswith("Cancelled: Risk-based governance")
+    assert event["SEQUENCE"] > after["SEQUENCE"]
+    parsed = read_everywhere(cancelled.data)
+    assert {e["uid"]: e["status"] for e in parsed["events"]}[talk.uid] == "CANCELLED"
+    assert conditional(visitor, url, cancelled) == (304, 304)
+
+    # Cancel the whole meeting: every event of it is cancelled, none disappears.
+    colead_client.delete(f"/api/v1/meetings/{published.id}")
+    gone = visitor.get(url, headers={"If-None-Match": cancelled.headers["ETag"]})
+    statuses = {str(e["UID"]): str(e["STATUS"]) for e in with_icalendar(gone.data).walk("VEVENT")}
+    assert set(statuses.values()) == {"CANCELLED"} and len(statuses) == 4
+
+
+def test_removing_something_moves_last_modified(colead_client, visitor, published, later):
+    token = office_feed_token(db.session.get(Office, "PL"), "test-secret-key")
+    url = f"/feeds/offices/PL.ics?token={token}"
+    draft = colead_client.post("/api/v1/meetings", json={**MEETING, "title": "Draft"}).get_json()
+    slot = colead_client.post(
+        f"/api/v1/meetings/{draft['id']}/slots",
+        json={"title": "PL draft talk", "office": "PL", "duration_minutes": 20},
+    ).get_json()
+    with_draft = visitor.get(url)
+    assert "PL draft talk" in with_draft.data.decode()
+    colead_client.delete(f"/api/v1/slots/{slot['id']}")  # never published: really deleted
+    without = visitor.get(url, headers={"If-Modified-Since": with_draft.headers["Last-Modified"]})
+    assert without.status_code == 200
+    assert "PL draft talk" not in without.data.decode()
+    assert without.headers["Last-Modified"] != with_draft.headers["Last-Modified"]
+
+
+def test_office_feeds_are_signed_and_revocable(colead_client, visitor, published):
+    australia = db.session.get(Office, "AU")
+    token = office_feed_token(australia, "test-secret-key")
+    feed = visitor.get(f"/feeds/offices/AU.ics?token={token}")
+    assert feed.status_code == 200
+    parsed = read_everywhere(feed.data)
+    assert [e["summary"] for e in parsed["events"]] == ["Risk-based governance of new technologies"]
+    assert feed.headers["Cache-Control"].count("private")
+    assert visitor.get("/feeds/offices/AU.ics").status_code == 404
+    assert visitor.get(f"/feeds/offices/PL.ics?token={token}").status_code == 404
+    assert visitor.get(f"/feeds/offices/AU.ics?token={token[:-2]}xx").status_code == 404
+    page = colead_client.get("/offices/AU").get_data(as_text=True)
+    assert f"webcal://localhost/feeds/offices/AU.ics?token={token}" in page
+    colead_client.post(
+        "/offices/AU/feed/revoke", data={"csrf_token": csrf_token(colead_client, "/offices/AU")}
+    )
+    assert visitor.get(f"/feeds/offices/AU.ics?token={token}").status_code == 404
+    db.session.refresh(australia)
+    fresh = office_feed_token(australia, "test-secret-key")
+    assert visitor.get(f"/feeds/offices/AU.ics?token={fresh}").status_code == 200
+
+
+def test_an_office_with_nothing_scheduled_gets_a_valid_empty_feed(visitor, published):
+    token = office_feed_token(db.session.get(Office, "JP"), "test-secret-key")
+    parsed = read_everywhere(visitor.get(f"/feeds/offices/JP.ics?token={token}").data)
+    assert parsed["events"] == []
+
+
+def test_drafts_are_not_downloadable_and_old_meetings_leave_the_feed(
+    colead_client, visitor, survey
+):
+    draft = colead_client.post("/api/v1/meetings", json=MEETING).get_json()
+    assert visitor.get(f"/meetings/{draft['id']}.ics").status_code == 404
+    old = colead_client.post(
+        "/api/v1/meetings",
+        json={
+            **MEETING,
+            "title": "Long ago",
+            "starts_at": (datetime.now(UTC) - timedelta(days=400)).isoformat(),
+        },
+    ).get_json()
+    colead_client.post(
+        f"/api/v1/meetings/{old['id']}/slots", json={"title": "x", "duration_minutes": 10}
+    )
+    colead_client.post(f"/api/v1/meetings/{old['id']}/publish")
+    assert "Long ago" not in visitor.get("/feeds/taskforce.ics").data.decode()
+    assert visitor.get(f"/meetings/{old['id']}.ics").status_code == 200
+
+
+def test_meeting_page_offers_download_and_subscription(visitor, published):
+    page = visitor.get(f"/meetings/{published.id}").get_data(as_text=True)
+    assert f'href="/meetings/{published.id}.ics?download=1"' in page
+    assert f'href="webcal://localhost/meetings/{published.id}.ics"' in page
+    assert 'href="webcal://localhost/feeds/taskforce.ics"' in page
+
+
+def test_a_change_within_the_same_second_is_not_hidden(colead_client, visitor, published):
+    url = "/feeds/taskforce.ics"
+    first = visitor.get(url)
+    colead_client.patch(f"/api/v1/meetings/{published.id}", json={"title": "Renamed at once"})
+    again = visitor.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert again.status_code == 200
+    assert "Renamed at once" in again.data.decode()

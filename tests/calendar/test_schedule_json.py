@@ -1,0 +1,159 @@
+"""The frab schedule JSON, checked against what the c3voc schema requires of each part.
+
+The schema itself (https://c3voc.de/schedule/schema.json) is not in any package registry, so
+its requirements for what this export produces are written out here.
+"""
+
+import re
+import uuid
+
+import pytest
+
+from planner.extensions import db
+from tests.calendar.test_feeds import MEETING, SLOTS
+
+ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
+SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
+DURATION = re.compile(r"^[0-9]+:[0-9]{2}$")
+ZONE = re.compile(r"^([A-Z][a-z]+/[A-Z][a-z]+)|UTC$")
+EVENT_KEYS = {
+    "id",
+    "guid",
+    "logo",
+    "date",
+    "start",
+    "duration",
+    "room",
+    "slug",
+    "url",
+    "title",
+    "subtitle",
+    "track",
+    "type",
+    "language",
+    "abstract",
+    "description",
+    "recording_license",
+    "do_not_record",
+    "do_not_stream",
+    "persons",
+    "links",
+    "attachments",
+    "answers",
+}
+EVENT_REQUIRED = {
+    "abstract",
+    "date",
+    "duration",
+    "guid",
+    "id",
+    "language",
+    "links",
+    "persons",
+    "room",
+    "slug",
+    "start",
+    "subtitle",
+    "title",
+    "track",
+    "type",
+    "url",
+}
+CONFERENCE_KEYS = {
+    "acronym",
+    "title",
+    "description",
+    "start",
+    "end",
+    "daysCount",
+    "timeslot_duration",
+    "time_zone_name",
+    "logo",
+    "colors",
+    "keywords",
+    "url",
+    "tracks",
+    "rooms",
+    "meta",
+    "days",
+}
+
+
+@pytest.fixture
+def schedule(colead_client, survey):
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()
+    for slot in SLOTS:
+        colead_client.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot)
+    cancelled = colead_client.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={"title": "Dropped", "duration_minutes": 10, "status": "cancelled"},
+    ).get_json()
+    assert draft_is_hidden(colead_client, meeting["id"])
+    colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    response = colead_client.get(f"/meetings/{meeting['id']}/schedule.json")
+    assert response.status_code == 200 and response.is_json
+    return response.get_json(), cancelled
+
+
+def draft_is_hidden(client, meeting_id) -> bool:
+    return client.get(f"/meetings/{meeting_id}/schedule.json").status_code == 404
+
+
+def test_top_level(schedule):
+    body, _ = schedule
+    assert set(body) <= {"schedule", "$schema", "generator"}
+    assert body["$schema"] == "https://c3voc.de/schedule/schema.json"
+    assert {"conference", "version"} <= set(body["schedule"])
+    assert "rooms" not in body["schedule"]
+
+
+def test_conference(schedule):
+    conference = schedule[0]["schedule"]["conference"]
+    assert set(conference) <= CONFERENCE_KEYS
+    assert {"title", "acronym", "days", "daysCount", "start", "end", "timeslot_duration"} <= set(
+        conference
+    )
+    assert ACRONYM.match(conference["acronym"])
+    assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", conference["end"])
+    assert conference["start"] == "2026-12-08T12:00:00+01:00"
+    assert ZONE.match(conference["time_zone_name"])
+    assert conference["daysCount"] == len(conference["days"]) == 1
+    for room in conference["rooms"]:
+        assert set(room) <= {"name", "guid", "description", "capacity"}
+        uuid.UUID(room["guid"])
+
+
+def test_days_and_events(schedule):
+    body, cancelled = schedule
+    day = body["schedule"]["conference"]["days"][0]
+    assert set(day) == {"index", "date", "day_start", "day_end", "rooms"}
+    events = day["rooms"]["Video call"]
+    assert [e["title"] for e in events] == [s["title"] for s in SLOTS]  # the cancelled one is out
+    assert cancelled["id"] not in {e["id"] for e in events}
+    for event in events:
+        assert set(event) <= EVENT_KEYS and set(event) >= EVENT_REQUIRED
+        assert isinstance(event["id"], int) and event["id"] >= 1
+        uuid.UUID(event["guid"])
+        assert SLUG.match(event["slug"])
+        assert DURATION.match(event["duration"])
+        for person in event["persons"]:
+            # A person is either frab-style (public_name and id) or pretalx-style (name).
+            assert "name" in person and not {"public_name", "id"} <= set(person)
+    talk = events[1]
+    assert (talk["date"], talk["start"], talk["duration"]) == (
+        "2026-12-08T12:10:00+01:00",
+        "12:10",
+        "00:20",
+    )
+    assert talk["persons"][0]["name"] == "IP Australia"
+    assert talk["track"] == "Rec 10"
+
+
+def test_guids_follow_the_calendar_uids(schedule, app_context):
+    from planner.agenda.models import Slot
+
+    body, _ = schedule
+    events = body["schedule"]["conference"]["days"][0]["rooms"]["Video call"]
+    for event in events:
+        slot = db.session.get(Slot, event["id"])
+        assert slot.uid.startswith(event["guid"])
