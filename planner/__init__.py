@@ -12,7 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner import errors
 from planner.config import database_url, secret_key
-from planner.db_types import render_item
+from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
 from planner.timezones import local_time, utc_offset
 
@@ -48,6 +48,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         app.config["SECRET_KEY"] = secret_key(instance)
 
     app.json.sort_keys = False  # keep the documented field order in API answers
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     proxies = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
     if proxies:
         # Behind a reverse proxy: client address and scheme come from its headers.

@@ -4,6 +4,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
+from werkzeug.routing import IntegerConverter
 
 
 class UTCDateTime(TypeDecorator[datetime]):
@@ -32,6 +33,29 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+# The largest value of an INTEGER column in PostgreSQL. Larger numbers in a URL or a query would
+# make the database refuse the query; they name nothing, so they are treated as "not found".
+MAX_INT = 2**31 - 1
+
+
+def db_int(text: str) -> int:
+    """A whole number a database INTEGER can hold, from text; ValueError otherwise.
+
+    Fit for `request.args.get(name, type=db_int)`, which then yields the default.
+    """
+    number = int(text)
+    if not -MAX_INT <= number <= MAX_INT:
+        raise ValueError(f"{text!r} is out of range")
+    return number
+
+
+class DatabaseIntConverter(IntegerConverter):
+    """The `<int:...>` URL converter, bounded to what an INTEGER column holds."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = MAX_INT):
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
 
 
 def render_item(type_: str, obj, autogen_context) -> str | bool:

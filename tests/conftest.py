@@ -109,7 +109,12 @@ def sign_in(client, email: str = COLEAD_EMAIL, password: str = COLEAD_PASSWORD):
 
 @pytest.fixture
 def colead_client(client, colead):
-    """A test client signed in as a co-lead, as a person would sign in."""
+    """A test client signed in as a co-lead, as a person would sign in, that also sends the
+    co-lead's API token, as a script would, for the API (which does not trust the cookie)."""
+    from planner.accounts.models import ApiToken
+
     response = sign_in(client)
     assert response.status_code == 302, response.get_data(as_text=True)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"
+    db.session.commit()
     return client

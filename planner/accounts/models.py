@@ -7,6 +7,7 @@ from the database.
 import hashlib
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
@@ -51,6 +52,20 @@ class User(UserMixin, db.Model):
     @property
     def is_colead(self) -> bool:
         return self.role == "colead"
+
+
+@cache
+def _decoy_hash() -> str:
+    return generate_password_hash(secrets.token_urlsafe())
+
+
+def password_matches(user: User | None, password: str) -> bool:
+    """Check a sign-in. An unknown email costs as much time as a wrong password, so response
+    times do not tell which addresses have accounts."""
+    if user is None:
+        check_password_hash(_decoy_hash(), password)
+        return False
+    return user.check_password(password)
 
 
 class ApiToken(db.Model):

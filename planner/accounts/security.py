@@ -3,13 +3,14 @@
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
+from urllib.parse import urlsplit
 
 from flask import Flask, abort, flash, g, jsonify, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from sqlalchemy import delete, func, select
 
 from planner.accounts.models import ApiToken, FailedLogin, User, digest
-from planner.db_types import utcnow
+from planner.db_types import db_int, utcnow
 from planner.extensions import db
 
 login_manager = LoginManager()
@@ -35,12 +36,19 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 @login_manager.user_loader
 def _load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    try:
+        return db.session.get(User, db_int(user_id))
+    except ValueError:
+        return None
 
 
-@login_manager.request_loader
-def _load_bearer(req) -> User | None:
-    header = req.headers.get("Authorization", "")
+def bearer_user() -> User | None:
+    """The co-lead whose API token the request carries, if it is valid and not revoked.
+
+    The API trusts nothing but this header: a browser attaches the session cookie to any
+    cross-site request, so a cookie alone must never authorise a write that has no CSRF check.
+    """
+    header = request.headers.get("Authorization", "")
     if not header.startswith("Bearer "):
         return None
     token = db.session.scalar(
@@ -65,23 +73,14 @@ def colead_required(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(*args, **kwargs):
+        if _is_api():
+            return _api_view(view, *args, **kwargs)
         if not current_user.is_authenticated:
-            if _is_api():
-                response = jsonify(
-                    {
-                        "error": "Unauthorized",
-                        "status": 401,
-                        "message": "Send a co-lead's API token as 'Authorization: Bearer ...'.",
-                    }
-                )
-                response.status_code = 401
-                response.headers["WWW-Authenticate"] = 'Bearer realm="cws-planner"'
-                return response
             flash("Sign in as a co-lead to do that.", "warning")
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         if not current_user.is_colead:
             abort(403, "Only co-leads can do that.")
-        if current_user.must_change_password and not _is_api():
+        if current_user.must_change_password:
             flash("Choose your own password first.", "warning")
             return redirect(url_for("accounts.password", next=request.full_path.rstrip("?")))
         return view(*args, **kwargs)
@@ -89,8 +88,29 @@ def colead_required(view: Callable) -> Callable:
     return wrapper
 
 
+def _api_view(view: Callable, *args, **kwargs):
+    user = bearer_user()
+    if user is None:
+        response = jsonify(
+            {
+                "error": "Unauthorized",
+                "status": 401,
+                "message": "Send a co-lead's API token as 'Authorization: Bearer ...'.",
+            }
+        )
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Bearer realm="cws-planner"'
+        return response
+    if not user.is_colead:
+        abort(403, "Only co-leads can do that.")
+    g.api_user = user
+    return view(*args, **kwargs)
+
+
 def editor() -> str | None:
     """Who is writing, for provenance and history."""
+    if api_user := g.get("api_user"):
+        return api_user.email
     return current_user.email if current_user.is_authenticated else None
 
 
@@ -122,9 +142,16 @@ def clear_failures(email: str) -> None:
 
 def safe_next(target: str | None, default: str) -> str:
     """Only a path on this site, never another host (an open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return default
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return default
+    # Browsers drop tabs and newlines and read a backslash as a slash: "/\\evil" or "/\t/evil"
+    # would leave the site.
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return default
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return default
+    return target
 
 
 def install(app: Flask) -> None:

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from planner.accounts.forms import LoginForm, PasswordForm
-from planner.accounts.models import User
+from planner.accounts.models import User, password_matches
 from planner.accounts.security import (
     clear_failures,
     client_address,
@@ -34,7 +34,7 @@ def login():
                 "wait 15 minutes and try again."
             )
             status = 429
-        elif user is None or not user.check_password(form.password.data):
+        elif not password_matches(user, form.password.data):
             record_failure(email, address)
             form.password.errors.append("Email or password is wrong.")
             status = 401

@@ -8,6 +8,7 @@ from sqlalchemy import select
 from planner.accounts.security import colead_required
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
+    MAX_MINUTES,
     AgendaError,
     apply_meeting,
     apply_slot,
@@ -207,6 +208,15 @@ def _date(name: str) -> date:
         abort(400, f"{name} must be a date such as 2026-03-01.")
 
 
+def _whole(name: str, default: int, most: int) -> int:
+    value = request.args.get(name)
+    if value is None or value == "":
+        return default
+    if not value.isdecimal() or not 1 <= int(value) <= most:
+        abort(400, f"{name} must be a whole number from 1 to {most}.")
+    return int(value)
+
+
 @bp.get("/meetings/<int:meeting_id>/suggest-times")
 @colead_required
 def suggest(meeting_id: int):
@@ -219,8 +229,8 @@ def suggest(meeting_id: int):
             abort(400, f"Unknown office code(s): {', '.join(missing)}.")
     else:
         offices = participating_offices(meeting)
-    minutes = request.args.get("duration_minutes", type=int) or meeting.duration_minutes
-    limit = min(request.args.get("limit", type=int) or 20, MAX_SUGGESTIONS)
+    minutes = _whole("duration_minutes", meeting.duration_minutes, MAX_MINUTES)
+    limit = _whole("limit", 20, MAX_SUGGESTIONS)
     try:
         result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"), limit=limit)
     except AgendaError as error:

@@ -11,13 +11,26 @@ from wtforms import (
     URLField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from planner.agenda.models import MEETING_KINDS, SLOT_KINDS, SLOT_STATUSES
-from planner.agenda.operations import MAX_MINUTES
+from planner.agenda.operations import FIRST_YEAR, LAST_YEAR, MAX_MINUTES
 from planner.proposals.forms import CheckboxesField
 
 KIND_LABELS = {"workshop": "workshop", "taskforce": "task force meeting"}
+
+
+def in_range(form, field) -> None:
+    """Dates far in the past or future are typing mistakes (and beyond what time zones know)."""
+    if field.data and not FIRST_YEAR <= field.data.year <= LAST_YEAR:
+        raise ValidationError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
 class MeetingForm(FlaskForm):
@@ -25,7 +38,7 @@ class MeetingForm(FlaskForm):
         "Title", validators=[DataRequired("Give the meeting a title."), Length(max=200)]
     )
     kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS[k]) for k in MEETING_KINDS])
-    day = DateField("Date", validators=[Optional()], description="In the home time zone.")
+    day = DateField("Date", validators=[Optional(), in_range], description="In the home time zone.")
     start = TimeField("Start", validators=[Optional()], description="In the home time zone.")
     duration_minutes = IntegerField(
         "Duration (minutes)",
@@ -87,5 +100,5 @@ class SuggestForm(FlaskForm):
         "Duration (minutes)",
         validators=[DataRequired("How long is the meeting?"), NumberRange(15, MAX_MINUTES)],
     )
-    first = DateField("From", validators=[DataRequired("From which day?")])
-    last = DateField("To", validators=[DataRequired("Until which day?")])
+    first = DateField("From", validators=[DataRequired("From which day?"), in_range])
+    last = DateField("To", validators=[DataRequired("Until which day?"), in_range])

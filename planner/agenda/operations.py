@@ -31,6 +31,8 @@ from planner.survey.operations import SurveyNotFound, find_survey, respondent_of
 from planner.timezones import LocalTimeError, is_time_zone, to_utc
 
 MAX_MINUTES = 12 * 60
+MAX_OFFSET = 24 * 60  # a slot starts within a day of its meeting's start
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
 SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status")
@@ -55,6 +57,8 @@ def _check_start(value: datetime | None, zone: str) -> datetime | None:
     wall-clock time with the offset the home zone has then. Anything else is a mistake."""
     if value is None:
         return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise AgendaError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
     if value.tzinfo is None:
         try:
             return to_utc(value, zone)
@@ -100,6 +104,12 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
     values = {name: checks[name](value) for name, value in changes.items()}
     if values.get("status") == "published" and meeting.status != "published":
         raise AgendaError("Publish a meeting with its own action, which checks it is ready.")
+    if meeting.was_published:
+        # Subscribers have it in their calendars; only a cancellation removes it from there.
+        if values.get("status") == "draft":
+            raise AgendaError("A published meeting cannot become a draft again; cancel it.")
+        if "starts_at" in values and values["starts_at"] is None:
+            raise AgendaError("A published meeting keeps a start; move it, or cancel it.")
     changed = [name for name, value in values.items() if getattr(meeting, name) != value]
     for name in changed:
         setattr(meeting, name, values[name])
@@ -253,6 +263,8 @@ def _proposal(value) -> Proposal | None:
 def _check_offset(value) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise AgendaError("A slot cannot start before its meeting.")
+    if value > MAX_OFFSET:
+        raise AgendaError("A slot starts within 24 hours of its meeting's start.")
     return value
 
 
@@ -268,7 +280,7 @@ def _pinned(value, meeting: Meeting) -> int | None:
         raise AgendaError("A slot cannot start before its meeting.")
     if seconds % 60:
         raise AgendaError("Slots start on whole minutes.")
-    return int(seconds // 60)
+    return _check_offset(int(seconds // 60))
 
 
 def _check_overlaps(meeting: Meeting) -> None:
@@ -400,6 +412,8 @@ def suggest_times(
     meeting: Meeting, offices: list[Office], minutes: int, first: date, last: date, *, limit: int
 ) -> Suggestions:
     _check_minutes(minutes, "The duration")
+    if not (first.year >= FIRST_YEAR and last.year <= LAST_YEAR):
+        raise AgendaError(f"Look for dates between {FIRST_YEAR} and {LAST_YEAR}.")
     if last < first:
         raise AgendaError("The date range ends before it starts.")
     if (last - first).days > 62:
@@ -410,10 +424,15 @@ def suggest_times(
         raise AgendaError("None of these offices has a time zone; set them on the office pages.")
     earlier = []
     if meeting.series is not None:
+        # The series so far: its meetings that take place before the dates looked at.
+        home = ZoneInfo(meeting.time_zone)
         earlier = [
             m
             for m in meeting.series.meetings
-            if m.id != meeting.id and m.starts_at is not None and m.status != "cancelled"
+            if m.id != meeting.id
+            and m.starts_at is not None
+            and m.status != "cancelled"
+            and m.starts_at.astimezone(home).date() < first
         ]
     burden = series_burden([(m.starts_at, m.duration_minutes) for m in earlier], zones)
     starts = candidate_starts(first, last, meeting.time_zone)
@@ -430,7 +449,7 @@ def suggest_times(
 
 def next_dates(meeting: Meeting) -> tuple[date, date]:
     """The default range to look in: the two weeks after the meeting's current or today's date."""
-    start = (meeting.starts_at or utcnow()).date()
+    start = (meeting.starts_at or utcnow()).astimezone(ZoneInfo(meeting.time_zone)).date()
     return start, start + timedelta(days=13)
 
 

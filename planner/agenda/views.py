@@ -1,6 +1,6 @@
 """Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
@@ -38,6 +38,7 @@ from planner.timezones import LocalTimeError, is_time_zone, place_time_zones, to
 bp = Blueprint("agenda", __name__)
 
 ZONE_KEY = "zone"  # the viewer's chosen time zone, remembered in the session
+HOME_ZONE = "Europe/Zurich"  # WIPO's, for pages about no meeting in particular
 
 
 def _is_colead() -> bool:
@@ -55,12 +56,10 @@ def _meeting(meeting_id: int, *, drafts: bool) -> Meeting:
 def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None]:
     """The zone to show times in: ?zone= (remembered), the remembered one, or the home zone."""
     asked = request.args.get("zone")
-    if asked is not None:
-        if is_time_zone(asked):
-            session[ZONE_KEY] = asked
-        elif asked:
-            return session.get(ZONE_KEY) or (meeting.time_zone if meeting else "UTC"), asked
-    return session.get(ZONE_KEY) or (meeting.time_zone if meeting else "Europe/Zurich"), None
+    if asked and is_time_zone(asked):
+        session[ZONE_KEY] = asked
+    shown = session.get(ZONE_KEY) or (meeting.time_zone if meeting else HOME_ZONE)
+    return shown, (asked if asked and not is_time_zone(asked) else None)
 
 
 @bp.get("/meetings")
@@ -245,8 +244,11 @@ def _slot_changes(form: SlotForm, meeting: Meeting) -> dict:
             form.start.errors.append("Give the meeting a date and start first.")
             raise AgendaError("start")
         home = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone))
+        # A time earlier than the meeting's start is on the next day: 00:30 in a meeting that
+        # starts at 23:00.
+        day = home.date() if form.start.data >= home.time() else home.date() + timedelta(days=1)
         try:
-            pinned = to_utc(datetime.combine(home.date(), form.start.data), meeting.time_zone)
+            pinned = to_utc(datetime.combine(day, form.start.data), meeting.time_zone)
         except LocalTimeError as error:
             form.start.errors.append(str(error))
             raise AgendaError("start") from None
@@ -325,7 +327,12 @@ def delete_slot(slot_id: int):
 @colead_required
 def offices(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
-    set_offices(found, request.form.getlist("offices"))
+    try:
+        set_offices(found, request.form.getlist("offices"))
+    except AgendaError as error:
+        db.session.rollback()
+        flash(f"Offices not saved: {error}", "error")
+        return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
     db.session.commit()
     flash("Participating offices saved.", "success")
     return redirect(url_for(".edit", meeting_id=found.id) + "#offices")

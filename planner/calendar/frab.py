@@ -10,7 +10,7 @@ import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 SCHEMA = "https://c3voc.de/schedule/schema.json"
@@ -66,7 +66,9 @@ def _slug(meeting_id: int, talk: TalkInfo) -> str:
 def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: str) -> dict:
     zone = ZoneInfo(info.time_zone)
     start, end = info.start.astimezone(zone), info.end.astimezone(zone)
-    days_count = (end.date() - start.date()).days + 1
+    # A meeting ending at local midnight ends on the day before: it has no talks on the next.
+    last_day = (end - timedelta(microseconds=1)).date() if end > start else end.date()
+    days_count = (last_day - start.date()).days + 1
     by_day: dict = defaultdict(list)
     for talk in sorted(talks, key=lambda t: (t.start, t.id)):
         local = talk.start.astimezone(zone)
@@ -96,11 +98,11 @@ def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: s
     days = []
     for index in range(days_count):
         day = start.date() + timedelta(days=index)
-        day_start = start if index == 0 else datetime.combine(day, start.time().min, zone)
+        day_start = start if index == 0 else datetime.combine(day, time.min, zone)
         day_end = (
             end
             if index == days_count - 1
-            else datetime.combine(day + timedelta(days=1), start.time().min, zone)
+            else datetime.combine(day + timedelta(days=1), time.min, zone)
         )
         days.append(
             {
@@ -122,7 +124,7 @@ def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: s
                 "title": info.title,
                 "description": info.description,
                 "start": start.isoformat(),
-                "end": end.date().isoformat(),
+                "end": last_day.isoformat(),
                 "daysCount": days_count,
                 "timeslot_duration": "00:05",
                 "time_zone_name": info.time_zone,

@@ -23,14 +23,16 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
+from planner.survey.models import Respondent, Survey
 from planner.timezones import utc_offset
 
 HISTORY = timedelta(days=183)  # feeds show the past six months onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 KIND_LABELS = {"workshop": "Workshop", "taskforce": "Task Force meeting"}
 
-# What a calendar shows: a change to any of these moves the feeds' Last-Modified.
-_SHOWN = (Meeting, Slot, MeetingSeries, Office, Recommendation)
+# What a calendar shows: a change to any of these moves the feeds' Last-Modified. A meeting
+# without offices of its own lists the respondents of the latest survey.
+_SHOWN = (Meeting, Slot, MeetingSeries, Office, Recommendation, Survey, Respondent)
 
 
 def _mark_changes(session: Session, _context, _instances) -> None:
@@ -66,7 +68,6 @@ class Links:
     """Absolute addresses, made by the web layer (which knows the host)."""
 
     meeting: Callable[[Meeting], str]
-    office: Callable[[str], str]
 
 
 def _home(moment: datetime, zone: str) -> datetime:

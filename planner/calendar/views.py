@@ -33,10 +33,7 @@ SCOPES = ("meeting", "slots")
 
 
 def links() -> Links:
-    return Links(
-        meeting=lambda m: url_for("agenda.meeting", meeting_id=m.id, _external=True),
-        office=lambda code: url_for("offices.detail", code=code, _external=True),
-    )
+    return Links(meeting=lambda m: url_for("agenda.meeting", meeting_id=m.id, _external=True))
 
 
 def webcal(url: str) -> str:

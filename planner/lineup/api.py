@@ -14,6 +14,43 @@ bp = Blueprint("lineup_api", __name__, url_prefix="/api/v1")
 _LISTS = ("include", "exclude")
 
 
+def _type_problem(payload: dict) -> str | None:
+    """What is wrong with the shapes of the JSON fields, before their values are validated."""
+    survey = payload.get("survey")
+    if survey is not None and not isinstance(survey, str):
+        return "'survey' is a survey's label or slug, as a string."
+    for name in _LISTS:
+        value = payload.get(name)
+        if value is None or isinstance(value, str):
+            continue
+        if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
+            return f'\'{name}\' is a list of office codes, e.g. ["EP", "JP"].'
+    secondary = payload.get("secondary")
+    if secondary is None:
+        return None
+    example = 'e.g. {"9": 1} or ["9:1"]'
+    if isinstance(secondary, dict):
+        if not all(
+            isinstance(v, int | str) and not isinstance(v, bool) for v in secondary.values()
+        ):
+            return f"'secondary' maps recommendation numbers to numbers of slots, {example}."
+    elif isinstance(secondary, list):
+        if not all(isinstance(item, str) and ":" in item for item in secondary):
+            return f"'secondary' lists \"recommendation:slots\" pairs, {example}."
+        numbers = [number for number, _ in _secondary_pairs(secondary)]
+        if len(set(numbers)) < len(numbers):
+            return "'secondary' names a recommendation twice."
+    else:
+        return f"'secondary' gives slots for other recommendations, {example}."
+    return None
+
+
+def _secondary_pairs(value: dict | list | None) -> list[tuple[str, str]]:
+    """(recommendation, slots) as text, from {"9": 1} or ["9:1"]."""
+    pairs = value.items() if isinstance(value, dict) else [i.split(":", 1) for i in value or []]
+    return [(str(number).strip(), str(slots).strip()) for number, slots in pairs]
+
+
 def _as_form(payload: dict) -> MultiDict:
     """JSON fields as the form's fields, so the API validates exactly as the page does.
 
@@ -28,13 +65,8 @@ def _as_form(payload: dict) -> MultiDict:
         if name == "recommendation":
             data.setlist("focus", [str(value)])
         elif name == "secondary":
-            pairs = (
-                value.items()
-                if isinstance(value, dict)
-                else [str(item).split(":", 1) for item in (value or [])]
-            )
-            for number, slots in pairs:
-                data.setlist(f"extra_{number}", [str(slots)])
+            for number, slots in _secondary_pairs(value):
+                data.setlist(f"extra_{number}", [slots])
         elif name in _LISTS:
             data.setlist(name, [", ".join(value) if isinstance(value, list) else str(value)])
         elif isinstance(value, bool):
@@ -53,11 +85,21 @@ def create():
     payload = request.get_json(silent=True)
     if not isinstance(payload, dict):
         abort(400, 'Send the rules as a JSON object, e.g. {"recommendation": 10, "slots": 5}.')
+    if problem := _type_problem(payload):
+        abort(400, problem)
     try:
         survey = find_survey(payload.get("survey") or None)
     except SurveyNotFound as error:
         abort(404, str(error))
-    form = make_form(formdata=_as_form(payload), meta={"csrf": False})
+    data = _as_form(payload)
+    form = make_form(formdata=data, meta={"csrf": False})
+    unknown = sorted(
+        number
+        for number, _ in _secondary_pairs(payload.get("secondary"))
+        if f"extra_{number}" not in form or number == str(form.focus.data)
+    )
+    if unknown:
+        abort(400, f"'secondary' names no other recommendation: {', '.join(unknown)}.")
     if not form.validate():
         response = jsonify({"error": "Bad Request", "status": 400, "fields": form.errors})
         response.status_code = 400

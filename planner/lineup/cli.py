@@ -13,14 +13,24 @@ from planner.survey.operations import SurveyNotFound, find_survey
 lineup_cli = AppGroup("lineup", help="Propose workshop line-ups.")
 
 
-def _secondary(values: tuple[str, ...]) -> tuple[tuple[int, int], ...]:
-    pairs = []
+def _secondary(values: tuple[str, ...], focus: int) -> tuple[tuple[int, int], ...]:
+    pairs: dict[int, int] = {}
     for value in values:
         number, _, slots = value.partition(":")
-        if not (number.isdigit() and slots.isdigit()):
-            raise click.BadParameter(f"{value!r} is not of the form REC:SLOTS, e.g. 4:1")
-        pairs.append((int(number), int(slots)))
-    return tuple(pairs)
+        if not (number.isdecimal() and slots.isdecimal()):
+            raise click.BadParameter(
+                f"{value!r} is not of the form REC:SLOTS, e.g. 4:1", param_hint="--secondary"
+            )
+        if int(number) == focus:
+            raise click.BadParameter(
+                f"{value!r}: Rec {focus} is the focus recommendation", param_hint="--secondary"
+            )
+        if int(number) in pairs:
+            raise click.BadParameter(
+                f"{value!r}: Rec {number} is given twice", param_hint="--secondary"
+            )
+        pairs[int(number)] = int(slots)
+    return tuple(pairs.items())
 
 
 @lineup_cli.command("propose")
@@ -52,7 +62,7 @@ def propose_command(
     rules = Rules(
         focus=focus,
         slots=slots,
-        secondary=_secondary(secondary),
+        secondary=_secondary(secondary, focus),
         one_per_office=not several_per_office,
         include=office_codes(",".join(include)),
         exclude=office_codes(",".join(exclude)),

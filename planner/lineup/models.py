@@ -18,7 +18,7 @@ class Lineup(db.Model):
     survey_id: Mapped[int] = mapped_column(ForeignKey("surveys.id", ondelete="CASCADE"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     created_by: Mapped[str | None] = mapped_column(String(254))
-    # Rules.as_dict() and Proposal.as_dict(): what was asked, and the answer with its evidence.
+    # Rules.as_dict() and LineupReport.as_dict(): what was asked, and the answer with its evidence.
     rules: Mapped[dict] = mapped_column(JSON)
     result: Mapped[dict] = mapped_column(JSON)
     # The draft agenda it became, once accepted.

@@ -103,13 +103,13 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     answers = _project_texts(lineup.survey)
     recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
     volunteered = _accepted_proposals()
-    for position, talk in enumerate(talks):
+    for talk in talks:
         office = db.session.get(Office, talk["office"])
         number = talk["recommendation"]
         proposal = volunteered.get((office.code, number))
         meeting.slots.append(
             Slot(
-                position=len(meeting.slots) + position,
+                position=len(meeting.slots),
                 title=proposal.title
                 if proposal
                 else f"{office.name}: {recommendations[number].short_title}"[:200],

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, jsonify, request
 
+from planner.db_types import db_int
 from planner.extensions import db
 from planner.matching.operations import survey_matches
 from planner.matching.views import maturity_weight_from
@@ -13,10 +14,10 @@ bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
 
 @bp.get("/matches")
 def matches():
-    value = request.args.get("recommendation", "10")
-    if not value.isdigit():
+    try:
+        number = db_int(request.args.get("recommendation", "10"))
+    except ValueError:
         abort(400, "recommendation must be a recommendation number such as 10.")
-    number = int(value)
     if db.session.get(Recommendation, number) is None:
         abort(404, f"There is no recommendation {number}.")
     try:

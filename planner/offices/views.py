@@ -61,7 +61,8 @@ def index():
 def detail(code: str):
     office = _office(code)
     if office.code != code:
-        return redirect(url_for(".detail", code=office.code, **request.args))
+        survey = request.args.get("survey")
+        return redirect(url_for(".detail", code=office.code, survey=survey))
     survey = survey_from_request()
     answers = query_answers(survey, office=office.code) if survey else []
     sections = [

@@ -82,12 +82,25 @@ def index():
 @bp.post("/proposals")
 def create():
     payload = _json_object()
+    wrong = [
+        name
+        for name in _NAMES
+        if payload.get(name) is not None
+        and (isinstance(payload[name], bool) or not isinstance(payload[name], str | int))
+    ]
+    if wrong:
+        return _error(400, f"Give {', '.join(wrong)} as text or a number.")
+    numbers = payload.get("recommendations") or []
+    if not isinstance(numbers, list) or not all(
+        isinstance(n, int) and not isinstance(n, bool) for n in numbers
+    ):
+        return _error(400, "Give recommendations as a list of numbers, e.g. [10].")
     data = MultiDict(
         (form_name, str(payload[json_name]))
         for json_name, form_name in _NAMES.items()
         if payload.get(json_name) is not None
     )
-    for number in payload.get("recommendations") or []:
+    for number in numbers:
         data.add("recommendations", str(number))
     form = VolunteerForm(formdata=data, meta={"csrf": False})
     fill_choices(form)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, request, url_for
 
+from planner.db_types import db_int
 from planner.survey.models import Survey
 from planner.survey.operations import (
     SurveyNotFound,
@@ -62,10 +63,11 @@ def answers(slug: str):
     if recommendation is not None:
         if recommendation.lower() in ("none", "null", ""):
             filters["recommendation"] = None
-        elif recommendation.isdigit():
-            filters["recommendation"] = int(recommendation)
         else:
-            abort(400, "recommendation must be a number, or 'none' for answers naming none")
+            try:
+                filters["recommendation"] = db_int(recommendation)
+            except ValueError:
+                abort(400, "recommendation must be a number, or 'none' for answers naming none")
     office = request.args.get("office")
     if office is not None:
         if len(office) != 2 or not office.isalpha():

@@ -90,7 +90,13 @@ def decode(data: bytes) -> str:
     if not data.strip():
         raise SurveyFormatError("The file is empty.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError:
+            raise SurveyFormatError(
+                "The file starts like UTF-16 text but is not; save the text as UTF-8 and import "
+                "it again."
+            ) from None
     if b"\x00" in data:
         raise SurveyFormatError("This is a binary file, not the text of a survey document.")
     try:

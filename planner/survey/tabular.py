@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
+from planner.db_types import MAX_INT
 from planner.survey.document import decode
 from planner.survey.records import (
     AnswerRecord,
@@ -164,7 +165,7 @@ def read_json(
             if (
                 isinstance(lines, list)
                 and len(lines) == 2
-                and all(isinstance(n, int) and n > 0 for n in lines)
+                and all(isinstance(n, int) and 0 < n <= MAX_INT for n in lines)
                 and lines[0] <= lines[1]
             ):
                 parsed_lines = (lines[0], lines[1])
@@ -253,14 +254,15 @@ def read_csv(
         lines = None
         if row.get("lines"):
             match = _LINES.match(row["lines"])
-            if match:
-                lines = (int(match[1]), int(match[2] or match[1]))
+            first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+            if 0 < first <= last <= MAX_INT:
+                lines = (first, last)
             else:
                 problems.add(where, f'lines "{row["lines"]}" must look like 413-415')
         recommendation: Any = row["recommendation"]
         if recommendation == "":
             recommendation = None
-        elif recommendation.isdigit():
+        elif recommendation.isdecimal():
             recommendation = int(recommendation)
         answer = _answer(
             where,
@@ -326,9 +328,9 @@ def _answer(
     problems: _Problems,
 ) -> AnswerRecord | None:
     count = len(problems.items)
-    if office not in respondents:
+    if not isinstance(office, str) or office not in respondents:
         problems.add(where, f"office {office!r} is not among the offices of this survey")
-    if question not in set(Question):
+    if not isinstance(question, str) or question not in set(Question):
         choices = ", ".join(q.value for q in Question)
         problems.add(where, f"question {question!r} is not one of {choices}")
     if recommendation is not None and (

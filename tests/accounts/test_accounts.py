@@ -4,9 +4,10 @@ import hashlib
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.accounts.models import ApiToken, User
+from planner.agenda.models import Meeting
 from planner.extensions import db
 from tests.conftest import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
 
@@ -98,8 +99,13 @@ def test_sign_in_redirects_only_within_the_site(client, colead):
     token = csrf_token(client, "/login")
     for target, expected in (
         ("/offices", "/offices"),
+        ("/offices?sort=code", "/offices?sort=code"),
         ("//evil.example/x", "/"),
         ("https://evil.example", "/"),
+        ("/\\evil.example", "/"),
+        ("/%09/evil.example", "/"),
+        ("/%0a/evil.example", "/"),
+        ("javascript:alert(1)", "/"),
     ):
         client.post("/logout", data={"csrf_token": token})
         response = client.post(
@@ -143,6 +149,35 @@ def test_co_lead_api_answers_401(client, survey, method, url, body):
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith("Bearer")
     assert "Bearer" in response.get_json()["message"]
+
+
+def test_the_api_does_not_trust_the_session_cookie(client, colead, survey):
+    """A page on another site could make a signed-in browser POST JSON here; without the
+    token header that write is refused, although the cookie is a co-lead's."""
+    assert sign_in(client).status_code == 302
+    response = client.post("/api/v1/meetings", json={"title": "Forged"})
+    assert response.status_code == 401
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0
+    token = ApiToken.issue(db.session.get(User, colead.id))
+    db.session.commit()
+    response = client.post(
+        "/api/v1/meetings",
+        json={"title": "Real"},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert response.status_code == 201
+
+
+def test_an_unknown_email_costs_a_password_check(client, colead, monkeypatch):
+    """Response time must not tell which emails have accounts: an unknown one is hashed too."""
+    from planner.accounts import models
+
+    checked = []
+    real = models.check_password_hash
+    monkeypatch.setattr(models, "check_password_hash", lambda h, p: checked.append(p) or real(h, p))
+    response = sign_in(client, email="nobody@example.org", password="a guess")
+    assert response.status_code == 401
+    assert checked == ["a guess"]
 
 
 def test_writes_without_csrf_token_are_refused(client, colead_client):

@@ -69,12 +69,55 @@ def test_api_round_trip(api, meeting):
         ({"starts_at": "next Tuesday"}, "is not an ISO 8601 date-time"),
         ({"video_url": "javascript:alert(1)"}, "must be a web address"),
         ({"colour": "red"}, "Unknown meeting field(s): colour."),
+        ({"starts_at": "0001-01-01T00:30:00+05:00"}, "Give a date between 2000 and 2100."),
+        ({"starts_at": "9999-12-31T23:30:00"}, "Give a date between 2000 and 2100."),
     ],
 )
 def test_bad_meeting_input_is_a_clear_400(api, meeting, payload, message):
     response = api.patch(f"/api/v1/meetings/{meeting.id}", json=payload)
     assert response.status_code == 400
     assert message in response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"title": "Far", "offset_minutes": 10**9}, "within 24 hours of its meeting's start"),
+        ({"title": "Far", "starts_at": "2026-03-12T12:00:00+01:00"}, "within 24 hours"),
+        ({"title": "Early", "offset_minutes": -5}, "cannot start before its meeting"),
+    ],
+)
+def test_bad_slot_input_is_a_clear_400(api, meeting, payload, message):
+    response = api.post(f"/api/v1/meetings/{meeting.id}/slots", json=payload)
+    assert response.status_code == 400
+    assert message in response.get_json()["message"]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/v1/meetings/99999999999999999999",
+        "/api/v1/meetings/2147483648",
+        "/meetings/99999999999999999999",
+        "/meetings/2147483648/ics",
+    ],
+)
+def test_ids_beyond_what_the_database_holds_are_404(api, survey, url):
+    assert api.get(url).status_code == 404
+
+
+def test_a_published_meeting_cannot_quietly_disappear(api, meeting):
+    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    for payload, message in (
+        ({"status": "draft"}, "cannot become a draft again; cancel it"),
+        ({"starts_at": None}, "keeps a start; move it, or cancel it"),
+    ):
+        response = api.patch(f"/api/v1/meetings/{meeting.id}", json=payload)
+        assert response.status_code == 400
+        assert message in response.get_json()["message"]
+    assert (
+        api.patch(f"/api/v1/meetings/{meeting.id}", json={"status": "cancelled"}).status_code == 200
+    )
 
 
 def test_overlapping_slots_are_refused(api, meeting):
@@ -167,6 +210,15 @@ def test_suggest_times_api(api, meeting):
         f"/api/v1/meetings/{meeting.id}/suggest-times?from=2026-03-10&to=2026-03-01"
     )
     assert backwards.get_json()["message"] == "The date range ends before it starts."
+    for query, message in (
+        ("from=9999-12-30&to=9999-12-31", "Look for dates between 2000 and 2100."),
+        ("from=2026-03-01&to=2026-03-02&limit=0", "limit must be a whole number from 1 to 100"),
+        ("from=2026-03-01&to=2026-03-02&limit=-3", "limit must be a whole number from 1 to 100"),
+        ("from=2026-03-01&to=2026-03-02&duration_minutes=x", "duration_minutes must be"),
+    ):
+        response = api.get(f"/api/v1/meetings/{meeting.id}/suggest-times?{query}")
+        assert response.status_code == 400, query
+        assert message in response.get_json()["message"]
 
 
 def test_suggest_times_for_a_series(api, survey):
@@ -186,6 +238,11 @@ def test_suggest_times_for_a_series(api, survey):
     ).get_json()
     series_info = body["series"]
     assert len(series_info["earlier_meetings"]) == 2
+    # Looking at dates before the series' second meeting, only the first came earlier.
+    before = api.get(
+        f"/api/v1/meetings/{upcoming.id}/suggest-times?offices=AU,PE&from=2026-03-09&to=2026-03-09"
+    ).get_json()
+    assert len(before["series"]["earlier_meetings"]) == 1
     assert series_info["burden_so_far"]["AU"] > 0
     same = series_info["same_time"]
     assert same["starts_at"].endswith("T12:00:00+01:00")
@@ -299,6 +356,7 @@ def test_accept_a_lineup_into_an_existing_meeting(api, meeting):
     )
     db.session.expire_all()
     assert len(meeting.slots) == 6
+    assert [s.position for s in meeting.slots] == list(range(6))
     assert meeting.slots[3].starts_at == datetime(2026, 3, 10, 11, 50, tzinfo=UTC)
 
 
@@ -312,3 +370,66 @@ def test_suggest_page_sets_the_start(api, meeting):
     )
     db.session.refresh(meeting)
     assert meeting.starts_at == datetime.fromisoformat(start)
+
+
+def test_unknown_office_codes_are_refused_with_a_message(api, meeting):
+    edit = f"/meetings/{meeting.id}/edit"
+    response = api.post(
+        f"/meetings/{meeting.id}/offices",
+        data={"csrf_token": csrf_token(api, edit), "offices": ["AU", "ZZ"]},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert "Offices not saved: Unknown office code(s): ZZ." in response.get_data(as_text=True)
+    db.session.refresh(meeting)
+    assert meeting.offices == []
+
+
+def test_a_pinned_time_before_the_start_is_on_the_next_day(api, survey):
+    late = api.post(
+        "/api/v1/meetings",
+        json={**MEETING, "starts_at": "2026-03-10T23:00:00+01:00", "duration_minutes": 120},
+    ).get_json()
+    edit = f"/meetings/{late['id']}/edit"
+    response = api.post(
+        f"/meetings/{late['id']}/slots",
+        data={
+            "csrf_token": csrf_token(api, edit),
+            "title": "After midnight",
+            "kind": "presentation",
+            "duration_minutes": "20",
+            "status": "confirmed",
+            "office": "",
+            "proposal": "",
+            "start": "00:30",
+        },
+    )
+    assert response.status_code == 302
+    slot = db.session.scalar(select(Slot).where(Slot.title == "After midnight"))
+    assert slot.starts_at == datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 00:30 on the 11th
+
+
+def test_suggestions_look_from_the_home_zone_date(api, survey):
+    # 00:30 on 1 April in Sydney is still 31 March in UTC.
+    sydney = api.post(
+        "/api/v1/meetings",
+        json={
+            **MEETING,
+            "starts_at": "2026-04-01T00:30:00+11:00",
+            "time_zone": "Australia/Sydney",
+        },
+    ).get_json()
+    page = api.get(f"/meetings/{sydney['id']}/suggest").get_data(as_text=True)
+    assert 'name="first" required type="date" value="2026-04-01"' in page
+
+
+def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):
+    api.post(f"/api/v1/meetings/{meeting.id}/publish")
+    visitor = app.test_client()
+    plain = visitor.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    wrong = visitor.get(f"/meetings/{meeting.id}?zone=Mars/Olympus")
+    assert wrong.status_code == 400
+    assert "“Mars/Olympus” is not a time zone name; showing Europe/Zurich" in wrong.get_data(
+        as_text=True
+    )
+    assert 'name="zone" list="zones" value="Europe/Zurich"' in plain

@@ -101,15 +101,20 @@ def test_suggested_start_times(colead_page, live_server, survey):
     expect(page.get_by_label("Date")).not_to_have_value("")
 
 
-def test_calendar_links_on_the_public_page(colead_page, live_server, survey, browser):
+def test_calendar_links_on_the_public_page(colead_page, colead, live_server, survey, browser):
+    from planner.accounts.models import ApiToken
+    from planner.extensions import db
     from tests.calendar.test_feeds import MEETING, SLOTS
 
     page = colead_page
+    token = ApiToken.issue(colead)
+    db.session.commit()
     api = page.request
-    meeting = api.post(live_server + "/api/v1/meetings", data=MEETING).json()
+    auth = {"Authorization": f"Bearer {token}"}
+    meeting = api.post(live_server + "/api/v1/meetings", data=MEETING, headers=auth).json()
     for slot in SLOTS:
-        api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/slots", data=slot)
-    api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/publish")
+        api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/slots", data=slot, headers=auth)
+    api.post(f"{live_server}/api/v1/meetings/{meeting['id']}/publish", headers=auth)
     visitor = browser.new_context(
         viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
     )

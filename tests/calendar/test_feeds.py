@@ -1,5 +1,6 @@
 """Calendar feeds read back by three parsers, and the change story a subscriber lives through."""
 
+import json
 import re
 from datetime import UTC, datetime, timedelta
 
@@ -262,3 +263,35 @@ def test_a_change_within_the_same_second_is_not_hidden(colead_client, visitor, p
     again = visitor.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
     assert again.status_code == 200
     assert "Renamed at once" in again.data.decode()
+
+
+def test_a_newer_survey_changes_who_the_feed_lists(cli, visitor, published, later, tmp_path):
+    """A meeting without offices of its own lists the latest survey's respondents."""
+    url = "/feeds/taskforce.ics"
+    first = visitor.get(url)
+    assert "PE INDECOPI" in str(events_by_uid(first.data)[published.uid]["DESCRIPTION"])
+    newer = tmp_path / "newer.json"
+    newer.write_text(
+        json.dumps(
+            {
+                "survey": {
+                    "label": "Follow-up 2027",
+                    "answered_from": "2027-01-04",
+                    "answered_until": "2027-02-26",
+                },
+                "offices": [
+                    {"code": "AU", "name": "IP Australia", "time_zone": "Australia/Sydney"}
+                ],
+                "answers": [
+                    {"office": "AU", "question": "focus", "recommendation": 10, "text": "AI."}
+                ],
+            }
+        )
+    )
+    imported = cli.invoke(args=["survey", "import", str(newer)])
+    assert imported.exit_code == 0, imported.output
+    after = visitor.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert after.status_code == 200
+    assert after.headers["Last-Modified"] != first.headers["Last-Modified"]
+    description = str(events_by_uid(after.data)[published.uid]["DESCRIPTION"])
+    assert "AU IP Australia" in description and "PE INDECOPI" not in description

@@ -157,3 +157,28 @@ def test_guids_follow_the_calendar_uids(schedule, app_context):
     for event in events:
         slot = db.session.get(Slot, event["id"])
         assert slot.uid.startswith(event["guid"])
+
+
+@pytest.mark.parametrize(
+    ("start", "minutes", "days"),
+    [
+        ("2026-12-08T22:30:00+01:00", 90, ["2026-12-08"]),  # ends at midnight: one day
+        ("2026-12-08T23:00:00+01:00", 90, ["2026-12-08", "2026-12-09"]),
+    ],
+)
+def test_days_end_where_the_meeting_ends(colead_client, survey, start, minutes, days):
+    meeting = colead_client.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": start, "duration_minutes": minutes}
+    ).get_json()
+    colead_client.post(
+        f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk", "duration_minutes": 30}
+    )
+    assert colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    conference = colead_client.get(f"/meetings/{meeting['id']}/schedule.json").get_json()[
+        "schedule"
+    ]["conference"]
+    assert [d["date"] for d in conference["days"]] == days
+    assert conference["daysCount"] == len(days) and conference["end"] == days[-1]
+    assert conference["days"][0]["day_start"] == start
+    if len(days) > 1:
+        assert conference["days"][1]["day_start"] == f"{days[1]}T00:00:00+01:00"

@@ -166,6 +166,14 @@ def test_api(client, survey):
         ({"recommendation": 10, "include": ["ZZ"]}, 400, "Not known as ST.3 office codes: ZZ"),
         ({"recommendation": 10, "min_small": 4}, 422, "only 3 smaller offices"),
         ([1, 2], 400, "Send the rules as a JSON object"),
+        ({"secondary": ["4"]}, 400, "'secondary' lists \\\"recommendation:slots\\\" pairs"),
+        ({"secondary": ["4:1", " 4:2"]}, 400, "'secondary' names a recommendation twice."),
+        ({"secondary": {"99": 1}}, 400, "'secondary' names no other recommendation: 99."),
+        ({"secondary": {"10": 1}}, 400, "'secondary' names no other recommendation: 10."),
+        ({"secondary": 4}, 400, "'secondary' gives slots for other recommendations"),
+        ({"include": {"AU": True}}, 400, "'include' is a list of office codes"),
+        ({"exclude": [["US"]]}, 400, "'exclude' is a list of office codes"),
+        ({"survey": 13}, 400, "'survey' is a survey's label or slug"),
     ],
 )
 def test_api_refusals(client, survey, payload, status, text):
@@ -212,3 +220,7 @@ def test_cli_text_and_refusal(cli, survey):
     assert "only 3 smaller offices" in refused.stderr
     bad = cli.invoke(args=["lineup", "propose", "--secondary", "four"])
     assert bad.exit_code == 2
+    focus = cli.invoke(args=["lineup", "propose", "--secondary", "10:1"])
+    assert focus.exit_code == 2 and "Rec 10 is the focus recommendation" in focus.stderr
+    twice = cli.invoke(args=["lineup", "propose", "--secondary", "4:1", "--secondary", "4:2"])
+    assert twice.exit_code == 2 and "Rec 4 is given twice" in twice.stderr

@@ -79,6 +79,8 @@ def test_api_defaults_to_rec_10_and_the_latest_survey(client, survey):
     ("query", "status"),
     [
         ("recommendation=ten", 400),
+        ("recommendation=%C2%B2", 400),
+        ("recommendation=99999999999999999999", 400),
         ("recommendation=11", 404),
         ("survey=CWS/1/1", 404),
         ("maturity_weight=2", 400),

@@ -32,6 +32,8 @@ def test_lower_case_code_redirects(client, survey):
     response = client.get("/offices/es")
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/offices/ES")
+    kept = client.get("/offices/es?survey=CWS-13-26&next=https://evil.example")
+    assert kept.headers["Location"].endswith("/offices/ES?survey=CWS-13-26")
 
 
 def test_unknown_office_is_a_404_page(client, survey):

@@ -234,6 +234,14 @@ def test_api_proposals(client, colead_client, survey):
     assert bad.status_code == 400
     fields = bad.get_json()["fields"]
     assert {"email", "title", "recommendations", "duration", "maturity"} <= fields.keys()
+    for payload, message in (
+        ({"recommendations": "10"}, "Give recommendations as a list of numbers"),
+        ({"recommendations": 10}, "Give recommendations as a list of numbers"),
+        ({"title": {"en": "AI"}}, "Give title as text or a number."),
+    ):
+        refused = client.post("/api/v1/proposals", json={"office": "IL", **payload})
+        assert refused.status_code == 400
+        assert message in refused.get_json()["message"]
     listed = colead_client.get("/api/v1/proposals?status=submitted").get_json()
     assert [p["id"] for p in listed] == [body["id"]]
     url = f"/api/v1/proposals/{body['id']}"

@@ -116,6 +116,7 @@ def test_answers_of_one_office_and_recommendation(client, survey):
     [
         ("question=wishes", "question must be one of: implementation, focus"),
         ("recommendation=ten", "recommendation must be a number"),
+        ("recommendation=%C2%B2", "recommendation must be a number"),
         ("office=Australia", "office must be a two-letter ST.3 code"),
     ],
 )

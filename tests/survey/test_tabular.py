@@ -139,8 +139,41 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             "AU answers focus for recommendation 1 more than once",
         ),
         (minimal_json(survey={}), "survey.label: missing"),
+        (
+            minimal_json(
+                answers=[
+                    {"office": ["AU"], "question": ["focus"], "recommendation": 1, "text": "x"}
+                ]
+            ),
+            "answers[0]: office ['AU'] is not among the offices of this survey",
+        ),
+        (
+            minimal_json(
+                answers=[
+                    {
+                        "office": "AU",
+                        "question": "focus",
+                        "recommendation": 1,
+                        "text": "x",
+                        "lines": [1, 2**40],
+                    }
+                ]
+            ),
+            "answers[0]: lines must be [first, last] line numbers",
+        ),
     ],
-    ids=["syntax", "not-object", "question", "office", "recommendation", "zone", "dupe", "label"],
+    ids=[
+        "syntax",
+        "not-object",
+        "question",
+        "office",
+        "recommendation",
+        "zone",
+        "dupe",
+        "label",
+        "unhashable",
+        "huge-line",
+    ],
 )
 def test_bad_json_is_refused_whole(cli, app_context, tmp_path, payload, message):
     result = import_json(cli, tmp_path, payload)
@@ -163,6 +196,28 @@ def test_bad_csv_rows_are_named_by_line(cli, app_context, tmp_path):
     assert "line 3: question 'wish' is not one of" in result.stderr
     assert 'line 4: office "Canada" is not a two-letter ST.3 code' in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_csv_with_odd_numbers_is_refused_with_reasons(cli, app_context, tmp_path):
+    path = tmp_path / "pilot.csv"
+    path.write_text(
+        "survey,office,office_name,time_zone,question,recommendation,text,lines\n"
+        "Pilot,AU,IP Australia,Australia/Sydney,focus,\u00b2,AI search,\n"
+        "Pilot,AU,IP Australia,Australia/Sydney,challenge,10,AI,99999999999\n",
+        encoding="utf-8",
+    )
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert "line 2: recommendation '\u00b2' does not exist" in result.stderr
+    assert 'line 3: lines "99999999999" must look like 413-415' in result.stderr
+
+
+def test_utf16_that_is_not_is_refused(cli, app_context, tmp_path):
+    path = tmp_path / "odd.csv"
+    path.write_bytes(b"\xff\xfe" + b"o\x00f\x00\x00\xd8")  # a lone surrogate
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert "starts like UTF-16 text but is not" in result.stderr
 
 
 def test_csv_without_the_needed_columns_is_refused(cli, app_context, tmp_path):
