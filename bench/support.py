@@ -11,6 +11,7 @@ from contextlib import contextmanager
 
 from flask import Flask
 from flask_migrate import upgrade
+from sqlalchemy import MetaData
 
 from planner import create_app
 from planner.bootstrap import BUNDLED_ALIASES, DATA, seed_reference_data
@@ -26,6 +27,10 @@ def bench_app() -> Iterator[Flask]:
         url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
         with app.app_context():
+            # An external database may hold an earlier benchmark's data: start from nothing.
+            existing = MetaData()
+            existing.reflect(db.engine)
+            existing.drop_all(db.engine)
             upgrade()
             seed_reference_data()
             yield app

@@ -1,13 +1,23 @@
 """IANA time zone names: validation shared by imports, office edits and meetings."""
 
 from datetime import UTC, datetime
-from functools import lru_cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 
 @lru_cache(maxsize=1)
 def known_time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
+
+
+@cache
+def zone_info(name: str) -> ZoneInfo:
+    """The zone `name`, read once per process.
+
+    ZoneInfo keeps only a handful of zones in memory; with offices in hundreds of zones (a feed,
+    the offices page) it would read their files from disk again and again.
+    """
+    return ZoneInfo(name)
 
 
 def is_time_zone(name: str) -> bool:
@@ -20,7 +30,7 @@ def is_time_zone(name: str) -> bool:
 
 def local_time(zone: str, at: datetime | None = None) -> datetime:
     """The wall-clock time in `zone` at the instant `at` (default: now)."""
-    return (at or datetime.now(UTC)).astimezone(ZoneInfo(zone))
+    return (at or datetime.now(UTC)).astimezone(zone_info(zone))
 
 
 def utc_offset(moment: datetime) -> str:
@@ -44,7 +54,7 @@ class LocalTimeError(ValueError):
 
 def to_utc(local: datetime, zone: str) -> datetime:
     """The instant of a wall-clock time in `zone`; refuses times a DST change skips or repeats."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     naive = local.replace(tzinfo=None)
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)

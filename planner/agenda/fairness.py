@@ -9,9 +9,10 @@ series rotates the pain by minimising the worst cumulative burden. Pure: no Flas
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 import numpy as np
+
+from planner.timezones import zone_info
 
 STEP = timedelta(minutes=15)
 CANDIDATE_STEP = timedelta(minutes=30)
@@ -34,7 +35,7 @@ def quarter_of_week(local: datetime) -> int:
 
 def penalty(start: datetime, minutes: int, zone: str) -> float:
     """The unsocial-hours penalty of a meeting for an office in `zone` (start is aware)."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     quarters = -(-minutes // 15)
     return float(
         sum(_WEEK[quarter_of_week((start + k * STEP).astimezone(tz))] for k in range(quarters))
@@ -63,7 +64,7 @@ def candidate_starts(first: date, last: date, zone: str) -> list[datetime]:
 
     Local times that a DST change skips are left out; repeated ones appear once each.
     """
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     begin = datetime.combine(first, time(0), tzinfo=tz).astimezone(UTC)
     end = datetime.combine(last + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
     count = int((end - begin) / CANDIDATE_STEP)
@@ -74,7 +75,7 @@ class _Offsets:
     """UTC offsets of a zone on a 15-minute grid, found by sampling hourly and bisecting changes."""
 
     def __init__(self, zone: str, begin: datetime, quarters: int) -> None:
-        tz = ZoneInfo(zone)
+        tz = zone_info(zone)
 
         def offset_minutes(k: int) -> int:
             return int((begin + k * STEP).astimezone(tz).utcoffset().total_seconds() // 60)
@@ -158,7 +159,7 @@ def series_burden(
 def by_clock_time(candidates: Iterable[Candidate], zone: str) -> list[tuple[Candidate, list[date]]]:
     """Candidates grouped by their local clock time in `zone` and their penalties: the best of
     each group, with the other days it works out exactly the same. Keeps the ranking order."""
-    tz = ZoneInfo(zone)
+    tz = zone_info(zone)
     groups: dict[tuple, tuple[Candidate, list[date]]] = {}
     for candidate in candidates:
         local = candidate.start.astimezone(tz)

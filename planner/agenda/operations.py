@@ -7,7 +7,6 @@ SEQUENCE and moves its updated_at; times of slots re-flow whenever the order or 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
@@ -28,7 +27,7 @@ from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import SurveyNotFound, find_survey, respondent_offices
-from planner.timezones import LocalTimeError, is_time_zone, to_utc
+from planner.timezones import LocalTimeError, is_time_zone, to_utc, zone_info
 
 MAX_MINUTES = 12 * 60
 MAX_OFFSET = 24 * 60  # a slot starts within a day of its meeting's start
@@ -66,7 +65,7 @@ def _check_start(value: datetime | None, zone: str) -> datetime | None:
             raise AgendaError(str(error)) from None
     if value.utcoffset() == timedelta(0):
         return value.astimezone(UTC)
-    there = value.astimezone(ZoneInfo(zone))
+    there = value.astimezone(zone_info(zone))
     if there.utcoffset() != value.utcoffset():
         try:
             to_utc(value.replace(tzinfo=None), zone)
@@ -425,7 +424,7 @@ def suggest_times(
     earlier = []
     if meeting.series is not None:
         # The series so far: its meetings that take place before the dates looked at.
-        home = ZoneInfo(meeting.time_zone)
+        home = zone_info(meeting.time_zone)
         earlier = [
             m
             for m in meeting.series.meetings
@@ -439,9 +438,11 @@ def suggest_times(
     ranked = rank(starts, minutes, zones, carried=burden if earlier else None)
     same_time = None
     if earlier:
-        reference = earlier[0].starts_at.astimezone(ZoneInfo(meeting.time_zone)).time()
+        reference = earlier[0].starts_at.astimezone(zone_info(meeting.time_zone)).time()
         same = [
-            c for c in ranked if c.start.astimezone(ZoneInfo(meeting.time_zone)).time() == reference
+            c
+            for c in ranked
+            if c.start.astimezone(zone_info(meeting.time_zone)).time() == reference
         ]
         same_time = same[0] if same else None
     return Suggestions(zones, skipped, ranked[:limit], earlier, burden, same_time, ranked)
@@ -449,7 +450,7 @@ def suggest_times(
 
 def next_dates(meeting: Meeting) -> tuple[date, date]:
     """The default range to look in: the two weeks after the meeting's current or today's date."""
-    start = (meeting.starts_at or utcnow()).astimezone(ZoneInfo(meeting.time_zone)).date()
+    start = (meeting.starts_at or utcnow()).astimezone(zone_info(meeting.time_zone)).date()
     return start, start + timedelta(days=13)
 
 

@@ -1,7 +1,6 @@
 """Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
 
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -33,7 +32,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import LocalTimeError, is_time_zone, place_time_zones, to_utc
+from planner.timezones import LocalTimeError, is_time_zone, place_time_zones, to_utc, zone_info
 
 bp = Blueprint("agenda", __name__)
 
@@ -76,12 +75,12 @@ def meeting(meeting_id: int):
     zone, wrong_zone = _viewer_zone(found)
     local_times = []
     if found.starts_at:
-        home_day = found.starts_at.astimezone(ZoneInfo(found.time_zone)).date()
+        home_day = found.starts_at.astimezone(zone_info(found.time_zone)).date()
         for office in participating_offices(found):
             if not office.time_zone:
                 continue
-            start = found.starts_at.astimezone(ZoneInfo(office.time_zone))
-            end = found.ends_at.astimezone(ZoneInfo(office.time_zone))
+            start = found.starts_at.astimezone(zone_info(office.time_zone))
+            end = found.ends_at.astimezone(zone_info(office.time_zone))
             local_times.append(
                 {
                     "office": office,
@@ -174,7 +173,7 @@ def edit(meeting_id: int):
     _series_choices(form)
     if request.method == "GET":
         if found.starts_at:
-            local = found.starts_at.astimezone(ZoneInfo(found.time_zone))
+            local = found.starts_at.astimezone(zone_info(found.time_zone))
             form.day.data, form.start.data = local.date(), local.time()
         form.series.data = str(found.series_id or "")
     elif form.validate_on_submit():
@@ -223,7 +222,7 @@ def _slot_form(meeting: Meeting, slot: Slot | None = None, **kwargs) -> SlotForm
         form.recommendations.data = [r.number for r in slot.recommendations]
         form.proposal.data = str(slot.proposal_id or "")
         if slot.offset_minutes is not None and slot.starts_at:
-            form.start.data = slot.starts_at.astimezone(ZoneInfo(meeting.time_zone)).time()
+            form.start.data = slot.starts_at.astimezone(zone_info(meeting.time_zone)).time()
     return form
 
 
@@ -243,7 +242,7 @@ def _slot_changes(form: SlotForm, meeting: Meeting) -> dict:
         if meeting.starts_at is None:
             form.start.errors.append("Give the meeting a date and start first.")
             raise AgendaError("start")
-        home = meeting.starts_at.astimezone(ZoneInfo(meeting.time_zone))
+        home = meeting.starts_at.astimezone(zone_info(meeting.time_zone))
         # A time earlier than the meeting's start is on the next day: 00:30 in a meeting that
         # starts at 23:00.
         day = home.date() if form.start.data >= home.time() else home.date() + timedelta(days=1)

@@ -11,7 +11,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
+
+from planner.timezones import zone_info
 
 SCHEMA = "https://c3voc.de/schedule/schema.json"
 ROOM = "Video call"
@@ -64,7 +65,7 @@ def _slug(meeting_id: int, talk: TalkInfo) -> str:
 
 
 def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: str) -> dict:
-    zone = ZoneInfo(info.time_zone)
+    zone = zone_info(info.time_zone)
     start, end = info.start.astimezone(zone), info.end.astimezone(zone)
     # A meeting ending at local midnight ends on the day before: it has no talks on the next.
     last_day = (end - timedelta(microseconds=1)).date() if end > start else end.date()

@@ -9,7 +9,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from hashlib import sha256
-from zoneinfo import ZoneInfo
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event, or_, select
@@ -24,7 +23,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import utc_offset
+from planner.timezones import utc_offset, zone_info
 
 HISTORY = timedelta(days=183)  # feeds show the past six months onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -71,7 +70,7 @@ class Links:
 
 
 def _home(moment: datetime, zone: str) -> datetime:
-    return moment.astimezone(ZoneInfo(zone))
+    return moment.astimezone(zone_info(zone))
 
 
 def _span(start: datetime, end: datetime, zone: str) -> str:
