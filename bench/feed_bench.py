@@ -24,7 +24,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from support import backend, bench_app, bundled_record
+from support import backend, bench_app, bundled_record, settle
 
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import apply_slot, publish, reflow
@@ -132,6 +132,7 @@ def main() -> None:
         real = bundled_record()
         import_record(real)
         agenda(50, 10)
+        settle()
         client = app.test_client()
         first = client.get(URL)
         events = first.data.count(b"BEGIN:VEVENT")
@@ -173,6 +174,7 @@ def main() -> None:
 
         # Growth: a newer survey of 200 offices makes them every meeting's participants.
         import_record(scaled_survey(real, 200))
+        settle()
         client.get(URL)
         many = median_ms(client, {}, args.runs, before=one_slot_changed)
         print(

@@ -9,7 +9,7 @@ import argparse
 import statistics
 import time
 
-from support import backend, bench_app, bundled_record
+from support import backend, bench_app, bundled_record, settle
 
 from planner.matching.operations import survey_matches
 from planner.survey.operations import import_record
@@ -34,6 +34,7 @@ def main() -> None:
         real = bundled_record()
         small_survey = import_record(real).survey
         large_survey = import_record(scaled_survey(real, 200)).survey
+        settle()
         small, small_count = timed(small_survey, args.runs)
         large, large_count = timed(large_survey, args.runs)
         print(f"database: {backend()}, median of {args.runs} runs")

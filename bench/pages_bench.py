@@ -11,7 +11,7 @@ import statistics
 import time
 
 from sqlalchemy import select
-from support import backend, bench_app, bundled_record
+from support import backend, bench_app, bundled_record, settle
 
 from planner.extensions import db
 from planner.survey.models import Answer
@@ -56,6 +56,7 @@ def main() -> None:
     with bench_app() as app:
         real = bundled_record()
         surveys = [import_record(real).survey, import_record(scaled_survey(real, 200)).survey]
+        settle()
         targets = []
         for survey in surveys:
             answer = db.session.scalar(

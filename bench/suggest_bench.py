@@ -12,7 +12,7 @@ import time
 from datetime import date
 
 from sqlalchemy import select
-from support import backend, bench_app, bundled_record
+from support import backend, bench_app, bundled_record, settle
 
 from planner.accounts.models import ApiToken, User
 from planner.agenda.fairness import candidate_starts, rank
@@ -43,7 +43,7 @@ def main() -> None:
             title="Bench", time_zone="Europe/Zurich", duration_minutes=90, offices=offices
         )
         db.session.add_all([user, meeting])
-        db.session.commit()
+        settle()
         by_office = {
             o.code: o.time_zone for o in db.session.scalars(select(Office)) if o in offices
         }

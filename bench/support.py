@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, text
 
 from planner import create_app
 from planner.bootstrap import BUNDLED_ALIASES, DATA, seed_reference_data
@@ -35,6 +35,16 @@ def bench_app() -> Iterator[Flask]:
             seed_reference_data()
             yield app
             db.session.remove()
+
+
+def settle() -> None:
+    """After loading data, gather the planner statistics that PostgreSQL's autovacuum would
+    gather a little later; reads are then measured in the steady state, not in the minute after
+    an import (whose plans vary with when autovacuum happens to run)."""
+    db.session.commit()
+    if backend() == "postgresql":
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
 
 
 def backend() -> str:
