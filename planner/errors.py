@@ -1,20 +1,21 @@
 """Error responses: JSON under /api/, pages in the app's style elsewhere; never a traceback."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.http import HTTP_STATUS_CODES
 
 
-def _wants_json() -> bool:
-    return request.path.startswith("/api/")
+def api_error(status: int, message: str, **extra) -> Response:
+    """Every API error has this body: the reason, the status, a message, and any details."""
+    body = {"error": HTTP_STATUS_CODES.get(status, "Error"), "status": status, "message": message}
+    response = jsonify({**body, **extra})
+    response.status_code = status
+    return response
 
 
 def _respond(error: HTTPException):
-    if _wants_json():
-        response = jsonify(
-            {"error": error.name, "message": error.description, "status": error.code}
-        )
-        response.status_code = error.code or 500
-        return response
+    if request.path.startswith("/api/"):
+        return api_error(error.code or 500, error.description)
     return render_template("errors/error.html", error=error), error.code
 
 

@@ -5,12 +5,13 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, g, jsonify, redirect, request, url_for
+from flask import Flask, abort, flash, g, redirect, request, url_for
 from flask_login import LoginManager, current_user
 from sqlalchemy import delete, func, select
 
 from planner.accounts.models import ApiToken, FailedLogin, User, digest
 from planner.db_types import db_int, utcnow
+from planner.errors import api_error
 from planner.extensions import db
 
 login_manager = LoginManager()
@@ -91,14 +92,7 @@ def colead_required(view: Callable) -> Callable:
 def _api_view(view: Callable, *args, **kwargs):
     user = bearer_user()
     if user is None:
-        response = jsonify(
-            {
-                "error": "Unauthorized",
-                "status": 401,
-                "message": "Send a co-lead's API token as 'Authorization: Bearer ...'.",
-            }
-        )
-        response.status_code = 401
+        response = api_error(401, "Send a co-lead's API token as 'Authorization: Bearer ...'.")
         response.headers["WWW-Authenticate"] = 'Bearer realm="cws-planner"'
         return response
     if not user.is_colead:

@@ -21,6 +21,7 @@ from planner.agenda.operations import (
     remove_slot,
     suggest_times,
 )
+from planner.errors import api_error
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.timezones import local_time
@@ -93,12 +94,6 @@ def _payload() -> dict:
     return payload
 
 
-def _problem(error: AgendaError):
-    response = jsonify({"error": "Bad Request", "status": 400, "message": str(error)})
-    response.status_code = 400
-    return response
-
-
 def _meeting(meeting_id: int) -> Meeting:
     meeting = db.session.get(Meeting, meeting_id)
     if meeting is None:
@@ -126,7 +121,7 @@ def _change(apply, render, status: int = 200):
         result = apply()
     except AgendaError as error:
         db.session.rollback()
-        return _problem(error)
+        return api_error(400, str(error))
     db.session.flush()
     return _saved(render(result), status)
 
@@ -169,9 +164,7 @@ def publish_meeting(meeting_id: int):
         publish(meeting)
     except AgendaError as error:
         db.session.rollback()
-        response = jsonify({"error": "Conflict", "status": 409, "message": str(error)})
-        response.status_code = 409
-        return response
+        return api_error(409, str(error))
     return _saved(meeting_json(meeting))
 
 
@@ -234,7 +227,7 @@ def suggest(meeting_id: int):
     try:
         result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"), limit=limit)
     except AgendaError as error:
-        return _problem(error)
+        return api_error(400, str(error))
 
     def candidate(c) -> dict:
         return {

@@ -4,6 +4,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from planner.accounts.security import colead_required, editor
+from planner.errors import api_error
 from planner.lineup.operations import propose_lineup, save_lineup
 from planner.lineup.solver import InfeasibleRules
 from planner.lineup.views import make_form
@@ -101,15 +102,11 @@ def create():
     if unknown:
         abort(400, f"'secondary' names no other recommendation: {', '.join(unknown)}.")
     if not form.validate():
-        response = jsonify({"error": "Bad Request", "status": 400, "fields": form.errors})
-        response.status_code = 400
-        return response
+        return api_error(400, "The rules have problems; see fields.", fields=form.errors)
     try:
         report = propose_lineup(survey, form.rules())
     except InfeasibleRules as error:
-        response = jsonify({"error": "Unprocessable Content", "status": 422, "message": str(error)})
-        response.status_code = 422
-        return response
+        return api_error(422, str(error))
     lineup = save_lineup(survey, report, editor=editor())
     body = {"id": lineup.id, "url": url_for("lineup.detail", lineup_id=lineup.id)}
     body.update(report.as_dict())

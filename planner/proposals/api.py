@@ -4,6 +4,7 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from planner.accounts.security import colead_required
+from planner.errors import api_error
 from planner.extensions import db
 from planner.proposals.forms import StatusForm, VolunteerForm
 from planner.proposals.models import STATUSES, Proposal
@@ -41,12 +42,6 @@ def proposal_json(proposal: Proposal) -> dict:
             for event in proposal.events
         ],
     }
-
-
-def _error(status: int, message: str, **extra):
-    response = jsonify({"status": status, "message": message, **extra})
-    response.status_code = status
-    return response
 
 
 def _json_object() -> dict:
@@ -89,12 +84,12 @@ def create():
         and (isinstance(payload[name], bool) or not isinstance(payload[name], str | int))
     ]
     if wrong:
-        return _error(400, f"Give {', '.join(wrong)} as text or a number.")
+        return api_error(400, f"Give {', '.join(wrong)} as text or a number.")
     numbers = payload.get("recommendations") or []
     if not isinstance(numbers, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) for n in numbers
     ):
-        return _error(400, "Give recommendations as a list of numbers, e.g. [10].")
+        return api_error(400, "Give recommendations as a list of numbers, e.g. [10].")
     data = MultiDict(
         (form_name, str(payload[json_name]))
         for json_name, form_name in _NAMES.items()
@@ -105,7 +100,9 @@ def create():
     form = VolunteerForm(formdata=data, meta={"csrf": False})
     fill_choices(form)
     if not form.validate():
-        return _error(400, "The proposal has problems; see fields.", fields=_renamed(form.errors))
+        return api_error(
+            400, "The proposal has problems; see fields.", fields=_renamed(form.errors)
+        )
     proposal, token = submit(form.office.data, form_fields(form), form.recommendations.data)
     body = proposal_json(proposal)
     body["link"] = url_for("proposals.private", token=token, _external=True)
@@ -127,7 +124,7 @@ def update(proposal_id: int):
         abort(404, f"No proposal {proposal_id}.")
     payload = _json_object()
     if "version" not in payload:
-        return _error(
+        return api_error(
             428, "Send the version you last read, so that no one's change is lost silently."
         )
     form = StatusForm(
@@ -137,9 +134,9 @@ def update(proposal_id: int):
         meta={"csrf": False},
     )
     if not form.validate():
-        return _error(400, "The change has problems; see fields.", fields=form.errors)
+        return api_error(400, "The change has problems; see fields.", fields=form.errors)
     try:
         decide_from(form, proposal)
     except Conflict as error:
-        return _error(409, str(error), current=proposal_json(proposal))
+        return api_error(409, str(error), current=proposal_json(proposal))
     return jsonify(proposal_json(proposal))

@@ -1,0 +1,39 @@
+"""Every API error has one shape: {"error": reason, "status": code, "message": ..., details}."""
+
+import pytest
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "body", "status"),
+    [
+        ("post", "/api/v1/proposals", {"office": "IL", "recommendations": "10"}, 400),
+        ("post", "/api/v1/proposals", {"office": "IL"}, 400),  # with per-field details
+        ("post", "/api/v1/lineups", {"recommendation": 10, "min_small": 4}, 422),
+        ("post", "/api/v1/lineups", {"slots": "five"}, 400),
+        ("post", "/api/v1/meetings", {"title": "x", "time_zone": "CET"}, 400),
+        ("get", "/api/v1/meetings/999", None, 404),
+        ("get", "/api/v1/matches?recommendation=ten", None, 400),
+    ],
+)
+def test_one_error_shape(colead_client, survey, method, url, body, status):
+    response = getattr(colead_client, method)(url, json=body)
+    assert response.status_code == status
+    error = response.get_json()
+    assert error["status"] == status
+    assert error["error"] and error["message"]
+
+
+def test_publishing_an_undated_meeting_is_a_conflict_in_that_shape(colead_client, survey):
+    meeting = colead_client.post("/api/v1/meetings", json={"title": "Undated"}).get_json()
+    response = colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    assert response.get_json() == {
+        "error": "Conflict",
+        "status": 409,
+        "message": "Set the date and start time before publishing.",
+    }
+
+
+def test_without_a_token_it_is_401_in_that_shape(client, survey):
+    response = client.post("/api/v1/lineups", json={})
+    assert response.get_json()["error"] == "Unauthorized"
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="cws-planner"'
