@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, delete
 
@@ -19,6 +20,19 @@ def pytest_report_header(config):
     return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
 
 
+class ServerLikeClient(FlaskClient):
+    """Each request in an application context of its own, as under a real server.
+
+    Tests hold an app context to use the database between requests; Flask would otherwise run
+    the request inside it, sharing `g` (the signed-in user, the CSRF token) and the database
+    session between the test and every client in it.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture(scope="session")
 def app(tmp_path_factory):
     url = os.environ.get("TEST_DATABASE_URL") or (
@@ -27,6 +41,7 @@ def app(tmp_path_factory):
     app = create_app(
         {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-key"}
     )
+    app.test_client_class = ServerLikeClient
     with app.app_context():
         # Start from an empty database, then build the schema through the migrations.
         existing = MetaData()
@@ -108,11 +123,13 @@ def sign_in(client, email: str = COLEAD_EMAIL, password: str = COLEAD_PASSWORD):
 
 
 @pytest.fixture
-def colead_client(client, colead):
-    """A test client signed in as a co-lead, as a person would sign in, that also sends the
-    co-lead's API token, as a script would, for the API (which does not trust the cookie)."""
+def colead_client(app, colead):
+    """A test client of its own (so `client` stays anonymous in the same test), signed in as a
+    co-lead, as a person would sign in, that also sends the co-lead's API token, as a script
+    would, for the API (which does not trust the cookie)."""
     from planner.accounts.models import ApiToken
 
+    client = app.test_client()
     response = sign_in(client)
     assert response.status_code == 302, response.get_data(as_text=True)
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"

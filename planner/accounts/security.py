@@ -152,12 +152,6 @@ def install(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
 
-    @app.before_request
-    def forget_previous_user() -> None:
-        # Flask-Login caches the user on `g`, which lives as long as the app context. Each request
-        # must establish its own user, even when an app context outlives one request.
-        g.pop("_login_user", None)
-
     @app.after_request
     def security_headers(response):
         response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)

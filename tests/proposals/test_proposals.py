@@ -162,8 +162,11 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
         "Strong fit",
     )
     # The office can no longer edit, and is told why.
-    edit = client.get(f"/proposals/{token}/edit")
-    assert edit.status_code == 302
+    edit = client.get(f"/proposals/{token}/edit", follow_redirects=True)
+    assert edit.request.path == f"/proposals/{token}"
+    assert "The co-leads have decided (accepted); it can no longer change." in edit.get_data(
+        as_text=True
+    )
 
 
 def test_the_later_of_two_concurrent_decisions_is_told(client, colead_client, survey):
