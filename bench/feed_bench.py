@@ -26,7 +26,7 @@ from pathlib import Path
 
 from support import backend, bench_app, bundled_record, settle
 
-from planner.agenda.models import Meeting, Slot
+from planner.agenda.models import HOME_ZONE, Meeting, Slot
 from planner.agenda.operations import apply_slot, publish, reflow
 from planner.calendar.ics import _event_bytes
 from planner.calendar.operations import cache
@@ -51,7 +51,7 @@ def agenda(meetings: int, slots: int) -> None:
             status="draft",
             starts_at=start + timedelta(days=7 * m - 70),
             duration_minutes=slots * 12,
-            time_zone="Europe/Zurich",
+            time_zone=HOME_ZONE,
             video_url="https://video.example/taskforce",
             description="Presentations and discussion.",
             sequence=0,

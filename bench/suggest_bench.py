@@ -16,7 +16,7 @@ from support import backend, bench_app, bundled_record, settle
 
 from planner.accounts.models import ApiToken, User
 from planner.agenda.fairness import candidate_starts, rank
-from planner.agenda.models import Meeting
+from planner.agenda.models import HOME_ZONE, Meeting
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.operations import import_record
@@ -39,9 +39,7 @@ def main() -> None:
         user = User(email="bench@example.org", role="colead")
         user.set_password("bench password")
         token = ApiToken.issue(user)
-        meeting = Meeting(
-            title="Bench", time_zone="Europe/Zurich", duration_minutes=90, offices=offices
-        )
+        meeting = Meeting(title="Bench", time_zone=HOME_ZONE, duration_minutes=90, offices=offices)
         db.session.add_all([user, meeting])
         settle()
         by_office = {
@@ -52,7 +50,7 @@ def main() -> None:
             f"{len(set(by_office.values()))} zones, {FIRST} to {LAST}, median of {args.runs}"
         )
 
-        starts = candidate_starts(FIRST, LAST, "Europe/Zurich")
+        starts = candidate_starts(FIRST, LAST, HOME_ZONE)
         pure = []
         for _ in range(args.runs):
             begin = time.perf_counter()

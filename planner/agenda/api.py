@@ -3,7 +3,6 @@
 from datetime import date, datetime
 
 from flask import Blueprint, abort, jsonify, request
-from sqlalchemy import select
 
 from planner.accounts.security import colead_required
 from planner.agenda.models import Meeting, Slot
@@ -14,7 +13,9 @@ from planner.agenda.operations import (
     apply_slot,
     create_meeting,
     create_slot,
+    get_meeting,
     layout,
+    offices_by_code,
     participating_offices,
     publish,
     remove_meeting,
@@ -23,7 +24,6 @@ from planner.agenda.operations import (
 )
 from planner.errors import api_error
 from planner.extensions import db
-from planner.offices.models import Office
 from planner.timezones import local_time
 
 bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
@@ -95,17 +95,14 @@ def _payload() -> dict:
 
 
 def _meeting(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = get_meeting(meeting_id)
     if meeting is None:
         abort(404, f"There is no meeting {meeting_id}.")
     return meeting
 
 
 def _slot(slot_id: int) -> Slot:
-    slot = db.session.get(Slot, slot_id)
-    if slot is None:
-        abort(404, f"There is no slot {slot_id}.")
-    return slot
+    return db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
 
 
 def _saved(body: dict, status: int = 200):
@@ -214,18 +211,12 @@ def _whole(name: str, default: int, most: int) -> int:
 @colead_required
 def suggest(meeting_id: int):
     meeting = _meeting(meeting_id)
-    codes = [c.strip().upper() for c in request.args.get("offices", "").split(",") if c.strip()]
-    if codes:
-        offices = list(db.session.scalars(select(Office).where(Office.code.in_(codes))))
-        missing = sorted(set(codes) - {o.code for o in offices})
-        if missing:
-            abort(400, f"Unknown office code(s): {', '.join(missing)}.")
-    else:
-        offices = participating_offices(meeting)
+    codes = [c for c in request.args.get("offices", "").split(",") if c.strip()]
     minutes = _whole("duration_minutes", meeting.duration_minutes, MAX_MINUTES)
     limit = _whole("limit", 20, MAX_SUGGESTIONS)
     try:
-        result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"), limit=limit)
+        offices = offices_by_code(codes) if codes else participating_offices(meeting)
+        result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"))
     except AgendaError as error:
         return api_error(400, str(error))
 
@@ -252,6 +243,6 @@ def suggest(meeting_id: int):
             }
             if result.earlier
             else None,
-            "candidates": [candidate(c) for c in result.candidates],
+            "candidates": [candidate(c) for c in result.ranked[:limit]],
         }
     )

@@ -9,10 +9,13 @@ series rotates the pain by minimising the worst cumulative burden. Pure: no Flas
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
 
 import numpy as np
 
-from planner.timezones import zone_info
+from planner.timezones import local_time, zone_info
+
+Key = TypeVar("Key")
 
 STEP = timedelta(minutes=15)
 CANDIDATE_STEP = timedelta(minutes=30)
@@ -49,6 +52,33 @@ def outside_social_hours(start_local: datetime, end_local: datetime) -> bool:
         or end_local.date() != start_local.date()
         or end_local.time() > SOCIAL_END
     )
+
+
+@dataclass(frozen=True)
+class LocalTimes:
+    """When a meeting falls for one office, in the office's own time."""
+
+    start: datetime
+    end: datetime
+    unsocial: bool  # outside 07:00–21:00 there (see `outside_social_hours`)
+    other_day: bool  # starts on another date there than in the meeting's home zone
+
+
+def office_times(
+    start: datetime, end: datetime, home_zone: str, zones: Mapping[Key, str | None]
+) -> dict[Key, LocalTimes]:
+    """Each office's local start and end of a meeting (`zones` maps an office to its zone), in
+    the order given; offices without a zone are left out."""
+    home_day = local_time(home_zone, start).date()
+    times = {}
+    for office, zone in zones.items():
+        if not zone:
+            continue
+        there, until = local_time(zone, start), local_time(zone, end)
+        times[office] = LocalTimes(
+            there, until, outside_social_hours(there, until), there.date() != home_day
+        )
+    return times
 
 
 @dataclass(frozen=True)

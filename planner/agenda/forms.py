@@ -20,11 +20,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from planner.agenda.models import MEETING_KINDS, SLOT_KINDS, SLOT_STATUSES
+from planner.agenda.models import (
+    HOME_ZONE,
+    MEETING_KIND_LABELS,
+    MEETING_KINDS,
+    SLOT_KINDS,
+    SLOT_STATUSES,
+)
 from planner.agenda.operations import FIRST_YEAR, LAST_YEAR, MAX_MINUTES
 from planner.proposals.forms import CheckboxesField
-
-KIND_LABELS = {"workshop": "workshop", "taskforce": "task force meeting"}
 
 
 def in_range(form, field) -> None:
@@ -37,7 +41,9 @@ class MeetingForm(FlaskForm):
     title = StringField(
         "Title", validators=[DataRequired("Give the meeting a title."), Length(max=200)]
     )
-    kind = SelectField("Kind", choices=[SelectChoice(k, KIND_LABELS[k]) for k in MEETING_KINDS])
+    kind = SelectField(
+        "Kind", choices=[SelectChoice(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS]
+    )
     day = DateField("Date", validators=[Optional(), in_range], description="In the home time zone.")
     start = TimeField("Start", validators=[Optional()], description="In the home time zone.")
     duration_minutes = IntegerField(
@@ -50,9 +56,9 @@ class MeetingForm(FlaskForm):
     )
     time_zone = StringField(
         "Home time zone",
-        default="Europe/Zurich",
+        default=HOME_ZONE,
         validators=[DataRequired("Choose the meeting's home time zone.")],
-        description="IANA name, e.g. Europe/Zurich; start typing a city.",
+        description=f"IANA name, e.g. {HOME_ZONE}; start typing a city.",
     )
     video_url = URLField("Video link", validators=[Optional(), Length(max=500)])
     description = TextAreaField("Description", validators=[Length(max=5000)])
@@ -63,6 +69,15 @@ class MeetingForm(FlaskForm):
         description="Meetings in a series rotate their start times fairly.",
     )
     new_series = StringField("Or a new series", validators=[Optional(), Length(max=200)])
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        if bool(self.day.data) != bool(self.start.data) and not (
+            self.day.errors or self.start.errors
+        ):
+            self.start.errors.append("Give both the date and the start time, or neither.")
+            return False
+        return valid
 
 
 class SlotForm(FlaskForm):

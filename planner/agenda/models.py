@@ -12,7 +12,10 @@ from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 
+HOME_ZONE = "Europe/Zurich"  # WIPO's: meetings start out in it, pages about no meeting use it
 MEETING_KINDS = ("workshop", "taskforce")
+# How a meeting's kind is named wherever people read it: forms, pages, calendar entries.
+MEETING_KIND_LABELS = {"workshop": "workshop", "taskforce": "Task Force meeting"}
 MEETING_STATUSES = ("draft", "published", "cancelled")
 SLOT_KINDS = ("presentation", "discussion", "break")
 SLOT_STATUSES = ("tentative", "confirmed", "cancelled")
@@ -62,7 +65,7 @@ class Meeting(db.Model):
     # None while a draft has no date yet.
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=120)
-    time_zone: Mapped[str] = mapped_column(String(64), default="Europe/Zurich")
+    time_zone: Mapped[str] = mapped_column(String(64), default=HOME_ZONE)
     video_url: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")
     # iCalendar SEQUENCE: goes up on every significant change.
@@ -87,6 +90,10 @@ class Meeting(db.Model):
     @property
     def ends_at(self) -> datetime | None:
         return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at else None
+
+    @property
+    def kind_label(self) -> str:
+        return MEETING_KIND_LABELS.get(self.kind, "meeting")
 
     @property
     def was_published(self) -> bool:

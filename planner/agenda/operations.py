@@ -4,14 +4,16 @@ Every change that a calendar client must see (time, duration, status, link) rais
 SEQUENCE and moves its updated_at; times of slots re-flow whenever the order or a length changes.
 """
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from planner.agenda.fairness import Candidate, candidate_starts, rank, series_burden
 from planner.agenda.models import (
+    HOME_ZONE,
     MEETING_KINDS,
     MEETING_STATUSES,
     SLOT_KINDS,
@@ -20,14 +22,14 @@ from planner.agenda.models import (
     MeetingSeries,
     Slot,
 )
-from planner.agenda.schedule import SlotPlan, lay_out
+from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import SurveyNotFound, find_survey, respondent_offices
-from planner.timezones import LocalTimeError, is_time_zone, to_utc, zone_info
+from planner.timezones import LocalTimeError, is_time_zone, local_time, to_utc, zone_info
 
 MAX_MINUTES = 12 * 60
 MAX_OFFSET = 24 * 60  # a slot starts within a day of its meeting's start
@@ -38,7 +40,27 @@ SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status")
 
 
 class AgendaError(ValueError):
-    """A change that cannot be made; the message says why, in the co-lead's words."""
+    """A change that cannot be made; the message says why, in the co-lead's words, and `field`
+    names the field it is about (as the API names it), if it is about one."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.field = field
+
+
+def _field(name: str, check: Callable, value):
+    """`check(value)`, its refusal blamed on the field `name` unless it names a field itself."""
+    try:
+        return check(value)
+    except AgendaError as error:
+        raise AgendaError(str(error), field=error.field or name) from None
+
+
+def _validated(checks: Mapping[str, Callable], changes: Mapping, what: str) -> dict:
+    unknown = set(changes) - set(checks)
+    if unknown:
+        raise AgendaError(f"Unknown {what} field(s): {', '.join(sorted(unknown))}.")
+    return {name: _field(name, checks[name], value) for name, value in changes.items()}
 
 
 def _check_minutes(value, what: str) -> int:
@@ -79,36 +101,49 @@ def _check_start(value: datetime | None, zone: str) -> datetime | None:
 
 
 def _touch(item, changed: Iterable[str], significant: tuple[str, ...]) -> None:
-    if set(changed) & set(significant):
+    """Move updated_at; raise SEQUENCE on a significant change of a saved item (one not saved
+    yet is in no calendar, and starts at 0)."""
+    state = inspect(item)
+    if set(changed) & set(significant) and not (state.transient or state.pending):
         item.sequence = (item.sequence or 0) + 1
     item.updated_at = utcnow()
 
 
 def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
-    """Validate and apply meeting fields (as named in the API); re-flow the slots."""
-    zone = changes.get("time_zone") or meeting.time_zone
+    """Validate and apply meeting fields (as named in the API); re-flow the slots.
+
+    A start without an offset is a wall-clock time in the meeting's (new) home zone."""
+    # The zone first: the start is read in it.
+    zone = (
+        _field("time_zone", _zone, changes["time_zone"])
+        if "time_zone" in changes
+        else meeting.time_zone
+    )
     checks = {
         "title": lambda v: _text(v, "The title", 200, required=True),
         "kind": lambda v: _choice(v, MEETING_KINDS, "kind"),
-        "starts_at": lambda v: _check_start(v, _zone(zone)),
+        "starts_at": lambda v: _check_start(v, zone),
         "duration_minutes": lambda v: _check_minutes(v, "The duration"),
         "time_zone": _zone,
         "video_url": _url,
         "description": lambda v: _text(v, "The description", 5000),
         "status": lambda v: _choice(v, MEETING_STATUSES, "status"),
     }
-    unknown = set(changes) - set(checks)
-    if unknown:
-        raise AgendaError(f"Unknown meeting field(s): {', '.join(sorted(unknown))}.")
-    values = {name: checks[name](value) for name, value in changes.items()}
+    values = _validated(checks, changes, "meeting")
     if values.get("status") == "published" and meeting.status != "published":
-        raise AgendaError("Publish a meeting with its own action, which checks it is ready.")
+        raise AgendaError(
+            "Publish a meeting with its own action, which checks it is ready.", field="status"
+        )
     if meeting.was_published:
         # Subscribers have it in their calendars; only a cancellation removes it from there.
         if values.get("status") == "draft":
-            raise AgendaError("A published meeting cannot become a draft again; cancel it.")
+            raise AgendaError(
+                "A published meeting cannot become a draft again; cancel it.", field="status"
+            )
         if "starts_at" in values and values["starts_at"] is None:
-            raise AgendaError("A published meeting keeps a start; move it, or cancel it.")
+            raise AgendaError(
+                "A published meeting keeps a start; move it, or cancel it.", field="starts_at"
+            )
     changed = [name for name, value in values.items() if getattr(meeting, name) != value]
     for name in changed:
         setattr(meeting, name, values[name])
@@ -136,7 +171,7 @@ def _choice(value, choices: tuple[str, ...], what: str) -> str:
 def _zone(value) -> str:
     if not isinstance(value, str) or not is_time_zone(value):
         raise AgendaError(
-            f"{value!r} is not a time zone name; use an IANA name such as Europe/Zurich."
+            f"{value!r} is not a time zone name; use an IANA name such as {HOME_ZONE}."
         )
     return value
 
@@ -151,42 +186,24 @@ def _url(value) -> str | None:
 
 def create_meeting(changes: Mapping, *, series: MeetingSeries | None = None) -> Meeting:
     if "title" not in changes:
-        raise AgendaError("The title is required.")
+        raise AgendaError("The title is required.", field="title")
     meeting = Meeting(
         title="",
         kind="workshop",
         status="draft",
         duration_minutes=120,
-        time_zone="Europe/Zurich",
+        time_zone=HOME_ZONE,
         description="",
         sequence=0,
         series=series,
     )
     apply_meeting(meeting, {"status": "draft", **changes})
-    meeting.sequence = 0
     db.session.add(meeting)
     db.session.commit()
     return meeting
 
 
-def reflow(meeting: Meeting) -> None:
-    """Recompute every slot's start from the meeting's start and the order; raise SEQUENCE of
-    slots whose time changed."""
-    times = lay_out(
-        meeting.starts_at,
-        meeting.duration_minutes,
-        [SlotPlan(s.duration_minutes, s.offset_minutes) for s in meeting.slots],
-    )
-    for position, (slot, slot_times) in enumerate(zip(meeting.slots, times, strict=True)):
-        slot.position = position
-        if slot.starts_at != slot_times.starts_at:
-            placed = slot.starts_at is not None
-            slot.starts_at = slot_times.starts_at
-            if placed:  # a slot getting its first time has not moved
-                _touch(slot, ["starts_at"], SIGNIFICANT_SLOT)
-
-
-def layout(meeting: Meeting):
+def layout(meeting: Meeting) -> list[tuple[Slot, SlotTimes]]:
     """The slots with their times and flags (overrun, overlap), for pages and the API."""
     times = lay_out(
         meeting.starts_at,
@@ -196,9 +213,26 @@ def layout(meeting: Meeting):
     return list(zip(meeting.slots, times, strict=True))
 
 
+def reflow(meeting: Meeting) -> None:
+    """Recompute every slot's start from the meeting's start and the order; raise SEQUENCE of
+    slots whose time changed."""
+    _place(layout(meeting))
+
+
+def _place(placed: Sequence[tuple[Slot, SlotTimes]]) -> None:
+    for position, (slot, times) in enumerate(placed):
+        slot.position = position
+        if slot.starts_at != times.starts_at:
+            moved = slot.starts_at is not None  # a slot getting its first time has not moved
+            slot.starts_at = times.starts_at
+            if moved:
+                _touch(slot, ["starts_at"], SIGNIFICANT_SLOT)
+
+
 def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     """Validate and apply slot fields (as named in the API). A pinned start that would overlap
-    the slot before it is refused."""
+    the slot before it is refused. A pinned start is an instant, a wall-clock time in the home
+    zone, or a time of day (the first one from the meeting's start on)."""
     checks = {
         "title": lambda v: _text(v, "The slot title", 200, required=True),
         "kind": lambda v: _choice(v, SLOT_KINDS, "slot kind"),
@@ -211,10 +245,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         "starts_at": lambda v: _pinned(v, meeting),
         "offset_minutes": lambda v: v if v is None else _check_offset(v),
     }
-    unknown = set(changes) - set(checks)
-    if unknown:
-        raise AgendaError(f"Unknown slot field(s): {', '.join(sorted(unknown))}.")
-    values = {name: checks[name](value) for name, value in changes.items()}
+    values = _validated(checks, changes, "slot")
     if "starts_at" in values:
         values["offset_minutes"] = values.pop("starts_at")
     changed = []
@@ -225,9 +256,10 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
             changed.append(name)
     if slot not in meeting.slots:
         meeting.slots.append(slot)
-    _check_overlaps(meeting)
+    placed = layout(meeting)
+    _check_overlaps(placed, slot)
     _touch(slot, changed, SIGNIFICANT_SLOT)
-    reflow(meeting)
+    _place(placed)
 
 
 def _office(value) -> str | None:
@@ -271,9 +303,15 @@ def _pinned(value, meeting: Meeting) -> int | None:
     """A slot's own start, as minutes after the meeting's start."""
     if value is None:
         return None
-    value = _check_start(value, meeting.time_zone)
     if meeting.starts_at is None:
         raise AgendaError("Give the meeting a start before pinning a slot to a time.")
+    if isinstance(value, time):
+        # A time earlier than the meeting's start is on the next day: 00:30 in a meeting that
+        # starts at 23:00.
+        home = local_time(meeting.time_zone, meeting.starts_at)
+        day = home.date() + timedelta(days=0 if value >= home.time() else 1)
+        value = datetime.combine(day, value)
+    value = _check_start(value, meeting.time_zone)
     seconds = (value - meeting.starts_at).total_seconds()
     if seconds < 0:
         raise AgendaError("A slot cannot start before its meeting.")
@@ -282,18 +320,20 @@ def _pinned(value, meeting: Meeting) -> int | None:
     return _check_offset(int(seconds // 60))
 
 
-def _check_overlaps(meeting: Meeting) -> None:
-    for slot, times in layout(meeting):
+def _check_overlaps(placed: Sequence[tuple[Slot, SlotTimes]], changed: Slot) -> None:
+    for slot, times in placed:
         if times.overlaps:
             raise AgendaError(
                 f"“{slot.title}” would start at +{times.offset_minutes} min, before the slot "
-                "before it ends: slots cannot overlap. Move it or shorten the one before."
+                "before it ends: slots cannot overlap. Move it or shorten the one before.",
+                # The changed slot's own start, or (another slot's) something else.
+                field="starts_at" if slot is changed else None,
             )
 
 
 def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
     if not str(changes.get("title") or "").strip():
-        raise AgendaError("The slot title is required.")
+        raise AgendaError("The slot title is required.", field="title")
     slot = Slot(
         title="",
         kind="presentation",
@@ -304,7 +344,6 @@ def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
         sequence=0,
     )
     apply_slot(slot, meeting, changes)
-    slot.sequence = 0
     meeting.updated_at = utcnow()
     return slot
 
@@ -377,18 +416,45 @@ def participating_offices(meeting: Meeting) -> list[Office]:
         return []
 
 
-def set_offices(meeting: Meeting, codes: Iterable[str]) -> None:
-    codes = {c.upper() for c in codes}
-    offices = list(db.session.scalars(select(Office).where(Office.code.in_(codes))))
-    missing = sorted(codes - {o.code for o in offices})
+def offices_by_code(codes: Iterable[str]) -> list[Office]:
+    """The offices with these codes (in any case), by code; an unknown code is refused."""
+    wanted = {c.strip().upper() for c in codes}
+    offices = db.session.scalars(
+        select(Office).where(Office.code.in_(wanted)).order_by(Office.code)
+    ).all()
+    missing = sorted(wanted - {o.code for o in offices})
     if missing:
-        raise AgendaError(f"Unknown office code(s): {', '.join(missing)}.")
-    meeting.offices = sorted(offices, key=lambda o: o.code)
+        raise AgendaError(f"Unknown office code(s): {', '.join(missing)}.", field="offices")
+    return list(offices)
+
+
+def set_offices(meeting: Meeting, codes: Iterable[str]) -> None:
+    meeting.offices = offices_by_code(codes)
     meeting.updated_at = utcnow()
 
 
+# What pages, the API and calendars show of a meeting, loaded in a fixed number of queries
+# whatever the number of slots.
+_AGENDA = (
+    selectinload(Meeting.slots).selectinload(Slot.recommendations),
+    selectinload(Meeting.slots).selectinload(Slot.office),
+    selectinload(Meeting.offices),
+    selectinload(Meeting.series),
+)
+_IN_ORDER = (Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+
+
+def with_agenda(query):
+    """`query` (of meetings) loading their slots, presenters, recommendations, offices, series."""
+    return query.options(*_AGENDA)
+
+
+def get_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.get(Meeting, meeting_id, options=_AGENDA)
+
+
 def meetings(*, include_drafts: bool) -> list[Meeting]:
-    query = select(Meeting).order_by(Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+    query = with_agenda(select(Meeting)).order_by(*_IN_ORDER)
     if not include_drafts:
         query = query.where(Meeting.status != "draft")
     return list(db.session.scalars(query))
@@ -400,7 +466,6 @@ class Suggestions:
 
     offices: dict[str, str]  # code -> zone
     skipped: list[str]  # offices without a time zone
-    candidates: list[Candidate]
     earlier: list[Meeting]  # meetings of the series before this one, with a start
     burden: dict[str, float]  # each office's penalty so far in the series
     same_time: Candidate | None  # the best start at the series' first meeting's local time
@@ -408,7 +473,7 @@ class Suggestions:
 
 
 def suggest_times(
-    meeting: Meeting, offices: list[Office], minutes: int, first: date, last: date, *, limit: int
+    meeting: Meeting, offices: list[Office], minutes: int, first: date, last: date
 ) -> Suggestions:
     _check_minutes(minutes, "The duration")
     if not (first.year >= FIRST_YEAR and last.year <= LAST_YEAR):
@@ -421,10 +486,10 @@ def suggest_times(
     skipped = sorted(o.code for o in offices if not o.time_zone)
     if not zones:
         raise AgendaError("None of these offices has a time zone; set them on the office pages.")
+    home = zone_info(meeting.time_zone)
     earlier = []
     if meeting.series is not None:
         # The series so far: its meetings that take place before the dates looked at.
-        home = zone_info(meeting.time_zone)
         earlier = [
             m
             for m in meeting.series.meetings
@@ -438,14 +503,9 @@ def suggest_times(
     ranked = rank(starts, minutes, zones, carried=burden if earlier else None)
     same_time = None
     if earlier:
-        reference = earlier[0].starts_at.astimezone(zone_info(meeting.time_zone)).time()
-        same = [
-            c
-            for c in ranked
-            if c.start.astimezone(zone_info(meeting.time_zone)).time() == reference
-        ]
-        same_time = same[0] if same else None
-    return Suggestions(zones, skipped, ranked[:limit], earlier, burden, same_time, ranked)
+        reference = earlier[0].starts_at.astimezone(home).time()
+        same_time = next((c for c in ranked if c.start.astimezone(home).time() == reference), None)
+    return Suggestions(zones, skipped, earlier, burden, same_time, ranked)
 
 
 def next_dates(meeting: Meeting) -> tuple[date, date]:
@@ -455,4 +515,7 @@ def next_dates(meeting: Meeting) -> tuple[date, date]:
 
 
 def lineup_target_choices() -> list[Meeting]:
-    return [m for m in meetings(include_drafts=True) if m.status == "draft"]
+    """The draft meetings a line-up can go into."""
+    return list(
+        db.session.scalars(select(Meeting).where(Meeting.status == "draft").order_by(*_IN_ORDER))
+    )

@@ -1,6 +1,7 @@
 """Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
 
-from datetime import datetime, timedelta
+from collections.abc import Mapping
+from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
@@ -8,15 +9,16 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required
-from planner.agenda.fairness import by_clock_time, outside_social_hours
+from planner.agenda.fairness import HOURLY, WEEKEND_EXTRA, by_clock_time, office_times
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
-from planner.agenda.models import Meeting, MeetingSeries, Slot
+from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import (
     AgendaError,
     apply_meeting,
     apply_slot,
     create_meeting,
     create_slot,
+    get_meeting,
     layout,
     meetings,
     move_slot,
@@ -32,12 +34,14 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import LocalTimeError, is_time_zone, place_time_zones, to_utc, zone_info
+from planner.timezones import is_time_zone, local_time, place_time_zones
 
 bp = Blueprint("agenda", __name__)
 
 ZONE_KEY = "zone"  # the viewer's chosen time zone, remembered in the session
-HOME_ZONE = "Europe/Zurich"  # WIPO's, for pages about no meeting in particular
+# Form fields named otherwise than the fields of the meeting or slot they set.
+MEETING_FIELDS = {"starts_at": "start"}
+SLOT_FIELDS = {"starts_at": "start", "offset_minutes": "start", "proposal_id": "proposal"}
 
 
 def _is_colead() -> bool:
@@ -45,11 +49,25 @@ def _is_colead() -> bool:
 
 
 def _meeting(meeting_id: int, *, drafts: bool) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = get_meeting(meeting_id)
     if meeting is None or (meeting.status == "draft" and not drafts):
         # Drafts are the co-leads' work in progress: to anyone else they do not exist yet.
         abort(404, f"There is no meeting {meeting_id}.")
     return meeting
+
+
+def _offices() -> list[Office]:
+    return db.session.scalars(select(Office).order_by(Office.code)).all()
+
+
+def _refused(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
+    """Put a refusal next to the form field it is about; one about no field of the form is
+    returned, to be shown above the form."""
+    name = fields.get(error.field, error.field)
+    if name is not None and name in form:
+        form[name].errors.append(str(error))
+        return None
+    return str(error)
 
 
 def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None]:
@@ -73,23 +91,16 @@ def index():
 def meeting(meeting_id: int):
     found = _meeting(meeting_id, drafts=_is_colead())
     zone, wrong_zone = _viewer_zone(found)
-    local_times = []
-    if found.starts_at:
-        home_day = found.starts_at.astimezone(zone_info(found.time_zone)).date()
-        for office in participating_offices(found):
-            if not office.time_zone:
-                continue
-            start = found.starts_at.astimezone(zone_info(office.time_zone))
-            end = found.ends_at.astimezone(zone_info(office.time_zone))
-            local_times.append(
-                {
-                    "office": office,
-                    "start": start,
-                    "end": end,
-                    "unsocial": outside_social_hours(start, end),
-                    "other_day": start.date() != home_day,
-                }
-            )
+    local_times = (
+        office_times(
+            found.starts_at,
+            found.ends_at,
+            found.time_zone,
+            {o: o.time_zone for o in participating_offices(found)},
+        )
+        if found.starts_at
+        else {}
+    )
     return render_template(
         "agenda/meeting.html",
         meeting=found,
@@ -101,38 +112,32 @@ def meeting(meeting_id: int):
     ), (400 if wrong_zone else 200)
 
 
-def _series_choices(form: MeetingForm) -> None:
+def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> MeetingForm:
+    """The meeting form as posted, or (not submitted) filled in from the meeting."""
+    form = MeetingForm(obj=meeting) if submitted else MeetingForm(formdata=None, obj=meeting)
     series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.title))
     form.series.choices = [
         SelectChoice("", "none"),
         *[SelectChoice(str(s.id), s.title) for s in series],
     ]
+    if meeting is not None and not submitted:
+        if meeting.starts_at:
+            local = local_time(meeting.time_zone, meeting.starts_at)
+            form.day.data, form.start.data = local.date(), local.time()
+        form.series.data = str(meeting.series_id or "")
+    return form
 
 
 def _meeting_changes(form: MeetingForm) -> dict:
-    """The form's fields as meeting changes; the date and time are read in the home zone."""
-    zone = form.time_zone.data.strip()
-    if not is_time_zone(zone):
-        form.time_zone.errors.append(
-            f'"{zone}" is not a time zone name; use an IANA name such as Europe/Zurich.'
-        )
-        raise AgendaError("time zone")
-    if bool(form.day.data) != bool(form.start.data):
-        form.start.errors.append("Give both the date and the start time, or neither.")
-        raise AgendaError("start")
-    starts_at = None
-    if form.day.data:
-        try:
-            starts_at = to_utc(datetime.combine(form.day.data, form.start.data), zone)
-        except LocalTimeError as error:
-            form.start.errors.append(str(error))
-            raise AgendaError("start") from None
+    """The form's fields as meeting changes; the date and time are a wall-clock time in the
+    home zone, which the agenda reads as such."""
+    day, start = form.day.data, form.start.data
     return {
         "title": form.title.data,
         "kind": form.kind.data,
-        "starts_at": starts_at,
+        "starts_at": datetime.combine(day, start) if day and start else None,
         "duration_minutes": form.duration_minutes.data,
-        "time_zone": zone,
+        "time_zone": form.time_zone.data.strip(),
         "video_url": form.video_url.data or None,
         "description": form.description.data or "",
     }
@@ -149,60 +154,78 @@ def _series(form: MeetingForm) -> MeetingSeries | None:
 @bp.route("/meetings/new", methods=["GET", "POST"])
 @colead_required
 def new():
-    form = MeetingForm()
-    _series_choices(form)
+    form = _meeting_form()
+    problem = None
     if form.validate_on_submit():
         try:
             created = create_meeting(_meeting_changes(form), series=_series(form))
         except AgendaError as error:
-            if not form.errors:
-                form.title.errors.append(str(error))
+            db.session.rollback()
+            problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting created as a draft.", "success")
             return redirect(url_for(".edit", meeting_id=created.id))
-    return render_template("agenda/new.html", form=form, zones=place_time_zones()), (
-        400 if form.errors else 200
-    )
+    return render_template(
+        "agenda/new.html", form=form, problem=problem, zones=place_time_zones()
+    ), (400 if form.errors or problem else 200)
+
+
+def _edit_page(
+    meeting: Meeting,
+    *,
+    form: MeetingForm | None = None,
+    slot_form: SlotForm | None = None,
+    problem: str | None = None,
+    slot_problem: str | None = None,
+):
+    """The edit page, with the meeting form and the new-slot form as posted or as stored."""
+    offices = _offices()
+    if form is None:
+        form = _meeting_form(meeting, submitted=False)
+    if slot_form is None:
+        slot_form = _slot_form(meeting, offices, submitted=False)
+    failed = form.errors or slot_form.errors or problem or slot_problem
+    return render_template(
+        "agenda/edit.html",
+        meeting=meeting,
+        form=form,
+        slot_form=slot_form,
+        problem=problem,
+        slot_problem=slot_problem,
+        slots=layout(meeting),
+        zones=place_time_zones(),
+        offices=offices,
+        participating={o.code for o in participating_offices(meeting)},
+    ), (400 if failed else 200)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
-    form = MeetingForm(obj=found)
-    _series_choices(form)
     if request.method == "GET":
-        if found.starts_at:
-            local = found.starts_at.astimezone(zone_info(found.time_zone))
-            form.day.data, form.start.data = local.date(), local.time()
-        form.series.data = str(found.series_id or "")
-    elif form.validate_on_submit():
+        return _edit_page(found)
+    form = _meeting_form(found)
+    problem = None
+    if form.validate_on_submit():
         try:
             apply_meeting(found, _meeting_changes(form))
             found.series = _series(form)
             db.session.commit()
         except AgendaError as error:
             db.session.rollback()
-            if not form.errors:
-                form.title.errors.append(str(error))
+            problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting saved.", "success")
             return redirect(url_for(".edit", meeting_id=found.id))
-    return render_template(
-        "agenda/edit.html",
-        meeting=found,
-        form=form,
-        slot_form=_slot_form(found),
-        slots=layout(found),
-        zones=place_time_zones(),
-        offices=db.session.scalars(select(Office).order_by(Office.code)).all(),
-        participating={o.code for o in participating_offices(found)},
-    ), (400 if form.errors else 200)
+    return _edit_page(found, form=form, problem=problem)
 
 
-def _slot_form(meeting: Meeting, slot: Slot | None = None, **kwargs) -> SlotForm:
-    form = SlotForm(obj=slot, **kwargs) if slot else SlotForm(**kwargs)
-    offices = db.session.scalars(select(Office).order_by(Office.code))
+def _slot_form(
+    meeting: Meeting, offices: list[Office], slot: Slot | None = None, *, submitted: bool = True
+) -> SlotForm:
+    """The slot form as posted, or (not submitted) filled in from the slot."""
+    form = SlotForm(obj=slot) if submitted else SlotForm(formdata=None, obj=slot)
     form.office.choices = [
         SelectChoice("", "none"),
         *[SelectChoice(o.code, f"{o.code} – {o.short_name}") for o in offices],
@@ -217,17 +240,18 @@ def _slot_form(meeting: Meeting, slot: Slot | None = None, **kwargs) -> SlotForm
         SelectChoice("", "none"),
         *[SelectChoice(str(p.id), f"#{p.id} {p.office_code}: {p.title}") for p in accepted],
     ]
-    if slot is not None and request.method == "GET":
+    if slot is not None and not submitted:
         form.office.data = slot.office_code or ""
         form.recommendations.data = [r.number for r in slot.recommendations]
         form.proposal.data = str(slot.proposal_id or "")
         if slot.offset_minutes is not None and slot.starts_at:
-            form.start.data = slot.starts_at.astimezone(zone_info(meeting.time_zone)).time()
+            form.start.data = local_time(meeting.time_zone, slot.starts_at).time()
     return form
 
 
-def _slot_changes(form: SlotForm, meeting: Meeting) -> dict:
-    changes = {
+def _slot_changes(form: SlotForm) -> dict:
+    """The form's fields as slot changes; a fixed start is a time of day in the home zone."""
+    return {
         "title": form.title.data,
         "kind": form.kind.data,
         "duration_minutes": form.duration_minutes.data,
@@ -236,59 +260,42 @@ def _slot_changes(form: SlotForm, meeting: Meeting) -> dict:
         "proposal_id": int(form.proposal.data) if form.proposal.data else None,
         "status": form.status.data,
         "abstract": form.abstract.data or "",
-        "offset_minutes": None,
+        "starts_at": form.start.data,
     }
-    if form.start.data:
-        if meeting.starts_at is None:
-            form.start.errors.append("Give the meeting a date and start first.")
-            raise AgendaError("start")
-        home = meeting.starts_at.astimezone(zone_info(meeting.time_zone))
-        # A time earlier than the meeting's start is on the next day: 00:30 in a meeting that
-        # starts at 23:00.
-        day = home.date() if form.start.data >= home.time() else home.date() + timedelta(days=1)
-        try:
-            pinned = to_utc(datetime.combine(day, form.start.data), meeting.time_zone)
-        except LocalTimeError as error:
-            form.start.errors.append(str(error))
-            raise AgendaError("start") from None
-        changes.pop("offset_minutes")
-        changes["starts_at"] = pinned
-    return changes
 
 
 @bp.post("/meetings/<int:meeting_id>/slots")
 @colead_required
 def add_slot(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
-    form = _slot_form(found)
+    form = _slot_form(found, _offices())
+    problem = None
     if form.validate_on_submit():
         try:
-            create_slot(found, _slot_changes(form, found))
+            create_slot(found, _slot_changes(form))
             db.session.commit()
         except AgendaError as error:
             db.session.rollback()
-            flash(f"The slot was not added: {error}", "error")
+            problem = _refused(form, error, SLOT_FIELDS)
         else:
             flash("Slot added.", "success")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
-    for field, messages in form.errors.items():
-        flash(f"The slot was not added: {form[field].label.text}: {' '.join(messages)}", "error")
-    return redirect(url_for(".edit", meeting_id=found.id) + "#add-slot")
+    return _edit_page(found, slot_form=form, slot_problem=problem)
 
 
 @bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit_slot(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
-    form = _slot_form(slot.meeting, slot)
+    form = _slot_form(slot.meeting, _offices(), slot, submitted=request.method == "POST")
     problem = None
     if form.validate_on_submit():
         try:
-            apply_slot(slot, slot.meeting, _slot_changes(form, slot.meeting))
+            apply_slot(slot, slot.meeting, _slot_changes(form))
             db.session.commit()
         except AgendaError as error:
             db.session.rollback()
-            problem = None if form.errors else str(error)
+            problem = _refused(form, error, SLOT_FIELDS)
         else:
             flash("Slot saved.", "success")
             return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
@@ -399,7 +406,6 @@ def suggest(meeting_id: int):
                 form.duration_minutes.data,
                 form.first.data,
                 form.last.data,
-                limit=10,
             )
         except AgendaError as error:
             problem = str(error)
@@ -413,4 +419,6 @@ def suggest(meeting_id: int):
         result=result,
         grouped=grouped,
         problem=problem,
+        hourly=HOURLY,
+        weekend_extra=WEEKEND_EXTRA,
     ), status

@@ -2,15 +2,18 @@
 which conference apps such as Giggity or the c3voc tools read. Pure: no Flask, no database.
 
 The meeting is one conference, its video call the one room; cancelled slots are left out, as
-the format has no status.
+the format has no status. The schedule's version is a digest of its content: it changes with
+any change a reader could see, and only then.
 """
 
+import json
 import re
 import uuid
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from hashlib import sha256
 
 from planner.timezones import zone_info
 
@@ -31,6 +34,7 @@ class TalkInfo:
     presenter: str | None
     track: str | None
     url: str
+    cancelled: bool = False
 
 
 @dataclass(frozen=True)
@@ -43,7 +47,6 @@ class ScheduleInfo:
     end: datetime
     url: str
     base_url: str
-    version: str
 
 
 def _guid(uid: str) -> str:
@@ -71,7 +74,8 @@ def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: s
     last_day = (end - timedelta(microseconds=1)).date() if end > start else end.date()
     days_count = (last_day - start.date()).days + 1
     by_day: dict = defaultdict(list)
-    for talk in sorted(talks, key=lambda t: (t.start, t.id)):
+    shown = (t for t in talks if not t.cancelled)
+    for talk in sorted(shown, key=lambda t: (t.start, t.id)):
         local = talk.start.astimezone(zone)
         by_day[local.date()].append(
             {
@@ -114,24 +118,30 @@ def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: s
                 "rooms": {ROOM: by_day.get(day, [])},
             }
         )
+    conference = {
+        "acronym": f"cws_ict_meeting_{info.id}",
+        "title": info.title,
+        "description": info.description,
+        "start": start.isoformat(),
+        "end": last_day.isoformat(),
+        "daysCount": days_count,
+        "timeslot_duration": "00:05",
+        "time_zone_name": info.time_zone,
+        "url": info.url,
+        "rooms": [{"name": ROOM, "guid": _guid(f"room:{info.url}")}],
+        "days": days,
+    }
     return {
         "$schema": SCHEMA,
         "generator": {"name": "cws-ict-planner", "version": generator_version},
         "schedule": {
-            "version": info.version,
+            "version": sha256(encode(conference)).hexdigest()[:16],
             "base_url": info.base_url,
-            "conference": {
-                "acronym": f"cws_ict_meeting_{info.id}",
-                "title": info.title,
-                "description": info.description,
-                "start": start.isoformat(),
-                "end": last_day.isoformat(),
-                "daysCount": days_count,
-                "timeslot_duration": "00:05",
-                "time_zone_name": info.time_zone,
-                "url": info.url,
-                "rooms": [{"name": ROOM, "guid": _guid(f"room:{info.url}")}],
-                "days": days,
-            },
+            "conference": conference,
         },
     }
+
+
+def encode(document: dict) -> bytes:
+    """JSON bytes, the same for the same content (keys sorted)."""
+    return json.dumps(document, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode()

@@ -9,7 +9,10 @@ from planner.extensions import db
 
 
 class CalendarState(db.Model):
-    """One row: the time of the last change to meetings, slots, offices or recommendations.
+    """One row: the time of the last change to anything a calendar shows: meetings, their
+    slots and series, offices, recommendations, and surveys and their respondents (a meeting
+    without offices of its own lists the latest survey's respondents): `_SHOWN` in
+    calendar/operations.py.
 
     Feeds send it as Last-Modified. A row is updated on every such change, deletions too, which
     max(updated_at) over the remaining items could never show.

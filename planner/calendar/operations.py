@@ -1,33 +1,37 @@
-"""What each feed contains, built from the agenda; signed office links; the change marker.
+"""What each feed and schedule contains, built from the agenda; signed office links; the
+change marker.
 
-Feeds are cached per (feed, state of the agenda): the 304 answer to a client that has the
+Answers are cached per (feed, state of the agenda): the 304 answer to a client that has the
 current version costs one small query, not a rebuild.
 """
 
 from collections import OrderedDict
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from hashlib import sha256
+from importlib.metadata import version
 
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session, selectinload
 
+from planner.agenda.fairness import office_times
 from planner.agenda.models import Meeting, MeetingSeries, Slot
-from planner.agenda.operations import participating_offices
-from planner.calendar.ics import EventInfo, FeedInfo, build
+from planner.agenda.operations import participating_offices, with_agenda
+from planner.calendar.frab import ScheduleInfo, TalkInfo, encode, schedule
+from planner.calendar.ics import EventInfo
 from planner.calendar.models import CalendarState
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import utc_offset, zone_info
+from planner.timezones import local_time, utc_offset
 
 HISTORY = timedelta(days=183)  # feeds show the past six months onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-KIND_LABELS = {"workshop": "Workshop", "taskforce": "Task Force meeting"}
+# A meeting's absolute address, made by the web layer (which knows the host).
+MeetingUrl = Callable[[Meeting], str]
 
 # What a calendar shows: a change to any of these moves the feeds' Last-Modified. A meeting
 # without offices of its own lists the respondents of the latest survey.
@@ -62,19 +66,8 @@ def changed_at() -> datetime:
     return db.session.scalar(select(CalendarState.changed_at).where(CalendarState.id == 1)) or EPOCH
 
 
-@dataclass(frozen=True)
-class Links:
-    """Absolute addresses, made by the web layer (which knows the host)."""
-
-    meeting: Callable[[Meeting], str]
-
-
-def _home(moment: datetime, zone: str) -> datetime:
-    return moment.astimezone(zone_info(zone))
-
-
 def _span(start: datetime, end: datetime, zone: str) -> str:
-    local, until = _home(start, zone), _home(end, zone)
+    local, until = local_time(zone, start), local_time(zone, end)
     return f"{local:%a %-d %b %Y, %H:%M}–{until:%H:%M} {zone} ({utc_offset(local)})"
 
 
@@ -88,8 +81,9 @@ def _status(meeting: Meeting, slot: Slot | None = None) -> str:
 
 def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = None) -> EventInfo:
     zone = meeting.time_zone
+    kind = meeting.kind_label
     lines = [
-        f"{KIND_LABELS.get(meeting.kind, 'Meeting')} of the CWS ICT Strategy Task Force.",
+        f"{kind[:1].upper()}{kind[1:]} of the CWS ICT Strategy Task Force.",
         f"Home time zone: {_span(meeting.starts_at, meeting.ends_at, zone)}",
     ]
     if meeting.video_url:
@@ -101,18 +95,20 @@ def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = Non
             who = f" — {slot.office.name}" if slot.office else ""
             gone = " (cancelled)" if slot.status == "cancelled" else ""
             lines.append(
-                f"{_home(slot.starts_at, zone):%H:%M}–{_home(slot.ends_at, zone):%H:%M} "
+                f"{local_time(zone, slot.starts_at):%H:%M}–{local_time(zone, slot.ends_at):%H:%M} "
                 f"{slot.title}{who}{gone}"
             )
     if offices is None:
         offices = participating_offices(meeting)
-    offices = [o for o in offices if o.time_zone]
-    if offices:
+    local = office_times(
+        meeting.starts_at, meeting.ends_at, zone, {o: o.time_zone for o in offices}
+    )
+    if local:
         lines += ["", "Local times:"]
-        for office in offices:
-            start = _home(meeting.starts_at, office.time_zone)
-            end = _home(meeting.ends_at, office.time_zone)
-            lines.append(f"{office.code} {office.short_name}: {start:%a %H:%M}–{end:%a %H:%M}")
+        for office, times in local.items():
+            lines.append(
+                f"{office.code} {office.short_name}: {times.start:%a %H:%M}–{times.end:%a %H:%M}"
+            )
     if meeting.description:
         lines += ["", meeting.description]
     lines += ["", f"Agenda page: {url}"]
@@ -161,29 +157,21 @@ def slot_event(slot: Slot, meeting: Meeting, url: str) -> EventInfo:
     )
 
 
-def _loaded(query):
-    return query.options(
-        selectinload(Meeting.slots).selectinload(Slot.recommendations),
-        selectinload(Meeting.slots).selectinload(Slot.office),
-        selectinload(Meeting.offices),
-    )
-
-
 def cutoff(today: date | None = None) -> datetime:
     day = (today or utcnow().date()) - HISTORY
     return datetime.combine(day, datetime.min.time(), UTC)
 
 
-def meeting_events(meeting: Meeting, scope: str, links: Links) -> list[EventInfo]:
-    url = links.meeting(meeting)
+def meeting_events(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> list[EventInfo]:
+    url = meeting_url(meeting)
     if scope == "meeting":
         return [meeting_event(meeting, url)]
     return [slot_event(s, meeting, url) for s in meeting.slots if s.starts_at]
 
 
-def taskforce_events(links: Links, since: datetime) -> list[EventInfo]:
+def taskforce_events(meeting_url: MeetingUrl, since: datetime) -> list[EventInfo]:
     meetings = db.session.scalars(
-        _loaded(select(Meeting)).where(
+        with_agenda(select(Meeting)).where(
             Meeting.published_at.is_not(None),
             Meeting.starts_at.is_not(None),
             Meeting.starts_at >= since - timedelta(days=1),
@@ -199,13 +187,13 @@ def taskforce_events(links: Links, since: datetime) -> list[EventInfo]:
         else:
             everyone = participating_offices(meeting) if everyone is None else everyone
             offices = everyone
-        url = links.meeting(meeting)
+        url = meeting_url(meeting)
         events.append(meeting_event(meeting, url, offices))
         events += [slot_event(s, meeting, url) for s in meeting.slots if s.starts_at]
     return events
 
 
-def office_events(office: Office, links: Links, since: datetime) -> list[EventInfo]:
+def office_events(office: Office, meeting_url: MeetingUrl, since: datetime) -> list[EventInfo]:
     """The slots an office presents: published meetings, and drafts with a date (tentative)."""
     slots = db.session.scalars(
         select(Slot)
@@ -218,8 +206,41 @@ def office_events(office: Office, links: Links, since: datetime) -> list[EventIn
         )
         .options(selectinload(Slot.meeting), selectinload(Slot.recommendations))
     ).all()
-    urls = {m.id: links.meeting(m) for m in {s.meeting for s in slots}}
+    urls = {m.id: meeting_url(m) for m in {s.meeting for s in slots}}
     return [slot_event(s, s.meeting, urls[s.meeting_id]) for s in slots]
+
+
+def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> bytes:
+    """A published meeting as frab schedule JSON."""
+    url = meeting_url(meeting)
+    info = ScheduleInfo(
+        id=meeting.id,
+        title=meeting.title,
+        description=meeting.description,
+        time_zone=meeting.time_zone,
+        start=meeting.starts_at,
+        end=meeting.ends_at,
+        url=url,
+        base_url=base_url,
+    )
+    talks = [
+        TalkInfo(
+            id=slot.id,
+            uid=slot.uid,
+            title=slot.title,
+            kind=slot.kind,
+            start=slot.starts_at,
+            minutes=slot.duration_minutes,
+            abstract=slot.abstract,
+            presenter=slot.office.name if slot.office else None,
+            track=", ".join(f"Rec {r.number}" for r in slot.recommendations) or None,
+            url=url,
+            cancelled=slot.status == "cancelled",
+        )
+        for slot in meeting.slots
+        if slot.starts_at
+    ]
+    return encode(schedule(info, talks, version("cws-planner")))
 
 
 class FeedCache:
@@ -244,10 +265,11 @@ class FeedCache:
 cache = FeedCache()
 
 
-def feed(key: tuple, info: Callable[[], FeedInfo], events: Callable[[], Iterable[EventInfo]]):
-    """(body, etag, last_modified) of a feed in the agenda's current state."""
+def cached(key: tuple, make: Callable[[], bytes]) -> tuple[bytes, str, datetime]:
+    """(body, etag, last_modified) of a feed or schedule in the agenda's current state; `make`
+    builds the body when the cache does not have it."""
     state = changed_at()
-    body, etag = cache.get((*key, state), lambda: build(info(), list(events())))
+    body, etag = cache.get((*key, state), make)
     return body, etag, state
 
 

@@ -4,22 +4,22 @@ Answers carry a strong ETag (a hash of the body) and Last-Modified (the agenda's
 removals included), and 304 to a client that has the current version.
 """
 
-from hashlib import sha256
-from importlib.metadata import version
+from datetime import datetime
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 
 from planner.accounts.security import colead_required
 from planner.agenda.models import Meeting
-from planner.calendar.frab import ScheduleInfo, TalkInfo, schedule
-from planner.calendar.ics import FeedInfo
+from planner.agenda.operations import get_meeting
+from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import (
-    Links,
+    cached,
     cutoff,
-    feed,
     meeting_events,
     office_events,
+    office_feed_token,
     revoke_office_feed,
+    schedule_for,
     taskforce_events,
     token_is_valid,
 )
@@ -30,10 +30,11 @@ from planner.offices.models import Office
 bp = Blueprint("calendar", __name__)
 
 SCOPES = ("meeting", "slots")
+CALENDAR = "text/calendar"
 
 
-def links() -> Links:
-    return Links(meeting=lambda m: url_for("agenda.meeting", meeting_id=m.id, _external=True))
+def meeting_url(meeting: Meeting) -> str:
+    return url_for("agenda.meeting", meeting_id=meeting.id, _external=True)
 
 
 def webcal(url: str) -> str:
@@ -41,8 +42,23 @@ def webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-def _calendar(body: bytes, etag: str, changed, *, filename: str | None = None, private=False):
-    response = Response(body, mimetype="text/calendar")
+def office_feed_url(office: Office) -> str:
+    """The address of the office's signed feed: a secret for the office and the co-leads."""
+    token = office_feed_token(office, current_app.config["SECRET_KEY"])
+    return url_for("calendar.office_ics", code=office.code, token=token, _external=True)
+
+
+def _answer(
+    body: bytes,
+    etag: str,
+    changed: datetime,
+    *,
+    mimetype: str = CALENDAR,
+    filename: str | None = None,
+    private: bool = False,
+) -> Response:
+    """A cached body with its ETag and Last-Modified, or 304 to a client that has it."""
+    response = Response(body, mimetype=mimetype)
     response.set_etag(etag)
     response.last_modified = changed
     response.cache_control.no_cache = True
@@ -60,7 +76,7 @@ def _calendar(body: bytes, etag: str, changed, *, filename: str | None = None, p
 
 
 def _published(meeting_id: int) -> Meeting:
-    meeting = db.session.get(Meeting, meeting_id)
+    meeting = get_meeting(meeting_id)
     if meeting is None or not meeting.was_published or meeting.starts_at is None:
         abort(404, f"There is no published meeting {meeting_id}.")
     return meeting
@@ -73,29 +89,33 @@ def meeting_ics(meeting_id: int):
     if scope not in SCOPES:
         abort(400, "scope is 'meeting' (one event) or 'slots' (one event per slot).")
     url = url_for(".meeting_ics", meeting_id=meeting.id, scope=scope, _external=True)
-    body, etag, changed = feed(
+    body, etag, changed = cached(
         ("meeting", meeting.id, scope, url),
-        lambda: FeedInfo(meeting.title, url, "CWS ICT Strategy Task Force"),
-        lambda: meeting_events(meeting, scope, links()),
+        lambda: build(
+            FeedInfo(meeting.title, url, "CWS ICT Strategy Task Force"),
+            meeting_events(meeting, scope, meeting_url),
+        ),
     )
     filename = f"cws-meeting-{meeting.id}{'-slots' if scope == 'slots' else ''}.ics"
-    return _calendar(body, etag, changed, filename=filename if "download" in request.args else None)
+    return _answer(body, etag, changed, filename=filename if "download" in request.args else None)
 
 
 @bp.get("/feeds/taskforce.ics")
 def taskforce_ics():
     url = url_for(".taskforce_ics", _external=True)
     since = cutoff()
-    body, etag, changed = feed(
+    body, etag, changed = cached(
         ("taskforce", url, since),
-        lambda: FeedInfo(
-            "CWS ICT Strategy Task Force",
-            url,
-            "Meetings and workshops of the ICT Strategy Task Force, with every presentation.",
+        lambda: build(
+            FeedInfo(
+                "CWS ICT Strategy Task Force",
+                url,
+                "Meetings and workshops of the ICT Strategy Task Force, with every presentation.",
+            ),
+            taskforce_events(meeting_url, since),
         ),
-        lambda: taskforce_events(links(), since),
     )
-    return _calendar(body, etag, changed)
+    return _answer(body, etag, changed)
 
 
 @bp.get("/feeds/offices/<code>.ics")
@@ -106,16 +126,18 @@ def office_ics(code: str):
         abort(404, "No such feed: the link may be mistyped or revoked.")
     url = url_for(".office_ics", code=office.code, token=request.args["token"], _external=True)
     since = cutoff()
-    body, etag, changed = feed(
+    body, etag, changed = cached(
         ("office", office.code, office.feed_version, url, since),
-        lambda: FeedInfo(
-            f"{office.short_name}: CWS ICT Task Force presentations",
-            url,
-            f"The slots {office.name} presents, tentative ones included.",
+        lambda: build(
+            FeedInfo(
+                f"{office.short_name}: CWS ICT Task Force presentations",
+                url,
+                f"The slots {office.name} presents, tentative ones included.",
+            ),
+            office_events(office, meeting_url, since),
         ),
-        lambda: office_events(office, links(), since),
     )
-    return _calendar(body, etag, changed, private=True)
+    return _answer(body, etag, changed, private=True)
 
 
 @bp.post("/offices/<code>/feed/revoke")
@@ -135,34 +157,9 @@ def schedule_json(meeting_id: int):
     meeting = _published(meeting_id)
     if meeting.status == "cancelled":
         abort(404, f"Meeting {meeting_id} is cancelled.")
-    page = url_for("agenda.meeting", meeting_id=meeting.id, _external=True)
-    info = ScheduleInfo(
-        id=meeting.id,
-        title=meeting.title,
-        description=meeting.description,
-        time_zone=meeting.time_zone,
-        start=meeting.starts_at,
-        end=meeting.ends_at,
-        url=page,
-        base_url=url_for("survey.overview", _external=True),
-        version=f"{meeting.sequence}.{sum(s.sequence for s in meeting.slots)}",
+    base_url = url_for("survey.overview", _external=True)
+    body, etag, changed = cached(
+        ("schedule", meeting.id, meeting_url(meeting), base_url),
+        lambda: schedule_for(meeting, meeting_url, base_url),
     )
-    talks = [
-        TalkInfo(
-            id=slot.id,
-            uid=slot.uid,
-            title=slot.title,
-            kind=slot.kind,
-            start=slot.starts_at,
-            minutes=slot.duration_minutes,
-            abstract=slot.abstract,
-            presenter=slot.office.name if slot.office else None,
-            track=", ".join(f"Rec {r.number}" for r in slot.recommendations) or None,
-            url=page,
-        )
-        for slot in meeting.slots
-        if slot.starts_at and slot.status != "cancelled"
-    ]
-    response = current_app.json.response(schedule(info, talks, version("cws-planner")))
-    response.set_etag(sha256(response.get_data()).hexdigest())
-    return response.make_conditional(request)
+    return _answer(body, etag, changed, mimetype="application/json")

@@ -56,6 +56,8 @@ def test_api_round_trip(api, meeting):
         ("Poland on Autopatent", "2026-03-10T12:30:00+01:00"),
     ]
     assert meeting.starts_at == datetime(2026, 3, 10, 11, tzinfo=UTC)  # stored in UTC
+    # Made with a start and lengths of their own, yet in no calendar: SEQUENCE is still 0.
+    assert [body["sequence"], *(s["sequence"] for s in body["slots"])] == [0, 0, 0, 0]
 
 
 @pytest.mark.parametrize(
@@ -247,7 +249,7 @@ def test_suggest_times_for_a_series(api, survey):
     assert series_info["burden_so_far"]["AU"] > 0
     same = series_info["same_time"]
     assert same["starts_at"].endswith("T12:00:00+01:00")
-    assert body["candidates"][0]["worst"] <= same["worst"]
+    assert body["candidates"][0]["worst"] < same["worst"]  # 12 against 18: rotated
 
 
 def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
@@ -433,3 +435,106 @@ def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):
         as_text=True
     )
     assert 'name="zone" list="zones" value="Europe/Zurich"' in plain
+
+
+def field_error(page: str, name: str) -> str | None:
+    """The error shown under the form field `name`, if any."""
+    match = re.search(rf'<p class="error" id="{name}-error">(.*?)</p>', page, re.S)
+    return match[1] if match else None
+
+
+def meeting_form(**fields) -> dict:
+    return {
+        "title": "Workshop",
+        "kind": "workshop",
+        "day": "2026-03-10",
+        "start": "12:00",
+        "duration_minutes": "90",
+        "time_zone": "Europe/Zurich",
+        **fields,
+    }
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"video_url": "ftp://x.example"}, "video_url", "The video link must be a web address"),
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "is not a time zone name"),
+        ({"day": "2026-03-29", "start": "02:30"}, "start", "does not exist in Europe/Zurich"),
+        ({"day": ""}, "start", "Give both the date and the start time, or neither."),
+    ],
+)
+def test_a_refused_meeting_shows_why_next_to_the_field(
+    colead_client, survey, fields, field, message
+):
+    url = "/meetings/new"
+    response = colead_client.post(
+        url, data={"csrf_token": csrf_token(colead_client, url), **meeting_form(**fields)}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert message in (field_error(page, field) or "")
+    assert field_error(page, "title") is None
+    assert 'value="Workshop"' in page  # the form comes back as it was sent
+    assert db.session.scalar(select(Meeting)) is None
+
+
+def slot_form(**fields) -> dict:
+    return {
+        "title": "Squeezed in",
+        "kind": "presentation",
+        "duration_minutes": "10",
+        "status": "tentative",
+        "office": "",
+        "proposal": "",
+        **fields,
+    }
+
+
+def test_a_refused_slot_shows_why_next_to_the_field(api, meeting):
+    # Opening 12:00–12:10, Australia 12:10–12:30, Poland 12:30–12:50.
+    edit = f"/meetings/{meeting.id}/edit"
+    added = api.post(
+        f"/meetings/{meeting.id}/slots",
+        data={"csrf_token": csrf_token(api, edit), **slot_form(start="12:05")},
+    )
+    assert added.status_code == 400
+    page = added.get_data(as_text=True)
+    assert "slots cannot overlap" in (field_error(page, "start") or "")
+    assert 'value="Squeezed in"' in page  # the new slot as sent
+    assert 'value="Rec 10 workshop"' in page  # the meeting as stored, not the slot's fields
+    db.session.expire_all()
+    assert len(meeting.slots) == 3
+
+    poland = meeting.slots[2]
+    url = f"/slots/{poland.id}/edit"
+    moved = api.post(
+        url, data={"csrf_token": csrf_token(api, url), **slot_form(title="Poland", start="12:15")}
+    )
+    assert moved.status_code == 400
+    page = moved.get_data(as_text=True)
+    assert "slots cannot overlap" in (field_error(page, "start") or "")
+    assert 'value="Poland"' in page
+
+
+def test_a_refusal_about_another_slot_is_shown_above_the_form(api, meeting):
+    opening, _, poland = meeting.slots
+    api.patch(f"/api/v1/slots/{poland.id}", json={"offset_minutes": 40})  # pinned at 12:40
+    url = f"/slots/{opening.id}/edit"
+    # A longer opening would push Australia's talk past Poland's pinned start.
+    response = api.post(
+        url,
+        data={
+            "csrf_token": csrf_token(api, url),
+            **slot_form(title="Opening", kind="discussion", duration_minutes="25"),
+        },
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    summary = re.search(
+        r'<div class="error-summary" role="alert"><h2>Not saved</h2>(.*?)</div>', page, re.S
+    )
+    assert summary and "“Poland on Autopatent” would start at +40 min" in summary[1]
+    assert 'class="error"' not in page  # on no field
+    db.session.refresh(opening)
+    assert opening.duration_minutes == 10

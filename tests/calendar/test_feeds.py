@@ -55,15 +55,6 @@ def visitor(app):
     return app.test_client()
 
 
-@pytest.fixture
-def later(monkeypatch):
-    """A clock an hour ahead, so that Last-Modified is never held back to "now" although the
-    test makes its changes within one second."""
-    import planner.calendar.views as views
-
-    monkeypatch.setattr(views, "utcnow", lambda: datetime.now(UTC) + timedelta(hours=1))
-
-
 def events_by_uid(body: bytes) -> dict:
     return {str(e["UID"]): e for e in with_icalendar(body).walk("VEVENT")}
 

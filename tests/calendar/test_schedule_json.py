@@ -6,11 +6,15 @@ its requirements for what this export produces are written out here.
 
 import re
 import uuid
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from planner.calendar.frab import ScheduleInfo, TalkInfo
+from planner.calendar.frab import schedule as frab_schedule
 from planner.extensions import db
-from tests.calendar.test_feeds import MEETING, SLOTS
+from tests.calendar.test_feeds import MEETING, SLOTS, conditional
 
 ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
 SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
@@ -79,18 +83,24 @@ CONFERENCE_KEYS = {
 }
 
 
-@pytest.fixture
-def schedule(colead_client, survey):
-    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()
+def published_meeting(client) -> tuple[int, dict]:
+    """A published meeting of SLOTS and a cancelled slot: its id, and the cancelled slot."""
+    meeting = client.post("/api/v1/meetings", json=MEETING).get_json()
     for slot in SLOTS:
-        colead_client.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot)
-    cancelled = colead_client.post(
+        client.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot)
+    cancelled = client.post(
         f"/api/v1/meetings/{meeting['id']}/slots",
         json={"title": "Dropped", "duration_minutes": 10, "status": "cancelled"},
     ).get_json()
-    assert draft_is_hidden(colead_client, meeting["id"])
-    colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish")
-    response = colead_client.get(f"/meetings/{meeting['id']}/schedule.json")
+    assert draft_is_hidden(client, meeting["id"])
+    client.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    return meeting["id"], cancelled
+
+
+@pytest.fixture
+def schedule(colead_client, survey):
+    meeting_id, cancelled = published_meeting(colead_client)
+    response = colead_client.get(f"/meetings/{meeting_id}/schedule.json")
     assert response.status_code == 200 and response.is_json
     return response.get_json(), cancelled
 
@@ -182,3 +192,72 @@ def test_days_end_where_the_meeting_ends(colead_client, survey, start, minutes, 
     assert conference["days"][0]["day_start"] == start
     if len(days) > 1:
         assert conference["days"][1]["day_start"] == f"{days[1]}T00:00:00+01:00"
+
+
+def test_an_unchanged_schedule_is_not_sent_again(colead_client, client, survey, later):
+    meeting_id, _ = published_meeting(colead_client)
+    url = f"/meetings/{meeting_id}/schedule.json"
+    first = client.get(url)
+    assert first.status_code == 200 and first.is_json
+    assert not first.headers["ETag"].startswith("W/")
+    assert conditional(client, url, first) == (304, 304)
+    colead_client.patch(f"/api/v1/meetings/{meeting_id}", json={"title": "Renamed"})
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 200
+    assert again.headers["ETag"] != first.headers["ETag"]
+    assert again.headers["Last-Modified"] != first.headers["Last-Modified"]
+    assert again.get_json()["schedule"]["conference"]["title"] == "Renamed"
+    assert conditional(client, url, again) == (304, 304)
+
+
+def test_the_version_follows_the_content(colead_client, client, survey):
+    meeting_id, _ = published_meeting(colead_client)
+    url = f"/meetings/{meeting_id}/schedule.json"
+
+    def version() -> str:
+        return client.get(url).get_json()["schedule"]["version"]
+
+    first = version()
+    assert version() == first
+    talk = colead_client.get(f"/api/v1/meetings/{meeting_id}").get_json()["slots"][1]
+    # A new title is no change of time, so no slot's SEQUENCE moves; the schedule still differs.
+    colead_client.patch(f"/api/v1/slots/{talk['id']}", json={"title": "Retitled"})
+    retitled = version()
+    assert retitled != first
+    colead_client.post(
+        f"/api/v1/meetings/{meeting_id}/slots", json={"title": "Added", "duration_minutes": 10}
+    )
+    assert version() not in (first, retitled)
+
+
+def test_cancelled_talks_are_left_out_by_the_schedule_itself():
+    start = datetime(2026, 12, 8, 11, tzinfo=UTC)
+    info = ScheduleInfo(
+        id=1,
+        title="Workshop",
+        description="",
+        time_zone="Europe/Zurich",
+        start=start,
+        end=start + timedelta(hours=1),
+        url="https://planner.example/meetings/1",
+        base_url="https://planner.example/",
+    )
+    talk = TalkInfo(
+        id=7,
+        uid="talk-7@cws-ict-planner",
+        title="Talk",
+        kind="presentation",
+        start=info.start,
+        minutes=20,
+        abstract="",
+        presenter=None,
+        track=None,
+        url=info.url,
+    )
+    shown = frab_schedule(info, [talk], "1")
+    dropped = frab_schedule(info, [replace(talk, cancelled=True)], "1")
+    events = [d["rooms"]["Video call"] for d in shown["schedule"]["conference"]["days"]]
+    assert [[e["id"] for e in day] for day in events] == [[7]]
+    gone = [d["rooms"]["Video call"] for d in dropped["schedule"]["conference"]["days"]]
+    assert gone == [[]]
+    assert dropped["schedule"]["version"] != shown["schedule"]["version"]
