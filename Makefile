@@ -21,18 +21,14 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-deps
 
-# Mozilla's ical.js, for reading the calendar feeds back in the tests (npm registry).
-tests/calendar/js/node_modules: tests/calendar/js/package-lock.json
-	npm ci --prefix tests/calendar/js --no-audit --no-fund
-	touch $@
-
 run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) setup
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
-test: $(VENV)/.test-deps tests/calendar/js/node_modules
+test: $(VENV)/.test-deps
 	scripts/ensure-chromium.sh
+	scripts/ensure-icaljs.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 
@@ -26,9 +27,17 @@ def secret_key(instance_path: Path) -> str:
     if key:
         return key
     key_file = instance_path / "secret_key"
-    if key_file.exists():
-        return key_file.read_text().strip()
     key = secrets.token_urlsafe(48)
-    key_file.write_text(key)
-    key_file.chmod(0o600)
+    try:
+        # Created only if absent, readable by the owner only from the start: workers starting
+        # together all end up with the first one's key.
+        descriptor = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        for _ in range(50):  # another worker may be writing it right now
+            if existing := key_file.read_text().strip():
+                return existing
+            time.sleep(0.01)
+        raise RuntimeError(f"{key_file} is empty; delete it or set SECRET_KEY.") from None
+    with os.fdopen(descriptor, "w") as file:
+        file.write(key)
     return key

@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select
 
 from planner.accounts.models import ApiToken, FailedLogin, User, digest
 from planner.db_types import db_int, utcnow
-from planner.errors import api_error
+from planner.errors import api_error, is_api_request
 from planner.extensions import db
 
 login_manager = LoginManager()
@@ -60,13 +60,12 @@ def bearer_user() -> User | None:
     )
     if token is None:
         return None
-    token.last_used_at = utcnow()
-    db.session.commit()
+    # When it was last used, to the hour: no write on every request of a busy script.
+    now = utcnow()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
+        token.last_used_at = now
+        db.session.commit()
     return token.user
-
-
-def _is_api() -> bool:
-    return request.path.startswith("/api/")
 
 
 def colead_required(view: Callable) -> Callable:
@@ -74,7 +73,7 @@ def colead_required(view: Callable) -> Callable:
 
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if _is_api():
+        if is_api_request():
             return _api_view(view, *args, **kwargs)
         if not current_user.is_authenticated:
             flash("Sign in as a co-lead to do that.", "warning")

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from planner.accounts.forms import LoginForm, PasswordForm
 from planner.accounts.models import User, password_matches
 from planner.accounts.security import (
+    WINDOW,
     clear_failures,
     client_address,
     login_blocked,
@@ -31,7 +32,7 @@ def login():
         if login_blocked(email, address):
             form.password.errors.append(
                 "Too many failed sign-ins for this account or from this address; "
-                "wait 15 minutes and try again."
+                f"wait {WINDOW.seconds // 60} minutes and try again."
             )
             status = 429
         elif not password_matches(user, form.password.data):

@@ -1,22 +1,34 @@
 """Reading and editing offices."""
 
-from sqlalchemy import or_, select
+from collections.abc import Iterable
+
+from sqlalchemy import select
 
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 
 
+def matching(offices: Iterable[Office], text: str) -> list[Office]:
+    """The offices whose code, name or city contains `text`, ignoring case (all for no text).
+
+    One rule for every search box, the same on every database (SQL LIKE treats "_" and "%" as
+    wildcards, and SQLite ignores the case of ASCII letters only).
+    """
+    needle = text.strip().casefold()
+    return [
+        o
+        for o in offices
+        if not needle
+        or needle in o.code.casefold()
+        or needle in o.name.casefold()
+        or needle in (o.city or "").casefold()
+    ]
+
+
 def find_offices(text: str = "") -> list[Office]:
-    """Offices whose code, name or city contains `text` (all offices for an empty text)."""
-    query = select(Office).order_by(Office.code)
-    needle = text.strip()
-    if needle:
-        pattern = f"%{needle}%"
-        query = query.where(
-            or_(Office.code.ilike(pattern), Office.name.ilike(pattern), Office.city.ilike(pattern))
-        )
-    return list(db.session.scalars(query))
+    """Offices matching `text` (see `matching`), by code."""
+    return matching(db.session.scalars(select(Office).order_by(Office.code)), text)
 
 
 def update_office(

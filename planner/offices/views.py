@@ -1,15 +1,19 @@
 """Office pages: the searchable list, each office's answers and local time, and editing."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from planner.accounts.security import colead_required, editor
-from planner.calendar.operations import office_feed_token
+from planner.calendar.views import office_feed_url
 from planner.extensions import db
 from planner.offices.forms import OfficeForm
 from planner.offices.models import Office
 from planner.offices.operations import find_offices, update_office
-from planner.survey.operations import query_answers, respondent_offices
+from planner.survey.operations import (
+    answer_counts,
+    query_answers,
+    respondent_codes,
+)
 from planner.survey.records import Question
 from planner.survey.views import survey_from_request
 from planner.timezones import local_time, place_time_zones, utc_offset
@@ -37,13 +41,8 @@ def _office(code: str) -> Office:
 def index():
     text = request.args.get("q", "")
     survey = survey_from_request()
-    respondents = {o.code for o in respondent_offices(survey)} if survey else set()
-    counts: dict[tuple[str, Question], int] = {}
-    if survey:
-        for answer in query_answers(survey):
-            if answer.recommendation_number is not None:
-                key = (answer.office_code, answer.question)
-                counts[key] = counts.get(key, 0) + 1
+    respondents = respondent_codes(survey) if survey else set()
+    counts = answer_counts(survey) if survey else {}
     offices = find_offices(text)
     return render_template(
         "offices/index.html",
@@ -52,8 +51,6 @@ def index():
         survey=survey,
         respondents=respondents,
         counts=counts,
-        local_times={o.code: local_time(o.time_zone) for o in offices if o.time_zone},
-        utc_offset=utc_offset,
     )
 
 
@@ -70,15 +67,13 @@ def detail(code: str):
         for question, heading, note in SECTIONS
     ]
     now = local_time(office.time_zone) if office.time_zone else None
-    feed_url = None
-    if current_user.is_authenticated:
-        token = office_feed_token(office, current_app.config["SECRET_KEY"])
-        feed_url = url_for("calendar.office_ics", code=office.code, token=token, _external=True)
+    # The office's feed link is a secret: co-leads pass it on.
+    feed_url = office_feed_url(office) if current_user.is_authenticated else None
     return render_template(
         "offices/detail.html",
         office=office,
         survey=survey,
-        responded=bool(answers) or (survey and office in respondent_offices(survey)),
+        responded=bool(answers) or (survey and office.code in respondent_codes(survey)),
         sections=sections,
         now=now,
         offset=utc_offset(now) if now else None,

@@ -69,6 +69,7 @@ class ProposalFields(FlaskForm):
     )
     availability = TextAreaField(
         "Availability",
+        default="",
         validators=[Length(max=AVAILABILITY_MAX)],
         description=f"When you could present, in your office's own time zone, e.g. “Tuesdays and "
         f"Thursdays 08:00–11:00”. Up to {AVAILABILITY_MAX} characters.",

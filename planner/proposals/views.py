@@ -1,21 +1,11 @@
 """Volunteering (public), the office's private link, and the co-leads' review."""
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlalchemy import select
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
-from planner.calendar.operations import office_feed_token
+from planner.calendar.views import office_feed_url
 from planner.extensions import db
-from planner.offices.models import Office
+from planner.offices.operations import find_offices
 from planner.proposals.forms import ProposalFields, StatusForm, VolunteerForm
 from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import (
@@ -33,7 +23,7 @@ from planner.proposals.operations import (
     withdraw,
 )
 from planner.recommendations.operations import all_recommendations
-from planner.survey.operations import SurveyNotFound, find_survey
+from planner.survey.operations import latest_survey
 
 bp = Blueprint("proposals", __name__)
 
@@ -42,29 +32,21 @@ SUGGESTION_NOTE = (
 )
 
 
-def _latest_survey():
-    try:
-        return find_survey()
-    except SurveyNotFound:
-        return None
-
-
 def fill_choices(form) -> None:
     form.set_recommendations([(r.number, r.short_title) for r in all_recommendations()])
     if isinstance(form, VolunteerForm):
-        offices = db.session.scalars(select(Office).order_by(Office.code))
-        form.set_offices([(o.code, o.name) for o in offices])
+        form.set_offices([(o.code, o.name) for o in find_offices()])
 
 
 def form_fields(form: ProposalFields) -> dict:
-    fields = {name: getattr(form, name).data for name in EDITABLE}
-    fields["availability"] = fields["availability"] or ""
-    return fields
+    return {name: getattr(form, name).data for name in EDITABLE}
 
 
 def _suggest(form: ProposalFields, office: str) -> str | None:
     """Fill the abstract from the survey, unless the person has written one."""
-    survey = _latest_survey()
+    if not office or not form.recommendations.data:
+        return None
+    survey = latest_survey()
     suggestion = suggested_abstract(survey, office, form.recommendations.data or [])
     if suggestion and not (form.abstract.data or "").strip():
         form.abstract.data = suggestion
@@ -101,13 +83,9 @@ def volunteer():
 
 
 def decide_from(form: StatusForm, proposal: Proposal) -> None:
-    """Apply a validated status form (page or API) as the signed-in co-lead."""
+    """Apply a validated status form (page or API) as the co-lead making the request."""
     change_status(
-        proposal,
-        form.status.data,
-        form.reason.data,
-        actor=editor(),
-        seen_version=form.version.data,
+        proposal, form.status.data, form.reason.data, actor=editor(), seen_version=form.version.data
     )
 
 
@@ -121,10 +99,11 @@ def _by_token_or_404(token: str) -> Proposal:
 @bp.get("/proposals/<token>")
 def private(token: str):
     proposal = _by_token_or_404(token)
-    feed = office_feed_token(proposal.office, current_app.config["SECRET_KEY"])
-    feed_url = url_for("calendar.office_ics", code=proposal.office_code, token=feed, _external=True)
     return render_template(
-        "proposals/private.html", proposal=proposal, token=token, feed_url=feed_url
+        "proposals/private.html",
+        proposal=proposal,
+        token=token,
+        feed_url=office_feed_url(proposal.office),
     )
 
 
@@ -170,7 +149,7 @@ def review():
         abort(400, f"Status is one of: {', '.join(STATUSES)}.")
     number = request.args.get("recommendation", type=int)
     proposals = for_review(status, number)
-    survey = _latest_survey()
+    survey = latest_survey()
     recommendations = all_recommendations()
     groups = [
         (r, [p for p in proposals if r in p.recommendations])
@@ -195,20 +174,10 @@ def review():
 def decide(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
     form = StatusForm()
-    new_link = None
     status = 200
     if request.method == "GET":
         form.version.data = proposal.version
         form.status.data = proposal.status
-    elif request.form.get("link") in ("revoke", "reissue"):
-        if request.form["link"] == "revoke":
-            revoke_link(proposal, actor=editor())
-            flash("The private link is revoked: it now leads nowhere.", "success")
-        else:
-            new_link = url_for(
-                ".private", token=reissue_link(proposal, actor=editor()), _external=True
-            )
-        form.version.data = proposal.version
     elif form.validate_on_submit():
         try:
             decide_from(form, proposal)
@@ -220,10 +189,37 @@ def decide(proposal_id: int):
             return redirect(url_for(".decide", proposal_id=proposal.id))
     else:
         status = 400
+    return _decide_page(proposal, form), status
+
+
+def _decide_page(proposal: Proposal, form: StatusForm, new_link: str | None = None) -> str:
     return render_template(
         "proposals/decide.html",
         proposal=proposal,
         form=form,
-        evidence=evidence(proposal, _latest_survey()),
+        evidence=evidence(proposal, latest_survey()),
         new_link=new_link,
-    ), status
+    )
+
+
+@bp.post("/proposals/<int:proposal_id>/link")
+@colead_required
+def link(proposal_id: int):
+    """Revoke the office's private link, or make a new one (shown once, on this answer)."""
+    proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
+    action = request.form.get("action")
+    if action not in ("revoke", "reissue"):
+        abort(400, "Say whether to revoke the link or make a new one.")
+    try:
+        if action == "revoke":
+            revoke_link(proposal, actor=editor())
+        else:
+            token = reissue_link(proposal, actor=editor())
+    except Conflict as error:
+        flash(str(error), "error")
+        return redirect(url_for(".decide", proposal_id=proposal.id))
+    if action == "revoke":
+        flash("The private link is revoked: it now leads nowhere.", "success")
+        return redirect(url_for(".decide", proposal_id=proposal.id))
+    form = StatusForm(formdata=None, version=proposal.version, status=proposal.status)
+    return _decide_page(proposal, form, url_for(".private", token=token, _external=True))

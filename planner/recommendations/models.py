@@ -15,7 +15,8 @@ class Recommendation(db.Model):
     number: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
     short_title: Mapped[str] = mapped_column(String(200))
     text: Mapped[str] = mapped_column(Text, default="")
-    # Provenance of the wording: "official headline sentence", "topic inferred ...", or an editor.
+    # Provenance of the seeded wording: "official headline sentence" or "topic inferred ..."
+    # (who edited it last is in updated_by).
     source: Mapped[str | None] = mapped_column(String(300))
     updated_by: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

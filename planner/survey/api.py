@@ -5,7 +5,6 @@ from flask import Blueprint, abort, request, url_for
 from planner.db_types import db_int
 from planner.survey.models import Survey
 from planner.survey.operations import (
-    SurveyNotFound,
     answer_count,
     answer_records,
     find_survey,
@@ -16,13 +15,6 @@ from planner.survey.records import Question
 from planner.survey.tabular import answer_row
 
 bp = Blueprint("survey_api", __name__, url_prefix="/api/v1")
-
-
-def _survey(slug: str) -> Survey:
-    try:
-        return find_survey(slug)
-    except SurveyNotFound as error:
-        abort(404, str(error))
 
 
 def survey_json(survey: Survey) -> dict:
@@ -52,7 +44,7 @@ def surveys():
 
 @bp.get("/surveys/<slug>/answers")
 def answers(slug: str):
-    survey = _survey(slug)
+    survey = find_survey(slug)
     filters: dict = {}
     question = request.args.get("question")
     if question is not None:
@@ -79,7 +71,7 @@ def answers(slug: str):
 
 @bp.get("/surveys/<slug>/summary")
 def summary(slug: str):
-    survey = _survey(slug)
+    survey = find_survey(slug)
     result = survey_summary(survey)
     return {
         "survey": survey.label,

@@ -235,7 +235,13 @@ class _Reader:
 
     def _respondent(self, number: int, line: str) -> None:
         match = _RESPONDENT.match(line)
-        if match and match[1] not in self.respondents and not _DANGLING.search(self.previous):
+        starts_a_respondent = match and not _DANGLING.search(self.previous)
+        if starts_a_respondent and match[1] in self.respondents:
+            first = self.respondents[match[1]].line
+            self.warnings.append(
+                ImportWarning(number, f"{match[1]} is listed again (first on line {first})")
+            )
+        elif starts_a_respondent:
             self.respondents[match[1]] = RespondentRecord(match[1], match[2], line=number)
         elif self.respondents:
             last = list(self.respondents.values())[-1]

@@ -160,14 +160,18 @@ def list_surveys() -> list[Survey]:
     return list(db.session.scalars(select(Survey).order_by(*_latest_first())))
 
 
+def latest_survey() -> Survey | None:
+    """The survey with the newest answer window, or None before any import."""
+    return db.session.scalar(select(Survey).order_by(*_latest_first()).limit(1))
+
+
 def find_survey(reference: str | None = None) -> Survey:
     """The survey with this label or slug; without one, the latest (newest answer window)."""
-    query = select(Survey)
     if reference:
-        query = query.where((Survey.label == reference) | (Survey.slug == reference))
+        named = (Survey.label == reference) | (Survey.slug == reference)
+        survey = db.session.scalar(select(Survey).where(named).limit(1))
     else:
-        query = query.order_by(*_latest_first())
-    survey = db.session.scalar(query.limit(1))
+        survey = latest_survey()
     if survey is None:
         raise SurveyNotFound(
             f"No survey {reference!r} has been imported."
@@ -201,23 +205,14 @@ def survey_record(survey: Survey) -> SurveyRecord:
 _ANY = object()
 
 
-def query_answers(
+def _filtered(
+    query,
     survey: Survey,
-    *,
     question: Question | None = None,
     recommendation: int | object | None = _ANY,
     office: str | None = None,
-) -> list[Answer]:
-    """The survey's answers, optionally only one question, recommendation (None: none) or office.
-
-    Ordered as the questionnaire asks: question, recommendation, office.
-    """
-    # Pages show each answer's office and recommendation: load them in the same query.
-    query = (
-        select(Answer)
-        .where(Answer.survey_id == survey.id)
-        .options(joinedload(Answer.office), joinedload(Answer.recommendation))
-    )
+):
+    query = query.where(Answer.survey_id == survey.id)
     if question is not None:
         query = query.where(Answer.question == question)
     if recommendation is None:
@@ -226,7 +221,16 @@ def query_answers(
         query = query.where(Answer.recommendation_number == recommendation)
     if office is not None:
         query = query.where(Answer.office_code == office)
-    answers = list(db.session.scalars(query))
+    return query
+
+
+def query_answers(survey: Survey, **filters) -> list[Answer]:
+    """The survey's answers, optionally only one `question`, `recommendation` (None: none) or
+    `office`. Ordered as the questionnaire asks: question, recommendation, office.
+    """
+    # Pages show each answer's office and recommendation: load them in the same query.
+    query = select(Answer).options(joinedload(Answer.office), joinedload(Answer.recommendation))
+    answers = list(db.session.scalars(_filtered(query, survey, **filters)))
     answers.sort(key=lambda a: (a.question.order, a.recommendation_number or 0, a.office_code))
     return answers
 
@@ -248,17 +252,40 @@ def answer_cells(survey: Survey, question: Question) -> list[tuple[int, str, int
 
 def answer_records(survey: Survey, **filters) -> list[AnswerRecord]:
     """The survey's answers as plain records (the export's rows); filters as `query_answers`."""
-    return [
+    columns = select(
+        Answer.office_code,
+        Answer.question,
+        Answer.recommendation_number,
+        Answer.text,
+        Answer.line_start,
+        Answer.line_end,
+        Answer.basis,
+    )
+    records = [
         AnswerRecord(
-            a.office_code,
-            a.question,
-            a.recommendation_number,
-            a.text,
-            (a.line_start, a.line_end) if a.line_start is not None else None,
-            a.basis,
+            office, question, number, text, (first, last) if first is not None else None, basis
         )
-        for a in query_answers(survey, **filters)
+        for office, question, number, text, first, last, basis in db.session.execute(
+            _filtered(columns, survey, **filters)
+        )
     ]
+    return sorted(records, key=AnswerRecord.sort_key)
+
+
+def answer_counts(survey: Survey) -> dict[tuple[str, Question], int]:
+    """How many recommendations each office named, per question."""
+    rows = db.session.execute(
+        select(Answer.office_code, Answer.question, func.count())
+        .where(Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None))
+        .group_by(Answer.office_code, Answer.question)
+    )
+    return {(office, question): count for office, question, count in rows}
+
+
+def respondent_codes(survey: Survey) -> set[str]:
+    return set(
+        db.session.scalars(select(Respondent.office_code).where(Respondent.survey_id == survey.id))
+    )
 
 
 def respondent_offices(survey: Survey) -> list[Office]:

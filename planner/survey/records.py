@@ -28,7 +28,11 @@ class Question(StrEnum):
 
     @property
     def order(self) -> int:
-        return list(Question).index(self)
+        """Its place in the questionnaire."""
+        return _QUESTION_ORDER[self]
+
+
+_QUESTION_ORDER = {question: index for index, question in enumerate(Question)}
 
 
 QUESTION_LABELS = {

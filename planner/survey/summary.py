@@ -1,4 +1,5 @@
-"""Counts and percentages per question and recommendation, as paragraphs 13–17 of CWS/13/26 give.
+"""Counts and percentages per question and recommendation, as paragraphs 14–17 of CWS/13/26 give
+(paragraph 13, on question 2, was a chart that did not survive extraction).
 
 Percentages are shares of all respondents, rounded half up to whole numbers as the document does
 (14 of 21 is 67%, 2 of 21 is 10%).

@@ -119,9 +119,12 @@ def scaled_survey(base: SurveyRecord, offices: int, *, seed: int = 0) -> SurveyR
     answers_of: dict[str, list[AnswerRecord]] = defaultdict(list)
     for answer in base.answers:
         answers_of[answer.office].append(answer)
+    codes = _codes({r.code for r in originals})
+    if offices - len(originals) > len(codes):
+        raise ValueError(f"two-letter codes allow at most {len(originals) + len(codes)} offices")
     respondents = list(originals)
     answers = list(base.answers)
-    for code in _codes({r.code for r in originals})[: offices - len(originals)]:
+    for code in codes[: offices - len(originals)]:
         model = rng.choice(originals)
         respondents.append(RespondentRecord(code, f"Synthetic office {code}", model.time_zone))
         answers += [

@@ -7,15 +7,16 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from sqlalchemy import select
 
 from planner.extensions import db
-from planner.offices.models import Office
+from planner.offices.operations import matching
+from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
 from planner.survey import charts
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import (
-    SurveyNotFound,
     answer_cells,
     answer_count,
     find_survey,
+    latest_survey,
     list_surveys,
     respondent_offices,
     source_lines,
@@ -45,20 +46,8 @@ STRUGGLE = charts.Series(
 
 def survey_from_request() -> Survey | None:
     """The survey named by ?survey= (404 if unknown), else the latest, else None."""
-    reference = request.args.get("survey") or None
-    try:
-        return find_survey(reference)
-    except SurveyNotFound as error:
-        if reference:
-            abort(404, str(error))
-        return None
-
-
-def _survey(slug: str) -> Survey:
-    try:
-        return find_survey(slug)
-    except SurveyNotFound as error:
-        abort(404, str(error))
+    reference = request.args.get("survey")
+    return find_survey(reference) if reference else latest_survey()
 
 
 def _question() -> Question:
@@ -69,25 +58,15 @@ def _question() -> Question:
     return Question(value)
 
 
-def _office_filter(offices: list[Office], text: str) -> list[Office]:
-    needle = text.strip().casefold()
-    if not needle:
-        return offices
-    return [
-        o
-        for o in offices
-        if needle in o.code.casefold()
-        or needle in o.name.casefold()
-        or needle in (o.city or "").casefold()
-    ]
-
-
 def build_heatmap(
-    survey: Survey, question: Question, office_filter: str, *, caption: str | None = None
+    survey: Survey,
+    question: Question,
+    office_filter: str,
+    recommendations: list[Recommendation],
+    *,
+    caption: str | None = None,
 ) -> charts.Heatmap:
-    offices = _office_filter(respondent_offices(survey), office_filter)
-    recommendations = all_recommendations()
-    titles = {r.number: r.short_title for r in recommendations}
+    offices = matching(respondent_offices(survey), office_filter)
     # One url_for per page, not per square: at 200 offices there are thousands of squares.
     answers_url = url_for("survey.answer", slug=survey.slug, answer_id=0).removesuffix("/0")
     marks = {
@@ -113,7 +92,7 @@ def build_heatmap(
                 r.number,
                 charts.Label(
                     str(r.number),
-                    f"Rec {r.number}: {titles[r.number]}",
+                    f"Rec {r.number}: {r.short_title}",
                     url_for("recommendations.detail", number=r.number, survey=survey.slug),
                 ),
             )
@@ -125,30 +104,32 @@ def build_heatmap(
     )
 
 
-def build_bars(survey: Survey, summary: Summary, *, caption: str | None = None) -> charts.BarChart:
-    series = (SUPPLY, DEMAND, STRUGGLE)
-    groups = []
-    for recommendation in all_recommendations():
-        n = recommendation.number
+# Each bar series counts the answers to one question.
+SERIES_QUESTIONS = {SUPPLY: Question.focus, DEMAND: Question.discuss, STRUGGLE: Question.challenge}
 
-        def count(question: Question, n: int = n) -> int:
-            return summary.questions[question].by_recommendation[n].count
 
-        groups.append(
-            (
-                charts.Label(
-                    f"{n} {recommendation.short_title}",
-                    f"Rec {n}: {recommendation.short_title}",
-                    url_for("recommendations.detail", number=n, survey=survey.slug),
-                ),
-                {
-                    SUPPLY.name: count(Question.focus),
-                    DEMAND.name: count(Question.discuss),
-                    STRUGGLE.name: count(Question.challenge),
-                },
-            )
+def build_bars(
+    survey: Survey,
+    summary: Summary,
+    recommendations: list[Recommendation],
+    *,
+    caption: str | None = None,
+) -> charts.BarChart:
+    groups = [
+        (
+            charts.Label(
+                f"{r.number} {r.short_title}",
+                f"Rec {r.number}: {r.short_title}",
+                url_for("recommendations.detail", number=r.number, survey=survey.slug),
+            ),
+            {
+                series.name: summary.questions[question].by_recommendation[r.number].count
+                for series, question in SERIES_QUESTIONS.items()
+            },
         )
-    return charts.grouped_bars(groups, series, caption=caption)
+        for r in recommendations
+    ]
+    return charts.grouped_bars(groups, tuple(SERIES_QUESTIONS), caption=caption)
 
 
 def _excerpt(text: str, limit: int = 140) -> str:
@@ -174,7 +155,7 @@ def overview():
     question = _question()
     office_filter = request.args.get("office", "")
     summary = survey_summary(survey)
-    heatmap = build_heatmap(survey, question, office_filter)
+    recommendations = all_recommendations()
     return render_template(
         "survey/overview.html",
         survey=survey,
@@ -182,21 +163,26 @@ def overview():
         question=question,
         questions=OVERVIEW_QUESTIONS,
         office_filter=office_filter,
-        heatmap=heatmap,
-        bars=build_bars(survey, summary),
+        heatmap=build_heatmap(survey, question, office_filter, recommendations),
+        heatmap_title=_heatmap_title(survey, question),
+        heatmap_description=_heatmap_description(survey, question),
+        bars=build_bars(survey, summary, recommendations),
+        bars_title=_bars_title(survey),
+        bars_description=BARS_DESCRIPTION,
         summary=summary,
-        recommendations=all_recommendations(),
-        series=(SUPPLY, DEMAND, STRUGGLE),
+        series=tuple(SERIES_QUESTIONS),
         **_chart_context(),
     )
 
 
 @bp.get("/charts/<slug>/heatmap.svg")
 def heatmap_svg(slug: str):
-    survey = _survey(slug)
+    survey = find_survey(slug)
     question = _question()
-    title = f"{survey.label}: {question.label}, offices × recommendations"
-    heatmap = build_heatmap(survey, question, request.args.get("office", ""), caption=title)
+    title = _heatmap_title(survey, question)
+    heatmap = build_heatmap(
+        survey, question, request.args.get("office", ""), all_recommendations(), caption=title
+    )
     svg = render_template(
         "charts/heatmap.svg",
         chart=heatmap,
@@ -210,11 +196,12 @@ def heatmap_svg(slug: str):
 
 @bp.get("/charts/<slug>/bars.svg")
 def bars_svg(slug: str):
-    survey = _survey(slug)
-    title = f"{survey.label}: offices per recommendation"
+    survey = find_survey(slug)
+    title = _bars_title(survey)
+    chart = build_bars(survey, survey_summary(survey), all_recommendations(), caption=title)
     svg = render_template(
         "charts/bars.svg",
-        chart=build_bars(survey, survey_summary(survey), caption=title),
+        chart=chart,
         chart_id="bars",
         title=title,
         description=BARS_DESCRIPTION,
@@ -227,6 +214,14 @@ BARS_DESCRIPTION = (
     "For each recommendation, three bars: supply (offices with a current-focus project), "
     "demand (offices wanting it discussed) and struggle (offices finding it a big challenge)."
 )
+
+
+def _bars_title(survey: Survey) -> str:
+    return f"{survey.label}: supply, demand and struggle per recommendation"
+
+
+def _heatmap_title(survey: Survey, question: Question) -> str:
+    return f"{survey.label}: {question.label}, offices × recommendations"
 
 
 def _heatmap_description(survey: Survey, question: Question) -> str:
@@ -251,13 +246,13 @@ def index():
 
 @bp.get("/surveys/<slug>")
 def detail(slug: str):
-    survey = _survey(slug)
+    survey = find_survey(slug)
     return render_template("survey/detail.html", survey=survey, answers=answer_count(survey))
 
 
 @bp.get("/surveys/<slug>/summary")
 def summary(slug: str):
-    survey = _survey(slug)
+    survey = find_survey(slug)
     result = survey_summary(survey)
     return render_template(
         "survey/summary.html",
@@ -272,7 +267,7 @@ def summary(slug: str):
 
 @bp.get("/surveys/<slug>/summary.csv")
 def summary_csv(slug: str):
-    survey = _survey(slug)
+    survey = find_survey(slug)
     result = survey_summary(survey)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -334,7 +329,7 @@ def _recs(numbers: list[int]) -> str:
 
 @bp.get("/surveys/<slug>/answers/<int:answer_id>")
 def answer(slug: str, answer_id: int):
-    survey = _survey(slug)
+    survey = find_survey(slug)
     found = db.session.scalar(
         select(Answer).where(Answer.id == answer_id, Answer.survey_id == survey.id)
     )

@@ -40,9 +40,8 @@ def test_click_through_heatmap_answer_office_recommendation(page, live_server, s
     expect(page.get_by_text("Europe/Madrid")).to_be_visible()
     shoot(page, "explorer-3-office")
 
-    page.locator("section#discuss-heading, section").get_by_role(
-        "link", name=re.compile(r"^Rec 10:")
-    ).first.click()
+    wants = page.locator("section", has=page.locator("#discuss-heading"))
+    wants.get_by_role("link", name=re.compile(r"^Rec 10:")).click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("New and emerging technologies")
     expect(page.get_by_text("applying a risk-based governance framework")).to_be_visible()
     shoot(page, "explorer-4-recommendation")

@@ -1,5 +1,6 @@
 """Office pages: what an office could present and wants, its local time, and editing it."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -17,7 +18,8 @@ def test_office_page_shows_what_it_could_present_and_wants(client, survey):
     assert "specific projects to detect, analyze and implement possible use cases" in page
     assert "Rec.10, with special focus on governance" in page
     assert "Europe/Madrid" in page
-    assert "Local time now" in page
+    assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d\+0[12]:00">', page)
+    assert re.search(r"\(UTC\+[12]\)", page)  # Madrid: CET or CEST
 
 
 def test_local_time_is_the_office_zone():
@@ -49,18 +51,38 @@ def test_office_that_did_not_answer(client, survey):
     assert "did not answer CWS/13/26" in page
 
 
+def listed(page: str) -> list[str]:
+    return re.findall(r'<a href="/offices/([A-Z]{2})">', page)
+
+
 @pytest.mark.parametrize(
-    ("query", "codes"), [("euro", ["EM", "EP"]), ("canberra", ["AU"]), ("pe", None)]
+    ("query", "codes"),
+    [
+        ("euro", ["EM", "EP"]),
+        ("canberra", ["AU"]),
+        ("_", []),  # a character, not a wildcard
+        ("%", []),
+        ("CANBERRA", ["AU"]),
+    ],
 )
 def test_office_search(client, survey, query, codes):
-    page = client.get(f"/offices?q={query}").get_data(as_text=True)
+    page = client.get("/offices", query_string={"q": query}).get_data(as_text=True)
+    assert listed(page) == codes
     if codes:
-        for code in codes:
-            assert f"/offices/{code}" in page
-        assert f"{len(codes)} office" in page
+        assert f"<caption>{len(codes)} office{'' if len(codes) == 1 else 's'} matching" in page
     else:
-        assert "/offices/PE" in page and "/offices/EP" in page  # Peru; "European Patent"
-        assert "/offices/JP" not in page
+        assert f"No office matches “{query}”" in page
+
+
+def test_office_search_on_the_overview_is_the_same_rule(client, survey):
+    page = client.get("/?office=pe").get_data(as_text=True)
+    assert "/offices/PE" in page and "/offices/EP" in page  # Peru; "European Patent"
+
+
+def test_office_list_counts_what_each_office_named(client, survey):
+    page = client.get("/offices").get_data(as_text=True)
+    row = re.search(r'<a href="/offices/ES">.*?</tr>', page, re.S)[0]
+    assert re.findall(r'<td class="num">(\d*)</td>', row) == ["6", "1", "2"]
 
 
 def test_editing_refuses_an_abbreviated_time_zone(colead_client, app_context):

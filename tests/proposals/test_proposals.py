@@ -193,13 +193,24 @@ def test_revoke_and_reissue_the_link(client, colead_client, survey):
     token = token_of(send(client))
     proposal = db.session.scalar(select(Proposal))
     url = f"/proposals/{proposal.id}"
-    colead_client.post(url, data={"csrf_token": csrf_token(colead_client, url), "link": "revoke"})
+    revoked = colead_client.post(
+        f"{url}/link", data={"csrf_token": csrf_token(colead_client, url), "action": "revoke"}
+    )
+    assert revoked.status_code == 302 and revoked.headers["Location"] == url
     assert client.get(f"/proposals/{token}").status_code == 404
     page = colead_client.post(
-        url, data={"csrf_token": csrf_token(colead_client, url), "link": "reissue"}
+        f"{url}/link", data={"csrf_token": csrf_token(colead_client, url), "action": "reissue"}
     ).get_data(as_text=True)
     new = re.search(r"/proposals/([A-Za-z0-9_-]{40,})", page)[1]
     assert client.get(f"/proposals/{new}").status_code == 200
+    assert (
+        colead_client.post(
+            f"{url}/link", data={"csrf_token": csrf_token(colead_client, url), "action": "x"}
+        ).status_code
+        == 400
+    )
+    db.session.refresh(proposal)
+    assert [e.action for e in proposal.events][-2:] == ["link revoked", "new link"]
 
 
 def test_html_typed_into_the_title_shows_as_text_everywhere(client, colead_client, survey):

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from planner.bootstrap import BUNDLED_ALIASES
 from planner.survey.document import parse_document
 from planner.survey.records import Question, SurveyFormatError
 from tests.conftest import BUNDLED
@@ -14,7 +15,7 @@ LINES = RAW.decode("utf-8").splitlines()
 
 @pytest.fixture(scope="module")
 def record():
-    return parse_document(RAW, "CWS-13-26.txt", aliases={"GE": "DE"})
+    return parse_document(RAW, "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
 
 
 def answer(record, office, question, recommendation):
@@ -204,7 +205,7 @@ def test_missing_symbol_needs_a_label():
 
 def test_text_outside_any_answer_is_reported():
     damaged = [*LINES[:411], "a stray remark before any answer", *LINES[411:]]
-    record = parse_document("\n".join(damaged).encode(), "x.txt", aliases={"GE": "DE"})
+    record = parse_document("\n".join(damaged).encode(), "x.txt", aliases=BUNDLED_ALIASES)
     warning = next(w for w in record.warnings if "outside any answer" in w.message)
     assert warning.line == 412
     assert "a stray remark before any answer" in warning.message
@@ -218,8 +219,20 @@ def test_a_respondent_code_after_a_dangling_line_is_a_wrap_when_out_of_order():
         "",
         "EP colleagues related to the scope of Recommendation No. 6",
     ]
-    record = parse_document("\n".join(damaged).encode(), "x.txt", aliases={"GE": "DE"})
+    record = parse_document("\n".join(damaged).encode(), "x.txt", aliases=BUNDLED_ALIASES)
     poland = answer(record, "PL", Question.focus, 6)
     assert poland.text.endswith(
         "working groups with EP colleagues related to the scope of Recommendation No. 6"
+    )
+
+
+def test_an_office_listed_twice_in_question_1_is_reported_not_merged():
+    lines = list(LINES)
+    lines.insert(229, "AU Australia, IP Australia ")  # after BR (line 229 in the file)
+    record = parse_document("\n".join(lines).encode(), "x.txt", aliases=BUNDLED_ALIASES)
+    brazil = next(r for r in record.respondents if r.code == "BR")
+    assert brazil.name == "Brazil, National Institute of Industrial Property (INPI)"
+    assert any(
+        w.line == 230 and w.message == "AU is listed again (first on line 227)"
+        for w in record.warnings
     )
