@@ -13,7 +13,7 @@ from support import bundled_record
 from planner.bootstrap import reference_rows
 from planner.matching.evaluation import evaluate
 from planner.matching.scorer import DEFAULT_MATURITY_WEIGHT, match_offices
-from planner.matching.sources import interests_and_projects
+from planner.matching.sources import interests_and_projects, topic
 
 JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "matching" / "judgements.json"
 
@@ -21,7 +21,7 @@ JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "matching" / "judge
 def bundled_interests_and_projects():
     record = bundled_record()
     topics = {
-        int(row["number"]): f"{row['short_title']}. {row['text']}".strip(". ")
+        int(row["number"]): topic(row["short_title"], row["text"])
         for row in reference_rows("recommendations.csv")
     }
     rows = [(None, a.office, a.question, a.recommendation, a.text) for a in record.answers]

@@ -3,7 +3,9 @@
 Run with `make bench` or `.venv/bin/python bench/pages_bench.py [--runs N]`. Requests go through
 Flask's test client (routing, queries, templates; no network), on SQLite in a temporary folder or
 on TEST_DATABASE_URL. Prints the median per page for both surveys and their ratio; the target is
-a median under 100 ms at 200 offices.
+a median under 100 ms at 200 offices. Each page is requested a few times before it is timed, so
+the matches page is timed with its TF-IDF fit cached, as every request after a survey's first.
+The line-up pages are for signed-in co-leads: bench/lineup_bench.py times proposing a line-up.
 """
 
 import argparse
@@ -31,6 +33,7 @@ def pages(slug: str, office: str, answer_id: int) -> dict[str, str]:
         "summary.csv": f"/surveys/{slug}/summary.csv",
         "recommendations": f"/recommendations?survey={slug}",
         "recommendation 10": f"/recommendations/10?survey={slug}",
+        "matches (Rec 10)": f"/recommendations/10/matches?survey={slug}",
         "offices": f"/offices?survey={slug}",
         "office": f"/offices/{office}?survey={slug}",
         "answer": f"/surveys/{slug}/answers/{answer_id}",

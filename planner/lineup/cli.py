@@ -5,44 +5,43 @@ import json
 import click
 from flask.cli import AppGroup
 
-from planner.lineup.forms import office_codes
+from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup
-from planner.lineup.solver import InfeasibleRules, Rules
+from planner.lineup.solver import (
+    DEFAULT_MATURITY_WEIGHT,
+    MAX_MATURITY_WEIGHT,
+    MAX_SLOTS,
+    InfeasibleRules,
+)
 from planner.survey.operations import SurveyNotFound, find_survey
 
 lineup_cli = AppGroup("lineup", help="Propose workshop line-ups.")
 
 
-def _secondary(values: tuple[str, ...], focus: int) -> tuple[tuple[int, int], ...]:
-    pairs: dict[int, int] = {}
-    for value in values:
-        number, _, slots = value.partition(":")
-        if not (number.isdecimal() and slots.isdecimal()):
-            raise click.BadParameter(
-                f"{value!r} is not of the form REC:SLOTS, e.g. 4:1", param_hint="--secondary"
-            )
-        if int(number) == focus:
-            raise click.BadParameter(
-                f"{value!r}: Rec {focus} is the focus recommendation", param_hint="--secondary"
-            )
-        if int(number) in pairs:
-            raise click.BadParameter(
-                f"{value!r}: Rec {number} is given twice", param_hint="--secondary"
-            )
-        pairs[int(number)] = int(slots)
-    return tuple(pairs.items())
+def _option(field: str) -> str:
+    """The option that sets a field of the form, to name it in messages."""
+    if field == "focus":
+        return "--recommendation"
+    if field.startswith("extra_"):
+        return "--secondary"
+    return "--" + field.replace("_", "-")
 
 
 @lineup_cli.command("propose")
 @click.option("--recommendation", "focus", type=int, default=10, show_default=True)
-@click.option("--slots", type=click.IntRange(1, 20), default=5, show_default=True)
+@click.option("--slots", type=click.IntRange(1, MAX_SLOTS), default=5, show_default=True)
 @click.option("--secondary", multiple=True, metavar="REC:SLOTS", help="e.g. 4:1; repeatable.")
-@click.option("--min-small", type=click.IntRange(0), default=0, show_default=True)
-@click.option("--max-per-region", type=click.IntRange(1), default=None)
+@click.option("--min-small", type=click.IntRange(0, MAX_SLOTS), default=0, show_default=True)
+@click.option("--max-per-region", type=click.IntRange(1, MAX_SLOTS), default=None)
 @click.option("--include", multiple=True, help="Office code; repeatable or comma-separated.")
 @click.option("--exclude", multiple=True, help="Office code; repeatable or comma-separated.")
 @click.option("--several-per-office", is_flag=True, help="Allow more than one talk per office.")
-@click.option("--maturity-weight", type=click.FloatRange(0, 5), default=0.5, show_default=True)
+@click.option(
+    "--maturity-weight",
+    type=click.FloatRange(0, MAX_MATURITY_WEIGHT),
+    default=DEFAULT_MATURITY_WEIGHT,
+    show_default=True,
+)
 @click.option("--survey", "reference", help="Label or slug; default: the latest survey.")
 @click.option("--format", "form", type=click.Choice(["json", "text"]), default="text")
 def propose_command(
@@ -59,17 +58,28 @@ def propose_command(
     form,
 ):
     """The best line-up under the rules, with its value, bound and alternatives."""
-    rules = Rules(
-        focus=focus,
-        slots=slots,
-        secondary=_secondary(secondary, focus),
-        one_per_office=not several_per_office,
-        include=office_codes(",".join(include)),
-        exclude=office_codes(",".join(exclude)),
-        min_small=min_small,
-        max_per_region=max_per_region,
-        maturity_weight=maturity_weight,
-    )
+    try:
+        # The page's validation, so that the command refuses what the page refuses.
+        rules = rules_from(
+            {
+                "recommendation": focus,
+                "slots": slots,
+                "secondary": list(secondary),
+                "one_per_office": not several_per_office,
+                "include": ",".join(include),
+                "exclude": ",".join(exclude),
+                "min_small": min_small,
+                "max_per_region": max_per_region,
+                "maturity_weight": maturity_weight,
+            }
+        )
+    except BadRules as error:
+        problems = (
+            f"{_option(field)}: {message}"
+            for field, messages in error.errors.items()
+            for message in messages
+        )
+        raise click.UsageError("\n".join(problems)) from None
     try:
         survey = find_survey(reference)
         report = propose_lineup(survey, rules)

@@ -1,16 +1,29 @@
-"""The line-up rules as a form, for the page and (with the same validation) the JSON API."""
+"""The line-up rules as a form, for the page and (with the same validation) the JSON API and
+the command line."""
 
 import re
+from collections.abc import Iterable, Mapping
 
 from flask_wtf import FlaskForm
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
-from planner.lineup.solver import Rules
+from planner.extensions import db
+from planner.lineup.solver import (
+    DEFAULT_MATURITY_WEIGHT,
+    MAX_MATURITY_WEIGHT,
+    MAX_RESERVED,
+    MAX_SLOTS,
+    Rules,
+)
+from planner.offices.models import Office
+from planner.recommendations.models import Recommendation
+from planner.recommendations.operations import all_recommendations
 
 _SEPARATORS = re.compile(r"[\s,;]+")
-MAX_SLOTS = 20
 
 
 def _tokens(text: str | None) -> list[str]:
@@ -76,8 +89,8 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
         )
         maturity_weight = FloatField(
             "Weight of maturity",
-            default=0.5,
-            validators=[Optional(), NumberRange(0, 5)],
+            default=DEFAULT_MATURITY_WEIGHT,
+            validators=[Optional(), NumberRange(0, MAX_MATURITY_WEIGHT)],
             description="Adds weight × maturity (0–1) per talk; 0 ignores maturity.",
         )
 
@@ -118,11 +131,103 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
             IntegerField(
                 f"Rec {number}",
                 default=0,
-                validators=[Optional(), NumberRange(0, 5)],
+                validators=[Optional(), NumberRange(0, MAX_RESERVED)],
                 description=title,
             ),
         )
     return LineupForm(**kwargs)
+
+
+def make_form(
+    recommendations: Iterable[Recommendation] | None = None,
+    offices: Iterable[str] | None = None,
+    **kwargs,
+):
+    """The form for the recommendations and office codes given, by default all that are stored."""
+    if recommendations is None:
+        recommendations = all_recommendations()
+    if offices is None:
+        offices = db.session.scalars(select(Office.code))
+    return lineup_form([(r.number, r.short_title) for r in recommendations], set(offices), **kwargs)
+
+
+class BadRules(ValueError):
+    """Rules the form refuses, with the messages by field (as `form.errors`)."""
+
+    def __init__(self, errors: Mapping[str, list[str]]) -> None:
+        super().__init__(" ".join(message for found in errors.values() for message in found))
+        self.errors = dict(errors)
+
+
+def secondary_pairs(value: Mapping | Iterable[str] | None) -> list[tuple[str, str]]:
+    """(recommendation, slots) as text, from {"9": 1} or ["9:1"].
+
+    ValueError if an item is not of that form, or names a recommendation twice.
+    """
+    if isinstance(value, Mapping):
+        pairs = [(str(number), str(slots)) for number, slots in value.items()]
+    else:
+        pairs = []
+        for item in value or ():
+            number, colon, slots = str(item).partition(":")
+            if not colon:
+                raise ValueError(f"“{item}” is not of the form recommendation:slots, e.g. 9:1.")
+            pairs.append((number, slots))
+    pairs = [(number.strip(), slots.strip()) for number, slots in pairs]
+    numbers = [number for number, _ in pairs]
+    for number in numbers:
+        if numbers.count(number) > 1:
+            raise ValueError(f"Rec {number} is given twice.")
+    return pairs
+
+
+def rules_from(fields: Mapping[str, object]) -> Rules:
+    """Rules given as named values (the JSON API's fields, the command line's options), checked
+    exactly as the page checks its form. BadRules says what is wrong, by field.
+
+    `recommendation` is the focus; `secondary` gives slots on other recommendations ({"9": 1} or
+    ["9:1"]); `include` and `exclude` are lists or comma-separated codes. Fields left out take
+    the form's defaults; one_per_office is true unless given as false.
+    """
+    try:
+        secondary = secondary_pairs(fields.get("secondary"))
+    except ValueError as error:
+        raise BadRules({"secondary": [str(error)]}) from None
+    form = make_form(formdata=None, meta={"csrf": False})
+    data = MultiDict(
+        (field.name, str(field.default))
+        for field in form
+        if field.default is not None and field.type != "BooleanField"
+    )
+    for name, value in fields.items():
+        if name == "recommendation":
+            data.setlist("focus", [str(value)])
+        elif name == "secondary":
+            for number, slots in secondary:
+                data.setlist(f"extra_{number}", [slots])
+        elif name in ("include", "exclude"):
+            codes = ", ".join(value) if isinstance(value, list | tuple) else str(value or "")
+            data.setlist(name, [codes])
+        elif isinstance(value, bool):
+            if value:
+                data.setlist(name, ["y"])
+        elif value is not None:
+            data.setlist(name, [str(value)])
+    if fields.get("one_per_office", True) is True:
+        data["one_per_office"] = "y"
+    form.process(formdata=data)
+    others = [
+        f"Rec {number} is the focus recommendation."
+        if number == str(form.focus.data)
+        else f"There is no Rec {number}."
+        for number, _ in secondary
+        if f"extra_{number}" not in form or number == str(form.focus.data)
+    ]
+    if others:
+        raise BadRules({"secondary": others})
+    if not form.validate():
+        raise BadRules(form.errors)
+    return form.rules()
 
 
 def adjust(form, *, keep: str | None, drop: str | None) -> None:

@@ -13,9 +13,11 @@ from planner.lineup.solver import Candidate, Demand, Instance, LineupReport, Rul
 from planner.matching.operations import survey_interests_and_projects
 from planner.matching.scorer import match_offices
 from planner.offices.models import Office
-from planner.proposals.models import Proposal
+from planner.proposals.operations import accepted_proposals
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
+from planner.survey.operations import answer_cells
+from planner.survey.records import Question
 
 SMALL = "small"
 TALK_MINUTES = 20
@@ -26,11 +28,13 @@ def workshop_instance(survey: Survey, recommendations: Iterable[int]) -> Instanc
     demands and relevance.
 
     Relevance is the matchmaking relevance, without maturity: the line-up weighs maturity
-    separately, as the co-lead chooses. An office with an accepted proposal on a recommendation
-    is a volunteer there.
+    separately, as the co-lead chooses. It is scored on every interest and project of the survey,
+    as the matches page scores it, so both show the same relevance. An office with an accepted
+    proposal on a recommendation is a volunteer there.
     """
     wanted = set(recommendations)
     interests, projects = survey_interests_and_projects(survey)
+    matches = match_offices(interests, projects, recommendations=wanted, maturity_weight=0)
     interests = [i for i in interests if i.recommendation in wanted]
     projects = [p for p in projects if p.recommendation in wanted]
     offices = {o.code: o for o in db.session.scalars(select(Office))}
@@ -53,7 +57,7 @@ def workshop_instance(survey: Survey, recommendations: Iterable[int]) -> Instanc
         for (office, number), level in sorted(best_maturity.items())
     )
     relevance: dict[str, dict[str, float]] = {}
-    for match in match_offices(interests, projects, maturity_weight=0):
+    for match in matches:
         relevance.setdefault(f"{match.audience}:{match.recommendation}", {})[match.presenter] = (
             match.relevance
         )
@@ -86,14 +90,14 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     if lineup.meeting is not None:
         return lineup.meeting
     focus = lineup.rules["focus"]
-    recommendation = db.session.get(Recommendation, focus)
+    recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
     talks = sorted(
         lineup.result["talks"],
         key=lambda t: (t["recommendation"] != focus, t["recommendation"], -(t["score"] or 0)),
     )
     fresh = into is None
     meeting = into or Meeting(
-        title=f"Workshop on Rec {focus}: {recommendation.short_title}",
+        title=f"Workshop on Rec {focus}: {recommendations[focus].short_title}",
         kind="workshop",
         status="draft",
         description=(
@@ -101,10 +105,13 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         ),
     )
     answers = _project_texts(lineup.survey)
-    recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
-    volunteered = _accepted_proposals()
+    volunteered = {
+        (p.office_code, r.number): p for p in accepted_proposals() for r in p.recommendations
+    }
+    codes = {talk["office"] for talk in talks}
+    offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
     for talk in talks:
-        office = db.session.get(Office, talk["office"])
+        office = offices[talk["office"]]
         number = talk["recommendation"]
         proposal = volunteered.get((office.code, number))
         meeting.slots.append(
@@ -134,13 +141,9 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
 
 
 def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:
-    _, projects = survey_interests_and_projects(survey)
-    return {(p.office, p.recommendation): p.text for p in projects if p.source == "survey"}
-
-
-def _accepted_proposals() -> dict[tuple[str, int], Proposal]:
-    proposals = db.session.scalars(select(Proposal).where(Proposal.status == "accepted"))
-    return {(p.office_code, r.number): p for p in proposals for r in p.recommendations}
+    """Each office's project (Q4 answer) on each recommendation; the latest answer if several."""
+    cells = sorted(answer_cells(survey, Question.focus))
+    return {(office, number): text for _, office, number, text in cells}
 
 
 def list_lineups() -> list[Lineup]:

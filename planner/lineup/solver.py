@@ -15,13 +15,23 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
-from scipy.optimize import Bounds, LinearConstraint, milp
-from scipy.sparse import coo_array
+
+from planner.matching.scorer import NOT_STATED
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint, OptimizeResult
 
 TOLERANCE = 1e-6
 LP_TIME_LIMIT = 10.0
+# What a co-lead may ask for, on the page, through the API and on the command line.
+MAX_SLOTS = 20
+# Slots reserved on each recommendation other than the focus.
+MAX_RESERVED = 5
+MAX_MATURITY_WEIGHT = 5.0
+DEFAULT_MATURITY_WEIGHT = 0.5
 
 
 @dataclass(frozen=True)
@@ -30,7 +40,7 @@ class Candidate:
 
     office: str
     recommendation: int
-    maturity: float = 0.5
+    maturity: float = NOT_STATED
     volunteer: bool = False
     small: bool = False
     region: str | None = None
@@ -81,7 +91,7 @@ class Rules:
     exclude: frozenset[str] = frozenset()
     min_small: int = 0
     max_per_region: int | None = None
-    maturity_weight: float = 0.0
+    maturity_weight: float = DEFAULT_MATURITY_WEIGHT
     volunteer_bonus: float = 0.5
     time_limit: float = 10.0
 
@@ -341,7 +351,9 @@ class _Model:
             for number in rules.per_recommendation
         }
 
-    def constraints(self, forbidden: Iterable[frozenset[str]] = ()) -> list[LinearConstraint]:
+    def constraints(self, forbidden: Iterable[frozenset[str]] = ()) -> "list[LinearConstraint]":
+        from scipy.optimize import LinearConstraint
+
         rules = self.rules
         rows: list[tuple[list[int], float, float]] = []
         for number, needed in rules.per_recommendation.items():
@@ -385,7 +397,11 @@ class _Model:
             )
         return constraints
 
-    def solve(self, *, relax: bool = False, forbidden=(), time_limit: float | None = None):
+    def solve(
+        self, *, relax: bool = False, forbidden=(), time_limit: float | None = None
+    ) -> "OptimizeResult":
+        from scipy.optimize import Bounds, milp
+
         integrality = np.zeros(self.size)
         if not relax:
             integrality[: self.n] = 1
@@ -403,6 +419,8 @@ class _Model:
 
 def _sparse(rows: list[tuple[np.ndarray, np.ndarray]], width: int):
     """A CSR matrix from (columns, values) per row."""
+    from scipy.sparse import coo_array
+
     lengths = [len(columns) for columns, _ in rows]
     return coo_array(
         (
@@ -421,8 +439,12 @@ def solve(
 ) -> Solution:
     """The best line-up under the rules (and not any of the `forbidden` line-ups)."""
     check(instance, rules)
-    forbidden = list(forbidden)
-    model = _Model(instance, rules)
+    return _solve(instance, _Model(instance, rules), list(forbidden))
+
+
+def _solve(instance: Instance, model: _Model, forbidden: list[frozenset[str]]) -> Solution:
+    """`solve` on a model built (and rules checked) already."""
+    rules = model.rules
     result = model.solve(forbidden=forbidden)
     if result.status == 0:
         talks = model.selection(result.x)
@@ -655,7 +677,10 @@ class LineupReport:
 
 def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:
     """The best line-up, its report, and the next-best line-ups that differ by a talk."""
-    best = solve(instance, rules)
+    check(instance, rules)
+    # One model for the best line-up and the alternatives: they differ only in what is forbidden.
+    model = _Model(instance, rules)
+    best = _solve(instance, model, [])
     talks = list(best.talks)
     objective = best.objective
     contributions = {
@@ -663,10 +688,7 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
     }
     shares = rules.per_recommendation
     demands = [d for d in instance.demands if d.recommendation in shares]
-    covered = sum(d.weight * max((instance.gain(d, c) for c in talks), default=0) for d in demands)
-    left_out = tuple(
-        d for d in demands if max((instance.gain(d, c) for c in talks), default=0) == 0
-    )
+    served = [max((instance.gain(d, c) for c in talks), default=0.0) for d in demands]
     try:
         unconstrained = solve(instance, rules.without_choices()).objective
     except InfeasibleRules:
@@ -675,25 +697,27 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
     forbidden = [frozenset(c.key for c in talks)]
     for _ in range(alternatives):
         try:
-            other = solve(instance, rules, forbidden=forbidden)
+            other = _solve(instance, model, forbidden)
         except InfeasibleRules:
             break
         others.append(other)
         forbidden.append(frozenset(c.key for c in other.talks))
     candidates = _allowed(instance, rules)
+    relevance: dict[str, dict[str, float]] = {}
+    for d in demands:
+        gains = ((c.office, instance.gain(d, c)) for c in candidates)
+        relevance[d.key] = {office: gain for office, gain in gains if gain > 0}
+    bonuses = ((c.key, rules.bonus(c)) for c in candidates)
     return LineupReport(
         rules=rules,
         solution=best,
         contributions=contributions,
-        covered=covered,
+        covered=sum(d.weight * best_gain for d, best_gain in zip(demands, served, strict=True)),
         demand=sum(d.weight for d in demands),
-        left_out=left_out,
+        left_out=tuple(d for d, best_gain in zip(demands, served, strict=True) if best_gain == 0),
         unconstrained=max(unconstrained, objective),
         alternatives=tuple(others),
         weights={d.key: d.weight for d in demands},
-        relevance={
-            d.key: {c.office: instance.gain(d, c) for c in candidates if instance.gain(d, c) > 0}
-            for d in demands
-        },
-        bonuses={c.key: rules.bonus(c) for c in candidates if rules.bonus(c)},
+        relevance=relevance,
+        bonuses={key: bonus for key, bonus in bonuses if bonus},
     )

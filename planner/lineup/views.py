@@ -1,31 +1,25 @@
 """Line-up pages: set the rules, see the best line-up with its proof, save, adjust and accept."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import Meeting
 from planner.agenda.operations import lineup_target_choices
 from planner.extensions import db
-from planner.lineup.forms import adjust, form_data, lineup_form
+from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup
 from planner.lineup.operations import accept_lineup, list_lineups, propose_lineup, save_lineup
-from planner.lineup.solver import InfeasibleRules
+from planner.lineup.solver import MAX_RESERVED, InfeasibleRules
 from planner.offices.models import Office
+from planner.offices.operations import find_offices
 from planner.recommendations.operations import all_recommendations
 from planner.survey.views import survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
 
 
-def make_form(**kwargs):
-    recommendations = [(r.number, r.short_title) for r in all_recommendations()]
-    offices = set(db.session.scalars(select(Office.code)))
-    return lineup_form(recommendations, offices, **kwargs)
-
-
 def _offices() -> dict[str, Office]:
-    return {o.code: o for o in db.session.scalars(select(Office))}
+    return {o.code: o for o in find_offices()}
 
 
 @bp.get("")
@@ -44,7 +38,8 @@ def new():
     data = (
         form_data(db.get_or_404(Lineup, saved).rules) if saved and request.method == "GET" else {}
     )
-    form = make_form(data=data) if data else make_form()
+    recommendations, offices = all_recommendations(), _offices()
+    form = make_form(recommendations, offices, data=data)
     if request.method == "POST":
         # "Keep" and "Drop" beside each talk adjust the rules, and the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
@@ -64,8 +59,9 @@ def new():
         result=report.as_dict() if report else None,
         lineup=lineup,
         problem=problem,
-        offices=_offices(),
-        recommendations=all_recommendations(),
+        offices=offices,
+        recommendations=recommendations,
+        max_reserved=MAX_RESERVED,
     ), status
 
 
@@ -78,7 +74,6 @@ def detail(lineup_id: int):
         lineup=lineup,
         result=lineup.result,
         offices=_offices(),
-        accept_form=make_form(),
         drafts=lineup_target_choices(),
     )
 

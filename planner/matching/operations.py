@@ -6,14 +6,14 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.matching.scorer import DEFAULT_MATURITY_WEIGHT, Interest, Match, Project, match_offices
-from planner.matching.sources import QUESTIONS, interests_and_projects
+from planner.matching.sources import QUESTIONS, interests_and_projects, topic
 from planner.proposals.operations import accepted_projects
 from planner.recommendations.operations import all_recommendations
 from planner.survey.models import Answer, Survey
 
 
 def recommendation_topics() -> dict[int, str]:
-    return {r.number: f"{r.short_title}. {r.text}".strip(". ") for r in all_recommendations()}
+    return {r.number: topic(r.short_title, r.text) for r in all_recommendations()}
 
 
 def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[Project]]:

@@ -21,9 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-import numpy as np
 import snowballstemmer
-from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, TfidfVectorizer
 
 STRUCTURAL = 0.3
 # Short texts rarely share more than a few terms: a cosine of 0.25 is already a strong match.
@@ -38,6 +36,22 @@ TOPIC_WEIGHT = 0.5
 # office's wish says nothing specific ("2, 3, 10"); the recommendation's topic is read as well.
 MIN_CONTENT_WORDS = 3
 MAX_TERMS = 8
+# Fitted TF-IDF vectors kept for this many corpora: the matches page and the line-up of a survey
+# read the same texts, so they share one fit.
+FITS_KEPT = 8
+
+# How far along a project is, and what the pages call each level, highest first. Cue words
+# decide (below), or what the office stated in a proposal.
+IN_USE = 1.0
+IN_PROGRESS = 0.65
+NOT_STATED = 0.5
+PLANNED = 0.25
+MATURITY_LEVELS = (
+    (IN_USE, "in use"),
+    (IN_PROGRESS, "in progress"),
+    (NOT_STATED, "not stated"),
+    (PLANNED, "planned"),
+)
 
 # Spanish and French words seen in IP-office ICT texts, mapped to the English the corpus uses;
 # and English compounds split so that "cybersecurity" meets "security".
@@ -77,7 +91,9 @@ GLOSSARY = {
     "marques": "trademarks",
     "examen": "examination",
 }
-STOP_WORDS = ENGLISH_STOP_WORDS | {
+# Added to scikit-learn's English stop words (read when first needed: scikit-learn is slow to
+# import, and the app starts without it).
+EXTRA_STOP_WORDS = {
     "rec",
     "recs",
     "recommendation",
@@ -110,7 +126,7 @@ STOP_WORDS = ENGLISH_STOP_WORDS | {
 # Whole words or phrases, case-insensitive; the first level with a cue decides.
 _CUES: tuple[tuple[float, tuple[str, ...]], ...] = (
     (
-        1.0,
+        IN_USE,
         (
             "in use",
             "in production",
@@ -128,7 +144,7 @@ _CUES: tuple[tuple[float, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        0.65,
+        IN_PROGRESS,
         (
             "pilot",
             "in progress",
@@ -146,7 +162,7 @@ _CUES: tuple[tuple[float, tuple[str, ...]], ...] = (
         ),
     ),
     (
-        0.25,
+        PLANNED,
         (
             "planned",
             "exploring",
@@ -170,7 +186,6 @@ _CUE_PATTERNS = tuple(
 # Phrases about what other offices did, not the presenter ("offices that have implemented").
 _OTHERS = re.compile(r"\bthat ha(?:s|ve) (?:already )?implemented\b", re.IGNORECASE)
 _MEASURED = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s?%")
-UNKNOWN_MATURITY = 0.5
 
 _WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
 _STEMMER = snowballstemmer.stemmer("english")
@@ -254,47 +269,60 @@ def _stem(word: str) -> str:
     return _STEMMER.stemWord(word)
 
 
-def words(text: str) -> list[tuple[str, str]]:
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    return ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS
+
+
+@lru_cache(maxsize=16384)
+def words(text: str) -> tuple[tuple[str, str], ...]:
     """(stem, surface word) for each content word: glossary applied, stop words dropped."""
+    stop_words = _stop_words()
     lowered = text.lower()
     for phrase, english in PHRASES.items():
         lowered = lowered.replace(phrase, english)
     found = []
     for raw in _WORD.findall(lowered):
         word = GLOSSARY.get(_plain(raw), raw)
-        if len(word) < 2 or word in STOP_WORDS:
+        if len(word) < 2 or word in stop_words:
             continue
         found.append((_stem(_plain(word)), word))
-    return found
-
-
-def analyse(text: str) -> list[str]:
-    return [stem for stem, _ in words(text)]
+    return tuple(found)
 
 
 def maturity(text: str) -> tuple[float, list[str]]:
-    """A 0..1 maturity read from cue words, and the cues found. No cue: 0.5, unknown."""
+    """A 0..1 maturity read from cue words, and the cues found. No cue: NOT_STATED."""
     own = _OTHERS.sub(" ", text)
     for level, pattern in _CUE_PATTERNS:
         found = list(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(own)))
         if found:
             measured = _MEASURED.findall(own)
-            if measured and level == _CUES[0][0]:
+            if measured and level == IN_USE:
                 found.append(f"measured result: {measured[0]}")
             return level, found
-    return UNKNOWN_MATURITY, []
+    return NOT_STATED, []
+
+
+def maturity_label(level: float) -> str:
+    """What the pages call a maturity: the name of the highest level it reaches."""
+    reached = [label for named, label in MATURITY_LEVELS if level >= named]
+    return reached[0] if reached else MATURITY_LEVELS[-1][1]
 
 
 class _Vectors:
-    """TF-IDF term weights per text, fitted once on every text of one matching run."""
+    """TF-IDF term weights per text, fitted once on every text of a corpus."""
 
-    def __init__(self, texts: Iterable[str]) -> None:
-        corpus = sorted(set(texts))
-        self._vectorizer = TfidfVectorizer(
-            analyzer=analyse, sublinear_tf=True, norm="l2", dtype=np.float64
+    def __init__(self, corpus: tuple[str, ...]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        found = {text: words(text) for text in corpus}
+        vectorizer = TfidfVectorizer(
+            analyzer=lambda text: [stem for stem, _ in found[text]], sublinear_tf=True, norm="l2"
         )
-        matrix = self._vectorizer.fit_transform(corpus)
-        terms = self._vectorizer.get_feature_names_out()
+        matrix = vectorizer.fit_transform(corpus)
+        terms = vectorizer.get_feature_names_out()
         self._weights: dict[str, dict[str, float]] = {}
         for row, text in enumerate(corpus):
             start, end = matrix.indptr[row], matrix.indptr[row + 1]
@@ -303,8 +331,8 @@ class _Vectors:
                 for i, w in zip(matrix.indices[start:end], matrix.data[start:end], strict=True)
             }
         surfaces: dict[str, Counter] = defaultdict(Counter)
-        for text in corpus:
-            for stem, surface in words(text):
+        for pairs in found.values():
+            for stem, surface in pairs:
                 surfaces[stem][surface] += 1
         # The most frequent spelling of each stem, for people to read ("governance", not "govern").
         self.surface = {
@@ -316,11 +344,17 @@ class _Vectors:
         return self._weights[text]
 
 
+@lru_cache(maxsize=FITS_KEPT)
+def _fitted(corpus: tuple[str, ...]) -> _Vectors:
+    """The vectors of a corpus (its distinct texts, sorted), fitted once for every caller."""
+    return _Vectors(corpus)
+
+
 def _query_parts(interest: Interest) -> tuple[tuple[str, float], ...]:
     """The texts a wish is read from, with their weights; the topic joins when words are few."""
     parts = tuple((text, INTEREST_WEIGHTS[kind]) for kind, text in interest.statements)
     main = interest.statements[0][1]
-    if interest.topic and len(analyse(main)) < MIN_CONTENT_WORDS:
+    if interest.topic and len(words(main)) < MIN_CONTENT_WORDS:
         parts += ((interest.topic, TOPIC_WEIGHT),)
     return parts
 
@@ -349,9 +383,11 @@ def match_offices(
     if not 0 <= maturity_weight <= 1:
         raise ValueError("the maturity weight is between 0 and 1")
     wanted = set(recommendations) if recommendations is not None else None
-    vectors = _Vectors(
-        [text for i in interests for text, _ in _query_parts(i)] + [p.text for p in projects]
-    )
+    # Every text counts towards the fit, whichever recommendations are asked for: the page of
+    # one recommendation and a line-up over several then agree on relevance.
+    queries = [(interest, _query_parts(interest)) for interest in interests]
+    texts = {text for _, parts in queries for text, _ in parts} | {p.text for p in projects}
+    vectors = _fitted(tuple(sorted(texts)))
     wishes: dict[str, set[int]] = defaultdict(set)
     for interest in interests:
         wishes[interest.office].add(interest.recommendation)
@@ -362,15 +398,14 @@ def match_offices(
         by_recommendation[project.recommendation].append(project)
 
     # Generated and real surveys repeat texts: score each distinct pair of texts once.
-    similarity_cache: dict[tuple, tuple[float, list[dict]]] = {}
+    similarity_cache: dict[tuple, tuple[float, float, float, list[dict]]] = {}
     maturity_cache: dict[tuple, tuple[float, list[str]]] = {}
     query_cache: dict[tuple, dict[str, float]] = {}
     keep = 1 - maturity_weight
     matches: list[Match] = []
-    for interest in interests:
+    for interest, parts in queries:
         if wanted is not None and interest.recommendation not in wanted:
             continue
-        parts = _query_parts(interest)
         if parts not in query_cache:
             query_cache[parts] = _combine((vectors[text], weight) for text, weight in parts)
         query = query_cache[parts]
@@ -388,29 +423,29 @@ def match_offices(
                     {"term": vectors.surface.get(stem, stem), "weight": round(share, 4)}
                     for stem, share in contributions[:MAX_TERMS]
                 ]
-                similarity_cache[key] = (cosine, terms)
-            cosine, terms = similarity_cache[key]
+                relevance = STRUCTURAL + (1 - STRUCTURAL) * min(1.0, cosine / STRONG)
+                similarity_cache[key] = (relevance, round(relevance, 4), round(cosine, 4), terms)
+            relevance, shown_relevance, shown_cosine, terms = similarity_cache[key]
             said = (project.text, project.stated_maturity)
             if said not in maturity_cache:
                 maturity_cache[said] = project.read_maturity()
             level, cues = maturity_cache[said]
-            relevance = STRUCTURAL + (1 - STRUCTURAL) * min(1.0, cosine / STRONG)
-            score = relevance * (keep + maturity_weight * level)
+            score = round(relevance * (keep + maturity_weight * level), 4)
             earlier = best.get(project.office)
-            if earlier is not None and earlier.score >= round(score, 4):
+            if earlier is not None and earlier.score >= score:
                 continue
             best[project.office] = Match(
                 audience=interest.office,
                 presenter=project.office,
                 recommendation=interest.recommendation,
-                score=round(score, 4),
-                relevance=round(relevance, 4),
+                score=score,
+                relevance=shown_relevance,
                 maturity=level,
                 reasons={
                     "recommendations": sorted(wished & offers[project.office]),
                     "interest": kinds,
                     "interest_weight": weight,
-                    "text_similarity": round(cosine, 4),
+                    "text_similarity": shown_cosine,
                     "terms": terms,
                     "read_topic": read_topic,
                     "maturity_cues": cues,

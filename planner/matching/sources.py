@@ -17,6 +17,11 @@ SUPPLY_QUESTION = Question.focus
 QUESTIONS = (SUPPLY_QUESTION, *INTEREST_QUESTIONS)
 
 
+def topic(short_title: str, text: str) -> str:
+    """A recommendation's topic as the scorer reads it: its short title and its text."""
+    return f"{short_title}. {text}".strip(". ")
+
+
 def interests_and_projects(
     answers: Iterable[tuple[int | None, str, Question, int | None, str]],
     topics: Mapping[int, str],

@@ -7,7 +7,13 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from planner.matching.operations import survey_matches
-from planner.matching.scorer import DEFAULT_MATURITY_WEIGHT, Match
+from planner.matching.scorer import (
+    DEFAULT_MATURITY_WEIGHT,
+    MATURITY_LEVELS,
+    STRUCTURAL,
+    Match,
+    maturity_label,
+)
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.views import survey_from_request
@@ -30,16 +36,6 @@ def maturity_weight_from(args) -> float:
     if not 0 <= weight <= 1:
         abort(400, "maturity_weight must be a number from 0 to 1.")
     return weight
-
-
-def maturity_label(level: float) -> str:
-    if level >= 1:
-        return "in use"
-    if level >= 0.65:
-        return "in progress"
-    if level <= 0.25:
-        return "planned"
-    return "not stated"
 
 
 @bp.get("/recommendations/<int:number>/matches")
@@ -76,4 +72,6 @@ def matches(number: int):
         show_all=request.args.get("show") == "all",
         shown=SHOWN,
         maturity_label=maturity_label,
+        maturity_levels=MATURITY_LEVELS,
+        structural=STRUCTURAL,
     )

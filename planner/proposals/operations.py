@@ -216,13 +216,19 @@ def suggested_abstract(survey: Survey | None, office: str, numbers: list[int]) -
     return "\n\n".join(texts)
 
 
+def accepted_proposals() -> list[Proposal]:
+    """The proposals the co-leads accepted, with their recommendations."""
+    return list(
+        db.session.scalars(
+            select(Proposal)
+            .where(Proposal.status == "accepted")
+            .options(selectinload(Proposal.recommendations))
+        )
+    )
+
+
 def accepted_projects() -> list[Project]:
     """Accepted proposals, as projects the matching and the line-up proposer consider."""
-    proposals = db.session.scalars(
-        select(Proposal)
-        .where(Proposal.status == "accepted")
-        .options(selectinload(Proposal.recommendations))
-    )
     return [
         Project(
             proposal.office_code,
@@ -232,6 +238,6 @@ def accepted_projects() -> list[Project]:
             proposal.id,
             stated_maturity=(proposal.maturity_level, proposal.maturity_label),
         )
-        for proposal in proposals
+        for proposal in accepted_proposals()
         for recommendation in proposal.recommendations
     ]

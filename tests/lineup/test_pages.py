@@ -1,6 +1,7 @@
 """Line-ups through the page, the JSON API and the command line, and accepting one."""
 
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -33,6 +34,14 @@ def post_rules(client, **changes):
     return client.post("/lineups/new", data=data)
 
 
+def field_value(page: str, name: str) -> str | None:
+    """The value a text box on the page holds."""
+    box = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
+    assert box, f"no {name} box"
+    value = re.search(r'\bvalue="([^"]*)"', box[0])
+    return value[1] if value else None
+
+
 def test_the_form_page(client, survey):
     page = client.get("/lineups/new").get_data(as_text=True)
     assert "The line-up's value is the weighted coverage of demand" in page
@@ -52,13 +61,11 @@ def test_results_on_the_same_page_and_saved(client, survey):
 
 
 def test_drop_and_keep_adjust_the_rules(client, survey):
-    first = db.session.scalar(select(Lineup)) or None
-    assert first is None
     post_rules(client)
     chosen = {t["office"] for t in db.session.scalar(select(Lineup)).result["talks"]}
     dropped = sorted(chosen)[0]
     page = post_rules(client, drop=dropped).get_data(as_text=True)
-    assert 'id="exclude" maxlength' in page or f'value="{dropped}"' in page
+    assert field_value(page, "exclude") == dropped
     latest = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
     assert dropped not in {t["office"] for t in latest.result["talks"]}
     post_rules(client, exclude=dropped, keep=dropped)
@@ -119,7 +126,8 @@ def test_adjusting_a_saved_proposal_prefills_the_form(client, survey):
     post_rules(client, include="PY")
     lineup = db.session.scalar(select(Lineup))
     page = client.get(f"/lineups/new?from={lineup.id}").get_data(as_text=True)
-    assert 'id="include" maxlength' in page or 'value="PY"' in page
+    assert field_value(page, "include") == "PY"
+    assert field_value(page, "min_small") == "2"
 
 
 def test_unknown_lineup_is_404(client, survey):
@@ -166,10 +174,12 @@ def test_api(client, survey):
         ({"recommendation": 10, "include": ["ZZ"]}, 400, "Not known as ST.3 office codes: ZZ"),
         ({"recommendation": 10, "min_small": 4}, 422, "only 3 smaller offices"),
         ([1, 2], 400, "Send the rules as a JSON object"),
-        ({"secondary": ["4"]}, 400, "'secondary' lists \\\"recommendation:slots\\\" pairs"),
-        ({"secondary": ["4:1", " 4:2"]}, 400, "'secondary' names a recommendation twice."),
-        ({"secondary": {"99": 1}}, 400, "'secondary' names no other recommendation: 99."),
-        ({"secondary": {"10": 1}}, 400, "'secondary' names no other recommendation: 10."),
+        ({"secondary": ["4"]}, 400, "is not of the form recommendation:slots, e.g. 9:1."),
+        ({"secondary": ["4:1", " 4:2"]}, 400, "Rec 4 is given twice."),
+        ({"secondary": {"99": 1}}, 400, "There is no Rec 99."),
+        ({"secondary": {"10": 1}}, 400, "Rec 10 is the focus recommendation."),
+        ({"secondary": {"4": 6}}, 400, "Number must be between 0 and 5."),
+        ({"secondary": [4]}, 400, "'secondary' lists \\\"recommendation:slots\\\" pairs"),
         ({"secondary": 4}, 400, "'secondary' gives slots for other recommendations"),
         ({"include": {"AU": True}}, 400, "'include' is a list of office codes"),
         ({"exclude": [["US"]]}, 400, "'exclude' is a list of office codes"),
@@ -224,3 +234,30 @@ def test_cli_text_and_refusal(cli, survey):
     assert focus.exit_code == 2 and "Rec 10 is the focus recommendation" in focus.stderr
     twice = cli.invoke(args=["lineup", "propose", "--secondary", "4:1", "--secondary", "4:2"])
     assert twice.exit_code == 2 and "Rec 4 is given twice" in twice.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--secondary", "4:6"], "--secondary: Number must be between 0 and 5."),
+        (["--secondary", "99:1"], "--secondary: There is no Rec 99."),
+        (["--include", "AU,Narnia"], "--include: Not known as ST.3 office codes: Narnia."),
+        (["--exclude", "ZZ"], "--exclude: Not known as ST.3 office codes: ZZ."),
+        (["--slots", "2", "--secondary", "4:2"], "leave at least one for the focus recommendation"),
+        (["--recommendation", "12"], "--recommendation: Not a valid choice."),
+    ],
+)
+def test_cli_refuses_what_the_page_refuses(cli, survey, args, message):
+    result = cli.invoke(args=["lineup", "propose", *args])
+    assert result.exit_code == 2
+    assert message in result.stderr
+
+
+def test_cli_reads_no_reserved_slot_as_the_page_does(cli, survey):
+    # The page leaves a recommendation's box at 0 for "nothing reserved"; so does --secondary 4:0.
+    reserved = cli.invoke(args=["lineup", "propose", "--secondary", "4:0", "--format", "json"])
+    plain = cli.invoke(args=["lineup", "propose", "--format", "json"])
+    assert reserved.exit_code == 0, reserved.output
+    body = json.loads(reserved.stdout)
+    assert body["rules"]["secondary"] == {}
+    assert body == json.loads(plain.stdout)

@@ -7,9 +7,11 @@ import pytest
 
 from planner.lineup.operations import workshop_instance
 from planner.lineup.solver import InfeasibleRules, Rules, greedy, propose, solve, value
+from planner.matching.operations import survey_matches
 
 RULE_SETS = {
     "five on Rec 10": Rules(),
+    "relevance alone": Rules(maturity_weight=0),
     "the co-lead's question": Rules(min_small=2, max_per_region=4),
     "with a Rec 4 slot": Rules(slots=6, secondary=((4, 1),), min_small=2, max_per_region=2),
     "include and exclude": Rules(include=frozenset({"PY"}), exclude=frozenset({"PL", "CA"})),
@@ -78,13 +80,19 @@ def test_without_time_the_greedy_answer_comes_with_a_bound(survey):
     assert 0 <= solution.gap < 1
 
 
-def test_the_report(survey):
-    rules = Rules(min_small=2, max_per_region=2)
-    proposal = propose(workshop_instance(survey, rules.per_recommendation), rules)
-    result = proposal.as_dict()
-    # Anyone can recompute the value from what the answer says the solver used.
-    talks = [(t["office"], t["recommendation"]) for t in result["talks"]]
-    recomputed = sum(
+@pytest.mark.parametrize("recommendations", [[10], [4, 10]])
+def test_the_line_up_weighs_the_relevance_the_matches_page_shows(survey, recommendations):
+    shown: dict[str, dict[str, float]] = {}
+    for match in survey_matches(survey, recommendations, maturity_weight=0):
+        shown.setdefault(f"{match.audience}:{match.recommendation}", {})[match.presenter] = (
+            match.relevance
+        )
+    assert workshop_instance(survey, recommendations).relevance == shown
+
+
+def recomputed(result: dict, talks: list[tuple[str, int]]) -> float:
+    """A line-up's value from what the answer says the solver used."""
+    return sum(
         weight
         * max(
             (
@@ -96,13 +104,25 @@ def test_the_report(survey):
         )
         for key, weight in result["weights"].items()
     ) + sum(result["bonus"].get(f"{o}:{n}", 0) for o, n in talks)
-    assert recomputed == pytest.approx(result["objective"], abs=1e-6)
+
+
+def test_the_report(survey):
+    rules = Rules(min_small=2, max_per_region=2)
+    proposal = propose(workshop_instance(survey, rules.per_recommendation), rules)
+    result = proposal.as_dict()
+    # Anyone can recompute the value from what the answer says the solver used.
+    talks = [(t["office"], t["recommendation"]) for t in result["talks"]]
+    assert recomputed(result, talks) == pytest.approx(result["objective"], abs=1e-6)
     assert 0 < result["coverage"]["share"] <= 1
     assert result["price_of_rules"]["loss"] >= 0
     assert result["price_of_rules"]["unconstrained"] >= result["objective"]
     # Leave-one-out contributions are what the line-up loses without each talk.
     for talk in result["talks"]:
-        assert talk["score"] >= 0
+        rest = [t for t in talks if t != (talk["office"], talk["recommendation"])]
+        assert talk["score"] == pytest.approx(
+            result["objective"] - recomputed(result, rest), abs=1e-5
+        )
+    assert any(talk["score"] > 0 for talk in result["talks"])
     assert len(result["alternatives"]) == 2
     chosen = set(talks)
     for alternative in result["alternatives"]:

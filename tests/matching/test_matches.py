@@ -5,7 +5,6 @@ import json
 import pytest
 
 from planner.matching.operations import survey_interests_and_projects, survey_matches
-from planner.survey.summary import Summary  # noqa: F401  (documents what "demand" counts)
 
 
 def test_no_self_match_and_each_list_is_sorted(survey):
@@ -111,21 +110,35 @@ def test_cli_unknown_recommendation(cli, survey):
     assert "there is no recommendation 12" in result.stderr
 
 
+def first_row(page: str, audience: str) -> str:
+    """The best presenter's row in an interested office's table."""
+    section = page[page.index(f'id="audience-{audience}"') :]
+    body = section[section.index("<tbody>") :]
+    return body[: body.index("</tr>")]
+
+
 def test_matches_page(client, survey):
     page = client.get("/recommendations/10/matches").get_data(as_text=True)
     assert "For each interested office: who to hear from" in page
     assert "For each presenting office: who would benefit" in page
-    spain = page[page.index('id="audience-ES"') :]
-    body = spain[spain.index("<tbody>") :]
-    first_row = body[: body.index("</tr>")]
-    assert "AU · IP Australia" in first_row
-    assert '<span class="term">governance' in first_row
+    row = first_row(page, "ES")
+    assert "AU · IP Australia" in row
+    assert '<span class="term">governance' in row
+    assert "Maturity: 1 in use, 0.65 in progress, 0.5 not stated, 0.25 planned." in page
 
 
 def test_matches_page_weight_changes_the_order(client, survey):
+    # Spain asks about governance and risk: by relevance alone Australia's risk-based governance
+    # framework comes first; when maturity counts fully, Poland's classifier, in use since 2021.
     relevance_only = client.get("/recommendations/10/matches?maturity_weight=0").get_data(
         as_text=True
     )
     assert '<option value="0.0" selected>' in relevance_only
+    assert "AU · IP Australia" in first_row(relevance_only, "ES")
+    maturity_counts = client.get("/recommendations/10/matches?maturity_weight=1").get_data(
+        as_text=True
+    )
+    assert '<option value="1.0" selected>' in maturity_counts
+    assert "PL · " in first_row(maturity_counts, "ES")
     assert client.get("/recommendations/10/matches?maturity_weight=x").status_code == 400
     assert client.get("/recommendations/99/matches").status_code == 404

@@ -3,9 +3,10 @@
 import json
 from pathlib import Path
 
+from planner.bootstrap import BUNDLED_ALIASES, reference_rows
 from planner.matching.evaluation import evaluate
 from planner.matching.scorer import match_offices
-from planner.matching.sources import interests_and_projects
+from planner.matching.sources import interests_and_projects, topic
 from planner.survey.document import parse_document
 from tests.conftest import BUNDLED
 
@@ -19,9 +20,15 @@ def test_every_judgement_says_why():
 
 
 def test_ranking_quality_on_the_labelled_set():
-    record = parse_document(BUNDLED.read_bytes(), "CWS-13-26.txt", aliases={"GE": "DE"})
+    # The survey and the recommendations' topics as the app reads them.
+    record = parse_document(BUNDLED.read_bytes(), "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
     rows = [(None, a.office, a.question, a.recommendation, a.text) for a in record.answers]
-    interests, projects = interests_and_projects(rows, {})
+    topics = {
+        int(row["number"]): topic(row["short_title"], row["text"])
+        for row in reference_rows("recommendations.csv")
+    }
+    interests, projects = interests_and_projects(rows, topics)
+    assert any(i.topic for i in interests)
     ndcg, precision, per_interest = evaluate(JUDGEMENTS, match_offices(interests, projects))
     assert ndcg >= 0.75, per_interest
     assert precision >= 0.7, per_interest
