@@ -1,12 +1,13 @@
 """Shared fixtures: an app on a migrated database (SQLite or TEST_DATABASE_URL), clean per test."""
 
 import os
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, delete
+from sqlalchemy import MetaData, delete, event
 
 from planner import create_app
 from planner.bootstrap import load_bundled_survey, seed_reference_data
@@ -135,3 +136,18 @@ def colead_client(app, colead):
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"
     db.session.commit()
     return client
+
+
+@contextmanager
+def counted_queries():
+    """The SQL statements sent to the database inside the block."""
+    statements = []
+
+    def count(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)

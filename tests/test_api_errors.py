@@ -13,6 +13,8 @@ import pytest
         ("post", "/api/v1/meetings", {"title": "x", "time_zone": "CET"}, 400),
         ("get", "/api/v1/meetings/999", None, 404),
         ("get", "/api/v1/matches?recommendation=ten", None, 400),
+        ("get", "/api/v1/matches?survey=CWS-99-1", None, 404),
+        ("post", "/api/v1/lineups", {"survey": "CWS-99-1"}, 404),
     ],
 )
 def test_one_error_shape(colead_client, survey, method, url, body, status):

@@ -28,7 +28,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from planner.survey.operations import SurveyNotFound, find_survey, respondent_offices
+from planner.survey.operations import latest_survey, respondent_offices
 from planner.timezones import LocalTimeError, is_time_zone, local_time, to_utc, zone_info
 
 MAX_MINUTES = 12 * 60
@@ -410,10 +410,8 @@ def participating_offices(meeting: Meeting) -> list[Office]:
     """The meeting's offices; by default every respondent of the latest survey."""
     if meeting.offices:
         return list(meeting.offices)
-    try:
-        return respondent_offices(find_survey())
-    except SurveyNotFound:
-        return []
+    survey = latest_survey()
+    return respondent_offices(survey) if survey else []
 
 
 def offices_by_code(codes: Iterable[str]) -> list[Office]:

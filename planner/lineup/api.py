@@ -7,7 +7,7 @@ from planner.errors import api_error
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup, save_lineup
 from planner.lineup.solver import InfeasibleRules
-from planner.survey.operations import SurveyNotFound, find_survey
+from planner.survey.operations import find_survey
 
 bp = Blueprint("lineup_api", __name__, url_prefix="/api/v1")
 
@@ -50,10 +50,7 @@ def create():
         abort(400, 'Send the rules as a JSON object, e.g. {"recommendation": 10, "slots": 5}.')
     if problem := _type_problem(payload):
         abort(400, problem)
-    try:
-        survey = find_survey(payload.pop("survey", None) or None)
-    except SurveyNotFound as error:
-        abort(404, str(error))
+    survey = find_survey(payload.pop("survey", None) or None)
     try:
         rules = rules_from(payload)
     except BadRules as error:

@@ -7,7 +7,7 @@ from planner.extensions import db
 from planner.matching.operations import survey_matches
 from planner.matching.views import maturity_weight_from
 from planner.recommendations.models import Recommendation
-from planner.survey.operations import SurveyNotFound, find_survey
+from planner.survey.operations import find_survey
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
 
@@ -20,9 +20,6 @@ def matches():
         abort(400, "recommendation must be a recommendation number such as 10.")
     if db.session.get(Recommendation, number) is None:
         abort(404, f"There is no recommendation {number}.")
-    try:
-        survey = find_survey(request.args.get("survey") or None)
-    except SurveyNotFound as error:
-        abort(404, str(error))
+    survey = find_survey(request.args.get("survey") or None)
     found = survey_matches(survey, [number], maturity_weight=maturity_weight_from(request.args))
     return jsonify([match.as_dict() for match in found])

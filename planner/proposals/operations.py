@@ -1,6 +1,7 @@
 """Submitting, editing and reviewing proposals; the survey evidence beside each."""
 
 import secrets
+from collections import defaultdict
 from dataclasses import dataclass
 
 from sqlalchemy import select
@@ -146,19 +147,21 @@ def reissue_link(proposal: Proposal, *, actor: str) -> str:
 
 
 def for_review(status: str | None = None, recommendation: int | None = None) -> list[Proposal]:
+    """Proposals, newest first, with what the review shows of them loaded in a few queries."""
     query = (
         select(Proposal)
-        .options(selectinload(Proposal.recommendations), selectinload(Proposal.office))
+        .options(
+            selectinload(Proposal.recommendations),
+            selectinload(Proposal.office),
+            selectinload(Proposal.events),
+        )
         .order_by(Proposal.created_at.desc(), Proposal.id.desc())
     )
     if status:
         query = query.where(Proposal.status == status)
-    proposals = list(db.session.scalars(query))
     if recommendation:
-        proposals = [
-            p for p in proposals if recommendation in {r.number for r in p.recommendations}
-        ]
-    return proposals
+        query = query.where(Proposal.recommendations.any(Recommendation.number == recommendation))
+    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)
@@ -170,33 +173,35 @@ class Evidence:
     wanting: list[str]  # offices that want it discussed (Q8)
 
 
-def evidence(proposal: Proposal, survey: Survey | None) -> list[Evidence]:
+def evidence_for(proposals: list[Proposal], survey: Survey | None) -> dict[int, list[Evidence]]:
+    """The survey's evidence for each proposal (by id), read in one query for all of them."""
     if survey is None:
-        return []
-    numbers = [r.number for r in proposal.recommendations]
-    answers = list(
-        db.session.scalars(
-            select(Answer).where(
-                Answer.survey_id == survey.id,
-                Answer.recommendation_number.in_(numbers),
-                Answer.question.in_([Question.focus, Question.discuss]),
-            )
+        return {p.id: [] for p in proposals}
+    numbers = {r.number for p in proposals for r in p.recommendations}
+    projects: dict[tuple[str, int], Answer] = {}
+    wanting: dict[int, list[str]] = defaultdict(list)
+    for answer in db.session.scalars(
+        select(Answer).where(
+            Answer.survey_id == survey.id,
+            Answer.recommendation_number.in_(numbers),
+            Answer.question.in_([Question.focus, Question.discuss]),
         )
-    )
-    result = []
-    for recommendation in proposal.recommendations:
-        on_it = [a for a in answers if a.recommendation_number == recommendation.number]
-        project = next(
-            (
-                a
-                for a in on_it
-                if a.question is Question.focus and a.office_code == proposal.office_code
-            ),
-            None,
-        )
-        wanting = sorted(a.office_code for a in on_it if a.question is Question.discuss)
-        result.append(Evidence(recommendation, project, wanting))
-    return result
+    ):
+        if answer.question is Question.focus:
+            projects[answer.office_code, answer.recommendation_number] = answer
+        else:
+            wanting[answer.recommendation_number].append(answer.office_code)
+    return {
+        p.id: [
+            Evidence(r, projects.get((p.office_code, r.number)), sorted(wanting[r.number]))
+            for r in p.recommendations
+        ]
+        for p in proposals
+    }
+
+
+def evidence(proposal: Proposal, survey: Survey | None) -> list[Evidence]:
+    return evidence_for([proposal], survey)[proposal.id]
 
 
 def suggested_abstract(survey: Survey | None, office: str, numbers: list[int]) -> str:

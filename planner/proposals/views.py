@@ -15,6 +15,7 @@ from planner.proposals.operations import (
     change_status,
     edit_by_office,
     evidence,
+    evidence_for,
     for_review,
     reissue_link,
     revoke_link,
@@ -164,7 +165,7 @@ def review():
         status=status,
         number=number,
         recommendations=recommendations,
-        evidence={p.id: evidence(p, survey) for p in proposals},
+        evidence=evidence_for(proposals, survey),
         survey=survey,
     )
 

@@ -1,29 +1,11 @@
 """What a page about one meeting costs the database: the same number of queries, however many
 slots the meeting has and however many offices present in it."""
 
-from contextlib import contextmanager
-
 import pytest
-from sqlalchemy import event
 
-from planner.extensions import db
+from tests.conftest import counted_queries
 
 PRESENTERS = ("AU", "BR", "CA", "CN", "DE", "ES", "FI", "JP")
-
-
-@contextmanager
-def counted_queries():
-    """The SQL statements sent to the database inside the block."""
-    statements = []
-
-    def count(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def published_meeting(api, slots: int) -> int:

@@ -4,7 +4,7 @@ import hashlib
 import re
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.agenda.models import Meeting
 from planner.extensions import db
@@ -12,7 +12,7 @@ from planner.lineup.models import Lineup
 from planner.lineup.operations import workshop_instance
 from planner.matching.operations import survey_interests_and_projects
 from planner.proposals.models import Proposal
-from tests.conftest import csrf_token
+from tests.conftest import counted_queries, csrf_token
 
 SCRIPT = "<script>alert('x')</script> AI search"
 VALID = {
@@ -319,3 +319,22 @@ def test_a_tampered_version_is_a_bad_request(client, colead_client, survey):
     assert response.status_code == 400
     db.session.refresh(proposal)
     assert proposal.status == "submitted"
+
+
+@pytest.mark.parametrize("url", ["/proposals", "/api/v1/proposals", "/proposals?recommendation=10"])
+def test_the_review_costs_the_same_queries_for_5_or_20_proposals(
+    client, colead_client, survey, url
+):
+    offices = ["AU", "BR", "CA", "CN", "DE", "ES", "FI", "HR", "IE", "IL"]
+
+    def queries_with(count: int) -> int:
+        while db.session.scalar(select(func.count()).select_from(Proposal)) < count:
+            sent = db.session.scalar(select(func.count()).select_from(Proposal))
+            send(client, office=offices[sent % len(offices)], recommendations=["10", "4"])
+        colead_client.get(url)  # once before counting: signing in, caches
+        with counted_queries() as statements:
+            response = colead_client.get(url)
+        assert response.status_code == 200
+        return len(statements)
+
+    assert queries_with(5) == queries_with(20)
