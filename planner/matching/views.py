@@ -2,7 +2,7 @@
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, render_template, request, url_for
 from sqlalchemy import select
 
 from planner.extensions import db
@@ -16,6 +16,7 @@ from planner.matching.scorer import (
 )
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
+from planner.recommendations.operations import all_recommendations
 from planner.survey.views import survey_from_request
 
 bp = Blueprint("matching", __name__)
@@ -69,6 +70,14 @@ def matches(number: int):
         presenters=sorted(by_presenter),
         by_presenter=by_presenter,
         offices=offices,
+        # Addresses built once per office, not once per row: at 200 offices a page has thousands.
+        office_url={
+            code: url_for("offices.detail", code=code, survey=survey.slug) for code in offices
+        },
+        recommendation_url={
+            r.number: url_for("recommendations.detail", number=r.number)
+            for r in all_recommendations()
+        },
         show_all=request.args.get("show") == "all",
         shown=SHOWN,
         maturity_label=maturity_label,
