@@ -226,6 +226,10 @@ def _slot_form(
 ) -> SlotForm:
     """The slot form as posted, or (not submitted) filled in from the slot."""
     form = SlotForm(obj=slot) if submitted else SlotForm(formdata=None, obj=slot)
+    # The edit page shows this form under the meeting's: its own ids keep every label on its
+    # field (the posted names stay the same).
+    for field in form:
+        field.id = field.label.field_id = f"slot-{field.name}"
     form.office.choices = [
         SelectChoice("", "none"),
         *[SelectChoice(o.code, f"{o.code} – {o.short_name}") for o in offices],

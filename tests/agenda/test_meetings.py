@@ -500,7 +500,7 @@ def test_a_refused_slot_shows_why_next_to_the_field(api, meeting):
     )
     assert added.status_code == 400
     page = added.get_data(as_text=True)
-    assert "slots cannot overlap" in (field_error(page, "start") or "")
+    assert "slots cannot overlap" in (field_error(page, "slot-start") or "")
     assert 'value="Squeezed in"' in page  # the new slot as sent
     assert 'value="Rec 10 workshop"' in page  # the meeting as stored, not the slot's fields
     db.session.expire_all()
@@ -513,7 +513,7 @@ def test_a_refused_slot_shows_why_next_to_the_field(api, meeting):
     )
     assert moved.status_code == 400
     page = moved.get_data(as_text=True)
-    assert "slots cannot overlap" in (field_error(page, "start") or "")
+    assert "slots cannot overlap" in (field_error(page, "slot-start") or "")
     assert 'value="Poland"' in page
 
 
@@ -538,3 +538,11 @@ def test_a_refusal_about_another_slot_is_shown_above_the_form(api, meeting):
     assert 'class="error"' not in page  # on no field
     db.session.refresh(opening)
     assert opening.duration_minutes == 10
+
+
+def test_the_edit_page_has_one_element_per_id(api, meeting):
+    page = api.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+    for target in re.findall(r'<label for="([^"]+)"', page):
+        assert target in ids, target
