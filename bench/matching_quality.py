@@ -1,48 +1,144 @@
-"""Quality of the relevance scorer on the hand-labelled set in tests/matching/judgements.json.
+"""Quality of the presenter ranking against independent judgements (tests/matching/judgements.json).
 
 Run with `make bench` or `.venv/bin/python bench/matching_quality.py`. Reads the bundled CWS/13/26
-text directly (no database) and prints nDCG@3 and P@1 for several maturity weights, and per
-interest at the default weight.
+text directly (no database) and prints nDCG@3 and P@1 per recommendation and on average for:
+- the scorer with its default weights (set by reasoning, before the judgements existed);
+- the scorer with weights tuned on the other recommendations only (leave one recommendation out:
+  each recommendation's figures come from weights that never saw its judgements);
+- three baselines: maturity alone (the evidence type's level), text similarity alone (TF-IDF
+  cosine of the audience's own words with the project's), and a random order (expected value).
 """
 
 import json
+from collections import defaultdict
 from pathlib import Path
 
+import numpy as np
 from support import bundled_record
 
-from planner.bootstrap import reference_rows
-from planner.matching.evaluation import evaluate
-from planner.matching.scorer import DEFAULT_MATURITY_WEIGHT, match_offices
-from planner.matching.sources import interests_and_projects, topic
+from planner.bootstrap import office_peers
+from planner.matching.evaluation import (
+    evaluate,
+    expected_random,
+    grades_of,
+    maturity_ranking,
+    scorer_ranking,
+    summary,
+    text_ranking,
+)
+from planner.matching.fitting import fit, graded_pairs
+from planner.matching.scorer import DEFAULT_WEIGHTS, Scorer
+from planner.matching.sources import interests_and_projects
 
 JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "matching" / "judgements.json"
 
 
-def bundled_interests_and_projects():
+def survey():
     record = bundled_record()
-    topics = {
-        int(row["number"]): topic(row["short_title"], row["text"])
-        for row in reference_rows("recommendations.csv")
-    }
     rows = [(None, a.office, a.question, a.recommendation, a.text) for a in record.answers]
-    return interests_and_projects(rows, topics)
+    return interests_and_projects(rows)
+
+
+def by_recommendation(results):
+    grouped = defaultdict(list)
+    for r in results:
+        grouped[r.recommendation].append(r)
+    return grouped
+
+
+def judged_grades(judgements) -> dict[tuple[str, str, int], float]:
+    return {
+        (j["audience"], presenter, j["recommendation"]): grade
+        for j in judgements
+        for presenter, grade in grades_of(j).items()
+    }
+
+
+def tuned_held_out(judgements, interests, projects, peers, numbers):
+    """Each recommendation's results with weights fitted on the other recommendations only."""
+    pairs = graded_pairs(Scorer(interests, projects, peers), judged_grades(judgements))
+    held_out, chosen = [], {}
+    for number in numbers:
+        weights = fit([p for p in pairs if p.recommendation != number])
+        chosen[number] = weights
+        ranking = scorer_ranking(interests, projects, peers, weights, [number])
+        held_out += evaluate([j for j in judgements if j["recommendation"] == number], ranking)
+    return held_out, chosen, fit(pairs)
 
 
 def main() -> None:
-    judgements = json.loads(JUDGEMENTS.read_text(encoding="utf-8"))["interests"]
-    interests, projects = bundled_interests_and_projects()
-    wanted = {j["recommendation"] for j in judgements}
-    print(f"{len(judgements)} judged interests, {sum(len(j['grades']) for j in judgements)} pairs")
-    print(f"{'maturity weight':>16} {'nDCG@3':>7} {'P@1':>6}")
-    for weight in (0.0, 0.25, DEFAULT_MATURITY_WEIGHT, 0.75, 1.0):
-        matches = match_offices(interests, projects, recommendations=wanted, maturity_weight=weight)
-        ndcg, precision, _ = evaluate(judgements, matches)
-        marker = "  (default)" if weight == DEFAULT_MATURITY_WEIGHT else ""
-        print(f"{weight:>16} {ndcg:7.3f} {precision:6.2f}{marker}")
-    matches = match_offices(interests, projects, recommendations=wanted)
-    _, _, per_interest = evaluate(judgements, matches)
-    print("\nper interest at the default weight:")
-    for r in per_interest:
+    data = json.loads(JUDGEMENTS.read_text(encoding="utf-8"))
+    # An interest whose presenters all have grade 0 has no right order: nothing to rank.
+    judgements = [j for j in data["interests"] if any(grades_of(j).values())]
+    empty = len(data["interests"]) - len(judgements)
+    interests, projects = survey()
+    peers = office_peers()
+    numbers = sorted({j["recommendation"] for j in judgements})
+    pairs = sum(len(j["grades"]) for j in judgements)
+    agreement = data["agreement"]
+    print(
+        f"{len(judgements)} judged interests, {pairs} pairs, two raters; agreement: quadratic "
+        f"weighted kappa {agreement['quadratic_weighted_kappa']}; {empty} interest(s) with "
+        "nothing above grade 0 left out"
+    )
+    generator = np.random.default_rng(0)
+    random_figures = {
+        (j["audience"], j["recommendation"]): expected_random(j, generator) for j in judgements
+    }
+    rankings = {
+        "scorer (defaults)": evaluate(
+            judgements, scorer_ranking(interests, projects, peers, DEFAULT_WEIGHTS, numbers)
+        ),
+        "maturity alone": evaluate(judgements, maturity_ranking(interests, projects)),
+        "text alone": evaluate(judgements, text_ranking(interests, projects)),
+    }
+    held_out, chosen, everything = tuned_held_out(judgements, interests, projects, peers, numbers)
+    rankings = {"scorer (tuned, held out)": held_out, **rankings}
+    names = [*rankings, "random order"]
+    print(f"\n{'Rec':>4} {'aud.':>4}  " + "  ".join(f"{n:>26}" for n in names))
+    print(f"{'':>4} {'':>4}  " + "  ".join(f"{'nDCG@3   P@1':>26}" for _ in names))
+    for number in numbers:
+        cells = []
+        for name in rankings:
+            ndcg, p1 = summary(by_recommendation(rankings[name])[number])
+            cells.append(f"{ndcg:>19.3f} {p1:>6.2f}")
+        figures = [v for k, v in random_figures.items() if k[1] == number]
+        ndcg, p1 = np.mean(figures, axis=0)
+        cells.append(f"{ndcg:>19.3f} {p1:>6.2f}")
+        count = len(figures)
+        print(f"{number:>4} {count:>4}  " + "  ".join(cells))
+    cells = []
+    for name in rankings:
+        ndcg, p1 = summary(rankings[name])
+        cells.append(f"{ndcg:>19.3f} {p1:>6.2f}")
+    ndcg, p1 = np.mean(list(random_figures.values()), axis=0)
+    cells.append(f"{ndcg:>19.3f} {p1:>6.2f}")
+    print(f"{'mean':>4} {len(judgements):>4}  " + "  ".join(cells))
+    beaten = []
+    for number in numbers:
+        mine = summary(by_recommendation(rankings["scorer (defaults)"])[number])
+        if len(by_recommendation(rankings["scorer (defaults)"])[number]) < 3:
+            continue
+        for name in ("maturity alone", "text alone"):
+            theirs = summary(by_recommendation(rankings[name])[number])
+            if mine[0] < theirs[0] - 1e-9:
+                beaten.append(f"Rec {number}: {name} has the better nDCG@3")
+        rand = np.mean([v for k, v in random_figures.items() if k[1] == number], axis=0)
+        if mine[0] < rand[0]:
+            beaten.append(f"Rec {number}: random order has the better nDCG@3")
+    print(
+        "\nThe default scorer beats every baseline on nDCG@3 on every recommendation with at least "
+        "three audiences."
+        if not beaten
+        else "\nNot beaten: " + "; ".join(beaten)
+    )
+    print("\nweights fitted without each recommendation:")
+    for number, weights in chosen.items():
+        print(f"  Rec {number}: {weights.as_dict()}")
+    print(f"\nfitted on every recommendation: {everything.as_dict()}")
+    print(f"in use (DEFAULT_WEIGHTS):       {DEFAULT_WEIGHTS.as_dict()}")
+    print("\nworst interests at the default weights:")
+    for r in sorted(rankings["scorer (defaults)"], key=lambda r: r.ndcg_at_3)[:8]:
         print(
             f"  {r.audience} Rec {r.recommendation:<3} nDCG@3 {r.ndcg_at_3:.3f}  top {r.top} "
             f"(grade {r.top_grade})"

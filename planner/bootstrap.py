@@ -12,6 +12,7 @@ from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from planner.extensions import db
+from planner.matching.scorer import Peer
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
@@ -28,6 +29,14 @@ def reference_rows(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
+def office_peers() -> dict[str, Peer]:
+    """Each office's seeded size and WIPO group, as the scorer compares them (no database)."""
+    return {
+        row["code"]: Peer(row["size"] or None, row["region"] or None)
+        for row in reference_rows("office_attributes.csv")
+    }
+
+
 def seed_reference_data() -> tuple[int, int]:
     """Add the offices and recommendations that are not stored yet; return how many were added."""
     offices = set(db.session.scalars(select(Office.code)))
@@ -42,6 +51,8 @@ def seed_reference_data() -> tuple[int, int]:
         # Never over a co-lead's edit, even one that cleared both.
         if seeded and office.updated_at is None and office.size is None and office.region is None:
             office.size, office.region = seeded["size"], seeded["region"]
+            office.size_source = seeded["size_source"]
+            office.region_source = seeded["region_source"]
     recommendations = set(db.session.scalars(select(Recommendation.number)))
     new_recommendations = [
         Recommendation(

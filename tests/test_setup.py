@@ -4,7 +4,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from planner.config import secret_key
 from planner.db_types import utcnow
@@ -48,9 +48,61 @@ def test_seeded_reference_data(app_context):
     assert db.session.get(Recommendation, 10).short_title.startswith("New and emerging")
 
 
+def test_offices_are_seeded_with_wipo_groups_and_where_each_value_came_from(app_context):
+    groups = {o.code: o.region for o in db.session.scalars(select(Office))}
+    assert groups["RU"] == groups["KG"] == "CACEEC"
+    assert groups["HR"] == groups["PL"] == "CEBS"
+    assert groups["BR"] == groups["PE"] == groups["PY"] == "GRULAC"
+    assert (groups["GM"], groups["CN"], groups["JP"]) == ("African Group", "China", "Group B")
+    assert groups["EP"] == groups["EM"] == "Regional organisation"
+    europe = db.session.get(Office, "EP")
+    assert "belongs to no WIPO group" in europe.region_source
+    assert "annual patent and trademark filings" in europe.size_source
+
+
+def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    from planner import create_app
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "x"}
+    )
+    with app.app_context():
+        upgrade(revision="20fc693e0582")
+        db.session.execute(
+            text(
+                "INSERT INTO offices (code, name, size, region, feed_version, updated_at) VALUES "
+                "('RU', 'FIPS', 'large', 'Europe', 0, NULL), "
+                "('KG', 'Kyrgyzpatent', 'small', 'Asia and the Pacific', 0, NULL), "
+                "('US', 'USPTO', 'medium', 'North America', 0, '2026-01-01 00:00:00'), "
+                "('FI', 'PRH', 'small', 'Europe', 0, '2026-01-01 00:00:00'), "
+                "('JP', 'JPO', 'large', 'Europe', 0, '2026-01-01 00:00:00')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(
+            text("SELECT code, region, region_source, size_source FROM offices ORDER BY code")
+        ).all()
+        assert {code: region for code, region, _, _ in rows} == {
+            "FI": "Group B",  # edited, but its region was still the seeded one
+            "JP": None,  # a co-lead chose "Europe", which is no WIPO group: cleared, not guessed
+            "KG": "CACEEC",
+            "RU": "CACEEC",
+            "US": "Group B",  # as seeded ("North America")
+        }
+        sources = {code: (region, size) for code, _, region, size in rows}
+        assert sources["US"][1] == "edited by a co-lead"  # the seed said large
+        assert sources["JP"] == (None, sources["RU"][1])  # JP's size is still the seeded one
+        assert sources["RU"][0] == "the WIPO regional group of the member state"
+        downgrade(revision="20fc693e0582")
+        db.engine.dispose()
+
+
 def test_seeding_never_refills_what_a_co_lead_cleared(cli, app_context):
     office = db.session.get(Office, "AU")
-    assert (office.size, office.region) == ("medium", "Asia and the Pacific")  # seeded
+    assert (office.size, office.region) == ("medium", "Group B")  # seeded
     office.size = office.region = None
     office.updated_at = utcnow()  # as an edit on the office page leaves it
     db.session.commit()

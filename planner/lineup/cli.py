@@ -36,6 +36,7 @@ def _option(field: str) -> str:
 @click.option("--include", multiple=True, help="Office code; repeatable or comma-separated.")
 @click.option("--exclude", multiple=True, help="Office code; repeatable or comma-separated.")
 @click.option("--several-per-office", is_flag=True, help="Allow more than one talk per office.")
+@click.option("--include-plans", is_flag=True, help="Let offices with only a plan present too.")
 @click.option(
     "--maturity-weight",
     type=click.FloatRange(0, MAX_MATURITY_WEIGHT),
@@ -53,6 +54,7 @@ def propose_command(
     include,
     exclude,
     several_per_office,
+    include_plans,
     maturity_weight,
     reference,
     form,
@@ -71,6 +73,7 @@ def propose_command(
                 "min_small": min_small,
                 "max_per_region": max_per_region,
                 "maturity_weight": maturity_weight,
+                "include_plans": include_plans,
             }
         )
     except BadRules as error:
@@ -97,7 +100,12 @@ def propose_command(
     for talk in result["talks"]:
         click.echo(
             f"  {talk['office']}  Rec {talk['recommendation']}  contribution {talk['score']:.3f}"
+            f"  {talk['evidence']} ({talk['evidence_reason']})"
         )
+    without = result["coverage"]["without_working_project"]
+    if without:
+        offices = ", ".join(f"{d['office']} (Rec {d['recommendation']})" for d in without)
+        click.echo(f"  no working project for: {offices}")
     for number, alternative in enumerate(result["alternatives"], start=2):
         offices = ", ".join(t["office"] for t in alternative["talks"])
         click.echo(f"  alternative {number}: {offices} (value {alternative['objective']:.3f})")

@@ -83,9 +83,15 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
             description="Office size is set on each office's page.",
         )
         max_per_region = IntegerField(
-            "At most this many per region",
+            "At most this many per WIPO group",
             validators=[Optional(), NumberRange(1, MAX_SLOTS)],
-            description="Leave empty for no limit; 4 of 5 means “not all from one region”.",
+            description="Leave empty for no limit; 4 of 5 means “not all from one group”. "
+            "Groups are set on each office's page.",
+        )
+        include_plans = BooleanField(
+            "Also consider plans",
+            default=False,
+            description="Offices whose answer is only a plan present too; a need never does.",
         )
         maturity_weight = FloatField(
             "Weight of maturity",
@@ -122,6 +128,7 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
                 min_small=self.min_small.data or 0,
                 max_per_region=self.max_per_region.data,
                 maturity_weight=self.maturity_weight.data or 0.0,
+                include_plans=bool(self.include_plans.data),
             )
 
     for number, title in recommendations:
@@ -254,6 +261,7 @@ def form_data(rules: dict) -> dict:
         "min_small": rules["min_small"],
         "max_per_region": rules["max_per_region"],
         "maturity_weight": rules["maturity_weight"],
+        "include_plans": rules.get("include_plans", False),
     }
     for number, slots in rules["secondary"].items():
         data[f"extra_{number}"] = slots

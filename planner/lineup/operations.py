@@ -10,8 +10,8 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.solver import Candidate, Demand, Instance, LineupReport, Rules, propose
-from planner.matching.operations import survey_interests_and_projects
-from planner.matching.scorer import match_offices
+from planner.matching.operations import survey_scorer
+from planner.matching.scorer import Project
 from planner.offices.models import Office
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.models import Recommendation
@@ -23,50 +23,65 @@ SMALL = "small"
 TALK_MINUTES = 20
 
 
-def workshop_instance(survey: Survey, recommendations: Iterable[int]) -> Instance:
-    """Candidates (offices with projects on the recommendations, or accepted proposals),
-    demands and relevance.
+def workshop_instance(
+    survey: Survey, recommendations: Iterable[int], *, include_plans: bool = False
+) -> Instance:
+    """Candidates (offices with working or under-way projects on the recommendations, plans too
+    when asked; never a need), demands and relevance.
 
-    Relevance is the matchmaking relevance, without maturity: the line-up weighs maturity
-    separately, as the co-lead chooses. It is scored on every interest and project of the survey,
-    as the matches page scores it, so both show the same relevance. An office with an accepted
-    proposal on a recommendation is a volunteer there.
+    Relevance is the matches page's score of the office's best project for that audience, marks
+    included, so both show the same judgement. An office with an accepted proposal on a
+    recommendation is a volunteer there.
     """
     wanted = set(recommendations)
-    interests, projects = survey_interests_and_projects(survey)
-    matches = match_offices(interests, projects, recommendations=wanted, maturity_weight=0)
-    interests = [i for i in interests if i.recommendation in wanted]
-    projects = [p for p in projects if p.recommendation in wanted]
+    scorer = survey_scorer(survey, include_plans=include_plans)
     offices = {o.code: o for o in db.session.scalars(select(Office))}
-    best_maturity: dict[tuple[str, int], float] = {}
+    best: dict[tuple[str, int], Project] = {}
     volunteers: set[tuple[str, int]] = set()
-    for project in projects:
-        key = (project.office, project.recommendation)
-        best_maturity[key] = max(best_maturity.get(key, 0.0), project.read_maturity()[0])
-        if project.source == "proposal":
-            volunteers.add(key)
+    for number in sorted(wanted):
+        for project in scorer.presenting(number):
+            key = (project.office, number)
+            if key not in best or project.evidence.level > best[key].evidence.level:
+                best[key] = project
+            if project.source == "proposal":
+                volunteers.add(key)
     candidates = tuple(
         Candidate(
             office,
             number,
-            maturity=level,
+            maturity=project.evidence.level,
             volunteer=(office, number) in volunteers,
-            small=offices[office].size == SMALL,
-            region=offices[office].region,
+            small=offices[office].size == SMALL if office in offices else False,
+            region=offices[office].region if office in offices else None,
+            evidence=project.evidence.type.value,
+            reason=project.evidence.reason,
+            quote=project.text,
         )
-        for (office, number), level in sorted(best_maturity.items())
+        for (office, number), project in sorted(best.items())
     )
     relevance: dict[str, dict[str, float]] = {}
-    for match in matches:
-        relevance.setdefault(f"{match.audience}:{match.recommendation}", {})[match.presenter] = (
-            match.relevance
-        )
-    demands = tuple(Demand(i.office, i.recommendation, i.weight) for i in interests)
-    return Instance(candidates, demands, relevance)
+    for number in sorted(wanted):
+        for (audience, presenter), score in scorer.best(number).items():
+            relevance.setdefault(f"{audience}:{number}", {})[presenter] = score
+    demands = tuple(
+        Demand(i.office, i.recommendation, i.weight)
+        for i in scorer.interests
+        if i.recommendation in wanted
+    )
+    set_aside = {
+        (p.office, number): p.evidence.type.value
+        for number in sorted(wanted)
+        for p in scorer.set_aside.get(number, [])
+        if (p.office, number) not in best
+    }
+    return Instance(candidates, demands, relevance, set_aside)
 
 
 def propose_lineup(survey: Survey, rules: Rules) -> LineupReport:
-    return propose(workshop_instance(survey, rules.per_recommendation), rules)
+    instance = workshop_instance(
+        survey, rules.per_recommendation, include_plans=rules.include_plans
+    )
+    return propose(instance, rules)
 
 
 def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from planner.matching.scorer import NOT_STATED
+from planner.matching.evidence import LEVELS, EvidenceType
 
 if TYPE_CHECKING:
     from scipy.optimize import LinearConstraint, OptimizeResult
@@ -40,10 +40,14 @@ class Candidate:
 
     office: str
     recommendation: int
-    maturity: float = NOT_STATED
+    maturity: float = LEVELS[EvidenceType.under_way]
     volunteer: bool = False
     small: bool = False
     region: str | None = None
+    # What the office has to show: its evidence type, the words that decided it, and its text.
+    evidence: str = EvidenceType.under_way.value
+    reason: str = field(default="", compare=False)
+    quote: str = field(default="", compare=False)
 
     @property
     def key(self) -> str:
@@ -71,6 +75,9 @@ class Instance:
     candidates: tuple[Candidate, ...]
     demands: tuple[Demand, ...]
     relevance: Mapping[str, Mapping[str, float]]
+    # Offices whose answer on a recommendation shows no project to present: (office, number) to
+    # its evidence type ("need", or "plan" when plans are not considered).
+    set_aside: Mapping[tuple[str, int], str] = field(default_factory=dict)
 
     def gain(self, demand: Demand, candidate: Candidate) -> float:
         if candidate.recommendation != demand.recommendation or candidate.office == demand.office:
@@ -94,6 +101,8 @@ class Rules:
     maturity_weight: float = DEFAULT_MATURITY_WEIGHT
     volunteer_bonus: float = 0.5
     time_limit: float = 10.0
+    # Plans are not presenters unless a co-lead asks for them; a need never is.
+    include_plans: bool = False
 
     @property
     def per_recommendation(self) -> dict[int, int]:
@@ -129,6 +138,7 @@ class Rules:
             "max_per_region": self.max_per_region,
             "maturity_weight": self.maturity_weight,
             "volunteer_bonus": self.volunteer_bonus,
+            "include_plans": self.include_plans,
         }
 
 
@@ -211,6 +221,17 @@ def check(instance: Instance, rules: Rules) -> None:
     for office in sorted(rules.include):
         if office not in offices:
             workshop = " or ".join(_rec(n) for n in shares)
+            kinds = {instance.set_aside.get((office, n)) for n in shares} - {None}
+            if "plan" in kinds:
+                raise InfeasibleRules(
+                    f"{office} has only a plan on {workshop}; consider plans as presenters to "
+                    "include it."
+                )
+            if "need" in kinds:
+                raise InfeasibleRules(
+                    f"{office} asks for help on {workshop} rather than presenting a project, so "
+                    "it cannot be included; it is counted as demand."
+                )
             raise InfeasibleRules(
                 f"{office} has no project on {workshop}, so it cannot be included."
             )
@@ -244,8 +265,8 @@ def check(instance: Instance, rules: Rules) -> None:
         if capacity < rules.slots:
             regions = len([r for r in by_region if r is not None])
             raise InfeasibleRules(
-                f"At most {rules.max_per_region} per region allows at most {capacity} "
-                f"presentations here (candidates come from {regions} regions), fewer than the "
+                f"At most {rules.max_per_region} per WIPO group allows at most {capacity} "
+                f"presentations here (candidates come from {regions} groups), fewer than the "
                 f"{rules.slots} slots."
             )
 
@@ -480,7 +501,7 @@ _RELAXATIONS = (
     ("at most one presentation per office", "one_per_office", False),
     ("offices that must be included", "include", frozenset()),
     ("at least {min_small} from smaller offices", "min_small", 0),
-    ("at most {max_per_region} per region", "max_per_region", None),
+    ("at most {max_per_region} per WIPO group", "max_per_region", None),
 )
 
 
@@ -605,6 +626,8 @@ class LineupReport:
     covered: float
     demand: float
     left_out: tuple[Demand, ...]
+    # Demands whose best talk in the line-up is not a working project (or that have no talk).
+    without_working: tuple[Demand, ...]
     unconstrained: float
     alternatives: tuple[Solution, ...]
     weights: dict[str, float] = field(repr=False)
@@ -632,6 +655,9 @@ class LineupReport:
                     "volunteer": c.volunteer,
                     "small": c.small,
                     "region": c.region,
+                    "evidence": c.evidence,
+                    "evidence_reason": c.reason,
+                    "quote": c.quote,
                 }
                 for c in solution.talks
             ]
@@ -651,6 +677,10 @@ class LineupReport:
                 "left_out": [
                     {"office": d.office, "recommendation": d.recommendation, "weight": d.weight}
                     for d in self.left_out
+                ],
+                "without_working_project": [
+                    {"office": d.office, "recommendation": d.recommendation, "weight": d.weight}
+                    for d in self.without_working
                 ],
             },
             "price_of_rules": {
@@ -689,6 +719,14 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
     shares = rules.per_recommendation
     demands = [d for d in instance.demands if d.recommendation in shares]
     served = [max((instance.gain(d, c) for c in talks), default=0.0) for d in demands]
+    working = EvidenceType.working.value
+
+    def hears_working(demand: Demand) -> bool:
+        best = max(
+            talks, key=lambda c: (instance.gain(demand, c), c.evidence == working), default=None
+        )
+        return best is not None and instance.gain(demand, best) > 0 and best.evidence == working
+
     try:
         unconstrained = solve(instance, rules.without_choices()).objective
     except InfeasibleRules:
@@ -715,6 +753,7 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
         covered=sum(d.weight * best_gain for d, best_gain in zip(demands, served, strict=True)),
         demand=sum(d.weight for d in demands),
         left_out=tuple(d for d, best_gain in zip(demands, served, strict=True) if best_gain == 0),
+        without_working=tuple(d for d in demands if not hears_working(d)),
         unconstrained=max(unconstrained, objective),
         alternatives=tuple(others),
         weights={d.key: d.weight for d in demands},

@@ -5,11 +5,14 @@ from flask import Blueprint, abort, jsonify, request
 from planner.db_types import db_int
 from planner.extensions import db
 from planner.matching.operations import survey_matches
-from planner.matching.views import maturity_weight_from
+from planner.matching.views import include_plans_from
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import find_survey
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
+
+# Each audience's best presenters by default; "all" lists every pair (slow at hundreds of offices).
+DEFAULT_LIMIT = 10
 
 
 @bp.get("/matches")
@@ -20,6 +23,19 @@ def matches():
         abort(400, "recommendation must be a recommendation number such as 10.")
     if db.session.get(Recommendation, number) is None:
         abort(404, f"There is no recommendation {number}.")
+    limit: int | None = DEFAULT_LIMIT
+    given = (request.args.get("limit") or "").strip()
+    if given == "all":
+        limit = None
+    elif given:
+        try:
+            limit = db_int(given)
+        except ValueError:
+            abort(400, "limit is a whole number of presenters per office, or all.")
+        if limit < 1:
+            abort(400, "limit is a whole number of presenters per office, or all.")
     survey = find_survey(request.args.get("survey") or None)
-    found = survey_matches(survey, [number], maturity_weight=maturity_weight_from(request.args))
+    found = survey_matches(
+        survey, [number], include_plans=include_plans_from(request.args), limit=limit
+    )
     return jsonify([match.as_dict() for match in found])

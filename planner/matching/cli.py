@@ -1,4 +1,4 @@
-"""`flask match`: the matches for one recommendation, as JSON or as a readable list."""
+"""`flask match`: the matches for one recommendation; `flask match fit`: weights from marks."""
 
 import json
 
@@ -6,33 +6,56 @@ import click
 from flask.cli import with_appcontext
 
 from planner.extensions import db
-from planner.matching.operations import survey_matches
-from planner.matching.scorer import DEFAULT_MATURITY_WEIGHT
+from planner.matching.api import DEFAULT_LIMIT
+from planner.matching.fitting import MARK_GRADES, cross_validate, graded_pairs
+from planner.matching.operations import (
+    adopt_weights,
+    marks,
+    survey_matches,
+    survey_scorer,
+    weights_in_use,
+)
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import SurveyNotFound, find_survey
 
+# Fewer marked pairs than this say too little to fit eleven weights on.
+MIN_MARKS = 20
 
-@click.command("match")
-@click.option("--recommendation", type=int, default=10, show_default=True)
-@click.option("--survey", "reference", help="Label or slug; default: the latest survey.")
-@click.option(
-    "--maturity-weight",
-    type=click.FloatRange(0, 1),
-    default=DEFAULT_MATURITY_WEIGHT,
-    show_default=True,
-    help="How much a project's maturity weighs in the score (0: not at all).",
-)
-@click.option("--format", "form", type=click.Choice(["json", "text"]), default="text")
-@with_appcontext
-def match_command(recommendation: int, reference: str | None, maturity_weight: float, form: str):
-    """Pair offices that want a recommendation discussed with offices that have projects on it."""
-    if db.session.get(Recommendation, recommendation) is None:
-        raise click.BadParameter(f"there is no recommendation {recommendation}")
+
+def _survey(reference: str | None):
     try:
-        survey = find_survey(reference)
+        return find_survey(reference)
     except SurveyNotFound as error:
         raise click.ClickException(str(error)) from None
-    found = survey_matches(survey, [recommendation], maturity_weight=maturity_weight)
+
+
+@click.group("match", invoke_without_command=True)
+@click.option("--recommendation", type=int, default=10, show_default=True)
+@click.option("--survey", "reference", help="Label or slug; default: the latest survey.")
+@click.option("--include-plans", is_flag=True, help="Let plans present too.")
+@click.option(
+    "--limit",
+    type=click.IntRange(1),
+    default=DEFAULT_LIMIT,
+    show_default=True,
+    help="At most this many presenters per office.",
+)
+@click.option("--all", "every", is_flag=True, help="Every presenter for every office.")
+@click.option("--format", "form", type=click.Choice(["json", "text"]), default="text")
+@click.pass_context
+@with_appcontext
+def match_command(ctx, recommendation, reference, include_plans, limit, every, form):
+    """Pair offices that want a recommendation discussed with offices that have projects on it."""
+    if ctx.invoked_subcommand is not None:
+        return
+    if db.session.get(Recommendation, recommendation) is None:
+        raise click.BadParameter(f"there is no recommendation {recommendation}")
+    found = survey_matches(
+        _survey(reference),
+        [recommendation],
+        include_plans=include_plans,
+        limit=None if every else limit,
+    )
     if form == "json":
         click.echo(json.dumps([m.as_dict() for m in found], ensure_ascii=False, indent=2))
         return
@@ -41,8 +64,64 @@ def match_command(recommendation: int, reference: str | None, maturity_weight: f
         if match.audience != audience:
             audience = match.audience
             click.echo(f"\n{audience} wants: {' '.join(match.reasons['audience_text'].split())}")
-        terms = ", ".join(f"{t['term']} {t['weight']:.2f}" for t in match.reasons["terms"])
+        topics = ", ".join(t["label"] for t in match.reasons["topics"])
+        mark = match.reasons["mark"]
         click.echo(
-            f"  {match.presenter}  score {match.score:.2f}  relevance {match.relevance:.2f}  "
-            f"maturity {match.maturity:.2f}" + (f"  [{terms}]" if terms else "")
+            f"  {match.rank}. {match.presenter}  score {match.score:.2f}  {match.evidence}"
+            f" ({match.reasons['evidence']['reason']})"
+            + (f"  both about: {topics}" if topics else "")
+            + (f"  [co-lead: {mark['label']}]" if mark else "")
         )
+
+
+@match_command.command("fit")
+@click.option("--survey", "reference", help="Label or slug; default: the latest survey.")
+@click.option(
+    "--adopt", is_flag=True, help="Use the fitted weights from now on, if they do better."
+)
+@click.option("--by", "adopter", help="Who adopts them (recorded with the weights).")
+@with_appcontext
+def fit_command(reference, adopt, adopter):
+    """Fit the score's weights to the co-leads' marks, cross-validated by recommendation, and say
+    whether the fit ranks held-out recommendations better than the weights in use."""
+    survey = _survey(reference)
+    stored = marks()
+    grades = {key: MARK_GRADES[mark.verdict] for key, mark in stored.items()}
+    current = weights_in_use()
+    pairs = graded_pairs(survey_scorer(survey), grades)
+    numbers = {p.recommendation for p in pairs}
+    if len(pairs) < MIN_MARKS or len(numbers) < 2:
+        raise click.ClickException(
+            f"{len(pairs)} marked pair(s) on {len(numbers)} recommendation(s) match this survey's "
+            f"presenters; fitting needs at least {MIN_MARKS} on two or more recommendations. "
+            "Mark more pairs on the matches pages."
+        )
+    report = cross_validate(pairs, current)
+    click.echo(
+        f"{report.pairs} marked pairs on {report.recommendations} recommendations; "
+        "each recommendation scored by weights fitted on the others:"
+    )
+    click.echo(f"  fitted:  nDCG@3 {report.fitted[0]:.3f}  P@1 {report.fitted[1]:.2f}")
+    click.echo(f"  in use:  nDCG@3 {report.current[0]:.3f}  P@1 {report.current[1]:.2f}")
+    for name, value in report.weights.as_dict().items():
+        click.echo(f"  {name:<18} {current.as_dict()[name]:>7.3f} -> {value:.3f}")
+    if not report.better:
+        click.echo("The fit does not beat the weights in use; nothing changes.")
+        return
+    if not adopt:
+        click.echo(
+            "The fit does better. Run again with --adopt to use it; nothing changes until then."
+        )
+        return
+    adopt_weights(
+        report.weights,
+        {
+            "survey": survey.label,
+            "pairs": report.pairs,
+            "recommendations": report.recommendations,
+            "held_out_fitted": list(report.fitted),
+            "held_out_previous": list(report.current),
+        },
+        adopter,
+    )
+    click.echo("Adopted: matches and line-ups use the fitted weights from now on.")

@@ -1,8 +1,11 @@
-"""How well the scorer ranks presenters against hand judgements: nDCG@3 and P@1.
+"""How well a ranking of presenters agrees with independent judgements: nDCG@3 and P@1.
 
-Judgements grade presenters 0–3 for one (audience, recommendation) interest; nDCG uses the grades
-as gains (scikit-learn's `ndcg_score`); P@1 counts the top-ranked presenter as right when its
-grade is 2 or more.
+Judgements (`tests/matching/judgements.json`) grade every presenter 0–3 for one (audience,
+recommendation) interest, by two raters; the mean grade is the gain (scikit-learn's
+`ndcg_score`). P@1 counts the top-ranked presenter as right when its mean grade is 2 or more. A
+presenter the ranking leaves out (a need, a plan) ranks below every presenter it scores.
+Rankings are compared on the same footing: the scorer, and baselines that order presenters by
+maturity alone, by text similarity alone, or at random.
 """
 
 from collections.abc import Iterable, Mapping
@@ -11,9 +14,12 @@ from dataclasses import dataclass
 import numpy as np
 from sklearn.metrics import ndcg_score
 
-from planner.matching.scorer import Match
+from planner.matching.scorer import Scorer, Weights
+from planner.matching.words import words
 
 RELEVANT = 2
+# A ranking: {(audience, recommendation): {presenter: score}}; absent presenters rank last.
+Ranking = Mapping[tuple[str, int], Mapping[str, float]]
 
 
 @dataclass(frozen=True)
@@ -22,34 +28,116 @@ class InterestQuality:
     recommendation: int
     ndcg_at_3: float
     top: str
-    top_grade: int
+    top_grade: float
 
 
-def evaluate(
-    judgements: Iterable[Mapping], matches: Iterable[Match]
-) -> tuple[float, float, list[InterestQuality]]:
-    """Mean nDCG@3, P@1 and the per-interest figures, over the judged interests."""
-    scores: dict[tuple[str, int], dict[str, float]] = {}
-    for match in matches:
-        scores.setdefault((match.audience, match.recommendation), {})[match.presenter] = match.score
+def grades_of(judged: Mapping) -> dict[str, float]:
+    """A judged interest's mean grade per presenter."""
+    return {office: float(grade["mean"]) for office, grade in judged["grades"].items()}
+
+
+def evaluate(judgements: Iterable[Mapping], ranking: Ranking) -> list[InterestQuality]:
+    """nDCG@3 and the top presenter's grade for each judged interest that has something to find
+    (an interest whose presenters are all graded 0 has no right order)."""
     results = []
     for judged in judgements:
         key = (judged["audience"], judged["recommendation"])
-        grades = {office: grade for office, (grade, _why) in judged["grades"].items()}
-        ranked = scores.get(key, {})
+        grades = grades_of(judged)
+        if not any(grades.values()):
+            continue
+        ranked = ranking.get(key, {})
         presenters = sorted(grades)
+        lowest = min(ranked.values(), default=0.0)
         truth = np.array([[grades[p] for p in presenters]], dtype=float)
-        predicted = np.array([[ranked.get(p, 0.0) for p in presenters]], dtype=float)
-        top = max(ranked, key=lambda p: (ranked[p], p)) if ranked else ""
+        predicted = np.array([[ranked.get(p, lowest - 1.0) for p in presenters]], dtype=float)
+        top = min(grades, key=lambda p: (-ranked.get(p, lowest - 1.0), p))
         results.append(
             InterestQuality(
-                key[0],
-                key[1],
-                float(ndcg_score(truth, predicted, k=3)),
-                top,
-                grades.get(top, 0),
+                key[0], key[1], float(ndcg_score(truth, predicted, k=3)), top, grades[top]
             )
         )
-    ndcg = float(np.mean([r.ndcg_at_3 for r in results]))
-    precision = float(np.mean([r.top_grade >= RELEVANT for r in results]))
-    return ndcg, precision, results
+    return results
+
+
+def summary(results: Iterable[InterestQuality]) -> tuple[float, float]:
+    """Mean nDCG@3 and P@1."""
+    results = list(results)
+    if not results:
+        return 0.0, 0.0
+    return (
+        float(np.mean([r.ndcg_at_3 for r in results])),
+        float(np.mean([r.top_grade >= RELEVANT for r in results])),
+    )
+
+
+def ranking_from(pairs: Iterable[tuple[str, str, int, float]]) -> dict[tuple[str, int], dict]:
+    """A ranking from (audience, presenter, recommendation, score) rows."""
+    ranking: dict[tuple[str, int], dict[str, float]] = {}
+    for audience, presenter, number, score in pairs:
+        ranking.setdefault((audience, number), {})[presenter] = score
+    return ranking
+
+
+def expected_random(judged: Mapping, generator: np.random.Generator, rounds: int = 200):
+    """nDCG@3 and P@1 that a random order of the presenters gets on average."""
+    presenters = sorted(judged["grades"])
+    key = (judged["audience"], judged["recommendation"])
+    figures = []
+    for _ in range(rounds):
+        order = generator.permutation(len(presenters))
+        ranking = {key: {p: float(-k) for p, k in zip(presenters, order, strict=True)}}
+        (result,) = evaluate([judged], ranking)
+        figures.append((result.ndcg_at_3, float(result.top_grade >= RELEVANT)))
+    return tuple(float(x) for x in np.mean(figures, axis=0))
+
+
+def scorer_ranking(interests, projects, peers, weights: Weights, numbers) -> Ranking:
+    """The scorer's ranking (each office's best project), as the matches page shows it."""
+    scorer = Scorer(interests, projects, peers, weights=weights)
+    rows = []
+    for number in numbers:
+        for (audience, presenter), score in scorer.best(number).items():
+            rows.append((audience, presenter, number, score))
+    return ranking_from(rows)
+
+
+def maturity_ranking(interests, projects) -> Ranking:
+    """Baseline: every project on the recommendation by its evidence type's level alone."""
+    rows = []
+    for interest in interests:
+        for project in projects:
+            if (
+                project.recommendation == interest.recommendation
+                and project.office != interest.office
+            ):
+                rows.append(
+                    (
+                        interest.office,
+                        project.office,
+                        interest.recommendation,
+                        project.evidence.level,
+                    )
+                )
+    return ranking_from(rows)
+
+
+def text_ranking(interests, projects) -> Ranking:
+    """Baseline: TF-IDF cosine of what the audience said with the project's text alone."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    texts = sorted({i.text for i in interests} | {p.text for p in projects})
+    vectorizer = TfidfVectorizer(analyzer=lambda t: [s for s, _ in words(t)], sublinear_tf=True)
+    matrix = vectorizer.fit_transform(texts)
+    row = {t: k for k, t in enumerate(texts)}
+    rows = []
+    for interest in interests:
+        for project in projects:
+            if (
+                project.recommendation == interest.recommendation
+                and project.office != interest.office
+            ):
+                cosine = float(
+                    (matrix[row[interest.text]] @ matrix[row[project.text]].T).toarray()[0, 0]
+                )
+                rows.append((interest.office, project.office, interest.recommendation, cosine))
+    return ranking_from(rows)

@@ -1,19 +1,27 @@
-"""Matching the interests and projects of a stored survey."""
+"""Matching the interests and projects of a stored survey, with the co-leads' marks and weights."""
 
 from collections.abc import Iterable
 
 from sqlalchemy import select
 
+from planner.db_types import utcnow
 from planner.extensions import db
-from planner.matching.scorer import DEFAULT_MATURITY_WEIGHT, Interest, Match, Project, match_offices
-from planner.matching.sources import QUESTIONS, interests_and_projects, topic
+from planner.matching.models import MatchMark, ScoringWeights
+from planner.matching.scorer import (
+    DEFAULT_WEIGHTS,
+    MARKS,
+    Interest,
+    Mark,
+    Match,
+    Peer,
+    Project,
+    Scorer,
+    Weights,
+)
+from planner.matching.sources import QUESTIONS, interests_and_projects
+from planner.offices.models import Office
 from planner.proposals.operations import accepted_projects
-from planner.recommendations.operations import all_recommendations
 from planner.survey.models import Answer, Survey
-
-
-def recommendation_topics() -> dict[int, str]:
-    return {r.number: topic(r.short_title, r.text) for r in all_recommendations()}
 
 
 def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[Project]]:
@@ -30,17 +38,94 @@ def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[
             Answer.question.in_(QUESTIONS),
         )
     ).tuples()
-    interests, projects = interests_and_projects(rows, recommendation_topics())
-    return interests, projects + accepted_projects()
+    return interests_and_projects(rows, accepted_projects())
+
+
+def office_peers() -> dict[str, Peer]:
+    """Each office's size and WIPO group as stored (co-leads edit them)."""
+    rows = db.session.execute(select(Office.code, Office.size, Office.region)).tuples()
+    return {code: Peer(size, region) for code, size, region in rows}
+
+
+def marks() -> dict[tuple[str, str, int], Mark]:
+    return {
+        (m.audience_code, m.presenter_code, m.recommendation_number): Mark(
+            m.verdict, m.note, m.marked_by, m.marked_at.isoformat(timespec="minutes")
+        )
+        for m in db.session.scalars(select(MatchMark))
+    }
+
+
+def weights_in_use() -> Weights:
+    """The weights a co-lead adopted last, or the defaults."""
+    adopted = db.session.scalar(select(ScoringWeights).order_by(ScoringWeights.id.desc()).limit(1))
+    if adopted is None:
+        return DEFAULT_WEIGHTS
+    known = DEFAULT_WEIGHTS.as_dict()
+    return Weights(
+        **{name: float(adopted.weights.get(name, value)) for name, value in known.items()}
+    )
+
+
+def adopt_weights(weights: Weights, report: dict, editor: str | None) -> ScoringWeights:
+    row = ScoringWeights(weights=weights.as_dict(), report=report, adopted_by=editor)
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
+def survey_scorer(survey: Survey, *, include_plans: bool = False) -> Scorer:
+    interests, projects = survey_interests_and_projects(survey)
+    return Scorer(
+        interests,
+        projects,
+        office_peers(),
+        marks(),
+        weights_in_use(),
+        include_plans,
+    )
 
 
 def survey_matches(
     survey: Survey,
     recommendations: Iterable[int] | None = None,
     *,
-    maturity_weight: float = DEFAULT_MATURITY_WEIGHT,
+    include_plans: bool = False,
+    limit: int | None = None,
 ) -> list[Match]:
-    interests, projects = survey_interests_and_projects(survey)
-    return match_offices(
-        interests, projects, recommendations=recommendations, maturity_weight=maturity_weight
+    return survey_scorer(survey, include_plans=include_plans).matches(recommendations, limit=limit)
+
+
+class MarkError(ValueError):
+    """A mark that cannot be stored; the message says why."""
+
+
+def set_mark(
+    audience: str, presenter: str, recommendation: int, verdict: str, note: str, editor: str | None
+) -> MatchMark | None:
+    """Store a co-lead's mark on a pair (verdict "" clears it)."""
+    if audience == presenter:
+        raise MarkError("An office never presents to itself.")
+    if verdict and verdict not in MARKS:
+        raise MarkError(f"A mark is one of: {', '.join(label for label, _ in MARKS.values())}.")
+    found = db.session.scalar(
+        select(MatchMark).where(
+            MatchMark.audience_code == audience,
+            MatchMark.presenter_code == presenter,
+            MatchMark.recommendation_number == recommendation,
+        )
     )
+    if not verdict:
+        if found is not None:
+            db.session.delete(found)
+        db.session.commit()
+        return None
+    if found is None:
+        found = MatchMark(
+            audience_code=audience, presenter_code=presenter, recommendation_number=recommendation
+        )
+        db.session.add(found)
+    found.verdict, found.note = verdict, note.strip()
+    found.marked_by, found.marked_at = editor, utcnow()
+    db.session.commit()
+    return found

@@ -1,208 +1,150 @@
-"""How well a presenting office's project answers an interested office's wish, and why.
+"""How useful office P's presentation would be to office A, and why.
 
 The one scorer of the app: pure (no Flask, no database), deterministic and explainable.
 
-- relevance = STRUCTURAL (the project is on the wanted recommendation) + the rest scaled by the
-  TF-IDF cosine between what the audience asked for (its Q8 words, and at half weight its Q6
-  challenge; the recommendation's topic too when its words are few) and what the presenter
-  described; a cosine of STRONG or more counts in full;
-- maturity = how far along the project is, from cue words ("in use", "92%" versus "planned");
-- score = relevance × (1 − λ + λ × maturity): maturity can lift or lower a match, never make an
-  unrelated project relevant. λ is the co-lead's maturity weight.
+- Evidence (`evidence.py`): each project reads as working, under way, a plan or a need. Only
+  working and under-way projects present (plans too, when a co-lead asks); a need is demand.
+  Its strength is the type's level, a little more for a measured result, less when the text
+  names no topic at all ("Projects under SP2028").
+- Relevance: the share of the audience's topics (`vocabulary.py`) that the project covers, then
+  TF-IDF word similarity for what the topics do not name. The audience's wish is its question 8
+  and question 6 words and, when those say nothing specific ("Recommendation 10"), its own other
+  answers on that recommendation (question 5, its own question 4 work): never the
+  recommendation's title, which every project on it echoes.
+- Peer fit: an audience that says it has limited capacity ("limited resources", "guidance")
+  learns most from an office of its own size or WIPO group.
 
-The similarity is a sum over shared terms, so the terms listed as reasons add up to it exactly.
+  score = (strength × (base + (1 − base) × relevance) + peer × fit) / (1 + peer)
+
+A co-lead's mark on a pair ("useful", "not useful", "must present to") overrides the score.
+Scores are computed a recommendation at a time as matrices; `Match` objects, with their
+reasons, are built only for the presenters a caller asks for (`limit` per audience).
 """
 
-import math
-import re
-import unicodedata
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
-import snowballstemmer
+import numpy as np
 
-STRUCTURAL = 0.3
-# Short texts rarely share more than a few terms: a cosine of 0.25 is already a strong match.
-STRONG = 0.25
-# Co-leads want presenters with something to show: by default a planned project keeps 62.5% of
-# its relevance, one of unknown maturity 75%, one in use all of it.
-DEFAULT_MATURITY_WEIGHT = 0.5
-# How much an office's statement counts, as demand and as words in the query.
-INTEREST_WEIGHTS = {"discuss": 1.0, "challenge": 0.5}
-TOPIC_WEIGHT = 0.5
-# Below this many content words in its main statement (its Q8 words, else its Q6 text) an
-# office's wish says nothing specific ("2, 3, 10"); the recommendation's topic is read as well.
-MIN_CONTENT_WORDS = 3
+from planner.matching import evidence as ev
+from planner.matching.evidence import Evidence, EvidenceType
+from planner.matching.vocabulary import Vocabulary, bundled
+from planner.matching.words import words
+
+# How much an office's statement counts, as demand and as words in its wish.
+INTEREST_WEIGHTS = {"discuss": 1.0, "need": 1.0, "challenge": 0.5}
+# Context read for the wish when its statements name no topic: weaker than what was asked.
+CONTEXT_WEIGHTS = {"low priority": 0.5, "focus": 0.3}
 MAX_TERMS = 8
-# Fitted TF-IDF vectors kept for this many corpora: the matches page and the line-up of a survey
-# read the same texts, so they share one fit.
 FITS_KEPT = 8
-
-# How far along a project is, and what the pages call each level, highest first. Cue words
-# decide (below), or what the office stated in a proposal.
-IN_USE = 1.0
-IN_PROGRESS = 0.65
-NOT_STATED = 0.5
-PLANNED = 0.25
-MATURITY_LEVELS = (
-    (IN_USE, "in use"),
-    (IN_PROGRESS, "in progress"),
-    (NOT_STATED, "not stated"),
-    (PLANNED, "planned"),
-)
-
-# Spanish and French words seen in IP-office ICT texts, mapped to the English the corpus uses;
-# and English compounds split so that "cybersecurity" meets "security".
-PHRASES = {
-    "cybersecurity": "cyber security",
-    "ciberseguridad": "cyber security",
-    "cybersécurité": "cyber security",
-    "inteligencia artificial": "artificial intelligence",
-    "intelligence artificielle": "artificial intelligence",
-    "cadena de bloques": "blockchain",
-    "chaîne de blocs": "blockchain",
-    "aprendizaje automático": "machine learning",
-    "apprentissage automatique": "machine learning",
+# A co-lead's marks, the score each stands for, and how they sort (must-present first).
+MARKS = {
+    "must_present": ("must present to", 1.0),
+    "useful": ("useful", 0.9),
+    "not_useful": ("not useful", 0.0),
 }
-GLOSSARY = {
-    "ia": "ai",
-    "gobernanza": "governance",
-    "gouvernance": "governance",
-    "riesgo": "risk",
-    "riesgos": "risks",
-    "risque": "risk",
-    "risques": "risks",
-    "gestion": "management",
-    "evaluacion": "assessment",
-    "evaluation": "assessment",
-    "seguridad": "security",
-    "securite": "security",
-    "datos": "data",
-    "donnees": "data",
-    "nube": "cloud",
-    "clasificacion": "classification",
-    "busqueda": "search",
-    "recherche": "search",
-    "patentes": "patents",
-    "brevets": "patents",
-    "marcas": "trademarks",
-    "marques": "trademarks",
-    "examen": "examination",
-}
-# Added to scikit-learn's English stop words (read when first needed: scikit-learn is slow to
-# import, and the app starts without it).
-EXTRA_STOP_WORDS = {
-    "rec",
-    "recs",
-    "recommendation",
-    "recommendations",
-    "office",
-    "offices",
-    "ip",
-    "ipo",
-    "wipo",
-    "esp",
-    "eg",
-    "ie",
-    "etc",
-    # Words that say nothing about a topic, however often offices write them.
-    "new",
-    "important",
-    "special",
-    "focus",
-    "interested",
-    "given",
-    "matters",
-    "various",
-    "specific",
-    # Spanish and French function words, so that answers in those languages read cleanly.
-    *("de", "la", "el", "los", "las", "del", "en", "y", "para", "con", "por", "una", "que"),
-    *("le", "les", "des", "du", "et", "pour", "avec", "sur", "au", "aux", "dans", "est"),
-}
+MARK_ORDER = {"must_present": 2, "useful": 1}
 
-# Maturity cues, strongest first: what an office has to show, versus what it only intends.
-# Whole words or phrases, case-insensitive; the first level with a cue decides.
-_CUES: tuple[tuple[float, tuple[str, ...]], ...] = (
-    (
-        IN_USE,
-        (
-            "in use",
-            "in production",
-            r"(?:was|were|been|is|are) (?:\w+ )?implemented",
-            "launched",
-            "ha(?:s|ve) been provided",
-            "operational",
-            "approved",
-            "is available",
-            "en producción",
-            "en uso",
-            "implementado",
-            "en production",
-            "mis en (?:œ|oe)uvre",
-        ),
-    ),
-    (
-        IN_PROGRESS,
-        (
-            "pilot",
-            "in progress",
-            "ongoing",
-            "underway",
-            "experimenting",
-            "developing",
-            "implementing",
-            "enhancing",
-            "is focusing",
-            "working (?:on|at)",
-            "piloto",
-            "en curso",
-            "en cours",
-        ),
-    ),
-    (
-        PLANNED,
-        (
-            "planned",
-            "exploring",
-            "open to",
-            "our goal",
-            "waiting for",
-            "plans? to",
-            "pending",
-            "will deliver",
-            "observing",
-            "strategic plan",
-            "planificado",
-            "previsto",
-            "prévu",
-        ),
-    ),
-)
-_CUE_PATTERNS = tuple(
-    (level, re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.IGNORECASE)) for level, cues in _CUES
-)
-# Phrases about what other offices did, not the presenter ("offices that have implemented").
-_OTHERS = re.compile(r"\bthat ha(?:s|ve) (?:already )?implemented\b", re.IGNORECASE)
-_MEASURED = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s?%")
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)?")
-_STEMMER = snowballstemmer.stemmer("english")
+# What the score weighs, each a number from 0 to 1 for an (audience, project) pair.
+FEATURES = {
+    "evidence": "how far along the project is (working 1, under way 0.65, plan 0.25)",
+    "measured": "the project states a measured result",
+    "topics_named": "how many topics the project names (four or more count fully)",
+    "detail": "how much the project text says (about forty content words count fully)",
+    "concrete": "the project names concrete things: systems, standards, addresses, dates",
+    "system": "the project is a system or practice, not only a document (a policy, a strategy)",
+    "substance": "the project names a topic and is more than taking part in others' work",
+    "topic": "share of the audience's topics the project covers",
+    "text": "word similarity between the wish and the project (TF-IDF cosine)",
+    "relevant_evidence": "relevance (topics first, then words) times how far along the project is",
+    "peer": "same size or WIPO group, for an audience that says it has limited capacity",
+    "size": "how close the two offices are in size",
+}
+# How topic overlap and word similarity make up the relevance shown beside the score.
+TOPIC_SHARE = 0.75
+
+
+@dataclass(frozen=True)
+class Weights:
+    """The weight of each feature in the score (FEATURES says what each is); the score is the
+    weighted mean of the features, so it runs from 0 to 1.
+
+    The defaults were fitted to the independent judgements in tests/matching/judgements.json
+    (`bench/matching_quality.py` shows how they do on recommendations they were not fitted on);
+    `flask --app app match fit` fits them to co-leads' marks, and a co-lead may adopt the fit."""
+
+    evidence: float = 3.0
+    measured: float = 1.9
+    topics_named: float = 0.0
+    detail: float = 1.6
+    concrete: float = 1.65
+    system: float = 0.75
+    substance: float = 1.9
+    topic: float = 1.0
+    text: float = 0.55
+    relevant_evidence: float = 0.5
+    peer: float = 0.5
+    size: float = 0.3
+
+    def as_dict(self) -> dict[str, float]:
+        return asdict(self)
+
+    @property
+    def total(self) -> float:
+        return sum(self.as_dict().values()) or 1.0
+
+
+DEFAULT_WEIGHTS = Weights()
+
+
+@dataclass(frozen=True)
+class Peer:
+    """What peer fit compares: an office's size and WIPO group."""
+
+    size: str | None = None
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Mark:
+    """A co-lead's judgement of one pair, which overrides the score."""
+
+    verdict: str  # a key of MARKS
+    note: str = ""
+    by: str | None = None
+    at: str | None = None
+
+    @property
+    def label(self) -> str:
+        return MARKS[self.verdict][0]
+
+    def as_dict(self) -> dict:
+        return {
+            "verdict": self.verdict,
+            "label": self.label,
+            "note": self.note,
+            "by": self.by,
+            "at": self.at,
+        }
 
 
 @dataclass(frozen=True)
 class Interest:
-    """An office that wants a recommendation discussed (Q8) or finds it a big challenge (Q6).
+    """An office that wants a recommendation discussed (Q8), finds it a big challenge (Q6), or
+    asks for help with it (a need in its Q4 answer or proposal).
 
-    `statements` are (kind, text) pairs: ("discuss", its Q8 words), ("challenge", its Q6 text).
+    `statements` are (kind, text) pairs, kind a key of INTEREST_WEIGHTS; `context` are the
+    office's other answers on the recommendation, (kind, text) with kind a key of
+    CONTEXT_WEIGHTS, read only when the statements name no topic.
     """
 
     office: str
     recommendation: int
     statements: tuple[tuple[str, str], ...]
-    # The recommendation's topic, read as well when the office's own words are too few.
-    topic: str = ""
+    context: tuple[tuple[str, str], ...] = ()
 
     @property
     def kinds(self) -> tuple[str, ...]:
@@ -226,14 +168,12 @@ class Project:
     text: str
     source: str = "survey"
     reference: int | None = None
-    # A maturity the office stated (level, label), instead of one read from cue words.
-    stated_maturity: tuple[float, str] | None = None
+    # A stage the office stated in a proposal (key, label), instead of one read from cue words.
+    stated: tuple[str, str] | None = None
 
-    def read_maturity(self) -> tuple[float, list[str]]:
-        if self.stated_maturity is not None:
-            level, label = self.stated_maturity
-            return level, [f"stated: {label}"]
-        return maturity(self.text)
+    @property
+    def evidence(self) -> Evidence:
+        return ev.stated(*self.stated) if self.stated else ev.read(self.text)
 
 
 @dataclass(frozen=True)
@@ -244,7 +184,10 @@ class Match:
     score: float
     relevance: float
     maturity: float
+    evidence: str
     reasons: dict = field(compare=False)
+    rank: int = field(default=1, compare=False)
+    of: int = field(default=1, compare=False)
 
     def as_dict(self) -> dict:
         return {
@@ -254,83 +197,44 @@ class Match:
             "score": self.score,
             "relevance": self.relevance,
             "maturity": self.maturity,
+            "evidence": self.evidence,
+            "rank": self.rank,
+            "of": self.of,
             "reasons": self.reasons,
         }
 
 
-def _plain(word: str) -> str:
-    return "".join(
-        ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)
-    )
+@dataclass(frozen=True)
+class _Wish:
+    """An interest as the scorer reads it: topic weights, word vector, capacity cues."""
 
+    parts: tuple[tuple[str, str, float], ...]  # (kind, text, weight) read
+    topics: dict[str, float]
+    has_words: bool
+    limited: tuple[str, ...]
+    read_context: bool
 
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return _STEMMER.stemWord(word)
-
-
-@lru_cache(maxsize=1)
-def _stop_words() -> frozenset[str]:
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
-
-    return ENGLISH_STOP_WORDS | EXTRA_STOP_WORDS
-
-
-@lru_cache(maxsize=16384)
-def words(text: str) -> tuple[tuple[str, str], ...]:
-    """(stem, surface word) for each content word: glossary applied, stop words dropped."""
-    stop_words = _stop_words()
-    lowered = text.lower()
-    for phrase, english in PHRASES.items():
-        lowered = lowered.replace(phrase, english)
-    found = []
-    for raw in _WORD.findall(lowered):
-        word = GLOSSARY.get(_plain(raw), raw)
-        if len(word) < 2 or word in stop_words:
-            continue
-        found.append((_stem(_plain(word)), word))
-    return tuple(found)
-
-
-def maturity(text: str) -> tuple[float, list[str]]:
-    """A 0..1 maturity read from cue words, and the cues found. No cue: NOT_STATED."""
-    own = _OTHERS.sub(" ", text)
-    for level, pattern in _CUE_PATTERNS:
-        found = list(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(own)))
-        if found:
-            measured = _MEASURED.findall(own)
-            if measured and level == IN_USE:
-                found.append(f"measured result: {measured[0]}")
-            return level, found
-    return NOT_STATED, []
-
-
-def maturity_label(level: float) -> str:
-    """What the pages call a maturity: the name of the highest level it reaches."""
-    reached = [label for named, label in MATURITY_LEVELS if level >= named]
-    return reached[0] if reached else MATURITY_LEVELS[-1][1]
+    @property
+    def specific(self) -> bool:
+        return bool(self.topics or self.has_words)
 
 
 class _Vectors:
-    """TF-IDF term weights per text, fitted once on every text of a corpus."""
+    """TF-IDF vectors of a corpus's texts (their words the vocabulary does not name), fitted once:
+    a sparse matrix with one L2-normalised row per distinct text."""
 
-    def __init__(self, corpus: tuple[str, ...]) -> None:
+    def __init__(self, corpus: tuple[str, ...], vocabulary: Vocabulary) -> None:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        found = {text: words(text) for text in corpus}
+        found = {text: words(ev.strip_capacity(vocabulary.residual(text))) for text in corpus}
         vectorizer = TfidfVectorizer(
             analyzer=lambda text: [stem for stem, _ in found[text]], sublinear_tf=True, norm="l2"
         )
-        matrix = vectorizer.fit_transform(corpus)
-        terms = vectorizer.get_feature_names_out()
-        self._weights: dict[str, dict[str, float]] = {}
-        for row, text in enumerate(corpus):
-            start, end = matrix.indptr[row], matrix.indptr[row + 1]
-            self._weights[text] = {
-                str(terms[i]): float(w)
-                for i, w in zip(matrix.indices[start:end], matrix.data[start:end], strict=True)
-            }
-        surfaces: dict[str, Counter] = defaultdict(Counter)
+        self.matrix = vectorizer.fit_transform(corpus).tocsr()
+        self.terms_list = [str(t) for t in vectorizer.get_feature_names_out()]
+        self.row = {text: k for k, text in enumerate(corpus)}
+        self._terms: dict[str, dict[str, float]] = {}
+        surfaces: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for pairs in found.values():
             for stem, surface in pairs:
                 surfaces[stem][surface] += 1
@@ -340,33 +244,412 @@ class _Vectors:
             for stem, counts in surfaces.items()
         }
 
-    def __getitem__(self, text: str) -> dict[str, float]:
-        return self._weights[text]
+    def rows(self, texts: Sequence[str]):
+        return self.matrix[[self.row[t] for t in texts]]
+
+    def has_words(self, text: str) -> bool:
+        k = self.row[text]
+        return bool(self.matrix.indptr[k + 1] > self.matrix.indptr[k])
+
+    def terms(self, text: str) -> dict[str, float]:
+        """A text's term weights, read once."""
+        found = self._terms.get(text)
+        if found is None:
+            found = self._terms[text] = _row_terms(self.matrix, self.row[text], self.terms_list)
+        return found
+
+    def combined(self, parts: Sequence[Sequence[tuple[str, float]]]):
+        """One L2-normalised row per list of (text, weight): the weighted sum of their vectors."""
+        from scipy.sparse import csr_array
+        from sklearn.preprocessing import normalize
+
+        data, rows, columns = [], [], []
+        for i, weighted in enumerate(parts):
+            for text, weight in weighted:
+                rows.append(i)
+                columns.append(self.row[text])
+                data.append(weight)
+        mix = csr_array((data, (rows, columns)), shape=(len(parts), self.matrix.shape[0]))
+        return normalize(mix @ self.matrix, norm="l2").tocsr()
+
+
+def _row_terms(matrix, row: int, terms: Sequence[str]) -> dict[str, float]:
+    """Row `row` of a CSR matrix as {term: weight}, without slicing the matrix."""
+    start, end = matrix.indptr[row], matrix.indptr[row + 1]
+    return {
+        terms[k]: float(v)
+        for k, v in zip(matrix.indices[start:end], matrix.data[start:end], strict=True)
+    }
 
 
 @lru_cache(maxsize=FITS_KEPT)
-def _fitted(corpus: tuple[str, ...]) -> _Vectors:
+def _fitted(corpus: tuple[str, ...], vocabulary: Vocabulary) -> _Vectors:
     """The vectors of a corpus (its distinct texts, sorted), fitted once for every caller."""
-    return _Vectors(corpus)
+    return _Vectors(corpus, vocabulary)
 
 
-def _query_parts(interest: Interest) -> tuple[tuple[str, float], ...]:
-    """The texts a wish is read from, with their weights; the topic joins when words are few."""
-    parts = tuple((text, INTEREST_WEIGHTS[kind]) for kind, text in interest.statements)
-    main = interest.statements[0][1]
-    if interest.topic and len(words(main)) < MIN_CONTENT_WORDS:
-        parts += ((interest.topic, TOPIC_WEIGHT),)
-    return parts
+def _topic_idf(projects: Sequence[Project], vocabulary: Vocabulary) -> dict[str, float]:
+    """Rarer topics say more: idf = 1 + ln((1 + n) / (1 + projects naming the topic))."""
+    texts = {p.text for p in projects}
+    counts: dict[str, int] = defaultdict(int)
+    for text in texts:
+        for mention in vocabulary.mentions(text):
+            counts[mention.topic] += 1
+    n = len(texts)
+    return {
+        topic: 1 + float(np.log((1 + n) / (1 + counts.get(topic, 0))))
+        for topic in vocabulary.topics
+    }
 
 
-def _combine(parts: Iterable[tuple[dict[str, float], float]]) -> dict[str, float]:
-    """The weighted sum of term vectors, L2-normalised again."""
-    total: dict[str, float] = defaultdict(float)
-    for vector, weight in parts:
-        for term, value in vector.items():
-            total[term] += weight * value
-    norm = math.sqrt(sum(v * v for v in total.values()))
-    return {t: v / norm for t, v in total.items()} if norm else {}
+def _wish(interest: Interest, vocabulary: Vocabulary, vectors: _Vectors, idf) -> _Wish:
+    parts = [(kind, text, INTEREST_WEIGHTS[kind]) for kind, text in interest.statements]
+
+    def topics_of(parts) -> dict[str, float]:
+        topics: dict[str, float] = defaultdict(float)
+        for _, text, weight in parts:
+            for mention in vocabulary.mentions(text):
+                topics[mention.topic] = max(topics[mention.topic], weight * idf[mention.topic])
+        return dict(topics)
+
+    topics = topics_of(parts)
+    read_context = False
+    if not topics and interest.context:
+        parts += [(kind, text, CONTEXT_WEIGHTS[kind]) for kind, text in interest.context]
+        topics = topics_of(parts)
+        read_context = True
+    limited = tuple(dict.fromkeys(cue for _, text, _ in parts for cue in ev.capacity_cues(text)))
+    has_words = any(vectors.has_words(text) for _, text, _ in parts)
+    return _Wish(tuple(parts), topics, has_words, limited, read_context)
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The scores of one recommendation: audiences (rows) × presenting projects (columns)."""
+
+    recommendation: int
+    interests: list[Interest]
+    projects: list[Project]
+    features: dict[str, np.ndarray]  # each FEATURES name: a rows × columns matrix
+    unmarked: np.ndarray  # the score before co-leads' marks
+    score: np.ndarray
+    relevance: np.ndarray
+    allowed: np.ndarray  # False where the office would meet itself or a mark says not useful
+    order: np.ndarray  # rank key: marks first, then score
+    wishes: list[_Wish]
+    wish_vectors: object  # sparse rows, one per audience
+
+
+SIZE_ORDER = {"small": 0, "medium": 1, "large": 2}
+
+
+def features(
+    interests: Sequence[Interest],
+    projects: Sequence[Project],
+    wishes: Sequence[_Wish],
+    wish_vectors,
+    *,
+    vectors: _Vectors,
+    offices: Mapping[str, Peer],
+    vocabulary: Vocabulary,
+) -> dict[str, np.ndarray]:
+    """Each feature of FEATURES for every (audience, project) pair, as matrices."""
+    n, m = len(interests), len(projects)
+    evidence = [p.evidence for p in projects]
+    named = [{x.topic for x in vocabulary.mentions(p.text)} for p in projects]
+
+    def per_project(values) -> np.ndarray:
+        return np.broadcast_to(np.array(list(values), dtype=float).reshape(1, m), (n, m))
+
+    found: dict[str, np.ndarray] = {
+        "evidence": per_project(e.level for e in evidence),
+        "measured": per_project(bool(e.measured) for e in evidence),
+        "topics_named": per_project(min(1.0, len(t) / 4) for t in named),
+        "detail": per_project(
+            min(1.0, np.log1p(len(words(p.text))) / np.log1p(40)) for p in projects
+        ),
+        "concrete": per_project(min(1.0, len(e.named) / 3) for e in evidence),
+        "system": per_project(not e.document for e in evidence),
+        "substance": per_project(
+            bool(t - {"cooperation"}) or (bool(t) and not e.participation)
+            for e, t in zip(evidence, named, strict=True)
+        ),
+    }
+    # Topic coverage: the share of the audience's (idf-weighted) topics the project names.
+    topic_ids = sorted({t for w in wishes for t in w.topics})
+    column = {t: k for k, t in enumerate(topic_ids)}
+    wanted = np.zeros((n, len(topic_ids)))
+    for i, wish in enumerate(wishes):
+        for topic, value in wish.topics.items():
+            wanted[i, column[topic]] = value
+    offered = np.zeros((m, len(topic_ids)))
+    for j, topics in enumerate(named):
+        for topic in topics & column.keys():
+            offered[j, column[topic]] = 1.0
+    totals = wanted.sum(axis=1, keepdims=True)
+    found["topic"] = np.divide(wanted @ offered.T, totals, out=np.zeros((n, m)), where=totals > 0)
+    if n and m:
+        cosine = (wish_vectors @ vectors.rows([p.text for p in projects]).T).todense()
+        found["text"] = np.minimum(1.0, np.asarray(cosine))
+    else:
+        found["text"] = np.zeros((n, m))
+    specific = np.array([wish.specific for wish in wishes], dtype=bool).reshape(n)
+    found["text"][~specific] = 0.0
+    found["relevant_evidence"] = relevance_of(found) * found["evidence"]
+    own = [offices.get(i.office, Peer()) for i in interests]
+    other = [offices.get(p.office, Peer()) for p in projects]
+    peer = np.zeros((n, m))
+    for attribute in ("size", "group"):
+        codes: dict[str, int] = {}
+        a = [
+            codes.setdefault(v, len(codes)) if v else -1
+            for v in (getattr(o, attribute) for o in own)
+        ]
+        b = [
+            codes.setdefault(v, len(codes)) if v else -2
+            for v in (getattr(o, attribute) for o in other)
+        ]
+        peer = np.maximum(
+            peer, np.equal.outer(np.array(a, int).reshape(n), np.array(b, int).reshape(m))
+        )
+    limited = np.array([bool(wish.limited) for wish in wishes], dtype=bool).reshape(n)
+    peer[~limited] = 0.0
+    found["peer"] = peer
+    a_size = np.array([SIZE_ORDER.get(o.size or "", np.nan) for o in own], dtype=float).reshape(n)
+    b_size = np.array([SIZE_ORDER.get(o.size or "", np.nan) for o in other], dtype=float).reshape(m)
+    closeness = 1 - np.abs(np.subtract.outer(a_size, b_size)) / 2
+    found["size"] = np.nan_to_num(closeness, nan=0.5)
+    return found
+
+
+def relevance_of(found: Mapping[str, np.ndarray]) -> np.ndarray:
+    """What the pages call relevance: topic overlap first, then word similarity."""
+    return TOPIC_SHARE * found["topic"] + (1 - TOPIC_SHARE) * found["text"]
+
+
+def score_recommendation(
+    recommendation: int,
+    interests: Sequence[Interest],
+    projects: Sequence[Project],
+    *,
+    vectors: _Vectors,
+    idf: Mapping[str, float],
+    offices: Mapping[str, Peer],
+    marks: Mapping[tuple[str, str, int], Mark],
+    weights: Weights,
+    vocabulary: Vocabulary,
+) -> Scores:
+    """Every audience against every presenting project of one recommendation, as matrices."""
+    # Offices often say the same words ("2, 3, 10"): read each wording once.
+    read: dict[tuple, _Wish] = {}
+    wishes = []
+    for interest in interests:
+        key = (interest.statements, interest.context)
+        if key not in read:
+            read[key] = _wish(interest, vocabulary, vectors, idf)
+        wishes.append(read[key])
+    n, m = len(interests), len(projects)
+    wish_vectors = vectors.combined([[(t, w) for _, t, w in wish.parts] for wish in wishes])
+    found = features(
+        interests,
+        projects,
+        wishes,
+        wish_vectors,
+        vectors=vectors,
+        offices=offices,
+        vocabulary=vocabulary,
+    )
+    score = sum(weight * found[name] for name, weight in weights.as_dict().items()) / weights.total
+    score = np.array(score, dtype=float).reshape(n, m)
+    unmarked = score.copy()
+    audience_office = np.array([i.office for i in interests], dtype=object).reshape(n)
+    presenter_office = np.array([p.office for p in projects], dtype=object).reshape(m)
+    allowed = audience_office[:, None] != presenter_office[None, :]
+    order = score.copy()
+    row = {i.office: k for k, i in enumerate(interests)}
+    columns: dict[str, list[int]] = defaultdict(list)
+    for k, p in enumerate(projects):
+        columns[p.office].append(k)
+    for (audience, presenter, number), mark in marks.items():
+        if number != recommendation or audience not in row or presenter not in columns:
+            continue
+        i = row[audience]
+        for j in columns[presenter]:
+            if not allowed[i, j]:
+                continue
+            score[i, j] = MARKS[mark.verdict][1]
+            order[i, j] = MARK_ORDER.get(mark.verdict, 0) + score[i, j]
+            allowed[i, j] = mark.verdict != "not_useful"
+    return Scores(
+        recommendation,
+        list(interests),
+        list(projects),
+        found,
+        unmarked,
+        np.round(score, 4),
+        relevance_of(found),
+        allowed,
+        order,
+        wishes,
+        wish_vectors,
+    )
+
+
+@dataclass
+class Scorer:
+    """Scores a survey's interests against its projects, one recommendation at a time."""
+
+    interests: Sequence[Interest]
+    projects: Sequence[Project]
+    offices: Mapping[str, Peer] = field(default_factory=dict)
+    marks: Mapping[tuple[str, str, int], Mark] = field(default_factory=dict)
+    weights: Weights = DEFAULT_WEIGHTS
+    include_plans: bool = False
+    vocabulary: Vocabulary = field(default_factory=bundled)
+
+    def __post_init__(self) -> None:
+        # Every text counts towards the fit, whichever recommendations are asked for: the page
+        # of one recommendation and a line-up over several then agree on relevance.
+        texts = {t for i in self.interests for _, t in (*i.statements, *i.context)}
+        texts |= {p.text for p in self.projects}
+        self.vectors = _fitted(tuple(sorted(texts)), self.vocabulary)
+        self.idf = _topic_idf(self.projects, self.vocabulary)
+        presenting = {EvidenceType.working, EvidenceType.under_way}
+        if self.include_plans:
+            presenting.add(EvidenceType.plan)
+        self._interests: dict[int, list[Interest]] = defaultdict(list)
+        for interest in self.interests:
+            self._interests[interest.recommendation].append(interest)
+        self._projects: dict[int, list[Project]] = defaultdict(list)
+        self.set_aside: dict[int, list[Project]] = defaultdict(list)
+        for project in self.projects:
+            if project.evidence.type in presenting:
+                self._projects[project.recommendation].append(project)
+            else:
+                self.set_aside[project.recommendation].append(project)
+
+    def presenting(self, recommendation: int) -> list[Project]:
+        """The projects that may present on a recommendation: working, under way, plans if asked."""
+        return list(self._projects.get(recommendation, []))
+
+    @property
+    def recommendations(self) -> list[int]:
+        return sorted(set(self._interests) & set(self._projects))
+
+    def scores(self, recommendation: int) -> Scores:
+        return score_recommendation(
+            recommendation,
+            self._interests.get(recommendation, []),
+            self._projects.get(recommendation, []),
+            vectors=self.vectors,
+            idf=self.idf,
+            offices=self.offices,
+            marks=self.marks,
+            weights=self.weights,
+            vocabulary=self.vocabulary,
+        )
+
+    def best(self, recommendation: int) -> dict[tuple[str, str], float]:
+        """{(audience, presenter office): score of its best project}, the pairs a mark allows."""
+        s = self.scores(recommendation)
+        found: dict[tuple[str, str], float] = {}
+        for i, j in zip(*np.nonzero(s.allowed), strict=True):
+            key = (s.interests[i].office, s.projects[j].office)
+            found[key] = max(found.get(key, 0.0), float(s.score[i, j]))
+        return found
+
+    def matches(
+        self, recommendations: Iterable[int] | None = None, *, limit: int | None = None
+    ) -> list[Match]:
+        """The best presenters of each audience (at most `limit`), with their reasons."""
+        wanted = self.recommendations if recommendations is None else sorted(set(recommendations))
+        found: list[Match] = []
+        for number in wanted:
+            if number not in self._interests or number not in self._projects:
+                continue
+            s = self.scores(number)
+            offices = np.array([p.office for p in s.projects], dtype=object)
+            for i in range(len(s.interests)):
+                # One row per office, its best project first; ties go to the office code.
+                columns = np.flatnonzero(s.allowed[i])
+                columns = columns[np.lexsort((offices[columns], -s.order[i, columns]))]
+                _, first = np.unique(offices[columns], return_index=True)
+                ranked = columns[np.sort(first)]
+                for rank, j in enumerate(ranked[:limit], start=1):
+                    found.append(self._match(s, i, int(j), rank, len(ranked)))
+        found.sort(key=lambda m: (m.audience, m.recommendation, m.rank))
+        return found
+
+    def _match(self, s: Scores, i: int, j: int, rank: int, of: int) -> Match:
+        interest, project, wish = s.interests[i], s.projects[j], s.wishes[i]
+        evidence = project.evidence
+        presenter_topics = {m.topic: m.words for m in self.vocabulary.mentions(project.text)}
+        shared = [
+            {
+                "topic": topic,
+                "label": self.vocabulary.label(topic),
+                "presenter_words": presenter_topics[topic],
+            }
+            for topic in sorted(wish.topics, key=lambda t: (-wish.topics[t], t))
+            if topic in presenter_topics
+        ]
+        terms = _shared_terms(
+            _row_terms(s.wish_vectors, i, self.vectors.terms_list),
+            self.vectors.terms(project.text),
+            self.vectors.surface,
+        )
+        peer = self.offices.get(project.office, Peer())
+        own = self.offices.get(interest.office, Peer())
+        mark = self.marks.get((interest.office, project.office, s.recommendation))
+        return Match(
+            audience=interest.office,
+            presenter=project.office,
+            recommendation=s.recommendation,
+            score=float(s.score[i, j]),
+            relevance=round(float(s.relevance[i, j]), 4),
+            maturity=evidence.level,
+            evidence=evidence.type.value,
+            rank=rank,
+            of=of,
+            reasons={
+                "interest": list(interest.kinds),
+                "interest_weight": interest.weight,
+                "audience_text": interest.text,
+                "read_context": [kind for kind, _ in interest.context] if wish.read_context else [],
+                "audience_topics": [
+                    self.vocabulary.label(t)
+                    for t in sorted(wish.topics, key=lambda t: (-wish.topics[t], t))
+                ],
+                "specific": wish.specific,
+                "topics": shared,
+                "topic_overlap": round(float(s.features["topic"][i, j]), 4),
+                "text_similarity": round(float(s.features["text"][i, j]), 4),
+                "terms": terms,
+                "evidence": evidence.as_dict() | {"reason": evidence.reason},
+                "features": {k: round(float(v[i, j]), 4) for k, v in s.features.items()},
+                "limited_capacity": list(wish.limited),
+                "peer_fit": {
+                    "same_size": own.size is not None and own.size == peer.size,
+                    "same_group": own.group is not None and own.group == peer.group,
+                    "size": peer.size,
+                    "group": peer.group,
+                }
+                if wish.limited
+                else None,
+                "mark": mark.as_dict() if mark else None,
+                "presenter_text": project.text,
+                "presenter_source": project.source,
+                "presenter_reference": project.reference,
+            },
+        )
+
+
+def _shared_terms(query: Mapping[str, float], document: Mapping[str, float], surface) -> list[dict]:
+    shared = sorted(
+        ((t, query[t] * document[t]) for t in query if t in document),
+        key=lambda item: (-item[1], item[0]),
+    )
+    return [{"term": surface.get(t, t), "weight": round(w, 4)} for t, w in shared[:MAX_TERMS]]
 
 
 def match_offices(
@@ -374,101 +657,15 @@ def match_offices(
     projects: Sequence[Project],
     *,
     recommendations: Iterable[int] | None = None,
-    maturity_weight: float = DEFAULT_MATURITY_WEIGHT,
+    offices: Mapping[str, Peer] | None = None,
+    marks: Mapping[tuple[str, str, int], Mark] | None = None,
+    weights: Weights = DEFAULT_WEIGHTS,
+    include_plans: bool = False,
+    limit: int | None = None,
 ) -> list[Match]:
-    """Every (audience, presenter) pair on each recommendation, best presenters first.
+    """The best presenters for every audience on each recommendation, best first.
 
-    Sorted by audience, recommendation, then score descending; an office never meets itself.
-    """
-    if not 0 <= maturity_weight <= 1:
-        raise ValueError("the maturity weight is between 0 and 1")
-    wanted = set(recommendations) if recommendations is not None else None
-    # Every text counts towards the fit, whichever recommendations are asked for: the page of
-    # one recommendation and a line-up over several then agree on relevance.
-    queries = [(interest, _query_parts(interest)) for interest in interests]
-    texts = {text for _, parts in queries for text, _ in parts} | {p.text for p in projects}
-    vectors = _fitted(tuple(sorted(texts)))
-    wishes: dict[str, set[int]] = defaultdict(set)
-    for interest in interests:
-        wishes[interest.office].add(interest.recommendation)
-    offers: dict[str, set[int]] = defaultdict(set)
-    by_recommendation: dict[int, list[Project]] = defaultdict(list)
-    for project in projects:
-        offers[project.office].add(project.recommendation)
-        by_recommendation[project.recommendation].append(project)
-
-    # Generated and real surveys repeat texts: score each distinct pair of texts once.
-    similarity_cache: dict[tuple, tuple[float, float, float, list[dict]]] = {}
-    maturity_cache: dict[tuple, tuple[float, list[str]]] = {}
-    query_cache: dict[tuple, dict[str, float]] = {}
-    keep = 1 - maturity_weight
-    matches: list[Match] = []
-    for interest, parts in queries:
-        if wanted is not None and interest.recommendation not in wanted:
-            continue
-        if parts not in query_cache:
-            query_cache[parts] = _combine((vectors[text], weight) for text, weight in parts)
-        query = query_cache[parts]
-        kinds, weight, text = list(interest.kinds), interest.weight, interest.text
-        read_topic = len(parts) > len(interest.statements)
-        wished = wishes[interest.office]
-        best: dict[str, Match] = {}
-        for project in by_recommendation.get(interest.recommendation, ()):
-            if project.office == interest.office:
-                continue
-            key = (parts, project.text)
-            if key not in similarity_cache:
-                cosine, contributions = _similarity(query, vectors[project.text])
-                terms = [
-                    {"term": vectors.surface.get(stem, stem), "weight": round(share, 4)}
-                    for stem, share in contributions[:MAX_TERMS]
-                ]
-                relevance = STRUCTURAL + (1 - STRUCTURAL) * min(1.0, cosine / STRONG)
-                similarity_cache[key] = (relevance, round(relevance, 4), round(cosine, 4), terms)
-            relevance, shown_relevance, shown_cosine, terms = similarity_cache[key]
-            said = (project.text, project.stated_maturity)
-            if said not in maturity_cache:
-                maturity_cache[said] = project.read_maturity()
-            level, cues = maturity_cache[said]
-            score = round(relevance * (keep + maturity_weight * level), 4)
-            earlier = best.get(project.office)
-            if earlier is not None and earlier.score >= score:
-                continue
-            best[project.office] = Match(
-                audience=interest.office,
-                presenter=project.office,
-                recommendation=interest.recommendation,
-                score=score,
-                relevance=shown_relevance,
-                maturity=level,
-                reasons={
-                    "recommendations": sorted(wished & offers[project.office]),
-                    "interest": kinds,
-                    "interest_weight": weight,
-                    "text_similarity": shown_cosine,
-                    "terms": terms,
-                    "read_topic": read_topic,
-                    "maturity_cues": cues,
-                    "audience_text": text,
-                    "presenter_text": project.text,
-                    "presenter_source": project.source,
-                    "presenter_reference": project.reference,
-                },
-            )
-        matches.extend(best.values())
-    matches.sort(key=lambda m: (m.audience, m.recommendation, -m.score, m.presenter))
-    return matches
-
-
-def _similarity(
-    query: dict[str, float], document: dict[str, float]
-) -> tuple[float, list[tuple[str, float]]]:
-    """Cosine of two L2-normalised term vectors, and each shared term's share of it."""
-    if len(query) > len(document):
-        shared = [t for t in document if t in query]
-    else:
-        shared = [t for t in query if t in document]
-    contributions = sorted(
-        ((t, query[t] * document[t]) for t in shared), key=lambda item: (-item[1], item[0])
-    )
-    return sum(w for _, w in contributions), contributions
+    Sorted by audience, recommendation, then rank; an office never meets itself; a need never
+    presents, nor a plan unless `include_plans`."""
+    scorer = Scorer(interests, projects, offices or {}, marks or {}, weights, include_plans)
+    return scorer.matches(recommendations, limit=limit)

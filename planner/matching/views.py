@@ -1,19 +1,17 @@
-"""The matches page: for each interested office the ranked presenters, and the reverse view."""
+"""The matches page: for each interested office the ranked presenters, and the reverse view;
+co-leads mark pairs there."""
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
+from planner.accounts.security import colead_required, editor
 from planner.extensions import db
-from planner.matching.operations import survey_matches
-from planner.matching.scorer import (
-    DEFAULT_MATURITY_WEIGHT,
-    MATURITY_LEVELS,
-    STRUCTURAL,
-    Match,
-    maturity_label,
-)
+from planner.matching.evidence import EvidenceType
+from planner.matching.forms import MarkForm
+from planner.matching.operations import MarkError, set_mark, survey_scorer, weights_in_use
+from planner.matching.scorer import FEATURES, MARKS, Match
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
@@ -21,54 +19,57 @@ from planner.survey.views import survey_from_request
 
 bp = Blueprint("matching", __name__)
 
-MATURITY_WEIGHTS = (0.0, 0.25, 0.5, 0.75, 1.0)
 SHOWN = 5
 
 
-def maturity_weight_from(args) -> float:
-    """?maturity_weight= as a number from 0 to 1 (400 otherwise); the default when absent."""
-    value = args.get("maturity_weight")
-    if value in (None, ""):
-        return DEFAULT_MATURITY_WEIGHT
-    try:
-        weight = float(value)
-    except ValueError:
-        abort(400, "maturity_weight must be a number from 0 to 1.")
-    if not 0 <= weight <= 1:
-        abort(400, "maturity_weight must be a number from 0 to 1.")
-    return weight
+def include_plans_from(args) -> bool:
+    """?include_plans= as a yes/no flag (400 for anything else)."""
+    value = (args.get("include_plans") or "").strip().lower()
+    if value in ("", "0", "false", "no", "off"):
+        return False
+    if value in ("1", "true", "yes", "on"):
+        return True
+    abort(400, "include_plans is true or false.")
+
+
+def _recommendation(number: int) -> Recommendation:
+    recommendation = db.session.get(Recommendation, number)
+    if recommendation is None:
+        abort(404, f"There is no recommendation {number}; the recommendations are numbered 1–10.")
+    return recommendation
 
 
 @bp.get("/recommendations/<int:number>/matches")
 def matches(number: int):
-    recommendation = db.session.get(Recommendation, number)
-    if recommendation is None:
-        abort(404, f"There is no recommendation {number}; the recommendations are numbered 1–10.")
+    recommendation = _recommendation(number)
     survey = survey_from_request()
-    weight = maturity_weight_from(request.args)
-    found = survey_matches(survey, [number], maturity_weight=weight) if survey else []
+    include_plans = include_plans_from(request.args)
+    show_all = request.args.get("show") == "all"
+    scorer = survey_scorer(survey, include_plans=include_plans) if survey else None
+    found = scorer.matches([number], limit=None if show_all else SHOWN) if scorer else []
+    set_aside = scorer.set_aside.get(number, []) if scorer else []
     by_audience: dict[str, list[Match]] = defaultdict(list)
     by_presenter: dict[str, list[Match]] = defaultdict(list)
     for match in found:
         by_audience[match.audience].append(match)
         by_presenter[match.presenter].append(match)
     for listing in by_presenter.values():
-        listing.sort(key=lambda m: (-m.score, m.audience))
+        listing.sort(key=lambda m: (m.rank, -m.score, m.audience))
     audiences = sorted(
         by_audience, key=lambda code: (-by_audience[code][0].reasons["interest_weight"], code)
     )
-    codes = set(by_audience) | set(by_presenter)
+    codes = set(by_audience) | set(by_presenter) | {p.office for p in set_aside}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
     return render_template(
         "matching/matches.html",
         recommendation=recommendation,
         survey=survey,
-        weight=weight,
-        weights=MATURITY_WEIGHTS,
+        include_plans=include_plans,
         audiences=audiences,
         by_audience=by_audience,
         presenters=sorted(by_presenter),
         by_presenter=by_presenter,
+        set_aside=set_aside,
         offices=offices,
         # Addresses built once per office, not once per row: at 200 offices a page has thousands.
         office_url={
@@ -78,9 +79,45 @@ def matches(number: int):
             r.number: url_for("recommendations.detail", number=r.number)
             for r in all_recommendations()
         },
-        show_all=request.args.get("show") == "all",
+        show_all=show_all,
         shown=SHOWN,
-        maturity_label=maturity_label,
-        maturity_levels=MATURITY_LEVELS,
-        structural=STRUCTURAL,
+        marks=MARKS,
+        need=EvidenceType.need.value,
+        weights=weights_in_use().as_dict(),
+        features=FEATURES,
+        mark_form=MarkForm(),
     )
+
+
+@bp.post("/recommendations/<int:number>/matches/marks")
+@colead_required
+def mark(number: int):
+    _recommendation(number)
+    form = MarkForm()
+    back = url_for(
+        "matching.matches",
+        number=number,
+        survey=request.args.get("survey") or None,
+        include_plans=request.args.get("include_plans") or None,
+        show=request.args.get("show") or None,
+    )
+    if not form.validate():
+        problems = " ".join(m for messages in form.errors.values() for m in messages)
+        flash(f"The mark was not saved: {problems}", "error")
+        return redirect(back)
+    audience, presenter = form.audience.data, form.presenter.data
+    if db.session.get(Office, audience) is None or db.session.get(Office, presenter) is None:
+        abort(404, "There is no such office.")
+    try:
+        saved = set_mark(audience, presenter, number, form.verdict.data, form.note.data, editor())
+    except MarkError as error:
+        flash(f"The mark was not saved: {error}", "error")
+        return redirect(back)
+    if saved is None:
+        flash(
+            f"Mark cleared: {presenter} for {audience} on Rec {number} is scored again.", "success"
+        )
+    else:
+        label = MARKS[saved.verdict][0]
+        flash(f"Marked {presenter} for {audience} on Rec {number}: {label}.", "success")
+    return redirect(f"{back}#audience-{audience}")

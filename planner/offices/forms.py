@@ -39,10 +39,12 @@ class OfficeForm(FlaskForm):
     size = SelectField(
         "Size",
         choices=[SelectChoice("", "not set"), *[SelectChoice(s) for s in SIZES]],
-        description="Line-up rules can ask for presentations from smaller offices.",
+        description="Line-up rules can ask for presentations from smaller offices; matching "
+        "favours peers of the same size for offices with limited capacity.",
     )
     region = SelectField(
-        "Region",
+        "WIPO group",
         choices=[SelectChoice("", "not set"), *[SelectChoice(r) for r in REGIONS]],
-        description="Line-up rules can limit presentations per region.",
+        description="WIPO's regional group; line-up rules can limit presentations per group, and "
+        "matching favours peers of the same group for offices with limited capacity.",
     )

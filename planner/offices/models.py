@@ -11,16 +11,23 @@ from planner.extensions import db
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
 
-# Office sizes and regions as the line-up rules use them ("at least two from smaller offices",
-# "not all from Europe"). Seeded from data/office_attributes.csv; a co-lead edits them.
+# Office sizes and WIPO groups, as the line-up rules ("at least two from smaller offices", "at
+# most two per group") and peer fit in matching use them. Seeded from data/office_attributes.csv
+# with where each value came from; a co-lead edits them. The groups are WIPO's regional groups of
+# member states; intergovernmental organisations (EP, EM) and the International Bureau are in none.
 SIZES = ("small", "medium", "large")
 REGIONS = (
-    "Africa",
+    "African Group",
     "Asia and the Pacific",
-    "Europe",
-    "Latin America and the Caribbean",
-    "North America",
+    "CACEEC",
+    "CEBS",
+    "China",
+    "Group B",
+    "GRULAC",
+    "Regional organisation",
+    "International Bureau",
 )
+SOURCE_MAX = 300
 
 
 class Office(db.Model):
@@ -32,7 +39,10 @@ class Office(db.Model):
     # Unknown for offices that first appear in an imported survey; a co-lead fills it in.
     time_zone: Mapped[str | None] = mapped_column(String(64))
     size: Mapped[str | None] = mapped_column(String(10))
+    # The office's WIPO group (the column keeps its first name, "region").
     region: Mapped[str | None] = mapped_column(String(60))
+    size_source: Mapped[str | None] = mapped_column(String(SOURCE_MAX))
+    region_source: Mapped[str | None] = mapped_column(String(SOURCE_MAX))
     # Part of the signature of the office's private feed link: raising it revokes old links.
     feed_version: Mapped[int] = mapped_column(default=0, server_default="0")
     # Who last edited the office by hand, and when (None: as seeded or imported).

@@ -44,8 +44,11 @@ def update_office(
     office.name = name.strip()
     office.city = city.strip() or None
     office.time_zone = time_zone.strip() or None
-    office.size = size or None
-    office.region = region or None
+    edited = f"edited by {editor or 'a co-lead'}"
+    if (size or None) != office.size:
+        office.size, office.size_source = size or None, edited if size else None
+    if (region or None) != office.region:
+        office.region, office.region_source = region or None, edited if region else None
     office.updated_by = editor
     office.updated_at = utcnow()
     db.session.commit()

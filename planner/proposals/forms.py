@@ -76,7 +76,7 @@ class ProposalFields(FlaskForm):
     )
     maturity = RadioField(
         "Maturity",
-        choices=[SelectChoice(key, label) for key, (label, _) in MATURITIES.items()],
+        choices=[SelectChoice(key, label) for key, label in MATURITIES.items()],
         validators=[DataRequired("How far along is it?")],
     )
 

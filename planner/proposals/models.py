@@ -12,11 +12,12 @@ from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 
 STATUSES = ("submitted", "accepted", "declined", "waitlisted", "withdrawn")
-# Stated maturity: the label an office picks, and the 0..1 level matching and line-ups use.
+# Stated maturity: the key an office picks and its label. Matching reads it as an evidence type
+# (matching.evidence.stated: production is working, pilot under way, idea a plan).
 MATURITIES = {
-    "idea": ("idea", 0.25),
-    "pilot": ("pilot", 0.65),
-    "production": ("in production", 1.0),
+    "idea": "idea",
+    "pilot": "pilot",
+    "production": "in production",
 }
 
 proposal_recommendations = Table(
@@ -62,11 +63,7 @@ class Proposal(db.Model):
 
     @property
     def maturity_label(self) -> str:
-        return MATURITIES[self.maturity][0]
-
-    @property
-    def maturity_level(self) -> float:
-        return MATURITIES[self.maturity][1]
+        return MATURITIES[self.maturity]
 
     @property
     def open_to_office(self) -> bool:

@@ -241,7 +241,7 @@ def accepted_projects() -> list[Project]:
             f"{proposal.title}. {proposal.abstract}",
             "proposal",
             proposal.id,
-            stated_maturity=(proposal.maturity_level, proposal.maturity_label),
+            stated=(proposal.maturity, proposal.maturity_label),
         )
         for proposal in accepted_proposals()
         for recommendation in proposal.recommendations

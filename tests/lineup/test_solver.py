@@ -14,7 +14,8 @@ RULE_SETS = {
     "relevance alone": Rules(maturity_weight=0),
     "the co-lead's question": Rules(min_small=2, max_per_region=4),
     "with a Rec 4 slot": Rules(slots=6, secondary=((4, 1),), min_small=2, max_per_region=2),
-    "include and exclude": Rules(include=frozenset({"PY"}), exclude=frozenset({"PL", "CA"})),
+    "include and exclude": Rules(include=frozenset({"HR"}), exclude=frozenset({"PL", "CA"})),
+    "plans considered": Rules(include_plans=True, min_small=1),
     "maturity weighs": Rules(slots=4, maturity_weight=1.0, max_per_region=2),
     "several per office": Rules(slots=3, secondary=((4, 2),), one_per_office=False),
 }
@@ -81,13 +82,49 @@ def test_without_time_the_greedy_answer_comes_with_a_bound(survey):
 
 
 @pytest.mark.parametrize("recommendations", [[10], [4, 10]])
-def test_the_line_up_weighs_the_relevance_the_matches_page_shows(survey, recommendations):
+def test_the_line_up_weighs_the_scores_the_matches_page_shows(survey, recommendations):
     shown: dict[str, dict[str, float]] = {}
-    for match in survey_matches(survey, recommendations, maturity_weight=0):
+    for match in survey_matches(survey, recommendations):
         shown.setdefault(f"{match.audience}:{match.recommendation}", {})[match.presenter] = (
-            match.relevance
+            match.score
         )
     assert workshop_instance(survey, recommendations).relevance == shown
+
+
+@pytest.mark.parametrize("rules", [Rules(), Rules(exclude=frozenset({"CA", "PL", "IL"}))])
+def test_an_office_that_asks_for_help_is_never_proposed(survey, rules):
+    instance = workshop_instance(survey, rules.per_recommendation)
+    assert "PY" not in {c.office for c in instance.candidates}
+    assert any(d.office == "PY" for d in instance.demands)
+    report = propose(instance, rules)
+    for solution in (report.solution, *report.alternatives):
+        assert "PY" not in {t.office for t in solution.talks}
+    with pytest.raises(InfeasibleRules, match="PY asks for help on Rec 10"):
+        solve(instance, Rules(include=frozenset({"PY"})))
+
+
+def test_a_plan_presents_only_when_plans_are_considered(survey):
+    instance = workshop_instance(survey, [10])
+    assert "ES" not in {c.office for c in instance.candidates}
+    with pytest.raises(InfeasibleRules, match="ES has only a plan on Rec 10"):
+        solve(instance, Rules(include=frozenset({"ES"})))
+    rules = Rules(include=frozenset({"ES"}), include_plans=True)
+    with_plans = workshop_instance(survey, [10], include_plans=True)
+    talks = {t.office: t for t in solve(with_plans, rules).talks}
+    assert talks["ES"].evidence == "plan"
+
+
+def test_each_talk_quotes_its_evidence_and_the_report_names_audiences_without_working_projects(
+    survey,
+):
+    rules = Rules(slots=2, exclude=frozenset({"PL", "IL", "BR"}))
+    result = propose(workshop_instance(survey, rules.per_recommendation), rules).as_dict()
+    for talk in result["talks"]:
+        assert talk["evidence"] in ("working", "under way")
+        assert talk["quote"] and talk["evidence_reason"]
+    without = {d["office"] for d in result["coverage"]["without_working_project"]}
+    # Without the three offices with working AI projects, nobody hears a working one.
+    assert without == {d.split(":")[0] for d in result["weights"]}
 
 
 def recomputed(result: dict, talks: list[tuple[str, int]]) -> float:
@@ -132,11 +169,11 @@ def test_the_report(survey):
 
 
 def test_offices_left_with_nothing_are_named(survey):
-    # One talk, from Spain: Spain itself hears nothing on Rec 10.
-    rules = Rules(slots=1, include=frozenset({"ES"}))
+    # One talk, from Australia: Australia itself hears nothing on Rec 10.
+    rules = Rules(slots=1, include=frozenset({"AU"}))
     result = propose(workshop_instance(survey, rules.per_recommendation), rules).as_dict()
     assert {(d["office"], d["recommendation"]) for d in result["coverage"]["left_out"]} == {
-        ("ES", 10)
+        ("AU", 10)
     }
 
 
@@ -144,12 +181,15 @@ def test_offices_left_with_nothing_are_named(survey):
     ("rules", "message"),
     [
         (
-            Rules(min_small=4),
-            "At least 4 presentations from smaller offices were asked for, but "
-            "only 3 smaller offices have projects on these recommendations: HR, IL, PY.",
+            Rules(min_small=3),
+            "At least 3 presentations from smaller offices were asked for, but "
+            "only 2 smaller offices have projects on these recommendations: HR, IL.",
         ),
-        (Rules(slots=13), "Rec 10 needs 13 presentations, but only 12 offices have projects on it"),
-        (Rules(slots=5, max_per_region=1), "At most 1 per region allows at most 4 presentations"),
+        (Rules(slots=11), "Rec 10 needs 11 presentations, but only 10 offices have projects on it"),
+        (
+            Rules(slots=6, max_per_region=1),
+            "At most 1 per WIPO group allows at most 5 presentations",
+        ),
         (
             Rules(include=frozenset({"JP"})),
             "JP has no project on Rec 10, so it cannot be included.",
@@ -161,7 +201,7 @@ def test_offices_left_with_nothing_are_named(survey):
         (Rules(slots=2, secondary=((4, 2),)), "leave none of the 2 slots for the focus, Rec 10"),
         (
             Rules(slots=3, include=frozenset({"EM", "EP"}), max_per_region=1),
-            "dropping any one of “offices that must be included”, “at most 1 per region”",
+            "dropping any one of “offices that must be included”, “at most 1 per WIPO group”",
         ),
     ],
     ids=["small", "slots", "regions", "no-project", "both", "no-focus", "combination"],

@@ -1,38 +1,54 @@
-"""Matches on the real survey, through the page, the API and the command line."""
+"""Matches on the real survey, through the page, the API and the command line; co-leads' marks."""
 
 import json
 
 import pytest
+from sqlalchemy import select
 
-from planner.matching.operations import survey_interests_and_projects, survey_matches
+from planner.bootstrap import load_bundled_survey
+from planner.extensions import db
+from planner.matching.models import MatchMark, ScoringWeights
+from planner.matching.operations import (
+    adopt_weights,
+    set_mark,
+    survey_interests_and_projects,
+    survey_matches,
+    weights_in_use,
+)
+from planner.matching.scorer import FEATURES, Weights
+from tests.conftest import csrf_token
 
 
-def test_no_self_match_and_each_list_is_sorted(survey):
+def test_no_self_match_and_each_list_is_ranked(survey):
     matches = survey_matches(survey)
     assert matches
     assert all(m.audience != m.presenter for m in matches)
-    by_audience: dict[tuple[str, int], list[float]] = {}
+    by_audience: dict[tuple[str, int], list[int]] = {}
     for m in matches:
-        by_audience.setdefault((m.audience, m.recommendation), []).append(m.score)
-    for scores in by_audience.values():
-        assert scores == sorted(scores, reverse=True)
+        by_audience.setdefault((m.audience, m.recommendation), []).append(m.rank)
+    for ranks in by_audience.values():
+        assert ranks == list(range(1, len(ranks) + 1))
 
 
-def test_the_governance_example_holds(survey):
-    spain = [m for m in survey_matches(survey, [10]) if m.audience == "ES"]
-    assert spain[0].presenter == "AU"
-    assert "governance" in {t["term"] for t in spain[0].reasons["terms"]}
+def test_paraguays_rec_10_answer_is_a_need_not_a_presenter(survey):
+    matches = survey_matches(survey, [10])
+    assert "PY" not in {m.presenter for m in matches}
+    interests, _ = survey_interests_and_projects(survey)
+    paraguay = next(i for i in interests if i.office == "PY" and i.recommendation == 10)
+    assert "need" in paraguay.kinds
+    assert "PY" in {m.audience for m in matches}
 
 
-def test_matches_exist_wherever_demand_meets_supply(survey):
-    interests, projects = survey_interests_and_projects(survey)
-    matches = survey_matches(survey)
-    for number in range(1, 11):
-        wanted = {i.office for i in interests if i.recommendation == number}
-        offered = {p.office for p in projects if p.recommendation == number}
-        pairs = {(a, p) for a in wanted for p in offered if a != p}
-        found = {(m.audience, m.presenter) for m in matches if m.recommendation == number}
-        assert found == pairs, number
+def test_spains_plan_presents_only_when_plans_are_asked_for(survey):
+    assert "ES" not in {m.presenter for m in survey_matches(survey, [10])}
+    with_plans = survey_matches(survey, [10], include_plans=True)
+    assert {m.evidence for m in with_plans if m.presenter == "ES"} == {"plan"}
+
+
+def test_a_bare_wish_gets_a_working_project_first(survey):
+    israel = [m for m in survey_matches(survey, [10]) if m.audience == "IL"]
+    assert israel[0].evidence == "working"
+    assert israel[0].reasons["audience_text"] == "Recommendation 10"
 
 
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):
@@ -40,12 +56,24 @@ def test_an_office_that_has_implemented_everything_is_not_demand(survey):
     assert "DE" not in {i.office for i in interests}
 
 
-def test_demand_counts_discussion_and_challenge(survey):
+def test_demand_counts_discussion_challenge_and_need(survey):
     interests, _ = survey_interests_and_projects(survey)
     rec10 = {i.office: i for i in interests if i.recommendation == 10}
     assert rec10["ES"].kinds == ("discuss", "challenge")
-    assert rec10["IE"].kinds == ("challenge",)  # IE finds it a challenge; it did not ask for it
-    assert rec10["IL"].kinds == ("discuss",)
+    assert rec10["IE"].kinds == ("challenge",)
+    assert rec10["PY"].kinds == ("discuss", "challenge", "need")
+
+
+def test_marks_override_and_survive_a_reimport(survey):
+    set_mark("ES", "AU", 10, "must_present", "Governance is what they asked", "c@example.org")
+    set_mark("ES", "PL", 10, "not_useful", "", "c@example.org")
+    load_bundled_survey()  # the same survey again: new answer rows, the same offices
+    spain = [m for m in survey_matches(survey, [10]) if m.audience == "ES"]
+    assert spain[0].presenter == "AU"
+    assert spain[0].reasons["mark"]["note"] == "Governance is what they asked"
+    assert "PL" not in {m.presenter for m in spain}
+    set_mark("ES", "PL", 10, "", "", "c@example.org")
+    assert "PL" in {m.presenter for m in survey_matches(survey, [10]) if m.audience == "ES"}
 
 
 def test_api_matches(client, survey):
@@ -59,14 +87,24 @@ def test_api_matches(client, survey):
         "score",
         "relevance",
         "maturity",
+        "evidence",
+        "rank",
+        "of",
         "reasons",
     }
-    keys = [(r["audience"], -r["score"]) for r in rows]
+    keys = [(r["audience"], r["rank"]) for r in rows]
     assert keys == sorted(keys)
+    assert "PY" not in {r["presenter"] for r in rows}
     spain = [r for r in rows if r["audience"] == "ES"]
-    assert spain[0]["presenter"] == "AU"
-    assert spain[0]["reasons"]["recommendations"] == [4, 10]
     assert spain[0]["reasons"]["audience_text"].startswith("Rec.10, with special focus")
+    assert spain[0]["reasons"]["evidence"]["type"] == spain[0]["evidence"]
+    limited = client.get("/api/v1/matches?recommendation=10&limit=2").get_json()
+    assert max(r["rank"] for r in limited) == 2
+    every = client.get("/api/v1/matches?recommendation=10&limit=all").get_json()
+    counts: dict[str, int] = {}
+    for r in every:
+        counts[r["audience"]] = counts.get(r["audience"], 0) + 1
+    assert all(counts[r["audience"]] == r["of"] for r in every)
 
 
 def test_api_defaults_to_rec_10_and_the_latest_survey(client, survey):
@@ -82,8 +120,10 @@ def test_api_defaults_to_rec_10_and_the_latest_survey(client, survey):
         ("recommendation=99999999999999999999", 400),
         ("recommendation=11", 404),
         ("survey=CWS/1/1", 404),
-        ("maturity_weight=2", 400),
-        ("maturity_weight=much", 400),
+        ("include_plans=perhaps", 400),
+        ("limit=0", 400),
+        ("limit=many", 400),
+        ("limit=99999999999999999999", 400),
     ],
 )
 def test_api_refuses_bad_parameters(client, survey, query, status):
@@ -102,6 +142,7 @@ def test_cli_text(cli, survey):
     result = cli.invoke(args=["match", "--recommendation", "4"])
     assert result.exit_code == 0
     assert "EM wants: Cybersecurity, AI tools evolution" in result.stdout
+    assert "working (“in use”)" in result.stdout
 
 
 def test_cli_unknown_recommendation(cli, survey):
@@ -120,25 +161,89 @@ def first_row(page: str, audience: str) -> str:
 def test_matches_page(client, survey):
     page = client.get("/recommendations/10/matches").get_data(as_text=True)
     assert "For each interested office: who to hear from" in page
-    assert "For each presenting office: who would benefit" in page
-    row = first_row(page, "ES")
-    assert "AU · IP Australia" in row
-    assert '<span class="term">governance' in row
-    assert "Maturity: 1 in use, 0.65 in progress, 0.5 not stated, 0.25 planned." in page
-
-
-def test_matches_page_weight_changes_the_order(client, survey):
-    # Spain asks about governance and risk: by relevance alone Australia's risk-based governance
-    # framework comes first; when maturity counts fully, Poland's classifier, in use since 2021.
-    relevance_only = client.get("/recommendations/10/matches?maturity_weight=0").get_data(
-        as_text=True
-    )
-    assert '<option value="0.0" selected>' in relevance_only
-    assert "AU · IP Australia" in first_row(relevance_only, "ES")
-    maturity_counts = client.get("/recommendations/10/matches?maturity_weight=1").get_data(
-        as_text=True
-    )
-    assert '<option value="1.0" selected>' in maturity_counts
-    assert "PL · " in first_row(maturity_counts, "ES")
-    assert client.get("/recommendations/10/matches?maturity_weight=x").status_code == 400
+    assert "Not presenting: needs and plans" in page
+    row = first_row(page, "IL")
+    assert "evidence-working" in row
+    assert "Mark this pair" not in page  # marks are for co-leads
+    assert client.get("/recommendations/10/matches?include_plans=x").status_code == 400
     assert client.get("/recommendations/99/matches").status_code == 404
+
+
+def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
+    page = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
+    assert "Mark this pair" in page
+    token = csrf_token(colead_client, "/recommendations/10/matches")
+    response = colead_client.post(
+        "/recommendations/10/matches/marks",
+        data={
+            "csrf_token": token,
+            "audience": "ES",
+            "presenter": "AU",
+            "verdict": "must_present",
+            "note": "Exactly their question",
+        },
+    )
+    assert response.status_code == 302
+    mark = db.session.scalar(select(MatchMark))
+    assert (mark.audience_code, mark.presenter_code, mark.verdict) == ("ES", "AU", "must_present")
+    assert mark.marked_by == "colead@example.org"
+    page = client.get("/recommendations/10/matches").get_data(as_text=True)
+    assert "Co-lead: must present to" in first_row(page, "ES")
+    assert "Exactly their question" in page
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"audience": "ES", "presenter": "ES", "verdict": "useful"}, "never presents to itself"),
+        ({"audience": "ES", "presenter": "AU", "verdict": "brilliant"}, "Not a valid choice"),
+        ({"audience": "es<", "presenter": "AU", "verdict": "useful"}, "two capital letters"),
+        ({"audience": "ES", "presenter": "AU", "verdict": "useful", "note": "a\nb"}, "one line"),
+    ],
+)
+def test_a_bad_mark_is_refused_with_a_message(colead_client, survey, fields, message):
+    token = csrf_token(colead_client, "/recommendations/10/matches")
+    response = colead_client.post(
+        "/recommendations/10/matches/marks",
+        data={"csrf_token": token, **fields},
+        follow_redirects=True,
+    )
+    assert response.status_code == 200
+    assert message in response.get_data(as_text=True)
+    assert db.session.scalar(select(MatchMark)) is None
+
+
+def test_anonymous_visitors_cannot_mark(client, survey):
+    response = client.post(
+        "/recommendations/10/matches/marks", data={"audience": "ES", "presenter": "AU"}
+    )
+    assert response.status_code in (302, 400)
+    assert db.session.scalar(select(MatchMark)) is None
+
+
+def test_match_fit_needs_enough_marks(cli, survey):
+    result = cli.invoke(args=["match", "fit"])
+    assert result.exit_code == 1
+    assert "fitting needs at least 20" in result.output
+
+
+def test_match_fit_reports_and_adopts_only_when_asked(cli, survey):
+    # Weights in use that ignore how far along a project is, and co-leads whose marks say
+    # exactly that: only working projects are useful.
+    ignoring = Weights(**{name: (0.0 if name == "evidence" else 1.0) for name in FEATURES})
+    adopt_weights(ignoring, {"note": "test"}, "first@x.org")
+    for match in survey_matches(survey):
+        verdict = "useful" if match.evidence == "working" else "not_useful"
+        set_mark(match.audience, match.presenter, match.recommendation, verdict, "", "c@x.org")
+    result = cli.invoke(args=["match", "fit"])
+    assert result.exit_code == 0, result.output
+    assert "each recommendation scored by weights fitted on the others" in result.output
+    assert "Run again with --adopt" in result.output
+    assert weights_in_use() == ignoring  # nothing changes until a co-lead adopts the fit
+    adopted = cli.invoke(args=["match", "fit", "--adopt", "--by", "c@x.org"])
+    assert adopted.exit_code == 0, adopted.output
+    assert "Adopted" in adopted.output
+    in_use = weights_in_use()
+    assert in_use != ignoring and in_use.evidence > 0
+    latest = db.session.scalars(select(ScoringWeights).order_by(ScoringWeights.id)).all()[-1]
+    assert latest.adopted_by == "c@x.org" and latest.report["pairs"] >= 20

@@ -1,34 +1,73 @@
-"""The scorer against the hand-labelled set: a floor under nDCG@3 and P@1 (bench prints figures)."""
+"""The scorer against independent judgements (bench/matching_quality.py prints the figures)."""
 
 import json
 from pathlib import Path
 
-from planner.bootstrap import BUNDLED_ALIASES, reference_rows
-from planner.matching.evaluation import evaluate
-from planner.matching.scorer import match_offices
-from planner.matching.sources import interests_and_projects, topic
+import pytest
+from sklearn.metrics import cohen_kappa_score
+
+from planner.bootstrap import BUNDLED_ALIASES, office_peers
+from planner.matching.evaluation import (
+    evaluate,
+    grades_of,
+    maturity_ranking,
+    scorer_ranking,
+    summary,
+    text_ranking,
+)
+from planner.matching.fitting import fit, graded_pairs
+from planner.matching.scorer import DEFAULT_WEIGHTS, Scorer
+from planner.matching.sources import interests_and_projects
 from planner.survey.document import parse_document
 from tests.conftest import BUNDLED
 
-JUDGEMENTS = json.loads((Path(__file__).parent / "judgements.json").read_text())["interests"]
+DATA = json.loads((Path(__file__).parent / "judgements.json").read_text(encoding="utf-8"))
+JUDGED = [j for j in DATA["interests"] if any(grades_of(j).values())]
 
 
-def test_every_judgement_says_why():
-    for judged in JUDGEMENTS:
-        for office, (grade, why) in judged["grades"].items():
-            assert grade in (0, 1, 2, 3) and len(why) >= 8, (judged["audience"], office)
-
-
-def test_ranking_quality_on_the_labelled_set():
-    # The survey and the recommendations' topics as the app reads them.
+@pytest.fixture(scope="module")
+def bundled():
     record = parse_document(BUNDLED.read_bytes(), "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
     rows = [(None, a.office, a.question, a.recommendation, a.text) for a in record.answers]
-    topics = {
-        int(row["number"]): topic(row["short_title"], row["text"])
-        for row in reference_rows("recommendations.csv")
+    return interests_and_projects(rows)
+
+
+def test_two_raters_graded_every_pair_with_a_reason_and_agree():
+    first, second = [], []
+    for judged in DATA["interests"]:
+        for office, grade in judged["grades"].items():
+            for rater in ("rater_1", "rater_2"):
+                value, why = grade[rater]
+                assert value in (0, 1, 2, 3) and len(why) >= 8, (judged["audience"], office)
+            first.append(grade["rater_1"][0])
+            second.append(grade["rater_2"][0])
+            assert grade["mean"] == (grade["rater_1"][0] + grade["rater_2"][0]) / 2
+    kappa = cohen_kappa_score(first, second, weights="quadratic")
+    assert kappa == pytest.approx(DATA["agreement"]["quadratic_weighted_kappa"], abs=1e-3)
+    assert {j["recommendation"] for j in DATA["interests"]} >= {1, 4, 5, 9, 10}
+
+
+def test_the_scorer_beats_the_baselines(bundled):
+    interests, projects = bundled
+    numbers = sorted({j["recommendation"] for j in JUDGED})
+    ranking = scorer_ranking(interests, projects, office_peers(), DEFAULT_WEIGHTS, numbers)
+    ndcg, precision = summary(evaluate(JUDGED, ranking))
+    maturity = summary(evaluate(JUDGED, maturity_ranking(interests, projects)))
+    text = summary(evaluate(JUDGED, text_ranking(interests, projects)))
+    assert ndcg >= 0.85 and precision >= 0.65
+    assert ndcg > maturity[0] + 0.05 and ndcg > text[0] + 0.2
+
+
+def test_weights_fitted_on_other_recommendations_hold_on_rec_10(bundled):
+    interests, projects = bundled
+    peers = office_peers()
+    grades = {
+        (j["audience"], p, j["recommendation"]): g for j in JUDGED for p, g in grades_of(j).items()
     }
-    interests, projects = interests_and_projects(rows, topics)
-    assert any(i.topic for i in interests)
-    ndcg, precision, per_interest = evaluate(JUDGEMENTS, match_offices(interests, projects))
-    assert ndcg >= 0.75, per_interest
-    assert precision >= 0.7, per_interest
+    pairs = graded_pairs(Scorer(interests, projects, peers), grades)
+    weights = fit([p for p in pairs if p.recommendation != 10])
+    rec10 = [j for j in JUDGED if j["recommendation"] == 10]
+    ndcg, precision = summary(
+        evaluate(rec10, scorer_ranking(interests, projects, peers, weights, [10]))
+    )
+    assert ndcg >= 0.9 and precision >= 0.9

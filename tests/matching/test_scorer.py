@@ -1,111 +1,147 @@
-"""The relevance scorer on its own: maturity cues, reasons that add up, other languages."""
+"""The scorer on its own: evidence decides who presents, topics and peers decide the order,
+co-leads' marks override it, and nothing depends on the order of the input."""
 
 import pytest
 
-from planner.matching.scorer import Interest, Project, match_offices, maturity
+from planner.matching.scorer import (
+    DEFAULT_WEIGHTS,
+    FEATURES,
+    Interest,
+    Mark,
+    Peer,
+    Project,
+    Scorer,
+    match_offices,
+)
 
-AU_PROJECT = (
+AU = (
     "IP Australia is open to exploring use case scenarios for new technologies, applying a "
     "risk-based governance framework that enables early trial and error without needing to "
     "commit to failed concepts."
 )
-PL_PROJECT = (
+PL = (
     "System of automatic classification of invention and utility model applications - "
     "Autopatent was implemented in April 2021. The average accuracy reached 92%."
 )
-IL_PROJECT = "A new AI-based search tool has been provided to patent examiners."
+IL = "A new AI-based search tool has been provided to patent examiners."
+PY = (
+    "We are exploring these technologies; we need the guidance, support and cooperation of IP "
+    "offices that have already implemented them."
+)
+ES = "In our strategic plan we have included specific projects to detect possible use cases"
 PROJECTS = [
-    Project("AU", 10, AU_PROJECT),
-    Project("PL", 10, PL_PROJECT),
-    Project("IL", 10, IL_PROJECT),
+    Project("AU", 10, AU),
+    Project("PL", 10, PL),
+    Project("IL", 10, IL),
+    Project("PY", 10, PY),
+    Project("ES", 10, ES),
 ]
 
 
-def wish(office, text, kind="discuss", recommendation=10):
-    return Interest(office, recommendation, ((kind, text),), "New and emerging technologies (AI)")
+def wish(office, text, kind="discuss", context=()):
+    return Interest(office, 10, ((kind, text),), tuple(context))
 
 
-@pytest.mark.parametrize(
-    ("text", "level", "cue"),
-    [
-        ("In use – Neural network for patents deposit classification.", 1.0, "in use"),
-        (PL_PROJECT, 1.0, "measured result: 92%"),
-        ("A pilot has been successfully launched.", 1.0, "launched"),
-        ("Developing AI-powered examination tools", 0.65, "developing"),
-        ("Planned – AI powered search database.", 0.25, "planned"),
-        ("Adopting the ICT strategy is our goal for 2025", 0.25, "our goal"),
-        ("Auto classification, Search", 0.5, None),
-        # What other offices did is not the presenter's maturity.
-        (
-            "We are exploring; we need the support of offices that have already implemented them.",
-            0.25,
-            "exploring",
-        ),
-        ("Sistema de clasificación en producción desde 2021", 1.0, "en producción"),
-    ],
-)
-def test_maturity_cues(text, level, cue):
-    found, cues = maturity(text)
-    assert found == level
-    if cue:
-        assert cue in cues
-    else:
-        assert cues == []
+def ranked(matches, audience):
+    return [m.presenter for m in matches if m.audience == audience]
 
 
-def test_the_governance_wish_points_first_at_the_governance_framework():
-    matches = match_offices(
-        [
-            wish(
-                "ES", "Rec.10, with special focus on governance and risk management and assessment."
-            )
-        ],
-        PROJECTS,
-    )
-    assert matches[0].presenter == "AU"
+def test_a_need_never_presents_and_a_plan_only_when_asked():
+    matches = match_offices([wish("US", "AI tools")], PROJECTS)
+    assert "PY" not in ranked(matches, "US") and "ES" not in ranked(matches, "US")
+    with_plans = match_offices([wish("US", "AI tools")], PROJECTS, include_plans=True)
+    assert "ES" in ranked(with_plans, "US") and "PY" not in ranked(with_plans, "US")
+    assert next(m for m in with_plans if m.presenter == "ES").evidence == "plan"
+
+
+def test_a_bare_wish_gets_a_working_project_first_not_an_echo_of_the_title():
+    matches = match_offices([wish("IL", "Recommendation 10")], PROJECTS)
     top = matches[0]
-    assert {t["term"] for t in top.reasons["terms"]} >= {"governance", "risk"}
-    assert top.reasons["presenter_text"] == AU_PROJECT
-    # Maturity stays visible beside relevance: AU only explores, PL has results.
-    pl = next(m for m in matches if m.presenter == "PL")
-    assert top.relevance > pl.relevance and top.maturity < pl.maturity
+    assert top.evidence == "working"
+    assert top.reasons["specific"] is False and top.reasons["topics"] == []
 
 
-def test_spanish_words_find_the_same_project():
+def test_a_bare_wish_reads_the_offices_other_answers():
+    context = [("low priority", "Rapid implementation of AI difficult for small offices")]
+    [first, *_] = match_offices([wish("IE", "Limited resources", "challenge", context)], PROJECTS)
+    assert first.reasons["read_context"] == ["low priority"]
+    assert "artificial intelligence and machine learning" in first.reasons["audience_topics"]
+    assert first.reasons["limited_capacity"]
+
+
+def test_auto_classification_meets_ai_based_classification():
+    projects = [
+        Project("BR", 10, "AI-based classification of patents is in use."),
+        Project("NO", 10, "Our new e-filing portal is in use."),
+    ]
+    [first, second] = match_offices([wish("US", "Auto classification, Search")], projects)
+    assert first.presenter == "BR"
+    assert [t["label"] for t in first.reasons["topics"]] == ["automated classification"]
+    assert first.reasons["topic_overlap"] > second.reasons["topic_overlap"] == 0
+
+
+def test_the_governance_wish_finds_the_governance_framework_and_says_why():
     matches = match_offices(
-        [wish("ES", "Recomendación 10: gobernanza y gestión de riesgos")], PROJECTS
+        [wish("ES", "Rec.10, with special focus on governance and risk management")], PROJECTS
     )
-    assert matches[0].presenter == "AU"
-    assert "governance" in {t["term"] for t in matches[0].reasons["terms"]}
+    au = next(m for m in matches if m.presenter == "AU")
+    assert au.reasons["topics"][0]["label"] == "governance, risk and ethics"
+    il = next(m for m in matches if m.presenter == "IL")
+    # Both are under way or working; governance lifts AU above the unrelated working search tool.
+    assert au.relevance > il.relevance
+
+
+def test_peers_rank_higher_for_an_audience_with_limited_capacity():
+    projects = [
+        Project("GM", 1, "WIPO IPAS is in use for our workflows."),
+        Project("US", 1, "Our workflow system is in use."),
+    ]
+    peers = {
+        "PY": Peer("small", "GRULAC"),
+        "GM": Peer("small", "African Group"),
+        "US": Peer("large", "Group B"),
+    }
+    limited = Interest("PY", 1, (("challenge", "Lack of resources and time for workflows"),))
+    plenty = Interest("JP", 1, (("discuss", "workflows"),))
+    matches = match_offices([limited, plenty], projects, offices=peers)
+    gm = next(m for m in matches if m.audience == "PY" and m.presenter == "GM")
+    us = next(m for m in matches if m.audience == "PY" and m.presenter == "US")
+    assert gm.reasons["peer_fit"]["same_size"] and not us.reasons["peer_fit"]["same_size"]
+    assert gm.score > us.score
+    jp = [m for m in matches if m.audience == "JP"]
+    assert all(m.reasons["peer_fit"] is None for m in jp)
+
+
+def test_marks_override_the_score_and_are_shown():
+    marks = {
+        ("US", "AU", 10): Mark("must_present", "They asked us", "a@b.org", "2026-12-01T10:00"),
+        ("US", "PL", 10): Mark("not_useful"),
+    }
+    matches = match_offices([wish("US", "AI tools")], PROJECTS, marks=marks)
+    assert ranked(matches, "US")[0] == "AU"
+    assert "PL" not in ranked(matches, "US")
+    assert matches[0].reasons["mark"]["label"] == "must present to"
+    assert matches[0].score == 1.0
 
 
 def test_an_office_never_meets_itself():
     matches = match_offices([wish("AU", "risk-based governance")], PROJECTS)
-    assert "AU" not in {m.presenter for m in matches}
-    assert {m.presenter for m in matches} == {"PL", "IL"}
+    assert "AU" not in ranked(matches, "AU")
 
 
-def test_terms_add_up_to_the_text_similarity_and_scores_stay_in_range():
+def test_scores_are_weighted_means_of_features_in_range():
     matches = match_offices([wish("ES", "AI search tools and their governance")], PROJECTS)
     for m in matches:
-        assert sum(t["weight"] for t in m.reasons["terms"]) == pytest.approx(
-            m.reasons["text_similarity"], abs=1e-3
-        )
-        assert 0 <= m.score <= m.relevance <= 1
-        assert 0 <= m.maturity <= 1
+        features = m.reasons["features"]
+        assert set(features) == set(FEATURES)
+        assert all(0 <= v <= 1 for v in features.values())
+        expected = sum(DEFAULT_WEIGHTS.as_dict()[k] * v for k, v in features.items())
+        assert m.score == pytest.approx(expected / DEFAULT_WEIGHTS.total, abs=1e-3)
 
 
-def test_maturity_weight_zero_ranks_by_relevance_alone():
-    matches = match_offices([wish("ES", "governance and risk")], PROJECTS, maturity_weight=0)
-    assert all(m.score == m.relevance for m in matches)
-    with pytest.raises(ValueError):
-        match_offices([wish("ES", "x")], PROJECTS, maturity_weight=1.5)
-
-
-def test_a_wish_without_words_reads_the_recommendation_topic():
-    matches = match_offices([wish("HR", "Recommendations 3, 5 and 10.")], PROJECTS)
-    assert all(m.reasons["read_topic"] for m in matches)
-    assert matches[0].presenter == "IL"  # "AI" is the topic word it shares
+def test_limit_keeps_the_best_and_says_how_many_there_were():
+    matches = match_offices([wish("US", "AI tools")], PROJECTS, limit=1)
+    assert len(matches) == 1 and matches[0].rank == 1 and matches[0].of == 3
 
 
 def test_the_result_is_deterministic():
@@ -116,7 +152,19 @@ def test_the_result_is_deterministic():
 
 
 def test_a_challenge_is_weaker_demand_than_a_wish_to_discuss():
-    [challenge] = match_offices([wish("IE", "Limited resources", "challenge")], PROJECTS[:1])
-    [discuss] = match_offices([wish("IE", "Limited resources")], PROJECTS[:1])
+    [challenge, *_] = match_offices([wish("IE", "Limited resources", "challenge")], PROJECTS)
+    [discuss, *_] = match_offices([wish("IE", "Limited resources")], PROJECTS)
     assert challenge.reasons["interest_weight"] == 0.5
     assert discuss.reasons["interest_weight"] == 1.0
+
+
+def test_best_gives_each_office_its_best_project():
+    projects = [
+        Project("BR", 10, "Planned – AI search."),
+        Project("BR", 10, "In use – AI classification.", "proposal", 7),
+    ]
+    scorer = Scorer([wish("US", "AI")], projects, include_plans=True)
+    [(pair, score)] = scorer.best(10).items()
+    assert pair == ("US", "BR")
+    [match] = scorer.matches([10])
+    assert match.score == score and match.reasons["presenter_source"] == "proposal"

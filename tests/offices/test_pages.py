@@ -113,8 +113,8 @@ def test_editing_saves(colead_client, app_context):
             "name": "IP Australia",
             "city": "Canberra",
             "time_zone": "Australia/Canberra",
-            "size": "medium",
-            "region": "Asia and the Pacific",
+            "size": "small",
+            "region": "Group B",
         },
     )
     assert response.status_code == 302
@@ -122,9 +122,14 @@ def test_editing_saves(colead_client, app_context):
     office = db.session.get(Office, "AU")
     assert (office.time_zone, office.size, office.region) == (
         "Australia/Canberra",
-        "medium",
-        "Asia and the Pacific",
+        "small",
+        "Group B",
     )
+    # The size changed and says who changed it; the group stayed as seeded, with its source.
+    assert office.size_source == "edited by colead@example.org"
+    assert office.region_source == "the WIPO regional group of the member state"
+    page = client.get("/offices/AU").get_data(as_text=True)
+    assert "edited by colead@example.org" in page and "WIPO group" in page
 
 
 def test_editing_refuses_an_unknown_region(colead_client, app_context):

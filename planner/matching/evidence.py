@@ -1,0 +1,295 @@
+"""What an office's project text shows: working, under way, a plan, or a need for help.
+
+Pure: no Flask, no database. A question 4 answer or a proposal is read as one evidence type from
+cue words ("in use", "92%" / "pilot", "developing" / "exploring", "our goal" / "we need the
+guidance"); the words that decided are kept, so a co-lead sees why. Only working and under-way
+items are presenters by default; a need is demand: that office wants the topic discussed.
+
+A question 4 answer with no cue at all is a current focus (that is what the question asks), so it
+reads as under way, and its strength says how little it names.
+"""
+
+import enum
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+class EvidenceType(enum.StrEnum):
+    working = "working"
+    under_way = "under way"
+    plan = "plan"
+    need = "need"
+
+
+# How much each type has to show, before the text's specifics.
+LEVELS = {
+    EvidenceType.working: 1.0,
+    EvidenceType.under_way: 0.65,
+    EvidenceType.plan: 0.25,
+    EvidenceType.need: 0.0,
+}
+PRESENTING = (EvidenceType.working, EvidenceType.under_way)
+
+_CUES: dict[EvidenceType, tuple[str, ...]] = {
+    EvidenceType.working: (
+        "in use",
+        "in production",
+        r"(?:was|were|been|is|are|has|have) (?:\w+ )?(?:implemented|launched|deployed|provided)",
+        r"(?:successfully )?launched",
+        "operational",
+        "is available",
+        "are available",
+        "available free of charge",
+        "upgraded",
+        "deployed",
+        "generated and is continuously updated",
+        "approved by",
+        r"(?:is|are|was|were|been) integrated",
+        "followed in",
+        r"(?:has|have) been (?:doing|devoting)",
+        "en producción",
+        "en uso",
+        "implementado",
+        "en production",
+        "mis en (?:œ|oe)uvre",
+        "em produção",
+        "em uso",
+        "внедрен[аоы]?",
+        "используется",
+    ),
+    EvidenceType.under_way: (
+        "pilot",
+        "in progress",
+        "ongoing",
+        "underway",
+        "under way",
+        "under implementation",
+        "experimenting",
+        r"(?<!and )developing",
+        "implementing",
+        "implementation of",
+        "enhancing",
+        "improving",
+        "applying",
+        "migrating",
+        "is focusing",
+        "working (?:on|at)",
+        "preparations are underway",
+        "has shared",
+        "continues to",
+        "work is ongoing",
+        "piloto",
+        "en curso",
+        "en desarrollo",
+        "en cours",
+        "em andamento",
+        "в процессе",
+        "разрабатыва\\w*",
+    ),
+    EvidenceType.plan: (
+        "planned",
+        "exploring",
+        "open to",
+        "our goal",
+        "waiting for",
+        "plans? to",
+        "pending",
+        "will deliver",
+        "observing",
+        "strategic plan",
+        "identifying",
+        "the vision",
+        r"will be (?:used|implemented|developed)",
+        "information- and data-gathering",
+        "to implement",
+        "planificado",
+        "previsto",
+        "prévu",
+        "planejado",
+        "планиру\\w*",
+    ),
+    EvidenceType.need: (
+        r"we need",
+        r"need(?:s)? (?:the |your )?(?:guidance|support|help|assistance)",
+        r"(?:ask|asking|request|requesting) (?:for )?(?:guidance|support|help|assistance)",
+        r"to have the support",
+        r"help us",
+        r"would like to learn",
+        r"want to learn",
+        r"necesitamos",
+        r"nous avons besoin",
+        r"precisamos",
+        r"нам нужн\w*",
+    ),
+}
+_PATTERNS = {
+    kind: re.compile(r"\b(?:" + "|".join(cues) + r")\b", re.IGNORECASE)
+    for kind, cues in _CUES.items()
+}
+# Phrases about what other offices did, not the office itself ("offices that have implemented").
+_OTHERS = re.compile(
+    r"\b(?:that|who) ha(?:s|ve) (?:already )?(?:implemented|done|adopted)[^.;]*", re.IGNORECASE
+)
+_MEASURED = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s?%")
+# Taking part in others' work: ongoing, but not a project of the office's own to show.
+_PARTICIPATION = re.compile(
+    r"\b(?:participat\w*|contribut\w*|collaborat\w*|involved in)\b", re.IGNORECASE
+)
+# Concrete things a text names: an address, a WIPO standard, a year or quarter, a named system
+# (a word with capitals inside, or an acronym that is not an organisation's or a generic one).
+_CONCRETE = re.compile(
+    r"https?://[^\s)]+|\b[\w.-]+\.(?:gov|org|int|eu|com)\b[^\s)]*"
+    r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b|\b[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
+    r"|\bST[.\s-]?\d{1,3}\b|\bISO\s?\d{4,5}\b"
+    r"|\b(?:Q[1-4]\s)?(?:19|20)\d{2}\b"
+    r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b"
+)
+_GENERIC = {
+    "WIPO",
+    "CWS",
+    "ICT",
+    "IPO",
+    "EPO",
+    "EUIPO",
+    "USPTO",
+    "JPO",
+    "CIPO",
+    "ISED",
+    "INPI",
+    "DINAPI",
+    "DPMA",
+    "OEPM",
+    "PPO",
+    "SIPO",
+    "PRH",
+    "NIPO",
+    "ILPO",
+    "IPOI",
+    "FIPS",
+    "CNIPA",
+    "INDECOPI",
+    "API",
+    "APIS",
+    "XML",
+    "PCT",
+    "TFS",
+    "SP",
+    "IT",
+    "ITM",
+    "AI",
+    "GI",
+    "TM",
+    "DS",
+    "EU",
+    "OCR",
+    "LLM",
+    "IBM",
+    "FAQ",
+    "DLT",
+}
+# A document rather than a system or practice: a policy in force shows less than a system in use.
+_DOCUMENT = re.compile(
+    r"\b(?:policy|policies|strategy|guidelines|master plan|strategic plan|resolution)\b",
+    re.IGNORECASE,
+)
+# Names of the stages a proposal states, as the evidence type they are.
+STATED = {"production": EvidenceType.working, "pilot": EvidenceType.under_way}
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """An evidence type, the words that decided it, and what else the text shows."""
+
+    type: EvidenceType
+    cues: tuple[str, ...]
+    measured: str | None = None
+    stated: bool = False
+    # Words of taking part ("participation in CWS task forces"), when they are all the text says.
+    participation: tuple[str, ...] = ()
+    # Concrete things named: a system, a standard, an address, a date.
+    named: tuple[str, ...] = ()
+    # Words saying the project is a document (a policy, a strategy) rather than a system.
+    document: tuple[str, ...] = ()
+
+    @property
+    def level(self) -> float:
+        return LEVELS[self.type]
+
+    @property
+    def presents(self) -> bool:
+        return self.type in PRESENTING
+
+    @property
+    def reason(self) -> str:
+        """The words that decided, for people: "in use", "92%"; or why nothing did."""
+        if self.stated:
+            return f"stated by the office: {self.cues[0]}"
+        said = [f"“{cue}”" for cue in self.cues]
+        if self.measured:
+            said.append(f"a measured result, “{self.measured}”")
+        if self.participation and not self.cues:
+            said.append(f"taking part: “{self.participation[0]}”")
+        return ", ".join(said) if said else "a current focus with no stage stated"
+
+    def as_dict(self) -> dict:
+        return {
+            "type": self.type.value,
+            "cues": list(self.cues),
+            "measured": self.measured,
+            "participation": list(self.participation),
+            "named": list(self.named),
+            "document": list(self.document),
+        }
+
+
+@lru_cache(maxsize=16384)
+def read(text: str) -> Evidence:
+    """The evidence type of a project text. A need wins unless the office also shows working
+    results of its own; otherwise the strongest stage named decides."""
+    own = _OTHERS.sub(" ", text)
+    found = {
+        kind: tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(own)))
+        for kind, pattern in _PATTERNS.items()
+    }
+    measured = _MEASURED.search(own)
+    taking_part = tuple(dict.fromkeys(m.group(0).lower() for m in _PARTICIPATION.finditer(own)))
+    named = tuple(
+        dict.fromkeys(m.group(0) for m in _CONCRETE.finditer(own) if m.group(0) not in _GENERIC)
+    )
+    document = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))
+    if found[EvidenceType.need] and not found[EvidenceType.working]:
+        return Evidence(EvidenceType.need, found[EvidenceType.need])
+    for kind in (EvidenceType.working, EvidenceType.under_way, EvidenceType.plan):
+        if found[kind]:
+            shown = measured[0] if measured and kind is EvidenceType.working else None
+            return Evidence(kind, found[kind], shown, False, taking_part, named, document)
+    if measured:
+        return Evidence(EvidenceType.working, (), measured[0], False, taking_part, named, document)
+    return Evidence(EvidenceType.under_way, (), None, False, taking_part, named, document)
+
+
+def stated(key: str, label: str) -> Evidence:
+    """The evidence of a proposal whose office stated its stage ("idea", "pilot", "production")."""
+    return Evidence(STATED.get(key, EvidenceType.plan), (label,), stated=True)
+
+
+# An audience that says it lacks the means learns most from peers of its own size or group.
+_LIMITED = re.compile(
+    r"\b(?:limited|little|lack of|lacks?|scarce|insufficient|few) (?:\w+ )?"
+    r"(?:resources?|manpower|staff|time|training|budget|capacity|competenc\w*)"
+    r"|\bsmall(?:er)? offices?\b|\bguidance\b|\bhelp us\b|\bsupport of\b|\bpeer\b"
+    r"|\bbiggest challenge is .time.",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=16384)
+def capacity_cues(text: str) -> tuple[str, ...]:
+    """Words by which an office says it has limited capacity ("limited resources", "guidance")."""
+    return tuple(dict.fromkeys(m.group(0).lower() for m in _LIMITED.finditer(text)))
+
+
+def strip_capacity(text: str) -> str:
+    """The text without its capacity cues: "limited resources" says how, not what, to learn."""
+    return _LIMITED.sub(" ", text)

@@ -1,0 +1,127 @@
+"""Fitting the scorer's weights to graded pairs: independent judgements or co-leads' marks.
+
+Pure: no Flask, no database. The score is a weighted mean of features (`scorer.FEATURES`); a
+non-negative ridge regression (scikit-learn) of the grades on the features gives weights that
+keep every feature's meaning (more evidence never lowers a score). Cross-validation holds out
+whole recommendations, so a fit is judged on recommendations it never saw.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from planner.matching.scorer import FEATURES, Scorer, Weights
+
+# What a co-lead's mark means as a grade on the judgements' 0–3 scale.
+MARK_GRADES = {"must_present": 3.0, "useful": 2.0, "not_useful": 0.0}
+RELEVANT = 2.0
+
+
+@dataclass(frozen=True)
+class Graded:
+    """One graded pair with its features: audience, presenter, recommendation, grade."""
+
+    audience: str
+    presenter: str
+    recommendation: int
+    grade: float
+    features: tuple[float, ...]
+
+
+def graded_pairs(scorer: Scorer, grades: Mapping[tuple[str, str, int], float]) -> list[Graded]:
+    """The features of each graded pair the scorer considers (its presenter's best project, as
+    scored before any mark: a mark is what is being learnt from)."""
+    pairs = []
+    for number in sorted({key[2] for key in grades}):
+        s = scorer.scores(number)
+        best: dict[tuple[str, str], tuple[float, int, int]] = {}
+        for i, interest in enumerate(s.interests):
+            for j, project in enumerate(s.projects):
+                if project.office == interest.office:
+                    continue
+                key = (interest.office, project.office)
+                if key not in best or s.unmarked[i, j] > best[key][0]:
+                    best[key] = (float(s.unmarked[i, j]), i, j)
+        for (audience, presenter), (_, i, j) in sorted(best.items()):
+            grade = grades.get((audience, presenter, number))
+            if grade is None:
+                continue
+            row = tuple(float(s.features[name][i, j]) for name in FEATURES)
+            pairs.append(Graded(audience, presenter, number, grade, row))
+    return pairs
+
+
+def fit(pairs: Sequence[Graded], alpha: float = 1.0) -> Weights:
+    """Non-negative ridge weights for the features, scaled to sum to the number of features."""
+    from sklearn.linear_model import Ridge
+
+    X = np.array([p.features for p in pairs])
+    y = np.array([p.grade for p in pairs])
+    model = Ridge(alpha=alpha, positive=True).fit(X, y)
+    coefficients = np.maximum(model.coef_, 0.0)
+    if coefficients.sum() <= 0:
+        return Weights()
+    coefficients = coefficients * len(FEATURES) / coefficients.sum()
+    return Weights(
+        **{name: round(float(c), 4) for name, c in zip(FEATURES, coefficients, strict=True)}
+    )
+
+
+def ndcg_p1(pairs: Iterable[Graded], weights: Weights) -> tuple[float, float, int]:
+    """Mean nDCG@3 and P@1 of ranking each audience's graded presenters by the weighted score."""
+    from sklearn.metrics import ndcg_score
+
+    vector = np.array([weights.as_dict()[name] for name in FEATURES])
+    groups: dict[tuple[str, int], list[Graded]] = {}
+    for pair in pairs:
+        groups.setdefault((pair.audience, pair.recommendation), []).append(pair)
+    ndcgs, hits = [], []
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        grades = np.array([[p.grade for p in members]])
+        scores = np.array([[float(np.dot(vector, p.features)) for p in members]])
+        ndcgs.append(float(ndcg_score(grades, scores, k=3)) if grades.any() else 1.0)
+        top = max(range(len(members)), key=lambda k: (scores[0, k], -k))
+        hits.append(members[top].grade >= RELEVANT)
+    if not ndcgs:
+        return 0.0, 0.0, 0
+    return float(np.mean(ndcgs)), float(np.mean(hits)), len(ndcgs)
+
+
+@dataclass(frozen=True)
+class FitReport:
+    weights: Weights
+    pairs: int
+    recommendations: int
+    fitted: tuple[float, float]  # held-out nDCG@3, P@1 of the fit
+    current: tuple[float, float]  # the same figures for the weights in use
+
+    @property
+    def better(self) -> bool:
+        return self.fitted[0] > self.current[0] + 1e-9
+
+
+def cross_validate(pairs: Sequence[Graded], current: Weights, alpha: float = 1.0) -> FitReport:
+    """Fit on all recommendations but one, score the one left out, for each; then fit on all."""
+    numbers = sorted({p.recommendation for p in pairs})
+    fitted_rows, current_rows = [], []
+    for number in numbers:
+        training = [p for p in pairs if p.recommendation != number]
+        held_out = [p for p in pairs if p.recommendation == number]
+        weights = fit(training, alpha) if training else current
+        fitted_rows.append((ndcg_p1(held_out, weights), len(held_out)))
+        current_rows.append((ndcg_p1(held_out, current), len(held_out)))
+
+    def mean(rows) -> tuple[float, float]:
+        counted = [(figures, figures[2]) for figures, _ in rows if figures[2]]
+        total = sum(n for _, n in counted) or 1
+        return (
+            sum(f[0] * n for f, n in counted) / total,
+            sum(f[1] * n for f, n in counted) / total,
+        )
+
+    return FitReport(
+        fit(pairs, alpha), len(pairs), len(numbers), mean(fitted_rows), mean(current_rows)
+    )

@@ -1,0 +1,123 @@
+"""The topics of IP-office ICT work, read from `data/topics.json`, and which of them a text names.
+
+Pure: no Flask, no database. A term matches a word that starts with it (terms of three letters or
+fewer match whole words, with an optional plural "s"; "st9", with a digit, is a prefix); a phrase
+matches its words in order. Longer terms are read first and use up the words they match, so
+"data governance" is the data topic and not also governance.
+"""
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.resources import files
+
+LANGUAGES = ("en", "es", "fr", "pt", "ru")
+
+
+def plain(text: str) -> str:
+    """Lower case without accents, so "Clasificación" and "clasificacion" read the same."""
+    return _plain_with_origins(text)[0]
+
+
+def _plain_with_origins(text: str) -> tuple[str, list[int]]:
+    """`plain(text)`, and for each of its characters the position it came from in `text`."""
+    out: list[str] = []
+    origins: list[int] = []
+    for position, char in enumerate(text):
+        for ch in unicodedata.normalize("NFKD", char.lower()):
+            if not unicodedata.combining(ch):
+                out.append(ch)
+                origins.append(position)
+    return "".join(out), origins
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    label: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A topic named in a text, and the words that named it (as written)."""
+
+    topic: str
+    words: str
+
+
+class Vocabulary:
+    def __init__(self, version: int, topics: tuple[Topic, ...]) -> None:
+        self.version = version
+        self.topics = {topic.id: topic for topic in topics}
+        pairs = sorted(
+            {(plain(term), topic.id) for topic in topics for term in topic.terms},
+            key=lambda pair: (-len(pair[0]), pair[0]),
+        )
+        self._patterns = [(re.compile(_pattern(term)), topic) for term, topic in pairs]
+
+    @classmethod
+    def from_json(cls, data: dict) -> "Vocabulary":
+        topics = tuple(
+            Topic(
+                item["id"],
+                item["label"],
+                tuple(term for language in LANGUAGES for term in item.get(language, ())),
+            )
+            for item in data["topics"]
+        )
+        return cls(int(data["version"]), topics)
+
+    def label(self, topic: str) -> str:
+        return self.topics[topic].label
+
+    def mentions(self, text: str) -> tuple[Mention, ...]:
+        """The topics a text names, each once, in the order they first appear."""
+        return _read(self, text)[0]
+
+    def residual(self, text: str) -> str:
+        """The text without the words that named topics: what word similarity still compares."""
+        return _read(self, text)[1]
+
+
+def _pattern(term: str) -> str:
+    words = [re.escape(word) for word in re.split(r"[\s\-]+", term) if word]
+    joined = r"[\s\-/]+".join(words)
+    # Terms that end in a letter take any ending ("classif" → classification); short ones only a
+    # plural, so "ai" is not "aim".
+    if len(term) <= 3 and term.isalpha():
+        tail = r"s?(?!\w)"
+    elif term[-1].isalnum():
+        tail = r"\w*"
+    else:
+        tail = ""
+    return r"(?<!\w)" + joined + tail
+
+
+@lru_cache(maxsize=16384)
+def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
+    lowered, origins = _plain_with_origins(text)
+    taken = [False] * len(lowered)
+    found: dict[str, tuple[int, str]] = {}
+    for pattern, topic in vocabulary._patterns:
+        for match in pattern.finditer(lowered):
+            start, end = match.span()
+            if any(taken[start:end]):
+                continue
+            taken[start:end] = [True] * (end - start)
+            if topic not in found or start < found[topic][0]:
+                found[topic] = (start, text[origins[start] : origins[end - 1] + 1])
+    mentions = tuple(
+        Mention(topic, words) for topic, (_, words) in sorted(found.items(), key=lambda i: i[1][0])
+    )
+    residual = "".join(" " if used else ch for ch, used in zip(lowered, taken, strict=True))
+    return mentions, residual
+
+
+@lru_cache(maxsize=1)
+def bundled() -> Vocabulary:
+    """The vocabulary the app ships with."""
+    data = json.loads((files("planner") / "data" / "topics.json").read_text(encoding="utf-8"))
+    return Vocabulary.from_json(data)

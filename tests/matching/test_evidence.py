@@ -1,0 +1,105 @@
+"""Reading what a project shows: working, under way, a plan, or a need for help."""
+
+import pytest
+
+from planner.matching.evidence import EvidenceType, capacity_cues, read, stated
+
+PY_REC_10 = (
+    "We are exploring the application of these emerging and highly important technologies to "
+    "our daily lives. In this context, as we move towards this technological transformation, we "
+    "need the guidance, support and cooperation of IP offices that have already implemented these "
+    "new technologies."
+)
+ES_REC_10 = (
+    "In our strategic plan we have included specific projects to detect, analyze and implement "
+    "possible use cases"
+)
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "cue"),
+    [
+        (PY_REC_10, EvidenceType.need, "we need"),
+        (ES_REC_10, EvidenceType.plan, "strategic plan"),
+        (
+            "In use – Neural network for patents deposit classification. Planned – AI search.",
+            EvidenceType.working,
+            "in use",
+        ),
+        (
+            "Autopatent was implemented in April 2021. The average accuracy reached 92%.",
+            EvidenceType.working,
+            "was implemented",
+        ),
+        (
+            "A pilot has been successfully launched.",
+            EvidenceType.working,
+            "been successfully launched",
+        ),
+        ("Developing AI-powered examination tools", EvidenceType.under_way, "developing"),
+        ("Adopting the ICT strategy is our goal for 2025", EvidenceType.plan, "our goal"),
+        (
+            "Sistema de clasificación en producción desde 2021",
+            EvidenceType.working,
+            "en producción",
+        ),
+        (
+            "We want to learn by peer influence from other offices",
+            EvidenceType.need,
+            "want to learn",
+        ),
+    ],
+)
+def test_the_type_and_the_words_that_decided_it(text, kind, cue):
+    evidence = read(text)
+    assert evidence.type is kind
+    assert cue in evidence.cues
+    assert cue in evidence.reason
+
+
+def test_what_other_offices_implemented_is_not_the_offices_own_work():
+    # "offices that have already implemented" describes the others: PY itself only explores.
+    evidence = read(PY_REC_10)
+    assert evidence.type is EvidenceType.need and not evidence.presents
+
+
+def test_a_need_with_working_results_of_its_own_still_presents():
+    evidence = read("Our classifier is in use since 2021; we need guidance on its governance.")
+    assert evidence.type is EvidenceType.working
+
+
+def test_a_current_focus_without_a_stage_reads_as_under_way_and_says_so():
+    evidence = read("Auto classification, Search")
+    assert evidence.type is EvidenceType.under_way
+    assert evidence.reason == "a current focus with no stage stated"
+
+
+def test_measured_results_participation_and_named_things_are_kept():
+    assert read("Accuracy reached 92% in 2023, in use").measured == "92%"
+    assert read("Participation in CWS TFs. Collaboration with other IPO in ICT.").participation
+    named = read("Open Data Portal (https://data.uspto.gov) follows ST.96 since 2019").named
+    assert {"https://data.uspto.gov", "ST.96", "2019"} <= set(named)
+
+
+def test_a_proposal_states_its_stage():
+    assert stated("production", "in production").type is EvidenceType.working
+    assert stated("pilot", "pilot").type is EvidenceType.under_way
+    assert stated("idea", "idea").type is EvidenceType.plan
+    assert stated("pilot", "pilot").reason == "stated by the office: pilot"
+
+
+@pytest.mark.parametrize(
+    ("text", "cue"),
+    [
+        ("Limited resources", "limited resources"),
+        ("Rapid implementation of new technologies difficult for small offices", "small offices"),
+        ("we need the guidance of other offices", "guidance"),
+        ("Lack of manpower and prioritization", "lack of manpower"),
+    ],
+)
+def test_limited_capacity_is_recognised(text, cue):
+    assert cue in capacity_cues(text)
+
+
+def test_no_capacity_cue_in_an_ordinary_wish():
+    assert capacity_cues("Rec.10, with special focus on governance and risk management") == ()

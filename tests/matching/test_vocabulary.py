@@ -1,0 +1,54 @@
+"""The topic vocabulary: synonyms, other languages, and longest terms first."""
+
+import json
+
+from planner.matching.vocabulary import LANGUAGES, Vocabulary, bundled
+
+
+def topics(text: str) -> list[str]:
+    return [m.topic for m in bundled().mentions(text)]
+
+
+def test_auto_classification_meets_ai_based_classification():
+    assert "classification" in topics("Auto classification, Search")
+    assert "classification" in topics("AI-based classification of patent applications")
+    assert "ai" in topics("AI-based classification of patent applications")
+
+
+def test_other_languages_name_the_same_topics():
+    assert topics("Clasificación automática de patentes") == ["classification"]
+    assert topics("Cadena de bloques e inteligencia artificial") == ["blockchain", "ai"]
+    assert topics("Chaîne de blocs") == ["blockchain"]
+    assert topics("Искусственный интеллект и блокчейн") == ["ai", "blockchain"]
+    assert "security" in topics("Segurança da informação")
+
+
+def test_longer_terms_use_up_their_words():
+    # "data governance" is the data topic, not also the governance of new technology.
+    assert topics("Data governance framework") == ["data"]
+    assert topics("governance and risk") == ["governance"]
+
+
+def test_short_terms_match_whole_words_only():
+    assert topics("We aim to aid examiners with AI") == ["examination", "ai"]
+    assert "standards" in topics("ST96, ST90, ST.26")
+
+
+def test_mentions_keep_the_words_as_written_and_residual_drops_them():
+    vocabulary = bundled()
+    [mention] = vocabulary.mentions("Our Clasificación tool")
+    assert mention.words == "Clasificación"
+    assert "clasificacion" not in vocabulary.residual("Our Clasificación tool")
+
+
+def test_the_data_file_is_versioned_and_complete():
+    from importlib.resources import files
+
+    data = json.loads((files("planner") / "data" / "topics.json").read_text(encoding="utf-8"))
+    assert isinstance(data["version"], int)
+    ids = [t["id"] for t in data["topics"]]
+    assert len(ids) == len(set(ids)) >= 20
+    for topic in data["topics"]:
+        assert topic["label"] and topic["en"]
+        assert all(language in topic for language in LANGUAGES)
+    assert Vocabulary.from_json(data).version == data["version"]
