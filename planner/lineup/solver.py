@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 TOLERANCE = 1e-6
 LP_TIME_LIMIT = 10.0
+# The next-best line-ups are a help, not the answer: each gets a few seconds, then says its gap.
+ALTERNATIVE_TIME_LIMIT = 2.0
 # What a co-lead may ask for, on the page, through the API and on the command line.
 MAX_SLOTS = 20
 # Slots reserved on each recommendation other than the focus.
@@ -149,7 +151,7 @@ class InfeasibleRules(ValueError):
 @dataclass(frozen=True)
 class Solution:
     status: str  # "optimal" or "feasible"
-    solver: str  # "milp" or "greedy"
+    solver: str  # "lp" (the relaxation was whole), "milp" or "greedy"
     talks: tuple[Candidate, ...]
     objective: float
     upper_bound: float
@@ -275,18 +277,19 @@ class _Matrix:
     """An instance under rules as arrays: relevance R[demand, candidate], weights, bonuses."""
 
     def __init__(self, instance: Instance, rules: Rules) -> None:
-        self.candidates = _allowed(instance, rules)
+        candidates = _allowed(instance, rules)
         shares = rules.per_recommendation
         self.demands = [d for d in instance.demands if d.recommendation in shares]
-        column = {c.key: j for j, c in enumerate(self.candidates)}
-        self.R = np.zeros((len(self.demands), len(self.candidates)))
+        column = {c.key: j for j, c in enumerate(candidates)}
+        R = np.zeros((len(self.demands), len(candidates)))
         for i, demand in enumerate(self.demands):
             for office, relevance in instance.relevance.get(demand.key, {}).items():
                 j = column.get(f"{office}:{demand.recommendation}")
                 if j is not None and office != demand.office:
-                    self.R[i, j] = relevance
+                    R[i, j] = relevance
+        self.candidates, self.R = candidates, R
+        self.bonus = np.array([rules.bonus(c) for c in candidates], dtype=float)
         self.w = np.array([d.weight for d in self.demands], dtype=float)
-        self.bonus = np.array([rules.bonus(c) for c in self.candidates], dtype=float)
         self.recommendation = np.array([c.recommendation for c in self.candidates], dtype=int)
         self.demand_recommendation = np.array([d.recommendation for d in self.demands], dtype=int)
 
@@ -434,6 +437,11 @@ class _Model:
             options={"time_limit": time_limit or self.rules.time_limit, "disp": False},
         )
 
+    def whole(self, x: np.ndarray) -> bool:
+        """Whether a solution chooses every talk wholly or not at all."""
+        chosen = x[: self.n]
+        return bool(np.all((chosen < TOLERANCE) | (chosen > 1 - TOLERANCE)))
+
     def selection(self, x: np.ndarray) -> tuple[Candidate, ...]:
         return tuple(c for j, c in enumerate(self.candidates) if x[j] > 0.5)
 
@@ -463,10 +471,27 @@ def solve(
     return _solve(instance, _Model(instance, rules), list(forbidden))
 
 
-def _solve(instance: Instance, model: _Model, forbidden: list[frozenset[str]]) -> Solution:
-    """`solve` on a model built (and rules checked) already."""
+def _solve(
+    instance: Instance,
+    model: _Model,
+    forbidden: list[frozenset[str]],
+    time_limit: float | None = None,
+) -> Solution:
+    """`solve` on a model built (and rules checked) already.
+
+    The LP relaxation comes first: it takes a tenth of the integer search, and when its choice
+    of talks is already whole it is the integer optimum too (no integer line-up can beat the
+    relaxation's bound). Only a fractional answer needs the integer search."""
     rules = model.rules
-    result = model.solve(forbidden=forbidden)
+    time_limit = rules.time_limit if time_limit is None else min(time_limit, rules.time_limit)
+    relaxed = model.solve(
+        relax=True, forbidden=forbidden, time_limit=min(LP_TIME_LIMIT, time_limit)
+    )
+    if relaxed.status == 0 and model.whole(relaxed.x):
+        talks = model.selection(relaxed.x)
+        objective = value(instance, talks, rules)
+        return Solution("optimal", "lp", _ordered(talks), objective, objective)
+    result = model.solve(forbidden=forbidden, time_limit=time_limit)
     if result.status == 0:
         talks = model.selection(result.x)
         objective = value(instance, talks, rules)
@@ -535,9 +560,9 @@ def greedy(
 
     Respects every rule; returns None if it paints itself into a corner.
     """
+    forbidden = [set(f) for f in forbidden]
     m = _Matrix(instance, rules)
     candidates = m.candidates
-    forbidden = [set(f) for f in forbidden]
 
     def addable(chosen: list[int], j: int, left: dict[int, int]) -> bool:
         c = candidates[j]
@@ -705,6 +730,17 @@ class LineupReport:
         }
 
 
+def _best_without_choices(instance: Instance, rules: Rules) -> float:
+    """The best value under the slot counts alone. Without rules across recommendations, each
+    recommendation's slots are chosen on their own: several small solves, not one large one."""
+    loose = rules.without_choices()
+    return sum(
+        solve(instance, replace(loose, focus=number, slots=slots, secondary=())).objective
+        for number, slots in loose.per_recommendation.items()
+        if slots
+    )
+
+
 def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:
     """The best line-up, its report, and the next-best line-ups that differ by a talk."""
     check(instance, rules)
@@ -727,24 +763,31 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
         )
         return best is not None and instance.gain(demand, best) > 0 and best.evidence == working
 
-    try:
-        unconstrained = solve(instance, rules.without_choices()).objective
-    except InfeasibleRules:
+    if rules.without_choices() == rules:
         unconstrained = objective
+    else:
+        try:
+            unconstrained = _best_without_choices(instance, rules)
+        except InfeasibleRules:
+            unconstrained = objective
     others: list[Solution] = []
     forbidden = [frozenset(c.key for c in talks)]
     for _ in range(alternatives):
         try:
-            other = _solve(instance, model, forbidden)
+            other = _solve(instance, model, forbidden, ALTERNATIVE_TIME_LIMIT)
         except InfeasibleRules:
             break
         others.append(other)
         forbidden.append(frozenset(c.key for c in other.talks))
     candidates = _allowed(instance, rules)
+    presenting: dict[int, set[str]] = defaultdict(set)
+    for c in candidates:
+        presenting[c.recommendation].add(c.office)
     relevance: dict[str, dict[str, float]] = {}
     for d in demands:
-        gains = ((c.office, instance.gain(d, c)) for c in candidates)
-        relevance[d.key] = {office: gain for office, gain in gains if gain > 0}
+        offered = presenting[d.recommendation] - {d.office}
+        given = instance.relevance.get(d.key, {})
+        relevance[d.key] = {o: given[o] for o in sorted(offered & given.keys()) if given[o] > 0}
     bonuses = ((c.key, rules.bonus(c)) for c in candidates)
     return LineupReport(
         rules=rules,

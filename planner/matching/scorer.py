@@ -569,6 +569,7 @@ class Scorer:
                 continue
             s = self.scores(number)
             offices = np.array([p.office for p in s.projects], dtype=object)
+            cache: dict = {}
             for i in range(len(s.interests)):
                 # One row per office, its best project first; ties go to the office code.
                 columns = np.flatnonzero(s.allowed[i])
@@ -576,28 +577,43 @@ class Scorer:
                 _, first = np.unique(offices[columns], return_index=True)
                 ranked = columns[np.sort(first)]
                 for rank, j in enumerate(ranked[:limit], start=1):
-                    found.append(self._match(s, i, int(j), rank, len(ranked)))
+                    found.append(self._match(s, i, int(j), rank, len(ranked), cache))
         found.sort(key=lambda m: (m.audience, m.recommendation, m.rank))
         return found
 
-    def _match(self, s: Scores, i: int, j: int, rank: int, of: int) -> Match:
+    def _match(self, s: Scores, i: int, j: int, rank: int, of: int, cache: dict) -> Match:
+        """One match with its reasons; what depends only on the audience or only on the
+        project is read once per recommendation (`cache`)."""
         interest, project, wish = s.interests[i], s.projects[j], s.wishes[i]
         evidence = project.evidence
-        presenter_topics = {m.topic: m.words for m in self.vocabulary.mentions(project.text)}
+        if ("audience", i) not in cache:
+            ordered = sorted(wish.topics, key=lambda t: (-wish.topics[t], t))
+            cache[("audience", i)] = (
+                ordered,
+                [self.vocabulary.label(t) for t in ordered],
+                _row_terms(s.wish_vectors, i, self.vectors.terms_list),
+                [kind for kind, _ in interest.context] if wish.read_context else [],
+            )
+        if ("project", j) not in cache:
+            cache[("project", j)] = (
+                {m.topic: m.words for m in self.vocabulary.mentions(project.text)},
+                evidence.as_dict() | {"reason": evidence.reason},
+                self.vectors.terms(project.text),
+            )
+        if "features" not in cache:
+            cache["features"] = {k: np.round(v, 4) for k, v in s.features.items()}
+        ordered, labels, wish_terms, read_context = cache[("audience", i)]
+        presenter_topics, evidence_reasons, project_terms = cache[("project", j)]
         shared = [
             {
                 "topic": topic,
                 "label": self.vocabulary.label(topic),
                 "presenter_words": presenter_topics[topic],
             }
-            for topic in sorted(wish.topics, key=lambda t: (-wish.topics[t], t))
+            for topic in ordered
             if topic in presenter_topics
         ]
-        terms = _shared_terms(
-            _row_terms(s.wish_vectors, i, self.vectors.terms_list),
-            self.vectors.terms(project.text),
-            self.vectors.surface,
-        )
+        features = {k: float(v[i, j]) for k, v in cache["features"].items()}
         peer = self.offices.get(project.office, Peer())
         own = self.offices.get(interest.office, Peer())
         mark = self.marks.get((interest.office, project.office, s.recommendation))
@@ -615,18 +631,15 @@ class Scorer:
                 "interest": list(interest.kinds),
                 "interest_weight": interest.weight,
                 "audience_text": interest.text,
-                "read_context": [kind for kind, _ in interest.context] if wish.read_context else [],
-                "audience_topics": [
-                    self.vocabulary.label(t)
-                    for t in sorted(wish.topics, key=lambda t: (-wish.topics[t], t))
-                ],
+                "read_context": read_context,
+                "audience_topics": labels,
                 "specific": wish.specific,
                 "topics": shared,
-                "topic_overlap": round(float(s.features["topic"][i, j]), 4),
-                "text_similarity": round(float(s.features["text"][i, j]), 4),
-                "terms": terms,
-                "evidence": evidence.as_dict() | {"reason": evidence.reason},
-                "features": {k: round(float(v[i, j]), 4) for k, v in s.features.items()},
+                "topic_overlap": features["topic"],
+                "text_similarity": features["text"],
+                "terms": _shared_terms(wish_terms, project_terms, self.vectors.surface),
+                "evidence": evidence_reasons,
+                "features": features,
                 "limited_capacity": list(wish.limited),
                 "peer_fit": {
                     "same_size": own.size is not None and own.size == peer.size,
