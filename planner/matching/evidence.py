@@ -140,7 +140,8 @@ _PARTICIPATION = re.compile(
 # (a word with capitals inside, or an acronym that is not an organisation's or a generic one).
 _CONCRETE = re.compile(
     r"https?://[^\s)]+|\b[\w.-]+\.(?:gov|org|int|eu|com)\b[^\s)]*"
-    r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b|\b[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
+    r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b"
+    r"|\b(?!The )[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
     r"|\bST[.\s-]?\d{1,3}\b|\bISO\s?\d{4,5}\b"
     r"|\b(?:Q[1-4]\s)?(?:19|20)\d{2}\b"
     r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b"
@@ -255,7 +256,12 @@ def read(text: str) -> Evidence:
     measured = _MEASURED.search(own)
     taking_part = tuple(dict.fromkeys(m.group(0).lower() for m in _PARTICIPATION.finditer(own)))
     named = tuple(
-        dict.fromkeys(m.group(0) for m in _CONCRETE.finditer(own) if m.group(0) not in _GENERIC)
+        dict.fromkeys(
+            m.group(0)
+            for m in _CONCRETE.finditer(own)
+            # An office's own name is not a system it built.
+            if m.group(0) not in _GENERIC and not m.group(0).endswith(("Office", "Offices"))
+        )
     )
     document = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))
     if found[EvidenceType.need] and not found[EvidenceType.working]:

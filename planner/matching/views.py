@@ -85,7 +85,6 @@ def matches(number: int):
         need=EvidenceType.need.value,
         weights=weights_in_use().as_dict(),
         features=FEATURES,
-        mark_form=MarkForm(),
     )
 
 

@@ -115,11 +115,42 @@ def test_matches_from_a_recommendation_page(page, live_server, survey):
     page.goto(live_server + "/recommendations/10")
     page.get_by_role("link", name="Matches: who could present to whom").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("Matches for Rec 10")
-    spain = page.locator("section", has=page.locator("#audience-ES"))
-    expect(spain.locator("tbody tr").first).to_contain_text("AU · IP Australia")
-    expect(spain.locator("tbody tr").first.locator(".term").first).to_contain_text("risk")
+    israel = page.locator("section", has=page.locator("#audience-IL"))
+    expect(israel.locator("tbody tr").first.locator(".tag").first).to_have_text("working")
+    aside = page.locator("#set-aside + p + .table-scroll")
+    paraguay = aside.locator("tr", has=page.get_by_role("link", name="PY · DINAPI"))
+    expect(paraguay).to_contain_text("counted as demand")
+    expect(paraguay).to_contain_text("“we need”")
     shoot(page, "matches-rec-10")
-    page.get_by_label("Maturity weight").select_option("0.0")
+    page.get_by_label("Also consider plans as presenters").check()
     page.get_by_role("button", name="Rank again").click()
-    expect(page).to_have_url(re.compile(r"maturity_weight=0.0"))
-    expect(page.get_by_label("Maturity weight")).to_have_value("0.0")
+    expect(page).to_have_url(re.compile(r"include_plans=1"))
+    expect(page.get_by_label("Also consider plans as presenters")).to_be_checked()
+    page.get_by_role("link", name="Show every match").click()
+    expect(page).to_have_url(re.compile(r"include_plans=1.*show=all|show=all.*include_plans=1"))
+    expect(page.locator("#presenter-ES")).to_contain_text("plan")
+
+
+def test_a_colead_marks_a_pair_and_the_ranking_follows(colead_page, live_server, survey):
+    page = colead_page
+    page.goto(live_server + "/recommendations/10/matches?show=all")
+    spain = page.locator("section", has=page.locator("#audience-ES"))
+    row = spain.locator("tbody tr", has=page.get_by_role("link", name="EM · EUIPO"))
+    row.get_by_text("Mark this pair").click()
+    row.get_by_label("EM for ES").select_option("must_present")
+    row.get_by_label("Note").fill("They build AI examination tools, ES asked us")
+    row.get_by_role("button", name="Save mark").click()
+    expect(page.get_by_role("status")).to_have_text("Marked EM for ES on Rec 10: must present to.")
+    spain = page.locator("section", has=page.locator("#audience-ES"))
+    first = spain.locator("tbody tr").first
+    expect(first).to_contain_text("EM · EUIPO")
+    expect(first).to_contain_text("Co-lead: must present to")
+    expect(first).to_contain_text("They build AI examination tools")
+    shoot(page, "matches-marked")
+
+
+def test_matches_fit_a_phone(phone, live_server, survey):
+    phone.goto(live_server + "/recommendations/10/matches")
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Matches for Rec 10")
+    assert phone.evaluate(FITS_WIDTH)
+    shoot(phone, "matches-rec-10-phone")
