@@ -101,24 +101,23 @@ def scorer_ranking(interests, projects, peers, weights: Weights, numbers) -> Ran
     return ranking_from(rows)
 
 
-def maturity_ranking(interests, projects) -> Ranking:
-    """Baseline: every project on the recommendation by its evidence type's level alone."""
-    rows = []
+def _pairs(interests, projects):
+    """Every (interest, project) on the same recommendation from another office."""
     for interest in interests:
         for project in projects:
             if (
                 project.recommendation == interest.recommendation
                 and project.office != interest.office
             ):
-                rows.append(
-                    (
-                        interest.office,
-                        project.office,
-                        interest.recommendation,
-                        project.evidence.level,
-                    )
-                )
-    return ranking_from(rows)
+                yield interest, project
+
+
+def maturity_ranking(interests, projects) -> Ranking:
+    """Baseline: every project on the recommendation by its evidence type's level alone."""
+    return ranking_from(
+        (i.office, p.office, i.recommendation, p.evidence.level)
+        for i, p in _pairs(interests, projects)
+    )
 
 
 def text_ranking(interests, projects) -> Ranking:
@@ -129,15 +128,12 @@ def text_ranking(interests, projects) -> Ranking:
     vectorizer = TfidfVectorizer(analyzer=lambda t: [s for s, _ in words(t)], sublinear_tf=True)
     matrix = vectorizer.fit_transform(texts)
     row = {t: k for k, t in enumerate(texts)}
-    rows = []
-    for interest in interests:
-        for project in projects:
-            if (
-                project.recommendation == interest.recommendation
-                and project.office != interest.office
-            ):
-                cosine = float(
-                    (matrix[row[interest.text]] @ matrix[row[project.text]].T).toarray()[0, 0]
-                )
-                rows.append((interest.office, project.office, interest.recommendation, cosine))
-    return ranking_from(rows)
+    return ranking_from(
+        (
+            i.office,
+            p.office,
+            i.recommendation,
+            float((matrix[row[i.text]] @ matrix[row[p.text]].T).toarray()[0, 0]),
+        )
+        for i, p in _pairs(interests, projects)
+    )

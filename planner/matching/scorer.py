@@ -73,8 +73,11 @@ class Weights:
     weighted mean of the features, so it runs from 0 to 1.
 
     The defaults were fitted to the independent judgements in tests/matching/judgements.json
-    (`bench/matching_quality.py` shows how they do on recommendations they were not fitted on);
-    `flask --app app match fit` fits them to co-leads' marks, and a co-lead may adopt the fit."""
+    (`bench/matching_quality.py` shows how they do on recommendations they were not fitted on),
+    rounded; the fit gave topic overlap, relevant evidence and peer fit little or no weight on
+    those 555 pairs, so they keep a floor (1.0, 0.5, 0.5): what an audience asked for, and who
+    its peers are, must always count. `flask --app app match fit` fits the weights to co-leads'
+    marks, and a co-lead may adopt the fit."""
 
     evidence: float = 3.0
     measured: float = 1.9

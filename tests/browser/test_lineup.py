@@ -10,7 +10,7 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     page.goto(live_server + "/lineups")
     page.get_by_role("link", name="Propose a line-up").click()
     page.get_by_label("At least this many from smaller offices").fill("2")
-    page.get_by_label("At most this many per region").fill("4")
+    page.get_by_label("At most this many per WIPO group").fill("4")
     page.get_by_role("button", name="Find the best line-up").click()
     expect(page.locator(".verdict")).to_contain_text("Optimal.")
     talks = page.locator("table").filter(has_text="Contribution").locator("tbody tr")

@@ -261,3 +261,17 @@ def test_cli_reads_no_reserved_slot_as_the_page_does(cli, survey):
     body = json.loads(reserved.stdout)
     assert body["rules"]["secondary"] == {}
     assert body == json.loads(plain.stdout)
+
+
+def test_plans_present_only_when_the_co_lead_asks(client, survey):
+    refused = post_rules(client, include="ES")
+    assert refused.status_code == 422
+    assert "ES has only a plan on Rec 10" in refused.get_data(as_text=True)
+    response = post_rules(client, include="ES", include_plans="y")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert 'class="tag evidence-plan">plan</span>' in page
+    assert "No working project" in page
+    lineup = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
+    assert lineup.rules["include_plans"] is True
+    assert {t["office"]: t["evidence"] for t in lineup.result["talks"]}["ES"] == "plan"
