@@ -1,5 +1,5 @@
 """WSGI entry point: `flask --app app ...` and `gunicorn app:app` both load the app from here."""
 
-from planner import create_app
+from planner.app import create_app
 
 app = create_app()

@@ -15,8 +15,7 @@ import time
 
 from support import backend, bench_app, bundled_record, settle
 
-from planner.matching.api import DEFAULT_LIMIT
-from planner.matching.operations import survey_matches
+from planner.matching.operations import DEFAULT_LIMIT, survey_matches
 from planner.matching.words import words
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey

@@ -13,7 +13,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, text
 
-from planner import create_app
+from planner.app import create_app
 from planner.bootstrap import BUNDLED_ALIASES, DATA, seed_reference_data
 from planner.extensions import db
 from planner.survey.document import parse_document

@@ -9,7 +9,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import MetaData, delete, event
 
-from planner import create_app
+from planner.app import create_app
 from planner.bootstrap import load_bundled_survey, seed_reference_data
 from planner.calendar.operations import cache as feed_cache
 from planner.extensions import db

@@ -63,7 +63,7 @@ def test_offices_are_seeded_with_wipo_groups_and_where_each_value_came_from(app_
 def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
     from flask_migrate import downgrade, upgrade
 
-    from planner import create_app
+    from planner.app import create_app
 
     app = create_app(
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "x"}

@@ -17,7 +17,6 @@ from planner.calendar.operations import (
     cutoff,
     meeting_events,
     office_events,
-    office_feed_token,
     revoke_office_feed,
     schedule_for,
     taskforce_events,
@@ -35,17 +34,6 @@ CALENDAR = "text/calendar"
 
 def meeting_url(meeting: Meeting) -> str:
     return url_for("agenda.meeting", meeting_id=meeting.id, _external=True)
-
-
-def webcal(url: str) -> str:
-    """The same address for calendar apps to subscribe to: webcal://host/..."""
-    return "webcal://" + url.split("://", 1)[1]
-
-
-def office_feed_url(office: Office) -> str:
-    """The address of the office's signed feed: a secret for the office and the co-leads."""
-    token = office_feed_token(office, current_app.config["SECRET_KEY"])
-    return url_for("calendar.office_ics", code=office.code, token=token, _external=True)
 
 
 def _answer(

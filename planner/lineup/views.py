@@ -13,7 +13,7 @@ from planner.lineup.solver import MAX_RESERVED, InfeasibleRules
 from planner.offices.models import Office
 from planner.offices.operations import find_offices
 from planner.recommendations.operations import all_recommendations
-from planner.survey.views import survey_from_request
+from planner.web import survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
 

@@ -4,15 +4,12 @@ from flask import Blueprint, abort, jsonify, request
 
 from planner.db_types import db_int
 from planner.extensions import db
-from planner.matching.operations import survey_matches
-from planner.matching.views import include_plans_from
+from planner.matching.operations import DEFAULT_LIMIT, survey_matches
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import find_survey
+from planner.web import flag_from
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
-
-# Each audience's best presenters by default; "all" lists every pair (slow at hundreds of offices).
-DEFAULT_LIMIT = 10
 
 
 @bp.get("/matches")
@@ -36,6 +33,6 @@ def matches():
             abort(400, "limit is a whole number of presenters per office, or all.")
     survey = find_survey(request.args.get("survey") or None)
     found = survey_matches(
-        survey, [number], include_plans=include_plans_from(request.args), limit=limit
+        survey, [number], include_plans=flag_from(request.args, "include_plans"), limit=limit
     )
     return jsonify([match.as_dict() for match in found])

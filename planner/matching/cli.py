@@ -6,9 +6,9 @@ import click
 from flask.cli import with_appcontext
 
 from planner.extensions import db
-from planner.matching.api import DEFAULT_LIMIT
 from planner.matching.fitting import MARK_GRADES, cross_validate, graded_pairs
 from planner.matching.operations import (
+    DEFAULT_LIMIT,
     adopt_weights,
     marks,
     survey_matches,

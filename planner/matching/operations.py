@@ -20,8 +20,12 @@ from planner.matching.scorer import (
 )
 from planner.matching.sources import QUESTIONS, interests_and_projects
 from planner.offices.models import Office
-from planner.proposals.operations import accepted_projects
+from planner.proposals.operations import accepted_proposals
 from planner.survey.models import Answer, Survey
+
+# Each audience's best presenters, as the API and the command line give them by default; "all"
+# lists every pair (slow at hundreds of offices).
+DEFAULT_LIMIT = 10
 
 
 def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[Project]]:
@@ -39,6 +43,22 @@ def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[
         )
     ).tuples()
     return interests_and_projects(rows, accepted_projects())
+
+
+def accepted_projects() -> list[Project]:
+    """Accepted proposals, as projects the matching and the line-up proposer consider."""
+    return [
+        Project(
+            proposal.office_code,
+            recommendation.number,
+            f"{proposal.title}. {proposal.abstract}",
+            "proposal",
+            proposal.id,
+            stated=(proposal.maturity, proposal.maturity_label),
+        )
+        for proposal in accepted_proposals()
+        for recommendation in proposal.recommendations
+    ]
 
 
 def office_peers() -> dict[str, Peer]:

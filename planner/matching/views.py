@@ -15,21 +15,11 @@ from planner.matching.scorer import FEATURES, MARKS, Match
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
-from planner.survey.views import survey_from_request
+from planner.web import flag_from, survey_from_request
 
 bp = Blueprint("matching", __name__)
 
 SHOWN = 5
-
-
-def include_plans_from(args) -> bool:
-    """?include_plans= as a yes/no flag (400 for anything else)."""
-    value = (args.get("include_plans") or "").strip().lower()
-    if value in ("", "0", "false", "no", "off"):
-        return False
-    if value in ("1", "true", "yes", "on"):
-        return True
-    abort(400, "include_plans is true or false.")
 
 
 def _recommendation(number: int) -> Recommendation:
@@ -43,7 +33,7 @@ def _recommendation(number: int) -> Recommendation:
 def matches(number: int):
     recommendation = _recommendation(number)
     survey = survey_from_request()
-    include_plans = include_plans_from(request.args)
+    include_plans = flag_from(request.args, "include_plans")
     show_all = request.args.get("show") == "all"
     scorer = survey_scorer(survey, include_plans=include_plans) if survey else None
     found = scorer.matches([number], limit=None if show_all else SHOWN) if scorer else []

@@ -4,7 +4,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_login import current_user
 
 from planner.accounts.security import colead_required, editor
-from planner.calendar.views import office_feed_url
 from planner.extensions import db
 from planner.offices.forms import OfficeForm
 from planner.offices.models import Office
@@ -15,8 +14,8 @@ from planner.survey.operations import (
     respondent_codes,
 )
 from planner.survey.records import Question
-from planner.survey.views import survey_from_request
 from planner.timezones import local_time, place_time_zones, utc_offset
+from planner.web import office_feed_url, survey_from_request
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
 

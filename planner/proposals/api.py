@@ -6,10 +6,15 @@ from werkzeug.datastructures import MultiDict
 from planner.accounts.security import colead_required
 from planner.errors import api_error
 from planner.extensions import db
-from planner.proposals.forms import StatusForm, VolunteerForm
+from planner.proposals.forms import (
+    StatusForm,
+    VolunteerForm,
+    decide_from,
+    fill_choices,
+    form_fields,
+)
 from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import Conflict, for_review, submit
-from planner.proposals.views import decide_from, fill_choices, form_fields
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api/v1")
 

@@ -14,7 +14,11 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
+from planner.accounts.security import editor
+from planner.offices.operations import find_offices
 from planner.proposals.models import MATURITIES, STATUSES
+from planner.proposals.operations import EDITABLE, change_status
+from planner.recommendations.operations import all_recommendations
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, AVAILABILITY_MAX, REASON_MAX = 120, 150, 2000, 500, 500
 
@@ -109,3 +113,22 @@ class StatusForm(FlaskForm):
     )
     # The version the co-lead saw: a change based on an older one is refused, not lost.
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+
+def fill_choices(form) -> None:
+    """The recommendations (and, to volunteer, the offices) a form offers, as stored now."""
+    form.set_recommendations([(r.number, r.short_title) for r in all_recommendations()])
+    if isinstance(form, VolunteerForm):
+        form.set_offices([(o.code, o.name) for o in find_offices()])
+
+
+def form_fields(form: ProposalFields) -> dict:
+    """The editable fields of a validated form, as the operations take them."""
+    return {name: getattr(form, name).data for name in EDITABLE}
+
+
+def decide_from(form: StatusForm, proposal) -> None:
+    """Apply a validated status form (page or API) as the co-lead making the request."""
+    change_status(
+        proposal, form.status.data, form.reason.data, actor=editor(), seen_version=form.version.data
+    )

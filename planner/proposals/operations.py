@@ -11,7 +11,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.accounts.models import digest
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.matching.scorer import Project
 from planner.proposals.models import Proposal, ProposalEvent
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
@@ -230,19 +229,3 @@ def accepted_proposals() -> list[Proposal]:
             .options(selectinload(Proposal.recommendations))
         )
     )
-
-
-def accepted_projects() -> list[Project]:
-    """Accepted proposals, as projects the matching and the line-up proposer consider."""
-    return [
-        Project(
-            proposal.office_code,
-            recommendation.number,
-            f"{proposal.title}. {proposal.abstract}",
-            "proposal",
-            proposal.id,
-            stated=(proposal.maturity, proposal.maturity_label),
-        )
-        for proposal in accepted_proposals()
-        for recommendation in proposal.recommendations
-    ]

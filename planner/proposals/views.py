@@ -3,16 +3,19 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
-from planner.calendar.views import office_feed_url
 from planner.extensions import db
-from planner.offices.operations import find_offices
-from planner.proposals.forms import ProposalFields, StatusForm, VolunteerForm
+from planner.proposals.forms import (
+    ProposalFields,
+    StatusForm,
+    VolunteerForm,
+    decide_from,
+    fill_choices,
+    form_fields,
+)
 from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import (
-    EDITABLE,
     Conflict,
     by_token,
-    change_status,
     edit_by_office,
     evidence,
     evidence_for,
@@ -25,22 +28,13 @@ from planner.proposals.operations import (
 )
 from planner.recommendations.operations import all_recommendations
 from planner.survey.operations import latest_survey
+from planner.web import office_feed_url
 
 bp = Blueprint("proposals", __name__)
 
 SUGGESTION_NOTE = (
     "Suggested from your office's own answer to question 4 of {survey}: change it as you like."
 )
-
-
-def fill_choices(form) -> None:
-    form.set_recommendations([(r.number, r.short_title) for r in all_recommendations()])
-    if isinstance(form, VolunteerForm):
-        form.set_offices([(o.code, o.name) for o in find_offices()])
-
-
-def form_fields(form: ProposalFields) -> dict:
-    return {name: getattr(form, name).data for name in EDITABLE}
 
 
 def _suggest(form: ProposalFields, office: str) -> str | None:
@@ -81,13 +75,6 @@ def volunteer():
         return redirect(url_for(".private", token=token))
     status = 400 if form.errors else 200
     return render_template("proposals/volunteer.html", form=form, note=note), status
-
-
-def decide_from(form: StatusForm, proposal: Proposal) -> None:
-    """Apply a validated status form (page or API) as the co-lead making the request."""
-    change_status(
-        proposal, form.status.data, form.reason.data, actor=editor(), seen_version=form.version.data
-    )
 
 
 def _by_token_or_404(token: str) -> Proposal:

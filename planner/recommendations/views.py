@@ -9,7 +9,7 @@ from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations, update_recommendation
 from planner.survey.operations import query_answers, survey_summary
 from planner.survey.records import Question
-from planner.survey.views import survey_from_request
+from planner.web import survey_from_request
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 

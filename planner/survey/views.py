@@ -16,7 +16,6 @@ from planner.survey.operations import (
     answer_cells,
     answer_count,
     find_survey,
-    latest_survey,
     list_surveys,
     respondent_offices,
     source_lines,
@@ -24,6 +23,7 @@ from planner.survey.operations import (
 )
 from planner.survey.records import Question
 from planner.survey.summary import Summary
+from planner.web import survey_from_request
 
 bp = Blueprint("survey", __name__)
 
@@ -42,12 +42,6 @@ DEMAND = charts.Series("Demand", "discuss, Q8", "offices wanting it discussed (Q
 STRUGGLE = charts.Series(
     "Struggle", "challenge, Q6", "offices finding it a big challenge (Q6)", charts.VERMILLION
 )
-
-
-def survey_from_request() -> Survey | None:
-    """The survey named by ?survey= (404 if unknown), else the latest, else None."""
-    reference = request.args.get("survey")
-    return find_survey(reference) if reference else latest_survey()
 
 
 def _question() -> Question:

@@ -1,0 +1,133 @@
+"""The app factory: settings, extensions, blueprints and commands, put together once."""
+
+import os
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from planner import errors
+from planner.config import database_url, secret_key
+from planner.db_types import DatabaseIntConverter, render_item
+from planner.extensions import csrf, db, migrate
+from planner.timezones import local_time, utc_offset
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    """Build the app; `config` overrides settings (tests pass their own database URL)."""
+    app = Flask(
+        "planner",
+        instance_path=str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+    )
+    instance = Path(app.instance_path)
+    instance.mkdir(parents=True, exist_ok=True)
+    https = os.environ.get("HTTPS", "").lower() in ("1", "true", "yes")
+    app.config.update(
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # Forms and JSON are small; anything larger is refused with 413.
+        MAX_CONTENT_LENGTH=1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=https,
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        PREFERRED_URL_SCHEME="https" if https else "http",
+    )
+    app.config.update(config or {})
+    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = secret_key(instance)
+
+    app.json.sort_keys = False  # keep the documented field order in API answers
+    app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
+    proxies = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
+    if proxies:
+        # Behind a reverse proxy: client address and scheme come from its headers.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    db.init_app(app)
+    migrate.init_app(
+        app,
+        db,
+        directory=str(Path(__file__).parent / "migrations"),
+        render_as_batch=True,
+        compare_type=True,
+        render_item=render_item,
+    )
+    csrf.init_app(app)
+    _register(app)
+    return app
+
+
+def _register(app: Flask) -> None:
+    # Models are imported here so that Alembic and the app see the whole schema.
+    from planner import web
+    from planner.accounts import security
+    from planner.accounts import views as account_views
+    from planner.accounts.cli import users_cli
+    from planner.agenda import api as agenda_api
+    from planner.agenda import views as agenda_views
+    from planner.bootstrap import setup_command
+    from planner.calendar import views as calendar_views
+    from planner.calendar.operations import track_changes
+    from planner.lineup import api as lineup_api
+    from planner.lineup import views as lineup_views
+    from planner.lineup.cli import lineup_cli
+    from planner.matching import api as matching_api
+    from planner.matching import views as matching_views
+    from planner.matching.cli import match_command
+    from planner.offices import views as office_views
+    from planner.proposals import api as proposals_api
+    from planner.proposals import views as proposal_views
+    from planner.recommendations import views as recommendation_views
+    from planner.survey import api as survey_api
+    from planner.survey import views as survey_views
+    from planner.survey.cli import survey_cli
+
+    app.register_blueprint(survey_views.bp)
+    app.register_blueprint(recommendation_views.bp)
+    app.register_blueprint(office_views.bp)
+    app.register_blueprint(matching_views.bp)
+    app.register_blueprint(lineup_views.bp)
+    app.register_blueprint(agenda_views.bp)
+    app.register_blueprint(calendar_views.bp)
+    app.register_blueprint(account_views.bp)
+    app.register_blueprint(proposal_views.bp)
+    apis = (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp, agenda_api.bp)
+    for api in apis:
+        app.register_blueprint(api)
+        csrf.exempt(api)
+    app.cli.add_command(survey_cli)
+    app.cli.add_command(setup_command)
+    app.cli.add_command(match_command)
+    app.cli.add_command(lineup_cli)
+    app.cli.add_command(users_cli)
+    security.install(app)
+    track_changes()
+    app.add_template_global(web.webcal, "webcal")
+    errors.register(app)
+    app.add_template_filter(_without_none, "without_none")
+    app.add_template_filter(utc_offset, "utc_offset")
+    app.add_template_global(local_time, "local")
+
+
+def _without_none(attributes: dict) -> dict:
+    """HTML attributes minus the unset ones, for `field(**attrs)` in the form macro."""
+    return {name: value for name, value in attributes.items() if value is not None}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
+    # SQLite ignores foreign keys (and ON DELETE CASCADE) unless each connection asks for them.
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
