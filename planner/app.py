@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from planner import errors
+from planner import http_errors
 from planner.config import database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
@@ -113,7 +113,7 @@ def _register(app: Flask) -> None:
     security.install(app)
     track_changes()
     app.add_template_global(web.webcal, "webcal")
-    errors.register(app)
+    http_errors.register(app)
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_global(local_time, "local")

@@ -11,8 +11,8 @@ from sqlalchemy import delete, func, select
 
 from planner.accounts.models import ApiToken, FailedLogin, User, digest
 from planner.db_types import db_int, utcnow
-from planner.errors import api_error, is_api_request
 from planner.extensions import db
+from planner.http_errors import api_error, is_api_request
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"

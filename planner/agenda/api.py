@@ -22,8 +22,8 @@ from planner.agenda.operations import (
     remove_slot,
     suggest_times,
 )
-from planner.errors import api_error
 from planner.extensions import db
+from planner.http_errors import api_error
 from planner.timezones import local_time
 
 bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")

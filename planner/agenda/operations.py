@@ -24,6 +24,7 @@ from planner.agenda.models import (
 )
 from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
 from planner.db_types import utcnow
+from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
@@ -39,13 +40,13 @@ SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "
 SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status")
 
 
-class AgendaError(ValueError):
-    """A change that cannot be made; the message says why, in the co-lead's words, and `field`
-    names the field it is about (as the API names it), if it is about one."""
+class AgendaError(PlannerError):
+    """A change to the agenda that cannot be made; the message says why, in the co-lead's words,
+    and `field` names the field it is about (as the API names it), if it is about one."""
 
-    def __init__(self, message: str, field: str | None = None) -> None:
-        super().__init__(message)
-        self.field = field
+
+class PublishRefused(AgendaError, ConflictError):
+    """The meeting is not ready to be published (no start, no slot, ...)."""
 
 
 def _field(name: str, check: Callable, value):
@@ -391,12 +392,12 @@ def remove_meeting(meeting: Meeting) -> str:
 
 def publish(meeting: Meeting) -> None:
     if meeting.starts_at is None:
-        raise AgendaError("Set the date and start time before publishing.")
+        raise PublishRefused("Set the date and start time before publishing.")
     if not meeting.slots:
-        raise AgendaError("Add at least one slot before publishing.")
+        raise PublishRefused("Add at least one slot before publishing.")
     overruns = [s.title for s, t in layout(meeting) if t.overruns]
     if overruns:
-        raise AgendaError(
+        raise PublishRefused(
             f"“{overruns[0]}” runs past the end of the meeting: lengthen the meeting or "
             "shorten the slots before publishing."
         )

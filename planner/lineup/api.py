@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, jsonify, request, url_for
 
 from planner.accounts.security import colead_required, editor
-from planner.errors import api_error
+from planner.http_errors import api_error
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup, save_lineup
 from planner.lineup.solver import InfeasibleRules

@@ -11,6 +11,7 @@ from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 
+from planner.errors import PlannerError
 from planner.extensions import db
 from planner.lineup.solver import (
     DEFAULT_MATURITY_WEIGHT,
@@ -158,7 +159,7 @@ def make_form(
     return lineup_form([(r.number, r.short_title) for r in recommendations], set(offices), **kwargs)
 
 
-class BadRules(ValueError):
+class BadRules(PlannerError):
     """Rules the form refuses, with the messages by field (as `form.errors`)."""
 
     def __init__(self, errors: Mapping[str, list[str]]) -> None:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from planner.errors import RulesError
 from planner.matching.evidence import LEVELS, EvidenceType
 
 if TYPE_CHECKING:
@@ -144,7 +145,7 @@ class Rules:
         }
 
 
-class InfeasibleRules(ValueError):
+class InfeasibleRules(RulesError):
     """The rules cannot all be met; the message names the rule(s) to relax."""
 
 

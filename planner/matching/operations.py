@@ -5,6 +5,7 @@ from collections.abc import Iterable
 from sqlalchemy import select
 
 from planner.db_types import utcnow
+from planner.errors import PlannerError
 from planner.extensions import db
 from planner.matching.models import MatchMark, ScoringWeights
 from planner.matching.scorer import (
@@ -116,7 +117,7 @@ def survey_matches(
     return survey_scorer(survey, include_plans=include_plans).matches(recommendations, limit=limit)
 
 
-class MarkError(ValueError):
+class MarkError(PlannerError):
     """A mark that cannot be stored; the message says why."""
 
 

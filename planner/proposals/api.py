@@ -4,8 +4,8 @@ from flask import Blueprint, abort, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
 from planner.accounts.security import colead_required
-from planner.errors import api_error
 from planner.extensions import db
+from planner.http_errors import api_error
 from planner.proposals.forms import (
     StatusForm,
     VolunteerForm,

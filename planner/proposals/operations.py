@@ -10,6 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import digest
 from planner.db_types import utcnow
+from planner.errors import ConflictError
 from planner.extensions import db
 from planner.proposals.models import Proposal, ProposalEvent
 from planner.recommendations.models import Recommendation
@@ -28,7 +29,7 @@ EDITABLE = (
 )
 
 
-class Conflict(Exception):
+class Conflict(ConflictError):
     """The change cannot be made as asked (someone else changed it, or it is closed)."""
 
 

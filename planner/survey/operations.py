@@ -8,6 +8,7 @@ from sqlalchemy import func, insert, nulls_last, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from planner.errors import NotFoundError
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
@@ -26,7 +27,7 @@ from planner.survey.tabular import read_csv, read_json
 from planner.timezones import is_time_zone
 
 
-class SurveyNotFound(LookupError):
+class SurveyNotFound(NotFoundError):
     pass
 
 
