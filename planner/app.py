@@ -105,6 +105,7 @@ def _register(app: Flask) -> None:
     for api in apis:
         app.register_blueprint(api)
         csrf.exempt(api)
+    web.install_boundary(app)
     app.cli.add_command(survey_cli)
     app.cli.add_command(setup_command)
     app.cli.add_command(match_command)

@@ -82,4 +82,6 @@ def setup_command() -> None:
     offices, recommendations = seed_reference_data()
     click.echo(f"Reference data: {offices} office(s), {recommendations} recommendation(s) added.")
     if db.session.scalar(select(Survey.id).limit(1)) is None:
-        click.echo(load_bundled_survey().message)
+        outcome = load_bundled_survey()
+        db.session.commit()
+        click.echo(outcome.message)

@@ -1,9 +1,13 @@
-"""What several packages' views need from a request: the survey asked for, yes/no flags in the
+"""What every view shares: the transaction boundary, the survey asked for, yes/no flags in the
 query string, and the addresses of calendar feeds. Views import from here, never from each other."""
 
-from flask import abort, current_app, request, url_for
+from collections.abc import Callable
+from functools import wraps
+
+from flask import Flask, abort, current_app, g, request, url_for
 
 from planner.calendar.operations import office_feed_token
+from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Survey
 from planner.survey.operations import find_survey, latest_survey
@@ -37,3 +41,47 @@ def office_feed_url(office: Office) -> str:
     """The address of the office's signed feed: a secret for the office and the co-leads."""
     token = office_feed_token(office, current_app.config["SECRET_KEY"])
     return url_for("calendar.office_ics", code=office.code, token=token, _external=True)
+
+
+def refuse_changes() -> None:
+    """This request answers that it refused what was asked (with a flash and a redirect, say):
+    none of its changes are kept."""
+    g.refused = True
+
+
+def keep_changes() -> None:
+    """This request's changes are kept even though its answer is an error (a failed sign-in is
+    recorded whatever the answer: throttling counts it)."""
+    g.keep_changes = True
+
+
+def transactional(view: Callable) -> Callable:
+    """The request's one transaction boundary: operations only flush; the changes are committed
+    once the view has answered without an error, and rolled back on an error answer or any
+    exception (as Indico's request handlers do)."""
+
+    @wraps(view)
+    def boundary(*args, **kwargs):
+        try:
+            response = current_app.make_response(view(*args, **kwargs))
+        except BaseException:
+            db.session.rollback()
+            raise
+        if g.get("keep_changes") or (response.status_code < 400 and not g.get("refused")):
+            try:
+                db.session.commit()
+            except BaseException:
+                db.session.rollback()
+                raise
+        else:
+            db.session.rollback()
+        return response
+
+    return boundary
+
+
+def install_boundary(app: Flask) -> None:
+    """Wrap every view of the app in the transaction boundary (static files need none)."""
+    for endpoint, view in app.view_functions.items():
+        if endpoint != "static":
+            app.view_functions[endpoint] = transactional(view)

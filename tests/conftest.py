@@ -78,7 +78,9 @@ def app_context(app):
 @pytest.fixture
 def survey(app_context):
     """The bundled CWS/13/26 survey, imported as `make run` imports it."""
-    return load_bundled_survey().survey
+    survey = load_bundled_survey().survey
+    db.session.commit()
+    return survey
 
 
 @pytest.fixture

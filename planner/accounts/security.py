@@ -64,7 +64,6 @@ def bearer_user() -> User | None:
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
         token.last_used_at = now
-        db.session.commit()
     return token.user
 
 
@@ -125,12 +124,10 @@ def login_blocked(email: str, address: str) -> bool:
 def record_failure(email: str, address: str) -> None:
     db.session.execute(delete(FailedLogin).where(FailedLogin.at < utcnow() - WINDOW))
     db.session.add(FailedLogin(email=email, address=address))
-    db.session.commit()
 
 
 def clear_failures(email: str) -> None:
     db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
-    db.session.commit()
 
 
 def safe_next(target: str | None, default: str) -> str:

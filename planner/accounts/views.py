@@ -16,6 +16,7 @@ from planner.accounts.security import (
 )
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.web import keep_changes
 
 bp = Blueprint("accounts", __name__)
 
@@ -37,12 +38,12 @@ def login():
             status = 429
         elif not password_matches(user, form.password.data):
             record_failure(email, address)
+            keep_changes()  # the failure counts towards throttling, whatever the answer
             form.password.errors.append("Email or password is wrong.")
             status = 401
         else:
             clear_failures(email)
             user.last_login_at = utcnow()
-            db.session.commit()
             login_user(user)
             if user.must_change_password:
                 return redirect(url_for(".password", next=target))
@@ -70,7 +71,6 @@ def password():
             form.new.errors.append("Choose a password different from the current one.")
         else:
             current_user.set_password(form.new.data)
-            db.session.commit()
             flash("Password changed.", "success")
             return redirect(safe_next(request.args.get("next"), url_for("survey.overview")))
     return render_template("accounts/password.html", form=form), (400 if form.errors else 200)

@@ -8,7 +8,6 @@ from planner.accounts.security import colead_required
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
     MAX_MINUTES,
-    AgendaError,
     apply_meeting,
     apply_slot,
     create_meeting,
@@ -23,7 +22,6 @@ from planner.agenda.operations import (
     suggest_times,
 )
 from planner.extensions import db
-from planner.http_errors import api_error
 from planner.timezones import local_time
 
 bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
@@ -106,19 +104,14 @@ def _slot(slot_id: int) -> Slot:
 
 
 def _saved(body: dict, status: int = 200):
-    db.session.commit()
     response = jsonify(body)
     response.status_code = status
     return response
 
 
 def _change(apply, render, status: int = 200):
-    """Apply a change and answer with the result, or roll back and answer 400 with the reason."""
-    try:
-        result = apply()
-    except AgendaError as error:
-        db.session.rollback()
-        return api_error(400, str(error))
+    """Apply a change and answer with the result (a refusal answers with its reason)."""
+    result = apply()
     db.session.flush()
     return _saved(render(result), status)
 
@@ -157,11 +150,7 @@ def delete(meeting_id: int):
 @colead_required
 def publish_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
-    try:
-        publish(meeting)
-    except AgendaError as error:
-        db.session.rollback()
-        return api_error(409, str(error))
+    publish(meeting)
     return _saved(meeting_json(meeting))
 
 
@@ -214,11 +203,8 @@ def suggest(meeting_id: int):
     codes = [c for c in request.args.get("offices", "").split(",") if c.strip()]
     minutes = _whole("duration_minutes", meeting.duration_minutes, MAX_MINUTES)
     limit = _whole("limit", 20, MAX_SUGGESTIONS)
-    try:
-        offices = offices_by_code(codes) if codes else participating_offices(meeting)
-        result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"))
-    except AgendaError as error:
-        return api_error(400, str(error))
+    offices = offices_by_code(codes) if codes else participating_offices(meeting)
+    result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"))
 
     def candidate(c) -> dict:
         return {

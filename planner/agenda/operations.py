@@ -200,7 +200,7 @@ def create_meeting(changes: Mapping, *, series: MeetingSeries | None = None) -> 
     )
     apply_meeting(meeting, {"status": "draft", **changes})
     db.session.add(meeting)
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 

@@ -35,6 +35,7 @@ from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import is_time_zone, local_time, place_time_zones
+from planner.web import refuse_changes
 
 bp = Blueprint("agenda", __name__)
 
@@ -160,7 +161,6 @@ def new():
         try:
             created = create_meeting(_meeting_changes(form), series=_series(form))
         except AgendaError as error:
-            db.session.rollback()
             problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting created as a draft.", "success")
@@ -211,9 +211,7 @@ def edit(meeting_id: int):
         try:
             apply_meeting(found, _meeting_changes(form))
             found.series = _series(form)
-            db.session.commit()
         except AgendaError as error:
-            db.session.rollback()
             problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting saved.", "success")
@@ -277,9 +275,7 @@ def add_slot(meeting_id: int):
     if form.validate_on_submit():
         try:
             create_slot(found, _slot_changes(form))
-            db.session.commit()
         except AgendaError as error:
-            db.session.rollback()
             problem = _refused(form, error, SLOT_FIELDS)
         else:
             flash("Slot added.", "success")
@@ -296,9 +292,7 @@ def edit_slot(slot_id: int):
     if form.validate_on_submit():
         try:
             apply_slot(slot, slot.meeting, _slot_changes(form))
-            db.session.commit()
         except AgendaError as error:
-            db.session.rollback()
             problem = _refused(form, error, SLOT_FIELDS)
         else:
             flash("Slot saved.", "success")
@@ -312,7 +306,6 @@ def edit_slot(slot_id: int):
 def move(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     move_slot(slot, -1 if request.form.get("direction") == "up" else 1)
-    db.session.commit()
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
 
 
@@ -322,7 +315,6 @@ def delete_slot(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     meeting_id = slot.meeting_id
     outcome = remove_slot(slot)
-    db.session.commit()
     flash(
         "Slot deleted."
         if outcome == "deleted"
@@ -340,10 +332,9 @@ def offices(meeting_id: int):
     try:
         set_offices(found, request.form.getlist("offices"))
     except AgendaError as error:
-        db.session.rollback()
+        refuse_changes()
         flash(f"Offices not saved: {error}", "error")
         return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
-    db.session.commit()
     flash("Participating offices saved.", "success")
     return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
 
@@ -354,9 +345,8 @@ def publish_view(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
     try:
         publish(found)
-        db.session.commit()
     except AgendaError as error:
-        db.session.rollback()
+        refuse_changes()
         flash(f"Not published: {error}", "error")
         return redirect(url_for(".edit", meeting_id=found.id))
     flash("Published: the agenda is public and in the calendar feeds.", "success")
@@ -368,7 +358,6 @@ def publish_view(meeting_id: int):
 def delete(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
     outcome = remove_meeting(found)
-    db.session.commit()
     if outcome == "deleted":
         flash("The draft meeting is deleted.", "success")
         return redirect(url_for(".index"))
@@ -385,9 +374,8 @@ def suggest(meeting_id: int):
         try:
             chosen = datetime.fromisoformat(request.form.get("starts_at", ""))
             apply_meeting(found, {"starts_at": chosen})
-            db.session.commit()
         except (ValueError, AgendaError) as error:
-            db.session.rollback()
+            refuse_changes()
             flash(f"Not changed: {error}", "error")
         else:
             flash("The meeting's start is set; the slots follow it.", "success")

@@ -294,4 +294,3 @@ def token_is_valid(office: Office, token: str | None, secret: str) -> bool:
 
 def revoke_office_feed(office: Office) -> None:
     office.feed_version += 1
-    db.session.commit()

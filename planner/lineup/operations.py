@@ -92,7 +92,7 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
         result=report.as_dict(),
     )
     db.session.add(lineup)
-    db.session.commit()
+    db.session.flush()
     return lineup
 
 
@@ -151,7 +151,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     meeting.updated_at = utcnow()
     db.session.add(meeting)
     lineup.meeting = meeting
-    db.session.commit()
+    db.session.flush()
     return meeting
 
 

@@ -124,4 +124,5 @@ def fit_command(reference, adopt, adopter):
         },
         adopter,
     )
+    db.session.commit()
     click.echo("Adopted: matches and line-ups use the fitted weights from now on.")

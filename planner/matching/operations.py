@@ -91,7 +91,7 @@ def weights_in_use() -> Weights:
 def adopt_weights(weights: Weights, report: dict, editor: str | None) -> ScoringWeights:
     row = ScoringWeights(weights=weights.as_dict(), report=report, adopted_by=editor)
     db.session.add(row)
-    db.session.commit()
+    db.session.flush()
     return row
 
 
@@ -139,7 +139,7 @@ def set_mark(
     if not verdict:
         if found is not None:
             db.session.delete(found)
-        db.session.commit()
+        db.session.flush()
         return None
     if found is None:
         found = MatchMark(
@@ -148,5 +148,5 @@ def set_mark(
         db.session.add(found)
     found.verdict, found.note = verdict, note.strip()
     found.marked_by, found.marked_at = editor, utcnow()
-    db.session.commit()
+    db.session.flush()
     return found

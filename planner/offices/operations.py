@@ -51,4 +51,3 @@ def update_office(
         office.region, office.region_source = region or None, edited if region else None
     office.updated_by = editor
     office.updated_at = utcnow()
-    db.session.commit()

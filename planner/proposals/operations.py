@@ -57,7 +57,7 @@ def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Propo
         ProposalEvent(actor=_office_actor(proposal), action="submitted", to_status="submitted")
     )
     db.session.add(proposal)
-    db.session.commit()
+    db.session.flush()
     return proposal, token
 
 
@@ -67,11 +67,15 @@ def by_token(token: str) -> Proposal | None:
     return db.session.scalar(select(Proposal).where(Proposal.link_hash == digest(token)))
 
 
-def _commit(proposal: Proposal) -> None:
+def _save(proposal: Proposal) -> None:
+    """Write the change now, so that a co-lead's or the office's change made meanwhile is caught
+    here (the version column) rather than at the end of the request."""
     proposal.updated_at = utcnow()
     try:
-        db.session.commit()
+        db.session.flush()
     except StaleDataError:
+        # The failed write leaves the session unusable: undo it, so the page can show the
+        # proposal as it is now.
         db.session.rollback()
         raise Conflict(
             "Someone else changed this proposal at the same moment; your change was not saved. "
@@ -86,7 +90,7 @@ def edit_by_office(proposal: Proposal, fields: dict, recommendations: list[int])
         setattr(proposal, name, fields[name])
     proposal.recommendations = _recommendations(recommendations)
     proposal.events.append(ProposalEvent(actor=_office_actor(proposal), action="edited"))
-    _commit(proposal)
+    _save(proposal)
 
 
 def withdraw(proposal: Proposal) -> None:
@@ -101,7 +105,7 @@ def withdraw(proposal: Proposal) -> None:
         )
     )
     proposal.status = "withdrawn"
-    _commit(proposal)
+    _save(proposal)
 
 
 def change_status(
@@ -129,20 +133,20 @@ def change_status(
         )
     )
     proposal.status = status
-    _commit(proposal)
+    _save(proposal)
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:
     proposal.link_hash = None
     proposal.events.append(ProposalEvent(actor=actor, action="link revoked"))
-    _commit(proposal)
+    _save(proposal)
 
 
 def reissue_link(proposal: Proposal, *, actor: str) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     proposal.link_hash = digest(token)
     proposal.events.append(ProposalEvent(actor=actor, action="new link"))
-    _commit(proposal)
+    _save(proposal)
     return token
 
 

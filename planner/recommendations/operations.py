@@ -19,4 +19,3 @@ def update_recommendation(
     recommendation.text = text.strip()
     recommendation.updated_by = editor
     recommendation.updated_at = utcnow()
-    db.session.commit()

@@ -6,6 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
+from planner.extensions import db
 from planner.survey.operations import (
     SurveyConflict,
     SurveyNotFound,
@@ -52,6 +53,7 @@ def import_command(path: Path, label: str | None, aliases: tuple[str, ...], repl
             path.read_bytes(), path.name, label=label, aliases=parse_aliases(aliases)
         )
         outcome = import_record(record, replace=replace)
+        db.session.commit()
     except SurveyConflict as error:
         hint = "Use --replace to replace it, or --label to import it under another label."
         raise click.ClickException(f"{path.name}: {error} {hint}") from None

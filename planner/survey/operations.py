@@ -76,7 +76,8 @@ def read_survey_file(
 
 
 def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutcome:
-    """Store a survey in one transaction: all of it, or (on any error) nothing."""
+    """Store a survey within the caller's transaction: all of it, or (on any error) nothing. The
+    request boundary or the command commits it."""
     fingerprint = record.fingerprint()
     same = db.session.scalar(select(Survey).where(Survey.fingerprint == fingerprint))
     if same is not None:
@@ -94,7 +95,7 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             db.session.delete(existing)
             db.session.flush()
         survey = _store(record, fingerprint)
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:
         db.session.rollback()
         raise SurveyFormatError(
