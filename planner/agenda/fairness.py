@@ -82,7 +82,7 @@ def office_times(
 
 
 @dataclass(frozen=True)
-class Candidate:
+class CandidateStart:
     start: datetime  # aware, UTC
     penalties: dict[str, float]
     worst: float
@@ -136,7 +136,7 @@ def rank(
     zones: Mapping[str, str],
     *,
     carried: Mapping[str, float] | None = None,
-) -> list[Candidate]:
+) -> list[CandidateStart]:
     """Candidate starts ranked: lowest worst penalty first, then lowest total, then earliest.
 
     `zones` maps office code to IANA zone. With `carried` (each office's burden from earlier
@@ -165,7 +165,7 @@ def rank(
     worst, total = matrix.max(axis=0), matrix.sum(axis=0)
     order = np.lexsort((np.arange(len(starts)), np.round(total, 6), np.round(worst, 6)))
     return [
-        Candidate(
+        CandidateStart(
             starts[i],
             {o: round(float(matrix[j, i]), 4) for j, o in enumerate(offices)},
             round(float(worst[i]), 4),
@@ -186,11 +186,13 @@ def series_burden(
     return burden
 
 
-def by_clock_time(candidates: Iterable[Candidate], zone: str) -> list[tuple[Candidate, list[date]]]:
+def by_clock_time(
+    candidates: Iterable[CandidateStart], zone: str
+) -> list[tuple[CandidateStart, list[date]]]:
     """Candidates grouped by their local clock time in `zone` and their penalties: the best of
     each group, with the other days it works out exactly the same. Keeps the ranking order."""
     tz = zone_info(zone)
-    groups: dict[tuple, tuple[Candidate, list[date]]] = {}
+    groups: dict[tuple, tuple[CandidateStart, list[date]]] = {}
     for candidate in candidates:
         local = candidate.start.astimezone(tz)
         key = (local.time(), tuple(sorted(candidate.penalties.items())))

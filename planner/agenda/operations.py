@@ -11,7 +11,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
 
-from planner.agenda.fairness import Candidate, candidate_starts, rank, series_burden
+from planner.agenda.fairness import CandidateStart, candidate_starts, rank, series_burden
 from planner.agenda.models import (
     HOME_ZONE,
     MEETING_KINDS,
@@ -467,8 +467,8 @@ class Suggestions:
     skipped: list[str]  # offices without a time zone
     earlier: list[Meeting]  # meetings of the series before this one, with a start
     burden: dict[str, float]  # each office's penalty so far in the series
-    same_time: Candidate | None  # the best start at the series' first meeting's local time
-    ranked: list[Candidate]  # every candidate, best first
+    same_time: CandidateStart | None  # the best start at the series' first meeting's local time
+    ranked: list[CandidateStart]  # every candidate, best first
 
 
 def suggest_times(

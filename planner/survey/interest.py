@@ -59,7 +59,7 @@ class NamedRecommendation:
 
 
 @dataclass(frozen=True)
-class Interest:
+class AnswerReading:
     """The recommendations an answer names, how they were found, and what was out of range."""
 
     named: tuple[NamedRecommendation, ...]
@@ -91,7 +91,7 @@ _TOPIC_PATTERNS = [
 ]
 
 
-def read_interest(text: str, known: set[int] | frozenset[int]) -> Interest:
+def read_interest(text: str, known: set[int] | frozenset[int]) -> AnswerReading:
     """The recommendations (from `known`) that a question-8 answer names, each with its reason."""
     flat = " ".join(text.split())
     found: dict[int, str] = {}
@@ -114,20 +114,20 @@ def read_interest(text: str, known: set[int] | frozenset[int]) -> Interest:
         explanation = "named by number"
         if _ALL.search(flat):
             explanation += "; the answer mentions all recommendations, only the named ones count"
-        return Interest(_sorted(found), explanation, tuple(unknown))
+        return AnswerReading(_sorted(found), explanation, tuple(unknown))
 
     lowered = flat.lower()
     decline = next((phrase for phrase in DECLINE_PHRASES if phrase in lowered), None)
     if decline:
-        return Interest((), f'declines ("{decline}"): no recommendation wanted')
+        return AnswerReading((), f'declines ("{decline}"): no recommendation wanted')
 
     for number, word, pattern in _TOPIC_PATTERNS:
         hit = pattern.search(flat)
         if hit:
             found.setdefault(number, f'topic words "{hit[0]}" (glossary: {word})')
     if found:
-        return Interest(_sorted(found), "named by topic words")
-    return Interest((), "no recommendation number or topic word found")
+        return AnswerReading(_sorted(found), "named by topic words")
+    return AnswerReading((), "no recommendation number or topic word found")
 
 
 def _sorted(found: dict[int, str]) -> tuple[NamedRecommendation, ...]:
