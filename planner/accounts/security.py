@@ -99,6 +99,12 @@ def _api_view(view: Callable, *args, **kwargs):
     return view(*args, **kwargs)
 
 
+def is_colead() -> bool:
+    """Whether the person signed in on the pages is a co-lead: the one test views and templates
+    use to show co-leads' tools and drafts."""
+    return current_user.is_authenticated and current_user.is_colead
+
+
 def editor() -> str | None:
     """Who is writing, for provenance and history."""
     if api_user := g.get("api_user"):
@@ -147,6 +153,7 @@ def safe_next(target: str | None, default: str) -> str:
 def install(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
+    app.add_template_global(is_colead, "is_colead")
 
     @app.after_request
     def security_headers(response):

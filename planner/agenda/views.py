@@ -4,11 +4,10 @@ from collections.abc import Mapping
 from datetime import datetime
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
-from planner.accounts.security import colead_required
+from planner.accounts.security import colead_required, is_colead
 from planner.agenda.fairness import HOURLY, WEEKEND_EXTRA, by_clock_time, office_times
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
 from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, Slot
@@ -43,10 +42,6 @@ ZONE_KEY = "zone"  # the viewer's chosen time zone, remembered in the session
 # Form fields named otherwise than the fields of the meeting or slot they set.
 MEETING_FIELDS = {"starts_at": "start"}
 SLOT_FIELDS = {"starts_at": "start", "offset_minutes": "start", "proposal_id": "proposal"}
-
-
-def _is_colead() -> bool:
-    return current_user.is_authenticated and current_user.is_colead
 
 
 def _meeting(meeting_id: int, *, drafts: bool) -> Meeting:
@@ -84,13 +79,13 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None]:
 def index():
     zone, _ = _viewer_zone()
     return render_template(
-        "agenda/index.html", meetings=meetings(include_drafts=_is_colead()), zone=zone
+        "agenda/index.html", meetings=meetings(include_drafts=is_colead()), zone=zone
     )
 
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
-    found = _meeting(meeting_id, drafts=_is_colead())
+    found = _meeting(meeting_id, drafts=is_colead())
     zone, wrong_zone = _viewer_zone(found)
     local_times = (
         office_times(

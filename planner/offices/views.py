@@ -1,9 +1,8 @@
 """Office pages: the searchable list, each office's answers and local time, and editing."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_login import current_user
 
-from planner.accounts.security import colead_required, editor
+from planner.accounts.security import colead_required, editor, is_colead
 from planner.extensions import db
 from planner.offices.forms import OfficeForm
 from planner.offices.models import Office
@@ -67,7 +66,7 @@ def detail(code: str):
     ]
     now = local_time(office.time_zone) if office.time_zone else None
     # The office's feed link is a secret: co-leads pass it on.
-    feed_url = office_feed_url(office) if current_user.is_authenticated else None
+    feed_url = office_feed_url(office) if is_colead() else None
     return render_template(
         "offices/detail.html",
         office=office,
