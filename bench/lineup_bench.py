@@ -22,8 +22,10 @@ from sqlalchemy import select
 from support import backend, bench_app, bundled_record
 
 from planner.extensions import db
+from planner.lineup.greedy import greedy
+from planner.lineup.model import solve
 from planner.lineup.operations import SMALL, propose_lineup, workshop_instance
-from planner.lineup.solver import Rules, greedy, solve, value
+from planner.lineup.rules import Rules, value
 from planner.offices.models import REGIONS, SIZES, Office
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey

@@ -6,7 +6,7 @@ from planner.accounts.security import colead_required, editor
 from planner.http_errors import api_error
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup, save_lineup
-from planner.lineup.solver import InfeasibleRules
+from planner.lineup.rules import InfeasibleRules
 from planner.survey.operations import find_survey
 
 bp = Blueprint("lineup_api", __name__, url_prefix="/api/v1")

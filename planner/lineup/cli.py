@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup
-from planner.lineup.solver import (
+from planner.lineup.rules import (
     DEFAULT_MATURITY_WEIGHT,
     MAX_MATURITY_WEIGHT,
     MAX_SLOTS,

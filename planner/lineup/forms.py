@@ -13,7 +13,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.lineup.solver import (
+from planner.lineup.rules import (
     DEFAULT_MATURITY_WEIGHT,
     MAX_MATURITY_WEIGHT,
     MAX_RESERVED,

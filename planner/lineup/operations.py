@@ -9,7 +9,8 @@ from planner.agenda.operations import reflow
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
-from planner.lineup.solver import Candidate, Demand, Instance, LineupReport, Rules, propose
+from planner.lineup.report import LineupReport, propose
+from planner.lineup.rules import Candidate, Demand, Instance, Rules
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.offices.models import Office

@@ -9,7 +9,7 @@ from planner.extensions import db
 from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup
 from planner.lineup.operations import accept_lineup, list_lineups, propose_lineup, save_lineup
-from planner.lineup.solver import MAX_RESERVED, InfeasibleRules
+from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
 from planner.offices.models import Office
 from planner.offices.operations import find_offices
 from planner.recommendations.operations import all_recommendations

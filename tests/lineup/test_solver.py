@@ -5,8 +5,11 @@ from collections import Counter
 
 import pytest
 
+from planner.lineup.greedy import greedy
+from planner.lineup.model import solve
 from planner.lineup.operations import workshop_instance
-from planner.lineup.solver import InfeasibleRules, Rules, greedy, propose, solve, value
+from planner.lineup.report import propose
+from planner.lineup.rules import InfeasibleRules, Rules, value
 from planner.matching.operations import survey_matches
 
 RULE_SETS = {

@@ -1,0 +1,98 @@
+"""A good line-up fast: best marginal gain first, then swaps while they help. The exact solver's
+fallback, and the yardstick its benchmark compares with. Pure: no Flask, no database.
+"""
+
+from collections import Counter
+from collections.abc import Iterable
+
+import numpy as np
+
+from planner.lineup.rules import TOLERANCE, Candidate, Instance, Matrix, Rules, ordered
+
+
+def greedy(
+    instance: Instance, rules: Rules, *, forbidden: Iterable[frozenset[str]] = ()
+) -> tuple[Candidate, ...] | None:
+    """A good line-up fast: best marginal gain first, then swaps while they help.
+
+    Respects every rule; returns None if it paints itself into a corner.
+    """
+    forbidden = [set(f) for f in forbidden]
+    m = Matrix(instance, rules)
+    candidates = m.candidates
+
+    def addable(chosen: list[int], j: int, left: dict[int, int]) -> bool:
+        c = candidates[j]
+        if j in chosen or left.get(c.recommendation, 0) <= 0:
+            return False
+        if rules.one_per_office and any(candidates[k].office == c.office for k in chosen):
+            return False
+        if rules.max_per_region is not None and c.region is not None:
+            same = sum(1 for k in chosen if candidates[k].region == c.region)
+            if same >= rules.max_per_region:
+                return False
+        return True
+
+    def valid(chosen: list[int]) -> bool:
+        talks = [candidates[k] for k in chosen]
+        keys = {c.key for c in talks}
+        offices = [c.office for c in talks]
+        regions = Counter(c.region for c in talks if c.region is not None)
+        return (
+            not any(f <= keys for f in forbidden)
+            and rules.include <= set(offices)
+            and sum(c.small for c in talks) >= rules.min_small
+            and (not rules.one_per_office or len(set(offices)) == len(offices))
+            and (
+                rules.max_per_region is None
+                or all(n <= rules.max_per_region for n in regions.values())
+            )
+        )
+
+    chosen: list[int] = []
+    left = dict(rules.per_recommendation)
+    best = np.zeros(len(m.demands))
+    while sum(left.values()) > 0:
+        options = [j for j in range(len(candidates)) if addable(chosen, j, left)]
+        missing = rules.include - {candidates[k].office for k in chosen}
+        small_needed = rules.min_small - sum(candidates[k].small for k in chosen)
+        if missing:
+            options = [j for j in options if candidates[j].office in missing] or options
+        elif small_needed >= sum(left.values()):
+            options = [j for j in options if candidates[j].small]
+        if not options:
+            return None
+        gains = m.w @ np.maximum(m.R[:, options] - best[:, None], 0) + m.bonus[options]
+        pick = options[int(np.argmax(gains))]
+        chosen.append(pick)
+        best = np.maximum(best, m.R[:, pick])
+        left[candidates[pick].recommendation] -= 1
+
+    current = m.value(chosen)
+    improved = True
+    while improved:
+        improved = False
+        for position, old in enumerate(chosen):
+            rest = chosen[:position] + chosen[position + 1 :]
+            others = np.flatnonzero(m.recommendation == candidates[old].recommendation)
+            others = [j for j in others if j not in chosen]
+            if not others:
+                continue
+            served = m.R[:, rest].max(axis=1) if rest else np.zeros(len(m.demands))
+            values = (
+                m.w @ np.maximum(m.R[:, others], served[:, None])
+                + m.bonus[rest].sum()
+                + m.bonus[others]
+            )
+            for k in np.argsort(-values, kind="stable"):
+                if values[k] <= current + TOLERANCE:
+                    break
+                trial = [*rest[:position], others[k], *rest[position:]]
+                if valid(trial):
+                    chosen, current, improved = trial, float(values[k]), True
+                    break
+            if improved:
+                break
+    if not valid(chosen):
+        return None
+    return ordered(candidates[k] for k in chosen)

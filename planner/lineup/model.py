@@ -1,0 +1,294 @@
+"""The line-up solved exactly as an integer programme (`scipy.optimize.milp`, HiGHS), with the
+greedy search as the fallback when the solver runs out of time, and the LP bound saying how far
+from the optimum an answer may be. Pure: no Flask, no database.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from planner.lineup.greedy import greedy
+from planner.lineup.rules import (
+    LP_TIME_LIMIT,
+    TOLERANCE,
+    Candidate,
+    InfeasibleRules,
+    Instance,
+    Matrix,
+    Rules,
+    check,
+    ordered,
+    value,
+)
+
+if TYPE_CHECKING:
+    from scipy.optimize import LinearConstraint, OptimizeResult
+
+
+@dataclass(frozen=True)
+class Solution:
+    status: str  # "optimal" or "feasible"
+    solver: str  # "lp" (the relaxation was whole), "milp" or "greedy"
+    talks: tuple[Candidate, ...]
+    objective: float
+    upper_bound: float
+
+    @property
+    def gap(self) -> float:
+        if self.upper_bound <= TOLERANCE:
+            return 0.0
+        return max(0.0, (self.upper_bound - self.objective) / self.upper_bound)
+
+
+class Model:
+    """The integer programme of one instance under one set of rules.
+
+    Variables: x_c (binary, talk c chosen) first, then auxiliary continuous ones. Exact
+    reductions keep it small:
+    - on a recommendation with one slot the chosen talk serves every demand, so its value is
+      linear in x;
+    - otherwise a (merged) demand g is worth at least its lowest positive relevance ("floor")
+      once any talk serving it is chosen (y_g), plus one variable per higher relevance level;
+    - y_g ("some chosen talk serves g") is a constant 1 when every other office's talk serves g
+      and the recommendation has two or more slots: at most one of them is g's own office;
+    - demands with identical relevance rows are merged, their weights summed.
+    """
+
+    def __init__(self, instance: Instance, rules: Rules) -> None:
+        self.rules = rules
+        m = Matrix(instance, rules)
+        self.candidates = m.candidates
+        n = len(self.candidates)
+        x_objective = m.bonus.copy()
+        extra_objective: list[float] = []
+        # What every line-up is worth whatever it chooses; the solver's values leave it out.
+        self.constant = 0.0
+        rows: list[tuple[np.ndarray, np.ndarray, float]] = []  # (columns, values, upper bound)
+
+        def variable(objective: float) -> int:
+            extra_objective.append(objective)
+            return n + len(extra_objective) - 1
+
+        for number, slots in rules.per_recommendation.items():
+            columns = np.flatnonzero(m.recommendation == number)
+            demands = np.flatnonzero(m.demand_recommendation == number)
+            if not len(columns) or not len(demands):
+                continue
+            block = m.R[np.ix_(demands, columns)]
+            if slots == 1:
+                x_objective[columns] += m.w[demands] @ block
+                continue
+            offices = {self.candidates[j].office for j in columns}
+            merged: dict[bytes, tuple[np.ndarray, float, bool]] = {}
+            for i, row in zip(demands, block, strict=True):
+                key = np.round(row, 9).tobytes()
+                weight = m.w[i] + (merged[key][1] if key in merged else 0.0)
+                merged[key] = (row, weight, m.demands[i].office in offices)
+            for key in sorted(merged):
+                row, weight, own = merged[key]
+                positive = row > 0
+                if not positive.any():
+                    continue
+                floor = row[positive].min()
+                if positive.sum() == len(columns) - own:
+                    y = None  # always served: its floor is a constant of the objective
+                    self.constant += weight * floor
+                else:
+                    y = variable(weight * floor)
+                    serving = columns[positive]
+                    rows.append(
+                        (np.append(serving, y), np.append(-np.ones(len(serving)), 1.0), 0.0)
+                    )
+                # One variable per relevance level above the floor: u_l ≤ Σ x_c over the talks
+                # worth at least v_l, each level worth (v_l − v_{l+1}). Same LP bound as one
+                # variable per talk, with far fewer variables when relevance repeats.
+                above = row - floor
+                levels = list(np.unique(above[above > TOLERANCE])[::-1])
+                for level, lower in zip(levels, [*levels[1:], 0.0][: len(levels)], strict=True):
+                    u = variable(weight * (level - lower))
+                    reach = columns[above >= level - TOLERANCE]
+                    rows.append((np.append(reach, u), np.append(-np.ones(len(reach)), 1.0), 0.0))
+        self.n, self.size = n, n + len(extra_objective)
+        self.objective = -np.concatenate([x_objective, np.array(extra_objective)])
+        self.links = rows
+        self.index_by_rec = {
+            number: list(np.flatnonzero(m.recommendation == number))
+            for number in rules.per_recommendation
+        }
+
+    def constraints(self, forbidden: Iterable[frozenset[str]] = ()) -> "list[LinearConstraint]":
+        from scipy.optimize import LinearConstraint
+
+        rules = self.rules
+        rows: list[tuple[list[int], float, float]] = []
+        for number, needed in rules.per_recommendation.items():
+            rows.append((self.index_by_rec.get(number, []), needed, needed))
+        by_office: dict[str, list[int]] = defaultdict(list)
+        by_region: dict[str, list[int]] = defaultdict(list)
+        for j, c in enumerate(self.candidates):
+            by_office[c.office].append(j)
+            if c.region is not None:
+                by_region[c.region].append(j)
+        if rules.one_per_office:
+            rows += [(members, -math.inf, 1) for members in by_office.values() if len(members) > 1]
+        rows += [(by_office.get(office, []), 1, math.inf) for office in rules.include]
+        if rules.min_small:
+            small = [j for j, c in enumerate(self.candidates) if c.small]
+            rows.append((small, rules.min_small, math.inf))
+        if rules.max_per_region is not None:
+            rows += [(members, -math.inf, rules.max_per_region) for members in by_region.values()]
+        keys = {c.key: j for j, c in enumerate(self.candidates)}
+        for line_up in forbidden:
+            members = [keys[k] for k in line_up if k in keys]
+            rows.append((members, -math.inf, len(members) - 1))
+        constraints = []
+        if rows:
+            constraints.append(
+                LinearConstraint(
+                    _sparse(
+                        [(np.array(m, dtype=int), np.ones(len(m))) for m, _, _ in rows], self.size
+                    ),
+                    [low for _, low, _ in rows],
+                    [high for _, _, high in rows],
+                )
+            )
+        if self.links:
+            constraints.append(
+                LinearConstraint(
+                    _sparse([(cols, vals) for cols, vals, _ in self.links], self.size),
+                    -np.inf,
+                    [high for _, _, high in self.links],
+                )
+            )
+        return constraints
+
+    def solve(
+        self, *, relax: bool = False, forbidden=(), time_limit: float | None = None
+    ) -> "OptimizeResult":
+        from scipy.optimize import Bounds, milp
+
+        integrality = np.zeros(self.size)
+        if not relax:
+            integrality[: self.n] = 1
+        return milp(
+            self.objective,
+            integrality=integrality,
+            bounds=Bounds(0, 1),
+            constraints=self.constraints(forbidden),
+            options={"time_limit": time_limit or self.rules.time_limit, "disp": False},
+        )
+
+    def whole(self, x: np.ndarray) -> bool:
+        """Whether a solution chooses every talk wholly or not at all."""
+        chosen = x[: self.n]
+        return bool(np.all((chosen < TOLERANCE) | (chosen > 1 - TOLERANCE)))
+
+    def selection(self, x: np.ndarray) -> tuple[Candidate, ...]:
+        return tuple(c for j, c in enumerate(self.candidates) if x[j] > 0.5)
+
+
+def _sparse(rows: list[tuple[np.ndarray, np.ndarray]], width: int):
+    """A CSR matrix from (columns, values) per row."""
+    from scipy.sparse import coo_array
+
+    lengths = [len(columns) for columns, _ in rows]
+    return coo_array(
+        (
+            np.concatenate([values for _, values in rows]) if rows else np.array([]),
+            (
+                np.repeat(np.arange(len(rows)), lengths),
+                np.concatenate([columns for columns, _ in rows]) if rows else np.array([], int),
+            ),
+        ),
+        shape=(len(rows), width),
+    ).tocsr()
+
+
+def solve(
+    instance: Instance, rules: Rules, *, forbidden: Iterable[frozenset[str]] = ()
+) -> Solution:
+    """The best line-up under the rules (and not any of the `forbidden` line-ups)."""
+    check(instance, rules)
+    return solve_model(instance, Model(instance, rules), list(forbidden))
+
+
+def solve_model(
+    instance: Instance,
+    model: Model,
+    forbidden: list[frozenset[str]],
+    time_limit: float | None = None,
+) -> Solution:
+    """`solve` on a model built (and rules checked) already.
+
+    The LP relaxation comes first: it takes a tenth of the integer search, and when its choice
+    of talks is already whole it is the integer optimum too (no integer line-up can beat the
+    relaxation's bound). Only a fractional answer needs the integer search."""
+    rules = model.rules
+    time_limit = rules.time_limit if time_limit is None else min(time_limit, rules.time_limit)
+    relaxed = model.solve(
+        relax=True, forbidden=forbidden, time_limit=min(LP_TIME_LIMIT, time_limit)
+    )
+    if relaxed.status == 0 and model.whole(relaxed.x):
+        talks = model.selection(relaxed.x)
+        objective = value(instance, talks, rules)
+        return Solution("optimal", "lp", ordered(talks), objective, objective)
+    result = model.solve(forbidden=forbidden, time_limit=time_limit)
+    if result.status == 0:
+        talks = model.selection(result.x)
+        objective = value(instance, talks, rules)
+        return Solution("optimal", "milp", ordered(talks), objective, objective)
+    if result.status == 2:
+        raise InfeasibleRules(_diagnose(instance, rules, forbidden))
+    if result.x is not None:
+        talks = model.selection(result.x)
+        bound = (
+            model.constant - result.mip_dual_bound
+            if result.mip_dual_bound is not None
+            else math.inf
+        )
+        return Solution("feasible", "milp", ordered(talks), value(instance, talks, rules), bound)
+    talks = greedy(instance, rules, forbidden=forbidden)
+    if talks is None:
+        raise InfeasibleRules(
+            "No line-up was found within the time limit; relax a rule or allow more time."
+        )
+    # The LP relaxation is quick even when the integer search is not: it bounds the gap.
+    relaxed = model.solve(relax=True, forbidden=forbidden, time_limit=LP_TIME_LIMIT)
+    bound = model.constant - relaxed.fun if relaxed.status == 0 else math.inf
+    return Solution("feasible", "greedy", ordered(talks), value(instance, talks, rules), bound)
+
+
+# The rules a co-lead sets, as they are named on the form, and how to drop each one.
+_RELAXATIONS = (
+    ("at most one presentation per office", "one_per_office", False),
+    ("offices that must be included", "include", frozenset()),
+    ("at least {min_small} from smaller offices", "min_small", 0),
+    ("at most {max_per_region} per WIPO group", "max_per_region", None),
+)
+
+
+def _diagnose(instance: Instance, rules: Rules, forbidden: list) -> str:
+    """Which single rule, if dropped, would make a line-up possible."""
+    culprits = []
+    for label, name, loose in _RELAXATIONS:
+        if getattr(rules, name) == loose:
+            continue
+        relaxed = replace(rules, **{name: loose})
+        try:
+            check(instance, relaxed)
+        except InfeasibleRules:
+            continue
+        if Model(instance, relaxed).solve(forbidden=forbidden, time_limit=5).status != 2:
+            culprits.append(label.format(**rules.as_dict()))
+    if forbidden and not culprits:
+        return "There is no further line-up that meets the rules."
+    if not culprits:
+        return "No line-up meets all the rules together, even with one rule dropped."
+    if len(culprits) == 1:
+        return f"The rules cannot all be met: dropping “{culprits[0]}” would make it possible."
+    listed = "”, “".join(culprits)
+    return f"The rules cannot all be met together; dropping any one of “{listed}” would help."

@@ -1,0 +1,184 @@
+"""A proposed line-up with the figures that show how good it is: coverage of demand, who hears
+no working project, each presentation's contribution, the price of the rules, and the next-best
+line-ups. Pure: no Flask, no database.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
+
+from planner.lineup.model import Model, Solution, solve, solve_model
+from planner.lineup.rules import (
+    ALTERNATIVE_TIME_LIMIT,
+    Demand,
+    InfeasibleRules,
+    Instance,
+    Rules,
+    allowed,
+    check,
+    value,
+)
+from planner.matching.evidence import EvidenceType
+
+
+@dataclass(frozen=True)
+class LineupReport:
+    """A line-up with the figures that show how good it is."""
+
+    rules: Rules
+    solution: Solution
+    contributions: dict[str, float]
+    covered: float
+    demand: float
+    left_out: tuple[Demand, ...]
+    # Demands whose best talk in the line-up is not a working project (or that have no talk).
+    without_working: tuple[Demand, ...]
+    unconstrained: float
+    alternatives: tuple[Solution, ...]
+    weights: dict[str, float] = field(repr=False)
+    relevance: dict[str, dict[str, float]] = field(repr=False)
+    bonuses: dict[str, float] = field(repr=False)
+
+    @property
+    def share(self) -> float:
+        return self.covered / self.demand if self.demand else 0.0
+
+    @property
+    def price_of_rules(self) -> float:
+        return max(0.0, self.unconstrained - self.solution.objective)
+
+    def as_dict(self) -> dict:
+        def talks(solution: Solution) -> list[dict]:
+            return [
+                {
+                    "office": c.office,
+                    "recommendation": c.recommendation,
+                    "score": round(self.contributions.get(c.key, 0.0), 6)
+                    if solution is self.solution
+                    else None,
+                    "maturity": c.maturity,
+                    "volunteer": c.volunteer,
+                    "small": c.small,
+                    "region": c.region,
+                    "evidence": c.evidence,
+                    "evidence_reason": c.reason,
+                    "quote": c.quote,
+                }
+                for c in solution.talks
+            ]
+
+        best = self.solution
+        return {
+            "status": best.status,
+            "solver": best.solver,
+            "objective": round(best.objective, 6),
+            "upper_bound": round(best.upper_bound, 6),
+            "gap": round(best.gap, 6),
+            "talks": talks(best),
+            "coverage": {
+                "covered": round(self.covered, 6),
+                "demand": round(self.demand, 6),
+                "share": round(self.share, 6),
+                "left_out": [
+                    {"office": d.office, "recommendation": d.recommendation, "weight": d.weight}
+                    for d in self.left_out
+                ],
+                "without_working_project": [
+                    {"office": d.office, "recommendation": d.recommendation, "weight": d.weight}
+                    for d in self.without_working
+                ],
+            },
+            "price_of_rules": {
+                "unconstrained": round(self.unconstrained, 6),
+                "constrained": round(best.objective, 6),
+                "loss": round(self.price_of_rules, 6),
+            },
+            "alternatives": [
+                {
+                    "status": alt.status,
+                    "objective": round(alt.objective, 6),
+                    "talks": [
+                        {"office": c.office, "recommendation": c.recommendation} for c in alt.talks
+                    ],
+                }
+                for alt in self.alternatives
+            ],
+            "rules": self.rules.as_dict(),
+            "weights": self.weights,
+            "relevance": self.relevance,
+            "bonus": self.bonuses,
+        }
+
+
+def _best_without_choices(instance: Instance, rules: Rules) -> float:
+    """The best value under the slot counts alone. Without rules across recommendations, each
+    recommendation's slots are chosen on their own: several small solves, not one large one."""
+    loose = rules.without_choices()
+    return sum(
+        solve(instance, replace(loose, focus=number, slots=slots, secondary=())).objective
+        for number, slots in loose.per_recommendation.items()
+        if slots
+    )
+
+
+def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:
+    """The best line-up, its report, and the next-best line-ups that differ by a talk."""
+    check(instance, rules)
+    # One model for the best line-up and the alternatives: they differ only in what is forbidden.
+    model = Model(instance, rules)
+    best = solve_model(instance, model, [])
+    talks = list(best.talks)
+    objective = best.objective
+    contributions = {
+        c.key: objective - value(instance, [o for o in talks if o is not c], rules) for c in talks
+    }
+    shares = rules.per_recommendation
+    demands = [d for d in instance.demands if d.recommendation in shares]
+    served = [max((instance.gain(d, c) for c in talks), default=0.0) for d in demands]
+    working = EvidenceType.working.value
+
+    def hears_working(demand: Demand) -> bool:
+        best = max(
+            talks, key=lambda c: (instance.gain(demand, c), c.evidence == working), default=None
+        )
+        return best is not None and instance.gain(demand, best) > 0 and best.evidence == working
+
+    if rules.without_choices() == rules:
+        unconstrained = objective
+    else:
+        try:
+            unconstrained = _best_without_choices(instance, rules)
+        except InfeasibleRules:
+            unconstrained = objective
+    others: list[Solution] = []
+    forbidden = [frozenset(c.key for c in talks)]
+    for _ in range(alternatives):
+        try:
+            other = solve_model(instance, model, forbidden, ALTERNATIVE_TIME_LIMIT)
+        except InfeasibleRules:
+            break
+        others.append(other)
+        forbidden.append(frozenset(c.key for c in other.talks))
+    candidates = allowed(instance, rules)
+    presenting: dict[int, set[str]] = defaultdict(set)
+    for c in candidates:
+        presenting[c.recommendation].add(c.office)
+    relevance: dict[str, dict[str, float]] = {}
+    for d in demands:
+        offered = presenting[d.recommendation] - {d.office}
+        given = instance.relevance.get(d.key, {})
+        relevance[d.key] = {o: given[o] for o in sorted(offered & given.keys()) if given[o] > 0}
+    bonuses = ((c.key, rules.bonus(c)) for c in candidates)
+    return LineupReport(
+        rules=rules,
+        solution=best,
+        contributions=contributions,
+        covered=sum(d.weight * best_gain for d, best_gain in zip(demands, served, strict=True)),
+        demand=sum(d.weight for d in demands),
+        left_out=tuple(d for d, best_gain in zip(demands, served, strict=True) if best_gain == 0),
+        without_working=tuple(d for d in demands if not hears_working(d)),
+        unconstrained=max(unconstrained, objective),
+        alternatives=tuple(others),
+        weights={d.key: d.weight for d in demands},
+        relevance=relevance,
+        bonuses={key: bonus for key, bonus in bonuses if bonus},
+    )

@@ -1,0 +1,282 @@
+"""A line-up question: who could present (candidates), who wants to hear (demands), how much
+each candidate is worth to each demand (the instance), and the co-lead's rules; the value of a
+line-up; and the rules checked before any solving, each refusal naming the rule to relax.
+
+Objective (facility location, or Chamberlin–Courant): every interested (office, recommendation)
+pair i with weight w_i is served by the most relevant selected presentation on its
+recommendation from another office; the line-up's value is Σ_i w_i · max relevance, plus for
+each selected presentation a bonus of μ × its maturity and ν if it was volunteered. Pure: no
+Flask, no database.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from planner.errors import RulesError
+from planner.matching.evidence import LEVELS, EvidenceType
+
+TOLERANCE = 1e-6
+LP_TIME_LIMIT = 10.0
+# The next-best line-ups are a help, not the answer: each gets a few seconds, then says its gap.
+ALTERNATIVE_TIME_LIMIT = 2.0
+# What a co-lead may ask for, on the page, through the API and on the command line.
+MAX_SLOTS = 20
+# Slots reserved on each recommendation other than the focus.
+MAX_RESERVED = 5
+MAX_MATURITY_WEIGHT = 5.0
+DEFAULT_MATURITY_WEIGHT = 0.5
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A talk an office could give on a recommendation."""
+
+    office: str
+    recommendation: int
+    maturity: float = LEVELS[EvidenceType.under_way]
+    volunteer: bool = False
+    small: bool = False
+    region: str | None = None
+    # What the office has to show: its evidence type, the words that decided it, and its text.
+    evidence: str = EvidenceType.under_way.value
+    reason: str = field(default="", compare=False)
+    quote: str = field(default="", compare=False)
+
+    @property
+    def key(self) -> str:
+        return f"{self.office}:{self.recommendation}"
+
+
+@dataclass(frozen=True)
+class Demand:
+    """An office interested in a recommendation, with the weight of its interest."""
+
+    office: str
+    recommendation: int
+    weight: float
+
+    @property
+    def key(self) -> str:
+        return f"{self.office}:{self.recommendation}"
+
+
+@dataclass(frozen=True)
+class Instance:
+    """Candidates, demands, and relevance[demand key][presenter office] on the same
+    recommendation."""
+
+    candidates: tuple[Candidate, ...]
+    demands: tuple[Demand, ...]
+    relevance: Mapping[str, Mapping[str, float]]
+    # Offices whose answer on a recommendation shows no project to present: (office, number) to
+    # its evidence type ("need", or "plan" when plans are not considered).
+    set_aside: Mapping[tuple[str, int], str] = field(default_factory=dict)
+
+    def gain(self, demand: Demand, candidate: Candidate) -> float:
+        if candidate.recommendation != demand.recommendation or candidate.office == demand.office:
+            return 0.0
+        return self.relevance.get(demand.key, {}).get(candidate.office, 0.0)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """What a co-lead asks for. `slots` is the total; `secondary` reserves slots per recommendation
+    and the focus recommendation gets the rest."""
+
+    focus: int = 10
+    slots: int = 5
+    secondary: tuple[tuple[int, int], ...] = ()
+    one_per_office: bool = True
+    include: frozenset[str] = frozenset()
+    exclude: frozenset[str] = frozenset()
+    min_small: int = 0
+    max_per_region: int | None = None
+    maturity_weight: float = DEFAULT_MATURITY_WEIGHT
+    volunteer_bonus: float = 0.5
+    time_limit: float = 10.0
+    # Plans are not presenters unless a co-lead asks for them; a need never is.
+    include_plans: bool = False
+
+    @property
+    def per_recommendation(self) -> dict[int, int]:
+        shares = {self.focus: self.slots - sum(k for _, k in self.secondary)}
+        shares.update(dict(self.secondary))
+        return shares
+
+    def bonus(self, candidate: Candidate) -> float:
+        return self.maturity_weight * candidate.maturity + (
+            self.volunteer_bonus if candidate.volunteer else 0.0
+        )
+
+    def without_choices(self) -> "Rules":
+        """Only the slots: the rules whose price the report states are dropped."""
+        return replace(
+            self,
+            one_per_office=False,
+            include=frozenset(),
+            exclude=frozenset(),
+            min_small=0,
+            max_per_region=None,
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "focus": self.focus,
+            "slots": self.slots,
+            "secondary": {str(t): k for t, k in self.secondary},
+            "one_per_office": self.one_per_office,
+            "include": sorted(self.include),
+            "exclude": sorted(self.exclude),
+            "min_small": self.min_small,
+            "max_per_region": self.max_per_region,
+            "maturity_weight": self.maturity_weight,
+            "volunteer_bonus": self.volunteer_bonus,
+            "include_plans": self.include_plans,
+        }
+
+
+class InfeasibleRules(RulesError):
+    """The rules cannot all be met; the message names the rule(s) to relax."""
+
+
+def value(instance: Instance, talks: Iterable[Candidate], rules: Rules) -> float:
+    """The objective of a line-up: weighted best relevance per demand plus the talks' bonuses."""
+    talks = list(talks)
+    covered = sum(
+        d.weight * max((instance.gain(d, c) for c in talks), default=0.0) for d in instance.demands
+    )
+    return covered + sum(rules.bonus(c) for c in talks)
+
+
+def allowed(instance: Instance, rules: Rules) -> list[Candidate]:
+    shares = rules.per_recommendation
+    return sorted(
+        (
+            c
+            for c in instance.candidates
+            if c.recommendation in shares and c.office not in rules.exclude
+        ),
+        key=lambda c: (c.recommendation, c.office),
+    )
+
+
+def _rec(n: int) -> str:
+    return f"Rec {n}"
+
+
+def check(instance: Instance, rules: Rules) -> None:
+    """Refuse rules that cannot be met, naming the rule, before any solving."""
+    shares = rules.per_recommendation
+    if rules.slots < 1:
+        raise InfeasibleRules("Ask for at least one slot.")
+    if shares[rules.focus] < 1:
+        raise InfeasibleRules(
+            f"The slots reserved for other recommendations ({rules.slots - shares[rules.focus]}) "
+            f"leave none of the {rules.slots} slots for the focus, {_rec(rules.focus)}."
+        )
+    both = rules.include & rules.exclude
+    if both:
+        raise InfeasibleRules(f"{', '.join(sorted(both))} cannot be both included and excluded.")
+    permitted = allowed(instance, rules)
+    offices_by_rec: dict[int, set[str]] = defaultdict(set)
+    for c in permitted:
+        offices_by_rec[c.recommendation].add(c.office)
+    excluded = f" once {', '.join(sorted(rules.exclude))} are excluded" if rules.exclude else ""
+    for number, needed in shares.items():
+        available = sorted(offices_by_rec[number])
+        if needed > len(available):
+            raise InfeasibleRules(
+                f"{_rec(number)} needs {needed} presentation{'s' * (needed != 1)}, but only "
+                f"{len(available)} offices have projects on it{excluded}"
+                + (f": {', '.join(available)}." if available else ".")
+            )
+    offices = {c.office for c in permitted}
+    if rules.one_per_office and len(offices) < rules.slots:
+        raise InfeasibleRules(
+            f"At most one presentation per office allows only {len(offices)} presentations here, "
+            f"fewer than the {rules.slots} slots."
+        )
+    for office in sorted(rules.include):
+        if office not in offices:
+            workshop = " or ".join(_rec(n) for n in shares)
+            kinds = {instance.set_aside.get((office, n)) for n in shares} - {None}
+            if "plan" in kinds:
+                raise InfeasibleRules(
+                    f"{office} has only a plan on {workshop}; consider plans as presenters to "
+                    "include it."
+                )
+            if "need" in kinds:
+                raise InfeasibleRules(
+                    f"{office} asks for help on {workshop} rather than presenting a project, so "
+                    "it cannot be included; it is counted as demand."
+                )
+            raise InfeasibleRules(
+                f"{office} has no project on {workshop}, so it cannot be included."
+            )
+    if rules.one_per_office and len(rules.include) > rules.slots:
+        raise InfeasibleRules(
+            f"{len(rules.include)} offices must be included, but there are only "
+            f"{rules.slots} slots."
+        )
+    if rules.min_small > rules.slots:
+        raise InfeasibleRules(
+            f"At least {rules.min_small} presentations from smaller offices cannot fit in "
+            f"{rules.slots} slots."
+        )
+    small = sorted({c.office for c in permitted if c.small})
+    small_talks = len(small) if rules.one_per_office else sum(1 for c in permitted if c.small)
+    if rules.min_small > small_talks:
+        raise InfeasibleRules(
+            f"At least {rules.min_small} presentations from smaller offices were asked for, but "
+            f"only {len(small)} smaller office{'s' * (len(small) != 1)} "
+            f"{'have' if len(small) != 1 else 'has'} projects on these recommendations"
+            + (f": {', '.join(small)}." if small else ".")
+        )
+    if rules.max_per_region is not None:
+        by_region: dict[str | None, set] = defaultdict(set)
+        for c in permitted:
+            by_region[c.region].add(c.office if rules.one_per_office else c.key)
+        capacity = sum(
+            len(members) if region is None else min(rules.max_per_region, len(members))
+            for region, members in by_region.items()
+        )
+        if capacity < rules.slots:
+            regions = len([r for r in by_region if r is not None])
+            raise InfeasibleRules(
+                f"At most {rules.max_per_region} per WIPO group allows at most {capacity} "
+                f"presentations here (candidates come from {regions} groups), fewer than the "
+                f"{rules.slots} slots."
+            )
+
+
+def ordered(talks: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    return tuple(sorted(talks, key=lambda c: (c.recommendation, c.office)))
+
+
+class Matrix:
+    """An instance under rules as arrays: relevance R[demand, candidate], weights, bonuses."""
+
+    def __init__(self, instance: Instance, rules: Rules) -> None:
+        candidates = allowed(instance, rules)
+        shares = rules.per_recommendation
+        self.demands = [d for d in instance.demands if d.recommendation in shares]
+        column = {c.key: j for j, c in enumerate(candidates)}
+        R = np.zeros((len(self.demands), len(candidates)))
+        for i, demand in enumerate(self.demands):
+            for office, relevance in instance.relevance.get(demand.key, {}).items():
+                j = column.get(f"{office}:{demand.recommendation}")
+                if j is not None and office != demand.office:
+                    R[i, j] = relevance
+        self.candidates, self.R = candidates, R
+        self.bonus = np.array([rules.bonus(c) for c in candidates], dtype=float)
+        self.w = np.array([d.weight for d in self.demands], dtype=float)
+        self.recommendation = np.array([c.recommendation for c in self.candidates], dtype=int)
+        self.demand_recommendation = np.array([d.recommendation for d in self.demands], dtype=int)
+
+    def value(self, chosen: list[int]) -> float:
+        if not chosen:
+            return 0.0
+        return float(self.w @ self.R[:, chosen].max(axis=1) + self.bonus[chosen].sum())
