@@ -4,12 +4,12 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from planner.agenda.models import Meeting, Slot
-from planner.agenda.operations import reflow
+from planner.agenda.models import Meeting
+from planner.agenda.operations import apply_meeting, create_meeting, create_slot
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
-from planner.lineup.report import LineupReport, propose
+from planner.lineup.report import LineupReport, propose, saved_talks
 from planner.lineup.rules import Candidate, Demand, Instance, Rules
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
@@ -98,8 +98,10 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
 
 
 def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = None) -> Meeting:
-    """Turn a line-up into agenda slots: one tentative slot per talk, in order, added to `into`
-    (a draft meeting) or to a new draft workshop.
+    """Turn a line-up into agenda slots: one tentative slot per presentation, in order, added to
+    `into` (a draft meeting) or to a new draft workshop, through the agenda's own operations.
+    A presentation an office volunteered is its proposal; any other carries the office's project
+    (its question 4 answer) as the abstract.
 
     Accepting again returns the agenda made the first time.
     """
@@ -108,49 +110,48 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     focus = lineup.rules["focus"]
     recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
     talks = sorted(
-        lineup.result["talks"],
-        key=lambda t: (t["recommendation"] != focus, t["recommendation"], -(t["score"] or 0)),
+        saved_talks(lineup.result),
+        key=lambda t: (t.recommendation != focus, t.recommendation, -t.score),
     )
-    fresh = into is None
-    meeting = into or Meeting(
-        title=f"Workshop on Rec {focus}: {recommendations[focus].short_title}",
-        kind="workshop",
-        status="draft",
-        description=(
-            f"Presentations proposed by line-up #{lineup.id} from survey {lineup.survey.label}."
-        ),
+    meeting = into or create_meeting(
+        {
+            "title": f"Workshop on Rec {focus}: {recommendations[focus].short_title}"[:200],
+            "kind": "workshop",
+            "description": (
+                f"Presentations proposed by line-up #{lineup.id} from survey {lineup.survey.label}."
+            ),
+        }
     )
     answers = _project_texts(lineup.survey)
     volunteered = {
         (p.office_code, r.number): p for p in accepted_proposals() for r in p.recommendations
     }
-    codes = {talk["office"] for talk in talks}
+    codes = {talk.office for talk in talks}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
     for talk in talks:
-        office = offices[talk["office"]]
-        number = talk["recommendation"]
+        office, number = offices[talk.office], talk.recommendation
         proposal = volunteered.get((office.code, number))
-        meeting.slots.append(
-            Slot(
-                position=len(meeting.slots),
-                title=proposal.title
+        project = answers.get((office.code, number)) or talk.quote
+        create_slot(
+            meeting,
+            {
+                "title": proposal.title
                 if proposal
                 else f"{office.name}: {recommendations[number].short_title}"[:200],
-                kind="presentation",
-                duration_minutes=proposal.duration_minutes if proposal else TALK_MINUTES,
-                office_code=office.code,
-                status="tentative",
-                abstract=proposal.abstract if proposal else answers.get((office.code, number), ""),
-                proposal=proposal,
-                recommendations=[recommendations[number]],
-            )
+                "kind": "presentation",
+                "duration_minutes": proposal.duration_minutes if proposal else TALK_MINUTES,
+                "office": office.code,
+                "recommendations": [number],
+                "proposal_id": proposal.id if proposal else None,
+                "status": "tentative",
+                "abstract": (proposal.abstract if proposal else project)[:4000],
+            },
         )
-    if fresh:
-        # The talks, and half an hour for opening and discussion.
-        meeting.duration_minutes = max(60, sum(s.duration_minutes for s in meeting.slots) + 30)
-    reflow(meeting)
+    if into is None:
+        # The presentations, and half an hour for opening and discussion.
+        minutes = max(60, sum(s.duration_minutes for s in meeting.slots) + 30)
+        apply_meeting(meeting, {"duration_minutes": minutes})
     meeting.updated_at = utcnow()
-    db.session.add(meeting)
     lineup.meeting = meeting
     db.session.flush()
     return meeting

@@ -182,3 +182,28 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
         relevance=relevance,
         bonuses={key: bonus for key, bonus in bonuses if bonus},
     )
+
+
+@dataclass(frozen=True)
+class SavedTalk:
+    """One presentation of a saved line-up, as `LineupReport.as_dict()` stored it."""
+
+    office: str
+    recommendation: int
+    score: float
+    evidence: str | None
+    quote: str
+
+
+def saved_talks(result: dict) -> list[SavedTalk]:
+    """The presentations of a saved line-up (older saves lack the evidence and the quote)."""
+    return [
+        SavedTalk(
+            talk["office"],
+            int(talk["recommendation"]),
+            float(talk.get("score") or 0.0),
+            talk.get("evidence"),
+            talk.get("quote") or "",
+        )
+        for talk in result["talks"]
+    ]
