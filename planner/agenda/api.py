@@ -5,22 +5,20 @@ from datetime import date, datetime
 from flask import Blueprint, abort, jsonify, request
 
 from planner.accounts.security import colead_required
+from planner.agenda.checks import MAX_MINUTES
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
-    MAX_MINUTES,
     apply_meeting,
     apply_slot,
     create_meeting,
     create_slot,
-    get_meeting,
     layout,
-    offices_by_code,
-    participating_offices,
     publish,
     remove_meeting,
     remove_slot,
-    suggest_times,
 )
+from planner.agenda.queries import get_meeting, offices_by_code, participating_offices
+from planner.agenda.suggestions import suggest_times
 from planner.extensions import db
 from planner.timezones import local_time
 

@@ -20,6 +20,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, MAX_MINUTES
 from planner.agenda.models import (
     HOME_ZONE,
     MEETING_KIND_LABELS,
@@ -27,7 +28,6 @@ from planner.agenda.models import (
     SLOT_KINDS,
     SLOT_STATUSES,
 )
-from planner.agenda.operations import FIRST_YEAR, LAST_YEAR, MAX_MINUTES
 from planner.proposals.forms import CheckboxesField
 
 

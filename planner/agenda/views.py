@@ -8,27 +8,24 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required, is_colead
+from planner.agenda.checks import AgendaError
 from planner.agenda.fairness import HOURLY, WEEKEND_EXTRA, by_clock_time, office_times
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
 from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import (
-    AgendaError,
     apply_meeting,
     apply_slot,
     create_meeting,
     create_slot,
-    get_meeting,
     layout,
-    meetings,
     move_slot,
-    next_dates,
-    participating_offices,
     publish,
     remove_meeting,
     remove_slot,
     set_offices,
-    suggest_times,
 )
+from planner.agenda.queries import get_meeting, meetings, participating_offices
+from planner.agenda.suggestions import next_dates, suggest_times
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal

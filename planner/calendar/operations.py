@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from planner.agenda.fairness import office_times
 from planner.agenda.models import Meeting, MeetingSeries, Slot
-from planner.agenda.operations import participating_offices, with_agenda
+from planner.agenda.queries import participating_offices, with_agenda
 from planner.calendar.frab import ScheduleInfo, TalkInfo, encode, schedule
 from planner.calendar.ics import EventInfo
 from planner.calendar.models import CalendarState

@@ -10,7 +10,7 @@ from flask import Blueprint, Response, abort, current_app, flash, redirect, requ
 
 from planner.accounts.security import colead_required
 from planner.agenda.models import Meeting
-from planner.agenda.operations import get_meeting
+from planner.agenda.queries import get_meeting
 from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import (
     cached,

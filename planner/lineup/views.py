@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import Meeting
-from planner.agenda.operations import lineup_target_choices
+from planner.agenda.queries import lineup_target_choices
 from planner.extensions import db
 from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup

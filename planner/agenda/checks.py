@@ -1,0 +1,173 @@
+"""Checks of the agenda's fields, as every page, the API and the line-up's acceptance reach them:
+each returns the value to store or raises AgendaError naming the field. Times are refused where a
+time zone skips or repeats them.
+"""
+
+from collections.abc import Callable, Mapping
+from datetime import UTC, datetime, time, timedelta
+
+from sqlalchemy import select
+
+from planner.agenda.models import HOME_ZONE, Meeting
+from planner.errors import ConflictError, PlannerError
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.proposals.models import Proposal
+from planner.recommendations.models import Recommendation
+from planner.timezones import LocalTimeError, is_time_zone, local_time, to_utc, zone_info
+
+MAX_MINUTES = 12 * 60
+MAX_OFFSET = 24 * 60  # a slot starts within a day of its meeting's start
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
+
+class AgendaError(PlannerError):
+    """A change to the agenda that cannot be made; the message says why, in the co-lead's words,
+    and `field` names the field it is about (as the API names it), if it is about one."""
+
+
+class PublishRefused(AgendaError, ConflictError):
+    """The meeting is not ready to be published (no start, no slot, ...)."""
+
+
+def on_field(name: str, check: Callable, value):
+    """`check(value)`, its refusal blamed on the field `name` unless it names a field itself."""
+    try:
+        return check(value)
+    except AgendaError as error:
+        raise AgendaError(str(error), field=error.field or name) from None
+
+
+def validated(checks: Mapping[str, Callable], changes: Mapping, what: str) -> dict:
+    unknown = set(changes) - set(checks)
+    if unknown:
+        raise AgendaError(f"Unknown {what} field(s): {', '.join(sorted(unknown))}.")
+    return {name: on_field(name, checks[name], value) for name, value in changes.items()}
+
+
+def check_minutes(value, what: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise AgendaError(f"{what} must be a whole number of minutes.")
+    if value <= 0:
+        raise AgendaError(f"{what} must be positive.")
+    if value > MAX_MINUTES:
+        raise AgendaError(f"{what} must be at most {MAX_MINUTES} minutes.")
+    return value
+
+
+def check_start(value: datetime | None, zone: str) -> datetime | None:
+    """A start as given: a wall-clock time in the home zone (no offset), an instant in UTC, or a
+    wall-clock time with the offset the home zone has then. Anything else is a mistake."""
+    if value is None:
+        return None
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise AgendaError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
+    if value.tzinfo is None:
+        try:
+            return to_utc(value, zone)
+        except LocalTimeError as error:
+            raise AgendaError(str(error)) from None
+    if value.utcoffset() == timedelta(0):
+        return value.astimezone(UTC)
+    there = value.astimezone(zone_info(zone))
+    if there.utcoffset() != value.utcoffset():
+        try:
+            to_utc(value.replace(tzinfo=None), zone)
+        except LocalTimeError as error:
+            raise AgendaError(str(error)) from None
+        raise AgendaError(
+            f"{value.isoformat()} has another offset than {zone} has then "
+            f"({there.isoformat()}); give the time in UTC or with {zone}'s offset."
+        )
+    return value.astimezone(UTC)
+
+
+def check_text(value, what: str, limit: int, *, required: bool = False) -> str:
+    if not isinstance(value, str):
+        raise AgendaError(f"{what} must be text.")
+    value = value.strip()
+    if required and not value:
+        raise AgendaError(f"{what} is required.")
+    if len(value) > limit:
+        raise AgendaError(f"{what} is limited to {limit} characters.")
+    return value
+
+
+def check_choice(value, choices: tuple[str, ...], what: str) -> str:
+    if value not in choices:
+        raise AgendaError(f"The {what} is one of: {', '.join(choices)}.")
+    return value
+
+
+def check_zone(value) -> str:
+    if not isinstance(value, str) or not is_time_zone(value):
+        raise AgendaError(
+            f"{value!r} is not a time zone name; use an IANA name such as {HOME_ZONE}."
+        )
+    return value
+
+
+def check_url(value) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
+        raise AgendaError("The video link must be a web address starting with https://.")
+    return check_text(value, "The video link", 500)
+
+
+def check_office(value) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or db.session.get(Office, value.upper()) is None:
+        raise AgendaError(f"{value!r} is not a known office code.")
+    return value.upper()
+
+
+def check_recommendations(value) -> list[Recommendation]:
+    if not isinstance(value, list) or not all(isinstance(n, int) for n in value):
+        raise AgendaError("The recommendations are a list of numbers, e.g. [10].")
+    found = list(db.session.scalars(select(Recommendation).where(Recommendation.number.in_(value))))
+    missing = sorted(set(value) - {r.number for r in found})
+    if missing:
+        raise AgendaError(f"No recommendation {', '.join(map(str, missing))}.")
+    return sorted(found, key=lambda r: r.number)
+
+
+def check_proposal(value) -> Proposal | None:
+    if value is None:
+        return None
+    proposal = db.session.get(Proposal, value) if isinstance(value, int) else None
+    if proposal is None:
+        raise AgendaError(f"No proposal {value!r}.")
+    if proposal.status != "accepted":
+        raise AgendaError(f"Proposal {value} is {proposal.status}; only accepted ones go in.")
+    return proposal
+
+
+def check_offset(value) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise AgendaError("A slot cannot start before its meeting.")
+    if value > MAX_OFFSET:
+        raise AgendaError("A slot starts within 24 hours of its meeting's start.")
+    return value
+
+
+def check_pinned(value, meeting: Meeting) -> int | None:
+    """A slot's own start, as minutes after the meeting's start."""
+    if value is None:
+        return None
+    if meeting.starts_at is None:
+        raise AgendaError("Give the meeting a start before pinning a slot to a time.")
+    if isinstance(value, time):
+        # A time earlier than the meeting's start is on the next day: 00:30 in a meeting that
+        # starts at 23:00.
+        home = local_time(meeting.time_zone, meeting.starts_at)
+        day = home.date() + timedelta(days=0 if value >= home.time() else 1)
+        value = datetime.combine(day, value)
+    value = check_start(value, meeting.time_zone)
+    seconds = (value - meeting.starts_at).total_seconds()
+    if seconds < 0:
+        raise AgendaError("A slot cannot start before its meeting.")
+    if seconds % 60:
+        raise AgendaError("Slots start on whole minutes.")
+    return check_offset(int(seconds // 60))

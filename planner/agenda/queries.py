@@ -1,0 +1,68 @@
+"""Reading agendas: a meeting with everything its pages show, the list of meetings, the offices
+taking part, and the drafts a line-up can go into; each in a fixed number of queries.
+"""
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from planner.agenda.checks import AgendaError
+from planner.agenda.models import Meeting, Slot
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.survey.operations import latest_survey, respondent_offices
+
+
+def participating_offices(meeting: Meeting) -> list[Office]:
+    """The meeting's offices; by default every respondent of the latest survey."""
+    if meeting.offices:
+        return list(meeting.offices)
+    survey = latest_survey()
+    return respondent_offices(survey) if survey else []
+
+
+def offices_by_code(codes: Iterable[str]) -> list[Office]:
+    """The offices with these codes (in any case), by code; an unknown code is refused."""
+    wanted = {c.strip().upper() for c in codes}
+    offices = db.session.scalars(
+        select(Office).where(Office.code.in_(wanted)).order_by(Office.code)
+    ).all()
+    missing = sorted(wanted - {o.code for o in offices})
+    if missing:
+        raise AgendaError(f"Unknown office code(s): {', '.join(missing)}.", field="offices")
+    return list(offices)
+
+
+# What pages, the API and calendars show of a meeting, loaded in a fixed number of queries
+# whatever the number of slots.
+_AGENDA = (
+    selectinload(Meeting.slots).selectinload(Slot.recommendations),
+    selectinload(Meeting.slots).selectinload(Slot.office),
+    selectinload(Meeting.offices),
+    selectinload(Meeting.series),
+)
+_IN_ORDER = (Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
+
+
+def with_agenda(query):
+    """`query` (of meetings) loading their slots, presenters, recommendations, offices, series."""
+    return query.options(*_AGENDA)
+
+
+def get_meeting(meeting_id: int) -> Meeting | None:
+    return db.session.get(Meeting, meeting_id, options=_AGENDA)
+
+
+def meetings(*, include_drafts: bool) -> list[Meeting]:
+    query = with_agenda(select(Meeting)).order_by(*_IN_ORDER)
+    if not include_drafts:
+        query = query.where(Meeting.status != "draft")
+    return list(db.session.scalars(query))
+
+
+def lineup_target_choices() -> list[Meeting]:
+    """The draft meetings a line-up can go into."""
+    return list(
+        db.session.scalars(select(Meeting).where(Meeting.status == "draft").order_by(*_IN_ORDER))
+    )

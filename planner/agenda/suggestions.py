@@ -1,0 +1,66 @@
+"""Fair start times for a meeting: every half hour of the coming days, ranked by each office's
+worst burden and then the total, and in a series against "same time every time"."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, AgendaError, check_minutes
+from planner.agenda.fairness import CandidateStart, candidate_starts, rank, series_burden
+from planner.agenda.models import Meeting
+from planner.db_types import utcnow
+from planner.offices.models import Office
+from planner.timezones import zone_info
+
+
+@dataclass(frozen=True)
+class Suggestions:
+    """Ranked start times for one meeting, and for a series the rotation against "same time"."""
+
+    offices: dict[str, str]  # code -> zone
+    skipped: list[str]  # offices without a time zone
+    earlier: list[Meeting]  # meetings of the series before this one, with a start
+    burden: dict[str, float]  # each office's penalty so far in the series
+    same_time: CandidateStart | None  # the best start at the series' first meeting's local time
+    ranked: list[CandidateStart]  # every candidate, best first
+
+
+def suggest_times(
+    meeting: Meeting, offices: list[Office], minutes: int, first: date, last: date
+) -> Suggestions:
+    check_minutes(minutes, "The duration")
+    if not (first.year >= FIRST_YEAR and last.year <= LAST_YEAR):
+        raise AgendaError(f"Look for dates between {FIRST_YEAR} and {LAST_YEAR}.")
+    if last < first:
+        raise AgendaError("The date range ends before it starts.")
+    if (last - first).days > 62:
+        raise AgendaError("Look at most two months ahead at a time.")
+    zones = {o.code: o.time_zone for o in offices if o.time_zone}
+    skipped = sorted(o.code for o in offices if not o.time_zone)
+    if not zones:
+        raise AgendaError("None of these offices has a time zone; set them on the office pages.")
+    home = zone_info(meeting.time_zone)
+    earlier = []
+    if meeting.series is not None:
+        # The series so far: its meetings that take place before the dates looked at.
+        earlier = [
+            m
+            for m in meeting.series.meetings
+            if m.id != meeting.id
+            and m.starts_at is not None
+            and m.status != "cancelled"
+            and m.starts_at.astimezone(home).date() < first
+        ]
+    burden = series_burden([(m.starts_at, m.duration_minutes) for m in earlier], zones)
+    starts = candidate_starts(first, last, meeting.time_zone)
+    ranked = rank(starts, minutes, zones, carried=burden if earlier else None)
+    same_time = None
+    if earlier:
+        reference = earlier[0].starts_at.astimezone(home).time()
+        same_time = next((c for c in ranked if c.start.astimezone(home).time() == reference), None)
+    return Suggestions(zones, skipped, earlier, burden, same_time, ranked)
+
+
+def next_dates(meeting: Meeting) -> tuple[date, date]:
+    """The default range to look in: the two weeks after the meeting's current or today's date."""
+    start = (meeting.starts_at or utcnow()).astimezone(zone_info(meeting.time_zone)).date()
+    return start, start + timedelta(days=13)
