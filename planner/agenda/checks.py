@@ -12,7 +12,7 @@ from planner.agenda.models import HOME_ZONE, Meeting
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import Office
-from planner.proposals.models import Proposal
+from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.timezones import LocalTimeError, is_time_zone, local_time, to_utc, zone_info
 
@@ -139,7 +139,7 @@ def check_proposal(value) -> Proposal | None:
     proposal = db.session.get(Proposal, value) if isinstance(value, int) else None
     if proposal is None:
         raise AgendaError(f"No proposal {value!r}.")
-    if proposal.status != "accepted":
+    if proposal.status != ProposalStatus.accepted:
         raise AgendaError(f"Proposal {value} is {proposal.status}; only accepted ones go in.")
     return proposal
 

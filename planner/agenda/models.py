@@ -1,5 +1,6 @@
 """Meetings and the slots inside them. Instants are stored in UTC with the meeting's home zone."""
 
+import enum
 import uuid
 from datetime import datetime, timedelta
 
@@ -16,9 +17,25 @@ HOME_ZONE = "Europe/Zurich"  # WIPO's: meetings start out in it, pages about no 
 MEETING_KINDS = ("workshop", "taskforce")
 # How a meeting's kind is named wherever people read it: forms, pages, calendar entries.
 MEETING_KIND_LABELS = {"workshop": "workshop", "taskforce": "Task Force meeting"}
-MEETING_STATUSES = ("draft", "published", "cancelled")
+
+
+class MeetingStatus(enum.StrEnum):
+    draft = "draft"
+    published = "published"
+    cancelled = "cancelled"
+
+
+MEETING_STATUSES = tuple(MeetingStatus)
 SLOT_KINDS = ("presentation", "discussion", "break")
-SLOT_STATUSES = ("tentative", "confirmed", "cancelled")
+
+
+class SlotStatus(enum.StrEnum):
+    tentative = "tentative"
+    confirmed = "confirmed"
+    cancelled = "cancelled"
+
+
+SLOT_STATUSES = tuple(SlotStatus)
 
 
 def new_uid() -> str:
@@ -61,7 +78,7 @@ class Meeting(db.Model):
     uid: Mapped[str] = mapped_column(String(80), unique=True, default=new_uid)
     title: Mapped[str] = mapped_column(String(200))
     kind: Mapped[str] = mapped_column(String(20), default="workshop")
-    status: Mapped[str] = mapped_column(String(20), default="draft")
+    status: Mapped[str] = mapped_column(String(20), default=MeetingStatus.draft)
     # None while a draft has no date yet.
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=120)
@@ -117,7 +134,7 @@ class Slot(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="presentation")
     duration_minutes: Mapped[int] = mapped_column(default=20)
     office_code: Mapped[str | None] = mapped_column(ForeignKey("offices.code"))
-    status: Mapped[str] = mapped_column(String(20), default="tentative")
+    status: Mapped[str] = mapped_column(String(20), default=SlotStatus.tentative)
     abstract: Mapped[str] = mapped_column(Text, default="")
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)

@@ -34,7 +34,9 @@ from planner.agenda.models import (
     SLOT_STATUSES,
     Meeting,
     MeetingSeries,
+    MeetingStatus,
     Slot,
+    SlotStatus,
 )
 from planner.agenda.queries import offices_by_code
 from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
@@ -76,13 +78,16 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
     }
     values = validated(checks, changes, "meeting")
-    if values.get("status") == "published" and meeting.status != "published":
+    if (
+        values.get("status") == MeetingStatus.published
+        and meeting.status != MeetingStatus.published
+    ):
         raise AgendaError(
             "Publish a meeting with its own action, which checks it is ready.", field="status"
         )
     if meeting.was_published:
         # Subscribers have it in their calendars; only a cancellation removes it from there.
-        if values.get("status") == "draft":
+        if values.get("status") == MeetingStatus.draft:
             raise AgendaError(
                 "A published meeting cannot become a draft again; cancel it.", field="status"
             )
@@ -103,14 +108,14 @@ def create_meeting(changes: Mapping, *, series: MeetingSeries | None = None) -> 
     meeting = Meeting(
         title="",
         kind="workshop",
-        status="draft",
+        status=MeetingStatus.draft,
         duration_minutes=120,
         time_zone=HOME_ZONE,
         description="",
         sequence=0,
         series=series,
     )
-    apply_meeting(meeting, {"status": "draft", **changes})
+    apply_meeting(meeting, {"status": MeetingStatus.draft, **changes})
     db.session.add(meeting)
     db.session.flush()
     return meeting
@@ -192,7 +197,7 @@ def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
     slot = Slot(
         title="",
         kind="presentation",
-        status="tentative",
+        status=SlotStatus.tentative,
         duration_minutes=20,
         position=len(meeting.slots),
         abstract="",
@@ -223,8 +228,8 @@ def remove_slot(slot: Slot) -> str:
     """Delete a draft slot; a slot subscribers may have is cancelled instead."""
     meeting = slot.meeting
     if meeting.was_published:
-        if slot.status != "cancelled":
-            slot.status = "cancelled"
+        if slot.status != SlotStatus.cancelled:
+            slot.status = SlotStatus.cancelled
             _touch(slot, ["status"], SIGNIFICANT_SLOT)
         return "cancelled"
     meeting.slots.remove(slot)
@@ -236,8 +241,8 @@ def remove_slot(slot: Slot) -> str:
 def remove_meeting(meeting: Meeting) -> str:
     """Delete a never-published meeting; a published one is cancelled instead."""
     if meeting.was_published:
-        if meeting.status != "cancelled":
-            meeting.status = "cancelled"
+        if meeting.status != MeetingStatus.cancelled:
+            meeting.status = MeetingStatus.cancelled
             _touch(meeting, ["status"], SIGNIFICANT_MEETING)
         return "cancelled"
     db.session.delete(meeting)
@@ -255,8 +260,8 @@ def publish(meeting: Meeting) -> None:
             f"“{overruns[0]}” runs past the end of the meeting: lengthen the meeting or "
             "shorten the slots before publishing."
         )
-    if meeting.status != "published":
-        meeting.status = "published"
+    if meeting.status != MeetingStatus.published:
+        meeting.status = MeetingStatus.published
         meeting.published_at = meeting.published_at or utcnow()
         _touch(meeting, ["status"], SIGNIFICANT_MEETING)
 

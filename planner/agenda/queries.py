@@ -8,7 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.agenda.checks import AgendaError
-from planner.agenda.models import Meeting, Slot
+from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.operations import latest_survey, respondent_offices
@@ -57,12 +57,14 @@ def get_meeting(meeting_id: int) -> Meeting | None:
 def meetings(*, include_drafts: bool) -> list[Meeting]:
     query = with_agenda(select(Meeting)).order_by(*_IN_ORDER)
     if not include_drafts:
-        query = query.where(Meeting.status != "draft")
+        query = query.where(Meeting.status != MeetingStatus.draft)
     return list(db.session.scalars(query))
 
 
 def lineup_target_choices() -> list[Meeting]:
     """The draft meetings a line-up can go into."""
     return list(
-        db.session.scalars(select(Meeting).where(Meeting.status == "draft").order_by(*_IN_ORDER))
+        db.session.scalars(
+            select(Meeting).where(Meeting.status == MeetingStatus.draft).order_by(*_IN_ORDER)
+        )
     )

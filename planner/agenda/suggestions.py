@@ -6,7 +6,7 @@ from datetime import date, timedelta
 
 from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, AgendaError, check_minutes
 from planner.agenda.fairness import CandidateStart, candidate_starts, rank, series_burden
-from planner.agenda.models import Meeting
+from planner.agenda.models import Meeting, MeetingStatus
 from planner.db_types import utcnow
 from planner.offices.models import Office
 from planner.timezones import zone_info
@@ -47,7 +47,7 @@ def suggest_times(
             for m in meeting.series.meetings
             if m.id != meeting.id
             and m.starts_at is not None
-            and m.status != "cancelled"
+            and m.status != MeetingStatus.cancelled
             and m.starts_at.astimezone(home).date() < first
         ]
     burden = series_burden([(m.starts_at, m.duration_minutes) for m in earlier], zones)

@@ -11,7 +11,7 @@ from planner.accounts.security import colead_required, is_colead
 from planner.agenda.checks import AgendaError
 from planner.agenda.fairness import HOURLY, WEEKEND_EXTRA, by_clock_time, office_times
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
-from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, Slot
+from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, MeetingStatus, Slot
 from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
@@ -28,7 +28,7 @@ from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
 from planner.extensions import db
 from planner.offices.models import Office
-from planner.proposals.models import Proposal
+from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import is_time_zone, local_time, place_time_zones
 from planner.web import refuse_changes
@@ -43,7 +43,7 @@ SLOT_FIELDS = {"starts_at": "start", "offset_minutes": "start", "proposal_id": "
 
 def _meeting(meeting_id: int, *, drafts: bool) -> Meeting:
     meeting = get_meeting(meeting_id)
-    if meeting is None or (meeting.status == "draft" and not drafts):
+    if meeting is None or (meeting.status == MeetingStatus.draft and not drafts):
         # Drafts are the co-leads' work in progress: to anyone else they do not exist yet.
         abort(404, f"There is no meeting {meeting_id}.")
     return meeting
@@ -228,7 +228,7 @@ def _slot_form(
         SelectChoice(r.number, f"Rec {r.number}") for r in all_recommendations()
     ]
     accepted = db.session.scalars(
-        select(Proposal).where(Proposal.status == "accepted").order_by(Proposal.id)
+        select(Proposal).where(Proposal.status == ProposalStatus.accepted).order_by(Proposal.id)
     )
     form.proposal.choices = [
         SelectChoice("", "none"),

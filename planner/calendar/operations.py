@@ -16,7 +16,7 @@ from sqlalchemy import event, or_, select
 from sqlalchemy.orm import Session, selectinload
 
 from planner.agenda.fairness import office_times
-from planner.agenda.models import Meeting, MeetingSeries, Slot
+from planner.agenda.models import Meeting, MeetingSeries, MeetingStatus, Slot, SlotStatus
 from planner.agenda.queries import participating_offices, with_agenda
 from planner.calendar.frab import ScheduleInfo, TalkInfo, encode, schedule
 from planner.calendar.ics import EventInfo
@@ -72,9 +72,13 @@ def _span(start: datetime, end: datetime, zone: str) -> str:
 
 
 def _status(meeting: Meeting, slot: Slot | None = None) -> str:
-    if meeting.status == "cancelled" or (slot is not None and slot.status == "cancelled"):
+    if meeting.status == MeetingStatus.cancelled or (
+        slot is not None and slot.status == SlotStatus.cancelled
+    ):
         return "CANCELLED"
-    if meeting.status == "draft" or (slot is not None and slot.status == "tentative"):
+    if meeting.status == MeetingStatus.draft or (
+        slot is not None and slot.status == SlotStatus.tentative
+    ):
         return "TENTATIVE"
     return "CONFIRMED"
 
@@ -93,7 +97,7 @@ def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = Non
         lines += ["", f"Agenda ({zone}):"]
         for slot in placed:
             who = f" — {slot.office.name}" if slot.office else ""
-            gone = " (cancelled)" if slot.status == "cancelled" else ""
+            gone = " (cancelled)" if slot.status == SlotStatus.cancelled else ""
             lines.append(
                 f"{local_time(zone, slot.starts_at):%H:%M}–{local_time(zone, slot.ends_at):%H:%M} "
                 f"{slot.title}{who}{gone}"
@@ -202,7 +206,7 @@ def office_events(office: Office, meeting_url: MeetingUrl, since: datetime) -> l
             Slot.office_code == office.code,
             Slot.starts_at.is_not(None),
             Slot.starts_at >= since,
-            or_(Meeting.published_at.is_not(None), Meeting.status == "draft"),
+            or_(Meeting.published_at.is_not(None), Meeting.status == MeetingStatus.draft),
         )
         .options(selectinload(Slot.meeting), selectinload(Slot.recommendations))
     ).all()
@@ -235,7 +239,7 @@ def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> by
             presenter=slot.office.name if slot.office else None,
             track=", ".join(f"Rec {r.number}" for r in slot.recommendations) or None,
             url=url,
-            cancelled=slot.status == "cancelled",
+            cancelled=slot.status == SlotStatus.cancelled,
         )
         for slot in meeting.slots
         if slot.starts_at

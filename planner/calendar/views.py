@@ -9,7 +9,7 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 
 from planner.accounts.security import colead_required
-from planner.agenda.models import Meeting
+from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.queries import get_meeting
 from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import (
@@ -143,7 +143,7 @@ def revoke(code: str):
 @bp.get("/meetings/<int:meeting_id>/schedule.json")
 def schedule_json(meeting_id: int):
     meeting = _published(meeting_id)
-    if meeting.status == "cancelled":
+    if meeting.status == MeetingStatus.cancelled:
         abort(404, f"Meeting {meeting_id} is cancelled.")
     base_url = url_for("survey.overview", _external=True)
     body, etag, changed = cached(

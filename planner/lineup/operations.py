@@ -4,7 +4,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from planner.agenda.models import Meeting
+from planner.agenda.models import Meeting, SlotStatus
 from planner.agenda.operations import apply_meeting, create_meeting, create_slot
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -143,7 +143,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
                 "office": office.code,
                 "recommendations": [number],
                 "proposal_id": proposal.id if proposal else None,
-                "status": "tentative",
+                "status": SlotStatus.tentative,
                 "abstract": (proposal.abstract if proposal else project)[:4000],
             },
         )

@@ -3,7 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
-from planner.agenda.models import Meeting
+from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.queries import lineup_target_choices
 from planner.extensions import db
 from planner.lineup.forms import adjust, form_data, make_form
@@ -85,7 +85,7 @@ def accept(lineup_id: int):
     already = lineup.meeting is not None
     target = request.form.get("meeting", type=int)
     into = db.session.get(Meeting, target) if target else None
-    if target and (into is None or into.status != "draft"):
+    if target and (into is None or into.status != MeetingStatus.draft):
         abort(400, "Line-ups go into a draft meeting; that one is not a draft.")
     meeting = accept_lineup(lineup, editor=editor(), into=into)
     if already:

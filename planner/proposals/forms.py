@@ -16,7 +16,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
 from planner.offices.operations import find_offices
-from planner.proposals.models import MATURITIES, STATUSES
+from planner.proposals.models import MATURITIES, STATUSES, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status
 from planner.recommendations.operations import all_recommendations
 
@@ -103,7 +103,7 @@ class VolunteerForm(ProposalFields):
 class StatusForm(FlaskForm):
     status = SelectField(
         "New status",
-        choices=[SelectChoice(s, s) for s in STATUSES if s != "withdrawn"],
+        choices=[SelectChoice(s, s) for s in STATUSES if s != ProposalStatus.withdrawn],
         validators=[DataRequired()],
     )
     reason = TextAreaField(

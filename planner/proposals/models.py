@@ -1,5 +1,6 @@
 """Volunteered presentations, and every change to them (who, when, what)."""
 
+import enum
 from datetime import datetime
 from typing import ClassVar
 
@@ -11,7 +12,16 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 
-STATUSES = ("submitted", "accepted", "declined", "waitlisted", "withdrawn")
+
+class ProposalStatus(enum.StrEnum):
+    submitted = "submitted"
+    accepted = "accepted"
+    declined = "declined"
+    waitlisted = "waitlisted"
+    withdrawn = "withdrawn"
+
+
+STATUSES = tuple(ProposalStatus)
 # Stated maturity: the key an office picks and its label. Matching reads it as an evidence type
 # (matching.evidence.stated: production is working, pilot under way, idea a plan).
 MATURITIES = {
@@ -40,7 +50,7 @@ class Proposal(db.Model):
     duration_minutes: Mapped[int]
     availability: Mapped[str] = mapped_column(Text, default="")
     maturity: Mapped[str] = mapped_column(String(20))
-    status: Mapped[str] = mapped_column(String(20), default="submitted", index=True)
+    status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.submitted, index=True)
     # SHA-256 of the private link's token; None once a co-lead revokes the link.
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -68,7 +78,7 @@ class Proposal(db.Model):
     @property
     def open_to_office(self) -> bool:
         """The office may still edit or withdraw it: no co-lead has decided yet."""
-        return self.status == "submitted"
+        return self.status == ProposalStatus.submitted
 
 
 class ProposalEvent(db.Model):

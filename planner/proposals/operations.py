@@ -12,7 +12,7 @@ from planner.accounts.models import digest
 from planner.db_types import utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
-from planner.proposals.models import Proposal, ProposalEvent
+from planner.proposals.models import Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
 from planner.survey.records import Question
@@ -49,12 +49,14 @@ def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Propo
     proposal = Proposal(
         office_code=office,
         link_hash=digest(token),
-        status="submitted",
+        status=ProposalStatus.submitted,
         recommendations=_recommendations(recommendations),
         **{name: fields[name] for name in EDITABLE},
     )
     proposal.events.append(
-        ProposalEvent(actor=_office_actor(proposal), action="submitted", to_status="submitted")
+        ProposalEvent(
+            actor=_office_actor(proposal), action="submitted", to_status=ProposalStatus.submitted
+        )
     )
     db.session.add(proposal)
     db.session.flush()
@@ -101,10 +103,10 @@ def withdraw(proposal: Proposal) -> None:
             actor=_office_actor(proposal),
             action="withdrawn",
             from_status=proposal.status,
-            to_status="withdrawn",
+            to_status=ProposalStatus.withdrawn,
         )
     )
-    proposal.status = "withdrawn"
+    proposal.status = ProposalStatus.withdrawn
     _save(proposal)
 
 
@@ -119,7 +121,7 @@ def change_status(
             f"This proposal changed since you opened it: last by {who}; it is now "
             f"{proposal.status}. Your change was not saved; look again and decide."
         )
-    if proposal.status == "withdrawn":
+    if proposal.status == ProposalStatus.withdrawn:
         raise Conflict("The office withdrew this proposal.")
     if status == proposal.status:
         raise Conflict(f"It is {status} already.")
@@ -230,7 +232,7 @@ def accepted_proposals() -> list[Proposal]:
     return list(
         db.session.scalars(
             select(Proposal)
-            .where(Proposal.status == "accepted")
+            .where(Proposal.status == ProposalStatus.accepted)
             .options(selectinload(Proposal.recommendations))
         )
     )
