@@ -1,5 +1,6 @@
 """Shared fixtures: an app on a migrated database (SQLite or TEST_DATABASE_URL), clean per test."""
 
+import functools
 import os
 from contextlib import contextmanager
 from pathlib import Path
@@ -106,13 +107,23 @@ def csrf_token(client, url: str) -> str:
 COLEAD_EMAIL, COLEAD_PASSWORD = "colead@example.org", "correct horse battery staple"
 
 
+@functools.cache
+def colead_password_hash() -> str:
+    """The co-lead's password hashed once per test run (scrypt is slow on purpose); signing in
+    still checks it as on any day."""
+    from planner.accounts.models import User
+
+    user = User()
+    user.set_password(COLEAD_PASSWORD)
+    return user.password_hash
+
+
 @pytest.fixture
 def colead(app_context):
     """A co-lead account with a password of its own."""
     from planner.accounts.models import User
 
-    user = User(email=COLEAD_EMAIL, role="colead")
-    user.set_password(COLEAD_PASSWORD)
+    user = User(email=COLEAD_EMAIL, role="colead", password_hash=colead_password_hash())
     db.session.add(user)
     db.session.commit()
     return user

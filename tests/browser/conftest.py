@@ -57,11 +57,12 @@ def phone(browser):
     context.close()
 
 
-def shoot(page, name: str) -> Path:
-    """Save a full-page screenshot as tests/artifacts/<name>.png."""
+def shoot(page, name: str, *, full_page: bool = True) -> Path:
+    """Save a screenshot as tests/artifacts/<name>.png: the whole page, or (for pages many
+    screens long) what the window shows."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    page.screenshot(path=str(path), full_page=full_page)
     return path
 
 

@@ -121,7 +121,7 @@ def test_matches_from_a_recommendation_page(page, live_server, survey):
     paraguay = aside.locator("tr", has=page.get_by_role("link", name="PY · DINAPI"))
     expect(paraguay).to_contain_text("counted as demand")
     expect(paraguay).to_contain_text("“we need”")
-    shoot(page, "matches-rec-10")
+    shoot(page, "matches-rec-10", full_page=False)
     page.get_by_label("Also consider plans as presenters").check()
     page.get_by_role("button", name="Rank again").click()
     expect(page).to_have_url(re.compile(r"include_plans=1"))
@@ -146,11 +146,13 @@ def test_a_colead_marks_a_pair_and_the_ranking_follows(colead_page, live_server,
     expect(first).to_contain_text("EM · EUIPO")
     expect(first).to_contain_text("Co-lead: must present to")
     expect(first).to_contain_text("They build AI examination tools")
-    shoot(page, "matches-marked")
+    first.scroll_into_view_if_needed()
+    shoot(page, "matches-marked", full_page=False)
 
 
 def test_matches_fit_a_phone(phone, live_server, survey):
     phone.goto(live_server + "/recommendations/10/matches")
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Matches for Rec 10")
     assert phone.evaluate(FITS_WIDTH)
-    shoot(phone, "matches-rec-10-phone")
+    phone.locator("#audience-ES").scroll_into_view_if_needed()
+    shoot(phone, "matches-rec-10-phone", full_page=False)
