@@ -2,20 +2,17 @@
 
 import functools
 import os
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, delete, event
+from sqlalchemy import MetaData, delete
 
 from planner.app import create_app
 from planner.bootstrap import load_bundled_survey, seed_reference_data
 from planner.calendar.operations import cache as feed_cache
 from planner.extensions import db
-
-BUNDLED = Path(__file__).resolve().parents[1] / "planner" / "data" / "CWS-13-26.txt"
+from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, sign_in
 
 
 def pytest_report_header(config):
@@ -94,19 +91,6 @@ def cli(app):
     return app.test_cli_runner()
 
 
-def csrf_token(client, url: str) -> str:
-    """The CSRF token of the form on `url`, as a browser would submit it."""
-    import re
-
-    page = client.get(url).get_data(as_text=True)
-    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
-    assert match, f"no CSRF token on {url}"
-    return match[1]
-
-
-COLEAD_EMAIL, COLEAD_PASSWORD = "colead@example.org", "correct horse battery staple"
-
-
 @functools.cache
 def colead_password_hash() -> str:
     """The co-lead's password hashed once per test run (scrypt is slow on purpose); signing in
@@ -129,13 +113,6 @@ def colead(app_context):
     return user
 
 
-def sign_in(client, email: str = COLEAD_EMAIL, password: str = COLEAD_PASSWORD):
-    return client.post(
-        "/login",
-        data={"csrf_token": csrf_token(client, "/login"), "email": email, "password": password},
-    )
-
-
 @pytest.fixture
 def colead_client(app, colead):
     """A test client of its own (so `client` stays anonymous in the same test), signed in as a
@@ -149,18 +126,3 @@ def colead_client(app, colead):
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"
     db.session.commit()
     return client
-
-
-@contextmanager
-def counted_queries():
-    """The SQL statements sent to the database inside the block."""
-    statements = []
-
-    def count(_connection, _cursor, statement, *_args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)

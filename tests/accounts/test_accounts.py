@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting
 from planner.extensions import db
-from tests.conftest import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
+from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
 
 
 def test_create_prints_a_one_time_password_that_must_be_changed(cli, client, app_context):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 MEETING = {
     "title": "Rec 10 workshop",

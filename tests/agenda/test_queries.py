@@ -3,7 +3,7 @@ slots the meeting has and however many offices present in it."""
 
 import pytest
 
-from tests.conftest import counted_queries
+from tests.support import counted_queries
 
 PRESENTERS = ("AU", "BR", "CA", "CN", "DE", "ES", "FI", "JP")
 

@@ -77,7 +77,7 @@ FITS_WIDTH = "() => document.documentElement.scrollWidth <= window.innerWidth + 
 
 def sign_in(page, live_server: str) -> None:
     """Sign in through the page, as a co-lead would."""
-    from tests.conftest import COLEAD_EMAIL, COLEAD_PASSWORD
+    from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD
 
     page.goto(live_server + "/login")
     page.get_by_label("Email").fill(COLEAD_EMAIL)

@@ -11,7 +11,7 @@ from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
 from tests.calendar.readers import read_everywhere, with_icalendar
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 MEETING = {
     "title": "Rec 10 workshop",

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from planner.agenda.models import Meeting
 from planner.extensions import db
 from planner.lineup.models import Lineup
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 FORM = {
     "focus": "10",

@@ -16,7 +16,7 @@ from planner.matching.operations import (
     weights_in_use,
 )
 from planner.matching.scorer import FEATURES, Weights
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 
 def test_no_self_match_and_each_list_is_ranked(survey):

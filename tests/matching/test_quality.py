@@ -19,7 +19,7 @@ from planner.matching.fitting import fit, graded_pairs
 from planner.matching.scorer import DEFAULT_WEIGHTS, Scorer
 from planner.matching.sources import interests_and_projects
 from planner.survey.document import parse_document
-from tests.conftest import BUNDLED
+from tests.support import BUNDLED
 
 DATA = json.loads((Path(__file__).parent / "judgements.json").read_text(encoding="utf-8"))
 JUDGED = [j for j in DATA["interests"] if any(grades_of(j).values())]

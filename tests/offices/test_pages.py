@@ -8,7 +8,7 @@ import pytest
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.timezones import local_time, utc_offset
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 
 def test_office_page_shows_what_it_could_present_and_wants(client, survey):

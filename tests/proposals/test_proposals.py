@@ -12,7 +12,7 @@ from planner.lineup.models import Lineup
 from planner.lineup.operations import workshop_instance
 from planner.matching.operations import survey_interests_and_projects
 from planner.proposals.models import Proposal
-from tests.conftest import counted_queries, csrf_token
+from tests.support import counted_queries, csrf_token
 
 SCRIPT = "<script>alert('x')</script> AI search"
 VALID = {

@@ -2,7 +2,7 @@
 
 from planner.extensions import db
 from planner.recommendations.models import Recommendation
-from tests.conftest import csrf_token
+from tests.support import csrf_token
 
 
 def test_recommendation_page_gathers_the_evidence(client, survey):

@@ -7,7 +7,7 @@ import pytest
 from planner.bootstrap import BUNDLED_ALIASES
 from planner.survey.document import parse_document
 from planner.survey.records import Question, SurveyFormatError
-from tests.conftest import BUNDLED
+from tests.support import BUNDLED
 
 RAW = BUNDLED.read_bytes()
 LINES = RAW.decode("utf-8").splitlines()

@@ -14,7 +14,7 @@ from planner.survey.records import (
     SurveyFormatError,
     SurveyRecord,
 )
-from tests.conftest import BUNDLED
+from tests.support import BUNDLED
 
 LINES = BUNDLED.read_text(encoding="utf-8").splitlines()
 

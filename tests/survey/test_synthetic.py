@@ -3,7 +3,7 @@
 from planner.bootstrap import BUNDLED_ALIASES
 from planner.survey.document import parse_document
 from planner.survey.synthetic import render_document, scaled_survey
-from tests.conftest import BUNDLED
+from tests.support import BUNDLED
 
 
 def content(record):
