@@ -1,18 +1,19 @@
 """Sign-in and password forms."""
 
-from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
+
+from planner.forms import PlannerForm
 
 PASSWORD_MIN = 12
 
 
-class LoginForm(FlaskForm):
+class LoginForm(PlannerForm):
     email = EmailField("Email", validators=[DataRequired("Enter your email."), Length(max=254)])
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
 
-class PasswordForm(FlaskForm):
+class PasswordForm(PlannerForm):
     current = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
     )

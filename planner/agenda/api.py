@@ -5,7 +5,6 @@ from datetime import date, datetime
 from flask import Blueprint, abort, jsonify, request
 
 from planner.accounts.security import colead_required
-from planner.agenda.checks import MAX_MINUTES
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
     apply_meeting,
@@ -19,6 +18,7 @@ from planner.agenda.operations import (
 )
 from planner.agenda.queries import get_meeting, offices_by_code, participating_offices
 from planner.agenda.suggestions import suggest_times
+from planner.db_types import MAX_INT
 from planner.extensions import db
 from planner.timezones import local_time
 
@@ -189,7 +189,7 @@ def _whole(name: str, default: int, most: int) -> int:
     value = request.args.get(name)
     if value is None or value == "":
         return default
-    if not value.isdecimal() or not 1 <= int(value) <= most:
+    if not value.isascii() or not value.isdecimal() or not 1 <= int(value) <= most:
         abort(400, f"{name} must be a whole number from 1 to {most}.")
     return int(value)
 
@@ -199,7 +199,7 @@ def _whole(name: str, default: int, most: int) -> int:
 def suggest(meeting_id: int):
     meeting = _meeting(meeting_id)
     codes = [c for c in request.args.get("offices", "").split(",") if c.strip()]
-    minutes = _whole("duration_minutes", meeting.duration_minutes, MAX_MINUTES)
+    minutes = _whole("duration_minutes", meeting.duration_minutes, MAX_INT)
     limit = _whole("limit", 20, MAX_SUGGESTIONS)
     offices = offices_by_code(codes) if codes else participating_offices(meeting)
     result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"))

@@ -9,11 +9,13 @@ from datetime import UTC, datetime, time, timedelta
 from sqlalchemy import select
 
 from planner.agenda.models import HOME_ZONE, Meeting
+from planner.db_types import MAX_INT
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
+from planner.text import is_web_address, refusal
 from planner.timezones import LocalTimeError, is_time_zone, local_time, to_utc, zone_info
 
 MAX_MINUTES = 12 * 60
@@ -82,7 +84,9 @@ def check_start(value: datetime | None, zone: str) -> datetime | None:
     return value.astimezone(UTC)
 
 
-def check_text(value, what: str, limit: int, *, required: bool = False) -> str:
+def check_text(
+    value, what: str, limit: int, *, required: bool = False, multiline: bool = False
+) -> str:
     if not isinstance(value, str):
         raise AgendaError(f"{what} must be text.")
     value = value.strip()
@@ -90,6 +94,8 @@ def check_text(value, what: str, limit: int, *, required: bool = False) -> str:
         raise AgendaError(f"{what} is required.")
     if len(value) > limit:
         raise AgendaError(f"{what} is limited to {limit} characters.")
+    if problem := refusal(value, what, multiline=multiline):
+        raise AgendaError(problem)
     return value
 
 
@@ -110,8 +116,11 @@ def check_zone(value) -> str:
 def check_url(value) -> str | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or not value.startswith(("https://", "http://")):
-        raise AgendaError("The video link must be a web address starting with https://.")
+    if not isinstance(value, str) or not is_web_address(value.strip()):
+        raise AgendaError(
+            "The video link must be a web address starting with https://, with no spaces or "
+            "line breaks."
+        )
     return check_text(value, "The video link", 500)
 
 
@@ -126,7 +135,10 @@ def check_office(value) -> str | None:
 def check_recommendations(value) -> list[Recommendation]:
     if not isinstance(value, list) or not all(isinstance(n, int) for n in value):
         raise AgendaError("The recommendations are a list of numbers, e.g. [10].")
-    found = list(db.session.scalars(select(Recommendation).where(Recommendation.number.in_(value))))
+    # Numbers beyond what the column holds name nothing (and PostgreSQL refuses to compare them).
+    storable = [n for n in value if -MAX_INT <= n <= MAX_INT]
+    query = select(Recommendation).where(Recommendation.number.in_(storable))
+    found = list(db.session.scalars(query))
     missing = sorted(set(value) - {r.number for r in found})
     if missing:
         raise AgendaError(f"No recommendation {', '.join(map(str, missing))}.")
@@ -136,7 +148,11 @@ def check_recommendations(value) -> list[Recommendation]:
 def check_proposal(value) -> Proposal | None:
     if value is None:
         return None
-    proposal = db.session.get(Proposal, value) if isinstance(value, int) else None
+    proposal = (
+        db.session.get(Proposal, value)
+        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INT
+        else None
+    )
     if proposal is None:
         raise AgendaError(f"No proposal {value!r}.")
     if proposal.status != ProposalStatus.accepted:

@@ -1,6 +1,5 @@
 """Forms for meetings, slots and start-time suggestions. Times are typed in the home zone."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     DateField,
     IntegerField,
@@ -13,14 +12,19 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
     DataRequired,
-    InputRequired,
     Length,
-    NumberRange,
     Optional,
     ValidationError,
 )
 
-from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, MAX_MINUTES
+from planner.agenda.checks import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    check_minutes,
+    check_text,
+    check_url,
+    check_zone,
+)
 from planner.agenda.models import (
     HOME_ZONE,
     MEETING_KIND_LABELS,
@@ -28,6 +32,8 @@ from planner.agenda.models import (
     SLOT_KINDS,
     SLOT_STATUSES,
 )
+from planner.agenda.suggestions import check_suggest_minutes
+from planner.forms import PlannerForm, checked
 from planner.proposals.forms import CheckboxesField
 
 
@@ -37,10 +43,8 @@ def in_range(form, field) -> None:
         raise ValidationError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
-class MeetingForm(FlaskForm):
-    title = StringField(
-        "Title", validators=[DataRequired("Give the meeting a title."), Length(max=200)]
-    )
+class MeetingForm(PlannerForm):
+    title = StringField("Title", validators=[checked(check_text, "The title", 200, required=True)])
     kind = SelectField(
         "Kind", choices=[SelectChoice(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS]
     )
@@ -49,19 +53,21 @@ class MeetingForm(FlaskForm):
     duration_minutes = IntegerField(
         "Duration (minutes)",
         default=120,
-        validators=[
-            InputRequired("How long is the meeting?"),
-            NumberRange(1, MAX_MINUTES, f"Between 1 and {MAX_MINUTES} minutes."),
-        ],
+        validators=[checked(check_minutes, "The duration")],
     )
     time_zone = StringField(
         "Home time zone",
         default=HOME_ZONE,
-        validators=[DataRequired("Choose the meeting's home time zone.")],
+        validators=[checked(lambda v: check_zone((v or "").strip()))],
         description=f"IANA name, e.g. {HOME_ZONE}; start typing a city.",
     )
-    video_url = URLField("Video link", validators=[Optional(), Length(max=500)])
-    description = TextAreaField("Description", validators=[Length(max=5000)])
+    video_url = URLField("Video link", validators=[Optional(), checked(check_url)])
+    description = TextAreaField(
+        "Description",
+        validators=[
+            checked(lambda v: check_text(v or "", "The description", 5000, multiline=True))
+        ],
+    )
     series = SelectField(
         "Series",
         choices=[],
@@ -80,18 +86,15 @@ class MeetingForm(FlaskForm):
         return valid
 
 
-class SlotForm(FlaskForm):
+class SlotForm(PlannerForm):
     title = StringField(
-        "Title", validators=[DataRequired("Give the slot a title."), Length(max=200)]
+        "Title", validators=[checked(check_text, "The slot title", 200, required=True)]
     )
     kind = SelectField("Kind", choices=[SelectChoice(k) for k in SLOT_KINDS])
     duration_minutes = IntegerField(
         "Duration (minutes)",
         default=20,
-        validators=[
-            InputRequired("How long is the slot?"),
-            NumberRange(1, MAX_MINUTES, f"Between 1 and {MAX_MINUTES} minutes."),
-        ],
+        validators=[checked(check_minutes, "The slot duration")],
     )
     start = TimeField(
         "Fixed start",
@@ -102,18 +105,20 @@ class SlotForm(FlaskForm):
     recommendations = CheckboxesField("Recommendations", coerce=int, validators=[Optional()])
     proposal = SelectField("Linked proposal", choices=[], validators=[Optional()])
     status = SelectField("Status", choices=[SelectChoice(s) for s in SLOT_STATUSES])
-    abstract = TextAreaField("Abstract", validators=[Length(max=4000)])
+    abstract = TextAreaField(
+        "Abstract",
+        validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
+    )
 
 
-class SuggestForm(FlaskForm):
+class SuggestForm(PlannerForm):
     class Meta:
         csrf = False  # a GET form: it only reads
 
     offices = CheckboxesField("Participating offices", validators=[Optional()])
     # DataRequired, not InputRequired: on the first visit the defaults stand in for input.
     duration_minutes = IntegerField(
-        "Duration (minutes)",
-        validators=[DataRequired("How long is the meeting?"), NumberRange(15, MAX_MINUTES)],
+        "Duration (minutes)", validators=[checked(check_suggest_minutes)]
     )
     first = DateField("From", validators=[DataRequired("From which day?"), in_range])
     last = DateField("To", validators=[DataRequired("Until which day?"), in_range])

@@ -74,7 +74,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "duration_minutes": lambda v: check_minutes(v, "The duration"),
         "time_zone": check_zone,
         "video_url": check_url,
-        "description": lambda v: check_text(v, "The description", 5000),
+        "description": lambda v: check_text(v, "The description", 5000, multiline=True),
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
     }
     values = validated(checks, changes, "meeting")
@@ -159,7 +159,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         "recommendations": check_recommendations,
         "proposal_id": check_proposal,
         "status": lambda v: check_choice(v, SLOT_STATUSES, "slot status"),
-        "abstract": lambda v: check_text(v, "The abstract", 4000),
+        "abstract": lambda v: check_text(v, "The abstract", 4000, multiline=True),
         "starts_at": lambda v: check_pinned(v, meeting),
         "offset_minutes": lambda v: v if v is None else check_offset(v),
     }

@@ -4,7 +4,7 @@ worst burden and then the total, and in a series against "same time every time".
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, AgendaError, check_minutes
+from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, MAX_MINUTES, AgendaError
 from planner.agenda.fairness import CandidateStart, candidate_starts, rank, series_burden
 from planner.agenda.models import Meeting, MeetingStatus
 from planner.db_types import utcnow
@@ -24,10 +24,28 @@ class Suggestions:
     ranked: list[CandidateStart]  # every candidate, best first
 
 
+# A meeting shorter than this is no meeting to find a fair time for.
+MIN_SUGGEST_MINUTES = 15
+
+
+def check_suggest_minutes(value) -> int:
+    if (
+        not isinstance(value, int)
+        or isinstance(value, bool)
+        or not (MIN_SUGGEST_MINUTES <= value <= MAX_MINUTES)
+    ):
+        raise AgendaError(
+            f"The duration is a whole number of minutes from {MIN_SUGGEST_MINUTES} to "
+            f"{MAX_MINUTES}.",
+            field="duration_minutes",
+        )
+    return value
+
+
 def suggest_times(
     meeting: Meeting, offices: list[Office], minutes: int, first: date, last: date
 ) -> Suggestions:
-    check_minutes(minutes, "The duration")
+    check_suggest_minutes(minutes)
     if not (first.year >= FIRST_YEAR and last.year <= LAST_YEAR):
         raise AgendaError(f"Look for dates between {FIRST_YEAR} and {LAST_YEAR}.")
     if last < first:

@@ -4,7 +4,6 @@ the command line."""
 import re
 from collections.abc import Iterable, Mapping
 
-from flask_wtf import FlaskForm
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 from wtforms import BooleanField, FloatField, IntegerField, SelectField, StringField
@@ -13,6 +12,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 
 from planner.errors import PlannerError
 from planner.extensions import db
+from planner.forms import PlannerForm
 from planner.lineup.rules import (
     DEFAULT_MATURITY_WEIGHT,
     MAX_MATURITY_WEIGHT,
@@ -53,7 +53,7 @@ class _Codes:
 def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwargs):
     """The form, with one "extra slots" field per recommendation."""
 
-    class LineupForm(FlaskForm):
+    class LineupForm(PlannerForm):
         focus = SelectField(
             "Focus recommendation",
             coerce=int,

@@ -1,10 +1,10 @@
 """The form a co-lead edits an office with."""
 
-from flask_wtf import FlaskForm
 from wtforms import SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
+from planner.forms import PlannerForm
 from planner.offices.models import REGIONS, SIZES
 from planner.timezones import is_time_zone
 
@@ -20,7 +20,7 @@ def _iana_zone(form, field) -> None:
         )
 
 
-class OfficeForm(FlaskForm):
+class OfficeForm(PlannerForm):
     name = StringField(
         "Name",
         validators=[DataRequired("Give the office a name."), Length(max=NAME_MAX)],

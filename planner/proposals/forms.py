@@ -1,6 +1,5 @@
 """The volunteering form (public), the office's edit form, and the co-lead's status form."""
 
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -15,6 +14,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
+from planner.forms import PlannerForm
 from planner.offices.operations import find_offices
 from planner.proposals.models import MATURITIES, STATUSES, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status
@@ -28,7 +28,7 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
-class ProposalFields(FlaskForm):
+class ProposalFields(PlannerForm):
     """What an office tells about its presentation (all but which office it is)."""
 
     contact_name = StringField(
@@ -100,7 +100,7 @@ class VolunteerForm(ProposalFields):
         ]
 
 
-class StatusForm(FlaskForm):
+class StatusForm(PlannerForm):
     status = SelectField(
         "New status",
         choices=[SelectChoice(s, s) for s in STATUSES if s != ProposalStatus.withdrawn],

@@ -1,13 +1,14 @@
 """The form a co-lead edits a recommendation's wording with."""
 
-from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
+
+from planner.forms import PlannerForm
 
 TITLE_MAX, TEXT_MAX = 200, 4000
 
 
-class RecommendationForm(FlaskForm):
+class RecommendationForm(PlannerForm):
     short_title = StringField(
         "Short title",
         validators=[DataRequired("Give the recommendation a short title."), Length(max=TITLE_MAX)],

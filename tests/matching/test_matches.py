@@ -198,7 +198,7 @@ def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
         ({"audience": "ES", "presenter": "ES", "verdict": "useful"}, "never presents to itself"),
         ({"audience": "ES", "presenter": "AU", "verdict": "brilliant"}, "Not a valid choice"),
         ({"audience": "es<", "presenter": "AU", "verdict": "useful"}, "two capital letters"),
-        ({"audience": "ES", "presenter": "AU", "verdict": "useful", "note": "a\nb"}, "one line"),
+        ({"audience": "ES", "presenter": "AU", "verdict": "useful", "note": "a\nb"}, "line break"),
     ],
 )
 def test_a_bad_mark_is_refused_with_a_message(colead_client, survey, fields, message):

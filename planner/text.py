@@ -1,0 +1,33 @@
+"""What counts as text a person typed: no NUL or other control characters (line breaks and tabs
+only where a field is several lines long), and web addresses without any space or control
+character. One rule for the domain checks, every form and the JSON API. Pure: no Flask.
+"""
+
+import re
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
+_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029]")
+_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z")
+
+
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first character a text of this kind may not hold, shown readably, or None."""
+    found = (_CONTROL if multiline else _CONTROL_ONE_LINE).search(value)
+    if found is None:
+        return None
+    char = found.group(0)
+    names = {"\n": "a line break", "\r": "a line break", "\t": "a tab", "\x00": "a NUL character"}
+    return names.get(char, f"the control character U+{ord(char):04X}")
+
+
+def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
+    """Why `value` is refused as the text `what`, or None when it may be stored."""
+    char = control_character(value, multiline=multiline)
+    if char is None:
+        return None
+    return f"{what} cannot contain {char}" + ("." if multiline else "; keep it on one line.")
+
+
+def is_web_address(value: str) -> bool:
+    """An http(s) address with nothing a calendar or a page could break on."""
+    return bool(_URL.match(value))
