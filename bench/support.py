@@ -33,6 +33,7 @@ def bench_app() -> Iterator[Flask]:
             existing.drop_all(db.engine)
             upgrade()
             seed_reference_data()
+            db.session.commit()
             yield app
             db.session.remove()
 

@@ -65,7 +65,7 @@ def seed_reference_data() -> tuple[int, int]:
         if int(row["number"]) not in recommendations
     ]
     db.session.add_all(new_offices + new_recommendations)
-    db.session.commit()
+    db.session.flush()
     return len(new_offices), len(new_recommendations)
 
 
@@ -80,6 +80,7 @@ def load_bundled_survey() -> ImportOutcome:
 def setup_command() -> None:
     """Seed reference data; on first start, import the bundled CWS/13/26 survey."""
     offices, recommendations = seed_reference_data()
+    db.session.commit()
     click.echo(f"Reference data: {offices} office(s), {recommendations} recommendation(s) added.")
     if db.session.scalar(select(Survey.id).limit(1)) is None:
         outcome = load_bundled_survey()

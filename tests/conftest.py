@@ -55,6 +55,7 @@ def _clean_database(app):
     """Every test starts with only the reference data (offices, recommendations)."""
     with app.app_context():
         seed_reference_data()
+        db.session.commit()
     yield
     with app.app_context():
         db.session.rollback()
