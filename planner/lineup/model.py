@@ -236,6 +236,8 @@ def solve_model(
         talks = model.selection(relaxed.x)
         objective = value(instance, talks, rules)
         return Solution("optimal", "lp", ordered(talks), objective, objective)
+    if relaxed.status == 2:  # not even a fractional line-up meets the rules
+        raise InfeasibleRules(_diagnose(instance, rules, forbidden))
     result = model.solve(forbidden=forbidden, time_limit=time_limit)
     if result.status == 0:
         talks = model.selection(result.x)
@@ -256,8 +258,9 @@ def solve_model(
         raise InfeasibleRules(
             "No line-up was found within the time limit; relax a rule or allow more time."
         )
-    # The LP relaxation is quick even when the integer search is not: it bounds the gap.
-    relaxed = model.solve(relax=True, forbidden=forbidden, time_limit=LP_TIME_LIMIT)
+    # The LP relaxation bounds the gap (solved again only if the time limit cut it short).
+    if relaxed.status != 0:
+        relaxed = model.solve(relax=True, forbidden=forbidden, time_limit=LP_TIME_LIMIT)
     bound = model.constant - relaxed.fun if relaxed.status == 0 else math.inf
     return Solution("feasible", "greedy", ordered(talks), value(instance, talks, rules), bound)
 

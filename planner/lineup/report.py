@@ -9,6 +9,7 @@ from dataclasses import dataclass, field, replace
 from planner.lineup.model import Model, Solution, solve, solve_model
 from planner.lineup.rules import (
     ALTERNATIVE_TIME_LIMIT,
+    PRICE_TIME_LIMIT,
     Demand,
     InfeasibleRules,
     Instance,
@@ -33,6 +34,8 @@ class LineupReport:
     # Demands whose best talk in the line-up is not a working project (or that have no talk).
     without_working: tuple[Demand, ...]
     unconstrained: float
+    # Whether `unconstrained` is the proved optimum (else an upper bound of it).
+    unconstrained_proved: bool
     alternatives: tuple[Solution, ...]
     weights: dict[str, float] = field(repr=False)
     relevance: dict[str, dict[str, float]] = field(repr=False)
@@ -91,6 +94,7 @@ class LineupReport:
                 "unconstrained": round(self.unconstrained, 6),
                 "constrained": round(best.objective, 6),
                 "loss": round(self.price_of_rules, 6),
+                "proved": self.unconstrained_proved,
             },
             "alternatives": [
                 {
@@ -109,15 +113,19 @@ class LineupReport:
         }
 
 
-def _best_without_choices(instance: Instance, rules: Rules) -> float:
-    """The best value under the slot counts alone. Without rules across recommendations, each
-    recommendation's slots are chosen on their own: several small solves, not one large one."""
-    loose = rules.without_choices()
-    return sum(
-        solve(instance, replace(loose, focus=number, slots=slots, secondary=())).objective
-        for number, slots in loose.per_recommendation.items()
-        if slots
-    )
+def _best_without_choices(instance: Instance, rules: Rules) -> tuple[float, bool]:
+    """The best value under the slot counts alone, and whether it is proved: each
+    recommendation's slots are chosen on their own (several small solves, not one large one),
+    each given PRICE_TIME_LIMIT; one cut short counts with its upper bound, so the price of the
+    rules is then an upper bound too."""
+    loose = replace(rules.without_choices(), time_limit=min(rules.time_limit, PRICE_TIME_LIMIT))
+    total, proved = 0.0, True
+    for number, slots in loose.per_recommendation.items():
+        if slots:
+            found = solve(instance, replace(loose, focus=number, slots=slots, secondary=()))
+            total += found.upper_bound
+            proved = proved and found.status == "optimal"
+    return total, proved
 
 
 def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:
@@ -142,11 +150,12 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
         )
         return best is not None and instance.gain(demand, best) > 0 and best.evidence == working
 
+    proved = True
     if rules.without_choices() == rules:
         unconstrained = objective
     else:
         try:
-            unconstrained = _best_without_choices(instance, rules)
+            unconstrained, proved = _best_without_choices(instance, rules)
         except InfeasibleRules:
             unconstrained = objective
     others: list[Solution] = []
@@ -177,6 +186,7 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
         left_out=tuple(d for d, best_gain in zip(demands, served, strict=True) if best_gain == 0),
         without_working=tuple(d for d in demands if not hears_working(d)),
         unconstrained=max(unconstrained, objective),
+        unconstrained_proved=proved,
         alternatives=tuple(others),
         weights={d.key: d.weight for d in demands},
         relevance=relevance,
