@@ -1,6 +1,7 @@
 """Volunteering, the private link, and the co-leads' review, with history and conflicts."""
 
 import hashlib
+import html
 import re
 
 import pytest
@@ -338,3 +339,36 @@ def test_the_review_costs_the_same_queries_for_5_or_20_proposals(
         return len(statements)
 
     assert queries_with(5) == queries_with(20)
+
+
+API_VALID = {
+    "office": "IL",
+    "name": "Dana",
+    "email": "dana@ilpo.example",
+    "title": "AI search for examiners",
+    "abstract": "What we built and learned.",
+    "recommendations": [10],
+    "duration": 25,
+    "maturity": "production",
+}
+
+
+@pytest.mark.parametrize(
+    ("page_field", "api_field", "value", "message"),
+    [
+        ("title", "title", "a\x00b", "Title cannot contain a NUL character; keep it on one line."),
+        ("title", "title", "two\nlines", "Title cannot contain a line break; keep it on one line."),
+        ("abstract", "abstract", "a\x07b", "cannot contain the control character U+0007."),
+        ("contact_name", "name", "Dana\rEvil", "cannot contain a line break"),
+    ],
+)
+def test_the_page_and_the_api_refuse_the_same_text_with_the_same_words(
+    client, survey, page_field, api_field, value, message
+):
+    api = client.post("/api/v1/proposals", json={**API_VALID, api_field: value})
+    assert api.status_code == 400
+    assert any(message in m for messages in api.get_json()["fields"].values() for m in messages)
+    page = send(client, **{page_field: value})
+    assert page.status_code == 400
+    assert message in html.unescape(page.get_data(as_text=True))
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
