@@ -27,6 +27,16 @@ VALID = {
     "availability": "Tuesdays 08:00-11:00",
     "maturity": "pilot",
 }
+API_VALID = {
+    "office": "IL",
+    "name": "Dana",
+    "email": "dana@ilpo.example",
+    "title": "AI search for examiners",
+    "abstract": "What we built and learned.",
+    "recommendations": [10],
+    "duration": 25,
+    "maturity": "production",
+}
 LINEUP = {
     "focus": "10",
     "slots": "5",
@@ -229,19 +239,7 @@ def test_html_typed_into_the_title_shows_as_text_everywhere(client, colead_clien
 
 
 def test_api_proposals(client, colead_client, survey):
-    created = client.post(
-        "/api/v1/proposals",
-        json={
-            "office": "IL",
-            "name": "Dana",
-            "email": "dana@ilpo.example",
-            "title": "AI search for examiners",
-            "abstract": "What we built and learned.",
-            "recommendations": [10],
-            "duration": 25,
-            "maturity": "production",
-        },
-    )
+    created = client.post("/api/v1/proposals", json=API_VALID)
     assert created.status_code == 201, created.get_json()
     body = created.get_json()
     assert body["status"] == "submitted" and "/proposals/" in body["link"]
@@ -339,18 +337,6 @@ def test_the_review_costs_the_same_queries_for_5_or_20_proposals(
         return len(statements)
 
     assert queries_with(5) == queries_with(20)
-
-
-API_VALID = {
-    "office": "IL",
-    "name": "Dana",
-    "email": "dana@ilpo.example",
-    "title": "AI search for examiners",
-    "abstract": "What we built and learned.",
-    "recommendations": [10],
-    "duration": 25,
-    "maturity": "production",
-}
 
 
 @pytest.mark.parametrize(
