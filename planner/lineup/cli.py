@@ -97,7 +97,7 @@ def propose_command(
         f"{result['status']} ({bound}): value {result['objective']:.3f}, "
         f"{result['coverage']['share']:.0%} of weighted demand covered"
     )
-    for talk in result["talks"]:
+    for talk in result["presentations"]:
         click.echo(
             f"  {talk['office']}  Rec {talk['recommendation']}  contribution {talk['score']:.3f}"
             f"  {talk['evidence']} ({talk['evidence_reason']})"
@@ -107,5 +107,5 @@ def propose_command(
         offices = ", ".join(f"{d['office']} (Rec {d['recommendation']})" for d in without)
         click.echo(f"  no working project for: {offices}")
     for number, alternative in enumerate(result["alternatives"], start=2):
-        offices = ", ".join(t["office"] for t in alternative["talks"])
+        offices = ", ".join(t["office"] for t in alternative["presentations"])
         click.echo(f"  alternative {number}: {offices} (value {alternative['objective']:.3f})")

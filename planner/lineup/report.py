@@ -50,7 +50,7 @@ class LineupReport:
         return max(0.0, self.unconstrained - self.solution.objective)
 
     def as_dict(self) -> dict:
-        def talks(solution: Solution) -> list[dict]:
+        def presentations(solution: Solution) -> list[dict]:
             return [
                 {
                     "office": c.office,
@@ -70,13 +70,16 @@ class LineupReport:
             ]
 
         best = self.solution
+        chosen = presentations(best)
         return {
             "status": best.status,
             "solver": best.solver,
             "objective": round(best.objective, 6),
             "upper_bound": round(best.upper_bound, 6),
             "gap": round(best.gap, 6),
-            "talks": talks(best),
+            "presentations": chosen,
+            # The same list under its old name, read until the next release (see the README).
+            "talks": chosen,
             "coverage": {
                 "covered": round(self.covered, 6),
                 "demand": round(self.demand, 6),
@@ -100,9 +103,13 @@ class LineupReport:
                 {
                     "status": alt.status,
                     "objective": round(alt.objective, 6),
-                    "talks": [
-                        {"office": c.office, "recommendation": c.recommendation} for c in alt.talks
-                    ],
+                    "presentations": (
+                        other := [
+                            {"office": c.office, "recommendation": c.recommendation}
+                            for c in alt.talks
+                        ]
+                    ),
+                    "talks": other,
                 }
                 for alt in self.alternatives
             ],
@@ -206,7 +213,8 @@ class SavedTalk:
 
 
 def saved_talks(result: dict) -> list[SavedTalk]:
-    """The presentations of a saved line-up (older saves lack the evidence and the quote)."""
+    """The presentations of a saved line-up (older saves name them `talks` and lack the evidence
+    and the quote)."""
     return [
         SavedTalk(
             talk["office"],
@@ -215,5 +223,5 @@ def saved_talks(result: dict) -> list[SavedTalk]:
             talk.get("evidence"),
             talk.get("quote") or "",
         )
-        for talk in result["talks"]
+        for talk in result.get("presentations", result.get("talks", []))
     ]

@@ -149,6 +149,9 @@ def test_api(client, survey):
     )
     assert response.status_code == 201
     body = response.get_json()
+    # The glossary's word, and the old name read for one more release.
+    assert body["presentations"] == body["talks"] and len(body["presentations"]) == 5
+    assert all(a["presentations"] == a["talks"] for a in body["alternatives"])
     assert response.headers["Location"] == body["url"]
     assert body["status"] == "optimal"
     assert {
