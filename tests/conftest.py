@@ -51,8 +51,13 @@ def app(tmp_path_factory):
 
 
 @pytest.fixture(autouse=True)
-def _clean_database(app):
-    """Every test starts with only the reference data (offices, recommendations)."""
+def _clean_database(request):
+    """A test that uses the app (directly or through a fixture) starts with only the reference
+    data (offices, recommendations); a test of a pure module touches no database at all."""
+    if "app" not in request.fixturenames:
+        yield
+        return
+    app = request.getfixturevalue("app")
     with app.app_context():
         seed_reference_data()
         db.session.commit()
