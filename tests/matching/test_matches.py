@@ -3,7 +3,7 @@
 import json
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.bootstrap import load_bundled_survey
 from planner.extensions import db
@@ -67,7 +67,11 @@ def test_demand_counts_discussion_challenge_and_need(survey):
 def test_marks_override_and_survive_a_reimport(survey):
     set_mark("ES", "AU", 10, "must_present", "Governance is what they asked", "c@example.org")
     set_mark("ES", "PL", 10, "not_useful", "", "c@example.org")
-    load_bundled_survey()  # the same survey again: new answer rows, the same offices
+    # The survey removed and imported again: new survey and answer rows, the same offices.
+    db.session.delete(survey)
+    db.session.flush()
+    survey = load_bundled_survey().survey
+    assert db.session.scalar(select(func.count()).select_from(MatchMark)) == 2
     spain = [m for m in survey_matches(survey, [10]) if m.audience == "ES"]
     assert spain[0].presenter == "AU"
     assert spain[0].reasons["mark"]["note"] == "Governance is what they asked"
