@@ -20,10 +20,10 @@ from planner.matching.evidence import LEVELS, EvidenceType
 
 TOLERANCE = 1e-6
 LP_TIME_LIMIT = 10.0
-# The next-best line-ups are a help, not the answer: each gets half a second, then says its gap.
-ALTERNATIVE_TIME_LIMIT = 0.5
+# The next-best line-ups are a help, not the answer: each gets 0.3 s, then says its gap.
+ALTERNATIVE_TIME_LIMIT = 0.3
 # The line-up under the slot counts alone only prices the rules: a bound will do when it is slow.
-PRICE_TIME_LIMIT = 1.0
+PRICE_TIME_LIMIT = 0.3
 # What a co-lead may ask for, on the page, through the API and on the command line.
 MAX_SLOTS = 20
 # Slots reserved on each recommendation other than the focus.
