@@ -122,7 +122,8 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
             ),
         }
     )
-    answers = _project_texts(lineup.survey)
+    # Line-ups saved before their presentations quoted the project need the survey's answers.
+    answers = _project_texts(lineup.survey) if any(not t.quote for t in talks) else {}
     volunteered = {
         (p.office_code, r.number): p for p in accepted_proposals() for r in p.recommendations
     }
@@ -131,7 +132,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     for talk in talks:
         office, number = offices[talk.office], talk.recommendation
         proposal = volunteered.get((office.code, number))
-        project = answers.get((office.code, number)) or talk.quote
+        project = talk.quote or answers.get((office.code, number), "")
         create_slot(
             meeting,
             {

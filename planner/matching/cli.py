@@ -18,7 +18,7 @@ from planner.matching.operations import (
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import SurveyNotFound, find_survey
 
-# Fewer marked pairs than this say too little to fit eleven weights on.
+# Fewer marked pairs than this say too little to fit a weight per feature on.
 MIN_MARKS = 20
 
 

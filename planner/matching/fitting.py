@@ -35,15 +35,12 @@ def graded_pairs(scorer: Scorer, grades: Mapping[tuple[str, str, int], float]) -
     pairs = []
     for number in sorted({key[2] for key in grades}):
         s = scorer.scores(number)
-        best: dict[tuple[str, str], tuple[float, int, int]] = {}
-        for i, interest in enumerate(s.interests):
-            for j, project in enumerate(s.projects):
-                if project.office == interest.office:
-                    continue
-                key = (interest.office, project.office)
-                if key not in best or s.unmarked[i, j] > best[key][0]:
-                    best[key] = (float(s.unmarked[i, j]), i, j)
-        for (audience, presenter), (_, i, j) in sorted(best.items()):
+        best = {
+            (interest.office, s.offices[j]): (i, j)
+            for i, interest in enumerate(s.interests)
+            for j in s.best_columns(i, s.unmarked, s.others)
+        }
+        for (audience, presenter), (i, j) in sorted(best.items()):
             grade = grades.get((audience, presenter, number))
             if grade is None:
                 continue

@@ -4,8 +4,8 @@ The one scorer of the app: pure (no Flask, no database), deterministic and expla
 
 - Evidence (`evidence.py`): each project reads as working, under way, a plan or a need. Only
   working and under-way projects present (plans too, when a co-lead asks); a need is demand.
-  Its strength is the type's level, a little more for a measured result, less when the text
-  names no topic at all ("Projects under SP2028").
+  What it has to show also counts: a measured result, named systems and standards, detail,
+  and whether it is more than taking part in others' work ("Participation in CWS TFs").
 - Relevance: the share of the audience's topics (`vocabulary.py`) that the project covers, then
   TF-IDF word similarity for what the topics do not name. The audience's wish is its question 8
   and question 6 words and, when those say nothing specific ("Recommendation 10"), its own other
@@ -14,7 +14,7 @@ The one scorer of the app: pure (no Flask, no database), deterministic and expla
 - Peer fit: an audience that says it has limited capacity ("limited resources", "guidance")
   learns most from an office of its own size or WIPO group.
 
-  score = (strength × (base + (1 − base) × relevance) + peer × fit) / (1 + peer)
+The score is the weighted mean of these features (FEATURES, each 0..1), so it runs from 0 to 1.
 
 A co-lead's mark on a pair ("useful", "not useful", "must present to") overrides the score.
 Scores are computed a recommendation at a time as matrices; `Match` objects, with their
@@ -337,10 +337,23 @@ class Scores:
     unmarked: np.ndarray  # the score before co-leads' marks
     score: np.ndarray
     relevance: np.ndarray
-    allowed: np.ndarray  # False where the office would meet itself or a mark says not useful
+    others: np.ndarray  # True where the presenting office is not the audience's own
+    allowed: np.ndarray  # `others`, less the pairs a mark says are not useful
     order: np.ndarray  # rank key: marks first, then score
     wishes: list[_Wish]
     wish_vectors: object  # sparse rows, one per audience
+    offices: np.ndarray  # each project's office
+
+    def best_columns(
+        self, i: int, key: np.ndarray | None = None, among: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Audience i's best project of each office (by `key`, the rank order unless given,
+        among the `allowed` pairs unless given), best first; ties go to the office code."""
+        key = self.order if key is None else key
+        columns = np.flatnonzero((self.allowed if among is None else among)[i])
+        columns = columns[np.lexsort((self.offices[columns], -key[i, columns]))]
+        _, first = np.unique(self.offices[columns], return_index=True)
+        return columns[np.sort(first)]
 
 
 SIZE_ORDER = {"small": 0, "medium": 1, "large": 2}
@@ -467,7 +480,8 @@ def score_recommendation(
     unmarked = score.copy()
     audience_office = np.array([i.office for i in interests], dtype=object).reshape(n)
     presenter_office = np.array([p.office for p in projects], dtype=object).reshape(m)
-    allowed = audience_office[:, None] != presenter_office[None, :]
+    others = audience_office[:, None] != presenter_office[None, :]
+    allowed = others.copy()
     order = score.copy()
     row = {i.office: k for k, i in enumerate(interests)}
     columns: dict[str, list[int]] = defaultdict(list)
@@ -491,10 +505,12 @@ def score_recommendation(
         unmarked,
         np.round(score, 4),
         relevance_of(found),
+        others,
         allowed,
         order,
         wishes,
         wish_vectors,
+        presenter_office,
     )
 
 
@@ -517,7 +533,7 @@ class Scorer:
         texts |= {p.text for p in self.projects}
         self.vectors = _fitted(tuple(sorted(texts)), self.vocabulary)
         self.idf = _topic_idf(self.projects, self.vocabulary)
-        presenting = {EvidenceType.working, EvidenceType.under_way}
+        presenting = set(ev.PRESENTING)
         if self.include_plans:
             presenting.add(EvidenceType.plan)
         self._interests: dict[int, list[Interest]] = defaultdict(list)
@@ -555,11 +571,11 @@ class Scorer:
     def best(self, recommendation: int) -> dict[tuple[str, str], float]:
         """{(audience, presenter office): score of its best project}, the pairs a mark allows."""
         s = self.scores(recommendation)
-        found: dict[tuple[str, str], float] = {}
-        for i, j in zip(*np.nonzero(s.allowed), strict=True):
-            key = (s.interests[i].office, s.projects[j].office)
-            found[key] = max(found.get(key, 0.0), float(s.score[i, j]))
-        return found
+        return {
+            (interest.office, s.offices[j]): float(s.score[i, j])
+            for i, interest in enumerate(s.interests)
+            for j in s.best_columns(i)
+        }
 
     def matches(
         self, recommendations: Iterable[int] | None = None, *, limit: int | None = None
@@ -571,14 +587,9 @@ class Scorer:
             if number not in self._interests or number not in self._projects:
                 continue
             s = self.scores(number)
-            offices = np.array([p.office for p in s.projects], dtype=object)
             cache: dict = {}
             for i in range(len(s.interests)):
-                # One row per office, its best project first; ties go to the office code.
-                columns = np.flatnonzero(s.allowed[i])
-                columns = columns[np.lexsort((offices[columns], -s.order[i, columns]))]
-                _, first = np.unique(offices[columns], return_index=True)
-                ranked = columns[np.sort(first)]
+                ranked = s.best_columns(i)
                 for rank, j in enumerate(ranked[:limit], start=1):
                     found.append(self._match(s, i, int(j), rank, len(ranked), cache))
         found.sort(key=lambda m: (m.audience, m.recommendation, m.rank))
