@@ -14,6 +14,7 @@ from planner import http_errors
 from planner.config import database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
+from planner.request_input import refuse_nul
 from planner.timezones import local_time, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +63,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
         render_item=render_item,
     )
+    # Before CSRF and every view: a NUL is refused whatever the form or the address.
+    app.before_request(refuse_nul)
     csrf.init_app(app)
     _register(app)
     return app

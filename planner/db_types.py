@@ -45,6 +45,8 @@ def db_int(text: str) -> int:
 
     Fit for `request.args.get(name, type=db_int)`, which then yields the default.
     """
+    if len(text) > 20:  # far beyond any column; int() of a huge text is slow
+        raise ValueError(f"{text[:20]!r}... is out of range")
     number = int(text)
     if not -MAX_INT <= number <= MAX_INT:
         raise ValueError(f"{text!r} is out of range")

@@ -20,6 +20,7 @@ from planner.agenda.queries import get_meeting, offices_by_code, participating_o
 from planner.agenda.suggestions import suggest_times
 from planner.db_types import MAX_INT
 from planner.extensions import db
+from planner.request_input import json_object
 from planner.timezones import local_time
 
 bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
@@ -74,9 +75,7 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
 
 
 def _payload() -> dict:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        abort(400, "Send a JSON object with Content-Type: application/json.")
+    payload = json_object()
     if "starts_at" in payload and payload["starts_at"] is not None:
         text = payload["starts_at"]
         try:

@@ -1,17 +1,19 @@
 """POST /api/v1/lineups: the best line-up for rules given as JSON, with its evidence."""
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, abort, jsonify, url_for
 
 from planner.accounts.security import colead_required, editor
 from planner.http_errors import api_error
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup, save_lineup
 from planner.lineup.rules import InfeasibleRules
+from planner.request_input import json_object
 from planner.survey.operations import find_survey
 
 bp = Blueprint("lineup_api", __name__, url_prefix="/api/v1")
 
 _LISTS = ("include", "exclude")
+_HINT = 'Send the rules as a JSON object, e.g. {"recommendation": 10, "slots": 5}.'
 
 
 def _type_problem(payload: dict) -> str | None:
@@ -45,9 +47,7 @@ def _type_problem(payload: dict) -> str | None:
 @bp.post("/lineups")
 @colead_required
 def create():
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        abort(400, 'Send the rules as a JSON object, e.g. {"recommendation": 10, "slots": 5}.')
+    payload = json_object(_HINT)
     if problem := _type_problem(payload):
         abort(400, problem)
     survey = find_survey(payload.pop("survey", None) or None)

@@ -15,6 +15,7 @@ from planner.proposals.forms import (
 )
 from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import Conflict, for_review, submit
+from planner.request_input import json_object, query_int
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api/v1")
 
@@ -49,13 +50,6 @@ def proposal_json(proposal: Proposal) -> dict:
     }
 
 
-def _json_object() -> dict:
-    payload = request.get_json(silent=True)
-    if not isinstance(payload, dict):
-        abort(400, "Send a JSON object with Content-Type: application/json.")
-    return payload
-
-
 # JSON names of the form's fields.
 _NAMES = {
     "office": "office",
@@ -75,13 +69,13 @@ def index():
     status = request.args.get("status") or None
     if status and status not in STATUSES:
         abort(400, f"status is one of: {', '.join(STATUSES)}")
-    number = request.args.get("recommendation", type=int)
+    number = query_int("recommendation")
     return jsonify([proposal_json(p) for p in for_review(status, number)])
 
 
 @bp.post("/proposals")
 def create():
-    payload = _json_object()
+    payload = json_object()
     wrong = [
         name
         for name in _NAMES
@@ -127,7 +121,7 @@ def update(proposal_id: int):
     proposal = db.session.get(Proposal, proposal_id)
     if proposal is None:
         abort(404, f"No proposal {proposal_id}.")
-    payload = _json_object()
+    payload = json_object()
     if "version" not in payload:
         return api_error(
             428, "Send the version you last read, so that no one's change is lost silently."

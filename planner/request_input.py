@@ -1,0 +1,120 @@
+"""What a request may carry before any view reads it: JSON bodies of bounded depth whose numbers
+fit a database column, whole numbers in the query string that fit a column too, and no NUL in the
+address, the query or a field's name. Every API reads JSON through `json_object()`.
+
+A NUL in a field's value is left to the field's own check, which names the field (`planner.text`).
+"""
+
+import json
+import math
+import re
+from typing import Any
+
+from flask import abort, request
+
+from planner.db_types import MAX_INT, db_int
+
+# No request body of this app nests deeper than a few levels; a limit well above that refuses
+# bodies built to exhaust the parser's recursion before they are parsed.
+MAX_DEPTH = 32
+
+_STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKETS = re.compile(rb"[\[\]{}]")
+# Half of a surrogate pair, which no database can encode (JSON can spell one as a \u escape).
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_NUMBERS = f"send a number from {-MAX_INT} to {MAX_INT}."
+
+
+class _BadNumber(str):
+    """A number in the body that no column holds, kept as its text to say where it was."""
+
+
+def _whole(text: str) -> int | _BadNumber:
+    try:
+        return db_int(text)
+    except ValueError:
+        return _BadNumber(text)
+
+
+def _fraction(text: str) -> float | _BadNumber:
+    number = float(text)
+    return number if math.isfinite(number) and abs(number) <= MAX_INT else _BadNumber(text)
+
+
+def _constant(name: str) -> _BadNumber:
+    return _BadNumber(name)  # NaN and Infinity: Python reads them, JSON has no such numbers
+
+
+def _depth(data: bytes) -> int:
+    """How deep arrays and objects nest, counted without parsing (strings are skipped)."""
+    depth = deepest = 0
+    for bracket in _BRACKETS.findall(_STRINGS.sub(b"", data)):
+        depth += 1 if bracket in b"[{" else -1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def _problem(value: Any) -> str | None:
+    """What is wrong with a number, a key or a string of the parsed body, saying where."""
+    pending: list[tuple[str, Any]] = [("", value)]
+    while pending:
+        where, item = pending.pop()
+        if isinstance(item, _BadNumber):
+            return f"{where or 'The body'} is {item[:20]}; {_NUMBERS}"
+        if isinstance(item, str):
+            if _SURROGATE.search(item):
+                return f"{where or 'The body'} cannot contain half of a surrogate pair."
+        elif isinstance(item, dict):
+            if any("\x00" in key for key in item):
+                return "A name in JSON cannot contain a NUL character."
+            pending.extend((f"{where}.{key}" if where else key, v) for key, v in item.items())
+        elif isinstance(item, list):
+            pending.extend((f"{where}[{index}]", v) for index, v in enumerate(item))
+    return None
+
+
+def json_body(hint: str = "Send a JSON object with Content-Type: application/json.") -> Any:
+    """The request's JSON body, or 400 with `hint` (or the reason) when it cannot be read."""
+    if not request.is_json:
+        abort(400, hint)
+    data = request.get_data(cache=True)
+    if _depth(data) > MAX_DEPTH:
+        abort(400, f"The JSON body nests deeper than {MAX_DEPTH} levels.")
+    try:
+        value = json.loads(data, parse_int=_whole, parse_float=_fraction, parse_constant=_constant)
+    except (ValueError, RecursionError):
+        abort(400, f"The body is not valid JSON (UTF-8). {hint}")
+    if problem := _problem(value):
+        abort(400, problem)
+    return value
+
+
+def json_object(hint: str = "Send a JSON object with Content-Type: application/json.") -> dict:
+    """The request's JSON body, which must be an object; 400 with `hint` otherwise."""
+    value = json_body(hint)
+    if not isinstance(value, dict):
+        abort(400, hint)
+    return value
+
+
+def query_int(name: str, default: int | None = None) -> int | None:
+    """?name= as a whole number a column can hold: `default` when absent or empty, 400 when it
+    is anything else."""
+    text = request.args.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        return db_int(text)
+    except ValueError:
+        abort(400, f"{name} must be a whole number between {-MAX_INT} and {MAX_INT}.")
+
+
+def refuse_nul() -> None:
+    """A before-request hook: a NUL in the address, the query or a form field's name is refused
+    outright, so that no view passes one to the database (PostgreSQL refuses it, SQLite would
+    store it)."""
+    texts = [request.path, *request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        texts += request.form.keys()
+    if any("\x00" in text for text in texts):
+        abort(400, "The request contains a NUL character, which no field can hold.")
