@@ -1,4 +1,4 @@
-"""`flask users ...`: create co-leads and issue API tokens."""
+"""`flask users ...`: create co-leads, reset their passwords and issue API tokens."""
 
 import secrets
 
@@ -21,6 +21,19 @@ def _user(email: str) -> User:
     return user
 
 
+def _new_password(user: User, prompt: bool) -> str:
+    """Set a password typed at the prompt, or a one-time one to change at first sign-in."""
+    if prompt:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        if len(password) < PASSWORD_MIN:
+            raise click.ClickException(f"Use at least {PASSWORD_MIN} characters.")
+        user.set_password(password)
+    else:
+        password = secrets.token_urlsafe(12)
+        user.set_password(password, one_time=True)
+    return password
+
+
 @users_cli.command("create")
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(ROLES), default="colead", show_default=True)
@@ -35,19 +48,28 @@ def create_command(email: str, role: str, password_prompt: bool) -> None:
     if db.session.scalar(select(User.id).where(User.email == email)):
         raise click.ClickException(f"An account for {email} exists already.")
     user = User(email=email, role=role)
-    if password_prompt:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if len(password) < PASSWORD_MIN:
-            raise click.ClickException(f"Use at least {PASSWORD_MIN} characters.")
-        user.set_password(password)
-    else:
-        password = secrets.token_urlsafe(12)
-        user.set_password(password, one_time=True)
+    password = _new_password(user, password_prompt)
     db.session.add(user)
     db.session.commit()
     click.echo(f"Created {role} {email}.")
     if not password_prompt:
         click.echo(f"One-time password (to be changed at first sign-in): {password}")
+
+
+@users_cli.command("password")
+@click.option("--email", required=True)
+@click.option(
+    "--password-prompt", is_flag=True, help="Set the password now instead of a one-time one."
+)
+def password_command(email: str, password_prompt: bool) -> None:
+    """Give an account a new password; every session signed in with the old one ends."""
+    user = _user(email)
+    password = _new_password(user, password_prompt)
+    db.session.commit()
+    click.echo(f"New password for {user.email}; every session of the account is signed out.")
+    if not password_prompt:
+        click.echo(f"One-time password (to be changed at first sign-in): {password}")
+    click.echo("API tokens stay valid; 'flask users revoke-tokens' revokes them.")
 
 
 @users_cli.command("token")

@@ -1,4 +1,4 @@
-"""Co-lead accounts, their API tokens, and failed sign-ins (for rate limiting across instances).
+"""Co-lead accounts, their API tokens, and the events throttling counts (across instances).
 
 Passwords are stored as scrypt hashes and API tokens as SHA-256 digests: neither is recoverable
 from the database.
@@ -37,14 +37,26 @@ class User(UserMixin, db.Model):
     must_change_password: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of the id the session cookie carries (Flask-Login's "alternative id"): raising it
+    # ends every session signed in before, copies of the cookie included.
+    session_version: Mapped[int] = mapped_column(default=1)
 
     tokens: Mapped[list["ApiToken"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", passive_deletes=True
     )
 
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_version}"
+
+    def end_sessions(self) -> None:
+        """Sign out every session of this account, wherever its cookie is."""
+        self.session_version = (self.session_version or 0) + 1
+
     def set_password(self, password: str, *, one_time: bool = False) -> None:
+        """A new password also ends the sessions signed in with the old one."""
         self.password_hash = generate_password_hash(password)
         self.must_change_password = one_time
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)
@@ -88,14 +100,19 @@ class ApiToken(db.Model):
         return token
 
 
-class FailedLogin(db.Model):
-    __tablename__ = "failed_logins"
+class ThrottleEvent(db.Model):
+    """One failed sign-in (`account` is the email typed) or one proposal without an account,
+    from a client address; `planner.accounts.throttle` counts them."""
+
+    __tablename__ = "throttle_events"
     __table_args__ = (
-        Index("ix_failed_logins_email_at", "email", "at"),
-        Index("ix_failed_logins_address_at", "address", "at"),
+        Index("ix_throttle_events_action_address_at", "action", "address", "at"),
+        Index("ix_throttle_events_action_address_account", "action", "address", "account"),
+        Index("ix_throttle_events_action_at", "action", "at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    email: Mapped[str] = mapped_column(String(254))
+    action: Mapped[str] = mapped_column(String(20))
     address: Mapped[str] = mapped_column(String(64))
+    account: Mapped[str] = mapped_column(String(254), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

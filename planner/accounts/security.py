@@ -5,21 +5,17 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, flash, g, redirect, request, url_for
+from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
 from flask_login import LoginManager, current_user
-from sqlalchemy import delete, func, select
+from sqlalchemy import select
 
-from planner.accounts.models import ApiToken, FailedLogin, User, digest
+from planner.accounts.models import ApiToken, User, digest
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.http_errors import api_error, is_api_request
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
-
-# Failed sign-ins allowed per account and per address within the window, across all instances.
-WINDOW = timedelta(minutes=15)
-PER_ACCOUNT, PER_ADDRESS = 5, 20
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -36,11 +32,25 @@ CONTENT_SECURITY_POLICY = "; ".join(
 
 
 @login_manager.user_loader
-def _load_user(user_id: str) -> User | None:
+def _load_user(session_id: str) -> User | None:
+    """The account a session names, if the session is still current: signing out or a new
+    password raises the account's session version, and older sessions name an old one."""
+    user_id, _, version = session_id.partition(":")
     try:
-        return db.session.get(User, db_int(user_id))
+        user = db.session.get(User, db_int(user_id))
     except ValueError:
         return None
+    if user is None or version != str(user.session_version):
+        return None
+    return user
+
+
+def rotate_csrf_token() -> None:
+    """A new CSRF token for this session from the next form on: one seen before signing in or
+    out no longer validates."""
+    name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    session.pop(name, None)
+    g.pop(name, None)
 
 
 def bearer_user() -> User | None:
@@ -113,27 +123,9 @@ def editor() -> str | None:
 
 
 def client_address() -> str:
+    """The client's address as throttling counts it (from X-Forwarded-For behind
+    TRUSTED_PROXIES)."""
     return (request.remote_addr or "unknown")[:64]
-
-
-def login_blocked(email: str, address: str) -> bool:
-    since = utcnow() - WINDOW
-    by_account = db.session.scalar(
-        select(func.count()).where(FailedLogin.email == email, FailedLogin.at >= since)
-    )
-    by_address = db.session.scalar(
-        select(func.count()).where(FailedLogin.address == address, FailedLogin.at >= since)
-    )
-    return by_account >= PER_ACCOUNT or by_address >= PER_ADDRESS
-
-
-def record_failure(email: str, address: str) -> None:
-    db.session.execute(delete(FailedLogin).where(FailedLogin.at < utcnow() - WINDOW))
-    db.session.add(FailedLogin(email=email, address=address))
-
-
-def clear_failures(email: str) -> None:
-    db.session.execute(delete(FailedLogin).where(FailedLogin.email == email))
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -1,19 +1,17 @@
-"""Signing in and out, and changing one's password."""
+"""Signing in and out, and changing one's password.
+
+Signing out ends every session of the account (all browsers and any copy of the cookie), as
+does a new password, except in the browser that chose it.
+"""
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
+from planner.accounts import throttle
 from planner.accounts.forms import LoginForm, PasswordForm
 from planner.accounts.models import User, password_matches
-from planner.accounts.security import (
-    WINDOW,
-    clear_failures,
-    client_address,
-    login_blocked,
-    record_failure,
-    safe_next,
-)
+from planner.accounts.security import client_address, rotate_csrf_token, safe_next
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.web import keep_changes
@@ -25,37 +23,43 @@ bp = Blueprint("accounts", __name__)
 def login():
     form = LoginForm()
     target = safe_next(request.args.get("next"), url_for("survey.overview"))
-    status = 200
+    status, headers = 200, {}
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         address = client_address()
-        user = db.session.scalar(select(User).where(User.email == email))
-        if login_blocked(email, address):
-            form.password.errors.append(
-                "Too many failed sign-ins for this account or from this address; "
-                f"wait {WINDOW.seconds // 60} minutes and try again."
-            )
-            status = 429
-        elif not password_matches(user, form.password.data):
-            record_failure(email, address)
-            keep_changes()  # the failure counts towards throttling, whatever the answer
-            form.password.errors.append("Email or password is wrong.")
-            status = 401
+        try:
+            throttle.check_sign_in(address, email)
+        except throttle.Throttled as refusal:
+            form.password.errors.append(refusal.message)
+            status, headers = 429, refusal.headers()
         else:
-            clear_failures(email)
-            user.last_login_at = utcnow()
-            login_user(user)
-            if user.must_change_password:
-                return redirect(url_for(".password", next=target))
-            return redirect(target)
+            user = db.session.scalar(select(User).where(User.email == email))
+            if not password_matches(user, form.password.data):
+                throttle.record_sign_in_failure(address, email)
+                keep_changes()  # the failure counts towards throttling, whatever the answer
+                form.password.errors.append("Email or password is wrong.")
+                status = 401
+            else:
+                throttle.forget_sign_in_failures(address, email)
+                user.last_login_at = utcnow()
+                login_user(user)
+                rotate_csrf_token()
+                if user.must_change_password:
+                    return redirect(url_for(".password", next=target))
+                return redirect(target)
     elif form.errors:
         status = 400
-    return render_template("accounts/login.html", form=form), status
+    return render_template("accounts/login.html", form=form), status, headers
 
 
 @bp.post("/logout")
 def logout():
+    """Ends every session of the account, not only this browser's: a cookie copied from any
+    of them stops working too."""
+    if current_user.is_authenticated:
+        current_user.end_sessions()
     logout_user()
+    rotate_csrf_token()
     flash("Signed out.", "success")
     return redirect(url_for("survey.overview"))
 
@@ -70,7 +74,12 @@ def password():
         elif form.new.data == form.current.data:
             form.new.errors.append("Choose a password different from the current one.")
         else:
-            current_user.set_password(form.new.data)
-            flash("Password changed.", "success")
+            user = current_user._get_current_object()
+            user.set_password(form.new.data)  # which ends every session of the account ...
+            login_user(user)  # ... but this one, where the person chose it
+            flash(
+                "Password changed. Any other browser signed in to this account is signed out.",
+                "success",
+            )
             return redirect(safe_next(request.args.get("next"), url_for("survey.overview")))
     return render_template("accounts/password.html", form=form), (400 if form.errors else 200)

@@ -1,0 +1,157 @@
+"""Throttling kept in the database, so that every instance behind the proxy counts the same: an
+address guessing one account's password waits longer after each failure, and anonymous
+proposals are limited per address. The account's owner signing in from elsewhere never waits."""
+
+import math
+from datetime import datetime, timedelta
+
+from flask import current_app
+from flask_login import current_user
+from sqlalchemy import delete, func, select
+
+from planner.accounts.models import ThrottleEvent
+from planner.accounts.security import bearer_user, client_address
+from planner.db_types import utcnow
+from planner.errors import PlannerError
+from planner.extensions import db
+from planner.http_errors import is_api_request
+
+SIGN_IN, PROPOSAL = "sign-in", "proposal"
+
+# Failed sign-ins to one account from one address: the first FREE_FAILURES cost nothing (people
+# mistype), then each failure doubles the wait before the next try: 1 s, 2 s, 4 s ... MAX_DELAY.
+FREE_FAILURES = 5
+MAX_DELAY = timedelta(minutes=15)
+# Failures are remembered for a day, so that waiting out the longest delay does not reset them.
+PAIR_MEMORY = timedelta(days=1)
+# One address trying many accounts (password spraying) stops at a ceiling far above what a
+# person mistyping ever reaches, even many people behind one proxy.
+ADDRESS_CEILING, ADDRESS_WINDOW = 100, timedelta(hours=1)
+# Proposals without an account per address and hour; the app setting PROPOSALS_PER_HOUR
+# changes it.
+PROPOSALS_PER_HOUR, PROPOSAL_WINDOW = 10, timedelta(hours=1)
+
+_MEMORY = {SIGN_IN: max(PAIR_MEMORY, ADDRESS_WINDOW), PROPOSAL: PROPOSAL_WINDOW}
+
+
+class Throttled(PlannerError):
+    """Refused for now: the message says when to try again, as Retry-After does in seconds."""
+
+    status = 429
+
+    def __init__(self, message: str, wait: timedelta) -> None:
+        self.retry_after = max(1, math.ceil(wait.total_seconds()))
+        super().__init__(f"{message} Try again in {in_words(self.retry_after)}.")
+
+    def headers(self) -> dict[str, str]:
+        return {"Retry-After": str(self.retry_after)}
+
+
+def in_words(seconds: int) -> str:
+    """A wait as people say it, rounded up: '1 second', '4 seconds', '15 minutes', '1 hour'."""
+    if seconds < 60:
+        amount, unit = seconds, "second"
+    elif seconds < 3600:
+        amount, unit = math.ceil(seconds / 60), "minute"
+    else:
+        amount, unit = math.ceil(seconds / 3600), "hour"
+    return f"{amount} {unit}{'' if amount == 1 else 's'}"
+
+
+def pair_delay(failures: int) -> timedelta:
+    """How long one address waits after its latest failure before trying the account again."""
+    if failures < FREE_FAILURES:
+        return timedelta(0)
+    # 2**10 s is past the cap already; a bounded exponent keeps timedelta from overflowing.
+    return min(timedelta(seconds=2 ** min(failures - FREE_FAILURES, 10)), MAX_DELAY)
+
+
+def check_sign_in(address: str, account: str) -> None:
+    """Raise Throttled while `address` must wait before trying `account`'s password again.
+
+    Checked before the password, so a right password during the wait is refused as well: that
+    is what stops a guesser. Only this address waits; the owner elsewhere signs in.
+    """
+    now = utcnow()
+    failures, latest = db.session.execute(
+        select(func.count(), func.max(ThrottleEvent.at)).where(
+            ThrottleEvent.action == SIGN_IN,
+            ThrottleEvent.address == address,
+            ThrottleEvent.account == account,
+            ThrottleEvent.at >= now - PAIR_MEMORY,
+        )
+    ).one()
+    if failures >= FREE_FAILURES and (until := latest + pair_delay(failures)) > now:
+        raise Throttled("Too many failed sign-ins to this account from your address.", until - now)
+    if wait := _budget_wait(SIGN_IN, address, ADDRESS_CEILING, ADDRESS_WINDOW, now):
+        raise Throttled("Too many failed sign-ins from your address.", wait)
+
+
+def record_sign_in_failure(address: str, account: str) -> None:
+    """Count a wrong password (or unknown email) for the pair; the caller keeps the change
+    whatever its answer (`keep_changes()`)."""
+    _record(SIGN_IN, address, account)
+
+
+def forget_sign_in_failures(address: str, account: str) -> None:
+    """A right password from the pair starts its count afresh; other addresses keep theirs."""
+    db.session.execute(
+        delete(ThrottleEvent).where(
+            ThrottleEvent.action == SIGN_IN,
+            ThrottleEvent.address == address,
+            ThrottleEvent.account == account,
+        )
+    )
+
+
+def spend_proposal_budget() -> None:
+    """Count a proposal sent without an account from the client's address; Throttled once the
+    address has sent PROPOSALS_PER_HOUR within the hour. Co-leads (signed in on the pages, with
+    a token on the API) are not counted."""
+    colead = bearer_user() if is_api_request() else current_user
+    if colead is not None and colead.is_authenticated and colead.is_colead:
+        return
+    address = client_address()
+    limit = max(1, int(current_app.config.get("PROPOSALS_PER_HOUR", PROPOSALS_PER_HOUR)))
+    if wait := _budget_wait(PROPOSAL, address, limit, PROPOSAL_WINDOW, utcnow()):
+        raise Throttled(
+            f"Your address has sent {limit} proposals within the hour, as many as the planner "
+            "takes without an account.",
+            wait,
+        )
+    _record(PROPOSAL, address)
+
+
+def _budget_wait(
+    action: str, address: str, limit: int, window: timedelta, now: datetime
+) -> timedelta | None:
+    """How long until `address` has fewer than `limit` events of `action` within `window`;
+    None if it has fewer now."""
+    recent = (
+        ThrottleEvent.action == action,
+        ThrottleEvent.address == address,
+        ThrottleEvent.at >= now - window,
+    )
+    count = db.session.scalar(select(func.count()).select_from(ThrottleEvent).where(*recent))
+    if count < limit:
+        return None
+    # Below the limit again once the oldest count - limit + 1 of them have left the window.
+    last_to_leave = db.session.scalar(
+        select(ThrottleEvent.at)
+        .where(*recent)
+        .order_by(ThrottleEvent.at)
+        .offset(count - limit)
+        .limit(1)
+    )
+    return last_to_leave + window - now
+
+
+def _record(action: str, address: str, account: str = "") -> None:
+    now = utcnow()
+    # What no rule looks at any more goes as new events come in: the table stays small.
+    db.session.execute(
+        delete(ThrottleEvent).where(
+            ThrottleEvent.action == action, ThrottleEvent.at < now - _MEMORY[action]
+        )
+    )
+    db.session.add(ThrottleEvent(action=action, address=address, account=account, at=now))

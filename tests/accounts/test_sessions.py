@@ -1,0 +1,125 @@
+"""Sessions end: signing out, a new password (page or command) and the CSRF token's rotation."""
+
+import re
+
+from planner.accounts.models import ApiToken, User
+from planner.extensions import db
+from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
+
+NEW_PASSWORD = "a much longer secret"
+
+
+def signed_in(client) -> bool:
+    response = client.get("/proposals")
+    assert response.status_code in (200, 302), response.status_code
+    return response.status_code == 200
+
+
+def copy_of(app, client):
+    """Another browser holding a copy of `client`'s session cookie."""
+    thief = app.test_client()
+    thief.set_cookie("session", client.get_cookie("session").value)
+    return thief
+
+
+def sign_out(client):
+    return client.post("/logout", data={"csrf_token": csrf_token(client, "/")})
+
+
+def test_a_cookie_copied_before_sign_out_is_anonymous_after_it(app, client, colead):
+    assert sign_in(client).status_code == 302
+    copy = copy_of(app, client)
+    assert signed_in(copy)
+    assert sign_out(client).status_code == 302
+    assert not signed_in(client)
+    response = copy.get("/proposals")
+    assert response.headers["Location"].startswith("/login")
+
+
+def test_signing_out_ends_every_session_of_the_account(app, client, colead):
+    """The documented choice: one sign-out signs the account out everywhere."""
+    laptop, phone = app.test_client(), app.test_client()
+    assert sign_in(laptop).status_code == 302 and sign_in(phone).status_code == 302
+    sign_out(laptop)
+    assert not signed_in(phone)
+    assert sign_in(phone).status_code == 302 and signed_in(phone)
+
+
+def test_a_new_password_signs_out_the_other_sessions_but_not_this_one(app, colead):
+    here, elsewhere = app.test_client(), app.test_client()
+    assert sign_in(here).status_code == 302 and sign_in(elsewhere).status_code == 302
+    stolen = copy_of(app, elsewhere)
+    response = here.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(here, "/account/password"),
+            "current": COLEAD_PASSWORD,
+            "new": NEW_PASSWORD,
+            "confirm": NEW_PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    assert signed_in(here)
+    assert not signed_in(elsewhere) and not signed_in(stolen)
+    assert sign_in(elsewhere).status_code == 401
+    assert sign_in(elsewhere, password=NEW_PASSWORD).status_code == 302
+
+
+def test_a_password_reset_from_the_command_line_signs_out_everywhere(app, cli, colead):
+    browser = app.test_client()
+    assert sign_in(browser).status_code == 302
+    token = ApiToken.issue(db.session.get(User, colead.id))
+    db.session.commit()
+    result = cli.invoke(args=["users", "password", "--email", COLEAD_EMAIL])
+    assert result.exit_code == 0, result.output
+    assert "API tokens stay valid" in result.stdout
+    one_time = re.search(r"One-time password \(.*\): (\S+)", result.stdout)[1]
+    assert not signed_in(browser)
+    assert sign_in(browser).status_code == 401
+    assert sign_in(browser, password=one_time).headers["Location"].startswith("/account/password")
+    # A script's token is a credential of its own, ended by revoking it.
+    headers = {"Authorization": f"Bearer {token}"}
+    assert browser.get("/api/v1/proposals", headers=headers).status_code == 200
+    cli.invoke(args=["users", "revoke-tokens", "--email", COLEAD_EMAIL])
+    assert browser.get("/api/v1/proposals", headers=headers).status_code == 401
+
+
+def test_an_unknown_account_on_the_command_line(cli, app_context):
+    result = cli.invoke(args=["users", "password", "--email", "nobody@example.org"])
+    assert result.exit_code == 1
+    assert "No account for nobody@example.org." in result.stderr
+
+
+def test_a_csrf_token_from_before_sign_in_is_refused_after_it(client, colead):
+    before = csrf_token(client, "/login")
+    assert sign_in(client).status_code == 302
+    # The token an attacker planted or read before sign-in cannot sign the co-lead out (or
+    # anything else); the page's new token can.
+    refused = client.post("/logout", data={"csrf_token": before})
+    assert refused.status_code == 400
+    assert "CSRF" in refused.get_data(as_text=True)
+    assert signed_in(client)
+    assert csrf_token(client, "/") != before
+    assert sign_out(client).status_code == 302
+
+
+def test_a_csrf_token_from_before_sign_out_is_refused_after_it(client, colead):
+    assert sign_in(client).status_code == 302
+    during = csrf_token(client, "/")
+    assert client.post("/logout", data={"csrf_token": during}).status_code == 302
+    refused = client.post(
+        "/login",
+        data={"csrf_token": during, "email": COLEAD_EMAIL, "password": COLEAD_PASSWORD},
+    )
+    assert refused.status_code == 400
+    assert not signed_in(client)
+
+
+def test_a_session_naming_an_old_version_or_nonsense_is_anonymous(app, client, colead):
+    assert sign_in(client).status_code == 302
+    with client.session_transaction() as session:
+        assert session["_user_id"] == f"{colead.id}:{colead.session_version}"
+    for forged in (f"{colead.id}", f"{colead.id}:0", f"{colead.id}:x", "x:1", f"{2**40}:1"):
+        with client.session_transaction() as session:
+            session["_user_id"] = forged
+        assert not signed_in(client), forged
