@@ -5,24 +5,42 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from planner import http_errors
-from planner.config import database_url, secret_key
+from planner import http_errors, log_masking
+from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
 from planner.request_input import refuse_nul
 from planner.timezones import local_time, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
+# Seconds to wait for a PostgreSQL server that does not answer before the page says so (503).
+CONNECT_TIMEOUT = 5
+
+
+class Planner(Flask):
+    """Flask, whose absolute addresses start with the configured BASE_URL rather than the
+    request's Host header, which a sender may set to anything (a private link sent to
+    evil.example would be followed there)."""
+
+    def url_for(self, endpoint: str, *, _external: bool | None = None, **values: Any) -> str:
+        if not (_external and has_request_context()):
+            return super().url_for(endpoint, _external=_external, **values)
+        scheme = values.pop("_scheme", None)
+        path = super().url_for(endpoint, _external=False, **values)
+        base = self.config["BASE_URL"]
+        if scheme:
+            base = f"{scheme}://{base.split('://', 1)[1]}"
+        return base + path.removeprefix(request.script_root)
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides settings (tests pass their own database URL)."""
-    app = Flask(
+    app = Planner(
         "planner",
         instance_path=str(ROOT / "instance"),
         template_folder=str(ROOT / "templates"),
@@ -31,7 +49,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance.mkdir(parents=True, exist_ok=True)
     https = os.environ.get("HTTPS", "").lower() in ("1", "true", "yes")
     app.config.update(
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # Values sent with a failed statement stay out of its error and so out of the logs: they
+        # are contacts' names and addresses.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True, "hide_parameters": True},
         # Forms and JSON are small; anything larger is refused with 413.
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
@@ -45,9 +65,14 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
+    app.config["BASE_URL"] = base_url(app.config.get("BASE_URL"))
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
+        options.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
 
+    log_masking.install(app.logger.name, "werkzeug", "sqlalchemy")
     app.json.sort_keys = False  # keep the documented field order in API answers
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     proxies = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)

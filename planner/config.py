@@ -1,9 +1,13 @@
-"""Configuration from the environment: DATABASE_URL, SECRET_KEY and their defaults."""
+"""Configuration from the environment: DATABASE_URL, SECRET_KEY, BASE_URL and their defaults."""
 
 import os
 import secrets
 import time
 from pathlib import Path
+from urllib.parse import urlsplit
+
+# Where `make run` serves the app; deployments set BASE_URL to their public address.
+DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
 
 def database_url(instance_path: Path) -> str:
@@ -41,3 +45,14 @@ def secret_key(instance_path: Path) -> str:
     with os.fdopen(descriptor, "w") as file:
         file.write(key)
     return key
+
+
+def base_url(value: str | None = None) -> str:
+    """The public address absolute links start with (private links, feeds, webcal://), from
+    BASE_URL: never from the request's Host header, which whoever sends the request chooses."""
+    url = (value if value is not None else os.environ.get("BASE_URL", "")).strip()
+    url = (url or DEVELOPMENT_BASE_URL).rstrip("/")
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
+        raise ValueError(f"BASE_URL {url!r} must be an address such as https://planner.example.org")
+    return url

@@ -38,7 +38,12 @@ def app(tmp_path_factory):
         f"sqlite:///{tmp_path_factory.mktemp('db') / 'planner-test.sqlite3'}"
     )
     app = create_app(
-        {"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "test-secret-key"}
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "test-secret-key",
+            "BASE_URL": "http://localhost",  # where the test client's requests go
+        }
     )
     app.test_client_class = ServerLikeClient
     with app.app_context():

@@ -1,0 +1,143 @@
+"""No secret in the logs: private proposal links and feed tokens are masked in the access logs of
+`make run` (werkzeug) and gunicorn and in the app's error log; a failed insert logs no contact's
+name or address."""
+
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from sqlalchemy.exc import IntegrityError
+from werkzeug.serving import make_server
+
+from planner.accounts.models import User
+from planner.extensions import db
+from planner.log_masking import mask
+from planner.proposals.models import Proposal
+
+ROOT = Path(__file__).resolve().parents[1]
+TOKEN = "Zx8-secretPrivateLinkToken_0123456789abcdefgh"
+FEED_TOKEN = "WyJBVSIsMF0.secret-feed-signature"
+SECRETS = (TOKEN, FEED_TOKEN)
+
+
+def _get(url: str) -> int:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize(
+    ("line", "kept"),
+    [
+        (f"GET /proposals/{TOKEN}/edit HTTP/1.1", "GET /proposals/[hidden]/edit HTTP/1.1"),
+        ("GET /proposals/12 HTTP/1.1", "GET /proposals/12 HTTP/1.1"),
+        ("GET /proposals?status=submitted HTTP/1.1", "GET /proposals?status=submitted HTTP/1.1"),
+        (f"GET /feeds/offices/AU.ics?token={FEED_TOKEN}", "AU.ics?token=[hidden]"),
+        (f"GET /feeds/offices/AU/{FEED_TOKEN}.ics", "GET /feeds/offices/AU/[hidden].ics"),
+        ("GET /feeds/taskforce.ics", "GET /feeds/taskforce.ics"),
+        ("DETAIL:  Key (email)=(ana@example.org) already exists.", "Key (email)=([hidden])"),
+    ],
+)
+def test_what_is_masked_and_what_is_kept(line, kept):
+    assert kept in mask(line)
+
+
+def test_the_development_server_logs_no_private_link(app, caplog):
+    caplog.set_level(logging.INFO, logger="werkzeug")
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        base = f"http://127.0.0.1:{server.port}"
+        assert _get(f"{base}/proposals/{TOKEN}") == 404
+        assert _get(f"{base}/feeds/offices/AU.ics?token={FEED_TOKEN}") in (403, 404)
+    finally:
+        server.shutdown()
+    logged = [r.getMessage() for r in caplog.records if r.name == "werkzeug"]
+    assert any("/proposals/[hidden]" in line for line in logged), logged
+    assert any("token=[hidden]" in line for line in logged), logged
+    assert not any(secret in caplog.text for secret in SECRETS)
+
+
+def test_the_error_log_masks_the_address_of_a_failed_request(app, caplog):
+    """The app logs an unexpected error with the address it happened on."""
+    with app.test_request_context(f"/proposals/{TOKEN}/edit"):
+        try:
+            raise RuntimeError("boom")
+        except RuntimeError as error:
+            app.handle_user_exception(error)
+    assert "Unhandled error on /proposals/[hidden]/edit" in caplog.text
+    assert TOKEN not in caplog.text
+
+
+def test_a_failed_insert_logs_no_contact(app, app_context, caplog):
+    """The database refuses a row; its error, logged, names the statement but not the values."""
+    db.session.add(User(email="dana@ilpo.example", role="colead", password_hash="x"))
+    db.session.commit()
+    proposal = Proposal(
+        office_code="ZZ",  # no such office: the foreign key refuses it
+        contact_name="Dana Privatename",
+        contact_email="dana@ilpo.example",
+        title="t",
+        abstract="a",
+        duration_minutes=20,
+        maturity="production",
+        link_hash="0" * 64,
+    )
+    twin = User(email="dana@ilpo.example", role="colead", password_hash="x")
+    for row in (proposal, twin):
+        db.session.add(row)
+        with pytest.raises(IntegrityError) as refused:
+            db.session.flush()
+        db.session.rollback()
+        app.logger.error("Failed insert", exc_info=refused.value)
+    assert "INSERT INTO" in caplog.text
+    assert "Dana Privatename" not in caplog.text
+    assert "dana@ilpo.example" not in caplog.text
+
+
+def test_gunicorn_with_the_config_logs_no_private_link(app, tmp_path):
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = tmp_path / "gunicorn.log"
+    environment = {
+        **os.environ,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "SECRET_KEY": app.config["SECRET_KEY"],
+    }
+    server = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "app:app"],
+        cwd=ROOT,
+        env=environment,
+        stdout=log.open("w"),
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        for _ in range(200):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.1).close()
+                break
+            except OSError:
+                time.sleep(0.05)
+        base = f"http://127.0.0.1:{port}"
+        assert _get(f"{base}/proposals/{TOKEN}") == 404
+        assert _get(f"{base}/feeds/offices/AU.ics?token={FEED_TOKEN}") in (403, 404)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    text = log.read_text()
+    assert '"GET /proposals/[hidden] HTTP/1.1" 404' in text, text
+    assert "token=[hidden]" in text, text
+    assert not any(secret in text for secret in SECRETS)
