@@ -1,5 +1,6 @@
 """What tests share that is not a fixture: the bundled survey's path, the co-lead's sign-in, a
-form's CSRF token as a browser submits it, and a count of the SQL a block sends."""
+form's CSRF token as a browser submits it, a count of the SQL a block sends, and every page of a
+paginated API answer."""
 
 import re
 from contextlib import contextmanager
@@ -26,6 +27,18 @@ def sign_in(client, email: str = COLEAD_EMAIL, password: str = COLEAD_PASSWORD):
         "/login",
         data={"csrf_token": csrf_token(client, "/login"), "email": email, "password": password},
     )
+
+
+def every_page(client, url: str, key: str = "matches") -> list:
+    """The items of every page of a paginated API answer, following its `next` links."""
+    items: list = []
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.get_json())
+        body = response.get_json()
+        items += body[key]
+        url = body["next"]
+    return items
 
 
 @contextmanager

@@ -1,15 +1,23 @@
-"""GET /api/v1/matches: who wants a recommendation discussed, who could present it, and why."""
+"""GET /api/v1/matches: who wants a recommendation discussed, who could present it, and why.
 
-from flask import Blueprint, abort, jsonify, request
+Answered a page at a time (`per_page` matches, at most MAX_PER_PAGE), with the address of the
+next page: every presenter for every office of a large survey is many megabytes."""
+
+from flask import Blueprint, abort, request, url_for
 
 from planner.db_types import db_int
 from planner.extensions import db
-from planner.matching.operations import DEFAULT_LIMIT, survey_matches
+from planner.matching.operations import DEFAULT_LIMIT, survey_scorer
+from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import find_survey
 from planner.web import flag_from
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
+
+# About 1.5 kB of JSON a match with its reasons: a default page is 150 kB, the largest 750 kB.
+PER_PAGE = 100
+MAX_PER_PAGE = 500
 
 
 @bp.get("/matches")
@@ -31,8 +39,30 @@ def matches():
             abort(400, "limit is a whole number of presenters per office, or all.")
         if limit < 1:
             abort(400, "limit is a whole number of presenters per office, or all.")
-    survey = find_survey(request.args.get("survey") or None)
-    found = survey_matches(
-        survey, [number], include_plans=flag_from(request.args, "include_plans"), limit=limit
+    include_plans = flag_from(request.args, "include_plans")
+    page_number, size = requested(
+        request.args, size=PER_PAGE, max_size=MAX_PER_PAGE, size_name="per_page"
     )
-    return jsonify([match.as_dict() for match in found])
+    survey = find_survey(request.args.get("survey") or None)
+    asked = Page(page_number, size, 0)
+    total, found = survey_scorer(survey, include_plans=include_plans).window(
+        [number], limit=limit, start=asked.start, stop=asked.stop
+    )
+    page = Page(page_number, size, total).check()
+
+    def address(other: int | None) -> str | None:
+        if other is None:
+            return None
+        return url_for(".matches", **{**request.args.to_dict(), "page": other})
+
+    return {
+        "recommendation": number,
+        "survey": survey.label,
+        "count": total,
+        "page": page.number,
+        "pages": page.pages,
+        "per_page": page.size,
+        "next": address(page.next),
+        "previous": address(page.previous),
+        "matches": [match.as_dict() for match in found],
+    }

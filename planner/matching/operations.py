@@ -1,6 +1,13 @@
-"""Matching the interests and projects of a stored survey, with the co-leads' marks and weights."""
+"""Matching the interests and projects of a stored survey, with the co-leads' marks and weights.
 
-from collections.abc import Iterable
+Scorers are cached per process, keyed by what they are built from as the database holds it now
+(the survey's id and content fingerprint, the marks, the weights, the offices' sizes and groups,
+the accepted proposals): a change made through any instance is seen by every other one at its
+next request, with no invalidation to forget."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Hashable, Iterable
 
 from sqlalchemy import select
 
@@ -29,7 +36,9 @@ from planner.survey.models import Answer, Survey
 DEFAULT_LIMIT = 10
 
 
-def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[Project]]:
+def survey_interests_and_projects(
+    survey: Survey, accepted: list[Project] | None = None
+) -> tuple[list[Interest], list[Project]]:
     rows = db.session.execute(
         select(
             Answer.id,
@@ -43,7 +52,7 @@ def survey_interests_and_projects(survey: Survey) -> tuple[list[Interest], list[
             Answer.question.in_(QUESTIONS),
         )
     ).tuples()
-    return interests_and_projects(rows, accepted_projects())
+    return interests_and_projects(rows, accepted_projects() if accepted is None else accepted)
 
 
 def accepted_projects() -> list[Project]:
@@ -95,16 +104,58 @@ def adopt_weights(weights: Weights, report: dict, editor: str | None) -> Scoring
     return row
 
 
+class ScorerCache:
+    """The few scorers read most recently, shared by the requests of one process (and its
+    threads). A scorer is never changed once built, so one may serve many requests at once."""
+
+    def __init__(self, size: int = 6) -> None:
+        self.size = size
+        self.entries: OrderedDict[Hashable, Scorer] = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key: Hashable, make) -> Scorer:
+        with self.lock:
+            found = self.entries.get(key)
+            if found is not None:
+                self.entries.move_to_end(key)
+                return found
+        # Built outside the lock: two requests may both build one, and neither waits on the other.
+        made = make()
+        with self.lock:
+            self.entries[key] = made
+            self.entries.move_to_end(key)
+            while len(self.entries) > self.size:
+                self.entries.popitem(last=False)
+        return made
+
+
+scorers = ScorerCache()
+
+
 def survey_scorer(survey: Survey, *, include_plans: bool = False) -> Scorer:
-    interests, projects = survey_interests_and_projects(survey)
-    return Scorer(
-        interests,
-        projects,
-        office_peers(),
-        marks(),
-        weights_in_use(),
+    """The scorer of a survey with the marks, weights, offices and proposals stored now.
+
+    The small things it depends on are read on every call and are part of the cache key
+    themselves; the survey's answers, the large part, are named by its id and fingerprint
+    and import time (its answers never change once imported; a re-import is a new survey)."""
+    peers, marked, weights = office_peers(), marks(), weights_in_use()
+    accepted = accepted_projects()
+    key = (
+        survey.id,
+        survey.fingerprint,
+        survey.imported_at,
         include_plans,
+        weights,
+        tuple(sorted(peers.items())),
+        tuple(sorted(marked.items())),
+        tuple(accepted),
     )
+
+    def make() -> Scorer:
+        interests, projects = survey_interests_and_projects(survey, accepted)
+        return Scorer(interests, projects, peers, marked, weights, include_plans)
+
+    return scorers.get(key, make)
 
 
 def survey_matches(

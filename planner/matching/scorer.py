@@ -581,19 +581,42 @@ class Scorer:
         self, recommendations: Iterable[int] | None = None, *, limit: int | None = None
     ) -> list[Match]:
         """The best presenters of each audience (at most `limit`), with their reasons."""
+        return self.window(recommendations, limit=limit)[1]
+
+    def window(
+        self,
+        recommendations: Iterable[int] | None = None,
+        *,
+        limit: int | None = None,
+        start: int = 0,
+        stop: int | None = None,
+        strongest_first: bool = False,
+    ) -> tuple[int, list[Match]]:
+        """How many matches `matches` gives, and those from `start` to `stop` in its order
+        (audience, recommendation, rank; audiences with the strongest interest first if asked).
+        Only the matches in the window are built: a page of a large survey costs its own rows,
+        not every pair's reasons."""
         wanted = self.recommendations if recommendations is None else sorted(set(recommendations))
-        found: list[Match] = []
+        listings: list[tuple[float, str, int, Scores, int, np.ndarray]] = []
         for number in wanted:
             if number not in self._interests or number not in self._projects:
                 continue
             s = self.scores(number)
-            cache: dict = {}
-            for i in range(len(s.interests)):
-                ranked = s.best_columns(i)
-                for rank, j in enumerate(ranked[:limit], start=1):
-                    found.append(self._match(s, i, int(j), rank, len(ranked), cache))
-        found.sort(key=lambda m: (m.audience, m.recommendation, m.rank))
-        return found
+            for i, interest in enumerate(s.interests):
+                strength = -interest.weight if strongest_first else 0.0
+                listings.append((strength, interest.office, number, s, i, s.best_columns(i)))
+        listings.sort(key=lambda listing: listing[:3])
+        found: list[Match] = []
+        caches: dict[int, dict] = defaultdict(dict)
+        position = 0
+        for _, _, number, s, i, ranked in listings:
+            shown = ranked[:limit]
+            first, last = max(start - position, 0), len(shown) if stop is None else stop - position
+            for rank in range(first + 1, min(last, len(shown)) + 1):
+                j = int(shown[rank - 1])
+                found.append(self._match(s, i, j, rank, len(ranked), caches[number]))
+            position += len(shown)
+        return position, found
 
     def _match(self, s: Scores, i: int, j: int, rank: int, of: int, cache: dict) -> Match:
         """One match with its reasons; what depends only on the audience or only on the

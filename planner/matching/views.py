@@ -13,6 +13,7 @@ from planner.matching.forms import MarkForm
 from planner.matching.operations import MarkError, set_mark, survey_scorer, weights_in_use
 from planner.matching.scorer import FEATURES, MARKS, Match
 from planner.offices.models import Office
+from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
 from planner.web import flag_from, survey_from_request
@@ -20,6 +21,9 @@ from planner.web import flag_from, survey_from_request
 bp = Blueprint("matching", __name__)
 
 SHOWN = 5
+# Matches on one page: every presenter of every office of a 400-office survey is tens of
+# megabytes; a page stays a few hundred kilobytes, and links to the next.
+PER_PAGE = 200
 
 
 def _recommendation(number: int) -> Recommendation:
@@ -35,9 +39,23 @@ def matches(number: int):
     survey = survey_from_request()
     include_plans = flag_from(request.args, "include_plans")
     show_all = request.args.get("show") == "all"
+    page_number, _ = requested(request.args, size=PER_PAGE, max_size=PER_PAGE)
+    asked = Page(page_number, PER_PAGE, 0)
     scorer = survey_scorer(survey, include_plans=include_plans) if survey else None
-    found = scorer.matches([number], limit=None if show_all else SHOWN) if scorer else []
-    set_aside = scorer.set_aside.get(number, []) if scorer else []
+    total, found = (
+        scorer.window(
+            [number],
+            limit=None if show_all else SHOWN,
+            start=asked.start,
+            stop=asked.stop,
+            strongest_first=True,
+        )
+        if scorer
+        else (0, [])
+    )
+    page = Page(page_number, PER_PAGE, total).check()
+    # Needs and plans are listed once, on the first page: one row per office at most.
+    set_aside = scorer.set_aside.get(number, []) if scorer and page.number == 1 else []
     by_audience: dict[str, list[Match]] = defaultdict(list)
     by_presenter: dict[str, list[Match]] = defaultdict(list)
     for match in found:
@@ -45,23 +63,33 @@ def matches(number: int):
         by_presenter[match.presenter].append(match)
     for listing in by_presenter.values():
         listing.sort(key=lambda m: (m.rank, -m.score, m.audience))
-    audiences = sorted(
-        by_audience, key=lambda code: (-by_audience[code][0].reasons["interest_weight"], code)
-    )
     codes = set(by_audience) | set(by_presenter) | {p.office for p in set_aside}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
+
+    def page_url(other: int | None) -> str | None:
+        if other is None:
+            return None
+        return url_for(
+            "matching.matches",
+            number=number,
+            survey=survey.slug if survey else None,
+            include_plans="1" if include_plans else None,
+            show="all" if show_all else None,
+            page=other if other > 1 else None,
+        )
+
     return render_template(
         "matching/matches.html",
         recommendation=recommendation,
         survey=survey,
         include_plans=include_plans,
-        audiences=audiences,
+        audiences=list(by_audience),
         by_audience=by_audience,
         presenters=sorted(by_presenter),
         by_presenter=by_presenter,
         set_aside=set_aside,
         offices=offices,
-        # Addresses built once per office, not once per row: at 200 offices a page has thousands.
+        # Addresses built once per office, not once per row: a page has hundreds of rows.
         office_url={
             code: url_for("offices.detail", code=code, survey=survey.slug) for code in offices
         },
@@ -71,6 +99,11 @@ def matches(number: int):
         },
         show_all=show_all,
         shown=SHOWN,
+        page=page,
+        first_shown=page.start + 1,
+        last_shown=page.start + len(found),
+        next_url=page_url(page.next),
+        previous_url=page_url(page.previous),
         marks=MARKS,
         need=EvidenceType.need.value,
         weights=weights_in_use().as_dict(),
@@ -89,6 +122,7 @@ def mark(number: int):
         survey=request.args.get("survey") or None,
         include_plans=request.args.get("include_plans") or None,
         show=request.args.get("show") or None,
+        page=request.args.get("page") or None,
     )
     if not form.validate():
         problems = " ".join(m for messages in form.errors.values() for m in messages)
@@ -98,7 +132,9 @@ def mark(number: int):
     if db.session.get(Office, audience) is None or db.session.get(Office, presenter) is None:
         abort(404, "There is no such office.")
     try:
-        saved = set_mark(audience, presenter, number, form.verdict.data, form.note.data, editor())
+        # A form sent without its note field (a script, not the page) has no note, not a 500.
+        note = form.note.data or ""
+        saved = set_mark(audience, presenter, number, form.verdict.data, note, editor())
     except MarkError as error:
         flash(f"The mark was not saved: {error}", "error")
         return redirect(back)

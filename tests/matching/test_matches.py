@@ -16,7 +16,7 @@ from planner.matching.operations import (
     weights_in_use,
 )
 from planner.matching.scorer import FEATURES, Weights
-from tests.support import csrf_token
+from tests.support import csrf_token, every_page
 
 
 def test_no_self_match_and_each_list_is_ranked(survey):
@@ -83,7 +83,7 @@ def test_marks_override_and_survive_a_reimport(survey):
 def test_api_matches(client, survey):
     response = client.get("/api/v1/matches?recommendation=10&survey=CWS/13/26")
     assert response.status_code == 200
-    rows = response.get_json()
+    rows = response.get_json()["matches"]
     assert set(rows[0]) == {
         "audience",
         "presenter",
@@ -102,9 +102,9 @@ def test_api_matches(client, survey):
     spain = [r for r in rows if r["audience"] == "ES"]
     assert spain[0]["reasons"]["audience_text"].startswith("Rec.10, with special focus")
     assert spain[0]["reasons"]["evidence"]["type"] == spain[0]["evidence"]
-    limited = client.get("/api/v1/matches?recommendation=10&limit=2").get_json()
+    limited = client.get("/api/v1/matches?recommendation=10&limit=2").get_json()["matches"]
     assert max(r["rank"] for r in limited) == 2
-    every = client.get("/api/v1/matches?recommendation=10&limit=all").get_json()
+    every = every_page(client, "/api/v1/matches?recommendation=10&limit=all")
     counts: dict[str, int] = {}
     for r in every:
         counts[r["audience"]] = counts.get(r["audience"], 0) + 1
@@ -112,7 +112,7 @@ def test_api_matches(client, survey):
 
 
 def test_api_defaults_to_rec_10_and_the_latest_survey(client, survey):
-    rows = client.get("/api/v1/matches").get_json()
+    rows = client.get("/api/v1/matches").get_json()["matches"]
     assert {r["recommendation"] for r in rows} == {10}
 
 
@@ -139,7 +139,7 @@ def test_api_refuses_bad_parameters(client, survey, query, status):
 def test_cli_json_equals_the_api(cli, client, survey):
     result = cli.invoke(args=["match", "--recommendation", "10", "--format", "json"])
     assert result.exit_code == 0, result.output
-    assert json.loads(result.stdout) == client.get("/api/v1/matches?recommendation=10").get_json()
+    assert json.loads(result.stdout) == every_page(client, "/api/v1/matches?recommendation=10")
 
 
 def test_cli_text(cli, survey):

@@ -1,0 +1,214 @@
+"""Anonymous matches come a page at a time, however large the survey; the cached scorer follows
+every change to what it was built from, whoever made it."""
+
+import re
+
+import pytest
+from sqlalchemy import text
+
+from planner.bootstrap import load_bundled_survey
+from planner.extensions import db
+from planner.matching.api import MAX_PER_PAGE, PER_PAGE
+from planner.matching.operations import adopt_weights, scorers, set_mark, survey_scorer
+from planner.matching.scorer import FEATURES, Weights
+from planner.matching.views import PER_PAGE as PAGE_ROWS
+from planner.survey.document import parse_document
+from planner.survey.operations import import_record
+from planner.survey.synthetic import scaled_survey
+from tests.support import BUNDLED, csrf_token, every_page
+
+
+@pytest.fixture
+def large(app_context):
+    """A generated survey of 80 offices: more matches on Rec 10 than one page holds."""
+    real = parse_document(BUNDLED.read_bytes(), "CWS-13-26.txt")
+    survey = import_record(scaled_survey(real, 80, seed=1)).survey
+    db.session.commit()
+    return survey
+
+
+def api(survey, query: str = "") -> str:
+    return f"/api/v1/matches?recommendation=10&survey={survey.slug}&limit=all{query}"
+
+
+def test_the_api_answers_a_page_at_a_time_with_a_link_to_the_next(client, large):
+    every = survey_scorer(large).matches([10])
+    assert len(every) > 2 * PER_PAGE
+    first = client.get(api(large)).get_json()
+    assert len(first["matches"]) == PER_PAGE
+    assert (first["count"], first["page"], first["per_page"]) == (len(every), 1, PER_PAGE)
+    assert first["pages"] == -(-len(every) // PER_PAGE)
+    assert first["previous"] is None and "page=2" in first["next"]
+    second = client.get(first["next"]).get_json()
+    assert second["page"] == 2 and "page=1" in second["previous"]
+    # Following `next` to the end gives every match once, in the order of the whole list.
+    rows = every_page(client, api(large))
+    assert [(r["audience"], r["presenter"], r["rank"]) for r in rows] == [
+        (m.audience, m.presenter, m.rank) for m in every
+    ]
+    last = client.get(api(large, f"&page={first['pages']}")).get_json()
+    assert last["next"] is None and 0 < len(last["matches"]) <= PER_PAGE
+
+
+def test_the_api_keeps_the_query_in_its_links(client, large):
+    body = client.get(api(large, "&include_plans=true&per_page=7")).get_json()
+    assert len(body["matches"]) == 7
+    following = client.get(body["next"]).get_json()
+    assert following["per_page"] == 7 and following["page"] == 2
+    plans = survey_scorer(large, include_plans=True).matches([10])
+    assert following["count"] == len(plans)
+    assert [r["presenter"] for r in following["matches"]] == [m.presenter for m in plans[7:14]]
+
+
+@pytest.mark.parametrize(
+    ("query", "status", "words"),
+    [
+        (f"&per_page={MAX_PER_PAGE + 1}", 400, f"per_page is at most {MAX_PER_PAGE}"),
+        ("&per_page=0", 400, "per_page is a number of items per page"),
+        ("&per_page=lots", 400, "per_page is a number of items per page"),
+        ("&page=0", 400, "page is a page number"),
+        ("&page=99999999999999999999", 400, "page is a page number"),
+        ("&page=9999", 404, "There is no page 9999"),
+    ],
+)
+def test_the_api_refuses_pages_it_cannot_give(client, large, query, status, words):
+    response = client.get(api(large, query))
+    assert response.status_code == status
+    assert words in response.get_json()["message"]
+
+
+def test_the_largest_page_the_api_gives(client, large):
+    body = client.get(api(large, f"&per_page={MAX_PER_PAGE}")).get_json()
+    assert len(body["matches"]) == MAX_PER_PAGE
+
+
+def test_a_short_answer_is_one_page(client, survey):
+    for number in range(1, 11):
+        body = client.get(f"/api/v1/matches?recommendation={number}&limit=1").get_json()
+        # Even a recommendation without a match has its (empty) first page.
+        assert (body["page"], body["pages"], body["next"]) == (1, 1, None)
+        assert len(body["matches"]) == body["count"]
+
+
+def rows_on(page: str) -> int:
+    """Matches on a matches page: one 'Their project' per row of the audiences' tables."""
+    return page.count("<summary>Their project</summary>")
+
+
+def test_every_match_on_the_page_comes_a_page_at_a_time(client, large):
+    total = len(survey_scorer(large).matches([10]))
+    assert total > 2 * PAGE_ROWS
+    url = f"/recommendations/10/matches?survey={large.slug}&show=all"
+    seen, pages = 0, 0
+    while url:
+        response = client.get(url)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        pages += 1
+        assert rows_on(page) <= PAGE_ROWS
+        seen += rows_on(page)
+        assert f"Page {pages} of {-(-total // PAGE_ROWS)}" in page
+        found = re.search(r'<a href="([^"]+)" rel="next">Next page</a>', page)
+        url = found[1].replace("&amp;", "&") if found else None
+    assert seen == total
+    # The needs and plans are listed on the first page only.
+    assert "Not presenting" in client.get(f"/recommendations/10/matches?survey={large.slug}").text
+    second = client.get(f"/recommendations/10/matches?survey={large.slug}&show=all&page=2").text
+    assert "Not presenting" not in second and "Continued" in second
+    missing = client.get(f"/recommendations/10/matches?survey={large.slug}&page=999")
+    assert missing.status_code == 404 and "There is no page 999" in missing.text
+    assert client.get("/recommendations/10/matches?page=x").status_code == 400
+
+
+def test_the_bundled_survey_fits_on_one_page(client, survey):
+    page = client.get("/recommendations/10/matches?show=all").get_data(as_text=True)
+    assert "Next page" not in page and "Page 1 of" not in page
+    assert rows_on(page) == len(survey_scorer(survey).matches([10]))
+
+
+def test_a_mark_made_on_a_later_page_returns_to_it(colead_client, large):
+    url = f"/recommendations/10/matches?survey={large.slug}&show=all&page=2"
+    page = colead_client.get(url).get_data(as_text=True)
+    action = re.search(r'action="(/recommendations/10/matches/marks[^"]+)"', page)[1]
+    action = action.replace("&amp;", "&")
+    assert "page=2" in action
+    audience, presenter = re.search(
+        r'name="audience" value="(\w\w)">\s*<input type="hidden" name="presenter" value="(\w\w)"',
+        page,
+    ).groups()
+    response = colead_client.post(
+        action,
+        data={
+            "csrf_token": csrf_token(colead_client, url),
+            "audience": audience,
+            "presenter": presenter,
+            "verdict": "useful",
+        },
+    )
+    assert response.status_code == 302 and "page=2" in response.headers["Location"]
+
+
+def spain(client) -> list[dict]:
+    url = "/api/v1/matches?recommendation=10&survey=CWS/13/26&limit=all&per_page=500"
+    return [r for r in client.get(url).get_json()["matches"] if r["audience"] == "ES"]
+
+
+def test_the_scorer_is_cached_while_nothing_changes(survey):
+    scorers.entries.clear()
+    first = survey_scorer(survey)
+    assert survey_scorer(survey) is first
+    assert survey_scorer(survey, include_plans=True) is not first
+
+
+def test_the_cache_follows_a_mark(client, colead_client, survey):
+    before = spain(client)
+    last = before[-1]["presenter"]
+    token = csrf_token(colead_client, "/recommendations/10/matches")
+    colead_client.post(
+        "/recommendations/10/matches/marks",
+        data={"csrf_token": token, "audience": "ES", "presenter": last, "verdict": "must_present"},
+    )
+    marked = spain(client)
+    assert marked[0]["presenter"] == last
+    assert marked[0]["reasons"]["mark"]["verdict"] == "must_present"
+    colead_client.post(
+        "/recommendations/10/matches/marks",
+        data={"csrf_token": token, "audience": "ES", "presenter": last, "verdict": ""},
+    )
+    assert spain(client) == before
+
+
+def test_the_cache_follows_a_change_made_by_another_instance(client, survey):
+    """Another instance of the app changes the database behind this one's back: no message
+    reaches this process, yet its next answer follows the database."""
+    set_mark("ES", "AU", 10, "not_useful", "", "c@example.org")
+    db.session.commit()
+    assert "AU" not in {r["presenter"] for r in spain(client)}
+    db.session.execute(text("UPDATE match_marks SET verdict = 'must_present'"))
+    db.session.commit()
+    assert spain(client)[0]["presenter"] == "AU"
+    db.session.execute(text("DELETE FROM match_marks"))
+    db.session.commit()
+    assert spain(client)[0]["reasons"]["mark"] is None
+
+
+def test_the_cache_follows_the_weights(client, survey):
+    before = spain(client)
+    # Weights that count only how close the two offices are in size.
+    only_size = Weights(**{name: (1.0 if name == "size" else 0.0) for name in FEATURES})
+    adopt_weights(only_size, {"note": "test"}, "c@example.org")
+    db.session.commit()
+    after = spain(client)
+    assert {(r["presenter"], r["score"]) for r in after} != {
+        (r["presenter"], r["score"]) for r in before
+    }
+    assert all(r["score"] == r["reasons"]["features"]["size"] for r in after)
+
+
+def test_the_cache_follows_a_reimport(client, survey):
+    scorer = survey_scorer(survey)
+    db.session.delete(survey)
+    db.session.flush()
+    again = load_bundled_survey().survey
+    db.session.commit()
+    assert survey_scorer(again) is not scorer
