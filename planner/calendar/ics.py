@@ -2,21 +2,65 @@
 
 Every time is in UTC, so no VTIMEZONE is needed and none can be wrong. There is no METHOD, so
 each DTSTAMP is the event's last revision (RFC 5545 §3.8.7.2): the same state gives the same bytes,
-and an ETag can be a hash of them. Pure: no Flask, no database.
+and an ETag can be a hash of them. Whatever text or address it is given (old rows, rows written
+straight into the database), it writes valid, escaped lines. Pure: no Flask, no database.
 """
 
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
+from urllib.parse import quote
 
-from icalendar import Calendar, Conference, Event, Timezone, TimezoneStandard
+from icalendar import Calendar, Conference, Event, Timezone, TimezoneStandard, vText
 
 PRODID = "-//WIPO CWS ICT Strategy Task Force//Planner//EN"
 REFRESH = timedelta(hours=6)
 CANCELLED_PREFIX = "Cancelled: "
 STATUSES = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+# Longer text is cut: a title of a megabyte (SQLite keeps whatever it is given) would make
+# every subscriber download it every six hours.
+LINE_MAX, TEXT_MAX, ADDRESS_MAX = 500, 100_000, 2_000
+
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+# What no text value may hold, even escaped: control characters (a tab becomes a space), lone
+# surrogates (not encodable as UTF-8) and the two non-characters.
+_UNWRITABLE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+_SPACES = re.compile(r"[ \t]+")
+_WEB = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
+# What RFC 3986 allows in a URI as it is (a "%" only before two hex digits); all else is
+# percent-encoded.
+_URI_SAFE = "!#$&'()*+,/:;=?@[]~"
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def one_line(value: str | None, limit: int = LINE_MAX) -> str:
+    """Text for a one-line value (a title, a name): line breaks become spaces."""
+    text = _UNWRITABLE.sub("", _LINE_BREAK.sub(" ", value or ""))
+    return _cut(_SPACES.sub(" ", text).strip(), limit)
+
+
+def text(value: str | None, limit: int = TEXT_MAX) -> str:
+    """Text of several lines (a description): every kind of line break becomes one "\\n",
+    which icalendar writes escaped."""
+    lines = _UNWRITABLE.sub("", _LINE_BREAK.sub("\n", value or "")).replace("\t", " ")
+    return _cut(lines.strip(), limit)
+
+
+def web_address(value: str | None) -> str | None:
+    """An http(s) address fit for a URI value: what a URI may not hold is percent-encoded; None
+    for anything that is not a web address (or is absurdly long)."""
+    address = _UNWRITABLE.sub("", (value or "").strip())
+    if not _WEB.match(address):
+        return None
+    encoded = _LONE_PERCENT.sub("%25", quote(address, safe=_URI_SAFE + "%"))
+    return encoded if len(encoded) <= ADDRESS_MAX else None
 
 
 @dataclass(frozen=True)
@@ -36,7 +80,7 @@ class EventInfo:
     summary: str
     description: str
     status: str  # one of STATUSES
-    url: str
+    url: str | None
     video_url: str | None = None
     parent_uid: str | None = None  # the meeting a slot belongs to
     categories: tuple[str, ...] = ()
@@ -58,25 +102,31 @@ def _event(info: EventInfo) -> Event:
         raise ValueError(f"unknown status {info.status!r}")
     cancelled = info.status == "CANCELLED"
     revised = _utc(info.last_modified)
+    start = _utc(info.start)
+    video = web_address(info.video_url)
+    categories = [c for c in (one_line(c, 100) for c in info.categories) if c]
     event = Event.new(
-        uid=info.uid,
-        sequence=info.sequence,
+        uid=one_line(info.uid, 255),
+        sequence=max(0, info.sequence),
         stamp=revised,
         last_modified=revised,
-        start=_utc(info.start),
-        end=_utc(info.end),
-        summary=(CANCELLED_PREFIX if cancelled else "") + info.summary,
-        description=info.description,
+        start=start,
+        # A negative length read from a damaged row would make DTEND precede DTSTART.
+        end=max(start, _utc(info.end)),
+        summary=(CANCELLED_PREFIX if cancelled else "") + one_line(info.summary),
+        description=text(info.description) or None,
         status=info.status,
-        url=info.url,
-        location=info.video_url,
-        categories=list(info.categories),
-        conferences=[Conference(info.video_url, feature="VIDEO", label="Video call")]
-        if info.video_url and not cancelled
+        url=web_address(info.url),
+        location=video,
+        conferences=[Conference(video, feature="VIDEO", label="Video call")]
+        if video and not cancelled
         else None,
     )
+    if categories:
+        # Only when there are some: an empty CATEGORIES line is an error to libical.
+        event.add("CATEGORIES", categories)
     if info.parent_uid:
-        event.add("RELATED-TO", info.parent_uid, parameters={"RELTYPE": "PARENT"})
+        event.add("RELATED-TO", one_line(info.parent_uid, 255), parameters={"RELTYPE": "PARENT"})
     return event
 
 
@@ -94,26 +144,39 @@ def _utc_zone() -> Timezone:
     return zone
 
 
-def build(feed: FeedInfo, events: Sequence[EventInfo]) -> bytes:
-    """The feed as iCalendar bytes: CRLF line ends, lines folded at 75 octets."""
-    ordered = sorted(events, key=lambda e: (e.start, e.uid))
+def _head(feed: FeedInfo, empty: bool) -> Calendar:
+    url = web_address(feed.url)
     calendar = Calendar.new(
         prodid=PRODID,
-        name=feed.name,
-        description=feed.description or None,
         # A stable calendar UID: the same feed is the same calendar to its subscribers.
-        uid=uuid.uuid5(uuid.NAMESPACE_URL, feed.url),
-        url=feed.url,
-        source=feed.url,
+        uid=uuid.uuid5(uuid.NAMESPACE_URL, url or ""),
+        url=url,
+        source=url,
         refresh_interval=REFRESH,
-        subcomponents=[] if ordered else [_utc_zone()],
+        subcomponents=[_utc_zone()] if empty else [],
     )
+    # NAME (RFC 7986) and the X-WR- names are TEXT: ";", "," and "\" escaped, which icalendar
+    # does only when it is handed a vText.
+    name = one_line(feed.name) or "Calendar"
+    calendar.add("NAME", vText(name))
+    calendar.add("X-WR-CALNAME", vText(name))
+    description = text(feed.description)
+    if description:
+        calendar.add("DESCRIPTION", vText(description))
+        calendar.add("X-WR-CALDESC", vText(description))
     calendar.add("CALSCALE", "GREGORIAN")
     # icalendar writes these without the VALUE parameter RFC 7986 asks for; clients need it.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
-    calendar["SOURCE"].params["VALUE"] = "URI"
-    calendar["URL"].params["VALUE"] = "URI"
+    if url:
+        calendar["SOURCE"].params["VALUE"] = "URI"
+        calendar["URL"].params["VALUE"] = "URI"
     calendar.add("X-PUBLISHED-TTL", "PT6H")
+    return calendar
+
+
+def build(feed: FeedInfo, events: Sequence[EventInfo]) -> bytes:
+    """The feed as iCalendar bytes: CRLF line ends, lines folded at 75 octets."""
+    ordered = sorted(events, key=lambda e: (e.start, e.uid))
     # The calendar's own lines, then each event's, as Calendar.to_ical() would lay them out.
-    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR\r\n", 1)
+    head, end = _head(feed, not ordered).to_ical().rsplit(b"END:VCALENDAR\r\n", 1)
     return b"".join([head, *(_event_bytes(e) for e in ordered), b"END:VCALENDAR\r\n", end])

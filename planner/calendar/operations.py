@@ -1,41 +1,201 @@
-"""What each feed and schedule contains, built from the agenda; signed office links; the
-change marker.
+"""What each feed and schedule contains, built from the agenda; when that content last changed;
+the events subscribers keep after they left a feed; signed office links.
 
-Answers are cached per (feed, state of the agenda): the 304 answer to a client that has the
-current version costs one small query, not a rebuild.
+Only published meetings are in a feed or schedule: a draft is in none (its tentative slots
+included), whoever asks. Stored values are taken as they are, however damaged (an unknown
+time zone, a length beyond any calendar): a feed is built whatever the database holds.
+
+Built answers are cached per (feed, state of the agenda): the 304 answer to a client that has
+the current version costs one small query, not a rebuild.
 """
 
 from collections import OrderedDict
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from collections.abc import Callable, Iterable
+from dataclasses import replace
+from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha256
 from importlib.metadata import version
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import event, or_, select
+from sqlalchemy import ColumnElement, event, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from planner.agenda.fairness import office_times
 from planner.agenda.models import Meeting, MeetingSeries, MeetingStatus, Slot, SlotStatus
 from planner.agenda.queries import participating_offices, with_agenda
 from planner.calendar.frab import ScheduleInfo, TalkInfo, encode, schedule
-from planner.calendar.ics import EventInfo
-from planner.calendar.models import CalendarState
+from planner.calendar.ics import EventInfo, one_line, text, web_address
+from planner.calendar.models import CalendarState, RemovedEvent
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import local_time, utc_offset
+from planner.timezones import known_time_zones, local_time, utc_offset
 
-HISTORY = timedelta(days=183)  # feeds show the past six months onwards
+HISTORY = timedelta(days=183)  # feeds show meetings that started six months ago onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+# Starts outside these are damaged rows: no calendar (nor time zone arithmetic) can hold them.
+FIRST_START, LAST_START = datetime(1900, 1, 1, tzinfo=UTC), datetime(2200, 1, 1, tzinfo=UTC)
+LONGEST = timedelta(days=7)  # a stored length beyond this is read as this
+TITLE_MAX = 200
 # A meeting's absolute address, made by the web layer (which knows the host).
 MeetingUrl = Callable[[Meeting], str]
+# A built answer and when its content last changed.
+Built = tuple[bytes, datetime]
 
-# What a calendar shows: a change to any of these moves the feeds' Last-Modified. A meeting
-# without offices of its own lists the respondents of the latest survey.
+# What a calendar shows: a change to any of these builds feeds anew. A meeting without
+# offices of its own lists the respondents of the latest survey.
 _SHOWN = (Meeting, Slot, MeetingSeries, Office, Recommendation, Survey, Respondent)
+
+
+# Reading stored values as a calendar can hold them.
+
+
+def _plausible(moment: datetime | None) -> bool:
+    return moment is not None and FIRST_START <= moment < LAST_START
+
+
+def _count(value) -> int:
+    """A stored whole number (a SEQUENCE, a length), or 0 for what is not one."""
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _minutes(minutes: int | None) -> int:
+    """A stored length as a calendar can hold it: none below zero, none beyond LONGEST."""
+    return min(max(_count(minutes), 0), LONGEST // timedelta(minutes=1))
+
+
+def _ends(start: datetime, minutes: int | None) -> datetime:
+    return start + timedelta(minutes=_minutes(minutes))
+
+
+def _zone(name: str | None) -> str | None:
+    """The zone, or None for a name no time zone database knows."""
+    return name if name in known_time_zones() else None
+
+
+def _latest(moments: Iterable[datetime | None]) -> datetime:
+    return max((m for m in moments if m is not None), default=EPOCH)
+
+
+def _public():
+    """The meetings that are in feeds: published, not a draft, with a start a calendar holds."""
+    return (
+        Meeting.published_at.is_not(None),
+        Meeting.status != MeetingStatus.draft,
+        Meeting.starts_at >= FIRST_START,
+        Meeting.starts_at < LAST_START,
+    )
+
+
+def is_public(meeting: Meeting) -> bool:
+    return (
+        meeting.was_published
+        and meeting.status != MeetingStatus.draft
+        and _plausible(meeting.starts_at)
+    )
+
+
+# Change tracking: the cache key, and the events that leave feeds.
+
+
+def _removal(
+    session: Session, gone: dict, *, uid: str, office: str | None, meeting_id: int, **event
+) -> None:
+    """Keep (or refresh) the removed event `uid` for one feed, one SEQUENCE above the highest
+    one subscribers of that feed had: its own, or that of an earlier removal it came back from.
+    """
+    key = (uid, office)
+    if key in gone:  # already kept in this flush (a slot deleted with its meeting)
+        return
+    row = session.scalar(
+        select(RemovedEvent).where(
+            RemovedEvent.uid == uid,
+            RemovedEvent.office_code.is_(None)
+            if office is None
+            else RemovedEvent.office_code == office,
+        )
+    )
+    shown = event.pop("sequence")
+    if row is None:
+        row = RemovedEvent(uid=uid, office_code=office, meeting_id=meeting_id, sequence=0)
+        session.add(row)
+    else:
+        shown = max(shown, row.sequence + 1)
+    gone[key] = row
+    for name, value in event.items():
+        setattr(row, name, value)
+    row.title = one_line(row.title, TITLE_MAX)
+    row.sequence = shown + 1
+    row.removed_at = utcnow()
+
+
+def _slot_removed(session: Session, gone: dict, slot, meeting: Meeting, offices) -> None:
+    start = slot.starts_at
+    for office in offices:
+        _removal(
+            session,
+            gone,
+            uid=slot.uid,
+            office=office,
+            meeting_id=meeting.id,
+            parent_uid=meeting.uid,
+            title=slot.title,
+            starts_at=start,
+            ends_at=_ends(start, slot.duration_minutes),
+            sequence=_count(slot.sequence) + _count(meeting.sequence),
+        )
+
+
+def _record_removals(session: Session) -> None:
+    """Events of published meetings that this flush takes out of a feed: deleted slots and
+    meetings, and slots given to another office."""
+    gone: dict = {}
+    for item in list(session.deleted):
+        if isinstance(item, Meeting) and is_public(item):
+            _removal(
+                session,
+                gone,
+                uid=item.uid,
+                office=None,
+                meeting_id=item.id,
+                parent_uid=None,
+                title=item.title,
+                starts_at=item.starts_at,
+                ends_at=_ends(item.starts_at, item.duration_minutes),
+                sequence=_count(item.sequence),
+            )
+            # Read as rows: loading them as slots would change what this flush deletes.
+            slots = session.execute(
+                select(
+                    Slot.uid,
+                    Slot.title,
+                    Slot.starts_at,
+                    Slot.duration_minutes,
+                    Slot.office_code,
+                    Slot.sequence,
+                ).where(Slot.meeting_id == item.id)
+            ).all()
+            for slot in slots:
+                if _plausible(slot.starts_at):
+                    _slot_removed(session, gone, slot, item, {None, slot.office_code} - {""})
+        elif isinstance(item, Slot) and _plausible(item.starts_at):
+            meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
+            if meeting is not None and is_public(meeting):
+                _slot_removed(session, gone, item, meeting, {None, item.office_code} - {""})
+    for item in list(session.dirty):
+        if not isinstance(item, Slot) or not _plausible(item.starts_at):
+            continue
+        state = inspect(item)
+        before = set(state.attrs.office_code.history.deleted) | {
+            o.code for o in state.attrs.office.history.deleted if o is not None
+        }
+        left = before - {item.office_code, None, ""}
+        if left:
+            meeting = session.get(Meeting, item.meeting_id)
+            if meeting is not None and is_public(meeting):
+                _slot_removed(session, gone, item, meeting, left)
 
 
 def _mark_changes(session: Session, _context, _instances) -> None:
@@ -47,14 +207,14 @@ def _mark_changes(session: Session, _context, _instances) -> None:
     if not touched:
         return
     with session.no_autoflush:
+        _record_removals(session)
         state = session.get(CalendarState, 1)
     now = utcnow()
     if state is None:
         session.add(CalendarState(id=1, changed_at=now))
     else:
-        # HTTP dates have whole seconds: two changes never share one, or If-Modified-Since
-        # could call the second one "not modified".
-        state.changed_at = max(now, state.changed_at.replace(microsecond=0) + timedelta(seconds=1))
+        # A key for the cache: it must differ from the last one even if the clock steps back.
+        state.changed_at = max(now, state.changed_at + timedelta(microseconds=1))
 
 
 def track_changes() -> None:
@@ -64,6 +224,9 @@ def track_changes() -> None:
 
 def changed_at() -> datetime:
     return db.session.scalar(select(CalendarState.changed_at).where(CalendarState.id == 1)) or EPOCH
+
+
+# What events say, and when what they say last changed.
 
 
 def _span(start: datetime, end: datetime, zone: str) -> str:
@@ -83,183 +246,319 @@ def _status(meeting: Meeting, slot: Slot | None = None) -> str:
     return "CONFIRMED"
 
 
-def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = None) -> EventInfo:
-    zone = meeting.time_zone
+def _placed(meeting: Meeting) -> list[Slot]:
+    return [s for s in meeting.slots if _plausible(s.starts_at)]
+
+
+def _slot_changed(slot: Slot) -> datetime:
+    """When anything a slot's event shows about the slot itself last changed: the slot, its
+    presenter's name, its recommendations' titles."""
+    return _latest(
+        [
+            slot.updated_at,
+            slot.office.updated_at if slot.office else None,
+            *(r.updated_at for r in slot.recommendations),
+        ]
+    )
+
+
+def surveys_changed() -> datetime:
+    """When the latest survey's respondents (the default participants) may last have changed."""
+    return db.session.scalar(select(func.max(Survey.imported_at))) or EPOCH
+
+
+def meeting_event(
+    meeting: Meeting,
+    url: str,
+    offices: list[Office] | None = None,
+    surveys: datetime | None = None,
+) -> EventInfo:
+    """The meeting as one event. `offices` are its participants (default: looked up) and
+    `surveys` when the default participants last changed (default: looked up)."""
+    zone = _zone(meeting.time_zone) or "UTC"
+    start = meeting.starts_at
+    end = _ends(start, meeting.duration_minutes)
     kind = meeting.kind_label
     lines = [
         f"{kind[:1].upper()}{kind[1:]} of the CWS ICT Strategy Task Force.",
-        f"Home time zone: {_span(meeting.starts_at, meeting.ends_at, zone)}",
+        f"Home time zone: {_span(start, end, zone)}",
     ]
-    if meeting.video_url:
-        lines.append(f"Video link: {meeting.video_url}")
-    placed = [s for s in meeting.slots if s.starts_at]
+    video = web_address(meeting.video_url)
+    if video:
+        lines.append(f"Video link: {video}")
+    placed = _placed(meeting)
     if placed:
         lines += ["", f"Agenda ({zone}):"]
         for slot in placed:
-            who = f" — {slot.office.name}" if slot.office else ""
+            who = f" — {one_line(slot.office.name)}" if slot.office else ""
             gone = " (cancelled)" if slot.status == SlotStatus.cancelled else ""
+            until = _ends(slot.starts_at, slot.duration_minutes)
             lines.append(
-                f"{local_time(zone, slot.starts_at):%H:%M}–{local_time(zone, slot.ends_at):%H:%M} "
-                f"{slot.title}{who}{gone}"
+                f"{local_time(zone, slot.starts_at):%H:%M}–{local_time(zone, until):%H:%M} "
+                f"{one_line(slot.title)}{who}{gone}"
             )
+    own = bool(meeting.offices)
     if offices is None:
         offices = participating_offices(meeting)
-    local = office_times(
-        meeting.starts_at, meeting.ends_at, zone, {o: o.time_zone for o in offices}
-    )
+    local = office_times(start, end, zone, {o: _zone(o.time_zone) for o in offices})
     if local:
         lines += ["", "Local times:"]
         for office, times in local.items():
             lines.append(
-                f"{office.code} {office.short_name}: {times.start:%a %H:%M}–{times.end:%a %H:%M}"
+                f"{office.code} {one_line(office.short_name)}: "
+                f"{times.start:%a %H:%M}–{times.end:%a %H:%M}"
             )
     if meeting.description:
-        lines += ["", meeting.description]
+        lines += ["", text(meeting.description, 5000)]
     lines += ["", f"Agenda page: {url}"]
+    if not own and surveys is None:
+        surveys = surveys_changed()
     return EventInfo(
         uid=meeting.uid,
-        sequence=meeting.sequence,
-        last_modified=max([meeting.updated_at, *(s.updated_at for s in meeting.slots)]),
-        start=meeting.starts_at,
-        end=meeting.ends_at,
+        sequence=_count(meeting.sequence),
+        last_modified=_latest(
+            [
+                meeting.updated_at,
+                *(_slot_changed(s) for s in meeting.slots),
+                *(o.updated_at for o in offices),
+                None if own else surveys,
+            ]
+        ),
+        start=start,
+        end=end,
         summary=meeting.title,
         description="\n".join(lines),
         status=_status(meeting),
         url=url,
-        video_url=meeting.video_url,
+        video_url=video,
     )
 
 
 def slot_event(slot: Slot, meeting: Meeting, url: str) -> EventInfo:
+    zone = _zone(meeting.time_zone) or "UTC"
+    end = _ends(slot.starts_at, slot.duration_minutes)
     lines = [
-        f"Part of: {meeting.title}",
-        f"Home time zone: {_span(slot.starts_at, slot.ends_at, meeting.time_zone)}",
+        f"Part of: {one_line(meeting.title)}",
+        f"Home time zone: {_span(slot.starts_at, end, zone)}",
     ]
     if slot.office:
-        lines.append(f"Presenter: {slot.office.name}")
-    lines += [f"Recommendation {r.number}: {r.short_title}" for r in slot.recommendations]
-    if meeting.video_url:
-        lines.append(f"Video link: {meeting.video_url}")
+        lines.append(f"Presenter: {one_line(slot.office.name)}")
+    lines += [f"Recommendation {r.number}: {one_line(r.short_title)}" for r in slot.recommendations]
+    video = web_address(meeting.video_url)
+    if video:
+        lines.append(f"Video link: {video}")
     if slot.abstract:
-        lines += ["", slot.abstract]
+        lines += ["", text(slot.abstract, 5000)]
     lines += ["", f"Agenda page: {url}"]
     return EventInfo(
         uid=slot.uid,
         # The meeting's changes (its link, its cancellation) are the slot's changes too; both
         # counters only grow, so their sum does.
-        sequence=slot.sequence + meeting.sequence,
-        last_modified=max(slot.updated_at, meeting.updated_at),
+        sequence=_count(slot.sequence) + _count(meeting.sequence),
+        last_modified=max(_slot_changed(slot), meeting.updated_at),
         start=slot.starts_at,
-        end=slot.ends_at,
+        end=end,
         summary=slot.title,
         description="\n".join(lines),
         status=_status(meeting, slot),
         url=url,
-        video_url=meeting.video_url,
+        video_url=video,
         parent_uid=meeting.uid,
         categories=tuple(f"Rec {r.number}" for r in slot.recommendations),
     )
 
 
+def removed_event(row: RemovedEvent) -> EventInfo:
+    return EventInfo(
+        uid=row.uid,
+        sequence=row.sequence,
+        last_modified=row.removed_at,
+        start=row.starts_at,
+        end=row.ends_at,
+        summary=row.title,
+        description="Removed from the agenda.",
+        status="CANCELLED",
+        url=None,
+        parent_uid=row.parent_uid,
+    )
+
+
+def _with_removed(events: list[EventInfo], removed: Iterable[RemovedEvent]) -> list[EventInfo]:
+    """The events, and the removed ones they do not hold again. One that came back (a slot
+    given back to its office) goes on from above the SEQUENCE of its removal."""
+    rows = {r.uid: r for r in removed}
+    out = []
+    for item in events:
+        row = rows.pop(item.uid, None)
+        if row is not None and item.sequence <= row.sequence:
+            item = replace(
+                item,
+                sequence=row.sequence + 1,
+                last_modified=max(item.last_modified, row.removed_at),
+            )
+        out.append(item)
+    return out + [removed_event(r) for r in rows.values()]
+
+
+def _changed(events: list[EventInfo], *left: datetime | None) -> datetime:
+    """When a feed's content last changed: the newest of its events' revisions, and of the
+    times events left it (`left`)."""
+    return _latest([*(e.last_modified for e in events), *left])
+
+
 def cutoff(today: date | None = None) -> datetime:
     day = (today or utcnow().date()) - HISTORY
-    return datetime.combine(day, datetime.min.time(), UTC)
+    return datetime.combine(day, time.min, UTC)
 
 
-def meeting_events(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> list[EventInfo]:
+def _left_window(latest_start: datetime | None) -> datetime | None:
+    """When the newest of the items older than the window left it: at the first midnight from
+    which the window no longer reaches its start (see `cutoff`)."""
+    if latest_start is None:
+        return None
+    return datetime.combine(latest_start.date() + HISTORY + timedelta(days=1), time.min, UTC)
+
+
+def _removed_rows(*where: ColumnElement) -> list[RemovedEvent]:
+    return list(db.session.scalars(select(RemovedEvent).where(*where).order_by(RemovedEvent.id)))
+
+
+def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple:
+    """(events, changed) of a meeting's own download: the meeting, or its slots (and the ones
+    deleted since it was published)."""
     url = meeting_url(meeting)
     if scope == "meeting":
-        return [meeting_event(meeting, url)]
-    return [slot_event(s, meeting, url) for s in meeting.slots if s.starts_at]
-
-
-def taskforce_events(meeting_url: MeetingUrl, since: datetime) -> list[EventInfo]:
-    meetings = db.session.scalars(
-        with_agenda(select(Meeting)).where(
-            Meeting.published_at.is_not(None),
-            Meeting.starts_at.is_not(None),
-            Meeting.starts_at >= since - timedelta(days=1),
+        events = [meeting_event(meeting, url)]
+    else:
+        events = _with_removed(
+            [slot_event(s, meeting, url) for s in _placed(meeting)],
+            _removed_rows(
+                RemovedEvent.meeting_id == meeting.id, RemovedEvent.office_code.is_(None)
+            ),
         )
+    return events, _changed(events)
+
+
+def taskforce_feed(meeting_url: MeetingUrl, since: datetime) -> tuple:
+    """(events, changed) of the Task Force feed: every published meeting that started from
+    `since` on, with its slots."""
+    meetings = db.session.scalars(
+        with_agenda(select(Meeting)).where(*_public(), Meeting.starts_at >= since)
     ).all()
     everyone = None  # the default participants, looked up once for all meetings
+    surveys = None
     events = []
     for meeting in meetings:
-        if meeting.ends_at < since:
-            continue
         if meeting.offices:
             offices = list(meeting.offices)
         else:
             everyone = participating_offices(meeting) if everyone is None else everyone
+            surveys = surveys_changed() if surveys is None else surveys
             offices = everyone
         url = meeting_url(meeting)
-        events.append(meeting_event(meeting, url, offices))
-        events += [slot_event(s, meeting, url) for s in meeting.slots if s.starts_at]
-    return events
+        events.append(meeting_event(meeting, url, offices, surveys))
+        events += [slot_event(s, meeting, url) for s in _placed(meeting)]
+    window = (RemovedEvent.office_code.is_(None),)
+    events = _with_removed(events, _removed_rows(*window, RemovedEvent.starts_at >= since))
+    older = db.session.scalar(
+        select(func.max(Meeting.starts_at)).where(*_public(), Meeting.starts_at < since)
+    )
+    older_removed = db.session.scalar(
+        select(func.max(RemovedEvent.starts_at)).where(*window, RemovedEvent.starts_at < since)
+    )
+    return events, _changed(events, _left_window(older), _left_window(older_removed))
 
 
-def office_events(office: Office, meeting_url: MeetingUrl, since: datetime) -> list[EventInfo]:
-    """The slots an office presents: published meetings, and drafts with a date (tentative)."""
+def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tuple:
+    """(events, changed) of an office's feed: the slots it presents in published meetings that
+    started from `since` on, tentative ones included, and the ones it no longer presents."""
     slots = db.session.scalars(
         select(Slot)
         .join(Meeting)
-        .where(
-            Slot.office_code == office.code,
-            Slot.starts_at.is_not(None),
-            Slot.starts_at >= since,
-            or_(Meeting.published_at.is_not(None), Meeting.status == MeetingStatus.draft),
+        .where(*_public(), Meeting.starts_at >= since, Slot.office_code == office.code)
+        .options(
+            selectinload(Slot.meeting),
+            selectinload(Slot.office),
+            selectinload(Slot.recommendations),
         )
-        .options(selectinload(Slot.meeting), selectinload(Slot.recommendations))
     ).all()
     urls = {m.id: meeting_url(m) for m in {s.meeting for s in slots}}
-    return [slot_event(s, s.meeting, urls[s.meeting_id]) for s in slots]
+    events = [
+        slot_event(s, s.meeting, urls[s.meeting_id]) for s in slots if _plausible(s.starts_at)
+    ]
+    mine = RemovedEvent.office_code == office.code
+    events = _with_removed(events, _removed_rows(mine, RemovedEvent.starts_at >= since))
+    older = db.session.scalar(
+        select(func.max(Meeting.starts_at))
+        .join(Slot)
+        .where(*_public(), Meeting.starts_at < since, Slot.office_code == office.code)
+    )
+    older_removed = db.session.scalar(
+        select(func.max(RemovedEvent.starts_at)).where(mine, RemovedEvent.starts_at < since)
+    )
+    return events, _changed(events, _left_window(older), _left_window(older_removed))
 
 
-def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> bytes:
-    """A published meeting as frab schedule JSON."""
+def published_meetings_with(proposal_id: int) -> list[Meeting]:
+    """The published meetings in which a proposal has a slot, for its office's page."""
+    return list(
+        db.session.scalars(
+            select(Meeting)
+            .where(*_public(), Meeting.slots.any(Slot.proposal_id == proposal_id))
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+
+
+def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> Built:
+    """A published meeting as frab schedule JSON, and when its content last changed."""
     url = meeting_url(meeting)
+    zone = _zone(meeting.time_zone) or "UTC"
     info = ScheduleInfo(
         id=meeting.id,
-        title=meeting.title,
-        description=meeting.description,
-        time_zone=meeting.time_zone,
+        title=one_line(meeting.title),
+        description=text(meeting.description, 5000),
+        time_zone=zone,
         start=meeting.starts_at,
-        end=meeting.ends_at,
+        end=_ends(meeting.starts_at, meeting.duration_minutes),
         url=url,
         base_url=base_url,
     )
+    placed = _placed(meeting)
     talks = [
         TalkInfo(
             id=slot.id,
             uid=slot.uid,
-            title=slot.title,
+            title=one_line(slot.title),
             kind=slot.kind,
             start=slot.starts_at,
-            minutes=slot.duration_minutes,
-            abstract=slot.abstract,
-            presenter=slot.office.name if slot.office else None,
+            minutes=_minutes(slot.duration_minutes),
+            abstract=text(slot.abstract, 5000),
+            presenter=one_line(slot.office.name) if slot.office else None,
             track=", ".join(f"Rec {r.number}" for r in slot.recommendations) or None,
             url=url,
             cancelled=slot.status == SlotStatus.cancelled,
         )
-        for slot in meeting.slots
-        if slot.starts_at
+        for slot in placed
     ]
-    return encode(schedule(info, talks, version("cws-planner")))
+    body = encode(schedule(info, talks, version("cws-planner")))
+    return body, _latest([meeting.updated_at, *(_slot_changed(s) for s in meeting.slots)])
 
 
 class FeedCache:
-    """Bodies and their ETags, keyed by feed and the agenda's state; least recently used go."""
+    """Bodies, their ETags and change times, keyed by feed and the agenda's state; least
+    recently used go."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
-        self.entries: OrderedDict[tuple, tuple[bytes, str]] = OrderedDict()
+        self.entries: OrderedDict[tuple, tuple[bytes, str, datetime]] = OrderedDict()
 
-    def get(self, key: tuple, make: Callable[[], bytes]) -> tuple[bytes, str]:
+    def get(self, key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]:
         if key in self.entries:
             self.entries.move_to_end(key)
             return self.entries[key]
-        body = make()
-        entry = (body, sha256(body).hexdigest())
+        body, changed = make()
+        entry = (body, sha256(body).hexdigest(), changed)
         self.entries[key] = entry
         if len(self.entries) > self.size:
             self.entries.popitem(last=False)
@@ -269,12 +568,11 @@ class FeedCache:
 cache = FeedCache()
 
 
-def cached(key: tuple, make: Callable[[], bytes]) -> tuple[bytes, str, datetime]:
-    """(body, etag, last_modified) of a feed or schedule in the agenda's current state; `make`
-    builds the body when the cache does not have it."""
-    state = changed_at()
-    body, etag = cache.get((*key, state), make)
-    return body, etag, state
+def cached(key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]:
+    """(body, etag, changed) of a feed or schedule in the agenda's current state; `make`
+    builds the body (and says when its content last changed) when the cache does not have it.
+    """
+    return cache.get((*key, changed_at()), make)
 
 
 def _serializer(secret: str) -> URLSafeSerializer:

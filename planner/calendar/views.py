@@ -1,10 +1,13 @@
 """Calendar downloads and subscription feeds (.ics), and the frab schedule JSON.
 
-Answers carry a strong ETag (a hash of the body) and Last-Modified (the agenda's last change,
-removals included), and 304 to a client that has the current version.
+Answers carry a strong ETag (a hash of the body) and Last-Modified (when their content last
+changed, removals included: the same content has the same date), and 304 to a client that has
+the current version.
 """
 
-from datetime import datetime
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
 
 from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
 
@@ -13,13 +16,15 @@ from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.queries import get_meeting
 from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import (
+    Built,
     cached,
     cutoff,
-    meeting_events,
-    office_events,
+    is_public,
+    meeting_feed,
+    office_feed,
     revoke_office_feed,
     schedule_for,
-    taskforce_events,
+    taskforce_feed,
     token_is_valid,
 )
 from planner.db_types import utcnow
@@ -30,10 +35,29 @@ bp = Blueprint("calendar", __name__)
 
 SCOPES = ("meeting", "slots")
 CALENDAR = "text/calendar"
+# Last-Modified has whole seconds. Content that changed within the current second may change
+# again within it, which If-Modified-Since could not tell apart: such an answer waits until
+# that second (and a commit running late in it) is over, and looks again.
+SETTLE = timedelta(seconds=1, milliseconds=100)
 
 
 def meeting_url(meeting: Meeting) -> str:
     return url_for("agenda.meeting", meeting_id=meeting.id, _external=True)
+
+
+def _settled(changed: datetime) -> datetime:
+    return changed.replace(microsecond=0) + SETTLE
+
+
+def _current(key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]:
+    """(body, etag, changed) of a feed, built or from the cache, once its last second is over."""
+    body, etag, changed = cached(key, make)
+    wait = _settled(changed) - utcnow()
+    if timedelta(0) < wait <= SETTLE:
+        time.sleep(wait.total_seconds())
+        db.session.expire_all()  # read what was committed meanwhile
+        body, etag, changed = cached(key, make)
+    return body, etag, changed
 
 
 def _answer(
@@ -48,7 +72,10 @@ def _answer(
     """A cached body with its ETag and Last-Modified, or 304 to a client that has it."""
     response = Response(body, mimetype=mimetype)
     response.set_etag(etag)
-    response.last_modified = changed
+    # Never later than Date: content that is still changing (edits in a steady stream) or
+    # that claims a change in the future (a damaged row) is validated by its ETag alone.
+    if _settled(changed) <= utcnow():
+        response.last_modified = changed.replace(microsecond=0)
     response.cache_control.no_cache = True
     if private:
         response.cache_control.private = True
@@ -56,18 +83,24 @@ def _answer(
         response.cache_control.public = True
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # If-Modified-Since is judged against the true change time; the header sent is never in
-    # the future (the marker steps a second ahead when changes crowd one second).
-    response = response.make_conditional(request)
-    response.last_modified = min(changed, utcnow())
-    return response
+    return response.make_conditional(request)
 
 
 def _published(meeting_id: int) -> Meeting:
     meeting = get_meeting(meeting_id)
-    if meeting is None or not meeting.was_published or meeting.starts_at is None:
+    if meeting is None or not is_public(meeting):
         abort(404, f"There is no published meeting {meeting_id}.")
     return meeting
+
+
+def _calendar(feed: FeedInfo, content: Callable[[], tuple]) -> Callable[[], Built]:
+    """What builds a calendar's body: its events as iCalendar, and when they last changed."""
+
+    def make() -> Built:
+        events, changed = content()
+        return build(feed, events), changed
+
+    return make
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
@@ -77,11 +110,11 @@ def meeting_ics(meeting_id: int):
     if scope not in SCOPES:
         abort(400, "scope is 'meeting' (one event) or 'slots' (one event per slot).")
     url = url_for(".meeting_ics", meeting_id=meeting.id, scope=scope, _external=True)
-    body, etag, changed = cached(
+    body, etag, changed = _current(
         ("meeting", meeting.id, scope, url),
-        lambda: build(
+        _calendar(
             FeedInfo(meeting.title, url, "CWS ICT Strategy Task Force"),
-            meeting_events(meeting, scope, meeting_url),
+            lambda: meeting_feed(meeting, scope, meeting_url),
         ),
     )
     filename = f"cws-meeting-{meeting.id}{'-slots' if scope == 'slots' else ''}.ics"
@@ -92,15 +125,15 @@ def meeting_ics(meeting_id: int):
 def taskforce_ics():
     url = url_for(".taskforce_ics", _external=True)
     since = cutoff()
-    body, etag, changed = cached(
+    body, etag, changed = _current(
         ("taskforce", url, since),
-        lambda: build(
+        _calendar(
             FeedInfo(
                 "CWS ICT Strategy Task Force",
                 url,
                 "Meetings and workshops of the ICT Strategy Task Force, with every presentation.",
             ),
-            taskforce_events(meeting_url, since),
+            lambda: taskforce_feed(meeting_url, since),
         ),
     )
     return _answer(body, etag, changed)
@@ -114,15 +147,15 @@ def office_ics(code: str):
         abort(404, "No such feed: the link may be mistyped or revoked.")
     url = url_for(".office_ics", code=office.code, token=request.args["token"], _external=True)
     since = cutoff()
-    body, etag, changed = cached(
+    body, etag, changed = _current(
         ("office", office.code, office.feed_version, url, since),
-        lambda: build(
+        _calendar(
             FeedInfo(
                 f"{office.short_name}: CWS ICT Task Force presentations",
                 url,
-                f"The slots {office.name} presents, tentative ones included.",
+                f"The slots {office.name} presents in published meetings, tentative ones included.",
             ),
-            office_events(office, meeting_url, since),
+            lambda: office_feed(office, meeting_url, since),
         ),
     )
     return _answer(body, etag, changed, private=True)
@@ -146,7 +179,7 @@ def schedule_json(meeting_id: int):
     if meeting.status == MeetingStatus.cancelled:
         abort(404, f"Meeting {meeting_id} is cancelled.")
     base_url = url_for("survey.overview", _external=True)
-    body, etag, changed = cached(
+    body, etag, changed = _current(
         ("schedule", meeting.id, meeting_url(meeting), base_url),
         lambda: schedule_for(meeting, meeting_url, base_url),
     )

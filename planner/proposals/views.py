@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
+from planner.calendar.operations import published_meetings_with
 from planner.extensions import db
 from planner.proposals.forms import (
     ProposalFields,
@@ -28,7 +29,6 @@ from planner.proposals.operations import (
 )
 from planner.recommendations.operations import all_recommendations
 from planner.survey.operations import latest_survey
-from planner.web import office_feed_url
 
 bp = Blueprint("proposals", __name__)
 
@@ -91,7 +91,10 @@ def private(token: str):
         "proposals/private.html",
         proposal=proposal,
         token=token,
-        feed_url=office_feed_url(proposal.office),
+        # Public calendars only: the office's own feed link is a secret of its contacts and the
+        # co-leads, not of whoever holds a proposal link (anyone can volunteer).
+        feed_url=url_for("calendar.taskforce_ics", _external=True),
+        meetings=published_meetings_with(proposal.id),
     )
 
 

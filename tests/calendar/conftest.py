@@ -1,14 +1,23 @@
-"""Fixtures shared by the calendar tests."""
-
-from datetime import UTC, datetime, timedelta
+"""Fixtures shared by the calendar tests: a published meeting, and someone with no account."""
 
 import pytest
 
+from planner.agenda.models import Meeting
+from planner.extensions import db
+from tests.calendar.test_feeds import MEETING, SLOTS
+
 
 @pytest.fixture
-def later(monkeypatch):
-    """A clock an hour ahead, so that Last-Modified is never held back to "now" although the
-    test makes its changes within one second."""
-    import planner.calendar.views as views
+def published(colead_client, survey):
+    """MEETING with its SLOTS (AU confirmed, PL tentative), published through the API."""
+    api = colead_client
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    for slot in SLOTS:
+        api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot)
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    return db.session.get(Meeting, meeting["id"])
 
-    monkeypatch.setattr(views, "utcnow", lambda: datetime.now(UTC) + timedelta(hours=1))
+
+@pytest.fixture
+def visitor(app):
+    return app.test_client()

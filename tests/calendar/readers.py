@@ -18,9 +18,12 @@ ICAL_JS = Path(__file__).parent / "js" / "parse.mjs"
 def check_bytes(body: bytes) -> None:
     assert body.endswith(b"\r\n")
     assert b"\n" not in body.replace(b"\r\n", b""), "a line ends without CR"
+    assert not re.search(rb"[\x00-\x08\x0a-\x1f\x7f]", body.replace(b"\r\n", b"")), "control"
     for line in body.split(b"\r\n"):
         assert len(line) <= 75, f"line longer than 75 octets: {line[:40]!r}"
     text = body.decode("utf-8")
+    # C1 controls, and what some readers take for line ends (Python's str.splitlines does).
+    assert not re.search("[\x80-\x9f\u2028\u2029]", text), "a C1 control or line separator"
     unfolded = re.sub(r"\r\n[ \t]", "", text)
     used = set(re.findall(r";TZID=([^;:]+)", unfolded))
     defined = set(re.findall(r"^TZID:(.+)$", unfolded, re.M))
@@ -62,8 +65,11 @@ def with_ical_js(body: bytes) -> dict:
 
 
 def read_everywhere(body: bytes) -> dict:
-    """Check the bytes, parse with all three parsers, and return what ical.js saw."""
+    """Check the bytes, parse with all three parsers, and return what ical.js saw. The three
+    must see the same events: a line break let through would show as events only one sees."""
     check_bytes(body)
-    with_icalendar(body)
-    with_vobject(body)
-    return with_ical_js(body)
+    by_icalendar = [str(e["UID"]) for e in with_icalendar(body).walk("VEVENT")]
+    by_vobject = [e.uid.value for e in with_vobject(body).contents.get("vevent", [])]
+    parsed = with_ical_js(body)
+    assert by_icalendar == by_vobject == [e["uid"] for e in parsed["events"]]
+    return parsed
