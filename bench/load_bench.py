@@ -16,7 +16,7 @@ in turn:
 - feed: the task-force feed and a meeting's .ics, revalidated with If-None-Match or
   If-Modified-Since (200 or 304);
 - write: a co-lead signed in on the pages marks a pair (form with CSRF), or changes a slot's
-  length through the API with a bearer token (the feeds then change).
+  length through the API with a bearer token, one time in four (the feeds then change).
 Prints requests per second, median and 99th percentile per kind, and errors: any 5xx, connection
 error or time-out (30 s, gunicorn's own) is one. Other refusals (4xx) are counted apart.
 """
@@ -180,7 +180,7 @@ class Tally:
         self.lock = threading.Lock()
         self.times: dict[str, list[float]] = defaultdict(list)
         self.errors: dict[str, list[str]] = defaultdict(list)
-        self.refused: dict[str, int] = defaultdict(int)
+        self.refused: dict[str, list[str]] = defaultdict(list)
         self.not_modified: dict[str, int] = defaultdict(int)
 
     def record(self, kind: str, seconds: float, status: int | None, what: str) -> None:
@@ -191,7 +191,7 @@ class Tally:
             elif status == 304:
                 self.not_modified[kind] += 1
             elif status >= 400:
-                self.refused[kind] += 1
+                self.refused[kind].append(f"{status} {what}")
 
 
 def timed(tally: Tally, kind: str, what: str, send):
@@ -308,6 +308,10 @@ def writer(
             "mark",
             lambda form=form: client.request("POST", marks, form),
         )
+        if turn % 4:
+            time.sleep(1)  # people, not a script: a mark about once a second
+            continue
+        # Every fourth turn a slot changes, and with it the feeds.
         headers = {**bearer, **({"If-Match": etag} if etag else {})}
         change = json.dumps({"duration_minutes": 15 + turn % 10})
         status, answer, data = timed(
@@ -344,12 +348,14 @@ def report(tally: Tally, seconds: float) -> int:
         print(
             f"{kind:12} {len(times):8d} {len(times) / seconds:7.1f} "
             f"{statistics.median(times) * 1000:7.0f}ms {percentile(times, 0.99) * 1000:7.0f}ms "
-            f"{tally.not_modified[kind]:5d} {tally.refused[kind]:5d} {len(tally.errors[kind]):6d}"
+            f"{tally.not_modified[kind]:5d} {len(tally.refused[kind]):5d} "
+            f"{len(tally.errors[kind]):6d}"
         )
     print(f"{'all':12} {total:8d} {total / seconds:7.1f}  errors: {errors}")
-    for kind, found in tally.errors.items():
-        for what in sorted(set(found))[:5]:
-            print(f"  error, {kind}: {what} ({found.count(what)}x)")
+    for label, outcomes in (("error", tally.errors), ("refused", tally.refused)):
+        for kind, found in outcomes.items():
+            for what in sorted(set(found))[:5]:
+                print(f"  {label}, {kind}: {what} ({found.count(what)}x)")
     return errors
 
 
