@@ -35,6 +35,13 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def fit(text: str, column) -> str:
+    """A text the app builds itself (a history's actor, a meeting's title) cut to what its
+    column holds, marked with an ellipsis; PostgreSQL would refuse it, SQLite keep it whole."""
+    limit = column.type.length
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+
+
 # The largest value of an INTEGER column in PostgreSQL. Larger numbers in a URL or a query would
 # make the database refuse the query; they name nothing, so they are treated as "not found".
 MAX_INT = 2**31 - 1

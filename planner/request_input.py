@@ -98,9 +98,18 @@ def json_object(hint: str = "Send a JSON object with Content-Type: application/j
 
 
 def query_int(name: str, default: int | None = None) -> int | None:
-    """?name= as a whole number a column can hold: `default` when absent or empty, 400 when it
+    """?name= as a whole number a column can hold: `default` when absent or blank, 400 when it
     is anything else."""
-    text = request.args.get(name, "").strip()
+    return _whole_number(request.args, name, default)
+
+
+def form_int(name: str, default: int | None = None) -> int | None:
+    """A posted field outside any form class (a select's value) read as `query_int` reads ?name=."""
+    return _whole_number(request.form, name, default)
+
+
+def _whole_number(values, name: str, default: int | None) -> int | None:
+    text = values.get(name, "").strip()
     if not text:
         return default
     try:

@@ -133,7 +133,11 @@ def check_office(value) -> str | None:
 
 
 def check_recommendations(value) -> list[Recommendation]:
-    if not isinstance(value, list) or not all(isinstance(n, int) for n in value):
+    # true is an int to Python, but no number to PostgreSQL, which refuses to compare it.
+    numbers = isinstance(value, list) and all(
+        isinstance(n, int) and not isinstance(n, bool) for n in value
+    )
+    if not numbers:
         raise AgendaError("The recommendations are a list of numbers, e.g. [10].")
     # Numbers beyond what the column holds name nothing (and PostgreSQL refuses to compare them).
     storable = [n for n in value if -MAX_INT <= n <= MAX_INT]

@@ -13,6 +13,7 @@ from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
 from planner.offices.models import Office
 from planner.offices.operations import find_offices
 from planner.recommendations.operations import all_recommendations
+from planner.request_input import form_int, query_int
 from planner.web import survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
@@ -34,7 +35,7 @@ def new():
     survey = survey_from_request()
     if survey is None:
         abort(404, "Import a survey first: line-ups are built from its answers.")
-    saved = request.args.get("from", type=int)
+    saved = query_int("from")
     data = (
         form_data(db.get_or_404(Lineup, saved).rules) if saved and request.method == "GET" else {}
     )
@@ -83,7 +84,7 @@ def detail(lineup_id: int):
 def accept(lineup_id: int):
     lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
     already = lineup.meeting is not None
-    target = request.form.get("meeting", type=int)
+    target = form_int("meeting")
     into = db.session.get(Meeting, target) if target else None
     if target and (into is None or into.status != MeetingStatus.draft):
         abort(400, "Line-ups go into a draft meeting; that one is not a draft.")

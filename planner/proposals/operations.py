@@ -9,7 +9,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import digest
-from planner.db_types import utcnow
+from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
 from planner.proposals.models import Proposal, ProposalEvent, ProposalStatus
@@ -40,7 +40,8 @@ def _recommendations(numbers: list[int]) -> list[Recommendation]:
 
 
 def _office_actor(proposal: Proposal) -> str:
-    return f"{proposal.contact_name} <{proposal.contact_email}> for {proposal.office_code}"
+    who = f"{proposal.contact_name} <{proposal.contact_email}> for {proposal.office_code}"
+    return fit(who, ProposalEvent.actor)
 
 
 def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Proposal, str]:

@@ -28,6 +28,7 @@ from planner.proposals.operations import (
     withdraw,
 )
 from planner.recommendations.operations import all_recommendations
+from planner.request_input import query_int
 from planner.survey.operations import latest_survey
 
 bp = Blueprint("proposals", __name__)
@@ -56,7 +57,7 @@ def volunteer():
     note = None
     if request.method == "GET":
         form.office.data = (request.args.get("office") or "").upper() or None
-        number = request.args.get("recommendation", type=int)
+        number = query_int("recommendation")
         if number:
             form.recommendations.data = [number]
         note = _suggest(form, form.office.data or "")
@@ -138,7 +139,7 @@ def review():
     status = request.args.get("status") or None
     if status and status not in STATUSES:
         abort(400, f"Status is one of: {', '.join(STATUSES)}.")
-    number = request.args.get("recommendation", type=int)
+    number = query_int("recommendation")
     proposals = for_review(status, number)
     survey = latest_survey()
     recommendations = all_recommendations()

@@ -123,5 +123,7 @@ class SurveyRecord:
 
 
 def slugify(label: str) -> str:
-    """URL slug of a survey label: "CWS/13/26" -> "CWS-13-26"."""
-    return re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")
+    """URL slug of a survey label: "CWS/13/26" -> "CWS-13-26". A label with no Latin letter or
+    digit ("调查") gets one made from its hash, so that every survey has an address of its own."""
+    slug = re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")[:100].rstrip("-")
+    return slug or "survey-" + hashlib.sha256(label.encode()).hexdigest()[:12]
