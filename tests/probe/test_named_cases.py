@@ -1,0 +1,207 @@
+"""The inputs issue 13 names, each answered with a 4xx and a message, the same on SQLite and
+PostgreSQL, storing nothing: JSON nested 1000 deep, numbers beyond a column, ' ' in a number's
+select, NUL characters; and values the app builds itself fit their columns, and a survey label
+with no Latin letter still gets an address."""
+
+import json
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.agenda.models import Meeting
+from planner.extensions import db
+from planner.proposals.models import ProposalEvent
+from planner.recommendations.models import Recommendation
+from planner.survey.models import Survey
+from planner.survey.records import slugify
+from tests.probe.support import PROPOSAL, build_world, check_answer, row_counts
+from tests.support import BUNDLED, csrf_token
+
+DEEP = "[" * 1000 + "]" * 1000
+
+
+def _json(client, method: str, url: str, body: str):
+    before = row_counts()
+    response = client.open(url, method=method, data=body, content_type="application/json")
+    check_answer(response, before, f"{method} {url}")
+    return response
+
+
+def test_json_nested_1000_deep_is_a_400_everywhere(client, colead_client, survey):
+    world = build_world(client, colead_client)
+    for method, url in (
+        ("post", "/api/v1/proposals"),
+        ("post", "/api/v1/lineups"),
+        ("post", "/api/v1/meetings"),
+        ("patch", f"/api/v1/meetings/{world.meeting}"),
+        ("post", f"/api/v1/meetings/{world.meeting}/slots"),
+        ("patch", f"/api/v1/slots/{world.slot}"),
+        ("patch", f"/api/v1/proposals/{world.proposal}"),
+    ):
+        for body in (DEEP, '{"title": ' + DEEP + "}"):
+            response = _json(colead_client, method, url, body)
+            assert response.status_code == 400
+            assert response.get_json()["message"] == "The JSON body nests deeper than 32 levels."
+    # The anonymous proposals API reads the body the same way.
+    assert _json(client, "post", "/api/v1/proposals", DEEP).status_code == 400
+
+
+@pytest.mark.parametrize("numbers", [(2**31, -(2**63) - 1), (2**63, 10**30)])
+def test_numbers_beyond_a_column_are_4xx(client, colead_client, survey, numbers):
+    world = build_world(client, colead_client)
+    for number in numbers:
+        _refused_everywhere(colead_client, world, number)
+
+
+def _refused_everywhere(colead_client, world, number: int) -> None:
+    for url in (
+        f"/api/v1/meetings/{number}",
+        f"/meetings/{number}",
+        f"/lineups/{number}",
+        f"/recommendations/{number}",
+        f"/surveys/CWS-13-26/answers/{number}",
+        f"/api/v1/proposals?recommendation={number}",
+        f"/api/v1/matches?recommendation={number}",
+        f"/api/v1/matches?limit={number}",
+        f"/api/v1/surveys/CWS-13-26/answers?recommendation={number}",
+        f"/api/v1/meetings/{world.meeting}/suggest-times?duration_minutes={number}",
+        f"/proposals?recommendation={number}",
+        f"/lineups/new?from={number}",
+    ):
+        before = row_counts()
+        response = colead_client.get(url)
+        check_answer(response, before, f"GET {url}")
+        assert 400 <= response.status_code < 500, url
+    bodies = [
+        ("post", "/api/v1/proposals", {**PROPOSAL, "recommendations": [number]}),
+        ("post", "/api/v1/proposals", {**PROPOSAL, "duration": number}),
+        ("post", "/api/v1/meetings", {"title": "T", "duration_minutes": number}),
+        ("post", "/api/v1/lineups", {"recommendation": number, "slots": 3}),
+        ("post", f"/api/v1/meetings/{world.meeting}/slots", {"title": "S", "proposal_id": number}),
+        ("patch", f"/api/v1/proposals/{world.proposal}", {"status": "accepted", "version": number}),
+    ]
+    for method, url, body in bodies:
+        response = _json(colead_client, method, url, json.dumps(body))
+        assert response.status_code == 400
+        assert f"send a number from -{2**31 - 1} to {2**31 - 1}" in response.get_json()["message"]
+    page = f"/lineups/{world.lineup}"
+    before = row_counts()
+    response = colead_client.post(
+        f"/lineups/{world.lineup}/accept",
+        data={"csrf_token": csrf_token(colead_client, page), "meeting": str(number)},
+    )
+    check_answer(response, before, "accept into a meeting no column holds")
+    assert 400 <= response.status_code < 500
+
+
+def test_a_blank_in_a_number_select_is_refused_or_ignored(client, colead_client, survey):
+    world = build_world(client, colead_client)
+    posts = [
+        (colead_client, f"/lineups/{world.lineup}", f"/lineups/{world.lineup}/accept", {}),
+        (
+            colead_client,
+            f"/meetings/{world.meeting}",
+            f"/meetings/{world.meeting}/slots",
+            {"title": "S", "duration_minutes": "20"},
+        ),
+        (colead_client, "/meetings/new", "/meetings/new", {"title": "T"}),
+        (client, "/volunteer", "/volunteer", {"office": "IL", "title": "T"}),
+    ]
+    for who, page, action, data in posts:
+        token = csrf_token(who, page)
+        for name in ("meeting", "proposal", "series", "recommendations", "duration_minutes"):
+            before = row_counts()
+            response = who.post(action, data={**data, "csrf_token": token, name: " "})
+            check_answer(response, before, f"POST {action} {name}=' '")
+
+
+def test_nul_characters_are_refused_and_never_stored(client, colead_client, survey):
+    world = build_world(client, colead_client)
+    urls = ("/offices/A%00", "/surveys/C%00/summary", "/api/v1/matches?survey=%00", "/?survey=%00")
+    for url in urls:
+        before = row_counts()
+        response = client.get(url)
+        check_answer(response, before, f"GET {url}")
+        assert response.status_code in (400, 404), url
+    token = csrf_token(client, "/volunteer")
+    forms = ({"title": "a\x00b"}, {"office": "I\x00"}, {"recommendations": "1\x00"}, {"x\x00": "1"})
+    for data in forms:
+        before = row_counts()
+        response = client.post("/volunteer", data={"csrf_token": token, **data})
+        check_answer(response, before, f"POST /volunteer {data!r}")
+        assert response.status_code == 400
+    for body in ({**PROPOSAL, "title": "a\x00b"}, {**PROPOSAL, "office": "I\x00"}, {"\x00": 1}):
+        response = _json(client, "post", "/api/v1/proposals", json.dumps(body))
+        assert response.status_code == 400
+    response = _json(
+        colead_client, "patch", f"/api/v1/meetings/{world.meeting}", '{"title": "a\\u0000b"}'
+    )
+    assert response.status_code == 400
+
+
+def test_a_bad_csrf_token_is_a_400_that_stores_nothing(client, survey):
+    before = row_counts()
+    response = client.post("/volunteer", data={"csrf_token": "forged", "office": "IL"})
+    check_answer(response, before, "POST /volunteer with a forged token")
+    assert response.status_code == 400
+
+
+def test_forms_that_end_something_refuse_awkward_values(client, colead_client, survey):
+    world = build_world(client, colead_client)
+    for who, page, action in (
+        (colead_client, f"/meetings/{world.meeting}", f"/meetings/{world.meeting}/delete"),
+        (colead_client, f"/slots/{world.slot}/edit", f"/slots/{world.slot}/delete"),
+        (colead_client, "/offices/AU", "/offices/AU/feed/revoke"),
+        (client, f"/proposals/{world.token}", f"/proposals/{world.token}/withdraw"),
+        (colead_client, "/account/password", "/account/password"),
+    ):
+        token = csrf_token(who, page)
+        for value in ("\x00", " ", str(2**63), "x" * 5000, "a\nb"):
+            data = {"csrf_token": token, "version": value, "current": value, "new": value}
+            data["confirm"] = value
+            before = row_counts()
+            response = who.post(action, data=data)
+            check_answer(response, before, f"POST {action} with {value[:10]!r}")
+    assert colead_client.get("/account/password").status_code == 200  # still signed in
+
+
+def test_the_history_actor_fits_its_column(client, survey):
+    long_email = "a" * 64 + "@" + ".".join(["b" * 60] * 3) + ".org"
+    body = {**PROPOSAL, "name": "N" * 120, "email": long_email}
+    response = client.post("/api/v1/proposals", json=body)
+    assert response.status_code == 201, response.get_json()
+    actor = response.get_json()["history"][0]["actor"]
+    column = ProposalEvent.__table__.c.actor.type.length
+    assert 0 < len(actor) <= column
+    stored = db.session.scalar(select(func.max(func.length(ProposalEvent.actor))))
+    assert stored <= column
+
+
+def test_a_line_up_meeting_title_fits_its_column(client, colead_client, survey):
+    recommendation = db.session.get(Recommendation, 10)
+    recommendation.short_title = "Long " * 40  # 200 characters, the column's limit
+    db.session.commit()
+    world = build_world(client, colead_client)
+    page = f"/lineups/{world.lineup}"
+    response = colead_client.post(
+        f"/lineups/{world.lineup}/accept", data={"csrf_token": csrf_token(colead_client, page)}
+    )
+    assert response.status_code == 302
+    titles = db.session.scalars(select(Meeting.title)).all()
+    assert all(len(title) <= Meeting.__table__.c.title.type.length for title in titles)
+
+
+def test_a_survey_label_without_latin_letters_gets_an_address(cli, client, app_context):
+    assert slugify("调查") and slugify("问卷") and slugify("调查") != slugify("问卷")
+    assert slugify("CWS/13/26") == "CWS-13-26"
+    result = cli.invoke(args=["survey", "import", str(BUNDLED), "--label", "调查"])
+    assert result.exit_code == 0, result.output
+    survey = db.session.scalar(select(Survey))
+    assert survey.slug.startswith("survey-")
+    for url in (
+        f"/surveys/{survey.slug}",
+        f"/surveys/{survey.slug}/summary",
+        f"/api/v1/surveys/{survey.slug}/answers?office=AU",
+        "/?survey=调查",
+    ):
+        assert client.get(url).status_code == 200, url
