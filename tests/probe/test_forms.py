@@ -59,3 +59,18 @@ def test_forms_as_anyone(client, world):
         _probe(client, forms, data)
 
     probe()
+
+
+def test_every_form_endpoint_is_probed(app, client, colead_client, world):
+    """Each endpoint that takes a posted form, from the URL map, is on a page the probe reads."""
+    forms = read_forms(colead_client, colead_pages(world)) + read_forms(client, public_pages(world))
+    adapter = app.url_map.bind("localhost")
+    reached = {
+        adapter.match(f.action.split("?")[0], method="POST")[0] for f in forms if f.method == "post"
+    }
+    posted = {
+        rule.endpoint
+        for rule in app.url_map.iter_rules()
+        if "POST" in rule.methods and not rule.rule.startswith("/api/")
+    }
+    assert posted - reached == set()
