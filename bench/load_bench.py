@@ -224,21 +224,27 @@ def read_paths(slug: str, meeting: int) -> tuple[list[str], list[str], list[str]
     return pages, apis, feeds
 
 
-def warm_up(port: int, slug: str, meeting: int) -> float:
+def warm_up(port: int, slug: str, meeting: int) -> tuple[float, int]:
     """Every path asked for by two clients at once, untimed, so that both workers have read
     the survey and fitted its words before the load: what a server meets after its first
-    minutes."""
+    minutes. (seconds taken, requests that got no answer)"""
     start = time.monotonic()
     paths = [p for group in read_paths(slug, meeting) for p in group]
-    threads = [
-        threading.Thread(target=lambda: [Client(port).request("GET", p) for p in paths])
-        for _ in range(2)
-    ]
+    failed: list[str] = []
+
+    def ask_all() -> None:
+        for path in paths:
+            try:
+                Client(port).request("GET", path)
+            except (OSError, http.client.HTTPException):
+                failed.append(path)
+
+    threads = [threading.Thread(target=ask_all) for _ in range(2)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    return time.monotonic() - start
+    return time.monotonic() - start, len(failed)
 
 
 def reader(port: int, slug: str, meeting: int, tally: Tally, until: float, seed: int) -> None:
@@ -274,19 +280,30 @@ def writer(
     """A co-lead: marks pairs on the matches page (signed in, CSRF), and changes its own slot's
     length through the API (bearer token)."""
     client = Client(port)
-    token_csrf = client.csrf("/login")
-    status, _, _ = client.request(
-        "POST", "/login", {"csrf_token": token_csrf, "email": EMAIL, "password": PASSWORD}
-    )
-    assert status == 302, f"signing in answered {status}"
     page = f"/recommendations/10/matches?survey={slug}"
-    _, _, body = client.request("GET", page)
-    pairs = re.findall(
-        rb'name="audience" value="(\w\w)">\s*<input type="hidden" name="presenter" value="(\w\w)"',
-        body,
-    )
-    assert pairs, "no pair to mark on the matches page"
-    csrf = client.csrf(page)
+    while time.monotonic() < until:
+        # Signing in and reading the page to mark on are writes' costs too: timed as such.
+        start = time.perf_counter()
+        try:
+            login = client.csrf("/login")
+            status, _, _ = client.request(
+                "POST", "/login", {"csrf_token": login, "email": EMAIL, "password": PASSWORD}
+            )
+            assert status == 302, f"signing in answered {status}"
+            _, _, body = client.request("GET", page)
+        except (OSError, http.client.HTTPException) as error:
+            tally.record("write", time.perf_counter() - start, None, f"sign-in: {error}")
+            continue
+        pairs = re.findall(
+            rb'name="audience" value="(\w\w)">\s*<input type="hidden" name="presenter" '
+            rb'value="(\w\w)"',
+            body,
+        )
+        assert pairs, "no pair to mark on the matches page"
+        csrf = re.search(rb'name="csrf_token"[^>]*value="([^"]+)"', body)[1].decode()
+        break
+    else:
+        return
     marks = f"/recommendations/10/matches/marks?survey={slug}"
     bearer = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     etag = None
@@ -382,7 +399,8 @@ def main() -> None:
         server, port = serve(url, tree, log)
         try:
             meeting, slots = publish_meeting(port, token, max(args.writers, 6))
-            print(f"warm-up (every path twice, untimed): {warm_up(port, slug, meeting):.0f} s")
+            took, failed = warm_up(port, slug, meeting)
+            print(f"warm-up (every path twice, untimed): {took:.0f} s, {failed} without answer")
             tally = Tally()
             until = time.monotonic() + args.seconds
             threads = [
