@@ -5,11 +5,13 @@ domain checks and the JSON API (`planner.text`)."""
 from collections.abc import Callable
 
 from flask_wtf import FlaskForm
-from wtforms import PasswordField, StringField, TextAreaField
-from wtforms.validators import StopValidation
+from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms.validators import NumberRange, Optional, StopValidation
+from wtforms.widgets import HiddenInput
 
 from planner.errors import PlannerError
-from planner.text import refusal
+from planner.text import line_breaks, refusal
+from planner.versioning import check_version
 
 
 def checked(check: Callable, *args, **kwargs) -> Callable:
@@ -30,6 +32,9 @@ def checked(check: Callable, *args, **kwargs) -> Callable:
 
 class PlannerForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
+        for field in self:
+            if isinstance(field, TextAreaField) and isinstance(field.data, str):
+                field.data = line_breaks(field.data)
         valid = super().validate(extra_validators)
         for field in self:
             if not isinstance(field, StringField) or isinstance(field, PasswordField):
@@ -43,3 +48,50 @@ class PlannerForm(FlaskForm):
                 field.errors = [*field.errors, problem]
                 valid = False
         return valid
+
+
+def version_field() -> IntegerField:
+    """The version of the item the form was filled in from, carried along to the save."""
+    return IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, 2**31 - 1)])
+
+
+def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
+    """Why saving `form` is refused: `item` changed since the form was filled in (its version
+    moved on), with the fields where the stored item (`stored`: the form filled in from it now)
+    differs from what was sent. None when the form is up to date.
+
+    The person's input stays in the form, which now carries the current version: saving it
+    again, having looked, replaces the other change on purpose.
+    """
+    seen = form.version.data
+    if seen == item.version:
+        return None
+    if seen is None:
+        problem = f"This form did not say which version of {what.lower()} it was filled in from."
+    else:
+        try:
+            check_version(item, seen, what)
+            return None
+        except PlannerError as error:
+            problem = error.message
+    differing = [
+        f"{field.label.text} is now “{_shown(stored[field.name].data)}”"
+        for field in form
+        if field.name in stored
+        and field.name not in ("csrf_token", "version")
+        and stored[field.name].data != field.data
+    ]
+    form.version.data = item.version
+    form.version.raw_data = [str(item.version)]
+    if differing:
+        problem += " Stored now, where it differs from yours: " + "; ".join(differing) + "."
+    return problem
+
+
+def _shown(value) -> str:
+    if value is None or value == "":
+        return "(empty)"
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value) or "(none)"
+    text = str(value)
+    return text if len(text) <= 80 else text[:79] + "…"

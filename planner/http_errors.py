@@ -43,6 +43,8 @@ def _refused(error: PlannerError):
         extra = {"field": error.field} if error.field else {}
         if getattr(error, "errors", None):
             extra["fields"] = error.errors
+        if getattr(error, "current", None) is not None:
+            extra["current"] = error.current  # a stale save: the item as it is now
         return api_error(error.status, error.message, **extra)
     page = HTTPException(error.message)
     page.code = error.status

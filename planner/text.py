@@ -10,6 +10,12 @@ _CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029]")
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z")
 
 
+def line_breaks(value: str) -> str:
+    """Text of several lines with the one line break stored: browsers send a textarea's breaks
+    as CR LF, which is one break, not a forbidden CR."""
+    return value.replace("\r\n", "\n")
+
+
 def control_character(value: str, *, multiline: bool = False) -> str | None:
     """The first character a text of this kind may not hold, shown readably, or None."""
     found = (_CONTROL if multiline else _CONTROL_ONE_LINE).search(value)

@@ -5,12 +5,15 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
 
 from planner.calendar.operations import office_feed_token
+from planner.errors import ConflictError
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Survey
 from planner.survey.operations import find_survey, latest_survey
+from planner.versioning import RACED
 
 _YES = ("1", "true", "yes", "on")
 _NO = ("", "0", "false", "no", "off")
@@ -58,18 +61,25 @@ def keep_changes() -> None:
 def transactional(view: Callable) -> Callable:
     """The request's one transaction boundary: operations only flush; the changes are committed
     once the view has answered without an error, and rolled back on an error answer or any
-    exception (as Indico's request handlers do)."""
+    exception (as Indico's request handlers do). A save that lost a race against another one
+    on a versioned row is a conflict (409), wherever the database noticed it."""
 
     @wraps(view)
     def boundary(*args, **kwargs):
         try:
             response = current_app.make_response(view(*args, **kwargs))
+        except StaleDataError:
+            db.session.rollback()
+            raise ConflictError(RACED) from None
         except BaseException:
             db.session.rollback()
             raise
         if g.get("keep_changes") or (response.status_code < 400 and not g.get("refused")):
             try:
                 db.session.commit()
+            except StaleDataError:
+                db.session.rollback()
+                raise ConflictError(RACED) from None
             except BaseException:
                 db.session.rollback()
                 raise

@@ -22,6 +22,7 @@ from planner.db_types import MAX_INT
 from planner.extensions import db
 from planner.request_input import json_object
 from planner.timezones import local_time
+from planner.versioning import check_version, parse_version
 
 bp = Blueprint("agenda_api", __name__, url_prefix="/api/v1")
 
@@ -47,6 +48,7 @@ def meeting_json(meeting: Meeting) -> dict:
         "status": meeting.status,
         "series": meeting.series.title if meeting.series else None,
         "sequence": meeting.sequence,
+        "version": meeting.version,
         "offices": [o.code for o in participating_offices(meeting)],
         "slots": [slot_json(slot, times.overruns) for slot, times in layout(meeting)],
     }
@@ -70,12 +72,17 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
         "status": slot.status,
         "abstract": slot.abstract,
         "sequence": slot.sequence,
+        "version": slot.version,
         **({"overruns": overruns} if overruns is not None else {}),
     }
 
 
-def _payload() -> dict:
+def _payload(item=None, what: str = "", render=None) -> dict:
+    """The JSON object sent; for a change to `item`, checked against the version the client
+    read (If-Match with the ETag, or a `version` field), which is then no field to change."""
     payload = json_object()
+    if item is not None:
+        _check_fresh(item, what, render, payload.pop("version", None))
     if "starts_at" in payload and payload["starts_at"] is not None:
         text = payload["starts_at"]
         try:
@@ -87,6 +94,27 @@ def _payload() -> dict:
                 "2026-03-10T13:00:00+01:00.",
             )
     return payload
+
+
+def _check_fresh(item, what: str, render, sent=None) -> None:
+    """Refuse (409, with the item as it is now) a change based on an older version than the
+    stored one. Without If-Match or a version, a PATCH changes just the fields it names."""
+    if sent is not None:
+        try:
+            seen = parse_version(sent)
+        except ValueError:
+            abort(400, "version must be the whole number the item had when you read it.")
+        check_version(item, seen, what, lambda: render(item))
+    if request.if_match and not request.if_match.contains(str(item.version)):
+        tags = [t for t in request.if_match.as_set() if t.isdecimal()]
+        seen = int(tags[0]) if tags else 0
+        check_version(item, seen, what, lambda: render(item))
+
+
+def _tagged(response, item):
+    """The item's ETag: what If-Match sends back with a change."""
+    response.set_etag(str(item.version))
+    return response
 
 
 def _meeting(meeting_id: int) -> Meeting:
@@ -107,10 +135,11 @@ def _saved(body: dict, status: int = 200):
 
 
 def _change(apply, render, status: int = 200):
-    """Apply a change and answer with the result (a refusal answers with its reason)."""
+    """Apply a change and answer with the result and its ETag (a refusal answers with its
+    reason)."""
     result = apply()
     db.session.flush()
-    return _saved(render(result), status)
+    return _tagged(_saved(render(result), status), result)
 
 
 @bp.post("/meetings")
@@ -122,20 +151,23 @@ def create():
 @bp.get("/meetings/<int:meeting_id>")
 @colead_required
 def read(meeting_id: int):
-    return jsonify(meeting_json(_meeting(meeting_id)))
+    meeting = _meeting(meeting_id)
+    return _tagged(jsonify(meeting_json(meeting)), meeting)
 
 
 @bp.patch("/meetings/<int:meeting_id>")
 @colead_required
 def update(meeting_id: int):
     meeting = _meeting(meeting_id)
-    return _change(lambda: apply_meeting(meeting, _payload()), lambda _: meeting_json(meeting))
+    payload = _payload(meeting, "The meeting", meeting_json)
+    return _change(lambda: apply_meeting(meeting, payload) or meeting, meeting_json)
 
 
 @bp.delete("/meetings/<int:meeting_id>")
 @colead_required
 def delete(meeting_id: int):
     meeting = _meeting(meeting_id)
+    _check_fresh(meeting, "The meeting", meeting_json)
     outcome = remove_meeting(meeting)
     body = {"id": meeting_id, "result": outcome}
     if outcome == "cancelled":
@@ -147,8 +179,10 @@ def delete(meeting_id: int):
 @colead_required
 def publish_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
+    _check_fresh(meeting, "The meeting", meeting_json)
     publish(meeting)
-    return _saved(meeting_json(meeting))
+    db.session.flush()
+    return _tagged(_saved(meeting_json(meeting)), meeting)
 
 
 @bp.post("/meetings/<int:meeting_id>/slots")
@@ -162,13 +196,22 @@ def create_slot_view(meeting_id: int):
 @colead_required
 def update_slot(slot_id: int):
     slot = _slot(slot_id)
-    return _change(lambda: apply_slot(slot, slot.meeting, _payload()), lambda _: slot_json(slot))
+    payload = _payload(slot, "The slot", slot_json)
+    return _change(lambda: apply_slot(slot, slot.meeting, payload) or slot, slot_json)
+
+
+@bp.get("/slots/<int:slot_id>")
+@colead_required
+def read_slot(slot_id: int):
+    slot = _slot(slot_id)
+    return _tagged(jsonify(slot_json(slot)), slot)
 
 
 @bp.delete("/slots/<int:slot_id>")
 @colead_required
 def delete_slot(slot_id: int):
     slot = _slot(slot_id)
+    _check_fresh(slot, "The slot", slot_json)
     outcome = remove_slot(slot)
     body = {"id": slot_id, "result": outcome}
     if outcome == "cancelled":

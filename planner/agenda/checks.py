@@ -15,7 +15,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
-from planner.text import is_web_address, refusal
+from planner.text import is_web_address, line_breaks, refusal
 from planner.timezones import LocalTimeError, is_time_zone, local_time, to_utc, zone_info
 
 MAX_MINUTES = 12 * 60
@@ -89,7 +89,7 @@ def check_text(
 ) -> str:
     if not isinstance(value, str):
         raise AgendaError(f"{what} must be text.")
-    value = value.strip()
+    value = line_breaks(value).strip() if multiline else value.strip()
     if required and not value:
         raise AgendaError(f"{what} is required.")
     if len(value) > limit:

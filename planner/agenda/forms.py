@@ -33,7 +33,7 @@ from planner.agenda.models import (
     SLOT_STATUSES,
 )
 from planner.agenda.suggestions import check_suggest_minutes
-from planner.forms import PlannerForm, checked
+from planner.forms import PlannerForm, checked, version_field
 from planner.proposals.forms import CheckboxesField
 
 
@@ -75,6 +75,7 @@ class MeetingForm(PlannerForm):
         description="Meetings in a series rotate their start times fairly.",
     )
     new_series = StringField("Or a new series", validators=[Optional(), Length(max=200)])
+    version = version_field()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -109,6 +110,7 @@ class SlotForm(PlannerForm):
         "Abstract",
         validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
     )
+    version = version_field()
 
 
 class SuggestForm(PlannerForm):

@@ -3,6 +3,7 @@
 import enum
 import uuid
 from datetime import datetime, timedelta
+from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -12,6 +13,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
+from planner.versioning import version_column
 
 HOME_ZONE = "Europe/Zurich"  # WIPO's: meetings start out in it, pages about no meeting use it
 MEETING_KINDS = ("workshop", "taskforce")
@@ -93,6 +95,9 @@ class Meeting(db.Model):
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL")
     )
+    # Goes up with every change of the row; a save based on an older version is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
     # The offices taking part, for local times and fair start times (none set: all respondents).
@@ -140,6 +145,8 @@ class Slot(db.Model):
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = version_column()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     meeting: Mapped[Meeting] = relationship(back_populates="slots")
 

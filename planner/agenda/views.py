@@ -27,6 +27,7 @@ from planner.agenda.operations import (
 from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
 from planner.extensions import db
+from planner.forms import stale
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
@@ -169,6 +170,7 @@ def _edit_page(
     slot_form: SlotForm | None = None,
     problem: str | None = None,
     slot_problem: str | None = None,
+    status: int | None = None,
 ):
     """The edit page, with the meeting form and the new-slot form as posted or as stored."""
     offices = _offices()
@@ -188,7 +190,7 @@ def _edit_page(
         zones=place_time_zones(),
         offices=offices,
         participating={o.code for o in participating_offices(meeting)},
-    ), (400 if failed else 200)
+    ), status or (400 if failed else 200)
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -200,6 +202,9 @@ def edit(meeting_id: int):
     form = _meeting_form(found)
     problem = None
     if form.validate_on_submit():
+        problem = stale(form, _meeting_form(found, submitted=False), found, "The meeting")
+        if problem:
+            return _edit_page(found, form=form, problem=problem, status=409)
         try:
             apply_meeting(found, _meeting_changes(form))
             found.series = _series(form)
@@ -279,17 +284,23 @@ def add_slot(meeting_id: int):
 @colead_required
 def edit_slot(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
-    form = _slot_form(slot.meeting, _offices(), slot, submitted=request.method == "POST")
-    problem = None
+    offices = _offices()
+    form = _slot_form(slot.meeting, offices, slot, submitted=request.method == "POST")
+    problem, status = None, None
     if form.validate_on_submit():
-        try:
-            apply_slot(slot, slot.meeting, _slot_changes(form))
-        except AgendaError as error:
-            problem = _refused(form, error, SLOT_FIELDS)
+        stored = _slot_form(slot.meeting, offices, slot, submitted=False)
+        problem = stale(form, stored, slot, "The slot")
+        if problem:
+            status = 409
         else:
-            flash("Slot saved.", "success")
-            return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
-    status = 400 if form.errors or problem else 200
+            try:
+                apply_slot(slot, slot.meeting, _slot_changes(form))
+            except AgendaError as error:
+                problem = _refused(form, error, SLOT_FIELDS)
+            else:
+                flash("Slot saved.", "success")
+                return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
+    status = status or (400 if form.errors or problem else 200)
     return render_template("agenda/slot.html", slot=slot, form=form, problem=problem), status
 
 

@@ -1,6 +1,7 @@
 """A saved line-up: the rules a co-lead set, and what the solver answered."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,6 +10,7 @@ from planner.agenda.models import Meeting
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.survey.models import Survey
+from planner.versioning import version_column
 
 
 class Lineup(db.Model):
@@ -23,6 +25,9 @@ class Lineup(db.Model):
     result: Mapped[dict] = mapped_column(JSON)
     # The draft agenda it became, once accepted.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    # Two co-leads accepting at once: the second one's save of meeting_id finds a newer version.
+    version: Mapped[int] = version_column()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     survey: Mapped[Survey] = relationship()
     meeting: Mapped[Meeting | None] = relationship()

@@ -3,6 +3,7 @@
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
 
 from planner.agenda.models import Meeting, SlotStatus
 from planner.agenda.operations import apply_meeting, create_meeting, create_slot
@@ -97,16 +98,21 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
     return lineup
 
 
-def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = None) -> Meeting:
+def accept_lineup(
+    lineup: Lineup, editor: str | None, into: Meeting | None = None
+) -> tuple[Meeting, bool]:
     """Turn a line-up into agenda slots: one tentative slot per presentation, in order, added to
     `into` (a draft meeting) or to a new draft workshop, through the agenda's own operations.
     A presentation an office volunteered is its proposal; any other carries the office's project
     (its question 4 answer) as the abstract.
 
-    Accepting again returns the agenda made the first time.
+    Returns the agenda and whether this acceptance made it. Accepting again returns the agenda
+    made the first time, also when two co-leads accept at
+    the same moment: the line-up's version lets one of them through, and the other's draft is
+    rolled back (with the rest of that request's changes) in favour of the first one's.
     """
     if lineup.meeting is not None:
-        return lineup.meeting
+        return lineup.meeting, False
     focus = lineup.rules["focus"]
     recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
     talks = sorted(
@@ -154,8 +160,14 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         apply_meeting(meeting, {"duration_minutes": minutes})
     meeting.updated_at = utcnow()
     lineup.meeting = meeting
-    db.session.flush()
-    return meeting
+    try:
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        if lineup.meeting is None:  # changed otherwise than by an acceptance: try again later
+            raise
+        return lineup.meeting, False
+    return meeting, True
 
 
 def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:

@@ -83,13 +83,12 @@ def detail(lineup_id: int):
 @colead_required
 def accept(lineup_id: int):
     lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
-    already = lineup.meeting is not None
     target = form_int("meeting")
     into = db.session.get(Meeting, target) if target else None
     if target and (into is None or into.status != MeetingStatus.draft):
         abort(400, "Line-ups go into a draft meeting; that one is not a draft.")
-    meeting = accept_lineup(lineup, editor=editor(), into=into)
-    if already:
+    meeting, made = accept_lineup(lineup, editor=editor(), into=into)
+    if not made:
         flash("This line-up was accepted before; here is its draft agenda.", "warning")
     else:
         flash(f"Line-up #{lineup.id} is now a draft agenda: set its date and times.", "success")

@@ -4,7 +4,7 @@ from wtforms import SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from planner.forms import PlannerForm
+from planner.forms import PlannerForm, version_field
 from planner.offices.models import REGIONS, SIZES
 from planner.timezones import is_time_zone
 
@@ -48,3 +48,4 @@ class OfficeForm(PlannerForm):
         description="WIPO's regional group; line-up rules can limit presentations per group, and "
         "matching favours peers of the same group for offices with limited capacity.",
     )
+    version = version_field()

@@ -2,12 +2,14 @@
 
 import re
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.db_types import UTCDateTime
 from planner.extensions import db
+from planner.versioning import version_column
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
 
@@ -48,6 +50,9 @@ class Office(db.Model):
     # Who last edited the office by hand, and when (None: as seeded or imported).
     updated_by: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Goes up with every change of the row; a save based on an older version is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     @property
     def short_name(self) -> str:

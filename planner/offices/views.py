@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.extensions import db
+from planner.forms import stale
 from planner.offices.forms import OfficeForm
 from planner.offices.models import Office
 from planner.offices.operations import find_offices, update_office
@@ -84,7 +85,13 @@ def detail(code: str):
 def edit(code: str):
     office = _office(code)
     form = OfficeForm(obj=office)
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    problem = (
+        stale(form, OfficeForm(formdata=None, obj=office), office, f"Office {office.code}")
+        if submitted
+        else None
+    )
+    if submitted and not problem:
         update_office(
             office,
             name=form.name.data,
@@ -97,5 +104,5 @@ def edit(code: str):
         flash(f"{office.code} saved.", "success")
         return redirect(url_for(".detail", code=office.code))
     return render_template(
-        "offices/edit.html", office=office, form=form, zones=place_time_zones()
-    ), (400 if form.errors else 200)
+        "offices/edit.html", office=office, form=form, problem=problem, zones=place_time_zones()
+    ), (409 if problem else 400 if form.errors else 200)

@@ -14,7 +14,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
-from planner.forms import PlannerForm
+from planner.forms import PlannerForm, version_field
 from planner.offices.operations import find_offices
 from planner.proposals.models import MATURITIES, STATUSES, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status
@@ -88,6 +88,13 @@ class ProposalFields(PlannerForm):
         self.recommendations.choices = [
             SelectChoice(n, f"Rec {n}: {title}") for n, title in recommendations
         ]
+
+
+class ProposalEditForm(ProposalFields):
+    """The office editing its proposal: what it saw is carried along, so that two people with
+    the link (or a co-lead deciding meanwhile) never lose a change silently."""
+
+    version = version_field()
 
 
 class VolunteerForm(ProposalFields):

@@ -89,10 +89,14 @@ def _save(proposal: Proposal) -> None:
 def edit_by_office(proposal: Proposal, fields: dict, recommendations: list[int]) -> None:
     if not proposal.open_to_office:
         raise Conflict(f"The co-leads have decided ({proposal.status}); it can no longer change.")
+    # Read before changing anything: a read would flush the change early, where a co-lead's
+    # decision made meanwhile would be found outside _save.
+    chosen = _recommendations(recommendations)
+    events = proposal.events
     for name in EDITABLE:
         setattr(proposal, name, fields[name])
-    proposal.recommendations = _recommendations(recommendations)
-    proposal.events.append(ProposalEvent(actor=_office_actor(proposal), action="edited"))
+    proposal.recommendations = chosen
+    events.append(ProposalEvent(actor=_office_actor(proposal), action="edited"))
     _save(proposal)
 
 

@@ -2,10 +2,13 @@
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
+from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
 from planner.calendar.operations import published_meetings_with
 from planner.extensions import db
+from planner.forms import stale
 from planner.proposals.forms import (
+    ProposalEditForm,
     ProposalFields,
     StatusForm,
     VolunteerForm,
@@ -67,6 +70,12 @@ def volunteer():
             "please describe it yourself."
         )
     elif form.validate_on_submit():
+        try:
+            throttle.spend_proposal_budget()
+        except throttle.Throttled as refusal:
+            flash(f"{refusal.message} Your proposal is still in the form below.", "error")
+            page = render_template("proposals/volunteer.html", form=form, note=note)
+            return page, 429, refusal.headers()
         _, token = submit(form.office.data, form_fields(form), form.recommendations.data)
         flash(
             "Thank you: your proposal is with the co-leads. Keep the link of this page: it is the "
@@ -105,20 +114,28 @@ def edit(token: str):
     if not proposal.open_to_office:
         flash(f"The co-leads have decided ({proposal.status}); it can no longer change.", "warning")
         return redirect(url_for(".private", token=token))
-    form = ProposalFields(obj=proposal)
+    form = ProposalEditForm(obj=proposal)
     fill_choices(form)
     if request.method == "GET":
         form.recommendations.data = [r.number for r in proposal.recommendations]
+    problem = None
     if form.validate_on_submit():
-        try:
-            edit_by_office(proposal, form_fields(form), form.recommendations.data)
-        except Conflict as error:
-            flash(str(error), "error")
-        else:
-            flash("Your changes are saved.", "success")
-            return redirect(url_for(".private", token=token))
-    status = 400 if form.errors else 200
-    return render_template("proposals/edit.html", form=form, proposal=proposal, token=token), status
+        stored = ProposalEditForm(formdata=None, obj=proposal)
+        stored.recommendations.data = [r.number for r in proposal.recommendations]
+        problem = stale(form, stored, proposal, "Your proposal")
+        if problem is None:
+            try:
+                edit_by_office(proposal, form_fields(form), form.recommendations.data)
+            except Conflict as error:
+                problem = str(error)
+            else:
+                flash("Your changes are saved.", "success")
+                return redirect(url_for(".private", token=token))
+    status = 409 if problem else 400 if form.errors else 200
+    page = render_template(
+        "proposals/edit.html", form=form, proposal=proposal, token=token, problem=problem
+    )
+    return page, status
 
 
 @bp.post("/proposals/<token>/withdraw")

@@ -3,7 +3,7 @@
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from planner.forms import PlannerForm
+from planner.forms import PlannerForm, version_field
 
 TITLE_MAX, TEXT_MAX = 200, 4000
 
@@ -19,3 +19,4 @@ class RecommendationForm(PlannerForm):
         validators=[Length(max=TEXT_MAX)],
         description=f"The recommendation as adopted, up to {TEXT_MAX} characters.",
     )
+    version = version_field()

@@ -1,12 +1,14 @@
 """A recommendation: its number, short title and text, and where that wording came from."""
 
 from datetime import datetime
+from typing import ClassVar
 
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.db_types import UTCDateTime
 from planner.extensions import db
+from planner.versioning import version_column
 
 
 class Recommendation(db.Model):
@@ -20,6 +22,9 @@ class Recommendation(db.Model):
     source: Mapped[str | None] = mapped_column(String(300))
     updated_by: Mapped[str | None] = mapped_column(String(254))
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Goes up with every change of the row; a save based on an older version is refused.
+    version: Mapped[int] = version_column()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     def __repr__(self) -> str:
         return f"<Recommendation {self.number}>"

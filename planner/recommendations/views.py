@@ -4,6 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from planner.accounts.security import colead_required, editor
 from planner.extensions import db
+from planner.forms import stale
 from planner.recommendations.forms import RecommendationForm
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations, update_recommendation
@@ -64,7 +65,10 @@ def detail(number: int):
 def edit(number: int):
     recommendation = _recommendation(number)
     form = RecommendationForm(obj=recommendation)
-    if form.validate_on_submit():
+    submitted = form.validate_on_submit()
+    stored = RecommendationForm(formdata=None, obj=recommendation)
+    problem = stale(form, stored, recommendation, f"Recommendation {number}") if submitted else None
+    if submitted and not problem:
         update_recommendation(
             recommendation,
             short_title=form.short_title.data,
@@ -73,6 +77,7 @@ def edit(number: int):
         )
         flash(f"Recommendation {number} saved.", "success")
         return redirect(url_for(".detail", number=number))
-    return render_template("recommendations/edit.html", recommendation=recommendation, form=form), (
-        400 if form.errors else 200
+    page = render_template(
+        "recommendations/edit.html", recommendation=recommendation, form=form, problem=problem
     )
+    return page, (409 if problem else 400 if form.errors else 200)

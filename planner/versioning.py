@@ -1,0 +1,66 @@
+"""Versions of what two co-leads may edit at once (meetings, slots, offices, recommendations):
+a save based on an older version is refused with the current state, never silently lost.
+
+Each versioned model has a `version` column that SQLAlchemy raises on every UPDATE of its row
+(`version_id_col`) and checks in the UPDATE itself, so that two saves racing each other are
+caught by the database too. Pure: no Flask.
+"""
+
+from collections.abc import Callable
+
+from sqlalchemy.orm import Mapped, mapped_column
+
+from planner.errors import ConflictError
+
+RACED = (
+    "Someone else saved a change to the same item at the same moment; yours was not saved. "
+    "Look at it again and repeat your change."
+)
+
+
+class StaleVersion(ConflictError):
+    """The person saw an older version than the stored one. `current` is the item as it is
+    now, in the shape the API answers with (None where no one asked for it)."""
+
+    def __init__(self, message: str, current: dict | None = None) -> None:
+        super().__init__(message, field="version")
+        self.current = current
+
+
+def version_column() -> Mapped[int]:
+    return mapped_column(default=1, server_default="1")
+
+
+def check_version(
+    item,
+    seen: int | None,
+    what: str,
+    current: Callable[[], dict] | None = None,
+) -> None:
+    """Refuse a change to `item` made from version `seen` if it has moved on since (None: the
+    client sent no version, as a JSON PATCH of single fields may)."""
+    if seen is None or seen == item.version:
+        return
+    by = getattr(item, "updated_by", None)
+    who = f" by {by}" if by else ""
+    raise StaleVersion(
+        f"{what} changed{who} since you opened it (you saw version {seen}; it is now version "
+        f"{item.version}). Your change was not saved: look at it as it is now, then save "
+        "again.",
+        current() if current else None,
+    )
+
+
+def parse_version(value) -> int:
+    """A version as a client sends it: a whole number (in JSON) or its digits (in a form)."""
+    if isinstance(value, bool):
+        raise ValueError("not a version")
+    if isinstance(value, int):
+        number = value
+    elif isinstance(value, str) and value.strip().isascii() and value.strip().isdecimal():
+        number = int(value.strip())
+    else:
+        raise ValueError("not a version")
+    if not 1 <= number <= 2**31 - 1:
+        raise ValueError("not a version")
+    return number

@@ -1,0 +1,330 @@
+"""Two co-leads editing the same meeting, slot, office, recommendation or proposal: a save based
+on what someone else has changed since is refused with the current state, never silently lost,
+through pages and the JSON API alike; racing saves are caught by the database."""
+
+import html
+import re
+import threading
+
+import pytest
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
+
+from planner.agenda.models import Meeting, Slot
+from planner.extensions import db
+from planner.lineup.models import Lineup
+from planner.offices.models import Office
+from planner.proposals.models import Proposal
+from planner.recommendations.models import Recommendation
+from tests.support import COLEAD_PASSWORD, csrf_token, sign_in
+
+MEETING = {"title": "Rec 10 workshop", "duration_minutes": 120, "time_zone": "Europe/Zurich"}
+VOLUNTEERED = {
+    "office": "JP",
+    "title": "AI for classification",
+    "abstract": "How we classify with AI.",
+    "recommendations": "10",
+    "duration_minutes": "20",
+    "maturity": "pilot",
+    "contact_name": "Aiko",
+    "contact_email": "aiko@example.org",
+}
+
+
+@pytest.fixture
+def api(colead_client):
+    return colead_client
+
+
+@pytest.fixture
+def other(app, colead):
+    """A second co-lead, in a browser of their own."""
+    from planner.accounts.models import User
+
+    user = User(email="other@example.org", role="colead", password_hash=colead.password_hash)
+    db.session.add(user)
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, "other@example.org", COLEAD_PASSWORD).status_code == 302
+    return client
+
+
+def form_of(client, url: str) -> dict:
+    """The fields of the (last) form on `url` as a browser would post them unchanged."""
+    page = client.get(url).get_data(as_text=True)
+    form = page[page.rindex("<form", 0, page.index('name="version"')) :]
+    form = form[: form.index("</form>")]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or (kind and kind[1] in ("checkbox", "radio") and "checked" not in tag):
+            continue
+        fields.setdefault(name[1], []).append(html.unescape(value[1]) if value else "")
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        # A browser drops the line break that follows <textarea> and sends breaks as CR LF.
+        text = html.unescape(body.removeprefix("\r\n").removeprefix("\n"))
+        fields[name] = [text.replace("\r\n", "\n").replace("\n", "\r\n")]
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        chosen = re.findall(r'<option[^>]*value="([^"]*)"[^>]*selected', body)
+        fields[name] = chosen or [re.search(r'value="([^"]*)"', body)[1]]
+    return fields
+
+
+def test_the_api_answers_with_a_version_and_an_etag(api, survey):
+    created = api.post("/api/v1/meetings", json=MEETING)
+    assert created.status_code == 201
+    body = created.get_json()
+    assert body["version"] == 1 and created.headers["ETag"] == '"1"'
+    read = api.get(f"/api/v1/meetings/{body['id']}")
+    assert read.headers["ETag"] == '"1"'
+    changed = api.patch(
+        f"/api/v1/meetings/{body['id']}", json={"title": "Renamed"}, headers={"If-Match": '"1"'}
+    )
+    assert changed.status_code == 200
+    assert changed.get_json()["version"] == 2 and changed.headers["ETag"] == '"2"'
+
+
+@pytest.mark.parametrize("how", ["if-match", "version"])
+def test_a_stale_api_save_is_409_with_the_current_state(api, survey, how):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    url = f"/api/v1/meetings/{meeting['id']}"
+    # Co-lead B renames it; co-lead A, who read version 1, then changes the duration.
+    assert api.patch(url, json={"title": "B's title", "version": 1}).status_code == 200
+    stale = (
+        api.patch(url, json={"duration_minutes": 90}, headers={"If-Match": '"1"'})
+        if how == "if-match"
+        else api.patch(url, json={"duration_minutes": 90, "version": 1})
+    )
+    assert stale.status_code == 409
+    body = stale.get_json()
+    assert "changed since you opened it" in body["message"]
+    assert body["current"]["title"] == "B's title" and body["current"]["version"] == 2
+    stored = db.session.get(Meeting, meeting["id"])
+    db.session.refresh(stored)
+    assert (stored.title, stored.duration_minutes) == ("B's title", 120)
+
+
+def test_patches_without_a_version_change_only_their_own_fields(api, survey):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    url = f"/api/v1/meetings/{meeting['id']}"
+    assert api.patch(url, json={"title": "B's title"}).status_code == 200
+    assert api.patch(url, json={"duration_minutes": 90}).status_code == 200
+    body = api.get(url).get_json()
+    assert (body["title"], body["duration_minutes"]) == ("B's title", 90)
+
+
+def test_a_version_that_is_no_number_is_400(api, survey):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    for bad in ("two", True, -1, 2**40, 1.5):
+        answer = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"version": bad})
+        assert answer.status_code == 400, bad
+        assert "version" in answer.get_json()["message"]
+
+
+def test_stale_slot_delete_and_publish_are_refused(api, survey):
+    meeting = api.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": "2027-03-10T13:00:00+01:00"}
+    ).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "A talk"}).get_json()
+    assert api.get(f"/api/v1/slots/{slot['id']}").headers["ETag"] == '"1"'
+    assert api.patch(f"/api/v1/slots/{slot['id']}", json={"title": "Renamed"}).status_code == 200
+    gone = api.delete(f"/api/v1/slots/{slot['id']}", headers={"If-Match": '"1"'})
+    assert gone.status_code == 409 and gone.get_json()["current"]["title"] == "Renamed"
+    assert db.session.get(Slot, slot["id"]) is not None
+    current = api.get(f"/api/v1/meetings/{meeting['id']}").get_json()["version"]
+    published = api.post(
+        f"/api/v1/meetings/{meeting['id']}/publish", headers={"If-Match": f'"{current - 1}"'}
+    )
+    assert published.status_code == 409
+    published = api.post(
+        f"/api/v1/meetings/{meeting['id']}/publish", headers={"If-Match": f'"{current}"'}
+    )
+    assert published.status_code == 200 and published.get_json()["status"] == "published"
+
+
+def test_two_coleads_on_the_meeting_form_and_the_api(api, other, survey):
+    """A opens the edit page; B renames the meeting through the API; A saves the form (every
+    field, with A's new description): refused, A's input still on the page, B's title kept.
+    A, having looked, saves again: now it is on purpose."""
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    page = f"/meetings/{meeting['id']}/edit"
+    fields = form_of(other, page)
+    assert fields["version"] == ["1"]
+    renamed = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"title": "B's title"})
+    assert renamed.status_code == 200
+    fields["description"] = ["A's description of the workshop"]
+    refused = other.post(page, data=fields)
+    assert refused.status_code == 409
+    text = html.unescape(refused.get_data(as_text=True))
+    assert "Not saved" in text and "The meeting changed since you opened it" in text
+    assert "Title is now “B's title”" in text
+    assert "A's description of the workshop" in text  # the input is kept
+    assert 'name="version" type="hidden" value="2"' in refused.get_data(as_text=True)
+    stored = db.session.get(Meeting, meeting["id"])
+    db.session.refresh(stored)
+    assert (stored.title, stored.description) == ("B's title", "")
+    # A adopts B's title and saves again, from the version the page now carries.
+    fields.update(title=["B's title"], version=["2"])
+    assert other.post(page, data=fields).status_code == 302
+    db.session.refresh(stored)
+    assert (stored.title, stored.description) == ("B's title", "A's description of the workshop")
+
+
+def test_two_coleads_on_the_slot_form(api, other, survey):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk"}).get_json()
+    page = f"/slots/{slot['id']}/edit"
+    fields = form_of(other, page)
+    assert api.patch(f"/api/v1/slots/{slot['id']}", json={"duration_minutes": 30}).status_code
+    fields["abstract"] = ["A's abstract"]
+    refused = other.post(page, data=fields)
+    assert refused.status_code == 409
+    assert "Duration (minutes) is now “30”" in html.unescape(refused.get_data(as_text=True))
+    stored = db.session.get(Slot, slot["id"])
+    db.session.refresh(stored)
+    assert (stored.duration_minutes, stored.abstract) == (30, "")
+
+
+@pytest.mark.parametrize(
+    ("page", "model", "key", "field", "theirs"),
+    [
+        ("/offices/JP/edit", Office, "JP", "city", "Tokyo (edited)"),
+        ("/recommendations/10/edit", Recommendation, 10, "short_title", "New technologies"),
+    ],
+)
+def test_two_coleads_on_office_and_recommendation_forms(
+    api, other, survey, page, model, key, field, theirs
+):
+    mine = form_of(other, page)
+    theirs_form = form_of(api, page)
+    theirs_form[field] = [theirs]
+    assert api.post(page, data=theirs_form).status_code == 302
+    refused = other.post(page, data=mine)
+    assert refused.status_code == 409
+    assert "changed by colead@example.org since you opened it" in html.unescape(
+        refused.get_data(as_text=True)
+    )
+    stored = db.session.get(model, key)
+    db.session.refresh(stored)
+    assert getattr(stored, field) == theirs
+
+
+def volunteer(client) -> str:
+    """A proposal for JP sent through the page; its private link."""
+    sent = client.post(
+        "/volunteer", data={**VOLUNTEERED, "csrf_token": csrf_token(client, "/volunteer")}
+    )
+    assert sent.status_code == 302, sent.get_data(as_text=True)
+    return sent.headers["Location"]
+
+
+def test_the_office_editing_its_proposal_after_a_colead_decided(api, client, survey):
+    private = volunteer(client)
+    fields = form_of(client, private + "/edit")
+    proposal = db.session.scalar(select(Proposal))
+    decided = api.post(
+        f"/proposals/{proposal.id}",
+        data={
+            "csrf_token": csrf_token(api, f"/proposals/{proposal.id}"),
+            "status": "accepted",
+            "reason": "A clear fit.",
+            "version": str(proposal.version),
+        },
+    )
+    assert decided.status_code == 302
+    fields["title"] = ["A new title"]
+    answer = client.post(private + "/edit", data=fields, follow_redirects=True)
+    assert "The co-leads have decided (accepted)" in html.unescape(answer.get_data(as_text=True))
+    db.session.refresh(proposal)
+    assert (proposal.status, proposal.title) == ("accepted", "AI for classification")
+
+
+def test_the_office_editing_its_proposal_while_a_colead_decides(api, client, survey):
+    """The co-lead's decision lands between the office's page reading the proposal and writing
+    it: a conflict message on the page with the office's input, not a server error."""
+    private = volunteer(client)
+    fields = form_of(client, private + "/edit")
+    fields["title"] = ["A new title"]
+
+    def colead_decides(session, _context, _instances):
+        if any(isinstance(o, Proposal) for o in session.dirty):
+            with db.engine.begin() as connection:
+                connection.execute(
+                    update(Proposal).values(status="accepted", version=Proposal.version + 1)
+                )
+
+    event.listen(Session, "before_flush", colead_decides)
+    try:
+        answer = client.post(private + "/edit", data=fields)
+    finally:
+        event.remove(Session, "before_flush", colead_decides)
+    assert answer.status_code == 409
+    page = html.unescape(answer.get_data(as_text=True))
+    assert "Someone else changed this proposal at the same moment" in page
+    assert 'value="A new title"' in page
+    proposal = db.session.scalar(select(Proposal))
+    assert (proposal.status, proposal.title) == ("accepted", "AI for classification")
+
+
+def test_a_race_the_checks_cannot_see_is_caught_by_the_database(app, api, survey):
+    """The version check passes, then someone else's save lands before this one is written: the
+    UPDATE finds no row of the version it read, and the request answers 409."""
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+
+    def someone_else_saves(session, _context, _instances):
+        if any(isinstance(o, Meeting) for o in session.dirty):
+            with db.engine.begin() as connection:
+                connection.execute(
+                    update(Meeting).values(title="Theirs", version=Meeting.version + 1)
+                )
+
+    event.listen(Session, "before_flush", someone_else_saves)
+    try:
+        answer = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"title": "Mine"})
+    finally:
+        event.remove(Session, "before_flush", someone_else_saves)
+    assert answer.status_code == 409
+    assert "at the same moment" in answer.get_json()["message"]
+    stored = db.session.get(Meeting, meeting["id"])
+    db.session.refresh(stored)
+    assert stored.title == "Theirs"
+
+
+def test_two_coleads_accepting_one_lineup_at_once_make_one_meeting(app, api, other, survey):
+    from tests.lineup.test_pages import post_rules
+
+    post_rules(api)
+    lineup = db.session.scalar(select(Lineup))
+    url = f"/lineups/{lineup.id}/accept"
+    tokens = [csrf_token(c, f"/lineups/{lineup.id}") for c in (api, other)]
+    # The first request is held just before it writes, until the second has finished.
+    first_writes, second_done = threading.Event(), threading.Event()
+    held = threading.local()
+
+    def hold_first(session, _context, _instances):
+        if getattr(held, "first", False) and not first_writes.is_set():
+            first_writes.set()
+            second_done.wait(30)
+
+    answers = {}
+
+    def accept(name, client, token, first):
+        held.first = first
+        answers[name] = client.post(url, data={"csrf_token": token})
+
+    event.listen(Session, "before_flush", hold_first)
+    try:
+        one = threading.Thread(target=accept, args=("one", api, tokens[0], True))
+        one.start()
+        assert first_writes.wait(30)
+        accept("two", other, tokens[1], False)
+        second_done.set()
+        one.join(30)
+    finally:
+        event.remove(Session, "before_flush", hold_first)
+    assert answers["one"].status_code == answers["two"].status_code == 302
+    assert answers["one"].headers["Location"] == answers["two"].headers["Location"]
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
