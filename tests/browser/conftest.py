@@ -26,6 +26,19 @@ def live_server(app):
     server.shutdown()
 
 
+@pytest.fixture(autouse=True)
+def _links_to_the_live_server(request):
+    """Absolute links (webcal://, private links) point at the server the browser is on, as
+    BASE_URL makes them in a deployment."""
+    if "live_server" not in request.fixturenames:
+        yield
+        return
+    app, address = request.getfixturevalue("app"), request.getfixturevalue("live_server")
+    previous, app.config["BASE_URL"] = app.config["BASE_URL"], address
+    yield
+    app.config["BASE_URL"] = previous
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
