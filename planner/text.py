@@ -23,6 +23,8 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
         return None
     char = found.group(0)
     names = {"\n": "a line break", "\r": "a line break", "\t": "a tab", "\x00": "a NUL character"}
+    if multiline:
+        names["\r"] = "a carriage return that is no line break (CR without LF)"
     return names.get(char, f"the control character U+{ord(char):04X}")
 
 

@@ -95,3 +95,34 @@ def test_numbers_beyond_a_column_are_refused_not_sent_to_the_database(client, su
     assert response.status_code == 400
     message = response.get_json()["message"]  # a number no column holds is refused as read
     assert message.startswith("No ") or "send a number from -2147483647 to 2147483647" in message
+
+
+def test_a_browsers_line_breaks_are_one_break_stored_alike_from_page_and_api(client, survey):
+    """Browsers send a textarea's line breaks as CR LF: that is text of several lines, stored
+    with one kind of break, while a CR alone is still refused."""
+    meeting = client.post("/api/v1/meetings", json=GOOD_MEETING).get_json()["id"]
+    url = f"/meetings/{meeting}/edit"
+    good = {"title": "Opening", "duration_minutes": "10", "kind": "discussion"}
+    page = client.post(
+        f"/meetings/{meeting}/slots",
+        data={
+            **good,
+            "status": "tentative",
+            "abstract": "One.\r\nTwo.",
+            "csrf_token": csrf_token(client, url),
+        },
+    )
+    assert page.status_code == 302, page_text(page)
+    api = client.post(
+        f"/api/v1/meetings/{meeting}/slots", json={"title": "Q&A", "abstract": "Three.\r\nFour."}
+    )
+    assert api.status_code == 201
+    slots = client.get(f"/api/v1/meetings/{meeting}").get_json()["slots"]
+    assert [s["abstract"] for s in slots] == ["One.\nTwo.", "Three.\nFour."]
+    bare = client.post(
+        f"/api/v1/meetings/{meeting}/slots", json={"title": "X", "abstract": "Five.\rSix."}
+    )
+    assert bare.status_code == 400
+    assert bare.get_json()["message"] == (
+        "The abstract cannot contain a carriage return that is no line break (CR without LF)."
+    )
