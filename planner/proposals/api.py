@@ -3,6 +3,7 @@
 from flask import Blueprint, abort, jsonify, request, url_for
 from werkzeug.datastructures import MultiDict
 
+from planner.accounts import throttle
 from planner.accounts.security import colead_required
 from planner.extensions import db
 from planner.http_errors import api_error
@@ -102,6 +103,10 @@ def create():
         return api_error(
             400, "The proposal has problems; see fields.", fields=_renamed(form.errors)
         )
+    try:
+        throttle.spend_proposal_budget()
+    except throttle.Throttled as refusal:
+        return api_error(429, refusal.message), 429, refusal.headers()
     proposal, token = submit(form.office.data, form_fields(form), form.recommendations.data)
     body = proposal_json(proposal)
     body["link"] = url_for("proposals.private", token=token, _external=True)

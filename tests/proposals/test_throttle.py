@@ -1,0 +1,105 @@
+"""Proposals without an account are limited per address (PROPOSALS_PER_HOUR, 10 by default);
+co-leads are not; the page keeps what was typed."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.accounts.models import ThrottleEvent
+from planner.extensions import db
+from planner.proposals.models import Proposal
+from tests.proposals.test_proposals import API_VALID, send
+
+BURSTER, NEIGHBOUR = "203.0.113.20", "198.51.100.30"
+
+
+def client_at(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def proposals() -> int:
+    db.session.rollback()  # read what the requests committed
+    return db.session.scalar(select(func.count()).select_from(Proposal))
+
+
+def test_a_burst_of_proposals_from_one_address_stops_at_ten_an_hour(app, survey):
+    burster = client_at(app, BURSTER)
+    for n in range(10):
+        assert send(burster, title=f"Proposal {n}").status_code == 302
+    refused = send(burster, title="The eleventh", abstract="Kept when refused.")
+    assert refused.status_code == 429
+    assert 3599 <= int(refused.headers["Retry-After"]) <= 3600
+    page = html.unescape(refused.get_data(as_text=True))
+    assert (
+        "Your address has sent 10 proposals within the hour, as many as the planner takes "
+        "without an account. Try again in 1 hour. Your proposal is still in the form below."
+    ) in page
+    assert 'value="The eleventh"' in page and "Kept when refused." in page
+    assert proposals() == 10
+    # Another address is not held up by this one.
+    assert send(client_at(app, NEIGHBOUR)).status_code == 302
+    assert proposals() == 11
+
+
+def test_the_budget_comes_back_as_the_hour_passes(app, survey):
+    burster = client_at(app, BURSTER)
+    for n in range(10):
+        send(burster, title=f"Proposal {n}")
+    db.session.rollback()
+    oldest = db.session.scalars(select(ThrottleEvent).order_by(ThrottleEvent.at)).first()
+    oldest.at -= timedelta(minutes=50)
+    db.session.commit()
+    refused = send(burster)
+    # The oldest proposal leaves the hour in about ten minutes; then one more is taken.
+    assert 599 <= int(refused.headers["Retry-After"]) <= 600
+    assert "Try again in 10 minutes." in refused.get_data(as_text=True)
+    oldest.at -= timedelta(minutes=10)
+    db.session.commit()
+    assert send(burster).status_code == 302
+    assert send(burster).status_code == 429
+
+
+def test_the_api_shares_the_budget_and_says_when(app, survey, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 3)
+    burster = client_at(app, BURSTER)
+    assert send(burster).status_code == 302
+    for _ in range(2):
+        assert burster.post("/api/v1/proposals", json=API_VALID).status_code == 201
+    refused = burster.post("/api/v1/proposals", json=API_VALID)
+    assert refused.status_code == 429
+    assert refused.headers["Retry-After"].isdigit()
+    body = refused.get_json()
+    assert body["status"] == 429 and body["error"] == "Too Many Requests"
+    assert body["message"].startswith("Your address has sent 3 proposals within the hour")
+    assert body["message"].endswith("Try again in 1 hour.")
+    assert send(burster).status_code == 429
+    assert proposals() == 3
+
+
+def test_refused_proposals_do_not_spend_the_budget(app, survey, monkeypatch):
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 2)
+    burster = client_at(app, BURSTER)
+    for _ in range(5):
+        assert send(burster, contact_email="not-an-email").status_code == 400
+        assert burster.post("/api/v1/proposals", json={"office": "IL"}).status_code == 400
+    assert send(burster).status_code == 302
+    assert send(burster).status_code == 302
+    assert send(burster).status_code == 429
+
+
+@pytest.mark.parametrize("through", ["page", "api"])
+def test_co_leads_are_not_throttled(app, colead_client, survey, monkeypatch, through):
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 1)
+    for _ in range(3):
+        if through == "page":
+            assert send(colead_client).status_code == 302
+        else:
+            created = colead_client.post("/api/v1/proposals", json=API_VALID)
+            assert created.status_code == 201
+    # The same address without the co-lead's session or token is counted.
+    assert send(client_at(app, "127.0.0.1")).status_code == 302
+    assert send(client_at(app, "127.0.0.1")).status_code == 429
