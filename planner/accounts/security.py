@@ -125,7 +125,9 @@ def editor() -> str | None:
 def client_address() -> str:
     """The client's address as throttling counts it (from X-Forwarded-For behind
     TRUSTED_PROXIES)."""
-    return (request.remote_addr or "unknown")[:64]
+    # Behind a proxy it is whatever X-Forwarded-For said: printable, and fitting the column.
+    address = "".join(ch for ch in request.remote_addr or "" if ch.isprintable())
+    return address[:64] or "unknown"
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -72,7 +72,7 @@ def check_sign_in(address: str, account: str) -> None:
     Checked before the password, so a right password during the wait is refused as well: that
     is what stops a guesser. Only this address waits; the owner elsewhere signs in.
     """
-    now = utcnow()
+    now, account = utcnow(), _fits(account)
     failures, latest = db.session.execute(
         select(func.count(), func.max(ThrottleEvent.at)).where(
             ThrottleEvent.action == SIGN_IN,
@@ -90,7 +90,7 @@ def check_sign_in(address: str, account: str) -> None:
 def record_sign_in_failure(address: str, account: str) -> None:
     """Count a wrong password (or unknown email) for the pair; the caller keeps the change
     whatever its answer (`keep_changes()`)."""
-    _record(SIGN_IN, address, account)
+    _record(SIGN_IN, address, _fits(account))
 
 
 def forget_sign_in_failures(address: str, account: str) -> None:
@@ -99,7 +99,7 @@ def forget_sign_in_failures(address: str, account: str) -> None:
         delete(ThrottleEvent).where(
             ThrottleEvent.action == SIGN_IN,
             ThrottleEvent.address == address,
-            ThrottleEvent.account == account,
+            ThrottleEvent.account == _fits(account),
         )
     )
 
@@ -144,6 +144,11 @@ def _budget_wait(
         .limit(1)
     )
     return last_to_leave + window - now
+
+
+def _fits(account: str) -> str:
+    # Lower-casing can lengthen an email ("İ" becomes two characters) past the column.
+    return account[: ThrottleEvent.account.type.length]
 
 
 def _record(action: str, address: str, account: str = "") -> None:

@@ -3,6 +3,7 @@ a ceiling per address, counted in the database that every instance shares."""
 
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from planner.accounts import throttle
@@ -150,3 +151,23 @@ def test_failures_are_kept_although_the_answer_is_an_error(app, colead):
     assert [(e.action, e.address, e.account) for e in events] == [
         (throttle.SIGN_IN, ATTACKER, colead.email)
     ] * 2
+
+
+@pytest.mark.parametrize(
+    ("email", "address"),
+    [
+        # Lower-cased, "İ" is two characters: the email outgrows its column.
+        ("İ" * 250 + "@x.o", ATTACKER),
+        ("someone@example.org", "\x00" + "9" * 200),
+    ],
+)
+def test_odd_emails_and_addresses_are_counted_too(app, colead, email, address):
+    attacker = client_at(app, address)
+    fail(attacker, 5, email=email)
+    assert sign_in(attacker, email=email).status_code == 429
+
+
+def test_a_nul_in_the_email_is_refused_in_words(app, colead):
+    response = sign_in(client_at(app, ATTACKER), email="colead@example.org\x00")
+    assert response.status_code == 400
+    assert "NUL" in response.get_data(as_text=True)
