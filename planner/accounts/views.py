@@ -68,18 +68,33 @@ def logout():
 @login_required
 def password():
     form = PasswordForm()
+    status, headers = 200, {}
     if form.validate_on_submit():
-        if not current_user.check_password(form.current.data):
-            form.current.errors.append("That is not your current password.")
-        elif form.new.data == form.current.data:
-            form.new.errors.append("Choose a password different from the current one.")
+        # Someone holding a stolen session guesses the current password here as at sign-in:
+        # the same throttle holds them up.
+        address, email = client_address(), current_user.email
+        try:
+            throttle.check_sign_in(address, email)
+        except throttle.Throttled as refusal:
+            form.current.errors.append(refusal.message)
+            status, headers = 429, refusal.headers()
         else:
-            user = current_user._get_current_object()
-            user.set_password(form.new.data)  # which ends every session of the account ...
-            login_user(user)  # ... but this one, where the person chose it
-            flash(
-                "Password changed. Any other browser signed in to this account is signed out.",
-                "success",
-            )
-            return redirect(safe_next(request.args.get("next"), url_for("survey.overview")))
-    return render_template("accounts/password.html", form=form), (400 if form.errors else 200)
+            if not current_user.check_password(form.current.data):
+                throttle.record_sign_in_failure(address, email)
+                keep_changes()  # the failure counts towards throttling, whatever the answer
+                form.current.errors.append("That is not your current password.")
+            elif form.new.data == form.current.data:
+                form.new.errors.append("Choose a password different from the current one.")
+            else:
+                throttle.forget_sign_in_failures(address, email)
+                user = current_user._get_current_object()
+                user.set_password(form.new.data)  # which ends every session of the account ...
+                login_user(user)  # ... but this one, where the person chose it
+                flash(
+                    "Password changed. Any other browser signed in to this account is signed out.",
+                    "success",
+                )
+                return redirect(safe_next(request.args.get("next"), url_for("survey.overview")))
+    if form.errors and status == 200:
+        status = 400
+    return render_template("accounts/password.html", form=form), status, headers

@@ -171,3 +171,29 @@ def test_a_nul_in_the_email_is_refused_in_words(app, colead):
     response = sign_in(client_at(app, ATTACKER), email="colead@example.org\x00")
     assert response.status_code == 400
     assert "NUL" in response.get_data(as_text=True)
+
+
+def test_guessing_the_current_password_with_a_stolen_session_is_throttled(app, colead):
+    """A session in the wrong hands cannot guess its way to a new password: the password page
+    counts wrong current passwords with the sign-in's throttle."""
+    thief = client_at(app, ATTACKER)
+    assert sign_in(thief).status_code == 302
+
+    def change(current: str):
+        return thief.post(
+            "/account/password",
+            data={
+                "csrf_token": csrf_token(thief, "/account/password"),
+                "current": current,
+                "new": "a much longer secret",
+                "confirm": "a much longer secret",
+            },
+        )
+
+    for _ in range(5):
+        assert change("a guess").status_code == 400
+    refused = change("a guess")
+    assert refused.status_code == 429 and refused.headers["Retry-After"] == "1"
+    assert "Try again in 1 second." in refused.get_data(as_text=True)
+    # The owner, elsewhere, is not held up.
+    assert sign_in(client_at(app, OWNER)).status_code == 302
