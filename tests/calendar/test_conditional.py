@@ -1,0 +1,155 @@
+"""Last-Modified and ETag as subscribers' clients use them: the same content has the same date,
+the date never runs ahead of the answer, conditional requests get 304 exactly when nothing
+changed, and an event that leaves a feed stays there, cancelled."""
+
+import time
+from datetime import timedelta
+from email.utils import parsedate_to_datetime
+
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, Slot
+from planner.calendar.operations import cache, cutoff, office_feed_token, taskforce_feed
+from planner.extensions import db
+from planner.offices.models import Office
+from tests.calendar.readers import read_everywhere, with_icalendar
+from tests.calendar.test_feeds import MEETING, events_by_uid
+
+FEED = "/feeds/taskforce.ics"
+
+
+def date_of(response, header: str):
+    return parsedate_to_datetime(response.headers[header])
+
+
+def revalidate(client, url: str, response) -> tuple[int, int]:
+    """(status with If-None-Match, status with If-Modified-Since) for what `response` gave."""
+    return (
+        client.get(url, headers={"If-None-Match": response.headers["ETag"]}).status_code,
+        client.get(
+            url, headers={"If-Modified-Since": response.headers["Last-Modified"]}
+        ).status_code,
+    )
+
+
+def test_after_a_burst_of_edits_last_modified_holds_still(colead_client, visitor, published):
+    for n in range(5):
+        colead_client.patch(f"/api/v1/meetings/{published.id}", json={"title": f"Title {n}"})
+    first = visitor.get(FEED)
+    second = visitor.get(FEED)
+    time.sleep(1.1)
+    later = visitor.get(FEED)
+    for response in (first, second, later):
+        assert response.headers["ETag"] == first.headers["ETag"]
+        assert response.headers["Last-Modified"] == first.headers["Last-Modified"]
+        assert date_of(response, "Last-Modified") <= date_of(response, "Date")
+    assert revalidate(visitor, FEED, first) == (304, 304)
+    assert "Title 4" in first.text
+
+
+def test_last_modified_is_the_newest_revision_in_the_feed(visitor, published):
+    response = visitor.get(FEED)
+    revisions = [e["LAST-MODIFIED"].dt for e in with_icalendar(response.data).walk("VEVENT")]
+    assert date_of(response, "Last-Modified") == max(revisions)
+
+
+def test_the_same_content_has_the_same_date(colead_client, visitor, published):
+    first = visitor.get(FEED)
+    # A draft is in no feed: creating one rebuilds the feed (the agenda changed) into the same
+    # bytes, which keep their date.
+    draft = colead_client.post("/api/v1/meetings", json={**MEETING, "title": "Draft"})
+    assert draft.status_code == 201
+    cache.entries.clear()  # as in another worker, or after a restart
+    again = visitor.get(FEED)
+    assert again.data == first.data
+    assert again.headers["Last-Modified"] == first.headers["Last-Modified"]
+    assert revalidate(visitor, FEED, first) == (304, 304)
+
+
+def test_conditional_requests_both_ways(colead_client, visitor, published):
+    before = visitor.get(FEED)
+    assert revalidate(visitor, FEED, before) == (304, 304)
+    earlier = (date_of(before, "Last-Modified") - timedelta(seconds=1)).strftime(
+        "%a, %d %b %Y %H:%M:%S GMT"
+    )
+    assert visitor.get(FEED, headers={"If-Modified-Since": earlier}).status_code == 200
+    assert visitor.get(FEED, headers={"If-None-Match": '"other"'}).status_code == 200
+
+    colead_client.patch(f"/api/v1/meetings/{published.id}", json={"title": "Renamed"})
+    assert revalidate(visitor, FEED, before) == (200, 200)
+    after = visitor.get(FEED)
+    assert date_of(after, "Last-Modified") > date_of(before, "Last-Modified")
+    assert date_of(after, "Last-Modified") <= date_of(after, "Date")
+    assert revalidate(visitor, FEED, after) == (304, 304)
+    # An ETag that no longer matches wins over a date that would.
+    stale_tag = {
+        "If-None-Match": before.headers["ETag"],
+        "If-Modified-Since": after.headers["Last-Modified"],
+    }
+    assert visitor.get(FEED, headers=stale_tag).status_code == 200
+
+
+def test_a_deleted_slot_stays_in_every_feed_it_was_in_as_cancelled(visitor, published):
+    """However a slot of a published meeting is deleted (the pages and the API cancel it; this
+    deletes the row), subscribers are told, in every feed that showed it."""
+    talk = next(s for s in published.slots if s.office_code == "AU")
+    token = office_feed_token(db.session.get(Office, "AU"), "test-secret-key")
+    feeds = (
+        FEED,
+        f"/feeds/offices/AU.ics?token={token}",
+        f"/meetings/{published.id}.ics?scope=slots",
+    )
+    before = {url: visitor.get(url) for url in feeds}
+    db.session.delete(talk)
+    db.session.commit()
+    for url, shown in before.items():
+        after = visitor.get(url, headers={"If-Modified-Since": shown.headers["Last-Modified"]})
+        assert after.status_code == 200, url
+        assert date_of(after, "Last-Modified") > date_of(shown, "Last-Modified"), url
+        parsed = read_everywhere(after.data)
+        event = events_by_uid(after.data)[talk.uid]
+        assert str(event["STATUS"]) == "CANCELLED", url
+        assert event["SEQUENCE"] > events_by_uid(shown.data)[talk.uid]["SEQUENCE"], url
+        assert str(event["SUMMARY"]) == "Cancelled: Risk-based governance of new technologies"
+        assert len(parsed["events"]) == len(events_by_uid(shown.data)), url
+        assert revalidate(visitor, url, after) == (304, 304)
+
+
+def test_a_deleted_published_meeting_stays_cancelled(visitor, published):
+    uids = {published.uid, *(s.uid for s in published.slots)}
+    db.session.delete(published)
+    db.session.commit()
+    assert db.session.scalar(select(Slot)) is None
+    response = visitor.get(FEED)
+    statuses = {
+        str(e["UID"]): str(e["STATUS"]) for e in with_icalendar(response.data).walk("VEVENT")
+    }
+    assert statuses == dict.fromkeys(uids, "CANCELLED")
+    read_everywhere(response.data)
+
+
+def test_a_deleted_draft_leaves_nothing_behind(colead_client, visitor, survey):
+    draft = colead_client.post("/api/v1/meetings", json=MEETING).get_json()
+    colead_client.post(
+        f"/api/v1/meetings/{draft['id']}/slots",
+        json={"title": "Draft talk", "office": "PL", "duration_minutes": 20},
+    )
+    assert colead_client.delete(f"/api/v1/meetings/{draft['id']}").get_json()["result"] == "deleted"
+    token = office_feed_token(db.session.get(Office, "PL"), "test-secret-key")
+    for url in (FEED, f"/feeds/offices/PL.ics?token={token}"):
+        assert read_everywhere(visitor.get(url).data)["events"] == [], url
+
+
+def test_a_meeting_leaving_the_window_moves_the_date(app_context, published):
+    """Six months after its start a meeting leaves the feed; the feed's date is then the
+    midnight it left at, whatever day the feed is asked for after that."""
+    start = published.starts_at
+    url = lambda meeting: f"https://planner.example/meetings/{meeting.id}"  # noqa: E731
+    shown, changed = taskforce_feed(url, cutoff(start.date()))
+    assert len(shown) == 4 and changed == max(e.last_modified for e in shown)
+    left_on = start.date() + timedelta(days=184)
+    assert taskforce_feed(url, cutoff(left_on - timedelta(days=1)))[0] == shown
+    for day in (left_on, left_on + timedelta(days=30)):
+        events, changed = taskforce_feed(url, cutoff(day))
+        assert events == [] and changed.date() == left_on and changed.time().hour == 0
+    assert db.session.get(Meeting, published.id).starts_at == start

@@ -1,0 +1,112 @@
+"""The iCalendar builder on its own: whatever text and addresses it is given, the lines it writes
+are valid and every reader reads the same events back. No database."""
+
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from planner.calendar.ics import EventInfo, FeedInfo, build, one_line, text, web_address
+from tests.calendar.readers import read_everywhere, with_vobject
+
+START = datetime(2026, 12, 8, 11, tzinfo=UTC)
+BREAKS = ["\r\n", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
+UNWRITABLE = ["\x00", "\x01", "\x1b", "\x1f", "\x7f", "\x80", "\x9f", "\ud800", "\uffff"]
+
+
+def event(**changes) -> EventInfo:
+    values = {
+        "uid": "slot-1@cws-ict-planner",
+        "sequence": 0,
+        "last_modified": START - timedelta(days=1),
+        "start": START,
+        "end": START + timedelta(minutes=20),
+        "summary": "Talk",
+        "description": "About AI.",
+        "status": "CONFIRMED",
+        "url": "https://planner.example/meetings/1",
+        **changes,
+    }
+    return EventInfo(**values)
+
+
+FEED = FeedInfo("Feed", "https://planner.example/feeds/taskforce.ics", "All meetings")
+
+
+@pytest.mark.parametrize("char", BREAKS + UNWRITABLE)
+def test_no_character_breaks_a_feed(char):
+    hostile = f"A{char}BEGIN:VEVENT{char}UID:x{char}END:VEVENT{char}B;,\\"
+    events = [
+        event(
+            uid=f"one{char}",
+            summary=hostile,
+            description=hostile,
+            video_url=f"https://video.example/{char}x",
+            categories=(hostile,),
+            parent_uid=hostile,
+        ),
+        event(uid="two", url=f"https://planner.example/{char}"),
+    ]
+    feed = FeedInfo(hostile, f"https://planner.example/{char}", hostile)
+    parsed = read_everywhere(build(feed, events))
+    assert len(parsed["events"]) == 2
+    summary = parsed["events"][0]["summary"]
+    assert summary == one_line(hostile) and summary.endswith("B;,\\")
+    assert "\n" not in summary
+
+
+def test_one_line_and_text():
+    assert one_line("a\r\nb\u2028c\x00d\te  f") == "a b cd e f"
+    assert text("a\r\nb\rc\u2028d\x00e\tf") == "a\nb\nc\nde f"
+    assert one_line("x" * 1000, 10) == "x" * 9 + "…"
+
+
+@pytest.mark.parametrize(
+    ("stored", "written"),
+    [
+        ("https://video.example/rec10?x=1&y=2#top", "https://video.example/rec10?x=1&y=2#top"),
+        (" https://video.example/a\r\n", "https://video.example/a"),
+        ("https://video.example/a b\r\nc", "https://video.example/a%20b%0D%0Ac"),
+        ('https://video.example/"<>ü%zz%41', "https://video.example/%22%3C%3E%C3%BC%25zz%41"),
+        ("https://video.example/\u2028\x00", "https://video.example/%E2%80%A8"),
+        ("HTTPS://VIDEO.EXAMPLE/", "HTTPS://VIDEO.EXAMPLE/"),
+        ("javascript:alert(1)", None),
+        ("video.example/a", None),
+        ("https://", None),
+        ("https://video.example/" + "a" * 3000, None),
+        ("", None),
+        (None, None),
+    ],
+)
+def test_web_addresses_are_percent_encoded_or_dropped(stored, written):
+    assert web_address(stored) == written
+
+
+def test_no_empty_categories_line():
+    body = build(FEED, [event(), event(uid="rec", categories=("Rec 10", "Rec 4"))]).decode()
+    assert "CATEGORIES:\r\n" not in body
+    assert body.count("CATEGORIES:") == 1 and "CATEGORIES:Rec 10,Rec 4\r\n" in body
+
+
+def test_feed_names_are_escaped_text():
+    feed = FeedInfo("A; B, C \\ D", "https://planner.example/f", "E; F, G \\ H")
+    body = build(feed, [event()])
+    lines = body.decode().split("\r\n")
+    assert "NAME:A\\; B\\, C \\\\ D" in lines and "X-WR-CALNAME:A\\; B\\, C \\\\ D" in lines
+    assert "X-WR-CALDESC:E\\; F\\, G \\\\ H" in lines and "DESCRIPTION:E\\; F\\, G \\\\ H" in lines
+    calendar = with_vobject(body)
+    assert calendar.contents["x-wr-caldesc"][0].value == "E; F, G \\ H"
+
+
+def test_damaged_times_and_counters_still_make_an_event():
+    body = build(FEED, [event(end=START - timedelta(hours=1), sequence=-3)])
+    parsed = read_everywhere(body)
+    assert parsed["events"][0]["end"] == parsed["events"][0]["start"]
+    assert re.search(r"\r\nSEQUENCE:0\r\n", body.decode())
+
+
+def test_very_long_text_is_cut():
+    body = build(FEED, [event(summary="x" * 100_000, description="y" * 1_000_000)])
+    parsed = read_everywhere(body)
+    assert len(parsed["events"][0]["summary"]) <= 500
+    assert len(parsed["events"][0]["description"]) <= 100_000
