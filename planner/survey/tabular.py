@@ -21,6 +21,7 @@ from planner.survey.records import (
     SurveyFormatError,
     SurveyRecord,
 )
+from planner.text import refusal
 from planner.timezones import is_time_zone
 
 CSV_COLUMNS = (
@@ -239,6 +240,8 @@ def read_csv(
             elif not earlier:
                 if office.time_zone and not is_time_zone(office.time_zone):
                     problems.add(where, f'"{office.time_zone}" is not an IANA time zone name')
+                if problem := refusal(office.name, f"The name of office {code}"):
+                    problems.add(where, problem)
                 respondents[code] = office
             if row["question"]:
                 pending.append((where, row))
@@ -307,6 +310,9 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             continue
         if not isinstance(name, str) or not name.strip():
             problems.add(where, f"office {code} has no name")
+            continue
+        if problem := refusal(name.strip(), f"The name of office {code}"):
+            problems.add(where, problem)
             continue
         if zone is not None and (not isinstance(zone, str) or not is_time_zone(zone)):
             problems.add(where, f"{zone!r} is not an IANA time zone name")

@@ -230,3 +230,33 @@ def test_the_pages_refuse_control_characters(colead_client, published, value):
     recommendation["version"] = version_of(client, "/recommendations/10/edit")
     form_refuses(client, "/recommendations/10/edit", recommendation, "short_title", value)
     assert "\n" not in db.session.get(Recommendation, 10).short_title
+
+
+@pytest.mark.parametrize("value", ["IP\nAustralia", "IP\rAustralia", "IP\x00Australia"])
+def test_a_survey_import_refuses_control_characters_in_office_names(cli, survey, tmp_path, value):
+    """Offices that first appear in an imported survey take their names from it."""
+    survey_json = {
+        "survey": {"label": "Follow-up 2027", "answered_from": "2027-01-04"},
+        "offices": [{"code": "XA", "name": value, "time_zone": "Australia/Sydney"}],
+        "answers": [{"office": "XA", "question": "focus", "recommendation": 10, "text": "AI."}],
+    }
+    path = tmp_path / "newer.json"
+    path.write_text(json.dumps(survey_json))
+    imported = cli.invoke(args=["survey", "import", str(path)])
+    assert imported.exit_code != 0
+    assert "The name of office XA cannot contain" in imported.output
+    csv_path = tmp_path / "newer.csv"
+    name = '"' + value.replace('"', '""') + '"'
+    csv_path.write_text(
+        "survey,office,office_name,time_zone,question,recommendation,text,source_page,source_line\n"
+        f"Follow-up 2027,XA,{name},Australia/Sydney,focus,10,AI.,,\n"
+    )
+    imported = cli.invoke(args=["survey", "import", str(csv_path)])
+    assert imported.exit_code != 0
+    # A NUL makes the whole file binary to the importer, before any name is read.
+    assert "The name of office XA cannot contain" in imported.output or "\x00" in value
+    assert db.session.get(Office, "XA") is None
+    path.write_text(
+        json.dumps({**survey_json, "offices": [{**survey_json["offices"][0], "name": "IP A"}]})
+    )
+    assert cli.invoke(args=["survey", "import", str(path)]).exit_code == 0
