@@ -30,6 +30,7 @@ from planner.agenda.models import HOME_ZONE, Meeting, Slot
 from planner.agenda.operations import apply_slot, publish, reflow
 from planner.calendar.ics import _event_bytes
 from planner.calendar.operations import cache
+from planner.calendar.views import SETTLE
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
@@ -154,6 +155,9 @@ def main() -> None:
             slot = openings[n % len(openings)]
             apply_slot(slot, slot.meeting, {"duration_minutes": 13 + n % 5})
             db.session.commit()
+            # A poll comes after the change's second is over; one within it waits for it, so
+            # that its Last-Modified is final (calendar/views.py).
+            time.sleep(SETTLE.total_seconds())
 
         cold = median_ms(client, {}, args.runs, before=nothing_cached)
         changed = median_ms(client, {}, args.runs, before=one_slot_changed)

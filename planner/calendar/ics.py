@@ -40,12 +40,15 @@ def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
+# The same names and titles come back in every event of a feed: each is cleaned once.
+@lru_cache(maxsize=8192)
 def one_line(value: str | None, limit: int = LINE_MAX) -> str:
     """Text for a one-line value (a title, a name): line breaks become spaces."""
     text = _UNWRITABLE.sub("", _LINE_BREAK.sub(" ", value or ""))
     return _cut(_SPACES.sub(" ", text).strip(), limit)
 
 
+@lru_cache(maxsize=1024)
 def text(value: str | None, limit: int = TEXT_MAX) -> str:
     """Text of several lines (a description): every kind of line break becomes one "\\n",
     which icalendar writes escaped."""
@@ -53,6 +56,7 @@ def text(value: str | None, limit: int = TEXT_MAX) -> str:
     return _cut(lines.strip(), limit)
 
 
+@lru_cache(maxsize=1024)
 def web_address(value: str | None) -> str | None:
     """An http(s) address fit for a URI value: what a URI may not hold is percent-encoded; None
     for anything that is not a web address (or is absurdly long)."""
