@@ -1,8 +1,8 @@
 """What each feed and schedule contains, built from the agenda; when that content last changed;
 the events subscribers keep after they left a feed; signed office links.
 
-Only published meetings are in a feed or schedule: a draft is in none (its tentative slots
-included), whoever asks. Stored values are taken as they are, however damaged (an unknown
+Only published meetings are in a feed or schedule: a draft and its slots are in none,
+whoever asks. Stored values are taken as they are, however damaged (an unknown
 time zone, a length beyond any calendar): a feed is built whatever the database holds.
 
 Built answers are cached per (feed, state of the agenda): the 304 answer to a client that has
@@ -192,7 +192,7 @@ def _record_removals(session: Session) -> None:
             o.code for o in state.attrs.office.history.deleted if o is not None
         }
         left = before - {item.office_code, None, ""}
-        if left:
+        if left and item.meeting_id:
             meeting = session.get(Meeting, item.meeting_id)
             if meeting is not None and is_public(meeting):
                 _slot_removed(session, gone, item, meeting, left)
