@@ -1,4 +1,4 @@
-# `make run` serves the app; `make test` runs every test (SQLite, then PostgreSQL).
+# `make run` serves the app; `make test` runs every test (SQLite and PostgreSQL side by side).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -31,8 +31,7 @@ test: $(VENV)/.test-deps
 	scripts/ensure-icaljs.sh
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
-	scripts/with-postgres.sh $(BIN)/pytest
+	scripts/test-both-databases.sh $(BIN)/pytest
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/import_bench.py
