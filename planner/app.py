@@ -113,6 +113,7 @@ def _register(app: Flask) -> None:
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
     from planner.offices import views as office_views
+    from planner.presenters import models as _presenter_models  # noqa: F401
     from planner.proposals import api as proposals_api
     from planner.proposals import views as proposal_views
     from planner.recommendations import views as recommendation_views

@@ -2,7 +2,7 @@
 
 import enum
 import uuid
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
@@ -32,8 +32,13 @@ SLOT_KINDS = ("presentation", "discussion", "break")
 
 
 class SlotStatus(enum.StrEnum):
-    tentative = "tentative"
+    """proposed -> invited -> confirmed or declined; cancelled once subscribers may have it.
+    Calendars say TENTATIVE until the presenter confirms."""
+
+    proposed = "proposed"
+    invited = "invited"
     confirmed = "confirmed"
+    declined = "declined"
     cancelled = "cancelled"
 
 
@@ -92,6 +97,8 @@ class Meeting(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Presenters may change their title and abstract until this day (home zone); None: always.
+    freeze_on: Mapped[date | None]
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL")
     )
@@ -139,7 +146,7 @@ class Slot(db.Model):
     kind: Mapped[str] = mapped_column(String(20), default="presentation")
     duration_minutes: Mapped[int] = mapped_column(default=20)
     office_code: Mapped[str | None] = mapped_column(ForeignKey("offices.code"))
-    status: Mapped[str] = mapped_column(String(20), default=SlotStatus.tentative)
+    status: Mapped[str] = mapped_column(String(20), default=SlotStatus.proposed)
     abstract: Mapped[str] = mapped_column(Text, default="")
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)

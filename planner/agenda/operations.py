@@ -197,7 +197,7 @@ def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
     slot = Slot(
         title="",
         kind="presentation",
-        status=SlotStatus.tentative,
+        status=SlotStatus.proposed,
         duration_minutes=20,
         position=len(meeting.slots),
         abstract="",

@@ -235,12 +235,14 @@ def _span(start: datetime, end: datetime, zone: str) -> str:
 
 
 def _status(meeting: Meeting, slot: Slot | None = None) -> str:
+    """A slot is CONFIRMED once its presenter has confirmed (or it needs none: a break or a
+    discussion the co-leads confirmed); until then, and when declined, TENTATIVE."""
     if meeting.status == MeetingStatus.cancelled or (
         slot is not None and slot.status == SlotStatus.cancelled
     ):
         return "CANCELLED"
     if meeting.status == MeetingStatus.draft or (
-        slot is not None and slot.status == SlotStatus.tentative
+        slot is not None and slot.status != SlotStatus.confirmed
     ):
         return "TENTATIVE"
     return "CONFIRMED"

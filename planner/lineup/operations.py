@@ -101,7 +101,7 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
 def accept_lineup(
     lineup: Lineup, editor: str | None, into: Meeting | None = None
 ) -> tuple[Meeting, bool]:
-    """Turn a line-up into agenda slots: one tentative slot per presentation, in order, added to
+    """Turn a line-up into agenda slots: one proposed slot per presentation, in order, added to
     `into` (a draft meeting) or to a new draft workshop, through the agenda's own operations.
     A presentation an office volunteered is its proposal; any other carries the office's project
     (its question 4 answer) as the abstract.
@@ -150,7 +150,7 @@ def accept_lineup(
                 "office": office.code,
                 "recommendations": [number],
                 "proposal_id": proposal.id if proposal else None,
-                "status": SlotStatus.tentative,
+                "status": SlotStatus.proposed,
                 "abstract": (proposal.abstract if proposal else project)[:4000],
             },
         )

@@ -484,7 +484,7 @@ def slot_form(**fields) -> dict:
         "title": "Squeezed in",
         "kind": "presentation",
         "duration_minutes": "10",
-        "status": "tentative",
+        "status": "proposed",
         "office": "",
         "proposal": "",
         **fields,

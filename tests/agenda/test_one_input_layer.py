@@ -63,7 +63,7 @@ def test_a_new_slot(client, survey, name, value, message):
     assert api.status_code == 400, api.get_json()
     assert api.get_json()["message"].startswith(message)
     url = f"/meetings/{meeting}/edit"
-    form = {**good, "status": "tentative", name: str(value), "csrf_token": csrf_token(client, url)}
+    form = {**good, "status": "proposed", name: str(value), "csrf_token": csrf_token(client, url)}
     page = client.post(f"/meetings/{meeting}/slots", data=form)
     assert page.status_code == 400
     assert message in page_text(page)
@@ -107,7 +107,7 @@ def test_a_browsers_line_breaks_are_one_break_stored_alike_from_page_and_api(cli
         f"/meetings/{meeting}/slots",
         data={
             **good,
-            "status": "tentative",
+            "status": "proposed",
             "abstract": "One.\r\nTwo.",
             "csrf_token": csrf_token(client, url),
         },

@@ -9,7 +9,7 @@ from tests.calendar.test_feeds import MEETING, SLOTS
 
 @pytest.fixture
 def published(colead_client, survey):
-    """MEETING with its SLOTS (AU confirmed, PL tentative), published through the API."""
+    """MEETING with its SLOTS (AU confirmed, PL proposed), published through the API."""
     api = colead_client
     meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
     for slot in SLOTS:

@@ -210,7 +210,7 @@ def test_the_pages_refuse_control_characters(colead_client, published, value):
         "title": "Talk",
         "kind": "presentation",
         "duration_minutes": "20",
-        "status": "tentative",
+        "status": "proposed",
     }
     add_slot = f"/meetings/{published.id}/slots"
     answer = client.post(

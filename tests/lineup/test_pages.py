@@ -113,7 +113,7 @@ def test_saved_proposal_and_accept(client, survey):
     assert [s.office_code for s in meeting.slots] == [
         t["office"] for t in sorted(lineup.result["talks"], key=lambda t: -t["score"])
     ]
-    assert all(s.status == "tentative" and s.abstract for s in meeting.slots)
+    assert all(s.status == "proposed" and s.abstract for s in meeting.slots)
     assert {s.uid for s in meeting.slots}.isdisjoint({meeting.uid})
     again = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
     assert again.headers["Location"].endswith(f"/meetings/{meeting.id}")

@@ -1,0 +1,64 @@
+"""An invitation to present in a slot: who was invited, the private link's digest, the answer."""
+
+import enum
+from datetime import datetime
+from typing import ClassVar
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.agenda.models import Slot
+from planner.db_types import UTCDateTime, utcnow
+from planner.extensions import db
+from planner.versioning import version_column
+
+
+class Answer(enum.StrEnum):
+    confirmed = "confirmed"
+    declined = "declined"
+    another_time = "another_time"
+
+
+ANSWER_LABELS = {
+    Answer.confirmed: "confirmed",
+    Answer.declined: "declined",
+    Answer.another_time: "asks for another time",
+}
+
+
+class Invitation(db.Model):
+    """One per slot: inviting again replaces the person and the link."""
+
+    __tablename__ = "invitations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slot_id: Mapped[int] = mapped_column(
+        ForeignKey("slots.id", ondelete="CASCADE"), unique=True, index=True
+    )
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str | None] = mapped_column(String(254))
+    # The presenter's own zone, for their page; None: the office's.
+    time_zone: Mapped[str | None] = mapped_column(String(64))
+    # SHA-256 digest of the private link's token; None once revoked.
+    link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    invited_by: Mapped[str | None] = mapped_column(String(300))
+    answer: Mapped[str | None] = mapped_column(String(20))
+    # The reason of a decline, or the note asking for another time.
+    note: Mapped[str] = mapped_column(Text, default="")
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    version: Mapped[int] = version_column()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    # A deleted slot takes its invitation along (ON DELETE CASCADE in the database).
+    slot: Mapped[Slot] = relationship(
+        backref=db.backref("invitation", uselist=False, passive_deletes=True)
+    )
+
+    @property
+    def answer_label(self) -> str:
+        return (
+            ANSWER_LABELS.get(self.answer, "not answered yet")
+            if self.answer
+            else ("not answered yet")
+        )
