@@ -4,10 +4,10 @@ import re
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import String
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.db_types import UTCDateTime
+from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.versioning import version_column
 
@@ -30,6 +30,16 @@ REGIONS = (
     "International Bureau",
 )
 SOURCE_MAX = 300
+# The languages a contact may prefer, as BCP 47 codes: WIPO's working languages and Portuguese.
+LANGUAGES = {
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "ru": "Russian",
+    "pt": "Portuguese",
+    "ar": "Arabic",
+    "zh": "Chinese",
+}
 
 
 class Office(db.Model):
@@ -62,3 +72,35 @@ class Office(db.Model):
 
     def __repr__(self) -> str:
         return f"<Office {self.code}>"
+
+
+class OfficeContact(db.Model):
+    """A focal point of an office, entered by a co-lead or kept from a proposal with the
+    volunteer's consent. Private: only co-leads see or export contacts."""
+
+    __tablename__ = "office_contacts"
+    # One contact per address in an office: a second proposal from it updates the first.
+    __table_args__ = (UniqueConstraint("office_code", "email"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    office_code: Mapped[str] = mapped_column(ForeignKey("offices.code"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[str] = mapped_column(String(120), default="")
+    # A BCP 47 code, one of LANGUAGES.
+    language: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
+    # "entered by <co-lead>" or "from proposal #N with consent": the consent is the record.
+    source: Mapped[str] = mapped_column(String(SOURCE_MAX))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    version: Mapped[int] = version_column()
+    __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    office: Mapped[Office] = relationship()
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGES.get(self.language, self.language)
+
+    def __repr__(self) -> str:
+        return f"<OfficeContact {self.id} of {self.office_code}>"
