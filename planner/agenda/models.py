@@ -28,6 +28,9 @@ class MeetingStatus(enum.StrEnum):
 
 
 MEETING_STATUSES = tuple(MeetingStatus)
+# When a meeting's slides, links and recordings are public: after it ends (as Indico and pretalx
+# do), never, or as soon as they are added. Co-leads and the slot's presenter always see them.
+MATERIALS_PUBLIC = {"after": "after the meeting", "never": "never", "now": "as soon as added"}
 SLOT_KINDS = ("presentation", "discussion", "break")
 
 
@@ -99,6 +102,7 @@ class Meeting(db.Model):
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Presenters may change their title and abstract until this day (home zone); None: always.
     freeze_on: Mapped[date | None]
+    materials_public: Mapped[str] = mapped_column(String(20), default="after")
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL")
     )
@@ -166,3 +170,11 @@ class Slot(db.Model):
     recommendations: Mapped[list[Recommendation]] = relationship(
         secondary=slot_recommendations, order_by=Recommendation.number
     )
+    # Who was invited to present it; a deleted slot takes it along (ON DELETE CASCADE).
+    invitation: Mapped["Invitation | None"] = relationship(
+        back_populates="slot", uselist=False, passive_deletes=True
+    )
+
+
+# The invitation's model refers to Slot; imported here so that every mapper is known together.
+from planner.presenters.models import Invitation  # noqa: E402

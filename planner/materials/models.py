@@ -1,0 +1,68 @@
+"""Materials of a slot or a whole meeting: a checked file (its bytes in a table of their own, or
+in an S3-compatible store) or a web address, with who added it and when."""
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from planner.agenda.models import Meeting, Slot
+from planner.db_types import UTCDateTime, utcnow
+from planner.extensions import db
+
+# What a material is, as the pages name it.
+KIND_LABELS = {"slides": "Slides", "recording": "Recording", "other": "Link"}
+MATERIAL_KINDS = tuple(KIND_LABELS)
+
+
+class Material(db.Model):
+    __tablename__ = "materials"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    # None: the material is the whole meeting's (its recording, say).
+    slot_id: Mapped[int | None] = mapped_column(
+        ForeignKey("slots.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(20), default="slides")
+    # A file: its cleaned base name, the format its content showed, its size and digest.
+    filename: Mapped[str | None] = mapped_column(String(200))
+    file_type: Mapped[str | None] = mapped_column(String(10))
+    size: Mapped[int | None]
+    sha256: Mapped[str | None] = mapped_column(String(64))
+    # Where the bytes are: "database" (MaterialFile) or "s3" (under `storage_key`).
+    storage: Mapped[str | None] = mapped_column(String(20))
+    storage_key: Mapped[str | None] = mapped_column(String(200))
+    # A link instead of a file.
+    url: Mapped[str | None] = mapped_column(String(500))
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    added_by: Mapped[str] = mapped_column(String(300), default="")
+
+    meeting: Mapped[Meeting] = relationship()
+    slot: Mapped[Slot | None] = relationship()
+
+    @property
+    def is_file(self) -> bool:
+        return self.url is None
+
+    @property
+    def kind_label(self) -> str:
+        return KIND_LABELS.get(self.kind, "Link")
+
+    @property
+    def label(self) -> str:
+        """What a page calls it: the file's name or the link's address."""
+        return self.filename or self.url or ""
+
+
+class MaterialFile(db.Model):
+    """A stored file's bytes, apart from its description so that listing never loads them."""
+
+    __tablename__ = "material_files"
+
+    material_id: Mapped[int] = mapped_column(
+        ForeignKey("materials.id", ondelete="CASCADE"), primary_key=True
+    )
+    data: Mapped[bytes] = mapped_column(LargeBinary)
