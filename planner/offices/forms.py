@@ -1,11 +1,11 @@
-"""The form a co-lead edits an office with."""
+"""The forms a co-lead edits an office and its contacts with."""
 
-from wtforms import SelectField, StringField, ValidationError
+from wtforms import EmailField, SelectField, StringField, ValidationError
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from planner.forms import PlannerForm, version_field
-from planner.offices.models import REGIONS, SIZES
+from planner.offices.models import LANGUAGES, REGIONS, SIZES
 from planner.timezones import is_time_zone
 
 NAME_MAX, CITY_MAX = 200, 100
@@ -47,5 +47,33 @@ class OfficeForm(PlannerForm):
         choices=[SelectChoice("", "not set"), *[SelectChoice(r) for r in REGIONS]],
         description="WIPO's regional group; line-up rules can limit presentations per group, and "
         "matching favours peers of the same group for offices with limited capacity.",
+    )
+    version = version_field()
+
+
+class ContactForm(PlannerForm):
+    name = StringField(
+        "Name",
+        validators=[DataRequired("Give the contact's name."), Length(max=120)],
+        description="Up to 120 characters.",
+    )
+    email = EmailField(
+        "Email",
+        validators=[
+            DataRequired("Give the contact's email address."),
+            Email("That does not look like an email address."),
+            Length(max=254),
+        ],
+    )
+    role = StringField(
+        "Role",
+        validators=[Optional(), Length(max=120)],
+        description="What they do for the office, e.g. “ICT director” or “focal point for "
+        "the survey”; up to 120 characters.",
+    )
+    language = SelectField(
+        "Preferred language",
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        default="en",
     )
     version = version_field()

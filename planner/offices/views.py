@@ -1,12 +1,22 @@
-"""Office pages: the searchable list, each office's answers and local time, and editing."""
+"""Office pages: the searchable list, each office's answers and local time, editing, and the
+office's contacts (co-leads only)."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor, is_colead
+from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import stale
-from planner.offices.forms import OfficeForm
-from planner.offices.models import Office
+from planner.offices.contacts import (
+    add_contact,
+    all_contacts,
+    contacts_csv,
+    contacts_for,
+    remove_contact,
+    update_contact,
+)
+from planner.offices.forms import ContactForm, OfficeForm
+from planner.offices.models import Office, OfficeContact
 from planner.offices.operations import find_offices, update_office
 from planner.survey.operations import (
     answer_counts,
@@ -77,6 +87,8 @@ def detail(code: str):
         now=now,
         offset=utc_offset(now) if now else None,
         feed_url=feed_url,
+        # Contacts are private: co-leads only.
+        contacts=contacts_for(office.code) if is_colead() else None,
     )
 
 
@@ -106,3 +118,109 @@ def edit(code: str):
     return render_template(
         "offices/edit.html", office=office, form=form, problem=problem, zones=place_time_zones()
     ), (409 if problem else 400 if form.errors else 200)
+
+
+def _contact(contact_id: int) -> OfficeContact:
+    return db.get_or_404(
+        OfficeContact, contact_id, description=f"There is no office contact {contact_id}."
+    )
+
+
+def _contact_fields(form: ContactForm) -> dict:
+    return {
+        "name": form.name.data,
+        "email": form.email.data,
+        "role": form.role.data or "",
+        "language": form.language.data,
+    }
+
+
+def _refused(form: ContactForm, error: PlannerError) -> str | None:
+    """A refusal next to its field; one about no field is shown above the form."""
+    if error.field and error.field in form:
+        form[error.field].errors.append(error.message)
+        return None
+    return error.message
+
+
+@bp.route("/<code>/contacts/new", methods=["GET", "POST"])
+@colead_required
+def new_contact(code: str):
+    office = _office(code)
+    form = ContactForm()
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            add_contact(office, **_contact_fields(form), editor=editor())
+        except PlannerError as error:
+            problem, status = _refused(form, error), error.status
+        else:
+            flash(f"Contact added to {office.code}.", "success")
+            return redirect(url_for(".detail", code=office.code) + "#contacts")
+    elif form.errors:
+        status = 400
+    return render_template(
+        "offices/contact.html", office=office, form=form, contact=None, problem=problem
+    ), status
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@colead_required
+def edit_contact(contact_id: int):
+    contact = _contact(contact_id)
+    form = ContactForm(obj=contact)
+    problem, status = None, 200
+    if form.validate_on_submit():
+        stored = ContactForm(formdata=None, obj=contact)
+        problem = stale(form, stored, contact, "The contact")
+        status = 409 if problem else 200
+        if problem is None:
+            try:
+                update_contact(contact, **_contact_fields(form))
+            except PlannerError as error:
+                problem, status = _refused(form, error), error.status
+            else:
+                flash(f"{contact.name} saved.", "success")
+                return redirect(url_for(".detail", code=contact.office_code) + "#contacts")
+    elif form.errors:
+        status = 400
+    return render_template(
+        "offices/contact.html",
+        office=contact.office,
+        form=form,
+        contact=contact,
+        problem=problem,
+    ), status
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
+@colead_required
+def delete_contact(contact_id: int):
+    """Asks first (a page with a button, no script needed), then deletes."""
+    contact = _contact(contact_id)
+    problem = None
+    if request.method == "POST":
+        seen = request.form.get("version", "")
+        if seen != str(contact.version):
+            problem = (
+                "The contact changed since you opened this page; look at it as it is now "
+                "before deleting it."
+            )
+        else:
+            code, name = contact.office_code, contact.name
+            remove_contact(contact)
+            flash(f"{name} is no longer a contact of {code}.", "success")
+            return redirect(url_for(".detail", code=code) + "#contacts")
+    return render_template("offices/contact_delete.html", contact=contact, problem=problem), (
+        409 if problem else 200
+    )
+
+
+@bp.get("/contacts.csv")
+@colead_required
+def contacts_export():
+    """Every office's contacts, for co-leads, as a spreadsheet opens them safely."""
+    response = Response(contacts_csv(all_contacts()), mimetype="text/csv")
+    response.headers["Content-Disposition"] = 'attachment; filename="office-contacts.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

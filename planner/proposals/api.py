@@ -12,10 +12,10 @@ from planner.proposals.forms import (
     VolunteerForm,
     decide_from,
     fill_choices,
-    form_fields,
+    submit_from,
 )
 from planner.proposals.models import STATUSES, Proposal
-from planner.proposals.operations import Conflict, for_review, submit
+from planner.proposals.operations import Conflict, for_review
 from planner.request_input import json_object, query_int
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api/v1")
@@ -61,6 +61,7 @@ _NAMES = {
     "duration": "duration_minutes",
     "availability": "availability",
     "maturity": "maturity",
+    "language": "language",
 }
 
 
@@ -85,6 +86,9 @@ def create():
     ]
     if wrong:
         return api_error(400, f"Give {', '.join(wrong)} as text or a number.")
+    consent = payload.get("consent", False)
+    if not isinstance(consent, bool):
+        return api_error(400, "Give consent as true or false.")
     numbers = payload.get("recommendations") or []
     if not isinstance(numbers, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) for n in numbers
@@ -97,6 +101,8 @@ def create():
     )
     for number in numbers:
         data.add("recommendations", str(number))
+    if consent:
+        data["consent"] = "y"
     form = VolunteerForm(formdata=data, meta={"csrf": False})
     fill_choices(form)
     if not form.validate():
@@ -107,7 +113,7 @@ def create():
         throttle.spend_proposal_budget()
     except throttle.Throttled as refusal:
         return api_error(429, refusal.message), 429, refusal.headers()
-    proposal, token = submit(form.office.data, form_fields(form), form.recommendations.data)
+    proposal, token = submit_from(form)
     body = proposal_json(proposal)
     body["link"] = url_for("proposals.private", token=token, _external=True)
     response = jsonify(body)

@@ -1,6 +1,7 @@
 """The volunteering form (public), the office's edit form, and the co-lead's status form."""
 
 from wtforms import (
+    BooleanField,
     EmailField,
     IntegerField,
     RadioField,
@@ -15,9 +16,11 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
 from planner.forms import PlannerForm, version_field
+from planner.offices.contacts import from_proposal
+from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
-from planner.proposals.models import MATURITIES, STATUSES, ProposalStatus
-from planner.proposals.operations import EDITABLE, change_status
+from planner.proposals.models import MATURITIES, STATUSES, Proposal, ProposalStatus
+from planner.proposals.operations import EDITABLE, change_status, submit
 from planner.recommendations.operations import all_recommendations
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, AVAILABILITY_MAX, REASON_MAX = 120, 150, 2000, 500, 500
@@ -99,6 +102,17 @@ class ProposalEditForm(ProposalFields):
 
 class VolunteerForm(ProposalFields):
     office = SelectField("Office", validators=[DataRequired("Choose your office.")])
+    language = SelectField(
+        "Preferred language",
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        default="en",
+        description="The language the co-leads write to you in, where they can.",
+    )
+    consent = BooleanField(
+        "Keep me as a contact of my office for the Task Force (name, email, language)",
+        description="Only the co-leads see it; they may write to you about future meetings. "
+        "Ask them to remove you at any time.",
+    )
 
     def set_offices(self, offices: list[tuple[str, str]]) -> None:
         self.office.choices = [
@@ -132,6 +146,15 @@ def fill_choices(form) -> None:
 def form_fields(form: ProposalFields) -> dict:
     """The editable fields of a validated form, as the operations take them."""
     return {name: getattr(form, name).data for name in EDITABLE}
+
+
+def submit_from(form: VolunteerForm) -> tuple[Proposal, str]:
+    """Store a validated volunteer form (page or API); with the volunteer's consent, keep them
+    as a contact of their office. Returns the proposal and its private link's token."""
+    proposal, token = submit(form.office.data, form_fields(form), form.recommendations.data)
+    if form.consent.data:
+        from_proposal(proposal, form.language.data)
+    return proposal, token
 
 
 def decide_from(form: StatusForm, proposal) -> None:

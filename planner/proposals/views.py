@@ -15,6 +15,7 @@ from planner.proposals.forms import (
     decide_from,
     fill_choices,
     form_fields,
+    submit_from,
 )
 from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import (
@@ -26,7 +27,6 @@ from planner.proposals.operations import (
     for_review,
     reissue_link,
     revoke_link,
-    submit,
     suggested_abstract,
     withdraw,
 )
@@ -76,7 +76,7 @@ def volunteer():
             flash(f"{refusal.message} Your proposal is still in the form below.", "error")
             page = render_template("proposals/volunteer.html", form=form, note=note)
             return page, 429, refusal.headers()
-        _, token = submit(form.office.data, form_fields(form), form.recommendations.data)
+        _, token = submit_from(form)
         flash(
             "Thank you: your proposal is with the co-leads. Keep the link of this page: it is the "
             "only way to see, edit or withdraw your proposal.",

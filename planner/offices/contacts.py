@@ -1,0 +1,181 @@
+"""Office contacts: adding, changing and removing them, keeping a volunteer's with consent, and
+the list co-leads export or pick a presenter from. Contacts are private: no public page, feed or
+API answer reads them."""
+
+import csv
+import io
+from collections.abc import Iterable
+
+from sqlalchemy import func, select
+
+from planner.db_types import fit, utcnow
+from planner.errors import ConflictError, PlannerError
+from planner.extensions import db
+from planner.offices.models import LANGUAGES, Office, OfficeContact
+from planner.proposals.models import Proposal
+
+# What a spreadsheet would run as a formula when a cell starts with it (OWASP's list).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+CSV_COLUMNS = (
+    "office",
+    "office name",
+    "name",
+    "email",
+    "role",
+    "language",
+    "source",
+    "created (UTC)",
+    "updated (UTC)",
+)
+
+
+def _language(language: str | None) -> str:
+    code = (language or "en").strip()
+    if code not in LANGUAGES:
+        raise PlannerError(f"Choose a language from: {', '.join(LANGUAGES)}.", field="language")
+    return code
+
+
+def _by_email(office_code: str, email: str) -> OfficeContact | None:
+    # Addresses differ in case as people type them; they reach the same person.
+    return db.session.scalar(
+        select(OfficeContact).where(
+            OfficeContact.office_code == office_code,
+            func.lower(OfficeContact.email) == email.strip().lower(),
+        )
+    )
+
+
+def _refuse_taken(office_code: str, email: str, contact: OfficeContact | None = None) -> None:
+    other = _by_email(office_code, email)
+    if other is not None and other is not contact:
+        raise ConflictError(
+            f"{other.name} <{other.email}> is already a contact of {office_code}: edit that one.",
+            field="email",
+        )
+
+
+def add_contact(
+    office: Office, *, name: str, email: str, role: str, language: str, editor: str | None
+) -> OfficeContact:
+    """A contact a co-lead enters."""
+    _refuse_taken(office.code, email)
+    contact = OfficeContact(
+        office_code=office.code,
+        name=name.strip(),
+        email=email.strip(),
+        role=role.strip(),
+        language=_language(language),
+        source=fit(f"entered by {editor or 'a co-lead'}", OfficeContact.source),
+    )
+    db.session.add(contact)
+    db.session.flush()
+    return contact
+
+
+def update_contact(
+    contact: OfficeContact, *, name: str, email: str, role: str, language: str
+) -> None:
+    """A co-lead's change. The source stays: where the contact came from (and any consent)
+    is the record, whoever corrects a typo later."""
+    _refuse_taken(contact.office_code, email, contact)
+    contact.name = name.strip()
+    contact.email = email.strip()
+    contact.role = role.strip()
+    contact.language = _language(language)
+    contact.updated_at = utcnow()
+    db.session.flush()
+
+
+def remove_contact(contact: OfficeContact) -> None:
+    db.session.delete(contact)
+    db.session.flush()
+
+
+def from_proposal(proposal: Proposal, language: str | None) -> OfficeContact:
+    """Keep a volunteer as a contact of their office, as they consented to when proposing: a new
+    contact, or the office's contact with the same address brought up to date."""
+    language = _language(language)
+    source = fit(f"from proposal #{proposal.id} with consent", OfficeContact.source)
+    contact = _by_email(proposal.office_code, proposal.contact_email)
+    if contact is None:
+        contact = OfficeContact(
+            office_code=proposal.office_code, email=proposal.contact_email.strip(), role=""
+        )
+        db.session.add(contact)
+    contact.name = fit(proposal.contact_name.strip(), OfficeContact.name)
+    contact.language = language
+    contact.source = source
+    contact.updated_at = utcnow()
+    db.session.flush()
+    return contact
+
+
+def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[OfficeContact]:
+    """An office's contacts to pick a presenter from, by name; for a slot linked to a proposal
+    (pass `slot.proposal`), the proposal's contact first. One who did not consent to be kept is
+    still offered for their own presentation, as an unsaved contact (id None): the co-leads
+    have their address from the proposal already."""
+    contacts = list(
+        db.session.scalars(
+            select(OfficeContact)
+            .where(OfficeContact.office_code == office_code.upper())
+            .order_by(func.lower(OfficeContact.name), OfficeContact.id)
+        )
+    )
+    if proposal is None or proposal.office_code != office_code.upper():
+        return contacts
+    address = proposal.contact_email.strip().lower()
+    own = [c for c in contacts if c.email.lower() == address]
+    if not own:
+        # Not added to the session: it is offered, never stored by this.
+        own = [
+            OfficeContact(
+                office_code=proposal.office_code,
+                name=proposal.contact_name,
+                email=proposal.contact_email,
+                role="",
+                language="en",
+                source=f"proposal #{proposal.id}",
+            )
+        ]
+    return own + [c for c in contacts if c not in own]
+
+
+def all_contacts() -> list[OfficeContact]:
+    """Every office's contacts, by office and name."""
+    return list(
+        db.session.scalars(
+            select(OfficeContact).order_by(
+                OfficeContact.office_code, func.lower(OfficeContact.name), OfficeContact.id
+            )
+        )
+    )
+
+
+def safe_cell(value: str) -> str:
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading '."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+def contacts_csv(contacts: Iterable[OfficeContact]) -> str:
+    """The contacts as CSV for co-leads, safe to open in a spreadsheet."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for c in contacts:
+        writer.writerow(
+            safe_cell(value)
+            for value in (
+                c.office_code,
+                c.office.name,
+                c.name,
+                c.email,
+                c.role,
+                c.language,
+                c.source,
+                c.created_at.strftime("%Y-%m-%d %H:%M"),
+                c.updated_at.strftime("%Y-%m-%d %H:%M"),
+            )
+        )
+    return out.getvalue()

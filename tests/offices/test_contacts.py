@@ -1,0 +1,283 @@
+"""Office contacts: co-leads enter, edit, delete and export them; a volunteer becomes one only
+with consent; no public page, API answer or feed ever shows one."""
+
+import csv
+import io
+
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.offices.contacts import contacts_for, safe_cell
+from planner.offices.models import OfficeContact
+from planner.proposals.models import Proposal
+from tests.support import csrf_token
+
+NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
+PROPOSAL = {
+    "office": "AU",
+    "contact_name": NAME,
+    "contact_email": EMAIL,
+    "title": "Trialling new technologies safely",
+    "abstract": "How a risk-based governance framework lets us try AI early.",
+    "recommendations": ["10"],
+    "duration_minutes": "20",
+    "availability": "Tuesdays 08:00-11:00",
+    "maturity": "pilot",
+}
+
+
+def add(client, code: str = "AU", **changes):
+    url = f"/offices/{code}/contacts/new"
+    data = {
+        "csrf_token": csrf_token(client, url),
+        "name": NAME,
+        "email": EMAIL,
+        "role": "ICT director",
+        "language": "en",
+        **changes,
+    }
+    return client.post(url, data=data)
+
+
+def stored() -> list[OfficeContact]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(OfficeContact).order_by(OfficeContact.id)))
+
+
+def volunteer(client, **changes):
+    data = {**PROPOSAL, "csrf_token": csrf_token(client, "/volunteer"), **changes}
+    return client.post("/volunteer", data=data)
+
+
+def test_a_colead_adds_edits_and_deletes_a_contact(colead_client, survey):
+    assert add(colead_client).status_code == 302
+    [contact] = stored()
+    assert (contact.name, contact.email, contact.role, contact.language) == (
+        NAME,
+        EMAIL,
+        "ICT director",
+        "en",
+    )
+    assert contact.source == "entered by colead@example.org"
+    page = colead_client.get("/offices/AU").get_data(as_text=True)
+    assert 'id="contacts"' in page and NAME in page and EMAIL in page and "English" in page
+
+    edit = f"/offices/contacts/{contact.id}/edit"
+    form = colead_client.get(edit).get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in form
+    saved = colead_client.post(
+        edit,
+        data={
+            "csrf_token": csrf_token(colead_client, edit),
+            "name": NAME,
+            "email": EMAIL,
+            "role": "Focal point",
+            "language": "fr",
+            "version": "1",
+        },
+    )
+    assert saved.status_code == 302
+    [contact] = stored()
+    assert (contact.role, contact.language, contact.version) == ("Focal point", "fr", 2)
+    assert contact.source == "entered by colead@example.org"  # where it came from stays
+
+    delete = f"/offices/contacts/{contact.id}/delete"
+    confirm = colead_client.get(delete)
+    assert confirm.status_code == 200 and "Delete the contact" in confirm.get_data(as_text=True)
+    assert stored(), "asking is not deleting"
+    gone = colead_client.post(
+        delete, data={"csrf_token": csrf_token(colead_client, delete), "version": "2"}
+    )
+    assert gone.status_code == 302 and stored() == []
+
+
+def test_a_second_contact_with_the_same_address_is_refused(colead_client, survey):
+    assert add(colead_client).status_code == 302
+    again = add(colead_client, email=EMAIL.upper(), name="Someone else")
+    assert again.status_code == 409
+    assert "is already a contact of AU" in again.get_data(as_text=True)
+    assert len(stored()) == 1
+    # Another office may have the same person.
+    assert add(colead_client, code="CA").status_code == 302
+    assert len(stored()) == 2
+
+
+def test_a_stale_edit_or_delete_is_refused_and_keeps_the_input(colead_client, survey):
+    add(colead_client)
+    [contact] = stored()
+    edit = f"/offices/contacts/{contact.id}/edit"
+    fields = {"name": NAME, "email": EMAIL, "role": "", "language": "en"}
+    first = colead_client.post(
+        edit, data={"csrf_token": csrf_token(colead_client, edit), **fields, "version": "1"}
+    )
+    assert first.status_code == 302
+    late = colead_client.post(
+        edit,
+        data={
+            "csrf_token": csrf_token(colead_client, edit),
+            **fields,
+            "role": "Typed late",
+            "version": "1",
+        },
+    )
+    assert late.status_code == 409
+    page = late.get_data(as_text=True)
+    assert "Typed late" in page and "you saw version 1" in page
+    delete = f"/offices/contacts/{contact.id}/delete"
+    refused = colead_client.post(
+        delete, data={"csrf_token": csrf_token(colead_client, delete), "version": "1"}
+    )
+    assert refused.status_code == 409 and len(stored()) == 1
+
+
+def test_a_wrong_language_or_address_is_refused(colead_client, survey):
+    assert add(colead_client, language="xx").status_code == 400
+    assert add(colead_client, email="not-an-address").status_code == 400
+    assert stored() == []
+
+
+def test_only_coleads_see_or_change_contacts(client, colead_client, survey):
+    add(colead_client)
+    [contact] = stored()
+    for url in (
+        "/offices/AU/contacts/new",
+        f"/offices/contacts/{contact.id}/edit",
+        f"/offices/contacts/{contact.id}/delete",
+        "/offices/contacts.csv",
+    ):
+        answer = client.get(url)
+        assert answer.status_code == 302 and "/login" in answer.headers["Location"], url
+    page = client.get("/offices/AU").get_data(as_text=True)
+    assert NAME not in page and EMAIL not in page and 'id="contacts"' not in page
+
+
+def test_the_export_lists_every_office_and_is_safe_in_a_spreadsheet(colead_client, survey):
+    add(colead_client)
+    add(colead_client, code="PE", name='=HYPERLINK("http://evil.example")', email="a@pe.example")
+    add(colead_client, code="ES", name="@SUM(A1)", email="b@es.example", role="+34 ICT")
+    response = colead_client.get("/offices/contacts.csv")
+    assert response.status_code == 200
+    assert response.mimetype == "text/csv"
+    assert response.headers["Content-Disposition"].startswith("attachment")
+    assert "no-store" in response.headers["Cache-Control"]
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    assert [r["office"] for r in rows] == ["AU", "ES", "PE"]
+    assert rows[2]["name"] == '\'=HYPERLINK("http://evil.example")'
+    assert rows[1]["name"] == "'@SUM(A1)" and rows[1]["role"] == "'+34 ICT"
+    assert rows[0]["email"] == EMAIL and rows[0]["source"] == "entered by colead@example.org"
+
+
+def test_formula_cells():
+    assert [safe_cell(v) for v in ("=1", "+1", "-1", "@a", "a=1", "")] == [
+        "'=1",
+        "'+1",
+        "'-1",
+        "'@a",
+        "a=1",
+        "",
+    ]
+
+
+def test_a_volunteer_becomes_a_contact_only_with_consent(client, survey):
+    assert volunteer(client).status_code == 302
+    assert stored() == []
+    assert volunteer(client, consent="y", language="es").status_code == 302
+    [contact] = stored()
+    latest = db.session.scalar(select(func.max(Proposal.id)))
+    assert (contact.office_code, contact.name, contact.email, contact.language) == (
+        "AU",
+        NAME,
+        EMAIL,
+        "es",
+    )
+    assert contact.source == f"from proposal #{latest} with consent"
+    # The same address again updates the contact, whatever its case.
+    volunteer(client, consent="y", language="fr", contact_email=EMAIL.upper(), contact_name="Z. Q.")
+    [contact] = stored()
+    assert (contact.name, contact.language, contact.version) == ("Z. Q.", "fr", 2)
+    assert contact.source == f"from proposal #{latest + 1} with consent"
+
+
+def test_the_volunteer_form_asks_for_consent_and_a_language(client, survey):
+    page = client.get("/volunteer").get_data(as_text=True)
+    assert "Keep me as a contact of my office for the Task Force (name, email, language)" in page
+    assert 'id="language" name="language"><option selected value="en">English' in page
+
+
+def test_the_api_keeps_a_contact_with_consent(client, survey):
+    body = {
+        "office": "IL",
+        "name": "Dana",
+        "email": "dana@ilpo.example",
+        "title": "AI search for examiners",
+        "abstract": "What we built and learned.",
+        "recommendations": [10],
+        "duration": 25,
+        "maturity": "production",
+    }
+    assert client.post("/api/v1/proposals", json=body).status_code == 201
+    assert stored() == []
+    refused = client.post("/api/v1/proposals", json={**body, "consent": "yes"})
+    assert refused.status_code == 400 and "consent" in refused.get_json()["message"]
+    wrong = client.post("/api/v1/proposals", json={**body, "consent": True, "language": "xx"})
+    assert wrong.status_code == 400 and "language" in wrong.get_json()["fields"]
+    assert stored() == []
+    made = client.post("/api/v1/proposals", json={**body, "consent": True, "language": "ar"})
+    assert made.status_code == 201
+    [contact] = stored()
+    assert (contact.office_code, contact.email, contact.language) == ("IL", body["email"], "ar")
+
+
+def test_contacts_for_puts_the_proposals_contact_first(client, colead_client, survey):
+    add(colead_client, name="Aaron Early", email="aaron@ipaustralia.example")
+    volunteer(client, consent="y")
+    proposal = db.session.scalar(select(Proposal))
+    assert [c.name for c in contacts_for("AU")] == ["Aaron Early", NAME]
+    assert [c.name for c in contacts_for("AU", proposal)] == [NAME, "Aaron Early"]
+    # Without consent the volunteer is offered for their own presentation, and not stored.
+    volunteer(client, contact_name="Bea Private", contact_email="bea@ipaustralia.example")
+    private = db.session.scalar(select(Proposal).where(Proposal.contact_name == "Bea Private"))
+    offered = contacts_for("AU", private)
+    assert [c.name for c in offered] == ["Bea Private", "Aaron Early", NAME]
+    assert offered[0].id is None and len(stored()) == 2
+    assert contacts_for("CA", private) == []
+
+
+def test_contacts_are_in_no_public_page_api_answer_or_feed(client, colead_client, survey):
+    add(colead_client)
+    volunteer(client, consent="y", contact_name="Private Person", contact_email="pp@au.example")
+    meeting = colead_client.post(
+        "/api/v1/meetings",
+        json={"title": "Rec 10", "starts_at": "2030-03-10T13:00:00+01:00"},
+    ).get_json()["id"]
+    colead_client.post(
+        f"/api/v1/meetings/{meeting}/slots",
+        json={"title": "AI at IP Australia", "office": "AU", "recommendations": [10]},
+    )
+    assert colead_client.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    colead_page = colead_client.get("/offices/AU").get_data(as_text=True)
+    feed = next(
+        line.split('"')[0]
+        for line in colead_page.split('href="')
+        if "/feeds/offices/AU.ics" in line.split('"')[0]
+    )
+    public = [
+        "/offices/AU",
+        "/offices",
+        "/meetings",
+        f"/meetings/{meeting}",
+        f"/meetings/{meeting}.ics",
+        f"/meetings/{meeting}/schedule.json",
+        "/feeds/taskforce.ics",
+        feed.replace("http://localhost", "").replace("&amp;", "&"),
+        "/recommendations/10",
+        "/recommendations/10/matches",
+        "/api/v1/matches?recommendation=10",
+        "/api/v1/surveys",
+    ]
+    for url in public:
+        answer = client.get(url)
+        assert answer.status_code == 200, url
+        text = answer.get_data(as_text=True)
+        for secret in (NAME, EMAIL, "Private Person", "pp@au.example"):
+            assert secret not in text, (url, secret)
