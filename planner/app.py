@@ -113,7 +113,7 @@ def _register(app: Flask) -> None:
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
     from planner.offices import views as office_views
-    from planner.presenters import models as _presenter_models  # noqa: F401
+    from planner.presenters import views as presenter_views
     from planner.proposals import api as proposals_api
     from planner.proposals import views as proposal_views
     from planner.recommendations import views as recommendation_views
@@ -130,6 +130,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(calendar_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(proposal_views.bp)
+    app.register_blueprint(presenter_views.bp)
     apis = (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp, agenda_api.bp)
     for api in apis:
         app.register_blueprint(api)

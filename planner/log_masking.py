@@ -11,6 +11,8 @@ _SECRETS = (
     # /proposals/<token>[/edit|/withdraw]: the token is the office's private link. Co-leads'
     # review addresses (/proposals/<id>) name no secret and stay readable.
     (re.compile(r"(/proposals/)(?!\d+(?![^/?#\s\"'\\]))[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
+    # /presenter/<token>[/answer|/talk|/slot.ics|...]: the presenter's private link.
+    (re.compile(r"(/presenter/)[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
     # ?token=... or &token=... (office feeds), also percent-encoded inside another address.
     (re.compile(r"((?:[?&;]|%3F|%26)token(?:=|%3D))[^&;#\s\"'\\]*", re.IGNORECASE), rf"\1{HIDDEN}"),
     # Tokens in a feed's path, e.g. /feeds/offices/AU/<token>.ics.

@@ -42,6 +42,8 @@ def _get(url: str) -> int:
     [
         (f"GET /proposals/{TOKEN}/edit HTTP/1.1", "GET /proposals/[hidden]/edit HTTP/1.1"),
         ("GET /proposals/12 HTTP/1.1", "GET /proposals/12 HTTP/1.1"),
+        (f"POST /presenter/{TOKEN}/answer HTTP/1.1", "POST /presenter/[hidden]/answer HTTP/1.1"),
+        (f"GET /presenter/{TOKEN} HTTP/1.1", "GET /presenter/[hidden] HTTP/1.1"),
         ("GET /proposals?status=submitted HTTP/1.1", "GET /proposals?status=submitted HTTP/1.1"),
         (f"GET /feeds/offices/AU.ics?token={FEED_TOKEN}", "AU.ics?token=[hidden]"),
         (f"GET /feeds/offices/AU/{FEED_TOKEN}.ics", "GET /feeds/offices/AU/[hidden].ics"),

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 from planner.versioning import version_column
@@ -174,7 +175,3 @@ class Slot(db.Model):
     invitation: Mapped["Invitation | None"] = relationship(
         back_populates="slot", uselist=False, passive_deletes=True
     )
-
-
-# The invitation's model refers to Slot; imported here so that every mapper is known together.
-from planner.presenters.models import Invitation  # noqa: E402

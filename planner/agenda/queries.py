@@ -39,6 +39,7 @@ def offices_by_code(codes: Iterable[str]) -> list[Office]:
 _AGENDA = (
     selectinload(Meeting.slots).selectinload(Slot.recommendations),
     selectinload(Meeting.slots).selectinload(Slot.office),
+    selectinload(Meeting.slots).selectinload(Slot.invitation),
     selectinload(Meeting.offices),
     selectinload(Meeting.series),
 )

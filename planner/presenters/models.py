@@ -2,15 +2,17 @@
 
 import enum
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.agenda.models import Slot
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.versioning import version_column
+
+if TYPE_CHECKING:
+    from planner.agenda.models import Slot
 
 
 class Answer(enum.StrEnum):
@@ -50,10 +52,7 @@ class Invitation(db.Model):
     version: Mapped[int] = version_column()
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
-    # A deleted slot takes its invitation along (ON DELETE CASCADE in the database).
-    slot: Mapped[Slot] = relationship(
-        backref=db.backref("invitation", uselist=False, passive_deletes=True)
-    )
+    slot: Mapped["Slot"] = relationship(back_populates="invitation")
 
     @property
     def answer_label(self) -> str:

@@ -1,0 +1,99 @@
+"""Inviting a slot's presenter, their answer, and what they may change.
+
+The private link's token is shown once (to the co-lead who invites, and sent to the presenter);
+only its SHA-256 digest is stored, as for proposal links, so a leaked database opens no page.
+"""
+
+import secrets
+
+from sqlalchemy import select
+
+from planner.accounts.models import digest
+from planner.agenda.models import Slot, SlotStatus
+from planner.agenda.operations import apply_slot
+from planner.db_types import fit, utcnow
+from planner.errors import ConflictError, PlannerError
+from planner.extensions import db
+from planner.presenters.models import Answer, Invitation
+
+TOKEN_BYTES = 32
+
+
+def by_token(token: str) -> Invitation | None:
+    """The invitation a private presenter link leads to (None: mistyped or revoked)."""
+    if not token or len(token) < TOKEN_BYTES or len(token) > 100:
+        return None
+    return db.session.scalar(select(Invitation).where(Invitation.link_hash == digest(token)))
+
+
+def invite(
+    slot: Slot, *, name: str, email: str | None, time_zone: str | None, by: str | None
+) -> tuple[Invitation, str]:
+    """Invite `name` to present in `slot` (again: a new person or a new link, and a new answer
+    to wait for). Returns the invitation and the private link's token, shown once."""
+    if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
+        raise ConflictError("This slot is cancelled: there is no one to invite.")
+    if slot.kind != "presentation":
+        raise PlannerError("Only a presentation has a presenter to invite.")
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    invitation = slot.invitation or Invitation(slot=slot)
+    invitation.name = name.strip()
+    invitation.email = (email or "").strip() or None
+    invitation.time_zone = time_zone or None
+    invitation.link_hash = digest(token)
+    invitation.invited_at = utcnow()
+    invitation.invited_by = fit(by or "a co-lead", Invitation.invited_by)
+    invitation.answer, invitation.note, invitation.answered_at = None, "", None
+    db.session.add(invitation)
+    apply_slot(slot, slot.meeting, {"status": SlotStatus.invited})
+    db.session.flush()
+    return invitation, token
+
+
+def revoke(invitation: Invitation) -> None:
+    """The private link leads nowhere any more; the answer given stays."""
+    invitation.link_hash = None
+    db.session.flush()
+
+
+def answer(invitation: Invitation, given: str, note: str) -> None:
+    """The presenter confirms, declines (with a reason) or asks for another time (with a note).
+    The slot follows: confirmed or declined; asking for another time keeps it invited."""
+    slot = invitation.slot
+    if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
+        raise ConflictError("This slot is cancelled; there is nothing to answer.")
+    note = note.strip()
+    if given == Answer.declined and not note:
+        raise PlannerError("Say why you decline, so the co-leads can plan around it.", "note")
+    if given == Answer.another_time and not note:
+        raise PlannerError("Say which times would suit you.", "note")
+    invitation.answer, invitation.note, invitation.answered_at = given, note, utcnow()
+    status = {
+        Answer.confirmed: SlotStatus.confirmed,
+        Answer.declined: SlotStatus.declined,
+        Answer.another_time: SlotStatus.invited,
+    }[Answer(given)]
+    apply_slot(slot, slot.meeting, {"status": status})
+    db.session.flush()
+
+
+def frozen(slot: Slot) -> bool:
+    """Whether the co-leads' freeze date for the meeting has passed (home zone)."""
+    meeting = slot.meeting
+    if meeting.freeze_on is None:
+        return False
+    from planner.timezones import local_time
+
+    return local_time(meeting.time_zone, utcnow()).date() > meeting.freeze_on
+
+
+def edit_talk(invitation: Invitation, title: str, abstract: str) -> None:
+    """The presenter's own title and abstract, until the freeze date."""
+    slot = invitation.slot
+    if frozen(slot):
+        raise ConflictError(
+            f"The programme was frozen on {slot.meeting.freeze_on:%d %B %Y}; write to the "
+            "co-leads to change your title or abstract."
+        )
+    apply_slot(slot, slot.meeting, {"title": title, "abstract": abstract})
+    db.session.flush()

@@ -1,0 +1,196 @@
+"""The presenter's private page, and the co-leads' inviting from the agenda editor.
+
+The presenter has no account: the page's address is the credential, stored only as a digest and
+revocable, like a proposal's private link. Their forms work without cookies."""
+
+from dataclasses import replace
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+
+from planner.accounts.security import colead_required, editor
+from planner.agenda.models import MeetingStatus, Slot, SlotStatus
+from planner.agenda.operations import layout
+from planner.calendar.ics import FeedInfo, build
+from planner.calendar.operations import slot_event
+from planner.errors import PlannerError
+from planner.extensions import csrf, db
+from planner.presenters.forms import AnswerForm, InviteForm, TalkForm
+from planner.presenters.models import Invitation
+from planner.presenters.operations import answer, by_token, edit_talk, frozen, invite, revoke
+
+bp = Blueprint("presenters", __name__)
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = by_token(token)
+    if invitation is None:
+        abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
+    return invitation
+
+
+def presenter_zone(invitation: Invitation) -> str:
+    """The zone the presenter reads times in: theirs, else their office's, else the meeting's."""
+    slot = invitation.slot
+    office_zone = slot.office.time_zone if slot.office else None
+    return invitation.time_zone or office_zone or slot.meeting.time_zone
+
+
+def _page(token: str, invitation: Invitation, *, answer_form=None, talk_form=None, status=200):
+    slot = invitation.slot
+    meeting = slot.meeting
+    if talk_form is None:
+        talk_form = TalkForm(formdata=None, obj=slot)
+    if answer_form is None:
+        answer_form = AnswerForm(formdata=None, answer=invitation.answer, note=invitation.note)
+    page = render_template(
+        "presenters/page.html",
+        token=token,
+        invitation=invitation,
+        slot=slot,
+        meeting=meeting,
+        slots=[(s, t) for s, t in layout(meeting) if s.status != SlotStatus.cancelled],
+        zone=presenter_zone(invitation),
+        published=meeting.status == MeetingStatus.published,
+        frozen=frozen(slot),
+        answer_form=answer_form,
+        talk_form=talk_form,
+    )
+    # The address is a secret: no shared cache keeps the page, no other site learns it.
+    return page, status, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+
+
+@bp.get("/presenter/<token>")
+def page(token: str):
+    return _page(token, _invitation(token))
+
+
+@bp.post("/presenter/<token>/answer")
+@csrf.exempt
+def answer_view(token: str):
+    invitation = _invitation(token)
+    form = AnswerForm()
+    if not form.validate():
+        return _page(token, invitation, answer_form=form, status=400)
+    try:
+        answer(invitation, form.answer.data, form.note.data or "")
+    except PlannerError as error:
+        field = form[error.field] if error.field in form else form.answer  # noqa: SIM401
+        field.errors.append(error.message)
+        return _page(token, invitation, answer_form=form, status=error.status)
+    flash(
+        {
+            "confirmed": "Thank you: your presentation is confirmed.",
+            "declined": "Your answer is with the co-leads: you do not present in this slot.",
+            "another_time": "Your request is with the co-leads; they will be in touch.",
+        }[form.answer.data],
+        "success",
+    )
+    return redirect(url_for(".page", token=token))
+
+
+@bp.post("/presenter/<token>/talk")
+@csrf.exempt
+def talk(token: str):
+    invitation = _invitation(token)
+    form = TalkForm()
+    if not form.validate():
+        return _page(token, invitation, talk_form=form, status=400)
+    try:
+        edit_talk(invitation, form.title.data, form.abstract.data or "")
+    except PlannerError as error:
+        form.title.errors.append(error.message)
+        return _page(token, invitation, talk_form=form, status=error.status)
+    flash("Your title and abstract are saved.", "success")
+    return redirect(url_for(".page", token=token))
+
+
+@bp.get("/presenter/<token>/slot.ics")
+def slot_ics(token: str):
+    invitation = _invitation(token)
+    slot, meeting = invitation.slot, invitation.slot.meeting
+    if slot.starts_at is None:
+        abort(404, "Your slot has no time yet; the co-leads will set it.")
+    url = url_for(".page", token=token, _external=True)
+    event = slot_event(slot, meeting, url)
+    if meeting.status != MeetingStatus.published:
+        # The video link is the co-leads' to give out once the meeting is published.
+        lines = [line for line in event.description.split("\n") if not line.startswith("Video")]
+        event = replace(event, video_url=None, description="\n".join(lines))
+    body = build(FeedInfo(slot.title, url, meeting.title), [event])
+    response = Response(body, mimetype="text/calendar")
+    response.headers["Content-Disposition"] = f'attachment; filename="slot-{slot.id}.ics"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _invite_defaults(slot: Slot) -> dict:
+    """Who to invite: the one invited before, else the proposal's contact, else the office's
+    first contact; in the office's time zone."""
+    if slot.invitation is not None:
+        current = slot.invitation
+        return {"name": current.name, "email": current.email, "time_zone": current.time_zone}
+    zone = slot.office.time_zone if slot.office else None
+    if slot.proposal is not None:
+        return {
+            "name": slot.proposal.contact_name,
+            "email": slot.proposal.contact_email,
+            "time_zone": zone,
+        }
+    for contact in _office_contacts(slot):
+        return {"name": contact.name, "email": contact.email, "time_zone": zone}
+    return {"time_zone": zone}
+
+
+def _office_contacts(slot: Slot) -> list:
+    if slot.office_code is None:
+        return []
+    try:
+        from planner.offices.contacts import contacts_for
+    except ImportError:  # contacts arrive with the office-contacts change
+        return []
+    return contacts_for(slot.office_code)
+
+
+@bp.route("/slots/<int:slot_id>/invite", methods=["GET", "POST"])
+@colead_required
+def invite_view(slot_id: int):
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    form = InviteForm() if request.method == "POST" else InviteForm(formdata=None)
+    if request.method == "GET":
+        form.process(data=_invite_defaults(slot))
+    problem, status = None, 200
+    if form.validate_on_submit():
+        try:
+            _, token = invite(
+                slot,
+                name=form.name.data,
+                email=form.email.data,
+                time_zone=(form.time_zone.data or "").strip() or None,
+                by=editor(),
+            )
+        except PlannerError as error:
+            problem, status = error.message, error.status
+        else:
+            link = url_for(".page", token=token, _external=True)
+            return render_template("presenters/invited.html", slot=slot, link=link)
+    elif form.errors:
+        status = 400
+    return render_template(
+        "presenters/invite.html",
+        slot=slot,
+        form=form,
+        problem=problem,
+        contacts=_office_contacts(slot),
+    ), status
+
+
+@bp.post("/slots/<int:slot_id>/invitation/revoke")
+@colead_required
+def revoke_view(slot_id: int):
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    if slot.invitation is None or slot.invitation.link_hash is None:
+        flash("There is no presenter link to revoke.", "warning")
+    else:
+        revoke(slot.invitation)
+        flash("The presenter's link is revoked: it now leads nowhere.", "success")
+    return redirect(url_for("agenda.edit", meeting_id=slot.meeting_id) + "#slots")

@@ -1,0 +1,207 @@
+"""The presenter's journey from the co-lead's invitation: a private page that works without an
+account or cookies, shows the slot in the presenter's own zone, takes their answer (which the
+agenda editor and the calendars follow), their title and abstract until the freeze date."""
+
+import html
+import re
+from datetime import date, timedelta
+
+import pytest
+
+from planner.agenda.models import Slot
+from planner.extensions import db
+from tests.calendar.readers import read_everywhere
+from tests.support import csrf_token
+
+MEETING = {
+    "title": "Rec 10 workshop",
+    "starts_at": "2027-03-09T13:00:00+01:00",
+    "duration_minutes": 90,
+    "time_zone": "Europe/Zurich",
+    "video_url": "https://video.example/rec10",
+}
+TALK = {
+    "title": "Risk-based governance of new technologies",
+    "office": "AU",
+    "recommendations": [10],
+    "duration_minutes": 20,
+    "abstract": "How IP Australia trials new technologies.",
+}
+
+
+@pytest.fixture
+def api(colead_client):
+    return colead_client
+
+
+@pytest.fixture
+def slot(api, survey):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={"title": "Opening", "kind": "discussion", "duration_minutes": 10},
+    )
+    made = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=TALK).get_json()
+    other = {**TALK, "title": "Blockchain for priority documents", "office": "JP"}
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=other).status_code == 201
+    return db.session.get(Slot, made["id"])
+
+
+def invite(api, slot, **fields) -> str:
+    """The co-lead invites through the page; the private link shown once."""
+    url = f"/slots/{slot.id}/invite"
+    data = {
+        "name": "Alex Example",
+        "email": "alex@ipaustralia.example",
+        "time_zone": "Australia/Sydney",
+        **fields,
+    }
+    answer = api.post(url, data={**data, "csrf_token": csrf_token(api, url)})
+    assert answer.status_code == 200, answer.get_data(as_text=True)
+    link = re.search(r'value="(http://localhost/presenter/[^"]+)"', answer.get_data(as_text=True))
+    assert link, "no private link shown"
+    return link[1].removeprefix("http://localhost")
+
+
+@pytest.fixture
+def presenter(app):
+    """The presenter's browser, which keeps no cookies."""
+    return app.test_client(use_cookies=False)
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def test_inviting_makes_the_slot_invited_and_a_private_page(api, slot, presenter):
+    link = invite(api, slot)
+    db.session.refresh(slot)
+    assert slot.status == "invited" and slot.invitation.name == "Alex Example"
+    # Only a digest is kept.
+    assert link.rsplit("/", 1)[1] not in (slot.invitation.link_hash or "")
+    page = presenter.get(link)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "private, no-store"
+    body = text(page)
+    # The slot in the presenter's zone (Sydney, UTC+11 in March) and in the meeting's.
+    assert "Your time (Australia/Sydney)" in body
+    assert "Tuesday 9 March 2027, 23:10–23:30" in body and "(UTC+11)" in body
+    assert "Tuesday 9 March 2027, 13:10–13:30" in body
+    # The other talks, without anyone's contact; no video link before publishing.
+    assert "Blockchain for priority documents" in body
+    assert "alex@ipaustralia.example" not in body and "@" not in body.split("</header>", 1)[1]
+    assert "video.example" not in body
+
+
+def test_the_co_lead_form_starts_from_the_proposal_contact(api, survey):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=TALK).get_json()
+    page = text(api.get(f"/slots/{slot['id']}/invite"))
+    assert 'value="Australia/Sydney"' in page  # the office's zone
+    assert api.get(f"/slots/{slot['id']}/invite").status_code == 200
+
+
+def test_confirming_moves_the_slot_and_the_calendars(api, slot, presenter):
+    link = invite(api, slot)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    feed = lambda: read_everywhere(presenter.get("/feeds/taskforce.ics").data)  # noqa: E731
+    before = next(e for e in feed()["events"] if e["summary"] == TALK["title"])
+    assert before["status"] == "TENTATIVE"
+    answered = presenter.post(link + "/answer", data={"answer": "confirmed", "note": ""})
+    assert answered.status_code == 302
+    db.session.refresh(slot)
+    assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
+    after = next(e for e in feed()["events"] if e["summary"] == TALK["title"])
+    assert after["status"] == "CONFIRMED" and after["sequence"] > before["sequence"]
+    page = text(presenter.get(link))
+    assert "your answer: <strong>confirmed</strong>" in page
+    assert "https://video.example/rec10" in page  # published now
+
+
+def test_a_decline_needs_a_reason_and_is_flagged_to_the_co_leads(api, slot, presenter):
+    link = invite(api, slot)
+    refused = presenter.post(link + "/answer", data={"answer": "declined", "note": ""})
+    assert refused.status_code == 400
+    assert "Say why you decline" in text(refused)
+    declined = presenter.post(
+        link + "/answer", data={"answer": "declined", "note": "Our minister's visit that week."}
+    )
+    assert declined.status_code == 302
+    db.session.refresh(slot)
+    assert slot.status == "declined"
+    editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert "Declined: find another presenter or remove the slot" in editor
+    assert "Alex Example declined: “Our minister's visit that week.”" in editor
+
+
+def test_asking_for_another_time_keeps_the_slot_invited_with_the_note(api, slot, presenter):
+    link = invite(api, slot)
+    asked = presenter.post(
+        link + "/answer", data={"answer": "another_time", "note": "Any Wednesday morning."}
+    )
+    assert asked.status_code == 302
+    db.session.refresh(slot)
+    assert slot.status == "invited"
+    editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert "asks for another time: “Any Wednesday morning.”" in editor
+
+
+def test_the_editor_lists_who_has_not_answered(api, slot):
+    editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert "“Risk-based governance of new technologies”: no presenter invited yet." in editor
+    invite(api, slot)
+    editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert "“Risk-based governance of new technologies”: Alex Example, invited" in editor
+
+
+def test_title_and_abstract_until_the_freeze_date(api, slot, presenter):
+    link = invite(api, slot)
+    changed = presenter.post(
+        link + "/talk", data={"title": "Governing AI trials", "abstract": "Line one.\r\nLine two."}
+    )
+    assert changed.status_code == 302
+    db.session.refresh(slot)
+    assert (slot.title, slot.abstract) == ("Governing AI trials", "Line one.\nLine two.")
+    slot.meeting.freeze_on = date.today() - timedelta(days=2)
+    db.session.commit()
+    frozen = presenter.post(link + "/talk", data={"title": "Too late", "abstract": ""})
+    assert frozen.status_code == 409
+    db.session.refresh(slot)
+    assert slot.title == "Governing AI trials"
+    assert "The programme was frozen on" in text(presenter.get(link))
+
+
+def test_a_revoked_or_replaced_link_leads_nowhere(api, slot, presenter):
+    first = invite(api, slot)
+    second = invite(api, slot, name="Sam Other")
+    assert presenter.get(first).status_code == 404
+    assert presenter.get(second).status_code == 200
+    token = csrf_token(api, f"/meetings/{slot.meeting_id}/edit")
+    revoked = api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": token})
+    assert revoked.status_code == 302
+    gone = presenter.get(second)
+    assert gone.status_code == 404 and "mistyped or revoked" in text(gone)
+    assert presenter.post(second + "/answer", data={"answer": "confirmed"}).status_code == 404
+    assert presenter.get("/presenter/" + "x" * 43).status_code == 404
+
+
+def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
+    link = invite(api, slot)
+    answer = presenter.get(link + "/slot.ics")
+    assert answer.status_code == 200 and answer.mimetype == "text/calendar"
+    assert answer.headers["Cache-Control"] == "private, no-store"
+    parsed = read_everywhere(answer.data)
+    assert [e["summary"] for e in parsed["events"]] == [TALK["title"]]
+    assert "video.example" not in answer.get_data(as_text=True)  # a draft: no link yet
+
+
+def test_only_co_leads_invite(client, slot):
+    assert client.get(f"/slots/{slot.id}/invite").status_code in (302, 401, 403)
+
+
+def test_a_break_has_no_presenter(api, slot):
+    opening = slot.meeting.slots[0]
+    url = f"/slots/{opening.id}/invite"
+    answer = api.post(url, data={"name": "X", "csrf_token": csrf_token(api, url)})
+    assert answer.status_code == 400
+    assert "Only a presentation has a presenter to invite." in text(answer)
