@@ -1,0 +1,172 @@
+"""What an uploaded file really is, read from its bytes rather than its name or the browser's
+word; the clean base name it is stored under; the headers it is served with. Pure: no Flask."""
+
+import io
+import re
+import unicodedata
+import zipfile
+import zlib
+from urllib.parse import quote
+
+from planner.errors import PlannerError
+from planner.text import is_web_address, refusal
+
+# The formats slides come in, with the one content type each is served as, whatever was sent.
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    "odp": "application/vnd.oasis.opendocument.presentation",
+}
+FORMAT_NAMES = {"pdf": "PDF", "pptx": "PowerPoint (.pptx)", "odp": "OpenDocument (.odp)"}
+DEFAULT_MAX_BYTES = 20 * 1024 * 1024
+
+# A presentation is a ZIP archive; what it claims to unpack to is bounded without unpacking it,
+# so that a small upload built to expand to gigabytes (a zip bomb) is refused on sight.
+MAX_ENTRIES = 5000
+MAX_UNPACKED = 512 * 1024 * 1024
+MAX_RATIO = 200  # unpacked to packed, per entry; slide XML compresses about 10:1
+ODP_MIMETYPE = b"application/vnd.oasis.opendocument.presentation"
+
+# The first bytes of programs: Linux (ELF), Windows (MZ), macOS (Mach-O and fat binaries), and
+# scripts. Named slides.pdf, they are still programs.
+_PROGRAMS = (
+    b"\x7fELF",
+    b"MZ",
+    b"\xca\xfe\xba\xbe",
+    b"\xfe\xed\xfa\xce",
+    b"\xfe\xed\xfa\xcf",
+    b"\xce\xfa\xed\xfe",
+    b"\xcf\xfa\xed\xfe",
+    b"#!",
+)
+_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*\u2028\u2029]')
+MAX_NAME = 200
+ACCEPTED = "PDF, PowerPoint (.pptx) or OpenDocument (.odp)"
+
+
+class MaterialError(PlannerError):
+    """An upload or a link that is refused; the message says why in the presenter's words."""
+
+
+def megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+
+
+def check_size(size: int, limit: int) -> None:
+    if size == 0:
+        raise MaterialError("The file is empty; choose the file with your slides.", "file")
+    if size > limit:
+        raise MaterialError(
+            f"The file is larger than {megabytes(limit)}, the limit for slides; make it "
+            "smaller (export as PDF, compress the pictures) or give a link to it instead.",
+            "file",
+            status=413,
+        )
+
+
+def file_type(data: bytes) -> str:
+    """The format the content shows ("pdf", "pptx" or "odp"); MaterialError for any other."""
+    if not data:
+        raise MaterialError("The file is empty; choose the file with your slides.", "file")
+    if data.startswith(_PROGRAMS):
+        raise MaterialError(
+            f"This file is a program, not slides, whatever its name says; send {ACCEPTED} slides.",
+            "file",
+        )
+    if data.startswith(b"%PDF-"):
+        return "pdf"
+    if data.startswith(b"PK\x03\x04"):
+        return _archive_type(data)
+    raise MaterialError(
+        f"This file is not {ACCEPTED} slides, whatever its name says; export your slides in one "
+        "of these formats, or give a link to them.",
+        "file",
+    )
+
+
+def _archive_type(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+            _check_bounds(entries)
+            names = {entry.filename for entry in entries}
+            if entries and entries[0].filename == "mimetype":
+                with archive.open(entries[0]) as first:
+                    if first.read(len(ODP_MIMETYPE) + 1).strip() == ODP_MIMETYPE:
+                        return "odp"
+            if "[Content_Types].xml" in names and "ppt/presentation.xml" in names:
+                return "pptx"
+    except MaterialError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as error:
+        raise MaterialError(f"This archive cannot be read ({error}).", "file") from None
+    except (EOFError, ValueError, OSError, zlib.error):
+        raise MaterialError("This archive is damaged and cannot be read.", "file") from None
+    raise MaterialError(
+        f"This archive is not a presentation (a Word or Excel file, say); send {ACCEPTED} slides.",
+        "file",
+    )
+
+
+def _check_bounds(entries: list[zipfile.ZipInfo]) -> None:
+    if len(entries) > MAX_ENTRIES:
+        raise MaterialError(
+            f"This archive holds {len(entries)} files; a presentation holds far fewer.", "file"
+        )
+    if sum(entry.file_size for entry in entries) > MAX_UNPACKED:
+        raise MaterialError(
+            f"This archive would unpack to more than {megabytes(MAX_UNPACKED)}; it is refused.",
+            "file",
+        )
+    for entry in entries:
+        if entry.file_size > 1024 * 1024 and entry.file_size > MAX_RATIO * max(
+            entry.compress_size, 1
+        ):
+            raise MaterialError(
+                "This archive is packed suspiciously tightly (a zip bomb?); it is refused.",
+                "file",
+            )
+
+
+def clean_filename(name: str | None, kind: str) -> str:
+    """The base name to store: no folders (`../../etc/passwd.pdf` is `passwd.pdf`, `C:\\x\\y.pdf`
+    is `y.pdf`), no control or reserved characters, no leading dot, and the extension of the
+    format the content showed."""
+    # A colon too: it ends a drive letter (C:) and was the classic Mac OS folder separator.
+    base = re.split(r"[\\/:]", unicodedata.normalize("NFC", name or ""))[-1]
+    base = " ".join(_UNSAFE_NAME.sub("", base).split()).strip(". ")
+    stem = (base.rpartition(".")[0] if "." in base else base).strip(". ") or "slides"
+    wanted = "." + kind
+    stem = stem[: MAX_NAME - len(wanted)].rstrip(". ") or "slides"
+    return stem + wanted
+
+
+def ascii_filename(name: str) -> str:
+    """The name in plain ASCII, for the `filename=` that every browser reads."""
+    stem, _, extension = name.rpartition(".")
+    plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
+    plain = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", plain).strip("._ ")
+    return f"{plain or 'slides'}.{extension}"
+
+
+def content_disposition(name: str) -> str:
+    """An attachment header with a safe ASCII name and the exact name in RFC 5987 form."""
+    return f"attachment; filename=\"{ascii_filename(name)}\"; filename*=UTF-8''{quote(name)}"
+
+
+def check_link(url: str | None) -> str:
+    """A link to slides or a recording: an http(s) address on one line, fitting its column."""
+    url = (url or "").strip()
+    if not url:
+        raise MaterialError("Give the link's address, starting with https://.", "url")
+    problem = refusal(url, "The link")
+    if problem:
+        raise MaterialError(problem, "url")
+    if not is_web_address(url):
+        raise MaterialError(
+            "The link must be a web address starting with https:// (or http://), with no spaces.",
+            "url",
+        )
+    if len(url) > 500:
+        raise MaterialError("The link must be at most 500 characters long.", "url")
+    return url

@@ -1,0 +1,43 @@
+"""The form that adds a material: a file of slides, or a link to slides, a recording or anything
+else. The presenter's carries no CSRF token: their page's address is the secret, and it must
+work without cookies."""
+
+from flask_wtf.file import FileField
+from wtforms import SelectField, URLField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional
+
+from planner.forms import PlannerForm
+from planner.materials.checks import ACCEPTED
+from planner.materials.models import KIND_LABELS
+
+
+class MaterialForm(PlannerForm):
+    file = FileField("Slides file")
+    url = URLField("Or a link", validators=[Optional()])
+    kind = SelectField(
+        "The link is to",
+        choices=[SelectChoice(k, label.lower()) for k, label in KIND_LABELS.items()],
+        default="slides",
+    )
+
+    def describe(self, limit_text: str) -> "MaterialForm":
+        self.file.description = f"{ACCEPTED}, at most {limit_text}."
+        self.url.description = "Slides elsewhere, or the recording once it is online."
+        return self
+
+
+class PresenterMaterialForm(MaterialForm):
+    class Meta:
+        csrf = False
+
+
+class MeetingRecordingForm(PlannerForm):
+    """A link for the whole meeting (its recording, say), added by a co-lead."""
+
+    url = URLField("Link", validators=[Optional()])
+    kind = SelectField(
+        "The link is to",
+        choices=[SelectChoice(k, label.lower()) for k, label in KIND_LABELS.items()],
+        default="recording",
+    )

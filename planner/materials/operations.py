@@ -1,0 +1,198 @@
+"""Adding and removing a slot's materials, who may see them when, and a meeting's archive: every
+slot presented, with its materials and the evidence it came from. Changes only flush."""
+
+import hashlib
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.db_types import fit, utcnow
+from planner.errors import ConflictError
+from planner.extensions import db
+from planner.materials.checks import (
+    CONTENT_TYPES,
+    DEFAULT_MAX_BYTES,
+    MaterialError,
+    check_link,
+    check_size,
+    clean_filename,
+    file_type,
+)
+from planner.materials.models import MATERIAL_KINDS, Material
+from planner.materials.storage import DatabaseStore, Store
+from planner.proposals.models import Proposal
+from planner.survey.models import Answer
+from planner.survey.operations import latest_survey
+from planner.survey.records import Question
+
+# A slot or meeting holds a handful of materials; a bound keeps a link-happy page short.
+MAX_PER_SLOT = 20
+
+
+def _open_for(meeting: Meeting, slot: Slot | None) -> None:
+    if meeting.status == MeetingStatus.cancelled or (
+        slot is not None and slot.status == SlotStatus.cancelled
+    ):
+        raise ConflictError("This slot is cancelled: it takes no materials.")
+    count = len(materials_of(meeting, slot))
+    if count >= MAX_PER_SLOT:
+        raise ConflictError(
+            f"This {'slot' if slot else 'meeting'} has {count} materials already; remove one "
+            "before adding another."
+        )
+
+
+def add_file(
+    slot: Slot,
+    filename: str | None,
+    data: bytes,
+    by: str,
+    *,
+    limit: int = DEFAULT_MAX_BYTES,
+    store: Store | None = None,
+) -> Material:
+    """Slides for `slot`, checked by their content; stored under their cleaned base name with
+    the extension of the format they are in."""
+    check_size(len(data), limit)
+    kind = file_type(data)
+    _open_for(slot.meeting, slot)
+    store = store or DatabaseStore()
+    material = Material(
+        meeting=slot.meeting,
+        slot=slot,
+        kind="slides",
+        filename=clean_filename(filename, kind),
+        file_type=kind,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+        storage=store.name,
+        added_at=utcnow(),
+        added_by=fit(by, Material.added_by),
+    )
+    db.session.add(material)
+    db.session.flush()
+    store.put(material, data, CONTENT_TYPES[kind])
+    db.session.flush()
+    return material
+
+
+def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Material:
+    """A link to slides, a recording or anything else, for a slot or (a recording of the whole
+    meeting, say) for a meeting."""
+    url = check_link(url)
+    if kind not in MATERIAL_KINDS:
+        raise MaterialError("Say whether the link is to slides, a recording or something else.")
+    slot = target if isinstance(target, Slot) else None
+    meeting = target.meeting if isinstance(target, Slot) else target
+    _open_for(meeting, slot)
+    material = Material(
+        meeting=meeting,
+        slot=slot,
+        kind=kind,
+        url=url,
+        added_at=utcnow(),
+        added_by=fit(by, Material.added_by),
+    )
+    db.session.add(material)
+    db.session.flush()
+    return material
+
+
+def remove(material: Material, *, store: Store | None = None) -> None:
+    if material.storage:
+        (store or DatabaseStore()).delete(material)
+    db.session.delete(material)
+    db.session.flush()
+
+
+def data_of(material: Material, store: Store | None = None) -> bytes:
+    return (store or DatabaseStore()).get(material)
+
+
+def materials_of(meeting: Meeting, slot: Slot | None) -> list[Material]:
+    """A slot's materials, or (slot None) the whole meeting's own, oldest first."""
+    query = select(Material).where(Material.meeting_id == meeting.id)
+    query = query.where(Material.slot_id == slot.id if slot else Material.slot_id.is_(None))
+    return list(db.session.scalars(query.order_by(Material.added_at, Material.id)))
+
+
+def by_slot(meeting: Meeting) -> dict[int | None, list[Material]]:
+    """Every material of a meeting in one query, by slot id (None: the whole meeting's)."""
+    found: dict[int | None, list[Material]] = defaultdict(list)
+    for material in db.session.scalars(
+        select(Material)
+        .where(Material.meeting_id == meeting.id)
+        .order_by(Material.added_at, Material.id)
+    ):
+        found[material.slot_id].append(material)
+    return found
+
+
+def is_public(meeting: Meeting, now: datetime | None = None) -> bool:
+    """Whether anyone may see the meeting's materials now, as its setting says."""
+    if meeting.status != MeetingStatus.published:
+        return False
+    if meeting.materials_public == "now":
+        return True
+    return meeting.materials_public == "after" and has_ended(meeting, now)
+
+
+def has_ended(meeting: Meeting, now: datetime | None = None) -> bool:
+    return meeting.ends_at is not None and (now or utcnow()) >= meeting.ends_at
+
+
+@dataclass
+class Presented:
+    """One slot of an archive: what was presented, its materials, and where it came from."""
+
+    slot: Slot
+    materials: list[Material] = field(default_factory=list)
+    proposal: Proposal | None = None
+    answers: list[Answer] = field(default_factory=list)  # the office's Q4 answers on its recs
+
+
+def archive(meeting: Meeting) -> list[Presented]:
+    """The meeting's slots that took place (cancelled and declined ones left out), each with its
+    materials and its evidence: the linked proposal, else the office's own survey answer on the
+    slot's recommendations (which a line-up quoted as the abstract)."""
+    slots = [
+        s
+        for s in meeting.slots
+        if s.status not in (SlotStatus.cancelled, SlotStatus.declined) and s.kind != "break"
+    ]
+    materials = by_slot(meeting)
+    survey = latest_survey()
+    wanted = {
+        (s.office_code, r.number)
+        for s in slots
+        if s.proposal is None and s.office_code
+        for r in s.recommendations
+    }
+    answers: dict[tuple[str, int], Answer] = {}
+    if survey is not None and wanted:
+        for answer in db.session.scalars(
+            select(Answer).where(
+                Answer.survey_id == survey.id,
+                Answer.question == Question.focus,
+                Answer.office_code.in_({office for office, _ in wanted}),
+            )
+        ):
+            key = (answer.office_code, answer.recommendation_number)
+            if key in wanted:
+                answers[key] = answer
+    return [
+        Presented(
+            slot=s,
+            materials=materials.get(s.id, []),
+            proposal=s.proposal,
+            answers=[
+                answers[s.office_code, r.number]
+                for r in s.recommendations
+                if s.proposal is None and (s.office_code, r.number) in answers
+            ],
+        )
+        for s in slots
+    ]

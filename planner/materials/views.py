@@ -1,0 +1,378 @@
+"""Adding, removing and downloading a slot's materials (co-leads from the agenda editor, the
+presenter from their private page), and a meeting's archive of everything presented."""
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from planner.accounts.security import colead_required, editor, is_colead
+from planner.agenda.models import Meeting, MeetingStatus, Slot
+from planner.agenda.queries import get_meeting
+from planner.errors import PlannerError
+from planner.extensions import csrf, db
+from planner.materials.checks import (
+    CONTENT_TYPES,
+    DEFAULT_MAX_BYTES,
+    FORMAT_NAMES,
+    MaterialError,
+    content_disposition,
+    megabytes,
+)
+from planner.materials.forms import MaterialForm, MeetingRecordingForm, PresenterMaterialForm
+from planner.materials.models import Material
+from planner.materials.operations import (
+    add_file,
+    add_link,
+    archive,
+    by_slot,
+    data_of,
+    has_ended,
+    is_public,
+    materials_of,
+    remove,
+)
+from planner.materials.storage import store_for, store_of
+from planner.presenters.models import Invitation
+from planner.presenters.operations import by_token
+
+bp = Blueprint("materials", __name__)
+
+UPLOADS = ("materials.upload", "materials.presenter_upload")
+# Room for the form's other fields and the multipart framing around the file.
+FORM_MARGIN = 1024 * 1024
+# The presenter's pages have a secret address: no shared cache keeps them, no other site learns it.
+PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+
+
+def limit() -> int:
+    return int(current_app.config.get("MAX_MATERIAL_BYTES") or DEFAULT_MAX_BYTES)
+
+
+@bp.url_value_preprocessor
+def _upload_limit(endpoint: str | None, _values: dict | None) -> None:
+    # The app reads no body above 1 MB; the upload routes take slides. This runs before every
+    # before_request function (CSRF protection reads the form first), for this blueprint only.
+    if endpoint in UPLOADS:
+        request.max_content_length = limit() + FORM_MARGIN
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    """A body over the upload limit, refused before it was read: the upload page says so."""
+    message = MaterialError(
+        f"The file is larger than {megabytes(limit())}, the limit for slides; make it smaller "
+        "(export as PDF, compress the pictures) or give a link to it instead.",
+        "file",
+        status=413,
+    )
+    args = request.view_args or {}
+    if request.endpoint == "materials.upload":
+        slot = db.session.get(Slot, args.get("slot_id"))
+        if slot is not None:
+            return _colead_page(slot, _refused(_colead_form(formdata=None), message))
+    if request.endpoint == "materials.presenter_upload":
+        invitation = by_token(args.get("token", ""))
+        if invitation is not None:
+            form = _refused(_presenter_form(formdata=None), message)
+            return _presenter_page(args["token"], invitation, form)
+    return render_template("errors/error.html", error=_error), 413
+
+
+def _colead_form(**kwargs) -> MaterialForm:
+    return MaterialForm(prefix="material", **kwargs).describe(megabytes(limit()))
+
+
+def _presenter_form(**kwargs) -> MaterialForm:
+    return PresenterMaterialForm(prefix="material", **kwargs).describe(megabytes(limit()))
+
+
+def _refused(form: MaterialForm, error: PlannerError) -> MaterialForm:
+    # A refusal about no field of the form (a cancelled slot, say) is shown with the file.
+    target = getattr(form, error.field or "", None) or form.file
+    target.errors = [*target.errors, error.message]
+    form.status = error.status
+    return form
+
+
+def _add(form: MaterialForm, slot: Slot, by: str) -> Material | None:
+    """The file or link the form sent, added to the slot; None with the form's errors set."""
+    if not form.validate():
+        form.status = 400
+        return None
+    upload, url = form.file.data, (form.url.data or "").strip()
+    try:
+        if upload and url:
+            raise MaterialError("Send a file or a link, not both; add the other next.", "url")
+        if upload:
+            # One byte past the limit is enough to know the file is too large.
+            data = upload.stream.read(limit() + 1)
+            store = store_for(current_app.config)
+            return add_file(slot, upload.filename, data, by, limit=limit(), store=store)
+        if url:
+            return add_link(slot, url, form.kind.data, by)
+        raise MaterialError("Choose a file of slides, or give a link.", "file")
+    except PlannerError as error:
+        _refused(form, error)
+        return None
+
+
+def _added(material: Material) -> str:
+    return f"Added: {material.label}."
+
+
+# --- Co-leads ---------------------------------------------------------------------------------
+
+
+def _slot(slot_id: int) -> Slot:
+    return db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+
+
+def _colead_page(slot: Slot, form: MaterialForm):
+    return render_template(
+        "materials/page.html",
+        slot=slot,
+        materials=materials_of(slot.meeting, slot),
+        upload_url=url_for(".upload", slot_id=slot.id),
+        can_remove=True,
+        material_form=form,
+        back=url_for("agenda.edit_slot", slot_id=slot.id),
+    ), getattr(form, "status", 200)
+
+
+@bp.post("/slots/<int:slot_id>/materials")
+@colead_required
+def upload(slot_id: int):
+    slot = _slot(slot_id)
+    form = _colead_form()
+    material = _add(form, slot, f"co-lead {editor() or ''}".strip())
+    if material is None:
+        return _colead_page(slot, form)
+    flash(_added(material), "success")
+    return redirect(url_for("agenda.edit_slot", slot_id=slot.id) + "#materials")
+
+
+def _material(material_id: int) -> Material:
+    return db.get_or_404(Material, material_id, description=f"There is no material {material_id}.")
+
+
+@bp.post("/materials/<int:material_id>/remove")
+@colead_required
+def remove_view(material_id: int):
+    material = _material(material_id)
+    back = (
+        url_for("agenda.edit_slot", slot_id=material.slot_id) + "#materials"
+        if material.slot_id
+        else url_for(".archive_page", meeting_id=material.meeting_id)
+    )
+    if request.form.get("confirm") != "yes":
+        return render_template(
+            "materials/remove.html", material=material, action=request.path, back=back
+        )
+    remove(material, store=store_of(material, current_app.config))
+    flash(f"Removed: {material.label}.", "success")
+    return redirect(back)
+
+
+@bp.post("/meetings/<int:meeting_id>/materials")
+@colead_required
+def meeting_link(meeting_id: int):
+    meeting = _meeting(meeting_id, colead=True)
+    form = MeetingRecordingForm(prefix="meeting-material")
+    if form.validate():
+        try:
+            add_link(meeting, form.url.data, form.kind.data, f"co-lead {editor() or ''}".strip())
+        except PlannerError as error:
+            _refused(form, error)
+        else:
+            flash("The link is added to the meeting.", "success")
+            return redirect(url_for(".archive_page", meeting_id=meeting.id))
+    return _archive_page(meeting, form, status=getattr(form, "status", 400))
+
+
+# --- The presenter ----------------------------------------------------------------------------
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = by_token(token)
+    if invitation is None:
+        abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
+    return invitation
+
+
+def _presenter_home(token: str) -> str:
+    if "presenters.page" in current_app.view_functions:
+        return url_for("presenters.page", token=token) + "#materials"
+    return url_for(".presenter_upload", token=token)
+
+
+def _presenter_page(token: str, invitation: Invitation, form: MaterialForm):
+    slot = invitation.slot
+    page = render_template(
+        "materials/page.html",
+        slot=slot,
+        materials=materials_of(slot.meeting, slot),
+        upload_url=url_for(".presenter_upload", token=token),
+        can_remove=True,
+        materials_token=token,
+        material_form=form,
+        back=_presenter_home(token).removesuffix("#materials"),
+    )
+    return page, getattr(form, "status", 200), PRIVATE
+
+
+@bp.route("/presenter/<token>/materials", methods=["GET", "POST"])
+@csrf.exempt
+def presenter_upload(token: str):
+    invitation = _invitation(token)
+    if request.method == "GET":
+        return _presenter_page(token, invitation, _presenter_form(formdata=None))
+    form = _presenter_form()
+    material = _add(form, invitation.slot, f"presenter {invitation.name}")
+    if material is None:
+        return _presenter_page(token, invitation, form)
+    flash(_added(material), "success")
+    return redirect(_presenter_home(token))
+
+
+def _own(invitation: Invitation, material_id: int) -> Material:
+    """A material of the presenter's own slot; any other is, to them, not there."""
+    material = db.session.get(Material, material_id)
+    if material is None or material.slot_id != invitation.slot_id:
+        abort(404, f"Your slot has no material {material_id}.")
+    return material
+
+
+@bp.post("/presenter/<token>/materials/<int:material_id>/remove")
+@csrf.exempt
+def presenter_remove(token: str, material_id: int):
+    invitation = _invitation(token)
+    material = _own(invitation, material_id)
+    if request.form.get("confirm") != "yes":
+        page = render_template(
+            "materials/remove.html",
+            material=material,
+            action=request.path,
+            back=_presenter_home(token),
+            materials_token=token,
+        )
+        return page, 200, PRIVATE
+    remove(material, store=store_of(material, current_app.config))
+    flash(f"Removed: {material.label}.", "success")
+    return redirect(_presenter_home(token))
+
+
+@bp.get("/presenter/<token>/materials/<int:material_id>")
+def presenter_download(token: str, material_id: int):
+    invitation = _invitation(token)
+    return _file(_own(invitation, material_id), cache="private, no-store")
+
+
+# --- Downloads and the archive ----------------------------------------------------------------
+
+
+def _file(material: Material, *, cache: str) -> Response:
+    """The file as an attachment, typed by the format its content showed, never sniffed."""
+    if not material.is_file:
+        abort(404, "This material is a link, not a file; follow it from the agenda.")
+    data = data_of(material, store_of(material, current_app.config))
+    response = Response(data, mimetype=CONTENT_TYPES[material.file_type])
+    response.headers["Content-Disposition"] = content_disposition(material.filename)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = cache
+    # Opened in a browser tab anyway, a file runs no script and reaches nothing.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.set_etag(material.sha256 or "")
+    return response
+
+
+@bp.get("/materials/<int:material_id>/<filename>")
+def download(material_id: int, filename: str):
+    material = _material(material_id)
+    meeting = material.meeting
+    if is_colead():
+        cache = "private, no-store"
+    elif is_public(meeting):
+        cache = "public, max-age=300"
+    elif meeting.status == MeetingStatus.published and meeting.materials_public == "after":
+        abort(404, "This meeting's materials are public once it has ended.")
+    else:
+        abort(404, f"There is no material {material_id}.")
+    if material.filename and filename != material.filename:
+        return redirect(url_for(".download", material_id=material.id, filename=material.filename))
+    return _file(material, cache=cache)
+
+
+def _meeting(meeting_id: int, *, colead: bool) -> Meeting:
+    meeting = get_meeting(meeting_id)
+    if meeting is None or (meeting.status == MeetingStatus.draft and not colead):
+        abort(404, f"There is no meeting {meeting_id}.")
+    if not colead and (meeting.status != MeetingStatus.published or not has_ended(meeting)):
+        abort(404, "This meeting's archive opens once the meeting has ended.")
+    return meeting
+
+
+def _archive_page(meeting: Meeting, form: MeetingRecordingForm | None = None, status: int = 200):
+    colead = is_colead()
+    shown = colead or is_public(meeting)
+    if colead and form is None:
+        form = MeetingRecordingForm(prefix="meeting-material", formdata=None)
+    return render_template(
+        "materials/archive.html",
+        meeting=meeting,
+        presented=archive(meeting),
+        meeting_materials=by_slot(meeting).get(None, []) if shown else [],
+        shown=shown,
+        form=form,
+    ), status
+
+
+@bp.get("/meetings/<int:meeting_id>/archive")
+def archive_page(meeting_id: int):
+    return _archive_page(_meeting(meeting_id, colead=is_colead()))
+
+
+# --- What other pages show --------------------------------------------------------------------
+
+
+@bp.app_template_global()
+def slot_materials(slot: Slot) -> list[Material]:
+    """A slot's materials, for the agenda editor's slot page."""
+    return materials_of(slot.meeting, slot)
+
+
+@bp.app_template_global()
+def public_materials(meeting: Meeting) -> dict[int | None, list[Material]]:
+    """The meeting's materials by slot id (None: the whole meeting's) if they are public now."""
+    return by_slot(meeting) if is_public(meeting) else {}
+
+
+@bp.app_template_global()
+def new_material_form(presenter: bool = False) -> MaterialForm:
+    return _presenter_form(formdata=None) if presenter else _colead_form(formdata=None)
+
+
+@bp.app_template_global()
+def material_url(material: Material, token: str | None = None) -> str:
+    if token:
+        return url_for("materials.presenter_download", token=token, material_id=material.id)
+    return url_for("materials.download", material_id=material.id, filename=material.filename)
+
+
+@bp.app_template_filter()
+def material_size(material: Material) -> str:
+    return f"{FORMAT_NAMES.get(material.file_type or '', '')}, {megabytes(material.size or 0)}"
+
+
+@bp.app_template_global()
+def archive_open(meeting: Meeting) -> bool:
+    """Whether the meeting's archive page is open to anyone: published, and over."""
+    return meeting.status == MeetingStatus.published and has_ended(meeting)

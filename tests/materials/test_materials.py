@@ -1,0 +1,404 @@
+"""Slides and links through the pages: co-leads on the slot's edit page, the presenter on their
+private page; downloads as attachments that no browser sniffs; who sees them when; and the
+meeting's archive with the evidence each slot came from."""
+
+import io
+
+import pytest
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, Slot
+from planner.extensions import db
+from planner.materials.models import Material, MaterialFile
+from planner.presenters.operations import invite, revoke
+from planner.survey.models import Answer
+from planner.survey.records import Question
+from tests.materials.files import DOCX, ELF, ODP, PDF, PPTX
+from tests.support import csrf_token
+
+PAST = {
+    "title": "Rec 10 workshop",
+    "starts_at": "2024-03-12T13:00:00+01:00",
+    "duration_minutes": 90,
+    "time_zone": "Europe/Zurich",
+}
+FUTURE = {**PAST, "starts_at": "2031-03-11T13:00:00+01:00"}
+TALK = {"title": "AI search", "office": "AU", "recommendations": [10], "duration_minutes": 20}
+
+
+def _meeting(api, fields: dict, *, publish: bool = True, talks=(TALK,)) -> Meeting:
+    made = api.post("/api/v1/meetings", json=fields)
+    assert made.status_code == 201, made.get_json()
+    meeting_id = made.get_json()["id"]
+    for talk in talks:
+        answer = api.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk)
+        assert answer.status_code == 201, answer.get_json()
+    if publish:
+        assert api.post(f"/api/v1/meetings/{meeting_id}/publish").status_code == 200
+    return db.session.get(Meeting, meeting_id)
+
+
+@pytest.fixture
+def past(colead_client) -> Slot:
+    return _meeting(colead_client, PAST).slots[0]
+
+
+@pytest.fixture
+def future(colead_client) -> Slot:
+    return _meeting(colead_client, FUTURE).slots[0]
+
+
+def _presenter(slot: Slot, name: str = "Alex Example") -> str:
+    _, token = invite(slot, name=name, email=None, time_zone=None, by="co-lead")
+    db.session.commit()
+    return token
+
+
+def _send(client, address: str, name, data: bytes | None, *, csrf: str | None, **fields):
+    form = {f"material-{key}": value for key, value in fields.items()}
+    if data is not None:
+        form["material-file"] = (io.BytesIO(data), name)
+    if csrf:
+        form["csrf_token"] = csrf
+    return client.post(address, data=form, content_type="multipart/form-data")
+
+
+def colead_upload(client, slot: Slot, name=None, data=None, **fields):
+    token = csrf_token(client, f"/slots/{slot.id}/edit")
+    return _send(client, f"/slots/{slot.id}/materials", name, data, csrf=token, **fields)
+
+
+def presenter_upload(client, token: str, name=None, data=None, **fields):
+    return _send(client, f"/presenter/{token}/materials", name, data, csrf=None, **fields)
+
+
+def _stored() -> list[Material]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Material).order_by(Material.id)))
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "kind", "content_type"),
+    [
+        ("slides.pdf", PDF, "pdf", "application/pdf"),
+        (
+            "Talk.pptx",
+            PPTX,
+            "pptx",
+            "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        ),
+        ("Talk.odp", ODP, "odp", "application/vnd.oasis.opendocument.presentation"),
+    ],
+)
+def test_a_colead_adds_slides_and_downloads_them_as_an_attachment(
+    colead_client, future, name, data, kind, content_type
+):
+    answer = colead_upload(colead_client, future, name, data)
+    assert answer.status_code == 302
+    assert answer.location.endswith(f"/slots/{future.id}/edit#materials")
+    (material,) = _stored()
+    assert (material.file_type, material.filename, material.size) == (kind, name, len(data))
+    assert material.added_by == "co-lead colead@example.org"
+    page = colead_client.get(f"/slots/{future.id}/edit").get_data(as_text=True)
+    url = f"/materials/{material.id}/{name}"
+    assert f'href="{url}"' in page
+
+    download = colead_client.get(url)
+    assert download.status_code == 200
+    assert download.data == data
+    assert download.headers["Content-Type"] == content_type
+    assert download.headers["Content-Disposition"] == (
+        f"attachment; filename=\"{name}\"; filename*=UTF-8''{name}"
+    )
+    assert download.headers["X-Content-Type-Options"] == "nosniff"
+    assert download.headers["Cache-Control"] == "private, no-store"
+
+
+def test_the_content_type_is_the_checked_kind_never_the_senders(colead_client, future):
+    form = {
+        "csrf_token": csrf_token(colead_client, f"/slots/{future.id}/edit"),
+        "material-file": (io.BytesIO(PDF), "x.html", "text/html"),
+    }
+    assert colead_client.post(f"/slots/{future.id}/materials", data=form).status_code == 302
+    (material,) = _stored()
+    assert material.filename == "x.pdf"
+    download = colead_client.get(f"/materials/{material.id}/x.pdf")
+    assert download.headers["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "words"),
+    [
+        ("slides.pdf", ELF, "program"),
+        ("slides.pdf", b"MZ\x90\x00" + bytes(100), "program"),
+        ("report.pptx", DOCX, "not a presentation"),
+        ("slides.pdf", b"", "empty"),
+    ],
+)
+def test_what_is_not_slides_is_refused_and_nothing_is_stored(
+    colead_client, future, name, data, words
+):
+    answer = colead_upload(colead_client, future, name, data)
+    assert answer.status_code == 400
+    assert words in answer.get_data(as_text=True)
+    assert 'name="material-file"' in answer.get_data(as_text=True)
+    assert _stored() == []
+    assert db.session.scalar(select(MaterialFile.material_id)) is None
+
+
+def test_an_oversized_file_is_refused_with_the_form_kept(app, colead_client, future, monkeypatch):
+    monkeypatch.setitem(app.config, "MAX_MATERIAL_BYTES", 1000)
+    big = PDF + b"%" * 1200
+    answer = colead_upload(colead_client, future, "big.pdf", big, kind="recording")
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 413
+    assert "larger than" in page and "limit for slides" in page
+    assert 'name="material-file"' in page and '<option selected value="recording">' in page
+    # Far beyond the limit: refused before the body is read, with the same page.
+    huge = PDF + b"%" * (2 * 1024 * 1024)
+    answer = colead_upload(colead_client, future, "huge.pdf", huge)
+    assert answer.status_code == 413
+    assert 'name="material-file"' in answer.get_data(as_text=True)
+    assert _stored() == []
+
+
+def test_uploads_may_exceed_the_apps_1_mb_elsewhere_not(colead_client, future):
+    big = PDF + b"%" * (3 * 1024 * 1024)
+    assert colead_upload(colead_client, future, "big.pdf", big).status_code == 302
+    form = {"csrf_token": csrf_token(colead_client, "/meetings/new"), "title": "x" * (2 << 20)}
+    assert colead_client.post("/meetings/new", data=form).status_code == 413
+
+
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        ("../../etc/passwd.pdf", "passwd.pdf"),
+        # C:\x\y.pdf with its backslashes escaped, as in a quoted header parameter ...
+        ("C:\\\\x\\\\y.pdf", "y.pdf"),
+        # ... and sent raw, whose backslashes Werkzeug reads as escapes: the drive still goes.
+        ("C:\\x\\y.pdf", "xy.pdf"),
+    ],
+)
+def test_a_path_in_the_name_is_cut_to_the_base_name(colead_client, future, sent, stored):
+    assert colead_upload(colead_client, future, sent, PDF).status_code == 302
+    assert [m.filename for m in _stored()] == [stored]
+
+
+def test_links_to_slides_and_recordings(colead_client, future):
+    answer = colead_upload(colead_client, future, url="https://video.example/rec", kind="recording")
+    assert answer.status_code == 302
+    for url in ("javascript:alert(1)", "ftp://files.example/x.pdf"):
+        refused = colead_upload(colead_client, future, url=url, kind="slides")
+        assert refused.status_code == 400
+        assert url in refused.get_data(as_text=True)  # the form keeps what was typed
+    (material,) = _stored()
+    assert (material.kind, material.url, material.filename) == (
+        "recording",
+        "https://video.example/rec",
+        None,
+    )
+
+
+def test_removing_asks_first(colead_client, future):
+    colead_upload(colead_client, future, "slides.pdf", PDF)
+    (material,) = _stored()
+    token = csrf_token(colead_client, f"/slots/{future.id}/edit")
+    asked = colead_client.post(f"/materials/{material.id}/remove", data={"csrf_token": token})
+    assert asked.status_code == 200 and "Remove this material?" in asked.get_data(as_text=True)
+    assert len(_stored()) == 1
+    done = colead_client.post(
+        f"/materials/{material.id}/remove", data={"csrf_token": token, "confirm": "yes"}
+    )
+    assert done.status_code == 302
+    assert _stored() == []
+    assert db.session.scalar(select(MaterialFile.material_id)) is None
+
+
+def test_only_coleads_upload_on_the_slot(client, future):
+    answer = client.post(f"/slots/{future.id}/materials", data={})
+    assert answer.status_code in (302, 400)
+    assert _stored() == []
+
+
+# --- The presenter --------------------------------------------------------------------------
+
+
+def test_the_presenter_adds_and_removes_their_own_slides_without_cookies(app, future):
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    answer = presenter_upload(presenter, token, "my talk.pdf", PDF)
+    assert answer.status_code == 302
+    (material,) = _stored()
+    assert material.added_by == "presenter Alex Example"
+    page = presenter.get(f"/presenter/{token}/materials")
+    assert page.headers["Cache-Control"] == "private, no-store"
+    assert "my talk.pdf" in page.get_data(as_text=True)
+    download = presenter.get(f"/presenter/{token}/materials/{material.id}")
+    assert download.status_code == 200 and download.data == PDF
+    assert download.headers["Content-Disposition"].startswith("attachment;")
+    remove = f"/presenter/{token}/materials/{material.id}/remove"
+    assert presenter.post(remove).status_code == 200
+    assert presenter.post(remove, data={"confirm": "yes"}).status_code == 302
+    assert _stored() == []
+
+
+def test_a_presenter_cannot_touch_another_slots_materials(app, colead_client):
+    meeting = _meeting(
+        colead_client, FUTURE, talks=(TALK, {**TALK, "title": "Other", "office": "JP"})
+    )
+    mine, theirs = meeting.slots
+    colead_upload(colead_client, theirs, "theirs.pdf", PDF)
+    (material,) = _stored()
+    token = _presenter(mine, "Alex")
+    presenter = app.test_client(use_cookies=False)
+    base = f"/presenter/{token}/materials/{material.id}"
+    assert presenter.get(base).status_code == 404
+    assert presenter.post(f"{base}/remove", data={"confirm": "yes"}).status_code == 404
+    assert len(_stored()) == 1
+
+
+def test_a_revoked_presenter_link_leads_nowhere(app, future):
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    presenter_upload(presenter, token, "a.pdf", PDF)
+    (material,) = _stored()
+    revoke(future.invitation)
+    db.session.commit()
+    for answer in (
+        presenter.get(f"/presenter/{token}/materials"),
+        presenter_upload(presenter, token, "b.pdf", PDF),
+        presenter.get(f"/presenter/{token}/materials/{material.id}"),
+    ):
+        assert answer.status_code == 404
+        assert "revoked" in answer.get_data(as_text=True)
+    assert len(_stored()) == 1
+
+
+def test_a_presenter_upload_refuses_a_renamed_program(app, future):
+    token = _presenter(future)
+    answer = presenter_upload(app.test_client(use_cookies=False), token, "slides.pdf", ELF)
+    assert answer.status_code == 400 and "program" in answer.get_data(as_text=True)
+    assert _stored() == []
+
+
+# --- Who sees them, when --------------------------------------------------------------------
+
+
+def test_anyone_sees_them_only_after_the_meeting_by_default(client, colead_client, future, past):
+    for slot in (future, past):
+        colead_upload(colead_client, slot, "slides.pdf", PDF)
+    before, after = _stored()
+    refused = client.get(f"/materials/{before.id}/slides.pdf")
+    assert refused.status_code == 404
+    assert "once it has ended" in refused.get_data(as_text=True)
+    assert "slides.pdf" not in client.get(f"/meetings/{future.meeting_id}").get_data(as_text=True)
+
+    shown = client.get(f"/materials/{after.id}/slides.pdf")
+    assert shown.status_code == 200 and shown.data == PDF
+    assert shown.headers["Cache-Control"].startswith("public")
+    page = client.get(f"/meetings/{past.meeting_id}").get_data(as_text=True)
+    assert f'href="/materials/{after.id}/slides.pdf"' in page
+    assert f"/meetings/{past.meeting_id}/archive" in page
+
+
+def test_the_setting_never_and_as_soon_as_added(client, colead_client, future, past):
+    colead_upload(colead_client, future, "slides.pdf", PDF)
+    colead_upload(colead_client, past, "slides.pdf", PDF)
+    soon, late = _stored()
+    future.meeting.materials_public = "now"
+    past.meeting.materials_public = "never"
+    db.session.commit()
+    assert client.get(f"/materials/{soon.id}/slides.pdf").status_code == 200
+    assert client.get(f"/materials/{late.id}/slides.pdf").status_code == 404
+
+
+def test_the_setting_is_on_the_meeting_form(colead_client, future):
+    url = f"/meetings/{future.meeting_id}/edit"
+    page = colead_client.get(url).get_data(as_text=True)
+    assert 'name="materials_public"' in page
+    form = {
+        "csrf_token": csrf_token(colead_client, url),
+        "title": "Rec 10 workshop",
+        "kind": "workshop",
+        "day": "2031-03-11",
+        "start": "13:00",
+        "duration_minutes": "90",
+        "time_zone": "Europe/Zurich",
+        "materials_public": "now",
+        "version": str(future.meeting.version),
+    }
+    answer = colead_client.post(url, data=form)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Meeting, future.meeting_id).materials_public == "now"
+
+
+def test_drafts_materials_are_no_ones_but_the_coleads(client, colead_client):
+    slot = _meeting(colead_client, PAST, publish=False).slots[0]
+    colead_upload(colead_client, slot, "slides.pdf", PDF)
+    (material,) = _stored()
+    assert client.get(f"/materials/{material.id}/slides.pdf").status_code == 404
+    assert client.get(f"/meetings/{slot.meeting_id}/archive").status_code == 404
+    assert colead_client.get(f"/materials/{material.id}/slides.pdf").status_code == 200
+
+
+# --- The archive ----------------------------------------------------------------------------
+
+
+def test_the_archive_lists_what_was_presented_with_its_evidence(client, colead_client, survey):
+    project = db.session.scalars(
+        select(Answer).where(
+            Answer.survey_id == survey.id,
+            Answer.question == Question.focus,
+            Answer.recommendation_number == 10,
+        )
+    ).first()
+    proposal = client.post(
+        "/api/v1/proposals",
+        json={
+            "office": "IL",
+            "name": "Dana",
+            "email": "dana@ilpo.example",
+            "title": "AI search for examiners",
+            "abstract": "What we built and learned.",
+            "recommendations": [10],
+            "duration": 25,
+            "maturity": "production",
+        },
+    ).get_json()
+    accepted = colead_client.patch(
+        f"/api/v1/proposals/{proposal['id']}",
+        json={"status": "accepted", "reason": "A fit.", "version": proposal["version"]},
+    )
+    assert accepted.status_code == 200, accepted.get_json()
+    talks = (
+        {**TALK, "title": "From the survey", "office": project.office_code},
+        {**TALK, "title": "From a proposal", "office": "IL", "proposal_id": proposal["id"]},
+    )
+    meeting = _meeting(colead_client, PAST, talks=talks)
+    from_survey, _ = meeting.slots
+    colead_upload(colead_client, from_survey, "survey-talk.pdf", PDF)
+    answer = colead_client.post(
+        f"/meetings/{meeting.id}/materials",
+        data={
+            "csrf_token": csrf_token(colead_client, f"/meetings/{meeting.id}/archive"),
+            "meeting-material-url": "https://video.example/whole",
+            "meeting-material-kind": "recording",
+        },
+    )
+    assert answer.status_code == 302
+
+    page = client.get(f"/meetings/{meeting.id}/archive")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "From the survey" in text and "From a proposal" in text
+    assert "AI search for examiners" in text and "What we built and learned." in text
+    assert f"/surveys/{survey.slug}/answers/{project.id}" in text
+    assert "survey-talk.pdf" in text and "https://video.example/whole" in text
+    assert "Add a link for the whole meeting" not in text  # the co-leads' form
+
+
+def test_the_archive_opens_once_the_meeting_has_ended(client, future):
+    answer = client.get(f"/meetings/{future.meeting_id}/archive")
+    assert answer.status_code == 404
+    assert "once the meeting has ended" in answer.get_data(as_text=True)
