@@ -112,6 +112,7 @@ def _register(app: Flask) -> None:
     from planner.matching import api as matching_api
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
+    from planner.materials import views as material_views
     from planner.offices import views as office_views
     from planner.presenters import views as presenter_views
     from planner.proposals import api as proposals_api
@@ -130,6 +131,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(calendar_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(proposal_views.bp)
+    app.register_blueprint(material_views.bp)
     app.register_blueprint(presenter_views.bp)
     apis = (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp, agenda_api.bp)
     for api in apis:

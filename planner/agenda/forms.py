@@ -27,6 +27,7 @@ from planner.agenda.checks import (
 )
 from planner.agenda.models import (
     HOME_ZONE,
+    MATERIALS_PUBLIC,
     MEETING_KIND_LABELS,
     MEETING_KINDS,
     SLOT_KINDS,
@@ -75,6 +76,12 @@ class MeetingForm(PlannerForm):
         description="Meetings in a series rotate their start times fairly.",
     )
     new_series = StringField("Or a new series", validators=[Optional(), Length(max=200)])
+    materials_public = SelectField(
+        "Slides and recordings are public",
+        choices=[SelectChoice(k, label) for k, label in MATERIALS_PUBLIC.items()],
+        default="after",
+        description="Co-leads and each slot's presenter always see them.",
+    )
     version = version_field()
 
     def validate(self, extra_validators=None) -> bool:

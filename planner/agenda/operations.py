@@ -28,6 +28,7 @@ from planner.agenda.checks import (
 )
 from planner.agenda.models import (
     HOME_ZONE,
+    MATERIALS_PUBLIC,
     MEETING_KINDS,
     MEETING_STATUSES,
     SLOT_KINDS,
@@ -75,6 +76,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "time_zone": check_zone,
         "video_url": check_url,
         "description": lambda v: check_text(v, "The description", 5000, multiline=True),
+        "materials_public": lambda v: check_choice(v, tuple(MATERIALS_PUBLIC), "materials_public"),
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
     }
     values = validated(checks, changes, "meeting")

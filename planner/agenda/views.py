@@ -134,6 +134,7 @@ def _meeting_changes(form: MeetingForm) -> dict:
         "time_zone": form.time_zone.data.strip(),
         "video_url": form.video_url.data or None,
         "description": form.description.data or "",
+        "materials_public": form.materials_public.data,
     }
 
 
