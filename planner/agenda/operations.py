@@ -43,6 +43,7 @@ from planner.agenda.queries import offices_by_code
 from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.proposals.models import Proposal
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
@@ -193,7 +194,34 @@ def _check_overlaps(placed: Sequence[tuple[Slot, SlotTimes]], changed: Slot) -> 
             )
 
 
+def slot_fields_from_proposal(proposal: Proposal) -> dict:
+    """A slot for an accepted proposal, as slot changes (named as in the API): its title,
+    abstract, office, length, recommendations and the link back to it."""
+    return {
+        "title": proposal.title,
+        "abstract": proposal.abstract,
+        "office": proposal.office_code,
+        "duration_minutes": proposal.duration_minutes,
+        "recommendations": [r.number for r in proposal.recommendations],
+        "proposal_id": proposal.id,
+    }
+
+
+def with_proposal_fields(changes: Mapping) -> dict:
+    """The changes, with what a linked proposal says filling every field left empty or out."""
+    filled = dict(changes)
+    if changes.get("proposal_id") is None:
+        return filled
+    proposal = on_field("proposal_id", check_proposal, changes["proposal_id"])
+    for name, value in slot_fields_from_proposal(proposal).items():
+        if filled.get(name) in (None, "", []):
+            filled[name] = value
+    return filled
+
+
 def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
+    """A new slot; with a linked proposal, what the co-lead left empty comes from it."""
+    changes = with_proposal_fields(changes)
     if not str(changes.get("title") or "").strip():
         raise AgendaError("The slot title is required.", field="title")
     slot = Slot(

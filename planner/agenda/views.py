@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required, is_colead
-from planner.agenda.checks import AgendaError
+from planner.agenda.checks import AgendaError, check_proposal
 from planner.agenda.fairness import HOURLY, WEEKEND_EXTRA, by_clock_time, office_times
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
 from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, MeetingStatus, Slot
@@ -23,6 +23,7 @@ from planner.agenda.operations import (
     remove_meeting,
     remove_slot,
     set_offices,
+    slot_fields_from_proposal,
 )
 from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
@@ -264,11 +265,29 @@ def _slot_changes(form: SlotForm) -> dict:
     }
 
 
+def _fill_from_proposal(form: SlotForm) -> None:
+    """With a linked proposal chosen, the fields the co-lead left empty take the proposal's
+    (`slot_fields_from_proposal`, as the API and "Schedule" do); the length too while it is the
+    form's default, which says nothing about this proposal."""
+    try:
+        proposal = check_proposal(int(form.proposal.data or ""))
+    except (ValueError, AgendaError):
+        return  # none chosen, or the form's own checks say what is wrong with it
+    fields = slot_fields_from_proposal(proposal)
+    for name in ("title", "abstract", "office", "recommendations"):
+        if not form[name].data or not str(form[name].data).strip():
+            form[name].data = fields[name]
+    duration = form.duration_minutes
+    if duration.process_errors or duration.data in (None, duration.default):
+        duration.data, duration.process_errors = fields["duration_minutes"], []
+
+
 @bp.post("/meetings/<int:meeting_id>/slots")
 @colead_required
 def add_slot(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
     form = _slot_form(found, _offices())
+    _fill_from_proposal(form)
     problem = None
     if form.validate_on_submit():
         try:

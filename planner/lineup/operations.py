@@ -6,7 +6,12 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.agenda.models import Meeting, SlotStatus
-from planner.agenda.operations import apply_meeting, create_meeting, create_slot
+from planner.agenda.operations import (
+    apply_meeting,
+    create_meeting,
+    create_slot,
+    slot_fields_from_proposal,
+)
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
@@ -138,22 +143,19 @@ def accept_lineup(
     for talk in talks:
         office, number = offices[talk.office], talk.recommendation
         proposal = volunteered.get((office.code, number))
-        project = talk.quote or answers.get((office.code, number), "")
-        create_slot(
-            meeting,
-            {
-                "title": proposal.title
-                if proposal
-                else f"{office.name}: {recommendations[number].short_title}"[:200],
-                "kind": "presentation",
-                "duration_minutes": proposal.duration_minutes if proposal else TALK_MINUTES,
+        if proposal is not None:
+            # As "Schedule" on the proposal makes it: its own words, linked back to it.
+            fields = slot_fields_from_proposal(proposal)
+        else:
+            project = talk.quote or answers.get((office.code, number), "")
+            fields = {
+                "title": f"{office.name}: {recommendations[number].short_title}"[:200],
+                "duration_minutes": TALK_MINUTES,
                 "office": office.code,
                 "recommendations": [number],
-                "proposal_id": proposal.id if proposal else None,
-                "status": SlotStatus.proposed,
-                "abstract": (proposal.abstract if proposal else project)[:4000],
-            },
-        )
+                "abstract": project[:4000],
+            }
+        create_slot(meeting, {**fields, "kind": "presentation", "status": SlotStatus.proposed})
     if into is None:
         # The presentations, and half an hour for opening and discussion.
         minutes = max(60, sum(s.duration_minutes for s in meeting.slots) + 30)

@@ -136,6 +136,22 @@ class StatusForm(PlannerForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
 
 
+class ScheduleForm(PlannerForm):
+    """An accepted proposal into a meeting: a slot filled from it."""
+
+    meeting = SelectField("Meeting", validators=[DataRequired("Choose a meeting.")])
+
+    def set_meetings(self, meetings) -> None:
+        self.meeting.choices = [SelectChoice("", "Choose a meeting")] + [
+            SelectChoice(
+                str(m.id),
+                f"{m.title} ({m.status}, "
+                f"{m.starts_at.strftime('%Y-%m-%d') if m.starts_at else 'no date yet'})",
+            )
+            for m in meetings
+        ]
+
+
 def fill_choices(form) -> None:
     """The recommendations (and, to volunteer, the offices) a form offers, as stored now."""
     form.set_recommendations([(r.number, r.short_title) for r in all_recommendations()])

@@ -241,3 +241,8 @@ def accepted_proposals() -> list[Proposal]:
             .options(selectinload(Proposal.recommendations))
         )
     )
+
+
+def decision(proposal: Proposal) -> ProposalEvent | None:
+    """The co-leads' latest decision on a proposal, with its reason (None: none yet)."""
+    return next((e for e in reversed(proposal.events) if e.action == "status"), None)

@@ -1,15 +1,21 @@
 """Volunteering (public), the office's private link, and the co-leads' review."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
+from planner.agenda.checks import AgendaError
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.operations import create_slot
+from planner.agenda.queries import meetings
 from planner.calendar.operations import published_meetings_with
 from planner.extensions import db
 from planner.forms import stale
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
+    ScheduleForm,
     StatusForm,
     VolunteerForm,
     decide_from,
@@ -21,6 +27,7 @@ from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import (
     Conflict,
     by_token,
+    decision,
     edit_by_office,
     evidence,
     evidence_for,
@@ -33,6 +40,7 @@ from planner.proposals.operations import (
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import query_int
 from planner.survey.operations import latest_survey
+from planner.web import refuse_changes
 
 bp = Blueprint("proposals", __name__)
 
@@ -94,6 +102,18 @@ def _by_token_or_404(token: str) -> Proposal:
     return proposal
 
 
+def _slots(proposal: Proposal) -> list[Slot]:
+    """The slots made for a proposal, by the meeting's start."""
+    return list(
+        db.session.scalars(
+            select(Slot)
+            .join(Slot.meeting)
+            .where(Slot.proposal_id == proposal.id)
+            .order_by(Meeting.starts_at, Slot.starts_at, Slot.id)
+        )
+    )
+
+
 @bp.get("/proposals/<token>")
 def private(token: str):
     proposal = _by_token_or_404(token)
@@ -101,6 +121,8 @@ def private(token: str):
         "proposals/private.html",
         proposal=proposal,
         token=token,
+        decision=decision(proposal),
+        slots=_slots(proposal),
         # Public calendars only: the office's own feed link is a secret of its contacts and the
         # co-leads, not of whoever holds a proposal link (anyone can volunteer).
         feed_url=url_for("calendar.taskforce_ics", _external=True),
@@ -201,14 +223,58 @@ def decide(proposal_id: int):
     return _decide_page(proposal, form), status
 
 
-def _decide_page(proposal: Proposal, form: StatusForm, new_link: str | None = None) -> str:
+def _schedule_form(*, submitted: bool = False) -> ScheduleForm:
+    """The meetings a slot can go into: drafts and published ones (not cancelled)."""
+    form = ScheduleForm() if submitted else ScheduleForm(formdata=None)
+    form.set_meetings(
+        m
+        for m in meetings(include_drafts=True)
+        if m.status in (MeetingStatus.draft, MeetingStatus.published)
+    )
+    return form
+
+
+def _decide_page(
+    proposal: Proposal,
+    form: StatusForm,
+    new_link: str | None = None,
+    schedule_form: ScheduleForm | None = None,
+) -> str:
     return render_template(
         "proposals/decide.html",
         proposal=proposal,
         form=form,
         evidence=evidence(proposal, latest_survey()),
         new_link=new_link,
+        schedule_form=schedule_form or _schedule_form(),
+        slots=_slots(proposal),
     )
+
+
+@bp.post("/proposals/<int:proposal_id>/schedule")
+@colead_required
+def schedule(proposal_id: int):
+    """A slot for an accepted proposal in the chosen meeting, filled from the proposal; the
+    co-lead goes on to check it on the slot's page."""
+    proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
+    form = _schedule_form(submitted=True)
+    status_form = StatusForm(formdata=None, version=proposal.version, status=proposal.status)
+    if not form.validate_on_submit():
+        return _decide_page(proposal, status_form, schedule_form=form), 400
+    meeting = db.session.get(Meeting, int(form.meeting.data))
+    try:
+        slot = create_slot(meeting, {"proposal_id": proposal.id, "status": SlotStatus.proposed})
+        db.session.flush()
+    except AgendaError as error:
+        refuse_changes()
+        form.meeting.errors.append(str(error))
+        return _decide_page(proposal, status_form, schedule_form=form), error.status
+    flash(
+        f"“{slot.title}” is in {meeting.title}, filled from proposal #{proposal.id}: "
+        "check it and save.",
+        "success",
+    )
+    return redirect(url_for("agenda.edit_slot", slot_id=slot.id))
 
 
 @bp.post("/proposals/<int:proposal_id>/link")

@@ -1,0 +1,246 @@
+"""An accepted proposal flows into an agenda ("Schedule", "Add a slot" with a linked proposal,
+the API, a line-up), and its volunteer sees the decision and when they present."""
+
+import re
+
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, Slot
+from planner.extensions import db
+from planner.lineup.models import Lineup
+from planner.proposals.models import Proposal
+from tests.support import csrf_token
+
+PROPOSAL = {
+    "office": "PE",
+    "contact_name": "Lucía Example",
+    "contact_email": "lucia@indecopi.example",
+    "title": "Chatbots for applicants in Spanish",
+    "abstract": "What our virtual assistant answers, and what it cannot.",
+    "recommendations": ["10", "3"],
+    "duration_minutes": "25",
+    "availability": "Tuesdays 08:00-11:00",
+    "maturity": "production",
+}
+REASON = "A working service that small offices asked to see."
+
+
+def volunteer(client, **changes) -> str:
+    data = {**PROPOSAL, "csrf_token": csrf_token(client, "/volunteer"), **changes}
+    response = client.post("/volunteer", data=data)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"].rsplit("/", 1)[1]
+
+
+def decide(colead_client, proposal: Proposal, status: str = "accepted", reason: str = REASON):
+    url = f"/proposals/{proposal.id}"
+    page = colead_client.get(url).get_data(as_text=True)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page)[1]
+    response = colead_client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(colead_client, url),
+            "version": version,
+            "status": status,
+            "reason": reason,
+        },
+    )
+    assert response.status_code == 302
+
+
+def meeting(colead_client, title: str = "Rec 10 workshop", **fields) -> int:
+    body = {"title": title, "starts_at": "2030-03-12T14:00:00+01:00", **fields}
+    response = colead_client.post("/api/v1/meetings", json=body)
+    assert response.status_code == 201
+    return response.get_json()["id"]
+
+
+def the_proposal() -> Proposal:
+    db.session.expire_all()
+    return db.session.scalar(select(Proposal))
+
+
+def slots() -> list[Slot]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Slot).order_by(Slot.id)))
+
+
+def schedule(colead_client, proposal: Proposal, meeting_id: int | str):
+    url = f"/proposals/{proposal.id}"
+    return colead_client.post(
+        f"{url}/schedule",
+        data={"csrf_token": csrf_token(colead_client, url), "meeting": str(meeting_id)},
+    )
+
+
+def assert_filled_from(slot: Slot, proposal: Proposal) -> None:
+    assert (slot.title, slot.abstract, slot.office_code, slot.duration_minutes) == (
+        proposal.title,
+        proposal.abstract,
+        proposal.office_code,
+        proposal.duration_minutes,
+    )
+    assert [r.number for r in slot.recommendations] == [3, 10]
+    assert (slot.proposal_id, slot.status) == (proposal.id, "proposed")
+
+
+def test_schedule_an_accepted_proposal(client, colead_client, survey):
+    volunteer(client)
+    proposal = the_proposal()
+    draft = meeting(colead_client)
+    page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Accept the proposal to schedule it." in page
+    refused = schedule(colead_client, proposal, draft)
+    assert refused.status_code == 400 and "only accepted ones go in" in refused.get_data(
+        as_text=True
+    )
+    assert slots() == []
+
+    decide(colead_client, proposal)
+    cancelled = meeting(colead_client, "Cancelled one")
+    colead_client.delete(f"/api/v1/meetings/{cancelled}")
+    page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    offered = re.findall(r'<option value="(\d+)">([^<]+)</option>', page)
+    assert offered == [(str(draft), "Rec 10 workshop (draft, 2030-03-12)")]
+
+    response = schedule(colead_client, proposal, draft)
+    [slot] = slots()
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/slots/{slot.id}/edit")
+    assert_filled_from(slot, proposal)
+    page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'href="/slots/{slot.id}/edit">Chatbots for applicants in Spanish</a>' in page
+    assert schedule(colead_client, proposal, 10**6).status_code == 400
+
+
+def test_add_a_slot_with_a_linked_proposal_fills_what_was_left_empty(client, colead_client, survey):
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    edit = f"/meetings/{draft}/edit"
+    empty = {
+        "title": "",
+        "kind": "presentation",
+        "duration_minutes": "20",  # as the form shows it before anyone types
+        "start": "",
+        "office": "",
+        "proposal": str(proposal.id),
+        "status": "proposed",
+        "abstract": "",
+    }
+    response = colead_client.post(
+        f"/meetings/{draft}/slots", data={"csrf_token": csrf_token(colead_client, edit), **empty}
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    [slot] = slots()
+    assert_filled_from(slot, proposal)
+    # What the co-lead typed stays.
+    own = {**empty, "title": "Chatbots (short)", "duration_minutes": "15", "office": "ES"}
+    colead_client.post(
+        f"/meetings/{draft}/slots", data={"csrf_token": csrf_token(colead_client, edit), **own}
+    )
+    second = slots()[1]
+    assert (second.title, second.duration_minutes, second.office_code) == (
+        "Chatbots (short)",
+        15,
+        "ES",
+    )
+    assert (second.abstract, second.proposal_id) == (proposal.abstract, proposal.id)
+    # Without a proposal a title is still needed.
+    none = colead_client.post(
+        f"/meetings/{draft}/slots",
+        data={"csrf_token": csrf_token(colead_client, edit), **empty, "proposal": ""},
+    )
+    assert none.status_code == 400 and "The slot title is required." in none.get_data(as_text=True)
+    assert len(slots()) == 2
+
+
+def test_the_api_fills_a_slot_from_its_proposal(client, colead_client, survey):
+    volunteer(client)
+    proposal = the_proposal()
+    draft = meeting(colead_client)
+    url = f"/api/v1/meetings/{draft}/slots"
+    refused = colead_client.post(url, json={"proposal_id": proposal.id})
+    assert refused.status_code == 400
+    assert "only accepted ones go in" in refused.get_json()["message"]
+    decide(colead_client, proposal)
+    made = colead_client.post(url, json={"proposal_id": proposal.id})
+    assert made.status_code == 201, made.get_json()
+    body = made.get_json()
+    assert (body["title"], body["duration_minutes"], body["office"]) == (
+        proposal.title,
+        25,
+        "PE",
+    )
+    assert body["recommendations"] == [3, 10] and body["proposal_id"] == proposal.id
+    kept = colead_client.post(url, json={"proposal_id": proposal.id, "title": "Mine"}).get_json()
+    assert kept["title"] == "Mine" and kept["abstract"] == proposal.abstract
+
+
+def test_a_lineup_carries_the_proposal_link_and_the_evidence(client, colead_client, survey):
+    volunteer(client, office="GM", recommendations=["10"], title="IPAS and AI at a small office")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    rules = {
+        "focus": "10",
+        "slots": "4",
+        "one_per_office": "y",
+        "min_small": "0",
+        "maturity_weight": "0.5",
+        "include": "GM",
+        "csrf_token": csrf_token(colead_client, "/lineups/new"),
+    }
+    colead_client.post("/lineups/new", data=rules)
+    lineup = db.session.scalar(select(Lineup))
+    colead_client.post(
+        f"/lineups/{lineup.id}/accept",
+        data={"csrf_token": csrf_token(colead_client, f"/lineups/{lineup.id}")},
+    )
+    agenda = db.session.scalar(select(Meeting))
+    talks = {t["office"]: t for t in lineup.result["talks"]}
+    presentations = [s for s in agenda.slots if s.kind == "presentation"]
+    assert {s.office_code for s in presentations} == set(talks)
+    for slot in presentations:
+        if slot.office_code == "GM":
+            carried = (slot.proposal_id, slot.title, slot.abstract)
+            assert carried == (proposal.id, proposal.title, proposal.abstract)
+        else:
+            # The office's own words from the survey: the evidence it was chosen on.
+            assert slot.proposal_id is None
+            assert slot.abstract == talks[slot.office_code]["quote"] != ""
+
+
+def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_client, survey):
+    token = volunteer(client)
+    proposal = the_proposal()
+    page = client.get(f"/proposals/{token}").get_data(as_text=True)
+    assert "The co-leads' decision" not in page and "When you present" not in page
+    decide(colead_client, proposal)
+    page = client.get(f"/proposals/{token}").get_data(as_text=True)
+    assert "Your proposal is <strong>accepted</strong>" in page and REASON in page
+
+    draft = meeting(colead_client, "Rec 10 workshop", time_zone="Europe/Zurich")
+    schedule(colead_client, proposal, draft)
+    page = client.get(f"/proposals/{token}").get_data(as_text=True)
+    assert "have not published yet" in page
+    assert "Rec 10 workshop" not in page  # a draft is the co-leads' own until published
+
+    assert colead_client.post(f"/api/v1/meetings/{draft}/publish").status_code == 200
+    page = client.get(f"/proposals/{token}").get_data(as_text=True)
+    assert f'<a href="/meetings/{draft}">Rec 10 workshop</a>' in page
+    # 14:00 in Geneva on 12 March 2030 is 08:00 in Lima (UTC-5), both shown.
+    assert "Your time (America/Lima)" in page
+    assert "Tuesday 12 March 2030, 08:00–08:25" in page and "(UTC−5)" in page
+    assert "Meeting time (Europe/Zurich)" in page
+    assert "Tuesday 12 March 2030, 14:00–14:25" in page and "(UTC+1)" in page
+    assert '<span class="status status-proposed">proposed</span>' in page
+    assert "The co-leads will send the presenter a private link to confirm." in page
+    assert "/presenter/" not in page  # that link is the presenter's secret, sent to them
+
+    # Once the presenter has confirmed, there is nothing left to wait for.
+    slot = slots()[0]
+    colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
+    page = client.get(f"/proposals/{token}").get_data(as_text=True)
+    assert "status-confirmed" in page
+    assert "The co-leads will send the presenter a private link to confirm." not in page
