@@ -1,0 +1,87 @@
+"""The presenter's journey in a browser: a co-lead invites from the agenda editor, the presenter
+opens the private link (no account, no cookies needed), sees their time and confirms; another
+declines and the co-lead sees it. At desktop and phone widths, with screenshots."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
+
+MEETING = {
+    "title": "Rec 10 workshop",
+    "starts_at": "2027-03-09T13:00:00+01:00",
+    "duration_minutes": 90,
+    "time_zone": "Europe/Zurich",
+    "video_url": "https://video.example/rec10",
+}
+TALKS = (
+    {"title": "Risk-based governance of new technologies", "office": "AU", "duration_minutes": 20},
+    {"title": "Autopatent: AI classification", "office": "PL", "duration_minutes": 20},
+)
+
+
+def a_meeting(colead_client) -> int:
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    for talk in TALKS:
+        made = colead_client.post(f"/api/v1/meetings/{meeting}/slots", json=talk)
+        assert made.status_code == 201
+    return meeting
+
+
+def invite(page, live_server, meeting: int, title: str, name: str, zone: str) -> str:
+    page.goto(f"{live_server}/meetings/{meeting}/edit")
+    page.get_by_role("link", name=f"Invite the presenter of “{title}”").click()
+    page.get_by_label("Presenter's name").fill(name)
+    page.get_by_label("Presenter's time zone").fill(zone)
+    page.get_by_role("button", name="Invite and show the private link").click()
+    link = page.get_by_label("The presenter's private link").input_value()
+    assert "/presenter/" in link
+    return link
+
+
+def test_invite_confirm_and_decline(browser, page, live_server, colead_client, survey):
+    meeting = a_meeting(colead_client)
+    sign_in(page, live_server)
+    first = invite(
+        page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Australia/Sydney"
+    )
+    shoot(page, "presenter-0-invited")
+    second = invite(page, live_server, meeting, TALKS[1]["title"], "Pat Example", "Europe/Warsaw")
+
+    # The presenter, on a phone, with a browser of their own.
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2
+    )
+    phone = context.new_page()
+    phone.goto(first)
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Rec 10 workshop")
+    expect(phone.locator("dl.times")).to_contain_text("Tuesday 9 March 2027, 23:00–23:20")
+    assert phone.evaluate(FITS_WIDTH), "the presenter page is wider than the phone"
+    shoot(phone, "presenter-1-phone")
+    phone.get_by_label("I confirm: I will present").check()
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.get_by_role("status")).to_contain_text("your presentation is confirmed")
+    expect(phone.locator(".card")).to_contain_text("your answer: confirmed")
+    shoot(phone, "presenter-2-confirmed")
+
+    # The second presenter declines, without a reason first.
+    phone.goto(second)
+    phone.get_by_label("I decline: I cannot present in this slot").check()
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.locator(".error-summary")).to_contain_text("Say why you decline")
+    phone.get_by_label("Reason or times that suit you").fill("Our minister visits that week.")
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.get_by_role("status")).to_contain_text("you do not present in this slot")
+    context.close()
+
+    # The co-lead sees both answers in the editor, on a desktop and on a phone.
+    page.goto(f"{live_server}/meetings/{meeting}/edit")
+    expect(page.locator("#declined")).to_contain_text(
+        "Pat Example declined: “Our minister visits that week.”"
+    )
+    row = page.get_by_role("row").filter(has_text=TALKS[0]["title"])
+    expect(row.locator(".status")).to_have_text("confirmed")
+    shoot(page, "presenter-3-editor")
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server}/meetings/{meeting}/edit")
+    assert page.evaluate(FITS_WIDTH), "the agenda editor is wider than the phone"
+    shoot(page, "presenter-4-editor-phone")
