@@ -209,9 +209,7 @@ def _invitation(token: str) -> Invitation:
 
 
 def _presenter_home(token: str) -> str:
-    if "presenters.page" in current_app.view_functions:
-        return url_for("presenters.page", token=token) + "#materials"
-    return url_for(".presenter_upload", token=token)
+    return url_for("presenters.page", token=token) + "#materials"
 
 
 def _presenter_page(token: str, invitation: Invitation, form: MaterialForm):

@@ -402,3 +402,16 @@ def test_the_archive_opens_once_the_meeting_has_ended(client, future):
     answer = client.get(f"/meetings/{future.meeting_id}/archive")
     assert answer.status_code == 404
     assert "once the meeting has ended" in answer.get_data(as_text=True)
+
+
+def test_the_presenters_page_has_the_materials_section(app, future):
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    answer = presenter_upload(presenter, token, "my talk.pdf", PDF)
+    assert answer.location.endswith(f"/presenter/{token}#materials")
+    page = presenter.get(f"/presenter/{token}").get_data(as_text=True)
+    (material,) = _stored()
+    assert f'action="/presenter/{token}/materials"' in page
+    assert f'href="/presenter/{token}/materials/{material.id}"' in page
+    assert "csrf_token" not in page  # the address is the secret; no cookie is needed
+    assert "colead@example.org" not in page  # nor shown who among the co-leads did what
