@@ -14,11 +14,9 @@ from sqlalchemy import String, Text, func, select, union_all
 from sqlalchemy import literal as sql_literal
 from werkzeug.datastructures import MultiDict
 
-from planner.agenda.models import Meeting
 from planner.db_types import MAX_INT
 from planner.extensions import db
-from planner.materials.operations import add_link
-from planner.presenters.operations import invite
+from planner.offices.models import OfficeContact
 from planner.text import control_character
 
 # Reproducible in CI, no example database in the repository, no per-example deadline (a line-up
@@ -129,7 +127,8 @@ class World:
     proposal: int
     token: str
     pages: list[str] = field(default_factory=list)
-    presenter: str = ""  # the private link of the slot's presenter
+    accepted: int = 0  # an accepted proposal: its review page offers "Schedule"
+    contact: int = 0  # the office contact the volunteer consented to
 
 
 PROPOSAL = {
@@ -141,6 +140,8 @@ PROPOSAL = {
     "recommendations": [10],
     "duration": 25,
     "maturity": "production",
+    "consent": True,
+    "language": "es",
 }
 MEETING = {
     "title": "Rec 10 workshop",
@@ -169,13 +170,13 @@ def build_world(client, colead_client) -> World:
     lineup = _created(colead_client.post("/api/v1/lineups", json=LINEUP))["id"]
     proposal = _created(client.post("/api/v1/proposals", json=PROPOSAL))
     token = proposal["link"].rsplit("/", 1)[1]
-    # The published slot's presenter is invited and has added a link, so that their page and the
-    # meeting's archive carry every form a presenter and a co-lead meet.
-    invited = db.session.get(Meeting, published).slots[0]
-    _, presenter = invite(invited, name="Alex", email=None, time_zone=None, by="co-lead")
-    add_link(invited, "https://slides.example/ai-search", "slides", "presenter Alex")
-    db.session.commit()
-    return World(meeting, published, slot, lineup, proposal["id"], token, presenter=presenter)
+    accepted = _created(colead_client.post("/api/v1/proposals", json=PROPOSAL))["id"]
+    decision = {"status": "accepted", "reason": "Fits.", "version": 1}
+    assert colead_client.patch(f"/api/v1/proposals/{accepted}", json=decision).status_code == 200
+    contact = db.session.scalar(select(OfficeContact.id))
+    world = World(meeting, published, slot, lineup, proposal["id"], token)
+    world.accepted, world.contact = accepted, contact
+    return world
 
 
 def colead_pages(world: World) -> list[str]:
@@ -185,9 +186,13 @@ def colead_pages(world: World) -> list[str]:
         f"/meetings/{world.meeting}/edit",
         f"/meetings/{world.meeting}/suggest",
         f"/slots/{world.slot}/edit",
-        f"/meetings/{world.published}/archive",
         "/offices/AU",
         "/offices/AU/edit",
+        "/offices/IL",
+        "/offices/IL/contacts/new",
+        f"/offices/contacts/{world.contact}/edit",
+        f"/offices/contacts/{world.contact}/delete",
+        f"/proposals/{world.accepted}",
         "/recommendations/10/edit",
         "/recommendations/10/matches",
         "/lineups/new",
@@ -205,7 +210,6 @@ def public_pages(world: World) -> list[str]:
         "/login",
         f"/proposals/{world.token}",
         f"/proposals/{world.token}/edit",
-        f"/presenter/{world.presenter}",
         "/recommendations/10/matches",
         "/surveys",
         "/",
