@@ -14,9 +14,12 @@ from sqlalchemy import String, Text, func, select, union_all
 from sqlalchemy import literal as sql_literal
 from werkzeug.datastructures import MultiDict
 
+from planner.agenda.models import Meeting
 from planner.db_types import MAX_INT
 from planner.extensions import db
+from planner.materials.operations import add_link
 from planner.offices.models import OfficeContact
+from planner.presenters.operations import invite
 from planner.text import control_character
 
 # Reproducible in CI, no example database in the repository, no per-example deadline (a line-up
@@ -129,6 +132,7 @@ class World:
     pages: list[str] = field(default_factory=list)
     accepted: int = 0  # an accepted proposal: its review page offers "Schedule"
     contact: int = 0  # the office contact the volunteer consented to
+    presenter: str = ""  # the private link of the slot's presenter
 
 
 PROPOSAL = {
@@ -174,7 +178,13 @@ def build_world(client, colead_client) -> World:
     decision = {"status": "accepted", "reason": "Fits.", "version": 1}
     assert colead_client.patch(f"/api/v1/proposals/{accepted}", json=decision).status_code == 200
     contact = db.session.scalar(select(OfficeContact.id))
-    world = World(meeting, published, slot, lineup, proposal["id"], token)
+    # The published slot's presenter is invited and has added a link, so that their page and the
+    # meeting's archive carry every form a presenter and a co-lead meet.
+    invited = db.session.get(Meeting, published).slots[0]
+    _, presenter = invite(invited, name="Alex", email=None, time_zone=None, by="co-lead")
+    add_link(invited, "https://slides.example/ai-search", "slides", "presenter Alex")
+    db.session.commit()
+    world = World(meeting, published, slot, lineup, proposal["id"], token, presenter=presenter)
     world.accepted, world.contact = accepted, contact
     return world
 
@@ -186,6 +196,7 @@ def colead_pages(world: World) -> list[str]:
         f"/meetings/{world.meeting}/edit",
         f"/meetings/{world.meeting}/suggest",
         f"/slots/{world.slot}/edit",
+        f"/meetings/{world.published}/archive",
         "/offices/AU",
         "/offices/AU/edit",
         "/offices/IL",
@@ -210,6 +221,7 @@ def public_pages(world: World) -> list[str]:
         "/login",
         f"/proposals/{world.token}",
         f"/proposals/{world.token}/edit",
+        f"/presenter/{world.presenter}",
         "/recommendations/10/matches",
         "/surveys",
         "/",
