@@ -85,3 +85,71 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     page.goto(f"{live_server}/meetings/{meeting}/edit")
     assert page.evaluate(FITS_WIDTH), "the agenda editor is wider than the phone"
     shoot(page, "presenter-4-editor-phone")
+
+
+def test_the_whole_journey_from_volunteer_to_slides(
+    browser, page, live_server, colead_client, survey, tmp_path
+):
+    """Volunteer → co-lead accepts with a reason → schedules → invites → the presenter confirms
+    and adds a PDF → the public agenda shows the talk confirmed and, after the meeting, the
+    slides; the volunteer's page shows the decision and the time."""
+    from tests.browser.test_proposals import volunteer
+
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    private = volunteer(
+        page, live_server, office="IL", title="AI search tools", abstract="Search with AI."
+    )
+    sign_in(page, live_server)
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
+    page.get_by_role("link", name="AI search tools").click()
+    page.get_by_label("New status", exact=True).select_option("accepted")
+    page.get_by_label("Reason", exact=True).fill("Concrete tools in use; a good opener.")
+    page.get_by_role("button", name="Change status").click()
+    expect(page.get_by_role("status")).to_contain_text("is accepted")
+    page.get_by_label("Meeting", exact=True).select_option(str(meeting))
+    page.get_by_role("button", name="Schedule").click()
+    # The slot comes filled in from the proposal.
+    expect(page.get_by_label("Title", exact=True)).to_have_value("AI search tools")
+    shoot(page, "journey-1-scheduled")
+    link = invite(page, live_server, meeting, "AI search tools", "Pat Example", "Asia/Jerusalem")
+    assert colead_client.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+
+    # The presenter, on a phone, confirms and adds their slides.
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2
+    )
+    phone = context.new_page()
+    phone.goto(link)
+    expect(phone.locator("dl.times")).to_contain_text("Your time (Asia/Jerusalem)")
+    phone.get_by_label("I confirm: I will present").check()
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(phone.get_by_role("status")).to_contain_text("your presentation is confirmed")
+    slides = tmp_path / "ai-search.pdf"
+    slides.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    phone.locator("input[type=file]").set_input_files(str(slides))
+    phone.locator("#materials").get_by_role("button").last.click()
+    expect(phone.locator("#materials")).to_contain_text("ai-search.pdf")
+    assert phone.evaluate(FITS_WIDTH), "the presenter page is wider than the phone"
+    shoot(phone, "journey-2-presenter-confirmed-with-slides")
+
+    # The volunteer's page: the decision with its reason, and when they present.
+    phone.goto(private)
+    expect(phone.locator("main")).to_contain_text("Concrete tools in use; a good opener.")
+    expect(phone.locator("main")).to_contain_text("9 March 2027")
+    shoot(phone, "journey-3-volunteer-page")
+    context.close()
+
+    # The public agenda: confirmed; the slides once the meeting is over.
+    visitor = browser.new_context(viewport={"width": 1280, "height": 900}).new_page()
+    visitor.goto(f"{live_server}/meetings/{meeting}")
+    row = visitor.get_by_role("row").filter(has_text="AI search tools")
+    expect(row).to_contain_text("confirmed")
+    expect(visitor.get_by_role("link", name="ai-search.pdf")).to_have_count(0)
+    past = {"starts_at": "2026-03-10T13:00:00+01:00"}
+    assert colead_client.patch(f"/api/v1/meetings/{meeting}", json=past).status_code == 200
+    visitor.goto(f"{live_server}/meetings/{meeting}")
+    expect(visitor.get_by_role("link", name="ai-search.pdf")).to_be_visible()
+    shoot(visitor, "journey-4-public-agenda-after")
+    with visitor.expect_download() as download:
+        visitor.get_by_role("link", name="ai-search.pdf").click()
+    assert download.value.suggested_filename == "ai-search.pdf"
