@@ -103,6 +103,7 @@ def _register(app: Flask) -> None:
     from planner.accounts.cli import users_cli
     from planner.agenda import api as agenda_api
     from planner.agenda import views as agenda_views
+    from planner.availability import views as availability_views
     from planner.bootstrap import setup_command
     from planner.calendar import views as calendar_views
     from planner.calendar.operations import track_changes
@@ -128,6 +129,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(matching_views.bp)
     app.register_blueprint(lineup_views.bp)
     app.register_blueprint(agenda_views.bp)
+    app.register_blueprint(availability_views.bp)
     app.register_blueprint(calendar_views.bp)
     app.register_blueprint(account_views.bp)
     app.register_blueprint(proposal_views.bp)

@@ -5,6 +5,7 @@ from datetime import date, datetime
 from flask import Blueprint, abort, jsonify, request
 
 from planner.accounts.security import colead_required
+from planner.agenda.fairness import OUTSIDE_WINDOW, PRESENTER_WEIGHT
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
     apply_meeting,
@@ -18,6 +19,8 @@ from planner.agenda.operations import (
 )
 from planner.agenda.queries import get_meeting, offices_by_code, participating_offices
 from planner.agenda.suggestions import suggest_times
+from planner.availability.operations import slot_availability
+from planner.availability.windows import as_json
 from planner.db_types import MAX_INT
 from planner.extensions import db
 from planner.request_input import json_object
@@ -42,6 +45,7 @@ def meeting_json(meeting: Meeting) -> dict:
         "starts_at": _iso(meeting.starts_at, meeting.time_zone),
         "ends_at": _iso(meeting.ends_at, meeting.time_zone),
         "duration_minutes": meeting.duration_minutes,
+        "duration_pinned": meeting.duration_pinned,
         "time_zone": meeting.time_zone,
         "video_url": meeting.video_url,
         "description": meeting.description,
@@ -73,6 +77,7 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
         "abstract": slot.abstract,
         "sequence": slot.sequence,
         "version": slot.version,
+        "availability": slot_availability(slot).as_json(),
         **({"overruns": overruns} if overruns is not None else {}),
     }
 
@@ -253,6 +258,7 @@ def suggest(meeting_id: int):
             "worst": c.worst,
             "total": c.total,
             "penalties": c.penalties,
+            "presenters": c.presenters,
         }
 
     return jsonify(
@@ -262,6 +268,16 @@ def suggest(meeting_id: int):
             "duration_minutes": minutes,
             "offices": result.offices,
             "skipped": result.skipped,
+            # Whose hours weigh more, and how: the page says the same in words.
+            "presenters": {
+                p.key: {
+                    "time_zone": p.time_zone,
+                    "weight": PRESENTER_WEIGHT,
+                    "outside_window_penalty": OUTSIDE_WINDOW if p.windows else None,
+                    "windows": [as_json(w) for w in p.windows],
+                }
+                for p in result.presenters
+            },
             "series": {
                 "earlier_meetings": [m.id for m in result.earlier],
                 "burden_so_far": result.burden,

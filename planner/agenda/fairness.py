@@ -7,7 +7,7 @@ series rotates the pain by minimising the worst cumulative burden. Pure: no Flas
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 
@@ -81,12 +81,31 @@ def office_times(
     return times
 
 
+# A presenter's hours count this many times an audience office's: they cannot skip the meeting.
+PRESENTER_WEIGHT = 2.0
+# Added when a presenter's slot would fall outside the windows they said they can present in:
+# more than any night-time penalty of a meeting, so such a start comes last.
+OUTSIDE_WINDOW = 40.0
+
+
+@dataclass(frozen=True)
+class Weighed:
+    """A participant whose hours weigh more than the audience's: a presenter."""
+
+    key: str
+    zone: str
+    weight: float = PRESENTER_WEIGHT
+    # Per candidate start (in the order given), added after weighting: a window missed.
+    extra: Sequence[float] | None = None
+
+
 @dataclass(frozen=True)
 class CandidateStart:
     start: datetime  # aware, UTC
     penalties: dict[str, float]
-    worst: float
+    worst: float  # over the offices and the presenters
     total: float
+    presenters: dict[str, float] = field(default_factory=dict)  # weighted, window missed included
 
 
 def candidate_starts(first: date, last: date, zone: str) -> list[datetime]:
@@ -136,11 +155,13 @@ def rank(
     zones: Mapping[str, str],
     *,
     carried: Mapping[str, float] | None = None,
+    presenters: Sequence[Weighed] = (),
 ) -> list[CandidateStart]:
     """Candidate starts ranked: lowest worst penalty first, then lowest total, then earliest.
 
     `zones` maps office code to IANA zone. With `carried` (each office's burden from earlier
-    meetings of a series), worst and total are of the cumulative burden.
+    meetings of a series), worst and total are of the cumulative burden. `presenters` count
+    in worst and total with their weight and extra penalties.
     """
     if not starts:
         return []
@@ -156,12 +177,18 @@ def rank(
     )
     base = int((begin - monday).total_seconds() // 60) + 15 * np.arange(span)
     by_zone: dict[str, np.ndarray] = {}
-    for zone in sorted(set(zones.values())):
+    for zone in sorted(set(zones.values()) | {p.zone for p in presenters}):
         local = base + _Offsets(zone, begin, span).minutes
         weights = _WEEK[(local // 15) % (7 * 96)]
         cumulative = np.concatenate([[0.0], np.cumsum(weights)])
         by_zone[zone] = cumulative[index + quarters] - cumulative[index]
-    matrix = np.vstack([by_zone[zones[o]] + carried.get(o, 0.0) for o in offices])
+    rows = [by_zone[zones[o]] + carried.get(o, 0.0) for o in offices]
+    rows += [
+        by_zone[p.zone] * p.weight
+        + (np.asarray(p.extra, dtype=float) if p.extra is not None else 0.0)
+        for p in presenters
+    ]
+    matrix = np.vstack(rows)
     worst, total = matrix.max(axis=0), matrix.sum(axis=0)
     order = np.lexsort((np.arange(len(starts)), np.round(total, 6), np.round(worst, 6)))
     return [
@@ -170,6 +197,7 @@ def rank(
             {o: round(float(matrix[j, i]), 4) for j, o in enumerate(offices)},
             round(float(worst[i]), 4),
             round(float(total[i]), 4),
+            {p.key: round(float(matrix[len(offices) + j, i]), 4) for j, p in enumerate(presenters)},
         )
         for i in order
     ]

@@ -1,6 +1,7 @@
 """Forms for meetings, slots and start-time suggestions. Times are typed in the home zone."""
 
 from wtforms import (
+    BooleanField,
     DateField,
     IntegerField,
     SelectField,
@@ -52,9 +53,12 @@ class MeetingForm(PlannerForm):
     day = DateField("Date", validators=[Optional(), in_range], description="In the home time zone.")
     start = TimeField("Start", validators=[Optional()], description="In the home time zone.")
     duration_minutes = IntegerField(
-        "Duration (minutes)",
-        default=120,
-        validators=[checked(check_minutes, "The duration")],
+        "Length (minutes)",
+        validators=[Optional(), checked(check_minutes, "The duration")],
+        description="Empty: the meeting ends with its last slot. A length typed here is pinned.",
+    )
+    follow_slots = BooleanField(
+        "Follow the slots", description="Unpin the length: the meeting ends with its last slot."
     )
     time_zone = StringField(
         "Home time zone",

@@ -93,6 +93,9 @@ class Meeting(db.Model):
     # None while a draft has no date yet.
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     duration_minutes: Mapped[int] = mapped_column(default=120)
+    # False: the meeting ends with its last slot (the length follows them); True: a co-lead
+    # typed the length, and a mismatch with the slots is shown rather than corrected.
+    duration_pinned: Mapped[bool] = mapped_column(default=False)
     time_zone: Mapped[str] = mapped_column(String(64), default=HOME_ZONE)
     video_url: Mapped[str | None] = mapped_column(String(500))
     description: Mapped[str] = mapped_column(Text, default="")

@@ -59,6 +59,16 @@ def _touch(item, changed: Iterable[str], significant: tuple[str, ...]) -> None:
     item.updated_at = utcnow()
 
 
+def _check_pinned_length(value) -> bool:
+    if not isinstance(value, bool):
+        raise AgendaError(
+            "duration_pinned is true (the length stays as given) or false (the meeting ends "
+            "with its last slot).",
+            field="duration_pinned",
+        )
+    return value
+
+
 def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
     """Validate and apply meeting fields (as named in the API); re-flow the slots.
 
@@ -74,6 +84,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "kind": lambda v: check_choice(v, MEETING_KINDS, "kind"),
         "starts_at": lambda v: check_start(v, zone),
         "duration_minutes": lambda v: check_minutes(v, "The duration"),
+        "duration_pinned": _check_pinned_length,
         "time_zone": check_zone,
         "video_url": check_url,
         "description": lambda v: check_text(v, "The description", 5000, multiline=True),
@@ -81,6 +92,8 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
     }
     values = validated(checks, changes, "meeting")
+    if "duration_minutes" in values and "duration_pinned" not in values:
+        values["duration_pinned"] = True  # a length given is a length pinned
     if (
         values.get("status") == MeetingStatus.published
         and meeting.status != MeetingStatus.published
@@ -135,9 +148,25 @@ def layout(meeting: Meeting) -> list[tuple[Slot, SlotTimes]]:
 
 
 def reflow(meeting: Meeting) -> None:
-    """Recompute every slot's start from the meeting's start and the order; raise SEQUENCE of
-    slots whose time changed."""
+    """Recompute every slot's start from the meeting's start and the order, and (unless its
+    length is pinned) the meeting's end from its last slot; raise SEQUENCE of what moved."""
     _place(layout(meeting))
+    follow_slots(meeting)
+
+
+def slots_end_minutes(meeting: Meeting) -> int | None:
+    """When the last slot still on ends, in minutes from the meeting's start (None: no slot)."""
+    ends = [t.end_minutes for s, t in layout(meeting) if s.status != SlotStatus.cancelled]
+    return max(ends) if ends else None
+
+
+def follow_slots(meeting: Meeting) -> None:
+    """An unpinned meeting ends with its last slot; a pinned one keeps the length typed."""
+    end = slots_end_minutes(meeting)
+    if meeting.duration_pinned or end is None or end == meeting.duration_minutes:
+        return
+    meeting.duration_minutes = end
+    _touch(meeting, ["duration_minutes"], SIGNIFICANT_MEETING)
 
 
 def _place(placed: Sequence[tuple[Slot, SlotTimes]]) -> None:
@@ -181,6 +210,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     _check_overlaps(placed, slot)
     _touch(slot, changed, SIGNIFICANT_SLOT)
     _place(placed)
+    follow_slots(meeting)
 
 
 def _check_overlaps(placed: Sequence[tuple[Slot, SlotTimes]], changed: Slot) -> None:
@@ -261,6 +291,7 @@ def remove_slot(slot: Slot) -> str:
         if slot.status != SlotStatus.cancelled:
             slot.status = SlotStatus.cancelled
             _touch(slot, ["status"], SIGNIFICANT_SLOT)
+            follow_slots(meeting)
         return "cancelled"
     meeting.slots.remove(slot)
     db.session.delete(slot)

@@ -1,12 +1,21 @@
-"""Fair start times for a meeting: every half hour of the coming days, ranked by each office's
-worst burden and then the total, and in a series against "same time every time"."""
+"""Fair start times for a meeting: every half hour of the coming days (none in the past), ranked
+by the worst burden and then the total, presenters weighing more than the audience, and in a
+series against "same time every time"."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, MAX_MINUTES, AgendaError
-from planner.agenda.fairness import CandidateStart, candidate_starts, rank, series_burden
+from planner.agenda.fairness import (
+    OUTSIDE_WINDOW,
+    CandidateStart,
+    Weighed,
+    candidate_starts,
+    rank,
+    series_burden,
+)
 from planner.agenda.models import Meeting, MeetingStatus
+from planner.availability.operations import Presenter, presenters
 from planner.db_types import utcnow
 from planner.offices.models import Office
 from planner.timezones import zone_info
@@ -22,6 +31,7 @@ class Suggestions:
     burden: dict[str, float]  # each office's penalty so far in the series
     same_time: CandidateStart | None  # the best start at the series' first meeting's local time
     ranked: list[CandidateStart]  # every candidate, best first
+    presenters: list[Presenter]  # weighed above the audience (see `fairness.Weighed`)
 
 
 # A meeting shorter than this is no meeting to find a fair time for.
@@ -43,7 +53,13 @@ def check_suggest_minutes(value) -> int:
 
 
 def suggest_times(
-    meeting: Meeting, offices: list[Office], minutes: int, first: date, last: date
+    meeting: Meeting,
+    offices: list[Office],
+    minutes: int,
+    first: date,
+    last: date,
+    *,
+    now: datetime | None = None,
 ) -> Suggestions:
     check_suggest_minutes(minutes)
     if not (first.year >= FIRST_YEAR and last.year <= LAST_YEAR):
@@ -69,16 +85,34 @@ def suggest_times(
             and m.starts_at.astimezone(home).date() < first
         ]
     burden = series_burden([(m.starts_at, m.duration_minutes) for m in earlier], zones)
-    starts = candidate_starts(first, last, meeting.time_zone)
-    ranked = rank(starts, minutes, zones, carried=burden if earlier else None)
+    now = now or utcnow()
+    starts = [s for s in candidate_starts(first, last, meeting.time_zone) if s >= now]
+    if not starts:
+        today = now.astimezone(home).date()
+        raise AgendaError(
+            f"Every start in these days is in the past: look from today ({today:%-d %B %Y}) on.",
+            field="first",
+        )
+    speakers = presenters(meeting)
+    weighed = [
+        Weighed(
+            p.key,
+            p.time_zone,
+            extra=[OUTSIDE_WINDOW if p.slot_inside(s) is False else 0.0 for s in starts],
+        )
+        for p in speakers
+    ]
+    ranked = rank(starts, minutes, zones, carried=burden if earlier else None, presenters=weighed)
     same_time = None
     if earlier:
         reference = earlier[0].starts_at.astimezone(home).time()
         same_time = next((c for c in ranked if c.start.astimezone(home).time() == reference), None)
-    return Suggestions(zones, skipped, earlier, burden, same_time, ranked)
+    return Suggestions(zones, skipped, earlier, burden, same_time, ranked, speakers)
 
 
 def next_dates(meeting: Meeting) -> tuple[date, date]:
-    """The default range to look in: the two weeks after the meeting's current or today's date."""
-    start = (meeting.starts_at or utcnow()).astimezone(zone_info(meeting.time_zone)).date()
+    """The default range to look in: the two weeks from the meeting's current date, or from
+    today if that is later (nothing in the past is suggested)."""
+    now = utcnow()
+    start = max(meeting.starts_at or now, now).astimezone(zone_info(meeting.time_zone)).date()
     return start, start + timedelta(days=13)

@@ -9,7 +9,14 @@ from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required, is_colead
 from planner.agenda.checks import AgendaError, check_proposal
-from planner.agenda.fairness import HOURLY, WEEKEND_EXTRA, by_clock_time, office_times
+from planner.agenda.fairness import (
+    HOURLY,
+    OUTSIDE_WINDOW,
+    PRESENTER_WEIGHT,
+    WEEKEND_EXTRA,
+    by_clock_time,
+    office_times,
+)
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
 from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, MeetingStatus, Slot
 from planner.agenda.operations import (
@@ -120,6 +127,8 @@ def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> 
             local = local_time(meeting.time_zone, meeting.starts_at)
             form.day.data, form.start.data = local.date(), local.time()
         form.series.data = str(meeting.series_id or "")
+        if not meeting.duration_pinned:
+            form.duration_minutes.data = None  # empty: the length follows the slots
     return form
 
 
@@ -127,11 +136,16 @@ def _meeting_changes(form: MeetingForm) -> dict:
     """The form's fields as meeting changes; the date and time are a wall-clock time in the
     home zone, which the agenda reads as such."""
     day, start = form.day.data, form.start.data
+    # Typing a length pins it; "follow the slots", or no length, lets the slots decide it.
+    follow = form.follow_slots.data or form.duration_minutes.data is None
+    length = (
+        {"duration_pinned": False} if follow else {"duration_minutes": form.duration_minutes.data}
+    )
     return {
         "title": form.title.data,
         "kind": form.kind.data,
         "starts_at": datetime.combine(day, start) if day and start else None,
-        "duration_minutes": form.duration_minutes.data,
+        **length,
         "time_zone": form.time_zone.data.strip(),
         "video_url": form.video_url.data or None,
         "description": form.description.data or "",
@@ -436,4 +450,6 @@ def suggest(meeting_id: int):
         problem=problem,
         hourly=HOURLY,
         weekend_extra=WEEKEND_EXTRA,
+        presenter_weight=PRESENTER_WEIGHT,
+        outside_window=OUTSIDE_WINDOW,
     ), status

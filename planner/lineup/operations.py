@@ -6,12 +6,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.agenda.models import Meeting, SlotStatus
-from planner.agenda.operations import (
-    apply_meeting,
-    create_meeting,
-    create_slot,
-    slot_fields_from_proposal,
-)
+from planner.agenda.operations import create_meeting, create_slot, slot_fields_from_proposal
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
@@ -28,6 +23,7 @@ from planner.survey.records import Question
 
 SMALL = "small"
 TALK_MINUTES = 20
+DISCUSSION_MINUTES = 30
 
 
 def workshop_instance(
@@ -157,9 +153,12 @@ def accept_lineup(
             }
         create_slot(meeting, {**fields, "kind": "presentation", "status": SlotStatus.proposed})
     if into is None:
-        # The presentations, and half an hour for opening and discussion.
-        minutes = max(60, sum(s.duration_minutes for s in meeting.slots) + 30)
-        apply_meeting(meeting, {"duration_minutes": minutes})
+        # Half an hour for discussion after the presentations, as a slot of its own: the new
+        # draft's length follows its slots, so its calendar entry ends when the last one does.
+        create_slot(
+            meeting,
+            {"title": "Discussion", "kind": "discussion", "duration_minutes": DISCUSSION_MINUTES},
+        )
     meeting.updated_at = utcnow()
     lineup.meeting = meeting
     try:

@@ -15,6 +15,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Numbe
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
+from planner.availability.forms import AvailabilityFields, save_proposal_windows
 from planner.forms import PlannerForm, version_field
 from planner.offices.contacts import from_proposal
 from planner.offices.models import LANGUAGES
@@ -100,7 +101,7 @@ class ProposalEditForm(ProposalFields):
     version = version_field()
 
 
-class VolunteerForm(ProposalFields):
+class VolunteerForm(ProposalFields, AvailabilityFields):
     office = SelectField("Office", validators=[DataRequired("Choose your office.")])
     language = SelectField(
         "Preferred language",
@@ -168,6 +169,7 @@ def submit_from(form: VolunteerForm) -> tuple[Proposal, str]:
     """Store a validated volunteer form (page or API); with the volunteer's consent, keep them
     as a contact of their office. Returns the proposal and its private link's token."""
     proposal, token = submit(form.office.data, form_fields(form), form.recommendations.data)
+    save_proposal_windows(form, proposal)
     if form.consent.data:
         from_proposal(proposal, form.language.data)
     return proposal, token

@@ -9,6 +9,7 @@ from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import create_slot
 from planner.agenda.queries import meetings
+from planner.availability.forms import office_zone, read_into
 from planner.calendar.operations import published_meetings_with
 from planner.extensions import db
 from planner.forms import stale
@@ -77,6 +78,8 @@ def volunteer():
             "Your office reported no project on these recommendations in the survey; "
             "please describe it yourself."
         )
+    elif "read_availability" in request.form:
+        note = read_into(form, form.availability.data or "", office_zone(form.office.data))
     elif form.validate_on_submit():
         try:
             throttle.spend_proposal_budget()

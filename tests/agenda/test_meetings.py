@@ -1,7 +1,7 @@
 """Meetings and slots through the pages and the API: times, order, publishing, and bad input."""
 
 import re
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -17,6 +17,25 @@ MEETING = {
     "time_zone": "Europe/Zurich",
     "video_url": "https://video.example/rec10",
 }
+
+
+def ahead(day: str) -> str:
+    """`day` moved on by whole 52-week years until it is after today: the same weekday in the
+    same season (DST alike), since start times in the past are never suggested."""
+    moved = date.fromisoformat(day)
+    while moved <= datetime.now(UTC).date() + timedelta(days=1):
+        moved += timedelta(weeks=52)
+    return moved.isoformat()
+
+
+def shift(days: str, by: str) -> str:
+    """The dates in `days` moved by as many weeks as `by` (see `ahead`)."""
+    weeks = (date.fromisoformat(ahead(by)) - date.fromisoformat(by)).days // 7
+    return re.sub(
+        r"\d{4}-\d{2}-\d{2}",
+        lambda m: (date.fromisoformat(m[0]) + timedelta(weeks=weeks)).isoformat(),
+        days,
+    )
 
 
 @pytest.fixture
@@ -192,16 +211,19 @@ def test_deleting_cancels_what_subscribers_may_have(api, meeting):
 
 
 def test_suggest_times_api(api, meeting):
+    dates = shift("from=2026-03-01&to=2026-03-14", "2026-03-01")
     response = api.get(
         f"/api/v1/meetings/{meeting.id}/suggest-times?offices=AU,PE,ES&duration_minutes=90"
-        "&from=2026-03-01&to=2026-03-14&limit=5"
+        f"&{dates}&limit=5"
     )
     body = response.get_json()
     assert response.status_code == 200
     assert set(body["offices"]) == {"AU", "PE", "ES"}
     first = body["candidates"][0]
     assert set(first["penalties"]) == {"AU", "PE", "ES"}
-    assert first["worst"] == max(first["penalties"].values())
+    # The slots' presenting offices (AU, PL) count too, with their weight.
+    assert set(first["presenters"]) == {"AU (presenter)", "PL (presenter)"}
+    assert first["worst"] == max([*first["penalties"].values(), *first["presenters"].values()])
     keys = [(c["worst"], c["total"]) for c in body["candidates"]]
     assert keys == sorted(keys)
     bad = api.get(
@@ -226,7 +248,7 @@ def test_suggest_times_api(api, meeting):
 def test_suggest_times_for_a_series(api, survey):
     series = MeetingSeries(title="Task Force 2026")
     db.session.add(series)
-    for day in ("2026-03-03", "2026-03-10"):
+    for day in (shift("2026-03-03", "2026-03-16"), shift("2026-03-10", "2026-03-16")):
         created = api.post(
             "/api/v1/meetings", json={**MEETING, "starts_at": f"{day}T12:00:00+01:00"}
         )
@@ -237,13 +259,14 @@ def test_suggest_times_for_a_series(api, survey):
     db.session.commit()
     body = api.get(
         f"/api/v1/meetings/{upcoming.id}/suggest-times?offices=AU,PE,ES,JP"
-        "&from=2026-03-16&to=2026-03-20"
+        f"&{shift('from=2026-03-16&to=2026-03-20', '2026-03-16')}"
     ).get_json()
     series_info = body["series"]
     assert len(series_info["earlier_meetings"]) == 2
     # Looking at dates before the series' second meeting, only the first came earlier.
     before = api.get(
-        f"/api/v1/meetings/{upcoming.id}/suggest-times?offices=AU,PE&from=2026-03-09&to=2026-03-09"
+        f"/api/v1/meetings/{upcoming.id}/suggest-times?offices=AU,PE&"
+        + shift("from=2026-03-09&to=2026-03-09", "2026-03-16")
     ).get_json()
     assert len(before["series"]["earlier_meetings"]) == 1
     assert series_info["burden_so_far"]["AU"] > 0
@@ -417,12 +440,12 @@ def test_suggestions_look_from_the_home_zone_date(api, survey):
         "/api/v1/meetings",
         json={
             **MEETING,
-            "starts_at": "2026-04-01T00:30:00+11:00",
+            "starts_at": f"{ahead('2026-04-01')}T00:30:00+11:00",
             "time_zone": "Australia/Sydney",
         },
     ).get_json()
     page = api.get(f"/meetings/{sydney['id']}/suggest").get_data(as_text=True)
-    assert 'name="first" required type="date" value="2026-04-01"' in page
+    assert f'name="first" required type="date" value="{ahead("2026-04-01")}"' in page
 
 
 def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):

@@ -110,10 +110,15 @@ def test_saved_proposal_and_accept(client, survey):
     meeting = db.session.scalar(select(Meeting))
     assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
     assert meeting.status == "draft" and meeting.kind == "workshop"
-    assert [s.office_code for s in meeting.slots] == [
+    *presentations, discussion = meeting.slots
+    assert [s.office_code for s in presentations] == [
         t["office"] for t in sorted(lineup.result["talks"], key=lambda t: -t["score"])
     ]
-    assert all(s.status == "proposed" and s.abstract for s in meeting.slots)
+    assert all(s.status == "proposed" and s.abstract for s in presentations)
+    # Half an hour of discussion is a slot of its own, and the meeting ends with it.
+    assert (discussion.kind, discussion.duration_minutes) == ("discussion", 30)
+    assert not meeting.duration_pinned
+    assert meeting.duration_minutes == sum(s.duration_minutes for s in meeting.slots)
     assert {s.uid for s in meeting.slots}.isdisjoint({meeting.uid})
     again = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
     assert again.headers["Location"].endswith(f"/meetings/{meeting.id}")

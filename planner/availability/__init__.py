@@ -1,0 +1,1 @@
+"""When presenters can present: windows in their own time zone, checked against their slots."""

@@ -1,0 +1,169 @@
+"""The availability form: a few rows of weekdays (or a date) with from and to times, in one
+time zone; used on the volunteer form and on the presenter's page."""
+
+from wtforms import (
+    DateField,
+    FieldList,
+    Form,
+    FormField,
+    SelectMultipleField,
+    StringField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from planner.agenda.models import HOME_ZONE
+from planner.availability.operations import replace_windows
+from planner.availability.windows import DAY_NAMES, Window, check_window, read_text
+from planner.errors import PlannerError
+from planner.extensions import db
+from planner.forms import PlannerForm
+from planner.offices.models import Office
+from planner.timezones import is_time_zone
+
+ROWS = 3  # rows shown; a row left empty is no window
+MAX_ROWS = 7
+
+
+class DayBoxes(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class WindowRow(Form):
+    """One window: a row of the repeating group (no CSRF token of its own)."""
+
+    weekdays = DayBoxes(
+        "Days",
+        coerce=int,
+        choices=[SelectChoice(i, name) for i, name in enumerate(DAY_NAMES)],
+        validators=[Optional()],
+    )
+    on = DateField("Or on", validators=[Optional()])
+    starts = TimeField("From", validators=[Optional()])
+    ends = TimeField("To", validators=[Optional()])
+
+    @property
+    def empty(self) -> bool:
+        return not (self.weekdays.data or self.on.data or self.starts.data or self.ends.data)
+
+
+class AvailabilityFields(PlannerForm):
+    """The structured windows; the free-text availability stays beside them for what people
+    write."""
+
+    availability_zone = StringField(
+        "Time zone of these times",
+        validators=[Optional()],
+        description="IANA name, e.g. America/Lima; start typing a city.",
+    )
+    windows = FieldList(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
+
+    def validate_availability_zone(self, field) -> None:
+        zone = (field.data or "").strip()
+        if zone and not is_time_zone(zone):
+            raise ValidationError(f"“{zone}” is not a time zone; give a place such as Asia/Tokyo.")
+
+    def validate_windows(self, field) -> None:
+        zone = (self.availability_zone.data or "").strip()
+        for row in field:
+            if row.form.empty or row.form.errors:
+                continue
+            try:
+                check_window(
+                    zone if is_time_zone(zone) else "Europe/Zurich",
+                    row.form.weekdays.data or (),
+                    row.form.on.data,
+                    row.form.starts.data,
+                    row.form.ends.data,
+                )
+            except PlannerError as error:
+                name = error.field if error.field in row.form else "starts"
+                row.form[name].errors = [*row.form[name].errors, error.message]
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        # Each row's problems stay beside its fields; the group says which rows, in words.
+        problems = [
+            f"Window {number}, {row.form[name].label.text}: {message}"
+            for number, row in enumerate(self.windows, 1)
+            for name, messages in row.form.errors.items()
+            for message in messages
+        ]
+        if problems:
+            self.windows.errors = problems
+        return valid and not problems
+
+    def chosen_windows(self, zone: str) -> list[Window]:
+        """The filled-in rows as windows in `zone` (a validated form)."""
+        return [
+            check_window(
+                zone,
+                row.form.weekdays.data or (),
+                row.form.on.data,
+                row.form.starts.data,
+                row.form.ends.data,
+            )
+            for row in self.windows
+            if not row.form.empty
+        ]
+
+    def fill(self, windows: list[Window], zone: str | None) -> None:
+        """Show `windows` (stored, or read from text) in the rows, with empty rows to add more."""
+        self.availability_zone.data = zone or ""
+        while len(self.windows):
+            self.windows.pop_entry()
+        for window in windows[:MAX_ROWS]:
+            self.windows.append_entry(
+                {
+                    "weekdays": sorted(window.weekdays),
+                    "on": window.on,
+                    "starts": window.starts,
+                    "ends": window.ends,
+                }
+            )
+        while len(self.windows) < max(ROWS, min(len(windows) + 1, MAX_ROWS)):
+            self.windows.append_entry()
+
+
+class AvailabilityForm(AvailabilityFields):
+    """The presenter's page form: the private address is the credential, so it works without
+    cookies (as the page's other forms)."""
+
+    class Meta:
+        csrf = False
+
+
+def save_proposal_windows(form: AvailabilityFields, proposal) -> None:
+    """Store the volunteer's windows with their proposal; times with no zone given are in
+    the office's zone."""
+    zone = (form.availability_zone.data or "").strip()
+    office = proposal.office
+    zone = zone or (office.time_zone if office is not None and office.time_zone else HOME_ZONE)
+    replace_windows(form.chosen_windows(zone), proposal=proposal)
+
+
+def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> str:
+    """Pre-fill the windows from the free-text availability; says what was read (or not), as
+    a suggestion to check: the text is never taken as the windows by itself."""
+    reading = read_text(text, (form.availability_zone.data or "").strip() or office_zone or "")
+    if not reading.windows:
+        return (
+            "No days and hours could be read from your availability text; fill in the windows "
+            "below yourself."
+        )
+    form.fill(
+        reading.windows, reading.time_zone if reading.zone_named else form.availability_zone.data
+    )
+    return (
+        f"Read {len(reading.windows)} window{'s' if len(reading.windows) != 1 else ''} from your "
+        "text: check them (and the time zone) before sending."
+    )
+
+
+def office_zone(code: str | None) -> str | None:
+    """The time zone of the office chosen on the form, if it has one."""
+    office = db.session.get(Office, code) if code else None
+    return office.time_zone if office is not None else None

@@ -1,0 +1,167 @@
+"""Storing a proposal's or a presenter's windows, and reading the ones a slot's presenter gave.
+
+A slot's windows are its invitation's (what the presenter said on their page) if it has any,
+else its linked proposal's (what the volunteer said); a slot with neither is not checked.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select
+
+from planner.agenda.models import Meeting, Slot, SlotStatus
+from planner.agenda.operations import layout
+from planner.availability.models import AvailabilityWindow
+from planner.availability.windows import Window, as_json, inside, mask_days, weekday_mask
+from planner.errors import PlannerError
+from planner.extensions import db
+from planner.presenters.models import Invitation
+from planner.proposals.models import Proposal
+from planner.timezones import local_time, utc_offset
+
+MAX_WINDOWS = 14
+
+
+def _window(row: AvailabilityWindow) -> Window:
+    return Window(row.time_zone, mask_days(row.weekdays), row.on_date, row.starts, row.ends)
+
+
+def windows_of(
+    *, proposal: Proposal | None = None, invitation: Invitation | None = None
+) -> list[Window]:
+    if proposal is not None and proposal.id is not None:
+        owner = AvailabilityWindow.proposal_id == proposal.id
+    elif invitation is not None and invitation.id is not None:
+        owner = AvailabilityWindow.invitation_id == invitation.id
+    else:
+        return []
+    rows = db.session.scalars(select(AvailabilityWindow).where(owner).order_by("id"))
+    return [_window(row) for row in rows]
+
+
+def replace_windows(
+    windows: list[Window],
+    *,
+    proposal: Proposal | None = None,
+    invitation: Invitation | None = None,
+) -> None:
+    """The owner's windows become `windows` (already checked); none clears them."""
+    if (proposal is None) == (invitation is None):
+        raise ValueError("Windows belong to a proposal or to an invitation.")
+    if len(windows) > MAX_WINDOWS:
+        raise PlannerError(f"Give at most {MAX_WINDOWS} windows.", "windows")
+    db.session.flush()  # the owner needs its id
+    owner = (
+        AvailabilityWindow.proposal_id == proposal.id
+        if proposal is not None
+        else AvailabilityWindow.invitation_id == invitation.id
+    )
+    db.session.execute(delete(AvailabilityWindow).where(owner))
+    for window in windows:
+        db.session.add(
+            AvailabilityWindow(
+                proposal_id=proposal.id if proposal is not None else None,
+                invitation_id=invitation.id if invitation is not None else None,
+                time_zone=window.time_zone,
+                weekdays=weekday_mask(window.weekdays) if window.on is None else None,
+                on_date=window.on,
+                starts=window.starts,
+                ends=window.ends,
+            )
+        )
+    db.session.flush()
+
+
+def _invitation(slot: Slot) -> Invitation | None:
+    return getattr(slot, "invitation", None)
+
+
+def slot_windows(slot: Slot) -> list[Window]:
+    """The presenter's windows: the invitation's if any, else the linked proposal's."""
+    invitation = _invitation(slot)
+    windows = windows_of(invitation=invitation) if invitation is not None else []
+    if not windows and slot.proposal is not None:
+        windows = windows_of(proposal=slot.proposal)
+    return windows
+
+
+def presenter_zone(slot: Slot) -> str | None:
+    """The presenter's own zone: the invitation's, else the presenting office's."""
+    invitation = _invitation(slot)
+    if invitation is not None and invitation.time_zone:
+        return invitation.time_zone
+    return slot.office.time_zone if slot.office is not None else None
+
+
+def place_name(zone: str) -> str:
+    """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def presenter_time(slot: Slot) -> str | None:
+    """ "09:00 in Lima (UTC−5)": when the slot starts for its presenter (None if unknown)."""
+    zone = presenter_zone(slot)
+    if zone is None or slot.starts_at is None:
+        return None
+    there = local_time(zone, slot.starts_at)
+    return f"{there:%H:%M} in {place_name(zone)} ({utc_offset(there)})"
+
+
+@dataclass(frozen=True)
+class SlotAvailability:
+    inside: bool | None  # None: no windows given, or no time yet
+    windows: list[Window]
+
+    def as_json(self) -> dict:
+        return {"inside": self.inside, "windows": [as_json(w) for w in self.windows]}
+
+
+def slot_availability(slot: Slot) -> SlotAvailability:
+    windows = slot_windows(slot) if slot.kind == "presentation" else []
+    if not windows or slot.starts_at is None or slot.ends_at is None:
+        return SlotAvailability(None, windows)
+    return SlotAvailability(inside(windows, slot.starts_at, slot.ends_at), windows)
+
+
+@dataclass(frozen=True)
+class Presenter:
+    """A presenter whose hours the fair start-time suggestion weighs."""
+
+    key: str  # as shown in the ranking's columns
+    time_zone: str
+    offset_minutes: int  # their slot's start after the meeting's
+    duration_minutes: int
+    windows: list[Window]
+
+    def slot_inside(self, meeting_start: datetime) -> bool | None:
+        """Whether their slot, for a meeting starting then, lies in their windows."""
+        if not self.windows:
+            return None
+        start = meeting_start + timedelta(minutes=self.offset_minutes)
+        return inside(self.windows, start, start + timedelta(minutes=self.duration_minutes))
+
+
+def presenters(meeting: Meeting) -> list[Presenter]:
+    """The presenters of the meeting's presentations that are still on, with a known zone."""
+    found = []
+    for slot, times in layout(meeting):
+        if slot.kind != "presentation" or slot.status in (SlotStatus.cancelled, "declined"):
+            continue
+        zone = presenter_zone(slot)
+        if zone is None:
+            continue
+        invitation = _invitation(slot)
+        who = invitation.name if invitation is not None else (slot.office_code or slot.title)
+        key = f"{who} (presenter)"
+        if any(p.key == key for p in found):
+            key = f"{who} (presenter {len(found) + 1})"
+        found.append(
+            Presenter(
+                key,
+                zone,
+                times.offset_minutes,
+                slot.duration_minutes,
+                slot_windows(slot),
+            )
+        )
+    return found

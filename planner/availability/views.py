@@ -1,0 +1,115 @@
+"""The presenter's availability on their private page, and what pages show of availability:
+the presenter's local time of a slot and whether the slot lies in their windows."""
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+
+from planner.agenda.models import HOME_ZONE, Slot
+from planner.availability.forms import AvailabilityForm
+from planner.availability.operations import (
+    presenter_time,
+    presenter_zone,
+    replace_windows,
+    slot_availability,
+    windows_of,
+)
+from planner.availability.windows import describe, read_text
+from planner.extensions import csrf
+from planner.presenters.models import Invitation
+from planner.presenters.operations import by_token
+from planner.timezones import place_time_zones
+
+bp = Blueprint("availability", __name__)
+
+READ_NOTE = (
+    "Read from what you wrote when volunteering (“{text}”): check these windows before saving."
+)
+
+
+def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None]:
+    """The form as stored: the presenter's windows, else their proposal's, else a reading of
+    the proposal's free text (with a note saying so: a reading is only a suggestion)."""
+    form = AvailabilityForm(formdata=None)
+    slot = invitation.slot
+    zone = presenter_zone(slot) or slot.meeting.time_zone or HOME_ZONE
+    windows = windows_of(invitation=invitation)
+    note = None
+    if not windows and slot.proposal is not None:
+        windows = windows_of(proposal=slot.proposal)
+        text = (slot.proposal.availability or "").strip()
+        if not windows and text:
+            reading = read_text(text, zone)
+            windows, zone = reading.windows, reading.time_zone
+            note = READ_NOTE.format(text=text) if windows else None
+    form.fill(windows, windows[0].time_zone if windows else zone)
+    return form, note
+
+
+@bp.app_template_global()
+def availability_section(invitation: Invitation) -> dict:
+    """What `availability/_section.html` shows on the presenter's page."""
+    form, note = presenter_form(invitation)
+    return {"form": form, "note": note}
+
+
+@bp.app_template_global()
+def slot_availability_of(slot: Slot):
+    return slot_availability(slot)
+
+
+@bp.app_template_global()
+def presenter_local_time(slot: Slot) -> str | None:
+    return presenter_time(slot)
+
+
+@bp.app_template_global()
+def availability_zones() -> tuple[str, ...]:
+    return place_time_zones()
+
+
+@bp.app_template_global()
+def window_text(window) -> str:
+    return describe(window)
+
+
+def _invitation(token: str) -> Invitation:
+    invitation = by_token(token)
+    if invitation is None:
+        abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
+    return invitation
+
+
+def _back(token: str) -> str:
+    if "presenters.page" in current_app.view_functions:
+        return url_for("presenters.page", token=token) + "#availability"
+    return url_for(".page", token=token)
+
+
+@bp.get("/presenter/<token>/availability")
+def page(token: str):
+    invitation = _invitation(token)
+    form, note = presenter_form(invitation)
+    return _answer(token, invitation, form, note)
+
+
+@bp.post("/presenter/<token>/availability")
+@csrf.exempt
+def save(token: str):
+    invitation = _invitation(token)
+    form = AvailabilityForm()
+    if not form.validate():
+        return _answer(token, invitation, form, None, 400)
+    zone = (form.availability_zone.data or "").strip() or presenter_zone(invitation.slot)
+    replace_windows(form.chosen_windows(zone or HOME_ZONE), invitation=invitation)
+    flash("Thank you: the co-leads now see when you can present.", "success")
+    return redirect(_back(token))
+
+
+def _answer(token: str, invitation: Invitation, form, note, status: int = 200):
+    page = render_template(
+        "availability/presenter.html",
+        token=token,
+        invitation=invitation,
+        availability={"form": form, "note": note},
+    )
+    # The address is a secret, as on the presenter's page.
+    return page, status, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}

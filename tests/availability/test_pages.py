@@ -1,0 +1,268 @@
+"""Availability through the pages and the API: the volunteer's and the presenter's windows are
+stored, a slot outside them warns the co-lead (never refuses), every slot shows its presenter's
+local time, and fair start times weigh presenters above the audience and never lie in the past."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from planner.agenda.models import Slot
+from planner.availability.models import AvailabilityWindow
+from planner.availability.operations import windows_of
+from planner.extensions import db
+from planner.presenters.operations import invite
+from planner.proposals.models import Proposal
+from tests.support import csrf_token
+
+VOLUNTEER = {
+    "office": "PE",
+    "contact_name": "Rosa Example",
+    "contact_email": "rosa@indecopi.example",
+    "title": "Machine translation of abstracts",
+    "abstract": "What we learned translating patent abstracts.",
+    "recommendations": ["10"],
+    "duration_minutes": "20",
+    "availability": "Tuesdays and Thursdays 08:00–11:00 Lima",
+    "maturity": "pilot",
+}
+
+
+def next_tuesday() -> date:
+    """A Tuesday at least a week ahead: slots there are in nobody's past."""
+    day = datetime.now(UTC).date() + timedelta(days=7)
+    return day + timedelta(days=(1 - day.weekday()) % 7)
+
+
+def volunteer(client, **changes):
+    data = {**VOLUNTEER, "csrf_token": csrf_token(client, "/volunteer"), **changes}
+    return client.post("/volunteer", data=data)
+
+
+@pytest.fixture
+def api(colead_client):
+    return colead_client
+
+
+@pytest.fixture
+def meeting(api, survey) -> dict:
+    """A meeting on a Tuesday at 14:00 UTC (09:00 in Lima), with a presentation by PE."""
+    start = datetime.combine(next_tuesday(), time(14), tzinfo=UTC)
+    made = api.post(
+        "/api/v1/meetings",
+        json={"title": "Rec 10 workshop", "starts_at": start.isoformat(), "duration_minutes": 90},
+    ).get_json()
+    talk = {"title": "Machine translation", "office": "PE", "duration_minutes": 30}
+    assert api.post(f"/api/v1/meetings/{made['id']}/slots", json=talk).status_code == 201
+    return api.get(f"/api/v1/meetings/{made['id']}").get_json()
+
+
+def test_the_volunteer_form_stores_windows(client, survey):
+    response = volunteer(
+        client,
+        availability_zone="America/Lima",
+        **{
+            "windows-0-weekdays": ["1", "3"],
+            "windows-0-starts": "08:00",
+            "windows-0-ends": "11:00",
+            "windows-1-on": "2027-03-12",
+            "windows-1-starts": "14:00",
+            "windows-1-ends": "16:00",
+        },
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)
+    proposal = db.session.scalar(select(Proposal))
+    assert proposal.availability == VOLUNTEER["availability"]  # what they wrote stays
+    windows = windows_of(proposal=proposal)
+    assert [(w.time_zone, sorted(w.weekdays), w.on, w.starts, w.ends) for w in windows] == [
+        ("America/Lima", [1, 3], None, time(8), time(11)),
+        ("America/Lima", [], date(2027, 3, 12), time(14), time(16)),
+    ]
+
+
+def test_windows_without_a_zone_are_in_the_office_zone(client, survey):
+    fields = {"windows-0-weekdays": "0", "windows-0-starts": "09:00", "windows-0-ends": "12:00"}
+    assert volunteer(client, **fields).status_code == 302
+    (window,) = windows_of(proposal=db.session.scalar(select(Proposal)))
+    assert window.time_zone == "America/Lima"  # PE's
+
+
+def test_a_wrong_window_is_refused_and_nothing_is_stored(client, survey):
+    response = volunteer(
+        client,
+        **{"windows-0-weekdays": "1", "windows-0-starts": "09:00", "windows-0-ends": "09:00"},
+    )
+    assert response.status_code == 400
+    assert "Window 1, To: The window ends when it starts" in response.get_data(as_text=True)
+    assert db.session.scalar(select(Proposal)) is None
+    both = volunteer(client, **{"windows-0-starts": "09:00"})
+    assert both.status_code == 400 and "Choose weekdays or one date" in both.get_data(as_text=True)
+
+
+def test_the_free_text_only_prefills_the_form(client, survey):
+    response = volunteer(client, read_availability="1")
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Read 1 window from your text: check them" in page
+    assert '<input checked id="windows-0-weekdays-1" name="windows-0-weekdays"' in page  # Tue
+    assert '<input checked id="windows-0-weekdays-3" name="windows-0-weekdays"' in page  # Thu
+    assert 'name="windows-0-starts" type="time" value="08:00"' in page
+    assert 'value="America/Lima"' in page
+    # Nothing is stored until the volunteer sends the form.
+    assert db.session.scalar(select(Proposal)) is None
+    assert db.session.scalar(select(AvailabilityWindow)) is None
+
+
+def _invited(meeting: dict, zone: str | None = "America/Lima"):
+    slot = db.session.get(Slot, meeting["slots"][0]["id"])
+    invitation, token = invite(
+        slot, name="Rosa Example", email="rosa@indecopi.example", time_zone=zone, by="a co-lead"
+    )
+    db.session.commit()
+    return slot, invitation, token
+
+
+def test_the_presenter_page_stores_windows(app, api, meeting):
+    _, invitation, token = _invited(meeting)
+    visitor = app.test_client(use_cookies=False)
+    page = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    assert f'action="/presenter/{token}/availability"' in page
+    assert 'value="America/Lima"' in page
+    response = visitor.post(
+        f"/presenter/{token}/availability",
+        data={
+            "availability_zone": "America/Lima",
+            "windows-0-weekdays": ["1", "3"],
+            "windows-0-starts": "08:00",
+            "windows-0-ends": "11:00",
+        },
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/presenter/{token}#availability")
+    windows = windows_of(invitation=invitation)
+    assert [(sorted(w.weekdays), w.starts, w.ends) for w in windows] == [
+        ([1, 3], time(8), time(11))
+    ]
+    bad = visitor.post(
+        f"/presenter/{token}/availability",
+        data={"availability_zone": "Mars/Olympus", "windows-0-weekdays": "1"},
+    )
+    assert bad.status_code == 400 and "is not a time zone" in bad.get_data(as_text=True)
+    assert visitor.post(f"/presenter/{'x' * 43}/availability").status_code == 404
+
+
+def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meeting, survey):
+    proposal = Proposal(
+        office_code="PE",
+        title="Machine translation",
+        abstract="",
+        contact_name="Rosa",
+        contact_email="rosa@indecopi.example",
+        duration_minutes=30,
+        availability="Mon-Fri 9-12 Lima",
+        maturity="pilot",
+        status="accepted",
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    slot = db.session.get(Slot, meeting["slots"][0]["id"])
+    slot.proposal = proposal
+    db.session.commit()
+    _, _, token = _invited(meeting)
+    page = app.test_client().get(f"/presenter/{token}").get_data(as_text=True)
+    assert "Read from what you wrote when volunteering" in page
+    assert 'name="windows-0-starts" type="time" value="09:00"' in page
+
+
+def test_outside_the_windows_warns_the_colead(api, meeting):
+    slot, invitation, _ = _invited(meeting)
+    edit = f"/meetings/{meeting['id']}/edit"
+    # No windows yet: nothing to warn about; the presenter's local time is shown.
+    page = api.get(edit).get_data(as_text=True)
+    assert "Presenter: 09:00 in Lima (UTC−5)" in page
+    assert "outside the presenter's availability" not in page
+    body = api.get(f"/api/v1/slots/{slot.id}").get_json()
+    assert body["availability"] == {"inside": None, "windows": []}
+
+    from planner.availability.operations import replace_windows
+    from planner.availability.windows import check_window
+
+    # Only afternoons in Lima: the 09:00 slot is outside, and still placed.
+    replace_windows(
+        [check_window("America/Lima", (1,), None, time(14), time(17))], invitation=invitation
+    )
+    db.session.commit()
+    page = api.get(edit).get_data(as_text=True)
+    assert "outside the presenter's availability: Tue 14:00–17:00 America/Lima" in page
+    body = api.get(f"/api/v1/slots/{slot.id}").get_json()
+    assert body["availability"]["inside"] is False
+    assert body["availability"]["windows"][0]["weekdays"] == ["Tue"]
+    # Moving the meeting to 14:30 in Lima puts the slot inside: the warning goes.
+    later = datetime.combine(next_tuesday(), time(19, 30), tzinfo=UTC).isoformat()
+    moved = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"starts_at": later})
+    assert moved.status_code == 200
+    assert api.get(f"/api/v1/slots/{slot.id}").get_json()["availability"]["inside"] is True
+    assert "outside the presenter's availability" not in api.get(edit).get_data(as_text=True)
+
+
+def test_the_public_agenda_shows_the_presenters_local_time(app, api, meeting):
+    _invited(meeting, zone="America/Lima")
+    api.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    page = app.test_client().get(f"/meetings/{meeting['id']}").get_data(as_text=True)
+    assert "Presenter: 09:00 in Lima (UTC−5)" in page
+    assert "availability" not in page.lower().split("<h2>agenda</h2>")[-1]  # no warnings
+
+
+def test_without_an_invitation_the_office_zone_is_the_presenters(api, meeting):
+    page = api.get(f"/meetings/{meeting['id']}/edit").get_data(as_text=True)
+    assert "Presenter: 09:00 in Lima (UTC−5)" in page  # PE's zone
+
+
+def test_suggestions_are_never_in_the_past(api, meeting):
+    url = f"/api/v1/meetings/{meeting['id']}/suggest-times"
+    past = api.get(f"{url}?from=2026-03-01&to=2026-03-07")
+    assert past.status_code == 400
+    assert "in the past: look from today" in past.get_json()["message"]
+    today = datetime.now(UTC).date()
+    body = api.get(f"{url}?from={today - timedelta(days=3)}&to={today + timedelta(days=2)}")
+    now = datetime.now(UTC)
+    starts = [datetime.fromisoformat(c["starts_at_utc"]) for c in body.get_json()["candidates"]]
+    assert starts and all(s >= now - timedelta(minutes=1) for s in starts)
+    page = api.get(
+        f"/meetings/{meeting['id']}/suggest?offices=AU&duration_minutes=60&first=2026-03-01&last=2026-03-07"
+    )
+    assert page.status_code == 400 and "in the past" in page.get_data(as_text=True)
+
+
+def test_suggestions_weigh_presenters_and_their_windows(api, meeting):
+    _, invitation, _ = _invited(meeting)
+    url = f"/api/v1/meetings/{meeting['id']}/suggest-times"
+    day = next_tuesday()
+    query = f"offices=AU,ES&duration_minutes=90&from={day}&to={day}&limit=100"
+    plain = api.get(f"{url}?{query}").get_json()
+    assert plain["presenters"]["Rosa Example (presenter)"]["weight"] == 2.0
+    best = plain["candidates"][0]
+    key = "Rosa Example (presenter)"
+    assert best["worst"] == max([*best["penalties"].values(), *best["presenters"].values()])
+
+    from planner.availability.operations import replace_windows
+    from planner.availability.windows import check_window
+
+    # Rosa can present only on Tuesdays 07:00–08:00 in Lima: her slot (the meeting's first)
+    # must start then, whatever the audience's hours.
+    replace_windows(
+        [check_window("America/Lima", (1,), None, time(7), time(8))], invitation=invitation
+    )
+    db.session.commit()
+    body = api.get(f"{url}?{query}").get_json()
+    first = body["candidates"][0]
+    assert first["starts_at_utc"].startswith(f"{day}T12:")  # 07:00 or 07:30 in Lima
+    assert first["presenters"][key] < 40
+    assert all(c["presenters"][key] >= 40 for c in body["candidates"][2:])
+    page = api.get(
+        f"/meetings/{meeting['id']}/suggest?offices=AU&offices=ES&duration_minutes=90"
+        f"&first={day}&last={day}"
+    ).get_data(as_text=True)
+    assert "Presenters' hours count more" in page
+    assert "Rosa Example (presenter): America/Lima, available Tue 07:00–08:00" in page
+    assert "counts 2 times" in page

@@ -1,0 +1,162 @@
+"""Availability windows as plain data: checks, inside or outside across DST changes, and the
+reading of free text that only pre-fills the form."""
+
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+
+from planner.availability.windows import (
+    Window,
+    check_window,
+    describe,
+    find_zone,
+    inside,
+    mask_days,
+    read_text,
+    weekday_mask,
+)
+from planner.errors import PlannerError
+
+TUE, THU = 1, 3
+
+
+def utc(*args) -> datetime:
+    return datetime(*args, tzinfo=UTC)
+
+
+def hour(start: datetime, minutes: int = 60) -> tuple[datetime, datetime]:
+    return start, start + timedelta(minutes=minutes)
+
+
+def test_masks_round_trip():
+    assert weekday_mask({TUE, THU}) == "0101000"
+    assert mask_days("0101000") == {TUE, THU}
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "words"),
+    [
+        ({"time_zone": "Mars/Olympus"}, "time_zone", "not a time zone"),
+        ({"time_zone": "EST"}, "time_zone", "not a time zone"),
+        ({"weekdays": ()}, "weekdays", "weekdays or one date"),
+        ({"on": date(2027, 3, 9)}, "weekdays", "not both"),
+        ({"weekdays": (7,)}, "weekdays", "0 (Monday) to 6"),
+        ({"ends": time(8)}, "ends", "ends when it starts"),
+        ({"starts": None}, "starts", "start and end"),
+        ({"weekdays": (), "on": date(1999, 1, 1)}, "on", "between 2000 and 2100"),
+    ],
+)
+def test_a_wrong_window_says_why(fields, field, words):
+    given = {
+        "time_zone": "America/Lima",
+        "weekdays": (TUE,),
+        "on": None,
+        "starts": time(8),
+        "ends": time(11),
+        **fields,
+    }
+    with pytest.raises(PlannerError) as refused:
+        check_window(**given)
+    assert refused.value.field == field and words in refused.value.message
+
+
+def test_lima_mornings_have_no_dst():
+    lima = check_window("America/Lima", (TUE, THU), None, time(8), time(11))
+    # 08:00 in Lima is 13:00 UTC all year round: Tuesday 9 March 2027 and 9 November 2027.
+    assert inside([lima], *hour(utc(2027, 3, 9, 13)))
+    assert inside([lima], *hour(utc(2027, 11, 9, 15)))  # 10:00–11:00 Lima
+    assert not inside([lima], *hour(utc(2027, 11, 9, 15, 30)))  # ends 11:30 Lima
+    assert not inside([lima], *hour(utc(2027, 3, 10, 13)))  # a Wednesday
+    assert not inside([lima], *hour(utc(2027, 3, 9, 12)))  # 07:00 Lima
+
+
+def test_sydney_follows_its_dst_change():
+    sydney = check_window("Australia/Sydney", (TUE,), None, time(9), time(12))
+    # Daylight saving time ends on Sunday 4 April 2027: 09:00 is 22:00 UTC on Monday before,
+    # 23:00 UTC on Monday after.
+    assert inside([sydney], *hour(utc(2027, 3, 29, 22)))
+    assert not inside([sydney], *hour(utc(2027, 4, 5, 22)))  # 08:00 in Sydney now
+    assert inside([sydney], *hour(utc(2027, 4, 5, 23)))
+
+
+def test_geneva_on_the_day_clocks_go_forward():
+    # Sunday 28 March 2027 in Geneva (Europe/Zurich): 02:00 jumps to 03:00.
+    geneva = check_window("Europe/Zurich", (), date(2027, 3, 28), time(9), time(12))
+    assert inside([geneva], *hour(utc(2027, 3, 28, 7)))  # 09:00 CEST
+    assert not inside([geneva], *hour(utc(2027, 3, 28, 6, 30)))  # 08:30 CEST: before
+    assert inside([geneva], *hour(utc(2027, 3, 28, 9)))  # 11:00–12:00 CEST
+    assert not inside([geneva], *hour(utc(2027, 3, 28, 10)))  # 12:00 CEST: after
+    assert not inside([geneva], *hour(utc(2027, 3, 29, 7)))  # another day
+    # A day earlier, in winter time, 09:00 was 08:00 UTC.
+    saturdays = check_window("Europe/Zurich", (5, 6), None, time(9), time(12))
+    assert inside([saturdays], *hour(utc(2027, 3, 27, 8)))
+    assert not inside([saturdays], *hour(utc(2027, 3, 28, 10, 30)))  # 12:30 CEST on Sunday
+
+
+def test_a_window_across_midnight():
+    tokyo = check_window("Asia/Tokyo", (TUE,), None, time(22), time(1))
+    assert tokyo.crosses_midnight
+    # Tuesday 23:00–00:30 in Tokyo is 14:00–15:30 UTC on Tuesday.
+    assert inside([tokyo], *hour(utc(2027, 3, 9, 14), 90))
+    assert not inside([tokyo], *hour(utc(2027, 3, 9, 15, 30), 60))  # 00:30–01:30 Wednesday
+    assert not inside([tokyo], *hour(utc(2027, 3, 10, 14), 60))  # Wednesday night
+    assert "(to the next day)" in describe(tokyo)
+
+
+def test_any_window_will_do():
+    windows = [
+        Window("America/Lima", frozenset({TUE}), None, time(8), time(9)),
+        Window("America/Lima", frozenset({TUE}), None, time(14), time(16)),
+    ]
+    assert inside(windows, *hour(utc(2027, 3, 9, 19)))
+    assert not inside([], *hour(utc(2027, 3, 9, 19)))
+
+
+def test_describe():
+    window = check_window("America/Lima", (THU, TUE), None, time(8), time(11))
+    assert describe(window) == "Tue, Thu 08:00–11:00 America/Lima"
+
+
+@pytest.mark.parametrize(
+    ("text", "zone", "expected"),
+    [
+        (
+            "Tuesdays and Thursdays 08:00–11:00",
+            "Europe/Zurich",
+            [("0101000", None, "08:00", "11:00")],
+        ),
+        ("Mon-Fri 9-12 Lima", "America/Lima", [("1111100", None, "09:00", "12:00")]),
+        (
+            "Tue, Thu 08:00-11:00; Wed 2-4pm",
+            "Europe/Zurich",
+            [("0101000", None, "08:00", "11:00"), ("0010000", None, "14:00", "16:00")],
+        ),
+        (
+            "12 March 2027 14:00–16:00 Geneva",
+            "Europe/Zurich",
+            [(None, date(2027, 3, 12), "14:00", "16:00")],
+        ),
+        ("weekdays 22:00-01:00 Tokyo", "Asia/Tokyo", [("1111100", None, "22:00", "01:00")]),
+        ("Any time, just write to me", "Europe/Zurich", []),
+    ],
+)
+def test_free_text_is_read_for_the_form(text, zone, expected):
+    reading = read_text(text, "Europe/Zurich", today=date(2026, 12, 2))
+    assert reading.time_zone == zone
+    got = [
+        (
+            weekday_mask(w.weekdays) if w.on is None else None,
+            w.on,
+            f"{w.starts:%H:%M}",
+            f"{w.ends:%H:%M}",
+        )
+        for w in reading.windows
+    ]
+    assert got == expected
+
+
+def test_a_zone_named_by_its_place():
+    assert find_zone("Tuesdays 08:00-11:00 Lima") == "America/Lima"
+    assert find_zone("mornings in Buenos Aires") == "America/Argentina/Buenos_Aires"
+    assert find_zone("America/Lima please") == "America/Lima"
+    assert find_zone("mornings") is None
