@@ -176,5 +176,5 @@ class Slot(db.Model):
     )
     # Who was invited to present it; a deleted slot takes it along (ON DELETE CASCADE).
     invitation: Mapped["Invitation | None"] = relationship(
-        back_populates="slot", uselist=False, passive_deletes=True
+        back_populates="slot", uselist=False, cascade="all, delete-orphan", passive_deletes=True
     )

@@ -205,3 +205,15 @@ def test_a_break_has_no_presenter(api, slot):
     answer = api.post(url, data={"name": "X", "csrf_token": csrf_token(api, url)})
     assert answer.status_code == 400
     assert "Only a presentation has a presenter to invite." in text(answer)
+
+
+def test_a_draft_with_an_invited_presenter_can_be_deleted(api, slot):
+    invite(api, slot)
+    meeting = slot.meeting_id
+    assert api.delete(f"/api/v1/slots/{slot.id}").get_json()["result"] == "deleted"
+    other = api.get(f"/api/v1/meetings/{meeting}").get_json()["slots"][-1]["id"]
+    invite(api, db.session.get(Slot, other))
+    assert api.delete(f"/api/v1/meetings/{meeting}").get_json()["result"] == "deleted"
+    from planner.presenters.models import Invitation
+
+    assert db.session.query(Invitation).count() == 0

@@ -133,6 +133,7 @@ class World:
     accepted: int = 0  # an accepted proposal: its review page offers "Schedule"
     contact: int = 0  # the office contact the volunteer consented to
     presenter: str = ""  # the private link of the slot's presenter
+    invited: int = 0  # that slot
 
 
 PROPOSAL = {
@@ -185,7 +186,7 @@ def build_world(client, colead_client) -> World:
     add_link(invited, "https://slides.example/ai-search", "slides", "presenter Alex")
     db.session.commit()
     world = World(meeting, published, slot, lineup, proposal["id"], token, presenter=presenter)
-    world.accepted, world.contact = accepted, contact
+    world.accepted, world.contact, world.invited = accepted, contact, invited.id
     return world
 
 
@@ -197,6 +198,8 @@ def colead_pages(world: World) -> list[str]:
         f"/meetings/{world.meeting}/suggest",
         f"/slots/{world.slot}/edit",
         f"/meetings/{world.published}/archive",
+        f"/meetings/{world.published}/edit",
+        f"/slots/{world.invited}/invite",
         "/offices/AU",
         "/offices/AU/edit",
         "/offices/IL",
