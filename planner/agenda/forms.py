@@ -53,7 +53,7 @@ class MeetingForm(PlannerForm):
     day = DateField("Date", validators=[Optional(), in_range], description="In the home time zone.")
     start = TimeField("Start", validators=[Optional()], description="In the home time zone.")
     duration_minutes = IntegerField(
-        "Length (minutes)",
+        "Duration (minutes)",
         validators=[Optional(), checked(check_minutes, "The duration")],
         description="Empty: the meeting ends with its last slot. A length typed here is pinned.",
     )

@@ -2,6 +2,7 @@
 publish, and open the public page (also as printed)."""
 
 import re
+from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
@@ -90,8 +91,10 @@ def test_suggested_start_times(colead_page, live_server, survey):
     page.get_by_label("Duration (minutes)").fill("90")
     page.get_by_role("button", name="Create the draft").click()
     page.get_by_role("link", name="Suggest fair start times").click()
-    page.get_by_label("From", exact=True).fill("2026-11-02")
-    page.get_by_label("To", exact=True).fill("2026-11-13")
+    # Two working weeks from a Monday ahead: start times in the past are never suggested.
+    monday = date.today() + timedelta(days=7 - date.today().weekday() + 7)
+    page.get_by_label("From", exact=True).fill(monday.isoformat())
+    page.get_by_label("To", exact=True).fill((monday + timedelta(days=11)).isoformat())
     page.get_by_role("button", name="Rank start times").click()
     rows = page.locator("table.suggestions tbody tr")
     expect(rows).to_have_count(10)
