@@ -18,6 +18,12 @@ RACED = (
 )
 
 
+CLASHED = (
+    "Someone else saved the same thing at the same moment; yours was not saved. Look at it "
+    "again: it may be there already."
+)
+
+
 class StaleVersion(ConflictError):
     """The person saw an older version than the stored one. `current` is the item as it is
     now, in the shape the API answers with (None where no one asked for it)."""

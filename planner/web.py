@@ -5,6 +5,7 @@ from collections.abc import Callable
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, request, url_for
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.calendar.operations import office_feed_token
@@ -13,7 +14,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Survey
 from planner.survey.operations import find_survey, latest_survey
-from planner.versioning import RACED
+from planner.versioning import CLASHED, RACED
 
 _YES = ("1", "true", "yes", "on")
 _NO = ("", "0", "false", "no", "off")
@@ -62,7 +63,9 @@ def transactional(view: Callable) -> Callable:
     """The request's one transaction boundary: operations only flush; the changes are committed
     once the view has answered without an error, and rolled back on an error answer or any
     exception (as Indico's request handlers do). A save that lost a race against another one
-    on a versioned row is a conflict (409), wherever the database noticed it."""
+    on a versioned row is a conflict (409), wherever the database noticed it; so is a save that
+    a uniqueness rule refuses because someone else stored the same thing in the meantime (the
+    checks before it had found none)."""
 
     @wraps(view)
     def boundary(*args, **kwargs):
@@ -71,6 +74,9 @@ def transactional(view: Callable) -> Callable:
         except StaleDataError:
             db.session.rollback()
             raise ConflictError(RACED) from None
+        except IntegrityError:
+            db.session.rollback()
+            raise ConflictError(CLASHED) from None
         except BaseException:
             db.session.rollback()
             raise
@@ -80,6 +86,9 @@ def transactional(view: Callable) -> Callable:
             except StaleDataError:
                 db.session.rollback()
                 raise ConflictError(RACED) from None
+            except IntegrityError:
+                db.session.rollback()
+                raise ConflictError(CLASHED) from None
             except BaseException:
                 db.session.rollback()
                 raise

@@ -328,3 +328,34 @@ def test_two_coleads_accepting_one_lineup_at_once_make_one_meeting(app, api, oth
     assert answers["one"].headers["Location"] == answers["two"].headers["Location"]
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+
+
+def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(api, survey):
+    """Both co-leads' checks find no contact with that address; the second insert meets the
+    database's uniqueness rule, and its request answers 409 with the page's message."""
+    from sqlalchemy import insert
+
+    from planner.offices.models import OfficeContact
+
+    url = "/offices/AU/contacts/new"
+    fields = {"name": "Ana", "email": "ana@ipaustralia.example", "role": "", "language": "en"}
+
+    def someone_else_adds_it(session, _context, _instances):
+        if any(isinstance(o, OfficeContact) for o in session.new):
+            with db.engine.begin() as connection:
+                connection.execute(
+                    insert(OfficeContact).values(
+                        office_code="AU", source="entered by someone else", **fields
+                    )
+                )
+
+    event.listen(Session, "before_flush", someone_else_adds_it)
+    try:
+        answer = api.post(url, data={**fields, "csrf_token": csrf_token(api, url)})
+    finally:
+        event.remove(Session, "before_flush", someone_else_adds_it)
+    assert answer.status_code == 409
+    assert "Someone else saved the same thing at the same moment" in html.unescape(
+        answer.get_data(as_text=True)
+    )
+    assert db.session.scalar(select(func.count()).select_from(OfficeContact)) == 1

@@ -14,6 +14,8 @@ from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import slot_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
+from planner.offices.contacts import contacts_for
+from planner.offices.models import OfficeContact
 from planner.presenters.forms import AnswerForm, InviteForm, TalkForm
 from planner.presenters.models import Invitation
 from planner.presenters.operations import answer, by_token, edit_talk, frozen, invite, revoke
@@ -124,31 +126,21 @@ def slot_ics(token: str):
 
 
 def _invite_defaults(slot: Slot) -> dict:
-    """Who to invite: the one invited before, else the proposal's contact, else the office's
-    first contact; in the office's time zone."""
+    """Who to invite: the one invited before, else the office's first contact (the proposal's
+    contact first, for a volunteered presentation); in the office's time zone."""
     if slot.invitation is not None:
         current = slot.invitation
         return {"name": current.name, "email": current.email, "time_zone": current.time_zone}
     zone = slot.office.time_zone if slot.office else None
-    if slot.proposal is not None:
-        return {
-            "name": slot.proposal.contact_name,
-            "email": slot.proposal.contact_email,
-            "time_zone": zone,
-        }
     for contact in _office_contacts(slot):
         return {"name": contact.name, "email": contact.email, "time_zone": zone}
     return {"time_zone": zone}
 
 
-def _office_contacts(slot: Slot) -> list:
+def _office_contacts(slot: Slot) -> list[OfficeContact]:
     if slot.office_code is None:
         return []
-    try:
-        from planner.offices.contacts import contacts_for
-    except ImportError:  # contacts arrive with the office-contacts change
-        return []
-    return contacts_for(slot.office_code)
+    return contacts_for(slot.office_code, proposal=slot.proposal)
 
 
 @bp.route("/slots/<int:slot_id>/invite", methods=["GET", "POST"])

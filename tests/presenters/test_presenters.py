@@ -93,12 +93,30 @@ def test_inviting_makes_the_slot_invited_and_a_private_page(api, slot, presenter
     assert "video.example" not in body
 
 
-def test_the_co_lead_form_starts_from_the_proposal_contact(api, survey):
+def test_the_co_lead_form_starts_from_the_proposal_contact(api, client, survey):
+    sent = client.post(
+        "/api/v1/proposals",
+        json={
+            "office": "AU",
+            "name": "Robin Volunteer",
+            "email": "robin@ipaustralia.example",
+            "title": "Governing AI trials",
+            "abstract": "What we learned.",
+            "recommendations": [10],
+            "duration": 25,
+            "maturity": "production",
+        },
+    ).get_json()
+    decision = {"status": "accepted", "reason": "Fits.", "version": sent["version"]}
+    assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 200
     meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
-    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=TALK).get_json()
+    slot = api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots", json={"proposal_id": sent["id"]}
+    ).get_json()
     page = text(api.get(f"/slots/{slot['id']}/invite"))
+    assert 'value="Robin Volunteer"' in page
+    assert 'value="robin@ipaustralia.example"' in page
     assert 'value="Australia/Sydney"' in page  # the office's zone
-    assert api.get(f"/slots/{slot['id']}/invite").status_code == 200
 
 
 def test_confirming_moves_the_slot_and_the_calendars(api, slot, presenter):
