@@ -46,6 +46,7 @@ def meeting_json(meeting: Meeting) -> dict:
         "ends_at": _iso(meeting.ends_at, meeting.time_zone),
         "duration_minutes": meeting.duration_minutes,
         "duration_pinned": meeting.duration_pinned,
+        "freeze_on": meeting.freeze_on.isoformat() if meeting.freeze_on else None,
         "time_zone": meeting.time_zone,
         "video_url": meeting.video_url,
         "description": meeting.description,

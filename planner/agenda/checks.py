@@ -4,7 +4,7 @@ time zone skips or repeats them.
 """
 
 from collections.abc import Callable, Mapping
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import select
 
@@ -96,6 +96,22 @@ def check_text(
         raise AgendaError(f"{what} is limited to {limit} characters.")
     if problem := refusal(value, what, multiline=multiline):
         raise AgendaError(problem)
+    return value
+
+
+def check_day(value, what: str) -> date | None:
+    """A calendar day as given: a date, or its ISO text (2027-03-01) from JSON; None clears."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            raise AgendaError(f"{what} is a date such as 2027-03-01.") from None
+    if not isinstance(value, date) or isinstance(value, datetime):
+        raise AgendaError(f"{what} is a date such as 2027-03-01.")
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise AgendaError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
     return value
 
 

@@ -80,6 +80,12 @@ class MeetingForm(PlannerForm):
         description="Meetings in a series rotate their start times fairly.",
     )
     new_series = StringField("Or a new series", validators=[Optional(), Length(max=200)])
+    freeze_on = DateField(
+        "Programme freeze",
+        validators=[Optional(), in_range],
+        description="Presenters may change their title and abstract until this day (home "
+        "zone); empty: until the meeting.",
+    )
     materials_public = SelectField(
         "Slides and recordings are public",
         choices=[SelectChoice(k, label) for k, label in MATERIALS_PUBLIC.items()],

@@ -13,6 +13,7 @@ from planner.agenda.checks import (
     AgendaError,
     PublishRefused,
     check_choice,
+    check_day,
     check_minutes,
     check_office,
     check_offset,
@@ -89,6 +90,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "video_url": check_url,
         "description": lambda v: check_text(v, "The description", 5000, multiline=True),
         "materials_public": lambda v: check_choice(v, tuple(MATERIALS_PUBLIC), "materials_public"),
+        "freeze_on": lambda v: check_day(v, "freeze_on"),
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
     }
     values = validated(checks, changes, "meeting")

@@ -150,6 +150,7 @@ def _meeting_changes(form: MeetingForm) -> dict:
         "video_url": form.video_url.data or None,
         "description": form.description.data or "",
         "materials_public": form.materials_public.data,
+        "freeze_on": form.freeze_on.data,
     }
 
 

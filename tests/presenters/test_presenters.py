@@ -235,3 +235,13 @@ def test_a_draft_with_an_invited_presenter_can_be_deleted(api, slot):
     from planner.presenters.models import Invitation
 
     assert db.session.query(Invitation).count() == 0
+
+
+def test_co_leads_set_the_freeze_date_on_the_form_and_the_api(api, slot):
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(url, json={"freeze_on": "2027-03-01"}).get_json()["freeze_on"] == "2027-03-01"
+    bad = api.patch(url, json={"freeze_on": "next week"})
+    assert bad.status_code == 400 and "freeze_on is a date" in bad.get_json()["message"]
+    page = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert 'name="freeze_on"' in page and 'value="2027-03-01"' in page
+    assert api.patch(url, json={"freeze_on": None}).get_json()["freeze_on"] is None
