@@ -110,6 +110,7 @@ def _register(app: Flask) -> None:
     from planner.lineup import api as lineup_api
     from planner.lineup import views as lineup_views
     from planner.lineup.cli import lineup_cli
+    from planner.mail import models as _mail_models  # noqa: F401  (the schema)
     from planner.matching import api as matching_api
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command

@@ -1,0 +1,72 @@
+"""The outbox: one row per message and recipient, written in the transaction of the change that
+causes it, and unsubscriptions from the optional kinds."""
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from planner.db_types import UTCDateTime, utcnow
+from planner.extensions import db
+
+
+class MessageStatus(enum.StrEnum):
+    held = "held"  # waits for a co-lead to review and send it
+    queued = "queued"  # due at next_attempt_at
+    sent = "sent"
+    failed = "failed"  # gave up after the last retry
+    not_sent = "not_sent"  # no mail server configured
+
+
+class MessageKind(enum.StrEnum):
+    invitation = "invitation"  # to a presenter: the private link and a REQUEST
+    decision = "decision"  # to a volunteer: accepted or declined, with the reason
+    answer = "answer"  # to the co-leads: a presenter confirmed, declined or asked
+    update = "update"  # a slot or meeting changed: a REQUEST with a higher SEQUENCE
+    cancellation = "cancellation"  # a CANCEL
+    reminder = "reminder"  # N days before, to presenters
+
+
+# Kinds a recipient may turn off with one click; invitations and cancellations always go.
+OPTIONAL_KINDS = (MessageKind.reminder, MessageKind.update)
+
+
+class OutboxMessage(db.Model):
+    __tablename__ = "outbox"
+    __table_args__ = (Index("ix_outbox_due", "status", "next_attempt_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    status: Mapped[str] = mapped_column(String(20), default=MessageStatus.queued)
+    recipient_name: Mapped[str] = mapped_column(String(200), default="")
+    recipient_email: Mapped[str] = mapped_column(String(254), index=True)
+    language: Mapped[str] = mapped_column(String(10), default="en")
+    subject: Mapped[str] = mapped_column(String(300))
+    text_body: Mapped[str] = mapped_column(Text)
+    html_body: Mapped[str | None] = mapped_column(Text)
+    # The iCalendar object (iMIP) and its METHOD (REQUEST, CANCEL), when the message has one.
+    ics: Mapped[str | None] = mapped_column(Text)
+    ics_method: Mapped[str | None] = mapped_column(String(20))
+    # What it is about, for the outbox page and for not sending stale updates.
+    meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str | None] = mapped_column(String(1000))
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The Message-ID it was sent with: the same on a retry, so a client drops a duplicate.
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+
+
+class Unsubscription(db.Model):
+    """Someone who asked for no more messages of one optional kind."""
+
+    __tablename__ = "unsubscriptions"
+    __table_args__ = (UniqueConstraint("email", "kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254))
+    kind: Mapped[str] = mapped_column(String(20))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

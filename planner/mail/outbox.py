@@ -1,0 +1,69 @@
+"""Putting messages in the outbox, in the transaction of the change that causes them: if the
+change is rolled back, so is the message; once it is committed, the sender delivers it."""
+
+import uuid
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from planner.db_types import fit, utcnow
+from planner.extensions import db
+from planner.mail.models import OPTIONAL_KINDS, MessageStatus, OutboxMessage, Unsubscription
+
+
+@dataclass(frozen=True)
+class Recipient:
+    email: str
+    name: str = ""
+    language: str = "en"
+
+
+def unsubscribed(email: str, kind: str) -> bool:
+    return kind in OPTIONAL_KINDS and (
+        db.session.scalar(
+            select(Unsubscription.id).where(
+                Unsubscription.email == email.strip().lower(), Unsubscription.kind == kind
+            )
+        )
+        is not None
+    )
+
+
+def enqueue(
+    recipient: Recipient,
+    *,
+    kind: str,
+    subject: str,
+    text: str,
+    html: str | None = None,
+    ics: str | None = None,
+    ics_method: str | None = None,
+    meeting_id: int | None = None,
+    slot_id: int | None = None,
+    hold: bool = False,
+    domain: str = "cws-ict-planner",
+) -> OutboxMessage | None:
+    """Write one message to the outbox (flushed, not committed). None when the recipient has
+    unsubscribed from this optional kind."""
+    if unsubscribed(recipient.email, kind):
+        return None
+    message = OutboxMessage(
+        kind=kind,
+        status=MessageStatus.held if hold else MessageStatus.queued,
+        recipient_name=fit(recipient.name, OutboxMessage.recipient_name),
+        recipient_email=recipient.email.strip(),
+        language=recipient.language or "en",
+        subject=fit(subject, OutboxMessage.subject),
+        text_body=text,
+        html_body=html,
+        ics=ics,
+        ics_method=ics_method,
+        meeting_id=meeting_id,
+        slot_id=slot_id,
+        created_at=utcnow(),
+        next_attempt_at=utcnow(),
+        message_id=f"<{uuid.uuid4()}@{domain}>",
+    )
+    db.session.add(message)
+    db.session.flush()
+    return message
