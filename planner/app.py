@@ -111,6 +111,7 @@ def _register(app: Flask) -> None:
     from planner.lineup import views as lineup_views
     from planner.lineup.cli import lineup_cli
     from planner.mail import models as _mail_models  # noqa: F401  (the schema)
+    from planner.mail import views as mail_views
     from planner.matching import api as matching_api
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
@@ -136,6 +137,7 @@ def _register(app: Flask) -> None:
     app.register_blueprint(proposal_views.bp)
     app.register_blueprint(material_views.bp)
     app.register_blueprint(presenter_views.bp)
+    app.register_blueprint(mail_views.bp)
     apis = (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp, agenda_api.bp)
     for api in apis:
         app.register_blueprint(api)
