@@ -35,5 +35,7 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     page.get_by_role("button", name="Accept: make it a draft agenda").click()
     expect(page.get_by_role("status")).to_contain_text("is now a draft agenda")
     expect(page.get_by_role("heading", level=1)).to_contain_text("Workshop on Rec 10")
-    expect(page.locator("table tbody tr")).to_have_count(5)
+    # Five presentations, then half an hour of discussion: the draft ends with it.
+    expect(page.locator("table tbody tr")).to_have_count(6)
+    expect(page.locator("table tbody tr").last).to_contain_text("Discussion")
     shoot(page, "lineup-3-draft-agenda")
