@@ -70,3 +70,13 @@ class Unsubscription(db.Model):
     email: Mapped[str] = mapped_column(String(254))
     kind: Mapped[str] = mapped_column(String(20))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class MailSettings(db.Model):
+    """The co-leads' mail settings: one row, made on first change (absent means the defaults)."""
+
+    __tablename__ = "mail_settings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Invitations wait in the outbox as "held" until a co-lead reviews and sends them.
+    hold_invitations: Mapped[bool] = mapped_column(default=False)

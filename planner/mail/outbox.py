@@ -8,7 +8,13 @@ from sqlalchemy import select
 
 from planner.db_types import fit, utcnow
 from planner.extensions import db
-from planner.mail.models import OPTIONAL_KINDS, MessageStatus, OutboxMessage, Unsubscription
+from planner.mail.models import (
+    OPTIONAL_KINDS,
+    MailSettings,
+    MessageStatus,
+    OutboxMessage,
+    Unsubscription,
+)
 
 
 @dataclass(frozen=True)
@@ -16,6 +22,23 @@ class Recipient:
     email: str
     name: str = ""
     language: str = "en"
+
+
+def hold_invitations() -> bool:
+    """Whether co-leads review invitations before they go (the toggle on the outbox page): pass
+    it as `enqueue(..., hold=hold_invitations())` for an invitation, and the message waits as
+    "held" until a co-lead presses "Send now" or "Send all held" at /outbox."""
+    return bool(db.session.scalar(select(MailSettings.hold_invitations).limit(1)))
+
+
+def set_hold_invitations(hold: bool) -> None:
+    """Turn holding invitations for review on or off (flushed, not committed)."""
+    settings = db.session.scalar(select(MailSettings).limit(1))
+    if settings is None:
+        settings = MailSettings()
+        db.session.add(settings)
+    settings.hold_invitations = hold
+    db.session.flush()
 
 
 def unsubscribed(email: str, kind: str) -> bool:
