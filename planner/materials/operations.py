@@ -102,6 +102,7 @@ def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Mat
 
 
 def remove(material: Material, *, store: Store | None = None) -> None:
+    """Delete the material; its bytes go with it (an S3 object once the deletion commits)."""
     if material.storage:
         (store or DatabaseStore()).delete(material)
     db.session.delete(material)

@@ -40,7 +40,7 @@ from planner.materials.operations import (
     materials_of,
     remove,
 )
-from planner.materials.storage import store_for, store_of
+from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
 from planner.presenters.operations import by_token
 
@@ -51,6 +51,13 @@ UPLOADS = ("materials.upload", "materials.presenter_upload")
 FORM_MARGIN = 1024 * 1024
 # The presenter's pages have a secret address: no shared cache keeps them, no other site learns it.
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+
+
+@bp.record_once
+def _follow_transactions(_state) -> None:
+    # S3 objects are deleted once the deletion of their rows commits, or when an upload rolls
+    # back, whichever view (a slot's or a meeting's deletion too) made the change.
+    follow_transactions(lambda: current_app.config)
 
 
 def limit() -> int:
