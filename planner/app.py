@@ -14,6 +14,7 @@ from planner import http_errors, log_masking
 from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
+from planner.mail.sender import settings_from_environment as mail_settings
 from planner.request_input import refuse_nul
 from planner.timezones import local_time, utc_offset
 
@@ -63,6 +64,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         PREFERRED_URL_SCHEME="https" if https else "http",
     )
+    app.config.update(mail_settings())
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
     app.config["BASE_URL"] = base_url(app.config.get("BASE_URL"))
@@ -112,6 +114,7 @@ def _register(app: Flask) -> None:
     from planner.lineup.cli import lineup_cli
     from planner.mail import models as _mail_models  # noqa: F401  (the schema)
     from planner.mail import views as mail_views
+    from planner.mail.cli import mail_cli
     from planner.matching import api as matching_api
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
@@ -148,6 +151,7 @@ def _register(app: Flask) -> None:
     app.cli.add_command(match_command)
     app.cli.add_command(lineup_cli)
     app.cli.add_command(users_cli)
+    app.cli.add_command(mail_cli)
     security.install(app)
     track_changes()
     app.add_template_global(web.webcal, "webcal")

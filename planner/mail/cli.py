@@ -1,0 +1,65 @@
+"""`flask mail send [--once]`: the sender as a worker beside the web server, or one round."""
+
+import signal
+import threading
+import time
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+from sqlalchemy.exc import OperationalError
+
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail.sender import Counts, send_due
+
+mail_cli = AppGroup("mail", help="Deliver the outbox's messages.")
+
+
+def _report(counts: Counts) -> str:
+    return (
+        f"{counts.sent} sent, {counts.retrying} to retry, {counts.failed} failed, "
+        f"{counts.not_sent} not sent (no mail server configured)"
+    )
+
+
+@mail_cli.command("send")
+@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option(
+    "--interval", default=5.0, show_default=True, help="Seconds between rounds of the worker."
+)
+def send_command(once: bool, interval: float) -> None:
+    """Deliver due messages over SMTP (MAIL_SERVER ...); without --once, keep doing so every few
+    seconds until stopped (SIGTERM or Ctrl-C), finishing the message in hand."""
+    config = current_app.config
+    if once:
+        counts = send_due(config, utcnow())
+        click.echo(_report(counts))
+        return
+    stopping = threading.Event()
+
+    def stop(_signal, _frame) -> None:
+        stopping.set()
+
+    for name in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(name, stop)
+    server = config.get("MAIL_SERVER")
+    click.echo(
+        f"Mail sender: delivering through {server}:{config.get('MAIL_PORT')} every {interval:g} s"
+        if server
+        else "Mail sender: no MAIL_SERVER, so messages are marked not sent"
+    )
+    while not stopping.is_set():
+        started = time.monotonic()
+        try:
+            counts = send_due(config, utcnow(), stop=stopping.is_set)
+        except OperationalError as error:
+            db.session.rollback()
+            current_app.logger.warning("Mail sender: the database cannot be reached: %s", error)
+        else:
+            if counts.handled:
+                click.echo(_report(counts))
+        finally:
+            db.session.remove()
+        stopping.wait(max(0.0, interval - (time.monotonic() - started)))
+    click.echo("Mail sender stopped.")

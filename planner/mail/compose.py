@@ -1,0 +1,79 @@
+"""An outbox row as the email it is sent as, with the standard library's `email` package only:
+text and HTML alternatives, and for a calendar message the iMIP parts of RFC 6047 (a
+`text/calendar; method=...` alternative that mail clients act on, and the same object attached
+as invite.ics); optional kinds carry RFC 8058's one-click unsubscribe headers."""
+
+from datetime import datetime
+from email.headerregistry import Address
+from email.message import EmailMessage
+from email.utils import format_datetime
+from typing import Protocol
+
+
+class Letter(Protocol):
+    """What composing reads of a message (an OutboxMessage has it all)."""
+
+    recipient_name: str
+    recipient_email: str
+    language: str
+    subject: str
+    text_body: str
+    html_body: str | None
+    ics: str | None
+    ics_method: str | None
+    message_id: str
+
+
+class ComposeError(ValueError):
+    """The message cannot be written as an email (an address that is not one): sending it again
+    would not help."""
+
+
+def _one_line(value: str) -> str:
+    # Header values are one line: a stored line break must never start a header of its own.
+    return " ".join(value.split())
+
+
+def recipient_address(name: str, email: str) -> Address:
+    try:
+        return Address(display_name=_one_line(name), addr_spec=email.strip())
+    except (ValueError, IndexError) as error:
+        raise ComposeError(f"not an email address: {error}") from None
+
+
+def compose(
+    letter: Letter,
+    *,
+    mail_from: str,
+    date: datetime,
+    unsubscribe_url: str | None = None,
+) -> EmailMessage:
+    """The email for `letter`, dated `date` (an aware datetime). With `unsubscribe_url` (for an
+    optional kind) it carries List-Unsubscribe and List-Unsubscribe-Post: One-Click."""
+    message = EmailMessage()
+    message["From"] = mail_from
+    message["To"] = recipient_address(letter.recipient_name, letter.recipient_email)
+    message["Subject"] = _one_line(letter.subject)
+    message["Date"] = format_datetime(date)
+    message["Message-ID"] = letter.message_id  # the same on every retry: clients drop repeats
+    message["Auto-Submitted"] = "auto-generated"  # RFC 3834: no vacation replies to a robot
+    if unsubscribe_url:
+        message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
+        message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    message.set_content(letter.text_body)
+    if letter.html_body:
+        message.add_alternative(letter.html_body, subtype="html")
+    if letter.ics:
+        method = _one_line(letter.ics_method or "PUBLISH").upper()
+        # The alternative is what Outlook and Gmail show as an invitation with buttons...
+        message.add_alternative(letter.ics, subtype="calendar", params={"method": method})
+        # ...and the attachment what other clients (and people) import.
+        message.add_attachment(
+            letter.ics.encode(), maintype="application", subtype="ics", filename="invite.ics"
+        )
+    # Last: making the body multipart moves every Content-* header set before into a part.
+    message["Content-Language"] = _one_line(letter.language) or "en"
+    # Headers are folded only past RFC 5322's hard limit of 998: folded at 78, Python writes the
+    # unsubscribe URL, which has nowhere to break, as encoded words that no client would follow.
+    message.policy = message.policy.clone(max_line_length=998)
+    return message

@@ -1,0 +1,274 @@
+"""The sender: delivers the outbox's due messages over SMTP, each once, in order per recipient.
+
+A round claims a few due messages in a short transaction (`SELECT ... FOR UPDATE SKIP LOCKED` on
+PostgreSQL, so several senders take different rows without waiting; SQLite has one writer at a
+time) and leases them: their next attempt moves LEASE ahead, so no other sender takes them while
+this one sends. Each message is then sent and its outcome committed on its own: a sender that
+dies loses nothing (its leased messages are due again when the lease ends) and sends again at
+most the one message it was sending, with the same Message-ID. A recipient's message waits while
+an earlier one to them is still queued, so nobody reads an update before its invitation.
+Failures are retried after 1, 2, 4 ... minutes (at most an hour apart), MAX_ATTEMPTS times in all;
+a recipient the server refuses for good (5xx) fails at once."""
+
+import logging
+import os
+import smtplib
+import ssl
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import aliased
+
+from planner.extensions import db
+from planner.mail.compose import ComposeError, compose
+from planner.mail.models import OPTIONAL_KINDS, MessageStatus, OutboxMessage
+from planner.mail.unsubscribe import unsubscribe_url
+
+log = logging.getLogger(__name__)
+
+BATCH = 10  # messages claimed at a time
+LEASE = timedelta(minutes=10)  # longer than any SMTP conversation (TIMEOUT seconds a step)
+TIMEOUT = 30  # seconds for the SMTP server to answer
+MAX_ATTEMPTS = 8
+FIRST_DELAY, LONGEST_DELAY = timedelta(minutes=1), timedelta(hours=1)
+NO_SERVER = "not sent: no mail server configured"
+DEFAULT_FROM = "CWS ICT Task Force <taskforce@localhost>"
+
+_YES = ("1", "true", "yes", "on")
+
+
+def settings_from_environment(environ: Mapping[str, str] = os.environ) -> dict:
+    """The MAIL_* settings (the names Flask mail extensions use) from the environment. Without
+    MAIL_SERVER nothing is sent: messages stay in the outbox marked as not sent."""
+    use_ssl = environ.get("MAIL_USE_SSL", "").strip().lower() in _YES
+    use_tls = environ.get("MAIL_USE_TLS", "").strip().lower() in _YES
+    port = environ.get("MAIL_PORT", "").strip()
+    return {
+        "MAIL_SERVER": environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_PORT": int(port) if port else (465 if use_ssl else 587 if use_tls else 25),
+        "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": use_tls,
+        "MAIL_USE_SSL": use_ssl,
+        "MAIL_FROM": environ.get("MAIL_FROM", "").strip() or DEFAULT_FROM,
+    }
+
+
+@dataclass
+class Counts:
+    sent: int = 0
+    retrying: int = 0
+    failed: int = 0
+    not_sent: int = 0
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retrying + self.failed + self.not_sent
+
+
+def delay_after(attempts: int) -> timedelta:
+    """How long to wait after the `attempts`-th failed attempt: 1, 2, 4 ... minutes, capped."""
+    return min(FIRST_DELAY * 2 ** (attempts - 1), LONGEST_DELAY)
+
+
+def _due(now: datetime):
+    """Queued messages due by `now` whose recipient has no earlier message still queued."""
+    earlier = aliased(OutboxMessage)
+    waiting_before = exists().where(
+        func.lower(earlier.recipient_email) == func.lower(OutboxMessage.recipient_email),
+        earlier.id < OutboxMessage.id,
+        earlier.status == MessageStatus.queued,
+    )
+    return (
+        (OutboxMessage.status == MessageStatus.queued)
+        & (OutboxMessage.next_attempt_at <= now)
+        & ~waiting_before
+    )
+
+
+def claim(now: datetime, limit: int = BATCH) -> list[int]:
+    """Lease up to `limit` due messages to this sender, in id order (committed)."""
+    candidates = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(_due(now))
+        .order_by(OutboxMessage.id)
+        .limit(limit)
+        .with_for_update(skip_locked=True, of=OutboxMessage)
+    ).all()
+    claimed = []
+    for message_id in candidates:
+        # Still due? On SQLite another sender may have leased it since the select.
+        taken = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == MessageStatus.queued,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=now + LEASE)
+            .execution_options(synchronize_session=False)
+        )
+        if taken.rowcount == 1:
+            claimed.append(message_id)
+    db.session.commit()
+    return claimed
+
+
+class _Connection:
+    """One SMTP connection for a round, opened when the first message needs it."""
+
+    def __init__(self, config: Mapping) -> None:
+        self.config = config
+        self.smtp: smtplib.SMTP | None = None
+
+    def open(self) -> smtplib.SMTP:
+        if self.smtp is None:
+            config = self.config
+            host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
+            timeout = config.get("MAIL_TIMEOUT", TIMEOUT)
+            if config.get("MAIL_USE_SSL"):
+                smtp = smtplib.SMTP_SSL(
+                    host, port, timeout=timeout, context=ssl.create_default_context()
+                )
+            else:
+                smtp = smtplib.SMTP(host, port, timeout=timeout)
+            try:
+                if config.get("MAIL_USE_TLS") and not config.get("MAIL_USE_SSL"):
+                    smtp.starttls(context=ssl.create_default_context())
+                if config.get("MAIL_USERNAME"):
+                    smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+            except BaseException:
+                smtp.close()
+                raise
+            self.smtp = smtp
+        return self.smtp
+
+    def drop(self) -> None:
+        if self.smtp is not None:
+            try:
+                self.smtp.quit()
+            except (smtplib.SMTPException, OSError):
+                self.smtp.close()
+            self.smtp = None
+
+
+def _permanent(error: Exception) -> bool:
+    """The server refused this message or recipient for good: retrying cannot help."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        return all(code >= 500 for code, _ in error.recipients.values())
+    return isinstance(error, smtplib.SMTPDataError) and error.smtp_code >= 500
+
+
+def _describe(error: Exception) -> str:
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(error.recipients.values()))
+        return f"refused by the mail server: {code} {text.decode(errors='replace')}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        reply = error.smtp_error
+        reply = reply.decode(errors="replace") if isinstance(reply, bytes) else str(reply)
+        return f"mail server answered {error.smtp_code} {reply}"
+    return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
+
+
+def _envelope_sender(mail_from: str) -> str:
+    return parseaddr(mail_from)[1] or parseaddr(DEFAULT_FROM)[1]
+
+
+def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, now: datetime):
+    email = compose(
+        message,
+        mail_from=config.get("MAIL_FROM") or DEFAULT_FROM,
+        date=now,
+        unsubscribe_url=(
+            unsubscribe_url(message.recipient_email, message.kind)
+            if message.kind in OPTIONAL_KINDS
+            else None
+        ),
+    )
+    smtp = connection.open()
+    smtp.send_message(
+        email,
+        from_addr=_envelope_sender(config.get("MAIL_FROM") or DEFAULT_FROM),
+        to_addrs=[message.recipient_email],
+    )
+
+
+def _record_failure(message: OutboxMessage, error: str, now: datetime, *, final: bool) -> str:
+    message.attempts += 1
+    message.last_error = error[:1000]
+    if final or message.attempts >= MAX_ATTEMPTS:
+        message.status = MessageStatus.failed
+        return "failed"
+    message.next_attempt_at = now + delay_after(message.attempts)
+    return "retrying"
+
+
+def send_due(config: Mapping, now: datetime, *, stop: Callable[[], bool] = lambda: False) -> Counts:
+    """Deliver every message due by `now` (an aware datetime) with the MAIL_* settings in
+    `config`; returns what became of them. `stop()` is asked between messages (a worker told to
+    end finishes the message in hand and leaves the rest, leased, for the next sender)."""
+    counts = Counts()
+    connection = _Connection(config)
+    try:
+        while not stop():
+            claimed = claim(now)
+            if not claimed:
+                break
+            for position, message_id in enumerate(claimed):
+                message = db.session.get(OutboxMessage, message_id)
+                if not config.get("MAIL_SERVER"):
+                    message.status = MessageStatus.not_sent
+                    message.last_error = NO_SERVER
+                    outcome = "not_sent"
+                else:
+                    outcome = _send_one(message, config, connection, now)
+                db.session.commit()
+                setattr(counts, outcome, getattr(counts, outcome) + 1)
+                log.info("outbox message %s (%s): %s", message_id, message.kind, outcome)
+                if outcome == "retrying" and connection.smtp is None:
+                    # The server cannot be reached: the rest of the batch waits as long.
+                    for later in _postpone(claimed[position + 1 :], message, now):
+                        setattr(counts, later, getattr(counts, later) + 1)
+                    break
+                if stop():
+                    break
+    finally:
+        connection.drop()
+        db.session.rollback()
+    return counts
+
+
+def _send_one(message: OutboxMessage, config: Mapping, connection: _Connection, now) -> str:
+    try:
+        _deliver(message, config, connection, now)
+    except ComposeError as error:
+        return _record_failure(message, str(error), now, final=True)
+    except smtplib.SMTPRecipientsRefused as error:
+        return _record_failure(message, _describe(error), now, final=_permanent(error))
+    except smtplib.SMTPResponseException as error:
+        if error.smtp_code >= 400 and not isinstance(error, smtplib.SMTPDataError):
+            connection.drop()  # the session itself went wrong (sign-in, sender): start afresh
+        return _record_failure(message, _describe(error), now, final=_permanent(error))
+    except (smtplib.SMTPException, OSError) as error:
+        connection.drop()
+        return _record_failure(message, _describe(error), now, final=False)
+    message.status = MessageStatus.sent
+    message.sent_at = now
+    message.attempts += 1
+    message.last_error = None
+    return "sent"
+
+
+def _postpone(message_ids: list[int], failed: OutboxMessage, now: datetime) -> list[str]:
+    """The rest of a batch, when the server could not be reached: the same error, the same wait."""
+    outcomes = [
+        _record_failure(
+            db.session.get(OutboxMessage, message_id), failed.last_error or "", now, final=False
+        )
+        for message_id in message_ids
+    ]
+    db.session.commit()
+    return outcomes
