@@ -3,10 +3,12 @@ change is rolled back, so is the message; once it is committed, the sender deliv
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
 
 from planner.db_types import fit, utcnow
+from planner.errors import ConflictError
 from planner.extensions import db
 from planner.mail.models import (
     OPTIONAL_KINDS,
@@ -90,3 +92,37 @@ def enqueue(
     db.session.add(message)
     db.session.flush()
     return message
+
+
+# Statuses a co-lead may send from the outbox page: held for review, or given up on.
+RELEASABLE = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
+
+
+def release(message: OutboxMessage, now: datetime) -> None:
+    """ "Send now" (held) or "Send again" (failed, not sent): the sender delivers it next, with a
+    fresh count of attempts (flushed)."""
+    if message.status not in RELEASABLE:
+        raise ConflictError(f"This message is {message.status.replace('_', ' ')}: nothing to send.")
+    message.status = MessageStatus.queued
+    message.next_attempt_at = now
+    message.attempts = 0
+    message.last_error = None
+    db.session.flush()
+
+
+def release_held(now: datetime) -> int:
+    """ "Send all held": every held message is queued; how many (flushed)."""
+    held = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == MessageStatus.held)
+    ).all()
+    for message in held:
+        release(message, now)
+    return len(held)
+
+
+def discard(message: OutboxMessage) -> None:
+    """A held message a co-lead decided not to send is deleted (flushed)."""
+    if message.status != MessageStatus.held:
+        raise ConflictError("Only a held message can be discarded: this one is not held.")
+    db.session.delete(message)
+    db.session.flush()

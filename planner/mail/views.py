@@ -1,15 +1,35 @@
 """The mail pages: unsubscribing with one click (no account: the signed link is the credential)
-and, for co-leads, the outbox."""
+and, for co-leads, the outbox with its held messages, errors and "Send again"."""
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
 
-from planner.extensions import csrf
+from planner.accounts.security import colead_required
+from planner.db_types import utcnow
+from planner.errors import PlannerError
+from planner.extensions import csrf, db
+from planner.mail import outbox
 from planner.mail import unsubscribe as unsubscribing
+from planner.mail.forms import HoldForm
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.pagination import Page, requested
 
 bp = Blueprint("mail", __name__)
 
 KIND_NAMES = {"reminder": "reminders", "update": "updates about slots and meetings"}
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+PAGE_SIZE = 50
+STATUS_LABELS = {
+    MessageStatus.held: "held for review",
+    MessageStatus.queued: "queued",
+    MessageStatus.sent: "sent",
+    MessageStatus.failed: "failed",
+    MessageStatus.not_sent: "not sent",
+}
+# The HTML part is shown in a sandboxed frame: no script, no request to any other site, no form.
+HTML_PART_POLICY = (
+    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; frame-ancestors 'self'; sandbox"
+)
 
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
@@ -32,3 +52,152 @@ def unsubscribe(token: str):
         done=done,
     )
     return page, 200, PRIVATE
+
+
+def _choice(name: str, allowed) -> str | None:
+    value = (request.args.get(name) or "").strip()
+    if value and value not in allowed:
+        raise PlannerError(f"{name} is one of: {', '.join(allowed)}.", field=name)
+    return value or None
+
+
+@bp.get("/outbox")
+@colead_required
+def index():
+    status = _choice("status", [s.value for s in MessageStatus])
+    kind = _choice("kind", [k.value for k in MessageKind])
+    number, size = requested(request.args, size=PAGE_SIZE, max_size=PAGE_SIZE)
+    query = select(OutboxMessage)
+    if status:
+        query = query.where(OutboxMessage.status == status)
+    if kind:
+        query = query.where(OutboxMessage.kind == kind)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    page = Page(number, size, total).check()
+    messages = db.session.scalars(
+        query.order_by(OutboxMessage.id.desc()).offset(page.start).limit(page.size)
+    ).all()
+    counts = dict(
+        db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+    )
+    return render_template(
+        "mail/outbox.html",
+        messages=messages,
+        page=page,
+        status=status,
+        kind=kind,
+        counts=counts,
+        labels=STATUS_LABELS,
+        kinds=[k.value for k in MessageKind],
+        hold_form=HoldForm(formdata=None, hold_invitations=outbox.hold_invitations()),
+        server=current_app.config.get("MAIL_SERVER"),
+    )
+
+
+@bp.post("/outbox/settings")
+@colead_required
+def settings():
+    form = HoldForm()
+    if not form.validate():
+        flash("The setting was not saved: reload the page and try again.", "error")
+        return redirect(url_for(".index"))
+    outbox.set_hold_invitations(form.hold_invitations.data)
+    flash(
+        "New invitations are held here for review."
+        if form.hold_invitations.data
+        else "New invitations are sent without review.",
+        "success",
+    )
+    return redirect(url_for(".index"))
+
+
+def _message(message_id: int) -> OutboxMessage:
+    return db.get_or_404(
+        OutboxMessage, message_id, description=f"There is no message {message_id} in the outbox."
+    )
+
+
+@bp.get("/outbox/<int:message_id>")
+@colead_required
+def message_page(message_id: int):
+    message = _message(message_id)
+    return (
+        render_template("mail/outbox_message.html", message=message, labels=STATUS_LABELS),
+        200,
+        PRIVATE,
+    )
+
+
+@bp.get("/outbox/<int:message_id>/part.html")
+@colead_required
+def html_part(message_id: int):
+    """The HTML part, for the sandboxed frame on the message page only."""
+    message = _message(message_id)
+    if not message.html_body:
+        abort(404, "This message has no HTML part.")
+    headers = {
+        **PRIVATE,
+        "Content-Type": "text/html; charset=utf-8",
+        "Content-Security-Policy": HTML_PART_POLICY,
+        "X-Frame-Options": "SAMEORIGIN",
+    }
+    return message.html_body, 200, headers
+
+
+@bp.get("/outbox/<int:message_id>/invite.ics")
+@colead_required
+def ics(message_id: int):
+    message = _message(message_id)
+    if not message.ics:
+        abort(404, "This message has no calendar.")
+    headers = {
+        **PRIVATE,
+        "Content-Type": f"text/calendar; charset=utf-8; method={message.ics_method or 'PUBLISH'}",
+        "Content-Disposition": f'attachment; filename="message-{message.id}.ics"',
+    }
+    return message.ics, 200, headers
+
+
+def _sent_off(count: int) -> str:
+    what = "1 message is" if count == 1 else f"{count} messages are"
+    if not current_app.config.get("MAIL_SERVER"):
+        return f"{what} queued, but no mail server is configured: they will be marked not sent."
+    return f"{what} queued: the sender delivers them within a few seconds."
+
+
+@bp.post("/outbox/<int:message_id>/send")
+@colead_required
+def send(message_id: int):
+    message = _message(message_id)
+    outbox.release(message, utcnow())
+    flash(_sent_off(1), "success")
+    return redirect(url_for(".message_page", message_id=message.id))
+
+
+@bp.post("/outbox/send-held")
+@colead_required
+def send_held():
+    if request.form.get("confirm") != "yes":
+        held = db.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.held)
+        )
+        return render_template("mail/outbox_confirm.html", what="send_held", held=held)
+    count = outbox.release_held(utcnow())
+    flash(_sent_off(count) if count else "No message was held.", "success")
+    return redirect(url_for(".index"))
+
+
+@bp.post("/outbox/<int:message_id>/discard")
+@colead_required
+def discard(message_id: int):
+    message = _message(message_id)
+    if request.form.get("confirm") != "yes":
+        return render_template("mail/outbox_confirm.html", what="discard", message=message)
+    subject = message.subject
+    outbox.discard(message)
+    flash(f"Discarded: “{subject}”.", "success")
+    return redirect(url_for(".index", status=MessageStatus.held))

@@ -1,0 +1,274 @@
+"""The sender delivers the outbox to a real SMTP server on loopback: each message as a proper
+email (iMIP parts, unsubscribe headers for optional kinds), once, in order per recipient, with
+back-off while the server is away, and marked not sent while no server is configured."""
+
+from datetime import timedelta
+
+import icalendar
+import pytest
+from sqlalchemy import select
+
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.outbox import Recipient, enqueue, release
+from planner.mail.sender import (
+    LEASE,
+    MAX_ATTEMPTS,
+    NO_SERVER,
+    claim,
+    delay_after,
+    send_due,
+    settings_from_environment,
+)
+from tests.mail.smtp_server import SmtpServer
+
+FROM = "CWS ICT Task Force <taskforce@example.org>"
+ALEX = Recipient("alex@ipo.example", "Alex Müller", "de")
+DANA = Recipient("dana@ilpo.example", "Dana", "en")
+
+
+def calendar(method: str = "REQUEST") -> str:
+    cal = icalendar.Calendar()
+    cal.add("prodid", "-//test//")
+    cal.add("version", "2.0")
+    cal.add("method", method)
+    event = icalendar.Event()
+    event.add("uid", "slot-1@cws-ict-planner")
+    event.add("sequence", 2)
+    event.add("summary", "AI search – Rec 10 workshop")
+    event.add("dtstart", utcnow().replace(microsecond=0) + timedelta(days=30))
+    event.add("dtstamp", utcnow().replace(microsecond=0))
+    cal.add_component(event)
+    return cal.to_ical().decode()
+
+
+def _mail(recipient=ALEX, kind=MessageKind.invitation, subject="Please present", **extra):
+    message = enqueue(
+        recipient,
+        kind=kind,
+        subject=subject,
+        text=f"Hello {recipient.name}, your private page: https://planner.example/presenter/x",
+        html=f"<p>Hello {recipient.name}</p>",
+        **extra,
+    )
+    db.session.commit()
+    return message
+
+
+@pytest.fixture
+def smtp(app):
+    server = SmtpServer().start()
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port, MAIL_FROM=FROM)
+    yield server
+    server.stop()
+    app.config.update(saved)
+
+
+def _send_once(cli) -> str:
+    result = cli.invoke(args=["mail", "send", "--once"])
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def test_an_invitation_arrives_with_its_calendar_as_imip(app_context, cli, smtp):
+    ics = calendar("REQUEST")
+    stored = _mail(ics=ics, ics_method="REQUEST", subject="Invitation: AI search")
+    assert "1 sent" in _send_once(cli)
+
+    (received,) = smtp.received
+    assert received.rcpt_tos == [ALEX.email]
+    assert received.mail_from == "taskforce@example.org"
+    email = received.message
+    assert email["From"] == FROM
+    assert email["To"].addresses[0].display_name == "Alex Müller"
+    assert email["To"].addresses[0].addr_spec == ALEX.email
+    assert email["Subject"] == "Invitation: AI search"
+    assert email["Message-ID"] == stored.message_id
+    assert email["Content-Language"] == "de"
+    assert email["Date"].datetime.tzinfo is not None
+    # Invitations always go: no unsubscribe link.
+    assert email["List-Unsubscribe"] is None and email["List-Unsubscribe-Post"] is None
+
+    assert email.get_content_type() == "multipart/mixed"
+    alternative, attachment = email.iter_parts()
+    assert alternative.get_content_type() == "multipart/alternative"
+    plain, html, cal = alternative.iter_parts()
+    assert plain.get_content_type() == "text/plain"
+    assert "Hello Alex Müller" in plain.get_content()
+    assert html.get_content_type() == "text/html"
+    assert cal.get_content_type() == "text/calendar"
+    assert cal.get_param("method") == "REQUEST"
+    assert cal.get_content_charset() == "utf-8"
+    assert attachment.get_content_type() == "application/ics"
+    assert attachment.get_filename() == "invite.ics"
+    assert attachment.get_content_disposition() == "attachment"
+    for part in (cal.get_content(), attachment.get_content().decode()):
+        read = icalendar.Calendar.from_ical(part)
+        assert read["METHOD"] == "REQUEST"
+        (event,) = read.walk("VEVENT")
+        assert str(event["UID"]) == "slot-1@cws-ict-planner"
+        assert event["SEQUENCE"] == 2
+        assert str(event["SUMMARY"]) == "AI search – Rec 10 workshop"
+
+    db.session.expire_all()
+    sent = db.session.get(OutboxMessage, stored.id)
+    assert (sent.status, sent.attempts, sent.last_error) == (MessageStatus.sent, 1, None)
+    assert sent.sent_at is not None
+    assert "0 sent" in _send_once(cli)  # nothing is sent twice
+    assert len(smtp.received) == 1
+
+
+def test_a_message_without_html_or_calendar_is_plain_text(app_context, cli, smtp):
+    enqueue(DANA, kind=MessageKind.decision, subject="Your proposal", text="Accepted.")
+    db.session.commit()
+    _send_once(cli)
+    email = smtp.received[0].message
+    assert email.get_content_type() == "text/plain"
+    assert email.get_content().strip() == "Accepted."
+
+
+def test_optional_kinds_carry_a_one_click_unsubscribe(app, app_context, cli, smtp):
+    _mail(DANA, MessageKind.reminder, "Your talk is in three days")
+    _send_once(cli)
+    email = smtp.received[0].message
+    assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    link = email["List-Unsubscribe"]
+    assert link.startswith(f"<{app.config['BASE_URL']}/unsubscribe/") and link.endswith(">")
+
+    # What a mail client does for RFC 8058: a POST, no cookies, no CSRF token.
+    anonymous = app.test_client(use_cookies=False)
+    path = link[1:-1].removeprefix(app.config["BASE_URL"])
+    response = anonymous.post(path, data={"List-Unsubscribe": "One-Click"})
+    assert response.status_code == 200
+
+    assert _mail(DANA, MessageKind.reminder, "Another reminder") is None
+    _mail(DANA, MessageKind.update, "Your slot moved")  # another optional kind still goes
+    _mail(DANA, MessageKind.cancellation, "Cancelled")  # and what is not optional always goes
+    _send_once(cli)
+    subjects = [m["Subject"] for m in smtp.messages()]
+    assert subjects == ["Your talk is in three days", "Your slot moved", "Cancelled"]
+
+
+def test_without_a_mail_server_messages_are_kept_as_not_sent(app, app_context, smtp):
+    message = _mail()
+    config = {**app.config, "MAIL_SERVER": None}
+    counts = send_due(config, utcnow())
+    assert counts.not_sent == 1
+    db.session.expire_all()
+    assert (message.status, message.last_error) == (MessageStatus.not_sent, NO_SERVER)
+    assert smtp.received == []
+
+    # A server is configured later, and a co-lead presses "Send again".
+    release(message, utcnow())
+    db.session.commit()
+    assert send_due(app.config, utcnow()).sent == 1
+    assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
+
+
+def test_the_mail_settings_come_from_the_environment():
+    assert settings_from_environment({})["MAIL_SERVER"] is None
+    assert settings_from_environment({"MAIL_USE_TLS": "1"})["MAIL_PORT"] == 587
+    assert settings_from_environment({"MAIL_USE_SSL": "true"})["MAIL_PORT"] == 465
+    settings = settings_from_environment(
+        {"MAIL_SERVER": "smtp.example.org", "MAIL_PORT": "2525", "MAIL_FROM": FROM}
+    )
+    assert (settings["MAIL_SERVER"], settings["MAIL_PORT"], settings["MAIL_FROM"]) == (
+        "smtp.example.org",
+        2525,
+        FROM,
+    )
+
+
+def test_while_the_server_is_away_messages_wait_and_then_arrive_once_in_order(app, app_context):
+    """The fault test: five messages while the SMTP server is down, then it is back."""
+    server = SmtpServer()  # not started: nothing listens on its port
+    config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_FROM": FROM}
+    order = [(ALEX, "1"), (DANA, "1"), (ALEX, "2"), (ALEX, "3"), (DANA, "2")]
+    stored = [_mail(who, MessageKind.update, f"Update {n} for {who.name}") for who, n in order]
+
+    start = utcnow()
+    counts = send_due(config, start)
+    # Each recipient's first message was tried; the later ones wait behind it.
+    assert (counts.sent, counts.retrying) == (0, 2)
+    db.session.expire_all()
+    first = db.session.get(OutboxMessage, stored[0].id)
+    assert first.attempts == 1 and "ConnectionRefusedError" in first.last_error
+    assert first.next_attempt_at == start + delay_after(1)
+    assert send_due(config, start + timedelta(seconds=30)).handled == 0  # not due yet
+
+    server.start()
+    try:
+        counts = send_due(config, start + timedelta(minutes=2))
+        assert counts.sent == 5
+        assert send_due(config, start + timedelta(hours=3)).handled == 0
+    finally:
+        server.stop()
+
+    ids = [r.message["Message-ID"] for r in server.received]
+    assert sorted(ids) == sorted(m.message_id for m in stored)  # each exactly once
+    for who in (ALEX, DANA):
+        got = [r.message["Subject"] for r in server.received if r.rcpt_tos == [who.email]]
+        assert got == [f"Update {n} for {w.name}" for w, n in order if w == who]
+    db.session.expire_all()
+    assert {m.status for m in db.session.scalars(select(OutboxMessage))} == {MessageStatus.sent}
+
+
+def test_a_recipient_waiting_for_a_retry_gets_nothing_later_before_it(app, app_context, smtp):
+    smtp.refuse[ALEX.email] = "451 4.2.1 Mailbox busy, try later"
+    first = _mail(ALEX, subject="First")
+    second = _mail(ALEX, MessageKind.update, "Second")
+    _mail(DANA, subject="Dana's")
+    now = utcnow()
+    counts = send_due(app.config, now)
+    assert (counts.sent, counts.retrying) == (1, 1)
+    db.session.expire_all()
+    assert first.last_error.startswith("refused by the mail server: 451")
+    assert second.attempts == 0 and second.status == MessageStatus.queued
+
+    del smtp.refuse[ALEX.email]
+    assert send_due(app.config, now + timedelta(minutes=1)).sent == 2
+    assert [m["Subject"] for m in smtp.messages()] == ["Dana's", "First", "Second"]
+
+
+def test_retries_back_off_and_end_as_failed(app, app_context, smtp):
+    smtp.refuse[ALEX.email] = "452 4.2.2 Mailbox full"
+    message = _mail()
+    now = utcnow()
+    waits = []
+    for _ in range(MAX_ATTEMPTS):
+        send_due(app.config, now)
+        db.session.expire_all()
+        waits.append(message.next_attempt_at - now)
+        now = message.next_attempt_at
+    assert waits[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
+    assert max(waits[:-1]) == timedelta(hours=1)  # capped
+    assert (message.status, message.attempts) == (MessageStatus.failed, MAX_ATTEMPTS)
+    assert "452" in message.last_error
+
+
+def test_a_recipient_refused_for_good_fails_at_once(app, app_context, smtp):
+    smtp.refuse[DANA.email] = "550 5.1.1 No such user"
+    message = _mail(DANA)
+    assert send_due(app.config, utcnow()).failed == 1
+    db.session.expire_all()
+    assert (message.status, message.attempts) == (MessageStatus.failed, 1)
+    assert "550" in message.last_error
+
+
+def test_a_message_a_dead_sender_had_claimed_is_sent_after_its_lease(app, app_context, smtp):
+    message = _mail()
+    now = utcnow()
+    assert claim(now) == [message.id]  # ...and the sender dies before sending
+    assert send_due(app.config, now).handled == 0  # no other sender takes it meanwhile
+    assert send_due(app.config, now + LEASE).sent == 1
+    assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
+
+
+def test_held_messages_wait_for_a_colead(app, app_context, smtp):
+    message = _mail(hold=True)
+    assert send_due(app.config, utcnow()).handled == 0
+    release(message, utcnow())
+    db.session.commit()
+    assert send_due(app.config, utcnow()).sent == 1

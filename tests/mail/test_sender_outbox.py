@@ -1,0 +1,121 @@
+"""The outbox page for co-leads: messages with their status and error, filters, the message with
+its parts, holding invitations for review, "Send now", "Send all held", "Send again", "Discard"."""
+
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.outbox import Recipient, enqueue, hold_invitations
+from tests.support import csrf_token
+
+ALEX = Recipient("alex@ipo.example", "Alex")
+
+
+def _held(subject="Please present", **extra):
+    message = enqueue(
+        ALEX,
+        kind=MessageKind.invitation,
+        subject=subject,
+        text="Your private page: https://planner.example/presenter/x",
+        html='<p onclick="alert(1)">Hi <script>alert(2)</script><img src="https://t.example/p"></p>',
+        ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
+        ics_method="REQUEST",
+        hold=True,
+        **extra,
+    )
+    db.session.commit()
+    return message
+
+
+def test_only_coleads_see_the_outbox(client, app_context):
+    message = _held()
+    assert client.get("/outbox").status_code == 302
+    assert client.get(f"/outbox/{message.id}").status_code == 302
+    assert client.get(f"/outbox/{message.id}/invite.ics").status_code == 302
+    assert client.post(f"/outbox/{message.id}/send").status_code in (302, 400)
+    db.session.expire_all()
+    assert message.status == MessageStatus.held
+
+
+def test_the_outbox_lists_filters_and_pages(colead_client, app_context):
+    _held("First")
+    enqueue(ALEX, kind=MessageKind.reminder, subject="Reminder", text="t")
+    db.session.commit()
+    page = colead_client.get("/outbox").get_data(as_text=True)
+    assert page.index("Reminder") < page.index("First")  # newest first
+    assert "Send all held (1)" in page
+    assert "No mail server is configured" in page
+    held = colead_client.get("/outbox?status=held").get_data(as_text=True)
+    assert "First" in held and ">Reminder<" not in held
+    assert "Reminder" in colead_client.get("/outbox?kind=reminder").get_data(as_text=True)
+    assert colead_client.get("/outbox?status=lost").status_code == 400
+    assert colead_client.get("/outbox?page=9").status_code == 404
+
+
+def test_the_message_page_never_runs_its_html(colead_client, app_context):
+    message = _held()
+    page = colead_client.get(f"/outbox/{message.id}").get_data(as_text=True)
+    assert "<script>alert(2)" not in page
+    assert f'<iframe class="mail-html" sandbox src="/outbox/{message.id}/part.html"' in page
+    part = colead_client.get(f"/outbox/{message.id}/part.html")
+    policy = part.headers["Content-Security-Policy"]
+    assert "sandbox" in policy and "script-src" not in policy and "default-src 'none'" in policy
+    ics = colead_client.get(f"/outbox/{message.id}/invite.ics")
+    assert ics.headers["Content-Type"].startswith("text/calendar")
+    assert "attachment" in ics.headers["Content-Disposition"]
+    assert b"METHOD:REQUEST" in ics.data
+
+
+def test_holding_invitations_is_a_setting(colead_client, app_context):
+    assert not hold_invitations()
+    token = csrf_token(colead_client, "/outbox")
+    colead_client.post("/outbox/settings", data={"csrf_token": token, "hold_invitations": "y"})
+    assert hold_invitations()
+    colead_client.post("/outbox/settings", data={"csrf_token": token})
+    assert not hold_invitations()
+
+
+def test_send_all_held_asks_first_then_queues(colead_client, app_context):
+    first, second = _held("First"), _held("Second")
+    token = csrf_token(colead_client, "/outbox")
+    ask = colead_client.post("/outbox/send-held", data={"csrf_token": token})
+    assert ask.status_code == 200 and "Send all held messages?" in ask.get_data(as_text=True)
+    db.session.expire_all()
+    assert first.status == MessageStatus.held
+    done = colead_client.post("/outbox/send-held", data={"csrf_token": token, "confirm": "yes"})
+    assert done.status_code == 302
+    db.session.expire_all()
+    assert {first.status, second.status} == {MessageStatus.queued}
+
+
+def test_send_now_send_again_and_discard(colead_client, app_context):
+    held, other = _held("Held"), _held("Other")
+    token = csrf_token(colead_client, f"/outbox/{held.id}")
+
+    def send(message):
+        return colead_client.post(f"/outbox/{message.id}/send", data={"csrf_token": token})
+
+    assert send(held).status_code == 302
+    db.session.expire_all()
+    assert held.status == MessageStatus.queued
+    # Queued: nothing to send again; not held: nothing to discard.
+    assert send(held).status_code == 409
+    assert (
+        colead_client.post(
+            f"/outbox/{held.id}/discard", data={"csrf_token": token, "confirm": "yes"}
+        ).status_code
+        == 409
+    )
+    held.status, held.attempts, held.last_error = MessageStatus.failed, 8, "451 busy"
+    db.session.commit()
+    page = colead_client.get(f"/outbox/{held.id}").get_data(as_text=True)
+    assert "Send again" in page and "451 busy" in page
+    send(held)
+    db.session.expire_all()
+    assert (held.status, held.attempts, held.last_error) == (MessageStatus.queued, 0, None)
+
+    ask = colead_client.post(f"/outbox/{other.id}/discard", data={"csrf_token": token})
+    assert "Discard this message?" in ask.get_data(as_text=True)
+    colead_client.post(f"/outbox/{other.id}/discard", data={"csrf_token": token, "confirm": "yes"})
+    db.session.expire_all()
+    assert db.session.scalars(select(OutboxMessage.subject)).all() == ["Held"]

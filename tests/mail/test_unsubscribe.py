@@ -1,0 +1,56 @@
+"""Unsubscribing from an optional kind with the signed link: the page asks first, the POST needs
+no cookie or CSRF token, a forged or non-optional link is refused, and invitations still go."""
+
+from sqlalchemy import select
+
+from planner.extensions import db
+from planner.mail.models import MessageKind, Unsubscription
+from planner.mail.outbox import Recipient, enqueue
+from planner.mail.unsubscribe import unsubscribe_token, unsubscribe_url
+
+DANA = Recipient("Dana@ILPO.example", "Dana")
+
+
+def _path(app, url: str) -> str:
+    assert url.startswith(app.config["BASE_URL"] + "/unsubscribe/")
+    return url.removeprefix(app.config["BASE_URL"])
+
+
+def test_the_link_is_absolute_on_base_url_in_and_out_of_a_request(app, app_context):
+    outside = unsubscribe_url(DANA.email, MessageKind.reminder)
+    with app.test_request_context("/", base_url="http://evil.example"):
+        inside = unsubscribe_url(DANA.email, MessageKind.reminder)
+    assert outside == inside
+    assert outside.startswith(app.config["BASE_URL"] + "/unsubscribe/")
+
+
+def test_the_page_asks_and_the_button_unsubscribes(app, app_context):
+    client = app.test_client(use_cookies=False)
+    path = _path(app, unsubscribe_url(DANA.email, MessageKind.reminder))
+    page = client.get(path)
+    assert page.status_code == 200
+    assert page.headers["Cache-Control"] == "private, no-store"
+    text = page.get_data(as_text=True)
+    assert "dana@ilpo.example" in text and "<button" in text
+    assert db.session.scalar(select(Unsubscription)) is None  # a visit changes nothing
+
+    assert client.post(path).status_code == 200
+    assert client.post(path).status_code == 200  # twice is fine
+    rows = db.session.scalars(select(Unsubscription)).all()
+    assert [(r.email, r.kind) for r in rows] == [("dana@ilpo.example", "reminder")]
+
+    assert enqueue(DANA, kind=MessageKind.reminder, subject="s", text="t") is None
+    assert enqueue(DANA, kind=MessageKind.update, subject="s", text="t") is not None
+    assert enqueue(DANA, kind=MessageKind.invitation, subject="s", text="t") is not None
+
+
+def test_forged_or_non_optional_links_are_refused(app, app_context):
+    client = app.test_client(use_cookies=False)
+    token = unsubscribe_token(DANA.email, MessageKind.reminder)
+    forged = token[:-2] + ("AA" if not token.endswith("AA") else "BB")
+    assert client.post(f"/unsubscribe/{forged}").status_code == 404
+    assert client.get("/unsubscribe/nonsense").status_code == 404
+    # Invitations and cancellations cannot be turned off, even with a signed token.
+    invitation = unsubscribe_token(DANA.email, MessageKind.invitation)
+    assert client.post(f"/unsubscribe/{invitation}").status_code == 404
+    assert db.session.scalar(select(Unsubscription)) is None
