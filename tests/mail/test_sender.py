@@ -22,6 +22,7 @@ from planner.mail.sender import (
     settings_from_environment,
 )
 from tests.mail.smtp_server import SmtpServer
+from tests.support import counted_queries
 
 FROM = "CWS ICT Task Force <taskforce@example.org>"
 ALEX = Recipient("alex@ipo.example", "Alex Müller", "de")
@@ -272,3 +273,14 @@ def test_held_messages_wait_for_a_colead(app, app_context, smtp):
     release(message, utcnow())
     db.session.commit()
     assert send_due(app.config, utcnow()).sent == 1
+
+
+def test_a_claim_skips_rows_another_sender_has_locked(app, app_context):
+    _mail()
+    with counted_queries() as statements:
+        claim(utcnow())
+    locking = [s for s in statements if "FOR UPDATE" in s]
+    if db.engine.dialect.name == "postgresql":
+        assert len(locking) == 1 and "SKIP LOCKED" in locking[0]
+    else:
+        assert locking == []  # SQLite: one writer at a time; the claim's UPDATE re-checks
