@@ -1,0 +1,105 @@
+"""The outbox in a browser: a co-lead turns on holding invitations for review, an invitation
+waits as held, they read it (its HTML shown sandboxed) and send every held message in one click,
+confirmed without JavaScript; the sender delivers it to a real SMTP server. 1280 and 390 px."""
+
+import pytest
+from playwright.sync_api import expect
+
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail.models import MessageKind
+from planner.mail.outbox import Recipient, enqueue, hold_invitations
+from planner.mail.sender import send_due
+from tests.browser.conftest import FITS_WIDTH, PHONE, shoot, sign_in
+from tests.mail.smtp_server import SmtpServer
+
+INVITATION = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//CWS ICT Task Force//planner//EN\r
+METHOD:REQUEST\r
+BEGIN:VEVENT\r
+UID:slot-7@cws-ict-planner\r
+SEQUENCE:0\r
+DTSTAMP:20270101T000000Z\r
+DTSTART:20270309T120000Z\r
+DTEND:20270309T122000Z\r
+SUMMARY:Risk-based governance of new technologies\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+@pytest.fixture
+def smtp(app):
+    server = SmtpServer().start()
+    saved = {k: app.config.get(k) for k in ("MAIL_SERVER", "MAIL_PORT")}
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=server.port)
+    yield server
+    server.stop()
+    app.config.update(saved)
+
+
+def an_invitation() -> None:
+    """What inviting a presenter enqueues, held if the co-leads asked for review."""
+    enqueue(
+        Recipient("alex@ipaustralia.example", "Alex Example"),
+        kind=MessageKind.invitation,
+        subject="Please present “Risk-based governance of new technologies” on 9 March",
+        text="Dear Alex Example,\n\nYour private page: https://planner.example/presenter/abc\n",
+        html="<p>Dear <b>Alex Example</b>,</p><p>Your <a href='#'>private page</a>.</p>"
+        "<script>document.body.innerHTML = 'ran'</script>",
+        ics=INVITATION,
+        ics_method="REQUEST",
+        hold=hold_invitations(),
+    )
+    db.session.commit()
+
+
+def test_hold_review_and_send_all_held(app, browser, page, live_server, colead, smtp):
+    sign_in(page, live_server)
+    page.get_by_role("link", name="Outbox").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Outbox")
+    page.get_by_label("Hold invitations for review").check()
+    page.get_by_role("button", name="Save").click()
+    expect(page.get_by_role("status")).to_contain_text("held here for review")
+
+    an_invitation()
+    page.reload()
+    expect(page.locator("table.data")).to_contain_text("held for review")
+    expect(page.locator("table.data")).to_contain_text("alex@ipaustralia.example")
+    shoot(page, "outbox-0-held")
+
+    page.get_by_role("link", name="Please present").click()
+    frame = page.frame_locator("iframe.mail-html")
+    expect(frame.locator("b")).to_have_text("Alex Example")  # the HTML is shown...
+    expect(frame.locator("body")).not_to_have_text("ran")  # ...and its script never runs
+    expect(page.get_by_role("link", name="download the .ics")).to_be_visible()
+    shoot(page, "outbox-1-message")
+
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Outbox").click()
+    page.get_by_role("button", name="Send all held (1)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Send all held messages?")
+    page.get_by_role("button", name="Send 1 now").click()
+    expect(page.get_by_role("status")).to_contain_text("1 message is queued")
+
+    # The worker's next round (`flask mail send` does this every few seconds).
+    with app.app_context():
+        assert send_due(app.config, utcnow()).sent == 1
+    page.reload()
+    expect(page.locator("table.data")).to_contain_text("sent")
+    expect(page.locator("table.data")).not_to_contain_text("held for review")
+    shoot(page, "outbox-2-sent")
+    (received,) = smtp.received
+    assert received.rcpt_tos == ["alex@ipaustralia.example"]
+    assert received.message["Subject"].startswith("Please present")
+
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2).new_page()
+    sign_in(phone, live_server)
+    phone.goto(live_server + "/outbox")
+    assert phone.evaluate(FITS_WIDTH), "the outbox is wider than the phone"
+    shoot(phone, "outbox-3-phone")
+    phone.get_by_role("link", name="Please present").click()
+    expect(phone.frame_locator("iframe.mail-html").locator("b")).to_have_text("Alex Example")
+    assert phone.evaluate(FITS_WIDTH), "the message page is wider than the phone"
+    shoot(phone, "outbox-4-message-phone")
+    phone.context.close()
