@@ -17,6 +17,8 @@ from werkzeug.datastructures import MultiDict
 from planner.agenda.models import Meeting
 from planner.db_types import MAX_INT
 from planner.extensions import db
+from planner.mail.outbox import Recipient, enqueue
+from planner.mail.unsubscribe import unsubscribe_token
 from planner.materials.operations import add_link
 from planner.offices.models import OfficeContact
 from planner.presenters.operations import invite
@@ -134,6 +136,8 @@ class World:
     contact: int = 0  # the office contact the volunteer consented to
     presenter: str = ""  # the private link of the slot's presenter
     invited: int = 0  # that slot
+    held: int = 0  # a message held in the outbox: its page offers "Send now" and "Discard"
+    unsubscribe: str = ""  # the path of a signed unsubscribe link
 
 
 PROPOSAL = {
@@ -187,6 +191,12 @@ def build_world(client, colead_client) -> World:
     db.session.commit()
     world = World(meeting, published, slot, lineup, proposal["id"], token, presenter=presenter)
     world.accepted, world.contact, world.invited = accepted, contact, invited.id
+    held = enqueue(
+        Recipient("dana@ilpo.example"), kind="invitation", subject="s", text="t", hold=True
+    )
+    db.session.commit()
+    world.held = held.id
+    world.unsubscribe = "/unsubscribe/" + unsubscribe_token("dana@ilpo.example", "reminder")
     return world
 
 
@@ -214,6 +224,8 @@ def colead_pages(world: World) -> list[str]:
         f"/proposals/{world.proposal}",
         "/proposals",
         "/account/password",
+        "/outbox",
+        f"/outbox/{world.held}",
         "/",
     ]
 
@@ -225,6 +237,7 @@ def public_pages(world: World) -> list[str]:
         f"/proposals/{world.token}",
         f"/proposals/{world.token}/edit",
         f"/presenter/{world.presenter}",
+        world.unsubscribe,
         "/recommendations/10/matches",
         "/surveys",
         "/",
