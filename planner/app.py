@@ -65,6 +65,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         PREFERRED_URL_SCHEME="https" if https else "http",
     )
     app.config.update(mail_settings())
+    # The Task Force's address, ORGANIZER of calendar invitations (default: MAIL_FROM's), and
+    # how many days before a confirmed slot its presenter is reminded.
+    app.config["TASKFORCE_EMAIL"] = os.environ.get("TASKFORCE_EMAIL", "").strip()
+    app.config["MAIL_REMINDER_DAYS"] = int(os.environ.get("MAIL_REMINDER_DAYS", "") or 3)
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
     app.config["BASE_URL"] = base_url(app.config.get("BASE_URL"))
@@ -115,6 +119,7 @@ def _register(app: Flask) -> None:
     from planner.mail import models as _mail_models  # noqa: F401  (the schema)
     from planner.mail import views as mail_views
     from planner.mail.cli import mail_cli
+    from planner.mail.messages import track_changes as track_messages
     from planner.matching import api as matching_api
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
@@ -154,6 +159,7 @@ def _register(app: Flask) -> None:
     app.cli.add_command(mail_cli)
     security.install(app)
     track_changes()
+    track_messages()
     app.add_template_global(web.webcal, "webcal")
     http_errors.register(app)
     app.add_template_filter(_without_none, "without_none")

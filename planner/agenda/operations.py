@@ -215,6 +215,13 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     follow_slots(meeting)
 
 
+def presenter_changed(slot: Slot) -> None:
+    """Someone else presents the slot: an iTIP change (the one invited before is sent a CANCEL,
+    which needs a SEQUENCE above the one they had), so SEQUENCE rises."""
+    slot.sequence = (slot.sequence or 0) + 1
+    slot.updated_at = utcnow()
+
+
 def _check_overlaps(placed: Sequence[tuple[Slot, SlotTimes]], changed: Slot) -> None:
     for slot, times in placed:
         if times.overlaps:

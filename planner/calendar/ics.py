@@ -1,9 +1,11 @@
 """The one place that writes iCalendar: a feed of events, built with `icalendar` 7.
 
-Every time is in UTC, so no VTIMEZONE is needed and none can be wrong. There is no METHOD, so
+Every time is in UTC, so no VTIMEZONE is needed and none can be wrong. A feed has no METHOD, so
 each DTSTAMP is the event's last revision (RFC 5545 §3.8.7.2): the same state gives the same bytes,
-and an ETag can be a hash of them. Whatever text or address it is given (old rows, rows written
-straight into the database), it writes valid, escaped lines. Pure: no Flask, no database.
+and an ETag can be a hash of them. An email's iTIP message (`method`) is built from the same
+events, with its ORGANIZER, ATTENDEEs and the time it was made as DTSTAMP. Whatever text or
+address it is given (old rows, rows written straight into the database), it writes valid, escaped
+lines. Pure: no Flask, no database.
 """
 
 import re
@@ -14,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import quote
 
-from icalendar import Calendar, Conference, Event, Timezone, TimezoneStandard, vText
+from icalendar import Calendar, Conference, Event, Timezone, TimezoneStandard, vCalAddress, vText
 
 PRODID = "-//WIPO CWS ICT Strategy Task Force//Planner//EN"
 REFRESH = timedelta(hours=6)
@@ -75,6 +77,37 @@ class FeedInfo:
 
 
 @dataclass(frozen=True)
+class Participant:
+    """An ORGANIZER or ATTENDEE of an iTIP message (a feed has none)."""
+
+    email: str
+    name: str = ""
+    role: str | None = None  # REQ-PARTICIPANT, OPT-PARTICIPANT
+    partstat: str | None = None  # NEEDS-ACTION, ACCEPTED, DECLINED
+    rsvp: bool = False
+
+
+# What an address in a mailto: URI may hold as it is; all else is percent-encoded.
+_MAILTO_SAFE = "@.!#$&'*+-/=?^_`{|}~"
+
+
+def calendar_address(person: Participant) -> vCalAddress:
+    """A mailto: address with its parameters; the name is one clean line (icalendar quotes
+    and caret-escapes it, RFC 6868)."""
+    address = vCalAddress("mailto:" + quote(one_line(person.email, 254), safe=_MAILTO_SAFE))
+    name = one_line(person.name, 200)
+    if name:
+        address.params["CN"] = name
+    if person.role:
+        address.params["ROLE"] = person.role
+    if person.partstat:
+        address.params["PARTSTAT"] = person.partstat
+    if person.rsvp:
+        address.params["RSVP"] = "TRUE"
+    return address
+
+
+@dataclass(frozen=True)
 class EventInfo:
     uid: str
     sequence: int
@@ -88,6 +121,10 @@ class EventInfo:
     video_url: str | None = None
     parent_uid: str | None = None  # the meeting a slot belongs to
     categories: tuple[str, ...] = ()
+    # Only in an iTIP message (METHOD set): who sends it, to whom, and when it was made.
+    organizer: Participant | None = None
+    attendees: tuple[Participant, ...] = ()
+    stamp: datetime | None = None
 
 
 def _utc(moment: datetime) -> datetime:
@@ -112,7 +149,7 @@ def _event(info: EventInfo) -> Event:
     event = Event.new(
         uid=one_line(info.uid, 255),
         sequence=max(0, info.sequence),
-        stamp=revised,
+        stamp=_utc(info.stamp) if info.stamp else revised,
         last_modified=revised,
         start=start,
         # A negative length read from a damaged row would make DTEND precede DTSTART.
@@ -125,6 +162,8 @@ def _event(info: EventInfo) -> Event:
         conferences=[Conference(video, feature="VIDEO", label="Video call")]
         if video and not cancelled
         else None,
+        organizer=calendar_address(info.organizer) if info.organizer else None,
+        attendees=[calendar_address(a) for a in info.attendees] or None,
     )
     if categories:
         # Only when there are some: an empty CATEGORIES line is an error to libical.
@@ -178,9 +217,21 @@ def _head(feed: FeedInfo, empty: bool) -> Calendar:
     return calendar
 
 
-def build(feed: FeedInfo, events: Sequence[EventInfo]) -> bytes:
-    """The feed as iCalendar bytes: CRLF line ends, lines folded at 75 octets."""
+def _message_head(method: str) -> Calendar:
+    """The head of an iTIP message (RFC 5546): METHOD, and none of a feed's subscription lines."""
+    calendar = Calendar()
+    calendar.add("PRODID", PRODID)
+    calendar.add("VERSION", "2.0")
+    calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("METHOD", method)
+    return calendar
+
+
+def build(feed: FeedInfo, events: Sequence[EventInfo], method: str | None = None) -> bytes:
+    """The feed as iCalendar bytes: CRLF line ends, lines folded at 75 octets. With a `method`
+    (REQUEST, CANCEL) it is an iTIP message instead: METHOD on the calendar, no feed lines."""
     ordered = sorted(events, key=lambda e: (e.start, e.uid))
+    calendar = _message_head(method) if method else _head(feed, not ordered)
     # The calendar's own lines, then each event's, as Calendar.to_ical() would lay them out.
-    head, end = _head(feed, not ordered).to_ical().rsplit(b"END:VCALENDAR\r\n", 1)
+    head, end = calendar.to_ical().rsplit(b"END:VCALENDAR\r\n", 1)
     return b"".join([head, *(_event_bytes(e) for e in ordered), b"END:VCALENDAR\r\n", end])

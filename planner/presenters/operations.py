@@ -10,10 +10,11 @@ from sqlalchemy import select
 
 from planner.accounts.models import digest
 from planner.agenda.models import Slot, SlotStatus
-from planner.agenda.operations import apply_slot
+from planner.agenda.operations import apply_slot, presenter_changed
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
+from planner.mail import messages
 from planner.presenters.models import Answer, Invitation
 
 TOKEN_BYTES = 32
@@ -30,15 +31,20 @@ def invite(
     slot: Slot, *, name: str, email: str | None, time_zone: str | None, by: str | None
 ) -> tuple[Invitation, str]:
     """Invite `name` to present in `slot` (again: a new person or a new link, and a new answer
-    to wait for). Returns the invitation and the private link's token, shown once."""
+    to wait for). Returns the invitation and the private link's token, shown once. Someone
+    else invited in place of an earlier presenter is sent the slot's CANCEL."""
     if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
         raise ConflictError("This slot is cancelled: there is no one to invite.")
     if slot.kind != "presentation":
         raise PlannerError("Only a presentation has a presenter to invite.")
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    former = slot.invitation
+    email = (email or "").strip() or None
+    replaced = former is not None and (former.email or "").lower() != (email or "").lower()
+    before = (former.name, former.email, former.time_zone) if replaced else None
     invitation = slot.invitation or Invitation(slot=slot)
     invitation.name = name.strip()
-    invitation.email = (email or "").strip() or None
+    invitation.email = email
     invitation.time_zone = time_zone or None
     invitation.link_hash = digest(token)
     invitation.invited_at = utcnow()
@@ -46,7 +52,11 @@ def invite(
     invitation.answer, invitation.note, invitation.answered_at = None, "", None
     db.session.add(invitation)
     apply_slot(slot, slot.meeting, {"status": SlotStatus.invited})
+    if before is not None:
+        presenter_changed(slot)
     db.session.flush()
+    if before is not None:
+        messages.presenter_replaced(slot, *before)
     return invitation, token
 
 
@@ -75,6 +85,7 @@ def answer(invitation: Invitation, given: str, note: str) -> None:
     }[Answer(given)]
     apply_slot(slot, slot.meeting, {"status": status})
     db.session.flush()
+    messages.answered(invitation)
 
 
 def frozen(slot: Slot) -> bool:

@@ -14,6 +14,7 @@ from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import slot_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
+from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.presenters.forms import AnswerForm, InviteForm, TalkForm
@@ -153,7 +154,7 @@ def invite_view(slot_id: int):
     problem, status = None, 200
     if form.validate_on_submit():
         try:
-            _, token = invite(
+            invitation, token = invite(
                 slot,
                 name=form.name.data,
                 email=form.email.data,
@@ -164,6 +165,7 @@ def invite_view(slot_id: int):
             problem, status = error.message, error.status
         else:
             link = url_for(".page", token=token, _external=True)
+            messages.invitation(invitation, link)
             return render_template("presenters/invited.html", slot=slot, link=link)
     elif form.errors:
         status = 400

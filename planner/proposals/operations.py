@@ -12,6 +12,7 @@ from planner.accounts.models import digest
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
+from planner.mail import messages
 from planner.proposals.models import Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
@@ -141,6 +142,7 @@ def change_status(
     )
     proposal.status = status
     _save(proposal)
+    messages.decision(proposal, reason)
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:

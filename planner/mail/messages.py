@@ -1,0 +1,636 @@
+"""What to send to whom when something changes: invitations, decisions, answers, updates,
+cancellations and reminders, each written to the outbox in the transaction of its change.
+
+Invitations, decisions and answers are enqueued by the operation (or view) that makes the
+change. Updates and cancellations follow the calendars: whenever a slot's event gets a higher
+SEQUENCE (its time, length, status or its meeting's link or status changed) the change is noted
+as the session flushes, and just before the transaction commits one message per recipient and
+slot is written, however many changes the request made. A rolled-back change sends nothing.
+
+Who gets what:
+- the slot's invited presenter (with an email address) gets the REQUEST of the invitation, then
+  an update REQUEST when what their calendar shows changes, and a CANCEL when the slot or its
+  meeting is cancelled or deleted, when they decline, or when someone else is invited. This
+  holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
+  must follow it.
+- the presenting office's contacts hear of a slot only once its meeting is published (drafts are
+  private): an update REQUEST (optional: one-click unsubscribe) and a CANCEL, which a contact who
+  unsubscribed from updates does not get either, since they may never have had the event.
+- the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
+"""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from types import SimpleNamespace
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, render_template, url_for
+from sqlalchemy import event, func, inspect, select
+from sqlalchemy.orm import Session
+
+from planner.accounts.models import User
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.calendar.ics import EventInfo, Participant
+from planner.calendar.operations import _status as shown_status
+from planner.calendar.operations import is_public, slot_event
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail import imip
+from planner.mail.models import MessageKind, OutboxMessage
+from planner.mail.outbox import Recipient, enqueue, hold_invitations, unsubscribed
+from planner.mail.unsubscribe import unsubscribe_url
+from planner.offices.contacts import contacts_for
+from planner.offices.models import OfficeContact
+from planner.presenters.models import Answer, Invitation
+from planner.proposals.models import Proposal, ProposalStatus
+from planner.timezones import known_time_zones, local_time, utc_offset
+
+# Session.info keys: what this transaction changed, and who has had a message about which slot.
+_TOUCHED, _MEETINGS, _REMOVED, _SENT = (
+    "mail.slots",
+    "mail.meetings",
+    "mail.removed",
+    "mail.sent",
+)
+# Presenters whose calendar holds the slot: they are told of changes.
+_HOLDING = (SlotStatus.invited, SlotStatus.confirmed)
+_WHAT = {
+    "starts_at": "time",
+    "duration_minutes": "length",
+    "status": "status",
+    "video_url": "link",
+    "time_zone": "home time zone",
+}
+
+
+# Addresses, names and times as the messages show them.
+
+
+def organizer_email() -> str:
+    """The Task Force's address: TASKFORCE_EMAIL, else the address MAIL_FROM sends from."""
+    config = current_app.config
+    address = config.get("TASKFORCE_EMAIL") or parseaddr(config.get("MAIL_FROM") or "")[1]
+    return address or f"taskforce@{urlsplit(config['BASE_URL']).hostname or 'localhost'}"
+
+
+def absolute(endpoint: str, **values) -> str:
+    """An address on BASE_URL, in a request or outside one (the reminder command)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
+
+
+def _zone(name: str | None, fallback: str) -> str:
+    return name if name in known_time_zones() else fallback
+
+
+def when(start: datetime, minutes: int, zone: str) -> str:
+    """ "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)"."""
+    local = local_time(zone, start)
+    until = local_time(zone, start + timedelta(minutes=minutes))
+    day = "" if until.date() == local.date() else f"{until:%A} "
+    return f"{local:%A %-d %B %Y, %H:%M}–{day}{until:%H:%M} {zone} ({utc_offset(local)})"
+
+
+def presenter_zone(invitation: Invitation) -> str:
+    slot = invitation.slot
+    home = _zone(slot.meeting.time_zone, "UTC")
+    office = slot.office.time_zone if slot.office else None
+    return _zone(invitation.time_zone or office, home)
+
+
+def _times(slot: Slot, zone: str | None) -> list[str]:
+    """The slot in the reader's zone, then in the meeting's (once if they are the same)."""
+    if slot.starts_at is None:
+        return []
+    home = _zone(slot.meeting.time_zone, "UTC")
+    zones = [z for z in (zone, home) if z]
+    return [when(slot.starts_at, slot.duration_minutes, z) for z in dict.fromkeys(zones)]
+
+
+def language_of(email: str | None, office_code: str | None = None) -> str:
+    """The language an address asked for as an office contact (consented or entered)."""
+    if not email:
+        return "en"
+    query = select(OfficeContact.language).where(
+        func.lower(OfficeContact.email) == email.strip().lower()
+    )
+    if office_code:
+        query = query.where(OfficeContact.office_code == office_code)
+    return db.session.scalar(query.order_by(OfficeContact.id).limit(1)) or "en"
+
+
+# Rendering and enqueueing.
+
+
+def _templates(kind: str, language: str, extension: str) -> list[str]:
+    names = [f"mail/{kind}.{extension}"]
+    return [f"mail/{kind}.{language}.{extension}", *names] if language != "en" else names
+
+
+def render(kind: str, language: str, **context) -> tuple[str, str, str]:
+    """(subject, text, html) of a message: the text template's first line is the subject."""
+    text = render_template(_templates(kind, language, "txt"), **context)
+    first, _, body = text.lstrip().partition("\n")
+    subject = first.removeprefix("Subject:").strip()
+    html = render_template(_templates(kind, language, "html"), subject=subject, **context)
+    return subject, body.strip() + "\n", html
+
+
+def _send(
+    recipient: Recipient,
+    kind: str,
+    context: dict,
+    *,
+    slot: Slot | None = None,
+    meeting_id: int | None = None,
+    calendar: tuple[str, str] | None = None,
+    optional_kind: str | None = None,
+    hold: bool = False,
+) -> OutboxMessage | None:
+    """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
+    unsubscribes from."""
+    footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
+    subject, text, html = render(
+        kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
+    )
+    ics, method = calendar or (None, None)
+    message = enqueue(
+        recipient,
+        kind=kind,
+        subject=subject,
+        text=text,
+        html=html,
+        ics=ics,
+        ics_method=method,
+        meeting_id=meeting_id if meeting_id is not None else (slot.meeting_id if slot else None),
+        slot_id=slot.id if slot is not None and slot.id is not None else None,
+        hold=hold,
+    )
+    if slot is not None:
+        db.session.info.setdefault(_SENT, set()).add((slot.id, recipient.email.strip().lower()))
+    return message
+
+
+def _already_sent(slot: Slot, email: str) -> bool:
+    return (slot.id, email.strip().lower()) in db.session.info.get(_SENT, set())
+
+
+# The slot's calendar event, as the feeds have it.
+
+
+def _event(slot: Slot, url: str | None) -> EventInfo:
+    """The feeds' event of the slot. The video link and the agenda page are in it only once the
+    meeting is published (a draft's page is private); `url` (the presenter's page) instead."""
+    meeting = slot.meeting
+    public = is_public(meeting)
+    page = url or (absolute("agenda.meeting", meeting_id=meeting.id) if public else "")
+    event = slot_event(slot, meeting, page)
+    lines = event.description.split("\n")
+    if not public:
+        lines = [line for line in lines if not line.startswith("Video link:")]
+        event = replace(event, video_url=None)
+    if not page:
+        lines = [line for line in lines if not line.startswith("Agenda page:")]
+    return replace(event, description="\n".join(lines).strip(), url=page or None)
+
+
+def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:
+    return imip.presenter(
+        invitation.email or "",
+        invitation.name,
+        confirmed=invitation.answer == Answer.confirmed,
+        rsvp=rsvp,
+    )
+
+
+def _calendar(event: EventInfo, method: imip.Method, attendee: Participant) -> tuple[str, str]:
+    body = imip.itip(event, method, organizer=organizer_email(), attendee=attendee, stamp=utcnow())
+    return body, str(method)
+
+
+def _slot_context(slot: Slot, zone: str | None) -> dict:
+    meeting = slot.meeting
+    public = is_public(meeting)
+    return {
+        "slot": slot,
+        "meeting": meeting,
+        "office": slot.office.name if slot.office else "",
+        "times": _times(slot, zone),
+        "agenda_url": absolute("agenda.meeting", meeting_id=meeting.id) if public else None,
+        "video_url": meeting.video_url if public else None,
+    }
+
+
+# 1. Invitation.
+
+
+def invitation(invitation: Invitation, link: str) -> OutboxMessage | None:
+    """The presenter's invitation: their private page and, once the slot has a time, a REQUEST
+    of it. None without an address (the co-lead passes the link on by hand)."""
+    if not invitation.email:
+        return None
+    slot = invitation.slot
+    zone = presenter_zone(invitation)
+    recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+    calendar = None
+    if slot.starts_at is not None:
+        calendar = _calendar(
+            _event(slot, link), imip.Method.request, _presenter_attendee(invitation, rsvp=True)
+        )
+    context = {**_slot_context(slot, zone), "link": link, "zone": zone}
+    context["freeze_on"] = slot.meeting.freeze_on
+    return _send(
+        recipient,
+        MessageKind.invitation,
+        context,
+        slot=slot,
+        calendar=calendar,
+        hold=hold_invitations(),
+    )
+
+
+def presenter_replaced(slot: Slot, name: str, email: str | None, time_zone: str | None) -> None:
+    """Someone else is invited for the slot: a CANCEL to the one invited before (sent once the
+    slot's SEQUENCE has risen past what they had)."""
+    if not email or slot.starts_at is None:
+        return
+    recipient = Recipient(email, name, language_of(email))
+    attendee = imip.presenter(email, name, confirmed=False)
+    context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
+    _send(
+        recipient,
+        MessageKind.cancellation,
+        context,
+        slot=slot,
+        calendar=_calendar(_event(slot, None), imip.Method.cancel, attendee),
+    )
+
+
+# 2. Decision.
+
+
+def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
+    """The co-leads accepted or declined a volunteer's proposal: tell them, with the reason."""
+    if proposal.status not in (ProposalStatus.accepted, ProposalStatus.declined):
+        return None
+    if not (proposal.contact_email or "").strip():
+        return None
+    recipient = Recipient(
+        proposal.contact_email,
+        proposal.contact_name,
+        language_of(proposal.contact_email, proposal.office_code),
+    )
+    context = {"proposal": proposal, "accepted": proposal.status == ProposalStatus.accepted}
+    return _send(recipient, MessageKind.decision, {**context, "reason": reason.strip()})
+
+
+# 3. Answer.
+
+
+def answered(invitation: Invitation) -> None:
+    """A presenter confirmed, declined or asked for another time: every co-lead hears of it."""
+    slot = invitation.slot
+    coleads = db.session.scalars(select(User).where(User.role == "colead").order_by(User.id))
+    context = {
+        **_slot_context(slot, None),
+        "invitation": invitation,
+        "answer": invitation.answer,
+        "editor_url": absolute("agenda.edit", meeting_id=slot.meeting_id) + "#slots",
+    }
+    for user in coleads:
+        _send(Recipient(user.email, "", "en"), MessageKind.answer, context, slot=slot)
+
+
+# 4 and 5. Updates and cancellations, collected as the session flushes.
+
+
+@dataclass
+class _Change:
+    """What changed about a slot (or a meeting) in this transaction, and how it was before."""
+
+    status: str  # the slot's (or meeting's) status at the start
+    what: set[str] = field(default_factory=set)
+    rose: bool = False  # its SEQUENCE rose: calendars must follow
+
+
+_SLOT_FIELDS = ("starts_at", "duration_minutes", "status")
+# A meeting's start and length move its slots, which note that themselves.
+_MEETING_FIELDS = ("status", "video_url", "time_zone")
+
+
+def _rose(item) -> bool:
+    history = inspect(item).attrs.sequence.history
+    return bool(history.added) and bool(history.deleted)
+
+
+def _note(changes: dict, item, names: tuple[str, ...]) -> None:
+    """Note what changed in this flush. A change may be flushed before the SEQUENCE it causes
+    (an autoflush in between), so both are gathered over the transaction's flushes."""
+    state = inspect(item)
+    what = {_WHAT[name] for name in names if state.attrs[name].history.has_changes()}
+    rose = _rose(item)
+    if not (what or rose):
+        return
+    if item.id not in changes:
+        # The first change seen: the status before it is the one at the start.
+        before = state.attrs.status.history.deleted
+        changes[item.id] = _Change(status=before[0] if before else item.status)
+    change = changes[item.id]
+    change.what |= what
+    change.rose |= rose
+
+
+def _collect(session: Session, _context, _instances) -> None:
+    slots: dict = session.info.setdefault(_TOUCHED, {})
+    meetings: dict = session.info.setdefault(_MEETINGS, {})
+    for item in session.dirty:
+        if isinstance(item, Slot):
+            _note(slots, item, _SLOT_FIELDS)
+        elif isinstance(item, Meeting):
+            _note(meetings, item, _MEETING_FIELDS)
+    removed = [i for i in session.deleted if isinstance(i, Slot | Meeting)]
+    if removed:
+        with session.no_autoflush:
+            _collect_removed(session, removed)
+
+
+@dataclass(frozen=True)
+class _Removed:
+    """A deleted slot's CANCEL for its presenter, kept until the transaction commits."""
+
+    event: EventInfo
+    meeting_id: int | None
+    recipient: Recipient
+    times: tuple[str, ...]
+    meeting_title: str
+
+
+def _collect_removed(session: Session, removed: list) -> None:
+    """Deleted slots (a draft's) whose presenter holds them: their CANCEL, made now that the
+    rows can still be read. A deleted meeting's slots are read as rows, not loaded as slots
+    (which would change what this flush deletes)."""
+    pending: dict = session.info.setdefault(_REMOVED, {})
+    found = []
+    for item in removed:
+        if isinstance(item, Slot):
+            # Taken out of its meeting's slots first, it may no longer name its meeting.
+            meeting = item.meeting or next(iter(inspect(item).attrs.meeting.history.deleted), None)
+            if item.invitation is not None and meeting is not None:
+                found.append((item, item.invitation, meeting, meeting.id))
+            continue
+        rows = session.execute(
+            select(
+                Slot.uid,
+                Slot.title,
+                Slot.starts_at,
+                Slot.duration_minutes,
+                Slot.sequence,
+                Slot.status,
+                Invitation.name,
+                Invitation.email,
+                Invitation.time_zone,
+            )
+            .join(Invitation, Invitation.slot_id == Slot.id)
+            .where(Slot.meeting_id == item.id)
+        ).all()
+        # The meeting goes too: the message names none (it would point at no row).
+        found += [(row, row, item, None) for row in rows]
+    for slot, invitation, meeting, meeting_id in found:
+        if (
+            slot.uid in pending
+            or not invitation.email
+            or slot.status not in _HOLDING
+            or slot.starts_at is None
+        ):
+            continue
+        event = EventInfo(
+            uid=slot.uid,
+            sequence=(slot.sequence or 0) + (meeting.sequence or 0) + 1,
+            last_modified=utcnow(),
+            start=slot.starts_at,
+            end=slot.starts_at + timedelta(minutes=slot.duration_minutes),
+            summary=slot.title,
+            description=f"Removed from the agenda of {meeting.title}.",
+            status="CANCELLED",
+            url=None,
+            parent_uid=meeting.uid,
+        )
+        home = _zone(meeting.time_zone, "UTC")
+        zones = (_zone(invitation.time_zone, home), home)
+        times = dict.fromkeys(when(slot.starts_at, slot.duration_minutes, z) for z in zones)
+        pending[slot.uid] = _Removed(
+            event=event,
+            meeting_id=meeting_id,
+            recipient=Recipient(invitation.email, invitation.name, "en"),
+            times=tuple(times),
+            meeting_title=meeting.title,
+        )
+
+
+def _forget(session: Session, *_args) -> None:
+    for key in (_TOUCHED, _MEETINGS, _REMOVED, _SENT):
+        session.info.pop(key, None)
+
+
+def _calendar_status(meeting_status: str, slot_status: str) -> str:
+    return shown_status(SimpleNamespace(status=meeting_status), SimpleNamespace(status=slot_status))
+
+
+def _send_changes(session: Session) -> None:
+    """Before the commit: one message per recipient and slot for everything noted (flushing
+    first, so that the last changes are noted too)."""
+    session.flush()
+    slots: dict = session.info.pop(_TOUCHED, {}) or {}
+    meetings: dict = session.info.pop(_MEETINGS, {}) or {}
+    removed: dict = session.info.pop(_REMOVED, {}) or {}
+    if not (slots or meetings or removed):
+        return
+    for pending in removed.values():
+        _send_removed(pending)
+    slots = {key: change for key, change in slots.items() if change.rose}
+    meetings = {key: change for key, change in meetings.items() if change.rose}
+    touched = dict(slots)
+    for meeting_id in meetings:
+        meeting = session.get(Meeting, meeting_id)
+        for slot in meeting.slots if meeting is not None else ():
+            touched.setdefault(slot.id, None)
+    for slot_id, change in touched.items():
+        slot = session.get(Slot, slot_id)
+        if slot is None or slot.kind != "presentation":
+            continue
+        _slot_changed(slot, change or _Change(status=slot.status), meetings.get(slot.meeting_id))
+    session.info.pop(_SENT, None)
+
+
+def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -> None:
+    meeting = slot.meeting
+    before_meeting = meeting_change.status if meeting_change else meeting.status
+    before = _calendar_status(before_meeting, change.status or slot.status)
+    now = _calendar_status(meeting.status, slot.status)
+    what = set(change.what) | (meeting_change.what if meeting_change else set())
+    published = before_meeting == MeetingStatus.draft and meeting.status != MeetingStatus.draft
+    shown = bool(what - {"status"}) or before != now or published
+    if slot.starts_at is None:
+        return
+    cancelled = now == "CANCELLED" and before != "CANCELLED"
+    _tell_presenter(slot, change, cancelled=cancelled, shown=shown, what=what)
+    if is_public(meeting) and slot.office_code:
+        _tell_contacts(slot, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what)
+
+
+def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what) -> None:
+    invitation = slot.invitation
+    if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
+        return
+    zone = presenter_zone(invitation)
+    recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+    held = change.status in _HOLDING
+    declined = slot.status == SlotStatus.declined and change.status != SlotStatus.declined
+    attendee = _presenter_attendee(invitation)
+    context = {**_slot_context(slot, zone), "role": "presenter", "what": sorted(what)}
+    if (cancelled and held) or declined:
+        reason = "declined" if declined else "cancelled"
+        calendar = _calendar(_event(slot, None), imip.Method.cancel, attendee)
+        _send(
+            recipient,
+            MessageKind.cancellation,
+            {**context, "reason": reason},
+            slot=slot,
+            calendar=calendar,
+        )
+    elif shown and not cancelled and slot.status in _HOLDING:
+        calendar = _calendar(_event(slot, None), imip.Method.request, attendee)
+        _send(
+            recipient,
+            MessageKind.update,
+            context,
+            slot=slot,
+            calendar=calendar,
+            optional_kind=None,
+        )
+
+
+def _tell_contacts(slot: Slot, *, cancelled: bool, shown: bool, what) -> None:
+    if not (cancelled or shown):
+        return
+    presenter = (slot.invitation.email or "").lower() if slot.invitation else ""
+    zone = slot.office.time_zone if slot.office else None
+    for contact in contacts_for(slot.office_code, proposal=slot.proposal):
+        email = contact.email.strip()
+        if not email or email.lower() == presenter or _already_sent(slot, email):
+            continue
+        if unsubscribed(email, MessageKind.update):
+            continue  # a cancellation too: updates were what put the slot in their calendar
+        recipient = Recipient(email, contact.name, contact.language or "en")
+        attendee = imip.office_contact(email, contact.name)
+        method = imip.Method.cancel if cancelled else imip.Method.request
+        kind = MessageKind.cancellation if cancelled else MessageKind.update
+        context = {
+            **_slot_context(slot, _zone(zone, "UTC") if zone else None),
+            "role": "contact",
+            "reason": "cancelled",
+            "what": sorted(what),
+        }
+        _send(
+            recipient,
+            kind,
+            context,
+            slot=slot,
+            calendar=_calendar(_event(slot, None), method, attendee),
+            optional_kind=MessageKind.update,
+        )
+
+
+def _send_removed(pending: _Removed) -> None:
+    attendee = imip.presenter(pending.recipient.email, pending.recipient.name, confirmed=False)
+    context = {
+        "slot": SimpleNamespace(title=pending.event.summary),
+        "meeting": SimpleNamespace(title=pending.meeting_title),
+        "office": "",
+        "times": list(pending.times),
+        "agenda_url": None,
+        "video_url": None,
+        "role": "presenter",
+        "reason": "removed",
+    }
+    recipient = Recipient(
+        pending.recipient.email, pending.recipient.name, language_of(pending.recipient.email)
+    )
+    _send(
+        recipient,
+        MessageKind.cancellation,
+        context,
+        meeting_id=pending.meeting_id,
+        calendar=_calendar(pending.event, imip.Method.cancel, attendee),
+    )
+
+
+def track_changes() -> None:
+    """Listen to every session: note changes as they flush, send before the commit, forget
+    them on a rollback."""
+    for name, listener in (
+        ("before_flush", _collect),
+        ("before_commit", _send_changes),
+        ("after_rollback", _forget),
+        ("after_commit", _forget),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+# 6. Reminders.
+
+
+def reminder_days() -> int:
+    return int(current_app.config.get("MAIL_REMINDER_DAYS", 3))
+
+
+def _reminder_id(slot: Slot) -> str:
+    """The reminder's Message-ID names the slot and its start: once per slot and start time,
+    even with two workers (the column is unique)."""
+    return f"<reminder.{slot.uid.split('@', 1)[0]}.{slot.starts_at:%Y%m%dT%H%MZ}@cws-ict-planner>"
+
+
+def enqueue_reminders(now: datetime) -> int:
+    """Remind presenters of confirmed slots that start within MAIL_REMINDER_DAYS (flushed, not
+    committed); how many were enqueued."""
+    until = now + timedelta(days=reminder_days())
+    slots = db.session.scalars(
+        select(Slot)
+        .join(Meeting)
+        .join(Invitation)
+        .where(
+            Slot.status == SlotStatus.confirmed,
+            Meeting.status != MeetingStatus.cancelled,
+            Slot.starts_at > now,
+            Slot.starts_at <= until,
+            Invitation.email.is_not(None),
+        )
+        .order_by(Slot.starts_at, Slot.id)
+    ).all()
+    count = 0
+    for slot in slots:
+        message_id = _reminder_id(slot)
+        if db.session.scalar(
+            select(OutboxMessage.id).where(OutboxMessage.message_id == message_id)
+        ):
+            continue
+        invitation = slot.invitation
+        zone = presenter_zone(invitation)
+        recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+        context = {**_slot_context(slot, zone), "zone": zone, "days": reminder_days()}
+        message = _send(
+            recipient,
+            MessageKind.reminder,
+            context,
+            slot=slot,
+            optional_kind=MessageKind.reminder,
+        )
+        if message is not None:
+            message.message_id = message_id
+            db.session.flush()
+            count += 1
+    return count

@@ -1,0 +1,337 @@
+"""What the outbox holds after real requests: the invitation with its REQUEST, updates when a slot
+or its meeting moves, cancellations, decisions, answers, reminders; nothing for a change that
+was rolled back; unsubscribed contacts get no update, presenters still get cancellations."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from icalendar import Calendar
+from sqlalchemy import select
+
+from planner.agenda.models import Slot
+from planner.extensions import db
+from planner.mail.messages import enqueue_reminders
+from planner.mail.models import OutboxMessage
+from planner.mail.unsubscribe import unsubscribe
+from planner.offices.models import OfficeContact
+from tests.calendar.readers import read_everywhere
+from tests.presenters.test_presenters import MEETING, TALK, invite
+from tests.support import csrf_token
+
+PRESENTER = "alex@ipaustralia.example"
+
+
+@pytest.fixture
+def api(colead_client):
+    return colead_client
+
+
+@pytest.fixture
+def slot(api, survey):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={"title": "Opening", "kind": "discussion", "duration_minutes": 10},
+    )
+    made = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=TALK).get_json()
+    other = {**TALK, "title": "Blockchain for priority documents", "office": "JP"}
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=other).status_code == 201
+    return db.session.get(Slot, made["id"])
+
+
+@pytest.fixture
+def presenter(app):
+    return app.test_client(use_cookies=False)
+
+
+def outbox(**where) -> list[OutboxMessage]:
+    db.session.expire_all()
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    for name, value in where.items():
+        query = query.where(getattr(OutboxMessage, name) == value)
+    return list(db.session.scalars(query))
+
+
+def vevent(message: OutboxMessage):
+    """The message's one event, after all three readers agreed on it."""
+    body = message.ics.encode("utf-8")
+    read_everywhere(body)
+    calendar = Calendar.from_ical(body)
+    assert str(calendar["METHOD"]) == message.ics_method
+    (event,) = calendar.walk("VEVENT")
+    return event
+
+
+def feed_event(presenter, title: str) -> dict:
+    feed = read_everywhere(presenter.get("/feeds/taskforce.ics").data)
+    return next(e for e in feed["events"] if e["summary"].endswith(title))
+
+
+def test_an_invitation_carries_the_link_and_a_request_of_the_slot(api, slot, presenter):
+    link = invite(api, slot)
+    (message,) = outbox(recipient_email=PRESENTER)
+    assert message.kind == "invitation" and message.status == "queued"
+    assert message.slot_id == slot.id and message.ics_method == "REQUEST"
+    assert "http://localhost" + link in message.text_body
+    assert "http://localhost" + link in message.html_body
+    # Their zone (Sydney) and the meeting's.
+    assert "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" in message.text_body
+    assert "Tuesday 9 March 2027, 13:10–13:30 Europe/Zurich (UTC+1)" in message.text_body
+    assert message.subject == f"Invitation to present: {TALK['title']}"
+    event = vevent(message)
+    assert str(event["UID"]) == slot.uid
+    assert int(event["SEQUENCE"]) == slot.sequence + slot.meeting.sequence
+    assert str(event["ORGANIZER"]).startswith("mailto:")
+    assert event["ORGANIZER"].params["CN"] == "CWS ICT Task Force"
+    attendee = event["ATTENDEE"]
+    assert str(attendee) == f"mailto:{PRESENTER}"
+    assert attendee.params["CN"] == "Alex Example"
+    assert attendee.params["ROLE"] == "REQ-PARTICIPANT"
+    assert attendee.params["PARTSTAT"] == "NEEDS-ACTION"
+    assert attendee.params["RSVP"] == "TRUE"
+    # A draft's video link is the co-leads' to give out once it is published.
+    assert "video.example" not in message.ics
+
+
+def test_uid_and_sequence_are_the_feeds_through_invite_move_and_cancel(api, slot, presenter):
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    invite(api, slot)
+    (invited,) = outbox(recipient_email=PRESENTER)
+    request = vevent(invited)
+    shown = feed_event(presenter, TALK["title"])
+    assert str(request["UID"]) == shown["uid"] and int(request["SEQUENCE"]) == shown["sequence"]
+    assert "https://video.example/rec10" in invited.text_body  # published: the link is given
+
+    # The meeting moves an hour later: one update, a higher SEQUENCE, the same UID.
+    moved = api.patch(
+        f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": "2027-03-09T14:00:00+01:00"}
+    )
+    assert moved.status_code == 200
+    (_, update) = outbox(recipient_email=PRESENTER)
+    assert update.kind == "update" and update.ics_method == "REQUEST"
+    event = vevent(update)
+    shown = feed_event(presenter, TALK["title"])
+    assert str(event["UID"]) == shown["uid"] == slot.uid
+    assert int(event["SEQUENCE"]) == shown["sequence"] > int(request["SEQUENCE"])
+    assert event["DTSTART"].dt == datetime(2027, 3, 9, 13, 10, tzinfo=UTC)
+    assert "time" in update.subject
+
+    # The slot itself is pinned later (PATCH starts_at): another update.
+    pinned = api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": "2027-03-09T14:30:00+01:00"})
+    assert pinned.status_code == 200, pinned.get_json()
+    (*_, again) = outbox(recipient_email=PRESENTER)
+    assert again.kind == "update" and again.id != update.id
+    assert int(vevent(again)["SEQUENCE"]) > int(event["SEQUENCE"])
+
+    # Cancelled: a CANCEL with a higher SEQUENCE still.
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    (*_, cancel) = outbox(recipient_email=PRESENTER)
+    assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
+    gone = vevent(cancel)
+    shown = feed_event(presenter, TALK["title"])
+    assert str(gone["UID"]) == slot.uid and str(gone["STATUS"]) == "CANCELLED"
+    assert int(gone["SEQUENCE"]) == shown["sequence"] > int(vevent(again)["SEQUENCE"])
+    assert len(outbox(recipient_email=PRESENTER)) == 4
+
+
+def test_several_changes_in_one_request_make_one_update(api, slot):
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    invite(api, slot)
+    changed = api.patch(
+        f"/api/v1/meetings/{slot.meeting_id}",
+        json={
+            "starts_at": "2027-03-09T15:00:00+01:00",
+            "video_url": "https://video.example/other",
+        },
+    )
+    assert changed.status_code == 200
+    updates = outbox(recipient_email=PRESENTER, kind="update")
+    assert len(updates) == 1
+    assert "https://video.example/other" in updates[0].text_body
+    assert "link" in updates[0].subject and "time" in updates[0].subject
+
+
+def test_a_cancelled_meeting_cancels_for_the_presenter(api, slot):
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    invite(api, slot)
+    assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
+    (cancel,) = outbox(recipient_email=PRESENTER, kind="cancellation")
+    event = vevent(cancel)
+    assert str(event["STATUS"]) == "CANCELLED" and str(event["UID"]) == slot.uid
+
+
+def test_inviting_someone_else_cancels_for_the_one_before(api, slot):
+    invite(api, slot)
+    first = vevent(outbox(recipient_email=PRESENTER)[0])
+    invite(api, slot, name="Sam Other", email="sam@ipaustralia.example")
+    cancel = outbox(recipient_email=PRESENTER)[-1]
+    assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
+    assert "invited someone else" in cancel.text_body
+    assert int(vevent(cancel)["SEQUENCE"]) > int(first["SEQUENCE"])
+    (new,) = outbox(recipient_email="sam@ipaustralia.example")
+    assert new.kind == "invitation" and int(vevent(new)["SEQUENCE"]) == int(
+        vevent(cancel)["SEQUENCE"]
+    )
+
+
+def test_no_address_no_message(api, slot):
+    invite(api, slot, email="")
+    assert outbox() == []
+
+
+def test_deleting_a_draft_slot_cancels_for_its_presenter(api, slot):
+    invite(api, slot)
+    url = f"/meetings/{slot.meeting_id}/edit"
+    deleted = api.post(f"/slots/{slot.id}/delete", data={"csrf_token": csrf_token(api, url)})
+    assert deleted.status_code in (200, 302), deleted.get_data(as_text=True)
+    assert db.session.get(Slot, slot.id) is None or True
+    cancel = outbox(recipient_email=PRESENTER)[-1]
+    assert cancel.kind == "cancellation" and str(vevent(cancel)["STATUS"]) == "CANCELLED"
+
+
+def test_confirming_tells_the_co_leads_and_updates_the_presenters_calendar(
+    api, slot, presenter, colead
+):
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    (answer,) = outbox(kind="answer")
+    assert answer.recipient_email == colead.email
+    assert "Alex Example" in answer.subject and "confirmed" in answer.subject
+    update = outbox(recipient_email=PRESENTER)[-1]
+    assert update.kind == "update"
+    assert vevent(update)["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert str(vevent(update)["STATUS"]) == "CONFIRMED"
+
+
+def test_a_decline_tells_the_co_leads_why(api, slot, presenter, colead):
+    link = invite(api, slot)
+    reason = "I am on leave that week."
+    assert (
+        presenter.post(link + "/answer", data={"answer": "declined", "note": reason}).status_code
+        == 302
+    )
+    (answer,) = outbox(kind="answer")
+    assert reason in answer.text_body and reason in answer.html_body
+    cancel = outbox(recipient_email=PRESENTER)[-1]
+    assert cancel.kind == "cancellation" and "You declined" in cancel.text_body
+
+
+def test_a_refused_change_leaves_no_message(api, slot):
+    invite(api, slot)
+    before = len(outbox())
+    # Pinned before the slot before it ends: refused.
+    refused = api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": "2027-03-09T13:05:00+01:00"})
+    assert refused.status_code == 400, refused.get_json()
+    stale = api.patch(
+        f"/api/v1/meetings/{slot.meeting_id}",
+        json={"starts_at": "2027-03-09T16:00:00+01:00", "version": 1},
+    )
+    assert stale.status_code == 409
+    assert len(outbox()) == before
+
+
+def test_a_change_rolled_back_after_its_flush_sends_nothing(api, slot, app):
+    """The hook noted the move as the session flushed; the rollback forgets it, and the next
+    transaction's commit sends nothing for it."""
+    from planner.agenda.operations import apply_meeting
+
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    invite(api, slot)
+    before = len(outbox())
+    meeting = db.session.get(Slot, slot.id).meeting
+    apply_meeting(meeting, {"starts_at": meeting.starts_at + timedelta(days=1)})
+    db.session.flush()
+    db.session.rollback()
+    db.session.commit()
+    assert len(outbox()) == before
+
+
+def _proposal(client, api, **extra) -> dict:
+    sent = client.post(
+        "/api/v1/proposals",
+        json={
+            "office": "AU",
+            "name": "Robin Volunteer",
+            "email": "robin@ipaustralia.example",
+            "title": "Governing AI trials",
+            "abstract": "What we learned.",
+            "recommendations": [10],
+            "duration": 25,
+            "maturity": "production",
+            **extra,
+        },
+    )
+    assert sent.status_code == 201, sent.get_json()
+    return sent.get_json()
+
+
+def test_a_decision_reaches_the_volunteer_with_the_reason(api, client, survey):
+    sent = _proposal(client, api, consent=True, language="es")
+    reason = "It fits the Rec 10 workshop <well>."
+    decision = {"status": "declined", "reason": reason, "version": sent["version"]}
+    assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 200
+    (message,) = outbox(kind="decision")
+    assert message.recipient_email == "robin@ipaustralia.example"
+    assert message.language == "es"  # the contact's; the English text until a translation
+    assert "declined" in message.subject and reason in message.text_body
+    assert "&lt;well&gt;" in message.html_body and "<well>" not in message.html_body
+    assert message.ics is None
+
+
+def test_a_stale_decision_sends_nothing(api, client, survey):
+    sent = _proposal(client, api)
+    decision = {"status": "accepted", "reason": "Fits.", "version": sent["version"] + 5}
+    assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 409
+    assert outbox() == []
+
+
+def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellations(api, slot):
+    for name, email in (("Kim Contact", "kim@ipaustralia.example"), ("Lee", "lee@ipa.example")):
+        db.session.add(
+            OfficeContact(office_code="AU", name=name, email=email, language="en", source="test")
+        )
+    unsubscribe("lee@ipa.example", "update")
+    unsubscribe(PRESENTER, "update")
+    db.session.commit()
+    invite(api, slot)
+    assert outbox(recipient_email="kim@ipaustralia.example") == []  # a draft is private
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    (published,) = outbox(recipient_email="kim@ipaustralia.example")
+    assert published.kind == "update" and "/unsubscribe/" in published.text_body
+    attendee = vevent(published)["ATTENDEE"]
+    assert attendee.params["ROLE"] == "OPT-PARTICIPANT" and "RSVP" not in attendee.params
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    (_, cancel) = outbox(recipient_email="kim@ipaustralia.example")
+    assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
+    assert outbox(recipient_email="lee@ipa.example") == []
+    # The presenter, unsubscribed from updates, still gets the cancellation.
+    assert [m.kind for m in outbox(recipient_email=PRESENTER)][-1] == "cancellation"
+
+
+def test_invitations_wait_for_review_when_held(api, slot):
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    (message,) = outbox(recipient_email=PRESENTER)
+    assert message.status == "held"
+
+
+def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    start = slot.starts_at
+    assert enqueue_reminders(start - timedelta(days=4)) == 0  # not yet
+    assert enqueue_reminders(start - timedelta(days=2)) == 1
+    assert enqueue_reminders(start - timedelta(days=1)) == 0  # once
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    assert reminder.recipient_email == PRESENTER and "Materials" in reminder.text_body
+    assert "Australia/Sydney" in reminder.text_body and "/unsubscribe/" in reminder.text_body
+    # Moved: a new reminder for the new start.
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    db.session.refresh(slot)
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
