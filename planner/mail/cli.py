@@ -7,10 +7,11 @@ import time
 import click
 from flask import current_app
 from flask.cli import AppGroup
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import IntegrityError, OperationalError
 
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.mail.messages import enqueue_reminders
 from planner.mail.sender import Counts, send_due
 
 mail_cli = AppGroup("mail", help="Deliver the outbox's messages.")
@@ -21,6 +22,24 @@ def _report(counts: Counts) -> str:
         f"{counts.sent} sent, {counts.retrying} to retry, {counts.failed} failed, "
         f"{counts.not_sent} not sent (no mail server configured)"
     )
+
+
+def remind() -> int:
+    """Enqueue the reminders due now and commit them; a reminder another instance wrote at the
+    same moment (its Message-ID is unique per slot and start) is left to that one."""
+    try:
+        count = enqueue_reminders(utcnow())
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return 0
+    return count
+
+
+@mail_cli.command("remind")
+def remind_command() -> None:
+    """Enqueue reminders for confirmed slots starting within MAIL_REMINDER_DAYS, once each."""
+    click.echo(f"{remind()} reminders enqueued")
 
 
 @mail_cli.command("send")
@@ -52,6 +71,7 @@ def send_command(once: bool, interval: float) -> None:
     while not stopping.is_set():
         started = time.monotonic()
         try:
+            remind()
             counts = send_due(config, utcnow(), stop=stopping.is_set)
         except OperationalError as error:
             db.session.rollback()

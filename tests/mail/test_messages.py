@@ -335,3 +335,15 @@ def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
     assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
     db.session.refresh(slot)
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+
+
+def test_flask_mail_remind_enqueues_due_reminders_once(api, survey, presenter, cli):
+    soon = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
+    meeting = api.post("/api/v1/meetings", json={**MEETING, "starts_at": soon.isoformat()})
+    made = api.post(f"/api/v1/meetings/{meeting.get_json()['id']}/slots", json=TALK).get_json()
+    slot = db.session.get(Slot, made["id"])
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert cli.invoke(args=["mail", "remind"]).output == "1 reminders enqueued\n"
+    assert cli.invoke(args=["mail", "remind"]).output == "0 reminders enqueued\n"
+    assert len(outbox(kind="reminder")) == 1
