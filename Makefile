@@ -21,9 +21,12 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@ $(VENV)/.run-deps
 
+# The mail sender runs beside the server and stops with it (Ctrl-C or the server's end).
 run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) setup
+	$(FLASK) mail send & sender=$$!; \
+	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: $(VENV)/.test-deps
