@@ -347,3 +347,43 @@ def test_flask_mail_remind_enqueues_due_reminders_once(api, survey, presenter, c
     assert cli.invoke(args=["mail", "remind"]).output == "1 reminders enqueued\n"
     assert cli.invoke(args=["mail", "remind"]).output == "0 reminders enqueued\n"
     assert len(outbox(kind="reminder")) == 1
+
+
+def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
+    """End to end: the three messages reach a real SMTP server on loopback; each carries its
+    .ics as text/calendar with method=, and the three readers see one event moving on."""
+    from planner.db_types import utcnow
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    config = {**api.application.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    try:
+        assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+        invite(api, slot)
+        later = {"starts_at": "2027-03-09T14:00:00+01:00"}
+        assert api.patch(f"/api/v1/meetings/{slot.meeting_id}", json=later).status_code == 200
+        assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 3
+        db.session.commit()
+    finally:
+        server.stop()
+    received = [m for m in server.messages() if m["To"].addresses[0].addr_spec == PRESENTER]
+    assert [m["Subject"].split(":")[0] for m in received] == [
+        "Invitation to present",
+        "Changed",
+        "Cancelled",
+    ]
+    sequences = []
+    for message, method in zip(received, ("REQUEST", "REQUEST", "CANCEL"), strict=True):
+        (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        assert part.get_param("method") == method
+        body = part.get_content()
+        body = body if isinstance(body, bytes) else body.encode("utf-8")
+        seen = read_everywhere(body)
+        calendar = Calendar.from_ical(body)
+        (event,) = calendar.walk("VEVENT")
+        assert str(calendar["METHOD"]) == method and str(event["UID"]) == slot.uid
+        assert str(event["ATTENDEE"]) == f"mailto:{PRESENTER}" and "ORGANIZER" in event
+        sequences.append(seen["events"][0]["sequence"])
+    assert sequences == sorted(set(sequences))  # strictly rising
