@@ -1,15 +1,25 @@
 """Error responses: JSON under /api/, pages in the app's style elsewhere; never a traceback. A
-database that cannot be reached is a 503 to retry, not a 500."""
+database that cannot be reached is a 503 to retry, not a 500; a form sent after its session
+expired comes back ready to send again."""
 
 import sqlite3
 
 import psycopg
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_wtf import FlaskForm
+from flask_wtf.csrf import CSRFError
 from markupsafe import escape
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
-from werkzeug.exceptions import HTTPException, InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import (
+    HTTPException,
+    InternalServerError,
+    MethodNotAllowed,
+    ServiceUnavailable,
+)
 from werkzeug.http import HTTP_STATUS_CODES
+from wtforms import PasswordField
+from wtforms.fields.core import UnboundField
 
 from planner.errors import PlannerError
 
@@ -29,11 +39,74 @@ def is_api_request() -> bool:
 def _respond(error: HTTPException):
     # Keep what the error says beyond its body, such as Allow on a 405.
     headers = [(k, v) for k, v in error.get_headers() if k.lower() != "content-type"]
+    extra = {}
+    if isinstance(error, MethodNotAllowed):
+        allowed = _allowed_methods(error)
+        error = MethodNotAllowed(allowed, _wrong_method(allowed))
+        extra["allowed"] = allowed
     if is_api_request():
-        response = api_error(error.code or 500, error.description)
+        response = api_error(error.code or 500, error.description, **extra)
         response.headers.extend(headers)
         return response
     return render_template("errors/error.html", error=error), error.code, headers
+
+
+def _allowed_methods(error: MethodNotAllowed) -> list[str]:
+    # HEAD and OPTIONS come with every GET route: naming them helps nobody.
+    methods = error.valid_methods or []
+    return [m for m in methods if m not in ("HEAD", "OPTIONS")] or list(methods)
+
+
+def _wrong_method(allowed: list[str]) -> str:
+    if len(allowed) > 1:
+        said = ", ".join(allowed[:-1]) + " or " + allowed[-1]
+    else:
+        said = "".join(allowed) or "no method at all"
+    message = f"This address does not take a {request.method}; it takes {said}."
+    if not is_api_request() and allowed == ["GET"]:
+        message += " It is a page to open from a link, not one to send a form to."
+    return message
+
+
+# Posted fields never written back into a page: passwords, whatever the form.
+def _password_names() -> frozenset[str]:
+    names, forms = set(), [FlaskForm]
+    while forms:
+        form = forms.pop()
+        forms.extend(form.__subclasses__())
+        names.update(
+            name
+            for name, field in vars(form).items()
+            if isinstance(field, UnboundField) and issubclass(field.field_class, PasswordField)
+        )
+    return frozenset(names)
+
+
+def _session_expired(error: CSRFError):
+    """A form sent without a valid CSRF token (the session expired or was lost, the token is
+    too old): a page that sends the same fields again, to the same address, with a fresh token,
+    from a "Send again" button that needs no JavaScript. Never files (they cannot be put back
+    into a page) nor passwords (never echoed): then the person goes back to the form."""
+    if is_api_request() or request.method != "POST":
+        return _respond(error)
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    secrets = _password_names()
+    fields = [
+        (name, value)
+        for name, value in request.form.items(multi=True)
+        if name != field_name and name not in secrets
+    ]
+    resendable = not request.files and not any(name in secrets for name in request.form)
+    page = render_template(
+        "errors/session_expired.html",
+        fields=fields,
+        resendable=resendable,
+        action=request.full_path.rstrip("?"),
+        # The form's own page, when the address is one (sign-in is; an upload's is not).
+        reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
+        csrf_field=field_name,
+    )
+    return page, 400
 
 
 def _refused(error: PlannerError):
@@ -90,6 +163,7 @@ def _unavailable() -> Response | tuple:
 
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _respond)
+    app.register_error_handler(CSRFError, _session_expired)
     # Registered once: a survey named in the address that is not there is a 404 wherever it is
     # looked up, rules that cannot be met are 422, a conflict is 409, ...
     app.register_error_handler(PlannerError, _refused)

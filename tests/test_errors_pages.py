@@ -1,0 +1,83 @@
+"""Error pages in the app's own words: a wrong method names the right ones, and a form sent
+after its session expired comes back ready to send again, without losing what was typed."""
+
+import html
+import re
+from io import BytesIO
+
+from sqlalchemy import select
+from werkzeug.datastructures import MultiDict
+
+from planner.extensions import db
+from planner.proposals.models import Proposal
+from tests.proposals.test_proposals import VALID
+
+
+def hidden_fields(page: str) -> list[tuple[str, str]]:
+    return [
+        (html.unescape(name), html.unescape(value))
+        for name, value in re.findall(r'<input type="hidden" name="([^"]*)" value="([^"]*)">', page)
+    ]
+
+
+def test_a_wrong_method_is_explained_on_pages_and_in_the_api(client, survey):
+    page = client.post("/offices")
+    assert page.status_code == 405 and "GET" in page.headers["Allow"]
+    text = page.get_data(as_text=True)
+    assert "This address does not take a POST; it takes GET." in text
+    assert "not allowed for the requested URL" not in text
+    api = client.delete("/api/v1/surveys")
+    assert api.status_code == 405
+    body = api.get_json()
+    assert body["message"].startswith("This address does not take a DELETE; it takes GET")
+    assert "GET" in body["allowed"] and "HEAD" not in body["allowed"]
+
+
+def test_a_form_sent_without_a_session_comes_back_filled_in_and_sends_again(app, survey):
+    client = app.test_client()  # no page was ever opened: no session, no token
+    typed = {
+        **VALID,
+        "abstract": 'Risk-based "governance" <b>& AI</b>',
+        "recommendations": ["3", "10"],
+    }
+    response = client.post("/volunteer", data={**typed, "csrf_token": "stale"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Your session expired; press Send again." in page
+    assert "CSRF" not in page and "<b>& AI</b>" not in page  # escaped, never markup
+    fields = hidden_fields(page)
+    sent = dict(fields)
+    assert sent["title"] == VALID["title"]
+    assert sent["abstract"] == typed["abstract"]
+    assert [value for name, value in fields if name == "recommendations"] == ["3", "10"]
+    assert sent["csrf_token"] not in ("", "stale")
+    action = re.search(r'<form method="post" action="([^"]+)">', page)[1]
+    assert action == "/volunteer"
+    assert db.session.scalar(select(Proposal)) is None
+
+    again = client.post(action, data=MultiDict(fields))
+    assert again.status_code == 302, again.get_data(as_text=True)
+    proposal = db.session.scalar(select(Proposal))
+    assert proposal.title == VALID["title"] and proposal.abstract == typed["abstract"]
+
+
+def test_passwords_are_never_written_back_into_the_page(client, survey):
+    response = client.post(
+        "/login?next=/meetings", data={"email": "ana@example.org", "password": "s3cret words"}
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "s3cret words" not in page
+    assert "Send again" not in page  # it could not sign anyone in
+    assert 'href="/login?next=/meetings"' in page
+
+
+def test_a_file_is_not_asked_to_be_sent_again(client, survey):
+    response = client.post(
+        "/volunteer",
+        data={"title": "x", "file": (BytesIO(b"%PDF-1.4"), "slides.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Send again" not in page and "Files and passwords cannot be sent again" in page
