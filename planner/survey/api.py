@@ -12,6 +12,7 @@ from planner.survey.operations import (
     survey_summary,
 )
 from planner.survey.records import Question
+from planner.survey.summary import COUNTED
 from planner.survey.tabular import answer_row
 
 bp = Blueprint("survey_api", __name__, url_prefix="/api/v1")
@@ -79,8 +80,11 @@ def summary(slug: str):
         "questions": {
             question.value: {
                 "label": question.label,
+                "counts": COUNTED[question],
                 "answered": part.answered.as_dict(),
                 "named_none": part.named_none.as_dict(),
+                "declined": part.declined.as_dict(),
+                "no_answer": part.no_answer.as_dict(),
                 "recommendations": [
                     {"recommendation": number, **cell.as_dict()}
                     for number, cell in part.by_recommendation.items()

@@ -20,6 +20,7 @@ from planner.survey.records import (
     RespondentRecord,
     SurveyFormatError,
     SurveyRecord,
+    says_nothing,
 )
 
 
@@ -474,6 +475,16 @@ def _records(
             _join(answer.lines),
             (first, last),
             basis,
+        )
+    elif answer.question is Question.discuss and says_nothing(_join(answer.lines)):
+        # "No" or "n/a": kept as written, read as no answer rather than a wish naming nothing.
+        yield AnswerRecord(
+            answer.office,
+            answer.question,
+            None,
+            _join(answer.lines),
+            (first, last),
+            "no answer: the text says there is nothing to say",
         )
     elif answer.question is Question.discuss:
         text = _join(answer.lines)

@@ -18,7 +18,7 @@ from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
-from planner.survey.records import Question
+from planner.survey.records import Question, says_nothing
 
 
 class Survey(db.Model):
@@ -107,6 +107,12 @@ class Answer(db.Model):
     survey: Mapped[Survey] = relationship(back_populates="answers")
     office: Mapped[Office] = relationship()
     recommendation: Mapped[Recommendation | None] = relationship()
+
+    @property
+    def no_answer(self) -> bool:
+        """Whether the text only says there is nothing to say ("No", "n/a"): kept as written,
+        counted as no answer (`says_nothing`, the importers' rule too)."""
+        return says_nothing(self.text)
 
 
 class SurveyWarning(db.Model):

@@ -318,8 +318,8 @@ def survey_summary(survey: Survey) -> Summary:
         select(Respondent.office_code).where(Respondent.survey_id == survey.id)
     )
     rows = db.session.execute(
-        select(Answer.office_code, Answer.question, Answer.recommendation_number).where(
-            Answer.survey_id == survey.id
-        )
+        select(
+            Answer.office_code, Answer.question, Answer.recommendation_number, Answer.text
+        ).where(Answer.survey_id == survey.id)
     )
     return summarise(respondents, rows.tuples(), known_recommendations())

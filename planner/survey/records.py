@@ -45,6 +45,36 @@ QUESTION_LABELS = {
 }
 
 
+# Whole answers that say there is nothing to say, in English and the offices' languages. Matched
+# after `_normal` (case folded, spaces collapsed, trailing full stops and spaces dropped), and
+# optionally followed by a time qualifier ("N/A at present", "Not at this time"). Only whole
+# answers: "No, but Rec 1 should ..." says something and stays an answer.
+_NOTHING = (
+    r"no|none|nothing|nil|n/?a|n\.a|not applicable|-+|–|—"
+    r"|no comments?(?: provided)?|no proposals?|not"
+    r"|ninguno|ninguna|nada|no aplica|sin comentarios"
+    r"|aucun|aucune|rien|néant|sans objet|pas de commentaires?"
+    r"|nenhum|nenhuma|não|nao"
+    r"|нет|не применимо|никаких"
+)
+_WHEN = r"at present|at this time|at this moment|at the moment|for now|currently|yet"
+_SAYS_NOTHING = re.compile(rf"^(?:{_NOTHING})(?:,?\s+(?:{_WHEN}))?$")
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.split()).casefold().rstrip(" .;!")
+
+
+def says_nothing(text: str) -> bool:
+    """Whether an answer is no answer: "No", "n/a", "No comments provided", "None", "-", "Nil",
+    "Ninguno", "Aucun", "Нет" and the like, alone (the one rule for every importer and page).
+
+    Such an answer is kept with its text, as the office wrote it, but counts for nothing: not as a
+    proposal (Q7), a focus (Q4) or a wish (Q8), and in the summary as "no answer".
+    """
+    return bool(_SAYS_NOTHING.match(_normal(text)))
+
+
 class SurveyFormatError(ValueError):
     """The input cannot be imported; the message says why in words a co-lead understands."""
 
@@ -78,6 +108,11 @@ class AnswerRecord:
     lines: tuple[int, int] | None = None
     # How the recommendation was determined, e.g. 'section "Rec. 10"' or 'topic words "AI"'.
     basis: str | None = None
+
+    @property
+    def no_answer(self) -> bool:
+        """Whether the text only says there is nothing to say ("No", "n/a"): see `says_nothing`."""
+        return says_nothing(self.text)
 
     @property
     def key(self) -> tuple[str, str, int | None]:

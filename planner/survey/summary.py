@@ -9,7 +9,19 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
-from planner.survey.records import Question
+from planner.survey.records import Question, says_nothing
+
+# What a recommendation's count is, per question, in words: the percentages are shares of the
+# respondents, never implementation levels (question 2's levels were a chart that did not survive).
+COUNTED = {
+    Question.implementation: "offices that commented on the recommendation in Q3 (comments, "
+    "not implementation levels: Q2's levels were a chart and were not imported)",
+    Question.focus: "offices naming the recommendation as a current focus (Q4)",
+    Question.low_priority: "offices naming the recommendation as a low priority (Q5)",
+    Question.challenge: "offices naming the recommendation as a big challenge (Q6)",
+    Question.proposal: "offices proposing an update to the recommendation (Q7)",
+    Question.discuss: "offices wanting the recommendation discussed (Q8)",
+}
 
 
 def percent(count: int, total: int) -> int:
@@ -39,9 +51,13 @@ class Cell:
 class QuestionSummary:
     question: Question
     by_recommendation: dict[int, Cell]
-    # Offices that answered the question at all, and those that named no recommendation in it.
+    # Offices that answered the question (an answer that says nothing, such as "No", is none),
+    # and those that named no recommendation in it: `declined` answered without naming one
+    # (DE: "no need for further ... discussing"), `no_answer` gave none. `named_none` is both.
     answered: Cell
     named_none: Cell
+    declined: Cell
+    no_answer: Cell
 
 
 @dataclass(frozen=True)
@@ -52,17 +68,22 @@ class Summary:
 
 def summarise(
     respondents: Iterable[str],
-    answers: Iterable[tuple[str, Question, int | None]],
+    answers: Iterable[tuple[str, Question, int | None, str]],
     recommendations: Iterable[int],
 ) -> Summary:
-    """Summarise (office, question, recommendation) rows against the list of respondents."""
+    """Summarise (office, question, recommendation, text) rows against the list of respondents.
+
+    A row whose text says nothing (`says_nothing`: "No", "n/a") counts as no answer at all.
+    """
     who = tuple(sorted(set(respondents)))
     total = len(who)
     numbers = sorted(recommendations)
     named: dict[tuple[Question, int], set[str]] = {}
     answered: dict[Question, set[str]] = {q: set() for q in Question}
     naming: dict[Question, set[str]] = {q: set() for q in Question}
-    for office, question, recommendation in answers:
+    for office, question, recommendation, text in answers:
+        if says_nothing(text):
+            continue
         answered[question].add(office)
         if recommendation is not None:
             named.setdefault((question, recommendation), set()).add(office)
@@ -77,6 +98,8 @@ def summarise(
             by_recommendation={n: cell(named.get((q, n), ())) for n in numbers},
             answered=cell(answered[q]),
             named_none=cell(set(who) - naming[q]),
+            declined=cell((answered[q] - naming[q]) & set(who)),
+            no_answer=cell(set(who) - answered[q]),
         )
         for q in Question
     }

@@ -53,6 +53,9 @@ def answer_row(answer: AnswerRecord) -> dict[str, Any]:
         "text": answer.text,
         "lines": list(answer.lines) if answer.lines else None,
         "basis": answer.basis,
+        # Read from the text by `says_nothing` ("No", "n/a"); ignored on import, which reads it
+        # again from the text by the same rule.
+        "no_answer": answer.no_answer,
     }
 
 

@@ -278,17 +278,22 @@ def summary_csv(slug: str):
                     " ".join(cell.offices),
                 ]
             )
-        none = part.named_none
-        writer.writerow(
-            [
-                question.value,
-                PARAGRAPHS.get(question, ""),
-                "none",
-                none.count,
-                none.percent,
-                " ".join(none.offices),
-            ]
-        )
+        # "none" is both of the next two rows: declined explicitly, and gave no answer.
+        for row, cell in (
+            ("none", part.named_none),
+            ("none: declined explicitly", part.declined),
+            ("none: no answer", part.no_answer),
+        ):
+            writer.writerow(
+                [
+                    question.value,
+                    PARAGRAPHS.get(question, ""),
+                    row,
+                    cell.count,
+                    cell.percent,
+                    " ".join(cell.offices),
+                ]
+            )
     response = Response(out.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{survey.slug}-summary.csv"'
     return response
@@ -305,11 +310,14 @@ def _findings(summary: Summary) -> list[tuple[Question, str]]:
         low = min(c.percent for c in cells.values())
         highest = [n for n, c in cells.items() if c.percent == top]
         lowest = [n for n, c in cells.items() if c.percent == low]
+        part = summary.questions[question]
         findings.append(
             (
                 question,
                 f"highest {_recs(highest)} ({top}%), lowest {_recs(lowest)} ({low}%); "
-                f"{summary.questions[question].named_none.percent}% named none.",
+                f"{part.named_none.percent}% named none "
+                f"({part.declined.percent}% declined explicitly, "
+                f"{part.no_answer.percent}% gave no answer).",
             )
         )
     return findings
