@@ -5,29 +5,51 @@ BIN := $(VENV)/bin
 FLASK := $(BIN)/flask --app app
 HOST ?= 127.0.0.1
 PORT ?= 5000
+# Links the app prints and sends point where `make run` serves, unless BASE_URL says otherwise.
+BASE_URL ?= http://$(HOST):$(PORT)
+# uv, when it is on PATH, fills the venv several times faster than pip; pip stays the way when
+# it is not (or with `make run UV=`), and takes over if uv fails (uv reads no pip.conf).
+ifeq ($(origin UV),undefined)
+UV := $(shell command -v uv 2>/dev/null)
+endif
+ifneq ($(UV),)
+INSTALL = $(UV) pip install --quiet --python $(BIN)/python $(1) || $(BIN)/pip install --quiet $(1)
+else
+INSTALL = $(BIN)/pip install --quiet $(1)
+endif
 
-.PHONY: run test lint bench clean
+.PHONY: run colead test lint bench clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
+	$(if $(UV),,$(BIN)/pip install --quiet --upgrade pip)
 
 $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e .
+	$(call INSTALL,-e .)
 	touch $@
 
 $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(call INSTALL,-e '.[test]')
 	touch $@ $(VENV)/.run-deps
 
 # The mail sender runs beside the server and stops with it (Ctrl-C or the server's end).
+run: export BASE_URL := $(BASE_URL)
 run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
 	$(FLASK) setup
 	$(FLASK) mail send & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
+
+# A co-lead account (the first one, or another): prints a one-time password to change at
+# first sign-in. Works beside a running `make run`, and before it.
+colead: export BASE_URL := $(BASE_URL)
+colead: $(VENV)/.run-deps
+	@test -n '$(EMAIL)' || { echo 'Whose account? make colead EMAIL=ana@example.org' >&2; exit 2; }
+	@$(FLASK) db upgrade 2>/dev/null || $(FLASK) db upgrade
+	$(FLASK) users create --email '$(EMAIL)' --role colead
+	@echo 'Sign in at $(BASE_URL)/login'
 
 test: $(VENV)/.test-deps
 	scripts/ensure-chromium.sh

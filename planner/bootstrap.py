@@ -1,22 +1,33 @@
 """First start: seed offices and recommendations, and load the bundled CWS/13/26 survey.
 
 Seeding only adds what is missing, so a co-lead's edits to names, titles or time zones survive
-every restart.
+every restart. What it prints is what a newcomer needs next: what the import found, where to see
+it, and how to create the first co-lead.
 """
 
 import csv
+import os
+import sys
 from importlib.resources import files
+from pathlib import Path
 
 import click
+from flask import current_app, url_for
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
+from planner.accounts.models import User
 from planner.extensions import db
 from planner.matching.scorer import Peer
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
-from planner.survey.operations import ImportOutcome, import_record, read_survey_file
+from planner.survey.operations import (
+    ImportOutcome,
+    answer_count,
+    import_record,
+    read_survey_file,
+)
 
 DATA = files("planner") / "data"
 BUNDLED_SURVEY = "CWS-13-26.txt"
@@ -85,4 +96,48 @@ def setup_command() -> None:
     if db.session.scalar(select(Survey.id).limit(1)) is None:
         outcome = load_bundled_survey()
         db.session.commit()
-        click.echo(outcome.message)
+        click.echo(imported(outcome))
+    if db.session.scalar(select(User.id).where(User.role == "colead").limit(1)) is None:
+        click.echo(FIRST_COLEAD.format(flask=flask_command()))
+
+
+def address(endpoint: str, **values) -> str:
+    """A page's full address, from BASE_URL, as a terminal shows it for a click."""
+    with current_app.test_request_context():
+        return url_for(endpoint, _external=True, **values)
+
+
+def imported(outcome: ImportOutcome) -> str:
+    """What the first import read, each warning in words, and the page that lists them."""
+    survey = outcome.survey
+    lines = [
+        f"Imported {survey.label}: {len(survey.respondents)} offices answered, "
+        f"{answer_count(survey)} answers in all. See them at {address('survey.overview')}"
+    ]
+    if count := len(outcome.warnings):
+        lines.append(
+            f"{count} import warning{'' if count == 1 else 's'}, also listed at "
+            f"{address('survey.detail', slug=survey.slug)}:"
+        )
+        lines += [f"  - {warning.message}" for warning in outcome.warnings]
+    return "\n".join(lines)
+
+
+FIRST_COLEAD = """\
+No co-lead yet: pages can be read, but nothing can be planned or edited without one.
+Create the first one in another terminal, in this folder:
+  make colead EMAIL=you@example.org
+or, without make:
+  {flask} --app app users create --email you@example.org --role colead
+It prints a one-time password; sign in with it and choose your own."""
+
+
+def flask_command() -> str:
+    """The `flask` of the environment running this, as a path to type from here (the virtual
+    environment need not be activated)."""
+    script = Path(sys.executable).with_name("flask")
+    try:
+        relative = os.path.relpath(script)
+    except ValueError:  # on another drive (Windows)
+        return str(script)
+    return str(script) if relative.startswith("..") else relative

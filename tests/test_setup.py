@@ -30,6 +30,20 @@ def test_setup_imports_the_bundled_survey_once(cli, app_context):
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
 
 
+def test_first_start_says_what_the_warning_is_where_to_see_it_and_how_to_make_a_co_lead(
+    cli, app_context
+):
+    output = cli.invoke(args=["setup"]).stdout
+    assert "See them at http://localhost/\n" in output
+    assert "1 import warning, also listed at http://localhost/surveys/CWS-13-26:" in output
+    assert "question 2 is a chart whose counts did not survive text extraction" in output
+    assert "make colead EMAIL=you@example.org" in output
+    assert "flask --app app users create --email you@example.org --role colead" in output
+    assert "/flask --app app users create" in output  # a path: no activated venv needed
+    assert cli.invoke(args=["users", "create", "--email", "ana@example.org"]).exit_code == 0
+    assert "make colead" not in cli.invoke(args=["setup"]).stdout
+
+
 def test_seeding_keeps_edits(cli, app_context):
     office = db.session.get(Office, "AU")
     office.name = "IP Australia (edited)"
