@@ -11,6 +11,7 @@ from wtforms.widgets import HiddenInput
 
 from planner.errors import PlannerError
 from planner.text import line_breaks, refusal
+from planner.timezones import ZoneError, pick_zone
 from planner.versioning import check_version
 
 
@@ -24,6 +25,26 @@ def checked(check: Callable, *args, **kwargs) -> Callable:
         try:
             check(value, *args, **kwargs)
         except PlannerError as error:
+            field.errors.clear()
+            raise StopValidation(error.message) from None
+
+    return validator
+
+
+def time_zone(required: bool = False) -> Callable:
+    """A validator for a time-zone field: a zone, city or country ("Lima", "Ginebra") becomes the
+    zone it names; text fitting several zones is refused with the list to choose from."""
+
+    def validator(form, field) -> None:
+        text = (field.data or "").strip()
+        if not text:
+            field.data = ""
+            if required:
+                raise StopValidation("Give a time zone: a city such as Lima will do.")
+            return
+        try:
+            field.data = pick_zone(text)
+        except ZoneError as error:
             field.errors.clear()
             raise StopValidation(error.message) from None
 

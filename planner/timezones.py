@@ -1,8 +1,14 @@
-"""IANA time zone names: validation shared by imports, office edits and meetings."""
+"""IANA time zone names: validation shared by imports, office edits and meetings, and the reading
+of the city and country names people type instead (through CLDR's data in Babel)."""
 
+import unicodedata
 from datetime import UTC, datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
+
+from babel import Locale
+from babel.core import get_global
+from babel.dates import get_timezone_location
 
 
 @lru_cache(maxsize=1)
@@ -69,3 +75,176 @@ def to_utc(local: datetime, zone: str) -> datetime:
             f"give the UTC offset too ({utc_offset(first)} or {utc_offset(second)})."
         )
     return first.astimezone(UTC)
+
+
+# The languages people type place names in: WIPO's working languages and Portuguese, as the
+# offices' contacts prefer them (planner/offices/models.py LANGUAGES), and German for the offices
+# in Munich. CLDR keeps a city's name in a locale only where it differs from the English one.
+NAME_LANGUAGES = ("en", "es", "fr", "ru", "pt", "ar", "zh", "de")
+
+# Places the offices sit in or people name, which CLDR's exemplar cities do not hold (CLDR names
+# one city per zone: Zurich, not Geneva or Bern; Sydney, not Canberra). Names in the offices'
+# languages; each maps to the zones it may mean, the likelier first.
+PLACES: dict[str, tuple[str, ...]] = {
+    "Geneva": ("Europe/Zurich",),
+    "Ginebra": ("Europe/Zurich",),
+    "Genève": ("Europe/Zurich",),
+    "Genebra": ("Europe/Zurich",),
+    "Genf": ("Europe/Zurich",),
+    "Женева": ("Europe/Zurich",),
+    "جنيف": ("Europe/Zurich",),
+    "日内瓦": ("Europe/Zurich",),
+    "Bern": ("Europe/Zurich",),
+    "Berne": ("Europe/Zurich",),
+    "Berna": ("Europe/Zurich",),
+    "Берн": ("Europe/Zurich",),
+    "Canberra": ("Australia/Sydney",),
+    "Канберра": ("Australia/Sydney",),
+    "堪培拉": ("Australia/Sydney",),
+    "Ottawa": ("America/Toronto",),
+    "Оттава": ("America/Toronto",),
+    "Gatineau": ("America/Toronto",),
+    "Washington": ("America/New_York",),
+    "Вашингтон": ("America/New_York",),
+    "华盛顿": ("America/New_York",),
+    # The USPTO's Alexandria (Virginia), and Egypt's.
+    "Alexandria": ("America/New_York", "Africa/Cairo"),
+    "Alejandría": ("America/New_York", "Africa/Cairo"),
+    "Alexandrie": ("America/New_York", "Africa/Cairo"),
+    "Александрия": ("America/New_York", "Africa/Cairo"),
+    "Beijing": ("Asia/Shanghai",),
+    "Pekín": ("Asia/Shanghai",),
+    "Pékin": ("Asia/Shanghai",),
+    "Pequim": ("Asia/Shanghai",),
+    "Пекин": ("Asia/Shanghai",),
+    "北京": ("Asia/Shanghai",),
+    "Brasília": ("America/Sao_Paulo",),
+    "Бразилиа": ("America/Sao_Paulo",),
+    "Rio de Janeiro": ("America/Sao_Paulo",),
+    "Рио-де-Жанейро": ("America/Sao_Paulo",),
+    "Munich": ("Europe/Berlin",),
+    "Múnich": ("Europe/Berlin",),
+    "Munique": ("Europe/Berlin",),
+    "München": ("Europe/Berlin",),
+    "Мюнхен": ("Europe/Berlin",),
+    "慕尼黑": ("Europe/Berlin",),
+    "Alicante": ("Europe/Madrid",),
+    "Аликанте": ("Europe/Madrid",),
+    "Kilkenny": ("Europe/Dublin",),
+    "New Delhi": ("Asia/Kolkata",),
+    "Delhi": ("Asia/Kolkata",),
+    "Wellington": ("Pacific/Auckland",),
+    # Oregon's and Maine's.
+    "Portland": ("America/Los_Angeles", "America/New_York"),
+    # The country, and the US state.
+    "Georgia": ("Asia/Tbilisi", "America/New_York"),
+}
+
+
+def _key(text: str) -> str:
+    """`text` as names are compared: case, accents, underscores and extra spaces ignored."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return " ".join(bare.replace("_", " ").replace("-", " ").split())
+
+
+@lru_cache(maxsize=1)
+def _place_names() -> dict[str, tuple[str, ...]]:
+    """Every place name people may type, by `_key`, with the zones it may mean."""
+    found: dict[str, list[str]] = {}
+
+    def add(name: str, zones: list[str] | tuple[str, ...]) -> None:
+        bucket = found.setdefault(_key(name), [])
+        bucket.extend(z for z in zones if is_time_zone(z) and z not in bucket)
+
+    for name, zones in PLACES.items():
+        add(name, zones)
+    territory_zones: dict[str, list[str]] = get_global("territory_zones")
+    aliases = get_global("zone_aliases")
+    # Old names ("Brazil/East", "Asia/Calcutta") stay valid when typed but are never offered.
+    canonical = [zone for zone in place_time_zones() if zone not in aliases]
+    for language in NAME_LANGUAGES:
+        locale = Locale.parse(language)
+        for zone in canonical:
+            add(get_timezone_location(zone, locale=locale, return_city=True), [zone])
+        for territory, zones in territory_zones.items():
+            name = locale.territories.get(territory)
+            if name:
+                add(name, sorted(zones))
+    return {key: tuple(zones) for key, zones in found.items() if zones}
+
+
+def zone_city(zone: str) -> str:
+    """The English name of the city a zone is named after: "Sao Paulo" for America/Sao_Paulo."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
+def resolve_zone(text: str) -> list[str]:
+    """The IANA zones `text` may mean: a zone name, or a city or country in an office's language.
+
+    One zone when the text is clear ("Lima" → America/Lima, "Ginebra" → Europe/Zurich), several
+    to choose from when it fits more ("Brazil", "Portland"), none for text that names no place.
+    "City, country" narrows a city to the country's zones.
+    """
+    text = text.strip()
+    if not text:
+        return []
+    if is_time_zone(text):
+        return [text]
+    by_name = {name.casefold(): name for name in place_time_zones()}
+    if text.casefold() in by_name:
+        return [by_name[text.casefold()]]
+    # Old place names only ("Asia/Calcutta"): CLDR also aliases abbreviations (CET, EST), which
+    # are refused as they ignore daylight saving time where the place keeps it.
+    alias = get_global("zone_aliases").get(text) if "/" in text else None
+    if alias and is_time_zone(alias):
+        return [alias]
+    names = _place_names()
+    if "," in text:
+        parts = [names.get(_key(part), ()) for part in text.split(",") if part.strip()]
+        if all(parts):
+            common = [z for z in parts[0] if all(z in other for other in parts[1:])]
+            return common or list(parts[0])
+    return list(names.get(_key(text), ()))
+
+
+@lru_cache(maxsize=1)
+def zone_choices() -> tuple[tuple[str, str], ...]:
+    """(zone, label) pairs for a list to pick from: each zone with its city, and the extra places.
+
+    "Europe/Zurich" comes labelled "Zurich" and again "Geneva", so typing either finds it.
+    """
+    aliases = get_global("zone_aliases")
+    pairs = [(zone, zone_city(zone)) for zone in place_time_zones() if zone not in aliases]
+    pairs += [
+        (zones[0], name)
+        for name, zones in PLACES.items()
+        if len(zones) == 1 and name.isascii() and is_time_zone(zones[0])
+    ]
+    return tuple(sorted(pairs, key=lambda pair: (pair[0], pair[1])))
+
+
+class ZoneError(ValueError):
+    """Text that names no time zone, or several: the message says which to choose from."""
+
+    def __init__(self, message: str, candidates: list[str]) -> None:
+        super().__init__(message)
+        self.message = message
+        self.candidates = candidates
+
+
+def pick_zone(text: str) -> str:
+    """The one zone `text` names (see `resolve_zone`), or a ZoneError saying what to type."""
+    zones = resolve_zone(text)
+    if len(zones) == 1:
+        return zones[0]
+    shown = text.strip()
+    if not zones:
+        raise ZoneError(
+            f'"{shown}" is not a time zone name, nor a city or country we know. Type a city '
+            "such as Lima or Geneva, or a zone such as America/Lima (abbreviations like CET "
+            "and fixed offsets ignore daylight saving time).",
+            [],
+        )
+    listed = ", ".join(f"{zone} ({zone_city(zone)})" for zone in zones)
+    raise ZoneError(f'"{shown}" fits several time zones; choose one: {listed}.', zones)

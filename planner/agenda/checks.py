@@ -16,7 +16,14 @@ from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.text import is_web_address, line_breaks, refusal
-from planner.timezones import LocalTimeError, is_time_zone, local_time, to_utc, zone_info
+from planner.timezones import (
+    LocalTimeError,
+    ZoneError,
+    local_time,
+    pick_zone,
+    to_utc,
+    zone_info,
+)
 
 MAX_MINUTES = 12 * 60
 MAX_OFFSET = 24 * 60  # a slot starts within a day of its meeting's start
@@ -122,11 +129,13 @@ def check_choice(value, choices: tuple[str, ...], what: str) -> str:
 
 
 def check_zone(value) -> str:
-    if not isinstance(value, str) or not is_time_zone(value):
-        raise AgendaError(
-            f"{value!r} is not a time zone name; use an IANA name such as {HOME_ZONE}."
-        )
-    return value
+    """The zone `value` names: an IANA name, or a city or country that fits one zone only."""
+    if not isinstance(value, str):
+        raise AgendaError(f"The time zone is an IANA name such as {HOME_ZONE}, or a city.")
+    try:
+        return pick_zone(value)
+    except ZoneError as error:
+        raise AgendaError(error.message) from None
 
 
 def check_url(value) -> str | None:

@@ -24,7 +24,6 @@ from planner.agenda.checks import (
     check_minutes,
     check_text,
     check_url,
-    check_zone,
 )
 from planner.agenda.models import (
     HOME_ZONE,
@@ -35,7 +34,7 @@ from planner.agenda.models import (
     SLOT_STATUSES,
 )
 from planner.agenda.suggestions import check_suggest_minutes
-from planner.forms import PlannerForm, checked, version_field
+from planner.forms import PlannerForm, checked, time_zone, version_field
 from planner.proposals.forms import CheckboxesField
 
 
@@ -63,8 +62,8 @@ class MeetingForm(PlannerForm):
     time_zone = StringField(
         "Home time zone",
         default=HOME_ZONE,
-        validators=[checked(lambda v: check_zone((v or "").strip()))],
-        description=f"IANA name, e.g. {HOME_ZONE}; start typing a city.",
+        validators=[time_zone(required=True)],
+        description=f"A city such as Geneva, or an IANA name such as {HOME_ZONE}.",
     )
     video_url = URLField("Video link", validators=[Optional(), checked(check_url)])
     description = TextAreaField(

@@ -39,7 +39,7 @@ from planner.forms import stale
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import is_time_zone, local_time, place_time_zones
+from planner.timezones import local_time, resolve_zone, zone_choices
 from planner.web import refuse_changes
 
 bp = Blueprint("agenda", __name__)
@@ -72,18 +72,20 @@ def _refused(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
     return str(error)
 
 
-def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None]:
-    """The zone to show times in: ?zone= (remembered), the remembered one, or the home zone."""
-    asked = request.args.get("zone")
-    if asked and is_time_zone(asked):
-        session[ZONE_KEY] = asked
+def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[str]]:
+    """The zone to show times in: ?zone= (a zone or a city; remembered), the remembered one, or
+    the home zone; with the ?zone= text that names no zone, or several (and those), to say so."""
+    asked = (request.args.get("zone") or "").strip()
+    found = resolve_zone(asked) if asked else []
+    if len(found) == 1:
+        session[ZONE_KEY] = found[0]
     shown = session.get(ZONE_KEY) or (meeting.time_zone if meeting else HOME_ZONE)
-    return shown, (asked if asked and not is_time_zone(asked) else None)
+    return shown, (asked if asked and len(found) != 1 else None), found
 
 
 @bp.get("/meetings")
 def index():
-    zone, _ = _viewer_zone()
+    zone, _, _ = _viewer_zone()
     return render_template(
         "agenda/index.html", meetings=meetings(include_drafts=is_colead()), zone=zone
     )
@@ -92,7 +94,7 @@ def index():
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
     found = _meeting(meeting_id, drafts=is_colead())
-    zone, wrong_zone = _viewer_zone(found)
+    zone, wrong_zone, zone_candidates = _viewer_zone(found)
     local_times = (
         office_times(
             found.starts_at,
@@ -109,7 +111,8 @@ def meeting(meeting_id: int):
         slots=layout(found),
         zone=zone,
         wrong_zone=wrong_zone,
-        zones=place_time_zones(),
+        zone_candidates=zone_candidates,
+        zones=zone_choices(),
         local_times=local_times,
     ), (400 if wrong_zone else 200)
 
@@ -175,9 +178,9 @@ def new():
         else:
             flash("Meeting created as a draft.", "success")
             return redirect(url_for(".edit", meeting_id=created.id))
-    return render_template(
-        "agenda/new.html", form=form, problem=problem, zones=place_time_zones()
-    ), (400 if form.errors or problem else 200)
+    return render_template("agenda/new.html", form=form, problem=problem, zones=zone_choices()), (
+        400 if form.errors or problem else 200
+    )
 
 
 def _edit_page(
@@ -204,7 +207,7 @@ def _edit_page(
         problem=problem,
         slot_problem=slot_problem,
         slots=layout(meeting),
-        zones=place_time_zones(),
+        zones=zone_choices(),
         offices=offices,
         participating={o.code for o in participating_offices(meeting)},
     ), status or (400 if failed else 200)

@@ -11,7 +11,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional, ValidationError
+from wtforms.validators import Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.agenda.models import HOME_ZONE
@@ -19,9 +19,9 @@ from planner.availability.operations import replace_windows
 from planner.availability.windows import DAY_NAMES, Window, check_window, read_text
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.forms import PlannerForm
+from planner.forms import PlannerForm, time_zone
 from planner.offices.models import Office
-from planner.timezones import is_time_zone
+from planner.timezones import is_time_zone, resolve_zone
 
 ROWS = 3  # rows shown; a row left empty is no window
 MAX_ROWS = 7
@@ -56,15 +56,10 @@ class AvailabilityFields(PlannerForm):
 
     availability_zone = StringField(
         "Time zone of these times",
-        validators=[Optional()],
-        description="IANA name, e.g. America/Lima; start typing a city.",
+        validators=[time_zone()],
+        description="A city such as Lima, or an IANA name such as America/Lima.",
     )
     windows = FieldList(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
-
-    def validate_availability_zone(self, field) -> None:
-        zone = (field.data or "").strip()
-        if zone and not is_time_zone(zone):
-            raise ValidationError(f"“{zone}” is not a time zone; give a place such as Asia/Tokyo.")
 
     def validate_windows(self, field) -> None:
         zone = (self.availability_zone.data or "").strip()
@@ -148,7 +143,8 @@ def save_proposal_windows(form: AvailabilityFields, proposal) -> None:
 def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> str:
     """Pre-fill the windows from the free-text availability; says what was read (or not), as
     a suggestion to check: the text is never taken as the windows by itself."""
-    reading = read_text(text, (form.availability_zone.data or "").strip() or office_zone or "")
+    typed = resolve_zone(form.availability_zone.data or "")
+    reading = read_text(text, typed[0] if len(typed) == 1 else office_zone or "")
     if not reading.windows:
         return (
             "No days and hours could be read from your availability text; fill in the windows "

@@ -16,7 +16,7 @@ from planner.availability.windows import describe, read_text
 from planner.extensions import csrf
 from planner.presenters.models import Invitation
 from planner.presenters.operations import by_token
-from planner.timezones import place_time_zones
+from planner.timezones import zone_choices
 
 bp = Blueprint("availability", __name__)
 
@@ -62,8 +62,8 @@ def presenter_local_time(slot: Slot) -> str | None:
 
 
 @bp.app_template_global()
-def availability_zones() -> tuple[str, ...]:
-    return place_time_zones()
+def availability_zones() -> tuple[tuple[str, str], ...]:
+    return zone_choices()
 
 
 @bp.app_template_global()

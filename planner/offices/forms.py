@@ -1,23 +1,13 @@
 """The forms a co-lead edits an office and its contacts with."""
 
-from wtforms import EmailField, SelectField, StringField, ValidationError
+from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from planner.forms import PlannerForm, version_field
+from planner.forms import PlannerForm, time_zone, version_field
 from planner.offices.models import LANGUAGES, REGIONS, SIZES
-from planner.timezones import is_time_zone
 
 NAME_MAX, CITY_MAX = 200, 100
-
-
-def _iana_zone(form, field) -> None:
-    if field.data and not is_time_zone(field.data.strip()):
-        raise ValidationError(
-            f'"{field.data}" is not a time zone name. Choose a place name such as '
-            "Europe/Madrid or America/Lima (abbreviations like CET or fixed offsets ignore "
-            "daylight saving time)."
-        )
 
 
 class OfficeForm(PlannerForm):
@@ -33,8 +23,8 @@ class OfficeForm(PlannerForm):
     )
     time_zone = StringField(
         "Time zone",
-        validators=[Optional(), _iana_zone],
-        description="An IANA time zone such as Australia/Sydney; start typing a city.",
+        validators=[time_zone()],
+        description="A city or country such as Canberra, or an IANA zone such as Australia/Sydney.",
     )
     size = SelectField(
         "Size",

@@ -24,7 +24,7 @@ from planner.survey.operations import (
     respondent_codes,
 )
 from planner.survey.records import Question
-from planner.timezones import local_time, place_time_zones, utc_offset
+from planner.timezones import local_time, utc_offset, zone_choices
 from planner.web import office_feed_url, survey_from_request
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
@@ -116,7 +116,7 @@ def edit(code: str):
         flash(f"{office.code} saved.", "success")
         return redirect(url_for(".detail", code=office.code))
     return render_template(
-        "offices/edit.html", office=office, form=form, problem=problem, zones=place_time_zones()
+        "offices/edit.html", office=office, form=form, problem=problem, zones=zone_choices()
     ), (409 if problem else 400 if form.errors else 200)
 
 

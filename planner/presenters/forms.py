@@ -5,19 +5,11 @@ request from elsewhere cannot know, and the page must work without cookies."""
 
 from wtforms import RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from planner.agenda.checks import check_text
-from planner.forms import PlannerForm, checked
+from planner.forms import PlannerForm, checked, time_zone
 from planner.presenters.models import Answer
-from planner.timezones import is_time_zone
-
-
-def _zone(form, field) -> None:
-    if field.data and not is_time_zone(field.data.strip()):
-        raise ValidationError(
-            f'"{field.data}" is not a time zone name; choose one such as America/Lima.'
-        )
 
 
 class InviteForm(PlannerForm):
@@ -35,8 +27,9 @@ class InviteForm(PlannerForm):
     )
     time_zone = StringField(
         "Presenter's time zone",
-        validators=[Optional(), _zone],
-        description="Their page shows the slot in it; the office's zone when empty.",
+        validators=[time_zone()],
+        description="A city such as Lima, or a zone; their page shows the slot in it. The "
+        "office's zone when empty.",
     )
 
 

@@ -20,6 +20,7 @@ from planner.offices.models import OfficeContact
 from planner.presenters.forms import AnswerForm, InviteForm, TalkForm
 from planner.presenters.models import Invitation
 from planner.presenters.operations import answer, by_token, edit_talk, frozen, invite, revoke
+from planner.timezones import zone_choices
 
 bp = Blueprint("presenters", __name__)
 
@@ -175,6 +176,7 @@ def invite_view(slot_id: int):
         form=form,
         problem=problem,
         contacts=_office_contacts(slot),
+        zones=zone_choices(),
     ), status
 
 

@@ -80,12 +80,23 @@ def test_api_round_trip(api, meeting):
 
 
 @pytest.mark.parametrize(
+    ("typed", "zone"),
+    [("Geneva", "Europe/Zurich"), ("Ginebra", "Europe/Zurich"), ("Lima", "America/Lima")],
+)
+def test_a_city_names_the_home_zone(api, meeting, typed, zone):
+    response = api.patch(f"/api/v1/meetings/{meeting.id}", json={"time_zone": typed})
+    assert response.status_code == 200
+    assert response.get_json()["time_zone"] == zone
+
+
+@pytest.mark.parametrize(
     ("payload", "message"),
     [
         ({"starts_at": "2026-03-29T02:30:00"}, "does not exist in Europe/Zurich"),
         ({"starts_at": "2026-10-25T02:30:00"}, "happens twice in Europe/Zurich"),
-        ({"time_zone": "CET"}, "'CET' is not a time zone name"),
+        ({"time_zone": "CET"}, '"CET" is not a time zone name'),
         ({"time_zone": "Mars/Olympus"}, "is not a time zone name"),
+        ({"time_zone": "Brazil"}, "fits several time zones; choose one: America/Araguaina"),
         ({"duration_minutes": -30}, "The duration must be positive."),
         ({"starts_at": "next Tuesday"}, "is not an ISO 8601 date-time"),
         ({"video_url": "javascript:alert(1)"}, "must be a web address"),
@@ -357,7 +368,13 @@ def test_public_page_local_times_and_zone_choice(api, client, meeting):
     assert "06:00–06:10" in chosen  # the opening, in Lima
     remembered = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "06:00–06:10" in remembered
-    wrong = client.get(f"/meetings/{meeting.id}?zone=Lima")
+    tokyo = client.get(f"/meetings/{meeting.id}?zone=Tokio")  # a city, in Spanish
+    assert tokyo.status_code == 200 and "20:00–20:10" in tokyo.get_data(as_text=True)
+    several = client.get(f"/meetings/{meeting.id}?zone=Portland")
+    assert several.status_code == 400
+    page = several.get_data(as_text=True)
+    assert "fits several time zones" in page and "?zone=America/Los_Angeles" in page
+    wrong = client.get(f"/meetings/{meeting.id}?zone=Atlantis")
     assert wrong.status_code == 400
     assert "is not a time zone name" in wrong.get_data(as_text=True)
 

@@ -17,7 +17,7 @@ MEETING_CASES = [
     ("duration_minutes", "abc", "The duration must be a whole number of minutes."),
     ("duration_minutes", 0, "The duration must be positive."),
     ("duration_minutes", 721, "The duration must be at most 720 minutes."),
-    ("time_zone", "Mars/Base", "'Mars/Base' is not a time zone name"),
+    ("time_zone", "Mars/Base", '"Mars/Base" is not a time zone name'),
     ("video_url", "https://meet.example.org/a\nb", "The video link must be a web address"),
     ("video_url", "javascript:alert(1)", "The video link must be a web address"),
     ("description", "a\x00b", "The description cannot contain a NUL character."),

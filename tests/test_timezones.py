@@ -1,0 +1,87 @@
+"""Reading the time zones people type: zone names, and city and country names in the offices'
+languages, one zone or a list to choose from."""
+
+import pytest
+
+from planner.timezones import ZoneError, pick_zone, resolve_zone, zone_choices
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("America/Lima", "America/Lima"),
+        ("america/lima", "America/Lima"),
+        ("Lima", "America/Lima"),
+        ("  lima ", "America/Lima"),
+        ("Geneva", "Europe/Zurich"),
+        ("Canberra", "Australia/Sydney"),
+        ("Sao Paulo", "America/Sao_Paulo"),
+        ("São Paulo", "America/Sao_Paulo"),
+        ("Asunción", "America/Asuncion"),
+        ("Buenos Aires", "America/Argentina/Buenos_Aires"),
+        ("Kiev", "Europe/Kyiv"),
+        ("Asia/Calcutta", "Asia/Calcutta"),  # an old name stays valid when typed
+        ("Japan", "Asia/Tokyo"),
+        ("Lima, Peru", "America/Lima"),
+    ],
+)
+def test_english_names_and_zone_names(text, zone):
+    assert resolve_zone(text) == [zone]
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("Ginebra", "Europe/Zurich"),  # Spanish
+        ("Tokio", "Asia/Tokyo"),
+        ("Perú", "America/Lima"),
+        ("Suiza", "Europe/Zurich"),
+        ("Genève", "Europe/Zurich"),  # French
+        ("geneve", "Europe/Zurich"),
+        ("Pérou", "America/Lima"),
+        ("Женева", "Europe/Zurich"),  # Russian
+        ("Москва", "Europe/Moscow"),
+        ("Лима", "America/Lima"),
+        ("Pequim", "Asia/Shanghai"),  # Portuguese
+        ("北京", "Asia/Shanghai"),  # Chinese
+        ("جنيف", "Europe/Zurich"),  # Arabic
+    ],
+)
+def test_names_in_the_offices_languages(text, zone):
+    assert resolve_zone(text) == [zone]
+
+
+@pytest.mark.parametrize(
+    ("text", "some"),
+    [
+        ("Georgia", {"Asia/Tbilisi", "America/New_York"}),
+        ("Portland", {"America/Los_Angeles", "America/New_York"}),
+        ("Brazil", {"America/Sao_Paulo", "America/Manaus", "America/Noronha"}),
+        ("Brasil", {"America/Sao_Paulo", "America/Manaus"}),
+        ("Australia", {"Australia/Sydney", "Australia/Perth"}),
+    ],
+)
+def test_a_name_fitting_several_zones_lists_them(text, some):
+    zones = resolve_zone(text)
+    assert len(zones) > 1 and some <= set(zones)
+    with pytest.raises(ZoneError) as raised:
+        pick_zone(text)
+    assert "fits several time zones" in raised.value.message
+    assert raised.value.candidates == zones
+    assert all(zone in raised.value.message for zone in zones)
+
+
+@pytest.mark.parametrize("text", ["", "   ", "Atlantis", "xyzzy", "Mars/Olympus", "CET", "EST"])
+def test_nonsense_and_abbreviations_name_no_zone(text):
+    assert resolve_zone(text) == []
+    if text.strip():
+        with pytest.raises(ZoneError, match="is not a time zone name"):
+            pick_zone(text)
+
+
+def test_the_list_to_choose_from_offers_cities():
+    labels = {label: zone for zone, label in zone_choices()}
+    assert labels["Lima"] == "America/Lima"
+    assert labels["Geneva"] == "Europe/Zurich"
+    assert labels["Canberra"] == "Australia/Sydney"
+    assert "Brazil/East" not in {zone for zone, _ in zone_choices()}  # old names not offered
