@@ -430,7 +430,12 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
     deleted since it was published)."""
     url = meeting_url(meeting)
     if scope == "meeting":
-        events = [meeting_event(meeting, url)]
+        events = _programmes_changed(
+            [meeting_event(meeting, url)],
+            _removed_rows(
+                RemovedEvent.meeting_id == meeting.id, RemovedEvent.office_code.is_(None)
+            ),
+        )
     else:
         events = _with_removed(
             [slot_event(s, meeting, url) for s in _placed(meeting)],
@@ -441,34 +446,102 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
     return events, _changed(events)
 
 
-def taskforce_feed(meeting_url: MeetingUrl, since: datetime) -> tuple:
-    """(events, changed) of the Task Force feed: every published meeting that started from
-    `since` on, with its slots."""
-    meetings = db.session.scalars(
-        with_agenda(select(Meeting)).where(*_public(), Meeting.starts_at >= since)
-    ).all()
+# The Task Force feed held the meeting and each of its slots until this date, seven overlapping
+# events for one morning; since then it holds the meetings only. Its Last-Modified is never
+# older, so a client revalidating by date alone fetches the new content once.
+MEETINGS_ONLY_SINCE = datetime(2026, 12, 2, tzinfo=UTC)
+
+
+def _published_from(since: datetime) -> list[Meeting]:
+    return list(
+        db.session.scalars(
+            with_agenda(select(Meeting)).where(*_public(), Meeting.starts_at >= since)
+        ).all()
+    )
+
+
+def _older_than(since: datetime, window: ColumnElement) -> tuple[datetime | None, ...]:
+    """When the newest published meeting and removed event older than `since` left the window."""
+    older = db.session.scalar(
+        select(func.max(Meeting.starts_at)).where(*_public(), Meeting.starts_at < since)
+    )
+    older_removed = db.session.scalar(
+        select(func.max(RemovedEvent.starts_at)).where(window, RemovedEvent.starts_at < since)
+    )
+    return _left_window(older), _left_window(older_removed)
+
+
+def _programmes_changed(events: list[EventInfo], removed: list[RemovedEvent]) -> list[EventInfo]:
+    """Meeting events whose programme lost a slot changed then: their LAST-MODIFIED (and so the
+    feed's Last-Modified) moves with the slot's removal."""
+    latest: dict[str, datetime] = {}
+    for row in removed:
+        if row.parent_uid is not None:
+            latest[row.parent_uid] = max(row.removed_at, latest.get(row.parent_uid, EPOCH))
+    return [
+        replace(e, last_modified=max(e.last_modified, latest[e.uid])) if e.uid in latest else e
+        for e in events
+    ]
+
+
+def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = False) -> tuple:
+    """(events, changed) of a Task Force feed of every published meeting that started from
+    `since` on. Meetings: one event each, its programme in the description. With `talks`: each
+    slot as an event of its own instead of its meeting (which would overlap them all); a
+    meeting with no slot yet is its own event until it has some."""
     everyone = None  # the default participants, looked up once for all meetings
     surveys = None
     events = []
-    for meeting in meetings:
+    for meeting in _published_from(since):
+        placed = _placed(meeting)
+        url = meeting_url(meeting)
+        if talks and placed:
+            events += [slot_event(s, meeting, url) for s in placed]
+            continue
         if meeting.offices:
             offices = list(meeting.offices)
         else:
             everyone = participating_offices(meeting) if everyone is None else everyone
             surveys = surveys_changed() if surveys is None else surveys
             offices = everyone
-        url = meeting_url(meeting)
         events.append(meeting_event(meeting, url, offices, surveys))
-        events += [slot_event(s, meeting, url) for s in _placed(meeting)]
-    window = (RemovedEvent.office_code.is_(None),)
-    events = _with_removed(events, _removed_rows(*window, RemovedEvent.starts_at >= since))
-    older = db.session.scalar(
-        select(func.max(Meeting.starts_at)).where(*_public(), Meeting.starts_at < since)
-    )
-    older_removed = db.session.scalar(
-        select(func.max(RemovedEvent.starts_at)).where(*window, RemovedEvent.starts_at < since)
-    )
-    return events, _changed(events, _left_window(older), _left_window(older_removed))
+    window = RemovedEvent.office_code.is_(None)
+    removed = _removed_rows(window, RemovedEvent.starts_at >= since)
+    if not talks:
+        events = _programmes_changed(events, removed)
+    if talks:
+        # A deleted meeting's slots say it; its own event was shown only if it had none.
+        parents = {r.parent_uid for r in removed}
+        removed = [r for r in removed if r.parent_uid is not None or r.uid not in parents]
+    else:
+        removed = [r for r in removed if r.parent_uid is None]
+    events = _with_removed(events, removed)
+    left = _older_than(since, window)
+    if not talks:
+        left += (MEETINGS_ONLY_SINCE,)
+    return events, _changed(events, *left)
+
+
+def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -> tuple:
+    """(events, changed) of every slot on recommendation `number` in published meetings that
+    started from `since` on ("every Rec 10 talk"). A slot that leaves it (deleted, or no longer
+    on the recommendation) is simply absent: subscribed calendars drop it. Which slots left is
+    not stored, so the feed's date moves with any slot's change or removal in the window: at
+    worst a client fetches an unchanged feed (its ETag still matches)."""
+    meetings = _published_from(since)
+    events = [
+        slot_event(s, meeting, meeting_url(meeting))
+        for meeting in meetings
+        for s in _placed(meeting)
+        if any(r.number == number for r in s.recommendations)
+    ]
+    window = RemovedEvent.office_code.is_(None)
+    removed = _removed_rows(window, RemovedEvent.starts_at >= since)
+    left = [
+        *(s.updated_at for meeting in meetings for s in meeting.slots),
+        *(r.removed_at for r in removed),
+    ]
+    return events, _changed(events, *left, *_older_than(since, window))
 
 
 def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tuple:

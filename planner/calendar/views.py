@@ -9,12 +9,22 @@ import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
-from flask import Blueprint, Response, abort, current_app, flash, redirect, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from planner.accounts.security import colead_required
 from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.queries import get_meeting
-from planner.calendar.ics import FeedInfo, build
+from planner.calendar.ics import FeedInfo, build, one_line
 from planner.calendar.operations import (
     Built,
     cached,
@@ -22,6 +32,7 @@ from planner.calendar.operations import (
     is_public,
     meeting_feed,
     office_feed,
+    recommendation_feed,
     revoke_office_feed,
     schedule_for,
     taskforce_feed,
@@ -30,6 +41,7 @@ from planner.calendar.operations import (
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.recommendations.models import Recommendation
 
 bp = Blueprint("calendar", __name__)
 
@@ -121,22 +133,52 @@ def meeting_ics(meeting_id: int):
     return _answer(body, etag, changed, filename=filename if "download" in request.args else None)
 
 
-@bp.get("/feeds/taskforce.ics")
-def taskforce_ics():
-    url = url_for(".taskforce_ics", _external=True)
+def _taskforce(endpoint: str, name: str, about: str, content, **values) -> Response:
+    """A public feed of the Task Force's published meetings from six months ago on."""
+    url = url_for(endpoint, _external=True, **values)
     since = cutoff()
     body, etag, changed = _current(
-        ("taskforce", url, since),
-        _calendar(
-            FeedInfo(
-                "CWS ICT Strategy Task Force",
-                url,
-                "Meetings and workshops of the ICT Strategy Task Force, with every presentation.",
-            ),
-            lambda: taskforce_feed(meeting_url, since),
-        ),
+        (endpoint, url, since),
+        _calendar(FeedInfo(name, url, about), lambda: content(since)),
     )
     return _answer(body, etag, changed)
+
+
+@bp.get("/feeds/taskforce.ics")
+def taskforce_ics():
+    return _taskforce(
+        ".taskforce_ics",
+        "CWS ICT Strategy Task Force",
+        "Meetings and workshops of the ICT Strategy Task Force, one event each, "
+        "with the programme in its description.",
+        lambda since: taskforce_feed(meeting_url, since),
+    )
+
+
+@bp.get("/feeds/taskforce-talks.ics")
+def taskforce_talks_ics():
+    return _taskforce(
+        ".taskforce_talks_ics",
+        "CWS ICT Strategy Task Force: every talk",
+        "Every presentation and discussion of the ICT Strategy Task Force's meetings, "
+        "each its own event.",
+        lambda since: taskforce_feed(meeting_url, since, talks=True),
+    )
+
+
+@bp.get("/feeds/recommendations/<int:number>.ics")
+def recommendation_ics(number: int):
+    recommendation = db.session.get(Recommendation, number) if 0 < number < 1000 else None
+    if recommendation is None:
+        abort(404, f"There is no Recommendation {number}.")
+    return _taskforce(
+        ".recommendation_ics",
+        f"CWS ICT Task Force: Rec {number} talks",
+        f"Every Task Force presentation on Recommendation {number}: "
+        f"{one_line(recommendation.short_title)}.",
+        lambda since: recommendation_feed(number, meeting_url, since),
+        number=number,
+    )
 
 
 @bp.get("/feeds/offices/<code>.ics")
@@ -159,6 +201,28 @@ def office_ics(code: str):
         ),
     )
     return _answer(body, etag, changed, private=True)
+
+
+@bp.get("/offices/<code>/feed/revoke")
+@colead_required
+def confirm_revoke(code: str):
+    """Asks before replacing the office's feed link, saying what it changes."""
+    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    back = url_for("offices.detail", code=office.code) + "#feed"
+    return render_template(
+        "confirm.html",
+        question=f"Revoke the calendar feed link of {office.code}?",
+        consequences=[
+            f"Calendars subscribed to {office.code}'s current link stop receiving updates: "
+            "the link answers “not found” from now on.",
+            "A new link is made at once; send it to the office (nobody is emailed).",
+        ],
+        action=url_for(".revoke", code=office.code),
+        button="Revoke and make a new link",
+        back=back,
+        back_label="Keep the link",
+        crumbs=[("Offices", url_for("offices.index")), (office.code, back)],
+    )
 
 
 @bp.post("/offices/<code>/feed/revoke")

@@ -16,6 +16,7 @@ from tests.calendar.readers import read_everywhere, with_icalendar
 from tests.calendar.test_feeds import MEETING, events_by_uid
 
 FEED = "/feeds/taskforce.ics"
+TALKS = "/feeds/taskforce-talks.ics"
 
 
 def date_of(response, header: str):
@@ -95,7 +96,7 @@ def test_a_deleted_slot_stays_in_every_feed_it_was_in_as_cancelled(visitor, publ
     talk = next(s for s in published.slots if s.office_code == "AU")
     token = office_feed_token(db.session.get(Office, "AU"), "test-secret-key")
     feeds = (
-        FEED,
+        TALKS,
         f"/feeds/offices/AU.ics?token={token}",
         f"/meetings/{published.id}.ics?scope=slots",
     )
@@ -115,17 +116,33 @@ def test_a_deleted_slot_stays_in_every_feed_it_was_in_as_cancelled(visitor, publ
         assert revalidate(visitor, url, after) == (304, 304)
 
 
+def test_a_deleted_slot_changes_its_meetings_programme(visitor, published):
+    """The meetings feed shows no slot, but the meeting's programme lists it: deleting the slot
+    moves the meeting's LAST-MODIFIED and the feed's Last-Modified."""
+    talk = next(s for s in published.slots if s.office_code == "AU")
+    shown = visitor.get(FEED)
+    db.session.delete(talk)
+    db.session.commit()
+    after = visitor.get(FEED, headers={"If-Modified-Since": shown.headers["Last-Modified"]})
+    assert after.status_code == 200
+    assert date_of(after, "Last-Modified") > date_of(shown, "Last-Modified")
+    assert "Risk-based governance" not in after.data.decode()
+    assert set(events_by_uid(after.data)) == {published.uid}
+
+
 def test_a_deleted_published_meeting_stays_cancelled(visitor, published):
-    uids = {published.uid, *(s.uid for s in published.slots)}
+    slots = {s.uid for s in published.slots}
     db.session.delete(published)
     db.session.commit()
     assert db.session.scalar(select(Slot)) is None
-    response = visitor.get(FEED)
-    statuses = {
-        str(e["UID"]): str(e["STATUS"]) for e in with_icalendar(response.data).walk("VEVENT")
-    }
-    assert statuses == dict.fromkeys(uids, "CANCELLED")
-    read_everywhere(response.data)
+    # Each feed cancels what it showed: the meeting in the meetings feed, the talks in the other.
+    for url, uids in ((FEED, {published.uid}), (TALKS, slots)):
+        response = visitor.get(url)
+        statuses = {
+            str(e["UID"]): str(e["STATUS"]) for e in with_icalendar(response.data).walk("VEVENT")
+        }
+        assert statuses == dict.fromkeys(uids, "CANCELLED"), url
+        read_everywhere(response.data)
 
 
 def test_a_deleted_draft_leaves_nothing_behind(colead_client, visitor, survey):
@@ -145,11 +162,11 @@ def test_a_meeting_leaving_the_window_moves_the_date(app_context, published):
     midnight it left at, whatever day the feed is asked for after that."""
     start = published.starts_at
     url = lambda meeting: f"https://planner.example/meetings/{meeting.id}"  # noqa: E731
-    shown, changed = taskforce_feed(url, cutoff(start.date()))
-    assert len(shown) == 4 and changed == max(e.last_modified for e in shown)
+    shown, changed = taskforce_feed(url, cutoff(start.date()), talks=True)
+    assert len(shown) == 3 and changed == max(e.last_modified for e in shown)
     left_on = start.date() + timedelta(days=184)
-    assert taskforce_feed(url, cutoff(left_on - timedelta(days=1)))[0] == shown
+    assert taskforce_feed(url, cutoff(left_on - timedelta(days=1)), talks=True)[0] == shown
     for day in (left_on, left_on + timedelta(days=30)):
-        events, changed = taskforce_feed(url, cutoff(day))
+        events, changed = taskforce_feed(url, cutoff(day), talks=True)
         assert events == [] and changed.date() == left_on and changed.time().hour == 0
     assert db.session.get(Meeting, published.id).starts_at == start

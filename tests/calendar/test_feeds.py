@@ -61,7 +61,7 @@ def test_the_taskforce_feed(visitor, published):
     assert "X-PUBLISHED-TTL:PT6H\r\n" in text
     assert "METHOD:" not in text
     events = {e["uid"]: e for e in parsed["events"]}
-    assert len(events) == 4  # the meeting and its three slots
+    assert list(events) == [published.uid]  # one event per meeting, its slots in its programme
     meeting = events[published.uid]
     assert (meeting["start"], meeting["end"]) == (
         "2026-12-08T11:00:00.000Z",
@@ -73,16 +73,63 @@ def test_the_taskforce_feed(visitor, published):
         in (meeting["description"])
     )
     assert "AU IP Australia: Tue 22:00–Tue 23:30" in meeting["description"]
+    assert (
+        "12:10–12:30 Risk-based governance of new technologies — IP Australia"
+        in meeting["description"]
+    )
+
+    # Meetings with every talk: each slot its own event, the meeting not again over them.
+    talks = visitor.get("/feeds/taskforce-talks.ics")
+    parsed = read_everywhere(talks.data)
+    assert parsed["name"] == "CWS ICT Strategy Task Force: every talk"
+    assert {e["uid"] for e in parsed["events"]} == {s.uid for s in published.slots}
+    unfolded = re.sub(r"\r\n ", "", talks.data.decode())
     talk = next(e for e in parsed["events"] if e["summary"].startswith("Risk-based"))
     assert talk["status"] == "CONFIRMED"
     assert "Video link: https://video.example/rec10" in talk["description"]
     assert "Recommendation 10: New and emerging technologies" in talk["description"]
-    unfolded = re.sub(r"\r\n ", "", text)
     assert "CONFERENCE;FEATURE=VIDEO;LABEL=Video call;VALUE=URI:https://video.example/rec10" in (
         unfolded
     )
     tentative = next(e for e in parsed["events"] if e["summary"].startswith("Autopatent"))
     assert tentative["status"] == "TENTATIVE"
+
+
+def test_a_feed_per_recommendation(colead_client, visitor, published):
+    rec10 = visitor.get("/feeds/recommendations/10.ics")
+    assert rec10.status_code == 200
+    parsed = read_everywhere(rec10.data)
+    assert parsed["name"] == "CWS ICT Task Force: Rec 10 talks"
+    on_10 = {s.uid for s in published.slots if any(r.number == 10 for r in s.recommendations)}
+    assert len(on_10) == 2 and {e["uid"] for e in parsed["events"]} == on_10
+    assert read_everywhere(visitor.get("/feeds/recommendations/4.ics").data)["events"] == []
+    assert visitor.get("/feeds/recommendations/11.ics").status_code == 404
+    assert conditional(visitor, "/feeds/recommendations/10.ics", rec10) == (304, 304)
+    # A talk moved to another recommendation leaves the feed, which says so by its dates too.
+    talk = next(s for s in published.slots if s.office_code == "PL")
+    colead_client.patch(f"/api/v1/slots/{talk.id}", json={"recommendations": [5]})
+    after = visitor.get(
+        "/feeds/recommendations/10.ics",
+        headers={"If-Modified-Since": rec10.headers["Last-Modified"]},
+    )
+    assert after.status_code == 200
+    assert talk.uid not in events_by_uid(after.data)
+    assert set(events_by_uid(visitor.get("/feeds/recommendations/5.ics").data)) == {talk.uid}
+
+
+def test_the_meetings_feed_is_new_to_clients_that_revalidate_by_date(visitor, published):
+    """Until MEETINGS_ONLY_SINCE the meetings feed held every slot too; a client holding that
+    version is sent the new one, whatever date it revalidates with."""
+    from planner.calendar.operations import MEETINGS_ONLY_SINCE
+
+    response = visitor.get("/feeds/taskforce.ics")
+    assert date_of_header(response) >= MEETINGS_ONLY_SINCE
+
+
+def date_of_header(response) -> datetime:
+    from email.utils import parsedate_to_datetime
+
+    return parsedate_to_datetime(response.headers["Last-Modified"])
 
 
 def test_the_same_state_gives_the_same_bytes(visitor, published):
@@ -104,7 +151,9 @@ def test_uids_are_the_same_in_downloads_and_feeds(visitor, published):
     slots = visitor.get(f"/meetings/{published.id}.ics?scope=slots").data
     read_everywhere(slots)
     assert set(events_by_uid(slots)) == {s.uid for s in published.slots}
-    assert set(feed) == {published.uid, *(s.uid for s in published.slots)}
+    assert set(feed) == {published.uid}
+    talks = events_by_uid(visitor.get("/feeds/taskforce-talks.ics").data)
+    assert set(talks) == {s.uid for s in published.slots}
     assert visitor.get(f"/meetings/{published.id}.ics?scope=all").status_code == 400
 
 
@@ -118,7 +167,7 @@ def conditional(client, url, response):
 
 
 def test_the_change_story(colead_client, visitor, published):
-    url = "/feeds/taskforce.ics"
+    url = "/feeds/taskforce-talks.ics"
     first = visitor.get(url)
     assert conditional(visitor, url, first) == (304, 304)
     opening, talk, _ = published.slots
@@ -153,7 +202,9 @@ def test_the_change_story(colead_client, visitor, published):
     colead_client.delete(f"/api/v1/meetings/{published.id}")
     gone = visitor.get(url, headers={"If-None-Match": cancelled.headers["ETag"]})
     statuses = {str(e["UID"]): str(e["STATUS"]) for e in with_icalendar(gone.data).walk("VEVENT")}
-    assert set(statuses.values()) == {"CANCELLED"} and len(statuses) == 4
+    assert set(statuses.values()) == {"CANCELLED"} and len(statuses) == 3
+    meetings = with_icalendar(visitor.get("/feeds/taskforce.ics").data).walk("VEVENT")
+    assert [str(e["STATUS"]) for e in meetings] == ["CANCELLED"]
 
 
 def test_a_slot_given_to_another_office_stays_cancelled_in_the_first_ones_feed(

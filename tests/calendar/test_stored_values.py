@@ -64,7 +64,8 @@ def test_whatever_is_stored_every_feed_is_valid(visitor, published):
         c: office_feed_token(db.session.get(Office, c), "test-secret-key") for c in ("AU", "PL")
     }
     feeds = {
-        "/feeds/taskforce.ics": 4,
+        "/feeds/taskforce.ics": 1,
+        "/feeds/taskforce-talks.ics": 3,
         f"/meetings/{published.id}.ics": 1,
         f"/meetings/{published.id}.ics?scope=slots": 3,
         **{f"/feeds/offices/{c}.ics?token={t}": 1 for c, t in tokens.items()},
@@ -84,7 +85,7 @@ def test_whatever_is_stored_every_feed_is_valid(visitor, published):
         assert len(re.findall(r"^BEGIN:VEVENT\r$", text, re.M)) == count, url
 
     # The video link is written percent-encoded, never raw.
-    feed = unfolded(visitor.get("/feeds/taskforce.ics").data)
+    feed = unfolded(visitor.get("/feeds/taskforce-talks.ics").data)
     assert f"LOCATION:{web_address(storable(VIDEO))}\r\n" in feed
     assert "%0D%0ABEGIN:VEVENT%E2%80%A8%22%3C%3E%25zz?q=%C3%BC" in feed
 
