@@ -18,7 +18,14 @@ from planner.agenda.fairness import (
     office_times,
 )
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
-from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, MeetingStatus, Slot
+from planner.agenda.models import (
+    HOME_ZONE,
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Slot,
+    SlotStatus,
+)
 from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
@@ -350,6 +357,65 @@ def move(slot_id: int):
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
 
 
+def _presenter_told(slot: Slot) -> str:
+    """Who hears of a slot's cancellation, for the confirm pages."""
+    invitation = slot.invitation
+    if invitation is None or slot.status not in (SlotStatus.invited, SlotStatus.confirmed):
+        return "No presenter holds it, so no presenter is emailed."
+    if not invitation.email:
+        return f"{invitation.name} was invited without an email address: tell them yourself."
+    return (
+        f"{invitation.name}, invited to present it, gets a cancellation email that takes it out "
+        "of their calendar."
+    )
+
+
+@bp.get("/slots/<int:slot_id>/delete")
+@colead_required
+def confirm_delete_slot(slot_id: int):
+    """Asks first, saying what cancelling or deleting the slot sends or changes."""
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    meeting = slot.meeting
+    back = url_for(".edit", meeting_id=meeting.id) + "#slots"
+    if meeting.was_published:
+        if slot.status == SlotStatus.cancelled:
+            flash(f"“{slot.title}” is already cancelled.", "warning")
+            return redirect(back)
+        question = f"Cancel “{slot.title}”?"
+        consequences = [
+            "The slot stays on the agenda marked cancelled; it cannot be brought back.",
+            "Subscribers' calendars show it cancelled at their next refresh.",
+            _presenter_told(slot),
+            "Office contacts who had it in their calendars get the cancellation too.",
+        ]
+        button = "Cancel the slot"
+    else:
+        question = f"Delete “{slot.title}”?"
+        consequences = [
+            "The slot is removed from the draft; the slots after it move up.",
+            "The meeting was never published, so no subscriber's calendar holds it.",
+            _presenter_told(slot),
+        ]
+        button = "Delete the slot"
+    return render_template(
+        "confirm.html",
+        question=question,
+        consequences=consequences,
+        action=url_for(".delete_slot", slot_id=slot.id),
+        button=button,
+        back=back,
+        crumbs=_meeting_crumbs(meeting),
+    )
+
+
+def _meeting_crumbs(meeting: Meeting) -> list[tuple[str, str | None]]:
+    return [
+        ("Meetings", url_for(".index")),
+        (meeting.title, url_for(".meeting", meeting_id=meeting.id)),
+        ("Edit", url_for(".edit", meeting_id=meeting.id)),
+    ]
+
+
 @bp.post("/slots/<int:slot_id>/delete")
 @colead_required
 def delete_slot(slot_id: int):
@@ -392,6 +458,49 @@ def publish_view(meeting_id: int):
         return redirect(url_for(".edit", meeting_id=found.id))
     flash("Published: the agenda is public and in the calendar feeds.", "success")
     return redirect(url_for(".meeting", meeting_id=found.id))
+
+
+@bp.get("/meetings/<int:meeting_id>/delete")
+@colead_required
+def confirm_delete(meeting_id: int):
+    """Asks first, saying what cancelling the meeting (or deleting the draft) sends or changes."""
+    found = _meeting(meeting_id, drafts=True)
+    back = url_for(".edit", meeting_id=found.id)
+    if found.status == MeetingStatus.cancelled:
+        flash("The meeting is already cancelled.", "warning")
+        return redirect(back)
+    if found.was_published:
+        invited = sum(1 for s in found.slots if s.invitation is not None)
+        question = f"Cancel “{found.title}”?"
+        consequences = [
+            "The meeting and its agenda stay visible, marked cancelled; it cannot be brought back.",
+            "Subscribers' calendars show the meeting and every slot cancelled at their next "
+            "refresh.",
+            f"The {invited} invited presenter{'s' if invited != 1 else ''} and the office "
+            "contacts who had it in their calendars get a cancellation email."
+            if invited
+            else "No presenter was invited; office contacts who had it in their calendars get "
+            "a cancellation email.",
+        ]
+        button = "Cancel the meeting"
+    else:
+        question = f"Delete the draft “{found.title}”?"
+        consequences = [
+            f"The draft and its {len(found.slots)} slot{'s' if len(found.slots) != 1 else ''} "
+            "are deleted for good.",
+            "It was never published, so no subscriber's calendar holds it; presenters invited "
+            "to its slots get a cancellation email.",
+        ]
+        button = "Delete the draft"
+    return render_template(
+        "confirm.html",
+        question=question,
+        consequences=consequences,
+        action=url_for(".delete", meeting_id=found.id),
+        button=button,
+        back=back,
+        crumbs=_meeting_crumbs(found),
+    )
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")

@@ -180,6 +180,35 @@ def invite_view(slot_id: int):
     ), status
 
 
+@bp.get("/slots/<int:slot_id>/invitation/revoke")
+@colead_required
+def confirm_revoke(slot_id: int):
+    """Asks first, saying what revoking the presenter's link changes."""
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    back = url_for("agenda.edit", meeting_id=slot.meeting_id) + "#slots"
+    invitation = slot.invitation
+    if invitation is None or invitation.link_hash is None:
+        flash("There is no presenter link to revoke.", "warning")
+        return redirect(back)
+    return render_template(
+        "confirm.html",
+        question=f"Revoke {invitation.name}'s link to “{slot.title}”?",
+        consequences=[
+            "Their private page stops working at once: they can no longer answer, edit the "
+            "title and abstract, or upload slides through it.",
+            "Nobody is emailed; the slot and its status stay as they are.",
+            "To let them in again, invite them again: they get a new link.",
+        ],
+        action=url_for(".revoke_view", slot_id=slot.id),
+        button="Revoke the link",
+        back=back,
+        crumbs=[
+            ("Meetings", url_for("agenda.index")),
+            (slot.meeting.title, url_for("agenda.edit", meeting_id=slot.meeting_id)),
+        ],
+    )
+
+
 @bp.post("/slots/<int:slot_id>/invitation/revoke")
 @colead_required
 def revoke_view(slot_id: int):

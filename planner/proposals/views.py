@@ -280,6 +280,31 @@ def schedule(proposal_id: int):
     return redirect(url_for("agenda.edit_slot", slot_id=slot.id))
 
 
+@bp.get("/proposals/<int:proposal_id>/link")
+@colead_required
+def confirm_revoke_link(proposal_id: int):
+    """Asks before revoking the office's private link, saying what it changes."""
+    proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
+    back = url_for(".decide", proposal_id=proposal.id)
+    if not proposal.link_hash:
+        flash("The private link is already revoked.", "warning")
+        return redirect(back)
+    return render_template(
+        "confirm.html",
+        question=f"Revoke the private link of proposal #{proposal.id}?",
+        consequences=[
+            "Whoever has the link can no longer see, edit or withdraw the proposal through it.",
+            "Nobody is emailed; the proposal itself stays as it is.",
+            "“Make a new link” gives the office another one, shown once to send them.",
+        ],
+        action=url_for(".link", proposal_id=proposal.id),
+        fields={"action": "revoke"},
+        button="Revoke the link",
+        back=back,
+        crumbs=[("Proposals", url_for(".review")), (f"#{proposal.id}", back)],
+    )
+
+
 @bp.post("/proposals/<int:proposal_id>/link")
 @colead_required
 def link(proposal_id: int):

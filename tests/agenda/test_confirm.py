@@ -1,0 +1,102 @@
+"""Destructive actions ask first, on a page of their own (no script needed) that says what will
+be sent or changed; the editor's buttons lead there, and the action is only taken on POST."""
+
+import re
+
+import pytest
+
+from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
+from planner.extensions import db
+from planner.presenters.operations import invite
+from tests.support import csrf_token
+
+MEETING = {
+    "title": "Rec 10 workshop",
+    "starts_at": "2030-03-12T12:00:00+01:00",
+    "duration_minutes": 60,
+    "time_zone": "Europe/Zurich",
+}
+
+
+@pytest.fixture
+def meeting(colead_client, survey):
+    body = colead_client.post("/api/v1/meetings", json=MEETING).get_json()
+    for title in ("AI search", "Open data"):
+        slot = {"title": title, "office": "AU", "recommendations": [10], "duration_minutes": 20}
+        made = colead_client.post(f"/api/v1/meetings/{body['id']}/slots", json=slot)
+        assert made.status_code == 201
+    return db.session.get(Meeting, body["id"])
+
+
+def _links(page: str) -> list[str]:
+    return re.findall(r'href="([^"]+)"', page)
+
+
+def test_cancelling_a_published_slot_asks_first_and_says_what_it_sends(colead_client, meeting):
+    slot = meeting.slots[0]
+    invite(slot, name="Alex", email="alex@ip.example", time_zone=None, by="co-lead")
+    db.session.commit()
+    assert colead_client.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert f"/slots/{slot.id}/delete" in _links(editor)  # a link to the question, not a form
+    assert f'action="/slots/{slot.id}/delete"' not in editor
+
+    asked = colead_client.get(f"/slots/{slot.id}/delete")
+    page = asked.get_data(as_text=True)
+    assert asked.status_code == 200 and "Cancel “AI search”?" in page
+    assert "Subscribers&#39; calendars show it cancelled" in page
+    assert "Alex, invited to present it, gets a cancellation email" in page
+    db.session.refresh(slot)
+    assert slot.status != SlotStatus.cancelled  # asking changed nothing
+
+    token = csrf_token(colead_client, f"/slots/{slot.id}/delete")
+    sent = colead_client.post(f"/slots/{slot.id}/delete", data={"csrf_token": token})
+    assert sent.status_code == 302
+    db.session.refresh(slot)
+    assert slot.status == SlotStatus.cancelled
+    editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert f"/slots/{slot.id}/delete" not in editor  # a cancelled row offers no "Cancel"
+    assert f"/slots/{meeting.slots[1].id}/delete" in editor
+    again = colead_client.get(f"/slots/{slot.id}/delete")
+    assert again.status_code == 302  # already cancelled: back to the editor
+
+
+def test_deleting_a_draft_slot_and_the_draft_ask_first(colead_client, meeting):
+    asked = colead_client.get(f"/slots/{meeting.slots[0].id}/delete").get_data(as_text=True)
+    assert "Delete “AI search”?" in asked and "never published" in asked
+    editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert f"/meetings/{meeting.id}/delete" in _links(editor)
+    asked = colead_client.get(f"/meetings/{meeting.id}/delete").get_data(as_text=True)
+    assert "Delete the draft “Rec 10 workshop”?" in asked and "2 slots" in asked
+    assert db.session.get(Meeting, meeting.id) is not None
+
+
+def test_cancelling_a_published_meeting_asks_first(colead_client, meeting):
+    assert colead_client.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    asked = colead_client.get(f"/meetings/{meeting.id}/delete").get_data(as_text=True)
+    assert "Cancel “Rec 10 workshop”?" in asked and "every slot cancelled" in asked
+    token = csrf_token(colead_client, f"/meetings/{meeting.id}/delete")
+    colead_client.post(f"/meetings/{meeting.id}/delete", data={"csrf_token": token})
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.cancelled
+    editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert f"/meetings/{meeting.id}/delete" not in editor
+
+
+def test_revoking_a_presenter_link_asks_first(colead_client, meeting):
+    slot = meeting.slots[0]
+    invite(slot, name="Alex", email=None, time_zone=None, by="co-lead")
+    db.session.commit()
+    editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert f"/slots/{slot.id}/invitation/revoke" in _links(editor)
+    asked = colead_client.get(f"/slots/{slot.id}/invitation/revoke").get_data(as_text=True)
+    assert "Revoke Alex&#39;s link" in asked and "stops working at once" in asked
+    db.session.refresh(slot)
+    assert slot.invitation.link_hash is not None
+
+
+def test_revoking_an_office_feed_link_asks_first(colead_client, survey):
+    office = colead_client.get("/offices/AU").get_data(as_text=True)
+    assert "/offices/AU/feed/revoke" in _links(office)
+    asked = colead_client.get("/offices/AU/feed/revoke").get_data(as_text=True)
+    assert "stop receiving updates" in asked and 'action="/offices/AU/feed/revoke"' in asked
