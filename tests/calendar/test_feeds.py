@@ -290,6 +290,12 @@ def test_meeting_page_offers_download_and_subscription(visitor, published):
     assert f'href="/meetings/{published.id}.ics?download=1"' in page
     assert f'href="webcal://localhost/meetings/{published.id}.ics"' in page
     assert 'href="webcal://localhost/feeds/taskforce.ics"' in page
+    assert 'href="webcal://localhost/feeds/taskforce-talks.ics"' in page
+    assert 'value="http://localhost/feeds/taskforce-talks.ics"' in page  # the https link to copy
+    # How to subscribe, folded, without JavaScript.
+    assert '<details class="subscribe-help">' in page
+    for step in ("From URL", "Subscribe from web", "New Calendar Subscription", "On the Network"):
+        assert step in page
 
 
 def test_a_change_within_the_same_second_is_not_hidden(colead_client, visitor, published):
