@@ -1,5 +1,7 @@
 """The volunteering form (public), the office's edit form, and the co-lead's status form."""
 
+from collections import OrderedDict
+
 from wtforms import (
     BooleanField,
     EmailField,
@@ -30,6 +32,12 @@ NAME_MAX, TITLE_MAX, ABSTRACT_MAX, AVAILABILITY_MAX, REASON_MAX = 120, 150, 2000
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+    def __iter__(self):
+        # Only the group is required: `required` on each box would ask for every one of them.
+        for option in super().__iter__():
+            option.flags.required = False
+            yield option
 
 
 class ProposalFields(PlannerForm):
@@ -102,6 +110,24 @@ class ProposalEditForm(ProposalFields):
 
 
 class VolunteerForm(ProposalFields, AvailabilityFields):
+    # The order the page shows the fields in, which the error summary follows (the fields of the
+    # parent forms would otherwise come first, and Office last).
+    PAGE_ORDER = (
+        "office",
+        "contact_name",
+        "contact_email",
+        "title",
+        "recommendations",
+        "abstract",
+        "duration_minutes",
+        "availability",
+        "maturity",
+        "availability_zone",
+        "windows",
+        "language",
+        "consent",
+    )
+
     office = SelectField("Office", validators=[DataRequired("Choose your office.")])
     language = SelectField(
         "Preferred language",
@@ -114,6 +140,12 @@ class VolunteerForm(ProposalFields, AvailabilityFields):
         description="Only the co-leads see it; they may write to you about future meetings. "
         "Ask them to remove you at any time.",
     )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        ordered = [self._fields[name] for name in self.PAGE_ORDER]
+        rest = [f for name, f in self._fields.items() if name not in self.PAGE_ORDER]
+        self._fields = OrderedDict((f.short_name, f) for f in ordered + rest)
 
     def set_offices(self, offices: list[tuple[str, str]]) -> None:
         self.office.choices = [

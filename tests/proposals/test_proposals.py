@@ -359,3 +359,17 @@ def test_the_page_and_the_api_refuse_the_same_text_with_the_same_words(
     assert page.status_code == 400
     assert message in html.unescape(page.get_data(as_text=True))
     assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
+
+
+def test_the_error_summary_follows_the_page_and_enter_sends(client, survey):
+    response = send(client, office="", contact_email="x", recommendations=[], maturity="")
+    page = response.get_data(as_text=True)
+    summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)[0]
+    listed = re.findall(r'<li><a href="#([^"]*)">', summary)
+    assert listed == ["office", "contact_email", "recommendations", "maturity"]
+    form = page[page.index('<form method="post" action="/volunteer"') :]
+    # The first submit button is the form's default, which Enter in the Title field presses.
+    first = re.search(r"<button[^>]*>[^<]*</button>", form)[0]
+    assert 'name="suggest"' not in first and "Send the proposal" in first
+    boxes = re.findall(r'<input[^>]*name="recommendations"[^>]*>', page)
+    assert boxes and not any("required" in box for box in boxes)  # only the group is required
