@@ -63,6 +63,7 @@ def new():
         offices=offices,
         recommendations=recommendations,
         max_reserved=MAX_RESERVED,
+        drafts=lineup_target_choices() if lineup else [],
     ), status
 
 

@@ -283,3 +283,15 @@ def test_plans_present_only_when_the_co_lead_asks(client, survey):
     lineup = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
     assert lineup.rules["include_plans"] is True
     assert {t["office"]: t["evidence"] for t in lineup.result["talks"]}["ES"] == "plan"
+
+
+def test_the_result_offers_accept_without_following_the_link(client, survey):
+    page = post_rules(client).get_data(as_text=True)
+    lineup = db.session.scalar(select(Lineup))
+    owner = re.search(r'<form method="post" action="/lineups/(\d+)/accept"[^>]*id="([^"]+)"', page)
+    assert owner and int(owner[1]) == lineup.id
+    button = re.search(r'<button type="submit" form="([^"]+)">Accept: make it a draft agenda', page)
+    assert button and button[1] == owner[2]  # the button sends the accept form, not the rules
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page[owner.start() :])[1]
+    response = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
+    assert response.status_code == 302 and db.session.scalar(select(Meeting)) is not None
