@@ -85,7 +85,11 @@ HEADINGS_IN_ORDER = """() => {
   return {h1: levels.filter(l => l === 1).length, first: levels[0], skips: skips.length};
 }"""
 
-FITS_WIDTH = "() => document.documentElement.scrollWidth <= window.innerWidth + 1"
+# The layout viewport's width (clientWidth), not window.innerWidth: on a phone (is_mobile) Chromium
+# widens innerWidth to whatever the content needs, so a page too wide would always "fit".
+FITS_WIDTH = (
+    "() => document.documentElement.scrollWidth <= document.documentElement.clientWidth + 1"
+)
 
 
 def sign_in(page, live_server: str) -> None:

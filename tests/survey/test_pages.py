@@ -14,7 +14,7 @@ def text(response):
 def test_overview_shows_both_charts_with_text_alternatives(client, survey):
     page = text(client.get("/"))
     assert "<h1>Who focuses on what" in page
-    assert page.count('role="img"') >= 2
+    assert page.count('role="graphics-document"') >= 2
     assert '<title id="heatmap-title">CWS/13/26: Current focus (Q4)' in page
     assert '<desc id="bars-desc">' in page
     # One linked square per answer with a recommendation: 85 focus answers in CWS/13/26.

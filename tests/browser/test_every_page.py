@@ -1,0 +1,258 @@
+"""Every page, at a desktop's 1280 px and a phone's 390 px: nothing wider than the window (tables
+reflow or scroll inside their own box) and no axe-core violation. One world is built for the
+module (a published meeting with an invited presenter, a past one with materials, a proposal, a
+line-up, a contact, mail in the outbox) and one browser page per width and role is reused."""
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe, AxeResults
+from sqlalchemy import delete, select
+
+from planner.extensions import db
+from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
+
+MEETING = {
+    "title": "Rec 10 workshop: AI and blockchain",
+    "starts_at": "2031-03-11T13:00:00+01:00",
+    "duration_minutes": 120,
+    "time_zone": "Europe/Zurich",
+    "video_url": "https://video.example/rec10",
+}
+PAST = {**MEETING, "title": "Rec 4 workshop: security", "starts_at": "2024-03-12T13:00:00+01:00"}
+TALKS = (
+    {
+        "title": "Risk-based governance of new technologies",
+        "office": "AU",
+        "recommendations": [10],
+        "duration_minutes": 20,
+    },
+    {
+        "title": "Autopatent: AI classification of applications",
+        "office": "PL",
+        "recommendations": [10],
+        "duration_minutes": 25,
+    },
+    {
+        "title": "Chatbots for applicants in Spanish",
+        "office": "PE",
+        "recommendations": [10, 3],
+        "duration_minutes": 25,
+    },
+)
+PROPOSAL = {
+    "contact_name": "Lucía Example",
+    "contact_email": "lucia@indecopi.example",
+    "title": "Chatbots for applicants in Spanish",
+    "abstract": "What our virtual assistant answers, and what it cannot.",
+    "duration_minutes": 25,
+    "availability": "Tuesdays 08:00-11:00",
+    "maturity": "production",
+}
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+
+PUBLIC = (
+    "/",
+    "/surveys",
+    "/surveys/{survey}",
+    "/surveys/{survey}/summary",
+    "/surveys/{survey}/answers/{answer}",
+    "/recommendations",
+    "/recommendations/10",
+    "/recommendations/10/matches",
+    "/offices",
+    "/offices/PE",
+    "/volunteer",
+    "/proposals/{proposal_token}",
+    "/proposals/{proposal_token}/edit",
+    "/meetings",
+    "/meetings/{meeting}",
+    "/meetings/{past}/archive",
+    "/presenter/{presenter_token}",
+    "/presenter/{presenter_token}/availability",
+    "/unsubscribe/{unsubscribe_token}",
+    "/login",
+)
+COLEAD = (
+    "/",
+    "/offices/AU",
+    "/offices/AU/edit",
+    "/offices/AU/contacts/new",
+    "/offices/contacts/{contact}/edit",
+    "/offices/contacts/{contact}/delete",
+    "/recommendations/10/edit",
+    "/recommendations/10/matches",
+    "/proposals",
+    "/proposals/{proposal}",
+    "/lineups",
+    "/lineups/new",
+    "/lineups/{lineup}",
+    "/meetings",
+    "/meetings/new",
+    "/meetings/{meeting}",
+    "/meetings/{meeting}/edit",
+    "/meetings/{meeting}/suggest",
+    "/meetings/{past}/archive",
+    "/slots/{slot}/edit",
+    "/slots/{slot}/invite",
+    "/outbox",
+    "/outbox/{message}",
+    "/account/password",
+)
+PAGES = [("anyone", path) for path in PUBLIC] + [("colead", path) for path in COLEAD]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clean_database(app):
+    """One world for the whole module (replacing the per-test cleaning in tests/conftest.py),
+    emptied after it as that cleaning would."""
+    from planner.bootstrap import seed_reference_data
+
+    with app.app_context():
+        seed_reference_data()
+        db.session.commit()
+    yield
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.session.remove()
+
+
+def _meeting(api, fields: dict) -> int:
+    made = api.post("/api/v1/meetings", json=fields)
+    assert made.status_code == 201, made.get_json()
+    meeting = made.get_json()["id"]
+    for talk in TALKS:
+        slot = api.post(f"/api/v1/meetings/{meeting}/slots", json=talk)
+        assert slot.status_code == 201, slot.get_json()
+    assert api.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    return meeting
+
+
+@pytest.fixture(scope="module")
+def world(app, _clean_database) -> dict[str, str]:
+    """What every page needs to show something: the addresses' missing parts."""
+    from planner.accounts.models import ApiToken, User
+    from planner.agenda.models import Meeting
+    from planner.bootstrap import load_bundled_survey
+    from planner.lineup.operations import propose_lineup, save_lineup
+    from planner.lineup.rules import Rules
+    from planner.mail import messages
+    from planner.mail.models import OutboxMessage
+    from planner.mail.unsubscribe import unsubscribe_token
+    from planner.materials.operations import add_link
+    from planner.offices.models import OfficeContact
+    from planner.presenters.operations import invite
+    from planner.proposals.operations import submit
+    from planner.survey.models import Answer
+    from tests.conftest import colead_password_hash
+    from tests.support import COLEAD_EMAIL
+
+    with app.app_context():
+        survey = load_bundled_survey().survey
+        colead = User(email=COLEAD_EMAIL, role="colead", password_hash=colead_password_hash())
+        db.session.add(colead)
+        db.session.flush()
+        api = app.test_client()
+        api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"
+        db.session.commit()
+
+        meeting = db.session.get(Meeting, _meeting(api, MEETING))
+        past = db.session.get(Meeting, _meeting(api, PAST))
+        slot = meeting.slots[0]
+        invitation, presenter_token = invite(
+            slot,
+            name="Alex Example",
+            email="alex@ipaustralia.example",
+            time_zone="Australia/Sydney",
+            by=COLEAD_EMAIL,
+        )
+        with app.test_request_context():
+            messages.invitation(invitation, f"/presenter/{presenter_token}")
+        for number, talk in enumerate(past.slots):
+            add_link(talk, f"https://slides.example/{number}.pdf", "slides", COLEAD_EMAIL)
+        add_link(past, "https://video.example/recording", "recording", COLEAD_EMAIL)
+        proposal, proposal_token = submit("PE", PROPOSAL, [10, 3])
+        lineup = save_lineup(survey, propose_lineup(survey, Rules()), editor=COLEAD_EMAIL)
+        contact = OfficeContact(
+            office_code="AU",
+            name="Kim Example",
+            email="kim@ipaustralia.example",
+            role="CIO",
+            language="en",
+            source="entered by a co-lead",
+        )
+        db.session.add(contact)
+        db.session.commit()
+        message = db.session.scalar(select(OutboxMessage.id).limit(1))
+        assert message is not None, "inviting a presenter with an address writes to the outbox"
+        return {
+            "survey": survey.slug,
+            "answer": str(db.session.scalar(select(Answer.id).limit(1))),
+            "meeting": str(meeting.id),
+            "past": str(past.id),
+            "slot": str(slot.id),
+            "presenter_token": presenter_token,
+            "proposal": str(proposal.id),
+            "proposal_token": proposal_token,
+            "lineup": str(lineup.id),
+            "contact": str(contact.id),
+            "message": str(message),
+            "unsubscribe_token": unsubscribe_token("kim@ipaustralia.example", "update"),
+        }
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, live_server, world):
+    """One page per width and role, reused by every test of the module."""
+    opened, contexts = {}, []
+    for width, viewport in WIDTHS.items():
+        for who in ("anyone", "colead"):
+            context = browser.new_context(
+                viewport=viewport, is_mobile=width == "phone", device_scale_factor=1
+            )
+            contexts.append(context)
+            # axe-core comes with every page the tab loads, rather than sent over for each.
+            context.add_init_script(script=AXE.axe_script)
+            tab = context.new_page()
+            if who == "colead":
+                sign_in(tab, live_server)
+            opened[width, who] = tab
+    yield opened
+    for context in contexts:
+        context.close()
+
+
+AXE = Axe()
+# axe's default rules, and one it still calls experimental: a control's visible words must be
+# part of its accessible name, or someone who says "click Cancel" to speech control gets nothing.
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "rules": {"label-content-name-mismatch": {"enabled": True}},
+}
+# Where a page is wider than the window: the elements that stick out on the right, by a short
+# selector, so that a failure says what to fix.
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(e =>
+    e.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth + 1)
+  .slice(0, 8)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+            (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '')
+            + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')"""
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{w}:{p}" for w, p in PAGES])
+def test_fits_and_passes_axe(tabs, live_server, world, width, who, path):
+    tab = tabs[width, who]
+    response = tab.goto(live_server + path.format(**world))
+    assert response.status == 200, f"{path}: {response.status}"
+    place = path.strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
+    shoot(tab, f"every-{width}-{who}-{place}", full_page=False)
+    assert tab.evaluate(FITS_WIDTH), (
+        f"{path} is {tab.evaluate('document.documentElement.scrollWidth')} px wide at "
+        f"{tab.viewport_size['width']} px, sticking out: {tab.evaluate(WIDE_ELEMENTS)}"
+    )
+    results = AxeResults(tab.evaluate("options => axe.run(document, options)", AXE_OPTIONS))
+    assert results.violations_count == 0, results.generate_report()
