@@ -3,6 +3,7 @@ database that cannot be reached is a 503 to retry, not a 500; a form sent after 
 expired comes back ready to send again."""
 
 import sqlite3
+from urllib.parse import urlsplit
 
 import psycopg
 from flask import Flask, Response, current_app, jsonify, render_template, request
@@ -86,27 +87,48 @@ def _session_expired(error: CSRFError):
     """A form sent without a valid CSRF token (the session expired or was lost, the token is
     too old): a page that sends the same fields again, to the same address, with a fresh token,
     from a "Send again" button that needs no JavaScript. Never files (they cannot be put back
-    into a page) nor passwords (never echoed): then the person goes back to the form."""
+    into a page) nor passwords (never echoed), and never a form from another site: then the
+    person goes back to the form."""
     if is_api_request() or request.method != "POST":
         return _respond(error)
     field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     secrets = _password_names()
+    if not _sent_from_our_pages():
+        obstacle = "elsewhere"
+    elif request.files or any(name in secrets for name in request.form):
+        obstacle = "secret"
+    else:
+        obstacle = None
     fields = [
         (name, value)
         for name, value in request.form.items(multi=True)
         if name != field_name and name not in secrets
     ]
-    resendable = not request.files and not any(name in secrets for name in request.form)
     page = render_template(
         "errors/session_expired.html",
         fields=fields,
-        resendable=resendable,
+        obstacle=obstacle,
+        reason=error.description,
         action=request.full_path.rstrip("?"),
         # The form's own page, when the address is one (sign-in is; an upload's is not).
         reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
         csrf_field=field_name,
     )
     return page, 400
+
+
+def _sent_from_our_pages() -> bool:
+    """Whether the browser says the form was on one of the app's own pages: its Origin, or its
+    Referer where a browser leaves Origin out. A form another site posted must never come back
+    ready to send, or one press would do what the missing token is there to stop."""
+    sender = request.headers.get("Origin") or request.referrer
+    ours = {_origin(request.host_url), _origin(current_app.config["BASE_URL"])}
+    return bool(sender) and _origin(sender) in ours
+
+
+def _origin(url: str) -> tuple[str, str]:
+    parts = urlsplit(url)
+    return parts.scheme.lower(), parts.netloc.lower()
 
 
 def _refused(error: PlannerError):

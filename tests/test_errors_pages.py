@@ -40,11 +40,13 @@ def test_a_form_sent_without_a_session_comes_back_filled_in_and_sends_again(app,
         "abstract": 'Risk-based "governance" <b>& AI</b>',
         "recommendations": ["3", "10"],
     }
-    response = client.post("/volunteer", data={**typed, "csrf_token": "stale"})
+    response = client.post(
+        "/volunteer", data={**typed, "csrf_token": "stale"}, headers={"Origin": "http://localhost"}
+    )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Your session expired; press Send again." in page
-    assert "CSRF" not in page and "<b>& AI</b>" not in page  # escaped, never markup
+    assert "<b>& AI</b>" not in page  # escaped, never markup
     fields = hidden_fields(page)
     sent = dict(fields)
     assert sent["title"] == VALID["title"]
@@ -55,7 +57,7 @@ def test_a_form_sent_without_a_session_comes_back_filled_in_and_sends_again(app,
     assert action == "/volunteer"
     assert db.session.scalar(select(Proposal)) is None
 
-    again = client.post(action, data=MultiDict(fields))
+    again = client.post(action, data=MultiDict(fields), headers={"Origin": "http://localhost"})
     assert again.status_code == 302, again.get_data(as_text=True)
     proposal = db.session.scalar(select(Proposal))
     assert proposal.title == VALID["title"] and proposal.abstract == typed["abstract"]
@@ -63,12 +65,15 @@ def test_a_form_sent_without_a_session_comes_back_filled_in_and_sends_again(app,
 
 def test_passwords_are_never_written_back_into_the_page(client, survey):
     response = client.post(
-        "/login?next=/meetings", data={"email": "ana@example.org", "password": "s3cret words"}
+        "/login?next=/meetings",
+        data={"email": "ana@example.org", "password": "s3cret words"},
+        headers={"Referer": "http://localhost/login?next=/meetings"},
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "s3cret words" not in page
     assert "Send again" not in page  # it could not sign anyone in
+    assert "Files and passwords cannot be sent again" in page
     assert 'href="/login?next=/meetings"' in page
 
 
@@ -77,7 +82,25 @@ def test_a_file_is_not_asked_to_be_sent_again(client, survey):
         "/volunteer",
         data={"title": "x", "file": (BytesIO(b"%PDF-1.4"), "slides.pdf")},
         content_type="multipart/form-data",
+        headers={"Origin": "http://localhost"},
     )
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Send again" not in page and "Files and passwords cannot be sent again" in page
+
+
+def test_a_form_posted_from_another_site_is_not_offered_to_be_sent_again(colead_client, survey):
+    """Otherwise a forged form would need only one press of the co-lead's to go through."""
+    for headers in ({"Origin": "https://evil.example"}, {"Referer": "https://evil.example/x"}, {}):
+        response = colead_client.post(
+            "/offices/AU/edit", data={"name": "Forged", "csrf_token": "x"}, headers=headers
+        )
+        assert response.status_code == 400
+        page = response.get_data(as_text=True)
+        assert "Send again" not in page and 'value="Forged"' not in page
+        assert "did not come from this site" in page
+
+
+def test_the_page_says_why_it_refused(client, survey):
+    page = client.post("/volunteer", data={"title": "x"}, headers={"Origin": "http://localhost"})
+    assert "Why: The CSRF token is missing." in page.get_data(as_text=True)
