@@ -63,7 +63,7 @@ def vevent(message: OutboxMessage):
 
 
 def feed_event(presenter, title: str) -> dict:
-    feed = read_everywhere(presenter.get("/feeds/taskforce.ics").data)
+    feed = read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)
     return next(e for e in feed["events"] if e["summary"].endswith(title))
 
 

@@ -122,7 +122,7 @@ def test_the_co_lead_form_starts_from_the_proposal_contact(api, client, survey):
 def test_confirming_moves_the_slot_and_the_calendars(api, slot, presenter):
     link = invite(api, slot)
     assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
-    feed = lambda: read_everywhere(presenter.get("/feeds/taskforce.ics").data)  # noqa: E731
+    feed = lambda: read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)  # noqa: E731
     before = next(e for e in feed()["events"] if e["summary"] == TALK["title"])
     assert before["status"] == "TENTATIVE"
     answered = presenter.post(link + "/answer", data={"answer": "confirmed", "note": ""})
