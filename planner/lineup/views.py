@@ -39,6 +39,10 @@ def new():
     data = (
         form_data(db.get_or_404(Lineup, saved).rules) if saved and request.method == "GET" else {}
     )
+    focus = query_int("focus")
+    if focus and request.method == "GET" and not saved:
+        # "Propose a line-up from these" on a recommendation's matches.
+        data = {"focus": focus}
     recommendations, offices = all_recommendations(), _offices()
     form = make_form(recommendations, offices, data=data)
     if request.method == "POST":

@@ -21,6 +21,8 @@ from planner.web import flag_from, survey_from_request
 bp = Blueprint("matching", __name__)
 
 SHOWN = 5
+# Presenters shown for each audience; the rest of its list folds away under a summary.
+BEST_FEW = 3
 # Matches on one page: every presenter of every office of a 400-office survey is tens of
 # megabytes; a page stays a few hundred kilobytes, and links to the next.
 PER_PAGE = 200
@@ -99,6 +101,7 @@ def matches(number: int):
         },
         show_all=show_all,
         shown=SHOWN,
+        best_few=BEST_FEW,
         page=page,
         first_shown=page.start + 1,
         last_shown=page.start + len(found),

@@ -136,6 +136,9 @@ def test_a_colead_marks_a_pair_and_the_ranking_follows(colead_page, live_server,
     page.goto(live_server + "/recommendations/10/matches?show=all")
     spain = page.locator("section", has=page.locator("#audience-ES"))
     row = spain.locator("tbody tr", has=page.get_by_role("link", name="EM · EUIPO"))
+    if not row.is_visible():
+        # Below the best few: unfold the rest of ES's list.
+        spain.locator("details.more-matches > summary").click()
     row.get_by_text("Mark this pair").click()
     row.get_by_label("EM for ES").select_option("must_present")
     row.get_by_label("Note").fill("They build AI examination tools, ES asked us")

@@ -212,3 +212,18 @@ def test_the_cache_follows_a_reimport(client, survey):
     again = load_bundled_survey().survey
     db.session.commit()
     assert survey_scorer(again) is not scorer
+
+
+def test_each_audience_shows_its_best_few_and_folds_the_rest(client, colead_client, survey):
+    page = client.get("/recommendations/10/matches").get_data(as_text=True)
+    audience = page[
+        page.index('id="audience-AU"') : page.index("</section>", page.index('id="audience-AU"'))
+    ]
+    shown = audience.split('<details class="more-matches">')[0]
+    assert shown.count('<td class="num">') == 3
+    assert "2 more presenters for AU" in audience
+    # Co-leads go from here to a line-up on this recommendation.
+    colead = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
+    assert "Propose a line-up from these" in colead and "Propose a line-up" not in page
+    form = colead_client.get("/lineups/new?focus=9").get_data(as_text=True)
+    assert '<option selected value="9">' in form or 'value="9" selected' in form
