@@ -1,27 +1,36 @@
 #!/usr/bin/env bash
-# Run the test suite on SQLite and on a throwaway PostgreSQL at the same time (the machine has
-# two cores, and each run spends much of its time waiting), then show both reports and fail if
-# either failed. Usage: scripts/test-both-databases.sh .venv/bin/pytest [pytest arguments]
+# Run the test suite on SQLite and on a throwaway PostgreSQL, and the browser tests (Chromium, on
+# SQLite: they drive pages, not the database) in a third run, all at the same time: each run
+# spends much of its time waiting. Then show the three reports and fail if any failed.
+# Usage: scripts/test-both-databases.sh .venv/bin/pytest [pytest arguments]
 set -uo pipefail
 cd "$(dirname "$0")/.."
 
-sqlite_log=$(mktemp "${TMPDIR:-/tmp}/planner-sqlite-tests.XXXXXX")
-trap 'rm -f "$sqlite_log"' EXIT
+logs=$(mktemp -d "${TMPDIR:-/tmp}/planner-tests.XXXXXX")
+trap 'rm -rf "$logs"' EXIT
 
-"$@" >"$sqlite_log" 2>&1 &
+"$@" --ignore=tests/browser >"$logs/sqlite" 2>&1 &
 sqlite_pid=$!
+"$@" tests/browser >"$logs/browser" 2>&1 &
+browser_pid=$!
 
-echo "=== PostgreSQL run (the SQLite run goes on beside it; its report follows) ==="
-scripts/with-postgres.sh "$@"
+echo "=== PostgreSQL run (the SQLite and browser runs go on beside it; their reports follow) ==="
+scripts/with-postgres.sh "$@" --ignore=tests/browser
 postgres_status=$?
 
 wait "$sqlite_pid"
 sqlite_status=$?
-echo
-echo "=== SQLite run ==="
-cat "$sqlite_log"
+wait "$browser_pid"
+browser_status=$?
+for run in sqlite browser; do
+  echo
+  echo "=== ${run^} run ==="
+  cat "$logs/$run"
+done
 
+result() { [[ $1 -eq 0 ]] && echo passed || echo "FAILED ($1)"; }
 echo
-echo "SQLite run: $([[ $sqlite_status -eq 0 ]] && echo passed || echo "FAILED ($sqlite_status)")"
-echo "PostgreSQL run: $([[ $postgres_status -eq 0 ]] && echo passed || echo "FAILED ($postgres_status)")"
-[[ $sqlite_status -eq 0 && $postgres_status -eq 0 ]]
+echo "SQLite run: $(result $sqlite_status)"
+echo "Browser run (SQLite): $(result $browser_status)"
+echo "PostgreSQL run: $(result $postgres_status)"
+[[ $sqlite_status -eq 0 && $browser_status -eq 0 && $postgres_status -eq 0 ]]
