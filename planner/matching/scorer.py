@@ -591,11 +591,17 @@ class Scorer:
         start: int = 0,
         stop: int | None = None,
         strongest_first: bool = False,
+        office: str | None = None,
+        evidence: str | None = None,
     ) -> tuple[int, list[Match]]:
         """How many matches `matches` gives, and those from `start` to `stop` in its order
         (audience, recommendation, rank; audiences with the strongest interest first if asked).
         Only the matches in the window are built: a page of a large survey costs its own rows,
-        not every pair's reasons."""
+        not every pair's reasons.
+
+        `office` keeps the matches that office is in (as the audience, or as the presenter);
+        `evidence` keeps presenters whose project reads so (working, under way, plan). Ranks stay
+        those of the whole list, so a filtered row still says where it stands."""
         wanted = self.recommendations if recommendations is None else sorted(set(recommendations))
         listings: list[tuple[float, str, int, Scores, int, np.ndarray]] = []
         for number in wanted:
@@ -609,11 +615,14 @@ class Scorer:
         found: list[Match] = []
         caches: dict[int, dict] = defaultdict(dict)
         position = 0
-        for _, _, number, s, i, ranked in listings:
-            shown = ranked[:limit]
+        for _, audience, number, s, i, ranked in listings:
+            shown = [(rank, int(j)) for rank, j in enumerate(ranked[:limit], 1)]
+            if office is not None and audience != office:
+                shown = [(r, j) for r, j in shown if s.projects[j].office == office]
+            if evidence is not None:
+                shown = [(r, j) for r, j in shown if s.projects[j].evidence.type.value == evidence]
             first, last = max(start - position, 0), len(shown) if stop is None else stop - position
-            for rank in range(first + 1, min(last, len(shown)) + 1):
-                j = int(shown[rank - 1])
+            for rank, j in shown[first : max(last, first)]:
                 found.append(self._match(s, i, j, rank, len(ranked), caches[number]))
             position += len(shown)
         return position, found

@@ -23,6 +23,8 @@ bp = Blueprint("matching", __name__)
 SHOWN = 5
 # Presenters shown for each audience; the rest of its list folds away under a summary.
 BEST_FEW = 3
+# What a presenter's project may read as, to filter by ("need" never presents).
+MATURITY_FILTERS = ("working", "under way", "plan")
 # Matches on one page: every presenter of every office of a 400-office survey is tens of
 # megabytes; a page stays a few hundred kilobytes, and links to the next.
 PER_PAGE = 200
@@ -41,6 +43,12 @@ def matches(number: int):
     survey = survey_from_request()
     include_plans = flag_from(request.args, "include_plans")
     show_all = request.args.get("show") == "all"
+    office = (request.args.get("office") or "").strip().upper() or None
+    if office is not None and not (len(office) == 2 and office.isascii() and office.isalpha()):
+        abort(400, "office is an ST.3 code of two letters, such as AU.")
+    maturity = request.args.get("maturity") or None
+    if maturity is not None and maturity not in MATURITY_FILTERS:
+        abort(400, f"maturity is one of: {', '.join(MATURITY_FILTERS)}.")
     page_number, _ = requested(request.args, size=PER_PAGE, max_size=PER_PAGE)
     asked = Page(page_number, PER_PAGE, 0)
     scorer = survey_scorer(survey, include_plans=include_plans) if survey else None
@@ -51,6 +59,8 @@ def matches(number: int):
             start=asked.start,
             stop=asked.stop,
             strongest_first=True,
+            office=office,
+            evidence=maturity,
         )
         if scorer
         else (0, [])
@@ -77,6 +87,8 @@ def matches(number: int):
             survey=survey.slug if survey else None,
             include_plans="1" if include_plans else None,
             show="all" if show_all else None,
+            office=office,
+            maturity=maturity,
             page=other if other > 1 else None,
         )
 
@@ -102,6 +114,9 @@ def matches(number: int):
         show_all=show_all,
         shown=SHOWN,
         best_few=BEST_FEW,
+        office_filter=office,
+        maturity_filter=maturity,
+        maturity_filters=MATURITY_FILTERS,
         page=page,
         first_shown=page.start + 1,
         last_shown=page.start + len(found),

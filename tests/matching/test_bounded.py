@@ -227,3 +227,24 @@ def test_each_audience_shows_its_best_few_and_folds_the_rest(client, colead_clie
     assert "Propose a line-up from these" in colead and "Propose a line-up" not in page
     form = colead_client.get("/lineups/new?focus=9").get_data(as_text=True)
     assert '<option selected value="9">' in form or 'value="9" selected' in form
+
+
+def test_filters_by_office_and_by_what_the_presenter_has_to_show(client, survey):
+    every = client.get("/api/v1/matches?recommendation=10&limit=all&per_page=500").get_json()
+    page = client.get("/recommendations/10/matches?office=IL&show=all").get_data(as_text=True)
+    expected = {
+        (m["audience"], m["presenter"])
+        for m in every["matches"]
+        if "IL" in (m["audience"], m["presenter"])
+    }
+    shown = set(re.findall(r'id="audience-([A-Z]{2})"', page))
+    assert shown == {a for a, _ in expected}
+    assert "Clear the filters" in page
+    working = client.get("/recommendations/10/matches?maturity=working&show=all")
+    assert working.status_code == 200
+    audiences = working.get_data(as_text=True).split('id="presenters"')[0]
+    assert "evidence-working" in audiences and "evidence-under-way" not in audiences
+    unfiltered = client.get("/recommendations/10/matches?show=all").get_data(as_text=True)
+    assert "evidence-under-way" in unfiltered.split('id="presenters"')[0]
+    assert client.get("/recommendations/10/matches?office=A1").status_code == 400
+    assert client.get("/recommendations/10/matches?maturity=need").status_code == 400
