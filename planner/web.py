@@ -1,7 +1,8 @@
 """What every view shares: the transaction boundary, the survey asked for, yes/no flags in the
 query string, and the addresses of calendar feeds. Views import from here, never from each other."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, request, url_for
@@ -59,6 +60,23 @@ def keep_changes() -> None:
     g.keep_changes = True
 
 
+@contextmanager
+def _rolled_back_on_error() -> Iterator[None]:
+    """Roll back on any exception; a lost race on a versioned row, or a uniqueness rule meeting
+    a simultaneous save, becomes the 409 it is."""
+    try:
+        yield
+    except StaleDataError:
+        db.session.rollback()
+        raise ConflictError(RACED) from None
+    except IntegrityError:
+        db.session.rollback()
+        raise ConflictError(CLASHED) from None
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
 def transactional(view: Callable) -> Callable:
     """The request's one transaction boundary: operations only flush; the changes are committed
     once the view has answered without an error, and rolled back on an error answer or any
@@ -69,29 +87,11 @@ def transactional(view: Callable) -> Callable:
 
     @wraps(view)
     def boundary(*args, **kwargs):
-        try:
+        with _rolled_back_on_error():
             response = current_app.make_response(view(*args, **kwargs))
-        except StaleDataError:
-            db.session.rollback()
-            raise ConflictError(RACED) from None
-        except IntegrityError:
-            db.session.rollback()
-            raise ConflictError(CLASHED) from None
-        except BaseException:
-            db.session.rollback()
-            raise
         if g.get("keep_changes") or (response.status_code < 400 and not g.get("refused")):
-            try:
+            with _rolled_back_on_error():
                 db.session.commit()
-            except StaleDataError:
-                db.session.rollback()
-                raise ConflictError(RACED) from None
-            except IntegrityError:
-                db.session.rollback()
-                raise ConflictError(CLASHED) from None
-            except BaseException:
-                db.session.rollback()
-                raise
         else:
             db.session.rollback()
         return response
