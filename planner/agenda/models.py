@@ -174,6 +174,15 @@ class Slot(db.Model):
     recommendations: Mapped[list[Recommendation]] = relationship(
         secondary=slot_recommendations, order_by=Recommendation.number
     )
+
+    @property
+    def presenter_zone(self) -> str | None:
+        """The zone its presenter reads times in: the one given when inviting, else the
+        presenting office's; None when neither is known (callers fall back to the meeting's)."""
+        if self.invitation is not None and self.invitation.time_zone:
+            return self.invitation.time_zone
+        return self.office.time_zone if self.office is not None else None
+
     # Who was invited to present it; a deleted slot takes it along (ON DELETE CASCADE).
     invitation: Mapped["Invitation | None"] = relationship(
         back_populates="slot", uselist=False, cascade="all, delete-orphan", passive_deletes=True

@@ -85,14 +85,6 @@ def slot_windows(slot: Slot) -> list[Window]:
     return windows
 
 
-def presenter_zone(slot: Slot) -> str | None:
-    """The presenter's own zone: the invitation's, else the presenting office's."""
-    invitation = _invitation(slot)
-    if invitation is not None and invitation.time_zone:
-        return invitation.time_zone
-    return slot.office.time_zone if slot.office is not None else None
-
-
 def place_name(zone: str) -> str:
     """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires."""
     return zone.rsplit("/", 1)[-1].replace("_", " ")
@@ -100,7 +92,7 @@ def place_name(zone: str) -> str:
 
 def presenter_time(slot: Slot) -> str | None:
     """ "09:00 in Lima (UTC−5)": when the slot starts for its presenter (None if unknown)."""
-    zone = presenter_zone(slot)
+    zone = slot.presenter_zone
     if zone is None or slot.starts_at is None:
         return None
     there = local_time(zone, slot.starts_at)
@@ -147,7 +139,7 @@ def presenters(meeting: Meeting) -> list[Presenter]:
     for slot, times in layout(meeting):
         if slot.kind != "presentation" or slot.status in (SlotStatus.cancelled, "declined"):
             continue
-        zone = presenter_zone(slot)
+        zone = slot.presenter_zone
         if zone is None:
             continue
         invitation = _invitation(slot)

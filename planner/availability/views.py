@@ -7,7 +7,6 @@ from planner.agenda.models import HOME_ZONE, Slot
 from planner.availability.forms import AvailabilityForm
 from planner.availability.operations import (
     presenter_time,
-    presenter_zone,
     replace_windows,
     slot_availability,
     windows_of,
@@ -30,7 +29,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     the proposal's free text (with a note saying so: a reading is only a suggestion)."""
     form = AvailabilityForm(formdata=None)
     slot = invitation.slot
-    zone = presenter_zone(slot) or slot.meeting.time_zone or HOME_ZONE
+    zone = slot.presenter_zone or slot.meeting.time_zone or HOME_ZONE
     windows = windows_of(invitation=invitation)
     note = None
     if not windows and slot.proposal is not None:
@@ -98,7 +97,7 @@ def save(token: str):
     form = AvailabilityForm()
     if not form.validate():
         return _answer(token, invitation, form, None, 400)
-    zone = (form.availability_zone.data or "").strip() or presenter_zone(invitation.slot)
+    zone = (form.availability_zone.data or "").strip() or invitation.slot.presenter_zone
     replace_windows(form.chosen_windows(zone or HOME_ZONE), invitation=invitation)
     flash("Thank you: the co-leads now see when you can present.", "success")
     return redirect(_back(token))

@@ -94,11 +94,9 @@ def when(start: datetime, minutes: int, zone: str) -> str:
     return f"{local:%A %-d %B %Y, %H:%M}–{day}{until:%H:%M} {zone} ({utc_offset(local)})"
 
 
-def presenter_zone(invitation: Invitation) -> str:
+def _presenter_zone(invitation: Invitation) -> str:
     slot = invitation.slot
-    home = _zone(slot.meeting.time_zone, "UTC")
-    office = slot.office.time_zone if slot.office else None
-    return _zone(invitation.time_zone or office, home)
+    return _zone(slot.presenter_zone, _zone(slot.meeting.time_zone, "UTC"))
 
 
 def _times(slot: Slot, zone: str | None) -> list[str]:
@@ -233,7 +231,7 @@ def invitation(invitation: Invitation, link: str) -> OutboxMessage | None:
     if not invitation.email:
         return None
     slot = invitation.slot
-    zone = presenter_zone(invitation)
+    zone = _presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
     calendar = None
     if slot.starts_at is not None:
@@ -485,7 +483,7 @@ def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool
     invitation = slot.invitation
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
         return
-    zone = presenter_zone(invitation)
+    zone = _presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
     held = change.status in _HOLDING
     declined = slot.status == SlotStatus.declined and change.status != SlotStatus.declined
@@ -619,7 +617,7 @@ def enqueue_reminders(now: datetime) -> int:
         ):
             continue
         invitation = slot.invitation
-        zone = presenter_zone(invitation)
+        zone = _presenter_zone(invitation)
         recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
         context = {**_slot_context(slot, zone), "zone": zone, "days": reminder_days()}
         message = _send(

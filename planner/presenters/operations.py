@@ -16,6 +16,7 @@ from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.mail import messages
 from planner.presenters.models import Answer, Invitation
+from planner.timezones import local_time
 
 TOKEN_BYTES = 32
 
@@ -93,8 +94,6 @@ def frozen(slot: Slot) -> bool:
     meeting = slot.meeting
     if meeting.freeze_on is None:
         return False
-    from planner.timezones import local_time
-
     return local_time(meeting.time_zone, utcnow()).date() > meeting.freeze_on
 
 

@@ -19,7 +19,14 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.presenters.forms import AnswerForm, InviteForm, TalkForm
 from planner.presenters.models import Invitation
-from planner.presenters.operations import answer, by_token, edit_talk, frozen, invite, revoke
+from planner.presenters.operations import (
+    answer,
+    by_token,
+    edit_talk,
+    frozen,
+    invite,
+    revoke,
+)
 from planner.timezones import zone_choices
 
 bp = Blueprint("presenters", __name__)
@@ -30,13 +37,6 @@ def _invitation(token: str) -> Invitation:
     if invitation is None:
         abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
     return invitation
-
-
-def presenter_zone(invitation: Invitation) -> str:
-    """The zone the presenter reads times in: theirs, else their office's, else the meeting's."""
-    slot = invitation.slot
-    office_zone = slot.office.time_zone if slot.office else None
-    return invitation.time_zone or office_zone or slot.meeting.time_zone
 
 
 def _page(token: str, invitation: Invitation, *, answer_form=None, talk_form=None, status=200):
@@ -53,7 +53,7 @@ def _page(token: str, invitation: Invitation, *, answer_form=None, talk_form=Non
         slot=slot,
         meeting=meeting,
         slots=[(s, t) for s, t in layout(meeting) if s.status != SlotStatus.cancelled],
-        zone=presenter_zone(invitation),
+        zone=slot.presenter_zone or meeting.time_zone,
         published=meeting.status == MeetingStatus.published,
         frozen=frozen(slot),
         answer_form=answer_form,
