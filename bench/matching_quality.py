@@ -18,6 +18,7 @@ from support import bundled_record
 
 from planner.bootstrap import office_peers
 from planner.matching.evaluation import (
+    answerable,
     evaluate,
     expected_random,
     grades_of,
@@ -114,6 +115,12 @@ def main() -> None:
     ndcg, p1 = np.mean(list(random_figures.values()), axis=0)
     cells.append(f"{ndcg:>19.3f} {p1:>6.2f}")
     print(f"{'mean':>4} {len(judgements):>4}  " + "  ".join(cells))
+    some = answerable(rankings["maturity alone"])
+    print(
+        f"\nP@1 over the {len(some)} interests with a presenter graded 2 or more (in the "
+        f"{len(judgements) - len(some)} others no top presenter can be right): "
+        + ", ".join(f"{name} {summary(answerable(rankings[name]))[1]:.2f}" for name in rankings)
+    )
     beaten = []
     for number in numbers:
         mine = summary(by_recommendation(rankings["scorer (defaults)"])[number])

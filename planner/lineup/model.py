@@ -252,7 +252,7 @@ def solve_model(
             if result.mip_dual_bound is not None
             else math.inf
         )
-        return Solution("feasible", "milp", ordered(talks), value(instance, talks, rules), bound)
+        return _feasible("milp", talks, value(instance, talks, rules), bound)
     talks = greedy(instance, rules, forbidden=forbidden)
     if talks is None:
         raise InfeasibleRules(
@@ -262,7 +262,14 @@ def solve_model(
     if relaxed.status != 0:
         relaxed = model.solve(relax=True, forbidden=forbidden, time_limit=LP_TIME_LIMIT)
     bound = model.constant - relaxed.fun if relaxed.status == 0 else math.inf
-    return Solution("feasible", "greedy", ordered(talks), value(instance, talks, rules), bound)
+    return _feasible("greedy", talks, value(instance, talks, rules), bound)
+
+
+def _feasible(solver: str, talks, objective: float, bound: float) -> Solution:
+    """A line-up found without proof of optimality. The optimum lies between its value and the
+    solver's bound; a bound a rounding error below the value (the LP's arithmetic adds in another
+    order) is the value itself."""
+    return Solution("feasible", solver, ordered(talks), objective, max(bound, objective))
 
 
 # The rules a co-lead sets, as they are named on the form, and how to drop each one.

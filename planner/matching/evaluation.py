@@ -29,6 +29,7 @@ class InterestQuality:
     ndcg_at_3: float
     top: str
     top_grade: float
+    best_grade: float  # the highest grade any presenter has: below RELEVANT, P@1 cannot be met
 
 
 def grades_of(judged: Mapping) -> dict[str, float]:
@@ -53,7 +54,12 @@ def evaluate(judgements: Iterable[Mapping], ranking: Ranking) -> list[InterestQu
         top = min(grades, key=lambda p: (-ranked.get(p, lowest - 1.0), p))
         results.append(
             InterestQuality(
-                key[0], key[1], float(ndcg_score(truth, predicted, k=3)), top, grades[top]
+                key[0],
+                key[1],
+                float(ndcg_score(truth, predicted, k=3)),
+                top,
+                grades[top],
+                max(grades.values()),
             )
         )
     return results
@@ -68,6 +74,12 @@ def summary(results: Iterable[InterestQuality]) -> tuple[float, float]:
         float(np.mean([r.ndcg_at_3 for r in results])),
         float(np.mean([r.top_grade >= RELEVANT for r in results])),
     )
+
+
+def answerable(results: Iterable[InterestQuality]) -> list[InterestQuality]:
+    """The interests with at least one presenter graded RELEVANT or more: the only ones whose
+    top presenter can be right (IR evaluations leave out queries with nothing relevant)."""
+    return [r for r in results if r.best_grade >= RELEVANT]
 
 
 def ranking_from(pairs: Iterable[tuple[str, str, int, float]]) -> dict[tuple[str, int], dict]:

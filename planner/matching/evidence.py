@@ -136,15 +136,21 @@ _MEASURED = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s?%")
 _PARTICIPATION = re.compile(
     r"\b(?:participat\w*|contribut\w*|collaborat\w*|involved in)\b", re.IGNORECASE
 )
-# Concrete things a text names: an address, a WIPO standard, a year or quarter, a named system
-# (a word with capitals inside, or an acronym that is not an organisation's or a generic one).
+# Concrete things a text names: an address, a WIPO standard, a named system (a word with
+# capitals inside, or an acronym that is not an organisation's or a generic one). A date says
+# when, not what there is to show, and is not counted.
 _CONCRETE = re.compile(
     r"https?://[^\s)]+|\b[\w.-]+\.(?:gov|org|int|eu|com)\b[^\s)]*"
     r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b"
     r"|\b(?!The )[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
     r"|\bST[.\s-]?\d{1,3}\b|\bISO\s?\d{4,5}\b"
-    r"|\b(?:Q[1-4]\s)?(?:19|20)\d{2}\b"
     r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b"
+)
+# Capitalised words that are not a thing of the office's to show: the name of a document, a
+# numbered reference ("Resolution No"), a kind of IP right, a meeting or body, a funder.
+_NOT_A_THING = re.compile(
+    r"\b(?:No|Nr|Policy|Policies|Plan|Strategy|Guidelines|Resolution|Regulation|Law|Act"
+    r"|Indications?|Designs?|Marks?|Patents?|Forces?|Groups?|Bank|Directorate|Ministry)$"
 )
 _GENERIC = {
     "WIPO",
@@ -189,6 +195,8 @@ _GENERIC = {
     "FAQ",
     "DLT",
 }
+# An IP office's acronym (DKPTO, KIPO, UKIPO): the office, not a system it built.
+_AN_OFFICE = re.compile(r"[A-Z]{1,3}(?:PTO|IPO|PO)")
 # A document rather than a system or practice: a policy in force shows less than a system in use.
 _DOCUMENT = re.compile(
     r"\b(?:policy|policies|strategy|guidelines|master plan|strategic plan|resolution)\b",
@@ -215,6 +223,10 @@ class Evidence:
 
     @property
     def level(self) -> float:
+        """How much the type has to show; a document in force (a policy approved, a strategy
+        in use) without a measured result shows what is planned, not what runs: under way."""
+        if self.type is EvidenceType.working and self.document and not self.measured:
+            return LEVELS[EvidenceType.under_way]
         return LEVELS[self.type]
 
     @property
@@ -231,6 +243,8 @@ class Evidence:
             said.append(f"a measured result, “{self.measured}”")
         if self.participation and not self.cues:
             said.append(f"taking part: “{self.participation[0]}”")
+        if self.level < LEVELS[self.type]:
+            said.append(f"a document (“{self.document[0]}”), counted as under way")
         return ", ".join(said) if said else "a current focus with no stage stated"
 
     def as_dict(self) -> dict:
@@ -260,7 +274,10 @@ def read(text: str) -> Evidence:
             m.group(0)
             for m in _CONCRETE.finditer(own)
             # An office's own name is not a system it built.
-            if m.group(0) not in _GENERIC and not m.group(0).endswith(("Office", "Offices"))
+            if m.group(0) not in _GENERIC
+            and not _AN_OFFICE.fullmatch(m.group(0))
+            and not m.group(0).endswith(("Office", "Offices"))
+            and not _NOT_A_THING.search(m.group(0))
         )
     )
     document = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))

@@ -74,21 +74,22 @@ class Weights:
 
     The defaults were fitted to the independent judgements in tests/matching/judgements.json
     (`bench/matching_quality.py` shows how they do on recommendations they were not fitted on),
-    rounded; the fit gave topic overlap, relevant evidence and peer fit little or no weight on
-    those 555 pairs, so they keep a floor (1.0, 0.5, 0.5): what an audience asked for, and who
-    its peers are, must always count. `flask --app app match fit` fits the weights to co-leads'
-    marks, and a co-lead may adopt the fit."""
+    rounded; the fit gave topic overlap and peer fit no weight on those 553 pairs, so they keep a
+    floor (1.0 and 0.5): what an audience asked for, and who its peers are, must always count.
+    (A document's lower evidence level, `evidence.Evidence.level`, now carries most of what the
+    `system` feature did, so the fit leaves `system` almost nothing.) `flask --app app match
+    fit` fits the weights to co-leads' marks, and a co-lead may adopt the fit."""
 
-    evidence: float = 3.0
-    measured: float = 1.9
+    evidence: float = 4.4
+    measured: float = 0.85
     topics_named: float = 0.0
-    detail: float = 1.6
-    concrete: float = 1.65
-    system: float = 0.75
-    substance: float = 1.9
+    detail: float = 1.15
+    concrete: float = 2.05
+    system: float = 0.05
+    substance: float = 1.7
     topic: float = 1.0
-    text: float = 0.55
-    relevant_evidence: float = 0.5
+    text: float = 0.7
+    relevant_evidence: float = 0.75
     peer: float = 0.5
     size: float = 0.3
 

@@ -78,7 +78,41 @@ def test_measured_results_participation_and_named_things_are_kept():
     assert read("Accuracy reached 92% in 2023, in use").measured == "92%"
     assert read("Participation in CWS TFs. Collaboration with other IPO in ICT.").participation
     named = read("Open Data Portal (https://data.uspto.gov) follows ST.96 since 2019").named
-    assert {"https://data.uspto.gov", "ST.96", "2019"} <= set(named)
+    assert {"Open Data Portal", "https://data.uspto.gov", "ST.96"} <= set(named)
+
+
+@pytest.mark.parametrize(
+    ("text", "not_named"),
+    [
+        # A date says when, a numbered reference which document: neither is a thing to show.
+        ("Security Policy, approved by Resolution No. 247/2023, approving Version 1.0.0", "2023"),
+        ("Security Policy, approved by Resolution No. 247/2023", "Resolution No"),
+        # An IP office's acronym is the office, not a system it built.
+        ("Development of PETIC with support from DKPTO and UKIPO", "DKPTO"),
+        ("Development of PETIC with support from DKPTO and UKIPO", "UKIPO"),
+        # The name of a kind of IP right or a body is not a system either.
+        ("Adoption of WIPO IPAS for Geographical Indications.", "Geographical Indications"),
+    ],
+)
+def test_dates_references_offices_and_kinds_of_right_are_not_named_things(text, not_named):
+    assert not_named not in read(text).named
+
+
+def test_named_systems_and_bodies_of_work_still_count():
+    assert "PETIC" in read("Development of PETIC with support from DKPTO").named
+    assert "SACEPO" in read("Projects under SP2028 Drivers 2,3,4 - e.g. SACEPO").named
+    assert "IPAS" in read("Planned - Adoption of WIPO IPAS for Geographical Indications.").named
+
+
+def test_a_document_in_force_shows_what_is_planned_not_what_runs():
+    # PY's Rec 4 answer: a policy approved is a document, not a working system.
+    policy = read("Security Policy, approved by Resolution No. 247/2023")
+    assert policy.type is EvidenceType.working and policy.document
+    assert "a document (“policy”), counted as under way" in policy.reason
+    assert policy.level == read("Implementing zero trust architecture").level < 1.0
+    # A measured result is more than a document.
+    assert read("Security policy in use: 98% of staff trained").level == 1.0
+    assert read("Zero trust architecture in use").level == 1.0
 
 
 def test_a_proposal_states_its_stage():
