@@ -1,0 +1,53 @@
+"""The line-up page and the JSON API refuse the same bad rule with the same words and status.
+
+One table: each row is a bad value as a co-lead types it into the page's form and as a script
+sends it to the API, with the message both must give."""
+
+import html
+
+import pytest
+
+from tests.lineup.test_pages import FORM
+from tests.support import csrf_token
+
+CASES = [
+    # (page fields, API body, status, message)
+    ({"slots": "fifty"}, {"slots": "fifty"}, 400, "Not a valid integer value."),
+    ({"slots": "0"}, {"slots": 0}, 400, "Number must be between 1 and 20."),
+    ({"slots": "21"}, {"slots": 21}, 400, "Number must be between 1 and 20."),
+    (
+        {"include": "AU, Narnia"},
+        {"include": ["AU", "Narnia"]},
+        400,
+        "Not known as ST.3 office codes: Narnia.",
+    ),
+    ({"exclude": "ZZ"}, {"exclude": ["ZZ"]}, 400, "Not known as ST.3 office codes: ZZ."),
+    ({"min_small": "-1"}, {"min_small": -1}, 400, "Number must be between 0 and 20."),
+    ({"maturity_weight": "6"}, {"maturity_weight": 6}, 400, "Number must be between 0 and 5."),
+    ({"extra_4": "6"}, {"secondary": {"4": 6}}, 400, "Number must be between 0 and 5."),
+    (
+        {"slots": "2", "extra_4": "2"},
+        {"slots": 2, "secondary": {"4": 2}},
+        400,
+        "leave at least one for the focus recommendation",
+    ),
+    (
+        {"min_small": "4"},
+        {"min_small": 4},
+        422,
+        "only 2 smaller offices have projects on these recommendations: HR, IL",
+    ),
+]
+
+
+@pytest.mark.parametrize(("page_fields", "body", "status", "message"), CASES)
+def test_page_and_api_give_the_same_refusal(
+    colead_client, survey, page_fields, body, status, message
+):
+    form = {**FORM, **page_fields, "csrf_token": csrf_token(colead_client, "/lineups/new")}
+    page = colead_client.post("/lineups/new", data=form)
+    assert page.status_code == status
+    assert message in html.unescape(page.get_data(as_text=True))
+    api = colead_client.post("/api/v1/lineups", json={"recommendation": 10, **body})
+    assert api.status_code == status, api.get_json()
+    assert message in str(api.get_json())
