@@ -94,6 +94,12 @@ def when(start: datetime, minutes: int, zone: str) -> str:
     return f"{local:%A %-d %B %Y, %H:%M}–{day}{until:%H:%M} {zone} ({utc_offset(local)})"
 
 
+def _private_url(invitation: Invitation) -> str | None:
+    """The presenter's private page, written again for a later message, while the link works."""
+    token = invitation.private_token
+    return absolute("presenters.page", token=token) if token else None
+
+
 def _presenter_zone(invitation: Invitation) -> str:
     slot = invitation.slot
     return _zone(slot.presenter_zone, _zone(slot.meeting.time_zone, "UTC"))
@@ -488,7 +494,13 @@ def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool
     held = change.status in _HOLDING
     declined = slot.status == SlotStatus.declined and change.status != SlotStatus.declined
     attendee = _presenter_attendee(invitation)
-    context = {**_slot_context(slot, zone), "role": "presenter", "what": sorted(what)}
+    private_url = _private_url(invitation)
+    context = {
+        **_slot_context(slot, zone),
+        "role": "presenter",
+        "what": sorted(what),
+        "private_url": private_url,
+    }
     if (cancelled and held) or declined:
         reason = "declined" if declined else "cancelled"
         calendar = _calendar(_event(slot, None), imip.Method.cancel, attendee)
@@ -500,7 +512,8 @@ def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool
             calendar=calendar,
         )
     elif shown and not cancelled and slot.status in _HOLDING:
-        calendar = _calendar(_event(slot, None), imip.Method.request, attendee)
+        # The update replaces the invitation's entry: it keeps the private page as its URL.
+        calendar = _calendar(_event(slot, private_url), imip.Method.request, attendee)
         _send(
             recipient,
             MessageKind.update,
@@ -619,7 +632,12 @@ def enqueue_reminders(now: datetime) -> int:
         invitation = slot.invitation
         zone = _presenter_zone(invitation)
         recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
-        context = {**_slot_context(slot, zone), "zone": zone, "days": reminder_days()}
+        context = {
+            **_slot_context(slot, zone),
+            "zone": zone,
+            "days": reminder_days(),
+            "private_url": _private_url(invitation),
+        }
         message = _send(
             recipient,
             MessageKind.reminder,

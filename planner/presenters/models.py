@@ -43,6 +43,9 @@ class Invitation(db.Model):
     time_zone: Mapped[str | None] = mapped_column(String(64))
     # SHA-256 digest of the private link's token; None once revoked.
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The salt the link's token is made from (`presenters.links`), so later messages can carry
+    # the link again; None once revoked, or for a link made before salts.
+    link_salt: Mapped[str | None] = mapped_column(String(64))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_by: Mapped[str | None] = mapped_column(String(300))
     answer: Mapped[str | None] = mapped_column(String(20))
@@ -53,6 +56,13 @@ class Invitation(db.Model):
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     slot: Mapped["Slot"] = relationship(back_populates="invitation")
+
+    @property
+    def private_token(self) -> str | None:
+        """The private link's token written again, while it still opens the page."""
+        from planner.presenters.links import token_again
+
+        return token_again(self.link_salt, self.link_hash)
 
     @property
     def answer_label(self) -> str:

@@ -1,10 +1,9 @@
 """Inviting a slot's presenter, their answer, and what they may change.
 
-The private link's token is shown once (to the co-lead who invites, and sent to the presenter);
-only its SHA-256 digest is stored, as for proposal links, so a leaked database opens no page.
+The private link's token is shown to the co-lead who invites and sent to the presenter; only its
+SHA-256 digest is stored, as for proposal links, so a leaked database opens no page. The token is
+made from a salt with SECRET_KEY (`presenters.links`), so reminders and updates carry it again.
 """
-
-import secrets
 
 from sqlalchemy import select
 
@@ -15,6 +14,7 @@ from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.mail import messages
+from planner.presenters.links import new_link
 from planner.presenters.models import Answer, Invitation
 from planner.timezones import local_time
 
@@ -38,7 +38,7 @@ def invite(
         raise ConflictError("This slot is cancelled: there is no one to invite.")
     if slot.kind != "presentation":
         raise PlannerError("Only a presentation has a presenter to invite.")
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    salt, link_hash, token = new_link()
     former = slot.invitation
     email = (email or "").strip() or None
     replaced = former is not None and (former.email or "").lower() != (email or "").lower()
@@ -47,7 +47,7 @@ def invite(
     invitation.name = name.strip()
     invitation.email = email
     invitation.time_zone = time_zone or None
-    invitation.link_hash = digest(token)
+    invitation.link_hash, invitation.link_salt = link_hash, salt
     invitation.invited_at = utcnow()
     invitation.invited_by = fit(by or "a co-lead", Invitation.invited_by)
     invitation.answer, invitation.note, invitation.answered_at = None, "", None
@@ -63,7 +63,7 @@ def invite(
 
 def revoke(invitation: Invitation) -> None:
     """The private link leads nowhere any more; the answer given stays."""
-    invitation.link_hash = None
+    invitation.link_hash = invitation.link_salt = None
     db.session.flush()
 
 

@@ -387,3 +387,55 @@ def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
         assert str(event["ATTENDEE"]) == f"mailto:{PRESENTER}" and "ORGANIZER" in event
         sequences.append(seen["events"][0]["sequence"])
     assert sequences == sorted(set(sequences))  # strictly rising
+
+
+def test_a_reminder_and_an_update_carry_the_private_link_that_opens_the_page(api, slot, presenter):
+    """The presenter acts from whichever message they open: the reminder and the update link to
+    the same private page as the invitation, and the update's calendar entry keeps it as URL."""
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    assert "http://localhost" + link in reminder.text_body
+    assert f'href="http://localhost{link}#materials"' in reminder.html_body
+    assert presenter.get(link).status_code == 200
+
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    (update,) = outbox(kind="update", recipient_email=PRESENTER)
+    assert "http://localhost" + link in update.text_body
+    assert "http://localhost" + link in update.html_body
+    assert str(vevent(update)["URL"]) == "http://localhost" + link
+
+
+def test_a_revoked_link_is_in_no_later_message(api, slot, presenter):
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    url = f"/meetings/{slot.meeting_id}/edit"
+    revoked = api.post(
+        f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, url)}
+    )
+    assert revoked.status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    assert "/presenter/" not in reminder.text_body + reminder.html_body
+    assert "the link in your invitation" in reminder.text_body
+
+
+def test_a_new_secret_key_keeps_the_link_working_but_out_of_messages(app, api, slot, presenter):
+    """The link's digest still opens the page; a token written again with another key would
+    not match it, so no message carries a link that does not work."""
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    key = app.config["SECRET_KEY"]
+    app.config["SECRET_KEY"] = "another-secret-key"
+    try:
+        assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+        db.session.commit()
+    finally:
+        app.config["SECRET_KEY"] = key
+    (reminder,) = outbox(kind="reminder")
+    assert "/presenter/" not in reminder.text_body
+    assert presenter.get(link).status_code == 200
