@@ -11,6 +11,8 @@ from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.presenters.models import Invitation
+from planner.proposals.models import Proposal
 from planner.survey.operations import latest_survey, respondent_offices
 
 
@@ -39,7 +41,8 @@ def offices_by_code(codes: Iterable[str]) -> list[Office]:
 _AGENDA = (
     selectinload(Meeting.slots).selectinload(Slot.recommendations),
     selectinload(Meeting.slots).selectinload(Slot.office),
-    selectinload(Meeting.slots).selectinload(Slot.invitation),
+    selectinload(Meeting.slots).selectinload(Slot.invitation).selectinload(Invitation.windows),
+    selectinload(Meeting.slots).selectinload(Slot.proposal).selectinload(Proposal.windows),
     selectinload(Meeting.offices),
     selectinload(Meeting.series),
 )

@@ -7,7 +7,7 @@ else its linked proposal's (what the volunteer said); a slot with neither is not
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
 from planner.agenda.models import Meeting, Slot, SlotStatus
 from planner.agenda.operations import layout
@@ -29,14 +29,12 @@ def _window(row: AvailabilityWindow) -> Window:
 def windows_of(
     *, proposal: Proposal | None = None, invitation: Invitation | None = None
 ) -> list[Window]:
-    if proposal is not None and proposal.id is not None:
-        owner = AvailabilityWindow.proposal_id == proposal.id
-    elif invitation is not None and invitation.id is not None:
-        owner = AvailabilityWindow.invitation_id == invitation.id
-    else:
+    """The owner's windows, through its `windows` relationship: the agenda loads them with the
+    slots (`agenda.queries`), so a page of many slots reads them in one query."""
+    owner = proposal if proposal is not None else invitation
+    if owner is None or owner.id is None:
         return []
-    rows = db.session.scalars(select(AvailabilityWindow).where(owner).order_by("id"))
-    return [_window(row) for row in rows]
+    return [_window(row) for row in owner.windows]
 
 
 def replace_windows(
@@ -70,6 +68,7 @@ def replace_windows(
             )
         )
     db.session.flush()
+    db.session.expire(proposal if proposal is not None else invitation, ["windows"])
 
 
 def _invitation(slot: Slot) -> Invitation | None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, ClassVar
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.availability.models import AvailabilityWindow
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.versioning import version_column
@@ -56,6 +57,10 @@ class Invitation(db.Model):
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     slot: Mapped["Slot"] = relationship(back_populates="invitation")
+    # When the presenter can present; written by `availability.operations.replace_windows`.
+    windows: Mapped[list[AvailabilityWindow]] = relationship(
+        order_by=AvailabilityWindow.id, viewonly=True
+    )
 
     @property
     def private_token(self) -> str | None:

@@ -7,6 +7,7 @@ from typing import ClassVar
 from sqlalchemy import Column, ForeignKey, String, Table, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.availability.models import AvailabilityWindow
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
@@ -69,6 +70,10 @@ class Proposal(db.Model):
         cascade="all, delete-orphan",
         passive_deletes=True,
         order_by="ProposalEvent.id",
+    )
+    # When the volunteer can present; written by `availability.operations.replace_windows`.
+    windows: Mapped[list[AvailabilityWindow]] = relationship(
+        order_by=AvailabilityWindow.id, viewonly=True
     )
 
     @property

@@ -1,8 +1,16 @@
 """What a page about one meeting costs the database: the same number of queries, however many
 slots the meeting has and however many offices present in it."""
 
+from datetime import time
+
 import pytest
 
+from planner.agenda.models import Slot
+from planner.availability.operations import replace_windows
+from planner.availability.windows import check_window
+from planner.extensions import db
+from planner.presenters.operations import invite
+from planner.proposals.models import Proposal
 from tests.support import counted_queries
 
 PRESENTERS = ("AU", "BR", "CA", "CN", "DE", "ES", "FI", "JP")
@@ -34,8 +42,34 @@ def published_meeting(api, slots: int) -> int:
     return meeting["id"]
 
 
-def queries_for(api, url: str, slots: int) -> int:
+def with_presenters(meeting_id: int) -> None:
+    """Each slot scheduled from a volunteer's proposal, its presenter invited, and both with
+    availability windows: what the editor and the API warn about."""
+    lima = check_window("America/Lima", (1, 2), None, time(8), time(12))
+    for slot in db.session.scalars(db.select(Slot).where(Slot.meeting_id == meeting_id)):
+        proposal = Proposal(
+            office_code=slot.office_code,
+            title=slot.title,
+            abstract="",
+            contact_name="Rosa",
+            contact_email="rosa@office.example",
+            duration_minutes=15,
+            availability="",
+            maturity="pilot",
+            status="accepted",
+        )
+        db.session.add(proposal)
+        slot.proposal = proposal
+        replace_windows([lima], proposal=proposal)
+        invitation, _ = invite(slot, name="Rosa", email=None, time_zone="America/Lima", by=None)
+        replace_windows([lima], invitation=invitation)
+    db.session.commit()
+
+
+def queries_for(api, url: str, slots: int, presenters: bool = False) -> int:
     meeting_id = published_meeting(api, slots)
+    if presenters:
+        with_presenters(meeting_id)
     with counted_queries() as statements:
         response = api.get(url.format(id=meeting_id))
     assert response.status_code == 200, url
@@ -54,7 +88,9 @@ def queries_for(api, url: str, slots: int) -> int:
         "/meetings/{id}.ics?scope=slots",
     ],
 )
-def test_queries_do_not_grow_with_the_slots(colead_client, survey, url):
+@pytest.mark.parametrize("presenters", [False, True], ids=["talks", "invited presenters"])
+def test_queries_do_not_grow_with_the_slots(colead_client, survey, url, presenters):
     # The second meeting also makes the list of meetings one longer.
-    few, many = queries_for(colead_client, url, 3), queries_for(colead_client, url, 8)
+    few = queries_for(colead_client, url, 3, presenters)
+    many = queries_for(colead_client, url, 8, presenters)
     assert few == many, f"{url}: {few} queries with 3 slots, {many} with 8"
