@@ -32,16 +32,21 @@ class RemovedEvent(db.Model):
     The feed keeps it as STATUS:CANCELLED with a higher SEQUENCE, so that calendars drop it
     rather than keep a stale copy.
 
-    `office_code` names the office feed it left; None: the Task Force feed and the meeting's
-    own download, which it left by being deleted.
+    `office_code` names the office feed it left, `recommendation` the recommendation's feed
+    ("every Rec 10 talk") it left (deleted, or no longer on that recommendation); both None:
+    the Task Force feeds and the meeting's own download, which it left by being deleted.
     """
 
     __tablename__ = "calendar_removed_events"
-    __table_args__ = (Index("ix_calendar_removed_events_uid_office", "uid", "office_code"),)
+    __table_args__ = (
+        Index("ix_calendar_removed_events_uid_office", "uid", "office_code"),
+        Index("ix_calendar_removed_events_recommendation", "recommendation"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     uid: Mapped[str] = mapped_column(String(80))
     office_code: Mapped[str | None] = mapped_column(String(2))
+    recommendation: Mapped[int | None]
     # The meeting it belonged to (no foreign key: the meeting may be gone too) and its UID.
     meeting_id: Mapped[int]
     parent_uid: Mapped[str | None] = mapped_column(String(80))

@@ -9,7 +9,7 @@ Built answers are cached per (feed, state of the agenda): the 304 answer to a cl
 the current version costs one small query, not a rebuild.
 """
 
-from collections import OrderedDict
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,11 +17,18 @@ from hashlib import sha256
 from importlib.metadata import version
 
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import ColumnElement, event, func, inspect, select
+from sqlalchemy import ColumnElement, and_, event, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
 from planner.agenda.fairness import office_times
-from planner.agenda.models import Meeting, MeetingSeries, MeetingStatus, Slot, SlotStatus
+from planner.agenda.models import (
+    Meeting,
+    MeetingSeries,
+    MeetingStatus,
+    Slot,
+    SlotStatus,
+    slot_recommendations,
+)
 from planner.agenda.queries import participating_offices, with_agenda
 from planner.calendar.frab import ScheduleInfo, TalkInfo, encode, schedule
 from planner.calendar.ics import EventInfo, one_line, text, web_address
@@ -100,29 +107,50 @@ def is_public(meeting: Meeting) -> bool:
 # Change tracking: the cache key, and the events that leave feeds.
 
 
+def _feed_is(office: str | None, recommendation: int | None) -> tuple[ColumnElement, ...]:
+    """The removed events of one feed: an office's, a recommendation's, or (both None) the Task
+    Force feeds and meeting downloads."""
+    return (
+        RemovedEvent.office_code.is_(None)
+        if office is None
+        else RemovedEvent.office_code == office,
+        RemovedEvent.recommendation.is_(None)
+        if recommendation is None
+        else RemovedEvent.recommendation == recommendation,
+    )
+
+
 def _removal(
-    session: Session, gone: dict, *, uid: str, office: str | None, meeting_id: int, **event
+    session: Session,
+    gone: dict,
+    *,
+    uid: str,
+    office: str | None,
+    meeting_id: int,
+    recommendation: int | None = None,
+    **event,
 ) -> None:
     """Keep (or refresh) the removed event `uid` for one feed, one SEQUENCE above the highest
     one subscribers of that feed had: its own, or that of an earlier removal it came back from.
     """
-    key = (uid, office)
+    key = (uid, office, recommendation)
     if key in gone:  # already kept in this flush (a slot deleted with its meeting)
         return
     row = session.scalar(
-        select(RemovedEvent).where(
-            RemovedEvent.uid == uid,
-            RemovedEvent.office_code.is_(None)
-            if office is None
-            else RemovedEvent.office_code == office,
-        )
+        select(RemovedEvent).where(RemovedEvent.uid == uid, *_feed_is(office, recommendation))
     )
     shown = event.pop("sequence")
+    if row is not None:
+        shown = _returned_sequence(shown, row)  # what subscribers had since it came back
     if row is None:
-        row = RemovedEvent(uid=uid, office_code=office, meeting_id=meeting_id, sequence=0)
+        row = RemovedEvent(
+            uid=uid,
+            office_code=office,
+            recommendation=recommendation,
+            meeting_id=meeting_id,
+            sequence=0,
+        )
         session.add(row)
-    else:
-        shown = max(shown, row.sequence + 1)
     gone[key] = row
     for name, value in event.items():
         setattr(row, name, value)
@@ -131,14 +159,20 @@ def _removal(
     row.removed_at = utcnow()
 
 
-def _slot_removed(session: Session, gone: dict, slot, meeting: Meeting, offices) -> None:
+def _slot_removed(
+    session: Session, gone: dict, slot, meeting: Meeting, offices, recommendations=()
+) -> None:
+    """Slot `slot` left the feeds of `offices` (None: the Task Force feeds) and of
+    `recommendations`."""
     start = slot.starts_at
-    for office in offices:
+    feeds = [(office, None) for office in offices] + [(None, n) for n in recommendations]
+    for office, number in feeds:
         _removal(
             session,
             gone,
             uid=slot.uid,
             office=office,
+            recommendation=number,
             meeting_id=meeting.id,
             parent_uid=meeting.uid,
             title=slot.title,
@@ -146,6 +180,19 @@ def _slot_removed(session: Session, gone: dict, slot, meeting: Meeting, offices)
             ends_at=_ends(start, slot.duration_minutes),
             sequence=_count(slot.sequence) + _count(meeting.sequence),
         )
+
+
+def _numbers_of(session: Session, slot_ids) -> dict[int, list[int]]:
+    """The recommendations of these slots, read as rows (their slots may be being deleted)."""
+    rows = session.execute(
+        select(slot_recommendations.c.slot_id, slot_recommendations.c.recommendation_number).where(
+            slot_recommendations.c.slot_id.in_(list(slot_ids))
+        )
+    ).all()
+    numbers: dict[int, list[int]] = defaultdict(list)
+    for slot_id, number in rows:
+        numbers[slot_id].append(number)
+    return numbers
 
 
 def _record_removals(session: Session) -> None:
@@ -169,6 +216,7 @@ def _record_removals(session: Session) -> None:
             # Read as rows: loading them as slots would change what this flush deletes.
             slots = session.execute(
                 select(
+                    Slot.id,
                     Slot.uid,
                     Slot.title,
                     Slot.starts_at,
@@ -177,13 +225,17 @@ def _record_removals(session: Session) -> None:
                     Slot.sequence,
                 ).where(Slot.meeting_id == item.id)
             ).all()
+            numbers = _numbers_of(session, [slot.id for slot in slots])
             for slot in slots:
                 if _plausible(slot.starts_at):
-                    _slot_removed(session, gone, slot, item, {None, slot.office_code} - {""})
+                    offices = {None, slot.office_code} - {""}
+                    _slot_removed(session, gone, slot, item, offices, numbers[slot.id])
         elif isinstance(item, Slot) and _plausible(item.starts_at):
             meeting = session.get(Meeting, item.meeting_id) if item.meeting_id else None
             if meeting is not None and is_public(meeting):
-                _slot_removed(session, gone, item, meeting, {None, item.office_code} - {""})
+                offices = {None, item.office_code} - {""}
+                numbers = _numbers_of(session, [item.id]) if item.id else {}
+                _slot_removed(session, gone, item, meeting, offices, numbers.get(item.id, []))
     for item in list(session.dirty):
         if not isinstance(item, Slot) or not _plausible(item.starts_at):
             continue
@@ -192,10 +244,13 @@ def _record_removals(session: Session) -> None:
             o.code for o in state.attrs.office.history.deleted if o is not None
         }
         left = before - {item.office_code, None, ""}
-        if left and item.meeting_id:
+        # Recommendations it is no longer on: their feeds lose it.
+        now = {r.number for r in item.recommendations}
+        off = {r.number for r in state.attrs.recommendations.history.deleted} - now
+        if (left or off) and item.meeting_id:
             meeting = session.get(Meeting, item.meeting_id)
             if meeting is not None and is_public(meeting):
-                _slot_removed(session, gone, item, meeting, left)
+                _slot_removed(session, gone, item, meeting, left, sorted(off))
 
 
 def _mark_changes(session: Session, _context, _instances) -> None:
@@ -385,17 +440,24 @@ def removed_event(row: RemovedEvent) -> EventInfo:
     )
 
 
+def _returned_sequence(own: int, row: RemovedEvent) -> int:
+    """The SEQUENCE of an event that came back to a feed it had left (a slot given back to its
+    office, put back on a recommendation): its own counted from above its removal's, so that it
+    rises with every later change, as its own does."""
+    return own + row.sequence + 1
+
+
 def _with_removed(events: list[EventInfo], removed: Iterable[RemovedEvent]) -> list[EventInfo]:
-    """The events, and the removed ones they do not hold again. One that came back (a slot
-    given back to its office) goes on from above the SEQUENCE of its removal."""
+    """The events, and the removed ones they do not hold again. One that came back goes on
+    from above the SEQUENCE of its removal (`_returned_sequence`)."""
     rows = {r.uid: r for r in removed}
     out = []
     for item in events:
         row = rows.pop(item.uid, None)
-        if row is not None and item.sequence <= row.sequence:
+        if row is not None:
             item = replace(
                 item,
-                sequence=row.sequence + 1,
+                sequence=_returned_sequence(item.sequence, row),
                 last_modified=max(item.last_modified, row.removed_at),
             )
         out.append(item)
@@ -432,16 +494,12 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
     if scope == "meeting":
         events = _programmes_changed(
             [meeting_event(meeting, url)],
-            _removed_rows(
-                RemovedEvent.meeting_id == meeting.id, RemovedEvent.office_code.is_(None)
-            ),
+            _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
         )
     else:
         events = _with_removed(
             [slot_event(s, meeting, url) for s in _placed(meeting)],
-            _removed_rows(
-                RemovedEvent.meeting_id == meeting.id, RemovedEvent.office_code.is_(None)
-            ),
+            _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
         )
     return events, _changed(events)
 
@@ -505,7 +563,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
             surveys = surveys_changed() if surveys is None else surveys
             offices = everyone
         events.append(meeting_event(meeting, url, offices, surveys))
-    window = RemovedEvent.office_code.is_(None)
+    window = and_(*_feed_is(None, None))
     removed = _removed_rows(window, RemovedEvent.starts_at >= since)
     if not talks:
         events = _programmes_changed(events, removed)
@@ -525,9 +583,8 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
 def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -> tuple:
     """(events, changed) of every slot on recommendation `number` in published meetings that
     started from `since` on ("every Rec 10 talk"). A slot that leaves it (deleted, or no longer
-    on the recommendation) is simply absent: subscribed calendars drop it. Which slots left is
-    not stored, so the feed's date moves with any slot's change or removal in the window: at
-    worst a client fetches an unchanged feed (its ETag still matches)."""
+    on the recommendation) stays as CANCELLED with a higher SEQUENCE, as in the other feeds, so
+    that calendars drop it; one that comes back goes on from above that SEQUENCE."""
     meetings = _published_from(since)
     events = [
         slot_event(s, meeting, meeting_url(meeting))
@@ -535,13 +592,12 @@ def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -
         for s in _placed(meeting)
         if any(r.number == number for r in s.recommendations)
     ]
-    window = RemovedEvent.office_code.is_(None)
-    removed = _removed_rows(window, RemovedEvent.starts_at >= since)
-    left = [
-        *(s.updated_at for meeting in meetings for s in meeting.slots),
-        *(r.removed_at for r in removed),
-    ]
-    return events, _changed(events, *left, *_older_than(since, window))
+    window = and_(*_feed_is(None, number))
+    events = _with_removed(events, _removed_rows(window, RemovedEvent.starts_at >= since))
+    # A slot that stopped being placed leaves no row: the feed's date moves with any slot's
+    # change in the window (at worst a client fetches an unchanged feed; its ETag matches).
+    changes = (s.updated_at for meeting in meetings for s in meeting.slots)
+    return events, _changed(events, *changes, *_older_than(since, window))
 
 
 def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tuple:

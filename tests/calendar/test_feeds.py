@@ -105,7 +105,9 @@ def test_a_feed_per_recommendation(colead_client, visitor, published):
     assert read_everywhere(visitor.get("/feeds/recommendations/4.ics").data)["events"] == []
     assert visitor.get("/feeds/recommendations/11.ics").status_code == 404
     assert conditional(visitor, "/feeds/recommendations/10.ics", rec10) == (304, 304)
-    # A talk moved to another recommendation leaves the feed, which says so by its dates too.
+    before = events_by_uid(rec10.data)
+    # A talk moved to another recommendation leaves the feed as CANCELLED with a higher
+    # SEQUENCE, so subscribed calendars drop it; the feed says so by its dates too.
     talk = next(s for s in published.slots if s.office_code == "PL")
     colead_client.patch(f"/api/v1/slots/{talk.id}", json={"recommendations": [5]})
     after = visitor.get(
@@ -113,8 +115,31 @@ def test_a_feed_per_recommendation(colead_client, visitor, published):
         headers={"If-Modified-Since": rec10.headers["Last-Modified"]},
     )
     assert after.status_code == 200
-    assert talk.uid not in events_by_uid(after.data)
-    assert set(events_by_uid(visitor.get("/feeds/recommendations/5.ics").data)) == {talk.uid}
+    read_everywhere(after.data)
+    left = events_by_uid(after.data)[talk.uid]
+    assert str(left["STATUS"]) == "CANCELLED"
+    assert int(left["SEQUENCE"]) > int(before[talk.uid]["SEQUENCE"])
+    rec5 = events_by_uid(visitor.get("/feeds/recommendations/5.ics").data)
+    assert set(rec5) == {talk.uid} and str(rec5[talk.uid]["STATUS"]) != "CANCELLED"
+    # Back on Rec 10: shown again, from above the cancellation's SEQUENCE.
+    colead_client.patch(f"/api/v1/slots/{talk.id}", json={"recommendations": [5, 10]})
+    back = events_by_uid(visitor.get("/feeds/recommendations/10.ics").data)[talk.uid]
+    assert str(back["STATUS"]) != "CANCELLED"
+    assert int(back["SEQUENCE"]) > int(left["SEQUENCE"])
+    # Deleted: cancelled in the feed of each recommendation it was on, above what each showed.
+    shown = {
+        n: events_by_uid(visitor.get(f"/feeds/recommendations/{n}.ics").data)[talk.uid]
+        for n in (5, 10)
+    }
+    assert colead_client.delete(f"/api/v1/slots/{talk.id}").status_code in (200, 204)
+    for number in (5, 10):
+        body = visitor.get(f"/feeds/recommendations/{number}.ics").data
+        read_everywhere(body)
+        gone = events_by_uid(body)[talk.uid]
+        assert str(gone["STATUS"]) == "CANCELLED"
+        assert int(gone["SEQUENCE"]) > int(shown[number]["SEQUENCE"])
+    # Never on Rec 4: nothing about it there.
+    assert talk.uid not in events_by_uid(visitor.get("/feeds/recommendations/4.ics").data)
 
 
 def test_the_meetings_feed_is_new_to_clients_that_revalidate_by_date(visitor, published):
