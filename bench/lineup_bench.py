@@ -81,12 +81,12 @@ def measure(size: int, instances: int) -> None:
             exact_times.append(time.perf_counter() - start)
             assert optimum.status == "optimal", optimum
             start = time.perf_counter()
-            talks = greedy(instance, rules)
+            presentations = greedy(instance, rules)
             greedy_times.append(time.perf_counter() - start)
-            if talks is None:
+            if presentations is None:
                 greedy_failed += 1
             else:
-                ratios.append(value(instance, talks, rules) / optimum.objective)
+                ratios.append(value(instance, presentations, rules) / optimum.objective)
             start = time.perf_counter()
             report = propose_lineup(survey, rules)
             propose_times.append(time.perf_counter() - start)

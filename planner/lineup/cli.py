@@ -35,7 +35,9 @@ def _option(field: str) -> str:
 @click.option("--max-per-region", type=click.IntRange(1, MAX_SLOTS), default=None)
 @click.option("--include", multiple=True, help="Office code; repeatable or comma-separated.")
 @click.option("--exclude", multiple=True, help="Office code; repeatable or comma-separated.")
-@click.option("--several-per-office", is_flag=True, help="Allow more than one talk per office.")
+@click.option(
+    "--several-per-office", is_flag=True, help="Allow more than one presentation per office."
+)
 @click.option("--include-plans", is_flag=True, help="Let offices with only a plan present too.")
 @click.option(
     "--maturity-weight",
@@ -97,10 +99,10 @@ def propose_command(
         f"{result['status']} ({bound}): value {result['objective']:.3f}, "
         f"{result['coverage']['share']:.0%} of weighted demand covered"
     )
-    for talk in result["presentations"]:
+    for chosen in result["presentations"]:
         click.echo(
-            f"  {talk['office']}  Rec {talk['recommendation']}  contribution {talk['score']:.3f}"
-            f"  {talk['evidence']} ({talk['evidence_reason']})"
+            f"  {chosen['office']}  Rec {chosen['recommendation']}  contribution "
+            f"{chosen['score']:.3f}  {chosen['evidence']} ({chosen['evidence_reason']})"
         )
     without = result["coverage"]["without_working_project"]
     if without:

@@ -98,7 +98,7 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
             "Weight of maturity",
             default=DEFAULT_MATURITY_WEIGHT,
             validators=[Optional(), NumberRange(0, MAX_MATURITY_WEIGHT)],
-            description="Adds weight × maturity (0–1) per talk; 0 ignores maturity.",
+            description="Adds weight × maturity (0–1) per presentation; 0 ignores maturity.",
         )
 
         def validate_slots(self, field) -> None:
@@ -239,7 +239,7 @@ def rules_from(fields: Mapping[str, object]) -> Rules:
 
 
 def adjust(form, *, keep: str | None, drop: str | None) -> None:
-    """Require one office (keep) or rule it out (drop), as the buttons beside a talk ask."""
+    """Require one office (keep) or rule it out (drop), as the buttons beside a presentation ask."""
     if not keep and not drop:
         return
     include, exclude = office_codes(form.include.data), office_codes(form.exclude.data)

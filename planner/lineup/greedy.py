@@ -34,14 +34,14 @@ def greedy(
         return True
 
     def valid(chosen: list[int]) -> bool:
-        talks = [candidates[k] for k in chosen]
-        keys = {c.key for c in talks}
-        offices = [c.office for c in talks]
-        regions = Counter(c.region for c in talks if c.region is not None)
+        presentations = [candidates[k] for k in chosen]
+        keys = {c.key for c in presentations}
+        offices = [c.office for c in presentations]
+        regions = Counter(c.region for c in presentations if c.region is not None)
         return (
             not any(f <= keys for f in forbidden)
             and rules.include <= set(offices)
-            and sum(c.small for c in talks) >= rules.min_small
+            and sum(c.small for c in presentations) >= rules.min_small
             and (not rules.one_per_office or len(set(offices)) == len(offices))
             and (
                 rules.max_per_region is None

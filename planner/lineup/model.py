@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 class Solution:
     status: str  # "optimal" or "feasible"
     solver: str  # "lp" (the relaxation was whole), "milp" or "greedy"
-    talks: tuple[Candidate, ...]
+    presentations: tuple[Candidate, ...]
     objective: float
     upper_bound: float
 
@@ -47,14 +47,16 @@ class Solution:
 class Model:
     """The integer programme of one instance under one set of rules.
 
-    Variables: x_c (binary, talk c chosen) first, then auxiliary continuous ones. Exact
+    Variables: x_c (binary, presentation c chosen) first, then auxiliary continuous ones. Exact
     reductions keep it small:
-    - on a recommendation with one slot the chosen talk serves every demand, so its value is
+    - on a recommendation with one slot the chosen presentation serves every demand, so its value is
       linear in x;
     - otherwise a (merged) demand g is worth at least its lowest positive relevance ("floor")
-      once any talk serving it is chosen (y_g), plus one variable per higher relevance level;
-    - y_g ("some chosen talk serves g") is a constant 1 when every other office's talk serves g
-      and the recommendation has two or more slots: at most one of them is g's own office;
+      once any presentation serving it is chosen (y_g), plus one variable per higher relevance
+      level;
+    - y_g ("some chosen presentation serves g") is a constant 1 when every other office's
+      presentation serves g and the recommendation has two or more slots: at most one of them
+      is g's own office;
     - demands with identical relevance rows are merged, their weights summed.
     """
 
@@ -103,9 +105,10 @@ class Model:
                     rows.append(
                         (np.append(serving, y), np.append(-np.ones(len(serving)), 1.0), 0.0)
                     )
-                # One variable per relevance level above the floor: u_l ≤ Σ x_c over the talks
-                # worth at least v_l, each level worth (v_l − v_{l+1}). Same LP bound as one
-                # variable per talk, with far fewer variables when relevance repeats.
+                # One variable per relevance level above the floor: u_l ≤ Σ x_c over the
+                # presentations worth at least v_l, each level worth (v_l − v_{l+1}). Same LP
+                # bound as one variable per presentation, with far fewer variables when relevance
+                # repeats.
                 above = row - floor
                 levels = list(np.unique(above[above > TOLERANCE])[::-1])
                 for level, lower in zip(levels, [*levels[1:], 0.0][: len(levels)], strict=True):
@@ -183,7 +186,7 @@ class Model:
         )
 
     def whole(self, x: np.ndarray) -> bool:
-        """Whether a solution chooses every talk wholly or not at all."""
+        """Whether a solution chooses every presentation wholly or not at all."""
         chosen = x[: self.n]
         return bool(np.all((chosen < TOLERANCE) | (chosen > 1 - TOLERANCE)))
 
@@ -225,7 +228,7 @@ def solve_model(
     """`solve` on a model built (and rules checked) already.
 
     The LP relaxation comes first: it takes a tenth of the integer search, and when its choice
-    of talks is already whole it is the integer optimum too (no integer line-up can beat the
+    of presentations is already whole it is the integer optimum too (no integer line-up can beat the
     relaxation's bound). Only a fractional answer needs the integer search."""
     rules = model.rules
     time_limit = rules.time_limit if time_limit is None else min(time_limit, rules.time_limit)
@@ -233,28 +236,28 @@ def solve_model(
         relax=True, forbidden=forbidden, time_limit=min(LP_TIME_LIMIT, time_limit)
     )
     if relaxed.status == 0 and model.whole(relaxed.x):
-        talks = model.selection(relaxed.x)
-        objective = value(instance, talks, rules)
-        return Solution("optimal", "lp", ordered(talks), objective, objective)
+        presentations = model.selection(relaxed.x)
+        objective = value(instance, presentations, rules)
+        return Solution("optimal", "lp", ordered(presentations), objective, objective)
     if relaxed.status == 2:  # not even a fractional line-up meets the rules
         raise InfeasibleRules(_diagnose(instance, rules, forbidden))
     result = model.solve(forbidden=forbidden, time_limit=time_limit)
     if result.status == 0:
-        talks = model.selection(result.x)
-        objective = value(instance, talks, rules)
-        return Solution("optimal", "milp", ordered(talks), objective, objective)
+        presentations = model.selection(result.x)
+        objective = value(instance, presentations, rules)
+        return Solution("optimal", "milp", ordered(presentations), objective, objective)
     if result.status == 2:
         raise InfeasibleRules(_diagnose(instance, rules, forbidden))
     if result.x is not None:
-        talks = model.selection(result.x)
+        presentations = model.selection(result.x)
         bound = (
             model.constant - result.mip_dual_bound
             if result.mip_dual_bound is not None
             else math.inf
         )
-        return _feasible("milp", talks, value(instance, talks, rules), bound)
-    talks = greedy(instance, rules, forbidden=forbidden)
-    if talks is None:
+        return _feasible("milp", presentations, value(instance, presentations, rules), bound)
+    presentations = greedy(instance, rules, forbidden=forbidden)
+    if presentations is None:
         raise InfeasibleRules(
             "No line-up was found within the time limit; relax a rule or allow more time."
         )
@@ -262,14 +265,14 @@ def solve_model(
     if relaxed.status != 0:
         relaxed = model.solve(relax=True, forbidden=forbidden, time_limit=LP_TIME_LIMIT)
     bound = model.constant - relaxed.fun if relaxed.status == 0 else math.inf
-    return _feasible("greedy", talks, value(instance, talks, rules), bound)
+    return _feasible("greedy", presentations, value(instance, presentations, rules), bound)
 
 
-def _feasible(solver: str, talks, objective: float, bound: float) -> Solution:
+def _feasible(solver: str, presentations, objective: float, bound: float) -> Solution:
     """A line-up found without proof of optimality. The optimum lies between its value and the
     solver's bound; a bound a rounding error below the value (the LP's arithmetic adds in another
     order) is the value itself."""
-    return Solution("feasible", solver, ordered(talks), objective, max(bound, objective))
+    return Solution("feasible", solver, ordered(presentations), objective, max(bound, objective))
 
 
 # The rules a co-lead sets, as they are named on the form, and how to drop each one.

@@ -10,7 +10,7 @@ from planner.agenda.operations import create_meeting, create_slot, slot_fields_f
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
-from planner.lineup.report import LineupReport, propose, saved_talks
+from planner.lineup.report import LineupReport, propose, saved_presentations
 from planner.lineup.rules import Candidate, Demand, Instance, Rules
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
@@ -116,8 +116,8 @@ def accept_lineup(
         return lineup.meeting, False
     focus = lineup.rules["focus"]
     recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
-    talks = sorted(
-        saved_talks(lineup.result),
+    presentations = sorted(
+        saved_presentations(lineup.result),
         key=lambda t: (t.recommendation != focus, t.recommendation, -t.score),
     )
     meeting = into or create_meeting(
@@ -130,20 +130,20 @@ def accept_lineup(
         }
     )
     # Line-ups saved before their presentations quoted the project need the survey's answers.
-    answers = _project_texts(lineup.survey) if any(not t.quote for t in talks) else {}
+    answers = _project_texts(lineup.survey) if any(not t.quote for t in presentations) else {}
     volunteered = {
         (p.office_code, r.number): p for p in accepted_proposals() for r in p.recommendations
     }
-    codes = {talk.office for talk in talks}
+    codes = {presentation.office for presentation in presentations}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
-    for talk in talks:
-        office, number = offices[talk.office], talk.recommendation
+    for presentation in presentations:
+        office, number = offices[presentation.office], presentation.recommendation
         proposal = volunteered.get((office.code, number))
         if proposal is not None:
             # As "Schedule" on the proposal makes it: its own words, linked back to it.
             fields = slot_fields_from_proposal(proposal)
         else:
-            project = talk.quote or answers.get((office.code, number), "")
+            project = presentation.quote or answers.get((office.code, number), "")
             fields = {
                 "title": f"{office.name}: {recommendations[number].short_title}"[:200],
                 "duration_minutes": TALK_MINUTES,

@@ -31,7 +31,8 @@ class LineupReport:
     covered: float
     demand: float
     left_out: tuple[Demand, ...]
-    # Demands whose best talk in the line-up is not a working project (or that have no talk).
+    # Demands whose best presentation in the line-up is not a working project (or that have
+    # none).
     without_working: tuple[Demand, ...]
     unconstrained: float
     # Whether `unconstrained` is the proved optimum (else an upper bound of it).
@@ -66,7 +67,7 @@ class LineupReport:
                     "evidence_reason": c.reason,
                     "quote": c.quote,
                 }
-                for c in solution.talks
+                for c in solution.presentations
             ]
 
         best = self.solution
@@ -106,7 +107,7 @@ class LineupReport:
                     "presentations": (
                         other := [
                             {"office": c.office, "recommendation": c.recommendation}
-                            for c in alt.talks
+                            for c in alt.presentations
                         ]
                     ),
                     "talks": other,
@@ -136,24 +137,27 @@ def _best_without_choices(instance: Instance, rules: Rules) -> tuple[float, bool
 
 
 def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:
-    """The best line-up, its report, and the next-best line-ups that differ by a talk."""
+    """The best line-up, its report, and the next-best line-ups that differ by a presentation."""
     check(instance, rules)
     # One model for the best line-up and the alternatives: they differ only in what is forbidden.
     model = Model(instance, rules)
     best = solve_model(instance, model, [])
-    talks = list(best.talks)
+    presentations = list(best.presentations)
     objective = best.objective
     contributions = {
-        c.key: objective - value(instance, [o for o in talks if o is not c], rules) for c in talks
+        c.key: objective - value(instance, [o for o in presentations if o is not c], rules)
+        for c in presentations
     }
     shares = rules.per_recommendation
     demands = [d for d in instance.demands if d.recommendation in shares]
-    served = [max((instance.gain(d, c) for c in talks), default=0.0) for d in demands]
+    served = [max((instance.gain(d, c) for c in presentations), default=0.0) for d in demands]
     working = EvidenceType.working.value
 
     def hears_working(demand: Demand) -> bool:
         best = max(
-            talks, key=lambda c: (instance.gain(demand, c), c.evidence == working), default=None
+            presentations,
+            key=lambda c: (instance.gain(demand, c), c.evidence == working),
+            default=None,
         )
         return best is not None and instance.gain(demand, best) > 0 and best.evidence == working
 
@@ -166,14 +170,14 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
         except InfeasibleRules:
             unconstrained = objective
     others: list[Solution] = []
-    forbidden = [frozenset(c.key for c in talks)]
+    forbidden = [frozenset(c.key for c in presentations)]
     for _ in range(alternatives):
         try:
             other = solve_model(instance, model, forbidden, ALTERNATIVE_TIME_LIMIT)
         except InfeasibleRules:
             break
         others.append(other)
-        forbidden.append(frozenset(c.key for c in other.talks))
+        forbidden.append(frozenset(c.key for c in other.presentations))
     candidates = allowed(instance, rules)
     presenting: dict[int, set[str]] = defaultdict(set)
     for c in candidates:
@@ -202,7 +206,7 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
 
 
 @dataclass(frozen=True)
-class SavedTalk:
+class SavedPresentation:
     """One presentation of a saved line-up, as `LineupReport.as_dict()` stored it."""
 
     office: str
@@ -212,16 +216,16 @@ class SavedTalk:
     quote: str
 
 
-def saved_talks(result: dict) -> list[SavedTalk]:
+def saved_presentations(result: dict) -> list[SavedPresentation]:
     """The presentations of a saved line-up (older saves name them `talks` and lack the evidence
     and the quote)."""
     return [
-        SavedTalk(
-            talk["office"],
-            int(talk["recommendation"]),
-            float(talk.get("score") or 0.0),
-            talk.get("evidence"),
-            talk.get("quote") or "",
+        SavedPresentation(
+            presentation["office"],
+            int(presentation["recommendation"]),
+            float(presentation.get("score") or 0.0),
+            presentation.get("evidence"),
+            presentation.get("quote") or "",
         )
-        for talk in result.get("presentations", result.get("talks", []))
+        for presentation in result.get("presentations", result.get("talks", []))
     ]

@@ -34,7 +34,7 @@ DEFAULT_MATURITY_WEIGHT = 0.5
 
 @dataclass(frozen=True)
 class Candidate:
-    """A talk an office could give on a recommendation."""
+    """A presentation an office could give on a recommendation."""
 
     office: str
     recommendation: int
@@ -144,13 +144,15 @@ class InfeasibleRules(RulesError):
     """The rules cannot all be met; the message names the rule(s) to relax."""
 
 
-def value(instance: Instance, talks: Iterable[Candidate], rules: Rules) -> float:
-    """The objective of a line-up: weighted best relevance per demand plus the talks' bonuses."""
-    talks = list(talks)
+def value(instance: Instance, presentations: Iterable[Candidate], rules: Rules) -> float:
+    """The objective of a line-up: weighted best relevance per demand plus the presentations'
+    bonuses."""
+    presentations = list(presentations)
     covered = sum(
-        d.weight * max((instance.gain(d, c) for c in talks), default=0.0) for d in instance.demands
+        d.weight * max((instance.gain(d, c) for c in presentations), default=0.0)
+        for d in instance.demands
     )
-    return covered + sum(rules.bonus(c) for c in talks)
+    return covered + sum(rules.bonus(c) for c in presentations)
 
 
 def allowed(instance: Instance, rules: Rules) -> list[Candidate]:
@@ -229,8 +231,10 @@ def check(instance: Instance, rules: Rules) -> None:
             f"{rules.slots} slots."
         )
     small = sorted({c.office for c in permitted if c.small})
-    small_talks = len(small) if rules.one_per_office else sum(1 for c in permitted if c.small)
-    if rules.min_small > small_talks:
+    small_presentations = (
+        len(small) if rules.one_per_office else sum(1 for c in permitted if c.small)
+    )
+    if rules.min_small > small_presentations:
         raise InfeasibleRules(
             f"At least {rules.min_small} presentations from smaller offices were asked for, but "
             f"only {len(small)} smaller office{'s' * (len(small) != 1)} "
@@ -254,8 +258,8 @@ def check(instance: Instance, rules: Rules) -> None:
             )
 
 
-def ordered(talks: Iterable[Candidate]) -> tuple[Candidate, ...]:
-    return tuple(sorted(talks, key=lambda c: (c.recommendation, c.office)))
+def ordered(presentations: Iterable[Candidate]) -> tuple[Candidate, ...]:
+    return tuple(sorted(presentations, key=lambda c: (c.recommendation, c.office)))
 
 
 class Matrix:

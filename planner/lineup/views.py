@@ -46,7 +46,7 @@ def new():
     recommendations, offices = all_recommendations(), _offices()
     form = make_form(recommendations, offices, data=data)
     if request.method == "POST":
-        # "Keep" and "Drop" beside each talk adjust the rules, and the line-up is solved again.
+        # "Keep" and "Drop" beside each presentation adjust the rules; the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
     report, lineup, problem = None, None, None
     if form.validate_on_submit():

@@ -24,32 +24,32 @@ RULE_SETS = {
 }
 
 
-def satisfies(rules: Rules, talks) -> bool:
+def satisfies(rules: Rules, presentations) -> bool:
     """The rules, written out independently of the solver."""
-    per_rec = Counter(t.recommendation for t in talks)
+    per_rec = Counter(t.recommendation for t in presentations)
     wanted = {
         rules.focus: rules.slots - sum(k for _, k in rules.secondary),
         **dict(rules.secondary),
     }
     if per_rec != Counter({n: k for n, k in wanted.items() if k}):
         return False
-    offices = [t.office for t in talks]
+    offices = [t.office for t in presentations]
     if rules.one_per_office and len(set(offices)) != len(offices):
         return False
     if not rules.include <= set(offices) or rules.exclude & set(offices):
         return False
-    if sum(t.small for t in talks) < rules.min_small:
+    if sum(t.small for t in presentations) < rules.min_small:
         return False
-    regions = Counter(t.region for t in talks if t.region)
+    regions = Counter(t.region for t in presentations if t.region)
     return rules.max_per_region is None or all(n <= rules.max_per_region for n in regions.values())
 
 
 def brute_force(instance, rules):
     pool = [c for c in instance.candidates if c.recommendation in rules.per_recommendation]
     best = None
-    for talks in itertools.combinations(pool, rules.slots):
-        if satisfies(rules, talks):
-            worth = value(instance, talks, rules)
+    for presentations in itertools.combinations(pool, rules.slots):
+        if satisfies(rules, presentations):
+            worth = value(instance, presentations, rules)
             best = worth if best is None else max(best, worth)
     return best
 
@@ -60,18 +60,18 @@ def test_the_solver_finds_the_brute_force_optimum_and_keeps_every_rule(survey, n
     instance = workshop_instance(survey, rules.per_recommendation)
     solution = solve(instance, rules)
     assert solution.status == "optimal"
-    assert satisfies(rules, solution.talks)
+    assert satisfies(rules, solution.presentations)
     assert solution.objective == pytest.approx(brute_force(instance, rules), abs=1e-6)
-    assert solution.objective == pytest.approx(value(instance, solution.talks, rules))
+    assert solution.objective == pytest.approx(value(instance, solution.presentations, rules))
 
 
 def test_greedy_keeps_the_rules_and_comes_close(survey):
     rules = RULE_SETS["with a Rec 4 slot"]
     instance = workshop_instance(survey, rules.per_recommendation)
-    talks = greedy(instance, rules)
-    assert satisfies(rules, talks)
+    presentations = greedy(instance, rules)
+    assert satisfies(rules, presentations)
     optimum = solve(instance, rules).objective
-    assert 0.9 * optimum <= value(instance, talks, rules) <= optimum + 1e-9
+    assert 0.9 * optimum <= value(instance, presentations, rules) <= optimum + 1e-9
 
 
 def test_without_time_the_greedy_answer_comes_with_a_bound(survey):
@@ -79,7 +79,7 @@ def test_without_time_the_greedy_answer_comes_with_a_bound(survey):
     instance = workshop_instance(survey, rules.per_recommendation)
     solution = solve(instance, rules)
     assert solution.status == "feasible"
-    assert satisfies(rules, solution.talks)
+    assert satisfies(rules, solution.presentations)
     assert solution.objective <= solution.upper_bound < float("inf")
     assert 0 <= solution.gap < 1
 
@@ -101,7 +101,7 @@ def test_an_office_that_asks_for_help_is_never_proposed(survey, rules):
     assert any(d.office == "PY" for d in instance.demands)
     report = propose(instance, rules)
     for solution in (report.solution, *report.alternatives):
-        assert "PY" not in {t.office for t in solution.talks}
+        assert "PY" not in {t.office for t in solution.presentations}
     with pytest.raises(InfeasibleRules, match="PY asks for help on Rec 10"):
         solve(instance, Rules(include=frozenset({"PY"})))
 
@@ -113,8 +113,8 @@ def test_a_plan_presents_only_when_plans_are_considered(survey):
         solve(instance, Rules(include=frozenset({"ES"})))
     rules = Rules(include=frozenset({"ES"}), include_plans=True)
     with_plans = workshop_instance(survey, [10], include_plans=True)
-    talks = {t.office: t for t in solve(with_plans, rules).talks}
-    assert talks["ES"].evidence == "plan"
+    presentations = {t.office: t for t in solve(with_plans, rules).presentations}
+    assert presentations["ES"].evidence == "plan"
 
 
 def test_each_talk_quotes_its_evidence_and_the_report_names_audiences_without_working_projects(
@@ -122,28 +122,28 @@ def test_each_talk_quotes_its_evidence_and_the_report_names_audiences_without_wo
 ):
     rules = Rules(slots=2, exclude=frozenset({"PL", "IL", "BR"}))
     result = propose(workshop_instance(survey, rules.per_recommendation), rules).as_dict()
-    for talk in result["talks"]:
-        assert talk["evidence"] in ("working", "under way")
-        assert talk["quote"] and talk["evidence_reason"]
+    for presentation in result["talks"]:
+        assert presentation["evidence"] in ("working", "under way")
+        assert presentation["quote"] and presentation["evidence_reason"]
     without = {d["office"] for d in result["coverage"]["without_working_project"]}
     # Without the three offices with working AI projects, nobody hears a working one.
     assert without == {d.split(":")[0] for d in result["weights"]}
 
 
-def recomputed(result: dict, talks: list[tuple[str, int]]) -> float:
+def recomputed(result: dict, presentations: list[tuple[str, int]]) -> float:
     """A line-up's value from what the answer says the solver used."""
     return sum(
         weight
         * max(
             (
                 result["relevance"][key].get(office, 0)
-                for office, number in talks
+                for office, number in presentations
                 if number == int(key.split(":")[1])
             ),
             default=0,
         )
         for key, weight in result["weights"].items()
-    ) + sum(result["bonus"].get(f"{o}:{n}", 0) for o, n in talks)
+    ) + sum(result["bonus"].get(f"{o}:{n}", 0) for o, n in presentations)
 
 
 def test_the_report(survey):
@@ -151,20 +151,24 @@ def test_the_report(survey):
     proposal = propose(workshop_instance(survey, rules.per_recommendation), rules)
     result = proposal.as_dict()
     # Anyone can recompute the value from what the answer says the solver used.
-    talks = [(t["office"], t["recommendation"]) for t in result["talks"]]
-    assert recomputed(result, talks) == pytest.approx(result["objective"], abs=1e-6)
+    presentations = [(t["office"], t["recommendation"]) for t in result["talks"]]
+    assert recomputed(result, presentations) == pytest.approx(result["objective"], abs=1e-6)
     assert 0 < result["coverage"]["share"] <= 1
     assert result["price_of_rules"]["loss"] >= 0
     assert result["price_of_rules"]["unconstrained"] >= result["objective"]
     # Leave-one-out contributions are what the line-up loses without each talk.
-    for talk in result["talks"]:
-        rest = [t for t in talks if t != (talk["office"], talk["recommendation"])]
-        assert talk["score"] == pytest.approx(
+    for presentation in result["talks"]:
+        rest = [
+            t
+            for t in presentations
+            if t != (presentation["office"], presentation["recommendation"])
+        ]
+        assert presentation["score"] == pytest.approx(
             result["objective"] - recomputed(result, rest), abs=1e-5
         )
-    assert any(talk["score"] > 0 for talk in result["talks"])
+    assert any(presentation["score"] > 0 for presentation in result["talks"])
     assert len(result["alternatives"]) == 2
-    chosen = set(talks)
+    chosen = set(presentations)
     for alternative in result["alternatives"]:
         other = {(t["office"], t["recommendation"]) for t in alternative["talks"]}
         assert other != chosen
