@@ -19,6 +19,7 @@ Who gets what:
 - the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
 """
 
+import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -37,7 +38,7 @@ from planner.calendar.operations import is_public, slot_event
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
-from planner.mail.models import MessageKind, OutboxMessage
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue, hold_invitations, unsubscribed
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
@@ -256,11 +257,47 @@ def invitation(invitation: Invitation, link: str) -> OutboxMessage | None:
     )
 
 
+# What a presenter is sent that carries their link or asks them to present.
+_TO_PRESENTER = (MessageKind.invitation, MessageKind.update, MessageKind.reminder)
+# Not out yet, nor on its way: a held message, or one that failed or had no server.
+_NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
+
+
+def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
+    """The messages of `kinds` about `slot` to `email` that have not gone out no longer go
+    (their presenter was replaced, or their link revoked): a held invitation released later
+    would invite someone who no longer presents. Returns whether anything about the slot may
+    have reached them (sent, or queued and perhaps in a sender's hands)."""
+    messages = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.slot_id == slot.id,
+            func.lower(OutboxMessage.recipient_email) == email.lower(),
+        )
+    ).all()
+    reached = False
+    for message in messages:
+        if message.status in (MessageStatus.sent, MessageStatus.queued):
+            reached = True
+        if message.kind in kinds and message.status in (*_NOT_OUT, MessageStatus.queued):
+            message.status = MessageStatus.superseded
+    db.session.flush()
+    return reached
+
+
+def link_revoked(invitation: Invitation) -> None:
+    """The presenter's link was revoked: an invitation not yet out (it carries the link) stays."""
+    if invitation.email:
+        _supersede(invitation.slot, invitation.email, (MessageKind.invitation,))
+
+
 def presenter_replaced(slot: Slot, name: str, email: str | None, time_zone: str | None) -> None:
-    """Someone else is invited for the slot: a CANCEL to the one invited before (sent once the
-    slot's SEQUENCE has risen past what they had)."""
+    """Someone else is invited for the slot: what the one invited before was still to be sent
+    does not go, and if anything about the slot may have reached them, a CANCEL does (sent once
+    the slot's SEQUENCE has risen past what they had)."""
     if not email or slot.starts_at is None:
         return
+    if not _supersede(slot, email):
+        return  # they were told nothing: nothing to take back
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
     context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
@@ -599,10 +636,13 @@ def reminder_days() -> int:
     return int(current_app.config.get("MAIL_REMINDER_DAYS", 3))
 
 
-def _reminder_id(slot: Slot) -> str:
-    """The reminder's Message-ID names the slot and its start: once per slot and start time,
-    even with two workers (the column is unique)."""
-    return f"<reminder.{slot.uid.split('@', 1)[0]}.{slot.starts_at:%Y%m%dT%H%MZ}@cws-ict-planner>"
+def _reminder_id(slot: Slot, email: str) -> str:
+    """The reminder's Message-ID names the slot, its start and its presenter: once per slot,
+    start time and presenter (someone invited in another's place is reminded too), even with
+    two workers (the column is unique)."""
+    who = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+    uid = slot.uid.split("@", 1)[0]
+    return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who}@cws-ict-planner>"
 
 
 def enqueue_reminders(now: datetime) -> int:
@@ -624,7 +664,7 @@ def enqueue_reminders(now: datetime) -> int:
     ).all()
     count = 0
     for slot in slots:
-        message_id = _reminder_id(slot)
+        message_id = _reminder_id(slot, slot.invitation.email)
         if db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.message_id == message_id)
         ):

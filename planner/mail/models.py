@@ -17,6 +17,8 @@ class MessageStatus(enum.StrEnum):
     sent = "sent"
     failed = "failed"  # gave up after the last retry
     not_sent = "not_sent"  # no mail server configured
+    # No longer true before it went out: its presenter was replaced or their link revoked.
+    superseded = "superseded"
 
 
 class MessageKind(enum.StrEnum):

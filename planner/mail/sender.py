@@ -215,30 +215,54 @@ def send_due(config: Mapping, now: datetime, *, stop: Callable[[], bool] = lambd
     try:
         while not stop():
             claimed = claim(now)
-            if not claimed:
+            if not claimed or not deliver_leased(claimed, config, now, counts, connection, stop):
                 break
-            for position, message_id in enumerate(claimed):
-                message = db.session.get(OutboxMessage, message_id)
-                if not config.get("MAIL_SERVER"):
-                    message.status = MessageStatus.not_sent
-                    message.last_error = NO_SERVER
-                    outcome = "not_sent"
-                else:
-                    outcome = _send_one(message, config, connection, now)
-                db.session.commit()
-                setattr(counts, outcome, getattr(counts, outcome) + 1)
-                log.info("outbox message %s (%s): %s", message_id, message.kind, outcome)
-                if outcome == "retrying" and connection.smtp is None:
-                    # The server cannot be reached: the rest of the batch waits as long.
-                    for later in _postpone(claimed[position + 1 :], message, now):
-                        setattr(counts, later, getattr(counts, later) + 1)
-                    break
-                if stop():
-                    break
     finally:
         connection.drop()
         db.session.rollback()
     return counts
+
+
+def deliver_leased(
+    claimed: list[int],
+    config: Mapping,
+    now: datetime,
+    counts: Counts,
+    connection: "_Connection | None" = None,
+    stop: Callable[[], bool] = lambda: False,
+) -> bool:
+    """Deliver the messages this sender leased (`claim`), in order, committing each; whether
+    to go on with the next batch (not when told to stop or the server cannot be reached).
+    Without a `connection`, one is opened for these messages and closed after them."""
+    if connection is None:
+        connection = _Connection(config)
+        try:
+            return deliver_leased(claimed, config, now, counts, connection, stop)
+        finally:
+            connection.drop()
+    for position, message_id in enumerate(claimed):
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.status != MessageStatus.queued:
+            # Superseded or discarded since it was leased: it does not go.
+            db.session.commit()
+            continue
+        if not config.get("MAIL_SERVER"):
+            message.status = MessageStatus.not_sent
+            message.last_error = NO_SERVER
+            outcome = "not_sent"
+        else:
+            outcome = _send_one(message, config, connection, now)
+        db.session.commit()
+        setattr(counts, outcome, getattr(counts, outcome) + 1)
+        log.info("outbox message %s (%s): %s", message_id, message.kind, outcome)
+        if outcome == "retrying" and connection.smtp is None:
+            # The server cannot be reached: the rest of the batch waits as long.
+            for later in _postpone(claimed[position + 1 :], message, now):
+                setattr(counts, later, getattr(counts, later) + 1)
+            return False
+        if stop():
+            return False
+    return True
 
 
 def _send_one(message: OutboxMessage, config: Mapping, connection: _Connection, now) -> str:

@@ -25,6 +25,7 @@ STATUS_LABELS = {
     MessageStatus.sent: "sent",
     MessageStatus.failed: "failed",
     MessageStatus.not_sent: "not sent",
+    MessageStatus.superseded: "superseded (not sent)",
 }
 # The HTML part is shown in a sandboxed frame: no script, no request to any other site, no form.
 HTML_PART_POLICY = (

@@ -43,6 +43,8 @@ def invite(
     email = (email or "").strip() or None
     replaced = former is not None and (former.email or "").lower() != (email or "").lower()
     before = (former.name, former.email, former.time_zone) if replaced else None
+    if former is not None and not replaced:
+        messages.link_revoked(former)  # the same person, a new link: the old one is not sent
     invitation = slot.invitation or Invitation(slot=slot)
     invitation.name = name.strip()
     invitation.email = email
@@ -65,6 +67,7 @@ def revoke(invitation: Invitation) -> None:
     """The private link leads nowhere any more; the answer given stays."""
     invitation.link_hash = invitation.link_salt = None
     db.session.flush()
+    messages.link_revoked(invitation)
 
 
 def answer(invitation: Invitation, given: str, note: str) -> None:

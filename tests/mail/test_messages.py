@@ -439,3 +439,85 @@ def test_a_new_secret_key_keeps_the_link_working_but_out_of_messages(app, api, s
     (reminder,) = outbox(kind="reminder")
     assert "/presenter/" not in reminder.text_body
     assert presenter.get(link).status_code == 200
+
+
+SAM = "sam@ipaustralia.example"
+
+
+def test_a_held_invitation_to_someone_replaced_never_goes(api, slot, presenter):
+    """Invitations are held for review; Alex is invited, then Sam in Alex's place. Alex was told
+    nothing, so Alex gets nothing: no CANCEL, and "Send all held" sends Sam's invitation only."""
+    from planner.db_types import utcnow
+    from planner.mail.outbox import release_held, set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    invite(api, slot, name="Sam Example", email=SAM)
+    alex = outbox(recipient_email=PRESENTER)
+    assert [(m.kind, m.status) for m in alex] == [("invitation", "superseded")]
+    assert release_held(utcnow()) == 1
+    db.session.commit()
+    (sam,) = outbox(recipient_email=SAM)
+    assert sam.kind == "invitation" and sam.status == "queued"
+    # The outbox page says what became of Alex's.
+    page = api.get("/outbox").get_data(as_text=True)
+    assert "superseded (not sent)" in page
+
+
+def test_someone_replaced_after_being_told_gets_a_cancel_and_nothing_stale(api, slot, presenter):
+    from planner.mail.models import MessageStatus
+
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    # Alex's invitation went out; the reminder is still queued.
+    (invitation,) = outbox(recipient_email=PRESENTER, kind="invitation")
+    invitation.status = MessageStatus.sent
+    db.session.commit()
+    sam_link = invite(api, slot, name="Sam Example", email=SAM)
+    alex = {m.kind: m.status for m in outbox(recipient_email=PRESENTER)}
+    assert alex == {"invitation": "sent", "reminder": "superseded", "cancellation": "queued"}
+    # Sam confirms and is reminded in turn: a reminder per presenter, not per slot.
+    assert presenter.post(sam_link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=1)) == 1
+    db.session.commit()
+    (reminder,) = outbox(recipient_email=SAM, kind="reminder")
+    assert "http://localhost" + sam_link in reminder.text_body
+
+
+def test_a_new_link_for_the_same_presenter_supersedes_the_held_one(api, slot, presenter):
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    old = invite(api, slot)
+    new = invite(api, slot)
+    first, second = outbox(recipient_email=PRESENTER)
+    assert first.status == "superseded" and old in first.text_body
+    assert second.status == "held" and new in second.text_body
+
+
+def test_a_sender_leaves_a_message_superseded_after_it_was_leased(app, api, slot):
+    """A message superseded between a sender's lease and its turn is not sent."""
+    from planner.db_types import utcnow
+    from planner.mail import sender
+    from planner.mail.models import MessageStatus
+    from tests.mail.smtp_server import SmtpServer
+
+    invite(api, slot)
+    (message,) = outbox(recipient_email=PRESENTER)
+    leased = sender.claim(utcnow())
+    assert leased == [message.id]
+    message.status = MessageStatus.superseded  # Sam is invited in Alex's place meanwhile
+    db.session.commit()
+    server = SmtpServer().start()
+    config = {"MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    counts = sender.Counts()
+    try:
+        sender.deliver_leased(leased, config, utcnow(), counts)
+    finally:
+        server.stop()
+    assert counts.sent == 0 and server.messages() == []
+    assert outbox(recipient_email=PRESENTER)[0].status == "superseded"
