@@ -26,11 +26,21 @@ _SECRETS = (
     # PostgreSQL's detail of a refused row quotes its values: Key (email)=(ana@example.org).
     (re.compile(r"(Key \([^)]*\)=\().*?(\) (?:already exists|is not present))"), rf"\1{HIDDEN}\2"),
     (re.compile(r"(Bearer\s+)[A-Za-z0-9_.~+/=\-]+"), rf"\1{HIDDEN}"),
+    # /unsubscribe/<token>: signed, and it spells out the address it unsubscribes.
+    (re.compile(r"(/unsubscribe/)[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
+    # Whatever else looks like a private link's token (32 random bytes, base64url: 43
+    # characters), wherever it stands, e.g. in ?next=.
+    (re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"), HIDDEN),
 )
+# Percent-encoded letters, digits, "-._~" and "/" mean what they encode in a path: a request for
+# /%70resenter/<token> opens /presenter/<token>, so it is read decoded before masking.
+_ENCODED = re.compile(r"%(2[dDeEfF]|3[0-9]|[46][1-9a-fA-F]|[57][0-9aA]|5[fF]|7[eE])")
 
 
 def mask(text: str) -> str:
     """`text` with every secret it names replaced by [hidden]."""
+    if "%" in text:
+        text = _ENCODED.sub(lambda m: chr(int(m[1], 16)), text)
     for pattern, replacement in _SECRETS:
         text = pattern.sub(replacement, text)
     return text

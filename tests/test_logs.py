@@ -49,6 +49,19 @@ def _get(url: str) -> int:
         (f"GET /feeds/offices/AU/{FEED_TOKEN}.ics", "GET /feeds/offices/AU/[hidden].ics"),
         ("GET /feeds/taskforce.ics", "GET /feeds/taskforce.ics"),
         ("DETAIL:  Key (email)=(ana@example.org) already exists.", "Key (email)=([hidden])"),
+        # Percent-encoded addresses open the same pages, so they are masked alike.
+        (f"GET /%70resenter/{TOKEN} HTTP/1.1", "GET /presenter/[hidden] HTTP/1.1"),
+        (f"GET /presenter%2F{TOKEN}/answer HTTP/1.1", "GET /presenter/[hidden]/answer HTTP/1.1"),
+        (f"GET /sign-in?next=%2Fpresenter%2F{TOKEN}", "next=/presenter/[hidden]"),
+        # An unsubscribe link spells out the address it unsubscribes.
+        (
+            "GET /unsubscribe/WyJhbmFAaXAuZXhhbXBsZSIsInVwZGF0ZSJd.sig HTTP/1.1",
+            "/unsubscribe/[hidden] ",
+        ),
+        # A token on its own, wherever it stands (43 characters, as the app makes them).
+        ("GET /x?back=" + "A" * 20 + "-" + "b" * 22 + " HTTP/1.1", "back=[hidden] HTTP/1.1"),
+        # Other percent-encoding is left as it was.
+        ("GET /offices?q=caf%C3%A9 HTTP/1.1", "GET /offices?q=caf%C3%A9 HTTP/1.1"),
     ],
 )
 def test_what_is_masked_and_what_is_kept(line, kept):
