@@ -1,5 +1,6 @@
 """Column types shared by the models."""
 
+import re
 from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
@@ -47,6 +48,9 @@ def fit(text: str, column) -> str:
 MAX_INT = 2**31 - 1
 
 
+_ASCII_INT = re.compile(r"[+-]?[0-9]+")
+
+
 def db_int(text: str) -> int:
     """A whole number a database INTEGER can hold, from text; ValueError otherwise.
 
@@ -54,6 +58,9 @@ def db_int(text: str) -> int:
     """
     if len(text) > 20:  # far beyond any column; int() of a huge text is slow
         raise ValueError(f"{text[:20]!r}... is out of range")
+    if not _ASCII_INT.fullmatch(text.strip()):
+        # int() also reads "١٠" (Arabic-Indic digits) and "1_000": one number, one spelling.
+        raise ValueError(f"{text!r} is not a whole number")
     number = int(text)
     if not -MAX_INT <= number <= MAX_INT:
         raise ValueError(f"{text!r} is out of range")
@@ -61,7 +68,10 @@ def db_int(text: str) -> int:
 
 
 class DatabaseIntConverter(IntegerConverter):
-    """The `<int:...>` URL converter, bounded to what an INTEGER column holds."""
+    """The `<int:...>` URL converter, bounded to what an INTEGER column holds, in ASCII digits
+    without leading zeros: one address per resource (werkzeug's own also reads "١٠" and "010")."""
+
+    regex = r"(?:0|[1-9][0-9]*)"
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = MAX_INT):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
