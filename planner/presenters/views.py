@@ -167,7 +167,9 @@ def invite_view(slot_id: int):
         else:
             link = url_for(".page", token=token, _external=True)
             messages.invitation(invitation, link)
-            return render_template("presenters/invited.html", slot=slot, link=link)
+            # Post, then redirect: reloading the page that shows the link must not invite again
+            # (which would make a new link and end the one just copied).
+            return redirect(url_for(".invited", slot_id=slot.id))
     elif form.errors:
         status = 400
     return render_template(
@@ -178,6 +180,19 @@ def invite_view(slot_id: int):
         contacts=_office_contacts(slot),
         zones=zone_choices(),
     ), status
+
+
+@bp.get("/slots/<int:slot_id>/invited")
+@colead_required
+def invited(slot_id: int):
+    """The presenter's private link, for the co-lead to pass on, while it works."""
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    token = slot.invitation.private_token if slot.invitation is not None else None
+    if token is None:
+        flash("This slot has no working presenter link: invite its presenter to make one.")
+        return redirect(url_for("agenda.edit", meeting_id=slot.meeting_id) + "#slots")
+    link = url_for(".page", token=token, _external=True)
+    return render_template("presenters/invited.html", slot=slot, link=link)
 
 
 @bp.get("/slots/<int:slot_id>/invitation/revoke")

@@ -93,6 +93,7 @@ COLEAD = (
     "/meetings/{past}/archive",
     "/slots/{slot}/edit",
     "/slots/{slot}/invite",
+    "/slots/{slot}/invited",
     "/outbox",
     "/outbox/{message}",
     "/account/password",

@@ -7,6 +7,7 @@ import re
 from datetime import date, timedelta
 
 import pytest
+from sqlalchemy import func, select
 
 from planner.agenda.models import Slot
 from planner.extensions import db
@@ -57,7 +58,11 @@ def invite(api, slot, **fields) -> str:
         **fields,
     }
     answer = api.post(url, data={**data, "csrf_token": csrf_token(api, url)})
-    assert answer.status_code == 200, answer.get_data(as_text=True)
+    # Post, then redirect: reloading the page that shows the link does not invite again.
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert answer.headers["Location"] == f"/slots/{slot.id}/invited"
+    answer = api.get(answer.headers["Location"])
+    assert answer.status_code == 200
     link = re.search(r'value="(http://localhost/presenter/[^"]+)"', answer.get_data(as_text=True))
     assert link, "no private link shown"
     return link[1].removeprefix("http://localhost")
@@ -215,6 +220,31 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
 
 def test_only_co_leads_invite(client, slot):
     assert client.get(f"/slots/{slot.id}/invite").status_code in (302, 401, 403)
+
+
+def test_reloading_the_invited_page_keeps_the_link_working(api, slot, presenter):
+    """The co-lead reloads the page that shows the link (or comes back from the editor's
+    "Presenter link"): the same link, still working, and no second invitation."""
+    link = invite(api, slot)
+    again = api.get(f"/slots/{slot.id}/invited")
+    assert again.status_code == 200 and f'value="http://localhost{link}"' in text(again)
+    assert presenter.get(link).status_code == 200
+    editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert f'href="/slots/{slot.id}/invited"' in editor
+    from planner.mail.models import OutboxMessage
+
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
+
+
+def test_the_invited_page_is_for_co_leads_and_working_links_only(api, client, slot, presenter):
+    link = invite(api, slot)
+    assert client.get(f"/slots/{slot.id}/invited").status_code in (302, 401, 403)
+    assert link not in text(client.get(f"/slots/{slot.id}/invited"))
+    url = f"/meetings/{slot.meeting_id}/edit"
+    api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, url)})
+    gone = api.get(f"/slots/{slot.id}/invited")
+    assert gone.status_code == 302 and "/edit" in gone.headers["Location"]
+    assert link not in text(api.get(gone.headers["Location"]))
 
 
 def test_a_break_has_no_presenter(api, slot):
