@@ -70,9 +70,11 @@ def revoke(invitation: Invitation) -> None:
     messages.link_revoked(invitation)
 
 
-def answer(invitation: Invitation, given: str, note: str) -> None:
+def answer(invitation: Invitation, given: str, note: str) -> bool:
     """The presenter confirms, declines (with a reason) or asks for another time (with a note).
-    The slot follows: confirmed or declined; asking for another time keeps it invited."""
+    The slot follows: confirmed or declined; asking for another time keeps it invited. The same
+    answer sent again (a second click, a reload) changes nothing and tells no one again; returns
+    whether anything changed."""
     slot = invitation.slot
     if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
         raise ConflictError("This slot is cancelled; there is nothing to answer.")
@@ -81,6 +83,8 @@ def answer(invitation: Invitation, given: str, note: str) -> None:
         raise PlannerError("Say why you decline, so the co-leads can plan around it.", "note")
     if given == Answer.another_time and not note:
         raise PlannerError("Say which times would suit you.", "note")
+    if invitation.answer == given and invitation.note == note:
+        return False
     invitation.answer, invitation.note, invitation.answered_at = given, note, utcnow()
     status = {
         Answer.confirmed: SlotStatus.confirmed,
@@ -90,6 +94,7 @@ def answer(invitation: Invitation, given: str, note: str) -> None:
     apply_slot(slot, slot.meeting, {"status": status})
     db.session.flush()
     messages.answered(invitation)
+    return True
 
 
 def frozen(slot: Slot) -> bool:

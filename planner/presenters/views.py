@@ -76,11 +76,14 @@ def answer_view(token: str):
     if not form.validate():
         return _page(token, invitation, answer_form=form, status=400)
     try:
-        answer(invitation, form.answer.data, form.note.data or "")
+        changed = answer(invitation, form.answer.data, form.note.data or "")
     except PlannerError as error:
         field = form[error.field] if error.field in form else form.answer  # noqa: SIM401
         field.errors.append(error.message)
         return _page(token, invitation, answer_form=form, status=error.status)
+    if not changed:
+        flash("The co-leads already have this answer: nothing changed.", "info")
+        return redirect(url_for(".page", token=token))
     flash(
         {
             "confirmed": "Thank you: your presentation is confirmed.",

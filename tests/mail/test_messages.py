@@ -521,3 +521,17 @@ def test_a_sender_leaves_a_message_superseded_after_it_was_leased(app, api, slot
         server.stop()
     assert counts.sent == 0 and server.messages() == []
     assert outbox(recipient_email=PRESENTER)[0].status == "superseded"
+
+
+def test_the_same_answer_twice_tells_the_co_leads_once(api, slot, presenter):
+    link = invite(api, slot)
+    for _ in range(2):
+        answered = presenter.post(link + "/answer", data={"answer": "confirmed"})
+        assert answered.status_code == 302
+    assert len(outbox(kind="answer")) == 1
+    page = presenter.get(link).get_data(as_text=True)
+    assert "confirmed" in page
+    # Another answer is news again.
+    note = {"answer": "another_time", "note": "Mornings in Sydney, please"}
+    assert presenter.post(link + "/answer", data=note).status_code == 302
+    assert len(outbox(kind="answer")) == 2
