@@ -16,6 +16,7 @@ from planner.offices.models import Office
 from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
+from planner.survey.operations import respondent_offices
 from planner.web import flag_from, survey_from_request
 
 bp = Blueprint("matching", __name__)
@@ -68,6 +69,14 @@ def matches(number: int):
     page = Page(page_number, PER_PAGE, total).check()
     # Needs and plans are listed once, on the first page: one row per office at most.
     set_aside = scorer.set_aside.get(number, []) if scorer and page.number == 1 else []
+    # The filters hold for the needs and plans too.
+    if office is not None:
+        set_aside = [p for p in set_aside if p.office == office]
+    if maturity is not None:
+        set_aside = [p for p in set_aside if p.evidence.type.value == maturity]
+    office_known = office is None or (
+        survey is not None and office in {o.code for o in respondent_offices(survey)}
+    )
     by_audience: dict[str, list[Match]] = defaultdict(list)
     by_presenter: dict[str, list[Match]] = defaultdict(list)
     for match in found:
@@ -115,6 +124,7 @@ def matches(number: int):
         shown=SHOWN,
         best_few=BEST_FEW,
         office_filter=office,
+        office_known=office_known,
         maturity_filter=maturity,
         maturity_filters=MATURITY_FILTERS,
         page=page,

@@ -1,6 +1,7 @@
 """Anonymous matches come a page at a time, however large the survey; the cached scorer follows
 every change to what it was built from, whoever made it."""
 
+import html
 import re
 
 import pytest
@@ -248,3 +249,27 @@ def test_filters_by_office_and_by_what_the_presenter_has_to_show(client, survey)
     assert "evidence-under-way" in unfiltered.split('id="presenters"')[0]
     assert client.get("/recommendations/10/matches?office=A1").status_code == 400
     assert client.get("/recommendations/10/matches?maturity=need").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("query", "says"),
+    [
+        ("office=ZZ", "No match with ZZ as audience or presenter (ZZ did not answer this survey)."),
+        ("office=WO", "No match with WO as audience or presenter (WO did not answer this survey)."),
+        ("office=IL&maturity=plan", "No match with IL as audience or presenter with a presenter"),
+    ],
+)
+def test_a_filter_that_leaves_nothing_says_so_and_can_be_cleared(client, survey, query, says):
+    page = client.get(f"/recommendations/10/matches?{query}")
+    assert page.status_code == 200
+    shown = html.unescape(page.get_data(as_text=True))
+    assert says in shown
+    assert "No office both wants this recommendation discussed" not in shown
+    assert "Clear the filters" in shown and 'id="filter-office"' in shown  # the form stays
+
+
+def test_the_needs_and_plans_follow_the_office_filter(client, survey):
+    every = client.get("/recommendations/10/matches").get_data(as_text=True)
+    assert 'id="set-aside"' in every and ">PY · " in every.split('id="set-aside"')[1]
+    only_il = client.get("/recommendations/10/matches?office=IL").get_data(as_text=True)
+    assert 'id="set-aside"' not in only_il
