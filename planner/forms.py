@@ -3,6 +3,7 @@ control characters (line breaks only in fields of several lines), with the same 
 domain checks and the JSON API (`planner.text`)."""
 
 from collections.abc import Callable
+from datetime import datetime, time
 
 from flask_wtf import FlaskForm
 from wtforms import IntegerField, PasswordField, StringField, TextAreaField
@@ -100,7 +101,7 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
         for field in form
         if field.name in stored
         and field.name not in ("csrf_token", "version")
-        and stored[field.name].data != field.data
+        and _shown(stored[field.name].data) != _shown(field.data)
     ]
     form.version.data = item.version
     form.version.raw_data = [str(item.version)]
@@ -110,8 +111,13 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
 
 
 def _shown(value) -> str:
-    if value is None or value == "":
+    """A field's value as the person typed it: no seconds on a time, "(empty)" for nothing."""
+    if value is None or value == "" or value == [] or value == ():
         return "(empty)"
+    if isinstance(value, datetime):
+        return f"{value:%Y-%m-%d %H:%M}"
+    if isinstance(value, time):
+        return f"{value:%H:%M}"
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "(none)"
     text = str(value)

@@ -161,6 +161,10 @@ def test_two_coleads_on_the_meeting_form_and_the_api(api, other, survey):
     assert "Not saved" in text and "The meeting changed since you opened it" in text
     assert "Title is now “B's title”" in text
     assert "A's description of the workshop" in text  # the input is kept
+    # Said at the top of the long page, with a way to the form.
+    top = text.split('id="slots"')[0]
+    assert "Your changes to the meeting were not saved" in top and 'href="#meeting-heading"' in top
+    assert "<title>Not saved: " in text
     assert 'name="version" type="hidden" value="2"' in refused.get_data(as_text=True)
     stored = db.session.get(Meeting, meeting["id"])
     db.session.refresh(stored)
@@ -359,3 +363,15 @@ def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(a
         answer.get_data(as_text=True)
     )
     assert db.session.scalar(select(func.count()).select_from(OfficeContact)) == 1
+
+
+def test_differences_are_shown_as_typed():
+    """No seconds on a time, and an untouched empty field (None on one side, "" on the other)
+    is no difference."""
+    from datetime import datetime, time
+
+    from planner.forms import _shown
+
+    assert _shown(time(9, 0)) == "09:00"
+    assert _shown(datetime(2027, 3, 9, 13, 10)) == "2027-03-09 13:10"
+    assert _shown(None) == _shown("") == _shown([]) == "(empty)"
