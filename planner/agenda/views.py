@@ -515,12 +515,48 @@ def delete(meeting_id: int):
     return redirect(url_for(".meeting", meeting_id=found.id))
 
 
+def _confirm_new_start(meeting: Meeting, starts_at: str):
+    try:
+        chosen = datetime.fromisoformat(starts_at)
+        if chosen.tzinfo is None:
+            raise ValueError
+    except ValueError:
+        flash("Not changed: the start chosen is not a date and time.", "error")
+        return redirect(url_for(".suggest", meeting_id=meeting.id))
+    zone = meeting.time_zone or "UTC"
+    new = local_time(zone, chosen).strftime("%A %-d %B %Y, %H:%M")
+    old = (
+        local_time(zone, meeting.starts_at).strftime("%A %-d %B %Y, %H:%M")
+        if meeting.starts_at
+        else "no start yet"
+    )
+    return render_template(
+        "confirm.html",
+        question=f"Move the published meeting to {new} ({zone})?",
+        consequences=[
+            f"It starts {new} instead of {old} ({zone}); its slots move with it.",
+            "Subscribers' calendars show the new time at their next refresh.",
+            "Invited presenters and office contacts who had it in their calendars are emailed "
+            "the new time.",
+        ],
+        action=url_for(".suggest", meeting_id=meeting.id),
+        fields={"starts_at": chosen.isoformat(), "confirmed": "1"},
+        button="Move the meeting",
+        back=url_for(".suggest", meeting_id=meeting.id),
+        back_label="Keep the current start",
+        crumbs=_meeting_crumbs(meeting),
+    )
+
+
 @bp.route("/meetings/<int:meeting_id>/suggest", methods=["GET", "POST"])
 @colead_required
 def suggest(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
     if request.method == "POST":
-        # "Use this start": the chosen candidate becomes the meeting's start.
+        # "Use this start": the chosen candidate becomes the meeting's start. A published
+        # meeting's subscribers and presenters are told: ask first, saying so.
+        if found.status == MeetingStatus.published and request.form.get("confirmed") != "1":
+            return _confirm_new_start(found, request.form.get("starts_at", ""))
         try:
             chosen = datetime.fromisoformat(request.form.get("starts_at", ""))
             apply_meeting(found, {"starts_at": chosen})

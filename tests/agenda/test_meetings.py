@@ -1,5 +1,6 @@
 """Meetings and slots through the pages and the API: times, order, publishing, and bad input."""
 
+import html
 import re
 from datetime import UTC, date, datetime, timedelta
 
@@ -586,3 +587,30 @@ def test_the_edit_page_has_one_element_per_id(api, meeting):
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
     for target in re.findall(r'<label for="([^"]+)"', page):
         assert target in ids, target
+
+
+def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting):
+    """Subscribers and presenters of a published meeting are told of a new start: the co-lead
+    is asked first, told so, and nothing moves until they confirm."""
+    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    db.session.refresh(meeting)
+    before = meeting.starts_at
+    page = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
+    start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]
+    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    asked = api.post(
+        f"/meetings/{meeting.id}/suggest", data={"csrf_token": token, "starts_at": start}
+    )
+    assert asked.status_code == 200
+    text = html.unescape(asked.get_data(as_text=True))
+    assert "Move the published meeting to" in text and "are emailed the new time" in text
+    assert 'name="confirmed" value="1"' in text
+    db.session.refresh(meeting)
+    assert meeting.starts_at == before
+    moved = api.post(
+        f"/meetings/{meeting.id}/suggest",
+        data={"csrf_token": token, "starts_at": start, "confirmed": "1"},
+    )
+    assert moved.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.starts_at == datetime.fromisoformat(start)
