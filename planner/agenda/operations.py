@@ -277,6 +277,19 @@ def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
     return slot
 
 
+def before_closing(slot: Slot) -> None:
+    """A new presentation goes before the slots that close the agenda (a closing discussion, a
+    break at the end), not after them."""
+    slots = slot.meeting.slots
+    trailing = 0
+    for other in reversed(slots[: slots.index(slot)]):
+        if other.kind == "presentation":
+            break
+        trailing += 1
+    for _ in range(trailing):
+        move_slot(slot, -1)
+
+
 def move_slot(slot: Slot, step: int) -> None:
     """Move a slot up (-1) or down (+1); it then follows the slots before it (unpinned)."""
     slots = slot.meeting.slots

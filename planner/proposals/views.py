@@ -7,7 +7,7 @@ from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
-from planner.agenda.operations import create_slot
+from planner.agenda.operations import before_closing, create_slot
 from planner.agenda.queries import meetings
 from planner.availability.forms import office_zone, read_into
 from planner.calendar.operations import published_meetings_with
@@ -41,6 +41,7 @@ from planner.proposals.operations import (
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import query_int
 from planner.survey.operations import latest_survey
+from planner.timezones import local_time
 from planner.web import refuse_changes
 
 bp = Blueprint("proposals", __name__)
@@ -268,13 +269,26 @@ def schedule(proposal_id: int):
     try:
         slot = create_slot(meeting, {"proposal_id": proposal.id, "status": SlotStatus.proposed})
         db.session.flush()
+        before_closing(slot)
+        db.session.flush()
     except AgendaError as error:
         refuse_changes()
         form.meeting.errors.append(str(error))
         return _decide_page(proposal, status_form, schedule_form=form), error.status
+    where = (
+        f" at {local_time(meeting.time_zone, slot.starts_at):%H:%M} ({meeting.time_zone})"
+        if slot.starts_at and meeting.time_zone
+        else ""
+    )
+    public = (
+        " The meeting is published: its agenda and calendars already show it, as to be "
+        "confirmed."
+        if meeting.status == MeetingStatus.published
+        else ""
+    )
     flash(
-        f"“{slot.title}” is in {meeting.title}, filled from proposal #{proposal.id}: "
-        "check it and save.",
+        f"“{slot.title}” is in {meeting.title}{where}, filled from proposal #{proposal.id}, "
+        f"as proposed.{public} Check its time and details here, then invite its presenter.",
         "success",
     )
     return redirect(url_for("agenda.edit_slot", slot_id=slot.id))

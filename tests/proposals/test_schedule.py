@@ -1,6 +1,7 @@
 """An accepted proposal flows into an agenda ("Schedule", "Add a slot" with a linked proposal,
 the API, a line-up), and its volunteer sees the decision and when they present."""
 
+import html
 import re
 
 from sqlalchemy import select
@@ -111,6 +112,30 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert f'href="/slots/{slot.id}/edit">Chatbots for applicants in Spanish</a>' in page
     assert schedule(colead_client, proposal, 10**6).status_code == 400
+
+
+def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
+    client, colead_client, survey
+):
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    published = meeting(colead_client, "Published workshop", time_zone="Europe/Zurich")
+    for slot in (
+        {"title": "Opening", "kind": "discussion", "duration_minutes": 10},
+        {"title": "A talk", "kind": "presentation", "duration_minutes": 20, "office": "AU"},
+        {"title": "Closing discussion", "kind": "discussion", "duration_minutes": 15},
+    ):
+        added = colead_client.post(f"/api/v1/meetings/{published}/slots", json=slot)
+        assert added.status_code == 201
+    assert colead_client.post(f"/api/v1/meetings/{published}/publish").status_code == 200
+    response = schedule(colead_client, proposal, published)
+    assert response.status_code == 302
+    titles = [s.title for s in sorted(slots(), key=lambda s: s.position)]
+    assert titles == ["Opening", "A talk", proposal.title, "Closing discussion"]
+    page = html.unescape(colead_client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "is in Published workshop at 14:30 (Europe/Zurich), filled from proposal" in page
+    assert "already show it, as to be confirmed" in page
 
 
 def test_add_a_slot_with_a_linked_proposal_fills_what_was_left_empty(client, colead_client, survey):
