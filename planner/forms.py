@@ -6,7 +6,7 @@ from collections.abc import Callable
 from datetime import datetime, time
 
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import FieldList, IntegerField, PasswordField, StringField, TextAreaField
 from wtforms.validators import NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
@@ -101,6 +101,7 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
         for field in form
         if field.name in stored
         and field.name not in ("csrf_token", "version")
+        and not isinstance(field, FieldList)  # rows of fields: no one value to show
         and _shown(stored[field.name].data) != _shown(field.data)
     ]
     form.version.data = item.version

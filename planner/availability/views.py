@@ -66,6 +66,12 @@ def availability_zones() -> tuple[tuple[str, str], ...]:
 
 
 @bp.app_template_global()
+def proposal_windows(proposal) -> list:
+    """The windows a volunteer gave with their proposal, for its pages."""
+    return windows_of(proposal=proposal)
+
+
+@bp.app_template_global()
 def window_text(window) -> str:
     return describe(window)
 

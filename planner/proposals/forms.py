@@ -102,9 +102,10 @@ class ProposalFields(PlannerForm):
         ]
 
 
-class ProposalEditForm(ProposalFields):
-    """The office editing its proposal: what it saw is carried along, so that two people with
-    the link (or a co-lead deciding meanwhile) never lose a change silently."""
+class ProposalEditForm(ProposalFields, AvailabilityFields):
+    """The office editing its proposal, its availability windows too: what it saw is carried
+    along, so that two people with the link (or a co-lead deciding meanwhile) never lose a
+    change silently."""
 
     version = version_field()
 

@@ -9,7 +9,8 @@ from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import before_closing, create_slot
 from planner.agenda.queries import meetings
-from planner.availability.forms import office_zone, read_into
+from planner.availability.forms import office_zone, read_into, save_proposal_windows
+from planner.availability.operations import windows_of
 from planner.calendar.operations import published_meetings_with
 from planner.extensions import db
 from planner.forms import stale
@@ -142,16 +143,22 @@ def edit(token: str):
         return redirect(url_for(".private", token=token))
     form = ProposalEditForm(obj=proposal)
     fill_choices(form)
+    note = None
     if request.method == "GET":
         form.recommendations.data = [r.number for r in proposal.recommendations]
+        stored_windows = windows_of(proposal=proposal)
+        form.fill(stored_windows, stored_windows[0].time_zone if stored_windows else None)
     problem = None
-    if form.validate_on_submit():
+    if "read_availability" in request.form:
+        note = read_into(form, form.availability.data or "", office_zone(proposal.office_code))
+    elif form.validate_on_submit():
         stored = ProposalEditForm(formdata=None, obj=proposal)
         stored.recommendations.data = [r.number for r in proposal.recommendations]
         problem = stale(form, stored, proposal, "Your proposal")
         if problem is None:
             try:
                 edit_by_office(proposal, form_fields(form), form.recommendations.data)
+                save_proposal_windows(form, proposal)
             except Conflict as error:
                 problem = str(error)
             else:
@@ -159,7 +166,12 @@ def edit(token: str):
                 return redirect(url_for(".private", token=token))
     status = 409 if problem else 400 if form.errors else 200
     page = render_template(
-        "proposals/edit.html", form=form, proposal=proposal, token=token, problem=problem
+        "proposals/edit.html",
+        form=form,
+        proposal=proposal,
+        token=token,
+        problem=problem,
+        note=note,
     )
     return page, status
 

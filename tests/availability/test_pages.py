@@ -80,6 +80,52 @@ def test_the_volunteer_form_stores_windows(client, survey):
     ]
 
 
+def test_the_volunteer_sees_and_edits_their_windows(client, survey):
+    """The private page lists the windows given; its edit page shows them filled in, and a
+    change there is stored (the co-lead's warnings follow it)."""
+    fields = {
+        "availability_zone": "America/Lima",
+        "windows-0-weekdays": ["1", "3"],
+        "windows-0-starts": "08:00",
+        "windows-0-ends": "11:00",
+    }
+    sent = volunteer(client, **fields)
+    private = sent.headers["Location"]
+    page = client.get(private).get_data(as_text=True)
+    assert "Tue, Thu 08:00–11:00 America/Lima" in page
+    edit = client.get(private + "/edit").get_data(as_text=True)
+    assert 'name="availability_zone"' in edit and 'value="America/Lima"' in edit
+    assert 'name="windows-0-starts" type="time" value="08:00"' in edit
+    form = {
+        **{k: v for k, v in VOLUNTEER.items() if k != "office"},
+        "csrf_token": csrf_token(client, private + "/edit"),
+        "version": "1",
+        "availability_zone": "America/Lima",
+        "windows-0-weekdays": ["0"],
+        "windows-0-starts": "13:00",
+        "windows-0-ends": "15:00",
+    }
+    saved = client.post(private + "/edit", data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    (window,) = windows_of(proposal=db.session.scalar(select(Proposal)))
+    assert (sorted(window.weekdays), window.starts, window.ends) == ([0], time(13), time(15))
+    assert "Mon 13:00–15:00 America/Lima" in client.get(private).get_data(as_text=True)
+
+
+def test_the_edit_page_reads_windows_from_the_text_without_saving(client, survey):
+    private = volunteer(client).headers["Location"]
+    form = {
+        **{k: v for k, v in VOLUNTEER.items() if k != "office"},
+        "csrf_token": csrf_token(client, private + "/edit"),
+        "version": "1",
+        "read_availability": "1",
+    }
+    read = client.post(private + "/edit", data=form)
+    assert read.status_code == 200
+    assert 'name="windows-0-starts" type="time" value="08:00"' in read.get_data(as_text=True)
+    assert windows_of(proposal=db.session.scalar(select(Proposal))) == []
+
+
 def test_windows_without_a_zone_are_in_the_office_zone(client, survey):
     fields = {"windows-0-weekdays": "0", "windows-0-starts": "09:00", "windows-0-ends": "12:00"}
     assert volunteer(client, **fields).status_code == 302
