@@ -1,5 +1,6 @@
 """Line-ups for a stored survey: the solver's instance, saved proposals, and accepting one."""
 
+import json
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -88,11 +89,29 @@ def propose_lineup(survey: Survey, rules: Rules) -> LineupReport:
 
 
 def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:
+    """The line-up kept for the list and for accepting: the latest one again when it is the
+    same answer to the same question (a reload, the same rules sent twice), not a copy."""
+    # As the JSON columns give them back (tuples become lists), to compare with what is stored.
+    rules, result = (
+        json.loads(json.dumps(report.rules.as_dict())),
+        json.loads(json.dumps(report.as_dict())),
+    )
+    latest = db.session.scalars(
+        select(Lineup).where(Lineup.survey_id == survey.id).order_by(Lineup.id.desc()).limit(1)
+    ).first()
+    if (
+        latest is not None
+        and latest.meeting is None
+        and latest.created_by == editor
+        and latest.rules == rules
+        and latest.result == result
+    ):
+        return latest
     lineup = Lineup(
         survey_id=survey.id,
         created_by=editor,
-        rules=report.rules.as_dict(),
-        result=report.as_dict(),
+        rules=rules,
+        result=result,
     )
     db.session.add(lineup)
     db.session.flush()

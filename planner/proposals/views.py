@@ -293,8 +293,7 @@ def schedule(proposal_id: int):
         else ""
     )
     public = (
-        " The meeting is published: its agenda and calendars already show it, as to be "
-        "confirmed."
+        " The meeting is published: its agenda and calendars already show it, as to be confirmed."
         if meeting.status == MeetingStatus.published
         else ""
     )

@@ -295,3 +295,14 @@ def test_the_result_offers_accept_without_following_the_link(client, survey):
     token = re.search(r'name="csrf_token" value="([^"]+)"', page[owner.start() :])[1]
     response = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
     assert response.status_code == 302 and db.session.scalar(select(Meeting)) is not None
+
+
+def test_the_same_rules_twice_keep_one_line_up(client, survey):
+    """A reload (the browser posts again) or the same rules sent twice show the same saved
+    line-up, not a copy; other rules are a new one."""
+    first = post_rules(client)
+    again = post_rules(client)
+    assert first.status_code == again.status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 1
+    post_rules(client, min_small="1")
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 2
