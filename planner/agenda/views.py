@@ -450,6 +450,10 @@ def offices(meeting_id: int):
 @colead_required
 def publish_view(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
+    if found.status == MeetingStatus.published:
+        # A second click, or a tab opened before someone published it.
+        flash("It was already published: nothing changed.", "warning")
+        return redirect(url_for(".meeting", meeting_id=found.id))
     try:
         publish(found)
     except AgendaError as error:

@@ -614,3 +614,17 @@ def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting
     assert moved.status_code == 302
     db.session.refresh(meeting)
     assert meeting.starts_at == datetime.fromisoformat(start)
+
+
+def test_publishing_twice_says_it_was_already_published(api, meeting):
+    url = f"/meetings/{meeting.id}/publish"
+    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    assert api.post(url, data={"csrf_token": token}).status_code == 302
+    db.session.refresh(meeting)
+    sequence = meeting.sequence
+    again = api.post(url, data={"csrf_token": token}, follow_redirects=True)
+    assert "It was already published: nothing changed." in html.unescape(
+        again.get_data(as_text=True)
+    )
+    db.session.refresh(meeting)
+    assert meeting.sequence == sequence
