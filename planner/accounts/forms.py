@@ -27,5 +27,8 @@ class PasswordForm(PlannerForm):
     )
     confirm = PasswordField(
         "Repeat the new password",
-        validators=[EqualTo("new", "The two new passwords differ.")],
+        validators=[
+            DataRequired("Repeat the new password."),
+            EqualTo("new", "The two new passwords differ."),
+        ],
     )

@@ -49,6 +49,9 @@ class MaterialError(PlannerError):
 
 
 def megabytes(size: int) -> str:
+    """A file's size as people read it: "340 KB" below a megabyte, "2.5 MB" above."""
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
     return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
 
 

@@ -183,7 +183,7 @@ class Evidence:
 
     recommendation: Recommendation
     project: Answer | None  # the office's own Q4 answer on it
-    wanting: list[str]  # offices that want it discussed (Q8)
+    wanting: list[str]  # other offices that want it discussed (Q8): its audience
 
 
 def evidence_for(proposals: list[Proposal], survey: Survey | None) -> dict[int, list[Evidence]]:
@@ -206,7 +206,11 @@ def evidence_for(proposals: list[Proposal], survey: Survey | None) -> dict[int, 
             wanting[answer.recommendation_number].append(answer.office_code)
     return {
         p.id: [
-            Evidence(r, projects.get((p.office_code, r.number)), sorted(wanting[r.number]))
+            Evidence(
+                r,
+                projects.get((p.office_code, r.number)),
+                sorted(o for o in wanting[r.number] if o != p.office_code),
+            )
             for r in p.recommendations
         ]
         for p in proposals

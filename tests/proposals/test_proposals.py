@@ -157,7 +157,10 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
     review = colead_client.get("/proposals").get_data(as_text=True)
     assert "Trialling new technologies safely" in review
     assert "IP Australia is open to exploring use case scenarios" in review  # survey evidence
-    assert "Demand: 10 offices want it discussed" in review
+    # The proposing office (AU wants Rec 10 discussed too) is not its own audience.
+    assert "Demand: 9 other offices want it discussed" in review
+    listed = review.split("Demand: 9 other offices want it discussed (")[1].split(")")[0]
+    assert len(listed.split(", ")) == 9 and "AU" not in listed
     form = review_form(colead_client, proposal.id)
     response = colead_client.post(
         f"/proposals/{proposal.id}", data={**form, "status": "accepted", "reason": "Strong fit"}
