@@ -170,3 +170,13 @@ def test_a_meeting_leaving_the_window_moves_the_date(app_context, published):
         events, changed = taskforce_feed(url, cutoff(day), talks=True)
         assert events == [] and changed.date() == left_on and changed.time().hour == 0
     assert db.session.get(Meeting, published.id).starts_at == start
+
+
+def test_a_date_in_the_future_is_ignored(visitor, published):
+    """A client whose clock runs ahead sends a date later than the server's: invalid (RFC 7232,
+    3.3), so it gets the feed rather than a 304 for a copy that may be stale."""
+    future = {"If-Modified-Since": "Fri, 31 Dec 9999 23:59:59 GMT"}
+    assert visitor.get(FEED, headers=future).status_code == 200
+    current = visitor.get(FEED)
+    same = {"If-Modified-Since": current.headers["Last-Modified"]}
+    assert visitor.get(FEED, headers=same).status_code == 304
