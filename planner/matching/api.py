@@ -7,6 +7,7 @@ from flask import Blueprint, abort, request, url_for
 
 from planner.db_types import db_int
 from planner.extensions import db
+from planner.matching.forms import read_filters
 from planner.matching.operations import DEFAULT_LIMIT, survey_scorer
 from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
@@ -43,10 +44,11 @@ def matches():
     page_number, size = requested(
         request.args, size=PER_PAGE, max_size=MAX_PER_PAGE, size_name="per_page"
     )
+    office, maturity = read_filters(request.args)
     survey = find_survey(request.args.get("survey") or None)
     asked = Page(page_number, size, 0)
     total, found = survey_scorer(survey, include_plans=include_plans).window(
-        [number], limit=limit, start=asked.start, stop=asked.stop
+        [number], limit=limit, start=asked.start, stop=asked.stop, office=office, evidence=maturity
     )
     page = Page(page_number, size, total).check()
 

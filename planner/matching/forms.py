@@ -1,5 +1,8 @@
-"""The form a co-lead marks a pair with on the matches page."""
+"""The form a co-lead marks a pair with on the matches page, and the matches' filters."""
 
+import re
+
+from flask import abort
 from wtforms import HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Regexp
@@ -24,3 +27,22 @@ class MarkForm(PlannerForm):
         validators=[Length(max=NOTE_MAX)],
         description="Why, for the other co-leads (optional).",
     )
+
+
+# What a presenter's project may read as, to filter by ("need" never presents).
+MATURITY_FILTERS = ("working", "under way", "plan")
+_OFFICE = re.compile(r"[A-Za-z]{2}")
+
+
+def read_filters(args) -> tuple[str | None, str | None]:
+    """?office= and ?maturity= of the matches page and the API, read alike (400 with the same
+    words for the same bad value): an ST.3 code, and a stage a presenting project reads as."""
+    office = (args.get("office") or "").strip() or None
+    if office is not None:
+        if not _OFFICE.fullmatch(office):
+            abort(400, "office is an ST.3 code of two letters, such as AU.")
+        office = office.upper()
+    maturity = args.get("maturity") or None
+    if maturity is not None and maturity not in MATURITY_FILTERS:
+        abort(400, f"maturity is one of: {', '.join(MATURITY_FILTERS)}.")
+    return office, maturity

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from planner.accounts.security import colead_required, editor
 from planner.extensions import db
 from planner.matching.evidence import EvidenceType
-from planner.matching.forms import MarkForm
+from planner.matching.forms import MATURITY_FILTERS, MarkForm, read_filters
 from planner.matching.operations import MarkError, set_mark, survey_scorer, weights_in_use
 from planner.matching.scorer import FEATURES, MARKS, Match
 from planner.offices.models import Office
@@ -24,8 +24,6 @@ bp = Blueprint("matching", __name__)
 SHOWN = 5
 # Presenters shown for each audience; the rest of its list folds away under a summary.
 BEST_FEW = 3
-# What a presenter's project may read as, to filter by ("need" never presents).
-MATURITY_FILTERS = ("working", "under way", "plan")
 # Matches on one page: every presenter of every office of a 400-office survey is tens of
 # megabytes; a page stays a few hundred kilobytes, and links to the next.
 PER_PAGE = 200
@@ -44,12 +42,7 @@ def matches(number: int):
     survey = survey_from_request()
     include_plans = flag_from(request.args, "include_plans")
     show_all = request.args.get("show") == "all"
-    office = (request.args.get("office") or "").strip().upper() or None
-    if office is not None and not (len(office) == 2 and office.isascii() and office.isalpha()):
-        abort(400, "office is an ST.3 code of two letters, such as AU.")
-    maturity = request.args.get("maturity") or None
-    if maturity is not None and maturity not in MATURITY_FILTERS:
-        abort(400, f"maturity is one of: {', '.join(MATURITY_FILTERS)}.")
+    office, maturity = read_filters(request.args)
     page_number, _ = requested(request.args, size=PER_PAGE, max_size=PER_PAGE)
     asked = Page(page_number, PER_PAGE, 0)
     scorer = survey_scorer(survey, include_plans=include_plans) if survey else None

@@ -175,8 +175,9 @@ def find_survey(reference: str | None = None) -> Survey:
     else:
         survey = latest_survey()
     if survey is None:
+        shown = reference if not reference or len(reference) <= 60 else reference[:59] + "…"
         raise SurveyNotFound(
-            f"No survey {reference!r} has been imported."
+            f"No survey {shown!r} has been imported."
             if reference
             else "No survey has been imported yet."
         )

@@ -273,3 +273,34 @@ def test_the_needs_and_plans_follow_the_office_filter(client, survey):
     assert 'id="set-aside"' in every and ">PY · " in every.split('id="set-aside"')[1]
     only_il = client.get("/recommendations/10/matches?office=IL").get_data(as_text=True)
     assert 'id="set-aside"' not in only_il
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("office=A1", "office is an ST.3 code of two letters, such as AU."),
+        ("office=ß", "office is an ST.3 code of two letters, such as AU."),
+        ("maturity=need", "maturity is one of: working, under way, plan."),
+    ],
+)
+def test_page_and_api_refuse_a_bad_filter_alike(client, survey, query, message):
+    page = client.get(f"/recommendations/10/matches?{query}")
+    api = client.get(f"/api/v1/matches?recommendation=10&{query}")
+    assert page.status_code == api.status_code == 400
+    assert message in html.unescape(page.get_data(as_text=True))
+    assert api.get_json()["message"] == message
+
+
+def test_the_api_filters_as_the_page_does(client, survey):
+    every = client.get("/api/v1/matches?recommendation=10&limit=all&per_page=500").get_json()
+    only = client.get("/api/v1/matches?recommendation=10&limit=all&per_page=500&office=il")
+    expected = [m for m in every["matches"] if "IL" in (m["audience"], m["presenter"])]
+    assert only.get_json()["matches"] == expected
+    working = client.get("/api/v1/matches?recommendation=10&maturity=working").get_json()
+    assert working["matches"] and {m["evidence"] for m in working["matches"]} == {"working"}
+
+
+def test_a_long_unknown_survey_name_is_not_repeated_whole(client, survey):
+    answer = client.get("/api/v1/matches?survey=" + "x" * 5000)
+    assert answer.status_code == 404
+    assert len(answer.get_json()["message"]) < 200
