@@ -232,7 +232,7 @@ def decide(proposal_id: int):
             form.status.errors.append(str(error))
             status = 409
         else:
-            flash(f"Proposal {proposal.id} is {proposal.status}.", "success")
+            flash(f"Proposal #{proposal.id} is {proposal.status}.", "success")
             return redirect(url_for(".decide", proposal_id=proposal.id))
     else:
         status = 400
