@@ -27,7 +27,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import event, func, inspect, select
+from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
@@ -191,15 +191,18 @@ def _event(slot: Slot, url: str | None) -> EventInfo:
     meeting is published (a draft's page is private); `url` (the presenter's page) instead."""
     meeting = slot.meeting
     public = is_public(meeting)
-    page = url or (absolute("agenda.meeting", meeting_id=meeting.id) if public else "")
-    event = slot_event(slot, meeting, page)
+    agenda = absolute("agenda.meeting", meeting_id=meeting.id) if public else ""
+    event = slot_event(slot, meeting, agenda)
     lines = event.description.split("\n")
     if not public:
         lines = [line for line in lines if not line.startswith("Video link:")]
         event = replace(event, video_url=None)
-    if not page:
+    if not agenda:
         lines = [line for line in lines if not line.startswith("Agenda page:")]
-    return replace(event, description="\n".join(lines).strip(), url=page or None)
+    if url:
+        # The presenter's own page, said to be theirs alone: calendars are often shared.
+        lines += ["", f"Your private page (yours alone, do not share): {url}"]
+    return replace(event, description="\n".join(lines).strip(), url=url or agenda or None)
 
 
 def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:
@@ -265,39 +268,55 @@ _NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
 
 def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
     """The messages of `kinds` about `slot` to `email` that have not gone out no longer go
-    (their presenter was replaced, or their link revoked): a held invitation released later
+    (their presenter was replaced, or given a new link): a held invitation released later
     would invite someone who no longer presents. Returns whether anything about the slot may
-    have reached them (sent, or queued and perhaps in a sender's hands)."""
-    messages = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.slot_id == slot.id,
-            func.lower(OutboxMessage.recipient_email) == email.lower(),
+    have reached them (sent, or queued and perhaps in a sender's hands).
+
+    One conditional UPDATE: a message a sender marks sent meanwhile stays sent."""
+    about = (
+        OutboxMessage.slot_id == slot.id,
+        func.lower(OutboxMessage.recipient_email) == email.lower(),
+    )
+    reached = db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(*about, OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)))
+    )
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            *about,
+            OutboxMessage.kind.in_(kinds),
+            OutboxMessage.status.in_((*_NOT_OUT, MessageStatus.queued)),
         )
-    ).all()
-    reached = False
-    for message in messages:
-        if message.status in (MessageStatus.sent, MessageStatus.queued):
-            reached = True
-        if message.kind in kinds and message.status in (*_NOT_OUT, MessageStatus.queued):
-            message.status = MessageStatus.superseded
-    db.session.flush()
-    return reached
+        .values(status=MessageStatus.superseded)
+        .execution_options(synchronize_session="fetch")
+    )
+    return bool(reached)
 
 
 def link_revoked(invitation: Invitation) -> None:
-    """The presenter's link was revoked: an invitation not yet out (it carries the link) stays."""
+    """The presenter's link was revoked: an invitation not yet out (it carries the link) is
+    superseded; updates still go (what they say of the slot is true)."""
     if invitation.email:
         _supersede(invitation.slot, invitation.email, (MessageKind.invitation,))
+
+
+def link_renewed(invitation: Invitation) -> None:
+    """The same presenter is invited again, with a new link: whatever they were still to be
+    sent (with the old link) is superseded by the new invitation, which says it all."""
+    if invitation.email:
+        _supersede(invitation.slot, invitation.email)
 
 
 def presenter_replaced(slot: Slot, name: str, email: str | None, time_zone: str | None) -> None:
     """Someone else is invited for the slot: what the one invited before was still to be sent
     does not go, and if anything about the slot may have reached them, a CANCEL does (sent once
     the slot's SEQUENCE has risen past what they had)."""
-    if not email or slot.starts_at is None:
+    if not email:
         return
-    if not _supersede(slot, email):
-        return  # they were told nothing: nothing to take back
+    if not _supersede(slot, email) or slot.starts_at is None:
+        return  # they were told nothing (or of no time): nothing to take back
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
     context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
@@ -636,13 +655,34 @@ def reminder_days() -> int:
     return int(current_app.config.get("MAIL_REMINDER_DAYS", 3))
 
 
-def _reminder_id(slot: Slot, email: str) -> str:
-    """The reminder's Message-ID names the slot, its start and its presenter: once per slot,
-    start time and presenter (someone invited in another's place is reminded too), even with
-    two workers (the column is unique)."""
-    who = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:12]
+def _reminder_id(slot: Slot, invitation: Invitation) -> str:
+    """The reminder's Message-ID names the slot, its start and the invitation round (who, and
+    the link they were given): once per slot, start time and presenter, even with two workers
+    (the column is unique); someone invited in another's place, or invited back after being
+    replaced, is reminded too."""
+    given = invitation.link_salt or f"{invitation.invited_at:%Y%m%dT%H%M%S}"
+    who = hashlib.sha256(f"{invitation.email.strip().lower()}|{given}".encode()).hexdigest()
     uid = slot.uid.split("@", 1)[0]
-    return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who}@cws-ict-planner>"
+    return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who[:12]}@cws-ict-planner>"
+
+
+def _reminded_before(slot: Slot, email: str) -> bool:
+    """Whether this presenter has a reminder of this start that still stands (not superseded
+    by a replacement), under any Message-ID reminders had: also the one per slot and start of
+    before December 2026, so an upgrade or a revoked link sends no second reminder."""
+    uid = slot.uid.split("@", 1)[0]
+    prefix = f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}"
+    return bool(
+        db.session.scalar(
+            select(OutboxMessage.id).where(
+                OutboxMessage.slot_id == slot.id,
+                OutboxMessage.kind == MessageKind.reminder,
+                OutboxMessage.status != MessageStatus.superseded,
+                OutboxMessage.message_id.startswith(prefix, autoescape=True),
+                func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            )
+        )
+    )
 
 
 def enqueue_reminders(now: datetime) -> int:
@@ -664,10 +704,10 @@ def enqueue_reminders(now: datetime) -> int:
     ).all()
     count = 0
     for slot in slots:
-        message_id = _reminder_id(slot, slot.invitation.email)
+        message_id = _reminder_id(slot, slot.invitation)
         if db.session.scalar(
             select(OutboxMessage.id).where(OutboxMessage.message_id == message_id)
-        ):
+        ) or _reminded_before(slot, slot.invitation.email):
             continue
         invitation = slot.invitation
         zone = _presenter_zone(invitation)

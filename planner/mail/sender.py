@@ -288,11 +288,11 @@ def _send_one(message: OutboxMessage, config: Mapping, connection: _Connection, 
 
 def _postpone(message_ids: list[int], failed: OutboxMessage, now: datetime) -> list[str]:
     """The rest of a batch, when the server could not be reached: the same error, the same wait."""
-    outcomes = [
-        _record_failure(
-            db.session.get(OutboxMessage, message_id), failed.last_error or "", now, final=False
-        )
-        for message_id in message_ids
-    ]
+    outcomes = []
+    for message_id in message_ids:
+        message = db.session.get(OutboxMessage, message_id)
+        if message is None or message.status != MessageStatus.queued:
+            continue  # superseded or discarded since it was leased: it stays so
+        outcomes.append(_record_failure(message, failed.last_error or "", now, final=False))
     db.session.commit()
     return outcomes

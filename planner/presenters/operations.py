@@ -44,7 +44,7 @@ def invite(
     replaced = former is not None and (former.email or "").lower() != (email or "").lower()
     before = (former.name, former.email, former.time_zone) if replaced else None
     if former is not None and not replaced:
-        messages.link_revoked(former)  # the same person, a new link: the old one is not sent
+        messages.link_renewed(former)  # the same person, a new link: the old one is not sent
     invitation = slot.invitation or Invitation(slot=slot)
     invitation.name = name.strip()
     invitation.email = email
@@ -83,14 +83,14 @@ def answer(invitation: Invitation, given: str, note: str) -> bool:
         raise PlannerError("Say why you decline, so the co-leads can plan around it.", "note")
     if given == Answer.another_time and not note:
         raise PlannerError("Say which times would suit you.", "note")
-    if invitation.answer == given and invitation.note == note:
-        return False
-    invitation.answer, invitation.note, invitation.answered_at = given, note, utcnow()
     status = {
         Answer.confirmed: SlotStatus.confirmed,
         Answer.declined: SlotStatus.declined,
         Answer.another_time: SlotStatus.invited,
     }[Answer(given)]
+    if invitation.answer == given and invitation.note == note and slot.status == status:
+        return False  # already so (a co-lead who set the slot back makes it news again)
+    invitation.answer, invitation.note, invitation.answered_at = given, note, utcnow()
     apply_slot(slot, slot.meeting, {"status": status})
     db.session.flush()
     messages.answered(invitation)

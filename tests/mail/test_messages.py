@@ -422,6 +422,7 @@ def test_a_revoked_link_is_in_no_later_message(api, slot, presenter):
     (reminder,) = outbox(kind="reminder")
     assert "/presenter/" not in reminder.text_body + reminder.html_body
     assert "the link in your invitation" in reminder.text_body
+    assert "yours alone" not in reminder.text_body
 
 
 def test_a_new_secret_key_keeps_the_link_working_but_out_of_messages(app, api, slot, presenter):
@@ -535,3 +536,71 @@ def test_the_same_answer_twice_tells_the_co_leads_once(api, slot, presenter):
     note = {"answer": "another_time", "note": "Mornings in Sydney, please"}
     assert presenter.post(link + "/answer", data=note).status_code == 302
     assert len(outbox(kind="answer")) == 2
+
+
+def test_an_answer_repeated_after_a_co_lead_reset_the_slot_counts_again(api, slot, presenter):
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    reset = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "invited"})
+    assert reset.status_code == 200, reset.get_json()
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    db.session.refresh(slot)
+    assert slot.status == "confirmed"
+    assert len(outbox(kind="answer")) == 2
+
+
+def test_a_held_invitation_for_a_slot_without_a_time_is_superseded_too(api, survey, presenter):
+    from planner.mail.outbox import set_hold_invitations
+
+    meeting = api.post("/api/v1/meetings", json={"title": "Undated", "duration_minutes": 60})
+    made = api.post(f"/api/v1/meetings/{meeting.get_json()['id']}/slots", json=TALK)
+    slot = db.session.get(Slot, made.get_json()["id"])
+    assert slot.starts_at is None
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    invite(api, slot, name="Sam Example", email=SAM)
+    assert [m.status for m in outbox(recipient_email=PRESENTER)] == ["superseded"]
+
+
+def test_invited_back_after_being_replaced_they_are_reminded_again(api, slot, presenter):
+    alex = invite(api, slot)
+    assert presenter.post(alex + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    invite(api, slot, name="Sam Example", email=SAM)
+    again = invite(api, slot)  # Alex, back
+    assert presenter.post(again + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=1)) == 1
+    db.session.commit()
+    kinds = [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER, kind="reminder")]
+    assert kinds == [("reminder", "superseded"), ("reminder", "queued")]
+    assert (
+        "http://localhost" + again
+        in outbox(recipient_email=PRESENTER, kind="reminder")[1].text_body
+    )
+
+
+def test_a_reminder_sent_under_the_old_message_id_is_not_sent_again(api, slot, presenter):
+    """Until December 2026 a reminder's Message-ID named the slot and its start only."""
+    from planner.mail.models import MessageStatus
+
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    (reminder,) = outbox(kind="reminder")
+    uid = slot.uid.split("@", 1)[0]
+    reminder.message_id = f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}@cws-ict-planner>"
+    reminder.status = MessageStatus.sent
+    db.session.commit()
+    assert enqueue_reminders(slot.starts_at - timedelta(days=1)) == 0
+
+
+def test_a_revoked_link_does_not_make_a_second_reminder(api, slot, presenter):
+    link = invite(api, slot)
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    url = f"/meetings/{slot.meeting_id}/edit"
+    api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, url)})
+    assert enqueue_reminders(slot.starts_at - timedelta(days=1)) == 0
