@@ -279,14 +279,18 @@ def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
 
 def before_closing(slot: Slot) -> None:
     """A new presentation goes before the slots that close the agenda (a closing discussion, a
-    break at the end), not after them."""
+    break at the end), right after the last presentation. With no presentation yet, or a
+    closing slot pinned to its time, it stays last: nothing to go after, nothing to unpin."""
     slots = slot.meeting.slots
-    trailing = 0
-    for other in reversed(slots[: slots.index(slot)]):
+    before = slots[: slots.index(slot)]
+    trailing = []
+    for other in reversed(before):
         if other.kind == "presentation":
             break
-        trailing += 1
-    for _ in range(trailing):
+        trailing.append(other)
+    if len(trailing) == len(before) or any(o.offset_minutes is not None for o in trailing):
+        return
+    for _ in trailing:
         move_slot(slot, -1)
 
 

@@ -194,6 +194,21 @@ _GENERIC = {
     "IBM",
     "FAQ",
     "DLT",
+    # Other IP offices and organisations the suffix rule below (…PO, …PTO, …IPO) misses.
+    "IMPI",
+    "IPOS",
+    "IPONZ",
+    "INAPI",
+    "SAIP",
+    "OAPI",
+    "ARIPO",
+    "BOIP",
+    "EAPO",
+    "CIPC",
+    "IPOPHL",
+    "DGIP",
+    "MyIPO",
+    "SIC",
 }
 # An IP office's acronym (DKPTO, KIPO, UKIPO): the office, not a system it built.
 _AN_OFFICE = re.compile(r"[A-Z]{1,3}(?:PTO|IPO|PO)")
@@ -216,17 +231,17 @@ class Evidence:
     stated: bool = False
     # Words of taking part ("participation in CWS task forces"), when they are all the text says.
     participation: tuple[str, ...] = ()
-    # Concrete things named: a system, a standard, an address, a date.
+    # Concrete things named: a system, a standard, an address.
     named: tuple[str, ...] = ()
     # Words saying the project is a document (a policy, a strategy) rather than a system.
     document: tuple[str, ...] = ()
 
+    # The working cue is about a document ("a policy approved", "strategy in use"): it reads
+    # as under way, a document in force showing what is planned, not what runs.
+    document_in_force: bool = False
+
     @property
     def level(self) -> float:
-        """How much the type has to show; a document in force (a policy approved, a strategy
-        in use) without a measured result shows what is planned, not what runs: under way."""
-        if self.type is EvidenceType.working and self.document and not self.measured:
-            return LEVELS[EvidenceType.under_way]
         return LEVELS[self.type]
 
     @property
@@ -243,8 +258,8 @@ class Evidence:
             said.append(f"a measured result, “{self.measured}”")
         if self.participation and not self.cues:
             said.append(f"taking part: “{self.participation[0]}”")
-        if self.level < LEVELS[self.type]:
-            said.append(f"a document (“{self.document[0]}”), counted as under way")
+        if self.document_in_force:
+            said.append(f"a document in force (“{self.document[0]}”), not a working system")
         return ", ".join(said) if said else "a current focus with no stage stated"
 
     def as_dict(self) -> dict:
@@ -286,10 +301,33 @@ def read(text: str) -> Evidence:
     for kind in (EvidenceType.working, EvidenceType.under_way, EvidenceType.plan):
         if found[kind]:
             shown = measured[0] if measured and kind is EvidenceType.working else None
+            if kind is EvidenceType.working and not shown and _about_a_document(own):
+                return Evidence(
+                    EvidenceType.under_way,
+                    found[kind],
+                    None,
+                    False,
+                    taking_part,
+                    named,
+                    document,
+                    document_in_force=True,
+                )
             return Evidence(kind, found[kind], shown, False, taking_part, named, document)
     if measured:
         return Evidence(EvidenceType.working, (), measured[0], False, taking_part, named, document)
     return Evidence(EvidenceType.under_way, (), None, False, taking_part, named, document)
+
+
+# Where one statement ends: a clause's working cue speaks of what that clause names.
+_CLAUSES = re.compile(r"(?<!\d)[.;\n]+(?!\d)\s*")
+
+
+def _about_a_document(text: str) -> bool:
+    """Whether every clause with a working cue names a document ("Security Policy, approved by
+    Resolution 247"; "In use – POSIN (Information Security Policy)"), so that nothing shown to
+    work is more than a document. "IPAS in production; it follows our strategy" runs a system."""
+    working = [c for c in _CLAUSES.split(text) if _PATTERNS[EvidenceType.working].search(c)]
+    return bool(working) and all(_DOCUMENT.search(c) for c in working)
 
 
 def stated(key: str, label: str) -> Evidence:

@@ -54,7 +54,7 @@ FEATURES = {
     "measured": "the project states a measured result",
     "topics_named": "how many topics the project names (four or more count fully)",
     "detail": "how much the project text says (about forty content words count fully)",
-    "concrete": "the project names concrete things: systems, standards, addresses, dates",
+    "concrete": "the project names concrete things: systems, standards, addresses",
     "system": "the project is a system or practice, not only a document (a policy, a strategy)",
     "substance": "the project names a topic and is more than taking part in others' work",
     "topic": "share of the audience's topics the project covers",

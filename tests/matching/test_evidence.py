@@ -107,12 +107,27 @@ def test_named_systems_and_bodies_of_work_still_count():
 def test_a_document_in_force_shows_what_is_planned_not_what_runs():
     # PY's Rec 4 answer: a policy approved is a document, not a working system.
     policy = read("Security Policy, approved by Resolution No. 247/2023")
-    assert policy.type is EvidenceType.working and policy.document
-    assert "a document (“policy”), counted as under way" in policy.reason
+    assert policy.type is EvidenceType.under_way and policy.document_in_force
+    assert "a document in force (“policy”), not a working system" in policy.reason
     assert policy.level == read("Implementing zero trust architecture").level < 1.0
-    # A measured result is more than a document.
-    assert read("Security policy in use: 98% of staff trained").level == 1.0
-    assert read("Zero trust architecture in use").level == 1.0
+    assert read("In use – POSIN (Information Security Policy).").type is EvidenceType.under_way
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # A measured result is more than a document.
+        "Security policy in use: 98% of staff trained",
+        "Zero trust architecture in use",
+        # The working cue is about a system; the document is named in another statement.
+        "We use our IPAS system in production; it follows our digital strategy.",
+        "In use – Neural network for patents deposit classification. Planned – a new policy.",
+    ],
+)
+def test_a_working_system_beside_a_document_still_works(text):
+    evidence = read(text)
+    assert evidence.type is EvidenceType.working and evidence.level == 1.0
+    assert not evidence.document_in_force
 
 
 def test_a_proposal_states_its_stage():

@@ -148,7 +148,7 @@ def test_cli_text(cli, survey):
     assert "EM wants: Cybersecurity, AI tools evolution" in result.stdout
     # BR's policy in use reads as working, but a policy is a document: it ranks below the
     # security systems under way (US's automated authorisation, EP's ISO 27001) and says why.
-    assert "working (“in use”, a document (“policy”), counted as under way)" in result.stdout
+    assert "under way (“in use”, a document in force (“policy”), not a working system)" in result.stdout
     em = result.stdout.strip().split("\n\n")[0]
     assert max(em.index(". US "), em.index(". EP ")) < min(em.index(". BR "), em.index(". PY "))
 

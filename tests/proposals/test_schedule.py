@@ -4,6 +4,7 @@ the API, a line-up), and its volunteer sees the decision and when they present."
 import html
 import re
 
+import pytest
 from sqlalchemy import select
 
 from planner.agenda.models import Meeting, Slot
@@ -269,3 +270,51 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert "status-confirmed" in page
     assert "The co-leads will send the presenter a private link to confirm." not in page
+
+
+@pytest.mark.parametrize(
+    ("agenda", "expected"),
+    [
+        # No presentation yet: nothing to go after, it stays last.
+        ([("Opening", "discussion"), ("Closing", "discussion")], ["Opening", "Closing", "NEW"]),
+        # A presentation: right after it, before the closing ones.
+        (
+            [("Opening", "discussion"), ("Talk", "presentation"), ("Break", "break")],
+            ["Opening", "Talk", "NEW", "Break"],
+        ),
+    ],
+)
+def test_where_a_scheduled_proposal_goes(client, colead_client, survey, agenda, expected):
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client, "Draft")
+    for title, kind in agenda:
+        body = {"title": title, "kind": kind, "duration_minutes": 10}
+        if kind == "presentation":
+            body["office"] = "AU"
+        assert colead_client.post(f"/api/v1/meetings/{draft}/slots", json=body).status_code == 201
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    titles = [s.title for s in sorted(slots(), key=lambda s: s.position)]
+    assert titles == [proposal.title if t == "NEW" else t for t in expected]
+
+
+def test_a_pinned_closing_slot_keeps_its_time(client, colead_client, survey):
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client, "Draft")
+    talk = {"title": "Talk", "kind": "presentation", "duration_minutes": 20, "office": "AU"}
+    assert colead_client.post(f"/api/v1/meetings/{draft}/slots", json=talk).status_code == 201
+    closing = colead_client.post(
+        f"/api/v1/meetings/{draft}/slots",
+        json={"title": "Closing", "kind": "discussion", "duration_minutes": 10},
+    ).get_json()
+    pinned = colead_client.patch(
+        f"/api/v1/slots/{closing['id']}", json={"starts_at": "2030-03-12T15:30:00+01:00"}
+    )
+    assert pinned.status_code == 200, pinned.get_json()
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    stored = {s.title: s for s in slots()}
+    assert stored["Closing"].starts_at.isoformat() == "2030-03-12T14:30:00+00:00"
+    assert [s.title for s in sorted(slots(), key=lambda s: s.position)][-1] == proposal.title
