@@ -244,9 +244,10 @@ def _record_removals(session: Session) -> None:
             o.code for o in state.attrs.office.history.deleted if o is not None
         }
         left = before - {item.office_code, None, ""}
-        # Recommendations it is no longer on: their feeds lose it.
-        now = {r.number for r in item.recommendations}
-        off = {r.number for r in state.attrs.recommendations.history.deleted} - now
+        # Recommendations it is no longer on: their feeds lose it (read only when some were
+        # taken off: a flush that reflows many slots loads no recommendations).
+        taken_off = {r.number for r in state.attrs.recommendations.history.deleted}
+        off = taken_off - {r.number for r in item.recommendations} if taken_off else set()
         if (left or off) and item.meeting_id:
             meeting = session.get(Meeting, item.meeting_id)
             if meeting is not None and is_public(meeting):
@@ -487,6 +488,14 @@ def _removed_rows(*where: ColumnElement) -> list[RemovedEvent]:
     return list(db.session.scalars(select(RemovedEvent).where(*where).order_by(RemovedEvent.id)))
 
 
+def _feed_removals(feed: ColumnElement, since: datetime, events: list[EventInfo]):
+    """A feed's removed events in its window, and the removals of the events it holds again
+    wherever their old start was (one that came back and moved keeps counting from above its
+    removal's SEQUENCE)."""
+    present = [e.uid for e in events]
+    return _removed_rows(feed, (RemovedEvent.starts_at >= since) | RemovedEvent.uid.in_(present))
+
+
 def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple:
     """(events, changed) of a meeting's own download: the meeting, or its slots (and the ones
     deleted since it was published)."""
@@ -593,7 +602,7 @@ def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -
         if any(r.number == number for r in s.recommendations)
     ]
     window = and_(*_feed_is(None, number))
-    events = _with_removed(events, _removed_rows(window, RemovedEvent.starts_at >= since))
+    events = _with_removed(events, _feed_removals(window, since, events))
     # A slot that stopped being placed leaves no row: the feed's date moves with any slot's
     # change in the window (at worst a client fetches an unchanged feed; its ETag matches).
     changes = (s.updated_at for meeting in meetings for s in meeting.slots)
@@ -618,7 +627,7 @@ def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tup
         slot_event(s, s.meeting, urls[s.meeting_id]) for s in slots if _plausible(s.starts_at)
     ]
     mine = RemovedEvent.office_code == office.code
-    events = _with_removed(events, _removed_rows(mine, RemovedEvent.starts_at >= since))
+    events = _with_removed(events, _feed_removals(mine, since, events))
     older = db.session.scalar(
         select(func.max(Meeting.starts_at))
         .join(Slot)

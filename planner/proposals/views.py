@@ -154,6 +154,8 @@ def edit(token: str):
     elif form.validate_on_submit():
         stored = ProposalEditForm(formdata=None, obj=proposal)
         stored.recommendations.data = [r.number for r in proposal.recommendations]
+        kept = windows_of(proposal=proposal)
+        stored.fill(kept, kept[0].time_zone if kept else None)
         problem = stale(form, stored, proposal, "Your proposal")
         if problem is None:
             try:

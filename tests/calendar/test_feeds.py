@@ -259,6 +259,15 @@ def test_a_slot_given_to_another_office_stays_cancelled_in_the_first_ones_feed(
     back = events_by_uid(visitor.get(url).data)[talk.uid]
     assert str(back["STATUS"]) == "TENTATIVE"
     assert back["SEQUENCE"] > event["SEQUENCE"]
+    # And every change subscribers must see after that still raises it: moved, then cancelled.
+    later = {"starts_at": "2026-12-08T13:30:00+01:00"}
+    assert colead_client.patch(f"/api/v1/slots/{talk.id}", json=later).status_code == 200
+    moved_again = events_by_uid(visitor.get(url).data)[talk.uid]
+    assert moved_again["SEQUENCE"] > back["SEQUENCE"]
+    assert colead_client.delete(f"/api/v1/slots/{talk.id}").status_code in (200, 204)
+    cancelled = events_by_uid(visitor.get(url).data)[talk.uid]
+    assert str(cancelled["STATUS"]) == "CANCELLED"
+    assert cancelled["SEQUENCE"] > moved_again["SEQUENCE"]
 
 
 def test_office_feeds_are_signed_and_revocable(colead_client, visitor, published):
