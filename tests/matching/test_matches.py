@@ -146,9 +146,10 @@ def test_cli_text(cli, survey):
     result = cli.invoke(args=["match", "--recommendation", "4"])
     assert result.exit_code == 0
     assert "EM wants: Cybersecurity, AI tools evolution" in result.stdout
-    # BR's policy in use reads as working, but a policy is a document: it ranks below the
+    # BR's policy in use is a document in force, not a working system: it ranks below the
     # security systems under way (US's automated authorisation, EP's ISO 27001) and says why.
-    assert "under way (“in use”, a document in force (“policy”), not a working system)" in result.stdout
+    said = "under way (“in use”, a document in force (“policy”), not a working system)"
+    assert said in result.stdout
     em = result.stdout.strip().split("\n\n")[0]
     assert max(em.index(". US "), em.index(". EP ")) < min(em.index(". BR "), em.index(". PY "))
 
