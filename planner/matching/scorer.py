@@ -234,8 +234,16 @@ class _Vectors:
         vectorizer = TfidfVectorizer(
             analyzer=lambda text: [stem for stem, _ in found[text]], sublinear_tf=True, norm="l2"
         )
-        self.matrix = vectorizer.fit_transform(corpus).tocsr()
-        self.terms_list = [str(t) for t in vectorizer.get_feature_names_out()]
+        if any(found[text] for text in corpus):
+            self.matrix = vectorizer.fit_transform(corpus).tocsr()
+            self.terms_list = [str(t) for t in vectorizer.get_feature_names_out()]
+        else:
+            # No text has a word to compare (one-letter answers, no answers at all): nothing is
+            # similar by its words; topics and evidence still rank.
+            from scipy.sparse import csr_matrix
+
+            self.matrix = csr_matrix((len(corpus), 0))
+            self.terms_list = []
         self.row = {text: k for k, text in enumerate(corpus)}
         self._terms: dict[str, dict[str, float]] = {}
         surfaces: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
@@ -274,6 +282,8 @@ class _Vectors:
                 columns.append(self.row[text])
                 data.append(weight)
         mix = csr_array((data, (rows, columns)), shape=(len(parts), self.matrix.shape[0]))
+        if not self.matrix.shape[1]:  # no words at all: nothing to normalise
+            return (mix @ self.matrix).tocsr()
         return normalize(mix @ self.matrix, norm="l2").tocsr()
 
 

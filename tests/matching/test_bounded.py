@@ -304,3 +304,29 @@ def test_a_long_unknown_survey_name_is_not_repeated_whole(client, survey):
     answer = client.get("/api/v1/matches?survey=" + "x" * 5000)
     assert answer.status_code == 404
     assert len(answer.get_json()["message"]) < 200
+
+
+def test_pages_of_a_survey_without_words_to_compare(cli, client, colead_client, survey, tmp_path):
+    """A survey whose answers are one letter each (or none): its matches and line-ups answer,
+    they do not fail (scikit-learn fits no TF-IDF on an empty vocabulary)."""
+    path = tmp_path / "tiny.csv"
+    path.write_text(
+        "survey,office,office_name,time_zone,question,recommendation,text,lines,basis\n"
+        "Tiny,AU,,,focus,1,x,,\n"
+        "Tiny,BR,,,discuss,1,y,,\n",
+        encoding="utf-8",
+    )
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert client.get("/recommendations/1/matches?survey=Tiny").status_code == 200
+    api = client.get("/api/v1/matches?recommendation=1&survey=Tiny")
+    assert api.status_code == 200 and [m["presenter"] for m in api.get_json()["matches"]] == ["AU"]
+    form = {
+        "focus": "1",
+        "slots": "1",
+        "one_per_office": "y",
+        "min_small": "0",
+        "maturity_weight": "0.5",
+        "csrf_token": csrf_token(colead_client, "/lineups/new?survey=Tiny"),
+    }
+    assert colead_client.post("/lineups/new?survey=Tiny", data=form).status_code in (200, 422)

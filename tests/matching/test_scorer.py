@@ -168,3 +168,22 @@ def test_best_gives_each_office_its_best_project():
     assert pair == ("US", "BR")
     [match] = scorer.matches([10])
     assert match.score == score and match.reasons["presenter_source"] == "proposal"
+
+
+@pytest.mark.parametrize("words", [("x", "y", "z"), ("the", "and", "of")])
+def test_a_survey_without_words_to_compare_still_ranks(words):
+    """One-letter or stop-word answers leave TF-IDF no vocabulary (scikit-learn refuses to fit
+    one): nothing is similar by its words, and the ranking still stands."""
+    from planner.matching.scorer import _Vectors
+    from planner.matching.vocabulary import bundled
+
+    assert _Vectors(words, bundled()).matrix.shape == (3, 0)
+    interests = [Interest("AU", 10, (("discuss", words[0]),))]
+    projects = [Project("BR", 10, words[1]), Project("CA", 10, words[2])]
+    found = match_offices(interests, projects)
+    assert [m.presenter for m in found] == ["BR", "CA"]
+    assert all(m.reasons["text_similarity"] == 0.0 for m in found)
+
+
+def test_no_answers_at_all_is_no_match():
+    assert match_offices([], []) == []
