@@ -13,6 +13,7 @@ from typing import Any
 from flask import abort, request
 
 from planner.db_types import MAX_INT, db_int
+from planner.text import SURROGATE
 
 # No request body of this app nests deeper than a few levels; a limit well above that refuses
 # bodies built to exhaust the parser's recursion before they are parsed.
@@ -21,7 +22,6 @@ MAX_DEPTH = 32
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 # Half of a surrogate pair, which no database can encode (JSON can spell one as a \u escape).
-_SURROGATE = re.compile("[\ud800-\udfff]")
 _NUMBERS = f"send a number from {-MAX_INT} to {MAX_INT}."
 
 
@@ -62,7 +62,7 @@ def _problem(value: Any) -> str | None:
         if isinstance(item, _BadNumber):
             return f"{where or 'The body'} is {item[:20]}; {_NUMBERS}"
         if isinstance(item, str):
-            if _SURROGATE.search(item):
+            if SURROGATE.search(item):
                 return f"{where or 'The body'} cannot contain half of a surrogate pair."
         elif isinstance(item, dict):
             if any("\x00" in key for key in item):
@@ -73,20 +73,36 @@ def _problem(value: Any) -> str | None:
     return None
 
 
+class JsonRefused(ValueError):
+    """JSON that parses but is refused (too deep, a number no column holds, half a surrogate)."""
+
+
+def parse_json(data: bytes) -> Any:
+    """JSON read as every input of the app reads it: at most MAX_DEPTH levels deep, whole
+    numbers and fractions a column can hold, no NaN or Infinity, no half of a surrogate pair.
+    json.JSONDecodeError when it is not JSON; JsonRefused saying what is wrong otherwise."""
+    if _depth(data) > MAX_DEPTH:
+        raise JsonRefused(f"The JSON nests deeper than {MAX_DEPTH} levels.")
+    try:
+        value = json.loads(data, parse_int=_whole, parse_float=_fraction, parse_constant=_constant)
+    except RecursionError:
+        raise JsonRefused(f"The JSON nests deeper than {MAX_DEPTH} levels.") from None
+    if problem := _problem(value):
+        raise JsonRefused(problem)
+    return value
+
+
 def json_body(hint: str = "Send a JSON object with Content-Type: application/json.") -> Any:
     """The request's JSON body, or 400 with `hint` (or the reason) when it cannot be read."""
     if not request.is_json:
         abort(400, hint)
     data = request.get_data(cache=True)
-    if _depth(data) > MAX_DEPTH:
-        abort(400, f"The JSON body nests deeper than {MAX_DEPTH} levels.")
     try:
-        value = json.loads(data, parse_int=_whole, parse_float=_fraction, parse_constant=_constant)
-    except (ValueError, RecursionError):
+        return parse_json(data)
+    except JsonRefused as refused:
+        abort(400, str(refused).replace("The JSON nests", "The JSON body nests"))
+    except ValueError:
         abort(400, f"The body is not valid JSON (UTF-8). {hint}")
-    if problem := _problem(value):
-        abort(400, problem)
-    return value
 
 
 def json_object(hint: str = "Send a JSON object with Content-Type: application/json.") -> dict:

@@ -16,6 +16,10 @@ def line_breaks(value: str) -> str:
     return value.replace("\r\n", "\n")
 
 
+# Half of a UTF-16 surrogate pair: JSON can spell one ("\ud800"), no database stores it.
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def control_character(value: str, *, multiline: bool = False) -> str | None:
     """The first character a text of this kind may not hold, shown readably, or None."""
     found = (_CONTROL if multiline else _CONTROL_ONE_LINE).search(value)

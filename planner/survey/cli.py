@@ -59,6 +59,12 @@ def import_command(path: Path, label: str | None, aliases: tuple[str, ...], repl
         raise click.ClickException(f"{path.name}: {error} {hint}") from None
     except SurveyFormatError as error:
         raise click.ClickException(f"{path.name}: {error}") from None
+    except (ValueError, RecursionError) as error:
+        # Whatever else a hostile file trips (UnicodeError is a ValueError): said, not a trace.
+        raise click.ClickException(
+            f"{path.name} cannot be imported ({type(error).__name__}: {str(error)[:200]}); "
+            "nothing was changed."
+        ) from None
     click.echo(outcome.message)
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)

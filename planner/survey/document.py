@@ -573,6 +573,15 @@ def _join(lines: list[tuple[int, str]]) -> str:
 
 
 def _find_window(line: str) -> tuple[date, date] | None:
+    """The answer window a line states ("between 2 May and 7 July 2025"); None when it states
+    none, or a date no calendar has (31 February): then the window is not known."""
+    try:
+        return _window_in(line)
+    except ValueError:
+        return None
+
+
+def _window_in(line: str) -> tuple[date, date] | None:
     zh = _WINDOW_ZH.search(line)
     if zh:
         year = int(zh[1])

@@ -24,6 +24,7 @@ from planner.survey.records import (
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json
+from planner.text import SURROGATE, refusal
 from planner.timezones import is_time_zone
 
 
@@ -75,9 +76,64 @@ def read_survey_file(
     return parse_document(data, name, label=label, aliases=aliases, recommendations=recommendations)
 
 
+# The longest answer of CWS/13/26 has some 2 000 characters; ten times that is still an answer.
+ANSWER_MAX = 20_000
+# Warnings kept with a survey: the first ones, and how many more there were.
+WARNINGS_KEPT = 200
+
+
+def _kept(warnings: list[ImportWarning]) -> list[ImportWarning]:
+    if len(warnings) <= WARNINGS_KEPT:
+        return warnings
+    more = len(warnings) - WARNINGS_KEPT
+    return [*warnings[:WARNINGS_KEPT], ImportWarning(None, f"… and {more} more warnings.")]
+
+
+def refusals(record: SurveyRecord) -> list[str]:
+    """What in a survey cannot be stored as it is: texts longer than their columns (or, for
+    answers, than ANSWER_MAX), control characters (line breaks only in answers), half of a
+    surrogate pair. The same on every database: PostgreSQL would refuse them, SQLite store them."""
+    problems: list[str] = []
+
+    def check(value: str | None, what: str, limit: int, *, multiline: bool = False) -> None:
+        if not value:
+            return
+        if multiline:
+            value = value.replace("\r\n", "\n")
+        if len(value) > limit:
+            problems.append(f"{what} is longer than {limit:,} characters")
+        elif why := refusal(value, what, multiline=multiline):
+            problems.append(why.rstrip("."))
+        elif SURROGATE.search(value):
+            problems.append(f"{what} cannot contain half of a surrogate pair")
+
+    check(record.label, "The survey label", _length(Survey.label))
+    check(record.source_name, "The source's name", _length(Survey.source_name))
+    for respondent in record.respondents:
+        limit = min(_length(Respondent.name_in_source), _length(Office.name))
+        check(respondent.name, f"{respondent.code}'s name", limit)
+    for answer in record.answers:
+        where = f"{answer.office}'s {answer.question.value} answer" + (
+            f" on Rec {answer.recommendation}" if answer.recommendation else ""
+        )
+        check(answer.text, where, ANSWER_MAX, multiline=True)
+        check(answer.basis, f"The basis of {where}", ANSWER_MAX, multiline=True)
+    return problems
+
+
+def _length(column) -> int:
+    return column.property.columns[0].type.length
+
+
 def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutcome:
     """Store a survey within the caller's transaction: all of it, or (on any error) nothing. The
     request boundary or the command commits it."""
+    if problems := refusals(record):
+        shown = problems[:20]
+        tail = f"\n  … and {len(problems) - 20} more." if len(problems) > 20 else ""
+        raise SurveyFormatError(
+            "The survey cannot be imported; nothing was changed:\n  " + "\n  ".join(shown) + tail
+        )
     fingerprint = record.fingerprint()
     same = db.session.scalar(select(Survey).where(Survey.fingerprint == fingerprint))
     if same is not None:
@@ -130,7 +186,7 @@ def _store(record: SurveyRecord, fingerprint: str) -> Survey:
             Respondent(office_code=r.code, name_in_source=r.name, line=r.line)
             for r in record.respondents
         ],
-        warnings=[SurveyWarning(line=w.line, message=w.message) for w in record.warnings],
+        warnings=[SurveyWarning(line=w.line, message=w.message) for w in _kept(record.warnings)],
     )
     db.session.add(survey)
     db.session.flush()

@@ -37,7 +37,9 @@ CSV_COLUMNS = (
 )
 _REQUIRED_CSV_COLUMNS = ("office", "question", "recommendation", "text")
 _CODE = re.compile(r"^[A-Z]{2}$")
-_LINES = re.compile(r"^(\d+)(?:-(\d+))?$")
+_LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
+# A recommendation number as written in a cell: ASCII digits, not "١٠" or "１".
+_NUMBER = re.compile(r"[0-9]{1,9}")
 _MAX_ERRORS = 10
 
 
@@ -126,16 +128,26 @@ class _Problems:
         )
 
 
+def read_json_text(text: str):
+    """JSON as the API reads it: at most MAX_DEPTH levels deep, whole numbers a column can
+    hold, no NaN or Infinity, no half of a surrogate pair (ValueError saying which)."""
+    from planner.request_input import parse_json
+
+    return parse_json(text.encode("utf-8", "surrogatepass"))
+
+
 def read_json(
     data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
 ) -> SurveyRecord:
     text = decode(data)
     try:
-        payload = json.loads(text)
+        payload = read_json_text(text)
     except json.JSONDecodeError as error:
         raise SurveyFormatError(
             f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
         ) from None
+    except ValueError as error:
+        raise SurveyFormatError(f"The file cannot be imported: {error}") from None
     if not isinstance(payload, dict) or not {"offices", "answers"} <= payload.keys():
         raise SurveyFormatError(
             'The JSON is not a survey: expected an object with "survey", "offices" and "answers".'
@@ -268,7 +280,7 @@ def read_csv(
         recommendation: Any = row["recommendation"]
         if recommendation == "":
             recommendation = None
-        elif recommendation.isdecimal():
+        elif _NUMBER.fullmatch(recommendation):
             recommendation = int(recommendation)
         answer = _answer(
             where,

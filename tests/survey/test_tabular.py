@@ -159,7 +159,20 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
                     }
                 ]
             ),
-            "answers[0]: lines must be [first, last] line numbers",
+            "answers[0].lines[1] is 1099511627776; send a number from",
+        ),
+        # Read as every JSON input of the app is: no deeper than 32 levels, no number beyond
+        # what a column holds, no half of a surrogate pair.
+        ('{"survey": ' + "[" * 1000 + "]" * 1000 + "}", "The JSON nests deeper than 32 levels."),
+        (
+            '{"survey": {"label": "A"}, "offices": [], "answers": [{"recommendation": '
+            + "9" * 5000
+            + "}]}",
+            "is 99999999999999999999",
+        ),
+        (
+            '{"survey": {"label": "\\ud800"}, "offices": [], "answers": []}'.replace("\\\\", "\\"),
+            "cannot contain half of a surrogate pair",
         ),
     ],
     ids=[
@@ -173,6 +186,9 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "label",
         "unhashable",
         "huge-line",
+        "deep",
+        "huge-number",
+        "surrogate",
     ],
 )
 def test_bad_json_is_refused_whole(cli, app_context, tmp_path, payload, message):
@@ -234,3 +250,65 @@ def test_aliases_do_not_apply_to_tabular_files(cli, app_context, tmp_path):
     result = cli.invoke(args=["survey", "import", str(path), "--alias", "GE=DE"])
     assert result.exit_code == 1
     assert "Aliases apply to the published text only" in result.stderr
+
+
+def _answer(text):
+    return {"office": "AU", "question": "focus", "recommendation": 10, "text": text}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"survey": {"label": "Pi\x1blot"}}, "The survey label cannot contain the control"),
+        ({"survey": {"label": "P" * 101}}, "The survey label is longer than 100 characters"),
+        ({"answers": [_answer("AI\x07 search")]}, "AU's focus answer on Rec 10 cannot contain"),
+        ({"answers": [_answer("AI\x00 search")]}, "AU's focus answer on Rec 10 cannot contain"),
+        ({"answers": [_answer("x" * 20_001)]}, "is longer than 20,000 characters"),
+        (
+            {"offices": [{"code": "AU", "name": "N" * 201, "time_zone": None}]},
+            "AU's name is longer than 200 characters",
+        ),
+    ],
+    ids=["esc-label", "long-label", "bel", "nul", "long-answer", "long-name"],
+)
+def test_what_no_database_stores_is_refused_on_every_database(
+    cli, app_context, tmp_path, changes, message
+):
+    """PostgreSQL refuses these (a NUL, a text longer than its column), SQLite would store
+    them: the import refuses them first, on both, saying which, with nothing stored."""
+    payload = minimal_json(**changes)
+    if "offices" in changes:
+        payload["answers"] = [_answer("AI search")]
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 1, result.output
+    assert message in result.stderr and "nothing was changed" in result.stderr
+    assert "Traceback" not in result.output
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_answer_texts_keep_their_line_breaks(cli, app_context, tmp_path):
+    result = import_json(cli, tmp_path, minimal_json(answers=[_answer("One.\r\nTwo.\nThree.")]))
+    assert result.exit_code == 0, result.output
+
+
+def test_a_recommendation_is_written_in_ascii_digits(cli, app_context, tmp_path):
+    path = tmp_path / "pilot.csv"
+    path.write_text(
+        "survey,office,office_name,time_zone,question,recommendation,text\n"
+        "Pilot,AU,IP Australia,Australia/Sydney,focus,\u0661\u0660,AI search\n",
+        encoding="utf-8",
+    )
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert "line 2: recommendation '١٠' does not exist" in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_warnings_kept_are_bounded(app_context):
+    from planner.survey.operations import WARNINGS_KEPT, _kept
+    from planner.survey.records import ImportWarning
+
+    many = [ImportWarning(n, f"warning {n}") for n in range(WARNINGS_KEPT + 50)]
+    kept = _kept(many)
+    assert len(kept) == WARNINGS_KEPT + 1
+    assert kept[-1].message == "… and 50 more warnings."
