@@ -190,6 +190,17 @@ class _Reader:
         ):
             self._start_question(number)
             return
+        if heading and not self.in_heading:
+            # "9. Another question" where the survey has none: its text joins the answer above,
+            # which a co-lead must know (the annex's answers never start so).
+            expected = f"question {following.number}" if following else "no further question"
+            self.warnings.append(
+                ImportWarning(
+                    number,
+                    f'"{line[:80]}" looks like a question heading, but {expected} was '
+                    "expected here: read as part of the answer above; check the text",
+                )
+            )
         if self.in_heading:
             header = _TABLE_HEADER.match(line)
             if header:

@@ -236,3 +236,16 @@ def test_an_office_listed_twice_in_question_1_is_reported_not_merged():
         w.line == 230 and w.message == "AU is listed again (first on line 227)"
         for w in record.warnings
     )
+
+
+def test_an_unknown_question_heading_is_warned_about(app_context):
+    """A question the survey does not have, inserted in the text: its lines join the answer
+    above, and the import says so instead of merging silently."""
+    text = BUNDLED.read_text(encoding="utf-8")
+    at = text.index("\n6. Select which Recommendation")
+    changed = text[:at] + "\n9. Another question the survey never asked\nAU Blue\n" + text[at:]
+    record = parse_document(changed.encode("utf-8"), "changed.txt", recommendations=range(1, 11))
+    assert any(
+        "looks like a question heading, but question 6 was expected" in w.message
+        for w in record.warnings
+    )
