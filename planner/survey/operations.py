@@ -41,6 +41,8 @@ class ImportOutcome:
     survey: Survey
     status: str  # "created", "replaced" or "unchanged"
     warnings: list[ImportWarning]
+    # Saved line-ups of the replaced survey, which went with it.
+    lineups_removed: int = 0
 
     @property
     def message(self) -> str:
@@ -48,9 +50,15 @@ class ImportOutcome:
         if self.status == "unchanged":
             return f"{survey.label} is already imported with the same answers; nothing changed."
         verb = "Imported" if self.status == "created" else "Replaced"
+        removed = (
+            f" {self.lineups_removed} saved line-up(s) of the replaced survey were removed with "
+            "it (accepted ones live on as their meetings)."
+            if self.lineups_removed
+            else ""
+        )
         return (
             f"{verb} {survey.label} (/{survey.slug}): {len(survey.respondents)} respondents, "
-            f"{answer_count(survey)} answers, {len(self.warnings)} warning(s)."
+            f"{answer_count(survey)} answers, {len(self.warnings)} warning(s).{removed}"
         )
 
 
@@ -146,8 +154,14 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             f"A different survey labelled {existing.label} is already imported "
             f"(from {existing.source_name}); nothing was changed."
         )
+    lineups_removed = 0
     try:
         if existing is not None:
+            from planner.lineup.models import Lineup
+
+            lineups_removed = db.session.scalar(
+                select(func.count()).select_from(Lineup).where(Lineup.survey_id == existing.id)
+            )
             db.session.delete(existing)
             db.session.flush()
         survey = _store(record, fingerprint)
@@ -161,7 +175,9 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     except BaseException:
         db.session.rollback()
         raise
-    return ImportOutcome(survey, "replaced" if existing else "created", record.warnings)
+    return ImportOutcome(
+        survey, "replaced" if existing else "created", record.warnings, lineups_removed
+    )
 
 
 def _store(record: SurveyRecord, fingerprint: str) -> Survey:
