@@ -330,3 +330,19 @@ def test_pages_of_a_survey_without_words_to_compare(cli, client, colead_client, 
         "csrf_token": csrf_token(colead_client, "/lineups/new?survey=Tiny"),
     }
     assert colead_client.post("/lineups/new?survey=Tiny", data=form).status_code in (200, 422)
+
+
+@pytest.mark.parametrize("query", ["office=IL", "maturity=working", "office=IL&show=all"])
+def test_a_filtered_page_has_no_false_paging_notes(client, survey, query):
+    """The filter keeps each row's rank in the whole list: gaps in the ranks are the filter's,
+    so no row says it continues on a page that does not exist."""
+    page = html.unescape(client.get(f"/recommendations/10/matches?{query}").get_data(as_text=True))
+    assert 'href="None"' not in page
+    assert "Continued from the previous page" not in page
+    assert "Continued on the" not in page
+    # "Show every match" (or "the top 5 only") keeps the filter.
+    every = re.search(r'<a href="([^"]+)">Show (every match|the top 5 only)</a>', page)
+    assert every is not None
+    for part in query.split("&"):
+        if not part.startswith("show="):
+            assert part in every[1]
