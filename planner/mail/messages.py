@@ -277,10 +277,20 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
         OutboxMessage.slot_id == slot.id,
         func.lower(OutboxMessage.recipient_email) == email.lower(),
     )
+    # Sent, or leased by a sender (due later than now: perhaps on its way this moment). A
+    # queued message no sender has taken yet is superseded before it goes.
     reached = db.session.scalar(
         select(func.count())
         .select_from(OutboxMessage)
-        .where(*about, OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)))
+        .where(
+            *about,
+            (OutboxMessage.status == MessageStatus.sent)
+            | (
+                (OutboxMessage.status == MessageStatus.queued)
+                & (OutboxMessage.next_attempt_at > utcnow())
+                & (OutboxMessage.attempts == 0)
+            ),
+        )
     )
     db.session.execute(
         update(OutboxMessage)
@@ -289,7 +299,7 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
             OutboxMessage.kind.in_(kinds),
             OutboxMessage.status.in_((*_NOT_OUT, MessageStatus.queued)),
         )
-        .values(status=MessageStatus.superseded)
+        .values(status=MessageStatus.superseded, last_error=None)
         .execution_options(synchronize_session="fetch")
     )
     return bool(reached)
@@ -309,13 +319,21 @@ def link_renewed(invitation: Invitation) -> None:
         _supersede(invitation.slot, invitation.email)
 
 
-def presenter_replaced(slot: Slot, name: str, email: str | None, time_zone: str | None) -> None:
+def presenter_replaced(
+    slot: Slot,
+    name: str,
+    email: str | None,
+    time_zone: str | None,
+    answered: bool = False,
+) -> None:
     """Someone else is invited for the slot: what the one invited before was still to be sent
-    does not go, and if anything about the slot may have reached them, a CANCEL does (sent once
-    the slot's SEQUENCE has risen past what they had)."""
+    does not go, and if they know of the slot (a message may have reached them, or they
+    answered on their page: a co-lead may have passed the link on by hand), a CANCEL does
+    (sent once the slot's SEQUENCE has risen past what they had)."""
     if not email:
         return
-    if not _supersede(slot, email) or slot.starts_at is None:
+    reached = _supersede(slot, email)
+    if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
@@ -556,6 +574,7 @@ def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool
         "role": "presenter",
         "what": sorted(what),
         "private_url": private_url,
+        "first": False,  # the invitation came first
     }
     if (cancelled and held) or declined:
         reason = "declined" if declined else "cancelled"
@@ -580,6 +599,20 @@ def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool
         )
 
 
+def _first_about(slot: Slot, email: str) -> bool:
+    """Whether nothing about the slot went (or is on its way) to `email` yet: then an update
+    puts the slot in their calendar rather than changing what is there."""
+    return not db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.slot_id == slot.id,
+            func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            OutboxMessage.status != MessageStatus.superseded,
+        )
+        .limit(1)
+    )
+
+
 def _tell_contacts(slot: Slot, *, cancelled: bool, shown: bool, what) -> None:
     if not (cancelled or shown):
         return
@@ -600,6 +633,7 @@ def _tell_contacts(slot: Slot, *, cancelled: bool, shown: bool, what) -> None:
             "role": "contact",
             "reason": "cancelled",
             "what": sorted(what),
+            "first": _first_about(slot, email),
         }
         _send(
             recipient,

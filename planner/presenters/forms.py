@@ -23,7 +23,7 @@ class InviteForm(PlannerForm):
             Email("Give an email address such as ana@example.org."),
             Length(max=254),
         ],
-        description="Where the invitation goes; the private link is also shown to you once.",
+        description="Where the invitation goes; the next page shows you the private link too.",
     )
     time_zone = StringField(
         "Presenter's time zone",

@@ -42,7 +42,11 @@ def invite(
     former = slot.invitation
     email = (email or "").strip() or None
     replaced = former is not None and (former.email or "").lower() != (email or "").lower()
-    before = (former.name, former.email, former.time_zone) if replaced else None
+    before = (
+        (former.name, former.email, former.time_zone, former.answer is not None)
+        if replaced
+        else None
+    )
     if former is not None and not replaced:
         messages.link_renewed(former)  # the same person, a new link: the old one is not sent
     invitation = slot.invitation or Invitation(slot=slot)

@@ -161,8 +161,13 @@ def test_a_cancelled_meeting_cancels_for_the_presenter(api, slot):
 
 
 def test_inviting_someone_else_cancels_for_the_one_before(api, slot):
+    from planner.mail.models import MessageStatus
+
     invite(api, slot)
-    first = vevent(outbox(recipient_email=PRESENTER)[0])
+    sent = outbox(recipient_email=PRESENTER)[0]
+    first = vevent(sent)
+    sent.status = MessageStatus.sent  # it reached them
+    db.session.commit()
     invite(api, slot, name="Sam Other", email="sam@ipaustralia.example")
     cancel = outbox(recipient_email=PRESENTER)[-1]
     assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
@@ -299,10 +304,20 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
     (published,) = outbox(recipient_email="kim@ipaustralia.example")
     assert published.kind == "update" and "/unsubscribe/" in published.text_body
+    # The first message about it puts it in their calendar; it changed nothing there.
+    assert published.subject == f"On the agenda: {TALK['title']}"
+    assert "is on the agenda of a published meeting" in published.text_body
+    assert "puts it in your calendar" in published.text_body and "has changed" not in (
+        published.text_body
+    )
     attendee = vevent(published)["ATTENDEE"]
     assert attendee.params["ROLE"] == "OPT-PARTICIPANT" and "RSVP" not in attendee.params
+    later = {"duration_minutes": 25}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    (_, changed) = outbox(recipient_email="kim@ipaustralia.example")
+    assert changed.subject.startswith("Changed: ") and "has changed" in changed.text_body
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
-    (_, cancel) = outbox(recipient_email="kim@ipaustralia.example")
+    (_, _, cancel) = outbox(recipient_email="kim@ipaustralia.example")
     assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
     assert outbox(recipient_email="lee@ipa.example") == []
     # The presenter, unsubscribed from updates, still gets the cancellation.
@@ -604,3 +619,28 @@ def test_a_revoked_link_does_not_make_a_second_reminder(api, slot, presenter):
     url = f"/meetings/{slot.meeting_id}/edit"
     api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, url)})
     assert enqueue_reminders(slot.starts_at - timedelta(days=1)) == 0
+
+
+def test_a_replaced_presenter_who_never_got_a_message_gets_none(api, slot, presenter):
+    """Invited, then someone else in their place before any sender took the invitation: it is
+    superseded, and no CANCEL follows it (they never heard of the slot)."""
+    invite(api, slot)
+    invite(api, slot, name="Sam Example", email=SAM)
+    assert [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER)] == [
+        ("invitation", "superseded")
+    ]
+
+
+def test_a_replaced_presenter_who_answered_on_their_page_is_told(api, slot, presenter):
+    """No mail server: the co-lead passed the link on by hand and the presenter confirmed. In
+    their place someone else: they get the CANCEL, as they know of the slot."""
+    from planner.mail.models import MessageStatus
+
+    link = invite(api, slot)
+    (invitation,) = outbox(recipient_email=PRESENTER)
+    invitation.status = MessageStatus.not_sent
+    db.session.commit()
+    assert presenter.post(link + "/answer", data={"answer": "confirmed"}).status_code == 302
+    invite(api, slot, name="Sam Example", email=SAM)
+    kinds = {m.kind: m.status for m in outbox(recipient_email=PRESENTER)}
+    assert kinds == {"invitation": "superseded", "cancellation": "queued"}
