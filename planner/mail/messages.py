@@ -700,23 +700,22 @@ def _reminder_id(slot: Slot, invitation: Invitation) -> str:
     return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who[:12]}@cws-ict-planner>"
 
 
-def _reminded_before(slot: Slot, email: str) -> bool:
-    """Whether this presenter has a reminder of this start that still stands (not superseded
-    by a replacement), under any Message-ID reminders had: also the one per slot and start of
-    before December 2026, so an upgrade or a revoked link sends no second reminder."""
+def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
+    """Whether this reminder is in the outbox (`message_id` is unique), or this presenter has
+    another reminder of this start that still stands (not superseded by a replacement) under
+    any Message-ID reminders had: also the one per slot and start of before December 2026, so
+    an upgrade or a revoked link sends no second reminder. One query."""
     uid = slot.uid.split("@", 1)[0]
     prefix = f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}"
-    return bool(
-        db.session.scalar(
-            select(OutboxMessage.id).where(
-                OutboxMessage.slot_id == slot.id,
-                OutboxMessage.kind == MessageKind.reminder,
-                OutboxMessage.status != MessageStatus.superseded,
-                OutboxMessage.message_id.startswith(prefix, autoescape=True),
-                func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
-            )
-        )
+    standing = (
+        (OutboxMessage.slot_id == slot.id)
+        & (OutboxMessage.kind == MessageKind.reminder)
+        & (OutboxMessage.status != MessageStatus.superseded)
+        & OutboxMessage.message_id.startswith(prefix, autoescape=True)
+        & (func.lower(OutboxMessage.recipient_email) == email.strip().lower())
     )
+    found = select(OutboxMessage.id).where((OutboxMessage.message_id == message_id) | standing)
+    return db.session.scalar(found.limit(1)) is not None
 
 
 def enqueue_reminders(now: datetime) -> int:
@@ -739,9 +738,7 @@ def enqueue_reminders(now: datetime) -> int:
     count = 0
     for slot in slots:
         message_id = _reminder_id(slot, slot.invitation)
-        if db.session.scalar(
-            select(OutboxMessage.id).where(OutboxMessage.message_id == message_id)
-        ) or _reminded_before(slot, slot.invitation.email):
+        if _reminded_before(slot, slot.invitation.email, message_id):
             continue
         invitation = slot.invitation
         zone = _presenter_zone(invitation)
