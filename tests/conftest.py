@@ -2,6 +2,7 @@
 
 import functools
 import os
+from datetime import timedelta
 
 import pytest
 from flask.testing import FlaskClient
@@ -53,6 +54,16 @@ def app(tmp_path_factory):
         existing.drop_all(db.engine)
         upgrade()
     return app
+
+
+@pytest.fixture(autouse=True)
+def _feeds_answer_at_once(request, monkeypatch):
+    """A feed asked for within a second of a change waits for that second to end, so that its
+    Last-Modified stays true (planner/calendar/views.py, SETTLE). Only the tests of dates and
+    conditional requests need that wait (`@pytest.mark.settle`); in the others it is a second of
+    sleep per edit, and the feeds' content is the same without it."""
+    if "app" in request.fixturenames and request.node.get_closest_marker("settle") is None:
+        monkeypatch.setattr("planner.calendar.views.SETTLE", timedelta(0))
 
 
 @pytest.fixture(autouse=True)

@@ -66,16 +66,6 @@ def with_presenters(meeting_id: int) -> None:
     db.session.commit()
 
 
-@pytest.fixture(autouse=True)
-def _no_settling(monkeypatch):
-    """A feed asked for within a second of a change waits for that second to end and reads again
-    (tests/calendar/test_conditional.py): a second build, and more queries, depending on the
-    clock. Here only the count of one build matters, so the feed does not wait."""
-    from datetime import timedelta
-
-    monkeypatch.setattr("planner.calendar.views.SETTLE", timedelta(0))
-
-
 def queries_for(api, url: str, slots: int, presenters: bool = False) -> int:
     meeting_id = published_meeting(api, slots)
     if presenters:

@@ -6,6 +6,7 @@ import time
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
+import pytest
 from sqlalchemy import select
 
 from planner.agenda.models import Meeting, Slot
@@ -17,6 +18,8 @@ from tests.calendar.test_feeds import MEETING, events_by_uid
 
 FEED = "/feeds/taskforce.ics"
 TALKS = "/feeds/taskforce-talks.ics"
+# Every test here is about dates: the feeds wait for a changed second to end, as served.
+pytestmark = pytest.mark.settle
 
 
 def date_of(response, header: str):

@@ -4,6 +4,8 @@ import json
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
@@ -95,6 +97,7 @@ def test_the_taskforce_feed(visitor, published):
     assert tentative["status"] == "TENTATIVE"
 
 
+@pytest.mark.settle
 def test_a_feed_per_recommendation(colead_client, visitor, published):
     rec10 = visitor.get("/feeds/recommendations/10.ics")
     assert rec10.status_code == 200
@@ -191,6 +194,7 @@ def conditional(client, url, response):
     )
 
 
+@pytest.mark.settle
 def test_the_change_story(colead_client, visitor, published):
     url = "/feeds/taskforce-talks.ics"
     first = visitor.get(url)
@@ -232,6 +236,7 @@ def test_the_change_story(colead_client, visitor, published):
     assert [str(e["STATUS"]) for e in meetings] == ["CANCELLED"]
 
 
+@pytest.mark.settle
 def test_a_slot_given_to_another_office_stays_cancelled_in_the_first_ones_feed(
     colead_client, visitor, published
 ):
@@ -332,6 +337,7 @@ def test_meeting_page_offers_download_and_subscription(visitor, published):
         assert step in page
 
 
+@pytest.mark.settle
 def test_a_change_within_the_same_second_is_not_hidden(colead_client, visitor, published):
     url = "/feeds/taskforce.ics"
     first = visitor.get(url)
@@ -341,6 +347,7 @@ def test_a_change_within_the_same_second_is_not_hidden(colead_client, visitor, p
     assert "Renamed at once" in again.data.decode()
 
 
+@pytest.mark.settle
 def test_a_newer_survey_changes_who_the_feed_lists(cli, visitor, published, tmp_path):
     """A meeting without offices of its own lists the latest survey's respondents."""
     url = "/feeds/taskforce.ics"

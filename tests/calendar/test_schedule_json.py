@@ -194,6 +194,7 @@ def test_days_end_where_the_meeting_ends(colead_client, survey, start, minutes, 
         assert conference["days"][1]["day_start"] == f"{days[1]}T00:00:00+01:00"
 
 
+@pytest.mark.settle
 def test_an_unchanged_schedule_is_not_sent_again(colead_client, client, survey):
     meeting_id, _ = published_meeting(colead_client)
     url = f"/meetings/{meeting_id}/schedule.json"
