@@ -6,6 +6,7 @@ it, and how to create the first co-lead.
 """
 
 import csv
+import functools
 import os
 import sys
 from importlib.resources import files
@@ -28,6 +29,7 @@ from planner.survey.operations import (
     import_record,
     read_survey_file,
 )
+from planner.survey.records import SurveyRecord
 
 DATA = files("planner") / "data"
 BUNDLED_SURVEY = "CWS-13-26.txt"
@@ -36,8 +38,14 @@ BUNDLED_ALIASES = {"GE": "DE"}
 
 
 def reference_rows(name: str) -> list[dict[str, str]]:
+    return [dict(row) for row in _read_reference(name)]
+
+
+@functools.cache
+def _read_reference(name: str) -> tuple[dict[str, str], ...]:
+    """A bundled data file, read once: it is part of the package and does not change."""
     with (DATA / name).open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+        return tuple(csv.DictReader(handle))
 
 
 def office_peers() -> dict[str, Peer]:
@@ -80,10 +88,14 @@ def seed_reference_data() -> tuple[int, int]:
     return len(new_offices), len(new_recommendations)
 
 
-def load_bundled_survey() -> ImportOutcome:
+def bundled_record() -> SurveyRecord:
+    """The bundled CWS/13/26 survey as read from its published text."""
     data = (DATA / BUNDLED_SURVEY).read_bytes()
-    record = read_survey_file(data, BUNDLED_SURVEY, aliases=BUNDLED_ALIASES)
-    return import_record(record)
+    return read_survey_file(data, BUNDLED_SURVEY, aliases=BUNDLED_ALIASES)
+
+
+def load_bundled_survey() -> ImportOutcome:
+    return import_record(bundled_record())
 
 
 @click.command("setup")

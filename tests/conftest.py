@@ -15,9 +15,10 @@ from flask_migrate import upgrade
 from sqlalchemy import MetaData, delete
 
 from planner.app import create_app
-from planner.bootstrap import load_bundled_survey, seed_reference_data
+from planner.bootstrap import bundled_record, seed_reference_data
 from planner.calendar.operations import cache as feed_cache
 from planner.extensions import db
+from planner.survey.operations import import_record
 from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, sign_in
 
 
@@ -147,10 +148,17 @@ def app_context(app):
         yield
 
 
+@functools.cache
+def _bundled_record():
+    """The bundled survey as `make run` reads it, read once per test run: it is the same file
+    every time, and reading it again in hundreds of tests cost seconds."""
+    return bundled_record()
+
+
 @pytest.fixture
 def survey(app_context):
-    """The bundled CWS/13/26 survey, imported as `make run` imports it."""
-    survey = load_bundled_survey().survey
+    """The bundled CWS/13/26 survey, read and stored as `make run` stores it."""
+    survey = import_record(_bundled_record()).survey
     db.session.commit()
     return survey
 
