@@ -208,3 +208,9 @@ def colead_client(app, colead):
     client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"
     db.session.commit()
     return client
+
+
+@pytest.fixture
+def api(colead_client):
+    """The co-lead's client by the name the API tests give it."""
+    return colead_client

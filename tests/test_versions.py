@@ -32,11 +32,6 @@ VOLUNTEERED = {
 
 
 @pytest.fixture
-def api(colead_client):
-    return colead_client
-
-
-@pytest.fixture
 def other(app, colead):
     """A second co-lead, in a browser of their own."""
     from planner.accounts.models import User

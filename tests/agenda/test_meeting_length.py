@@ -3,7 +3,6 @@ slots do not fill (or overrun) is shown in the editor."""
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from icalendar import Calendar
 
 from planner.agenda.models import Meeting
@@ -11,11 +10,6 @@ from planner.extensions import db
 from tests.support import csrf_token
 
 START = "2027-03-09T14:00:00+01:00"
-
-
-@pytest.fixture
-def api(colead_client):
-    return colead_client
 
 
 def slots(api, meeting_id: int, *minutes: int) -> None:

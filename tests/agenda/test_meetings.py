@@ -40,11 +40,6 @@ def shift(days: str, by: str) -> str:
 
 
 @pytest.fixture
-def api(colead_client):
-    return colead_client
-
-
-@pytest.fixture
 def meeting(api, survey):
     body = api.post("/api/v1/meetings", json=MEETING).get_json()
     for slot in (

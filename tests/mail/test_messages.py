@@ -4,7 +4,6 @@ was rolled back; unsubscribed contacts get no update, presenters still get cance
 
 from datetime import UTC, datetime, timedelta
 
-import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -15,33 +14,10 @@ from planner.mail.models import OutboxMessage
 from planner.mail.unsubscribe import unsubscribe
 from planner.offices.models import OfficeContact
 from tests.calendar.readers import read_everywhere
-from tests.presenters.test_presenters import MEETING, TALK, invite
+from tests.presenters.support import MEETING, TALK, invite
 from tests.support import csrf_token
 
 PRESENTER = "alex@ipaustralia.example"
-
-
-@pytest.fixture
-def api(colead_client):
-    return colead_client
-
-
-@pytest.fixture
-def slot(api, survey):
-    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
-    api.post(
-        f"/api/v1/meetings/{meeting['id']}/slots",
-        json={"title": "Opening", "kind": "discussion", "duration_minutes": 10},
-    )
-    made = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=TALK).get_json()
-    other = {**TALK, "title": "Blockchain for priority documents", "office": "JP"}
-    assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=other).status_code == 201
-    return db.session.get(Slot, made["id"])
-
-
-@pytest.fixture
-def presenter(app):
-    return app.test_client(use_cookies=False)
 
 
 def outbox(**where) -> list[OutboxMessage]:

@@ -3,75 +3,15 @@ account or cookies, shows the slot in the presenter's own zone, takes their answ
 agenda editor and the calendars follow), their title and abstract until the freeze date."""
 
 import html
-import re
 from datetime import date, timedelta
 
-import pytest
 from sqlalchemy import func, select
 
 from planner.agenda.models import Slot
 from planner.extensions import db
 from tests.calendar.readers import read_everywhere
+from tests.presenters.support import MEETING, TALK, invite
 from tests.support import csrf_token
-
-MEETING = {
-    "title": "Rec 10 workshop",
-    "starts_at": "2027-03-09T13:00:00+01:00",
-    "duration_minutes": 90,
-    "time_zone": "Europe/Zurich",
-    "video_url": "https://video.example/rec10",
-}
-TALK = {
-    "title": "Risk-based governance of new technologies",
-    "office": "AU",
-    "recommendations": [10],
-    "duration_minutes": 20,
-    "abstract": "How IP Australia trials new technologies.",
-}
-
-
-@pytest.fixture
-def api(colead_client):
-    return colead_client
-
-
-@pytest.fixture
-def slot(api, survey):
-    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
-    api.post(
-        f"/api/v1/meetings/{meeting['id']}/slots",
-        json={"title": "Opening", "kind": "discussion", "duration_minutes": 10},
-    )
-    made = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=TALK).get_json()
-    other = {**TALK, "title": "Blockchain for priority documents", "office": "JP"}
-    assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=other).status_code == 201
-    return db.session.get(Slot, made["id"])
-
-
-def invite(api, slot, **fields) -> str:
-    """The co-lead invites through the page; the private link shown once."""
-    url = f"/slots/{slot.id}/invite"
-    data = {
-        "name": "Alex Example",
-        "email": "alex@ipaustralia.example",
-        "time_zone": "Australia/Sydney",
-        **fields,
-    }
-    answer = api.post(url, data={**data, "csrf_token": csrf_token(api, url)})
-    # Post, then redirect: reloading the page that shows the link does not invite again.
-    assert answer.status_code == 302, answer.get_data(as_text=True)
-    assert answer.headers["Location"] == f"/slots/{slot.id}/invited"
-    answer = api.get(answer.headers["Location"])
-    assert answer.status_code == 200
-    link = re.search(r'value="(http://localhost/presenter/[^"]+)"', answer.get_data(as_text=True))
-    assert link, "no private link shown"
-    return link[1].removeprefix("http://localhost")
-
-
-@pytest.fixture
-def presenter(app):
-    """The presenter's browser, which keeps no cookies."""
-    return app.test_client(use_cookies=False)
 
 
 def text(response) -> str:

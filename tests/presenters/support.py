@@ -1,0 +1,64 @@
+"""A Rec 10 workshop with a talk to invite a presenter to, shared by the presenter and mail tests:
+the fixtures `slot` and `presenter` (re-exported by their folders' conftest.py) and `invite`."""
+
+import re
+
+import pytest
+
+from planner.agenda.models import Slot
+from planner.extensions import db
+from tests.support import csrf_token
+
+MEETING = {
+    "title": "Rec 10 workshop",
+    "starts_at": "2027-03-09T13:00:00+01:00",
+    "duration_minutes": 90,
+    "time_zone": "Europe/Zurich",
+    "video_url": "https://video.example/rec10",
+}
+TALK = {
+    "title": "Risk-based governance of new technologies",
+    "office": "AU",
+    "recommendations": [10],
+    "duration_minutes": 20,
+    "abstract": "How IP Australia trials new technologies.",
+}
+
+
+@pytest.fixture
+def slot(api, survey):
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={"title": "Opening", "kind": "discussion", "duration_minutes": 10},
+    )
+    made = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=TALK).get_json()
+    other = {**TALK, "title": "Blockchain for priority documents", "office": "JP"}
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=other).status_code == 201
+    return db.session.get(Slot, made["id"])
+
+
+def invite(api, slot, **fields) -> str:
+    """The co-lead invites through the page; the private link shown once."""
+    url = f"/slots/{slot.id}/invite"
+    data = {
+        "name": "Alex Example",
+        "email": "alex@ipaustralia.example",
+        "time_zone": "Australia/Sydney",
+        **fields,
+    }
+    answer = api.post(url, data={**data, "csrf_token": csrf_token(api, url)})
+    # Post, then redirect: reloading the page that shows the link does not invite again.
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert answer.headers["Location"] == f"/slots/{slot.id}/invited"
+    answer = api.get(answer.headers["Location"])
+    assert answer.status_code == 200
+    link = re.search(r'value="(http://localhost/presenter/[^"]+)"', answer.get_data(as_text=True))
+    assert link, "no private link shown"
+    return link[1].removeprefix("http://localhost")
+
+
+@pytest.fixture
+def presenter(app):
+    """The presenter's browser, which keeps no cookies."""
+    return app.test_client(use_cookies=False)
