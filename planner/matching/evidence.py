@@ -137,14 +137,15 @@ _PARTICIPATION = re.compile(
     r"\b(?:participat\w*|contribut\w*|collaborat\w*|involved in)\b", re.IGNORECASE
 )
 # Concrete things a text names: an address, a WIPO standard, a named system (a word with
-# capitals inside, or an acronym that is not an organisation's or a generic one). A date says
-# when, not what there is to show, and is not counted.
+# capitals inside, or an acronym that is not an organisation's or a generic one), a programme's
+# code name with its number ("SP2028"). A date says when, not what there is to show, and is not
+# counted.
 _CONCRETE = re.compile(
     r"https?://[^\s)]+|\b[\w.-]+\.(?:gov|org|int|eu|com)\b[^\s)]*"
     r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b"
     r"|\b(?!The )[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
     r"|\bST[.\s-]?\d{1,3}\b|\bISO\s?\d{4,5}\b"
-    r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b"
+    r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b|\b[A-Z]{2,}\d{2,4}\b"
 )
 # Capitalised words that are not a thing of the office's to show: the name of a document, a
 # numbered reference ("Resolution No"), a kind of IP right, a meeting or body, a funder.

@@ -102,6 +102,9 @@ def test_named_systems_and_bodies_of_work_still_count():
     assert "PETIC" in read("Development of PETIC with support from DKPTO").named
     assert "SACEPO" in read("Projects under SP2028 Drivers 2,3,4 - e.g. SACEPO").named
     assert "IPAS" in read("Planned - Adoption of WIPO IPAS for Geographical Indications.").named
+    # A programme's code name with its number names it: the plan, not a date.
+    assert "SP2028" in read("Projects under SP2028 Drivers 2,3,4 - e.g. SACEPO").named
+    assert not {"Q1", "2025"} & set(read("The system has been launched in Q1 2025.").named)
 
 
 def test_a_document_in_force_shows_what_is_planned_not_what_runs():
