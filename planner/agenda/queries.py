@@ -3,6 +3,7 @@ taking part, and the drafts a line-up can go into; each in a fixed number of que
 """
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -63,6 +64,17 @@ def meetings(*, include_drafts: bool) -> list[Meeting]:
     if not include_drafts:
         query = query.where(Meeting.status != MeetingStatus.draft)
     return list(db.session.scalars(query))
+
+
+def slot_target_choices(now: datetime) -> list[Meeting]:
+    """The meetings a slot can go into: drafts (their date can still change) and published
+    meetings that are not over; not a cancelled meeting, not one that has ended."""
+    return [
+        m
+        for m in meetings(include_drafts=True)
+        if m.status == MeetingStatus.draft
+        or (m.status == MeetingStatus.published and (m.ends_at is None or m.ends_at > now))
+    ]
 
 
 def lineup_target_choices() -> list[Meeting]:

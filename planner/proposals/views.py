@@ -8,10 +8,11 @@ from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import before_closing, create_slot
-from planner.agenda.queries import meetings
+from planner.agenda.queries import slot_target_choices
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
 from planner.availability.operations import windows_of
 from planner.calendar.operations import published_meetings_with
+from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import stale
 from planner.proposals.forms import (
@@ -242,13 +243,8 @@ def decide(proposal_id: int):
 
 
 def _schedule_form(*, submitted: bool = False) -> ScheduleForm:
-    """The meetings a slot can go into: drafts and published ones (not cancelled)."""
     form = ScheduleForm() if submitted else ScheduleForm(formdata=None)
-    form.set_meetings(
-        m
-        for m in meetings(include_drafts=True)
-        if m.status in (MeetingStatus.draft, MeetingStatus.published)
-    )
+    form.set_meetings(slot_target_choices(utcnow()))
     return form
 
 

@@ -3,6 +3,7 @@ the API, a line-up), and its volunteer sees the decision and when they present."
 
 import html
 import re
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
@@ -101,12 +102,23 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     decide(colead_client, proposal)
     cancelled = meeting(colead_client, "Cancelled one")
     colead_client.delete(f"/api/v1/meetings/{cancelled}")
+    # A published meeting that is over (time has passed since it was published) is no place
+    # for a new talk either.
+    over = meeting(colead_client, "Last year's workshop")
+    opening = {"title": "Opening", "kind": "discussion", "duration_minutes": 10}
+    assert colead_client.post(f"/api/v1/meetings/{over}/slots", json=opening).status_code == 201
+    assert colead_client.post(f"/api/v1/meetings/{over}/publish").status_code == 200
+    db.session.get(Meeting, over).starts_at = datetime(2020, 3, 10, 13, tzinfo=UTC)
+    db.session.commit()
     page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     offered = re.findall(r'<option value="(\d+)">([^<]+)</option>', page)
     assert offered == [(str(draft), "Rec 10 workshop (draft, 2030-03-12)")]
+    refused = schedule(colead_client, proposal, over)
+    assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert [s for s in slots() if s.proposal_id] == []
 
     response = schedule(colead_client, proposal, draft)
-    [slot] = slots()
+    [slot] = [s for s in slots() if s.meeting_id == draft]
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/slots/{slot.id}/edit")
     assert_filled_from(slot, proposal)
