@@ -43,9 +43,15 @@ def _sqlite_folder(tmp_path_factory) -> Path:
     """Where the test database lives: in memory-backed /dev/shm where there is one (thousands of
     commits, each waiting for the disk otherwise), else the test run's temporary folder."""
     shm = Path("/dev/shm")
-    if shm.is_dir() and os.access(shm, os.W_OK):
+    if shm.is_dir() and os.access(shm, os.W_OK) and _free_bytes(shm) >= 512 * 1024**2:
         return Path(tempfile.mkdtemp(prefix="planner-test-", dir=shm))
     return tmp_path_factory.mktemp("db")
+
+
+def _free_bytes(folder: Path) -> int:
+    # A container's small /dev/shm (64 MiB by default) is Chromium's: the database goes elsewhere.
+    stats = os.statvfs(folder)
+    return stats.f_bavail * stats.f_frsize
 
 
 @pytest.fixture(scope="session")
