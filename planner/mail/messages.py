@@ -115,6 +115,17 @@ def _times(slot: Slot, zone: str | None) -> list[str]:
     return [when(slot.starts_at, slot.duration_minutes, z) for z in dict.fromkeys(zones)]
 
 
+def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
+    """The slot's time before this change, as `_times` shows it; none if it did not move."""
+    if change.was is None:
+        return []
+    start, minutes = change.was
+    if start is None or (start, minutes) == (slot.starts_at, slot.duration_minutes):
+        return []
+    home = _zone(slot.meeting.time_zone, "UTC")
+    return [when(start, minutes, z) for z in dict.fromkeys(z for z in (zone, home) if z)]
+
+
 def language_of(email: str | None, office_code: str | None = None) -> str:
     """The language an address asked for as an office contact (consented or entered)."""
     if not email:
@@ -135,13 +146,17 @@ def _templates(kind: str, language: str, extension: str) -> list[str]:
     return [f"mail/{kind}.{language}.{extension}", *names] if language != "en" else names
 
 
-def render(kind: str, language: str, **context) -> tuple[str, str, str]:
-    """(subject, text, html) of a message: the text template's first line is the subject."""
-    text = render_template(_templates(kind, language, "txt"), **context)
+def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
+    """(subject, text, html, language) of a message: the text template's first line is the
+    subject; the language is the one it is written in (English where the asked-for one has no
+    template yet), which its Content-Language says."""
+    chosen = current_app.jinja_env.select_template(_templates(kind, language, "txt"))
+    written = language if chosen.name == f"mail/{kind}.{language}.txt" else "en"
+    text = render_template(chosen, **context)
     first, _, body = text.lstrip().partition("\n")
     subject = first.removeprefix("Subject:").strip()
-    html = render_template(_templates(kind, language, "html"), subject=subject, **context)
-    return subject, body.strip() + "\n", html
+    html = render_template(_templates(kind, written, "html"), subject=subject, **context)
+    return subject, body.strip() + "\n", html, written
 
 
 def _send(
@@ -158,12 +173,12 @@ def _send(
     """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
     unsubscribes from."""
     footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
-    subject, text, html = render(
+    subject, text, html, written = render(
         kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
     )
     ics, method = calendar or (None, None)
     message = enqueue(
-        recipient,
+        replace(recipient, language=written),
         kind=kind,
         subject=subject,
         text=text,
@@ -392,6 +407,8 @@ class _Change:
     status: str  # the slot's (or meeting's) status at the start
     what: set[str] = field(default_factory=set)
     rose: bool = False  # its SEQUENCE rose: calendars must follow
+    # A slot's start and length at the start, once either changed (for "it was …").
+    was: tuple[datetime | None, int] | None = None
 
 
 _SLOT_FIELDS = ("starts_at", "duration_minutes", "status")
@@ -419,6 +436,14 @@ def _note(changes: dict, item, names: tuple[str, ...]) -> None:
     change = changes[item.id]
     change.what |= what
     change.rose |= rose
+    if isinstance(item, Slot) and change.was is None and what & {"time", "length"}:
+        change.was = (_before(state, "starts_at"), _before(state, "duration_minutes"))
+
+
+def _before(state, name: str):
+    """An attribute's value before this flush's change (its value if it did not change)."""
+    history = state.attrs[name].history
+    return history.deleted[0] if history.deleted else state.attrs[name].value
 
 
 def _collect(session: Session, _context, _instances) -> None:
@@ -556,7 +581,9 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
     cancelled = now == "CANCELLED" and before != "CANCELLED"
     _tell_presenter(slot, change, cancelled=cancelled, shown=shown, what=what)
     if is_public(meeting) and slot.office_code:
-        _tell_contacts(slot, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what)
+        _tell_contacts(
+            slot, change, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what
+        )
 
 
 def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what) -> None:
@@ -573,8 +600,13 @@ def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool
         **_slot_context(slot, zone),
         "role": "presenter",
         "what": sorted(what),
+        "was": _times_before(slot, change, zone),
         "private_url": private_url,
         "first": False,  # the invitation came first
+        # Only the presenter's own confirmation changed: the message says it is recorded.
+        "confirmed": what == {"status"}
+        and slot.status == SlotStatus.confirmed
+        and change.status != SlotStatus.confirmed,
     }
     if (cancelled and held) or declined:
         reason = "declined" if declined else "cancelled"
@@ -613,7 +645,7 @@ def _first_about(slot: Slot, email: str) -> bool:
     )
 
 
-def _tell_contacts(slot: Slot, *, cancelled: bool, shown: bool, what) -> None:
+def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what) -> None:
     if not (cancelled or shown):
         return
     presenter = (slot.invitation.email or "").lower() if slot.invitation else ""
@@ -633,6 +665,7 @@ def _tell_contacts(slot: Slot, *, cancelled: bool, shown: bool, what) -> None:
             "role": "contact",
             "reason": "cancelled",
             "what": sorted(what),
+            "was": _times_before(slot, change, _zone(zone, "UTC") if zone else None),
             "first": _first_about(slot, email),
         }
         _send(

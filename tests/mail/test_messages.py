@@ -183,6 +183,12 @@ def test_confirming_tells_the_co_leads_and_updates_the_presenters_calendar(
     assert update.kind == "update"
     assert vevent(update)["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
     assert str(vevent(update)["STATUS"]) == "CONFIRMED"
+    # Their own answer, not a change someone made to their talk: the message says so.
+    assert update.subject == f"Confirmed: {TALK['title']}"
+    assert "your confirmation is recorded" in update.text_body and "has changed" not in (
+        update.text_body
+    )
+    assert "marks it confirmed in your calendar" in update.html_body
 
 
 def test_a_decline_tells_the_co_leads_why(api, slot, presenter, colead):
@@ -254,7 +260,10 @@ def test_a_decision_reaches_the_volunteer_with_the_reason(api, client, survey):
     assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 200
     (message,) = outbox(kind="decision")
     assert message.recipient_email == "robin@ipaustralia.example"
-    assert message.language == "es"  # the contact's; the English text until a translation
+    # Content-Language says what the text is written in: English, until a Spanish template
+    # exists (the contact keeps asking for Spanish, and gets it then).
+    assert message.language == "en"
+    assert db.session.scalar(select(OfficeContact.language)) == "es"
     assert "declined" in message.subject and reason in message.text_body
     assert "&lt;well&gt;" in message.html_body and "<well>" not in message.html_body
     assert message.ics is None
@@ -292,6 +301,10 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
     (_, changed) = outbox(recipient_email="kim@ipaustralia.example")
     assert changed.subject.startswith("Changed: ") and "has changed" in changed.text_body
+    # What it was, beside what it is: 20 minutes then, 25 now (in the office's zone, Sydney).
+    now, was = changed.text_body.split("It was:")
+    assert "23:10–23:35 Australia/Sydney" in now and "23:10–23:30 Australia/Sydney" in was
+    assert "<s>" in changed.html_body
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
     (_, _, cancel) = outbox(recipient_email="kim@ipaustralia.example")
     assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
