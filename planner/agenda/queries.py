@@ -33,7 +33,10 @@ def offices_by_code(codes: Iterable[str]) -> list[Office]:
     ).all()
     missing = sorted(wanted - {o.code for o in offices})
     if missing:
-        raise AgendaError(f"Unknown office code(s): {', '.join(missing)}.", field="offices")
+        # Named as sent, but only a few and short: the message may travel in a cookie.
+        named = ", ".join(code[:12] for code in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise AgendaError(f"Unknown office code(s): {named}{more}.", field="offices")
     return list(offices)
 
 

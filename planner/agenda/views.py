@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required, is_colead
-from planner.agenda.checks import AgendaError, check_proposal
+from planner.agenda.checks import AgendaError, check_proposal, check_start
 from planner.agenda.fairness import (
     HOURLY,
     OUTSIDE_WINDOW,
@@ -519,13 +519,23 @@ def delete(meeting_id: int):
     return redirect(url_for(".meeting", meeting_id=found.id))
 
 
+def _chosen_start(meeting: Meeting, starts_at: str) -> datetime:
+    """The start a "Use this start" button sent, checked as any start is; the message never
+    repeats what was sent (it goes into the session cookie)."""
+    try:
+        chosen = datetime.fromisoformat(starts_at[:64])
+    except ValueError:
+        raise AgendaError("the start chosen is not a date and time.") from None
+    if chosen.tzinfo is None:
+        raise AgendaError("the start chosen is not a date and time.")
+    return check_start(chosen, meeting.time_zone or "UTC")
+
+
 def _confirm_new_start(meeting: Meeting, starts_at: str):
     try:
-        chosen = datetime.fromisoformat(starts_at)
-        if chosen.tzinfo is None:
-            raise ValueError
-    except ValueError:
-        flash("Not changed: the start chosen is not a date and time.", "error")
+        chosen = _chosen_start(meeting, starts_at)
+    except AgendaError as error:
+        flash(f"Not changed: {error}", "error")
         return redirect(url_for(".suggest", meeting_id=meeting.id))
     zone = meeting.time_zone or "UTC"
     new = local_time(zone, chosen).strftime("%A %-d %B %Y, %H:%M")
@@ -562,9 +572,9 @@ def suggest(meeting_id: int):
         if found.status == MeetingStatus.published and request.form.get("confirmed") != "1":
             return _confirm_new_start(found, request.form.get("starts_at", ""))
         try:
-            chosen = datetime.fromisoformat(request.form.get("starts_at", ""))
+            chosen = _chosen_start(found, request.form.get("starts_at", ""))
             apply_meeting(found, {"starts_at": chosen})
-        except (ValueError, AgendaError) as error:
+        except AgendaError as error:
             refuse_changes()
             flash(f"Not changed: {error}", "error")
         else:

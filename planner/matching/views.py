@@ -17,7 +17,7 @@ from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
 from planner.survey.operations import respondent_offices
-from planner.web import flag_from, survey_from_request
+from planner.web import flag_from, refuse_changes, survey_from_request
 
 bp = Blueprint("matching", __name__)
 
@@ -146,9 +146,7 @@ def mark(number: int):
         page=request.args.get("page") or None,
     )
     if not form.validate():
-        problems = " ".join(m for messages in form.errors.values() for m in messages)
-        flash(f"The mark was not saved: {problems}", "error")
-        return redirect(back)
+        return _mark_refused(number, form, back)
     audience, presenter = form.audience.data, form.presenter.data
     if db.session.get(Office, audience) is None or db.session.get(Office, presenter) is None:
         abort(404, "There is no such office.")
@@ -157,8 +155,8 @@ def mark(number: int):
         note = form.note.data or ""
         saved = set_mark(audience, presenter, number, form.verdict.data, note, editor())
     except MarkError as error:
-        flash(f"The mark was not saved: {error}", "error")
-        return redirect(back)
+        refuse_changes()
+        return _mark_refused(number, form, back, str(error))
     if saved is None:
         flash(
             f"Mark cleared: {presenter} for {audience} on Rec {number} is scored again.", "success"
@@ -167,3 +165,11 @@ def mark(number: int):
         label = MARKS[saved.verdict][0]
         flash(f"Marked {presenter} for {audience} on Rec {number}: {label}.", "success")
     return redirect(f"{back}#audience-{audience}")
+
+
+def _mark_refused(number: int, form: MarkForm, back: str, problem: str | None = None):
+    """A mark not saved: its own page, with what was typed and why, to send again (400)."""
+    page = render_template(
+        "matching/mark.html", number=number, form=form, back=back, problem=problem
+    )
+    return page, 400

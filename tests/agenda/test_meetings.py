@@ -611,6 +611,37 @@ def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting
     assert meeting.starts_at == datetime.fromisoformat(start)
 
 
+@pytest.mark.parametrize("confirmed", ["", "1"])
+@pytest.mark.parametrize(
+    ("sent", "message"),
+    [
+        ("9999-12-31T23:30:00+00:00", "Give a date between 2000 and 2100."),
+        ("0001-01-01T00:10:00+05:00", "Give a date between 2000 and 2100."),
+        ("2027-03-09T13:00:00", "the start chosen is not a date and time."),
+        ("x" * 5000, "the start chosen is not a date and time."),
+    ],
+)
+def test_a_start_out_of_range_is_refused_before_anything_is_asked(
+    api, meeting, confirmed, sent, message
+):
+    """The published meeting's "Use this start" checks the start as any start is checked, and
+    the message does not repeat what was sent (it travels in the session cookie)."""
+    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    db.session.refresh(meeting)
+    before = meeting.starts_at
+    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    answer = api.post(
+        f"/meetings/{meeting.id}/suggest",
+        data={"csrf_token": token, "starts_at": sent, "confirmed": confirmed},
+    )
+    assert answer.status_code == 302
+    assert len(answer.headers.get("Set-Cookie", "")) < 1000
+    shown = html.unescape(api.get(answer.headers["Location"]).get_data(as_text=True))
+    assert f"Not changed: {message}" in shown
+    db.session.refresh(meeting)
+    assert meeting.starts_at == before
+
+
 def test_publishing_twice_says_it_was_already_published(api, meeting):
     url = f"/meetings/{meeting.id}/publish"
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")

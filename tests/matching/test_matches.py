@@ -1,5 +1,6 @@
 """Matches on the real survey, through the page, the API and the command line; co-leads' marks."""
 
+import html
 import json
 
 import pytest
@@ -208,18 +209,28 @@ def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
         ({"audience": "ES", "presenter": "AU", "verdict": "brilliant"}, "Not a valid choice"),
         ({"audience": "es<", "presenter": "AU", "verdict": "useful"}, "two capital letters"),
         ({"audience": "ES", "presenter": "AU", "verdict": "useful", "note": "a\nb"}, "line break"),
+        (
+            {"audience": "ES", "presenter": "AU", "verdict": "useful", "note": "why " * 300},
+            "longer than 1000",
+        ),
     ],
 )
-def test_a_bad_mark_is_refused_with_a_message(colead_client, survey, fields, message):
+def test_a_bad_mark_is_refused_with_a_message_and_what_was_typed(
+    colead_client, survey, fields, message
+):
     token = csrf_token(colead_client, "/recommendations/10/matches")
-    response = colead_client.post(
-        "/recommendations/10/matches/marks",
-        data={"csrf_token": token, **fields},
-        follow_redirects=True,
-    )
-    assert response.status_code == 200
-    assert message in response.get_data(as_text=True)
+    url = "/recommendations/10/matches/marks?survey=CWS-13-26"
+    response = colead_client.post(url, data={"csrf_token": token, **fields})
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    assert message in page
     assert db.session.scalar(select(MatchMark)) is None
+    # The note comes back to correct, and the form goes where it came from.
+    if "note" in fields and "\n" not in fields["note"]:
+        assert f'value="{fields["note"]}"' in page
+    assert (
+        f'action="{url}"' in page and 'href="/recommendations/10/matches?survey=CWS-13-26"' in page
+    )
 
 
 def test_anonymous_visitors_cannot_mark(client, survey):
