@@ -160,4 +160,16 @@ def install(app: Flask) -> None:
         )
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if _carries_a_secret():
+            # A private link's page (a proposal's, a presenter's): its address goes to no other
+            # site, and no cache keeps the contact it shows.
+            response.headers["Referrer-Policy"] = "no-referrer"
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        elif current_user.is_authenticated:
+            # Co-leads' pages show contacts and private links: kept in no shared cache or disk.
+            response.headers.setdefault("Cache-Control", "private, no-store")
         return response
+
+
+def _carries_a_secret() -> bool:
+    return "token" in (request.view_args or {}) or "token" in request.args

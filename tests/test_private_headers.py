@@ -1,0 +1,30 @@
+"""Pages that show a contact, a private link or a token are kept in no shared cache, and a
+private link's page sends its address to no other site."""
+
+from tests.proposals.test_schedule import volunteer
+
+
+def test_a_private_links_page_is_not_cached_and_leaks_no_referrer(client, survey):
+    token = volunteer(client)
+    for url in (f"/proposals/{token}", f"/proposals/{token}/edit"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "private, no-store", url
+        assert response.headers["Referrer-Policy"] == "no-referrer", url
+
+
+def test_co_leads_pages_are_not_cached(colead_client, survey):
+    for url in ("/offices/AU", "/offices/AU/contacts/new", "/proposals", "/"):
+        response = colead_client.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "private, no-store", url
+
+
+def test_public_pages_keep_their_caching_and_referrer(client, survey):
+    response = client.get("/offices/AU")
+    assert response.status_code == 200
+    assert "no-store" not in response.headers.get("Cache-Control", "")
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    # A feed sets its own caching; a public one stays shared.
+    feed = client.get("/feeds/taskforce.ics")
+    assert "public" in feed.headers["Cache-Control"]
