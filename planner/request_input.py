@@ -8,9 +8,11 @@ A NUL in a field's value is left to the field's own check, which names the field
 import json
 import math
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from flask import abort, request
+from werkzeug.datastructures import MultiDict
 
 from planner.db_types import MAX_INT, db_int
 from planner.text import SURROGATE
@@ -111,6 +113,23 @@ def json_object(hint: str = "Send a JSON object with Content-Type: application/j
     if not isinstance(value, dict):
         abort(400, hint)
     return value
+
+
+def scalar_fields(payload: Mapping, names: Mapping[str, str]) -> tuple[MultiDict, list[str]]:
+    """A JSON object's text and number fields as form data for a WTForms form (JSON name: form
+    name), and the JSON names whose values are neither (a list, an object, true or false): those
+    are refused by the caller, never turned into their Python text. Absent and null are left out.
+    """
+    data, wrong = MultiDict(), []
+    for json_name, form_name in names.items():
+        value = payload.get(json_name)
+        if value is None:
+            continue
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            wrong.append(json_name)
+        else:
+            data[form_name] = str(value)
+    return data, wrong
 
 
 def query_int(name: str, default: int | None = None) -> int | None:

@@ -1,7 +1,6 @@
 """JSON API for proposals: anyone may propose; co-leads list them and change their status."""
 
 from flask import Blueprint, abort, jsonify, request, url_for
-from werkzeug.datastructures import MultiDict
 
 from planner.accounts import throttle
 from planner.accounts.security import colead_required
@@ -16,7 +15,7 @@ from planner.proposals.forms import (
 )
 from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import Conflict, for_review
-from planner.request_input import json_object, query_int
+from planner.request_input import json_object, query_int, scalar_fields
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api/v1")
 
@@ -78,12 +77,7 @@ def index():
 @bp.post("/proposals")
 def create():
     payload = json_object()
-    wrong = [
-        name
-        for name in _NAMES
-        if payload.get(name) is not None
-        and (isinstance(payload[name], bool) or not isinstance(payload[name], str | int))
-    ]
+    data, wrong = scalar_fields(payload, _NAMES)
     if wrong:
         return api_error(400, f"Give {', '.join(wrong)} as text or a number.")
     consent = payload.get("consent", False)
@@ -94,11 +88,6 @@ def create():
         isinstance(n, int) and not isinstance(n, bool) for n in numbers
     ):
         return api_error(400, "Give recommendations as a list of numbers, e.g. [10].")
-    data = MultiDict(
-        (form_name, str(payload[json_name]))
-        for json_name, form_name in _NAMES.items()
-        if payload.get(json_name) is not None
-    )
     for number in numbers:
         data.add("recommendations", str(number))
     if consent:
@@ -137,12 +126,10 @@ def update(proposal_id: int):
         return api_error(
             428, "Send the version you last read, so that no one's change is lost silently."
         )
-    form = StatusForm(
-        formdata=MultiDict(
-            {k: str(payload[k]) for k in ("status", "reason", "version") if k in payload}
-        ),
-        meta={"csrf": False},
-    )
+    data, wrong = scalar_fields(payload, {k: k for k in ("status", "reason", "version")})
+    if wrong:
+        return api_error(400, f"Give {', '.join(wrong)} as text or a number.")
+    form = StatusForm(formdata=data, meta={"csrf": False})
     if not form.validate():
         return api_error(400, "The change has problems; see fields.", fields=form.errors)
     try:

@@ -262,6 +262,13 @@ def test_api_proposals(client, colead_client, survey):
     assert [p["id"] for p in listed] == [body["id"]]
     url = f"/api/v1/proposals/{body['id']}"
     assert colead_client.patch(url, json={"status": "accepted", "reason": "x"}).status_code == 428
+    # A list or an object is not a reason: refused, never stored as its Python text.
+    for reason in (["list", "reason"], {"a": None}, True):
+        wrong = colead_client.patch(
+            url, json={"status": "accepted", "reason": reason, "version": 1}
+        )
+        assert wrong.status_code == 400
+        assert wrong.get_json()["message"] == "Give reason as text or a number."
     ok = colead_client.patch(url, json={"status": "accepted", "reason": "Fits", "version": 1})
     assert ok.status_code == 200 and ok.get_json()["status"] == "accepted"
     stale = colead_client.patch(url, json={"status": "declined", "reason": "No", "version": 1})
