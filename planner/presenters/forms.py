@@ -3,7 +3,9 @@
 The presenter's forms carry no CSRF token: the page's address holds the secret, which a forged
 request from elsewhere cannot know, and the page must work without cookies."""
 
-from wtforms import RadioField, StringField, TextAreaField
+import hashlib
+
+from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -64,3 +66,29 @@ class TalkForm(PlannerForm):
         "Abstract",
         validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
     )
+    # What the title and abstract were when the page was filled in (`seen`): a save over a
+    # co-lead's later change to either is refused, not a silent overwrite.
+    seen = HiddenField()
+
+    def set_seen(self, slot) -> None:
+        self.seen.data = seen(slot)
+        self.seen.raw_data = [self.seen.data]
+
+    def changed_since(self, slot) -> list[str]:
+        """The fields someone else changed since the page was filled in (all, if it did not
+        say what it was filled in from)."""
+        before = (self.seen.data or "").split(":")
+        now = seen(slot).split(":")
+        if len(before) != len(now):
+            return ["title", "abstract"]
+        return [
+            name for name, a, b in zip(("title", "abstract"), before, now, strict=True) if a != b
+        ]
+
+
+def _digest(text: str | None) -> str:
+    return hashlib.sha256((text or "").encode()).hexdigest()[:16]
+
+
+def seen(slot) -> str:
+    return f"{_digest(slot.title)}:{_digest(slot.abstract)}"

@@ -4,6 +4,7 @@ The presenter has no account: the page's address is the credential, stored only 
 revocable, like a proposal's private link. Their forms work without cookies."""
 
 from dataclasses import replace
+from textwrap import shorten
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 
@@ -39,11 +40,20 @@ def _invitation(token: str) -> Invitation:
     return invitation
 
 
-def _page(token: str, invitation: Invitation, *, answer_form=None, talk_form=None, status=200):
+def _page(
+    token: str,
+    invitation: Invitation,
+    *,
+    answer_form=None,
+    talk_form=None,
+    talk_problem: str | None = None,
+    status=200,
+):
     slot = invitation.slot
     meeting = slot.meeting
     if talk_form is None:
         talk_form = TalkForm(formdata=None, obj=slot)
+        talk_form.set_seen(slot)
     if answer_form is None:
         answer_form = AnswerForm(formdata=None, answer=invitation.answer, note=invitation.note)
     page = render_template(
@@ -58,6 +68,7 @@ def _page(token: str, invitation: Invitation, *, answer_form=None, talk_form=Non
         frozen=frozen(slot),
         answer_form=answer_form,
         talk_form=talk_form,
+        talk_problem=talk_problem,
     )
     # The address is a secret: no shared cache keeps the page, no other site learns it.
     return page, status, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
@@ -102,6 +113,19 @@ def talk(token: str):
     form = TalkForm()
     if not form.validate():
         return _page(token, invitation, talk_form=form, status=400)
+    slot = invitation.slot
+    if changed := form.changed_since(slot):
+        # Theirs stays; yours comes back, now based on theirs: sending again replaces it.
+        form.set_seen(slot)
+        now = "; ".join(
+            f"the {name} is now “{shorten(getattr(slot, name) or '(empty)', 200)}”"
+            for name in changed
+        )
+        problem = (
+            f"The co-leads changed your slot since you opened this page: {now}. Your text is "
+            "still below and was not saved: send it again to replace theirs."
+        )
+        return _page(token, invitation, talk_form=form, talk_problem=problem, status=409)
     try:
         edit_talk(invitation, form.title.data, form.abstract.data or "")
     except PlannerError as error:

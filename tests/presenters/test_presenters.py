@@ -3,6 +3,7 @@ account or cookies, shows the slot in the presenter's own zone, takes their answ
 agenda editor and the calendars follow), their title and abstract until the freeze date."""
 
 import html
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import func, select
@@ -117,21 +118,68 @@ def test_the_editor_lists_who_has_not_answered(api, slot):
     assert "“Risk-based governance of new technologies”: Alex Example, invited" in editor
 
 
+def seen_on(presenter, link: str) -> str:
+    """What the presenter's page says its title and abstract form was filled in from."""
+    page = presenter.get(link).get_data(as_text=True)
+    return re.search(r'id="seen" name="seen" type="hidden" value="([^"]+)"', page)[1]
+
+
 def test_title_and_abstract_until_the_freeze_date(api, slot, presenter):
     link = invite(api, slot)
     changed = presenter.post(
-        link + "/talk", data={"title": "Governing AI trials", "abstract": "Line one.\r\nLine two."}
+        link + "/talk",
+        data={
+            "title": "Governing AI trials",
+            "abstract": "Line one.\r\nLine two.",
+            "seen": seen_on(presenter, link),
+        },
     )
     assert changed.status_code == 302
     db.session.refresh(slot)
     assert (slot.title, slot.abstract) == ("Governing AI trials", "Line one.\nLine two.")
+    opened = seen_on(presenter, link)  # a page opened before the freeze, sent after it
     slot.meeting.freeze_on = date.today() - timedelta(days=2)
     db.session.commit()
-    frozen = presenter.post(link + "/talk", data={"title": "Too late", "abstract": ""})
+    frozen = presenter.post(
+        link + "/talk", data={"title": "Too late", "abstract": "", "seen": opened}
+    )
     assert frozen.status_code == 409
     db.session.refresh(slot)
     assert slot.title == "Governing AI trials"
     assert "The programme was frozen on" in text(presenter.get(link))
+
+
+def test_a_presenters_save_does_not_overwrite_a_co_leads_later_change(api, slot, presenter):
+    link = invite(api, slot)
+    opened = seen_on(presenter, link)
+    # The co-lead corrects the title while the presenter's page is open.
+    fixed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Co-lead corrected title"})
+    assert fixed.status_code == 200
+    mine = {"title": TALK["title"], "abstract": "My new abstract.", "seen": opened}
+    refused = presenter.post(link + "/talk", data=mine)
+    assert refused.status_code == 409
+    page = text(refused)
+    assert "The co-leads changed your slot since you opened this page" in page
+    assert "the title is now “Co-lead corrected title”" in page
+    assert "My new abstract." in page  # what they typed comes back
+    db.session.refresh(slot)
+    assert (slot.title, slot.abstract) == ("Co-lead corrected title", TALK["abstract"])
+    # Having looked, sending again (the form now based on the co-lead's change) replaces it.
+    again = re.search(r'name="seen" type="hidden" value="([^"]+)"', page)[1]
+    assert presenter.post(link + "/talk", data={**mine, "seen": again}).status_code == 302
+    db.session.refresh(slot)
+    assert (slot.title, slot.abstract) == (TALK["title"], "My new abstract.")
+    # A change elsewhere in the slot (its length) is no reason to refuse.
+    api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25})
+    fresh = {
+        "title": "Later title",
+        "abstract": "My new abstract.",
+        "seen": seen_on(presenter, link),
+    }
+    api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30})
+    assert presenter.post(link + "/talk", data=fresh).status_code == 302
+    # A form that does not say what it was filled in from is refused, not trusted.
+    assert presenter.post(link + "/talk", data={"title": "x", "abstract": ""}).status_code == 409
 
 
 def test_a_revoked_or_replaced_link_leads_nowhere(api, slot, presenter):
