@@ -14,6 +14,7 @@ from planner import http_errors, log_masking
 from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
+from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.request_input import refuse_nul
 from planner.timezones import local_time, utc_offset
@@ -165,6 +166,7 @@ def _register(app: Flask) -> None:
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_global(local_time, "local")
+    app.add_template_global(taskforce_address, "taskforce_address")
 
 
 def _without_none(attributes: dict) -> dict:

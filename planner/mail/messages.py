@@ -71,8 +71,24 @@ _WHAT = {
 def organizer_email() -> str:
     """The Task Force's address: TASKFORCE_EMAIL, else the address MAIL_FROM sends from."""
     config = current_app.config
-    address = config.get("TASKFORCE_EMAIL") or parseaddr(config.get("MAIL_FROM") or "")[1]
+    address = taskforce_address()
     return address or f"taskforce@{urlsplit(config['BASE_URL']).hostname or 'localhost'}"
+
+
+def dead_link(what: str) -> str:
+    """What a private link that leads nowhere says: why, and whom to ask for a new one."""
+    ask = f" at {address}" if (address := taskforce_address()) else ""
+    return (
+        f"This link does not lead to a {what}: it may be mistyped, or the co-leads replaced it "
+        f"with a new one or revoked it. Ask the co-leads of the Task Force{ask} for the current "
+        "link."
+    )
+
+
+def taskforce_address() -> str | None:
+    """The address people write to the co-leads at, when one is set (pages show it)."""
+    config = current_app.config
+    return config.get("TASKFORCE_EMAIL") or parseaddr(config.get("MAIL_FROM") or "")[1] or None
 
 
 def absolute(endpoint: str, **values) -> str:
@@ -363,6 +379,20 @@ def presenter_replaced(
 
 
 # 2. Decision.
+
+
+def received(proposal: Proposal, token: str) -> OutboxMessage | None:
+    """A volunteer sent a proposal: its private link by email, the one way back to it, so that
+    it is not lost with the browser tab."""
+    if not (proposal.contact_email or "").strip():
+        return None
+    recipient = Recipient(
+        proposal.contact_email,
+        proposal.contact_name,
+        language_of(proposal.contact_email, proposal.office_code),
+    )
+    link = absolute("proposals.private", token=token)
+    return _send(recipient, MessageKind.received, {"proposal": proposal, "link": link})
 
 
 def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:

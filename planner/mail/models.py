@@ -24,6 +24,7 @@ class MessageStatus(enum.StrEnum):
 class MessageKind(enum.StrEnum):
     invitation = "invitation"  # to a presenter: the private link and a REQUEST
     decision = "decision"  # to a volunteer: accepted or declined, with the reason
+    received = "received"  # to a volunteer: their proposal arrived, with its private link
     answer = "answer"  # to the co-leads: a presenter confirmed, declined or asked
     update = "update"  # a slot or meeting changed: a REQUEST with a higher SEQUENCE
     cancellation = "cancellation"  # a CANCEL

@@ -36,7 +36,7 @@ bp = Blueprint("presenters", __name__)
 def _invitation(token: str) -> Invitation:
     invitation = by_token(token)
     if invitation is None:
-        abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
+        abort(404, messages.dead_link("presentation"))
     return invitation
 
 

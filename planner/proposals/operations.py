@@ -62,6 +62,7 @@ def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Propo
     )
     db.session.add(proposal)
     db.session.flush()
+    messages.received(proposal, token)
     return proposal, token
 
 

@@ -15,6 +15,7 @@ from planner.calendar.operations import published_meetings_with
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import stale
+from planner.mail import messages
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
@@ -104,7 +105,7 @@ def volunteer():
 def _by_token_or_404(token: str) -> Proposal:
     proposal = by_token(token)
     if proposal is None:
-        abort(404, "This link does not lead to a proposal: it may be mistyped or revoked.")
+        abort(404, messages.dead_link("proposal"))
     return proposal
 
 

@@ -273,7 +273,26 @@ def test_a_stale_decision_sends_nothing(api, client, survey):
     sent = _proposal(client, api)
     decision = {"status": "accepted", "reason": "Fits.", "version": sent["version"] + 5}
     assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 409
-    assert outbox() == []
+    assert outbox(kind="decision") == []
+
+
+def test_a_volunteer_is_sent_the_private_link_of_their_proposal(api, client, survey):
+    """The private page's address is the only way back to a proposal: it comes by email too,
+    and opens the proposal."""
+    sent = _proposal(client, api)
+    (message,) = outbox(kind="received")
+    assert message.recipient_email == "robin@ipaustralia.example"
+    assert message.subject == "Your proposal is with the co-leads: Governing AI trials"
+    link = sent["link"]
+    assert link in message.text_body and f'href="{link}"' in message.html_body
+    page = client.get(link.removeprefix("http://localhost"))
+    assert page.status_code == 200 and "Governing AI trials" in page.get_data(as_text=True)
+    # The page shows its own address to copy, and says it was emailed.
+    shown = page.get_data(as_text=True)
+    assert f'id="proposal-link" type="text" readonly value="{link}"' in shown
+    assert "it was also emailed to robin@ipaustralia.example" in shown
+    # A transactional message: nothing to unsubscribe from.
+    assert "/unsubscribe/" not in message.text_body
 
 
 def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellations(api, slot):

@@ -191,7 +191,15 @@ def test_a_revoked_or_replaced_link_leads_nowhere(api, slot, presenter):
     revoked = api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": token})
     assert revoked.status_code == 302
     gone = presenter.get(second)
-    assert gone.status_code == 404 and "mistyped or revoked" in text(gone)
+    assert gone.status_code == 404 and "replaced it with a new one or revoked it" in text(gone)
+    # Whom to ask, when the Task Force's address is set.
+    config = api.application.config
+    before, config["TASKFORCE_EMAIL"] = config["TASKFORCE_EMAIL"], "taskforce@wipo.example"
+    try:
+        said = text(presenter.get(second))
+    finally:
+        config["TASKFORCE_EMAIL"] = before
+    assert "Ask the co-leads of the Task Force at taskforce@wipo.example" in said
     assert presenter.post(second + "/answer", data={"answer": "confirmed"}).status_code == 404
     assert presenter.get("/presenter/" + "x" * 43).status_code == 404
 
