@@ -79,6 +79,15 @@ def page(token: str):
     return _page(token, _invitation(token))
 
 
+@bp.get("/presenter/<token>/answer")
+@bp.get("/presenter/<token>/talk")
+def back_to_page(token: str):
+    """The address a form sent back with an error leaves in the browser, opened again (a
+    reload, a restored tab): the page it belongs to, not "Method Not Allowed"."""
+    _invitation(token)
+    return redirect(url_for(".page", token=token))
+
+
 @bp.post("/presenter/<token>/answer")
 @csrf.exempt
 def answer_view(token: str):

@@ -68,6 +68,9 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     phone.get_by_label("I decline: I cannot present in this slot").check()
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.locator(".error-summary")).to_contain_text("Say why you decline")
+    # On the phone the summary is far down the page: it is brought into view and focused.
+    expect(phone.locator(".error-summary")).to_be_focused()
+    expect(phone.locator(".error-summary")).to_be_in_viewport()
     phone.get_by_label("Reason or times that suit you").fill("Our minister visits that week.")
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_role("status")).to_contain_text("you do not present in this slot")

@@ -6,6 +6,7 @@ import html
 import re
 from datetime import date, timedelta
 
+import pytest
 from sqlalchemy import func, select
 
 from planner.agenda.models import Slot
@@ -147,6 +148,15 @@ def test_title_and_abstract_until_the_freeze_date(api, slot, presenter):
     db.session.refresh(slot)
     assert slot.title == "Governing AI trials"
     assert "The programme was frozen on" in text(presenter.get(link))
+
+
+@pytest.mark.parametrize("form", ["answer", "talk"])
+def test_a_forms_address_opened_again_leads_back_to_the_page(api, slot, presenter, form):
+    """A refused form leaves its address in the browser; reopening it is not a 405."""
+    link = invite(api, slot)
+    again = presenter.get(f"{link}/{form}")
+    assert again.status_code == 302 and again.headers["Location"] == link
+    assert presenter.get(f"/presenter/{'x' * 43}/{form}").status_code == 404
 
 
 def test_a_presenters_save_does_not_overwrite_a_co_leads_later_change(api, slot, presenter):
