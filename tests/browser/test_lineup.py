@@ -15,11 +15,14 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     expect(page.locator(".verdict")).to_contain_text("Optimal.")
     talks = page.locator("table").filter(has_text="Contribution").locator("tbody tr")
     expect(talks).to_have_count(5)
+    # The answer opens where the result begins, not at the top of the rules above it.
+    expect(page.locator("#result")).to_be_in_viewport()
     shoot(page, "lineup-1-proposed")
 
     first = talks.first.locator("th a").inner_text().split(" ")[0]
     talks.first.get_by_role("button", name="Drop").click()
     expect(page.get_by_label("Must exclude")).to_have_value(first)
+    expect(page.locator("#result")).to_be_in_viewport()
     expect(page.locator("table").filter(has_text="Contribution")).not_to_contain_text(first + " ·")
 
     page.get_by_label("At least this many from smaller offices").fill("4")
