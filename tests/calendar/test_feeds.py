@@ -378,3 +378,37 @@ def test_a_newer_survey_changes_who_the_feed_lists(cli, visitor, published, tmp_
     assert after.headers["Last-Modified"] != first.headers["Last-Modified"]
     description = str(events_by_uid(after.data)[published.uid]["DESCRIPTION"])
     assert "AU IP Australia" in description and "PE INDECOPI" not in description
+
+
+def test_one_save_raises_each_sequence_once(colead_client, visitor, published):
+    """The meeting's form moves its start and home zone in one save: the meeting's SEQUENCE
+    rises by one, and each slot's (its own plus its meeting's) by one for each of the two rows
+    that changed, however many steps the save took (the slots re-flow more than once)."""
+    url = "/feeds/taskforce-talks.ics"
+    before = {uid: int(e["SEQUENCE"]) for uid, e in events_by_uid(visitor.get(url).data).items()}
+    meeting_before = int(
+        events_by_uid(visitor.get("/feeds/taskforce.ics").data)[published.uid]["SEQUENCE"]
+    )
+    edit = f"/meetings/{published.id}/edit"
+    page = colead_client.get(edit).get_data(as_text=True)
+    version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page)[1]
+    form = {
+        "csrf_token": csrf_token(colead_client, edit),
+        "version": version,
+        "title": MEETING["title"],
+        "kind": "workshop",
+        "day": "2026-12-08",
+        "start": "15:30",
+        "duration_minutes": "90",
+        "time_zone": "Europe/Paris",
+        "video_url": MEETING["video_url"],
+        "description": MEETING["description"],
+    }
+    saved = colead_client.post(edit, data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    meeting_after = int(
+        events_by_uid(visitor.get("/feeds/taskforce.ics").data)[published.uid]["SEQUENCE"]
+    )
+    assert meeting_after == meeting_before + 1
+    after = {uid: int(e["SEQUENCE"]) for uid, e in events_by_uid(visitor.get(url).data).items()}
+    assert after == {uid: sequence + 2 for uid, sequence in before.items()}
