@@ -140,8 +140,9 @@ def private(token: str):
 @bp.route("/proposals/<token>/edit", methods=["GET", "POST"])
 def edit(token: str):
     proposal = _by_token_or_404(token)
-    if not proposal.open_to_office:
-        flash(f"The co-leads have decided ({proposal.status}); it can no longer change.", "warning")
+    decided = f"The co-leads have decided ({proposal.status}); it can no longer change."
+    if not proposal.open_to_office and request.method == "GET":
+        flash(decided, "warning")
         return redirect(url_for(".private", token=token))
     form = ProposalEditForm(obj=proposal)
     fill_choices(form)
@@ -151,7 +152,13 @@ def edit(token: str):
         stored_windows = windows_of(proposal=proposal)
         form.fill(stored_windows, stored_windows[0].time_zone if stored_windows else None)
     problem = None
-    if "read_availability" in request.form:
+    if not proposal.open_to_office:
+        # Decided while this form was open: what was typed comes back to copy, saved nowhere.
+        problem = (
+            f"{decided} Your changes were not saved; they are still below, to copy into a "
+            "message to the co-leads."
+        )
+    elif "read_availability" in request.form:
         note = read_into(form, form.availability.data or "", office_zone(proposal.office_code))
     elif form.validate_on_submit():
         stored = ProposalEditForm(formdata=None, obj=proposal)

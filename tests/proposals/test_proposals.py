@@ -183,6 +183,28 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
     )
 
 
+def test_an_edit_sent_after_the_decision_comes_back_with_what_was_typed(
+    client, colead_client, survey
+):
+    """The volunteer opened the edit form; the co-leads decided meanwhile; the typed change is
+    not saved, and not lost either."""
+    token = token_of(send(client))
+    url = f"/proposals/{token}/edit"
+    typed = {**VALID, "csrf_token": csrf_token(client, url), "title": "My retitled talk"}
+    del typed["office"]
+    proposal = db.session.scalar(select(Proposal))
+    form = review_form(colead_client, proposal.id)
+    decided = {**form, "status": "declined", "reason": "Full programme"}
+    assert colead_client.post(f"/proposals/{proposal.id}", data=decided).status_code == 302
+    refused = client.post(url, data=typed)
+    assert refused.status_code == 409
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "The co-leads have decided (declined); it can no longer change." in page
+    assert "Your changes were not saved" in page and 'value="My retitled talk"' in page
+    db.session.refresh(proposal)
+    assert proposal.title == VALID["title"]
+
+
 def test_the_later_of_two_concurrent_decisions_is_told(client, colead_client, survey):
     send(client)
     proposal = db.session.scalar(select(Proposal))
