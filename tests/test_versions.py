@@ -79,6 +79,18 @@ def test_the_api_answers_with_a_version_and_an_etag(api, survey):
     )
     assert changed.status_code == 200
     assert changed.get_json()["version"] == 2 and changed.headers["ETag"] == '"2"'
+    # The weak form (a compressing proxy weakens ETags) and "*" match too.
+    url = f"/api/v1/meetings/{body['id']}"
+    weak = api.patch(url, json={"title": "Again"}, headers={"If-Match": 'W/"2"'})
+    assert weak.status_code == 200 and weak.headers["ETag"] == '"3"'
+    assert api.patch(url, json={"title": "Star"}, headers={"If-Match": "*"}).status_code == 200
+    stale = api.patch(url, json={"title": "Late"}, headers={"If-Match": 'W/"2"'})
+    assert stale.status_code == 409 and "you saw version 2" in stale.get_json()["message"]
+    # A tag this API never sends is a mistake, said as such.
+    for tag in ('"abc"', '"99999999999999999999"', "garbage"):
+        wrong = api.patch(url, json={"title": "Late"}, headers={"If-Match": tag})
+        assert wrong.status_code == 400, tag
+        assert "If-Match must be the ETag this API sent" in wrong.get_json()["message"]
 
 
 @pytest.mark.parametrize("how", ["if-match", "version"])

@@ -94,9 +94,10 @@ def _payload(item=None, what: str = "", render=None) -> dict:
         try:
             payload["starts_at"] = datetime.fromisoformat(text)
         except (TypeError, ValueError):
+            shown = repr(text)[:40] + ("…" if len(repr(text)) > 40 else "")
             abort(
                 400,
-                f"starts_at {text!r} is not an ISO 8601 date-time such as "
+                f"starts_at {shown} is not an ISO 8601 date-time such as "
                 "2026-03-10T13:00:00+01:00.",
             )
     return payload
@@ -111,10 +112,13 @@ def _check_fresh(item, what: str, render, sent=None) -> None:
         except ValueError:
             abort(400, "version must be the whole number the item had when you read it.")
         check_version(item, seen, what, lambda: render(item))
-    if request.if_match and not request.if_match.contains(str(item.version)):
-        tags = [t for t in request.if_match.as_set() if t.isdecimal()]
-        seen = int(tags[0]) if tags else 0
-        check_version(item, seen, what, lambda: render(item))
+    tags = request.if_match
+    # The weak form of the ETag counts too: a proxy that compresses answers weakens it.
+    if tags and not tags.star_tag and not tags.contains_weak(str(item.version)):
+        versions = [t for t in tags.as_set(include_weak=True) if t.isdecimal() and len(t) < 10]
+        if not versions:
+            abort(400, 'If-Match must be the ETag this API sent with the item, such as "3".')
+        check_version(item, int(versions[0]), what, lambda: render(item))
 
 
 def _tagged(response, item):
