@@ -218,7 +218,8 @@ def read_csv(
 ) -> SurveyRecord:
     text = decode(data)
     try:
-        reader = csv.DictReader(io.StringIO(text, newline=""))
+        # strict: a quote left open to the end of the file is an error, not one long field.
+        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
         header = reader.fieldnames or []
     except csv.Error as error:
         raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
@@ -238,6 +239,10 @@ def read_csv(
             where = f"line {reader.line_num}"
             if None in row:
                 problems.add(where, "more fields than columns")
+                continue
+            if None in row.values():
+                given = sum(v is not None for v in row.values())
+                problems.add(where, f"{given} field(s) where the header has {len(header)}")
                 continue
             row = {k: (v or "").strip() if k != "text" else (v or "") for k, v in row.items()}
             if row.get("survey"):
@@ -262,6 +267,8 @@ def read_csv(
                 pending.append((where, row))
     except csv.Error as error:
         raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
+    if not respondents and not problems.items:
+        problems.add("rows", "the file has a header but no office rows")
     if len(labels) > 1:
         problems.add("survey", f"the rows name several surveys: {', '.join(sorted(labels))}")
     survey_label = label or (labels.pop() if len(labels) == 1 else None)

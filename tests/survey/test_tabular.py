@@ -228,6 +228,32 @@ def test_csv_with_odd_numbers_is_refused_with_reasons(cli, app_context, tmp_path
     assert 'line 3: lines "99999999999" must look like 413-415' in result.stderr
 
 
+HEADER = "survey,office,office_name,time_zone,question,recommendation,text,lines,basis\n"
+
+
+@pytest.mark.parametrize(
+    ("rows", "message"),
+    [
+        # A quote left open runs to the end of the file: not one long answer.
+        (
+            'Pilot,AU,IP Australia,Australia/Sydney,focus,10,"AI search,1-2,\n',
+            "The file is not valid CSV: unexpected end of data",
+        ),
+        # A row cut short: not an office without answers.
+        ("Pilot,AU\n", "line 2: 2 field(s) where the header has 9"),
+        # Only the header: not a survey of no one.
+        ("", "rows: the file has a header but no office rows"),
+    ],
+)
+def test_malformed_csv_is_refused_with_where(cli, app_context, tmp_path, rows, message):
+    path = tmp_path / "pilot.csv"
+    path.write_text(HEADER + rows, encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path), "--label", "Pilot"])
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
 def test_utf16_that_is_not_is_refused(cli, app_context, tmp_path):
     path = tmp_path / "odd.csv"
     path.write_bytes(b"\xff\xfe" + b"o\x00f\x00\x00\xd8")  # a lone surrogate
