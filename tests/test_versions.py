@@ -382,3 +382,30 @@ def test_differences_are_shown_as_typed():
     assert _shown(time(9, 0)) == "09:00"
     assert _shown(datetime(2027, 3, 9, 13, 10)) == "2027-03-09 13:10"
     assert _shown(None) == _shown("") == _shown([]) == "(empty)"
+
+
+def test_a_save_that_changes_nothing_is_no_new_version(api, client, survey):
+    """Saving what is stored (an empty PATCH, or a form sent back as it came) moves neither the
+    version (no other co-lead's form goes stale) nor the feeds (no subscriber downloads again)."""
+    dated = {**MEETING, "starts_at": "2027-03-09T13:00:00+01:00"}
+    meeting = api.post("/api/v1/meetings", json=dated).get_json()
+    slot = api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk", "duration_minutes": 20}
+    ).get_json()
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    feed = client.get("/feeds/taskforce-talks.ics")
+    meeting_url, slot_url = f"/api/v1/meetings/{meeting['id']}", f"/api/v1/slots/{slot['id']}"
+    versions = (api.get(meeting_url).get_json()["version"], api.get(slot_url).get_json()["version"])
+    for _ in range(3):
+        assert api.patch(slot_url, json={}).status_code == 200
+        assert api.patch(slot_url, json={"title": "Talk"}).status_code == 200
+        assert api.patch(meeting_url, json={"title": MEETING["title"]}).status_code == 200
+    after = (api.get(meeting_url).get_json()["version"], api.get(slot_url).get_json()["version"])
+    assert after == versions
+    again = client.get(
+        "/feeds/taskforce-talks.ics", headers={"If-None-Match": feed.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    # A real change is a new version.
+    renamed = api.patch(slot_url, json={"title": "Talk, renamed"}).get_json()
+    assert renamed["version"] > versions[1]
