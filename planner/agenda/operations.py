@@ -52,8 +52,8 @@ SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status")
 
 
 def _touch(item, changed: Iterable[str], significant: tuple[str, ...]) -> None:
-    """Move updated_at when something changed; raise SEQUENCE on a significant change of a saved item (one not saved
-    yet is in no calendar, and starts at 0)."""
+    """Move updated_at when something changed; raise SEQUENCE on a significant change of a
+    saved item (one not saved yet is in no calendar, and starts at 0)."""
     changed = set(changed)
     if not changed:
         return  # a save that changes nothing is no new version, for co-leads or calendars

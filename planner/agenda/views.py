@@ -197,15 +197,18 @@ def _edit_page(
     slot_form: SlotForm | None = None,
     problem: str | None = None,
     slot_problem: str | None = None,
+    offices_problem: str | None = None,
+    chosen_offices: set[str] | None = None,
     status: int | None = None,
 ):
-    """The edit page, with the meeting form and the new-slot form as posted or as stored."""
+    """The edit page, with the meeting form, the new-slot form and the participating offices
+    as posted or as stored."""
     offices = _offices()
     if form is None:
         form = _meeting_form(meeting, submitted=False)
     if slot_form is None:
         slot_form = _slot_form(meeting, offices, submitted=False)
-    failed = form.errors or slot_form.errors or problem or slot_problem
+    failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
     return render_template(
         "agenda/edit.html",
         meeting=meeting,
@@ -216,7 +219,10 @@ def _edit_page(
         slots=layout(meeting),
         zones=zone_choices(),
         offices=offices,
-        participating={o.code for o in participating_offices(meeting)},
+        participating=chosen_offices
+        if chosen_offices is not None
+        else {o.code for o in participating_offices(meeting)},
+        offices_problem=offices_problem,
     ), status or (400 if failed else 200)
 
 
@@ -436,12 +442,24 @@ def delete_slot(slot_id: int):
 @colead_required
 def offices(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
+    codes = request.form.getlist("offices")
+    chosen = {code.strip().upper() for code in codes}
+    seen = request.form.get("version")
+    if seen is not None and seen != str(found.version):
+        # Someone saved the meeting since this page was opened: their change stays, this
+        # choice comes back ticked, to save again having looked.
+        problem = (
+            "The meeting changed since you opened this page: the participating offices were not "
+            "saved. Your choice is still ticked below; look, then save again to keep it."
+        )
+        return _edit_page(found, offices_problem=problem, chosen_offices=chosen, status=409)
     try:
-        set_offices(found, request.form.getlist("offices"))
+        set_offices(found, codes)
     except AgendaError as error:
         refuse_changes()
-        flash(f"Offices not saved: {error}", "error")
-        return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
+        return _edit_page(
+            found, offices_problem=f"Offices not saved: {error}", chosen_offices=chosen
+        )
     flash("Participating offices saved.", "success")
     return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
 

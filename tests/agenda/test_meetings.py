@@ -410,17 +410,45 @@ def test_suggest_page_sets_the_start(api, meeting):
     assert meeting.starts_at == datetime.fromisoformat(start)
 
 
+def ticked(page: str) -> set[str]:
+    return set(re.findall(r'name="offices" value="(\w+)" checked', page))
+
+
 def test_unknown_office_codes_are_refused_with_a_message(api, meeting):
     edit = f"/meetings/{meeting.id}/edit"
     response = api.post(
         f"/meetings/{meeting.id}/offices",
-        data={"csrf_token": csrf_token(api, edit), "offices": ["AU", "ZZ"]},
-        follow_redirects=True,
+        data={"csrf_token": csrf_token(api, edit), "offices": ["AU", "PE", "ZZ"]},
     )
-    assert response.status_code == 200
-    assert "Offices not saved: Unknown office code(s): ZZ." in response.get_data(as_text=True)
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert "Offices not saved: Unknown office code(s): ZZ." in page
+    assert ticked(page) == {"AU", "PE"}  # the choice comes back as it was sent
     db.session.refresh(meeting)
     assert meeting.offices == []
+
+
+def test_participating_offices_from_an_older_page_do_not_overwrite(api, meeting):
+    """Two co-leads opened the editor; the first saves AU and PE; the second, from the older
+    page, JP: refused with their choice kept, then saved once they send it again."""
+    edit = f"/meetings/{meeting.id}/edit"
+    page = api.get(edit).get_data(as_text=True)
+    version = re.search(r'name="version" value="(\d+)"', page.split('id="offices"')[1])[1]
+    url, token = f"/meetings/{meeting.id}/offices", csrf_token(api, edit)
+    first = {"csrf_token": token, "version": version, "offices": ["AU", "PE"]}
+    assert api.post(url, data=first).status_code == 302
+    second = {"csrf_token": token, "version": version, "offices": ["JP"]}
+    refused = api.post(url, data=second)
+    assert refused.status_code == 409
+    shown = refused.get_data(as_text=True)
+    assert "The meeting changed since you opened this page" in shown
+    assert ticked(shown) == {"JP"}
+    db.session.refresh(meeting)
+    assert sorted(o.code for o in meeting.offices) == ["AU", "PE"]
+    now = re.search(r'name="version" value="(\d+)"', shown.split('id="offices"')[1])[1]
+    assert api.post(url, data={**second, "version": now}).status_code == 302
+    db.session.refresh(meeting)
+    assert [o.code for o in meeting.offices] == ["JP"]
 
 
 def test_a_pinned_time_before_the_start_is_on_the_next_day(api, survey):
