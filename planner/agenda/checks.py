@@ -143,8 +143,8 @@ def check_url(value) -> str | None:
         return None
     if not isinstance(value, str) or not is_web_address(value.strip()):
         raise AgendaError(
-            "The video link must be a web address starting with https://, with no spaces or "
-            "line breaks."
+            "The video link must be a web address starting with https:// (or http://), with no "
+            "spaces or line breaks."
         )
     return check_text(value, "The video link", 500)
 
@@ -153,7 +153,8 @@ def check_office(value) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or db.session.get(Office, value.upper()) is None:
-        raise AgendaError(f"{value!r} is not a known office code.")
+        shown = repr(value)[:20] + ("…" if len(repr(value)) > 20 else "")
+        raise AgendaError(f"{shown} is not a known office code.")
     return value.upper()
 
 

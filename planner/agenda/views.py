@@ -464,6 +464,39 @@ def offices(meeting_id: int):
     return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
 
 
+@bp.get("/meetings/<int:meeting_id>/publish")
+@colead_required
+def confirm_publish(meeting_id: int):
+    """Asks first, saying who sees and who is sent what once the meeting is published."""
+    found = _meeting(meeting_id, drafts=True)
+    if found.status != MeetingStatus.draft:
+        flash("It is already published (or cancelled): nothing to publish.", "warning")
+        return redirect(url_for(".meeting", meeting_id=found.id))
+    talks = [s for s in found.slots if s.kind == "presentation" and s.office_code]
+    offices = sorted({s.office_code for s in talks})
+    return render_template(
+        "confirm.html",
+        question=f"Publish “{found.title}”?",
+        consequences=[
+            "The agenda becomes public, and the meeting and its slots appear in every calendar "
+            "feed: subscribers see them at their next refresh. It cannot become a draft again, "
+            "only be cancelled.",
+            "Invited presenters are emailed that their slot is on a published agenda."
+            if any(s.invitation for s in found.slots)
+            else "No presenter is invited yet.",
+            f"The contacts of the presenting offices ({', '.join(offices)}) are emailed the "
+            "slot for their calendars, unless they turned such messages off."
+            if offices
+            else "No office presents yet: no office contact is emailed.",
+        ],
+        action=url_for(".publish_view", meeting_id=found.id),
+        button="Publish",
+        back=url_for(".edit", meeting_id=found.id),
+        back_label="Not yet",
+        crumbs=_meeting_crumbs(found),
+    )
+
+
 @bp.post("/meetings/<int:meeting_id>/publish")
 @colead_required
 def publish_view(meeting_id: int):

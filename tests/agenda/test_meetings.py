@@ -670,6 +670,24 @@ def test_a_start_out_of_range_is_refused_before_anything_is_asked(
     assert meeting.starts_at == before
 
 
+def test_publishing_asks_first_saying_who_is_sent_what(api, meeting):
+    asked = api.get(f"/meetings/{meeting.id}/publish")
+    assert asked.status_code == 200
+    text = html.unescape(asked.get_data(as_text=True))
+    assert f"Publish “{meeting.title}”?" in text
+    assert "appear in every calendar feed" in text and "No presenter is invited yet." in text
+    assert "The contacts of the presenting offices (AU" in text
+    assert f'action="/meetings/{meeting.id}/publish"' in text
+    db.session.refresh(meeting)
+    assert meeting.status == "draft"  # asking changes nothing
+    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    assert (
+        api.post(f"/meetings/{meeting.id}/publish", data={"csrf_token": token}).status_code == 302
+    )
+    again = api.get(f"/meetings/{meeting.id}/publish")
+    assert again.status_code == 302 and again.headers["Location"] == f"/meetings/{meeting.id}"
+
+
 def test_publishing_twice_says_it_was_already_published(api, meeting):
     url = f"/meetings/{meeting.id}/publish"
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")

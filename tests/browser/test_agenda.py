@@ -47,7 +47,11 @@ def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
     expect(rows.nth(0).locator("td.time")).to_contain_text("12:00–12:20")
     shoot(page, "agenda-1-edit")
 
-    page.get_by_role("button", name="Publish").first.click()
+    page.get_by_role("link", name="Publish…").click()
+    # Asked first, told who is sent what.
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Publish “")
+    expect(page.locator(".consequences")).to_contain_text("appear in every calendar feed")
+    page.get_by_role("button", name="Publish").click()
     expect(page.get_by_role("status")).to_contain_text("Published")
     public_url = page.url
 

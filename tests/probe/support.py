@@ -211,6 +211,7 @@ def colead_pages(world: World) -> list[str]:
         f"/meetings/{world.published}/edit",
         f"/slots/{world.invited}/invite",
         # The confirm pages of destructive actions, which hold their forms.
+        f"/meetings/{world.meeting}/publish",
         f"/meetings/{world.meeting}/delete",
         f"/meetings/{world.published}/delete",
         f"/slots/{world.slot}/delete",
