@@ -3,7 +3,17 @@
 from collections.abc import Mapping
 from datetime import datetime
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
+from flask import (
+    Blueprint,
+    abort,
+    after_this_request,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
@@ -46,12 +56,15 @@ from planner.forms import stale
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import local_time, resolve_zone, zone_choices
+from planner.timezones import is_time_zone, local_time, resolve_zone, zone_choices
 from planner.web import refuse_changes
 
 bp = Blueprint("agenda", __name__)
 
-ZONE_KEY = "zone"  # the viewer's chosen time zone, remembered in the session
+# The viewer's chosen time zone, remembered in a cookie of its own for a year: the session
+# cookie ends with the browser (and a co-lead's sign-in), a reader's zone should not.
+ZONE_COOKIE = "zone"
+ZONE_KEPT = 365 * 24 * 3600
 # Form fields named otherwise than the fields of the meeting or slot they set.
 MEETING_FIELDS = {"starts_at": "start"}
 SLOT_FIELDS = {"starts_at": "start", "offset_minutes": "start", "proposal_id": "proposal"}
@@ -84,9 +97,23 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
     the home zone; with the ?zone= text that names no zone, or several (and those), to say so."""
     asked = (request.args.get("zone") or "").strip()
     found = resolve_zone(asked) if asked else []
+    kept = request.cookies.get(ZONE_COOKIE, "")
     if len(found) == 1:
-        session[ZONE_KEY] = found[0]
-    shown = session.get(ZONE_KEY) or (meeting.time_zone if meeting else HOME_ZONE)
+        kept = found[0]
+
+        @after_this_request
+        def remember(response):
+            response.set_cookie(
+                ZONE_COOKIE,
+                kept,
+                max_age=ZONE_KEPT,
+                httponly=True,
+                samesite="Lax",
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+            )
+            return response
+
+    shown = kept if kept and is_time_zone(kept) else (meeting.time_zone if meeting else HOME_ZONE)
     return shown, (asked if asked and len(found) != 1 else None), found
 
 

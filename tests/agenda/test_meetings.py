@@ -360,10 +360,18 @@ def test_public_page_local_times_and_zone_choice(api, client, meeting):
     assert "Tue 06:00" in lima and "outside 07:00–21:00" in lima
     japan = re.search(r"JP · JPO</th>(.*?)</tr>", page, re.S)[1]
     assert "Tue 20:00" in japan and "outside" in japan  # ends 21:30
-    chosen = client.get(f"/meetings/{meeting.id}?zone=America/Lima").get_data(as_text=True)
-    assert "06:00–06:10" in chosen  # the opening, in Lima
+    chosen = client.get(f"/meetings/{meeting.id}?zone=America/Lima")
+    assert "06:00–06:10" in chosen.get_data(as_text=True)  # the opening, in Lima
+    # Remembered for a year in a cookie of its own, not with the session (which ends with the
+    # browser), and only as a zone name.
+    cookie = chosen.headers["Set-Cookie"]
+    assert cookie.startswith("zone=America/Lima;") and "Max-Age=31536000" in cookie
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
     remembered = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "06:00–06:10" in remembered
+    client.set_cookie("zone", "Mars/Olympus")
+    assert "12:00–12:10" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    client.set_cookie("zone", "America/Lima")
     tokyo = client.get(f"/meetings/{meeting.id}?zone=Tokio")  # a city, in Spanish
     assert tokyo.status_code == 200 and "20:00–20:10" in tokyo.get_data(as_text=True)
     several = client.get(f"/meetings/{meeting.id}?zone=Portland")

@@ -81,10 +81,14 @@ def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
     shoot(public, "agenda-3-print")
     visitor.close()
 
-    phone = browser.new_context(viewport=PHONE, is_mobile=True)
+    # A reader whose browser is in Sydney is offered their zone, in one click.
+    phone = browser.new_context(viewport=PHONE, is_mobile=True, timezone_id="Australia/Sydney")
     small = phone.new_page()
     small.goto(public_url)
     shoot(small, "agenda-4-phone")
+    small.get_by_role("button", name="Use my time zone (Australia/Sydney)").click()
+    expect(small.locator("table.agenda thead")).to_contain_text("Australia/Sydney")
+    expect(small.get_by_role("button", name="Use my time zone (Australia/Sydney)")).to_be_hidden()
     phone.close()
 
 

@@ -1,0 +1,13 @@
+// "Use my time zone": the browser knows its zone (Intl); where it differs from the one the times
+// are shown in, a button offers it. Without script the zone is typed, as before.
+document.querySelectorAll("button[data-my-zone]").forEach((button) => {
+  const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  if (!mine || mine === button.dataset.myZone || mine === "UTC" || mine === "Etc/UTC") return;
+  button.textContent = `Use my time zone (${mine})`;
+  button.hidden = false;
+  button.addEventListener("click", () => {
+    const form = button.form;
+    form.elements.zone.value = mine;
+    form.requestSubmit();
+  });
+});
