@@ -387,7 +387,8 @@ def edit_slot(slot_id: int):
 def move(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     move_slot(slot, -1 if request.form.get("direction") == "up" else 1)
-    return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
+    # Back at the row moved, where the co-lead's eyes and keyboard were.
+    return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
 
 
 def _presenter_told(slot: Slot) -> str:

@@ -332,10 +332,12 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
     page = colead_client.get(edit).get_data(as_text=True)
     assert "runs past the end of the meeting" in page  # 30 + 40 > 60
     second = db.session.scalar(select(Slot).where(Slot.title == "Second"))
-    colead_client.post(
+    moved = colead_client.post(
         f"/slots/{second.id}/move",
         data={"csrf_token": csrf_token(colead_client, edit), "direction": "up"},
     )
+    # Back at the row moved, not at the top of the table.
+    assert moved.headers["Location"] == f"/meetings/{meeting.id}/edit#slot-{second.id}"
     db.session.expire_all()
     assert [s.title for s in meeting.slots] == ["Second", "First"]
     assert meeting.slots[1].starts_at == datetime(2026, 3, 10, 11, 40, tzinfo=UTC)

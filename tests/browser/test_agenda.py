@@ -43,6 +43,9 @@ def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
     rows.nth(1).get_by_role("button", name="Up").click()
     rows = page.locator("table.agenda-edit tbody tr")
     expect(rows.nth(0).locator("th")).to_contain_text(second_title)
+    # The moved row is where the page opens, marked, with the keyboard on it.
+    expect(rows.nth(0)).to_be_in_viewport()
+    expect(rows.nth(0)).to_be_focused()
     expect(rows.nth(1).locator("th")).to_contain_text(first_title)
     expect(rows.nth(0).locator("td.time")).to_contain_text("12:00–12:20")
     shoot(page, "agenda-1-edit")
