@@ -2,6 +2,7 @@
 stored, a slot outside them warns the co-lead (never refuses), every slot shows its presenter's
 local time, and fair start times weigh presenters above the audience and never lie in the past."""
 
+import html
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -220,8 +221,8 @@ def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meet
     assert 'name="windows-0-starts" type="time" value="09:00"' in page
 
 
-def test_outside_the_windows_warns_the_colead(api, meeting):
-    slot, invitation, _ = _invited(meeting)
+def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meeting):
+    slot, invitation, token = _invited(meeting)
     edit = f"/meetings/{meeting['id']}/edit"
     # No windows yet: nothing to warn about; the presenter's local time is shown.
     page = api.get(edit).get_data(as_text=True)
@@ -240,6 +241,10 @@ def test_outside_the_windows_warns_the_colead(api, meeting):
     db.session.commit()
     page = api.get(edit).get_data(as_text=True)
     assert "outside the presenter's availability: Tue 14:00–17:00 America/Lima" in page
+    # The presenter is told on their page too, with what to do about it.
+    theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    assert "This time is outside the availability you gave (Tue 14:00–17:00 America/Lima)" in theirs
+    assert "answer “another time” below" in theirs
     body = api.get(f"/api/v1/slots/{slot.id}").get_json()
     assert body["availability"]["inside"] is False
     assert body["availability"]["windows"][0]["weekdays"] == ["Tue"]
@@ -249,6 +254,8 @@ def test_outside_the_windows_warns_the_colead(api, meeting):
     assert moved.status_code == 200
     assert api.get(f"/api/v1/slots/{slot.id}").get_json()["availability"]["inside"] is True
     assert "outside the presenter's availability" not in api.get(edit).get_data(as_text=True)
+    theirs = app.test_client().get(f"/presenter/{token}").get_data(as_text=True)
+    assert "outside the availability you gave" not in theirs
 
 
 def test_the_public_agenda_shows_the_presenters_local_time(app, api, meeting):
