@@ -56,6 +56,7 @@ def new():
             problem = str(error)
         else:
             lineup = save_lineup(survey, report, editor=editor())
+    changes = _changes(form_int("previous"), report.as_dict() if report else None)
     status = 400 if form.errors else 422 if problem else 200
     return render_template(
         "lineup/new.html",
@@ -68,7 +69,27 @@ def new():
         recommendations=recommendations,
         max_reserved=MAX_RESERVED,
         drafts=lineup_target_choices() if lineup else [],
+        changes=changes,
     ), status
+
+
+def _presenters(result: dict) -> list[str]:
+    # Line-ups saved before the rename call their presentations "talks".
+    return [p["office"] for p in result.get("presentations", result.get("talks", []))]
+
+
+def _changes(previous_id: int | None, result: dict | None) -> dict | None:
+    """What "Keep", "Drop" or new rules changed against the line-up on the page before: the
+    presenters out and in, since solving again may replace more than the one dropped."""
+    previous = db.session.get(Lineup, previous_id) if previous_id else None
+    if previous is None or result is None:
+        return None
+    before, after = _presenters(previous.result), _presenters(result)
+    return {
+        "previous": previous,
+        "out": [o for o in before if o not in after],
+        "in": [o for o in after if o not in before],
+    }
 
 
 @bp.get("/<int:lineup_id>")

@@ -1,5 +1,7 @@
 """A co-lead asks for a Rec 10 line-up in the browser, adjusts it, and accepts it."""
 
+import re
+
 from playwright.sync_api import expect
 
 from tests.browser.conftest import shoot
@@ -23,6 +25,10 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     talks.first.get_by_role("button", name="Drop").click()
     expect(page.get_by_label("Must exclude")).to_have_value(first)
     expect(page.locator("#result")).to_be_in_viewport()
+    # Solving again may replace more than the one dropped: the page says who went and came.
+    expect(page.locator("#result")).to_contain_text(
+        re.compile(rf"Against line-up #\d+: out {first}\b")
+    )
     expect(page.locator("table").filter(has_text="Contribution")).not_to_contain_text(first + " ·")
 
     page.get_by_label("At least this many from smaller offices").fill("4")
