@@ -27,6 +27,9 @@ class MarkForm(PlannerForm):
         validators=[Length(max=NOTE_MAX)],
         description="Why, for the other co-leads (optional).",
     )
+    # The mark as the page showed it ("none", or verdict|note): one changed since by another
+    # co-lead is not overwritten unseen.
+    seen = HiddenField()
 
 
 # What a presenter's project may read as, to filter by ("need" never presents).

@@ -172,6 +172,31 @@ class MarkError(PlannerError):
     """A mark that cannot be stored; the message says why."""
 
 
+def mark_of(audience: str, presenter: str, recommendation: int) -> MatchMark | None:
+    return db.session.scalar(
+        select(MatchMark).where(
+            MatchMark.audience_code == audience,
+            MatchMark.presenter_code == presenter,
+            MatchMark.recommendation_number == recommendation,
+        )
+    )
+
+
+def mark_seen(mark: MatchMark | dict | None) -> str:
+    """A mark as a form saw it (verdict and note), to tell whether it changed since."""
+    if not mark:
+        return "none"
+    verdict, note = (
+        (mark["verdict"], mark["note"])
+        if isinstance(mark, dict)
+        else (
+            mark.verdict,
+            mark.note,
+        )
+    )
+    return f"{verdict}|{note or ''}"
+
+
 def set_mark(
     audience: str, presenter: str, recommendation: int, verdict: str, note: str, editor: str | None
 ) -> MatchMark | None:
@@ -180,13 +205,7 @@ def set_mark(
         raise MarkError("An office never presents to itself.")
     if verdict and verdict not in MARKS:
         raise MarkError(f"A mark is one of: {', '.join(label for label, _ in MARKS.values())}.")
-    found = db.session.scalar(
-        select(MatchMark).where(
-            MatchMark.audience_code == audience,
-            MatchMark.presenter_code == presenter,
-            MatchMark.recommendation_number == recommendation,
-        )
-    )
+    found = mark_of(audience, presenter, recommendation)
     if not verdict:
         if found is not None:
             db.session.delete(found)

@@ -10,7 +10,14 @@ from planner.accounts.security import colead_required, editor
 from planner.extensions import db
 from planner.matching.evidence import EvidenceType
 from planner.matching.forms import MATURITY_FILTERS, MarkForm, read_filters
-from planner.matching.operations import MarkError, set_mark, survey_scorer, weights_in_use
+from planner.matching.operations import (
+    MarkError,
+    mark_of,
+    mark_seen,
+    set_mark,
+    survey_scorer,
+    weights_in_use,
+)
 from planner.matching.scorer import FEATURES, MARKS, Match
 from planner.offices.models import Office
 from planner.pagination import Page, requested
@@ -150,6 +157,23 @@ def mark(number: int):
     audience, presenter = form.audience.data, form.presenter.data
     if db.session.get(Office, audience) is None or db.session.get(Office, presenter) is None:
         abort(404, "There is no such office.")
+    current = mark_of(audience, presenter, number)
+    if form.seen.data is not None and form.seen.data != mark_seen(current):
+        # Sent again from the page below, the mark replaces theirs, knowingly.
+        form.seen.data = mark_seen(current)
+        form.seen.raw_data = [form.seen.data]
+        now = (
+            f"“{MARKS[current.verdict][0]}”"
+            + (f" with the note “{current.note}”" if current.note else "")
+            + (f" by {current.marked_by}" if current.marked_by else "")
+            if current
+            else "no mark"
+        )
+        problem = (
+            f"Another co-lead changed this mark since you opened the page: it is now {now}. "
+            "Yours was not saved; it is below, to send again if you still mean it."
+        )
+        return _mark_refused(number, form, back, problem, status=409)
     try:
         # A form sent without its note field (a script, not the page) has no note, not a 500.
         note = form.note.data or ""
@@ -167,9 +191,11 @@ def mark(number: int):
     return redirect(f"{back}#audience-{audience}")
 
 
-def _mark_refused(number: int, form: MarkForm, back: str, problem: str | None = None):
-    """A mark not saved: its own page, with what was typed and why, to send again (400)."""
+def _mark_refused(
+    number: int, form: MarkForm, back: str, problem: str | None = None, status: int = 400
+):
+    """A mark not saved: its own page, with what was typed and why, to send again."""
     page = render_template(
         "matching/mark.html", number=number, form=form, back=back, problem=problem
     )
-    return page, 400
+    return page, status

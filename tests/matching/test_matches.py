@@ -2,6 +2,7 @@
 
 import html
 import json
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -231,6 +232,36 @@ def test_a_bad_mark_is_refused_with_a_message_and_what_was_typed(
     assert (
         f'action="{url}"' in page and 'href="/recommendations/10/matches?survey=CWS-13-26"' in page
     )
+
+
+def test_a_mark_from_an_older_page_does_not_overwrite_another_co_leads(colead_client, survey):
+    """Two co-leads have the matches page open; the first marks AU for ES useful, with a note;
+    the second, from the older page, marks it not useful: refused with what is stored now,
+    then saved once sent again from the refusal's page."""
+    page = colead_client.get("/recommendations/10/matches?survey=CWS-13-26").get_data(as_text=True)
+    form = re.search(
+        r'name="audience" value="ES">\s*<input type="hidden" name="presenter" value="AU">\s*'
+        r'<input type="hidden" name="seen" value="([^"]*)">',
+        page,
+    )
+    assert form and form[1] == "none"
+    token = csrf_token(colead_client, "/recommendations/10/matches")
+    url = "/recommendations/10/matches/marks?survey=CWS-13-26"
+    pair = {"csrf_token": token, "audience": "ES", "presenter": "AU", "seen": "none"}
+    first = colead_client.post(url, data={**pair, "verdict": "useful", "note": "Cloud, as asked"})
+    assert first.status_code == 302
+    second = {**pair, "verdict": "not_useful", "note": "Too big for ES"}
+    refused = colead_client.post(url, data=second)
+    assert refused.status_code == 409
+    shown = html.unescape(refused.get_data(as_text=True))
+    assert "Another co-lead changed this mark since you opened the page" in shown
+    assert "“useful” with the note “Cloud, as asked” by colead@example.org" in shown
+    assert 'value="Too big for ES"' in shown
+    assert db.session.scalar(select(MatchMark.verdict)) == "useful"
+    now = re.search(r'name="seen" type="hidden" value="([^"]*)"', shown)[1]
+    assert colead_client.post(url, data={**second, "seen": now}).status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(MatchMark.verdict)) == "not_useful"
 
 
 def test_anonymous_visitors_cannot_mark(client, survey):
