@@ -102,7 +102,10 @@ def create():
         throttle.spend_proposal_budget()
     except throttle.Throttled as refusal:
         return api_error(429, refusal.message), 429, refusal.headers()
-    proposal, token = submit_from(form)
+    try:
+        proposal, token = submit_from(form)
+    except Conflict as error:
+        return api_error(409, str(error))
     body = proposal_json(proposal)
     body["link"] = url_for("proposals.private", token=token, _external=True)
     response = jsonify(body)

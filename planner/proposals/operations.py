@@ -3,8 +3,9 @@
 import secrets
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -45,8 +46,35 @@ def _office_actor(proposal: Proposal) -> str:
     return fit(who, ProposalEvent.actor)
 
 
+# A proposal sent again within this time, word for word by the same person, is the same one
+# (the browser's Back and Send again, a double click), not a second proposal.
+RESENT_WITHIN = timedelta(hours=24)
+
+
+def _sent_before(office: str, fields: dict) -> Proposal | None:
+    return db.session.scalar(
+        select(Proposal)
+        .where(
+            Proposal.office_code == office,
+            func.lower(Proposal.contact_email) == (fields["contact_email"] or "").lower(),
+            Proposal.title == fields["title"],
+            Proposal.abstract == fields["abstract"],
+            Proposal.status == ProposalStatus.submitted,
+            Proposal.created_at > utcnow() - RESENT_WITHIN,
+        )
+        .limit(1)
+    )
+
+
 def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Proposal, str]:
-    """Store a proposal; return it and its private link's token (never stored in the clear)."""
+    """Store a proposal; return it and its private link's token (never stored in the clear).
+    The same proposal sent again is refused, saying where its link went."""
+    if earlier := _sent_before(office, fields):
+        raise Conflict(
+            f"This proposal was sent already, on {earlier.created_at:%d %B %Y at %H:%M} UTC; "
+            f"its private link was emailed to {earlier.contact_email}. To change it, use that "
+            "link; nothing new was sent.",
+        )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     proposal = Proposal(
         office_code=office,

@@ -91,7 +91,12 @@ def volunteer():
             flash(f"{refusal.message} Your proposal is still in the form below.", "error")
             page = render_template("proposals/volunteer.html", form=form, note=note)
             return page, 429, refusal.headers()
-        _, token = submit_from(form)
+        try:
+            _, token = submit_from(form)
+        except Conflict as error:
+            refuse_changes()
+            flash(str(error), "error")
+            return render_template("proposals/volunteer.html", form=form, note=note), 409
         flash(
             "Thank you: your proposal is with the co-leads. Keep the link of this page: it is the "
             "only way to see, edit or withdraw your proposal.",

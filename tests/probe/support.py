@@ -179,7 +179,8 @@ def build_world(client, colead_client) -> World:
     lineup = _created(colead_client.post("/api/v1/lineups", json=LINEUP))["id"]
     proposal = _created(client.post("/api/v1/proposals", json=PROPOSAL))
     token = proposal["link"].rsplit("/", 1)[1]
-    accepted = _created(colead_client.post("/api/v1/proposals", json=PROPOSAL))["id"]
+    second = {**PROPOSAL, "title": "AI search: the second year"}
+    accepted = _created(colead_client.post("/api/v1/proposals", json=second))["id"]
     decision = {"status": "accepted", "reason": "Fits.", "version": 1}
     assert colead_client.patch(f"/api/v1/proposals/{accepted}", json=decision).status_code == 200
     contact = db.session.scalar(select(OfficeContact.id))

@@ -139,6 +139,23 @@ def test_edit_and_withdraw_through_the_link(client, survey):
     assert [e.action for e in proposal.events] == ["submitted", "edited", "withdrawn"]
 
 
+def test_the_same_proposal_sent_again_is_not_a_second_one(client, survey):
+    """Back and Send again (or a double click): the proposal is not stored twice, and the page
+    says where its link went, with the form still filled in."""
+    assert send(client).status_code == 302
+    again = send(client)
+    assert again.status_code == 409
+    page = html.unescape(again.get_data(as_text=True))
+    assert "This proposal was sent already" in page
+    assert f"its private link was emailed to {VALID['contact_email']}" in page
+    assert f'value="{VALID["title"]}"' in page
+    assert client.post("/api/v1/proposals", json=API_VALID).status_code == 201
+    twice = client.post("/api/v1/proposals", json=API_VALID)
+    assert twice.status_code == 409 and "sent already" in twice.get_json()["message"]
+    assert send(client, title="A second, different proposal").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == 3
+
+
 def test_a_wrong_link_is_404(client, survey):
     assert client.get("/proposals/" + "x" * 43).status_code == 404
     assert client.get("/proposals/short").status_code == 404
@@ -362,7 +379,8 @@ def test_the_review_costs_the_same_queries_for_5_or_20_proposals(
     def queries_with(count: int) -> int:
         while db.session.scalar(select(func.count()).select_from(Proposal)) < count:
             sent = db.session.scalar(select(func.count()).select_from(Proposal))
-            send(client, office=offices[sent % len(offices)], recommendations=["10", "4"])
+            office = offices[sent % len(offices)]
+            send(client, office=office, title=f"Proposal {sent}", recommendations=["10", "4"])
         colead_client.get(url)  # once before counting: signing in, caches
         with counted_queries() as statements:
             response = colead_client.get(url)
