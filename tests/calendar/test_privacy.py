@@ -24,9 +24,9 @@ PROPOSAL = {
 }
 
 
-def volunteer(client) -> str:
+def volunteer(client, **changes) -> str:
     """A proposal sent by anyone, without an account; the path of its private page."""
-    created = client.post("/api/v1/proposals", json=PROPOSAL)
+    created = client.post("/api/v1/proposals", json={**PROPOSAL, **changes})
     assert created.status_code == 201, created.get_json()
     return urlsplit(created.get_json()["link"]).path
 
@@ -46,7 +46,7 @@ def test_a_proposal_page_never_shows_the_offices_feed_link(client, colead_client
         "/offices/JP/feed/revoke", data={"csrf_token": csrf_token(colead_client, "/offices/JP")}
     )
     fresh = office_feed_token(db.session.get(Office, "JP"), "test-secret-key")
-    page = client.get(volunteer(client)).get_data(as_text=True)
+    page = client.get(volunteer(client, title="Another proposal")).get_data(as_text=True)
     assert feed_links(page) == {"taskforce.ics"} and fresh not in page
 
     # Co-leads find it on the office's page; anyone else does not.

@@ -181,7 +181,8 @@ def test_formula_cells():
 def test_a_volunteer_becomes_a_contact_only_with_consent(client, survey):
     assert volunteer(client).status_code == 302
     assert stored() == []
-    assert volunteer(client, consent="y", language="es").status_code == 302
+    second = {"title": "A second proposal"}
+    assert volunteer(client, consent="y", language="es", **second).status_code == 302
     [contact] = stored()
     latest = db.session.scalar(select(func.max(Proposal.id)))
     assert (contact.office_code, contact.name, contact.email, contact.language) == (
@@ -192,7 +193,8 @@ def test_a_volunteer_becomes_a_contact_only_with_consent(client, survey):
     )
     assert contact.source == f"from proposal #{latest} with consent"
     # The same address again updates the contact, whatever its case.
-    volunteer(client, consent="y", language="fr", contact_email=EMAIL.upper(), contact_name="Z. Q.")
+    again = {"contact_email": EMAIL.upper(), "contact_name": "Z. Q.", "title": "A third one"}
+    assert volunteer(client, consent="y", language="fr", **again).status_code == 302
     [contact] = stored()
     assert (contact.name, contact.language, contact.version) == ("Z. Q.", "fr", 2)
     assert contact.source == f"from proposal #{latest + 1} with consent"
@@ -222,7 +224,10 @@ def test_the_api_keeps_a_contact_with_consent(client, survey):
     wrong = client.post("/api/v1/proposals", json={**body, "consent": True, "language": "xx"})
     assert wrong.status_code == 400 and "language" in wrong.get_json()["fields"]
     assert stored() == []
-    made = client.post("/api/v1/proposals", json={**body, "consent": True, "language": "ar"})
+    made = client.post(
+        "/api/v1/proposals",
+        json={**body, "consent": True, "language": "ar", "title": "AI search, a second talk"},
+    )
     assert made.status_code == 201
     [contact] = stored()
     assert (contact.office_code, contact.email, contact.language) == ("IL", body["email"], "ar")
