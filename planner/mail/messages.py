@@ -381,16 +381,22 @@ def presenter_replaced(
 # 2. Decision.
 
 
-def received(proposal: Proposal, token: str) -> OutboxMessage | None:
-    """A volunteer sent a proposal: its private link by email, the one way back to it, so that
-    it is not lost with the browser tab."""
+def _volunteer(proposal: Proposal) -> Recipient | None:
+    """Who sent a proposal, as a recipient (none without an address)."""
     if not (proposal.contact_email or "").strip():
         return None
-    recipient = Recipient(
+    return Recipient(
         proposal.contact_email,
         proposal.contact_name,
         language_of(proposal.contact_email, proposal.office_code),
     )
+
+
+def received(proposal: Proposal, token: str) -> OutboxMessage | None:
+    """A volunteer sent a proposal: its private link by email, the one way back to it, so that
+    it is not lost with the browser tab."""
+    if (recipient := _volunteer(proposal)) is None:
+        return None
     link = absolute("proposals.private", token=token)
     return _send(recipient, MessageKind.received, {"proposal": proposal, "link": link})
 
@@ -399,13 +405,8 @@ def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
     """The co-leads accepted or declined a volunteer's proposal: tell them, with the reason."""
     if proposal.status not in (ProposalStatus.accepted, ProposalStatus.declined):
         return None
-    if not (proposal.contact_email or "").strip():
+    if (recipient := _volunteer(proposal)) is None:
         return None
-    recipient = Recipient(
-        proposal.contact_email,
-        proposal.contact_name,
-        language_of(proposal.contact_email, proposal.office_code),
-    )
     context = {"proposal": proposal, "accepted": proposal.status == ProposalStatus.accepted}
     return _send(recipient, MessageKind.decision, {**context, "reason": reason.strip()})
 
