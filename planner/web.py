@@ -12,6 +12,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.calendar.operations import office_feed_token
 from planner.errors import ConflictError
 from planner.extensions import db
+from planner.mail.messages import taskforce_address
 from planner.offices.models import Office
 from planner.survey.models import Survey
 from planner.survey.operations import find_survey, latest_survey
@@ -104,3 +105,13 @@ def install_boundary(app: Flask) -> None:
     for endpoint, view in app.view_functions.items():
         if endpoint != "static":
             app.view_functions[endpoint] = transactional(view)
+
+
+def dead_link(what: str) -> str:
+    """What a private link that leads nowhere says: why, and whom to ask for a new one."""
+    ask = f" at {address}" if (address := taskforce_address()) else ""
+    return (
+        f"This link does not lead to a {what}: it may be mistyped, or the co-leads replaced it "
+        f"with a new one or revoked it. Ask the co-leads of the Task Force{ask} for the current "
+        "link."
+    )

@@ -116,5 +116,5 @@ def _answer(token: str, invitation: Invitation, form, note, status: int = 200):
         invitation=invitation,
         availability={"form": form, "note": note},
     )
-    # The address is a secret, as on the presenter's page.
-    return page, status, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    # The address is a secret: kept out of caches and Referers as every private link's page.
+    return page, status

@@ -75,16 +75,6 @@ def organizer_email() -> str:
     return address or f"taskforce@{urlsplit(config['BASE_URL']).hostname or 'localhost'}"
 
 
-def dead_link(what: str) -> str:
-    """What a private link that leads nowhere says: why, and whom to ask for a new one."""
-    ask = f" at {address}" if (address := taskforce_address()) else ""
-    return (
-        f"This link does not lead to a {what}: it may be mistyped, or the co-leads replaced it "
-        f"with a new one or revoked it. Ask the co-leads of the Task Force{ask} for the current "
-        "link."
-    )
-
-
 def taskforce_address() -> str | None:
     """The address people write to the co-leads at, when one is set (pages show it)."""
     config = current_app.config

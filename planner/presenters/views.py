@@ -29,6 +29,7 @@ from planner.presenters.operations import (
     revoke,
 )
 from planner.timezones import zone_choices
+from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
 
@@ -36,7 +37,7 @@ bp = Blueprint("presenters", __name__)
 def _invitation(token: str) -> Invitation:
     invitation = by_token(token)
     if invitation is None:
-        abort(404, messages.dead_link("presentation"))
+        abort(404, dead_link("presentation"))
     return invitation
 
 
@@ -70,8 +71,9 @@ def _page(
         talk_form=talk_form,
         talk_problem=talk_problem,
     )
-    # The address is a secret: no shared cache keeps the page, no other site learns it.
-    return page, status, {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+    # The address is a secret: the app's headers for a private link's page keep it out of
+    # caches and Referers (accounts.security.install).
+    return page, status
 
 
 @bp.get("/presenter/<token>")
@@ -159,7 +161,6 @@ def slot_ics(token: str):
     body = build(FeedInfo(slot.title, url, meeting.title), [event])
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="slot-{slot.id}.ics"'
-    response.headers["Cache-Control"] = "private, no-store"
     return response
 
 

@@ -15,7 +15,6 @@ from planner.calendar.operations import published_meetings_with
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import stale
-from planner.mail import messages
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
@@ -45,7 +44,7 @@ from planner.recommendations.operations import all_recommendations
 from planner.request_input import query_int
 from planner.survey.operations import latest_survey
 from planner.timezones import local_time
-from planner.web import refuse_changes
+from planner.web import dead_link, refuse_changes
 
 bp = Blueprint("proposals", __name__)
 
@@ -110,7 +109,7 @@ def volunteer():
 def _by_token_or_404(token: str) -> Proposal:
     proposal = by_token(token)
     if proposal is None:
-        abort(404, messages.dead_link("proposal"))
+        abort(404, dead_link("proposal"))
     return proposal
 
 

@@ -281,3 +281,12 @@ def test_co_leads_set_the_freeze_date_on_the_form_and_the_api(api, slot):
     page = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
     assert 'name="freeze_on"' in page and 'value="2027-03-01"' in page
     assert api.patch(url, json={"freeze_on": None}).get_json()["freeze_on"] is None
+
+
+def test_a_presenters_pages_are_private_too(api, slot, presenter):
+    link = invite(api, slot)
+    for url in (link, f"{link}/availability", f"{link}/slot.ics"):
+        response = presenter.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "private, no-store", url
+        assert response.headers["Referrer-Policy"] == "no-referrer", url
