@@ -1,25 +1,30 @@
-"""Shared fixtures: an app on a migrated database (SQLite or TEST_DATABASE_URL), clean per test."""
+"""Shared fixtures: an app on a migrated database (SQLite or TEST_DATABASE_URL), each test in a
+transaction of its own that is rolled back after it."""
 
 import functools
 import os
 import shutil
 import tempfile
+import threading
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 import time_machine
+from flask import current_app
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import MetaData, delete
+from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
+from sqlalchemy import MetaData, event
 
 from planner.app import create_app
 from planner.bootstrap import bundled_record, seed_reference_data
 from planner.calendar.operations import cache as feed_cache
 from planner.extensions import db
 from planner.survey.operations import import_record
-from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, sign_in
+from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, reset_database, sign_in
 
 
 def pytest_report_header(config):
@@ -73,6 +78,8 @@ def app(tmp_path_factory):
         existing.reflect(db.engine)
         existing.drop_all(db.engine)
         upgrade()
+        seed_reference_data()
+        db.session.commit()
     yield app
     if folder is not None and folder.parent == Path("/dev/shm"):
         with app.app_context():
@@ -115,37 +122,124 @@ def clock():
 @pytest.fixture(autouse=True)
 def _clean_database(request):
     """A test that uses the app (directly or through a fixture) starts with only the reference
-    data (offices, recommendations); a test of a pure module touches no database at all."""
+    data (offices, recommendations), stored once per run; a test of a pure module touches no
+    database at all.
+
+    What a test stores is rolled back after it (`_rolled_back`): the test and every request it
+    makes share one connection, in one transaction that is never committed. A test whose changes
+    another connection must see (another process, an app of its own, a server thread: marked
+    `committed`) commits for real, and the database is emptied back to its reference data after
+    it."""
     if "app" not in request.fixturenames:
         yield
         return
     app = request.getfixturevalue("app")
-    with app.app_context():
-        seed_reference_data()
-        db.session.commit()
-    yield
-    with app.app_context():
-        db.session.rollback()
-        _wipe()
-        db.session.commit()
-        db.session.remove()
+    if request.node.get_closest_marker("committed"):
+        yield
+        with app.app_context():
+            reset_database()
+            db.session.remove()
+    else:
+        with _rolled_back(app):
+            yield
     # Feeds are cached by the agenda's change time, which only moves forward in a real
-    # database; wiping it between tests can repeat a time, so the cache goes too.
+    # database; rolling it back can repeat a time, so the cache goes too.
     feed_cache.entries.clear()
 
 
-def _wipe() -> None:
-    """Every row deleted, children first. On PostgreSQL in one round trip (a statement without
-    parameters may hold several), not thirty: over a thousand tests, a quarter of the run's
-    statements."""
-    tables = list(reversed(db.metadata.sorted_tables))
-    if db.engine.dialect.name == "postgresql":
-        cursor = db.session.connection().connection.cursor()
-        cursor.execute("; ".join(f'DELETE FROM "{table.name}"' for table in tables))
-        cursor.close()
-        return
-    for table in tables:
-        db.session.execute(delete(table))
+class _OneConnection(FlaskSQLAlchemySession):
+    """A session on the test's one connection, in a savepoint of its own: its commit releases
+    the savepoint, its rollback returns to it (`join_transaction_mode="create_savepoint"`).
+    Flask-SQLAlchemy's session picks an engine by table, which would ignore the connection.
+
+    The sessions of one test (the test's, each request's, each CLI command's) nest on that
+    connection. Returning to a savepoint undoes what later sessions committed inside it, which
+    separate connections would have kept: a session that rolls back while a later one has
+    committed since it began fails the test, rather than let it pass on lost changes."""
+
+    def get_bind(self, mapper=None, clause=None, bind=None, **kwargs):
+        if current_app._get_current_object() is not _nesting.app:
+            raise AssertionError(
+                "another instance of the app, on the database of a test that is rolled back: "
+                "it would share the test's connection, not open its own. Mark the test "
+                "`committed`."
+            )
+        if threading.get_ident() != _nesting.thread:
+            raise AssertionError(
+                "a thread of its own, on the database of a test that is rolled back: it would "
+                "share the test's connection. Mark the test `committed`."
+            )
+        return self.bind
+
+    def rollback(self) -> None:
+        self._refuse_to_undo_others("rolls back")
+        super().rollback()
+
+    def close(self) -> None:
+        self._refuse_to_undo_others("closes")
+        super().close()
+
+    def _refuse_to_undo_others(self, action: str) -> None:
+        began = self.info.pop("commits_when_begun", None)
+        if _nesting.watching and began is not None and _nesting.commits > began:
+            _nesting.watching = False  # once is enough: the teardown closes it again
+            raise AssertionError(
+                f"a session {action} after another session committed inside its transaction: "
+                "on the test's one connection that would undo the other's changes. Commit "
+                "(or end the app context) before the next request, or mark the test "
+                "`committed`."
+            )
+
+
+_nesting = SimpleNamespace(watching=False, commits=0, app=None, thread=None)
+
+
+@event.listens_for(_OneConnection, "after_begin")
+def _began(session, _transaction, _connection) -> None:
+    session.info["commits_when_begun"] = _nesting.commits
+
+
+@event.listens_for(_OneConnection, "after_commit")
+def _committed(session) -> None:
+    if session.info.pop("commits_when_begun", None) is not None:  # it had begun: it released
+        _nesting.commits += 1
+
+
+@contextmanager
+def _rolled_back(app):
+    """Every session the test opens on one connection, in one transaction rolled back at its
+    end (as Indico's and pretalx's test suites do)."""
+    with app.app_context():
+        connection = db.engine.connect()
+    outer = connection.begin()
+    sqlite = connection.dialect.name == "sqlite"
+    if sqlite:
+        # The sqlite3 module begins transactions on its own and would let the first
+        # savepoint's release commit: it is told not to, and the transaction begins here.
+        connection.connection.driver_connection.isolation_level = None
+        connection.exec_driver_sql("BEGIN")
+    shared = db.session
+    db.session = db._make_scoped_session(
+        {"class_": _OneConnection, "bind": connection, "join_transaction_mode": "create_savepoint"}
+    )
+    _nesting.watching, _nesting.commits = True, 0
+    _nesting.app, _nesting.thread = app, threading.get_ident()
+    try:
+        yield
+    finally:
+        _nesting.watching = False
+        with app.app_context():
+            db.session.remove()
+        db.session = shared
+        outer.rollback()
+        if sqlite:
+            connection.connection.driver_connection.isolation_level = ""
+        connection.close()
+
+
+def pytest_runtest_teardown(item):
+    # Ending the test closes its sessions: no longer a lost change, whatever they held.
+    _nesting.watching = False
 
 
 @pytest.fixture

@@ -1,13 +1,14 @@
 """What tests share that is not a fixture: the bundled survey's path, the co-lead's sign-in, a
-form's CSRF token as a browser submits it, a count of the SQL a block sends, and every page of a
-paginated API answer."""
+form's CSRF token as a browser submits it, a count of the SQL a block sends, every page of a
+paginated API answer, and the database emptied back to its reference data."""
 
 import re
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import event
+from sqlalchemy import delete, event
 
+from planner.bootstrap import seed_reference_data
 from planner.extensions import db
 
 BUNDLED = Path(__file__).resolve().parents[1] / "planner" / "data" / "CWS-13-26.txt"
@@ -54,3 +55,30 @@ def counted_queries():
         yield statements
     finally:
         event.remove(db.engine, "before_cursor_execute", count)
+
+
+def reset_database() -> None:
+    """Every row deleted, children first, then the reference data (offices, recommendations)
+    stored again and committed: the state each test starts from. Run in an app context."""
+    db.session.rollback()
+    tables = list(reversed(db.metadata.sorted_tables))
+    if db.engine.dialect.name == "postgresql":
+        # In one round trip (a statement without parameters may hold several), not thirty.
+        cursor = db.session.connection().connection.cursor()
+        cursor.execute("; ".join(f'DELETE FROM "{table.name}"' for table in tables))
+        cursor.close()
+    else:
+        for table in tables:
+            db.session.execute(delete(table))
+    seed_reference_data()
+    db.session.commit()
+
+
+def read_afresh() -> None:
+    """End the test's own reading transaction, so that its next query reads what the requests
+    committed since, as a new transaction would anywhere. A commit rather than a rollback: the
+    test holds no change of its own here, and on the test's one connection (tests/conftest.py)
+    returning to where its transaction began would undo the requests' changes too."""
+    pending = db.session.new or db.session.dirty or db.session.deleted
+    assert not pending, f"the test holds changes of its own: {pending}"
+    db.session.commit()

@@ -110,6 +110,7 @@ class _Link:
     not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
     reason="needs the PostgreSQL test server",
 )
+@pytest.mark.committed  # an instance of its own, through a proxy
 def test_a_postgresql_server_that_goes_away_is_a_503_and_the_app_recovers(app, survey):
     url = db.engine.url
     link = _Link(url.host, url.port)

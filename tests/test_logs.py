@@ -68,6 +68,7 @@ def test_what_is_masked_and_what_is_kept(line, kept):
     assert kept in mask(line)
 
 
+@pytest.mark.committed  # the server answers from threads of its own
 def test_the_development_server_logs_no_private_link(app, caplog):
     caplog.set_level(logging.INFO, logger="werkzeug")
     server = make_server("127.0.0.1", 0, app)
@@ -122,6 +123,7 @@ def test_a_failed_insert_logs_no_contact(app, app_context, caplog):
     assert "dana@ilpo.example" not in caplog.text
 
 
+@pytest.mark.committed  # gunicorn is a process of its own
 def test_gunicorn_with_the_config_logs_no_private_link(app, tmp_path):
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))

@@ -252,6 +252,7 @@ def test_the_office_editing_its_proposal_after_a_colead_decided(api, client, sur
     assert (proposal.status, proposal.title) == ("accepted", "AI for classification")
 
 
+@pytest.mark.committed  # another connection (or thread) races the request
 def test_the_office_editing_its_proposal_while_a_colead_decides(api, client, survey):
     """The co-lead's decision lands between the office's page reading the proposal and writing
     it: a conflict message on the page with the office's input, not a server error."""
@@ -279,6 +280,7 @@ def test_the_office_editing_its_proposal_while_a_colead_decides(api, client, sur
     assert (proposal.status, proposal.title) == ("accepted", "AI for classification")
 
 
+@pytest.mark.committed  # another connection (or thread) races the request
 def test_a_race_the_checks_cannot_see_is_caught_by_the_database(app, api, survey):
     """The version check passes, then someone else's save lands before this one is written: the
     UPDATE finds no row of the version it read, and the request answers 409."""
@@ -303,6 +305,7 @@ def test_a_race_the_checks_cannot_see_is_caught_by_the_database(app, api, survey
     assert stored.title == "Theirs"
 
 
+@pytest.mark.committed  # another connection (or thread) races the request
 def test_two_coleads_accepting_one_lineup_at_once_make_one_meeting(app, api, other, survey):
     from tests.lineup.test_pages import post_rules
 
@@ -341,6 +344,7 @@ def test_two_coleads_accepting_one_lineup_at_once_make_one_meeting(app, api, oth
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
 
 
+@pytest.mark.committed  # another connection (or thread) races the request
 def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(api, survey):
     """Both co-leads' checks find no contact with that address; the second insert meets the
     database's uniqueness rule, and its request answers 409 with the page's message."""

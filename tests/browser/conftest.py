@@ -17,6 +17,15 @@ DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
+def pytest_collection_modifyitems(items):
+    # The live server answers from threads of its own, on connections of its own: what a test
+    # stores must be committed for them to see it (tests/conftest.py, `_clean_database`).
+    browser = Path(__file__).parent
+    for item in items:
+        if browser in item.path.parents:
+            item.add_marker(pytest.mark.committed)
+
+
 @pytest.fixture(scope="session")
 def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)

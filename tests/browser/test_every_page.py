@@ -5,10 +5,11 @@ line-up, a contact, mail in the outbox) and one browser page per width and role 
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe, AxeResults
-from sqlalchemy import delete, select
+from sqlalchemy import select
 
 from planner.extensions import db
 from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
+from tests.support import reset_database
 
 MEETING = {
     "title": "Rec 10 workshop: AI and blockchain",
@@ -104,18 +105,10 @@ PAGES = [("anyone", path) for path in PUBLIC] + [("colead", path) for path in CO
 @pytest.fixture(scope="module", autouse=True)
 def _clean_database(app):
     """One world for the whole module (replacing the per-test cleaning in tests/conftest.py),
-    emptied after it as that cleaning would."""
-    from planner.bootstrap import seed_reference_data
-
-    with app.app_context():
-        seed_reference_data()
-        db.session.commit()
+    emptied back to the reference data after it, as that cleaning would."""
     yield
     with app.app_context():
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(delete(table))
-        db.session.commit()
+        reset_database()
         db.session.remove()
 
 

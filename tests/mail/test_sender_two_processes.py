@@ -7,6 +7,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pytest
+
 from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue
@@ -15,6 +17,7 @@ from tests.mail.smtp_server import SmtpServer
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.committed  # the senders are processes of their own
 def test_two_senders_never_send_a_message_twice(app, app_context):
     stored = [
         # Ten recipients with five messages each: order per recipient holds across senders too.

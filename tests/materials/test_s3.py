@@ -22,6 +22,10 @@ from tests.materials.test_materials import _meeting as make_meeting
 from tests.materials.test_materials import _presenter as make_presenter
 from tests.support import csrf_token, sign_in
 
+# Instances of their own (each on connections of its own) serve these files: what a test
+# stores is committed for them to see it.
+pytestmark = pytest.mark.committed
+
 KEYS = {
     "MATERIALS_S3_ACCESS_KEY": "planner-test",
     "MATERIALS_S3_SECRET_KEY": "planner-test-secret",

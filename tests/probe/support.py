@@ -23,6 +23,7 @@ from planner.materials.operations import add_link
 from planner.offices.models import OfficeContact
 from planner.presenters.operations import invite
 from planner.text import control_character
+from tests.support import read_afresh
 
 # Reproducible in CI, no example database in the repository, no per-example deadline (a line-up
 # takes its time). The examples share the app's database on purpose: they probe the state that
@@ -408,7 +409,7 @@ def row_counts() -> dict[str, int]:
     tables = db.metadata.sorted_tables
     query = union_all(*(select(sql_literal(t.name), func.count()).select_from(t) for t in tables))
     counts = dict(db.session.execute(query).all())
-    db.session.rollback()
+    read_afresh()
     return counts
 
 
@@ -429,7 +430,7 @@ def refused_text_stored() -> list[str]:
                 multiline = isinstance(column.type, Text)
                 if char := control_character(value, multiline=multiline):
                     found.append(f"{table.name}.{column.name} holds {char}: {value[:60]!r}")
-    db.session.rollback()
+    read_afresh()
     return found
 
 

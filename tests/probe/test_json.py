@@ -22,6 +22,7 @@ from tests.probe.support import (
     json_values,
     row_counts,
 )
+from tests.support import read_afresh
 
 # A valid body for each endpoint, for the probe to change one field at a time.
 BODIES = {
@@ -93,7 +94,7 @@ def _address(rule: str, draw) -> str:
             # Drawn without looking at the database, so that the same draws make the same example.
             choice = draw(st.sampled_from(["first", "last", *STRANGE_IDS]))
             existing = list(db.session.scalars(select(model.id).order_by(model.id)))
-            db.session.rollback()
+            read_afresh()
             if isinstance(choice, str):
                 number = (existing[0 if choice == "first" else -1]) if existing else 1
             else:

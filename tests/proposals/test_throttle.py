@@ -11,6 +11,7 @@ from planner.accounts.models import ThrottleEvent
 from planner.extensions import db
 from planner.proposals.models import Proposal
 from tests.proposals.test_proposals import API_VALID, send
+from tests.support import read_afresh
 
 BURSTER, NEIGHBOUR = "203.0.113.20", "198.51.100.30"
 
@@ -22,7 +23,7 @@ def client_at(app, address: str):
 
 
 def proposals() -> int:
-    db.session.rollback()  # read what the requests committed
+    read_afresh()
     return db.session.scalar(select(func.count()).select_from(Proposal))
 
 
@@ -49,7 +50,7 @@ def test_the_budget_comes_back_as_the_hour_passes(app, survey):
     burster = client_at(app, BURSTER)
     for n in range(10):
         send(burster, title=f"Proposal {n}")
-    db.session.rollback()
+    read_afresh()
     oldest = db.session.scalars(select(ThrottleEvent).order_by(ThrottleEvent.at)).first()
     oldest.at -= timedelta(minutes=50)
     db.session.commit()
