@@ -6,7 +6,14 @@ from collections.abc import Callable
 from datetime import datetime, time
 
 from flask_wtf import FlaskForm
-from wtforms import FieldList, IntegerField, PasswordField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
@@ -57,6 +64,10 @@ class PlannerForm(FlaskForm):
         for field in self:
             if isinstance(field, TextAreaField) and isinstance(field.data, str):
                 field.data = line_breaks(field.data)
+            if isinstance(field, SelectField) and isinstance(field.data, str):
+                # A choice of only blanks (" ", a tab, a no-break space) is no choice: `Optional`
+                # lets it through as such, so it must not reach the view as " ".
+                field.data = field.data.strip() and field.data
         valid = super().validate(extra_validators)
         for field in self:
             if not isinstance(field, StringField) or isinstance(field, PasswordField):

@@ -7,6 +7,7 @@ import json
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.datastructures import MultiDict
 
 from planner.agenda.models import Meeting
 from planner.extensions import db
@@ -14,7 +15,7 @@ from planner.proposals.models import ProposalEvent
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
 from planner.survey.records import slugify
-from tests.probe.support import PROPOSAL, build_world, check_answer, row_counts
+from tests.probe.support import PROPOSAL, build_world, check_answer, read_forms, row_counts
 from tests.support import BUNDLED, csrf_token
 
 DEEP = "[" * 1000 + "]" * 1000
@@ -113,6 +114,28 @@ def test_a_blank_in_a_number_select_is_refused_or_ignored(client, colead_client,
             before = row_counts()
             response = who.post(action, data={**data, "csrf_token": token, name: " "})
             check_answer(response, before, f"POST {action} {name}=' '")
+
+
+# Blanks that `str.strip` removes and `int` refuses.
+BLANKS = (" ", "\t", "\xa0", "\u2028", "\u3000", "\x1c", "\x85")
+
+
+def test_a_blank_choice_in_a_filled_in_form_is_no_choice(client, colead_client, survey):
+    """The meeting's series and the slot's linked proposal, chosen as blanks in a form that is
+    otherwise as the page filled it in: saved as no choice, never a server error."""
+    world = build_world(client, colead_client)
+    for page, name in (
+        (f"/meetings/{world.meeting}/edit", "series"),
+        (f"/slots/{world.slot}/edit", "proposal"),
+    ):
+        for blank in BLANKS:
+            # Read again each time: a save may have moved the version the form carries.
+            (form,) = [f for f in read_forms(colead_client, [page]) if name in f.names]
+            sent = MultiDict([(n, blank if n == name else v) for n, v in form.fields])
+            before = row_counts()
+            response = colead_client.post(form.action, data=sent)
+            check_answer(response, before, f"POST {form.action} {name}={blank!r}")
+            assert response.status_code == 302, (name, blank, response.status_code)
 
 
 def test_nul_characters_are_refused_and_never_stored(client, colead_client, survey):
