@@ -106,6 +106,12 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         raise AgendaError(
             "Publish a meeting with its own action, which checks it is ready.", field="status"
         )
+    if values.get("status") == MeetingStatus.cancelled and not meeting.was_published:
+        # No one was ever shown it: cancelling would publish it, marked cancelled.
+        raise AgendaError(
+            "A meeting that was never published is deleted, not cancelled: no one has it yet.",
+            field="status",
+        )
     if meeting.was_published:
         # Subscribers have it in their calendars; only a cancellation removes it from there.
         if values.get("status") == MeetingStatus.draft:

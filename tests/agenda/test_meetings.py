@@ -217,6 +217,21 @@ def test_deleting_cancels_what_subscribers_may_have(api, meeting):
     assert db.session.get(Meeting, draft["id"]) is None
 
 
+def test_a_draft_is_deleted_not_cancelled_and_stays_private(api, client):
+    """Cancelling a meeting no one was shown would show it, marked cancelled, and mail its
+    offices: a draft is refused that, and stays a draft no one else sees."""
+    draft = api.post("/api/v1/meetings", json={**MEETING, "description": "Our notes"}).get_json()
+    refused = api.patch(f"/api/v1/meetings/{draft['id']}", json={"status": "cancelled"})
+    assert refused.status_code == 400
+    assert refused.get_json()["message"] == (
+        "A meeting that was never published is deleted, not cancelled: no one has it yet."
+    )
+    assert refused.get_json()["field"] == "status"
+    assert db.session.get(Meeting, draft["id"]).status == "draft"
+    assert client.get(f"/meetings/{draft['id']}").status_code == 404
+    assert "Our notes" not in client.get("/meetings").get_data(as_text=True)
+
+
 def test_suggest_times_api(api, meeting):
     dates = shift("from=2026-03-01&to=2026-03-14", "2026-03-01")
     response = api.get(
