@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from sqlalchemy import inspect
 
 from planner.agenda.checks import (
+    MAX_MINUTES,
     AgendaError,
     PublishRefused,
     check_choice,
@@ -176,6 +177,12 @@ def follow_slots(meeting: Meeting) -> None:
     end = slots_end_minutes(meeting)
     if meeting.duration_pinned or end is None or end == meeting.duration_minutes:
         return
+    if end > MAX_MINUTES:
+        # As long as a meeting may be typed to last; a pinned length flags the slot instead.
+        raise AgendaError(
+            f"The slots would end {end} minutes after the meeting's start; a meeting lasts at "
+            f"most {MAX_MINUTES} minutes. Shorten, move or remove a slot."
+        )
     meeting.duration_minutes = end
     _touch(meeting, ["duration_minutes"], SIGNIFICANT_MEETING)
 

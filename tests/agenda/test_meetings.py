@@ -500,6 +500,29 @@ def test_a_pinned_time_before_the_start_is_on_the_next_day(api, survey):
     assert slot.starts_at == datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 00:30 on the 11th
 
 
+def test_slots_cannot_make_a_meeting_longer_than_one_may_be_typed(api, survey):
+    """A meeting whose length follows its slots is held to the 720 minutes a typed length is:
+    neither a slot pinned the next day nor one slot too many stretches it past them."""
+    fields = {k: v for k, v in MEETING.items() if k != "duration_minutes"}
+    meeting = api.post("/api/v1/meetings", json=fields).get_json()
+    slots = f"/api/v1/meetings/{meeting['id']}/slots"
+    tomorrow = api.post(slots, json={"title": "Next day", "starts_at": "2026-03-11T12:00:00+01:00"})
+    assert tomorrow.status_code == 400
+    assert tomorrow.get_json()["message"] == (
+        "The slots would end 1460 minutes after the meeting's start; a meeting lasts at most 720 "
+        "minutes. Shorten, move or remove a slot."
+    )
+    for n in range(6):
+        assert (
+            api.post(slots, json={"title": f"Talk {n}", "duration_minutes": 120}).status_code == 201
+        )
+    one_more = api.post(slots, json={"title": "One more", "duration_minutes": 15})
+    assert one_more.status_code == 400 and "735 minutes" in one_more.get_json()["message"]
+    stored = db.session.get(Meeting, meeting["id"])
+    db.session.refresh(stored)
+    assert stored.duration_minutes == 720 and len(stored.slots) == 6
+
+
 def test_suggestions_look_from_the_home_zone_date(api, survey):
     # 00:30 on 1 April in Sydney is still 31 March in UTC.
     sydney = api.post(
