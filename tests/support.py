@@ -2,6 +2,7 @@
 form's CSRF token as a browser submits it, a count of the SQL a block sends, every page of a
 paginated API answer, and the database emptied back to its reference data."""
 
+import html
 import re
 from contextlib import contextmanager
 from pathlib import Path
@@ -21,6 +22,19 @@ def csrf_token(client, url: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert match, f"no CSRF token on {url}"
     return match[1]
+
+
+def hidden_fields(client, url: str) -> dict[str, str]:
+    """The hidden fields of the form on `url` (its CSRF token, the version or invitation it was
+    filled in from), as a browser sends them back."""
+    page = client.get(url).get_data(as_text=True)
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", page):
+        if 'type="hidden"' in tag and (name := re.search(r'name="([^"]+)"', tag)):
+            value = re.search(r'value="([^"]*)"', tag)
+            fields[name[1]] = html.unescape(value[1]) if value else ""
+    assert "csrf_token" in fields, f"no form on {url}"
+    return fields
 
 
 def sign_in(client, email: str = COLEAD_EMAIL, password: str = COLEAD_PASSWORD):

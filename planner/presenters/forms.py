@@ -33,6 +33,9 @@ class InviteForm(PlannerForm):
         description="A city such as Lima, or a zone; their page shows the slot in it. The "
         "office's zone when empty.",
     )
+    # When the slot's presenter was last invited as the page was filled in ("" for never): a
+    # form sent again (Back, another tab) after a newer invitation would end the link just sent.
+    invited = HiddenField()
 
 
 class AnswerForm(PlannerForm):

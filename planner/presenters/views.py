@@ -190,7 +190,9 @@ def invite_view(slot_id: int):
     if request.method == "GET":
         form.process(data=_invite_defaults(slot))
     problem, status = None, 200
-    if form.validate_on_submit():
+    if form.validate_on_submit() and form.invited.data != _invited_stamp(slot):
+        problem, status = _invited_since(slot), 409
+    elif form.validate_on_submit():
         try:
             invitation, token = invite(
                 slot,
@@ -209,6 +211,7 @@ def invite_view(slot_id: int):
             return redirect(url_for(".invited", slot_id=slot.id))
     elif form.errors:
         status = 400
+    form.invited.data = _invited_stamp(slot)  # sent again, the form is about what is shown now
     return render_template(
         "presenters/invite.html",
         slot=slot,
@@ -217,6 +220,22 @@ def invite_view(slot_id: int):
         contacts=_office_contacts(slot),
         zones=zone_choices(),
     ), status
+
+
+def _invited_stamp(slot: Slot) -> str:
+    return slot.invitation.invited_at.isoformat() if slot.invitation else ""
+
+
+def _invited_since(slot: Slot) -> str:
+    if slot.invitation is None:
+        return (
+            "The slot's invitation was revoked since this page was opened. Check, then send again."
+        )
+    return (
+        f"{slot.invitation.name} was invited to this slot since this page was opened (in another "
+        "tab, or by another co-lead), and sent a private link. Inviting again would end that "
+        "link. If you mean to, send the form again."
+    )
 
 
 @bp.get("/slots/<int:slot_id>/invited")

@@ -7,7 +7,7 @@ import pytest
 
 from planner.agenda.models import Slot
 from planner.extensions import db
-from tests.support import csrf_token
+from tests.support import hidden_fields
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -47,7 +47,7 @@ def invite(api, slot, **fields) -> str:
         "time_zone": "Australia/Sydney",
         **fields,
     }
-    answer = api.post(url, data={**data, "csrf_token": csrf_token(api, url)})
+    answer = api.post(url, data={**hidden_fields(api, url), **data})
     # Post, then redirect: reloading the page that shows the link does not invite again.
     assert answer.status_code == 302, answer.get_data(as_text=True)
     assert answer.headers["Location"] == f"/slots/{slot.id}/invited"

@@ -13,7 +13,7 @@ from planner.agenda.models import Slot
 from planner.extensions import db
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, invite
-from tests.support import csrf_token
+from tests.support import csrf_token, hidden_fields
 
 
 def text(response) -> str:
@@ -242,6 +242,28 @@ def test_reloading_the_invited_page_keeps_the_link_working(api, slot, presenter)
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 1
 
 
+def test_the_invite_form_sent_again_after_a_newer_invitation_asks_first(api, slot, presenter):
+    """Back to the invite form and "Invite" again (or a second tab): the link just sent would
+    end. The form comes back filled in, saying who was invited; sent from there, it invites."""
+    url = f"/slots/{slot.id}/invite"
+    opened = hidden_fields(api, url)  # the form as first shown: no one invited yet
+    link = invite(api, slot)
+    sent = {**opened, "name": "Bea Other", "email": "bea@ipaustralia.example", "time_zone": ""}
+    again = api.post(url, data=sent)
+    assert again.status_code == 409
+    page = text(again)
+    assert (
+        "Alex Example was invited to this slot since this page was opened (in another tab, or "
+        "by another co-lead), and sent a private link. Inviting again would end that link. If "
+        "you mean to, send the form again."
+    ) in page
+    assert 'value="Bea Other"' in page and 'value="bea@ipaustralia.example"' in page
+    assert presenter.get(link).status_code == 200  # the link sent still works
+    resent = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    assert api.post(url, data={**resent, "time_zone": ""}).status_code == 302
+    assert presenter.get(link).status_code == 404
+
+
 def test_the_invited_page_is_for_co_leads_and_working_links_only(api, client, slot, presenter):
     link = invite(api, slot)
     assert client.get(f"/slots/{slot.id}/invited").status_code in (302, 401, 403)
@@ -256,7 +278,7 @@ def test_the_invited_page_is_for_co_leads_and_working_links_only(api, client, sl
 def test_a_break_has_no_presenter(api, slot):
     opening = slot.meeting.slots[0]
     url = f"/slots/{opening.id}/invite"
-    answer = api.post(url, data={"name": "X", "csrf_token": csrf_token(api, url)})
+    answer = api.post(url, data={**hidden_fields(api, url), "name": "X"})
     assert answer.status_code == 400
     assert "Only a presentation has a presenter to invite." in text(answer)
 
