@@ -115,11 +115,17 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
         and not isinstance(field, FieldList)  # rows of fields: no one value to show
         and _shown(stored[field.name].data) != _shown(field.data)
     ]
-    form.version.data = item.version
-    form.version.raw_data = [str(item.version)]
+    carry_version(form, item)
     if differing:
         problem += " Stored now, where it differs from yours: " + "; ".join(differing) + "."
     return problem
+
+
+def carry_version(form: FlaskForm, item) -> None:
+    """The form comes back carrying `item`'s version now (the hidden field renders what was
+    sent unless told otherwise): sent again, having looked, it is not refused again."""
+    form.version.data = item.version
+    form.version.raw_data = [str(item.version)]
 
 
 def _shown(value) -> str:

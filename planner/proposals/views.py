@@ -14,7 +14,7 @@ from planner.availability.operations import windows_of
 from planner.calendar.operations import published_meetings_with
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.forms import stale
+from planner.forms import carry_version, stale
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
@@ -245,6 +245,7 @@ def decide(proposal_id: int):
             decide_from(form, proposal)
         except Conflict as error:
             form.status.errors.append(str(error))
+            carry_version(form, proposal)
             status = 409
         else:
             flash(f"Proposal #{proposal.id} is {proposal.status}.", "success")

@@ -237,9 +237,17 @@ def test_the_later_of_two_concurrent_decisions_is_told(client, colead_client, su
         f"/proposals/{proposal.id}", data={**second, "status": "declined", "reason": "No"}
     )
     assert late.status_code == 409
-    assert "changed since you opened it" in late.get_data(as_text=True)
+    page = late.get_data(as_text=True)
+    assert "changed since you opened it" in page
     db.session.refresh(proposal)
     assert proposal.status == "accepted"
+    # Having looked, the second co-lead sends the form as it came back: it decides.
+    carried = re.search(r'name="version"[^>]*value="(\d+)"|value="(\d+)"[^>]*name="version"', page)
+    assert int(carried[1] or carried[2]) == proposal.version
+    again = {**second, "version": carried[1] or carried[2], "status": "declined", "reason": "No"}
+    assert colead_client.post(f"/proposals/{proposal.id}", data=again).status_code == 302
+    db.session.refresh(proposal)
+    assert proposal.status == "declined"
 
 
 def test_revoke_and_reissue_the_link(client, colead_client, survey):
