@@ -254,9 +254,13 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     proposal = the_proposal()
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert "The co-leads' decision" not in page and "When you present" not in page
+    assert "anyone with it can see, edit or withdraw the proposal" in page
     decide(colead_client, proposal)
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert "Your proposal is <strong>accepted</strong>" in page and REASON in page
+    # Decided, it can no longer be edited or withdrawn: the page no longer says it can.
+    assert "anyone with it can see the proposal and what became of it" in page
+    assert "edit or withdraw" not in page
 
     draft = meeting(colead_client, "Rec 10 workshop", time_zone="Europe/Zurich")
     schedule(colead_client, proposal, draft)
@@ -267,6 +271,8 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert colead_client.post(f"/api/v1/meetings/{draft}/publish").status_code == 200
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert f'<a href="/meetings/{draft}">Rec 10 workshop</a>' in page
+    assert "Your presentation is in this public feed of every meeting" in page
+    assert "Once the co-leads place your presentation" not in page
     # 14:00 in Geneva on 12 March 2030 is 08:00 in Lima (UTC-5), both shown.
     assert "Your time (America/Lima)" in page
     assert "Tuesday 12 March 2030, 08:00–08:25" in page and "(UTC−5)" in page
