@@ -178,9 +178,11 @@ class Slot(db.Model):
     @property
     def presenter_zone(self) -> str | None:
         """The zone its presenter reads times in: the one given when inviting, else the
-        presenting office's; None when neither is known (callers fall back to the meeting's)."""
-        if self.invitation is not None and self.invitation.time_zone:
-            return self.invitation.time_zone
+        presenting office's; None when neither is known (callers fall back to the meeting's).
+        Once the one invited has declined, the slot waits for another presenter of the office."""
+        invited = self.invitation
+        if invited is not None and invited.time_zone and self.status != SlotStatus.declined:
+            return invited.time_zone
         return self.office.time_zone if self.office is not None else None
 
     # Who was invited to present it; a deleted slot takes it along (ON DELETE CASCADE).

@@ -99,6 +99,18 @@ def test_a_decline_needs_a_reason_and_is_flagged_to_the_co_leads(api, slot, pres
     assert "Alex Example declined: “Our minister's visit that week.”" in editor
 
 
+def test_after_a_decline_the_slot_reads_in_its_offices_zone_again(api, client, slot, presenter):
+    """The one who declined no longer presents: their zone leaves the agenda with them."""
+    link = invite(api, slot, time_zone="Pacific/Auckland")
+    meeting = f"/meetings/{slot.meeting_id}"
+    assert api.post(f"/api/v1{meeting}/publish").status_code == 200
+    assert "in Auckland" in text(client.get(meeting))
+    declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    assert declined.status_code == 302
+    page = text(client.get(meeting))
+    assert "in Auckland" not in page and "in Sydney" in page
+
+
 def test_asking_for_another_time_keeps_the_slot_invited_with_the_note(api, slot, presenter):
     link = invite(api, slot)
     asked = presenter.post(
