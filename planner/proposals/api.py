@@ -1,6 +1,6 @@
 """JSON API for proposals: anyone may propose; co-leads list them and change their status."""
 
-from flask import Blueprint, abort, jsonify, request, url_for
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from planner.accounts import throttle
 from planner.accounts.security import colead_required
@@ -74,9 +74,23 @@ def index():
     return jsonify([proposal_json(p) for p in for_review(status, number)])
 
 
+def _unknown(payload: dict, known) -> Response | None:
+    """A field the API does not take is refused by name, never ignored: a script sending the
+    page's names ("contact_name") would otherwise be told only what is missing."""
+    unknown = sorted(set(payload) - set(known))
+    if not unknown:
+        return None
+    return api_error(
+        400,
+        f"Unknown proposal field(s): {', '.join(unknown)}. The fields are: {', '.join(known)}.",
+    )
+
+
 @bp.post("/proposals")
 def create():
     payload = json_object()
+    if refused := _unknown(payload, [*_NAMES, "recommendations", "consent"]):
+        return refused
     data, wrong = scalar_fields(payload, _NAMES)
     if wrong:
         return api_error(400, f"Give {', '.join(wrong)} as text or a number.")
@@ -125,6 +139,8 @@ def update(proposal_id: int):
     if proposal is None:
         abort(404, f"No proposal {proposal_id}.")
     payload = json_object()
+    if refused := _unknown(payload, ["status", "reason", "version"]):
+        return refused
     if "version" not in payload:
         return api_error(
             428, "Send the version you last read, so that no one's change is lost silently."

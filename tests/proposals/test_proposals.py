@@ -305,6 +305,15 @@ def test_api_proposals(client, colead_client, survey):
         refused = client.post("/api/v1/proposals", json={"office": "IL", **payload})
         assert refused.status_code == 400
         assert message in refused.get_json()["message"]
+    # The page's field names are not the API's: refused by name, not "Tell us who you are".
+    renamed = {**API_VALID, "contact_name": "Dana", "contact_email": "dana@ilpo.example"}
+    del renamed["name"], renamed["email"]
+    unknown = client.post("/api/v1/proposals", json=renamed)
+    assert unknown.status_code == 400
+    assert unknown.get_json()["message"].startswith(
+        "Unknown proposal field(s): contact_email, contact_name. The fields are: office, name, "
+        "email,"
+    )
     listed = colead_client.get("/api/v1/proposals?status=submitted").get_json()
     assert [p["id"] for p in listed] == [body["id"]]
     url = f"/api/v1/proposals/{body['id']}"
@@ -316,6 +325,11 @@ def test_api_proposals(client, colead_client, survey):
         )
         assert wrong.status_code == 400
         assert wrong.get_json()["message"] == "Give reason as text or a number."
+    extra = colead_client.patch(url, json={"status": "accepted", "version": 1, "note": "x"})
+    assert extra.status_code == 400
+    assert extra.get_json()["message"] == (
+        "Unknown proposal field(s): note. The fields are: status, reason, version."
+    )
     ok = colead_client.patch(url, json={"status": "accepted", "reason": "Fits", "version": 1})
     assert ok.status_code == 200 and ok.get_json()["status"] == "accepted"
     stale = colead_client.patch(url, json={"status": "declined", "reason": "No", "version": 1})
