@@ -43,8 +43,12 @@ def _fraction(text: str) -> float | _BadNumber:
     return number if math.isfinite(number) and abs(number) <= MAX_INT else _BadNumber(text)
 
 
+class _NotJsonNumber(_BadNumber):
+    """NaN and Infinity: Python's reader takes them, JSON has no such numbers."""
+
+
 def _constant(name: str) -> _BadNumber:
-    return _BadNumber(name)  # NaN and Infinity: Python reads them, JSON has no such numbers
+    return _NotJsonNumber(name)
 
 
 def _depth(data: bytes) -> int:
@@ -61,8 +65,12 @@ def _problem(value: Any) -> str | None:
     pending: list[tuple[str, Any]] = [("", value)]
     while pending:
         where, item = pending.pop()
+        if isinstance(item, _NotJsonNumber):
+            return f"{where or 'The body'} is {item}, which is not a number in JSON; {_NUMBERS}"
         if isinstance(item, _BadNumber):
-            return f"{where or 'The body'} is {item[:20]}; {_NUMBERS}"
+            # A long number is cut, and said to be: its first digits alone are another number.
+            shown = item if len(item) <= 20 else f"{item[:20]}… ({len(item)} characters)"
+            return f"{where or 'The body'} is {shown}; {_NUMBERS}"
         if isinstance(item, str):
             if SURROGATE.search(item):
                 return f"{where or 'The body'} cannot contain half of a surrogate pair."

@@ -168,7 +168,11 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             '{"survey": {"label": "A"}, "offices": [], "answers": [{"recommendation": '
             + "9" * 5000
             + "}]}",
-            "is 99999999999999999999",
+            "answers[0].recommendation is 99999999999999999999… (5000 characters); send a number",
+        ),
+        (
+            '{"survey": {"label": "A"}, "offices": [], "answers": [{"recommendation": NaN}]}',
+            "answers[0].recommendation is NaN, which is not a number in JSON; send a number",
         ),
         (
             '{"survey": {"label": "\\ud800"}, "offices": [], "answers": []}'.replace("\\\\", "\\"),
@@ -188,6 +192,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "huge-line",
         "deep",
         "huge-number",
+        "nan",
         "surrogate",
     ],
 )
