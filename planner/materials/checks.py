@@ -39,7 +39,11 @@ _PROGRAMS = (
     b"\xcf\xfa\xed\xfe",
     b"#!",
 )
-_UNSAFE_NAME = re.compile(r'[\x00-\x1f\x7f-\x9f<>:"|?*\u2028\u2029]')
+# Control and reserved characters, and the bidirectional controls that make "‮gnp.pdf" show as
+# "fdp.png": a file's name must read as what it is.
+_UNSAFE_NAME = re.compile(
+    r'[\x00-\x1f\x7f-\x9f<>:"|?*\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]'
+)
 MAX_NAME = 200
 ACCEPTED = "PDF, PowerPoint (.pptx) or OpenDocument (.odp)"
 

@@ -71,6 +71,10 @@ def test_empty_and_oversized():
         ("", "odp", "slides.odp"),
         ("slides.pdf", "pptx", "slides.pptx"),  # the content decides the extension
         ("a\x00b\nc<>.pdf", "pdf", "abc.pdf"),
+        # A right-to-left override would show "\u202egnp.pdf" as "fdp.png".
+        ("\u202egnp.pdf", "pdf", "gnp.pdf"),
+        ("report\u2066\u200f\u2069.pdf", "pdf", "report.pdf"),
+        ("تقرير.pdf", "pdf", "تقرير.pdf"),  # right-to-left letters themselves stay
         ("x" * 300 + ".pdf", "pdf", "x" * 196 + ".pdf"),
     ],
 )
