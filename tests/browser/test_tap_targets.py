@@ -1,0 +1,43 @@
+"""On a phone, every link of the site's menu and every button is a finger's width to tap (44 px
+high), the agenda editor's row of slot buttons too; and the editor's stacked slots name the zone
+of their times."""
+
+from tests.browser.conftest import ARTIFACTS, sign_in
+
+TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button"
+
+
+def _too_small(page) -> list[str]:
+    small = []
+    for target in page.locator(TARGETS).all():
+        box = target.bounding_box()
+        if box is None:  # not shown (a hidden Copy button waiting for its script)
+            continue
+        if box["height"] < 44 or box["width"] < 24:
+            small.append(f"{target.inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}")
+    return small
+
+
+def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey):
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={"title": "W", "starts_at": "2030-03-10T12:00:00+01:00", "time_zone": "Europe/Zurich"},
+    ).get_json()["id"]
+    for title in ("Talk one", "Talk two"):
+        made = api.post(
+            f"/api/v1/meetings/{meeting}/slots",
+            json={"title": title, "office": "AU", "recommendations": [10]},
+        )
+        assert made.status_code == 201
+    assert api.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    sign_in(phone, live_server)
+    for path in ("/", f"/meetings/{meeting}/edit", f"/meetings/{meeting}"):
+        phone.goto(live_server + path)
+        assert _too_small(phone) == [], path
+    phone.goto(live_server + f"/meetings/{meeting}/edit")
+    ARTIFACTS.mkdir(exist_ok=True)
+    phone.locator("table.agenda-edit").screenshot(path=str(ARTIFACTS / "phone-editor-slots.png"))
+    times = phone.locator("table.agenda-edit td.time").first
+    assert "Europe/Zurich: 12:00–12:20" in times.evaluate(
+        "cell => getComputedStyle(cell, '::before').content.replace(/\"/g, '') + cell.innerText"
+    )
