@@ -1,13 +1,17 @@
 """An outbox row as the email it is sent as, with the standard library's `email` package only:
 text and HTML alternatives, and for a calendar message the iMIP parts of RFC 6047 (a
 `text/calendar; method=...` alternative that mail clients act on, and the same object attached
-as invite.ics); optional kinds carry RFC 8058's one-click unsubscribe headers."""
+as invite.ics); optional kinds carry RFC 8058's one-click unsubscribe headers. Addresses carry
+an internationalised domain in its ASCII form, which every mail server routes."""
 
 from datetime import datetime
+from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.utils import format_datetime
+from email.utils import format_datetime, parseaddr
 from typing import Protocol
+
+from planner.addresses import AddressError, ascii_domain
 
 
 class Letter(Protocol):
@@ -25,8 +29,8 @@ class Letter(Protocol):
 
 
 class ComposeError(ValueError):
-    """The message cannot be written as an email (an address that is not one): sending it again
-    would not help."""
+    """The message cannot be sent as it is (an address that is not one, or one the mail server
+    cannot take): sending it again would not help."""
 
 
 def _one_line(value: str) -> str:
@@ -34,11 +38,32 @@ def _one_line(value: str) -> str:
     return " ".join(value.split())
 
 
-def recipient_address(name: str, email: str) -> Address:
+def smtp_address(email: str) -> str:
+    """The address as the envelope and headers carry it (see `planner.addresses.ascii_domain`)."""
     try:
-        return Address(display_name=_one_line(name), addr_spec=email.strip())
+        return ascii_domain(email)
+    except AddressError as error:
+        raise ComposeError(f"not an email address: {error}") from None
+
+
+def recipient_address(name: str, email: str) -> Address:
+    address = smtp_address(email)
+    try:
+        return Address(display_name=_one_line(name), addr_spec=address)
+    except NonASCIILocalPartDefect:
+        # josé@example.org: an address (RFC 6531), for a server that offers SMTPUTF8.
+        local, _, domain = address.rpartition("@")
+        return Address(display_name=_one_line(name), username=local, domain=domain)
     except (ValueError, IndexError) as error:
         raise ComposeError(f"not an email address: {error}") from None
+
+
+def _sender(mail_from: str) -> str | Address:
+    """MAIL_FROM with its domain in ASCII, as the envelope's sender."""
+    name, email = parseaddr(mail_from)
+    if not email or email.isascii():
+        return mail_from
+    return Address(display_name=name, addr_spec=smtp_address(email))
 
 
 def compose(
@@ -51,7 +76,7 @@ def compose(
     """The email for `letter`, dated `date` (an aware datetime). With `unsubscribe_url` (for an
     optional kind) it carries List-Unsubscribe and List-Unsubscribe-Post: One-Click."""
     message = EmailMessage()
-    message["From"] = mail_from
+    message["From"] = _sender(mail_from)
     message["To"] = recipient_address(letter.recipient_name, letter.recipient_email)
     message["Subject"] = _one_line(letter.subject)
     message["Date"] = format_datetime(date)

@@ -8,7 +8,10 @@ dies loses nothing (its leased messages are due again when the lease ends) and s
 most the one message it was sending, with the same Message-ID. A recipient's message waits while
 an earlier one to them is still queued, so nobody reads an update before its invitation.
 Failures are retried after 1, 2, 4 ... minutes (at most an hour apart), MAX_ATTEMPTS times in all;
-a recipient the server refuses for good (5xx) fails at once."""
+a recipient the server refuses for good (5xx) fails at once, and so does an address with other
+than ASCII characters before the @ when the server does not offer SMTPUTF8: neither holds up the
+other messages. An internationalised domain goes in its ASCII form (xn--), which any server
+takes."""
 
 import logging
 import os
@@ -22,8 +25,9 @@ from email.utils import parseaddr
 from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import aliased
 
+from planner.addresses import needs_smtputf8
 from planner.extensions import db
-from planner.mail.compose import ComposeError, compose
+from planner.mail.compose import ComposeError, compose, smtp_address
 from planner.mail.models import OPTIONAL_KINDS, MessageStatus, OutboxMessage
 from planner.mail.unsubscribe import unsubscribe_url
 
@@ -36,6 +40,13 @@ MAX_ATTEMPTS = 8
 FIRST_DELAY, LONGEST_DELAY = timedelta(minutes=1), timedelta(hours=1)
 NO_SERVER = "not sent: no mail server configured"
 DEFAULT_FROM = "CWS ICT Task Force <taskforce@localhost>"
+# Said on the outbox page of a message to an address such as josé@example.org that this server
+# cannot take: no later attempt would go otherwise, and the other messages go on.
+NO_SMTPUTF8 = (
+    "not sent: this address has letters other than a–z before the @, and the mail server "
+    "does not accept such addresses (it does not offer SMTPUTF8). Reach this person at another "
+    "address, or press Send again once the mail server accepts them."
+)
 
 _YES = ("1", "true", "yes", "on")
 
@@ -140,6 +151,7 @@ class _Connection:
                     smtp.starttls(context=ssl.create_default_context())
                 if config.get("MAIL_USERNAME"):
                     smtp.login(config["MAIL_USERNAME"], config.get("MAIL_PASSWORD") or "")
+                smtp.ehlo_or_helo_if_needed()  # what the server offers (SMTPUTF8) is known
             except BaseException:
                 smtp.close()
                 raise
@@ -174,7 +186,7 @@ def _describe(error: Exception) -> str:
 
 
 def _envelope_sender(mail_from: str) -> str:
-    return parseaddr(mail_from)[1] or parseaddr(DEFAULT_FROM)[1]
+    return smtp_address(parseaddr(mail_from)[1] or parseaddr(DEFAULT_FROM)[1])
 
 
 def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, now: datetime):
@@ -188,11 +200,14 @@ def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, n
             else None
         ),
     )
+    recipient = smtp_address(message.recipient_email)
     smtp = connection.open()
+    if needs_smtputf8(recipient) and not smtp.has_extn("smtputf8"):
+        raise ComposeError(NO_SMTPUTF8)  # before MAIL FROM: the connection stays good
     smtp.send_message(
         email,
         from_addr=_envelope_sender(config.get("MAIL_FROM") or DEFAULT_FROM),
-        to_addrs=[message.recipient_email],
+        to_addrs=[recipient],
     )
 
 

@@ -1,5 +1,6 @@
 """A real SMTP server on loopback (aiosmtpd) that keeps what it receives, for the mail tests:
-it can be stopped and started again on the same port, and refuses recipients on request."""
+it can be stopped and started again on the same port, refuses recipients on request, and may
+leave SMTPUTF8 out of what it offers, as many servers do."""
 
 import socket
 import threading
@@ -33,6 +34,8 @@ class SmtpServer:
     received: list[Received] = field(default_factory=list)
     # Recipients answered with this reply at RCPT TO ("451 try later", "550 no such user").
     refuse: dict[str, str] = field(default_factory=dict)
+    # Whether EHLO offers SMTPUTF8 (RFC 6531), without which an address is ASCII only.
+    smtputf8: bool = True
     controller: Controller | None = None
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -51,7 +54,7 @@ class SmtpServer:
 
     def start(self) -> "SmtpServer":
         self.controller = Controller(
-            self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=True
+            self, hostname="127.0.0.1", port=self.port, enable_SMTPUTF8=self.smtputf8
         )
         self.controller.start()
         return self
