@@ -1,16 +1,33 @@
-"""Email addresses in the form in which the mail sender hands them to a server. Pure: no Flask."""
+"""Email addresses: the one check every form and the JSON API make of an address typed in (which
+also stores it in one normal form), and the form in which the mail sender hands it to a server.
+Pure: no Flask."""
 
 import idna
+from email_validator import EmailNotValidError, validate_email
+
+from planner.errors import PlannerError
+
+NOT_AN_ADDRESS = "That does not look like an email address."
 
 
 class AddressError(ValueError):
     """An address whose domain has no ASCII (IDNA) form: no mail server can route it."""
 
 
+def normal_address(value: str, field: str | None = None) -> str:
+    """`value` as stored: trimmed, its domain lower-case and in Unicode (`exämple.org`, also when
+    typed as `xn--exmple-cua.org`), the part before the @ as typed (in Unicode NFC). An address
+    that is not one raises PlannerError with the words every page and the API use."""
+    try:
+        return validate_email(value.strip(), check_deliverability=False).normalized
+    except (EmailNotValidError, UnicodeError):
+        raise PlannerError(NOT_AN_ADDRESS, field=field) from None
+
+
 def ascii_domain(address: str) -> str:
     """`address` as the SMTP envelope and the To and From headers carry it: an internationalised
     domain in its ASCII form (`eva@exämple.org` → `eva@xn--exmple-cua.org`; IDNA 2008 with UTS
-    #46, as email-validator checks it), which every server routes. The part before the @ stays
+    #46, as `normal_address` checks it), which every server routes. The part before the @ stays
     as it is: if it is not ASCII only a server offering SMTPUTF8 takes it (`needs_smtputf8`)."""
     address = address.strip()
     local, at, domain = address.rpartition("@")

@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
+from planner.addresses import normal_address
 from planner.errors import PlannerError
 from planner.text import line_breaks, refusal
 from planner.timezones import ZoneError, pick_zone
@@ -53,6 +54,23 @@ def time_zone(required: bool = False) -> Callable:
         try:
             field.data = pick_zone(text)
         except ZoneError as error:
+            field.errors.clear()
+            raise StopValidation(error.message) from None
+
+    return validator
+
+
+def email_address() -> Callable:
+    """A validator for an email field, after DataRequired or Optional: the address is kept in
+    its one normal form (`planner.addresses`: `Eva@EXÄMPLE.org` and `eva@xn--exmple-cua.org`
+    are `…@exämple.org`), and refused with the same words on every page and in the API."""
+
+    def validator(form, field) -> None:
+        if not isinstance(field.data, str) or not field.data.strip():
+            return  # DataRequired or Optional has had its say
+        try:
+            field.data = normal_address(field.data)
+        except PlannerError as error:
             field.errors.clear()
             raise StopValidation(error.message) from None
 

@@ -2,9 +2,9 @@
 
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
-from planner.forms import PlannerForm, time_zone, version_field
+from planner.forms import PlannerForm, email_address, time_zone, version_field
 from planner.offices.models import LANGUAGES, REGIONS, SIZES
 
 NAME_MAX, CITY_MAX = 200, 100
@@ -51,7 +51,7 @@ class ContactForm(PlannerForm):
         "Email",
         validators=[
             DataRequired("Give the contact's email address."),
-            Email("That does not look like an email address."),
+            email_address(),
             Length(max=254),
         ],
     )

@@ -7,10 +7,10 @@ import hashlib
 
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from planner.agenda.checks import check_text
-from planner.forms import PlannerForm, checked, time_zone
+from planner.forms import PlannerForm, checked, email_address, time_zone
 from planner.presenters.models import Answer
 
 
@@ -22,7 +22,7 @@ class InviteForm(PlannerForm):
         "Email",
         validators=[
             Optional(),
-            Email("Give an email address such as ana@example.org."),
+            email_address(),
             Length(max=254),
         ],
         description="Where the invitation goes; the next page shows you the private link too.",

@@ -13,12 +13,12 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
 from planner.availability.forms import AvailabilityFields, save_proposal_windows
-from planner.forms import PlannerForm, version_field
+from planner.forms import PlannerForm, email_address, version_field
 from planner.offices.contacts import from_proposal
 from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
@@ -52,7 +52,7 @@ class ProposalFields(PlannerForm):
         "Email",
         validators=[
             DataRequired("We need an email to reach you."),
-            Email("That does not look like an email address."),
+            email_address(),
             Length(max=254),
         ],
         description="Only the Task Force co-leads see it.",
