@@ -14,8 +14,9 @@ Who gets what:
   holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
   must follow it.
 - the presenting office's contacts hear of a slot only once its meeting is published (drafts are
-  private): an update REQUEST (optional: one-click unsubscribe) and a CANCEL, which a contact who
-  unsubscribed from updates does not get either, since they may never have had the event.
+  private): an update REQUEST (optional: one-click unsubscribe) and a CANCEL. A contact who
+  unsubscribed from updates is sent nothing new, but still the CANCEL of an event a REQUEST put
+  in their calendar: it only takes out what was put there, so no dead event stays.
 - the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
 """
 
@@ -666,6 +667,23 @@ def _first_about(slot: Slot, email: str) -> bool:
     )
 
 
+def _holds_event(slot: Slot, email: str) -> bool:
+    """Whether `email`'s calendar holds the slot's event: the last calendar message about it that
+    went to them (or is queued, so goes before anything written now) was a REQUEST."""
+    method = db.session.scalar(
+        select(OutboxMessage.ics_method)
+        .where(
+            OutboxMessage.slot_id == slot.id,
+            func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            OutboxMessage.ics_method.is_not(None),
+            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return method == imip.Method.request
+
+
 def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what) -> None:
     if not (cancelled or shown):
         return
@@ -675,8 +693,9 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
         email = contact.email.strip()
         if not email or email.lower() == presenter or _already_sent(slot, email):
             continue
-        if unsubscribed(email, MessageKind.update):
-            continue  # a cancellation too: updates were what put the slot in their calendar
+        stopped = unsubscribed(email, MessageKind.update)
+        if stopped and not (cancelled and _holds_event(slot, email)):
+            continue  # no news; only a cancellation of what their calendar holds still goes
         recipient = Recipient(email, contact.name, contact.language or "en")
         attendee = imip.office_contact(email, contact.name)
         method = imip.Method.cancel if cancelled else imip.Method.request
@@ -688,6 +707,7 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
             "what": sorted(what),
             "was": _times_before(slot, change, _zone(zone, "UTC") if zone else None),
             "first": _first_about(slot, email),
+            "unsubscribed": stopped,
         }
         _send(
             recipient,
@@ -695,7 +715,7 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
             context,
             slot=slot,
             calendar=_calendar(_event(slot, None), method, attendee),
-            optional_kind=MessageKind.update,
+            optional_kind=None if stopped else MessageKind.update,
         )
 
 

@@ -50,6 +50,7 @@ def unsubscribe(token: str):
         token=token,
         email=email,
         kind=KIND_NAMES.get(kind, kind),
+        kind_code=kind,
         done=done,
     )
     return page, 200, PRIVATE

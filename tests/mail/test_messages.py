@@ -1,6 +1,7 @@
 """What the outbox holds after real requests: the invitation with its REQUEST, updates when a slot
 or its meeting moves, cancellations, decisions, answers, reminders; nothing for a change that
-was rolled back; unsubscribed contacts get no update, presenters still get cancellations."""
+was rolled back; unsubscribed contacts get no update (only the CANCEL of an event they were sent),
+presenters still get cancellations."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -331,6 +332,59 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     assert outbox(recipient_email="lee@ipa.example") == []
     # The presenter, unsubscribed from updates, still gets the cancellation.
     assert [m.kind for m in outbox(recipient_email=PRESENTER)][-1] == "cancellation"
+
+
+def test_an_unsubscribed_contact_still_gets_the_cancel_of_the_event_they_were_sent(app, api, slot):
+    """Subscribed, sent the slot's REQUEST, unsubscribed with the message's own link: nothing
+    new reaches them (not a change of time), but the meeting's cancellation does, with the same
+    UID, so no dead event stays in their calendar. One never sent the REQUEST gets nothing."""
+    from planner.db_types import utcnow
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
+
+    kim, lee = "kim@ipaustralia.example", "lee@ipa.example"
+    for name, email in (("Kim Contact", kim), ("Lee", lee)):
+        db.session.add(
+            OfficeContact(office_code="AU", name=name, email=email, language="en", source="test")
+        )
+    db.session.commit()
+    server = SmtpServer().start()
+    config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    try:
+        server.refuse[lee] = "550 5.1.1 No such user"  # Lee's REQUEST never reaches Lee
+        invite(api, slot)
+        assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+        send_due(config, utcnow() + timedelta(seconds=1))
+        (on_agenda,) = [m for m in server.messages() if m["To"].addresses[0].addr_spec == kim]
+        assert on_agenda["Subject"].startswith("On the agenda: ")
+        for address in (kim, lee):  # both unsubscribe, as mail programs do (RFC 8058)
+            (message,) = outbox(recipient_email=address)
+            link = message.text_body.split("Stop these messages: ")[1].split()[0]
+            anonymous = app.test_client(use_cookies=False)
+            path = link.removeprefix(app.config["BASE_URL"])
+            assert anonymous.post(path, data={"List-Unsubscribe": "One-Click"}).status_code == 200
+
+        later = {"duration_minutes": 25}
+        assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+        assert [m.kind for m in outbox(recipient_email=kim)] == ["update"]  # nothing new
+        assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
+        assert send_due(config, utcnow() + timedelta(seconds=2)).sent >= 1
+        db.session.commit()
+    finally:
+        server.stop()
+
+    assert [m.kind for m in outbox(recipient_email=kim)] == ["update", "cancellation"]
+    assert [m.kind for m in outbox(recipient_email=lee)] == ["update"]  # never had the event
+    to_kim = [m for m in server.messages() if m["To"].addresses[0].addr_spec == kim]
+    assert [m["Subject"].split(":")[0] for m in to_kim] == ["On the agenda", "Cancelled"]
+    cancel = to_kim[1]
+    (part,) = [p for p in cancel.walk() if p.get_content_type() == "text/calendar"]
+    assert part.get_param("method") == "CANCEL"
+    (event,) = Calendar.from_ical(part.get_content()).walk("VEVENT")
+    assert str(event["UID"]) == slot.uid and str(event["STATUS"]) == "CANCELLED"
+    text = cancel.get_body(("plain",)).get_content()
+    assert "You unsubscribed from updates" in text
+    assert "/unsubscribe/" not in text and cancel["List-Unsubscribe"] is None
 
 
 def test_invitations_wait_for_review_when_held(api, slot):

@@ -39,6 +39,7 @@ def test_the_page_asks_and_the_button_unsubscribes(app, app_context):
     rows = db.session.scalars(select(Unsubscription)).all()
     assert [(r.email, r.kind) for r in rows] == [("dana@ilpo.example", "reminder")]
 
+    assert "Invitations to present, updates and cancellations still reach you." in text
     assert enqueue(DANA, kind=MessageKind.reminder, subject="s", text="t") is None
     assert enqueue(DANA, kind=MessageKind.update, subject="s", text="t") is not None
     assert enqueue(DANA, kind=MessageKind.invitation, subject="s", text="t") is not None
@@ -54,3 +55,14 @@ def test_forged_or_non_optional_links_are_refused(app, app_context):
     invitation = unsubscribe_token(DANA.email, MessageKind.invitation)
     assert client.post(f"/unsubscribe/{invitation}").status_code == 404
     assert db.session.scalar(select(Unsubscription)) is None
+
+
+def test_the_page_says_what_still_comes_after_unsubscribing_from_updates(app, app_context):
+    client = app.test_client(use_cookies=False)
+    path = _path(app, unsubscribe_url(DANA.email, MessageKind.update))
+    for answer in (client.get(path), client.post(path)):
+        text = answer.get_data(as_text=True)
+        assert "no more updates about slots and meetings" in text
+        assert "cancellation of a slot that an update already put in your calendar" in text
+        assert "nothing new is sent" in text
+        assert "cancellations of your slot" not in text
