@@ -49,9 +49,10 @@ class Throttled(PlannerError):
 
 def in_words(seconds: int) -> str:
     """A wait as people say it, rounded up: '1 second', '4 seconds', '15 minutes', '1 hour'."""
+    # Rounded up before the unit is chosen: 3599 seconds are "1 hour", not "60 minutes".
     if seconds < 60:
         amount, unit = seconds, "second"
-    elif seconds < 3600:
+    elif math.ceil(seconds / 60) < 60:
         amount, unit = math.ceil(seconds / 60), "minute"
     else:
         amount, unit = math.ceil(seconds / 3600), "hour"

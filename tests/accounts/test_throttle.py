@@ -69,10 +69,13 @@ def test_the_delay_is_capped_at_fifteen_minutes():
     ]
     assert throttle.pair_delay(15) == throttle.pair_delay(10**6) == timedelta(minutes=15)
     assert throttle.in_words(900) == "15 minutes"
-    assert [throttle.in_words(s) for s in (1, 59, 61, 3600, 3601)] == [
+    assert [throttle.in_words(s) for s in (1, 59, 61, 3540, 3541, 3599, 3600, 3601)] == [
         "1 second",
         "59 seconds",
         "2 minutes",
+        "59 minutes",
+        "1 hour",  # 60 minutes, rounded up, are an hour
+        "1 hour",
         "1 hour",
         "2 hours",
     ]
