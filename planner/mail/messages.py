@@ -601,14 +601,16 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
     if slot.starts_at is None:
         return
     cancelled = now == "CANCELLED" and before != "CANCELLED"
-    _tell_presenter(slot, change, cancelled=cancelled, shown=shown, what=what)
+    _tell_presenter(slot, change, cancelled=cancelled, shown=shown, what=what, published=published)
     if is_public(meeting) and slot.office_code:
         _tell_contacts(
             slot, change, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what
         )
 
 
-def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what) -> None:
+def _tell_presenter(
+    slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what, published: bool = False
+) -> None:
     invitation = slot.invitation
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
         return
@@ -621,7 +623,9 @@ def _tell_presenter(slot: Slot, change: _Change, *, cancelled: bool, shown: bool
     context = {
         **_slot_context(slot, zone),
         "role": "presenter",
-        "what": sorted(what),
+        # Publishing changes the meeting's status: news of its own, not "its status changed".
+        "what": sorted(what - {"status"} if published else what),
+        "published": published,
         "was": _times_before(slot, change, zone),
         "private_url": private_url,
         "first": False,  # the invitation came first
@@ -700,13 +704,17 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
         attendee = imip.office_contact(email, contact.name)
         method = imip.Method.cancel if cancelled else imip.Method.request
         kind = MessageKind.cancellation if cancelled else MessageKind.update
+        first = _first_about(slot, email)
         context = {
             **_slot_context(slot, _zone(zone, "UTC") if zone else None),
             "role": "contact",
             "reason": "cancelled",
             "what": sorted(what),
-            "was": _times_before(slot, change, _zone(zone, "UTC") if zone else None),
-            "first": _first_about(slot, email),
+            # A time they were never told is not news to them.
+            "was": []
+            if first
+            else _times_before(slot, change, _zone(zone, "UTC") if zone else None),
+            "first": first,
             "unsubscribed": stopped,
         }
         _send(

@@ -334,6 +334,35 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     assert [m.kind for m in outbox(recipient_email=PRESENTER)][-1] == "cancellation"
 
 
+def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(api, slot):
+    """The presenter invited to a draft hears that it is published (not that "its status" has
+    changed); a contact added later is first told of the slot with no "It was" of a time they
+    never had."""
+    invite(api, slot)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    published = outbox(recipient_email=PRESENTER)[-1]
+    assert published.kind == "update"
+    assert published.subject == f"Published: {TALK['title']}"
+    assert "is on the agenda of a meeting the co-leads have now published." in published.text_body
+    assert "its status" not in published.text_body and "It was:" not in published.text_body
+    db.session.add(
+        OfficeContact(
+            office_code="AU",
+            name="Kim",
+            email="kim@ipaustralia.example",
+            language="en",
+            source="test",
+        )
+    )
+    db.session.commit()
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    (first,) = outbox(recipient_email="kim@ipaustralia.example")
+    assert first.subject == f"On the agenda: {TALK['title']}"
+    assert "It was:" not in first.text_body and "<s>" not in first.html_body
+    moved = outbox(recipient_email=PRESENTER)[-1]  # the presenter had the old time: told it
+    assert moved.subject.startswith("Changed: ") and "It was:" in moved.text_body
+
+
 def test_an_unsubscribed_contact_still_gets_the_cancel_of_the_event_they_were_sent(app, api, slot):
     """Subscribed, sent the slot's REQUEST, unsubscribed with the message's own link: nothing
     new reaches them (not a change of time), but the meeting's cancellation does, with the same
