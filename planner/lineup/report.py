@@ -10,6 +10,7 @@ from planner.lineup.model import Model, Solution, solve, solve_model
 from planner.lineup.rules import (
     ALTERNATIVE_TIME_LIMIT,
     PRICE_TIME_LIMIT,
+    Candidate,
     Demand,
     InfeasibleRules,
     Instance,
@@ -129,11 +130,26 @@ def _best_without_choices(instance: Instance, rules: Rules) -> tuple[float, bool
     loose = replace(rules.without_choices(), time_limit=min(rules.time_limit, PRICE_TIME_LIMIT))
     total, proved = 0.0, True
     for number, slots in loose.per_recommendation.items():
-        if slots:
-            found = solve(instance, replace(loose, focus=number, slots=slots, secondary=()))
+        alone = replace(loose, focus=number, slots=slots, secondary=())
+        offered = allowed(instance, alone)
+        if slots == 1 and offered:
+            # One slot: the best single presenter, read off without a solver (exact).
+            total += max(_value_alone(instance, c, alone) for c in offered)
+        elif slots:
+            found = solve(instance, alone)
             total += found.upper_bound
             proved = proved and found.status == "optimal"
     return total, proved
+
+
+def _value_alone(instance: Instance, candidate: Candidate, rules: Rules) -> float:
+    """`value` of a line-up of this one presentation (only its recommendation's demands count)."""
+    heard = sum(
+        d.weight * instance.gain(d, candidate)
+        for d in instance.demands
+        if d.recommendation == candidate.recommendation
+    )
+    return heard + rules.bonus(candidate)
 
 
 def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:

@@ -65,6 +65,20 @@ def test_the_solver_finds_the_brute_force_optimum_and_keeps_every_rule(survey, n
     assert solution.objective == pytest.approx(value(instance, solution.presentations, rules))
 
 
+@pytest.mark.parametrize("name", RULE_SETS)
+def test_the_price_of_the_rules_is_the_brute_force_best_under_the_slot_counts_alone(survey, name):
+    """The report's unconstrained value (one recommendation's single slot read off without a
+    solver) is what trying every line-up under the slot counts alone finds."""
+    rules = RULE_SETS[name]
+    instance = workshop_instance(survey, rules.per_recommendation)
+    report = propose(instance, rules)
+    loose = rules.without_choices()
+    assert report.unconstrained == pytest.approx(
+        max(brute_force(instance, loose), report.solution.objective)
+    )
+    assert report.unconstrained_proved
+
+
 def test_greedy_keeps_the_rules_and_comes_close(survey):
     rules = RULE_SETS["with a Rec 4 slot"]
     instance = workshop_instance(survey, rules.per_recommendation)
