@@ -37,6 +37,34 @@ def hidden_fields(client, url: str) -> dict[str, str]:
     return fields
 
 
+def form_of(client, url: str) -> dict:
+    """The fields of the (last) form on `url` as a browser would post them unchanged."""
+    page = client.get(url).get_data(as_text=True)
+    form = page[page.rindex("<form", 0, page.index('name="version"')) :]
+    form = form[: form.index("</form>")]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        name = re.search(r'name="([^"]+)"', tag)
+        value = re.search(r'value="([^"]*)"', tag)
+        kind = re.search(r'type="([^"]+)"', tag)
+        if not name or (kind and kind[1] in ("checkbox", "radio") and "checked" not in tag):
+            continue
+        fields.setdefault(name[1], []).append(html.unescape(value[1]) if value else "")
+    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
+        # A browser drops the line break that follows <textarea> and sends breaks as CR LF.
+        text = html.unescape(body.removeprefix("\r\n").removeprefix("\n"))
+        fields[name] = [text.replace("\r\n", "\n").replace("\n", "\r\n")]
+    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
+        options = re.findall(r"<option[^>]*>", body)
+        chosen = [
+            html.unescape(re.search(r'value="([^"]*)"', o)[1])
+            for o in options
+            if re.search(r"\sselected\b", o)
+        ]
+        fields[name] = chosen or [re.search(r'value="([^"]*)"', body)[1]]
+    return fields
+
+
 def sign_in(client, email: str = COLEAD_EMAIL, password: str = COLEAD_PASSWORD):
     return client.post(
         "/login",

@@ -3,7 +3,6 @@ on what someone else has changed since is refused with the current state, never 
 through pages and the JSON API alike; racing saves are caught by the database."""
 
 import html
-import re
 import threading
 
 import pytest
@@ -16,7 +15,7 @@ from planner.lineup.models import Lineup
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from tests.support import COLEAD_PASSWORD, csrf_token, sign_in
+from tests.support import COLEAD_PASSWORD, csrf_token, form_of, sign_in
 
 MEETING = {"title": "Rec 10 workshop", "duration_minutes": 120, "time_zone": "Europe/Zurich"}
 VOLUNTEERED = {
@@ -42,29 +41,6 @@ def other(app, colead):
     client = app.test_client()
     assert sign_in(client, "other@example.org", COLEAD_PASSWORD).status_code == 302
     return client
-
-
-def form_of(client, url: str) -> dict:
-    """The fields of the (last) form on `url` as a browser would post them unchanged."""
-    page = client.get(url).get_data(as_text=True)
-    form = page[page.rindex("<form", 0, page.index('name="version"')) :]
-    form = form[: form.index("</form>")]
-    fields = {}
-    for tag in re.findall(r"<input[^>]*>", form):
-        name = re.search(r'name="([^"]+)"', tag)
-        value = re.search(r'value="([^"]*)"', tag)
-        kind = re.search(r'type="([^"]+)"', tag)
-        if not name or (kind and kind[1] in ("checkbox", "radio") and "checked" not in tag):
-            continue
-        fields.setdefault(name[1], []).append(html.unescape(value[1]) if value else "")
-    for name, body in re.findall(r'<textarea[^>]*name="([^"]+)"[^>]*>(.*?)</textarea>', form, re.S):
-        # A browser drops the line break that follows <textarea> and sends breaks as CR LF.
-        text = html.unescape(body.removeprefix("\r\n").removeprefix("\n"))
-        fields[name] = [text.replace("\r\n", "\n").replace("\n", "\r\n")]
-    for name, body in re.findall(r'<select[^>]*name="([^"]+)"[^>]*>(.*?)</select>', form, re.S):
-        chosen = re.findall(r'<option[^>]*value="([^"]*)"[^>]*selected', body)
-        fields[name] = chosen or [re.search(r'value="([^"]*)"', body)[1]]
-    return fields
 
 
 def test_the_api_answers_with_a_version_and_an_etag(api, survey):

@@ -13,7 +13,7 @@ from planner.agenda.models import Slot
 from planner.extensions import db
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, invite
-from tests.support import csrf_token, hidden_fields
+from tests.support import csrf_token, form_of, hidden_fields
 
 
 def text(response) -> str:
@@ -109,6 +109,23 @@ def test_after_a_decline_the_slot_reads_in_its_offices_zone_again(api, client, s
     assert declined.status_code == 302
     page = text(client.get(meeting))
     assert "in Auckland" not in page and "in Sydney" in page
+
+
+def test_moving_a_slot_to_another_office_warns_that_its_presenter_is_still_invited(api, slot):
+    invite(api, slot)
+    url = f"/slots/{slot.id}/edit"
+    fields = {**form_of(api, url), "office": ["JP"]}
+    saved = api.post(url, data=fields)
+    assert saved.status_code == 302
+    editor = text(api.get(saved.headers["Location"]))
+    assert (
+        f"Alex Example, invited for AU, still presents “{slot.title}”, now JP's. Invite JP's "
+        "presenter (the link sent before stops working and they are told), or set the office "
+        "back."
+    ) in editor
+    # A save that keeps the office says nothing of it.
+    again = api.post(url, data={**form_of(api, url), "title": "Renamed"})
+    assert "still presents" not in text(api.get(again.headers["Location"]))
 
 
 def test_asking_for_another_time_keeps_the_slot_invited_with_the_note(api, slot, presenter):
