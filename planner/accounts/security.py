@@ -115,6 +115,13 @@ def is_colead() -> bool:
     return current_user.is_authenticated and current_user.is_colead
 
 
+def api_colead() -> bool:
+    """Whether an API request carries a co-lead's token: what a public endpoint shows co-leads
+    beyond what it shows anyone (their notes, who wrote them)."""
+    user = bearer_user()
+    return user is not None and user.is_colead
+
+
 def editor() -> str | None:
     """Who is writing, for provenance and history."""
     if api_user := g.get("api_user"):

@@ -5,6 +5,7 @@ next page: every presenter for every office of a large survey is many megabytes.
 
 from flask import Blueprint, abort, request, url_for
 
+from planner.accounts.security import api_colead
 from planner.db_types import db_int
 from planner.extensions import db
 from planner.matching.forms import read_filters
@@ -51,6 +52,7 @@ def matches():
         [number], limit=limit, start=asked.start, stop=asked.stop, office=office, evidence=maturity
     )
     page = Page(page_number, size, total).check()
+    colead = api_colead()
 
     def address(other: int | None) -> str | None:
         if other is None:
@@ -66,5 +68,18 @@ def matches():
         "per_page": page.size,
         "next": address(page.next),
         "previous": address(page.previous),
-        "matches": [match.as_dict() for match in found],
+        "matches": [_for_reader(match.as_dict(), colead) for match in found],
     }
+
+
+# What of a co-lead's mark anyone may read: that the co-leads judged the pair, and how (it moves
+# the ranking everyone sees). Their note and who wrote it when are the co-leads' own.
+PUBLIC_MARK = ("verdict", "label")
+
+
+def _for_reader(match: dict, colead: bool) -> dict:
+    mark = match["reasons"].get("mark")
+    if mark and not colead:
+        # A copy: the reasons are the scorer's, cached for every reader.
+        match["reasons"] = {**match["reasons"], "mark": {key: mark[key] for key in PUBLIC_MARK}}
+    return match

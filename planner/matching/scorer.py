@@ -136,6 +136,22 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class UnrankedMark:
+    """A co-lead's mark that ranks no pair (see `Scorer.unranked_marks`)."""
+
+    audience: str
+    presenter: str
+    recommendation: int
+    mark: Mark
+    why: str
+
+    @property
+    def reasons(self) -> dict:
+        # As a match's reasons carry a mark: the mark form reads it from there.
+        return {"mark": self.mark.as_dict()}
+
+
+@dataclass(frozen=True)
 class Interest:
     """An office that wants a recommendation discussed (Q8), finds it a big challenge (Q6), or
     asks for help with it (a need in its Q4 answer or proposal).
@@ -578,6 +594,49 @@ class Scorer:
             weights=self.weights,
             vocabulary=self.vocabulary,
         )
+
+    def presents(self, office: str, recommendation: int) -> bool:
+        return any(p.office == office for p in self._projects.get(recommendation, []))
+
+    def not_presenting(self, office: str, recommendation: int) -> str:
+        """Why an office does not present on a recommendation, in words."""
+        kinds = {
+            p.evidence.type for p in self.set_aside.get(recommendation, []) if p.office == office
+        }
+        if EvidenceType.need in kinds:
+            return (
+                f"{office}'s answer on Rec {recommendation} asks for help (a need): it is "
+                "demand, not a presenter"
+            )
+        if EvidenceType.plan in kinds:
+            return (
+                f"{office}'s answer on Rec {recommendation} is a plan: it presents only when "
+                "plans are considered"
+            )
+        return f"{office} shows no project on Rec {recommendation} in this survey"
+
+    def wants(self, office: str, recommendation: int) -> bool:
+        return any(i.office == office for i in self._interests.get(recommendation, []))
+
+    def unranked_marks(self, recommendation: int) -> list["UnrankedMark"]:
+        """The co-leads' marks on a recommendation that rank no pair, and why: a pair ruled out
+        ("not useful"), or one whose presenter no longer presents or whose audience no longer
+        asks (after a re-import, or with plans not considered). Listed so that a mark is never
+        out of sight, nor out of reach to change."""
+        found = []
+        for (audience, presenter, number), mark in sorted(self.marks.items()):
+            if number != recommendation:
+                continue
+            if not self.presents(presenter, number):
+                why = self.not_presenting(presenter, number) + "."
+            elif not self.wants(audience, number):
+                why = f"{audience} does not ask for Rec {number} in this survey."
+            elif mark.verdict == "not_useful":
+                why = "Ruled out: left out of the ranking and of line-ups."
+            else:
+                continue
+            found.append(UnrankedMark(audience, presenter, number, mark, why))
+        return found
 
     def best(self, recommendation: int) -> dict[tuple[str, str], float]:
         """{(audience, presenter office): score of its best project}, the pairs a mark allows."""

@@ -6,7 +6,7 @@ from collections import defaultdict
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
-from planner.accounts.security import colead_required, editor
+from planner.accounts.security import colead_required, editor, is_colead
 from planner.extensions import db
 from planner.matching.evidence import EvidenceType
 from planner.matching.forms import MATURITY_FILTERS, MarkForm, read_filters
@@ -74,6 +74,10 @@ def matches(number: int):
         set_aside = [p for p in set_aside if p.office == office]
     if maturity is not None:
         set_aside = [p for p in set_aside if p.evidence.type.value == maturity]
+    # The co-leads' marks that rank no pair (ruled out, or no longer applying), to see and change.
+    unranked = scorer.unranked_marks(number) if scorer and is_colead() else []
+    if office is not None:
+        unranked = [u for u in unranked if office in (u.audience, u.presenter)]
     office_known = office is None or (
         survey is not None and office in {o.code for o in respondent_offices(survey)}
     )
@@ -85,6 +89,7 @@ def matches(number: int):
     for listing in by_presenter.values():
         listing.sort(key=lambda m: (m.rank, -m.score, m.audience))
     codes = set(by_audience) | set(by_presenter) | {p.office for p in set_aside}
+    codes |= {u.audience for u in unranked} | {u.presenter for u in unranked}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
 
     def page_url(other: int | None) -> str | None:
@@ -111,6 +116,7 @@ def matches(number: int):
         presenters=sorted(by_presenter),
         by_presenter=by_presenter,
         set_aside=set_aside,
+        unranked=unranked,
         offices=offices,
         # Addresses built once per office, not once per row: a page has hundreds of rows.
         office_url={
@@ -150,6 +156,8 @@ def mark(number: int):
         survey=request.args.get("survey") or None,
         include_plans=request.args.get("include_plans") or None,
         show=request.args.get("show") or None,
+        office=request.args.get("office") or None,
+        maturity=request.args.get("maturity") or None,
         page=request.args.get("page") or None,
     )
     if not form.validate():
@@ -157,6 +165,12 @@ def mark(number: int):
     audience, presenter = form.audience.data, form.presenter.data
     if db.session.get(Office, audience) is None or db.session.get(Office, presenter) is None:
         abort(404, "There is no such office.")
+    if (
+        form.verdict.data
+        and audience != presenter
+        and (problem := _unmarkable(audience, presenter, number))
+    ):
+        return _mark_refused(number, form, back, problem)
     current = mark_of(audience, presenter, number)
     if form.seen.data is not None and form.seen.data != mark_seen(current):
         # Sent again from the page below, the mark replaces theirs, knowingly.
@@ -188,7 +202,25 @@ def mark(number: int):
     else:
         label = MARKS[saved.verdict][0]
         flash(f"Marked {presenter} for {audience} on Rec {number}: {label}.", "success")
+        if saved.verdict == "not_useful":
+            # Out of the ranking: back where it is listed, to change it again.
+            return redirect(f"{back}#unranked-{audience}-{presenter}")
     return redirect(f"{back}#audience-{audience}")
+
+
+def _unmarkable(audience: str, presenter: str, number: int) -> str | None:
+    """Why a pair cannot be marked in the survey shown (a mark there would rank nothing): the
+    presenter does not present on the recommendation, or the audience does not ask for it.
+    Clearing a mark is always possible."""
+    survey = survey_from_request()
+    if survey is None:
+        return None
+    scorer = survey_scorer(survey, include_plans=flag_from(request.args, "include_plans"))
+    if not scorer.presents(presenter, number):
+        return scorer.not_presenting(presenter, number) + ", so there is nothing to mark."
+    if not scorer.wants(audience, number):
+        return f"{audience} does not ask for Rec {number} in this survey: no one to present to."
+    return None
 
 
 def _mark_refused(

@@ -198,9 +198,85 @@ def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
     mark = db.session.scalar(select(MatchMark))
     assert (mark.audience_code, mark.presenter_code, mark.verdict) == ("ES", "AU", "must_present")
     assert mark.marked_by == "colead@example.org"
-    page = client.get("/recommendations/10/matches").get_data(as_text=True)
+    page = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
     assert "Co-lead: must present to" in first_row(page, "ES")
-    assert "Exactly their question" in page
+    assert "Exactly their question" in page and "(colead@example.org, 20" in page
+    # Anyone sees that the co-leads judged the pair (it moves the ranking), not their note nor
+    # who wrote it: on the page and in the API alike.
+    page = client.get("/recommendations/10/matches").get_data(as_text=True)
+    assert "The co-leads' judgement: must present to" in first_row(page, "ES")
+    assert "Exactly their question" not in page and "colead@example.org" not in page
+    url = "/api/v1/matches?recommendation=10&office=ES&limit=all"
+    (public,) = [m for m in client.get(url).get_json()["matches"] if m["presenter"] == "AU"]
+    assert public["reasons"]["mark"] == {"verdict": "must_present", "label": "must present to"}
+    (private,) = [m for m in colead_client.get(url).get_json()["matches"] if m["presenter"] == "AU"]
+    assert private["reasons"]["mark"]["note"] == "Exactly their question"
+    assert private["reasons"]["mark"]["by"] == "colead@example.org"
+    again = client.get(url).get_json()["matches"]  # the co-leads' reading left no trace
+    assert "note" not in next(m for m in again if m["presenter"] == "AU")["reasons"]["mark"]
+
+
+def _mark(client, audience: str, presenter: str, verdict: str, note: str = "", query: str = ""):
+    url = f"/recommendations/10/matches{query}"
+    return client.post(
+        f"/recommendations/10/matches/marks{query}",
+        data={
+            "csrf_token": csrf_token(client, url),
+            "audience": audience,
+            "presenter": presenter,
+            "verdict": verdict,
+            "note": note,
+        },
+    )
+
+
+def test_a_pair_ruled_out_stays_in_sight_to_change_again(colead_client, client, survey):
+    """ "Not useful" takes the pair out of the ranking, not out of reach: co-leads find it under
+    "Marks outside the ranking", with its note and a form to change it; no one else sees it."""
+    ruled = _mark(colead_client, "ES", "PL", "not_useful", "Asked, not their topic", "?office=ES")
+    assert ruled.status_code == 302
+    assert ruled.headers["Location"].endswith("?office=ES#unranked-ES-PL")  # the filter kept
+    page = colead_client.get("/recommendations/10/matches?office=ES").get_data(as_text=True)
+    ranked = page[page.index('id="audience-ES"') : page.index('id="presenters"')]
+    assert "PL · " not in ranked
+    listed = page[page.index('id="unranked-ES-PL"') :]
+    listed = listed[: listed.index("</tr>")]
+    assert "not useful" in listed and "Asked, not their topic" in listed
+    assert "Ruled out: left out of the ranking and of line-ups." in listed
+    assert 'name="presenter" value="PL"' in listed and "office=ES" in listed
+    public = client.get("/recommendations/10/matches").get_data(as_text=True)
+    assert 'id="unranked' not in public and "Asked, not their topic" not in public
+    # Cleared from there, the pair is scored again.
+    assert _mark(colead_client, "ES", "PL", "").status_code == 302
+    page = colead_client.get("/recommendations/10/matches?office=ES").get_data(as_text=True)
+    assert 'id="unranked-ES-PL"' not in page and "PL · " in page
+
+
+def test_a_need_or_a_plan_cannot_be_marked_to_present(colead_client, survey):
+    need = _mark(colead_client, "AU", "PY", "must_present")
+    assert need.status_code == 400
+    assert (
+        "PY's answer on Rec 10 asks for help (a need): it is demand, not a presenter, so there "
+        "is nothing to mark."
+    ) in html.unescape(need.get_data(as_text=True))
+    plan = _mark(colead_client, "AU", "ES", "useful")
+    assert plan.status_code == 400
+    assert "ES's answer on Rec 10 is a plan: it presents only when plans are considered" in (
+        html.unescape(plan.get_data(as_text=True))
+    )
+    assert _mark(colead_client, "AU", "ES", "useful", query="?include_plans=1").status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(MatchMark)) == 1
+
+
+def test_a_mark_that_no_longer_applies_after_a_reimport_is_listed_with_why(colead_client, survey):
+    set_mark("AU", "ES", 10, "useful", "Their plan, seen with plans", "c@example.org")
+    db.session.commit()
+    page = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
+    listed = page[page.index('id="unranked-AU-ES"') :]
+    listed = listed[: listed.index("</tr>")]
+    assert "ES's answer on Rec 10 is a plan: it presents only when plans are considered." in (
+        html.unescape(listed)
+    )
 
 
 @pytest.mark.parametrize(
