@@ -2,12 +2,18 @@
 
 import json
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.agenda.models import Meeting, SlotStatus
-from planner.agenda.operations import create_meeting, create_slot, slot_fields_from_proposal
+from planner.agenda.operations import (
+    before_closing,
+    create_meeting,
+    create_slot,
+    slot_fields_from_proposal,
+)
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
@@ -118,21 +124,33 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
     return lineup
 
 
-def accept_lineup(
-    lineup: Lineup, editor: str | None, into: Meeting | None = None
-) -> tuple[Meeting, bool]:
+@dataclass(frozen=True)
+class Acceptance:
+    """What accepting a line-up did: the agenda, whether this acceptance made the slots, and,
+    into an existing draft, the presentations it already held (office and recommendation)."""
+
+    meeting: Meeting
+    made: bool
+    added: int = 0
+    already: tuple[str, ...] = ()
+
+
+def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = None) -> Acceptance:
     """Turn a line-up into agenda slots: one proposed slot per presentation, in order, added to
     `into` (a draft meeting) or to a new draft workshop, through the agenda's own operations.
     A presentation an office volunteered is its proposal; any other carries the office's project
     (its question 4 answer) as the abstract.
 
-    Returns the agenda and whether this acceptance made it. Accepting again returns the agenda
-    made the first time, also when two co-leads accept at
+    Into a draft, a presentation the draft already holds (the same office on the same
+    recommendation) is not added twice, and the new ones go before its closing slots, as
+    "Schedule" places a proposal.
+
+    Accepting again returns the agenda made the first time, also when two co-leads accept at
     the same moment: the line-up's version lets one of them through, and the other's draft is
     rolled back (with the rest of that request's changes) in favour of the first one's.
     """
     if lineup.meeting is not None:
-        return lineup.meeting, False
+        return Acceptance(lineup.meeting, False)
     focus = lineup.rules["focus"]
     recommendations = {r.number: r for r in db.session.scalars(select(Recommendation))}
     presentations = sorted(
@@ -155,8 +173,18 @@ def accept_lineup(
     }
     codes = {presentation.office for presentation in presentations}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
+    held = {
+        (slot.office_code, r.number)
+        for slot in (into.slots if into else [])
+        if slot.kind == "presentation" and slot.status != SlotStatus.cancelled
+        for r in slot.recommendations
+    }
+    already, added = [], 0
     for presentation in presentations:
         office, number = offices[presentation.office], presentation.recommendation
+        if (office.code, number) in held:
+            already.append(f"{office.code} on Rec {number}")
+            continue
         proposal = volunteered.get((office.code, number))
         if proposal is not None:
             # As "Schedule" on the proposal makes it: its own words, linked back to it.
@@ -170,7 +198,13 @@ def accept_lineup(
                 "recommendations": [number],
                 "abstract": project[:4000],
             }
-        create_slot(meeting, {**fields, "kind": "presentation", "status": SlotStatus.proposed})
+        slot = create_slot(
+            meeting, {**fields, "kind": "presentation", "status": SlotStatus.proposed}
+        )
+        added += 1
+        if into is not None:
+            db.session.flush()
+            before_closing(slot)
     if into is None:
         # Half an hour for discussion after the presentations, as a slot of its own: the new
         # draft's length follows its slots, so its calendar entry ends when the last one does.
@@ -186,8 +220,8 @@ def accept_lineup(
         db.session.rollback()
         if lineup.meeting is None:  # changed otherwise than by an acceptance: try again later
             raise
-        return lineup.meeting, False
-    return meeting, True
+        return Acceptance(lineup.meeting, False)
+    return Acceptance(meeting, True, added, tuple(already))
 
 
 def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:

@@ -113,9 +113,18 @@ def accept(lineup_id: int):
     into = db.session.get(Meeting, target) if target else None
     if target and (into is None or into.status != MeetingStatus.draft):
         abort(400, "Line-ups go into a draft meeting; that one is not a draft.")
-    meeting, made = accept_lineup(lineup, editor=editor(), into=into)
-    if not made:
+    accepted = accept_lineup(lineup, editor=editor(), into=into)
+    meeting = accepted.meeting
+    if not accepted.made:
         flash("This line-up was accepted before; here is its draft agenda.", "warning")
-    else:
+    elif into is None:
         flash(f"Line-up #{lineup.id} is now a draft agenda: set its date and times.", "success")
+    else:
+        talks = f"{accepted.added} presentation{'' if accepted.added == 1 else 's'}"
+        flash(f"Line-up #{lineup.id} added {talks} to “{meeting.title}”.", "success")
+        if accepted.already:
+            flash(
+                "Already on it, so not added again: " + ", ".join(accepted.already) + ".",
+                "warning",
+            )
     return redirect(url_for("agenda.meeting", meeting_id=meeting.id))

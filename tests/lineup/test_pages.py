@@ -127,6 +127,47 @@ def test_saved_proposal_and_accept(client, survey):
     assert "Workshop on Rec 10" in agenda
 
 
+def test_a_second_line_up_into_the_same_draft_adds_only_what_it_lacks(client, survey):
+    """Two line-ups sharing presenters, accepted into one draft: each presentation once, the new
+    ones before the closing discussion, and the page says what was added and what was not."""
+    post_rules(client)
+    first = db.session.scalars(select(Lineup).order_by(Lineup.id)).all()[-1]
+    token = csrf_token(client, f"/lineups/{first.id}")
+    client.post(f"/lineups/{first.id}/accept", data={"csrf_token": token})
+    meeting = db.session.scalar(select(Meeting))
+    post_rules(client, slots="6", min_small="0")
+    second = db.session.scalars(select(Lineup).order_by(Lineup.id)).all()[-1]
+    assert second.id != first.id
+    talks = {t["office"] for t in second.result["talks"]}
+    shared = talks & {t["office"] for t in first.result["talks"]}
+    assert shared  # the case worth testing: presenters in both
+    token = csrf_token(client, f"/lineups/{second.id}")
+    added = client.post(
+        f"/lineups/{second.id}/accept", data={"csrf_token": token, "meeting": str(meeting.id)}
+    )
+    assert added.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    db.session.refresh(meeting)
+    offices = [s.office_code for s in meeting.slots if s.kind == "presentation"]
+    assert len(offices) == len(set(offices))  # no office presents Rec 10 twice
+    assert set(offices) == talks | {t["office"] for t in first.result["talks"]}
+    assert meeting.slots[-1].kind == "discussion"  # still closing the agenda
+    page = client.get(added.headers["Location"]).get_data(as_text=True)
+    new = len(talks - shared)
+    assert f"Line-up #{second.id} added {new} presentation{'' if new == 1 else 's'} to" in page
+    assert (
+        "Already on it, so not added again: "
+        + ", ".join(
+            f"{code} on Rec 10"
+            for code in [
+                t["office"]
+                for t in sorted(second.result["talks"], key=lambda t: -t["score"])
+                if t["office"] in shared
+            ]
+        )
+        in page
+    )
+
+
 def test_adjusting_a_saved_proposal_prefills_the_form(client, survey):
     post_rules(client, include="HR")
     lineup = db.session.scalar(select(Lineup))
