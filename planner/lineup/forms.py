@@ -202,6 +202,14 @@ def rules_from(fields: Mapping[str, object]) -> Rules:
     except ValueError as error:
         raise BadRules({"secondary": [str(error)]}) from None
     form = make_form(formdata=None, meta={"csrf": False})
+    known = ["recommendation", "secondary"] + [
+        f.name for f in form if f.name != "focus" and not f.name.startswith("extra_")
+    ]
+    unknown = sorted(set(fields) - set(known))
+    if unknown:
+        # A misspelt rule ("excludes") is refused by name, never silently left out.
+        told = f"Not a rule. The rules are: {', '.join(known)}."
+        raise BadRules({name: [told] for name in unknown})
     data = MultiDict(
         (field.name, str(field.default))
         for field in form

@@ -233,6 +233,8 @@ def test_api(client, survey):
         ({"include": {"AU": True}}, 400, "'include' is a list of office codes"),
         ({"exclude": [["US"]]}, 400, "'exclude' is a list of office codes"),
         ({"survey": 13}, 400, "'survey' is a survey's label or slug"),
+        ({"recommendation": 10, "excludes": ["PL"]}, 400, '"excludes": ["Not a rule. The rules'),
+        ({"max_per_group": 1}, 400, "The rules are: recommendation, secondary, slots,"),
     ],
 )
 def test_api_refusals(client, survey, payload, status, text):
