@@ -13,9 +13,8 @@ from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office, OfficeContact
 from planner.proposals.models import Proposal
+from planner.spreadsheet import safe_cell
 
-# What a spreadsheet would run as a formula when a cell starts with it (OWASP's list).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 CSV_COLUMNS = (
     "office",
     "office name",
@@ -151,11 +150,6 @@ def all_contacts() -> list[OfficeContact]:
             )
         )
     )
-
-
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading '."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def contacts_csv(contacts: Iterable[OfficeContact]) -> str:

@@ -43,12 +43,26 @@ class ImportOutcome:
     warnings: list[ImportWarning]
     # Saved line-ups of the replaced survey, which went with it.
     lineups_removed: int = 0
+    # The label the file or the person gave, when it is not the stored survey's.
+    label_not_used: str | None = None
+    # Whether the survey is now the one pages and the API show by default, among several.
+    now_default: bool = False
+    default: str | None = None  # the survey shown by default otherwise
 
     @property
     def message(self) -> str:
         survey = self.survey
         if self.status == "unchanged":
-            return f"{survey.label} is already imported with the same answers; nothing changed."
+            unused = (
+                f" The label {self.label_not_used} was not used: a survey is stored once, "
+                "under the label it was first imported with."
+                if self.label_not_used
+                else ""
+            )
+            return (
+                f"{survey.label} is already imported with the same answers; nothing changed."
+                + unused
+            )
         verb = "Imported" if self.status == "created" else "Replaced"
         removed = (
             f" {self.lineups_removed} saved line-up(s) of the replaced survey were removed with "
@@ -56,9 +70,21 @@ class ImportOutcome:
             if self.lineups_removed
             else ""
         )
+        if self.now_default:
+            shown = (
+                f" It is now the survey pages and the API show when none is asked for (the "
+                f"newest answers); {self.default} is still there with ?survey=."
+            )
+        elif self.default:
+            shown = (
+                f" Pages and the API still show {self.default} when no survey is asked for (its "
+                f"answers are newer); this one is at ?survey={survey.slug}."
+            )
+        else:
+            shown = ""
         return (
             f"{verb} {survey.label} (/{survey.slug}): {len(survey.respondents)} respondents, "
-            f"{answer_count(survey)} answers, {len(self.warnings)} warning(s).{removed}"
+            f"{answer_count(survey)} answers, {len(self.warnings)} warning(s).{removed}{shown}"
         )
 
 
@@ -145,7 +171,9 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     fingerprint = record.fingerprint()
     same = db.session.scalar(select(Survey).where(Survey.fingerprint == fingerprint))
     if same is not None:
-        return ImportOutcome(same, "unchanged", [])
+        unused = record.label if record.label != same.label else None
+        return ImportOutcome(same, "unchanged", [], label_not_used=unused)
+    shown_before = latest_survey()
     existing = db.session.scalar(
         select(Survey).where((Survey.label == record.label) | (Survey.slug == record.slug))
     )
@@ -175,8 +203,17 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     except BaseException:
         db.session.rollback()
         raise
+    shown_now = latest_survey()
+    before = (
+        shown_before.label if shown_before is not None and shown_before is not existing else None
+    )
     return ImportOutcome(
-        survey, "replaced" if existing else "created", record.warnings, lineups_removed
+        survey,
+        "replaced" if existing else "created",
+        record.warnings,
+        lineups_removed,
+        now_default=shown_now is survey and before is not None,
+        default=before if shown_now is survey else (shown_now.label if shown_now else None),
     )
 
 

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from planner.db_types import MAX_INT
+from planner.spreadsheet import read_back, written
 from planner.survey.document import decode
 from planner.survey.records import (
     AnswerRecord,
@@ -34,8 +35,13 @@ CSV_COLUMNS = (
     "text",
     "lines",
     "basis",
+    # When the survey was answered, on every row as its label is (both may be left empty).
+    "answered_from",
+    "answered_until",
 )
 _REQUIRED_CSV_COLUMNS = ("office", "question", "recommendation", "text")
+# Columns of free text, written spreadsheet-safe (planner.spreadsheet).
+_TEXT_COLUMNS = ("survey", "office_name", "text", "basis")
 _CODE = re.compile(r"^[A-Z]{2}$")
 _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
 # A recommendation number as written in a cell: ASCII digits, not "١٠" or "１".
@@ -81,6 +87,7 @@ def write_csv(record: SurveyRecord) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
     offices = {r.code: r for r in record.respondents}
+    dates = [_iso(record.answered_from) or "", _iso(record.answered_until) or ""]
     answered = set()
     for a in sorted(record.answers, key=AnswerRecord.sort_key):
         office = offices[a.office]
@@ -88,22 +95,25 @@ def write_csv(record: SurveyRecord) -> str:
         lines = "" if not a.lines else f"{a.lines[0]}-{a.lines[1]}"
         writer.writerow(
             [
-                record.label,
+                written(record.label),
                 a.office,
-                office.name,
+                written(office.name),
                 office.time_zone or "",
                 a.question.value,
                 "" if a.recommendation is None else a.recommendation,
-                a.text,
+                written(a.text),
                 lines,
-                a.basis or "",
+                written(a.basis or ""),
+                *dates,
             ]
         )
     # A respondent without answers still counts towards percentages: a row with no question.
     for code in sorted(set(offices) - answered):
         office = offices[code]
         writer.writerow(
-            [record.label, code, office.name, office.time_zone or "", "", "", "", "", ""]
+            [written(record.label), code, written(office.name), office.time_zone or ""]
+            + [""] * 5
+            + dates
         )
     return out.getvalue()
 
@@ -231,6 +241,7 @@ def read_csv(
         )
     problems = _Problems()
     labels: set[str] = set()
+    given_dates: dict[str, set[str]] = {"answered_from": set(), "answered_until": set()}
     respondents: dict[str, RespondentRecord] = {}
     pending: list[tuple[str, dict[str, str]]] = []
     known = set(recommendations)
@@ -245,8 +256,13 @@ def read_csv(
                 problems.add(where, f"{given} field(s) where the header has {len(header)}")
                 continue
             row = {k: (v or "").strip() if k != "text" else (v or "") for k, v in row.items()}
+            # Cells written so a spreadsheet shows them as text ('=…) read as they were.
+            row = {k: read_back(v) if k in _TEXT_COLUMNS else v for k, v in row.items()}
             if row.get("survey"):
                 labels.add(row["survey"])
+            for name, found in given_dates.items():
+                if row.get(name):
+                    found.add(row[name])
             code = row["office"]
             if not _CODE.match(code):
                 problems.add(where, f'office "{code}" is not a two-letter ST.3 code')
@@ -271,6 +287,11 @@ def read_csv(
         problems.add("rows", "the file has a header but no office rows")
     if len(labels) > 1:
         problems.add("survey", f"the rows name several surveys: {', '.join(sorted(labels))}")
+    dates = {}
+    for name, found in given_dates.items():
+        if len(found) > 1:
+            problems.add(name, f"the rows give several dates: {', '.join(sorted(found))}")
+        dates[name] = _date(next(iter(found)), name, problems) if len(found) == 1 else None
     survey_label = label or (labels.pop() if len(labels) == 1 else None)
     if not survey_label:
         problems.add("survey", "no survey label in the file; give the survey a label")
@@ -310,6 +331,8 @@ def read_csv(
         source_name=source_name,
         respondents=list(respondents.values()),
         answers=sorted(answers, key=AnswerRecord.sort_key),
+        answered_from=dates["answered_from"],
+        answered_until=dates["answered_until"],
     )
 
 

@@ -7,9 +7,10 @@ import io
 from sqlalchemy import func, select
 
 from planner.extensions import db
-from planner.offices.contacts import contacts_for, safe_cell
+from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
+from planner.spreadsheet import safe_cell
 from tests.support import csrf_token
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"

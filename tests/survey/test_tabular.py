@@ -30,6 +30,9 @@ def test_round_trip_gives_identical_output(cli, survey, tmp_path, form):
     assert result.exit_code == 0, result.output
     assert "21 respondents, 202 answers" in result.stdout
     assert export(cli, form) == first
+    # The dates the survey was answered between travel in both forms.
+    stored = db.session.scalar(select(Survey))
+    assert (str(stored.answered_from), str(stored.answered_until)) == ("2025-05-02", "2025-07-07")
 
 
 def test_json_export_shape(cli, survey):
@@ -343,3 +346,78 @@ def test_warnings_kept_are_bounded(app_context):
     kept = _kept(many)
     assert len(kept) == WARNINGS_KEPT + 1
     assert kept[-1].message == "… and 50 more warnings."
+
+
+# Cells a spreadsheet would run as formulas, and the ones it must not confuse with them.
+FORMULAS = ["=cmd|' /C calc'!A0", "+SUM(1,2)", "-2+3", "@evil", "'=already quoted", "- a bullet"]
+
+
+def test_the_csv_export_opens_as_text_and_reads_back_the_same(cli, app_context, tmp_path):
+    """Every cell that would start a formula leaves with a leading apostrophe (as the contacts
+    export does); importing the file takes it off again, so export, import, export still gives
+    the same bytes."""
+    answers = [
+        {"office": "AU", "question": "focus", "recommendation": n, "text": text}
+        for n, text in enumerate(FORMULAS, 1)
+    ]
+    offices = [
+        {"code": "AU", "name": "IP Australia", "time_zone": None},
+        {"code": "XA", "name": "=HYPERLINK(1)", "time_zone": None},  # an office of its own
+    ]
+    path = tmp_path / "formulas.json"
+    path.write_text(json.dumps(minimal_json(offices=offices, answers=answers)), encoding="utf-8")
+    assert cli.invoke(args=["survey", "import", str(path)]).exit_code == 0
+    first = export(cli, "csv")
+    cells = [row.split(",")[6] for row in first.splitlines()[1:] if ",AU," in row]
+    assert all(cell.lstrip('"').startswith("'") for cell in cells), cells
+    assert "'=HYPERLINK(1)" in first
+    forget_surveys()
+    again = tmp_path / "formulas.csv"
+    again.write_text(first, encoding="utf-8")
+    assert cli.invoke(args=["survey", "import", str(again)]).exit_code == 0
+    stored = json.loads(export(cli, "json"))
+    assert [a["text"] for a in stored["answers"]] == FORMULAS
+    assert {o["code"]: o["name"] for o in stored["offices"]}["XA"] == "=HYPERLINK(1)"
+    assert export(cli, "csv") == first
+
+
+def test_the_same_answers_under_another_label_say_the_label_was_not_used(cli, survey, tmp_path):
+    path = tmp_path / "again.json"
+    path.write_text(export(cli, "json"), encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path), "--label", "TZTEST"])
+    assert result.exit_code == 0
+    assert result.stdout.strip() == (
+        "CWS/13/26 is already imported with the same answers; nothing changed. The label TZTEST "
+        "was not used: a survey is stored once, under the label it was first imported with."
+    )
+
+
+def test_an_import_says_which_survey_pages_show_by_default(cli, survey, tmp_path):
+    """A second survey: the import says whether pages and the API now show it, or still the
+    other, when no survey is asked for (the newest answers win)."""
+    older = minimal_json(survey={"label": "Pilot", "answered_until": "2024-01-31"})
+    result = import_json(cli, tmp_path, older)
+    assert "Pages and the API still show CWS/13/26 when no survey is asked for" in result.stdout
+    assert "this one is at ?survey=Pilot." in result.stdout
+    newer = minimal_json(
+        survey={"label": "Pilot 2026", "answered_until": "2026-06-30"},
+        answers=[{"office": "AU", "question": "focus", "recommendation": 10, "text": "AI triage"}],
+    )
+    result = import_json(cli, tmp_path, newer)
+    assert (
+        "It is now the survey pages and the API show when none is asked for (the newest "
+        "answers); CWS/13/26 is still there with ?survey=."
+    ) in result.stdout
+
+
+def test_rows_that_disagree_on_the_dates_are_refused(cli, app_context, tmp_path):
+    rows = [
+        "survey,office,question,recommendation,text,answered_until",
+        "Pilot,AU,focus,10,AI search,2025-07-07",
+        "Pilot,AU,discuss,10,Rec 10,2025-07-08",
+    ]
+    path = tmp_path / "dates.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code != 0
+    assert "answered_until: the rows give several dates: 2025-07-07, 2025-07-08" in result.output
