@@ -36,6 +36,11 @@ def office_codes(text: str | None) -> frozenset[str]:
     return frozenset(token.upper() for token in _tokens(text))
 
 
+def _shown_token(token: str) -> str:
+    printable = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in token)
+    return printable if len(printable) <= 12 else printable[:12] + "…"
+
+
 class _Codes:
     """Validates a list of ST.3 codes such as "AU, ES" against the offices the app knows."""
 
@@ -45,8 +50,12 @@ class _Codes:
     def __call__(self, form, field) -> None:
         unknown = [t for t in _tokens(field.data) if t.upper() not in self.known]
         if unknown:
+            # Said as typed, but not all of a pasted page back: a few, each cut short, printable.
+            shown = [_shown_token(t) for t in unknown[:5]]
+            more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
             raise ValidationError(
-                f"Not known as ST.3 office codes: {', '.join(unknown)}. Write codes such as AU, ES."
+                f"Not known as ST.3 office codes: {', '.join(shown)}{more}. "
+                "Write codes such as AU, ES."
             )
 
 

@@ -172,7 +172,17 @@ def mark(number: int):
     ):
         return _mark_refused(number, form, back, problem)
     current = mark_of(audience, presenter, number)
-    if form.seen.data is not None and form.seen.data != mark_seen(current):
+    seen = form.seen.data
+    if seen is not None and seen != "none" and seen.partition("|")[0] not in MARKS:
+        # Not what the matches page writes: no other co-lead to blame.
+        form.seen.data = mark_seen(current)
+        form.seen.raw_data = [form.seen.data]
+        problem = (
+            "This form did not say which mark it was filled in from, so it was not saved; it "
+            "is below, to send again."
+        )
+        return _mark_refused(number, form, back, problem)
+    if seen is not None and seen != mark_seen(current):
         # Sent again from the page below, the mark replaces theirs, knowingly.
         form.seen.data = mark_seen(current)
         form.seen.raw_data = [form.seen.data]

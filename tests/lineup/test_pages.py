@@ -235,6 +235,13 @@ def test_api(client, survey):
         ({"survey": 13}, 400, "'survey' is a survey's label or slug"),
         ({"recommendation": 10, "excludes": ["PL"]}, 400, '"excludes": ["Not a rule. The rules'),
         ({"max_per_group": 1}, 400, "The rules are: recommendation, secondary, slots,"),
+        (
+            {"include": ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "x" * 5000]},
+            400,
+            "Not known as ST.3 office codes: Q1, Q2, Q3, Q4, Q5 and 2 more.",
+        ),
+        # A long code is cut (the ellipsis JSON-escaped in the answer's text).
+        ({"include": ["y" * 5000]}, 400, "codes: yyyyyyyyyyyy\\u2026. Write"),
     ],
 )
 def test_api_refusals(client, survey, payload, status, text):

@@ -377,3 +377,24 @@ def test_match_fit_reports_and_adopts_only_when_asked(cli, survey):
     assert in_use != ignoring and in_use.evidence > 0
     latest = db.session.scalars(select(ScoringWeights).order_by(ScoringWeights.id)).all()[-1]
     assert latest.adopted_by == "c@x.org" and latest.report["pairs"] >= 20
+
+
+def test_a_mark_form_that_says_nothing_true_of_what_it_saw_is_not_blamed_on_a_co_lead(
+    colead_client, survey
+):
+    url = "/recommendations/10/matches/marks"
+    sent = {
+        "csrf_token": csrf_token(colead_client, "/recommendations/10/matches"),
+        "audience": "ES",
+        "presenter": "AU",
+        "verdict": "useful",
+        "note": "Kept",
+        "seen": "garbage",
+    }
+    refused = colead_client.post(url, data=sent)
+    assert refused.status_code == 400
+    shown = html.unescape(refused.get_data(as_text=True))
+    assert "This form did not say which mark it was filled in from" in shown
+    assert "Another co-lead" not in shown and 'value="Kept"' in shown
+    now = re.search(r'name="seen" type="hidden" value="([^"]*)"', shown)[1]
+    assert colead_client.post(url, data={**sent, "seen": now}).status_code == 302
