@@ -418,8 +418,13 @@ def test_accept_a_lineup_into_an_existing_meeting(api, meeting):
         data={"csrf_token": csrf_token(api, f"/lineups/{lineup.id}"), "meeting": meeting.id},
     )
     db.session.expire_all()
-    assert len(meeting.slots) == 6
-    assert [s.position for s in meeting.slots] == list(range(6))
+    # Each office presents Rec 10 once: a line-up's AU or PL is already there, not added twice.
+    proposed = {t["office"] for t in lineup.result["talks"]}
+    added = len(proposed - {"AU", "PL"})
+    assert len(meeting.slots) == 3 + added
+    offices = [s.office_code for s in meeting.slots if s.office_code]
+    assert sorted(offices) == sorted({"AU", "PL"} | proposed)
+    assert [s.position for s in meeting.slots] == list(range(3 + added))
     assert meeting.slots[3].starts_at == datetime(2026, 3, 10, 11, 50, tzinfo=UTC)
 
 
