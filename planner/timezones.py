@@ -30,7 +30,10 @@ def is_time_zone(name: str) -> bool:
     """Whether `name` is an IANA place zone such as "Australia/Sydney".
 
     Abbreviations ("GMT", "EST") and fixed offsets ("Etc/GMT+5") are refused: they ignore DST.
+    UTC itself is taken: no place keeps it by mistake, and some read every time in it.
     """
+    if name == "UTC":
+        return True
     return name in known_time_zones() and "/" in name and not name.startswith("Etc/")
 
 
@@ -179,6 +182,17 @@ def zone_city(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+_UTC_NAMES = (
+    "utc",
+    "etc/utc",
+    "etc/universal",
+    "universal",
+    "zulu",
+    "z",
+    "coordinated universal time",
+)
+
+
 def resolve_zone(text: str) -> list[str]:
     """The IANA zones `text` may mean: a zone name, or a city or country in an office's language.
 
@@ -191,6 +205,10 @@ def resolve_zone(text: str) -> list[str]:
         return []
     if is_time_zone(text):
         return [text]
+    if text.casefold() in _UTC_NAMES:
+        return ["UTC"]
+    if text.casefold() in ("gmt", "etc/gmt", "greenwich mean time"):
+        return ["UTC", "Europe/London"]  # the same in winter; London keeps summer time
     by_name = {name.casefold(): name for name in place_time_zones()}
     if text.casefold() in by_name:
         return [by_name[text.casefold()]]

@@ -85,3 +85,14 @@ def test_the_list_to_choose_from_offers_cities():
     assert labels["Geneva"] == "Europe/Zurich"
     assert labels["Canberra"] == "Australia/Sydney"
     assert "Brazil/East" not in {zone for zone, _ in zone_choices()}  # old names not offered
+
+
+@pytest.mark.parametrize("text", ["UTC", "utc", "Etc/UTC", "Zulu", "Coordinated Universal Time"])
+def test_utc_is_a_zone_to_read_times_in(text):
+    assert pick_zone(text) == "UTC"
+
+
+def test_gmt_asks_whether_it_is_utc_or_london():
+    with pytest.raises(ZoneError) as raised:
+        pick_zone("GMT")
+    assert raised.value.candidates == ["UTC", "Europe/London"]

@@ -412,3 +412,22 @@ def test_one_save_raises_each_sequence_once(colead_client, visitor, published):
     assert meeting_after == meeting_before + 1
     after = {uid: int(e["SEQUENCE"]) for uid, e in events_by_uid(visitor.get(url).data).items()}
     assert after == {uid: sequence + 2 for uid, sequence in before.items()}
+
+
+def test_a_meeting_kept_in_utc_is_read_alike_everywhere(colead_client, visitor, survey):
+    """UTC as a meeting's home zone: its calendar entry says so in a way every reader takes,
+    at the same instant."""
+    fields = {**MEETING, "time_zone": "UTC", "starts_at": "2030-03-12T13:00:00+00:00"}
+    meeting = colead_client.post("/api/v1/meetings", json=fields).get_json()
+    assert meeting["time_zone"] == "UTC"
+    talk = {"title": "Talk", "duration_minutes": 20, "office": "AU"}
+    assert (
+        colead_client.post(f"/api/v1/meetings/{meeting['id']}/slots", json=talk).status_code == 201
+    )
+    assert colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    body = visitor.get(f"/meetings/{meeting['id']}.ics").data
+    parsed = read_everywhere(body)
+    starts = {e["start"] for e in parsed["events"]}
+    assert any(s.startswith("2030-03-12T13:00:00") for s in starts), starts
+    page = visitor.get(f"/meetings/{meeting['id']}?zone=UTC").get_data(as_text=True)
+    assert "13:00–13:20" in page
