@@ -14,7 +14,7 @@ from types import SimpleNamespace
 import pytest
 import time_machine
 from flask import current_app
-from flask.testing import FlaskClient
+from flask.testing import FlaskClient, FlaskCliRunner
 from flask_migrate import upgrade
 from flask_sqlalchemy.session import Session as FlaskSQLAlchemySession
 from sqlalchemy import MetaData, event
@@ -191,18 +191,50 @@ class _OneConnection(FlaskSQLAlchemySession):
             )
 
 
-_nesting = SimpleNamespace(watching=False, commits=0, app=None, thread=None)
+_nesting = SimpleNamespace(watching=False, commits=0, app=None, thread=None, unsaved={}, misread=[])
 
 
 @event.listens_for(_OneConnection, "after_begin")
 def _began(session, _transaction, _connection) -> None:
     session.info["commits_when_begun"] = _nesting.commits
+    # On separate connections a session never reads what another has only flushed: here it
+    # would (a missing commit hidden), so the test is failed at its end.
+    others = [s for key, s in _nesting.unsaved.items() if key != id(session)]
+    if _nesting.watching and others:
+        _nesting.misread.append(
+            f"a session began while another held changes it had flushed but not committed "
+            f"({_pending(others[0])}): on separate connections it would not see them. Commit "
+            "them before the request (or the command) that should see them."
+        )
+
+
+def _pending(session) -> str:
+    return ", ".join(sorted(session.info.get("flushed", ()))) or "rows"
+
+
+@event.listens_for(_OneConnection, "after_flush")
+def _flushed(session, _context) -> None:
+    written = {type(o).__name__ for o in (*session.new, *session.dirty, *session.deleted)}
+    session.info.setdefault("flushed", set()).update(written)
+    _nesting.unsaved[id(session)] = session
 
 
 @event.listens_for(_OneConnection, "after_commit")
 def _committed(session) -> None:
+    _saved(session)
     if session.info.pop("commits_when_begun", None) is not None:  # it had begun: it released
         _nesting.commits += 1
+
+
+@event.listens_for(_OneConnection, "after_soft_rollback")
+def _rolled_back_session(session, _previous) -> None:
+    _saved(session)
+
+
+def _saved(session) -> None:
+    """Its flushed changes are committed or gone: nothing left for another session to misread."""
+    session.info.pop("flushed", None)
+    _nesting.unsaved.pop(id(session), None)
 
 
 @contextmanager
@@ -224,10 +256,13 @@ def _rolled_back(app):
     )
     _nesting.watching, _nesting.commits = True, 0
     _nesting.app, _nesting.thread = app, threading.get_ident()
+    _nesting.unsaved, _nesting.misread = {}, []
     try:
         yield
+        assert not _nesting.misread, _nesting.misread[0]
     finally:
         _nesting.watching = False
+        _nesting.unsaved = {}
         with app.app_context():
             db.session.remove()
         db.session = shared
@@ -268,8 +303,19 @@ def client(app):
     return app.test_client()
 
 
+class ServerLikeCliRunner(FlaskCliRunner):
+    """Each command in an application context of its own, as from a shell: otherwise a command
+    run while the test holds one would share the test's session (reading what the test has not
+    committed, committing or dropping the test's changes)."""
+
+    def invoke(self, *args, **kwargs):
+        with self.app.app_context():
+            return super().invoke(*args, **kwargs)
+
+
 @pytest.fixture
 def cli(app):
+    app.test_cli_runner_class = ServerLikeCliRunner
     return app.test_cli_runner()
 
 

@@ -54,3 +54,17 @@ def test_another_thread_is_refused(app):
     thread.start()
     thread.join()
     assert failures and "a thread of its own" in failures[0]
+
+
+def test_a_request_reading_what_the_test_only_flushed_fails_the_test(app_context, client, survey):
+    """On separate connections a request never sees what the test flushed and did not commit:
+    here it would, so the test is failed at its end (a missing commit is not hidden)."""
+    from planner.offices.models import Office
+    from tests.conftest import _nesting
+
+    db.session.get(Office, "AU").name = "Never committed"
+    db.session.flush()
+    client.get("/offices/AU")
+    assert _nesting.misread and "flushed but not committed (" in _nesting.misread[0]
+    assert "Office" in _nesting.misread[0]
+    _nesting.misread.clear()  # seen: this test passes; any other would fail at its end

@@ -190,9 +190,12 @@ def invite_view(slot_id: int):
     if request.method == "GET":
         form.process(data=_invite_defaults(slot))
     problem, status = None, 200
-    if form.validate_on_submit() and form.invited.data != _invited_stamp(slot):
+    submitted = form.validate_on_submit()
+    if request.method == "POST" and (form.invited.data or "") != _invited_stamp(slot):
+        # Checked whatever else the form gets wrong: corrected and sent again from a page that
+        # no longer says so, it would end the link just sent.
         problem, status = _invited_since(slot), 409
-    elif form.validate_on_submit():
+    elif submitted:
         try:
             invitation, token = invite(
                 slot,

@@ -365,6 +365,7 @@ def test_match_fit_reports_and_adopts_only_when_asked(cli, survey):
     for match in survey_matches(survey):
         verdict = "useful" if match.evidence == "working" else "not_useful"
         set_mark(match.audience, match.presenter, match.recommendation, verdict, "", "c@x.org")
+    db.session.commit()  # the command reads them from the database, as from a shell
     result = cli.invoke(args=["match", "fit"])
     assert result.exit_code == 0, result.output
     assert "each recommendation scored by weights fitted on the others" in result.output
@@ -373,6 +374,7 @@ def test_match_fit_reports_and_adopts_only_when_asked(cli, survey):
     adopted = cli.invoke(args=["match", "fit", "--adopt", "--by", "c@x.org"])
     assert adopted.exit_code == 0, adopted.output
     assert "Adopted" in adopted.output
+    db.session.expire_all()
     in_use = weights_in_use()
     assert in_use != ignoring and in_use.evidence > 0
     latest = db.session.scalars(select(ScoringWeights).order_by(ScoringWeights.id)).all()[-1]

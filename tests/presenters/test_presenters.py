@@ -293,6 +293,19 @@ def test_the_invite_form_sent_again_after_a_newer_invitation_asks_first(api, slo
     assert presenter.get(link).status_code == 404
 
 
+def test_a_stale_invite_form_with_a_mistake_still_says_who_was_invited(api, slot, presenter):
+    """A typo in the stale form is no reason to keep quiet about the newer invitation: the page
+    says both, so the link just sent is not ended unawares once the typo is fixed."""
+    url = f"/slots/{slot.id}/invite"
+    opened = hidden_fields(api, url)
+    link = invite(api, slot)
+    typo = api.post(url, data={**opened, "name": "Bea", "email": "bea@", "time_zone": ""})
+    assert typo.status_code == 409
+    page = text(typo)
+    assert "Alex Example was invited to this slot since this page was opened" in page
+    assert presenter.get(link).status_code == 200
+
+
 def test_the_invited_page_is_for_co_leads_and_working_links_only(api, client, slot, presenter):
     link = invite(api, slot)
     assert client.get(f"/slots/{slot.id}/invited").status_code in (302, 401, 403)
