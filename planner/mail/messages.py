@@ -257,9 +257,12 @@ def _slot_context(slot: Slot, zone: str | None) -> dict:
 # 1. Invitation.
 
 
-def invitation(invitation: Invitation, link: str) -> OutboxMessage | None:
+def invitation(
+    invitation: Invitation, link: str, *, hold: bool | None = None
+) -> OutboxMessage | None:
     """The presenter's invitation: their private page and, once the slot has a time, a REQUEST
-    of it. None without an address (the co-lead passes the link on by hand)."""
+    of it. None without an address (the co-lead passes the link on by hand). Held for review
+    when the co-leads hold invitations (or `hold` says so)."""
     if not invitation.email:
         return None
     slot = invitation.slot
@@ -278,8 +281,31 @@ def invitation(invitation: Invitation, link: str) -> OutboxMessage | None:
         context,
         slot=slot,
         calendar=calendar,
-        hold=hold_invitations(),
+        hold=hold_invitations() if hold is None else hold,
     )
+
+
+def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
+    """The invitation about `slot` to `email` a co-lead holds for review (not sent yet)."""
+    return db.session.scalar(
+        select(OutboxMessage).where(
+            OutboxMessage.slot_id == slot.id,
+            func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            OutboxMessage.kind == MessageKind.invitation,
+            OutboxMessage.status == MessageStatus.held,
+        )
+    )
+
+
+def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
+    """The presenter has heard nothing yet: nothing goes to them until a co-lead sends the
+    held invitation, which then says what is true when it goes. It is written again with the
+    slot as it is now, still held; or, with the slot gone from them (cancelled, declined), it
+    no longer goes at all."""
+    held.status = MessageStatus.superseded
+    link = _private_url(slot.invitation) if slot.invitation is not None else None
+    if not gone and link:
+        invitation(slot.invitation, link, hold=True)
 
 
 # What a presenter is sent that carries their link or asks them to present.
@@ -508,6 +534,7 @@ def _collect_removed(session: Session, removed: list) -> None:
             continue
         rows = session.execute(
             select(
+                Slot.id,
                 Slot.uid,
                 Slot.title,
                 Slot.starts_at,
@@ -530,6 +557,9 @@ def _collect_removed(session: Session, removed: list) -> None:
             or slot.status not in _HOLDING
             or slot.starts_at is None
         ):
+            continue
+        if (held := _held_invitation(slot, invitation.email)) is not None:
+            held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
         event = EventInfo(
             uid=slot.uid,
@@ -613,6 +643,12 @@ def _tell_presenter(
 ) -> None:
     invitation = slot.invitation
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
+        return
+    if (held := _held_invitation(slot, invitation.email)) is not None:
+        if shown or cancelled:
+            gone = cancelled or slot.status == SlotStatus.declined
+            _renew_held(slot, held, gone=gone)
+            db.session.info.setdefault(_SENT, set()).add((slot.id, invitation.email.lower()))
         return
     zone = _presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
@@ -800,6 +836,26 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
     return db.session.scalar(found.limit(1)) is not None
 
 
+def _heard_of(slot: Slot, invitation: Invitation) -> bool:
+    """Whether the presenter knows they present: they answered on their page, or an invitation
+    or update about the slot went to them."""
+    if invitation.answer is not None:
+        return True
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.slot_id == slot.id,
+                func.lower(OutboxMessage.recipient_email) == invitation.email.strip().lower(),
+                OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
+                OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
 def enqueue_reminders(now: datetime) -> int:
     """Remind presenters of confirmed slots that start within MAIL_REMINDER_DAYS (flushed, not
     committed); how many were enqueued."""
@@ -810,6 +866,7 @@ def enqueue_reminders(now: datetime) -> int:
         .join(Invitation)
         .where(
             Slot.status == SlotStatus.confirmed,
+            # A presenter invited to a draft has it in their calendar (README): reminded too.
             Meeting.status != MeetingStatus.cancelled,
             Slot.starts_at > now,
             Slot.starts_at <= until,
@@ -819,6 +876,8 @@ def enqueue_reminders(now: datetime) -> int:
     ).all()
     count = 0
     for slot in slots:
+        if not _heard_of(slot, slot.invitation):
+            continue  # the invitation is held, or was discarded: they were never told
         message_id = _reminder_id(slot, slot.invitation)
         if _reminded_before(slot, slot.invitation.email, message_id):
             continue

@@ -199,7 +199,14 @@ def discard(message_id: int):
     message = _message(message_id)
     if request.form.get("confirm") != "yes":
         return render_template("mail/outbox_confirm.html", what="discard", message=message)
-    subject = message.subject
+    subject, kind, slot_id = message.subject, message.kind, message.slot_id
     outbox.discard(message)
     flash(f"Discarded: “{subject}”.", "success")
+    if kind == MessageKind.invitation and slot_id is not None:
+        # Not sent is not revoked: the link was shown to the co-lead, who may have passed it on.
+        flash(
+            "The presenter's private link still works (the co-lead who invited saw it). Revoke "
+            "it on the meeting's editor if no one should use it.",
+            "warning",
+        )
     return redirect(url_for(".index", status=MessageStatus.held))

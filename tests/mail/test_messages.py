@@ -736,3 +736,46 @@ def test_a_replaced_presenter_who_answered_on_their_page_is_told(api, slot, pres
     invite(api, slot, name="Sam Example", email=SAM)
     kinds = {m.kind: m.status for m in outbox(recipient_email=PRESENTER)}
     assert kinds == {"invitation": "superseded", "cancellation": "queued"}
+
+
+def _hold_invitations() -> None:
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+
+
+def test_while_an_invitation_is_held_nothing_else_reaches_the_presenter(api, slot, presenter):
+    """The co-leads review invitations: until one is sent the presenter hears nothing, not a
+    change of time, not a reminder; the held invitation is written again with each change, so
+    that it says the time as it is when a co-lead sends it."""
+    _hold_invitations()
+    invite(api, slot)
+    (held,) = outbox(recipient_email=PRESENTER)
+    assert held.status == "held" and "23:10" in held.text_body  # Sydney time of the start
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    messages = outbox(recipient_email=PRESENTER)
+    assert [(m.kind, m.status) for m in messages] == [
+        ("invitation", "superseded"),
+        ("invitation", "held"),
+    ]
+    assert "23:30" in messages[-1].text_body and "/presenter/" in messages[-1].text_body
+    # Set confirmed by a co-lead, the presenter (never told) is not reminded.
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
+    db.session.refresh(slot)
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0
+    # Cancelled before anyone sent it: the invitation no longer goes, and nothing else does.
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    assert [m.status for m in outbox(recipient_email=PRESENTER)] == ["superseded", "superseded"]
+
+
+def test_discarding_a_held_invitation_says_the_link_still_works(api, slot, presenter):
+    _hold_invitations()
+    link = invite(api, slot)
+    (held,) = outbox(recipient_email=PRESENTER)
+    token = csrf_token(api, "/outbox")
+    gone = api.post(f"/outbox/{held.id}/discard", data={"csrf_token": token, "confirm": "yes"})
+    page = api.get(gone.headers["Location"]).get_data(as_text=True)
+    assert "The presenter&#39;s private link still works" in page
+    assert presenter.get(link).status_code == 200
