@@ -195,6 +195,8 @@ def _send(
         meeting_id=meeting_id if meeting_id is not None else (slot.meeting_id if slot else None),
         slot_id=slot.id if slot is not None and slot.id is not None else None,
         hold=hold,
+        # Only a message with a link to stop it is one an unsubscribe stops.
+        optional=optional_kind is not None,
     )
     if slot is not None:
         db.session.info.setdefault(_SENT, set()).add((slot.id, recipient.email.strip().lower()))

@@ -67,10 +67,12 @@ def enqueue(
     slot_id: int | None = None,
     hold: bool = False,
     domain: str = "cws-ict-planner",
+    optional: bool = True,
 ) -> OutboxMessage | None:
     """Write one message to the outbox (flushed, not committed). None when the recipient has
-    unsubscribed from this optional kind."""
-    if unsubscribed(recipient.email, kind):
+    unsubscribed from this kind and the message is one they may stop (not `optional`: an
+    update of a presenter's own slot, which their calendar holds, always goes)."""
+    if optional and unsubscribed(recipient.email, kind):
         return None
     message = OutboxMessage(
         kind=kind,

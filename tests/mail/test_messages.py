@@ -779,3 +779,15 @@ def test_discarding_a_held_invitation_says_the_link_still_works(api, slot, prese
     page = api.get(gone.headers["Location"]).get_data(as_text=True)
     assert "The presenter&#39;s private link still works" in page
     assert presenter.get(link).status_code == 200
+
+
+def test_a_presenter_unsubscribed_from_updates_still_hears_their_own_slot_move(api, slot):
+    """Unsubscribing stops what may be stopped (an office's news); the time of the talk one
+    gives, which their calendar holds, is not news they can opt out of."""
+    unsubscribe(PRESENTER, "update")
+    db.session.commit()
+    invite(api, slot)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    moved = outbox(recipient_email=PRESENTER)[-1]
+    assert moved.kind == "update" and moved.subject.startswith("Changed: ")
+    assert "/unsubscribe/" not in moved.text_body
