@@ -56,6 +56,14 @@ class AnswerForm(PlannerForm):
         validators=[Optional(), Length(max=2000)],
         description="Needed when you decline or ask for another time.",
     )
+    # The slot's time as the page showed it (`slot_time`): a confirmation is of that time.
+    shown_time = HiddenField()
+
+
+def slot_time(slot) -> str:
+    """A slot's start and length, as a form carries what the page showed."""
+    start = slot.starts_at.isoformat() if slot.starts_at else "none"
+    return f"{start}/{slot.duration_minutes}"
 
 
 class TalkForm(PlannerForm):

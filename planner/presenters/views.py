@@ -11,6 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import layout
+from planner.availability.operations import presenter_time
 from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import slot_event
 from planner.errors import PlannerError
@@ -18,8 +19,8 @@ from planner.extensions import csrf, db
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
-from planner.presenters.forms import AnswerForm, InviteForm, TalkForm
-from planner.presenters.models import Invitation
+from planner.presenters.forms import AnswerForm, InviteForm, TalkForm, slot_time
+from planner.presenters.models import Answer, Invitation
 from planner.presenters.operations import (
     answer,
     by_token,
@@ -57,6 +58,7 @@ def _page(
         talk_form.set_seen(slot)
     if answer_form is None:
         answer_form = AnswerForm(formdata=None, answer=invitation.answer, note=invitation.note)
+    answer_form.shown_time.data = slot_time(slot)  # what this page shows, sent back with it
     page = render_template(
         "presenters/page.html",
         token=token,
@@ -97,6 +99,16 @@ def answer_view(token: str):
     form = AnswerForm()
     if not form.validate():
         return _page(token, invitation, answer_form=form, status=400)
+    slot = invitation.slot
+    shown = form.shown_time.data
+    if form.answer.data == Answer.confirmed and shown and shown != slot_time(slot):
+        # A confirmation is of the time the presenter saw: a move since is theirs to see first.
+        form.answer.errors.append(
+            f"The co-leads moved your slot since you opened this page: it is now "
+            f"{presenter_time(slot) or 'without a time'}. Your answer was not saved; check the "
+            "time above and send it again."
+        )
+        return _page(token, invitation, answer_form=form, status=409)
     try:
         changed = answer(invitation, form.answer.data, form.note.data or "")
     except PlannerError as error:

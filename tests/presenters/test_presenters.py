@@ -354,3 +354,24 @@ def test_a_presenters_pages_are_private_too(api, slot, presenter):
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "private, no-store", url
         assert response.headers["Referrer-Policy"] == "no-referrer", url
+
+
+def test_a_confirmation_is_of_the_time_the_presenter_saw(api, slot, presenter):
+    """The page showed one time; a co-lead moved the slot meanwhile: confirming from the old
+    page is refused, saying the new time; sent again from the page as it comes back, it counts."""
+    link = invite(api, slot)
+    opened = presenter.get(link).get_data(as_text=True)
+    shown = html.unescape(re.search(r'name="shown_time" type="hidden" value="([^"]*)"', opened)[1])
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    stale = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": shown})
+    assert stale.status_code == 409
+    page = text(stale)
+    assert "The co-leads moved your slot since you opened this page: it is now 23:30 in" in page
+    db.session.refresh(slot)
+    assert slot.status == "invited"
+    now = html.unescape(re.search(r'name="shown_time" type="hidden" value="([^"]*)"', page)[1])
+    again = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": now})
+    assert again.status_code == 302
+    db.session.refresh(slot)
+    assert slot.status == "confirmed"
