@@ -6,6 +6,7 @@ Field checks live in `checks.py`, reading in `queries.py`, fair start times in `
 """
 
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 
 from sqlalchemy import inspect
 
@@ -156,7 +157,11 @@ def layout(meeting: Meeting) -> list[tuple[Slot, SlotTimes]]:
         meeting.duration_minutes,
         [SlotPlan(s.duration_minutes, s.offset_minutes) for s in meeting.slots],
     )
-    return list(zip(meeting.slots, times, strict=True))
+    # A cancelled slot keeps its place but takes no time: it runs past nothing.
+    return [
+        (s, replace(t, overruns=False) if s.status == SlotStatus.cancelled else t)
+        for s, t in zip(meeting.slots, times, strict=True)
+    ]
 
 
 def reflow(meeting: Meeting) -> None:

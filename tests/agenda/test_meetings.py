@@ -753,3 +753,16 @@ def test_publishing_twice_says_it_was_already_published(api, meeting):
     )
     db.session.refresh(meeting)
     assert meeting.sequence == sequence
+
+
+def test_a_cancelled_slot_runs_past_nothing(api, meeting):
+    """The last slot ran past the meeting's end; cancelled, it is no longer flagged so (it
+    takes no time), in the API and so on the pages that read the same layout."""
+    long = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots", json={"title": "Long one", "duration_minutes": 90}
+    ).get_json()
+    body = api.get(f"/api/v1/meetings/{meeting.id}").get_json()
+    assert [s["overruns"] for s in body["slots"] if s["id"] == long["id"]] == [True]
+    assert api.patch(f"/api/v1/slots/{long['id']}", json={"status": "cancelled"}).status_code == 200
+    body = api.get(f"/api/v1/meetings/{meeting.id}").get_json()
+    assert not any(s["overruns"] for s in body["slots"])
