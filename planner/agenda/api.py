@@ -13,6 +13,7 @@ from planner.agenda.operations import (
     create_meeting,
     create_slot,
     layout,
+    presenter_of_another_office,
     publish,
     remove_meeting,
     remove_slot,
@@ -207,7 +208,13 @@ def create_slot_view(meeting_id: int):
 def update_slot(slot_id: int):
     slot = _slot(slot_id)
     payload = _payload(slot, "The slot", slot_json)
-    return _change(lambda: apply_slot(slot, slot.meeting, payload) or slot, slot_json)
+    office_before = slot.office_code
+
+    def answer(changed: Slot) -> dict:
+        warning = presenter_of_another_office(changed, office_before)
+        return {**slot_json(changed), **({"warning": warning} if warning else {})}
+
+    return _change(lambda: apply_slot(slot, slot.meeting, payload) or slot, answer)
 
 
 @bp.get("/slots/<int:slot_id>")

@@ -176,12 +176,18 @@ class Slot(db.Model):
     )
 
     @property
+    def presenter_invited(self) -> "Invitation | None":
+        """The invitation of the one who presents it: none once they declined (the slot then
+        waits for another presenter of the office)."""
+        return self.invitation if self.status != SlotStatus.declined else None
+
+    @property
     def presenter_zone(self) -> str | None:
         """The zone its presenter reads times in: the one given when inviting, else the
         presenting office's; None when neither is known (callers fall back to the meeting's).
         Once the one invited has declined, the slot waits for another presenter of the office."""
-        invited = self.invitation
-        if invited is not None and invited.time_zone and self.status != SlotStatus.declined:
+        invited = self.presenter_invited
+        if invited is not None and invited.time_zone:
             return invited.time_zone
         return self.office.time_zone if self.office is not None else None
 

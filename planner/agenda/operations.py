@@ -131,6 +131,20 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
     reflow(meeting)
 
 
+def presenter_of_another_office(slot: Slot, office_before: str | None) -> str | None:
+    """What to tell the co-lead when a slot changed office while its presenter, invited for the
+    office before, still holds it (a working link, no decline); None otherwise."""
+    invited = slot.presenter_invited
+    if slot.office_code == office_before or invited is None or invited.link_hash is None:
+        return None
+    now = slot.office_code or "no office"
+    return (
+        f"{invited.name}, invited for {office_before or 'no office'}, still presents "
+        f"“{slot.title}”, now {now}'s. Invite {now}'s presenter (the link sent before stops "
+        "working and they are told), or set the office back."
+    )
+
+
 def create_meeting(changes: Mapping, *, series: MeetingSeries | None = None) -> Meeting:
     if "title" not in changes:
         raise AgendaError("The title is required.", field="title")

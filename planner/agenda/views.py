@@ -43,6 +43,7 @@ from planner.agenda.operations import (
     create_slot,
     layout,
     move_slot,
+    presenter_of_another_office,
     publish,
     remove_meeting,
     remove_slot,
@@ -378,8 +379,8 @@ def edit_slot(slot_id: int):
                 problem = _refused(form, error, SLOT_FIELDS)
             else:
                 flash("Slot saved.", "success")
-                if slot.office_code != office_before and _holds_a_presenter(slot):
-                    flash(_presenter_of_another_office(slot, office_before), "warning")
+                if warning := presenter_of_another_office(slot, office_before):
+                    flash(warning, "warning")
                 return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
     status = status or (400 if form.errors or problem else 200)
     return render_template("agenda/slot.html", slot=slot, form=form, problem=problem), status
@@ -392,26 +393,6 @@ def move(slot_id: int):
     move_slot(slot, -1 if request.form.get("direction") == "up" else 1)
     # Back at the row moved, where the co-lead's eyes and keyboard were.
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
-
-
-def _holds_a_presenter(slot: Slot) -> bool:
-    invitation = slot.invitation
-    return (
-        invitation is not None
-        and invitation.link_hash is not None
-        and invitation.answer != ("declined")
-    )
-
-
-def _presenter_of_another_office(slot: Slot, office_before: str | None) -> str:
-    """The slot now belongs to another office, but its presenter was invited for the one before:
-    they still hold the slot and its private link until someone else is invited."""
-    now = slot.office_code or "no office"
-    return (
-        f"{slot.invitation.name}, invited for {office_before or 'no office'}, still presents "
-        f"“{slot.title}”, now {now}'s. Invite {now}'s presenter (the link sent before stops "
-        "working and they are told), or set the office back."
-    )
 
 
 def _presenter_told(slot: Slot) -> str:
