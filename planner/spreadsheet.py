@@ -7,14 +7,10 @@ is text". `written`/`read_back` are inverses, for files the planner reads again 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def safe_cell(value: str) -> str:
-    """A cell a spreadsheet shows as text: one that would start a formula gets a leading '."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
-
-
 def written(value: str) -> str:
-    """`safe_cell`, and a cell that already starts with ' gets one more, so `read_back` can tell
-    the two apart: "=1" is written '=1, "'=1" is written ''=1."""
+    """A cell a spreadsheet shows as text: one that would start a formula gets a leading ', and
+    one that already starts with ' gets one more, so that `read_back` can tell the two apart:
+    "=1" is written '=1, "'=1" is written ''=1."""
     return "'" + value if value.startswith((*FORMULA_STARTS, "'")) else value
 
 

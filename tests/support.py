@@ -14,6 +14,16 @@ from planner.extensions import db
 
 BUNDLED = Path(__file__).resolve().parents[1] / "planner" / "data" / "CWS-13-26.txt"
 COLEAD_EMAIL, COLEAD_PASSWORD = "colead@example.org", "correct horse battery staple"
+# A proposal as an office sends it through the JSON API (its address left to each test).
+VOLUNTEERED = {
+    "office": "AU",
+    "name": "Eva Volunteer",
+    "title": "Governing AI trials",
+    "abstract": "What we learned.",
+    "recommendations": [10],
+    "duration": 25,
+    "maturity": "production",
+}
 
 
 def csrf_token(client, url: str) -> str:

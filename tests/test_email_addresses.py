@@ -21,17 +21,9 @@ from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from tests.presenters.support import invite
 from tests.presenters.support import slot as slot
+from tests.support import VOLUNTEERED as PROPOSAL
 from tests.support import csrf_token
 
-PROPOSAL = {
-    "office": "AU",
-    "name": "Eva Volunteer",
-    "title": "Governing AI trials",
-    "abstract": "What we learned.",
-    "recommendations": [10],
-    "duration": 25,
-    "maturity": "production",
-}
 BAD = ["eva@exämple", "eva@@example.org", "eva@exämple..org", "josé", "eva@\ud800.org", " @x.org"]
 
 

@@ -13,7 +13,7 @@ from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office, OfficeContact
 from planner.proposals.models import Proposal
-from planner.spreadsheet import safe_cell
+from planner.spreadsheet import written
 
 CSV_COLUMNS = (
     "office",
@@ -159,7 +159,7 @@ def contacts_csv(contacts: Iterable[OfficeContact]) -> str:
     writer.writerow(CSV_COLUMNS)
     for c in contacts:
         writer.writerow(
-            safe_cell(value)
+            written(value)
             for value in (
                 c.office_code,
                 c.office.name,

@@ -12,17 +12,9 @@ from planner.mail.outbox import Recipient, enqueue
 from planner.mail.sender import NO_SMTPUTF8, send_due
 from tests.mail.smtp_server import SmtpServer
 from tests.presenters.support import invite
+from tests.support import VOLUNTEERED as PROPOSAL
 
 FROM = "CWS ICT Task Force <taskforce@example.org>"
-PROPOSAL = {
-    "office": "AU",
-    "name": "Eva Volunteer",
-    "title": "Governing AI trials",
-    "abstract": "What we learned.",
-    "recommendations": [10],
-    "duration": 25,
-    "maturity": "production",
-}
 PRESENTER = "alex@ipaustralia.example"
 
 

@@ -10,7 +10,7 @@ from planner.extensions import db
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
-from planner.spreadsheet import safe_cell
+from planner.spreadsheet import written
 from tests.support import csrf_token
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
@@ -169,7 +169,7 @@ def test_the_export_lists_every_office_and_is_safe_in_a_spreadsheet(colead_clien
 
 
 def test_formula_cells():
-    assert [safe_cell(v) for v in ("=1", "+1", "-1", "@a", "a=1", "")] == [
+    assert [written(v) for v in ("=1", "+1", "-1", "@a", "a=1", "")] == [
         "'=1",
         "'+1",
         "'-1",
