@@ -2,6 +2,8 @@
 also stores it in one normal form), and the form in which the mail sender hands it to a server.
 Pure: no Flask."""
 
+import contextlib
+
 import idna
 from email_validator import EmailNotValidError, validate_email
 
@@ -44,3 +46,25 @@ def needs_smtputf8(address: str) -> bool:
     """Whether `address`, even with its domain in ASCII, can only go to a server that offers
     SMTPUTF8 (RFC 6531): the part before the @ has other than ASCII characters."""
     return not address.strip().rpartition("@")[0].isascii()
+
+
+def spellings(address: str) -> tuple[str, ...]:
+    """The lower-case ways one address may have been stored: as typed, and with its domain in
+    Unicode and in ASCII (`eva@exämple.org`, `eva@xn--exmple-cua.org`). Addresses stored before
+    they were all kept in one form still match the person (their unsubscribe, their contact)."""
+    address = address.strip()
+    local, at, domain = address.rpartition("@")
+    found = [address]
+    if at:
+        with contextlib.suppress(idna.IDNAError, UnicodeError):
+            found.append(f"{local}@{idna.decode(domain)}")
+        with contextlib.suppress(AddressError):
+            found.append(ascii_domain(address))
+    return tuple(dict.fromkeys(a.lower() for a in found))
+
+
+def matches_address(column, address: str):
+    """A SQL condition: `column` holds `address`, in any of its `spellings`, in any case."""
+    from sqlalchemy import func
+
+    return func.lower(column).in_(spellings(address))

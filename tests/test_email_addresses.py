@@ -114,3 +114,18 @@ def test_every_form_and_the_api_store_the_one_form(client, api, slot):
     assert proposals == ["Eva@exämple.org", "kim@exämple.org"]
     assert db.session.scalars(select(OfficeContact.email)).all() == ["eva@exämple.org"]
     assert db.session.scalars(select(Invitation.email)).all() == ["ALEX@exämple.org"]
+
+
+def test_an_address_stored_in_its_other_spelling_is_the_same_person(app_context):
+    """Stored before every address was kept in one form (its domain in ASCII, or in capitals),
+    an unsubscribe still holds for the address as it is written now."""
+    from planner.addresses import spellings
+    from planner.mail.models import Unsubscription
+    from planner.mail.outbox import unsubscribed
+
+    assert set(spellings("Eva@Exämple.org")) == {"eva@exämple.org", "eva@xn--exmple-cua.org"}
+    db.session.add(Unsubscription(email="eva@xn--exmple-cua.org", kind="update"))
+    db.session.flush()
+    assert unsubscribed("eva@exämple.org", "update")
+    assert unsubscribed("EVA@EXÄMPLE.ORG", "update")
+    assert not unsubscribed("ava@exämple.org", "update")

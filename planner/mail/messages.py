@@ -32,6 +32,7 @@ from sqlalchemy import event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
+from planner.addresses import matches_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import _status as shown_status
@@ -137,9 +138,7 @@ def language_of(email: str | None, office_code: str | None = None) -> str:
     """The language an address asked for as an office contact (consented or entered)."""
     if not email:
         return "en"
-    query = select(OfficeContact.language).where(
-        func.lower(OfficeContact.email) == email.strip().lower()
-    )
+    query = select(OfficeContact.language).where(matches_address(OfficeContact.email, email))
     if office_code:
         query = query.where(OfficeContact.office_code == office_code)
     return db.session.scalar(query.order_by(OfficeContact.id).limit(1)) or "en"
@@ -292,7 +291,7 @@ def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
     return db.session.scalar(
         select(OutboxMessage).where(
             OutboxMessage.slot_id == slot.id,
-            func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            matches_address(OutboxMessage.recipient_email, email),
             OutboxMessage.kind == MessageKind.invitation,
             OutboxMessage.status == MessageStatus.held,
         )
@@ -325,7 +324,7 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
     One conditional UPDATE: a message a sender marks sent meanwhile stays sent."""
     about = (
         OutboxMessage.slot_id == slot.id,
-        func.lower(OutboxMessage.recipient_email) == email.lower(),
+        matches_address(OutboxMessage.recipient_email, email),
     )
     # Sent, or leased by a sender (due later than now: perhaps on its way this moment). A
     # queued message no sender has taken yet is superseded before it goes.
@@ -702,7 +701,7 @@ def _first_about(slot: Slot, email: str) -> bool:
         select(OutboxMessage.id)
         .where(
             OutboxMessage.slot_id == slot.id,
-            func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            matches_address(OutboxMessage.recipient_email, email),
             OutboxMessage.status != MessageStatus.superseded,
         )
         .limit(1)
@@ -716,7 +715,7 @@ def _holds_event(slot: Slot, email: str) -> bool:
         select(OutboxMessage.ics_method)
         .where(
             OutboxMessage.slot_id == slot.id,
-            func.lower(OutboxMessage.recipient_email) == email.strip().lower(),
+            matches_address(OutboxMessage.recipient_email, email),
             OutboxMessage.ics_method.is_not(None),
             OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
         )
@@ -832,7 +831,7 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
         & (OutboxMessage.kind == MessageKind.reminder)
         & (OutboxMessage.status != MessageStatus.superseded)
         & OutboxMessage.message_id.startswith(prefix, autoescape=True)
-        & (func.lower(OutboxMessage.recipient_email) == email.strip().lower())
+        & matches_address(OutboxMessage.recipient_email, email)
     )
     found = select(OutboxMessage.id).where((OutboxMessage.message_id == message_id) | standing)
     return db.session.scalar(found.limit(1)) is not None
@@ -848,7 +847,7 @@ def _heard_of(slot: Slot, invitation: Invitation) -> bool:
             select(OutboxMessage.id)
             .where(
                 OutboxMessage.slot_id == slot.id,
-                func.lower(OutboxMessage.recipient_email) == invitation.email.strip().lower(),
+                matches_address(OutboxMessage.recipient_email, invitation.email),
                 OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
                 OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
             )

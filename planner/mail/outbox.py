@@ -7,6 +7,7 @@ from datetime import datetime
 
 from sqlalchemy import select
 
+from planner.addresses import spellings
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -47,7 +48,7 @@ def unsubscribed(email: str, kind: str) -> bool:
     return kind in OPTIONAL_KINDS and (
         db.session.scalar(
             select(Unsubscription.id).where(
-                Unsubscription.email == email.strip().lower(), Unsubscription.kind == kind
+                Unsubscription.email.in_(spellings(email)), Unsubscription.kind == kind
             )
         )
         is not None

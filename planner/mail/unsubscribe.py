@@ -6,6 +6,7 @@ from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import select
 
+from planner.addresses import spellings
 from planner.extensions import db
 from planner.mail.models import OPTIONAL_KINDS, Unsubscription
 
@@ -49,7 +50,9 @@ def unsubscribe(email: str, kind: str) -> None:
     """Store that `email` wants no more messages of `kind` (flushed; idempotent)."""
     email = email.strip().lower()
     exists = db.session.scalar(
-        select(Unsubscription.id).where(Unsubscription.email == email, Unsubscription.kind == kind)
+        select(Unsubscription.id).where(
+            Unsubscription.email.in_(spellings(email)), Unsubscription.kind == kind
+        )
     )
     if exists is None:
         db.session.add(Unsubscription(email=email, kind=kind))

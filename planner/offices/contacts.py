@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
+from planner.addresses import matches_address
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
@@ -40,7 +41,7 @@ def _by_email(office_code: str, email: str) -> OfficeContact | None:
     return db.session.scalar(
         select(OfficeContact).where(
             OfficeContact.office_code == office_code,
-            func.lower(OfficeContact.email) == email.strip().lower(),
+            matches_address(OfficeContact.email, email),
         )
     )
 

@@ -5,11 +5,12 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import digest
+from planner.addresses import matches_address
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -56,7 +57,7 @@ def _sent_before(office: str, fields: dict) -> Proposal | None:
         select(Proposal)
         .where(
             Proposal.office_code == office,
-            func.lower(Proposal.contact_email) == (fields["contact_email"] or "").lower(),
+            matches_address(Proposal.contact_email, fields["contact_email"] or ""),
             Proposal.title == fields["title"],
             Proposal.abstract == fields["abstract"],
             Proposal.status == ProposalStatus.submitted,
