@@ -17,7 +17,7 @@ from planner.extensions import csrf, db, migrate
 from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.request_input import refuse_nul
-from planner.timezones import local_time, utc_offset
+from planner.timezones import local_time, time_span, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds to wait for a PostgreSQL server that does not answer before the page says so (503).
@@ -166,6 +166,7 @@ def _register(app: Flask) -> None:
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_global(local_time, "local")
+    app.add_template_global(time_span, "time_span")
     app.add_template_global(taskforce_address, "taskforce_address")
 
 

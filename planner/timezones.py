@@ -51,6 +51,21 @@ def utc_offset(moment: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
+def time_span(zone: str, start: datetime, end: datetime, first: str = "%A %-d %B %Y, %H:%M") -> str:
+    """From `start` to `end` on the clocks of `zone`: "Sunday 4 April 2027, 01:00–01:30 (UTC+11)";
+    the end's weekday when it falls on another day; and, when the clocks change in between, each
+    end with its own offset ("02:30 (UTC+11) – 02:00 (UTC+10)"), never a range that seems to end
+    before it starts."""
+    begins, ends = local_time(zone, start), local_time(zone, end)
+    day = "" if ends.date() == begins.date() else f"{ends:%A} "
+    if begins.utcoffset() == ends.utcoffset():
+        return f"{begins.strftime(first)}–{day}{ends:%H:%M} ({utc_offset(begins)})"
+    return (
+        f"{begins.strftime(first)} ({utc_offset(begins)}) – {day}{ends:%H:%M} "
+        f"({utc_offset(ends)}, after the clocks change)"
+    )
+
+
 @lru_cache(maxsize=1)
 def place_time_zones() -> tuple[str, ...]:
     """The zones a person may choose, sorted: place names only (see `is_time_zone`)."""

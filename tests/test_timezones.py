@@ -3,7 +3,7 @@ languages, one zone or a list to choose from."""
 
 import pytest
 
-from planner.timezones import ZoneError, pick_zone, resolve_zone, zone_choices
+from planner.timezones import ZoneError, pick_zone, resolve_zone, time_span, zone_choices
 
 
 @pytest.mark.parametrize(
@@ -96,3 +96,20 @@ def test_gmt_asks_whether_it_is_utc_or_london():
     with pytest.raises(ZoneError) as raised:
         pick_zone("GMT")
     assert raised.value.candidates == ["UTC", "Europe/London"]
+
+
+def test_a_span_across_a_change_of_the_clocks_gives_each_end_its_offset():
+    """Sydney's clocks go back at 03:00 on 4 April 2027: a talk from 15:30 to 16:00 UTC the
+    day before reads 02:30 to 02:00 on the wall; said with both offsets, not as 02:30–02:00."""
+    from datetime import UTC, datetime
+
+    start = datetime(2027, 4, 3, 15, 30, tzinfo=UTC)
+    end = datetime(2027, 4, 3, 16, 0, tzinfo=UTC)
+    assert time_span("Australia/Sydney", start, end) == (
+        "Sunday 4 April 2027, 02:30 (UTC+11) – 02:00 (UTC+10, after the clocks change)"
+    )
+    assert time_span("Europe/Zurich", start, end) == "Saturday 3 April 2027, 17:30–18:00 (UTC+2)"
+    late = datetime(2027, 4, 3, 21, 50, tzinfo=UTC)
+    assert time_span("Europe/Zurich", late, late.replace(hour=22, minute=20)) == (
+        "Saturday 3 April 2027, 23:50–Sunday 00:20 (UTC+2)"
+    )

@@ -100,6 +100,12 @@ def when(start: datetime, minutes: int, zone: str) -> str:
     local = local_time(zone, start)
     until = local_time(zone, start + timedelta(minutes=minutes))
     day = "" if until.date() == local.date() else f"{until:%A} "
+    if local.utcoffset() != until.utcoffset():
+        # The clocks change in between: each end with its offset, not 02:30–02:00.
+        return (
+            f"{local:%A %-d %B %Y, %H:%M} ({utc_offset(local)}) – {day}{until:%H:%M} "
+            f"({utc_offset(until)}) {zone}"
+        )
     return f"{local:%A %-d %B %Y, %H:%M}–{day}{until:%H:%M} {zone} ({utc_offset(local)})"
 
 
