@@ -59,12 +59,12 @@ def bearer_user() -> User | None:
     The API trusts nothing but this header: a browser attaches the session cookie to any
     cross-site request, so a cookie alone must never authorise a write that has no CSRF check.
     """
-    header = request.headers.get("Authorization", "")
-    if not header.startswith("Bearer "):
+    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():  # the scheme in any case (RFC 9110)
         return None
     token = db.session.scalar(
         select(ApiToken).where(
-            ApiToken.token_hash == digest(header.removeprefix("Bearer ").strip()),
+            ApiToken.token_hash == digest(credentials.strip()),
             ApiToken.revoked_at.is_(None),
         )
     )

@@ -66,6 +66,10 @@ def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
     assert token not in stored.token_hash
     headers = {"Authorization": f"Bearer {token}"}
     assert client.get("/api/v1/proposals", headers=headers).status_code == 200
+    # The scheme's name in any case, as HTTP has it (RFC 9110, 11.1).
+    lower = {"Authorization": f"bearer {token}"}
+    assert client.get("/api/v1/proposals", headers=lower).status_code == 200
+    assert client.get("/api/v1/proposals", headers={"Authorization": "Bearer"}).status_code == 401
     assert (
         client.get("/api/v1/proposals", headers={"Authorization": "Bearer nope"}).status_code == 401
     )
