@@ -11,7 +11,8 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.utils import unset_value
+from wtforms.validators import Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.agenda.models import HOME_ZONE
@@ -50,6 +51,17 @@ class WindowRow(Form):
         return not (self.weekdays.data or self.on.data or self.starts.data or self.ends.data)
 
 
+class _Rows(FieldList):
+    """Rows of windows that remember how many were sent: rows beyond `max_entries` are not
+    read, and must not be dropped without a word."""
+
+    sent = 0
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.sent = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
+        super().process(formdata, data, extra_filters)
+
+
 class AvailabilityFields(PlannerForm):
     """The structured windows; the free-text availability stays beside them for what people
     write."""
@@ -59,9 +71,14 @@ class AvailabilityFields(PlannerForm):
         validators=[time_zone()],
         description="A city such as Lima, or an IANA name such as America/Lima.",
     )
-    windows = FieldList(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
+    windows = _Rows(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
 
     def validate_windows(self, field) -> None:
+        if field.sent > MAX_ROWS:
+            raise ValidationError(
+                f"Give at most {MAX_ROWS} windows here ({field.sent} were sent); write any "
+                "others in the text box."
+            )
         zone = (self.availability_zone.data or "").strip()
         for row in field:
             if row.form.empty or row.form.errors:

@@ -81,6 +81,22 @@ def test_the_volunteer_form_stores_windows(client, survey):
     ]
 
 
+def test_more_windows_than_the_form_has_rows_are_refused_not_dropped(client, survey):
+    rows = {}
+    for n in range(9):
+        rows |= {
+            f"windows-{n}-weekdays": ["1"],
+            f"windows-{n}-starts": f"{8 + n:02d}:00",
+            f"windows-{n}-ends": f"{9 + n:02d}:00",
+        }
+    response = volunteer(client, availability_zone="America/Lima", **rows)
+    assert response.status_code == 400
+    assert "Give at most 7 windows here (9 were sent); write any others in the text box." in (
+        response.get_data(as_text=True)
+    )
+    assert db.session.scalar(select(Proposal)) is None
+
+
 def test_the_volunteer_sees_and_edits_their_windows(client, survey):
     """The private page lists the windows given; its edit page shows them filled in, and a
     change there is stored (the co-lead's warnings follow it)."""
