@@ -38,6 +38,9 @@ def invite(
         raise ConflictError("This slot is cancelled: there is no one to invite.")
     if slot.kind != "presentation":
         raise PlannerError("Only a presentation has a presenter to invite.")
+    ends = slot.meeting.ends_at
+    if ends is not None and ends <= utcnow():
+        raise ConflictError("This meeting has ended: there is no one to invite to it.")
     salt, link_hash, token = new_link()
     former = slot.invitation
     email = (email or "").strip() or None

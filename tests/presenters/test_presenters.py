@@ -379,3 +379,17 @@ def test_a_confirmation_is_of_the_time_the_presenter_saw(api, slot, presenter):
     assert again.status_code == 302
     db.session.refresh(slot)
     assert slot.status == "confirmed"
+
+
+def test_no_one_is_invited_to_a_meeting_that_has_ended(api, survey):
+    past = api.post(
+        "/api/v1/meetings",
+        json={**MEETING, "starts_at": "2026-11-20T12:00:00+01:00", "duration_minutes": 60},
+    ).get_json()
+    made = api.post(f"/api/v1/meetings/{past['id']}/slots", json=TALK).get_json()
+    url = f"/slots/{made['id']}/invite"
+    data = {**hidden_fields(api, url), "name": "Alex", "email": "alex@ipaustralia.example"}
+    refused = api.post(url, data=data)
+    assert refused.status_code == 409
+    assert "This meeting has ended: there is no one to invite to it." in text(refused)
+    assert 'value="Alex"' in refused.get_data(as_text=True)
