@@ -13,6 +13,9 @@ class LoginForm(PlannerForm):
     password = PasswordField("Password", validators=[DataRequired("Enter your password.")])
 
 
+PASSWORD_MAX = 200
+
+
 class PasswordForm(PlannerForm):
     current = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password.")]
@@ -21,9 +24,10 @@ class PasswordForm(PlannerForm):
         "New password",
         validators=[
             DataRequired("Choose a new password."),
-            Length(min=PASSWORD_MIN, max=200, message=f"Use at least {PASSWORD_MIN} characters."),
+            Length(min=PASSWORD_MIN, message=f"Use at least {PASSWORD_MIN} characters."),
+            Length(max=PASSWORD_MAX, message=f"Use at most {PASSWORD_MAX} characters."),
         ],
-        description=f"At least {PASSWORD_MIN} characters.",
+        description=f"From {PASSWORD_MIN} to {PASSWORD_MAX} characters.",
     )
     confirm = PasswordField(
         "Repeat the new password",

@@ -30,6 +30,13 @@ def test_create_prints_a_one_time_password_that_must_be_changed(cli, client, app
     )
     assert short.status_code == 400
     assert "Use at least 12 characters." in short.get_data(as_text=True)
+    long = "x" * 201
+    too_long = client.post(
+        url, data={"csrf_token": token, "current": password, "new": long, "confirm": long}
+    )
+    assert too_long.status_code == 400
+    page = too_long.get_data(as_text=True)
+    assert "Use at most 200 characters." in page and "Use at least" not in page
     changed = client.post(
         url,
         data={
