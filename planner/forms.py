@@ -140,10 +140,16 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
 
 
 def carry_version(form: FlaskForm, item) -> None:
-    """The form comes back carrying `item`'s version now (the hidden field renders what was
-    sent unless told otherwise): sent again, having looked, it is not refused again."""
-    form.version.data = item.version
-    form.version.raw_data = [str(item.version)]
+    """The form comes back carrying `item`'s version now: sent again, having looked, it is not
+    refused again."""
+    refill(form.version, item.version)
+
+
+def refill(field, value) -> None:
+    """A field shown again with `value`, not with what was sent (which a field renders unless
+    told otherwise): what a form carries of the state it was filled in from."""
+    field.data = value
+    field.raw_data = [str(value)]
 
 
 def _shown(value) -> str:

@@ -28,7 +28,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import event, func, inspect, select, update
+from sqlalchemy import and_, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
@@ -204,12 +204,22 @@ def _send(
         optional=optional_kind is not None,
     )
     if slot is not None:
-        db.session.info.setdefault(_SENT, set()).add((slot.id, recipient.email.strip().lower()))
+        _mark_sent(slot, recipient.email)
     return message
+
+
+def _mark_sent(slot: Slot, email: str) -> None:
+    """Nothing more about `slot` goes to `email` in this transaction (one message each)."""
+    db.session.info.setdefault(_SENT, set()).add((slot.id, email.strip().lower()))
 
 
 def _already_sent(slot: Slot, email: str) -> bool:
     return (slot.id, email.strip().lower()) in db.session.info.get(_SENT, set())
+
+
+def _about(slot: Slot, email: str) -> tuple:
+    """The conditions of a message about `slot` to `email` (in any spelling of the address)."""
+    return (OutboxMessage.slot_id == slot.id, matches_address(OutboxMessage.recipient_email, email))
 
 
 # The slot's calendar event, as the feeds have it.
@@ -296,8 +306,7 @@ def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
     """The invitation about `slot` to `email` a co-lead holds for review (not sent yet)."""
     return db.session.scalar(
         select(OutboxMessage).where(
-            OutboxMessage.slot_id == slot.id,
-            matches_address(OutboxMessage.recipient_email, email),
+            *_about(slot, email),
             OutboxMessage.kind == MessageKind.invitation,
             OutboxMessage.status == MessageStatus.held,
         )
@@ -328,10 +337,7 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
     have reached them (sent, or queued and perhaps in a sender's hands).
 
     One conditional UPDATE: a message a sender marks sent meanwhile stays sent."""
-    about = (
-        OutboxMessage.slot_id == slot.id,
-        matches_address(OutboxMessage.recipient_email, email),
-    )
+    about = _about(slot, email)
     # Sent, or leased by a sender (due later than now: perhaps on its way this moment). A
     # queued message no sender has taken yet is superseded before it goes.
     reached = db.session.scalar(
@@ -651,11 +657,11 @@ def _tell_presenter(
     invitation = slot.invitation
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
         return
-    if (held := _held_invitation(slot, invitation.email)) is not None:
+    if (waiting := _held_invitation(slot, invitation.email)) is not None:
         if shown or cancelled:
             gone = cancelled or slot.status == SlotStatus.declined
-            _renew_held(slot, held, gone=gone)
-            db.session.info.setdefault(_SENT, set()).add((slot.id, invitation.email.lower()))
+            _renew_held(slot, waiting, gone=gone)
+            _mark_sent(slot, invitation.email)
         return
     zone = _presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
@@ -706,8 +712,7 @@ def _first_about(slot: Slot, email: str) -> bool:
     return not db.session.scalar(
         select(OutboxMessage.id)
         .where(
-            OutboxMessage.slot_id == slot.id,
-            matches_address(OutboxMessage.recipient_email, email),
+            *_about(slot, email),
             OutboxMessage.status != MessageStatus.superseded,
         )
         .limit(1)
@@ -720,8 +725,7 @@ def _holds_event(slot: Slot, email: str) -> bool:
     method = db.session.scalar(
         select(OutboxMessage.ics_method)
         .where(
-            OutboxMessage.slot_id == slot.id,
-            matches_address(OutboxMessage.recipient_email, email),
+            *_about(slot, email),
             OutboxMessage.ics_method.is_not(None),
             OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
         )
@@ -832,12 +836,11 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
     an upgrade or a revoked link sends no second reminder. One query."""
     uid = slot.uid.split("@", 1)[0]
     prefix = f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}"
-    standing = (
-        (OutboxMessage.slot_id == slot.id)
-        & (OutboxMessage.kind == MessageKind.reminder)
-        & (OutboxMessage.status != MessageStatus.superseded)
-        & OutboxMessage.message_id.startswith(prefix, autoescape=True)
-        & matches_address(OutboxMessage.recipient_email, email)
+    standing = and_(
+        *_about(slot, email),
+        OutboxMessage.kind == MessageKind.reminder,
+        OutboxMessage.status != MessageStatus.superseded,
+        OutboxMessage.message_id.startswith(prefix, autoescape=True),
     )
     found = select(OutboxMessage.id).where((OutboxMessage.message_id == message_id) | standing)
     return db.session.scalar(found.limit(1)) is not None
@@ -852,8 +855,7 @@ def _heard_of(slot: Slot, invitation: Invitation) -> bool:
         db.session.scalar(
             select(OutboxMessage.id)
             .where(
-                OutboxMessage.slot_id == slot.id,
-                matches_address(OutboxMessage.recipient_email, invitation.email),
+                *_about(slot, invitation.email),
                 OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
                 OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
             )

@@ -183,18 +183,13 @@ def mark_of(audience: str, presenter: str, recommendation: int) -> MatchMark | N
 
 
 def mark_seen(mark: MatchMark | dict | None) -> str:
-    """A mark as a form saw it (verdict and note), to tell whether it changed since."""
+    """A mark as a form saw it (verdict and note), to tell whether it changed since; a mark is
+    a stored row or, on the matches page, a match's reasons."""
     if not mark:
         return "none"
-    verdict, note = (
-        (mark["verdict"], mark["note"])
-        if isinstance(mark, dict)
-        else (
-            mark.verdict,
-            mark.note,
-        )
-    )
-    return f"{verdict}|{note or ''}"
+    if isinstance(mark, dict):
+        return f"{mark['verdict']}|{mark.get('note') or ''}"
+    return f"{mark.verdict}|{mark.note or ''}"
 
 
 def set_mark(

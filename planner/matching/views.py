@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.extensions import db
+from planner.forms import refill
 from planner.matching.evidence import EvidenceType
 from planner.matching.forms import MATURITY_FILTERS, MarkForm, read_filters
 from planner.matching.operations import (
@@ -27,6 +28,8 @@ from planner.survey.operations import respondent_offices
 from planner.web import flag_from, refuse_changes, survey_from_request
 
 bp = Blueprint("matching", __name__)
+# The mark form says what it was filled in from as the mark view reads it back.
+bp.add_app_template_global(mark_seen, "mark_seen")
 
 SHOWN = 5
 # Presenters shown for each audience; the rest of its list folds away under a summary.
@@ -175,8 +178,7 @@ def mark(number: int):
     seen = form.seen.data
     if seen is not None and seen != "none" and seen.partition("|")[0] not in MARKS:
         # Not what the matches page writes: no other co-lead to blame.
-        form.seen.data = mark_seen(current)
-        form.seen.raw_data = [form.seen.data]
+        refill(form.seen, mark_seen(current))
         problem = (
             "This form did not say which mark it was filled in from, so it was not saved; it "
             "is below, to send again."
@@ -184,8 +186,7 @@ def mark(number: int):
         return _mark_refused(number, form, back, problem)
     if seen is not None and seen != mark_seen(current):
         # Sent again from the page below, the mark replaces theirs, knowingly.
-        form.seen.data = mark_seen(current)
-        form.seen.raw_data = [form.seen.data]
+        refill(form.seen, mark_seen(current))
         now = (
             f"“{MARKS[current.verdict][0]}”"
             + (f" with the note “{current.note}”" if current.note else "")

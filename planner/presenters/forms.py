@@ -10,7 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from planner.agenda.checks import check_text
-from planner.forms import PlannerForm, checked, email_address, time_zone
+from planner.forms import PlannerForm, checked, email_address, refill, time_zone
 from planner.presenters.models import Answer
 
 
@@ -82,8 +82,7 @@ class TalkForm(PlannerForm):
     seen = HiddenField()
 
     def set_seen(self, slot) -> None:
-        self.seen.data = seen(slot)
-        self.seen.raw_data = [self.seen.data]
+        refill(self.seen, seen(slot))
 
     def changed_since(self, slot) -> list[str]:
         """The fields someone else changed since the page was filled in (all, if it did not

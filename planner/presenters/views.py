@@ -16,6 +16,7 @@ from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import slot_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
+from planner.forms import refill
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
@@ -58,7 +59,7 @@ def _page(
         talk_form.set_seen(slot)
     if answer_form is None:
         answer_form = AnswerForm(formdata=None, answer=invitation.answer, note=invitation.note)
-    answer_form.shown_time.data = slot_time(slot)  # what this page shows, sent back with it
+    refill(answer_form.shown_time, slot_time(slot))  # what this page shows, sent back with it
     page = render_template(
         "presenters/page.html",
         token=token,
@@ -226,7 +227,7 @@ def invite_view(slot_id: int):
             return redirect(url_for(".invited", slot_id=slot.id))
     elif form.errors:
         status = 400
-    form.invited.data = _invited_stamp(slot)  # sent again, the form is about what is shown now
+    refill(form.invited, _invited_stamp(slot))  # sent again, it is about what is shown now
     return render_template(
         "presenters/invite.html",
         slot=slot,
