@@ -8,7 +8,7 @@ A NUL in a field's value is left to the field's own check, which names the field
 import json
 import math
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import abort, request
@@ -170,3 +170,15 @@ def refuse_nul() -> None:
         texts += request.form.keys()
     if any("\x00" in text for text in texts):
         abort(400, "The request contains a NUL character, which no field can hold.")
+
+
+def unknown_fields(given: Iterable[str], known: Sequence[str], what: str) -> str | None:
+    """Why a request's fields are refused: the ones not among `known` (a few, each cut short,
+    never a pasted page back), and the `what`s there are; None when every one is known. A field
+    misspelt or named as a page names it is refused by name, never silently left out."""
+    unknown = sorted(set(given) - set(known))
+    if not unknown:
+        return None
+    names = ", ".join(name if len(name) <= 40 else name[:40] + "…" for name in unknown[:5])
+    more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+    return f"Unknown {what}(s): {names}{more}. The {what}s are: {', '.join(known)}."

@@ -15,6 +15,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
+from planner.request_input import unknown_fields
 from planner.text import is_web_address, line_breaks, refusal
 from planner.timezones import (
     LocalTimeError,
@@ -48,9 +49,8 @@ def on_field(name: str, check: Callable, value):
 
 
 def validated(checks: Mapping[str, Callable], changes: Mapping, what: str) -> dict:
-    unknown = set(changes) - set(checks)
-    if unknown:
-        raise AgendaError(f"Unknown {what} field(s): {', '.join(sorted(unknown))}.")
+    if problem := unknown_fields(changes, list(checks), f"{what} field"):
+        raise AgendaError(problem)
     return {name: on_field(name, checks[name], value) for name, value in changes.items()}
 
 

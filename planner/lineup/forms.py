@@ -23,6 +23,7 @@ from planner.lineup.rules import (
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
+from planner.request_input import unknown_fields
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -214,11 +215,8 @@ def rules_from(fields: Mapping[str, object]) -> Rules:
     known = ["recommendation", "secondary"] + [
         f.name for f in form if f.name != "focus" and not f.name.startswith("extra_")
     ]
-    unknown = sorted(set(fields) - set(known))
-    if unknown:
-        # A misspelt rule ("excludes") is refused by name, never silently left out.
-        told = f"Not a rule. The rules are: {', '.join(known)}."
-        raise BadRules({name: [told] for name in unknown})
+    if problem := unknown_fields(fields, known, "rule"):
+        raise BadRules({name: [problem] for name in set(fields) - set(known)})
     data = MultiDict(
         (field.name, str(field.default))
         for field in form

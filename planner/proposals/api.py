@@ -15,7 +15,7 @@ from planner.proposals.forms import (
 )
 from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import Conflict, for_review
-from planner.request_input import json_object, query_int, scalar_fields
+from planner.request_input import json_object, query_int, scalar_fields, unknown_fields
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api/v1")
 
@@ -74,16 +74,10 @@ def index():
     return jsonify([proposal_json(p) for p in for_review(status, number)])
 
 
-def _unknown(payload: dict, known) -> Response | None:
-    """A field the API does not take is refused by name, never ignored: a script sending the
-    page's names ("contact_name") would otherwise be told only what is missing."""
-    unknown = sorted(set(payload) - set(known))
-    if not unknown:
-        return None
-    return api_error(
-        400,
-        f"Unknown proposal field(s): {', '.join(unknown)}. The fields are: {', '.join(known)}.",
-    )
+def _unknown(payload: dict, known: list[str]) -> Response | None:
+    """A script sending the page's names ("contact_name") is told so, not what is missing."""
+    problem = unknown_fields(payload, known, "proposal field")
+    return api_error(400, problem) if problem else None
 
 
 @bp.post("/proposals")

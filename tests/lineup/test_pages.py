@@ -233,7 +233,11 @@ def test_api(client, survey):
         ({"include": {"AU": True}}, 400, "'include' is a list of office codes"),
         ({"exclude": [["US"]]}, 400, "'exclude' is a list of office codes"),
         ({"survey": 13}, 400, "'survey' is a survey's label or slug"),
-        ({"recommendation": 10, "excludes": ["PL"]}, 400, '"excludes": ["Not a rule. The rules'),
+        (
+            {"recommendation": 10, "excludes": ["PL"]},
+            400,
+            '"excludes": ["Unknown rule(s): excludes.',
+        ),
         ({"max_per_group": 1}, 400, "The rules are: recommendation, secondary, slots,"),
         (
             {"include": ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "x" * 5000]},

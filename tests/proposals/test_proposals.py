@@ -311,8 +311,8 @@ def test_api_proposals(client, colead_client, survey):
     unknown = client.post("/api/v1/proposals", json=renamed)
     assert unknown.status_code == 400
     assert unknown.get_json()["message"].startswith(
-        "Unknown proposal field(s): contact_email, contact_name. The fields are: office, name, "
-        "email,"
+        "Unknown proposal field(s): contact_email, contact_name. The proposal fields are: office, "
+        "name, email,"
     )
     listed = colead_client.get("/api/v1/proposals?status=submitted").get_json()
     assert [p["id"] for p in listed] == [body["id"]]
@@ -328,7 +328,7 @@ def test_api_proposals(client, colead_client, survey):
     extra = colead_client.patch(url, json={"status": "accepted", "version": 1, "note": "x"})
     assert extra.status_code == 400
     assert extra.get_json()["message"] == (
-        "Unknown proposal field(s): note. The fields are: status, reason, version."
+        "Unknown proposal field(s): note. The proposal fields are: status, reason, version."
     )
     ok = colead_client.patch(url, json={"status": "accepted", "reason": "Fits", "version": 1})
     assert ok.status_code == 200 and ok.get_json()["status"] == "accepted"
