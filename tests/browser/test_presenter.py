@@ -5,14 +5,8 @@ declines and the co-lead sees it. At desktop and phone widths, with screenshots.
 from playwright.sync_api import expect
 
 from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
+from tests.presenters.support import MEETING
 
-MEETING = {
-    "title": "Rec 10 workshop",
-    "starts_at": "2027-03-09T13:00:00+01:00",
-    "duration_minutes": 90,
-    "time_zone": "Europe/Zurich",
-    "video_url": "https://video.example/rec10",
-}
 TALKS = (
     {"title": "Risk-based governance of new technologies", "office": "AU", "duration_minutes": 20},
     {"title": "Autopatent: AI classification", "office": "PL", "duration_minutes": 20},
