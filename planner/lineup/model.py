@@ -29,6 +29,11 @@ if TYPE_CHECKING:
     from scipy.optimize import LinearConstraint, OptimizeResult
 
 
+# How close to the best bound a line-up is called optimal: HiGHS's own default, set here so that
+# a line-up the integer search proves and one the relaxation's bound proves mean the same.
+MIP_GAP = 1e-4
+
+
 @dataclass(frozen=True)
 class Solution:
     status: str  # "optimal" or "feasible"
@@ -182,7 +187,11 @@ class Model:
             integrality=integrality,
             bounds=Bounds(0, 1),
             constraints=self.constraints(forbidden),
-            options={"time_limit": time_limit or self.rules.time_limit, "disp": False},
+            options={
+                "time_limit": time_limit or self.rules.time_limit,
+                "disp": False,
+                "mip_rel_gap": MIP_GAP,
+            },
         )
 
     def whole(self, x: np.ndarray) -> bool:
@@ -229,7 +238,11 @@ def solve_model(
 
     The LP relaxation comes first: it takes a tenth of the integer search, and when its choice
     of presentations is already whole it is the integer optimum too (no integer line-up can beat the
-    relaxation's bound). Only a fractional answer needs the integer search."""
+    relaxation's bound). When it is fractional, the greedy search's line-up is tried against the
+    relaxation's bound: within MIP_GAP of it, it is optimal by the same proof the integer search
+    gives (HiGHS stops at that gap too), found in a fraction of the time (the integer search
+    spends seconds on a large survey finding what the greedy line-up already is). Only a wider
+    gap needs the integer search."""
     rules = model.rules
     time_limit = rules.time_limit if time_limit is None else min(time_limit, rules.time_limit)
     relaxed = model.solve(
@@ -241,6 +254,15 @@ def solve_model(
         return Solution("optimal", "lp", ordered(presentations), objective, objective)
     if relaxed.status == 2:  # not even a fractional line-up meets the rules
         raise InfeasibleRules(_diagnose(instance, rules, forbidden))
+    if relaxed.status == 0:
+        bound = model.constant - relaxed.fun
+        fast = greedy(instance, rules, forbidden=forbidden)
+        if fast is not None:
+            objective = value(instance, fast, rules)
+            if bound - objective <= MIP_GAP * max(abs(objective), TOLERANCE):
+                return Solution(
+                    "optimal", "greedy", ordered(fast), objective, max(bound, objective)
+                )
     result = model.solve(forbidden=forbidden, time_limit=time_limit)
     if result.status == 0:
         presentations = model.selection(result.x)

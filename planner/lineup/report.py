@@ -6,7 +6,7 @@ line-ups. Pure: no Flask, no database.
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
-from planner.lineup.model import Model, Solution, solve, solve_model
+from planner.lineup.model import MIP_GAP, Model, Solution, solve, solve_model
 from planner.lineup.rules import (
     ALTERNATIVE_TIME_LIMIT,
     PRICE_TIME_LIMIT,
@@ -79,6 +79,8 @@ class LineupReport:
             "objective": round(best.objective, 6),
             "upper_bound": round(best.upper_bound, 6),
             "gap": round(best.gap, 6),
+            # "optimal" means within this share of the best bound (the solvers' tolerance).
+            "tolerance": MIP_GAP,
             "presentations": chosen,
             # The same list under its old name, read until the next release (see the README).
             "talks": chosen,
