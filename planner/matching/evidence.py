@@ -218,6 +218,12 @@ _DOCUMENT = re.compile(
     r"\b(?:policy|policies|strategy|guidelines|master plan|strategic plan|resolution)\b",
     re.IGNORECASE,
 )
+# A name followed by what it stands for, a document ("POSIN (Information Security Policy)",
+# "PETIC (Strategic Plan for …)"): the document's name, not a system.
+_A_DOCUMENTS_NAME = re.compile(
+    r"\s*\([^(),]*?\b(?:policy|plan|strategy|guidelines)(?:\s+(?:for|of|on)\b[^()]*)?\)",
+    re.IGNORECASE,
+)
 # Names of the stages a proposal states, as the evidence type they are.
 STATED = {"production": EvidenceType.working, "pilot": EvidenceType.under_way}
 
@@ -294,6 +300,7 @@ def read(text: str) -> Evidence:
             and not _AN_OFFICE.fullmatch(m.group(0))
             and not m.group(0).endswith(("Office", "Offices"))
             and not _NOT_A_THING.search(m.group(0))
+            and not _A_DOCUMENTS_NAME.match(own, m.end())
         )
     )
     document = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))

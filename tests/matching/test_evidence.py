@@ -92,6 +92,9 @@ def test_measured_results_participation_and_named_things_are_kept():
         ("Development of PETIC with support from DKPTO and UKIPO", "UKIPO"),
         # The name of a kind of IP right or a body is not a system either.
         ("Adoption of WIPO IPAS for Geographical Indications.", "Geographical Indications"),
+        # A name that stands for a document is the document's, not a system's.
+        ("In use – POSIN (Information Security Policy).", "POSIN"),
+        ("In progress – Development of PETIC (Strategic Plan for Technology) with DKPTO", "PETIC"),
     ],
 )
 def test_dates_references_offices_and_kinds_of_right_are_not_named_things(text, not_named):
@@ -102,6 +105,8 @@ def test_named_systems_and_bodies_of_work_still_count():
     assert "PETIC" in read("Development of PETIC with support from DKPTO").named
     assert "SACEPO" in read("Projects under SP2028 Drivers 2,3,4 - e.g. SACEPO").named
     assert "IPAS" in read("Planned - Adoption of WIPO IPAS for Geographical Indications.").named
+    assert "IPAS" in read("IPAS (Industrial Property Administration System) in use").named
+    assert "DocuWare" in read("DocuWare (the filing tool, part of our strategy)").named
     # A programme's code name with its number names it: the plan, not a date.
     assert "SP2028" in read("Projects under SP2028 Drivers 2,3,4 - e.g. SACEPO").named
     assert not {"Q1", "2025"} & set(read("The system has been launched in Q1 2025.").named)
