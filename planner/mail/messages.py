@@ -225,9 +225,11 @@ def _about(slot: Slot, email: str) -> tuple:
 # The slot's calendar event, as the feeds have it.
 
 
-def _event(slot: Slot, url: str | None) -> EventInfo:
+def _event(slot: Slot) -> EventInfo:
     """The feeds' event of the slot. The video link and the agenda page are in it only once the
-    meeting is published (a draft's page is private); `url` (the presenter's page) instead."""
+    meeting is published (a draft's page is private). A presenter's private page is never in it:
+    calendars are shared with assistants and colleagues, and synced to other services; the
+    message's text carries the link."""
     meeting = slot.meeting
     public = is_public(meeting)
     agenda = absolute("agenda.meeting", meeting_id=meeting.id) if public else ""
@@ -238,10 +240,7 @@ def _event(slot: Slot, url: str | None) -> EventInfo:
         event = replace(event, video_url=None)
     if not agenda:
         lines = [line for line in lines if not line.startswith("Agenda page:")]
-    if url:
-        # The presenter's own page, said to be theirs alone: calendars are often shared.
-        lines += ["", f"Your private page (yours alone, do not share): {url}"]
-    return replace(event, description="\n".join(lines).strip(), url=url or agenda or None)
+    return replace(event, description="\n".join(lines).strip(), url=agenda or None)
 
 
 def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:
@@ -288,7 +287,7 @@ def invitation(
     calendar = None
     if slot.starts_at is not None:
         calendar = _calendar(
-            _event(slot, link), imip.Method.request, _presenter_attendee(invitation, rsvp=True)
+            _event(slot), imip.Method.request, _presenter_attendee(invitation, rsvp=True)
         )
     context = {**_slot_context(slot, zone), "link": link, "zone": zone}
     context["freeze_on"] = slot.meeting.freeze_on
@@ -404,7 +403,7 @@ def presenter_replaced(
         MessageKind.cancellation,
         context,
         slot=slot,
-        calendar=_calendar(_event(slot, None), imip.Method.cancel, attendee),
+        calendar=_calendar(_event(slot), imip.Method.cancel, attendee),
     )
 
 
@@ -685,7 +684,7 @@ def _tell_presenter(
     }
     if (cancelled and held) or declined:
         reason = "declined" if declined else "cancelled"
-        calendar = _calendar(_event(slot, None), imip.Method.cancel, attendee)
+        calendar = _calendar(_event(slot), imip.Method.cancel, attendee)
         _send(
             recipient,
             MessageKind.cancellation,
@@ -694,8 +693,8 @@ def _tell_presenter(
             calendar=calendar,
         )
     elif shown and not cancelled and slot.status in _HOLDING:
-        # The update replaces the invitation's entry: it keeps the private page as its URL.
-        calendar = _calendar(_event(slot, private_url), imip.Method.request, attendee)
+        # The update replaces the invitation's entry (without the private page, as it did).
+        calendar = _calendar(_event(slot), imip.Method.request, attendee)
         _send(
             recipient,
             MessageKind.update,
@@ -769,7 +768,7 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
             kind,
             context,
             slot=slot,
-            calendar=_calendar(_event(slot, None), method, attendee),
+            calendar=_calendar(_event(slot), method, attendee),
             optional_kind=None if stopped else MessageKind.update,
         )
 
