@@ -77,6 +77,22 @@ def revoke(invitation: Invitation) -> None:
     messages.link_revoked(invitation)
 
 
+_SLOT_STATUS = {
+    Answer.confirmed: SlotStatus.confirmed,
+    Answer.declined: SlotStatus.declined,
+    Answer.another_time: SlotStatus.invited,
+}
+
+
+def answer_stands(invitation: Invitation, given: str, note: str) -> bool:
+    """Whether the invitation already holds this answer, and its slot the status it gives."""
+    return (
+        invitation.answer == given
+        and invitation.note == note.strip()
+        and invitation.slot.status == _SLOT_STATUS[Answer(given)]
+    )
+
+
 def answer(invitation: Invitation, given: str, note: str) -> bool:
     """The presenter confirms, declines (with a reason) or asks for another time (with a note).
     The slot follows: confirmed or declined; asking for another time keeps it invited. The same
@@ -90,13 +106,9 @@ def answer(invitation: Invitation, given: str, note: str) -> bool:
         raise PlannerError("Say why you decline, so the co-leads can plan around it.", "note")
     if given == Answer.another_time and not note:
         raise PlannerError("Say which times would suit you.", "note")
-    status = {
-        Answer.confirmed: SlotStatus.confirmed,
-        Answer.declined: SlotStatus.declined,
-        Answer.another_time: SlotStatus.invited,
-    }[Answer(given)]
-    if invitation.answer == given and invitation.note == note and slot.status == status:
+    if answer_stands(invitation, given, note):
         return False  # already so (a co-lead who set the slot back makes it news again)
+    status = _SLOT_STATUS[Answer(given)]
     invitation.answer, invitation.note, invitation.answered_at = given, note, utcnow()
     apply_slot(slot, slot.meeting, {"status": status})
     db.session.flush()

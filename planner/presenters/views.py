@@ -7,6 +7,7 @@ from dataclasses import replace
 from textwrap import shorten
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import MeetingStatus, Slot, SlotStatus
@@ -24,6 +25,7 @@ from planner.presenters.forms import AnswerForm, InviteForm, TalkForm, slot_time
 from planner.presenters.models import Answer, Invitation
 from planner.presenters.operations import (
     answer,
+    answer_stands,
     by_token,
     edit_talk,
     frozen,
@@ -116,6 +118,18 @@ def answer_view(token: str):
         field = form[error.field] if error.field in form else form.answer  # noqa: SIM401
         field.errors.append(error.message)
         return _page(token, invitation, answer_form=form, status=error.status)
+    except StaleDataError:
+        # Someone wrote the slot or the invitation between this request's reading and writing:
+        # most often this presenter's own first click of a double click. That answer stands.
+        db.session.rollback()
+        invitation = _invitation(token)
+        if not answer_stands(invitation, form.answer.data, form.note.data or ""):
+            form.answer.errors.append(
+                "Your slot changed at the same moment (the co-leads, or another tab); your answer "
+                "was not saved. Check the page as it is now and send it again."
+            )
+            return _page(token, invitation, answer_form=form, status=409)
+        changed = False
     if not changed:
         flash("The co-leads already have this answer: nothing changed.", "info")
         return redirect(url_for(".page", token=token))

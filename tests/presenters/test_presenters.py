@@ -4,13 +4,16 @@ agenda editor and the calendars follow), their title and abstract until the free
 
 import html
 import re
+from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select, update
+from sqlalchemy.orm import Session
 
 from planner.agenda.models import Slot
 from planner.extensions import db
+from planner.presenters.models import Invitation
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, invite
 from tests.support import csrf_token, form_of, hidden_fields
@@ -393,3 +396,77 @@ def test_no_one_is_invited_to_a_meeting_that_has_ended(api, survey):
     assert refused.status_code == 409
     assert "This meeting has ended: there is no one to invite to it." in text(refused)
     assert 'value="Alex"' in refused.get_data(as_text=True)
+
+
+@contextmanager
+def meanwhile(change):
+    """Runs `change` once, on another connection, just before this request writes the
+    invitation: as a simultaneous request would, after this one has read it."""
+    done = []
+
+    def listener(session, _context, _instances):
+        if not done and any(isinstance(o, Invitation) for o in session.dirty):
+            done.append(True)
+            with db.engine.begin() as connection:
+                change(connection)
+
+    event.listen(Session, "before_flush", listener)
+    try:
+        yield
+    finally:
+        event.remove(Session, "before_flush", listener)
+    assert done
+
+
+@pytest.mark.committed  # another connection races the request
+def test_a_double_click_on_the_answer_is_saved_once_and_says_so(api, slot, presenter):
+    """The first click's answer lands between the second click's reading and writing: the second
+    leads to the page with the answer (it is saved), not to "your answer was not saved"."""
+    link = invite(api, slot)
+    invitation_id = slot.invitation.id
+
+    def first_click(connection):
+        connection.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation_id)
+            .values(answer="confirmed", note="", version=Invitation.version + 1)
+        )
+        connection.execute(
+            update(Slot)
+            .where(Slot.id == slot.id)
+            .values(status="confirmed", version=Slot.version + 1)
+        )
+
+    with meanwhile(first_click):
+        second = presenter.post(link + "/answer", data={"answer": "confirmed", "note": ""})
+    assert second.status_code == 302
+    page = text(presenter.get(second.headers["Location"]))
+    assert "your answer: <strong>confirmed</strong>" in page
+    db.session.expire_all()
+    assert db.session.get(Slot, slot.id).status == "confirmed"
+
+
+@pytest.mark.committed  # another connection races the request
+def test_an_answer_racing_another_change_comes_back_unsaved_with_what_was_typed(
+    api, slot, presenter
+):
+    link = invite(api, slot)
+    invitation_id = slot.invitation.id
+
+    def other_tab_declines(connection):
+        connection.execute(
+            update(Invitation)
+            .where(Invitation.id == invitation_id)
+            .values(answer="declined", note="Ill", version=Invitation.version + 1)
+        )
+
+    with meanwhile(other_tab_declines):
+        answer = presenter.post(
+            link + "/answer", data={"answer": "another_time", "note": "Any Tuesday morning"}
+        )
+    assert answer.status_code == 409
+    page = text(answer)
+    assert "Your slot changed at the same moment" in page
+    assert "Any Tuesday morning" in page
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation_id).answer == "declined"
