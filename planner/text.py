@@ -5,8 +5,12 @@ character. One rule for the domain checks, every form and the JSON API. Pure: no
 
 import re
 
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029]")
-_CONTROL_ONE_LINE = re.compile(r"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029]")
+# The bidirectional overrides (LRO, RLO) show the characters after them in an order other than
+# the one stored ("Trojan Source"): a title or an office's answer could read as something else
+# on a page or in a calendar. Right-to-left text needs none of them (marks and isolates stay).
+_OVERRIDES = "\u202d\u202e"
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}]")
+_CONTROL_ONE_LINE = re.compile(rf"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}]")
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z")
 
 
@@ -26,7 +30,14 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
     if found is None:
         return None
     char = found.group(0)
-    names = {"\n": "a line break", "\r": "a line break", "\t": "a tab", "\x00": "a NUL character"}
+    names = {
+        "\n": "a line break",
+        "\r": "a line break",
+        "\t": "a tab",
+        "\x00": "a NUL character",
+        "\u202d": "a left-to-right override (U+202D), which shows the text in another order",
+        "\u202e": "a right-to-left override (U+202E), which shows the text in another order",
+    }
     if multiline:
         names["\r"] = "a carriage return that is no line break (CR without LF)"
     return names.get(char, f"the control character U+{ord(char):04X}")
@@ -37,7 +48,8 @@ def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
     char = control_character(value, multiline=multiline)
     if char is None:
         return None
-    return f"{what} cannot contain {char}" + ("." if multiline else "; keep it on one line.")
+    keep_on_one_line = not multiline and "override" not in char
+    return f"{what} cannot contain {char}" + ("; keep it on one line." if keep_on_one_line else ".")
 
 
 def is_web_address(value: str) -> bool:
