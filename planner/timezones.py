@@ -151,6 +151,38 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Kilkenny": ("Europe/Dublin",),
     "New Delhi": ("Asia/Kolkata",),
     "Delhi": ("Asia/Kolkata",),
+    "Mumbai": ("Asia/Kolkata",),
+    "Bombay": ("Asia/Kolkata",),
+    "Chennai": ("Asia/Kolkata",),
+    "Bengaluru": ("Asia/Kolkata",),
+    "Bangalore": ("Asia/Kolkata",),
+    "Мумбаи": ("Asia/Kolkata",),
+    "孟买": ("Asia/Kolkata",),
+    "The Hague": ("Europe/Amsterdam",),
+    "Den Haag": ("Europe/Amsterdam",),
+    "La Haye": ("Europe/Amsterdam",),
+    "La Haya": ("Europe/Amsterdam",),
+    "Haia": ("Europe/Amsterdam",),
+    "Гаага": ("Europe/Amsterdam",),
+    "海牙": ("Europe/Amsterdam",),
+    "Warszawa": ("Europe/Warsaw",),
+    "Kraków": ("Europe/Warsaw",),
+    "Strasbourg": ("Europe/Paris",),
+    "Daejeon": ("Asia/Seoul",),
+    "Tel Aviv": ("Asia/Jerusalem",),
+    "Quito": ("America/Guayaquil",),
+    "Ankara": ("Europe/Istanbul",),
+    "Islamabad": ("Asia/Karachi",),
+    "Astana": ("Asia/Almaty",),
+    "Hanoi": ("Asia/Ho_Chi_Minh",),
+    "Doha": ("Asia/Qatar",),
+    "Pretoria": ("Africa/Johannesburg",),
+    "Cape Town": ("Africa/Johannesburg",),
+    "Yaoundé": ("Africa/Douala",),
+    "Putrajaya": ("Asia/Kuala_Lumpur",),
+    "Washington, D.C.": ("America/New_York",),
+    "Washington DC": ("America/New_York",),
+    "Washington D.C.": ("America/New_York",),
     "Wellington": ("Pacific/Auckland",),
     # Oregon's and Maine's.
     "Portland": ("America/Los_Angeles", "America/New_York"),
@@ -159,7 +191,7 @@ PLACES: dict[str, tuple[str, ...]] = {
 }
 
 
-def _key(text: str) -> str:
+def place_key(text: str) -> str:
     """`text` as names are compared: case, accents, underscores and extra spaces ignored."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
@@ -168,11 +200,11 @@ def _key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def _place_names() -> dict[str, tuple[str, ...]]:
-    """Every place name people may type, by `_key`, with the zones it may mean."""
+    """Every place name people may type, by `place_key`, with the zones it may mean."""
     found: dict[str, list[str]] = {}
 
     def add(name: str, zones: list[str] | tuple[str, ...]) -> None:
-        bucket = found.setdefault(_key(name), [])
+        bucket = found.setdefault(place_key(name), [])
         bucket.extend(z for z in zones if is_time_zone(z) and z not in bucket)
 
     for name, zones in PLACES.items():
@@ -234,11 +266,11 @@ def resolve_zone(text: str) -> list[str]:
         return [alias]
     names = _place_names()
     if "," in text:
-        parts = [names.get(_key(part), ()) for part in text.split(",") if part.strip()]
+        parts = [names.get(place_key(part), ()) for part in text.split(",") if part.strip()]
         if all(parts):
             common = [z for z in parts[0] if all(z in other for other in parts[1:])]
             return common or list(parts[0])
-    return list(names.get(_key(text), ()))
+    return list(names.get(place_key(text), ()))
 
 
 @lru_cache(maxsize=1)

@@ -23,6 +23,11 @@ from planner.timezones import ZoneError, pick_zone, resolve_zone, time_span, zon
         ("Asia/Calcutta", "Asia/Calcutta"),  # an old name stays valid when typed
         ("Japan", "Asia/Tokyo"),
         ("Lima, Peru", "America/Lima"),
+        # Where offices sit, or cities people name, that are not a zone's city.
+        ("The Hague", "Europe/Amsterdam"),
+        ("Mumbai", "Asia/Kolkata"),
+        ("Daejeon", "Asia/Seoul"),
+        ("Washington, D.C.", "America/New_York"),
     ],
 )
 def test_english_names_and_zone_names(text, zone):
@@ -36,6 +41,9 @@ def test_english_names_and_zone_names(text, zone):
         ("Tokio", "Asia/Tokyo"),
         ("Perú", "America/Lima"),
         ("Suiza", "Europe/Zurich"),
+        ("Warszawa", "Europe/Warsaw"),  # Polish, as the office writes it
+        ("Den Haag", "Europe/Amsterdam"),  # Dutch
+        ("La Haya", "Europe/Amsterdam"),
         ("Genève", "Europe/Zurich"),  # French
         ("geneve", "Europe/Zurich"),
         ("Pérou", "America/Lima"),

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from planner.errors import PlannerError
-from planner.timezones import is_time_zone, place_time_zones, zone_info
+from planner.timezones import PLACES, is_time_zone, place_key, place_time_zones, zone_info
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -140,32 +140,15 @@ def as_json(window: Window) -> dict:
 
 # --- Reading what people write ----------------------------------------------------------------
 
-# Places people name that are not the name of their zone.
-_PLACE_ALIASES = {
-    "geneva": "Europe/Zurich",
-    "bern": "Europe/Zurich",
-    "washington": "America/New_York",
-    "ottawa": "America/Toronto",
-    "canberra": "Australia/Sydney",
-    "beijing": "Asia/Shanghai",
-    "munich": "Europe/Berlin",
-    "the hague": "Europe/Amsterdam",
-    "alexandria": "America/New_York",
-    "new delhi": "Asia/Kolkata",
-    "delhi": "Asia/Kolkata",
-    "rio de janeiro": "America/Sao_Paulo",
-    "brasilia": "America/Sao_Paulo",
-}
-
 
 @cache
 def _places() -> dict[str, str]:
-    """Lower-case city names ("lima", "buenos aires") to their zone."""
+    """City names as `place_key` spells them ("lima", "buenos aires", "warszawa") to their zone:
+    each zone's city, and the places people name that are not a zone's (`PLACES`)."""
     places = {}
     for zone in place_time_zones():
-        city = zone.rsplit("/", 1)[-1].replace("_", " ").lower()
-        places.setdefault(city, zone)
-    places.update(_PLACE_ALIASES)
+        places.setdefault(place_key(zone.rsplit("/", 1)[-1]), zone)
+    places.update({place_key(name): zones[0] for name, zones in PLACES.items()})
     return places
 
 
@@ -240,7 +223,7 @@ def find_zone(text: str) -> str | None:
     for name in re.findall(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/]+\b", text):
         if is_time_zone(name):
             return name
-    words = re.findall(r"[a-zà-ÿ]+", text.lower())
+    words = re.findall(r"[a-z]+", place_key(text))
     places = _places()
     for i in range(len(words)):
         for size in (3, 2, 1):

@@ -160,3 +160,8 @@ def test_a_zone_named_by_its_place():
     assert find_zone("mornings in Buenos Aires") == "America/Argentina/Buenos_Aires"
     assert find_zone("America/Lima please") == "America/Lima"
     assert find_zone("mornings") is None
+    # The places the timezone fields know, in the offices' spellings, accents or none.
+    assert find_zone("Mondays 9-11, Warszawa time") == "Europe/Warsaw"
+    assert find_zone("any day but Friday (Den Haag)") == "Europe/Amsterdam"
+    assert find_zone("afternoons in Asuncion") == "America/Asuncion"
+    assert find_zone("afternoons in Genève") == "Europe/Zurich"
