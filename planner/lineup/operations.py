@@ -21,6 +21,7 @@ from planner.lineup.report import LineupReport, propose, saved_presentations
 from planner.lineup.rules import Candidate, Demand, Instance, Rules
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
+from planner.matching.vocabulary import bundled
 from planner.offices.models import Office
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.models import Recommendation
@@ -192,7 +193,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         else:
             project = presentation.quote or answers.get((office.code, number), "")
             fields = {
-                "title": f"{office.name}: {recommendations[number].short_title}"[:200],
+                "title": talk_title(office.name, project, recommendations[number].short_title),
                 "duration_minutes": TALK_MINUTES,
                 "office": office.code,
                 "recommendations": [number],
@@ -222,6 +223,16 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
             raise
         return Acceptance(lineup.meeting, False)
     return Acceptance(meeting, True, added, tuple(already))
+
+
+def talk_title(office: str, project: str, fallback: str) -> str:
+    """A presentation's working title from what its project is about: the office and the first
+    two topics the project names ("USPTO: Automated classification; prior-art and image
+    search"), or the recommendation's title when it names none. The presenter can edit it."""
+    vocabulary = bundled()
+    labels = list(dict.fromkeys(vocabulary.label(m.topic) for m in vocabulary.mentions(project)))
+    about = "; ".join(labels[:2]) if labels else fallback
+    return f"{office}: {about[:1].upper()}{about[1:]}"[:200]
 
 
 def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from planner.agenda.models import Meeting
 from planner.extensions import db
 from planner.lineup.models import Lineup
+from planner.matching.vocabulary import bundled
 from tests.support import csrf_token
 
 FORM = {
@@ -115,6 +116,16 @@ def test_saved_proposal_and_accept(client, survey):
         t["office"] for t in sorted(lineup.result["talks"], key=lambda t: -t["score"])
     ]
     assert all(s.status == "proposed" and s.abstract for s in presentations)
+    # Each working title says what the office's project is about, in the vocabulary's words.
+    vocabulary = bundled()
+    named = 0
+    for slot in presentations:
+        topics = [vocabulary.label(m.topic) for m in vocabulary.mentions(slot.abstract)]
+        assert slot.title.startswith(slot.office.name + ": ")
+        if topics:
+            assert topics[0].lower() in slot.title.lower()
+            named += 1
+    assert named
     # Half an hour of discussion is a slot of its own, and the meeting ends with it.
     assert (discussion.kind, discussion.duration_minutes) == ("discussion", 30)
     assert not meeting.duration_pinned
