@@ -1,6 +1,8 @@
 """The availability form: a few rows of weekdays (or a date) with from and to times, in one
 time zone; used on the volunteer form and on the presenter's page."""
 
+from datetime import date
+
 from wtforms import (
     DateField,
     FieldList,
@@ -18,11 +20,12 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from planner.agenda.models import HOME_ZONE
 from planner.availability.operations import replace_windows
 from planner.availability.windows import DAY_NAMES, Window, check_window, read_text
+from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import PlannerForm, time_zone
 from planner.offices.models import Office
-from planner.timezones import is_time_zone, resolve_zone
+from planner.timezones import is_time_zone, local_time, resolve_zone, zone_city
 
 ROWS = 3  # rows shown; a row left empty is no window
 MAX_ROWS = 7
@@ -72,6 +75,9 @@ class AvailabilityFields(PlannerForm):
         description="A city such as Lima, or an IANA name such as America/Lima.",
     )
     windows = _Rows(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
+    # The dates of the windows already stored: one that has passed since may stay (the form
+    # sends every row back), a new one may not.
+    kept_dates: frozenset[date] = frozenset()
 
     def validate_windows(self, field) -> None:
         if field.sent > MAX_ROWS:
@@ -83,9 +89,10 @@ class AvailabilityFields(PlannerForm):
         for row in field:
             if row.form.empty or row.form.errors:
                 continue
+            place = zone if is_time_zone(zone) else HOME_ZONE
             try:
-                check_window(
-                    zone if is_time_zone(zone) else "Europe/Zurich",
+                window = check_window(
+                    place,
                     row.form.weekdays.data or (),
                     row.form.on.data,
                     row.form.starts.data,
@@ -94,6 +101,14 @@ class AvailabilityFields(PlannerForm):
             except PlannerError as error:
                 name = error.field if error.field in row.form else "starts"
                 row.form[name].errors = [*row.form[name].errors, error.message]
+                continue
+            today = local_time(place, utcnow()).date()
+            if window.on is not None and window.on < today and window.on not in self.kept_dates:
+                row.form.on.errors = [
+                    *row.form.on.errors,
+                    f"{window.on:%-d %B %Y} has passed (it is {today:%-d %B %Y} in "
+                    f"{zone_city(place)}): give a later date, or leave this window empty.",
+                ]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)

@@ -101,6 +101,10 @@ def page(token: str):
 def save(token: str):
     invitation = _invitation(token)
     form = AvailabilityForm()
+    stored = windows_of(invitation=invitation)
+    if not stored and invitation.slot.proposal is not None:
+        stored = windows_of(proposal=invitation.slot.proposal)  # what the form started from
+    form.kept_dates = frozenset(w.on for w in stored if w.on is not None)
     if not form.validate():
         return _answer(token, invitation, form, None, 400)
     zone = (form.availability_zone.data or "").strip() or invitation.slot.presenter_zone

@@ -150,6 +150,7 @@ def edit(token: str):
         return redirect(url_for(".private", token=token))
     form = ProposalEditForm(obj=proposal)
     fill_choices(form)
+    form.kept_dates = frozenset(w.on for w in windows_of(proposal=proposal) if w.on is not None)
     note = None
     if request.method == "GET":
         form.recommendations.data = [r.number for r in proposal.recommendations]

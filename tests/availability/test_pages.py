@@ -66,7 +66,7 @@ def test_the_volunteer_form_stores_windows(client, survey):
             "windows-0-weekdays": ["1", "3"],
             "windows-0-starts": "08:00",
             "windows-0-ends": "11:00",
-            "windows-1-on": "2027-03-12",
+            "windows-1-on": str(next_tuesday() + timedelta(days=3)),
             "windows-1-starts": "14:00",
             "windows-1-ends": "16:00",
         },
@@ -77,7 +77,7 @@ def test_the_volunteer_form_stores_windows(client, survey):
     windows = windows_of(proposal=proposal)
     assert [(w.time_zone, sorted(w.weekdays), w.on, w.starts, w.ends) for w in windows] == [
         ("America/Lima", [1, 3], None, time(8), time(11)),
-        ("America/Lima", [], date(2027, 3, 12), time(14), time(16)),
+        ("America/Lima", [], next_tuesday() + timedelta(days=3), time(14), time(16)),
     ]
 
 
@@ -148,6 +148,44 @@ def test_windows_without_a_zone_are_in_the_office_zone(client, survey):
     assert volunteer(client, **fields).status_code == 302
     (window,) = windows_of(proposal=db.session.scalar(select(Proposal)))
     assert window.time_zone == "America/Lima"  # PE's
+
+
+def test_a_date_that_has_passed_is_refused_but_a_stored_one_may_stay(client, survey):
+    """A new window on a day already over in its zone is a mistake (a year typed wrong); a
+    window stored before its day passed comes back with the form and does not block an edit."""
+    yesterday = str(datetime.now(UTC).date() - timedelta(days=2))
+    fields = {
+        "availability_zone": "America/Lima",
+        "windows-0-on": yesterday,
+        "windows-0-starts": "09:00",
+        "windows-0-ends": "11:00",
+    }
+    refused = volunteer(client, **fields)
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "has passed (it is " in page and "in Lima): give a later date" in page
+    assert f'value="{yesterday}"' in page  # what was typed comes back
+    assert db.session.scalar(select(Proposal)) is None
+
+    private = volunteer(client).headers["Location"]
+    proposal = db.session.scalar(select(Proposal))
+    from planner.availability.operations import replace_windows
+    from planner.availability.windows import Window
+
+    passed = date.fromisoformat(yesterday)
+    replace_windows(
+        [Window("America/Lima", frozenset(), passed, time(9), time(11))], proposal=proposal
+    )
+    db.session.commit()
+    form = {
+        **{k: v for k, v in VOLUNTEER.items() if k != "office"},
+        "csrf_token": csrf_token(client, private + "/edit"),
+        "version": str(proposal.version),
+        "title": "A better title",
+        **fields,
+    }
+    saved = client.post(private + "/edit", data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
 
 
 def test_a_wrong_window_is_refused_and_nothing_is_stored(client, survey):
