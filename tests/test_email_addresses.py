@@ -19,6 +19,7 @@ from planner.extensions import db
 from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
+from tests.presenters.support import before_the_meeting as before_the_meeting
 from tests.presenters.support import invite
 from tests.presenters.support import slot as slot
 from tests.support import VOLUNTEERED as PROPOSAL

@@ -2,8 +2,10 @@
 the fixtures `slot` and `presenter` (re-exported by their folders' conftest.py) and `invite`."""
 
 import re
+from datetime import UTC, datetime
 
 import pytest
+import time_machine
 
 from planner.agenda.models import Slot
 from planner.extensions import db
@@ -23,6 +25,19 @@ TALK = {
     "duration_minutes": 20,
     "abstract": "How IP Australia trials new technologies.",
 }
+
+
+# The day these tests run on, whatever the calendar says: the workshop on 9 March 2027 is then
+# three months ahead (not ended, not yet frozen, too far for a reminder), as the tests expect.
+TODAY = datetime(2026, 12, 1, 9, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def before_the_meeting():
+    """Autouse where it is imported (the presenter and mail tests): it must come before any
+    sign-in, whose session is stamped with the time."""
+    with time_machine.travel(TODAY, tick=True):
+        yield
 
 
 @pytest.fixture
