@@ -6,7 +6,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from planner.accounts.forms import PASSWORD_MIN
+from planner.accounts.forms import PASSWORD_MIN, weak_password
 from planner.accounts.models import ROLES, ApiToken, User
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -27,6 +27,8 @@ def _new_password(user: User, prompt: bool) -> str:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
         if len(password) < PASSWORD_MIN:
             raise click.ClickException(f"Use at least {PASSWORD_MIN} characters.")
+        if weakness := weak_password(password, user.email or ""):
+            raise click.ClickException(weakness)
         user.set_password(password)
     else:
         password = secrets.token_urlsafe(12)

@@ -6,6 +6,24 @@ from wtforms.validators import DataRequired, EqualTo, Length
 from planner.forms import PlannerForm
 
 PASSWORD_MIN = 12
+# zxcvbn's scores run 0 (guessed at once) to 4; 3 is "safely unguessable" against an attacker
+# who has stolen the hashes and guesses offline (about 10^10 guesses).
+PASSWORD_SCORE = 3
+# zxcvbn reads at most this much (its own limit): the rest of a longer password only adds.
+_ZXCVBN_LENGTH = 72
+
+
+def weak_password(password: str, email: str = "") -> str | None:
+    """Why a password is too easy to guess (common words, repeats, keyboard rows, dates, the
+    account's own address), as zxcvbn judges it; None when it is strong enough."""
+    from zxcvbn import zxcvbn
+
+    found = zxcvbn(password[:_ZXCVBN_LENGTH], user_inputs=[email, *email.split("@")])
+    if found["score"] >= PASSWORD_SCORE:
+        return None
+    advice = [found["feedback"]["warning"], *found["feedback"]["suggestions"]]
+    said = " ".join(a.rstrip(".") + "." for a in advice if a)
+    return "This password is too easy to guess. " + (said or "Add more words or characters.")
 
 
 class LoginForm(PlannerForm):

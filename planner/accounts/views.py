@@ -9,7 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from planner.accounts import throttle
-from planner.accounts.forms import LoginForm, PasswordForm
+from planner.accounts.forms import LoginForm, PasswordForm, weak_password
 from planner.accounts.models import User, password_matches
 from planner.accounts.security import client_address, rotate_csrf_token, safe_next
 from planner.db_types import utcnow
@@ -85,6 +85,8 @@ def password():
                 form.current.errors.append("That is not your current password.")
             elif form.new.data == form.current.data:
                 form.new.errors.append("Choose a password different from the current one.")
+            elif weakness := weak_password(form.new.data, current_user.email):
+                form.new.errors.append(weakness)
             else:
                 throttle.forget_sign_in_failures(address, email)
                 user = current_user._get_current_object()

@@ -1,6 +1,7 @@
 """Co-lead accounts: creation, one-time passwords, tokens, and who may write."""
 
 import hashlib
+import html
 import re
 
 import pytest
@@ -37,6 +38,20 @@ def test_create_prints_a_one_time_password_that_must_be_changed(cli, client, app
     assert too_long.status_code == 400
     page = too_long.get_data(as_text=True)
     assert "Use at most 200 characters." in page and "Use at least" not in page
+    # Long enough is not enough: a common password, a repeat or the account's own address is
+    # refused, saying why (zxcvbn's judgement).
+    for guessable, why in (
+        ("password1234", "This is a very common password."),
+        ("aaaaaaaaaaaaaaaa", 'Repeats like "aaa" are easy to guess.'),
+        ("ana@example.org", "too easy to guess"),
+    ):
+        weak = client.post(
+            url,
+            data={"csrf_token": token, "current": password, "new": guessable, "confirm": guessable},
+        )
+        assert weak.status_code == 400
+        page = html.unescape(weak.get_data(as_text=True))
+        assert "This password is too easy to guess." in page and why in page
     changed = client.post(
         url,
         data={
@@ -62,6 +77,12 @@ def test_create_with_a_prompted_password(cli, app_context):
     again = cli.invoke(args=["users", "create", "--email", "b@example.org"])
     assert again.exit_code == 1
     assert "exists already" in again.stderr
+    weak = cli.invoke(
+        args=["users", "create", "--email", "c@example.org", "--password-prompt"],
+        input="qwertyuiopasdf\nqwertyuiopasdf\n",
+    )
+    assert weak.exit_code == 1 and "too easy to guess" in weak.stderr
+    assert db.session.scalar(select(User).where(User.email == "c@example.org")) is None
 
 
 def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
