@@ -666,6 +666,10 @@ def _tell_presenter(
     recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
     held = change.status in _HOLDING
     declined = slot.status == SlotStatus.declined and change.status != SlotStatus.declined
+    # Back from a decline (confirmed or invited again): the presenter's calendar holds the
+    # CANCEL their decline sent, whatever the feeds show (a draft's slot is tentative either
+    # way), so the slot goes to their calendar again.
+    returning = change.status == SlotStatus.declined and slot.status in _HOLDING
     attendee = _presenter_attendee(invitation)
     private_url = _private_url(invitation)
     context = {
@@ -676,7 +680,7 @@ def _tell_presenter(
         "published": published,
         "was": _times_before(slot, change, zone),
         "private_url": private_url,
-        "first": False,  # the invitation came first
+        "first": returning,  # else the invitation came first
         # Only the presenter's own confirmation changed: the message says it is recorded.
         "confirmed": what == {"status"}
         and slot.status == SlotStatus.confirmed
@@ -692,7 +696,7 @@ def _tell_presenter(
             slot=slot,
             calendar=calendar,
         )
-    elif shown and not cancelled and slot.status in _HOLDING:
+    elif (shown or returning) and not cancelled and slot.status in _HOLDING:
         # The update replaces the invitation's entry (without the private page, as it did).
         calendar = _calendar(_event(slot), imip.Method.request, attendee)
         _send(

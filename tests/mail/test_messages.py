@@ -5,6 +5,7 @@ presenters still get cancellations."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -795,3 +796,23 @@ def test_a_presenter_unsubscribed_from_updates_still_hears_their_own_slot_move(a
     moved = outbox(recipient_email=PRESENTER)[-1]
     assert moved.kind == "update" and moved.subject.startswith("Changed: ")
     assert "/unsubscribe/" not in moved.text_body
+
+
+@pytest.mark.parametrize("again", ["confirmed", "another_time"])
+def test_back_from_a_decline_the_slot_returns_to_the_presenters_calendar(
+    api, slot, presenter, again
+):
+    """A draft's slot is tentative in the feeds whether declined or confirmed, but the decline
+    sent the presenter a CANCEL: answering again puts the slot back with a REQUEST above it."""
+    link = invite(api, slot)
+    declined = {"answer": "declined", "note": "Ill that week"}
+    assert presenter.post(link + "/answer", data=declined).status_code == 302
+    (cancel,) = outbox(kind="cancellation", recipient_email=PRESENTER)
+    answer = {"answer": again, "note": "Any Tuesday" if again == "another_time" else ""}
+    assert presenter.post(link + "/answer", data=answer).status_code == 302
+    (update,) = outbox(kind="update", recipient_email=PRESENTER)
+    assert update.ics_method == "REQUEST"
+    request, cancelled = vevent(update), vevent(cancel)
+    assert str(request["UID"]) == str(cancelled["UID"]) == slot.uid
+    assert int(request["SEQUENCE"]) > int(cancelled["SEQUENCE"])
+    assert "puts it in your calendar" in update.text_body
