@@ -1,6 +1,7 @@
 """The line-up rules as a form, for the page and (with the same validation) the JSON API and
 the command line."""
 
+import json
 import re
 from collections.abc import Iterable, Mapping
 
@@ -217,6 +218,14 @@ def rules_from(fields: Mapping[str, object]) -> Rules:
     ]
     if problem := unknown_fields(fields, known, "rule"):
         raise BadRules({name: [problem] for name in set(fields) - set(known)})
+    switches = {f.name for f in form if f.type == "BooleanField"}
+    not_switches = {
+        name: [f"{name} is true or false (JSON true or false, not {json.dumps(value)[:20]})."]
+        for name, value in fields.items()
+        if name in switches and not isinstance(value, bool)
+    }
+    if not_switches:
+        raise BadRules(not_switches)
     data = MultiDict(
         (field.name, str(field.default))
         for field in form

@@ -187,6 +187,21 @@ def test_adjusting_a_saved_proposal_prefills_the_form(client, survey):
     assert field_value(page, "min_small") == "2"
 
 
+@pytest.mark.parametrize("value", ["no", 0, "0", [], {}, None, "false"])
+@pytest.mark.parametrize("name", ["include_plans", "one_per_office"])
+def test_the_api_takes_switches_as_true_or_false_only(client, survey, name, value):
+    """ "no" or 0 must not read as true (nor null as false): anything but a JSON boolean is
+    refused, naming the field, and no line-up is saved."""
+    response = client.post("/api/v1/lineups", json={"recommendation": 10, name: value})
+    assert response.status_code == 400
+    assert "is true or false" in response.get_json()["fields"][name][0]
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+    for switch in (True, False):
+        made = client.post("/api/v1/lineups", json={"recommendation": 10, name: switch})
+        assert made.status_code == 201, made.get_json()
+        assert made.get_json()["rules"][name] is switch
+
+
 def test_unknown_lineup_is_404(client, survey):
     assert client.get("/lineups/999").status_code == 404
 
