@@ -5,10 +5,12 @@ character. One rule for the domain checks, every form and the JSON API. Pure: no
 
 import re
 
-# The bidirectional overrides (LRO, RLO) show the characters after them in an order other than
-# the one stored ("Trojan Source"): a title or an office's answer could read as something else
-# on a page or in a calendar. Right-to-left text needs none of them (marks and isolates stay).
-_OVERRIDES = "\u202d\u202e"
+# The explicit bidirectional formatting characters (embeddings, overrides, isolates: U+202A to
+# U+202E, U+2066 to U+2069) show what follows them in an order other than the one stored
+# ("Trojan Source"), and one left open reorders the page around the field: a title could read
+# as something else, or carry a badge into itself. Right-to-left text needs none of them: the
+# Unicode algorithm orders it, and the marks (U+200E, U+200F, U+061C) stay allowed.
+_OVERRIDES = "\u202a-\u202e\u2066-\u2069"
 _CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}]")
 _CONTROL_ONE_LINE = re.compile(rf"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}]")
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z")
@@ -35,11 +37,14 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
         "\r": "a line break",
         "\t": "a tab",
         "\x00": "a NUL character",
-        "\u202d": "a left-to-right override (U+202D), which shows the text in another order",
-        "\u202e": "a right-to-left override (U+202E), which shows the text in another order",
     }
     if multiline:
         names["\r"] = "a carriage return that is no line break (CR without LF)"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return (
+            f"the bidirectional formatting character U+{ord(char):04X}, which shows the text in "
+            "another order than it is written"
+        )
     return names.get(char, f"the control character U+{ord(char):04X}")
 
 
@@ -48,7 +53,7 @@ def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
     char = control_character(value, multiline=multiline)
     if char is None:
         return None
-    keep_on_one_line = not multiline and "override" not in char
+    keep_on_one_line = not multiline and "bidirectional" not in char
     return f"{what} cannot contain {char}" + ("; keep it on one line." if keep_on_one_line else ".")
 
 
