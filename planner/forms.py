@@ -90,8 +90,8 @@ class PlannerForm(FlaskForm):
         for field in self:
             if not isinstance(field, StringField) or isinstance(field, PasswordField):
                 continue
-            if not isinstance(field.data, str) or not field.data:
-                continue
+            if not isinstance(field.data, str) or not field.data or field.errors:
+                continue  # a field with an error says it once (a domain check says this too)
             problem = refusal(
                 field.data, field.label.text, multiline=isinstance(field, TextAreaField)
             )
