@@ -134,12 +134,13 @@ def world(app, _clean_database) -> dict[str, str]:
     from planner.mail import messages
     from planner.mail.models import OutboxMessage
     from planner.mail.unsubscribe import unsubscribe_token
-    from planner.materials.operations import add_link
+    from planner.materials.operations import add_file, add_link
     from planner.offices.models import OfficeContact
     from planner.presenters.operations import invite
     from planner.proposals.operations import submit
     from planner.survey.models import Answer
     from tests.conftest import colead_password_hash
+    from tests.materials.files import PDF
     from tests.support import COLEAD_EMAIL
 
     with app.app_context():
@@ -166,6 +167,8 @@ def world(app, _clean_database) -> dict[str, str]:
         for number, talk in enumerate(past.slots):
             add_link(talk, f"https://slides.example/{number}.pdf", "slides", COLEAD_EMAIL)
         add_link(past, "https://video.example/recording", "recording", COLEAD_EMAIL)
+        # A file whose name is one long word: it must break, not widen the pages that list it.
+        add_file(past.slots[0], "slides" + "x" * 190 + ".pdf", PDF, COLEAD_EMAIL)
         proposal, proposal_token = submit("PE", PROPOSAL, [10, 3])
         lineup = save_lineup(survey, propose_lineup(survey, Rules()), editor=COLEAD_EMAIL)
         contact = OfficeContact(
