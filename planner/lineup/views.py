@@ -96,23 +96,39 @@ def _changes(previous_id: int | None, result: dict | None) -> dict | None:
 @colead_required
 def detail(lineup_id: int):
     lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
-    return render_template(
+    return _detail(lineup)
+
+
+def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
+    page = render_template(
         "lineup/detail.html",
         lineup=lineup,
         result=lineup.result,
         offices=_offices(),
         drafts=lineup_target_choices(),
+        problem=problem,
     )
+    return page, status
 
 
 @bp.post("/<int:lineup_id>/accept")
 @colead_required
 def accept(lineup_id: int):
     lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
-    target = form_int("meeting")
-    into = db.session.get(Meeting, target) if target else None
-    if target and (into is None or into.status != MeetingStatus.draft):
-        abort(400, "Line-ups go into a draft meeting; that one is not a draft.")
+    target = form_int("meeting")  # none: a new draft workshop
+    into = None
+    if target is not None:
+        into = db.session.get(Meeting, target)
+        if into is None:
+            abort(404, f"There is no meeting {target}.")
+        if into.status != MeetingStatus.draft and lineup.meeting is None:
+            # Published (or cancelled) since the form was opened: say so where it was chosen.
+            return _detail(
+                lineup,
+                f"“{into.title}” is {into.status} now, no longer a draft: a line-up goes into a "
+                "draft agenda or a new draft workshop. Choose again below.",
+                409,
+            )
     accepted = accept_lineup(lineup, editor=editor(), into=into)
     meeting = accepted.meeting
     if not accepted.made:

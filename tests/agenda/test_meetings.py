@@ -429,6 +429,31 @@ def test_accept_a_lineup_into_an_existing_meeting(api, meeting):
     assert meeting.slots[3].starts_at == datetime(2026, 3, 10, 11, 50, tzinfo=UTC)
 
 
+def test_a_line_up_into_a_meeting_that_is_no_draft_or_none(api, meeting):
+    """The form was opened while the meeting was a draft; it was published since: the line-up's
+    page comes back saying so (409), with nothing added. An unknown meeting is a 404."""
+    from planner.lineup.models import Lineup
+
+    data = {"focus": "10", "slots": "3", "min_small": "0", "maturity_weight": "0.5"}
+    api.post("/lineups/new", data={**data, "csrf_token": csrf_token(api, "/lineups/new")})
+    lineup = db.session.scalar(select(Lineup))
+    token = csrf_token(api, f"/lineups/{lineup.id}")
+    url = f"/lineups/{lineup.id}/accept"
+    slots = len(meeting.slots)
+    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    refused = api.post(url, data={"csrf_token": token, "meeting": meeting.id})
+    assert refused.status_code == 409
+    page = html.unescape(refused.get_data(as_text=True))
+    assert f"“{meeting.title}” is published now, no longer a draft" in page
+    assert "Accept: make it a draft agenda" in page  # to choose again
+    for unknown in ("0", "999999"):
+        missing = api.post(url, data={"csrf_token": token, "meeting": unknown})
+        assert missing.status_code == 404
+        assert f"There is no meeting {unknown}." in missing.get_data(as_text=True)
+    db.session.expire_all()
+    assert len(meeting.slots) == slots and lineup.meeting is None
+
+
 def test_suggest_page_sets_the_start(api, meeting):
     page = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
     assert "Best start times" in page
