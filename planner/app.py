@@ -16,7 +16,7 @@ from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
 from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
-from planner.request_input import refuse_nul
+from planner.request_input import refuse_nul, refuse_undecodable_form
 from planner.timezones import local_time, time_span, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +96,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         render_item=render_item,
     )
     # Before CSRF and every view: a NUL is refused whatever the form or the address.
+    app.before_request(refuse_undecodable_form)  # before anything parses the form
     app.before_request(refuse_nul)
     csrf.init_app(app)
     _register(app)

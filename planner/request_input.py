@@ -10,6 +10,7 @@ import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 from flask import abort, request
 from werkzeug.datastructures import MultiDict
@@ -159,6 +160,19 @@ def _whole_number(values, name: str, default: int | None) -> int | None:
         return db_int(text)
     except ValueError:
         abort(400, f"{name} must be a whole number between {-MAX_INT} and {MAX_INT}.")
+
+
+def refuse_undecodable_form() -> None:
+    """A before-request hook: a form whose percent-escapes are not UTF-8 ("%FF%FE", half of a
+    surrogate pair) is refused, not stored as the escapes' letters (how the form parser keeps
+    bytes it cannot read). Read before anything parses the form; the parser reads the same bytes
+    after it."""
+    if request.mimetype != "application/x-www-form-urlencoded":
+        return
+    try:
+        unquote_to_bytes(request.get_data(cache=True)).decode("utf-8")
+    except UnicodeDecodeError:
+        abort(400, "The form was not sent as UTF-8 text, so nothing was saved: send it again.")
 
 
 def refuse_nul() -> None:

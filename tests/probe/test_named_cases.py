@@ -162,6 +162,28 @@ def test_nul_characters_are_refused_and_never_stored(client, colead_client, surv
     assert response.status_code == 400
 
 
+def test_a_form_that_is_not_utf8_is_refused_not_stored_as_escapes(client, survey):
+    """Percent-escapes that are no UTF-8 (raw bytes, half a surrogate pair) would reach the
+    database as the letters "%FF%FE": the form is refused instead; real UTF-8 passes."""
+    token = csrf_token(client, "/volunteer")
+    for escaped in ("%FF%FE", "a%ED%A0%80b", "%C3"):
+        before = row_counts()
+        body = f"csrf_token={token}&office=IL&title={escaped}&abstract=x"
+        response = client.post(
+            "/volunteer", data=body, content_type="application/x-www-form-urlencoded"
+        )
+        check_answer(response, before, f"POST /volunteer title={escaped}")
+        assert response.status_code == 400
+        assert "not sent as UTF-8" in response.get_data(as_text=True)
+    fine = client.post(
+        "/volunteer",
+        data=f"csrf_token={token}&office=IL&title=Caf%C3%A9%20%25FF",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert fine.status_code == 400  # other fields are missing, but the title comes back as sent
+    assert 'value="Café %FF"' in fine.get_data(as_text=True)
+
+
 def test_a_bad_csrf_token_is_a_400_that_stores_nothing(client, survey):
     before = row_counts()
     response = client.post("/volunteer", data={"csrf_token": "forged", "office": "IL"})
