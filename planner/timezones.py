@@ -304,6 +304,8 @@ def pick_zone(text: str) -> str:
     if len(zones) == 1:
         return zones[0]
     shown = text.strip()
+    if len(shown) > 40:  # a pasted page is not said back whole
+        shown = shown[:40] + "…"
     if not zones:
         raise ZoneError(
             f'"{shown}" is not a time zone name, nor a city or country we know. Type a city '

@@ -87,6 +87,12 @@ def test_nonsense_and_abbreviations_name_no_zone(text):
             pick_zone(text)
 
 
+def test_a_long_paste_is_not_said_back_whole():
+    with pytest.raises(ZoneError) as raised:
+        pick_zone("A" * 100_000)
+    assert len(raised.value.message) < 400 and '"' + "A" * 40 + '…"' in raised.value.message
+
+
 def test_the_list_to_choose_from_offers_cities():
     labels = {label: zone for zone, label in zone_choices()}
     assert labels["Lima"] == "America/Lima"
