@@ -342,6 +342,19 @@ def colead(app_context):
 
 
 @pytest.fixture
+def other(app, colead):
+    """A second co-lead, in a browser of their own."""
+    from planner.accounts.models import User
+
+    user = User(email="other@example.org", role="colead", password_hash=colead.password_hash)
+    db.session.add(user)
+    db.session.commit()
+    client = app.test_client()
+    assert sign_in(client, "other@example.org", COLEAD_PASSWORD).status_code == 302
+    return client
+
+
+@pytest.fixture
 def colead_client(app, colead):
     """A test client of its own (so `client` stays anonymous in the same test), signed in as a
     co-lead, as a person would sign in, that also sends the co-lead's API token, as a script

@@ -15,7 +15,7 @@ from planner.lineup.models import Lineup
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from tests.support import COLEAD_PASSWORD, csrf_token, form_of, sign_in
+from tests.support import csrf_token, form_of
 
 MEETING = {"title": "Rec 10 workshop", "duration_minutes": 120, "time_zone": "Europe/Zurich"}
 VOLUNTEERED = {
@@ -28,19 +28,6 @@ VOLUNTEERED = {
     "contact_name": "Aiko",
     "contact_email": "aiko@example.org",
 }
-
-
-@pytest.fixture
-def other(app, colead):
-    """A second co-lead, in a browser of their own."""
-    from planner.accounts.models import User
-
-    user = User(email="other@example.org", role="colead", password_hash=colead.password_hash)
-    db.session.add(user)
-    db.session.commit()
-    client = app.test_client()
-    assert sign_in(client, "other@example.org", COLEAD_PASSWORD).status_code == 302
-    return client
 
 
 def test_the_api_answers_with_a_version_and_an_etag(api, survey):

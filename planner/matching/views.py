@@ -194,8 +194,13 @@ def mark(number: int):
             if current
             else "no mark"
         )
+        who = (
+            "You changed this mark in another tab or window"
+            if current is not None and current.marked_by == editor()
+            else "Another co-lead changed this mark"
+        )
         problem = (
-            f"Another co-lead changed this mark since you opened the page: it is now {now}. "
+            f"{who} since you opened the page: it is now {now}. "
             "Yours was not saved; it is below, to send again if you still mean it."
         )
         return _mark_refused(number, form, back, problem, status=409)

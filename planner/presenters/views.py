@@ -3,6 +3,7 @@
 The presenter has no account: the page's address is the credential, stored only as a digest and
 revocable, like a proposal's private link. Their forms work without cookies."""
 
+import re
 from dataclasses import replace
 from textwrap import shorten
 
@@ -36,6 +37,8 @@ from planner.timezones import zone_choices
 from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
+# What `slot_time` writes into the page: "none" or an ISO start, then "/" and the minutes.
+_SLOT_TIME = re.compile(r"(?:none|\d{4}-\d{2}-\d{2}T[0-9:.+-]+)/\d{1,4}")
 
 
 def _invitation(token: str) -> Invitation:
@@ -106,10 +109,13 @@ def answer_view(token: str):
     shown = form.shown_time.data
     if form.answer.data == Answer.confirmed and shown and shown != slot_time(slot):
         # A confirmation is of the time the presenter saw: a move since is theirs to see first.
+        now = presenter_time(slot) or "without a time"
         form.answer.errors.append(
-            f"The co-leads moved your slot since you opened this page: it is now "
-            f"{presenter_time(slot) or 'without a time'}. Your answer was not saved; check the "
-            "time above and send it again."
+            f"The co-leads moved your slot since you opened this page: it is now {now}. Your "
+            "answer was not saved; check the time above and send it again."
+            if _SLOT_TIME.fullmatch(shown)
+            else f"This page's time could not be read back, so your answer was not saved: your "
+            f"slot is {now}. Check the time above and send it again."
         )
         return _page(token, invitation, answer_form=form, status=409)
     try:

@@ -310,7 +310,9 @@ def test_a_bad_mark_is_refused_with_a_message_and_what_was_typed(
     )
 
 
-def test_a_mark_from_an_older_page_does_not_overwrite_another_co_leads(colead_client, survey):
+def test_a_mark_from_an_older_page_does_not_overwrite_another_co_leads(
+    colead_client, other, survey
+):
     """Two co-leads have the matches page open; the first marks AU for ES useful, with a note;
     the second, from the older page, marks it not useful: refused with what is stored now,
     then saved once sent again from the refusal's page."""
@@ -324,20 +326,27 @@ def test_a_mark_from_an_older_page_does_not_overwrite_another_co_leads(colead_cl
     token = csrf_token(colead_client, "/recommendations/10/matches")
     url = "/recommendations/10/matches/marks?survey=CWS-13-26"
     pair = {"csrf_token": token, "audience": "ES", "presenter": "AU", "seen": "none"}
-    first = colead_client.post(url, data={**pair, "verdict": "useful", "note": "Cloud, as asked"})
+    theirs = {**pair, "csrf_token": csrf_token(other, "/recommendations/10/matches")}
+    first = other.post(url, data={**theirs, "verdict": "useful", "note": "Cloud, as asked"})
     assert first.status_code == 302
     second = {**pair, "verdict": "not_useful", "note": "Too big for ES"}
     refused = colead_client.post(url, data=second)
     assert refused.status_code == 409
     shown = html.unescape(refused.get_data(as_text=True))
     assert "Another co-lead changed this mark since you opened the page" in shown
-    assert "“useful” with the note “Cloud, as asked” by colead@example.org" in shown
+    assert "“useful” with the note “Cloud, as asked” by other@example.org" in shown
     assert 'value="Too big for ES"' in shown
     assert db.session.scalar(select(MatchMark.verdict)) == "useful"
     now = re.search(r'name="seen" type="hidden" value="([^"]*)"', shown)[1]
     assert colead_client.post(url, data={**second, "seen": now}).status_code == 302
     db.session.expire_all()
     assert db.session.scalar(select(MatchMark.verdict)) == "not_useful"
+    # The same co-lead's own change, from another tab, is theirs: no other co-lead to name.
+    again = colead_client.post(url, data={**second, "seen": now, "verdict": "useful"})
+    assert again.status_code == 409
+    assert "You changed this mark in another tab or window since you opened the page" in (
+        html.unescape(again.get_data(as_text=True))
+    )
 
 
 def test_anonymous_visitors_cannot_mark(client, survey):

@@ -377,6 +377,9 @@ def test_a_confirmation_is_of_the_time_the_presenter_saw(api, slot, presenter):
     assert "The co-leads moved your slot since you opened this page: it is now 23:30 in" in page
     db.session.refresh(slot)
     assert slot.status == "invited"
+    garbled = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": "x"})
+    assert garbled.status_code == 409
+    assert "This page's time could not be read back" in text(garbled)  # no one moved anything
     now = html.unescape(re.search(r'name="shown_time" type="hidden" value="([^"]*)"', page)[1])
     again = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": now})
     assert again.status_code == 302
