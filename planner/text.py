@@ -4,6 +4,7 @@ character. One rule for the domain checks, every form and the JSON API. Pure: no
 """
 
 import re
+from urllib.parse import urlsplit
 
 # The explicit bidirectional formatting characters (embeddings, overrides, isolates: U+202A to
 # U+202E, U+2066 to U+2069) show what follows them in an order other than the one stored
@@ -60,3 +61,18 @@ def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
 def is_web_address(value: str) -> bool:
     """An http(s) address with nothing a calendar or a page could break on."""
     return bool(_URL.match(value))
+
+
+def carries_credentials(value: str) -> bool:
+    """Whether a web address holds a user name or password ("https://user:pass@host/"), which
+    everyone it is shown to would read."""
+    try:
+        return urlsplit(value).username is not None
+    except ValueError:  # no address at all: is_web_address says so
+        return False
+
+
+CREDENTIALS = (
+    "must not hold a user name or password (“name:password@”): everyone who sees the link "
+    "would read them"
+)

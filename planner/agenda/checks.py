@@ -16,7 +16,7 @@ from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.request_input import unknown_fields
-from planner.text import is_web_address, line_breaks, refusal
+from planner.text import CREDENTIALS, carries_credentials, is_web_address, line_breaks, refusal
 from planner.timezones import (
     LocalTimeError,
     ZoneError,
@@ -146,6 +146,8 @@ def check_url(value) -> str | None:
             "The video link must be a web address starting with https:// (or http://), with no "
             "spaces or line breaks."
         )
+    if carries_credentials(value.strip()):
+        raise AgendaError(f"The video link {CREDENTIALS}.")
     return check_text(value, "The video link", 500)
 
 

@@ -9,7 +9,7 @@ import zlib
 from urllib.parse import quote
 
 from planner.errors import PlannerError
-from planner.text import is_web_address, refusal
+from planner.text import CREDENTIALS, carries_credentials, is_web_address, refusal
 
 # The formats slides come in, with the one content type each is served as, whatever was sent.
 CONTENT_TYPES = {
@@ -174,6 +174,8 @@ def check_link(url: str | None) -> str:
             "The link must be a web address starting with https:// (or http://), with no spaces.",
             "url",
         )
+    if carries_credentials(url):
+        raise MaterialError(f"The link {CREDENTIALS}.", "url")
     if len(url) > 500:
         raise MaterialError("The link must be at most 500 characters long.", "url")
     return url

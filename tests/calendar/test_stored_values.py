@@ -132,6 +132,7 @@ ADDRESSES = [
     "https://video.example/a\x00b",
     "https://video.example/a b",
     "javascript:alert(1)",
+    "https://name:secret@video.example/room",
 ]
 
 

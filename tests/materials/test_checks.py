@@ -98,5 +98,11 @@ def test_a_link_is_http_or_https(url):
         check_link(url)
 
 
+def test_a_link_holds_no_user_name_or_password():
+    with pytest.raises(MaterialError, match="must not hold a user name or password"):
+        check_link("https://ana:s3cret@slides.example/deck.pdf")
+    assert check_link("https://slides.example/deck.pdf?pwd=abc") is not None  # a query is fine
+
+
 def test_a_good_link():
     assert check_link(" https://video.example/rec10 ") == "https://video.example/rec10"
