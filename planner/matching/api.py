@@ -6,7 +6,7 @@ next page: every presenter for every office of a large survey is many megabytes.
 from flask import Blueprint, abort, request, url_for
 
 from planner.accounts.security import api_colead
-from planner.db_types import db_int
+from planner.db_types import MAX_INT, db_int
 from planner.extensions import db
 from planner.matching.forms import read_filters
 from planner.matching.operations import DEFAULT_LIMIT, survey_scorer
@@ -35,12 +35,13 @@ def matches():
     if given == "all":
         limit = None
     elif given:
+        wrong = f"limit is a whole number of presenters per office from 1 to {MAX_INT}, or all."
         try:
             limit = db_int(given)
         except ValueError:
-            abort(400, "limit is a whole number of presenters per office, or all.")
+            abort(400, wrong)
         if limit < 1:
-            abort(400, "limit is a whole number of presenters per office, or all.")
+            abort(400, wrong)
     include_plans = flag_from(request.args, "include_plans")
     page_number, size = requested(
         request.args, size=PER_PAGE, max_size=MAX_PER_PAGE, size_name="per_page"
