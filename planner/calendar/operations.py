@@ -392,6 +392,26 @@ def meeting_event(
     )
 
 
+def presenter_event(slot: Slot, agenda_url: str) -> EventInfo:
+    """The slot's event as a presenter's own calendar gets it (the invitation's REQUEST, its
+    updates and CANCEL, the download on their page): the feeds' event, with the video link and
+    the agenda page (`agenda_url`) only once the meeting is public (a draft's page is private).
+    Their private page is never in it: calendars are shared with assistants and colleagues and
+    synced to other services; the email's text carries the link."""
+    meeting = slot.meeting
+    public = is_public(meeting)
+    event = slot_event(slot, meeting, agenda_url if public else "")
+    lines = event.description.split("\n")
+    if not public:
+        lines = [
+            line
+            for line in lines
+            if not line.startswith("Video link:") and not line.startswith("Agenda page:")
+        ]
+        event = replace(event, video_url=None)
+    return replace(event, description="\n".join(lines).strip(), url=event.url or None)
+
+
 def slot_event(slot: Slot, meeting: Meeting, url: str) -> EventInfo:
     zone = _zone(meeting.time_zone) or "UTC"
     end = _ends(slot.starts_at, slot.duration_minutes)

@@ -36,7 +36,7 @@ from planner.addresses import matches_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import _status as shown_status
-from planner.calendar.operations import is_public, slot_event
+from planner.calendar.operations import is_public, presenter_event
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
@@ -226,21 +226,7 @@ def _about(slot: Slot, email: str) -> tuple:
 
 
 def _event(slot: Slot) -> EventInfo:
-    """The feeds' event of the slot. The video link and the agenda page are in it only once the
-    meeting is published (a draft's page is private). A presenter's private page is never in it:
-    calendars are shared with assistants and colleagues, and synced to other services; the
-    message's text carries the link."""
-    meeting = slot.meeting
-    public = is_public(meeting)
-    agenda = absolute("agenda.meeting", meeting_id=meeting.id) if public else ""
-    event = slot_event(slot, meeting, agenda)
-    lines = event.description.split("\n")
-    if not public:
-        lines = [line for line in lines if not line.startswith("Video link:")]
-        event = replace(event, video_url=None)
-    if not agenda:
-        lines = [line for line in lines if not line.startswith("Agenda page:")]
-    return replace(event, description="\n".join(lines).strip(), url=agenda or None)
+    return presenter_event(slot, absolute("agenda.meeting", meeting_id=slot.meeting_id))
 
 
 def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:

@@ -4,7 +4,6 @@ The presenter has no account: the page's address is the credential, stored only 
 revocable, like a proposal's private link. Their forms work without cookies."""
 
 import re
-from dataclasses import replace
 from textwrap import shorten
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -15,7 +14,7 @@ from planner.agenda.models import MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import layout
 from planner.availability.operations import presenter_time
 from planner.calendar.ics import FeedInfo, build
-from planner.calendar.operations import slot_event
+from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
 from planner.forms import refill
@@ -185,13 +184,10 @@ def slot_ics(token: str):
     slot, meeting = invitation.slot, invitation.slot.meeting
     if slot.starts_at is None:
         abort(404, "Your slot has no time yet; the co-leads will set it.")
-    url = url_for(".page", token=token, _external=True)
-    event = slot_event(slot, meeting, url)
-    if meeting.status != MeetingStatus.published:
-        # The video link is the co-leads' to give out once the meeting is published.
-        lines = [line for line in event.description.split("\n") if not line.startswith("Video")]
-        event = replace(event, video_url=None, description="\n".join(lines))
-    body = build(FeedInfo(slot.title, url, meeting.title), [event])
+    # The same entry their invitation put in their calendar (same UID): without the private
+    # link, which a calendar shares with whoever sees it.
+    event = presenter_event(slot, url_for("agenda.meeting", meeting_id=meeting.id, _external=True))
+    body = build(FeedInfo(slot.title, event.url or "", meeting.title), [event])
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="slot-{slot.id}.ics"'
     return response

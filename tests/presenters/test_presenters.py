@@ -258,6 +258,14 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     parsed = read_everywhere(answer.data)
     assert [e["summary"] for e in parsed["events"]] == [TALK["title"]]
     assert "video.example" not in answer.get_data(as_text=True)  # a draft: no link yet
+    # The same entry as the invitation's (same UID), and like it without the private link,
+    # which a shared calendar would show: neither in the event nor in the calendar's own URL.
+    assert parsed["events"][0]["uid"] == slot.uid
+    assert "/presenter/" not in answer.get_data(as_text=True)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    published = presenter.get(link + "/slot.ics").get_data(as_text=True)
+    assert "/presenter/" not in published and "video.example" in published
+    assert f"/meetings/{slot.meeting_id}" in published  # the public agenda page instead
 
 
 def test_only_co_leads_invite(client, slot):
