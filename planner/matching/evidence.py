@@ -221,8 +221,11 @@ _DOCUMENT = re.compile(
 # A name followed by what it stands for, a document ("POSIN (Information Security Policy)",
 # "PETIC (Strategic Plan for …)"): the document's name, not a system.
 _A_DOCUMENTS_NAME = re.compile(
-    r"\s*\([^(),]*?\b(?:policy|plan|strategy|guidelines)(?:\s+(?:for|of|on)\b[^()]*)?\)",
-    re.IGNORECASE,
+    # A parenthesis closing within 200 characters (looked ahead, so long text costs no rescans)
+    # that spells out a document's capitalised name, a year or span after it allowed.
+    r"\s*\((?=[^()]{0,200}\))(?:[A-Z][\w’'&-]*\s+(?:(?:of|for|on|and|the|de|da|do|la|el)\s+)*)"
+    r"{0,8}(?:Policy|Policies|Plan|Strategy|Guidelines)"
+    r"(?:\s+(?:for|of|on)\b[^()]*|,?\s*\d{4}(?:\s*[-–]\s*\d{4})?)?\s*\)"
 )
 # Names of the stages a proposal states, as the evidence type they are.
 STATED = {"production": EvidenceType.working, "pilot": EvidenceType.under_way}

@@ -95,6 +95,8 @@ def test_measured_results_participation_and_named_things_are_kept():
         # A name that stands for a document is the document's, not a system's.
         ("In use – POSIN (Information Security Policy).", "POSIN"),
         ("In progress – Development of PETIC (Strategic Plan for Technology) with DKPTO", "PETIC"),
+        ("POSIN (Information Security Policy, 2023)", "POSIN"),
+        ("PEI (National IP Strategy 2021-2030)", "PEI"),
     ],
 )
 def test_dates_references_offices_and_kinds_of_right_are_not_named_things(text, not_named):
@@ -107,6 +109,13 @@ def test_named_systems_and_bodies_of_work_still_count():
     assert "IPAS" in read("Planned - Adoption of WIPO IPAS for Geographical Indications.").named
     assert "IPAS" in read("IPAS (Industrial Property Administration System) in use").named
     assert "DocuWare" in read("DocuWare (the filing tool, part of our strategy)").named
+    # A note about a plan or a strategy beside a system's name does not make it a document.
+    assert "DocuWare" in read("DocuWare (filing tool under our digital strategy)").named
+    assert "IPAS" in read("IPAS (see the plan on our site) in use").named
+    assert "IPAS" in read("Launch of IPAS (as foreseen in our Strategic Plan)").named
+    assert "PMS" in read("PMS (Policy Management System) in use").named
+    # A parenthesis that never closes, or a page of them, is read in one pass.
+    assert read("IPAS (" + "plan for x " * 9000).named == ("IPAS",)
     # A programme's code name with its number names it: the plan, not a date.
     assert "SP2028" in read("Projects under SP2028 Drivers 2,3,4 - e.g. SACEPO").named
     assert not {"Q1", "2025"} & set(read("The system has been launched in Q1 2025.").named)
