@@ -254,7 +254,9 @@ def solve_model(
         return Solution("optimal", "lp", ordered(presentations), objective, objective)
     if relaxed.status == 2:  # not even a fractional line-up meets the rules
         raise InfeasibleRules(_diagnose(instance, rules, forbidden))
-    if relaxed.status == 0:
+    if relaxed.status == 0 and not forbidden:
+        # (Not for the next-best line-ups: the greedy search mostly finds the forbidden best
+        # again, and their integer search has a time limit of its own.)
         bound = model.constant - relaxed.fun
         fast = greedy(instance, rules, forbidden=forbidden)
         if fast is not None:
@@ -267,7 +269,13 @@ def solve_model(
     if result.status == 0:
         presentations = model.selection(result.x)
         objective = value(instance, presentations, rules)
-        return Solution("optimal", "milp", ordered(presentations), objective, objective)
+        # HiGHS stops within MIP_GAP of its bound: that bound, not the value, is the upper one.
+        bound = (
+            model.constant - result.mip_dual_bound
+            if result.mip_dual_bound is not None
+            else objective
+        )
+        return Solution("optimal", "milp", ordered(presentations), objective, max(bound, objective))
     if result.status == 2:
         raise InfeasibleRules(_diagnose(instance, rules, forbidden))
     if result.x is not None:

@@ -49,7 +49,10 @@ class LineupReport:
 
     @property
     def price_of_rules(self) -> float:
-        return max(0.0, self.unconstrained - self.solution.objective)
+        """What the rules cost; none when it is within the solvers' tolerance (both values are
+        optimal only to within MIP_GAP, so a smaller difference says nothing)."""
+        loss = self.unconstrained - self.solution.objective
+        return loss if loss > MIP_GAP * abs(self.unconstrained) else 0.0
 
     def as_dict(self) -> dict:
         def presentations(solution: Solution) -> list[dict]:
@@ -139,8 +142,10 @@ def _best_without_choices(instance: Instance, rules: Rules) -> tuple[float, bool
             total += max(_value_alone(instance, c, alone) for c in offered)
         elif slots:
             found = solve(instance, alone)
-            total += found.upper_bound
-            proved = proved and found.status == "optimal"
+            # A proved line-up's own value; one cut short counts with its bound (at most).
+            optimal = found.status == "optimal"
+            total += found.objective if optimal else found.upper_bound
+            proved = proved and optimal
     return total, proved
 
 
@@ -160,6 +165,23 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
     # One model for the best line-up and the alternatives: they differ only in what is forbidden.
     model = Model(instance, rules)
     best = solve_model(instance, model, [])
+    others: list[Solution] = []
+    forbidden = [frozenset(c.key for c in best.presentations)]
+    for _ in range(alternatives):
+        try:
+            other = solve_model(instance, model, forbidden, ALTERNATIVE_TIME_LIMIT)
+        except InfeasibleRules:
+            break
+        others.append(other)
+        forbidden.append(frozenset(c.key for c in other.presentations))
+    # "Optimal" is within MIP_GAP: a next-best line-up may come out a hair above the best. The
+    # best is then that one (it is optimal too), and the one found first is an alternative.
+    ranked = sorted([best, *others], key=lambda s: -s.objective)
+    if ranked[0] is not best:
+        promoted = ranked[0]
+        bound = max(best.upper_bound, promoted.objective)
+        best = replace(promoted, status=best.status, upper_bound=bound)
+        others = ranked[1:]
     presentations = list(best.presentations)
     objective = best.objective
     contributions = {
@@ -187,15 +209,6 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
             unconstrained, proved = _best_without_choices(instance, rules)
         except InfeasibleRules:
             unconstrained = objective
-    others: list[Solution] = []
-    forbidden = [frozenset(c.key for c in presentations)]
-    for _ in range(alternatives):
-        try:
-            other = solve_model(instance, model, forbidden, ALTERNATIVE_TIME_LIMIT)
-        except InfeasibleRules:
-            break
-        others.append(other)
-        forbidden.append(frozenset(c.key for c in other.presentations))
     candidates = allowed(instance, rules)
     presenting: dict[int, set[str]] = defaultdict(set)
     for c in candidates:

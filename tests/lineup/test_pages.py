@@ -53,7 +53,8 @@ def test_results_on_the_same_page_and_saved(client, survey):
     response = post_rules(client)
     assert response.status_code == 200
     page = response.get_data(as_text=True)
-    assert "<strong>Optimal.</strong>" in page
+    assert "<strong>Optimal to within 0.01%.</strong>" in page
+    assert "The solver proved that no line-up meeting these rules is worth more than" in page
     assert 'value="2"' in page  # the rules stay in the form, to adjust
     lineup = db.session.scalar(select(Lineup))
     assert f"/lineups/{lineup.id}" in page
