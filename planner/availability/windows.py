@@ -141,14 +141,47 @@ def as_json(window: Window) -> dict:
 # --- Reading what people write ----------------------------------------------------------------
 
 
+# Zones' city names that are common words in what people write about when they can present
+# ("not around Easter", "Central European Time", "Davis will present"): read as no place.
+_NOT_A_PLACE = frozenset(
+    {
+        "easter",
+        "christmas",
+        "reunion",
+        "central",
+        "center",
+        "eastern",
+        "western",
+        "pacific",
+        "mountain",
+        "atlantic",
+        "casey",
+        "davis",
+        "palmer",
+        "troll",
+        "regina",
+        "knox",
+    }
+)
+
+
 @cache
 def _places() -> dict[str, str]:
     """City names as `place_key` spells them ("lima", "buenos aires", "warszawa") to their zone:
-    each zone's city, and the places people name that are not a zone's (`PLACES`)."""
+    each zone's city, and the places people name that are not a zone's (`PLACES`) where the name
+    means one zone ("Georgia", "Portland" mean two: free text does not guess)."""
     places = {}
     for zone in place_time_zones():
         places.setdefault(place_key(zone.rsplit("/", 1)[-1]), zone)
-    places.update({place_key(name): zones[0] for name, zones in PLACES.items()})
+    for name, zones in PLACES.items():
+        key = place_key(name)
+        if len(zones) == 1:
+            places[key] = zones[0]
+        else:
+            places.pop(key, None)
+    places["alexandria"] = "America/New_York"  # the USPTO's, for this app's offices
+    for word in _NOT_A_PLACE:
+        places.pop(word, None)
     return places
 
 

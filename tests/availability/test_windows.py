@@ -165,3 +165,9 @@ def test_a_zone_named_by_its_place():
     assert find_zone("any day but Friday (Den Haag)") == "Europe/Amsterdam"
     assert find_zone("afternoons in Asuncion") == "America/Asuncion"
     assert find_zone("afternoons in Genève") == "Europe/Zurich"
+    # A name of two places is no guess, nor a word that only happens to be a zone's city.
+    assert find_zone("Georgia will present; Tuesdays 9-11") is None
+    assert find_zone("Portland time") is None
+    assert find_zone("not around Easter or Christmas") is None
+    assert find_zone("Central European Time") is None
+    assert find_zone("not around Easter; Tuesdays 9-11 Lima") == "America/Lima"
