@@ -114,6 +114,39 @@ def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
         db.engine.dispose()
 
 
+def test_the_migration_strips_bidirectional_formatting_from_stored_text(tmp_path):
+    """Text stored before input refused them keeps its letters and loses the invisible
+    reordering characters, so that an unrelated edit of the same record is not refused."""
+    from flask_migrate import upgrade
+
+    from planner.app import create_app
+
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite3'}", "SECRET_KEY": "x"}
+    )
+    with app.app_context():
+        upgrade(revision="c9f2a6e3d4b1")
+        db.session.execute(
+            text(
+                "INSERT INTO offices (code, name, feed_version, version) VALUES "
+                "('AU', :au, 0, 1), ('IL', :il, 0, 1), ('PE', '50% off_[x]', 0, 1)"
+            ),
+            {
+                "au": "IP \u202eAustralia\u202c",
+                "il": "\u2067ILPO\u2069 \u05e8\u05e9\u05d5\u05ea\u200f",
+            },
+        )
+        db.session.commit()
+        upgrade()
+        names = dict(db.session.execute(text("SELECT code, name FROM offices")).all())
+        assert names == {
+            "AU": "IP Australia",
+            "IL": "ILPO \u05e8\u05e9\u05d5\u05ea\u200f",  # Hebrew and its mark stay
+            "PE": "50% off_[x]",  # untouched: LIKE's wildcards are escaped
+        }
+        db.engine.dispose()
+
+
 def test_seeding_never_refills_what_a_co_lead_cleared(cli, app_context):
     office = db.session.get(Office, "AU")
     assert (office.size, office.region) == ("medium", "Group B")  # seeded

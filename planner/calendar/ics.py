@@ -28,8 +28,11 @@ LINE_MAX, TEXT_MAX, ADDRESS_MAX = 500, 100_000, 2_000
 
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 # What no text value may hold, even escaped: control characters (a tab becomes a space), lone
-# surrogates (not encodable as UTF-8) and the two non-characters.
-_UNWRITABLE = re.compile(r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+# surrogates (not encodable as UTF-8), the two non-characters, and the bidirectional formatting
+# characters that input now refuses (planner.text), should older data hold one.
+_UNWRITABLE = re.compile(
+    r"[\x00-\x08\x0e-\x1b\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff\ufffe\uffff]"
+)
 _SPACES = re.compile(r"[ \t]+")
 _WEB = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 # What RFC 3986 allows in a URI as it is (a "%" only before two hex digits); all else is

@@ -59,6 +59,12 @@ def test_one_line_and_text():
     assert one_line("a\r\nb\u2028c\x00d\te  f") == "a b cd e f"
     assert text("a\r\nb\rc\u2028d\x00e\tf") == "a\nb\nc\nde f"
     assert one_line("x" * 1000, 10) == "x" * 9 + "…"
+    # Reordering characters older data may hold are not written; right-to-left text and its
+    # marks are.
+    assert one_line("Talk \u2067by AU\u202e x") == "Talk by AU x"
+    assert (
+        text("\u05e9\u05dc\u05d5\u05dd\u200f \u202aok\u202c") == "\u05e9\u05dc\u05d5\u05dd\u200f ok"
+    )
 
 
 @pytest.mark.parametrize(
