@@ -176,8 +176,10 @@ def mark(number: int):
         return _mark_refused(number, form, back, problem)
     current = mark_of(audience, presenter, number)
     seen = form.seen.data
-    if seen is not None and seen != "none" and seen.partition("|")[0] not in MARKS:
-        # Not what the matches page writes: no other co-lead to blame.
+    unread = seen is not None and seen != "none" and seen.partition("|")[0] not in MARKS
+    if unread or (seen is None and current is not None):
+        # Not what the matches page writes (or nothing, over a stored mark): no other co-lead
+        # to blame, and no mark overwritten unseen.
         refill(form.seen, mark_seen(current))
         problem = (
             "This form did not say which mark it was filled in from, so it was not saved; it "

@@ -172,9 +172,16 @@ def test_the_cache_follows_a_mark(client, colead_client, survey):
     marked = spain(client)
     assert marked[0]["presenter"] == last
     assert marked[0]["reasons"]["mark"]["verdict"] == "must_present"
+    seen = "must_present|"  # the mark the page showed, as its form sends it back
     colead_client.post(
         "/recommendations/10/matches/marks",
-        data={"csrf_token": token, "audience": "ES", "presenter": last, "verdict": ""},
+        data={
+            "csrf_token": token,
+            "audience": "ES",
+            "presenter": last,
+            "verdict": "",
+            "seen": seen,
+        },
     )
     assert spain(client) == before
 

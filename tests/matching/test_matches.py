@@ -12,6 +12,8 @@ from planner.extensions import db
 from planner.matching.models import MatchMark, ScoringWeights
 from planner.matching.operations import (
     adopt_weights,
+    mark_of,
+    mark_seen,
     set_mark,
     survey_interests_and_projects,
     survey_matches,
@@ -217,6 +219,7 @@ def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
 
 
 def _mark(client, audience: str, presenter: str, verdict: str, note: str = "", query: str = ""):
+    """Mark a pair as the page's form does: saying which mark it was filled in from."""
     url = f"/recommendations/10/matches{query}"
     return client.post(
         f"/recommendations/10/matches/marks{query}",
@@ -226,8 +229,25 @@ def _mark(client, audience: str, presenter: str, verdict: str, note: str = "", q
             "presenter": presenter,
             "verdict": verdict,
             "note": note,
+            "seen": mark_seen(mark_of(audience, presenter, 10)),
         },
     )
+
+
+def test_a_form_without_the_mark_it_saw_overwrites_no_mark(colead_client, survey):
+    """The page's forms say which mark they were filled in from; one that does not (a script)
+    may make a first mark, but not replace one it never saw."""
+    data = {
+        "csrf_token": csrf_token(colead_client, "/recommendations/10/matches"),
+        "audience": "ES",
+        "presenter": "AU",
+    }
+    url = "/recommendations/10/matches/marks"
+    assert colead_client.post(url, data={**data, "verdict": "useful"}).status_code == 302
+    refused = colead_client.post(url, data={**data, "verdict": "not_useful"})
+    assert refused.status_code == 400
+    assert "did not say which mark it was filled in from" in refused.get_data(as_text=True)
+    assert mark_of("ES", "AU", 10).verdict == "useful"
 
 
 def test_a_pair_ruled_out_stays_in_sight_to_change_again(colead_client, client, survey):
