@@ -106,15 +106,15 @@ def answer_view(token: str):
         return _page(token, invitation, answer_form=form, status=400)
     slot = invitation.slot
     shown = form.shown_time.data
-    if form.answer.data == Answer.confirmed and shown and shown != slot_time(slot):
+    if form.answer.data == Answer.confirmed and shown != slot_time(slot):
         # A confirmation is of the time the presenter saw: a move since is theirs to see first.
         now = presenter_time(slot) or "without a time"
         form.answer.errors.append(
             f"The co-leads moved your slot since you opened this page: it is now {now}. Your "
             "answer was not saved; check the time above and send it again."
-            if _SLOT_TIME.fullmatch(shown)
-            else f"This page's time could not be read back, so your answer was not saved: your "
-            f"slot is {now}. Check the time above and send it again."
+            if shown and _SLOT_TIME.fullmatch(shown)
+            else f"This answer did not carry the time your page showed, so it was not saved: "
+            f"your slot is {now}. Check the time above and send it again."
         )
         return _page(token, invitation, answer_form=form, status=409)
     try:

@@ -1,6 +1,7 @@
 """A Rec 10 workshop with a talk to invite a presenter to, shared by the presenter and mail tests:
 the fixtures `slot` and `presenter` (re-exported by their folders' conftest.py) and `invite`."""
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -77,3 +78,13 @@ def invite(api, slot, **fields) -> str:
 def presenter(app):
     """The presenter's browser, which keeps no cookies."""
     return app.test_client(use_cookies=False)
+
+
+def confirm(presenter, link: str, **fields):
+    """The presenter confirms from their page, as the page's form does: with the time it
+    showed."""
+    page = presenter.get(link).get_data(as_text=True)
+    shown = re.search(r'name="shown_time" type="hidden" value="([^"]*)"', page)
+    assert shown, "no time on the presenter's page"
+    data = {"answer": "confirmed", "shown_time": html.unescape(shown[1]), **fields}
+    return presenter.post(link + "/answer", data=data)

@@ -15,7 +15,7 @@ from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.presenters.models import Invitation
 from tests.calendar.readers import read_everywhere
-from tests.presenters.support import MEETING, TALK, invite
+from tests.presenters.support import MEETING, TALK, confirm, invite
 from tests.support import csrf_token, form_of, hidden_fields
 
 
@@ -75,7 +75,7 @@ def test_confirming_moves_the_slot_and_the_calendars(api, slot, presenter):
     feed = lambda: read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)  # noqa: E731
     before = next(e for e in feed()["events"] if e["summary"] == TALK["title"])
     assert before["status"] == "TENTATIVE"
-    answered = presenter.post(link + "/answer", data={"answer": "confirmed", "note": ""})
+    answered = confirm(presenter, link)
     assert answered.status_code == 302
     db.session.refresh(slot)
     assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
@@ -387,7 +387,9 @@ def test_a_confirmation_is_of_the_time_the_presenter_saw(api, slot, presenter):
     assert slot.status == "invited"
     garbled = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": "x"})
     assert garbled.status_code == 409
-    assert "This page's time could not be read back" in text(garbled)  # no one moved anything
+    assert "did not carry the time your page showed" in text(garbled)  # no one moved anything
+    missing = presenter.post(link + "/answer", data={"answer": "confirmed"})
+    assert missing.status_code == 409 and "did not carry the time" in text(missing)
     now = html.unescape(re.search(r'name="shown_time" type="hidden" value="([^"]*)"', page)[1])
     again = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": now})
     assert again.status_code == 302
@@ -449,7 +451,7 @@ def test_a_double_click_on_the_answer_is_saved_once_and_says_so(api, slot, prese
         )
 
     with meanwhile(first_click):
-        second = presenter.post(link + "/answer", data={"answer": "confirmed", "note": ""})
+        second = confirm(presenter, link)
     assert second.status_code == 302
     page = text(presenter.get(second.headers["Location"]))
     assert "your answer: <strong>confirmed</strong>" in page
