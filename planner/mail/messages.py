@@ -21,6 +21,7 @@ Who gets what:
 """
 
 import hashlib
+import re
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from email.utils import parseaddr
@@ -296,6 +297,12 @@ def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
             OutboxMessage.status == MessageStatus.held,
         )
     )
+
+
+def _behind(message: OutboxMessage, slot: Slot) -> bool:
+    """Whether a message's calendar entry carries a lower SEQUENCE than the slot's event now."""
+    found = re.search(r"^SEQUENCE:(\d+)\r?$", message.ics or "", re.MULTILINE)
+    return found is not None and int(found[1]) < _event(slot).sequence
 
 
 def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
@@ -643,7 +650,9 @@ def _tell_presenter(
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
         return
     if (waiting := _held_invitation(slot, invitation.email)) is not None:
-        if shown or cancelled:
+        # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
+        # only the meeting's own counter rose (its length followed a new slot).
+        if shown or cancelled or _behind(waiting, slot):
             gone = cancelled or slot.status == SlotStatus.declined
             _renew_held(slot, waiting, gone=gone)
             _mark_sent(slot, invitation.email)

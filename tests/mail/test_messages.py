@@ -427,6 +427,28 @@ def test_invitations_wait_for_review_when_held(api, slot):
     assert message.status == "held"
 
 
+def test_a_held_invitation_keeps_the_feeds_sequence(api, slot):
+    """A slot added at the end lengthens the meeting, whose counter is part of every slot's
+    SEQUENCE: nothing the presenter sees changed, but the held invitation, when it goes, must
+    carry the SEQUENCE the feeds show (a calendar that subscribed too would see it as older)."""
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(meeting, json={"duration_pinned": False}).status_code == 200
+    assert api.post(f"{meeting}/publish").status_code == 200
+    before = api.get(meeting).get_json()["duration_minutes"]
+    extra = {"title": "Closing break", "kind": "break", "duration_minutes": 10}
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/slots", json=extra).status_code == 201
+    assert api.get(meeting).get_json()["duration_minutes"] == before + 10  # it followed
+    (held,) = [m for m in outbox(recipient_email=PRESENTER) if m.status == "held"]
+    feed = read_everywhere(api.get(f"/meetings/{slot.meeting_id}.ics?scope=slots").data)
+    (shown,) = [e for e in feed["events"] if e["uid"] == slot.uid]
+    assert int(vevent(held)["SEQUENCE"]) == shown["sequence"]
+
+
 def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
