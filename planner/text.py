@@ -12,8 +12,10 @@ from urllib.parse import urlsplit
 # as something else, or carry a badge into itself. Right-to-left text needs none of them: the
 # Unicode algorithm orders it, and the marks (U+200E, U+200F, U+061C) stay allowed.
 _OVERRIDES = "\u202a-\u202e\u2066-\u2069"
-_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}]")
-_CONTROL_ONE_LINE = re.compile(rf"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}]")
+# U+FFFE and U+FFFF are no characters at all: calendars cannot write them.
+_NONCHARACTERS = "\ufffe\uffff"
+_CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}{_NONCHARACTERS}]")
+_CONTROL_ONE_LINE = re.compile(rf"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}{_NONCHARACTERS}]")
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z")
 
 
@@ -46,6 +48,8 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
             f"the bidirectional formatting character U+{ord(char):04X}, which shows the text in "
             "another order than it is written"
         )
+    if char in _NONCHARACTERS:
+        return f"U+{ord(char):04X}, which is no character"
     return names.get(char, f"the control character U+{ord(char):04X}")
 
 
@@ -54,7 +58,9 @@ def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
     char = control_character(value, multiline=multiline)
     if char is None:
         return None
-    keep_on_one_line = not multiline and "bidirectional" not in char
+    # What a one-line field refuses as a line-like character (a break, a tab, a control).
+    line_like = "control character" in char or char in ("a line break", "a tab", "a NUL character")
+    keep_on_one_line = not multiline and line_like
     return f"{what} cannot contain {char}" + ("; keep it on one line." if keep_on_one_line else ".")
 
 

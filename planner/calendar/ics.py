@@ -18,6 +18,8 @@ from urllib.parse import quote
 
 from icalendar import Calendar, Conference, Event, Timezone, TimezoneStandard, vCalAddress, vText
 
+from planner.addresses import AddressError, ascii_domain
+
 PRODID = "-//WIPO CWS ICT Strategy Task Force//Planner//EN"
 REFRESH = timedelta(hours=6)
 CANCELLED_PREFIX = "Cancelled: "
@@ -95,10 +97,17 @@ _MAILTO_SAFE = "@.!#$&'*+-/=?^_`{|}~"
 
 
 def calendar_address(person: Participant) -> vCalAddress:
-    """A mailto: address with its parameters; the name is one clean line (icalendar quotes
-    and caret-escapes it, RFC 6868)."""
-    address = vCalAddress("mailto:" + quote(one_line(person.email, 254), safe=_MAILTO_SAFE))
-    name = one_line(person.name, 200)
+    """A mailto: address with its parameters. The domain is in its ASCII form, as the message's
+    envelope and To header carry it, so that a mail client finds the recipient's own address
+    in the ATTENDEE it offers to answer as. The name is one clean line, its double quotes made
+    single: a parameter can hold them only caret-escaped (RFC 6868), which not every client
+    reads back."""
+    try:
+        email = ascii_domain(one_line(person.email, 254))
+    except AddressError:
+        email = one_line(person.email, 254)
+    address = vCalAddress("mailto:" + quote(email, safe=_MAILTO_SAFE))
+    name = one_line(person.name, 200).replace('"', "'")
     if name:
         address.params["CN"] = name
     if person.role:

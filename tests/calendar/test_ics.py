@@ -116,3 +116,15 @@ def test_very_long_text_is_cut():
     parsed = read_everywhere(body)
     assert len(parsed["events"][0]["summary"]) <= 500
     assert len(parsed["events"][0]["description"]) <= 100_000
+
+
+def test_an_attendee_is_written_as_mail_clients_match_it():
+    """The domain in its ASCII form (as the message's To header has it), a non-ASCII name part
+    percent-encoded (RFC 6068), and a name's double quotes made single: clients that do not
+    read RFC 6868's caret escapes (vobject among them) would show "^'"."""
+    from planner.calendar.ics import Participant, calendar_address
+
+    idn = calendar_address(Participant("Eva@exämple.org", 'Ana "The ; Hacker": x'))
+    assert str(idn) == "mailto:Eva@xn--exmple-cua.org"
+    assert idn.params["CN"] == "Ana 'The ; Hacker': x"
+    assert str(calendar_address(Participant("josé@example.org"))) == "mailto:jos%C3%A9@example.org"

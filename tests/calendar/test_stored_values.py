@@ -124,7 +124,17 @@ def test_calendar_names_are_escaped_text(visitor, published):
 
 # Input: every field that reaches a calendar refuses what could break one.
 
-CONTROLS = ["a\nb", "a\rb", "a\x00b", "a\u2028b", "a\x85b", "a\x1cb", "a\u202eb", "a\u2067b"]
+CONTROLS = [
+    "a\nb",
+    "a\rb",
+    "a\x00b",
+    "a\u2028b",
+    "a\x85b",
+    "a\x1cb",
+    "a\u202eb",
+    "a\u2067b",
+    "a\ufffeb",
+]
 ADDRESSES = [
     "https://video.example/a\nb",
     "https://video.example/a\rb",
