@@ -72,8 +72,8 @@ class ImportOutcome:
         )
         if self.now_default:
             shown = (
-                f" It is now the survey pages and the API show when none is asked for (the "
-                f"newest answers); {self.default} is still there with ?survey=."
+                f" It is now the survey that pages and the API show when none is asked for "
+                f"(its answers are the newest); {self.default} is still there with ?survey=."
             )
         elif self.default:
             shown = (
@@ -83,8 +83,9 @@ class ImportOutcome:
         else:
             shown = ""
         return (
-            f"{verb} {survey.label} (/{survey.slug}): {len(survey.respondents)} respondents, "
-            f"{answer_count(survey)} answers, {len(self.warnings)} warning(s).{removed}{shown}"
+            f"{verb} {survey.label} (/surveys/{survey.slug}): {len(survey.respondents)} "
+            f"respondents, {answer_count(survey)} answers, {len(self.warnings)} warning(s)."
+            f"{removed}{shown}"
         )
 
 

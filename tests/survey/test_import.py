@@ -33,7 +33,7 @@ def import_file(cli, path, *args):
 def test_import_of_the_published_text(cli, app_context):
     result = import_file(cli, BUNDLED, "--alias", "GE=DE")
     assert result.exit_code == 0, result.output
-    assert "Imported CWS/13/26 (/CWS-13-26): 21 respondents, 202 answers" in result.stdout
+    assert "Imported CWS/13/26 (/surveys/CWS-13-26): 21 respondents, 202 answers" in result.stdout
     assert "warning: line 272: lines 272–325: question 2 is a chart" in result.stderr
     survey = db.session.scalar(select(Survey))
     assert (survey.label, survey.slug, survey.source_name) == (

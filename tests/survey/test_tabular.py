@@ -99,7 +99,7 @@ def import_json(cli, tmp_path, payload):
 def test_minimal_json_imports(cli, app_context, tmp_path):
     result = import_json(cli, tmp_path, minimal_json())
     assert result.exit_code == 0, result.output
-    assert "Imported Pilot (/Pilot): 2 respondents, 2 answers" in result.stdout
+    assert "Imported Pilot (/surveys/Pilot): 2 respondents, 2 answers" in result.stdout
 
 
 @pytest.mark.parametrize(
@@ -405,8 +405,8 @@ def test_an_import_says_which_survey_pages_show_by_default(cli, survey, tmp_path
     )
     result = import_json(cli, tmp_path, newer)
     assert (
-        "It is now the survey pages and the API show when none is asked for (the newest "
-        "answers); CWS/13/26 is still there with ?survey=."
+        "It is now the survey that pages and the API show when none is asked for (its "
+        "answers are the newest); CWS/13/26 is still there with ?survey=."
     ) in result.stdout
 
 
