@@ -14,6 +14,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
+from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import NumberRange, Optional, StopValidation
 from wtforms.widgets import HiddenInput
 
@@ -77,6 +78,19 @@ def email_address() -> Callable:
     return validator
 
 
+def _name_the_choices(field) -> None:
+    """The form library's "Not a valid choice." says which values there are, when they are few
+    (the API sends values, not clicks: "maturity" is idea, pilot or production)."""
+    if not isinstance(field, SelectFieldBase) or "Not a valid choice." not in field.errors:
+        return
+    values = [str(choice[0]) for choice in field.iter_choices() if str(choice[0])]
+    if not 0 < len(values) <= 12:
+        return
+    named = "Not a valid choice: choose " + ", ".join(values[:-1])
+    named += f" or {values[-1]}." if len(values) > 1 else f"{values[-1]}."
+    field.errors = [named if e == "Not a valid choice." else e for e in field.errors]
+
+
 class PlannerForm(FlaskForm):
     def validate(self, extra_validators=None) -> bool:
         for field in self:
@@ -88,6 +102,7 @@ class PlannerForm(FlaskForm):
                 field.data = field.data.strip() and field.data
         valid = super().validate(extra_validators)
         for field in self:
+            _name_the_choices(field)
             if not isinstance(field, StringField) or isinstance(field, PasswordField):
                 continue
             if not isinstance(field.data, str) or not field.data or field.errors:

@@ -16,7 +16,7 @@ _OVERRIDES = "\u202a-\u202e\u2066-\u2069"
 _NONCHARACTERS = "\ufffe\uffff"
 _CONTROL = re.compile(rf"[\x00-\x08\x0b-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}{_NONCHARACTERS}]")
 _CONTROL_ONE_LINE = re.compile(rf"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES}{_NONCHARACTERS}]")
-_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z")
+_URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z", re.IGNORECASE)  # HTTPS:// too
 
 
 def line_breaks(value: str) -> str:

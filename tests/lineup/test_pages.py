@@ -333,7 +333,7 @@ def test_cli_text_and_refusal(cli, survey):
         (["--include", "AU,Narnia"], "--include: Not known as ST.3 office codes: Narnia."),
         (["--exclude", "ZZ"], "--exclude: Not known as ST.3 office codes: ZZ."),
         (["--slots", "2", "--secondary", "4:2"], "leave at least one for the focus recommendation"),
-        (["--recommendation", "12"], "--recommendation: Not a valid choice."),
+        (["--recommendation", "12"], "--recommendation: Not a valid choice: choose 1, 2, 3,"),
     ],
 )
 def test_cli_refuses_what_the_page_refuses(cli, survey, args, message):
