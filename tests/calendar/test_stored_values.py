@@ -186,6 +186,11 @@ def test_the_api_refuses_video_links_with_anything_a_link_cannot_hold(
         f"/api/v1/meetings/{published.id}", json={"video_url": " https://video.example/b\r\n"}
     )
     assert ok.status_code == 200 and ok.get_json()["video_url"] == "https://video.example/b"
+    # A scheme in capitals (pasted from a printed invitation) is a web address too.
+    loud = colead_client.patch(
+        f"/api/v1/meetings/{published.id}", json={"video_url": "HTTPS://ZOOM.EXAMPLE/J/1"}
+    )
+    assert loud.status_code == 200
 
 
 def version_of(client, url: str) -> str:
