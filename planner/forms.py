@@ -7,7 +7,9 @@ from datetime import datetime, time
 
 from flask_wtf import FlaskForm
 from wtforms import (
+    DecimalField,
     FieldList,
+    FloatField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -78,6 +80,13 @@ def email_address() -> Callable:
     return validator
 
 
+def _number_in_other_digits(field) -> bool:
+    """Whether a number field without other errors was sent in digits other than 0–9."""
+    if not isinstance(field, IntegerField | FloatField | DecimalField) or field.errors:
+        return False
+    return any(isinstance(raw, str) and not raw.isascii() for raw in field.raw_data or ())
+
+
 def _name_the_choices(field) -> None:
     """The form library's "Not a valid choice." says which values there are, when they are few
     (the API sends values, not clicks: "maturity" is idea, pilot or production)."""
@@ -103,6 +112,10 @@ class PlannerForm(FlaskForm):
         valid = super().validate(extra_validators)
         for field in self:
             _name_the_choices(field)
+            if _number_in_other_digits(field):
+                # int() reads "５" and "٣" too: one spelling of a number, as the API has it.
+                field.errors = [*field.errors, "Write the number with the digits 0 to 9."]
+                valid = False
             if not isinstance(field, StringField) or isinstance(field, PasswordField):
                 continue
             if not isinstance(field.data, str) or not field.data or field.errors:

@@ -13,6 +13,9 @@ from tests.support import csrf_token
 CASES = [
     # (page fields, API body, status, message)
     ({"slots": "fifty"}, {"slots": "fifty"}, 400, "Not a valid integer value."),
+    # int() reads full-width and Arabic-Indic digits too; one spelling of a number is taken.
+    ({"slots": "５"}, {"slots": "５"}, 400, "Write the number with the digits 0 to 9."),
+    ({"maturity_weight": "٣"}, {"maturity_weight": "٣"}, 400, "with the digits 0 to 9."),
     ({"slots": "0"}, {"slots": 0}, 400, "Number must be between 1 and 20."),
     ({"slots": "21"}, {"slots": 21}, 400, "Number must be between 1 and 20."),
     (
