@@ -132,14 +132,18 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
 
 
 def presenter_of_another_office(slot: Slot, office_before: str | None) -> str | None:
-    """What to tell the co-lead when a slot changed office while its presenter, invited for the
-    office before, still holds it (a working link, no decline); None otherwise."""
+    """What to tell the co-lead when a slot changed office while its presenter, invited for
+    another office, still holds it (a working link, no decline); None otherwise, and None when
+    the slot is set back to the office the presenter was invited for."""
     invited = slot.presenter_invited
     if slot.office_code == office_before or invited is None or invited.link_hash is None:
         return None
+    invited_for = invited.office_code if invited.office_code is not None else office_before
+    if slot.office_code == invited_for:
+        return None
     now = slot.office_code or "no office"
     return (
-        f"{invited.name}, invited for {office_before or 'no office'}, still presents "
+        f"{invited.name}, invited for {invited_for or 'no office'}, still presents "
         f"“{slot.title}”, now {now}'s. Invite {now}'s presenter (the link sent before stops "
         "working and they are told), or set the office back."
     )

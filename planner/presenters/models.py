@@ -49,6 +49,8 @@ class Invitation(db.Model):
     link_salt: Mapped[str | None] = mapped_column(String(64))
     invited_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     invited_by: Mapped[str | None] = mapped_column(String(300))
+    # The office the slot was for when they were invited: the slot may be given to another.
+    office_code: Mapped[str | None] = mapped_column(String(2))
     answer: Mapped[str | None] = mapped_column(String(20))
     # The reason of a decline, or the note asking for another time.
     note: Mapped[str] = mapped_column(Text, default="")

@@ -59,6 +59,7 @@ def invite(
     invitation.link_hash, invitation.link_salt = link_hash, salt
     invitation.invited_at = utcnow()
     invitation.invited_by = fit(by or "a co-lead", Invitation.invited_by)
+    invitation.office_code = slot.office_code
     invitation.answer, invitation.note, invitation.answered_at = None, "", None
     db.session.add(invitation)
     apply_slot(slot, slot.meeting, {"status": SlotStatus.invited})

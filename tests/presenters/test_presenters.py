@@ -131,8 +131,11 @@ def test_moving_a_slot_to_another_office_warns_that_its_presenter_is_still_invit
     assert "still presents" not in text(api.get(again.headers["Location"]))
     # The API says the same, beside the slot it answers with.
     moved = api.patch(f"/api/v1/slots/{slot.id}", json={"office": "PE"}).get_json()
-    assert moved["warning"].startswith("Alex Example, invited for JP, still presents “Renamed”")
+    assert moved["warning"].startswith("Alex Example, invited for AU, still presents “Renamed”")
     assert "warning" not in api.patch(f"/api/v1/slots/{slot.id}", json={"title": "R"}).get_json()
+    # Set back to the office they were invited for, as the warning advises: nothing to say.
+    back = api.patch(f"/api/v1/slots/{slot.id}", json={"office": "AU"}).get_json()
+    assert "warning" not in back
 
 
 def test_asking_for_another_time_keeps_the_slot_invited_with_the_note(api, slot, presenter):
