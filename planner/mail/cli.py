@@ -43,7 +43,9 @@ def remind_command() -> None:
 
 
 @mail_cli.command("send")
-@click.option("--once", is_flag=True, help="Deliver what is due now, then exit.")
+@click.option(
+    "--once", is_flag=True, help="Enqueue due reminders, deliver what is due now, then exit."
+)
 @click.option(
     "--interval", default=5.0, show_default=True, help="Seconds between rounds of the worker."
 )
@@ -52,8 +54,11 @@ def send_command(once: bool, interval: float) -> None:
     seconds until stopped (SIGTERM or Ctrl-C), finishing the message in hand."""
     config = current_app.config
     if once:
+        # One round of what the worker does: the reminders due now, then every due message
+        # (cron runs this, and its reminders go as the worker's would).
+        reminded = remind()
         counts = send_due(config, utcnow())
-        click.echo(_report(counts))
+        click.echo(f"{_report(counts)}; {reminded} reminder(s) enqueued first")
         return
     stopping = threading.Event()
 

@@ -449,6 +449,20 @@ def test_a_held_invitation_keeps_the_feeds_sequence(api, slot):
     assert int(vevent(held)["SEQUENCE"]) == shown["sequence"]
 
 
+def test_one_round_of_the_sender_enqueues_the_reminders_due(api, slot, presenter, cli):
+    """Cron runs `mail send --once`: its round does what the worker's does, reminders too."""
+    import time_machine
+
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    with time_machine.travel(slot.starts_at - timedelta(days=2), tick=False):
+        result = cli.invoke(args=["mail", "send", "--once"])
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("; 1 reminder(s) enqueued first")
+    (reminder,) = outbox(kind="reminder")
+    assert reminder.recipient_email == PRESENTER
+
+
 def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
