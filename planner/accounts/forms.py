@@ -18,6 +18,9 @@ def weak_password(password: str, email: str = "") -> str | None:
     account's own address), as zxcvbn judges it; None when it is strong enough."""
     from zxcvbn import zxcvbn
 
+    local = email.partition("@")[0].casefold()
+    if len(local) >= 3 and local in password.casefold():
+        return "This password is too easy to guess: it contains your email address."
     found = zxcvbn(password[:_ZXCVBN_LENGTH], user_inputs=[email, *email.split("@")])
     if found["score"] >= PASSWORD_SCORE:
         return None
