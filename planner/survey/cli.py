@@ -83,7 +83,13 @@ def export_command(reference: str | None, form: str) -> None:
 
 
 @survey_cli.command("generate")
-@click.option("--offices", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option(
+    "--offices",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="How many offices answer: at least the survey's own (21 for CWS/13/26).",
+)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--survey", "reference", help="Survey to grow; default: the latest survey.")
 def generate_command(offices: int, seed: int, reference: str | None) -> None:
