@@ -1,6 +1,7 @@
 """Line-ups for a stored survey: the solver's instance, saved proposals, and accepting one."""
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -225,12 +226,18 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     return Acceptance(meeting, True, added, tuple(already))
 
 
+_NEGATED = re.compile(r"\b(?:no|not|without|none|nor)\b", re.IGNORECASE)
+
+
 def talk_title(office: str, project: str, fallback: str) -> str:
     """A presentation's working title from what its project is about: the office and the first
     two topics the project names ("USPTO: Automated classification; prior-art and image
     search"), or the recommendation's title when it names none. The presenter can edit it."""
     vocabulary = bundled()
-    labels = list(dict.fromkeys(vocabulary.label(m.topic) for m in vocabulary.mentions(project)))
+    # What a sentence says the office does not have ("No machine translation yet") is not
+    # what its talk is about.
+    said = " ".join(c for c in re.split(r"[.;\n]", project) if not _NEGATED.search(c))
+    labels = list(dict.fromkeys(vocabulary.label(m.topic) for m in vocabulary.mentions(said)))
     about = "; ".join(labels[:2]) if labels else fallback
     return f"{office}: {about[:1].upper()}{about[1:]}"[:200]
 

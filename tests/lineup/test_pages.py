@@ -387,3 +387,11 @@ def test_the_same_rules_twice_keep_one_line_up(client, survey):
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 1
     post_rules(client, min_small="1")
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 2
+
+
+def test_a_working_title_names_what_the_project_has_not_what_it_lacks():
+    from planner.lineup.operations import talk_title
+
+    title = talk_title("X", "No machine translation yet. AI search in production.", "Rec 10")
+    assert title == "X: Artificial intelligence and machine learning; prior-art and image search"
+    assert talk_title("Y", "Not yet.", "New and emerging") == "Y: New and emerging"
