@@ -76,7 +76,7 @@ url, _ = send("/login?next=/lineups/new", {"email": "newcomer@example.org", "pas
 assert "/account/password" in url, f"a one-time password must be changed first; got {url}"
 url, _ = get("/lineups/new")
 assert "/account/password" in url, f"a co-lead page opened before the password was changed: {url}"
-own = "a newcomer's own passphrase"
+own = "first day on the task force"  # not the address, and not easy to guess
 url, page = send(
     "/account/password?next=/lineups/new", {"current": one_time, "new": own, "confirm": own}
 )
