@@ -1,4 +1,5 @@
-"""Quality of the presenter ranking against independent judgements (tests/matching/judgements.json).
+"""Quality of the presenter ranking against independent judgements (tests/matching/judgements.json,
+and a third rater's Rec 10 grades in tests/matching/third_rater_rec10.json).
 
 Run with `make bench` or `.venv/bin/python bench/matching_quality.py`. Reads the bundled CWS/13/26
 text directly (no database) and prints nDCG@3 and P@1 per recommendation and on average for:
@@ -32,6 +33,8 @@ from planner.matching.scorer import DEFAULT_WEIGHTS, Scorer
 from planner.matching.sources import interests_and_projects
 
 JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "matching" / "judgements.json"
+# A third rater's Rec 10 grades, made after the weights were fitted: a check on unseen judgement.
+THIRD_RATER = JUDGEMENTS.with_name("third_rater_rec10.json")
 
 
 def survey():
@@ -144,6 +147,25 @@ def main() -> None:
         print(f"  Rec {number}: {weights.as_dict()}")
     print(f"\nfitted on every recommendation: {everything.as_dict()}")
     print(f"in use (DEFAULT_WEIGHTS):       {DEFAULT_WEIGHTS.as_dict()}")
+    third = json.loads(THIRD_RATER.read_text(encoding="utf-8"))
+    number = third["recommendation"]
+    theirs = [
+        {
+            "audience": audience,
+            "recommendation": number,
+            "grades": {p: {"mean": float(g[0])} for p, g in grades.items()},
+        }
+        for audience, grades in third["grades"].items()
+    ]
+    print(f"\na third rater on Rec {number} ({len(theirs)} audiences, never fitted to):")
+    defaults = scorer_ranking(interests, projects, peers, DEFAULT_WEIGHTS, [number])
+    for name, ranking in (
+        ("scorer (defaults)", defaults),
+        ("maturity alone", maturity_ranking(interests, projects)),
+        ("text alone", text_ranking(interests, projects)),
+    ):
+        ndcg, p1 = summary(evaluate(theirs, ranking))
+        print(f"  {name:<20} nDCG@3 {ndcg:.3f}  P@1 {p1:.2f}")
     print("\nworst interests at the default weights:")
     for r in sorted(rankings["scorer (defaults)"], key=lambda r: r.ndcg_at_3)[:8]:
         print(
