@@ -118,7 +118,9 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
                 for n, _ in recommendations
                 if n != self.focus.data
             )
-            if field.data is not None and reserved >= field.data:
+            if field.errors or field.data is None:
+                return  # out of range already said: one message
+            if reserved >= field.data:
                 raise ValidationError(
                     f"{reserved} slots are reserved for other recommendations; leave at least "
                     "one for the focus recommendation."

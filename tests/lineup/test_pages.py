@@ -1,5 +1,6 @@
 """Line-ups through the page, the JSON API and the command line, and accepting one."""
 
+import html
 import json
 import re
 
@@ -395,3 +396,10 @@ def test_a_working_title_names_what_the_project_has_not_what_it_lacks():
     title = talk_title("X", "No machine translation yet. AI search in production.", "Rec 10")
     assert title == "X: Artificial intelligence and machine learning; prior-art and image search"
     assert talk_title("Y", "Not yet.", "New and emerging") == "Y: New and emerging"
+
+
+def test_a_slot_count_out_of_range_is_said_once(client, survey):
+    form = {**FORM, "slots": "-1", "csrf_token": csrf_token(client, "/lineups/new")}
+    page = html.unescape(client.post("/lineups/new", data=form).get_data(as_text=True))
+    assert "Number must be between 1 and 20." in page
+    assert "leave at least one for the focus recommendation" not in page
