@@ -53,6 +53,16 @@ def control_character(value: str, *, multiline: bool = False) -> str | None:
     return names.get(char, f"the control character U+{ord(char):04X}")
 
 
+_INVISIBLE = re.compile(rf"[{_OVERRIDES}{_NONCHARACTERS}]")
+
+
+def readable(value: str) -> str:
+    """Stored text as input would take it now: without the invisible characters it refuses
+    (bidirectional formatting, non-characters), which older data may hold (a line-up's saved
+    quote, copied into a slot)."""
+    return _INVISIBLE.sub("", value)
+
+
 def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
     """Why `value` is refused as the text `what`, or None when it may be stored."""
     char = control_character(value, multiline=multiline)

@@ -136,6 +136,15 @@ def test_the_migration_strips_bidirectional_formatting_from_stored_text(tmp_path
                 "il": "\u2067ILPO\u2069 \u05e8\u05e9\u05d5\u05ea\u200f",
             },
         )
+        # Two series that differ only by an override (their titles are unique), a title of
+        # nothing else, and a non-character.
+        db.session.execute(
+            text(
+                "INSERT INTO meeting_series (id, title) VALUES "
+                "(1, 'Series S'), (2, :clash), (3, :only), (4, :nonchar)"
+            ),
+            {"clash": "Series S\u202e", "only": "\u202e\u202c", "nonchar": "Two\ufffe"},
+        )
         db.session.commit()
         upgrade()
         names = dict(db.session.execute(text("SELECT code, name FROM offices")).all())
@@ -143,6 +152,13 @@ def test_the_migration_strips_bidirectional_formatting_from_stored_text(tmp_path
             "AU": "IP Australia",
             "IL": "ILPO \u05e8\u05e9\u05d5\u05ea\u200f",  # Hebrew and its mark stay
             "PE": "50% off_[x]",  # untouched: LIKE's wildcards are escaped
+        }
+        series = dict(db.session.execute(text("SELECT id, title FROM meeting_series")).all())
+        assert series == {
+            1: "Series S",
+            2: "Series S\u202e",  # cleaned it would be the first one's: it stays, not the upgrade
+            3: "\u202e\u202c",  # nothing would be left: it stays, to be retyped
+            4: "Two",
         }
         db.engine.dispose()
 

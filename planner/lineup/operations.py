@@ -29,6 +29,7 @@ from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
 from planner.survey.operations import answer_cells
 from planner.survey.records import Question
+from planner.text import readable
 
 SMALL = "small"
 TALK_MINUTES = 20
@@ -192,7 +193,8 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
             # As "Schedule" on the proposal makes it: its own words, linked back to it.
             fields = slot_fields_from_proposal(proposal)
         else:
-            project = presentation.quote or answers.get((office.code, number), "")
+            # A line-up saved before input refused some invisible characters may quote them.
+            project = readable(presentation.quote or answers.get((office.code, number), ""))
             fields = {
                 "title": talk_title(office.name, project, recommendations[number].short_title),
                 "duration_minutes": TALK_MINUTES,
