@@ -4,6 +4,7 @@ The presenter has no account: the page's address is the credential, stored only 
 revocable, like a proposal's private link. Their forms work without cookies."""
 
 import re
+from datetime import timedelta
 from textwrap import shorten
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -12,7 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import layout
-from planner.availability.operations import presenter_time
+from planner.availability.operations import place_name
 from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
@@ -32,7 +33,7 @@ from planner.presenters.operations import (
     invite,
     revoke,
 )
-from planner.timezones import zone_choices
+from planner.timezones import time_span, zone_choices
 from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
@@ -83,6 +84,17 @@ def _page(
     return page, status
 
 
+def _when(slot: Slot) -> str:
+    """The slot's day, start, end and length on the presenter's clocks ("Tuesday 4 May 2027,
+    09:40–10:00 (UTC−4), 20 minutes, in New York"): a change of day or length shows too."""
+    zone = slot.presenter_zone
+    if zone is None or slot.starts_at is None:
+        return f"without a time yet ({slot.duration_minutes} minutes)"
+    end = slot.starts_at + timedelta(minutes=slot.duration_minutes)
+    span = time_span(zone, slot.starts_at, end)
+    return f"{span}, {slot.duration_minutes} minutes, in {place_name(zone)}"
+
+
 @bp.get("/presenter/<token>")
 def page(token: str):
     return _page(token, _invitation(token))
@@ -108,10 +120,10 @@ def answer_view(token: str):
     shown = form.shown_time.data
     if form.answer.data == Answer.confirmed and shown != slot_time(slot):
         # A confirmation is of the time the presenter saw: a move since is theirs to see first.
-        now = presenter_time(slot) or "without a time"
+        now = _when(slot)
         form.answer.errors.append(
-            f"The co-leads moved your slot since you opened this page: it is now {now}. Your "
-            "answer was not saved; check the time above and send it again."
+            f"The co-leads changed your slot's time since you opened this page: it is now {now}. "
+            "Your answer was not saved; check the time above and send it again."
             if shown and _SLOT_TIME.fullmatch(shown)
             else f"This answer did not carry the time your page showed, so it was not saved: "
             f"your slot is {now}. Check the time above and send it again."

@@ -385,9 +385,19 @@ def test_a_confirmation_is_of_the_time_the_presenter_saw(api, slot, presenter):
     stale = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": shown})
     assert stale.status_code == 409
     page = text(stale)
-    assert "The co-leads moved your slot since you opened this page: it is now 23:30 in" in page
+    assert (
+        "The co-leads changed your slot's time since you opened this page: it is now Tuesday "
+        "9 March 2027, 23:30–23:50 (UTC+11), 20 minutes, in Sydney"
+    ) in page
     db.session.refresh(slot)
     assert slot.status == "invited"
+    # Only longer, the start unchanged: the message says the new length, not just a clock time.
+    seen = html.unescape(re.search(r'name="shown_time" type="hidden" value="([^"]*)"', page)[1])
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30}).status_code == 200
+    longer = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": seen})
+    assert longer.status_code == 409
+    assert "23:30–Wednesday 00:00 (UTC+11), 30 minutes" in text(longer)
+    page = text(longer)
     garbled = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": "x"})
     assert garbled.status_code == 409
     assert "did not carry the time your page showed" in text(garbled)  # no one moved anything
