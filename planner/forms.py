@@ -7,9 +7,8 @@ from datetime import datetime, time
 
 from flask_wtf import FlaskForm
 from wtforms import (
-    DecimalField,
     FieldList,
-    FloatField,
+    FormField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -80,11 +79,26 @@ def email_address() -> Callable:
     return validator
 
 
+def _leaves(fields):
+    """Every field of a form, the rows of a list of subforms (availability windows) included."""
+    for field in fields:
+        if isinstance(field, FieldList):
+            yield from _leaves(field.entries)
+        elif isinstance(field, FormField):
+            yield from _leaves(field.form)
+        else:
+            yield field
+
+
 def _number_in_other_digits(field) -> bool:
-    """Whether a number field without other errors was sent in digits other than 0–9."""
-    if not isinstance(field, IntegerField | FloatField | DecimalField) or field.errors:
+    """Whether a field that is not free text (a number, a choice, a date, a time) without other
+    errors was sent with digits other than 0–9, which Python's int() and date parsing read."""
+    if isinstance(field, StringField) or field.errors:
         return False
-    return any(isinstance(raw, str) and not raw.isascii() for raw in field.raw_data or ())
+    return any(
+        isinstance(raw, str) and any(ch.isdigit() and not ch.isascii() for ch in raw)
+        for raw in field.raw_data or ()
+    )
 
 
 def _name_the_choices(field) -> None:
@@ -110,12 +124,13 @@ class PlannerForm(FlaskForm):
                 # lets it through as such, so it must not reach the view as " ".
                 field.data = field.data.strip() and field.data
         valid = super().validate(extra_validators)
+        for leaf in _leaves(self):
+            if _number_in_other_digits(leaf):
+                # int() reads "５" and "٣" too: one spelling of a number, as the API has it.
+                leaf.errors = [*leaf.errors, "Write the number with the digits 0 to 9."]
+                valid = False
         for field in self:
             _name_the_choices(field)
-            if _number_in_other_digits(field):
-                # int() reads "５" and "٣" too: one spelling of a number, as the API has it.
-                field.errors = [*field.errors, "Write the number with the digits 0 to 9."]
-                valid = False
             if not isinstance(field, StringField) or isinstance(field, PasswordField):
                 continue
             if not isinstance(field.data, str) or not field.data or field.errors:

@@ -260,7 +260,9 @@ def rules_from(fields: Mapping[str, object]) -> Rules:
     if others:
         raise BadRules({"secondary": others})
     if not form.validate():
-        raise BadRules(form.errors)
+        # Named as the caller named them: the focus is `recommendation` in the API and command.
+        named = {"focus": "recommendation"}
+        raise BadRules({named.get(name, name): errors for name, errors in form.errors.items()})
     return form.rules()
 
 

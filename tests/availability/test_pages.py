@@ -188,6 +188,17 @@ def test_a_date_that_has_passed_is_refused_but_a_stored_one_may_stay(client, sur
     assert saved.status_code == 302, saved.get_data(as_text=True)
 
 
+def test_a_window_in_other_digits_is_refused_and_nothing_is_stored(client, survey):
+    """Full-width digits read as a weekday or a date by Python: one spelling, 0 to 9."""
+    response = volunteer(
+        client,
+        **{"windows-0-weekdays": "１", "windows-0-starts": "09:00", "windows-0-ends": "11:00"},
+    )
+    assert response.status_code == 400
+    assert "Write the number with the digits 0 to 9." in response.get_data(as_text=True)
+    assert db.session.scalar(select(Proposal)) is None
+
+
 def test_a_wrong_window_is_refused_and_nothing_is_stored(client, survey):
     response = volunteer(
         client,

@@ -16,6 +16,7 @@ CASES = [
     # int() reads full-width and Arabic-Indic digits too; one spelling of a number is taken.
     ({"slots": "５"}, {"slots": "５"}, 400, "Write the number with the digits 0 to 9."),
     ({"maturity_weight": "٣"}, {"maturity_weight": "٣"}, 400, "with the digits 0 to 9."),
+    ({"focus": "１０"}, {"recommendation": "１０"}, 400, "with the digits 0 to 9."),
     ({"slots": "0"}, {"slots": 0}, 400, "Number must be between 1 and 20."),
     ({"slots": "21"}, {"slots": 21}, 400, "Number must be between 1 and 20."),
     (
@@ -54,3 +55,5 @@ def test_page_and_api_give_the_same_refusal(
     api = colead_client.post("/api/v1/lineups", json={"recommendation": 10, **body})
     assert api.status_code == status, api.get_json()
     assert message in str(api.get_json())
+    # The API names the fields it takes ("recommendation"), never the page's ("focus").
+    assert "focus" not in (api.get_json().get("fields") or {})
