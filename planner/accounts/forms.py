@@ -1,5 +1,7 @@
 """Sign-in and password forms."""
 
+import re
+
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, EqualTo, Length
 
@@ -18,8 +20,11 @@ def weak_password(password: str, email: str = "") -> str | None:
     account's own address), as zxcvbn judges it; None when it is strong enough."""
     from zxcvbn import zxcvbn
 
-    local = email.partition("@")[0].casefold()
-    if len(local) >= 3 and local in password.casefold():
+    # The address, or a word of its part before the @ ("ana" of ana.silva@…) as a word of the
+    # password: "banana split" holds the letters, not the name.
+    words = {w for w in re.split(r"[\W_]+", email.partition("@")[0].casefold()) if len(w) >= 3}
+    said = set(re.split(r"[\W_\d]+", password.casefold()))
+    if (email and email.casefold() in password.casefold()) or words & said:
         return "This password is too easy to guess: it contains your email address."
     found = zxcvbn(password[:_ZXCVBN_LENGTH], user_inputs=[email, *email.split("@")])
     if found["score"] >= PASSWORD_SCORE:

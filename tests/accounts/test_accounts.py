@@ -253,3 +253,10 @@ def test_draft_meetings_are_the_co_leads_only(client, colead_client, app_context
     assert colead_client.get(f"/meetings/{meeting.id}").status_code == 200
     colead_client.post("/logout", data={"csrf_token": csrf_token(colead_client, "/")})
     assert client.get(f"/meetings/{meeting.id}").status_code == 404
+
+
+def test_the_address_counts_as_a_word_not_as_letters():
+    from planner.accounts.forms import weak_password
+
+    assert "contains your email address" in weak_password("my ana2024 passphrase", "ana@x.org")
+    assert weak_password("banana split on a rainy tuesday", "ana@example.org") is None
