@@ -161,6 +161,17 @@ _NOT_A_PLACE = frozenset(
         "troll",
         "regina",
         "knox",
+        # Names of people and of things more than of the zones' islands and bases.
+        "stanley",
+        "victoria",
+        "dawson",
+        "currie",
+        "johnston",
+        "mendoza",
+        "chatham",
+        "midway",
+        "wake",
+        "jersey",
     }
 )
 
@@ -256,13 +267,17 @@ def find_zone(text: str) -> str | None:
     for name in re.findall(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/]+\b", text):
         if is_time_zone(name):
             return name
-    words = re.findall(r"[a-z]+", place_key(text))
+    # A place is a proper name: it starts with a capital ("after I wake up" names no Wake).
+    words = re.findall(r"[^\W\d_]+", text)
     places = _places()
     for i in range(len(words)):
+        if not words[i][0].isupper():
+            continue
         for size in (3, 2, 1):
-            phrase = " ".join(words[i : i + size])
-            if len(words[i : i + size]) == size and phrase in places:
-                return places[phrase]
+            phrase = words[i : i + size]
+            key = place_key(" ".join(phrase))
+            if len(phrase) == size and key in places:
+                return places[key]
     return None
 
 

@@ -171,3 +171,7 @@ def test_a_zone_named_by_its_place():
     assert find_zone("not around Easter or Christmas") is None
     assert find_zone("Central European Time") is None
     assert find_zone("not around Easter; Tuesdays 9-11 Lima") == "America/Lima"
+    # A place is a proper name, and some zones' islands are more often people or things.
+    assert find_zone("after I wake up") is None
+    assert find_zone("Tuesdays 9-12, midway through the morning") is None
+    assert find_zone("Stanley presents; New Jersey office; Chatham House rule") is None
