@@ -94,9 +94,13 @@ def propose_command(
     if form == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    bound = "optimal" if result["status"] == "optimal" else f"gap {result['gap']:.1%}"
+    verdict = (
+        f"optimal to within {result['tolerance']:.2%}"
+        if result["status"] == "optimal"
+        else f"feasible, not proved optimal (at most {result['gap']:.1%} below the best)"
+    )
     click.echo(
-        f"{result['status']} ({bound}): value {result['objective']:.3f}, "
+        f"{verdict}: value {result['objective']:.3f} (bound {result['upper_bound']:.3f}), "
         f"{result['coverage']['share']:.0%} of weighted demand covered"
     )
     for chosen in result["presentations"]:

@@ -314,7 +314,7 @@ def test_cli_json(cli, survey):
 def test_cli_text_and_refusal(cli, survey):
     result = cli.invoke(args=["lineup", "propose", "--min-small", "2"])
     assert result.exit_code == 0
-    assert result.stdout.startswith("optimal (optimal): value")
+    assert result.stdout.startswith("optimal to within 0.01%: value")
     refused = cli.invoke(args=["lineup", "propose", "--min-small", "4"])
     assert refused.exit_code == 1
     assert "only 2 smaller offices" in refused.stderr
