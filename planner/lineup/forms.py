@@ -38,9 +38,14 @@ def office_codes(text: str | None) -> frozenset[str]:
     return frozenset(token.upper() for token in _tokens(text))
 
 
-def _shown_token(token: str) -> str:
+def _said(value) -> str:
+    """A JSON value as sent, cut short whole characters at a time, printable."""
+    return _shown_token(json.dumps(value, ensure_ascii=False), 20)
+
+
+def _shown_token(token: str, length: int = 12) -> str:
     printable = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in token)
-    return printable if len(printable) <= 12 else printable[:12] + "…"
+    return printable if len(printable) <= length else printable[:length] + "…"
 
 
 class _Codes:
@@ -222,7 +227,7 @@ def rules_from(fields: Mapping[str, object]) -> Rules:
         raise BadRules({name: [problem] for name in set(fields) - set(known)})
     switches = {f.name for f in form if f.type == "BooleanField"}
     not_switches = {
-        name: [f"{name} is true or false (JSON true or false, not {json.dumps(value)[:20]})."]
+        name: [f"{name} is true or false (JSON true or false, not {_said(value)})."]
         for name, value in fields.items()
         if name in switches and not isinstance(value, bool)
     }
