@@ -198,6 +198,10 @@ def test_the_api_takes_switches_as_true_or_false_only(client, survey, name, valu
     assert response.status_code == 400
     assert "is true or false" in response.get_json()["fields"][name][0]
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+
+
+@pytest.mark.parametrize("name", ["include_plans", "one_per_office"])
+def test_the_api_takes_true_and_false_as_they_are(client, survey, name):
     for switch in (True, False):
         made = client.post("/api/v1/lineups", json={"recommendation": 10, name: switch})
         assert made.status_code == 201, made.get_json()
