@@ -178,7 +178,7 @@ def _slot_removed(
             title=slot.title,
             starts_at=start,
             ends_at=_ends(start, slot.duration_minutes),
-            sequence=_count(slot.sequence) + _count(meeting.sequence),
+            sequence=slot_sequence(slot, meeting),
         )
 
 
@@ -398,21 +398,19 @@ def presenter_event(slot: Slot, agenda_url: str) -> EventInfo:
     the agenda page (`agenda_url`) only once the meeting is public (a draft's page is private).
     Their private page is never in it: calendars are shared with assistants and colleagues and
     synced to other services; the email's text carries the link."""
-    meeting = slot.meeting
-    public = is_public(meeting)
-    event = slot_event(slot, meeting, agenda_url if public else "")
-    lines = event.description.split("\n")
-    if not public:
-        lines = [
-            line
-            for line in lines
-            if not line.startswith("Video link:") and not line.startswith("Agenda page:")
-        ]
-        event = replace(event, video_url=None)
-    return replace(event, description="\n".join(lines).strip(), url=event.url or None)
+    return slot_event(slot, slot.meeting, agenda_url if is_public(slot.meeting) else None)
 
 
-def slot_event(slot: Slot, meeting: Meeting, url: str) -> EventInfo:
+def slot_sequence(slot: Slot, meeting: Meeting) -> int:
+    """A slot's SEQUENCE in every calendar: the meeting's changes (its link, its cancellation)
+    are the slot's changes too; both counters only grow, so their sum does."""
+    return _count(slot.sequence) + _count(meeting.sequence)
+
+
+def slot_event(slot: Slot, meeting: Meeting, url: str | None) -> EventInfo:
+    """The slot's event. `url` is its meeting's public page; None for a meeting not public
+    yet, whose event then names neither a page nor the video link (the co-leads give that out
+    once it is published)."""
     zone = _zone(meeting.time_zone) or "UTC"
     end = _ends(slot.starts_at, slot.duration_minutes)
     lines = [
@@ -422,17 +420,16 @@ def slot_event(slot: Slot, meeting: Meeting, url: str) -> EventInfo:
     if slot.office:
         lines.append(f"Presenter: {one_line(slot.office.name)}")
     lines += [f"Recommendation {r.number}: {one_line(r.short_title)}" for r in slot.recommendations]
-    video = web_address(meeting.video_url)
+    video = web_address(meeting.video_url) if url is not None else None
     if video:
         lines.append(f"Video link: {video}")
     if slot.abstract:
         lines += ["", text(slot.abstract, 5000)]
-    lines += ["", f"Agenda page: {url}"]
+    if url is not None:
+        lines += ["", f"Agenda page: {url}"]
     return EventInfo(
         uid=slot.uid,
-        # The meeting's changes (its link, its cancellation) are the slot's changes too; both
-        # counters only grow, so their sum does.
-        sequence=_count(slot.sequence) + _count(meeting.sequence),
+        sequence=slot_sequence(slot, meeting),
         last_modified=max(_slot_changed(slot), meeting.updated_at),
         start=slot.starts_at,
         end=end,

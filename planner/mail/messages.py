@@ -37,7 +37,7 @@ from planner.addresses import matches_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import _status as shown_status
-from planner.calendar.operations import is_public, presenter_event
+from planner.calendar.operations import is_public, presenter_event, slot_sequence
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
@@ -302,7 +302,7 @@ def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
 def _behind(message: OutboxMessage, slot: Slot) -> bool:
     """Whether a message's calendar entry carries a lower SEQUENCE than the slot's event now."""
     found = re.search(r"^SEQUENCE:(\d+)\r?$", message.ics or "", re.MULTILINE)
-    return found is not None and int(found[1]) < _event(slot).sequence
+    return found is not None and int(found[1]) < slot_sequence(slot, slot.meeting)
 
 
 def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
