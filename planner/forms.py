@@ -125,12 +125,12 @@ class PlannerForm(FlaskForm):
                 field.data = field.data.strip() and field.data
         valid = super().validate(extra_validators)
         for leaf in _leaves(self):
+            _name_the_choices(leaf)
             if _number_in_other_digits(leaf):
                 # int() reads "５" and "٣" too: one spelling of a number, as the API has it.
                 leaf.errors = [*leaf.errors, "Write the number with the digits 0 to 9."]
                 valid = False
         for field in self:
-            _name_the_choices(field)
             if not isinstance(field, StringField) or isinstance(field, PasswordField):
                 continue
             if not isinstance(field.data, str) or not field.data or field.errors:

@@ -29,31 +29,34 @@ def line_breaks(value: str) -> str:
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
-def control_character(value: str, *, multiline: bool = False) -> str | None:
-    """The first character a text of this kind may not hold, shown readably, or None."""
+# Characters refused in every text, however many lines it has: they are not line-like, so the
+# refusal does not ask to keep the text on one line.
+_INVISIBLE = re.compile(rf"[{_OVERRIDES}{_NONCHARACTERS}]")
+
+
+def _first_refused(value: str, multiline: bool) -> str | None:
     found = (_CONTROL if multiline else _CONTROL_ONE_LINE).search(value)
-    if found is None:
-        return None
-    char = found.group(0)
-    names = {
-        "\n": "a line break",
-        "\r": "a line break",
-        "\t": "a tab",
-        "\x00": "a NUL character",
-    }
-    if multiline:
-        names["\r"] = "a carriage return that is no line break (CR without LF)"
-    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+    return found.group(0) if found else None
+
+
+def _described(char: str, multiline: bool) -> str:
+    if _INVISIBLE.match(char):
+        if char in _NONCHARACTERS:
+            return f"U+{ord(char):04X}, which is no character"
         return (
             f"the bidirectional formatting character U+{ord(char):04X}, which shows the text in "
             "another order than it is written"
         )
-    if char in _NONCHARACTERS:
-        return f"U+{ord(char):04X}, which is no character"
+    names = {"\n": "a line break", "\r": "a line break", "\t": "a tab", "\x00": "a NUL character"}
+    if multiline:
+        names["\r"] = "a carriage return that is no line break (CR without LF)"
     return names.get(char, f"the control character U+{ord(char):04X}")
 
 
-_INVISIBLE = re.compile(rf"[{_OVERRIDES}{_NONCHARACTERS}]")
+def control_character(value: str, *, multiline: bool = False) -> str | None:
+    """The first character a text of this kind may not hold, shown readably, or None."""
+    char = _first_refused(value, multiline)
+    return None if char is None else _described(char, multiline)
 
 
 def readable(value: str) -> str:
@@ -65,13 +68,12 @@ def readable(value: str) -> str:
 
 def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
     """Why `value` is refused as the text `what`, or None when it may be stored."""
-    char = control_character(value, multiline=multiline)
+    char = _first_refused(value, multiline)
     if char is None:
         return None
-    # What a one-line field refuses as a line-like character (a break, a tab, a control).
-    line_like = "control character" in char or char in ("a line break", "a tab", "a NUL character")
-    keep_on_one_line = not multiline and line_like
-    return f"{what} cannot contain {char}" + ("; keep it on one line." if keep_on_one_line else ".")
+    keep_on_one_line = not multiline and not _INVISIBLE.match(char)
+    end = "; keep it on one line." if keep_on_one_line else "."
+    return f"{what} cannot contain {_described(char, multiline)}{end}"
 
 
 def is_web_address(value: str) -> bool:

@@ -22,9 +22,9 @@ def weak_password(password: str, email: str = "") -> str | None:
 
     # The address, or a word of its part before the @ ("ana" of ana.silva@…) as a word of the
     # password: "banana split" holds the letters, not the name.
-    words = {w for w in re.split(r"[\W_]+", email.partition("@")[0].casefold()) if len(w) >= 3}
-    said = set(re.split(r"[\W_\d]+", password.casefold()))
-    if (email and email.casefold() in password.casefold()) or words & said:
+    names = {w for w in re.split(r"[\W_]+", email.partition("@")[0].casefold()) if len(w) >= 3}
+    words = set(re.split(r"[\W_\d]+", password.casefold()))
+    if (email and email.casefold() in password.casefold()) or names & words:
         return "This password is too easy to guess: it contains your email address."
     found = zxcvbn(password[:_ZXCVBN_LENGTH], user_inputs=[email, *email.split("@")])
     if found["score"] >= PASSWORD_SCORE:

@@ -30,17 +30,23 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     form = AvailabilityForm(formdata=None)
     slot = invitation.slot
     zone = slot.presenter_zone or slot.meeting.time_zone or HOME_ZONE
-    windows = windows_of(invitation=invitation)
+    windows = _stored_windows(invitation)
     note = None
-    if not windows and slot.proposal is not None:
-        windows = windows_of(proposal=slot.proposal)
-        text = (slot.proposal.availability or "").strip()
-        if not windows and text:
-            reading = read_text(text, zone)
-            windows, zone = reading.windows, reading.time_zone
-            note = READ_NOTE.format(text=text) if windows else None
+    text = (slot.proposal.availability or "").strip() if slot.proposal is not None else ""
+    if not windows and text:
+        reading = read_text(text, zone)
+        windows, zone = reading.windows, reading.time_zone
+        note = READ_NOTE.format(text=text) if windows else None
     form.fill(windows, windows[0].time_zone if windows else zone)
     return form, note
+
+
+def _stored_windows(invitation: Invitation) -> list:
+    """The windows the presenter's form starts from: theirs, else their proposal's."""
+    windows = windows_of(invitation=invitation)
+    if not windows and invitation.slot.proposal is not None:
+        windows = windows_of(proposal=invitation.slot.proposal)
+    return windows
 
 
 @bp.app_template_global()
@@ -101,9 +107,7 @@ def page(token: str):
 def save(token: str):
     invitation = _invitation(token)
     form = AvailabilityForm()
-    stored = windows_of(invitation=invitation)
-    if not stored and invitation.slot.proposal is not None:
-        stored = windows_of(proposal=invitation.slot.proposal)  # what the form started from
+    stored = _stored_windows(invitation)  # what the form started from
     form.kept_dates = frozenset(w.on for w in stored if w.on is not None)
     if not form.validate():
         return _answer(token, invitation, form, None, 400)

@@ -258,7 +258,7 @@ def solve_model(
         # (Not for the next-best line-ups: the greedy search mostly finds the forbidden best
         # again, and their integer search has a time limit of its own.)
         bound = model.constant - relaxed.fun
-        fast = greedy(instance, rules, forbidden=forbidden)
+        fast = greedy(instance, rules)
         if fast is not None:
             objective = value(instance, fast, rules)
             if bound - objective <= MIP_GAP * max(abs(objective), TOLERANCE):

@@ -4,6 +4,7 @@ The presenter's forms carry no CSRF token: the page's address holds the secret, 
 request from elsewhere cannot know, and the page must work without cookies."""
 
 import hashlib
+import re
 
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -64,6 +65,15 @@ def slot_time(slot) -> str:
     """A slot's start and length, as a form carries what the page showed."""
     start = slot.starts_at.isoformat() if slot.starts_at else "none"
     return f"{start}/{slot.duration_minutes}"
+
+
+# What `slot_time` writes: "none" or an ISO start, then "/" and the minutes.
+_SLOT_TIME = re.compile(r"(?:none|\d{4}-\d{2}-\d{2}T[0-9:.+-]+)/\d{1,4}")
+
+
+def is_slot_time(text: str | None) -> bool:
+    """Whether `text` is what `slot_time` writes (a form's own, not a garbled one)."""
+    return bool(text) and bool(_SLOT_TIME.fullmatch(text))
 
 
 class TalkForm(PlannerForm):

@@ -3,7 +3,6 @@
 The presenter has no account: the page's address is the credential, stored only as a digest and
 revocable, like a proposal's private link. Their forms work without cookies."""
 
-import re
 from datetime import timedelta
 from textwrap import shorten
 
@@ -22,7 +21,7 @@ from planner.forms import refill
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
-from planner.presenters.forms import AnswerForm, InviteForm, TalkForm, slot_time
+from planner.presenters.forms import AnswerForm, InviteForm, TalkForm, is_slot_time, slot_time
 from planner.presenters.models import Answer, Invitation
 from planner.presenters.operations import (
     answer,
@@ -37,8 +36,6 @@ from planner.timezones import time_span, zone_choices
 from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
-# What `slot_time` writes into the page: "none" or an ISO start, then "/" and the minutes.
-_SLOT_TIME = re.compile(r"(?:none|\d{4}-\d{2}-\d{2}T[0-9:.+-]+)/\d{1,4}")
 
 
 def _invitation(token: str) -> Invitation:
@@ -124,7 +121,7 @@ def answer_view(token: str):
         form.answer.errors.append(
             f"The co-leads changed your slot's time since you opened this page: it is now {now}. "
             "Your answer was not saved; check the time above and send it again."
-            if shown and _SLOT_TIME.fullmatch(shown)
+            if is_slot_time(shown)
             else f"This answer did not carry the time your page showed, so it was not saved: "
             f"your slot is {now}. Check the time above and send it again."
         )
