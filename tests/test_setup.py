@@ -1,6 +1,7 @@
 """What `make run` does to the database: migrations that match the models, seeding, first import."""
 
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
@@ -74,8 +75,11 @@ def test_offices_are_seeded_with_wipo_groups_and_where_each_value_came_from(app_
     assert "annual patent and trademark filings" in europe.size_source
 
 
-def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
-    from flask_migrate import downgrade, upgrade
+@contextmanager
+def database_at(tmp_path, revision: str):
+    """An app on a database of its own, migrated up to `revision`, to store what a database of
+    that time held before migrating it further."""
+    from flask_migrate import upgrade
 
     from planner.app import create_app
 
@@ -83,7 +87,15 @@ def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
         {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "x"}
     )
     with app.app_context():
-        upgrade(revision="20fc693e0582")
+        upgrade(revision=revision)
+        yield
+        db.engine.dispose()
+
+
+def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    with database_at(tmp_path, "20fc693e0582"):
         db.session.execute(
             text(
                 "INSERT INTO offices (code, name, size, region, feed_version, updated_at) VALUES "
@@ -111,7 +123,6 @@ def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
         assert sources["JP"] == (None, sources["RU"][1])  # JP's size is still the seeded one
         assert sources["RU"][0] == "the WIPO regional group of the member state"
         downgrade(revision="20fc693e0582")
-        db.engine.dispose()
 
 
 def test_the_migration_strips_bidirectional_formatting_from_stored_text(tmp_path):
@@ -119,13 +130,7 @@ def test_the_migration_strips_bidirectional_formatting_from_stored_text(tmp_path
     reordering characters, so that an unrelated edit of the same record is not refused."""
     from flask_migrate import upgrade
 
-    from planner.app import create_app
-
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'b.sqlite3'}", "SECRET_KEY": "x"}
-    )
-    with app.app_context():
-        upgrade(revision="c9f2a6e3d4b1")
+    with database_at(tmp_path, "c9f2a6e3d4b1"):
         db.session.execute(
             text(
                 "INSERT INTO offices (code, name, feed_version, version) VALUES "
@@ -160,7 +165,6 @@ def test_the_migration_strips_bidirectional_formatting_from_stored_text(tmp_path
             3: "\u202e\u202c",  # nothing would be left: it stays, to be retyped
             4: "Two",
         }
-        db.engine.dispose()
 
 
 def test_seeding_never_refills_what_a_co_lead_cleared(cli, app_context):

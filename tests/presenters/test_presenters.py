@@ -425,16 +425,27 @@ def test_no_one_is_invited_to_a_meeting_that_has_ended(api, survey):
 
 
 @contextmanager
-def meanwhile(change):
-    """Runs `change` once, on another connection, just before this request writes the
-    invitation: as a simultaneous request would, after this one has read it."""
-    done = []
+def answered_meanwhile(slot, answer: str, note: str = "", slot_status: str | None = None):
+    """Another request's answer (and the slot status it sets) lands on another connection just
+    before this request writes the invitation: after this one has read it."""
+    invitation_id, slot_id, done = slot.invitation.id, slot.id, []
 
     def listener(session, _context, _instances):
-        if not done and any(isinstance(o, Invitation) for o in session.dirty):
-            done.append(True)
-            with db.engine.begin() as connection:
-                change(connection)
+        if done or not any(isinstance(o, Invitation) for o in session.dirty):
+            return
+        done.append(True)
+        with db.engine.begin() as connection:
+            connection.execute(
+                update(Invitation)
+                .where(Invitation.id == invitation_id)
+                .values(answer=answer, note=note, version=Invitation.version + 1)
+            )
+            if slot_status is not None:
+                connection.execute(
+                    update(Slot)
+                    .where(Slot.id == slot_id)
+                    .values(status=slot_status, version=Slot.version + 1)
+                )
 
     event.listen(Session, "before_flush", listener)
     try:
@@ -449,21 +460,7 @@ def test_a_double_click_on_the_answer_is_saved_once_and_says_so(api, slot, prese
     """The first click's answer lands between the second click's reading and writing: the second
     leads to the page with the answer (it is saved), not to "your answer was not saved"."""
     link = invite(api, slot)
-    invitation_id = slot.invitation.id
-
-    def first_click(connection):
-        connection.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation_id)
-            .values(answer="confirmed", note="", version=Invitation.version + 1)
-        )
-        connection.execute(
-            update(Slot)
-            .where(Slot.id == slot.id)
-            .values(status="confirmed", version=Slot.version + 1)
-        )
-
-    with meanwhile(first_click):
+    with answered_meanwhile(slot, "confirmed", slot_status="confirmed"):
         second = confirm(presenter, link)
     assert second.status_code == 302
     page = text(presenter.get(second.headers["Location"]))
@@ -478,15 +475,7 @@ def test_an_answer_racing_another_change_comes_back_unsaved_with_what_was_typed(
 ):
     link = invite(api, slot)
     invitation_id = slot.invitation.id
-
-    def other_tab_declines(connection):
-        connection.execute(
-            update(Invitation)
-            .where(Invitation.id == invitation_id)
-            .values(answer="declined", note="Ill", version=Invitation.version + 1)
-        )
-
-    with meanwhile(other_tab_declines):
+    with answered_meanwhile(slot, "declined", "Ill"):
         answer = presenter.post(
             link + "/answer", data={"answer": "another_time", "note": "Any Tuesday morning"}
         )
