@@ -16,7 +16,7 @@ from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
 from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
-from planner.request_input import refuse_nul, refuse_undecodable_form
+from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
 from planner.timezones import local_time, time_span, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,7 +27,9 @@ CONNECT_TIMEOUT = 5
 class Planner(Flask):
     """Flask, whose absolute addresses start with the configured BASE_URL rather than the
     request's Host header, which a sender may set to anything (a private link sent to
-    evil.example would be followed there)."""
+    evil.example would be followed there); whose requests refuse a form that is not UTF-8."""
+
+    request_class = PlannerRequest
 
     def url_for(self, endpoint: str, *, _external: bool | None = None, **values: Any) -> str:
         if not (_external and has_request_context()):

@@ -5,6 +5,7 @@ address, the query or a field's name. Every API reads JSON through `json_object(
 A NUL in a field's value is left to the field's own check, which names the field (`planner.text`).
 """
 
+import codecs
 import json
 import math
 import re
@@ -12,8 +13,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
-from flask import abort, request
+from flask import Request, abort, request
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest
+from werkzeug.formparser import FormDataParser, MultiPartParser
 
 from planner.db_types import MAX_INT, db_int
 from planner.text import SURROGATE
@@ -162,6 +165,57 @@ def _whole_number(values, name: str, default: int | None) -> int | None:
         abort(400, f"{name} must be a whole number between {-MAX_INT} and {MAX_INT}.")
 
 
+NOT_UTF8 = "The form was not sent as UTF-8 text, so nothing was saved: send it again."
+# A UTF-8 decoder that refuses what it cannot read, whatever error handling its caller asks for:
+# the multipart parser decodes each field "replace", which would store U+FFFD for the bytes.
+_STRICT_UTF8 = "planner_strict_utf_8"
+
+
+def _strict_utf8(name: str) -> codecs.CodecInfo | None:
+    if name != _STRICT_UTF8:
+        return None
+    return codecs.CodecInfo(
+        codecs.utf_8_encode,
+        lambda data, errors="strict": codecs.utf_8_decode(data, "strict", True),
+        name=_STRICT_UTF8,
+    )
+
+
+codecs.register(_strict_utf8)
+
+
+class _StrictMultiPartParser(MultiPartParser):
+    def get_part_charset(self, headers) -> str:
+        charset = super().get_part_charset(headers)
+        return _STRICT_UTF8 if charset == "utf-8" else charset
+
+
+class _FormParser(FormDataParser):
+    """Werkzeug's form parser, except that a multipart field that is not UTF-8 is refused (400),
+    as `refuse_undecodable_form` refuses a urlencoded one, rather than kept with U+FFFD in place
+    of what it could not read."""
+
+    def _parse_multipart(self, stream, mimetype, content_length, options):
+        boundary = options.get("boundary", "").encode("ascii")
+        if not boundary:
+            raise ValueError("Missing boundary")
+        parser = _StrictMultiPartParser(
+            stream_factory=self.stream_factory,
+            max_form_memory_size=self.max_form_memory_size,
+            max_form_parts=self.max_form_parts,
+            cls=self.cls,
+        )
+        try:
+            form, files = parser.parse(stream, boundary, content_length)
+        except UnicodeDecodeError:
+            raise BadRequest(NOT_UTF8) from None
+        return stream, form, files
+
+
+class PlannerRequest(Request):
+    form_data_parser_class = _FormParser
+
+
 def refuse_undecodable_form() -> None:
     """A before-request hook: a form whose percent-escapes are not UTF-8 ("%FF%FE", half of a
     surrogate pair) is refused, not stored as the escapes' letters (how the form parser keeps
@@ -172,7 +226,7 @@ def refuse_undecodable_form() -> None:
     try:
         unquote_to_bytes(request.get_data(cache=True)).decode("utf-8")
     except UnicodeDecodeError:
-        abort(400, "The form was not sent as UTF-8 text, so nothing was saved: send it again.")
+        abort(400, NOT_UTF8)
 
 
 def refuse_nul() -> None:
