@@ -286,6 +286,11 @@ def test_office_feeds_are_signed_and_revocable(colead_client, visitor, published
     assert visitor.get("/feeds/offices/AU.ics").status_code == 404
     assert visitor.get(f"/feeds/offices/PL.ics?token={token}").status_code == 404
     assert visitor.get(f"/feeds/offices/AU.ics?token={token[:-2]}xx").status_code == 404
+    # Only the token itself: not with base64 padding added, not in other letters.
+    for variant in (f"{token}=", f"{token}==", token.swapcase(), f"{token} "):
+        assert (
+            visitor.get("/feeds/offices/AU.ics", query_string={"token": variant}).status_code == 404
+        )
     page = colead_client.get("/offices/AU").get_data(as_text=True)
     assert f"webcal://localhost/feeds/offices/AU.ics?token={token}" in page
     colead_client.post(
