@@ -376,6 +376,12 @@ def remove_meeting(meeting: Meeting) -> str:
 
 
 def publish(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.cancelled:
+        # Its cancellation went to every calendar and presenter: it stays cancelled.
+        raise PublishRefused(
+            "The meeting was cancelled, so it cannot be published again: create a new meeting "
+            "instead."
+        )
     if meeting.starts_at is None:
         raise PublishRefused("Set the date and start time before publishing.")
     if not meeting.slots:

@@ -537,6 +537,10 @@ def publish_view(meeting_id: int):
         # A second click, or a tab opened before someone published it.
         flash("It was already published: nothing changed.", "warning")
         return redirect(url_for(".meeting", meeting_id=found.id))
+    if found.status == MeetingStatus.cancelled:
+        # A tab opened before someone cancelled it: a cancellation is not undone.
+        flash("Not published: the meeting was cancelled since, and stays cancelled.", "error")
+        return redirect(url_for(".meeting", meeting_id=found.id))
     try:
         publish(found)
     except AgendaError as error:

@@ -149,6 +149,26 @@ def test_a_published_meeting_cannot_quietly_disappear(api, meeting):
     )
 
 
+def test_a_cancelled_meeting_is_never_published_again(api, meeting):
+    """Its cancellation went to every calendar: neither the API nor a tab opened before the
+    cancellation brings it back."""
+    token = csrf_token(api, f"/meetings/{meeting.id}/edit")  # the tab, opened while a draft
+    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    cancelled = api.patch(f"/api/v1/meetings/{meeting.id}", json={"status": "cancelled"})
+    sequence = cancelled.get_json()["sequence"]
+    again = api.post(f"/api/v1/meetings/{meeting.id}/publish")
+    assert again.status_code == 409
+    assert "cancelled, so it cannot be published again" in again.get_json()["message"]
+    patched = api.patch(f"/api/v1/meetings/{meeting.id}", json={"status": "published"})
+    assert patched.status_code in (400, 409)
+    page = api.post(
+        f"/meetings/{meeting.id}/publish", data={"csrf_token": token}, follow_redirects=True
+    )
+    assert "Not published: the meeting was cancelled since" in html.unescape(page.text)
+    body = api.get(f"/api/v1/meetings/{meeting.id}").get_json()
+    assert (body["status"], body["sequence"]) == ("cancelled", sequence)
+
+
 def test_overlapping_slots_are_refused(api, meeting):
     response = api.post(
         f"/api/v1/meetings/{meeting.id}/slots",
