@@ -236,9 +236,9 @@ def talk_title(office: str, project: str, fallback: str) -> str:
     two topics the project names ("USPTO: Automated classification; prior-art and image
     search"), or the recommendation's title when it names none. The presenter can edit it."""
     vocabulary = bundled()
-    # What a sentence says the office does not have ("No machine translation yet") is not
-    # what its talk is about.
-    said = " ".join(c for c in re.split(r"[.;\n]", project) if not _NEGATED.search(c))
+    # What a sentence says the office does not have ("No machine translation yet", "OCR but no
+    # translation") is not what its talk is about: each sentence is read up to its negation.
+    said = " ".join(_NEGATED.split(c, maxsplit=1)[0] for c in re.split(r"[.;\n]", project))
     labels = list(dict.fromkeys(vocabulary.label(m.topic) for m in vocabulary.mentions(said)))
     about = "; ".join(labels[:2]) if labels else fallback
     return f"{office}: {about[:1].upper()}{about[1:]}"[:200]

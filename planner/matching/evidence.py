@@ -102,6 +102,10 @@ _CUES: dict[EvidenceType, tuple[str, ...]] = {
         "the vision",
         r"will be (?:used|implemented|developed)",
         "information- and data-gathering",
+        # An early stage stated as such ("currently at the stage of work meetings"), or a text
+        # still being drafted: nothing works yet.
+        r"(?:currently )?at the (?:[\w-]+ ){0,3}stage(?! of (?:pilot|production))",
+        "drafting",
         "to implement",
         "planificado",
         "previsto",
@@ -293,17 +297,19 @@ def read(text: str) -> Evidence:
         for kind, pattern in _PATTERNS.items()
     }
     measured = _MEASURED.search(own)
+    # Named things count only where the text shows them, not in a clause that only plans.
+    shown = presented(own)
     taking_part = tuple(dict.fromkeys(m.group(0).lower() for m in _PARTICIPATION.finditer(own)))
     named = tuple(
         dict.fromkeys(
             m.group(0)
-            for m in _CONCRETE.finditer(own)
+            for m in _CONCRETE.finditer(shown)
             # An office's own name is not a system it built.
             if m.group(0) not in _GENERIC
             and not _AN_OFFICE.fullmatch(m.group(0))
             and not m.group(0).endswith(("Office", "Offices"))
             and not _NOT_A_THING.search(m.group(0))
-            and not _A_DOCUMENTS_NAME.match(own, m.end())
+            and not _A_DOCUMENTS_NAME.match(shown, m.end())
         )
     )
     document = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))
@@ -339,6 +345,27 @@ def _about_a_document(text: str) -> bool:
     work is more than a document. "IPAS in production; it follows our strategy" runs a system."""
     working = [c for c in _CLAUSES.split(text) if _PATTERNS[EvidenceType.working].search(c)]
     return bool(working) and all(_DOCUMENT.search(c) for c in working)
+
+
+@lru_cache(maxsize=16384)
+def presented(text: str) -> str:
+    """The text without its clauses that only plan ("In use – a classifier. Planned – an AI
+    search."): what a project has to show (its detail, the things and topics it names) is what
+    works or is under way. A text with no working or under-way clause is kept whole."""
+    clauses = [c for c in _CLAUSES.split(text) if c.strip()]
+
+    def says(kind: EvidenceType, clause: str) -> bool:
+        return bool(_PATTERNS[kind].search(clause))
+
+    kept = [
+        c
+        for c in clauses
+        if not says(EvidenceType.plan, c)
+        or says(EvidenceType.working, c)
+        or says(EvidenceType.under_way, c)
+    ]
+    shows = any(says(EvidenceType.working, c) or says(EvidenceType.under_way, c) for c in kept)
+    return ". ".join(kept) if shows and len(kept) < len(clauses) else text
 
 
 def stated(key: str, label: str) -> Evidence:

@@ -14,7 +14,9 @@ The one scorer of the app: pure (no Flask, no database), deterministic and expla
 - Peer fit: an audience that says it has limited capacity ("limited resources", "guidance")
   learns most from an office of its own size or WIPO group.
 
-The score is the weighted mean of these features (FEATURES, each 0..1), so it runs from 0 to 1.
+The score is the weighted mean of these features (FEATURES, each 0..1), times a relevance factor
+(RELEVANCE_GATE: from 0.9 for a project off the audience's topics to 1 for its most relevant
+one), so it runs from 0 to 1.
 
 A co-lead's mark on a pair ("useful", "not useful", "must present to") overrides the score.
 Scores are computed a recommendation at a time as matrices; `Match` objects, with their
@@ -65,6 +67,11 @@ FEATURES = {
 }
 # How topic overlap and word similarity make up the relevance shown beside the score.
 TOPIC_SHARE = 0.75
+# What the audience asked for bounds the rest: the weighted mean is multiplied by
+# 1 - GATE + GATE × (the pair's relevance ÷ the audience's most relevant project's). A rich
+# project off the audience's topic loses up to this share to one on it; an audience whose wish
+# names nothing (every relevance 0) is ranked by the weighted mean alone.
+RELEVANCE_GATE = 0.1
 
 
 @dataclass(frozen=True)
@@ -367,6 +374,7 @@ class Scores:
     others: np.ndarray  # True where the presenting office is not the audience's own
     allowed: np.ndarray  # `others`, less the pairs a mark says are not useful
     order: np.ndarray  # rank key: marks first, then score
+    factor: np.ndarray  # the relevance factor (RELEVANCE_GATE) the weighted mean was multiplied by
     wishes: list[_Wish]
     wish_vectors: object  # sparse rows, one per audience
     offices: np.ndarray  # each project's office
@@ -399,7 +407,9 @@ def features(
     """Each feature of FEATURES for every (audience, project) pair, as matrices."""
     n, m = len(interests), len(projects)
     evidence = [p.evidence for p in projects]
-    named = [{x.topic for x in vocabulary.mentions(p.text)} for p in projects]
+    # What a project shows is what works or is under way: its planned clauses are left out.
+    shown = [ev.presented(p.text) for p in projects]
+    named = [{x.topic for x in vocabulary.mentions(text)} for text in shown]
 
     def per_project(values) -> np.ndarray:
         return np.broadcast_to(np.array(list(values), dtype=float).reshape(1, m), (n, m))
@@ -409,7 +419,7 @@ def features(
         "measured": per_project(bool(e.measured) for e in evidence),
         "topics_named": per_project(min(1.0, len(t) / 4) for t in named),
         "detail": per_project(
-            min(1.0, np.log1p(len(words(p.text))) / np.log1p(40)) for p in projects
+            min(1.0, np.log1p(len(words(text))) / np.log1p(40)) for text in shown
         ),
         "concrete": per_project(min(1.0, len(e.named) / 3) for e in evidence),
         "system": per_project(not e.document for e in evidence),
@@ -470,6 +480,14 @@ def relevance_of(found: Mapping[str, np.ndarray]) -> np.ndarray:
     return TOPIC_SHARE * found["topic"] + (1 - TOPIC_SHARE) * found["text"]
 
 
+def _gate(relevance: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Each pair's factor RELEVANCE_GATE: its relevance as a share of the best relevance among
+    the other offices' projects for the same audience (1 where the best is 0)."""
+    best = np.where(others, relevance, 0.0).max(axis=1, initial=0.0, keepdims=True)
+    share = np.divide(relevance, best, out=np.ones_like(relevance), where=best > 0)
+    return 1 - RELEVANCE_GATE + RELEVANCE_GATE * np.minimum(share, 1.0)
+
+
 def score_recommendation(
     recommendation: int,
     interests: Sequence[Interest],
@@ -504,10 +522,13 @@ def score_recommendation(
     )
     score = sum(weight * found[name] for name, weight in weights.as_dict().items()) / weights.total
     score = np.array(score, dtype=float).reshape(n, m)
-    unmarked = score.copy()
     audience_office = np.array([i.office for i in interests], dtype=object).reshape(n)
     presenter_office = np.array([p.office for p in projects], dtype=object).reshape(m)
     others = audience_office[:, None] != presenter_office[None, :]
+    relevance = relevance_of(found)
+    factor = _gate(relevance, others)
+    score *= factor
+    unmarked = score.copy()
     allowed = others.copy()
     order = score.copy()
     row = {i.office: k for k, i in enumerate(interests)}
@@ -531,10 +552,11 @@ def score_recommendation(
         found,
         unmarked,
         np.round(score, 4),
-        relevance_of(found),
+        relevance,
         others,
         allowed,
         order,
+        np.round(factor, 4),
         wishes,
         wish_vectors,
         presenter_office,
@@ -712,7 +734,7 @@ class Scorer:
             )
         if ("project", j) not in cache:
             cache[("project", j)] = (
-                {m.topic: m.words for m in self.vocabulary.mentions(project.text)},
+                {m.topic: m.words for m in self.vocabulary.mentions(ev.presented(project.text))},
                 evidence.as_dict() | {"reason": evidence.reason},
                 self.vectors.terms(project.text),
             )
@@ -756,6 +778,7 @@ class Scorer:
                 "terms": _shared_terms(wish_terms, project_terms, self.vectors.surface),
                 "evidence": evidence_reasons,
                 "features": features,
+                "relevance_factor": float(s.factor[i, j]),
                 "limited_capacity": list(wish.limited),
                 "peer_fit": {
                     "same_size": own.size is not None and own.size == peer.size,

@@ -19,7 +19,7 @@ from planner.matching.operations import (
     survey_scorer,
     weights_in_use,
 )
-from planner.matching.scorer import FEATURES, MARKS, Match
+from planner.matching.scorer import FEATURES, MARKS, RELEVANCE_GATE, Match
 from planner.offices.models import Office
 from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
@@ -145,6 +145,7 @@ def matches(number: int):
         need=EvidenceType.need.value,
         weights=weights_in_use().as_dict(),
         features=FEATURES,
+        gate=RELEVANCE_GATE,
     )
 
 

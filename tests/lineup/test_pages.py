@@ -400,6 +400,11 @@ def test_a_working_title_names_what_the_project_has_not_what_it_lacks():
     title = talk_title("X", "No machine translation yet. AI search in production.", "Rec 10")
     assert title == "X: Artificial intelligence and machine learning; prior-art and image search"
     assert talk_title("Y", "Not yet.", "New and emerging") == "Y: New and emerging"
+    # A sentence counts up to its negation: what comes before it is what the office has.
+    title = talk_title("Z", "OCR in use but no machine translation yet.", "Rec 10")
+    assert title == "Z: OCR, full text and digitisation"
+    title = talk_title("W", "A governance framework for trials, without commitment.", "Rec 10")
+    assert title == "W: Governance, risk and ethics"
 
 
 def test_a_slot_count_out_of_range_is_said_once(client, survey):

@@ -210,7 +210,11 @@ def test_the_cache_follows_the_weights(client, survey):
     assert {(r["presenter"], r["score"]) for r in after} != {
         (r["presenter"], r["score"]) for r in before
     }
-    assert all(r["score"] == r["reasons"]["features"]["size"] for r in after)
+    assert all(
+        r["score"]
+        == pytest.approx(r["reasons"]["features"]["size"] * r["reasons"]["relevance_factor"], 1e-3)
+        for r in after
+    )
 
 
 def test_the_cache_follows_a_reimport(client, survey):

@@ -6,6 +6,7 @@ import pytest
 from planner.matching.scorer import (
     DEFAULT_WEIGHTS,
     FEATURES,
+    RELEVANCE_GATE,
     Interest,
     Mark,
     Peer,
@@ -129,14 +130,23 @@ def test_an_office_never_meets_itself():
     assert "AU" not in ranked(matches, "AU")
 
 
-def test_scores_are_weighted_means_of_features_in_range():
+def test_scores_are_weighted_means_of_features_times_the_relevance_factor():
     matches = match_offices([wish("ES", "AI search tools and their governance")], PROJECTS)
+    best = max(m.relevance for m in matches)
     for m in matches:
         features = m.reasons["features"]
         assert set(features) == set(FEATURES)
         assert all(0 <= v <= 1 for v in features.values())
         expected = sum(DEFAULT_WEIGHTS.as_dict()[k] * v for k, v in features.items())
-        assert m.score == pytest.approx(expected / DEFAULT_WEIGHTS.total, abs=1e-3)
+        factor = 1 - RELEVANCE_GATE + RELEVANCE_GATE * m.relevance / best
+        assert m.reasons["relevance_factor"] == pytest.approx(factor, abs=1e-3)
+        assert m.score == pytest.approx(expected / DEFAULT_WEIGHTS.total * factor, abs=1e-3)
+    assert {m.reasons["relevance_factor"] for m in matches if m.relevance == best} == {1.0}
+
+
+def test_a_wish_that_names_nothing_ranks_by_the_weighted_mean_alone():
+    for m in match_offices([wish("IE", "Recommendation 10")], PROJECTS):
+        assert m.relevance == 0 and m.reasons["relevance_factor"] == 1.0
 
 
 def test_limit_keeps_the_best_and_says_how_many_there_were():
