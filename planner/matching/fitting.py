@@ -1,9 +1,10 @@
 """Fitting the scorer's weights to graded pairs: independent judgements or co-leads' marks.
 
-Pure: no Flask, no database. The score is a weighted mean of features (`scorer.FEATURES`); a
-non-negative ridge regression (scikit-learn) of the grades on the features gives weights that
-keep every feature's meaning (more evidence never lowers a score). Cross-validation holds out
-whole recommendations, so a fit is judged on recommendations it never saw.
+Pure: no Flask, no database. The score is a weighted mean of features (`scorer.FEATURES`) times
+a relevance factor that does not depend on the weights; a non-negative ridge regression
+(scikit-learn) of the grades on the features gives weights that keep every feature's meaning
+(more evidence never lowers a score). Cross-validation holds out whole recommendations, so a fit
+is judged on recommendations it never saw, ranked as the scorer ranks (factor included).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -27,6 +28,7 @@ class Graded:
     recommendation: int
     grade: float
     features: tuple[float, ...]
+    factor: float = 1.0  # the relevance factor the pair's weighted mean is multiplied by
 
 
 def graded_pairs(scorer: Scorer, grades: Mapping[tuple[str, str, int], float]) -> list[Graded]:
@@ -45,7 +47,7 @@ def graded_pairs(scorer: Scorer, grades: Mapping[tuple[str, str, int], float]) -
             if grade is None:
                 continue
             row = tuple(float(s.features[name][i, j]) for name in FEATURES)
-            pairs.append(Graded(audience, presenter, number, grade, row))
+            pairs.append(Graded(audience, presenter, number, grade, row, float(s.factor[i, j])))
     return pairs
 
 
@@ -66,7 +68,8 @@ def fit(pairs: Sequence[Graded], alpha: float = 1.0) -> Weights:
 
 
 def ndcg_p1(pairs: Iterable[Graded], weights: Weights) -> tuple[float, float, int]:
-    """Mean nDCG@3 and P@1 of ranking each audience's graded presenters by the weighted score."""
+    """Mean nDCG@3 and P@1 of ranking each audience's graded presenters by the score the weights
+    give: the weighted mean times the pair's relevance factor, as the scorer ranks them."""
     from sklearn.metrics import ndcg_score
 
     vector = np.array([weights.as_dict()[name] for name in FEATURES])
@@ -78,7 +81,7 @@ def ndcg_p1(pairs: Iterable[Graded], weights: Weights) -> tuple[float, float, in
         if len(members) < 2:
             continue
         grades = np.array([[p.grade for p in members]])
-        scores = np.array([[float(np.dot(vector, p.features)) for p in members]])
+        scores = np.array([[float(np.dot(vector, p.features)) * p.factor for p in members]])
         ndcgs.append(float(ndcg_score(grades, scores, k=3)) if grades.any() else 1.0)
         top = max(range(len(members)), key=lambda k: (scores[0, k], -k))
         hits.append(members[top].grade >= RELEVANT)
