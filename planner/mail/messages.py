@@ -410,7 +410,7 @@ def _volunteer(proposal: Proposal) -> Recipient | None:
     return Recipient(
         proposal.contact_email,
         proposal.contact_name,
-        language_of(proposal.contact_email, proposal.office_code),
+        proposal.contact_language or language_of(proposal.contact_email, proposal.office_code),
     )
 
 

@@ -92,23 +92,34 @@ def remove_contact(contact: OfficeContact) -> None:
     db.session.flush()
 
 
-def from_proposal(proposal: Proposal, language: str | None) -> OfficeContact:
-    """Keep a volunteer as a contact of their office, as they consented to when proposing: a new
-    contact, or the office's contact with the same address brought up to date."""
-    language = _language(language)
-    source = fit(f"from proposal #{proposal.id} with consent", OfficeContact.source)
-    contact = _by_email(proposal.office_code, proposal.contact_email)
-    if contact is None:
-        contact = OfficeContact(
-            office_code=proposal.office_code, email=proposal.contact_email.strip(), role=""
-        )
-        db.session.add(contact)
-    contact.name = fit(proposal.contact_name.strip(), OfficeContact.name)
-    contact.language = language
-    contact.source = source
-    contact.updated_at = utcnow()
+def from_proposal(proposal: Proposal, accepted_by: str) -> OfficeContact | None:
+    """Keep a volunteer as a contact of their office, as they consented to when proposing, now
+    that a co-lead accepted the proposal (nothing anyone sends unreviewed becomes a contact). An
+    office contact with the same address stays as the co-leads keep it: a proposal never changes
+    one. None without consent or an address."""
+    if not proposal.contact_consent or not (proposal.contact_email or "").strip():
+        return None
+    if (contact := _by_email(proposal.office_code, proposal.contact_email)) is not None:
+        return contact
+    contact = OfficeContact(
+        office_code=proposal.office_code,
+        email=proposal.contact_email.strip(),
+        role="",
+        name=fit(proposal.contact_name.strip(), OfficeContact.name),
+        language=proposal.contact_language or "en",
+        source=fit(
+            f"from proposal #{proposal.id} with consent, accepted by {accepted_by}",
+            OfficeContact.source,
+        ),
+    )
+    db.session.add(contact)
     db.session.flush()
     return contact
+
+
+def language_code(language: str | None) -> str:
+    """A language a contact may prefer, refused (naming the choices) when it is not one."""
+    return _language(language)
 
 
 def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[OfficeContact]:

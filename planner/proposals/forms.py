@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from planner.accounts.security import editor
 from planner.availability.forms import AvailabilityFields, save_proposal_windows
 from planner.forms import PlannerForm, email_address, version_field
-from planner.offices.contacts import from_proposal
+from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
 from planner.proposals.models import MATURITIES, STATUSES, Proposal, ProposalStatus
@@ -138,8 +138,8 @@ class VolunteerForm(ProposalFields, AvailabilityFields):
     )
     consent = BooleanField(
         "Keep me as a contact of my office for the Task Force (name, email, language)",
-        description="Only the co-leads see it; they may write to you about future meetings. "
-        "Ask them to remove you at any time.",
+        description="Kept once the co-leads accept your proposal. Only the co-leads see it; "
+        "they may write to you about future meetings. Ask them to remove you at any time.",
     )
 
     def __init__(self, *args, **kwargs) -> None:
@@ -199,12 +199,17 @@ def form_fields(form: ProposalFields) -> dict:
 
 
 def submit_from(form: VolunteerForm) -> tuple[Proposal, str]:
-    """Store a validated volunteer form (page or API); with the volunteer's consent, keep them
-    as a contact of their office. Returns the proposal and its private link's token."""
-    proposal, token = submit(form.office.data, form_fields(form), form.recommendations.data)
+    """Store a validated volunteer form (page or API), with the volunteer's consent to be kept as
+    a contact of their office once a co-lead accepts it. Returns the proposal and its private
+    link's token."""
+    proposal, token = submit(
+        form.office.data,
+        form_fields(form),
+        form.recommendations.data,
+        consent=bool(form.consent.data),
+        language=language_code(form.language.data),
+    )
     save_proposal_windows(form, proposal)
-    if form.consent.data:
-        from_proposal(proposal, form.language.data)
     return proposal, token
 
 

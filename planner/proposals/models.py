@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.availability.models import AvailabilityWindow
@@ -46,6 +46,11 @@ class Proposal(db.Model):
     office_code: Mapped[str] = mapped_column(ForeignKey("offices.code"), index=True)
     contact_name: Mapped[str] = mapped_column(String(120))
     contact_email: Mapped[str] = mapped_column(String(254))
+    # The volunteer's consent to be kept as a contact of their office, and the language they
+    # asked to be written in: the contact is made when a co-lead accepts the proposal, so that
+    # no one becomes (or changes) an office's contact unreviewed.
+    contact_consent: Mapped[bool] = mapped_column(default=False, server_default=false())
+    contact_language: Mapped[str | None] = mapped_column(String(35))
     title: Mapped[str] = mapped_column(String(150))
     abstract: Mapped[str] = mapped_column(Text)
     duration_minutes: Mapped[int]

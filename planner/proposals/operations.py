@@ -15,6 +15,7 @@ from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
 from planner.mail import messages
+from planner.offices.contacts import from_proposal
 from planner.proposals.models import Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
@@ -67,7 +68,14 @@ def _sent_before(office: str, fields: dict) -> Proposal | None:
     )
 
 
-def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Proposal, str]:
+def submit(
+    office: str,
+    fields: dict,
+    recommendations: list[int],
+    *,
+    consent: bool = False,
+    language: str | None = None,
+) -> tuple[Proposal, str]:
     """Store a proposal; return it and its private link's token (never stored in the clear).
     The same proposal sent again is refused, saying where its link went."""
     if earlier := _sent_before(office, fields):
@@ -82,6 +90,8 @@ def submit(office: str, fields: dict, recommendations: list[int]) -> tuple[Propo
         link_hash=digest(token),
         status=ProposalStatus.submitted,
         recommendations=_recommendations(recommendations),
+        contact_consent=consent,
+        contact_language=language,
         **{name: fields[name] for name in EDITABLE},
     )
     proposal.events.append(
@@ -172,6 +182,8 @@ def change_status(
     )
     proposal.status = status
     _save(proposal)
+    if status == ProposalStatus.accepted:
+        from_proposal(proposal, actor)
     messages.decision(proposal, reason)
 
 

@@ -15,6 +15,7 @@ from planner.mail.messages import enqueue_reminders
 from planner.mail.models import OutboxMessage
 from planner.mail.unsubscribe import unsubscribe
 from planner.offices.models import OfficeContact
+from planner.proposals.models import Proposal
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite
 from tests.support import csrf_token, read_afresh
@@ -264,9 +265,11 @@ def test_a_decision_reaches_the_volunteer_with_the_reason(api, client, survey):
     (message,) = outbox(kind="decision")
     assert message.recipient_email == "robin@ipaustralia.example"
     # Content-Language says what the text is written in: English, until a Spanish template
-    # exists (the contact keeps asking for Spanish, and gets it then).
+    # exists (the proposal keeps asking for Spanish, and gets it then). Declined, it made no
+    # office contact.
     assert message.language == "en"
-    assert db.session.scalar(select(OfficeContact.language)) == "es"
+    assert db.session.scalar(select(Proposal.contact_language)) == "es"
+    assert db.session.scalar(select(OfficeContact.id)) is None
     assert "declined" in message.subject and reason in message.text_body
     assert "&lt;well&gt;" in message.html_body and "<well>" not in message.html_body
     assert message.ics is None

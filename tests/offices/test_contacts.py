@@ -4,14 +4,14 @@ with consent; no public page, API answer or feed ever shows one."""
 import csv
 import io
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from planner.extensions import db
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
 from planner.spreadsheet import written
-from tests.support import csrf_token
+from tests.support import COLEAD_EMAIL, csrf_token
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
 PROPOSAL = {
@@ -48,6 +48,18 @@ def stored() -> list[OfficeContact]:
 def volunteer(client, **changes):
     data = {**PROPOSAL, "csrf_token": csrf_token(client, "/volunteer"), **changes}
     return client.post("/volunteer", data=data)
+
+
+def decide(colead_client, status: str = "accepted", title: str | None = None) -> int:
+    """A co-lead's decision on the latest proposal (or the one with `title`); its id."""
+    query = select(Proposal).order_by(Proposal.id.desc())
+    if title is not None:
+        query = query.where(Proposal.title == title)
+    proposal = db.session.scalars(query).first()
+    body = {"status": status, "reason": "Fits.", "version": proposal.version}
+    response = colead_client.patch(f"/api/v1/proposals/{proposal.id}", json=body)
+    assert response.status_code == 200, response.get_json()
+    return proposal.id
 
 
 def test_a_colead_adds_edits_and_deletes_a_contact(colead_client, survey):
@@ -179,26 +191,60 @@ def test_formula_cells():
     ]
 
 
-def test_a_volunteer_becomes_a_contact_only_with_consent(client, survey):
+def test_a_volunteer_becomes_a_contact_with_consent_once_a_colead_accepts(
+    client, colead_client, survey
+):
     assert volunteer(client).status_code == 302
-    assert stored() == []
+    decide(colead_client)
+    assert stored() == []  # accepted, but no consent
     second = {"title": "A second proposal"}
     assert volunteer(client, consent="y", language="es", **second).status_code == 302
+    assert stored() == []  # consent, but no co-lead has looked at it yet
+    accepted = decide(colead_client)
     [contact] = stored()
-    latest = db.session.scalar(select(func.max(Proposal.id)))
     assert (contact.office_code, contact.name, contact.email, contact.language) == (
         "AU",
         NAME,
         EMAIL,
         "es",
     )
-    assert contact.source == f"from proposal #{latest} with consent"
-    # The same address again updates the contact, whatever its case.
+    assert contact.source == f"from proposal #{accepted} with consent, accepted by {COLEAD_EMAIL}"
+    # The same address again, accepted too, leaves the contact as it is.
     again = {"contact_email": EMAIL.upper(), "contact_name": "Z. Q.", "title": "A third one"}
     assert volunteer(client, consent="y", language="fr", **again).status_code == 302
+    decide(colead_client)
+    [kept] = stored()
+    assert (kept.name, kept.language, kept.version) == (NAME, "es", 1)
+
+
+def test_a_proposal_never_changes_a_contact_nor_adds_one_unreviewed(client, colead_client, survey):
+    """Anyone may send a proposal: one naming a contact's address, with consent, does not
+    overwrite what the co-leads entered, before or after it is accepted; a declined one adds no
+    contact, for its office or another."""
+    assert add(colead_client, name="Dr Official", role="Head of ICT").status_code == 302
+    mallory = {"contact_name": "Mallory", "contact_email": EMAIL.upper(), "language": "ru"}
+    assert volunteer(client, consent="y", **mallory).status_code == 302
+    elsewhere = {**mallory, "office": "PE", "title": "Another office"}
+    assert volunteer(client, consent="y", **elsewhere).status_code == 302
+    stranger = {"contact_email": "stranger@example.org", "title": "A stranger's"}
+    assert volunteer(client, consent="y", **stranger).status_code == 302
     [contact] = stored()
-    assert (contact.name, contact.language, contact.version) == ("Z. Q.", "fr", 2)
-    assert contact.source == f"from proposal #{latest + 1} with consent"
+    assert (contact.name, contact.role, contact.language, contact.version) == (
+        "Dr Official",
+        "Head of ICT",
+        "en",
+        1,
+    )
+    decide(colead_client, "declined", title="Another office")
+    decide(colead_client, "declined", title="A stranger's")
+    decide(colead_client, title=PROPOSAL["title"])
+    [contact] = stored()
+    assert (contact.office_code, contact.name, contact.language, contact.version) == (
+        "AU",
+        "Dr Official",
+        "en",
+        1,
+    )
 
 
 def test_the_volunteer_form_asks_for_consent_and_a_language(client, survey):
@@ -207,7 +253,7 @@ def test_the_volunteer_form_asks_for_consent_and_a_language(client, survey):
     assert 'id="language" name="language"><option selected value="en">English' in page
 
 
-def test_the_api_keeps_a_contact_with_consent(client, survey):
+def test_the_api_keeps_a_contact_with_consent(client, colead_client, survey):
     body = {
         "office": "IL",
         "name": "Dana",
@@ -230,6 +276,8 @@ def test_the_api_keeps_a_contact_with_consent(client, survey):
         json={**body, "consent": True, "language": "ar", "title": "AI search, a second talk"},
     )
     assert made.status_code == 201
+    assert stored() == []
+    decide(colead_client)
     [contact] = stored()
     assert (contact.office_code, contact.email, contact.language) == ("IL", body["email"], "ar")
 
@@ -237,6 +285,7 @@ def test_the_api_keeps_a_contact_with_consent(client, survey):
 def test_contacts_for_puts_the_proposals_contact_first(client, colead_client, survey):
     add(colead_client, name="Aaron Early", email="aaron@ipaustralia.example")
     volunteer(client, consent="y")
+    decide(colead_client)
     proposal = db.session.scalar(select(Proposal))
     assert [c.name for c in contacts_for("AU")] == ["Aaron Early", NAME]
     assert [c.name for c in contacts_for("AU", proposal)] == [NAME, "Aaron Early"]
