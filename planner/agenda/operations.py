@@ -239,6 +239,8 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     values = validated(checks, changes, "slot")
     if "starts_at" in values:
         values["offset_minutes"] = values.pop("starts_at")
+    if values.get("proposal_id") not in (None, slot.proposal):
+        _refuse_twice(values["proposal_id"], slot, meeting)
     changed = []
     for name, value in values.items():
         attribute = {"office": "office_code", "proposal_id": "proposal"}.get(name, name)
@@ -252,6 +254,23 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     _touch(slot, changed, SIGNIFICANT_SLOT)
     _place(placed)
     follow_slots(meeting)
+
+
+def _refuse_twice(proposal: Proposal, slot: Slot, meeting: Meeting) -> None:
+    """A proposal has one slot in a meeting (a second click on "Schedule" would add another):
+    another slot of the meeting that is not cancelled already holds it."""
+    for other in meeting.slots:
+        if (
+            other is not slot
+            and other.proposal is proposal
+            and other.status != SlotStatus.cancelled
+        ):
+            raise AgendaError(
+                f"Proposal {proposal.id} is in this meeting already, as “{other.title}”: edit that "
+                "slot (or cancel it first).",
+                field="proposal_id",
+                status=409,
+            )
 
 
 def presenter_changed(slot: Slot) -> None:

@@ -11,6 +11,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import digest
 from planner.addresses import matches_address
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -142,6 +143,8 @@ def edit_by_office(proposal: Proposal, fields: dict, recommendations: list[int])
 
 
 def withdraw(proposal: Proposal) -> None:
+    if proposal.status == ProposalStatus.withdrawn:
+        raise Conflict("You withdrew this proposal already: nothing changed.")
     if not proposal.open_to_office:
         raise Conflict(f"The co-leads have decided ({proposal.status}); write to them instead.")
     proposal.events.append(
@@ -171,6 +174,13 @@ def change_status(
         raise Conflict("The office withdrew this proposal.")
     if status == proposal.status:
         raise Conflict(f"It is {status} already.")
+    if proposal.status == ProposalStatus.accepted and (held := _slots_holding(proposal)):
+        where = "; ".join(f"“{s.title}” in {s.meeting.title}" for s in held[:3])
+        raise Conflict(
+            f"It is on an agenda: {where}. Cancel or remove "
+            f"{'that slot' if len(held) == 1 else 'those slots'} first, so that no agenda "
+            "shows a presentation its proposal no longer backs; nothing was changed."
+        )
     proposal.events.append(
         ProposalEvent(
             actor=actor,
@@ -185,6 +195,22 @@ def change_status(
     if status == ProposalStatus.accepted:
         from_proposal(proposal, actor)
     messages.decision(proposal, reason)
+
+
+def _slots_holding(proposal: Proposal) -> list[Slot]:
+    """The slots made from the proposal that are not cancelled, in any meeting not cancelled."""
+    return list(
+        db.session.scalars(
+            select(Slot)
+            .join(Slot.meeting)
+            .where(
+                Slot.proposal_id == proposal.id,
+                Slot.status != SlotStatus.cancelled,
+                Meeting.status != MeetingStatus.cancelled,
+            )
+            .order_by(Slot.id)
+        )
+    )
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:

@@ -129,14 +129,17 @@ def test_edit_and_withdraw_through_the_link(client, survey):
     proposal = db.session.scalar(select(Proposal))
     db.session.refresh(proposal)
     assert proposal.title == "A better title"
-    withdraw = client.post(
-        f"/proposals/{token}/withdraw",
-        data={"csrf_token": csrf_token(client, f"/proposals/{token}")},
-    )
+    form = {"csrf_token": csrf_token(client, f"/proposals/{token}")}
+    withdraw = client.post(f"/proposals/{token}/withdraw", data=form)
     assert withdraw.status_code == 302
     db.session.refresh(proposal)
     assert proposal.status == "withdrawn"
     assert [e.action for e in proposal.events] == ["submitted", "edited", "withdrawn"]
+    # A second tab, opened before, withdraws it again.
+    again = client.post(f"/proposals/{token}/withdraw", data=form, follow_redirects=True)
+    page = html.unescape(again.get_data(as_text=True))
+    assert "You withdrew this proposal already: nothing changed." in page
+    assert "The co-leads have decided" not in page
 
 
 def test_the_same_proposal_sent_again_is_not_a_second_one(client, survey):

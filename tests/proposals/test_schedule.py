@@ -127,6 +127,73 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     assert schedule(colead_client, proposal, 10**6).status_code == 400
 
 
+def test_a_proposal_is_scheduled_once_per_meeting(client, colead_client, survey):
+    """A second click on "Schedule" (or the API, or "Add a slot" naming it) does not put the
+    proposal in the meeting twice; once its slot is cancelled it may go in again."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    again = schedule(colead_client, proposal, draft)
+    assert again.status_code == 409
+    assert f"Proposal {proposal.id} is in this meeting already, as “Chatbots" in html.unescape(
+        again.get_data(as_text=True)
+    )
+    api = colead_client.post(
+        f"/api/v1/meetings/{draft}/slots", json={"title": "Again", "proposal_id": proposal.id}
+    )
+    assert api.status_code == 409 and api.get_json()["field"] == "proposal_id"
+    [slot] = slots()
+    other = colead_client.post(f"/api/v1/meetings/{draft}/slots", json={"title": "Other"})
+    relinked = colead_client.patch(
+        f"/api/v1/slots/{other.get_json()['id']}", json={"proposal_id": proposal.id}
+    )
+    assert relinked.status_code == 409
+    # Another meeting may have it too; and this one again once its slot is cancelled.
+    assert schedule(colead_client, proposal, meeting(colead_client, "Second")).status_code == 302
+    cancelled = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"})
+    assert cancelled.status_code == 200
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    assert len([s for s in slots() if s.proposal_id == proposal.id]) == 3
+
+
+def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
+    client, colead_client, survey
+):
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    [slot] = slots()
+    version = the_proposal().version
+    body = {"status": "declined", "reason": "Changed our mind.", "version": version}
+    refused = colead_client.patch(f"/api/v1/proposals/{proposal.id}", json=body)
+    assert refused.status_code == 409
+    assert (
+        "It is on an agenda: “Chatbots for applicants in Spanish” in Rec 10 workshop"
+        in (refused.get_json()["message"])
+    )
+    url = f"/proposals/{proposal.id}"
+    page = colead_client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(colead_client, url),
+            "version": str(version),
+            "status": "declined",
+            "reason": "Changed our mind.",
+        },
+    )
+    assert page.status_code == 409
+    assert "Cancel or remove that slot first" in html.unescape(page.get_data(as_text=True))
+    assert the_proposal().status == "accepted"
+    cancelled = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"})
+    assert cancelled.status_code == 200
+    assert colead_client.patch(url.replace("/", "/api/v1/", 1), json=body).status_code == 200
+    assert the_proposal().status == "declined"
+
+
 def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
     client, colead_client, survey
 ):
@@ -173,10 +240,12 @@ def test_add_a_slot_with_a_linked_proposal_fills_what_was_left_empty(client, col
     assert response.status_code == 302, response.get_data(as_text=True)
     [slot] = slots()
     assert_filled_from(slot, proposal)
-    # What the co-lead typed stays.
+    # What the co-lead typed stays (in another meeting: one slot per proposal in a meeting).
+    other = meeting(colead_client, "Another workshop")
     own = {**empty, "title": "Chatbots (short)", "duration_minutes": "15", "office": "ES"}
     colead_client.post(
-        f"/meetings/{draft}/slots", data={"csrf_token": csrf_token(colead_client, edit), **own}
+        f"/meetings/{other}/slots",
+        data={"csrf_token": csrf_token(colead_client, f"/meetings/{other}/edit"), **own},
     )
     second = slots()[1]
     assert (second.title, second.duration_minutes, second.office_code) == (
@@ -212,7 +281,8 @@ def test_the_api_fills_a_slot_from_its_proposal(client, colead_client, survey):
         "PE",
     )
     assert body["recommendations"] == [3, 10] and body["proposal_id"] == proposal.id
-    kept = colead_client.post(url, json={"proposal_id": proposal.id, "title": "Mine"}).get_json()
+    other = f"/api/v1/meetings/{meeting(colead_client, 'Another workshop')}/slots"
+    kept = colead_client.post(other, json={"proposal_id": proposal.id, "title": "Mine"}).get_json()
     assert kept["title"] == "Mine" and kept["abstract"] == proposal.abstract
 
 
