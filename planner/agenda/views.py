@@ -413,6 +413,10 @@ def _presenter_told(slot: Slot) -> str:
 def confirm_delete_slot(slot_id: int):
     """Asks first, saying what cancelling or deleting the slot sends or changes."""
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    return _confirm_delete_slot(slot)
+
+
+def _confirm_delete_slot(slot: Slot, status: int = 200):
     meeting = slot.meeting
     back = url_for(".edit", meeting_id=meeting.id) + "#slots"
     if meeting.was_published:
@@ -440,10 +444,25 @@ def confirm_delete_slot(slot_id: int):
         question=question,
         consequences=consequences,
         action=url_for(".delete_slot", slot_id=slot.id),
+        fields={"version": slot.version},
         button=button,
         back=back,
         crumbs=_meeting_crumbs(meeting),
+    ), status
+
+
+def _changed_since_asked(item: Meeting | Slot, what: str) -> bool:
+    """Whether the confirmation was asked about an older version of `item` (a form without a
+    version, from before the pages sent one, is taken as it comes); says so if it was."""
+    seen = request.form.get("version")
+    if seen is None or seen == str(item.version):
+        return False
+    flash(
+        f"The {what} changed since you were asked (someone saved it meanwhile): nothing was "
+        "deleted or cancelled. Here it is as it is now; decide again.",
+        "error",
     )
+    return True
 
 
 def _meeting_crumbs(meeting: Meeting) -> list[tuple[str, str | None]]:
@@ -458,6 +477,8 @@ def _meeting_crumbs(meeting: Meeting) -> list[tuple[str, str | None]]:
 @colead_required
 def delete_slot(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    if _changed_since_asked(slot, "slot"):
+        return _confirm_delete_slot(slot, 409)
     meeting_id = slot.meeting_id
     outcome = remove_slot(slot)
     flash(
@@ -555,7 +576,10 @@ def publish_view(meeting_id: int):
 @colead_required
 def confirm_delete(meeting_id: int):
     """Asks first, saying what cancelling the meeting (or deleting the draft) sends or changes."""
-    found = _meeting(meeting_id, drafts=True)
+    return _confirm_delete(_meeting(meeting_id, drafts=True))
+
+
+def _confirm_delete(found: Meeting, status: int = 200):
     back = url_for(".edit", meeting_id=found.id)
     if found.status == MeetingStatus.cancelled:
         flash("The meeting is already cancelled.", "warning")
@@ -588,16 +612,19 @@ def confirm_delete(meeting_id: int):
         question=question,
         consequences=consequences,
         action=url_for(".delete", meeting_id=found.id),
+        fields={"version": found.version},
         button=button,
         back=back,
         crumbs=_meeting_crumbs(found),
-    )
+    ), status
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")
 @colead_required
 def delete(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
+    if _changed_since_asked(found, "meeting"):
+        return _confirm_delete(found, 409)
     outcome = remove_meeting(found)
     if outcome == "deleted":
         flash("The draft meeting is deleted.", "success")

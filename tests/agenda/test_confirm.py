@@ -1,14 +1,16 @@
 """Destructive actions ask first, on a page of their own (no script needed) that says what will
 be sent or changed; the editor's buttons lead there, and the action is only taken on POST."""
 
+import html
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
 from planner.extensions import db
 from planner.presenters.operations import invite
-from tests.support import csrf_token
+from tests.support import csrf_token, hidden_fields
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -81,6 +83,27 @@ def test_cancelling_a_published_meeting_asks_first(colead_client, meeting):
     assert meeting.status == MeetingStatus.cancelled
     editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
     assert f"/meetings/{meeting.id}/delete" not in editor
+
+
+def test_a_deletion_asked_before_someone_else_saved_is_asked_again(colead_client, meeting):
+    """Two co-leads: one opens "Delete", the other saves the draft meanwhile. The deletion is
+    not carried out on what the first never saw: the page asks again (409), and then it goes."""
+    slot = meeting.slots[0]
+    for asked, changed, title in (
+        (f"/slots/{slot.id}/delete", f"/api/v1/slots/{slot.id}", "AI search, renamed"),
+        (f"/meetings/{meeting.id}/delete", f"/api/v1/meetings/{meeting.id}", "Renamed workshop"),
+    ):
+        form = hidden_fields(colead_client, asked)
+        assert "version" in form
+        assert colead_client.patch(changed, json={"title": title}).status_code == 200
+        stale = colead_client.post(asked, data=form)
+        assert stale.status_code == 409
+        page = html.unescape(stale.get_data(as_text=True))
+        assert "changed since you were asked" in page and title in page
+        again = colead_client.post(asked, data=hidden_fields(colead_client, asked))
+        assert again.status_code == 302
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0  # a draft: gone
 
 
 def test_revoking_a_presenter_link_asks_first(colead_client, meeting):
