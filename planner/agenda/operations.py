@@ -7,6 +7,7 @@ Field checks live in `checks.py`, reading in `queries.py`, fair start times in `
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import inspect
 
@@ -47,6 +48,7 @@ from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.proposals.models import Proposal
+from planner.timezones import zone_info
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
@@ -125,10 +127,42 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
                 "A published meeting keeps a start; move it, or cancel it.", field="starts_at"
             )
     changed = [name for name, value in values.items() if getattr(meeting, name) != value]
+    if "starts_at" in changed and "time_zone" not in changed:
+        _keep_pinned_clock_times(meeting, values["starts_at"])
     for name in changed:
         setattr(meeting, name, values[name])
     _touch(meeting, changed, SIGNIFICANT_MEETING)
     reflow(meeting)
+
+
+def _keep_pinned_clock_times(meeting: Meeting, new_start: datetime | None) -> None:
+    """A meeting that moves takes its pinned slots along by the same wall-clock distance: a
+    slot pinned to 03:00 in a meeting that starts at 23:00 stays at 03:00 when the meeting moves
+    to 23:00 a week later, also when a clock change lies between (its minutes after the start
+    then differ by the change's hour). A pin the move would put in a skipped hour is refused,
+    naming the slot; a repeated hour keeps the offset from UTC the slot had."""
+    old_start, zone = meeting.starts_at, meeting.time_zone or "UTC"
+    if old_start is None or new_start is None:
+        return
+    tz = zone_info(zone)
+    old_home = old_start.astimezone(tz).replace(tzinfo=None)
+    new_home = new_start.astimezone(tz).replace(tzinfo=None)
+    for slot in meeting.slots:
+        if slot.offset_minutes is None:
+            continue
+        was = (old_start + timedelta(minutes=slot.offset_minutes)).astimezone(tz)
+        wall = new_home + (was.replace(tzinfo=None) - old_home)
+        folds = [wall.replace(tzinfo=tz, fold=fold) for fold in (0, 1)]
+        if folds[0].astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+            raise AgendaError(
+                f"“{slot.title}” is pinned to {was:%H:%M}; moved with the meeting it would start "
+                f"at {wall:%Y-%m-%d %H:%M}, which does not exist in {zone} (the clocks skip it). "
+                "Pin it to another time first, then move the meeting.",
+                field="starts_at",
+            )
+        at = next((f for f in folds if f.utcoffset() == was.utcoffset()), folds[0])
+        offset = int((at.astimezone(UTC) - new_start).total_seconds() // 60)
+        slot.offset_minutes = on_field("starts_at", check_offset, offset)
 
 
 def presenter_of_another_office(slot: Slot, office_before: str | None) -> str | None:

@@ -551,6 +551,42 @@ def test_a_pinned_time_before_the_start_is_on_the_next_day(api, survey):
     assert slot.starts_at == datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 00:30 on the 11th
 
 
+def test_a_pinned_slot_keeps_its_clock_time_when_the_meeting_moves_across_a_clock_change(
+    api, survey
+):
+    """Pinned to 03:00 in New York the night the clocks go forward, a slot stays at 03:00 when
+    its meeting moves to the same time a week later (two hours after the start, not three);
+    a move that would put it in the skipped hour is refused, naming it."""
+    made = api.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Night session",
+            "starts_at": "2027-03-13T23:00",
+            "time_zone": "America/New_York",
+            "duration_minutes": 300,
+        },
+    ).get_json()
+    slot = api.post(
+        f"/api/v1/meetings/{made['id']}/slots",
+        json={"title": "Pinned", "duration_minutes": 20, "starts_at": "2027-03-14T03:00"},
+    ).get_json()
+    assert slot["starts_at"] == "2027-03-14T03:00:00-04:00"
+    url = f"/api/v1/meetings/{made['id']}"
+    assert api.patch(url, json={"starts_at": "2027-03-20T23:00"}).status_code == 200
+    [moved] = api.get(url).get_json()["slots"]
+    assert moved["starts_at"] == "2027-03-21T03:00:00-04:00"
+    # Back across the change, and an hour later: the pin keeps its distance on the clock.
+    assert api.patch(url, json={"starts_at": "2027-03-14T00:00"}).status_code == 200
+    [moved] = api.get(url).get_json()["slots"]
+    assert moved["starts_at"] == "2027-03-14T04:00:00-04:00"
+    # 22:00 the night before would put the pin at 02:00, which that night skips.
+    refused = api.patch(url, json={"starts_at": "2027-03-13T22:00"})
+    assert refused.status_code == 400
+    assert "“Pinned” is pinned to 04:00" in refused.get_json()["message"]
+    assert "does not exist in America/New_York" in refused.get_json()["message"]
+    assert api.get(url).get_json()["starts_at"] == "2027-03-14T00:00:00-05:00"
+
+
 def test_slots_cannot_make_a_meeting_longer_than_one_may_be_typed(api, survey):
     """A meeting whose length follows its slots is held to the 720 minutes a typed length is:
     neither a slot pinned the next day nor one slot too many stretches it past them."""
