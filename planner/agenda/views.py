@@ -390,7 +390,10 @@ def edit_slot(slot_id: int):
 @colead_required
 def move(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
-    move_slot(slot, -1 if request.form.get("direction") == "up" else 1)
+    steps = {"up": -1, "down": 1}
+    if (direction := request.form.get("direction")) not in steps:
+        abort(400, "A slot moves up or down: send direction=up or direction=down.")
+    move_slot(slot, steps[direction])
     # Back at the row moved, where the co-lead's eyes and keyboard were.
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
 

@@ -214,6 +214,9 @@ def _slots_holding(proposal: Proposal) -> list[Slot]:
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:
+    if proposal.link_hash is None:
+        # A second click, or a tab opened before: nothing to revoke, nothing to record.
+        raise Conflict("The private link was revoked already: nothing changed.")
     proposal.link_hash = None
     proposal.events.append(ProposalEvent(actor=actor, action="link revoked"))
     _save(proposal)

@@ -377,6 +377,14 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
     db.session.expire_all()
     assert [s.title for s in meeting.slots] == ["Second", "First"]
     assert meeting.slots[1].starts_at == datetime(2026, 3, 10, 11, 40, tzinfo=UTC)
+    for direction in ("sideways", "UP", ""):
+        odd = colead_client.post(
+            f"/slots/{second.id}/move",
+            data={"csrf_token": csrf_token(colead_client, edit), "direction": direction},
+        )
+        assert odd.status_code == 400 and "send direction=up or direction=down" in odd.text
+    db.session.expire_all()
+    assert [s.title for s in meeting.slots] == ["Second", "First"]
     refused = colead_client.post(
         f"/meetings/{meeting.id}/publish", data={"csrf_token": csrf_token(colead_client, edit)}
     )

@@ -262,6 +262,12 @@ def test_revoke_and_reissue_the_link(client, colead_client, survey):
     )
     assert revoked.status_code == 302 and revoked.headers["Location"] == url
     assert client.get(f"/proposals/{token}").status_code == 404
+    again = colead_client.post(
+        f"{url}/link",
+        data={"csrf_token": csrf_token(colead_client, url), "action": "revoke"},
+        follow_redirects=True,
+    )
+    assert "The private link was revoked already: nothing changed." in html.unescape(again.text)
     page = colead_client.post(
         f"{url}/link", data={"csrf_token": csrf_token(colead_client, url), "action": "reissue"}
     ).get_data(as_text=True)
