@@ -82,7 +82,25 @@ def check_window(
         raise PlannerError("Give times in whole minutes.", "starts")
     if starts == ends:
         raise PlannerError("The window ends when it starts: give a later end.", "ends")
-    return Window(time_zone, days, on, starts.replace(tzinfo=None), ends.replace(tzinfo=None))
+    window = Window(time_zone, days, on, starts.replace(tzinfo=None), ends.replace(tzinfo=None))
+    if on is not None:
+        _refuse_skipped(window)
+    return window
+
+
+def _refuse_skipped(window: Window) -> None:
+    """A window on one date may not start or end at a time the clocks skip that day (a weekly
+    one is read with the offset before the change, the one week a year it meets one)."""
+    tz = zone_info(window.time_zone)
+    end_day = window.on + timedelta(days=1) if window.crosses_midnight else window.on
+    for field, day, at in (("starts", window.on, window.starts), ("ends", end_day, window.ends)):
+        wall = datetime.combine(day, at)
+        if wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+            raise PlannerError(
+                f"{wall:%Y-%m-%d %H:%M} does not exist in {window.time_zone}: the clocks skip "
+                "it when daylight saving time starts. Choose another time.",
+                field,
+            )
 
 
 def _occurrence(window: Window, day: date) -> tuple[datetime, datetime] | None:

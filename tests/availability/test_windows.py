@@ -44,6 +44,19 @@ def test_masks_round_trip():
         ({"ends": time(8)}, "ends", "ends when it starts"),
         ({"starts": None}, "starts", "start and end"),
         ({"weekdays": (), "on": date(1999, 1, 1)}, "on", "between 2000 and 2100"),
+        # 14 March 2027 in New York (the zone below): 02:00–03:00 is skipped.
+        (
+            {"time_zone": "America/New_York", "weekdays": (), "on": date(2027, 3, 14)}
+            | {"starts": time(2), "ends": time(3)},
+            "starts",
+            "2027-03-14 02:00 does not exist in America/New_York",
+        ),
+        (
+            {"time_zone": "America/New_York", "weekdays": (), "on": date(2027, 3, 13)}
+            | {"starts": time(23), "ends": time(2, 30)},
+            "ends",
+            "2027-03-14 02:30 does not exist",
+        ),
     ],
 )
 def test_a_wrong_window_says_why(fields, field, words):
@@ -87,6 +100,10 @@ def test_geneva_on_the_day_clocks_go_forward():
     assert inside([geneva], *hour(utc(2027, 3, 28, 9)))  # 11:00–12:00 CEST
     assert not inside([geneva], *hour(utc(2027, 3, 28, 10)))  # 12:00 CEST: after
     assert not inside([geneva], *hour(utc(2027, 3, 29, 7)))  # another day
+    # A window on that date around the change, but not in the skipped hour, is one.
+    check_window("Europe/Zurich", (), date(2027, 3, 28), time(1), time(3))
+    # A weekly window meets the change once a year: it is taken, read with the earlier offset.
+    check_window("Europe/Zurich", (6,), None, time(2, 30), time(4))
     # A day earlier, in winter time, 09:00 was 08:00 UTC.
     saturdays = check_window("Europe/Zurich", (5, 6), None, time(9), time(12))
     assert inside([saturdays], *hour(utc(2027, 3, 27, 8)))
