@@ -46,6 +46,9 @@ def fit(text: str, column) -> str:
 # The largest value of an INTEGER column in PostgreSQL. Larger numbers in a URL or a query would
 # make the database refuse the query; they name nothing, so they are treated as "not found".
 MAX_INT = 2**31 - 1
+# The years a date the app is given may have (a meeting, a window, a survey's period): a typo
+# of 1025 or 9999 is refused rather than sorted before or after everything.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 _ASCII_INT = re.compile(r"[+-]?[0-9]+")

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from sqlalchemy import select
 
 from planner.agenda.models import HOME_ZONE, Meeting
-from planner.db_types import MAX_INT
+from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import Office
@@ -28,7 +28,6 @@ from planner.timezones import (
 
 MAX_MINUTES = 12 * 60
 MAX_OFFSET = 24 * 60  # a slot starts within a day of its meeting's start
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 class AgendaError(PlannerError):

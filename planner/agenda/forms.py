@@ -18,13 +18,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from planner.agenda.checks import (
-    FIRST_YEAR,
-    LAST_YEAR,
-    check_minutes,
-    check_text,
-    check_url,
-)
+from planner.agenda.checks import check_minutes, check_text, check_url
 from planner.agenda.models import (
     HOME_ZONE,
     MATERIALS_PUBLIC,
@@ -34,6 +28,7 @@ from planner.agenda.models import (
     SLOT_STATUSES,
 )
 from planner.agenda.suggestions import check_suggest_minutes
+from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.forms import PlannerForm, checked, time_zone, version_field
 from planner.proposals.forms import CheckboxesField
 

@@ -5,7 +5,7 @@ series against "same time every time"."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-from planner.agenda.checks import FIRST_YEAR, LAST_YEAR, MAX_MINUTES, AgendaError
+from planner.agenda.checks import MAX_MINUTES, AgendaError
 from planner.agenda.fairness import (
     OUTSIDE_WINDOW,
     CandidateStart,
@@ -16,7 +16,7 @@ from planner.agenda.fairness import (
 )
 from planner.agenda.models import Meeting, MeetingStatus
 from planner.availability.operations import Presenter, presenters
-from planner.db_types import utcnow
+from planner.db_types import FIRST_YEAR, LAST_YEAR, utcnow
 from planner.offices.models import Office
 from planner.timezones import zone_info
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
+from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
 from planner.timezones import PLACES, is_time_zone, place_key, place_time_zones, zone_info
 
@@ -27,7 +28,6 @@ _MONTHS = (
     "november",
     "december",
 )
-FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
 @dataclass(frozen=True)

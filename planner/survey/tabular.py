@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from planner.db_types import MAX_INT
+from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
 from planner.spreadsheet import read_back, written
 from planner.survey.document import decode
 from planner.survey.records import (
@@ -212,6 +212,7 @@ def read_json(
         if answer:
             answers.append(answer)
     _check_duplicates(answers, problems)
+    _check_whole(answers, answered_from, answered_until, "survey.", problems)
     problems.raise_if_any(source_name)
     return SurveyRecord(
         label=survey_label.strip(),
@@ -325,6 +326,7 @@ def read_csv(
         if answer:
             answers.append(answer)
     _check_duplicates(answers, problems)
+    _check_whole(answers, dates["answered_from"], dates["answered_until"], "", problems)
     problems.raise_if_any(source_name)
     return SurveyRecord(
         label=survey_label,
@@ -409,6 +411,28 @@ def _check_duplicates(answers: list[AnswerRecord], problems: _Problems) -> None:
                 f"{office} answers {question} for recommendation {recommendation} more than once",
             )
         seen.add(answer.key)
+
+
+def _check_whole(
+    answers: list[AnswerRecord],
+    answered_from: date | None,
+    answered_until: date | None,
+    prefix: str,
+    problems: _Problems,
+) -> None:
+    """What only the whole survey can say: it has answers, and its dates make a period of this
+    era (a survey of the year 9999 would become everyone's default, as the latest)."""
+    if not answers:
+        problems.add("answers", "the survey has no answers; there is nothing to import")
+    for name, value in (("answered_from", answered_from), ("answered_until", answered_until)):
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            problems.add(prefix + name, f"give a date between {FIRST_YEAR} and {LAST_YEAR}")
+    if answered_from and answered_until and answered_from > answered_until:
+        problems.add(
+            prefix + "answered_from",
+            f"{answered_from.isoformat()} is after answered_until "
+            f"({answered_until.isoformat()}): the period ends before it starts",
+        )
 
 
 def _date(value: Any, where: str, problems: _Problems) -> date | None:

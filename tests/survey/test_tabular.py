@@ -181,6 +181,24 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             '{"survey": {"label": "\\ud800"}, "offices": [], "answers": []}'.replace("\\\\", "\\"),
             "cannot contain half of a surrogate pair",
         ),
+        (
+            minimal_json(answers=[]),
+            "answers: the survey has no answers; there is nothing to import",
+        ),
+        (
+            minimal_json(survey={"label": "Pilot", "answered_until": "9999-12-31"}),
+            "survey.answered_until: give a date between 2000 and 2100",
+        ),
+        (
+            minimal_json(
+                survey={
+                    "label": "Pilot",
+                    "answered_from": "2025-07-07",
+                    "answered_until": "2025-05-02",
+                }
+            ),
+            "survey.answered_from: 2025-07-07 is after answered_until (2025-05-02)",
+        ),
     ],
     ids=[
         "syntax",
@@ -197,6 +215,9 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "huge-number",
         "nan",
         "surrogate",
+        "no-answers",
+        "year-9999",
+        "period-reversed",
     ],
 )
 def test_bad_json_is_refused_whole(cli, app_context, tmp_path, payload, message):
@@ -408,6 +429,20 @@ def test_an_import_says_which_survey_pages_show_by_default(cli, survey, tmp_path
         "It is now the survey that pages and the API show when none is asked for (its "
         "answers are the newest); CWS/13/26 is still there with ?survey=."
     ) in result.stdout
+
+
+def test_csv_dates_out_of_their_era_or_order_are_refused(cli, app_context, tmp_path):
+    rows = [
+        "survey,office,question,recommendation,text,answered_from,answered_until",
+        "Pilot,AU,focus,10,AI search,2025-07-07,0001-01-01",
+    ]
+    path = tmp_path / "dates.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code != 0
+    assert "answered_until: give a date between 2000 and 2100" in result.output
+    assert "answered_from: 2025-07-07 is after answered_until (0001-01-01)" in result.output
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
 
 def test_rows_that_disagree_on_the_dates_are_refused(cli, app_context, tmp_path):
