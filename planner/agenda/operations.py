@@ -81,6 +81,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
     """Validate and apply meeting fields (as named in the API); re-flow the slots.
 
     A start without an offset is a wall-clock time in the meeting's (new) home zone."""
+    refuse_if_cancelled(meeting)
     # The zone first: the start is read in it.
     zone = (
         on_field("time_zone", check_zone, changes["time_zone"])
@@ -258,6 +259,13 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     """Validate and apply slot fields (as named in the API). A pinned start that would overlap
     the slot before it is refused. A pinned start is an instant, a wall-clock time in the home
     zone, or a time of day (the first one from the meeting's start on)."""
+    refuse_if_cancelled(meeting)
+    if slot.status == SlotStatus.cancelled and changes.get("status", slot.status) != slot.status:
+        # Its presenter and subscribers were sent its cancellation; bringing it back would also
+        # bring back what the proposal rules keep off an agenda (a declined proposal, a twin).
+        raise AgendaError(
+            "A cancelled slot stays cancelled: add a new slot instead.", field="status", status=409
+        )
     checks = {
         "title": lambda v: check_text(v, "The slot title", 200, required=True),
         "kind": lambda v: check_choice(v, SLOT_KINDS, "slot kind"),
@@ -288,6 +296,16 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     _touch(slot, changed, SIGNIFICANT_SLOT)
     _place(placed)
     follow_slots(meeting)
+
+
+def refuse_if_cancelled(meeting: Meeting) -> None:
+    """A cancelled meeting stays as it was when it was cancelled: its presenters and subscribers
+    were sent the cancellation, and a change would send them its event again, as a REQUEST."""
+    if meeting.status == MeetingStatus.cancelled:
+        raise AgendaError(
+            "The meeting is cancelled, so it no longer changes: create a new meeting instead.",
+            status=409,
+        )
 
 
 def _refuse_twice(proposal: Proposal, slot: Slot, meeting: Meeting) -> None:
@@ -388,6 +406,7 @@ def before_closing(slot: Slot) -> None:
 
 def move_slot(slot: Slot, step: int) -> None:
     """Move a slot up (-1) or down (+1); it then follows the slots before it (unpinned)."""
+    refuse_if_cancelled(slot.meeting)
     slots = slot.meeting.slots
     index = slots.index(slot)
     target = index + step
@@ -405,6 +424,7 @@ def move_slot(slot: Slot, step: int) -> None:
 def remove_slot(slot: Slot) -> str:
     """Delete a draft slot; a slot subscribers may have is cancelled instead."""
     meeting = slot.meeting
+    refuse_if_cancelled(meeting)
     if meeting.was_published:
         if slot.status != SlotStatus.cancelled:
             slot.status = SlotStatus.cancelled

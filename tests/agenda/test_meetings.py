@@ -169,6 +169,38 @@ def test_a_cancelled_meeting_is_never_published_again(api, meeting):
     assert (body["status"], body["sequence"]) == ("cancelled", sequence)
 
 
+def test_a_cancelled_meeting_and_a_cancelled_slot_no_longer_change(api, meeting):
+    """Their cancellation went to presenters and calendars: a later change would send the event
+    again as a REQUEST, and bringing a slot back would skip the proposal rules."""
+    url = f"/api/v1/meetings/{meeting.id}"
+    assert api.post(f"{url}/publish").status_code == 200
+    first, second = api.get(url).get_json()["slots"][:2]
+    slot_url = f"/api/v1/slots/{first['id']}"
+    assert api.patch(slot_url, json={"status": "cancelled"}).status_code == 200
+    for status in ("proposed", "confirmed"):
+        back = api.patch(slot_url, json={"status": status})
+        assert back.status_code == 409
+        assert "A cancelled slot stays cancelled" in back.get_json()["message"]
+    assert api.patch(slot_url, json={"title": "Renamed, still cancelled"}).status_code == 200
+    assert api.patch(url, json={"status": "cancelled"}).status_code == 200
+    before = api.get(url).get_json()
+    edit = f"/meetings/{meeting.id}/edit"
+    for attempt in (
+        lambda: api.patch(url, json={"starts_at": "2026-12-05T08:00:00"}),
+        lambda: api.patch(url, json={"title": "Renamed"}),
+        lambda: api.post(f"{url}/slots", json={"title": "Late addition"}),
+        lambda: api.patch(f"/api/v1/slots/{second['id']}", json={"status": "confirmed"}),
+        lambda: api.post(
+            f"/slots/{second['id']}/move",
+            data={"csrf_token": csrf_token(api, edit), "direction": "up"},
+        ),
+    ):
+        response = attempt()
+        assert response.status_code == 409, response.get_data(as_text=True)
+        assert "The meeting is cancelled, so it no longer changes" in html.unescape(response.text)
+    assert api.get(url).get_json() == before
+
+
 def test_overlapping_slots_are_refused(api, meeting):
     response = api.post(
         f"/api/v1/meetings/{meeting.id}/slots",
