@@ -186,8 +186,10 @@ codecs.register(_strict_utf8)
 
 class _StrictMultiPartParser(MultiPartParser):
     def get_part_charset(self, headers) -> str:
+        # ASCII is UTF-8's first half: a part said to be ASCII is read as UTF-8 too, strictly
+        # (werkzeug would replace every byte above 127). Latin-1 reads any byte.
         charset = super().get_part_charset(headers)
-        return _STRICT_UTF8 if charset == "utf-8" else charset
+        return _STRICT_UTF8 if charset in ("utf-8", "ascii", "us-ascii") else charset
 
 
 class _FormParser(FormDataParser):

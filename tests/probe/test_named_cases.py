@@ -184,10 +184,11 @@ def test_a_form_that_is_not_utf8_is_refused_not_stored_as_escapes(client, survey
     assert 'value="Café %FF"' in fine.get_data(as_text=True)
 
 
-def _multipart(fields: dict[str, bytes]) -> tuple[bytes, str]:
+def _multipart(fields: dict[str, bytes], charset: str | None = None) -> tuple[bytes, str]:
     boundary = "----planner-test-boundary"
+    kind = f"Content-Type: text/plain; charset={charset}\r\n" if charset else ""
     body = b"".join(
-        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'.encode()
+        f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n{kind}\r\n'.encode()
         + value
         + b"\r\n"
         for name, value in fields.items()
@@ -199,17 +200,26 @@ def test_a_multipart_form_that_is_not_utf8_is_refused_not_stored_with_replacemen
     """The multipart parser would keep bytes it cannot read as U+FFFD: refused as the urlencoded
     form is; a U+FFFD really sent (as UTF-8) comes back as sent."""
     token = csrf_token(client, "/volunteer").encode()
-    for raw in (b"\xff\xfe", b"a\xed\xa0\x80b", b"caf\xe9"):
+    for raw, charset in (
+        (b"\xff\xfe", None),
+        (b"a\xed\xa0\x80b", None),
+        (b"caf\xe9", None),
+        (b"Ascii \xff\xfe title", "us-ascii"),
+        (b"caf\xe9", "ascii"),
+        (b"caf\xe9", "UTF-8"),
+    ):
         before = row_counts()
-        body, kind = _multipart({"csrf_token": token, "office": b"IL", "title": raw})
+        body, kind = _multipart({"csrf_token": token, "office": b"IL", "title": raw}, charset)
         response = client.post("/volunteer", data=body, content_type=kind)
         check_answer(response, before, f"POST /volunteer multipart title={raw!r}")
         assert response.status_code == 400
         assert "not sent as UTF-8" in response.get_data(as_text=True)
-    body, kind = _multipart({"csrf_token": token, "office": b"IL", "title": "Café �".encode()})
-    fine = client.post("/volunteer", data=body, content_type=kind)
-    assert fine.status_code == 400  # other fields are missing, but the title comes back as sent
-    assert 'value="Café �"' in fine.get_data(as_text=True)
+    for charset in (None, "ascii"):  # UTF-8 said to be ASCII is read as the UTF-8 it is
+        fields = {"csrf_token": token, "office": b"IL", "title": "Café �".encode()}
+        body, kind = _multipart(fields, charset)
+        fine = client.post("/volunteer", data=body, content_type=kind)
+        assert fine.status_code == 400  # other fields are missing; the title comes back as sent
+        assert 'value="Café �"' in fine.get_data(as_text=True)
 
 
 def test_a_bad_csrf_token_is_a_400_that_stores_nothing(client, survey):
