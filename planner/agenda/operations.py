@@ -289,6 +289,10 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         if getattr(slot, attribute) != value:
             setattr(slot, attribute, value)
             changed.append(name)
+    if "proposal_id" in changed and slot.proposal is not None:
+        # The proposal's row is written too, so its version rises: a decision on it taken at the
+        # same moment (a decline, which checks no agenda holds it) and this cannot both succeed.
+        slot.proposal.updated_at = utcnow()
     if slot not in meeting.slots:
         meeting.slots.append(slot)
     placed = layout(meeting)

@@ -194,6 +194,25 @@ def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
     assert the_proposal().status == "declined"
 
 
+def test_scheduling_writes_the_proposal_so_a_decline_taken_meanwhile_conflicts(
+    client, colead_client, survey
+):
+    """A decline decided on the proposal as it was before a "Schedule" (two co-leads at the
+    same moment) is refused as stale: the scheduling raised the proposal's version, so the
+    two cannot both succeed and leave a declined proposal on an agenda."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    seen = the_proposal().version
+    assert schedule(colead_client, proposal, meeting(colead_client)).status_code == 302
+    assert the_proposal().version == seen + 1
+    body = {"status": "declined", "reason": "No.", "version": seen}
+    stale = colead_client.patch(f"/api/v1/proposals/{proposal.id}", json=body)
+    assert stale.status_code == 409
+    assert "This proposal changed since you opened it" in stale.get_json()["message"]
+    assert the_proposal().status == "accepted"
+
+
 def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
     client, colead_client, survey
 ):
