@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from datetime import datetime
+from hashlib import sha256
 
 from flask import (
     Blueprint,
@@ -447,18 +448,28 @@ def _confirm_delete_slot(slot: Slot, status: int = 200):
         question=question,
         consequences=consequences,
         action=url_for(".delete_slot", slot_id=slot.id),
-        fields={"version": slot.version},
+        fields={"version": _asked_version(slot)},
         button=button,
         back=back,
         crumbs=_meeting_crumbs(meeting),
     ), status
 
 
+def _asked_version(item: Meeting | Slot) -> str:
+    """What a confirmation page was asked on: the slot's version, or the meeting's with each of
+    its slots' (the page counts the presenters its cancellation is sent to: an invitation
+    meanwhile changes what it would do)."""
+    if isinstance(item, Slot):
+        return str(item.version)
+    slots = ",".join(f"{slot.id}:{slot.version}" for slot in item.slots)
+    return f"{item.version}-{sha256(slots.encode()).hexdigest()[:16]}"
+
+
 def _changed_since_asked(item: Meeting | Slot, what: str) -> bool:
     """Whether the confirmation was asked about an older version of `item` (a form without a
     version, from before the pages sent one, is taken as it comes); says so if it was."""
     seen = request.form.get("version")
-    if seen is None or seen == str(item.version):
+    if seen is None or seen == _asked_version(item):
         return False
     flash(
         f"The {what} changed since you were asked (someone saved it meanwhile): nothing was "
@@ -615,7 +626,7 @@ def _confirm_delete(found: Meeting, status: int = 200):
         question=question,
         consequences=consequences,
         action=url_for(".delete", meeting_id=found.id),
-        fields={"version": found.version},
+        fields={"version": _asked_version(found)},
         button=button,
         back=back,
         crumbs=_meeting_crumbs(found),

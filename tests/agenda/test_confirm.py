@@ -106,6 +106,22 @@ def test_a_deletion_asked_before_someone_else_saved_is_asked_again(colead_client
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 0  # a draft: gone
 
 
+def test_cancelling_a_meeting_asks_again_when_a_slot_changed_meanwhile(colead_client, meeting):
+    """The page counts the presenters the cancellation goes to: a presenter invited to one of
+    its slots meanwhile (the meeting's own row unchanged) makes it ask again."""
+    assert colead_client.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    asked = f"/meetings/{meeting.id}/delete"
+    form = hidden_fields(colead_client, asked)
+    invite(meeting.slots[1], name="Bruno", email="bruno@example.org", time_zone=None, by="x")
+    db.session.commit()
+    stale = colead_client.post(asked, data=form)
+    assert stale.status_code == 409
+    assert "The 1 invited presenter" in html.unescape(stale.text)
+    assert colead_client.post(asked, data=hidden_fields(colead_client, asked)).status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.status == MeetingStatus.cancelled
+
+
 def test_revoking_a_presenter_link_asks_first(colead_client, meeting):
     slot = meeting.slots[0]
     invite(slot, name="Alex", email=None, time_zone=None, by="co-lead")
