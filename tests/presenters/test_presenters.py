@@ -271,6 +271,28 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     assert f"/meetings/{slot.meeting_id}" in published  # the public agenda page instead
 
 
+def test_a_slot_declined_or_cancelled_is_no_calendar_entry_to_add(api, slot, presenter):
+    """Its CANCEL took it out of the presenter's calendar: the page offers no .ics and the
+    address gives none (a TENTATIVE entry of the same SEQUENCE would contradict the CANCEL)."""
+    link = invite(api, slot)
+    assert "/slot.ics" in text(presenter.get(link))
+    declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    assert declined.status_code == 302
+    assert "/slot.ics" not in text(presenter.get(link))
+    refused = presenter.get(link + "/slot.ics")
+    assert refused.status_code == 404 and "declined or cancelled" in text(refused)
+    # Confirmed again, the slot is theirs: the entry comes back.
+    confirm(presenter, link)
+    assert presenter.get(link + "/slot.ics").status_code == 200
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.post(f"{url}/publish").status_code == 200
+    assert api.patch(url, json={"status": "cancelled"}).status_code == 200
+    page = text(presenter.get(link))
+    assert "/slot.ics" not in page and "video link comes here" not in page
+    assert 'status-cancelled">cancelled' in page
+    assert presenter.get(link + "/slot.ics").status_code == 404
+
+
 def test_only_co_leads_invite(client, slot):
     assert client.get(f"/slots/{slot.id}/invite").status_code in (302, 401, 403)
 
