@@ -125,6 +125,51 @@ def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
         downgrade(revision="20fc693e0582")
 
 
+def test_migrations_on_sqlite_keep_the_rows_that_point_at_a_rebuilt_table(tmp_path):
+    """A batch migration rebuilds a table on SQLite; with foreign keys on, dropping the old
+    table ran the ON DELETE rules of the tables pointing at it (a proposal's history, its
+    recommendations, its windows, and its slots' link were lost). Up and down again, with rows."""
+    from flask_migrate import downgrade, upgrade
+
+    counts = (
+        "SELECT (SELECT count(*) FROM proposal_events), (SELECT count(*) FROM "
+        "proposal_recommendations), (SELECT count(*) FROM availability_windows), (SELECT "
+        "count(*) FROM slots WHERE proposal_id = 1)"
+    )
+    with database_at(tmp_path, "e5c9a1f3b7d2"):
+        for statement in (
+            "INSERT INTO offices (code, name, feed_version, version) VALUES ('AU', 'IPA', 0, 1)",
+            "INSERT INTO recommendations (number, short_title, text, version) "
+            "VALUES (10, 'AI', '', 1)",
+            "INSERT INTO proposals (id, office_code, contact_name, contact_email, title, "
+            "abstract, duration_minutes, availability, maturity, status, created_at, "
+            "updated_at, version) VALUES (1, 'AU', 'Eva', 'eva@example.org', 'T', 'A', 20, '', "
+            "'pilot', 'accepted', '2026-01-01', '2026-01-01', 2)",
+            "INSERT INTO proposal_events (proposal_id, at, actor, action, reason) "
+            "VALUES (1, '2026-01-01', 'AU', 'submitted', '')",
+            "INSERT INTO proposal_recommendations VALUES (1, 10)",
+            "INSERT INTO availability_windows (proposal_id, time_zone, weekdays, starts, ends, "
+            "created_at) VALUES (1, 'Australia/Sydney', '0100000', '09:00', '11:00', "
+            "'2026-01-01')",
+            "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, time_zone, "
+            "description, sequence, created_at, updated_at) VALUES (1, 'm1', 'M', 'workshop', "
+            "'draft', 60, 'Europe/Zurich', '', 0, '2026-01-01', '2026-01-01')",
+            "INSERT INTO slots (uid, meeting_id, position, title, kind, duration_minutes, "
+            "status, abstract, sequence, created_at, updated_at, proposal_id) VALUES ('s1', 1, "
+            "0, 'T', 'presentation', 20, 'proposed', '', 0, '2026-01-01', '2026-01-01', 1)",
+        ):
+            db.session.execute(text(statement))
+        db.session.commit()
+        assert db.session.execute(text(counts)).one() == (1, 1, 1, 1)
+        upgrade()
+        assert db.session.execute(text(counts)).one() == (1, 1, 1, 1)
+        consent = "SELECT contact_consent, contact_language FROM proposals"
+        assert db.session.execute(text(consent)).one() == (0, None)
+        downgrade(revision="e5c9a1f3b7d2")
+        assert db.session.execute(text(counts)).one() == (1, 1, 1, 1)
+        assert db.session.execute(text("PRAGMA foreign_keys")).scalar() == 1  # on again
+
+
 def test_the_migration_strips_bidirectional_formatting_from_stored_text(tmp_path):
     """Text stored before input refused them keeps its letters and loses the invisible
     reordering characters, so that an unrelated edit of the same record is not refused."""

@@ -92,6 +92,14 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        sqlite = connection.dialect.name == "sqlite"
+        if sqlite:
+            # A batch operation rebuilds a table on SQLite (copy, drop, rename): with foreign
+            # keys on (the app turns them on for every connection), dropping the old table would
+            # run the ON DELETE rules of every table pointing at it, deleting their rows. Off
+            # while migrating (outside any transaction, where SQLite honours it), then checked.
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.commit()  # ends the transaction the statement began, as SQLAlchemy sees it
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -100,6 +108,15 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+            if sqlite:
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if broken:
+                    raise RuntimeError(
+                        f"The migration left rows pointing nowhere: {broken[:5]}; not kept."
+                    )
+        if sqlite:
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+            connection.commit()
 
 
 if context.is_offline_mode():

@@ -20,11 +20,13 @@ depends_on = None
 
 
 def upgrade():
-    with op.batch_alter_table("proposals") as batch:
-        batch.add_column(
-            sa.Column("contact_consent", sa.Boolean(), server_default=sa.false(), nullable=False)
-        )
-        batch.add_column(sa.Column("contact_language", sa.String(length=35), nullable=True))
+    # Plain ADD COLUMN on every database: a batch operation would rebuild the table on SQLite
+    # (a default given as an expression), which is never needed to add a column.
+    op.add_column(
+        "proposals",
+        sa.Column("contact_consent", sa.Boolean(), server_default=sa.false(), nullable=False),
+    )
+    op.add_column("proposals", sa.Column("contact_language", sa.String(length=35), nullable=True))
 
 
 def downgrade():
