@@ -176,21 +176,25 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     }
     codes = {presentation.office for presentation in presentations}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
-    held = {
-        (slot.office_code, r.number)
+    live = [
+        slot
         for slot in (into.slots if into else [])
         if slot.kind == "presentation" and slot.status != SlotStatus.cancelled
-        for r in slot.recommendations
-    }
+    ]
+    held = {(slot.office_code, r.number) for slot in live for r in slot.recommendations}
+    # A proposal goes into a meeting once: one that covers two of the line-up's
+    # recommendations, or is in the meeting already (under another office, say), is there.
+    placed = {slot.proposal_id for slot in live if slot.proposal_id is not None}
     already, added = [], 0
     for presentation in presentations:
         office, number = offices[presentation.office], presentation.recommendation
-        if (office.code, number) in held:
+        proposal = volunteered.get((office.code, number))
+        if (office.code, number) in held or (proposal is not None and proposal.id in placed):
             already.append(f"{office.code} on Rec {number}")
             continue
-        proposal = volunteered.get((office.code, number))
         if proposal is not None:
             # As "Schedule" on the proposal makes it: its own words, linked back to it.
+            placed.add(proposal.id)
             fields = slot_fields_from_proposal(proposal)
         else:
             # A line-up saved before input refused some invisible characters may quote them.

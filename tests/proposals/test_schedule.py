@@ -338,6 +338,46 @@ def test_a_lineup_carries_the_proposal_link_and_the_evidence(client, colead_clie
             assert slot.abstract == talks[slot.office_code]["quote"] != ""
 
 
+def test_a_lineup_accepted_into_a_meeting_holding_its_proposal_leaves_it_there(
+    client, colead_client, survey
+):
+    """The proposal is in the draft already (its slot given to another office since): the
+    line-up's acceptance says so and adds the rest, rather than failing whole on the rule that
+    a proposal goes into a meeting once."""
+    volunteer(client, office="GM", recommendations=["10"], title="IPAS and AI at a small office")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    [slot] = slots()
+    assert colead_client.patch(f"/api/v1/slots/{slot.id}", json={"office": "US"}).status_code == 200
+    rules = {
+        "focus": "10",
+        "slots": "4",
+        "one_per_office": "y",
+        "min_small": "0",
+        "maturity_weight": "0.5",
+        "include": "GM",
+        "csrf_token": csrf_token(colead_client, "/lineups/new"),
+    }
+    colead_client.post("/lineups/new", data=rules)
+    lineup = db.session.scalar(select(Lineup))
+    assert "GM" in {t["office"] for t in lineup.result["talks"]}
+    accepted = colead_client.post(
+        f"/lineups/{lineup.id}/accept",
+        data={
+            "csrf_token": csrf_token(colead_client, f"/lineups/{lineup.id}"),
+            "meeting": str(draft),
+        },
+        follow_redirects=True,
+    )
+    assert accepted.status_code == 200
+    assert "GM on Rec 10" in html.unescape(accepted.get_data(as_text=True))
+    linked = [s for s in slots() if s.proposal_id == proposal.id]
+    assert [s.id for s in linked] == [slot.id]
+    assert len([s for s in slots() if s.meeting_id == draft]) == len(lineup.result["talks"])
+
+
 def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_client, survey):
     token = volunteer(client)
     proposal = the_proposal()
