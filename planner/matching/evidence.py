@@ -31,10 +31,16 @@ LEVELS = {
 }
 PRESENTING = (EvidenceType.working, EvidenceType.under_way)
 
+# Stages that are far along: a project "at the production stage" works.
+_LATE_STAGES = (
+    r"(?:pilot\w*|production|mature|final|testing|deploy\w*|implementation|operational|advanced"
+    r"|roll-?out)"
+)
 _CUES: dict[EvidenceType, tuple[str, ...]] = {
     EvidenceType.working: (
         "in use",
         "in production",
+        r"at the (?:production|mature) stage",
         r"(?:was|were|been|is|are|has|have) (?:\w+ )?(?:implemented|launched|deployed|provided)",
         r"(?:successfully )?launched",
         "operational",
@@ -102,10 +108,14 @@ _CUES: dict[EvidenceType, tuple[str, ...]] = {
         "the vision",
         r"will be (?:used|implemented|developed)",
         "information- and data-gathering",
-        # An early stage stated as such ("currently at the stage of work meetings"), or a text
-        # still being drafted: nothing works yet.
-        r"(?:currently )?at the (?:[\w-]+ ){0,3}stage(?! of (?:pilot|production))",
-        "drafting",
+        # An early stage stated as such ("currently at the stage of work meetings"), but not a
+        # late one ("at the production stage", "at the final stage of deployment"); a text
+        # still being drafted: nothing works yet. A drafting tool is not a draft.
+        r"(?:currently )?at the (?!(?:[\w-]+ ){0,3}?" + _LATE_STAGES + r"\b)(?:[\w-]+ ){0,3}"
+        r"stage(?! of " + _LATE_STAGES + r")",
+        r"drafting (?:them|it|(?:a|an|the|our|its|their) (?:[\w-]+ ){0,2}"
+        r"(?:strateg\w*|plans?|polic\w*|roadmaps?|guidelines|framework|standards?))\b",
+        r"being drafted",
         "to implement",
         "planificado",
         "previsto",
@@ -296,9 +306,10 @@ def read(text: str) -> Evidence:
         kind: tuple(dict.fromkeys(m.group(0).lower() for m in pattern.finditer(own)))
         for kind, pattern in _PATTERNS.items()
     }
-    measured = _MEASURED.search(own)
-    # Named things count only where the text shows them, not in a clause that only plans.
+    # Named things and measured results count only where the text shows them, not in a clause
+    # that only plans ("Planned – cut pendency by 20%").
     shown = presented(own)
+    measured = _MEASURED.search(shown)
     taking_part = tuple(dict.fromkeys(m.group(0).lower() for m in _PARTICIPATION.finditer(own)))
     named = tuple(
         dict.fromkeys(

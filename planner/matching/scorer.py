@@ -327,7 +327,7 @@ def _fitted(corpus: tuple[str, ...], vocabulary: Vocabulary) -> _Vectors:
 
 def _topic_idf(projects: Sequence[Project], vocabulary: Vocabulary) -> dict[str, float]:
     """Rarer topics say more: idf = 1 + ln((1 + n) / (1 + projects naming the topic))."""
-    texts = {p.text for p in projects}
+    texts = {ev.presented(p.text) for p in projects}
     counts: dict[str, int] = defaultdict(int)
     for text in texts:
         for mention in vocabulary.mentions(text):
@@ -442,7 +442,7 @@ def features(
     totals = wanted.sum(axis=1, keepdims=True)
     found["topic"] = np.divide(wanted @ offered.T, totals, out=np.zeros((n, m)), where=totals > 0)
     if n and m:
-        cosine = (wish_vectors @ vectors.rows([p.text for p in projects]).T).todense()
+        cosine = (wish_vectors @ vectors.rows(shown).T).todense()
         found["text"] = np.minimum(1.0, np.asarray(cosine))
     else:
         found["text"] = np.zeros((n, m))
@@ -579,7 +579,7 @@ class Scorer:
         # Every text counts towards the fit, whichever recommendations are asked for: the page
         # of one recommendation and a line-up over several then agree on relevance.
         texts = {t for i in self.interests for _, t in (*i.statements, *i.context)}
-        texts |= {p.text for p in self.projects}
+        texts |= {ev.presented(p.text) for p in self.projects}
         self.vectors = _fitted(tuple(sorted(texts)), self.vocabulary)
         self.idf = _topic_idf(self.projects, self.vocabulary)
         presenting = set(ev.PRESENTING)
@@ -736,7 +736,7 @@ class Scorer:
             cache[("project", j)] = (
                 {m.topic: m.words for m in self.vocabulary.mentions(ev.presented(project.text))},
                 evidence.as_dict() | {"reason": evidence.reason},
-                self.vectors.terms(project.text),
+                self.vectors.terms(ev.presented(project.text)),
             )
         if "features" not in cache:
             cache["features"] = {k: np.round(v, 4) for k, v in s.features.items()}

@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.matching.evidence import EvidenceType, capacity_cues, read, stated
+from planner.matching.evidence import EvidenceType, capacity_cues, presented, read, stated
 
 PY_REC_10 = (
     "We are exploring the application of these emerging and highly important technologies to "
@@ -55,6 +55,38 @@ def test_the_type_and_the_words_that_decided_it(text, kind, cue):
     assert evidence.type is kind
     assert cue in evidence.cues
     assert cue in evidence.reason
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        # An early stage, stated as such, or a text being drafted: a plan.
+        ("Currently at the stage of work meetings with each priority area.", EvidenceType.plan),
+        ("Currently at the information- and data-gathering stage.", EvidenceType.plan),
+        ("We are drafting our ICT strategy with the IDB.", EvidenceType.plan),
+        ("The data policy is being drafted.", EvidenceType.plan),
+        # A late stage is not an early one; a drafting tool is not a draft.
+        ("We are at the production stage of our e-filing system.", EvidenceType.working),
+        ("Our IPAS system, at the mature stage, handles all trademarks.", EvidenceType.working),
+        ("The classifier is at the final stage of deployment.", EvidenceType.under_way),
+        ("Currently at the pilot stage of an AI search tool.", EvidenceType.under_way),
+        ("An online drafting assistant for applicants is in use.", EvidenceType.working),
+        ("Developing a claims drafting aid for applicants.", EvidenceType.under_way),
+    ],
+)
+def test_a_stage_stated_reads_as_far_as_it_is(text, kind):
+    assert read(text).type is kind
+
+
+def test_what_a_project_shows_leaves_out_what_it_only_plans():
+    text = "In use – a neural network for classification. Planned – an AI search engine."
+    assert presented(text) == "In use – a neural network for classification"
+    # Nothing shown to work or be under way: the text is kept whole, plans and all.
+    assert presented("Planned – an AI search engine.") == "Planned – an AI search engine."
+    assert presented("IPAS in production.") == "IPAS in production."
+    # Named things and topics come from what it shows.
+    assert read(text).named == ()
+    assert read("In use – IPAS. Planned – WIPO Publish.").named == ("IPAS",)
 
 
 def test_what_other_offices_implemented_is_not_the_offices_own_work():
