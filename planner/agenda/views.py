@@ -466,10 +466,10 @@ def _asked_version(item: Meeting | Slot) -> str:
 
 
 def _changed_since_asked(item: Meeting | Slot, what: str) -> bool:
-    """Whether the confirmation was asked about an older version of `item` (a form without a
-    version, from before the pages sent one, is taken as it comes); says so if it was."""
-    seen = request.form.get("version")
-    if seen is None or seen == _asked_version(item):
+    """Whether the confirmation was asked about another version of `item` than the one there
+    is now, or about none (a form without one is asked again: asking costs a page, deleting
+    what no one saw costs the meeting); says so if it was."""
+    if request.form.get("version") == _asked_version(item):
         return False
     flash(
         f"The {what} changed since you were asked (someone saved it meanwhile): nothing was "

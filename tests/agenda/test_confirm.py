@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
 from planner.extensions import db
 from planner.presenters.operations import invite
-from tests.support import csrf_token, hidden_fields
+from tests.support import hidden_fields
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -51,8 +51,8 @@ def test_cancelling_a_published_slot_asks_first_and_says_what_it_sends(colead_cl
     db.session.refresh(slot)
     assert slot.status != SlotStatus.cancelled  # asking changed nothing
 
-    token = csrf_token(colead_client, f"/slots/{slot.id}/delete")
-    sent = colead_client.post(f"/slots/{slot.id}/delete", data={"csrf_token": token})
+    asked = f"/slots/{slot.id}/delete"
+    sent = colead_client.post(asked, data=hidden_fields(colead_client, asked))
     assert sent.status_code == 302
     db.session.refresh(slot)
     assert slot.status == SlotStatus.cancelled
@@ -77,8 +77,8 @@ def test_cancelling_a_published_meeting_asks_first(colead_client, meeting):
     assert colead_client.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
     asked = colead_client.get(f"/meetings/{meeting.id}/delete").get_data(as_text=True)
     assert "Cancel “Rec 10 workshop”?" in asked and "every slot cancelled" in asked
-    token = csrf_token(colead_client, f"/meetings/{meeting.id}/delete")
-    colead_client.post(f"/meetings/{meeting.id}/delete", data={"csrf_token": token})
+    asked = f"/meetings/{meeting.id}/delete"
+    colead_client.post(asked, data=hidden_fields(colead_client, asked))
     db.session.refresh(meeting)
     assert meeting.status == MeetingStatus.cancelled
     editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
@@ -95,6 +95,9 @@ def test_a_deletion_asked_before_someone_else_saved_is_asked_again(colead_client
     ):
         form = hidden_fields(colead_client, asked)
         assert "version" in form
+        # A form that says nothing of what it was asked on is asked again too.
+        unsaid = colead_client.post(asked, data={"csrf_token": form["csrf_token"]})
+        assert unsaid.status_code == 409
         assert colead_client.patch(changed, json={"title": title}).status_code == 200
         stale = colead_client.post(asked, data=form)
         assert stale.status_code == 409
