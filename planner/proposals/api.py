@@ -26,6 +26,8 @@ def proposal_json(proposal: Proposal) -> dict:
         "office": proposal.office_code,
         "name": proposal.contact_name,
         "email": proposal.contact_email,
+        "consent": proposal.contact_consent,
+        "language": proposal.contact_language,
         "title": proposal.title,
         "abstract": proposal.abstract,
         "recommendations": [r.number for r in proposal.recommendations],

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from planner.availability.models import AvailabilityWindow
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
-from planner.offices.models import Office
+from planner.offices.models import LANGUAGES, Office
 from planner.recommendations.models import Recommendation
 
 
@@ -65,6 +65,10 @@ class Proposal(db.Model):
     version: Mapped[int] = mapped_column(default=1)
 
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    @property
+    def language_name(self) -> str:
+        return LANGUAGES.get(self.contact_language or "en", self.contact_language or "en")
 
     office: Mapped[Office] = relationship()
     recommendations: Mapped[list[Recommendation]] = relationship(

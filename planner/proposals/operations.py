@@ -192,9 +192,16 @@ def change_status(
     )
     proposal.status = status
     _save(proposal)
-    if status == ProposalStatus.accepted:
+    if status == ProposalStatus.accepted and not _accepted_before(proposal):
+        # Only the first acceptance: a contact removed since (the volunteer asked to be) is
+        # not made again by accepting once more.
         from_proposal(proposal, actor)
     messages.decision(proposal, reason)
+
+
+def _accepted_before(proposal: Proposal) -> bool:
+    """Whether the proposal was accepted before its latest event (the one being recorded)."""
+    return any(e.to_status == ProposalStatus.accepted for e in proposal.events[:-1])
 
 
 def _slots_holding(proposal: Proposal) -> list[Slot]:

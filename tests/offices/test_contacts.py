@@ -2,16 +2,17 @@
 with consent; no public page, API answer or feed ever shows one."""
 
 import csv
+import html
 import io
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
 from planner.spreadsheet import written
-from tests.support import COLEAD_EMAIL, csrf_token
+from tests.support import COLEAD_EMAIL, csrf_token, hidden_fields
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
 PROPOSAL = {
@@ -200,6 +201,9 @@ def test_a_volunteer_becomes_a_contact_with_consent_once_a_colead_accepts(
     second = {"title": "A second proposal"}
     assert volunteer(client, consent="y", language="es", **second).status_code == 302
     assert stored() == []  # consent, but no co-lead has looked at it yet
+    waiting = db.session.scalar(select(func.max(Proposal.id)))
+    page = html.unescape(colead_client.get(f"/proposals/{waiting}").text)
+    assert "Asked for: once the proposal is accepted" in page
     accepted = decide(colead_client)
     [contact] = stored()
     assert (contact.office_code, contact.name, contact.email, contact.language) == (
@@ -209,6 +213,20 @@ def test_a_volunteer_becomes_a_contact_with_consent_once_a_colead_accepts(
         "es",
     )
     assert contact.source == f"from proposal #{accepted} with consent, accepted by {COLEAD_EMAIL}"
+    # The co-lead saw it coming: the decision page said so, and the API says so too.
+    page = html.unescape(colead_client.get(f"/proposals/{accepted}").text)
+    assert "Yes, as consented, since the proposal was accepted" in page
+    assert "writes in Spanish" in page
+    [body] = [p for p in colead_client.get("/api/v1/proposals").get_json() if p["id"] == accepted]
+    assert (body["consent"], body["language"]) == (True, "es")
+    # Removed at the volunteer's request, the contact is not made again by accepting again.
+    decide(colead_client, "submitted")
+    delete = f"/offices/contacts/{contact.id}/delete"
+    removed = colead_client.post(delete, data=hidden_fields(colead_client, delete))
+    assert removed.status_code == 302 and stored() == []
+    decide(colead_client)
+    assert stored() == []
+    assert add(colead_client, name=NAME, language="es").status_code == 302
     # The same address again, accepted too, leaves the contact as it is.
     again = {"contact_email": EMAIL.upper(), "contact_name": "Z. Q.", "title": "A third one"}
     assert volunteer(client, consent="y", language="fr", **again).status_code == 302
