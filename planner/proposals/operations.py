@@ -165,9 +165,16 @@ def change_status(
     """A co-lead's decision. Refused if the proposal changed since the co-lead looked at it."""
     if proposal.version != seen_version:
         last = proposal.events[-1] if proposal.events else None
-        who = f"{last.actor} ({last.action}, {last.at:%Y-%m-%d %H:%M} UTC)" if last else "someone"
+        held = _slots_holding(proposal)
+        if held and (last is None or last.at < proposal.updated_at):
+            # Put on an agenda since (a slot links to it; no event of its own records that).
+            what = f"it was put on an agenda (“{held[-1].title}” in {held[-1].meeting.title})"
+        elif last is not None:
+            what = f"last by {last.actor} ({last.action}, {last.at:%Y-%m-%d %H:%M} UTC)"
+        else:
+            what = "by someone"
         raise Conflict(
-            f"This proposal changed since you opened it: last by {who}; it is now "
+            f"This proposal changed since you opened it: {what}; it is now "
             f"{proposal.status}. Your change was not saved; look again and decide."
         )
     if proposal.status == ProposalStatus.withdrawn:

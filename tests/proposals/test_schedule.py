@@ -209,7 +209,10 @@ def test_scheduling_writes_the_proposal_so_a_decline_taken_meanwhile_conflicts(
     body = {"status": "declined", "reason": "No.", "version": seen}
     stale = colead_client.patch(f"/api/v1/proposals/{proposal.id}", json=body)
     assert stale.status_code == 409
-    assert "This proposal changed since you opened it" in stale.get_json()["message"]
+    message = stale.get_json()["message"]
+    assert "This proposal changed since you opened it: it was put on an agenda (“Chatbots" in (
+        message
+    )
     assert the_proposal().status == "accepted"
 
 
