@@ -76,13 +76,21 @@ class LocalTimeError(ValueError):
     """A wall-clock time that does not exist, or exists twice, in a zone (DST changes)."""
 
 
+def is_skipped(local: datetime, zone: str) -> bool:
+    """Whether the clocks skip this wall-clock time in `zone` (the hour lost when daylight saving
+    time starts): it names no instant."""
+    naive = local.replace(tzinfo=None)
+    tz = zone_info(zone)
+    return naive.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive
+
+
 def to_utc(local: datetime, zone: str) -> datetime:
     """The instant of a wall-clock time in `zone`; refuses times a DST change skips or repeats."""
     tz = zone_info(zone)
     naive = local.replace(tzinfo=None)
     first = naive.replace(tzinfo=tz, fold=0)
     second = naive.replace(tzinfo=tz, fold=1)
-    if first.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive:
+    if is_skipped(naive, zone):
         raise LocalTimeError(
             f"{naive:%Y-%m-%d %H:%M} does not exist in {zone}: the clocks skip it when daylight "
             "saving time starts. Choose another time."

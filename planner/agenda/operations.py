@@ -48,7 +48,7 @@ from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.proposals.models import Proposal
-from planner.timezones import zone_info
+from planner.timezones import is_skipped, zone_info
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
@@ -141,29 +141,45 @@ def _keep_pinned_clock_times(meeting: Meeting, new_start: datetime | None) -> No
     slot pinned to 03:00 in a meeting that starts at 23:00 stays at 03:00 when the meeting moves
     to 23:00 a week later, also when a clock change lies between (its minutes after the start
     then differ by the change's hour). A pin the move would put in a skipped hour is refused,
-    naming the slot; a repeated hour keeps the offset from UTC the slot had."""
+    naming the slot; in a repeated hour it takes the one of the two instants nearer its old
+    distance from the start (never before the start). Nothing changes unless every pin can."""
     old_start, zone = meeting.starts_at, meeting.time_zone or "UTC"
     if old_start is None or new_start is None:
         return
     tz = zone_info(zone)
     old_home = old_start.astimezone(tz).replace(tzinfo=None)
     new_home = new_start.astimezone(tz).replace(tzinfo=None)
+    offsets = {}
     for slot in meeting.slots:
         if slot.offset_minutes is None:
             continue
         was = (old_start + timedelta(minutes=slot.offset_minutes)).astimezone(tz)
         wall = new_home + (was.replace(tzinfo=None) - old_home)
-        folds = [wall.replace(tzinfo=tz, fold=fold) for fold in (0, 1)]
-        if folds[0].astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+        moved = f"“{slot.title}” is pinned to {was:%H:%M}; moved with the meeting it would start "
+        if is_skipped(wall, zone):
             raise AgendaError(
-                f"“{slot.title}” is pinned to {was:%H:%M}; moved with the meeting it would start "
-                f"at {wall:%Y-%m-%d %H:%M}, which does not exist in {zone} (the clocks skip it). "
-                "Pin it to another time first, then move the meeting.",
+                f"{moved}at {wall:%Y-%m-%d %H:%M}, which does not exist in {zone} (the clocks "
+                "skip it). Pin it to another time first, then move the meeting.",
                 field="starts_at",
             )
-        at = next((f for f in folds if f.utcoffset() == was.utcoffset()), folds[0])
-        offset = int((at.astimezone(UTC) - new_start).total_seconds() // 60)
-        slot.offset_minutes = on_field("starts_at", check_offset, offset)
+        candidates = sorted(
+            {
+                int((wall.replace(tzinfo=tz, fold=f).astimezone(UTC) - new_start).total_seconds())
+                // 60
+                for f in (0, 1)
+            }
+        )
+        after = [m for m in candidates if m >= 0]
+        if not after:
+            raise AgendaError(
+                f"{moved}at {wall:%Y-%m-%d %H:%M}, before the meeting's new start. Pin it to "
+                "another time first, then move the meeting.",
+                field="starts_at",
+            )
+        nearest = min(after, key=lambda m: (abs(m - slot.offset_minutes), m))
+        offsets[slot] = on_field("starts_at", check_offset, nearest)
+    for slot, offset in offsets.items():
+        slot.offset_minutes = offset
 
 
 def presenter_of_another_office(slot: Slot, office_before: str | None) -> str | None:

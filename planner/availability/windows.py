@@ -10,7 +10,14 @@ from functools import cache
 
 from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
-from planner.timezones import PLACES, is_time_zone, place_key, place_time_zones, zone_info
+from planner.timezones import (
+    PLACES,
+    is_skipped,
+    is_time_zone,
+    place_key,
+    place_time_zones,
+    zone_info,
+)
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -91,11 +98,10 @@ def check_window(
 def _refuse_skipped(window: Window) -> None:
     """A window on one date may not start or end at a time the clocks skip that day (a weekly
     one is read with the offset before the change, the one week a year it meets one)."""
-    tz = zone_info(window.time_zone)
     end_day = window.on + timedelta(days=1) if window.crosses_midnight else window.on
     for field, day, at in (("starts", window.on, window.starts), ("ends", end_day, window.ends)):
         wall = datetime.combine(day, at)
-        if wall.replace(tzinfo=tz).astimezone(UTC).astimezone(tz).replace(tzinfo=None) != wall:
+        if is_skipped(wall, window.time_zone):
             raise PlannerError(
                 f"{wall:%Y-%m-%d %H:%M} does not exist in {window.time_zone}: the clocks skip "
                 "it when daylight saving time starts. Choose another time.",

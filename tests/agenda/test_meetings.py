@@ -625,6 +625,14 @@ def test_a_pinned_slot_keeps_its_clock_time_when_the_meeting_moves_across_a_cloc
     assert "“Pinned” is pinned to 04:00" in refused.get_json()["message"]
     assert "does not exist in America/New_York" in refused.get_json()["message"]
     assert api.get(url).get_json()["starts_at"] == "2027-03-14T00:00:00-05:00"
+    # In the hour repeated when the clocks go back, the pin takes the 01:30 an hour after the
+    # start, as it was, not the one two hours after.
+    assert api.patch(url, json={"starts_at": "2027-11-06T21:00"}).status_code == 200
+    [moved] = api.get(url).get_json()["slots"]
+    assert moved["starts_at"] == "2027-11-07T01:00:00-04:00"
+    assert api.patch(url, json={"starts_at": "2027-11-06T21:30"}).status_code == 200
+    [moved] = api.get(url).get_json()["slots"]
+    assert moved["starts_at"] == "2027-11-07T01:30:00-04:00"
 
 
 def test_slots_cannot_make_a_meeting_longer_than_one_may_be_typed(api, survey):
