@@ -29,7 +29,8 @@ CSV_COLUMNS = (
 )
 
 
-def _language(language: str | None) -> str:
+def language_code(language: str | None) -> str:
+    """A language a contact may prefer, refused (naming the choices) when it is not one."""
     code = (language or "en").strip()
     if code not in LANGUAGES:
         raise PlannerError(f"Choose a language from: {', '.join(LANGUAGES)}.", field="language")
@@ -65,7 +66,7 @@ def add_contact(
         name=name.strip(),
         email=email.strip(),
         role=role.strip(),
-        language=_language(language),
+        language=language_code(language),
         source=fit(f"entered by {editor or 'a co-lead'}", OfficeContact.source),
     )
     db.session.add(contact)
@@ -82,7 +83,7 @@ def update_contact(
     contact.name = name.strip()
     contact.email = email.strip()
     contact.role = role.strip()
-    contact.language = _language(language)
+    contact.language = language_code(language)
     contact.updated_at = utcnow()
     db.session.flush()
 
@@ -117,11 +118,6 @@ def from_proposal(proposal: Proposal, accepted_by: str) -> OfficeContact | None:
     return contact
 
 
-def language_code(language: str | None) -> str:
-    """A language a contact may prefer, refused (naming the choices) when it is not one."""
-    return _language(language)
-
-
 def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[OfficeContact]:
     """An office's contacts to pick a presenter from, by name; for a slot linked to a proposal
     (pass `slot.proposal`), the proposal's contact first. One who did not consent to be kept is
@@ -146,7 +142,7 @@ def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[Off
                 name=proposal.contact_name,
                 email=proposal.contact_email,
                 role="",
-                language="en",
+                language=proposal.contact_language or "en",
                 source=f"proposal #{proposal.id}",
             )
         ]

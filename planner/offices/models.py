@@ -79,7 +79,8 @@ class OfficeContact(db.Model):
     volunteer's consent. Private: only co-leads see or export contacts."""
 
     __tablename__ = "office_contacts"
-    # One contact per address in an office: a second proposal from it updates the first.
+    # One contact per address in an office: a proposal accepted from an address the office
+    # has already leaves that contact as it is.
     __table_args__ = (UniqueConstraint("office_code", "email"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -89,7 +90,8 @@ class OfficeContact(db.Model):
     role: Mapped[str] = mapped_column(String(120), default="")
     # A BCP 47 code, one of LANGUAGES.
     language: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
-    # "entered by <co-lead>" or "from proposal #N with consent": the consent is the record.
+    # "entered by <co-lead>" or "from proposal #N with consent, accepted by <co-lead>": the
+    # consent is the record.
     source: Mapped[str] = mapped_column(String(SOURCE_MAX))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -165,7 +165,7 @@ def change_status(
     """A co-lead's decision. Refused if the proposal changed since the co-lead looked at it."""
     if proposal.version != seen_version:
         last = proposal.events[-1] if proposal.events else None
-        held = _slots_holding(proposal)
+        held = slots_of(proposal, live=True)
         if held and (last is None or last.at < proposal.updated_at):
             # Put on an agenda since (a slot links to it; no event of its own records that).
             what = f"it was put on an agenda (“{held[-1].title}” in {held[-1].meeting.title})"
@@ -181,7 +181,7 @@ def change_status(
         raise Conflict("The office withdrew this proposal.")
     if status == proposal.status:
         raise Conflict(f"It is {status} already.")
-    if proposal.status == ProposalStatus.accepted and (held := _slots_holding(proposal)):
+    if proposal.status == ProposalStatus.accepted and (held := slots_of(proposal, live=True)):
         where = "; ".join(f"“{s.title}” in {s.meeting.title}" for s in held[:3])
         raise Conflict(
             f"It is on an agenda: {where}. Cancel or remove "
@@ -211,20 +211,15 @@ def _accepted_before(proposal: Proposal) -> bool:
     return any(e.to_status == ProposalStatus.accepted for e in proposal.events[:-1])
 
 
-def _slots_holding(proposal: Proposal) -> list[Slot]:
-    """The slots made from the proposal that are not cancelled, in any meeting not cancelled."""
-    return list(
-        db.session.scalars(
-            select(Slot)
-            .join(Slot.meeting)
-            .where(
-                Slot.proposal_id == proposal.id,
-                Slot.status != SlotStatus.cancelled,
-                Meeting.status != MeetingStatus.cancelled,
-            )
-            .order_by(Slot.id)
+def slots_of(proposal: Proposal, *, live: bool = False) -> list[Slot]:
+    """The slots made for a proposal, by the meeting's start; `live`: only those not cancelled,
+    in meetings not cancelled (what an agenda still holds)."""
+    query = select(Slot).join(Slot.meeting).where(Slot.proposal_id == proposal.id)
+    if live:
+        query = query.where(
+            Slot.status != SlotStatus.cancelled, Meeting.status != MeetingStatus.cancelled
         )
-    )
+    return list(db.session.scalars(query.order_by(Meeting.starts_at, Slot.starts_at, Slot.id)))
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:

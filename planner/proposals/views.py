@@ -1,12 +1,11 @@
 """Volunteering (public), the office's private link, and the co-leads' review."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 
 from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
-from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
 from planner.agenda.operations import before_closing, create_slot
 from planner.agenda.queries import slot_target_choices
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
@@ -37,6 +36,7 @@ from planner.proposals.operations import (
     for_review,
     reissue_link,
     revoke_link,
+    slots_of,
     suggested_abstract,
     withdraw,
 )
@@ -113,18 +113,6 @@ def _by_token_or_404(token: str) -> Proposal:
     return proposal
 
 
-def _slots(proposal: Proposal) -> list[Slot]:
-    """The slots made for a proposal, by the meeting's start."""
-    return list(
-        db.session.scalars(
-            select(Slot)
-            .join(Slot.meeting)
-            .where(Slot.proposal_id == proposal.id)
-            .order_by(Meeting.starts_at, Slot.starts_at, Slot.id)
-        )
-    )
-
-
 @bp.get("/proposals/<token>")
 def private(token: str):
     proposal = _by_token_or_404(token)
@@ -133,7 +121,7 @@ def private(token: str):
         proposal=proposal,
         token=token,
         decision=decision(proposal),
-        slots=_slots(proposal),
+        slots=slots_of(proposal),
         # Public calendars only: the office's own feed link is a secret of its contacts and the
         # co-leads, not of whoever holds a proposal link (anyone can volunteer).
         feed_url=url_for("calendar.taskforce_ics", _external=True),
@@ -275,7 +263,7 @@ def _decide_page(
         evidence=evidence(proposal, latest_survey()),
         new_link=new_link,
         schedule_form=schedule_form or _schedule_form(),
-        slots=_slots(proposal),
+        slots=slots_of(proposal),
     )
 
 

@@ -275,6 +275,17 @@ def test_a_slot_given_to_another_office_stays_cancelled_in_the_first_ones_feed(
     assert cancelled["SEQUENCE"] > moved_again["SEQUENCE"]
 
 
+def test_an_office_feed_token_is_made_as_it_was_when_subscribers_copied_it():
+    """A feed address is compared whole with the token made now: if the signing library made
+    its tokens otherwise, every subscription would stop. The address given out before stays."""
+    from types import SimpleNamespace
+
+    australia = SimpleNamespace(code="AU", feed_version=0)
+    assert (
+        office_feed_token(australia, "test-secret-key") == "WyJBVSIsMF0.wMAuFY6goXeRPBnCRI3Gorv3x_I"
+    )
+
+
 def test_office_feeds_are_signed_and_revocable(colead_client, visitor, published):
     australia = db.session.get(Office, "AU")
     token = office_feed_token(australia, "test-secret-key")
