@@ -294,12 +294,24 @@ def _slot_form(
     form.recommendations.choices = [
         SelectChoice(r.number, f"Rec {r.number}") for r in all_recommendations()
     ]
-    accepted = db.session.scalars(
-        select(Proposal).where(Proposal.status == ProposalStatus.accepted).order_by(Proposal.id)
+    accepted = list(
+        db.session.scalars(
+            select(Proposal).where(Proposal.status == ProposalStatus.accepted).order_by(Proposal.id)
+        )
     )
+    if slot is not None and slot.proposal is not None and slot.proposal not in accepted:
+        # Linked while it was accepted: saving the slot keeps the link (and its history).
+        accepted.insert(0, slot.proposal)
     form.proposal.choices = [
         SelectChoice("", "none"),
-        *[SelectChoice(str(p.id), f"#{p.id} {p.office_code}: {p.title}") for p in accepted],
+        *[
+            SelectChoice(
+                str(p.id),
+                f"#{p.id} {p.office_code}: {p.title}"
+                + ("" if p.status == ProposalStatus.accepted else f" ({p.status})"),
+            )
+            for p in accepted
+        ],
     ]
     if slot is not None and not submitted:
         form.office.data = slot.office_code or ""
@@ -374,8 +386,11 @@ def edit_slot(slot_id: int):
             status = 409
         else:
             office_before = slot.office_code
+            changes = _slot_changes(form)
+            if changes["proposal_id"] == slot.proposal_id:
+                del changes["proposal_id"]  # kept as it is, accepted or not (any longer)
             try:
-                apply_slot(slot, slot.meeting, _slot_changes(form))
+                apply_slot(slot, slot.meeting, changes)
             except AgendaError as error:
                 problem = _refused(form, error, SLOT_FIELDS)
             else:

@@ -12,7 +12,7 @@ from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.proposals.models import Proposal
-from tests.support import csrf_token
+from tests.support import csrf_token, form_of
 
 PROPOSAL = {
     "office": "PE",
@@ -192,6 +192,27 @@ def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
     assert cancelled.status_code == 200
     assert colead_client.patch(url.replace("/", "/api/v1/", 1), json=body).status_code == 200
     assert the_proposal().status == "declined"
+
+
+def test_saving_a_slot_keeps_its_link_to_a_proposal_declined_since(client, colead_client, survey):
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    assert schedule(colead_client, proposal, meeting(colead_client)).status_code == 302
+    [slot] = slots()
+    assert (
+        colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"}).status_code
+        == 200
+    )
+    decide(colead_client, the_proposal(), "declined", "Not this year.")
+    edit = f"/slots/{slot.id}/edit"
+    form = form_of(colead_client, edit)
+    assert form["proposal"] == [str(proposal.id)]
+    form["title"] = ["Chatbots (moved to next year)"]
+    saved = colead_client.post(edit, data=form)
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    [slot] = slots()
+    assert (slot.title, slot.proposal_id) == ("Chatbots (moved to next year)", proposal.id)
 
 
 def test_scheduling_writes_the_proposal_so_a_decline_taken_meanwhile_conflicts(
