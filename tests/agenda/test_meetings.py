@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
-from tests.support import csrf_token
+from tests.support import csrf_token, form_of
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -633,6 +633,21 @@ def test_a_pinned_slot_keeps_its_clock_time_when_the_meeting_moves_across_a_cloc
     assert api.patch(url, json={"starts_at": "2027-11-06T21:30"}).status_code == 200
     [moved] = api.get(url).get_json()["slots"]
     assert moved["starts_at"] == "2027-11-07T01:30:00-04:00"
+
+
+def test_a_time_that_happens_twice_is_refused_on_the_page_in_the_pages_words(api, meeting):
+    """The page's time field takes no offset: the refusal says how to get round that, not to
+    type an offset it cannot take; the form comes back as typed."""
+    edit = f"/meetings/{meeting.id}/edit"
+    form = form_of(api, edit)
+    form["day"], form["start"] = ["2027-10-31"], ["02:30"]
+    refused = api.post(edit, data=form)
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "2027-10-31 02:30 happens twice in Europe/Zurich" in page
+    assert "this page's time field cannot say which" in page and "(UTC+2 or UTC+1)" in page
+    assert "give the UTC offset too" not in page
+    assert 'value="2027-10-31"' in page and 'value="02:30"' in page
 
 
 def test_slots_cannot_make_a_meeting_longer_than_one_may_be_typed(api, survey):
