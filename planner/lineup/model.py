@@ -228,6 +228,21 @@ def solve(
     return solve_model(instance, Model(instance, rules), list(forbidden))
 
 
+def _greedy_tries(instance: Instance, rules: Rules, forbidden: list[frozenset[str]]):
+    """Line-ups from the greedy search to hold against the relaxation's bound: the greedy
+    line-up; for a next-best line-up (the greedy search alone mostly finds the forbidden best
+    again), the greedy line-up without each presentation of the latest forbidden one in turn,
+    which finds the line-ups that differ from it by one presentation, ties included."""
+    if not forbidden:
+        if (fast := greedy(instance, rules)) is not None:
+            yield fast
+        return
+    for key in sorted(forbidden[-1]):
+        fewer = replace(instance, candidates=tuple(c for c in instance.candidates if c.key != key))
+        if (fast := greedy(fewer, rules, forbidden=forbidden)) is not None:
+            yield fast
+
+
 def solve_model(
     instance: Instance,
     model: Model,
@@ -241,8 +256,9 @@ def solve_model(
     relaxation's bound). When it is fractional, the greedy search's line-up is tried against the
     relaxation's bound: within MIP_GAP of it, it is optimal by the same proof the integer search
     gives (HiGHS stops at that gap too), found in a fraction of the time (the integer search
-    spends seconds on a large survey finding what the greedy line-up already is). Only a wider
-    gap needs the integer search."""
+    spends seconds on a large survey finding what the greedy line-up already is); for a
+    next-best line-up, the greedy line-ups that leave out one presentation of the line-up before
+    it are tried so. Only a wider gap needs the integer search."""
     rules = model.rules
     time_limit = rules.time_limit if time_limit is None else min(time_limit, rules.time_limit)
     relaxed = model.solve(
@@ -254,12 +270,9 @@ def solve_model(
         return Solution("optimal", "lp", ordered(presentations), objective, objective)
     if relaxed.status == 2:  # not even a fractional line-up meets the rules
         raise InfeasibleRules(_diagnose(instance, rules, forbidden))
-    if relaxed.status == 0 and not forbidden:
-        # (Not for the next-best line-ups: the greedy search mostly finds the forbidden best
-        # again, and their integer search has a time limit of its own.)
+    if relaxed.status == 0:
         bound = model.constant - relaxed.fun
-        fast = greedy(instance, rules)
-        if fast is not None:
+        for fast in _greedy_tries(instance, rules, forbidden):
             objective = value(instance, fast, rules)
             if bound - objective <= MIP_GAP * max(abs(objective), TOLERANCE):
                 return Solution(
