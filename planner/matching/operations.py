@@ -9,7 +9,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Hashable, Iterable
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
 
 from planner.db_types import utcnow
 from planner.errors import PlannerError
@@ -172,6 +173,15 @@ class MarkError(PlannerError):
     """A mark that cannot be stored; the message says why."""
 
 
+class MarkChanged(MarkError):
+    """Another co-lead's mark on the pair was saved between the reading and the writing."""
+
+    status = 409
+
+
+_UNREAD = object()
+
+
 def mark_of(audience: str, presenter: str, recommendation: int) -> MatchMark | None:
     return db.session.scalar(
         select(MatchMark).where(
@@ -193,25 +203,55 @@ def mark_seen(mark: MatchMark | dict | None) -> str:
 
 
 def set_mark(
-    audience: str, presenter: str, recommendation: int, verdict: str, note: str, editor: str | None
+    audience: str,
+    presenter: str,
+    recommendation: int,
+    verdict: str,
+    note: str,
+    editor: str | None,
+    *,
+    expected: object = _UNREAD,
 ) -> MatchMark | None:
-    """Store a co-lead's mark on a pair (verdict "" clears it)."""
+    """Store a co-lead's mark on a pair (verdict "" clears it). `expected` is the mark the
+    caller read and checked (None: no mark): the write happens only if the pair is still so,
+    else MarkChanged, so that two co-leads marking a pair at the same moment never both hear
+    "saved" while one mark silently replaces the other."""
     if audience == presenter:
         raise MarkError("An office never presents to itself.")
     if verdict and verdict not in MARKS:
         raise MarkError(f"A mark is one of: {', '.join(label for label, _ in MARKS.values())}.")
-    found = mark_of(audience, presenter, recommendation)
-    if not verdict:
-        if found is not None:
-            db.session.delete(found)
-        db.session.flush()
-        return None
+    found = mark_of(audience, presenter, recommendation) if expected is _UNREAD else expected
+    changes = {"verdict": verdict, "note": note.strip(), "marked_by": editor, "marked_at": utcnow()}
     if found is None:
-        found = MatchMark(
-            audience_code=audience, presenter_code=presenter, recommendation_number=recommendation
-        )
-        db.session.add(found)
-    found.verdict, found.note = verdict, note.strip()
-    found.marked_by, found.marked_at = editor, utcnow()
-    db.session.flush()
+        if not verdict:
+            return None
+        try:
+            with db.session.begin_nested():
+                added = MatchMark(
+                    audience_code=audience,
+                    presenter_code=presenter,
+                    recommendation_number=recommendation,
+                    **changes,
+                )
+                db.session.add(added)
+        except IntegrityError:
+            raise MarkChanged("Another co-lead marked this pair at the same moment.") from None
+        return added
+    as_read = (
+        MatchMark.id == found.id,
+        MatchMark.verdict == found.verdict,
+        MatchMark.note == found.note,
+        MatchMark.marked_at == found.marked_at,
+    )
+    statement = (
+        delete(MatchMark).where(*as_read)
+        if not verdict
+        else update(MatchMark).where(*as_read).values(**changes)
+    )
+    if db.session.execute(statement.execution_options(synchronize_session=False)).rowcount != 1:
+        raise MarkChanged("Another co-lead changed this mark at the same moment.")
+    if not verdict:
+        db.session.expunge(found)
+        return None
+    db.session.refresh(found)
     return found

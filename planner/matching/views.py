@@ -12,6 +12,7 @@ from planner.forms import refill
 from planner.matching.evidence import EvidenceType
 from planner.matching.forms import MATURITY_FILTERS, MarkForm, read_filters
 from planner.matching.operations import (
+    MarkChanged,
     MarkError,
     mark_of,
     mark_seen,
@@ -210,7 +211,16 @@ def mark(number: int):
     try:
         # A form sent without its note field (a script, not the page) has no note, not a 500.
         note = form.note.data or ""
-        saved = set_mark(audience, presenter, number, form.verdict.data, note, editor())
+        saved = set_mark(
+            audience, presenter, number, form.verdict.data, note, editor(), expected=current
+        )
+    except MarkChanged as error:
+        # Theirs was saved between this request's reading and writing: as a stale form, the
+        # mark comes back to send again knowingly.
+        refuse_changes()
+        refill(form.seen, mark_seen(mark_of(audience, presenter, number)))
+        problem = f"{error} Yours was not saved; it is below, to send again if you still mean it."
+        return _mark_refused(number, form, back, problem, status=409)
     except MarkError as error:
         refuse_changes()
         return _mark_refused(number, form, back, str(error))

@@ -3,14 +3,16 @@
 import html
 import json
 import re
+from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from planner.bootstrap import load_bundled_survey
 from planner.extensions import db
 from planner.matching.models import MatchMark, ScoringWeights
 from planner.matching.operations import (
+    MarkChanged,
     adopt_weights,
     mark_of,
     mark_seen,
@@ -82,6 +84,36 @@ def test_marks_override_and_survive_a_reimport(survey):
     assert "PL" not in {m.presenter for m in spain}
     set_mark("ES", "PL", 10, "", "", "c@example.org")
     assert "PL" in {m.presenter for m in survey_matches(survey, [10]) if m.audience == "ES"}
+
+
+def test_a_mark_saved_meanwhile_by_another_co_lead_is_not_replaced_unseen(survey):
+    """Two co-leads mark a pair at the same moment: each request checked the mark it read; the
+    one that writes second finds the pair changed and is refused, rather than both hearing
+    "saved" while one mark silently replaces the other (helper-42)."""
+    read = mark_of("ES", "AU", 10)  # the first request: no mark yet
+    set_mark("ES", "AU", 10, "useful", "", "other@example.org")  # the other one lands first
+    with pytest.raises(MarkChanged):
+        set_mark("ES", "AU", 10, "must_present", "", "c@example.org", expected=read)
+    stored = mark_of("ES", "AU", 10)
+    assert (stored.verdict, stored.marked_by) == ("useful", "other@example.org")
+    # A mark read, then changed by the other co-lead, is not replaced nor cleared either.
+    read = mark_of("ES", "AU", 10)
+    db.session.execute(
+        update(MatchMark)
+        .where(MatchMark.id == read.id)
+        .values(note="Theirs", marked_at=read.marked_at + timedelta(seconds=1))
+        .execution_options(synchronize_session=False)
+    )
+    for verdict in ("not_useful", ""):
+        with pytest.raises(MarkChanged):
+            set_mark("ES", "AU", 10, verdict, "", "c@example.org", expected=read)
+    db.session.expire_all()
+    assert mark_of("ES", "AU", 10).note == "Theirs"
+    # As read, it is written.
+    saved = set_mark(
+        "ES", "AU", 10, "not_useful", "", "c@example.org", expected=mark_of("ES", "AU", 10)
+    )
+    assert saved.verdict == "not_useful"
 
 
 def test_api_matches(client, survey):
