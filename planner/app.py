@@ -16,6 +16,7 @@ from planner.db_types import DatabaseIntConverter, render_item
 from planner.extensions import csrf, db, migrate
 from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
+from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
 from planner.timezones import local_time, time_span, utc_offset
 
@@ -171,6 +172,7 @@ def _register(app: Flask) -> None:
     app.add_template_global(local_time, "local")
     app.add_template_global(time_span, "time_span")
     app.add_template_global(taskforce_address, "taskforce_address")
+    app.add_template_global(kept_as_contact, "kept_as_contact")
 
 
 def _without_none(attributes: dict) -> dict:

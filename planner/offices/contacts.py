@@ -118,6 +118,20 @@ def from_proposal(proposal: Proposal, accepted_by: str) -> OfficeContact | None:
     return contact
 
 
+def kept_as_contact(proposal: Proposal) -> str:
+    """What became of a volunteer's consent to be kept as a contact, as the proposal's pages say
+    it: "not asked"; "asked" (until the proposal is accepted); "kept" (this proposal's contact is
+    there); "already" (the office had the address, whose contact stays as the co-leads keep
+    it); "removed" (kept once, removed by the co-leads since: accepting again does not add it)."""
+    if not proposal.contact_consent:
+        return "not asked"
+    contact = _by_email(proposal.office_code, proposal.contact_email)
+    if contact is not None:
+        return "kept" if contact.source.startswith(f"from proposal #{proposal.id} ") else "already"
+    accepted = any(e.to_status == "accepted" for e in proposal.events)
+    return "removed" if accepted else "asked"
+
+
 def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[OfficeContact]:
     """An office's contacts to pick a presenter from, by name; for a slot linked to a proposal
     (pass `slot.proposal`), the proposal's contact first. One who did not consent to be kept is

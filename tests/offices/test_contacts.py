@@ -226,6 +226,8 @@ def test_a_volunteer_becomes_a_contact_with_consent_once_a_colead_accepts(
     assert removed.status_code == 302 and stored() == []
     decide(colead_client)
     assert stored() == []
+    page = html.unescape(colead_client.get(f"/proposals/{accepted}").text)
+    assert "No longer: the co-leads removed the contact since" in page
     assert add(colead_client, name=NAME, language="es").status_code == 302
     # The same address again, accepted too, leaves the contact as it is.
     again = {"contact_email": EMAIL.upper(), "contact_name": "Z. Q.", "title": "A third one"}
@@ -255,7 +257,9 @@ def test_a_proposal_never_changes_a_contact_nor_adds_one_unreviewed(client, cole
     )
     decide(colead_client, "declined", title="Another office")
     decide(colead_client, "declined", title="A stranger's")
-    decide(colead_client, title=PROPOSAL["title"])
+    accepted = decide(colead_client, title=PROPOSAL["title"])
+    page = html.unescape(colead_client.get(f"/proposals/{accepted}").text)
+    assert "The address was a contact of AU already: that contact stays" in page
     [contact] = stored()
     assert (contact.office_code, contact.name, contact.language, contact.version) == (
         "AU",
