@@ -92,12 +92,22 @@ def _leaves(fields):
 
 def _number_in_other_digits(field) -> bool:
     """Whether a field that is not free text (a number, a choice, a date, a time) without other
-    errors was sent with digits other than 0–9, which Python's int() and date parsing read."""
+    errors was sent with digits other than 0–9, or with the underscores Python writes between
+    digits ("1_0"), both of which int() reads."""
     if isinstance(field, StringField) or field.errors:
         return False
     return any(
-        isinstance(raw, str) and any(ch.isdigit() and not ch.isascii() for ch in raw)
+        isinstance(raw, str)
+        and any((ch.isdigit() and not ch.isascii()) or ch == "_" for ch in raw)
+        and not _a_choice(field, raw)
         for raw in field.raw_data or ()
+    )
+
+
+def _a_choice(field, raw: str) -> bool:
+    """Whether `raw` is one of the field's choices as they are (a value may hold "_")."""
+    return isinstance(field, SelectFieldBase) and any(
+        str(choice[0]) == raw for choice in field.iter_choices()
     )
 
 

@@ -17,6 +17,9 @@ CASES = [
     ({"slots": "５"}, {"slots": "５"}, 400, "Write the number with the digits 0 to 9."),
     ({"maturity_weight": "٣"}, {"maturity_weight": "٣"}, 400, "with the digits 0 to 9."),
     ({"focus": "１０"}, {"recommendation": "１０"}, 400, "with the digits 0 to 9."),
+    # ... and "1_0", the underscore Python allows between digits.
+    ({"slots": "1_0"}, {"slots": "1_0"}, 400, "Write the number with the digits 0 to 9."),
+    ({"min_small": "1_0"}, {"min_small": "1_0"}, 400, "Write the number with the digits 0 to 9."),
     ({"slots": "0"}, {"slots": 0}, 400, "Number must be between 1 and 20."),
     ({"slots": "21"}, {"slots": 21}, 400, "Number must be between 1 and 20."),
     (
