@@ -4,7 +4,10 @@ import json
 
 import click
 from flask.cli import with_appcontext
+from sqlalchemy import select
 
+from planner.accounts.models import User
+from planner.addresses import matches_address
 from planner.extensions import db
 from planner.matching.fitting import MARK_GRADES, cross_validate, graded_pairs
 from planner.matching.operations import (
@@ -74,16 +77,30 @@ def match_command(ctx, recommendation, reference, include_plans, limit, every, f
         )
 
 
+def _colead(address: str) -> str:
+    """The address of a co-lead's account, as stored; refused (a clear error) otherwise."""
+    user = db.session.scalar(
+        select(User).where(User.role == "colead", matches_address(User.email, address.strip()))
+    )
+    if user is None:
+        raise click.BadParameter("give the address of a co-lead's account.", param_hint="--by")
+    return user.email
+
+
 @match_command.command("fit")
 @click.option("--survey", "reference", help="Label or slug; default: the latest survey.")
 @click.option(
     "--adopt", is_flag=True, help="Use the fitted weights from now on, if they do better."
 )
-@click.option("--by", "adopter", help="Who adopts them (recorded with the weights).")
+@click.option(
+    "--by", "adopter", help="The co-lead who adopts them (their address, recorded with them)."
+)
 @with_appcontext
 def fit_command(reference, adopt, adopter):
     """Fit the score's weights to the co-leads' marks, cross-validated by recommendation, and say
     whether the fit ranks held-out recommendations better than the weights in use."""
+    if adopter is not None:
+        adopter = _colead(adopter)
     survey = _survey(reference)
     stored = marks()
     grades = {key: MARK_GRADES[mark.verdict] for key, mark in stored.items()}
@@ -106,11 +123,17 @@ def fit_command(reference, adopt, adopter):
     for name, value in report.weights.as_dict().items():
         click.echo(f"  {name:<18} {current.as_dict()[name]:>7.3f} -> {value:.3f}")
     if not report.better:
-        click.echo("The fit does not beat the weights in use; nothing changes.")
+        click.echo("The fit does not beat the weights in use on nDCG@3; nothing changes.")
         return
+    worse = (
+        f" (P@1 {report.current[1]:.2f} -> {report.fitted[1]:.2f}: lower; weigh that too)"
+        if report.fitted[1] < report.current[1]
+        else ""
+    )
     if not adopt:
         click.echo(
-            "The fit does better. Run again with --adopt to use it; nothing changes until then."
+            f"The fit does better on nDCG@3{worse}. Run again with --adopt to use it; nothing "
+            "changes until then."
         )
         return
     adopt_weights(

@@ -418,7 +418,7 @@ def test_match_fit_needs_enough_marks(cli, survey):
     assert "fitting needs at least 20" in result.output
 
 
-def test_match_fit_reports_and_adopts_only_when_asked(cli, survey):
+def test_match_fit_reports_and_adopts_only_when_asked(cli, survey, colead):
     # Weights in use that ignore how far along a project is, and co-leads whose marks say
     # exactly that: only working projects are useful.
     ignoring = Weights(**{name: (0.0 if name == "evidence" else 1.0) for name in FEATURES})
@@ -432,14 +432,21 @@ def test_match_fit_reports_and_adopts_only_when_asked(cli, survey):
     assert "each recommendation scored by weights fitted on the others" in result.output
     assert "Run again with --adopt" in result.output
     assert weights_in_use() == ignoring  # nothing changes until a co-lead adopts the fit
-    adopted = cli.invoke(args=["match", "fit", "--adopt", "--by", "c@x.org"])
+    # Adopted by a co-lead's account only: anything else is refused, nothing stored.
+    for who in ("c@x.org", "x" * 300, "evil\x07\u202e@x.org"):
+        refused = cli.invoke(args=["match", "fit", "--adopt", "--by", who])
+        assert refused.exit_code == 2 and "give the address of a co-lead's account" in (
+            refused.output
+        )
+    assert weights_in_use() == ignoring
+    adopted = cli.invoke(args=["match", "fit", "--adopt", "--by", colead.email.upper()])
     assert adopted.exit_code == 0, adopted.output
     assert "Adopted" in adopted.output
     db.session.expire_all()
     in_use = weights_in_use()
     assert in_use != ignoring and in_use.evidence > 0
     latest = db.session.scalars(select(ScoringWeights).order_by(ScoringWeights.id)).all()[-1]
-    assert latest.adopted_by == "c@x.org" and latest.report["pairs"] >= 20
+    assert latest.adopted_by == colead.email and latest.report["pairs"] >= 20
 
 
 def test_a_mark_form_that_says_nothing_true_of_what_it_saw_is_not_blamed_on_a_co_lead(
