@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.queries import lineup_target_choices
+from planner.db_types import db_int
 from planner.extensions import db
 from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup
@@ -56,7 +57,7 @@ def new():
             problem = str(error)
         else:
             lineup = save_lineup(survey, report, editor=editor())
-    changes = _changes(form_int("previous"), report.as_dict() if report else None)
+    changes = _changes(_previous_id(), report.as_dict() if report else None)
     status = 400 if form.errors else 422 if problem else 200
     return render_template(
         "lineup/new.html",
@@ -76,6 +77,15 @@ def new():
 def _presenters(result: dict) -> list[str]:
     # Line-ups saved before the rename call their presentations "talks".
     return [p["office"] for p in result.get("presentations", result.get("talks", []))]
+
+
+def _previous_id() -> int | None:
+    """The line-up the form was solved from, to say what changed: one it names wrongly (a
+    tampered hidden field) is none, rather than losing the rules typed to a 400 page."""
+    try:
+        return db_int(request.form.get("previous", "").strip() or "x")
+    except ValueError:
+        return None
 
 
 def _changes(previous_id: int | None, result: dict | None) -> dict | None:
@@ -120,7 +130,14 @@ def accept(lineup_id: int):
     if target is not None:
         into = db.session.get(Meeting, target)
         if into is None:
-            abort(404, f"There is no meeting {target}.")
+            # A draft deleted since the form was opened (or a number that never was one): the
+            # line-up's page again, to choose where it goes.
+            return _detail(
+                lineup,
+                f"There is no meeting {target} (deleted since this page was opened?): "
+                "choose again below.",
+                404,
+            )
         if into.status != MeetingStatus.draft and lineup.meeting is None:
             # Published (or cancelled) since the form was opened: say so where it was chosen.
             return _detail(

@@ -506,10 +506,13 @@ def test_a_line_up_into_a_meeting_that_is_no_draft_or_none(api, meeting):
     page = html.unescape(refused.get_data(as_text=True))
     assert f"“{meeting.title}” is published now, no longer a draft" in page
     assert "Accept: make it a draft agenda" in page  # to choose again
+    # A draft deleted since (or no meeting at all): 404, on the line-up's page, to choose again.
     for unknown in ("0", "999999"):
         missing = api.post(url, data={"csrf_token": token, "meeting": unknown})
         assert missing.status_code == 404
-        assert f"There is no meeting {unknown}." in missing.get_data(as_text=True)
+        page = html.unescape(missing.get_data(as_text=True))
+        assert f"There is no meeting {unknown} (deleted since this page was opened?)" in page
+        assert "Accept: make it a draft agenda" in page
     db.session.expire_all()
     assert len(meeting.slots) == slots and lineup.meeting is None
 

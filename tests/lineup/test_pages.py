@@ -430,3 +430,12 @@ def test_a_line_up_saved_with_invisible_characters_in_a_quote_is_accepted(client
     meeting = db.session.scalar(select(Meeting))
     abstracts = [s.abstract for s in meeting.slots if s.office_code == first["office"]]
     assert abstracts and not any(ch in abstracts[0] for ch in "\u202e\u202c\ufffe")
+
+
+def test_a_previous_line_up_named_wrongly_is_none_and_the_rules_stay(client, survey):
+    """The hidden field names the line-up the form was solved from, to say what changed: a
+    wrong one (tampered) is no previous line-up, not a 400 that loses the rules typed."""
+    for previous in ("abc", "99999999999999999999", "-1", "٣"):
+        response = post_rules(client, previous=previous, slots="4")
+        assert response.status_code == 200
+        assert field_value(response.get_data(as_text=True), "slots") == "4"
