@@ -25,6 +25,7 @@ from planner.offices.operations import find_offices
 from planner.proposals.models import MATURITIES, STATUSES, Proposal, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status, submit
 from planner.recommendations.operations import all_recommendations
+from planner.timezones import local_time
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, AVAILABILITY_MAX, REASON_MAX = 120, 150, 2000, 500, 500
 
@@ -179,11 +180,17 @@ class ScheduleForm(PlannerForm):
         self.meeting.choices = [SelectChoice("", "Choose a meeting")] + [
             SelectChoice(
                 str(m.id),
-                f"{m.title} ({m.status}, "
-                f"{m.starts_at.strftime('%Y-%m-%d') if m.starts_at else 'no date yet'})",
+                f"{m.title} ({m.status}, {_home_day(m)})",
             )
             for m in meetings
         ]
+
+
+def _home_day(meeting) -> str:
+    """The meeting's date where it is held (its home zone), as its own pages give it."""
+    if meeting.starts_at is None:
+        return "no date yet"
+    return f"{local_time(meeting.time_zone or 'UTC', meeting.starts_at):%Y-%m-%d}"
 
 
 def fill_choices(form) -> None:

@@ -125,6 +125,16 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert f'href="/slots/{slot.id}/edit">Chatbots for applicants in Spanish</a>' in page
     assert schedule(colead_client, proposal, 10**6).status_code == 400
+    # A meeting is listed by its date where it is held, not in UTC (09:00 in Sydney is the
+    # evening before in UTC).
+    meeting(
+        colead_client,
+        "Sydney morning",
+        starts_at="2030-04-01T09:00:00+11:00",
+        time_zone="Australia/Sydney",
+    )
+    page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Sydney morning (draft, 2030-04-01)" in page
 
 
 def test_a_proposal_is_scheduled_once_per_meeting(client, colead_client, survey):
