@@ -4,7 +4,9 @@ of their times."""
 
 from tests.browser.conftest import ARTIFACTS, sign_in
 
-TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button"
+TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button, main summary"
+# Boxes and round buttons: 24 px each way (their labels are tappable beside them).
+CHOICES = 'main input[type="checkbox"], main input[type="radio"]'
 
 
 def _too_small(page) -> list[str]:
@@ -15,6 +17,11 @@ def _too_small(page) -> list[str]:
             continue
         if box["height"] < 44 or box["width"] < 24:
             small.append(f"{target.inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}")
+    for choice in page.locator(CHOICES).all():
+        box = choice.bounding_box()
+        if box is not None and (box["height"] < 24 or box["width"] < 24):
+            name = choice.get_attribute("name")
+            small.append(f"{name!r} box: {box['width']:.0f}×{box['height']:.0f}")
     return small
 
 
@@ -31,7 +38,13 @@ def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey
         assert made.status_code == 201
     assert api.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
     sign_in(phone, live_server)
-    for path in ("/", f"/meetings/{meeting}/edit", f"/meetings/{meeting}"):
+    pages = (
+        "/",
+        f"/meetings/{meeting}/edit",
+        f"/meetings/{meeting}",
+        "/recommendations/10/matches",
+    )
+    for path in (*pages, "/volunteer"):
         phone.goto(live_server + path)
         assert _too_small(phone) == [], path
     phone.goto(live_server + f"/meetings/{meeting}/edit")
