@@ -615,27 +615,25 @@ def test_a_pinned_slot_keeps_its_clock_time_when_the_meeting_moves_across_a_cloc
     ).get_json()
     assert slot["starts_at"] == "2027-03-14T03:00:00-04:00"
     url = f"/api/v1/meetings/{made['id']}"
-    assert api.patch(url, json={"starts_at": "2027-03-20T23:00"}).status_code == 200
-    [moved] = api.get(url).get_json()["slots"]
-    assert moved["starts_at"] == "2027-03-21T03:00:00-04:00"
+
+    def move(start: str, pin: str) -> None:
+        assert api.patch(url, json={"starts_at": start}).status_code == 200
+        [moved] = api.get(url).get_json()["slots"]
+        assert moved["starts_at"] == pin
+
+    move("2027-03-20T23:00", "2027-03-21T03:00:00-04:00")  # a week later: 03:00 still
     # Back across the change, and an hour later: the pin keeps its distance on the clock.
-    assert api.patch(url, json={"starts_at": "2027-03-14T00:00"}).status_code == 200
-    [moved] = api.get(url).get_json()["slots"]
-    assert moved["starts_at"] == "2027-03-14T04:00:00-04:00"
+    move("2027-03-14T00:00", "2027-03-14T04:00:00-04:00")
     # 22:00 the night before would put the pin at 02:00, which that night skips.
     refused = api.patch(url, json={"starts_at": "2027-03-13T22:00"})
     assert refused.status_code == 400
     assert "“Pinned” is pinned to 04:00" in refused.get_json()["message"]
     assert "does not exist in America/New_York" in refused.get_json()["message"]
     assert api.get(url).get_json()["starts_at"] == "2027-03-14T00:00:00-05:00"
-    # In the hour repeated when the clocks go back, the pin takes the 01:30 an hour after the
-    # start, as it was, not the one two hours after.
-    assert api.patch(url, json={"starts_at": "2027-11-06T21:00"}).status_code == 200
-    [moved] = api.get(url).get_json()["slots"]
-    assert moved["starts_at"] == "2027-11-07T01:00:00-04:00"
-    assert api.patch(url, json={"starts_at": "2027-11-06T21:30"}).status_code == 200
-    [moved] = api.get(url).get_json()["slots"]
-    assert moved["starts_at"] == "2027-11-07T01:30:00-04:00"
+    # Into the night the clocks go back, 01:00-02:00 happens twice: the pin takes the first,
+    # nearer its old distance from the start (three hours), not the one an hour later.
+    move("2027-11-06T21:00", "2027-11-07T01:00:00-04:00")
+    move("2027-11-06T21:30", "2027-11-07T01:30:00-04:00")
 
 
 def test_a_time_that_happens_twice_is_refused_on_the_page_in_the_pages_words(api, meeting):

@@ -339,10 +339,8 @@ def test_the_api_fills_a_slot_from_its_proposal(client, colead_client, survey):
     assert kept["title"] == "Mine" and kept["abstract"] == proposal.abstract
 
 
-def test_a_lineup_carries_the_proposal_link_and_the_evidence(client, colead_client, survey):
-    volunteer(client, office="GM", recommendations=["10"], title="IPAS and AI at a small office")
-    proposal = the_proposal()
-    decide(colead_client, proposal)
+def lineup_with_gm(colead_client) -> Lineup:
+    """A Rec 10 line-up that must include GM (whose proposal is accepted), as saved."""
     rules = {
         "focus": "10",
         "slots": "4",
@@ -353,7 +351,14 @@ def test_a_lineup_carries_the_proposal_link_and_the_evidence(client, colead_clie
         "csrf_token": csrf_token(colead_client, "/lineups/new"),
     }
     colead_client.post("/lineups/new", data=rules)
-    lineup = db.session.scalar(select(Lineup))
+    return db.session.scalar(select(Lineup))
+
+
+def test_a_lineup_carries_the_proposal_link_and_the_evidence(client, colead_client, survey):
+    volunteer(client, office="GM", recommendations=["10"], title="IPAS and AI at a small office")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    lineup = lineup_with_gm(colead_client)
     colead_client.post(
         f"/lineups/{lineup.id}/accept",
         data={"csrf_token": csrf_token(colead_client, f"/lineups/{lineup.id}")},
@@ -385,17 +390,7 @@ def test_a_lineup_accepted_into_a_meeting_holding_its_proposal_leaves_it_there(
     assert schedule(colead_client, proposal, draft).status_code == 302
     [slot] = slots()
     assert colead_client.patch(f"/api/v1/slots/{slot.id}", json={"office": "US"}).status_code == 200
-    rules = {
-        "focus": "10",
-        "slots": "4",
-        "one_per_office": "y",
-        "min_small": "0",
-        "maturity_weight": "0.5",
-        "include": "GM",
-        "csrf_token": csrf_token(colead_client, "/lineups/new"),
-    }
-    colead_client.post("/lineups/new", data=rules)
-    lineup = db.session.scalar(select(Lineup))
+    lineup = lineup_with_gm(colead_client)
     assert "GM" in {t["office"] for t in lineup.result["talks"]}
     accepted = colead_client.post(
         f"/lineups/{lineup.id}/accept",

@@ -431,14 +431,18 @@ def test_an_import_says_which_survey_pages_show_by_default(cli, survey, tmp_path
     ) in result.stdout
 
 
+def import_csv(cli, tmp_path, rows: list[str]):
+    path = tmp_path / "dates.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return cli.invoke(args=["survey", "import", str(path)])
+
+
 def test_csv_dates_out_of_their_era_or_order_are_refused(cli, app_context, tmp_path):
     rows = [
         "survey,office,question,recommendation,text,answered_from,answered_until",
         "Pilot,AU,focus,10,AI search,2025-07-07,0001-01-01",
     ]
-    path = tmp_path / "dates.csv"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = cli.invoke(args=["survey", "import", str(path)])
+    result = import_csv(cli, tmp_path, rows)
     assert result.exit_code != 0
     assert "answered_until: give a date between 2000 and 2100" in result.output
     assert "answered_from: 2025-07-07 is after answered_until (0001-01-01)" in result.output
@@ -451,8 +455,6 @@ def test_rows_that_disagree_on_the_dates_are_refused(cli, app_context, tmp_path)
         "Pilot,AU,focus,10,AI search,2025-07-07",
         "Pilot,AU,discuss,10,Rec 10,2025-07-08",
     ]
-    path = tmp_path / "dates.csv"
-    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
-    result = cli.invoke(args=["survey", "import", str(path)])
+    result = import_csv(cli, tmp_path, rows)
     assert result.exit_code != 0
     assert "answered_until: the rows give several dates: 2025-07-07, 2025-07-08" in result.output
