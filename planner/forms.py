@@ -114,14 +114,15 @@ def _a_choice(field, raw: str) -> bool:
 def _name_the_choices(field) -> None:
     """The form library's "Not a valid choice." says which values there are, when they are few
     (the API sends values, not clicks: "maturity" is idea, pilot or production)."""
-    if not isinstance(field, SelectFieldBase) or "Not a valid choice." not in field.errors:
+    vague = ("Not a valid choice.", "Invalid Choice: could not coerce.")
+    if not isinstance(field, SelectFieldBase) or not set(vague) & set(field.errors):
         return
     values = [str(choice[0]) for choice in field.iter_choices() if str(choice[0])]
-    if not 0 < len(values) <= 12:
-        return
-    named = "Not a valid choice: choose " + ", ".join(values[:-1])
-    named += f" or {values[-1]}." if len(values) > 1 else f"{values[-1]}."
-    field.errors = [named if e == "Not a valid choice." else e for e in field.errors]
+    named = "Not a valid choice."
+    if 0 < len(values) <= 12:
+        named = "Not a valid choice: choose " + ", ".join(values[:-1])
+        named += f" or {values[-1]}." if len(values) > 1 else f"{values[-1]}."
+    field.errors = [named if e in vague else e for e in field.errors]
 
 
 class PlannerForm(FlaskForm):

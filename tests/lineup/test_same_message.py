@@ -20,6 +20,7 @@ CASES = [
     # ... and "1_0", the underscore Python allows between digits.
     ({"slots": "1_0"}, {"slots": "1_0"}, 400, "Write the number with the digits 0 to 9."),
     ({"min_small": "1_0"}, {"min_small": "1_0"}, 400, "Write the number with the digits 0 to 9."),
+    ({"focus": "ten"}, {"recommendation": "ten"}, 400, "Not a valid choice: choose 1, 2"),
     ({"slots": "0"}, {"slots": 0}, 400, "Number must be between 1 and 20."),
     ({"slots": "21"}, {"slots": 21}, 400, "Number must be between 1 and 20."),
     (
