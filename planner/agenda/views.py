@@ -47,6 +47,7 @@ from planner.agenda.operations import (
     move_slot,
     presenter_of_another_office,
     publish,
+    refuse_if_cancelled,
     remove_meeting,
     remove_slot,
     set_offices,
@@ -267,6 +268,7 @@ def _edit_page(
         if chosen_offices is not None
         else {o.code for o in participating_offices(meeting)},
         offices_problem=offices_problem,
+        agenda_version=_asked_version(meeting),
     ), status or (400 if failed else 200)
 
 
@@ -424,6 +426,10 @@ def move(slot_id: int):
     steps = {"up": -1, "down": 1}
     if (direction := request.form.get("direction")) not in steps:
         abort(400, "A slot moves up or down: send direction=up or direction=down.")
+    refuse_if_cancelled(slot.meeting)
+    if _changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
+        # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
+        return _edit_page(slot.meeting, status=409)
     move_slot(slot, steps[direction])
     # Back at the row moved, where the co-lead's eyes and keyboard were.
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
@@ -495,15 +501,17 @@ def _asked_version(item: Meeting | Slot) -> str:
     return f"{item.version}-{sha256(slots.encode()).hexdigest()[:16]}"
 
 
-def _changed_since_asked(item: Meeting | Slot, what: str) -> bool:
-    """Whether the confirmation was asked about another version of `item` than the one there
-    is now, or about none (a form without one is asked again: asking costs a page, deleting
-    what no one saw costs the meeting); says so if it was."""
-    if request.form.get("version") == _asked_version(item):
+def _changed_since_asked(
+    item: Meeting | Slot, what: str, undone: str = "deleted or cancelled", field: str = "version"
+) -> bool:
+    """Whether the form was filled in from another version of `item` than the one there is
+    now, or says none (a form without one is asked again: asking costs a page, acting on what
+    no one saw costs the meeting); says so if it was."""
+    if request.form.get(field) == _asked_version(item):
         return False
     flash(
-        f"The {what} changed since you were asked (someone saved it meanwhile): nothing was "
-        "deleted or cancelled. Here it is as it is now; decide again.",
+        f"The {what} changed since you opened the page (someone saved it meanwhile): nothing "
+        f"was {undone}. Here it is as it is now; decide again.",
         "error",
     )
     return True

@@ -102,7 +102,7 @@ def test_a_deletion_asked_before_someone_else_saved_is_asked_again(colead_client
         stale = colead_client.post(asked, data=form)
         assert stale.status_code == 409
         page = html.unescape(stale.get_data(as_text=True))
-        assert "changed since you were asked" in page and title in page
+        assert "changed since you opened the page" in page and title in page
         again = colead_client.post(asked, data=hidden_fields(colead_client, asked))
         assert again.status_code == 302
     db.session.expire_all()

@@ -169,6 +169,17 @@ def test_a_cancelled_meeting_is_never_published_again(api, meeting):
     assert (body["status"], body["sequence"]) == ("cancelled", sequence)
 
 
+def move_form(client, edit: str, direction: str = "up") -> dict:
+    """A move button's form on the editor, as a browser sends it (the agenda's version too)."""
+    page = client.get(edit).get_data(as_text=True)
+    version = re.search(r'name="agenda_version" value="([^"]+)"', page)[1]
+    return {
+        "csrf_token": csrf_token(client, edit),
+        "agenda_version": version,
+        "direction": direction,
+    }
+
+
 def test_a_cancelled_meeting_and_a_cancelled_slot_no_longer_change(api, meeting):
     """Their cancellation went to presenters and calendars: a later change would send the event
     again as a REQUEST, and bringing a slot back would skip the proposal rules."""
@@ -400,10 +411,7 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
     page = colead_client.get(edit).get_data(as_text=True)
     assert "runs past the end of the meeting" in page  # 30 + 40 > 60
     second = db.session.scalar(select(Slot).where(Slot.title == "Second"))
-    moved = colead_client.post(
-        f"/slots/{second.id}/move",
-        data={"csrf_token": csrf_token(colead_client, edit), "direction": "up"},
-    )
+    moved = colead_client.post(f"/slots/{second.id}/move", data=move_form(colead_client, edit))
     # Back at the row moved, not at the top of the table.
     assert moved.headers["Location"] == f"/meetings/{meeting.id}/edit#slot-{second.id}"
     db.session.expire_all()
@@ -411,12 +419,24 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
     assert meeting.slots[1].starts_at == datetime(2026, 3, 10, 11, 40, tzinfo=UTC)
     for direction in ("sideways", "UP", ""):
         odd = colead_client.post(
-            f"/slots/{second.id}/move",
-            data={"csrf_token": csrf_token(colead_client, edit), "direction": direction},
+            f"/slots/{second.id}/move", data=move_form(colead_client, edit, direction)
         )
         assert odd.status_code == 400 and "send direction=up or direction=down" in odd.text
+    # From a page opened before someone pinned a slot (a move unpins both it swaps): refused,
+    # the agenda shown as it is now.
+    stale = move_form(colead_client, edit, "down")
+    first = db.session.scalar(select(Slot).where(Slot.title == "First"))
+    pin = {"starts_at": "2026-03-10T12:45:00+01:00"}
+    assert colead_client.patch(f"/api/v1/slots/{first.id}", json=pin).status_code == 200
+    refused_move = colead_client.post(f"/slots/{second.id}/move", data=stale)
+    assert refused_move.status_code == 409
+    assert "The agenda changed since you opened the page" in html.unescape(refused_move.text)
+    assert "nothing was moved" in html.unescape(refused_move.text)
+    unsaid = colead_client.post(f"/slots/{second.id}/move", data={**stale, "agenda_version": ""})
+    assert unsaid.status_code == 409
     db.session.expire_all()
     assert [s.title for s in meeting.slots] == ["Second", "First"]
+    assert meeting.slots[1].offset_minutes is not None  # still pinned
     refused = colead_client.post(
         f"/meetings/{meeting.id}/publish", data={"csrf_token": csrf_token(colead_client, edit)}
     )
