@@ -265,9 +265,16 @@ def rules_from(fields: Mapping[str, object]) -> Rules:
     if others:
         raise BadRules({"secondary": others})
     if not form.validate():
-        # Named as the caller named them: the focus is `recommendation` in the API and command.
-        named = {"focus": "recommendation"}
-        raise BadRules({named.get(name, name): errors for name, errors in form.errors.items()})
+        # Named as the caller named them: the focus is `recommendation` in the API and command,
+        # and a recommendation's slots are `secondary` (the page's extra_9 is its own name).
+        found: dict[str, list[str]] = {}
+        for name, errors in form.errors.items():
+            if name.startswith("extra_"):
+                number = name.removeprefix("extra_")
+                found.setdefault("secondary", []).extend(f"Rec {number}: {e}" for e in errors)
+            else:
+                found.setdefault({"focus": "recommendation"}.get(name, name), []).extend(errors)
+        raise BadRules(found)
     return form.rules()
 
 

@@ -333,7 +333,7 @@ def test_cli_text_and_refusal(cli, survey):
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--secondary", "4:6"], "--secondary: Number must be between 0 and 5."),
+        (["--secondary", "4:6"], "--secondary: Rec 4: Number must be between 0 and 5."),
         (["--secondary", "99:1"], "--secondary: There is no Rec 99."),
         (["--include", "AU,Narnia"], "--include: Not known as ST.3 office codes: Narnia."),
         (["--exclude", "ZZ"], "--exclude: Not known as ST.3 office codes: ZZ."),

@@ -59,5 +59,9 @@ def test_page_and_api_give_the_same_refusal(
     api = colead_client.post("/api/v1/lineups", json={"recommendation": 10, **body})
     assert api.status_code == status, api.get_json()
     assert message in str(api.get_json())
-    # The API names the fields it takes ("recommendation"), never the page's ("focus").
-    assert "focus" not in (api.get_json().get("fields") or {})
+    # The API names the fields it takes ("recommendation", "secondary"), never the page's
+    # ("focus", "extra_4").
+    fields = api.get_json().get("fields") or {}
+    assert "focus" not in fields and not any(name.startswith("extra_") for name in fields)
+    if page_fields == {"extra_4": "6"}:
+        assert fields["secondary"] == ["Rec 4: Number must be between 0 and 5."], api.get_json()
