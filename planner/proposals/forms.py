@@ -103,7 +103,29 @@ class ProposalFields(PlannerForm):
         ]
 
 
-class ProposalEditForm(ProposalFields, AvailabilityFields):
+class ContactChoices(PlannerForm):
+    """The volunteer's language and consent to be kept as a contact: asked when they volunteer,
+    changed with the proposal until the co-leads decide."""
+
+    language = SelectField(
+        "Preferred language",
+        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        default="en",
+        description="The language the co-leads write to you in, where they can.",
+    )
+    consent = BooleanField(
+        "Keep me as a contact of my office for the Task Force (name, email, language)",
+        description="Kept once the co-leads accept your proposal. Only the co-leads see it; "
+        "they may write to you about future meetings. Ask them to remove you at any time.",
+    )
+
+    def fill_contact(self, proposal) -> None:
+        """The choices as the proposal keeps them (a page to edit it, or to compare with)."""
+        self.language.data = proposal.contact_language or "en"
+        self.consent.data = bool(proposal.contact_consent)
+
+
+class ProposalEditForm(ProposalFields, AvailabilityFields, ContactChoices):
     """The office editing its proposal, its availability windows too: what it saw is carried
     along, so that two people with the link (or a co-lead deciding meanwhile) never lose a
     change silently."""
@@ -111,7 +133,7 @@ class ProposalEditForm(ProposalFields, AvailabilityFields):
     version = version_field()
 
 
-class VolunteerForm(ProposalFields, AvailabilityFields):
+class VolunteerForm(ProposalFields, AvailabilityFields, ContactChoices):
     # The order the page shows the fields in, which the error summary follows (the fields of the
     # parent forms would otherwise come first, and Office last).
     PAGE_ORDER = (
@@ -131,17 +153,6 @@ class VolunteerForm(ProposalFields, AvailabilityFields):
     )
 
     office = SelectField("Office", validators=[DataRequired("Choose your office.")])
-    language = SelectField(
-        "Preferred language",
-        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
-        default="en",
-        description="The language the co-leads write to you in, where they can.",
-    )
-    consent = BooleanField(
-        "Keep me as a contact of my office for the Task Force (name, email, language)",
-        description="Kept once the co-leads accept your proposal. Only the co-leads see it; "
-        "they may write to you about future meetings. Ask them to remove you at any time.",
-    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

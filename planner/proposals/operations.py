@@ -128,7 +128,16 @@ def _save(proposal: Proposal) -> None:
         ) from None
 
 
-def edit_by_office(proposal: Proposal, fields: dict, recommendations: list[int]) -> None:
+def edit_by_office(
+    proposal: Proposal,
+    fields: dict,
+    recommendations: list[int],
+    *,
+    consent: bool | None = None,
+    language: str | None = None,
+) -> None:
+    """The office's change to its proposal, until the co-leads decide (its consent to be kept as
+    a contact and its language too, when given)."""
     if not proposal.open_to_office:
         raise Conflict(f"The co-leads have decided ({proposal.status}); it can no longer change.")
     # Read before changing anything: a read would flush the change early, where a co-lead's
@@ -137,6 +146,10 @@ def edit_by_office(proposal: Proposal, fields: dict, recommendations: list[int])
     events = proposal.events
     for name in EDITABLE:
         setattr(proposal, name, fields[name])
+    if consent is not None:
+        proposal.contact_consent = consent
+    if language is not None:
+        proposal.contact_language = language
     proposal.recommendations = chosen
     events.append(ProposalEvent(actor=_office_actor(proposal), action="edited"))
     _save(proposal)

@@ -14,6 +14,7 @@ from planner.calendar.operations import published_meetings_with
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
+from planner.offices.contacts import language_code
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
@@ -142,6 +143,7 @@ def edit(token: str):
     note = None
     if request.method == "GET":
         form.recommendations.data = [r.number for r in proposal.recommendations]
+        form.fill_contact(proposal)
         stored_windows = windows_of(proposal=proposal)
         form.fill(stored_windows, stored_windows[0].time_zone if stored_windows else None)
     problem = None
@@ -156,12 +158,19 @@ def edit(token: str):
     elif form.validate_on_submit():
         stored = ProposalEditForm(formdata=None, obj=proposal)
         stored.recommendations.data = [r.number for r in proposal.recommendations]
+        stored.fill_contact(proposal)
         kept = windows_of(proposal=proposal)
         stored.fill(kept, kept[0].time_zone if kept else None)
         problem = stale(form, stored, proposal, "Your proposal")
         if problem is None:
             try:
-                edit_by_office(proposal, form_fields(form), form.recommendations.data)
+                edit_by_office(
+                    proposal,
+                    form_fields(form),
+                    form.recommendations.data,
+                    consent=bool(form.consent.data),
+                    language=language_code(form.language.data),
+                )
                 save_proposal_windows(form, proposal)
             except Conflict as error:
                 problem = str(error)

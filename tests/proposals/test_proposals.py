@@ -12,8 +12,9 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.operations import workshop_instance
 from planner.matching.operations import survey_interests_and_projects
+from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
-from tests.support import counted_queries, csrf_token
+from tests.support import counted_queries, csrf_token, form_of
 
 SCRIPT = "<script>alert('x')</script> AI search"
 VALID = {
@@ -118,6 +119,29 @@ def test_the_abstract_is_suggested_from_the_survey(client, survey):
     assert "The Polish Patent Office is one of the pioneers" in page
     assert 'value="Trialling new technologies safely"' in page  # nothing else is lost
     assert db.session.scalar(select(Proposal)) is None
+
+
+def test_the_volunteer_changes_language_and_consent_until_the_co_leads_decide(
+    client, colead_client, survey
+):
+    token = token_of(send(client))
+    url = f"/proposals/{token}/edit"
+    form = form_of(client, url)
+    assert form["language"] == ["en"] and "consent" not in form  # as sent: no consent
+    form.update(language=["fr"], consent=["y"])
+    assert client.post(url, data=form).status_code == 302
+    proposal = db.session.scalar(select(Proposal))
+    db.session.refresh(proposal)
+    assert (proposal.contact_consent, proposal.contact_language) == (True, "fr")
+    form = form_of(client, url)
+    assert form["language"] == ["fr"] and form["consent"] == ["y"]
+    # Unticked again before the co-leads decide: accepting keeps no contact.
+    del form["consent"]
+    assert client.post(url, data=form).status_code == 302
+    db.session.refresh(proposal)
+    body = {"status": "accepted", "reason": "Fits.", "version": proposal.version}
+    assert colead_client.patch(f"/api/v1/proposals/{proposal.id}", json=body).status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(OfficeContact)) == 0
 
 
 def test_edit_and_withdraw_through_the_link(client, survey):
