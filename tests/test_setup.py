@@ -159,7 +159,20 @@ def test_migrations_on_sqlite_keep_the_rows_that_point_at_a_rebuilt_table(tmp_pa
             "0, 'T', 'presentation', 20, 'proposed', '', 0, '2026-01-01', '2026-01-01', 1)",
         ):
             db.session.execute(text(statement))
+        # A row pointing nowhere from before foreign keys were on is not the migration's doing:
+        # it does not stop the upgrade.
         db.session.commit()
+        with db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+            connection.exec_driver_sql(
+                "INSERT INTO proposal_events (proposal_id, at, actor, action, reason) "
+                "VALUES (999, '2026-01-01', 'AU', 'submitted', '')"
+            )
+            connection.commit()
+            connection.exec_driver_sql("PRAGMA foreign_keys=ON")  # as the pool gave it
+        counts = counts.replace(
+            "FROM proposal_events)", "FROM proposal_events WHERE proposal_id = 1)"
+        )
         assert db.session.execute(text(counts)).one() == (1, 1, 1, 1)
         upgrade()
         assert db.session.execute(text(counts)).one() == (1, 1, 1, 1)

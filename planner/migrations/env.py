@@ -99,7 +99,10 @@ def run_migrations_online():
             # run the ON DELETE rules of every table pointing at it, deleting their rows. Off
             # while migrating (outside any transaction, where SQLite honours it), then checked.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            connection.commit()  # ends the transaction the statement began, as SQLAlchemy sees it
+            # Rows pointing nowhere already (kept from before foreign keys were on) are not the
+            # migration's doing: only new ones stop it.
+            before = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+            connection.commit()  # (SQLAlchemy began a transaction for them: ended here)
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -109,10 +112,12 @@ def run_migrations_online():
         with context.begin_transaction():
             context.run_migrations()
             if sqlite:
-                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                found = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                broken = [row for row in found if row not in before]
                 if broken:
                     raise RuntimeError(
-                        f"The migration left rows pointing nowhere: {broken[:5]}; not kept."
+                        f"The migration left rows pointing nowhere (table, row, parent): "
+                        f"{broken[:5]}"
                     )
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
