@@ -46,7 +46,12 @@ def test_an_office_submits_with_errors_then_edits_and_withdraws(page, live_serve
     expect(page.get_by_label("Abstract", exact=True)).to_have_value(
         re.compile("one of the pioneers")
     )
-    page.get_by_label("Email", exact=True).fill("pat@uprp.example")
+    # The page the suggestion came back on is whole before typing into it (under load, a fill
+    # could land on it while it was still loading, and the old address was sent).
+    page.wait_for_load_state("load")
+    email = page.get_by_label("Email", exact=True)
+    email.fill("pat@uprp.example")
+    expect(email).to_have_value("pat@uprp.example")
     page.get_by_role("button", name="Send the proposal").click()
     expect(page.get_by_role("status")).to_contain_text("Keep the link of this page")
     private = page.url
