@@ -294,10 +294,13 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         "starts_at": lambda v: check_pinned(v, meeting),
         "offset_minutes": lambda v: v if v is None else check_offset(v),
     }
+    if "proposal_id" in changes and changes["proposal_id"] == slot.proposal_id:
+        # The link as it is (to a proposal declined since, say) is kept, not checked again.
+        changes = {name: value for name, value in changes.items() if name != "proposal_id"}
     values = validated(checks, changes, "slot")
     if "starts_at" in values:
         values["offset_minutes"] = values.pop("starts_at")
-    if values.get("proposal_id") not in (None, slot.proposal):
+    if values.get("proposal_id") is not None:
         _refuse_twice(values["proposal_id"], slot, meeting)
     changed = []
     for name, value in values.items():

@@ -403,11 +403,8 @@ def edit_slot(slot_id: int):
             status = 409
         else:
             office_before = slot.office_code
-            changes = _slot_changes(form)
-            if changes["proposal_id"] == slot.proposal_id:
-                del changes["proposal_id"]  # kept as it is, accepted or not (any longer)
             try:
-                apply_slot(slot, slot.meeting, changes)
+                apply_slot(slot, slot.meeting, _slot_changes(form))
             except AgendaError as error:
                 problem = _refused(form, error, SLOT_FIELDS)
             else:

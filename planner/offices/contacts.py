@@ -128,8 +128,7 @@ def kept_as_contact(proposal: Proposal) -> str:
     contact = _by_email(proposal.office_code, proposal.contact_email)
     if contact is not None:
         return "kept" if contact.source.startswith(f"from proposal #{proposal.id} ") else "already"
-    accepted = any(e.to_status == "accepted" for e in proposal.events)
-    return "removed" if accepted else "asked"
+    return "removed" if proposal.was_accepted else "asked"
 
 
 def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[OfficeContact]:

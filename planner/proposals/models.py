@@ -67,6 +67,11 @@ class Proposal(db.Model):
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     @property
+    def was_accepted(self) -> bool:
+        """Whether a co-lead ever accepted it (it may have been set back since)."""
+        return any(e.to_status == ProposalStatus.accepted for e in self.events)
+
+    @property
     def language_name(self) -> str:
         return LANGUAGES.get(self.contact_language or "en", self.contact_language or "en")
 

@@ -201,6 +201,9 @@ def change_status(
             f"{'that slot' if len(held) == 1 else 'those slots'} first, so that no agenda "
             "shows a presentation its proposal no longer backs; nothing was changed."
         )
+    # Only the first acceptance keeps the volunteer as a contact: one removed since (the
+    # volunteer asked to be) is not made again by accepting once more.
+    first_acceptance = status == ProposalStatus.accepted and not proposal.was_accepted
     proposal.events.append(
         ProposalEvent(
             actor=actor,
@@ -212,16 +215,9 @@ def change_status(
     )
     proposal.status = status
     _save(proposal)
-    if status == ProposalStatus.accepted and not _accepted_before(proposal):
-        # Only the first acceptance: a contact removed since (the volunteer asked to be) is
-        # not made again by accepting once more.
+    if first_acceptance:
         from_proposal(proposal, actor)
     messages.decision(proposal, reason)
-
-
-def _accepted_before(proposal: Proposal) -> bool:
-    """Whether the proposal was accepted before its latest event (the one being recorded)."""
-    return any(e.to_status == ProposalStatus.accepted for e in proposal.events[:-1])
 
 
 def slots_of(proposal: Proposal, *, live: bool = False) -> list[Slot]:

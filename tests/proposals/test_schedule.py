@@ -223,6 +223,9 @@ def test_saving_a_slot_keeps_its_link_to_a_proposal_declined_since(client, colea
     assert saved.status_code == 302, saved.get_data(as_text=True)
     [slot] = slots()
     assert (slot.title, slot.proposal_id) == ("Chatbots (moved to next year)", proposal.id)
+    # The API alike: the link sent back as it is is kept, not checked again.
+    again = {"proposal_id": proposal.id, "title": "Chatbots, next year"}
+    assert colead_client.patch(f"/api/v1/slots/{slot.id}", json=again).status_code == 200
 
 
 def test_scheduling_writes_the_proposal_so_a_decline_taken_meanwhile_conflicts(
