@@ -73,7 +73,14 @@ def place_time_zones() -> tuple[str, ...]:
 
 
 class LocalTimeError(ValueError):
-    """A wall-clock time that does not exist, or exists twice, in a zone (DST changes)."""
+    """A wall-clock time that does not exist, or exists twice, in a zone (DST changes). For a
+    time that exists twice, `twice` holds the two UTC offsets it may have ("UTC+2", "UTC+1"),
+    so that a page whose field takes no offset can say it its own way."""
+
+    def __init__(self, message: str, twice: tuple[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.twice = twice
+        self.what = message.partition(";")[0]  # what is wrong, without what to do about it
 
 
 def is_skipped(local: datetime, zone: str) -> bool:
@@ -96,9 +103,11 @@ def to_utc(local: datetime, zone: str) -> datetime:
             "saving time starts. Choose another time."
         )
     if first.utcoffset() != second.utcoffset():
+        offsets = (utc_offset(first), utc_offset(second))
         raise LocalTimeError(
             f"{naive:%Y-%m-%d %H:%M} happens twice in {zone} when daylight saving time ends; "
-            f"give the UTC offset too ({utc_offset(first)} or {utc_offset(second)})."
+            f"give the UTC offset too ({offsets[0]} or {offsets[1]}).",
+            twice=offsets,
         )
     return first.astimezone(UTC)
 

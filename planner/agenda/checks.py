@@ -32,7 +32,16 @@ MAX_OFFSET = 24 * 60  # a slot starts within a day of its meeting's start
 
 class AgendaError(PlannerError):
     """A change to the agenda that cannot be made; the message says why, in the co-lead's words,
-    and `field` names the field it is about (as the API names it), if it is about one."""
+    and `field` names the field it is about (as the API names it), if it is about one. `local`:
+    the wall-clock time refused, when that is why (a page words what to do its own way)."""
+
+    local: LocalTimeError | None = None
+
+    @classmethod
+    def of_local_time(cls, error: LocalTimeError) -> "AgendaError":
+        refused = cls(str(error))
+        refused.local = error
+        return refused
 
 
 class PublishRefused(AgendaError, ConflictError):
@@ -44,7 +53,8 @@ def on_field(name: str, check: Callable, value):
     try:
         return check(value)
     except AgendaError as error:
-        raise AgendaError(str(error), field=error.field or name) from None
+        error.field = error.field or name
+        raise
 
 
 def validated(checks: Mapping[str, Callable], changes: Mapping, what: str) -> dict:
@@ -74,7 +84,7 @@ def check_start(value: datetime | None, zone: str) -> datetime | None:
         try:
             return to_utc(value, zone)
         except LocalTimeError as error:
-            raise AgendaError(str(error)) from None
+            raise AgendaError.of_local_time(error) from None
     if value.utcoffset() == timedelta(0):
         return value.astimezone(UTC)
     there = value.astimezone(zone_info(zone))
@@ -82,7 +92,7 @@ def check_start(value: datetime | None, zone: str) -> datetime | None:
         try:
             to_utc(value.replace(tzinfo=None), zone)
         except LocalTimeError as error:
-            raise AgendaError(str(error)) from None
+            raise AgendaError.of_local_time(error) from None
         raise AgendaError(
             f"{value.isoformat()} has another offset than {zone} has then "
             f"({there.isoformat()}); give the time in UTC or with {zone}'s offset."

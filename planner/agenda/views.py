@@ -1,6 +1,5 @@
 """Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
 
-import re
 from collections.abc import Mapping
 from datetime import datetime
 from hashlib import sha256
@@ -90,24 +89,19 @@ def _refused(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
     """Put a refusal next to the form field it is about; one about no field of the form is
     returned, to be shown above the form."""
     name = fields.get(error.field, error.field)
-    message = _for_the_page(str(error))
+    message = str(error)
+    if error.local is not None and error.local.twice:
+        # Told by its offset elsewhere, which the page's time field cannot take.
+        first, second = error.local.twice
+        message = (
+            f"{error.local.what}; this page's time field cannot say which: choose a time "
+            f"outside that hour, or give the start with its offset ({first} or {second}) "
+            "through the API."
+        )
     if name is not None and name in form:
         form[name].errors.append(message)
         return None
     return message
-
-
-_TWICE = re.compile(r"give the UTC offset too \((UTC\S+) or (UTC\S+)\)\.")
-
-
-def _for_the_page(message: str) -> str:
-    """A refusal in the words of the page: a time that happens twice (the clocks go back) is
-    told by its offset, which the page's time field cannot take."""
-    return _TWICE.sub(
-        r"this page's time field cannot say which: choose a time outside that hour, or give "
-        r"the start with its offset (\1 or \2) through the API.",
-        message,
-    )
 
 
 def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[str]]:
