@@ -738,7 +738,9 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
         return
     presenter = (slot.invitation.email or "").lower() if slot.invitation else ""
     zone = slot.office.time_zone if slot.office else None
-    for contact in contacts_for(slot.office_code, proposal=slot.proposal):
+    # The office's saved contacts only: a volunteer who did not consent to be kept is offered
+    # as the presenter of their own talk, never written to as the office's contact.
+    for contact in contacts_for(slot.office_code):
         email = contact.email.strip()
         if not email or email.lower() == presenter or _already_sent(slot, email):
             continue

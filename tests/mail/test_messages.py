@@ -340,6 +340,31 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     assert [m.kind for m in outbox(recipient_email=PRESENTER)][-1] == "cancellation"
 
 
+def test_a_volunteer_who_did_not_consent_gets_no_office_contact_mail(api, client, slot):
+    """A proposal sent without consent to be kept as a contact: its talk on a published agenda,
+    moved and cancelled, tells the office's saved contacts, never the volunteer as one."""
+    sent = _proposal(client, api, consent=False)
+    decision = {"status": "accepted", "reason": "Fits.", "version": sent["version"]}
+    assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 200
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipaustralia.example", source="t")
+    )
+    db.session.commit()
+    linked = {"proposal_id": sent["id"]}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=linked).status_code == 200
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    kinds = [m.kind for m in outbox(recipient_email="robin@ipaustralia.example")]
+    assert kinds == ["received", "decision"]
+    assert [m.kind for m in outbox(recipient_email="kim@ipaustralia.example")] == [
+        "update",
+        "update",
+        "cancellation",
+    ]
+    assert db.session.scalar(select(OfficeContact.email)) == "kim@ipaustralia.example"
+
+
 def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(api, slot):
     """The presenter invited to a draft hears that it is published (not that "its status" has
     changed); a contact added later is first told of the slot with no "It was" of a time they
