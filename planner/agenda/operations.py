@@ -261,14 +261,32 @@ def follow_slots(meeting: Meeting) -> None:
     _touch(meeting, ["duration_minutes"], SIGNIFICANT_MEETING)
 
 
-def _place(placed: Sequence[tuple[Slot, SlotTimes]]) -> None:
+def _place(placed: Sequence[tuple[Slot, SlotTimes]], status_set: Slot | None = None) -> None:
+    """Write the laid-out times; `status_set` is a slot whose status the same change sets."""
     for position, (slot, times) in enumerate(placed):
         slot.position = position
         if slot.starts_at != times.starts_at:
             moved = slot.starts_at is not None  # a slot getting its first time has not moved
             slot.starts_at = times.starts_at
             if moved:
-                _touch(slot, ["starts_at"], SIGNIFICANT_SLOT)
+                asked = _ask_again(slot) if slot is not status_set else []
+                _touch(slot, ["starts_at", *asked], SIGNIFICANT_SLOT)
+
+
+def _ask_again(slot: Slot) -> list[str]:
+    """A presenter confirms a time, not a slot: when a confirmed slot's time or length changes,
+    it is invited again and their answer is cleared, so their page and the update they are sent
+    ask them to confirm the new time (RFC 5546: a significant change resets the attendee's
+    answer; Outlook and Google do so too). A status set by the same change (a co-lead who
+    confirms it at the new time) stands: callers leave that slot out. Returns the fields
+    changed."""
+    if slot.status != SlotStatus.confirmed:
+        return []
+    slot.status = SlotStatus.invited
+    invitation = slot.invitation
+    if invitation is not None and invitation.answer == SlotStatus.confirmed:
+        invitation.answer = None  # answered_at stays: their page says they answered before
+    return ["status"]
 
 
 def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
@@ -316,8 +334,10 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         meeting.slots.append(slot)
     placed = layout(meeting)
     _check_overlaps(placed, slot)
+    if "duration_minutes" in changed and "status" not in changed:
+        changed += _ask_again(slot)
     _touch(slot, changed, SIGNIFICANT_SLOT)
-    _place(placed)
+    _place(placed, status_set=slot if "status" in changed else None)
     follow_slots(meeting)
 
 

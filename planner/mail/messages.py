@@ -665,13 +665,18 @@ def _tell_presenter(
     # CANCEL their decline sent, whatever the feeds show (a draft's slot is tentative either
     # way), so the slot goes to their calendar again.
     returning = change.status == SlotStatus.declined and slot.status in _HOLDING
-    attendee = _presenter_attendee(invitation)
+    # They confirmed the time before this change: it moved, so they are asked again
+    # (`agenda.operations._ask_again`), and their calendar is asked for an answer (RSVP).
+    asked_again = change.status == SlotStatus.confirmed and slot.status == SlotStatus.invited
+    attendee = _presenter_attendee(invitation, rsvp=asked_again)
     private_url = _private_url(invitation)
     context = {
         **_slot_context(slot, zone),
         "role": "presenter",
-        # Publishing changes the meeting's status: news of its own, not "its status changed".
-        "what": sorted(what - {"status"} if published else what),
+        # Publishing changes the meeting's status: news of its own, not "its status changed";
+        # nor is a confirmation asked again: the message asks for it.
+        "what": sorted(what - {"status"} if published or asked_again else what),
+        "asked_again": asked_again,
         "published": published,
         "was": _times_before(slot, change, zone),
         "private_url": private_url,

@@ -504,10 +504,13 @@ def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
     (reminder,) = outbox(kind="reminder")
     assert reminder.recipient_email == PRESENTER and "Materials" in reminder.text_body
     assert "Australia/Sydney" in reminder.text_body and "/unsubscribe/" in reminder.text_body
-    # Moved: a new reminder for the new start.
+    # Moved: the presenter is asked to confirm the new time; once they have, a new reminder
+    # for the new start.
     later = {"starts_at": "2027-03-09T13:30:00+01:00"}
     assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
     db.session.refresh(slot)
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0
+    assert confirm(presenter, link).status_code == 302
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
 
 

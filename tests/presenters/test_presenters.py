@@ -8,6 +8,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
@@ -430,6 +431,71 @@ def test_a_confirmation_is_of_the_time_the_presenter_saw(api, slot, presenter):
     assert again.status_code == 302
     db.session.refresh(slot)
     assert slot.status == "confirmed"
+
+
+def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, presenter):
+    """A confirmation is of a time: the meeting moved a week (or the talk got longer), the slot
+    is invited again, the feeds say TENTATIVE, the presenter's page and email ask them to
+    confirm the new time, and their calendar is asked for an answer. A new title asks nothing;
+    a co-lead who confirms it at the new time in the same change is taken at their word."""
+    from planner.mail.models import OutboxMessage
+
+    link = invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.post(f"{meeting}/publish").status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    week_later = {"starts_at": "2027-03-16T13:00:00+01:00"}
+    assert api.patch(meeting, json=week_later).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "invited" and slot.invitation.answer is None
+    feed = read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)
+    event = next(e for e in feed["events"] if e["summary"] == TALK["title"])
+    assert event["status"] == "TENTATIVE"
+    mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[-1]
+    assert mail.recipient_email == "alex@ipaustralia.example"
+    assert mail.subject == f"New time, please confirm: {TALK['title']}"
+    assert "You confirmed the time it had before, so please confirm again" in mail.text_body
+    assert "It was:" in mail.text_body and "Status: invited" in mail.text_body
+    read_everywhere(mail.ics.encode())
+    (request,) = Calendar.from_ical(mail.ics).walk("VEVENT")
+    assert request["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert request["ATTENDEE"].params["RSVP"] == "TRUE"
+    page = text(presenter.get(link))
+    assert "You confirmed an earlier time; the co-leads have changed it since." in page
+    assert "Tuesday 16 March 2027" in page
+    assert confirm(presenter, link).status_code == 302
+    db.session.expire_all()
+    assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
+    assert "You confirmed an earlier time" not in text(presenter.get(link))
+    # A new title: still confirmed. A longer talk: asked again.
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"}).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "confirmed"
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30}).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "invited"
+    both = {"duration_minutes": 25, "status": "confirmed"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=both).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "confirmed"
+
+
+def test_the_co_lead_is_told_whose_confirmation_a_change_asks_again(api, slot, presenter):
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    url = f"/slots/{slot.id}/edit"
+    saved = api.post(url, data={**form_of(api, url), "title": "Renamed"})
+    assert "asked to confirm" not in text(api.get(saved.headers["Location"]))
+    saved = api.post(url, data={**form_of(api, url), "duration_minutes": "30"})
+    assert (
+        "The time of “Renamed” changed: its presenter confirmed the old time and is asked to "
+        "confirm the new one, on their page and by email."
+    ) in text(api.get(saved.headers["Location"]))
+    assert confirm(presenter, link).status_code == 302
+    edit = f"/meetings/{slot.meeting_id}/edit"
+    moved = api.post(edit, data={**form_of(api, edit), "day": "2027-03-10"})
+    assert moved.status_code == 302, text(moved)
+    assert "The time of “Renamed” changed" in text(api.get(moved.headers["Location"]))
 
 
 def test_no_one_is_invited_to_a_meeting_that_has_ended(api, survey):
