@@ -79,6 +79,17 @@ class DatabaseIntConverter(IntegerConverter):
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = MAX_INT):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
 
+    def to_python(self, value: str) -> int:
+        """A number too large for a row is no row: 404 for every method. (Werkzeug's refusal
+        would only skip the rule, and a sibling rule for other methods then answered 405.)"""
+        from werkzeug.exceptions import NotFound
+        from werkzeug.routing import ValidationError
+
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise NotFound("There is nothing at this address: the number is too large.") from None
+
 
 def render_item(type_: str, obj, autogen_context) -> str | bool:
     """Alembic autogenerate hook: write our column types as the plain SQLAlchemy type they wrap.

@@ -26,6 +26,9 @@ _SECRETS = (
     # PostgreSQL's detail of a refused row quotes its values: Key (email)=(ana@example.org).
     (re.compile(r"(Key \([^)]*\)=\().*?(\) (?:already exists|is not present))"), rf"\1{HIDDEN}\2"),
     (re.compile(r"(Bearer\s+)[A-Za-z0-9_.~+/=\-]+"), rf"\1{HIDDEN}"),
+    # A co-lead's API token wherever it stands (?access_token=cwsp_…, a pasted header): its
+    # prefix joins it to the random part, so the rule below would not see it whole.
+    (re.compile(r"cwsp_[A-Za-z0-9_\-]+"), HIDDEN),
     # /unsubscribe/<token>: signed, and it spells out the address it unsubscribes.
     (re.compile(r"(/unsubscribe/)[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
     # Whatever else looks like a private link's token (32 random bytes, base64url: 43

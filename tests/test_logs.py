@@ -60,6 +60,9 @@ def _get(url: str) -> int:
         ),
         # A token on its own, wherever it stands (43 characters, as the app makes them).
         ("GET /x?back=" + "A" * 20 + "-" + "b" * 22 + " HTTP/1.1", "back=[hidden] HTTP/1.1"),
+        # A co-lead's API token, wherever it stands (the API refuses it in the query).
+        ("GET /api/v1/proposals?access_token=cwsp_" + "Q" * 43 + " HTTP/1.1", "=[hidden] HTTP"),
+        ("Authorization: token cwsp_" + "a-b_" * 11, "token [hidden]"),
         # Other percent-encoding is left as it was.
         ("GET /offices?q=caf%C3%A9 HTTP/1.1", "GET /offices?q=caf%C3%A9 HTTP/1.1"),
     ],

@@ -135,6 +135,15 @@ def test_ids_beyond_what_the_database_holds_are_404(api, survey, url):
     assert api.get(url).status_code == 404
 
 
+@pytest.mark.parametrize("method", ["get", "patch", "delete", "options"])
+@pytest.mark.parametrize("url", ["/api/v1/slots/2147483648", "/api/v1/meetings/2147483648"])
+def test_every_method_on_an_id_beyond_the_database_is_404_not_405(api, survey, url, method):
+    """Werkzeug's own refusal skipped the rule, and a rule for other methods answered 405."""
+    response = getattr(api, method)(url, json={})
+    assert response.status_code == 404
+    assert "the number is too large" in response.get_json()["message"]
+
+
 def test_a_published_meeting_cannot_quietly_disappear(api, meeting):
     assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
     for payload, message in (
