@@ -466,9 +466,14 @@ def _returned_sequence(own: int, row: RemovedEvent) -> int:
     return own + row.sequence + 1
 
 
-def _with_removed(events: list[EventInfo], removed: Iterable[RemovedEvent]) -> list[EventInfo]:
+def _with_removed(
+    events: list[EventInfo], removed: Iterable[RemovedEvent], held: Callable[[list[str]], set]
+) -> list[EventInfo]:
     """The events, and the removed ones they do not hold again. One that came back goes on
-    from above the SEQUENCE of its removal (`_returned_sequence`)."""
+    from above the SEQUENCE of its removal (`_returned_sequence`). One that came back and then
+    left the window (moved to a start older than it) is not shown as its old removal: that
+    says an older time, with a lower SEQUENCE than subscribers had since; `held(uids)` names
+    those of `uids` the feed holds again, window or not."""
     rows = {r.uid: r for r in removed}
     out = []
     for item in events:
@@ -480,7 +485,28 @@ def _with_removed(events: list[EventInfo], removed: Iterable[RemovedEvent]) -> l
                 last_modified=max(item.last_modified, row.removed_at),
             )
         out.append(item)
-    return out + [removed_event(r) for r in rows.values()]
+    back = held(list(rows)) if rows else set()
+    return out + [removed_event(r) for r in rows.values() if r.uid not in back]
+
+
+def _held_slots(*where: ColumnElement) -> Callable[[list[str]], set]:
+    """Which of some UIDs are slots of published meetings matching `where`, whatever their
+    start."""
+
+    def held(uids: list[str]) -> set:
+        return set(
+            db.session.scalars(
+                select(Slot.uid).join(Meeting).where(*_public(), *where, Slot.uid.in_(uids))
+            )
+        )
+
+    return held
+
+
+def _held_in_taskforce_feeds(uids: list[str]) -> set:
+    """Which of some UIDs are published meetings or their slots, whatever their start."""
+    meetings = db.session.scalars(select(Meeting.uid).where(*_public(), Meeting.uid.in_(uids)))
+    return set(meetings) | _held_slots()(uids)
 
 
 def _changed(events: list[EventInfo], *left: datetime | None) -> datetime:
@@ -527,6 +553,7 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
         events = _with_removed(
             [slot_event(s, meeting, url) for s in _placed(meeting)],
             _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
+            _held_slots(Meeting.id == meeting.id),
         )
     return events, _changed(events)
 
@@ -600,7 +627,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
         removed = [r for r in removed if r.parent_uid is not None or r.uid not in parents]
     else:
         removed = [r for r in removed if r.parent_uid is None]
-    events = _with_removed(events, removed)
+    events = _with_removed(events, removed, _held_in_taskforce_feeds)
     left = _older_than(since, window)
     if not talks:
         left += (MEETINGS_ONLY_SINCE,)
@@ -620,7 +647,8 @@ def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -
         if any(r.number == number for r in s.recommendations)
     ]
     window = and_(*_feed_is(None, number))
-    events = _with_removed(events, _feed_removals(window, since, events))
+    on_it = Slot.recommendations.any(Recommendation.number == number)
+    events = _with_removed(events, _feed_removals(window, since, events), _held_slots(on_it))
     # A slot that stopped being placed leaves no row: the feed's date moves with any slot's
     # change in the window (at worst a client fetches an unchanged feed; its ETag matches).
     changes = (s.updated_at for meeting in meetings for s in meeting.slots)
@@ -645,7 +673,9 @@ def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tup
         slot_event(s, s.meeting, urls[s.meeting_id]) for s in slots if _plausible(s.starts_at)
     ]
     mine = RemovedEvent.office_code == office.code
-    events = _with_removed(events, _feed_removals(mine, since, events))
+    events = _with_removed(
+        events, _feed_removals(mine, since, events), _held_slots(Slot.office_code == office.code)
+    )
     older = db.session.scalar(
         select(func.max(Meeting.starts_at))
         .join(Slot)

@@ -275,6 +275,36 @@ def test_a_slot_given_to_another_office_stays_cancelled_in_the_first_ones_feed(
     assert cancelled["SEQUENCE"] > moved_again["SEQUENCE"]
 
 
+def test_an_event_back_in_a_feed_that_leaves_its_window_does_not_bring_back_its_removal(
+    colead_client, visitor, published
+):
+    """A slot given to another office and back, or taken off a recommendation and put back,
+    then moved with its meeting to before the feeds' window: it leaves the feeds as any old
+    event does. Its old removal (an older time, a lower SEQUENCE than subscribers had since)
+    does not come back in its place (helper-43)."""
+    token = office_feed_token(db.session.get(Office, "PL"), "test-secret-key")
+    office = f"/feeds/offices/PL.ics?token={token}"
+    talk = next(s for s in published.slots if s.office_code == "PL")
+    for change in ({"office": "AU"}, {"office": "PL"}, {"recommendations": []}):
+        assert colead_client.patch(f"/api/v1/slots/{talk.id}", json=change).status_code == 200
+    assert (
+        colead_client.patch(f"/api/v1/slots/{talk.id}", json={"recommendations": [10]}).status_code
+        == 200
+    )
+    feeds = (office, "/feeds/recommendations/10.ics", "/feeds/taskforce-talks.ics")
+    for url in feeds:
+        assert str(events_by_uid(visitor.get(url).data)[talk.uid]["STATUS"]) == "TENTATIVE"
+    long_ago = {"starts_at": "2025-01-07T12:00:00+01:00"}
+    assert colead_client.patch(f"/api/v1/meetings/{published.id}", json=long_ago).status_code == 200
+    for url in feeds:
+        body = visitor.get(url).data
+        read_everywhere(body)
+        assert talk.uid not in events_by_uid(body), url
+    # The meeting's own download keeps every slot, at its time now.
+    download = events_by_uid(visitor.get(f"/meetings/{published.id}.ics?scope=slots").data)
+    assert str(download[talk.uid]["STATUS"]) == "TENTATIVE"
+
+
 def test_an_office_feed_token_is_made_as_it_was_when_subscribers_copied_it():
     """A feed address is compared whole with the token made now: if the signing library made
     its tokens otherwise, every subscription would stop. The address given out before stays."""
