@@ -13,7 +13,7 @@ from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office, OfficeContact
-from planner.proposals.models import Proposal
+from planner.proposals.models import Proposal, ProposalStatus
 from planner.spreadsheet import written
 
 CSV_COLUMNS = (
@@ -122,13 +122,16 @@ def kept_as_contact(proposal: Proposal) -> str:
     """What became of a volunteer's consent to be kept as a contact, as the proposal's pages say
     it: "not asked"; "asked" (until the proposal is accepted); "kept" (this proposal's contact is
     there); "already" (the office had the address, whose contact stays as the co-leads keep
-    it); "removed" (kept once, removed by the co-leads since: accepting again does not add it)."""
+    it); "removed" (kept once, removed by the co-leads since: accepting again does not add it);
+    "withdrawn" (asked for, but the volunteer withdrew the proposal before it was accepted)."""
     if not proposal.contact_consent:
         return "not asked"
     contact = _by_email(proposal.office_code, proposal.contact_email)
     if contact is not None:
         return "kept" if contact.source.startswith(f"from proposal #{proposal.id} ") else "already"
-    return "removed" if proposal.was_accepted else "asked"
+    if proposal.was_accepted:
+        return "removed"
+    return "withdrawn" if proposal.status == ProposalStatus.withdrawn else "asked"
 
 
 def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[OfficeContact]:

@@ -139,7 +139,7 @@ def edit_by_office(
     """The office's change to its proposal, until the co-leads decide (its consent to be kept as
     a contact and its language too, when given)."""
     if not proposal.open_to_office:
-        raise Conflict(f"The co-leads have decided ({proposal.status}); it can no longer change.")
+        raise Conflict(closed_reason(proposal))
     # Read before changing anything: a read would flush the change early, where a co-lead's
     # decision made meanwhile would be found outside _save.
     chosen = _recommendations(recommendations)
@@ -155,11 +155,22 @@ def edit_by_office(
     _save(proposal)
 
 
+def closed_reason(proposal: Proposal, after: str = "it can no longer change.") -> str:
+    """Why the office can no longer change its proposal: it withdrew it, or the co-leads
+    decided."""
+    if proposal.status == ProposalStatus.withdrawn:
+        return (
+            "You withdrew this proposal; it can no longer change. To offer it again, send a "
+            "new one."
+        )
+    return f"The co-leads have decided ({proposal.status}); {after}"
+
+
 def withdraw(proposal: Proposal) -> None:
     if proposal.status == ProposalStatus.withdrawn:
         raise Conflict("You withdrew this proposal already: nothing changed.")
     if not proposal.open_to_office:
-        raise Conflict(f"The co-leads have decided ({proposal.status}); write to them instead.")
+        raise Conflict(closed_reason(proposal, "write to them instead."))
     proposal.events.append(
         ProposalEvent(
             actor=_office_actor(proposal),

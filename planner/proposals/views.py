@@ -26,10 +26,11 @@ from planner.proposals.forms import (
     form_fields,
     submit_from,
 )
-from planner.proposals.models import STATUSES, Proposal
+from planner.proposals.models import STATUSES, Proposal, ProposalStatus
 from planner.proposals.operations import (
     Conflict,
     by_token,
+    closed_reason,
     decision,
     edit_by_office,
     evidence,
@@ -133,7 +134,7 @@ def private(token: str):
 @bp.route("/proposals/<token>/edit", methods=["GET", "POST"])
 def edit(token: str):
     proposal = _by_token_or_404(token)
-    decided = f"The co-leads have decided ({proposal.status}); it can no longer change."
+    decided = closed_reason(proposal)
     if not proposal.open_to_office and request.method == "GET":
         flash(decided, "warning")
         return redirect(url_for(".private", token=token))
@@ -189,9 +190,43 @@ def edit(token: str):
     return page, status
 
 
-@bp.post("/proposals/<token>/withdraw")
+@bp.route("/proposals/<token>/withdraw", methods=["GET", "POST"])
 def withdraw_view(token: str):
+    """Withdrawing cannot be undone: the page asks first, and the withdrawal is of the proposal
+    as the question showed it (its version); a post without it, or of an older version, asks
+    again."""
     proposal = _by_token_or_404(token)
+    if proposal.status == ProposalStatus.withdrawn:
+        flash("You withdrew this proposal already: nothing changed.", "warning")
+        return redirect(url_for(".private", token=token))
+    if not proposal.open_to_office:
+        flash(closed_reason(proposal, "write to them instead."), "warning")
+        return redirect(url_for(".private", token=token))
+    asked = request.form.get("version") if request.method == "POST" else None
+    if asked != str(proposal.version):
+        if asked:
+            flash(
+                "Your proposal changed since you were asked (edited on another page): nothing "
+                "is withdrawn. Here is the question about it as it is now.",
+                "warning",
+            )
+        elif request.method == "POST":
+            flash("Nothing is withdrawn yet: confirm below.", "warning")
+        return render_template(
+            "confirm.html",
+            question=f"Withdraw “{proposal.title}”?",
+            consequences=[
+                "The co-leads will no longer consider it, and it can no longer be edited: "
+                "this cannot be undone. To offer it again, you would send a new proposal.",
+                "No one is emailed; the co-leads see it as withdrawn.",
+            ],
+            action=url_for(".withdraw_view", token=token),
+            fields={"version": proposal.version},
+            button="Withdraw the proposal",
+            back=url_for(".private", token=token),
+            back_label="Keep my proposal",
+            crumbs=[("Your proposal", url_for(".private", token=token))],
+        ), 409 if request.method == "POST" else 200
     try:
         withdraw(proposal)
     except Conflict as error:

@@ -63,6 +63,10 @@ def test_an_office_submits_with_errors_then_edits_and_withdraws(page, live_serve
     expect(page.locator(".proposal-title")).to_have_text(
         "Autopatent: AI classification with explanations"
     )
+    page.get_by_role("link", name="Withdraw the proposal…").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        "Withdraw “Autopatent: AI classification with explanations”?"
+    )
     page.get_by_role("button", name="Withdraw the proposal").click()
     expect(page.locator(".status")).to_have_text("withdrawn")
     expect(page.get_by_role("link", name="Edit the proposal")).to_have_count(0)

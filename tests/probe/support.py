@@ -247,6 +247,7 @@ def public_pages(world: World) -> list[str]:
         "/login",
         f"/proposals/{world.token}",
         f"/proposals/{world.token}/edit",
+        f"/proposals/{world.token}/withdraw",
         f"/presenter/{world.presenter}",
         world.unsubscribe,
         "/recommendations/10/matches",

@@ -235,7 +235,7 @@ def test_forms_that_end_something_refuse_awkward_values(client, colead_client, s
         (colead_client, f"/meetings/{world.meeting}", f"/meetings/{world.meeting}/delete"),
         (colead_client, f"/slots/{world.slot}/edit", f"/slots/{world.slot}/delete"),
         (colead_client, "/offices/AU", "/offices/AU/feed/revoke"),
-        (client, f"/proposals/{world.token}", f"/proposals/{world.token}/withdraw"),
+        (client, f"/proposals/{world.token}/withdraw", f"/proposals/{world.token}/withdraw"),
         (colead_client, "/account/password", "/account/password"),
     ):
         token = csrf_token(who, page)

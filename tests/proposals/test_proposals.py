@@ -14,7 +14,7 @@ from planner.lineup.operations import workshop_instance
 from planner.matching.operations import survey_interests_and_projects
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
-from tests.support import counted_queries, csrf_token, form_of
+from tests.support import counted_queries, csrf_token, form_of, hidden_fields
 
 SCRIPT = "<script>alert('x')</script> AI search"
 VALID = {
@@ -153,12 +153,30 @@ def test_edit_and_withdraw_through_the_link(client, survey):
     proposal = db.session.scalar(select(Proposal))
     db.session.refresh(proposal)
     assert proposal.title == "A better title"
-    form = {"csrf_token": csrf_token(client, f"/proposals/{token}")}
+    # Withdrawing asks first: a post that does not say what it was asked on withdraws nothing.
+    form = {"csrf_token": csrf_token(client, f"/proposals/{token}/withdraw")}
+    unasked = client.post(f"/proposals/{token}/withdraw", data=form)
+    assert unasked.status_code == 409
+    assert "this cannot be undone" in html.unescape(unasked.get_data(as_text=True))
+    asked = client.get(f"/proposals/{token}/withdraw")
+    assert asked.status_code == 200
+    shown = html.unescape(asked.get_data(as_text=True))
+    assert "Withdraw “A better title”?" in shown and "Keep my proposal" in shown
+    form = hidden_fields(client, f"/proposals/{token}/withdraw")
+    # Edited in another tab meanwhile: asked again, about the proposal as it is now.
+    edited = client.post(url, data={**form_of(client, url), "title": "An even better title"})
+    assert edited.status_code == 302
+    stale = client.post(f"/proposals/{token}/withdraw", data=form)
+    assert stale.status_code == 409
+    assert "Withdraw “An even better title”?" in html.unescape(stale.get_data(as_text=True))
+    db.session.refresh(proposal)
+    assert proposal.status == "submitted"
+    form = hidden_fields(client, f"/proposals/{token}/withdraw")
     withdraw = client.post(f"/proposals/{token}/withdraw", data=form)
     assert withdraw.status_code == 302
     db.session.refresh(proposal)
     assert proposal.status == "withdrawn"
-    assert [e.action for e in proposal.events] == ["submitted", "edited", "withdrawn"]
+    assert [e.action for e in proposal.events] == ["submitted", "edited", "edited", "withdrawn"]
     # A second tab, opened before, withdraws it again.
     again = client.post(f"/proposals/{token}/withdraw", data=form, follow_redirects=True)
     page = html.unescape(again.get_data(as_text=True))
