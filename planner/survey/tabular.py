@@ -282,6 +282,15 @@ def read_csv(
                 respondents[code] = office
             if row["question"]:
                 pending.append((where, row))
+            elif any(row.get(name) for name in ("recommendation", "text", "lines", "basis")):
+                # A row with no question lists an office that answered nothing; an answer
+                # there would be dropped without a word.
+                problems.add(
+                    where,
+                    "the row has an answer but no question; give its question (one of "
+                    f"{', '.join(Question)}), or empty its recommendation, text, lines and "
+                    "basis",
+                )
     except csv.Error as error:
         raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
     if not respondents and not problems.items:

@@ -272,6 +272,12 @@ HEADER = "survey,office,office_name,time_zone,question,recommendation,text,lines
         ("Pilot,AU\n", "line 2: 2 field(s) where the header has 9"),
         # Only the header: not a survey of no one.
         ("", "rows: the file has a header but no office rows"),
+        # An answer in the row that lists an office with no answers: not dropped unsaid.
+        (
+            "Pilot,AU,IP Australia,Australia/Sydney,focus,10,AI search,,\n"
+            "Pilot,CN,CNIPA,Asia/Shanghai,,,An answer without a question,,\n",
+            "line 3: the row has an answer but no question; give its question",
+        ),
     ],
 )
 def test_malformed_csv_is_refused_with_where(cli, app_context, tmp_path, rows, message):
