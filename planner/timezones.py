@@ -66,6 +66,24 @@ def time_span(zone: str, start: datetime, end: datetime, first: str = "%A %-d %B
     )
 
 
+def clock_span(zone: str, start: datetime, end: datetime, since: datetime | None = None) -> str:
+    """From `start` to `end` as clock times of `zone`, for a row of an agenda: "13:00–13:20";
+    the weekday before a time on another day than the one before it ("23:40–Sun 00:00"), and
+    before the start when it falls on a later day than `since` (the meeting's start):
+    "Sun 00:00–00:20"."""
+    begins = local_time(zone, start)
+    first = local_time(zone, since).date() if since is not None else begins.date()
+    head = f"{begins:%a} " if begins.date() != first else ""
+    return f"{head}{begins:%H:%M}–{clock_end(zone, start, end)}"
+
+
+def clock_end(zone: str, start: datetime, end: datetime) -> str:
+    """When something that starts at `start` ends, on the clocks of `zone`: "13:20", or with
+    its weekday when that is another day than the start's ("Sun 01:15")."""
+    begins, ends = local_time(zone, start), local_time(zone, end)
+    return f"{ends:%a} {ends:%H:%M}" if ends.date() != begins.date() else f"{ends:%H:%M}"
+
+
 @lru_cache(maxsize=1)
 def place_time_zones() -> tuple[str, ...]:
     """The zones a person may choose, sorted: place names only (see `is_time_zone`)."""

@@ -127,3 +127,26 @@ def test_a_span_across_a_change_of_the_clocks_gives_each_end_its_offset():
     assert time_span("Europe/Zurich", late, late.replace(hour=22, minute=20)) == (
         "Saturday 3 April 2027, 23:50–Sunday 00:20 (UTC+2)"
     )
+
+
+def test_an_agenda_row_past_midnight_names_the_day_it_falls_on():
+    """A meeting from 13:00 in Zurich is 23:00 on in Sydney: the row that ends after midnight
+    says the day it ends on, and a row that starts on the next day says so before its start."""
+    from datetime import UTC, datetime
+
+    from planner.timezones import clock_end, clock_span
+
+    meeting = datetime(2027, 3, 27, 12, 0, tzinfo=UTC)  # Saturday 23:00 in Sydney
+    last_before = (
+        datetime(2027, 3, 27, 12, 40, tzinfo=UTC),
+        datetime(2027, 3, 27, 13, 0, tzinfo=UTC),
+    )
+    across = (datetime(2027, 3, 27, 12, 50, tzinfo=UTC), datetime(2027, 3, 27, 13, 10, tzinfo=UTC))
+    after = (datetime(2027, 3, 27, 13, 0, tzinfo=UTC), datetime(2027, 3, 27, 13, 20, tzinfo=UTC))
+    sydney, zurich = "Australia/Sydney", "Europe/Zurich"
+    assert clock_span(sydney, *last_before, meeting) == "23:40–Sun 00:00"
+    assert clock_span(sydney, *across, meeting) == "23:50–Sun 00:10"
+    assert clock_span(sydney, *after, meeting) == "Sun 00:00–00:20"
+    assert clock_span(zurich, *after, meeting) == "14:00–14:20"
+    assert clock_end(sydney, meeting, after[1]) == "Sun 00:20"
+    assert clock_end(zurich, meeting, after[1]) == "14:20"

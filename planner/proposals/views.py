@@ -343,7 +343,8 @@ def schedule(proposal_id: int):
     )
     flash(
         f"“{slot.title}” is in {meeting.title}{where}, filled from proposal #{proposal.id}, "
-        f"as proposed.{public} Check its time and details here, then invite its presenter.",
+        f"as proposed.{public} Check its details here, then invite its presenter (below)."
+        + ("" if slot.starts_at else " The meeting has no date yet: its time follows once set."),
         "success",
     )
     return redirect(url_for("agenda.edit_slot", slot_id=slot.id))

@@ -323,6 +323,31 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     assert "outside the availability you gave" not in theirs
 
 
+def test_a_cancelled_slot_warns_of_nothing_and_offers_no_link(app, api, meeting):
+    """Cancelled, the slot no longer needs its presenter: neither page warns of their
+    availability, the editor offers no presenter link, their page no video link."""
+    from planner.availability.operations import replace_windows
+    from planner.availability.windows import check_window
+
+    slot, invitation, token = _invited(meeting)
+    replace_windows(
+        [check_window("America/Lima", (1,), None, time(14), time(17))], invitation=invitation
+    )
+    db.session.commit()
+    video = {"video_url": "https://video.example/rec10"}
+    assert api.patch(f"/api/v1/meetings/{meeting['id']}", json=video).status_code == 200
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    assert "outside the availability you gave" in theirs and "Video link" in theirs
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    editor = api.get(f"/meetings/{meeting['id']}/edit").get_data(as_text=True)
+    assert "outside the presenter's availability" not in editor
+    assert f'href="/slots/{slot.id}/invited"' not in editor
+    theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    assert "This slot is cancelled; there is nothing to answer." in theirs
+    assert "outside the availability you gave" not in theirs and "Video link" not in theirs
+
+
 def test_the_public_agenda_shows_the_presenters_local_time(app, api, meeting):
     _invited(meeting, zone="America/Lima")
     api.post(f"/api/v1/meetings/{meeting['id']}/publish")

@@ -259,4 +259,3 @@ def test_fits_and_passes_axe(tabs, live_server, world, width, who, path):
     )
     results = AxeResults(tab.evaluate("options => axe.run(document, options)", AXE_OPTIONS))
     assert results.violations_count == 0, results.generate_report()
-

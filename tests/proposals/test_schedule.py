@@ -272,6 +272,10 @@ def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
     page = html.unescape(colead_client.get(response.headers["Location"]).get_data(as_text=True))
     assert "is in Published workshop at 14:30 (Europe/Zurich), filled from proposal" in page
     assert "already show it, as to be confirmed" in page
+    # What the message says to do next is on the page: invite the presenter.
+    assert "then invite its presenter (below)" in page
+    slot_id = response.headers["Location"].split("/")[-2]
+    assert f'href="/slots/{slot_id}/invite">Invite the presenter</a>' in page
 
 
 def test_add_a_slot_with_a_linked_proposal_fills_what_was_left_empty(client, colead_client, survey):
