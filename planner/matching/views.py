@@ -3,7 +3,16 @@ co-leads mark pairs there."""
 
 from collections import defaultdict
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    get_flashed_messages,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from sqlalchemy import select
 
 from planner.accounts.security import colead_required, editor, is_colead
@@ -92,6 +101,14 @@ def matches(number: int):
         by_presenter[match.presenter].append(match)
     for listing in by_presenter.values():
         listing.sort(key=lambda m: (m.rank, -m.score, m.audience))
+    # For each row, the presenters ranked below it that meet more of the audience's wish (at
+    # most three named), for the row to say why it still ranks above them.
+    more_relevant: dict[tuple[str, str], list[str]] = {}
+    for listing in by_audience.values():
+        for k, match in enumerate(listing):
+            if match.reasons.get("specific"):
+                below = [m.presenter for m in listing[k + 1 :] if m.relevance > match.relevance]
+                more_relevant[match.audience, match.presenter] = below[:3]
     codes = set(by_audience) | set(by_presenter) | {p.office for p in set_aside}
     codes |= {u.audience for u in unranked} | {u.presenter for u in unranked}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
@@ -147,6 +164,13 @@ def matches(number: int):
         weights=weights_in_use().as_dict(),
         features=FEATURES,
         gate=RELEVANCE_GATE,
+        more_relevant=more_relevant,
+        # A mark just saved: its message beside the audience's list, where the co-lead is.
+        marked=dict(
+            message.split("\t", 1)
+            for message in get_flashed_messages(category_filter=["marked"])
+            if "\t" in message
+        ),
     )
 
 
@@ -225,15 +249,15 @@ def mark(number: int):
         refuse_changes()
         return _mark_refused(number, form, back, str(error))
     if saved is None:
-        flash(
-            f"Mark cleared: {presenter} for {audience} on Rec {number} is scored again.", "success"
-        )
+        said = f"Mark cleared: {presenter} for {audience} on Rec {number} is scored again."
     else:
-        label = MARKS[saved.verdict][0]
-        flash(f"Marked {presenter} for {audience} on Rec {number}: {label}.", "success")
+        said = f"Marked {presenter} for {audience} on Rec {number}: {MARKS[saved.verdict][0]}."
         if saved.verdict == "not_useful":
             # Out of the ranking: back where it is listed, to change it again.
+            flash(said, "success")
             return redirect(f"{back}#unranked-{audience}-{presenter}")
+    # Said beside the audience's list the page goes back to, not at the top, out of view.
+    flash(f"{audience}\t{said}", "marked")
     return redirect(f"{back}#audience-{audience}")
 
 

@@ -143,8 +143,11 @@ def test_a_colead_marks_a_pair_and_the_ranking_follows(colead_page, live_server,
     row.get_by_label("EM for ES").select_option("must_present")
     row.get_by_label("Note").fill("They build AI examination tools, ES asked us")
     row.get_by_role("button", name="Save mark").click()
-    expect(page.get_by_role("status")).to_have_text("Marked EM for ES on Rec 10: must present to.")
     spain = page.locator("section", has=page.locator("#audience-ES"))
+    # Said beside ES's list, where the page comes back to, and in view.
+    said = spain.get_by_role("status")
+    expect(said).to_have_text("Marked EM for ES on Rec 10: must present to.")
+    expect(said).to_be_in_viewport()
     first = spain.locator("tbody tr").first
     expect(first).to_contain_text("EM · EUIPO")
     expect(first).to_contain_text("Co-lead: must present to")

@@ -214,6 +214,25 @@ def test_matches_page(client, survey):
     assert client.get("/recommendations/99/matches").status_code == 404
 
 
+def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey):
+    """AU's first presenter (PL) meets almost none of AU's wish; IL and CA meet more of it and
+    rank below: the row says so, as the folded explanation of the ranking does. The rest of a
+    list is a link away, and the presenting offices counted are those of the lists shown."""
+    page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
+    section = page[page.index('id="audience-AU"') :]
+    section = section[: section.index('class="match-group"')]
+    body = section.index("<tbody>")
+    first = section[body : section.index("</tr>", body)]
+    assert "PL · " in first
+    assert "Ranked above IL, CA, which meet more of the wish, for what it has to show." in first
+    assert re.search(
+        r'<a href="/recommendations/10/matches\?[^"]*show=all[^"]*office=AU[^"]*#audience-AU">'
+        r"\d+ more presenters for AU, ranked lower</a>",
+        section,
+    )
+    assert re.search(r"For each presenting office \(\d+ in the top 5 of an audience\)", page)
+
+
 def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
     page = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
     assert "Mark this pair" in page
