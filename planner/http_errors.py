@@ -117,6 +117,19 @@ def _session_expired(error: CSRFError):
     return page, 400
 
 
+def typed_fields() -> list[tuple[str, str]] | None:
+    """What a posted form carried that can go back into a page to send again (every field but
+    the CSRF token), or None when it must not: a form from another site (one press would do
+    what the token is there to stop), files, passwords."""
+    secrets = _password_names()
+    if not _sent_from_our_pages() or request.files:
+        return None
+    if any(name in secrets for name in request.form):
+        return None
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    return [(n, v) for n, v in request.form.items(multi=True) if n != field_name]
+
+
 def _sent_from_our_pages() -> bool:
     """Whether the browser says the form was on one of the app's own pages: its Origin, or its
     Referer where a browser leaves Origin out. A form another site posted must never come back

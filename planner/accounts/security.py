@@ -5,14 +5,25 @@ from datetime import timedelta
 from functools import wraps
 from urllib.parse import urlsplit
 
-from flask import Flask, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import (
+    Flask,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
 
 from planner.accounts.models import ApiToken, User, digest
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
-from planner.http_errors import api_error, is_api_request
+from planner.http_errors import api_error, is_api_request, typed_fields
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
@@ -85,6 +96,8 @@ def colead_required(view: Callable) -> Callable:
         if is_api_request():
             return _api_view(view, *args, **kwargs)
         if not current_user.is_authenticated:
+            if request.method == "POST" and (page := _sign_in_to_send()) is not None:
+                return page
             flash("Sign in as a co-lead to do that.", "warning")
             return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
         if not current_user.is_colead:
@@ -95,6 +108,44 @@ def colead_required(view: Callable) -> Callable:
         return view(*args, **kwargs)
 
     return wrapper
+
+
+# Where the sign-in page keeps a form that was sent signed out: `carried:<name>` fields, and the
+# address it was sent to.
+CARRIED = "carried:"
+CARRIED_TO = "carried_to"
+
+
+def _sign_in_to_send():
+    """A form sent after the session ended (signed out in another window, or too old): the
+    sign-in page, holding what was typed, so that signing in leads to sending it again. None
+    where it may not be carried (see `http_errors.typed_fields`): then sign-in as usual."""
+    from planner.accounts.forms import LoginForm
+
+    fields = typed_fields()
+    if fields is None:
+        return None
+    carried = [(CARRIED + name, value) for name, value in fields]
+    page = render_template(
+        "accounts/login.html",
+        form=LoginForm(formdata=None),
+        carried=carried,
+        carried_to=request.full_path.rstrip("?"),
+    )
+    return page, 401
+
+
+def carried_form() -> tuple[str, list[tuple[str, str]]] | None:
+    """The form a sign-in carried (see `_sign_in_to_send`): its address and fields."""
+    target = safe_next(request.form.get(CARRIED_TO), "")
+    if not target:
+        return None
+    fields = [
+        (name.removeprefix(CARRIED), value)
+        for name, value in request.form.items(multi=True)
+        if name.startswith(CARRIED)
+    ]
+    return target, fields
 
 
 def _api_view(view: Callable, *args, **kwargs):

@@ -4,14 +4,20 @@ Signing out ends every session of the account (all browsers and any copy of the 
 does a new password, except in the browser that chose it.
 """
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from planner.accounts import throttle
 from planner.accounts.forms import LoginForm, PasswordForm, weak_password
 from planner.accounts.models import User, password_matches
-from planner.accounts.security import client_address, rotate_csrf_token, safe_next
+from planner.accounts.security import (
+    CARRIED,
+    carried_form,
+    client_address,
+    rotate_csrf_token,
+    safe_next,
+)
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.web import keep_changes
@@ -24,6 +30,8 @@ def login():
     form = LoginForm()
     target = safe_next(request.args.get("next"), url_for("survey.overview"))
     status, headers = 200, {}
+    # A form sent while signed out, kept by the sign-in page (`security._sign_in_to_send`).
+    carried = carried_form() if request.method == "POST" else None
     if form.validate_on_submit():
         email = form.email.data.strip().lower()
         address = client_address()
@@ -46,10 +54,34 @@ def login():
                 rotate_csrf_token()
                 if user.must_change_password:
                     return redirect(url_for(".password", next=target))
+                if carried is not None:
+                    # Signed in to send a form that came while signed out: it goes again
+                    # from the next page, with a token of this session.
+                    return _send_again(*carried)
                 return redirect(target)
     elif form.errors:
         status = 400
-    return render_template("accounts/login.html", form=form), status, headers
+    if carried is not None:
+        status = 401 if status == 200 else status
+    page = render_template(
+        "accounts/login.html",
+        form=form,
+        carried=[(CARRIED + name, value) for name, value in carried[1]] if carried else None,
+        carried_to=carried[0] if carried else None,
+    )
+    return page, status, headers
+
+
+def _send_again(action: str, fields: list[tuple[str, str]]):
+    return render_template(
+        "errors/session_expired.html",
+        signed_in=True,
+        fields=fields,
+        obstacle=None,
+        action=action,
+        csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
+        reason="You were signed out before the form was sent.",
+    )
 
 
 @bp.post("/logout")

@@ -1,5 +1,6 @@
 """Sessions end: signing out, a new password (page or command) and the CSRF token's rotation."""
 
+import html
 import re
 
 from planner.accounts.models import ApiToken, User
@@ -123,3 +124,66 @@ def test_a_session_naming_an_old_version_or_nonsense_is_anonymous(app, client, c
         with client.session_transaction() as session:
             session["_user_id"] = forged
         assert not signed_in(client), forged
+
+
+def _form_fields(page: str) -> dict[str, str]:
+    """The hidden fields of a page's last form, as a browser would send them."""
+    form = page[page.rindex("<form") :]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        if 'type="hidden"' in tag:
+            name = re.search(r'name="([^"]+)"', tag)[1]
+            fields[html.unescape(name)] = html.unescape(re.search(r'value="([^"]*)"', tag)[1])
+    return fields
+
+
+def test_a_form_sent_after_signing_out_elsewhere_is_kept_through_sign_in(
+    app, client, colead, survey
+):
+    """The co-lead fills in a form; meanwhile their account is signed out from another window.
+    Sent, the form is not lost: the sign-in page holds it, and signing in leads to a page that
+    sends it again (with a token of the new session)."""
+    from sqlalchemy import select
+
+    from planner.offices.models import OfficeContact
+
+    assert sign_in(client).status_code == 302
+    url = "/offices/AU/contacts/new"
+    typed = {
+        "csrf_token": csrf_token(client, url),
+        "name": "Kim Example",
+        "email": "kim@ipaustralia.example",
+        "role": "ICT director, 20 years",
+        "language": "en",
+    }
+    elsewhere = app.test_client()
+    assert sign_in(elsewhere).status_code == 302 and sign_out(elsewhere).status_code == 302
+    sent = client.post(url, data=typed, headers={"Origin": "http://localhost"})
+    assert sent.status_code == 401
+    page = html.unescape(sent.get_data(as_text=True))
+    assert "You were signed out before your form was sent, so nothing was saved." in page
+    carried = _form_fields(page)
+    assert carried["carried:role"] == "ICT director, 20 years"
+    assert carried["carried_to"] == url and "carried:csrf_token" not in carried
+    login = {**carried, "email": COLEAD_EMAIL, "password": COLEAD_PASSWORD}
+    again = client.post("/login", data=login)
+    assert again.status_code == 200
+    page = html.unescape(again.get_data(as_text=True))
+    assert "Signed in: send your form again" in page
+    resend = _form_fields(page)
+    assert (
+        resend["role"] == "ICT director, 20 years" and resend["csrf_token"] != typed["csrf_token"]
+    )
+    assert db.session.scalar(select(OfficeContact.id)) is None  # nothing saved until sent
+    assert client.post(url, data=resend).status_code == 302
+    assert db.session.scalar(select(OfficeContact.role)) == "ICT director, 20 years"
+
+
+def test_a_form_from_another_site_sent_signed_out_is_not_carried(app, client, colead, survey):
+    url = "/offices/AU/contacts/new"
+    sent = client.post(
+        url,
+        data={"csrf_token": csrf_token(client, "/login"), "name": "X", "email": "x@example.org"},
+        headers={"Origin": "https://elsewhere.example"},
+    )
+    assert sent.status_code == 302 and sent.headers["Location"].startswith("/login")
