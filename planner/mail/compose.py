@@ -8,6 +8,7 @@ from datetime import datetime
 from email.errors import NonASCIILocalPartDefect
 from email.headerregistry import Address
 from email.message import EmailMessage
+from email.policy import EmailPolicy
 from email.utils import format_datetime, parseaddr
 from typing import Protocol
 
@@ -98,7 +99,22 @@ def compose(
         )
     # Last: making the body multipart moves every Content-* header set before into a part.
     message["Content-Language"] = _one_line(letter.language) or "en"
-    # Headers are folded only past RFC 5322's hard limit of 998: folded at 78, Python writes the
-    # unsubscribe URL, which has nowhere to break, as encoded words that no client would follow.
-    message.policy = message.policy.clone(max_line_length=998)
+    message.policy = _Policy(**{**message.policy.__dict__, "max_line_length": 76})
     return message
+
+
+class _Policy(EmailPolicy):
+    """Headers folded within RFC 5322's 78 (at 76, so that Python writes a long Subject or name
+    as encoded words of at most the 75 characters RFC 2047 allows); all but the unsubscribe
+    URL, which has nowhere to break: folded so, Python would write it as encoded words that no
+    client follows, so it is folded only past the hard limit of 998."""
+
+    def fold(self, name: str, value) -> str:
+        if name.lower() == "list-unsubscribe":
+            return EmailPolicy.fold(self.clone(max_line_length=998), name, value)
+        return super().fold(name, value)
+
+    def fold_binary(self, name: str, value) -> bytes:
+        if name.lower() == "list-unsubscribe":
+            return EmailPolicy.fold_binary(self.clone(max_line_length=998), name, value)
+        return super().fold_binary(name, value)

@@ -121,6 +121,33 @@ def test_an_invitation_arrives_with_its_calendar_as_imip(app_context, cli, smtp)
     assert len(smtp.received) == 1
 
 
+def test_long_headers_are_folded_into_short_encoded_words(app, app_context, cli, smtp):
+    """A long Subject (a title of emoji) and name go as encoded words of at most 75 characters
+    (RFC 2047) on lines within 78; only the unsubscribe URL, which has nowhere to break, stays
+    on one line of its own (and still under 998)."""
+    import re
+    from email.header import decode_header, make_header
+
+    subject = "Changed: " + "🎉" * 120 + " Risk-based governance – Évaluation"
+    _mail(Recipient("dana@ilpo.example", "Dana " + "Ü" * 60, "en"), MessageKind.reminder, subject)
+    _send_once(cli)
+    (received,) = smtp.received
+    head = received.data.split(b"\r\n\r\n", 1)[0]
+    words = re.findall(rb"=\?[^?]+\?[bBqQ]\?[^?]*\?=", head)
+    assert len(words) > 5 and max(len(w) for w in words) <= 75
+    lines = head.split(b"\r\n")
+    unsubscribe = [line for line in lines if line.startswith(b"List-Unsubscribe:")]
+    assert len(unsubscribe) == 1 and len(unsubscribe[0]) < 998
+    assert all(len(line) <= 78 for line in lines if line not in unsubscribe)
+    assert received.message["Subject"] == subject
+    # Read as RFC 2047 says (the space between two encoded words is no part of the text);
+    # Python's own address parser keeps it, mail clients do not.
+    folded = received.data.decode().split("\r\nTo: ", 1)[1].split("\r\nSubject:", 1)[0]
+    to = str(make_header(decode_header(folded)))
+    assert to == "Dana " + "Ü" * 60 + " <dana@ilpo.example>"
+    assert received.message["List-Unsubscribe"].startswith(f"<{app.config['BASE_URL']}/")
+
+
 def test_a_message_without_html_or_calendar_is_plain_text(app_context, cli, smtp):
     enqueue(DANA, kind=MessageKind.decision, subject="Your proposal", text="Accepted.")
     db.session.commit()
