@@ -39,7 +39,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import known_time_zones, local_time, utc_offset
+from planner.timezones import clock_end, known_time_zones, local_time, utc_offset
 
 HISTORY = timedelta(days=183)  # feeds show meetings that started six months ago onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -287,8 +287,8 @@ def changed_at() -> datetime:
 
 
 def _span(start: datetime, end: datetime, zone: str) -> str:
-    local, until = local_time(zone, start), local_time(zone, end)
-    return f"{local:%a %-d %b %Y, %H:%M}–{until:%H:%M} {zone} ({utc_offset(local)})"
+    local = local_time(zone, start)
+    return f"{local:%a %-d %b %Y, %H:%M}–{clock_end(zone, start, end)} {zone} ({utc_offset(local)})"
 
 
 def _status(meeting: Meeting, slot: Slot | None = None) -> str:
