@@ -4,6 +4,7 @@ domain checks and the JSON API (`planner.text`)."""
 
 from collections.abc import Callable
 from datetime import datetime, time
+from typing import ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -114,7 +115,11 @@ def _a_choice(field, raw: str) -> bool:
 def _name_the_choices(field) -> None:
     """The form library's "Not a valid choice." says which values there are, when they are few
     (the API sends values, not clicks: "maturity" is idea, pilot or production)."""
-    vague = ("Not a valid choice.", "Invalid Choice: could not coerce.")
+    vague = (
+        "Not a valid choice.",
+        "Invalid Choice: could not coerce.",
+        "Invalid choice(s): one or more data inputs could not be coerced.",
+    )
     if not isinstance(field, SelectFieldBase) or not set(vague) & set(field.errors):
         return
     values = [str(choice[0]) for choice in field.iter_choices() if str(choice[0])]
@@ -126,6 +131,9 @@ def _name_the_choices(field) -> None:
 
 
 class PlannerForm(FlaskForm):
+    # What messages call a field whose label does not name it ("Or a link"): {name: words}.
+    called: ClassVar[dict[str, str]] = {}
+
     def validate(self, extra_validators=None) -> bool:
         for field in self:
             if isinstance(field, TextAreaField) and isinstance(field.data, str):
@@ -147,7 +155,9 @@ class PlannerForm(FlaskForm):
             if not isinstance(field.data, str) or not field.data or field.errors:
                 continue  # a field with an error says it once (a domain check says this too)
             problem = refusal(
-                field.data, field.label.text, multiline=isinstance(field, TextAreaField)
+                field.data,
+                self.called.get(field.short_name, field.label.text),
+                multiline=isinstance(field, TextAreaField),
             )
             if problem:
                 field.errors = [*field.errors, problem]

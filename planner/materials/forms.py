@@ -2,6 +2,8 @@
 else. The presenter's carries no CSRF token: their page's address is the secret, and it must
 work without cookies."""
 
+from typing import ClassVar
+
 from flask_wtf.file import FileField
 from wtforms import SelectField, URLField
 from wtforms.fields.choices import SelectChoice
@@ -13,6 +15,7 @@ from planner.materials.models import KIND_LABELS
 
 
 class MaterialForm(PlannerForm):
+    called: ClassVar[dict[str, str]] = {"url": "The link"}
     file = FileField("Slides file")
     url = URLField("Or a link", validators=[Optional()])
     kind = SelectField(

@@ -396,10 +396,14 @@ def _answer(
         choices = ", ".join(q.value for q in Question)
         problems.add(where, f"question {question!r} is not one of {choices}")
     if recommendation is not None and (
-        not isinstance(recommendation, int)
-        or isinstance(recommendation, bool)
-        or recommendation not in known
+        not isinstance(recommendation, int) or isinstance(recommendation, bool)
     ):
+        problems.add(
+            where,
+            f"recommendation {recommendation!r} is not a number: write it with the digits 0 to 9 "
+            "(or leave it empty, for none)",
+        )
+    elif recommendation is not None and recommendation not in known:
         problems.add(where, f"recommendation {recommendation!r} does not exist")
     if not isinstance(text, str) or not text.strip():
         problems.add(where, "text is empty")

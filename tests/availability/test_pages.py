@@ -197,6 +197,13 @@ def test_a_window_in_other_digits_is_refused_and_nothing_is_stored(client, surve
     assert response.status_code == 400
     assert "Write the number with the digits 0 to 9." in response.get_data(as_text=True)
     assert db.session.scalar(select(Proposal)) is None
+    # A day that is no number names the values there are, not the library's "coerced".
+    named = volunteer(
+        client,
+        **{"windows-0-weekdays": "Mon", "windows-0-starts": "09:00", "windows-0-ends": "11:00"},
+    )
+    assert named.status_code == 400
+    assert "Not a valid choice: choose 0, 1, 2, 3, 4, 5 or 6." in named.get_data(as_text=True)
 
 
 def test_a_wrong_window_is_refused_and_nothing_is_stored(client, survey):

@@ -191,6 +191,10 @@ def test_links_to_slides_and_recordings(colead_client, future):
         refused = colead_upload(colead_client, future, url=url, kind="slides")
         assert refused.status_code == 400
         assert url in refused.get_data(as_text=True)  # the form keeps what was typed
+    # The message names the link, not the label's words ("Or a link").
+    refused = colead_upload(colead_client, future, url="https://video.example/\x00", kind="slides")
+    assert refused.status_code == 400
+    assert "The link cannot contain" in refused.get_data(as_text=True)
     (material,) = _stored()
     assert (material.kind, material.url, material.filename) == (
         "recording",

@@ -127,6 +127,12 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         ),
         (
             minimal_json(
+                answers=[{"office": "AU", "question": "focus", "recommendation": "3", "text": "x"}]
+            ),
+            "answers[0]: recommendation '3' is not a number: write it with the digits 0 to 9",
+        ),
+        (
+            minimal_json(
                 offices=[{"code": "AU", "name": "IP Australia", "time_zone": "AEST"}],
                 answers=[],
             ),
@@ -206,6 +212,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "question",
         "office",
         "recommendation",
+        "recommendation-text",
         "zone",
         "dupe",
         "label",
@@ -253,7 +260,7 @@ def test_csv_with_odd_numbers_is_refused_with_reasons(cli, app_context, tmp_path
     )
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 2: recommendation '\u00b2' does not exist" in result.stderr
+    assert "line 2: recommendation '\u00b2' is not a number" in result.stderr
     assert 'line 3: lines "99999999999" must look like 413-415' in result.stderr
 
 
@@ -361,7 +368,7 @@ def test_a_recommendation_is_written_in_ascii_digits(cli, app_context, tmp_path)
     )
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 2: recommendation '١٠' does not exist" in result.stderr
+    assert "line 2: recommendation '١٠' is not a number" in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
 
