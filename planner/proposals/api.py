@@ -89,7 +89,7 @@ def create():
         return refused
     data, wrong = scalar_fields(payload, _NAMES)
     if wrong:
-        return api_error(400, f"Give {', '.join(wrong)} as text or a number.")
+        return api_error(400, f"Give {', '.join(wrong)} as text or a whole number.")
     consent = payload.get("consent", False)
     if not isinstance(consent, bool):
         return api_error(400, "Give consent as true or false.")
@@ -143,7 +143,7 @@ def update(proposal_id: int):
         )
     data, wrong = scalar_fields(payload, {k: k for k in ("status", "reason", "version")})
     if wrong:
-        return api_error(400, f"Give {', '.join(wrong)} as text or a number.")
+        return api_error(400, f"Give {', '.join(wrong)} as text or a whole number.")
     form = StatusForm(formdata=data, meta={"csrf": False})
     if not form.validate():
         return api_error(400, "The change has problems; see fields.", fields=form.errors)

@@ -351,7 +351,10 @@ def test_api_proposals(client, colead_client, survey):
     for payload, message in (
         ({"recommendations": "10"}, "Give recommendations as a list of numbers"),
         ({"recommendations": 10}, "Give recommendations as a list of numbers"),
-        ({"title": {"en": "AI"}}, "Give title as text or a number."),
+        (
+            {"title": {"en": "AI"}},
+            "Give title as text or a whole number.",
+        ),
     ):
         refused = client.post("/api/v1/proposals", json={"office": "IL", **payload})
         assert refused.status_code == 400
@@ -375,7 +378,7 @@ def test_api_proposals(client, colead_client, survey):
             url, json={"status": "accepted", "reason": reason, "version": 1}
         )
         assert wrong.status_code == 400
-        assert wrong.get_json()["message"] == "Give reason as text or a number."
+        assert wrong.get_json()["message"] == ("Give reason as text or a whole number.")
     extra = colead_client.patch(url, json={"status": "accepted", "version": 1, "note": "x"})
     assert extra.status_code == 400
     assert extra.get_json()["message"] == (
