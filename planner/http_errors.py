@@ -91,7 +91,27 @@ def _session_expired(error: CSRFError):
     person goes back to the form."""
     if is_api_request() or request.method != "POST":
         return _respond(error)
-    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
+    obstacle, fields = _what_was_typed()
+    page = render_template(
+        "errors/session_expired.html",
+        # Another site's form is not shown at all: its words on this site's page would be the
+        # other site's to choose.
+        fields=[] if obstacle == "elsewhere" else fields,
+        obstacle=obstacle,
+        reason=error.description,
+        action=request.full_path.rstrip("?"),
+        # The form's own page, when the address is one (sign-in is; an upload's is not).
+        reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
+        csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
+    )
+    return page, 400
+
+
+def _what_was_typed() -> tuple[str | None, list[tuple[str, str]]]:
+    """What a posted form carried (every field but the CSRF token and passwords), and what
+    keeps it from going back into a page ready to send: "elsewhere" (a form another site
+    posted: one press would do what the token is there to stop), "secret" (files and
+    passwords, which cannot or must not come back), or None."""
     secrets = _password_names()
     if not _sent_from_our_pages():
         obstacle = "elsewhere"
@@ -99,35 +119,20 @@ def _session_expired(error: CSRFError):
         obstacle = "secret"
     else:
         obstacle = None
+    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
     fields = [
         (name, value)
         for name, value in request.form.items(multi=True)
         if name != field_name and name not in secrets
     ]
-    page = render_template(
-        "errors/session_expired.html",
-        fields=fields,
-        obstacle=obstacle,
-        reason=error.description,
-        action=request.full_path.rstrip("?"),
-        # The form's own page, when the address is one (sign-in is; an upload's is not).
-        reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
-        csrf_field=field_name,
-    )
-    return page, 400
+    return obstacle, fields
 
 
 def typed_fields() -> list[tuple[str, str]] | None:
-    """What a posted form carried that can go back into a page to send again (every field but
-    the CSRF token), or None when it must not: a form from another site (one press would do
-    what the token is there to stop), files, passwords."""
-    secrets = _password_names()
-    if not _sent_from_our_pages() or request.files:
-        return None
-    if any(name in secrets for name in request.form):
-        return None
-    field_name = current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")
-    return [(n, v) for n, v in request.form.items(multi=True) if n != field_name]
+    """What a posted form carried, to put back into a page to send again; None when it must
+    not be (see `_what_was_typed`)."""
+    obstacle, fields = _what_was_typed()
+    return fields if obstacle is None else None
 
 
 def _sent_from_our_pages() -> bool:

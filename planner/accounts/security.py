@@ -110,6 +110,7 @@ def colead_required(view: Callable) -> Callable:
     return wrapper
 
 
+NOT_STORED = {"Cache-Control": "private, no-store"}
 # Where the sign-in page keeps a form that was sent signed out: `carried:<name>` fields, and the
 # address it was sent to.
 CARRIED = "carried:"
@@ -132,7 +133,8 @@ def _sign_in_to_send():
         carried=carried,
         carried_to=request.full_path.rstrip("?"),
     )
-    return page, 401
+    # It holds what was typed (contacts' names and addresses, say): kept by no cache.
+    return page, 401, NOT_STORED
 
 
 def carried_form() -> tuple[str, list[tuple[str, str]]] | None:

@@ -13,6 +13,7 @@ from planner.accounts.forms import LoginForm, PasswordForm, weak_password
 from planner.accounts.models import User, password_matches
 from planner.accounts.security import (
     CARRIED,
+    NOT_STORED,
     carried_form,
     client_address,
     rotate_csrf_token,
@@ -53,6 +54,11 @@ def login():
                 login_user(user)
                 rotate_csrf_token()
                 if user.must_change_password:
+                    if carried is not None:
+                        # The form goes on through choosing a password, then is sent again.
+                        return _carried_page(
+                            "accounts/password.html", PasswordForm(formdata=None), carried
+                        )
                     return redirect(url_for(".password", next=target))
                 if carried is not None:
                     # Signed in to send a form that came while signed out: it goes again
@@ -62,18 +68,27 @@ def login():
     elif form.errors:
         status = 400
     if carried is not None:
-        status = 401 if status == 200 else status
+        return _carried_page(
+            "accounts/login.html", form, carried, 401 if status == 200 else status, headers
+        )
+    return render_template("accounts/login.html", form=form), status, headers
+
+
+def _carried_page(template: str, form, carried, status: int = 200, headers=None):
+    """A sign-in or password page that holds a form sent while signed out (`carried`: its
+    address and fields), kept by no cache."""
+    action, fields = carried
     page = render_template(
-        "accounts/login.html",
+        template,
         form=form,
-        carried=[(CARRIED + name, value) for name, value in carried[1]] if carried else None,
-        carried_to=carried[0] if carried else None,
+        carried=[(CARRIED + name, value) for name, value in fields],
+        carried_to=action,
     )
-    return page, status, headers
+    return page, status, {**(headers or {}), **NOT_STORED}
 
 
 def _send_again(action: str, fields: list[tuple[str, str]]):
-    return render_template(
+    page = render_template(
         "errors/session_expired.html",
         signed_in=True,
         fields=fields,
@@ -82,6 +97,7 @@ def _send_again(action: str, fields: list[tuple[str, str]]):
         csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
         reason="You were signed out before the form was sent.",
     )
+    return page, 200, NOT_STORED
 
 
 @bp.post("/logout")
@@ -101,6 +117,7 @@ def logout():
 def password():
     form = PasswordForm()
     status, headers = 200, {}
+    carried = carried_form() if request.method == "POST" else None
     if form.validate_on_submit():
         # Someone holding a stolen session guesses the current password here as at sign-in:
         # the same throttle holds them up.
@@ -128,7 +145,11 @@ def password():
                     "Password changed. Any other browser signed in to this account is signed out.",
                     "success",
                 )
+                if carried is not None:
+                    return _send_again(*carried)
                 return redirect(safe_next(request.args.get("next"), url_for("survey.overview")))
     if form.errors and status == 200:
         status = 400
+    if carried is not None:
+        return _carried_page("accounts/password.html", form, carried, status, headers)
     return render_template("accounts/password.html", form=form), status, headers

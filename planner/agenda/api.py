@@ -10,6 +10,7 @@ from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
+    asked_again_note,
     create_meeting,
     create_slot,
     layout,
@@ -166,12 +167,22 @@ def read(meeting_id: int):
     return _tagged(jsonify(meeting_json(meeting)), meeting)
 
 
+def _with_warnings(body: dict, *warnings: str | None) -> dict:
+    """An answer with what the co-lead should know of the change, as the pages flash it."""
+    said = " ".join(w for w in warnings if w)
+    return {**body, "warning": said} if said else body
+
+
 @bp.patch("/meetings/<int:meeting_id>")
 @colead_required
 def update(meeting_id: int):
     meeting = _meeting(meeting_id)
     payload = _payload(meeting, "The meeting", meeting_json)
-    return _change(lambda: apply_meeting(meeting, payload) or meeting, meeting_json)
+
+    def answer(changed: Meeting) -> dict:
+        return _with_warnings(meeting_json(changed), asked_again_note(changed))
+
+    return _change(lambda: apply_meeting(meeting, payload) or meeting, answer)
 
 
 @bp.delete("/meetings/<int:meeting_id>")
@@ -211,8 +222,11 @@ def update_slot(slot_id: int):
     office_before = slot.office_code
 
     def answer(changed: Slot) -> dict:
-        warning = presenter_of_another_office(changed, office_before)
-        return {**slot_json(changed), **({"warning": warning} if warning else {})}
+        return _with_warnings(
+            slot_json(changed),
+            presenter_of_another_office(changed, office_before),
+            asked_again_note(changed.meeting),
+        )
 
     return _change(lambda: apply_slot(slot, slot.meeting, payload) or slot, answer)
 
@@ -229,11 +243,12 @@ def read_slot(slot_id: int):
 def delete_slot(slot_id: int):
     slot = _slot(slot_id)
     _check_fresh(slot, "The slot", slot_json)
+    meeting = slot.meeting
     outcome = remove_slot(slot)
     body = {"id": slot_id, "result": outcome}
     if outcome == "cancelled":
         body["slot"] = slot_json(slot)
-    return _saved(body)
+    return _saved(_with_warnings(body, asked_again_note(meeting)))
 
 
 def _date(name: str) -> date:

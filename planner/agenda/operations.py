@@ -261,15 +261,15 @@ def follow_slots(meeting: Meeting) -> None:
     _touch(meeting, ["duration_minutes"], SIGNIFICANT_MEETING)
 
 
-def _place(placed: Sequence[tuple[Slot, SlotTimes]], status_set: Slot | None = None) -> None:
-    """Write the laid-out times; `status_set` is a slot whose status the same change sets."""
+def _place(placed: Sequence[tuple[Slot, SlotTimes]], keeps_status: Slot | None = None) -> None:
+    """Write the laid-out times; `keeps_status` is a slot whose status the same change sets."""
     for position, (slot, times) in enumerate(placed):
         slot.position = position
         if slot.starts_at != times.starts_at:
             moved = slot.starts_at is not None  # a slot getting its first time has not moved
             slot.starts_at = times.starts_at
             if moved:
-                asked = _ask_again(slot) if slot is not status_set else []
+                asked = _ask_again(slot) if slot is not keeps_status else []
                 _touch(slot, ["starts_at", *asked], SIGNIFICANT_SLOT)
 
 
@@ -280,13 +280,42 @@ def _ask_again(slot: Slot) -> list[str]:
     answer; Outlook and Google do so too). A status set by the same change (a co-lead who
     confirms it at the new time) stands: callers leave that slot out. Returns the fields
     changed."""
-    if slot.status != SlotStatus.confirmed:
-        return []
-    slot.status = SlotStatus.invited
     invitation = slot.invitation
-    if invitation is not None and invitation.answer == SlotStatus.confirmed:
-        invitation.answer = None  # answered_at stays: their page says they answered before
+    if (
+        slot.status != SlotStatus.confirmed
+        or invitation is None
+        or invitation.answer != SlotStatus.confirmed
+    ):
+        return []  # no presenter confirmed it (a discussion, a slot a co-lead confirmed)
+    slot.status = SlotStatus.invited
+    invitation.answer = None  # answered_at stays: their page says they answered before
+    # Noted for the transaction: the update mail asks them again, the co-lead is told whose.
+    db.session.info.setdefault(ASKED_AGAIN, set()).add(slot.id)
     return ["status"]
+
+
+# Where a transaction notes the slots whose presenters `_ask_again` asked to confirm again.
+ASKED_AGAIN = "agenda.asked_again"
+
+
+def asked_again(meeting: Meeting) -> list[Slot]:
+    """The meeting's slots whose presenters this transaction asked to confirm again."""
+    noted = db.session.info.get(ASKED_AGAIN, set())
+    return [s for s in meeting.slots if s.id in noted]
+
+
+def asked_again_note(meeting: Meeting) -> str | None:
+    """What the co-lead who made a change is told of it (pages and API): whose presenters are
+    asked to confirm again."""
+    asked = asked_again(meeting)
+    if not asked:
+        return None
+    titles = ", ".join(f"“{s.title}”" for s in asked)
+    who, verb = ("its presenter", "is") if len(asked) == 1 else ("their presenters", "are")
+    return (
+        f"{titles} moved or changed length: {who} confirmed it as it was and {verb} asked to "
+        "confirm it again, on their page and by email."
+    )
 
 
 def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
@@ -336,8 +365,17 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     _check_overlaps(placed, slot)
     if "duration_minutes" in changed and "status" not in changed:
         changed += _ask_again(slot)
+    invitation = slot.invitation
+    if (
+        "status" in changed
+        and slot.status == SlotStatus.invited
+        and invitation is not None
+        and invitation.answer == SlotStatus.confirmed
+    ):
+        # A co-lead sets it back to invited: the presenter's answer is awaited again.
+        invitation.answer = None
     _touch(slot, changed, SIGNIFICANT_SLOT)
-    _place(placed, status_set=slot if "status" in changed else None)
+    _place(placed, keeps_status=slot if "status" in changed else None)
     follow_slots(meeting)
 
 

@@ -40,6 +40,7 @@ from planner.agenda.models import (
 from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
+    asked_again_note,
     create_meeting,
     create_slot,
     layout,
@@ -266,24 +267,9 @@ def _edit_page(
     ), status or (400 if failed else 200)
 
 
-def _confirmed(meeting: Meeting) -> set[int]:
-    """The meeting's confirmed slots, before a change that may move them."""
-    return {s.id for s in meeting.slots if s.status == SlotStatus.confirmed}
-
-
-def _say_who_is_asked_again(meeting: Meeting, confirmed: set[int]) -> None:
-    """Tell the co-lead which confirmed presentations the change moved: their presenters
-    confirmed the old time and are asked to confirm the new one (`_ask_again`)."""
-    asked = [s for s in meeting.slots if s.id in confirmed and s.status == SlotStatus.invited]
-    if not asked:
-        return
-    titles = ", ".join(f"“{s.title}”" for s in asked)
-    who, verb = ("its presenter", "is") if len(asked) == 1 else ("their presenters", "are")
-    flash(
-        f"The time of {titles} changed: {who} confirmed the old time and {verb} asked to "
-        "confirm the new one, on their page and by email.",
-        "warning",
-    )
+def _say_who_is_asked_again(meeting: Meeting) -> None:
+    if note := asked_again_note(meeting):
+        flash(note, "warning")
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
@@ -298,7 +284,6 @@ def edit(meeting_id: int):
         problem = stale(form, _meeting_form(found, submitted=False), found, "The meeting")
         if problem:
             return _edit_page(found, form=form, problem=problem, status=409)
-        confirmed = _confirmed(found)
         try:
             apply_meeting(found, _meeting_changes(form))
             found.series = _series(form)
@@ -306,7 +291,7 @@ def edit(meeting_id: int):
             problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting saved.", "success")
-            _say_who_is_asked_again(found, confirmed)
+            _say_who_is_asked_again(found)
             return redirect(url_for(".edit", meeting_id=found.id))
     return _edit_page(found, form=form, problem=problem)
 
@@ -419,14 +404,13 @@ def edit_slot(slot_id: int):
             status = 409
         else:
             office_before = slot.office_code
-            confirmed = _confirmed(slot.meeting)
             try:
                 apply_slot(slot, slot.meeting, _slot_changes(form))
             except AgendaError as error:
                 problem = _refused(form, error, SLOT_FIELDS)
             else:
                 flash("Slot saved.", "success")
-                _say_who_is_asked_again(slot.meeting, confirmed)
+                _say_who_is_asked_again(slot.meeting)
                 if warning := presenter_of_another_office(slot, office_before):
                     flash(warning, "warning")
                 return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
@@ -445,9 +429,8 @@ def move(slot_id: int):
     if _changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
         # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
         return _edit_page(slot.meeting, status=409)
-    confirmed = _confirmed(slot.meeting)
     move_slot(slot, steps[direction])
-    _say_who_is_asked_again(slot.meeting, confirmed)
+    _say_who_is_asked_again(slot.meeting)
     # Back at the row moved, where the co-lead's eyes and keyboard were.
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
 
@@ -548,7 +531,7 @@ def delete_slot(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     if _changed_since_asked(slot, "slot"):
         return _confirm_delete_slot(slot, 409)
-    meeting_id = slot.meeting_id
+    meeting = slot.meeting
     outcome = remove_slot(slot)
     flash(
         "Slot deleted."
@@ -557,7 +540,8 @@ def delete_slot(slot_id: int):
         "subscribers see it as cancelled.",
         "success",
     )
-    return redirect(url_for(".edit", meeting_id=meeting_id) + "#slots")
+    _say_who_is_asked_again(meeting)
+    return redirect(url_for(".edit", meeting_id=meeting.id) + "#slots")
 
 
 @bp.post("/meetings/<int:meeting_id>/offices")
@@ -754,7 +738,6 @@ def suggest(meeting_id: int):
         # meeting's subscribers and presenters are told: ask first, saying so.
         if found.status == MeetingStatus.published and request.form.get("confirmed") != "1":
             return _confirm_new_start(found, request.form.get("starts_at", ""))
-        confirmed = _confirmed(found)
         try:
             chosen = _chosen_start(found, request.form.get("starts_at", ""))
             apply_meeting(found, {"starts_at": chosen})
@@ -763,7 +746,7 @@ def suggest(meeting_id: int):
             flash(f"Not changed: {error}", "error")
         else:
             flash("The meeting's start is set; the slots follow it.", "success")
-            _say_who_is_asked_again(found, confirmed)
+            _say_who_is_asked_again(found)
         return redirect(url_for(".edit", meeting_id=found.id))
     first, last = next_dates(found)
     form = SuggestForm(request.args)

@@ -467,13 +467,16 @@ def _returned_sequence(own: int, row: RemovedEvent) -> int:
 
 
 def _with_removed(
-    events: list[EventInfo], removed: Iterable[RemovedEvent], held: Callable[[list[str]], set]
+    events: list[EventInfo],
+    removed: Iterable[RemovedEvent],
+    held: Callable[[list[str]], set] | None = None,
 ) -> list[EventInfo]:
     """The events, and the removed ones they do not hold again. One that came back goes on
     from above the SEQUENCE of its removal (`_returned_sequence`). One that came back and then
     left the window (moved to a start older than it) is not shown as its old removal: that
     says an older time, with a lower SEQUENCE than subscribers had since; `held(uids)` names
-    those of `uids` the feed holds again, window or not."""
+    those of `uids` the feed holds again, window or not (the office and recommendation feeds,
+    whose slots come and go; a meeting or slot deleted never comes back)."""
     rows = {r.uid: r for r in removed}
     out = []
     for item in events:
@@ -485,7 +488,7 @@ def _with_removed(
                 last_modified=max(item.last_modified, row.removed_at),
             )
         out.append(item)
-    back = held(list(rows)) if rows else set()
+    back = held(list(rows)) if rows and held is not None else set()
     return out + [removed_event(r) for r in rows.values() if r.uid not in back]
 
 
@@ -501,12 +504,6 @@ def _held_slots(*where: ColumnElement) -> Callable[[list[str]], set]:
         )
 
     return held
-
-
-def _held_in_taskforce_feeds(uids: list[str]) -> set:
-    """Which of some UIDs are published meetings or their slots, whatever their start."""
-    meetings = db.session.scalars(select(Meeting.uid).where(*_public(), Meeting.uid.in_(uids)))
-    return set(meetings) | _held_slots()(uids)
 
 
 def _changed(events: list[EventInfo], *left: datetime | None) -> datetime:
@@ -553,7 +550,6 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
         events = _with_removed(
             [slot_event(s, meeting, url) for s in _placed(meeting)],
             _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
-            _held_slots(Meeting.id == meeting.id),
         )
     return events, _changed(events)
 
@@ -573,14 +569,18 @@ def _published_from(since: datetime) -> list[Meeting]:
 
 
 def _older_than(since: datetime, window: ColumnElement) -> tuple[datetime | None, ...]:
-    """When the newest published meeting and removed event older than `since` left the window."""
-    older = db.session.scalar(
-        select(func.max(Meeting.starts_at)).where(*_public(), Meeting.starts_at < since)
-    )
+    """When the newest published meeting and removed event older than `since` left the window,
+    and when a meeting older than it last changed: one moved out of the window left it then
+    (else the feed's date would go back, and a client asking "changed since?" keep it)."""
+    older, changed = db.session.execute(
+        select(func.max(Meeting.starts_at), func.max(Meeting.updated_at)).where(
+            *_public(), Meeting.starts_at < since
+        )
+    ).one()
     older_removed = db.session.scalar(
         select(func.max(RemovedEvent.starts_at)).where(window, RemovedEvent.starts_at < since)
     )
-    return _left_window(older), _left_window(older_removed)
+    return _left_window(older), _left_window(older_removed), changed
 
 
 def _programmes_changed(events: list[EventInfo], removed: list[RemovedEvent]) -> list[EventInfo]:
@@ -627,7 +627,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
         removed = [r for r in removed if r.parent_uid is not None or r.uid not in parents]
     else:
         removed = [r for r in removed if r.parent_uid is None]
-    events = _with_removed(events, removed, _held_in_taskforce_feeds)
+    events = _with_removed(events, removed)
     left = _older_than(since, window)
     if not talks:
         left += (MEETINGS_ONLY_SINCE,)
@@ -676,15 +676,16 @@ def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tup
     events = _with_removed(
         events, _feed_removals(mine, since, events), _held_slots(Slot.office_code == office.code)
     )
-    older = db.session.scalar(
-        select(func.max(Meeting.starts_at))
+    older, changed = db.session.execute(
+        select(func.max(Meeting.starts_at), func.max(Meeting.updated_at))
         .join(Slot)
         .where(*_public(), Meeting.starts_at < since, Slot.office_code == office.code)
-    )
+    ).one()
     older_removed = db.session.scalar(
         select(func.max(RemovedEvent.starts_at)).where(mine, RemovedEvent.starts_at < since)
     )
-    return events, _changed(events, _left_window(older), _left_window(older_removed))
+    # A meeting moved out of the window left the feed when it changed (see `_older_than`).
+    return events, _changed(events, _left_window(older), _left_window(older_removed), changed)
 
 
 def published_meetings_with(proposal_id: int) -> list[Meeting]:

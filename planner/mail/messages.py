@@ -35,6 +35,7 @@ from sqlalchemy.orm import Session
 from planner.accounts.models import User
 from planner.addresses import matches_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.operations import ASKED_AGAIN
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import _status as shown_status
 from planner.calendar.operations import is_public, presenter_event, slot_sequence
@@ -591,7 +592,7 @@ def _collect_removed(session: Session, removed: list) -> None:
 
 
 def _forget(session: Session, *_args) -> None:
-    for key in (_TOUCHED, _MEETINGS, _REMOVED, _SENT):
+    for key in (_TOUCHED, _MEETINGS, _REMOVED, _SENT, ASKED_AGAIN):
         session.info.pop(key, None)
 
 
@@ -649,6 +650,10 @@ def _tell_presenter(
     invitation = slot.invitation
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
         return
+    if what & {"time", "length"} or slot.status != SlotStatus.confirmed:
+        # A reminder not out yet says a time that no longer holds, or of a slot they no
+        # longer present as confirmed: it does not go (a new one follows their next answer).
+        _supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
     if (waiting := _held_invitation(slot, invitation.email)) is not None:
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
         # only the meeting's own counter rose (its length followed a new slot).
@@ -665,10 +670,12 @@ def _tell_presenter(
     # CANCEL their decline sent, whatever the feeds show (a draft's slot is tentative either
     # way), so the slot goes to their calendar again.
     returning = change.status == SlotStatus.declined and slot.status in _HOLDING
-    # They confirmed the time before this change: it moved, so they are asked again
-    # (`agenda.operations._ask_again`), and their calendar is asked for an answer (RSVP).
-    asked_again = change.status == SlotStatus.confirmed and slot.status == SlotStatus.invited
-    attendee = _presenter_attendee(invitation, rsvp=asked_again)
+    # They had confirmed it as it was; it moved, so they are asked again
+    # (`agenda.operations._ask_again`, which notes it).
+    asked_again = slot.id in db.session.info.get(ASKED_AGAIN, ())
+    # Their calendar asks for an answer while one is awaited.
+    awaited = slot.status == SlotStatus.invited and invitation.answer is None
+    attendee = _presenter_attendee(invitation, rsvp=asked_again or awaited)
     private_url = _private_url(invitation)
     context = {
         **_slot_context(slot, zone),

@@ -181,7 +181,7 @@ def send(message_id: int):
 @bp.post("/outbox/send-held")
 @colead_required
 def send_held():
-    if request.form.get("confirm") != "yes":
+    if request.form.get("confirmed") != "yes":
         held = db.session.scalar(
             select(func.count())
             .select_from(OutboxMessage)
@@ -197,7 +197,7 @@ def send_held():
 @colead_required
 def discard(message_id: int):
     message = _message(message_id)
-    if request.form.get("confirm") != "yes":
+    if request.form.get("confirmed") != "yes":
         return render_template("mail/outbox_confirm.html", what="discard", message=message)
     subject, kind, slot_id = message.subject, message.kind, message.slot_id
     outbox.discard(message)

@@ -180,7 +180,7 @@ def remove_view(material_id: int):
         if material.slot_id
         else url_for(".archive_page", meeting_id=material.meeting_id)
     )
-    if request.form.get("confirm") != "yes":
+    if request.form.get("confirmed") != "yes":
         return render_template(
             "materials/remove.html", material=material, action=request.path, back=back
         )
@@ -261,7 +261,7 @@ def _own(invitation: Invitation, material_id: int) -> Material:
 def presenter_remove(token: str, material_id: int):
     invitation = _invitation(token)
     material = _own(invitation, material_id)
-    if request.form.get("confirm") != "yes":
+    if request.form.get("confirmed") != "yes":
         page = render_template(
             "materials/remove.html",
             material=material,

@@ -166,11 +166,18 @@ def closed_reason(proposal: Proposal, after: str = "it can no longer change.") -
     return f"The co-leads have decided ({proposal.status}); {after}"
 
 
-def withdraw(proposal: Proposal) -> None:
+def why_not_withdrawable(proposal: Proposal) -> str | None:
+    """Why the office cannot withdraw its proposal (already withdrawn, or decided), or None."""
     if proposal.status == ProposalStatus.withdrawn:
-        raise Conflict("You withdrew this proposal already: nothing changed.")
+        return "You withdrew this proposal already: nothing changed."
     if not proposal.open_to_office:
-        raise Conflict(closed_reason(proposal, "write to them instead."))
+        return closed_reason(proposal, "write to them instead.")
+    return None
+
+
+def withdraw(proposal: Proposal) -> None:
+    if refused := why_not_withdrawable(proposal):
+        raise Conflict(refused)
     proposal.events.append(
         ProposalEvent(
             actor=_office_actor(proposal),

@@ -6,7 +6,7 @@ from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
-from planner.agenda.operations import before_closing, create_slot
+from planner.agenda.operations import asked_again_note, before_closing, create_slot
 from planner.agenda.queries import slot_target_choices
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
 from planner.availability.operations import windows_of
@@ -26,7 +26,7 @@ from planner.proposals.forms import (
     form_fields,
     submit_from,
 )
-from planner.proposals.models import STATUSES, Proposal, ProposalStatus
+from planner.proposals.models import STATUSES, Proposal
 from planner.proposals.operations import (
     Conflict,
     by_token,
@@ -40,6 +40,7 @@ from planner.proposals.operations import (
     revoke_link,
     slots_of,
     suggested_abstract,
+    why_not_withdrawable,
     withdraw,
 )
 from planner.recommendations.operations import all_recommendations
@@ -196,15 +197,12 @@ def withdraw_view(token: str):
     as the question showed it (its version); a post without it, or of an older version, asks
     again."""
     proposal = _by_token_or_404(token)
-    if proposal.status == ProposalStatus.withdrawn:
-        flash("You withdrew this proposal already: nothing changed.", "warning")
-        return redirect(url_for(".private", token=token))
-    if not proposal.open_to_office:
-        flash(closed_reason(proposal, "write to them instead."), "warning")
+    if refused := why_not_withdrawable(proposal):
+        flash(refused, "warning")
         return redirect(url_for(".private", token=token))
     asked = request.form.get("version") if request.method == "POST" else None
     if asked != str(proposal.version):
-        if asked:
+        if asked is not None and asked.isascii() and asked.isdigit():
             flash(
                 "Your proposal changed since you were asked (edited on another page): nothing "
                 "is withdrawn. Here is the question about it as it is now.",
@@ -347,6 +345,8 @@ def schedule(proposal_id: int):
         + ("" if slot.starts_at else " The meeting has no date yet: its time follows once set."),
         "success",
     )
+    if note := asked_again_note(meeting):
+        flash(note, "warning")  # placed before the closing discussion, it moved other slots
     return redirect(url_for("agenda.edit_slot", slot_id=slot.id))
 
 

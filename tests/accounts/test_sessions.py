@@ -187,3 +187,43 @@ def test_a_form_from_another_site_sent_signed_out_is_not_carried(app, client, co
         headers={"Origin": "https://elsewhere.example"},
     )
     assert sent.status_code == 302 and sent.headers["Location"].startswith("/login")
+
+
+def test_a_carried_form_goes_on_through_choosing_a_password(app, client, colead, survey):
+    """Signed out by a password reset (a one-time password to change first): the form sent
+    meanwhile is held through sign-in and the new password, then sent again."""
+    from sqlalchemy import select
+
+    from planner.offices.models import OfficeContact
+
+    assert sign_in(client).status_code == 302
+    url = "/offices/AU/contacts/new"
+    typed = {
+        "csrf_token": csrf_token(client, url),
+        "name": "Kim Example",
+        "email": "kim@ipaustralia.example",
+        "role": "CIO",
+        "language": "en",
+    }
+    user = db.session.scalar(select(User).where(User.email == COLEAD_EMAIL))
+    user.set_password(COLEAD_PASSWORD, one_time=True)  # as `flask users password` does
+    db.session.commit()
+    sent = client.post(url, data=typed, headers={"Origin": "http://localhost"})
+    assert sent.status_code == 401
+    assert sent.headers["Cache-Control"] == "private, no-store"
+    carried = _form_fields(html.unescape(sent.get_data(as_text=True)))
+    chosen = client.post(
+        "/login", data={**carried, "email": COLEAD_EMAIL, "password": COLEAD_PASSWORD}
+    )
+    assert chosen.status_code == 200 and chosen.headers["Cache-Control"] == "private, no-store"
+    page = html.unescape(chosen.get_data(as_text=True))
+    assert "Choose your own to continue" in page and "the next page sends it again" in page
+    fields = _form_fields(page)
+    assert fields["carried:role"] == "CIO" and fields["carried_to"] == url
+    new = {"current": COLEAD_PASSWORD, "new": NEW_PASSWORD, "confirm": NEW_PASSWORD}
+    again = client.post("/account/password", data={**fields, **new})
+    assert again.status_code == 200
+    resend = _form_fields(html.unescape(again.get_data(as_text=True)))
+    assert resend["role"] == "CIO"
+    assert client.post(url, data=resend).status_code == 302
+    assert db.session.scalar(select(OfficeContact.role)) == "CIO"

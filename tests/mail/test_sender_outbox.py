@@ -82,7 +82,7 @@ def test_send_all_held_asks_first_then_queues(colead_client, app_context):
     assert ask.status_code == 200 and "Send all held messages?" in ask.get_data(as_text=True)
     db.session.expire_all()
     assert first.status == MessageStatus.held
-    done = colead_client.post("/outbox/send-held", data={"csrf_token": token, "confirm": "yes"})
+    done = colead_client.post("/outbox/send-held", data={"csrf_token": token, "confirmed": "yes"})
     assert done.status_code == 302
     db.session.expire_all()
     assert {first.status, second.status} == {MessageStatus.queued}
@@ -102,7 +102,7 @@ def test_send_now_send_again_and_discard(colead_client, app_context):
     assert send(held).status_code == 409
     assert (
         colead_client.post(
-            f"/outbox/{held.id}/discard", data={"csrf_token": token, "confirm": "yes"}
+            f"/outbox/{held.id}/discard", data={"csrf_token": token, "confirmed": "yes"}
         ).status_code
         == 409
     )
@@ -116,6 +116,8 @@ def test_send_now_send_again_and_discard(colead_client, app_context):
 
     ask = colead_client.post(f"/outbox/{other.id}/discard", data={"csrf_token": token})
     assert "Discard this message?" in ask.get_data(as_text=True)
-    colead_client.post(f"/outbox/{other.id}/discard", data={"csrf_token": token, "confirm": "yes"})
+    colead_client.post(
+        f"/outbox/{other.id}/discard", data={"csrf_token": token, "confirmed": "yes"}
+    )
     db.session.expire_all()
     assert db.session.scalars(select(OutboxMessage.subject)).all() == ["Held"]

@@ -211,7 +211,7 @@ def test_removing_asks_first(colead_client, future):
     assert asked.status_code == 200 and "Remove this material?" in asked.get_data(as_text=True)
     assert len(_stored()) == 1
     done = colead_client.post(
-        f"/materials/{material.id}/remove", data={"csrf_token": token, "confirm": "yes"}
+        f"/materials/{material.id}/remove", data={"csrf_token": token, "confirmed": "yes"}
     )
     assert done.status_code == 302
     assert _stored() == []
@@ -242,7 +242,7 @@ def test_the_presenter_adds_and_removes_their_own_slides_without_cookies(app, fu
     assert download.headers["Content-Disposition"].startswith("attachment;")
     remove = f"/presenter/{token}/materials/{material.id}/remove"
     assert presenter.post(remove).status_code == 200
-    assert presenter.post(remove, data={"confirm": "yes"}).status_code == 302
+    assert presenter.post(remove, data={"confirmed": "yes"}).status_code == 302
     assert _stored() == []
 
 
@@ -257,7 +257,7 @@ def test_a_presenter_cannot_touch_another_slots_materials(app, colead_client):
     presenter = app.test_client(use_cookies=False)
     base = f"/presenter/{token}/materials/{material.id}"
     assert presenter.get(base).status_code == 404
-    assert presenter.post(f"{base}/remove", data={"confirm": "yes"}).status_code == 404
+    assert presenter.post(f"{base}/remove", data={"confirmed": "yes"}).status_code == 404
     assert len(_stored()) == 1
 
 

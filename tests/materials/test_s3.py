@@ -124,7 +124,7 @@ def _remove(client, material: Material):
     """A co-lead's confirmed removal, from the slot's page as a browser sends it."""
     token = csrf_token(client, f"/slots/{material.slot_id}/edit")
     address = f"/materials/{material.id}/remove"
-    return client.post(address, data={"csrf_token": token, "confirm": "yes"})
+    return client.post(address, data={"csrf_token": token, "confirmed": "yes"})
 
 
 def test_an_upload_goes_to_the_bucket_not_the_database(s3_colead, bucket):
@@ -181,7 +181,7 @@ def test_a_presenter_removing_their_slides_deletes_the_object(s3_apps, s3_colead
     assert list(_objects(bucket)) == [material.storage_key]
     address = f"/presenter/{token}/materials/{material.id}"
     assert presenter.get(address).data == PDF
-    assert presenter.post(f"{address}/remove", data={"confirm": "yes"}).status_code == 302
+    assert presenter.post(f"{address}/remove", data={"confirmed": "yes"}).status_code == 302
     assert _objects(bucket) == {}
 
 

@@ -461,12 +461,12 @@ def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, p
     assert request["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
     assert request["ATTENDEE"].params["RSVP"] == "TRUE"
     page = text(presenter.get(link))
-    assert "You confirmed an earlier time; the co-leads have changed it since." in page
+    assert "You had confirmed; the co-leads have changed the slot since." in page
     assert "Tuesday 16 March 2027" in page
     assert confirm(presenter, link).status_code == 302
     db.session.expire_all()
     assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
-    assert "You confirmed an earlier time" not in text(presenter.get(link))
+    assert "You had confirmed" not in text(presenter.get(link))
     # A new title: still confirmed. A longer talk: asked again.
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"}).status_code == 200
     db.session.expire_all()
@@ -488,14 +488,54 @@ def test_the_co_lead_is_told_whose_confirmation_a_change_asks_again(api, slot, p
     assert "asked to confirm" not in text(api.get(saved.headers["Location"]))
     saved = api.post(url, data={**form_of(api, url), "duration_minutes": "30"})
     assert (
-        "The time of “Renamed” changed: its presenter confirmed the old time and is asked to "
-        "confirm the new one, on their page and by email."
+        "“Renamed” moved or changed length: its presenter confirmed it as it was and is asked "
+        "to confirm it again, on their page and by email."
     ) in text(api.get(saved.headers["Location"]))
     assert confirm(presenter, link).status_code == 302
     edit = f"/meetings/{slot.meeting_id}/edit"
     moved = api.post(edit, data={**form_of(api, edit), "day": "2027-03-10"})
     assert moved.status_code == 302, text(moved)
-    assert "The time of “Renamed” changed" in text(api.get(moved.headers["Location"]))
+    assert "“Renamed” moved or changed length" in text(api.get(moved.headers["Location"]))
+
+
+def test_only_a_presenter_who_confirmed_is_asked_again(api, slot, presenter):
+    """A discussion or an uninvited talk a co-lead confirmed has no one to ask: moved, it stays
+    confirmed and no one is named. A co-lead who sets a confirmed slot back to invited by hand
+    is no "new time". The API says whom a change asks again, as the pages do."""
+    from planner.mail.models import OutboxMessage
+
+    meeting = db.session.get(Slot, slot.id).meeting
+    opening, _, other = meeting.slots
+    for item in (opening, other):
+        confirmed = {"status": "confirmed"}
+        assert api.patch(f"/api/v1/slots/{item.id}", json=confirmed).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    url = f"/api/v1/meetings/{meeting.id}"
+    moved = api.patch(url, json={"starts_at": "2027-03-10T13:00:00+01:00"}).get_json()
+    assert moved["warning"] == (
+        f"“{TALK['title']}” moved or changed length: its presenter confirmed it as it was and "
+        "is asked to confirm it again, on their page and by email."
+    )
+    db.session.expire_all()
+    assert [s.status for s in meeting.slots] == ["confirmed", "invited", "confirmed"]
+    # Confirmed again, then set back to invited by a co-lead: no "New time" message.
+    assert confirm(presenter, link).status_code == 302
+    back = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "invited"}).get_json()
+    assert "warning" not in back
+    last = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert not last.subject.startswith("New time")
+    # Still awaiting their answer, a later move asks their calendar for one.
+    longer = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).get_json()
+    assert "warning" not in longer  # not confirmed: nothing asked again
+    last = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+    assert last.subject.startswith("Changed: ")
+    (request,) = Calendar.from_ical(last.ics).walk("VEVENT")
+    assert request["ATTENDEE"].params["RSVP"] == "TRUE"
+    # Deleting an earlier slot of a draft moves the confirmed talk: the answer says so.
+    assert confirm(presenter, link).status_code == 302
+    gone = api.delete(f"/api/v1/slots/{opening.id}").get_json()
+    assert gone["result"] == "deleted" and "its presenter confirmed it as it was" in gone["warning"]
 
 
 def test_no_one_is_invited_to_a_meeting_that_has_ended(api, survey):
