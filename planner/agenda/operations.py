@@ -280,18 +280,24 @@ def _ask_again(slot: Slot) -> list[str]:
     answer; Outlook and Google do so too). A status set by the same change (a co-lead who
     confirms it at the new time) stands: callers leave that slot out. Returns the fields
     changed."""
-    invitation = slot.invitation
-    if (
-        slot.status != SlotStatus.confirmed
-        or invitation is None
-        or invitation.answer != SlotStatus.confirmed
-    ):
+    if not confirmed_by_presenter(slot):
         return []  # no presenter confirmed it (a discussion, a slot a co-lead confirmed)
     slot.status = SlotStatus.invited
-    invitation.answer = None  # answered_at stays: their page says they answered before
+    slot.invitation.answer = None  # answered_at stays: their page says they answered before
     # Noted for the transaction: the update mail asks them again, the co-lead is told whose.
     db.session.info.setdefault(ASKED_AGAIN, set()).add(slot.id)
     return ["status"]
+
+
+def confirmed_by_presenter(slot: Slot) -> bool:
+    """Whether the slot is confirmed by its presenter's own answer: a change of its time or
+    length asks them again (`_ask_again`)."""
+    invitation = slot.invitation
+    return (
+        slot.status == SlotStatus.confirmed
+        and invitation is not None
+        and invitation.answer == SlotStatus.confirmed
+    )
 
 
 # Where a transaction notes the slots whose presenters `_ask_again` asked to confirm again.

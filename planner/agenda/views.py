@@ -41,6 +41,7 @@ from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
     asked_again_note,
+    confirmed_by_presenter,
     create_meeting,
     create_slot,
     layout,
@@ -719,6 +720,15 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
             "Subscribers' calendars show the new time at their next refresh.",
             "Invited presenters and office contacts who had it in their calendars are emailed "
             "the new time.",
+            *(
+                [
+                    "Presenters who confirmed ("
+                    + ", ".join(f"“{s.title}”" for s in confirmed)
+                    + ") confirmed the old time: they are asked to confirm the new one."
+                ]
+                if (confirmed := [s for s in meeting.slots if confirmed_by_presenter(s)])
+                else []
+            ),
         ],
         action=url_for(".suggest", meeting_id=meeting.id),
         fields={"starts_at": chosen.isoformat(), "confirmed": "1"},

@@ -496,6 +496,16 @@ def test_the_co_lead_is_told_whose_confirmation_a_change_asks_again(api, slot, p
     moved = api.post(edit, data={**form_of(api, edit), "day": "2027-03-10"})
     assert moved.status_code == 302, text(moved)
     assert "“Renamed” moved or changed length" in text(api.get(moved.headers["Location"]))
+    # Moving a published meeting to a suggested start asks first, and says whom it asks again.
+    assert confirm(presenter, link).status_code == 302
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    suggest = f"/meetings/{slot.meeting_id}/suggest"
+    start = re.search(r'name="starts_at" value="([^"]+)"', text(api.get(suggest)))[1]
+    asked = api.post(suggest, data={"csrf_token": csrf_token(api, edit), "starts_at": start})
+    assert (
+        "Presenters who confirmed (“Renamed”) confirmed the old time: they are asked to "
+        "confirm the new one."
+    ) in text(asked)
 
 
 def test_only_a_presenter_who_confirmed_is_asked_again(api, slot, presenter):
