@@ -266,6 +266,14 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     # which a shared calendar would show: neither in the event nor in the calendar's own URL.
     assert parsed["events"][0]["uid"] == slot.uid
     assert "/presenter/" not in answer.get_data(as_text=True)
+    # Confirmed in a draft, the entry stays tentative: the page says why.
+    assert confirm(presenter, link).status_code == 302
+    assert read_everywhere(presenter.get(link + "/slot.ics").data)["events"][0]["status"] == (
+        "TENTATIVE"
+    )
+    assert "calendars show your slot as tentative, though you confirmed it," in text(
+        presenter.get(link)
+    )
     assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
     published = presenter.get(link + "/slot.ics").get_data(as_text=True)
     assert "/presenter/" not in published and "video.example" in published
