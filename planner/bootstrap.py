@@ -110,7 +110,9 @@ def setup_command() -> None:
         db.session.commit()
         click.echo(imported(outcome))
     if db.session.scalar(select(User.id).where(User.role == "colead").limit(1)) is None:
-        click.echo(FIRST_COLEAD.format(flask=flask_command()))
+        # The same PORT and HOST as `make run` was given, for the sign-in address it prints.
+        make_args = os.environ.get("MAKE_RUN_ARGS", "")
+        click.echo(FIRST_COLEAD.format(flask=flask_command(), make_args=make_args))
 
 
 def address(endpoint: str, **values) -> str:
@@ -138,7 +140,7 @@ def imported(outcome: ImportOutcome) -> str:
 FIRST_COLEAD = """\
 No co-lead yet: pages can be read, but nothing can be planned or edited without one.
 Create the first one in another terminal, in this folder:
-  make colead EMAIL=you@example.org
+  make colead EMAIL=you@example.org{make_args}
 or, without make:
   {flask} --app app users create --email you@example.org --role colead
 It prints a one-time password; sign in with it and choose your own."""

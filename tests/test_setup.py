@@ -38,9 +38,12 @@ def test_first_start_says_what_the_warning_is_where_to_see_it_and_how_to_make_a_
     assert "See them at http://localhost/\n" in output
     assert "1 import warning, also listed at http://localhost/surveys/CWS-13-26:" in output
     assert "question 2 is a chart whose counts did not survive text extraction" in output
-    assert "make colead EMAIL=you@example.org" in output
+    assert "make colead EMAIL=you@example.org\n" in output
     assert "flask --app app users create --email you@example.org --role colead" in output
     assert "/flask --app app users create" in output  # a path: no activated venv needed
+    # `make run PORT=8080` passes its port on: the hint names it, for the sign-in address.
+    moved = cli.invoke(args=["setup"], env={"MAKE_RUN_ARGS": " PORT=8080"}).stdout
+    assert "make colead EMAIL=you@example.org PORT=8080\n" in moved
     assert cli.invoke(args=["users", "create", "--email", "ana@example.org"]).exit_code == 0
     assert "make colead" not in cli.invoke(args=["setup"]).stdout
 

@@ -48,7 +48,10 @@ def create_command(email: str, role: str, password_prompt: bool) -> None:
     if "@" not in email:
         raise click.BadParameter(f"{email!r} is not an email address", param_hint="--email")
     if db.session.scalar(select(User.id).where(User.email == email)):
-        raise click.ClickException(f"An account for {email} exists already.")
+        raise click.ClickException(
+            f"An account for {email} exists already. To give it a new one-time password: "
+            f"flask --app app users password --email {email}"
+        )
     user = User(email=email, role=role)
     password = _new_password(user, password_prompt)
     db.session.add(user)

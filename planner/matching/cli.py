@@ -93,12 +93,17 @@ def _colead(address: str) -> str:
     "--adopt", is_flag=True, help="Use the fitted weights from now on, if they do better."
 )
 @click.option(
-    "--by", "adopter", help="The co-lead who adopts them (their address, recorded with them)."
+    "--by",
+    "adopter",
+    help="The co-lead who adopts them (their address, recorded with them); needed with --adopt.",
 )
 @with_appcontext
 def fit_command(reference, adopt, adopter):
     """Fit the score's weights to the co-leads' marks, cross-validated by recommendation, and say
     whether the fit ranks held-out recommendations better than the weights in use."""
+    if adopt and adopter is None:
+        # Weights that change every ranking are adopted by someone the co-leads can ask.
+        raise click.UsageError("--adopt needs --by, the address of the co-lead who adopts them.")
     if adopter is not None:
         adopter = _colead(adopter)
     survey = _survey(reference)
@@ -132,8 +137,8 @@ def fit_command(reference, adopt, adopter):
     )
     if not adopt:
         click.echo(
-            f"The fit does better on nDCG@3{worse}. Run again with --adopt to use it; nothing "
-            "changes until then."
+            f"The fit does better on nDCG@3{worse}. Run again with --adopt --by <your co-lead "
+            "address> to use it; nothing changes until then."
         )
         return
     adopt_weights(

@@ -33,7 +33,12 @@ class SurveyNotFound(NotFoundError):
 
 
 class SurveyConflict(SurveyFormatError):
-    """Another survey with the same label is stored; replacing it must be asked for."""
+    """Another survey with the same label is stored; replacing it must be asked for.
+    `source_name` is the file that survey came from."""
+
+    def __init__(self, message: str, source_name: str | None = None) -> None:
+        super().__init__(message)
+        self.source_name = source_name
 
 
 @dataclass(frozen=True)
@@ -181,7 +186,8 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     if existing is not None and not replace:
         raise SurveyConflict(
             f"A different survey labelled {existing.label} is already imported "
-            f"(from {existing.source_name}); nothing was changed."
+            f"(from {existing.source_name}); nothing was changed.",
+            existing.source_name,
         )
     lineups_removed = 0
     try:

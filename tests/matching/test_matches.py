@@ -449,8 +449,10 @@ def test_match_fit_reports_and_adopts_only_when_asked(cli, survey, colead):
     result = cli.invoke(args=["match", "fit"])
     assert result.exit_code == 0, result.output
     assert "each recommendation scored by weights fitted on the others" in result.output
-    assert "Run again with --adopt" in result.output
+    assert "Run again with --adopt --by <your co-lead address>" in result.output
     assert weights_in_use() == ignoring  # nothing changes until a co-lead adopts the fit
+    nobody = cli.invoke(args=["match", "fit", "--adopt"])
+    assert nobody.exit_code == 2 and "--adopt needs --by" in nobody.output
     # Adopted by a co-lead's account only: anything else is refused, nothing stored.
     for who in ("c@x.org", "x" * 300, "evil\x07\u202e@x.org"):
         refused = cli.invoke(args=["match", "fit", "--adopt", "--by", who])

@@ -72,6 +72,11 @@ def test_importing_the_same_document_twice_does_not_duplicate_it(cli, app_contex
     relabelled = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", "Copy")
     assert "already imported" in relabelled.stdout
     assert counts() == before
+    # Without the alias it reads otherwise: the refusal says how the bundled copy is read.
+    bare = import_file(cli, BUNDLED)
+    assert bare.exit_code == 1
+    assert "the bundled CWS/13/26 is imported with --alias GE=DE." in bare.stderr
+    assert counts() == before
 
 
 def test_a_different_survey_under_the_same_label_needs_replace(cli, app_context):
