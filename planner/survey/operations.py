@@ -78,7 +78,8 @@ class ImportOutcome:
         if self.now_default:
             shown = (
                 f" It is now the survey that pages and the API show when none is asked for "
-                f"(its answers are the newest); {self.default} is still there with ?survey=."
+                f"(the newest answers; of surveys as new, the one imported last); {self.default} "
+                "is still there with ?survey=."
             )
         elif self.default:
             shown = (

@@ -439,8 +439,9 @@ def test_an_import_says_which_survey_pages_show_by_default(cli, survey, tmp_path
     )
     result = import_json(cli, tmp_path, newer)
     assert (
-        "It is now the survey that pages and the API show when none is asked for (its "
-        "answers are the newest); CWS/13/26 is still there with ?survey=."
+        "It is now the survey that pages and the API show when none is asked for (the newest "
+        "answers; of surveys as new, the one imported last); CWS/13/26 is still there with "
+        "?survey=."
     ) in result.stdout
 
 
