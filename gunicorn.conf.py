@@ -6,6 +6,10 @@ from gunicorn.glogging import Logger
 from planner.log_masking import MaskSecrets
 
 accesslog = "-"
+# gunicorn 25+ listens on one control socket per user ($HOME/.gunicorn/gunicorn.ctl): several
+# instances on one machine, as the README runs them, would take it from each other, and
+# stopping one would remove it for all. The planner is managed by signals, as before.
+control_socket_disable = True
 
 
 class MaskedLogger(Logger):

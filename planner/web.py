@@ -6,7 +6,9 @@ from contextlib import contextmanager
 from functools import wraps
 
 from flask import Flask, abort, current_app, g, request, url_for
+from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.calendar.operations import office_feed_token
@@ -59,6 +61,22 @@ def keep_changes() -> None:
     """This request's changes are kept even though its answer is an error (a failed sign-in is
     recorded whatever the answer: throttling counts it)."""
     g.keep_changes = True
+
+
+def read_one_snapshot(session: Session | None = None) -> None:
+    """What this request reads from now on is one view of the database, as of now. On
+    PostgreSQL: a REPEATABLE READ transaction. Under its default READ COMMITTED each statement
+    sees what was committed before it, so a calendar feed built from several reads could mix a
+    slot as it was before a change with the removal that change wrote, and show a SEQUENCE that
+    later answers go below (helper-49 saw it with two instances). For a request that has
+    written nothing: what it read before is read again. A session bound to a connection whose
+    transaction someone else governs (a test's one connection) is left as it is; SQLite, one
+    machine, is left to its own locking."""
+    session = session or db.session
+    if db.engine.dialect.name != "postgresql" or not isinstance(session.get_bind(), Engine):
+        return
+    session.rollback()
+    session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 
 
 @contextmanager

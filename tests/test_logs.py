@@ -161,3 +161,5 @@ def test_gunicorn_with_the_config_logs_no_private_link(app, tmp_path):
     assert '"GET /proposals/[hidden] HTTP/1.1" 404' in text, text
     assert "token=[hidden]" in text, text
     assert not any(secret in text for secret in SECRETS)
+    # No control socket that a second instance on the machine would take over.
+    assert "Control socket" not in text, text

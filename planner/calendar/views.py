@@ -8,6 +8,7 @@ the current version.
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from functools import wraps
 
 from flask import (
     Blueprint,
@@ -42,6 +43,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
+from planner.web import read_one_snapshot
 
 bp = Blueprint("calendar", __name__)
 
@@ -62,12 +64,15 @@ def _settled(changed: datetime) -> datetime:
 
 
 def _current(key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]:
-    """(body, etag, changed) of a feed, built or from the cache, once its last second is over."""
+    """(body, etag, changed) of a feed, built or from the cache, once its last second is over.
+    The view began reading one view of the database (`one_snapshot`); a wait ends in a new
+    one."""
     body, etag, changed = cached(key, make)
     wait = _settled(changed) - utcnow()
     if timedelta(0) < wait <= SETTLE:
         time.sleep(wait.total_seconds())
-        db.session.expire_all()  # read what was committed meanwhile
+        db.session.expire_all()
+        read_one_snapshot()  # a new view: what was committed meanwhile
         body, etag, changed = cached(key, make)
     return body, etag, changed
 
@@ -104,6 +109,18 @@ def _answer(
     return response.make_conditional(environ)
 
 
+def one_snapshot(view: Callable) -> Callable:
+    """A feed is built from one view of the database, taken before it reads anything
+    (`planner.web.read_one_snapshot`)."""
+
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        read_one_snapshot()
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
 def _published(meeting_id: int) -> Meeting:
     meeting = get_meeting(meeting_id)
     if meeting is None or not is_public(meeting):
@@ -122,6 +139,7 @@ def _calendar(feed: FeedInfo, content: Callable[[], tuple]) -> Callable[[], Buil
 
 
 @bp.get("/meetings/<int:meeting_id>.ics")
+@one_snapshot
 def meeting_ics(meeting_id: int):
     meeting = _published(meeting_id)
     scope = request.args.get("scope", "meeting")
@@ -151,6 +169,7 @@ def _taskforce(endpoint: str, name: str, about: str, content, **values) -> Respo
 
 
 @bp.get("/feeds/taskforce.ics")
+@one_snapshot
 def taskforce_ics():
     return _taskforce(
         ".taskforce_ics",
@@ -162,6 +181,7 @@ def taskforce_ics():
 
 
 @bp.get("/feeds/taskforce-talks.ics")
+@one_snapshot
 def taskforce_talks_ics():
     return _taskforce(
         ".taskforce_talks_ics",
@@ -173,6 +193,7 @@ def taskforce_talks_ics():
 
 
 @bp.get("/feeds/recommendations/<int:number>.ics")
+@one_snapshot
 def recommendation_ics(number: int):
     recommendation = db.session.get(Recommendation, number) if 0 < number < 1000 else None
     if recommendation is None:
@@ -188,6 +209,7 @@ def recommendation_ics(number: int):
 
 
 @bp.get("/feeds/offices/<code>.ics")
+@one_snapshot
 def office_ics(code: str):
     office = db.session.get(Office, code.upper())
     secret = current_app.config["SECRET_KEY"]
@@ -244,6 +266,7 @@ def revoke(code: str):
 
 
 @bp.get("/meetings/<int:meeting_id>/schedule.json")
+@one_snapshot
 def schedule_json(meeting_id: int):
     meeting = _published(meeting_id)
     if meeting.status == MeetingStatus.cancelled:
