@@ -73,8 +73,12 @@ def read_one_snapshot(session: Session | None = None) -> None:
     transaction someone else governs (a test's one connection) is left as it is; SQLite, one
     machine, is left to its own locking."""
     session = session or db.session
-    if db.engine.dialect.name != "postgresql" or not isinstance(session.get_bind(), Engine):
+    bind = session.get_bind()
+    if not isinstance(bind, Engine) or bind.dialect.name != "postgresql":
         return
+    if session.new or session.dirty or session.deleted:
+        # Only for a request that reads: a change made before would be rolled back unseen.
+        raise RuntimeError("read_one_snapshot() is for requests that have changed nothing.")
     session.rollback()
     session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
 

@@ -97,8 +97,10 @@ def test_a_form_posted_from_another_site_is_not_offered_to_be_sent_again(colead_
         )
         assert response.status_code == 400
         page = response.get_data(as_text=True)
-        assert "Send again" not in page and 'value="Forged"' not in page
+        # Not offered to send, nor shown at all: its words are the other site's to choose.
+        assert "Send again" not in page and "Forged" not in page
         assert "did not come from this site" in page
+        assert response.headers["Cache-Control"] == "private, no-store"
 
 
 def test_the_page_says_why_it_refused(client, survey):

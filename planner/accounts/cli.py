@@ -1,6 +1,7 @@
 """`flask users ...`: create co-leads, reset their passwords and issue API tokens."""
 
 import secrets
+import shlex
 
 import click
 from flask.cli import AppGroup
@@ -48,9 +49,11 @@ def create_command(email: str, role: str, password_prompt: bool) -> None:
     if "@" not in email:
         raise click.BadParameter(f"{email!r} is not an email address", param_hint="--email")
     if db.session.scalar(select(User.id).where(User.email == email)):
+        from planner.bootstrap import flask_command
+
         raise click.ClickException(
             f"An account for {email} exists already. To give it a new one-time password: "
-            f"flask --app app users password --email {email}"
+            f"{flask_command()} --app app users password --email {shlex.quote(email)}"
         )
     user = User(email=email, role=role)
     password = _new_password(user, password_prompt)

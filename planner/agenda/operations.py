@@ -53,6 +53,8 @@ from planner.timezones import is_skipped, zone_info
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
 SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status")
+# Where a transaction notes the slots whose presenters `_ask_again` asked to confirm again.
+ASKED_AGAIN = "agenda.asked_again"
 
 
 def _touch(item, changed: Iterable[str], significant: tuple[str, ...]) -> None:
@@ -300,10 +302,6 @@ def confirmed_by_presenter(slot: Slot) -> bool:
     )
 
 
-# Where a transaction notes the slots whose presenters `_ask_again` asked to confirm again.
-ASKED_AGAIN = "agenda.asked_again"
-
-
 def asked_again(meeting: Meeting) -> list[Slot]:
     """The meeting's slots whose presenters this transaction asked to confirm again."""
     noted = db.session.info.get(ASKED_AGAIN, set())
@@ -318,9 +316,17 @@ def asked_again_note(meeting: Meeting) -> str | None:
         return None
     titles = ", ".join(f"“{s.title}”" for s in asked)
     who, verb = ("its presenter", "is") if len(asked) == 1 else ("their presenters", "are")
+    emailed = sum(bool(s.invitation.email) for s in asked)
+    where = (
+        "on their page and by email"
+        if emailed == len(asked)
+        else "on their page (and by email, where they gave an address)"
+        if emailed
+        else "on their page (no address to email them)"
+    )
     return (
         f"{titles} moved or changed length: {who} confirmed it as it was and {verb} asked to "
-        "confirm it again, on their page and by email."
+        f"confirm it again, {where}."
     )
 
 

@@ -571,7 +571,9 @@ def _published_from(since: datetime) -> list[Meeting]:
 def _older_than(since: datetime, window: ColumnElement) -> tuple[datetime | None, ...]:
     """When the newest published meeting and removed event older than `since` left the window,
     and when a meeting older than it last changed: one moved out of the window left it then
-    (else the feed's date would go back, and a client asking "changed since?" keep it)."""
+    (else the feed's date would go back, and a client asking "changed since?" keep it). An
+    edit of a meeting already out of the window moves the date too, with the same content: a
+    client then fetches an unchanged feed once (its ETag says so)."""
     older, changed = db.session.execute(
         select(func.max(Meeting.starts_at), func.max(Meeting.updated_at)).where(
             *_public(), Meeting.starts_at < since

@@ -1,8 +1,9 @@
 """Calendar downloads and subscription feeds (.ics), and the frab schedule JSON.
 
 Answers carry a strong ETag (a hash of the body) and Last-Modified (when their content last
-changed, removals included: the same content has the same date), and 304 to a client that has
-the current version.
+changed, removals included: the same content has the same date, but for an edit of a meeting
+already out of a feed's window), and 304 to a client that has the current version. Each is
+built from one view of the database (`one_snapshot`).
 """
 
 import time
@@ -16,6 +17,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    g,
     redirect,
     render_template,
     request,
@@ -63,17 +65,22 @@ def _settled(changed: datetime) -> datetime:
     return changed.replace(microsecond=0) + SETTLE
 
 
+class _Unsettled(Exception):
+    """The feed changed within the current second: it is read again once that is over."""
+
+    def __init__(self, wait: timedelta) -> None:
+        super().__init__(wait)
+        self.wait = wait
+
+
 def _current(key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]:
-    """(body, etag, changed) of a feed, built or from the cache, once its last second is over.
-    The view began reading one view of the database (`one_snapshot`); a wait ends in a new
-    one."""
+    """(body, etag, changed) of a feed, built or from the cache, once its last second is over:
+    a feed that changed within it is answered by the whole view again, from a new view of the
+    database, once that second is over (`one_snapshot`)."""
     body, etag, changed = cached(key, make)
     wait = _settled(changed) - utcnow()
-    if timedelta(0) < wait <= SETTLE:
-        time.sleep(wait.total_seconds())
-        db.session.expire_all()
-        read_one_snapshot()  # a new view: what was committed meanwhile
-        body, etag, changed = cached(key, make)
+    if timedelta(0) < wait <= SETTLE and not g.get("waited"):
+        raise _Unsettled(wait)
     return body, etag, changed
 
 
@@ -111,12 +118,21 @@ def _answer(
 
 def one_snapshot(view: Callable) -> Callable:
     """A feed is built from one view of the database, taken before it reads anything
-    (`planner.web.read_one_snapshot`)."""
+    (`planner.web.read_one_snapshot`). Asked within the second of a change, the view runs
+    again once that second is over, from a new view: its checks too (the meeting still
+    published, the office's link not revoked), not only the feed."""
 
     @wraps(view)
     def wrapper(*args, **kwargs):
         read_one_snapshot()
-        return view(*args, **kwargs)
+        try:
+            return view(*args, **kwargs)
+        except _Unsettled as unsettled:
+            time.sleep(unsettled.wait.total_seconds())
+            g.waited = True
+            db.session.expire_all()  # read what was committed meanwhile (SQLite too)
+            read_one_snapshot()
+            return view(*args, **kwargs)
 
     return wrapper
 

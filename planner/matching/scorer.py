@@ -231,6 +231,24 @@ class Match:
         }
 
 
+# How much more of a wish a presenter ranked lower must meet to be named as meeting more of it.
+CLEARLY_MORE_RELEVANT = 0.05
+
+
+def more_relevant_below(listing: Sequence[Match], named: int = 3) -> dict[tuple[str, str], list]:
+    """For each match of one audience's list (best first) ranked by its score, the presenters
+    ranked below it that meet clearly more of the audience's wish (at most `named`): why it
+    ranks above them is what it has to show, which the page says. A marked pair ranks by the
+    co-lead's word, and a wish that names nothing has no relevance to compare."""
+    found = {}
+    for k, match in enumerate(listing):
+        if match.reasons.get("specific") and not match.reasons.get("mark"):
+            least = match.relevance + CLEARLY_MORE_RELEVANT
+            below = [m.presenter for m in listing[k + 1 :] if m.relevance >= least]
+            found[match.audience, match.presenter] = below[:named]
+    return found
+
+
 @dataclass(frozen=True)
 class _Wish:
     """An interest as the scorer reads it: topic weights, word vector, capacity cues."""

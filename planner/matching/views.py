@@ -29,7 +29,13 @@ from planner.matching.operations import (
     survey_scorer,
     weights_in_use,
 )
-from planner.matching.scorer import FEATURES, MARKS, RELEVANCE_GATE, Match
+from planner.matching.scorer import (
+    FEATURES,
+    MARKS,
+    RELEVANCE_GATE,
+    Match,
+    more_relevant_below,
+)
 from planner.offices.models import Office
 from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
@@ -47,8 +53,6 @@ BEST_FEW = 3
 # Matches on one page: every presenter of every office of a 400-office survey is tens of
 # megabytes; a page stays a few hundred kilobytes, and links to the next.
 PER_PAGE = 200
-# How much more of a wish another presenter must meet for a row to say it ranks above them.
-CLEARLY_MORE_RELEVANT = 0.05
 
 
 def _recommendation(number: int) -> Recommendation:
@@ -103,18 +107,9 @@ def matches(number: int):
         by_presenter[match.presenter].append(match)
     for listing in by_presenter.values():
         listing.sort(key=lambda m: (m.rank, -m.score, m.audience))
-    # For each row ranked by its score, the presenters ranked below it that meet clearly more
-    # of the audience's wish (at most three named), for the row to say why it ranks above them.
     more_relevant: dict[tuple[str, str], list[str]] = {}
     for listing in by_audience.values():
-        for k, match in enumerate(listing):
-            if match.reasons.get("specific") and not match.reasons.get("mark"):
-                below = [
-                    m.presenter
-                    for m in listing[k + 1 :]
-                    if m.relevance >= match.relevance + CLEARLY_MORE_RELEVANT
-                ]
-                more_relevant[match.audience, match.presenter] = below[:3]
+        more_relevant |= more_relevant_below(listing)
     codes = set(by_audience) | set(by_presenter) | {p.office for p in set_aside}
     codes |= {u.audience for u in unranked} | {u.presenter for u in unranked}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}

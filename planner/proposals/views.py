@@ -6,7 +6,7 @@ from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
-from planner.agenda.operations import asked_again_note, before_closing, create_slot
+from planner.agenda.operations import before_closing, create_slot
 from planner.agenda.queries import slot_target_choices
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
 from planner.availability.operations import windows_of
@@ -345,8 +345,6 @@ def schedule(proposal_id: int):
         + ("" if slot.starts_at else " The meeting has no date yet: its time follows once set."),
         "success",
     )
-    if note := asked_again_note(meeting):
-        flash(note, "warning")  # placed before the closing discussion, it moved other slots
     return redirect(url_for("agenda.edit_slot", slot_id=slot.id))
 
 

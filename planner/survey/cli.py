@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from planner.bootstrap import BUNDLED_ALIASES
+from planner.bootstrap import BUNDLED_ALIASES, BUNDLED_SURVEY
 from planner.extensions import db
 from planner.survey.operations import (
     SurveyConflict,
@@ -57,7 +57,7 @@ def import_command(path: Path, label: str | None, aliases: tuple[str, ...], repl
         db.session.commit()
     except SurveyConflict as error:
         hint = "Use --replace to replace it, or --label to import it under another label."
-        if error.source_name == path.name and not aliases:
+        if error.source_name == path.name == BUNDLED_SURVEY and not aliases:
             # The same file, read otherwise: the bundled copy is read with its alias.
             hint += (
                 " If it is the same document, it was read with --alias the first time: the "

@@ -3,8 +3,11 @@
 import html
 import re
 
+from sqlalchemy import select
+
 from planner.accounts.models import ApiToken, User
 from planner.extensions import db
+from planner.offices.models import OfficeContact
 from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
 
 NEW_PASSWORD = "a much longer secret"
@@ -137,25 +140,27 @@ def _form_fields(page: str) -> dict[str, str]:
     return fields
 
 
-def test_a_form_sent_after_signing_out_elsewhere_is_kept_through_sign_in(
-    app, client, colead, survey
-):
-    """The co-lead fills in a form; meanwhile their account is signed out from another window.
-    Sent, the form is not lost: the sign-in page holds it, and signing in leads to a page that
-    sends it again (with a token of the new session)."""
-    from sqlalchemy import select
-
-    from planner.offices.models import OfficeContact
-
+def _contact_form_filled_in(client, role: str) -> tuple[str, dict]:
+    """A co-lead, signed in, fills in the form of a new contact: its address and fields."""
     assert sign_in(client).status_code == 302
     url = "/offices/AU/contacts/new"
     typed = {
         "csrf_token": csrf_token(client, url),
         "name": "Kim Example",
         "email": "kim@ipaustralia.example",
-        "role": "ICT director, 20 years",
+        "role": role,
         "language": "en",
     }
+    return url, typed
+
+
+def test_a_form_sent_after_signing_out_elsewhere_is_kept_through_sign_in(
+    app, client, colead, survey
+):
+    """The co-lead fills in a form; meanwhile their account is signed out from another window.
+    Sent, the form is not lost: the sign-in page holds it, and signing in leads to a page that
+    sends it again (with a token of the new session)."""
+    url, typed = _contact_form_filled_in(client, "ICT director, 20 years")
     elsewhere = app.test_client()
     assert sign_in(elsewhere).status_code == 302 and sign_out(elsewhere).status_code == 302
     sent = client.post(url, data=typed, headers={"Origin": "http://localhost"})
@@ -192,19 +197,7 @@ def test_a_form_from_another_site_sent_signed_out_is_not_carried(app, client, co
 def test_a_carried_form_goes_on_through_choosing_a_password(app, client, colead, survey):
     """Signed out by a password reset (a one-time password to change first): the form sent
     meanwhile is held through sign-in and the new password, then sent again."""
-    from sqlalchemy import select
-
-    from planner.offices.models import OfficeContact
-
-    assert sign_in(client).status_code == 302
-    url = "/offices/AU/contacts/new"
-    typed = {
-        "csrf_token": csrf_token(client, url),
-        "name": "Kim Example",
-        "email": "kim@ipaustralia.example",
-        "role": "CIO",
-        "language": "en",
-    }
+    url, typed = _contact_form_filled_in(client, "CIO")
     user = db.session.scalar(select(User).where(User.email == COLEAD_EMAIL))
     user.set_password(COLEAD_PASSWORD, one_time=True)  # as `flask users password` does
     db.session.commit()

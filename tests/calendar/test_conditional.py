@@ -182,3 +182,44 @@ def test_a_date_in_the_future_is_ignored(visitor, published):
     current = visitor.get(FEED)
     same = {"If-Modified-Since": current.headers["Last-Modified"]}
     assert visitor.get(FEED, headers=same).status_code == 304
+
+
+def test_a_feed_asked_within_a_changed_second_is_answered_whole_afterwards(
+    monkeypatch, colead_client, visitor, published, clock
+):
+    """The feed changed within this second: the answer waits for it to end and the whole view
+    runs again, its checks too. An office's link revoked during that wait is not answered."""
+    from types import SimpleNamespace
+
+    from sqlalchemy import update
+
+    australia = db.session.get(Office, "AU")
+    url = f"/feeds/offices/AU.ics?token={office_feed_token(australia, 'test-secret-key')}"
+    assert visitor.get(url).status_code == 200
+    colead_client.patch(f"/api/v1/meetings/{published.id}", json={"title": "Renamed"})
+
+    def revoked_meanwhile(seconds: float) -> None:
+        clock.sleep(seconds)
+        db.session.execute(update(Office).where(Office.code == "AU").values(feed_version=9))
+
+    monkeypatch.setattr("planner.calendar.views.time", SimpleNamespace(sleep=revoked_meanwhile))
+    assert visitor.get(url).status_code == 404
+
+
+def test_every_feed_reads_one_snapshot(monkeypatch, visitor, published):
+    """Each feed and download begins with one view of the database (`read_one_snapshot`: a
+    REPEATABLE READ transaction on PostgreSQL, see tests/calendar/test_snapshot.py)."""
+    taken = []
+    monkeypatch.setattr("planner.calendar.views.read_one_snapshot", lambda: taken.append(1))
+    australia = db.session.get(Office, "AU")
+    for url in (
+        FEED,
+        TALKS,
+        "/feeds/recommendations/10.ics",
+        f"/feeds/offices/AU.ics?token={office_feed_token(australia, 'test-secret-key')}",
+        f"/meetings/{published.id}.ics",
+        f"/meetings/{published.id}/schedule.json",
+    ):
+        before = len(taken)
+        assert visitor.get(url).status_code == 200, url
+        assert len(taken) > before, url

@@ -197,3 +197,30 @@ def test_a_survey_without_words_to_compare_still_ranks(words):
 
 def test_no_answers_at_all_is_no_match():
     assert match_offices([], []) == []
+
+
+def test_a_row_names_the_presenters_below_it_that_meet_clearly_more_of_the_wish():
+    """What the matches page says beside a row ranked above more relevant presenters: not for
+    a near tie, not for a marked pair (the co-lead's word ranks it), not for a wish that names
+    nothing."""
+    from planner.matching.scorer import Match, more_relevant_below
+
+    def match(presenter, relevance, **reasons):
+        return Match(
+            "AU", presenter, 10, 0.5, relevance, 1.0, "working", {"specific": True, **reasons}
+        )
+
+    listing = [
+        match("PL", 0.01),
+        match("IL", 0.46),
+        match("CA", 0.75),
+        match("BR", 0.04),  # a near tie with PL: not clearly more
+        match("EM", 0.90, mark={"verdict": "useful"}),
+    ]
+    found = more_relevant_below(listing)
+    assert found["AU", "PL"] == ["IL", "CA", "EM"]
+    assert found["AU", "IL"] == ["CA", "EM"]
+    assert found["AU", "BR"] == ["EM"]
+    assert ("AU", "EM") not in found
+    vague = [match("PL", 0.0, specific=False), match("CA", 0.0, specific=False)]
+    assert more_relevant_below(vague) == {}
