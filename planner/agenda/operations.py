@@ -52,7 +52,9 @@ from planner.timezones import is_skipped, zone_info
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
-SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status")
+# A slot's title is its event's SUMMARY: the invitation in a presenter's or contact's calendar
+# shows it, and only a REQUEST of a higher SEQUENCE changes it there.
+SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status", "title")
 # Where a transaction notes the slots whose presenters `_ask_again` asked to confirm again.
 ASKED_AGAIN = "agenda.asked_again"
 

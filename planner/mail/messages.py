@@ -61,6 +61,7 @@ _TOUCHED, _MEETINGS, _REMOVED, _SENT = (
 # Presenters whose calendar holds the slot: they are told of changes.
 _HOLDING = (SlotStatus.invited, SlotStatus.confirmed)
 _WHAT = {
+    "title": "title",
     "starts_at": "time",
     "duration_minutes": "length",
     "status": "status",
@@ -465,7 +466,7 @@ class _Change:
     was: tuple[datetime | None, int] | None = None
 
 
-_SLOT_FIELDS = ("starts_at", "duration_minutes", "status")
+_SLOT_FIELDS = ("starts_at", "duration_minutes", "status", "title")
 # A meeting's start and length move its slots, which note that themselves.
 _MEETING_FIELDS = ("status", "video_url", "time_zone")
 

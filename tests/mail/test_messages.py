@@ -365,6 +365,29 @@ def test_a_volunteer_who_did_not_consent_gets_no_office_contact_mail(api, client
     assert db.session.scalar(select(OfficeContact.email)) == "kim@ipaustralia.example"
 
 
+def test_a_new_title_reaches_the_calendars_that_hold_the_slot(api, slot, presenter):
+    """The title is the event's SUMMARY: a renamed slot goes to its presenter and the office's
+    contacts as an update, with a higher SEQUENCE, as the feeds have it (helper-43: the
+    invitation in their calendars kept the old title)."""
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipaustralia.example", source="t")
+    )
+    db.session.commit()
+    invite(api, slot)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    before = feed_event(presenter, TALK["title"])
+    renamed = {"title": "Risk-based governance, two years on"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=renamed).status_code == 200
+    after = feed_event(presenter, "Risk-based governance, two years on")
+    assert after["sequence"] > before["sequence"]
+    for email in (PRESENTER, "kim@ipaustralia.example"):
+        update = outbox(recipient_email=email)[-1]
+        assert update.subject == "Changed: Risk-based governance, two years on (title)"
+        event = vevent(update)
+        assert str(event["SUMMARY"]) == "Risk-based governance, two years on"
+        assert int(event["SEQUENCE"]) == after["sequence"]
+
+
 def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(api, slot):
     """The presenter invited to a draft hears that it is published (not that "its status" has
     changed); a contact added later is first told of the slot with no "It was" of a time they
