@@ -832,14 +832,17 @@ def reminder_days() -> int:
 
 
 def _reminder_id(slot: Slot, invitation: Invitation) -> str:
-    """The reminder's Message-ID names the slot, its start and the invitation round (who, and
-    the link they were given): once per slot, start time and presenter, even with two workers
-    (the column is unique); someone invited in another's place, or invited back after being
-    replaced, is reminded too."""
+    """The reminder's Message-ID names the slot, its start, the invitation round (who, and
+    the link they were given) and the slot's SEQUENCE: once per slot, start time and presenter
+    while one stands (`_reminded_before`), even with two workers (the column is unique);
+    someone invited in another's place, or invited back after being replaced, is reminded too,
+    and so is a presenter whose reminder did not go (superseded: the slot moved, or was not
+    confirmed for a while) once they confirm it again, also at a start it had before."""
     given = invitation.link_salt or f"{invitation.invited_at:%Y%m%dT%H%M%S}"
     who = hashlib.sha256(f"{invitation.email.strip().lower()}|{given}".encode()).hexdigest()
     uid = slot.uid.split("@", 1)[0]
-    return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who[:12]}@cws-ict-planner>"
+    round_ = slot_sequence(slot, slot.meeting)
+    return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who[:12]}.{round_}@cws-ict-planner>"
 
 
 def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
