@@ -77,9 +77,12 @@ def index():
 
 
 def _unknown(payload: dict, known: list[str]) -> Response | None:
-    """A script sending the page's names ("contact_name") is told so, not what is missing."""
+    """A script sending the page's names ("contact_name") is told so, not what is missing;
+    in `fields` too, under each unknown name, as the line-ups API says it."""
     problem = unknown_fields(payload, known, "proposal field")
-    return api_error(400, problem) if problem else None
+    if not problem:
+        return None
+    return api_error(400, problem, fields={name: [problem] for name in set(payload) - set(known)})
 
 
 @bp.post("/proposals")

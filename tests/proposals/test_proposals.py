@@ -368,6 +368,8 @@ def test_api_proposals(client, colead_client, survey):
         "Unknown proposal field(s): contact_email, contact_name. The proposal fields are: office, "
         "name, email,"
     )
+    # In `fields` too, under each unknown name, as every form-like body says its problems.
+    assert sorted(unknown.get_json()["fields"]) == ["contact_email", "contact_name"]
     listed = colead_client.get("/api/v1/proposals?status=submitted").get_json()
     assert [p["id"] for p in listed] == [body["id"]]
     url = f"/api/v1/proposals/{body['id']}"
