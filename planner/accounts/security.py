@@ -126,15 +126,22 @@ def _sign_in_to_send():
     fields = typed_fields()
     if fields is None:
         return None
-    carried = [(CARRIED + name, value) for name, value in fields]
+    carried = (request.full_path.rstrip("?"), fields)
+    return carried_page("accounts/login.html", LoginForm(formdata=None), carried, 401)
+
+
+def carried_page(template: str, form, carried, status: int = 200, headers=None):
+    """A sign-in or password page that holds a form sent while signed out (`carried`: its
+    address and fields), kept by no cache: it holds what was typed (contacts' names and
+    addresses, say)."""
+    action, fields = carried
     page = render_template(
-        "accounts/login.html",
-        form=LoginForm(formdata=None),
-        carried=carried,
-        carried_to=request.full_path.rstrip("?"),
+        template,
+        form=form,
+        carried=[(CARRIED + name, value) for name, value in fields],
+        carried_to=action,
     )
-    # It holds what was typed (contacts' names and addresses, say): kept by no cache.
-    return page, 401, NOT_STORED
+    return page, status, {**(headers or {}), **NOT_STORED}
 
 
 def carried_form() -> tuple[str, list[tuple[str, str]]] | None:

@@ -12,9 +12,9 @@ from planner.accounts import throttle
 from planner.accounts.forms import LoginForm, PasswordForm, weak_password
 from planner.accounts.models import User, password_matches
 from planner.accounts.security import (
-    CARRIED,
     NOT_STORED,
     carried_form,
+    carried_page,
     client_address,
     rotate_csrf_token,
     safe_next,
@@ -56,7 +56,7 @@ def login():
                 if user.must_change_password:
                     if carried is not None:
                         # The form goes on through choosing a password, then is sent again.
-                        return _carried_page(
+                        return carried_page(
                             "accounts/password.html", PasswordForm(formdata=None), carried
                         )
                     return redirect(url_for(".password", next=target))
@@ -68,23 +68,10 @@ def login():
     elif form.errors:
         status = 400
     if carried is not None:
-        return _carried_page(
+        return carried_page(
             "accounts/login.html", form, carried, 401 if status == 200 else status, headers
         )
     return render_template("accounts/login.html", form=form), status, headers
-
-
-def _carried_page(template: str, form, carried, status: int = 200, headers=None):
-    """A sign-in or password page that holds a form sent while signed out (`carried`: its
-    address and fields), kept by no cache."""
-    action, fields = carried
-    page = render_template(
-        template,
-        form=form,
-        carried=[(CARRIED + name, value) for name, value in fields],
-        carried_to=action,
-    )
-    return page, status, {**(headers or {}), **NOT_STORED}
 
 
 def _send_again(action: str, fields: list[tuple[str, str]]):
@@ -151,5 +138,5 @@ def password():
     if form.errors and status == 200:
         status = 400
     if carried is not None:
-        return _carried_page("accounts/password.html", form, carried, status, headers)
+        return carried_page("accounts/password.html", form, carried, status, headers)
     return render_template("accounts/password.html", form=form), status, headers
