@@ -104,8 +104,11 @@ def _session_expired(error: CSRFError):
         reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
         csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
     )
-    # It holds what was typed (contacts' names and addresses, say): kept by no cache.
-    return page, 400, {"Cache-Control": "private, no-store"}
+    return page, 400, NOT_STORED
+
+
+# A page that holds what was typed (contacts' names and addresses, say): kept by no cache.
+NOT_STORED = {"Cache-Control": "private, no-store"}
 
 
 def _what_was_typed() -> tuple[str | None, list[tuple[str, str]]]:

@@ -23,7 +23,7 @@ from sqlalchemy import select
 from planner.accounts.models import ApiToken, User, digest
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
-from planner.http_errors import api_error, is_api_request, typed_fields
+from planner.http_errors import NOT_STORED, api_error, is_api_request, typed_fields
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
@@ -110,7 +110,6 @@ def colead_required(view: Callable) -> Callable:
     return wrapper
 
 
-NOT_STORED = {"Cache-Control": "private, no-store"}
 # Where the sign-in page keeps a form that was sent signed out: `carried:<name>` fields, and the
 # address it was sent to.
 CARRIED = "carried:"
@@ -132,8 +131,7 @@ def _sign_in_to_send():
 
 def carried_page(template: str, form, carried, status: int = 200, headers=None):
     """A sign-in or password page that holds a form sent while signed out (`carried`: its
-    address and fields), kept by no cache: it holds what was typed (contacts' names and
-    addresses, say)."""
+    address and fields), kept by no cache."""
     action, fields = carried
     page = render_template(
         template,

@@ -12,7 +12,6 @@ from planner.accounts import throttle
 from planner.accounts.forms import LoginForm, PasswordForm, weak_password
 from planner.accounts.models import User, password_matches
 from planner.accounts.security import (
-    NOT_STORED,
     carried_form,
     carried_page,
     client_address,
@@ -21,6 +20,7 @@ from planner.accounts.security import (
 )
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.http_errors import NOT_STORED
 from planner.web import keep_changes
 
 bp = Blueprint("accounts", __name__)

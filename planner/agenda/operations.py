@@ -310,13 +310,18 @@ def asked_again(meeting: Meeting) -> list[Slot]:
     return [s for s in meeting.slots if s.id in noted]
 
 
+def titles_of(slots: Iterable[Slot]) -> str:
+    """Slots named in a sentence: “Opening”, “AI search”."""
+    return ", ".join(f"“{s.title}”" for s in slots)
+
+
 def asked_again_note(meeting: Meeting) -> str | None:
     """What the co-lead who made a change is told of it (pages and API): whose presenters are
     asked to confirm again."""
     asked = asked_again(meeting)
     if not asked:
         return None
-    titles = ", ".join(f"“{s.title}”" for s in asked)
+    titles = titles_of(asked)
     who, verb = ("its presenter", "is") if len(asked) == 1 else ("their presenters", "are")
     emailed = sum(bool(s.invitation.email) for s in asked)
     where = (

@@ -53,6 +53,7 @@ from planner.agenda.operations import (
     remove_slot,
     set_offices,
     slot_fields_from_proposal,
+    titles_of,
 )
 from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
@@ -712,24 +713,21 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
         if meeting.starts_at
         else "no start yet"
     )
+    consequences = [
+        f"It starts {new} instead of {old} ({zone}); its slots move with it.",
+        "Subscribers' calendars show the new time at their next refresh.",
+        "Invited presenters and office contacts who had it in their calendars are emailed "
+        "the new time.",
+    ]
+    if confirmed := [s for s in meeting.slots if confirmed_by_presenter(s)]:
+        consequences.append(
+            f"Presenters who confirmed ({titles_of(confirmed)}) confirmed the old time: they "
+            "are asked to confirm the new one."
+        )
     return render_template(
         "confirm.html",
         question=f"Move the published meeting to {new} ({zone})?",
-        consequences=[
-            f"It starts {new} instead of {old} ({zone}); its slots move with it.",
-            "Subscribers' calendars show the new time at their next refresh.",
-            "Invited presenters and office contacts who had it in their calendars are emailed "
-            "the new time.",
-            *(
-                [
-                    "Presenters who confirmed ("
-                    + ", ".join(f"“{s.title}”" for s in confirmed)
-                    + ") confirmed the old time: they are asked to confirm the new one."
-                ]
-                if (confirmed := [s for s in meeting.slots if confirmed_by_presenter(s)])
-                else []
-            ),
-        ],
+        consequences=consequences,
         action=url_for(".suggest", meeting_id=meeting.id),
         fields={"starts_at": chosen.isoformat(), "confirmed": "1"},
         button="Move the meeting",

@@ -674,9 +674,9 @@ def _tell_presenter(
     # They had confirmed it as it was; it moved, so they are asked again
     # (`agenda.operations._ask_again`, which notes it).
     asked_again = slot.id in db.session.info.get(ASKED_AGAIN, ())
-    # Their calendar asks for an answer while one is awaited.
+    # Their calendar asks for an answer while one is awaited (asked again, one is).
     awaited = slot.status == SlotStatus.invited and invitation.answer is None
-    attendee = _presenter_attendee(invitation, rsvp=asked_again or awaited)
+    attendee = _presenter_attendee(invitation, rsvp=awaited)
     private_url = _private_url(invitation)
     context = {
         **_slot_context(slot, zone),
