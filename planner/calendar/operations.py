@@ -568,17 +568,21 @@ def _published_from(since: datetime) -> list[Meeting]:
     )
 
 
-def _older_than(since: datetime, window: ColumnElement) -> tuple[datetime | None, ...]:
-    """When the newest published meeting and removed event older than `since` left the window,
-    and when a meeting older than it last changed: one moved out of the window left it then
-    (else the feed's date would go back, and a client asking "changed since?" keep it). An
-    edit of a meeting already out of the window moves the date too, with the same content: a
-    client then fetches an unchanged feed once (its ETag says so)."""
-    older, changed = db.session.execute(
-        select(func.max(Meeting.starts_at), func.max(Meeting.updated_at)).where(
-            *_public(), Meeting.starts_at < since
-        )
-    ).one()
+def _older_than(
+    since: datetime, window: ColumnElement, office: str | None = None
+) -> tuple[datetime | None, ...]:
+    """When the newest published meeting (with a slot of `office`, if given) and removed event
+    older than `since` left the window, and when a meeting older than it last changed: one
+    moved out of the window left it then (else the feed's date would go back, and a client
+    asking "changed since?" keep it). An edit of a meeting already out of the window moves the
+    date too, with the same content: a client then fetches an unchanged feed once (its ETag
+    says so)."""
+    query = select(func.max(Meeting.starts_at), func.max(Meeting.updated_at)).where(
+        *_public(), Meeting.starts_at < since
+    )
+    if office is not None:
+        query = query.join(Slot).where(Slot.office_code == office)
+    older, changed = db.session.execute(query).one()
     older_removed = db.session.scalar(
         select(func.max(RemovedEvent.starts_at)).where(window, RemovedEvent.starts_at < since)
     )
@@ -678,16 +682,7 @@ def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tup
     events = _with_removed(
         events, _feed_removals(mine, since, events), _held_slots(Slot.office_code == office.code)
     )
-    older, changed = db.session.execute(
-        select(func.max(Meeting.starts_at), func.max(Meeting.updated_at))
-        .join(Slot)
-        .where(*_public(), Meeting.starts_at < since, Slot.office_code == office.code)
-    ).one()
-    older_removed = db.session.scalar(
-        select(func.max(RemovedEvent.starts_at)).where(mine, RemovedEvent.starts_at < since)
-    )
-    # A meeting moved out of the window left the feed when it changed (see `_older_than`).
-    return events, _changed(events, _left_window(older), _left_window(older_removed), changed)
+    return events, _changed(events, *_older_than(since, mine, office.code))
 
 
 def published_meetings_with(proposal_id: int) -> list[Meeting]:
