@@ -52,11 +52,18 @@ class Vocabulary:
     def __init__(self, version: int, topics: tuple[Topic, ...]) -> None:
         self.version = version
         self.topics = {topic.id: topic for topic in topics}
-        pairs = sorted(
-            {(plain(term), topic.id) for topic in topics for term in topic.terms},
-            key=lambda pair: (-len(pair[0]), pair[0]),
-        )
-        self._patterns = [(re.compile(_pattern(term)), topic) for term, topic in pairs]
+        # A term listed under two topics names both ("WIPO Publish" is a WIPO business solution
+        # and a way to disseminate data).
+        named: dict[str, list[str]] = {}
+        for topic in topics:
+            for term in topic.terms:
+                ids = named.setdefault(plain(term), [])
+                if topic.id not in ids:
+                    ids.append(topic.id)
+        self._patterns = [
+            (re.compile(_pattern(term)), tuple(named[term]))
+            for term in sorted(named, key=lambda term: (-len(term), term))
+        ]
 
     @classmethod
     def from_json(cls, data: dict) -> "Vocabulary":
@@ -101,14 +108,15 @@ def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
     lowered, origins = _plain_with_origins(text)
     taken = [False] * len(lowered)
     found: dict[str, tuple[int, str]] = {}
-    for pattern, topic in vocabulary._patterns:
+    for pattern, topics in vocabulary._patterns:
         for match in pattern.finditer(lowered):
             start, end = match.span()
             if any(taken[start:end]):
                 continue
             taken[start:end] = [True] * (end - start)
-            if topic not in found or start < found[topic][0]:
-                found[topic] = (start, text[origins[start] : origins[end - 1] + 1])
+            for topic in topics:
+                if topic not in found or start < found[topic][0]:
+                    found[topic] = (start, text[origins[start] : origins[end - 1] + 1])
     mentions = tuple(
         Mention(topic, words) for topic, (_, words) in sorted(found.items(), key=lambda i: i[1][0])
     )

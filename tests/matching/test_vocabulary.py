@@ -29,6 +29,24 @@ def test_longer_terms_use_up_their_words():
     assert topics("governance and risk") == ["governance"]
 
 
+def test_a_term_under_two_topics_names_both():
+    # WIPO Publish is one of WIPO's business solutions and a way to disseminate an office's data.
+    # Both, in the data file's order of topics.
+    assert topics("Configuring WIPO Publish for marks") == ["open-data", "office-suite"]
+    vocabulary = Vocabulary.from_json(
+        {
+            "version": 1,
+            "topics": [
+                {"id": "a", "label": "A", "en": ["shared term", "only a"]},
+                {"id": "b", "label": "B", "en": ["shared term"]},
+            ],
+        }
+    )
+    assert [m.topic for m in vocabulary.mentions("A shared term here")] == ["a", "b"]
+    assert [m.words for m in vocabulary.mentions("A shared term here")] == ["shared term"] * 2
+    assert "shared" not in vocabulary.residual("A shared term here")
+
+
 def test_short_terms_match_whole_words_only():
     assert topics("We aim to aid examiners with AI") == ["examination", "ai"]
     assert "standards" in topics("ST96, ST90, ST.26")
