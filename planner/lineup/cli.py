@@ -111,7 +111,7 @@ def propose_command(
     without = result["coverage"]["without_working_project"]
     if without:
         offices = ", ".join(f"{d['office']} (Rec {d['recommendation']})" for d in without)
-        click.echo(f"  no working project for: {offices}")
+        click.echo(f"  best match not working yet for: {offices}")
     for number, alternative in enumerate(result["alternatives"], start=2):
         offices = ", ".join(t["office"] for t in alternative["presentations"])
         click.echo(f"  alternative {number}: {offices} (value {alternative['objective']:.3f})")

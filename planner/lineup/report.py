@@ -1,6 +1,6 @@
-"""A proposed line-up with the figures that show how good it is: coverage of demand, who hears
-no working project, each presentation's contribution, the price of the rules, and the next-best
-line-ups. Pure: no Flask, no database.
+"""A proposed line-up with the figures that show how good it is: coverage of demand, whom each
+presentation is the best match for, whose best match is not working yet, each presentation's
+contribution, the price of the rules, and the next-best line-ups. Pure: no Flask, no database.
 """
 
 from collections import defaultdict
@@ -35,6 +35,9 @@ class LineupReport:
     # Demands whose best presentation in the line-up is not a working project (or that have
     # none).
     without_working: tuple[Demand, ...]
+    # Each demand's best presentation in the line-up (by its gain; a working one on a tie):
+    # who each presentation is there for.
+    best_for: dict[str, Candidate]
     unconstrained: float
     # Whether `unconstrained` is the proved optimum (else an upper bound of it).
     unconstrained_proved: bool
@@ -54,6 +57,16 @@ class LineupReport:
         loss = self.unconstrained - self.solution.objective
         return loss if loss > MIP_GAP * abs(self.unconstrained) else 0.0
 
+    def served_by(self, candidate: Candidate) -> list[tuple[str, int]]:
+        """The (office, recommendation) of the demands whose best match in the line-up is
+        `candidate`."""
+        return [
+            (office, int(number))
+            for key, best in self.best_for.items()
+            if best.key == candidate.key
+            for office, number in [key.split(":")]
+        ]
+
     def as_dict(self) -> dict:
         def presentations(solution: Solution) -> list[dict]:
             return [
@@ -70,6 +83,13 @@ class LineupReport:
                     "evidence": c.evidence,
                     "evidence_reason": c.reason,
                     "quote": c.quote,
+                    # The interested offices this presentation is the best match for.
+                    "serves": [
+                        {"office": office, "recommendation": number}
+                        for office, number in self.served_by(c)
+                    ]
+                    if solution is self.solution
+                    else None,
                 }
                 for c in solution.presentations
             ]
@@ -96,7 +116,14 @@ class LineupReport:
                     for d in self.left_out
                 ],
                 "without_working_project": [
-                    {"office": d.office, "recommendation": d.recommendation, "weight": d.weight}
+                    {
+                        "office": d.office,
+                        "recommendation": d.recommendation,
+                        "weight": d.weight,
+                        # Its best match in the line-up, which is not working (none: no match).
+                        "best": (best_match := self.best_for.get(d.key)) and best_match.office,
+                        "best_evidence": best_match and best_match.evidence,
+                    }
                     for d in self.without_working
                 ],
             },
@@ -192,14 +219,19 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
     demands = [d for d in instance.demands if d.recommendation in shares]
     served = [max((instance.gain(d, c) for c in presentations), default=0.0) for d in demands]
     working = EvidenceType.working.value
+    # Each demand's best match: the highest gain, a working presentation on a tie, then the
+    # office code (a line-up is shown in a stable order).
+    best_for: dict[str, Candidate] = {}
+    for d in demands:
+        ranked = sorted(
+            presentations, key=lambda c: (-instance.gain(d, c), c.evidence != working, c.key)
+        )
+        if ranked and instance.gain(d, ranked[0]) > 0:
+            best_for[d.key] = ranked[0]
 
     def hears_working(demand: Demand) -> bool:
-        best = max(
-            presentations,
-            key=lambda c: (instance.gain(demand, c), c.evidence == working),
-            default=None,
-        )
-        return best is not None and instance.gain(demand, best) > 0 and best.evidence == working
+        best = best_for.get(demand.key)
+        return best is not None and best.evidence == working
 
     proved = True
     if rules.without_choices() == rules:
@@ -227,6 +259,7 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
         demand=sum(d.weight for d in demands),
         left_out=tuple(d for d, best_gain in zip(demands, served, strict=True) if best_gain == 0),
         without_working=tuple(d for d in demands if not hears_working(d)),
+        best_for=best_for,
         unconstrained=max(unconstrained, objective),
         unconstrained_proved=proved,
         alternatives=tuple(others),

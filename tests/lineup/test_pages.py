@@ -365,7 +365,7 @@ def test_plans_present_only_when_the_co_lead_asks(client, survey):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'class="tag evidence-plan">plan</span>' in page
-    assert "No working project" in page
+    assert "Best match not working yet" in page
     lineup = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
     assert lineup.rules["include_plans"] is True
     assert {t["office"]: t["evidence"] for t in lineup.result["talks"]}["ES"] == "plan"
@@ -439,3 +439,14 @@ def test_a_previous_line_up_named_wrongly_is_none_and_the_rules_stay(client, sur
         response = post_rules(client, previous=previous, slots="4")
         assert response.status_code == 200
         assert field_value(response.get_data(as_text=True), "slots") == "4"
+
+
+def test_each_presentation_says_whom_it_is_the_best_match_for(client, survey):
+    page = post_rules(client, slots="8").get_data(as_text=True)
+    assert '<th scope="col">Best match for</th>' in page
+    cells = re.findall(r'<td data-label="Best match for">(.*?)</td>', page, re.S)
+    assert len(cells) == 8
+    # Some presentation is an office's best match, named with a link to the office.
+    assert any('href="/offices/' in cell for cell in cells)
+    # Eight slots are more than the interested offices' best matches: the rest only fill.
+    assert any("it fills a slot for how far along it is" in cell for cell in cells)

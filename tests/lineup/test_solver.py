@@ -145,6 +145,62 @@ def test_each_talk_quotes_its_evidence_and_the_report_names_audiences_without_wo
     assert without == {d.split(":")[0] for d in result["weights"]}
 
 
+@pytest.mark.parametrize("name", ["five on Rec 10", "include and exclude", "with a Rec 4 slot"])
+def test_each_presentation_names_whom_it_is_the_best_match_for(survey, name):
+    rules = RULE_SETS[name]
+    result = propose(workshop_instance(survey, rules.per_recommendation), rules).as_dict()
+    chosen = {(t["office"], t["recommendation"]): t for t in result["presentations"]}
+
+    def gain(key: str, office: str, number: int) -> float:
+        audience, recommendation = key.split(":")
+        if int(recommendation) != number or audience == office:
+            return 0.0
+        return result["relevance"].get(key, {}).get(office, 0.0)
+
+    served = Counter()
+    for (office, number), presentation in chosen.items():
+        for d in presentation["serves"]:
+            key = f"{d['office']}:{d['recommendation']}"
+            served[key] += 1
+            # No presentation of the line-up matches this office better.
+            best = max(gain(key, o, n) for o, n in chosen)
+            assert gain(key, office, number) == pytest.approx(best) and best > 0
+    # Every interested office with some match is served by exactly one presentation.
+    matched = {k for k in result["weights"] if any(gain(k, o, n) > 0 for o, n in chosen)}
+    assert set(served) == matched and set(served.values()) <= {1}
+    # An office is named for a best match that is not working exactly when it is not.
+    best_of = {
+        f"{d['office']}:{d['recommendation']}": chosen[o, n]
+        for (o, n), p in chosen.items()
+        for d in p["serves"]
+    }
+    named = {
+        f"{d['office']}:{d['recommendation']}": d
+        for d in result["coverage"]["without_working_project"]
+    }
+    for key in result["weights"]:
+        if key not in best_of:
+            assert key in named and named[key]["best"] is None
+        elif best_of[key]["evidence"] == "working":
+            assert key not in named
+        else:
+            assert named[key]["best"] == best_of[key]["office"]
+            assert named[key]["best_evidence"] == best_of[key]["evidence"]
+
+
+def test_a_presentation_that_is_no_office_s_best_match_says_it_only_fills_a_slot(survey):
+    # Eight slots on Rec 10: more presentations than the offices' best matches need.
+    rules = Rules(slots=8)
+    result = propose(workshop_instance(survey, rules.per_recommendation), rules).as_dict()
+    fillers = [t["office"] for t in result["presentations"] if not t["serves"]]
+    assert fillers
+    for t in result["presentations"]:
+        assert (
+            t["score"] == pytest.approx(result["bonus"].get(f"{t['office']}:10", 0), abs=1e-6)
+            or t["serves"]
+        )
+
+
 def recomputed(result: dict, presentations: list[tuple[str, int]]) -> float:
     """A line-up's value from what the answer says the solver used."""
     return sum(
