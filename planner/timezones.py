@@ -71,9 +71,16 @@ def clock_span(zone: str, start: datetime, end: datetime, since: datetime | None
     the weekday before a time on another day than the one before it ("23:40–Sun 00:00"), and
     before the start when it falls on a later day than `since` (the meeting's start):
     "Sun 00:00–00:20"."""
-    begins = local_time(zone, start)
+    begins, ends = local_time(zone, start), local_time(zone, end)
     first = local_time(zone, since).date() if since is not None else begins.date()
     head = f"{begins:%a} " if begins.date() != first else ""
+    if begins.utcoffset() != ends.utcoffset():
+        # The clocks change in between: each end with its offset ("02:00 (UTC+11)–02:00
+        # (UTC+10)"), never a range that seems to end when or before it starts.
+        return (
+            f"{head}{begins:%H:%M} ({utc_offset(begins)})–{clock_end(zone, start, end)} "
+            f"({utc_offset(ends)})"
+        )
     return f"{head}{begins:%H:%M}–{clock_end(zone, start, end)}"
 
 

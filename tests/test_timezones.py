@@ -150,3 +150,15 @@ def test_an_agenda_row_past_midnight_names_the_day_it_falls_on():
     assert clock_span(zurich, *after, meeting) == "14:00–14:20"
     assert clock_end(sydney, meeting, after[1]) == "Sun 00:20"
     assert clock_end(zurich, meeting, after[1]) == "14:20"
+
+
+def test_an_agenda_row_across_a_clock_change_gives_each_end_its_offset():
+    from datetime import UTC, datetime
+
+    from planner.timezones import clock_span
+
+    # Sydney's clocks go back at 03:00 (UTC+11) on 4 April 2027, to 02:00 (UTC+10).
+    start, end = datetime(2027, 4, 3, 15, 30, tzinfo=UTC), datetime(2027, 4, 3, 16, 30, tzinfo=UTC)
+    assert clock_span("Australia/Sydney", start, end) == "02:30 (UTC+11)–02:30 (UTC+10)"
+    # Zurich's clocks do not change then.
+    assert clock_span("Europe/Zurich", start, end) == "17:30–18:30"

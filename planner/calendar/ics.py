@@ -79,6 +79,9 @@ class FeedInfo:
     name: str
     url: str  # where the feed itself lives
     description: str = ""
+    # False for a one-off download (a presenter's slot): no SOURCE or refresh lines, which tell
+    # a client where to fetch the calendar again and how often.
+    subscription: bool = True
 
 
 @dataclass(frozen=True)
@@ -206,8 +209,8 @@ def _head(feed: FeedInfo, empty: bool) -> Calendar:
         # A stable calendar UID: the same feed is the same calendar to its subscribers.
         uid=uuid.uuid5(uuid.NAMESPACE_URL, url or ""),
         url=url,
-        source=url,
-        refresh_interval=REFRESH,
+        source=url if feed.subscription else None,
+        refresh_interval=REFRESH if feed.subscription else None,
         subcomponents=[_utc_zone()] if empty else [],
     )
     # NAME (RFC 7986) and the X-WR- names are TEXT: ";", "," and "\" escaped, which icalendar
@@ -220,11 +223,14 @@ def _head(feed: FeedInfo, empty: bool) -> Calendar:
         calendar.add("DESCRIPTION", vText(description))
         calendar.add("X-WR-CALDESC", vText(description))
     calendar.add("CALSCALE", "GREGORIAN")
+    if url:
+        calendar["URL"].params["VALUE"] = "URI"
+    if not feed.subscription:
+        return calendar
     # icalendar writes these without the VALUE parameter RFC 7986 asks for; clients need it.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"
     if url:
         calendar["SOURCE"].params["VALUE"] = "URI"
-        calendar["URL"].params["VALUE"] = "URI"
     calendar.add("X-PUBLISHED-TTL", "PT6H")
     return calendar
 

@@ -39,7 +39,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import clock_end, known_time_zones, local_time, utc_offset
+from planner.timezones import clock_end, clock_span, known_time_zones, local_time, utc_offset
 
 HISTORY = timedelta(days=183)  # feeds show meetings that started six months ago onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -287,8 +287,17 @@ def changed_at() -> datetime:
 
 
 def _span(start: datetime, end: datetime, zone: str) -> str:
-    local = local_time(zone, start)
-    return f"{local:%a %-d %b %Y, %H:%M}–{clock_end(zone, start, end)} {zone} ({utc_offset(local)})"
+    """ "Sun 4 Apr 2027, 01:00–01:30 Australia/Sydney (UTC+11)"; when the clocks change in
+    between, each end with its own offset."""
+    begins, ends = local_time(zone, start), local_time(zone, end)
+    if begins.utcoffset() != ends.utcoffset():
+        return (
+            f"{begins:%a %-d %b %Y, %H:%M} ({utc_offset(begins)})–{clock_end(zone, start, end)} "
+            f"({utc_offset(ends)}) {zone}, the clocks change in between"
+        )
+    return (
+        f"{begins:%a %-d %b %Y, %H:%M}–{clock_end(zone, start, end)} {zone} ({utc_offset(begins)})"
+    )
 
 
 def _status(meeting: Meeting, slot: Slot | None = None) -> str:
@@ -353,7 +362,7 @@ def meeting_event(
             gone = " (cancelled)" if slot.status == SlotStatus.cancelled else ""
             until = _ends(slot.starts_at, slot.duration_minutes)
             lines.append(
-                f"{local_time(zone, slot.starts_at):%H:%M}–{local_time(zone, until):%H:%M} "
+                f"{clock_span(zone, slot.starts_at, until, start)} "
                 f"{one_line(slot.title)}{who}{gone}"
             )
     own = bool(meeting.offices)
@@ -363,9 +372,15 @@ def meeting_event(
     if local:
         lines += ["", "Local times:"]
         for office, times in local.items():
+            changes = times.start.utcoffset() != times.end.utcoffset()
+            offsets = (
+                (f" ({utc_offset(times.start)})", f" ({utc_offset(times.end)})")
+                if changes
+                else ("", "")
+            )
             lines.append(
                 f"{office.code} {one_line(office.short_name)}: "
-                f"{times.start:%a %H:%M}–{times.end:%a %H:%M}"
+                f"{times.start:%a %H:%M}{offsets[0]}–{times.end:%a %H:%M}{offsets[1]}"
             )
     if meeting.description:
         lines += ["", text(meeting.description, 5000)]

@@ -201,7 +201,7 @@ def slot_ics(token: str):
     # The same entry their invitation put in their calendar (same UID): without the private
     # link, which a calendar shares with whoever sees it.
     event = presenter_event(slot, url_for("agenda.meeting", meeting_id=meeting.id, _external=True))
-    body = build(FeedInfo(slot.title, event.url or "", meeting.title), [event])
+    body = build(FeedInfo(slot.title, event.url or "", meeting.title, subscription=False), [event])
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="slot-{slot.id}.ics"'
     return response

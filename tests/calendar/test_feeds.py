@@ -483,3 +483,39 @@ def test_a_meeting_kept_in_utc_is_read_alike_everywhere(colead_client, visitor, 
     assert any(s.startswith("2030-03-12T13:00:00") for s in starts), starts
     page = visitor.get(f"/meetings/{meeting['id']}?zone=UTC").get_data(as_text=True)
     assert "13:00–13:20" in page
+
+
+def test_on_a_clock_change_day_descriptions_give_each_end_its_own_offset(
+    colead_client, visitor, survey
+):
+    """Sydney's clocks go back at 03:00 on 4 April 2027: an hour from 02:00 (UTC+11) ends at
+    02:00 (UTC+10). The text must not read "02:00–02:00" as if it took no time (helper-52)."""
+    api = colead_client
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Across the fall-back",
+            "starts_at": "2027-04-04T02:00:00+11:00",
+            "duration_minutes": 60,
+            "time_zone": "Australia/Sydney",
+        },
+    ).get_json()
+    api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={"title": "One hour", "office": "AU", "recommendations": [10], "duration_minutes": 60},
+    )
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    home = (
+        "Home time zone: Sun 4 Apr 2027, 02:00 (UTC+11)–02:00 (UTC+10) Australia/Sydney, "
+        "the clocks change in between"
+    )
+    [event] = read_everywhere(visitor.get("/feeds/taskforce.ics").data)["events"]
+    assert (event["start"], event["end"]) == (
+        "2027-04-03T15:00:00.000Z",
+        "2027-04-03T16:00:00.000Z",
+    )
+    assert home in event["description"]
+    assert "02:00 (UTC+11)–02:00 (UTC+10) One hour — IP Australia" in event["description"]
+    assert "AU IP Australia: Sun 02:00 (UTC+11)–Sun 02:00 (UTC+10)" in event["description"]
+    [talk] = read_everywhere(visitor.get("/feeds/taskforce-talks.ics").data)["events"]
+    assert home in talk["description"]

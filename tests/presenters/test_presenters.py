@@ -278,6 +278,10 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     published = presenter.get(link + "/slot.ics").get_data(as_text=True)
     assert "/presenter/" not in published and "video.example" in published
     assert f"/meetings/{slot.meeting_id}" in published  # the public agenda page instead
+    # A one-off download, not a subscription: no address to fetch it again from, no refresh
+    # (SOURCE pointed at the agenda's HTML page; helper-52).
+    for line in ("SOURCE", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
+        assert f"\n{line};" not in published and f"\n{line}:" not in published
 
 
 def test_a_slot_declined_or_cancelled_is_no_calendar_entry_to_add(api, slot, presenter):
