@@ -14,7 +14,9 @@ Who gets what:
   holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
   must follow it.
 - the presenting office's contacts hear of a slot only once its meeting is published (drafts are
-  private): an update REQUEST (optional: one-click unsubscribe) and a CANCEL. A contact who
+  private), or once it is added to a published meeting or given to their office: an update
+  REQUEST (optional: one-click unsubscribe), and a CANCEL of what a REQUEST put in their
+  calendar (also when the slot goes to another office). A contact who
   unsubscribed from updates is sent nothing new, but still the CANCEL of an event a REQUEST put
   in their calendar: it only takes out what was put there, so no dead event stays.
 - the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
@@ -37,6 +39,7 @@ from planner.addresses import matches_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import ASKED_AGAIN
 from planner.calendar.ics import EventInfo, Participant
+from planner.calendar.models import RemovedEvent
 from planner.calendar.operations import _status as shown_status
 from planner.calendar.operations import is_public, presenter_event, slot_sequence
 from planner.db_types import utcnow
@@ -52,11 +55,13 @@ from planner.proposals.models import Proposal, ProposalStatus
 from planner.timezones import known_time_zones, local_time, utc_offset
 
 # Session.info keys: what this transaction changed, and who has had a message about which slot.
-_TOUCHED, _MEETINGS, _REMOVED, _SENT = (
+_TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE = (
     "mail.slots",
     "mail.meetings",
     "mail.removed",
     "mail.sent",
+    "mail.added",
+    "mail.office_before",
 )
 # Presenters whose calendar holds the slot: they are told of changes.
 _HOLDING = (SlotStatus.invited, SlotStatus.confirmed)
@@ -495,6 +500,14 @@ def _note(changes: dict, item, names: tuple[str, ...]) -> None:
         change.was = (_before(state, "starts_at"), _before(state, "duration_minutes"))
 
 
+def _note_office(session: Session, slot: Slot) -> None:
+    """The office a slot had at the start of the transaction, once it is given another."""
+    history = inspect(slot).attrs.office_code.history
+    before: dict = session.info.setdefault(_OFFICE_BEFORE, {})
+    if history.deleted and slot.id not in before:
+        before[slot.id] = history.deleted[0]
+
+
 def _before(state, name: str):
     """An attribute's value before this flush's change (its value if it did not change)."""
     history = state.attrs[name].history
@@ -507,8 +520,12 @@ def _collect(session: Session, _context, _instances) -> None:
     for item in session.dirty:
         if isinstance(item, Slot):
             _note(slots, item, _SLOT_FIELDS)
+            _note_office(session, item)
         elif isinstance(item, Meeting):
             _note(meetings, item, _MEETING_FIELDS)
+    # Slots added (to a published meeting, their office's contacts hear of them): kept as
+    # objects, which have no id until this flush.
+    session.info.setdefault(_ADDED, []).extend(i for i in session.new if isinstance(i, Slot))
     removed = [i for i in session.deleted if isinstance(i, Slot | Meeting)]
     if removed:
         with session.no_autoflush:
@@ -593,7 +610,7 @@ def _collect_removed(session: Session, removed: list) -> None:
 
 
 def _forget(session: Session, *_args) -> None:
-    for key in (_TOUCHED, _MEETINGS, _REMOVED, _SENT, ASKED_AGAIN):
+    for key in (_TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, ASKED_AGAIN):
         session.info.pop(key, None)
 
 
@@ -608,10 +625,19 @@ def _send_changes(session: Session) -> None:
     slots: dict = session.info.pop(_TOUCHED, {}) or {}
     meetings: dict = session.info.pop(_MEETINGS, {}) or {}
     removed: dict = session.info.pop(_REMOVED, {}) or {}
-    if not (slots or meetings or removed):
+    added: list = session.info.pop(_ADDED, []) or []
+    office_before: dict = session.info.pop(_OFFICE_BEFORE, {}) or {}
+    if not (slots or meetings or removed or added or office_before):
         return
     for pending in removed.values():
         _send_removed(pending)
+    for slot in dict.fromkeys(added):
+        if slot.id is not None and slot in session and slot not in session.deleted:
+            _slot_added(slot)
+    for slot_id, office in office_before.items():
+        slot = session.get(Slot, slot_id)
+        if slot is not None and office != slot.office_code:
+            _office_changed(slot, office)
     slots = {key: change for key, change in slots.items() if change.rose}
     meetings = {key: change for key, change in meetings.items() if change.rose}
     touched = dict(slots)
@@ -643,6 +669,57 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
         _tell_contacts(
             slot, change, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what
         )
+
+
+def _slot_added(slot: Slot) -> None:
+    """A slot added to a published meeting: its office's contacts hear of it as they heard of
+    the others when the meeting was published (a draft's slots go out with its publication)."""
+    if (
+        slot.kind == "presentation"
+        and slot.starts_at is not None
+        and slot.office_code
+        and slot.meeting is not None
+        and is_public(slot.meeting)
+        and slot.status != SlotStatus.cancelled
+    ):
+        _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
+
+
+def _office_changed(slot: Slot, office: str | None) -> None:
+    """A slot of a published meeting given to another office: the contacts of the office it
+    left get the CANCEL of the event an earlier message put in their calendar (as that
+    office's feed now has it), and those of the office it now belongs to hear of it."""
+    meeting = slot.meeting
+    if slot.kind != "presentation" or slot.starts_at is None or not is_public(meeting):
+        return
+    if office:
+        removal = db.session.scalar(
+            select(RemovedEvent).where(
+                RemovedEvent.uid == slot.uid,
+                RemovedEvent.office_code == office,
+                RemovedEvent.recommendation.is_(None),
+            )
+        )
+        event = replace(
+            _event(slot),
+            status="CANCELLED",
+            sequence=max(removal.sequence if removal else 0, slot_sequence(slot, meeting) + 1),
+        )
+        context = {**_slot_context(slot, None), "role": "contact", "reason": "moved"}
+        for contact in contacts_for(office):
+            email = contact.email.strip()
+            if not email or _already_sent(slot, email) or not _holds_event(slot, email):
+                continue
+            attendee = imip.office_contact(email, contact.name)
+            _send(
+                Recipient(email, contact.name, contact.language or "en"),
+                MessageKind.cancellation,
+                {**context, "unsubscribed": unsubscribed(email, MessageKind.update)},
+                slot=slot,
+                calendar=_calendar(event, imip.Method.cancel, attendee),
+            )
+    if slot.office_code and slot.status != SlotStatus.cancelled:
+        _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
 
 
 def _tell_presenter(
@@ -757,8 +834,10 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
         email = contact.email.strip()
         if not email or email.lower() == presenter or _already_sent(slot, email):
             continue
+        if cancelled and not _holds_event(slot, email):
+            continue  # nothing of it in their calendar to take out
         stopped = unsubscribed(email, MessageKind.update)
-        if stopped and not (cancelled and _holds_event(slot, email)):
+        if stopped and not cancelled:
             continue  # no news; only a cancellation of what their calendar holds still goes
         recipient = Recipient(email, contact.name, contact.language or "en")
         attendee = imip.office_contact(email, contact.name)

@@ -929,3 +929,59 @@ def test_back_from_a_decline_the_slot_returns_to_the_presenters_calendar(
     assert str(request["UID"]) == str(cancelled["UID"]) == slot.uid
     assert int(request["SEQUENCE"]) > int(cancelled["SEQUENCE"])
     assert "puts it in your calendar" in update.text_body
+
+
+def _contact(office: str, name: str, email: str) -> None:
+    db.session.add(
+        OfficeContact(office_code=office, name=name, email=email, language="en", source="test")
+    )
+    db.session.commit()
+
+
+def test_a_slot_given_to_another_office_leaves_one_office_s_calendars_for_the_other_s(api, slot):
+    """helper-52: moving a published slot from AU to PE sent nobody anything; AU's contact kept
+    the event their "On the agenda" put in their calendar, which AU's feed had cancelled, and
+    PE's contact heard nothing until some later change."""
+    from planner.calendar.models import RemovedEvent
+
+    kim, pat = "kim@ipaustralia.example", "pat@indecopi.example"
+    _contact("AU", "Kim", kim)
+    _contact("PE", "Pat", pat)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    (on_agenda,) = outbox(recipient_email=kim)
+    assert outbox(recipient_email=pat) == []
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": "PE"}).status_code == 200
+    (_, cancel) = outbox(recipient_email=kim)
+    assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
+    assert "Another office now gives this presentation" in cancel.text_body
+    event = vevent(cancel)
+    assert str(event["UID"]) == slot.uid and str(event["STATUS"]) == "CANCELLED"
+    # As AU's feed has it now: the same SEQUENCE, above the one their calendar holds.
+    removal = db.session.scalar(select(RemovedEvent).where(RemovedEvent.office_code == "AU"))
+    assert int(event["SEQUENCE"]) == removal.sequence > int(vevent(on_agenda)["SEQUENCE"])
+    (told,) = outbox(recipient_email=pat)
+    assert told.subject == f"On the agenda: {TALK['title']}" and told.ics_method == "REQUEST"
+    assert str(vevent(told)["UID"]) == slot.uid
+    # Back to AU: Kim hears of it again, Pat's calendar loses it.
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": "AU"}).status_code == 200
+    assert [m.ics_method for m in outbox(recipient_email=kim)] == ["REQUEST", "CANCEL", "REQUEST"]
+    assert [m.ics_method for m in outbox(recipient_email=pat)] == ["REQUEST", "CANCEL"]
+
+
+def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelled(api, slot):
+    """helper-52: a slot added after publication reached no contact, yet its deletion sent them
+    a CANCEL of an event they never had."""
+    kim, lee = "kim@ipaustralia.example", "lee@ipa.example"
+    _contact("AU", "Kim", kim)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    added = {**TALK, "title": "A late addition"}
+    made = api.post(f"/api/v1/meetings/{slot.meeting_id}/slots", json=added)
+    assert made.status_code == 201
+    late = made.get_json()["id"]
+    told = [m for m in outbox(recipient_email=kim) if m.slot_id == late]
+    assert [m.subject for m in told] == ["On the agenda: A late addition"]
+    _contact("AU", "Lee", lee)  # too late to have been told of it
+    assert api.delete(f"/api/v1/slots/{late}").status_code in (200, 204)
+    told = [m for m in outbox(recipient_email=kim) if m.slot_id == late]
+    assert [m.ics_method for m in told] == ["REQUEST", "CANCEL"]
+    assert outbox(recipient_email=lee) == []  # nothing of it in Lee's calendar to take out
