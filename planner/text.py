@@ -66,6 +66,12 @@ def readable(value: str) -> str:
     return _INVISIBLE.sub("", value)
 
 
+def printable(value: str) -> str:
+    """Text quoted from a file (an importer's warning) as a page may show it: each character
+    that input refuses (control, bidirectional formatting, non-characters) replaced by U+FFFD."""
+    return _CONTROL_ONE_LINE.sub("\ufffd", value)
+
+
 def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
     """Why `value` is refused as the text `what`, or None when it may be stored."""
     char = _first_refused(value, multiline)

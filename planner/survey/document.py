@@ -20,6 +20,7 @@ from planner.survey.records import (
     RespondentRecord,
     SurveyFormatError,
     SurveyRecord,
+    lines_of,
     says_nothing,
 )
 
@@ -92,12 +93,15 @@ def decode(data: bytes) -> str:
         raise SurveyFormatError("The file is empty.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
-            return data.decode("utf-16")
+            text = data.decode("utf-16")
         except UnicodeDecodeError:
             raise SurveyFormatError(
                 "The file starts like UTF-16 text but is not; save the text as UTF-8 and import "
                 "it again."
             ) from None
+        if "\x00" in text:
+            raise SurveyFormatError("This is a binary file, not the text of a survey document.")
+        return text
     if b"\x00" in data:
         raise SurveyFormatError("This is a binary file, not the text of a survey document.")
     try:
@@ -159,7 +163,7 @@ class _Reader:
         return _FORMS[self.question].kind if self.question else None
 
     def read(self, text: str) -> None:
-        for number, raw in enumerate(text.splitlines(), start=1):
+        for number, raw in enumerate(lines_of(text), start=1):
             line = " ".join(raw.split())
             if not line:
                 continue

@@ -51,6 +51,18 @@ class Survey(db.Model):
         order_by="SurveyWarning.id",
     )
 
+    @property
+    def period(self) -> str | None:
+        """When offices answered, as people write it: "2 May – 7 July 2025"; "from 2 May 2025"
+        or "until 7 July 2025" when one end is unknown; None when both are."""
+        start, end = self.answered_from, self.answered_until
+        if start and end:
+            head = f"{start:%-d %B}" if start.year == end.year else f"{start:%-d %B %Y}"
+            return f"{head} – {end:%-d %B %Y}"
+        if start:
+            return f"from {start:%-d %B %Y}"
+        return f"until {end:%-d %B %Y}" if end else None
+
     def __repr__(self) -> str:
         return f"<Survey {self.label}>"
 

@@ -21,10 +21,12 @@ from planner.survey.records import (
     RespondentRecord,
     SurveyFormatError,
     SurveyRecord,
+    lines_of,
+    period_problems,
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json
-from planner.text import SURROGATE, refusal
+from planner.text import SURROGATE, printable, refusal
 from planner.timezones import is_time_zone
 
 
@@ -108,6 +110,12 @@ def read_survey_file(
 ) -> SurveyRecord:
     """Read a survey in whichever form its name says: .json, .csv, or the published text."""
     suffix = PurePath(name).suffix.lower()
+    if label is not None:
+        label = label.strip()
+        if not label:
+            raise SurveyFormatError(
+                "The label is blank: give the survey a label, or none to use the file's own."
+            )
     recommendations = known_recommendations()
     if suffix in (".json", ".csv"):
         if aliases:
@@ -148,7 +156,15 @@ def refusals(record: SurveyRecord) -> list[str]:
         elif SURROGATE.search(value):
             problems.append(f"{what} cannot contain half of a surrogate pair")
 
+    if not record.label.strip():
+        problems.append("The survey label is blank: give the survey a label")
     check(record.label, "The survey label", _length(Survey.label))
+    problems += [
+        f"The survey's {name}: {message}"
+        for name, message in period_problems(record.answered_from, record.answered_until)
+    ]
+    if record.source_text and "\x00" in record.source_text:
+        problems.append("The source text cannot contain a NUL character (is it a binary file?)")
     check(record.source_name, "The source's name", _length(Survey.source_name))
     for respondent in record.respondents:
         limit = min(_length(Respondent.name_in_source), _length(Office.name))
@@ -179,7 +195,9 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     same = db.session.scalar(select(Survey).where(Survey.fingerprint == fingerprint))
     if same is not None:
         unused = record.label if record.label != same.label else None
-        return ImportOutcome(same, "unchanged", [], label_not_used=unused)
+        # What the reader could not place is said again: this file may differ from the stored
+        # one in text that no answer holds.
+        return ImportOutcome(same, "unchanged", record.warnings, label_not_used=unused)
     shown_before = latest_survey()
     existing = db.session.scalar(
         select(Survey).where((Survey.label == record.label) | (Survey.slug == record.slug))
@@ -247,7 +265,9 @@ def _store(record: SurveyRecord, fingerprint: str) -> Survey:
             Respondent(office_code=r.code, name_in_source=r.name, line=r.line)
             for r in record.respondents
         ],
-        warnings=[SurveyWarning(line=w.line, message=w.message) for w in _kept(record.warnings)],
+        warnings=[
+            SurveyWarning(line=w.line, message=printable(w.message)) for w in _kept(record.warnings)
+        ],
     )
     db.session.add(survey)
     db.session.flush()
@@ -423,7 +443,7 @@ def source_lines(survey: Survey, first: int, last: int) -> list[tuple[int, str]]
     """The non-blank lines `first`..`last` of the published text, with their numbers."""
     if not survey.source_text:
         return []
-    lines = survey.source_text.splitlines()[first - 1 : last]
+    lines = lines_of(survey.source_text)[first - 1 : last]
     return [(first + i, line.strip()) for i, line in enumerate(lines) if line.strip()]
 
 

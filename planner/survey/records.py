@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from planner.db_types import FIRST_YEAR, LAST_YEAR
+
 
 class Question(StrEnum):
     """The survey questions that carry answers, in the order the questionnaire asks them."""
@@ -162,3 +164,34 @@ def slugify(label: str) -> str:
     digit ("调查") gets one made from its hash, so that every survey has an address of its own."""
     slug = re.sub(r"[^A-Za-z0-9]+", "-", label).strip("-")[:100].rstrip("-")
     return slug or "survey-" + hashlib.sha256(label.encode()).hexdigest()[:12]
+
+
+def period_problems(
+    answered_from: date | None, answered_until: date | None
+) -> list[tuple[str, str]]:
+    """What is wrong with a survey's answer period, as (field, message): its dates (either may
+    be unknown) of this era (a survey of the year 9999 would become everyone's default, as the
+    latest), not ending before it starts. The same for every form a survey is read from."""
+    problems = []
+    for name, value in (("answered_from", answered_from), ("answered_until", answered_until)):
+        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
+            problems.append((name, f"give a date between {FIRST_YEAR} and {LAST_YEAR}"))
+    if answered_from and answered_until and answered_from > answered_until:
+        problems.append(
+            (
+                "answered_from",
+                f"{answered_from.isoformat()} is after answered_until "
+                f"({answered_until.isoformat()}): the period ends before it starts",
+            )
+        )
+    return problems
+
+
+_LINE_BREAK = re.compile(r"\r\n|\r|\n")
+
+
+def lines_of(text: str) -> list[str]:
+    """A text's lines as editors, `grep -n` and people count them: split at line breaks only,
+    not at the form feeds pdftotext puts at page breaks (which `str.splitlines` also splits
+    at, so every page moved the line numbers a warning names by one)."""
+    return _LINE_BREAK.split(text)

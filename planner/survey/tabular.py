@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
-from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
+from planner.db_types import MAX_INT
 from planner.spreadsheet import read_back, written
 from planner.survey.document import decode
 from planner.survey.records import (
@@ -21,6 +21,7 @@ from planner.survey.records import (
     RespondentRecord,
     SurveyFormatError,
     SurveyRecord,
+    period_problems,
 )
 from planner.text import refusal
 from planner.timezones import is_time_zone
@@ -434,18 +435,11 @@ def _check_whole(
     problems: _Problems,
 ) -> None:
     """What only the whole survey can say: it has answers, and its dates make a period of this
-    era (a survey of the year 9999 would become everyone's default, as the latest)."""
+    era (`records.period_problems`)."""
     if not answers:
         problems.add("answers", "the survey has no answers; there is nothing to import")
-    for name, value in (("answered_from", answered_from), ("answered_until", answered_until)):
-        if value is not None and not FIRST_YEAR <= value.year <= LAST_YEAR:
-            problems.add(prefix + name, f"give a date between {FIRST_YEAR} and {LAST_YEAR}")
-    if answered_from and answered_until and answered_from > answered_until:
-        problems.add(
-            prefix + "answered_from",
-            f"{answered_from.isoformat()} is after answered_until "
-            f"({answered_until.isoformat()}): the period ends before it starts",
-        )
+    for name, message in period_problems(answered_from, answered_until):
+        problems.add(prefix + name, message)
 
 
 def _date(value: Any, where: str, problems: _Problems) -> date | None:

@@ -162,3 +162,110 @@ def test_offices_first_seen_in_a_survey_are_created(cli, app_context, tmp_path):
     assert import_file(cli, path, "--alias", "GE=DE").exit_code == 0
     atlantis = db.session.get(Office, "XA")
     assert (atlantis.name, atlantis.time_zone) == ("Atlantis, Patent Office", None)
+
+
+def _edited(tmp_path, name: str, edit, encoding: str = "utf-8"):
+    """The bundled text with `edit` applied to its lines, and one answer changed (so it is a
+    survey of its own, not the one already imported)."""
+    lines = list(LINES)
+    at = next(k for k, line in enumerate(lines) if "Evaluation includes sub level" in line)
+    lines[at] = lines[at].rstrip() + " X"
+    lines = edit(lines)
+    path = tmp_path / name
+    path.write_bytes("\n".join(lines).encode(encoding))
+    return path
+
+
+@pytest.mark.parametrize(
+    ("window", "message"),
+    [
+        ("9999年 5月 2日至 7月 7日", "answered_from: give a date between"),
+        ("2025年 7月 7日至 5月 2日", "the period ends before it starts"),
+    ],
+    ids=["year-9999", "reversed"],
+)
+def test_the_published_text_s_answer_period_is_checked_as_the_tabular_one_is(
+    cli, app_context, tmp_path, window, message
+):
+    """helper-51: a document of the year 9999 became everyone's default survey, and its export
+    could not be imported again."""
+    assert import_file(cli, BUNDLED, "--alias", "GE=DE").exit_code == 0
+    before = counts()
+
+    def edit(lines):
+        return [line.replace("2025年 5月 2日至 7月 7日", window) for line in lines]
+
+    result = import_file(cli, _edited(tmp_path, "dated.txt", edit), "--alias", "GE=DE")
+    assert result.exit_code == 1 and message in result.stderr, result.output
+    assert counts() == before
+
+
+def test_a_nul_in_utf_16_text_is_refused_as_binary(cli, app_context, tmp_path):
+    """helper-51: NUL was refused in UTF-8 only; in UTF-16 it reached PostgreSQL (a traceback)."""
+    assert import_file(cli, BUNDLED, "--alias", "GE=DE").exit_code == 0
+    before = counts()
+    path = _edited(tmp_path, "nul.txt", lambda lines: ["Preamble\x00line", *lines], "utf-16")
+    result = import_file(cli, path, "--alias", "GE=DE", "--label", "NUL")
+    assert result.exit_code == 1
+    assert "This is a binary file" in result.stderr and "Traceback" not in result.output
+    assert counts() == before
+
+
+def test_unplaced_text_is_reported_also_when_the_answers_are_unchanged(cli, app_context, tmp_path):
+    assert import_file(cli, BUNDLED, "--alias", "GE=DE").exit_code == 0
+
+    def edit(lines):
+        at = next(k for k, line in enumerate(lines) if line.startswith("BR In progress – Dev"))
+        return [*lines[:at], "XY Please discuss Rec 4", *lines[at:]]
+
+    lines = edit(list(LINES))
+    path = tmp_path / "same.txt"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    result = import_file(cli, path, "--alias", "GE=DE")
+    assert result.exit_code == 0 and "nothing changed" in result.stdout
+    assert "labelled XY" in result.stderr
+
+
+def test_a_warning_quoting_hidden_characters_shows_them_replaced(cli, app_context, tmp_path):
+    def edit(lines):
+        at = next(k for k, line in enumerate(lines) if line.startswith("BR In progress – Dev"))
+        return [*lines[:at], "XY \u202etxet desrever\u202c bell\x07 end", *lines[at:]]
+
+    path = _edited(tmp_path, "hidden.txt", edit)
+    result = import_file(cli, path, "--alias", "GE=DE", "--label", "Hidden")
+    assert result.exit_code == 0, result.output
+    [message] = [m for m in db.session.scalars(select(SurveyWarning.message)) if "XY" in m]
+    assert "\u202e" not in message and "\x07" not in message and "\ufffd" in message
+
+
+@pytest.mark.parametrize("label", [" ", "\t"])
+def test_a_blank_label_is_refused_and_a_padded_one_stripped(cli, app_context, tmp_path, label):
+    result = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", label)
+    assert result.exit_code == 1 and "The label is blank" in result.stderr
+    assert counts()[0] == 0
+    padded = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", "  Padded  ")
+    assert padded.exit_code == 0, padded.output
+    assert db.session.scalar(select(Survey.label)) == "Padded"
+
+
+def test_line_numbers_are_an_editor_s_when_pages_are_separated_by_form_feeds(
+    cli, app_context, tmp_path
+):
+    """pdftotext puts a form feed at each page break; an editor does not count it as a line,
+    and the warnings' and answers' line numbers must be the ones an editor shows (helper-51)."""
+
+    def edit(lines):
+        return ["\f" + line if line.startswith("ST.3 Code Rec.") else line for line in lines]
+
+    path = _edited(tmp_path, "pages.txt", edit)
+    result = import_file(cli, path, "--alias", "GE=DE", "--label", "Pages")
+    assert result.exit_code == 0, result.output
+    assert "warning: line 272: lines 272–325: question 2 is a chart" in result.stderr
+    stored = db.session.scalar(
+        select(Answer).where(
+            Answer.office_code == "ES",
+            Answer.question == "discuss",
+            Answer.recommendation_number == 10,
+        )
+    )
+    assert (stored.line_start, stored.line_end) == (1264, 1264)

@@ -472,3 +472,25 @@ def test_rows_that_disagree_on_the_dates_are_refused(cli, app_context, tmp_path)
     result = import_csv(cli, tmp_path, rows)
     assert result.exit_code != 0
     assert "answered_until: the rows give several dates: 2025-07-07, 2025-07-08" in result.output
+
+
+@pytest.mark.parametrize(
+    ("dates", "shown"),
+    [
+        ({"answered_from": "2025-05-02"}, "from 2 May 2025"),
+        ({"answered_until": "2025-07-07"}, "until 7 July 2025"),
+        ({"answered_from": "2024-12-02", "answered_until": "2025-01-07"}, "2 December 2024 – 7"),
+    ],
+    ids=["from-only", "until-only", "two-years"],
+)
+def test_a_period_with_one_end_known_is_shown_as_such(
+    cli, app_context, client, tmp_path, dates, shown
+):
+    """helper-51: a survey with only answered_from made /surveys answer 500 for everyone."""
+    result = import_json(cli, tmp_path, minimal_json(survey={"label": "Pilot", **dates}))
+    assert result.exit_code == 0, result.output
+    db.session.commit()
+    for url in ("/surveys", "/surveys/Pilot", "/?survey=Pilot", "/recommendations/10?survey=Pilot"):
+        page = client.get(url)
+        assert page.status_code == 200, url
+        assert shown in page.get_data(as_text=True), url
