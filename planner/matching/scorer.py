@@ -454,8 +454,8 @@ def features(
         for topic, value in wish.topics.items():
             wanted[i, column[topic]] = value
     offered = np.zeros((m, len(topic_ids)))
-    for j, topics in enumerate(named):
-        for topic in topics & column.keys():
+    for j, text in enumerate(shown):
+        for topic in vocabulary.covered(vocabulary.mentions(text)).keys() & column.keys():
             offered[j, column[topic]] = 1.0
     totals = wanted.sum(axis=1, keepdims=True)
     found["topic"] = np.divide(wanted @ offered.T, totals, out=np.zeros((n, m)), where=totals > 0)
@@ -744,27 +744,34 @@ class Scorer:
         evidence = project.evidence
         if ("audience", i) not in cache:
             ordered = sorted(wish.topics, key=lambda t: (-wish.topics[t], t))
+            # The words of the wish that named each topic (the first, as the audience wrote it).
+            said: dict[str, str] = {}
+            for _, text, _ in wish.parts:
+                for mention in self.vocabulary.mentions(text):
+                    said.setdefault(mention.topic, mention.words)
             cache[("audience", i)] = (
                 ordered,
                 [self.vocabulary.label(t) for t in ordered],
                 _row_terms(s.wish_vectors, i, self.vectors.terms_list),
                 [kind for kind, _ in interest.context] if wish.read_context else [],
+                said,
             )
         if ("project", j) not in cache:
             cache[("project", j)] = (
-                {m.topic: m.words for m in self.vocabulary.mentions(ev.presented(project.text))},
+                self.vocabulary.covered(self.vocabulary.mentions(ev.presented(project.text))),
                 evidence.as_dict() | {"reason": evidence.reason},
                 self.vectors.terms(ev.presented(project.text)),
             )
         if "features" not in cache:
             cache["features"] = {k: np.round(v, 4) for k, v in s.features.items()}
-        ordered, labels, wish_terms, read_context = cache[("audience", i)]
+        ordered, labels, wish_terms, read_context, said = cache[("audience", i)]
         presenter_topics, evidence_reasons, project_terms = cache[("project", j)]
         shared = [
             {
                 "topic": topic,
                 "label": self.vocabulary.label(topic),
                 "presenter_words": presenter_topics[topic],
+                "audience_words": said.get(topic, ""),
             }
             for topic in ordered
             if topic in presenter_topics

@@ -38,6 +38,9 @@ class Topic:
     id: str
     label: str
     terms: tuple[str, ...]
+    # Broader topics a project on this one also meets ("ai" covers "adoption": an AI project is
+    # an office adopting a new technology), for the coverage of a wish; not named by the text.
+    covers: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -72,6 +75,7 @@ class Vocabulary:
                 item["id"],
                 item["label"],
                 tuple(term for language in LANGUAGES for term in item.get(language, ())),
+                tuple(item.get("covers", ())),
             )
             for item in data["topics"]
         )
@@ -83,6 +87,15 @@ class Vocabulary:
     def mentions(self, text: str) -> tuple[Mention, ...]:
         """The topics a text names, each once, in the order they first appear."""
         return _read(self, text)[0]
+
+    def covered(self, mentions) -> dict[str, str]:
+        """The topics a text's `mentions` meet, with the words that meet each: those it names,
+        and the broader ones they cover (`Topic.covers`) through the words of the first."""
+        found = {m.topic: m.words for m in mentions}
+        for m in mentions:
+            for broader in self.topics[m.topic].covers:
+                found.setdefault(broader, m.words)
+        return found
 
     def residual(self, text: str) -> str:
         """The text without the words that named topics: what word similarity still compares."""

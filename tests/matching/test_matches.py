@@ -215,16 +215,22 @@ def test_matches_page(client, survey):
 
 
 def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey):
-    """AU's first presenter (PL) meets almost none of AU's wish; IL and CA meet more of it and
-    rank below: the row says so, as the folded explanation of the ranking does. The rest of a
-    list is a link away, and the presenting offices counted are those of the lists shown."""
+    """AU's first presenter (PL) meets part of AU's wish (its AI and blockchain work is an office
+    adopting new technology, which AU asks about); CA meets more of it (also cooperation between
+    offices) and ranks below: the row says so, as the folded explanation of the ranking does.
+    Both sides' words are quoted. The rest of a list is a link away, and the presenting offices
+    counted are those of the lists shown."""
     page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
     section = page[page.index('id="audience-AU"') :]
     section = section[: section.index('class="match-group"')]
     body = section.index("<tbody>")
     first = section[body : section.index("</tr>", body)]
     assert "PL · " in first
-    assert "Ranked above IL, CA, which meet more of the wish, for what it has to show." in first
+    assert "Ranked above CA, which meets more of the wish, for what it has to show." in first
+    assert (
+        "Both about <strong>how an office adopts new technology</strong> (AU: “approach "
+        "emerging”; PL: “blockchain”)" in first
+    )
     assert re.search(
         r'<a href="/recommendations/10/matches\?[^"]*show=all[^"]*office=AU[^"]*#audience-AU">'
         r"\d+ more presenters for AU, ranked lower</a>",
@@ -489,3 +495,16 @@ def test_a_mark_form_that_says_nothing_true_of_what_it_saw_is_not_blamed_on_a_co
     assert "Another co-lead" not in shown and 'value="Kept"' in shown
     now = re.search(r'name="seen" type="hidden" value="([^"]*)"', shown)[1]
     assert colead_client.post(url, data={**sent, "seen": now}).status_code == 302
+
+
+def test_a_presenter_off_the_wish_names_the_topics_read_in_it(client, survey):
+    """Not "none of the topics asked for" alone: which topics were read in the wish, so a
+    co-lead can judge the reading (helper-53)."""
+    page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
+    section = page[page.index('id="audience-US"') :]
+    section = section[: section.index('class="match-group"')]
+    assert re.search(
+        r"Meets none of the topics read in US's wish \([^)]*cybersecurity and information "
+        r"security[^)]*\): it ranks on what it has to show",
+        section,
+    )

@@ -70,3 +70,23 @@ def test_the_data_file_is_versioned_and_complete():
         assert topic["label"] and topic["en"]
         assert all(language in topic for language in LANGUAGES)
     assert Vocabulary.from_json(data).version == data["version"]
+    # A topic covers only topics the file has, and not itself.
+    for topic in data["topics"]:
+        assert set(topic.get("covers", ())) <= set(ids) - {topic["id"]}
+
+
+def test_an_ai_project_covers_the_adoption_of_new_technology():
+    """helper-53: AU asked how offices approach emerging technologies; PL's AI and blockchain
+    work was said to meet "none of the topics asked for", on the recommendation about AI and
+    blockchain."""
+    vocabulary = bundled()
+    mentions = vocabulary.mentions("Blockchain for DesignView; artificial intelligence for TMs")
+    assert [m.topic for m in mentions] == ["blockchain", "ai"]
+    assert vocabulary.covered(mentions) == {
+        "blockchain": "Blockchain",
+        "ai": "artificial intelligence",
+        "adoption": "Blockchain",
+    }
+    # Named adoption keeps its own words.
+    named = vocabulary.mentions("A pilot of AI tools")
+    assert vocabulary.covered(named)["adoption"] == "pilot"
