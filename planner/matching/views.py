@@ -254,9 +254,8 @@ def mark(number: int):
     else:
         said = f"Marked {presenter} for {audience} on Rec {number}: {MARKS[saved.verdict][0]}."
         if saved.verdict == "not_useful":
-            # Out of the ranking: back where it is listed, to change it again.
-            flash(said, "success")
-            return redirect(f"{back}#unranked-{audience}-{presenter}")
+            # Out of the ranking; said where the co-lead was, with where to change it again.
+            said += " It is out of the ranking, under “Marks outside the ranking” at the end."
     # Said beside the audience's list the page goes back to, not at the top, out of view.
     flash(f"{audience}\t{said}", "marked")
     return redirect(f"{back}#audience-{audience}")

@@ -312,10 +312,16 @@ def test_a_pair_ruled_out_stays_in_sight_to_change_again(colead_client, client, 
     "Marks outside the ranking", with its note and a form to change it; no one else sees it."""
     ruled = _mark(colead_client, "ES", "PL", "not_useful", "Asked, not their topic", "?office=ES")
     assert ruled.status_code == 302
-    assert ruled.headers["Location"].endswith("?office=ES#unranked-ES-PL")  # the filter kept
+    # Back where the co-lead was, the filter kept, told there where the pair went (helper-53:
+    # sent to the end of a long page, the message out of view).
+    assert ruled.headers["Location"].endswith("?office=ES#audience-ES")
     page = colead_client.get("/recommendations/10/matches?office=ES").get_data(as_text=True)
     ranked = page[page.index('id="audience-ES"') : page.index('id="presenters"')]
     assert "PL · " not in ranked
+    assert (
+        "Marked PL for ES on Rec 10: not useful. It is out of the ranking, under “Marks outside "
+        "the ranking” at the end." in html.unescape(ranked)
+    )
     listed = page[page.index('id="unranked-ES-PL"') :]
     listed = listed[: listed.index("</tr>")]
     assert "not useful" in listed and "Asked, not their topic" in listed
