@@ -596,6 +596,14 @@ def confirm_publish(meeting_id: int):
             "slot for their calendars, unless they turned such messages off."
             if offices
             else "No office presents yet: no office contact is emailed.",
+            *(
+                []
+                if current_app.config.get("MAIL_SERVER")
+                else [
+                    "No mail server is configured (MAIL_SERVER): these messages wait in the "
+                    "outbox, marked not sent, until one is and a co-lead sends them again."
+                ]
+            ),
         ],
         action=url_for(".publish_view", meeting_id=found.id),
         button="Publish",

@@ -905,6 +905,8 @@ def test_publishing_asks_first_saying_who_is_sent_what(api, meeting):
     assert f"Publish “{meeting.title}”?" in text
     assert "appear in every calendar feed" in text and "No presenter is invited yet." in text
     assert "The contacts of the presenting offices (AU" in text
+    # Without a mail server, it says the messages wait (helper-53: "are emailed" regardless).
+    assert "No mail server is configured (MAIL_SERVER): these messages wait in the outbox" in text
     assert f'action="/meetings/{meeting.id}/publish"' in text
     db.session.refresh(meeting)
     assert meeting.status == "draft"  # asking changes nothing

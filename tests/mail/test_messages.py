@@ -284,7 +284,7 @@ def test_a_stale_decision_sends_nothing(api, client, survey):
     assert outbox(kind="decision") == []
 
 
-def test_a_volunteer_is_sent_the_private_link_of_their_proposal(api, client, survey):
+def test_a_volunteer_is_sent_the_private_link_of_their_proposal(app, api, client, survey):
     """The private page's address is the only way back to a proposal: it comes by email too,
     and opens the proposal."""
     sent = _proposal(client, api)
@@ -295,10 +295,21 @@ def test_a_volunteer_is_sent_the_private_link_of_their_proposal(api, client, sur
     assert link in message.text_body and f'href="{link}"' in message.html_body
     page = client.get(link.removeprefix("http://localhost"))
     assert page.status_code == 200 and "Governing AI trials" in page.get_data(as_text=True)
-    # The page shows its own address to copy, and says it was emailed.
+    # The page shows its own address to copy, and says whether it is emailed: without a mail
+    # server it is not (helper-53: it said "it was also emailed" all the same).
     shown = page.get_data(as_text=True)
     assert f'id="proposal-link" type="text" readonly value="{link}"' in shown
-    assert "it was also emailed to robin@ipaustralia.example" in shown
+    assert app.config.get("MAIL_SERVER") is None
+    assert (
+        "it could not be emailed to robin@ipaustralia.example (this site sends no email yet), so "
+        "copy it now" in shown
+    )
+    app.config["MAIL_SERVER"] = "127.0.0.1"
+    try:
+        shown = client.get(link.removeprefix("http://localhost")).get_data(as_text=True)
+    finally:
+        app.config["MAIL_SERVER"] = None
+    assert "an email with it is on its way to robin@ipaustralia.example" in shown
     # A transactional message: nothing to unsubscribe from.
     assert "/unsubscribe/" not in message.text_body
 

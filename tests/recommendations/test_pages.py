@@ -65,3 +65,12 @@ def test_editing_without_csrf_token_is_refused(colead_client, app_context):
     client = colead_client
     response = client.post("/recommendations/3/edit", data={"short_title": "x"})
     assert response.status_code == 400
+
+
+def test_the_recommendation_s_talks_feed_is_offered_on_its_page(client, survey):
+    """The feed of every talk on a recommendation existed, but no page linked to it
+    (helper-53)."""
+    page = client.get("/recommendations/10").get_data(as_text=True)
+    assert 'href="webcal://localhost/feeds/recommendations/10.ics"' in page
+    assert 'value="http://localhost/feeds/recommendations/10.ics"' in page
+    assert client.get("/feeds/recommendations/10.ics").status_code == 200
