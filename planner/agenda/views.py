@@ -59,6 +59,7 @@ from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
 from planner.extensions import db
 from planner.forms import stale
+from planner.lineup.models import Lineup
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
@@ -254,6 +255,10 @@ def _edit_page(
     return render_template(
         "agenda/edit.html",
         meeting=meeting,
+        # The line-ups accepted into it: how it was planned, for the co-leads only.
+        lineups=db.session.scalars(
+            select(Lineup.id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id)
+        ).all(),
         form=form,
         slot_form=slot_form,
         problem=problem,

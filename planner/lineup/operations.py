@@ -164,8 +164,12 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         {
             "title": f"Workshop on Rec {focus}: {recommendations[focus].short_title}"[:200],
             "kind": "workshop",
+            # Public once published: what the meeting is, not how it was planned (line-ups are
+            # the co-leads'; the draft's page links its line-up for them).
             "description": (
-                f"Presentations proposed by line-up #{lineup.id} from survey {lineup.survey.label}."
+                f"Offices present their work on Recommendation {focus} "
+                f"({recommendations[focus].short_title}), chosen from their answers to survey "
+                f"{lineup.survey.label}."
             ),
         }
     )

@@ -138,6 +138,14 @@ def test_saved_proposal_and_accept(client, survey):
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
     agenda = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "Workshop on Rec 10" in agenda
+    # The description goes public with the meeting: what it is, not the co-leads' line-up
+    # (helper-53); the line-up is named on the co-leads' edit page.
+    assert meeting.description == (
+        "Offices present their work on Recommendation 10 (New and emerging technologies (AI, "
+        "blockchain)), chosen from their answers to survey CWS/13/26."
+    )
+    edit = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert f'Made from <a href="/lineups/{lineup.id}">line-up #{lineup.id}</a>' in edit
 
 
 def test_a_second_line_up_into_the_same_draft_adds_only_what_it_lacks(client, survey):
