@@ -162,3 +162,15 @@ def test_matches_fit_a_phone(phone, live_server, survey):
     assert phone.evaluate(FITS_WIDTH)
     phone.locator("#audience-ES").scroll_into_view_if_needed()
     shoot(phone, "matches-rec-10-phone", full_page=False)
+
+
+def test_the_charts_keep_their_size_on_a_phone(phone, live_server, survey):
+    """Both charts of the overview scroll sideways at their own size rather than shrink to the
+    screen: the bars' labels were 7–8 px on a phone (helper-53)."""
+    phone.goto(live_server + "/")
+    assert phone.evaluate(FITS_WIDTH)
+    for chart in ("svg:has(#heatmap-title)", "svg:has(#bars-title)"):
+        drawn = phone.locator(chart).evaluate(
+            "svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width"
+        )
+        assert drawn >= 0.99, chart

@@ -11,6 +11,13 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     page = colead_page
     page.goto(live_server + "/lineups")
     page.get_by_role("link", name="Propose a line-up").click()
+    # No box to reserve slots for the focus itself, whichever is chosen (helper-53).
+    focus_box = page.locator(".extra-for-10")
+    expect(focus_box).to_be_hidden()
+    page.get_by_label("Focus recommendation").select_option("4")
+    expect(focus_box).to_be_visible()
+    expect(page.locator(".extra-for-4")).to_be_hidden()
+    page.get_by_label("Focus recommendation").select_option("10")
     page.get_by_label("At least this many from smaller offices").fill("2")
     page.get_by_label("At most this many per WIPO group").fill("4")
     page.get_by_role("button", name="Find the best line-up").click()
