@@ -259,6 +259,8 @@ def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
     assert mark.marked_by == "colead@example.org"
     page = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
     assert "Co-lead: must present to" in first_row(page, "ES")
+    # The score shown is the mark's, and says so (helper-53 read "0.90" as the scorer's).
+    assert "the mark “must present to” counts as 1.00" in html.unescape(first_row(page, "ES"))
     assert "Exactly their question" in page and "(colead@example.org, 20" in page
     # Anyone sees that the co-leads judged the pair (it moves the ranking), not their note nor
     # who wrote it: on the page and in the API alike.
