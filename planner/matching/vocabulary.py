@@ -23,9 +23,16 @@ def plain(text: str) -> str:
 
 def _plain_with_origins(text: str) -> tuple[str, list[int]]:
     """`plain(text)`, and for each of its characters the position it came from in `text`."""
+    if text.isascii():
+        # No accents to take off: lower case keeps every character where it was.
+        return text.lower(), list(range(len(text)))
     out: list[str] = []
     origins: list[int] = []
     for position, char in enumerate(text):
+        if char.isascii():
+            out.append(char.lower())
+            origins.append(position)
+            continue
         for ch in unicodedata.normalize("NFKD", char.lower()):
             if not unicodedata.combining(ch):
                 out.append(ch)
@@ -63,8 +70,10 @@ class Vocabulary:
                 ids = named.setdefault(plain(term), [])
                 if topic.id not in ids:
                     ids.append(topic.id)
+        # Each pattern with the first word of its term: a text without that word (a plain
+        # substring test, fast) cannot match it, so its regular expression is not run.
         self._patterns = [
-            (re.compile(_pattern(term)), tuple(named[term]))
+            (re.compile(_pattern(term)), tuple(named[term]), _first_word(term))
             for term in sorted(named, key=lambda term: (-len(term), term))
         ]
 
@@ -102,6 +111,10 @@ class Vocabulary:
         return _read(self, text)[1]
 
 
+def _first_word(term: str) -> str:
+    return next((word for word in re.split(r"[\s\-]+", term) if word), term)
+
+
 def _pattern(term: str) -> str:
     words = [re.escape(word) for word in re.split(r"[\s\-]+", term) if word]
     joined = r"[\s\-/]+".join(words)
@@ -121,7 +134,9 @@ def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
     lowered, origins = _plain_with_origins(text)
     taken = [False] * len(lowered)
     found: dict[str, tuple[int, str]] = {}
-    for pattern, topics in vocabulary._patterns:
+    for pattern, topics, first in vocabulary._patterns:
+        if first not in lowered:
+            continue
         for match in pattern.finditer(lowered):
             start, end = match.span()
             if any(taken[start:end]):
