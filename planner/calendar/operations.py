@@ -423,6 +423,19 @@ def slot_sequence(slot: Slot, meeting: Meeting) -> int:
     return _count(slot.sequence) + _count(meeting.sequence)
 
 
+def office_sequence(slot: Slot, office: str) -> int:
+    """The slot's SEQUENCE in `office`'s feed, which its contacts' messages carry too: its
+    own, counted on from above its removal's once it left that feed and came back
+    (`_returned_sequence`); the removal's while it is away."""
+    row = db.session.scalar(
+        select(RemovedEvent).where(RemovedEvent.uid == slot.uid, *_feed_is(office, None))
+    )
+    own = slot_sequence(slot, slot.meeting)
+    if row is None:
+        return own
+    return _returned_sequence(own, row) if slot.office_code == office else row.sequence
+
+
 def slot_event(slot: Slot, meeting: Meeting, url: str | None) -> EventInfo:
     """The slot's event. `url` is its meeting's public page; None for a meeting not public
     yet, whose event then names neither a page nor the video link (the co-leads give that out

@@ -14,9 +14,11 @@ Who gets what:
   holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
   must follow it.
 - the presenting office's contacts hear of a slot only once its meeting is published (drafts are
-  private), or once it is added to a published meeting or given to their office: an update
-  REQUEST (optional: one-click unsubscribe), and a CANCEL of what a REQUEST put in their
-  calendar (also when the slot goes to another office). A contact who
+  private), or once it is added to a published meeting or given to their office, or they
+  become a contact of it: an update REQUEST (optional: one-click unsubscribe), and a CANCEL of
+  what a REQUEST put in their calendar (also when the slot goes to another office, or their
+  address stops being a contact). Their messages carry their office feed's SEQUENCE, never
+  below what their calendar holds. A contact who
   unsubscribed from updates is sent nothing new, but still the CANCEL of an event a REQUEST put
   in their calendar: it only takes out what was put there, so no dead event stays.
 - the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
@@ -39,9 +41,13 @@ from planner.addresses import matches_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import ASKED_AGAIN
 from planner.calendar.ics import EventInfo, Participant
-from planner.calendar.models import RemovedEvent
 from planner.calendar.operations import _status as shown_status
-from planner.calendar.operations import is_public, presenter_event, slot_sequence
+from planner.calendar.operations import (
+    is_public,
+    office_sequence,
+    presenter_event,
+    slot_sequence,
+)
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
@@ -49,19 +55,20 @@ from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue, hold_invitations, unsubscribed
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
-from planner.offices.models import OfficeContact
+from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.timezones import known_time_zones, local_time, utc_offset
 
 # Session.info keys: what this transaction changed, and who has had a message about which slot.
-_TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE = (
+_TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
     "mail.slots",
     "mail.meetings",
     "mail.removed",
     "mail.sent",
     "mail.added",
     "mail.office_before",
+    "mail.contacts",
 )
 # Presenters whose calendar holds the slot: they are told of changes.
 _HOLDING = (SlotStatus.invited, SlotStatus.confirmed)
@@ -500,6 +507,23 @@ def _note(changes: dict, item, names: tuple[str, ...]) -> None:
         change.was = (_before(state, "starts_at"), _before(state, "duration_minutes"))
 
 
+def _note_contacts(session: Session) -> None:
+    """Office contacts added, removed or given another address: (office, the address that
+    stops being one or None, the contact whose address starts being one or None)."""
+    noted: list = session.info.setdefault(_CONTACTS, [])
+    for item in session.new:
+        if isinstance(item, OfficeContact):
+            noted.append((item.office_code, None, item))
+    for item in session.dirty:
+        if isinstance(item, OfficeContact):
+            history = inspect(item).attrs.email.history
+            if history.deleted and history.deleted[0] != item.email:
+                noted.append((item.office_code, history.deleted[0], item))
+    for item in session.deleted:
+        if isinstance(item, OfficeContact):
+            noted.append((item.office_code, item.email, None))
+
+
 def _note_office(session: Session, slot: Slot) -> None:
     """The office a slot had at the start of the transaction, once it is given another."""
     history = inspect(slot).attrs.office_code.history
@@ -526,6 +550,7 @@ def _collect(session: Session, _context, _instances) -> None:
     # Slots added (to a published meeting, their office's contacts hear of them): kept as
     # objects, which have no id until this flush.
     session.info.setdefault(_ADDED, []).extend(i for i in session.new if isinstance(i, Slot))
+    _note_contacts(session)
     removed = [i for i in session.deleted if isinstance(i, Slot | Meeting)]
     if removed:
         with session.no_autoflush:
@@ -610,7 +635,16 @@ def _collect_removed(session: Session, removed: list) -> None:
 
 
 def _forget(session: Session, *_args) -> None:
-    for key in (_TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, ASKED_AGAIN):
+    for key in (
+        _TOUCHED,
+        _MEETINGS,
+        _REMOVED,
+        _SENT,
+        _ADDED,
+        _OFFICE_BEFORE,
+        _CONTACTS,
+        ASKED_AGAIN,
+    ):
         session.info.pop(key, None)
 
 
@@ -627,7 +661,8 @@ def _send_changes(session: Session) -> None:
     removed: dict = session.info.pop(_REMOVED, {}) or {}
     added: list = session.info.pop(_ADDED, []) or []
     office_before: dict = session.info.pop(_OFFICE_BEFORE, {}) or {}
-    if not (slots or meetings or removed or added or office_before):
+    contacts: list = session.info.pop(_CONTACTS, []) or []
+    if not (slots or meetings or removed or added or office_before or contacts):
         return
     for pending in removed.values():
         _send_removed(pending)
@@ -638,6 +673,8 @@ def _send_changes(session: Session) -> None:
         slot = session.get(Slot, slot_id)
         if slot is not None and office != slot.office_code:
             _office_changed(slot, office)
+    for office, gone, contact in contacts:
+        _contact_changed(office, gone, contact)
     slots = {key: change for key, change in slots.items() if change.rose}
     meetings = {key: change for key, change in meetings.items() if change.rose}
     touched = dict(slots)
@@ -674,52 +711,125 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
 def _slot_added(slot: Slot) -> None:
     """A slot added to a published meeting: its office's contacts hear of it as they heard of
     the others when the meeting was published (a draft's slots go out with its publication)."""
-    if (
-        slot.kind == "presentation"
-        and slot.starts_at is not None
-        and slot.office_code
-        and slot.meeting is not None
-        and is_public(slot.meeting)
-        and slot.status != SlotStatus.cancelled
-    ):
+    if _on_public_agenda(slot) and slot.office_code and slot.status != SlotStatus.cancelled:
         _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
 
 
 def _office_changed(slot: Slot, office: str | None) -> None:
     """A slot of a published meeting given to another office: the contacts of the office it
-    left get the CANCEL of the event an earlier message put in their calendar (as that
-    office's feed now has it), and those of the office it now belongs to hear of it."""
-    meeting = slot.meeting
-    if slot.kind != "presentation" or slot.starts_at is None or not is_public(meeting):
+    left get the CANCEL of the event an earlier message put in their calendar (its times in
+    their office's zone), and those of the office it now belongs to hear of it. Its presenter,
+    and a contact of both offices, keep it."""
+    if not _on_public_agenda(slot):
         return
     if office:
-        removal = db.session.scalar(
-            select(RemovedEvent).where(
-                RemovedEvent.uid == slot.uid,
-                RemovedEvent.office_code == office,
-                RemovedEvent.recommendation.is_(None),
-            )
-        )
-        event = replace(
-            _event(slot),
-            status="CANCELLED",
-            sequence=max(removal.sequence if removal else 0, slot_sequence(slot, meeting) + 1),
-        )
-        context = {**_slot_context(slot, None), "role": "contact", "reason": "moved"}
+        left = db.session.get(Office, office)
+        keep = {c.email.strip().lower() for c in contacts_for(slot.office_code or "")}
         for contact in contacts_for(office):
-            email = contact.email.strip()
-            if not email or _already_sent(slot, email) or not _holds_event(slot, email):
-                continue
-            attendee = imip.office_contact(email, contact.name)
-            _send(
-                Recipient(email, contact.name, contact.language or "en"),
-                MessageKind.cancellation,
-                {**context, "unsubscribed": unsubscribed(email, MessageKind.update)},
-                slot=slot,
-                calendar=_calendar(event, imip.Method.cancel, attendee),
-            )
+            if contact.email.strip().lower() not in keep:
+                _take_out(slot, contact, office=left, reason="moved")
     if slot.office_code and slot.status != SlotStatus.cancelled:
         _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
+
+
+def _contact_changed(office: str, gone: str | None, contact: OfficeContact | None) -> None:
+    """A contact of `office` added, removed or given another address: an address that stops
+    being its contact gets the CANCEL of each coming slot of the office's published meetings
+    its calendar holds; one that starts being its contact gets each of them, "On the agenda",
+    as the contacts had them at publication. (A contact moved to another office is a new one.)"""
+    if contact is not None and contact not in db.session:
+        return  # added and removed in one transaction
+    slots = db.session.scalars(
+        select(Slot)
+        .join(Meeting)
+        .where(
+            Slot.office_code == office,
+            Slot.kind == "presentation",
+            Slot.starts_at > utcnow(),
+            Meeting.status == MeetingStatus.published,
+        )
+        .order_by(Slot.starts_at, Slot.id)
+    ).all()
+    kept = {c.email.strip().lower() for c in contacts_for(office)}
+    former = SimpleNamespace(email=gone or "", name="", language=None)
+    for slot in (s for s in slots if _on_public_agenda(s)):
+        if gone and gone.strip().lower() not in kept:
+            _take_out(slot, former, office=slot.office, reason="no_longer_contact")
+        if contact is not None and slot.status != SlotStatus.cancelled:
+            _tell_contacts(
+                slot,
+                _Change(status=slot.status),
+                cancelled=False,
+                shown=True,
+                what=set(),
+                contacts=[contact],
+            )
+
+
+def _on_public_agenda(slot: Slot) -> bool:
+    """A presentation with a time in a published meeting: its office's contacts hear of it."""
+    return (
+        slot.kind == "presentation"
+        and slot.starts_at is not None
+        and slot.meeting is not None
+        and is_public(slot.meeting)
+    )
+
+
+def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> None:
+    """The CANCEL of the slot to a former contact of `office` whose calendar holds it (not its
+    presenter, who keeps it), its times in that office's zone; one not sent is withdrawn."""
+    email = contact.email.strip()
+    if not email or email.lower() == _presenter_email(slot) or _already_sent(slot, email):
+        return
+    if not _holds_event(slot, email):
+        _unsent_withdrawn(slot, email)
+        return
+    zone = _zone(office.time_zone, "UTC") if office and office.time_zone else None
+    feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
+    event = replace(_event(slot), status="CANCELLED")
+    event = replace(event, sequence=_sequence_for(slot, email, feed, imip.Method.cancel))
+    context = {
+        **_slot_context(slot, zone),
+        "office": office.name if office else "",
+        "role": "contact",
+        "reason": reason,
+        "unsubscribed": unsubscribed(email, MessageKind.update),
+    }
+    _send(
+        Recipient(email, contact.name, contact.language or "en"),
+        MessageKind.cancellation,
+        context,
+        slot=slot,
+        calendar=_calendar(event, imip.Method.cancel, imip.office_contact(email, contact.name)),
+    )
+
+
+_SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
+
+
+def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
+    """The SEQUENCE of a message about `slot` to a contact: their office feed's (`feed`), and
+    never below what their calendar holds: above it when the message turns a CANCEL into a
+    REQUEST or back (a slot that left their office and came back, an address that stopped
+    being a contact and is one again), which a client would ignore at the same number."""
+    messages = db.session.execute(
+        select(OutboxMessage.ics, OutboxMessage.ics_method)
+        .where(
+            *_about(slot, email),
+            OutboxMessage.ics.is_not(None),
+            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+        )
+        .order_by(OutboxMessage.id.desc())
+    ).all()
+    if not messages:
+        return feed
+    held = max(int(m) for ics, _ in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
+    return max(feed, held + 1 if messages[0].ics_method != method else held)
+
+
+def _presenter_email(slot: Slot) -> str:
+    return (slot.invitation.email or "").strip().lower() if slot.invitation else ""
 
 
 def _tell_presenter(
@@ -794,22 +904,27 @@ def _tell_presenter(
         )
 
 
-def _first_about(slot: Slot, email: str) -> bool:
-    """Whether nothing about the slot went (or is on its way) to `email` yet: then an update
-    puts the slot in their calendar rather than changing what is there."""
-    return not db.session.scalar(
-        select(OutboxMessage.id)
+def _unsent_withdrawn(slot: Slot, email: str) -> None:
+    """An update about `slot` to `email` that did not go out (no mail server, failed, held) no
+    longer may: the event it would put in their calendar is gone, and a co-lead's "Send again"
+    would bring it back without its CANCEL."""
+    db.session.execute(
+        update(OutboxMessage)
         .where(
             *_about(slot, email),
-            OutboxMessage.status != MessageStatus.superseded,
+            OutboxMessage.kind == MessageKind.update,
+            OutboxMessage.status.in_(_NOT_OUT),
         )
-        .limit(1)
+        .values(status=MessageStatus.superseded, last_error=None)
+        .execution_options(synchronize_session="fetch")
     )
 
 
 def _holds_event(slot: Slot, email: str) -> bool:
     """Whether `email`'s calendar holds the slot's event: the last calendar message about it that
-    went to them (or is queued, so goes before anything written now) was a REQUEST."""
+    went to them (or is queued, so goes before anything written now) was a REQUEST. One that
+    did not go (no mail server, or it failed) is not in their calendar: when the event goes,
+    `_unsent_withdrawn` makes sure it never goes either."""
     method = db.session.scalar(
         select(OutboxMessage.ics_method)
         .where(
@@ -823,18 +938,31 @@ def _holds_event(slot: Slot, email: str) -> bool:
     return method == imip.Method.request
 
 
-def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what) -> None:
+def _tell_contacts(
+    slot: Slot,
+    change: _Change,
+    *,
+    cancelled: bool,
+    shown: bool,
+    what,
+    contacts: list[OfficeContact] | None = None,
+) -> None:
+    """The slot's news to its office's contacts (`contacts`: those of them only)."""
     if not (cancelled or shown):
         return
-    presenter = (slot.invitation.email or "").lower() if slot.invitation else ""
+    presenter = _presenter_email(slot)
     zone = slot.office.time_zone if slot.office else None
+    # As their office's feed has it: its SEQUENCE counts on from above a removal from that feed.
+    feed = office_sequence(slot, slot.office_code)
+    event = _event(slot)
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.
-    for contact in contacts_for(slot.office_code):
+    for contact in contacts_for(slot.office_code) if contacts is None else contacts:
         email = contact.email.strip()
         if not email or email.lower() == presenter or _already_sent(slot, email):
             continue
         if cancelled and not _holds_event(slot, email):
+            _unsent_withdrawn(slot, email)
             continue  # nothing of it in their calendar to take out
         stopped = unsubscribed(email, MessageKind.update)
         if stopped and not cancelled:
@@ -843,7 +971,9 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
         attendee = imip.office_contact(email, contact.name)
         method = imip.Method.cancel if cancelled else imip.Method.request
         kind = MessageKind.cancellation if cancelled else MessageKind.update
-        first = _first_about(slot, email)
+        # Their calendar does not hold it (never sent, or taken out by a CANCEL): the update
+        # puts it there, "On the agenda", with no "It was" of a time they no longer have.
+        first = not _holds_event(slot, email)
         context = {
             **_slot_context(slot, _zone(zone, "UTC") if zone else None),
             "role": "contact",
@@ -861,7 +991,9 @@ def _tell_contacts(slot: Slot, change: _Change, *, cancelled: bool, shown: bool,
             kind,
             context,
             slot=slot,
-            calendar=_calendar(_event(slot), method, attendee),
+            calendar=_calendar(
+                replace(event, sequence=_sequence_for(slot, email, feed, method)), method, attendee
+            ),
             optional_kind=None if stopped else MessageKind.update,
         )
 

@@ -14,7 +14,7 @@ from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
 from planner.mail.models import OutboxMessage
 from planner.mail.unsubscribe import unsubscribe
-from planner.offices.models import OfficeContact
+from planner.offices.models import Office, OfficeContact
 from planner.proposals.models import Proposal
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite
@@ -420,10 +420,13 @@ def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(a
         )
     )
     db.session.commit()
-    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    # Added after publication, Kim is sent the office's slot at once (helper-55).
     (first,) = outbox(recipient_email="kim@ipaustralia.example")
     assert first.subject == f"On the agenda: {TALK['title']}"
     assert "It was:" not in first.text_body and "<s>" not in first.html_body
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    (_, changed) = outbox(recipient_email="kim@ipaustralia.example")
+    assert changed.subject.startswith("Changed: ") and "It was:" in changed.text_body
     moved = outbox(recipient_email=PRESENTER)[-1]  # the presenter had the old time: told it
     assert moved.subject.startswith("Changed: ") and "It was:" in moved.text_body
 
@@ -949,39 +952,70 @@ def _contact(office: str, name: str, email: str) -> None:
     db.session.commit()
 
 
-def test_a_slot_given_to_another_office_leaves_one_office_s_calendars_for_the_other_s(api, slot):
-    """helper-52: moving a published slot from AU to PE sent nobody anything; AU's contact kept
-    the event their "On the agenda" put in their calendar, which AU's feed had cancelled, and
-    PE's contact heard nothing until some later change."""
-    from planner.calendar.models import RemovedEvent
+def test_a_slot_given_to_another_office_leaves_one_office_s_calendars_for_the_other_s(
+    app, api, slot, presenter
+):
+    """helper-52: moving a published slot from AU to PE sent nobody anything. helper-55: when it
+    came back, AU's contact got a REQUEST below the CANCEL they held (ignored: the talk stayed
+    out of their calendar), its presenter got the CANCEL of their own talk, and a contact of both
+    offices only the CANCEL. Each contact's messages carry their office feed's SEQUENCE."""
+    from planner.calendar.operations import office_feed_token
 
-    kim, pat = "kim@ipaustralia.example", "pat@indecopi.example"
+    kim, pat, both = "kim@ipaustralia.example", "pat@indecopi.example", "both@example.org"
     _contact("AU", "Kim", kim)
     _contact("PE", "Pat", pat)
+    _contact("AU", "Both", both)
+    _contact("PE", "Both", both)
+    _contact("AU", "Alex", PRESENTER)  # the presenter is an AU contact too
+    invite(api, slot)
     assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+
+    def feed_sequence(office: str) -> int:
+        token = office_feed_token(db.session.get(Office, office), app.config["SECRET_KEY"])
+        body = presenter.get(f"/feeds/offices/{office}.ics?token={token}").data
+        (event,) = [e for e in read_everywhere(body)["events"] if e["uid"] == slot.uid]
+        return event["sequence"]
+
+    def last(email: str) -> OutboxMessage:
+        return outbox(recipient_email=email)[-1]
+
     (on_agenda,) = outbox(recipient_email=kim)
+    assert int(vevent(on_agenda)["SEQUENCE"]) == feed_sequence("AU")
     assert outbox(recipient_email=pat) == []
+    kept = len(outbox(recipient_email=PRESENTER))
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": "PE"}).status_code == 200
-    (_, cancel) = outbox(recipient_email=kim)
+    cancel = last(kim)
     assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
     assert "Another office now gives this presentation" in cancel.text_body
+    assert "Australia/Sydney" in cancel.text_body  # their office's zone, as before
     event = vevent(cancel)
     assert str(event["UID"]) == slot.uid and str(event["STATUS"]) == "CANCELLED"
-    # As AU's feed has it now: the same SEQUENCE, above the one their calendar holds.
-    removal = db.session.scalar(select(RemovedEvent).where(RemovedEvent.office_code == "AU"))
-    assert int(event["SEQUENCE"]) == removal.sequence > int(vevent(on_agenda)["SEQUENCE"])
-    (told,) = outbox(recipient_email=pat)
+    assert int(event["SEQUENCE"]) == feed_sequence("AU") > int(vevent(on_agenda)["SEQUENCE"])
+    told = last(pat)
     assert told.subject == f"On the agenda: {TALK['title']}" and told.ics_method == "REQUEST"
-    assert str(vevent(told)["UID"]) == slot.uid
-    # Back to AU: Kim hears of it again, Pat's calendar loses it.
+    assert int(vevent(told)["SEQUENCE"]) == feed_sequence("PE")
+    # A contact of both offices keeps it; the presenter keeps their talk.
+    assert all(m.ics_method != "CANCEL" for m in outbox(recipient_email=both))
+    assert all(m.ics_method != "CANCEL" for m in outbox(recipient_email=PRESENTER)[kept:])
+
+    # Back to AU: Kim's calendar gets it again, above the CANCEL it holds; Pat's loses it.
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": "AU"}).status_code == 200
-    assert [m.ics_method for m in outbox(recipient_email=kim)] == ["REQUEST", "CANCEL", "REQUEST"]
-    assert [m.ics_method for m in outbox(recipient_email=pat)] == ["REQUEST", "CANCEL"]
+    back = last(kim)
+    assert back.ics_method == "REQUEST" and back.subject == f"On the agenda: {TALK['title']}"
+    assert int(vevent(back)["SEQUENCE"]) == feed_sequence("AU") > int(event["SEQUENCE"])
+    gone = last(pat)
+    assert gone.ics_method == "CANCEL"
+    assert int(vevent(gone)["SEQUENCE"]) == feed_sequence("PE") > int(vevent(told)["SEQUENCE"])
+    # Later changes go on from there, as the feed does.
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    changed = last(kim)
+    assert changed.subject.startswith("Changed: ")
+    assert int(vevent(changed)["SEQUENCE"]) == feed_sequence("AU") > int(vevent(back)["SEQUENCE"])
 
 
 def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelled(api, slot):
     """helper-52: a slot added after publication reached no contact, yet its deletion sent them
-    a CANCEL of an event they never had."""
+    a CANCEL of an event they never had. (Lee, unsubscribed from updates, never had it.)"""
     kim, lee = "kim@ipaustralia.example", "lee@ipa.example"
     _contact("AU", "Kim", kim)
     assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
@@ -991,8 +1025,49 @@ def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelle
     late = made.get_json()["id"]
     told = [m for m in outbox(recipient_email=kim) if m.slot_id == late]
     assert [m.subject for m in told] == ["On the agenda: A late addition"]
-    _contact("AU", "Lee", lee)  # too late to have been told of it
+    unsubscribe(lee, "update")  # told of no slot: nothing of it in Lee's calendar
+    _contact("AU", "Lee", lee)
     assert api.delete(f"/api/v1/slots/{late}").status_code in (200, 204)
     told = [m for m in outbox(recipient_email=kim) if m.slot_id == late]
     assert [m.ics_method for m in told] == ["REQUEST", "CANCEL"]
     assert outbox(recipient_email=lee) == []  # nothing of it in Lee's calendar to take out
+
+
+def test_a_contact_added_changed_or_removed_after_publication_follows_the_office_s_slots(api, slot):
+    """helper-55: a contact added after publication heard of the office's slots only when one
+    changed; an address changed or removed kept its events for good."""
+    from planner.offices.contacts import add_contact, remove_contact, update_contact
+
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    office = db.session.get(Office, "AU")
+    fields = {"name": "Kim", "role": "", "language": "en"}
+    contact = add_contact(office, email="kim@ipaustralia.example", editor="co", **fields)
+    db.session.commit()
+    (told,) = outbox(recipient_email="kim@ipaustralia.example")
+    assert told.subject == f"On the agenda: {TALK['title']}" and told.ics_method == "REQUEST"
+    update_contact(contact, email="kim.new@ipaustralia.example", **fields)
+    db.session.commit()
+    (_, gone) = outbox(recipient_email="kim@ipaustralia.example")
+    assert gone.ics_method == "CANCEL"
+    assert int(vevent(gone)["SEQUENCE"]) > int(vevent(told)["SEQUENCE"])
+    assert "no longer a contact of the office" in gone.text_body
+    (moved,) = outbox(recipient_email="kim.new@ipaustralia.example")
+    assert moved.subject == f"On the agenda: {TALK['title']}"
+    remove_contact(db.session.get(OfficeContact, contact.id))
+    db.session.commit()
+    assert [m.ics_method for m in outbox(recipient_email="kim.new@ipaustralia.example")] == [
+        "REQUEST",
+        "CANCEL",
+    ]
+    # A contact again: the REQUEST goes above the CANCEL their calendar holds (at the same
+    # SEQUENCE a client would ignore it).
+    add_contact(office, email="kim.new@ipaustralia.example", editor="co", **fields)
+    db.session.commit()
+    (_, cancel, again) = outbox(recipient_email="kim.new@ipaustralia.example")
+    assert again.ics_method == "REQUEST" and again.subject == f"On the agenda: {TALK['title']}"
+    assert int(vevent(again)["SEQUENCE"]) > int(vevent(cancel)["SEQUENCE"])
+    # A contact of another office hears of that office's slot only.
+    add_contact(db.session.get(Office, "JP"), email="jo@jpo.example", editor="co", **fields)
+    db.session.commit()
+    (jp,) = outbox(recipient_email="jo@jpo.example")
+    assert jp.subject == "On the agenda: Blockchain for priority documents"
