@@ -51,18 +51,30 @@ def utc_offset(moment: datetime) -> str:
     return f"UTC{sign}{hours}" + (f":{rest:02d}" if rest else "")
 
 
-def time_span(zone: str, start: datetime, end: datetime, first: str = "%A %-d %B %Y, %H:%M") -> str:
+def time_span(
+    zone: str,
+    start: datetime,
+    end: datetime,
+    first: str = "%A %-d %B %Y, %H:%M",
+    *,
+    named: bool = False,
+) -> str:
     """From `start` to `end` on the clocks of `zone`: "Sunday 4 April 2027, 01:00–01:30 (UTC+11)";
-    the end's weekday when it falls on another day; and, when the clocks change in between, each
-    end with its own offset ("02:30 (UTC+11) – 02:00 (UTC+10)"), never a range that seems to end
-    before it starts."""
+    the end's weekday when it falls on another day (short when `first` writes it short); the
+    zone's name before the offset when `named` (text read away from the page: mail, calendars);
+    and, when the clocks change in between, each end with its own offset ("02:30 (UTC+11) –
+    02:00 (UTC+10, after the clocks change)"), never a range that seems to end before it
+    starts. Every page, message and event writes a span this one way."""
     begins, ends = local_time(zone, start), local_time(zone, end)
-    day = "" if ends.date() == begins.date() else f"{ends:%A} "
+    day = ""
+    if ends.date() != begins.date():
+        day = f"{ends:%A} " if "%A" in first else f"{ends:%a} "
+    name = f" {zone}" if named else ""
     if begins.utcoffset() == ends.utcoffset():
-        return f"{begins.strftime(first)}–{day}{ends:%H:%M} ({utc_offset(begins)})"
+        return f"{begins.strftime(first)}–{day}{ends:%H:%M}{name} ({utc_offset(begins)})"
     return (
         f"{begins.strftime(first)} ({utc_offset(begins)}) – {day}{ends:%H:%M} "
-        f"({utc_offset(ends)}, after the clocks change)"
+        f"({utc_offset(ends)}, after the clocks change){name}"
     )
 
 

@@ -39,7 +39,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import clock_end, clock_span, known_time_zones, local_time, utc_offset
+from planner.timezones import clock_span, known_time_zones, time_span, utc_offset
 
 HISTORY = timedelta(days=183)  # feeds show meetings that started six months ago onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -287,17 +287,8 @@ def changed_at() -> datetime:
 
 
 def _span(start: datetime, end: datetime, zone: str) -> str:
-    """ "Sun 4 Apr 2027, 01:00–01:30 Australia/Sydney (UTC+11)"; when the clocks change in
-    between, each end with its own offset."""
-    begins, ends = local_time(zone, start), local_time(zone, end)
-    if begins.utcoffset() != ends.utcoffset():
-        return (
-            f"{begins:%a %-d %b %Y, %H:%M} ({utc_offset(begins)})–{clock_end(zone, start, end)} "
-            f"({utc_offset(ends)}) {zone}, the clocks change in between"
-        )
-    return (
-        f"{begins:%a %-d %b %Y, %H:%M}–{clock_end(zone, start, end)} {zone} ({utc_offset(begins)})"
-    )
+    """ "Sun 4 Apr 2027, 01:00–01:30 Australia/Sydney (UTC+11)" (see `timezones.time_span`)."""
+    return time_span(zone, start, end, "%a %-d %b %Y, %H:%M", named=True)
 
 
 def _status(meeting: Meeting, slot: Slot | None = None) -> str:

@@ -58,7 +58,7 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal, ProposalStatus
-from planner.timezones import known_time_zones, local_time, utc_offset
+from planner.timezones import known_time_zones, time_span
 
 # Session.info keys: what this transaction changed, and who has had a message about which slot.
 _TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
@@ -111,17 +111,8 @@ def _zone(name: str | None, fallback: str) -> str:
 
 
 def when(start: datetime, minutes: int, zone: str) -> str:
-    """ "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)"."""
-    local = local_time(zone, start)
-    until = local_time(zone, start + timedelta(minutes=minutes))
-    day = "" if until.date() == local.date() else f"{until:%A} "
-    if local.utcoffset() != until.utcoffset():
-        # The clocks change in between: each end with its offset, not 02:30–02:00.
-        return (
-            f"{local:%A %-d %B %Y, %H:%M} ({utc_offset(local)}) – {day}{until:%H:%M} "
-            f"({utc_offset(until)}) {zone}"
-        )
-    return f"{local:%A %-d %B %Y, %H:%M}–{day}{until:%H:%M} {zone} ({utc_offset(local)})"
+    """ "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" (see `time_span`)."""
+    return time_span(zone, start, start + timedelta(minutes=minutes), named=True)
 
 
 def _private_url(invitation: Invitation) -> str | None:

@@ -506,8 +506,8 @@ def test_on_a_clock_change_day_descriptions_give_each_end_its_own_offset(
     )
     assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
     home = (
-        "Home time zone: Sun 4 Apr 2027, 02:00 (UTC+11)–02:00 (UTC+10) Australia/Sydney, "
-        "the clocks change in between"
+        "Home time zone: Sun 4 Apr 2027, 02:00 (UTC+11) – 02:00 (UTC+10, after the clocks "
+        "change) Australia/Sydney"
     )
     [event] = read_everywhere(visitor.get("/feeds/taskforce.ics").data)["events"]
     assert (event["start"], event["end"]) == (
@@ -519,3 +519,10 @@ def test_on_a_clock_change_day_descriptions_give_each_end_its_own_offset(
     assert "AU IP Australia: Sun 02:00 (UTC+11)–Sun 02:00 (UTC+10)" in event["description"]
     [talk] = read_everywhere(visitor.get("/feeds/taskforce-talks.ics").data)["events"]
     assert home in talk["description"]
+    # The meeting's page says it the same way, in the home zone and in the reader's (it said
+    # "02:00–02:00 Australia/Sydney (UTC+11)"; helper-54).
+    page = visitor.get(f"/meetings/{meeting['id']}?zone=Australia/Sydney").get_data(as_text=True)
+    assert "Sun 4 Apr 2027, 02:00 (UTC+11) – 02:00 (UTC+10, after the clocks change)" in page
+    assert "02:00–02:00" not in page
+    page = visitor.get(f"/meetings/{meeting['id']}?zone=Europe/Zurich").get_data(as_text=True)
+    assert "Sat 3 Apr 2027, 17:00–18:00 (UTC+2)" in page
