@@ -26,7 +26,7 @@ from planner.survey.records import (
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json
-from planner.text import SURROGATE, printable, refusal
+from planner.text import SURROGATE, refusal
 from planner.timezones import is_time_zone
 
 
@@ -266,7 +266,7 @@ def _store(record: SurveyRecord, fingerprint: str) -> Survey:
             for r in record.respondents
         ],
         warnings=[
-            SurveyWarning(line=w.line, message=printable(w.message)) for w in _kept(record.warnings)
+            SurveyWarning(line=w.line, message=w.message) for w in _kept(record.warnings)
         ],
     )
     db.session.add(survey)

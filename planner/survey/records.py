@@ -12,6 +12,7 @@ from datetime import date
 from enum import StrEnum
 
 from planner.db_types import FIRST_YEAR, LAST_YEAR
+from planner.text import printable
 
 
 class Question(StrEnum):
@@ -83,10 +84,15 @@ class SurveyFormatError(ValueError):
 
 @dataclass(frozen=True)
 class ImportWarning:
-    """Something the importer could not place; `line` is 1-based (None: the whole file)."""
+    """Something the importer could not place; `line` is 1-based (None: the whole file). The
+    message quotes the file as any reader may show it (`text.printable`): the page, the command
+    line and the log all print it, and a control character from the file must not reach them."""
 
     line: int | None
     message: str
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
         return f"line {self.line}: {self.message}" if self.line else self.message
@@ -191,7 +197,10 @@ _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 
 def lines_of(text: str) -> list[str]:
-    """A text's lines as editors, `grep -n` and people count them: split at line breaks only,
-    not at the form feeds pdftotext puts at page breaks (which `str.splitlines` also splits
-    at, so every page moved the line numbers a warning names by one)."""
+    """A text's lines as editors and people count them: split at line breaks only (CRLF, LF, or
+    a lone CR as old Mac files end lines; `grep -n` would not split at that last one), not at
+    the form feeds pdftotext puts at page breaks, which `str.splitlines` also splits at.
+
+    Surveys imported before this counted the old way: on their stored warnings a line number
+    after the first page break is one too high per page break before it."""
     return _LINE_BREAK.split(text)

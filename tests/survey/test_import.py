@@ -236,6 +236,9 @@ def test_a_warning_quoting_hidden_characters_shows_them_replaced(cli, app_contex
     assert result.exit_code == 0, result.output
     [message] = [m for m in db.session.scalars(select(SurveyWarning.message)) if "XY" in m]
     assert "\u202e" not in message and "\x07" not in message and "\ufffd" in message
+    # The command line prints the same warning, not the bell or the reversal (helper-54).
+    printed = result.stdout + result.stderr
+    assert "XY" in printed and "\u202e" not in printed and "\x07" not in printed
 
 
 @pytest.mark.parametrize("label", [" ", "\t"])
