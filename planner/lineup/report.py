@@ -37,7 +37,7 @@ class LineupReport:
     without_working: tuple[Demand, ...]
     # Each demand's best presentation in the line-up (by its gain; a working one on a tie):
     # who each presentation is there for.
-    best_for: dict[str, Candidate]
+    best_for: dict[Demand, Candidate]
     unconstrained: float
     # Whether `unconstrained` is the proved optimum (else an upper bound of it).
     unconstrained_proved: bool
@@ -57,15 +57,9 @@ class LineupReport:
         loss = self.unconstrained - self.solution.objective
         return loss if loss > MIP_GAP * abs(self.unconstrained) else 0.0
 
-    def served_by(self, candidate: Candidate) -> list[tuple[str, int]]:
-        """The (office, recommendation) of the demands whose best match in the line-up is
-        `candidate`."""
-        return [
-            (office, int(number))
-            for key, best in self.best_for.items()
-            if best.key == candidate.key
-            for office, number in [key.split(":")]
-        ]
+    def served_by(self, candidate: Candidate) -> list[Demand]:
+        """The demands whose best match in the line-up is `candidate`."""
+        return [demand for demand, best in self.best_for.items() if best.key == candidate.key]
 
     def as_dict(self) -> dict:
         def presentations(solution: Solution) -> list[dict]:
@@ -85,8 +79,8 @@ class LineupReport:
                     "quote": c.quote,
                     # The interested offices this presentation is the best match for.
                     "serves": [
-                        {"office": office, "recommendation": number}
-                        for office, number in self.served_by(c)
+                        {"office": d.office, "recommendation": d.recommendation}
+                        for d in self.served_by(c)
                     ]
                     if solution is self.solution
                     else None,
@@ -121,7 +115,7 @@ class LineupReport:
                         "recommendation": d.recommendation,
                         "weight": d.weight,
                         # Its best match in the line-up, which is not working (none: no match).
-                        "best": (best_match := self.best_for.get(d.key)) and best_match.office,
+                        "best": (best_match := self.best_for.get(d)) and best_match.office,
                         "best_evidence": best_match and best_match.evidence,
                     }
                     for d in self.without_working
@@ -221,16 +215,16 @@ def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> Lineu
     working = EvidenceType.working.value
     # Each demand's best match: the highest gain, a working presentation on a tie, then the
     # office code (a line-up is shown in a stable order).
-    best_for: dict[str, Candidate] = {}
+    best_for: dict[Demand, Candidate] = {}
     for d in demands:
         ranked = sorted(
             presentations, key=lambda c: (-instance.gain(d, c), c.evidence != working, c.key)
         )
         if ranked and instance.gain(d, ranked[0]) > 0:
-            best_for[d.key] = ranked[0]
+            best_for[d] = ranked[0]
 
     def hears_working(demand: Demand) -> bool:
-        best = best_for.get(demand.key)
+        best = best_for.get(demand)
         return best is not None and best.evidence == working
 
     proved = True

@@ -62,6 +62,15 @@ class Vocabulary:
     def __init__(self, version: int, topics: tuple[Topic, ...]) -> None:
         self.version = version
         self.topics = {topic.id: topic for topic in topics}
+        # A topic covering one the file does not have is a typing mistake in the file, said when
+        # it is read rather than as a KeyError on the first text that names the topic.
+        for topic in topics:
+            unknown = [other for other in topic.covers if other not in self.topics]
+            if unknown:
+                raise ValueError(
+                    f"Topic {topic.id!r} covers {', '.join(map(repr, unknown))}, "
+                    "which the vocabulary does not have."
+                )
         # A term listed under two topics names both ("WIPO Publish" is a WIPO business solution
         # and a way to disseminate data).
         named: dict[str, list[str]] = {}

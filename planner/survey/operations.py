@@ -114,7 +114,7 @@ def read_survey_file(
         label = label.strip()
         if not label:
             raise SurveyFormatError(
-                "The label is blank: give the survey a label, or none to use the file's own."
+                "The survey label is blank: give the survey a label, or none to use the file's own."
             )
     recommendations = known_recommendations()
     if suffix in (".json", ".csv"):
@@ -157,7 +157,9 @@ def refusals(record: SurveyRecord) -> list[str]:
             problems.append(f"{what} cannot contain half of a surrogate pair")
 
     if not record.label.strip():
-        problems.append("The survey label is blank: give the survey a label")
+        problems.append(
+            "The survey label is blank: give the survey a label, in the file or on import"
+        )
     check(record.label, "The survey label", _length(Survey.label))
     problems += [
         f"The survey's {name}: {message}"
@@ -265,9 +267,7 @@ def _store(record: SurveyRecord, fingerprint: str) -> Survey:
             Respondent(office_code=r.code, name_in_source=r.name, line=r.line)
             for r in record.respondents
         ],
-        warnings=[
-            SurveyWarning(line=w.line, message=w.message) for w in _kept(record.warnings)
-        ],
+        warnings=[SurveyWarning(line=w.line, message=w.message) for w in _kept(record.warnings)],
     )
     db.session.add(survey)
     db.session.flush()

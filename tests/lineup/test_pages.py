@@ -457,4 +457,7 @@ def test_each_presentation_says_whom_it_is_the_best_match_for(client, survey):
     # Some presentation is an office's best match, named with a link to the office.
     assert any('href="/offices/' in cell for cell in cells)
     # Eight slots are more than the interested offices' best matches: the rest only fill.
-    assert any("it fills a slot for how far along it is" in cell for cell in cells)
+    assert any(
+        "best match for no interested office: there for how far along it is" in cell
+        for cell in cells
+    )

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from planner.matching.vocabulary import LANGUAGES, Vocabulary, bundled
 
 
@@ -90,3 +92,12 @@ def test_an_ai_project_covers_the_adoption_of_new_technology():
     # Named adoption keeps its own words.
     named = vocabulary.mentions("A pilot of AI tools")
     assert vocabulary.covered(named)["adoption"] == "pilot"
+
+
+def test_a_topic_covering_one_the_file_lacks_is_refused_when_read():
+    data = {
+        "version": 1,
+        "topics": [{"id": "ai", "label": "AI", "en": ["ai"], "covers": ["adoptoin"]}],
+    }
+    with pytest.raises(ValueError, match="'ai' covers 'adoptoin'"):
+        Vocabulary.from_json(data)

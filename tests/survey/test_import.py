@@ -244,7 +244,7 @@ def test_a_warning_quoting_hidden_characters_shows_them_replaced(cli, app_contex
 @pytest.mark.parametrize("label", [" ", "\t"])
 def test_a_blank_label_is_refused_and_a_padded_one_stripped(cli, app_context, tmp_path, label):
     result = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", label)
-    assert result.exit_code == 1 and "The label is blank" in result.stderr
+    assert result.exit_code == 1 and "The survey label is blank" in result.stderr
     assert counts()[0] == 0
     padded = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", "  Padded  ")
     assert padded.exit_code == 0, padded.output
