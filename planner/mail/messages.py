@@ -122,8 +122,12 @@ def _private_url(invitation: Invitation) -> str | None:
 
 
 def _presenter_zone(invitation: Invitation) -> str:
+    """The zone this invitation's presenter reads times in: the one given when inviting them,
+    also once they declined (`Slot.presenter_zone` then speaks for the office's next
+    presenter, and their cancellation would come in the office's zone; helper-55)."""
     slot = invitation.slot
-    return _zone(slot.presenter_zone, _zone(slot.meeting.time_zone, "UTC"))
+    fallback = _zone(slot.presenter_zone, _zone(slot.meeting.time_zone, "UTC"))
+    return _zone(invitation.time_zone, fallback)
 
 
 def _times(slot: Slot, zone: str | None) -> list[str]:

@@ -209,6 +209,19 @@ def test_a_decline_tells_the_co_leads_why(api, slot, presenter, colead):
     assert cancel.kind == "cancellation" and "You declined" in cancel.text_body
 
 
+def test_the_cancellation_a_decline_sends_is_in_the_zone_the_presenter_was_invited_in(
+    api, slot, presenter
+):
+    """Once declined, the slot's presenter zone is the office's again (for its next
+    presenter); the one who declined reads their cancellation in their own zone (helper-55)."""
+    link = invite(api, slot, time_zone="Asia/Tokyo")
+    presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    cancel = outbox(recipient_email=PRESENTER)[-1]
+    assert cancel.kind == "cancellation"
+    assert "21:10–21:30 Asia/Tokyo (UTC+9)" in cancel.text_body
+    assert "Australia/Sydney" not in cancel.text_body
+
+
 def test_a_refused_change_leaves_no_message(api, slot):
     invite(api, slot)
     before = len(outbox())
