@@ -19,7 +19,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
 from planner.db_types import MAX_INT, db_int
-from planner.text import SURROGATE
+from planner.text import SURROGATE, printable
 
 # No request body of this app nests deeper than a few levels; a limit well above that refuses
 # bodies built to exhaust the parser's recursion before they are parsed.
@@ -91,14 +91,32 @@ class JsonRefused(ValueError):
     """JSON that parses but is refused (too deep, a number no column holds, half a surrogate)."""
 
 
+def _object(pairs: list[tuple[str, Any]]) -> dict:
+    value = dict(pairs)
+    if len(value) < len(pairs):
+        seen: set[str] = set()
+        twice = next(name for name, _ in pairs if name in seen or seen.add(name))
+        cut = twice if len(twice) <= 40 else twice[:40] + "…"
+        shown = printable(json.dumps(cut, ensure_ascii=False))
+        raise JsonRefused(f"The JSON names {shown} twice in one object: send each name once.")
+    return value
+
+
 def parse_json(data: bytes) -> Any:
     """JSON read as every input of the app reads it: at most MAX_DEPTH levels deep, whole
-    numbers and fractions a column can hold, no NaN or Infinity, no half of a surrogate pair.
-    json.JSONDecodeError when it is not JSON; JsonRefused saying what is wrong otherwise."""
+    numbers and fractions a column can hold, no NaN or Infinity, no half of a surrogate pair,
+    no name twice in one object (json keeps the last silently: one of two values typed would be
+    lost). json.JSONDecodeError when it is not JSON; JsonRefused saying what is wrong otherwise."""
     if _depth(data) > MAX_DEPTH:
         raise JsonRefused(f"The JSON nests deeper than {MAX_DEPTH} levels.")
     try:
-        value = json.loads(data, parse_int=_whole, parse_float=_fraction, parse_constant=_constant)
+        value = json.loads(
+            data,
+            parse_int=_whole,
+            parse_float=_fraction,
+            parse_constant=_constant,
+            object_pairs_hook=_object,
+        )
     except RecursionError:
         raise JsonRefused(f"The JSON nests deeper than {MAX_DEPTH} levels.") from None
     if problem := _problem(value):

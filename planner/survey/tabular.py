@@ -192,7 +192,10 @@ def read_json(
             if (
                 isinstance(lines, list)
                 and len(lines) == 2
-                and all(isinstance(n, int) and 0 < n <= MAX_INT for n in lines)
+                and all(
+                    isinstance(n, int) and not isinstance(n, bool) and 0 < n <= MAX_INT
+                    for n in lines
+                )
                 and lines[0] <= lines[1]
             ):
                 parsed_lines = (lines[0], lines[1])
@@ -406,7 +409,9 @@ def _answer(
         )
     elif recommendation is not None and recommendation not in known:
         problems.add(where, f"recommendation {recommendation!r} does not exist")
-    if not isinstance(text, str) or not text.strip():
+    if text is not None and not isinstance(text, str):
+        problems.add(where, f"text must be text in quotes, not {_json_kind(text)}")
+    elif not text or not text.strip():
         problems.add(where, "text is empty")
     if basis is not None and not isinstance(basis, str):
         problems.add(where, "basis must be text")
@@ -442,13 +447,32 @@ def _check_whole(
         problems.add(prefix + name, message)
 
 
+def _json_kind(value: Any) -> str:
+    """What a JSON value is, as its writer would call it."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    if isinstance(value, list):
+        return "a list"
+    return "an object" if isinstance(value, dict) else "text"
+
+
+# A date written in full, as the export writes it: Python also reads "20250502" and "2025-W18-5"
+# as dates, which a person reading the file would not take for one.
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
 def _date(value: Any, where: str, problems: _Problems) -> date | None:
     if value in (None, ""):
         return None
     try:
+        if not isinstance(value, str) or not _ISO_DATE.fullmatch(value):
+            raise ValueError(value)
         return date.fromisoformat(value)
-    except (TypeError, ValueError):
-        problems.add(where, f"{value!r} is not a date like 2025-05-02")
+    except ValueError:
+        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
+        problems.add(where, f"{shown} is not a date like 2025-05-02")
         return None
 
 

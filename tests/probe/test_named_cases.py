@@ -47,6 +47,25 @@ def test_json_nested_1000_deep_is_a_400_everywhere(client, colead_client, survey
     assert _json(client, "post", "/api/v1/proposals", DEEP).status_code == 400
 
 
+def test_a_name_given_twice_in_a_json_object_is_a_400_not_the_last_kept(
+    client, colead_client, survey
+):
+    """json keeps the last of two values silently; one of them was typed in vain (helper-51)."""
+    world = build_world(client, colead_client)
+    body = '{"title": "Kept?", "title": "Or this?"}'
+    for method, url in (
+        ("post", "/api/v1/meetings"),
+        ("patch", f"/api/v1/meetings/{world.meeting}"),
+        ("patch", f"/api/v1/slots/{world.slot}"),
+    ):
+        response = _json(colead_client, method, url, body)
+        assert response.status_code == 400, (url, response.get_json())
+        assert response.get_json()["message"] == (
+            'The JSON names "title" twice in one object: send each name once.'
+        )
+    assert _json(client, "post", "/api/v1/proposals", body).status_code == 400
+
+
 @pytest.mark.parametrize("numbers", [(2**31, -(2**63) - 1), (2**63, 10**30)])
 def test_numbers_beyond_a_column_are_4xx(client, colead_client, survey, numbers):
     world = build_world(client, colead_client)

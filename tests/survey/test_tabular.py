@@ -205,6 +205,36 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             ),
             "survey.answered_from: 2025-07-07 is after answered_until (2025-05-02)",
         ),
+        # helper-51: true read as line 1, a number as "text is empty", a compact date taken,
+        # and of a name given twice the last kept silently.
+        (
+            minimal_json(
+                answers=[
+                    {
+                        "office": "AU",
+                        "question": "focus",
+                        "recommendation": 1,
+                        "text": "x",
+                        "lines": [True, 2],
+                    }
+                ]
+            ),
+            "answers[0]: lines must be [first, last] line numbers",
+        ),
+        (
+            minimal_json(
+                answers=[{"office": "AU", "question": "focus", "recommendation": 1, "text": 42}]
+            ),
+            "answers[0]: text must be text in quotes, not a number",
+        ),
+        (
+            minimal_json(survey={"label": "Pilot", "answered_from": "20250502"}),
+            "survey.answered_from: '20250502' is not a date like 2025-05-02",
+        ),
+        (
+            json.dumps(minimal_json()).replace('"label": ', '"label": "Old", "label": ', 1),
+            'The JSON names "label" twice in one object: send each name once.',
+        ),
     ],
     ids=[
         "syntax",
@@ -225,6 +255,10 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "no-answers",
         "year-9999",
         "period-reversed",
+        "boolean-line",
+        "number-text",
+        "compact-date",
+        "name-twice",
     ],
 )
 def test_bad_json_is_refused_whole(cli, app_context, tmp_path, payload, message):
