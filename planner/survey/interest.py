@@ -44,8 +44,12 @@ DECLINE_PHRASES = (
 _REC_WORD = r"(?:rec(?:ommendations?|omendaci(?:ó|o)n(?:es)?|ommandations?|s)?\.?)"
 # Words and marks between numbers in a list; "-", "–" and "to" make a range.
 _LIST_SEPARATOR = r",\s*and|,\s*y|,\s*et|,|;|&|\band\b|\bor\b|\by\b|\bet\b"
-_NUMBER_LIST = rf"\d{{1,2}}(?:\s*(?:{_LIST_SEPARATOR}|-|–|\bto\b)\s*\d{{1,2}})*"
+# A recommendation's number has one or two digits; "Rec 10000" is not Rec 10 (helper-51).
+_NUMBER_LIST = rf"\d{{1,2}}(?!\d)(?:\s*(?:{_LIST_SEPARATOR}|-|–|\bto\b)\s*\d{{1,2}}(?!\d))*"
 _NAMED = re.compile(rf"\b{_REC_WORD}\s*(?:n[oº°]\.?\s*)?:?\s*({_NUMBER_LIST})", re.IGNORECASE)
+# A longer number after the word, said back as a recommendation that does not exist (beyond
+# nine digits it is no number anyone meant as one, and is left alone).
+_LONG = re.compile(rf"\b{_REC_WORD}\s*(?:n[oº°]\.?\s*)?:?\s*(\d{{3,9}})(?!\d)", re.IGNORECASE)
 # A whole answer that is only a list of numbers: "2, 3, 10".
 _BARE_LIST = re.compile(rf"^\s*({_NUMBER_LIST})\s*[.;]*\s*$")
 _RANGE = re.compile(r"(\d{1,2})\s*(?:-|–|\bto\b)\s*(\d{1,2})")
@@ -109,6 +113,8 @@ def read_interest(text: str, known: set[int] | frozenset[int]) -> AnswerReading:
     for match in matches:
         for number in _numbers(match[1]):
             note(number, f'number in "{match[0].strip()}"')
+    for match in _LONG.finditer(flat):
+        note(int(match[1]), f'number in "{match[0].strip()}"')
 
     if found or unknown:
         explanation = "named by number"

@@ -77,5 +77,16 @@ def test_unknown_numbers_are_reported():
     assert interest.unknown_numbers == (12,)
 
 
+@pytest.mark.parametrize(
+    ("text", "unknown"),
+    [("Rec 10000", (10000,)), ("Recommendation 2025", (2025,)), ("Recommendation " + "1" * 30, ())],
+)
+def test_a_longer_number_is_not_its_first_two_digits(text, unknown):
+    """It was read as Rec 10 (helper-51); it is said back as a recommendation that does not
+    exist, or, beyond nine digits, taken for no number at all."""
+    interest = read_interest(text, KNOWN)
+    assert interest.named == () and interest.unknown_numbers == unknown
+
+
 def test_ai_inside_words_is_not_ai():
     assert named("We maintain our email archive") == []
