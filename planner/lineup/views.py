@@ -19,6 +19,13 @@ from planner.web import survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
 
+# A saved line-up goes with the survey it was made from when that survey is replaced or deleted
+# (`survey.operations.import_record`): a link kept from before leads here.
+_GONE = (
+    "There is no line-up {}. Saved line-ups go with the survey they were made from when it is "
+    "replaced or deleted; propose a new one from the current survey."
+)
+
 
 def _offices() -> dict[str, Office]:
     return {o.code: o for o in find_offices()}
@@ -105,7 +112,7 @@ def _changes(previous_id: int | None, result: dict | None) -> dict | None:
 @bp.get("/<int:lineup_id>")
 @colead_required
 def detail(lineup_id: int):
-    lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
+    lineup = db.get_or_404(Lineup, lineup_id, description=_GONE.format(lineup_id))
     return _detail(lineup)
 
 
@@ -124,7 +131,7 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
 @bp.post("/<int:lineup_id>/accept")
 @colead_required
 def accept(lineup_id: int):
-    lineup = db.get_or_404(Lineup, lineup_id, description=f"There is no line-up {lineup_id}.")
+    lineup = db.get_or_404(Lineup, lineup_id, description=_GONE.format(lineup_id))
     target = form_int("meeting")  # none: a new draft workshop
     into = None
     if target is not None:

@@ -94,19 +94,26 @@ def test_a_different_survey_under_the_same_label_needs_replace(cli, app_context)
     assert db.session.scalar(select(func.count()).where(Answer.office_code == "DE")) == 1
 
 
-def test_replacing_says_which_saved_line_ups_go_with_the_survey(cli, app_context):
+def test_replacing_says_which_saved_line_ups_go_with_the_survey(
+    cli, app_context, colead_client
+):
     from planner.lineup.models import Lineup
     from planner.lineup.operations import propose_lineup, save_lineup
     from planner.lineup.rules import Rules
 
     assert import_file(cli, BUNDLED).exit_code == 0
     survey = db.session.scalar(select(Survey))
-    save_lineup(survey, propose_lineup(survey, Rules()), editor="lead@example.org")
+    saved = save_lineup(survey, propose_lineup(survey, Rules()), editor="lead@example.org")
     db.session.commit()
+    link = f"/lineups/{saved.id}"
     replaced = import_file(cli, BUNDLED, "--alias", "GE=DE", "--replace")
     assert replaced.exit_code == 0, replaced.output
     assert "1 saved line-up(s) of the replaced survey were removed with it" in replaced.stdout
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+    # A link kept from before says where the line-up went (helper-51: a bare "no line-up").
+    gone = colead_client.get(link)
+    assert gone.status_code == 404
+    assert "go with the survey they were made from" in gone.get_data(as_text=True)
 
 
 @pytest.mark.parametrize(
