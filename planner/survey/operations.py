@@ -50,6 +50,8 @@ class ImportOutcome:
     warnings: list[ImportWarning]
     # Saved line-ups of the replaced survey, which went with it.
     lineups_removed: int = 0
+    # Offices only the replaced survey brought, that nothing else refers to: they went with it.
+    offices_removed: tuple[str, ...] = ()
     # The label the file or the person gave, when it is not the stored survey's.
     label_not_used: str | None = None
     # Whether the survey is now the one pages and the API show by default, among several.
@@ -77,6 +79,11 @@ class ImportOutcome:
             if self.lineups_removed
             else ""
         )
+        if self.offices_removed:
+            removed += (
+                f" Offices only the replaced survey named, with nothing else of theirs kept, "
+                f"went with it: {', '.join(self.offices_removed)}."
+            )
         if self.now_default:
             shown = (
                 f" It is now the survey that pages and the API show when none is asked for "
@@ -211,6 +218,7 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             existing.source_name,
         )
     lineups_removed = 0
+    offices_removed: tuple[str, ...] = ()
     try:
         if existing is not None:
             from planner.lineup.models import Lineup
@@ -218,10 +226,13 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             lineups_removed = db.session.scalar(
                 select(func.count()).select_from(Lineup).where(Lineup.survey_id == existing.id)
             )
+            brought = {r.office_code for r in existing.respondents}
             db.session.delete(existing)
             db.session.flush()
         survey = _store(record, fingerprint)
         db.session.flush()
+        if existing is not None:
+            offices_removed = _remove_left_behind(brought - {r.code for r in record.respondents})
     except IntegrityError:
         db.session.rollback()
         raise SurveyFormatError(
@@ -240,9 +251,41 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
         "replaced" if existing else "created",
         record.warnings,
         lineups_removed,
+        offices_removed,
         now_default=shown_now is survey and before is not None,
         default=before if shown_now is survey else (shown_now.label if shown_now else None),
     )
+
+
+def _remove_left_behind(codes: set[str]) -> tuple[str, ...]:
+    """Of the offices `codes` (named by a replaced survey, not by the one replacing it), remove
+    those the import had brought and nothing else keeps: not among the reference offices, never
+    edited by hand, and named by no row of any table (another survey, a slot, a meeting, a
+    proposal, a contact, a mark). A code mistyped in a file leaves no office behind once the
+    corrected file replaces it; an office anyone worked with stays."""
+    from planner.bootstrap import reference_rows
+
+    reference = {row["code"] for row in reference_rows("offices.csv")}
+    referring = [
+        (table, fk.parent)
+        for table in db.metadata.sorted_tables
+        for fk in table.foreign_keys
+        if fk.column.table.name == Office.__tablename__ and fk.column.name == "code"
+    ]
+    removed = []
+    for code in sorted(codes - reference):
+        office = db.session.get(Office, code)
+        if office is None or office.updated_by is not None:
+            continue
+        if any(
+            db.session.scalar(select(column).where(column == code).limit(1)) is not None
+            for _, column in referring
+        ):
+            continue
+        db.session.delete(office)
+        removed.append(code)
+    db.session.flush()
+    return tuple(removed)
 
 
 def _store(record: SurveyRecord, fingerprint: str) -> Survey:

@@ -94,9 +94,7 @@ def test_a_different_survey_under_the_same_label_needs_replace(cli, app_context)
     assert db.session.scalar(select(func.count()).where(Answer.office_code == "DE")) == 1
 
 
-def test_replacing_says_which_saved_line_ups_go_with_the_survey(
-    cli, app_context, colead_client
-):
+def test_replacing_says_which_saved_line_ups_go_with_the_survey(cli, app_context, colead_client):
     from planner.lineup.models import Lineup
     from planner.lineup.operations import propose_lineup, save_lineup
     from planner.lineup.rules import Rules

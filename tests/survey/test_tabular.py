@@ -528,3 +528,52 @@ def test_a_period_with_one_end_known_is_shown_as_such(
         page = client.get(url)
         assert page.status_code == 200, url
         assert shown in page.get_data(as_text=True), url
+
+
+def _replace_without_xa(cli, tmp_path):
+    fixed = minimal_json(
+        offices=[{"code": "AU", "name": "IP Australia", "time_zone": "Australia/Sydney"}],
+        answers=[{"office": "AU", "question": "focus", "recommendation": 10, "text": "AI"}],
+    )
+    path = tmp_path / "fixed.json"
+    path.write_text(json.dumps(fixed), encoding="utf-8")
+    return cli.invoke(args=["survey", "import", str(path), "--replace"])
+
+
+def test_an_office_only_the_replaced_survey_named_goes_with_it(cli, app_context, tmp_path):
+    """helper-51: a code mistyped in a file (here XA) stayed among the offices for good after
+    the corrected file replaced it."""
+    from planner.offices.models import Office
+
+    assert import_json(cli, tmp_path, minimal_json()).exit_code == 0
+    assert db.session.get(Office, "XA") is not None
+    replaced = _replace_without_xa(cli, tmp_path)
+    assert replaced.exit_code == 0, replaced.output
+    assert "went with it: XA." in replaced.stdout
+    db.session.expire_all()
+    assert db.session.get(Office, "XA") is None
+    # A reference office (AU) the new survey also names stays, of course.
+    assert db.session.get(Office, "AU") is not None
+
+
+@pytest.mark.parametrize("kept_by", ["contact", "edit"])
+def test_an_office_someone_worked_with_stays_when_its_survey_is_replaced(
+    cli, app_context, tmp_path, kept_by
+):
+    from planner.offices.models import Office, OfficeContact
+
+    assert import_json(cli, tmp_path, minimal_json()).exit_code == 0
+    if kept_by == "contact":
+        db.session.add(
+            OfficeContact(
+                office_code="XA", name="Ana", email="ana@xa.example", source="entered by a co-lead"
+            )
+        )
+    else:
+        db.session.get(Office, "XA").updated_by = "lead@example.org"
+    db.session.commit()
+    replaced = _replace_without_xa(cli, tmp_path)
+    assert replaced.exit_code == 0, replaced.output
+    assert "went with it" not in replaced.stdout
+    db.session.expire_all()
+    assert db.session.get(Office, "XA") is not None
