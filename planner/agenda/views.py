@@ -1,7 +1,7 @@
 """Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
 
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from hashlib import sha256
 
 from flask import (
@@ -136,9 +136,12 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
 @bp.get("/meetings")
 def index():
     zone, _, _ = _viewer_zone()
-    return render_template(
-        "agenda/index.html", meetings=meetings(include_drafts=is_colead()), zone=zone
-    )
+    listed = meetings(include_drafts=is_colead())
+    now = datetime.now(UTC)
+    # What is still to come first, soonest first; then what is over, latest first.
+    coming = [m for m in listed if m.ends_at is None or m.ends_at > now]
+    past = [m for m in reversed(listed) if m.ends_at is not None and m.ends_at <= now]
+    return render_template("agenda/index.html", coming=coming, past=past, zone=zone)
 
 
 @bp.get("/meetings/<int:meeting_id>")
