@@ -1,6 +1,7 @@
 """The app factory: settings, extensions, blueprints and commands, put together once."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -169,11 +170,21 @@ def _register(app: Flask) -> None:
     http_errors.register(app)
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")
+    app.add_template_filter(_editor_hidden, "editor_hidden")
     app.add_template_global(local_time, "local")
     app.add_template_global(time_span, "time_span")
     app.add_template_global(clock_span, "clock_span")
     app.add_template_global(taskforce_address, "taskforce_address")
     app.add_template_global(kept_as_contact, "kept_as_contact")
+
+
+_BY_SOMEONE = re.compile(r"\bby \S+@\S+")
+
+
+def _editor_hidden(source: str) -> str:
+    """A value's source ("edited by ana@example.org") as anyone may read it: which co-lead
+    edited it is for co-leads ("edited by a co-lead"); an address is a contact."""
+    return _BY_SOMEONE.sub("by a co-lead", source)
 
 
 def _without_none(attributes: dict) -> dict:

@@ -132,6 +132,20 @@ def test_editing_saves(colead_client, app_context):
     assert "edited by colead@example.org" in page and "WIPO group" in page
 
 
+def test_who_edited_an_office_is_for_co_leads(colead_client, client, app_context):
+    """Anyone read "Last edited … by colead@example.org" and "(edited by colead@…)" on the
+    office's page (helper-56): a co-lead's address is a contact like any other."""
+    url = "/offices/AU/edit"
+    data = {"name": "IP Australia", "city": "Canberra", "time_zone": "Australia/Sydney"}
+    data |= {"size": "small", "region": "Group B"}
+    response = colead_client.post(url, data={"csrf_token": csrf_token(colead_client, url), **data})
+    assert response.status_code == 302
+    assert "colead@example.org" in colead_client.get("/offices/AU").get_data(as_text=True)
+    page = client.get("/offices/AU").get_data(as_text=True)
+    assert "Last edited" in page and "(edited by a co-lead)" in page
+    assert "@example.org" not in page
+
+
 def test_editing_refuses_an_unknown_region(colead_client, app_context):
     client = colead_client
     url = "/offices/AU/edit"

@@ -40,8 +40,8 @@ def test_editing_keeps_what_was_typed_on_error(colead_client, app_context):
     assert "Kept</textarea>" in page
 
 
-def test_editing_saves_and_records_when(colead_client, app_context):
-    client = colead_client
+def test_editing_saves_and_records_when(colead_client, client, app_context):
+    visitor, client = client, colead_client
     url = "/recommendations/3/edit"
     response = client.post(
         url,
@@ -58,7 +58,10 @@ def test_editing_saves_and_records_when(colead_client, app_context):
     assert recommendation.updated_at is not None
     page = client.get("/recommendations/3").get_data(as_text=True)
     assert "Recommendation 3 saved." in page
-    assert "Wording: edited" in page
+    assert "Wording: edited" in page and "by colead@example.org" in page
+    # Who edited it is for co-leads (helper-56).
+    public = visitor.get("/recommendations/3").get_data(as_text=True)
+    assert "Wording: edited" in public and "@example.org" not in public
 
 
 def test_editing_without_csrf_token_is_refused(colead_client, app_context):
