@@ -17,13 +17,14 @@ from planner.spreadsheet import read_back, written
 from planner.survey.document import decode
 from planner.survey.records import (
     AnswerRecord,
+    ImportWarning,
     Question,
     RespondentRecord,
     SurveyFormatError,
     SurveyRecord,
     period_problems,
 )
-from planner.text import refusal
+from planner.text import printable, refusal
 from planner.timezones import is_time_zone
 
 CSV_COLUMNS = (
@@ -48,6 +49,47 @@ _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
 # A recommendation number as written in a cell: ASCII digits, not "١٠" or "１".
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _MAX_ERRORS = 10
+# The fields of the JSON form that the import reads; others are said to be left out.
+_JSON_FIELDS = {
+    "": {"survey", "offices", "answers"},
+    "survey": {"label", "slug", "source", "answered_from", "answered_until"},
+    "offices": {"code", "name", "time_zone"},
+    # no_answer is read again from the text (see answer_row).
+    "answers": {"office", "question", "recommendation", "text", "lines", "basis", "no_answer"},
+}
+
+
+def _names(names: Iterable[str]) -> str:
+    """Column or field names as a message quotes them: each cut short, at most ten."""
+    shown = [
+        printable(json.dumps(n if len(n) <= 40 else n[:40] + "…", ensure_ascii=False))
+        for n in names
+    ]
+    more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
+    return ", ".join(shown[:10]) + more
+
+
+def _unread_fields(payload: dict) -> list[ImportWarning]:
+    """A warning for each part of a JSON survey carrying fields the import does not read (a
+    misspelt "txet" would otherwise be dropped without a word)."""
+    found: dict[str, list[str]] = {}
+    for part, known in _JSON_FIELDS.items():
+        items = [payload] if not part else payload.get(part)
+        items = [items] if isinstance(items, dict) else items if isinstance(items, list) else []
+        for item in items:
+            if isinstance(item, dict):
+                for name in item.keys() - known:
+                    if name not in found.setdefault(part, []):
+                        found[part].append(name)
+    return [
+        ImportWarning(
+            None,
+            f"{part or 'the file'} has field(s) the import does not read, left "
+            f"out: {_names(sorted(names))}",
+        )
+        for part, names in found.items()
+        if names
+    ]
 
 
 def office_row(office: RespondentRecord) -> dict[str, Any]:
@@ -225,6 +267,7 @@ def read_json(
         answers=sorted(answers, key=AnswerRecord.sort_key),
         answered_from=answered_from,
         answered_until=answered_until,
+        warnings=_unread_fields(payload),
     )
 
 
@@ -244,6 +287,20 @@ def read_csv(
             f"The CSV lacks the column(s) {', '.join(missing)}; "
             f"expected the columns {', '.join(CSV_COLUMNS)}."
         )
+    # A column named twice: the reader keeps the last, so the other's cells would be lost
+    # without a word (helper-56); which one holds the answers is for the person to say.
+    twice = sorted({name for name in header if header.count(name) > 1})
+    if twice:
+        raise SurveyFormatError(
+            f"The CSV names the column(s) {_names(twice)} more than once; keep one of each "
+            "(the import cannot tell which holds the answers). Nothing was changed."
+        )
+    unread = [name for name in header if name not in CSV_COLUMNS]
+    warnings = (
+        [ImportWarning(1, f"column(s) the import does not read, left out: {_names(unread)}")]
+        if unread
+        else []
+    )
     problems = _Problems()
     labels: set[str] = set()
     given_dates: dict[str, set[str]] = {"answered_from": set(), "answered_until": set()}
@@ -348,6 +405,7 @@ def read_csv(
         answers=sorted(answers, key=AnswerRecord.sort_key),
         answered_from=dates["answered_from"],
         answered_until=dates["answered_until"],
+        warnings=warnings,
     )
 
 

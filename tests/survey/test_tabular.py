@@ -7,6 +7,7 @@ from sqlalchemy import delete, func, select
 
 from planner.extensions import db
 from planner.survey.models import Survey
+from planner.survey.tabular import CSV_COLUMNS
 
 
 def export(cli, form, *args):
@@ -577,3 +578,32 @@ def test_an_office_someone_worked_with_stays_when_its_survey_is_replaced(
     assert "went with it" not in replaced.stdout
     db.session.expire_all()
     assert db.session.get(Office, "XA") is not None
+
+
+def test_a_csv_column_named_twice_is_refused_not_the_last_kept(cli, app_context, tmp_path):
+    """csv.DictReader keeps the last of two columns of one name: every answer was the second
+    column's text, without a word (helper-56)."""
+    header = ",".join(CSV_COLUMNS) + ",text"
+    row = "Pilot,AU,IP Australia,Australia/Sydney,focus,10,AI search,,,,,SHADOW"
+    path = tmp_path / "twice.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert 'names the column(s) "text" more than once' in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_columns_and_fields_the_import_does_not_read_are_said(cli, app_context, tmp_path):
+    header = ",".join(CSV_COLUMNS) + ",notes"
+    row = "Pilot,AU,IP Australia,Australia/Sydney,focus,10,AI search,,,,,ours"
+    path = tmp_path / "extra.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert 'column(s) the import does not read, left out: "notes"' in result.output
+    payload = minimal_json()
+    payload["answers"][0]["txet"] = "misspelt"
+    payload["survey"]["label"] = "Other"
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 0, result.output
+    assert 'answers has field(s) the import does not read, left out: "txet"' in result.output
