@@ -512,11 +512,19 @@ def _note_contacts(session: Session) -> None:
     for item in session.dirty:
         if isinstance(item, OfficeContact):
             history = inspect(item).attrs.email.history
-            if history.deleted and history.deleted[0] != item.email:
+            # The same mailbox in another spelling ("JUN@jp.example") is no new address: its
+            # calendar holds the event already (helper-56).
+            if history.deleted and _same_address(history.deleted[0], item.email):
+                continue
+            if history.deleted:
                 noted.append((item.office_code, history.deleted[0], item))
     for item in session.deleted:
         if isinstance(item, OfficeContact):
             noted.append((item.office_code, item.email, None))
+
+
+def _same_address(one: str | None, other: str | None) -> bool:
+    return (one or "").strip().lower() == (other or "").strip().lower()
 
 
 def _note_office(session: Session, slot: Slot) -> None:

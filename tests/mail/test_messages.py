@@ -1084,3 +1084,9 @@ def test_a_contact_added_changed_or_removed_after_publication_follows_the_office
     db.session.commit()
     (jp,) = outbox(recipient_email="jo@jpo.example")
     assert jp.subject == "On the agenda: Blockchain for priority documents"
+    # The same mailbox spelt in capitals is no new address: nothing to tell (helper-56).
+    before = len(outbox())
+    jo = db.session.scalar(select(OfficeContact).where(OfficeContact.email == "jo@jpo.example"))
+    update_contact(jo, email="JO@jpo.example", **fields)
+    db.session.commit()
+    assert len(outbox()) == before
