@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -80,10 +81,19 @@ def submit(
     """Store a proposal; return it and its private link's token (never stored in the clear).
     The same proposal sent again is refused, saying where its link went."""
     if earlier := _sent_before(office, fields):
+        if not earlier.contact_email:
+            link = "its private link was shown once, on the page after sending"
+        elif current_app.config.get("MAIL_SERVER"):
+            link = f"its private link was emailed to {earlier.contact_email}"
+        else:
+            # Said as the proposal's page says it (helper-56): no email went.
+            link = (
+                f"its private link could not be emailed to {earlier.contact_email} (this site "
+                "sends no email yet); it was shown once, on the page after sending"
+            )
         raise Conflict(
             f"This proposal was sent already, on {earlier.created_at:%d %B %Y at %H:%M} UTC; "
-            f"its private link was emailed to {earlier.contact_email}. To change it, use that "
-            "link; nothing new was sent.",
+            f"{link}. To change it, use that link; nothing new was sent.",
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)
     proposal = Proposal(

@@ -184,14 +184,18 @@ def test_edit_and_withdraw_through_the_link(client, survey):
     assert "The co-leads have decided" not in page
 
 
-def test_the_same_proposal_sent_again_is_not_a_second_one(client, survey):
+def test_the_same_proposal_sent_again_is_not_a_second_one(app, client, survey, monkeypatch):
     """Back and Send again (or a double click): the proposal is not stored twice, and the page
-    says where its link went, with the form still filled in."""
+    says where its link went, with the form still filled in; that it could not be emailed when
+    no mail server is set up (it said "emailed"; helper-56)."""
     assert send(client).status_code == 302
     again = send(client)
     assert again.status_code == 409
     page = html.unescape(again.get_data(as_text=True))
     assert "This proposal was sent already" in page
+    assert f"its private link could not be emailed to {VALID['contact_email']}" in page
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    page = html.unescape(send(client).get_data(as_text=True))
     assert f"its private link was emailed to {VALID['contact_email']}" in page
     assert f'value="{VALID["title"]}"' in page
     assert client.post("/api/v1/proposals", json=API_VALID).status_code == 201
