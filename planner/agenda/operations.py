@@ -47,6 +47,7 @@ from planner.agenda.queries import offices_by_code
 from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.timezones import is_skipped, zone_info
 
@@ -374,6 +375,11 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         if getattr(slot, attribute) != value:
             setattr(slot, attribute, value)
             changed.append(name)
+            if attribute == "office_code":
+                # The office object too: one loaded earlier in the request (the page showed it)
+                # would otherwise be the old one until the next load, and the messages sent at
+                # the commit named it and its time zone (helper-58).
+                slot.office = db.session.get(Office, value) if value else None
     if "proposal_id" in changed and slot.proposal is not None:
         # The proposal's row is written too, so its version rises: a decision on it taken at the
         # same moment (a decline, which checks no agenda holds it) and this cannot both succeed.

@@ -1026,6 +1026,30 @@ def test_a_slot_given_to_another_office_leaves_one_office_s_calendars_for_the_ot
     assert int(vevent(changed)["SEQUENCE"]) == feed_sequence("AU") > int(vevent(back)["SEQUENCE"])
 
 
+def test_a_slot_given_to_another_office_on_its_page_names_the_new_office(api, slot):
+    """helper-58: through the slot's page (which had loaded the old office), PE's contact was
+    told of "IP Australia" at Sydney's time, and the event named AU as presenter."""
+    _contact("PE", "Pat", "pat@indecopi.example")
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    url = f"/slots/{slot.id}/edit"
+    form = {
+        **hidden_fields(api, url),
+        "title": TALK["title"],
+        "kind": "presentation",
+        "duration_minutes": "20",
+        "status": "proposed",
+        "office": "PE",
+        "proposal": "",
+        "recommendations": "10",
+        "abstract": TALK["abstract"],
+    }
+    assert api.post(url, data=form).status_code == 302
+    (told,) = outbox(recipient_email="pat@indecopi.example")
+    assert "INDECOPI" in told.text_body and "America/Lima" in told.text_body
+    assert "IP Australia" not in told.text_body and "Australia/Sydney" not in told.text_body
+    assert "INDECOPI" in str(vevent(told)["DESCRIPTION"])
+
+
 def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelled(api, slot):
     """helper-52: a slot added after publication reached no contact, yet its deletion sent them
     a CANCEL of an event they never had. (Lee, unsubscribed from updates, never had it.)"""
