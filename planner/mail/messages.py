@@ -248,7 +248,16 @@ def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Partic
     )
 
 
-def _calendar(event: EventInfo, method: imip.Method, attendee: Participant) -> tuple[str, str]:
+def _calendar(
+    event: EventInfo, method: imip.Method, attendee: Participant, slot: Slot | None = None
+) -> tuple[str, str]:
+    """The iTIP part of a message to `attendee`. About a `slot`, its SEQUENCE is never below
+    what their calendar holds of it, whichever way it came: a presenter who is also a contact
+    of the office holds one event under one UID, and an invitation or a CANCEL at a lower
+    SEQUENCE than their contact copy's is ignored (helper-58; `_sequence_for`)."""
+    if slot is not None:
+        sequence = _sequence_for(slot, attendee.email, event.sequence, method)
+        event = replace(event, sequence=sequence)
     body = imip.itip(event, method, organizer=organizer_email(), attendee=attendee, stamp=utcnow())
     return body, str(method)
 
@@ -283,7 +292,7 @@ def invitation(
     calendar = None
     if slot.starts_at is not None:
         calendar = _calendar(
-            _event(slot), imip.Method.request, _presenter_attendee(invitation, rsvp=True)
+            _event(slot), imip.Method.request, _presenter_attendee(invitation, rsvp=True), slot
         )
     context = {**_slot_context(slot, zone), "link": link, "zone": zone}
     context["freeze_on"] = slot.meeting.freeze_on
@@ -405,7 +414,7 @@ def presenter_replaced(
         MessageKind.cancellation,
         context,
         slot=slot,
-        calendar=_calendar(_event(slot), imip.Method.cancel, attendee),
+        calendar=_calendar(_event(slot), imip.Method.cancel, attendee, slot),
     )
 
 
@@ -790,8 +799,7 @@ def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> Non
         return
     zone = _zone(office.time_zone, "UTC") if office and office.time_zone else None
     feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
-    event = replace(_event(slot), status="CANCELLED")
-    event = replace(event, sequence=_sequence_for(slot, email, feed, imip.Method.cancel))
+    event = replace(_event(slot), status="CANCELLED", sequence=feed)
     context = {
         **_slot_context(slot, zone),
         "office": office.name if office else "",
@@ -804,7 +812,9 @@ def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> Non
         MessageKind.cancellation,
         context,
         slot=slot,
-        calendar=_calendar(event, imip.Method.cancel, imip.office_contact(email, contact.name)),
+        calendar=_calendar(
+            event, imip.Method.cancel, imip.office_contact(email, contact.name), slot
+        ),
     )
 
 
@@ -812,10 +822,11 @@ _SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
 
 
 def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
-    """The SEQUENCE of a message about `slot` to a contact: their office feed's (`feed`), and
-    never below what their calendar holds: above it when the message turns a CANCEL into a
-    REQUEST or back (a slot that left their office and came back, an address that stopped
-    being a contact and is one again), which a client would ignore at the same number."""
+    """The SEQUENCE of a message about `slot` to `email`: the feed's the message follows
+    (`feed`: the slot's, or the contact's office feed's), and never below what their calendar
+    holds: above it when the message turns a CANCEL into a REQUEST or back (a slot that left
+    their office and came back, an address that stopped being a contact and is one again),
+    which a client would ignore at the same number."""
     messages = db.session.execute(
         select(OutboxMessage.ics, OutboxMessage.ics_method)
         .where(
@@ -886,7 +897,7 @@ def _tell_presenter(
     }
     if (cancelled and held) or declined:
         reason = "declined" if declined else "cancelled"
-        calendar = _calendar(_event(slot), imip.Method.cancel, attendee)
+        calendar = _calendar(_event(slot), imip.Method.cancel, attendee, slot)
         _send(
             recipient,
             MessageKind.cancellation,
@@ -896,7 +907,7 @@ def _tell_presenter(
         )
     elif (shown or returning) and not cancelled and slot.status in _HOLDING:
         # The update replaces the invitation's entry (without the private page, as it did).
-        calendar = _calendar(_event(slot), imip.Method.request, attendee)
+        calendar = _calendar(_event(slot), imip.Method.request, attendee, slot)
         _send(
             recipient,
             MessageKind.update,
@@ -994,9 +1005,7 @@ def _tell_contacts(
             kind,
             context,
             slot=slot,
-            calendar=_calendar(
-                replace(event, sequence=_sequence_for(slot, email, feed, method)), method, attendee
-            ),
+            calendar=_calendar(replace(event, sequence=feed), method, attendee, slot),
             optional_kind=None if stopped else MessageKind.update,
         )
 

@@ -1050,6 +1050,29 @@ def test_a_slot_given_to_another_office_on_its_page_names_the_new_office(api, sl
     assert "INDECOPI" in str(vevent(told)["DESCRIPTION"])
 
 
+def test_a_contact_invited_to_present_gets_sequences_above_what_their_calendar_holds(
+    api, slot, presenter
+):
+    """helper-58: an office contact's copy of a slot counts on from their office feed (above a
+    move away and back); invited to present it, their invitation and then their decline's
+    CANCEL came at the slot's own lower SEQUENCE, and their calendar ignored both (one UID,
+    one event), keeping a talk they had declined."""
+    _contact("AU", "Alex", PRESENTER)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    for office in ("PE", "AU"):
+        assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": office}).status_code == 200
+    held = max(int(vevent(m)["SEQUENCE"]) for m in outbox(recipient_email=PRESENTER))
+    assert outbox(recipient_email=PRESENTER)[-1].ics_method == "REQUEST"
+    link = invite(api, slot)
+    invited = outbox(recipient_email=PRESENTER)[-1]
+    assert invited.kind == "invitation" and invited.ics_method == "REQUEST"
+    assert int(vevent(invited)["SEQUENCE"]) >= held
+    presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    cancel = outbox(recipient_email=PRESENTER)[-1]
+    assert cancel.ics_method == "CANCEL"
+    assert int(vevent(cancel)["SEQUENCE"]) > int(vevent(invited)["SEQUENCE"])
+
+
 def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelled(api, slot):
     """helper-52: a slot added after publication reached no contact, yet its deletion sent them
     a CANCEL of an event they never had. (Lee, unsubscribed from updates, never had it.)"""
