@@ -212,6 +212,7 @@ def _send(
         hold=hold,
         # Only a message with a link to stop it is one an unsubscribe stops.
         optional=optional_kind is not None,
+        unsubscribe_kind=optional_kind,
     )
     if slot is not None:
         _mark_sent(slot, recipient.email)

@@ -59,6 +59,9 @@ class OutboxMessage(db.Model):
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str | None] = mapped_column(String(1000))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The kind its footer's one-click link unsubscribes from, which its List-Unsubscribe header
+    # names too; None for a message that always goes (a presenter's own slot, an invitation).
+    unsubscribe_kind: Mapped[str | None] = mapped_column(String(20))
     # The Message-ID it was sent with: the same on a retry, so a client drops a duplicate.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
 

@@ -69,6 +69,7 @@ def enqueue(
     hold: bool = False,
     domain: str = "cws-ict-planner",
     optional: bool = True,
+    unsubscribe_kind: str | None = None,
 ) -> OutboxMessage | None:
     """Write one message to the outbox (flushed, not committed). None when the recipient has
     unsubscribed from this kind and the message is one they may stop (not `optional`: an
@@ -91,6 +92,7 @@ def enqueue(
         created_at=utcnow(),
         next_attempt_at=utcnow(),
         message_id=f"<{uuid.uuid4()}@{domain}>",
+        unsubscribe_kind=unsubscribe_kind,
     )
     db.session.add(message)
     db.session.flush()

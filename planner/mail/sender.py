@@ -28,7 +28,7 @@ from sqlalchemy.orm import aliased
 from planner.addresses import needs_smtputf8
 from planner.extensions import db
 from planner.mail.compose import ComposeError, compose, smtp_address
-from planner.mail.models import OPTIONAL_KINDS, MessageStatus, OutboxMessage
+from planner.mail.models import MessageStatus, OutboxMessage
 from planner.mail.unsubscribe import unsubscribe_url
 
 log = logging.getLogger(__name__)
@@ -194,9 +194,11 @@ def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, n
         message,
         mail_from=config.get("MAIL_FROM") or DEFAULT_FROM,
         date=now,
+        # Only a message whose footer offers to stop it says so in its headers: a mail
+        # client's button on a presenter's own update unsubscribed them from another kind.
         unsubscribe_url=(
-            unsubscribe_url(message.recipient_email, message.kind)
-            if message.kind in OPTIONAL_KINDS
+            unsubscribe_url(message.recipient_email, message.unsubscribe_kind)
+            if message.unsubscribe_kind
             else None
         ),
     )

@@ -129,7 +129,9 @@ def test_long_headers_are_folded_into_short_encoded_words(app, app_context, cli,
     from email.header import decode_header, make_header
 
     subject = "Changed: " + "🎉" * 120 + " Risk-based governance – Évaluation"
-    _mail(Recipient("dana@ilpo.example", "Dana " + "Ü" * 60, "en"), MessageKind.reminder, subject)
+    reminder = MessageKind.reminder
+    dana = Recipient("dana@ilpo.example", "Dana " + "Ü" * 60, "en")
+    _mail(dana, reminder, subject, unsubscribe_kind=reminder)
     _send_once(cli)
     (received,) = smtp.received
     head = received.data.split(b"\r\n\r\n", 1)[0]
@@ -158,7 +160,14 @@ def test_a_message_without_html_or_calendar_is_plain_text(app_context, cli, smtp
 
 
 def test_optional_kinds_carry_a_one_click_unsubscribe(app, app_context, cli, smtp):
-    _mail(DANA, MessageKind.reminder, "Your talk is in three days")
+    # An update that always goes (a presenter's own slot) offers no unsubscribe in its headers
+    # either: a mail client's button unsubscribed them from what they never could stop, and
+    # from their office's updates (helper-58).
+    _mail(DANA, MessageKind.update, "Changed: your talk", optional=False)
+    _send_once(cli)
+    assert smtp.received[0].message["List-Unsubscribe"] is None
+    smtp.received.clear()
+    _mail(DANA, MessageKind.reminder, "Your talk is in three days", unsubscribe_kind="reminder")
     _send_once(cli)
     email = smtp.received[0].message
     assert email["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
