@@ -171,6 +171,7 @@ def _register(app: Flask) -> None:
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_filter(_editor_hidden, "editor_hidden")
+    app.add_template_filter(_and_list, "and_list")
     app.add_template_global(local_time, "local")
     app.add_template_global(time_span, "time_span")
     app.add_template_global(clock_span, "clock_span")
@@ -185,6 +186,12 @@ def _editor_hidden(source: str) -> str:
     """A value's source ("edited by ana@example.org") as anyone may read it: which co-lead
     edited it is for co-leads ("edited by a co-lead"); an address is a contact."""
     return _BY_SOMEONE.sub("by a co-lead", source)
+
+
+def _and_list(items) -> str:
+    """ "time", "status and time", "status, time and title"."""
+    items = [str(item) for item in items]
+    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 
 def _without_none(attributes: dict) -> dict:

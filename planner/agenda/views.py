@@ -656,7 +656,13 @@ def _confirm_delete(found: Meeting, status: int = 200):
         flash("The meeting is already cancelled.", "warning")
         return redirect(back)
     if found.was_published:
-        invited = sum(1 for s in found.slots if s.invitation is not None)
+        # Presenters who still hold their slot: one cancelled or declined was told already.
+        invited = sum(
+            1
+            for s in found.slots
+            if s.invitation is not None
+            and s.status not in (SlotStatus.cancelled, SlotStatus.declined)
+        )
         question = f"Cancel “{found.title}”?"
         consequences = [
             "The meeting and its agenda stay visible, marked cancelled; it cannot be brought back.",

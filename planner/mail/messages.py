@@ -272,7 +272,8 @@ def _slot_context(slot: Slot, zone: str | None) -> dict:
         "office": slot.office.name if slot.office else "",
         "times": _times(slot, zone),
         "agenda_url": absolute("agenda.meeting", meeting_id=meeting.id) if public else None,
-        "video_url": meeting.video_url if public else None,
+        # A cancelled meeting has no video call to join.
+        "video_url": meeting.video_url if public and meeting.status != "cancelled" else None,
     }
 
 

@@ -128,6 +128,8 @@ def test_several_changes_in_one_request_make_one_update(api, slot):
     assert len(updates) == 1
     assert "https://video.example/other" in updates[0].text_body
     assert "link" in updates[0].subject and "time" in updates[0].subject
+    # Said as a sentence says it ("link and time"), not as a list ("link, time"; helper-58).
+    assert updates[0].subject.endswith("(link and time)"), updates[0].subject
 
 
 def test_a_cancelled_meeting_cancels_for_the_presenter(api, slot):
@@ -486,8 +488,13 @@ def test_an_unsubscribed_contact_still_gets_the_cancel_of_the_event_they_were_se
     assert [m.kind for m in outbox(recipient_email=kim)] == ["update", "cancellation"]
     assert [m.kind for m in outbox(recipient_email=lee)] == ["update"]  # never had the event
     to_kim = [m for m in server.messages() if m["To"].addresses[0].addr_spec == kim]
-    assert [m["Subject"].split(":")[0] for m in to_kim] == ["On the agenda", "Cancelled"]
+    assert [m["Subject"].split(":")[0] for m in to_kim] == ["On the agenda", "Meeting cancelled"]
     cancel = to_kim[1]
+    # It says the meeting is cancelled, not only the presentation, and offers no video call.
+    assert (
+        "is cancelled, and this presentation with it" in cancel.get_body(("plain",)).get_content()
+    )
+    assert "Video link" not in cancel.get_body(("plain",)).get_content()
     (part,) = [p for p in cancel.walk() if p.get_content_type() == "text/calendar"]
     assert part.get_param("method") == "CANCEL"
     (event,) = Calendar.from_ical(part.get_content()).walk("VEVENT")
@@ -613,7 +620,7 @@ def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
     assert [m["Subject"].split(":")[0] for m in received] == [
         "Invitation to present",
         "Changed",
-        "Cancelled",
+        "Meeting cancelled",
     ]
     sequences = []
     for message, method in zip(received, ("REQUEST", "REQUEST", "CANCEL"), strict=True):
