@@ -408,6 +408,8 @@ def presenter_replaced(
     reached = _supersede(slot, email)
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
+    if _stays_as_contact(slot, email):
+        return
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
     context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
@@ -418,6 +420,44 @@ def presenter_replaced(
         slot=slot,
         calendar=_calendar(_event(slot), imip.Method.cancel, attendee, slot),
     )
+
+
+def _stays_as_contact(slot: Slot, email: str) -> bool:
+    """A replaced presenter who is also a contact of the slot's office, subscribed to its
+    updates, keeps the event as the office's contacts have it: one message says they no longer
+    present it and updates it to the contacts' copy, rather than a CANCEL that takes it out of
+    their calendar until an unrelated change brings it back (helper-58). Whether it was so."""
+    contact = next(
+        (c for c in contacts_for(slot.office_code) if _same_address(c.email, email)), None
+    )
+    if (
+        contact is None
+        or slot.status == SlotStatus.cancelled
+        or not is_public(slot.meeting)
+        or unsubscribed(email, MessageKind.update)
+    ):
+        return False
+    zone = slot.office.time_zone if slot.office else None
+    event = replace(_event(slot), sequence=office_sequence(slot, slot.office_code))
+    context = {
+        **_slot_context(slot, _zone(zone, "UTC") if zone else None),
+        "role": "contact",
+        "replaced": True,
+        "what": [],
+        "was": [],
+        "first": False,
+    }
+    _send(
+        Recipient(email, contact.name, contact.language or "en"),
+        MessageKind.update,
+        context,
+        slot=slot,
+        calendar=_calendar(
+            event, imip.Method.request, imip.office_contact(email, contact.name), slot
+        ),
+        optional_kind=MessageKind.update,
+    )
+    return True
 
 
 # 2. Decision.

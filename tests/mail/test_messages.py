@@ -12,7 +12,7 @@ from sqlalchemy import select
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
-from planner.mail.models import OutboxMessage
+from planner.mail.models import MessageStatus, OutboxMessage
 from planner.mail.unsubscribe import unsubscribe
 from planner.offices.models import Office, OfficeContact
 from planner.proposals.models import Proposal
@@ -1078,6 +1078,26 @@ def test_a_contact_invited_to_present_gets_sequences_above_what_their_calendar_h
     cancel = outbox(recipient_email=PRESENTER)[-1]
     assert cancel.ics_method == "CANCEL"
     assert int(vevent(cancel)["SEQUENCE"]) > int(vevent(invited)["SEQUENCE"])
+
+
+def test_a_replaced_presenter_who_is_a_contact_keeps_the_office_s_copy(api, slot):
+    """helper-58: a presenter replaced by another was sent only a CANCEL, though they are a
+    contact of the office too: their calendar lost the talk their colleagues' kept, until an
+    unrelated change brought it back."""
+    _contact("AU", "Alex", PRESENTER)
+    invite(api, slot)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    for message in outbox(recipient_email=PRESENTER):
+        message.status = MessageStatus.sent  # they reached them
+    db.session.commit()
+    held = max(int(vevent(m)["SEQUENCE"]) for m in outbox(recipient_email=PRESENTER) if m.ics)
+    invite(api, slot, name="Li Example", email="li@ipaustralia.example")
+    last = outbox(recipient_email=PRESENTER)[-1]
+    assert last.subject == f"You no longer present: {TALK['title']}"
+    assert last.ics_method == "REQUEST" and "stays in your calendar" in last.text_body
+    assert int(vevent(last)["SEQUENCE"]) >= held
+    assert "/presenter/" not in last.text_body  # the private page is Li's now
+    assert all(m.ics_method != "CANCEL" for m in outbox(recipient_email=PRESENTER))
 
 
 def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelled(api, slot):
