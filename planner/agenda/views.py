@@ -350,8 +350,16 @@ def _slot_form(
     return form
 
 
-def _slot_changes(form: SlotForm) -> dict:
-    """The form's fields as slot changes; a fixed start is a time of day in the home zone."""
+def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
+    """The form's fields as slot changes; a fixed start is a time of day in the home zone. The
+    pinned start of `slot` sent back as shown stays the instant it is: in the hour the clocks
+    repeat (a meeting moved onto that night) the time of day names two, and every save of the
+    slot was refused (helper-58)."""
+    start = form.start.data
+    if slot is not None and slot.offset_minutes is not None and slot.starts_at is not None:
+        shown = local_time(slot.meeting.time_zone, slot.starts_at).time().replace(second=0)
+        if start == shown:
+            start = slot.starts_at
     return {
         "title": form.title.data,
         "kind": form.kind.data,
@@ -361,7 +369,7 @@ def _slot_changes(form: SlotForm) -> dict:
         "proposal_id": int(form.proposal.data) if form.proposal.data else None,
         "status": form.status.data,
         "abstract": form.abstract.data or "",
-        "starts_at": form.start.data,
+        "starts_at": start,
     }
 
 
@@ -415,7 +423,7 @@ def edit_slot(slot_id: int):
         else:
             office_before = slot.office_code
             try:
-                apply_slot(slot, slot.meeting, _slot_changes(form))
+                apply_slot(slot, slot.meeting, _slot_changes(form, slot))
             except AgendaError as error:
                 problem = _refused(form, error, SLOT_FIELDS)
             else:

@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
-from tests.support import csrf_token, form_of
+from tests.support import csrf_token, form_of, hidden_fields
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -946,3 +946,37 @@ def test_a_cancelled_slot_runs_past_nothing(api, meeting):
     assert api.patch(f"/api/v1/slots/{long['id']}", json={"status": "cancelled"}).status_code == 200
     body = api.get(f"/api/v1/meetings/{meeting.id}").get_json()
     assert not any(s["overruns"] for s in body["slots"])
+
+
+def test_a_slot_pinned_in_the_hour_the_clocks_repeat_can_still_be_saved_on_its_page(api, survey):
+    """helper-58: a meeting moved onto the night Europe's clocks go back put a pinned slot at
+    the first 02:30; its page showed "02:30", which names two instants, and refused every save
+    of the slot, even of its title alone."""
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Night of the change",
+            "starts_at": "2027-10-31T01:30:00+02:00",
+            "duration_minutes": 120,
+            "time_zone": "Europe/Zurich",
+        },
+    ).get_json()
+    made = api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={"title": "Pinned", "duration_minutes": 20, "offset_minutes": 60},
+    ).get_json()
+    url = f"/slots/{made['id']}/edit"
+    page = api.get(url).get_data(as_text=True)
+    assert 'value="02:30"' in page
+    saved = api.post(
+        url,
+        data={
+            **hidden_fields(api, url),
+            **slot_form(title="Pinned, renamed", kind="discussion", duration_minutes="20"),
+            "start": "02:30",
+        },
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    slot = api.get(f"/api/v1/slots/{made['id']}").get_json()
+    assert slot["title"] == "Pinned, renamed" and slot["pinned"]
+    assert slot["starts_at"] == "2027-10-31T02:30:00+02:00"  # the first 02:30, as it was
