@@ -107,6 +107,14 @@ class CandidateStart:
     total: float
     presenters: dict[str, float] = field(default_factory=dict)  # weighted, window missed included
 
+    @property
+    def worst_for(self) -> list[str]:
+        """Who carries the worst burden: presenters first, then offices."""
+        if self.worst <= 0:
+            return []
+        burdens = {**self.presenters, **self.penalties}
+        return [key for key, value in burdens.items() if value == self.worst]
+
 
 def candidate_starts(first: date, last: date, zone: str) -> list[datetime]:
     """Every half hour of the home zone's local days `first`..`last`, as UTC instants.

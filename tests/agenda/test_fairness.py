@@ -147,3 +147,13 @@ def test_a_series_rotates_the_burden():
     # Rotation trades a higher total for a lower worst: 10 against 15, but 30 against 28.5.
     assert rotated.worst < same.worst
     assert rotated.total > same.total
+
+
+def test_a_start_says_who_carries_its_worst_burden():
+    """The fair-start table said how bad the worst was, not whose it was (helper-57)."""
+    from planner.agenda.fairness import CandidateStart
+
+    start = datetime(2027, 3, 9, 12, tzinfo=UTC)
+    c = CandidateStart(start, {"AU": 4.0, "PE": 1.0, "JP": 4.0}, 4.0, 9.0, {"alex": 2.0})
+    assert c.worst_for == ["AU", "JP"]
+    assert CandidateStart(start, {"AU": 0.0}, 0.0, 0.0).worst_for == []

@@ -233,7 +233,7 @@ def test_each_audience_shows_its_best_few_and_folds_the_rest(client, colead_clie
     ]
     shown = audience.split('<details class="more-matches">')[0]
     assert shown.count('<td class="num" data-label="Rank">') == 3
-    assert "2 more presenters for AU" in audience
+    assert "The next 2 presenters for AU" in audience
     # Co-leads go from here to a line-up on this recommendation.
     colead = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
     assert "Propose a line-up from these" in colead and "Propose a line-up" not in page

@@ -233,7 +233,7 @@ def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey)
     )
     assert re.search(
         r'<a href="/recommendations/10/matches\?[^"]*show=all[^"]*office=AU[^"]*#audience-AU">'
-        r"\d+ more presenters for AU, ranked lower</a>",
+        r"All \d+ presenters for AU, with the \d+ ranked lower</a>",
         section,
     )
     assert re.search(r"For each presenting office \(\d+ in the top 5 of an audience\)", page)
