@@ -80,7 +80,7 @@ class ProposalFields(PlannerForm):
         default=20,
         validators=[
             InputRequired("How long would it take?"),
-            NumberRange(5, 90, "Between 5 and 90 minutes."),
+            NumberRange(5, 90, "Too long or too short: give 5 to 90 minutes."),
         ],
         description="Between 5 and 90 minutes, questions included.",
     )
