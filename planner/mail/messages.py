@@ -866,9 +866,10 @@ _SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
 def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     """The SEQUENCE of a message about `slot` to `email`: the feed's the message follows
     (`feed`: the slot's, or the contact's office feed's), and never below what their calendar
-    holds: above it when the message turns a CANCEL into a REQUEST or back (a slot that left
-    their office and came back, an address that stopped being a contact and is one again),
-    which a client would ignore at the same number."""
+    holds: above it whenever the feed is not (a slot that left their office and came back, an
+    address that stopped being a contact and is one again, a contact's copy counting on from
+    their office feed when they are invited to present), which a client would ignore at the
+    same number (helper-59)."""
     messages = db.session.execute(
         select(OutboxMessage.ics, OutboxMessage.ics_method)
         .where(
@@ -881,7 +882,9 @@ def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     if not messages:
         return feed
     held = max(int(m) for ics, _ in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
-    return max(feed, held + 1 if messages[0].ics_method != method else held)
+    # Above what they hold whenever the feed is not: a message that changes nothing at the same
+    # number is harmless, a change at it may be ignored (RFC 5546 asks for a higher one).
+    return feed if feed > held else held + 1
 
 
 def _presenter_email(slot: Slot) -> str:

@@ -289,13 +289,14 @@ def read_csv(
         )
     # A column named twice: the reader keeps the last, so the other's cells would be lost
     # without a word (helper-56); which one holds the answers is for the person to say.
-    twice = sorted({name for name in header if header.count(name) > 1})
+    twice = sorted({name for name in CSV_COLUMNS if header.count(name) > 1})
     if twice:
         raise SurveyFormatError(
             f"The CSV names the column(s) {_names(twice)} more than once; keep one of each "
             "(the import cannot tell which holds the answers). Nothing was changed."
         )
-    unread = [name for name in header if name not in CSV_COLUMNS]
+    # Blank names are the empty columns a spreadsheet adds at the end of a row: not worth a word.
+    unread = list(dict.fromkeys(n for n in header if n.strip() and n not in CSV_COLUMNS))
     warnings = (
         [ImportWarning(1, f"column(s) the import does not read, left out: {_names(unread)}")]
         if unread

@@ -607,3 +607,15 @@ def test_columns_and_fields_the_import_does_not_read_are_said(cli, app_context, 
     result = import_json(cli, tmp_path, payload)
     assert result.exit_code == 0, result.output
     assert 'answers has field(s) the import does not read, left out: "txet"' in result.output
+
+
+def test_blank_and_unread_columns_given_twice_are_no_reason_to_refuse(cli, app_context, tmp_path):
+    """A spreadsheet's export ends its header with empty columns (",,"), and a column the
+    import does not read may come twice: neither is refused (helper-59)."""
+    header = ",".join(CSV_COLUMNS) + ",notes,notes,,"
+    row = "Pilot,AU,IP Australia,Australia/Sydney,focus,10,AI search,,,,,a,b,,"
+    path = tmp_path / "blank.csv"
+    path.write_text(f"{header}\n{row}\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert 'left out: "notes"' in result.output and '""' not in result.output
