@@ -323,7 +323,7 @@ class _Vectors:
                 columns.append(self.row[text])
                 data.append(weight)
         mix = csr_array((data, (rows, columns)), shape=(len(parts), self.matrix.shape[0]))
-        if not self.matrix.shape[1]:  # no words at all: nothing to normalise
+        if not parts or not self.matrix.shape[1]:  # no rows, or no words: nothing to normalise
             return (mix @ self.matrix).tocsr()
         return normalize(mix @ self.matrix, norm="l2").tocsr()
 

@@ -461,3 +461,37 @@ def test_each_presentation_says_whom_it_is_the_best_match_for(client, survey):
         "best match for no interested office: there for how far along it is" in cell
         for cell in cells
     )
+
+
+def test_a_recommendation_no_office_asks_for_is_no_500(cli, app_context, colead_client, tmp_path):
+    """helper-60: with a survey where nobody wants Rec 4 discussed, reserving a slot for Rec 4
+    (or focusing on it) failed inside scikit-learn, as a 500 on the page and the API."""
+    import json
+
+    payload = {
+        "survey": {"label": "Only Rec 10"},
+        "offices": [
+            {"code": "AU", "name": "IP Australia", "time_zone": "Australia/Sydney"},
+            {"code": "PE", "name": "INDECOPI", "time_zone": "America/Lima"},
+        ],
+        # One wish and no project at all (helper-60's survey R-2).
+        "answers": [
+            {
+                "office": "PE",
+                "question": "discuss",
+                "recommendation": 10,
+                "text": "Recommendation 10: AI for classification",
+            }
+        ],
+    }
+    path = tmp_path / "only10.json"
+    path.write_text(json.dumps(payload), encoding="utf-8")
+    assert cli.invoke(args=["survey", "import", str(path)]).exit_code == 0
+    survey = ["--survey", "Only Rec 10"]
+    result = cli.invoke(args=["lineup", "propose", *survey, "--slots", "2", "--secondary", "4:1"])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.output
+    assert "Rec 10 needs" in result.output  # says why there is no line-up
+    page = colead_client.get("/lineups/new?survey=only-rec-10").get_data(as_text=True)
+    data = {**FORM, "csrf_token": csrf_token(colead_client, "/lineups/new"), "slots": "2"}
+    answer = colead_client.post("/lineups/new?survey=only-rec-10", data={**data, "extra-4": "1"})
+    assert page and answer.status_code < 500, answer.get_data(as_text=True)

@@ -224,3 +224,14 @@ def test_a_row_names_the_presenters_below_it_that_meet_clearly_more_of_the_wish(
     assert ("AU", "EM") not in found
     vague = [match("PL", 0.0, specific=False), match("CA", 0.0, specific=False)]
     assert more_relevant_below(vague) == {}
+
+
+def test_no_wish_at_all_is_no_row_to_normalise():
+    """helper-60: a recommendation no office asks about scored no rows, and scikit-learn's
+    normalize refuses an empty matrix: a 500 on a line-up reserving a slot for it."""
+    from planner.matching.scorer import _Vectors
+    from planner.matching.vocabulary import bundled
+
+    vectors = _Vectors(("Recommendation 10: AI for classification", "a filing portal"), bundled())
+    assert vectors.matrix.shape[1] > 0
+    assert vectors.combined([]).shape == (0, vectors.matrix.shape[1])
