@@ -1,5 +1,6 @@
 """JSON API for meetings and slots (co-leads). Times are ISO 8601 with their UTC offset."""
 
+import re
 from datetime import date, datetime
 
 from flask import Blueprint, abort, jsonify, request
@@ -85,6 +86,9 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
     }
 
 
+_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
+
+
 def _payload(item=None, what: str = "", render=None) -> dict:
     """The JSON object sent; for a change to `item`, checked against the version the client
     read (If-Match with the ETag, or a `version` field), which is then no field to change."""
@@ -94,6 +98,10 @@ def _payload(item=None, what: str = "", render=None) -> dict:
     if "starts_at" in payload and payload["starts_at"] is not None:
         text = payload["starts_at"]
         try:
+            # A date and a time written in full: a date alone was read as midnight, and the
+            # compact "20270101T100000Z" as what few people would check (helper-60).
+            if not isinstance(text, str) or not _DATE_TIME.match(text):
+                raise ValueError(text)
             payload["starts_at"] = datetime.fromisoformat(text)
         except (TypeError, ValueError):
             shown = repr(text)[:40] + ("…" if len(repr(text)) > 40 else "")

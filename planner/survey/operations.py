@@ -260,26 +260,34 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
 def _remove_left_behind(codes: set[str]) -> tuple[str, ...]:
     """Of the offices `codes` (named by a replaced survey, not by the one replacing it), remove
     those the import had brought and nothing else keeps: not among the reference offices, never
-    edited by hand, and named by no row of any table (another survey, a slot, a meeting, a
-    proposal, a contact, a mark). A code mistyped in a file leaves no office behind once the
-    corrected file replaces it; an office anyone worked with stays."""
+    edited by hand nor its feed link revoked (an office made again would start its feed's
+    version afresh, and a revoked link would work again; helper-60), and named by no row of any
+    table: another survey, a slot, a meeting, a proposal, a contact, a mark (their foreign keys),
+    an invitation or a cancelled event its feed still carries (plain columns). A code mistyped
+    in a file leaves no office behind once the corrected file replaces it; an office anyone
+    worked with stays."""
     from planner.bootstrap import reference_rows
+    from planner.calendar.models import RemovedEvent
+    from planner.presenters.models import Invitation
 
     reference = {row["code"] for row in reference_rows("offices.csv")}
     referring = [
-        (table, fk.parent)
+        fk.parent
         for table in db.metadata.sorted_tables
         for fk in table.foreign_keys
         if fk.column.table.name == Office.__tablename__ and fk.column.name == "code"
     ]
+    referring += [Invitation.office_code, RemovedEvent.office_code]
     removed = []
     for code in sorted(codes - reference):
         office = db.session.get(Office, code)
-        if office is None or office.updated_by is not None:
+        if office is None or office.updated_at is not None or office.updated_by is not None:
+            continue
+        if office.feed_version:
             continue
         if any(
             db.session.scalar(select(column).where(column == code).limit(1)) is not None
-            for _, column in referring
+            for column in referring
         ):
             continue
         db.session.delete(office)

@@ -557,14 +557,35 @@ def test_an_office_only_the_replaced_survey_named_goes_with_it(cli, app_context,
     assert db.session.get(Office, "AU") is not None
 
 
-@pytest.mark.parametrize("kept_by", ["contact", "edit"])
+@pytest.mark.parametrize("kept_by", ["contact", "edit", "revoked feed", "feed tombstone"])
 def test_an_office_someone_worked_with_stays_when_its_survey_is_replaced(
     cli, app_context, tmp_path, kept_by
 ):
+    """A revoked feed link worked again once the office was made afresh by a later import
+    (its feed version back at 0); a feed's CANCELLED event lost its feed (helper-60)."""
+    from planner.calendar.models import RemovedEvent
     from planner.offices.models import Office, OfficeContact
 
     assert import_json(cli, tmp_path, minimal_json()).exit_code == 0
-    if kept_by == "contact":
+    if kept_by == "revoked feed":
+        db.session.get(Office, "XA").feed_version += 1
+    elif kept_by == "feed tombstone":
+        from datetime import UTC, datetime
+
+        when = datetime(2027, 3, 9, 12, tzinfo=UTC)
+        db.session.add(
+            RemovedEvent(
+                uid="gone@example",
+                office_code="XA",
+                meeting_id=1,
+                title="Gone",
+                starts_at=when,
+                ends_at=when,
+                sequence=3,
+                removed_at=when,
+            )
+        )
+    elif kept_by == "contact":
         db.session.add(
             OfficeContact(
                 office_code="XA", name="Ana", email="ana@xa.example", source="entered by a co-lead"
