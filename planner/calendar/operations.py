@@ -342,7 +342,8 @@ def meeting_event(
         f"{kind[:1].upper()}{kind[1:]} of the CWS ICT Strategy Task Force.",
         f"Home time zone: {_span(start, end, zone)}",
     ]
-    video = web_address(meeting.video_url)
+    # A cancelled meeting has no call to join: no link in its event (its page shows none either).
+    video = web_address(meeting.video_url) if meeting.status != MeetingStatus.cancelled else None
     if video:
         lines.append(f"Video link: {video}")
     placed = _placed(meeting)
@@ -440,7 +441,8 @@ def slot_event(slot: Slot, meeting: Meeting, url: str | None) -> EventInfo:
     if slot.office:
         lines.append(f"Presenter: {one_line(slot.office.name)}")
     lines += [f"Recommendation {r.number}: {one_line(r.short_title)}" for r in slot.recommendations]
-    video = web_address(meeting.video_url) if url is not None else None
+    live = url is not None and meeting.status != MeetingStatus.cancelled
+    video = web_address(meeting.video_url) if live else None
     if video:
         lines.append(f"Video link: {video}")
     if slot.abstract:

@@ -408,7 +408,7 @@ def presenter_replaced(
     reached = _supersede(slot, email)
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
-    if _stays_as_contact(slot, email):
+    if _stays_as_contact(slot, email, "replaced"):
         return
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
@@ -422,42 +422,63 @@ def presenter_replaced(
     )
 
 
-def _stays_as_contact(slot: Slot, email: str) -> bool:
-    """A replaced presenter who is also a contact of the slot's office, subscribed to its
-    updates, keeps the event as the office's contacts have it: one message says they no longer
-    present it and updates it to the contacts' copy, rather than a CANCEL that takes it out of
-    their calendar until an unrelated change brings it back (helper-58). Whether it was so."""
+def _stays_as_contact(slot: Slot, email: str, reason: str) -> bool:
+    """A presenter replaced (`reason` "replaced") or who declined ("declined") and is also a
+    contact of the slot's office, subscribed to its updates, keeps the event as the office's
+    contacts have it: one message says they no longer present it and updates it to the
+    contacts' copy, rather than a CANCEL that takes it out of their calendar until an unrelated
+    change brings it back (helper-58, helper-61). Whether it was so."""
     contact = next(
         (c for c in contacts_for(slot.office_code) if _same_address(c.email, email)), None
     )
     if (
         contact is None
+        or _already_sent(slot, email)
         or slot.status == SlotStatus.cancelled
         or not is_public(slot.meeting)
         or unsubscribed(email, MessageKind.update)
     ):
         return False
-    zone = slot.office.time_zone if slot.office else None
-    event = replace(_event(slot), sequence=office_sequence(slot, slot.office_code))
-    context = {
-        **_slot_context(slot, _zone(zone, "UTC") if zone else None),
-        "role": "contact",
-        "replaced": True,
-        "what": [],
-        "was": [],
-        "first": False,
-    }
+    # Their calendar may never have had it (nothing reached them): then it goes there now.
+    first = not _holds_event(slot, email)
+    context = {"no_longer_presenting": reason, "what": [], "was": [], "first": first}
+    _to_contact(slot, contact, office=slot.office, cancel=False, context=context)
+    return True
+
+
+def _to_contact(
+    slot: Slot,
+    contact: OfficeContact,
+    *,
+    office: Office | None,
+    cancel: bool,
+    context: dict,
+) -> None:
+    """One message about `slot` to an office contact, as that office's feed has it: in the
+    office's zone, at its feed's SEQUENCE (never below what they hold), with the one-click
+    unsubscribe unless they have stopped updates (a cancellation still goes to them). Every
+    path to a contact comes through here, so none drifts from the others (helper-59)."""
+    email = contact.email.strip()
+    zone = office.time_zone if office else None
+    feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
+    event = replace(_event(slot), sequence=feed)
+    if cancel:
+        event = replace(event, status="CANCELLED")
+    method = imip.Method.cancel if cancel else imip.Method.request
+    stopped = unsubscribed(email, MessageKind.update)
     _send(
         Recipient(email, contact.name, contact.language or "en"),
-        MessageKind.update,
-        context,
+        MessageKind.cancellation if cancel else MessageKind.update,
+        {
+            **_slot_context(slot, _zone(zone, "UTC") if zone else None),
+            "role": "contact",
+            "unsubscribed": stopped,
+            **context,
+        },
         slot=slot,
-        calendar=_calendar(
-            event, imip.Method.request, imip.office_contact(email, contact.name), slot
-        ),
-        optional_kind=MessageKind.update,
+        calendar=_calendar(event, method, imip.office_contact(email, contact.name), slot),
+        optional_kind=None if stopped else MessageKind.update,
     )
-    return True
 
 
 # 2. Decision.
@@ -834,30 +855,13 @@ def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> Non
     """The CANCEL of the slot to a former contact of `office` whose calendar holds it (not its
     presenter, who keeps it), its times in that office's zone; one not sent is withdrawn."""
     email = contact.email.strip()
-    if not email or email.lower() == _presenter_email(slot) or _already_sent(slot, email):
+    if not email or email.lower() == _active_presenter_email(slot) or _already_sent(slot, email):
         return
     if not _holds_event(slot, email):
         _unsent_withdrawn(slot, email)
         return
-    zone = _zone(office.time_zone, "UTC") if office and office.time_zone else None
-    feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
-    event = replace(_event(slot), status="CANCELLED", sequence=feed)
-    context = {
-        **_slot_context(slot, zone),
-        "office": office.name if office else "",
-        "role": "contact",
-        "reason": reason,
-        "unsubscribed": unsubscribed(email, MessageKind.update),
-    }
-    _send(
-        Recipient(email, contact.name, contact.language or "en"),
-        MessageKind.cancellation,
-        context,
-        slot=slot,
-        calendar=_calendar(
-            event, imip.Method.cancel, imip.office_contact(email, contact.name), slot
-        ),
-    )
+    context = {"office": office.name if office else "", "reason": reason}
+    _to_contact(slot, contact, office=office, cancel=True, context=context)
 
 
 _SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
@@ -887,8 +891,10 @@ def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     return feed if feed > held else held + 1
 
 
-def _presenter_email(slot: Slot) -> str:
-    return (slot.invitation.email or "").strip().lower() if slot.invitation else ""
+def _active_presenter_email(slot: Slot) -> str:
+    """The address of the one who presents the slot: none once they declined."""
+    invited = slot.presenter_invited
+    return (invited.email or "").strip().lower() if invited else ""
 
 
 def _tell_presenter(
@@ -940,6 +946,8 @@ def _tell_presenter(
         and slot.status == SlotStatus.confirmed
         and change.status != SlotStatus.confirmed,
     }
+    if declined and _stays_as_contact(slot, invitation.email, "declined"):
+        return  # they keep it as their office's contacts have it, and hear of it as one
     if (cancelled and held) or declined:
         reason = "declined" if declined else "cancelled"
         calendar = _calendar(_event(slot), imip.Method.cancel, attendee, slot)
@@ -1009,11 +1017,9 @@ def _tell_contacts(
     """The slot's news to its office's contacts (`contacts`: those of them only)."""
     if not (cancelled or shown):
         return
-    presenter = _presenter_email(slot)
+    # The one presenting it hears as its presenter; one who declined is a contact again.
+    presenter = _active_presenter_email(slot)
     zone = slot.office.time_zone if slot.office else None
-    # As their office's feed has it: its SEQUENCE counts on from above a removal from that feed.
-    feed = office_sequence(slot, slot.office_code)
-    event = _event(slot)
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.
     for contact in contacts_for(slot.office_code) if contacts is None else contacts:
@@ -1026,16 +1032,10 @@ def _tell_contacts(
         stopped = unsubscribed(email, MessageKind.update)
         if stopped and not cancelled:
             continue  # no news; only a cancellation of what their calendar holds still goes
-        recipient = Recipient(email, contact.name, contact.language or "en")
-        attendee = imip.office_contact(email, contact.name)
-        method = imip.Method.cancel if cancelled else imip.Method.request
-        kind = MessageKind.cancellation if cancelled else MessageKind.update
         # Their calendar does not hold it (never sent, or taken out by a CANCEL): the update
         # puts it there, "On the agenda", with no "It was" of a time they no longer have.
         first = not _holds_event(slot, email)
         context = {
-            **_slot_context(slot, _zone(zone, "UTC") if zone else None),
-            "role": "contact",
             "reason": "cancelled",
             "what": sorted(what),
             # A time they were never told is not news to them.
@@ -1043,16 +1043,8 @@ def _tell_contacts(
             if first
             else _times_before(slot, change, _zone(zone, "UTC") if zone else None),
             "first": first,
-            "unsubscribed": stopped,
         }
-        _send(
-            recipient,
-            kind,
-            context,
-            slot=slot,
-            calendar=_calendar(replace(event, sequence=feed), method, attendee, slot),
-            optional_kind=None if stopped else MessageKind.update,
-        )
+        _to_contact(slot, contact, office=slot.office, cancel=cancelled, context=context)
 
 
 def _send_removed(pending: _Removed) -> None:

@@ -496,6 +496,8 @@ def test_an_unsubscribed_contact_still_gets_the_cancel_of_the_event_they_were_se
     )
     assert "Video link" not in cancel.get_body(("plain",)).get_content()
     (part,) = [p for p in cancel.walk() if p.get_content_type() == "text/calendar"]
+    assert "video.example" not in part.get_content()  # nor in its event (helper-61)
+    (part,) = [p for p in cancel.walk() if p.get_content_type() == "text/calendar"]
     assert part.get_param("method") == "CANCEL"
     (event,) = Calendar.from_ical(part.get_content()).walk("VEVENT")
     assert str(event["UID"]) == slot.uid and str(event["STATUS"]) == "CANCELLED"
@@ -1062,8 +1064,8 @@ def test_a_contact_invited_to_present_gets_sequences_above_what_their_calendar_h
 ):
     """helper-58: an office contact's copy of a slot counts on from their office feed (above a
     move away and back); invited to present it, their invitation and then their decline's
-    CANCEL came at the slot's own lower SEQUENCE, and their calendar ignored both (one UID,
-    one event), keeping a talk they had declined."""
+    message came at the slot's own lower SEQUENCE, and their calendar ignored both (one UID,
+    one event)."""
     _contact("AU", "Alex", PRESENTER)
     assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
     for office in ("PE", "AU"):
@@ -1075,9 +1077,10 @@ def test_a_contact_invited_to_present_gets_sequences_above_what_their_calendar_h
     assert invited.kind == "invitation" and invited.ics_method == "REQUEST"
     assert int(vevent(invited)["SEQUENCE"]) >= held
     presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
-    cancel = outbox(recipient_email=PRESENTER)[-1]
-    assert cancel.ics_method == "CANCEL"
-    assert int(vevent(cancel)["SEQUENCE"]) > int(vevent(invited)["SEQUENCE"])
+    # A contact still: it goes back to the office's copy (helper-61), above the invitation.
+    back = outbox(recipient_email=PRESENTER)[-1]
+    assert back.ics_method == "REQUEST" and back.subject.startswith("You no longer present")
+    assert int(vevent(back)["SEQUENCE"]) > int(vevent(invited)["SEQUENCE"])
 
 
 def test_a_replaced_presenter_who_is_a_contact_keeps_the_office_s_copy(api, slot):
@@ -1098,6 +1101,43 @@ def test_a_replaced_presenter_who_is_a_contact_keeps_the_office_s_copy(api, slot
     assert int(vevent(last)["SEQUENCE"]) >= held
     assert "/presenter/" not in last.text_body  # the private page is Li's now
     assert all(m.ics_method != "CANCEL" for m in outbox(recipient_email=PRESENTER))
+
+
+def test_a_presenter_who_declines_and_is_a_contact_keeps_it_and_hears_as_one(api, slot, presenter):
+    """helper-61: a presenter who declined was sent a CANCEL though a subscribed contact of the
+    office, and then none of the slot's news (the declined invitation still counted as its
+    presenter), until someone else was invited."""
+    _contact("AU", "Alex", PRESENTER)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    link = invite(api, slot)
+    presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    told = outbox(recipient_email=PRESENTER)[-1]
+    assert told.subject == f"You no longer present: {TALK['title']}"
+    assert told.ics_method == "REQUEST" and "You declined this presentation" in told.text_body
+    assert all(m.ics_method != "CANCEL" for m in outbox(recipient_email=PRESENTER))
+    # The slot's later news reaches them as the office's contact.
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"}).status_code == 200
+    news = outbox(recipient_email=PRESENTER)[-1]
+    assert news.subject.startswith("Changed: Renamed") and "/presenter/" not in news.text_body
+    assert int(vevent(news)["SEQUENCE"]) > int(vevent(told)["SEQUENCE"])
+
+
+def test_a_replaced_presenter_whose_calendar_never_had_it_is_not_told_it_stays(api, slot):
+    """helper-59: nothing had reached them (no mail server), they had answered on their page;
+    "it stays in your calendar" was not true."""
+    _contact("AU", "Alex", PRESENTER)
+    invite(api, slot)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    for message in outbox(recipient_email=PRESENTER):
+        message.status = MessageStatus.not_sent
+    db.session.commit()
+    from planner.mail.messages import presenter_replaced
+
+    presenter_replaced(slot, "Alex", PRESENTER, "Australia/Sydney", answered=True)
+    db.session.commit()
+    last = outbox(recipient_email=PRESENTER)[-1]
+    assert last.subject == f"You no longer present: {TALK['title']}"
+    assert "goes to your calendar" in last.text_body and "stays in" not in last.text_body
 
 
 def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelled(api, slot):
