@@ -63,6 +63,17 @@ def spellings(address: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.lower() for a in found))
 
 
+def mailbox(address: str | None) -> str:
+    """One key per mailbox, whichever way its address is spelt (capitals, the domain in Unicode
+    or in ASCII): to compare addresses and to keep sets of them. "" for none."""
+    return min(spellings(address)) if (address or "").strip() else ""
+
+
+def same_address(one: str | None, other: str | None) -> bool:
+    """Whether two addresses are one mailbox (see `mailbox`)."""
+    return bool(mailbox(one)) and mailbox(one) == mailbox(other)
+
+
 def matches_address(column, address: str):
     """A SQL condition: `column` holds `address`, in any of its `spellings`, in any case."""
     from sqlalchemy import func

@@ -130,3 +130,14 @@ def test_an_address_stored_in_its_other_spelling_is_the_same_person(app_context)
     assert unsubscribed("eva@exämple.org", "update")
     assert unsubscribed("EVA@EXÄMPLE.ORG", "update")
     assert not unsubscribed("ava@exämple.org", "update")
+
+
+def test_one_mailbox_in_any_spelling():
+    """Messages compare contacts' addresses as mailboxes: a contact stored with its domain in
+    ASCII and saved again in Unicode is not a new address (helper-59)."""
+    from planner.addresses import mailbox, same_address
+
+    assert same_address("eva@exämple.org", "EVA@xn--exmple-cua.org")
+    assert mailbox(" Eva@Exämple.org ") == mailbox("eva@xn--exmple-cua.org")
+    assert not same_address("eva@example.org", "ева@example.org")
+    assert not same_address("", "") and mailbox(None) == ""

@@ -1,7 +1,7 @@
 """Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime
+from datetime import datetime
 from hashlib import sha256
 
 from flask import (
@@ -57,6 +57,7 @@ from planner.agenda.operations import (
 )
 from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
+from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import stale
 from planner.lineup.models import Lineup
@@ -137,7 +138,7 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
 def index():
     zone, _, _ = _viewer_zone()
     listed = meetings(include_drafts=is_colead())
-    now = datetime.now(UTC)
+    now = utcnow()
     # What is still to come first, soonest first; then what is over, latest first.
     coming = [m for m in listed if m.ends_at is None or m.ends_at > now]
     past = [m for m in reversed(listed) if m.ends_at is not None and m.ends_at <= now]

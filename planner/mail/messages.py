@@ -37,7 +37,7 @@ from sqlalchemy import and_, event, func, inspect, select, update
 from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
-from planner.addresses import matches_address
+from planner.addresses import mailbox, matches_address, same_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import ASKED_AGAIN
 from planner.calendar.ics import EventInfo, Participant
@@ -221,11 +221,11 @@ def _send(
 
 def _mark_sent(slot: Slot, email: str) -> None:
     """Nothing more about `slot` goes to `email` in this transaction (one message each)."""
-    db.session.info.setdefault(_SENT, set()).add((slot.id, email.strip().lower()))
+    db.session.info.setdefault(_SENT, set()).add((slot.id, mailbox(email)))
 
 
 def _already_sent(slot: Slot, email: str) -> bool:
-    return (slot.id, email.strip().lower()) in db.session.info.get(_SENT, set())
+    return (slot.id, mailbox(email)) in db.session.info.get(_SENT, set())
 
 
 def _about(slot: Slot, email: str) -> tuple:
@@ -429,7 +429,7 @@ def _stays_as_contact(slot: Slot, email: str, reason: str) -> bool:
     contacts' copy, rather than a CANCEL that takes it out of their calendar until an unrelated
     change brings it back (helper-58, helper-61). Whether it was so."""
     contact = next(
-        (c for c in contacts_for(slot.office_code) if _same_address(c.email, email)), None
+        (c for c in contacts_for(slot.office_code) if same_address(c.email, email)), None
     )
     if (
         contact is None
@@ -586,17 +586,13 @@ def _note_contacts(session: Session) -> None:
             history = inspect(item).attrs.email.history
             # The same mailbox in another spelling ("JUN@jp.example") is no new address: its
             # calendar holds the event already (helper-56).
-            if history.deleted and _same_address(history.deleted[0], item.email):
+            if history.deleted and same_address(history.deleted[0], item.email):
                 continue
             if history.deleted:
                 noted.append((item.office_code, history.deleted[0], item))
     for item in session.deleted:
         if isinstance(item, OfficeContact):
             noted.append((item.office_code, item.email, None))
-
-
-def _same_address(one: str | None, other: str | None) -> bool:
-    return (one or "").strip().lower() == (other or "").strip().lower()
 
 
 def _note_office(session: Session, slot: Slot) -> None:
@@ -799,9 +795,9 @@ def _office_changed(slot: Slot, office: str | None) -> None:
         return
     if office:
         left = db.session.get(Office, office)
-        keep = {c.email.strip().lower() for c in contacts_for(slot.office_code or "")}
+        keep = {mailbox(c.email) for c in contacts_for(slot.office_code or "")}
         for contact in contacts_for(office):
-            if contact.email.strip().lower() not in keep:
+            if mailbox(contact.email) not in keep:
                 _take_out(slot, contact, office=left, reason="moved")
     if slot.office_code and slot.status != SlotStatus.cancelled:
         _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
@@ -825,10 +821,10 @@ def _contact_changed(office: str, gone: str | None, contact: OfficeContact | Non
         )
         .order_by(Slot.starts_at, Slot.id)
     ).all()
-    kept = {c.email.strip().lower() for c in contacts_for(office)}
+    kept = {mailbox(c.email) for c in contacts_for(office)}
     former = SimpleNamespace(email=gone or "", name="", language=None)
     for slot in (s for s in slots if _on_public_agenda(s)):
-        if gone and gone.strip().lower() not in kept:
+        if gone and mailbox(gone) not in kept:
             _take_out(slot, former, office=slot.office, reason="no_longer_contact")
         if contact is not None and slot.status != SlotStatus.cancelled:
             _tell_contacts(
@@ -855,7 +851,7 @@ def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> Non
     """The CANCEL of the slot to a former contact of `office` whose calendar holds it (not its
     presenter, who keeps it), its times in that office's zone; one not sent is withdrawn."""
     email = contact.email.strip()
-    if not email or email.lower() == _active_presenter_email(slot) or _already_sent(slot, email):
+    if not email or mailbox(email) == _active_presenter(slot) or _already_sent(slot, email):
         return
     if not _holds_event(slot, email):
         _unsent_withdrawn(slot, email)
@@ -891,10 +887,10 @@ def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     return feed if feed > held else held + 1
 
 
-def _active_presenter_email(slot: Slot) -> str:
-    """The address of the one who presents the slot: none once they declined."""
+def _active_presenter(slot: Slot) -> str:
+    """The mailbox of the one who presents the slot: none once they declined."""
     invited = slot.presenter_invited
-    return (invited.email or "").strip().lower() if invited else ""
+    return mailbox(invited.email) if invited else ""
 
 
 def _tell_presenter(
@@ -1018,13 +1014,13 @@ def _tell_contacts(
     if not (cancelled or shown):
         return
     # The one presenting it hears as its presenter; one who declined is a contact again.
-    presenter = _active_presenter_email(slot)
+    presenter = _active_presenter(slot)
     zone = slot.office.time_zone if slot.office else None
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.
     for contact in contacts_for(slot.office_code) if contacts is None else contacts:
         email = contact.email.strip()
-        if not email or email.lower() == presenter or _already_sent(slot, email):
+        if not email or mailbox(email) == presenter or _already_sent(slot, email):
             continue
         if cancelled and not _holds_event(slot, email):
             _unsent_withdrawn(slot, email)

@@ -2,6 +2,7 @@
 
 from collections import OrderedDict
 
+from flask import current_app
 from wtforms import (
     BooleanField,
     EmailField,
@@ -226,6 +227,7 @@ def submit_from(form: VolunteerForm) -> tuple[Proposal, str]:
         form.recommendations.data,
         consent=bool(form.consent.data),
         language=language_code(form.language.data),
+        mail_sent=bool(current_app.config.get("MAIL_SERVER")),
     )
     save_proposal_windows(form, proposal)
     return proposal, token

@@ -5,7 +5,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -77,13 +76,15 @@ def submit(
     *,
     consent: bool = False,
     language: str | None = None,
+    mail_sent: bool = True,
 ) -> tuple[Proposal, str]:
     """Store a proposal; return it and its private link's token (never stored in the clear).
-    The same proposal sent again is refused, saying where its link went."""
+    The same proposal sent again is refused, saying where its link went (`mail_sent`: whether
+    this site sends email, to say if the link could be emailed)."""
     if earlier := _sent_before(office, fields):
         if not earlier.contact_email:
             link = "its private link was shown once, on the page after sending"
-        elif current_app.config.get("MAIL_SERVER"):
+        elif mail_sent:
             link = f"its private link was emailed to {earlier.contact_email}"
         else:
             # Said as the proposal's page says it (helper-56): no email went.

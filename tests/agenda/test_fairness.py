@@ -157,3 +157,6 @@ def test_a_start_says_who_carries_its_worst_burden():
     c = CandidateStart(start, {"AU": 4.0, "PE": 1.0, "JP": 4.0}, 4.0, 9.0, {"alex": 2.0})
     assert c.worst_for == ["AU", "JP"]
     assert CandidateStart(start, {"AU": 0.0}, 0.0, 0.0).worst_for == []
+    # A presenter's weighted burden counts too, named before the offices.
+    both = CandidateStart(start, {"AU": 6.0, "PE": 1.0}, 6.0, 13.0, {"alex": 6.0})
+    assert both.worst_for == ["alex", "AU"]
