@@ -61,6 +61,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import stale
 from planner.lineup.models import Lineup
+from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
@@ -599,6 +600,9 @@ def confirm_publish(meeting_id: int):
         return redirect(url_for(".meeting", meeting_id=found.id))
     talks = [s for s in found.slots if s.kind == "presentation" and s.office_code]
     offices = sorted({s.office_code for s in talks})
+    # Only offices with a contact are written to (helper-60: it named offices with none).
+    told = [code for code in offices if contacts_for(code)]
+    silent = [code for code in offices if code not in told]
     return render_template(
         "confirm.html",
         question=f"Publish “{found.title}”?",
@@ -609,10 +613,19 @@ def confirm_publish(meeting_id: int):
             "Invited presenters are emailed that their slot is on a published agenda."
             if any(s.invitation for s in found.slots)
             else "No presenter is invited yet.",
-            f"The contacts of the presenting offices ({', '.join(offices)}) are emailed the "
-            "slot for their calendars, unless they turned such messages off."
-            if offices
-            else "No office presents yet: no office contact is emailed.",
+            (
+                f"The contacts of the presenting offices ({', '.join(told)}) are emailed the "
+                "slot for their calendars, unless they turned such messages off."
+                if told
+                else "No office presents yet: no office contact is emailed."
+                if not offices
+                else "No presenting office has a contact saved: no office contact is emailed."
+            )
+            + (
+                f" {', '.join(silent)} ha{'s' if len(silent) == 1 else 've'} no contact saved."
+                if told and silent
+                else ""
+            ),
             *(
                 []
                 if current_app.config.get("MAIL_SERVER")

@@ -905,12 +905,22 @@ def test_a_start_out_of_range_is_refused_before_anything_is_asked(
 
 
 def test_publishing_asks_first_saying_who_is_sent_what(api, meeting):
+    # Offices without a contact are not said to be written to (helper-60).
+    none = html.unescape(api.get(f"/meetings/{meeting.id}/publish").get_data(as_text=True))
+    assert "No presenting office has a contact saved: no office contact is emailed." in none
+    from planner.offices.models import OfficeContact
+
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipa.example", source="test")
+    )
+    db.session.commit()
     asked = api.get(f"/meetings/{meeting.id}/publish")
     assert asked.status_code == 200
     text = html.unescape(asked.get_data(as_text=True))
     assert f"Publish “{meeting.title}”?" in text
     assert "appear in every calendar feed" in text and "No presenter is invited yet." in text
-    assert "The contacts of the presenting offices (AU" in text
+    assert "The contacts of the presenting offices (AU) are emailed" in text
+    assert "PL has no contact saved." in text
     # Without a mail server, it says the messages wait (helper-53: "are emailed" regardless).
     assert "No mail server is configured (MAIL_SERVER): these messages wait in the outbox" in text
     assert f'action="/meetings/{meeting.id}/publish"' in text
