@@ -122,6 +122,8 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
             "A meeting that was never published is deleted, not cancelled: no one has it yet.",
             field="status",
         )
+    if values.get("status") == MeetingStatus.cancelled and meeting.status != values["status"]:
+        refuse_if_ended(meeting)
     if meeting.was_published:
         # Subscribers have it in their calendars; only a cancellation removes it from there.
         if values.get("status") == MeetingStatus.draft:
@@ -543,10 +545,23 @@ def remove_slot(slot: Slot) -> str:
     return "deleted"
 
 
+def refuse_if_ended(meeting: Meeting) -> None:
+    """A meeting that took place is not cancelled afterwards: its calendars and presenters
+    would be told a past meeting is off (helper-60)."""
+    if meeting.ends_at is not None and meeting.ends_at <= utcnow():
+        raise AgendaError(
+            "The meeting has ended: there is nothing to cancel. It stays among the past "
+            "meetings as it took place.",
+            field="status",
+        )
+
+
 def remove_meeting(meeting: Meeting) -> str:
-    """Delete a never-published meeting; a published one is cancelled instead."""
+    """Delete a never-published meeting; a published one is cancelled instead (not once it has
+    ended)."""
     if meeting.was_published:
         if meeting.status != MeetingStatus.cancelled:
+            refuse_if_ended(meeting)
             meeting.status = MeetingStatus.cancelled
             _touch(meeting, ["status"], SIGNIFICANT_MEETING)
         return "cancelled"

@@ -137,13 +137,23 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
 
 @bp.get("/meetings")
 def index():
-    zone, _, _ = _viewer_zone()
+    zone, wrong_zone, zone_candidates = _viewer_zone()
     listed = meetings(include_drafts=is_colead())
     now = utcnow()
     # What is still to come first, soonest first; then what is over, latest first.
     coming = [m for m in listed if m.ends_at is None or m.ends_at > now]
     past = [m for m in reversed(listed) if m.ends_at is not None and m.ends_at <= now]
-    return render_template("agenda/index.html", coming=coming, past=past, zone=zone)
+    page = render_template(
+        "agenda/index.html",
+        coming=coming,
+        past=past,
+        now=now,
+        zone=zone,
+        wrong_zone=wrong_zone,
+        zone_candidates=zone_candidates,
+    )
+    # A zone it cannot use is said, as on a meeting's page (it was ignored without a word).
+    return page, 400 if wrong_zone else 200
 
 
 @bp.get("/meetings/<int:meeting_id>")
@@ -677,6 +687,9 @@ def _confirm_delete(found: Meeting, status: int = 200):
     if found.status == MeetingStatus.cancelled:
         flash("The meeting is already cancelled.", "warning")
         return redirect(back)
+    if found.was_published and found.ends_at is not None and found.ends_at <= utcnow():
+        flash("The meeting has ended: there is nothing to cancel.", "warning")
+        return redirect(back)
     if found.was_published:
         # Presenters who still hold their slot: one cancelled or declined was told already.
         invited = sum(
@@ -724,7 +737,11 @@ def delete(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
     if _changed_since_asked(found, "meeting"):
         return _confirm_delete(found, 409)
-    outcome = remove_meeting(found)
+    try:
+        outcome = remove_meeting(found)
+    except AgendaError as error:
+        flash(str(error), "warning")
+        return redirect(url_for(".edit", meeting_id=found.id))
     if outcome == "deleted":
         flash("The draft meeting is deleted.", "success")
         return redirect(url_for(".index"))
