@@ -242,7 +242,10 @@ def read_json(
             ):
                 parsed_lines = (lines[0], lines[1])
             else:
-                problems.add(where, "lines must be [first, last] line numbers")
+                problems.add(
+                    where,
+                    "lines must be [first, last] line numbers, the first not after the last",
+                )
         answer = _answer(
             where,
             row.get("office"),
@@ -365,7 +368,7 @@ def read_csv(
             problems.add(name, f"the rows give several dates: {', '.join(sorted(found))}")
         dates[name] = _date(next(iter(found)), name, problems) if len(found) == 1 else None
     survey_label = label or (labels.pop() if len(labels) == 1 else None)
-    if not survey_label:
+    if not survey_label and len(labels) <= 1:  # several labels are said above
         problems.add("survey", "no survey label in the file; give the survey a label")
     answers = []
     for where, row in pending:
@@ -422,7 +425,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             continue
         code, name, zone = row.get("code"), row.get("name"), row.get("time_zone")
         if not isinstance(code, str) or not _CODE.match(code):
-            problems.add(where, f"code {code!r} is not a two-letter ST.3 code")
+            problems.add(where, f"code {_value(code)} is not a two-letter ST.3 code")
             continue
         if code in offices:
             problems.add(where, f"office {code} is listed twice")
@@ -434,7 +437,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             problems.add(where, problem)
             continue
         if zone is not None and (not isinstance(zone, str) or not is_time_zone(zone)):
-            problems.add(where, f"{zone!r} is not an IANA time zone name")
+            problems.add(where, f"{_value(zone)} is not an IANA time zone name")
             continue
         offices[code] = RespondentRecord(code, name.strip(), zone or None)
     return offices
@@ -454,20 +457,20 @@ def _answer(
 ) -> AnswerRecord | None:
     count = len(problems.items)
     if not isinstance(office, str) or office not in respondents:
-        problems.add(where, f"office {office!r} is not among the offices of this survey")
+        problems.add(where, f"office {_value(office)} is not among the offices of this survey")
     if not isinstance(question, str) or question not in set(Question):
         choices = ", ".join(q.value for q in Question)
-        problems.add(where, f"question {question!r} is not one of {choices}")
+        problems.add(where, f"question {_value(question)} is not one of {choices}")
     if recommendation is not None and (
         not isinstance(recommendation, int) or isinstance(recommendation, bool)
     ):
         problems.add(
             where,
-            f"recommendation {recommendation!r} is not a number: write it with the digits 0 to 9 "
-            "(or leave it empty, for none)",
+            f"recommendation {_value(recommendation)} is not a number: write it with the digits "
+            "0 to 9 (or leave it empty, for none)",
         )
     elif recommendation is not None and recommendation not in known:
-        problems.add(where, f"recommendation {recommendation!r} does not exist")
+        problems.add(where, f"recommendation {_value(recommendation)} does not exist")
     if text is not None and not isinstance(text, str):
         problems.add(where, f"text must be text in quotes, not {_json_kind(text)}")
     elif not text or not text.strip():
@@ -504,6 +507,13 @@ def _check_whole(
         problems.add("answers", "the survey has no answers; there is nothing to import")
     for name, message in period_problems(answered_from, answered_until):
         problems.add(prefix + name, message)
+
+
+def _value(value: Any) -> str:
+    """A value from the file as a message quotes it: text in quotes, anything else as JSON
+    writes it (true, ["AU"]; not Python's True, ['AU']), cut short."""
+    shown = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    return printable(shown if len(shown) <= 60 else shown[:60] + "…")
 
 
 def _json_kind(value: Any) -> str:

@@ -155,7 +155,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
                     {"office": ["AU"], "question": ["focus"], "recommendation": 1, "text": "x"}
                 ]
             ),
-            "answers[0]: office ['AU'] is not among the offices of this survey",
+            'answers[0]: office ["AU"] is not among the offices of this survey',
         ),
         (
             minimal_json(
@@ -224,6 +224,12 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         ),
         (
             minimal_json(
+                answers=[{"office": "AU", "question": "focus", "recommendation": True, "text": "x"}]
+            ),
+            "answers[0]: recommendation true is not a number",  # JSON's spelling, not Python's
+        ),
+        (
+            minimal_json(
                 answers=[{"office": "AU", "question": "focus", "recommendation": 1, "text": 42}]
             ),
             "answers[0]: text must be text in quotes, not a number",
@@ -257,6 +263,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "year-9999",
         "period-reversed",
         "boolean-line",
+        "boolean-recommendation",
         "number-text",
         "compact-date",
         "name-twice",
