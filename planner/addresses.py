@@ -65,8 +65,16 @@ def spellings(address: str) -> tuple[str, ...]:
 
 def mailbox(address: str | None) -> str:
     """One key per mailbox, whichever way its address is spelt (capitals, the domain in Unicode
-    or in ASCII): to compare addresses and to keep sets of them. "" for none."""
-    return min(spellings(address)) if (address or "").strip() else ""
+    or in ASCII, or its labels some of each): the address lower-case with its domain all in
+    ASCII, to compare addresses and to keep sets of them. "" for none."""
+    address = (address or "").strip()
+    if not address:
+        return ""
+    local, at, domain = address.rpartition("@")
+    if at:
+        with contextlib.suppress(idna.IDNAError, UnicodeError, AddressError):
+            return ascii_domain(f"{local}@{idna.decode(domain.lower())}").lower()
+    return address.lower()
 
 
 def same_address(one: str | None, other: str | None) -> bool:

@@ -141,3 +141,5 @@ def test_one_mailbox_in_any_spelling():
     assert mailbox(" Eva@Exämple.org ") == mailbox("eva@xn--exmple-cua.org")
     assert not same_address("eva@example.org", "ева@example.org")
     assert not same_address("", "") and mailbox(None) == ""
+    # Labels some in Unicode, some in ASCII (helper-62): still one mailbox.
+    assert same_address("a@xn--zrich-kva.bücher.de", "A@zürich.xn--bcher-kva.de")

@@ -608,7 +608,11 @@ def confirm_publish(meeting_id: int):
     if found.status != MeetingStatus.draft:
         flash("It is already published (or cancelled): nothing to publish.", "warning")
         return redirect(url_for(".meeting", meeting_id=found.id))
-    talks = [s for s in found.slots if s.kind == "presentation" and s.office_code]
+    talks = [
+        s
+        for s in found.slots
+        if s.kind == "presentation" and s.office_code and s.status != SlotStatus.cancelled
+    ]
     offices = sorted({s.office_code for s in talks})
     # Only offices with a contact are written to (helper-60: it named offices with none).
     told = [code for code in offices if contacts_for(code)]

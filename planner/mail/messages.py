@@ -398,14 +398,18 @@ def presenter_replaced(
     email: str | None,
     time_zone: str | None,
     answered: bool = False,
+    declined: bool = False,
 ) -> None:
     """Someone else is invited for the slot: what the one invited before was still to be sent
     does not go, and if they know of the slot (a message may have reached them, or they
     answered on their page: a co-lead may have passed the link on by hand), a CANCEL does
-    (sent once the slot's SEQUENCE has risen past what they had)."""
+    (sent once the slot's SEQUENCE has risen past what they had). One who had declined was
+    told then (a CANCEL, or the office's copy): nothing more (helper-62)."""
     if not email:
         return
     reached = _supersede(slot, email)
+    if declined:
+        return
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
     if _stays_as_contact(slot, email, "replaced"):
@@ -681,9 +685,12 @@ def _collect_removed(session: Session, removed: list) -> None:
         if (held := _held_invitation(slot, invitation.email)) is not None:
             held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
+        # Above what they hold, as every message about a slot (helper-62: an invitation sent
+        # again had climbed past the slot's own count, and this CANCEL came below it).
+        base = (slot.sequence or 0) + (meeting.sequence or 0) + 1
         event = EventInfo(
             uid=slot.uid,
-            sequence=(slot.sequence or 0) + (meeting.sequence or 0) + 1,
+            sequence=_sequence_for(slot, invitation.email, base, imip.Method.cancel),
             last_modified=utcnow(),
             start=slot.starts_at,
             end=slot.starts_at + timedelta(minutes=slot.duration_minutes),
@@ -882,15 +889,21 @@ def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     if not messages:
         return feed
     held = max(int(m) for ics, _ in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
-    # Above what they hold whenever the feed is not: a message that changes nothing at the same
-    # number is harmless, a change at it may be ignored (RFC 5546 asks for a higher one).
+    # Above what they hold whenever the feed is not: a change at the same number may be
+    # ignored (RFC 5546 asks for a higher one), and a message here cannot tell a change from a
+    # repeat, so each goes one higher. Their mailed copy may then run ahead of the feeds'
+    # numbers: a subscription is another calendar entry, so nothing compares the two.
     return feed if feed > held else held + 1
 
 
 def _active_presenter(slot: Slot) -> str:
-    """The mailbox of the one who presents the slot: none once they declined."""
-    invited = slot.presenter_invited
-    return mailbox(invited.email) if invited else ""
+    """The mailbox of the one who presents the slot: none once they declined, also after the
+    declined slot is cancelled or moved (its status is then no longer "declined"; helper-62),
+    unless a co-lead set it back to invited."""
+    invited = slot.invitation
+    if invited is None or (invited.answer == Answer.declined and slot.status not in _HOLDING):
+        return ""
+    return mailbox(invited.email)
 
 
 def _tell_presenter(

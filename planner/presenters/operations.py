@@ -8,6 +8,7 @@ made from a salt with SECRET_KEY (`presenters.links`), so reminders and updates 
 from sqlalchemy import select
 
 from planner.accounts.models import digest
+from planner.addresses import mailbox
 from planner.agenda.models import Slot, SlotStatus
 from planner.agenda.operations import apply_slot, presenter_changed
 from planner.db_types import fit, utcnow
@@ -44,9 +45,15 @@ def invite(
     salt, link_hash, token = new_link()
     former = slot.invitation
     email = (email or "").strip() or None
-    replaced = former is not None and (former.email or "").lower() != (email or "").lower()
+    replaced = former is not None and mailbox(former.email) != mailbox(email)
     before = (
-        (former.name, former.email, former.time_zone, former.answer is not None)
+        (
+            former.name,
+            former.email,
+            former.time_zone,
+            former.answer is not None,
+            former.answer == Answer.declined and slot.status == SlotStatus.declined,
+        )
         if replaced
         else None
     )

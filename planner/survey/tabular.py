@@ -510,9 +510,9 @@ def _check_whole(
 
 
 def _value(value: Any) -> str:
-    """A value from the file as a message quotes it: text in quotes, anything else as JSON
-    writes it (true, ["AU"]; not Python's True, ['AU']), cut short."""
-    shown = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+    """A value from the file as a message quotes it, as JSON writes it ("AU", true, ["AU"]; not
+    Python's 'AU', True, ['AU']), cut short."""
+    shown = json.dumps(value, ensure_ascii=False)
     return printable(shown if len(shown) <= 60 else shown[:60] + "…")
 
 
@@ -540,8 +540,7 @@ def _date(value: Any, where: str, problems: _Problems) -> date | None:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        shown = repr(value) if len(repr(value)) <= 40 else repr(value)[:40] + "…"
-        problems.add(where, f"{shown} is not a date like 2025-05-02")
+        problems.add(where, f"{_value(value)} is not a date like 2025-05-02")
         return None
 
 

@@ -1140,6 +1140,56 @@ def test_a_replaced_presenter_whose_calendar_never_had_it_is_not_told_it_stays(a
     assert "goes to your calendar" in last.text_body and "stays in" not in last.text_body
 
 
+def _declined_as_contact(api, slot, presenter) -> OutboxMessage:
+    _contact("AU", "Alex", PRESENTER)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    link = invite(api, slot)
+    presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    kept = outbox(recipient_email=PRESENTER)[-1]
+    assert kept.ics_method == "REQUEST"  # the office's copy
+    for message in outbox():
+        message.status = MessageStatus.sent
+    db.session.commit()
+    return kept
+
+
+@pytest.mark.parametrize("then", ["cancelled", "given to JP"])
+def test_a_declined_presenter_s_office_copy_goes_when_the_slot_does(api, slot, presenter, then):
+    """helper-62: once the declined slot was cancelled (or given to another office) its status
+    was no longer "declined", the declined invitation counted as its presenter again, and the
+    office's copy they held was never taken out."""
+    kept = _declined_as_contact(api, slot, presenter)
+    if then == "cancelled":
+        assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    else:
+        assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": "JP"}).status_code == 200
+    last = outbox(recipient_email=PRESENTER)[-1]
+    assert last.ics_method == "CANCEL"
+    assert int(vevent(last)["SEQUENCE"]) > int(vevent(kept)["SEQUENCE"])
+
+
+def test_a_declined_presenter_is_not_told_again_when_another_is_invited(api, slot, presenter):
+    """helper-62: told "You declined…" and then "The co-leads have invited someone else…"."""
+    _declined_as_contact(api, slot, presenter)
+    before = len(outbox(recipient_email=PRESENTER))
+    invite(api, slot, name="Bo Example", email="bo@ipaustralia.example")
+    assert len(outbox(recipient_email=PRESENTER)) == before
+
+
+def test_a_deleted_draft_slot_s_cancel_goes_above_invitations_sent_again(api, slot):
+    """helper-62: invitations sent again climb one SEQUENCE each; the CANCEL of the deleted
+    draft slot came from the slot's own count, below them, and was ignored."""
+    for _ in range(3):
+        invite(api, slot)
+        for message in outbox():
+            message.status = MessageStatus.sent
+        db.session.commit()
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    *before, cancel = outbox(recipient_email=PRESENTER)
+    assert cancel.ics_method == "CANCEL"
+    assert int(vevent(cancel)["SEQUENCE"]) > max(int(vevent(m)["SEQUENCE"]) for m in before)
+
+
 def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelled(api, slot):
     """helper-52: a slot added after publication reached no contact, yet its deletion sent them
     a CANCEL of an event they never had. (Lee, unsubscribed from updates, never had it.)"""

@@ -112,13 +112,13 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             minimal_json(
                 answers=[{"office": "AU", "question": "focuss", "recommendation": 1, "text": "x"}]
             ),
-            "answers[0]: question 'focuss' is not one of implementation, focus",
+            'answers[0]: question "focuss" is not one of implementation, focus',
         ),
         (
             minimal_json(
                 answers=[{"office": "QQ", "question": "focus", "recommendation": 1, "text": "x"}]
             ),
-            "answers[0]: office 'QQ' is not among the offices of this survey",
+            'answers[0]: office "QQ" is not among the offices of this survey',
         ),
         (
             minimal_json(
@@ -130,14 +130,14 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             minimal_json(
                 answers=[{"office": "AU", "question": "focus", "recommendation": "3", "text": "x"}]
             ),
-            "answers[0]: recommendation '3' is not a number: write it with the digits 0 to 9",
+            'answers[0]: recommendation "3" is not a number: write it with the digits 0 to 9',
         ),
         (
             minimal_json(
                 offices=[{"code": "AU", "name": "IP Australia", "time_zone": "AEST"}],
                 answers=[],
             ),
-            "offices[0]: 'AEST' is not an IANA time zone name",
+            'offices[0]: "AEST" is not an IANA time zone name',
         ),
         (
             minimal_json(
@@ -236,7 +236,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         ),
         (
             minimal_json(survey={"label": "Pilot", "answered_from": "20250502"}),
-            "survey.answered_from: '20250502' is not a date like 2025-05-02",
+            'survey.answered_from: "20250502" is not a date like 2025-05-02',
         ),
         (
             json.dumps(minimal_json()).replace('"label": ', '"label": "Old", "label": ', 1),
@@ -287,7 +287,7 @@ def test_bad_csv_rows_are_named_by_line(cli, app_context, tmp_path):
     )
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 3: question 'wish' is not one of" in result.stderr
+    assert 'line 3: question "wish" is not one of' in result.stderr
     assert 'line 4: office "Canada" is not a two-letter ST.3 code' in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
@@ -302,7 +302,7 @@ def test_csv_with_odd_numbers_is_refused_with_reasons(cli, app_context, tmp_path
     )
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 2: recommendation '\u00b2' is not a number" in result.stderr
+    assert 'line 2: recommendation "\u00b2" is not a number' in result.stderr
     assert 'line 3: lines "99999999999" must look like 413-415' in result.stderr
 
 
@@ -410,7 +410,7 @@ def test_a_recommendation_is_written_in_ascii_digits(cli, app_context, tmp_path)
     )
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 1
-    assert "line 2: recommendation '١٠' is not a number" in result.stderr
+    assert 'line 2: recommendation "١٠" is not a number' in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
 
