@@ -54,6 +54,8 @@ class ImportOutcome:
     offices_removed: tuple[str, ...] = ()
     # The label the file or the person gave, when it is not the stored survey's.
     label_not_used: str | None = None
+    # A survey --replace was asked to replace and did not (the answers are stored already).
+    replace_unused: str | None = None
     # Whether the survey is now the one pages and the API show by default, among several.
     now_default: bool = False
     default: str | None = None  # the survey shown by default otherwise
@@ -68,9 +70,16 @@ class ImportOutcome:
                 if self.label_not_used
                 else ""
             )
+            kept = (
+                f" {self.replace_unused} was not replaced: --replace stores new answers in its "
+                "place, and these are stored already."
+                if self.replace_unused
+                else ""
+            )
             return (
                 f"{survey.label} is already imported with the same answers; nothing changed."
                 + unused
+                + kept
             )
         verb = "Imported" if self.status == "created" else "Replaced"
         removed = (
@@ -206,7 +215,14 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
         unused = record.label if record.label != same.label else None
         # What the reader could not place is said again: this file may differ from the stored
         # one in text that no answer holds.
-        return ImportOutcome(same, "unchanged", record.warnings, label_not_used=unused)
+        other = None
+        if replace and unused:
+            # --replace asked to replace the survey under that label; the answers are stored
+            # already (under another label), so nothing was, and it is said (helper-60).
+            other = db.session.scalar(select(Survey.label).where(Survey.label == record.label))
+        return ImportOutcome(
+            same, "unchanged", record.warnings, label_not_used=unused, replace_unused=other
+        )
     shown_before = latest_survey()
     existing = db.session.scalar(
         select(Survey).where((Survey.label == record.label) | (Survey.slug == record.slug))

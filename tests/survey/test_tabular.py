@@ -647,3 +647,17 @@ def test_blank_and_unread_columns_given_twice_are_no_reason_to_refuse(cli, app_c
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert 'left out: "notes"' in result.output and '""' not in result.output
+
+
+def test_replace_says_when_it_replaced_nothing(cli, app_context, tmp_path):
+    """helper-60: --replace with answers already stored under another label did nothing, and
+    said only that the label was not used."""
+    assert import_json(cli, tmp_path, minimal_json()).exit_code == 0  # "Pilot"
+    other = minimal_json(survey={"label": "Other"})
+    other["answers"][0]["text"] = "Different answers"
+    assert import_json(cli, tmp_path, other).exit_code == 0
+    again = tmp_path / "again.json"
+    again.write_text(json.dumps(minimal_json(survey={"label": "Other"})), encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(again), "--replace"])
+    assert result.exit_code == 0, result.output
+    assert "Other was not replaced" in result.output
