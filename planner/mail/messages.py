@@ -72,6 +72,8 @@ _TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
 )
 # Presenters whose calendar holds the slot: they are told of changes.
 _HOLDING = (SlotStatus.invited, SlotStatus.confirmed)
+# Where a slot goes when its presenter no longer presents it (and it is not cancelled).
+_LEFT = (SlotStatus.declined, SlotStatus.proposed)
 _WHAT = {
     "title": "title",
     "starts_at": "time",
@@ -195,6 +197,11 @@ def _send(
     """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
     unsubscribes from."""
     footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
+    if slot is not None and slot.id is not None and calendar is not None:
+        # A newer message about the slot says it all: an older update that did not go out
+        # (failed, no mail server, held) never goes, also not by a co-lead's "Send again",
+        # which would bring a time or length that no longer holds (helper-63).
+        _unsent_withdrawn(slot, recipient.email)
     subject, text, html, written = render(
         kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
     )
@@ -398,17 +405,18 @@ def presenter_replaced(
     email: str | None,
     time_zone: str | None,
     answered: bool = False,
-    declined: bool = False,
+    gone: bool = False,
 ) -> None:
     """Someone else is invited for the slot: what the one invited before was still to be sent
     does not go, and if they know of the slot (a message may have reached them, or they
     answered on their page: a co-lead may have passed the link on by hand), a CANCEL does
-    (sent once the slot's SEQUENCE has risen past what they had). One who had declined was
-    told then (a CANCEL, or the office's copy): nothing more (helper-62)."""
+    (sent once the slot's SEQUENCE has risen past what they had). One who no longer held it
+    (`gone`: they declined, or a co-lead set it back) was told then (a CANCEL, or the office's
+    copy): nothing more (helper-62, helper-63)."""
     if not email:
         return
     reached = _supersede(slot, email)
-    if declined:
+    if gone:
         return
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
@@ -896,14 +904,17 @@ def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     return feed if feed > held else held + 1
 
 
-def _active_presenter(slot: Slot) -> str:
-    """The mailbox of the one who presents the slot: none once they declined, also after the
-    declined slot is cancelled or moved (its status is then no longer "declined"; helper-62),
-    unless a co-lead set it back to invited."""
+def _active_presenter(slot: Slot, before: str | None = None) -> str:
+    """The mailbox of the one who presents the slot: its invited presenter while the slot is
+    invited or confirmed, or was until this change (`before`: its status then, for the moment
+    it is cancelled); none once they declined or a co-lead set it back (helper-62, helper-63).
+    """
     invited = slot.invitation
-    if invited is None or (invited.answer == Answer.declined and slot.status not in _HOLDING):
+    if invited is None:
         return ""
-    return mailbox(invited.email)
+    if slot.status in _HOLDING or (slot.status == SlotStatus.cancelled and before in _HOLDING):
+        return mailbox(invited.email)
+    return ""
 
 
 def _tell_presenter(
@@ -927,11 +938,18 @@ def _tell_presenter(
     zone = _presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
     held = change.status in _HOLDING
-    declined = slot.status == SlotStatus.declined and change.status != SlotStatus.declined
-    # Back from a decline (confirmed or invited again): the presenter's calendar holds the
-    # CANCEL their decline sent, whatever the feeds show (a draft's slot is tentative either
-    # way), so the slot goes to their calendar again.
-    returning = change.status == SlotStatus.declined and slot.status in _HOLDING
+    # They no longer present it: they declined, or a co-lead set the slot back to proposed or
+    # declined by hand (helper-63: then they were told nothing and kept it as confirmed).
+    left = held and slot.status in _LEFT
+    reason = (
+        "declined"
+        if slot.status == SlotStatus.declined and invitation.answer == Answer.declined
+        else "set_back"
+    )
+    # Back from a decline or a setting back (confirmed or invited again): the presenter's
+    # calendar holds the CANCEL sent then, whatever the feeds show (a draft's slot is tentative
+    # either way), so the slot goes to their calendar again.
+    returning = change.status in _LEFT and slot.status in _HOLDING
     # They had confirmed it as it was; it moved, so they are asked again
     # (`agenda.operations._ask_again`, which notes it).
     asked_again = slot.id in db.session.info.get(ASKED_AGAIN, ())
@@ -955,10 +973,10 @@ def _tell_presenter(
         and slot.status == SlotStatus.confirmed
         and change.status != SlotStatus.confirmed,
     }
-    if declined and _stays_as_contact(slot, invitation.email, "declined"):
+    if left and _stays_as_contact(slot, invitation.email, reason):
         return  # they keep it as their office's contacts have it, and hear of it as one
-    if (cancelled and held) or declined:
-        reason = "declined" if declined else "cancelled"
+    if (cancelled and held) or left:
+        reason = reason if left else "cancelled"
         calendar = _calendar(_event(slot), imip.Method.cancel, attendee, slot)
         _send(
             recipient,
@@ -982,8 +1000,8 @@ def _tell_presenter(
 
 def _unsent_withdrawn(slot: Slot, email: str) -> None:
     """An update about `slot` to `email` that did not go out (no mail server, failed, held) no
-    longer may: the event it would put in their calendar is gone, and a co-lead's "Send again"
-    would bring it back without its CANCEL."""
+    longer may: the event it would put in their calendar is gone, or a newer message about it
+    is on its way, and a co-lead's "Send again" would bring back what no longer holds."""
     db.session.execute(
         update(OutboxMessage)
         .where(
@@ -1027,7 +1045,7 @@ def _tell_contacts(
     if not (cancelled or shown):
         return
     # The one presenting it hears as its presenter; one who declined is a contact again.
-    presenter = _active_presenter(slot)
+    presenter = _active_presenter(slot, change.status)
     zone = slot.office.time_zone if slot.office else None
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.

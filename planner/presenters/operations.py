@@ -52,7 +52,8 @@ def invite(
             former.email,
             former.time_zone,
             former.answer is not None,
-            former.answer == Answer.declined and slot.status == SlotStatus.declined,
+            # No longer theirs (they declined, or a co-lead set it back): they were told then.
+            slot.status not in (SlotStatus.invited, SlotStatus.confirmed),
         )
         if replaced
         else None
