@@ -931,7 +931,7 @@ def _tell_presenter(
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
         # only the meeting's own counter rose (its length followed a new slot).
         if shown or cancelled or _behind(waiting, slot):
-            gone = cancelled or slot.status == SlotStatus.declined
+            gone = cancelled or slot.status not in _HOLDING
             _renew_held(slot, waiting, gone=gone)
             _mark_sent(slot, invitation.email)
         return
@@ -1006,7 +1006,7 @@ def _unsent_withdrawn(slot: Slot, email: str) -> None:
         update(OutboxMessage)
         .where(
             *_about(slot, email),
-            OutboxMessage.kind == MessageKind.update,
+            OutboxMessage.kind.in_((MessageKind.update, MessageKind.cancellation)),
             OutboxMessage.status.in_(_NOT_OUT),
         )
         .values(status=MessageStatus.superseded, last_error=None)

@@ -193,11 +193,16 @@ def slot_ics(token: str):
     slot, meeting = invitation.slot, invitation.slot.meeting
     if slot.starts_at is None:
         abort(404, "Your slot has no time yet; the co-leads will set it.")
-    gone = (SlotStatus.cancelled, SlotStatus.declined)
-    if slot.status in gone or meeting.status == MeetingStatus.cancelled:
-        # Its CANCEL took it out of their calendar: an entry with the same SEQUENCE saying
-        # otherwise would leave clients to guess which holds.
-        abort(404, "This slot is not yours to present (declined or cancelled): nothing to add.")
+    held = (SlotStatus.invited, SlotStatus.confirmed)
+    if slot.status not in held or meeting.status == MeetingStatus.cancelled:
+        # Its CANCEL took it out of their calendar (declined, cancelled, or set back by the
+        # co-leads; helper-64): an entry with the same SEQUENCE saying otherwise would leave
+        # clients to guess which holds.
+        abort(
+            404,
+            "This slot is not yours to present now (declined, cancelled or set back by the "
+            "co-leads): nothing to add.",
+        )
     # The same entry their invitation put in their calendar (same UID): without the private
     # link, which a calendar shares with whoever sees it.
     event = presenter_event(slot, url_for("agenda.meeting", meeting_id=meeting.id, _external=True))

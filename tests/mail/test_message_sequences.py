@@ -114,11 +114,8 @@ class Ledger:
         if method == "CANCEL" and key not in self.requested:
             self.problem("b", f"CANCEL to one who never got a REQUEST of {uid}: {line}")
         if method == "CANCEL" and before is not None and before.method == "CANCEL":
-            with open("/tmp/h63/notes.txt", "a") as notes:
-                notes.write(
-                    f"{os.environ.get('PYTEST_CURRENT_TEST')}: CANCEL after CANCEL "
-                    f"[{self.step_name}] {line}\n"
-                )
+            # Harmless (the event is gone already), kept in the log shown on a failure.
+            self.log.append(f"  [{self.step_name}] (a CANCEL after a CANCEL) {line}")
         if method == "REQUEST":
             self.requested.add(key)
         if before is None or seq > before.sequence:
@@ -208,9 +205,8 @@ class Ledger:
             self.problem("c", f"{who} holds “{slot.title}” as {mine}, the feeds show {feed}")
 
     def verdict(self) -> None:
-        import os
 
-        if self.problems or os.environ.get("H63_SHOW"):
+        if self.problems or os.environ.get("SHOW_MESSAGES"):
             pytest.fail(
                 "\n".join(["Problems:", *self.problems, "Messages:", *self.log]), pytrace=False
             )

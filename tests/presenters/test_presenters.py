@@ -293,10 +293,15 @@ def test_a_slot_declined_or_cancelled_is_no_calendar_entry_to_add(api, slot, pre
     assert declined.status_code == 302
     assert "/slot.ics" not in text(presenter.get(link))
     refused = presenter.get(link + "/slot.ics")
-    assert refused.status_code == 404 and "declined or cancelled" in text(refused)
+    assert refused.status_code == 404 and "declined, cancelled or set back" in text(refused)
     # Confirmed again, the slot is theirs: the entry comes back.
     confirm(presenter, link)
     assert presenter.get(link + "/slot.ics").status_code == 200
+    # Set back to proposed by a co-lead, it is no longer theirs to add (helper-64).
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    assert presenter.get(link + "/slot.ics").status_code == 404
+    assert "/slot.ics" not in text(presenter.get(link))
+    confirm(presenter, link)
     url = f"/api/v1/meetings/{slot.meeting_id}"
     assert api.post(f"{url}/publish").status_code == 200
     assert api.patch(url, json={"status": "cancelled"}).status_code == 200
