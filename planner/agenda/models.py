@@ -47,6 +47,9 @@ class SlotStatus(enum.StrEnum):
 
 
 SLOT_STATUSES = tuple(SlotStatus)
+# The statuses in which the invited presenter holds the slot: it is in their calendar, and they
+# present it. Declined, set back to proposed, or cancelled, it is not theirs.
+HELD = (SlotStatus.invited, SlotStatus.confirmed)
 
 
 def new_uid() -> str:
@@ -180,6 +183,12 @@ class Slot(db.Model):
         """The invitation of the one who presents it: none once they declined (the slot then
         waits for another presenter of the office)."""
         return self.invitation if self.status != SlotStatus.declined else None
+
+    @property
+    def held_by(self) -> "Invitation | None":
+        """The invitation of the one who presents it now (the slot `HELD`): none once they
+        declined, a co-lead set it back, or it is cancelled."""
+        return self.invitation if self.status in HELD else None
 
     @property
     def presenter_zone(self) -> str | None:

@@ -467,8 +467,8 @@ def move(slot_id: int):
 
 def _presenter_told(slot: Slot) -> str:
     """Who hears of a slot's cancellation, for the confirm pages."""
-    invitation = slot.invitation
-    if invitation is None or slot.status not in (SlotStatus.invited, SlotStatus.confirmed):
+    invitation = slot.held_by
+    if invitation is None:
         return "No presenter holds it, so no presenter is emailed."
     if not invitation.email:
         return f"{invitation.name} was invited without an email address: tell them yourself."

@@ -38,7 +38,7 @@ from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
 from planner.addresses import mailbox, matches_address, same_address
-from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import ASKED_AGAIN
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import _status as shown_status
@@ -70,8 +70,6 @@ _TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
     "mail.office_before",
     "mail.contacts",
 )
-# Presenters whose calendar holds the slot: they are told of changes.
-_HOLDING = (SlotStatus.invited, SlotStatus.confirmed)
 # Where a slot goes when its presenter no longer presents it (and it is not cancelled).
 _LEFT = (SlotStatus.declined, SlotStatus.proposed)
 _WHAT = {
@@ -686,7 +684,7 @@ def _collect_removed(session: Session, removed: list) -> None:
         if (
             slot.uid in pending
             or not invitation.email
-            or slot.status not in _HOLDING
+            or slot.status not in HELD
             or slot.starts_at is None
         ):
             continue
@@ -905,16 +903,13 @@ def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
 
 
 def _active_presenter(slot: Slot, before: str | None = None) -> str:
-    """The mailbox of the one who presents the slot: its invited presenter while the slot is
-    invited or confirmed, or was until this change (`before`: its status then, for the moment
-    it is cancelled); none once they declined or a co-lead set it back (helper-62, helper-63).
-    """
-    invited = slot.invitation
-    if invited is None:
-        return ""
-    if slot.status in _HOLDING or (slot.status == SlotStatus.cancelled and before in _HOLDING):
-        return mailbox(invited.email)
-    return ""
+    """The mailbox of the one who presents the slot (`Slot.held_by`), or did until this change
+    (`before`: its status then, for the moment it is cancelled); none once they declined or a
+    co-lead set it back (helper-62, helper-63)."""
+    holder = slot.held_by
+    if holder is None and slot.status == SlotStatus.cancelled and before in HELD:
+        holder = slot.invitation
+    return mailbox(holder.email) if holder else ""
 
 
 def _tell_presenter(
@@ -931,13 +926,13 @@ def _tell_presenter(
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
         # only the meeting's own counter rose (its length followed a new slot).
         if shown or cancelled or _behind(waiting, slot):
-            gone = cancelled or slot.status not in _HOLDING
+            gone = cancelled or slot.status not in HELD
             _renew_held(slot, waiting, gone=gone)
             _mark_sent(slot, invitation.email)
         return
     zone = _presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
-    held = change.status in _HOLDING
+    held = change.status in HELD
     # They no longer present it: they declined, or a co-lead set the slot back to proposed or
     # declined by hand (helper-63: then they were told nothing and kept it as confirmed).
     left = held and slot.status in _LEFT
@@ -949,7 +944,7 @@ def _tell_presenter(
     # Back from a decline or a setting back (confirmed or invited again): the presenter's
     # calendar holds the CANCEL sent then, whatever the feeds show (a draft's slot is tentative
     # either way), so the slot goes to their calendar again.
-    returning = change.status in _LEFT and slot.status in _HOLDING
+    returning = change.status in _LEFT and slot.status in HELD
     # They had confirmed it as it was; it moved, so they are asked again
     # (`agenda.operations._ask_again`, which notes it).
     asked_again = slot.id in db.session.info.get(ASKED_AGAIN, ())
@@ -985,7 +980,7 @@ def _tell_presenter(
             slot=slot,
             calendar=calendar,
         )
-    elif (shown or returning) and not cancelled and slot.status in _HOLDING:
+    elif (shown or returning) and not cancelled and slot.status in HELD:
         # The update replaces the invitation's entry (without the private page, as it did).
         calendar = _calendar(_event(slot), imip.Method.request, attendee, slot)
         _send(

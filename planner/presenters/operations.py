@@ -53,7 +53,7 @@ def invite(
             former.time_zone,
             former.answer is not None,
             # No longer theirs (they declined, or a co-lead set it back): they were told then.
-            slot.status not in (SlotStatus.invited, SlotStatus.confirmed),
+            slot.held_by is None,
         )
         if replaced
         else None

@@ -193,8 +193,7 @@ def slot_ics(token: str):
     slot, meeting = invitation.slot, invitation.slot.meeting
     if slot.starts_at is None:
         abort(404, "Your slot has no time yet; the co-leads will set it.")
-    held = (SlotStatus.invited, SlotStatus.confirmed)
-    if slot.status not in held or meeting.status == MeetingStatus.cancelled:
+    if slot.held_by is None or meeting.status == MeetingStatus.cancelled:
         # Its CANCEL took it out of their calendar (declined, cancelled, or set back by the
         # co-leads; helper-64): an entry with the same SEQUENCE saying otherwise would leave
         # clients to guess which holds.
