@@ -19,7 +19,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
 from planner.db_types import MAX_INT, db_int
-from planner.text import SURROGATE, printable
+from planner.text import SURROGATE, as_json
 
 # No request body of this app nests deeper than a few levels; a limit well above that refuses
 # bodies built to exhaust the parser's recursion before they are parsed.
@@ -96,9 +96,9 @@ def _object(pairs: list[tuple[str, Any]]) -> dict:
     if len(value) < len(pairs):
         seen: set[str] = set()
         twice = next(name for name, _ in pairs if name in seen or seen.add(name))
-        cut = twice if len(twice) <= 40 else twice[:40] + "…"
-        shown = printable(json.dumps(cut, ensure_ascii=False))
-        raise JsonRefused(f"The JSON names {shown} twice in one object: send each name once.")
+        raise JsonRefused(
+            f"The JSON names {as_json(twice)} twice in one object: send each name once."
+        )
     return value
 
 

@@ -3,6 +3,7 @@ only where a field is several lines long), and web addresses without any space o
 character. One rule for the domain checks, every form and the JSON API. Pure: no Flask.
 """
 
+import json
 import re
 from urllib.parse import urlsplit
 
@@ -70,6 +71,16 @@ def printable(value: str) -> str:
     """Text quoted from a file (an importer's warning) as a page may show it: each character
     that input refuses (control, bidirectional formatting, non-characters) replaced by U+FFFD."""
     return _CONTROL_ONE_LINE.sub("\ufffd", value)
+
+
+def as_json(value, limit: int = 40) -> str:
+    """A value someone sent, quoted in a message as JSON writes it ("AU", true, ["AU"]; not
+    Python's 'AU', True, ['AU']), text cut to `limit` characters, printable."""
+    if isinstance(value, str) and len(value) > limit:
+        value = value[:limit] + "…"
+    shown = json.dumps(value, ensure_ascii=False)
+    # A list or an object is cut as it is written (a file may hold a long one anywhere).
+    return printable(shown if len(shown) <= 2 * limit else shown[: 2 * limit] + "…")
 
 
 def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:

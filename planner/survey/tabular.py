@@ -24,7 +24,7 @@ from planner.survey.records import (
     SurveyRecord,
     period_problems,
 )
-from planner.text import printable, refusal
+from planner.text import as_json, refusal
 from planner.timezones import is_time_zone
 
 CSV_COLUMNS = (
@@ -61,10 +61,7 @@ _JSON_FIELDS = {
 
 def _names(names: Iterable[str]) -> str:
     """Column or field names as a message quotes them: each cut short, at most ten."""
-    shown = [
-        printable(json.dumps(n if len(n) <= 40 else n[:40] + "…", ensure_ascii=False))
-        for n in names
-    ]
+    shown = [as_json(n) for n in names]
     more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
     return ", ".join(shown[:10]) + more
 
@@ -425,7 +422,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             continue
         code, name, zone = row.get("code"), row.get("name"), row.get("time_zone")
         if not isinstance(code, str) or not _CODE.match(code):
-            problems.add(where, f"code {_value(code)} is not a two-letter ST.3 code")
+            problems.add(where, f"code {as_json(code)} is not a two-letter ST.3 code")
             continue
         if code in offices:
             problems.add(where, f"office {code} is listed twice")
@@ -437,7 +434,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             problems.add(where, problem)
             continue
         if zone is not None and (not isinstance(zone, str) or not is_time_zone(zone)):
-            problems.add(where, f"{_value(zone)} is not an IANA time zone name")
+            problems.add(where, f"{as_json(zone)} is not an IANA time zone name")
             continue
         offices[code] = RespondentRecord(code, name.strip(), zone or None)
     return offices
@@ -457,20 +454,20 @@ def _answer(
 ) -> AnswerRecord | None:
     count = len(problems.items)
     if not isinstance(office, str) or office not in respondents:
-        problems.add(where, f"office {_value(office)} is not among the offices of this survey")
+        problems.add(where, f"office {as_json(office)} is not among the offices of this survey")
     if not isinstance(question, str) or question not in set(Question):
         choices = ", ".join(q.value for q in Question)
-        problems.add(where, f"question {_value(question)} is not one of {choices}")
+        problems.add(where, f"question {as_json(question)} is not one of {choices}")
     if recommendation is not None and (
         not isinstance(recommendation, int) or isinstance(recommendation, bool)
     ):
         problems.add(
             where,
-            f"recommendation {_value(recommendation)} is not a number: write it with the digits "
+            f"recommendation {as_json(recommendation)} is not a number: write it with the digits "
             "0 to 9 (or leave it empty, for none)",
         )
     elif recommendation is not None and recommendation not in known:
-        problems.add(where, f"recommendation {_value(recommendation)} does not exist")
+        problems.add(where, f"recommendation {as_json(recommendation)} does not exist")
     if text is not None and not isinstance(text, str):
         problems.add(where, f"text must be text in quotes, not {_json_kind(text)}")
     elif not text or not text.strip():
@@ -509,13 +506,6 @@ def _check_whole(
         problems.add(prefix + name, message)
 
 
-def _value(value: Any) -> str:
-    """A value from the file as a message quotes it, as JSON writes it ("AU", true, ["AU"]; not
-    Python's 'AU', True, ['AU']), cut short."""
-    shown = json.dumps(value, ensure_ascii=False)
-    return printable(shown if len(shown) <= 60 else shown[:60] + "…")
-
-
 def _json_kind(value: Any) -> str:
     """What a JSON value is, as its writer would call it."""
     if isinstance(value, bool):
@@ -540,7 +530,7 @@ def _date(value: Any, where: str, problems: _Problems) -> date | None:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        problems.add(where, f"{_value(value)} is not a date like 2025-05-02")
+        problems.add(where, f"{as_json(value)} is not a date like 2025-05-02")
         return None
 
 
