@@ -1,103 +1,29 @@
 """helper-64: sequences that stress a co-lead setting an invited/confirmed slot back (to
-proposed or declined), walked with helper-63's ledger (tests/mail/test_message_sequences.py).
-Messages released from the outbox ("Send now", "Send all held", "Send again") are delivered by
-the next step as well, whatever their id."""
+proposed or declined), walked with the ledger of tests/mail/test_message_sequences.py."""
 
 import pytest
-from sqlalchemy import or_, select
+from sqlalchemy import select
 
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.mail.outbox import release, release_held, set_hold_invitations
+from planner.mail.outbox import release_held, set_hold_invitations
 from planner.mail.unsubscribe import unsubscribe
-from tests.mail import test_message_sequences as seq
 from tests.mail.test_message_sequences import (
     ALEX,
     KIM,
     PAT,
     SAM,
+    Ledger,
     _contact,
     _decline,
     _mine,
     _move_meeting,
     _patch_slot,
     _publish,
+    _published_and_confirmed,
 )
 from tests.presenters.support import confirm, invite
-
-
-class Ledger(seq.Ledger):
-    def step(self, name: str, *, strict: bool = False) -> None:
-        """As helper-63's, and released messages (queued again, older ids) go out too."""
-        self.step_name = name
-        db.session.expire_all()
-        messages = db.session.scalars(
-            select(OutboxMessage)
-            .where(or_(OutboxMessage.id > self.seen, OutboxMessage.status == MessageStatus.queued))
-            .order_by(OutboxMessage.id)
-        ).all()
-        for message in messages:
-            self.seen = max(self.seen, message.id)
-            if message.status != MessageStatus.queued:
-                self.log.append(f"  [{name}] (not {message.status}) {self._line(message)}")
-                continue
-            self._deliver(message)
-            message.status = MessageStatus.sent
-        db.session.commit()
-        self.check_calendars(strict=strict)
-
-    def _expected(self, who, slot):
-        """As helper-63's, but one whose invitation is held for review has heard nothing yet
-        (and keeps what they held as a contact, if anything)."""
-        should, may = super()._expected(who, slot)
-        if slot is not None and slot.invitation is not None:
-            waiting = db.session.scalar(
-                select(OutboxMessage.id).where(
-                    OutboxMessage.slot_id == slot.id,
-                    OutboxMessage.status == MessageStatus.held,
-                    OutboxMessage.recipient_email == who,
-                )
-            )
-            if waiting is not None:
-                self.waiting.add(who)
-        return should, may
-
-    def check_calendars(self, *, strict: bool) -> None:
-        """One whose invitation is held is not checked (their calendar waits for it)."""
-        self.waiting = set()
-        start = len(self.problems)
-        super().check_calendars(strict=strict)
-        self.problems[start:] = [
-            p
-            for p in self.problems[start:]
-            if not (p.startswith("(c)") and any(f"] {who} " in p for who in self.waiting))
-        ]
-
-    def fail(self, *emails: str, note: str = "") -> list[int]:
-        """The queued messages to `emails` fail (no server, bounced): not delivered."""
-        db.session.expire_all()
-        failed = db.session.scalars(
-            select(OutboxMessage).where(
-                OutboxMessage.status == MessageStatus.queued,
-                OutboxMessage.recipient_email.in_(emails),
-            )
-        ).all()
-        for message in failed:
-            message.status = MessageStatus.failed
-            self.log.append(f"  [{note}] FAILED {self._line(message)}")
-        db.session.commit()
-        return [m.id for m in failed]
-
-    def send_again(self, ids: list[int], note: str) -> None:
-        """A co-lead's "Send again" of each one still failed (a superseded one cannot be)."""
-        db.session.expire_all()
-        for message_id in ids:
-            message = db.session.get(OutboxMessage, message_id)
-            self.log.append(f"  [{note}] #{message_id} is {message.status}")
-            if message.status == MessageStatus.failed:
-                release(message, utcnow())
-        db.session.commit()
 
 
 def _contacts(as_contact: str) -> None:
@@ -219,12 +145,7 @@ def test_set_back_then_moved_to_another_office(api, slot, presenter, as_contact,
     ledger = Ledger()
     slot_id = slot.id
     _contacts(as_contact)
-    _publish(api, slot)
-    ledger.step("publish")
-    link = invite(api, _mine(slot_id))
-    ledger.step("invite Alex")
-    assert confirm(presenter, link).status_code == 302
-    ledger.step("Alex confirms")
+    link = _published_and_confirmed(ledger, api, slot, presenter)
     _patch_slot(api, slot_id, status=status)
     ledger.step(f"co-lead sets {status}", strict=True)
     _patch_slot(api, slot_id, office="PE")
@@ -253,12 +174,7 @@ def test_a_failed_update_then_a_cancellation(api, slot, presenter, as_contact, e
     ledger = Ledger()
     slot_id = slot.id
     _contacts(as_contact)
-    _publish(api, slot)
-    ledger.step("publish")
-    link = invite(api, _mine(slot_id))
-    ledger.step("invite Alex")
-    assert confirm(presenter, link).status_code == 302
-    ledger.step("Alex confirms")
+    _published_and_confirmed(ledger, api, slot, presenter)
     _patch_slot(api, slot_id, title="Renamed")
     failed = ledger.fail(ALEX, KIM, note="renamed")
     if ending == "set_back":
@@ -290,12 +206,7 @@ def test_a_failed_cancellation_then_invited_again(api, slot, presenter, as_conta
     ledger = Ledger()
     slot_id = slot.id
     _contacts(as_contact)
-    _publish(api, slot)
-    ledger.step("publish")
-    link = invite(api, _mine(slot_id))
-    ledger.step("invite Alex")
-    assert confirm(presenter, link).status_code == 302
-    ledger.step("Alex confirms")
+    _published_and_confirmed(ledger, api, slot, presenter)
     _patch_slot(api, slot_id, status="proposed")
     failed = ledger.fail(ALEX, note="set back")
     _patch_slot(api, slot_id, status="invited")
@@ -342,12 +253,7 @@ def test_an_unsubscribed_contact_presenter_set_back(api, slot, presenter, status
     ledger = Ledger()
     slot_id = slot.id
     _contacts("alex_unsubscribed")
-    _publish(api, slot)
-    ledger.step("publish")
-    link = invite(api, _mine(slot_id))
-    ledger.step("invite Alex")
-    assert confirm(presenter, link).status_code == 302
-    ledger.step("Alex confirms")
+    link = _published_and_confirmed(ledger, api, slot, presenter)
     _patch_slot(api, slot_id, status=status)
     ledger.step(f"co-lead sets {status}", strict=True)
     _patch_slot(api, slot_id, title="Renamed")
