@@ -91,6 +91,12 @@ def minimal_json(**changes):
     return payload
 
 
+def one_answer(**fields):
+    """A survey of one answer (AU's focus on Rec 1) with `fields` changed."""
+    answer = {"office": "AU", "question": "focus", "recommendation": 1, "text": "x", **fields}
+    return minimal_json(answers=[answer])
+
+
 def import_json(cli, tmp_path, payload):
     path = tmp_path / "pilot.json"
     path.write_text(payload if isinstance(payload, str) else json.dumps(payload), encoding="utf-8")
@@ -121,15 +127,11 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             'answers[0]: office "QQ" is not among the offices of this survey',
         ),
         (
-            minimal_json(
-                answers=[{"office": "AU", "question": "focus", "recommendation": 11, "text": "x"}]
-            ),
+            one_answer(recommendation=11),
             "answers[0]: recommendation 11 does not exist",
         ),
         (
-            minimal_json(
-                answers=[{"office": "AU", "question": "focus", "recommendation": "3", "text": "x"}]
-            ),
+            one_answer(recommendation="3"),
             'answers[0]: recommendation "3" is not a number: write it with the digits 0 to 9',
         ),
         (
@@ -158,17 +160,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             'answers[0]: office ["AU"] is not among the offices of this survey',
         ),
         (
-            minimal_json(
-                answers=[
-                    {
-                        "office": "AU",
-                        "question": "focus",
-                        "recommendation": 1,
-                        "text": "x",
-                        "lines": [1, 2**40],
-                    }
-                ]
-            ),
+            one_answer(lines=[1, 2**40]),
             "answers[0].lines[1] is 1099511627776; send a number from",
         ),
         # Read as every JSON input of the app is: no deeper than 32 levels, no number beyond
@@ -209,29 +201,15 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         # helper-51: true read as line 1, a number as "text is empty", a compact date taken,
         # and of a name given twice the last kept silently.
         (
-            minimal_json(
-                answers=[
-                    {
-                        "office": "AU",
-                        "question": "focus",
-                        "recommendation": 1,
-                        "text": "x",
-                        "lines": [True, 2],
-                    }
-                ]
-            ),
+            one_answer(lines=[True, 2]),
             "answers[0]: lines must be [first, last] line numbers",
         ),
         (
-            minimal_json(
-                answers=[{"office": "AU", "question": "focus", "recommendation": True, "text": "x"}]
-            ),
+            one_answer(recommendation=True),
             "answers[0]: recommendation true is not a number",  # JSON's spelling, not Python's
         ),
         (
-            minimal_json(
-                answers=[{"office": "AU", "question": "focus", "recommendation": 1, "text": 42}]
-            ),
+            one_answer(text=42),
             "answers[0]: text must be text in quotes, not a number",
         ),
         (
