@@ -1048,15 +1048,14 @@ def _tell_contacts(
         email = contact.email.strip()
         if not email or mailbox(email) == presenter or _already_sent(slot, email):
             continue
-        if cancelled and not _holds_event(slot, email):
-            _unsent_withdrawn(slot, email)
-            continue  # nothing of it in their calendar to take out
-        stopped = unsubscribed(email, MessageKind.update)
-        if stopped and not cancelled:
-            continue  # no news; only a cancellation of what their calendar holds still goes
         # Their calendar does not hold it (never sent, or taken out by a CANCEL): the update
         # puts it there, "On the agenda", with no "It was" of a time they no longer have.
         first = not _holds_event(slot, email)
+        if cancelled and first:
+            _unsent_withdrawn(slot, email)
+            continue  # nothing of it in their calendar to take out
+        if not cancelled and unsubscribed(email, MessageKind.update):
+            continue  # no news; only a cancellation of what their calendar holds still goes
         context = {
             "reason": "cancelled",
             "what": sorted(what),

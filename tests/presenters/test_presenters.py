@@ -300,7 +300,9 @@ def test_a_slot_declined_or_cancelled_is_no_calendar_entry_to_add(api, slot, pre
     # Set back to proposed by a co-lead, it is no longer theirs to add (helper-64).
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
     assert presenter.get(link + "/slot.ics").status_code == 404
-    assert "/slot.ics" not in text(presenter.get(link))
+    page = text(presenter.get(link))
+    assert "/slot.ics" not in page
+    assert "The co-leads have taken you off this presentation for now" in page
     confirm(presenter, link)
     url = f"/api/v1/meetings/{slot.meeting_id}"
     assert api.post(f"{url}/publish").status_code == 200
