@@ -49,6 +49,7 @@ from planner.agenda.operations import (
     presenter_of_another_office,
     publish,
     refuse_if_cancelled,
+    refuse_if_ended,
     remove_meeting,
     remove_slot,
     set_offices,
@@ -691,17 +692,14 @@ def _confirm_delete(found: Meeting, status: int = 200):
     if found.status == MeetingStatus.cancelled:
         flash("The meeting is already cancelled.", "warning")
         return redirect(back)
-    if found.was_published and found.ends_at is not None and found.ends_at <= utcnow():
-        flash("The meeting has ended: there is nothing to cancel.", "warning")
-        return redirect(back)
     if found.was_published:
-        # Presenters who still hold their slot: one cancelled or declined was told already.
-        invited = sum(
-            1
-            for s in found.slots
-            if s.invitation is not None
-            and s.status not in (SlotStatus.cancelled, SlotStatus.declined)
-        )
+        try:
+            refuse_if_ended(found)  # the rule the cancellation itself keeps
+        except AgendaError as error:
+            flash(str(error), "warning")
+            return redirect(back)
+        # Presenters who still hold their slot: one no longer holding it was told already.
+        invited = sum(1 for s in found.slots if s.held_by is not None)
         question = f"Cancel “{found.title}”?"
         consequences = [
             "The meeting and its agenda stay visible, marked cancelled; it cannot be brought back.",
