@@ -102,14 +102,29 @@ def answer_stands(invitation: Invitation, given: str, note: str) -> bool:
     )
 
 
+def taken_off(invitation: Invitation) -> bool:
+    """Whether the co-leads took the presenter off their slot for now: set back to proposed, or
+    declined on their behalf (the presenter's own "decline" they may still change)."""
+    status = invitation.slot.status
+    return status == SlotStatus.proposed or (
+        status == SlotStatus.declined and invitation.answer != Answer.declined
+    )
+
+
 def answer(invitation: Invitation, given: str, note: str) -> bool:
     """The presenter confirms, declines (with a reason) or asks for another time (with a note).
     The slot follows: confirmed or declined; asking for another time keeps it invited. The same
     answer sent again (a second click, a reload) changes nothing and tells no one again; returns
-    whether anything changed."""
+    whether anything changed. A presenter the co-leads took off answers only once invited again:
+    their answer would otherwise undo the co-leads' decision."""
     slot = invitation.slot
     if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
         raise ConflictError("This slot is cancelled; there is nothing to answer.")
+    if taken_off(invitation):
+        raise ConflictError(
+            "The co-leads have taken you off this presentation for now, so there is nothing to "
+            "answer; if they invite you again, this page asks you again."
+        )
     note = note.strip()
     if given == Answer.declined and not note:
         raise PlannerError("Say why you decline, so the co-leads can plan around it.", "note")

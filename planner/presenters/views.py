@@ -31,6 +31,7 @@ from planner.presenters.operations import (
     frozen,
     invite,
     revoke,
+    taken_off,
 )
 from planner.timezones import time_span, zone_choices
 from planner.web import dead_link
@@ -72,6 +73,7 @@ def _page(
         zone=slot.presenter_zone or meeting.time_zone,
         published=meeting.status == MeetingStatus.published,
         frozen=frozen(slot),
+        taken_off=taken_off(invitation),
         answer_form=answer_form,
         talk_form=talk_form,
         talk_problem=talk_problem,

@@ -4,11 +4,13 @@ proposed or declined), walked with the ledger of tests/mail/test_message_sequenc
 import pytest
 from sqlalchemy import select
 
+from planner.agenda.models import Slot
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import release_held, set_hold_invitations
 from planner.mail.unsubscribe import unsubscribe
+from planner.presenters.forms import slot_time
 from tests.mail.test_message_sequences import (
     ALEX,
     KIM,
@@ -71,17 +73,19 @@ def test_set_back_then_invited_again_by_patch(
     _patch_slot(api, slot_id, duration_minutes=25)
     ledger.step("slot longer", strict=True)
     if confirmed_by == "presenter_unasked":
-        # Their page still answers: they confirm the slot they were taken off.
-        assert confirm(presenter, link).status_code == 302
-        ledger.step("Alex confirms unasked", strict=True)
+        # A page opened before the set-back still holds the form: the answer is refused (it
+        # would undo the co-leads' decision) and tells no one.
+        refused = confirm(presenter, link, shown_time=slot_time(db.session.get(Slot, slot_id)))
+        assert refused.status_code == 409
+        assert "taken you off this presentation" in refused.get_data(as_text=True)
+        ledger.step("Alex's unasked confirmation refused", strict=True)
+    _patch_slot(api, slot_id, status="invited")
+    ledger.step("co-lead sets invited again", strict=True)
+    if confirmed_by == "colead":
+        _patch_slot(api, slot_id, status="confirmed")
     else:
-        _patch_slot(api, slot_id, status="invited")
-        ledger.step("co-lead sets invited again", strict=True)
-        if confirmed_by == "presenter":
-            assert confirm(presenter, link).status_code == 302
-        else:
-            _patch_slot(api, slot_id, status="confirmed")
-        ledger.step(f"confirmed by {confirmed_by}", strict=True)
+        assert confirm(presenter, link).status_code == 302
+    ledger.step(f"confirmed by {confirmed_by}", strict=True)
     _move_meeting(api, slot, "2027-03-09T14:00:00+01:00")
     ledger.step("meeting moved", strict=True)
     if not published:

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from planner.agenda.models import Slot
 from planner.extensions import db
+from planner.presenters.forms import slot_time
 from planner.presenters.models import Invitation
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite
@@ -303,6 +304,14 @@ def test_a_slot_declined_or_cancelled_is_no_calendar_entry_to_add(api, slot, pre
     page = text(presenter.get(link))
     assert "/slot.ics" not in page
     assert "The co-leads have taken you off this presentation for now" in page
+    assert "Send my answer" not in page
+    # A page opened before holds the form still: its confirmation would undo the co-leads'
+    # decision, so it is refused, the note typed kept.
+    refused = confirm(presenter, link, shown_time=slot_time(slot), note="I can still do it.")
+    assert refused.status_code == 409
+    assert "nothing to answer" in text(refused) and "I can still do it." in text(refused)
+    assert db.session.get(Slot, slot.id).status == "proposed"
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "invited"}).status_code == 200
     confirm(presenter, link)
     url = f"/api/v1/meetings/{slot.meeting_id}"
     assert api.post(f"{url}/publish").status_code == 200
