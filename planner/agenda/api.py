@@ -5,6 +5,7 @@ from datetime import date, datetime
 
 from flask import Blueprint, abort, jsonify, request
 
+from planner import text
 from planner.accounts.security import colead_required
 from planner.agenda.fairness import OUTSIDE_WINDOW, PRESENTER_WEIGHT
 from planner.agenda.models import Meeting, Slot
@@ -96,18 +97,17 @@ def _payload(item=None, what: str = "", render=None) -> dict:
     if item is not None:
         _check_fresh(item, what, render, payload.pop("version", None))
     if "starts_at" in payload and payload["starts_at"] is not None:
-        text = payload["starts_at"]
+        value = payload["starts_at"]
         try:
             # A date and a time written in full: a date alone was read as midnight, and the
             # compact "20270101T100000Z" as what few people would check (helper-60).
-            if not isinstance(text, str) or not _DATE_TIME.match(text):
-                raise ValueError(text)
-            payload["starts_at"] = datetime.fromisoformat(text)
+            if not isinstance(value, str) or not _DATE_TIME.match(value):
+                raise ValueError(value)
+            payload["starts_at"] = datetime.fromisoformat(value)
         except (TypeError, ValueError):
-            shown = repr(text)[:40] + ("…" if len(repr(text)) > 40 else "")
             abort(
                 400,
-                f"starts_at {shown} is not an ISO 8601 date-time such as "
+                f"starts_at {text.as_json(value)} is not an ISO 8601 date-time such as "
                 "2026-03-10T13:00:00+01:00.",
             )
     return payload

@@ -104,7 +104,8 @@ def test_a_city_names_the_home_zone(api, meeting, typed, zone):
         ({"time_zone": "Mars/Olympus"}, "is not a time zone name"),
         ({"time_zone": "Brazil"}, "fits several time zones; choose one: America/Araguaina"),
         ({"duration_minutes": -30}, "The duration must be positive."),
-        ({"starts_at": "next Tuesday"}, "is not an ISO 8601 date-time"),
+        ({"starts_at": "next Tuesday"}, 'starts_at "next Tuesday" is not an ISO 8601 date-time'),
+        ({"starts_at": 20270101}, "starts_at 20270101 is not an ISO 8601 date-time"),
         # A date alone was midnight, the compact form taken unread (helper-60).
         ({"starts_at": "2027-01-01"}, "is not an ISO 8601 date-time"),
         ({"starts_at": "20270101T100000Z"}, "is not an ISO 8601 date-time"),
