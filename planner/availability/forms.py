@@ -1,6 +1,8 @@
 """The availability form: a few rows of weekdays (or a date) with from and to times, in one
 time zone; used on the volunteer form and on the presenter's page."""
 
+import hashlib
+import json
 from datetime import date
 
 from wtforms import (
@@ -8,6 +10,7 @@ from wtforms import (
     FieldList,
     Form,
     FormField,
+    HiddenField,
     SelectMultipleField,
     StringField,
     TimeField,
@@ -19,11 +22,17 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.agenda.models import HOME_ZONE
 from planner.availability.operations import replace_windows
-from planner.availability.windows import DAY_NAMES, Window, check_window, read_text
+from planner.availability.windows import (
+    DAY_NAMES,
+    Window,
+    as_json,
+    check_window,
+    read_text,
+)
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.forms import PlannerForm, time_zone
+from planner.forms import PlannerForm, refill, time_zone
 from planner.offices.models import Office
 from planner.timezones import is_time_zone, local_time, resolve_zone, zone_city
 
@@ -161,6 +170,26 @@ class AvailabilityForm(AvailabilityFields):
 
     class Meta:
         csrf = False
+
+    # The stored windows the page was filled in from (`seen_windows`): a save over windows
+    # changed since, in another tab, is refused rather than silently replacing them.
+    windows_seen = HiddenField()
+
+    def set_seen(self, stored: list[Window]) -> None:
+        refill(self.windows_seen, seen_windows(stored))
+
+    def stale(self, stored: list[Window]) -> bool:
+        """Whether the stored windows changed since the page was filled in; a form that does
+        not say what it was filled in from is stale if any windows are stored."""
+        if not self.windows_seen.data:
+            return bool(stored)
+        return self.windows_seen.data != seen_windows(stored)
+
+
+def seen_windows(windows: list[Window]) -> str:
+    """A short fingerprint of the windows as stored."""
+    text = json.dumps([as_json(w) for w in windows], sort_keys=True)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def save_proposal_windows(form: AvailabilityFields, proposal) -> None:

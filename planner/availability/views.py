@@ -38,6 +38,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
         windows, zone = reading.windows, reading.time_zone
         note = READ_NOTE.format(text=text) if windows else None
     form.fill(windows, windows[0].time_zone if windows else zone)
+    form.set_seen(_stored_windows(invitation))
     return form, note
 
 
@@ -111,6 +112,16 @@ def save(token: str):
     form.kept_dates = frozenset(w.on for w in stored if w.on is not None)
     if not form.validate():
         return _answer(token, invitation, form, None, 400)
+    if form.stale(stored):
+        # Theirs stays; yours comes back, now based on what is stored: sending again replaces it.
+        form.set_seen(stored)
+        now = "; ".join(window_text(w) for w in stored) or "none"
+        problem = (
+            "Your windows were changed since you opened this page (in another tab or window?): "
+            f"the stored ones are now {now}. Yours are still below and were not saved: send "
+            "them again to replace the stored ones."
+        )
+        return _answer(token, invitation, form, problem, 409)
     zone = (form.availability_zone.data or "").strip() or invitation.slot.presenter_zone
     replace_windows(form.chosen_windows(zone or HOME_ZONE), invitation=invitation)
     flash("Thank you: the co-leads now see when you can present.", "success")

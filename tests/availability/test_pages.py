@@ -3,6 +3,7 @@ stored, a slot outside them warns the co-lead (never refuses), every slot shows 
 local time, and fair start times weigh presenters above the audience and never lie in the past."""
 
 import html
+import re
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -250,6 +251,7 @@ def test_the_presenter_page_stores_windows(app, api, meeting):
     response = visitor.post(
         f"/presenter/{token}/availability",
         data={
+            "windows_seen": _seen(page),
             "availability_zone": "America/Lima",
             "windows-0-weekdays": ["1", "3"],
             "windows-0-starts": "08:00",
@@ -264,10 +266,65 @@ def test_the_presenter_page_stores_windows(app, api, meeting):
     ]
     bad = visitor.post(
         f"/presenter/{token}/availability",
-        data={"availability_zone": "Mars/Olympus", "windows-0-weekdays": "1"},
+        data={
+            "windows_seen": _seen(page),
+            "availability_zone": "Mars/Olympus",
+            "windows-0-weekdays": "1",
+        },
     )
     assert bad.status_code == 400 and "is not a time zone" in bad.get_data(as_text=True)
     assert visitor.post(f"/presenter/{'x' * 43}/availability").status_code == 404
+
+
+def _seen(page: str) -> str:
+    return re.search(r'name="windows_seen" type="hidden" value="([^"]*)"', page)[1]
+
+
+def test_a_second_tab_does_not_silently_replace_the_presenters_windows(app, api, meeting):
+    """Two tabs of the presenter's page: the first saves Tuesday mornings; the second, filled
+    in before that, is refused with both versions in view, and replaces them when sent again."""
+    _, invitation, token = _invited(meeting)
+    visitor = app.test_client(use_cookies=False)
+    first = visitor.get(f"/presenter/{token}/availability").get_data(as_text=True)
+    second = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    tuesday = {
+        "windows_seen": _seen(first),
+        "availability_zone": "America/Lima",
+        "windows-0-weekdays": "1",
+        "windows-0-starts": "08:00",
+        "windows-0-ends": "11:00",
+    }
+    assert visitor.post(f"/presenter/{token}/availability", data=tuesday).status_code == 302
+    friday = {
+        "windows_seen": _seen(second),
+        "availability_zone": "America/Lima",
+        "windows-0-weekdays": "4",
+        "windows-0-starts": "14:00",
+        "windows-0-ends": "17:00",
+    }
+    refused = visitor.post(f"/presenter/{token}/availability", data=friday)
+    page = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "were changed since you opened this page" in page
+    assert "Tue 08:00–11:00 America/Lima" in page  # what is stored now
+    assert '<input checked id="windows-0-weekdays-4" name="windows-0-weekdays"' in page  # theirs
+    assert 'name="windows-0-starts" type="time" value="14:00"' in page
+    assert [sorted(w.weekdays) for w in windows_of(invitation=invitation)] == [[1]]
+    # Sent again from the refused page, it replaces the stored windows.
+    again = visitor.post(
+        f"/presenter/{token}/availability", data={**friday, "windows_seen": _seen(page)}
+    )
+    assert again.status_code == 302
+    db.session.expire_all()
+    assert [sorted(w.weekdays) for w in windows_of(invitation=invitation)] == [[4]]
+    # A post that does not say what it was filled in from cannot replace stored windows.
+    blind = visitor.post(
+        f"/presenter/{token}/availability",
+        data={k: v for k, v in tuesday.items() if k != "windows_seen"},
+    )
+    assert blind.status_code == 409
+    db.session.expire_all()
+    assert [sorted(w.weekdays) for w in windows_of(invitation=invitation)] == [[4]]
 
 
 def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meeting, survey):
