@@ -767,8 +767,7 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
     try:
         chosen = _chosen_start(meeting, starts_at)
     except AgendaError as error:
-        flash(f"Not changed: {error}", "error")
-        return redirect(url_for(".suggest", meeting_id=meeting.id))
+        return _suggest_page(meeting, refused=f"Not changed: {error}", status=400)
     zone = meeting.time_zone or "UTC"
     new = local_time(zone, chosen).strftime("%A %-d %B %Y, %H:%M")
     old = (
@@ -792,7 +791,11 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
         question=f"Move the published meeting to {new} ({zone})?",
         consequences=consequences,
         action=url_for(".suggest", meeting_id=meeting.id),
-        fields={"starts_at": chosen.isoformat(), "confirmed": "1"},
+        fields={
+            "starts_at": chosen.isoformat(),
+            "start_seen": start_seen(meeting),
+            "confirmed": "1",
+        },
         button="Move the meeting",
         back=url_for(".suggest", meeting_id=meeting.id),
         back_label="Keep the current start",
@@ -800,25 +803,48 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
     )
 
 
+def start_seen(meeting: Meeting) -> str:
+    """The meeting's start as a page showed it: a "Use this start" made from another one is
+    refused (another co-lead set a start meanwhile), not applied over theirs."""
+    return meeting.starts_at.isoformat() if meeting.starts_at else "none"
+
+
 @bp.route("/meetings/<int:meeting_id>/suggest", methods=["GET", "POST"])
 @colead_required
 def suggest(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
-    if request.method == "POST":
-        # "Use this start": the chosen candidate becomes the meeting's start. A published
-        # meeting's subscribers and presenters are told: ask first, saying so.
-        if found.status == MeetingStatus.published and request.form.get("confirmed") != "1":
-            return _confirm_new_start(found, request.form.get("starts_at", ""))
-        try:
-            chosen = _chosen_start(found, request.form.get("starts_at", ""))
-            apply_meeting(found, {"starts_at": chosen})
-        except AgendaError as error:
-            refuse_changes()
-            flash(f"Not changed: {error}", "error")
-        else:
-            flash("The meeting's start is set; the slots follow it.", "success")
-            _say_who_is_asked_again(found)
-        return redirect(url_for(".edit", meeting_id=found.id))
+    if request.method == "GET":
+        return _suggest_page(found)
+    # "Use this start": the chosen candidate becomes the meeting's start. A published
+    # meeting's subscribers and presenters are told: ask first, saying so.
+    if request.form.get("start_seen") != start_seen(found):
+        zone = found.time_zone or "UTC"
+        now = (
+            f"it now starts {local_time(zone, found.starts_at):%A %-d %B %Y, %H:%M} ({zone})"
+            if found.starts_at
+            else "it now has no start"
+        )
+        refused = (
+            f"The meeting's start changed since you opened this page ({now}): nothing was "
+            "changed. Here are the suggestions again; choose again."
+        )
+        return _suggest_page(found, refused=refused, status=409)
+    if found.status == MeetingStatus.published and request.form.get("confirmed") != "1":
+        return _confirm_new_start(found, request.form.get("starts_at", ""))
+    try:
+        chosen = _chosen_start(found, request.form.get("starts_at", ""))
+        apply_meeting(found, {"starts_at": chosen})
+    except AgendaError as error:
+        refuse_changes()
+        return _suggest_page(found, refused=f"Not changed: {error}", status=400)
+    flash("The meeting's start is set; the slots follow it.", "success")
+    _say_who_is_asked_again(found)
+    return redirect(url_for(".edit", meeting_id=found.id))
+
+
+def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200):
+    """The ranking of start times, for the days and offices in the address (or the meeting's
+    own); `refused` says why a "Use this start" was not applied."""
     first, last = next_dates(found)
     form = SuggestForm(request.args)
     all_offices = db.session.scalars(select(Office).order_by(Office.code)).all()
@@ -842,7 +868,8 @@ def suggest(meeting_id: int):
             problem = str(error)
         else:
             grouped = by_clock_time(result.ranked, found.time_zone)[:10]
-    status = 400 if (request.args and form.errors) or problem else 200
+    if status == 200 and ((request.args and form.errors) or problem):
+        status = 400
     return render_template(
         "agenda/suggest.html",
         meeting=found,
@@ -850,6 +877,8 @@ def suggest(meeting_id: int):
         result=result,
         grouped=grouped,
         problem=problem,
+        refused=refused,
+        start_seen=start_seen(found),
         hourly=HOURLY,
         weekend_extra=WEEKEND_EXTRA,
         presenter_weight=PRESENTER_WEIGHT,

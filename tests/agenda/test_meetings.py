@@ -560,16 +560,54 @@ def test_a_line_up_into_a_meeting_that_is_no_draft_or_none(api, meeting):
     assert len(meeting.slots) == slots and lineup.meeting is None
 
 
+def _seen_start(page: str) -> str:
+    return re.search(r'name="start_seen" value="([^"]+)"', page)[1]
+
+
 def test_suggest_page_sets_the_start(api, meeting):
     page = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
     assert "Best start times" in page
     start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]
-    api.post(
-        f"/meetings/{meeting.id}/suggest",
-        data={"csrf_token": csrf_token(api, f"/meetings/{meeting.id}/edit"), "starts_at": start},
-    )
+    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    data = {"csrf_token": token, "starts_at": start, "start_seen": _seen_start(page)}
+    assert api.post(f"/meetings/{meeting.id}/suggest", data=data).status_code == 302
     db.session.refresh(meeting)
     assert meeting.starts_at == datetime.fromisoformat(start)
+
+
+def test_use_this_start_from_an_older_page_does_not_overwrite_anothers(api, meeting):
+    """Two co-leads open the suggestions; the first uses the best start; the second, from the
+    page they opened before, picks another: refused (409) with the start that stands named and
+    the ranking shown again, nothing changed; a post that does not say which start it saw is
+    refused the same way."""
+    default = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
+    first_day, last_day = (
+        re.search(rf'name="{name}"[^>]*value="([^"]+)"', default)[1] for name in ("first", "last")
+    )
+    url = (
+        f"/meetings/{meeting.id}/suggest?duration_minutes=90&offices=AU&offices=PE"
+        f"&first={first_day}&last={last_day}"
+    )
+    page = api.get(url).get_data(as_text=True)
+    first, second = re.findall(r'name="starts_at" value="([^"]+)"', page)[:2]
+    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    seen = _seen_start(page)
+    data = {"csrf_token": token, "start_seen": seen}
+    assert api.post(url, data={**data, "starts_at": first}).status_code == 302
+    refused = api.post(url, data={**data, "starts_at": second})
+    assert refused.status_code == 409
+    shown = html.unescape(refused.get_data(as_text=True))
+    assert "The meeting's start changed since you opened this page (it now starts" in shown
+    assert "Best start times" in shown and 'value="90"' in shown  # the same ranking asked for
+    db.session.refresh(meeting)
+    assert meeting.starts_at == datetime.fromisoformat(first)
+    blind = api.post(url, data={"csrf_token": token, "starts_at": second})
+    assert blind.status_code == 409
+    # Chosen again from the page as it is now, it is applied.
+    again = {**data, "start_seen": _seen_start(shown), "starts_at": second}
+    assert api.post(url, data=again).status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.starts_at == datetime.fromisoformat(second)
 
 
 def ticked(page: str) -> set[str]:
@@ -866,8 +904,10 @@ def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting
     page = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
     start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    seen = _seen_start(page)
     asked = api.post(
-        f"/meetings/{meeting.id}/suggest", data={"csrf_token": token, "starts_at": start}
+        f"/meetings/{meeting.id}/suggest",
+        data={"csrf_token": token, "starts_at": start, "start_seen": seen},
     )
     assert asked.status_code == 200
     text = html.unescape(asked.get_data(as_text=True))
@@ -877,7 +917,7 @@ def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting
     assert meeting.starts_at == before
     moved = api.post(
         f"/meetings/{meeting.id}/suggest",
-        data={"csrf_token": token, "starts_at": start, "confirmed": "1"},
+        data={"csrf_token": token, "starts_at": start, "start_seen": seen, "confirmed": "1"},
     )
     assert moved.status_code == 302
     db.session.refresh(meeting)
@@ -898,19 +938,21 @@ def test_a_start_out_of_range_is_refused_before_anything_is_asked(
     api, meeting, confirmed, sent, message
 ):
     """The published meeting's "Use this start" checks the start as any start is checked, and
-    the message does not repeat what was sent (it travels in the session cookie)."""
+    the message does not repeat what was sent; the refusal is a 400 with the ranking shown."""
     assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
     db.session.refresh(meeting)
     before = meeting.starts_at
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")
+    seen = _seen_start(api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True))
     answer = api.post(
         f"/meetings/{meeting.id}/suggest",
-        data={"csrf_token": token, "starts_at": sent, "confirmed": confirmed},
+        data={"csrf_token": token, "starts_at": sent, "confirmed": confirmed, "start_seen": seen},
     )
-    assert answer.status_code == 302
+    assert answer.status_code == 400
     assert len(answer.headers.get("Set-Cookie", "")) < 1000
-    shown = html.unescape(api.get(answer.headers["Location"]).get_data(as_text=True))
+    shown = html.unescape(answer.get_data(as_text=True))
     assert f"Not changed: {message}" in shown
+    assert "x" * 100 not in shown
     db.session.refresh(meeting)
     assert meeting.starts_at == before
 

@@ -528,8 +528,11 @@ def test_the_co_lead_is_told_whose_confirmation_a_change_asks_again(api, slot, p
     assert confirm(presenter, link).status_code == 302
     assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
     suggest = f"/meetings/{slot.meeting_id}/suggest"
-    start = re.search(r'name="starts_at" value="([^"]+)"', text(api.get(suggest)))[1]
-    asked = api.post(suggest, data={"csrf_token": csrf_token(api, edit), "starts_at": start})
+    page = text(api.get(suggest))
+    start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]
+    seen = re.search(r'name="start_seen" value="([^"]+)"', page)[1]
+    data = {"csrf_token": csrf_token(api, edit), "starts_at": start, "start_seen": seen}
+    asked = api.post(suggest, data=data)
     assert (
         "Presenters who confirmed (“Renamed”) confirmed the old time: they are asked to "
         "confirm the new one."
