@@ -177,7 +177,9 @@ def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
     text = render_template(chosen, **context)
     first, _, body = text.lstrip().partition("\n")
     subject = first.removeprefix("Subject:").strip()
-    html = render_template(_templates(kind, written, "html"), subject=subject, **context)
+    html = render_template(
+        _templates(kind, written, "html"), subject=subject, written_in=written, **context
+    )
     return subject, body.strip() + "\n", html, written
 
 

@@ -18,7 +18,7 @@ from planner.offices.models import Office, OfficeContact
 from planner.proposals.models import Proposal
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite
-from tests.support import csrf_token, hidden_fields, read_afresh
+from tests.support import csrf_token, hidden_fields, publish_as_planned, read_afresh
 
 PRESENTER = "alex@ipaustralia.example"
 
@@ -73,7 +73,7 @@ def test_an_invitation_carries_the_link_and_a_request_of_the_slot(api, slot, pre
 
 
 def test_uid_and_sequence_are_the_feeds_through_invite_move_and_cancel(api, slot, presenter):
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
     (invited,) = outbox(recipient_email=PRESENTER)
     request = vevent(invited)
@@ -114,7 +114,7 @@ def test_uid_and_sequence_are_the_feeds_through_invite_move_and_cancel(api, slot
 
 
 def test_several_changes_in_one_request_make_one_update(api, slot):
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
     changed = api.patch(
         f"/api/v1/meetings/{slot.meeting_id}",
@@ -133,7 +133,7 @@ def test_several_changes_in_one_request_make_one_update(api, slot):
 
 
 def test_a_cancelled_meeting_cancels_for_the_presenter(api, slot):
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
     assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
     (cancel,) = outbox(recipient_email=PRESENTER, kind="cancellation")
@@ -180,7 +180,7 @@ def test_deleting_a_draft_slot_cancels_for_its_presenter(api, slot):
 def test_confirming_tells_the_co_leads_and_updates_the_presenters_calendar(
     api, slot, presenter, colead
 ):
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
     (answer,) = outbox(kind="answer")
@@ -243,7 +243,7 @@ def test_a_change_rolled_back_after_its_flush_sends_nothing(api, slot, app):
     transaction's commit sends nothing for it."""
     from planner.agenda.operations import apply_meeting
 
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
     before = len(outbox())
     read_afresh()  # the test's own change begins after the requests' (tests/conftest.py)
@@ -285,6 +285,7 @@ def test_a_decision_reaches_the_volunteer_with_the_reason(api, client, survey):
     # exists (the proposal keeps asking for Spanish, and gets it then). Declined, it made no
     # office contact.
     assert message.language == "en"
+    assert '<html lang="en">' in message.html_body  # so screen readers read it as English
     assert db.session.scalar(select(Proposal.contact_language)) == "es"
     assert db.session.scalar(select(OfficeContact.id)) is None
     assert "declined" in message.subject and reason in message.text_body
@@ -339,7 +340,7 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     db.session.commit()
     invite(api, slot)
     assert outbox(recipient_email="kim@ipaustralia.example") == []  # a draft is private
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     (published,) = outbox(recipient_email="kim@ipaustralia.example")
     assert published.kind == "update" and "/unsubscribe/" in published.text_body
     # The first message about it puts it in their calendar; it changed nothing there.
@@ -378,7 +379,7 @@ def test_a_volunteer_who_did_not_consent_gets_no_office_contact_mail(api, client
     db.session.commit()
     linked = {"proposal_id": sent["id"]}
     assert api.patch(f"/api/v1/slots/{slot.id}", json=linked).status_code == 200
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
     kinds = [m.kind for m in outbox(recipient_email="robin@ipaustralia.example")]
@@ -400,7 +401,7 @@ def test_a_new_title_reaches_the_calendars_that_hold_the_slot(api, slot, present
     )
     db.session.commit()
     invite(api, slot)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     before = feed_event(presenter, TALK["title"])
     renamed = {"title": "Risk-based governance, two years on"}
     assert api.patch(f"/api/v1/slots/{slot.id}", json=renamed).status_code == 200
@@ -419,7 +420,7 @@ def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(a
     changed); a contact added later is first told of the slot with no "It was" of a time they
     never had."""
     invite(api, slot)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     published = outbox(recipient_email=PRESENTER)[-1]
     assert published.kind == "update"
     assert published.subject == f"Published: {TALK['title']}"
@@ -465,7 +466,7 @@ def test_an_unsubscribed_contact_still_gets_the_cancel_of_the_event_they_were_se
     try:
         server.refuse[lee] = "550 5.1.1 No such user"  # Lee's REQUEST never reaches Lee
         invite(api, slot)
-        assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+        assert publish_as_planned(api, slot.meeting_id).status_code == 200
         send_due(config, utcnow() + timedelta(seconds=1))
         (on_agenda,) = [m for m in server.messages() if m["To"].addresses[0].addr_spec == kim]
         assert on_agenda["Subject"].startswith("On the agenda: ")
@@ -609,7 +610,7 @@ def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
     server = SmtpServer().start()
     config = {**api.application.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
     try:
-        assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+        assert publish_as_planned(api, slot.meeting_id).status_code == 200
         invite(api, slot)
         later = {"starts_at": "2027-03-09T14:00:00+01:00"}
         assert api.patch(f"/api/v1/meetings/{slot.meeting_id}", json=later).status_code == 200
@@ -990,7 +991,7 @@ def test_a_slot_given_to_another_office_leaves_one_office_s_calendars_for_the_ot
     _contact("PE", "Both", both)
     _contact("AU", "Alex", PRESENTER)  # the presenter is an AU contact too
     invite(api, slot)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
 
     def feed_sequence(office: str) -> int:
         token = office_feed_token(db.session.get(Office, office), app.config["SECRET_KEY"])
@@ -1039,7 +1040,7 @@ def test_a_slot_given_to_another_office_on_its_page_names_the_new_office(api, sl
     """helper-58: through the slot's page (which had loaded the old office), PE's contact was
     told of "IP Australia" at Sydney's time, and the event named AU as presenter."""
     _contact("PE", "Pat", "pat@indecopi.example")
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     url = f"/slots/{slot.id}/edit"
     form = {
         **hidden_fields(api, url),
@@ -1067,7 +1068,7 @@ def test_a_contact_invited_to_present_gets_sequences_above_what_their_calendar_h
     message came at the slot's own lower SEQUENCE, and their calendar ignored both (one UID,
     one event)."""
     _contact("AU", "Alex", PRESENTER)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     for office in ("PE", "AU"):
         assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": office}).status_code == 200
     held = max(int(vevent(m)["SEQUENCE"]) for m in outbox(recipient_email=PRESENTER))
@@ -1089,7 +1090,7 @@ def test_a_replaced_presenter_who_is_a_contact_keeps_the_office_s_copy(api, slot
     unrelated change brought it back."""
     _contact("AU", "Alex", PRESENTER)
     invite(api, slot)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     for message in outbox(recipient_email=PRESENTER):
         message.status = MessageStatus.sent  # they reached them
     db.session.commit()
@@ -1108,7 +1109,7 @@ def test_a_presenter_who_declines_and_is_a_contact_keeps_it_and_hears_as_one(api
     office, and then none of the slot's news (the declined invitation still counted as its
     presenter), until someone else was invited."""
     _contact("AU", "Alex", PRESENTER)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     link = invite(api, slot)
     presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
     told = outbox(recipient_email=PRESENTER)[-1]
@@ -1127,7 +1128,7 @@ def test_a_replaced_presenter_whose_calendar_never_had_it_is_not_told_it_stays(a
     "it stays in your calendar" was not true."""
     _contact("AU", "Alex", PRESENTER)
     invite(api, slot)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     for message in outbox(recipient_email=PRESENTER):
         message.status = MessageStatus.not_sent
     db.session.commit()
@@ -1142,7 +1143,7 @@ def test_a_replaced_presenter_whose_calendar_never_had_it_is_not_told_it_stays(a
 
 def _declined_as_contact(api, slot, presenter) -> OutboxMessage:
     _contact("AU", "Alex", PRESENTER)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     link = invite(api, slot)
     presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
     kept = outbox(recipient_email=PRESENTER)[-1]
@@ -1195,7 +1196,7 @@ def test_a_slot_added_to_a_published_meeting_is_announced_and_only_then_cancelle
     a CANCEL of an event they never had. (Lee, unsubscribed from updates, never had it.)"""
     kim, lee = "kim@ipaustralia.example", "lee@ipa.example"
     _contact("AU", "Kim", kim)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     added = {**TALK, "title": "A late addition"}
     made = api.post(f"/api/v1/meetings/{slot.meeting_id}/slots", json=added)
     assert made.status_code == 201
@@ -1215,7 +1216,7 @@ def test_a_contact_added_changed_or_removed_after_publication_follows_the_office
     changed; an address changed or removed kept its events for good."""
     from planner.offices.contacts import add_contact, remove_contact, update_contact
 
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     office = db.session.get(Office, "AU")
     fields = {"name": "Kim", "role": "", "language": "en"}
     contact = add_contact(office, email="kim@ipaustralia.example", editor="co", **fields)
