@@ -5,6 +5,7 @@ paginated API answer, and the database emptied back to its reference data."""
 import html
 import re
 from contextlib import contextmanager
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import delete, event
@@ -134,3 +135,31 @@ def read_afresh() -> None:
     pending = db.session.new or db.session.dirty or db.session.deleted
     assert not pending, f"the test holds changes of its own: {pending}"
     db.session.commit()
+
+
+def publish_as_planned(client, meeting_id: int, url: str | None = None, **post):
+    """Publish the meeting as its co-leads did, before it took place: a meeting dated in the
+    past (the tests of past meetings) is published a day before its start, since a meeting
+    that has ended is not published. `url` and `post` for the page's form instead of the API."""
+    import time_machine
+
+    from planner.agenda.models import Meeting
+    from planner.db_types import utcnow
+
+    meeting = db.session.get(Meeting, meeting_id)
+    db.session.refresh(meeting)
+    url = url or f"/api/v1/meetings/{meeting_id}/publish"
+    if meeting.ends_at is None or meeting.ends_at > utcnow():
+        return client.post(url, **post)
+    with time_machine.travel(meeting.starts_at - timedelta(days=1), tick=True):
+        return client.post(url, **post)
+
+
+def ahead(day: str) -> str:
+    """`day` moved on by whole 52-week years until it is after today: the same weekday in the
+    same season (DST alike), for tests whose meeting must be to come (start times in the past
+    are never suggested; a meeting that has ended is not published)."""
+    moved = date.fromisoformat(day)
+    while moved <= datetime.now(UTC).date() + timedelta(days=1):
+        moved += timedelta(weeks=52)
+    return moved.isoformat()

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from planner.config import DEVELOPMENT_BASE_URL, base_url
+from tests.support import publish_as_planned
 
 EVIL = {"Host": "evil.example"}
 PROPOSAL = {
@@ -39,7 +40,7 @@ def test_feed_addresses_ignore_the_host_header(app, client, colead_client, surve
     colead_client.post(
         f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Opening", "duration_minutes": 10}
     )
-    published = colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    published = publish_as_planned(colead_client, meeting["id"])
     assert published.status_code == 200, published.get_json()
     page = client.get(f"/meetings/{meeting['id']}", headers=EVIL)
     assert page.status_code == 200

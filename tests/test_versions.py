@@ -15,7 +15,7 @@ from planner.lineup.models import Lineup
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from tests.support import csrf_token, form_of
+from tests.support import csrf_token, form_of, publish_as_planned
 
 MEETING = {"title": "Rec 10 workshop", "duration_minutes": 120, "time_zone": "Europe/Zurich"}
 VOLUNTEERED = {
@@ -359,7 +359,7 @@ def test_a_save_that_changes_nothing_is_no_new_version(api, client, survey):
     slot = api.post(
         f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk", "duration_minutes": 20}
     ).get_json()
-    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
     feed = client.get("/feeds/taskforce-talks.ics")
     meeting_url, slot_url = f"/api/v1/meetings/{meeting['id']}", f"/api/v1/slots/{slot['id']}"
     versions = (api.get(meeting_url).get_json()["version"], api.get(slot_url).get_json()["version"])

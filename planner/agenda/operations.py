@@ -569,23 +569,38 @@ def remove_meeting(meeting: Meeting) -> str:
     return "deleted"
 
 
-def publish(meeting: Meeting) -> None:
+def publish_problem(meeting: Meeting) -> str | None:
+    """Why the meeting cannot be published as it is (None: it can); asked by the page that
+    asks first, and by `publish`."""
     if meeting.status == MeetingStatus.cancelled:
         # Its cancellation went to every calendar and presenter: it stays cancelled.
-        raise PublishRefused(
+        return (
             "The meeting was cancelled, so it cannot be published again: create a new meeting "
             "instead."
         )
     if meeting.starts_at is None:
-        raise PublishRefused("Set the date and start time before publishing.")
+        return "Set the date and start time before publishing."
     if not meeting.slots:
-        raise PublishRefused("Add at least one slot before publishing.")
+        return "Add at least one slot before publishing."
     overruns = [s.title for s, t in layout(meeting) if t.overruns]
     if overruns:
-        raise PublishRefused(
+        return (
             f"“{overruns[0]}” runs past the end of the meeting: lengthen the meeting or "
             "shorten the slots before publishing."
         )
+    if meeting.status == MeetingStatus.draft and meeting.ends_at <= utcnow():
+        # Publishing would put a past meeting in calendars and invite presenters to it.
+        return (
+            "The meeting's date has passed (it ended "
+            f"{meeting.ends_at:%-d %B %Y at %H:%M} UTC): set a date to come before publishing, "
+            "or delete the draft."
+        )
+    return None
+
+
+def publish(meeting: Meeting) -> None:
+    if problem := publish_problem(meeting):
+        raise PublishRefused(problem)
     if meeting.status != MeetingStatus.published:
         meeting.status = MeetingStatus.published
         meeting.published_at = meeting.published_at or utcnow()

@@ -48,6 +48,7 @@ from planner.agenda.operations import (
     move_slot,
     presenter_of_another_office,
     publish,
+    publish_problem,
     refuse_if_cancelled,
     refuse_if_ended,
     remove_meeting,
@@ -609,6 +610,9 @@ def confirm_publish(meeting_id: int):
     if found.status != MeetingStatus.draft:
         flash("It is already published (or cancelled): nothing to publish.", "warning")
         return redirect(url_for(".meeting", meeting_id=found.id))
+    if problem := publish_problem(found):
+        flash(f"Not ready to publish: {problem}", "error")
+        return redirect(url_for(".edit", meeting_id=found.id))
     talks = [
         s
         for s in found.slots
@@ -675,7 +679,7 @@ def publish_view(meeting_id: int):
     except AgendaError as error:
         refuse_changes()
         flash(f"Not published: {error}", "error")
-        return redirect(url_for(".edit", meeting_id=found.id))
+        return _edit_page(found, status=409)
     flash("Published: the agenda is public and in the calendar feeds.", "success")
     return redirect(url_for(".meeting", meeting_id=found.id))
 

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
 from planner.extensions import db
 from planner.presenters.operations import invite
-from tests.support import hidden_fields
+from tests.support import hidden_fields, publish_as_planned
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -38,7 +38,7 @@ def test_cancelling_a_published_slot_asks_first_and_says_what_it_sends(colead_cl
     slot = meeting.slots[0]
     invite(slot, name="Alex", email="alex@ip.example", time_zone=None, by="co-lead")
     db.session.commit()
-    assert colead_client.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(colead_client, meeting.id).status_code == 200
     editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
     assert f"/slots/{slot.id}/delete" in _links(editor)  # a link to the question, not a form
     assert f'action="/slots/{slot.id}/delete"' not in editor
@@ -74,7 +74,7 @@ def test_deleting_a_draft_slot_and_the_draft_ask_first(colead_client, meeting):
 
 
 def test_cancelling_a_published_meeting_asks_first(colead_client, meeting):
-    assert colead_client.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(colead_client, meeting.id).status_code == 200
     asked = colead_client.get(f"/meetings/{meeting.id}/delete").get_data(as_text=True)
     assert "Cancel “Rec 10 workshop”?" in asked and "every slot cancelled" in asked
     asked = f"/meetings/{meeting.id}/delete"
@@ -112,7 +112,7 @@ def test_a_deletion_asked_before_someone_else_saved_is_asked_again(colead_client
 def test_cancelling_a_meeting_asks_again_when_a_slot_changed_meanwhile(colead_client, meeting):
     """The page counts the presenters the cancellation goes to: a presenter invited to one of
     its slots meanwhile (the meeting's own row unchanged) makes it ask again."""
-    assert colead_client.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(colead_client, meeting.id).status_code == 200
     asked = f"/meetings/{meeting.id}/delete"
     form = hidden_fields(colead_client, asked)
     invite(meeting.slots[1], name="Bruno", email="bruno@example.org", time_zone=None, by="x")

@@ -7,7 +7,7 @@ from icalendar import Calendar
 
 from planner.agenda.models import Meeting
 from planner.extensions import db
-from tests.support import csrf_token
+from tests.support import csrf_token, publish_as_planned
 
 START = "2027-03-09T14:00:00+01:00"
 
@@ -94,7 +94,7 @@ def test_the_form_pins_a_typed_length_and_follows_on_request(api, survey):
 def test_the_calendar_event_ends_with_the_last_slot(api, survey):
     made = api.post("/api/v1/meetings", json={"title": "Workshop", "starts_at": START}).get_json()
     slots(api, made["id"], 20, 20, 20, 20, 20, 30)
-    assert api.post(f"/api/v1/meetings/{made['id']}/publish").status_code == 200
+    assert publish_as_planned(api, made["id"]).status_code == 200
     calendar = Calendar.from_ical(api.get(f"/meetings/{made['id']}.ics").data)
     (event,) = [e for e in calendar.walk("VEVENT")]
     start = datetime(2027, 3, 9, 13, tzinfo=UTC)

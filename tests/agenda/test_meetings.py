@@ -6,11 +6,11 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
-from tests.support import csrf_token, form_of, hidden_fields
+from tests.support import ahead, csrf_token, form_of, hidden_fields, publish_as_planned
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -19,15 +19,6 @@ MEETING = {
     "time_zone": "Europe/Zurich",
     "video_url": "https://video.example/rec10",
 }
-
-
-def ahead(day: str) -> str:
-    """`day` moved on by whole 52-week years until it is after today: the same weekday in the
-    same season (DST alike), since start times in the past are never suggested."""
-    moved = date.fromisoformat(day)
-    while moved <= datetime.now(UTC).date() + timedelta(days=1):
-        moved += timedelta(weeks=52)
-    return moved.isoformat()
 
 
 def shift(days: str, by: str) -> str:
@@ -159,7 +150,7 @@ def test_every_method_on_an_id_beyond_the_database_is_404_not_405(api, survey, u
 
 
 def test_a_published_meeting_cannot_quietly_disappear(before_it, api, meeting):
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     for payload, message in (
         ({"status": "draft"}, "cannot become a draft again; cancel it"),
         ({"starts_at": None}, "keeps a start; move it, or cancel it"),
@@ -176,10 +167,10 @@ def test_a_cancelled_meeting_is_never_published_again(before_it, api, meeting):
     """Its cancellation went to every calendar: neither the API nor a tab opened before the
     cancellation brings it back."""
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")  # the tab, opened while a draft
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     cancelled = api.patch(f"/api/v1/meetings/{meeting.id}", json={"status": "cancelled"})
     sequence = cancelled.get_json()["sequence"]
-    again = api.post(f"/api/v1/meetings/{meeting.id}/publish")
+    again = publish_as_planned(api, meeting.id)
     assert again.status_code == 409
     assert "cancelled, so it cannot be published again" in again.get_json()["message"]
     patched = api.patch(f"/api/v1/meetings/{meeting.id}", json={"status": "published"})
@@ -277,6 +268,48 @@ def test_changes_raise_the_sequence_of_what_moved(api, meeting):
     assert [s.sequence for s in meeting.slots] == [2, 2, 2]
 
 
+def test_a_meeting_that_has_ended_is_not_published(api, meeting):
+    """Publishing the draft of a meeting whose date has passed would put it in calendars and
+    send presenters requests for a past meeting: refused by the API and the page, and the
+    page that asks first says so instead of asking."""
+    from planner.mail.models import OutboxMessage
+    from planner.offices.models import OfficeContact
+
+    assert meeting.ends_at < datetime.now(UTC)  # 10 March 2026
+    # AU presents: published, its contact would be sent the slot.
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipa.example", source="test")
+    )
+    db.session.commit()
+    sent = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    refused = api.post(f"/api/v1/meetings/{meeting.id}/publish")
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == (
+        "The meeting's date has passed (it ended 10 March 2026 at 12:30 UTC): set a date to "
+        "come before publishing, or delete the draft."
+    )
+    edit = f"/meetings/{meeting.id}/edit"
+    asked = api.get(f"/meetings/{meeting.id}/publish")
+    assert asked.status_code == 302 and asked.headers["Location"].endswith(edit)
+    assert "Not ready to publish: The meeting's date has passed" in html.unescape(
+        api.get(edit).text
+    )
+    page = api.post(f"/meetings/{meeting.id}/publish", data={"csrf_token": csrf_token(api, edit)})
+    assert page.status_code == 409
+    assert "Not published: The meeting's date has passed" in html.unescape(page.text)
+    db.session.refresh(meeting)
+    assert meeting.status == "draft" and meeting.published_at is None
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == sent
+    # Moved to a date to come, it is published.
+    later = api.patch(
+        f"/api/v1/meetings/{meeting.id}",
+        json={"starts_at": f"{ahead('2026-03-10')}T12:00:00+01:00"},
+    )
+    assert later.status_code == 200
+    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) > sent
+
+
 def test_publish_needs_a_start_and_no_overrun(api, survey):
     draft = api.post("/api/v1/meetings", json={"title": "Undated"}).get_json()
     refused = api.post(f"/api/v1/meetings/{draft['id']}/publish")
@@ -286,14 +319,14 @@ def test_publish_needs_a_start_and_no_overrun(api, survey):
     api.post(
         f"/api/v1/meetings/{short['id']}/slots", json={"title": "Long", "duration_minutes": 30}
     )
-    overrun = api.post(f"/api/v1/meetings/{short['id']}/publish")
+    overrun = publish_as_planned(api, short["id"])
     assert "runs past the end of the meeting" in overrun.get_json()["message"]
 
 
 def test_deleting_cancels_what_subscribers_may_have(before_it, api, meeting):
     talk = meeting.slots[2]
     assert api.delete(f"/api/v1/slots/{talk.id}").get_json()["result"] == "deleted"
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     opening = meeting.slots[0]
     cancelled = api.delete(f"/api/v1/slots/{opening.id}").get_json()
     assert cancelled["result"] == "cancelled" and cancelled["slot"]["status"] == "cancelled"
@@ -463,15 +496,15 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
     refused = colead_client.post(
         f"/meetings/{meeting.id}/publish", data={"csrf_token": csrf_token(colead_client, edit)}
     )
-    assert "runs past the end" in colead_client.get(refused.headers["Location"]).get_data(
-        as_text=True
-    )
+    assert refused.status_code == 409  # the editor, saying why
+    assert "runs past the end of the meeting" in html.unescape(refused.text)
+    assert "Not published: “" in html.unescape(refused.text)
     assert client.get(f"/meetings/{meeting.id}").status_code == 404  # still a draft
 
 
 def test_public_page_local_times_and_zone_choice(api, client, meeting):
     assert client.get(f"/meetings/{meeting.id}").status_code == 404  # a draft
-    api.post(f"/api/v1/meetings/{meeting.id}/publish")
+    publish_as_planned(api, meeting.id)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "IP Australia on governance" in page
     # 12:00 in Zurich (UTC+1) is 22:00 in Sydney (UTC+11) and 06:00 in Lima.
@@ -543,7 +576,7 @@ def test_a_line_up_into_a_meeting_that_is_no_draft_or_none(api, meeting):
     token = csrf_token(api, f"/lineups/{lineup.id}")
     url = f"/lineups/{lineup.id}/accept"
     slots = len(meeting.slots)
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     refused = api.post(url, data={"csrf_token": token, "meeting": meeting.id})
     assert refused.status_code == 409
     page = html.unescape(refused.get_data(as_text=True))
@@ -770,7 +803,7 @@ def test_suggestions_look_from_the_home_zone_date(api, survey):
 
 
 def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):
-    api.post(f"/api/v1/meetings/{meeting.id}/publish")
+    publish_as_planned(api, meeting.id)
     visitor = app.test_client()
     plain = visitor.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     wrong = visitor.get(f"/meetings/{meeting.id}?zone=Mars/Olympus")
@@ -898,7 +931,7 @@ def test_the_edit_page_has_one_element_per_id(api, meeting):
 def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting):
     """Subscribers and presenters of a published meeting are told of a new start: the co-lead
     is asked first, told so, and nothing moves until they confirm."""
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     db.session.refresh(meeting)
     before = meeting.starts_at
     page = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
@@ -939,7 +972,7 @@ def test_a_start_out_of_range_is_refused_before_anything_is_asked(
 ):
     """The published meeting's "Use this start" checks the start as any start is checked, and
     the message does not repeat what was sent; the refusal is a 400 with the ranking shown."""
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     db.session.refresh(meeting)
     before = meeting.starts_at
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")
@@ -957,7 +990,7 @@ def test_a_start_out_of_range_is_refused_before_anything_is_asked(
     assert meeting.starts_at == before
 
 
-def test_publishing_asks_first_saying_who_is_sent_what(api, meeting):
+def test_publishing_asks_first_saying_who_is_sent_what(before_it, api, meeting):
     # Offices without a contact are not said to be written to (helper-60).
     none = html.unescape(api.get(f"/meetings/{meeting.id}/publish").get_data(as_text=True))
     assert "No presenting office has a contact saved: no office contact is emailed." in none
@@ -987,7 +1020,7 @@ def test_publishing_asks_first_saying_who_is_sent_what(api, meeting):
     assert again.status_code == 302 and again.headers["Location"] == f"/meetings/{meeting.id}"
 
 
-def test_publishing_twice_says_it_was_already_published(api, meeting):
+def test_publishing_twice_says_it_was_already_published(before_it, api, meeting):
     url = f"/meetings/{meeting.id}/publish"
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")
     assert api.post(url, data={"csrf_token": token}).status_code == 302
@@ -1051,7 +1084,7 @@ def test_a_slot_pinned_in_the_hour_the_clocks_repeat_can_still_be_saved_on_its_p
 def test_a_meeting_that_has_ended_is_not_cancelled_afterwards(api, meeting):
     """helper-60: a meeting that ended in March could be cancelled in December, sending its
     presenters and calendars word that it was off."""
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     refused = api.patch(f"/api/v1/meetings/{meeting.id}", json={"status": "cancelled"})
     assert refused.status_code == 400
     assert "The meeting has ended: there is nothing to cancel" in refused.get_json()["message"]
@@ -1069,7 +1102,7 @@ def test_the_meetings_list_says_a_zone_it_cannot_use_and_what_is_on_now(api, app
     wrong = visitor.get("/meetings?zone=CET")
     assert wrong.status_code == 400
     assert "“CET”" in wrong.get_data(as_text=True)
-    assert api.post(f"/api/v1/meetings/{meeting.id}/publish").status_code == 200
+    assert publish_as_planned(api, meeting.id).status_code == 200
     with time_machine.travel(datetime(2026, 3, 10, 11, 30, tzinfo=UTC)):
         page = visitor.get("/meetings").get_data(as_text=True)
     assert "happening now" in page

@@ -11,7 +11,7 @@ from planner.availability.windows import check_window
 from planner.extensions import db
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
-from tests.support import counted_queries
+from tests.support import counted_queries, publish_as_planned
 
 PRESENTERS = ("AU", "BR", "CA", "CN", "DE", "ES", "FI", "JP")
 
@@ -38,7 +38,7 @@ def published_meeting(api, slots: int) -> int:
             },
         )
         assert created.status_code == 201
-    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
     return meeting["id"]
 
 

@@ -15,7 +15,7 @@ from planner.availability.operations import windows_of
 from planner.extensions import db
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
-from tests.support import csrf_token
+from tests.support import csrf_token, publish_as_planned
 
 VOLUNTEER = {
     "office": "PE",
@@ -400,7 +400,7 @@ def test_a_cancelled_slot_warns_of_nothing_and_offers_no_link(app, api, meeting)
     db.session.commit()
     video = {"video_url": "https://video.example/rec10"}
     assert api.patch(f"/api/v1/meetings/{meeting['id']}", json=video).status_code == 200
-    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
     theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
     assert "outside the availability you gave" in theirs and "Video link" in theirs
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
@@ -414,7 +414,7 @@ def test_a_cancelled_slot_warns_of_nothing_and_offers_no_link(app, api, meeting)
 
 def test_the_public_agenda_shows_the_presenters_local_time(app, api, meeting):
     _invited(meeting, zone="America/Lima")
-    api.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    publish_as_planned(api, meeting["id"])
     page = app.test_client().get(f"/meetings/{meeting['id']}").get_data(as_text=True)
     assert "Presenter: 09:00 in Lima (UTC−5)" in page
     assert "availability" not in page.lower().split("<h2>agenda</h2>")[-1]  # no warnings

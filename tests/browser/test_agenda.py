@@ -8,6 +8,7 @@ from pathlib import Path
 from playwright.sync_api import expect
 
 from tests.browser.conftest import PHONE, shoot
+from tests.support import ahead
 
 
 def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
@@ -15,7 +16,7 @@ def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Meetings").click()
     page.get_by_role("link", name="New meeting").click()
     page.get_by_label("Title").fill("Rec 10 workshop: AI and blockchain")
-    page.get_by_label("Date").fill("2026-03-10")
+    page.get_by_label("Date").fill(ahead("2026-03-10"))  # a Tuesday to come, in CET
     page.get_by_label("Start").fill("12:00")
     page.get_by_label("Duration (minutes)").fill("150")
     page.get_by_label("Home time zone").fill("Europe/Zurich")

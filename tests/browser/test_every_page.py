@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from planner.extensions import db
 from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
-from tests.support import reset_database
+from tests.support import publish_as_planned, reset_database
 
 MEETING = {
     "title": "Rec 10 workshop: AI and blockchain",
@@ -123,7 +123,7 @@ def _meeting(api, fields: dict) -> int:
     for talk in TALKS:
         slot = api.post(f"/api/v1/meetings/{meeting}/slots", json=talk)
         assert slot.status_code == 201, slot.get_json()
-    assert api.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    assert publish_as_planned(api, meeting).status_code == 200
     return meeting
 
 

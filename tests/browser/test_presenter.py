@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
 from tests.presenters.support import MEETING
+from tests.support import publish_as_planned
 
 TALKS = (
     {"title": "Risk-based governance of new technologies", "office": "AU", "duration_minutes": 20},
@@ -109,7 +110,7 @@ def test_the_whole_journey_from_volunteer_to_slides(
     expect(page.get_by_label("Title", exact=True)).to_have_value("AI search tools")
     shoot(page, "journey-1-scheduled")
     link = invite(page, live_server, meeting, "AI search tools", "Pat Example", "Asia/Jerusalem")
-    assert colead_client.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    assert publish_as_planned(colead_client, meeting).status_code == 200
 
     # The presenter, on a phone, confirms and adds their slides.
     context = browser.new_context(

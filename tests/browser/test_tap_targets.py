@@ -3,6 +3,7 @@ high), the agenda editor's row of slot buttons too; and the editor's stacked slo
 of their times."""
 
 from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.support import publish_as_planned
 
 TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button, main summary"
 # Boxes and round buttons: 24 px each way (their labels are tappable beside them).
@@ -36,7 +37,7 @@ def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey
             json={"title": title, "office": "AU", "recommendations": [10]},
         )
         assert made.status_code == 201
-    assert api.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    assert publish_as_planned(api, meeting).status_code == 200
     sign_in(phone, live_server)
     pages = (
         "/",

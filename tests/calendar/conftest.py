@@ -5,6 +5,7 @@ import pytest
 from planner.agenda.models import Meeting
 from planner.extensions import db
 from tests.calendar.test_feeds import MEETING, SLOTS
+from tests.support import publish_as_planned
 
 
 @pytest.fixture
@@ -14,7 +15,7 @@ def published(colead_client, survey):
     meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
     for slot in SLOTS:
         api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot)
-    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
     return db.session.get(Meeting, meeting["id"])
 
 

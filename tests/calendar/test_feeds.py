@@ -10,7 +10,7 @@ from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
 from tests.calendar.readers import read_everywhere, with_icalendar
-from tests.support import csrf_token
+from tests.support import csrf_token, publish_as_planned
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -371,7 +371,7 @@ def test_drafts_are_not_downloadable_and_old_meetings_leave_the_feed(
     colead_client.post(
         f"/api/v1/meetings/{old['id']}/slots", json={"title": "x", "duration_minutes": 10}
     )
-    colead_client.post(f"/api/v1/meetings/{old['id']}/publish")
+    publish_as_planned(colead_client, old["id"])
     assert "Long ago" not in visitor.get("/feeds/taskforce.ics").data.decode()
     assert visitor.get(f"/meetings/{old['id']}.ics").status_code == 200
 
@@ -476,7 +476,7 @@ def test_a_meeting_kept_in_utc_is_read_alike_everywhere(colead_client, visitor, 
     assert (
         colead_client.post(f"/api/v1/meetings/{meeting['id']}/slots", json=talk).status_code == 201
     )
-    assert colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    assert publish_as_planned(colead_client, meeting["id"]).status_code == 200
     body = visitor.get(f"/meetings/{meeting['id']}.ics").data
     parsed = read_everywhere(body)
     starts = {e["start"] for e in parsed["events"]}
@@ -504,7 +504,7 @@ def test_on_a_clock_change_day_descriptions_give_each_end_its_own_offset(
         f"/api/v1/meetings/{meeting['id']}/slots",
         json={"title": "One hour", "office": "AU", "recommendations": [10], "duration_minutes": 60},
     )
-    assert api.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
     home = (
         "Home time zone: Sun 4 Apr 2027, 02:00 (UTC+11) – 02:00 (UTC+10, after the clocks "
         "change) Australia/Sydney"

@@ -10,7 +10,7 @@ from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
 from tests.calendar.test_feeds import MEETING, SLOTS, events_by_uid
-from tests.support import csrf_token
+from tests.support import csrf_token, publish_as_planned
 
 PROPOSAL = {
     "office": "JP",
@@ -70,7 +70,7 @@ def test_a_proposal_page_links_the_published_meetings_it_is_in(client, colead_cl
     assert placed.status_code == 201, placed.get_json()
     download = f'href="/meetings/{meeting["id"]}.ics?download=1"'
     assert download not in client.get(path).text  # a draft: not yet
-    colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    publish_as_planned(colead_client, meeting["id"])
     page = client.get(path).text
     assert download in page and feed_links(page) == {"taskforce.ics"}
 
@@ -110,7 +110,7 @@ def test_a_draft_is_in_no_feed(colead_client, visitor, survey):
     in_no_feed(visitor, draft)
 
     # Published, it is everywhere: the test above can see a meeting where it is.
-    assert colead_client.post(f"/api/v1/meetings/{draft.id}/publish").status_code == 200
+    assert publish_as_planned(colead_client, draft.id).status_code == 200
     answers = every_feed(visitor, draft.id)
     assert all(r.status_code == 200 for r in answers.values())
     assert draft.uid in events_by_uid(answers["task force"].data)

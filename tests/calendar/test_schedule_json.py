@@ -15,6 +15,7 @@ from planner.calendar.frab import ScheduleInfo, TalkInfo
 from planner.calendar.frab import schedule as frab_schedule
 from planner.extensions import db
 from tests.calendar.test_feeds import MEETING, SLOTS, conditional
+from tests.support import publish_as_planned
 
 ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
 SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
@@ -93,7 +94,7 @@ def published_meeting(client) -> tuple[int, dict]:
         json={"title": "Dropped", "duration_minutes": 10, "status": "cancelled"},
     ).get_json()
     assert draft_is_hidden(client, meeting["id"])
-    client.post(f"/api/v1/meetings/{meeting['id']}/publish")
+    publish_as_planned(client, meeting["id"])
     return meeting["id"], cancelled
 
 
@@ -183,7 +184,7 @@ def test_days_end_where_the_meeting_ends(colead_client, survey, start, minutes, 
     colead_client.post(
         f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk", "duration_minutes": 30}
     )
-    assert colead_client.post(f"/api/v1/meetings/{meeting['id']}/publish").status_code == 200
+    assert publish_as_planned(colead_client, meeting["id"]).status_code == 200
     conference = colead_client.get(f"/meetings/{meeting['id']}/schedule.json").get_json()[
         "schedule"
     ]["conference"]

@@ -33,6 +33,7 @@ from planner.offices.contacts import contacts_for, update_contact
 from planner.offices.models import OfficeContact
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import confirm, invite
+from tests.support import publish_as_planned
 
 ALEX = "alex@ipaustralia.example"
 SAM = "sam@ipaustralia.example"
@@ -269,7 +270,7 @@ def _contact(office: str, name: str, email: str) -> OfficeContact:
 
 
 def _publish(api, slot) -> None:
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
 
 
 def _move_meeting(api, slot, when: str) -> None:

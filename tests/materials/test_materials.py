@@ -14,7 +14,7 @@ from planner.presenters.operations import invite, revoke
 from planner.survey.models import Answer
 from planner.survey.records import Question
 from tests.materials.files import DOCX, ELF, ODP, PDF, PPTX
-from tests.support import csrf_token
+from tests.support import csrf_token, publish_as_planned
 
 PAST = {
     "title": "Rec 10 workshop",
@@ -34,7 +34,7 @@ def _meeting(api, fields: dict, *, publish: bool = True, talks=(TALK,)) -> Meeti
         answer = api.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk)
         assert answer.status_code == 201, answer.get_json()
     if publish:
-        assert api.post(f"/api/v1/meetings/{meeting_id}/publish").status_code == 200
+        assert publish_as_planned(api, meeting_id).status_code == 200
     return db.session.get(Meeting, meeting_id)
 
 

@@ -12,7 +12,7 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
 from planner.spreadsheet import written
-from tests.support import COLEAD_EMAIL, csrf_token, hidden_fields
+from tests.support import COLEAD_EMAIL, csrf_token, hidden_fields, publish_as_planned
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
 PROPOSAL = {
@@ -331,7 +331,7 @@ def test_contacts_are_in_no_public_page_api_answer_or_feed(client, colead_client
         f"/api/v1/meetings/{meeting}/slots",
         json={"title": "AI at IP Australia", "office": "AU", "recommendations": [10]},
     )
-    assert colead_client.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    assert publish_as_planned(colead_client, meeting).status_code == 200
     colead_page = colead_client.get("/offices/AU").get_data(as_text=True)
     feed = next(
         line.split('"')[0]

@@ -18,7 +18,7 @@ from planner.presenters.forms import slot_time
 from planner.presenters.models import Invitation
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite
-from tests.support import csrf_token, form_of, hidden_fields
+from tests.support import csrf_token, form_of, hidden_fields, publish_as_planned
 
 
 def text(response) -> str:
@@ -73,7 +73,7 @@ def test_the_co_lead_form_starts_from_the_proposal_contact(api, client, survey):
 
 def test_confirming_moves_the_slot_and_the_calendars(api, slot, presenter):
     link = invite(api, slot)
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     feed = lambda: read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)  # noqa: E731
     before = next(e for e in feed()["events"] if e["summary"] == TALK["title"])
     assert before["status"] == "TENTATIVE"
@@ -275,7 +275,7 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     assert "calendars show your slot as tentative, though you confirmed it," in text(
         presenter.get(link)
     )
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     published = presenter.get(link + "/slot.ics").get_data(as_text=True)
     assert "/presenter/" not in published and "video.example" in published
     assert f"/meetings/{slot.meeting_id}" in published  # the public agenda page instead
@@ -526,7 +526,7 @@ def test_the_co_lead_is_told_whose_confirmation_a_change_asks_again(api, slot, p
     assert "“Renamed” moved or changed length" in text(api.get(moved.headers["Location"]))
     # Moving a published meeting to a suggested start asks first, and says whom it asks again.
     assert confirm(presenter, link).status_code == 302
-    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
     suggest = f"/meetings/{slot.meeting_id}/suggest"
     page = text(api.get(suggest))
     start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]

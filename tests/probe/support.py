@@ -23,7 +23,7 @@ from planner.materials.operations import add_link
 from planner.offices.models import OfficeContact
 from planner.presenters.operations import invite
 from planner.text import control_character
-from tests.support import read_afresh
+from tests.support import publish_as_planned, read_afresh
 
 # Reproducible in CI, no example database in the repository, no per-example deadline (a line-up
 # takes its time). The examples share the app's database on purpose: they probe the state that
@@ -176,7 +176,7 @@ def build_world(client, colead_client) -> World:
     slot = _created(colead_client.post(f"/api/v1/meetings/{meeting}/slots", json=SLOT))["id"]
     published = _created(colead_client.post("/api/v1/meetings", json=MEETING))["id"]
     _created(colead_client.post(f"/api/v1/meetings/{published}/slots", json=SLOT))
-    assert colead_client.post(f"/api/v1/meetings/{published}/publish").status_code == 200
+    assert publish_as_planned(colead_client, published).status_code == 200
     lineup = _created(colead_client.post("/api/v1/lineups", json=LINEUP))["id"]
     proposal = _created(client.post("/api/v1/proposals", json=PROPOSAL))
     token = proposal["link"].rsplit("/", 1)[1]

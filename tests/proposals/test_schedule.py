@@ -12,7 +12,7 @@ from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.proposals.models import Proposal
-from tests.support import csrf_token, form_of
+from tests.support import csrf_token, form_of, publish_as_planned
 
 PROPOSAL = {
     "office": "PE",
@@ -107,7 +107,7 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     over = meeting(colead_client, "Last year's workshop")
     opening = {"title": "Opening", "kind": "discussion", "duration_minutes": 10}
     assert colead_client.post(f"/api/v1/meetings/{over}/slots", json=opening).status_code == 201
-    assert colead_client.post(f"/api/v1/meetings/{over}/publish").status_code == 200
+    assert publish_as_planned(colead_client, over).status_code == 200
     db.session.get(Meeting, over).starts_at = datetime(2020, 3, 10, 13, tzinfo=UTC)
     db.session.commit()
     page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
@@ -264,7 +264,7 @@ def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
     ):
         added = colead_client.post(f"/api/v1/meetings/{published}/slots", json=slot)
         assert added.status_code == 201
-    assert colead_client.post(f"/api/v1/meetings/{published}/publish").status_code == 200
+    assert publish_as_planned(colead_client, published).status_code == 200
     response = schedule(colead_client, proposal, published)
     assert response.status_code == 302
     titles = [s.title for s in sorted(slots(), key=lambda s: s.position)]
@@ -433,7 +433,7 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert "have not published yet" in page
     assert "Rec 10 workshop" not in page  # a draft is the co-leads' own until published
 
-    assert colead_client.post(f"/api/v1/meetings/{draft}/publish").status_code == 200
+    assert publish_as_planned(colead_client, draft).status_code == 200
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert f'<a href="/meetings/{draft}">Rec 10 workshop</a>' in page
     assert "Your presentation is in this public feed of every meeting" in page
