@@ -298,6 +298,13 @@ def _decide_page(
     new_link: str | None = None,
     schedule_form: ScheduleForm | None = None,
 ) -> str:
+    # The reason of an acceptance or a refusal goes to the volunteer with it: say so where it
+    # is written (helper-66: co-leads wrote it as a note to each other).
+    if (proposal.contact_email or "").strip():
+        form.reason.description = (
+            f"Kept in the history. Accepting or declining emails it to {proposal.contact_name} "
+            "with the decision: write it for them."
+        )
     return render_template(
         "proposals/decide.html",
         proposal=proposal,
