@@ -70,6 +70,7 @@ PUBLIC = (
     "/proposals/{proposal_token}/edit",
     "/meetings",
     "/meetings/{meeting}",
+    "/meetings/{meeting}?zone=Australia/Sydney",  # a second column of times
     "/meetings/{past}/archive",
     "/presenter/{presenter_token}",
     "/presenter/{presenter_token}/availability",
