@@ -42,6 +42,7 @@ from planner.agenda.models import (
     MeetingStatus,
     Slot,
     SlotStatus,
+    new_uid,
 )
 from planner.agenda.queries import offices_by_code
 from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
@@ -207,10 +208,14 @@ def presenter_of_another_office(slot: Slot, office_before: str | None) -> str | 
     )
 
 
-def create_meeting(changes: Mapping, *, series: MeetingSeries | None = None) -> Meeting:
+def create_meeting(
+    changes: Mapping, *, series: MeetingSeries | None = None, uid: str | None = None
+) -> Meeting:
+    """A new draft; `uid` the one its form was given (see `agenda.views.new`), else a new one."""
     if "title" not in changes:
         raise AgendaError("The title is required.", field="title")
     meeting = Meeting(
+        uid=uid or new_uid(),
         title="",
         kind="workshop",
         status=MeetingStatus.draft,

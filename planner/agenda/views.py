@@ -1,5 +1,6 @@
 """Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
 
+import uuid
 from collections.abc import Mapping
 from datetime import datetime
 from hashlib import sha256
@@ -237,17 +238,37 @@ def _series(form: MeetingForm) -> MeetingSeries | None:
 def new():
     form = _meeting_form()
     problem = None
+    # The page gives the meeting its UID: the form sent twice (a double click, a reload, a
+    # second tab of the same page) finds the meeting the first one made instead of a twin.
+    key = _form_key(request.form.get("key"))
+    uid = f"{key}@cws-ict-planner"
     if form.validate_on_submit():
+        if (made := db.session.scalar(select(Meeting).where(Meeting.uid == uid))) is not None:
+            flash(
+                "This form had already created the meeting (it was sent twice): here it is; "
+                "nothing was created again.",
+                "warning",
+            )
+            return redirect(url_for(".edit", meeting_id=made.id))
         try:
-            created = create_meeting(_meeting_changes(form), series=_series(form))
+            created = create_meeting(_meeting_changes(form), series=_series(form), uid=uid)
         except AgendaError as error:
             problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting created as a draft.", "success")
             return redirect(url_for(".edit", meeting_id=created.id))
-    return render_template("agenda/new.html", form=form, problem=problem, zones=zone_choices()), (
-        400 if form.errors or problem else 200
+    page = render_template(
+        "agenda/new.html", form=form, problem=problem, zones=zone_choices(), key=key
     )
+    return page, 400 if form.errors or problem else 200
+
+
+def _form_key(sent: str | None) -> str:
+    """The key the new-meeting form was given (a UUID), or a new one."""
+    try:
+        return str(uuid.UUID((sent or "")[:64]))
+    except ValueError:
+        return str(uuid.uuid4())
 
 
 def _edit_page(

@@ -859,6 +859,33 @@ def test_a_refused_meeting_shows_why_next_to_the_field(
     assert db.session.scalar(select(Meeting)) is None
 
 
+def test_the_new_meeting_form_sent_twice_makes_one_meeting(colead_client, survey):
+    """A double click, or a reload that sends the form again: the second finds the meeting the
+    first made; a refused send keeps the form's key, and another page of the form makes another
+    meeting. A key that is not one is replaced, not stored."""
+    url = "/meetings/new"
+    page = colead_client.get(url).get_data(as_text=True)
+    key = re.search(r'name="key" value="([^"]+)"', page)[1]
+    data = {"csrf_token": csrf_token(colead_client, url), "key": key, **meeting_form()}
+    refused = colead_client.post(url, data={**data, "time_zone": "Mars/Olympus"})
+    assert refused.status_code == 400
+    assert f'name="key" value="{key}"' in refused.get_data(as_text=True)
+    first = colead_client.post(url, data=data)
+    second = colead_client.post(url, data=data)
+    assert first.status_code == second.status_code == 302
+    assert first.headers["Location"] == second.headers["Location"]
+    shown = html.unescape(colead_client.get(second.headers["Location"]).text)
+    assert "This form had already created the meeting (it was sent twice)" in shown
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
+    assert db.session.scalar(select(Meeting.uid)) == f"{key}@cws-ict-planner"
+    other = re.search(r'name="key" value="([^"]+)"', colead_client.get(url).text)[1]
+    assert other != key
+    assert colead_client.post(url, data={**data, "key": other}).status_code == 302
+    assert colead_client.post(url, data={**data, "key": "<x>"}).status_code == 302
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 3
+    assert "<x>@cws-ict-planner" not in db.session.scalars(select(Meeting.uid)).all()
+
+
 def slot_form(**fields) -> dict:
     return {
         "title": "Squeezed in",
