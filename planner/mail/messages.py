@@ -516,6 +516,23 @@ def received(proposal: Proposal, token: str) -> OutboxMessage | None:
     return _send(recipient, MessageKind.received, {"proposal": proposal, "link": link})
 
 
+def link_mailed(proposal: Proposal) -> OutboxMessage | None:
+    """The message that took the proposal's private link to its volunteer (`received`), the
+    latest if it went more than once; None if none did (no address)."""
+    if not (proposal.contact_email or "").strip():
+        return None
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == MessageKind.received,
+            matches_address(OutboxMessage.recipient_email, proposal.contact_email),
+            OutboxMessage.created_at >= proposal.created_at,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+
+
 def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
     """The co-leads accepted or declined a volunteer's proposal: tell them, with the reason."""
     if proposal.status not in (ProposalStatus.accepted, ProposalStatus.declined):

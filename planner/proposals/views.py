@@ -14,6 +14,7 @@ from planner.calendar.operations import published_meetings_with
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
+from planner.mail.messages import link_mailed
 from planner.offices.contacts import language_code
 from planner.proposals.forms import (
     ProposalEditForm,
@@ -124,6 +125,7 @@ def private(token: str):
         proposal=proposal,
         token=token,
         decision=decision(proposal),
+        mailed=link_mailed(proposal),
         slots=slots_of(proposal),
         # Public calendars only: the office's own feed link is a secret of its contacts and the
         # co-leads, not of whoever holds a proposal link (anyone can volunteer).

@@ -3,6 +3,7 @@ or its meeting moves, cancellations, decisions, answers, reminders; nothing for 
 was rolled back; unsubscribed contacts get no update (only the CANCEL of an event they were sent),
 presenters still get cancellations."""
 
+import html
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -328,6 +329,27 @@ def test_a_volunteer_is_sent_the_private_link_of_their_proposal(app, api, client
     assert "an email with it is on its way to robin@ipaustralia.example" in shown
     # A transactional message: nothing to unsubscribe from.
     assert "/unsubscribe/" not in message.text_body
+    # Once it went, the page says so, and when; refused by the server, it says to copy it.
+    from planner.db_types import utcnow
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    try:
+        send_due(config, utcnow() + timedelta(seconds=1))
+        assert len(server.messages()) == 1
+        again = _proposal(client, api, email="sam@ipaustralia.example")
+        server.refuse["sam@ipaustralia.example"] = "550 5.1.1 No such user"
+        send_due(config, utcnow() + timedelta(seconds=1))
+    finally:
+        server.stop()
+    shown = html.unescape(client.get(link.removeprefix("http://localhost")).text)
+    assert f"it was emailed to robin@ipaustralia.example on {utcnow():%-d %B %Y}" in shown
+    shown = html.unescape(client.get(again["link"].removeprefix("http://localhost")).text)
+    assert "the email with it to sam@ipaustralia.example could not be delivered, so copy it" in (
+        shown
+    )
 
 
 def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellations(api, slot):

@@ -12,6 +12,7 @@ from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.proposals.models import Proposal
+from tests.presenters.support import invite
 from tests.support import csrf_token, form_of, publish_as_planned
 
 PROPOSAL = {
@@ -444,15 +445,25 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert "Meeting time (Europe/Zurich)" in page
     assert "Tuesday 12 March 2030, 14:00–14:25" in page and "(UTC+1)" in page
     assert '<span class="status status-proposed">proposed</span>' in page
-    assert "The co-leads will send the presenter a private link to confirm." in page
-    assert "/presenter/" not in page  # that link is the presenter's secret, sent to them
+    assert "The co-leads have not invited a presenter yet: they will send the presenter a " in page
+    # Invited, the volunteer who presents is told to look in their email; the link is the
+    # presenter's secret, sent to them, never shown here.
+    slot = slots()[0]
+    invite(colead_client, slot, email=proposal.contact_email.upper())
+    page = html.unescape(client.get(f"/proposals/{token}").text)
+    assert "You are invited to present it: confirm, or ask for another time, from the " in page
+    assert "they will send the presenter" not in page
+    assert "/presenter/" not in page
+    invite(colead_client, slot, name="Someone Else", email="else@indecopi.example")
+    page = html.unescape(client.get(f"/proposals/{token}").text)
+    assert "The co-leads have invited its presenter, who confirms from the private link" in page
+    assert "Someone Else" not in page and "else@indecopi.example" not in page
 
     # Once the presenter has confirmed, there is nothing left to wait for.
-    slot = slots()[0]
     colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert "status-confirmed" in page
-    assert "The co-leads will send the presenter a private link to confirm." not in page
+    assert "private link" not in page.split("When you present")[1].split("</section>")[0]
 
 
 @pytest.mark.parametrize(
