@@ -516,6 +516,23 @@ def received(proposal: Proposal, token: str) -> OutboxMessage | None:
     return _send(recipient, MessageKind.received, {"proposal": proposal, "link": link})
 
 
+def proposal_arrived(proposal: Proposal) -> None:
+    """An office volunteered a presentation: every co-lead hears of it, with the way to review
+    it (news they may turn off)."""
+    coleads = db.session.scalars(select(User).where(User.role == "colead").order_by(User.id))
+    context = {
+        "proposal": proposal,
+        "review_url": absolute("proposals.decide", proposal_id=proposal.id),
+    }
+    for user in coleads:
+        _send(
+            Recipient(user.email, "", "en"),
+            MessageKind.proposal,
+            context,
+            optional_kind=MessageKind.proposal,
+        )
+
+
 def link_mailed(proposal: Proposal) -> OutboxMessage | None:
     """The message that took the proposal's private link to its volunteer (`received`), the
     latest if it went more than once; None if none did (no address)."""

@@ -29,10 +29,11 @@ class MessageKind(enum.StrEnum):
     update = "update"  # a slot or meeting changed: a REQUEST with a higher SEQUENCE
     cancellation = "cancellation"  # a CANCEL
     reminder = "reminder"  # N days before, to presenters
+    proposal = "proposal"  # to the co-leads: an office volunteered a presentation
 
 
 # Kinds a recipient may turn off with one click; invitations and cancellations always go.
-OPTIONAL_KINDS = (MessageKind.reminder, MessageKind.update)
+OPTIONAL_KINDS = (MessageKind.reminder, MessageKind.update, MessageKind.proposal)
 
 
 class OutboxMessage(db.Model):

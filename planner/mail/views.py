@@ -16,7 +16,11 @@ from planner.pagination import Page, requested
 
 bp = Blueprint("mail", __name__)
 
-KIND_NAMES = {"reminder": "reminders", "update": "updates about slots and meetings"}
+KIND_NAMES = {
+    "reminder": "reminders",
+    "update": "updates about slots and meetings",
+    "proposal": "news of proposals that offices send",
+}
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 PAGE_SIZE = 50
 STATUS_LABELS = {

@@ -114,6 +114,7 @@ def submit(
     db.session.add(proposal)
     db.session.flush()
     messages.received(proposal, token)
+    messages.proposal_arrived(proposal)
     return proposal, token
 
 

@@ -338,7 +338,8 @@ def test_a_volunteer_is_sent_the_private_link_of_their_proposal(app, api, client
     config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
     try:
         send_due(config, utcnow() + timedelta(seconds=1))
-        assert len(server.messages()) == 1
+        to = [m["To"].addresses[0].addr_spec for m in server.messages()]
+        assert to.count("robin@ipaustralia.example") == 1
         again = _proposal(client, api, email="sam@ipaustralia.example")
         server.refuse["sam@ipaustralia.example"] = "550 5.1.1 No such user"
         send_due(config, utcnow() + timedelta(seconds=1))
@@ -350,6 +351,27 @@ def test_a_volunteer_is_sent_the_private_link_of_their_proposal(app, api, client
     assert "the email with it to sam@ipaustralia.example could not be delivered, so copy it" in (
         shown
     )
+
+
+def test_the_co_leads_hear_of_a_new_proposal_and_may_stop_such_news(app, api, client, survey):
+    """helper-66: a proposal sat unseen until a co-lead happened to open the list. Each co-lead
+    is told, with what it is and the way to review it; the news may be turned off."""
+    sent = _proposal(client, api)
+    (news,) = outbox(kind="proposal")
+    assert news.recipient_email == "colead@example.org"
+    assert news.subject == "New proposal from AU: Governing AI trials"
+    review = f"http://localhost/proposals/{sent['id']}"
+    assert "Robin Volunteer (IP Australia) volunteers a presentation" in news.text_body
+    assert "Recommendations: 10" in news.text_body and "Length: 25 minutes" in news.text_body
+    assert review in news.text_body and f'href="{review}"' in news.html_body
+    assert sent["link"] not in news.text_body  # the volunteer's private link is theirs
+    link = news.text_body.split("Stop these messages: ")[1].split()[0]
+    anonymous = app.test_client(use_cookies=False)
+    stopped = anonymous.post(link.removeprefix("http://localhost"))
+    assert stopped.status_code == 200
+    assert "news of proposals that offices send" in html.unescape(stopped.text)
+    _proposal(client, api, title="Another one", email="sam@ipaustralia.example")
+    assert len(outbox(kind="proposal")) == 1
 
 
 def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellations(api, slot):
