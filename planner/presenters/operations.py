@@ -148,6 +148,13 @@ def frozen(slot: Slot) -> bool:
     return local_time(meeting.time_zone, utcnow()).date() > meeting.freeze_on
 
 
+def set_own_zone(invitation: Invitation, zone: str) -> None:
+    """The zone the presenter reads their times in, as they say it (a checked IANA name): this
+    page, their emails and the co-leads' view of their hours follow it."""
+    invitation.time_zone = zone
+    db.session.flush()
+
+
 def edit_talk(invitation: Invitation, title: str, abstract: str) -> None:
     """The presenter's own title and abstract, until the freeze date."""
     slot = invitation.slot

@@ -31,9 +31,10 @@ from planner.presenters.operations import (
     frozen,
     invite,
     revoke,
+    set_own_zone,
     taken_off,
 )
-from planner.timezones import time_span, zone_choices
+from planner.timezones import resolve_zone, time_span, zone_choices
 from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
@@ -53,6 +54,8 @@ def _page(
     answer_form=None,
     talk_form=None,
     talk_problem: str | None = None,
+    zone_problem: str | None = None,
+    zone_typed: str | None = None,
     status=200,
 ):
     slot = invitation.slot
@@ -77,6 +80,9 @@ def _page(
         answer_form=answer_form,
         talk_form=talk_form,
         talk_problem=talk_problem,
+        zone_problem=zone_problem,
+        zone_typed=zone_typed,
+        zones=zone_choices(),
     )
     # The address is a secret: the app's headers for a private link's page keep it out of
     # caches and Referers (accounts.security.install).
@@ -99,8 +105,47 @@ def page(token: str):
     return _page(token, _invitation(token))
 
 
+@bp.post("/presenter/<token>/zone")
+@csrf.exempt
+def zone_view(token: str):
+    """The presenter says which time zone they are in (the co-leads guessed it, or it was
+    their office's): their times follow it here, in email, and in the co-leads' view."""
+    invitation = _invitation(token)
+    slot = invitation.slot
+    shown = slot.presenter_zone or slot.meeting.time_zone
+    typed = (request.form.get("zone") or "").strip()[:100]
+    if request.form.get("zone_seen") != shown:
+        problem = (
+            f"Your time zone was changed since you opened this page (in another tab?): it is "
+            f"now {shown}. Nothing was changed; choose again."
+        )
+        return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=409)
+    found = resolve_zone(typed)
+    if len(found) != 1:
+        problem = (
+            f"“{typed}” fits several time zones ({', '.join(found[:6])}): type one of them."
+            if found
+            else f"“{typed}” is not a time zone we know: type a city, such as Lima, or a "
+            "name such as America/Lima."
+            if typed
+            else "Type your city or time zone, such as Lima or America/Lima."
+        )
+        return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=400)
+    if found[0] == shown:
+        flash(f"Your times were already shown in {shown}: nothing changed.", "info")
+    else:
+        set_own_zone(invitation, found[0])
+        flash(
+            f"Your times now show in {found[0]}, here and in the emails you are sent; the "
+            "co-leads see it too.",
+            "success",
+        )
+    return redirect(url_for(".page", token=token) + "#slot-heading")
+
+
 @bp.get("/presenter/<token>/answer")
 @bp.get("/presenter/<token>/talk")
+@bp.get("/presenter/<token>/zone")
 def back_to_page(token: str):
     """The address a form sent back with an error leaves in the browser, opened again (a
     reload, a restored tab): the page it belongs to, not "Method Not Allowed"."""

@@ -113,12 +113,18 @@ def test_the_whole_journey_from_volunteer_to_slides(
     assert publish_as_planned(colead_client, meeting).status_code == 200
 
     # The presenter, on a phone, confirms and adds their slides.
+    # The co-lead guessed Jerusalem; the phone is in Lima, and offers its own zone.
     context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2
+        viewport={"width": 390, "height": 844},
+        is_mobile=True,
+        device_scale_factor=2,
+        timezone_id="America/Lima",
     )
     phone = context.new_page()
     phone.goto(link)
     expect(phone.locator("dl.times")).to_contain_text("Your time (Asia/Jerusalem)")
+    phone.get_by_role("button", name="Use my time zone (America/Lima)").click()
+    expect(phone.locator("dl.times")).to_contain_text("Your time (America/Lima)")
     phone.get_by_label("I confirm: I will present").check()
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_role("status")).to_contain_text("your presentation is confirmed")

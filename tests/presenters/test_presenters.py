@@ -654,3 +654,43 @@ def test_an_answer_racing_another_change_comes_back_unsaved_with_what_was_typed(
     assert "Any Tuesday morning" in page
     db.session.expire_all()
     assert db.session.get(Invitation, invitation_id).answer == "declined"
+
+
+def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
+    """helper-66: the co-lead guessed Sydney; the presenter is in Lima and had no way to say
+    so. They type a city: the page, the co-leads' editor and their next email follow it; a
+    place that fits several zones or none is refused with what they typed kept, and a page
+    opened before another tab changed it is refused rather than undoing that."""
+    from planner.mail.models import OutboxMessage
+
+    link = invite(api, slot)  # Australia/Sydney
+    page = text(presenter.get(link))
+    assert "Your time (Australia/Sydney)" in page
+    seen = re.search(r'name="zone_seen" value="([^"]+)"', page)[1]
+    assert seen == "Australia/Sydney"
+    for typed, status, said in (
+        ("Portland", 400, "“Portland” fits several time zones"),
+        ("Atlantis", 400, "“Atlantis” is not a time zone we know"),
+        ("", 400, "Type your city or time zone"),
+    ):
+        refused = presenter.post(f"{link}/zone", data={"zone": typed, "zone_seen": seen})
+        assert refused.status_code == status and said in text(refused)
+        assert f'name="zone" list="zones" value="{typed}"' in refused.text
+    saved = presenter.post(f"{link}/zone", data={"zone": "Lima", "zone_seen": seen})
+    assert saved.status_code == 302
+    page = text(presenter.get(saved.headers["Location"]))
+    assert "Your time (America/Lima)" in page
+    db.session.expire_all()
+    assert db.session.get(Slot, slot.id).presenter_zone == "America/Lima"
+    assert "in Lima (UTC−5)" in text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    # The tab opened before still says Sydney: refused, nothing changed.
+    stale = presenter.post(f"{link}/zone", data={"zone": "Tokyo", "zone_seen": seen})
+    assert stale.status_code == 409
+    assert "it is now America/Lima. Nothing was changed" in text(stale)
+    assert db.session.get(Slot, slot.id).presenter_zone == "America/Lima"
+    # The next email about the slot gives the time in Lima.
+    later = {"duration_minutes": 25}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    last = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1))
+    assert last.recipient_email == "alex@ipaustralia.example" and "(UTC−5)" in last.text_body
+    assert presenter.get(f"{link}/zone").status_code == 302  # a reload of the refused page
