@@ -321,6 +321,8 @@ def resolve_zone(text: str) -> list[str]:
     names = _place_names()
     if "," in text:
         parts = [names.get(place_key(part), ()) for part in text.split(",") if part.strip()]
+        if not parts:  # only commas: no place named
+            return []
         if all(parts):
             common = [z for z in parts[0] if all(z in other for other in parts[1:])]
             return common or list(parts[0])

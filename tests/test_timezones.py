@@ -79,7 +79,9 @@ def test_a_name_fitting_several_zones_lists_them(text, some):
     assert all(zone in raised.value.message for zone in zones)
 
 
-@pytest.mark.parametrize("text", ["", "   ", "Atlantis", "xyzzy", "Mars/Olympus", "CET", "EST"])
+@pytest.mark.parametrize(
+    "text", ["", "   ", "Atlantis", "xyzzy", "Mars/Olympus", "CET", "EST", ",", " , ,, "]
+)
 def test_nonsense_and_abbreviations_name_no_zone(text):
     assert resolve_zone(text) == []
     if text.strip():
@@ -173,3 +175,17 @@ def test_an_agenda_row_across_a_clock_change_gives_each_end_its_offset():
     assert clock_span("Australia/Sydney", start, end) == "02:30 (UTC+11)–02:30 (UTC+10)"
     # Zurich's clocks do not change then.
     assert clock_span("Europe/Zurich", start, end) == "17:30–18:30"
+
+
+def test_a_zone_of_commas_is_a_4xx_on_every_zone_input(colead_client, client, survey):
+    """helper-67: "," split into no places and raised (a 500) on every zone input, public
+    pages included."""
+    made = colead_client.post(
+        "/api/v1/meetings", json={"title": "W", "starts_at": "2030-03-12T14:00:00+01:00"}
+    )
+    meeting = made.get_json()["id"]
+    assert client.get("/meetings?zone=,").status_code == 400
+    assert colead_client.get(f"/meetings/{meeting}?zone=,,").status_code == 400
+    patched = colead_client.patch(f"/api/v1/meetings/{meeting}", json={"time_zone": ","})
+    assert patched.status_code == 400
+    assert "is not a time zone" in patched.get_json()["message"]

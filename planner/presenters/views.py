@@ -34,7 +34,7 @@ from planner.presenters.operations import (
     set_own_zone,
     taken_off,
 )
-from planner.timezones import resolve_zone, time_span, zone_choices
+from planner.timezones import ZoneError, pick_zone, time_span, zone_choices
 from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
@@ -113,33 +113,32 @@ def zone_view(token: str):
     invitation = _invitation(token)
     slot = invitation.slot
     shown = slot.presenter_zone or slot.meeting.time_zone
-    typed = (request.form.get("zone") or "").strip()[:100]
+    typed = "".join(c for c in (request.form.get("zone") or "")[:100] if c.isprintable()).strip()
+    try:
+        chosen = pick_zone(typed) if typed else None
+    except ZoneError as error:
+        return _page(token, invitation, zone_problem=error.message, zone_typed=typed, status=400)
+    if chosen is None:
+        problem = "Type your city or time zone, such as Lima or America/Lima."
+        return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=400)
+    if chosen == shown:  # also a second click on the same choice
+        flash(f"Your times were already shown in {shown}: nothing changed.", "info")
+        return redirect(url_for(".page", token=token) + "#slot-heading")
     if request.form.get("zone_seen") != shown:
         problem = (
             f"Your time zone was changed since you opened this page (in another tab?): it is "
             f"now {shown}. Nothing was changed; choose again."
+            if request.form.get("zone_seen")
+            else f"This form did not say which time zone it showed; yours is {shown}. Nothing "
+            "was changed; choose again."
         )
         return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=409)
-    found = resolve_zone(typed)
-    if len(found) != 1:
-        problem = (
-            f"“{typed}” fits several time zones ({', '.join(found[:6])}): type one of them."
-            if found
-            else f"“{typed}” is not a time zone we know: type a city, such as Lima, or a "
-            "name such as America/Lima."
-            if typed
-            else "Type your city or time zone, such as Lima or America/Lima."
-        )
-        return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=400)
-    if found[0] == shown:
-        flash(f"Your times were already shown in {shown}: nothing changed.", "info")
-    else:
-        set_own_zone(invitation, found[0])
-        flash(
-            f"Your times now show in {found[0]}, here and in the emails you are sent; the "
-            "co-leads see it too.",
-            "success",
-        )
+    set_own_zone(invitation, chosen)
+    flash(
+        f"Your times now show in {chosen}, here and in the emails you are sent; the co-leads "
+        "see it too.",
+        "success",
+    )
     return redirect(url_for(".page", token=token) + "#slot-heading")
 
 

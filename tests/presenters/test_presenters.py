@@ -669,8 +669,10 @@ def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
     seen = re.search(r'name="zone_seen" value="([^"]+)"', page)[1]
     assert seen == "Australia/Sydney"
     for typed, status, said in (
-        ("Portland", 400, "“Portland” fits several time zones"),
-        ("Atlantis", 400, "“Atlantis” is not a time zone we know"),
+        ("Portland", 400, '"Portland" fits several time zones'),
+        ("United States", 400, "America/New_York (New York)"),  # every one of them
+        ("Atlantis", 400, '"Atlantis" is not a time zone name'),
+        (",", 400, '"," is not a time zone name'),
         ("", 400, "Type your city or time zone"),
     ):
         refused = presenter.post(f"{link}/zone", data={"zone": typed, "zone_seen": seen})
@@ -683,6 +685,9 @@ def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
     db.session.expire_all()
     assert db.session.get(Slot, slot.id).presenter_zone == "America/Lima"
     assert "in Lima (UTC−5)" in text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    # A second click on the same choice changes nothing and says so.
+    again = presenter.post(f"{link}/zone", data={"zone": "Lima", "zone_seen": seen})
+    assert again.status_code == 302
     # The tab opened before still says Sydney: refused, nothing changed.
     stale = presenter.post(f"{link}/zone", data={"zone": "Tokyo", "zone_seen": seen})
     assert stale.status_code == 409

@@ -90,6 +90,8 @@ NASTY_TEXT = [
     "9999-12-31",
     "0001-01-01",
     "Mars/Base",
+    ",",
+    "Lima, ,",
     "UTC",
     "Europe/Zurich",
     "AU",
