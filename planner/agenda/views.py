@@ -20,7 +20,7 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required, is_colead
-from planner.agenda.checks import AgendaError, check_proposal, check_start
+from planner.agenda.checks import AgendaError, check_proposal, check_start, check_text
 from planner.agenda.fairness import (
     HOURLY,
     OUTSIDE_WINDOW,
@@ -241,9 +241,12 @@ def new():
     # The page gives the meeting its UID: the form sent twice (a double click, a reload, a
     # second tab of the same page) finds the meeting the first one made instead of a twin.
     key = _form_key(request.form.get("key"))
-    uid = f"{key}@cws-ict-planner"
+    # Derived from the key, never the key itself: a key copied from a feed's UID makes no twin.
+    uid = f"{uuid.uuid5(FORM_KEYS, key)}@cws-ict-planner"
     if form.validate_on_submit():
-        if (made := db.session.scalar(select(Meeting).where(Meeting.uid == uid))) is not None:
+        changes = _meeting_changes(form)
+        made = db.session.scalar(select(Meeting).where(Meeting.uid == uid))
+        if made is not None and _as_sent(made, changes):
             flash(
                 "This form had already created the meeting (it was sent twice): here it is; "
                 "nothing was created again.",
@@ -251,7 +254,10 @@ def new():
             )
             return redirect(url_for(".edit", meeting_id=made.id))
         try:
-            created = create_meeting(_meeting_changes(form), series=_series(form), uid=uid)
+            # Sent again with other details (back, changed, sent): another meeting.
+            created = create_meeting(
+                changes, series=_series(form), uid=uid if made is None else None
+            )
         except AgendaError as error:
             problem = _refused(form, error, MEETING_FIELDS)
         else:
@@ -261,6 +267,35 @@ def new():
         "agenda/new.html", form=form, problem=problem, zones=zone_choices(), key=key
     )
     return page, 400 if form.errors or problem else 200
+
+
+# The namespace of the meeting UIDs made from the new-meeting form's keys (`new`).
+FORM_KEYS = uuid.UUID("6f1d2c8e-4b7a-5e0f-9c3d-2a8b7e6f5d41")
+
+
+def _as_sent(meeting: Meeting, changes: Mapping) -> bool:
+    """Whether `meeting` is what these form changes would make: the same form sent again."""
+    start = changes.get("starts_at")
+    stored = (
+        local_time(meeting.time_zone, meeting.starts_at).replace(tzinfo=None)
+        if meeting.starts_at is not None
+        else None
+    )
+    return (
+        meeting.title == _quietly(check_text, changes.get("title") or "", "", 200)
+        and meeting.kind == changes.get("kind")
+        and meeting.time_zone == changes.get("time_zone")
+        and stored == start
+        and (meeting.video_url or None) == (changes.get("video_url") or None)
+    )
+
+
+def _quietly(check, *args):
+    """What `check` makes of a value, or None where it refuses it."""
+    try:
+        return check(*args)
+    except AgendaError:
+        return None
 
 
 def _form_key(sent: str | None) -> str:
@@ -842,6 +877,13 @@ def suggest(meeting_id: int):
         return _suggest_page(found)
     # "Use this start": the chosen candidate becomes the meeting's start. A published
     # meeting's subscribers and presenters are told: ask first, saying so.
+    if (
+        found.starts_at is not None
+        and _sent_start(request.form.get("starts_at")) == found.starts_at
+    ):
+        # A second click of the same button: it is the start already.
+        flash("The meeting already starts then: nothing changed.", "info")
+        return redirect(url_for(".edit", meeting_id=found.id))
     if request.form.get("start_seen") != start_seen(found):
         zone = found.time_zone or "UTC"
         now = (
@@ -851,6 +893,9 @@ def suggest(meeting_id: int):
         )
         refused = (
             f"The meeting's start changed since you opened this page ({now}): nothing was "
+            "changed. Here are the suggestions again; choose again."
+            if request.form.get("start_seen")
+            else f"The choice did not say which start the page showed ({now}): nothing was "
             "changed. Here are the suggestions again; choose again."
         )
         return _suggest_page(found, refused=refused, status=409)
@@ -865,6 +910,15 @@ def suggest(meeting_id: int):
     flash("The meeting's start is set; the slots follow it.", "success")
     _say_who_is_asked_again(found)
     return redirect(url_for(".edit", meeting_id=found.id))
+
+
+def _sent_start(sent: str | None) -> datetime | None:
+    """The aware start a "Use this start" button sent, if it is one (checked later)."""
+    try:
+        chosen = datetime.fromisoformat((sent or "")[:64])
+    except ValueError:
+        return None
+    return chosen if chosen.tzinfo is not None else None
 
 
 def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200):

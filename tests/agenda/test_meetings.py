@@ -636,6 +636,13 @@ def test_use_this_start_from_an_older_page_does_not_overwrite_anothers(api, meet
     assert meeting.starts_at == datetime.fromisoformat(first)
     blind = api.post(url, data={"csrf_token": token, "starts_at": second})
     assert blind.status_code == 409
+    assert "The choice did not say which start the page showed" in html.unescape(blind.text)
+    # The first co-lead's second click on the same start: nothing to refuse, nothing changes.
+    twice = api.post(url, data={**data, "starts_at": first})
+    assert twice.status_code == 302
+    assert "The meeting already starts then" in html.unescape(
+        api.get(twice.headers["Location"]).text
+    )
     # Chosen again from the page as it is now, it is applied.
     again = {**data, "start_seen": _seen_start(shown), "starts_at": second}
     assert api.post(url, data=again).status_code == 302
@@ -877,13 +884,21 @@ def test_the_new_meeting_form_sent_twice_makes_one_meeting(colead_client, survey
     shown = html.unescape(colead_client.get(second.headers["Location"]).text)
     assert "This form had already created the meeting (it was sent twice)" in shown
     assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
-    assert db.session.scalar(select(Meeting.uid)) == f"{key}@cws-ict-planner"
+    made = db.session.scalar(select(Meeting))
+    assert key not in made.uid  # derived from the key: a feed's UID sent as one makes no twin
+    # Back, changed, sent again: another meeting, not the first one shown as if it were it.
+    changed = colead_client.post(url, data={**data, "title": "Another workshop"})
+    assert changed.status_code == 302 and changed.headers["Location"] != first.headers["Location"]
     other = re.search(r'name="key" value="([^"]+)"', colead_client.get(url).text)[1]
     assert other != key
     assert colead_client.post(url, data={**data, "key": other}).status_code == 302
     assert colead_client.post(url, data={**data, "key": "<x>"}).status_code == 302
-    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 3
-    assert "<x>@cws-ict-planner" not in db.session.scalars(select(Meeting.uid)).all()
+    # A slot's UID (public in every feed) as the key: a meeting of its own UID.
+    slot = colead_client.post(f"/api/v1/meetings/{made.id}/slots", json={"title": "Talk"})
+    slot_uid = slot.get_json()["uid"]
+    assert colead_client.post(url, data={**data, "key": slot_uid.split("@")[0]}).status_code == 302
+    uids = db.session.scalars(select(Meeting.uid)).all()
+    assert len(uids) == len(set(uids)) == 5 and slot_uid not in uids
 
 
 def slot_form(**fields) -> dict:
