@@ -193,6 +193,7 @@ def _send(
     calendar: tuple[str, str] | None = None,
     optional_kind: str | None = None,
     hold: bool = False,
+    proposal: Proposal | None = None,
 ) -> OutboxMessage | None:
     """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
     unsubscribes from."""
@@ -216,6 +217,7 @@ def _send(
         ics_method=method,
         meeting_id=meeting_id if meeting_id is not None else (slot.meeting_id if slot else None),
         slot_id=slot.id if slot is not None and slot.id is not None else None,
+        proposal_id=proposal.id if proposal is not None else None,
         hold=hold,
         # Only a message with a link to stop it is one an unsubscribe stops.
         optional=optional_kind is not None,
@@ -513,7 +515,8 @@ def received(proposal: Proposal, token: str) -> OutboxMessage | None:
     if (recipient := _volunteer(proposal)) is None:
         return None
     link = absolute("proposals.private", token=token)
-    return _send(recipient, MessageKind.received, {"proposal": proposal, "link": link})
+    context = {"proposal": proposal, "link": link}
+    return _send(recipient, MessageKind.received, context, proposal=proposal)
 
 
 def proposal_arrived(proposal: Proposal) -> None:
@@ -534,20 +537,25 @@ def proposal_arrived(proposal: Proposal) -> None:
 
 
 def link_mailed(proposal: Proposal) -> OutboxMessage | None:
-    """The message that took the proposal's private link to its volunteer (`received`), the
-    latest if it went more than once; None if none did (no address)."""
-    if not (proposal.contact_email or "").strip():
+    """The message that took the proposal's current private link to its volunteer
+    (`received`); None if none did: no address, or a co-lead made a new link since (the one
+    mailed no longer opens it)."""
+    if not (proposal.contact_email or "").strip() or proposal.link_hash is None:
         return None
-    return db.session.scalar(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.kind == MessageKind.received,
-            matches_address(OutboxMessage.recipient_email, proposal.contact_email),
-            OutboxMessage.created_at >= proposal.created_at,
+    about = (OutboxMessage.kind == MessageKind.received) & (
+        (OutboxMessage.proposal_id == proposal.id)
+        # Written before messages named their proposal: its address, from when it was sent.
+        | (
+            OutboxMessage.proposal_id.is_(None)
+            & matches_address(OutboxMessage.recipient_email, proposal.contact_email)
+            & (OutboxMessage.created_at >= proposal.created_at)
         )
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
     )
+    message = db.session.scalar(
+        select(OutboxMessage).where(about).order_by(OutboxMessage.id).limit(1)
+    )
+    relinked = any(e.action == "new link" for e in proposal.events)
+    return None if message is None or relinked else message
 
 
 def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:

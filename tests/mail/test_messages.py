@@ -4,6 +4,7 @@ was rolled back; unsubscribed contacts get no update (only the CANCEL of an even
 presenters still get cancellations."""
 
 import html
+import re
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -347,6 +348,20 @@ def test_a_volunteer_is_sent_the_private_link_of_their_proposal(app, api, client
         server.stop()
     shown = html.unescape(client.get(link.removeprefix("http://localhost")).text)
     assert f"it was emailed to robin@ipaustralia.example on {utcnow():%-d %B %Y}" in shown
+    # Another proposal from the same person does not change what this page says (helper-67).
+    _proposal(client, api, title="A second one", email="ROBIN@ipaustralia.example")
+    shown = html.unescape(client.get(link.removeprefix("http://localhost")).text)
+    assert f"it was emailed to robin@ipaustralia.example on {utcnow():%-d %B %Y}" in shown
+    # A new link made by a co-lead was never emailed: the page no longer says one was.
+    review = f"/proposals/{sent['id']}"
+    made = api.post(f"{review}/link", data={**hidden_fields(api, review), "action": "reissue"})
+    assert made.status_code in (200, 302)
+    fresh = re.search(r"http://localhost(/proposals/[\w-]{20,})", html.unescape(made.text))
+    if fresh is None:  # shown on the page it redirects to
+        page = html.unescape(api.get(made.headers["Location"]).text)
+        fresh = re.search(r"http://localhost(/proposals/[\w-]{20,})", page)
+    shown = html.unescape(client.get(fresh[1]).text)
+    assert "Your proposal" in shown and "emailed" not in shown and "on its way" not in shown
     shown = html.unescape(client.get(again["link"].removeprefix("http://localhost")).text)
     assert "the email with it to sam@ipaustralia.example could not be delivered, so copy it" in (
         shown

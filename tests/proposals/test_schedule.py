@@ -451,12 +451,12 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     slot = slots()[0]
     invite(colead_client, slot, email=proposal.contact_email.upper())
     page = html.unescape(client.get(f"/proposals/{token}").text)
-    assert "You are invited to present it: confirm, or ask for another time, from the " in page
+    assert "You are invited to present it: you confirm, or ask for another time, from the " in page
     assert "they will send the presenter" not in page
     assert "/presenter/" not in page
     invite(colead_client, slot, name="Someone Else", email="else@indecopi.example")
     page = html.unescape(client.get(f"/proposals/{token}").text)
-    assert "The co-leads have invited its presenter, who confirms from the private link" in page
+    assert "The co-leads have invited its presenter, who answers from a private link of" in page
     assert "Someone Else" not in page and "else@indecopi.example" not in page
 
     # Once the presenter has confirmed, there is nothing left to wait for.
