@@ -209,7 +209,17 @@ def delete(meeting_id: int):
 @colead_required
 def publish_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
-    _check_fresh(meeting, "The meeting", meeting_json)
+    # No body, or the version read (as any change may send): nothing else is an option here.
+    sent = {}
+    if request.get_data(cache=True):
+        sent = json_object("Send no body, or a JSON object with the version you read.")
+    if unknown := sorted(set(sent) - {"version"}):
+        abort(
+            400,
+            f"Publishing takes only a version; {', '.join(map(text.as_json, unknown))} "
+            "is no option of it.",
+        )
+    _check_fresh(meeting, "The meeting", meeting_json, sent.get("version"))
     publish(meeting)
     db.session.flush()
     return _tagged(_saved(meeting_json(meeting)), meeting)

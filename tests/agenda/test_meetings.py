@@ -1149,3 +1149,21 @@ def test_the_meetings_list_says_a_zone_it_cannot_use_and_what_is_on_now(api, app
         page = visitor.get("/meetings").get_data(as_text=True)
     assert "happening now" in page
     assert "happening now" not in visitor.get("/meetings").get_data(as_text=True)
+
+
+def test_publishing_through_the_api_honours_the_version_sent(api, meeting):
+    """helper-67: a publish with a stale version went through, and any body was taken."""
+    url = f"/api/v1/meetings/{meeting.id}/publish"
+    version = api.get(f"/api/v1/meetings/{meeting.id}").get_json()["version"]
+    with time_machine.travel(datetime(2026, 2, 2, 9, tzinfo=UTC), tick=True):
+        stale = api.post(url, json={"version": version + 5})
+        assert stale.status_code == 409 and "since you opened it" in stale.get_json()["message"]
+        junk = api.post(url, json={"foo": 1})
+        assert junk.status_code == 400
+        assert junk.get_json()["message"] == (
+            'Publishing takes only a version; "foo" is no option of it.'
+        )
+        assert api.post(url, data="[1]", content_type="application/json").status_code == 400
+        db.session.refresh(meeting)
+        assert meeting.status == "draft"
+        assert api.post(url, json={"version": version}).status_code == 200
