@@ -4,7 +4,7 @@ itself is the credential and needs no account, cookie or CSRF token."""
 
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from planner.addresses import spellings
 from planner.extensions import db
@@ -57,3 +57,14 @@ def unsubscribe(email: str, kind: str) -> None:
     if exists is None:
         db.session.add(Unsubscription(email=email, kind=kind))
         db.session.flush()
+
+
+def resubscribe(email: str, kind: str) -> None:
+    """`email` gets messages of `kind` again (flushed; idempotent): the undo of `unsubscribe`."""
+    db.session.execute(
+        delete(Unsubscription).where(
+            Unsubscription.email.in_(spellings(email.strip().lower())),
+            Unsubscription.kind == kind,
+        )
+    )
+    db.session.flush()

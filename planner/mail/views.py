@@ -47,7 +47,10 @@ def unsubscribe(token: str):
         abort(404, "This unsubscribe link is not valid: it may be mistyped or cut short.")
     email, kind = value
     done = request.method == "POST"
-    if done:
+    again = done and request.form.get("action") == "resubscribe"
+    if again:
+        unsubscribing.resubscribe(email, kind)
+    elif done:
         unsubscribing.unsubscribe(email, kind)
     page = render_template(
         "mail/unsubscribe.html",
@@ -55,7 +58,8 @@ def unsubscribe(token: str):
         email=email,
         kind=KIND_NAMES.get(kind, kind),
         kind_code=kind,
-        done=done,
+        done=done and not again,
+        again=again,
     )
     return page, 200, PRIVATE
 

@@ -384,9 +384,17 @@ def test_the_co_leads_hear_of_a_new_proposal_and_may_stop_such_news(app, api, cl
     anonymous = app.test_client(use_cookies=False)
     stopped = anonymous.post(link.removeprefix("http://localhost"))
     assert stopped.status_code == 200
-    assert "news of proposals that offices send" in html.unescape(stopped.text)
+    shown = html.unescape(stopped.text)
+    assert "news of proposals that offices send" in shown
+    assert "every proposal stays on the Proposals page" in shown
     _proposal(client, api, title="Another one", email="sam@ipaustralia.example")
     assert len(outbox(kind="proposal")) == 1
+    # Changed their mind: the page they were left on subscribes them again.
+    path = link.removeprefix("http://localhost")
+    again = anonymous.post(path, data={"action": "resubscribe"})
+    assert again.status_code == 200 and "You are subscribed again" in again.text
+    _proposal(client, api, title="A third one", email="kai@ipaustralia.example")
+    assert len(outbox(kind="proposal")) == 2
 
 
 def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellations(api, slot):
