@@ -76,11 +76,18 @@ def _invitation(slot: Slot) -> Invitation | None:
 
 
 def slot_windows(slot: Slot) -> list[Window]:
-    """The presenter's windows: the invitation's if any, else the linked proposal's."""
-    invitation = _invitation(slot)
+    """The presenter's windows: the invitation's once its presenter gave theirs (even none),
+    else the linked proposal's."""
+    return presenter_windows(_invitation(slot), slot.proposal)
+
+
+def presenter_windows(invitation: Invitation | None, proposal: Proposal | None) -> list[Window]:
+    """The windows that stand for an invitation: its own once its presenter saved them (even
+    none), else its own if any (stored before that was recorded), else the proposal's."""
     windows = windows_of(invitation=invitation) if invitation is not None else []
-    if not windows and slot.proposal is not None:
-        windows = windows_of(proposal=slot.proposal)
+    given = invitation is not None and invitation.windows_given_at is not None
+    if not windows and not given and proposal is not None:
+        windows = windows_of(proposal=proposal)
     return windows
 
 

@@ -7,11 +7,13 @@ from planner.agenda.models import HOME_ZONE, Slot
 from planner.availability.forms import AvailabilityForm
 from planner.availability.operations import (
     presenter_time,
+    presenter_windows,
     replace_windows,
     slot_availability,
     windows_of,
 )
 from planner.availability.windows import describe, read_text
+from planner.db_types import utcnow
 from planner.extensions import csrf
 from planner.presenters.models import Invitation
 from planner.presenters.operations import by_token
@@ -33,7 +35,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     windows = _stored_windows(invitation)
     note = None
     text = (slot.proposal.availability or "").strip() if slot.proposal is not None else ""
-    if not windows and text:
+    if not windows and text and invitation.windows_given_at is None:
         reading = read_text(text, zone)
         windows, zone = reading.windows, reading.time_zone
         note = READ_NOTE.format(text=text) if windows else None
@@ -43,11 +45,9 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
 
 
 def _stored_windows(invitation: Invitation) -> list:
-    """The windows the presenter's form starts from: theirs, else their proposal's."""
-    windows = windows_of(invitation=invitation)
-    if not windows and invitation.slot.proposal is not None:
-        windows = windows_of(proposal=invitation.slot.proposal)
-    return windows
+    """The windows the presenter's form starts from: theirs once given, else their
+    proposal's."""
+    return presenter_windows(invitation, invitation.slot.proposal)
 
 
 @bp.app_template_global()
@@ -123,8 +123,15 @@ def save(token: str):
         )
         return _answer(token, invitation, form, problem, 409)
     zone = (form.availability_zone.data or "").strip() or invitation.slot.presenter_zone
-    replace_windows(form.chosen_windows(zone or HOME_ZONE), invitation=invitation)
-    flash("Thank you: the co-leads now see when you can present.", "success")
+    chosen = form.chosen_windows(zone or HOME_ZONE)
+    replace_windows(chosen, invitation=invitation)
+    invitation.windows_given_at = utcnow()
+    flash(
+        "Thank you: the co-leads now see when you can present."
+        if chosen
+        else "Saved: you gave no windows, so the co-leads are not warned of any time.",
+        "success",
+    )
     return redirect(_back(token))
 
 

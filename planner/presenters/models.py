@@ -55,6 +55,9 @@ class Invitation(db.Model):
     # The reason of a decline, or the note asking for another time.
     note: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the presenter saved their availability on their page: from then on their windows
+    # stand, even none; before, their proposal's (`availability.operations.slot_windows`).
+    windows_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = version_column()
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 

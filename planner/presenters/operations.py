@@ -11,6 +11,7 @@ from planner.accounts.models import digest
 from planner.addresses import mailbox
 from planner.agenda.models import Slot, SlotStatus
 from planner.agenda.operations import apply_slot, presenter_changed
+from planner.availability.operations import replace_windows
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
@@ -69,6 +70,10 @@ def invite(
     invitation.invited_by = fit(by or "a co-lead", Invitation.invited_by)
     invitation.office_code = slot.office_code
     invitation.answer, invitation.note, invitation.answered_at = None, "", None
+    if replaced:
+        # Another person: the former presenter's hours are not theirs.
+        replace_windows([], invitation=former)
+        invitation.windows_given_at = None
     db.session.add(invitation)
     apply_slot(slot, slot.meeting, {"status": SlotStatus.invited})
     if before is not None:

@@ -473,3 +473,57 @@ def test_suggestions_weigh_presenters_and_their_windows(api, meeting):
     assert "Presenters' hours count more" in page
     assert "Rosa Example (presenter): America/Lima, available Tue 07:00–08:00" in page
     assert "counts 2 times" in page
+
+
+def test_a_presenter_clears_the_windows_their_proposal_gave(app, api, meeting, survey):
+    """helper-67: a presenter who removed every window their proposal gave saw them come back,
+    still warned of; and a presenter invited in someone else's place inherited their hours."""
+    from planner.availability.operations import replace_windows, slot_windows
+    from planner.availability.windows import check_window
+
+    proposal = Proposal(
+        office_code="PE",
+        title="Machine translation",
+        abstract="",
+        contact_name="Rosa",
+        contact_email="rosa@indecopi.example",
+        duration_minutes=30,
+        availability="",
+        maturity="pilot",
+        status="accepted",
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    afternoons = [check_window("America/Lima", (1,), None, time(14), time(17))]
+    replace_windows(afternoons, proposal=proposal)
+    slot = db.session.get(Slot, meeting["slots"][0]["id"])
+    slot.proposal = proposal
+    db.session.commit()
+    _, invitation, token = _invited(meeting)
+    visitor = app.test_client(use_cookies=False)
+    page = html.unescape(visitor.get(f"/presenter/{token}").text)
+    assert "This time is outside the availability you gave (Tue 14:00–17:00" in page
+    cleared = visitor.post(
+        f"/presenter/{token}/availability",
+        data={"windows_seen": _seen(page), "availability_zone": "America/Lima"},
+    )
+    assert cleared.status_code == 302
+    page = html.unescape(visitor.get(f"/presenter/{token}").text)
+    assert "outside the availability you gave" not in page
+    assert 'name="windows-0-starts" type="time" value=""' in page  # the rows are empty
+    db.session.expire_all()
+    assert slot_windows(db.session.get(Slot, slot.id)) == []
+    edit = html.unescape(api.get(f"/meetings/{meeting['id']}/edit").text)
+    assert "outside the presenter's availability" not in edit
+    # Their own windows, then someone else invited in their place: not that person's hours.
+    replace_windows(afternoons, invitation=invitation)
+    db.session.commit()
+    assert slot_windows(db.session.get(Slot, slot.id)) != []
+    other = db.session.get(Slot, slot.id)
+    invite(other, name="Ana Other", email="ana@indecopi.example", time_zone=None, by="a co-lead")
+    db.session.commit()
+    db.session.expire_all()
+    assert [w.time_zone for w in slot_windows(db.session.get(Slot, slot.id))] == ["America/Lima"]
+    assert (
+        db.session.get(Slot, slot.id).invitation.windows == []
+    )  # theirs went; the proposal's stand
