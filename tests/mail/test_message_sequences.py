@@ -35,6 +35,10 @@ from tests.calendar.readers import read_everywhere
 from tests.presenters.support import confirm, invite
 from tests.support import publish_as_planned
 
+# Each step's queries run on PostgreSQL in tests/mail/test_messages.py; these combinations
+# run on SQLite (`one_database`).
+pytestmark = pytest.mark.one_database
+
 ALEX = "alex@ipaustralia.example"
 SAM = "sam@ipaustralia.example"
 KIM = "kim@ipaustralia.example"

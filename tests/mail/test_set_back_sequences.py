@@ -27,6 +27,10 @@ from tests.mail.test_message_sequences import (
 )
 from tests.presenters.support import confirm, invite
 
+# Each step's queries run on PostgreSQL in tests/mail/test_messages.py; these combinations
+# run on SQLite (`one_database`).
+pytestmark = pytest.mark.one_database
+
 
 def _contacts(as_contact: str) -> None:
     _contact("AU", "Kim", KIM)
