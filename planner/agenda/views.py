@@ -709,6 +709,7 @@ def confirm_publish(meeting_id: int):
                     "outbox, marked not sent, until one is and a co-lead sends them again."
                 ]
             ),
+            *_before_publishing(found),
         ],
         action=url_for(".publish_view", meeting_id=found.id),
         button="Publish",
@@ -716,6 +717,28 @@ def confirm_publish(meeting_id: int):
         back_label="Not yet",
         crumbs=_meeting_crumbs(found),
     )
+
+
+def _before_publishing(meeting: Meeting) -> list[str]:
+    """What the co-lead may want to settle before publishing (helper-66): it goes out as it is."""
+    checks = []
+    uninvited = [
+        s
+        for s in meeting.slots
+        if s.kind == "presentation" and s.status == SlotStatus.proposed and s.invitation is None
+    ]
+    if uninvited:
+        checks.append(
+            f"Check first: {titles_of(uninvited)} ha{'s' if len(uninvited) == 1 else 've'} no "
+            "presenter invited yet; the public agenda shows "
+            f"{'it' if len(uninvited) == 1 else 'them'} as proposed."
+        )
+    if not meeting.video_url:
+        checks.append(
+            "Check first: the meeting has no video link, so calendars and emails carry none; "
+            "added later, subscribers get it at their next refresh."
+        )
+    return checks
 
 
 @bp.post("/meetings/<int:meeting_id>/publish")

@@ -1051,6 +1051,16 @@ def test_publishing_asks_first_saying_who_is_sent_what(before_it, api, meeting):
     assert "PL has no contact saved." in text
     # Without a mail server, it says the messages wait (helper-53: "are emailed" regardless).
     assert "No mail server is configured (MAIL_SERVER): these messages wait in the outbox" in text
+    # What is worth settling first is said (helper-66): the talks no one was invited to.
+    assert (
+        "Check first: “IP Australia on governance”, “Poland on Autopatent” have no presenter "
+        "invited yet; the public agenda shows them as proposed."
+    ) in text
+    assert "no video link" not in text
+    unlinked = {"video_url": None}
+    assert api.patch(f"/api/v1/meetings/{meeting.id}", json=unlinked).status_code == 200
+    text = html.unescape(api.get(f"/meetings/{meeting.id}/publish").text)
+    assert "Check first: the meeting has no video link, so calendars and emails carry none" in text
     assert f'action="/meetings/{meeting.id}/publish"' in text
     db.session.refresh(meeting)
     assert meeting.status == "draft"  # asking changes nothing
