@@ -419,3 +419,12 @@ def test_the_presenters_page_has_the_materials_section(app, future):
     assert f'href="/presenter/{token}/materials/{material.id}"' in page
     assert "csrf_token" not in page  # the address is the secret; no cookie is needed
     assert "colead@example.org" not in page  # nor shown who among the co-leads did what
+    # Who will see what they add, as the meeting's setting says (helper-66).
+    assert (
+        "Who sees them: you and the co-leads at once; anyone, on the public agenda, once the "
+        "meeting is over."
+    ) in page
+    future.meeting.materials_public = "never"
+    db.session.commit()
+    page = presenter.get(f"/presenter/{token}").get_data(as_text=True)
+    assert "on the public agenda, never (the co-leads keep them to themselves)" in page
