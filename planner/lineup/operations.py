@@ -90,11 +90,15 @@ def workshop_instance(
     return Instance(candidates, demands, relevance, set_aside)
 
 
-def propose_lineup(survey: Survey, rules: Rules) -> LineupReport:
+def propose_lineup(
+    survey: Survey, rules: Rules, prefer: frozenset[str] = frozenset()
+) -> LineupReport:
+    """The line-up for the rules; `prefer`: the presentations of the line-up it is solved
+    again from, kept where a line-up of the same value can keep them."""
     instance = workshop_instance(
         survey, rules.per_recommendation, include_plans=rules.include_plans
     )
-    return propose(instance, rules)
+    return propose(instance, rules, prefer=prefer)
 
 
 def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:

@@ -3,13 +3,14 @@ presentation is the best match for, whose best match is not working yet, each pr
 contribution, the price of the rules, and the next-best line-ups. Pure: no Flask, no database.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
 
 from planner.lineup.model import MIP_GAP, Model, Solution, solve, solve_model
 from planner.lineup.rules import (
     ALTERNATIVE_TIME_LIMIT,
     PRICE_TIME_LIMIT,
+    TOLERANCE,
     Candidate,
     Demand,
     InfeasibleRules,
@@ -17,6 +18,7 @@ from planner.lineup.rules import (
     Rules,
     allowed,
     check,
+    ordered,
     value,
 )
 from planner.matching.evidence import EvidenceType
@@ -180,12 +182,22 @@ def _value_alone(instance: Instance, candidate: Candidate, rules: Rules) -> floa
     return heard + rules.bonus(candidate)
 
 
-def propose(instance: Instance, rules: Rules, *, alternatives: int = 2) -> LineupReport:
-    """The best line-up, its report, and the next-best line-ups that differ by a presentation."""
+def propose(
+    instance: Instance,
+    rules: Rules,
+    *,
+    alternatives: int = 2,
+    prefer: frozenset[str] = frozenset(),
+) -> LineupReport:
+    """The best line-up, its report, and the next-best line-ups that differ by a presentation.
+    `prefer`: the presentations (keys) of the line-up this one is solved again from (Keep, Drop,
+    new rules); among line-ups of the same value, the one keeping most of them."""
     check(instance, rules)
     # One model for the best line-up and the alternatives: they differ only in what is forbidden.
     model = Model(instance, rules)
     best = solve_model(instance, model, [])
+    if prefer:
+        best = replace(best, presentations=closest_tie(instance, rules, best, prefer))
     others: list[Solution] = []
     forbidden = [frozenset(c.key for c in best.presentations)]
     for _ in range(alternatives):
@@ -287,3 +299,46 @@ def saved_presentations(result: dict) -> list[SavedPresentation]:
         )
         for presentation in result.get("presentations", result.get("talks", []))
     ]
+
+
+def closest_tie(
+    instance: Instance, rules: Rules, solution: Solution, prefer: frozenset[str]
+) -> tuple[Candidate, ...]:
+    """The solution's line-up with presentations of `prefer` swapped in, one at a time on the
+    same recommendation, wherever the swap meets the rules and loses nothing: a line-up solved
+    again after "Drop" keeps the presenters it need not replace, rather than trading them for
+    others of exactly the same value (helper-66: ties were broken anew each time)."""
+    current = list(solution.presentations)
+    target = value(instance, current, rules)
+    pool = [c for c in allowed(instance, rules) if c.key in prefer]
+    changed = True
+    while changed:
+        changed = False
+        for position, out in enumerate(current):
+            if out.key in prefer:
+                continue
+            for c in pool:
+                if c.recommendation != out.recommendation or c in current:
+                    continue
+                trial = [*current[:position], c, *current[position + 1 :]]
+                kept = value(instance, trial, rules)
+                if _meets(rules, trial) and kept >= target - TOLERANCE * max(1.0, abs(target)):
+                    current, changed = trial, True
+                    break
+            if changed:
+                break
+    return ordered(current)
+
+
+def _meets(rules: Rules, presentations: list[Candidate]) -> bool:
+    """The rules a swap on one recommendation could break (its slots stay as many)."""
+    offices = [c.office for c in presentations]
+    regions = Counter(c.region for c in presentations if c.region is not None)
+    return (
+        rules.include <= set(offices)
+        and sum(c.small for c in presentations) >= rules.min_small
+        and (not rules.one_per_office or len(set(offices)) == len(offices))
+        and (
+            rules.max_per_region is None or all(n <= rules.max_per_region for n in regions.values())
+        )
+    )

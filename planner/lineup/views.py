@@ -59,7 +59,7 @@ def new():
     report, lineup, problem = None, None, None
     if form.validate_on_submit():
         try:
-            report = propose_lineup(survey, form.rules())
+            report = propose_lineup(survey, form.rules(), prefer=_previous_presentations())
         except InfeasibleRules as error:
             problem = str(error)
         else:
@@ -93,6 +93,16 @@ def _previous_id() -> int | None:
         return db_int(request.form.get("previous", "").strip() or "x")
     except ValueError:
         return None
+
+
+def _previous_presentations() -> frozenset[str]:
+    """The presentations ("AU:10") of the line-up the form was solved from, if any."""
+    previous_id = _previous_id()
+    previous = db.session.get(Lineup, previous_id) if previous_id else None
+    if previous is None:
+        return frozenset()
+    shown = previous.result.get("presentations", previous.result.get("talks", []))
+    return frozenset(f"{p['office']}:{p['recommendation']}" for p in shown)
 
 
 def _changes(previous_id: int | None, result: dict | None) -> dict | None:

@@ -428,3 +428,36 @@ def test_a_rule_that_costs_nothing_has_no_price():
     loose = brute_force(instance, rules.without_choices())
     assert report.solution.objective == pytest.approx(loose, abs=1e-6)  # the rule costs nothing
     assert report.as_dict()["price_of_rules"]["loss"] == 0
+
+
+def test_solved_again_a_line_up_keeps_the_presenters_it_ties_with():
+    """helper-66: after "Drop", presenters the co-lead did not touch were traded for others of
+    exactly the same value, the tie broken anew. Among line-ups of the best value, the one that
+    keeps most of the line-up before is given; a better one is still taken, and no rule bends."""
+    candidates = tuple(
+        Candidate(office, 10, maturity=1.0, small=office in ("CC", "DD"), region=region)
+        for office, region in (("AA", "x"), ("BB", "x"), ("CC", "y"), ("DD", "y"), ("EE", "z"))
+    )
+    demands = (Demand("ZZ", 10, 1.0), Demand("YY", 10, 1.0))
+    # BB, CC and DD are worth exactly the same to everyone; AA is better for ZZ.
+    relevance = {
+        "ZZ:10": {"AA": 0.9, "BB": 0.5, "CC": 0.5, "DD": 0.5, "EE": 0.1},
+        "YY:10": {"AA": 0.2, "BB": 0.6, "CC": 0.6, "DD": 0.6, "EE": 0.1},
+    }
+    instance = Instance(candidates, demands, relevance)
+    rules = Rules(slots=2, maturity_weight=0)
+    first = {c.office for c in propose(instance, rules).solution.presentations}
+    assert "AA" in first and len(first) == 2
+    for kept in ("BB", "CC", "DD"):
+        prefer = frozenset({"AA:10", f"{kept}:10"})
+        again = propose(instance, rules, prefer=prefer).solution
+        assert {c.office for c in again.presentations} == {"AA", kept}
+        assert again.objective == pytest.approx(propose(instance, rules).solution.objective)
+    # A preferred presenter that is worse is not kept: the best value comes first.
+    worse = propose(instance, rules, prefer=frozenset({"EE:10", "BB:10"})).solution
+    assert {c.office for c in worse.presentations} == {"AA", "BB"}
+    # Nor one that would break a rule (at least one small office).
+    small = Rules(slots=2, maturity_weight=0, min_small=1)
+    kept = propose(instance, small, prefer=frozenset({"AA:10", "BB:10"})).solution
+    assert {c.office for c in kept.presentations} in ({"AA", "CC"}, {"AA", "DD"})
+    assert satisfies(small, kept.presentations)
