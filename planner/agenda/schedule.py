@@ -22,6 +22,9 @@ class SlotTimes:
     ends_at: datetime | None
     overruns: bool  # ends after the meeting does
     overlaps: bool  # a pinned start earlier than the end of the slot before it
+    # Minutes between the end of the slots before and a pinned start later than that: time on
+    # the agenda that nothing fills.
+    gap_before: int = 0
 
 
 def lay_out(
@@ -41,6 +44,7 @@ def lay_out(
                 ends_at=start + timedelta(minutes=end) if start else None,
                 overruns=end > meeting_minutes,
                 overlaps=offset < cursor,
+                gap_before=max(0, offset - cursor),
             )
         )
         cursor = max(cursor, end)

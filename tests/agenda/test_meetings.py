@@ -1177,3 +1177,13 @@ def test_publishing_through_the_api_honours_the_version_sent(api, meeting):
         db.session.refresh(meeting)
         assert meeting.status == "draft"
         assert api.post(url, json={"version": version}).status_code == 200
+
+
+def test_the_editor_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
+    """helper-66: pinning a slot later left a silent gap before it."""
+    talk = meeting.slots[2]  # after 10 + 20 minutes, at 12:30
+    pinned = api.patch(f"/api/v1/slots/{talk.id}", json={"starts_at": "2026-03-10T13:00:00+01:00"})
+    assert pinned.status_code == 200, pinned.get_json()
+    page = html.unescape(api.get(f"/meetings/{meeting.id}/edit").text)
+    assert "pinned 30 min after the slot before ends: nothing fills that time" in page
+    assert page.count("nothing fills that time") == 1

@@ -17,6 +17,7 @@ def test_slots_follow_one_another():
 def test_a_pinned_slot_leaves_a_gap_and_the_next_follows_it():
     times = lay_out(START, 120, [SlotPlan(10), SlotPlan(20, offset_minutes=45), SlotPlan(5)])
     assert [(t.offset_minutes, t.end_minutes) for t in times] == [(0, 10), (45, 65), (65, 70)]
+    assert [t.gap_before for t in times] == [0, 35, 0]  # said on the editor (helper-66)
 
 
 def test_overruns_and_overlaps_are_flagged():
