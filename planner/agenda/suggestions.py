@@ -110,9 +110,17 @@ def suggest_times(
     return Suggestions(zones, skipped, earlier, burden, same_time, ranked, speakers)
 
 
+# A meeting with no date, or one that has passed, is looked for from a week on: time to tell
+# the offices (helper-66: the suggestions began today).
+NOTICE = timedelta(days=7)
+
+
 def next_dates(meeting: Meeting) -> tuple[date, date]:
-    """The default range to look in: the two weeks from the meeting's current date, or from
-    today if that is later (nothing in the past is suggested)."""
+    """The default range to look in: the two weeks from the meeting's date while that is to
+    come, else from a week after today (nothing in the past is suggested)."""
     now = utcnow()
-    start = max(meeting.starts_at or now, now).astimezone(zone_info(meeting.time_zone)).date()
-    return start, start + timedelta(days=13)
+    upcoming = meeting.starts_at is not None and meeting.starts_at > now
+    start = (meeting.starts_at if upcoming else now + NOTICE).astimezone(
+        zone_info(meeting.time_zone)
+    )
+    return start.date(), start.date() + timedelta(days=13)

@@ -160,3 +160,21 @@ def test_a_start_says_who_carries_its_worst_burden():
     # A presenter's weighted burden counts too, named before the offices.
     both = CandidateStart(start, {"AU": 6.0, "PE": 1.0}, 6.0, 13.0, {"alex": 6.0})
     assert both.worst_for == ["alex", "AU"]
+
+
+def test_the_suggestions_look_from_the_meetings_date_or_a_week_on():
+    """helper-66: a meeting without a date was offered starts from today, with no time to tell
+    anyone; one with a date to come is looked for around that date."""
+    from datetime import UTC, datetime, timedelta
+
+    from planner.agenda.models import Meeting
+    from planner.agenda.suggestions import next_dates
+    from planner.db_types import utcnow
+
+    undated = Meeting(title="W", time_zone="UTC", starts_at=None)
+    first, last = next_dates(undated)
+    assert first == (utcnow() + timedelta(days=7)).date() and (last - first).days == 13
+    dated = Meeting(title="W", time_zone="UTC", starts_at=datetime(2031, 3, 11, 12, tzinfo=UTC))
+    assert next_dates(dated)[0].isoformat() == "2031-03-11"
+    past = Meeting(title="W", time_zone="UTC", starts_at=datetime(2024, 3, 11, 12, tzinfo=UTC))
+    assert next_dates(past)[0] == first
