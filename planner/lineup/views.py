@@ -15,7 +15,7 @@ from planner.offices.models import Office
 from planner.offices.operations import find_offices
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import form_int, query_int
-from planner.web import survey_from_request
+from planner.web import flag_from, survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
 
@@ -49,8 +49,9 @@ def new():
     )
     focus = query_int("focus")
     if focus and request.method == "GET" and not saved:
-        # "Propose a line-up from these" on a recommendation's matches.
-        data = {"focus": focus}
+        # "Propose a line-up from these" on a recommendation's matches, plans included if
+        # they were there.
+        data = {"focus": focus, "include_plans": flag_from(request.args, "include_plans")}
     recommendations, offices = all_recommendations(), _offices()
     form = make_form(recommendations, offices, data=data)
     if request.method == "POST":

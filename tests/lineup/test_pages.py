@@ -495,3 +495,16 @@ def test_a_recommendation_no_office_asks_for_is_no_500(cli, app_context, colead_
     data = {**FORM, "csrf_token": csrf_token(colead_client, "/lineups/new"), "slots": "2"}
     answer = colead_client.post("/lineups/new?survey=only-rec-10", data={**data, "extra-4": "1"})
     assert page and answer.status_code < 500, answer.get_data(as_text=True)
+
+
+def test_propose_from_the_matches_carries_plans_and_says_filters_only_narrow(colead_client, survey):
+    """helper-66: the button ignored what the matches page showed. Plans considered there are
+    considered in the line-up; the office and project filters only narrow the list, said so."""
+    matches = colead_client.get("/recommendations/10/matches?include_plans=1&maturity=working")
+    page = html.unescape(matches.text)
+    assert "the filters above only narrow this list" in page
+    link = re.search(r'href="(/lineups/new\?[^"]*focus=10[^"]*)"', page)[1]
+    assert "include_plans=1" in html.unescape(link)
+    form = colead_client.get(html.unescape(link)).text
+    (box,) = re.findall(r'<input[^>]*name="include_plans"[^>]*>', form)
+    assert " checked " in box
