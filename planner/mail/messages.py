@@ -200,9 +200,14 @@ def _send(
     footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
     if slot is not None and slot.id is not None and calendar is not None:
         # A newer message about the slot says it all: an older update that did not go out
-        # (failed, no mail server, held) never goes, also not by a co-lead's "Send again",
-        # which would bring a time or length that no longer holds (helper-63).
-        _unsent_withdrawn(slot, recipient.email)
+        # (failed, no mail server, held, or still settling) never goes, also not by a
+        # co-lead's "Send again", which would bring a time or length that no longer holds
+        # (helper-63). What a settling one had to say is said by this one (helper-66).
+        carried = _unsent_withdrawn(slot, recipient.email)
+        if carried is not None and kind == MessageKind.update:
+            context = _carry(context, carried)
+    # A plain change waits UPDATE_SETTLE for the next one, which then replaces it.
+    settling = kind == MessageKind.update and _plain(context) and timedelta(0) < UPDATE_SETTLE
     subject, text, html, written = render(
         kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
     )
@@ -222,10 +227,34 @@ def _send(
         # Only a message with a link to stop it is one an unsubscribe stops.
         optional=optional_kind is not None,
         unsubscribe_kind=optional_kind,
+        settle=UPDATE_SETTLE if settling else None,
+        basis={"what": list(context.get("what") or []), "was": list(context.get("was") or [])}
+        if settling
+        else None,
     )
     if slot is not None:
         _mark_sent(slot, recipient.email)
     return message
+
+
+def _plain(context: dict) -> bool:
+    """An update that only says what changed: not the first news of the slot, its publishing,
+    a confirmation, a request to confirm again, nor that they no longer present it."""
+    return not any(
+        context.get(flag)
+        for flag in ("first", "published", "confirmed", "asked_again", "no_longer_presenting")
+    )
+
+
+def _carry(context: dict, carried: dict) -> dict:
+    """This update's context with what the settling ones it replaces had to say: every change
+    they named, and the time the recipient last knew (none if the slot is back at it)."""
+    what = set(carried.get("what") or ()) | set(context.get("what") or ())
+    was = list(carried.get("was") or ()) or list(context.get("was") or ())
+    if was == list(context.get("times") or ()):
+        # Moved and moved back: its time is the one they know.
+        was, what = [], what - {"time", "length"}
+    return {**context, "what": sorted(what), "was": was}
 
 
 def _mark_sent(slot: Slot, email: str) -> None:
@@ -346,6 +375,10 @@ def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
 
 
 # What a presenter is sent that carries their link or asks them to present.
+# How long a plain update ("Changed: ...") waits for the next change of the same slot, which
+# then replaces it: a co-lead moving a slot up four times sends one message, not four
+# (helper-66). Its calendar entry goes with it; the feeds follow at once.
+UPDATE_SETTLE = timedelta(minutes=1)
 _TO_PRESENTER = (MessageKind.invitation, MessageKind.update, MessageKind.reminder)
 # Not out yet, nor on its way: a held message, or one that failed or had no server.
 _NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
@@ -1037,10 +1070,13 @@ def _tell_presenter(
         )
 
 
-def _unsent_withdrawn(slot: Slot, email: str) -> None:
-    """An update about `slot` to `email` that did not go out (no mail server, failed, held) no
-    longer may: the event it would put in their calendar is gone, or a newer message about it
-    is on its way, and a co-lead's "Send again" would bring back what no longer holds."""
+def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
+    """An update about `slot` to `email` that did not go out (no mail server, failed, held, or
+    still settling) no longer may: the event it would put in their calendar is gone, or a
+    newer message about it is on its way, and a co-lead's "Send again" would bring back what
+    no longer holds. Returns what the settling updates withdrawn had to say (`basis`), for the
+    newer message to say instead; None if none was."""
+    carried = _settling_withdrawn(slot, email)
     db.session.execute(
         update(OutboxMessage)
         .where(
@@ -1051,6 +1087,53 @@ def _unsent_withdrawn(slot: Slot, email: str) -> None:
         .values(status=MessageStatus.superseded, last_error=None)
         .execution_options(synchronize_session="fetch")
     )
+    return carried
+
+
+def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
+    """Withdraw the plain updates about `slot` to `email` still waiting out UPDATE_SETTLE: due
+    at most that long after they were written (a sender's lease puts a taken one further
+    out), each withdrawn only if still as read (a sender may take it meanwhile: it goes).
+    Returns their changes together, and the time told before the first (`basis`)."""
+    now = utcnow()
+    rows = db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.created_at,
+            OutboxMessage.basis,
+        )
+        .where(
+            *_about(slot, email),
+            OutboxMessage.kind == MessageKind.update,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.attempts == 0,
+            OutboxMessage.basis.is_not(None),
+            OutboxMessage.next_attempt_at > now,
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    carried: dict | None = None
+    for message_id, due, created, basis in rows:
+        if due - created > UPDATE_SETTLE + timedelta(seconds=1):
+            continue  # leased: on its way
+        withdrawn = db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id == message_id,
+                OutboxMessage.status == MessageStatus.queued,
+                OutboxMessage.next_attempt_at == due,
+            )
+            .values(status=MessageStatus.superseded, last_error=None)
+            .execution_options(synchronize_session="fetch")
+        )
+        if withdrawn.rowcount != 1:
+            continue
+        if carried is None:
+            carried = {"what": list(basis.get("what") or []), "was": list(basis.get("was") or [])}
+        else:
+            carried["what"] = sorted(set(carried["what"]) | set(basis.get("what") or ()))
+    return carried
 
 
 def _holds_event(slot: Slot, email: str) -> bool:

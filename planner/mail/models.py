@@ -4,7 +4,7 @@ causes it, and unsubscriptions from the optional kinds."""
 import enum
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.db_types import UTCDateTime, utcnow
@@ -55,6 +55,9 @@ class OutboxMessage(db.Model):
     # What it is about, for the outbox page and for not sending stale updates.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
+    # What a settling update says ({"what": [...], "was": [...]}), for the one that replaces
+    # it to say too (`mail.messages._settling_withdrawn`); None for any other message.
+    basis: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # The proposal a message to its volunteer is about (its private link: `received`).
     proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("proposals.id", ondelete="SET NULL"), index=True

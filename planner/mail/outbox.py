@@ -3,7 +3,7 @@ change is rolled back, so is the message; once it is committed, the sender deliv
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -71,6 +71,8 @@ def enqueue(
     domain: str = "cws-ict-planner",
     optional: bool = True,
     unsubscribe_kind: str | None = None,
+    settle: timedelta | None = None,
+    basis: dict | None = None,
 ) -> OutboxMessage | None:
     """Write one message to the outbox (flushed, not committed). None when the recipient has
     unsubscribed from this kind and the message is one they may stop (not `optional`: an
@@ -91,8 +93,10 @@ def enqueue(
         meeting_id=meeting_id,
         slot_id=slot_id,
         proposal_id=proposal_id,
-        created_at=utcnow(),
-        next_attempt_at=utcnow(),
+        created_at=(now := utcnow()),
+        # A settling message is due once its wait is over (`mail.messages.UPDATE_SETTLE`).
+        next_attempt_at=now + settle if settle else now,
+        basis=basis,
         message_id=f"<{uuid.uuid4()}@{domain}>",
         unsubscribe_kind=unsubscribe_kind,
     )

@@ -671,6 +671,7 @@ def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
     """End to end: the three messages reach a real SMTP server on loopback; each carries its
     .ics as text/calendar with method=, and the three readers see one event moving on."""
     from planner.db_types import utcnow
+    from planner.mail.messages import UPDATE_SETTLE
     from planner.mail.sender import send_due
     from tests.mail.smtp_server import SmtpServer
 
@@ -681,8 +682,11 @@ def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
         invite(api, slot)
         later = {"starts_at": "2027-03-09T14:00:00+01:00"}
         assert api.patch(f"/api/v1/meetings/{slot.meeting_id}", json=later).status_code == 200
+        # The change waits a minute for another (UPDATE_SETTLE); none comes, and it goes.
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 1  # the invitation
+        assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 1
         assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
-        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 3
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 1
         db.session.commit()
     finally:
         server.stop()
@@ -1322,3 +1326,60 @@ def test_a_contact_added_changed_or_removed_after_publication_follows_the_office
     update_contact(jo, email="JO@jpo.example", **fields)
     db.session.commit()
     assert len(outbox()) == before
+
+
+def test_quick_changes_reach_the_presenter_as_one_message(api, slot, presenter):
+    """helper-66: a co-lead moving a slot four times in a minute sent four "Changed" messages.
+    A plain change waits a minute (UPDATE_SETTLE) for the next, which replaces it and says what
+    it would have: every change named, and the time the presenter last knew. One message goes,
+    its calendar entry at the latest SEQUENCE; a minute later the next change is news again."""
+    from planner.db_types import utcnow
+    from planner.mail.messages import UPDATE_SETTLE
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    config = {**api.application.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    try:
+        assert publish_as_planned(api, slot.meeting_id).status_code == 200
+        invite(api, slot)
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 1
+        for start in ("14:00", "14:30", "15:00"):
+            moved = api.patch(url, json={"starts_at": f"2027-03-09T{start}:00+01:00"})
+            assert moved.status_code == 200
+        renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "AI search, revised"})
+        assert renamed.status_code == 200
+        updates = outbox(kind="update", recipient_email=PRESENTER)
+        assert [m.status for m in updates] == ["superseded"] * 3 + ["queued"]
+        waiting = updates[-1]
+        assert waiting.subject == "Changed: AI search, revised (time and title)"
+        # The time they were told in the invitation (13:10 in Geneva, 23:10 in Sydney).
+        assert "It was:\nTuesday 9 March 2027, 23:10–23:30 Australia/Sydney" in waiting.text_body
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 0  # still settling
+        assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 1
+        # Moved and moved back, then renamed: the time is the one they know, not news.
+        assert api.patch(url, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
+        assert api.patch(url, json={"starts_at": "2027-03-09T15:00:00+01:00"}).status_code == 200
+        renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "AI search"})
+        assert renamed.status_code == 200
+        assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 1
+        db.session.commit()
+    finally:
+        server.stop()
+    received = [m for m in server.messages() if m["To"].addresses[0].addr_spec == PRESENTER]
+    subjects = [m["Subject"] for m in received]
+    assert subjects[0].startswith("Invitation to present")
+    assert subjects[1:] == [
+        "Changed: AI search, revised (time and title)",
+        "Changed: AI search (title)",
+    ]
+    last = received[-1].get_body(("plain",)).get_content()
+    assert "It was:" not in last  # 15:10 again, as they were last told
+    sequences = []
+    for message in received:
+        (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        body = part.get_content()
+        body = body if isinstance(body, bytes) else body.encode("utf-8")
+        sequences.append(read_everywhere(body)["events"][0]["sequence"])
+    assert sequences == sorted(set(sequences))  # strictly rising: each entry replaces the last
