@@ -33,7 +33,7 @@ from types import SimpleNamespace
 from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, render_template, url_for
-from sqlalchemy import and_, event, func, inspect, select, update
+from sqlalchemy import and_, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
@@ -198,6 +198,7 @@ def _send(
     """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
     unsubscribes from."""
     footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
+    carried = None
     if slot is not None and slot.id is not None and calendar is not None:
         # A newer message about the slot says it all: an older update that did not go out
         # (failed, no mail server, held, or still settling) never goes, also not by a
@@ -206,8 +207,16 @@ def _send(
         carried = _unsent_withdrawn(slot, recipient.email)
         if carried is not None and kind == MessageKind.update:
             context = _carry(context, carried)
-    # A plain change waits UPDATE_SETTLE for the next one, which then replaces it.
-    settling = kind == MessageKind.update and _plain(context) and timedelta(0) < UPDATE_SETTLE
+            if _plain(context) and not context["what"] and not context["was"]:
+                # Moved and moved back within the minute: nothing is news (their calendar
+                # holds that time; the next message's SEQUENCE is above this one's).
+                _mark_sent(slot, recipient.email)
+                return None
+    # A plain change waits UPDATE_SETTLE for the next one, which then replaces it; never more
+    # than SETTLE_AT_MOST after the first change it tells of (a change every 50 seconds).
+    since = datetime.fromisoformat(carried["since"]) if carried and carried.get("since") else None
+    wait = UPDATE_SETTLE if since is None else min(UPDATE_SETTLE, since + SETTLE_AT_MOST - utcnow())
+    settling = kind == MessageKind.update and _plain(context) and wait > timedelta(0)
     subject, text, html, written = render(
         kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
     )
@@ -227,8 +236,12 @@ def _send(
         # Only a message with a link to stop it is one an unsubscribe stops.
         optional=optional_kind is not None,
         unsubscribe_kind=optional_kind,
-        settle=UPDATE_SETTLE if settling else None,
-        basis={"what": list(context.get("what") or []), "was": list(context.get("was") or [])}
+        settle=wait if settling else None,
+        basis={
+            "what": list(context.get("what") or []),
+            "was": list(context.get("was") or []),
+            "since": (since or utcnow()).isoformat(),
+        }
         if settling
         else None,
     )
@@ -379,6 +392,7 @@ def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
 # then replaces it: a co-lead moving a slot up four times sends one message, not four
 # (helper-66). Its calendar entry goes with it; the feeds follow at once.
 UPDATE_SETTLE = timedelta(minutes=1)
+SETTLE_AT_MOST = timedelta(minutes=5)
 _TO_PRESENTER = (MessageKind.invitation, MessageKind.update, MessageKind.reminder)
 # Not out yet, nor on its way: a held message, or one that failed or had no server.
 _NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
@@ -392,12 +406,16 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
 
     One conditional UPDATE: a message a sender marks sent meanwhile stays sent."""
     about = _about(slot, email)
-    # Sent, or leased by a sender (due later than now: perhaps on its way this moment). A
-    # queued message no sender has taken yet is superseded before it goes.
-    reached = db.session.scalar(
-        select(func.count())
-        .select_from(OutboxMessage)
-        .where(
+    # Sent, or leased by a sender (due later than now: perhaps on its way this moment; an
+    # update waiting out UPDATE_SETTLE is due later too, and is no sender's yet). A queued
+    # message no sender has taken yet is superseded before it goes.
+    maybe_out = db.session.execute(
+        select(
+            OutboxMessage.status,
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.created_at,
+            OutboxMessage.basis,
+        ).where(
             *about,
             (OutboxMessage.status == MessageStatus.sent)
             | (
@@ -406,7 +424,14 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
                 & (OutboxMessage.attempts == 0)
             ),
         )
-    )
+    ).all()
+    reached = [
+        row
+        for row in maybe_out
+        if row.status == MessageStatus.sent
+        or row.basis is None
+        or not _settling(row.next_attempt_at, row.created_at)
+    ]
     db.session.execute(
         update(OutboxMessage)
         .where(
@@ -768,6 +793,8 @@ def _collect_removed(session: Session, removed: list) -> None:
         if (held := _held_invitation(slot, invitation.email)) is not None:
             held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
+        # An update still settling would go after the slot is gone (helper-68).
+        _unsent_withdrawn(slot, invitation.email)
         # Above what they hold, as every message about a slot (helper-62: an invitation sent
         # again had climbed past the slot's own count, and this CANCEL came below it).
         base = (slot.sequence or 0) + (meeting.sequence or 0) + 1
@@ -1090,6 +1117,12 @@ def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
     return carried
 
 
+def _settling(due: datetime, created: datetime) -> bool:
+    """Whether a queued update, never tried, is still waiting out UPDATE_SETTLE: due at most
+    that long after it was written (a sender's lease puts a taken one LEASE further out)."""
+    return timedelta(0) < UPDATE_SETTLE and due - created <= UPDATE_SETTLE + timedelta(seconds=1)
+
+
 def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
     """Withdraw the plain updates about `slot` to `email` still waiting out UPDATE_SETTLE: due
     at most that long after they were written (a sender's lease puts a taken one further
@@ -1115,7 +1148,7 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
     ).all()
     carried: dict | None = None
     for message_id, due, created, basis in rows:
-        if due - created > UPDATE_SETTLE + timedelta(seconds=1):
+        if not _settling(due, created):
             continue  # leased: on its way
         withdrawn = db.session.execute(
             update(OutboxMessage)
@@ -1130,7 +1163,11 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
         if withdrawn.rowcount != 1:
             continue
         if carried is None:
-            carried = {"what": list(basis.get("what") or []), "was": list(basis.get("was") or [])}
+            carried = {
+                "what": list(basis.get("what") or []),
+                "was": list(basis.get("was") or []),
+                "since": basis.get("since") or created.isoformat(),
+            }
         else:
             carried["what"] = sorted(set(carried["what"]) | set(basis.get("what") or ()))
     return carried

@@ -1383,3 +1383,68 @@ def test_quick_changes_reach_the_presenter_as_one_message(api, slot, presenter):
         body = body if isinstance(body, bytes) else body.encode("utf-8")
         sequences.append(read_everywhere(body)["events"][0]["sequence"])
     assert sequences == sorted(set(sequences))  # strictly rising: each entry replaces the last
+
+
+def _delivered(email: str = PRESENTER) -> None:
+    """What is queued to `email` went (as a sender would mark it)."""
+    for message in outbox(recipient_email=email):
+        if message.status == "queued":
+            message.status = "sent"
+    db.session.commit()
+
+
+def test_a_settling_update_is_no_message_that_reached_a_replaced_presenter(api, slot):
+    """helper-68: an update waiting its minute counted as on its way, so a presenter told
+    nothing yet (their invitation still queued) was sent a CANCEL when replaced."""
+    invite(api, slot)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"}).status_code == 200
+    invite(api, slot, name="Sam Example", email=SAM)
+    mine = [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER)]
+    assert mine == [("invitation", "superseded"), ("update", "superseded")]
+
+
+def test_moved_and_moved_back_within_the_minute_is_no_news(api, slot):
+    """helper-68: it left a "Changed" message naming no change."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    _delivered()
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(url, json={"starts_at": "2027-03-09T14:00:00+01:00"}).status_code == 200
+    assert api.patch(url, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
+    updates = outbox(kind="update", recipient_email=PRESENTER)
+    assert [m.status for m in updates] == ["superseded"]
+
+
+def test_a_deleted_draft_slot_takes_its_settling_update_along(api, slot):
+    """helper-68: the update waited, then went before the cancellation, a minute late."""
+    invite(api, slot)
+    _delivered()
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"}).status_code == 200
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    mine = [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER)]
+    assert mine == [("invitation", "sent"), ("update", "superseded"), ("cancellation", "queued")]
+
+
+def test_changes_every_fifty_seconds_still_reach_the_presenter_within_five_minutes(api, slot):
+    """helper-68: each change put the waiting update off another minute, without end."""
+    import time_machine
+
+    from planner.db_types import utcnow
+    from planner.mail.messages import SETTLE_AT_MOST
+    from planner.mail.sender import send_due
+
+    invite(api, slot)
+    _delivered()
+    config = {**api.application.config, "MAIL_SERVER": None}
+    start = utcnow()
+    with time_machine.travel(start, tick=False) as clock:
+        for number in range(8):
+            renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": f"Title {number}"})
+            assert renamed.status_code == 200
+            clock.shift(50)
+            if send_due(config, utcnow()).handled:  # "not sent" without a server: it was due
+                break
+        assert utcnow() - start <= SETTLE_AT_MOST + timedelta(seconds=50)
+    updates = outbox(kind="update", recipient_email=PRESENTER)
+    (gone,) = [m for m in updates if m.status == "not_sent"]
+    assert gone.subject.startswith("Changed: Title ")
