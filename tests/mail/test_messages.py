@@ -1357,6 +1357,11 @@ def test_quick_changes_reach_the_presenter_as_one_message(api, slot, presenter):
         # The time they were told in the invitation (13:10 in Geneva, 23:10 in Sydney).
         assert "It was:\nTuesday 9 March 2027, 23:10–23:30 Australia/Sydney" in waiting.text_body
         assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 0  # still settling
+        # The outbox says why it has not gone yet.
+        listed = api.get("/outbox?kind=update").text
+        assert "waits for further changes until" in listed
+        shown = html.unescape(api.get(f"/outbox/{waiting.id}").text)
+        assert "for further changes to the slot, which it would then say too" in shown
         assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 1
         # Moved and moved back, then renamed: the time is the one they know, not news.
         assert api.patch(url, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
