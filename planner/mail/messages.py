@@ -1117,6 +1117,36 @@ def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
     return carried
 
 
+def withdraw_waiting(email: str, kind: str) -> int:
+    """`email` stopped messages of `kind`: those still waiting out UPDATE_SETTLE that their
+    footer offered to stop do not go (nothing new reaches them, as for any change after).
+    Returns how many were withdrawn."""
+    rows = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.next_attempt_at, OutboxMessage.created_at).where(
+            matches_address(OutboxMessage.recipient_email, email),
+            OutboxMessage.unsubscribe_kind == kind,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.attempts == 0,
+            OutboxMessage.basis.is_not(None),
+            OutboxMessage.next_attempt_at > utcnow(),
+        )
+    ).all()
+    withdrawn = 0
+    for message_id, due, created in rows:
+        if _settling(due, created):
+            withdrawn += db.session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.id == message_id,
+                    OutboxMessage.status == MessageStatus.queued,
+                    OutboxMessage.next_attempt_at == due,
+                )
+                .values(status=MessageStatus.superseded)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+    return withdrawn
+
+
 def _settling(due: datetime, created: datetime) -> bool:
     """Whether a queued update, never tried, is still waiting out UPDATE_SETTLE: due at most
     that long after it was written (a sender's lease puts a taken one LEASE further out)."""

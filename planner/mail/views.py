@@ -11,6 +11,7 @@ from planner.extensions import csrf, db
 from planner.mail import outbox
 from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
+from planner.mail.messages import withdraw_waiting
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.pagination import Page, requested
 
@@ -52,6 +53,7 @@ def unsubscribe(token: str):
         unsubscribing.resubscribe(email, kind)
     elif done:
         unsubscribing.unsubscribe(email, kind)
+        withdraw_waiting(email, kind)
     page = render_template(
         "mail/unsubscribe.html",
         token=token,

@@ -1453,3 +1453,19 @@ def test_changes_every_fifty_seconds_still_reach_the_presenter_within_five_minut
     updates = outbox(kind="update", recipient_email=PRESENTER)
     (gone,) = [m for m in updates if m.status == "not_sent"]
     assert gone.subject.startswith("Changed: Title ")
+
+
+def test_a_contact_who_unsubscribes_while_an_update_waits_is_not_sent_it(app, api, slot):
+    """helper-68: the update waiting its minute still went after the contact stopped updates
+    with the link of an earlier one."""
+    _contact("AU", "Kim Contact", "kim@ipaustralia.example")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    _delivered("kim@ipaustralia.example")
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"}).status_code == 200
+    (published, waiting) = outbox(recipient_email="kim@ipaustralia.example")
+    assert waiting.status == "queued" and waiting.basis is not None
+    link = published.text_body.split("Stop these messages: ")[1].split()[0]
+    anonymous = app.test_client(use_cookies=False)
+    assert anonymous.post(link.removeprefix("http://localhost")).status_code == 200
+    statuses = [m.status for m in outbox(recipient_email="kim@ipaustralia.example")]
+    assert statuses == ["sent", "superseded"]
