@@ -517,7 +517,19 @@ def move(slot_id: int):
     if _changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
         # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
         return _edit_page(slot.meeting, status=409)
+    slots = slot.meeting.slots
+    index = slots.index(slot) + steps[direction]
+    swapped = slots[index] if 0 <= index < len(slots) else None
+    pinned = [s for s in (slot, swapped) if s is not None and s.offset_minutes is not None]
     move_slot(slot, steps[direction])
+    if pinned:
+        # Moving unpins the two slots it swaps: say so, it is easy to miss (helper-69).
+        flash(
+            f"{titles_of(pinned)} {'was' if len(pinned) == 1 else 'were'} pinned to a time; "
+            "moved, it now follows the slots before it. Pin it again from its Edit page if "
+            "it must keep a time.",
+            "warning",
+        )
     _say_who_is_asked_again(slot.meeting)
     # Back at the row moved, where the co-lead's eyes and keyboard were.
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
@@ -930,7 +942,12 @@ def suggest(meeting_id: int):
     except AgendaError as error:
         refuse_changes()
         return _suggest_page(found, refused=f"Not changed: {error}", status=400)
-    flash("The meeting's start is set; the slots follow it.", "success")
+    zone = found.time_zone or "UTC"
+    flash(
+        f"The meeting now starts {local_time(zone, found.starts_at):%A %-d %B %Y, %H:%M} "
+        f"({zone}); the slots follow it.",
+        "success",
+    )
     _say_who_is_asked_again(found)
     return redirect(url_for(".edit", meeting_id=found.id))
 

@@ -603,7 +603,10 @@ def test_suggest_page_sets_the_start(api, meeting):
     start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")
     data = {"csrf_token": token, "starts_at": start, "start_seen": _seen_start(page)}
-    assert api.post(f"/meetings/{meeting.id}/suggest", data=data).status_code == 302
+    used = api.post(f"/meetings/{meeting.id}/suggest", data=data)
+    assert used.status_code == 302
+    # It says the start it set, in the meeting's zone.
+    assert "The meeting now starts " in html.unescape(api.get(used.headers["Location"]).text)
     db.session.refresh(meeting)
     assert meeting.starts_at == datetime.fromisoformat(start)
 
@@ -1187,3 +1190,10 @@ def test_the_editor_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
     page = html.unescape(api.get(f"/meetings/{meeting.id}/edit").text)
     assert "pinned 30 min after the slot before ends: nothing fills that time" in page
     assert page.count("nothing fills that time") == 1
+    # Moving it unpins it: the co-lead is told (helper-69: it went silently).
+    edit = f"/meetings/{meeting.id}/edit"
+    moved = api.post(f"/slots/{talk.id}/move", data=move_form(api, edit, "up"))
+    assert moved.status_code == 302
+    shown = html.unescape(api.get(moved.headers["Location"]).text)
+    assert f"“{talk.title}” was pinned to a time; moved, it now follows the slots" in shown
+    assert "nothing fills that time" not in shown

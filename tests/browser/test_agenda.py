@@ -112,7 +112,7 @@ def test_suggested_start_times(colead_page, live_server, survey):
     expect(rows).to_have_count(10)
     shoot(page, "agenda-5-suggest")
     rows.first.get_by_role("button", name="Use this start").click()
-    expect(page.get_by_role("status")).to_contain_text("The meeting's start is set")
+    expect(page.get_by_role("status")).to_contain_text("The meeting now starts ")
     expect(page.get_by_label("Date")).not_to_have_value("")
 
 
