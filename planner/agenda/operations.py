@@ -50,7 +50,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
-from planner.timezones import is_skipped, zone_info
+from planner.timezones import is_skipped, local_time, zone_info
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
@@ -446,14 +446,26 @@ def presenter_changed(slot: Slot) -> None:
 
 
 def _check_overlaps(placed: Sequence[tuple[Slot, SlotTimes]], changed: Slot) -> None:
+    previous_end: datetime | None = None
     for slot, times in placed:
         if times.overlaps:
+            # Said in the home zone's clock time the co-lead typed (helper-69: "+50 min").
+            zone = slot.meeting.time_zone or "UTC"
+            at = (
+                f"{local_time(zone, times.starts_at):%H:%M}, before the slot before it ends "
+                f"({local_time(zone, previous_end):%H:%M})"
+                if times.starts_at is not None and previous_end is not None
+                else f"{times.offset_minutes} minutes after the meeting's start, before the "
+                "slot before it ends"
+            )
             raise AgendaError(
-                f"“{slot.title}” would start at +{times.offset_minutes} min, before the slot "
-                "before it ends: slots cannot overlap. Move it or shorten the one before.",
+                f"“{slot.title}” would start at {at}: slots cannot overlap. Move it or shorten "
+                "the one before.",
                 # The changed slot's own start, or (another slot's) something else.
                 field="starts_at" if slot is changed else None,
             )
+        if times.ends_at is not None and (previous_end is None or times.ends_at > previous_end):
+            previous_end = times.ends_at
 
 
 def slot_fields_from_proposal(proposal: Proposal) -> dict:

@@ -959,7 +959,9 @@ def test_a_refusal_about_another_slot_is_shown_above_the_form(api, meeting):
     summary = re.search(
         r'<div class="error-summary" role="alert"><h2>Not saved</h2>(.*?)</div>', page, re.S
     )
-    assert summary and "“Poland on Autopatent” would start at +40 min" in summary[1]
+    assert summary and (
+        "“Poland on Autopatent” would start at 12:40, before the slot before it ends (12:45)"
+    ) in html.unescape(summary[1])
     assert 'class="error"' not in page  # on no field
     db.session.refresh(opening)
     assert opening.duration_minutes == 10
