@@ -409,6 +409,8 @@ def test_a_cancelled_slot_warns_of_nothing_and_offers_no_link(app, api, meeting)
     assert f'href="/slots/{slot.id}/invited"' not in editor
     theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
     assert "This slot is cancelled; there is nothing to answer." in theirs
+    # News, not an error: the page's error script would take focus and scroll past the title.
+    assert 'class="error-summary"' not in theirs
     assert "outside the availability you gave" not in theirs and "Video link" not in theirs
 
 
