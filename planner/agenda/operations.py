@@ -529,21 +529,24 @@ def before_closing(slot: Slot) -> None:
         move_slot(slot, -1)
 
 
-def move_slot(slot: Slot, step: int) -> None:
-    """Move a slot up (-1) or down (+1); it then follows the slots before it (unpinned)."""
+def move_slot(slot: Slot, step: int) -> list[Slot]:
+    """Move a slot up (-1) or down (+1); it and the slot it swaps with then follow the slots
+    before them (unpinned). Returns those of the two that were pinned."""
     refuse_if_cancelled(slot.meeting)
     slots = slot.meeting.slots
     index = slots.index(slot)
     target = index + step
     if not 0 <= target < len(slots):
-        return
+        return []
     other = slots[target]
+    unpinned = [s for s in (slot, other) if s.offset_minutes is not None]
     slot.position, other.position = other.position, slot.position
     slot.offset_minutes = other.offset_minutes = None
     # Sorting in place moves no slot out of the collection (which would delete it as an orphan).
     slots.sort(key=lambda s: s.position)
     reflow(slot.meeting)
     slot.meeting.updated_at = utcnow()
+    return unpinned
 
 
 def remove_slot(slot: Slot) -> str:

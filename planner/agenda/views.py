@@ -517,12 +517,7 @@ def move(slot_id: int):
     if _changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
         # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
         return _edit_page(slot.meeting, status=409)
-    slots = slot.meeting.slots
-    index = slots.index(slot) + steps[direction]
-    swapped = slots[index] if 0 <= index < len(slots) else None
-    pinned = [s for s in (slot, swapped) if s is not None and s.offset_minutes is not None]
-    move_slot(slot, steps[direction])
-    if pinned:
+    if pinned := move_slot(slot, steps[direction]):
         # Moving unpins the two slots it swaps: say so, it is easy to miss (helper-69).
         flash(
             f"{titles_of(pinned)} {'was' if len(pinned) == 1 else 'were'} pinned to a time; "
@@ -864,12 +859,8 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
     except AgendaError as error:
         return _suggest_page(meeting, refused=f"Not changed: {error}", status=400)
     zone = meeting.time_zone or "UTC"
-    new = local_time(zone, chosen).strftime("%A %-d %B %Y, %H:%M")
-    old = (
-        local_time(zone, meeting.starts_at).strftime("%A %-d %B %Y, %H:%M")
-        if meeting.starts_at
-        else "no start yet"
-    )
+    new = _at_home(meeting, chosen)
+    old = _at_home(meeting, meeting.starts_at) if meeting.starts_at else "no start yet"
     consequences = [
         f"It starts {new} instead of {old} ({zone}); its slots move with it.",
         "Subscribers' calendars show the new time at their next refresh.",
@@ -898,6 +889,11 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
     )
 
 
+def _at_home(meeting: Meeting, instant: datetime) -> str:
+    """ "Tuesday 9 March 2027, 13:00": an instant in the meeting's home zone, as pages say it."""
+    return f"{local_time(meeting.time_zone or 'UTC', instant):%A %-d %B %Y, %H:%M}"
+
+
 def start_seen(meeting: Meeting) -> str:
     """The meeting's start as a page showed it: a "Use this start" made from another one is
     refused (another co-lead set a start meanwhile), not applied over theirs."""
@@ -920,9 +916,8 @@ def suggest(meeting_id: int):
         flash("The meeting already starts then: nothing changed.", "info")
         return redirect(url_for(".edit", meeting_id=found.id))
     if request.form.get("start_seen") != start_seen(found):
-        zone = found.time_zone or "UTC"
         now = (
-            f"it now starts {local_time(zone, found.starts_at):%A %-d %B %Y, %H:%M} ({zone})"
+            f"it now starts {_at_home(found, found.starts_at)} ({found.time_zone or 'UTC'})"
             if found.starts_at
             else "it now has no start"
         )
@@ -942,10 +937,9 @@ def suggest(meeting_id: int):
     except AgendaError as error:
         refuse_changes()
         return _suggest_page(found, refused=f"Not changed: {error}", status=400)
-    zone = found.time_zone or "UTC"
     flash(
-        f"The meeting now starts {local_time(zone, found.starts_at):%A %-d %B %Y, %H:%M} "
-        f"({zone}); the slots follow it.",
+        f"The meeting now starts {_at_home(found, found.starts_at)} "
+        f"({found.time_zone or 'UTC'}); the slots follow it.",
         "success",
     )
     _say_who_is_asked_again(found)

@@ -32,7 +32,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     form = AvailabilityForm(formdata=None)
     slot = invitation.slot
     zone = slot.presenter_zone or slot.meeting.time_zone or HOME_ZONE
-    windows = _stored_windows(invitation)
+    windows = stored = _stored_windows(invitation)
     note = None
     text = (slot.proposal.availability or "").strip() if slot.proposal is not None else ""
     if not windows and text and invitation.windows_given_at is None:
@@ -40,7 +40,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
         windows, zone = reading.windows, reading.time_zone
         note = READ_NOTE.format(text=text) if windows else None
     form.fill(windows, windows[0].time_zone if windows else zone)
-    form.set_seen(_stored_windows(invitation))
+    form.set_seen(stored)
     return form, note
 
 

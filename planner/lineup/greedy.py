@@ -2,12 +2,11 @@
 fallback, and the yardstick its benchmark compares with. Pure: no Flask, no database.
 """
 
-from collections import Counter
 from collections.abc import Iterable
 
 import numpy as np
 
-from planner.lineup.rules import TOLERANCE, Candidate, Instance, Matrix, Rules, ordered
+from planner.lineup.rules import TOLERANCE, Candidate, Instance, Matrix, Rules, meets, ordered
 
 
 def greedy(
@@ -34,20 +33,7 @@ def greedy(
         return True
 
     def valid(chosen: list[int]) -> bool:
-        presentations = [candidates[k] for k in chosen]
-        keys = {c.key for c in presentations}
-        offices = [c.office for c in presentations]
-        regions = Counter(c.region for c in presentations if c.region is not None)
-        return (
-            not any(f <= keys for f in forbidden)
-            and rules.include <= set(offices)
-            and sum(c.small for c in presentations) >= rules.min_small
-            and (not rules.one_per_office or len(set(offices)) == len(offices))
-            and (
-                rules.max_per_region is None
-                or all(n <= rules.max_per_region for n in regions.values())
-            )
-        )
+        return meets(rules, (candidates[k] for k in chosen), forbidden)
 
     chosen: list[int] = []
     left = dict(rules.per_recommendation)

@@ -3,7 +3,7 @@ presentation is the best match for, whose best match is not working yet, each pr
 contribution, the price of the rules, and the next-best line-ups. Pure: no Flask, no database.
 """
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from planner.lineup.model import MIP_GAP, Model, Solution, solve, solve_model
@@ -18,6 +18,7 @@ from planner.lineup.rules import (
     Rules,
     allowed,
     check,
+    meets,
     ordered,
     value,
 )
@@ -322,23 +323,9 @@ def closest_tie(
                     continue
                 trial = [*current[:position], c, *current[position + 1 :]]
                 kept = value(instance, trial, rules)
-                if _meets(rules, trial) and kept >= target - TOLERANCE * max(1.0, abs(target)):
+                if meets(rules, trial) and kept >= target - TOLERANCE * max(1.0, abs(target)):
                     current, changed = trial, True
                     break
             if changed:
                 break
     return ordered(current)
-
-
-def _meets(rules: Rules, presentations: list[Candidate]) -> bool:
-    """The rules a swap on one recommendation could break (its slots stay as many)."""
-    offices = [c.office for c in presentations]
-    regions = Counter(c.region for c in presentations if c.region is not None)
-    return (
-        rules.include <= set(offices)
-        and sum(c.small for c in presentations) >= rules.min_small
-        and (not rules.one_per_office or len(set(offices)) == len(offices))
-        and (
-            rules.max_per_region is None or all(n <= rules.max_per_region for n in regions.values())
-        )
-    )

@@ -9,7 +9,7 @@ each selected presentation a bonus of μ × its maturity and ν if it was volunt
 Flask, no database.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 
@@ -153,6 +153,26 @@ def value(instance: Instance, presentations: Iterable[Candidate], rules: Rules) 
         for d in instance.demands
     )
     return covered + sum(rules.bonus(c) for c in presentations)
+
+
+def meets(
+    rules: Rules, presentations: Iterable[Candidate], forbidden: Iterable[frozenset[str]] = ()
+) -> bool:
+    """Whether a line-up with one presentation per slot of each recommendation keeps the rules
+    on offices, smaller offices and WIPO groups, and is none of the `forbidden` line-ups."""
+    presentations = list(presentations)
+    keys = {c.key for c in presentations}
+    offices = [c.office for c in presentations]
+    regions = Counter(c.region for c in presentations if c.region is not None)
+    return (
+        not any(set(f) <= keys for f in forbidden)
+        and rules.include <= set(offices)
+        and sum(c.small for c in presentations) >= rules.min_small
+        and (not rules.one_per_office or len(set(offices)) == len(offices))
+        and (
+            rules.max_per_region is None or all(n <= rules.max_per_region for n in regions.values())
+        )
+    )
 
 
 def allowed(instance: Instance, rules: Rules) -> list[Candidate]:

@@ -57,7 +57,7 @@ from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
-from planner.proposals.models import Proposal, ProposalStatus
+from planner.proposals.models import NEW_LINK, Proposal, ProposalStatus
 from planner.timezones import known_time_zones, time_span
 
 # Session.info keys: what this transaction changed, and who has had a message about which slot.
@@ -212,8 +212,7 @@ def _send(
                 # holds that time; the next message's SEQUENCE is above this one's).
                 _mark_sent(slot, recipient.email)
                 return None
-    # A plain change waits UPDATE_SETTLE for the next one, which then replaces it; never more
-    # than SETTLE_AT_MOST after the first change it tells of (a change every 50 seconds).
+    # A plain change waits UPDATE_SETTLE for the next one, which then replaces it.
     since = datetime.fromisoformat(carried["since"]) if carried and carried.get("since") else None
     wait = UPDATE_SETTLE if since is None else min(UPDATE_SETTLE, since + SETTLE_AT_MOST - utcnow())
     settling = kind == MessageKind.update and _plain(context) and wait > timedelta(0)
@@ -387,12 +386,13 @@ def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
         invitation(slot.invitation, link, hold=True)
 
 
-# What a presenter is sent that carries their link or asks them to present.
 # How long a plain update ("Changed: ...") waits for the next change of the same slot, which
 # then replaces it: a co-lead moving a slot up four times sends one message, not four
-# (helper-66). Its calendar entry goes with it; the feeds follow at once.
+# (helper-66). Its calendar entry goes with it; the feeds follow at once. It never waits more
+# than SETTLE_AT_MOST after the first change it tells of (a change every 50 seconds).
 UPDATE_SETTLE = timedelta(minutes=1)
 SETTLE_AT_MOST = timedelta(minutes=5)
+# What a presenter is sent that carries their link or asks them to present.
 _TO_PRESENTER = (MessageKind.invitation, MessageKind.update, MessageKind.reminder)
 # Not out yet, nor on its way: a held message, or one that failed or had no server.
 _NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
@@ -612,7 +612,7 @@ def link_mailed(proposal: Proposal) -> OutboxMessage | None:
     message = db.session.scalar(
         select(OutboxMessage).where(about).order_by(OutboxMessage.id).limit(1)
     )
-    relinked = any(e.action == "new link" for e in proposal.events)
+    relinked = any(e.action == NEW_LINK for e in proposal.events)
     return None if message is None or relinked else message
 
 
@@ -1121,30 +1121,12 @@ def withdraw_waiting(email: str, kind: str) -> int:
     """`email` stopped messages of `kind`: those still waiting out UPDATE_SETTLE that their
     footer offered to stop do not go (nothing new reaches them, as for any change after).
     Returns how many were withdrawn."""
-    rows = db.session.execute(
-        select(OutboxMessage.id, OutboxMessage.next_attempt_at, OutboxMessage.created_at).where(
+    return len(
+        _withdraw_settling(
             matches_address(OutboxMessage.recipient_email, email),
             OutboxMessage.unsubscribe_kind == kind,
-            OutboxMessage.status == MessageStatus.queued,
-            OutboxMessage.attempts == 0,
-            OutboxMessage.basis.is_not(None),
-            OutboxMessage.next_attempt_at > utcnow(),
         )
-    ).all()
-    withdrawn = 0
-    for message_id, due, created in rows:
-        if _settling(due, created):
-            withdrawn += db.session.execute(
-                update(OutboxMessage)
-                .where(
-                    OutboxMessage.id == message_id,
-                    OutboxMessage.status == MessageStatus.queued,
-                    OutboxMessage.next_attempt_at == due,
-                )
-                .values(status=MessageStatus.superseded)
-                .execution_options(synchronize_session=False)
-            ).rowcount
-    return withdrawn
+    )
 
 
 def _settling(due: datetime, created: datetime) -> bool:
@@ -1153,12 +1135,10 @@ def _settling(due: datetime, created: datetime) -> bool:
     return timedelta(0) < UPDATE_SETTLE and due - created <= UPDATE_SETTLE + timedelta(seconds=1)
 
 
-def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
-    """Withdraw the plain updates about `slot` to `email` still waiting out UPDATE_SETTLE: due
-    at most that long after they were written (a sender's lease puts a taken one further
-    out), each withdrawn only if still as read (a sender may take it meanwhile: it goes).
-    Returns their changes together, and the time told before the first (`basis`)."""
-    now = utcnow()
+def _withdraw_settling(*where) -> list[tuple[datetime, dict]]:
+    """Withdraw the updates matching `where` still waiting out UPDATE_SETTLE, each only if
+    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis) of
+    those withdrawn, oldest first."""
     rows = db.session.execute(
         select(
             OutboxMessage.id,
@@ -1167,20 +1147,20 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
             OutboxMessage.basis,
         )
         .where(
-            *_about(slot, email),
+            *where,
             OutboxMessage.kind == MessageKind.update,
             OutboxMessage.status == MessageStatus.queued,
             OutboxMessage.attempts == 0,
             OutboxMessage.basis.is_not(None),
-            OutboxMessage.next_attempt_at > now,
+            OutboxMessage.next_attempt_at > utcnow(),
         )
         .order_by(OutboxMessage.id)
     ).all()
-    carried: dict | None = None
+    withdrawn = []
     for message_id, due, created, basis in rows:
         if not _settling(due, created):
             continue  # leased: on its way
-        withdrawn = db.session.execute(
+        taken_back = db.session.execute(
             update(OutboxMessage)
             .where(
                 OutboxMessage.id == message_id,
@@ -1190,17 +1170,27 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
             .values(status=MessageStatus.superseded, last_error=None)
             .execution_options(synchronize_session="fetch")
         )
-        if withdrawn.rowcount != 1:
-            continue
-        if carried is None:
-            carried = {
-                "what": list(basis.get("what") or []),
-                "was": list(basis.get("was") or []),
-                "since": basis.get("since") or created.isoformat(),
-            }
-        else:
-            carried["what"] = sorted(set(carried["what"]) | set(basis.get("what") or ()))
-    return carried
+        if taken_back.rowcount == 1:
+            withdrawn.append((created, basis))
+    return withdrawn
+
+
+def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
+    """Withdraw the plain updates about `slot` to `email` still settling; returns their
+    changes together, the time told before the first, and when the first was written
+    (`basis`); None if none was waiting."""
+    withdrawn = _withdraw_settling(*_about(slot, email))
+    if not withdrawn:
+        return None
+    (first_written, first), *later = withdrawn
+    what = set(first.get("what") or ())
+    for _, basis in later:
+        what |= set(basis.get("what") or ())
+    return {
+        "what": sorted(what),
+        "was": list(first.get("was") or []),
+        "since": first.get("since") or first_written.isoformat(),
+    }
 
 
 def _holds_event(slot: Slot, email: str) -> bool:

@@ -100,6 +100,10 @@ class Proposal(db.Model):
         return self.status == ProposalStatus.submitted
 
 
+# The history's word for a co-lead's new private link (the one mailed before no longer opens).
+NEW_LINK = "new link"
+
+
 class ProposalEvent(db.Model):
     __tablename__ = "proposal_events"
 

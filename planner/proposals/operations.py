@@ -17,7 +17,7 @@ from planner.errors import ConflictError
 from planner.extensions import db
 from planner.mail import messages
 from planner.offices.contacts import from_proposal
-from planner.proposals.models import Proposal, ProposalEvent, ProposalStatus
+from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
 from planner.survey.records import Question
@@ -273,7 +273,7 @@ def revoke_link(proposal: Proposal, *, actor: str) -> None:
 def reissue_link(proposal: Proposal, *, actor: str) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     proposal.link_hash = digest(token)
-    proposal.events.append(ProposalEvent(actor=actor, action="new link"))
+    proposal.events.append(ProposalEvent(actor=actor, action=NEW_LINK))
     _save(proposal)
     return token
 

@@ -327,7 +327,8 @@ def test_a_second_tab_does_not_silently_replace_the_presenters_windows(app, api,
     assert [sorted(w.weekdays) for w in windows_of(invitation=invitation)] == [[4]]
 
 
-def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meeting, survey):
+def _accepted_proposal_of_first_slot(meeting: dict, availability: str = "") -> Proposal:
+    """An accepted proposal from PE, linked to the meeting's first slot (flushed)."""
     proposal = Proposal(
         office_code="PE",
         title="Machine translation",
@@ -335,14 +336,18 @@ def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meet
         contact_name="Rosa",
         contact_email="rosa@indecopi.example",
         duration_minutes=30,
-        availability="Mon-Fri 9-12 Lima",
+        availability=availability,
         maturity="pilot",
         status="accepted",
     )
     db.session.add(proposal)
     db.session.flush()
-    slot = db.session.get(Slot, meeting["slots"][0]["id"])
-    slot.proposal = proposal
+    db.session.get(Slot, meeting["slots"][0]["id"]).proposal = proposal
+    return proposal
+
+
+def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meeting, survey):
+    _accepted_proposal_of_first_slot(meeting, "Mon-Fri 9-12 Lima")
     db.session.commit()
     _, _, token = _invited(meeting)
     page = app.test_client().get(f"/presenter/{token}").get_data(as_text=True)
@@ -483,23 +488,10 @@ def test_a_presenter_clears_the_windows_their_proposal_gave(app, api, meeting, s
     from planner.availability.operations import replace_windows, slot_windows
     from planner.availability.windows import check_window
 
-    proposal = Proposal(
-        office_code="PE",
-        title="Machine translation",
-        abstract="",
-        contact_name="Rosa",
-        contact_email="rosa@indecopi.example",
-        duration_minutes=30,
-        availability="",
-        maturity="pilot",
-        status="accepted",
-    )
-    db.session.add(proposal)
-    db.session.flush()
+    proposal = _accepted_proposal_of_first_slot(meeting)
     afternoons = [check_window("America/Lima", (1,), None, time(14), time(17))]
     replace_windows(afternoons, proposal=proposal)
     slot = db.session.get(Slot, meeting["slots"][0]["id"])
-    slot.proposal = proposal
     db.session.commit()
     _, invitation, token = _invited(meeting)
     visitor = app.test_client(use_cookies=False)
