@@ -3,8 +3,12 @@
 Pure: no Flask, no database. The score is a weighted mean of features (`scorer.FEATURES`) times
 a relevance factor that does not depend on the weights; a non-negative ridge regression
 (scikit-learn) of the grades on the features gives weights that keep every feature's meaning
-(more evidence never lowers a score). Cross-validation holds out whole recommendations, so a fit
-is judged on recommendations it never saw, ranked as the scorer ranks (factor included).
+(more evidence never lowers a score). The scorer only ever compares presenters for the same
+audience, so the regression learns from those comparisons: grades and features are taken relative
+to their audience's mean (a fixed effect per audience and recommendation). What makes one
+audience grade everything higher than another then teaches nothing, as it should.
+Cross-validation holds out whole recommendations, so a fit is judged on recommendations it never
+saw, ranked as the scorer ranks (factor included).
 """
 
 from collections.abc import Iterable, Mapping, Sequence
@@ -51,13 +55,32 @@ def graded_pairs(scorer: Scorer, grades: Mapping[tuple[str, str, int], float]) -
     return pairs
 
 
+def _within_audience(pairs: Sequence[Graded]) -> tuple[np.ndarray, np.ndarray]:
+    """Features and grades less their audience's mean. An audience with one graded pair has
+    nothing to compare it with: such pairs (a co-lead's single mark) are compared with each
+    other, as one group."""
+    X = np.array([p.features for p in pairs], dtype=float).reshape(len(pairs), len(FEATURES))
+    y = np.array([p.grade for p in pairs], dtype=float)
+    groups: dict[tuple[str, int], list[int]] = {}
+    for k, p in enumerate(pairs):
+        groups.setdefault((p.audience, p.recommendation), []).append(k)
+    single = [members[0] for members in groups.values() if len(members) == 1]
+    for members in [m for m in groups.values() if len(m) > 1] + [single]:
+        if members:
+            X[members] -= X[members].mean(axis=0)
+            y[members] -= y[members].mean()
+    return X, y
+
+
 def fit(pairs: Sequence[Graded], alpha: float = 1.0) -> Weights:
-    """Non-negative ridge weights for the features, scaled to sum to the number of features."""
+    """Non-negative ridge weights for the features, fitted within each audience
+    (`_within_audience`), scaled to sum to the number of features."""
     from sklearn.linear_model import Ridge
 
-    X = np.array([p.features for p in pairs])
-    y = np.array([p.grade for p in pairs])
-    model = Ridge(alpha=alpha, positive=True).fit(X, y)
+    if not pairs:
+        return Weights()
+    X, y = _within_audience(pairs)
+    model = Ridge(alpha=alpha, positive=True, fit_intercept=False).fit(X, y)
     coefficients = np.maximum(model.coef_, 0.0)
     if coefficients.sum() <= 0:
         return Weights()

@@ -53,3 +53,34 @@ def test_held_out_pairs_are_ranked_with_their_relevance_factor_as_the_scorer_ran
     assert (ndcg, p1, groups) == (1.0, 1.0, 1)
     unfactored = [Graded(p.audience, p.presenter, 1, p.grade, same) for p in pairs]
     assert ndcg_p1(unfactored, Weights())[1] == 0.0  # a tie goes to the first: the wrong one
+
+
+def test_the_fit_learns_from_comparisons_within_an_audience_not_between_audiences():
+    """Some audiences grade everything higher (here: those with a high `size` value, the same for
+    all their presenters). Ranking never compares audiences, so that must teach nothing: the
+    weight goes to what orders presenters for the same audience (evidence)."""
+    generator = np.random.default_rng(1)
+    size, evidence = list(FEATURES).index("size"), list(FEATURES).index("evidence")
+    pairs = []
+    for number in range(1, 4):
+        for k, audience in enumerate(("AA", "BB", "CC", "DD", "EE", "FF")):
+            level = k / 5
+            for presenter in ("PP", "QQ", "RR", "SS"):
+                row = generator.random(len(FEATURES))
+                row[size] = level
+                grade = round(2 * row[evidence]) + (1 if level > 0.5 else 0)
+                pairs.append(Graded(audience, presenter, number, grade, tuple(row)))
+    weights = fit(pairs).as_dict()
+    assert max(weights, key=weights.get) == "evidence"
+    assert weights["size"] == 0.0
+
+
+def test_single_marks_one_per_audience_still_teach_the_fit():
+    """A co-lead who marked one presenter per audience: those pairs are compared with each other."""
+    pairs = [
+        Graded(p.audience + p.presenter, p.presenter, p.recommendation, p.grade, p.features)
+        for p in synthetic(2)
+    ]
+    weights = fit(pairs).as_dict()
+    assert max(weights, key=weights.get) == "evidence"
+    assert fit([]) == Weights()
