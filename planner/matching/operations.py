@@ -18,6 +18,7 @@ from planner.extensions import db
 from planner.matching.models import MatchMark, ScoringWeights
 from planner.matching.scorer import (
     DEFAULT_WEIGHTS,
+    FEATURES,
     MARKS,
     Interest,
     Mark,
@@ -88,14 +89,12 @@ def marks() -> dict[tuple[str, str, int], Mark]:
 
 
 def weights_in_use() -> Weights:
-    """The weights a co-lead adopted last, or the defaults."""
+    """The weights a co-lead adopted last, or the defaults. A feature added since a fit was
+    adopted counts nothing in it: the adopted weights rank as they did when adopted."""
     adopted = db.session.scalar(select(ScoringWeights).order_by(ScoringWeights.id.desc()).limit(1))
     if adopted is None:
         return DEFAULT_WEIGHTS
-    known = DEFAULT_WEIGHTS.as_dict()
-    return Weights(
-        **{name: float(adopted.weights.get(name, value)) for name, value in known.items()}
-    )
+    return Weights(**{name: float(adopted.weights.get(name, 0.0)) for name in FEATURES})
 
 
 def adopt_weights(weights: Weights, report: dict, editor: str | None) -> ScoringWeights:

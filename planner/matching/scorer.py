@@ -4,8 +4,9 @@ The one scorer of the app: pure (no Flask, no database), deterministic and expla
 
 - Evidence (`evidence.py`): each project reads as working, under way, a plan or a need. Only
   working and under-way projects present (plans too, when a co-lead asks); a need is demand.
-  What it has to show also counts: a measured result, named systems and standards, detail,
-  and whether it is more than taking part in others' work ("Participation in CWS TFs").
+  What it has to show also counts: a measured result, named systems and standards (more where
+  the project meets the audience's wish), detail, and whether it is more than taking part in
+  others' work ("Participation in CWS TFs").
 - Relevance: the share of the audience's topics (`vocabulary.py`) that the project covers, then
   TF-IDF word similarity for what the topics do not name. The audience's wish is its question 8
   and question 6 words and, when those say nothing specific ("Recommendation 10"), its own other
@@ -62,6 +63,8 @@ FEATURES = {
     "topic": "share of the audience's topics the project covers",
     "text": "word similarity between the wish and the project (TF-IDF cosine)",
     "relevant_evidence": "relevance (topics first, then words) times how far along the project is",
+    "relevant_concrete": "how concrete the project is, times its relevance as a share of the "
+    "audience's most relevant project's (1 for every project when the audience names nothing)",
     "peer": "same size or WIPO group, for an audience that says it has limited capacity",
     "size": "how close the two offices are in size",
 }
@@ -84,8 +87,11 @@ class Weights:
     rounded; the fit gave topic overlap and peer fit no weight on those 553 pairs, so they keep a
     floor (1.0 and 0.5): what an audience asked for, and who its peers are, must always count.
     (A document's lower evidence level, `evidence.Evidence.level`, now carries most of what the
-    `system` feature did, so the fit leaves `system` almost nothing.) `flask --app app match
-    fit` fits the weights to co-leads' marks, and a co-lead may adopt the fit."""
+    `system` feature did, so the fit leaves `system` almost nothing.) `relevant_concrete` came
+    later, from the rubric's top grade (a concrete project that answers the audience's need):
+    its 0.5 is the within-audience fit's 0.6 on all the judgements, rounded down into the range
+    where the defaults' figures do not change (0.25 to 0.5). `flask --app app match fit` fits the
+    weights to co-leads' marks, and a co-lead may adopt the fit."""
 
     evidence: float = 4.4
     measured: float = 0.85
@@ -97,6 +103,7 @@ class Weights:
     topic: float = 1.0
     text: float = 0.7
     relevant_evidence: float = 0.75
+    relevant_concrete: float = 0.5
     peer: float = 0.5
     size: float = 0.3
 
@@ -466,7 +473,12 @@ def features(
         found["text"] = np.zeros((n, m))
     specific = np.array([wish.specific for wish in wishes], dtype=bool).reshape(n)
     found["text"][~specific] = 0.0
-    found["relevant_evidence"] = relevance_of(found) * found["evidence"]
+    relevance = relevance_of(found)
+    found["relevant_evidence"] = relevance * found["evidence"]
+    others = np.array([i.office for i in interests], dtype=object).reshape(n, 1) != np.array(
+        [p.office for p in projects], dtype=object
+    ).reshape(1, m)
+    found["relevant_concrete"] = relevance_share(relevance, others) * found["concrete"]
     own = [offices.get(i.office, Peer()) for i in interests]
     other = [offices.get(p.office, Peer()) for p in projects]
     peer = np.zeros((n, m))
@@ -498,12 +510,17 @@ def relevance_of(found: Mapping[str, np.ndarray]) -> np.ndarray:
     return TOPIC_SHARE * found["topic"] + (1 - TOPIC_SHARE) * found["text"]
 
 
-def _gate(relevance: np.ndarray, others: np.ndarray) -> np.ndarray:
-    """Each pair's factor RELEVANCE_GATE: its relevance as a share of the best relevance among
-    the other offices' projects for the same audience (1 where the best is 0)."""
+def relevance_share(relevance: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Each pair's relevance as a share of the best relevance among the other offices' projects
+    for the same audience, at most 1 (1 for every pair where the best is 0)."""
     best = np.where(others, relevance, 0.0).max(axis=1, initial=0.0, keepdims=True)
     share = np.divide(relevance, best, out=np.ones_like(relevance), where=best > 0)
-    return 1 - RELEVANCE_GATE + RELEVANCE_GATE * np.minimum(share, 1.0)
+    return np.minimum(share, 1.0)
+
+
+def _gate(relevance: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Each pair's factor RELEVANCE_GATE, from its `relevance_share`."""
+    return 1 - RELEVANCE_GATE + RELEVANCE_GATE * relevance_share(relevance, others)
 
 
 def score_recommendation(

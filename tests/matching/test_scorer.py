@@ -235,3 +235,21 @@ def test_no_wish_at_all_is_no_row_to_normalise():
     vectors = _Vectors(("Recommendation 10: AI for classification", "a filing portal"), bundled())
     assert vectors.matrix.shape[1] > 0
     assert vectors.combined([]).shape == (0, vectors.matrix.shape[1])
+
+
+def test_concreteness_counts_most_where_the_project_meets_the_wish():
+    """Named systems say a project can be shown; they say it is worth showing to this audience
+    only as far as the project meets what the audience asked for. An audience that names
+    nothing values concreteness as such."""
+    named = [
+        Project("FI", 5, "Our bulk data service uses ST.96 and runs in the ACME Publisher system."),
+        Project("NO", 5, "Our OCR pipeline uses ST.36 and runs in the ACME Scanner system."),
+    ]
+    asking = match_offices([Interest("US", 5, (("discuss", "open data and bulk data"),))], named)
+    features = {m.presenter: m.reasons["features"] for m in asking}
+    assert features["FI"]["concrete"] == features["NO"]["concrete"] > 0
+    assert features["FI"]["relevant_concrete"] == features["FI"]["concrete"]
+    assert features["NO"]["relevant_concrete"] < features["FI"]["relevant_concrete"]
+    bare = match_offices([Interest("US", 5, (("discuss", "Recommendation 5"),))], named)
+    for m in bare:
+        assert m.reasons["features"]["relevant_concrete"] == m.reasons["features"]["concrete"]
