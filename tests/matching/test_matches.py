@@ -484,6 +484,16 @@ def test_match_fit_reports_and_adopts_only_when_asked(cli, survey, colead):
     assert latest.adopted_by == colead.email and latest.report["pairs"] >= 20
 
 
+def test_an_adopted_fit_ranks_as_it_did_when_a_feature_is_added_later(survey):
+    """Weights adopted before a feature existed give it nothing (not the default's weight)."""
+    older = {name: 1.0 for name in FEATURES if name != "relevant_concrete"}
+    db.session.add(ScoringWeights(weights=older, report={"note": "before"}, adopted_by="a@x.org"))
+    db.session.flush()
+    in_use = weights_in_use()
+    assert in_use.relevant_concrete == 0.0
+    assert {k: v for k, v in in_use.as_dict().items() if k != "relevant_concrete"} == older
+
+
 def test_a_mark_form_that_says_nothing_true_of_what_it_saw_is_not_blamed_on_a_co_lead(
     colead_client, survey
 ):
