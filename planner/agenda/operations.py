@@ -135,6 +135,14 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
             raise AgendaError(
                 "A published meeting keeps a start; move it, or cancel it.", field="starts_at"
             )
+        moved_to = values.get("starts_at")
+        if moved_to is not None and moved_to != meeting.starts_at and moved_to < utcnow():
+            # Calendars and presenters would be told it took place without them.
+            raise AgendaError(
+                f"A published meeting is not moved into the past ({moved_to:%-d %B %Y at %H:%M} "
+                "UTC has passed): choose a time to come, or cancel the meeting.",
+                field="starts_at",
+            )
     changed = [name for name, value in values.items() if getattr(meeting, name) != value]
     if "starts_at" in changed and "time_zone" not in changed:
         _keep_pinned_clock_times(meeting, values["starts_at"])

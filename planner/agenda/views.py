@@ -262,6 +262,7 @@ def new():
             problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting created as a draft.", "success")
+            _say_if_over(created)
             return redirect(url_for(".edit", meeting_id=created.id))
     page = render_template(
         "agenda/new.html", form=form, problem=problem, zones=zone_choices(), key=key
@@ -352,6 +353,17 @@ def _say_who_is_asked_again(meeting: Meeting) -> None:
         flash(note, "warning")
 
 
+def _say_if_over(meeting: Meeting) -> None:
+    """A draft dated in the past is kept (a record of a meeting, or a year mistyped), but it
+    will not publish: say so when it is saved, not only when publishing is refused."""
+    if meeting.status == MeetingStatus.draft and meeting.ends_at and meeting.ends_at <= utcnow():
+        flash(
+            f"Its date has passed (it ended {meeting.ends_at:%-d %B %Y at %H:%M} UTC): a meeting "
+            "that has ended cannot be published. Set a date to come if that was a mistake.",
+            "warning",
+        )
+
+
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit(meeting_id: int):
@@ -372,6 +384,7 @@ def edit(meeting_id: int):
         else:
             flash("Meeting saved.", "success")
             _say_who_is_asked_again(found)
+            _say_if_over(found)
             return redirect(url_for(".edit", meeting_id=found.id))
     return _edit_page(found, form=form, problem=problem)
 

@@ -163,6 +163,37 @@ def test_a_published_meeting_cannot_quietly_disappear(before_it, api, meeting):
     )
 
 
+def test_a_published_meeting_is_not_moved_into_the_past(before_it, api, meeting):
+    """Its subscribers and presenters would be told it took place without them: the API and the
+    edit page refuse, the page keeps what the co-lead typed; a move to a day to come is fine."""
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    url = f"/api/v1/meetings/{meeting.id}"
+    sequence = api.get(url).get_json()["sequence"]
+    refused = api.patch(url, json={"starts_at": "2026-02-01T10:00:00+01:00"})
+    assert refused.status_code == 400
+    message = refused.get_json()["message"]
+    assert "not moved into the past (1 February 2026 at 09:00 UTC has passed)" in message
+    edit = f"/meetings/{meeting.id}/edit"
+    form = {
+        "csrf_token": csrf_token(api, edit),
+        "title": "Moved by mistake",
+        "kind": "taskforce",
+        "day": "2026-01-20",
+        "start": "10:00",
+        "time_zone": "Europe/Zurich",
+        "materials_public": "after",
+        "version": re.search(r'name="version" value="([^"]+)"', api.get(edit).text)[1],
+    }
+    page = api.post(edit, data=form)
+    assert page.status_code == 400
+    assert "not moved into the past" in html.unescape(page.text)
+    assert 'value="Moved by mistake"' in page.text and 'value="2026-01-20"' in page.text
+    body = api.get(url).get_json()
+    assert body["sequence"] == sequence and body["title"] == MEETING["title"]
+    later = api.patch(url, json={"starts_at": "2026-03-17T10:00:00+01:00"})
+    assert later.status_code == 200 and later.get_json()["sequence"] > sequence
+
+
 def test_a_cancelled_meeting_is_never_published_again(before_it, api, meeting):
     """Its cancellation went to every calendar: neither the API nor a tab opened before the
     cancellation brings it back."""
@@ -902,6 +933,23 @@ def test_the_new_meeting_form_sent_twice_makes_one_meeting(colead_client, survey
     assert colead_client.post(url, data={**data, "key": slot_uid.split("@")[0]}).status_code == 302
     uids = db.session.scalars(select(Meeting.uid)).all()
     assert len(uids) == len(set(uids)) == 5 and slot_uid not in uids
+
+
+def test_a_draft_dated_in_the_past_is_kept_and_said_to_be_unpublishable(colead_client, survey):
+    """A year mistyped, or a record of a meeting held: the draft is made, and the co-lead is
+    told at once that it will not publish, not only when publishing is refused. One to come
+    says nothing of the kind."""
+    url = "/meetings/new"
+    data = {"csrf_token": csrf_token(colead_client, url), **meeting_form(day="2025-03-10")}
+    made = colead_client.post(url, data=data, follow_redirects=True)
+    shown = html.unescape(made.text)
+    assert made.status_code == 200 and "Meeting created as a draft." in shown
+    assert "Its date has passed (it ended 10 March 2025 at 12:30 UTC)" in shown
+    assert "cannot be published" in shown
+    to_come = meeting_form(day=ahead("2026-03-10"), title="Later")
+    data = {"csrf_token": csrf_token(colead_client, url), **to_come}
+    later = colead_client.post(url, data=data, follow_redirects=True)
+    assert later.status_code == 200 and "Its date has passed" not in later.text
 
 
 def slot_form(**fields) -> dict:
