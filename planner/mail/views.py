@@ -1,6 +1,8 @@
 """The mail pages: unsubscribing with one click (no account: the signed link is the credential)
 and, for co-leads, the outbox with its held messages, errors and "Send again"."""
 
+import re
+
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from sqlalchemy import func, select
 
@@ -8,6 +10,7 @@ from planner.accounts.security import colead_required
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
+from planner.log_masking import HIDDEN, mask
 from planner.mail import outbox
 from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
@@ -131,12 +134,34 @@ def _message(message_id: int) -> OutboxMessage:
     )
 
 
+def _unshared(text: str) -> str:
+    """A message as co-leads see it: the recipient's private links and tokens (a volunteer's
+    proposal link, a presenter's link, an unsubscribe link) shown as [hidden]. With one, a
+    co-lead could act as the volunteer unseen; the message as sent keeps them."""
+    return mask(text)
+
+
+def _unshared_calendar(ics: str) -> bytes:
+    """`_unshared` for a calendar: read unfolded (a link may be folded in two), written again
+    by icalendar."""
+    from icalendar import Calendar
+
+    unfolded = re.sub(r"\r?\n[ \t]", "", ics)
+    return Calendar.from_ical(_unshared(unfolded)).to_ical()
+
+
 @bp.get("/outbox/<int:message_id>")
 @colead_required
 def message_page(message_id: int):
     message = _message(message_id)
     return (
-        render_template("mail/outbox_message.html", message=message, labels=STATUS_LABELS),
+        render_template(
+            "mail/outbox_message.html",
+            message=message,
+            text_body=_unshared(message.text_body),
+            hidden=HIDDEN,
+            labels=STATUS_LABELS,
+        ),
         200,
         PRIVATE,
     )
@@ -155,7 +180,7 @@ def html_part(message_id: int):
         "Content-Security-Policy": HTML_PART_POLICY,
         "X-Frame-Options": "SAMEORIGIN",
     }
-    return message.html_body, 200, headers
+    return _unshared(message.html_body), 200, headers
 
 
 @bp.get("/outbox/<int:message_id>/invite.ics")
@@ -169,7 +194,7 @@ def ics(message_id: int):
         "Content-Type": f"text/calendar; charset=utf-8; method={message.ics_method or 'PUBLISH'}",
         "Content-Disposition": f'attachment; filename="message-{message.id}.ics"',
     }
-    return message.ics, 200, headers
+    return _unshared_calendar(message.ics), 200, headers
 
 
 def _sent_off(count: int) -> str:

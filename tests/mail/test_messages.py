@@ -1469,3 +1469,48 @@ def test_a_contact_who_unsubscribes_while_an_update_waits_is_not_sent_it(app, ap
     assert anonymous.post(link.removeprefix("http://localhost")).status_code == 200
     statuses = [m.status for m in outbox(recipient_email="kim@ipaustralia.example")]
     assert statuses == ["sent", "superseded"]
+
+
+def test_the_outbox_shows_co_leads_no_private_link(api, client, slot, presenter):
+    """A volunteer's link would let a co-lead act as the volunteer unseen; a presenter's, as the
+    presenter. The outbox shows where they stand, as [hidden], in the text, the HTML part and
+    the calendar (unfolded first: a link folded in two is found too); the message as sent
+    keeps them."""
+    proposal_link = _proposal(client, api)["link"]
+    presenter_link = "http://localhost" + invite(api, slot)
+    for message, link in (
+        (outbox(kind="received")[0], proposal_link),
+        (outbox(recipient_email=PRESENTER)[0], presenter_link),
+    ):
+        token = link.rstrip("/").rsplit("/", 1)[1]
+        assert token in message.text_body  # as sent
+        page = api.get(f"/outbox/{message.id}")
+        assert page.status_code == 200
+        shown = html.unescape(page.text)
+        assert token not in shown and link.replace(token, "[hidden]") in shown
+        part = api.get(f"/outbox/{message.id}/part.html")
+        assert token not in part.text and "[hidden]" in part.text
+        if message.ics:
+            calendar = api.get(f"/outbox/{message.id}/invite.ics").data
+            read_everywhere(calendar)
+            assert str(Calendar.from_ical(calendar).walk("VEVENT")[0]["UID"]) == slot.uid
+
+
+def test_a_private_link_folded_in_a_calendar_is_hidden_in_the_outbox(app):
+    from icalendar import Event
+
+    from planner.mail.views import _unshared_calendar
+
+    token = "tzLhbUTcKP6Innk5Y6eq2zvMEohpwbE8sJk6hO5ABig"
+    calendar, event = Calendar(), Event()
+    calendar.add("prodid", "-//test//EN")
+    calendar.add("version", "2.0")
+    event.add("uid", "talk@example")
+    event.add("description", f"Your page: https://planner.example/presenter/{token}/answer")
+    calendar.add_component(event)
+    sent = calendar.to_ical().decode()
+    assert token not in sent  # folded in two, as sent
+    shown = _unshared_calendar(sent)
+    assert token.encode() not in shown.replace(b"\r\n ", b"")
+    description = str(Calendar.from_ical(shown).walk("VEVENT")[0]["DESCRIPTION"])
+    assert description == "Your page: https://planner.example/presenter/[hidden]/answer"
