@@ -2,6 +2,9 @@
 opens the private link (no account, no cookies needed), sees their time and confirms; another
 declines and the co-lead sees it. At desktop and phone widths, with screenshots."""
 
+from datetime import UTC, datetime
+
+import time_machine
 from playwright.sync_api import expect
 
 from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
@@ -149,11 +152,11 @@ def test_the_whole_journey_from_volunteer_to_slides(
     row = visitor.get_by_role("row").filter(has_text="AI search tools")
     expect(row).to_contain_text("confirmed")
     expect(visitor.get_by_role("link", name="ai-search.pdf")).to_have_count(0)
-    past = {"starts_at": "2026-03-10T13:00:00+01:00"}
-    assert colead_client.patch(f"/api/v1/meetings/{meeting}", json=past).status_code == 200
-    visitor.goto(f"{live_server}/meetings/{meeting}")
-    expect(visitor.get_by_role("link", name="ai-search.pdf")).to_be_visible()
-    shoot(visitor, "journey-4-public-agenda-after")
-    with visitor.expect_download() as download:
-        visitor.get_by_role("link", name="ai-search.pdf").click()
-    assert download.value.suggested_filename == "ai-search.pdf"
+    # The meeting takes place (the server's clock moves on to the day after).
+    with time_machine.travel(datetime(2027, 3, 10, 12, tzinfo=UTC), tick=True):
+        visitor.goto(f"{live_server}/meetings/{meeting}")
+        expect(visitor.get_by_role("link", name="ai-search.pdf")).to_be_visible()
+        shoot(visitor, "journey-4-public-agenda-after")
+        with visitor.expect_download() as download:
+            visitor.get_by_role("link", name="ai-search.pdf").click()
+        assert download.value.suggested_filename == "ai-search.pdf"
