@@ -447,9 +447,30 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
 
 def link_revoked(invitation: Invitation) -> None:
     """The presenter's link was revoked: an invitation not yet out (it carries the link) is
-    superseded; updates still go (what they say of the slot is true)."""
-    if invitation.email:
-        _supersede(invitation.slot, invitation.email, (MessageKind.invitation,))
+    superseded. An update still settling carries it too: it is written again without the link
+    (what it had to say, said by the new one; `_send` carries it over). Later messages carry
+    no link (`_private_url`)."""
+    if not invitation.email:
+        return
+    slot = invitation.slot
+    _supersede(slot, invitation.email, (MessageKind.invitation,))
+    if _settling_update(slot, invitation.email):
+        _tell_presenter(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
+
+
+def _settling_update(slot: Slot, email: str) -> bool:
+    """Whether an update about `slot` to `email` is still waiting out UPDATE_SETTLE."""
+    rows = db.session.execute(
+        select(OutboxMessage.next_attempt_at, OutboxMessage.created_at).where(
+            *_about(slot, email),
+            OutboxMessage.kind == MessageKind.update,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.attempts == 0,
+            OutboxMessage.basis.is_not(None),
+            OutboxMessage.next_attempt_at > utcnow(),
+        )
+    ).all()
+    return any(_settling(due, created) for due, created in rows)
 
 
 def link_renewed(invitation: Invitation) -> None:

@@ -1514,3 +1514,37 @@ def test_a_private_link_folded_in_a_calendar_is_hidden_in_the_outbox(app):
     assert token.encode() not in shown.replace(b"\r\n ", b"")
     description = str(Calendar.from_ical(shown).walk("VEVENT")[0]["DESCRIPTION"])
     assert description == "Your page: https://planner.example/presenter/[hidden]/answer"
+
+
+def test_a_link_revoked_while_an_update_settles_is_not_in_it(api, slot, presenter):
+    """The update waiting its minute was written with the presenter's link; revoked meanwhile,
+    it would have sent a link that opens nothing. It is written again, without the link, still
+    saying what changed and the time they last knew, at the same moment."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    _delivered()
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(url, json={"starts_at": "2027-03-09T14:00:00+01:00"}).status_code == 200
+    (waiting,) = outbox(kind="update", recipient_email=PRESENTER)
+    assert link in waiting.text_body and waiting.status == "queued"
+    edit = f"/meetings/{slot.meeting_id}/edit"
+    revoked = api.post(
+        f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, edit)}
+    )
+    assert revoked.status_code == 302
+    before, after = outbox(kind="update", recipient_email=PRESENTER)
+    assert (before.status, after.status) == ("superseded", "queued")
+    assert "/presenter/" not in after.text_body + after.html_body
+    assert after.subject == before.subject == f"Changed: {slot.title} (time)"
+    assert "It was:\nTuesday 9 March 2027, 23:10–23:30 Australia/Sydney" in after.text_body
+    assert after.next_attempt_at <= before.next_attempt_at + timedelta(seconds=1)
+    assert int(vevent(after)["SEQUENCE"]) >= int(vevent(before)["SEQUENCE"])
+    assert str(vevent(after)["DTSTART"].dt) == str(vevent(before)["DTSTART"].dt)
+    # Revoking with nothing waiting sends nothing.
+    invite(api, slot)
+    _delivered()
+    count = len(outbox())
+    revoked = api.post(
+        f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, edit)}
+    )
+    assert revoked.status_code == 302 and len(outbox()) == count
