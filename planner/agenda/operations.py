@@ -59,6 +59,8 @@ SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "
 SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status", "title")
 # Where a transaction notes the slots whose presenters `_ask_again` asked to confirm again.
 ASKED_AGAIN = "agenda.asked_again"
+# And the slots back at the time their presenter confirmed (`_confirmed_as_it_was`).
+CONFIRMED_AGAIN = "agenda.confirmed_again"
 
 
 def _touch(item, changed: Iterable[str], significant: tuple[str, ...]) -> None:
@@ -289,7 +291,11 @@ def _place(placed: Sequence[tuple[Slot, SlotTimes]], keeps_status: Slot | None =
             moved = slot.starts_at is not None  # a slot getting its first time has not moved
             slot.starts_at = times.starts_at
             if moved:
-                asked = _ask_again(slot) if slot is not keeps_status else []
+                asked = (
+                    (_ask_again(slot) or _confirmed_as_it_was(slot))
+                    if slot is not keeps_status
+                    else []
+                )
                 _touch(slot, ["starts_at", *asked], SIGNIFICANT_SLOT)
 
 
@@ -306,6 +312,28 @@ def _ask_again(slot: Slot) -> list[str]:
     slot.invitation.answer = None  # answered_at stays: their page says they answered before
     # Noted for the transaction: the update mail asks them again, the co-lead is told whose.
     db.session.info.setdefault(ASKED_AGAIN, set()).add(slot.id)
+    return ["status"]
+
+
+def _confirmed_as_it_was(slot: Slot) -> list[str]:
+    """A slot whose presenter was asked to confirm again, moved back (or its length set back)
+    to the start and length they confirmed, before they answered: their confirmation stands
+    again, and they are told so (a co-lead's move undone should not leave them a question).
+    Returns the fields changed."""
+    invitation = slot.invitation
+    if (
+        slot.status != SlotStatus.invited
+        or invitation is None
+        or invitation.answer is not None
+        or invitation.confirmed_start is None
+        or (invitation.confirmed_start, invitation.confirmed_minutes)
+        != (slot.starts_at, slot.duration_minutes)
+    ):
+        return []
+    slot.status = SlotStatus.confirmed
+    invitation.answer = SlotStatus.confirmed
+    db.session.info.get(ASKED_AGAIN, set()).discard(slot.id)  # asked and back in one change
+    db.session.info.setdefault(CONFIRMED_AGAIN, set()).add(slot.id)
     return ["status"]
 
 
@@ -333,7 +361,20 @@ def titles_of(slots: Iterable[Slot]) -> str:
 
 def asked_again_note(meeting: Meeting) -> str | None:
     """What the co-lead who made a change is told of it (pages and API): whose presenters are
-    asked to confirm again."""
+    asked to confirm again, and whose confirmation stands again."""
+    noted = db.session.info.get(CONFIRMED_AGAIN, set())
+    back = [s for s in meeting.slots if s.id in noted]
+    notes = [_asked_again_note(meeting)]
+    if back:
+        who = "its presenter" if len(back) == 1 else "their presenters"
+        notes.append(
+            f"{titles_of(back)} {'is' if len(back) == 1 else 'are'} back at the time {who} "
+            "confirmed: confirmed again, and they are told so."
+        )
+    return " ".join(n for n in notes if n) or None
+
+
+def _asked_again_note(meeting: Meeting) -> str | None:
     asked = asked_again(meeting)
     if not asked:
         return None
@@ -403,17 +444,21 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         meeting.slots.append(slot)
     placed = layout(meeting)
     _check_overlaps(placed, slot)
-    if "duration_minutes" in changed and "status" not in changed:
-        changed += _ask_again(slot)
+    status_given = "status" in changed
+    if "duration_minutes" in changed and not status_given:
+        changed += _ask_again(slot) or _confirmed_as_it_was(slot)
     invitation = slot.invitation
     if (
-        "status" in changed
+        status_given
         and slot.status == SlotStatus.invited
         and invitation is not None
         and invitation.answer == SlotStatus.confirmed
     ):
-        # A co-lead sets it back to invited: the presenter's answer is awaited again.
+        # A co-lead sets it back to invited: the presenter's answer is awaited again, and a
+        # move back does not bring their confirmation back.
         invitation.answer = None
+    if status_given and invitation is not None and not confirmed_by_presenter(slot):
+        invitation.confirmed_start = invitation.confirmed_minutes = None
     _touch(slot, changed, SIGNIFICANT_SLOT)
     _place(placed, keeps_status=slot if "status" in changed else None)
     follow_slots(meeting)

@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from planner.accounts.models import User
 from planner.addresses import mailbox, matches_address, same_address
 from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
-from planner.agenda.operations import ASKED_AGAIN
+from planner.agenda.operations import ASKED_AGAIN, CONFIRMED_AGAIN
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import _status as shown_status
 from planner.calendar.operations import (
@@ -251,10 +251,18 @@ def _send(
 
 def _plain(context: dict) -> bool:
     """An update that only says what changed: not the first news of the slot, its publishing,
-    a confirmation, a request to confirm again, nor that they no longer present it."""
+    a confirmation, a request to confirm again (or that it is back at the time confirmed), nor
+    that they no longer present it."""
     return not any(
         context.get(flag)
-        for flag in ("first", "published", "confirmed", "asked_again", "no_longer_presenting")
+        for flag in (
+            "first",
+            "published",
+            "confirmed",
+            "asked_again",
+            "restored",
+            "no_longer_presenting",
+        )
     )
 
 
@@ -853,6 +861,7 @@ def _forget(session: Session, *_args) -> None:
         _OFFICE_BEFORE,
         _CONTACTS,
         ASKED_AGAIN,
+        CONFIRMED_AGAIN,
     ):
         session.info.pop(key, None)
 
@@ -1073,6 +1082,9 @@ def _tell_presenter(
     # They had confirmed it as it was; it moved, so they are asked again
     # (`agenda.operations._ask_again`, which notes it).
     asked_again = slot.id in db.session.info.get(ASKED_AGAIN, ())
+    # Asked again, then moved back to the time they had confirmed: confirmed again
+    # (`agenda.operations._confirmed_as_it_was`).
+    restored = slot.id in db.session.info.get(CONFIRMED_AGAIN, ())
     # Their calendar asks for an answer while one is awaited (asked again, one is).
     awaited = slot.status == SlotStatus.invited and invitation.answer is None
     attendee = _presenter_attendee(invitation, rsvp=awaited)
@@ -1082,8 +1094,9 @@ def _tell_presenter(
         "role": "presenter",
         # Publishing changes the meeting's status: news of its own, not "its status changed";
         # nor is a confirmation asked again: the message asks for it.
-        "what": sorted(what - {"status"} if published or asked_again else what),
+        "what": sorted(what - {"status"} if published or asked_again or restored else what),
         "asked_again": asked_again,
+        "restored": restored,
         "published": published,
         "was": _times_before(slot, change, zone),
         "private_url": private_url,

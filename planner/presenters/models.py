@@ -55,6 +55,11 @@ class Invitation(db.Model):
     # The reason of a decline, or the note asking for another time.
     note: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The start and length the presenter confirmed, kept while a move asks them again: moved
+    # back to it, the slot is confirmed again (`agenda.operations._confirmed_as_it_was`).
+    # None unless their answer is, or was until that move, a confirmation.
+    confirmed_start: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    confirmed_minutes: Mapped[int | None] = mapped_column()
     # When the presenter saved their availability on their page: from then on their windows
     # stand, even none; before, their proposal's (`availability.operations.slot_windows`).
     windows_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -508,6 +508,69 @@ def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, p
     assert slot.status == "confirmed"
 
 
+def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(api, slot, presenter):
+    """A co-lead's move undone: the presenter asked to confirm the new time finds the slot back
+    at the time they confirmed, confirmed again, and is told so (immediately, as the question
+    was); the feeds say CONFIRMED, their calendar ACCEPTED, the co-lead is told. Likewise a
+    length changed and set back. Not once they answered otherwise, nor after a co-lead set the
+    slot back to invited."""
+    from planner.mail.models import OutboxMessage
+
+    def last_mail():
+        return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+
+    link = invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.post(f"{meeting}/publish").status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
+    assert last_mail().subject == f"New time, please confirm: {TALK['title']}"
+    back = api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"})
+    assert back.status_code == 200
+    assert back.get_json()["warning"] == (
+        f"“{TALK['title']}” is back at the time its presenter confirmed: confirmed again, and "
+        "they are told so."
+    )
+    db.session.expire_all()
+    assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
+    mail = last_mail()
+    assert mail.recipient_email == "alex@ipaustralia.example" and mail.status == "queued"
+    assert mail.subject == f"Back at the time you confirmed: {TALK['title']}"
+    assert "Your confirmation stands: there is nothing to do." in mail.text_body
+    assert "It was:\nTuesday 16 March 2027" in mail.text_body
+    assert mail.basis is None  # not held back a minute: the question went at once too
+    read_everywhere(mail.ics.encode())
+    (request,) = Calendar.from_ical(mail.ics).walk("VEVENT")
+    assert request["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    feed = read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)
+    event = next(e for e in feed["events"] if e["summary"] == TALK["title"])
+    assert event["status"] == "CONFIRMED"
+    assert "You had confirmed" not in text(presenter.get(link))
+    # A length changed and set back, by the slot's own form.
+    url = f"/slots/{slot.id}/edit"
+    assert api.post(url, data={**form_of(api, url), "duration_minutes": "30"}).status_code == 302
+    db.session.expire_all()
+    assert slot.status == "invited"
+    saved = api.post(url, data={**form_of(api, url), "duration_minutes": "20"})
+    db.session.expire_all()
+    assert slot.status == "confirmed"
+    assert "is back at the time its presenter confirmed" in text(api.get(saved.headers["Location"]))
+    # They asked for another time meanwhile: a move back is no confirmation of theirs.
+    assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
+    answer = confirm(presenter, link, answer="another_time", note="Any Wednesday.")
+    assert answer.status_code == 302
+    assert api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "invited" and slot.invitation.answer == "another_time"
+    # Confirmed, set back to invited by a co-lead, moved and back: still invited.
+    assert confirm(presenter, link).status_code == 302
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "invited"}).status_code == 200
+    assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
+    assert api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "invited" and slot.invitation.answer is None
+
+
 def test_the_co_lead_is_told_whose_confirmation_a_change_asks_again(api, slot, presenter):
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
