@@ -70,3 +70,20 @@ def parse_version(value) -> int:
     if not 1 <= number <= 2**31 - 1:
         raise ValueError("not a version")
     return number
+
+
+def link_seen(current: str | int | None) -> str:
+    """What a form that acts on a private link (revoke it, make a new one) carries of the link
+    its page showed: a short fingerprint of the link's stored digest or number, never the link
+    itself. Sent back, `link_changed` says whether the link is still the one the co-lead saw:
+    a page opened before someone else invited a new presenter, or a form sent twice, must not
+    revoke the link made since."""
+    import hashlib
+
+    return hashlib.sha256(f"planner-link:{current}".encode()).hexdigest()[:16]
+
+
+def link_changed(current: str | int | None, sent: str | None) -> bool:
+    import hmac
+
+    return not hmac.compare_digest(link_seen(current), sent or "")

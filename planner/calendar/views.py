@@ -45,6 +45,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
+from planner.versioning import link_changed, link_seen
 from planner.web import read_one_snapshot
 
 bp = Blueprint("calendar", __name__)
@@ -262,6 +263,7 @@ def confirm_revoke(code: str):
             "A new link is made at once; send it to the office (nobody is emailed).",
         ],
         action=url_for(".revoke", code=office.code),
+        fields={"link_seen": link_seen(office.feed_version)},
         button="Revoke and make a new link",
         back=back,
         back_label="Keep the link",
@@ -273,6 +275,16 @@ def confirm_revoke(code: str):
 @colead_required
 def revoke(code: str):
     office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    if link_changed(office.feed_version, request.form.get("link_seen")):
+        # Sent twice, or from a page opened before someone else made a new link: the link made
+        # since is the one subscribers may have now.
+        flash(
+            f"Nothing was revoked: {office.code}'s feed link was replaced since this page asked "
+            "(the form was sent twice, or by someone else). Is it the new link you want to "
+            "revoke?",
+            "error",
+        )
+        return confirm_revoke(office.code), 409
     revoke_office_feed(office)
     flash(
         f"The old feed link of {office.code} no longer works; send the office the new one.",

@@ -35,6 +35,7 @@ from planner.presenters.operations import (
     taken_off,
 )
 from planner.timezones import ZoneError, pick_zone, time_span, zone_choices
+from planner.versioning import link_changed, link_seen
 from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
@@ -367,6 +368,7 @@ def confirm_revoke(slot_id: int):
             "To let them in again, invite them again: they get a new link.",
         ],
         action=url_for(".revoke_view", slot_id=slot.id),
+        fields={"link_seen": link_seen(invitation.link_hash)},
         button="Revoke the link",
         back=back,
         crumbs=[
@@ -382,6 +384,14 @@ def revoke_view(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     if slot.invitation is None or slot.invitation.link_hash is None:
         flash("There is no presenter link to revoke.", "warning")
+    elif link_changed(slot.invitation.link_hash, request.form.get("link_seen")):
+        # Someone invited a presenter (again) since the page asked: that link is not revoked.
+        flash(
+            f"Nothing was revoked: {slot.invitation.name} was invited with a new link since "
+            "this page asked. Is it that link you want to revoke?",
+            "error",
+        )
+        return confirm_revoke(slot.id), 409
     else:
         revoke(slot.invitation)
         flash("The presenter's link is revoked: it now leads nowhere.", "success")

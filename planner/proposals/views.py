@@ -48,6 +48,7 @@ from planner.recommendations.operations import all_recommendations
 from planner.request_input import query_int
 from planner.survey.operations import latest_survey
 from planner.timezones import local_time
+from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, refuse_changes
 
 bp = Blueprint("proposals", __name__)
@@ -315,6 +316,7 @@ def _decide_page(
         new_link=new_link,
         schedule_form=schedule_form or _schedule_form(),
         slots=slots_of(proposal),
+        link_seen=link_seen,
     )
 
 
@@ -375,7 +377,7 @@ def confirm_revoke_link(proposal_id: int):
             "“Make a new link” gives the office another one, shown once to send them.",
         ],
         action=url_for(".link", proposal_id=proposal.id),
-        fields={"action": "revoke"},
+        fields={"action": "revoke", "link_seen": link_seen(proposal.link_hash)},
         button="Revoke the link",
         back=back,
         crumbs=[("Proposals", url_for(".review")), (f"#{proposal.id}", back)],
@@ -390,6 +392,19 @@ def link(proposal_id: int):
     action = request.form.get("action")
     if action not in ("revoke", "reissue"):
         abort(400, "Say whether to revoke the link or make a new one.")
+    if proposal.link_hash is not None and link_changed(
+        proposal.link_hash, request.form.get("link_seen")
+    ):
+        # A page opened before someone else made a new link (shown to them once, perhaps sent
+        # to the office already), or a form sent twice: that link stays.
+        flash(
+            "Nothing changed: the office's private link was replaced since this page was "
+            "opened (the form was sent twice, or by another co-lead). This is the page as it is "
+            "now: decide again.",
+            "error",
+        )
+        form = StatusForm(formdata=None, version=proposal.version, status=proposal.status)
+        return _decide_page(proposal, form), 409
     try:
         if action == "revoke":
             revoke_link(proposal, actor=editor())

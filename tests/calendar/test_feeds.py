@@ -11,7 +11,7 @@ from planner.calendar.operations import HISTORY, office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
 from tests.calendar.readers import read_everywhere, with_icalendar
-from tests.support import csrf_token, publish_as_planned
+from tests.support import csrf_token, hidden_fields, publish_as_planned
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -341,12 +341,15 @@ def test_office_feeds_are_signed_and_revocable(colead_client, visitor, published
         )
     page = colead_client.get("/offices/AU").get_data(as_text=True)
     assert f"webcal://localhost/feeds/offices/AU.ics?token={token}" in page
-    colead_client.post(
-        "/offices/AU/feed/revoke", data={"csrf_token": csrf_token(colead_client, "/offices/AU")}
-    )
+    asked = hidden_fields(colead_client, "/offices/AU/feed/revoke")
+    assert colead_client.post("/offices/AU/feed/revoke", data=asked).status_code == 302
     assert visitor.get(f"/feeds/offices/AU.ics?token={token}").status_code == 404
     db.session.refresh(australia)
     fresh = office_feed_token(australia, "test-secret-key")
+    assert visitor.get(f"/feeds/offices/AU.ics?token={fresh}").status_code == 200
+    # Sent twice (or from a tab opened before): the link made since is not revoked.
+    twice = colead_client.post("/offices/AU/feed/revoke", data=asked)
+    assert twice.status_code == 409 and "Nothing was revoked" in twice.text
     assert visitor.get(f"/feeds/offices/AU.ics?token={fresh}").status_code == 200
 
 

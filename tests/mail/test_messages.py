@@ -738,9 +738,9 @@ def test_a_reminder_and_an_update_carry_the_private_link_that_opens_the_page(api
 def test_a_revoked_link_is_in_no_later_message(api, slot, presenter):
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
-    url = f"/meetings/{slot.meeting_id}/edit"
     revoked = api.post(
-        f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, url)}
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
     )
     assert revoked.status_code == 302
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
@@ -927,8 +927,10 @@ def test_a_revoked_link_does_not_make_a_second_reminder(api, slot, presenter):
     assert confirm(presenter, link).status_code == 302
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
     db.session.commit()
-    url = f"/meetings/{slot.meeting_id}/edit"
-    api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, url)})
+    api.post(
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
+    )
     assert enqueue_reminders(slot.starts_at - timedelta(days=1)) == 0
 
 
@@ -1527,9 +1529,9 @@ def test_a_link_revoked_while_an_update_settles_is_not_in_it(api, slot, presente
     assert api.patch(url, json={"starts_at": "2027-03-09T14:00:00+01:00"}).status_code == 200
     (waiting,) = outbox(kind="update", recipient_email=PRESENTER)
     assert link in waiting.text_body and waiting.status == "queued"
-    edit = f"/meetings/{slot.meeting_id}/edit"
     revoked = api.post(
-        f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, edit)}
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
     )
     assert revoked.status_code == 302
     before, after = outbox(kind="update", recipient_email=PRESENTER)
@@ -1545,6 +1547,7 @@ def test_a_link_revoked_while_an_update_settles_is_not_in_it(api, slot, presente
     _delivered()
     count = len(outbox())
     revoked = api.post(
-        f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, edit)}
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
     )
     assert revoked.status_code == 302 and len(outbox()) == count

@@ -235,11 +235,19 @@ def test_a_presenters_save_does_not_overwrite_a_co_leads_later_change(api, slot,
 
 def test_a_revoked_or_replaced_link_leads_nowhere(api, slot, presenter):
     first = invite(api, slot)
+    asked = hidden_fields(api, f"/slots/{slot.id}/invitation/revoke")  # a tab opened now
     second = invite(api, slot, name="Sam Other")
     assert presenter.get(first).status_code == 404
     assert presenter.get(second).status_code == 200
-    token = csrf_token(api, f"/meetings/{slot.meeting_id}/edit")
-    revoked = api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": token})
+    # The tab asked about the first link: it does not revoke the one Sam was just given.
+    stale = api.post(f"/slots/{slot.id}/invitation/revoke", data=asked)
+    assert stale.status_code == 409
+    assert "Nothing was revoked: Sam Other was invited with a new link since" in text(stale)
+    assert presenter.get(second).status_code == 200
+    revoked = api.post(
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
+    )
     assert revoked.status_code == 302
     gone = presenter.get(second)
     assert gone.status_code == 404 and "replaced it with a new one or revoked it" in text(gone)
@@ -379,8 +387,10 @@ def test_the_invited_page_is_for_co_leads_and_working_links_only(api, client, sl
     link = invite(api, slot)
     assert client.get(f"/slots/{slot.id}/invited").status_code in (302, 401, 403)
     assert link not in text(client.get(f"/slots/{slot.id}/invited"))
-    url = f"/meetings/{slot.meeting_id}/edit"
-    api.post(f"/slots/{slot.id}/invitation/revoke", data={"csrf_token": csrf_token(api, url)})
+    api.post(
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
+    )
     gone = api.get(f"/slots/{slot.id}/invited")
     assert gone.status_code == 302 and "/edit" in gone.headers["Location"]
     assert link not in text(api.get(gone.headers["Location"]))

@@ -305,31 +305,29 @@ def test_the_later_of_two_concurrent_decisions_is_told(client, colead_client, su
 
 
 def test_revoke_and_reissue_the_link(client, colead_client, survey):
+    """As the pages send them: revoking from the page that asks first, a new link from the
+    review page. A form sent twice, or from a page opened before another co-lead made a new
+    link, changes nothing (409): the link made since, perhaps sent to the office, stays."""
     token = token_of(send(client))
     proposal = db.session.scalar(select(Proposal))
     url = f"/proposals/{proposal.id}"
-    revoked = colead_client.post(
-        f"{url}/link", data={"csrf_token": csrf_token(colead_client, url), "action": "revoke"}
-    )
+    asked = hidden_fields(colead_client, f"{url}/link")
+    assert asked["action"] == "revoke" and token not in str(asked)
+    revoked = colead_client.post(f"{url}/link", data=asked)
     assert revoked.status_code == 302 and revoked.headers["Location"] == url
     assert client.get(f"/proposals/{token}").status_code == 404
-    again = colead_client.post(
-        f"{url}/link",
-        data={"csrf_token": csrf_token(colead_client, url), "action": "revoke"},
-        follow_redirects=True,
-    )
+    again = colead_client.post(f"{url}/link", data=asked, follow_redirects=True)
     assert "The private link was revoked already: nothing changed." in html.unescape(again.text)
-    page = colead_client.post(
-        f"{url}/link", data={"csrf_token": csrf_token(colead_client, url), "action": "reissue"}
-    ).get_data(as_text=True)
+    review = hidden_fields(colead_client, url)  # a tab opened now, with no link
+    page = colead_client.post(f"{url}/link", data={**review, "action": "reissue"}).text
     new = re.search(r"/proposals/([A-Za-z0-9_-]{40,})", page)[1]
     assert client.get(f"/proposals/{new}").status_code == 200
-    assert (
-        colead_client.post(
-            f"{url}/link", data={"csrf_token": csrf_token(colead_client, url), "action": "x"}
-        ).status_code
-        == 400
-    )
+    for stale in ({**review, "action": "reissue"}, asked):  # sent twice; the old "revoke" tab
+        refused = colead_client.post(f"{url}/link", data=stale)
+        assert refused.status_code == 409
+        assert "the office's private link was replaced since" in html.unescape(refused.text)
+        assert client.get(f"/proposals/{new}").status_code == 200
+    assert colead_client.post(f"{url}/link", data={**review, "action": "x"}).status_code == 400
     db.session.refresh(proposal)
     assert [e.action for e in proposal.events][-2:] == ["link revoked", "new link"]
 
