@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from planner.addresses import spellings
+from planner.addresses import matches_address, spellings
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -114,11 +114,36 @@ def release(message: OutboxMessage, now: datetime) -> None:
     fresh count of attempts (flushed)."""
     if message.status not in RELEASABLE:
         raise ConflictError(f"This message is {message.status.replace('_', ' ')}: nothing to send.")
+    if message.status != MessageStatus.held and (newer := newer_about_slot(message)):
+        raise ConflictError(
+            f"Not sent: a newer message about the same slot to {message.recipient_email} was "
+            f"written since (“{newer.subject}”). It says what holds now; this one would put "
+            "back in their calendar what no longer does."
+        )
     message.status = MessageStatus.queued
     message.next_attempt_at = now
     message.attempts = 0
     message.last_error = None
     db.session.flush()
+
+
+def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:
+    """A later calendar message about the same slot to the same address, not itself replaced:
+    a failed or unsent one older than it must not go (a held one is kept current instead)."""
+    if message.slot_id is None or message.ics is None:
+        return None
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.slot_id == message.slot_id,
+            matches_address(OutboxMessage.recipient_email, message.recipient_email),
+            OutboxMessage.ics.is_not(None),
+            OutboxMessage.id > message.id,
+            OutboxMessage.status != MessageStatus.superseded,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
 
 
 def release_held(now: datetime) -> int:

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from planner.accounts.security import colead_required
 from planner.db_types import utcnow
-from planner.errors import PlannerError
+from planner.errors import ConflictError, PlannerError
 from planner.extensions import csrf, db
 from planner.log_masking import HIDDEN, mask
 from planner.mail import outbox
@@ -152,17 +152,23 @@ def _unshared_calendar(ics: str) -> bytes:
 
 @bp.get("/outbox/<int:message_id>")
 @colead_required
-def message_page(message_id: int):
+def message_page(message_id: int, status: int = 200):
     message = _message(message_id)
+    newer = (
+        outbox.newer_about_slot(message)
+        if message.status in (MessageStatus.failed, MessageStatus.not_sent)
+        else None
+    )
     return (
         render_template(
             "mail/outbox_message.html",
             message=message,
+            newer=newer,
             text_body=_unshared(message.text_body),
             hidden=HIDDEN,
             labels=STATUS_LABELS,
         ),
-        200,
+        status,
         PRIVATE,
     )
 
@@ -208,7 +214,11 @@ def _sent_off(count: int) -> str:
 @colead_required
 def send(message_id: int):
     message = _message(message_id)
-    outbox.release(message, utcnow())
+    try:
+        outbox.release(message, utcnow())
+    except ConflictError as error:
+        flash(str(error), "error")
+        return message_page(message.id, 409)
     flash(_sent_off(1), "success")
     return redirect(url_for(".message_page", message_id=message.id))
 

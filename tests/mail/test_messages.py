@@ -1551,3 +1551,37 @@ def test_a_link_revoked_while_an_update_settles_is_not_in_it(api, slot, presente
         data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
     )
     assert revoked.status_code == 302 and len(outbox()) == count
+
+
+def test_send_again_never_sends_what_a_newer_message_about_the_slot_replaced(api, slot, presenter):
+    """No mail server yet: the invitation and every later message stay "not sent". Once the
+    meeting is cancelled, "Send again" on the invitation would put a cancelled talk back in the
+    presenter's calendar (helper-70): it is refused (409), its page names the newer message and
+    offers no button; the newest, the cancellation, goes."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    for message in outbox():
+        message.status = MessageStatus.not_sent
+    db.session.commit()
+    cancelled = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"status": "cancelled"})
+    assert cancelled.status_code == 200
+    mine = outbox(recipient_email=PRESENTER)
+    invitation, cancellation = mine[0], mine[-1]
+    assert (invitation.kind, cancellation.kind) == ("invitation", "cancellation")
+    cancellation.status = MessageStatus.not_sent
+    db.session.commit()
+    page = api.get(f"/outbox/{invitation.id}").text
+    shown = html.unescape(page)
+    assert "A newer message about the same slot to this address was written since" in shown
+    assert cancellation.subject in shown and "Send again" not in page
+    token = csrf_token(api, f"/outbox/{cancellation.id}")
+    refused = api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "Not sent: a newer message about the same slot" in html.unescape(refused.text)
+    db.session.expire_all()
+    assert invitation.status == MessageStatus.not_sent
+    sent = api.post(f"/outbox/{cancellation.id}/send", data={"csrf_token": token})
+    assert sent.status_code == 302
+    db.session.expire_all()
+    assert cancellation.status == MessageStatus.queued
