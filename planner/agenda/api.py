@@ -78,7 +78,7 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
         "office": slot.office_code,
         "recommendations": [r.number for r in slot.recommendations],
         "proposal_id": slot.proposal_id,
-        "status": slot.status,
+        "status": slot.status_shown,
         "abstract": slot.abstract,
         "sequence": slot.sequence,
         "version": slot.version,

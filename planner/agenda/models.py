@@ -179,6 +179,14 @@ class Slot(db.Model):
     )
 
     @property
+    def status_shown(self) -> str:
+        """Its status as pages show it: cancelled with its meeting (the status it had then is
+        kept, for the record)."""
+        if self.meeting is not None and self.meeting.status == MeetingStatus.cancelled:
+            return SlotStatus.cancelled
+        return self.status
+
+    @property
     def presenter_invited(self) -> "Invitation | None":
         """The invitation of the one who presents it: none once they declined (the slot then
         waits for another presenter of the office)."""

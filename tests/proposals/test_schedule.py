@@ -512,3 +512,27 @@ def test_a_pinned_closing_slot_keeps_its_time(client, colead_client, survey):
     stored = {s.title: s for s in slots()}
     assert stored["Closing"].starts_at.isoformat() == "2030-03-12T14:30:00+00:00"
     assert [s.title for s in sorted(slots(), key=lambda s: s.position)][-1] == proposal.title
+
+
+def test_a_cancelled_meeting_s_slots_show_as_cancelled_everywhere(client, colead_client, survey):
+    """helper-70: cancelled with its meeting, a confirmed talk still said "confirmed" on the
+    public agenda, in the API and on its volunteer's page (its presenter's page said cancelled)."""
+    private = volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    workshop = meeting(colead_client)
+    assert schedule(colead_client, proposal, workshop).status_code == 302
+    (slot,) = slots()
+    confirmed = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200
+    assert publish_as_planned(colead_client, workshop).status_code == 200
+    gone = colead_client.patch(f"/api/v1/meetings/{workshop}", json={"status": "cancelled"})
+    assert gone.status_code == 200
+    assert colead_client.get(f"/api/v1/slots/{slot.id}").get_json()["status"] == "cancelled"
+    public = client.get(f"/meetings/{workshop}").get_data(as_text=True)
+    assert '<tr class="cancelled">' in public
+    assert '<span class="tag">cancelled</span>' in public and "to be confirmed" not in public
+    assert ">confirmed</span>" not in public
+    page = client.get(f"/proposals/{private}").get_data(as_text=True)
+    assert '<span class="status status-cancelled">cancelled</span>' in page
+    assert "status-confirmed" not in page
