@@ -214,10 +214,16 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
     form.fill(
         reading.windows, reading.time_zone if reading.zone_named else form.availability_zone.data
     )
-    return (
+    read = (
         f"Read {len(reading.windows)} window{'s' if len(reading.windows) != 1 else ''} from your "
         "text: check them (and the time zone) before sending."
     )
+    if reading.offset:
+        read += (
+            f" Your text gives the offset “{reading.offset}”, not a place: choose your time zone "
+            "(a city such as Asia/Singapore), or the times are read in your office's."
+        )
+    return read
 
 
 def office_zone(code: str | None) -> str | None:

@@ -39,6 +39,11 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
         reading = read_text(text, zone)
         windows, zone = reading.windows, reading.time_zone
         note = READ_NOTE.format(text=text) if windows else None
+        if note and reading.offset:
+            note += (
+                f" It gives the offset “{reading.offset}”, not a place: the times are read in "
+                f"{zone}; choose your own time zone (a city) if that is not it."
+            )
     form.fill(windows, windows[0].time_zone if windows else zone)
     form.set_seen(stored)
     return form, note

@@ -286,8 +286,23 @@ def _date(year: str | None, month: int | None, day: str, today: date) -> date | 
     return found
 
 
+# "UTC+8", "GMT -5", "UTC+05:30": an offset names no place, and the app's zones are places
+# (one with summer time, or none): it is not read as UTC, nor as a zone (helper-70).
+_OFFSET = re.compile(r"\b(?:UTC|GMT)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\b", re.IGNORECASE)
+
+
+def find_offset(text: str) -> str | None:
+    """The first UTC offset other than zero written in `text` ("UTC+8"), as written."""
+    for match in _OFFSET.finditer(text or ""):
+        if int(match[2]) or int(match[3] or 0):
+            return match[0]
+    return None
+
+
 def find_zone(text: str) -> str | None:
-    """The first time zone or place named in `text` ("America/Lima", "Lima"), if any."""
+    """The first time zone or place named in `text` ("America/Lima", "Lima"), if any. A UTC
+    offset ("UTC+8") is none (`find_offset`); "UTC+0" is UTC."""
+    text = _OFFSET.sub(lambda m: " UTC " if not (int(m[2]) or int(m[3] or 0)) else " ", text or "")
     for name in re.findall(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/]+\b", text):
         if is_time_zone(name):
             return name
@@ -312,12 +327,15 @@ class Reading:
     windows: list[Window]
     time_zone: str
     zone_named: bool  # the text named the zone (else the default was taken)
+    offset: str | None = None  # a UTC offset the text gave instead of a place ("UTC+8")
 
 
 def read_text(text: str, default_zone: str, *, today: date | None = None) -> Reading:
     """A best-effort reading of "Tuesdays and Thursdays 08:00–11:00 Lima", "Mon-Fri 9-12",
     "12 March 2026 14:00-16:00": days or dates are collected until hours follow, and those
-    hours go with them (hours with no days before them go with the last days read)."""
+    hours go with them (hours with no days before them go with the last days read). Times
+    given with an offset ("9-12 UTC+8") are read in the default zone, and `offset` says so:
+    the person chooses the zone."""
     today = today or datetime.now(UTC).date()
     text = (text or "").replace("–", "-").replace("—", "-").replace("‑", "-")
     named = find_zone(text)
@@ -359,7 +377,8 @@ def read_text(text: str, default_zone: str, *, today: date | None = None) -> Rea
             if chosen_days:
                 windows.append(Window(zone, chosen_days, None, *hours))
             windows.extend(Window(zone, frozenset(), on, *hours) for on in chosen_dates)
-    return Reading(_unique(windows), zone, named is not None)
+    offset = None if named is not None else find_offset(text)
+    return Reading(_unique(windows), zone, named is not None, offset)
 
 
 def _unique(windows: list[Window]) -> list[Window]:

@@ -355,6 +355,15 @@ def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meet
     assert 'name="windows-0-starts" type="time" value="09:00"' in page
 
 
+def test_the_presenter_is_told_an_offset_in_their_text_was_not_read(app, api, meeting, survey):
+    _accepted_proposal_of_first_slot(meeting, "Mon-Fri 9-12 UTC-5")
+    db.session.commit()
+    _, _, token = _invited(meeting)
+    page = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    assert "It gives the offset “UTC-5”, not a place: the times are read in" in page
+    assert "choose your own time zone (a city) if that is not it" in page
+
+
 def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meeting):
     slot, invitation, token = _invited(meeting)
     edit = f"/meetings/{meeting['id']}/edit"
@@ -521,3 +530,17 @@ def test_a_presenter_clears_the_windows_their_proposal_gave(app, api, meeting, s
     assert (
         db.session.get(Slot, slot.id).invitation.windows == []
     )  # theirs went; the proposal's stand
+
+
+def test_an_offset_is_not_read_as_utc_and_the_volunteer_is_told(client, survey):
+    """helper-70: "Tuesdays 9-12 UTC+8" filled 09:00–12:00 UTC, eight hours off. An offset names
+    no place: the times are read in the zone the form had (Peru's office, Lima), and the page
+    says to choose the zone."""
+    response = volunteer(
+        client, read_availability="1", availability="Tuesdays 9-12 UTC+8", availability_zone=""
+    )
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "Your text gives the offset “UTC+8”, not a place: choose your time zone" in page
+    assert 'name="windows-0-starts" type="time" value="09:00"' in page
+    assert 'name="availability_zone" type="text" value="UTC"' not in page

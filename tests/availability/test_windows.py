@@ -192,3 +192,23 @@ def test_a_zone_named_by_its_place():
     assert find_zone("after I wake up") is None
     assert find_zone("Tuesdays 9-12, midway through the morning") is None
     assert find_zone("Stanley presents; New Jersey office; Chatham House rule") is None
+
+
+def test_an_offset_names_no_zone():
+    """Zones here are places: "UTC+8" is none of them, nor is it UTC (helper-70)."""
+    for text, offset in (
+        ("Tuesdays 9-12 UTC+8", "UTC+8"),
+        ("Tue 9-12 GMT -3", "GMT -3"),
+        ("Mon 10-12 (UTC+05:30)", "UTC+05:30"),
+    ):
+        reading = read_text(text, "America/Lima", today=date(2026, 12, 2))
+        assert (reading.time_zone, reading.zone_named, reading.offset) == (
+            "America/Lima",
+            False,
+            offset,
+        )
+        assert reading.windows and reading.windows[0].time_zone == "America/Lima"
+    assert read_text("Tue 9-12 UTC", "America/Lima").time_zone == "UTC"
+    assert read_text("Tue 9-12 UTC+0", "America/Lima").time_zone == "UTC"
+    named = read_text("Tue 9-12 UTC+8 Singapore", "America/Lima")
+    assert (named.time_zone, named.offset) == ("Asia/Singapore", None)
