@@ -356,6 +356,9 @@ def invitation(
         )
     context = {**_slot_context(slot, zone), "link": link, "zone": zone}
     context["freeze_on"] = slot.meeting.freeze_on
+    # Written again while held, after the presenter answered on a link passed on by hand: it
+    # says so instead of asking (helper-70).
+    context["answer"] = invitation.answer
     return _send(
         recipient,
         MessageKind.invitation,

@@ -582,6 +582,25 @@ def test_invitations_wait_for_review_when_held(api, slot):
     invite(api, slot)
     (message,) = outbox(recipient_email=PRESENTER)
     assert message.status == "held"
+    assert "Please confirm, decline or ask for another time" in message.text_body
+
+
+def test_a_held_invitation_says_the_answer_given_meanwhile(api, slot, presenter):
+    """helper-70: the presenter confirmed on the link a co-lead passed on by hand; the held
+    invitation, written again, went on asking them to confirm."""
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    held = [m for m in outbox(recipient_email=PRESENTER) if m.status == "held"]
+    assert [m.kind for m in held] == ["invitation"]
+    (message,) = held
+    for body in (message.text_body, message.html_body):
+        assert "You have already confirmed it on" in body
+        assert "Please confirm, decline" not in body and "please answer" not in body
+    assert vevent(message)["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 
 
 def test_a_held_invitation_keeps_the_feeds_sequence(api, slot):
