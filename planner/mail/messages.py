@@ -463,9 +463,17 @@ def link_revoked(invitation: Invitation) -> None:
     no link (`_private_url`)."""
     if not invitation.email:
         return
-    slot = invitation.slot
-    _supersede(slot, invitation.email, (MessageKind.invitation,))
-    if _settling_update(slot, invitation.email):
+    _supersede(invitation.slot, invitation.email, (MessageKind.invitation,))
+    _rewrite_settling(invitation.slot)
+
+
+def _rewrite_settling(slot: Slot) -> None:
+    """What a presenter's update still settling was written with no longer holds (their link
+    was revoked, the slot went to another office): it is written again, saying what it had to
+    say, with the slot as it is now, at the same moment. Nothing if none waits, or if this
+    transaction already wrote them one (which says it all)."""
+    invitation = slot.invitation
+    if invitation is not None and invitation.email and _settling_update(slot, invitation.email):
         _tell_presenter(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
 
 
@@ -908,6 +916,11 @@ def _send_changes(session: Session) -> None:
         if slot is None or slot.kind != "presentation":
             continue
         _slot_changed(slot, change or _Change(status=slot.status), meetings.get(slot.meeting_id))
+    for slot_id, office in office_before.items():
+        # Given to another office: an update waiting its minute would name the old one.
+        slot = session.get(Slot, slot_id)
+        if slot is not None and office != slot.office_code and slot.kind == "presentation":
+            _rewrite_settling(slot)
     session.info.pop(_SENT, None)
 
 

@@ -1604,3 +1604,24 @@ def test_send_again_never_sends_what_a_newer_message_about_the_slot_replaced(api
     assert sent.status_code == 302
     db.session.expire_all()
     assert cancellation.status == MessageStatus.queued
+
+
+def test_an_update_settling_when_the_slot_goes_to_another_office_names_the_new_one(api, slot):
+    """helper-70: the update waiting its minute went out naming the office the slot had left
+    (its calendar entry too), while the feeds named the new one."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    _delivered()
+    renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "AI search, revised"})
+    assert renamed.status_code == 200
+    (waiting,) = outbox(kind="update", recipient_email=PRESENTER)
+    assert "IP Australia" in waiting.text_body
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"office": "PY"}).status_code == 200
+    updates = outbox(kind="update", recipient_email=PRESENTER)
+    assert [m.status for m in updates] == ["superseded", "queued"]
+    now = updates[-1]
+    assert now.subject == "Changed: AI search, revised (title)"
+    presenting = [line for line in now.text_body.splitlines() if "DINAPI" in line]
+    assert presenting and all("IP Australia" not in line for line in presenting)
+    assert "DINAPI" in str(vevent(now)["DESCRIPTION"])
+    assert now.next_attempt_at <= waiting.next_attempt_at + timedelta(seconds=1)
