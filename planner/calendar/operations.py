@@ -718,12 +718,15 @@ def published_meetings_with(proposal_id: int) -> list[Meeting]:
 
 
 def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> Built:
-    """A published meeting as frab schedule JSON, and when its content last changed."""
+    """A published meeting as frab schedule JSON, and when its content last changed. A
+    cancelled one is still served, its title saying so and every talk left out: an app that
+    fetched it before drops the talks, where a 404 would leave them in its programme."""
     url = meeting_url(meeting)
     zone = _zone(meeting.time_zone) or "UTC"
+    called_off = meeting.status == MeetingStatus.cancelled
     info = ScheduleInfo(
         id=meeting.id,
-        title=one_line(meeting.title),
+        title=one_line(f"{meeting.title} (cancelled)" if called_off else meeting.title),
         description=text(meeting.description, 5000),
         time_zone=zone,
         start=meeting.starts_at,
@@ -744,7 +747,7 @@ def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> Bu
             presenter=one_line(slot.office.name) if slot.office else None,
             track=", ".join(f"Rec {r.number}" for r in slot.recommendations) or None,
             url=url,
-            cancelled=slot.status == SlotStatus.cancelled,
+            cancelled=called_off or slot.status == SlotStatus.cancelled,
         )
         for slot in placed
     ]

@@ -25,7 +25,7 @@ from flask import (
 )
 
 from planner.accounts.security import colead_required
-from planner.agenda.models import Meeting, MeetingStatus
+from planner.agenda.models import Meeting
 from planner.agenda.queries import get_meeting
 from planner.calendar.ics import FeedInfo, build, one_line
 from planner.calendar.operations import (
@@ -297,8 +297,6 @@ def revoke(code: str):
 @one_snapshot
 def schedule_json(meeting_id: int):
     meeting = _published(meeting_id)
-    if meeting.status == MeetingStatus.cancelled:
-        abort(404, f"Meeting {meeting_id} is cancelled.")
     base_url = url_for("survey.overview", _external=True)
     body, etag, changed = _current(
         ("schedule", meeting.id, meeting_url(meeting), base_url),

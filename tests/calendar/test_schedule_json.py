@@ -263,3 +263,20 @@ def test_cancelled_talks_are_left_out_by_the_schedule_itself():
     gone = [d["rooms"]["Video call"] for d in dropped["schedule"]["conference"]["days"]]
     assert gone == [[]]
     assert dropped["schedule"]["version"] != shown["schedule"]["version"]
+
+
+def test_a_cancelled_meeting_s_schedule_says_so_and_has_no_talks(colead_client, client, survey):
+    """helper-70: its page linked the schedule, which answered 404; an app that had fetched it
+    kept every talk. Now it answers, its title saying the meeting is cancelled, no talk in it."""
+    meeting_id, _ = published_meeting(colead_client)
+    url = f"/meetings/{meeting_id}/schedule.json"
+    before = client.get(url)
+    gone = colead_client.patch(f"/api/v1/meetings/{meeting_id}", json={"status": "cancelled"})
+    assert gone.status_code == 200
+    after = client.get(url, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200 and after.headers["ETag"] != before.headers["ETag"]
+    conference = after.get_json()["schedule"]["conference"]
+    assert conference["title"] == f"{MEETING['title']} (cancelled)"
+    assert all(not day["rooms"].get("Video call") for day in conference["days"])
+    page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert url in page
