@@ -329,6 +329,9 @@ def _edit_page(
     return render_template(
         "agenda/edit.html",
         meeting=meeting,
+        # Ended: a draft is not published, a published meeting not cancelled (the buttons would
+        # only lead to a refusal).
+        over=meeting.ends_at is not None and meeting.ends_at <= utcnow(),
         # The line-ups accepted into it: how it was planned, for the co-leads only.
         lineups=db.session.scalars(
             select(Lineup.id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id)

@@ -935,6 +935,15 @@ def test_the_new_meeting_form_sent_twice_makes_one_meeting(colead_client, survey
     assert len(uids) == len(set(uids)) == 5 and slot_uid not in uids
 
 
+def test_a_meeting_that_took_place_offers_no_cancel_button(api, meeting):
+    """Cancelling it is refused (its calendars would be told a past meeting is off): the editor
+    no longer offers a button that only leads to the refusal, and says why."""
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    editor = html.unescape(api.get(f"/meetings/{meeting.id}/edit").text)
+    assert f"/meetings/{meeting.id}/delete" not in editor and "Cancel the meeting" not in editor
+    assert "It has taken place: it stays among the past meetings as it was" in editor
+
+
 def test_a_draft_dated_in_the_past_is_kept_and_said_to_be_unpublishable(colead_client, survey):
     """A year mistyped, or a record of a meeting held: the draft is made, and the co-lead is
     told at once that it will not publish, not only when publishing is refused. One to come
@@ -946,10 +955,13 @@ def test_a_draft_dated_in_the_past_is_kept_and_said_to_be_unpublishable(colead_c
     assert made.status_code == 200 and "Meeting created as a draft." in shown
     assert "Its date has passed (it ended 10 March 2025 at 12:30 UTC)" in shown
     assert "cannot be published" in shown
+    editor = html.unescape(made.text)
+    assert "/publish" not in editor and "Its date has passed: a meeting that has ended" in editor
     to_come = meeting_form(day=ahead("2026-03-10"), title="Later")
     data = {"csrf_token": csrf_token(colead_client, url), **to_come}
     later = colead_client.post(url, data=data, follow_redirects=True)
     assert later.status_code == 200 and "Its date has passed" not in later.text
+    assert "/publish" in later.text
 
 
 def slot_form(**fields) -> dict:
