@@ -312,6 +312,7 @@ def _ask_again(slot: Slot) -> list[str]:
     slot.invitation.answer = None  # answered_at stays: their page says they answered before
     # Noted for the transaction: the update mail asks them again, the co-lead is told whose.
     db.session.info.setdefault(ASKED_AGAIN, set()).add(slot.id)
+    db.session.info.get(CONFIRMED_AGAIN, set()).discard(slot.id)  # back, then moved on again
     return ["status"]
 
 
@@ -445,8 +446,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     placed = layout(meeting)
     _check_overlaps(placed, slot)
     status_given = "status" in changed
-    if "duration_minutes" in changed and not status_given:
-        changed += _ask_again(slot) or _confirmed_as_it_was(slot)
+    lengthened = "duration_minutes" in changed and not status_given
     invitation = slot.invitation
     if (
         status_given
@@ -460,7 +460,10 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     if status_given and invitation is not None and not confirmed_by_presenter(slot):
         invitation.confirmed_start = invitation.confirmed_minutes = None
     _touch(slot, changed, SIGNIFICANT_SLOT)
-    _place(placed, keeps_status=slot if "status" in changed else None)
+    _place(placed, keeps_status=slot if status_given else None)
+    if lengthened:
+        # After the slot's start is written: judged on the start and length it now has.
+        _touch(slot, _ask_again(slot) or _confirmed_as_it_was(slot), SIGNIFICANT_SLOT)
     follow_slots(meeting)
 
 

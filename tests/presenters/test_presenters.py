@@ -581,6 +581,31 @@ def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(ap
     assert slot.status == "invited" and slot.invitation.answer is None
 
 
+def test_a_length_set_back_while_the_slot_moves_is_no_confirmation(api, slot, presenter):
+    """helper-72: the length set back to the one confirmed, in the same change as a new start
+    (the slot's form, or the API): judged on the old start, the slot was confirmed at a time
+    its presenter never confirmed, and they were told there was nothing to do."""
+    link = invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.post(f"{meeting}/publish").status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    url = f"/api/v1/slots/{slot.id}"
+    assert api.patch(url, json={"duration_minutes": 30}).status_code == 200
+    both = api.patch(url, json={"duration_minutes": 20, "starts_at": "2027-03-09T13:15:00+01:00"})
+    assert both.status_code == 200
+    assert "confirmed again" not in (both.get_json().get("warning") or "")
+    db.session.expire_all()
+    assert slot.status == "invited" and slot.invitation.answer is None
+    # The slot's own form, the same change.
+    assert confirm(presenter, link).status_code == 302
+    edit = f"/slots/{slot.id}/edit"
+    assert api.post(edit, data={**form_of(api, edit), "duration_minutes": "30"}).status_code == 302
+    fields = {**form_of(api, edit), "duration_minutes": "20", "start": "13:25"}
+    assert api.post(edit, data=fields).status_code == 302
+    db.session.expire_all()
+    assert slot.status == "invited" and slot.invitation.answer is None
+
+
 def test_the_co_lead_is_told_whose_confirmation_a_change_asks_again(api, slot, presenter):
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
