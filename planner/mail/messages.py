@@ -1068,9 +1068,10 @@ def _tell_presenter(
     invitation = slot.invitation
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
         return
-    if what & {"time", "length"} or slot.status != SlotStatus.confirmed:
+    if what & {"time", "length"} or slot.status != SlotStatus.confirmed or cancelled:
         # A reminder not out yet says a time that no longer holds, or of a slot they no
-        # longer present as confirmed: it does not go (a new one follows their next answer).
+        # longer present as confirmed, or of a meeting called off: it does not go (a new one
+        # follows their next answer).
         _supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
     if (waiting := _held_invitation(slot, invitation.email)) is not None:
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when

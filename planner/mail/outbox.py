@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.mail.models import (
     OPTIONAL_KINDS,
     MailSettings,
+    MessageKind,
     MessageStatus,
     OutboxMessage,
     Unsubscription,
@@ -128,21 +129,23 @@ def release(message: OutboxMessage, now: datetime) -> None:
 
 
 def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:
-    """A later calendar message about the same slot to the same address, not itself replaced:
-    a failed or unsent one older than it must not go (a held one is kept current instead)."""
-    if message.slot_id is None or message.ics is None:
+    """A later message about the same slot to the same address, not itself replaced, that
+    makes a failed or unsent one wrong to send now (a held one is kept current instead): any
+    later message for an update or a reminder (it says what holds now), a cancellation for an
+    invitation (an invitation still goes before the updates that follow it: they need its
+    link and its calendar entry)."""
+    if message.slot_id is None:
         return None
+    later = [
+        OutboxMessage.slot_id == message.slot_id,
+        matches_address(OutboxMessage.recipient_email, message.recipient_email),
+        OutboxMessage.id > message.id,
+        OutboxMessage.status != MessageStatus.superseded,
+    ]
+    if message.kind == MessageKind.invitation:
+        later.append(OutboxMessage.kind == MessageKind.cancellation)
     return db.session.scalar(
-        select(OutboxMessage)
-        .where(
-            OutboxMessage.slot_id == message.slot_id,
-            matches_address(OutboxMessage.recipient_email, message.recipient_email),
-            OutboxMessage.ics.is_not(None),
-            OutboxMessage.id > message.id,
-            OutboxMessage.status != MessageStatus.superseded,
-        )
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
+        select(OutboxMessage).where(*later).order_by(OutboxMessage.id.desc()).limit(1)
     )
 
 

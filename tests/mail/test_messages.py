@@ -1625,3 +1625,40 @@ def test_an_update_settling_when_the_slot_goes_to_another_office_names_the_new_o
     assert presenting and all("IP Australia" not in line for line in presenting)
     assert "DINAPI" in str(vevent(now)["DESCRIPTION"])
     assert now.next_attempt_at <= waiting.next_attempt_at + timedelta(seconds=1)
+
+
+def test_a_reminder_of_a_cancelled_meeting_never_goes(api, slot, presenter):
+    """helper-72: a queued reminder went before the cancellation; an unsent one could be sent
+    again after it."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    cancelled = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"status": "cancelled"})
+    assert cancelled.status_code == 200
+    (reminder,) = outbox(kind="reminder")
+    assert reminder.status == MessageStatus.superseded
+    # Unsent, and cancelled after: "Send again" refuses it.
+    reminder.status = MessageStatus.not_sent
+    db.session.commit()
+    token = csrf_token(api, f"/outbox/{reminder.id}")
+    again = api.post(f"/outbox/{reminder.id}/send", data={"csrf_token": token})
+    assert again.status_code == 409
+
+
+def test_an_unsent_invitation_still_goes_before_the_update_that_follows_it(api, slot):
+    """helper-72: no mail server yet, the co-lead invites, then fixes the title. Once a server
+    is configured, the invitation (with the link) is sent again, then the update."""
+    invite(api, slot)
+    for message in outbox():
+        message.status = MessageStatus.not_sent
+    db.session.commit()
+    renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governance, revised"})
+    assert renamed.status_code == 200
+    invitation, update = outbox(recipient_email=PRESENTER)
+    update.status = MessageStatus.not_sent
+    db.session.commit()
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert api.post(f"/outbox/{update.id}/send", data={"csrf_token": token}).status_code == 302
