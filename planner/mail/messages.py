@@ -194,9 +194,11 @@ def _send(
     optional_kind: str | None = None,
     hold: bool = False,
     proposal: Proposal | None = None,
+    keep_due: bool = False,
 ) -> OutboxMessage | None:
     """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
-    unsubscribes from."""
+    unsubscribes from. `keep_due`: an update written again in place of a settling one (no new
+    change) goes when that one would have."""
     footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
     carried = None
     if slot is not None and slot.id is not None and calendar is not None:
@@ -215,6 +217,8 @@ def _send(
     # A plain change waits UPDATE_SETTLE for the next one, which then replaces it.
     since = datetime.fromisoformat(carried["since"]) if carried and carried.get("since") else None
     wait = UPDATE_SETTLE if since is None else min(UPDATE_SETTLE, since + SETTLE_AT_MOST - utcnow())
+    if keep_due and carried and carried.get("due"):
+        wait = datetime.fromisoformat(carried["due"]) - utcnow()
     settling = kind == MessageKind.update and _plain(context) and wait > timedelta(0)
     subject, text, html, written = render(
         kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
@@ -474,7 +478,9 @@ def _rewrite_settling(slot: Slot) -> None:
     transaction already wrote them one (which says it all)."""
     invitation = slot.invitation
     if invitation is not None and invitation.email and _settling_update(slot, invitation.email):
-        _tell_presenter(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
+        _tell_presenter(
+            slot, _Change(status=slot.status), cancelled=False, shown=True, what=set(), rewrite=True
+        )
 
 
 def _settling_update(slot: Slot, email: str) -> bool:
@@ -1063,7 +1069,14 @@ def _active_presenter(slot: Slot, before: str | None = None) -> str:
 
 
 def _tell_presenter(
-    slot: Slot, change: _Change, *, cancelled: bool, shown: bool, what, published: bool = False
+    slot: Slot,
+    change: _Change,
+    *,
+    cancelled: bool,
+    shown: bool,
+    what,
+    published: bool = False,
+    rewrite: bool = False,
 ) -> None:
     invitation = slot.invitation
     if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
@@ -1145,6 +1158,7 @@ def _tell_presenter(
             slot=slot,
             calendar=calendar,
             optional_kind=None,
+            keep_due=rewrite,
         )
 
 
@@ -1186,10 +1200,10 @@ def _settling(due: datetime, created: datetime) -> bool:
     return timedelta(0) < UPDATE_SETTLE and due - created <= UPDATE_SETTLE + timedelta(seconds=1)
 
 
-def _withdraw_settling(*where) -> list[tuple[datetime, dict]]:
+def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
     """Withdraw the updates matching `where` still waiting out UPDATE_SETTLE, each only if
-    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis) of
-    those withdrawn, oldest first."""
+    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis, due)
+    of those withdrawn, oldest first."""
     rows = db.session.execute(
         select(
             OutboxMessage.id,
@@ -1222,25 +1236,26 @@ def _withdraw_settling(*where) -> list[tuple[datetime, dict]]:
             .execution_options(synchronize_session="fetch")
         )
         if taken_back.rowcount == 1:
-            withdrawn.append((created, basis))
+            withdrawn.append((created, basis, due))
     return withdrawn
 
 
 def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
     """Withdraw the plain updates about `slot` to `email` still settling; returns their
-    changes together, the time told before the first, and when the first was written
-    (`basis`); None if none was waiting."""
+    changes together, the time told before the first, when the first was written (`basis`)
+    and when it was to go; None if none was waiting."""
     withdrawn = _withdraw_settling(*_about(slot, email))
     if not withdrawn:
         return None
-    (first_written, first), *later = withdrawn
+    (first_written, first, due), *later = withdrawn
     what = set(first.get("what") or ())
-    for _, basis in later:
+    for _, basis, _ in later:
         what |= set(basis.get("what") or ())
     return {
         "what": sorted(what),
         "was": list(first.get("was") or []),
         "since": first.get("since") or first_written.isoformat(),
+        "due": due.isoformat(),
     }
 
 
