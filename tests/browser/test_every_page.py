@@ -159,6 +159,9 @@ def world(app, _clean_database) -> dict[str, str]:
 
         meeting = db.session.get(Meeting, _meeting(api, MEETING))
         past = db.session.get(Meeting, _meeting(api, PAST))
+        # A draft with a long title: the line-up's "Into" list names it (helper-71: 665 px).
+        long_title = "Rec 10 workshop: new and emerging technologies, AI, blockchain and more"
+        assert api.post("/api/v1/meetings", json={"title": long_title}).status_code == 201
         slot = meeting.slots[0]
         invitation, presenter_token = invite(
             slot,
