@@ -3,7 +3,7 @@
 import json
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
@@ -19,7 +19,8 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import LineupReport, propose, saved_presentations
-from planner.lineup.rules import Candidate, Demand, Instance, Rules
+from planner.lineup.rules import Candidate, Demand, Instance, Rules, allowed
+from planner.matching.models import MatchMark
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
@@ -98,7 +99,49 @@ def propose_lineup(
     instance = workshop_instance(
         survey, rules.per_recommendation, include_plans=rules.include_plans
     )
-    return propose(instance, rules, prefer=prefer)
+    met, not_met = _must_present(instance, rules)
+    extra = frozenset(presenter for presenter, _, _ in met) - rules.include
+    report = propose(instance, replace(rules, include=rules.include | extra), prefer=prefer)
+    # The rules as the co-lead set them (what "Adjust the rules" starts from); the marks say
+    # which offices they added.
+    return replace(report, rules=rules, marks_met=met, marks_not_met=not_met)
+
+
+def _must_present(
+    instance: Instance, rules: Rules
+) -> tuple[tuple[tuple[str, str, int], ...], tuple[tuple[str, str, int, str], ...]]:
+    """The co-leads' "must present to" marks on the line-up's recommendations: those it
+    includes their presenter for (an office with a project there, not excluded, while the
+    slots allow: one per office), and those it cannot, with why. Oldest mark first."""
+    shares = rules.per_recommendation
+    presenting = {(c.office, c.recommendation) for c in allowed(instance, rules)}
+    audiences = {(d.office, d.recommendation) for d in instance.demands}
+    rows = db.session.scalars(
+        select(MatchMark)
+        .where(
+            MatchMark.verdict == "must_present",
+            MatchMark.recommendation_number.in_(sorted(shares)),
+        )
+        .order_by(MatchMark.id)
+    ).all()
+    included = set(rules.include)
+    met, not_met = [], []
+    for mark in rows:
+        presenter, audience = mark.presenter_code, mark.audience_code
+        number = mark.recommendation_number
+        key = (presenter, audience, number)
+        if (audience, number) not in audiences:
+            continue  # the audience no longer asks for it: nothing to meet
+        if presenter in rules.exclude:
+            not_met.append((*key, "excluded by the rules"))
+        elif (presenter, number) not in presenting:
+            not_met.append((*key, "no working or under-way project on it"))
+        elif presenter in included or not rules.one_per_office or len(included) < rules.slots:
+            included.add(presenter)
+            met.append(key)
+        else:
+            not_met.append((*key, "no slot left for it"))
+    return tuple(met), tuple(not_met)
 
 
 def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:

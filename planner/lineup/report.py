@@ -48,6 +48,10 @@ class LineupReport:
     weights: dict[str, float] = field(repr=False)
     relevance: dict[str, dict[str, float]] = field(repr=False)
     bonuses: dict[str, float] = field(repr=False)
+    # Co-leads' "must present to" marks on the line-up's recommendations: (presenter, audience,
+    # recommendation) of those it includes, and of those it could not (with why).
+    marks_met: tuple[tuple[str, str, int], ...] = ()
+    marks_not_met: tuple[tuple[str, str, int, str], ...] = ()
 
     @property
     def share(self) -> float:
@@ -122,6 +126,15 @@ class LineupReport:
                         "best_evidence": best_match and best_match.evidence,
                     }
                     for d in self.without_working
+                ],
+            },
+            "must_present": {
+                "included": [
+                    {"office": p, "to": a, "recommendation": n} for p, a, n in self.marks_met
+                ],
+                "not_met": [
+                    {"office": p, "to": a, "recommendation": n, "why": why}
+                    for p, a, n, why in self.marks_not_met
                 ],
             },
             "price_of_rules": {

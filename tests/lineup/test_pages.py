@@ -508,3 +508,38 @@ def test_propose_from_the_matches_carries_plans_and_says_filters_only_narrow(col
     form = colead_client.get(html.unescape(link)).text
     (box,) = re.findall(r'<input[^>]*name="include_plans"[^>]*>', form)
     assert " checked " in box
+
+
+def test_a_must_present_mark_puts_its_presenter_in_the_line_up(client, survey):
+    """helper-71: a co-lead marked CA "must present to" AU, and a 3-slot line-up left CA out
+    without a word. The line-up includes it (the rules as set stay as set), says so, and says
+    which marks it cannot meet and why."""
+    from planner.matching.operations import set_mark
+
+    set_mark("AU", "CA", 10, "must_present", "CA must", "colead@example.org")
+    set_mark("AU", "PY", 10, "must_present", "", "colead@example.org")  # PY only asks for help
+    db.session.commit()
+    body = client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 3}).get_json()
+    assert "CA" in [p["office"] for p in body["presentations"]]
+    marks = body["must_present"]
+    assert marks["included"] == [{"office": "CA", "to": "AU", "recommendation": 10}]
+    assert marks["not_met"] == [
+        {
+            "office": "PY",
+            "to": "AU",
+            "recommendation": 10,
+            "why": "no working or under-way project on it",
+        }
+    ]
+    saved = db.session.get(Lineup, int(body["url"].rsplit("/", 1)[1]))
+    assert saved.rules["include"] == []  # as the co-lead set them
+    page = html.unescape(client.get(body["url"]).text)
+    assert "“Must present to” marks" in page and ">CA</a> is in for AU (Rec 10)" in page
+    # Excluded by the co-lead: the exclusion stands, and the mark is said to be unmet.
+    body = client.post(
+        "/api/v1/lineups", json={"recommendation": 10, "slots": 3, "exclude": ["CA"]}
+    ).get_json()
+    assert "CA" not in [p["office"] for p in body["presentations"]]
+    assert {"office": "CA", "to": "AU", "recommendation": 10, "why": "excluded by the rules"} in (
+        body["must_present"]["not_met"]
+    )
