@@ -224,8 +224,16 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             same, "unchanged", record.warnings, label_not_used=unused, replace_unused=other
         )
     shown_before = latest_survey()
+    # Labels and slugs that differ only in case are one survey ("large" is "LARGE"), as those
+    # that differ only in punctuation are (their slugs are the same) (helper-71).
     existing = db.session.scalar(
-        select(Survey).where((Survey.label == record.label) | (Survey.slug == record.slug))
+        select(Survey)
+        .where(
+            (func.lower(Survey.label) == record.label.lower())
+            | (func.lower(Survey.slug) == record.slug.lower())
+        )
+        .order_by(Survey.id)
+        .limit(1)
     )
     if existing is not None and not replace:
         raise SurveyConflict(
@@ -374,8 +382,14 @@ def latest_survey() -> Survey | None:
 def find_survey(reference: str | None = None) -> Survey:
     """The survey with this label or slug; without one, the latest (newest answer window)."""
     if reference:
-        named = (Survey.label == reference) | (Survey.slug == reference)
-        survey = db.session.scalar(select(Survey).where(named).limit(1))
+        # The exact spelling first; then in any case ("?survey=cws-13-26").
+        exact = (Survey.label == reference) | (Survey.slug == reference)
+        survey = db.session.scalar(select(Survey).where(exact).limit(1))
+        if survey is None:
+            folded = (func.lower(Survey.label) == reference.lower()) | (
+                func.lower(Survey.slug) == reference.lower()
+            )
+            survey = db.session.scalar(select(Survey).where(folded).order_by(Survey.id).limit(1))
     else:
         survey = latest_survey()
     if survey is None:

@@ -94,6 +94,20 @@ def test_a_different_survey_under_the_same_label_needs_replace(cli, app_context)
     assert db.session.scalar(select(func.count()).where(Answer.office_code == "DE")) == 1
 
 
+def test_a_label_that_differs_only_in_case_is_the_same_survey(cli, app_context):
+    """helper-71: "cws/13/26" was stored beside "CWS/13/26" (and ?survey= named either), while
+    "CWS 13 26" was refused as the same. Case is no difference either."""
+    assert import_file(cli, BUNDLED).exit_code == 0
+    before = counts()
+    refused = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", "cws/13/26")
+    assert refused.exit_code == 1, refused.output
+    assert "A different survey labelled CWS/13/26 is already imported" in refused.stderr
+    assert counts() == before
+    from planner.survey.operations import find_survey
+
+    assert find_survey("cws-13-26").label == find_survey("CWS/13/26").label == "CWS/13/26"
+
+
 def test_replacing_says_which_saved_line_ups_go_with_the_survey(cli, app_context, colead_client):
     from planner.lineup.models import Lineup
     from planner.lineup.operations import propose_lineup, save_lineup
