@@ -28,7 +28,7 @@ from planner.offices.models import Office
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
-from planner.survey.operations import answer_cells
+from planner.survey.operations import answer_cells, respondent_offices
 from planner.survey.records import Question
 from planner.text import readable
 
@@ -207,6 +207,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         saved_presentations(lineup.result),
         key=lambda t: (t.recommendation != focus, t.recommendation, -t.score),
     )
+    made_here = into is None
     meeting = into or create_meeting(
         {
             "title": f"Workshop on Rec {focus}: {recommendations[focus].short_title}"[:200],
@@ -220,6 +221,10 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
             ),
         }
     )
+    if made_here and not meeting.offices:
+        # Its offices are the respondents of the survey it was planned from, kept: not whichever
+        # survey is imported last (helper-71: a later import changed them, page and API apart).
+        meeting.offices = respondent_offices(lineup.survey)
     # Line-ups saved before their presentations quoted the project need the survey's answers.
     answers = _project_texts(lineup.survey) if any(not t.quote for t in presentations) else {}
     volunteered = {

@@ -543,3 +543,28 @@ def test_a_must_present_mark_puts_its_presenter_in_the_line_up(client, survey):
     assert {"office": "CA", "to": "AU", "recommendation": 10, "why": "excluded by the rules"} in (
         body["must_present"]["not_met"]
     )
+
+
+def test_a_draft_made_from_a_line_up_keeps_its_survey_s_offices(client, survey):
+    """helper-71: a draft made from a line-up took its participating offices from whichever
+    survey was imported last: another import (200 offices) changed them."""
+    from dataclasses import replace
+
+    from planner.bootstrap import bundled_record
+    from planner.survey.operations import import_record
+    from planner.survey.synthetic import scaled_survey
+
+    post_rules(client)
+    lineup = db.session.scalar(select(Lineup))
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    assert (
+        client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token}).status_code == 302
+    )
+    meeting = db.session.scalar(select(Meeting))
+    url = f"/api/v1/meetings/{meeting.id}"
+    offices = client.get(url).get_json()["offices"]
+    assert len(offices) == 21
+    bigger = replace(scaled_survey(bundled_record(), 40), label="Bigger")
+    import_record(bigger)
+    db.session.commit()
+    assert client.get(url).get_json()["offices"] == offices
