@@ -59,6 +59,9 @@ class ImportOutcome:
     # Whether the survey is now the one pages and the API show by default, among several.
     now_default: bool = False
     default: str | None = None  # the survey shown by default otherwise
+    # Offices the file named that were not known before: made by the import (a mistyped code
+    # makes one; an --alias maps it to the office it meant).
+    offices_added: tuple[str, ...] = ()
 
     @property
     def message(self) -> str:
@@ -106,6 +109,12 @@ class ImportOutcome:
             )
         else:
             shown = ""
+        if self.offices_added:
+            shown += (
+                f" New offices, not known before: {', '.join(self.offices_added)}; if one is an "
+                "office already here under another code, import again with --replace and "
+                "--alias NEW=KNOWN."
+            )
         return (
             f"{verb} {survey.label} (/surveys/{survey.slug}): {len(survey.respondents)} "
             f"respondents, {answer_count(survey)} answers, {len(self.warnings)} warning(s)."
@@ -253,8 +262,10 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             brought = {r.office_code for r in existing.respondents}
             db.session.delete(existing)
             db.session.flush()
+        known = set(db.session.scalars(select(Office.code)))
         survey = _store(record, fingerprint)
         db.session.flush()
+        added = tuple(sorted({r.code for r in record.respondents} - known))
         if existing is not None:
             offices_removed = _remove_left_behind(brought - {r.code for r in record.respondents})
     except IntegrityError:
@@ -278,6 +289,7 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
         offices_removed,
         now_default=shown_now is survey and before is not None,
         default=before if shown_now is survey else (shown_now.label if shown_now else None),
+        offices_added=added,
     )
 
 

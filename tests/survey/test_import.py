@@ -1,5 +1,7 @@
 """`flask survey import`: all-or-nothing, idempotent, with warnings that name lines."""
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -291,3 +293,21 @@ def test_line_numbers_are_an_editor_s_when_pages_are_separated_by_form_feeds(
         )
     )
     assert (stored.line_start, stored.line_end) == (1264, 1264)
+
+
+def test_an_office_the_file_brings_is_named_on_import(cli, app_context, tmp_path):
+    """helper-71: a row's office changed to an unknown code (ZZ) made a new office without a
+    word. The bundled file names none: its offices are known."""
+    first = import_file(cli, BUNDLED)
+    assert first.exit_code == 0 and "New offices" not in first.stdout
+    exported = cli.invoke(args=["survey", "export", "--format", "csv"])
+    assert exported.exit_code == 0, exported.output
+    rows = exported.stdout.splitlines()
+    changed = [rows[0], *(re.sub(r"^([^,]*),AU,[^,]*,", r"\1,ZZ,Zed office,", r) for r in rows[1:])]
+    assert changed != rows
+    path = tmp_path / "zz.csv"
+    path.write_text("\n".join(changed) + "\n", encoding="utf-8")
+    result = import_file(cli, path, "--label", "With ZZ")
+    assert result.exit_code == 0, result.output
+    assert "New offices, not known before: ZZ;" in result.stdout
+    assert "--alias NEW=KNOWN" in result.stdout
