@@ -6,6 +6,8 @@ Each versioned model has a `version` column that SQLAlchemy raises on every UPDA
 caught by the database too. Pure: no Flask.
 """
 
+import hashlib
+import hmac
 from collections.abc import Callable
 
 from sqlalchemy.orm import Mapped, mapped_column
@@ -78,12 +80,9 @@ def link_seen(current: str | int | None) -> str:
     itself. Sent back, `link_changed` says whether the link is still the one the co-lead saw:
     a page opened before someone else invited a new presenter, or a form sent twice, must not
     revoke the link made since."""
-    import hashlib
-
     return hashlib.sha256(f"planner-link:{current}".encode()).hexdigest()[:16]
 
 
 def link_changed(current: str | int | None, sent: str | None) -> bool:
-    import hmac
-
+    """Whether the link is no longer the one whose `link_seen` the form sent back."""
     return not hmac.compare_digest(link_seen(current), sent or "")

@@ -131,6 +131,11 @@ class Meeting(db.Model):
     def ends_at(self) -> datetime | None:
         return self.starts_at + timedelta(minutes=self.duration_minutes) if self.starts_at else None
 
+    def ended(self, now: datetime | None = None) -> bool:
+        """Whether it took place: its end has passed (`now`, or this moment). Once ended, a
+        meeting is not published nor cancelled, and its materials may become public."""
+        return self.ends_at is not None and (now or utcnow()) >= self.ends_at
+
     @property
     def kind_label(self) -> str:
         return MEETING_KIND_LABELS.get(self.kind, "meeting")

@@ -624,7 +624,7 @@ def remove_slot(slot: Slot) -> str:
 def refuse_if_ended(meeting: Meeting) -> None:
     """A meeting that took place is not cancelled afterwards: its calendars and presenters
     would be told a past meeting is off (helper-60)."""
-    if meeting.ends_at is not None and meeting.ends_at <= utcnow():
+    if meeting.ended():
         raise AgendaError(
             "The meeting has ended: there is nothing to cancel. It stays among the past "
             "meetings as it took place.",
@@ -664,7 +664,7 @@ def publish_problem(meeting: Meeting) -> str | None:
             f"“{overruns[0]}” runs past the end of the meeting: lengthen the meeting or "
             "shorten the slots before publishing."
         )
-    if meeting.status == MeetingStatus.draft and meeting.ends_at <= utcnow():
+    if meeting.status == MeetingStatus.draft and meeting.ended():
         # Publishing would put a past meeting in calendars and invite presenters to it.
         return (
             "The meeting's date has passed (it ended "

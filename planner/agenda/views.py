@@ -331,7 +331,7 @@ def _edit_page(
         meeting=meeting,
         # Ended: a draft is not published, a published meeting not cancelled (the buttons would
         # only lead to a refusal).
-        over=meeting.ends_at is not None and meeting.ends_at <= utcnow(),
+        over=meeting.ended(),
         # The line-ups accepted into it: how it was planned, for the co-leads only.
         lineups=db.session.scalars(
             select(Lineup.id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id)
@@ -359,7 +359,7 @@ def _say_who_is_asked_again(meeting: Meeting) -> None:
 def _say_if_over(meeting: Meeting) -> None:
     """A draft dated in the past is kept (a record of a meeting, or a year mistyped), but it
     will not publish: say so when it is saved, not only when publishing is refused."""
-    if meeting.status == MeetingStatus.draft and meeting.ends_at and meeting.ends_at <= utcnow():
+    if meeting.status == MeetingStatus.draft and meeting.ended():
         flash(
             f"Its date has passed (it ended {meeting.ends_at:%-d %B %Y at %H:%M} UTC): a meeting "
             "that has ended cannot be published. Set a date to come if that was a mistake.",

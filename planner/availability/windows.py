@@ -291,18 +291,20 @@ def _date(year: str | None, month: int | None, day: str, today: date) -> date | 
 _OFFSET = re.compile(r"\b(?:UTC|GMT)\s*([+\-−])\s*(\d{1,2})(?::?(\d{2}))?\b", re.IGNORECASE)
 
 
+def _off_utc(offset: re.Match) -> bool:
+    """Whether an `_OFFSET` match is other than zero ("UTC+0" is UTC)."""
+    return bool(int(offset[2]) or int(offset[3] or 0))
+
+
 def find_offset(text: str) -> str | None:
     """The first UTC offset other than zero written in `text` ("UTC+8"), as written."""
-    for match in _OFFSET.finditer(text or ""):
-        if int(match[2]) or int(match[3] or 0):
-            return match[0]
-    return None
+    return next((m[0] for m in _OFFSET.finditer(text or "") if _off_utc(m)), None)
 
 
 def find_zone(text: str) -> str | None:
     """The first time zone or place named in `text` ("America/Lima", "Lima"), if any. A UTC
     offset ("UTC+8") is none (`find_offset`); "UTC+0" is UTC."""
-    text = _OFFSET.sub(lambda m: " UTC " if not (int(m[2]) or int(m[3] or 0)) else " ", text or "")
+    text = _OFFSET.sub(lambda m: " " if _off_utc(m) else " UTC ", text or "")
     for name in re.findall(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/]+\b", text):
         if is_time_zone(name):
             return name

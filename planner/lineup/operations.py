@@ -20,7 +20,6 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import LineupReport, propose, saved_presentations
 from planner.lineup.rules import Candidate, Demand, Instance, Rules, allowed
-from planner.matching.models import MatchMark
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
@@ -88,7 +87,15 @@ def workshop_instance(
         for p in scorer.set_aside.get(number, [])
         if (p.office, number) not in best
     }
-    return Instance(candidates, demands, relevance, set_aside)
+    # The scorer's marks (read once with it): those that say who must present, oldest first.
+    must_present = tuple(
+        (presenter, audience, number)
+        for (audience, presenter, number), mark in sorted(
+            scorer.marks.items(), key=lambda item: (item[1].at or "", item[0])
+        )
+        if mark.verdict == "must_present" and number in wanted
+    )
+    return Instance(candidates, demands, relevance, set_aside, must_present)
 
 
 def propose_lineup(
@@ -113,23 +120,12 @@ def _must_present(
     """The co-leads' "must present to" marks on the line-up's recommendations: those it
     includes their presenter for (an office with a project there, not excluded, while the
     slots allow: one per office), and those it cannot, with why. Oldest mark first."""
-    shares = rules.per_recommendation
     presenting = {(c.office, c.recommendation) for c in allowed(instance, rules)}
     audiences = {(d.office, d.recommendation) for d in instance.demands}
-    rows = db.session.scalars(
-        select(MatchMark)
-        .where(
-            MatchMark.verdict == "must_present",
-            MatchMark.recommendation_number.in_(sorted(shares)),
-        )
-        .order_by(MatchMark.id)
-    ).all()
     included = set(rules.include)
     met, not_met = [], []
-    for mark in rows:
-        presenter, audience = mark.presenter_code, mark.audience_code
-        number = mark.recommendation_number
-        key = (presenter, audience, number)
+    for key in instance.must_present:
+        presenter, audience, number = key
         if (audience, number) not in audiences:
             continue  # the audience no longer asks for it: nothing to meet
         if presenter in rules.exclude:

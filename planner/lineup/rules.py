@@ -76,6 +76,9 @@ class Instance:
     # Offices whose answer on a recommendation shows no project to present: (office, number) to
     # its evidence type ("need", or "plan" when plans are not considered).
     set_aside: Mapping[tuple[str, int], str] = field(default_factory=dict)
+    # Co-leads' "must present to" marks on its recommendations: (presenter, audience, number),
+    # oldest first.
+    must_present: tuple[tuple[str, str, int], ...] = ()
 
     def gain(self, demand: Demand, candidate: Candidate) -> float:
         if candidate.recommendation != demand.recommendation or candidate.office == demand.office:

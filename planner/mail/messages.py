@@ -485,17 +485,7 @@ def _rewrite_settling(slot: Slot) -> None:
 
 def _settling_update(slot: Slot, email: str) -> bool:
     """Whether an update about `slot` to `email` is still waiting out UPDATE_SETTLE."""
-    rows = db.session.execute(
-        select(OutboxMessage.next_attempt_at, OutboxMessage.created_at).where(
-            *_about(slot, email),
-            OutboxMessage.kind == MessageKind.update,
-            OutboxMessage.status == MessageStatus.queued,
-            OutboxMessage.attempts == 0,
-            OutboxMessage.basis.is_not(None),
-            OutboxMessage.next_attempt_at > utcnow(),
-        )
-    ).all()
-    return any(_settling(due, created) for due, created in rows)
+    return bool(_settling_rows(*_about(slot, email)))
 
 
 def link_renewed(invitation: Invitation) -> None:
@@ -1200,10 +1190,9 @@ def _settling(due: datetime, created: datetime) -> bool:
     return timedelta(0) < UPDATE_SETTLE and due - created <= UPDATE_SETTLE + timedelta(seconds=1)
 
 
-def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
-    """Withdraw the updates matching `where` still waiting out UPDATE_SETTLE, each only if
-    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis, due)
-    of those withdrawn, oldest first."""
+def _settling_rows(*where) -> list[tuple[int, datetime, datetime, dict]]:
+    """(id, due, written, basis) of the updates matching `where` still waiting out
+    UPDATE_SETTLE (not leased by a sender: those are on their way), oldest first."""
     rows = db.session.execute(
         select(
             OutboxMessage.id,
@@ -1221,10 +1210,15 @@ def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
         )
         .order_by(OutboxMessage.id)
     ).all()
+    return [tuple(row) for row in rows if _settling(row[1], row[2])]
+
+
+def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
+    """Withdraw the updates matching `where` still waiting out UPDATE_SETTLE, each only if
+    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis, due)
+    of those withdrawn, oldest first."""
     withdrawn = []
-    for message_id, due, created, basis in rows:
-        if not _settling(due, created):
-            continue  # leased: on its way
+    for message_id, due, created, basis in _settling_rows(*where):
         taken_back = db.session.execute(
             update(OutboxMessage)
             .where(

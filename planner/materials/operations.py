@@ -138,11 +138,7 @@ def is_public(meeting: Meeting, now: datetime | None = None) -> bool:
         return False
     if meeting.materials_public == "now":
         return True
-    return meeting.materials_public == "after" and has_ended(meeting, now)
-
-
-def has_ended(meeting: Meeting, now: datetime | None = None) -> bool:
-    return meeting.ends_at is not None and (now or utcnow()) >= meeting.ends_at
+    return meeting.materials_public == "after" and meeting.ended(now)
 
 
 @dataclass

@@ -35,7 +35,6 @@ from planner.materials.operations import (
     archive,
     by_slot,
     data_of,
-    has_ended,
     is_public,
     materials_of,
     remove,
@@ -320,7 +319,7 @@ def _meeting(meeting_id: int, *, colead: bool) -> Meeting:
     meeting = get_meeting(meeting_id)
     if meeting is None or (meeting.status == MeetingStatus.draft and not colead):
         abort(404, f"There is no meeting {meeting_id}.")
-    if not colead and (meeting.status != MeetingStatus.published or not has_ended(meeting)):
+    if not colead and (meeting.status != MeetingStatus.published or not meeting.ended()):
         abort(404, "This meeting's archive opens once the meeting has ended.")
     return meeting
 
@@ -380,4 +379,4 @@ def material_size(material: Material) -> str:
 @bp.app_template_global()
 def archive_open(meeting: Meeting) -> bool:
     """Whether the meeting's archive page is open to anyone: published, and over."""
-    return meeting.status == MeetingStatus.published and has_ended(meeting)
+    return meeting.status == MeetingStatus.published and meeting.ended()

@@ -235,15 +235,7 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     shown_before = latest_survey()
     # Labels and slugs that differ only in case are one survey ("large" is "LARGE"), as those
     # that differ only in punctuation are (their slugs are the same) (helper-71).
-    existing = db.session.scalar(
-        select(Survey)
-        .where(
-            (func.lower(Survey.label) == record.label.lower())
-            | (func.lower(Survey.slug) == record.slug.lower())
-        )
-        .order_by(Survey.id)
-        .limit(1)
-    )
+    existing = _named_in_any_case(record.label, record.slug)
     if existing is not None and not replace:
         raise SurveyConflict(
             f"A different survey labelled {existing.label} is already imported "
@@ -262,10 +254,8 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             brought = {r.office_code for r in existing.respondents}
             db.session.delete(existing)
             db.session.flush()
-        known = set(db.session.scalars(select(Office.code)))
-        survey = _store(record, fingerprint)
+        survey, added = _store(record, fingerprint)
         db.session.flush()
-        added = tuple(sorted({r.code for r in record.respondents} - known))
         if existing is not None:
             offices_removed = _remove_left_behind(brought - {r.code for r in record.respondents})
     except IntegrityError:
@@ -332,10 +322,12 @@ def _remove_left_behind(codes: set[str]) -> tuple[str, ...]:
     return tuple(removed)
 
 
-def _store(record: SurveyRecord, fingerprint: str) -> Survey:
+def _store(record: SurveyRecord, fingerprint: str) -> tuple[Survey, tuple[str, ...]]:
+    """The survey stored, and the codes of the offices it made (not known before)."""
     known = set(db.session.scalars(select(Office.code)))
+    added = tuple(sorted({r.code for r in record.respondents} - known))
     for respondent in record.respondents:
-        if respondent.code not in known:
+        if respondent.code in added:
             zone = (
                 respondent.time_zone
                 if respondent.time_zone and is_time_zone(respondent.time_zone)
@@ -375,7 +367,13 @@ def _store(record: SurveyRecord, fingerprint: str) -> Survey:
                 for a in record.answers
             ],
         )
-    return survey
+    return survey, added
+
+
+def _named_in_any_case(label: str, slug: str) -> Survey | None:
+    """The (first imported) survey with this label or this slug, in any case."""
+    named = (func.lower(Survey.label) == label.lower()) | (func.lower(Survey.slug) == slug.lower())
+    return db.session.scalar(select(Survey).where(named).order_by(Survey.id).limit(1))
 
 
 def _latest_first() -> tuple:
@@ -397,11 +395,7 @@ def find_survey(reference: str | None = None) -> Survey:
         # The exact spelling first; then in any case ("?survey=cws-13-26").
         exact = (Survey.label == reference) | (Survey.slug == reference)
         survey = db.session.scalar(select(Survey).where(exact).limit(1))
-        if survey is None:
-            folded = (func.lower(Survey.label) == reference.lower()) | (
-                func.lower(Survey.slug) == reference.lower()
-            )
-            survey = db.session.scalar(select(Survey).where(folded).order_by(Survey.id).limit(1))
+        survey = survey or _named_in_any_case(reference, reference)
     else:
         survey = latest_survey()
     if survey is None:
