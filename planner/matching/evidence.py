@@ -151,13 +151,15 @@ _PARTICIPATION = re.compile(
     r"\b(?:participat\w*|contribut\w*|collaborat\w*|involved in)\b", re.IGNORECASE
 )
 # Concrete things a text names: an address, a WIPO standard, a named system (a word with
-# capitals inside, or an acronym that is not an organisation's or a generic one), a programme's
-# code name with its number ("SP2028"). A date says when, not what there is to show, and is not
-# counted.
+# capitals inside, an acronym that is not an organisation's or a generic one, a WIPO product),
+# a programme's code name with its number ("SP2028"). A date says when, not what there is to
+# show, and is not counted.
 _CONCRETE = re.compile(
     r"https?://[^\s)]+|\b[\w.-]+\.(?:gov|org|int|eu|com)\b[^\s)]*"
     r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b"
     r"|\b(?!The )[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
+    # WIPO's own products ("WIPO Publish", "WIPO Sequence"), not its standards or bodies.
+    r"|\bWIPO (?!Standards?\b|Data\b|General\b|Secretariat\b|Member\b)[A-Z][a-z]+\b"
     r"|\bST[.\s-]?\d{1,3}\b|\bISO\s?\d{4,5}\b"
     r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b|\b[A-Z]{2,}\d{2,4}\b"
 )

@@ -135,6 +135,20 @@ def test_dates_references_offices_and_kinds_of_right_are_not_named_things(text, 
     assert not_named not in read(text).named
 
 
+def test_wipos_products_are_named_things_and_its_standards_and_bodies_are_not():
+    # PY's Rec 5 answer: a WIPO product it installs is as concrete as a system of its own.
+    text = "Work is ongoing to configure WIPO Publish to extract data for marks"
+    assert read(text).named == ("WIPO Publish",)
+    assert "WIPO Sequence" in read("Our filers use WIPO Sequence since 2022").named
+    for text in (
+        "We follow WIPO Standards in every exchange",
+        "Data is exchanged under WIPO Standard ST.96",
+        "WIPO Data Standards are followed in our integrations",
+        "Reported to the WIPO General Assembly in use",
+    ):
+        assert not any(name.startswith("WIPO") for name in read(text).named), text
+
+
 def test_named_systems_and_bodies_of_work_still_count():
     assert "PETIC" in read("Development of PETIC with support from DKPTO").named
     assert "SACEPO" in read("Projects under SP2028 Drivers 2,3,4 - e.g. SACEPO").named
