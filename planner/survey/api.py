@@ -1,19 +1,29 @@
-"""Public, read-only JSON API over imported surveys: /api/v1/surveys and below."""
+"""JSON API over imported surveys: /api/v1/surveys and below, public and read-only, and the
+import of a survey file by a co-lead (POST /api/v1/surveys)."""
 
 from flask import Blueprint, abort, request, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from planner.accounts.security import colead_required
 from planner.db_types import db_int
+from planner.errors import ConflictError, PlannerError
+from planner.http_errors import api_error
+from planner.survey import uploads
 from planner.survey.models import Survey
 from planner.survey.operations import (
+    SurveyConflict,
     answer_count,
     answer_records,
     find_survey,
+    import_file,
     list_surveys,
+    parse_aliases,
     survey_summary,
 )
-from planner.survey.records import Question
+from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import COUNTED
 from planner.survey.tabular import answer_row
+from planner.web import flag_from
 
 bp = Blueprint("survey_api", __name__, url_prefix="/api/v1")
 
@@ -41,6 +51,68 @@ def survey_json(survey: Survey) -> dict:
 @bp.get("/surveys")
 def surveys():
     return {"surveys": [survey_json(s) for s in list_surveys()]}
+
+
+@bp.url_value_preprocessor
+def _upload_limit(endpoint: str | None, _values: dict | None) -> None:
+    uploads.allow_survey_files(endpoint)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    return api_error(413, uploads.too_large())
+
+
+# How the API names what the command line's --replace and --alias do.
+API_WORDS = {"replace": "replace=true", "alias": "alias=NEW=KNOWN"}
+
+
+@bp.post("/surveys")
+@colead_required
+def import_survey():
+    """A survey file as `file` in a multipart/form-data body, with `label`, `alias` (LABEL=CODE,
+    repeatable) and `replace` as the command line's options: 201 with the survey when stored,
+    200 when the same answers are stored already; 400, 409 or 413 with nothing changed."""
+    upload = request.files.get("file")
+    if upload is None:
+        raise PlannerError(
+            "Send the survey file as the field 'file' of a multipart/form-data body (curl -F "
+            "file=@CWS-13-26.txt), with 'label', 'alias' (GE=DE) and 'replace' if needed.",
+            "file",
+        )
+    try:
+        aliases = parse_aliases(
+            value
+            for given in request.form.getlist("alias")
+            for value in uploads.alias_values(given)
+        )
+    except SurveyFormatError as error:
+        raise PlannerError(str(error), "alias") from None
+    label = request.form.get("label")
+    try:
+        outcome = import_file(
+            upload.read(),
+            uploads.upload_name(upload.filename),
+            label=label.strip() if label is not None else None,
+            aliases=aliases,
+            replace=flag_from(request.form, "replace"),
+        )
+    except SurveyConflict as error:
+        raise ConflictError(f"{error} Send replace=true to replace it, or another label.") from None
+    except SurveyFormatError as error:
+        raise PlannerError(str(error), "file") from None
+    body = {
+        "status": outcome.status,
+        "message": outcome.describe(**API_WORDS),
+        "survey": survey_json(outcome.survey),
+        "lineups_removed": outcome.lineups_removed,
+        "offices_added": list(outcome.offices_added),
+        "offices_removed": list(outcome.offices_removed),
+    }
+    if outcome.status == "unchanged":
+        return body, 200
+    where = url_for(".summary", slug=outcome.survey.slug)
+    return body, 201 if outcome.status == "created" else 200, {"Location": where}
 
 
 @bp.get("/surveys/<slug>/answers")

@@ -1,6 +1,7 @@
 """Storing, finding and exporting surveys: the database side of the importers and exporters."""
 
-from collections.abc import Mapping
+import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
@@ -65,6 +66,12 @@ class ImportOutcome:
 
     @property
     def message(self) -> str:
+        """What happened, in the command line's words."""
+        return self.describe()
+
+    def describe(self, replace: str = "--replace", alias: str = "--alias NEW=KNOWN") -> str:
+        """What happened, naming the ways to replace a survey and to map a code as the person
+        asks for them (`replace`, `alias`): options on the command line, fields on the page."""
         survey = self.survey
         if self.status == "unchanged":
             unused = (
@@ -74,7 +81,7 @@ class ImportOutcome:
                 else ""
             )
             kept = (
-                f" {self.replace_unused} was not replaced: --replace stores new answers in its "
+                f" {self.replace_unused} was not replaced: {replace} stores new answers in its "
                 "place, and these are stored already."
                 if self.replace_unused
                 else ""
@@ -94,7 +101,7 @@ class ImportOutcome:
         if self.offices_removed:
             removed += (
                 f" Offices only the replaced survey named, with nothing else of theirs kept, "
-                f"went with it: {', '.join(self.offices_removed)}."
+                f"went with it: {listed(self.offices_removed)}."
             )
         if self.now_default:
             shown = (
@@ -111,15 +118,65 @@ class ImportOutcome:
             shown = ""
         if self.offices_added:
             shown += (
-                f" New offices, not known before: {', '.join(self.offices_added)}; if one is an "
-                "office already here under another code, import again with --replace and "
-                "--alias NEW=KNOWN."
+                f" New offices, not known before: {listed(self.offices_added)}; if one is an "
+                f"office already here under another code, import again with {replace} and "
+                f"{alias}."
             )
         return (
             f"{verb} {survey.label} (/surveys/{survey.slug}): {len(survey.respondents)} "
             f"respondents, {answer_count(survey)} answers, {len(self.warnings)} warning(s)."
             f"{removed}{shown}"
         )
+
+
+def listed(codes: Iterable[str], at_most: int = 40) -> str:
+    """Codes for a message, the first `at_most` of them and how many more: a survey of a
+    thousand new offices makes a message one can read (and a page's notice that fits)."""
+    codes = list(codes)
+    more = f" and {len(codes) - at_most} more" if len(codes) > at_most else ""
+    return ", ".join(codes[:at_most]) + more
+
+
+_ALIAS = re.compile(r"^([A-Z]{2})=([A-Z]{2})$")
+
+
+def parse_aliases(values: Iterable[str]) -> dict[str, str]:
+    """Aliases written LABEL=CODE ("GE=DE": count answers labelled GE for the office DE)."""
+    aliases = {}
+    for value in values:
+        match = _ALIAS.match(value.strip().upper())
+        if not match:
+            raise SurveyFormatError(
+                f"{value[:40]!r} is not an alias: write the label the file uses, '=', and the "
+                "office's two-letter code, as in GE=DE."
+            )
+        aliases[match[1]] = match[2]
+    return aliases
+
+
+def import_file(
+    data: bytes,
+    name: str,
+    *,
+    label: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+    replace: bool = False,
+) -> ImportOutcome:
+    """Read a survey file (`read_survey_file`) and store it (`import_record`) in the caller's
+    transaction: all of it or nothing. Whatever else a hostile file trips is said as a
+    SurveyFormatError, never a trace."""
+    try:
+        return import_record(
+            read_survey_file(data, name, label=label, aliases=aliases), replace=replace
+        )
+    except SurveyFormatError:
+        raise
+    except (ValueError, RecursionError) as error:
+        # UnicodeError is a ValueError.
+        raise SurveyFormatError(
+            f"The file cannot be imported ({type(error).__name__}: {str(error)[:200]}); "
+            "nothing was changed."
+        ) from None
 
 
 def known_recommendations() -> set[int]:

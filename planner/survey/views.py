@@ -3,25 +3,32 @@
 import csv
 import io
 
-from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
+from werkzeug.exceptions import RequestEntityTooLarge
 
+from planner.accounts.security import colead_required, is_colead
 from planner.extensions import db
+from planner.materials.checks import megabytes
 from planner.offices.operations import matching
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
-from planner.survey import charts
+from planner.survey import charts, uploads
+from planner.survey.forms import SurveyImportForm
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import (
+    SurveyConflict,
     answer_cells,
     answer_count,
     find_survey,
+    import_file,
     list_surveys,
+    parse_aliases,
     respondent_offices,
     source_lines,
     survey_summary,
 )
-from planner.survey.records import Question
+from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.web import survey_from_request
 
@@ -231,11 +238,80 @@ def _svg_download(svg: str, filename: str) -> Response:
     return response
 
 
+@bp.url_value_preprocessor
+def _upload_limit(endpoint: str | None, _values: dict | None) -> None:
+    uploads.allow_survey_files(endpoint)
+
+
+@bp.errorhandler(RequestEntityTooLarge)
+def _too_large(_error):
+    """A file over the limit, refused before it was read: the import form says so."""
+    if request.endpoint == "survey.import_survey" and is_colead():
+        return _index(SurveyImportForm(formdata=None), problem=uploads.too_large(), status=413)
+    return render_template("errors/error.html", error=_error), 413
+
+
+def _index(form: SurveyImportForm | None = None, problem: str | None = None, status: int = 200):
+    if form is None and is_colead():
+        form = SurveyImportForm(formdata=None)
+    page = render_template(
+        "survey/index.html",
+        surveys=[(s, answer_count(s)) for s in list_surveys()],
+        form=form.describe(megabytes(uploads.limit())) if form else None,
+        problem=problem,
+    )
+    return page, status
+
+
 @bp.get("/surveys")
 def index():
-    return render_template(
-        "survey/index.html", surveys=[(s, answer_count(s)) for s in list_surveys()]
-    )
+    return _index()
+
+
+# How the page names what the command line's --replace and --alias do.
+PAGE_WORDS = {"replace": "“Replace the survey with the same label”", "alias": "the alias NEW=KNOWN"}
+
+
+@bp.post("/surveys")
+@colead_required
+def import_survey():
+    """Import a survey file: all of it or nothing, and the page says what happened."""
+    form = SurveyImportForm()
+    if not form.validate():
+        return _index(form, status=400)
+    again = " Choose the file again: a browser does not keep it."
+    upload = form.file.data
+    try:
+        aliases = parse_aliases(uploads.alias_values(form.aliases.data))
+    except SurveyFormatError as error:
+        form.aliases.errors = [str(error)]
+        return _index(form, problem=f"Nothing was imported.{again}", status=400)
+    try:
+        outcome = import_file(
+            upload.read(),
+            uploads.upload_name(upload.filename),
+            label=(form.label.data or "").strip() or None,
+            aliases=aliases,
+            replace=form.replace.data,
+        )
+    except SurveyConflict as error:
+        problem = (
+            f"{error} Tick {PAGE_WORDS['replace']} to replace it, or give another label.{again}"
+        )
+        return _index(form, problem=problem, status=409)
+    except SurveyFormatError as error:
+        said = str(error)
+        if "nothing was changed" not in said.lower():
+            said += " Nothing was changed."
+        return _index(form, problem=f"{said}{again}", status=400)
+    flash(outcome.describe(**PAGE_WORDS), "success" if outcome.status != "unchanged" else "info")
+    if outcome.warnings:
+        flash(
+            f"{len(outcome.warnings)} part(s) of the file could not be placed; they are listed "
+            "under Import warnings below, with their lines.",
+            "warning",
+        )
+    return redirect(url_for("survey.detail", slug=outcome.survey.slug), 303)
 
 
 @bp.get("/surveys/<slug>")

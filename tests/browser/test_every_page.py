@@ -79,6 +79,7 @@ PUBLIC = (
 )
 COLEAD = (
     "/",
+    "/surveys",  # with the import form
     "/offices/AU",
     "/offices/AU/edit",
     "/offices/AU/contacts/new",

@@ -239,6 +239,7 @@ def colead_pages(world: World) -> list[str]:
         "/account/password",
         "/outbox",
         f"/outbox/{world.held}",
+        "/surveys",
         "/",
     ]
 

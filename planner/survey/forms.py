@@ -1,0 +1,30 @@
+"""The form a co-lead imports a survey with: the file, and what the command line's options say."""
+
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, StringField
+from wtforms.validators import Length, Optional
+
+from planner.forms import PlannerForm
+
+
+class SurveyImportForm(PlannerForm):
+    file = FileField("Survey file", validators=[FileRequired("Choose the survey file to import.")])
+    label = StringField(
+        "Label",
+        validators=[Optional(), Length(max=100)],
+        description="Leave empty to use the document symbol the file gives (CWS/13/26).",
+    )
+    aliases = StringField(
+        "Aliases",
+        validators=[Optional(), Length(max=500)],
+        description="For the published text only: GE=DE counts the answers labelled GE for the "
+        "office DE. Several are separated by spaces or commas.",
+    )
+    replace = BooleanField("Replace the survey with the same label, if there is one")
+
+    def describe(self, limit_text: str) -> "SurveyImportForm":
+        self.file.description = (
+            "The annex as published (.txt, as CWS/13/26), or the tabular form a survey's export "
+            f"writes (.json or .csv); at most {limit_text}."
+        )
+        return self

@@ -1,0 +1,52 @@
+"""What the survey import page and the API share: how large a file may be, the name it is
+stored under, and the aliases as a person writes them."""
+
+import re
+import unicodedata
+from pathlib import PureWindowsPath
+
+from flask import current_app, request
+
+from planner.materials.checks import megabytes
+
+# The bundled CWS/13/26 is 40 KB for 21 offices; a survey of 2 000 offices in that layout is
+# some 4 MB. The rest of the app reads no body above 1 MB.
+DEFAULT_MAX_BYTES = 8 * 1024 * 1024
+# Room for the form's other fields and the multipart framing around the file.
+FORM_MARGIN = 64 * 1024
+UPLOADS = {"survey.import_survey", "survey_api.import_survey"}
+
+
+def limit() -> int:
+    return int(current_app.config.get("SURVEY_MAX_BYTES") or DEFAULT_MAX_BYTES)
+
+
+def allow_survey_files(endpoint: str | None) -> None:
+    """Let the import endpoints read a survey file (before CSRF protection reads the form)."""
+    if endpoint in UPLOADS:
+        request.max_content_length = limit() + FORM_MARGIN
+
+
+def too_large() -> str:
+    return (
+        f"The file is larger than {megabytes(limit())}, the limit for a survey; nothing was "
+        "changed. Split it, or import it on the command line (flask --app app survey import)."
+    )
+
+
+def upload_name(filename: str | None) -> str:
+    """The name a survey is stored with (its `source_name`): the file's own name, without the
+    folders an old browser sends along (Windows paths too), printable, at most 200 characters,
+    keeping its suffix, which says how to read it."""
+    name = PureWindowsPath(filename or "").name
+    name = "".join(ch for ch in name if ch.isprintable() and unicodedata.category(ch) != "Cf")
+    name = name.strip()
+    if len(name) > 200:
+        stem, dot, suffix = name.rpartition(".")
+        name = stem[: 199 - len(suffix)] + dot + suffix if dot and len(suffix) <= 10 else name[:200]
+    return name or "upload.txt"
+
+
+def alias_values(text: str | None) -> list[str]:
+    """The aliases a page's field holds: "GE=DE, XX=YY" or one per line."""
+    return [value for value in re.split(r"[\s,;]+", text or "") if value]

@@ -1,0 +1,209 @@
+"""Importing a survey from the surveys page and the API, as a co-lead does without a shell: all of
+the file or nothing, a message that says what happened, and the form kept when it is refused."""
+
+import html
+import io
+import re
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.survey.models import Answer, Survey
+from tests.support import BUNDLED, csrf_token
+
+BUNDLED_BYTES = BUNDLED.read_bytes()
+
+
+def answers_stored() -> int:
+    return db.session.scalar(select(func.count()).select_from(Answer))
+
+
+def send(client, data: bytes, name: str = "CWS-13-26.txt", **fields):
+    form = {"csrf_token": csrf_token(client, "/surveys"), **fields}
+    form["file"] = (io.BytesIO(data), name)
+    return client.post("/surveys", data=form, content_type="multipart/form-data")
+
+
+def text_of(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
+
+
+def test_only_a_colead_sees_the_form_and_may_import(client, colead_client, app_context):
+    assert "Import a survey" not in client.get("/surveys").get_data(as_text=True)
+    assert "Import a survey" in colead_client.get("/surveys").get_data(as_text=True)
+    # Anonymous: the CSRF token of the sign-in page does not help; the post goes to sign-in.
+    refused = client.post(
+        "/surveys",
+        data={"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt")},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code in (302, 400, 401)
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_a_colead_imports_the_published_text_with_its_alias(colead_client, app_context):
+    response = send(colead_client, BUNDLED_BYTES, aliases="GE=DE")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith("/surveys/CWS-13-26")
+    page = text_of(colead_client.get(response.headers["Location"]))
+    assert "Imported CWS/13/26 (/surveys/CWS-13-26): 21 respondents, 202 answers" in page
+    assert "could not be placed; they are listed under Import warnings below" in page
+    assert answers_stored() == 202
+    survey = db.session.scalar(select(Survey))
+    assert (survey.label, survey.source_name) == ("CWS/13/26", "CWS-13-26.txt")
+    # The same file again stores nothing twice, and says so.
+    again = send(colead_client, BUNDLED_BYTES, aliases="GE=DE")
+    assert again.status_code == 303
+    assert "already imported with the same answers; nothing changed" in text_of(
+        colead_client.get(again.headers["Location"])
+    )
+    assert answers_stored() == 202
+
+
+def test_a_different_survey_under_a_taken_label_is_refused_with_the_form_kept(
+    colead_client, app_context
+):
+    assert send(colead_client, BUNDLED_BYTES, aliases="GE=DE").status_code == 303
+    changed = BUNDLED_BYTES.replace(b"Auto classification, Search", b"Auto classification")
+    refused = send(colead_client, changed, "annex v2.txt", aliases="GE=DE")
+    assert refused.status_code == 409
+    page = text_of(refused)
+    assert "A different survey labelled CWS/13/26 is already imported" in page
+    assert "Tick “Replace the survey with the same label”" in page
+    assert "Choose the file again" in page
+    assert 'value="GE=DE"' in refused.get_data(as_text=True)
+    assert answers_stored() == 202
+    # Under another label it is a survey of its own; with "Replace" it takes the place of the first.
+    other = send(colead_client, changed, "annex v2.txt", aliases="GE=DE", label="CWS/13/26 v2")
+    assert other.status_code == 303 and other.headers["Location"].endswith("/surveys/CWS-13-26-v2")
+    replaced = send(
+        colead_client,
+        changed.replace(b"DINAPI", b"DINAPI."),
+        "v3.txt",
+        aliases="GE=DE",
+        replace="y",
+    )
+    assert replaced.status_code == 303
+    assert "Replaced CWS/13/26" in text_of(colead_client.get(replaced.headers["Location"]))
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "name", "fields", "said"),
+    [
+        (b"\xff\xfe\x00garbage", "annex.txt", {}, "othing was changed"),
+        (b'{"survey": [1, 2', "survey.json", {}, "othing was changed"),
+        (b"label,office\n", "survey.csv", {}, "othing was changed"),
+        (b"[" * 5000 + b"]" * 5000, "survey.json", {}, "othing was changed"),
+        (BUNDLED_BYTES, "CWS-13-26.txt", {"aliases": "Georgia"}, "'Georgia' is not an alias"),
+        (BUNDLED_BYTES, "x.json", {"aliases": "GE=DE"}, "Aliases apply to the published text"),
+        (BUNDLED_BYTES, "CWS-13-26.txt", {"label": "L" * 101}, "100"),
+        (BUNDLED_BYTES, "CWS-13-26.txt", {"label": "bad\x00label"}, "Label"),
+    ],
+)
+def test_a_file_that_cannot_be_imported_changes_nothing_and_says_why(
+    colead_client, app_context, data, name, fields, said
+):
+    response = send(colead_client, data, name, **fields)
+    assert response.status_code == 400, response.get_data(as_text=True)[:2000]
+    assert said in text_of(response)
+    assert "Import a survey" in text_of(response)
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+    for value in fields.values():
+        if "\x00" not in value:
+            assert f'value="{value}"' in response.get_data(as_text=True)
+
+
+def test_no_file_chosen_is_said_at_the_field(colead_client, app_context):
+    response = colead_client.post(
+        "/surveys",
+        data={"csrf_token": csrf_token(colead_client, "/surveys"), "label": "Mine"},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 400
+    assert "Choose the survey file to import." in text_of(response)
+    assert 'value="Mine"' in response.get_data(as_text=True)
+
+
+def test_a_file_over_the_limit_is_refused_before_it_is_read(app, colead_client, app_context):
+    app.config["SURVEY_MAX_BYTES"] = 100_000
+    try:
+        response = send(colead_client, BUNDLED_BYTES * 5)
+        assert response.status_code == 413
+        assert "larger than 98 KB, the limit for a survey" in text_of(response)
+        api = colead_client.post(
+            "/api/v1/surveys",
+            data={"file": (io.BytesIO(BUNDLED_BYTES * 5), "a.txt")},
+            content_type="multipart/form-data",
+        )
+        assert api.status_code == 413 and "the limit for a survey" in api.json["message"]
+    finally:
+        del app.config["SURVEY_MAX_BYTES"]
+    # The bundled text itself (40 KB) is under the default and over the app's 1 MB for forms
+    # is not needed: a 2 MB survey goes through.
+    large = BUNDLED_BYTES + b"\n" * (2 * 1024 * 1024)
+    assert send(colead_client, large, aliases="GE=DE").status_code == 303
+
+
+def test_the_api_imports_for_a_colead_token_only(client, api, app_context):
+    body = {"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"), "alias": "GE=DE"}
+    anonymous = client.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+    assert anonymous.status_code == 401
+    body = {"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"), "alias": "GE=DE"}
+    created = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+    assert created.status_code == 201, created.json
+    assert created.headers["Location"].endswith("/api/v1/surveys/CWS-13-26/summary")
+    assert created.json["status"] == "created"
+    assert created.json["survey"]["respondents"] == 21
+    assert created.json["survey"]["answers"] == 202
+    assert created.json["message"].startswith("Imported CWS/13/26")
+    again = api.post(
+        "/api/v1/surveys",
+        data={"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"), "alias": "GE=DE"},
+        content_type="multipart/form-data",
+    )
+    assert (again.status_code, again.json["status"]) == (200, "unchanged")
+    changed = BUNDLED_BYTES.replace(b"Auto classification, Search", b"Auto classification")
+    conflict = api.post(
+        "/api/v1/surveys",
+        data={"file": (io.BytesIO(changed), "v2.txt"), "alias": "GE=DE"},
+        content_type="multipart/form-data",
+    )
+    assert conflict.status_code == 409
+    assert "Send replace=true to replace it" in conflict.json["message"]
+    replaced = api.post(
+        "/api/v1/surveys",
+        data={"file": (io.BytesIO(changed), "v2.txt"), "alias": "GE=DE", "replace": "true"},
+        content_type="multipart/form-data",
+    )
+    assert (replaced.status_code, replaced.json["status"]) == (200, "replaced")
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type", "field"),
+    [
+        ({}, "multipart/form-data", "file"),
+        ({"file": (io.BytesIO(b"\xff\xfe"), "a.txt")}, "multipart/form-data", "file"),
+        (
+            {"file": (io.BytesIO(BUNDLED_BYTES), "a.txt"), "alias": "GE"},
+            "multipart/form-data",
+            "alias",
+        ),
+        (
+            {"file": (io.BytesIO(BUNDLED_BYTES), "a.txt"), "replace": "maybe"},
+            "multipart/form-data",
+            None,
+        ),
+        ('{"label": "x"}', "application/json", "file"),
+    ],
+)
+def test_the_api_refuses_what_it_cannot_import_with_a_message(
+    api, app_context, body, content_type, field
+):
+    response = api.post("/api/v1/surveys", data=body, content_type=content_type)
+    assert response.status_code == 400, response.json
+    assert response.json["message"]
+    if field:
+        assert response.json.get("field") == field
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
