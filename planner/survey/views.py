@@ -268,6 +268,14 @@ def index():
     return _index()
 
 
+def _choose_again(form: SurveyImportForm, again: str) -> SurveyImportForm:
+    """A form refused for another field than the file: the file field says to choose it again
+    (the browser sends a page back without it), among the fields to correct."""
+    if not form.file.errors:
+        form.file.errors = [again]
+    return form
+
+
 # How the page names what the command line's --replace and --alias do.
 PAGE_WORDS = {"replace": "“Replace the survey with the same label”", "alias": "the alias NEW=KNOWN"}
 
@@ -277,15 +285,15 @@ PAGE_WORDS = {"replace": "“Replace the survey with the same label”", "alias"
 def import_survey():
     """Import a survey file: all of it or nothing, and the page says what happened."""
     form = SurveyImportForm()
+    again = "Choose the file again: a browser does not keep it."
     if not form.validate():
-        return _index(form, status=400)
-    again = " Choose the file again: a browser does not keep it."
+        return _index(_choose_again(form, again), status=400)
     upload = form.file.data
     try:
         aliases = parse_aliases(uploads.alias_values(form.aliases.data))
     except SurveyFormatError as error:
         form.aliases.errors = [str(error)]
-        return _index(form, problem=f"Nothing was imported.{again}", status=400)
+        return _index(_choose_again(form, again), status=400)
     try:
         outcome = import_file(
             upload.read(),
@@ -296,14 +304,14 @@ def import_survey():
         )
     except SurveyConflict as error:
         problem = (
-            f"{error} Tick {PAGE_WORDS['replace']} to replace it, or give another label.{again}"
+            f"{error} Tick {PAGE_WORDS['replace']} to replace it, or give another label. {again}"
         )
         return _index(form, problem=problem, status=409)
     except SurveyFormatError as error:
         said = str(error)
         if "nothing was changed" not in said.lower():
             said += " Nothing was changed."
-        return _index(form, problem=f"{said}{again}", status=400)
+        return _index(form, problem=f"{said} {again}", status=400)
     flash(outcome.describe(**PAGE_WORDS), "success" if outcome.status != "unchanged" else "info")
     if outcome.warnings:
         flash(

@@ -1,0 +1,34 @@
+"""A co-lead imports a survey in a real browser: refused with the form kept, then imported."""
+
+from playwright.sync_api import expect
+
+from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
+from tests.support import BUNDLED
+
+
+def test_a_colead_imports_the_published_survey_on_the_page(phone, live_server, colead):
+    page = phone
+    sign_in(page, live_server)
+    page.goto(live_server + "/surveys")
+    expect(page.get_by_text("No survey has been imported yet.")).to_be_visible()
+    form = page.locator("form", has=page.get_by_label("Survey file"))
+    # Without the alias, and with an alias written wrong: refused, with what was typed kept.
+    form.get_by_label("Survey file").set_input_files(str(BUNDLED))
+    form.get_by_label("Aliases").fill("Georgia")
+    form.get_by_role("button", name="Import").click()
+    summary = page.get_by_role("alert")
+    expect(summary).to_contain_text("'Georgia' is not an alias")
+    expect(summary).to_contain_text("Survey file: Choose the file again")
+    expect(page.get_by_label("Aliases")).to_have_value("Georgia")
+    assert page.evaluate(FITS_WIDTH), "the refused form is wider than the phone"
+    shoot(page, "survey-import-1-refused")
+
+    page.get_by_label("Aliases").fill("GE=DE")
+    page.get_by_label("Survey file").set_input_files(str(BUNDLED))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("CWS/13/26")
+    expect(page.get_by_role("status").first).to_contain_text(
+        "Imported CWS/13/26 (/surveys/CWS-13-26): 21 respondents, 202 answers"
+    )
+    assert page.evaluate(FITS_WIDTH), "the survey page is wider than the phone"
+    shoot(page, "survey-import-2-imported")
