@@ -249,7 +249,81 @@ def test_workers_starting_together_share_one_generated_secret_key(tmp_path, monk
 
 
 def test_a_wrong_method_says_which_are_allowed(client, survey):
-    for url in ("/offices", "/api/v1/surveys"):
+    for url in ("/offices", "/api/v1/surveys/CWS-13-26/summary"):
         response = client.post(url)
         assert response.status_code == 405
         assert "GET" in response.headers["Allow"]
+
+
+def test_ids_are_never_handed_out_twice(app_context):
+    """On SQLite as on PostgreSQL: a new row never takes the id of one deleted, so a page or form
+    opened on the deleted one cannot act on the new one (helper-73)."""
+    if db.engine.dialect.name == "sqlite":
+        tables = {
+            name: sql
+            for name, sql in db.session.execute(
+                text("SELECT name, sql FROM sqlite_master WHERE type = 'table'")
+            )
+        }
+        surrogate = [
+            t.name
+            for t in db.metadata.sorted_tables
+            if [c.name for c in t.primary_key.columns] == ["id"] and t.name != "calendar_state"
+        ]
+        plain = [name for name in surrogate if "AUTOINCREMENT" not in tables[name]]
+        assert plain == [], "tables whose ids SQLite would hand out again"
+    else:
+        # PostgreSQL: every surrogate id comes from a sequence, which never goes back.
+        assert (
+            db.session.execute(
+                text(
+                    "SELECT column_default FROM information_schema.columns WHERE table_name = "
+                    "'meetings' AND column_name = 'id'"
+                )
+            )
+            .scalar()
+            .startswith("nextval(")
+        )
+
+
+def test_a_migrated_sqlite_database_keeps_its_rows_and_goes_on_from_its_highest_id(tmp_path):
+    from flask_migrate import downgrade, upgrade
+
+    with database_at(tmp_path, "b6d2e8f4a1c3"):
+        for number in (1, 2, 3):
+            db.session.execute(
+                text(
+                    "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, "
+                    "time_zone, description, sequence, created_at, updated_at) VALUES "
+                    f"({number}, 'm{number}', 'M{number}', 'workshop', 'draft', 60, "
+                    "'Europe/Zurich', '', 0, '2026-01-01', '2026-01-01')"
+                )
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO slots (uid, meeting_id, position, title, kind, duration_minutes, "
+                "status, abstract, sequence, created_at, updated_at) VALUES ('s1', 3, 0, 'T', "
+                "'presentation', 20, 'proposed', '', 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        slots = "SELECT count(*) FROM slots WHERE meeting_id = 3"
+        assert db.session.execute(text(slots)).scalar() == 1  # not cascaded away
+        db.session.execute(text("DELETE FROM slots"))
+        db.session.execute(text("DELETE FROM meetings WHERE id = 3"))
+        db.session.execute(
+            text(
+                "INSERT INTO meetings (uid, title, kind, status, duration_minutes, time_zone, "
+                "description, sequence, created_at, updated_at) VALUES ('m4', 'New', "
+                "'workshop', 'draft', 60, 'Europe/Zurich', '', 0, '2026-01-01', '2026-01-01')"
+            )
+        )
+        db.session.commit()
+        assert db.session.execute(text("SELECT id FROM meetings WHERE uid = 'm4'")).scalar() == 4
+        indexes = "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name LIKE 'ix_%'"
+        kept = db.session.execute(text(indexes)).scalar()
+        downgrade(revision="b6d2e8f4a1c3")
+        assert db.session.execute(text(indexes)).scalar() == kept
+        assert db.session.execute(text("SELECT count(*) FROM meetings")).scalar() == 3
+        assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"

@@ -142,3 +142,25 @@ def test_revoking_an_office_feed_link_asks_first(colead_client, survey):
     assert "/offices/AU/feed/revoke" in _links(office)
     asked = colead_client.get("/offices/AU/feed/revoke").get_data(as_text=True)
     assert "stop receiving updates" in asked and 'action="/offices/AU/feed/revoke"' in asked
+
+
+def test_a_delete_form_from_an_old_tab_never_deletes_a_newer_meeting_or_slot(
+    colead_client, meeting
+):
+    """helper-73: on SQLite a new row took the id of the newest one deleted, and a second tab's
+    "Delete" form (its id and a version any new row also has) deleted a colleague's new draft."""
+    slot = meeting.slots[-1]
+    slot_form = hidden_fields(colead_client, f"/slots/{slot.id}/delete")
+    assert colead_client.post(f"/slots/{slot.id}/delete", data=slot_form).status_code == 302
+    made = {"title": "New talk", "office": "PL", "recommendations": [10], "duration_minutes": 20}
+    new_slot = colead_client.post(f"/api/v1/meetings/{meeting.id}/slots", json=made).get_json()
+    assert new_slot["id"] != slot.id
+    assert colead_client.post(f"/slots/{slot.id}/delete", data=slot_form).status_code == 404
+
+    old = meeting.id
+    form = hidden_fields(colead_client, f"/meetings/{old}/delete")
+    assert colead_client.post(f"/meetings/{old}/delete", data=form).status_code == 302
+    newer = colead_client.post("/api/v1/meetings", json={**MEETING, "title": "Colleague's"})
+    assert newer.status_code == 201 and newer.get_json()["id"] != old
+    assert colead_client.post(f"/meetings/{old}/delete", data=form).status_code == 404
+    assert db.session.scalar(select(func.count()).select_from(Meeting)) == 1
