@@ -659,7 +659,21 @@ def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
     if (recipient := _volunteer(proposal)) is None:
         return None
     context = {"proposal": proposal, "accepted": proposal.status == ProposalStatus.accepted}
-    return _send(recipient, MessageKind.decision, {**context, "reason": reason.strip()})
+    # A decision that did not go out is replaced by this one: "Send again" on it would tell
+    # the volunteer what the co-leads decided before (helper-73).
+    _withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.decision,))
+    return _send(
+        recipient,
+        MessageKind.decision,
+        {**context, "reason": reason.strip()},
+        proposal=proposal,
+    )
+
+
+def link_withdrawn(proposal: Proposal) -> None:
+    """The volunteer's private link was revoked or replaced: the message carrying the old one
+    never goes if it has not gone out (by "Send again" neither: it would open nothing)."""
+    _withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.received,))
 
 
 # 3. Answer.
@@ -829,8 +843,11 @@ def _collect_removed(session: Session, removed: list) -> None:
         if (held := _held_invitation(slot, invitation.email)) is not None:
             held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
-        # An update still settling would go after the slot is gone (helper-68).
+        # An update still settling would go after the slot is gone (helper-68); an invitation
+        # or reminder that did not go out must not either, by "Send again" once the slot's row
+        # is gone and nothing names it (helper-73).
         _unsent_withdrawn(slot, invitation.email)
+        _withdraw_unsent(*_about(slot, invitation.email), kinds=_TO_PRESENTER)
         # Above what they hold, as every message about a slot (helper-62: an invitation sent
         # again had climbed past the slot's own count, and this CANCEL came below it).
         base = (slot.sequence or 0) + (meeting.sequence or 0) + 1
@@ -1150,6 +1167,17 @@ def _tell_presenter(
             optional_kind=None,
             keep_due=rewrite,
         )
+
+
+def _withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
+    """Messages of `kinds` matching `where` that did not go out (held, failed, no mail server)
+    never go: a newer message replaced what they say."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(*where, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(_NOT_OUT))
+        .values(status=MessageStatus.superseded, last_error=None)
+        .execution_options(synchronize_session="fetch")
+    )
 
 
 def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:

@@ -267,6 +267,7 @@ def revoke_link(proposal: Proposal, *, actor: str) -> None:
         raise Conflict("The private link was revoked already: nothing changed.")
     proposal.link_hash = None
     proposal.events.append(ProposalEvent(actor=actor, action="link revoked"))
+    messages.link_withdrawn(proposal)
     _save(proposal)
 
 
@@ -274,6 +275,7 @@ def reissue_link(proposal: Proposal, *, actor: str) -> str:
     token = secrets.token_urlsafe(TOKEN_BYTES)
     proposal.link_hash = digest(token)
     proposal.events.append(ProposalEvent(actor=actor, action=NEW_LINK))
+    messages.link_withdrawn(proposal)
     _save(proposal)
     return token
 

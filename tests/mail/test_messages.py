@@ -1669,3 +1669,56 @@ def test_an_unsent_invitation_still_goes_before_the_update_that_follows_it(api, 
     token = csrf_token(api, f"/outbox/{invitation.id}")
     assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
     assert api.post(f"/outbox/{update.id}/send", data={"csrf_token": token}).status_code == 302
+
+
+def _send_again(api, message):
+    token = csrf_token(api, f"/outbox/{message.id}")
+    return api.post(f"/outbox/{message.id}/send", data={"csrf_token": token})
+
+
+def test_an_unsent_invitation_to_a_deleted_slot_is_never_sent_again(api, slot):
+    """helper-73: deleting a draft's slot leaves its messages naming no slot, so the check for
+    a newer cancellation found none and "Send again" queued an invitation to a deleted talk."""
+    invite(api, slot)
+    for message in outbox():
+        message.status = MessageStatus.not_sent
+    db.session.commit()
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    (invitation,) = outbox(kind="invitation")
+    assert invitation.slot_id is None and invitation.status == MessageStatus.superseded
+    assert _send_again(api, invitation).status_code == 409
+    assert outbox(kind="invitation")[0].status == MessageStatus.superseded
+
+
+def test_a_decision_replaced_by_a_newer_one_is_never_sent_again(api, client, survey):
+    """helper-73: accepted, then declined, with no mail server: "Send again" on the first would
+    tell the volunteer their proposal was accepted."""
+    sent = _proposal(client, api)
+    url = f"/api/v1/proposals/{sent['id']}"
+    accepted = api.patch(url, json={"status": "accepted", "reason": "Fits.", "version": 1})
+    assert accepted.status_code == 200
+    for message in outbox(kind="decision"):
+        message.status = MessageStatus.not_sent
+    db.session.commit()
+    declined = {"status": "declined", "reason": "The agenda is full.", "version": 2}
+    assert api.patch(url, json=declined).status_code == 200
+    first, second = outbox(kind="decision")
+    assert (first.status, second.status) == (MessageStatus.superseded, MessageStatus.queued)
+    assert first.proposal_id == second.proposal_id == sent["id"]
+    assert _send_again(api, first).status_code == 409
+
+
+def test_the_message_with_a_replaced_volunteer_link_is_never_sent_again(api, client, survey):
+    """helper-73: after "Make a new link", "Send again" sent the volunteer the old, dead one."""
+    sent = _proposal(client, api)
+    (received,) = outbox(kind="received")
+    received.status = MessageStatus.not_sent
+    db.session.commit()
+    remade = api.post(
+        f"/proposals/{sent['id']}/link",
+        data={**hidden_fields(api, f"/proposals/{sent['id']}/link"), "action": "reissue"},
+    )
+    assert remade.status_code in (200, 302), remade.text[:500]
+    (received,) = outbox(kind="received")
+    assert received.status == MessageStatus.superseded
+    assert _send_again(api, received).status_code == 409
