@@ -19,7 +19,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import LineupReport, propose, saved_presentations
-from planner.lineup.rules import Candidate, Demand, Instance, Rules, allowed
+from planner.lineup.rules import Candidate, Demand, InfeasibleRules, Instance, Rules, allowed
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
@@ -107,16 +107,64 @@ def propose_lineup(
         survey, rules.per_recommendation, include_plans=rules.include_plans
     )
     met, not_met = _must_present(instance, rules)
-    extra = frozenset(presenter for presenter, _, _ in met) - rules.include
-    report = propose(instance, replace(rules, include=rules.include | extra), prefer=prefer)
+    kept = list(met)
+    while True:
+        try:
+            report = propose(
+                _presenting_as_marked(instance, rules, kept),
+                replace(rules, include=rules.include | {p for p, _, _ in kept}),
+                prefer=prefer,
+            )
+            break
+        except InfeasibleRules:
+            # The marks ask for more than the co-lead's rules allow (groups, small offices,
+            # slots): the newest one added goes, and is said not met, until the rules as set
+            # can be met; if they cannot on their own, that is the co-lead's to know.
+            added = [k for k in kept if k[0] not in rules.include]
+            if not added:
+                raise
+            kept.remove(added[-1])
+            not_met.append((*added[-1], "the other rules leave no room for it"))
+    # A mark is met by its presenter on its recommendation, not on another one.
+    chosen = {(c.office, c.recommendation): c for c in report.solution.presentations}
+    met = [k for k in kept if (k[0], k[2]) in chosen]
+    for presenter, audience, number in kept:
+        if (presenter, number) not in chosen:
+            elsewhere = sorted(r for o, r in chosen if o == presenter)
+            why = (
+                f"presents on Rec {', '.join(map(str, elsewhere))} instead"
+                if elsewhere
+                else "the other rules leave no room for it"
+            )
+            not_met.append((presenter, audience, number, why))
     # The rules as the co-lead set them (what "Adjust the rules" starts from); the marks say
     # which offices they added.
-    return replace(report, rules=rules, marks_met=met, marks_not_met=not_met)
+    return replace(report, rules=rules, marks_met=tuple(met), marks_not_met=tuple(not_met))
+
+
+def _presenting_as_marked(
+    instance: Instance, rules: Rules, marks: list[tuple[str, str, int]]
+) -> Instance:
+    """The instance in which a marked presenter, when an office presents once, may present only
+    on the recommendations its marks name: the mark says which talk it must give. An office the
+    co-lead included keeps all its talks to choose from."""
+    if not rules.one_per_office or not marks:
+        return instance
+    named: dict[str, set[int]] = {}
+    for presenter, _, number in marks:
+        if presenter not in rules.include:
+            named.setdefault(presenter, set()).add(number)
+    candidates = tuple(
+        c
+        for c in instance.candidates
+        if c.office not in named or c.recommendation in named[c.office]
+    )
+    return replace(instance, candidates=candidates)
 
 
 def _must_present(
     instance: Instance, rules: Rules
-) -> tuple[tuple[tuple[str, str, int], ...], tuple[tuple[str, str, int, str], ...]]:
+) -> tuple[list[tuple[str, str, int]], list[tuple[str, str, int, str]]]:
     """The co-leads' "must present to" marks on the line-up's recommendations: those it
     includes their presenter for (an office with a project there, not excluded, while the
     slots allow: one per office), and those it cannot, with why. Oldest mark first."""
@@ -137,7 +185,7 @@ def _must_present(
             met.append(key)
         else:
             not_met.append((*key, "no slot left for it"))
-    return tuple(met), tuple(not_met)
+    return met, not_met
 
 
 def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:

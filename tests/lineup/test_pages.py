@@ -568,3 +568,62 @@ def test_a_draft_made_from_a_line_up_keeps_its_survey_s_offices(client, survey):
     import_record(bigger)
     db.session.commit()
     assert client.get(url).get_json()["offices"] == offices
+
+
+def test_a_must_present_mark_is_met_on_its_own_recommendation(client, survey):
+    """helper-73: with two Rec 4 slots, the marked presenters were put in on Rec 4 and the marks
+    reported met; a mark says which talk it wants: the presenter's on the marked recommendation."""
+    from planner.matching.operations import set_mark
+
+    set_mark("BR", "EM", 10, "must_present", "", "colead@example.org")
+    set_mark("IL", "CA", 10, "must_present", "", "colead@example.org")
+    db.session.commit()
+    rules = {"recommendation": 10, "slots": 3, "secondary": {"4": 2}}
+    body = client.post("/api/v1/lineups", json=rules).get_json()
+    given = {(p["office"], p["recommendation"]) for p in body["presentations"]}
+    for mark in body["must_present"]["included"]:
+        assert (mark["office"], 10) in given, body["presentations"]
+    for mark in body["must_present"]["not_met"]:
+        assert mark["why"], mark
+    assert len(body["must_present"]["included"]) + len(body["must_present"]["not_met"]) == 2
+    assert body["must_present"]["included"]  # one Rec 10 slot: at least one is met there
+
+
+def test_must_present_marks_the_rules_leave_no_room_for_are_said_not_met(client, survey):
+    """helper-73: marks the co-lead's other rules cannot all allow (one per WIPO group; more
+    marked offices than slots, several talks per office allowed) made the whole line-up a 422
+    blaming includes nobody typed. The line-up is proposed; the marks it cannot meet say why."""
+    from planner.matching.operations import set_mark
+
+    set_mark("AU", "HR", 10, "must_present", "", "colead@example.org")
+    set_mark("AU", "PL", 10, "must_present", "", "colead@example.org")  # HR and PL: both CEBS
+    db.session.commit()
+    made = client.post(
+        "/api/v1/lineups", json={"recommendation": 10, "slots": 4, "max_per_region": 1}
+    )
+    assert made.status_code == 201, made.get_json()
+    marks = made.get_json()["must_present"]
+    assert [m["office"] for m in marks["included"]] == ["HR"]
+    assert marks["not_met"] == [
+        {
+            "office": "PL",
+            "to": "AU",
+            "recommendation": 10,
+            "why": "the other rules leave no room for it",
+        }
+    ]
+    for office in ("CA", "ES"):
+        set_mark("AU", office, 10, "must_present", "", "colead@example.org")
+    db.session.commit()
+    made = client.post(
+        "/api/v1/lineups", json={"recommendation": 10, "slots": 2, "one_per_office": False}
+    )
+    assert made.status_code == 201, made.get_json()
+    marks = made.get_json()["must_present"]
+    assert len(marks["included"]) == 2 and len(marks["not_met"]) == 2
+    # The co-lead's own rules that cannot be met are still a 422 about them.
+    refused = client.post(
+        "/api/v1/lineups",
+        json={"recommendation": 10, "slots": 1, "include": ["AU", "ES"], "one_per_office": True},
+    )
+    assert refused.status_code == 422
