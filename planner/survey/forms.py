@@ -17,8 +17,8 @@ class SurveyImportForm(PlannerForm):
     aliases = StringField(
         "Aliases",
         validators=[Optional(), Length(max=500)],
-        description="For the published text only: GE=DE counts the answers labelled GE for the "
-        "office DE. Several are separated by spaces or commas.",
+        description="GE=DE counts the answers labelled GE for the office DE (in a CSV or JSON "
+        "file, the office written GE is DE). Several are separated by spaces or commas.",
     )
     replace = BooleanField("Replace the survey with the same label, if there is one")
 

@@ -1,8 +1,9 @@
 """Storing, finding and exporting surveys: the database side of the importers and exporters."""
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import PurePath
 
 from sqlalchemy import func, insert, nulls_last, select
@@ -200,11 +201,40 @@ def read_survey_file(
             )
     recommendations = known_recommendations()
     if suffix in (".json", ".csv"):
-        if aliases:
-            raise SurveyFormatError("Aliases apply to the published text only, not to JSON or CSV.")
         reader = read_json if suffix == ".json" else read_csv
-        return reader(data, name, label=label, recommendations=recommendations)
+        record = reader(data, name, label=label, recommendations=recommendations)
+        return _renamed(record, aliases) if aliases else record
     return parse_document(data, name, label=label, aliases=aliases, recommendations=recommendations)
+
+
+def _renamed(record: SurveyRecord, aliases: Mapping[str, str]) -> SurveyRecord:
+    """A tabular survey with the offices `aliases` names under the codes they map to ("ZZ=PE":
+    a mistyped code is the office it meant), respondent and answers alike; one answering as both
+    is one respondent. An alias the file does not use is warned about, as in the published
+    text; two answers of one office to the same question and recommendation are refused."""
+    named = {r.code for r in record.respondents} | {a.office for a in record.answers}
+    warnings = [
+        ImportWarning(None, f"alias {alias}={code} was not used")
+        for alias, code in aliases.items()
+        if alias not in named
+    ]
+    respondents, seen = [], set()
+    for respondent in record.respondents:
+        code = aliases.get(respondent.code, respondent.code)
+        if code not in seen:
+            seen.add(code)
+            respondents.append(replace(respondent, code=code))
+    answers = [replace(a, office=aliases.get(a.office, a.office)) for a in record.answers]
+    twice = sorted((k for k, n in Counter(a.key for a in answers).items() if n > 1), key=str)
+    if twice:
+        office, question, number = twice[0]
+        raise SurveyFormatError(
+            f"With the aliases, {office} answers {question} for recommendation {number} more "
+            f"than once ({len(twice)} such answer(s)); nothing was changed."
+        )
+    return replace(
+        record, respondents=respondents, answers=answers, warnings=[*record.warnings, *warnings]
+    )
 
 
 # The longest answer of CWS/13/26 has some 2 000 characters; ten times that is still an answer.

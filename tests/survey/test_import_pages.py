@@ -97,7 +97,7 @@ def test_a_different_survey_under_a_taken_label_is_refused_with_the_form_kept(
         (b"label,office\n", "survey.csv", {}, "othing was changed"),
         (b"[" * 5000 + b"]" * 5000, "survey.json", {}, "othing was changed"),
         (BUNDLED_BYTES, "CWS-13-26.txt", {"aliases": "Georgia"}, "'Georgia' is not an alias"),
-        (BUNDLED_BYTES, "x.json", {"aliases": "GE=DE"}, "Aliases apply to the published text"),
+        (BUNDLED_BYTES, "x.json", {"aliases": "GE=DE"}, "not valid JSON"),
         (BUNDLED_BYTES, "CWS-13-26.txt", {"label": "L" * 101}, "100"),
         (BUNDLED_BYTES, "CWS-13-26.txt", {"label": "bad\x00label"}, "Label"),
     ],

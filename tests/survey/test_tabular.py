@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import delete, func, select
 
 from planner.extensions import db
-from planner.survey.models import Survey
+from planner.survey.models import Answer, Survey
 from planner.survey.tabular import CSV_COLUMNS
 
 
@@ -332,12 +332,29 @@ def test_csv_without_the_needed_columns_is_refused(cli, app_context, tmp_path):
     assert "The CSV lacks the column(s) office, question, recommendation, text" in result.stderr
 
 
-def test_aliases_do_not_apply_to_tabular_files(cli, app_context, tmp_path):
+def test_an_alias_maps_a_mistyped_office_code_in_a_tabular_file(cli, app_context, tmp_path):
+    """helper-73: the import said to map a new, mistyped code with --alias, and then refused the
+    alias for JSON and CSV. An alias names the office a code in the file stands for."""
+    data = minimal_json()
+    for respondent in data["offices"]:
+        if respondent["code"] == "AU":
+            respondent["code"] = "ZZ"
+    for answer in data["answers"]:
+        if answer["office"] == "AU":
+            answer["office"] = "ZZ"
     path = tmp_path / "pilot.json"
-    path.write_text(json.dumps(minimal_json()), encoding="utf-8")
-    result = cli.invoke(args=["survey", "import", str(path), "--alias", "GE=DE"])
-    assert result.exit_code == 1
-    assert "Aliases apply to the published text only" in result.stderr
+    path.write_text(json.dumps(data), encoding="utf-8")
+    first = cli.invoke(args=["survey", "import", str(path)])
+    assert first.exit_code == 0, first.output
+    assert "New offices, not known before: XA, ZZ" in first.stdout
+    assert "--alias NEW=KNOWN" in first.stdout
+    again = cli.invoke(args=["survey", "import", str(path), "--replace", "--alias", "ZZ=AU"])
+    assert again.exit_code == 0, again.output
+    assert "ZZ" in again.stdout  # the office only the replaced survey named went with it
+    offices = db.session.scalars(select(Answer.office_code).distinct()).all()
+    assert "AU" in offices and "ZZ" not in offices
+    unused = cli.invoke(args=["survey", "import", str(path), "--alias", "QQ=AU", "--label", "L"])
+    assert "alias QQ=AU was not used" in unused.stderr
 
 
 def _answer(text):
