@@ -848,8 +848,9 @@ def delete(meeting_id: int):
     try:
         outcome = remove_meeting(found)
     except AgendaError as error:
+        # Refused (an ended meeting is not cancelled): said on the editor, as a 4xx.
         flash(str(error), "warning")
-        return redirect(url_for(".edit", meeting_id=found.id))
+        return _edit_page(found, status=error.status)
     if outcome == "deleted":
         flash("The draft meeting is deleted.", "success")
         return redirect(url_for(".index"))

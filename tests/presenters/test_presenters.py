@@ -244,11 +244,12 @@ def test_a_revoked_or_replaced_link_leads_nowhere(api, slot, presenter):
     assert stale.status_code == 409
     assert "Nothing was revoked: Sam Other was invited with a new link since" in text(stale)
     assert presenter.get(second).status_code == 200
-    revoked = api.post(
-        f"/slots/{slot.id}/invitation/revoke",
-        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
-    )
+    form = hidden_fields(api, f"/slots/{slot.id}/invitation/revoke")
+    revoked = api.post(f"/slots/{slot.id}/invitation/revoke", data=form)
     assert revoked.status_code == 302
+    # The same form sent again: nothing to revoke, said as a refusal (helper-73: a 302).
+    twice = api.post(f"/slots/{slot.id}/invitation/revoke", data=form)
+    assert twice.status_code == 409 and "it was revoked already" in text(twice)
     gone = presenter.get(second)
     assert gone.status_code == 404 and "replaced it with a new one or revoked it" in text(gone)
     # Whom to ask, when the Task Force's address is set.
