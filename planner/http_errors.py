@@ -54,8 +54,16 @@ def _respond(error: HTTPException):
 
 def _allowed_methods(error: MethodNotAllowed) -> list[str]:
     # HEAD and OPTIONS come with every GET route: naming them helps nobody.
-    methods = error.valid_methods or []
-    return [m for m in methods if m not in ("HEAD", "OPTIONS")] or list(methods)
+    # Werkzeug gives them from a set: in an order of their own, another on each start.
+    methods = sorted(error.valid_methods or [], key=_method_order)
+    return [m for m in methods if m not in ("HEAD", "OPTIONS")] or methods
+
+
+_METHOD_ORDER = ("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS")
+
+
+def _method_order(method: str) -> tuple[int, str]:
+    return (_METHOD_ORDER.index(method) if method in _METHOD_ORDER else len(_METHOD_ORDER), method)
 
 
 def _wrong_method(allowed: list[str]) -> str:

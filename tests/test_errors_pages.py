@@ -29,7 +29,7 @@ def test_a_wrong_method_is_explained_on_pages_and_in_the_api(client, survey):
     api = client.delete("/api/v1/surveys")
     assert api.status_code == 405
     body = api.get_json()
-    assert body["message"] == "This address does not take a DELETE; it takes POST or GET."
+    assert body["message"] == "This address does not take a DELETE; it takes GET or POST."
     assert "GET" in body["allowed"] and "HEAD" not in body["allowed"]
 
 
