@@ -51,6 +51,9 @@ colead: $(VENV)/.run-deps
 	$(FLASK) users create --email '$(EMAIL)' --role colead
 	@echo 'Sign in at $(BASE_URL)/login'
 
+# Python's own bytecode cache, whatever the environment says (PYTHONDONTWRITEBYTECODE): each of the
+# three runs below would otherwise compile the app and rewrite every test module again.
+test: export PYTHONDONTWRITEBYTECODE :=
 test: $(VENV)/.test-deps
 	scripts/ensure-chromium.sh
 	scripts/ensure-icaljs.sh

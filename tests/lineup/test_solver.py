@@ -13,6 +13,10 @@ from planner.lineup.report import propose
 from planner.lineup.rules import Candidate, Demand, InfeasibleRules, Instance, Rules, value
 from planner.matching.operations import survey_matches
 
+# The solver's answers, checked by brute force: what it reads from the database is read on
+# PostgreSQL in tests/lineup/test_pages.py; this module runs on SQLite only.
+pytestmark = pytest.mark.one_database
+
 RULE_SETS = {
     "five on Rec 10": Rules(),
     "relevance alone": Rules(maturity_weight=0),

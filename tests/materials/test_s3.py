@@ -24,7 +24,9 @@ from tests.support import csrf_token, sign_in
 
 # Instances of their own (each on connections of its own) serve these files: what a test
 # stores is committed for them to see it.
-pytestmark = pytest.mark.committed
+# The bucket follows SQLAlchemy's transaction events, the same on both databases; the material
+# rows' queries run on PostgreSQL in test_materials: this module runs on SQLite only.
+pytestmark = [pytest.mark.committed, pytest.mark.one_database]
 
 KEYS = {
     "MATERIALS_S3_ACCESS_KEY": "planner-test",
