@@ -21,5 +21,18 @@ class Base(DeclarativeBase):
 
 
 db = SQLAlchemy(model_class=Base)
+
+
+def ids_never_reused(metadata: MetaData) -> None:
+    """A surrogate id is never handed out twice, on SQLite as by PostgreSQL's sequences
+    (migration c7a4e2f9b1d6): a table made from the models keeps AUTOINCREMENT. A batch migration
+    that rebuilds such a table from its reflection must pass
+    table_kwargs={"sqlite_autoincrement": True}; tests/test_setup.py checks every table."""
+    for table in metadata.tables.values():
+        keys = [c.name for c in table.primary_key.columns]
+        if keys == ["id"] and table.c.id.autoincrement in ("auto", True):
+            table.dialect_kwargs["sqlite_autoincrement"] = True
+
+
 migrate = Migrate()
 csrf = CSRFProtect()

@@ -20,6 +20,7 @@ from planner.lineup.rules import (
     Instance,
     Matrix,
     Rules,
+    SolverTimedOut,
     check,
     ordered,
     value,
@@ -301,7 +302,7 @@ def solve_model(
         return _feasible("milp", presentations, value(instance, presentations, rules), bound)
     presentations = greedy(instance, rules, forbidden=forbidden)
     if presentations is None:
-        raise InfeasibleRules(
+        raise SolverTimedOut(
             "No line-up was found within the time limit; relax a rule or allow more time."
         )
     # The LP relaxation bounds the gap (solved again only if the time limit cut it short).

@@ -19,7 +19,15 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import LineupReport, propose, saved_presentations
-from planner.lineup.rules import Candidate, Demand, InfeasibleRules, Instance, Rules, allowed
+from planner.lineup.rules import (
+    Candidate,
+    Demand,
+    InfeasibleRules,
+    Instance,
+    Rules,
+    SolverTimedOut,
+    allowed,
+)
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
@@ -116,12 +124,13 @@ def propose_lineup(
                 prefer=prefer,
             )
             break
-        except InfeasibleRules:
+        except InfeasibleRules as error:
             # The marks ask for more than the co-lead's rules allow (groups, small offices,
             # slots): the newest one added goes, and is said not met, until the rules as set
-            # can be met; if they cannot on their own, that is the co-lead's to know.
+            # can be met; if they cannot on their own, that is the co-lead's to know. Out of
+            # time is no proof of that: said as it is.
             added = [k for k in kept if k[0] not in rules.include]
-            if not added:
+            if not added or isinstance(error, SolverTimedOut):
                 raise
             kept.remove(added[-1])
             not_met.append((*added[-1], "the other rules leave no room for it"))

@@ -147,6 +147,10 @@ class InfeasibleRules(RulesError):
     """The rules cannot all be met; the message names the rule(s) to relax."""
 
 
+class SolverTimedOut(InfeasibleRules):
+    """No line-up was found in the time allowed: the rules may well be met, no solve proved it."""
+
+
 def value(instance: Instance, presentations: Iterable[Candidate], rules: Rules) -> float:
     """The objective of a line-up: weighted best relevance per demand plus the presentations'
     bonuses."""

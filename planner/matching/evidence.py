@@ -158,8 +158,8 @@ _CONCRETE = re.compile(
     r"https?://[^\s)]+|\b[\w.-]+\.(?:gov|org|int|eu|com)\b[^\s)]*"
     r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b"
     r"|\b(?!The )[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
-    # WIPO's own products ("WIPO Publish", "WIPO Sequence"), not its standards or bodies.
-    r"|\bWIPO (?!Standards?\b|Data\b|General\b|Secretariat\b|Member\b)[A-Z][a-z]+\b"
+    # WIPO's own products an office runs ("WIPO Publish"); not its standards, bodies or texts.
+    r"|\bWIPO (?:Publish|Sequence|Translate|Connect|File|Lex|Pearl)\b"
     r"|\bST[.\s-]?\d{1,3}\b|\bISO\s?\d{4,5}\b"
     r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b|\b[A-Z]{2,}\d{2,4}\b"
 )

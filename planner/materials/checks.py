@@ -135,16 +135,19 @@ def _check_bounds(entries: list[zipfile.ZipInfo]) -> None:
             )
 
 
-def clean_filename(name: str | None, kind: str) -> str:
+def clean_filename(name: str | None, kind: str | None, *, fallback: str = "slides") -> str:
     """The base name to store: no folders (`../../etc/passwd.pdf` is `passwd.pdf`, `C:\\x\\y.pdf`
-    is `y.pdf`), no control or reserved characters, no leading dot, and the extension of the
-    format the content showed."""
+    is `y.pdf`), no control, reserved or bidirectional characters, no leading dot, at most
+    MAX_NAME characters, and the extension of the format the content showed (`kind`), or the
+    name's own when the name is what says the format (None: a survey file)."""
     # A colon too: it ends a drive letter (C:) and was the classic Mac OS folder separator.
     base = re.split(r"[\\/:]", unicodedata.normalize("NFC", name or ""))[-1]
     base = " ".join(_UNSAFE_NAME.sub("", base).split()).strip(". ")
-    stem = (base.rpartition(".")[0] if "." in base else base).strip(". ") or "slides"
-    wanted = "." + kind
-    stem = stem[: MAX_NAME - len(wanted)].rstrip(". ") or "slides"
+    stem, _, own = base.rpartition(".") if "." in base else (base, "", "")
+    stem = stem.strip(". ") or fallback
+    extension = kind or own[:10]
+    wanted = "." + extension if extension else ""
+    stem = stem[: MAX_NAME - len(wanted)].rstrip(". ") or fallback
     return stem + wanted
 
 

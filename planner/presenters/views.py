@@ -384,11 +384,12 @@ def revoke_view(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     if slot.invitation is None or slot.invitation.link_hash is None:
         # Sent twice, or by two co-leads: the link is gone already (helper-73: a 302 as if done).
-        abort(
-            409,
-            "There is no presenter link to revoke: it was revoked already (the form was sent "
-            "twice, or by another co-lead). Nothing changed.",
+        gone = (
+            "the slot has no presenter invited any more"
+            if slot.invitation is None
+            else "it was revoked already (the form was sent twice, or by another co-lead)"
         )
+        abort(409, f"There is no presenter link to revoke: {gone}. Nothing changed.")
     elif link_changed(slot.invitation.link_hash, request.form.get("link_seen")):
         # Someone invited a presenter (again) since the page asked: that link is not revoked.
         flash(

@@ -8,6 +8,7 @@ from planner.accounts.security import colead_required
 from planner.db_types import db_int
 from planner.errors import ConflictError, PlannerError
 from planner.http_errors import api_error
+from planner.request_input import unknown_fields
 from planner.survey import uploads
 from planner.survey.models import Survey
 from planner.survey.operations import (
@@ -63,8 +64,9 @@ def _too_large(_error):
     return api_error(413, uploads.too_large())
 
 
-# How the API names what the command line's --replace and --alias do.
+# How the API names what the command line's --replace and --alias do, and the fields it reads.
 API_WORDS = {"replace": "replace=true", "alias": "alias=NEW=KNOWN"}
+IMPORT_FIELDS = ("file", "label", "alias", "replace")
 
 
 @bp.post("/surveys")
@@ -73,6 +75,9 @@ def import_survey():
     """A survey file as `file` in a multipart/form-data body, with `label`, `alias` (LABEL=CODE,
     repeatable) and `replace` as the command line's options: 201 with the survey when stored,
     200 when the same answers are stored already; 400, 409 or 413 with nothing changed."""
+    problem = unknown_fields([*request.form.keys(), *request.files.keys()], IMPORT_FIELDS, "field")
+    if problem:
+        raise PlannerError(problem)
     upload = request.files.get("file")
     if upload is None:
         raise PlannerError(
@@ -89,11 +94,17 @@ def import_survey():
     except SurveyFormatError as error:
         raise PlannerError(str(error), "alias") from None
     label = request.form.get("label")
+    if label is not None and not label.strip():
+        raise PlannerError(
+            "The survey label is blank: give the survey a label, or leave the field out to use "
+            "the file's own.",
+            "label",
+        )
     try:
         outcome = import_file(
             upload.read(),
             uploads.upload_name(upload.filename),
-            label=label.strip() if label is not None else None,
+            label=label,
             aliases=aliases,
             replace=flag_from(request.form, "replace"),
         )
@@ -108,6 +119,9 @@ def import_survey():
         "lineups_removed": outcome.lineups_removed,
         "offices_added": list(outcome.offices_added),
         "offices_removed": list(outcome.offices_removed),
+        # What this file's reading said (the stored survey's are under `survey`): an alias it
+        # did not use, parts it could not place.
+        "warnings": [{"line": w.line, "message": w.message} for w in outcome.warnings],
     }
     if outcome.status == "unchanged":
         return body, 200

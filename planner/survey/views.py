@@ -313,7 +313,12 @@ def import_survey():
             said += " Nothing was changed."
         return _index(form, problem=f"{said} {again}", status=400)
     flash(outcome.describe(**PAGE_WORDS), "success" if outcome.status != "unchanged" else "info")
-    if outcome.warnings:
+    if outcome.warnings and outcome.status == "unchanged":
+        # The survey below is the one stored before: its warnings are not this file's.
+        shown = "; ".join(w.message for w in outcome.warnings[:3])
+        more = f" (and {len(outcome.warnings) - 3} more)" if len(outcome.warnings) > 3 else ""
+        flash(f"Reading this file: {shown}{more}.", "warning")
+    elif outcome.warnings:
         flash(
             f"{len(outcome.warnings)} part(s) of the file could not be placed; they are listed "
             "under Import warnings below, with their lines.",

@@ -146,6 +146,14 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(app, colead_client, 
     assert send(colead_client, large, aliases="GE=DE").status_code == 303
 
 
+def test_a_large_body_without_a_colead_is_refused_unread(client, app_context):
+    """The survey limit (8 MB) is for co-leads: anyone else's body stops at the app's 1 MB."""
+    large = {"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "a.txt")}
+    assert client.post("/api/v1/surveys", data=large).status_code == 413
+    large = {"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "a.txt")}
+    assert client.post("/surveys", data=large).status_code == 413
+
+
 def test_the_api_imports_for_a_colead_token_only(client, api, app_context):
     body = {"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"), "alias": "GE=DE"}
     anonymous = client.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
@@ -164,6 +172,9 @@ def test_the_api_imports_for_a_colead_token_only(client, api, app_context):
         content_type="multipart/form-data",
     )
     assert (again.status_code, again.json["status"]) == (200, "unchanged")
+    assert (
+        again.json["warnings"] and "question 2 is a chart" in again.json["warnings"][0]["message"]
+    )
     changed = BUNDLED_BYTES.replace(b"Auto classification, Search", b"Auto classification")
     conflict = api.post(
         "/api/v1/surveys",
@@ -196,6 +207,17 @@ def test_the_api_imports_for_a_colead_token_only(client, api, app_context):
             None,
         ),
         ('{"label": "x"}', "application/json", "file"),
+        # The page's name for the field: refused by name, never silently left out.
+        (
+            {"file": (io.BytesIO(BUNDLED_BYTES), "a.txt"), "aliases": "GE=DE"},
+            "multipart/form-data",
+            None,
+        ),
+        (
+            {"file": (io.BytesIO(BUNDLED_BYTES), "a.txt"), "label": " "},
+            "multipart/form-data",
+            "label",
+        ),
     ],
 )
 def test_the_api_refuses_what_it_cannot_import_with_a_message(
