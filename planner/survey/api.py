@@ -78,6 +78,9 @@ def import_survey():
     problem = unknown_fields([*request.form.keys(), *request.files.keys()], IMPORT_FIELDS, "field")
     if problem:
         raise PlannerError(problem)
+    for name in ("file", "label", "replace"):
+        if len(request.files.getlist(name)) + len(request.form.getlist(name)) > 1:
+            raise PlannerError(f"Send one {name}: a survey is imported from one file.", name)
     upload = request.files.get("file")
     if upload is None:
         raise PlannerError(
@@ -102,7 +105,7 @@ def import_survey():
         )
     try:
         outcome = import_file(
-            upload.read(),
+            uploads.read_file(upload),
             uploads.upload_name(upload.filename),
             label=label,
             aliases=aliases,

@@ -9,7 +9,7 @@ import calendar
 import codecs
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from planner.survey.interest import read_interest
@@ -430,6 +430,8 @@ def _answers(
     collected: list[_Answer], known: set[int], warnings: list[ImportWarning]
 ) -> list[AnswerRecord]:
     by_key: dict[tuple[str, str, int | None], AnswerRecord] = {}
+    more: dict[tuple[str, str, int | None], list[str]] = {}
+    last: dict[tuple[str, str, int | None], tuple[int, int] | None] = {}
     for answer in collected:
         if not any(text for _, text in answer.lines):
             warnings.append(
@@ -459,16 +461,25 @@ def _answers(
                         f"{_rec_name(record.recommendation)} twice; the texts are joined",
                     )
                 )
-                record = AnswerRecord(
-                    earlier.office,
-                    earlier.question,
-                    earlier.recommendation,
-                    f"{earlier.text}\n{record.text}",
-                    (earlier.lines[0], record.lines[1]) if earlier.lines and record.lines else None,
-                    earlier.basis,
-                )
+                # Joined once at the end: joining as they come copied the text so far each
+                # time, and a file answering one question 100 000 times took minutes.
+                more[record.key].append(record.text)
+                last[record.key] = record.lines
+                continue
             by_key[record.key] = record
-    return sorted(by_key.values(), key=AnswerRecord.sort_key)
+            more[record.key] = [record.text]
+            last[record.key] = record.lines
+    joined = []
+    for key, record in by_key.items():
+        if len(more[key]) > 1:
+            lines = last[key]
+            record = replace(
+                record,
+                text="\n".join(more[key]),
+                lines=(record.lines[0], lines[1]) if record.lines and lines else None,
+            )
+        joined.append(record)
+    return sorted(joined, key=AnswerRecord.sort_key)
 
 
 def _records(

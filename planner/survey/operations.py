@@ -143,13 +143,18 @@ _ALIAS = re.compile(r"^([A-Z]{2})=([A-Z]{2})$")
 
 def parse_aliases(values: Iterable[str]) -> dict[str, str]:
     """Aliases written LABEL=CODE ("GE=DE": count answers labelled GE for the office DE)."""
-    aliases = {}
+    aliases: dict[str, str] = {}
     for value in values:
         match = _ALIAS.match(value.strip().upper())
         if not match:
             raise SurveyFormatError(
                 f"{value[:40]!r} is not an alias: write the label the file uses, '=', and the "
                 "office's two-letter code, as in GE=DE."
+            )
+        if aliases.get(match[1], match[2]) != match[2]:
+            raise SurveyFormatError(
+                f"The aliases give {match[1]} two codes ({aliases[match[1]]} and {match[2]}): "
+                "keep the one it stands for."
             )
         aliases[match[1]] = match[2]
     return aliases
@@ -391,12 +396,22 @@ def _remove_left_behind(codes: set[str]) -> tuple[str, ...]:
         if fk.column.table.name == Office.__tablename__ and fk.column.name == "code"
     ]
     referring += [Invitation.office_code, RemovedEvent.office_code]
+    # A saved line-up's rules name offices in JSON (include, exclude): "Adjust the rules" must
+    # still find them.
+    from planner.lineup.models import Lineup
+
+    in_rules = {
+        code
+        for rules in db.session.scalars(select(Lineup.rules))
+        for name in ("include", "exclude")
+        for code in (rules or {}).get(name, []) or []
+    }
     removed = []
     for code in sorted(codes - reference):
         office = db.session.get(Office, code)
         if office is None or office.updated_at is not None or office.updated_by is not None:
             continue
-        if office.feed_version:
+        if office.feed_version or code in in_rules:
             continue
         if any(
             db.session.scalar(select(column).where(column == code).limit(1)) is not None
@@ -458,9 +473,16 @@ def _store(record: SurveyRecord, fingerprint: str) -> tuple[Survey, tuple[str, .
 
 
 def _named_in_any_case(label: str, slug: str) -> Survey | None:
-    """The (first imported) survey with this label or this slug, in any case."""
-    named = (func.lower(Survey.label) == label.lower()) | (func.lower(Survey.slug) == slug.lower())
-    return db.session.scalar(select(Survey).where(named).order_by(Survey.id).limit(1))
+    """The (first imported) survey with this label or this slug, in any case: folded in Python,
+    in every script ("ДОКЛАД" is "доклад"; SQLite's lower() folds only ASCII). Surveys are
+    few: their labels are read whole."""
+    folded = label.casefold(), slug.casefold()
+    for found_id, found_label, found_slug in db.session.execute(
+        select(Survey.id, Survey.label, Survey.slug).order_by(Survey.id)
+    ):
+        if found_label.casefold() == folded[0] or found_slug.casefold() == folded[1]:
+            return db.session.get(Survey, found_id)
+    return None
 
 
 def _latest_first() -> tuple:

@@ -4,7 +4,9 @@ stored under, and the aliases as a person writes them."""
 import re
 
 from flask import current_app, request
+from werkzeug.datastructures import FileStorage
 
+from planner.errors import PlannerError
 from planner.materials.checks import clean_filename, megabytes
 
 # The bundled CWS/13/26 is 40 KB for 21 offices; a survey of 2 000 offices in that layout is
@@ -36,9 +38,28 @@ def allow_survey_files(endpoint: str | None) -> None:
         request.max_content_length = limit() + FORM_MARGIN
 
 
+class FileTooLarge(PlannerError):
+    status = 413
+
+
+def read_file(upload: FileStorage) -> bytes:
+    """The file's bytes, at most `limit()` of them: the request's own limit leaves room for
+    the form around the file, which the file may not take."""
+    data = upload.read(limit() + 1)
+    if len(data) > limit():
+        raise FileTooLarge(too_large(), "file")
+    return data
+
+
 def too_large() -> str:
+    if request.max_content_length is not None and request.max_content_length < limit():
+        # The app's own limit: no co-lead's session or token came with the request.
+        return (
+            f"The request is larger than {megabytes(request.max_content_length)}. Importing a "
+            "survey is for co-leads: sign in, or send a co-lead's API token."
+        )
     return (
-        f"The request is larger than {megabytes(limit())}, the limit for a survey file; "
+        f"The file is larger than {megabytes(limit())}, the limit for a survey file; "
         "nothing was changed. Split the survey, or import it on the command line "
         "(flask --app app survey import)."
     )

@@ -30,6 +30,7 @@ from planner.survey.operations import (
 )
 from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
+from planner.survey.uploads import FileTooLarge
 from planner.web import survey_from_request
 
 bp = Blueprint("survey", __name__)
@@ -296,12 +297,14 @@ def import_survey():
         return _index(_choose_again(form, again), status=400)
     try:
         outcome = import_file(
-            upload.read(),
+            uploads.read_file(upload),
             uploads.upload_name(upload.filename),
             label=(form.label.data or "").strip() or None,
             aliases=aliases,
             replace=form.replace.data,
         )
+    except FileTooLarge as error:
+        return _index(form, problem=f"{error} {again}", status=413)
     except SurveyConflict as error:
         problem = (
             f"{error} Tick {PAGE_WORDS['replace']} to replace it, or give another label. {again}"

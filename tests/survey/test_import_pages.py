@@ -229,3 +229,61 @@ def test_the_api_refuses_what_it_cannot_import_with_a_message(
     if field:
         assert response.json.get("field") == field
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_hostile_imports_are_refused_whole(api, client, app, app_context):
+    """helper-76: an alias giving one label two codes, two files in one request, a file just
+    over the limit with the form's room left, and a non-Latin label in another case."""
+
+    def post(**fields):
+        return api.post("/api/v1/surveys", data=fields, content_type="multipart/form-data")
+
+    twice = post(file=(io.BytesIO(BUNDLED_BYTES), "a.txt"), alias=["GE=DE", "GE=AU"])
+    assert twice.status_code == 400 and "two codes (DE and AU)" in twice.json["message"]
+    two_files = post(file=[(io.BytesIO(BUNDLED_BYTES), "a.txt"), (io.BytesIO(b"x"), "b.txt")])
+    assert two_files.status_code == 400 and two_files.json["field"] == "file"
+    app.config["SURVEY_MAX_BYTES"] = 100_000
+    try:
+        padded = post(
+            file=(io.BytesIO(BUNDLED_BYTES + b" " * (100_001 - len(BUNDLED_BYTES))), "a.txt")
+        )
+        assert padded.status_code == 413 and "the limit for a survey file" in padded.json["message"]
+    finally:
+        del app.config["SURVEY_MAX_BYTES"]
+    anonymous = client.post(
+        "/api/v1/surveys", data={"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "a.txt")}
+    )
+    assert anonymous.status_code == 413 and "for co-leads" in anonymous.json["message"]
+    first = post(file=(io.BytesIO(BUNDLED_BYTES), "a.txt"), alias="GE=DE", label="ДОКЛАД")
+    assert first.status_code == 201
+    changed = BUNDLED_BYTES.replace(b"Auto classification, Search", b"Auto classification")
+    other = post(file=(io.BytesIO(changed), "b.txt"), alias="GE=DE", label="доклад")
+    assert other.status_code == 409
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+
+
+def test_replacing_keeps_the_offices_a_saved_line_up_names(api, survey):
+    """helper-76: a replaced survey took with it an office that only another survey's saved
+    line-up named (in its rules), and "Adjust the rules" then refused the line-up's own rules."""
+    import json
+
+    from planner.offices.models import Office
+
+    def pilot(*offices):
+        body = {
+            "survey": {"label": "Pilot"},
+            "offices": [{"code": c, "name": f"Office {c}", "time_zone": None} for c in offices],
+            "answers": [
+                {"office": c, "question": "focus", "recommendation": 10, "text": f"AI at {c}"}
+                for c in offices
+            ],
+        }
+        return (io.BytesIO(json.dumps(body).encode()), "pilot.json")
+
+    made = api.post("/api/v1/surveys", data={"file": pilot("AU", "XA")})
+    assert made.status_code == 201 and made.json["offices_added"] == ["XA"]
+    rules = {"survey": "CWS-13-26", "recommendation": 10, "slots": 2, "exclude": ["XA"]}
+    assert api.post("/api/v1/lineups", json=rules).status_code == 201
+    replaced = api.post("/api/v1/surveys", data={"file": pilot("AU"), "replace": "true"})
+    assert replaced.status_code == 200 and replaced.json["offices_removed"] == []
+    assert db.session.get(Office, "XA") is not None
