@@ -135,7 +135,7 @@ def propose_lineup(
             kept.remove(added[-1])
             not_met.append((*added[-1], "the other rules leave no room for it"))
     # A mark is met by its presenter on its recommendation, not on another one.
-    chosen = {(c.office, c.recommendation): c for c in report.solution.presentations}
+    chosen = {(c.office, c.recommendation) for c in report.solution.presentations}
     met = [k for k in kept if (k[0], k[2]) in chosen]
     for presenter, audience, number in kept:
         if (presenter, number) not in chosen:

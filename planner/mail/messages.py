@@ -847,7 +847,9 @@ def _collect_removed(session: Session, removed: list) -> None:
         # or reminder that did not go out must not either, by "Send again" once the slot's row
         # is gone and nothing names it (helper-73).
         _unsent_withdrawn(slot, invitation.email)
-        _withdraw_unsent(*_about(slot, invitation.email), kinds=_TO_PRESENTER)
+        _withdraw_unsent(
+            *_about(slot, invitation.email), kinds=(MessageKind.invitation, MessageKind.reminder)
+        )
         # Above what they hold, as every message about a slot (helper-62: an invitation sent
         # again had climbed past the slot's own count, and this CANCEL came below it).
         base = (slot.sequence or 0) + (meeting.sequence or 0) + 1
@@ -1187,16 +1189,7 @@ def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
     no longer holds. Returns what the settling updates withdrawn had to say (`basis`), for the
     newer message to say instead; None if none was."""
     carried = _settling_withdrawn(slot, email)
-    db.session.execute(
-        update(OutboxMessage)
-        .where(
-            *_about(slot, email),
-            OutboxMessage.kind.in_((MessageKind.update, MessageKind.cancellation)),
-            OutboxMessage.status.in_(_NOT_OUT),
-        )
-        .values(status=MessageStatus.superseded, last_error=None)
-        .execution_options(synchronize_session="fetch")
-    )
+    _withdraw_unsent(*_about(slot, email), kinds=(MessageKind.update, MessageKind.cancellation))
     return carried
 
 

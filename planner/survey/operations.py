@@ -1,9 +1,8 @@
 """Storing, finding and exporting surveys: the database side of the importers and exporters."""
 
 import re
-from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from sqlalchemy import func, insert, nulls_last, select
@@ -27,7 +26,7 @@ from planner.survey.records import (
     period_problems,
 )
 from planner.survey.summary import Summary, summarise
-from planner.survey.tabular import read_csv, read_json
+from planner.survey.tabular import read_csv, read_json, with_aliases
 from planner.text import SURROGATE, refusal
 from planner.timezones import is_time_zone
 
@@ -208,38 +207,8 @@ def read_survey_file(
     if suffix in (".json", ".csv"):
         reader = read_json if suffix == ".json" else read_csv
         record = reader(data, name, label=label, recommendations=recommendations)
-        return _renamed(record, aliases) if aliases else record
+        return with_aliases(record, aliases) if aliases else record
     return parse_document(data, name, label=label, aliases=aliases, recommendations=recommendations)
-
-
-def _renamed(record: SurveyRecord, aliases: Mapping[str, str]) -> SurveyRecord:
-    """A tabular survey with the offices `aliases` names under the codes they map to ("ZZ=PE":
-    a mistyped code is the office it meant), respondent and answers alike; one answering as both
-    is one respondent. An alias the file does not use is warned about, as in the published
-    text; two answers of one office to the same question and recommendation are refused."""
-    named = {r.code for r in record.respondents} | {a.office for a in record.answers}
-    warnings = [
-        ImportWarning(None, f"alias {alias}={code} was not used")
-        for alias, code in aliases.items()
-        if alias not in named
-    ]
-    respondents, seen = [], set()
-    for respondent in record.respondents:
-        code = aliases.get(respondent.code, respondent.code)
-        if code not in seen:
-            seen.add(code)
-            respondents.append(replace(respondent, code=code))
-    answers = [replace(a, office=aliases.get(a.office, a.office)) for a in record.answers]
-    twice = sorted((k for k, n in Counter(a.key for a in answers).items() if n > 1), key=str)
-    if twice:
-        office, question, number = twice[0]
-        raise SurveyFormatError(
-            f"With the aliases, {office} answers {question} for recommendation {number} more "
-            f"than once ({len(twice)} such answer(s)); nothing was changed."
-        )
-    return replace(
-        record, respondents=respondents, answers=answers, warnings=[*record.warnings, *warnings]
-    )
 
 
 # The longest answer of CWS/13/26 has some 2 000 characters; ten times that is still an answer.
@@ -400,12 +369,16 @@ def _remove_left_behind(codes: set[str]) -> tuple[str, ...]:
     # still find them.
     from planner.lineup.models import Lineup
 
-    in_rules = {
-        code
-        for rules in db.session.scalars(select(Lineup.rules))
-        for name in ("include", "exclude")
-        for code in (rules or {}).get(name, []) or []
-    }
+    in_rules = (
+        {
+            code
+            for rules in db.session.scalars(select(Lineup.rules))
+            for name in ("include", "exclude")
+            for code in (rules or {}).get(name, []) or []
+        }
+        if codes - reference
+        else set()
+    )
     removed = []
     for code in sorted(codes - reference):
         office = db.session.get(Office, code)

@@ -8,7 +8,8 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 from datetime import date
 from typing import Any
 
@@ -477,6 +478,32 @@ def _answer(
     if len(problems.items) > count:
         return None
     return AnswerRecord(office, Question(question), recommendation, text, lines, basis)
+
+
+def with_aliases(record: SurveyRecord, aliases: Mapping[str, str]) -> SurveyRecord:
+    """A tabular survey with the offices `aliases` names under the codes they map to ("ZZ=PE":
+    a mistyped code is the office it meant), respondent and answers alike; one answering as both
+    is one respondent. An alias the file does not use is warned about, as in the published
+    text; two answers of one office to the same question and recommendation are refused."""
+    named = {r.code for r in record.respondents} | {a.office for a in record.answers}
+    warnings = [
+        ImportWarning(None, f"alias {alias}={code} was not used")
+        for alias, code in aliases.items()
+        if alias not in named
+    ]
+    respondents, seen = [], set()
+    for respondent in record.respondents:
+        code = aliases.get(respondent.code, respondent.code)
+        if code not in seen:
+            seen.add(code)
+            respondents.append(replace(respondent, code=code))
+    answers = [replace(a, office=aliases.get(a.office, a.office)) for a in record.answers]
+    problems = _Problems()
+    _check_duplicates(answers, problems)
+    problems.raise_if_any(f"{record.source_name}, with the aliases,")
+    return replace(
+        record, respondents=respondents, answers=answers, warnings=[*record.warnings, *warnings]
+    )
 
 
 def _check_duplicates(answers: list[AnswerRecord], problems: _Problems) -> None:

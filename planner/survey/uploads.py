@@ -6,6 +6,7 @@ import re
 from flask import current_app, request
 from werkzeug.datastructures import FileStorage
 
+from planner.accounts.security import is_colead
 from planner.errors import PlannerError
 from planner.materials.checks import clean_filename, megabytes
 
@@ -25,8 +26,6 @@ def allow_survey_files(endpoint: str | None) -> None:
     """Let the import endpoints read a survey file (before CSRF protection reads the form) for
     a signed-in co-lead, or a script that sends a token (checked by the view, which answers 401
     for a wrong one): a body sent without either is refused at the app's 1 MB unread."""
-    from planner.accounts.security import is_colead
-
     if endpoint not in UPLOADS:
         return
     if endpoint.startswith("survey_api."):

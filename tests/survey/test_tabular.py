@@ -355,6 +355,14 @@ def test_an_alias_maps_a_mistyped_office_code_in_a_tabular_file(cli, app_context
     assert "AU" in offices and "ZZ" not in offices
     unused = cli.invoke(args=["survey", "import", str(path), "--alias", "QQ=AU", "--label", "L"])
     assert "alias QQ=AU was not used" in unused.stderr
+    # XA answering as AU too: two answers of AU to one question, refused whole.
+    data["answers"].append(
+        {"office": "XA", "question": "focus", "recommendation": 10, "text": "Also AI"}
+    )
+    path.write_text(json.dumps(data), encoding="utf-8")
+    merged = cli.invoke(args=["survey", "import", str(path), "--alias", "XA=ZZ", "--label", "M"])
+    assert merged.exit_code == 1
+    assert "ZZ answers focus for recommendation 10 more than once" in merged.stderr
 
 
 def _answer(text):
