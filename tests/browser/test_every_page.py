@@ -57,6 +57,7 @@ WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 PUBLIC = (
     "/",
+    "/?question=discuss",  # the heatmap of another question
     "/surveys",
     "/surveys/{survey}",
     "/surveys/{survey}/summary",

@@ -7,6 +7,8 @@ from playwright.sync_api import expect
 
 from tests.browser.conftest import FITS_WIDTH, HEADINGS_IN_ORDER, shoot
 
+# The explorer's pages at a desktop's width: headings, the main menu, tables with heads. At a
+# phone's width they are in tests/browser/test_every_page.py (nothing sideways, axe).
 PAGES = {
     "overview": "/",
     "overview-discuss": "/?question=discuss",
@@ -61,13 +63,6 @@ def test_each_page_at_desktop_width(page, live_server, survey, name, path):
     for table in page.locator("table").all():
         assert table.locator("th").count() > 0
     shoot(page, f"desktop-{name}")
-
-
-@pytest.mark.parametrize(("name", "path"), PAGES.items())
-def test_each_page_at_phone_width(phone, live_server, survey, name, path):
-    phone.goto(live_server + path)
-    assert phone.evaluate(FITS_WIDTH), f"{path} scrolls sideways on a phone"
-    shoot(phone, f"phone-{name}")
 
 
 def test_office_filter_and_search(page, live_server, survey):

@@ -455,6 +455,7 @@ def test_a_tampered_version_is_a_bad_request(client, colead_client, survey):
 
 
 @pytest.mark.parametrize("url", ["/proposals", "/api/v1/proposals", "/proposals?recommendation=10"])
+@pytest.mark.one_database  # statement counts are the ORM's loading, the same on both databases
 def test_the_review_costs_the_same_queries_for_5_or_20_proposals(
     app, client, colead_client, survey, url, monkeypatch
 ):
