@@ -13,6 +13,7 @@ from planner.survey import uploads
 from planner.survey.models import Survey
 from planner.survey.operations import (
     SurveyConflict,
+    SurveyImportRaced,
     answer_count,
     answer_records,
     find_survey,
@@ -113,6 +114,8 @@ def import_survey():
         )
     except SurveyConflict as error:
         raise ConflictError(f"{error} Send replace=true to replace it, or another label.") from None
+    except SurveyImportRaced as error:
+        raise ConflictError(str(error)) from None
     except SurveyFormatError as error:
         raise PlannerError(str(error), "file") from None
     body = {

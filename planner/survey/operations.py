@@ -44,6 +44,11 @@ class SurveyConflict(SurveyFormatError):
         self.source_name = source_name
 
 
+class SurveyImportRaced(SurveyFormatError):
+    """Another import or edit stored something this one needed to be unique (the label, the
+    answers) between its checks and its save: nothing was changed, and trying again decides."""
+
+
 @dataclass(frozen=True)
 class ImportOutcome:
     survey: Survey
@@ -321,7 +326,7 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             offices_removed = _remove_left_behind(brought - {r.code for r in record.respondents})
     except IntegrityError:
         db.session.rollback()
-        raise SurveyFormatError(
+        raise SurveyImportRaced(
             f"{record.label} could not be stored because the database changed during the import "
             "(another import or edit at the same time); nothing was changed. Try again."
         ) from None

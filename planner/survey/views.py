@@ -18,6 +18,7 @@ from planner.survey.forms import SurveyImportForm
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import (
     SurveyConflict,
+    SurveyImportRaced,
     answer_cells,
     answer_count,
     find_survey,
@@ -310,6 +311,8 @@ def import_survey():
             f"{error} Tick {PAGE_WORDS['replace']} to replace it, or give another label. {again}"
         )
         return _index(form, problem=problem, status=409)
+    except SurveyImportRaced as error:
+        return _index(form, problem=f"{error} {again}", status=409)
     except SurveyFormatError as error:
         said = str(error)
         if "nothing was changed" not in said.lower():

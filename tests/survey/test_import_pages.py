@@ -3,6 +3,7 @@ the file or nothing, a message that says what happened, and the form kept when i
 
 import html
 import io
+import os
 import re
 
 import pytest
@@ -287,3 +288,60 @@ def test_replacing_keeps_the_offices_a_saved_line_up_names(api, survey):
     replaced = api.post("/api/v1/surveys", data={"file": pilot("AU"), "replace": "true"})
     assert replaced.status_code == 200 and replaced.json["offices_removed"] == []
     assert db.session.get(Office, "XA") is not None
+
+
+# On SQLite an API request holds the database's write lock from its token's check on (the
+# token's last use is written): another import waits for it and then finds the label taken (the
+# 409 of a conflict above). On PostgreSQL the API can lose the race too.
+RACING = ["page", "api"] if os.environ.get("TEST_DATABASE_URL") else ["page"]
+
+
+@pytest.mark.committed  # the other import saves on a connection of its own
+@pytest.mark.parametrize("where", RACING)
+def test_an_import_that_loses_the_race_for_its_label_is_a_409_and_stores_nothing(
+    api, app_context, where
+):
+    """Two co-leads import under one label at the same time: each one's checks find the label
+    free, and the one that saves second meets the other's survey at the database's rule that
+    labels are unique. It is told so, as a conflict, and nothing of it is stored."""
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from planner.db_types import utcnow
+
+    saved: list[bool] = []
+
+    def the_other_saves_first(session, _context, _instances) -> None:
+        if saved or not any(isinstance(added, Survey) for added in session.new):
+            return
+        saved.append(True)
+        with db.engine.begin() as other:
+            other.execute(
+                Survey.__table__.insert().values(
+                    label="CWS/13/26",
+                    slug="CWS-13-26",
+                    source_name="saved-by-the-other.txt",
+                    fingerprint="0" * 64,
+                    imported_at=utcnow(),
+                )
+            )
+
+    event.listen(Session, "before_flush", the_other_saves_first)
+    try:
+        if where == "api":
+            body = {"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"), "alias": "GE=DE"}
+            response = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+            message = response.json["message"]
+        else:
+            response = send(api, BUNDLED_BYTES, aliases="GE=DE")
+            message = text_of(response)
+    finally:
+        event.remove(Session, "before_flush", the_other_saves_first)
+    assert saved, "the import never reached its save"
+    assert response.status_code == 409, message
+    assert "the database changed during the import" in message
+    assert "Try again" in message
+    db.session.expire_all()
+    stored = db.session.scalars(select(Survey)).all()
+    assert [s.source_name for s in stored] == ["saved-by-the-other.txt"]
+    assert answers_stored() == 0
