@@ -216,6 +216,15 @@ def refill(field, value) -> None:
     field.raw_data = [str(value)]
 
 
+def keep_when_left_out(field, value: str) -> None:
+    """A select left out of a post keeps the stored `value`, as a text field left out keeps its
+    own. WTForms fills it from the object's attribute of that name instead, and for a
+    relationship that is the related object, not the code or id the form holds (a 500 on
+    int(), helper-77)."""
+    if not field.raw_data:
+        field.data = value
+
+
 def _shown(value) -> str:
     """A field's value as the person typed it: no seconds on a time, "(empty)" for nothing."""
     if value is None or value == "" or value == [] or value == ():

@@ -62,7 +62,7 @@ from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.forms import stale
+from planner.forms import keep_when_left_out, stale
 from planner.lineup.models import Lineup
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
@@ -200,6 +200,8 @@ def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> 
         form.series.data = str(meeting.series_id or "")
         if not meeting.duration_pinned:
             form.duration_minutes.data = None  # empty: the length follows the slots
+    elif meeting is not None:
+        keep_when_left_out(form.series, str(meeting.series_id or ""))
     return form
 
 
@@ -433,6 +435,9 @@ def _slot_form(
         form.proposal.data = str(slot.proposal_id or "")
         if slot.offset_minutes is not None and slot.starts_at:
             form.start.data = local_time(meeting.time_zone, slot.starts_at).time()
+    elif slot is not None:
+        keep_when_left_out(form.office, slot.office_code or "")
+        keep_when_left_out(form.proposal, str(slot.proposal_id or ""))
     return form
 
 

@@ -791,6 +791,22 @@ def test_a_pinned_slot_keeps_its_clock_time_when_the_meeting_moves_across_a_cloc
     move("2027-11-06T21:30", "2027-11-07T01:30:00-04:00")
 
 
+def test_a_meeting_saved_without_its_series_select_stays_in_its_series(api, meeting):
+    """A select left out of the post changes nothing, as a text field left out does: without
+    `series` the save was a 500 on int() of the series itself (helper-77)."""
+    meeting.series = MeetingSeries(title="Task Force 2027")
+    db.session.commit()
+    edit = f"/meetings/{meeting.id}/edit"
+    form = form_of(api, edit)
+    assert form["series"] == [str(meeting.series_id)]
+    del form["series"]
+    form["title"] = ["Rec 10 workshop, renamed"]
+    response = api.post(edit, data=form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (meeting.title, meeting.series.title) == ("Rec 10 workshop, renamed", "Task Force 2027")
+
+
 def test_a_time_that_happens_twice_is_refused_on_the_page_in_the_pages_words(api, meeting):
     """The page's time field takes no offset: the refusal says how to get round that, not to
     type an offset it cannot take; the form comes back as typed."""

@@ -14,7 +14,7 @@ from sqlalchemy import String, Text, func, select, union_all
 from sqlalchemy import literal as sql_literal
 from werkzeug.datastructures import MultiDict
 
-from planner.agenda.models import Meeting
+from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.db_types import MAX_INT
 from planner.extensions import db
 from planner.mail.outbox import Recipient, enqueue
@@ -187,6 +187,10 @@ def build_world(client, colead_client) -> World:
     decision = {"status": "accepted", "reason": "Fits.", "version": 1}
     assert colead_client.patch(f"/api/v1/proposals/{accepted}", json=decision).status_code == 200
     contact = db.session.scalar(select(OfficeContact.id))
+    # Forms filled in from a meeting in a series and a slot linked to a proposal: a select left
+    # out keeps those, not the related objects themselves (a 500, helper-77).
+    db.session.get(Meeting, meeting).series = MeetingSeries(title="Task Force 2030")
+    db.session.get(Slot, slot).proposal_id = accepted
     # The published slot's presenter is invited and has added a link, so that their page and the
     # meeting's archive carry every form a presenter and a co-lead meet.
     invited = db.session.get(Meeting, published).slots[0]

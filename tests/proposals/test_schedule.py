@@ -279,6 +279,32 @@ def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
     assert f'href="/slots/{slot_id}/invite">Invite the presenter</a>' in page
 
 
+@pytest.mark.parametrize("left_out", [("proposal",), ("office",), ("proposal", "office")])
+def test_a_slot_saved_without_its_selects_keeps_its_office_and_proposal(
+    client, colead_client, survey, left_out
+):
+    """A script (or a page cut short) that leaves a select out of the post changes nothing
+    there, as with a text field left out: it was a 500 for the linked proposal (helper-77)."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    schedule(colead_client, proposal, meeting(colead_client))
+    [slot] = slots()
+    url = f"/slots/{slot.id}/edit"
+    fields = form_of(colead_client, url)
+    for name in left_out:
+        del fields[name]
+    fields["title"] = ["Chatbots, as scheduled"]
+    response = colead_client.post(url, data=fields)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    [slot] = slots()
+    assert (slot.title, slot.office_code, slot.proposal_id) == (
+        "Chatbots, as scheduled",
+        "PE",
+        proposal.id,
+    )
+
+
 def test_add_a_slot_with_a_linked_proposal_fills_what_was_left_empty(client, colead_client, survey):
     volunteer(client)
     proposal = the_proposal()
