@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, has_request_context, request
+from flask import Flask, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -102,9 +102,18 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # Before CSRF and every view: a NUL is refused whatever the form or the address.
     app.before_request(refuse_undecodable_form)  # before anything parses the form
     app.before_request(refuse_nul)
+    app.after_request(_date_from_the_server)
     csrf.init_app(app)
     _register(app)
     return app
+
+
+def _date_from_the_server(response: Response) -> Response:
+    """The HTTP server dates each answer (`make run`'s and gunicorn both send Date): the one
+    Werkzeug's conditional answers add (feeds, static files) went out as a second Date line
+    from the development server (helper-78)."""
+    response.headers.pop("Date", None)
+    return response
 
 
 def _register(app: Flask) -> None:

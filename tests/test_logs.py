@@ -1,6 +1,6 @@
 """No secret in the logs: private proposal links and feed tokens are masked in the access logs of
 `make run` (werkzeug) and gunicorn and in the app's error log; a failed insert logs no contact's
-name or address."""
+name or address. Both servers also send one Date line with each answer, conditional ones too."""
 
 import logging
 import os
@@ -89,6 +89,38 @@ def test_the_development_server_logs_no_private_link(app, caplog):
     assert not any(secret in caplog.text for secret in SECRETS)
 
 
+def _dates(url: str, **headers: str) -> tuple[int, list[str]]:
+    """The status of a GET and the Date lines its answer carried."""
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers.get_all("Date") or []
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get_all("Date") or []
+
+
+def assert_dated_once(base: str) -> None:
+    """A feed, its 304 and a static file each carry one Date line (RFC 9110 allows one)."""
+    for path in ("/feeds/taskforce.ics", "/static/app.css"):
+        status, dates = _dates(base + path)
+        assert (status, len(dates)) == (200, 1), (path, dates)
+        with urllib.request.urlopen(base + path, timeout=10) as response:
+            etag = response.headers["ETag"]
+        status, dates = _dates(base + path, **{"If-None-Match": etag})
+        assert (status, len(dates)) == (304, 1), (path, dates)
+
+
+@pytest.mark.committed  # the server answers from threads of its own
+def test_the_development_server_dates_each_answer_once(app):
+    server = make_server("127.0.0.1", 0, app)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        assert_dated_once(f"http://127.0.0.1:{server.port}")
+    finally:
+        server.shutdown()
+
+
 def test_the_error_log_masks_the_address_of_a_failed_request(app, caplog):
     """The app logs an unexpected error with the address it happened on."""
     with app.test_request_context(f"/proposals/{TOKEN}/edit"):
@@ -154,6 +186,7 @@ def test_gunicorn_with_the_config_logs_no_private_link(app, tmp_path):
         base = f"http://127.0.0.1:{port}"
         assert _get(f"{base}/proposals/{TOKEN}") == 404
         assert _get(f"{base}/feeds/offices/AU.ics?token={FEED_TOKEN}") in (403, 404)
+        assert_dated_once(base)
     finally:
         server.send_signal(signal.SIGTERM)
         server.wait(timeout=30)

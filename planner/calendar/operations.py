@@ -676,9 +676,16 @@ def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -
     window = and_(*_feed_is(None, number))
     on_it = Slot.recommendations.any(Recommendation.number == number)
     events = _with_removed(events, _feed_removals(window, since, events), _held_slots(on_it))
-    # A slot that stopped being placed leaves no row: the feed's date moves with any slot's
-    # change in the window (at worst a client fetches an unchanged feed; its ETag matches).
-    changes = (s.updated_at for meeting in meetings for s in meeting.slots)
+    # A slot that stopped being placed leaves no row, and a talk's time follows the slots
+    # before it: the feed's date moves with any slot's change in a meeting with a slot on the
+    # recommendation (at worst a client fetches an unchanged feed; its ETag matches). Not with
+    # changes in other meetings: a client asking If-Modified-Since fetched it again (helper-78).
+    changes = (
+        s.updated_at
+        for meeting in meetings
+        if any(r.number == number for slot in meeting.slots for r in slot.recommendations)
+        for s in meeting.slots
+    )
     return events, _changed(events, *changes, *_older_than(since, window))
 
 

@@ -2,7 +2,7 @@
 the date never runs ahead of the answer, conditional requests get 304 exactly when nothing
 changed, and an event that leaves a feed stays there, cancelled."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
 
 import pytest
@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from tests.calendar.readers import read_everywhere, with_icalendar
 from tests.calendar.test_feeds import MEETING, events_by_uid
+from tests.support import publish_as_planned
 
 FEED = "/feeds/taskforce.ics"
 TALKS = "/feeds/taskforce-talks.ics"
@@ -23,6 +24,12 @@ pytestmark = pytest.mark.settle
 
 def date_of(response, header: str):
     return parsedate_to_datetime(response.headers[header])
+
+
+def answered(client, url: str):
+    """The answer and when it came: the HTTP server dates it then (the app sends no Date)."""
+    response = client.get(url)
+    return response, datetime.now(UTC)
 
 
 def revalidate(client, url: str, response) -> tuple[int, int]:
@@ -38,16 +45,51 @@ def revalidate(client, url: str, response) -> tuple[int, int]:
 def test_after_a_burst_of_edits_last_modified_holds_still(colead_client, visitor, published, clock):
     for n in range(5):
         colead_client.patch(f"/api/v1/meetings/{published.id}", json={"title": f"Title {n}"})
-    first = visitor.get(FEED)
-    second = visitor.get(FEED)
+    first, first_at = answered(visitor, FEED)
+    second, second_at = answered(visitor, FEED)
     clock.sleep(1.1)
-    later = visitor.get(FEED)
-    for response in (first, second, later):
+    later, later_at = answered(visitor, FEED)
+    for response, at in ((first, first_at), (second, second_at), (later, later_at)):
         assert response.headers["ETag"] == first.headers["ETag"]
         assert response.headers["Last-Modified"] == first.headers["Last-Modified"]
-        assert date_of(response, "Last-Modified") <= date_of(response, "Date")
+        assert date_of(response, "Last-Modified") <= at
     assert revalidate(visitor, FEED, first) == (304, 304)
     assert "Title 4" in first.text
+
+
+def test_a_recommendation_feed_keeps_its_date_while_other_meetings_change(
+    colead_client, visitor, published, clock
+):
+    """helper-78: renaming a Rec 7 talk in another meeting moved the Rec 10 feed's date, so a
+    client asking If-Modified-Since fetched the same feed again. A change in a meeting with a
+    Rec 10 talk still moves it: the talks' times follow the slots before them."""
+    api = colead_client
+    other = api.post(
+        "/api/v1/meetings",
+        json={**MEETING, "title": "Rec 7 workshop", "starts_at": "2026-12-09T12:00:00+01:00"},
+    ).get_json()
+    talk = {"title": "Rec 7 talk", "office": "ES", "recommendations": [7], "duration_minutes": 20}
+    rec7 = api.post(f"/api/v1/meetings/{other['id']}/slots", json=talk).get_json()
+    assert publish_as_planned(api, other["id"]).status_code == 200
+    url = "/feeds/recommendations/10.ics"
+    clock.sleep(1.1)
+    before = visitor.get(url)
+    renamed = api.patch(f"/api/v1/slots/{rec7['id']}", json={"title": "Rec 7 talk, renamed"})
+    assert renamed.status_code == 200, renamed.get_json()
+    clock.sleep(1.1)
+    after = visitor.get(url)
+    assert after.data == before.data
+    assert after.headers["Last-Modified"] == before.headers["Last-Modified"]
+    assert revalidate(visitor, url, before) == (304, 304)
+
+    opening = published.slots[0]  # before the Rec 10 talks: longer, it moves them
+    longer = api.patch(f"/api/v1/slots/{opening.id}", json={"duration_minutes": 15})
+    assert longer.status_code == 200, longer.get_json()
+    clock.sleep(1.1)
+    moved = visitor.get(url)
+    assert moved.data != before.data
+    assert date_of(moved, "Last-Modified") > date_of(before, "Last-Modified")
+    assert revalidate(visitor, url, before) == (200, 200)
 
 
 def test_last_modified_is_the_newest_revision_in_the_feed(visitor, published):
@@ -80,9 +122,9 @@ def test_conditional_requests_both_ways(colead_client, visitor, published):
 
     colead_client.patch(f"/api/v1/meetings/{published.id}", json={"title": "Renamed"})
     assert revalidate(visitor, FEED, before) == (200, 200)
-    after = visitor.get(FEED)
+    after, after_at = answered(visitor, FEED)
     assert date_of(after, "Last-Modified") > date_of(before, "Last-Modified")
-    assert date_of(after, "Last-Modified") <= date_of(after, "Date")
+    assert date_of(after, "Last-Modified") <= after_at
     assert revalidate(visitor, FEED, after) == (304, 304)
     # An ETag that no longer matches wins over a date that would.
     stale_tag = {
