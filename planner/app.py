@@ -14,6 +14,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from planner import http_errors, log_masking
 from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
+from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
 from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
@@ -208,6 +209,28 @@ def _and_list(items) -> str:
 def _without_none(attributes: dict) -> dict:
     """HTML attributes minus the unset ones, for `field(**attrs)` in the form macro."""
     return {name: value for name, value in attributes.items() if value is not None}
+
+
+@event.listens_for(Engine, "before_cursor_execute")
+def _no_nul_to_the_database(_connection, _cursor, _statement, parameters, _context, _many):
+    """No NUL character reaches the database, whichever code path a value took: PostgreSQL
+    refuses one (a 500), SQLite stores it. The input layer refuses them field by field, with
+    the field named; a value that slipped past (a code looked up before it was checked,
+    helper-79) is refused as the request's fault, with nothing stored."""
+    if _holds_nul(parameters):
+        raise PlannerError("The request contains a NUL character, which no field can hold.")
+
+
+def _holds_nul(parameters) -> bool:
+    """Whether a statement's parameters (a row as a dict or a tuple, or a list of rows) hold a
+    text with a NUL character."""
+    if isinstance(parameters, str):
+        return "\x00" in parameters
+    if isinstance(parameters, dict):
+        parameters = parameters.values()
+    elif not isinstance(parameters, list | tuple):
+        return False
+    return any(_holds_nul(value) for value in parameters)
 
 
 @event.listens_for(Engine, "connect")

@@ -12,7 +12,7 @@ from planner.agenda.models import HOME_ZONE, Meeting
 from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
-from planner.offices.models import Office
+from planner.offices.models import OFFICE_CODE, Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.request_input import unknown_fields
@@ -163,7 +163,11 @@ def check_url(value) -> str | None:
 def check_office(value) -> str | None:
     if value in (None, ""):
         return None
-    if not isinstance(value, str) or db.session.get(Office, value.upper()) is None:
+    if (
+        not isinstance(value, str)
+        or not OFFICE_CODE.fullmatch(value)
+        or db.session.get(Office, value.upper()) is None
+    ):
         shown = repr(value)[:20] + ("…" if len(repr(value)) > 20 else "")
         raise AgendaError(f"{shown} is not a known office code.")
     return value.upper()

@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.extensions import db
-from planner.offices.models import Office
+from planner.offices.models import OFFICE_CODE, Office
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from planner.survey.operations import latest_survey, respondent_offices
@@ -28,8 +28,9 @@ def participating_offices(meeting: Meeting) -> list[Office]:
 def offices_by_code(codes: Iterable[str]) -> list[Office]:
     """The offices with these codes (in any case), by code; an unknown code is refused."""
     wanted = {c.strip().upper() for c in codes}
+    codes = {c for c in wanted if OFFICE_CODE.fullmatch(c)}
     offices = db.session.scalars(
-        select(Office).where(Office.code.in_(wanted)).order_by(Office.code)
+        select(Office).where(Office.code.in_(codes)).order_by(Office.code)
     ).all()
     missing = sorted(wanted - {o.code for o in offices})
     if missing:

@@ -18,6 +18,9 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
 # with where each value came from; a co-lead edits them. The groups are WIPO's regional groups of
 # member states; intergovernmental organisations (EP, EM) and the International Bureau are in none.
 SIZES = ("small", "medium", "large")
+# What an office code looks like (WIPO ST.3: two letters), in any case: anything else names no
+# office, and is not looked up.
+OFFICE_CODE = re.compile(r"[A-Za-z]{2}")
 REGIONS = (
     "African Group",
     "Asia and the Pacific",

@@ -478,7 +478,9 @@ def latest_survey() -> Survey | None:
 
 def find_survey(reference: str | None = None) -> Survey:
     """The survey with this label or slug; without one, the latest (newest answer window)."""
-    if reference:
+    if reference and refusal(reference, "The survey"):
+        survey = None  # no label holds a NUL or a line break: nothing to look up
+    elif reference:
         # The exact spelling first; then in any case ("?survey=cws-13-26").
         exact = (Survey.label == reference) | (Survey.slug == reference)
         survey = db.session.scalar(select(Survey).where(exact).limit(1))

@@ -179,6 +179,29 @@ def test_nul_characters_are_refused_and_never_stored(client, colead_client, surv
         colead_client, "patch", f"/api/v1/meetings/{world.meeting}", '{"title": "a\\u0000b"}'
     )
     assert response.status_code == 400
+    # Values that name something to look up (helper-79: a 500 on PostgreSQL each).
+    for method, url, body in (
+        ("patch", f"/api/v1/slots/{world.slot}", '{"office": "A\\u0000U"}'),
+        (
+            "post",
+            f"/api/v1/meetings/{world.meeting}/slots",
+            '{"title": "t", "office": "A\\u0000U"}',
+        ),
+        ("post", "/api/v1/lineups", '{"recommendation": 10, "slots": 3, "survey": "CWS\\u0000"}'),
+    ):
+        before = row_counts()
+        response = _json(colead_client, method, url, body)
+        check_answer(response, before, f"{method.upper()} {url} {body}")
+        assert response.status_code in (400, 404), (url, response.get_json())
+    edit = f"/meetings/{world.meeting}/edit"
+    before = row_counts()
+    response = colead_client.post(
+        f"/meetings/{world.meeting}/offices",
+        data={"csrf_token": csrf_token(colead_client, edit), "offices": ["AU", "A\x00U"]},
+    )
+    check_answer(response, before, "POST offices A\\x00U")
+    assert response.status_code == 400
+    assert "Unknown office code(s): A" in response.get_data(as_text=True)
 
 
 def test_a_form_that_is_not_utf8_is_refused_not_stored_as_escapes(client, survey):
@@ -307,3 +330,15 @@ def test_a_survey_label_without_latin_letters_gets_an_address(cli, client, app_c
         "/?survey=调查",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def test_no_nul_reaches_the_database_whatever_the_code_path(app_context):
+    """The last guard (planner/app.py): a value with a NUL that no check refused is the
+    request's fault, a 400, on both databases; PostgreSQL would raise a server error."""
+    from planner.errors import PlannerError
+    from planner.offices.models import Office
+
+    with pytest.raises(PlannerError, match="NUL character"):
+        db.session.get(Office, "A\x00")
+    db.session.rollback()
+    assert db.session.get(Office, "AU") is not None
