@@ -216,6 +216,26 @@ def refill(field, value) -> None:
     field.raw_data = [str(value)]
 
 
+def saved(save: Callable[[], object]) -> bool:
+    """Run `save` and write its changes now, inside the view. False when another save of the
+    same item won at the same moment, between this request's version check (`stale`) and its
+    write, which the database noticed (StaleDataError): the session is rolled back, the item
+    reads as the other save left it, and the page can show the form again with what was typed
+    and what is stored now. Noticed at the request's commit, the race was a bare 409 page that
+    dropped the typing (helper-79)."""
+    from sqlalchemy.orm.exc import StaleDataError
+
+    from planner.extensions import db
+
+    try:
+        save()
+        db.session.flush()
+    except StaleDataError:
+        db.session.rollback()
+        return False
+    return True
+
+
 def keep_when_left_out(field, value: str) -> None:
     """A select left out of a post keeps the stored `value`, as a text field left out keeps its
     own. WTForms fills it from the object's attribute of that name instead, and for a

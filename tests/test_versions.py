@@ -376,3 +376,74 @@ def test_a_save_that_changes_nothing_is_no_new_version(api, client, survey):
     # A real change is a new version.
     renamed = api.patch(slot_url, json={"title": "Talk, renamed"}).get_json()
     assert renamed["version"] > versions[1]
+
+
+def _contact_id() -> int:
+    from planner.offices.models import OfficeContact
+
+    contact = OfficeContact(
+        office_code="AU", name="Kim Example", email="kim@ipaustralia.example", source="test"
+    )
+    db.session.add(contact)
+    db.session.commit()
+    return contact.id
+
+
+@pytest.mark.committed  # another connection races the request
+@pytest.mark.parametrize("page", ["office", "recommendation", "meeting", "slot", "contact"])
+def test_a_form_that_loses_a_race_comes_back_with_what_was_typed(app, api, survey, page):
+    """helper-79: two co-leads save the same item at the same moment, on two instances. Both
+    pass the version check; the database lets one write. The other's page comes back (409)
+    with what they typed and what is stored now, as when the form was posted after a save:
+    it was a bare error page that dropped the typing."""
+    from planner.offices.models import OfficeContact
+
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk"}).get_json()
+    url, field, model, key = {
+        "office": ("/offices/AU/edit", "city", Office, Office.code == "AU"),
+        "recommendation": (
+            "/recommendations/10/edit",
+            "short_title",
+            Recommendation,
+            Recommendation.number == 10,
+        ),
+        "meeting": (
+            f"/meetings/{meeting['id']}/edit",
+            "title",
+            Meeting,
+            Meeting.id == meeting["id"],
+        ),
+        "slot": (f"/slots/{slot['id']}/edit", "title", Slot, Slot.id == slot["id"]),
+        "contact": (
+            f"/offices/contacts/{_contact_id()}/edit",
+            "role",
+            OfficeContact,
+            OfficeContact.office_code == "AU",
+        ),
+    }[page]
+    fields = form_of(api, url)
+    fields[field] = ["Mine, typed"]
+    raced: list[bool] = []
+
+    def the_other_saves_first(session, _context, _instances) -> None:
+        if raced or not any(isinstance(o, model) for o in session.dirty):
+            return
+        raced.append(True)
+        with db.engine.begin() as other:
+            other.execute(
+                update(model).where(key).values({field: "Theirs", "version": model.version + 1})
+            )
+
+    event.listen(Session, "before_flush", the_other_saves_first)
+    try:
+        answer = api.post(url, data=fields)
+    finally:
+        event.remove(Session, "before_flush", the_other_saves_first)
+    assert raced, "the save never reached the database"
+    page_text = html.unescape(answer.get_data(as_text=True))
+    assert answer.status_code == 409, page_text[:3000]
+    assert 'value="Mine, typed"' in page_text
+    assert "is now “Theirs”" in page_text
+    db.session.expire_all()
+    assert getattr(db.session.scalar(select(model).where(key)), field) == "Theirs"

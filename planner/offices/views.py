@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.forms import stale
+from planner.forms import saved, stale
 from planner.offices.contacts import (
     add_contact,
     all_contacts,
@@ -25,6 +25,7 @@ from planner.survey.operations import (
 )
 from planner.survey.records import Question
 from planner.timezones import local_time, utc_offset, zone_choices
+from planner.versioning import RACED
 from planner.web import office_feed_url, survey_from_request
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
@@ -104,17 +105,21 @@ def edit(code: str):
         else None
     )
     if submitted and not problem:
-        update_office(
-            office,
-            name=form.name.data,
-            city=form.city.data or "",
-            time_zone=form.time_zone.data or "",
-            size=form.size.data,
-            region=form.region.data,
-            editor=editor(),
-        )
-        flash(f"{office.code} saved.", "success")
-        return redirect(url_for(".detail", code=office.code))
+        if saved(
+            lambda: update_office(
+                office,
+                name=form.name.data,
+                city=form.city.data or "",
+                time_zone=form.time_zone.data or "",
+                size=form.size.data,
+                region=form.region.data,
+                editor=editor(),
+            )
+        ):
+            flash(f"{office.code} saved.", "success")
+            return redirect(url_for(".detail", code=office.code))
+        stored = OfficeForm(formdata=None, obj=office)
+        problem = stale(form, stored, office, f"Office {office.code}") or RACED
     return render_template(
         "offices/edit.html", office=office, form=form, problem=problem, zones=zone_choices()
     ), (409 if problem else 400 if form.errors else 200)
@@ -176,12 +181,15 @@ def edit_contact(contact_id: int):
         status = 409 if problem else 200
         if problem is None:
             try:
-                update_contact(contact, **_contact_fields(form))
+                won = saved(lambda: update_contact(contact, **_contact_fields(form)))
             except PlannerError as error:
                 problem, status = _refused(form, error), error.status
             else:
-                flash(f"{contact.name} saved.", "success")
-                return redirect(url_for(".detail", code=contact.office_code) + "#contacts")
+                if won:
+                    flash(f"{contact.name} saved.", "success")
+                    return redirect(url_for(".detail", code=contact.office_code) + "#contacts")
+                stored = ContactForm(formdata=None, obj=contact)
+                problem, status = stale(form, stored, contact, "The contact") or RACED, 409
     elif form.errors:
         status = 400
     return render_template(
