@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import func, select
 
-from planner.addresses import matches_address
+from planner.addresses import same_address
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
@@ -38,13 +38,15 @@ def language_code(language: str | None) -> str:
 
 
 def _by_email(office_code: str, email: str) -> OfficeContact | None:
-    # Addresses differ in case as people type them; they reach the same person.
-    return db.session.scalar(
-        select(OfficeContact).where(
-            OfficeContact.office_code == office_code,
-            matches_address(OfficeContact.email, email),
-        )
+    # Addresses differ in case as people type them, in any script; they reach the same person.
+    # Compared in Python (`same_address`): SQL's lower() folds only ASCII capitals, and
+    # ÉLISE@ and élise@ were two contacts (helper-79). An office has a few contacts.
+    contacts = db.session.scalars(
+        select(OfficeContact)
+        .where(OfficeContact.office_code == office_code)
+        .order_by(OfficeContact.id)
     )
+    return next((c for c in contacts if same_address(c.email, email)), None)
 
 
 def _refuse_taken(office_code: str, email: str, contact: OfficeContact | None = None) -> None:

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import digest
-from planner.addresses import matches_address
+from planner.addresses import same_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
@@ -55,18 +55,20 @@ RESENT_WITHIN = timedelta(hours=24)
 
 
 def _sent_before(office: str, fields: dict) -> Proposal | None:
-    return db.session.scalar(
+    same_words = db.session.scalars(
         select(Proposal)
         .where(
             Proposal.office_code == office,
-            matches_address(Proposal.contact_email, fields["contact_email"] or ""),
             Proposal.title == fields["title"],
             Proposal.abstract == fields["abstract"],
             Proposal.status == ProposalStatus.submitted,
             Proposal.created_at > utcnow() - RESENT_WITHIN,
         )
-        .limit(1)
+        .order_by(Proposal.id)
     )
+    # By the same person in any case, in any script (SQL's lower() folds only ASCII).
+    email = fields["contact_email"] or ""
+    return next((p for p in same_words if same_address(p.contact_email, email)), None)
 
 
 def submit(

@@ -5,6 +5,7 @@ import csv
 import html
 import io
 
+import pytest
 from sqlalchemy import func, select
 
 from planner.extensions import db
@@ -114,6 +115,25 @@ def test_a_second_contact_with_the_same_address_is_refused(colead_client, survey
     # Another office may have the same person.
     assert add(colead_client, code="CA").status_code == 302
     assert len(stored()) == 2
+
+
+@pytest.mark.parametrize(
+    ("first", "again"),
+    [
+        ("ÉLISE@example.org", "élise@example.org"),
+        ("ØYVIND@exämple.org", "øyvind@xn--exmple-cua.org"),
+    ],
+)
+def test_the_same_address_in_other_capitals_of_any_script_is_the_same_contact(
+    colead_client, survey, first, again
+):
+    """helper-79: SQL's lower() folds only ASCII capitals, so ÉLISE@ and élise@ were two
+    contacts of one office; addresses are compared as one mailbox (`same_address`)."""
+    assert add(colead_client, email=first).status_code == 302
+    refused = add(colead_client, email=again, name="Someone else")
+    assert refused.status_code == 409
+    assert "is already a contact of AU" in refused.get_data(as_text=True)
+    assert len(stored()) == 1
 
 
 def test_a_stale_edit_or_delete_is_refused_and_keeps_the_input(colead_client, survey):
