@@ -212,12 +212,14 @@ def _without_none(attributes: dict) -> dict:
 
 
 @event.listens_for(Engine, "before_cursor_execute")
-def _no_nul_to_the_database(_connection, _cursor, _statement, parameters, _context, _many):
-    """No NUL character reaches the database, whichever code path a value took: PostgreSQL
-    refuses one (a 500), SQLite stores it. The input layer refuses them field by field, with
-    the field named; a value that slipped past (a code looked up before it was checked,
-    helper-79) is refused as the request's fault, with nothing stored."""
-    if _holds_nul(parameters):
+def _no_nul_to_postgresql(connection, _cursor, _statement, parameters, _context, _many):
+    """No NUL character reaches PostgreSQL, whichever code path a value took: it refuses one in
+    text, a server error (500). The input layer refuses them field by field, with the field
+    named; a value that slipped past (a code looked up before it was checked, helper-79) is
+    refused as the request's fault (400), with nothing stored. SQLite takes one as any other
+    character: a lookup finds nothing, and a row written there by hand may hold one, which
+    the feeds clean (tests/calendar/test_stored_values.py)."""
+    if connection.dialect.name == "postgresql" and _holds_nul(parameters):
         raise PlannerError("The request contains a NUL character, which no field can hold.")
 
 

@@ -332,13 +332,17 @@ def test_a_survey_label_without_latin_letters_gets_an_address(cli, client, app_c
         assert client.get(url).status_code == 200, url
 
 
-def test_no_nul_reaches_the_database_whatever_the_code_path(app_context):
+def test_no_nul_reaches_postgresql_whatever_the_code_path(app_context):
     """The last guard (planner/app.py): a value with a NUL that no check refused is the
-    request's fault, a 400, on both databases; PostgreSQL would raise a server error."""
+    request's fault (a 400) on PostgreSQL, which would raise a server error; on SQLite it
+    names nothing."""
     from planner.errors import PlannerError
     from planner.offices.models import Office
 
-    with pytest.raises(PlannerError, match="NUL character"):
-        db.session.get(Office, "A\x00")
-    db.session.rollback()
+    if db.engine.dialect.name == "postgresql":
+        with pytest.raises(PlannerError, match="NUL character"):
+            db.session.get(Office, "A\x00")
+        db.session.rollback()
+    else:
+        assert db.session.get(Office, "A\x00") is None
     assert db.session.get(Office, "AU") is not None
