@@ -1,6 +1,7 @@
 """What tests share that is not a fixture: the bundled survey's path, the co-lead's sign-in, a
 form's CSRF token as a browser submits it, a count of the SQL a block sends, every page of a
-paginated API answer, and the database emptied back to its reference data."""
+paginated API answer, the database emptied back to its reference data, and someone else's save
+landing between a request's checks and its own save."""
 
 import html
 import re
@@ -163,3 +164,27 @@ def ahead(day: str) -> str:
     while moved <= datetime.now(UTC).date() + timedelta(days=1):
         moved += timedelta(weeks=52)
     return moved.isoformat()
+
+
+@contextmanager
+def saved_first_by_someone_else(write, before):
+    """Someone else's save lands between the request's checks and its own save: at the
+    request's first flush for which `before(session)` holds, `write(connection)` runs on a
+    connection of its own and is committed (tests marked `committed`). Yields a list that
+    holds True once it has run, for the test to check that the race happened."""
+    from sqlalchemy.orm import Session
+
+    done: list[bool] = []
+
+    def race(session, _context, _instances) -> None:
+        if done or not before(session):
+            return
+        done.append(True)
+        with db.engine.begin() as connection:
+            write(connection)
+
+    event.listen(Session, "before_flush", race)
+    try:
+        yield done
+    finally:
+        event.remove(Session, "before_flush", race)

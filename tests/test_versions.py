@@ -15,7 +15,7 @@ from planner.lineup.models import Lineup
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from tests.support import csrf_token, form_of, publish_as_planned
+from tests.support import csrf_token, form_of, publish_as_planned, saved_first_by_someone_else
 
 MEETING = {"title": "Rec 10 workshop", "duration_minutes": 120, "time_zone": "Europe/Zurich"}
 VOLUNTEERED = {
@@ -223,18 +223,13 @@ def test_the_office_editing_its_proposal_while_a_colead_decides(api, client, sur
     fields = form_of(client, private + "/edit")
     fields["title"] = ["A new title"]
 
-    def colead_decides(session, _context, _instances):
-        if any(isinstance(o, Proposal) for o in session.dirty):
-            with db.engine.begin() as connection:
-                connection.execute(
-                    update(Proposal).values(status="accepted", version=Proposal.version + 1)
-                )
-
-    event.listen(Session, "before_flush", colead_decides)
-    try:
+    with saved_first_by_someone_else(
+        lambda other: other.execute(
+            update(Proposal).values(status="accepted", version=Proposal.version + 1)
+        ),
+        before=lambda session: any(isinstance(o, Proposal) for o in session.dirty),
+    ):
         answer = client.post(private + "/edit", data=fields)
-    finally:
-        event.remove(Session, "before_flush", colead_decides)
     assert answer.status_code == 409
     page = html.unescape(answer.get_data(as_text=True))
     assert "Someone else changed this proposal at the same moment" in page
@@ -249,18 +244,13 @@ def test_a_race_the_checks_cannot_see_is_caught_by_the_database(app, api, survey
     UPDATE finds no row of the version it read, and the request answers 409."""
     meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
 
-    def someone_else_saves(session, _context, _instances):
-        if any(isinstance(o, Meeting) for o in session.dirty):
-            with db.engine.begin() as connection:
-                connection.execute(
-                    update(Meeting).values(title="Theirs", version=Meeting.version + 1)
-                )
-
-    event.listen(Session, "before_flush", someone_else_saves)
-    try:
+    with saved_first_by_someone_else(
+        lambda other: other.execute(
+            update(Meeting).values(title="Theirs", version=Meeting.version + 1)
+        ),
+        before=lambda session: any(isinstance(o, Meeting) for o in session.dirty),
+    ):
         answer = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"title": "Mine"})
-    finally:
-        event.remove(Session, "before_flush", someone_else_saves)
     assert answer.status_code == 409
     assert "at the same moment" in answer.get_json()["message"]
     stored = db.session.get(Meeting, meeting["id"])
@@ -318,20 +308,15 @@ def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(a
     url = "/offices/AU/contacts/new"
     fields = {"name": "Ana", "email": "ana@ipaustralia.example", "role": "", "language": "en"}
 
-    def someone_else_adds_it(session, _context, _instances):
-        if any(isinstance(o, OfficeContact) for o in session.new):
-            with db.engine.begin() as connection:
-                connection.execute(
-                    insert(OfficeContact).values(
-                        office_code="AU", source="entered by someone else", **fields
-                    )
-                )
-
-    event.listen(Session, "before_flush", someone_else_adds_it)
-    try:
+    with saved_first_by_someone_else(
+        lambda other: other.execute(
+            insert(OfficeContact).values(
+                office_code="AU", source="entered by someone else", **fields
+            )
+        ),
+        before=lambda session: any(isinstance(o, OfficeContact) for o in session.new),
+    ):
         answer = api.post(url, data={**fields, "csrf_token": csrf_token(api, url)})
-    finally:
-        event.remove(Session, "before_flush", someone_else_adds_it)
     assert answer.status_code == 409
     assert "Someone else saved the same thing at the same moment" in html.unescape(
         answer.get_data(as_text=True)
@@ -424,22 +409,13 @@ def test_a_form_that_loses_a_race_comes_back_with_what_was_typed(app, api, surve
     }[page]
     fields = form_of(api, url)
     fields[field] = ["Mine, typed"]
-    raced: list[bool] = []
-
-    def the_other_saves_first(session, _context, _instances) -> None:
-        if raced or not any(isinstance(o, model) for o in session.dirty):
-            return
-        raced.append(True)
-        with db.engine.begin() as other:
-            other.execute(
-                update(model).where(key).values({field: "Theirs", "version": model.version + 1})
-            )
-
-    event.listen(Session, "before_flush", the_other_saves_first)
-    try:
+    with saved_first_by_someone_else(
+        lambda other: other.execute(
+            update(model).where(key).values({field: "Theirs", "version": model.version + 1})
+        ),
+        before=lambda session: any(isinstance(o, model) for o in session.dirty),
+    ) as raced:
         answer = api.post(url, data=fields)
-    finally:
-        event.remove(Session, "before_flush", the_other_saves_first)
     assert raced, "the save never reached the database"
     page_text = html.unescape(answer.get_data(as_text=True))
     assert answer.status_code == 409, page_text[:3000]

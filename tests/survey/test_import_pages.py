@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.survey.models import Answer, Survey
-from tests.support import BUNDLED, csrf_token
+from tests.support import BUNDLED, csrf_token, saved_first_by_someone_else
 
 BUNDLED_BYTES = BUNDLED.read_bytes()
 
@@ -304,30 +304,19 @@ def test_an_import_that_loses_the_race_for_its_label_is_a_409_and_stores_nothing
     """Two co-leads import under one label at the same time: each one's checks find the label
     free, and the one that saves second meets the other's survey at the database's rule that
     labels are unique. It is told so, as a conflict, and nothing of it is stored."""
-    from sqlalchemy import event
-    from sqlalchemy.orm import Session
-
     from planner.db_types import utcnow
 
-    saved: list[bool] = []
-
-    def the_other_saves_first(session, _context, _instances) -> None:
-        if saved or not any(isinstance(added, Survey) for added in session.new):
-            return
-        saved.append(True)
-        with db.engine.begin() as other:
-            other.execute(
-                Survey.__table__.insert().values(
-                    label="CWS/13/26",
-                    slug="CWS-13-26",
-                    source_name="saved-by-the-other.txt",
-                    fingerprint="0" * 64,
-                    imported_at=utcnow(),
-                )
-            )
-
-    event.listen(Session, "before_flush", the_other_saves_first)
-    try:
+    other_survey = Survey.__table__.insert().values(
+        label="CWS/13/26",
+        slug="CWS-13-26",
+        source_name="saved-by-the-other.txt",
+        fingerprint="0" * 64,
+        imported_at=utcnow(),
+    )
+    with saved_first_by_someone_else(
+        lambda other: other.execute(other_survey),
+        before=lambda session: any(isinstance(added, Survey) for added in session.new),
+    ) as saved:
         if where == "api":
             body = {"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"), "alias": "GE=DE"}
             response = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
@@ -335,8 +324,6 @@ def test_an_import_that_loses_the_race_for_its_label_is_a_409_and_stores_nothing
         else:
             response = send(api, BUNDLED_BYTES, aliases="GE=DE")
             message = text_of(response)
-    finally:
-        event.remove(Session, "before_flush", the_other_saves_first)
     assert saved, "the import never reached its save"
     assert response.status_code == 409, message
     assert "the database changed during the import" in message
