@@ -24,7 +24,7 @@ from planner.addresses import normal_address
 from planner.errors import PlannerError
 from planner.text import line_breaks, refusal
 from planner.timezones import ZoneError, pick_zone
-from planner.versioning import check_version
+from planner.versioning import CLASHED, RACED, check_version
 
 
 def checked(check: Callable, *args, **kwargs) -> Callable:
@@ -216,13 +216,15 @@ def refill(field, value) -> None:
     field.raw_data = [str(value)]
 
 
-def saved(save: Callable[[], object]) -> bool:
-    """Run `save` and write its changes now, inside the view. False when another save of the
-    same item won at the same moment, between this request's version check (`stale`) and its
-    write, which the database noticed (StaleDataError): the session is rolled back, the item
-    reads as the other save left it, and the page can show the form again with what was typed
-    and what is stored now. Noticed at the request's commit, the race was a bare 409 page that
+def lost_race(save: Callable[[], object]) -> str | None:
+    """Run `save` and write its changes now, inside the view: None once written. If another
+    save won at the same moment, between this request's checks (`stale`, a uniqueness check)
+    and its write, the database notices (the item's version moved on, or a uniqueness rule):
+    the session is rolled back, the item reads as the other save left it, and the answer is
+    what to tell the person (`RACED` or `CLASHED`), for the page to show the form again with
+    what was typed. Noticed at the request's commit, the race was a bare 409 page that
     dropped the typing (helper-79)."""
+    from sqlalchemy.exc import IntegrityError
     from sqlalchemy.orm.exc import StaleDataError
 
     from planner.extensions import db
@@ -232,8 +234,11 @@ def saved(save: Callable[[], object]) -> bool:
         db.session.flush()
     except StaleDataError:
         db.session.rollback()
-        return False
-    return True
+        return RACED
+    except IntegrityError:
+        db.session.rollback()
+        return CLASHED
+    return None
 
 
 def keep_when_left_out(field, value: str) -> None:

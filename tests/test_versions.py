@@ -300,7 +300,7 @@ def test_two_coleads_accepting_one_lineup_at_once_make_one_meeting(app, api, oth
 @pytest.mark.committed  # another connection (or thread) races the request
 def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(api, survey):
     """Both co-leads' checks find no contact with that address; the second insert meets the
-    database's uniqueness rule, and its request answers 409 with the page's message."""
+    database's uniqueness rule, and its page answers 409 with its message and the form as typed."""
     from sqlalchemy import insert
 
     from planner.offices.models import OfficeContact
@@ -318,9 +318,10 @@ def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(a
     ):
         answer = api.post(url, data={**fields, "csrf_token": csrf_token(api, url)})
     assert answer.status_code == 409
-    assert "Someone else saved the same thing at the same moment" in html.unescape(
-        answer.get_data(as_text=True)
-    )
+    page = html.unescape(answer.get_data(as_text=True))
+    assert "Someone else saved the same thing at the same moment" in page
+    # The form comes back as typed (helper-79: it was a bare error page).
+    assert 'value="ana@ipaustralia.example"' in page and 'value="Ana"' in page
     assert db.session.scalar(select(func.count()).select_from(OfficeContact)) == 1
 
 

@@ -62,14 +62,13 @@ from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.forms import keep_when_left_out, saved, stale
+from planner.forms import keep_when_left_out, lost_race, stale
 from planner.lineup.models import Lineup
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import is_time_zone, local_time, resolve_zone, zone_choices
-from planner.versioning import RACED
 from planner.web import refuse_changes
 
 bp = Blueprint("agenda", __name__)
@@ -388,13 +387,13 @@ def edit(meeting_id: int):
             found.series = _series(form)
 
         try:
-            won = saved(save)
+            lost = lost_race(save)
         except AgendaError as error:
             problem = _refused(form, error, MEETING_FIELDS)
         else:
-            if not won:
+            if lost is not None:
                 stored = _meeting_form(found, submitted=False)
-                problem = stale(form, stored, found, "The meeting") or RACED
+                problem = stale(form, stored, found, "The meeting") or lost
                 return _edit_page(found, form=form, problem=problem, status=409)
             flash("Meeting saved.", "success")
             _say_who_is_asked_again(found)
@@ -523,13 +522,13 @@ def edit_slot(slot_id: int):
         else:
             office_before = slot.office_code
             try:
-                won = saved(lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)))
+                lost = lost_race(lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)))
             except AgendaError as error:
                 problem = _refused(form, error, SLOT_FIELDS)
             else:
-                if not won:
+                if lost is not None:
                     stored = _slot_form(slot.meeting, _offices(), slot, submitted=False)
-                    problem = stale(form, stored, slot, "The slot") or RACED
+                    problem = stale(form, stored, slot, "The slot") or lost
                     status = 409
                     return render_template(
                         "agenda/slot.html", slot=slot, form=form, problem=problem

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.forms import saved, stale
+from planner.forms import lost_race, stale
 from planner.offices.contacts import (
     add_contact,
     all_contacts,
@@ -25,7 +25,6 @@ from planner.survey.operations import (
 )
 from planner.survey.records import Question
 from planner.timezones import local_time, utc_offset, zone_choices
-from planner.versioning import RACED
 from planner.web import office_feed_url, survey_from_request
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
@@ -105,7 +104,7 @@ def edit(code: str):
         else None
     )
     if submitted and not problem:
-        if saved(
+        lost = lost_race(
             lambda: update_office(
                 office,
                 name=form.name.data,
@@ -115,11 +114,12 @@ def edit(code: str):
                 region=form.region.data,
                 editor=editor(),
             )
-        ):
+        )
+        if lost is None:
             flash(f"{office.code} saved.", "success")
             return redirect(url_for(".detail", code=office.code))
         stored = OfficeForm(formdata=None, obj=office)
-        problem = stale(form, stored, office, f"Office {office.code}") or RACED
+        problem = stale(form, stored, office, f"Office {office.code}") or lost
     return render_template(
         "offices/edit.html", office=office, form=form, problem=problem, zones=zone_choices()
     ), (409 if problem else 400 if form.errors else 200)
@@ -156,12 +156,14 @@ def new_contact(code: str):
     problem, status = None, 200
     if form.validate_on_submit():
         try:
-            add_contact(office, **_contact_fields(form), editor=editor())
+            lost = lost_race(lambda: add_contact(office, **_contact_fields(form), editor=editor()))
         except PlannerError as error:
             problem, status = _refused(form, error), error.status
         else:
-            flash(f"Contact added to {office.code}.", "success")
-            return redirect(url_for(".detail", code=office.code) + "#contacts")
+            if lost is None:
+                flash(f"Contact added to {office.code}.", "success")
+                return redirect(url_for(".detail", code=office.code) + "#contacts")
+            problem, status = lost, 409
     elif form.errors:
         status = 400
     return render_template(
@@ -181,15 +183,15 @@ def edit_contact(contact_id: int):
         status = 409 if problem else 200
         if problem is None:
             try:
-                won = saved(lambda: update_contact(contact, **_contact_fields(form)))
+                lost = lost_race(lambda: update_contact(contact, **_contact_fields(form)))
             except PlannerError as error:
                 problem, status = _refused(form, error), error.status
             else:
-                if won:
+                if lost is None:
                     flash(f"{contact.name} saved.", "success")
                     return redirect(url_for(".detail", code=contact.office_code) + "#contacts")
                 stored = ContactForm(formdata=None, obj=contact)
-                problem, status = stale(form, stored, contact, "The contact") or RACED, 409
+                problem, status = stale(form, stored, contact, "The contact") or lost, 409
     elif form.errors:
         status = 400
     return render_template(

@@ -4,13 +4,12 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from planner.accounts.security import colead_required, editor
 from planner.extensions import db
-from planner.forms import saved, stale
+from planner.forms import lost_race, stale
 from planner.recommendations.forms import RecommendationForm
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations, update_recommendation
 from planner.survey.operations import query_answers, survey_summary
 from planner.survey.records import Question
-from planner.versioning import RACED
 from planner.web import survey_from_request
 
 bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
@@ -70,19 +69,20 @@ def edit(number: int):
     stored = RecommendationForm(formdata=None, obj=recommendation)
     problem = stale(form, stored, recommendation, f"Recommendation {number}") if submitted else None
     if submitted and not problem:
-        if saved(
+        lost = lost_race(
             lambda: update_recommendation(
                 recommendation,
                 short_title=form.short_title.data,
                 text=form.text.data or "",
                 editor=editor(),
             )
-        ):
+        )
+        if lost is None:
             flash(f"Recommendation {number} saved.", "success")
             return redirect(url_for(".detail", number=number))
         stored = RecommendationForm(formdata=None, obj=recommendation)
         what = f"Recommendation {number}"
-        problem = stale(form, stored, recommendation, what) or RACED
+        problem = stale(form, stored, recommendation, what) or lost
     page = render_template(
         "recommendations/edit.html", recommendation=recommendation, form=form, problem=problem
     )
