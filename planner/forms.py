@@ -241,6 +241,21 @@ def lost_race(save: Callable[[], object]) -> str | None:
     return None
 
 
+def saved_unless_stale(
+    form: FlaskForm, stored: Callable[[], FlaskForm], item, what: str, save: Callable[[], object]
+) -> str | None:
+    """Save `form`'s changes to `item` (`save`) unless someone else saved it since the form was
+    filled in: None once saved, else why not, for the page to show with the form as typed.
+    `stale` says why, with what is stored now (`stored()`: the form filled in from the item
+    as it is); a save at the same moment that the database noticed (`lost_race`) is said the
+    same way once the item is read again. A PlannerError from `save` goes to the caller."""
+    if problem := stale(form, stored(), item, what):
+        return problem
+    if (lost := lost_race(save)) is None:
+        return None
+    return stale(form, stored(), item, what) or lost
+
+
 def keep_when_left_out(field, value: str) -> None:
     """A select left out of a post keeps the stored `value`, as a text field left out keeps its
     own. WTForms fills it from the object's attribute of that name instead, and for a

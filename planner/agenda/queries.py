@@ -28,9 +28,10 @@ def participating_offices(meeting: Meeting) -> list[Office]:
 def offices_by_code(codes: Iterable[str]) -> list[Office]:
     """The offices with these codes (in any case), by code; an unknown code is refused."""
     wanted = {c.strip().upper() for c in codes}
-    codes = {c for c in wanted if OFFICE_CODE.fullmatch(c)}
+    # Only what looks like a code is looked up (a NUL would be PostgreSQL's error, helper-79).
+    shaped = {c for c in wanted if OFFICE_CODE.fullmatch(c)}
     offices = db.session.scalars(
-        select(Office).where(Office.code.in_(codes)).order_by(Office.code)
+        select(Office).where(Office.code.in_(shaped)).order_by(Office.code)
     ).all()
     missing = sorted(wanted - {o.code for o in offices})
     if missing:

@@ -62,7 +62,7 @@ from planner.agenda.queries import get_meeting, meetings, participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.forms import keep_when_left_out, lost_race, stale
+from planner.forms import keep_when_left_out, saved_unless_stale
 from planner.lineup.models import Lineup
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
@@ -378,22 +378,19 @@ def edit(meeting_id: int):
     form = _meeting_form(found)
     problem = None
     if form.validate_on_submit():
-        problem = stale(form, _meeting_form(found, submitted=False), found, "The meeting")
-        if problem:
-            return _edit_page(found, form=form, problem=problem, status=409)
 
         def save() -> None:
             apply_meeting(found, _meeting_changes(form))
             found.series = _series(form)
 
         try:
-            lost = lost_race(save)
+            problem = saved_unless_stale(
+                form, lambda: _meeting_form(found, submitted=False), found, "The meeting", save
+            )
         except AgendaError as error:
             problem = _refused(form, error, MEETING_FIELDS)
         else:
-            if lost is not None:
-                stored = _meeting_form(found, submitted=False)
-                problem = stale(form, stored, found, "The meeting") or lost
+            if problem is not None:
                 return _edit_page(found, form=form, problem=problem, status=409)
             flash("Meeting saved.", "success")
             _say_who_is_asked_again(found)
@@ -515,24 +512,21 @@ def edit_slot(slot_id: int):
     form = _slot_form(slot.meeting, offices, slot, submitted=request.method == "POST")
     problem, status = None, None
     if form.validate_on_submit():
-        stored = _slot_form(slot.meeting, offices, slot, submitted=False)
-        problem = stale(form, stored, slot, "The slot")
-        if problem:
-            status = 409
+        office_before = slot.office_code
+        try:
+            problem = saved_unless_stale(
+                form,
+                lambda: _slot_form(slot.meeting, offices, slot, submitted=False),
+                slot,
+                "The slot",
+                lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)),
+            )
+        except AgendaError as error:
+            problem = _refused(form, error, SLOT_FIELDS)
         else:
-            office_before = slot.office_code
-            try:
-                lost = lost_race(lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)))
-            except AgendaError as error:
-                problem = _refused(form, error, SLOT_FIELDS)
+            if problem is not None:
+                status = 409
             else:
-                if lost is not None:
-                    stored = _slot_form(slot.meeting, _offices(), slot, submitted=False)
-                    problem = stale(form, stored, slot, "The slot") or lost
-                    status = 409
-                    return render_template(
-                        "agenda/slot.html", slot=slot, form=form, problem=problem
-                    ), status
                 flash("Slot saved.", "success")
                 _say_who_is_asked_again(slot.meeting)
                 if warning := presenter_of_another_office(slot, office_before):

@@ -6,7 +6,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.forms import lost_race, stale
+from planner.forms import lost_race, saved_unless_stale
 from planner.offices.contacts import (
     add_contact,
     all_contacts,
@@ -97,14 +97,13 @@ def detail(code: str):
 def edit(code: str):
     office = _office(code)
     form = OfficeForm(obj=office)
-    submitted = form.validate_on_submit()
-    problem = (
-        stale(form, OfficeForm(formdata=None, obj=office), office, f"Office {office.code}")
-        if submitted
-        else None
-    )
-    if submitted and not problem:
-        lost = lost_race(
+    problem = None
+    if form.validate_on_submit():
+        problem = saved_unless_stale(
+            form,
+            lambda: OfficeForm(formdata=None, obj=office),
+            office,
+            f"Office {office.code}",
             lambda: update_office(
                 office,
                 name=form.name.data,
@@ -113,13 +112,11 @@ def edit(code: str):
                 size=form.size.data,
                 region=form.region.data,
                 editor=editor(),
-            )
+            ),
         )
-        if lost is None:
+        if problem is None:
             flash(f"{office.code} saved.", "success")
             return redirect(url_for(".detail", code=office.code))
-        stored = OfficeForm(formdata=None, obj=office)
-        problem = stale(form, stored, office, f"Office {office.code}") or lost
     return render_template(
         "offices/edit.html", office=office, form=form, problem=problem, zones=zone_choices()
     ), (409 if problem else 400 if form.errors else 200)
@@ -178,20 +175,21 @@ def edit_contact(contact_id: int):
     form = ContactForm(obj=contact)
     problem, status = None, 200
     if form.validate_on_submit():
-        stored = ContactForm(formdata=None, obj=contact)
-        problem = stale(form, stored, contact, "The contact")
-        status = 409 if problem else 200
-        if problem is None:
-            try:
-                lost = lost_race(lambda: update_contact(contact, **_contact_fields(form)))
-            except PlannerError as error:
-                problem, status = _refused(form, error), error.status
-            else:
-                if lost is None:
-                    flash(f"{contact.name} saved.", "success")
-                    return redirect(url_for(".detail", code=contact.office_code) + "#contacts")
-                stored = ContactForm(formdata=None, obj=contact)
-                problem, status = stale(form, stored, contact, "The contact") or lost, 409
+        try:
+            problem = saved_unless_stale(
+                form,
+                lambda: ContactForm(formdata=None, obj=contact),
+                contact,
+                "The contact",
+                lambda: update_contact(contact, **_contact_fields(form)),
+            )
+        except PlannerError as error:
+            problem, status = _refused(form, error), error.status
+        else:
+            if problem is None:
+                flash(f"{contact.name} saved.", "success")
+                return redirect(url_for(".detail", code=contact.office_code) + "#contacts")
+            status = 409
     elif form.errors:
         status = 400
     return render_template(

@@ -4,7 +4,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 
 from planner.accounts.security import colead_required, editor
 from planner.extensions import db
-from planner.forms import lost_race, stale
+from planner.forms import saved_unless_stale
 from planner.recommendations.forms import RecommendationForm
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations, update_recommendation
@@ -65,24 +65,23 @@ def detail(number: int):
 def edit(number: int):
     recommendation = _recommendation(number)
     form = RecommendationForm(obj=recommendation)
-    submitted = form.validate_on_submit()
-    stored = RecommendationForm(formdata=None, obj=recommendation)
-    problem = stale(form, stored, recommendation, f"Recommendation {number}") if submitted else None
-    if submitted and not problem:
-        lost = lost_race(
+    problem = None
+    if form.validate_on_submit():
+        problem = saved_unless_stale(
+            form,
+            lambda: RecommendationForm(formdata=None, obj=recommendation),
+            recommendation,
+            f"Recommendation {number}",
             lambda: update_recommendation(
                 recommendation,
                 short_title=form.short_title.data,
                 text=form.text.data or "",
                 editor=editor(),
-            )
+            ),
         )
-        if lost is None:
+        if problem is None:
             flash(f"Recommendation {number} saved.", "success")
             return redirect(url_for(".detail", number=number))
-        stored = RecommendationForm(formdata=None, obj=recommendation)
-        what = f"Recommendation {number}"
-        problem = stale(form, stored, recommendation, what) or lost
     page = render_template(
         "recommendations/edit.html", recommendation=recommendation, form=form, problem=problem
     )
