@@ -143,3 +143,41 @@ def test_one_mailbox_in_any_spelling():
     assert not same_address("", "") and mailbox(None) == ""
     # Labels some in Unicode, some in ASCII (helper-62): still one mailbox.
     assert same_address("a@xn--zrich-kva.bücher.de", "A@zürich.xn--bcher-kva.de")
+
+
+def test_capitals_in_any_script_are_one_recipient_for_the_outbox(app, app_context):
+    """SQLite's lower() (and PostgreSQL's in the C locale) folds only ASCII capitals: the outbox
+    and the contacts keep each address's mailbox, so ÉLISE@ and élise@ are one person. A
+    contact's language reaches the invitation to her address in the other case, and her later
+    message waits while an earlier one to her waits for a retry."""
+    from datetime import timedelta
+
+    from planner.db_types import utcnow
+    from planner.mail.messages import language_of
+    from planner.mail.outbox import Recipient, enqueue
+    from planner.mail.sender import claim
+
+    db.session.add(
+        OfficeContact(
+            office_code="ES", name="Élise", email="ÉLISE@oepm.example", language="fr", source="t"
+        )
+    )
+    db.session.flush()
+    assert language_of("élise@oepm.example") == "fr"
+    assert language_of("élise@oepm.example", "ES") == "fr"
+    assert language_of("elise@oepm.example") == "en"
+
+    now = utcnow() + timedelta(seconds=1)  # after every message below is written
+    first = enqueue(
+        Recipient("ÉLISE@oepm.example", "Élise", "fr"), kind="update", subject="1", text="1"
+    )
+    first.attempts, first.next_attempt_at = 1, now + timedelta(minutes=2)  # waits for a retry
+    later = enqueue(
+        Recipient("élise@oepm.example", "Élise", "fr"), kind="update", subject="2", text="2"
+    )
+    other = enqueue(
+        Recipient("eva@oepm.example", "Eva", "en"), kind="update", subject="3", text="3"
+    )
+    db.session.commit()
+    assert claim(now) == [other.id]
+    assert later.id not in claim(now + timedelta(minutes=3))  # the earlier one goes first

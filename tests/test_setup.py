@@ -307,7 +307,7 @@ def test_a_migrated_sqlite_database_keeps_its_rows_and_goes_on_from_its_highest_
             )
         )
         db.session.commit()
-        upgrade()
+        upgrade(revision="c7a4e2f9b1d6")  # the rebuild, and back: its indexes are kept
         slots = "SELECT count(*) FROM slots WHERE meeting_id = 3"
         assert db.session.execute(text(slots)).scalar() == 1  # not cascaded away
         db.session.execute(text("DELETE FROM slots"))
@@ -327,3 +327,46 @@ def test_a_migrated_sqlite_database_keeps_its_rows_and_goes_on_from_its_highest_
         assert db.session.execute(text(indexes)).scalar() == kept
         assert db.session.execute(text("SELECT count(*) FROM meetings")).scalar() == 3
         assert db.session.execute(text("PRAGMA integrity_check")).scalar() == "ok"
+
+
+def test_the_migration_keeps_each_stored_address_with_its_mailbox(tmp_path):
+    """Rows stored before: their mailbox (lower-case in any script, the domain in ASCII) is
+    filled in, so a recipient's messages and a contact's language are found in SQL."""
+    from flask_migrate import downgrade, upgrade
+
+    from planner.addresses import mailbox
+
+    with database_at(tmp_path, "c7a4e2f9b1d6"):
+        db.session.execute(
+            text(
+                "INSERT INTO offices (code, name, size, feed_version) VALUES ('FR', 'INPI', "
+                "'large', 0); "
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO office_contacts (office_code, name, email, role, language, source, "
+                "created_at, updated_at, version) VALUES ('FR', 'Élise', 'ÉLISE@inpi.example', "
+                "'', 'fr', 'test', '2026-01-01 00:00:00', '2026-01-01 00:00:00', 1)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO outbox (kind, status, recipient_name, recipient_email, language, "
+                "subject, text_body, created_at, next_attempt_at, attempts, message_id) VALUES "
+                "('update', 'queued', 'Eva', 'Eva@Exämple.org', 'en', 'S', 'T', "
+                "'2026-01-01 00:00:00', '2026-01-01 00:00:00', 0, '<1@test>')"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(text("SELECT mailbox FROM office_contacts")).scalar() == (
+            mailbox("élise@inpi.example")
+        )
+        assert db.session.execute(text("SELECT recipient_mailbox FROM outbox")).scalar() == (
+            "eva@xn--exmple-cua.org"
+        )
+        downgrade(revision="c7a4e2f9b1d6")
+        assert db.session.execute(text("SELECT email FROM office_contacts")).scalar() == (
+            "ÉLISE@inpi.example"
+        )

@@ -37,7 +37,7 @@ from sqlalchemy import and_, event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from planner.accounts.models import User
-from planner.addresses import mailbox, matches_address, same_address
+from planner.addresses import mailbox, same_address
 from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import ASKED_AGAIN, CONFIRMED_AGAIN
 from planner.calendar.ics import EventInfo, Participant
@@ -154,7 +154,7 @@ def language_of(email: str | None, office_code: str | None = None) -> str:
     """The language an address asked for as an office contact (consented or entered)."""
     if not email:
         return "en"
-    query = select(OfficeContact.language).where(matches_address(OfficeContact.email, email))
+    query = select(OfficeContact.language).where(OfficeContact.mailbox == mailbox(email))
     if office_code:
         query = query.where(OfficeContact.office_code == office_code)
     return db.session.scalar(query.order_by(OfficeContact.id).limit(1)) or "en"
@@ -292,7 +292,7 @@ def _already_sent(slot: Slot, email: str) -> bool:
 
 def _about(slot: Slot, email: str) -> tuple:
     """The conditions of a message about `slot` to `email` (in any spelling of the address)."""
-    return (OutboxMessage.slot_id == slot.id, matches_address(OutboxMessage.recipient_email, email))
+    return (OutboxMessage.slot_id == slot.id, OutboxMessage.recipient_mailbox == mailbox(email))
 
 
 # The slot's calendar event, as the feeds have it.
@@ -641,7 +641,7 @@ def link_mailed(proposal: Proposal) -> OutboxMessage | None:
         # Written before messages named their proposal: its address, from when it was sent.
         | (
             OutboxMessage.proposal_id.is_(None)
-            & matches_address(OutboxMessage.recipient_email, proposal.contact_email)
+            & (OutboxMessage.recipient_mailbox == mailbox(proposal.contact_email))
             & (OutboxMessage.created_at >= proposal.created_at)
         )
     )
@@ -1199,7 +1199,7 @@ def withdraw_waiting(email: str, kind: str) -> int:
     Returns how many were withdrawn."""
     return len(
         _withdraw_settling(
-            matches_address(OutboxMessage.recipient_email, email),
+            OutboxMessage.recipient_mailbox == mailbox(email),
             OutboxMessage.unsubscribe_kind == kind,
         )
     )

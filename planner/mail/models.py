@@ -5,8 +5,9 @@ import enum
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column
+from sqlalchemy.orm import Mapped, mapped_column, validates
 
+from planner.addresses import mailbox
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 
@@ -45,6 +46,12 @@ class OutboxMessage(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=MessageStatus.queued)
     recipient_name: Mapped[str] = mapped_column(String(200), default="")
     recipient_email: Mapped[str] = mapped_column(String(254), index=True)
+    # The address's mailbox (`addresses.mailbox`: lower-case in any script, domain in ASCII),
+    # kept with it to find a recipient's messages in SQL: SQLite's lower(), and PostgreSQL's
+    # in the C locale, fold only ASCII capitals.
+    recipient_mailbox: Mapped[str] = mapped_column(
+        String(254), index=True, default="", server_default=""
+    )
     language: Mapped[str] = mapped_column(String(10), default="en")
     subject: Mapped[str] = mapped_column(String(300))
     text_body: Mapped[str] = mapped_column(Text)
@@ -73,6 +80,11 @@ class OutboxMessage(db.Model):
     unsubscribe_kind: Mapped[str | None] = mapped_column(String(20))
     # The Message-ID it was sent with: the same on a retry, so a client drops a duplicate.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
+
+    @validates("recipient_email")
+    def _keep_mailbox(self, _key: str, value: str) -> str:
+        self.recipient_mailbox = mailbox(value)
+        return value
 
 
 class Unsubscription(db.Model):

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
-from planner.addresses import matches_address, spellings
+from planner.addresses import spellings
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -138,7 +138,7 @@ def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:
         return None
     later = [
         OutboxMessage.slot_id == message.slot_id,
-        matches_address(OutboxMessage.recipient_email, message.recipient_email),
+        OutboxMessage.recipient_mailbox == message.recipient_mailbox,
         OutboxMessage.id > message.id,
         OutboxMessage.status != MessageStatus.superseded,
     ]

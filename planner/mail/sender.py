@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parseaddr
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import aliased
 
 from planner.addresses import needs_smtputf8
@@ -89,7 +89,7 @@ def _due(now: datetime):
     """Queued messages due by `now` whose recipient has no earlier message still queued."""
     earlier = aliased(OutboxMessage)
     waiting_before = exists().where(
-        func.lower(earlier.recipient_email) == func.lower(OutboxMessage.recipient_email),
+        earlier.recipient_mailbox == OutboxMessage.recipient_mailbox,
         earlier.id < OutboxMessage.id,
         earlier.status == MessageStatus.queued,
     )

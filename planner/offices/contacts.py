@@ -150,8 +150,7 @@ def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[Off
     )
     if proposal is None or proposal.office_code != office_code.upper():
         return contacts
-    address = proposal.contact_email.strip().lower()
-    own = [c for c in contacts if c.email.lower() == address]
+    own = [c for c in contacts if same_address(c.email, proposal.contact_email)]
     if not own:
         # Not added to the session: it is offered, never stored by this.
         own = [

@@ -5,8 +5,9 @@ from datetime import datetime
 from typing import ClassVar
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from planner.addresses import mailbox
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.versioning import version_column
@@ -90,6 +91,9 @@ class OfficeContact(db.Model):
     office_code: Mapped[str] = mapped_column(ForeignKey("offices.code"), index=True)
     name: Mapped[str] = mapped_column(String(120))
     email: Mapped[str] = mapped_column(String(254))
+    # The address's mailbox (`addresses.mailbox`), kept with it to find a contact by address in
+    # SQL: SQLite's lower(), and PostgreSQL's in the C locale, fold only ASCII capitals.
+    mailbox: Mapped[str] = mapped_column(String(254), index=True, default="", server_default="")
     role: Mapped[str] = mapped_column(String(120), default="")
     # A BCP 47 code, one of LANGUAGES.
     language: Mapped[str] = mapped_column(String(35), default="en", server_default="en")
@@ -106,6 +110,11 @@ class OfficeContact(db.Model):
     @property
     def language_name(self) -> str:
         return LANGUAGES.get(self.language, self.language)
+
+    @validates("email")
+    def _keep_mailbox(self, _key: str, value: str) -> str:
+        self.mailbox = mailbox(value)
+        return value
 
     def __repr__(self) -> str:
         return f"<OfficeContact {self.id} of {self.office_code}>"
