@@ -2,6 +2,7 @@
 private link's page sends its address to no other site."""
 
 from tests.proposals.test_schedule import volunteer
+from tests.support import VOLUNTEERED
 
 
 def test_a_private_links_page_is_not_cached_and_leaks_no_referrer(client, survey):
@@ -28,3 +29,25 @@ def test_public_pages_keep_their_caching_and_referrer(client, survey):
     # A feed sets its own caching; a public one stays shared.
     feed = client.get("/feeds/taskforce.ics")
     assert "public" in feed.headers["Cache-Control"]
+
+
+def test_api_answers_for_a_co_leads_token_or_with_a_private_link_are_not_cached(
+    app, api, client, survey
+):
+    """helper-80: answers made for a Bearer token (contacts, co-leads' notes, drafts) and the
+    answer that carries a volunteer's private link are kept in no cache; a public answer that
+    a token adds to says it varies with it."""
+    for url in ("/api/v1/proposals", "/api/v1/matches?recommendation=10&office=AU"):
+        response = api.get(url)
+        assert response.status_code == 200, url
+        assert response.headers["Cache-Control"] == "private, no-store", url
+        assert "Authorization" in response.headers["Vary"], url
+    public = client.get("/api/v1/matches?recommendation=10&office=AU")
+    assert "no-store" not in public.headers.get("Cache-Control", "")
+    assert "Authorization" in public.headers["Vary"]
+    sent = app.test_client().post(
+        "/api/v1/proposals",
+        json={**VOLUNTEERED, "email": "eva@ipaustralia.example"},
+    )
+    assert sent.status_code == 201 and "link" in sent.get_json()
+    assert sent.headers["Cache-Control"] == "private, no-store"

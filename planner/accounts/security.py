@@ -230,9 +230,13 @@ def install(app: Flask) -> None:
             # site, and no cache keeps the contact it shows.
             response.headers["Referrer-Policy"] = "no-referrer"
             response.headers.setdefault("Cache-Control", "private, no-store")
-        elif current_user.is_authenticated:
-            # Co-leads' pages show contacts and private links: kept in no shared cache or disk.
+        elif current_user.is_authenticated or "Authorization" in request.headers:
+            # Co-leads' pages and API answers show contacts, notes and private links: kept in
+            # no shared cache or disk.
             response.headers.setdefault("Cache-Control", "private, no-store")
+        if request.path.startswith("/api/"):
+            # A co-lead's token adds what others do not see (notes, drafts) to public answers.
+            response.vary.add("Authorization")
         return response
 
 

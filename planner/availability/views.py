@@ -16,7 +16,7 @@ from planner.availability.windows import describe, read_text
 from planner.db_types import utcnow
 from planner.extensions import csrf
 from planner.presenters.models import Invitation
-from planner.presenters.operations import by_token
+from planner.presenters.operations import by_token, not_theirs
 from planner.timezones import zone_choices
 
 bp = Blueprint("availability", __name__)
@@ -68,8 +68,8 @@ def slot_availability_of(slot: Slot):
 
 
 @bp.app_template_global()
-def presenter_local_time(slot: Slot) -> str | None:
-    return presenter_time(slot)
+def presenter_local_time(slot: Slot, private: bool = True) -> str | None:
+    return presenter_time(slot, private=private)
 
 
 @bp.app_template_global()
@@ -117,6 +117,8 @@ def save(token: str):
     form.kept_dates = frozenset(w.on for w in stored if w.on is not None)
     if not form.validate():
         return _answer(token, invitation, form, None, 400)
+    if why := not_theirs(invitation):
+        return _answer(token, invitation, form, why, 409)
     if form.stale(stored):
         # Theirs stays; yours comes back, now based on what is stored: sending again replaces it.
         form.set_seen(stored)

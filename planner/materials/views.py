@@ -17,7 +17,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.agenda.queries import get_meeting
-from planner.errors import PlannerError
+from planner.errors import ConflictError, PlannerError
 from planner.extensions import csrf, db
 from planner.materials.checks import (
     CONTENT_TYPES,
@@ -41,7 +41,7 @@ from planner.materials.operations import (
 )
 from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
-from planner.presenters.operations import by_token
+from planner.presenters.operations import by_token, not_theirs
 
 bp = Blueprint("materials", __name__)
 
@@ -220,12 +220,16 @@ def _presenter_home(token: str) -> str:
 
 def _presenter_page(token: str, invitation: Invitation, form: MaterialForm):
     slot = invitation.slot
+    # A slot no longer theirs offers no form, but one refused for that comes back as typed.
+    locked = not_theirs(invitation)
+    offered = not locked or bool(form.errors)
     page = render_template(
         "materials/page.html",
         slot=slot,
         materials=materials_of(slot.meeting, slot),
-        upload_url=url_for(".presenter_upload", token=token),
-        can_remove=True,
+        upload_url=url_for(".presenter_upload", token=token) if offered else None,
+        can_remove=not locked,
+        locked=None if form.errors else locked,
         materials_token=token,
         material_form=form,
         back=_presenter_home(token).removesuffix("#materials"),
@@ -240,6 +244,8 @@ def presenter_upload(token: str):
     if request.method == "GET":
         return _presenter_page(token, invitation, _presenter_form(formdata=None))
     form = _presenter_form()
+    if why := not_theirs(invitation):
+        return _presenter_page(token, invitation, _refused(form, ConflictError(why)))
     material = _add(form, invitation.slot, f"presenter {invitation.name}")
     if material is None:
         return _presenter_page(token, invitation, form)
@@ -260,6 +266,8 @@ def _own(invitation: Invitation, material_id: int) -> Material:
 def presenter_remove(token: str, material_id: int):
     invitation = _invitation(token)
     material = _own(invitation, material_id)
+    if why := not_theirs(invitation):
+        abort(409, why)
     if request.form.get("confirmed") != "yes":
         page = render_template(
             "materials/remove.html",

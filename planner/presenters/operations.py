@@ -117,6 +117,24 @@ def taken_off(invitation: Invitation) -> bool:
     )
 
 
+def not_theirs(invitation: Invitation) -> str | None:
+    """Why the presenter may not change their slot now (its title and abstract, its materials,
+    their availability for it), or None while it is theirs: invited or confirmed. A cancelled
+    slot, one the co-leads took them off, one they declined (until they answer again) is not:
+    what they sent would reach the public agenda, the feeds and the office's contacts."""
+    slot = invitation.slot
+    if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
+        return "This slot is cancelled; nothing about it can be changed here."
+    if taken_off(invitation):
+        return (
+            "The co-leads have taken you off this presentation for now, so it cannot be "
+            "changed here; if they invite you again, it can."
+        )
+    if slot.status == SlotStatus.declined:
+        return "You declined this presentation; to change it here, first change your answer above."
+    return None
+
+
 def answer(invitation: Invitation, given: str, note: str) -> bool:
     """The presenter confirms, declines (with a reason) or asks for another time (with a note).
     The slot follows: confirmed or declined; asking for another time keeps it invited. The same
@@ -165,8 +183,11 @@ def set_own_zone(invitation: Invitation, zone: str) -> None:
 
 
 def edit_talk(invitation: Invitation, title: str, abstract: str) -> None:
-    """The presenter's own title and abstract, until the freeze date."""
+    """The presenter's own title and abstract, while the slot is theirs (`not_theirs`), until
+    the freeze date."""
     slot = invitation.slot
+    if why := not_theirs(invitation):
+        raise ConflictError(why)
     if frozen(slot):
         raise ConflictError(
             f"The programme was frozen on {slot.meeting.freeze_on:%d %B %Y}; write to the "

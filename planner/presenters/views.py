@@ -30,6 +30,7 @@ from planner.presenters.operations import (
     edit_talk,
     frozen,
     invite,
+    not_theirs,
     revoke,
     set_own_zone,
     taken_off,
@@ -39,6 +40,9 @@ from planner.versioning import link_changed, link_seen
 from planner.web import dead_link
 
 bp = Blueprint("presenters", __name__)
+# Why the presenter may not change their slot now, or None (`operations.not_theirs`): the
+# presenter's page, their materials page and their availability page offer no form then.
+bp.add_app_template_global(not_theirs, "not_theirs")
 
 
 def _invitation(token: str) -> Invitation:

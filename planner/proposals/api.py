@@ -123,6 +123,7 @@ def create():
     body["link"] = url_for("proposals.private", token=token, _external=True)
     response = jsonify(body)
     response.status_code = 201
+    response.headers["Cache-Control"] = "private, no-store"  # the volunteer's private link
     return response
 
 

@@ -428,12 +428,18 @@ def test_a_cancelled_slot_warns_of_nothing_and_offers_no_link(app, api, meeting)
     assert "outside the availability you gave" not in theirs and "Video link" not in theirs
 
 
-def test_the_public_agenda_shows_the_presenters_local_time(app, api, meeting):
-    _invited(meeting, zone="America/Lima")
+def test_the_public_agenda_shows_the_time_at_the_presenting_office(app, api, meeting):
+    """Where the presenter said they are is theirs and the co-leads' (helper-80): anyone else
+    reads the time at the presenting office (PE, in Lima), as its public page shows it."""
+    _invited(meeting, zone="Atlantic/Reykjavik")
     publish_as_planned(api, meeting["id"])
     page = app.test_client().get(f"/meetings/{meeting['id']}").get_data(as_text=True)
-    assert "Presenter: 09:00 in Lima (UTC−5)" in page
+    assert "Presenter: 09:00 in Lima (UTC−5)" in page and "in Reykjavik" not in page
     assert "availability" not in page.lower().split("<h2>agenda</h2>")[-1]  # no warnings
+    for colead_page in (f"/meetings/{meeting['id']}", f"/meetings/{meeting['id']}/edit"):
+        assert "Presenter: 14:00 in Reykjavik (UTC+0)" in api.get(colead_page).get_data(
+            as_text=True
+        )
 
 
 def test_without_an_invitation_the_office_zone_is_the_presenters(api, meeting):

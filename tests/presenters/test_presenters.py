@@ -105,14 +105,17 @@ def test_a_decline_needs_a_reason_and_is_flagged_to_the_co_leads(api, slot, pres
 
 
 def test_after_a_decline_the_slot_reads_in_its_offices_zone_again(api, client, slot, presenter):
-    """The one who declined no longer presents: their zone leaves the agenda with them."""
+    """The one who declined no longer presents: their zone leaves the co-leads' agenda with
+    them. Anyone else only ever reads the time at the office (their zone is private)."""
     link = invite(api, slot, time_zone="Pacific/Auckland")
     meeting = f"/meetings/{slot.meeting_id}"
     assert api.post(f"/api/v1{meeting}/publish").status_code == 200
-    assert "in Auckland" in text(client.get(meeting))
+    assert "in Auckland" in text(api.get(meeting))
+    public = text(client.get(meeting))
+    assert "in Auckland" not in public and "in Sydney" in public
     declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
     assert declined.status_code == 302
-    page = text(client.get(meeting))
+    page = text(api.get(meeting))
     assert "in Auckland" not in page and "in Sydney" in page
 
 
@@ -189,6 +192,71 @@ def test_title_and_abstract_until_the_freeze_date(api, slot, presenter):
     db.session.refresh(slot)
     assert slot.title == "Governing AI trials"
     assert "The programme was frozen on" in text(presenter.get(link))
+
+
+@pytest.mark.parametrize("how", ["taken off", "declined for them", "cancelled", "declined"])
+def test_a_slot_that_is_no_longer_theirs_takes_nothing_from_its_presenter(
+    api, client, slot, presenter, how
+):
+    """Taken off by the co-leads, cancelled, or declined (until they answer again), the slot is
+    not the presenter's to change (helper-80): their title, a slides link or their windows
+    would reach the public agenda, the feeds and the office's contacts. Each form is refused
+    (409) with why, what they typed comes back, and their page offers none of the forms."""
+    from planner.mail.models import OutboxMessage
+    from planner.materials.models import Material
+
+    link = invite(api, slot)
+    kept = presenter.post(
+        link + "/materials",
+        data={"material-url": "https://slides.example/mine", "material-kind": "slides"},
+    )
+    assert kept.status_code == 302
+    opened = seen_on(presenter, link)
+    windows_seen = re.search(
+        r'name="windows_seen" type="hidden" value="([^"]*)"', text(presenter.get(link))
+    )[1]
+    if how == "declined":
+        gone = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    else:
+        status = {"taken off": "proposed", "declined for them": "declined"}.get(how, how)
+        gone = api.patch(f"/api/v1/slots/{slot.id}", json={"status": status})
+    assert gone.status_code in (200, 302)
+    title, messages = slot.title, db.session.query(OutboxMessage).count()
+
+    talk = presenter.post(
+        link + "/talk", data={"title": "Rewritten by me", "abstract": "Mine.", "seen": opened}
+    )
+    assert talk.status_code == 409 and 'value="Rewritten by me"' in text(talk)
+    added = presenter.post(
+        link + "/materials",
+        data={"material-url": "https://slides.example/later", "material-kind": "slides"},
+    )
+    assert added.status_code == 409 and 'value="https://slides.example/later"' in text(added)
+    (material,) = db.session.scalars(select(Material)).all()
+    removed = presenter.post(f"{link}/materials/{material.id}/remove", data={"confirmed": "yes"})
+    assert removed.status_code == 409
+    windows = presenter.post(
+        link + "/availability",
+        data={
+            "windows_seen": windows_seen,
+            "availability_zone": "Australia/Sydney",
+            "windows-0-weekdays": ["1"],
+            "windows-0-starts": "08:00",
+            "windows-0-ends": "11:00",
+        },
+    )
+    assert windows.status_code == 409
+    db.session.expire_all()
+    assert db.session.get(Slot, slot.id).title == title
+    assert db.session.scalars(select(Material.url)).all() == ["https://slides.example/mine"]
+    assert db.session.query(OutboxMessage).count() == messages  # nobody told of anything
+    page = text(presenter.get(link))
+    for form in ("/talk", "/materials", "/availability"):
+        assert f'action="{link}{form}"' not in page
+    assert "/remove" not in page
+    assert "https://slides.example/mine" in page  # still listed, to download
+    if how != "cancelled":
+        assert "first change your answer" in page if how == "declined" else "taken you off" in page
 
 
 @pytest.mark.parametrize("form", ["answer", "talk"])
