@@ -160,3 +160,38 @@ def test_the_whole_journey_from_volunteer_to_slides(
         with visitor.expect_download() as download:
             visitor.get_by_role("link", name="ai-search.pdf").click()
         assert download.value.suggested_filename == "ai-search.pdf"
+
+
+def test_back_and_save_again_never_confirms_for_the_presenter(
+    browser, page, live_server, colead_client, app, survey
+):
+    """helper-81: the co-lead moves a confirmed slot (it goes back to invited, the presenter is
+    asked again), presses Back and moves it once more. Chromium restored the form as it was
+    left, status "confirmed" included, and saving it marked the slot confirmed for a time the
+    presenter never confirmed. Edit forms restore nothing: they show what is stored now."""
+    from planner.agenda.models import Slot
+    from planner.extensions import db
+
+    meeting = a_meeting(colead_client)
+    sign_in(page, live_server)
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Australia/Sydney")
+    presenter = app.test_client(use_cookies=False)
+    from tests.presenters.support import confirm
+
+    assert confirm(presenter, link.removeprefix(live_server)).status_code == 302
+    slot_id = db.session.scalar(
+        db.select(Slot.id).where(Slot.meeting_id == meeting, Slot.title == TALKS[0]["title"])
+    )
+    page.goto(f"{live_server}/slots/{slot_id}/edit")
+    expect(page.get_by_label("Status")).to_have_value("confirmed")
+    page.get_by_label("Fixed start").fill("13:30")
+    page.get_by_role("button", name="Save the slot").click()
+    page.wait_for_url(lambda url: "/slots/" not in url)
+    page.go_back()
+    expect(page.get_by_label("Status")).to_have_value("invited")  # as stored, not as left
+    page.get_by_label("Fixed start").fill("14:00")
+    page.get_by_role("button", name="Save the slot").click()
+    page.wait_for_url(lambda url: "/slots/" not in url)
+    db.session.expire_all()
+    slot = db.session.get(Slot, slot_id)
+    assert (slot.status, slot.invitation.answer) == ("invited", None)
