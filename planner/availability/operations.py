@@ -97,14 +97,15 @@ def place_name(zone: str) -> str:
 
 
 def presenter_time(slot: Slot, *, private: bool = True) -> str | None:
-    """ "09:00 in Lima (UTC−5)": when the slot starts for its presenter (None if unknown). The
-    zone a presenter chose is theirs and the co-leads' (`private`); anyone else is told the
-    time at the presenting office, which the office's public page shows anyway."""
+    """ "Tue 9 Mar 09:00 in Lima (UTC−5)": when the slot starts for its presenter (None if
+    unknown). The zone a presenter chose is theirs and the co-leads' (`private`); anyone else
+    is told the time at the presenting office, which the office's public page shows anyway."""
     zone = slot.presenter_zone if private else (slot.office.time_zone if slot.office else None)
     if zone is None or slot.starts_at is None:
         return None
     there = local_time(zone, slot.starts_at)
-    return f"{there:%H:%M} in {place_name(zone)} ({utc_offset(there)})"
+    # With its day: for a presenter across the world it is often not the meeting's (helper-81).
+    return f"{there:%a %-d %b %H:%M} in {place_name(zone)} ({utc_offset(there)})"
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from planner.availability.operations import windows_of
 from planner.extensions import db
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
+from tests.presenters.support import confirm
 from tests.support import csrf_token, publish_as_planned
 
 VOLUNTEER = {
@@ -369,7 +370,7 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     edit = f"/meetings/{meeting['id']}/edit"
     # No windows yet: nothing to warn about; the presenter's local time is shown.
     page = api.get(edit).get_data(as_text=True)
-    assert "Presenter: 09:00 in Lima (UTC−5)" in page
+    assert f"Presenter: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
     assert "outside the presenter's availability" not in page
     body = api.get(f"/api/v1/slots/{slot.id}").get_json()
     assert body["availability"] == {"inside": None, "windows": []}
@@ -390,6 +391,14 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     assert "answer “another time” below" in theirs
     body = api.get(f"/api/v1/slots/{slot.id}").get_json()
     assert body["availability"]["inside"] is False
+    # Once they confirm this time anyway, neither page warns of it again (helper-81).
+    presenter = app.test_client()
+    assert confirm(presenter, f"/presenter/{token}").status_code == 302
+    theirs = html.unescape(presenter.get(f"/presenter/{token}").get_data(as_text=True))
+    assert "your answer: <strong>confirmed</strong>" in theirs
+    assert "outside the availability you gave" not in theirs
+    assert "outside the presenter's availability" not in api.get(edit).get_data(as_text=True)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "invited"}).status_code == 200
     assert body["availability"]["windows"][0]["weekdays"] == ["Tue"]
     # Moving the meeting to 14:30 in Lima puts the slot inside: the warning goes.
     later = datetime.combine(next_tuesday(), time(19, 30), tzinfo=UTC).isoformat()
@@ -434,17 +443,20 @@ def test_the_public_agenda_shows_the_time_at_the_presenting_office(app, api, mee
     _invited(meeting, zone="Atlantic/Reykjavik")
     publish_as_planned(api, meeting["id"])
     page = app.test_client().get(f"/meetings/{meeting['id']}").get_data(as_text=True)
-    assert "Presenter: 09:00 in Lima (UTC−5)" in page and "in Reykjavik" not in page
+    assert (
+        f"Presenter: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
+        and "in Reykjavik" not in page
+    )
     assert "availability" not in page.lower().split("<h2>agenda</h2>")[-1]  # no warnings
     for colead_page in (f"/meetings/{meeting['id']}", f"/meetings/{meeting['id']}/edit"):
-        assert "Presenter: 14:00 in Reykjavik (UTC+0)" in api.get(colead_page).get_data(
-            as_text=True
-        )
+        assert f"Presenter: {next_tuesday():%a %-d %b} 14:00 in Reykjavik (UTC+0)" in api.get(
+            colead_page
+        ).get_data(as_text=True)
 
 
 def test_without_an_invitation_the_office_zone_is_the_presenters(api, meeting):
     page = api.get(f"/meetings/{meeting['id']}/edit").get_data(as_text=True)
-    assert "Presenter: 09:00 in Lima (UTC−5)" in page  # PE's zone
+    assert f"Presenter: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page  # PE's zone
 
 
 def test_suggestions_are_never_in_the_past(api, meeting):
