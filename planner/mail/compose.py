@@ -110,11 +110,23 @@ class _Policy(EmailPolicy):
     client follows, so it is folded only past the hard limit of 998."""
 
     def fold(self, name: str, value) -> str:
-        if name.lower() == "list-unsubscribe":
-            return EmailPolicy.fold(self.clone(max_line_length=998), name, value)
-        return super().fold(name, value)
+        return self._folded(EmailPolicy.fold, name, value)
 
     def fold_binary(self, name: str, value) -> bytes:
+        return self._folded(EmailPolicy.fold_binary, name, value)
+
+    def _folded(self, fold, name: str, value):
         if name.lower() == "list-unsubscribe":
-            return EmailPolicy.fold_binary(self.clone(max_line_length=998), name, value)
-        return super().fold_binary(name, value)
+            return fold(self.clone(max_line_length=998), name, value)
+        folded = fold(self, name, value)
+        # A value that fits on a line of its own, but not after its name, Python moves whole
+        # to the next line ("Subject:" CRLF " Your proposal ..."), which some clients show with
+        # a leading space (helper-81). A line a little shorter makes it fold between words.
+        empty_first_line = f"{name}:{self.linesep}"
+        if isinstance(folded, bytes):
+            empty_first_line = empty_first_line.encode()
+        if folded.startswith(empty_first_line) and len(str(value)) > 20:
+            shorter = fold(self.clone(max_line_length=len(str(value)) - 1), name, value)
+            if not shorter.startswith(empty_first_line):
+                return shorter
+        return folded

@@ -150,6 +150,21 @@ def test_long_headers_are_folded_into_short_encoded_words(app, app_context, cli,
     assert received.message["List-Unsubscribe"].startswith(f"<{app.config['BASE_URL']}/")
 
 
+def test_a_subject_that_fits_a_line_of_its_own_starts_on_the_subject_line(
+    app, app_context, cli, smtp
+):
+    """Python moves a value that fits on a line of its own, but not after "Subject: ", whole
+    to the next line; some clients then show it with a leading space (helper-81)."""
+    subject = "Your proposal was accepted: Trialling AI image search for trade marks"
+    _mail(DANA, MessageKind.decision, subject)
+    _send_once(cli)
+    (received,) = smtp.received
+    head = received.data.split(b"\r\n\r\n", 1)[0].decode()
+    assert "\r\nSubject: Your proposal was accepted:" in head
+    assert all(len(line) <= 78 for line in head.split("\r\n"))
+    assert received.message["Subject"] == subject
+
+
 def test_a_message_without_html_or_calendar_is_plain_text(app_context, cli, smtp):
     enqueue(DANA, kind=MessageKind.decision, subject="Your proposal", text="Accepted.")
     db.session.commit()
