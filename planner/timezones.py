@@ -42,6 +42,18 @@ def local_time(zone: str, at: datetime | None = None) -> datetime:
     return (at or datetime.now(UTC)).astimezone(zone_info(zone))
 
 
+def moment_in(zone: str, at: datetime) -> str:
+    """ "17 November 2026 at 19:00 in Lima (UTC−5)": a moment as the people of `zone` read it,
+    for a sentence (never bare UTC where the reader's zone is known; helper-81)."""
+    there = local_time(zone, at)
+    return f"{there:%-d %B %Y at %H:%M} in {place_name(zone)} ({utc_offset(there)})"
+
+
+def place_name(zone: str) -> str:
+    """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
+
+
 def utc_offset(moment: datetime) -> str:
     """The offset of an aware datetime as people write it: "UTC+11", "UTC−5", "UTC+5:30"."""
     offset = moment.utcoffset()

@@ -50,7 +50,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
-from planner.timezones import is_skipped, local_time, zone_info
+from planner.timezones import is_skipped, local_time, moment_in, zone_info
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
 SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
@@ -668,8 +668,8 @@ def publish_problem(meeting: Meeting) -> str | None:
         # Publishing would put a past meeting in calendars and invite presenters to it.
         return (
             "The meeting's date has passed (it ended "
-            f"{meeting.ends_at:%-d %B %Y at %H:%M} UTC): set a date to come before publishing, "
-            "or delete the draft."
+            f"{moment_in(meeting.time_zone, meeting.ends_at)}): set a date to come before "
+            "publishing, or delete the draft."
         )
     return None
 

@@ -68,7 +68,7 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import is_time_zone, local_time, resolve_zone, zone_choices
+from planner.timezones import is_time_zone, local_time, moment_in, resolve_zone, zone_choices
 from planner.web import refuse_changes
 
 bp = Blueprint("agenda", __name__)
@@ -363,8 +363,9 @@ def _say_if_over(meeting: Meeting) -> None:
     will not publish: say so when it is saved, not only when publishing is refused."""
     if meeting.status == MeetingStatus.draft and meeting.ended():
         flash(
-            f"Its date has passed (it ended {meeting.ends_at:%-d %B %Y at %H:%M} UTC): a meeting "
-            "that has ended cannot be published. Set a date to come if that was a mistake.",
+            f"Its date has passed (it ended {moment_in(meeting.time_zone, meeting.ends_at)}): a "
+            "meeting that has ended cannot be published. Set a date to come if that was a "
+            "mistake.",
             "warning",
         )
 

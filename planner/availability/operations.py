@@ -17,7 +17,7 @@ from planner.errors import PlannerError
 from planner.extensions import db
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
-from planner.timezones import local_time, utc_offset
+from planner.timezones import local_time, place_name, utc_offset
 
 MAX_WINDOWS = 14
 
@@ -89,11 +89,6 @@ def presenter_windows(invitation: Invitation | None, proposal: Proposal | None) 
     if not windows and not given and proposal is not None:
         windows = windows_of(proposal=proposal)
     return windows
-
-
-def place_name(zone: str) -> str:
-    """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires."""
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 def presenter_time(slot: Slot, *, private: bool = True) -> str | None:

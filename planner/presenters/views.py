@@ -12,7 +12,6 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import layout
-from planner.availability.operations import place_name
 from planner.calendar.ics import FeedInfo, build
 from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
@@ -35,7 +34,7 @@ from planner.presenters.operations import (
     set_own_zone,
     taken_off,
 )
-from planner.timezones import ZoneError, pick_zone, time_span, zone_choices
+from planner.timezones import ZoneError, pick_zone, place_name, time_span, zone_choices
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link
 

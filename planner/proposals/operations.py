@@ -21,6 +21,7 @@ from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
 from planner.survey.records import Question
+from planner.timezones import moment_in
 
 TOKEN_BYTES = 32
 EDITABLE = (
@@ -94,8 +95,10 @@ def submit(
                 f"its private link could not be emailed to {earlier.contact_email} (this site "
                 "sends no email yet); it was shown once, on the page after sending"
             )
+        # In the office's zone: the volunteer's own, most likely.
+        zone = earlier.office.time_zone if earlier.office and earlier.office.time_zone else "UTC"
         raise Conflict(
-            f"This proposal was sent already, on {earlier.created_at:%d %B %Y at %H:%M} UTC; "
+            f"This proposal was sent already, on {moment_in(zone, earlier.created_at)}; "
             f"{link}. To change it, use that link; nothing new was sent.",
         )
     token = secrets.token_urlsafe(TOKEN_BYTES)

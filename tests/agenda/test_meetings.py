@@ -316,8 +316,8 @@ def test_a_meeting_that_has_ended_is_not_published(api, meeting):
     refused = api.post(f"/api/v1/meetings/{meeting.id}/publish")
     assert refused.status_code == 409
     assert refused.get_json()["message"] == (
-        "The meeting's date has passed (it ended 10 March 2026 at 12:30 UTC): set a date to "
-        "come before publishing, or delete the draft."
+        "The meeting's date has passed (it ended 10 March 2026 at 13:30 in Zurich (UTC+1)): set "
+        "a date to come before publishing, or delete the draft."
     )
     edit = f"/meetings/{meeting.id}/edit"
     asked = api.get(f"/meetings/{meeting.id}/publish")
@@ -969,7 +969,8 @@ def test_a_draft_dated_in_the_past_is_kept_and_said_to_be_unpublishable(colead_c
     made = colead_client.post(url, data=data, follow_redirects=True)
     shown = html.unescape(made.text)
     assert made.status_code == 200 and "Meeting created as a draft." in shown
-    assert "Its date has passed (it ended 10 March 2025 at 12:30 UTC)" in shown
+    # In the meeting's zone, as its co-leads read it (helper-81).
+    assert "Its date has passed (it ended 10 March 2025 at 13:30 in Zurich (UTC+1))" in shown
     assert "cannot be published" in shown
     editor = html.unescape(made.text)
     assert "/publish" not in editor and "Its date has passed: a meeting that has ended" in editor

@@ -14,6 +14,7 @@ from planner.lineup.operations import workshop_instance
 from planner.matching.operations import survey_interests_and_projects
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
+from planner.timezones import moment_in
 from tests.support import counted_queries, csrf_token, form_of, hidden_fields
 
 SCRIPT = "<script>alert('x')</script> AI search"
@@ -193,6 +194,10 @@ def test_the_same_proposal_sent_again_is_not_a_second_one(app, client, survey, m
     assert again.status_code == 409
     page = html.unescape(again.get_data(as_text=True))
     assert "This proposal was sent already" in page
+    # When, in the office's zone (the volunteer's, most likely), not bare UTC (helper-81).
+    sent_at = db.session.scalar(select(Proposal.created_at))
+    office_zone = db.session.scalar(select(Proposal)).office.time_zone
+    assert f"sent already, on {moment_in(office_zone, sent_at)};" in page
     assert f"its private link could not be emailed to {VALID['contact_email']}" in page
     monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
     page = html.unescape(send(client).get_data(as_text=True))
