@@ -829,8 +829,9 @@ def _confirm_delete(found: Meeting, status: int = 200):
             f"The {invited} invited presenter{'s' if invited != 1 else ''} and the office "
             "contacts who had it in their calendars get a cancellation email."
             if invited
-            else "No presenter was invited; office contacts who had it in their calendars get "
-            "a cancellation email.",
+            else "No presenter holds a slot in it now (none was invited, or theirs was "
+            "cancelled or given up, and they were told then); office contacts who had it in "
+            "their calendars get a cancellation email.",
         ]
         button = "Cancel the meeting"
     else:

@@ -1287,3 +1287,14 @@ def test_the_editor_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
     shown = html.unescape(api.get(moved.headers["Location"]).text)
     assert f"“{talk.title}” was pinned to a time; moved, it now follows the slots" in shown
     assert "nothing fills that time" not in shown
+
+
+def test_the_editor_says_how_long_a_meeting_without_slots_lasts(colead_client, survey):
+    """helper-81: "The length follows the slots: 120 minutes now" on a meeting with no slot."""
+    url = "/meetings/new"
+    fields = meeting_form(day="2030-03-12", duration_minutes="")  # no length typed
+    data = {"csrf_token": csrf_token(colead_client, url), **fields}
+    made = colead_client.post(url, data=data, follow_redirects=True)
+    shown = html.unescape(made.text)
+    assert "120 minutes for now: with its first slot, the length follows the slots." in shown
+    assert "The length follows the slots" not in shown
