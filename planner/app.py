@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from planner import http_errors, log_masking
+from planner.addresses import same_address
 from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.errors import PlannerError
@@ -186,6 +187,7 @@ def _register(app: Flask) -> None:
     app.add_template_global(time_span, "time_span")
     app.add_template_global(clock_span, "clock_span")
     app.add_template_global(taskforce_address, "taskforce_address")
+    app.add_template_global(same_address, "same_address")
     app.add_template_global(kept_as_contact, "kept_as_contact")
 
     ids_never_reused(db.metadata)  # every model is imported by now

@@ -658,7 +658,12 @@ def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
         return None
     if (recipient := _volunteer(proposal)) is None:
         return None
-    context = {"proposal": proposal, "accepted": proposal.status == ProposalStatus.accepted}
+    context = {
+        "proposal": proposal,
+        "accepted": proposal.status == ProposalStatus.accepted,
+        # Only a digest of the private link is kept: the message that carried it is named.
+        "link_message": link_mailed(proposal),
+    }
     # A decision that did not go out is replaced by this one: "Send again" on it would tell
     # the volunteer what the co-leads decided before (helper-73).
     _withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.decision,))

@@ -435,6 +435,9 @@ def test_a_cancelled_slot_warns_of_nothing_and_offers_no_link(app, api, meeting)
     # News, not an error: the page's error script would take focus and scroll past the title.
     assert 'class="error-summary"' not in theirs
     assert "outside the availability you gave" not in theirs and "Video link" not in theirs
+    # What may come next, and nothing left to set: no zone to pick (helper-81).
+    assert "If the co-leads can offer you another slot, they invite you again" in theirs
+    assert f'action="/presenter/{token}/zone"' not in theirs
 
 
 def test_the_public_agenda_shows_the_time_at_the_presenting_office(app, api, meeting):

@@ -114,6 +114,10 @@ def test_uid_and_sequence_are_the_feeds_through_invite_move_and_cancel(api, slot
     assert str(gone["UID"]) == slot.uid and str(gone["STATUS"]) == "CANCELLED"
     assert int(gone["SEQUENCE"]) == shown["sequence"] > int(vevent(again)["SEQUENCE"])
     assert len(outbox(recipient_email=PRESENTER)) == 4
+    # No call to join for what is cancelled; what may come next, and whom to ask (helper-81).
+    for body in (cancel.text_body, cancel.html_body):
+        assert "video.example" not in body
+        assert "If the co-leads can offer you another slot, they will invite you again." in body
 
 
 def test_several_changes_in_one_request_make_one_update(api, slot):
@@ -294,6 +298,11 @@ def test_a_decision_reaches_the_volunteer_with_the_reason(api, client, survey):
     assert "declined" in message.subject and reason in message.text_body
     assert "&lt;well&gt;" in message.html_body and "<well>" not in message.html_body
     assert message.ics is None
+    # Only a digest of the private link is kept: the email that carried it is named, by its
+    # subject and day, for the volunteer to find it (helper-81).
+    (received,) = outbox(kind="received")
+    named = f'its link is in our email "{received.subject}" of {received.created_at:%-d %B %Y}'
+    assert named in message.text_body
 
 
 def test_a_stale_decision_sends_nothing(api, client, survey):

@@ -477,7 +477,11 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     slot = slots()[0]
     invite(colead_client, slot, email=proposal.contact_email.upper())
     page = html.unescape(client.get(f"/proposals/{token}").text)
-    assert "You are invited to present it: you confirm, or ask for another time, from the " in page
+    assert (
+        "You are invited to present it: you confirm or ask for another time, add your slides "
+        "and see the time in your zone from the private link in the email “Invitation to "
+        f"present: {slot.title}” sent to LUCIA@indecopi.example on "
+    ) in page
     assert "they will send the presenter" not in page
     assert "/presenter/" not in page
     invite(colead_client, slot, name="Someone Else", email="else@indecopi.example")
@@ -562,3 +566,7 @@ def test_a_cancelled_meeting_s_slots_show_as_cancelled_everywhere(client, colead
     page = client.get(f"/proposals/{private}").get_data(as_text=True)
     assert '<span class="status status-cancelled">cancelled</span>' in page
     assert "status-confirmed" not in page
+    # Accepted and cancelled at once, said so the two agree (helper-81).
+    assert "This slot is cancelled. Your proposal stays accepted: if the co-leads place it" in (
+        html.unescape(page)
+    )
