@@ -47,6 +47,7 @@ def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey
     )
     for path in (*pages, "/volunteer"):
         phone.goto(live_server + path)
+        phone.get_by_role("button", name="Menu").click()  # the site's links, unfolded
         assert _too_small(phone) == [], path
     phone.goto(live_server + f"/meetings/{meeting}/edit")
     ARTIFACTS.mkdir(exist_ok=True)
@@ -54,4 +55,28 @@ def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey
     times = phone.locator("table.agenda-edit td.time").first
     assert "Europe/Zurich: 12:00–12:20" in times.evaluate(
         "cell => getComputedStyle(cell, '::before').content.replace(/\"/g, '') + cell.innerText"
+    )
+
+
+def test_on_a_phone_the_menu_folds_behind_one_button(phone, page, live_server, colead):
+    """helper-81: a co-lead's nine links and their account took half a phone's screen before
+    any content. Below 640 px they fold behind "Menu" (script); on a desktop all show."""
+    sign_in(phone, live_server)
+    phone.goto(live_server + "/recommendations/10")
+    menu = phone.get_by_role("button", name="Menu")
+    nav = phone.get_by_role("navigation", name="Main")
+    assert menu.get_attribute("aria-expanded") == "false" and not nav.is_visible()
+    header = phone.locator("header.site").bounding_box()
+    assert header["height"] < 90, header  # one row: the name and the button
+    menu.click()
+    assert menu.get_attribute("aria-expanded") == "true"
+    assert nav.get_by_role("link", name="Outbox").is_visible()
+    assert phone.get_by_role("button", name="Sign out").is_visible()
+    phone.keyboard.press("Escape")
+    assert not nav.is_visible() and menu.evaluate("b => b === document.activeElement")
+    sign_in(page, live_server)
+    page.goto(live_server + "/recommendations/10")
+    assert not page.get_by_role("button", name="Menu").is_visible()
+    assert (
+        page.get_by_role("navigation", name="Main").get_by_role("link", name="Outbox").is_visible()
     )
