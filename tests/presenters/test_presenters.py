@@ -567,7 +567,8 @@ def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, p
     assert mail.recipient_email == "alex@ipaustralia.example"
     assert mail.subject == f"New time, please confirm: {TALK['title']}"
     assert "You confirmed the time it had before, so please confirm again" in mail.text_body
-    assert "It was:" in mail.text_body and "Status: invited" in mail.text_body
+    assert "It was:" in mail.text_body
+    assert "Status: waiting for your confirmation" in mail.text_body  # no jargon (helper-81)
     read_everywhere(mail.ics.encode())
     (request,) = Calendar.from_ical(mail.ics).walk("VEVENT")
     assert request["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
