@@ -4,12 +4,14 @@ domain checks and the JSON API (`planner.text`)."""
 
 from collections.abc import Callable
 from datetime import datetime, time
+from hashlib import sha256
 from typing import ClassVar
 
 from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
     FormField,
+    HiddenField,
     IntegerField,
     PasswordField,
     SelectField,
@@ -170,13 +172,63 @@ def version_field() -> IntegerField:
     return IntegerField(widget=HiddenInput(), validators=[Optional(), NumberRange(1, 2**31 - 1)])
 
 
+def opened_field() -> HiddenField:
+    """What the form showed when it was opened, field by field (`opened_of`): on a save that
+    someone else's came before, what they changed is told apart from what the person typed."""
+    return HiddenField()
+
+
+# Fields that carry the form's own state, not the item's.
+_OWN = ("csrf_token", "version", "opened")
+
+
+def _compared(form: FlaskForm) -> list:
+    # Rows of fields (FieldList) have no one value to show or compare.
+    return [f for f in form if f.name not in _OWN and not isinstance(f, FieldList)]
+
+
+def _fingerprint(value) -> str:
+    return sha256(_shown(value, limit=None).encode()).hexdigest()[:12]
+
+
+def _fingerprints(form: FlaskForm) -> str:
+    return ";".join(f"{f.name}={_fingerprint(f.data)}" for f in _compared(form))
+
+
+def opened_of(form: FlaskForm) -> str:
+    """The `opened` field's value for the page: what was sent back, or (a form just filled in
+    from the item) a fingerprint of each field as shown. A fingerprint, not the text: the
+    page carries no second copy of what it shows."""
+    if "opened" not in form:
+        return ""
+    return form.opened.data or _fingerprints(form)
+
+
+def _opened(form: FlaskForm) -> dict[str, str] | None:
+    if "opened" not in form or not form.opened.data:
+        return None
+    pairs = (pair.partition("=") for pair in form.opened.data.split(";"))
+    return {name: value for name, sep, value in pairs if sep}
+
+
+def _take(field, value) -> None:
+    """`field` shows `value` (the stored one), not what was sent."""
+    field.data = value
+    field.raw_data = []
+
+
 def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
     """Why saving `form` is refused: `item` changed since the form was filled in (its version
-    moved on), with the fields where the stored item (`stored`: the form filled in from it now)
-    differs from what was sent. None when the form is up to date.
+    moved on). None when the form is up to date.
 
-    The person's input stays in the form, which now carries the current version: saving it
-    again, having looked, replaces the other change on purpose.
+    With what the form showed when opened (`opened`), each field is one of three: changed by
+    no one else (not mentioned, the person's input stays); changed by someone else and not by
+    the person (the stored value is taken into the form, and named); changed by both (the
+    person's input stays, and both values are named: saving again replaces the other's on
+    purpose). Without it, every field where the stored item differs is named (helper-82: a
+    field only the person changed was listed as "now" the old value, and a field only the
+    other changed kept the person's stale value, which saving again put back). The form now
+    carries the current version and fingerprints.
     """
     seen = form.version.data
     if seen == item.version:
@@ -189,18 +241,37 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
             return None
         except PlannerError as error:
             problem = error.message
-    differing = [
-        f"{field.label.text} is now “{_shown(stored[field.name].data)}”"
-        for field in form
-        if field.name in stored
-        and field.name not in ("csrf_token", "version")
-        and not isinstance(field, FieldList)  # rows of fields: no one value to show
-        and _shown(stored[field.name].data) != _shown(field.data)
-    ]
+    opened = _opened(form)
+    taken, both = [], []
+    for field in _compared(form):
+        if field.name not in stored:
+            continue
+        now, mine = stored[field.name].data, field.data
+        if _shown(now, limit=None) == _shown(mine, limit=None):
+            continue
+        was = None if opened is None else opened.get(field.name)
+        if was is not None and _fingerprint(now) == was:
+            continue  # only the person changed it
+        if was is not None and _fingerprint(mine) == was:
+            _take(field, now)
+            taken.append(f"{field.label.text} is now “{_shown(now)}”")
+        else:
+            both.append(f"{field.label.text} is now “{_shown(now)}”, yours “{_shown(mine)}”")
     carry_version(form, item)
-    if differing:
-        problem += " Stored now, where it differs from yours: " + "; ".join(differing) + "."
-    return problem
+    if "opened" in form:
+        refill(form.opened, _fingerprints(stored))
+    if opened is None:
+        if both:
+            problem += " Stored now, where it differs from yours: " + "; ".join(both) + "."
+        return problem
+    if taken:
+        problem += " Their change is now in the form: " + "; ".join(taken) + "."
+    if both:
+        problem += (
+            " You both changed: " + "; ".join(both) + " (yours is kept: saving again replaces "
+            "theirs)."
+        )
+    return problem + " Nothing of yours is lost: check the form and save again."
 
 
 def carry_version(form: FlaskForm, item) -> None:
@@ -265,8 +336,9 @@ def keep_when_left_out(field, value: str) -> None:
         field.data = value
 
 
-def _shown(value) -> str:
-    """A field's value as the person typed it: no seconds on a time, "(empty)" for nothing."""
+def _shown(value, limit: int | None = 80) -> str:
+    """A field's value as the person typed it: no seconds on a time, "(empty)" for nothing;
+    cut at `limit` characters."""
     if value is None or value == "" or value == [] or value == ():
         return "(empty)"
     if isinstance(value, datetime):
@@ -276,4 +348,4 @@ def _shown(value) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "(none)"
     text = str(value)
-    return text if len(text) <= 80 else text[:79] + "…"
+    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"

@@ -51,7 +51,12 @@ def hidden_fields(client, url: str) -> dict[str, str]:
 
 def form_of(client, url: str) -> dict:
     """The fields of the (last) form on `url` as a browser would post them unchanged."""
-    page = client.get(url).get_data(as_text=True)
+    return form_in(client.get(url).get_data(as_text=True))
+
+
+def form_in(page: str) -> dict:
+    """The fields of the form with a version on `page` (a page's HTML, a refused save's too),
+    as a browser would post them unchanged."""
     form = page[page.rindex("<form", 0, page.index('name="version"')) :]
     form = form[: form.index("</form>")]
     fields = {}

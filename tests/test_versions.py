@@ -15,7 +15,13 @@ from planner.lineup.models import Lineup
 from planner.offices.models import Office
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from tests.support import csrf_token, form_of, publish_as_planned, saved_first_by_someone_else
+from tests.support import (
+    csrf_token,
+    form_in,
+    form_of,
+    publish_as_planned,
+    saved_first_by_someone_else,
+)
 
 MEETING = {"title": "Rec 10 workshop", "duration_minutes": 120, "time_zone": "Europe/Zurich"}
 VOLUNTEERED = {
@@ -159,6 +165,36 @@ def test_two_coleads_on_the_slot_form(api, other, survey):
     stored = db.session.get(Slot, slot["id"])
     db.session.refresh(stored)
     assert (stored.duration_minutes, stored.abstract) == (30, "")
+
+
+def test_a_refused_save_takes_in_the_others_change_and_keeps_yours(api, other, survey):
+    """helper-82: A and B open a slot's page; B sets its length to 30; A changes only its
+    title. A's save is refused, and the page named A's own title as a change of B's and kept
+    A's stale length, which saving again put back over B's. Now B's length is taken into A's
+    form and named alone; A's title stays; saving the page again keeps both."""
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk"}).get_json()
+    page = f"/slots/{slot['id']}/edit"
+    mine, theirs = form_of(other, page), form_of(api, page)
+    assert api.post(page, data={**theirs, "duration_minutes": ["30"]}).status_code == 302
+    refused = other.post(page, data={**mine, "title": ["A's title"]})
+    assert refused.status_code == 409
+    said = html.unescape(refused.get_data(as_text=True))
+    assert "Their change is now in the form: Duration (minutes) is now “30”." in said
+    assert "Title is now" not in said and "You both changed" not in said
+    again = form_in(refused.get_data(as_text=True))
+    assert (again["title"], again["duration_minutes"]) == (["A's title"], ["30"])
+    assert other.post(page, data=again).status_code == 302
+    stored = db.session.get(Slot, slot["id"])
+    db.session.refresh(stored)
+    assert (stored.title, stored.duration_minutes) == ("A's title", 30)
+    # Both change the length: A's stays in the form, both are named; saving again is A's choice.
+    mine, theirs = form_of(other, page), form_of(api, page)
+    assert api.post(page, data={**theirs, "duration_minutes": ["40"]}).status_code == 302
+    refused = other.post(page, data={**mine, "duration_minutes": ["25"]})
+    said = html.unescape(refused.get_data(as_text=True))
+    assert "You both changed: Duration (minutes) is now “40”, yours “25”" in said
+    assert form_in(refused.get_data(as_text=True))["duration_minutes"] == ["25"]
 
 
 @pytest.mark.parametrize(

@@ -29,7 +29,7 @@ from planner.agenda.models import (
 )
 from planner.agenda.suggestions import check_suggest_minutes
 from planner.db_types import FIRST_YEAR, LAST_YEAR
-from planner.forms import PlannerForm, checked, time_zone, version_field
+from planner.forms import PlannerForm, checked, opened_field, time_zone, version_field
 from planner.proposals.forms import CheckboxesField
 
 
@@ -87,6 +87,7 @@ class MeetingForm(PlannerForm):
         description="Co-leads and each slot's presenter always see them.",
     )
     version = version_field()
+    opened = opened_field()
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -122,6 +123,7 @@ class SlotForm(PlannerForm):
         validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
     )
     version = version_field()
+    opened = opened_field()
 
 
 class SuggestForm(PlannerForm):

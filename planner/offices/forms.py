@@ -4,7 +4,7 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from planner.forms import PlannerForm, email_address, time_zone, version_field
+from planner.forms import PlannerForm, email_address, opened_field, time_zone, version_field
 from planner.offices.models import LANGUAGES, REGIONS, SIZES
 
 NAME_MAX, CITY_MAX = 200, 100
@@ -39,6 +39,7 @@ class OfficeForm(PlannerForm):
         "matching favours peers of the same group for offices with limited capacity.",
     )
     version = version_field()
+    opened = opened_field()
 
 
 class ContactForm(PlannerForm):
@@ -67,3 +68,4 @@ class ContactForm(PlannerForm):
         default="en",
     )
     version = version_field()
+    opened = opened_field()

@@ -19,7 +19,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
 from planner.availability.forms import AvailabilityFields, save_proposal_windows
-from planner.forms import PlannerForm, email_address, version_field
+from planner.forms import PlannerForm, email_address, opened_field, version_field
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
@@ -132,6 +132,7 @@ class ProposalEditForm(ProposalFields, AvailabilityFields, ContactChoices):
     change silently."""
 
     version = version_field()
+    opened = opened_field()
 
 
 class VolunteerForm(ProposalFields, AvailabilityFields, ContactChoices):

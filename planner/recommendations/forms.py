@@ -3,7 +3,7 @@
 from wtforms import StringField, TextAreaField
 from wtforms.validators import DataRequired, Length
 
-from planner.forms import PlannerForm, version_field
+from planner.forms import PlannerForm, opened_field, version_field
 
 TITLE_MAX, TEXT_MAX = 200, 4000
 
@@ -20,3 +20,4 @@ class RecommendationForm(PlannerForm):
         description=f"The recommendation as adopted, up to {TEXT_MAX} characters.",
     )
     version = version_field()
+    opened = opened_field()
