@@ -379,6 +379,7 @@ def edit(meeting_id: int):
     form = _meeting_form(found)
     problem = None
     if form.validate_on_submit():
+        was = (found.time_zone, found.starts_at)
 
         def save() -> None:
             apply_meeting(found, _meeting_changes(form))
@@ -394,10 +395,27 @@ def edit(meeting_id: int):
             if problem is not None:
                 return _edit_page(found, form=form, problem=problem, status=409)
             flash("Meeting saved.", "success")
+            _say_if_moved_with_its_zone(found, *was)
             _say_who_is_asked_again(found)
             _say_if_over(found)
             return redirect(url_for(".edit", meeting_id=found.id))
     return _edit_page(found, form=form, problem=problem)
+
+
+def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime | None) -> None:
+    """The date and time are read on the home zone's clocks: a new zone with the same clock
+    time is another moment. Said, with both, so a co-lead who meant the same moment sees it
+    (helper-82: a fair start chosen for Zurich became 10:30 in Sydney, ten hours earlier)."""
+    if zone == meeting.time_zone or starts_at is None or meeting.starts_at == starts_at:
+        return
+    flash(
+        f"The home time zone is now {meeting.time_zone}, and the meeting starts at "
+        f"{moment_in(meeting.time_zone, meeting.starts_at)}: that is "
+        f"{moment_in(zone, meeting.starts_at)}, where it was "
+        f"{moment_in(zone, starts_at)}. If you meant the same moment as before, set the start "
+        f"to {moment_in(meeting.time_zone, starts_at)}.",
+        "warning",
+    )
 
 
 def _slot_form(

@@ -1298,3 +1298,33 @@ def test_the_editor_says_how_long_a_meeting_without_slots_lasts(colead_client, s
     shown = html.unescape(made.text)
     assert "120 minutes for now: with its first slot, the length follows the slots." in shown
     assert "The length follows the slots" not in shown
+
+
+def test_a_new_home_zone_that_moves_the_meeting_says_so(colead_client, survey):
+    """The day and start are read on the home zone's clocks: changing only the zone moves the
+    meeting to another moment. Saved as asked, and said, with the start that keeps the moment
+    (helper-82)."""
+    url = "/meetings/new"
+    data = {"csrf_token": csrf_token(colead_client, url), **meeting_form(day="2030-03-12")}
+    made = colead_client.post(url, data=data)
+    assert made.status_code == 302
+    edit = made.headers["Location"].split("#")[0]
+    fields = form_of(colead_client, edit)
+    fields["time_zone"] = ["Australia/Sydney"]
+    saved = colead_client.post(edit, data=fields, follow_redirects=True)
+    said = html.unescape(saved.text)
+    assert (
+        "The home time zone is now Australia/Sydney, and the meeting starts at 12 March 2030 "
+        in said
+    )
+    assert (
+        "at 12:00 in Sydney (UTC+11): that is 12 March 2030 at 02:00 in Zurich (UTC+1), where "
+        in said
+    )
+    assert (
+        "it was 12 March 2030 at 12:00 in Zurich (UTC+1). If you meant the same moment as " in said
+    )
+    assert "before, set the start to 12 March 2030 at 22:00 in Sydney (UTC+11)." in said
+    # Saved again unchanged: nothing moved, nothing said.
+    again = colead_client.post(edit, data=form_of(colead_client, edit), follow_redirects=True)
+    assert "The home time zone is now" not in html.unescape(again.text)
