@@ -197,25 +197,28 @@ def _must_present(
     return met, not_met
 
 
+# How many of a co-lead's latest line-ups a new one is compared with before it is kept.
+RECENT_LINEUPS = 20
+
+
 def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:
-    """The line-up kept for the list and for accepting: the latest one again when it is the
-    same answer to the same question (a reload, the same rules sent twice), not a copy."""
+    """The line-up kept for the list and for accepting: an earlier one of the co-lead's again
+    when it is the same answer to the same question (a reload, the same rules sent twice, or
+    back to rules tried before: helper-82 found #3 a copy of #1), not a copy."""
     # As the JSON columns give them back (tuples become lists), to compare with what is stored.
     rules, result = (
         json.loads(json.dumps(report.rules.as_dict())),
         json.loads(json.dumps(report.as_dict())),
     )
-    latest = db.session.scalars(
-        select(Lineup).where(Lineup.survey_id == survey.id).order_by(Lineup.id.desc()).limit(1)
-    ).first()
-    if (
-        latest is not None
-        and latest.meeting is None
-        and latest.created_by == editor
-        and latest.rules == rules
-        and latest.result == result
-    ):
-        return latest
+    recent = db.session.scalars(
+        select(Lineup)
+        .where(Lineup.survey_id == survey.id, Lineup.created_by == editor)
+        .order_by(Lineup.id.desc())
+        .limit(RECENT_LINEUPS)
+    )
+    for earlier in recent:
+        if earlier.meeting is None and earlier.rules == rules and earlier.result == result:
+            return earlier
     lineup = Lineup(
         survey_id=survey.id,
         created_by=editor,

@@ -57,7 +57,7 @@ def new():
     if request.method == "POST":
         # "Keep" and "Drop" beside each presentation adjust the rules; the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
-    report, lineup, problem = None, None, None
+    result, lineup, problem = None, None, None
     if form.validate_on_submit():
         try:
             report = propose_lineup(survey, form.rules(), prefer=_previous_presentations())
@@ -65,14 +65,25 @@ def new():
             problem = str(error)
         else:
             lineup = save_lineup(survey, report, editor=editor())
-    changes = _changes(_previous_id(), report.as_dict() if report else None)
+            # Shown by a GET of its own: Back and reload work, and sending nothing again
+            # (helper-82: Back from a result was the browser's "Confirm resubmission").
+            shown = {"from": lineup.id, "saved": 1, "previous": _previous_id()}
+            return redirect(url_for(".new", survey=survey.slug, **shown) + "#result")
+    elif saved and request.method == "GET":
+        # A saved line-up with its rules, to adjust: just solved (`saved`) or reopened.
+        lineup = db.session.get(Lineup, saved)
+        result = lineup.result
+    changes = _changes(_previous_id(), result)
+    if changes and changes["previous"] == lineup:
+        changes = None  # the same rules sent again: nothing to compare it with
     status = 400 if form.errors else 422 if problem else 200
     return render_template(
         "lineup/new.html",
         form=form,
         survey=survey,
-        result=report.as_dict() if report else None,
+        result=result,
         lineup=lineup,
+        just_saved=flag_from(request.args, "saved"),
         problem=problem,
         offices=offices,
         recommendations=recommendations,
@@ -88,10 +99,11 @@ def _presenters(result: dict) -> list[str]:
 
 
 def _previous_id() -> int | None:
-    """The line-up the form was solved from, to say what changed: one it names wrongly (a
-    tampered hidden field) is none, rather than losing the rules typed to a 400 page."""
+    """The line-up the form was solved from, to say what changed (sent with the form, then
+    carried to the result's page): one it names wrongly (a tampered field) is none, rather
+    than losing the rules typed to a 400 page."""
     try:
-        return db_int(request.form.get("previous", "").strip() or "x")
+        return db_int(request.values.get("previous", "").strip() or "x")
     except ValueError:
         return None
 

@@ -32,8 +32,10 @@ def client(colead_client):
 
 
 def post_rules(client, **changes):
+    """The rules sent as the form sends them; a line-up found is shown on a page of its own,
+    which the answer leads to (followed here, as a browser does)."""
     data = {**FORM, "csrf_token": csrf_token(client, "/lineups/new"), **changes}
-    return client.post("/lineups/new", data=data)
+    return client.post("/lineups/new", data=data, follow_redirects=True)
 
 
 def field_value(page: str, name: str) -> str | None:
@@ -400,6 +402,35 @@ def test_the_same_rules_twice_keep_one_line_up(client, survey):
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 1
     post_rules(client, min_small="1")
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 2
+    # Back to the first rules: the first line-up again, not a third (helper-82).
+    back = post_rules(client)
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 2
+    first_id = min(db.session.scalars(select(Lineup.id)))
+    assert f'Saved as <a href="/lineups/{first_id}">line-up #{first_id}</a>' in back.text
+
+
+def test_a_found_line_up_is_shown_by_a_page_of_its_own(client, survey):
+    """helper-82: the result came back from the form's POST, so Back to it was the browser's
+    "Confirm form resubmission". The answer leads to a page a browser can go back to and
+    reload, with the rules in the form and what changed against the line-up before."""
+    data = {**FORM, "csrf_token": csrf_token(client, "/lineups/new")}
+    sent = client.post("/lineups/new", data=data)
+    assert sent.status_code == 302
+    first = db.session.scalar(select(Lineup))
+    assert (
+        sent.headers["Location"] == f"/lineups/new?survey=CWS-13-26&from={first.id}&saved=1#result"
+    )
+    page = client.get(sent.headers["Location"]).text
+    assert f'Saved as <a href="/lineups/{first.id}">line-up #{first.id}</a>' in page
+    assert field_value(page, "min_small") == "2"  # the rules, to adjust
+    assert f'name="previous" value="{first.id}"' in page
+    dropped = first.result["talks"][0]["office"]
+    sent = client.post("/lineups/new", data={**data, "previous": str(first.id), "drop": dropped})
+    page = html.unescape(client.get(sent.headers["Location"]).text)
+    assert f"Against line-up #{first.id}: <strong>out</strong> {dropped}" in page
+    # Reopened later ("Adjust the rules"): the same page, not saved again.
+    reopened = client.get(f"/lineups/new?from={first.id}").text
+    assert f'This is <a href="/lineups/{first.id}">line-up #{first.id}</a>' in reopened
 
 
 def test_a_working_title_names_what_the_project_has_not_what_it_lacks():
