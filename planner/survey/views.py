@@ -27,10 +27,12 @@ from planner.survey.operations import (
     parse_aliases,
     respondent_offices,
     source_lines,
+    survey_record,
     survey_summary,
 )
 from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
+from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
 from planner.web import survey_from_request
 
@@ -337,6 +339,19 @@ def import_survey():
 def detail(slug: str):
     survey = find_survey(slug)
     return render_template("survey/detail.html", survey=survey, answers=answer_count(survey))
+
+
+@bp.get("/surveys/<slug>/survey.<any(csv, json):form>")
+def download(slug: str, form: str):
+    """The survey in the CSV or JSON form an import reads (README, "Importing surveys"): for
+    a co-lead to start a new survey's file from, or to correct one and import it again
+    (helper-82: the layout was only to be had from the command line or an error message)."""
+    record = survey_record(find_survey(slug))
+    body = write_csv(record) if form == "csv" else write_json(record)
+    response = Response(body, mimetype="text/csv" if form == "csv" else "application/json")
+    response.mimetype_params["charset"] = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{record.slug}.{form}"'
+    return response
 
 
 @bp.get("/surveys/<slug>/summary")

@@ -3,6 +3,7 @@ the file or nothing, a message that says what happened, and the form kept when i
 
 import html
 import io
+import json
 import os
 import re
 
@@ -332,3 +333,42 @@ def test_an_import_that_loses_the_race_for_its_label_is_a_409_and_stores_nothing
     stored = db.session.scalars(select(Survey)).all()
     assert [s.source_name for s in stored] == ["saved-by-the-other.txt"]
     assert answers_stored() == 0
+
+
+@pytest.mark.parametrize("form", ["csv", "json"])
+def test_a_survey_downloads_in_the_form_an_import_reads(colead_client, survey, form):
+    """helper-82: the import's layout was only to be had from the command line. The survey's
+    page (and the import form) offers the survey as CSV and JSON; such a file, read back, is
+    the very same survey."""
+    page = colead_client.get("/surveys").get_data(as_text=True)
+    url = f"/surveys/{survey.slug}/survey.{form}"
+    assert f'href="{url}"' in page
+    assert f'href="{url}"' in colead_client.get(f"/surveys/{survey.slug}").get_data(as_text=True)
+    got = colead_client.get(url)
+    assert got.status_code == 200
+    assert got.headers["Content-Disposition"] == f'attachment; filename="{survey.slug}.{form}"'
+    assert got.mimetype == ("text/csv" if form == "csv" else "application/json")
+    # Read back, it is the very same survey: every answer, line and office as stored.
+    before = answers_stored()
+    sent = send(colead_client, got.data, name=f"copy.{form}")
+    assert sent.status_code == 303, text_of(sent)
+    said = text_of(colead_client.get(sent.headers["Location"]))
+    assert "already imported with the same answers; nothing changed" in said
+    assert answers_stored() == before
+    assert colead_client.get("/surveys/no-such/survey.csv").status_code == 404
+
+
+def test_the_footer_names_the_survey_a_page_shows(colead_client, survey):
+    """helper-82: with another survey imported and shown, the footer still cited CWS/13/26."""
+    got = colead_client.get(f"/surveys/{survey.slug}/survey.json").get_json()
+    got["survey"].update(label="TF JSON 2026", slug="tf-json-2026")
+    got["survey"]["answered_from"] = got["survey"]["answered_until"] = "2026-09-01"
+    got["offices"] = [o for o in got["offices"] if o["code"] in ("AU", "IL")]
+    got["answers"] = [a for a in got["answers"] if a["office"] in ("AU", "IL")]
+    sent = send(colead_client, json.dumps(got).encode(), name="tf.json")
+    assert sent.status_code == 303, text_of(sent)
+    for url in ("/", "/recommendations/10/matches", "/surveys/tf-json-2026"):
+        footer = text_of(colead_client.get(url)).split('<footer class="site">')[1]
+        assert "Survey data: TF JSON 2026, imported from" in footer, url
+    footer = text_of(colead_client.get("/?survey=CWS-13-26")).split('<footer class="site">')[1]
+    assert "Survey data: CWS/13/26, “Implementation of the ICT-related" in footer
