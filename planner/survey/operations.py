@@ -349,6 +349,41 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     )
 
 
+@dataclass(frozen=True)
+class SurveyRemoval:
+    """What deleting a survey took with it, and which survey pages show now."""
+
+    label: str
+    answers: int
+    lineups: int
+    offices: tuple[str, ...]
+    shown_now: Survey | None
+
+
+def removal_preview(survey: Survey) -> tuple[int, int]:
+    """How many answers and saved line-ups deleting `survey` would take with it."""
+    from planner.lineup.models import Lineup
+
+    lineups = db.session.scalar(
+        select(func.count()).select_from(Lineup).where(Lineup.survey_id == survey.id)
+    )
+    return answer_count(survey), lineups
+
+
+def delete_survey(survey: Survey) -> SurveyRemoval:
+    """Delete an imported survey (a file imported by mistake, a trial): its respondents,
+    answers, warnings and saved line-ups go with it, and offices only it brought that nothing
+    else keeps (`_remove_left_behind`). Meetings, slots, proposals, contacts and co-leads'
+    marks stay: they are the Task Force's work, not the survey's. Pages then show the latest
+    survey left (flushed)."""
+    answers, lineups = removal_preview(survey)
+    label, brought = survey.label, {r.office_code for r in survey.respondents}
+    db.session.delete(survey)
+    db.session.flush()
+    offices = _remove_left_behind(brought)
+    return SurveyRemoval(label, answers, lineups, offices, latest_survey())
+
+
 def _remove_left_behind(codes: set[str]) -> tuple[str, ...]:
     """Of the offices `codes` (named by a replaced survey, not by the one replacing it), remove
     those the import had brought and nothing else keeps: not among the reference offices, never

@@ -21,10 +21,12 @@ from planner.survey.operations import (
     SurveyImportRaced,
     answer_cells,
     answer_count,
+    delete_survey,
     find_survey,
     import_file,
     list_surveys,
     parse_aliases,
+    removal_preview,
     respondent_offices,
     source_lines,
     survey_record,
@@ -339,6 +341,72 @@ def import_survey():
 def detail(slug: str):
     survey = find_survey(slug)
     return render_template("survey/detail.html", survey=survey, answers=answer_count(survey))
+
+
+@bp.get("/surveys/<slug>/delete")
+@colead_required
+def confirm_delete(slug: str):
+    """Asks first, saying what deleting the survey takes with it and what stays."""
+    return _confirm_delete(find_survey(slug))
+
+
+def _confirm_delete(survey: Survey, status: int = 200):
+    answers, lineups = removal_preview(survey)
+    others = [s for s in list_surveys() if s.id != survey.id]
+    consequences = [
+        f"Its {answers} answer{'s' if answers != 1 else ''}, {len(survey.respondents)} "
+        "respondent(s) and import warnings are deleted for good; the file can be imported "
+        "again.",
+        f"Its {lineups} saved line-up{'s' if lineups != 1 else ''} go with it."
+        if lineups
+        else "It has no saved line-up.",
+        "Meetings, slots, proposals, office contacts and the co-leads' marks on matches stay.",
+        f"Pages then show {others[0].label}, the latest survey left."
+        if others
+        else "No survey is left: pages say so until one is imported.",
+    ]
+    page = render_template(
+        "confirm.html",
+        question=f"Delete the survey {survey.label}?",
+        consequences=consequences,
+        action=url_for(".delete", slug=survey.slug),
+        fields={"survey_id": survey.id},
+        button="Delete the survey",
+        back=url_for(".detail", slug=survey.slug),
+        crumbs=[
+            ("Surveys", url_for(".index")),
+            (survey.label, url_for(".detail", slug=survey.slug)),
+        ],
+    )
+    return page, status
+
+
+@bp.post("/surveys/<slug>/delete")
+@colead_required
+def delete(slug: str):
+    survey = find_survey(slug)
+    if request.form.get("survey_id") != str(survey.id):
+        # Replaced by another import since the page asked: not the survey the co-lead saw.
+        flash(
+            f"{survey.label} was imported again since you opened the page: nothing was "
+            "deleted. Here is what deleting it now would do.",
+            "error",
+        )
+        return _confirm_delete(survey, 409)
+    removal = delete_survey(survey)
+    flash(
+        f"Deleted the survey {removal.label}: {removal.answers} answer(s)"
+        + (f" and {removal.lineups} saved line-up(s)" if removal.lineups else "")
+        + (
+            f"; offices only it named went with it: {', '.join(removal.offices)}"
+            if removal.offices
+            else ""
+        )
+        + "."
+        + (f" Pages now show {removal.shown_now.label}." if removal.shown_now else ""),
+        "success",
+    )
+    return redirect(url_for(".index"), 303)
 
 
 @bp.get("/surveys/<slug>/survey.<any(csv, json):form>")

@@ -244,6 +244,7 @@ def colead_pages(world: World) -> list[str]:
         "/outbox",
         f"/outbox/{world.held}",
         "/surveys",
+        "/surveys/CWS-13-26/delete",
         "/",
     ]
 

@@ -372,3 +372,43 @@ def test_the_footer_names_the_survey_a_page_shows(colead_client, survey):
         assert "Survey data: TF JSON 2026, imported from" in footer, url
     footer = text_of(colead_client.get("/?survey=CWS-13-26")).split('<footer class="site">')[1]
     assert "Survey data: CWS/13/26, “Implementation of the ICT-related" in footer
+
+
+def test_a_co_lead_deletes_a_survey_imported_by_mistake(client, colead_client, survey):
+    """helper-82: an import became the survey every page shows and could not be taken back.
+    The survey's page offers a co-lead to delete it, asking first; its answers and line-ups
+    go, the pages show the survey left; a page opened before the survey was imported again
+    deletes nothing."""
+    from planner.lineup.models import Lineup
+
+    got = colead_client.get(f"/surveys/{survey.slug}/survey.json").get_json()
+    got["survey"].update(label="Trial", slug="trial")
+    got["survey"]["answered_from"] = got["survey"]["answered_until"] = "2026-09-01"
+    got["answers"] = [a for a in got["answers"] if a["office"] in ("AU", "IL")]
+    got["offices"] = [o for o in got["offices"] if o["code"] in ("AU", "IL")]
+    assert send(colead_client, json.dumps(got).encode(), name="t.json").status_code == 303
+    assert "Trial" in text_of(colead_client.get("/"))  # now what every page shows
+    rules = {"recommendation": 10, "survey": "trial", "slots": 2}
+    made = colead_client.post("/api/v1/lineups", json=rules)
+    assert made.status_code == 201, made.get_json()
+    assert "Delete this survey" not in text_of(client.get("/surveys/trial"))
+    assert client.post("/surveys/trial/delete").status_code in (302, 400, 401)
+    asked = text_of(colead_client.get("/surveys/trial/delete"))
+    assert "Delete the survey Trial?" in asked and "Its 1 saved line-up go with it." in asked
+    assert "Pages then show CWS/13/26, the latest survey left." in asked
+    trial = db.session.scalar(select(Survey).where(Survey.label == "Trial"))
+    token = csrf_token(colead_client, "/surveys/trial/delete")
+    stale = colead_client.post(
+        "/surveys/trial/delete", data={"csrf_token": token, "survey_id": str(trial.id + 1)}
+    )
+    assert stale.status_code == 409 and db.session.get(Survey, trial.id) is not None
+    done = colead_client.post(
+        "/surveys/trial/delete", data={"csrf_token": token, "survey_id": str(trial.id)}
+    )
+    assert done.status_code == 303
+    said = text_of(colead_client.get(done.headers["Location"]))
+    assert "Deleted the survey Trial:" in said and "Pages now show CWS/13/26." in said
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+    assert "CWS/13/26" in text_of(colead_client.get("/"))
+    assert colead_client.get("/surveys/trial").status_code == 404
