@@ -153,6 +153,7 @@ def matches(number: int):
         best_few=BEST_FEW,
         office_filter=office,
         office_known=office_known,
+        respondents=respondent_offices(survey) if survey is not None else [],
         maturity_filter=maturity,
         maturity_filters=MATURITY_FILTERS,
         page=page,

@@ -526,3 +526,20 @@ def test_a_presenter_off_the_wish_names_the_topics_read_in_it(client, survey):
         r"security[^)]*\): it ranks on what it has to show",
         section,
     )
+
+
+def test_the_office_filter_lists_the_surveys_offices(client, survey):
+    """helper-82: a two-letter box cut "Israel" to "IS" (Iceland). The filter lists the
+    survey's offices by code and name; an office typed into the address that did not answer
+    stays chosen, said so."""
+    page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
+    assert '<select id="filter-office" name="office"' in page
+    assert '<option value="IL">IL – ' in page and '<option value="">any office</option>' in page
+    chosen = html.unescape(
+        client.get("/recommendations/10/matches?office=IL").get_data(as_text=True)
+    )
+    assert '<option value="IL" selected>IL – ' in chosen
+    unknown = html.unescape(
+        client.get("/recommendations/10/matches?office=IS").get_data(as_text=True)
+    )
+    assert '<option value="IS" selected>IS (did not answer this survey)</option>' in unknown
