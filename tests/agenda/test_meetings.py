@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
+from planner.timezones import local_time
 from tests.support import ahead, csrf_token, form_of, hidden_fields, publish_as_planned
 
 MEETING = {
@@ -632,6 +633,10 @@ def test_suggest_page_sets_the_start(api, meeting):
     page = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
     assert "Best start times" in page
     start = re.search(r'name="starts_at" value="([^"]+)"', page)[1]
+    # Each office's column says the start on its own clock, not only a score (helper-82).
+    first_row = page.split("<tbody>")[1].split("</tr>")[0]
+    at_pe = local_time("America/Lima", datetime.fromisoformat(start)).strftime("%a %H:%M")
+    assert f'<span class="local-start">{at_pe}</span>' in first_row
     token = csrf_token(api, f"/meetings/{meeting.id}/edit")
     data = {"csrf_token": token, "starts_at": start, "start_seen": _seen_start(page)}
     used = api.post(f"/meetings/{meeting.id}/suggest", data=data)
