@@ -3,7 +3,7 @@ database that cannot be reached is a 503 to retry, not a 500; a form sent after 
 expired comes back ready to send again."""
 
 import sqlite3
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import psycopg
 from flask import Flask, Response, current_app, jsonify, render_template, request
@@ -173,7 +173,14 @@ def _refused(error: PlannerError):
         return api_error(error.status, error.message, **extra)
     page = HTTPException(error.message)
     page.code = error.status
-    return render_template("errors/error.html", error=page), error.status
+    # A page of a listing past its last: the way back is its first page, not the start page
+    # (helper-82).
+    first_page = None
+    if error.field == "page" and request.method == "GET":
+        kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
+        first_page = request.path + ("?" + urlencode(kept) if kept else "")
+    page_html = render_template("errors/error.html", error=page, first_page=first_page)
+    return page_html, error.status
 
 
 # Seconds a client is asked to wait: a restarting database is usually back within this.

@@ -305,7 +305,8 @@ def read_csv(
     )
     problems = _Problems()
     labels: set[str] = set()
-    given_dates: dict[str, set[str]] = {"answered_from": set(), "answered_until": set()}
+    # Each date a column gives, with the first line that gives it.
+    given_dates: dict[str, dict[str, str]] = {"answered_from": {}, "answered_until": {}}
     respondents: dict[str, RespondentRecord] = {}
     pending: list[tuple[str, dict[str, str]]] = []
     known = set(recommendations)
@@ -326,7 +327,7 @@ def read_csv(
                 labels.add(row["survey"])
             for name, found in given_dates.items():
                 if row.get(name):
-                    found.add(row[name])
+                    found.setdefault(row[name], where)
             code = row["office"]
             if not _CODE.match(code):
                 problems.add(where, f'office "{code}" is not a two-letter ST.3 code')
@@ -363,8 +364,18 @@ def read_csv(
     dates = {}
     for name, found in given_dates.items():
         if len(found) > 1:
-            problems.add(name, f"the rows give several dates: {', '.join(sorted(found))}")
-        dates[name] = _date(next(iter(found)), name, problems) if len(found) == 1 else None
+            # Where each first appears, and how to write them (helper-82: "2026-9-1" beside
+            # "2026-09-01", said without a line).
+            given = ", ".join(f"{value} ({where})" for value, where in found.items())
+            problems.add(
+                name,
+                f"the rows give several dates: {given}; every row gives the same one, written "
+                "in full like 2025-05-02",
+            )
+        dates[name] = None
+        if len(found) == 1:
+            ((value, where),) = found.items()
+            dates[name] = _date(value, f"{where}, {name}", problems)
     survey_label = label or (labels.pop() if len(labels) == 1 else None)
     if not survey_label and len(labels) <= 1:  # several labels are said above
         problems.add("survey", "no survey label in the file; give the survey a label")

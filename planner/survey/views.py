@@ -321,7 +321,8 @@ def import_survey():
         said = str(error)
         if "nothing was changed" not in said.lower():
             said += " Nothing was changed."
-        return _index(form, problem=f"{said} {again}", status=400)
+        # After a list of problems, on a line of its own (helper-82: it ran on from the last).
+        return _index(form, problem=said + ("\n" if "\n" in said else " ") + again, status=400)
     flash(outcome.describe(**PAGE_WORDS), "success" if outcome.status != "unchanged" else "info")
     if outcome.warnings and outcome.status == "unchanged":
         # The survey below is the one stored before: its warnings are not this file's.

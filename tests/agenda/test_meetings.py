@@ -539,6 +539,12 @@ def test_public_page_local_times_and_zone_choice(api, client, meeting):
     publish_as_planned(api, meeting.id)
     page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert "IP Australia on governance" in page
+    # "Opening" is a discussion, said once; a slot titled by its kind is not said twice.
+    assert '<span class="slot-title">Opening</span>' in page
+    assert page.count('<span class="tag">discussion</span>') == 1
+    api.patch(f"/api/v1/slots/{meeting.slots[0].id}", json={"title": "Discussion"})
+    again = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    assert '<span class="tag">discussion</span>' not in again
     # 12:00 in Zurich (UTC+1) is 22:00 in Sydney (UTC+11) and 06:00 in Lima.
     sydney = re.search(r"AU · IP Australia</th>(.*?)</tr>", page, re.S)[1]
     assert "Tue 22:00" in sydney and "outside 07:00–21:00" in sydney

@@ -118,6 +118,9 @@ def test_every_match_on_the_page_comes_a_page_at_a_time(client, large):
     assert "Not presenting" not in second and "Continued" in second
     missing = client.get(f"/recommendations/10/matches?survey={large.slug}&page=999")
     assert missing.status_code == 404 and "There is no page 999" in missing.text
+    # The way back is the listing's first page, as it was asked for (helper-82).
+    first = f'<a href="/recommendations/10/matches?survey={large.slug}">The first page</a>'
+    assert first in missing.text
     assert client.get("/recommendations/10/matches?page=x").status_code == 400
 
 

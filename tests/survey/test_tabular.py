@@ -516,7 +516,15 @@ def test_rows_that_disagree_on_the_dates_are_refused(cli, app_context, tmp_path)
     ]
     result = import_csv(cli, tmp_path, rows)
     assert result.exit_code != 0
-    assert "answered_until: the rows give several dates: 2025-07-07, 2025-07-08" in result.output
+    # Where each first appears, and how to write them (helper-82).
+    assert (
+        "answered_until: the rows give several dates: 2025-07-07 (line 2), 2025-07-08 (line 3); "
+        "every row gives the same one, written in full like 2025-05-02"
+    ) in result.output
+    rows[2] = "Pilot,AU,discuss,10,Rec 10,2025-7-7"
+    rows[1] = "Pilot,AU,focus,10,AI search,2025-7-7"
+    result = import_csv(cli, tmp_path, rows)
+    assert 'line 2, answered_until: "2025-7-7" is not a date like 2025-05-02' in result.output
 
 
 @pytest.mark.parametrize(
