@@ -308,6 +308,7 @@ def read_csv(
     # Each date a column gives, with the first line that gives it.
     given_dates: dict[str, dict[str, str]] = {"answered_from": {}, "answered_until": {}}
     respondents: dict[str, RespondentRecord] = {}
+    first_line: dict[str, str] = {}  # where each office's name and zone were first given
     pending: list[tuple[str, dict[str, str]]] = []
     known = set(recommendations)
     try:
@@ -337,8 +338,23 @@ def read_csv(
             )
             earlier = respondents.get(code)
             if earlier and (earlier.name, earlier.time_zone) != (office.name, office.time_zone):
-                problems.add(where, f"office {code} has a different name or time zone than above")
+                # Which, and where it was said first: one row corrected and not the others
+                # read as two errors before (helper-82).
+                differ = [
+                    f'{what} "{mine}", where {first_line[code]} has "{theirs}"'
+                    for what, mine, theirs in (
+                        ("name", office.name, earlier.name),
+                        ("time zone", office.time_zone or "", earlier.time_zone or ""),
+                    )
+                    if mine != theirs
+                ]
+                problems.add(
+                    where,
+                    f"office {code} has the {' and the '.join(differ)}; give each of its rows "
+                    "the same",
+                )
             elif not earlier:
+                first_line[code] = where
                 if office.time_zone and not is_time_zone(office.time_zone):
                     problems.add(where, f'"{office.time_zone}" is not an IANA time zone name')
                 if problem := refusal(office.name, f"The name of office {code}"):

@@ -672,3 +672,20 @@ def test_replace_says_when_it_replaced_nothing(cli, app_context, tmp_path):
     result = cli.invoke(args=["survey", "import", str(again), "--replace"])
     assert result.exit_code == 0, result.output
     assert "Other was not replaced" in result.output
+
+
+def test_rows_of_one_office_that_disagree_say_what_and_where(cli, app_context, tmp_path):
+    """helper-82: a time zone corrected on one row and not the next read as a second error,
+    "a different name or time zone than above"; it says which, and where it was given first."""
+    rows = [
+        "survey,office,office_name,time_zone,question,recommendation,text",
+        "Pilot,AU,IP Australia,Mars/Olympus,focus,10,AI search",
+        "Pilot,AU,IP Australia,Australia/Sydney,discuss,10,Rec 10",
+    ]
+    result = import_csv(cli, tmp_path, rows)
+    assert result.exit_code != 0
+    assert 'line 2: "Mars/Olympus" is not an IANA time zone name' in result.output
+    assert (
+        'line 3: office AU has the time zone "Australia/Sydney", where line 2 has '
+        '"Mars/Olympus"; give each of its rows the same'
+    ) in result.output
