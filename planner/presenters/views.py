@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.security import colead_required, editor
+from planner.addresses import same_address
 from planner.agenda.models import MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import layout
 from planner.calendar.ics import FeedInfo, build
@@ -306,6 +307,7 @@ def invite_view(slot_id: int):
         else:
             link = url_for(".page", token=token, _external=True)
             messages.invitation(invitation, link)
+            _say_if_also_presenting(slot, invitation)
             # Post, then redirect: reloading the page that shows the link must not invite again
             # (which would make a new link and end the one just copied).
             return redirect(url_for(".invited", slot_id=slot.id))
@@ -320,6 +322,24 @@ def invite_view(slot_id: int):
         contacts=_office_contacts(slot),
         zones=zone_choices(),
     ), status
+
+
+def _say_if_also_presenting(slot: Slot, invitation: Invitation) -> None:
+    """A warning, never a refusal (a person may give two talks): the one just invited already
+    holds another slot of the same meeting (helper-81)."""
+    others = [
+        other.title
+        for other in slot.meeting.slots
+        if other.id != slot.id
+        and (held := other.held_by) is not None
+        and same_address(held.email, invitation.email)
+    ]
+    if others:
+        flash(
+            f"{invitation.name} is also invited to present {', '.join(f'“{t}”' for t in others)} "
+            "in this meeting; if that was not meant, invite someone else to one of them.",
+            "warning",
+        )
 
 
 def _invited_stamp(slot: Slot) -> str:

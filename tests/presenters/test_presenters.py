@@ -872,3 +872,28 @@ def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
     last = db.session.scalar(select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1))
     assert last.recipient_email == "alex@ipaustralia.example" and "(UTC−5)" in last.text_body
     assert presenter.get(f"{link}/zone").status_code == 302  # a reload of the refused page
+
+
+def test_inviting_someone_who_already_presents_in_the_meeting_warns(api, slot):
+    """A person may give two talks, so it is not refused; but a co-lead who picked the office's
+    usual contact twice by mistake is told (helper-81)."""
+    invite(api, slot)
+    other = db.session.scalar(
+        select(Slot).where(Slot.meeting_id == slot.meeting_id, Slot.office_code == "JP")
+    )
+    url = f"/slots/{other.id}/invite"
+    data = {"name": "Alex Example", "email": "ALEX@ipaustralia.example", "time_zone": ""}
+    sent = api.post(url, data={**hidden_fields(api, url), **data}, follow_redirects=True)
+    said = text(sent)
+    assert sent.status_code == 200 and "/presenter/" in said  # invited all the same
+    assert (
+        f"Alex Example is also invited to present “{slot.title}” in this meeting; if that was "
+        "not meant, invite someone else to one of them."
+    ) in said
+    third = db.session.scalar(
+        select(Slot).where(Slot.meeting_id == slot.meeting_id, Slot.title == "Opening")
+    )
+    url = f"/slots/{third.id}/invite"
+    data = {"name": "Kim Other", "email": "kim@jpo.example", "time_zone": ""}
+    sent = api.post(url, data={**hidden_fields(api, url), **data}, follow_redirects=True)
+    assert "is also invited to present" not in text(sent)
