@@ -761,11 +761,12 @@ class Scorer:
         evidence = project.evidence
         if ("audience", i) not in cache:
             ordered = sorted(wish.topics, key=lambda t: (-wish.topics[t], t))
-            # The words of the wish that named each topic (the first, as the audience wrote it).
+            # The words of the wish that named each topic (the first, as the audience wrote it,
+            # with a few of their neighbours: `Mention.phrase`).
             said: dict[str, str] = {}
             for _, text, _ in wish.parts:
                 for mention in self.vocabulary.mentions(text):
-                    said.setdefault(mention.topic, mention.words)
+                    said.setdefault(mention.topic, mention.phrase)
             cache[("audience", i)] = (
                 ordered,
                 [self.vocabulary.label(t) for t in ordered],
@@ -775,7 +776,9 @@ class Scorer:
             )
         if ("project", j) not in cache:
             cache[("project", j)] = (
-                self.vocabulary.covered(self.vocabulary.mentions(ev.presented(project.text))),
+                self.vocabulary.covered(
+                    self.vocabulary.mentions(ev.presented(project.text)), quoted=True
+                ),
                 evidence.as_dict() | {"reason": evidence.reason},
                 self.vectors.terms(ev.presented(project.text)),
             )

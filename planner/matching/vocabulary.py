@@ -9,8 +9,8 @@ matches its words in order. Longer terms are read first and use up the words the
 import json
 import re
 import unicodedata
-from dataclasses import dataclass
-from functools import lru_cache
+from dataclasses import dataclass, field
+from functools import cached_property, lru_cache
 from importlib.resources import files
 
 LANGUAGES = ("en", "es", "fr", "pt", "ru")
@@ -52,10 +52,42 @@ class Topic:
 
 @dataclass(frozen=True)
 class Mention:
-    """A topic named in a text, and the words that named it (as written)."""
+    """A topic named in a text, the words that named it (as written), and those words with a
+    few of their neighbours in the same clause, to quote (`phrase`: "a pilot has been
+    successfully launched", where the words alone, "pilot", told a co-lead little; helper-82)."""
 
     topic: str
     words: str
+    # Where the words are in the text they were read from: the phrase is made when asked for
+    # (a quote on a page), not for every text the scorer reads.
+    text: str = field(default="", compare=False, repr=False)
+    span: tuple[int, int] = field(default=(0, 0), compare=False, repr=False)
+
+    @cached_property
+    def phrase(self) -> str:
+        return _phrase(self.text, *self.span) if self.text else self.words
+
+
+# Words of context a quote takes on each side of the words that named a topic, within a clause.
+QUOTE_CONTEXT = 3
+_CLAUSE_END = re.compile(r"[.;:!?,()\n–—]")
+
+
+def _phrase(text: str, start: int, end: int) -> str:
+    """The whole words of `text[start:end]` ("classif" quotes "classification") with up to
+    QUOTE_CONTEXT words either side, not past the clause they are in."""
+
+    def inside(position: int) -> bool:
+        char = text[position]
+        return not char.isspace() and not _CLAUSE_END.match(char)
+
+    while start > 0 and inside(start - 1):
+        start -= 1
+    while end < len(text) and inside(end):
+        end += 1
+    before = _CLAUSE_END.split(text[:start])[-1].split()[-QUOTE_CONTEXT:]
+    after = _CLAUSE_END.split(text[end:])[0].split()[:QUOTE_CONTEXT]
+    return " ".join([*before, text[start:end], *after])
 
 
 class Vocabulary:
@@ -106,13 +138,15 @@ class Vocabulary:
         """The topics a text names, each once, in the order they first appear."""
         return _read(self, text)[0]
 
-    def covered(self, mentions) -> dict[str, str]:
-        """The topics a text's `mentions` meet, with the words that meet each: those it names,
-        and the broader ones they cover (`Topic.covers`) through the words of the first."""
-        found = {m.topic: m.words for m in mentions}
+    def covered(self, mentions, *, quoted: bool = False) -> dict[str, str]:
+        """The topics a text's `mentions` meet, with the words that meet each (with `quoted`,
+        their `phrase`): those it names, and the broader ones they cover (`Topic.covers`)
+        through the words of the first."""
+        said = {m.topic: m.phrase if quoted else m.words for m in mentions}
+        found = dict(said)
         for m in mentions:
             for broader in self.topics[m.topic].covers:
-                found.setdefault(broader, m.words)
+                found.setdefault(broader, said[m.topic])
         return found
 
     def residual(self, text: str) -> str:
@@ -142,7 +176,7 @@ def _pattern(term: str) -> str:
 def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
     lowered, origins = _plain_with_origins(text)
     taken = [False] * len(lowered)
-    found: dict[str, tuple[int, str]] = {}
+    found: dict[str, tuple[int, int, int]] = {}  # topic: where (plain), where in `text`
     for pattern, topics, first in vocabulary._patterns:
         if first not in lowered:
             continue
@@ -153,9 +187,10 @@ def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
             taken[start:end] = [True] * (end - start)
             for topic in topics:
                 if topic not in found or start < found[topic][0]:
-                    found[topic] = (start, text[origins[start] : origins[end - 1] + 1])
+                    found[topic] = (start, origins[start], origins[end - 1] + 1)
     mentions = tuple(
-        Mention(topic, words) for topic, (_, words) in sorted(found.items(), key=lambda i: i[1][0])
+        Mention(topic, text[begin:stop], text, (begin, stop))
+        for topic, (_, begin, stop) in sorted(found.items(), key=lambda i: i[1][0])
     )
     residual = "".join(" " if used else ch for ch, used in zip(lowered, taken, strict=True))
     return mentions, residual

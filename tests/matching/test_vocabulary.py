@@ -101,3 +101,19 @@ def test_a_topic_covering_one_the_file_lacks_is_refused_when_read():
     }
     with pytest.raises(ValueError, match="'ai' covers 'adoptoin'"):
         Vocabulary.from_json(data)
+
+
+def test_a_quote_takes_a_few_words_around_the_ones_that_named_the_topic():
+    """helper-82: IL's project was quoted as "pilot". A mention keeps its words, and a phrase of
+    them with up to three words either side, whole words, within their clause."""
+    text = (
+        "A new AI-based search tool, supporting free-text searches, has been provided. "
+        "Additionally, a pilot has been successfully launched to implement AI."
+    )
+    quoted = {m.topic: m.phrase for m in bundled().mentions(text)}
+    assert quoted["adoption"] == "a pilot has been successfully"
+    assert quoted["ai"] == "A new AI-based search tool"  # no word cut, not past the comma
+    words = {m.topic: m.words for m in bundled().mentions(text)}
+    assert words["adoption"] == "pilot"
+    [mention] = bundled().mentions("Our Clasificación tool")
+    assert mention.phrase == "Our Clasificación tool"
