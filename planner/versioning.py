@@ -10,6 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 
+from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.errors import ConflictError
@@ -37,6 +38,18 @@ class StaleVersion(ConflictError):
 
 def version_column() -> Mapped[int]:
     return mapped_column(default=1, server_default="1")
+
+
+def changed_columns(item) -> set[str]:
+    """The columns of `item` given a value other than the stored one. A value set again as it
+    was is no change: the row is not written, and its version does not move (helper-83: an
+    office saved unchanged took a new version, and a colleague's real edit was refused)."""
+    state = inspect(item)
+    return {
+        attr.key
+        for attr in state.attrs
+        if attr.key in state.mapper.column_attrs and attr.history.has_changes()
+    }
 
 
 def check_version(

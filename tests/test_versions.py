@@ -400,6 +400,35 @@ def test_a_save_that_changes_nothing_is_no_new_version(api, client, survey):
     assert renamed["version"] > versions[1]
 
 
+@pytest.mark.parametrize("kind", ["office", "recommendation", "contact", "proposal"])
+def test_an_edit_page_saved_unchanged_is_no_new_version(api, client, survey, kind):
+    """helper-83: an office, recommendation, contact or proposal sent back as it came took a
+    new version (and an office an "edited by"), so a colleague's real edit from the page they
+    had open was refused."""
+    from planner.offices.models import Office
+
+    page = {
+        "office": "/offices/PE/edit",
+        "recommendation": "/recommendations/10/edit",
+        "contact": f"/offices/contacts/{_contact_id()}/edit" if kind == "contact" else "",
+        "proposal": (volunteer(client) + "/edit") if kind == "proposal" else "",
+    }[kind]
+    editor = client if kind == "proposal" else api
+    colleague = form_of(editor, page)
+    unchanged = form_of(editor, page)
+    assert unchanged["version"] == colleague["version"]
+    assert editor.post(page, data=unchanged).status_code in (302, 303)
+    assert form_of(editor, page)["version"] == unchanged["version"]
+    if kind == "office":
+        stored = db.session.get(Office, "PE")
+        db.session.refresh(stored)
+        assert stored.updated_by is None  # not "edited by" anyone
+    # The colleague's real change, from the page they had open, is saved.
+    name = "title" if kind == "proposal" else "name" if kind in ("office", "contact") else "text"
+    colleague[name] = ["Changed by the colleague"]
+    assert editor.post(page, data=colleague).status_code in (302, 303)
+
+
 def _contact_id() -> int:
     from planner.offices.models import OfficeContact
 

@@ -15,6 +15,7 @@ from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office, OfficeContact
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.spreadsheet import written
+from planner.versioning import changed_columns
 
 CSV_COLUMNS = (
     "office",
@@ -86,7 +87,8 @@ def update_contact(
     contact.email = email.strip()
     contact.role = role.strip()
     contact.language = language_code(language)
-    contact.updated_at = utcnow()
+    if changed_columns(contact):  # saved unchanged: no new version
+        contact.updated_at = utcnow()
     db.session.flush()
 
 

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.versioning import changed_columns
 
 
 def matching(offices: Iterable[Office], text: str) -> list[Office]:
@@ -49,5 +50,6 @@ def update_office(
         office.size, office.size_source = size or None, edited if size else None
     if (region or None) != office.region:
         office.region, office.region_source = region or None, edited if region else None
-    office.updated_by = editor
-    office.updated_at = utcnow()
+    if changed_columns(office):  # saved unchanged: no new version, no "edited by"
+        office.updated_by = editor
+        office.updated_at = utcnow()

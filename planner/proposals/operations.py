@@ -22,6 +22,7 @@ from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
 from planner.survey.records import Question
 from planner.timezones import moment_in
+from planner.versioning import changed_columns
 
 TOKEN_BYTES = 32
 EDITABLE = (
@@ -131,8 +132,10 @@ def by_token(token: str) -> Proposal | None:
 
 def _save(proposal: Proposal) -> None:
     """Write the change now, so that a co-lead's or the office's change made meanwhile is caught
-    here (the version column) rather than at the end of the request."""
-    proposal.updated_at = utcnow()
+    here (the version column) rather than at the end of the request. Saved unchanged, it is no
+    new version."""
+    if changed_columns(proposal):
+        proposal.updated_at = utcnow()
     try:
         db.session.flush()
     except StaleDataError:

@@ -5,6 +5,7 @@ from sqlalchemy import select
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.recommendations.models import Recommendation
+from planner.versioning import changed_columns
 
 
 def all_recommendations() -> list[Recommendation]:
@@ -17,5 +18,6 @@ def update_recommendation(
     """Save a co-lead's wording; the provenance then names the editor instead of the seed."""
     recommendation.short_title = short_title.strip()
     recommendation.text = text.strip()
-    recommendation.updated_by = editor
-    recommendation.updated_at = utcnow()
+    if changed_columns(recommendation):  # saved unchanged: no new version
+        recommendation.updated_by = editor
+        recommendation.updated_at = utcnow()
