@@ -22,7 +22,7 @@ from planner.extensions import db
 from planner.matching.scorer import Peer
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
-from planner.survey.models import Survey
+from planner.survey.models import BundledSurveyLoad, Survey
 from planner.survey.operations import (
     ImportOutcome,
     answer_count,
@@ -101,14 +101,20 @@ def load_bundled_survey() -> ImportOutcome:
 @click.command("setup")
 @with_appcontext
 def setup_command() -> None:
-    """Seed reference data; on first start, import the bundled CWS/13/26 survey."""
+    """Seed reference data; on first start, import the bundled CWS/13/26 survey (once: not
+    again after a co-lead deleted it)."""
     offices, recommendations = seed_reference_data()
     db.session.commit()
     click.echo(f"Reference data: {offices} office(s), {recommendations} recommendation(s) added.")
-    if db.session.scalar(select(Survey.id).limit(1)) is None:
-        outcome = load_bundled_survey()
+    if db.session.scalar(select(BundledSurveyLoad.id).limit(1)) is None:
+        # First start: the bundled survey, unless a survey was imported before this start.
+        outcome = None
+        if db.session.scalar(select(Survey.id).limit(1)) is None:
+            outcome = load_bundled_survey()
+        db.session.add(BundledSurveyLoad())
         db.session.commit()
-        click.echo(imported(outcome))
+        if outcome is not None:
+            click.echo(imported(outcome))
     if db.session.scalar(select(User.id).where(User.role == "colead").limit(1)) is None:
         # The same PORT and HOST as `make run` was given, for the sign-in address it prints.
         make_args = os.environ.get("MAKE_RUN_ARGS", "")

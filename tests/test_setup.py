@@ -370,3 +370,39 @@ def test_the_migration_keeps_each_stored_address_with_its_mailbox(tmp_path):
         assert db.session.execute(text("SELECT email FROM office_contacts")).scalar() == (
             "ÉLISE@inpi.example"
         )
+
+
+def test_setup_does_not_bring_back_a_survey_a_co_lead_deleted(cli, app_context):
+    """helper-84: `make run` runs `setup` at every start, which imported CWS/13/26 whenever no
+    survey was stored: a co-lead who deleted it found it back at the next start."""
+    from planner.survey.operations import delete_survey
+
+    assert "Imported CWS/13/26" in cli.invoke(args=["setup"]).stdout
+    delete_survey(db.session.scalar(select(Survey)))
+    db.session.commit()
+    again = cli.invoke(args=["setup"])
+    assert again.exit_code == 0 and "Imported" not in again.stdout
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_a_database_that_had_its_first_start_is_marked_so(tmp_path):
+    """Migrated with a survey stored, a database is one whose first start loaded it: the next
+    start imports nothing, even once that survey is deleted. Without one, first start is to
+    come."""
+    from flask_migrate import upgrade
+
+    for has_survey in (True, False):
+        folder = tmp_path / str(has_survey)
+        folder.mkdir()
+        with database_at(folder, "d3f8b2a6c1e9"):
+            if has_survey:
+                db.session.execute(
+                    text(
+                        "INSERT INTO surveys (label, slug, source_name, imported_at, fingerprint)"
+                        " VALUES ('S', 's', 's.txt', '2026-01-01 00:00:00', 'x')"
+                    )
+                )
+                db.session.commit()
+            upgrade()
+            loads = db.session.execute(text("SELECT count(*) FROM bundled_survey_loads")).scalar()
+            assert loads == (1 if has_survey else 0)

@@ -21,6 +21,17 @@ from planner.recommendations.models import Recommendation
 from planner.survey.records import Question, says_nothing
 
 
+class BundledSurveyLoad(db.Model):
+    """When first start loaded the bundled CWS/13/26 survey (one row, or none before). `setup`
+    loads it once: a co-lead who deleted it does not find it back at the next start
+    (helper-84)."""
+
+    __tablename__ = "bundled_survey_loads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    loaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Survey(db.Model):
     __tablename__ = "surveys"
 
