@@ -406,3 +406,29 @@ def test_a_database_that_had_its_first_start_is_marked_so(tmp_path):
             upgrade()
             loads = db.session.execute(text("SELECT count(*) FROM bundled_survey_loads")).scalar()
             assert loads == (1 if has_survey else 0)
+
+
+def test_contacts_stored_twice_before_keep_their_rows_under_the_new_rule(tmp_path):
+    """One contact per mailbox: two rows of one person stored before the rule both stay, the
+    later one marked as a duplicate so that lookups find the first, as they did."""
+    from flask_migrate import upgrade
+
+    with database_at(tmp_path, "e9a4c6b2d8f1"):
+        db.session.execute(
+            text(
+                "INSERT INTO offices (code, name, size, feed_version) VALUES ('AU', 'IPA', NULL, 0)"
+            )
+        )
+        for email in ("élise@inpi.example", "ÉLISE@inpi.example"):
+            db.session.execute(
+                text(
+                    "INSERT INTO office_contacts (office_code, name, email, mailbox, role, "
+                    "language, source, created_at, updated_at, version) VALUES ('AU', 'Élise', "
+                    ":email, 'élise@inpi.example', '', 'fr', 't', '2026-01-01', '2026-01-01', 1)"
+                ),
+                {"email": email},
+            )
+        db.session.commit()
+        upgrade()
+        rows = db.session.execute(text("SELECT mailbox FROM office_contacts ORDER BY id")).all()
+        assert [r[0] for r in rows] == ["élise@inpi.example", "élise@inpi.example (duplicate #2)"]

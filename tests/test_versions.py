@@ -334,11 +334,14 @@ def test_two_coleads_accepting_one_lineup_at_once_make_one_meeting(app, api, oth
 
 
 @pytest.mark.committed  # another connection (or thread) races the request
-def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(api, survey):
+@pytest.mark.parametrize("theirs", ["ana@ipaustralia.example", "ANA@ipaustralia.example"])
+def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(api, survey, theirs):
     """Both co-leads' checks find no contact with that address; the second insert meets the
-    database's uniqueness rule, and its page answers 409 with its message and the form as typed."""
+    database's uniqueness rule, and its page answers 409 with its message and the form as typed.
+    The rule holds for the address in another spelling too (helper-83: two contacts)."""
     from sqlalchemy import insert
 
+    from planner.addresses import mailbox
     from planner.offices.models import OfficeContact
 
     url = "/offices/AU/contacts/new"
@@ -347,7 +350,9 @@ def test_the_same_contact_added_twice_at_once_is_a_conflict_not_a_server_error(a
     with saved_first_by_someone_else(
         lambda other: other.execute(
             insert(OfficeContact).values(
-                office_code="AU", source="entered by someone else", **fields
+                office_code="AU",
+                source="entered by someone else",
+                **{**fields, "email": theirs, "mailbox": mailbox(theirs)},
             )
         ),
         before=lambda session: any(isinstance(o, OfficeContact) for o in session.new),

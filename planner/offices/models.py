@@ -4,7 +4,7 @@ import re
 from datetime import datetime
 from typing import ClassVar
 
-from sqlalchemy import ForeignKey, String, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from planner.addresses import mailbox
@@ -83,9 +83,13 @@ class OfficeContact(db.Model):
     volunteer's consent. Private: only co-leads see or export contacts."""
 
     __tablename__ = "office_contacts"
-    # One contact per address in an office: a proposal accepted from an address the office
-    # has already leaves that contact as it is.
-    __table_args__ = (UniqueConstraint("office_code", "email"),)
+    # One contact per address in an office, in any spelling (its mailbox: helper-83, two
+    # co-leads adding ÉLISE@ and élise@ at once made two): a proposal accepted from an address
+    # the office has already leaves that contact as it is.
+    __table_args__ = (
+        UniqueConstraint("office_code", "email"),
+        Index("uq_office_contacts_office_mailbox", "office_code", "mailbox", unique=True),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     office_code: Mapped[str] = mapped_column(ForeignKey("offices.code"), index=True)
