@@ -118,7 +118,8 @@ def save(token: str):
     if not form.validate():
         return _answer(token, invitation, form, None, 400)
     if why := not_theirs(invitation):
-        return _answer(token, invitation, form, why, 409)
+        # Refused, the windows typed come back with why (helper-83: the form was not shown).
+        return _answer(token, invitation, form, why, 409, kept=True)
     if form.stale(stored):
         # Theirs stays; yours comes back, now based on what is stored: sending again replaces it.
         form.set_seen(stored)
@@ -142,12 +143,12 @@ def save(token: str):
     return redirect(_back(token))
 
 
-def _answer(token: str, invitation: Invitation, form, note, status: int = 200):
+def _answer(token: str, invitation: Invitation, form, note, status: int = 200, kept=False):
     page = render_template(
         "availability/presenter.html",
         token=token,
         invitation=invitation,
-        availability={"form": form, "note": note},
+        availability={"form": form, "note": note, "kept": kept},
     )
     # The address is a secret: kept out of caches and Referers as every private link's page.
     return page, status

@@ -251,6 +251,16 @@ def test_a_slot_that_is_no_longer_theirs_takes_nothing_from_its_presenter(
         },
     )
     assert windows.status_code == 409
+    # The windows typed come back, with why, said once (helper-83).
+    back = text(windows)
+    assert 'value="08:00"' in back and 'value="11:00"' in back
+    why = {"declined": "You declined", "cancelled": "This slot is cancelled"}.get(how, "taken")
+    assert back.count(why) == 1, back
+    if how == "cancelled":
+        zone = presenter.post(link + "/zone", data={"zone": "Lima", "zone_seen": "x"})
+        assert zone.status_code == 409 and "This slot is cancelled: there are no times" in text(
+            zone
+        )
     db.session.expire_all()
     assert db.session.get(Slot, slot.id).title == title
     assert db.session.scalars(select(Material.url)).all() == ["https://slides.example/mine"]
