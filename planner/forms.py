@@ -230,11 +230,14 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
     other changed kept the person's stale value, which saving again put back). The form now
     carries the current version and fingerprints.
     """
+    # A post without the field at all (a script's, as a JSON PATCH without a version) is
+    # checked against nothing: WTForms fills it from the item. A browser always sends it.
     seen = form.version.data
     if seen == item.version:
         return None
     if seen is None:
-        problem = f"This form did not say which version of {what.lower()} it was filled in from."
+        named = what[:1].lower() + what[1:]  # "office PE", not "office pe"
+        problem = f"This form did not say which version of {named} it was filled in from."
     else:
         try:
             check_version(item, seen, what)

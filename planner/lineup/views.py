@@ -45,7 +45,9 @@ def new():
         abort(404, "Import a survey first: line-ups are built from its answers.")
     saved = query_int("from")
     data = (
-        form_data(db.get_or_404(Lineup, saved).rules) if saved and request.method == "GET" else {}
+        form_data(db.get_or_404(Lineup, saved, description=_GONE.format(saved)).rules)
+        if saved and request.method == "GET"
+        else {}
     )
     focus = query_int("focus")
     if focus and request.method == "GET" and not saved:

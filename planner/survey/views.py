@@ -358,7 +358,7 @@ def _confirm_delete(survey: Survey, status: int = 200):
         f"Its {answers} answer{'s' if answers != 1 else ''}, {len(survey.respondents)} "
         "respondent(s) and import warnings are deleted for good; the file can be imported "
         "again.",
-        f"Its {lineups} saved line-up{'s' if lineups != 1 else ''} go with it."
+        f"Its {lineups} saved line-up{'s go' if lineups != 1 else ' goes'} with it."
         if lineups
         else "It has no saved line-up.",
         "Meetings, slots, proposals, office contacts and the co-leads' marks on matches stay.",
@@ -386,14 +386,23 @@ def _confirm_delete(survey: Survey, status: int = 200):
 @colead_required
 def delete(slug: str):
     survey = find_survey(slug)
-    if request.form.get("survey_id") != str(survey.id):
+    asked = request.form.get("survey_id")
+    if asked != str(survey.id):
         # Replaced by another import since the page asked: not the survey the co-lead saw.
         flash(
             f"{survey.label} was imported again since you opened the page: nothing was "
-            "deleted. Here is what deleting it now would do.",
+            "deleted. Here is what deleting it now would do."
+            if asked
+            else "This form did not say which survey it asked about: nothing was deleted. "
+            "Here is what deleting it would do.",
             "error",
         )
         return _confirm_delete(survey, 409)
+    # Another co-lead deleting it at the same moment: one deletes, the other is told (on
+    # PostgreSQL the row is locked until the first commits; SQLite writes one at a time).
+    if db.session.scalar(select(Survey.id).where(Survey.id == survey.id).with_for_update()) is None:
+        flash(f"{survey.label} was deleted meanwhile, by someone else.", "info")
+        return redirect(url_for(".index"), 303)
     removal = delete_survey(survey)
     flash(
         f"Deleted the survey {removal.label}: {removal.answers} answer(s)"

@@ -372,6 +372,9 @@ def test_the_footer_names_the_survey_a_page_shows(colead_client, survey):
         assert "Survey data: TF JSON 2026, imported from" in footer, url
     footer = text_of(colead_client.get("/?survey=CWS-13-26")).split('<footer class="site">')[1]
     assert "Survey data: CWS/13/26, “Implementation of the ICT-related" in footer
+    # A page that shows no survey names none (helper-83).
+    footer = text_of(colead_client.get("/meetings")).split('<footer class="site">')[1]
+    assert "Survey data: the surveys imported on the" in footer and "CWS/13/26" not in footer
 
 
 def test_a_co_lead_deletes_a_survey_imported_by_mistake(client, colead_client, survey):
@@ -394,7 +397,7 @@ def test_a_co_lead_deletes_a_survey_imported_by_mistake(client, colead_client, s
     assert "Delete this survey" not in text_of(client.get("/surveys/trial"))
     assert client.post("/surveys/trial/delete").status_code in (302, 400, 401)
     asked = text_of(colead_client.get("/surveys/trial/delete"))
-    assert "Delete the survey Trial?" in asked and "Its 1 saved line-up go with it." in asked
+    assert "Delete the survey Trial?" in asked and "Its 1 saved line-up goes with it." in asked
     assert "Pages then show CWS/13/26, the latest survey left." in asked
     trial = db.session.scalar(select(Survey).where(Survey.label == "Trial"))
     token = csrf_token(colead_client, "/surveys/trial/delete")
@@ -402,6 +405,9 @@ def test_a_co_lead_deletes_a_survey_imported_by_mistake(client, colead_client, s
         "/surveys/trial/delete", data={"csrf_token": token, "survey_id": str(trial.id + 1)}
     )
     assert stale.status_code == 409 and db.session.get(Survey, trial.id) is not None
+    blind = colead_client.post("/surveys/trial/delete", data={"csrf_token": token})
+    assert blind.status_code == 409
+    assert "This form did not say which survey it asked about" in text_of(blind)
     done = colead_client.post(
         "/surveys/trial/delete", data={"csrf_token": token, "survey_id": str(trial.id)}
     )
