@@ -68,6 +68,8 @@ def suggest_times(
         raise AgendaError("The date range ends before it starts.")
     if (last - first).days > 62:
         raise AgendaError("Look at most two months ahead at a time.")
+    if not offices:
+        raise AgendaError("Tick at least one participating office.")
     zones = {o.code: o.time_zone for o in offices if o.time_zone}
     skipped = sorted(o.code for o in offices if not o.time_zone)
     if not zones:

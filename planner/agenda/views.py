@@ -1018,7 +1018,12 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
         form.duration_minutes.data = found.duration_minutes
         form.first.data, form.last.data = first, last
     result, problem, grouped = None, None, []
-    if form.validate():
+    if not request.args and not form.offices.data:
+        # Nothing to weigh yet (no survey names participants, none chosen): ask, not refuse
+        # (helper-83: a 400 said no office had a time zone).
+        problem = "No participating offices are chosen: tick those that take part, then rank."
+        form.validate()
+    elif form.validate():
         chosen = [o for o in all_offices if o.code in set(form.offices.data or [])]
         try:
             result = suggest_times(
@@ -1032,7 +1037,7 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
             problem = str(error)
         else:
             grouped = by_clock_time(result.ranked, found.time_zone)[:10]
-    if status == 200 and ((request.args and form.errors) or problem):
+    if status == 200 and ((request.args and form.errors) or (problem and request.args)):
         status = 400
     return render_template(
         "agenda/suggest.html",

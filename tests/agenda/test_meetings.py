@@ -1339,3 +1339,23 @@ def test_a_new_home_zone_that_moves_the_meeting_says_so(colead_client, survey):
     # Saved again unchanged: nothing moved, nothing said.
     again = colead_client.post(edit, data=form_of(colead_client, edit), follow_redirects=True)
     assert "The home time zone is now" not in html.unescape(again.text)
+
+
+def test_fair_start_times_without_a_survey_ask_for_offices(api, meeting):
+    """helper-83: with no survey left to name who takes part, the page was a 400 saying no
+    office had a time zone. It asks for the offices instead; none ticked is said so."""
+    from planner.survey.models import Survey
+    from planner.survey.operations import delete_survey
+
+    meeting.offices = []
+    for survey in db.session.scalars(select(Survey)).all():
+        delete_survey(survey)
+    db.session.commit()
+    page = api.get(f"/meetings/{meeting.id}/suggest")
+    assert page.status_code == 200
+    said = html.unescape(page.text)
+    assert "No participating offices are chosen: tick those that take part, then rank." in said
+    none = api.get(
+        f"/meetings/{meeting.id}/suggest?duration_minutes=60&first=2030-03-04&last=2030-03-08"
+    )
+    assert none.status_code == 400 and "Tick at least one participating office." in none.text
