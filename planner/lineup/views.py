@@ -1,5 +1,7 @@
 """Line-up pages: set the rules, see the best line-up with its proof, save, adjust and accept."""
 
+from types import SimpleNamespace
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
@@ -7,6 +9,7 @@ from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.queries import lineup_target_choices
 from planner.db_types import db_int
 from planner.extensions import db
+from planner.forms import lost_race
 from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup
 from planner.lineup.operations import accept_lineup, list_lineups, propose_lineup, save_lineup
@@ -15,6 +18,7 @@ from planner.offices.models import Office
 from planner.offices.operations import find_offices
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import form_int, query_int
+from planner.survey.operations import latest_survey
 from planner.web import flag_from, survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
@@ -54,8 +58,7 @@ def new():
         # "Propose a line-up from these" on a recommendation's matches, plans included if
         # they were there.
         data = {"focus": focus, "include_plans": flag_from(request.args, "include_plans")}
-    recommendations, offices = all_recommendations(), _offices()
-    form = make_form(recommendations, offices, data=data)
+    form = make_form(all_recommendations(), _offices(), data=data)
     if request.method == "POST":
         # "Keep" and "Drop" beside each presentation adjust the rules; the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
@@ -66,7 +69,19 @@ def new():
         except InfeasibleRules as error:
             problem = str(error)
         else:
-            lineup = save_lineup(survey, report, editor=editor())
+            saved_as: list[Lineup] = []
+            label, slug = survey.label, survey.slug
+            if lost_race(lambda: saved_as.append(save_lineup(survey, report, editor=editor()))):
+                # Its survey was deleted while it was being solved (helper-83: "someone saved
+                # the same thing" said a bare 409 page). The rules come back as typed, for
+                # the survey shown now.
+                problem = (
+                    f"The survey {label} was deleted while this line-up was being found: "
+                    "nothing was saved. Find it again on the survey shown now."
+                )
+                survey = latest_survey() or SimpleNamespace(label=label, slug=slug)
+                return _render(form, survey, None, None, problem, 409)
+            lineup = saved_as[0]
             # Shown by a GET of its own: Back and reload work, and sending nothing again
             # (helper-82: Back from a result was the browser's "Confirm resubmission").
             shown = {"from": lineup.id, "saved": 1, "previous": _previous_id()}
@@ -75,10 +90,16 @@ def new():
         # A saved line-up with its rules, to adjust: just solved (`saved`) or reopened.
         lineup = db.session.get(Lineup, saved)
         result = lineup.result
+    return _render(form, survey, result, lineup, problem, 400 if form.errors else 422)
+
+
+def _render(form, survey, result, lineup, problem, refused: int):
+    """The rules form with the line-up found (or why none was), answered with `refused` when
+    there is a problem."""
     changes = _changes(_previous_id(), result)
     if changes and changes["previous"] == lineup:
         changes = None  # the same rules sent again: nothing to compare it with
-    status = 400 if form.errors else 422 if problem else 200
+    status = 400 if form.errors else refused if problem else 200
     return render_template(
         "lineup/new.html",
         form=form,
@@ -87,8 +108,8 @@ def new():
         lineup=lineup,
         just_saved=flag_from(request.args, "saved"),
         problem=problem,
-        offices=offices,
-        recommendations=recommendations,
+        offices=_offices(),
+        recommendations=all_recommendations(),
         max_reserved=MAX_RESERVED,
         drafts=lineup_target_choices() if lineup else [],
         changes=changes,

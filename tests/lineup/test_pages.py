@@ -658,3 +658,26 @@ def test_must_present_marks_the_rules_leave_no_room_for_are_said_not_met(client,
         json={"recommendation": 10, "slots": 1, "include": ["AU", "ES"], "one_per_office": True},
     )
     assert refused.status_code == 422
+
+
+@pytest.mark.committed  # the survey is deleted on a connection of its own
+def test_a_line_up_whose_survey_is_deleted_meanwhile_says_so(client, survey):
+    """helper-83: a co-lead deleted the survey while another's line-up was being found; the
+    save met the database's rule and said "someone saved the same thing" on a bare page. It
+    says the survey went, nothing is saved, and the rules come back as typed."""
+    from planner.survey.models import Survey
+    from tests.support import saved_first_by_someone_else
+
+    gone = Survey.__table__.delete().where(Survey.__table__.c.id == survey.id)
+    data = {**FORM, "min_small": "1", "csrf_token": csrf_token(client, "/lineups/new")}
+    with saved_first_by_someone_else(
+        lambda other: other.execute(gone),
+        before=lambda session: any(isinstance(added, Lineup) for added in session.new),
+    ) as raced:
+        answer = client.post(f"/lineups/new?survey={survey.slug}", data=data)
+    assert raced, "the line-up never reached its save"
+    assert answer.status_code == 409
+    page = html.unescape(answer.get_data(as_text=True))
+    assert "The survey CWS/13/26 was deleted while this line-up was being found" in page
+    assert field_value(page, "min_small") == "1"
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
