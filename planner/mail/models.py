@@ -78,6 +78,10 @@ class OutboxMessage(db.Model):
     # The kind its footer's one-click link unsubscribes from, which its List-Unsubscribe header
     # names too; None for a message that always goes (a presenter's own slot, an invitation).
     unsubscribe_kind: Mapped[str | None] = mapped_column(String(20))
+    # Its List-Unsubscribe address, made when it was written (as its footer's link is): a
+    # sender run elsewhere (cron) without the app's BASE_URL or SECRET_KEY sent one that led
+    # to the wrong server, or did not open (helper-84). None for a message written before.
+    unsubscribe_url: Mapped[str | None] = mapped_column(Text)
     # The Message-ID it was sent with: the same on a retry, so a client drops a duplicate.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
 

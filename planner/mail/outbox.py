@@ -19,6 +19,7 @@ from planner.mail.models import (
     OutboxMessage,
     Unsubscription,
 )
+from planner.mail.unsubscribe import unsubscribe_url
 
 
 @dataclass(frozen=True)
@@ -100,6 +101,9 @@ def enqueue(
         basis=basis,
         message_id=f"<{uuid.uuid4()}@{domain}>",
         unsubscribe_kind=unsubscribe_kind,
+        unsubscribe_url=(
+            unsubscribe_url(recipient.email, unsubscribe_kind) if unsubscribe_kind else None
+        ),
     )
     db.session.add(message)
     db.session.flush()

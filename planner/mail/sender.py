@@ -196,8 +196,12 @@ def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, n
         date=now,
         # Only a message whose footer offers to stop it says so in its headers: a mail
         # client's button on a presenter's own update unsubscribed them from another kind.
+        # Made when the message was written; one written before that kept none is made now.
         unsubscribe_url=(
-            unsubscribe_url(message.recipient_email, message.unsubscribe_kind)
+            (
+                message.unsubscribe_url
+                or unsubscribe_url(message.recipient_email, message.unsubscribe_kind)
+            )
             if message.unsubscribe_kind
             else None
         ),

@@ -174,6 +174,23 @@ def test_a_message_without_html_or_calendar_is_plain_text(app_context, cli, smtp
     assert email.get_content().strip() == "Accepted."
 
 
+def test_the_unsubscribe_header_is_the_one_written_with_the_message(app, app_context, smtp):
+    """helper-84: the header was made by the sender, from its own BASE_URL and SECRET_KEY; a
+    sender run by cron without them sent a link to another server. It is made with the
+    message, as its footer's link is."""
+    written = app.config["BASE_URL"]
+    _mail(DANA, MessageKind.reminder, "In three days", unsubscribe_kind="reminder")
+    saved = app.config["BASE_URL"], app.config["SECRET_KEY"]
+    app.config.update(BASE_URL="http://127.0.0.1:5000", SECRET_KEY="another key")
+    try:
+        assert send_due(app.config, utcnow()).sent == 1
+    finally:
+        app.config["BASE_URL"], app.config["SECRET_KEY"] = saved
+    link = smtp.received[0].message["List-Unsubscribe"]
+    assert link.startswith(f"<{written}/unsubscribe/")
+    assert app.test_client().get(link[1:-1].removeprefix(written)).status_code == 200
+
+
 def test_optional_kinds_carry_a_one_click_unsubscribe(app, app_context, cli, smtp):
     # An update that always goes (a presenter's own slot) offers no unsubscribe in its headers
     # either: a mail client's button unsubscribed them from what they never could stop, and
