@@ -47,6 +47,17 @@ class Planner(Flask):
         return base + path.removeprefix(request.script_root)
 
 
+def _whole_number_from_environment(name: str) -> int | None:
+    """A positive whole number from the environment variable `name`; None when unset. Anything
+    else stops the start with the variable named, rather than a limit silently ignored."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return None
+    if not (value.isascii() and value.isdigit() and int(value) > 0):
+        raise SystemExit(f"{name} must be a whole number above 0, not {value!r}.")
+    return int(value)
+
+
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     """Build the app; `config` overrides settings (tests pass their own database URL)."""
     app = Planner(
@@ -77,6 +88,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # how many days before a confirmed slot its presenter is reminded.
     app.config["TASKFORCE_EMAIL"] = os.environ.get("TASKFORCE_EMAIL", "").strip()
     app.config["MAIL_REMINDER_DAYS"] = int(os.environ.get("MAIL_REMINDER_DAYS", "") or 3)
+    # Limits an operator may set (unset: the defaults where they are used; helper-84).
+    for name in ("MAX_MATERIAL_BYTES", "SURVEY_MAX_BYTES", "PROPOSALS_PER_HOUR"):
+        if (value := _whole_number_from_environment(name)) is not None:
+            app.config[name] = value
     app.config.update(config or {})
     app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
     app.config["BASE_URL"] = base_url(app.config.get("BASE_URL"))

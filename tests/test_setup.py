@@ -3,6 +3,7 @@
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
@@ -432,3 +433,18 @@ def test_contacts_stored_twice_before_keep_their_rows_under_the_new_rule(tmp_pat
         upgrade()
         rows = db.session.execute(text("SELECT mailbox FROM office_contacts ORDER BY id")).all()
         assert [r[0] for r in rows] == ["élise@inpi.example", "élise@inpi.example (duplicate #2)"]
+
+
+def test_an_operator_sets_the_limits_in_the_environment(monkeypatch):
+    """helper-84: the README listed them as variables, but only code could set them."""
+    from planner.app import create_app
+
+    for name, value in (("MAX_MATERIAL_BYTES", "5000000"), ("PROPOSALS_PER_HOUR", "30")):
+        monkeypatch.setenv(name, value)
+    monkeypatch.setenv("SURVEY_MAX_BYTES", " 1000 ")
+    config = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}).config
+    assert (config["MAX_MATERIAL_BYTES"], config["PROPOSALS_PER_HOUR"]) == (5000000, 30)
+    assert config["SURVEY_MAX_BYTES"] == 1000
+    monkeypatch.setenv("SURVEY_MAX_BYTES", "8 MB")
+    with pytest.raises(SystemExit, match="SURVEY_MAX_BYTES must be a whole number above 0"):
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
