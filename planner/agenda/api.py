@@ -26,6 +26,7 @@ from planner.agenda.suggestions import suggest_times
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
 from planner.db_types import MAX_INT
+from planner.errors import PlannerError
 from planner.extensions import db
 from planner.request_input import json_object
 from planner.timezones import local_time
@@ -105,11 +106,12 @@ def _payload(item=None, what: str = "", render=None) -> dict:
                 raise ValueError(value)
             payload["starts_at"] = datetime.fromisoformat(value)
         except (TypeError, ValueError):
-            abort(
-                400,
+            # Named in `field`, as every other refusal of these APIs is (helper-84).
+            raise PlannerError(
                 f"starts_at {text.as_json(value)} is not an ISO 8601 date-time such as "
                 "2026-03-10T13:00:00+01:00.",
-            )
+                "starts_at",
+            ) from None
     return payload
 
 

@@ -112,6 +112,8 @@ def test_bad_meeting_input_is_a_clear_400(api, meeting, payload, message):
     response = api.patch(f"/api/v1/meetings/{meeting.id}", json=payload)
     assert response.status_code == 400
     assert message in response.get_json()["message"]
+    if "starts_at" in payload and "ISO 8601" in message:
+        assert response.get_json()["field"] == "starts_at"  # named, as the others (helper-84)
 
 
 @pytest.mark.parametrize(
