@@ -51,6 +51,9 @@ def match_command(ctx, recommendation, reference, include_plans, limit, every, f
     """Pair offices that want a recommendation discussed with offices that have projects on it."""
     if ctx.invoked_subcommand is not None:
         return
+    if every and ctx.get_parameter_source("limit") is not click.core.ParameterSource.DEFAULT:
+        # One or the other, as the README writes them (helper-84: both were taken silently).
+        raise click.UsageError("give --limit or --all, not both")
     if db.session.get(Recommendation, recommendation) is None:
         raise click.BadParameter(f"there is no recommendation {recommendation}")
     found = survey_matches(

@@ -196,6 +196,13 @@ def test_cli_unknown_recommendation(cli, survey):
     assert "there is no recommendation 12" in result.stderr
 
 
+def test_cli_takes_limit_or_all_not_both(cli, survey):
+    """helper-84: `--all --limit 3` was taken silently (which won was not said)."""
+    both = cli.invoke(args=["match", "--recommendation", "10", "--all", "--limit", "3"])
+    assert both.exit_code == 2 and "give --limit or --all, not both" in both.stderr
+    assert cli.invoke(args=["match", "--recommendation", "10", "--all"]).exit_code == 0
+
+
 def first_row(page: str, audience: str) -> str:
     """The best presenter's row in an interested office's table."""
     section = page[page.index(f'id="audience-{audience}"') :]
