@@ -39,11 +39,17 @@ until python3 -c "import urllib.request as u; u.urlopen('$address/', timeout=2)"
   sleep 1
 done
 echo "make run served $address after $((SECONDS - started)) s"
-grep -q "make colead EMAIL=" "$work/run.log" || fail "first start did not say how to create a co-lead"
+hint=$(grep -o "make colead EMAIL=[^ ]*\( PORT=[0-9]*\)\?" "$work/run.log" | head -n 1)
+[[ -n $hint ]] || fail "first start did not say how to create a co-lead"
+[[ $hint == *" PORT=$port" ]] || fail "first start's hint does not name the PORT given: $hint"
 
-make colead EMAIL=newcomer@example.org >"$work/colead.log" 2>&1 || fail "make colead failed: $(cat "$work/colead.log")"
+# The command first start printed, as a newcomer copies it (with their own address).
+read -ra colead <<<"${hint/EMAIL=you@example.org/EMAIL=newcomer@example.org}"
+"${colead[@]}" >"$work/colead.log" 2>&1 || fail "make colead failed: $(cat "$work/colead.log")"
 password=$(sed -n 's/^One-time password.*: //p' "$work/colead.log")
 [[ -n $password ]] || fail "make colead printed no password: $(cat "$work/colead.log")"
+grep -qF "Sign in at $address/login" "$work/colead.log" ||
+  fail "make colead named another sign-in address: $(grep 'Sign in at' "$work/colead.log")"
 
 ADDRESS=$address PASSWORD=$password python3 - <<'PYTHON' || fail "signing in did not reach a co-lead page"
 """Sign in as a browser does: the CSRF token from each form, the session in a cookie."""
