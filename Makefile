@@ -37,7 +37,7 @@ $(VENV)/.test-deps: pyproject.toml | $(BIN)/python
 run: export BASE_URL := $(BASE_URL)
 run: $(VENV)/.run-deps
 	$(FLASK) db upgrade
-	MAKE_RUN_ARGS='$(if $(filter-out 5000,$(PORT)), PORT=$(PORT))$(if $(filter-out 127.0.0.1,$(HOST)), HOST=$(HOST))' $(FLASK) setup
+	MAKE_RUN_ARGS='$(if $(filter-out 5000,$(PORT)), PORT=$(PORT))$(if $(filter-out 127.0.0.1,$(HOST)), HOST=$(HOST))$(if $(filter command line environment,$(origin BASE_URL)), BASE_URL=$(BASE_URL))' $(FLASK) setup
 	$(FLASK) mail send & sender=$$!; \
 	trap 'kill $$sender 2>/dev/null; wait $$sender' EXIT INT TERM; \
 	$(FLASK) run --host $(HOST) --port $(PORT)
