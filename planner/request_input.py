@@ -19,6 +19,7 @@ from werkzeug.exceptions import BadRequest
 from werkzeug.formparser import FormDataParser, MultiPartParser
 
 from planner.db_types import MAX_INT, db_int
+from planner.errors import PlannerError
 from planner.text import SURROGATE, as_json
 
 # No request body of this app nests deeper than a few levels; a limit well above that refuses
@@ -64,23 +65,25 @@ def _depth(data: bytes) -> int:
     return deepest
 
 
-def _problem(value: Any) -> str | None:
-    """What is wrong with a number, a key or a string of the parsed body, saying where."""
+def _problem(value: Any) -> tuple[str, str] | None:
+    """What is wrong with a number, a key or a string of the parsed body, and where ("" for
+    the body as a whole)."""
     pending: list[tuple[str, Any]] = [("", value)]
     while pending:
         where, item = pending.pop()
         if isinstance(item, _NotJsonNumber):
-            return f"{where or 'The body'} is {item}, which is not a number in JSON; {_NUMBERS}"
+            said = f"{where or 'The body'} is {item}, which is not a number in JSON; {_NUMBERS}"
+            return said, where
         if isinstance(item, _BadNumber):
             # A long number is cut, and said to be: its first digits alone are another number.
             shown = item if len(item) <= 20 else f"{item[:20]}… ({len(item)} characters)"
-            return f"{where or 'The body'} is {shown}; {_NUMBERS}"
+            return f"{where or 'The body'} is {shown}; {_NUMBERS}", where
         if isinstance(item, str):
             if SURROGATE.search(item):
-                return f"{where or 'The body'} cannot contain half of a surrogate pair."
+                return f"{where or 'The body'} cannot contain half of a surrogate pair.", where
         elif isinstance(item, dict):
             if any("\x00" in key for key in item):
-                return "A name in JSON cannot contain a NUL character."
+                return "A name in JSON cannot contain a NUL character.", ""
             pending.extend((f"{where}.{key}" if where else key, v) for key, v in item.items())
         elif isinstance(item, list):
             pending.extend((f"{where}[{index}]", v) for index, v in enumerate(item))
@@ -88,7 +91,12 @@ def _problem(value: Any) -> str | None:
 
 
 class JsonRefused(ValueError):
-    """JSON that parses but is refused (too deep, a number no column holds, half a surrogate)."""
+    """JSON that parses but is refused (too deep, a number no column holds, half a surrogate);
+    `where` names the value ("duration", "offices[2]"), or is "" for the body as a whole."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.where = where
 
 
 def _object(pairs: list[tuple[str, Any]]) -> dict:
@@ -120,7 +128,7 @@ def parse_json(data: bytes) -> Any:
     except RecursionError:
         raise JsonRefused(f"The JSON nests deeper than {MAX_DEPTH} levels.") from None
     if problem := _problem(value):
-        raise JsonRefused(problem)
+        raise JsonRefused(*problem)
     return value
 
 
@@ -132,7 +140,14 @@ def json_body(hint: str = "Send a JSON object with Content-Type: application/jso
     try:
         return parse_json(data)
     except JsonRefused as refused:
-        abort(400, str(refused).replace("The JSON nests", "The JSON body nests"))
+        said = str(refused).replace("The JSON nests", "The JSON body nests")
+        if not refused.where:
+            abort(400, said)
+        # Named as a field's own problem is (`field`, and `fields` for form-like bodies;
+        # helper-84: a number no column holds said neither).
+        error = PlannerError(said, field=refused.where)
+        error.errors = {refused.where: [said]}
+        raise error from None
     except ValueError:
         abort(400, f"The body is not valid JSON (UTF-8). {hint}")
 

@@ -103,7 +103,11 @@ def _refused_everywhere(colead_client, world, number: int) -> None:
     for method, url, body in bodies:
         response = _json(colead_client, method, url, json.dumps(body))
         assert response.status_code == 400
-        assert f"send a number from -{2**31 - 1} to {2**31 - 1}" in response.get_json()["message"]
+        answer = response.get_json()
+        assert f"send a number from -{2**31 - 1} to {2**31 - 1}" in answer["message"]
+        # Named, as a field's own problem is (helper-84).
+        where = answer["field"]
+        assert where.split("[")[0] in body and where in answer["fields"], (url, answer)
     page = f"/lineups/{world.lineup}"
     before = row_counts()
     response = colead_client.post(
