@@ -5,6 +5,7 @@ character. One rule for the domain checks, every form and the JSON API. Pure: no
 
 import json
 import re
+import unicodedata
 from urllib.parse import urlsplit
 
 # The explicit bidirectional formatting characters (embeddings, overrides, isolates: U+202A to
@@ -111,3 +112,10 @@ CREDENTIALS = (
     "must not hold a user name or password (“name:password@”): everyone who sees the link "
     "would read them"
 )
+
+
+def by_name(value: str) -> str:
+    """A name as people look it up in a list: capitals and accents aside, in any script
+    ("Élise" beside "Elena", not after "Zoe", as SQL's lower() put it: it folds only ASCII)."""
+    decomposed = unicodedata.normalize("NFKD", value.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

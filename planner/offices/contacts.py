@@ -6,7 +6,7 @@ import csv
 import io
 from collections.abc import Iterable
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from planner.addresses import same_address
 from planner.db_types import fit, utcnow
@@ -15,6 +15,7 @@ from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office, OfficeContact
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.spreadsheet import written
+from planner.text import by_name
 from planner.versioning import changed_columns
 
 CSV_COLUMNS = (
@@ -143,12 +144,11 @@ def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[Off
     (pass `slot.proposal`), the proposal's contact first. One who did not consent to be kept is
     still offered for their own presentation, as an unsaved contact (id None): the co-leads
     have their address from the proposal already."""
-    contacts = list(
+    contacts = sorted(
         db.session.scalars(
-            select(OfficeContact)
-            .where(OfficeContact.office_code == office_code.upper())
-            .order_by(func.lower(OfficeContact.name), OfficeContact.id)
-        )
+            select(OfficeContact).where(OfficeContact.office_code == office_code.upper())
+        ),
+        key=lambda c: (by_name(c.name), c.id),
     )
     if proposal is None or proposal.office_code != office_code.upper():
         return contacts
@@ -170,12 +170,9 @@ def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[Off
 
 def all_contacts() -> list[OfficeContact]:
     """Every office's contacts, by office and name."""
-    return list(
-        db.session.scalars(
-            select(OfficeContact).order_by(
-                OfficeContact.office_code, func.lower(OfficeContact.name), OfficeContact.id
-            )
-        )
+    return sorted(
+        db.session.scalars(select(OfficeContact)),
+        key=lambda c: (c.office_code, by_name(c.name), c.id),
     )
 
 

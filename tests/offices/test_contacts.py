@@ -378,3 +378,14 @@ def test_contacts_are_in_no_public_page_api_answer_or_feed(client, colead_client
         text = answer.get_data(as_text=True)
         for secret in (NAME, EMAIL, "Private Person", "pp@au.example"):
             assert secret not in text, (url, secret)
+
+
+def test_contacts_are_listed_by_name_accents_and_capitals_aside(colead_client, survey):
+    """SQL's lower() folds only ASCII: "Élise" came after "Zoe"."""
+    for name, email in (
+        ("Zoe Ward", "zoe@ipa.example"),
+        ("Élise Aubert", "elise@ipa.example"),
+        ("aaron Early", "aaron@ipa.example"),
+    ):
+        add(colead_client, name=name, email=email)
+    assert [c.name for c in contacts_for("AU")] == ["aaron Early", "Élise Aubert", "Zoe Ward"]
