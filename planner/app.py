@@ -87,8 +87,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The Task Force's address, ORGANIZER of calendar invitations (default: MAIL_FROM's), and
     # how many days before a confirmed slot its presenter is reminded.
     app.config["TASKFORCE_EMAIL"] = os.environ.get("TASKFORCE_EMAIL", "").strip()
-    app.config["MAIL_REMINDER_DAYS"] = int(os.environ.get("MAIL_REMINDER_DAYS", "") or 3)
-    # Limits an operator may set (unset: the defaults where they are used; helper-84).
+    # Numbers an operator may set (unset: the defaults where they are used; helper-84).
+    app.config["MAIL_REMINDER_DAYS"] = _whole_number_from_environment("MAIL_REMINDER_DAYS") or 3
     for name in ("MAX_MATERIAL_BYTES", "SURVEY_MAX_BYTES", "PROPOSALS_PER_HOUR"):
         if (value := _whole_number_from_environment(name)) is not None:
             app.config[name] = value

@@ -1022,7 +1022,6 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
         # Nothing to weigh yet (no survey names participants, none chosen): ask, not refuse
         # (helper-83: a 400 said no office had a time zone).
         problem = "No participating offices are chosen: tick those that take part, then rank."
-        form.validate()
     elif form.validate():
         chosen = [o for o in all_offices if o.code in set(form.offices.data or [])]
         try:

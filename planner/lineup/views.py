@@ -1,7 +1,5 @@
 """Line-up pages: set the rules, see the best line-up with its proof, save, adjust and accept."""
 
-from types import SimpleNamespace
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
@@ -70,16 +68,16 @@ def new():
             problem = str(error)
         else:
             saved_as: list[Lineup] = []
-            label, slug = survey.label, survey.slug
+            label = survey.label
             if lost_race(lambda: saved_as.append(save_lineup(survey, report, editor=editor()))):
                 # Its survey was deleted while it was being solved (helper-83: "someone saved
                 # the same thing" said a bare 409 page). The rules come back as typed, for
-                # the survey shown now.
+                # the survey shown now (none, if it was the last: the page says so).
+                survey = latest_survey()
                 problem = (
                     f"The survey {label} was deleted while this line-up was being found: "
                     "nothing was saved. Find it again on the survey shown now."
                 )
-                survey = latest_survey() or SimpleNamespace(label=label, slug=slug)
                 return _render(form, survey, None, None, problem, 409)
             lineup = saved_as[0]
             # Shown by a GET of its own: Back and reload work, and sending nothing again

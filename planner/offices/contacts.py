@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 from sqlalchemy import select
 
-from planner.addresses import same_address
+from planner.addresses import mailbox, same_address
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
@@ -40,15 +40,13 @@ def language_code(language: str | None) -> str:
 
 
 def _by_email(office_code: str, email: str) -> OfficeContact | None:
-    # Addresses differ in case as people type them, in any script; they reach the same person.
-    # Compared in Python (`same_address`): SQL's lower() folds only ASCII capitals, and
-    # ÉLISE@ and élise@ were two contacts (helper-79). An office has a few contacts.
-    contacts = db.session.scalars(
-        select(OfficeContact)
-        .where(OfficeContact.office_code == office_code)
-        .order_by(OfficeContact.id)
+    # Addresses differ in case as people type them, in any script; they reach the same person:
+    # found by the mailbox each contact keeps (`OfficeContact.mailbox`).
+    return db.session.scalar(
+        select(OfficeContact).where(
+            OfficeContact.office_code == office_code, OfficeContact.mailbox == mailbox(email)
+        )
     )
-    return next((c for c in contacts if same_address(c.email, email)), None)
 
 
 def _refuse_taken(office_code: str, email: str, contact: OfficeContact | None = None) -> None:

@@ -123,7 +123,7 @@ def not_theirs(invitation: Invitation) -> str | None:
     slot, one the co-leads took them off, one they declined (until they answer again) is not:
     what they sent would reach the public agenda, the feeds and the office's contacts."""
     slot = invitation.slot
-    if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
+    if slot.status_shown == SlotStatus.cancelled:
         return "This slot is cancelled; nothing about it can be changed here."
     if taken_off(invitation):
         return (

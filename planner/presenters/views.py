@@ -119,7 +119,7 @@ def zone_view(token: str):
     slot = invitation.slot
     shown = slot.presenter_zone or slot.meeting.time_zone
     typed = "".join(c for c in (request.form.get("zone") or "")[:100] if c.isprintable()).strip()
-    if SlotStatus.cancelled in (slot.status, slot.meeting.status):
+    if slot.status_shown == SlotStatus.cancelled:
         # The page offers no zone for a cancelled slot: no time is shown or sent any more.
         problem = "This slot is cancelled: there are no times to show, so nothing was changed."
         return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=409)

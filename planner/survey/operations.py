@@ -370,12 +370,17 @@ def removal_preview(survey: Survey) -> tuple[int, int]:
     return answer_count(survey), lineups
 
 
-def delete_survey(survey: Survey) -> SurveyRemoval:
+def delete_survey(survey: Survey) -> SurveyRemoval | None:
     """Delete an imported survey (a file imported by mistake, a trial): its respondents,
     answers, warnings and saved line-ups go with it, and offices only it brought that nothing
     else keeps (`_remove_left_behind`). Meetings, slots, proposals, contacts and co-leads'
     marks stay: they are the Task Force's work, not the survey's. Pages then show the latest
-    survey left (flushed)."""
+    survey left (flushed). None when someone else deleted it meanwhile: its row is locked
+    first, so of two co-leads deleting at once one deletes and the other is told (PostgreSQL
+    waits for the first; SQLite writes one at a time)."""
+    locked = select(Survey.id).where(Survey.id == survey.id).with_for_update()
+    if db.session.scalar(locked) is None:
+        return None
     answers, lineups = removal_preview(survey)
     label, brought = survey.label, {r.office_code for r in survey.respondents}
     db.session.delete(survey)

@@ -398,12 +398,10 @@ def delete(slug: str):
             "error",
         )
         return _confirm_delete(survey, 409)
-    # Another co-lead deleting it at the same moment: one deletes, the other is told (on
-    # PostgreSQL the row is locked until the first commits; SQLite writes one at a time).
-    if db.session.scalar(select(Survey.id).where(Survey.id == survey.id).with_for_update()) is None:
-        flash(f"{survey.label} was deleted meanwhile, by someone else.", "info")
+    label = survey.label
+    if (removal := delete_survey(survey)) is None:
+        flash(f"{label} was deleted meanwhile, by someone else.", "info")
         return redirect(url_for(".index"), 303)
-    removal = delete_survey(survey)
     flash(
         f"Deleted the survey {removal.label}: {removal.answers} answer(s)"
         + (f" and {removal.lineups} saved line-up(s)" if removal.lineups else "")
