@@ -82,6 +82,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         REMEMBER_COOKIE_SECURE=https,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         PREFERRED_URL_SCHEME="https" if https else "http",
+        # How passwords are hashed: werkzeug's scrypt at its work factor (about 100 ms a
+        # check). Tests set a lower one; a hash names its method, so any stored hash still checks.
+        PASSWORD_HASH_METHOD="scrypt",
     )
     app.config.update(mail_settings())
     # The Task Force's address, ORGANIZER of calendar invitations (default: MAIL_FROM's), and

@@ -88,6 +88,7 @@ def app(tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": url,
             "SECRET_KEY": "test-secret-key",
             "BASE_URL": "http://localhost",  # where the test client's requests go
+            "PASSWORD_HASH_METHOD": PASSWORD_HASH_METHOD,
         }
     )
     app.test_client_class = ServerLikeClient
@@ -338,15 +339,19 @@ def cli(app):
     return app.test_cli_runner()
 
 
+# Passwords hashed with scrypt at a lower work factor than the app's (n=2^10 rather than 2^15:
+# about 3 ms a check instead of 100, over hundreds of sign-ins and failed ones). Signing in still
+# checks them through the app's own code, as on any day; a hash names its parameters, so the
+# check reads them from it.
+PASSWORD_HASH_METHOD = "scrypt:1024:8:1"
+
+
 @functools.cache
 def colead_password_hash() -> str:
-    """The co-lead's password hashed once per test run, with scrypt at a lower work factor than
-    the app's (n=2^10 rather than 2^15: about 3 ms a check instead of 100, over hundreds of
-    sign-ins). Signing in still checks it through the app's own code, as on any day; the hash
-    names its parameters, so the check reads them from it."""
+    """The co-lead's password hashed once per test run."""
     from werkzeug.security import generate_password_hash
 
-    return generate_password_hash(COLEAD_PASSWORD, method="scrypt:1024:8:1")
+    return generate_password_hash(COLEAD_PASSWORD, method=PASSWORD_HASH_METHOD)
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import secrets
 from datetime import datetime
 from functools import cache
 
+from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -54,7 +55,7 @@ class User(UserMixin, db.Model):
 
     def set_password(self, password: str, *, one_time: bool = False) -> None:
         """A new password also ends the sessions signed in with the old one."""
-        self.password_hash = generate_password_hash(password)
+        self.password_hash = _hashed(password)
         self.must_change_password = one_time
         self.end_sessions()
 
@@ -66,16 +67,20 @@ class User(UserMixin, db.Model):
         return self.role == "colead"
 
 
+def _hashed(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
 @cache
-def _decoy_hash() -> str:
-    return generate_password_hash(secrets.token_urlsafe())
+def _decoy_hash(method: str) -> str:
+    return generate_password_hash(secrets.token_urlsafe(), method=method)
 
 
 def password_matches(user: User | None, password: str) -> bool:
     """Check a sign-in. An unknown email costs as much time as a wrong password, so response
     times do not tell which addresses have accounts."""
     if user is None:
-        check_password_hash(_decoy_hash(), password)
+        check_password_hash(_decoy_hash(current_app.config["PASSWORD_HASH_METHOD"]), password)
         return False
     return user.check_password(password)
 

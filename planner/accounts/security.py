@@ -230,7 +230,7 @@ def install(app: Flask) -> None:
             # site, and no cache keeps the contact it shows.
             response.headers["Referrer-Policy"] = "no-referrer"
             response.headers.setdefault("Cache-Control", "private, no-store")
-        elif current_user.is_authenticated or "Authorization" in request.headers:
+        elif "Authorization" in request.headers or current_user.is_authenticated:
             # Co-leads' pages and API answers show contacts, notes and private links: kept in
             # no shared cache or disk.
             response.headers.setdefault("Cache-Control", "private, no-store")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting
 from planner.extensions import db
+from tests.conftest import colead_password_hash
 from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
 
 
@@ -260,3 +261,17 @@ def test_the_address_counts_as_a_word_not_as_letters():
 
     assert "contains your email address" in weak_password("my ana2024 passphrase", "ana@x.org")
     assert weak_password("banana split on a rainy tuesday", "ana@example.org") is None
+
+
+def test_a_deployment_hashes_passwords_at_werkzeugs_full_work_factor(tmp_path):
+    """The tests hash at a lower work factor (tests/conftest.py); an app started as `make run`
+    starts it hashes at scrypt's n=2^15, and still checks a hash made with other parameters."""
+    from planner.app import create_app
+
+    deployed = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}"})
+    with deployed.app_context():
+        user = User(email="ana@example.org", role="colead", password_hash=colead_password_hash())
+        assert user.check_password(COLEAD_PASSWORD)
+        user.set_password("a passphrase of some length")
+        assert user.password_hash.startswith("scrypt:32768:8:1$")
+        assert user.check_password("a passphrase of some length")
