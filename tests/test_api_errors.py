@@ -2,6 +2,10 @@
 
 import pytest
 
+# Every statement these tests send to the database, other tests send on PostgreSQL too
+# (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
+pytestmark = pytest.mark.one_database
+
 
 @pytest.mark.parametrize(
     ("method", "url", "body", "status"),

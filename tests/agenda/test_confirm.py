@@ -12,6 +12,10 @@ from planner.extensions import db
 from planner.presenters.operations import invite
 from tests.support import hidden_fields, publish_as_planned
 
+# Every statement these tests send to the database, other tests send on PostgreSQL too
+# (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
+pytestmark = pytest.mark.one_database
+
 MEETING = {
     "title": "Rec 10 workshop",
     "starts_at": "2030-03-12T12:00:00+01:00",

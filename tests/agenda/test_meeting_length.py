@@ -3,11 +3,16 @@ slots do not fill (or overrun) is shown in the editor."""
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from planner.agenda.models import Meeting
 from planner.extensions import db
 from tests.support import csrf_token, publish_as_planned
+
+# Every statement these tests send to the database, other tests send on PostgreSQL too
+# (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
+pytestmark = pytest.mark.one_database
 
 START = "2027-03-09T14:00:00+01:00"
 

@@ -15,6 +15,10 @@ ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
+# A phone's browser: its width in CSS pixels, touch, mobile viewport. One device pixel per CSS
+# pixel: what is laid out, measured and tapped is the same at any density, and painting (and
+# screenshotting) twice as many pixels cost Chromium a tenth of the browser run.
+ON_A_PHONE = {"viewport": PHONE, "is_mobile": True, "device_scale_factor": 1}
 
 
 def pytest_collection_modifyitems(items):
@@ -73,7 +77,7 @@ def page(browser):
 
 @pytest.fixture
 def phone(browser):
-    context = browser.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2)
+    context = browser.new_context(**ON_A_PHONE)
     page = context.new_page()
     yield page
     context.close()

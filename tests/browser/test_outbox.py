@@ -10,7 +10,7 @@ from planner.extensions import db
 from planner.mail.models import MessageKind
 from planner.mail.outbox import Recipient, enqueue, hold_invitations
 from planner.mail.sender import send_due
-from tests.browser.conftest import FITS_WIDTH, PHONE, shoot, sign_in
+from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
 from tests.mail.smtp_server import SmtpServer
 
 INVITATION = """BEGIN:VCALENDAR\r
@@ -93,7 +93,7 @@ def test_hold_review_and_send_all_held(app, browser, page, live_server, colead, 
     assert received.rcpt_tos == ["alex@ipaustralia.example"]
     assert received.message["Subject"].startswith("Please present")
 
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, device_scale_factor=2).new_page()
+    phone = browser.new_context(**ON_A_PHONE).new_page()
     sign_in(phone, live_server)
     phone.goto(live_server + "/outbox")
     assert phone.evaluate(FITS_WIDTH), "the outbox is wider than the phone"

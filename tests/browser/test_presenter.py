@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import time_machine
 from playwright.sync_api import expect
 
-from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
+from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
 from tests.presenters.support import MEETING
 from tests.support import publish_as_planned
 
@@ -46,9 +46,7 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     second = invite(page, live_server, meeting, TALKS[1]["title"], "Pat Example", "Europe/Warsaw")
 
     # The presenter, on a phone, with a browser of their own.
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, device_scale_factor=2
-    )
+    context = browser.new_context(**ON_A_PHONE)
     phone = context.new_page()
     phone.goto(first)
     expect(phone.get_by_role("heading", level=1)).to_contain_text("Rec 10 workshop")
@@ -118,9 +116,7 @@ def test_the_whole_journey_from_volunteer_to_slides(
     # The presenter, on a phone, confirms and adds their slides.
     # The co-lead guessed Jerusalem; the phone is in Lima, and offers its own zone.
     context = browser.new_context(
-        viewport={"width": 390, "height": 844},
-        is_mobile=True,
-        device_scale_factor=2,
+        **ON_A_PHONE,
         timezone_id="America/Lima",
     )
     phone = context.new_page()

@@ -17,6 +17,10 @@ from planner.extensions import db
 from tests.calendar.test_feeds import MEETING, SLOTS, conditional
 from tests.support import publish_as_planned
 
+# Every statement these tests send to the database, other tests send on PostgreSQL too
+# (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
+pytestmark = pytest.mark.one_database
+
 ACRONYM = re.compile(r"^[a-z0-9_-][a-z0-9_]{3,}(-2[0-9]{3}-[a-z]+)?$")
 SLUG = re.compile(r"^[a-z0-9_-]+[a-z0-9]$")
 DURATION = re.compile(r"^[0-9]+:[0-9]{2}$")

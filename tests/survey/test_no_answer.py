@@ -9,6 +9,10 @@ import pytest
 from planner.survey.document import parse_document
 from planner.survey.records import Question, says_nothing
 
+# Every statement these tests send to the database, other tests send on PostgreSQL too
+# (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
+pytestmark = pytest.mark.one_database
+
 BUNDLED = Path(__file__).parents[2] / "planner" / "data" / "CWS-13-26.txt"
 
 
