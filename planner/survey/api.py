@@ -16,6 +16,7 @@ from planner.survey.operations import (
     SurveyImportRaced,
     answer_count,
     answer_records,
+    delete_survey,
     find_survey,
     import_file,
     list_surveys,
@@ -133,6 +134,26 @@ def import_survey():
         return body, 200
     where = url_for(".summary", slug=outcome.survey.slug)
     return body, 201 if outcome.status == "created" else 200, {"Location": where}
+
+
+@bp.delete("/surveys/<slug>")
+@colead_required
+def delete(slug: str):
+    """Delete a survey as its page does ("Delete this survey…"): its answers, respondents,
+    warnings and saved line-ups, and offices only it brought that nothing else keeps; meetings,
+    slots, proposals, contacts and marks stay. 200 with what went and the survey pages show
+    now; 404 if there is none by that slug (or someone deleted it meanwhile)."""
+    survey = find_survey(slug)
+    removal = delete_survey(survey)
+    if removal is None:
+        abort(404, f"The survey {slug} was deleted meanwhile, by someone else.")
+    return {
+        "deleted": removal.label,
+        "answers": removal.answers,
+        "lineups_removed": removal.lineups,
+        "offices_removed": list(removal.offices),
+        "latest": survey_json(removal.shown_now) if removal.shown_now else None,
+    }
 
 
 @bp.get("/surveys/<slug>/answers")

@@ -10,10 +10,12 @@ from planner.extensions import db
 from planner.survey.operations import (
     SurveyConflict,
     SurveyNotFound,
+    delete_survey,
     find_survey,
     import_file,
     list_surveys,
     parse_aliases,
+    removal_preview,
     survey_record,
 )
 from planner.survey.records import SurveyFormatError
@@ -95,6 +97,35 @@ def generate_command(offices: int, seed: int, reference: str | None) -> None:
         click.echo(render_document(scaled_survey(base, offices, seed=seed)), nl=False)
     except (SurveyNotFound, ValueError) as error:
         raise click.ClickException(str(error)) from None
+
+
+@survey_cli.command("delete")
+@click.option("--survey", "reference", required=True, help="Label or slug of the survey.")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+def delete_command(reference: str, yes: bool) -> None:
+    """Delete a survey (a file imported by mistake, a trial): its answers, respondents, warnings
+    and saved line-ups; meetings, slots, proposals, contacts and marks stay."""
+    try:
+        survey = find_survey(reference)
+    except SurveyNotFound as error:
+        raise click.ClickException(str(error)) from None
+    answers, lineups = removal_preview(survey)
+    if not yes:
+        click.confirm(
+            f"Delete {survey.label} ({survey.slug}): {answers} answer(s), "
+            f"{len(survey.respondents)} respondent(s) and {lineups} saved line-up(s)?",
+            abort=True,
+        )
+    removal = delete_survey(survey)
+    if removal is None:
+        raise click.ClickException(f"{reference} was deleted meanwhile, by someone else.")
+    db.session.commit()
+    gone = f"; offices only it named: {', '.join(removal.offices)}" if removal.offices else ""
+    now = f" Pages now show {removal.shown_now.label}." if removal.shown_now else ""
+    click.echo(
+        f"Deleted {removal.label}: {removal.answers} answer(s), {removal.lineups} saved "
+        f"line-up(s){gone}.{now}"
+    )
 
 
 @survey_cli.command("list")

@@ -1,6 +1,12 @@
 """The public read API, and the acceptance figures of paragraphs 13–17 of CWS/13/26."""
 
+import io
+import json
+
 import pytest
+from sqlalchemy import func, select
+
+from planner.extensions import db
 
 # Paragraphs 13-17 of the document, as the data README lists them.
 FOCUS = {1: 67, 5: 57, 10: 57, 9: 14}
@@ -148,3 +154,44 @@ def test_survey_pages(client, survey):
     assert detail.status_code == 200
     assert "question 2 is a chart" in detail.get_data(as_text=True)
     assert client.get("/").status_code == 200
+
+
+def test_a_co_lead_deletes_a_survey_through_the_api_and_the_command_line(client, api, cli, survey):
+    """Deleting a survey is not only the page's (helper-84's note): the API and the command line
+    delete it the same way, for co-leads only, and say what went and what pages show now."""
+    from planner.lineup.models import Lineup
+    from planner.survey.models import Answer, Survey
+
+    got = api.get(f"/surveys/{survey.slug}/survey.json").get_json()
+    got["survey"].update(label="Trial", slug="trial")
+    got["survey"]["answered_from"] = got["survey"]["answered_until"] = "2026-09-01"
+    got["answers"] = [a for a in got["answers"] if a["office"] in ("AU", "IL")]
+    got["offices"] = [o for o in got["offices"] if o["code"] in ("AU", "IL")]
+    sent = {"file": (io.BytesIO(json.dumps(got).encode()), "trial.json")}
+    assert api.post("/api/v1/surveys", data=sent).status_code == 201
+    assert api.post("/api/v1/lineups", json={"survey": "trial", "slots": 2}).status_code == 201
+    kept = db.session.scalar(select(func.count()).select_from(Answer))
+
+    assert client.delete("/api/v1/surveys/trial").status_code == 401
+    gone = api.delete("/api/v1/surveys/trial")
+    assert gone.status_code == 200, gone.get_json()
+    body = gone.get_json()
+    assert body["deleted"] == "Trial" and body["lineups_removed"] == 1
+    assert body["answers"] == len(got["answers"]) and body["offices_removed"] == []
+    assert body["latest"]["label"] == "CWS/13/26"
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+    assert db.session.scalar(select(func.count()).select_from(Answer)) == kept - len(got["answers"])
+    again = api.delete("/api/v1/surveys/trial")
+    assert again.status_code == 404 and "trial" in again.get_json()["message"]
+
+    asked = cli.invoke(args=["survey", "delete", "--survey", "CWS-13-26"], input="n\n")
+    assert asked.exit_code == 1 and "Delete CWS/13/26 (CWS-13-26):" in asked.output
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
+    done = cli.invoke(args=["survey", "delete", "--survey", "CWS-13-26", "--yes"])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("Deleted CWS/13/26:")
+    db.session.expire_all()
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+    missing = cli.invoke(args=["survey", "delete", "--survey", "CWS-13-26", "--yes"])
+    assert missing.exit_code == 1 and "Error:" in missing.output
