@@ -7,7 +7,7 @@ from pathlib import Path
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import PHONE, shoot
+from tests.browser.conftest import ON_A_PHONE, shoot
 from tests.support import ahead
 
 
@@ -86,7 +86,7 @@ def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
     visitor.close()
 
     # A reader whose browser is in Sydney is offered their zone, in one click.
-    phone = browser.new_context(viewport=PHONE, is_mobile=True, timezone_id="Australia/Sydney")
+    phone = browser.new_context(**ON_A_PHONE, timezone_id="Australia/Sydney")
     small = phone.new_page()
     small.goto(public_url)
     shoot(small, "agenda-4-phone")

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.browser.conftest import DESKTOP
+from tests.browser.conftest import DESKTOP, ON_A_PHONE
 
 
 @pytest.fixture
@@ -38,9 +38,7 @@ def test_a_printed_page_has_margins_and_no_sign_in(page, live_server, survey):
 def test_without_script_a_phone_shows_every_link_and_no_menu_button(browser, live_server, survey):
     """The phone's "Menu" button needs its script: without it there is none, and the links
     stay in sight, as before it existed."""
-    context = browser.new_context(
-        viewport={"width": 390, "height": 844}, is_mobile=True, java_script_enabled=False
-    )
+    context = browser.new_context(**ON_A_PHONE, java_script_enabled=False)
     phone = context.new_page()
     phone.goto(live_server + "/recommendations/10")
     assert not phone.get_by_role("button", name="Menu").is_visible()
