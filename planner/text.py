@@ -8,6 +8,8 @@ import re
 import unicodedata
 from urllib.parse import urlsplit
 
+import idna
+
 # The explicit bidirectional formatting characters (embeddings, overrides, isolates: U+202A to
 # U+202E, U+2066 to U+2069) show what follows them in an order other than the one stored
 # ("Trojan Source"), and one left open reorders the page around the field: a title could read
@@ -95,8 +97,54 @@ def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
 
 
 def is_web_address(value: str) -> bool:
-    """An http(s) address with nothing a calendar or a page could break on."""
-    return bool(_URL.match(value))
+    """An http(s) address with nothing a calendar or a page could break on, whose host and
+    port can be read ("https://[::1", "https://xn--/" and port 99999 cannot; helper-85)."""
+    if not _URL.match(value):
+        return False
+    try:
+        ascii_web_address(value)
+    except ValueError:
+        return False
+    return True
+
+
+def ascii_web_address(value: str) -> str:
+    """`value` with its host in ASCII: an international name in its xn-- form, which every
+    calendar reads; the rest as written. ValueError for a host or port that cannot be read."""
+    parts = urlsplit(value)
+    port = parts.port  # ValueError when it is no port at all
+    host = parts.hostname
+    if not host:
+        raise ValueError("no host")
+    if host.isascii():
+        # As written (an underscore too, which some intranets use); an xn-- label must decode.
+        labels = host.removesuffix(".").split(".")
+        if ":" not in host and (
+            not all(_HOST_LABEL.fullmatch(label) for label in labels)
+            or any(label.lower().startswith("xn--") and not _decodes(label) for label in labels)
+        ):
+            raise ValueError("not a host name")
+        return value
+    try:
+        written = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+    except (idna.IDNAError, UnicodeError) as error:
+        raise ValueError(str(error)) from None
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (f"{user}@" if user else "") + written + (f":{port}" if port is not None else "")
+    return (
+        value[: value.index("//") + 2] + netloc + value[value.index("//") + 2 + len(parts.netloc) :]
+    )
+
+
+_HOST_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")
+
+
+def _decodes(label: str) -> bool:
+    try:
+        idna.decode(label)
+    except (idna.IDNAError, UnicodeError):
+        return False
+    return True
 
 
 def carries_credentials(value: str) -> bool:

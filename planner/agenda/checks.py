@@ -80,6 +80,14 @@ def check_start(value: datetime | None, zone: str) -> datetime | None:
         return None
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
         raise AgendaError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
+    if value.second or value.microsecond:
+        # Pages show and take minutes: a start with seconds would move at the next page save,
+        # and every subscribed calendar with it (helper-85).
+        minute = value.replace(second=0, microsecond=0).isoformat()
+        raise AgendaError(
+            f"Give the start to the minute, such as {minute}: pages and calendars show "
+            "minutes, not seconds."
+        )
     if value.tzinfo is None:
         try:
             return to_utc(value, zone)

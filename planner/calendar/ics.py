@@ -19,6 +19,7 @@ from urllib.parse import quote
 from icalendar import Calendar, Conference, Event, Timezone, TimezoneStandard, vCalAddress, vText
 
 from planner.addresses import AddressError, ascii_domain
+from planner.text import ascii_web_address
 
 PRODID = "-//WIPO CWS ICT Strategy Task Force//Planner//EN"
 REFRESH = timedelta(hours=6)
@@ -69,6 +70,11 @@ def web_address(value: str | None) -> str | None:
     for anything that is not a web address (or is absurdly long)."""
     address = _UNWRITABLE.sub("", (value or "").strip())
     if not _WEB.match(address):
+        return None
+    try:
+        # The host in its ASCII form: percent-encoded, an international name leads nowhere.
+        address = ascii_web_address(address)
+    except ValueError:
         return None
     encoded = _LONE_PERCENT.sub("%25", quote(address, safe=_URI_SAFE + "%"))
     return encoded if len(encoded) <= ADDRESS_MAX else None

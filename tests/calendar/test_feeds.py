@@ -369,7 +369,9 @@ def test_drafts_are_not_downloadable_and_old_meetings_leave_the_feed(
         json={
             **MEETING,
             "title": "Long ago",
-            "starts_at": (datetime.now(UTC) - timedelta(days=400)).isoformat(),
+            "starts_at": (datetime.now(UTC) - timedelta(days=400))
+            .replace(second=0, microsecond=0)
+            .isoformat(),
         },
     ).get_json()
     colead_client.post(

@@ -143,6 +143,11 @@ ADDRESSES = [
     "https://video.example/a b",
     "javascript:alert(1)",
     "https://name:secret@video.example/room",
+    # A host or port no calendar can read (helper-85).
+    "https://[::1",
+    "https://xn--/",
+    "https://exämple.org:99999/",
+    "https://video..example/",
 ]
 
 
@@ -191,6 +196,21 @@ def test_the_api_refuses_video_links_with_anything_a_link_cannot_hold(
         f"/api/v1/meetings/{published.id}", json={"video_url": "HTTPS://ZOOM.EXAMPLE/J/1"}
     )
     assert loud.status_code == 200
+
+
+def test_an_international_host_reaches_the_calendars_in_its_ascii_form(colead_client, published):
+    """helper-85: "zoom.exämple.org" went into the feeds percent-encoded, a host no calendar
+    finds; it goes in its xn-- form, the rest of the link as written. The page links it as
+    typed (a browser encodes it itself)."""
+    typed = "https://zoom.exämple.org/j/1?pwd=Ä1"
+    ok = colead_client.patch(f"/api/v1/meetings/{published.id}", json={"video_url": typed})
+    assert ok.status_code == 200 and ok.get_json()["video_url"] == typed
+    feed = colead_client.get(f"/meetings/{published.id}.ics").get_data(as_text=True)
+    written = "https://zoom.xn--exmple-cua.org/j/1?pwd=%C3%841"
+    assert web_address(typed) == written
+    assert f"LOCATION:{written}\r\n" in feed
+    assert written in json.dumps(read_everywhere(feed.encode()))
+    assert web_address("https://[::1") is None and web_address("https://xn--/") is None
 
 
 def version_of(client, url: str) -> str:
