@@ -8,6 +8,7 @@ import idna
 from email_validator import EmailNotValidError, validate_email
 
 from planner.errors import PlannerError
+from planner.text import ascii_host
 
 NOT_AN_ADDRESS = "That does not look like an email address."
 
@@ -33,13 +34,12 @@ def ascii_domain(address: str) -> str:
     as it is: if it is not ASCII only a server offering SMTPUTF8 takes it (`needs_smtputf8`)."""
     address = address.strip()
     local, at, domain = address.rpartition("@")
-    if not at or domain.isascii():
+    if not at:
         return address
     try:
-        encoded = idna.encode(domain, uts46=True, std3_rules=False, transitional=False)
-    except (idna.IDNAError, UnicodeError) as error:
+        return f"{local}@{ascii_host(domain)}"
+    except ValueError as error:
         raise AddressError(f"its domain {domain} has no ASCII form ({error})") from None
-    return f"{local}@{encoded.decode('ascii')}"
 
 
 def needs_smtputf8(address: str) -> bool:

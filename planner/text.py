@@ -109,8 +109,8 @@ def is_web_address(value: str) -> bool:
 
 
 def ascii_web_address(value: str) -> str:
-    """`value` with its host in ASCII: an international name in its xn-- form, which every
-    calendar reads; the rest as written. ValueError for a host or port that cannot be read."""
+    """`value` with its host in ASCII (`ascii_host`), the rest as written. ValueError for a host
+    or port that cannot be read."""
     parts = urlsplit(value)
     port = parts.port  # ValueError when it is no port at all
     host = parts.hostname
@@ -125,15 +125,23 @@ def ascii_web_address(value: str) -> str:
         ):
             raise ValueError("not a host name")
         return value
+    user = parts.netloc.rpartition("@")[0]
+    netloc = (f"{user}@" if user else "") + ascii_host(host)
+    netloc += f":{port}" if port is not None else ""
+    start = value.index("//") + 2
+    return value[:start] + netloc + value[start + len(parts.netloc) :]
+
+
+def ascii_host(host: str) -> str:
+    """A domain name in the ASCII form every server and calendar reads: an internationalised one
+    (`exämple.org`) as its xn-- form (`xn--exmple-cua.org`; IDNA 2008 with UTS #46), an ASCII
+    one as it is. ValueError for a name that has none."""
+    if host.isascii():
+        return host
     try:
-        written = idna.encode(host, uts46=True, transitional=False).decode("ascii")
+        return idna.encode(host, uts46=True, std3_rules=False, transitional=False).decode("ascii")
     except (idna.IDNAError, UnicodeError) as error:
         raise ValueError(str(error)) from None
-    user = parts.netloc.rpartition("@")[0]
-    netloc = (f"{user}@" if user else "") + written + (f":{port}" if port is not None else "")
-    return (
-        value[: value.index("//") + 2] + netloc + value[value.index("//") + 2 + len(parts.netloc) :]
-    )
 
 
 _HOST_LABEL = re.compile(r"[A-Za-z0-9_]([A-Za-z0-9_-]{0,61}[A-Za-z0-9_])?")

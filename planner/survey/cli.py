@@ -109,8 +109,8 @@ def delete_command(reference: str, yes: bool) -> None:
         survey = find_survey(reference)
     except SurveyNotFound as error:
         raise click.ClickException(str(error)) from None
-    answers, lineups = removal_preview(survey)
     if not yes:
+        answers, lineups = removal_preview(survey)
         click.confirm(
             f"Delete {survey.label} ({survey.slug}): {answers} answer(s), "
             f"{len(survey.respondents)} respondent(s) and {lineups} saved line-up(s)?",
@@ -120,12 +120,7 @@ def delete_command(reference: str, yes: bool) -> None:
     if removal is None:
         raise click.ClickException(f"{reference} was deleted meanwhile, by someone else.")
     db.session.commit()
-    gone = f"; offices only it named: {', '.join(removal.offices)}" if removal.offices else ""
-    now = f" Pages now show {removal.shown_now.label}." if removal.shown_now else ""
-    click.echo(
-        f"Deleted {removal.label}: {removal.answers} answer(s), {removal.lineups} saved "
-        f"line-up(s){gone}.{now}"
-    )
+    click.echo(removal.describe())
 
 
 @survey_cli.command("list")

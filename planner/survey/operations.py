@@ -359,6 +359,17 @@ class SurveyRemoval:
     offices: tuple[str, ...]
     shown_now: Survey | None
 
+    def describe(self) -> str:
+        """What the page, and the command line, say once it is done."""
+        lineups = f" and {self.lineups} saved line-up(s)" if self.lineups else ""
+        offices = (
+            f"; offices only it named went with it: {', '.join(self.offices)}"
+            if self.offices
+            else ""
+        )
+        now = f" Pages now show {self.shown_now.label}." if self.shown_now else ""
+        return f"Deleted the survey {self.label}: {self.answers} answer(s){lineups}{offices}.{now}"
+
 
 def removal_preview(survey: Survey) -> tuple[int, int]:
     """How many answers and saved line-ups deleting `survey` would take with it."""

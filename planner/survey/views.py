@@ -402,18 +402,7 @@ def delete(slug: str):
     if (removal := delete_survey(survey)) is None:
         flash(f"{label} was deleted meanwhile, by someone else.", "info")
         return redirect(url_for(".index"), 303)
-    flash(
-        f"Deleted the survey {removal.label}: {removal.answers} answer(s)"
-        + (f" and {removal.lineups} saved line-up(s)" if removal.lineups else "")
-        + (
-            f"; offices only it named went with it: {', '.join(removal.offices)}"
-            if removal.offices
-            else ""
-        )
-        + "."
-        + (f" Pages now show {removal.shown_now.label}." if removal.shown_now else ""),
-        "success",
-    )
+    flash(removal.describe(), "success")
     return redirect(url_for(".index"), 303)
 
 

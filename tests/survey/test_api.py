@@ -190,7 +190,7 @@ def test_a_co_lead_deletes_a_survey_through_the_api_and_the_command_line(client,
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 1
     done = cli.invoke(args=["survey", "delete", "--survey", "CWS-13-26", "--yes"])
     assert done.exit_code == 0, done.output
-    assert done.output.startswith("Deleted CWS/13/26:")
+    assert done.output.startswith("Deleted the survey CWS/13/26: ")
     db.session.expire_all()
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
     missing = cli.invoke(args=["survey", "delete", "--survey", "CWS-13-26", "--yes"])
