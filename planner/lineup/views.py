@@ -56,7 +56,9 @@ def new():
         # "Propose a line-up from these" on a recommendation's matches, plans included if
         # they were there.
         data = {"focus": focus, "include_plans": flag_from(request.args, "include_plans")}
-    form = make_form(all_recommendations(), _offices(), data=data)
+    recommendations, offices = all_recommendations(), _offices()
+    form = make_form(recommendations, offices, data=data)
+    choices = {"recommendations": recommendations, "offices": offices}
     if request.method == "POST":
         # "Keep" and "Drop" beside each presentation adjust the rules; the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
@@ -78,7 +80,7 @@ def new():
                     f"The survey {label} was deleted while this line-up was being found: "
                     "nothing was saved. Find it again on the survey shown now."
                 )
-                return _render(form, survey, None, None, problem, 409)
+                return _render(form, survey, None, None, problem, 409, **choices)
             lineup = saved_as[0]
             # Shown by a GET of its own: Back and reload work, and sending nothing again
             # (helper-82: Back from a result was the browser's "Confirm resubmission").
@@ -88,12 +90,12 @@ def new():
         # A saved line-up with its rules, to adjust: just solved (`saved`) or reopened.
         lineup = db.session.get(Lineup, saved)
         result = lineup.result
-    return _render(form, survey, result, lineup, problem, 400 if form.errors else 422)
+    return _render(form, survey, result, lineup, problem, 400 if form.errors else 422, **choices)
 
 
-def _render(form, survey, result, lineup, problem, refused: int):
+def _render(form, survey, result, lineup, problem, refused: int, *, recommendations, offices):
     """The rules form with the line-up found (or why none was), answered with `refused` when
-    there is a problem."""
+    there is a problem; `recommendations` and `offices` as the form was made with."""
     changes = _changes(_previous_id(), result)
     if changes and changes["previous"] == lineup:
         changes = None  # the same rules sent again: nothing to compare it with
@@ -106,8 +108,8 @@ def _render(form, survey, result, lineup, problem, refused: int):
         lineup=lineup,
         just_saved=flag_from(request.args, "saved"),
         problem=problem,
-        offices=_offices(),
-        recommendations=all_recommendations(),
+        offices=offices,
+        recommendations=recommendations,
         max_reserved=MAX_RESERVED,
         drafts=lineup_target_choices() if lineup else [],
         changes=changes,
