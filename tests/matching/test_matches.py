@@ -248,6 +248,30 @@ def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey)
     assert re.search(r"For each presenting office \(\d+ in the top 5 of an audience\)", page)
 
 
+def test_the_page_opens_with_each_offices_first_presenters_at_a_glance(client, survey):
+    """Before each office's reasons, one table names every interested office's first three
+    presenters in the order its own list ranks them, linked to both sides' sections; a phone
+    need not scroll through every office's evidence to learn who ranks first for the last one."""
+    page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
+    glance = page[page.index('class="data compact at-a-glance"') :]
+    glance = glance[: glance.index("</table>")]
+    audiences = re.findall(r'<section class="match-group" aria-labelledby="audience-(\w+)"', page)
+    rows = dict(
+        re.findall(r'<th scope="row"><a href="#audience-(\w+)">\1</a></th>(.*?)</tr>', glance, re.S)
+    )
+    assert list(rows) == audiences and len(audiences) >= 10
+    for audience in audiences:
+        section = page[page.index(f'id="audience-{audience}"') :]
+        section = section[: section.index("</table>")]
+        ranked = re.findall(r'<th scope="row"><a href="[^"]*">(\w+) · ', section)[:3]
+        named = re.findall(r'data-presenter="(\w+)"', rows[audience])
+        assert named == ranked, audience
+        for code in named:  # linked to its own section where it has one on the page
+            if f'href="#presenter-{code}"' in rows[audience]:
+                assert f'id="presenter-{code}"' in page
+    assert "working" in rows["AU"] and "PY" not in rows["AU"]  # PY's answer is a need
+
+
 def test_a_colead_marks_a_pair_on_the_page(colead_client, client, survey):
     page = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
     assert "Mark this pair" in page
