@@ -5,6 +5,8 @@ landing between a request's checks and its own save."""
 
 import html
 import re
+import threading
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -193,3 +195,44 @@ def saved_first_by_someone_else(write, before):
         yield done
     finally:
         event.remove(Session, "before_flush", race)
+
+
+def sent_at_once(first: Callable, second: Callable, held_before: type) -> tuple:
+    """Two requests at the same moment, in threads of their own (tests marked `committed`):
+    `first` is held just before it flushes a new `held_before` row, its checks done; `second`
+    then runs and is given a second to finish; then `first` goes on. Returns both answers and
+    whether `second` finished while `first` was held (False when it had to wait its turn)."""
+    from sqlalchemy.orm import Session
+
+    holding, release = threading.Event(), threading.Event()
+    first_thread: list[int] = []
+
+    def hold(session, _context, _instances) -> None:
+        mine = threading.get_ident() in first_thread and not holding.is_set()
+        if mine and any(isinstance(row, held_before) for row in session.new):
+            holding.set()
+            release.wait(30)
+
+    answers: dict[str, object] = {}
+
+    def run(name: str, request: Callable) -> None:
+        if name == "first":
+            first_thread.append(threading.get_ident())
+        answers[name] = request()
+
+    event.listen(Session, "before_flush", hold)
+    try:
+        one = threading.Thread(target=run, args=("first", first))
+        one.start()
+        assert holding.wait(30), "the first request never reached its flush"
+        two = threading.Thread(target=run, args=("second", second))
+        two.start()
+        two.join(1.0)
+        finished_meanwhile = not two.is_alive()
+        release.set()
+        one.join(30)
+        two.join(30)
+    finally:
+        release.set()
+        event.remove(Session, "before_flush", hold)
+    return answers["first"], answers["second"], finished_meanwhile

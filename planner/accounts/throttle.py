@@ -74,6 +74,7 @@ def check_sign_in(address: str, account: str) -> None:
     is what stops a guesser. Only this address waits; the owner elsewhere signs in.
     """
     now, account = utcnow(), _fits(account)
+    _one_at_a_time(SIGN_IN, address, now)
     failures, latest = db.session.execute(
         select(func.count(), func.max(ThrottleEvent.at)).where(
             ThrottleEvent.action == SIGN_IN,
@@ -112,9 +113,10 @@ def spend_proposal_budget() -> None:
     colead = bearer_user() if is_api_request() else current_user
     if colead is not None and colead.is_authenticated and colead.is_colead:
         return
-    address = client_address()
+    address, now = client_address(), utcnow()
     limit = max(1, int(current_app.config.get("PROPOSALS_PER_HOUR", PROPOSALS_PER_HOUR)))
-    if wait := _budget_wait(PROPOSAL, address, limit, PROPOSAL_WINDOW, utcnow()):
+    _one_at_a_time(PROPOSAL, address, now)
+    if wait := _budget_wait(PROPOSAL, address, limit, PROPOSAL_WINDOW, now):
         raise Throttled(
             f"Your address has sent {limit} proposals within the hour, as many as the planner "
             "takes without an account.",
@@ -152,12 +154,26 @@ def _fits(account: str) -> str:
     return account[: ThrottleEvent.account.type.length]
 
 
-def _record(action: str, address: str, account: str = "") -> None:
-    now = utcnow()
-    # What no rule looks at any more goes as new events come in: the table stays small.
+def _one_at_a_time(action: str, address: str, now: datetime) -> None:
+    """Requests that count one address's events for `action` take turns, each until its
+    transaction ends: counted, checked and recorded by one before the next counts. Without
+    turns, requests sent at once all counted the events before any was recorded, and all
+    passed (helper-86: 21 of 25 simultaneous proposals taken with a limit of 10; 18 of 30
+    simultaneous wrong passwords checked where five are free).
+
+    PostgreSQL: a transaction-level advisory lock on the action and address (another key with
+    the same hash only waits its turn too). SQLite: the transaction's first write takes the
+    database's one write lock, held until the transaction ends; that write is the removal of
+    the events no rule looks at any more, which keeps the table small as well."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        key = f"throttle {action} {address}"
+        db.session.execute(select(func.pg_advisory_xact_lock(func.hashtext(key))))
     db.session.execute(
         delete(ThrottleEvent).where(
             ThrottleEvent.action == action, ThrottleEvent.at < now - _MEMORY[action]
         )
     )
-    db.session.add(ThrottleEvent(action=action, address=address, account=account, at=now))
+
+
+def _record(action: str, address: str, account: str = "") -> None:
+    db.session.add(ThrottleEvent(action=action, address=address, account=account, at=utcnow()))

@@ -10,7 +10,7 @@ from planner.accounts import throttle
 from planner.accounts.models import ThrottleEvent
 from planner.app import create_app
 from planner.extensions import db
-from tests.support import csrf_token, read_afresh, sign_in
+from tests.support import csrf_token, read_afresh, sent_at_once, sign_in
 
 ATTACKER, OWNER = "203.0.113.9", "198.51.100.7"
 
@@ -201,3 +201,23 @@ def test_guessing_the_current_password_with_a_stolen_session_is_throttled(app, c
     assert "Try again in 1 second." in refused.get_data(as_text=True)
     # The owner, elsewhere, is not held up.
     assert sign_in(client_at(app, OWNER)).status_code == 302
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_wrong_passwords_sent_at_once_take_turns(app, colead):
+    """With four failures counted, two wrong passwords sent at once were both checked: each
+    request counted four (18 of 30 checked where five are free; helper-86). The second now
+    waits for the first's failure to be recorded, and is refused unchecked."""
+    fail(client_at(app, ATTACKER), 4)
+    one, two = client_at(app, ATTACKER), client_at(app, ATTACKER)
+    token, email = csrf_token(two, "/login"), colead.email
+    first, second, meanwhile = sent_at_once(
+        lambda: sign_in(one, password="a guess"),
+        lambda: two.post(
+            "/login", data={"csrf_token": token, "email": email, "password": "another"}
+        ),
+        held_before=ThrottleEvent,
+    )
+    assert not meanwhile, "the second request did not wait for the first"
+    assert first.status_code == 401
+    assert second.status_code == 429

@@ -11,7 +11,7 @@ from planner.accounts.models import ThrottleEvent
 from planner.extensions import db
 from planner.proposals.models import Proposal
 from tests.proposals.test_proposals import API_VALID, send
-from tests.support import read_afresh
+from tests.support import read_afresh, sent_at_once
 
 BURSTER, NEIGHBOUR = "203.0.113.20", "198.51.100.30"
 
@@ -105,3 +105,21 @@ def test_co_leads_are_not_throttled(app, colead_client, survey, monkeypatch, thr
     # The same address without the co-lead's session or token is counted.
     assert send(client_at(app, "127.0.0.1")).status_code == 302
     assert send(client_at(app, "127.0.0.1")).status_code == 429
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_proposals_sent_at_once_take_turns_at_the_budget(app, survey, monkeypatch):
+    """Each request counted the address's proposals before the other's was recorded, and both
+    were taken: 21 of 25 sent at once, with a limit of 10 (helper-86). The second now waits
+    for the first to be recorded, then counts it."""
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 1)
+    one, two = client_at(app, BURSTER), client_at(app, BURSTER)
+    first, second, meanwhile = sent_at_once(
+        lambda: send(one, title="First"),
+        lambda: two.post("/api/v1/proposals", json={**API_VALID, "title": "Second"}),
+        held_before=ThrottleEvent,
+    )
+    assert not meanwhile, "the second request did not wait for the first"
+    assert first.status_code == 302
+    assert second.status_code == 429
+    assert proposals() == 1
