@@ -56,10 +56,10 @@ def form_of(client, url: str) -> dict:
     return form_in(client.get(url).get_data(as_text=True))
 
 
-def form_in(page: str) -> dict:
-    """The fields of the form with a version on `page` (a page's HTML, a refused save's too),
-    as a browser would post them unchanged."""
-    form = page[page.rindex("<form", 0, page.index('name="version"')) :]
+def form_in(page: str, marker: str = 'name="version"') -> dict:
+    """The fields of the form with a version (or the `marker` given) on `page` (a page's HTML,
+    a refused save's too), as a browser would post them unchanged."""
+    form = page[page.rindex("<form", 0, page.index(marker)) :]
     form = form[: form.index("</form>")]
     fields = {}
     for tag in re.findall(r"<input[^>]*>", form):

@@ -153,11 +153,21 @@ def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:
     )
 
 
-def release_held(now: datetime) -> int:
-    """ "Send all held": every held message is queued; how many (flushed)."""
-    held = db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == MessageStatus.held)
-    ).all()
+def held_messages() -> list[OutboxMessage]:
+    """The messages held for a co-lead's review, oldest first."""
+    return list(
+        db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == MessageStatus.held)
+            .order_by(OutboxMessage.id)
+        )
+    )
+
+
+def release_held(now: datetime, held: list[OutboxMessage] | None = None) -> int:
+    """ "Send all held": the held messages (those a co-lead confirmed, or all) are queued; how
+    many (flushed)."""
+    held = held_messages() if held is None else held
     for message in held:
         release(message, now)
     return len(held)

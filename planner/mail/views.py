@@ -226,14 +226,21 @@ def send(message_id: int):
 @bp.post("/outbox/send-held")
 @colead_required
 def send_held():
+    held = outbox.held_messages()
     if request.form.get("confirmed") != "yes":
-        held = db.session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.status == MessageStatus.held)
-        )
         return render_template("mail/outbox_confirm.html", what="send_held", held=held)
-    count = outbox.release_held(utcnow())
+    # The confirmation names the messages it showed: one held since (another co-lead's
+    # invitation) was sent unseen, and one sent or discarded meanwhile was counted (helper-86).
+    shown = set(request.form.getlist("message"))
+    if shown != {str(message.id) for message in held}:
+        flash(
+            "The held messages changed since you opened this page (a co-lead held, sent or "
+            "discarded one meanwhile): nothing was sent. Here they are as they are now; decide "
+            "again.",
+            "error",
+        )
+        return render_template("mail/outbox_confirm.html", what="send_held", held=held), 409
+    count = outbox.release_held(utcnow(), held)
     flash(_sent_off(count) if count else "No message was held.", "success")
     return redirect(url_for(".index"))
 

@@ -1,12 +1,16 @@
 """The outbox page for co-leads: messages with their status and error, filters, the message with
 its parts, holding invitations for review, "Send now", "Send all held", "Send again", "Discard"."""
 
+import html
+
 from sqlalchemy import select
 
 from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue, hold_invitations
-from tests.support import csrf_token
+from tests.support import csrf_token, form_in
+
+CONFIRM = 'name="confirmed"'
 
 ALEX = Recipient("alex@ipo.example", "Alex")
 
@@ -79,13 +83,44 @@ def test_send_all_held_asks_first_then_queues(colead_client, app_context):
     first, second = _held("First"), _held("Second")
     token = csrf_token(colead_client, "/outbox")
     ask = colead_client.post("/outbox/send-held", data={"csrf_token": token})
-    assert ask.status_code == 200 and "Send all held messages?" in ask.get_data(as_text=True)
+    page = html.unescape(ask.get_data(as_text=True))
+    confirm = form_in(ask.get_data(as_text=True), CONFIRM)
+    assert ask.status_code == 200 and "Send all held messages?" in page
+    # What will go is named, not only counted.
+    assert "“First”</a> to Alex" in page and "“Second”</a> to Alex" in page and "Send 2 now" in page
     db.session.expire_all()
     assert first.status == MessageStatus.held
-    done = colead_client.post("/outbox/send-held", data={"csrf_token": token, "confirmed": "yes"})
+    done = colead_client.post("/outbox/send-held", data=confirm)
     assert done.status_code == 302
     db.session.expire_all()
     assert {first.status, second.status} == {MessageStatus.queued}
+
+
+def test_send_all_held_sends_nothing_unseen(colead_client, app_context):
+    """Another co-lead's invitation held after the confirmation was shown went with the ones
+    shown, unreviewed (helper-86). Now nothing goes: the page comes back with the list as it
+    is, to confirm again; and a confirmation that names nothing sends nothing."""
+    shown = _held("Shown")
+    token = csrf_token(colead_client, "/outbox")
+    page = colead_client.post("/outbox/send-held", data={"csrf_token": token})
+    confirm = form_in(page.get_data(as_text=True), CONFIRM)
+    unseen = _held("Held meanwhile")
+    refused = colead_client.post("/outbox/send-held", data=confirm)
+    again = html.unescape(refused.get_data(as_text=True))
+    confirm_again = form_in(refused.get_data(as_text=True), CONFIRM)
+    assert refused.status_code == 409
+    assert "The held messages changed since you opened this page" in again
+    assert "“Held meanwhile”</a> to Alex" in again and "Send 2 now" in again
+    db.session.expire_all()
+    assert {shown.status, unseen.status} == {MessageStatus.held}
+    bare = {"csrf_token": token, "confirmed": "yes"}
+    assert colead_client.post("/outbox/send-held", data=bare).status_code == 409
+    assert colead_client.post("/outbox/send-held", data=confirm_again).status_code == 302
+    db.session.expire_all()
+    assert {shown.status, unseen.status} == {MessageStatus.queued}
+    # Nothing held, nothing named: said so.
+    done = colead_client.post("/outbox/send-held", data=bare, follow_redirects=True)
+    assert "No message was held." in done.get_data(as_text=True)
 
 
 def test_send_now_send_again_and_discard(colead_client, app_context):
