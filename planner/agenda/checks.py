@@ -13,6 +13,7 @@ from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import OFFICE_CODE, Office
+from planner.private_links import PRIVATE_PAGE, private_page
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.request_input import unknown_fields
@@ -165,6 +166,8 @@ def check_url(value) -> str | None:
         )
     if carries_credentials(value.strip()):
         raise AgendaError(f"The video link {CREDENTIALS}.")
+    if private_page(value.strip()):
+        raise AgendaError(f"The video link {PRIVATE_PAGE}.")
     return check_text(value, "The video link", 500)
 
 

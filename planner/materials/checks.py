@@ -9,6 +9,7 @@ import zlib
 from urllib.parse import quote
 
 from planner.errors import PlannerError
+from planner.private_links import PRIVATE_PAGE, private_page
 from planner.text import CREDENTIALS, carries_credentials, is_web_address, refusal
 
 # The formats slides come in, with the one content type each is served as, whatever was sent.
@@ -179,6 +180,10 @@ def check_link(url: str | None) -> str:
         )
     if carries_credentials(url):
         raise MaterialError(f"The link {CREDENTIALS}.", "url")
+    if private_page(url):
+        raise MaterialError(
+            f"The link {PRIVATE_PAGE}. Link the slides themselves, or upload the file.", "url"
+        )
     if len(url) > 500:
         raise MaterialError("The link must be at most 500 characters long.", "url")
     return url

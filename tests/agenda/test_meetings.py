@@ -916,6 +916,11 @@ def meeting_form(**fields) -> dict:
     ("fields", "field", "message"),
     [
         ({"video_url": "ftp://x.example"}, "video_url", "The video link must be a web address"),
+        (
+            {"video_url": "http://localhost/presenter/abc"},
+            "video_url",
+            "The video link leads to a private page of this planner",
+        ),
         ({"time_zone": "Mars/Olympus"}, "time_zone", "is not a time zone name"),
         ({"day": "2026-03-29", "start": "02:30"}, "start", "does not exist in Europe/Zurich"),
         ({"day": ""}, "start", "Give both the date and the start time, or neither."),

@@ -2,6 +2,7 @@
 private page; downloads as attachments that no browser sniffs; who sees them when; and the
 meeting's archive with the evidence each slot came from."""
 
+import html
 import io
 
 import pytest
@@ -244,6 +245,39 @@ def test_the_presenter_adds_and_removes_their_own_slides_without_cookies(app, fu
     assert presenter.post(remove).status_code == 200
     assert presenter.post(remove, data={"confirmed": "yes"}).status_code == 302
     assert _stored() == []
+
+
+def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
+    """helper-86: a presenter pasted their own page's address as their slides link; once the
+    meeting's materials were public, anyone reading the agenda could answer for them. Links to
+    the planner's private pages are refused with the form kept; the same paths elsewhere, and
+    the planner's public pages, are links like any other."""
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    base = app.config["BASE_URL"]
+    for url in (
+        f"{base}/presenter/{token}",
+        f"{base}/presenter/{token}/materials",
+        f"{base.replace('localhost', 'LOCALHOST')}/proposals/{token}/edit",
+        f"{base}/unsubscribe/{token}",
+        f"{base}/pres%65nter/{token}",
+        f"{base}/feeds/offices/AU.ics?token=abc",
+    ):
+        refused = presenter_upload(presenter, token, url=url, kind="slides")
+        page = html.unescape(refused.get_data(as_text=True))
+        assert refused.status_code == 400, url
+        assert "leads to a private page of this planner" in page
+        assert f'value="{url}"' in page  # kept, to correct
+    assert _stored() == []
+    for url in (
+        f"https://slides.example/presenter/{token}",  # another site's page of that name
+        f"{base}/meetings/1",  # a public page of the planner
+    ):
+        assert presenter_upload(presenter, token, url=url, kind="slides").status_code == 302
+    assert [m.url for m in _stored()] == [
+        f"https://slides.example/presenter/{token}",
+        f"{base}/meetings/1",
+    ]
 
 
 def test_a_presenter_cannot_touch_another_slots_materials(app, colead_client):
