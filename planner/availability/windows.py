@@ -79,8 +79,13 @@ def check_window(
         )
     if not days <= set(range(7)):
         raise PlannerError("Weekdays are numbered 0 (Monday) to 6 (Sunday).", "weekdays")
-    if bool(days) == (on is not None):
+    if days and on is not None:
         raise PlannerError("Choose weekdays or one date for each window, not both.", "weekdays")
+    if not days and on is None:
+        # helper-86: this said "not both" when neither was given.
+        raise PlannerError(
+            "Say when the window recurs: tick its weekdays, or give its one date.", "weekdays"
+        )
     if on is not None and not FIRST_YEAR <= on.year <= LAST_YEAR:
         raise PlannerError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.", "on")
     if starts is None or ends is None:

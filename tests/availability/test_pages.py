@@ -216,8 +216,18 @@ def test_a_wrong_window_is_refused_and_nothing_is_stored(client, survey):
     assert response.status_code == 400
     assert "Window 1, To: The window ends when it starts" in response.get_data(as_text=True)
     assert db.session.scalar(select(Proposal)) is None
-    both = volunteer(client, **{"windows-0-starts": "09:00"})
-    assert both.status_code == 400 and "Choose weekdays or one date" in both.get_data(as_text=True)
+    # Neither weekdays nor a date, then both: each said as it is (helper-86: neither read
+    # "not both").
+    neither = volunteer(client, **{"windows-0-starts": "09:00", "windows-0-ends": "10:00"})
+    assert neither.status_code == 400
+    assert "tick its weekdays, or give its one date" in neither.get_data(as_text=True)
+    both = volunteer(
+        client,
+        **{"windows-0-weekdays": "1", "windows-0-on": "2027-03-09"}
+        | {"windows-0-starts": "09:00", "windows-0-ends": "10:00"},
+    )
+    assert both.status_code == 400
+    assert "Choose weekdays or one date for each window, not both." in both.get_data(as_text=True)
 
 
 def test_the_free_text_only_prefills_the_form(client, survey):

@@ -38,7 +38,7 @@ def test_masks_round_trip():
     [
         ({"time_zone": "Mars/Olympus"}, "time_zone", "not a time zone"),
         ({"time_zone": "EST"}, "time_zone", "not a time zone"),
-        ({"weekdays": ()}, "weekdays", "weekdays or one date"),
+        ({"weekdays": ()}, "weekdays", "tick its weekdays, or give its one date"),
         ({"on": date(2027, 3, 9)}, "weekdays", "not both"),
         ({"weekdays": (7,)}, "weekdays", "0 (Monday) to 6"),
         ({"ends": time(8)}, "ends", "ends when it starts"),
