@@ -32,3 +32,22 @@ def test_a_colead_imports_the_published_survey_on_the_page(phone, live_server, c
     )
     assert page.evaluate(FITS_WIDTH), "the survey page is wider than the phone"
     shoot(page, "survey-import-2-imported")
+
+
+def test_a_survey_label_as_long_as_allowed_fits_a_phone(phone, live_server, app):
+    """helper-87: a label of 94 letters without a break made every page 740 px wide at 390,
+    from the footer that names the survey."""
+    from dataclasses import replace
+
+    from planner.bootstrap import bundled_record
+    from planner.extensions import db
+    from planner.survey.operations import import_record
+
+    label = "L" * 100
+    with app.app_context():
+        import_record(replace(bundled_record(), label=label))
+        db.session.commit()
+    for path in ("/", "/recommendations/10/matches?office=AU", "/offices/AU"):
+        phone.goto(live_server + path)
+        expect(phone.locator("footer.site")).to_contain_text(label)
+        assert phone.evaluate(FITS_WIDTH), f"{path} is wider than the phone"
