@@ -29,7 +29,9 @@ MAX_DEPTH = 32
 _STRINGS = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
 _BRACKETS = re.compile(rb"[\[\]{}]")
 # Half of a surrogate pair, which no database can encode (JSON can spell one as a \u escape).
-_NUMBERS = f"send a number from {-MAX_INT} to {MAX_INT}."
+# Said of a number no field takes, whatever the field (a date, a weight, a count): the bound of
+# every number read, not a range to send (helper-87: a date read "send a number from ...").
+_NUMBERS = f"no field of the planner takes a number beyond {MAX_INT} either way."
 
 
 class _BadNumber(str):
@@ -72,7 +74,7 @@ def _problem(value: Any) -> tuple[str, str] | None:
     while pending:
         where, item = pending.pop()
         if isinstance(item, _NotJsonNumber):
-            said = f"{where or 'The body'} is {item}, which is not a number in JSON; {_NUMBERS}"
+            said = f"{where or 'The body'} is {item}, which is not a number in JSON."
             return said, where
         if isinstance(item, _BadNumber):
             # A long number is cut, and said to be: its first digits alone are another number.

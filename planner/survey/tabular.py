@@ -209,7 +209,10 @@ def read_json(
         problems.add("survey", "must be an object")
         survey = {}
     survey_label = label or survey.get("label")
-    if not isinstance(survey_label, str) or not survey_label.strip():
+    if survey_label is not None and not isinstance(survey_label, str):
+        # helper-87: a number here was said to be missing.
+        problems.add("survey.label", f"must be text in quotes, not {_json_kind(survey_label)}")
+    elif not survey_label or not survey_label.strip():
         problems.add("survey.label", "missing; give the survey a label")
     answered_from = _date(survey.get("answered_from"), "survey.answered_from", problems)
     answered_until = _date(survey.get("answered_until"), "survey.answered_until", problems)
@@ -217,6 +220,7 @@ def read_json(
     respondents = _offices(payload.get("offices"), problems)
     known = set(recommendations)
     answers: list[AnswerRecord] = []
+    wheres: list[str] = []
     rows = payload.get("answers")
     if not isinstance(rows, list):
         problems.add("answers", "must be a list")
@@ -258,7 +262,8 @@ def read_json(
         )
         if answer:
             answers.append(answer)
-    _check_duplicates(answers, problems)
+            wheres.append(where)
+    _check_duplicates(answers, problems, wheres)
     _check_whole(answers, answered_from, answered_until, "survey.", problems)
     problems.raise_if_any(source_name)
     return SurveyRecord(
@@ -395,7 +400,7 @@ def read_csv(
     survey_label = label or (labels.pop() if len(labels) == 1 else None)
     if not survey_label and len(labels) <= 1:  # several labels are said above
         problems.add("survey", "no survey label in the file; give the survey a label")
-    answers = []
+    answers, wheres = [], []
     for where, row in pending:
         lines = None
         if row.get("lines"):
@@ -424,7 +429,8 @@ def read_csv(
         )
         if answer:
             answers.append(answer)
-    _check_duplicates(answers, problems)
+            wheres.append(where)
+    _check_duplicates(answers, problems, wheres)
     _check_whole(answers, dates["answered_from"], dates["answered_until"], "", problems)
     problems.raise_if_any(source_name)
     return SurveyRecord(
@@ -533,16 +539,20 @@ def with_aliases(record: SurveyRecord, aliases: Mapping[str, str]) -> SurveyReco
     )
 
 
-def _check_duplicates(answers: list[AnswerRecord], problems: _Problems) -> None:
-    seen: set[tuple[str, str, int | None]] = set()
-    for answer in answers:
-        if answer.key in seen:
+def _check_duplicates(
+    answers: list[AnswerRecord], problems: _Problems, wheres: list[str] | None = None
+) -> None:
+    """One answer per office, question and recommendation; `wheres`: where each answer was
+    given (its line, its place in the JSON), for the message to point at both."""
+    first: dict[tuple[str, str, int | None], str] = {}
+    for k, answer in enumerate(answers):
+        where = wheres[k] if wheres else "answers"
+        if answer.key in first:
             office, question, recommendation = answer.key
-            problems.add(
-                "answers",
-                f"{office} answers {question} for recommendation {recommendation} more than once",
-            )
-        seen.add(answer.key)
+            about = f"recommendation {recommendation}" if recommendation else "no recommendation"
+            also = f" (first at {first[answer.key]})" if wheres else ""
+            problems.add(where, f"{office} answers {question} for {about} more than once{also}")
+        first.setdefault(answer.key, where)
 
 
 def _check_whole(

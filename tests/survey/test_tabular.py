@@ -151,6 +151,17 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             "AU answers focus for recommendation 1 more than once",
         ),
         (minimal_json(survey={}), "survey.label: missing"),
+        (minimal_json(survey={"label": 123}), "survey.label: must be text in quotes, not a number"),
+        (
+            minimal_json(
+                answers=[
+                    {"office": "AU", "question": "focus", "text": "x"},
+                    {"office": "AU", "question": "focus", "text": "y"},
+                ]
+            ),
+            "answers[1]: AU answers focus for no recommendation more than once (first at "
+            "answers[0])",
+        ),
         (
             minimal_json(
                 answers=[
@@ -161,7 +172,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         ),
         (
             one_answer(lines=[1, 2**40]),
-            "answers[0].lines[1] is 1099511627776; send a number from",
+            "answers[0].lines[1] is 1099511627776; no field of the planner takes a number beyond",
         ),
         # Read as every JSON input of the app is: no deeper than 32 levels, no number beyond
         # what a column holds, no half of a surrogate pair.
@@ -170,11 +181,11 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             '{"survey": {"label": "A"}, "offices": [], "answers": [{"recommendation": '
             + "9" * 5000
             + "}]}",
-            "answers[0].recommendation is 99999999999999999999… (5000 characters); send a number",
+            "answers[0].recommendation is 99999999999999999999… (5000 characters); no field of the",
         ),
         (
             '{"survey": {"label": "A"}, "offices": [], "answers": [{"recommendation": NaN}]}',
-            "answers[0].recommendation is NaN, which is not a number in JSON; send a number",
+            "answers[0].recommendation is NaN, which is not a number in JSON.",
         ),
         (
             '{"survey": {"label": "\\ud800"}, "offices": [], "answers": []}'.replace("\\\\", "\\"),
@@ -231,6 +242,8 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "zone",
         "dupe",
         "label",
+        "label-number",
+        "dupe-no-recommendation",
         "unhashable",
         "huge-line",
         "deep",
@@ -268,6 +281,20 @@ def test_bad_csv_rows_are_named_by_line(cli, app_context, tmp_path):
     assert 'line 3: question "wish" is not one of' in result.stderr
     assert 'line 4: office "Canada" is not a two-letter ST.3 code' in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_an_answer_given_twice_names_both_lines(cli, app_context, tmp_path):
+    """helper-87: "EP answers implementation for recommendation None more than once", with no
+    line to find them by."""
+    header = "survey,office,office_name,time_zone,question,recommendation,text"
+    row = "Pilot,EP,European Patent Office,Europe/Berlin,implementation,,Most of them"
+    other = "Pilot,EP,European Patent Office,Europe/Berlin,focus,10,AI search"
+    result = import_csv(cli, tmp_path, [header, row, other, row])
+    assert result.exit_code == 1
+    assert (
+        "line 4: EP answers implementation for no recommendation more than once (first at line 2)"
+    ) in result.stderr
+    assert "None" not in result.stderr
 
 
 def test_csv_with_odd_numbers_is_refused_with_reasons(cli, app_context, tmp_path):
