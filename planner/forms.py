@@ -147,6 +147,12 @@ class PlannerForm(FlaskForm):
         valid = super().validate(extra_validators)
         for leaf in _leaves(self):
             _name_the_choices(leaf)
+            unread = list(leaf.process_errors)
+            if unread and all(e in leaf.errors for e in unread):
+                # A value that could not be read ("5.5" for a whole number) is said to be so,
+                # once: not also out of a range it never entered (helper-87: two messages that
+                # contradicted each other). A domain check that put its own words is left be.
+                leaf.errors = unread
             if _number_in_other_digits(leaf):
                 # int() reads "５" and "٣" too: one spelling of a number, as the API has it.
                 leaf.errors = [*leaf.errors, "Write the number with the digits 0 to 9."]

@@ -65,3 +65,15 @@ def test_page_and_api_give_the_same_refusal(
     assert "focus" not in fields and not any(name.startswith("extra_") for name in fields)
     if page_fields == {"extra_4": "6"}:
         assert fields["secondary"] == ["Rec 4: Number must be between 0 and 5."], api.get_json()
+
+
+@pytest.mark.parametrize("value", [5.5, True, "fifty"])
+def test_a_value_that_is_no_whole_number_is_said_so_once(colead_client, survey, value):
+    """helper-87: 5.5 slots were "Not a valid integer value." and "Number must be between 1
+    and 20." at once; the second is not true of a value never read."""
+    api = colead_client.post("/api/v1/lineups", json={"recommendation": 10, "slots": value})
+    assert api.status_code == 400
+    assert api.get_json()["fields"] == {"slots": ["Not a valid integer value."]}
+    form = {**FORM, "slots": str(value), "csrf_token": csrf_token(colead_client, "/lineups/new")}
+    page = html.unescape(colead_client.post("/lineups/new", data=form).get_data(as_text=True))
+    assert "Not a valid integer value." in page and "Number must be between" not in page
