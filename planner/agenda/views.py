@@ -205,10 +205,23 @@ def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> 
     return form
 
 
-def _meeting_changes(form: MeetingForm) -> dict:
+def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
     """The form's fields as meeting changes; the date and time are a wall-clock time in the
-    home zone, which the agenda reads as such."""
+    home zone, which the agenda reads as such. The start of `meeting` sent back as shown, in the
+    same zone, stays the instant it is: in the hour the clocks repeat the time of day names two,
+    and every save of the meeting's other fields was refused (helper-88), as the slot's were
+    (`_slot_changes`)."""
     day, start = form.day.data, form.start.data
+    starts_at = datetime.combine(day, start) if day and start else None
+    if (
+        meeting is not None
+        and meeting.starts_at is not None
+        and starts_at is not None
+        and form.time_zone.data.strip() == meeting.time_zone
+        and local_time(meeting.time_zone, meeting.starts_at).replace(tzinfo=None, second=0)
+        == starts_at
+    ):
+        starts_at = meeting.starts_at
     # Typing a length pins it; "follow the slots", or no length, lets the slots decide it.
     follow = form.follow_slots.data or form.duration_minutes.data is None
     length = (
@@ -217,7 +230,7 @@ def _meeting_changes(form: MeetingForm) -> dict:
     return {
         "title": form.title.data,
         "kind": form.kind.data,
-        "starts_at": datetime.combine(day, start) if day and start else None,
+        "starts_at": starts_at,
         **length,
         "time_zone": form.time_zone.data.strip(),
         "video_url": form.video_url.data or None,
@@ -382,7 +395,7 @@ def edit(meeting_id: int):
         was = (found.time_zone, found.starts_at)
 
         def save() -> None:
-            apply_meeting(found, _meeting_changes(form))
+            apply_meeting(found, _meeting_changes(form, found))
             found.series = _series(form)
 
         try:

@@ -1240,6 +1240,44 @@ def test_a_slot_pinned_in_the_hour_the_clocks_repeat_can_still_be_saved_on_its_p
     assert slot["starts_at"] == "2027-10-31T02:30:00+02:00"  # the first 02:30, as it was
 
 
+@pytest.mark.parametrize(
+    ("zone", "start", "shown"),
+    [
+        ("America/New_York", "2027-11-07T01:30:00-04:00", "01:30"),
+        ("America/New_York", "2027-11-07T01:30:00-05:00", "01:30"),
+        ("Europe/Zurich", "2027-10-31T02:30:00+01:00", "02:30"),
+        ("Australia/Sydney", "2027-04-04T02:30:00+10:00", "02:30"),
+    ],
+)
+def test_a_meeting_in_the_hour_the_clocks_repeat_can_still_be_saved_on_its_page(
+    api, survey, zone, start, shown
+):
+    """helper-88: a meeting starting in the repeated hour (given with its offset through the
+    API, or taken from "Use this start") could not be saved on its edit page, even with only its
+    title changed: the page's time names two instants. Sent back as shown, it stays the instant
+    it was; typed anew, the hour is still refused, naming both offsets."""
+    made = api.post(
+        "/api/v1/meetings",
+        json={"title": "Night of the change", "starts_at": start, "duration_minutes": 90}
+        | {"time_zone": zone},
+    ).get_json()
+    url = f"/meetings/{made['id']}/edit"
+    fields = form_of(api, url)
+    assert fields["start"] == [shown]
+    saved = api.post(url, data={**fields, "title": "Night of the change, renamed"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    body = api.get(f"/api/v1/meetings/{made['id']}").get_json()
+    assert body["title"] == "Night of the change, renamed"
+    assert body["starts_at"] == start  # the same instant: the same offset
+    # Another day, then back to that hour by hand: which of the two is not known.
+    day = form_of(api, url)["day"][0]
+    moved = api.post(url, data={**form_of(api, url), "day": "2027-12-01"})
+    assert moved.status_code == 302
+    refused = api.post(url, data={**form_of(api, url), "day": day, "start": shown})
+    assert refused.status_code == 400
+    assert "happens twice" in html.unescape(refused.get_data(as_text=True))
+
+
 def test_a_meeting_that_has_ended_is_not_cancelled_afterwards(api, meeting):
     """helper-60: a meeting that ended in March could be cancelled in December, sending its
     presenters and calendars word that it was off."""
