@@ -7,6 +7,7 @@ from flask import Blueprint, abort, jsonify, request
 
 from planner import text
 from planner.accounts.security import colead_required
+from planner.agenda.checks import MAX_MINUTES
 from planner.agenda.fairness import OUTSIDE_WINDOW, PRESENTER_WEIGHT
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
@@ -22,10 +23,9 @@ from planner.agenda.operations import (
     remove_slot,
 )
 from planner.agenda.queries import get_meeting, offices_by_code, participating_offices
-from planner.agenda.suggestions import suggest_times
+from planner.agenda.suggestions import MIN_SUGGEST_MINUTES, suggest_times
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
-from planner.db_types import MAX_INT
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.request_input import json_object
@@ -279,12 +279,12 @@ def _date(name: str) -> date:
         abort(400, f"{name} must be a date such as 2026-03-01.")
 
 
-def _whole(name: str, default: int, most: int) -> int:
+def _whole(name: str, default: int, most: int, least: int = 1) -> int:
     value = request.args.get(name)
     if value is None or value == "":
         return default
-    if not value.isascii() or not value.isdecimal() or not 1 <= int(value) <= most:
-        abort(400, f"{name} must be a whole number from 1 to {most}.")
+    if not value.isascii() or not value.isdecimal() or not least <= int(value) <= most:
+        abort(400, f"{name} must be a whole number from {least} to {most}.")
     return int(value)
 
 
@@ -293,7 +293,10 @@ def _whole(name: str, default: int, most: int) -> int:
 def suggest(meeting_id: int):
     meeting = _meeting(meeting_id)
     codes = [c for c in request.args.get("offices", "").split(",") if c.strip()]
-    minutes = _whole("duration_minutes", meeting.duration_minutes, MAX_INT)
+    # The range the suggestions take, said alike of "0", "5" and "1e3" (helper-88).
+    minutes = _whole(
+        "duration_minutes", meeting.duration_minutes, MAX_MINUTES, least=MIN_SUGGEST_MINUTES
+    )
     limit = _whole("limit", 20, MAX_SUGGESTIONS)
     offices = offices_by_code(codes) if codes else participating_offices(meeting)
     result = suggest_times(meeting, offices, minutes, _date("from"), _date("to"))

@@ -422,6 +422,14 @@ def test_suggest_times_api(api, meeting):
         ("from=2026-03-01&to=2026-03-02&limit=0", "limit must be a whole number from 1 to 100"),
         ("from=2026-03-01&to=2026-03-02&limit=-3", "limit must be a whole number from 1 to 100"),
         ("from=2026-03-01&to=2026-03-02&duration_minutes=x", "duration_minutes must be"),
+        # One range, whatever the wrong value (helper-88: 0 was told "from 1 to 2147483647").
+        *(
+            (
+                f"from=2026-03-01&to=2026-03-02&duration_minutes={minutes}",
+                "duration_minutes must be a whole number from 15 to 720.",
+            )
+            for minutes in ("0", "5", "721", "1e3")
+        ),
     ):
         response = api.get(f"/api/v1/meetings/{meeting.id}/suggest-times?{query}")
         assert response.status_code == 400, query
