@@ -7,7 +7,6 @@ from flask import Blueprint, abort, jsonify, request
 
 from planner import text
 from planner.accounts.security import colead_required
-from planner.agenda.checks import MAX_MINUTES
 from planner.agenda.fairness import OUTSIDE_WINDOW, PRESENTER_WEIGHT
 from planner.agenda.models import Meeting, Slot
 from planner.agenda.operations import (
@@ -23,7 +22,7 @@ from planner.agenda.operations import (
     remove_slot,
 )
 from planner.agenda.queries import get_meeting, offices_by_code, participating_offices
-from planner.agenda.suggestions import MIN_SUGGEST_MINUTES, suggest_times
+from planner.agenda.suggestions import check_suggest_minutes, suggest_times
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
 from planner.errors import PlannerError
@@ -279,12 +278,12 @@ def _date(name: str) -> date:
         abort(400, f"{name} must be a date such as 2026-03-01.")
 
 
-def _whole(name: str, default: int, most: int, least: int = 1) -> int:
+def _whole(name: str, default: int, most: int) -> int:
     value = request.args.get(name)
     if value is None or value == "":
         return default
-    if not value.isascii() or not value.isdecimal() or not least <= int(value) <= most:
-        abort(400, f"{name} must be a whole number from {least} to {most}.")
+    if not value.isascii() or not value.isdecimal() or not 1 <= int(value) <= most:
+        abort(400, f"{name} must be a whole number from 1 to {most}.")
     return int(value)
 
 
@@ -293,9 +292,15 @@ def _whole(name: str, default: int, most: int, least: int = 1) -> int:
 def suggest(meeting_id: int):
     meeting = _meeting(meeting_id)
     codes = [c for c in request.args.get("offices", "").split(",") if c.strip()]
-    # The range the suggestions take, said alike of "0", "5" and "1e3" (helper-88).
-    minutes = _whole(
-        "duration_minutes", meeting.duration_minutes, MAX_MINUTES, least=MIN_SUGGEST_MINUTES
+    # What cannot be read is checked as missing: "0", "5" and "1e3" are told the one range the
+    # suggestions take, as on the page (helper-88: 0 and 1e3 were told 1 to 2147483647).
+    raw = request.args.get("duration_minutes") or ""
+    minutes = check_suggest_minutes(
+        meeting.duration_minutes
+        if not raw
+        else int(raw)
+        if raw.isascii() and raw.isdecimal() and len(raw) <= 9
+        else None
     )
     limit = _whole("limit", 20, MAX_SUGGESTIONS)
     offices = offices_by_code(codes) if codes else participating_offices(meeting)
