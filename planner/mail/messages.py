@@ -200,12 +200,7 @@ def _send(
     unsubscribes from. `keep_due`: an update written again in place of a settling one (no new
     change) goes when that one would have."""
     footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
-    carried, untold = None, False
-    asks = context.get("asked_again") or context.get("restored")
-    if kind == MessageKind.update and slot is not None and asks:
-        # Asked to confirm a new time, or told it is back at the one they confirmed: an update
-        # before it that no sender has taken yet is said by this one, and does not go.
-        untold = _untaken_withdrawn(slot, recipient.email)
+    carried = None
     if slot is not None and slot.id is not None and calendar is not None:
         # A newer message about the slot says it all: an older update that did not go out
         # (failed, no mail server, held, or still settling) never goes, also not by a
@@ -219,11 +214,6 @@ def _send(
                 # holds that time; the next message's SEQUENCE is above this one's).
                 _mark_sent(slot, recipient.email)
                 return None
-    if untold and context.get("restored") and set(context["what"]) <= {"time", "length"}:
-        # Asked again, and moved back before the question went: they heard of no move, and
-        # their calendar holds the time they confirmed (helper-86: both went, in one second).
-        _mark_sent(slot, recipient.email)
-        return None
     # A plain change waits UPDATE_SETTLE for the next one, which then replaces it.
     since = datetime.fromisoformat(carried["since"]) if carried and carried.get("since") else None
     wait = UPDATE_SETTLE if since is None else min(UPDATE_SETTLE, since + SETTLE_AT_MOST - utcnow())
@@ -1195,26 +1185,6 @@ def _withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
         .values(status=MessageStatus.superseded, last_error=None)
         .execution_options(synchronize_session="fetch")
     )
-
-
-def _untaken_withdrawn(slot: Slot, email: str) -> bool:
-    """Updates about `slot` to `email` that are due and that no sender has taken (a sender's
-    lease puts its message's next attempt in the future) no longer go; whether any was. One
-    conditional UPDATE: a message a sender takes meanwhile goes."""
-    withdrawn = db.session.execute(
-        update(OutboxMessage)
-        .where(
-            *_about(slot, email),
-            OutboxMessage.kind == MessageKind.update,
-            OutboxMessage.status == MessageStatus.queued,
-            OutboxMessage.attempts == 0,
-            OutboxMessage.basis.is_(None),
-            OutboxMessage.next_attempt_at <= utcnow(),
-        )
-        .values(status=MessageStatus.superseded, last_error=None)
-        .execution_options(synchronize_session="fetch")
-    )
-    return withdrawn.rowcount > 0
 
 
 def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
