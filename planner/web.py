@@ -58,8 +58,8 @@ def refuse_changes() -> None:
 
 
 def keep_changes() -> None:
-    """This request's changes are kept even though its answer is an error (a failed sign-in is
-    recorded whatever the answer: throttling counts it)."""
+    """This request's changes are kept even though its answer is an error (a right current
+    password forgets the try it counted, though the new password is refused)."""
     g.keep_changes = True
 
 

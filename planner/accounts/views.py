@@ -44,8 +44,7 @@ def login():
         else:
             user = db.session.scalar(select(User).where(User.email == email))
             if not password_matches(user, form.password.data):
-                throttle.record_sign_in_failure(address, email)
-                keep_changes()  # the failure counts towards throttling, whatever the answer
+                # Counted already, as every try is until its password proves right.
                 form.password.errors.append("Email or password is wrong.")
                 status = 401
             else:
@@ -115,16 +114,18 @@ def password():
             form.current.errors.append(refusal.message)
             status, headers = 429, refusal.headers()
         else:
-            if not current_user.check_password(form.current.data):
-                throttle.record_sign_in_failure(address, email)
-                keep_changes()  # the failure counts towards throttling, whatever the answer
+            right = current_user.check_password(form.current.data)
+            if right:
+                # The try was counted as a failure until now, whatever the rest of the form says.
+                throttle.forget_sign_in_failures(address, email)
+                keep_changes()
+            if not right:
                 form.current.errors.append("That is not your current password.")
             elif form.new.data == form.current.data:
                 form.new.errors.append("Choose a password different from the current one.")
             elif weakness := weak_password(form.new.data, current_user.email):
                 form.new.errors.append(weakness)
             else:
-                throttle.forget_sign_in_failures(address, email)
                 user = current_user._get_current_object()
                 user.set_password(form.new.data)  # which ends every session of the account ...
                 login_user(user)  # ... but this one, where the person chose it
