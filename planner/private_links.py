@@ -3,10 +3,11 @@ private pages: a presenter's or a volunteer's page, an unsubscribe link, an offi
 feed. Whoever holds such a link acts for its owner, so it is never published with a meeting
 (helper-86: a presenter's own page pasted as their slides link was on the public agenda)."""
 
+import posixpath
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, has_app_context, has_request_context, request
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
 from planner.text import ascii_host
@@ -21,42 +22,53 @@ _LOOPBACK = {"localhost", "127.0.0.1", "::1"}
 
 
 def private_page(url: str) -> bool:
-    """Whether `url` leads to a private page of this planner: its host is the planner's
-    (BASE_URL's, or the one this request came to), and its path is a page whose address holds
-    a secret (a `<token>` in the path, a `token` in the query)."""
+    """Whether `url` leads to a private page of this planner, or names the secret of one: its
+    host is the planner's (BASE_URL's, or the one this request came to; any scheme or port, as
+    a proxy may redirect one to the other), and its path, read as a browser reads it (escapes
+    decoded, "." and ".." resolved), is or begins with a page whose address holds a secret (a
+    `<token>` in the path), or its query has a `token`. A page one cannot GET (a form's
+    target) or a path that goes on past the page still shows the secret."""
     if not has_app_context():  # no planner running: no page of it to protect
         return False
     parts = urlsplit(url)
-    if not _ours(parts.hostname or "", parts.port, parts.scheme):
+    if not _ours(parts.hostname or ""):
         return False
     if "token" in parse_qs(parts.query):
         return True
+    path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
     prefix = urlsplit(current_app.config.get("BASE_URL") or "").path.rstrip("/")
-    path = unquote(parts.path) or "/"
-    if prefix and path.startswith(prefix + "/"):
-        path = path[len(prefix) :]
+    if prefix:
+        if path != prefix and not path.startswith(prefix + "/"):
+            return False  # another application on the same host
+        path = path[len(prefix) :] or "/"
+    segments = path.strip("/").split("/")
+    return any(
+        _holds_a_token("/" + "/".join(segments[:end])) for end in range(len(segments), 0, -1)
+    )
+
+
+def _holds_a_token(path: str) -> bool:
+    """Whether `path` is a page of the planner whose address holds a secret."""
     adapter = current_app.url_map.bind("planner.invalid")
-    for _ in range(3):  # a redirect (a missing slash) leads to the page it names
+    for method in ("GET", "POST"):
         try:
-            rule, _arguments = adapter.match(path, method="GET", return_rule=True)
+            rule, _arguments = adapter.match(path, method=method, return_rule=True)
         except RequestRedirect as redirect:
-            path = urlsplit(redirect.new_url).path
+            return _holds_a_token(urlsplit(redirect.new_url).path)
+        except MethodNotAllowed:
             continue
-        except HTTPException:  # no page of the planner, or not one to GET
+        except HTTPException:  # no page of the planner
             return False
         return "token" in rule.arguments
     return False
 
 
-def _ours(host: str, port: int | None, scheme: str) -> bool:
-    """Whether a host and port are where this planner is reached."""
+def _ours(host: str) -> bool:
+    """Whether a host is where this planner is reached."""
     host = _normal(host)
-    port = port or (443 if scheme == "https" else 80)
     for address in _planner_addresses():
-        parts = urlsplit(address)
-        their_port = parts.port or (443 if parts.scheme == "https" else 80)
-        theirs = _normal(parts.hostname or "")
-        if port == their_port and (host == theirs or {host, theirs} <= _LOOPBACK):
+        theirs = _normal(urlsplit(address).hostname or "")
+        if host == theirs or {host, theirs} <= _LOOPBACK:
             return True
     return False
 

@@ -262,6 +262,13 @@ def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
         f"{base}/unsubscribe/{token}",
         f"{base}/pres%65nter/{token}",
         f"{base}/feeds/offices/AU.ics?token=abc",
+        # Read as a browser reads them, they lead there too, or show the secret (helper-91).
+        f"{base}/a/../presenter/{token}",
+        f"{base}/%2e/presenter/{token}",
+        f"{base.replace('http:', 'https:')}:8443/presenter/{token}",
+        f"{base}/presenter/{token}/materials/1/remove",  # a form's target, not a page to GET
+        f"{base}/presenter/{token}/",
+        f"{base}/presenter/{token}/anything",
     ):
         refused = presenter_upload(presenter, token, url=url, kind="slides")
         page = html.unescape(refused.get_data(as_text=True))
