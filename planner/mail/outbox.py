@@ -5,7 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from planner.addresses import spellings
 from planner.db_types import fit, utcnow
@@ -125,11 +125,20 @@ def release(message: OutboxMessage, now: datetime) -> None:
             f"written since (“{newer.subject}”). It says what holds now; this one would put "
             "back in their calendar what no longer does."
         )
-    message.status = MessageStatus.queued
-    message.next_attempt_at = now
-    message.attempts = 0
-    message.last_error = None
-    db.session.flush()
+    # Only if it is still as read: a change of the slot may have replaced it meanwhile (then
+    # this one would bring back what no longer holds), or a co-lead sent or discarded it
+    # (helper-91).
+    queued = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == message.status)
+        .values(status=MessageStatus.queued, next_attempt_at=now, attempts=0, last_error=None)
+        .execution_options(synchronize_session="fetch")
+    )
+    if queued.rowcount != 1:
+        raise ConflictError(
+            "This message changed since you opened the page (a change of its slot replaced it, "
+            "or a co-lead sent or discarded it): nothing was sent."
+        )
 
 
 def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:

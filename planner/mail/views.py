@@ -16,6 +16,7 @@ from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
 from planner.mail.messages import withdraw_waiting
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.outbox import held_messages
 from planner.pagination import Page, requested
 
 bp = Blueprint("mail", __name__)
@@ -226,7 +227,7 @@ def send(message_id: int):
 @bp.post("/outbox/send-held")
 @colead_required
 def send_held():
-    held = outbox.held_messages()
+    held = held_messages()
     if request.form.get("confirmed") != "yes":
         return render_template("mail/outbox_confirm.html", what="send_held", held=held)
     # The confirmation names the messages it showed: one held since (another co-lead's
@@ -240,7 +241,13 @@ def send_held():
             "error",
         )
         return render_template("mail/outbox_confirm.html", what="send_held", held=held), 409
-    count = outbox.release_held(utcnow(), held)
+    try:
+        count = outbox.release_held(utcnow(), held)
+    except ConflictError as error:
+        db.session.rollback()
+        flash(f"{error} Here they are as they are now; decide again.", "error")
+        page = render_template("mail/outbox_confirm.html", what="send_held", held=held_messages())
+        return page, 409
     flash(_sent_off(count) if count else "No message was held.", "success")
     return redirect(url_for(".index"))
 

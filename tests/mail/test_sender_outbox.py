@@ -3,7 +3,8 @@ its parts, holding invitations for review, "Send now", "Send all held", "Send ag
 
 import html
 
-from sqlalchemy import select
+import pytest
+from sqlalchemy import select, update
 
 from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
@@ -156,3 +157,28 @@ def test_send_now_send_again_and_discard(colead_client, app_context):
     )
     db.session.expire_all()
     assert db.session.scalars(select(OutboxMessage.subject)).all() == ["Held"]
+
+
+@pytest.mark.committed  # another connection changes the message between the read and the send
+def test_a_held_message_replaced_meanwhile_is_not_sent(app_context):
+    """helper-91: "Send all held" wrote "queued" over what it had read, so a held invitation that
+    a change of its slot replaced in the meantime came back to life and went. The release is
+    conditional on the status read: nothing goes, and the replacement stands."""
+    from planner.db_types import utcnow
+    from planner.errors import ConflictError
+    from planner.mail.outbox import held_messages, release_held
+
+    message, other = _held("Replaced meanwhile"), _held("Still held")
+    held = held_messages()
+    assert [m.id for m in held] == [message.id, other.id]
+    with db.engine.begin() as connection:
+        connection.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message.id)
+            .values(status=MessageStatus.superseded)
+        )
+    with pytest.raises(ConflictError, match="nothing was sent"):
+        release_held(utcnow(), held)
+    db.session.rollback()
+    assert db.session.get(OutboxMessage, message.id).status == MessageStatus.superseded
+    assert db.session.get(OutboxMessage, other.id).status == MessageStatus.held
