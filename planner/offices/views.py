@@ -171,6 +171,9 @@ def new_contact(code: str):
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit_contact(contact_id: int):
+    contact = db.session.get(OfficeContact, contact_id)
+    if contact is None and request.method == "POST" and request.form.get("office"):
+        return _deleted_meanwhile(request.form["office"])
     contact = _contact(contact_id)
     form = ContactForm(obj=contact)
     problem, status = None, 200
@@ -199,6 +202,24 @@ def edit_contact(contact_id: int):
         contact=contact,
         problem=problem,
     ), status
+
+
+def _deleted_meanwhile(code: str):
+    """A save of a contact someone deleted since the page was opened: nothing is saved, and
+    what was typed comes back as a new contact of its office, to add again or leave (helper-89:
+    a bare 404 lost it)."""
+    office = _office(code)
+    form = ContactForm()
+    form.validate()  # what is wrong with it is said now, not on the next try
+    problem = (
+        "This contact was deleted since you opened the page (by another co-lead): nothing was "
+        f"saved. What you typed is below, as a new contact of {office.code}: add it again, or "
+        "leave it."
+    )
+    page = render_template(
+        "offices/contact.html", office=office, form=form, contact=None, problem=problem
+    )
+    return page, 409
 
 
 @bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])

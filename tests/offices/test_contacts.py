@@ -13,7 +13,7 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
 from planner.spreadsheet import written
-from tests.support import COLEAD_EMAIL, csrf_token, hidden_fields, publish_as_planned
+from tests.support import COLEAD_EMAIL, csrf_token, form_in, hidden_fields, publish_as_planned
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
 PROPOSAL = {
@@ -104,6 +104,35 @@ def test_a_colead_adds_edits_and_deletes_a_contact(colead_client, survey):
         delete, data={"csrf_token": csrf_token(colead_client, delete), "version": "2"}
     )
     assert gone.status_code == 302 and stored() == []
+
+
+def test_a_contact_deleted_while_another_co_lead_edits_it_comes_back_to_add_again(
+    colead_client, survey
+):
+    """helper-89: a save of a contact deleted meanwhile answered a bare 404, and what the
+    co-lead typed was gone. It comes back as a new contact of the office, to add again."""
+    assert add(colead_client).status_code == 302
+    [contact] = stored()
+    edit = f"/offices/contacts/{contact.id}/edit"
+    fields = form_in(colead_client.get(edit).get_data(as_text=True))
+    delete = f"/offices/contacts/{contact.id}/delete"
+    gone = colead_client.post(
+        delete, data={"csrf_token": csrf_token(colead_client, delete), "version": "1"}
+    )
+    assert gone.status_code == 302 and stored() == []
+    refused = colead_client.post(edit, data={**fields, "role": "Typed after the delete"})
+    page = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409
+    assert "This contact was deleted since you opened the page" in page
+    assert 'value="Typed after the delete"' in page and f'value="{EMAIL}"' in page
+    again = form_in(refused.get_data(as_text=True))
+    assert colead_client.post("/offices/AU/contacts/new", data=again).status_code == 302
+    [contact] = stored()
+    assert contact.role == "Typed after the delete"
+    # Its page is not found; a form naming no office is not found either.
+    assert colead_client.get(edit).status_code == 404
+    bare = {k: v for k, v in fields.items() if k != "office"}
+    assert colead_client.post(edit, data=bare).status_code == 404
 
 
 def test_a_second_contact_with_the_same_address_is_refused(colead_client, survey):
