@@ -132,6 +132,17 @@ def _name_the_choices(field) -> None:
     field.errors = [named if e in vague else e for e in field.errors]
 
 
+# What the form library says of a value it cannot read, and what the planner says instead.
+UNREAD = {
+    "Not a valid integer value.": "Write a whole number with the digits 0 to 9, such as 20.",
+    "Not a valid float value.": "Write a number with the digits 0 to 9, such as 1.5.",
+    "Not a valid decimal value.": "Write a number with the digits 0 to 9, such as 1.5.",
+    "Not a valid date value.": "Give a date such as 2027-03-09.",
+    "Not a valid time value.": "Give a time such as 09:30, on the 24-hour clock.",
+    "Not a valid datetime value.": "Give a date and a time such as 2027-03-09 09:30.",
+}
+
+
 class PlannerForm(FlaskForm):
     # What messages call a field whose label does not name it ("Or a link"): {name: words}.
     called: ClassVar[dict[str, str]] = {}
@@ -151,8 +162,10 @@ class PlannerForm(FlaskForm):
             if unread and all(e in leaf.errors for e in unread):
                 # A value that could not be read ("5.5" for a whole number) is said to be so,
                 # once: not also out of a range it never entered (helper-87: two messages that
-                # contradicted each other). A domain check that put its own words is left be.
-                leaf.errors = unread
+                # contradicted each other), and in words that say what to write (helper-89: the
+                # form library's "Not a valid integer value."). A domain check that put its own
+                # words is left be.
+                leaf.errors = [UNREAD.get(str(e), str(e)) for e in unread]
             if _number_in_other_digits(leaf):
                 # int() reads "５" and "٣" too: one spelling of a number, as the API has it.
                 leaf.errors = [*leaf.errors, "Write the number with the digits 0 to 9."]

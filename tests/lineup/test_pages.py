@@ -83,7 +83,7 @@ def test_bad_rules_come_back_with_messages(client, survey):
     response = post_rules(client, slots="fifty", include="AU, Narnia")
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert "Not a valid integer value." in page
+    assert "Write a whole number with the digits 0 to 9, such as 20." in page
     assert "Not known as ST.3 office codes" in page
     assert 'value="AU, Narnia"' in page
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
@@ -261,7 +261,11 @@ def test_api(client, survey):
 @pytest.mark.parametrize(
     ("payload", "status", "text"),
     [
-        ({"recommendation": 10, "slots": "five"}, 400, "Not a valid integer value."),
+        (
+            {"recommendation": 10, "slots": "five"},
+            400,
+            "Write a whole number with the digits 0 to 9, such as 20.",
+        ),
         ({"recommendation": 10, "include": ["ZZ"]}, 400, "Not known as ST.3 office codes: ZZ"),
         ({"recommendation": 10, "min_small": 4}, 422, "only 2 smaller offices"),
         ([1, 2], 400, "Send the rules as a JSON object"),

@@ -12,7 +12,12 @@ from tests.support import csrf_token
 
 CASES = [
     # (page fields, API body, status, message)
-    ({"slots": "fifty"}, {"slots": "fifty"}, 400, "Not a valid integer value."),
+    (
+        {"slots": "fifty"},
+        {"slots": "fifty"},
+        400,
+        "Write a whole number with the digits 0 to 9, such as 20.",
+    ),
     # int() reads full-width and Arabic-Indic digits too; one spelling of a number is taken.
     ({"slots": "５"}, {"slots": "５"}, 400, "Write the number with the digits 0 to 9."),
     ({"maturity_weight": "٣"}, {"maturity_weight": "٣"}, 400, "with the digits 0 to 9."),
@@ -73,7 +78,10 @@ def test_a_value_that_is_no_whole_number_is_said_so_once(colead_client, survey, 
     and 20." at once; the second is not true of a value never read."""
     api = colead_client.post("/api/v1/lineups", json={"recommendation": 10, "slots": value})
     assert api.status_code == 400
-    assert api.get_json()["fields"] == {"slots": ["Not a valid integer value."]}
+    assert api.get_json()["fields"] == {
+        "slots": ["Write a whole number with the digits 0 to 9, such as 20."]
+    }
     form = {**FORM, "slots": str(value), "csrf_token": csrf_token(colead_client, "/lineups/new")}
     page = html.unescape(colead_client.post("/lineups/new", data=form).get_data(as_text=True))
-    assert "Not a valid integer value." in page and "Number must be between" not in page
+    assert "such as 20." in page and "Number must be between" not in page
+    assert "Not a valid integer value." not in page

@@ -514,3 +514,28 @@ def test_the_error_summary_follows_the_page_and_enter_sends(client, survey):
     assert 'name="suggest"' not in first and "Send the proposal" in first
     boxes = re.findall(r'<input[^>]*name="recommendations"[^>]*>', page)
     assert boxes and not any("required" in box for box in boxes)  # only the group is required
+
+
+@pytest.mark.parametrize(
+    ("fields", "message", "kept"),
+    [
+        (
+            {"duration_minutes": "20.5"},
+            "Write a whole number with the digits 0 to 9, such as 20.",
+            'value="20.5"',
+        ),
+        (
+            {"windows-0-weekdays": "1", "windows-0-starts": "25:00", "windows-0-ends": "26:00"},
+            "Give a time such as 09:30, on the 24-hour clock.",
+            'value="25:00"',
+        ),
+    ],
+)
+def test_a_value_the_form_cannot_read_is_said_in_words(client, survey, fields, message, kept):
+    """helper-89: "Not a valid integer value." and "Not a valid time value.", the form
+    library's words; the planner says what to write, and keeps what was typed."""
+    response = send(client, **fields)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert message in page and "Not a valid" not in page
+    assert kept in page
