@@ -5,7 +5,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from functools import wraps
 
-from flask import Flask, abort, current_app, g, request, url_for
+from flask import Flask, Response, abort, current_app, g, request, url_for
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -43,6 +43,16 @@ def flag_from(args, name: str) -> bool:
 def webcal(url: str) -> str:
     """The same address for calendar apps to subscribe to: webcal://host/..."""
     return "webcal://" + url.split("://", 1)[1]
+
+
+def csv_download(text: str, filename: str) -> Response:
+    """A CSV file to save and open in a spreadsheet: UTF-8 with its byte-order mark, without
+    which Excel reads it in the machine's legacy code page ("María" garbled; helper-89). The
+    planner's own import reads the mark as nothing."""
+    response = Response("\ufeff" + text, mimetype="text/csv")
+    response.mimetype_params["charset"] = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def office_feed_url(office: Office) -> str:

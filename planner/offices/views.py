@@ -1,7 +1,7 @@
 """Office pages: the searchable list, each office's answers and local time, editing, and the
 office's contacts (co-leads only)."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.errors import PlannerError
@@ -25,7 +25,7 @@ from planner.survey.operations import (
 )
 from planner.survey.records import Question
 from planner.timezones import local_time, utc_offset, zone_choices
-from planner.web import office_feed_url, survey_from_request
+from planner.web import csv_download, office_feed_url, survey_from_request
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
 
@@ -249,7 +249,6 @@ def delete_contact(contact_id: int):
 @colead_required
 def contacts_export():
     """Every office's contacts, for co-leads, as a spreadsheet opens them safely."""
-    response = Response(contacts_csv(all_contacts()), mimetype="text/csv")
-    response.headers["Content-Disposition"] = 'attachment; filename="office-contacts.csv"'
+    response = csv_download(contacts_csv(all_contacts()), "office-contacts.csv")
     response.headers["Cache-Control"] = "private, no-store"
     return response

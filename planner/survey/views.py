@@ -36,7 +36,7 @@ from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
-from planner.web import survey_from_request
+from planner.web import csv_download, survey_from_request
 
 bp = Blueprint("survey", __name__)
 
@@ -412,10 +412,11 @@ def download(slug: str, form: str):
     a co-lead to start a new survey's file from, or to correct one and import it again
     (helper-82: the layout was only to be had from the command line or an error message)."""
     record = survey_record(find_survey(slug))
-    body = write_csv(record) if form == "csv" else write_json(record)
-    response = Response(body, mimetype="text/csv" if form == "csv" else "application/json")
+    if form == "csv":
+        return csv_download(write_csv(record), f"{record.slug}.csv")
+    response = Response(write_json(record), mimetype="application/json")
     response.mimetype_params["charset"] = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{record.slug}.{form}"'
+    response.headers["Content-Disposition"] = f'attachment; filename="{record.slug}.json"'
     return response
 
 
@@ -469,9 +470,7 @@ def summary_csv(slug: str):
                     " ".join(cell.offices),
                 ]
             )
-    response = Response(out.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="{survey.slug}-summary.csv"'
-    return response
+    return csv_download(out.getvalue(), f"{survey.slug}-summary.csv")
 
 
 def _findings(summary: Summary) -> list[tuple[Question, str]]:

@@ -223,7 +223,12 @@ def test_the_export_lists_every_office_and_is_safe_in_a_spreadsheet(colead_clien
     assert response.mimetype == "text/csv"
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert "no-store" in response.headers["Cache-Control"]
-    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True))))
+    # UTF-8 with its byte-order mark, which Excel needs to read it as UTF-8 (helper-89).
+    assert (
+        response.data.startswith("\ufeff".encode())
+        and response.mimetype_params["charset"] == "utf-8"
+    )
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     assert [r["office"] for r in rows] == ["AU", "ES", "PE"]
     assert rows[2]["name"] == '\'=HYPERLINK("http://evil.example")'
     assert rows[1]["name"] == "'@SUM(A1)" and rows[1]["role"] == "'+34 ICT"

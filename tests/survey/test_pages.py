@@ -93,7 +93,8 @@ def test_summary_page_reproduces_the_document(client, survey):
 def test_summary_csv(client, survey):
     response = client.get("/surveys/CWS-13-26/summary.csv")
     assert response.mimetype == "text/csv"
-    rows = list(csv.DictReader(io.StringIO(text(response))))
+    assert response.data.startswith("\ufeff".encode())  # for Excel: UTF-8 (helper-89)
+    rows = list(csv.DictReader(io.StringIO(response.data.decode("utf-8-sig"))))
     discuss_10 = next(r for r in rows if r["question"] == "discuss" and r["recommendation"] == "10")
     assert discuss_10 == {
         "question": "discuss",
