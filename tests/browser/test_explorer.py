@@ -159,6 +159,18 @@ def test_matches_fit_a_phone(phone, live_server, survey):
     shoot(phone, "matches-rec-10-phone", full_page=False)
 
 
+def test_the_recommendations_are_cards_on_a_phone(phone, live_server, survey):
+    """helper-90: the five-column table was cut at "Demand" inside its scroll box; on a phone
+    each recommendation is a card, every figure in view and named."""
+    phone.goto(live_server + "/recommendations")
+    table = phone.locator("table.data")
+    assert table.evaluate("t => t.scrollWidth <= t.clientWidth + 1"), "the table scrolls"
+    struggle = table.locator("td[data-label^='Struggle']").first
+    box = struggle.bounding_box()
+    assert box is not None and box["x"] + box["width"] <= 390, box
+    assert phone.evaluate(FITS_WIDTH)
+
+
 def test_the_charts_keep_their_size_on_a_phone(phone, live_server, survey):
     """Both charts of the overview scroll sideways at their own size rather than shrink to the
     screen: the bars' labels were 7–8 px on a phone (helper-53)."""
