@@ -565,7 +565,16 @@ def edit_slot(slot_id: int):
                     flash(warning, "warning")
                 return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
     status = status or (400 if form.errors or problem else 200)
-    return render_template("agenda/slot.html", slot=slot, form=form, problem=problem), status
+    # The page names the slot and when it is, and the zone its fixed start is typed in
+    # (helper-90: "Edit slot", and "(home zone)" without saying which).
+    zone = slot.meeting.time_zone
+    form.start.description = (
+        f"Leave empty to follow the slot before; or pin it to a time in {zone}, the meeting's "
+        "home zone."
+    )
+    when = moment_in(zone, slot.starts_at) if slot.starts_at is not None and zone else None
+    page = render_template("agenda/slot.html", slot=slot, form=form, problem=problem, when=when)
+    return page, status
 
 
 @bp.post("/slots/<int:slot_id>/move")

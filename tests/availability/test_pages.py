@@ -380,7 +380,7 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     edit = f"/meetings/{meeting['id']}/edit"
     # No windows yet: nothing to warn about; the presenter's local time is shown.
     page = api.get(edit).get_data(as_text=True)
-    assert f"Presenter: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
+    assert f"Presenter's time: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
     assert "outside the presenter's availability" not in page
     body = api.get(f"/api/v1/slots/{slot.id}").get_json()
     assert body["availability"] == {"inside": None, "windows": []}
@@ -457,19 +457,22 @@ def test_the_public_agenda_shows_the_time_at_the_presenting_office(app, api, mee
     publish_as_planned(api, meeting["id"])
     page = app.test_client().get(f"/meetings/{meeting['id']}").get_data(as_text=True)
     assert (
-        f"Presenter: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
+        f"Presenter's time: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
         and "in Reykjavik" not in page
     )
     assert "availability" not in page.lower().split("<h2>agenda</h2>")[-1]  # no warnings
     for colead_page in (f"/meetings/{meeting['id']}", f"/meetings/{meeting['id']}/edit"):
-        assert f"Presenter: {next_tuesday():%a %-d %b} 14:00 in Reykjavik (UTC+0)" in api.get(
-            colead_page
-        ).get_data(as_text=True)
+        assert (
+            f"Presenter's time: {next_tuesday():%a %-d %b} 14:00 in Reykjavik (UTC+0)"
+            in api.get(colead_page).get_data(as_text=True)
+        )
 
 
 def test_without_an_invitation_the_office_zone_is_the_presenters(api, meeting):
     page = api.get(f"/meetings/{meeting['id']}/edit").get_data(as_text=True)
-    assert f"Presenter: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page  # PE's zone
+    assert (
+        f"Presenter's time: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
+    )  # PE's zone
 
 
 def test_suggestions_are_never_in_the_past(api, meeting):

@@ -84,6 +84,15 @@ def test_office_list_counts_what_each_office_named(client, survey):
     row = re.search(r'<a href="/offices/ES">.*?</tr>', page, re.S)[0]
     assert re.findall(r'<td class="num" data-label="[^"]+">(\d*)</td>', row) == ["6", "1", "2"]
 
+    def counts(code: str) -> list[str]:
+        row = re.search(rf'<a href="/offices/{code}">.*?</tr>', page, re.S)[0]
+        return re.findall(r'<td class="num" data-label="[^"]+">(\d*)</td>', row)
+
+    # A respondent that named none says 0; an office that did not answer says nothing.
+    zeros = [code for code in ("CN", "DE") if counts(code) == ["0", "0", "0"]]
+    assert zeros, "a respondent with no counts shows blanks"
+    assert counts("WO") == ["", "", ""]  # the International Bureau did not answer
+
 
 def test_editing_refuses_an_abbreviated_time_zone(colead_client, app_context):
     client = colead_client

@@ -115,7 +115,7 @@ def test_after_a_decline_the_slot_reads_in_its_offices_zone_again(api, client, s
     meeting = f"/meetings/{slot.meeting_id}"
     assert api.post(f"/api/v1{meeting}/publish").status_code == 200
     # With its day: 13:10 in Zurich on Tuesday is already Wednesday in Auckland.
-    assert "Presenter: Wed 10 Mar 01:10 in Auckland (UTC+13)" in text(api.get(meeting))
+    assert "Presenter's time: Wed 10 Mar 01:10 in Auckland (UTC+13)" in text(api.get(meeting))
     public = text(client.get(meeting))
     assert "in Auckland" not in public and "in Sydney" in public
     declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
