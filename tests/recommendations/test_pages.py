@@ -14,6 +14,12 @@ def test_recommendation_page_gathers_the_evidence(client, survey):
     assert "Rapid technology changes; Ethical considerations" in page  # EP's challenge (Q6)
     assert "Rapid implementation of new and emerging technologies" in page  # IE's low priority
     assert '<h2 id="focus-heading">Offices focused on it <span class="count">12</span>' in page
+    # Each answer links to its source lines; one line is "line", not "lines" (helper-90).
+    import re
+
+    links = re.findall(r'class="source-link"[^>]*>([^<]+)</a>', page)
+    assert links and all(re.fullmatch(r"lines \d+–\d+|line \d+|answer", t) for t in links)
+    assert any(t.startswith("line ") for t in links)
 
 
 def test_list_of_recommendations(client, survey):
