@@ -17,7 +17,7 @@ from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
-from planner.forms import opened_of
+from planner.forms import error_target, opened_of
 from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
@@ -208,6 +208,7 @@ def _register(app: Flask) -> None:
     app.add_template_global(taskforce_address, "taskforce_address")
     app.add_template_global(same_address, "same_address")
     app.add_template_global(opened_of, "opened_of")
+    app.add_template_global(error_target, "error_target")
     app.add_template_global(kept_as_contact, "kept_as_contact")
 
     ids_never_reused(db.metadata)  # every model is imported by now

@@ -20,7 +20,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectFieldBase
 from wtforms.validators import NumberRange, Optional, StopValidation
-from wtforms.widgets import HiddenInput
+from wtforms.widgets import HiddenInput, ListWidget
 
 from planner.addresses import normal_address
 from planner.errors import PlannerError
@@ -184,6 +184,23 @@ class PlannerForm(FlaskForm):
                 field.errors = [*field.errors, problem]
                 valid = False
         return valid
+
+
+def error_target(field) -> str:
+    """The id of the control the error summary's link for `field` moves to: the field itself,
+    or the first box of a group of boxes, or the first control with an error in a list of
+    rows (helper-89: links to a group's <ul> or <fieldset> moved focus nowhere)."""
+    if isinstance(field, FieldList):
+        for entry in field.entries:
+            for sub in entry.form if isinstance(entry, FormField) else (entry,):
+                if sub.errors:
+                    return error_target(sub)
+        return error_target(field.entries[0]) if field.entries else field.id
+    if isinstance(field, FormField):
+        return error_target(next(iter(field.form)))
+    if isinstance(field.widget, ListWidget):
+        return f"{field.id}-0"
+    return field.id
 
 
 def version_field() -> IntegerField:

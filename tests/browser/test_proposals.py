@@ -114,3 +114,14 @@ def test_a_co_lead_accepts_one_and_declines_one(page, live_server, survey, colea
     page.goto(first)
     expect(page.locator(".status")).to_have_text("accepted")
     expect(page.get_by_role("link", name="Edit the proposal")).to_have_count(0)
+
+
+def test_the_error_summary_moves_to_a_group_of_boxes(phone, live_server, survey):
+    """helper-89: the summary's links to a group (recommendations, maturity) pointed at its
+    list, which takes no focus: a click moved nowhere. They move to the group's first box."""
+    phone.goto(live_server + "/volunteer")
+    phone.get_by_role("button", name="Send the proposal").click()
+    summary = phone.locator(".error-summary")
+    for name, first in (("Recommendations", "recommendations-0"), ("Maturity", "maturity-0")):
+        summary.get_by_role("link", name=name, exact=True).click()
+        assert phone.evaluate("document.activeElement.id") == first

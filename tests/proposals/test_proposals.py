@@ -507,7 +507,13 @@ def test_the_error_summary_follows_the_page_and_enter_sends(client, survey):
     page = response.get_data(as_text=True)
     summary = re.search(r'<div class="error-summary".*?</div>', page, re.S)[0]
     listed = re.findall(r'<li><a href="#([^"]*)">', summary)
-    assert listed == ["office", "contact_email", "recommendations", "maturity"]
+    # A group's link moves to its first box, which takes focus (helper-89: to its <ul>), and
+    # the group's error describes the group.
+    assert listed == ["office", "contact_email", "recommendations-0", "maturity-0"]
+    for target in listed:
+        assert re.search(rf'<(input|select|textarea)[^>]*id="{target}"', page), target
+    assert 'aria-describedby="recommendations-error"' in page
+    assert '<p class="error" id="recommendations-error">' in page
     form = page[page.index('<form method="post" action="/volunteer"') :]
     # The first submit button is the form's default, which Enter in the Title field presses.
     first = re.search(r"<button[^>]*>[^<]*</button>", form)[0]
