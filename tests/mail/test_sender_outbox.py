@@ -182,3 +182,21 @@ def test_a_held_message_replaced_meanwhile_is_not_sent(app_context):
     db.session.rollback()
     assert db.session.get(OutboxMessage, message.id).status == MessageStatus.superseded
     assert db.session.get(OutboxMessage, other.id).status == MessageStatus.held
+
+
+def test_the_outbox_says_each_status_once_in_plain_words(colead_client, app_context):
+    """helper-90: "not sent" then "not sent: no mail server configured" under it, and a
+    "REQUEST" badge; the reason is said once, and the calendar part in words."""
+    from planner.db_types import utcnow
+    from planner.mail.outbox import release
+    from planner.mail.sender import send_due
+
+    message = _held("Please present")
+    release(message, utcnow())
+    db.session.commit()
+    config = {**colead_client.application.config, "MAIL_SERVER": None}
+    assert send_due(config, utcnow()).not_sent == 1
+    listed = html.unescape(colead_client.get("/outbox").get_data(as_text=True))
+    assert "no mail server configured" in listed
+    assert "not sent: no mail server configured" not in listed
+    assert ">with calendar entry<" in listed and ">REQUEST<" not in listed
