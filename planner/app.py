@@ -22,7 +22,7 @@ from planner.mail.messages import taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
-from planner.timezones import clock_span, local_time, time_span, utc_offset
+from planner.timezones import clock_span, local_time, moment_in, time_span, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds to wait for a PostgreSQL server that does not answer before the page says so (503).
@@ -203,6 +203,7 @@ def _register(app: Flask) -> None:
     app.add_template_filter(_editor_hidden, "editor_hidden")
     app.add_template_filter(_and_list, "and_list")
     app.add_template_global(local_time, "local")
+    app.add_template_global(moment_in, "moment_in")
     app.add_template_global(time_span, "time_span")
     app.add_template_global(clock_span, "clock_span")
     app.add_template_global(taskforce_address, "taskforce_address")

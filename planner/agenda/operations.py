@@ -9,7 +9,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import inspect
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import selectinload
 
 from planner.agenda.checks import (
     MAX_MINUTES,
@@ -253,6 +254,31 @@ def layout(meeting: Meeting) -> list[tuple[Slot, SlotTimes]]:
         (s, replace(t, overruns=False) if s.status == SlotStatus.cancelled else t)
         for s, t in zip(meeting.slots, times, strict=True)
     ]
+
+
+def upcoming_for_office(code: str, now: datetime) -> list[tuple[Slot, SlotTimes]]:
+    """The slots an office presents on published agendas that have not ended, soonest first,
+    with their times as the agenda shows them: what its page tells anyone who looks it up
+    (helper-90: it offered only a calendar feed, and said nothing of the workshop)."""
+    meetings = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.published_at.is_not(None),
+            Meeting.status == MeetingStatus.published,
+            Meeting.id.in_(select(Slot.meeting_id).where(Slot.office_code == code)),
+        )
+        .options(selectinload(Meeting.slots))
+    ).all()
+    found = [
+        (slot, times)
+        for meeting in meetings
+        for slot, times in layout(meeting)
+        if slot.office_code == code
+        and slot.status != SlotStatus.cancelled
+        and times.ends_at is not None
+        and times.ends_at > now
+    ]
+    return sorted(found, key=lambda pair: (pair[1].starts_at, pair[0].id))
 
 
 def reflow(meeting: Meeting) -> None:

@@ -4,6 +4,8 @@ office's contacts (co-leads only)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor, is_colead
+from planner.agenda.operations import upcoming_for_office
+from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import lost_race, saved_unless_stale
@@ -89,6 +91,7 @@ def detail(code: str):
         feed_url=feed_url,
         # Contacts are private: co-leads only.
         contacts=contacts_for(office.code) if is_colead() else None,
+        upcoming=upcoming_for_office(office.code, utcnow()),
     )
 
 

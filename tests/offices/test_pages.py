@@ -1,5 +1,6 @@
 """Office pages: what an office could present and wants, its local time, and editing it."""
 
+import html
 import re
 from datetime import UTC, datetime
 
@@ -164,3 +165,43 @@ def test_editing_refuses_an_unknown_region(colead_client, app_context):
     )
     assert response.status_code == 400
     assert "Not a valid choice" in response.get_data(as_text=True)
+
+
+def test_an_office_page_says_when_the_office_presents(api, client, survey):
+    """helper-90: an office's page offered only a calendar feed, and nothing said that it
+    presents at the published workshop. It lists its slots on published agendas that have not
+    ended, in its own zone and the meeting's; not a draft's, nor a cancelled slot."""
+    from tests.support import ahead, publish_as_planned
+
+    def meeting(title: str, starts: str, talks: list[dict]) -> int:
+        made = api.post(
+            "/api/v1/meetings",
+            json={"title": title, "starts_at": starts, "duration_minutes": 90}
+            | {"time_zone": "Europe/Zurich"},
+        ).get_json()["id"]
+        for talk in talks:
+            assert api.post(f"/api/v1/meetings/{made}/slots", json=talk).status_code == 201
+        return made
+
+    day = ahead("2027-03-09")  # a Tuesday in March: Sydney on summer time, Zurich not
+    talk = {"office": "AU", "recommendations": [10], "duration_minutes": 20}
+    published = meeting(
+        "Rec 10 workshop",
+        f"{day}T13:00:00+01:00",
+        [{**talk, "title": "Risk-based AI governance"}, {**talk, "title": "Withdrawn talk"}],
+    )
+    assert publish_as_planned(api, published).status_code == 200
+    withdrawn = api.get(f"/api/v1/meetings/{published}").get_json()["slots"][1]
+    assert (
+        api.patch(f"/api/v1/slots/{withdrawn['id']}", json={"status": "cancelled"}).status_code
+        == 200
+    )
+    meeting("A draft", f"{day}T15:00:00+01:00", [{**talk, "title": "Not yet public"}])
+    page = html.unescape(client.get("/offices/AU").get_data(as_text=True))
+    section = page[page.index('id="upcoming"') :]
+    section = section[: section.index("</section>")]
+    assert "AU presents" in section and "Risk-based AI governance" in section
+    assert f'href="/meetings/{published}"' in section and "to be confirmed" in section
+    assert "at 23:00 in Sydney (UTC+11)" in section and "at 13:00 in Zurich (UTC+1)" in section
+    assert "Withdrawn talk" not in section and "Not yet public" not in page
+    assert 'id="upcoming"' not in client.get("/offices/PE").get_data(as_text=True)
