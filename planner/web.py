@@ -45,14 +45,19 @@ def webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
+def text_download(text: str, filename: str, mimetype: str) -> Response:
+    """A text file to save as `filename`, in UTF-8."""
+    response = Response(text, mimetype=mimetype)
+    response.mimetype_params["charset"] = "utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 def csv_download(text: str, filename: str) -> Response:
     """A CSV file to save and open in a spreadsheet: UTF-8 with its byte-order mark, without
     which Excel reads it in the machine's legacy code page ("María" garbled; helper-89). The
     planner's own import reads the mark as nothing."""
-    response = Response("\ufeff" + text, mimetype="text/csv")
-    response.mimetype_params["charset"] = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return text_download("\ufeff" + text, filename, "text/csv")
 
 
 def office_feed_url(office: Office) -> str:

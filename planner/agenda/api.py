@@ -25,6 +25,7 @@ from planner.agenda.queries import get_meeting, offices_by_code, participating_o
 from planner.agenda.suggestions import check_suggest_minutes, suggest_times
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
+from planner.db_types import db_int
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.request_input import json_object
@@ -292,15 +293,11 @@ def _whole(name: str, default: int, most: int) -> int:
 def suggest(meeting_id: int):
     meeting = _meeting(meeting_id)
     codes = [c for c in request.args.get("offices", "").split(",") if c.strip()]
-    # What cannot be read is checked as missing: "0", "5" and "1e3" are told the one range the
-    # suggestions take, as on the page (helper-88: 0 and 1e3 were told 1 to 2147483647).
-    raw = request.args.get("duration_minutes") or ""
+    # What cannot be read is checked as missing (`db_int` as a `type` yields None for it): "0",
+    # "5" and "1e3" are told the one range the suggestions take, as on the page (helper-88).
+    asked = request.args.get("duration_minutes")
     minutes = check_suggest_minutes(
-        meeting.duration_minutes
-        if not raw
-        else int(raw)
-        if raw.isascii() and raw.isdecimal() and len(raw) <= 9
-        else None
+        request.args.get("duration_minutes", type=db_int) if asked else meeting.duration_minutes
     )
     limit = _whole("limit", 20, MAX_SUGGESTIONS)
     offices = offices_by_code(codes) if codes else participating_offices(meeting)

@@ -263,7 +263,6 @@ def upcoming_for_office(code: str, now: datetime) -> list[tuple[Slot, SlotTimes]
     meetings = db.session.scalars(
         select(Meeting)
         .where(
-            Meeting.published_at.is_not(None),
             Meeting.status == MeetingStatus.published,
             Meeting.id.in_(select(Slot.meeting_id).where(Slot.office_code == code)),
         )

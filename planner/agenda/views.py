@@ -205,6 +205,14 @@ def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> 
     return form
 
 
+def _as_shown(zone: str, instant: datetime | None) -> datetime | None:
+    """An instant as the edit pages show it: the wall-clock time in `zone`, to the minute. A
+    start sent back as shown stays the instant it was (`_meeting_changes`, `_slot_changes`)."""
+    if instant is None:
+        return None
+    return local_time(zone, instant).replace(tzinfo=None, second=0, microsecond=0)
+
+
 def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
     """The form's fields as meeting changes; the date and time are a wall-clock time in the
     home zone, which the agenda reads as such. The start of `meeting` sent back as shown, in the
@@ -215,11 +223,8 @@ def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
     starts_at = datetime.combine(day, start) if day and start else None
     if (
         meeting is not None
-        and meeting.starts_at is not None
-        and starts_at is not None
         and form.time_zone.data.strip() == meeting.time_zone
-        and local_time(meeting.time_zone, meeting.starts_at).replace(tzinfo=None, second=0)
-        == starts_at
+        and starts_at == _as_shown(meeting.time_zone, meeting.starts_at)
     ):
         starts_at = meeting.starts_at
     # Typing a length pins it; "follow the slots", or no length, lets the slots decide it.
@@ -484,9 +489,9 @@ def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
     repeat (a meeting moved onto that night) the time of day names two, and every save of the
     slot was refused (helper-58)."""
     start = form.start.data
-    if slot is not None and slot.offset_minutes is not None and slot.starts_at is not None:
-        shown = local_time(slot.meeting.time_zone, slot.starts_at).time().replace(second=0)
-        if start == shown:
+    if slot is not None and slot.offset_minutes is not None:
+        shown = _as_shown(slot.meeting.time_zone, slot.starts_at)
+        if shown is not None and start == shown.time():
             start = slot.starts_at
     return {
         "title": form.title.data,

@@ -16,7 +16,6 @@ from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
 from planner.mail.messages import withdraw_waiting
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.mail.outbox import held_messages
 from planner.pagination import Page, requested
 
 bp = Blueprint("mail", __name__)
@@ -227,29 +226,33 @@ def send(message_id: int):
 @bp.post("/outbox/send-held")
 @colead_required
 def send_held():
-    held = held_messages()
+    held = outbox.held_messages()
     if request.form.get("confirmed") != "yes":
         return render_template("mail/outbox_confirm.html", what="send_held", held=held)
     # The confirmation names the messages it showed: one held since (another co-lead's
     # invitation) was sent unseen, and one sent or discarded meanwhile was counted (helper-86).
     shown = set(request.form.getlist("message"))
     if shown != {str(message.id) for message in held}:
-        flash(
+        return _held_again(
             "The held messages changed since you opened this page (a co-lead held, sent or "
-            "discarded one meanwhile): nothing was sent. Here they are as they are now; decide "
-            "again.",
-            "error",
+            "discarded one meanwhile): nothing was sent."
         )
-        return render_template("mail/outbox_confirm.html", what="send_held", held=held), 409
     try:
         count = outbox.release_held(utcnow(), held)
     except ConflictError as error:
-        db.session.rollback()
-        flash(f"{error} Here they are as they are now; decide again.", "error")
-        page = render_template("mail/outbox_confirm.html", what="send_held", held=held_messages())
-        return page, 409
+        db.session.rollback()  # the ones queued before it stay held too
+        return _held_again(str(error))
     flash(_sent_off(count) if count else "No message was held.", "success")
     return redirect(url_for(".index"))
+
+
+def _held_again(why: str):
+    """ "Send all held" refused: why, and the held messages as they are now, to decide again."""
+    flash(f"{why} Here they are as they are now; decide again.", "error")
+    page = render_template(
+        "mail/outbox_confirm.html", what="send_held", held=outbox.held_messages()
+    )
+    return page, 409
 
 
 @bp.post("/outbox/<int:message_id>/discard")

@@ -174,9 +174,10 @@ def new_contact(code: str):
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit_contact(contact_id: int):
-    contact = db.session.get(OfficeContact, contact_id)
-    if contact is None and request.method == "POST" and request.form.get("office"):
-        return _deleted_meanwhile(request.form["office"])
+    # A save of a contact deleted meanwhile: the form names its office (`_deleted_meanwhile`).
+    gone = request.method == "POST" and db.session.get(OfficeContact, contact_id) is None
+    if gone and (office := request.form.get("office")):
+        return _deleted_meanwhile(office)
     contact = _contact(contact_id)
     form = ContactForm(obj=contact)
     problem, status = None, 200

@@ -549,7 +549,9 @@ def _check_duplicates(
         where = wheres[k] if wheres else "answers"
         if answer.key in first:
             office, question, recommendation = answer.key
-            about = f"recommendation {recommendation}" if recommendation else "no recommendation"
+            about = f"recommendation {recommendation}"
+            if recommendation is None:
+                about = "no recommendation"
             also = f" (first at {first[answer.key]})" if wheres else ""
             problems.add(where, f"{office} answers {question} for {about} more than once{also}")
         first.setdefault(answer.key, where)

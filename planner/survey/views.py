@@ -36,7 +36,7 @@ from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
-from planner.web import csv_download, survey_from_request
+from planner.web import csv_download, survey_from_request, text_download
 
 bp = Blueprint("survey", __name__)
 
@@ -414,10 +414,7 @@ def download(slug: str, form: str):
     record = survey_record(find_survey(slug))
     if form == "csv":
         return csv_download(write_csv(record), f"{record.slug}.csv")
-    response = Response(write_json(record), mimetype="application/json")
-    response.mimetype_params["charset"] = "utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{record.slug}.json"'
-    return response
+    return text_download(write_json(record), f"{record.slug}.json", "application/json")
 
 
 @bp.get("/surveys/<slug>/summary")
