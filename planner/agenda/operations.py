@@ -344,7 +344,8 @@ def _ask_again(slot: Slot) -> list[str]:
 def _confirmed_as_it_was(slot: Slot) -> list[str]:
     """A slot whose presenter was asked to confirm again, moved back (or its length set back)
     to the start and length they confirmed, before they answered: their confirmation stands
-    again, and they are told so (a co-lead's move undone should not leave them a question).
+    again (a co-lead's move undone should not leave them a question: one still waiting to go
+    is withdrawn, and one that went is followed by word that their confirmation stands).
     Returns the fields changed."""
     invitation = slot.invitation
     if (
@@ -395,7 +396,7 @@ def asked_again_note(meeting: Meeting) -> str | None:
         who = "its presenter" if len(back) == 1 else "their presenters"
         notes.append(
             f"{titles_of(back)} {'is' if len(back) == 1 else 'are'} back at the time {who} "
-            "confirmed: confirmed again, and they are told so."
+            "confirmed: confirmed again (told it stands if the question had gone out)."
         )
     return " ".join(n for n in notes if n) or None
 

@@ -209,17 +209,26 @@ def _send(
         carried = _unsent_withdrawn(slot, recipient.email)
         if carried is not None and kind == MessageKind.update:
             context = _carry(context, carried)
+            if context.get("restored") and carried.get("asked_again"):
+                # The question waited for this and never went: they were not asked, so
+                # nothing is restored; what else changed (if anything) is plain news.
+                context = {**context, "restored": False}
             if _plain(context) and not context["what"] and not context["was"]:
                 # Moved and moved back within the minute: nothing is news (their calendar
                 # holds that time; the next message's SEQUENCE is above this one's).
                 _mark_sent(slot, recipient.email)
                 return None
-    # A plain change waits UPDATE_SETTLE for the next one, which then replaces it.
+    # A plain change, or a request to confirm a new time, waits UPDATE_SETTLE for the next
+    # one, which then replaces it (a move undone within it asks nothing).
     since = datetime.fromisoformat(carried["since"]) if carried and carried.get("since") else None
     wait = UPDATE_SETTLE if since is None else min(UPDATE_SETTLE, since + SETTLE_AT_MOST - utcnow())
     if keep_due and carried and carried.get("due"):
         wait = datetime.fromisoformat(carried["due"]) - utcnow()
-    settling = kind == MessageKind.update and _plain(context) and wait > timedelta(0)
+    settling = (
+        kind == MessageKind.update
+        and (_plain(context) or _question(context))
+        and wait > timedelta(0)
+    )
     subject, text, html, written = render(
         kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
     )
@@ -244,6 +253,7 @@ def _send(
             "what": list(context.get("what") or []),
             "was": list(context.get("was") or []),
             "since": (since or utcnow()).isoformat(),
+            "asked_again": _question(context),
         }
         if settling
         else None,
@@ -270,15 +280,26 @@ def _plain(context: dict) -> bool:
     )
 
 
+def _question(context: dict) -> bool:
+    """An update asking a presenter to confirm a new time, and nothing more besides."""
+    return bool(context.get("asked_again")) and _plain({**context, "asked_again": False})
+
+
 def _carry(context: dict, carried: dict) -> dict:
     """This update's context with what the settling ones it replaces had to say: every change
-    they named, and the time the recipient last knew (none if the slot is back at it)."""
+    they named, and the time the recipient last knew (none if the slot is back at it). A
+    question they replace is still asked while the answer is awaited (`awaiting`)."""
     what = set(carried.get("what") or ()) | set(context.get("what") or ())
     was = list(carried.get("was") or ()) or list(context.get("was") or ())
     if was == list(context.get("times") or ()):
         # Moved and moved back: its time is the one they know.
         was, what = [], what - {"time", "length"}
-    return {**context, "what": sorted(what), "was": was}
+    asked = context.get("asked_again") or (
+        carried.get("asked_again") and context.get("awaiting") and _plain(context)
+    )
+    if asked:
+        what -= {"status"}  # asking again is what the message says
+    return {**context, "what": sorted(what), "was": was, "asked_again": bool(asked)}
 
 
 def _mark_sent(slot: Slot, email: str) -> None:
@@ -486,6 +507,11 @@ def _rewrite_settling(slot: Slot) -> None:
 def _settling_update(slot: Slot, email: str) -> bool:
     """Whether an update about `slot` to `email` is still waiting out UPDATE_SETTLE."""
     return bool(_settling_rows(*_about(slot, email)))
+
+
+def _settling_question(slot: Slot, email: str) -> bool:
+    """Whether a request to confirm a new time of `slot` is still waiting to go to `email`."""
+    return any(basis.get("asked_again") for *_, basis in _settling_rows(*_about(slot, email)))
 
 
 def link_renewed(invitation: Invitation) -> None:
@@ -1131,11 +1157,15 @@ def _tell_presenter(
     restored = slot.id in db.session.info.get(CONFIRMED_AGAIN, ())
     # Their calendar asks for an answer while one is awaited (asked again, one is).
     awaited = slot.status == SlotStatus.invited and invitation.answer is None
+    # They answered (on their page) a request to confirm a new time that had not gone yet: it
+    # no longer asks, but the time it carries goes to their calendar, with their answer.
+    answered = not awaited and _settling_question(slot, invitation.email)
     attendee = _presenter_attendee(invitation, rsvp=awaited)
     private_url = _private_url(invitation)
     context = {
         **_slot_context(slot, zone),
         "role": "presenter",
+        "awaiting": awaited,
         # Publishing changes the meeting's status: news of its own, not "its status changed";
         # nor is a confirmation asked again: the message asks for it.
         "what": sorted(what - {"status"} if published or asked_again or restored else what),
@@ -1162,7 +1192,7 @@ def _tell_presenter(
             slot=slot,
             calendar=calendar,
         )
-    elif (shown or returning) and not cancelled and slot.status in HELD:
+    elif (shown or returning or answered) and not cancelled and slot.status in HELD:
         # The update replaces the invitation's entry (without the private page, as it did).
         calendar = _calendar(_event(slot), imip.Method.request, attendee, slot)
         _send(
@@ -1172,7 +1202,7 @@ def _tell_presenter(
             slot=slot,
             calendar=calendar,
             optional_kind=None,
-            keep_due=rewrite,
+            keep_due=rewrite or answered,
         )
 
 
@@ -1276,6 +1306,7 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
         "was": list(first.get("was") or []),
         "since": first.get("since") or first_written.isoformat(),
         "due": due.isoformat(),
+        "asked_again": any(basis.get("asked_again") for _, basis, _ in withdrawn),
     }
 
 

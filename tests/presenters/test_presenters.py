@@ -605,38 +605,75 @@ def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, p
 
 def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(api, slot, presenter):
     """A co-lead's move undone: the presenter asked to confirm the new time finds the slot back
-    at the time they confirmed, confirmed again, and is told so (immediately, as the question
-    was); the feeds say CONFIRMED, their calendar ACCEPTED, the co-lead is told. Likewise a
-    length changed and set back. Not once they answered otherwise, nor after a co-lead set the
-    slot back to invited."""
+    at the time they confirmed, confirmed again; the feeds say CONFIRMED, their calendar
+    ACCEPTED, the co-lead is told. Undone within the minute the question waits (as a plain
+    change does), the question never goes and nothing is sent: they were never asked. Undone
+    after it went, they are told their confirmation stands. Likewise a length changed and set
+    back. Not once they answered otherwise, nor after a co-lead set the slot back to invited."""
+    from planner.db_types import utcnow
+    from planner.mail.messages import UPDATE_SETTLE
     from planner.mail.models import OutboxMessage
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
 
     def last_mail():
         return db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
 
+    server = SmtpServer().start()
+    config = {**api.application.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    later = utcnow() + UPDATE_SETTLE + timedelta(seconds=1)
     link = invite(api, slot)
     meeting = f"/api/v1/meetings/{slot.meeting_id}"
-    assert api.post(f"{meeting}/publish").status_code == 200
-    assert confirm(presenter, link).status_code == 302
-    assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
-    assert last_mail().subject == f"New time, please confirm: {TALK['title']}"
-    back = api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"})
-    assert back.status_code == 200
-    assert back.get_json()["warning"] == (
-        f"“{TALK['title']}” is back at the time its presenter confirmed: confirmed again, and "
-        "they are told so."
-    )
-    db.session.expire_all()
-    assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
-    mail = last_mail()
-    assert mail.recipient_email == "alex@ipaustralia.example" and mail.status == "queued"
-    assert mail.subject == f"Back at the time you confirmed: {TALK['title']}"
-    assert "Your confirmation stands: there is nothing to do." in mail.text_body
-    assert "It was:\nTuesday 16 March 2027" in mail.text_body
-    assert mail.basis is None  # not held back a minute: the question went at once too
-    read_everywhere(mail.ics.encode())
-    (request,) = Calendar.from_ical(mail.ics).walk("VEVENT")
-    assert request["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    try:
+        assert api.post(f"{meeting}/publish").status_code == 200
+        assert confirm(presenter, link).status_code == 302
+        # The invitation, the news of publishing and of their confirmation, the co-leads'.
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 4
+        moved = {"starts_at": "2027-03-16T13:00:00+01:00"}
+        assert api.patch(meeting, json=moved).status_code == 200
+        question = last_mail()
+        assert question.subject == f"New time, please confirm: {TALK['title']}"
+        assert question.status == "queued" and question.basis["asked_again"] is True
+        back = api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"})
+        assert back.status_code == 200
+        assert back.get_json()["warning"] == (
+            f"“{TALK['title']}” is back at the time its presenter confirmed: confirmed again "
+            "(told it stands if the question had gone out)."
+        )
+        db.session.expire_all()
+        assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
+        assert db.session.get(OutboxMessage, question.id).status == "superseded"
+        assert last_mail().id == question.id  # nothing after it: they were never asked
+        assert send_due(config, later).sent == 0
+        assert "You had confirmed" not in text(presenter.get(link))
+        # Moved again, and the question goes before the move is undone: told it stands.
+        assert api.patch(meeting, json=moved).status_code == 200
+        assert send_due(config, later).sent == 1
+        back = api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"})
+        assert back.status_code == 200
+        mail = last_mail()
+        assert mail.recipient_email == "alex@ipaustralia.example" and mail.status == "queued"
+        assert mail.subject == f"Back at the time you confirmed: {TALK['title']}"
+        assert "Your confirmation stands: there is nothing to do." in mail.text_body
+        assert "It was:\nTuesday 16 March 2027" in mail.text_body
+        assert mail.basis is None  # not held back a minute: the question went
+        read_everywhere(mail.ics.encode())
+        (request,) = Calendar.from_ical(mail.ics).walk("VEVENT")
+        assert request["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 1
+        db.session.commit()
+    finally:
+        server.stop()
+    to_presenter = [
+        m["Subject"]
+        for m in server.messages()
+        if m["To"].addresses[0].addr_spec == "alex@ipaustralia.example"
+    ]
+    assert to_presenter[-2:] == [
+        f"New time, please confirm: {TALK['title']}",
+        f"Back at the time you confirmed: {TALK['title']}",
+    ]
+    assert to_presenter.count(f"New time, please confirm: {TALK['title']}") == 1
     feed = read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)
     event = next(e for e in feed["events"] if e["summary"] == TALK["title"])
     assert event["status"] == "CONFIRMED"
@@ -664,6 +701,84 @@ def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(ap
     assert api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
     db.session.expire_all()
     assert slot.status == "invited" and slot.invitation.answer is None
+
+
+def test_a_question_waiting_to_go_says_what_else_changed_meanwhile(api, slot, presenter):
+    """The request to confirm a new time waits a minute, as a plain change does: a new title
+    meanwhile goes in the same message, which still asks them to confirm. Moved back before it
+    went, what is left to say is the new title alone: a plain change, no question, nothing
+    "back"."""
+    from planner.mail.models import OutboxMessage
+
+    def to_presenter():
+        db.session.expire_all()
+        return db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient_email == "alex@ipaustralia.example")
+            .order_by(OutboxMessage.id)
+        ).all()
+
+    link = invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.post(f"{meeting}/publish").status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
+    renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "AI search, revised"})
+    assert renamed.status_code == 200
+    *_, question, waiting = to_presenter()
+    assert question.status == "superseded" and waiting.status == "queued"
+    assert waiting.subject == "New time, please confirm: AI search, revised"
+    assert "has changed: its time and title. You confirmed the time" in waiting.text_body
+    assert "It was:\nTuesday 9 March 2027" in waiting.text_body
+    (request,) = Calendar.from_ical(waiting.ics).walk("VEVENT")
+    assert request["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+    assert api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "confirmed"
+    *_, withdrawn, plain = to_presenter()
+    assert withdrawn.id == waiting.id and withdrawn.status == "superseded"
+    assert plain.status == "queued" and plain.subject == "Changed: AI search, revised (title)"
+    assert "It was:" not in plain.text_body and "confirm" not in plain.subject.lower()
+    (request,) = Calendar.from_ical(plain.ics).walk("VEVENT")
+    assert request["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+
+
+def test_a_question_answered_before_it_went_is_not_sent(api, slot, presenter):
+    """The presenter found the new time on their page and confirmed it while the request to
+    confirm it was still waiting to go: the request never goes; their calendar gets the new
+    time with their acceptance, in a message that says their confirmation is recorded. A
+    decline instead withdraws it for the cancellation."""
+    from planner.mail.models import OutboxMessage
+
+    def to_presenter():
+        db.session.expire_all()
+        return db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient_email == "alex@ipaustralia.example")
+            .order_by(OutboxMessage.id)
+        ).all()
+
+    link = invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert confirm(presenter, link).status_code == 302  # a draft: no news of it by mail
+    assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
+    *_, question = to_presenter()
+    assert question.subject.startswith("New time, please confirm") and question.basis
+    assert confirm(presenter, link).status_code == 302
+    *_, withdrawn, told = to_presenter()
+    assert withdrawn.id == question.id and withdrawn.status == "superseded"
+    assert told.status == "queued" and told.subject == f"Confirmed: {TALK['title']}"
+    assert "your confirmation is recorded" in told.text_body
+    assert "Tuesday 16 March 2027" in told.text_body
+    (request,) = Calendar.from_ical(told.ics).walk("VEVENT")
+    assert request["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    assert request["DTSTART"].dt.day == 16
+    # Moved again, then declined before the question went: only the cancellation goes.
+    assert api.patch(meeting, json={"starts_at": "2027-03-23T13:00:00+01:00"}).status_code == 200
+    assert confirm(presenter, link, answer="declined", note="Away.").status_code == 302
+    *_, withdrawn, cancel = to_presenter()
+    assert withdrawn.subject.startswith("New time") and withdrawn.status == "superseded"
+    assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
 
 
 def test_a_length_set_back_while_the_slot_moves_is_no_confirmation(api, slot, presenter):
