@@ -703,21 +703,23 @@ def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(ap
     assert slot.status == "invited" and slot.invitation.answer is None
 
 
+def to_presenter():
+    """Every message to the presenter of the `slot` fixture, oldest first, as stored now."""
+    from planner.mail.models import OutboxMessage
+
+    db.session.expire_all()
+    return db.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.recipient_email == "alex@ipaustralia.example")
+        .order_by(OutboxMessage.id)
+    ).all()
+
+
 def test_a_question_waiting_to_go_says_what_else_changed_meanwhile(api, slot, presenter):
     """The request to confirm a new time waits a minute, as a plain change does: a new title
     meanwhile goes in the same message, which still asks them to confirm. Moved back before it
     went, what is left to say is the new title alone: a plain change, no question, nothing
     "back"."""
-    from planner.mail.models import OutboxMessage
-
-    def to_presenter():
-        db.session.expire_all()
-        return db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.recipient_email == "alex@ipaustralia.example")
-            .order_by(OutboxMessage.id)
-        ).all()
-
     link = invite(api, slot)
     meeting = f"/api/v1/meetings/{slot.meeting_id}"
     assert api.post(f"{meeting}/publish").status_code == 200
@@ -748,16 +750,6 @@ def test_a_question_answered_before_it_went_is_not_sent(api, slot, presenter):
     confirm it was still waiting to go: the request never goes; their calendar gets the new
     time with their acceptance, in a message that says their confirmation is recorded. A
     decline instead withdraws it for the cancellation."""
-    from planner.mail.models import OutboxMessage
-
-    def to_presenter():
-        db.session.expire_all()
-        return db.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.recipient_email == "alex@ipaustralia.example")
-            .order_by(OutboxMessage.id)
-        ).all()
-
     link = invite(api, slot)
     meeting = f"/api/v1/meetings/{slot.meeting_id}"
     assert confirm(presenter, link).status_code == 302  # a draft: no news of it by mail
