@@ -468,15 +468,10 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
         or row.basis is None
         or not _settling(row.next_attempt_at, row.created_at)
     ]
-    db.session.execute(
-        update(OutboxMessage)
-        .where(
-            *about,
-            OutboxMessage.kind.in_(kinds),
-            OutboxMessage.status.in_((*_NOT_OUT, MessageStatus.queued)),
-        )
-        .values(status=MessageStatus.superseded, last_error=None)
-        .execution_options(synchronize_session="fetch")
+    _superseded(
+        *about,
+        OutboxMessage.kind.in_(kinds),
+        OutboxMessage.status.in_((*_NOT_OUT, MessageStatus.queued)),
     )
     return bool(reached)
 
@@ -1209,12 +1204,18 @@ def _tell_presenter(
 def _withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
     """Messages of `kinds` matching `where` that did not go out (held, failed, no mail server)
     never go: a newer message replaced what they say."""
-    db.session.execute(
+    _superseded(*where, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(_NOT_OUT))
+
+
+def _superseded(*where) -> int:
+    """The messages matching `where` (a condition on their status too: one a sender marks sent
+    meanwhile stays sent) never go. Returns how many."""
+    return db.session.execute(
         update(OutboxMessage)
-        .where(*where, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(_NOT_OUT))
+        .where(*where)
         .values(status=MessageStatus.superseded, last_error=None)
         .execution_options(synchronize_session="fetch")
-    )
+    ).rowcount
 
 
 def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
@@ -1275,17 +1276,12 @@ def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
     of those withdrawn, oldest first."""
     withdrawn = []
     for message_id, due, created, basis in _settling_rows(*where):
-        taken_back = db.session.execute(
-            update(OutboxMessage)
-            .where(
-                OutboxMessage.id == message_id,
-                OutboxMessage.status == MessageStatus.queued,
-                OutboxMessage.next_attempt_at == due,
-            )
-            .values(status=MessageStatus.superseded, last_error=None)
-            .execution_options(synchronize_session="fetch")
+        taken_back = _superseded(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.next_attempt_at == due,
         )
-        if taken_back.rowcount == 1:
+        if taken_back == 1:
             withdrawn.append((created, basis, due))
     return withdrawn
 
