@@ -207,6 +207,10 @@ def _send(
         # co-lead's "Send again", which would bring a time or length that no longer holds
         # (helper-63). What a settling one had to say is said by this one (helper-66).
         carried = _unsent_withdrawn(slot, recipient.email)
+        if carried is not None and kind == MessageKind.cancellation and carried.get("was"):
+            # The news of a move never reached them: what is cancelled is what their calendar
+            # holds, at the time they knew (the CANCEL's UID finds it wherever it is).
+            context = {**context, "times": list(carried["was"])}
         if carried is not None and kind == MessageKind.update:
             context = _carry(context, carried)
             if context.get("restored") and carried.get("asked_again"):

@@ -148,6 +148,25 @@ def test_a_cancelled_meeting_cancels_for_the_presenter(api, slot):
     assert str(event["STATUS"]) == "CANCELLED" and str(event["UID"]) == slot.uid
 
 
+def test_a_cancellation_names_the_time_the_recipient_knew(api, slot):
+    """helper-94: moved, then cancelled within the minute the news of the move waits: that
+    news never goes, so the cancellation names the time their calendar holds (it named the
+    new time, which they had never heard of)."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(url, json={"starts_at": "2027-03-10T13:00:00+01:00"}).status_code == 200
+    (moved,) = outbox(recipient_email=PRESENTER, kind="update")
+    assert "Wednesday 10 March 2027" in moved.text_body and moved.status == "queued"
+    assert api.delete(url).status_code in (200, 204)
+    assert outbox(recipient_email=PRESENTER, kind="update")[0].status == "superseded"
+    (cancel,) = outbox(recipient_email=PRESENTER, kind="cancellation")
+    for body in (cancel.text_body, cancel.html_body):
+        assert "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" in body
+        assert "10 March" not in body
+    assert str(vevent(cancel)["UID"]) == slot.uid
+
+
 def test_inviting_someone_else_cancels_for_the_one_before(api, slot):
     from planner.mail.models import MessageStatus
 
