@@ -3,7 +3,10 @@ private pages: a presenter's or a volunteer's page, an unsubscribe link, an offi
 feed. Whoever holds such a link acts for its owner, so it is never published with a meeting
 (helper-86: a presenter's own page pasted as their slides link was on the public agenda)."""
 
+import ipaddress
 import posixpath
+import re
+import socket
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from flask import current_app, has_app_context, has_request_context, request
@@ -17,8 +20,10 @@ PRIVATE_PAGE = (
     "unsubscribe link or an office's own feed): whoever has it could act for its owner, so it "
     "is never published"
 )
-# Loopback names one machine answers to alike: a link to localhost is one to 127.0.0.1.
-_LOOPBACK = {"localhost", "127.0.0.1", "::1"}
+# A host a browser reads as an IPv4 address (WHATWG URL: its last label is a number, decimal,
+# octal or hex, in one to four parts: "127.1", "0x7f.1", "2130706433" are 127.0.0.1).
+_NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")
+_ENDS_IN_A_NUMBER = re.compile(r"(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$")
 
 
 def private_page(url: str) -> bool:
@@ -68,9 +73,20 @@ def _ours(host: str) -> bool:
     host = _normal(host)
     for address in _planner_addresses():
         theirs = _normal(urlsplit(address).hostname or "")
-        if host == theirs or {host, theirs} <= _LOOPBACK:
+        if host == theirs or (_loopback(host) and _loopback(theirs)):
             return True
     return False
+
+
+def _loopback(host: str) -> bool:
+    """Whether a (normal) host is this machine: localhost, 127.0.0.0/8, ::1 (one machine
+    answers to them alike: a link to localhost is one to 127.0.0.1)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
 
 
 def _planner_addresses() -> list[str]:
@@ -81,7 +97,23 @@ def _planner_addresses() -> list[str]:
 
 
 def _normal(host: str) -> str:
+    """A host as a browser reads it: lower case, no final dot, in ASCII; an IP address in its
+    one spelling (IPv4 dotted in four decimal parts, however it was written; IPv6 compressed,
+    an IPv4-mapped one as its IPv4 address)."""
     host = host.lower().rstrip(".")
+    if _NUMERIC_HOST.fullmatch(host) and _ENDS_IN_A_NUMBER.search(host):
+        try:
+            # The parser browsers follow for such hosts is the C library's (inet_aton).
+            return socket.inet_ntoa(socket.inet_aton(host))
+        except OSError:
+            return host  # no address a browser would open either
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        pass
+    else:
+        mapped = getattr(address, "ipv4_mapped", None)
+        return str(mapped or address)
     try:
         return ascii_host(host)
     except ValueError:

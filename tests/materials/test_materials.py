@@ -269,6 +269,12 @@ def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
         f"{base}/presenter/{token}/materials/1/remove",  # a form's target, not a page to GET
         f"{base}/presenter/{token}/",
         f"{base}/presenter/{token}/anything",
+        # Loopback spelt as browsers read it, like localhost (helper-94).
+        f"http://127.1/presenter/{token}",
+        f"http://0x7f.1/presenter/{token}",
+        f"http://2130706433/presenter/{token}",
+        f"http://0177.0.0.2/presenter/{token}",
+        f"http://[::ffff:127.0.0.1]/presenter/{token}",
     ):
         refused = presenter_upload(presenter, token, url=url, kind="slides")
         page = html.unescape(refused.get_data(as_text=True))
@@ -278,13 +284,38 @@ def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
     assert _stored() == []
     for url in (
         f"https://slides.example/presenter/{token}",  # another site's page of that name
+        f"http://10.1/presenter/{token}",  # another machine
         f"{base}/meetings/1",  # a public page of the planner
     ):
         assert presenter_upload(presenter, token, url=url, kind="slides").status_code == 302
     assert [m.url for m in _stored()] == [
         f"https://slides.example/presenter/{token}",
+        f"http://10.1/presenter/{token}",
         f"{base}/meetings/1",
     ]
+
+
+def test_the_planners_ip_address_is_its_address_however_spelt(app):
+    """helper-94: with BASE_URL an IP address, a browser opens the same page at its decimal,
+    hex, octal or shortened spellings; each is the planner's own address."""
+    from planner.private_links import private_page
+
+    before = app.config["BASE_URL"]
+    app.config["BASE_URL"] = "http://192.168.1.5:8000"
+    try:
+        with app.app_context():
+            for host in (
+                "192.168.1.5",
+                "3232235781",
+                "0xc0.0xa8.1.5",
+                "0300.0250.1.5",
+                "192.168.261",
+            ):
+                assert private_page(f"http://{host}:8000/presenter/abc"), host
+            for host in ("192.168.1.6", "3232235782", "192.168.1.5.example", "1.2.3.4.5"):
+                assert not private_page(f"http://{host}:8000/presenter/abc"), host
+    finally:
+        app.config["BASE_URL"] = before
 
 
 def test_a_presenter_cannot_touch_another_slots_materials(app, colead_client):
