@@ -101,6 +101,13 @@ def check_start(value: datetime | None, zone: str) -> datetime | None:
         try:
             to_utc(value.replace(tzinfo=None), zone)
         except LocalTimeError as error:
+            if error.twice:  # an offset was given, just not one of the two it may have
+                raise AgendaError(
+                    f"{value.isoformat()} has another offset than {zone} has then: "
+                    f"{value:%Y-%m-%d %H:%M} there is {error.twice[0]} or {error.twice[1]} "
+                    "(it happens twice when daylight saving time ends); give one of those, "
+                    "or the time in UTC."
+                ) from None
             raise AgendaError.of_local_time(error) from None
         raise AgendaError(
             f"{value.isoformat()} has another offset than {zone} has then "

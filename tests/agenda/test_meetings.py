@@ -92,6 +92,12 @@ def test_a_city_names_the_home_zone(api, meeting, typed, zone):
     [
         ({"starts_at": "2026-03-29T02:30:00"}, "does not exist in Europe/Zurich"),
         ({"starts_at": "2026-10-25T02:30:00"}, "happens twice in Europe/Zurich"),
+        # An offset given, not one the zone has then (helper-94: it was asked for).
+        (
+            {"starts_at": "2026-10-25T02:30:00+03:00"},
+            "2026-10-25T02:30:00+03:00 has another offset than Europe/Zurich has then: "
+            "2026-10-25 02:30 there is UTC+2 or UTC+1 (it happens twice",
+        ),
         ({"time_zone": "CET"}, '"CET" is not a time zone name'),
         ({"time_zone": "Mars/Olympus"}, "is not a time zone name"),
         ({"time_zone": "Brazil"}, "fits several time zones; choose one: America/Araguaina"),
