@@ -23,7 +23,7 @@ from planner.forms import PlannerForm, email_address, opened_field, version_fiel
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
-from planner.proposals.models import MATURITIES, STATUSES, Proposal, ProposalStatus
+from planner.proposals.models import MATURITIES, Proposal, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status, submit
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import local_time
@@ -169,11 +169,22 @@ class VolunteerForm(ProposalFields, AvailabilityFields, ContactChoices):
         ]
 
 
+# A co-lead's decision, in the words of the choice; the value is the status it sets.
+DECISIONS = {
+    ProposalStatus.accepted: "Accept",
+    ProposalStatus.waitlisted: "Put on the waiting list",
+    ProposalStatus.declined: "Decline",
+    ProposalStatus.submitted: "Set back to submitted (undecided)",
+}
+
+
 class StatusForm(PlannerForm):
-    status = SelectField(
-        "New status",
-        choices=[SelectChoice(s, s) for s in STATUSES if s != ProposalStatus.withdrawn],
-        validators=[DataRequired()],
+    # Nothing chosen to begin with: a save the co-lead did not choose (the current status, as a
+    # preselected list showed it) is refused, not sent as a decision.
+    status = RadioField(
+        "Decision",
+        choices=[SelectChoice(status, words) for status, words in DECISIONS.items()],
+        validators=[DataRequired("Choose a decision.")],
     )
     reason = TextAreaField(
         "Reason",
@@ -182,6 +193,12 @@ class StatusForm(PlannerForm):
     )
     # The version the co-lead saw: a change based on an older one is refused, not lost.
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired()])
+
+    def offer(self, current: str) -> None:
+        """Show only the decisions that change something: the current status is none (every
+        one stays valid to send, so that a page opened before a change meets the version check
+        and is told what changed)."""
+        self.status.choices = [c for c in self.status.choices if c.value != current]
 
 
 class ScheduleForm(PlannerForm):

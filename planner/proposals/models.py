@@ -102,6 +102,20 @@ class Proposal(db.Model):
 
 # The history's word for a co-lead's new private link (the one mailed before no longer opens).
 NEW_LINK = "new link"
+# How the history says each kind of event, and each status a co-lead's decision sets.
+HAPPENED = {
+    "submitted": "Submitted",
+    "edited": "Edited",
+    "withdrawn": "Withdrawn",
+    "link revoked": "Private link revoked",
+    NEW_LINK: "New private link made",
+}
+DECIDED = {
+    ProposalStatus.accepted: "Accepted",
+    ProposalStatus.declined: "Declined",
+    ProposalStatus.waitlisted: "Put on the waiting list",
+    ProposalStatus.submitted: "Set back to submitted",
+}
 
 
 class ProposalEvent(db.Model):
@@ -117,3 +131,10 @@ class ProposalEvent(db.Model):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     proposal: Mapped[Proposal] = relationship(back_populates="events")
+
+    @property
+    def what(self) -> str:
+        """What happened, as the history's sentence starts: "Submitted", "Accepted"."""
+        if self.action == "status":
+            return DECIDED.get(self.to_status, f"Set to {self.to_status}")
+        return HAPPENED.get(self.action, self.action.capitalize())

@@ -273,7 +273,6 @@ def decide(proposal_id: int):
     status = 200
     if request.method == "GET":
         form.version.data = proposal.version
-        form.status.data = proposal.status
     elif form.validate_on_submit():
         try:
             decide_from(form, proposal)
@@ -308,6 +307,7 @@ def _decide_page(
             f"Kept in the history. Accepting or declining emails it to {proposal.contact_name} "
             "with the decision: write it for them."
         )
+    form.offer(proposal.status)
     return render_template(
         "proposals/decide.html",
         proposal=proposal,
@@ -327,7 +327,7 @@ def schedule(proposal_id: int):
     co-lead goes on to check it on the slot's page."""
     proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
     form = _schedule_form(submitted=True)
-    status_form = StatusForm(formdata=None, version=proposal.version, status=proposal.status)
+    status_form = StatusForm(formdata=None, version=proposal.version)
     if not form.validate_on_submit():
         return _decide_page(proposal, status_form, schedule_form=form), 400
     meeting = db.session.get(Meeting, int(form.meeting.data))
@@ -403,7 +403,7 @@ def link(proposal_id: int):
             "now: decide again.",
             "error",
         )
-        form = StatusForm(formdata=None, version=proposal.version, status=proposal.status)
+        form = StatusForm(formdata=None, version=proposal.version)
         return _decide_page(proposal, form), 409
     try:
         if action == "revoke":
@@ -416,5 +416,5 @@ def link(proposal_id: int):
     if action == "revoke":
         flash("The private link is revoked: it now leads nowhere.", "success")
         return redirect(url_for(".decide", proposal_id=proposal.id))
-    form = StatusForm(formdata=None, version=proposal.version, status=proposal.status)
+    form = StatusForm(formdata=None, version=proposal.version)
     return _decide_page(proposal, form, url_for(".private", token=token, _external=True))

@@ -94,18 +94,18 @@ def test_a_co_lead_accepts_one_and_declines_one(page, live_server, survey, colea
     shoot(page, "review-1-list")
 
     page.get_by_role("link", name="AI search tools").click()
-    page.get_by_label("New status", exact=True).select_option("accepted")
+    page.get_by_label("Accept", exact=True).check()
     page.get_by_label("Reason", exact=True).fill("Concrete tools in use; a good opener.")
-    page.get_by_role("button", name="Change status").click()
+    page.get_by_role("button", name="Save the decision").click()
     expect(page.get_by_role("status")).to_contain_text("is accepted")
-    expect(page.locator("table").last).to_contain_text("submitted → accepted")
+    expect(page.locator("ol.history li").first).to_contain_text("Accepted by colead@example.org on")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
     page.get_by_role("link", name=SCRIPT_TITLE).click()
     expect(page.locator(".proposal-title")).to_have_text(SCRIPT_TITLE)
-    page.get_by_label("New status", exact=True).select_option("declined")
+    page.get_by_label("Decline", exact=True).check()
     page.get_by_label("Reason", exact=True).fill("Please resubmit without markup in the title.")
-    page.get_by_role("button", name="Change status").click()
+    page.get_by_role("button", name="Save the decision").click()
     expect(page.locator(".status").first).to_have_text("declined")
     shoot(page, "review-2-declined")
     assert page.title() != "pwned"

@@ -309,6 +309,66 @@ def test_the_later_of_two_concurrent_decisions_is_told(client, colead_client, su
     assert proposal.status == "declined"
 
 
+def test_the_decision_starts_unchosen_and_keeps_what_was_typed(client, colead_client, survey):
+    """helper-102: the decide control started on the proposal's own status, so "Save" with
+    nothing chosen re-sent it. Nothing is chosen now, the current status is not offered, and a
+    save without a choice is refused with the reason still in the form."""
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    offered = re.findall(r'type="radio" value="(\w+)"', page)
+    assert offered == ["accepted", "waitlisted", "declined"]
+    assert "checked" not in page.split('name="status"')[1].split("</fieldset>")[0]
+    form = review_form(colead_client, proposal.id)
+    unchosen = colead_client.post(
+        f"/proposals/{proposal.id}", data={**form, "reason": "Fits <the> programme"}
+    )
+    assert unchosen.status_code == 400
+    answer = unchosen.get_data(as_text=True)
+    assert "Choose a decision." in answer
+    assert "Fits &lt;the&gt; programme</textarea>" in answer
+    db.session.refresh(proposal)
+    assert proposal.status == "submitted" and len(proposal.events) == 1
+    # Chosen but without a reason: the choice stays chosen.
+    reasonless = colead_client.post(
+        f"/proposals/{proposal.id}", data={**form, "status": "declined"}
+    )
+    assert reasonless.status_code == 400
+    assert re.search(r'checked[^>]*value="declined"|value="declined"[^>]*checked', reasonless.text)
+    # Once accepted, "accepted" is no longer among the choices; the others are.
+    decided = {**form, "status": "accepted", "reason": "Fits"}
+    assert colead_client.post(f"/proposals/{proposal.id}", data=decided).status_code == 302
+    page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert re.findall(r'type="radio" value="(\w+)"', page) == [
+        "waitlisted",
+        "declined",
+        "submitted",
+    ]
+
+
+def test_the_history_says_who_did_what_when(client, colead_client, survey):
+    """helper-102: the first entry read "submitted: — → submitted"."""
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    form = review_form(colead_client, proposal.id)
+    decided = {**form, "status": "waitlisted", "reason": "Full\nprogramme"}
+    assert colead_client.post(f"/proposals/{proposal.id}", data=decided).status_code == 302
+    page = colead_client.get(f"/proposals/{proposal.id}").text.split("<h2>History</h2>")[1]
+    history = html.unescape(re.sub(r"<[^>]+>", "", page))
+    sent, waitlisted = proposal.events
+    assert "→" not in history
+    assert (
+        f"Submitted by {proposal.contact_name} <{proposal.contact_email}> for AU on "
+        f"{sent.at:%-d %b %Y, %H:%M} UTC." in history
+    )
+    assert (
+        f"Put on the waiting list by colead@example.org on {waitlisted.at:%-d %b %Y, %H:%M} "
+        "UTC (it was submitted)." in history
+    )
+    assert history.index("Put on the waiting list") < history.index("Submitted by")
+    assert '<blockquote class="answer-text">Full\nprogramme</blockquote>' in page
+
+
 def test_revoke_and_reissue_the_link(client, colead_client, survey):
     """As the pages send them: revoking from the page that asks first, a new link from the
     review page. A form sent twice, or from a page opened before another co-lead made a new
