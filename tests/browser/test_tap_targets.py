@@ -2,7 +2,7 @@
 high), the agenda editor's row of slot buttons too; and the editor's stacked slots name the zone
 of their times."""
 
-from tests.browser.conftest import ARTIFACTS, sign_in
+from tests.browser.conftest import ARTIFACTS, FITS_WIDTH, sign_in
 from tests.support import publish_as_planned
 
 TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button, main summary"
@@ -80,3 +80,28 @@ def test_on_a_phone_the_menu_folds_behind_one_button(phone, page, live_server, c
     assert (
         page.get_by_role("navigation", name="Main").get_by_role("link", name="Outbox").is_visible()
     )
+
+
+def test_a_co_leads_menu_is_one_row_at_1280_and_fits_a_phone(page, phone, live_server, colead):
+    """helper-102: at 1280 px the co-lead's links, the name and the account took two rows (Sign
+    out and the address on the second). Now one; the address is still read out, and named by
+    Sign out's tooltip. On a phone the unfolded menu still fits the screen's width."""
+    sign_in(page, live_server)
+    page.goto(live_server + "/meetings")
+    nav = page.get_by_role("navigation", name="Main")
+    sign_out = page.get_by_role("button", name="Sign out")
+    rows = {
+        round(box["y"] + box["height"] / 2)
+        for box in [page.locator(".brand").bounding_box(), sign_out.bounding_box()]
+        + [link.bounding_box() for link in nav.get_by_role("link").all()]
+    }
+    assert max(rows) - min(rows) <= 4, rows
+    assert page.locator("header.site").bounding_box()["height"] < 64
+    assert sign_out.get_attribute("title") == "Signed in as colead@example.org"
+    assert page.get_by_role("banner").get_by_text("colead@example.org").count() == 1
+    page.locator("header.site").screenshot(path=str(ARTIFACTS / "menu-1280.png"))
+    sign_in(phone, live_server)
+    phone.goto(live_server + "/meetings")
+    phone.get_by_role("button", name="Menu").click()
+    assert phone.get_by_role("banner").get_by_text("colead@example.org").is_visible()
+    assert phone.evaluate(FITS_WIDTH)
