@@ -389,10 +389,21 @@ def test_meeting_page_offers_download_and_subscription(visitor, published):
     assert 'href="webcal://localhost/feeds/taskforce.ics"' in page
     assert 'href="webcal://localhost/feeds/taskforce-talks.ics"' in page
     assert 'value="http://localhost/feeds/taskforce-talks.ics"' in page  # the https link to copy
-    # How to subscribe, folded, without JavaScript.
-    assert '<details class="subscribe-help">' in page
+    # How to subscribe, folded, without JavaScript: once for the page's three feeds, after
+    # them (helper-102: it was said three times), Android too.
+    assert page.count('<details class="subscribe-help">') == 1
+    assert page.index("subscribe-help") > page.index(
+        'value="http://localhost/feeds/taskforce-talks'
+    )
     for step in ("From URL", "Subscribe from web", "New Calendar Subscription", "On the Network"):
-        assert step in page
+        assert page.count(step) == 1
+    assert "the Google Calendar app cannot add a calendar from an address itself" in page
+    assert "calendar.google.com" in page and "ICSx⁵" in page
+    # The meetings page's two feeds say it once too; a page of one feed says it with it.
+    listing = visitor.get("/meetings").get_data(as_text=True)
+    assert listing.count('<details class="subscribe-help">') == 1 and "ICSx⁵" in listing
+    one = visitor.get("/recommendations/10").get_data(as_text=True)
+    assert one.count('<details class="subscribe-help">') == 1 and "ICSx⁵" in one
 
 
 @pytest.mark.settle
