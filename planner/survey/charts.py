@@ -41,10 +41,24 @@ class Mark:
 
 
 @dataclass(frozen=True)
+class Box:
+    x: float
+    y: float
+    width: float
+    height: float
+
+
+# WCAG 2.5.8: a link is a target of at least 24 × 24 px; a chart's labels are smaller as text.
+TARGET = 24.0
+
+
+@dataclass(frozen=True)
 class Placed:
     x: float
     y: float
     label: Label
+    # Where a linked label answers a click or tap, around its text.
+    box: Box | None = None
 
 
 @dataclass(frozen=True)
@@ -98,11 +112,22 @@ def heatmap(
     grid_width = len(columns) * cell
     grid_height = len(rows) * cell
     placed_rows = tuple(
-        Placed(left - 8, top + i * cell + cell / 2 + 4, _shorten(label, row_label_chars))
+        Placed(
+            left - 8,
+            top + i * cell + cell / 2 + 4,
+            _shorten(label, row_label_chars),
+            Box(4, top + i * cell, left - 8, max(cell, TARGET)),
+        )
         for i, (_, label) in enumerate(rows)
     )
     placed_columns = tuple(
-        Placed(left + j * cell + cell / 2, top - 10, label) for j, (_, label) in enumerate(columns)
+        Placed(
+            left + j * cell + cell / 2,
+            top - 10,
+            label,
+            Box(left + j * cell, top - 4 - TARGET, max(cell, TARGET), TARGET),
+        )
+        for j, (_, label) in enumerate(columns)
     )
     cells = []
     row_counts = [0] * len(rows)
@@ -179,7 +204,11 @@ class Bar:
 @dataclass(frozen=True)
 class BarGroup:
     label: Placed
+    lines: tuple[str, ...]  # the label's whole text, on as many lines as it takes
+    line_height: float
     bars: tuple[Bar, ...]
+    top: float  # of its bars (each group draws its own axis and grid)
+    bottom: float
 
 
 @dataclass(frozen=True)
@@ -191,34 +220,58 @@ class BarChart:
     series: tuple[Series, ...]
     legend: tuple[Placed, ...]
     axis_x: float
-    axis_top: float
-    axis_bottom: float
     ticks: tuple[Placed, ...]
+
+
+def _wrap(text: str, limit: int) -> tuple[str, ...]:
+    """Whole words on lines of at most `limit` characters (a longer word has a line of its own)."""
+    lines: list[str] = []
+    for word in text.split():
+        if lines and len(lines[-1]) + 1 + len(word) <= limit:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return tuple(lines) or ("",)
 
 
 def grouped_bars(
     groups: Sequence[tuple[Label, Mapping[str, int]]],
     series: Sequence[Series],
     *,
-    plot_width: float = 220,
+    width: float = 340,
     bar: float = 10,
-    label_chars: int = 32,
     caption: str | None = None,
 ) -> BarChart:
-    """One group per recommendation, one bar per series, labelled with its value."""
-    left = 12 + _CHAR * label_chars
+    """One group per recommendation, one bar per series, labelled with its value.
+
+    Each group's label is written whole above its bars, wrapped to the chart's width
+    (helper-102: cut to 32 characters beside them, "1 Digital transformation of bus…"), so
+    the chart stays narrow enough for a phone and for the overview's column at 1280 px.
+    """
+    left, line = 12.0, 15.0
+    chars = int((width - 2 * left) / _CHAR)
     legend_top = 16 + (_CAPTION if caption else 0)
-    top = legend_top + 24
-    group_height = bar * len(series) + 12
+    legend = []
+    x, y = left, legend_top
+    for s in series:
+        text = f"{s.name} ({s.note})"
+        item = 20 + _CHAR * len(text)
+        if x > left and x + item > width - left:
+            x, y = left, y + 18
+        legend.append(Placed(x, y, Label(text, s.description)))
+        x += item + 12
+    plot_width = width - 2 * left - 24  # room for the value after the longest bar
     largest = max((v for _, values in groups for v in values.values()), default=0) or 1
     scale = plot_width / largest
     placed = []
-    for i, (label, values) in enumerate(groups):
-        y0 = top + i * group_height
+    y0 = y + 14
+    for label, values in groups:
+        lines = _wrap(label.text, chars)
+        bars_top = y0 + len(lines) * line + 4
         bars = tuple(
             Bar(
                 x=left,
-                y=y0 + k * bar,
+                y=bars_top + k * bar,
                 width=values.get(s.name, 0) * scale,
                 height=bar - 1,
                 value=values.get(s.name, 0),
@@ -228,30 +281,25 @@ def grouped_bars(
             )
             for k, s in enumerate(series)
         )
-        label_y = y0 + bar * len(series) / 2 + 4
-        placed.append(BarGroup(Placed(left - 8, label_y, _shorten(label, label_chars)), bars))
-    legend = []
-    x = 12.0
-    for s in series:
-        text = f"{s.name} ({s.note})"
-        legend.append(Placed(x, legend_top, Label(text, s.description)))
-        x += 24 + _CHAR * len(text) + 12
-    bottom = top + len(groups) * group_height
+        bars_bottom = bars_top + bar * len(series)
+        text_width = _CHAR * max(len(t) for t in lines)
+        box = Box(left - 4, y0, text_width + 8, max(len(lines) * line + 4, TARGET))
+        placed.append(
+            BarGroup(Placed(left, y0 + 12, label, box), lines, line, bars, bars_top, bars_bottom)
+        )
+        y0 = bars_bottom + 12
     step = _tick_step(largest)
     ticks = tuple(
-        Placed(left + v * scale, bottom + 14, Label(str(v), str(v)))
-        for v in range(0, largest + 1, step)
+        Placed(left + v * scale, y0 + 4, Label(str(v), str(v))) for v in range(0, largest + 1, step)
     )
     return BarChart(
-        width=max(left + plot_width + 30, x, _caption_width(caption)),
+        width=max(width, _caption_width(caption)),
         caption=caption,
-        height=bottom + 22,
+        height=y0 + 12,
         groups=tuple(placed),
         series=tuple(series),
         legend=tuple(legend),
         axis_x=left,
-        axis_top=top - 4,
-        axis_bottom=bottom,
         ticks=ticks,
     )
 

@@ -181,3 +181,29 @@ def test_the_charts_keep_their_size_on_a_phone(phone, live_server, survey):
             "svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width"
         )
         assert drawn >= 0.99, chart
+
+
+def test_the_charts_links_are_targets_and_the_bars_labels_whole(page, phone, live_server, survey):
+    """helper-102: the heatmap's column links were their digits (8×14 px) and the bars' labels
+    were cut to 32 characters ("1 Digital transformation of bus…"). Every link of both charts is
+    at least 24×24 px (WCAG 2.5.8), and the bars' labels are written whole, at 1280 px and on a
+    phone, where the bars fit the screen."""
+    for browser_page in (page, phone):
+        browser_page.goto(live_server + "/")
+        for link in browser_page.locator("svg.chart a").all():
+            box = link.bounding_box()
+            assert box["width"] >= 24 and box["height"] >= 24, (link.get_attribute("href"), box)
+        bars = browser_page.locator("svg:has(#bars-title)")
+        labels = bars.evaluate(
+            """svg => [...svg.querySelectorAll('a.label text')].map(text =>
+                 [...text.querySelectorAll('tspan')].map(line => line.textContent).join(' '))"""
+        )
+        assert "…" not in "".join(labels)
+        assert labels[8] == (
+            "9 Sharing experience in planning, managing, delivering and evaluating ICT projects"
+        )
+        drawn = bars.evaluate(
+            "svg => svg.getBoundingClientRect().width / svg.viewBox.baseVal.width"
+        )
+        assert drawn >= 0.99
+        assert bars.evaluate("svg => svg.getBoundingClientRect().right <= innerWidth")
