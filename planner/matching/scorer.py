@@ -773,6 +773,9 @@ class Scorer:
                 _row_terms(s.wish_vectors, i, self.vectors.terms_list),
                 [kind for kind, _ in interest.context] if wish.read_context else [],
                 said,
+                # Whether any other office's project meets some of the wish: when none does,
+                # every presenter ranks by what it has to show, as for a wish naming nothing.
+                bool(np.where(s.others[i], s.relevance[i], 0.0).max(initial=0.0) > 0),
             )
         if ("project", j) not in cache:
             cache[("project", j)] = (
@@ -784,7 +787,7 @@ class Scorer:
             )
         if "features" not in cache:
             cache["features"] = {k: np.round(v, 4) for k, v in s.features.items()}
-        ordered, labels, wish_terms, read_context, said = cache[("audience", i)]
+        ordered, labels, wish_terms, read_context, said, wish_met = cache[("audience", i)]
         presenter_topics, evidence_reasons, project_terms = cache[("project", j)]
         shared = [
             {
@@ -817,6 +820,7 @@ class Scorer:
                 "read_context": read_context,
                 "audience_topics": labels,
                 "specific": wish.specific,
+                "wish_met": wish_met,
                 "topics": shared,
                 "topic_overlap": features["topic"],
                 "text_similarity": features["text"],

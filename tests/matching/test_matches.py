@@ -563,6 +563,23 @@ def test_a_presenter_off_the_wish_names_the_topics_read_in_it(client, survey):
     )
 
 
+def test_a_first_presenter_beside_a_wish_nobody_meets_says_why_it_ranks_first(client, survey):
+    """helper-101: "relevance 0.00" beside the first presenter read as a bug. RU's Rec 3 wish
+    ("2, 3, 10") names no topic and no presenter meets NO's ("Due to complexity"): each ranks
+    by what it has to show, which its row and the office's heading say instead of a zero."""
+    page = html.unescape(client.get("/recommendations/3/matches").get_data(as_text=True))
+    assert "relevance 0.00" not in page
+    assert "ranked by what it has to show: RU named no topic" in first_row(page, "RU")
+    heading = page[page.index('id="audience-NO"') :]
+    heading = heading[: heading.index("<tbody>")]
+    assert "No presenter's project meets it: each ranks by what it has to show." in heading
+    assert "ranked by what it has to show: no presenter meets NO's wish" in first_row(page, "NO")
+    # A presenter that meets none of a wish others meet says so; one that meets some, how much.
+    page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
+    assert "meets none of RU's wish" in first_row(page, "RU")
+    assert re.search(r"relevance to the wish 0\.\d\d", first_row(page, "AU"))
+
+
 def test_the_office_filter_lists_the_surveys_offices(client, survey):
     """helper-82: a two-letter box cut "Israel" to "IS" (Iceland). The filter lists the
     survey's offices by code and name; an office typed into the address that did not answer

@@ -149,6 +149,18 @@ def test_a_wish_that_names_nothing_ranks_by_the_weighted_mean_alone():
         assert m.relevance == 0 and m.reasons["relevance_factor"] == 1.0
 
 
+def test_each_match_says_whether_any_presenter_meets_the_wish():
+    """A page shows a relevance of 0 beside the first presenter as what it is: the wish names no
+    topic, or no presenter meets it, so each ranks by what it has to show (helper-101)."""
+    met = match_offices([wish("US", "AI search tools")], PROJECTS)
+    assert met[0].relevance > 0 and {m.reasons["wish_met"] for m in met} == {True}
+    assert any(m.relevance == 0 for m in met)  # met by one presenter is met for the audience
+    unmet = match_offices([wish("US", "Staff training and skills")], PROJECTS)
+    assert unmet[0].reasons["specific"] and {m.reasons["wish_met"] for m in unmet} == {False}
+    bare = match_offices([wish("US", "Recommendation 10")], PROJECTS)
+    assert {(m.reasons["specific"], m.reasons["wish_met"]) for m in bare} == {(False, False)}
+
+
 def test_limit_keeps_the_best_and_says_how_many_there_were():
     matches = match_offices([wish("US", "AI tools")], PROJECTS, limit=1)
     assert len(matches) == 1 and matches[0].rank == 1 and matches[0].of == 3
