@@ -342,3 +342,44 @@ def closest_tie(
             if changed:
                 break
     return ordered(current)
+
+
+@dataclass(frozen=True)
+class Served:
+    """Whom a saved line-up serves, counted as a co-lead reads it: of the interested offices
+    (an office interested in two of its recommendations counts twice), how many hear a
+    presentation on their recommendation from another office, and for how many that is their
+    top-ranked presenter among those the rules allow."""
+
+    interested: int
+    hearing: int
+    top_ranked: int
+    recommendations: int
+
+
+def served(result: dict) -> Served:
+    """`Served` from a saved line-up's weights, relevance and presentations (older saves name
+    them `talks`; one saved without weights counts no interested office)."""
+    relevance = result.get("relevance") or {}
+    chosen = result.get("presentations", result.get("talks", []))
+    hearing = top_ranked = 0
+    for key in result.get("weights") or {}:
+        office, _, number = key.rpartition(":")
+        offered = relevance.get(key) or {}
+        heard = max(
+            (
+                offered.get(p["office"], 0.0)
+                for p in chosen
+                if str(p["recommendation"]) == number and p["office"] != office
+            ),
+            default=0.0,
+        )
+        if heard > 0:
+            hearing += 1
+            top_ranked += heard >= max(offered.values()) - TOLERANCE
+    return Served(
+        interested=len(result.get("weights") or {}),
+        hearing=hearing,
+        top_ranked=top_ranked,
+        recommendations=len({str(p["recommendation"]) for p in chosen}),
+    )

@@ -11,6 +11,7 @@ from planner.forms import lost_race
 from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup
 from planner.lineup.operations import accept_lineup, list_lineups, propose_lineup, save_lineup
+from planner.lineup.report import served
 from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
 from planner.offices.models import Office
 from planner.offices.operations import find_offices
@@ -36,7 +37,10 @@ def _offices() -> dict[str, Office]:
 @bp.get("")
 @colead_required
 def index():
-    return render_template("lineup/index.html", lineups=list_lineups())
+    lineups = list_lineups()
+    return render_template(
+        "lineup/index.html", lineups=lineups, served={one.id: served(one.result) for one in lineups}
+    )
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -105,6 +109,7 @@ def _render(form, survey, result, lineup, problem, refused: int, *, recommendati
         form=form,
         survey=survey,
         result=result,
+        served=served(result) if result else None,
         lineup=lineup,
         just_saved=flag_from(request.args, "saved"),
         problem=problem,
@@ -167,6 +172,7 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
         "lineup/detail.html",
         lineup=lineup,
         result=lineup.result,
+        served=served(lineup.result),
         offices=_offices(),
         drafts=lineup_target_choices(),
         problem=problem,

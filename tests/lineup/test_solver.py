@@ -9,7 +9,7 @@ import pytest
 from planner.lineup.greedy import greedy
 from planner.lineup.model import MIP_GAP, solve
 from planner.lineup.operations import workshop_instance
-from planner.lineup.report import propose
+from planner.lineup.report import Served, propose, served
 from planner.lineup.rules import Candidate, Demand, InfeasibleRules, Instance, Rules, value
 from planner.matching.operations import survey_matches
 
@@ -248,6 +248,52 @@ def test_the_report(survey):
         other = {(t["office"], t["recommendation"]) for t in alternative["talks"]}
         assert other != chosen
         assert alternative["objective"] <= result["objective"] + 1e-9
+
+
+@pytest.mark.parametrize("name", ["five on Rec 10", "include and exclude", "with a Rec 4 slot"])
+def test_whom_a_line_up_serves_is_counted_from_what_it_saved(survey, name):
+    """The counts the pages lead with (helper-101): each interested office hears a presentation
+    from another office, and hears its top-ranked presenter of those the rules allow, as the
+    instance itself says."""
+    rules = RULE_SETS[name]
+    instance = workshop_instance(survey, rules.per_recommendation)
+    result = propose(instance, rules).as_dict()
+    shares = rules.per_recommendation
+    allowed = [
+        c
+        for c in instance.candidates
+        if c.recommendation in shares and c.office not in rules.exclude
+    ]
+    chosen = {(t["office"], t["recommendation"]) for t in result["presentations"]}
+    demands = [d for d in instance.demands if d.recommendation in shares]
+    heard = {
+        d: max(
+            (instance.gain(d, c) for c in allowed if (c.office, c.recommendation) in chosen),
+            default=0,
+        )
+        for d in demands
+    }
+    best = {d: max((instance.gain(d, c) for c in allowed), default=0) for d in demands}
+    assert served(result) == Served(
+        interested=len(demands),
+        hearing=sum(heard[d] > 0 for d in demands),
+        top_ranked=sum(heard[d] > 0 and heard[d] >= best[d] - 1e-9 for d in demands),
+        recommendations=len({n for _, n in chosen}),
+    )
+    assert served(result).hearing == len(demands) - len(result["coverage"]["left_out"])
+
+
+def test_whom_an_older_or_a_small_line_up_serves():
+    """Its own office's presentation serves no office; a save without weights counts none."""
+    result = {
+        "weights": {"AU:10": 1.0, "BR:10": 0.5, "CA:10": 1.0},
+        "relevance": {"AU:10": {"BR": 0.4, "CA": 0.6}, "BR:10": {"CA": 0.3}, "CA:10": {}},
+        "talks": [{"office": "BR", "recommendation": 10}, {"office": "CA", "recommendation": 10}],
+    }
+    assert served(result) == Served(interested=3, hearing=2, top_ranked=2, recommendations=1)
+    result["talks"] = [{"office": "BR", "recommendation": 10}]
+    assert served(result) == Served(interested=3, hearing=1, top_ranked=0, recommendations=1)
+    assert served({"talks": []}) == Served(0, 0, 0, 0)
 
 
 def test_offices_left_with_nothing_are_named(survey):
