@@ -94,14 +94,17 @@ def propose_command(
     if form == "json":
         click.echo(json.dumps(result, ensure_ascii=False, indent=2))
         return
-    verdict = (
-        f"optimal to within {result['tolerance']:.2%}"
-        if result["status"] == "optimal"
-        else f"feasible, not proved optimal (at most {result['gap']:.1%} below the best)"
-    )
+    bound = result["upper_bound"]
+    if result["status"] == "optimal":
+        verdict = f"optimal to within {result['tolerance']:.2%}"
+    elif bound is None:
+        verdict = "feasible, not proved optimal (no bound found in time)"
+    else:
+        verdict = f"feasible, not proved optimal (at most {result['gap']:.1%} below the best)"
     click.echo(
-        f"{verdict}: value {result['objective']:.3f} (bound {result['upper_bound']:.3f}), "
-        f"{result['coverage']['share']:.0%} of weighted demand covered"
+        f"{verdict}: value {result['objective']:.3f}"
+        + (f" (bound {bound:.3f})" if bound is not None else "")
+        + f", {result['coverage']['share']:.0%} of weighted demand covered"
     )
     for chosen in result["presentations"]:
         click.echo(

@@ -45,6 +45,10 @@ class Solution:
 
     @property
     def gap(self) -> float:
+        """How far below the bound the line-up may be, as a share of it (infinite when no bound
+        was found in time)."""
+        if not math.isfinite(self.upper_bound):
+            return math.inf
         if self.upper_bound <= TOLERANCE:
             return 0.0
         return max(0.0, (self.upper_bound - self.objective) / self.upper_bound)

@@ -3,6 +3,7 @@ presentation is the best match for, whose best match is not working yet, each pr
 contribution, the price of the rules, and the next-best line-ups. Pure: no Flask, no database.
 """
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -62,6 +63,8 @@ class LineupReport:
         """What the rules cost; none when it is within the solvers' tolerance (both values are
         optimal only to within MIP_GAP, so a smaller difference says nothing)."""
         loss = self.unconstrained - self.solution.objective
+        if not math.isfinite(loss):
+            return loss  # no bound of the best without the rules was found in time
         return loss if loss > MIP_GAP * abs(self.unconstrained) else 0.0
 
     def served_by(self, candidate: Candidate) -> list[Demand]:
@@ -101,8 +104,8 @@ class LineupReport:
             "status": best.status,
             "solver": best.solver,
             "objective": round(best.objective, 6),
-            "upper_bound": round(best.upper_bound, 6),
-            "gap": round(best.gap, 6),
+            "upper_bound": _known(best.upper_bound),
+            "gap": _known(best.gap),
             # "optimal" means within this share of the best bound (the solvers' tolerance).
             "tolerance": MIP_GAP,
             "presentations": chosen,
@@ -138,9 +141,9 @@ class LineupReport:
                 ],
             },
             "price_of_rules": {
-                "unconstrained": round(self.unconstrained, 6),
+                "unconstrained": _known(self.unconstrained),
                 "constrained": round(best.objective, 6),
-                "loss": round(self.price_of_rules, 6),
+                "loss": _known(self.price_of_rules),
                 "proved": self.unconstrained_proved,
             },
             "alternatives": [
@@ -162,6 +165,12 @@ class LineupReport:
             "relevance": self.relevance,
             "bonus": self.bonuses,
         }
+
+
+def _known(figure: float) -> float | None:
+    """A figure as stored and answered: None where the solver found no bound in time (an
+    infinite one, which JSON cannot carry: PostgreSQL's json refused the line-up)."""
+    return round(figure, 6) if math.isfinite(figure) else None
 
 
 def _best_without_choices(instance: Instance, rules: Rules) -> tuple[float, bool]:

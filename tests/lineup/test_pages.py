@@ -2,7 +2,9 @@
 
 import html
 import json
+import math
 import re
+from dataclasses import replace
 
 import pytest
 from sqlalchemy import func, select
@@ -122,7 +124,9 @@ def test_a_result_leads_with_whom_it_serves_and_keeps_the_figures_folded(client,
     "bound, says",
     [
         (1.05, "One under these rules could be worth at most 5% more."),
-        # PostgreSQL's json takes no Infinity: SQLite's stores what the solver answered.
+        # No bound found in time: none is stored (PostgreSQL's json takes no Infinity).
+        (None, "How much better one could be was not found in time either."),
+        # One stored as Infinity before (SQLite took it), read back as a float.
         pytest.param(
             float("inf"),
             "How much better one could be was not found in time either.",
@@ -140,8 +144,8 @@ def test_a_line_up_not_proved_the_best_says_so_in_words(client, survey, bound, s
         **lineup.result,
         "status": "feasible",
         "solver": "greedy",
-        "upper_bound": objective * bound,
-        "gap": 1 - 1 / bound,
+        "upper_bound": None if bound is None else objective * bound,
+        "gap": None if bound is None else 1 - 1 / bound,
     }
     db.session.commit()
     page = html.unescape(client.get(f"/lineups/{lineup.id}").get_data(as_text=True))
@@ -149,6 +153,33 @@ def test_a_line_up_not_proved_the_best_says_so_in_words(client, survey, bound, s
     assert verdict == (
         "<strong>A good line-up, not proved the best:</strong> the search ran out of time. " + says
     )
+
+
+def test_a_line_up_the_search_found_no_bound_for_is_saved_and_shown(client, survey):
+    """helper-101: the search cut short before any bound was found answers an infinite one,
+    which PostgreSQL's json refuses: the line-up is saved with none, and its page says what is
+    not known rather than failing."""
+    from planner.lineup.operations import save_lineup, workshop_instance
+    from planner.lineup.report import propose
+    from planner.lineup.rules import Rules
+
+    rules = Rules()
+    report = propose(workshop_instance(survey, rules.per_recommendation), rules)
+    solution = replace(report.solution, status="feasible", solver="greedy", upper_bound=math.inf)
+    cut_short = replace(
+        report, solution=solution, unconstrained=math.inf, unconstrained_proved=False
+    )
+    json.dumps(cut_short.as_dict(), allow_nan=False)  # strict JSON, as browsers parse it
+    lineup = save_lineup(survey, cut_short, None)
+    db.session.commit()
+    assert lineup.result["upper_bound"] is None and lineup.result["gap"] is None
+    assert lineup.result["price_of_rules"]["loss"] is None
+    response = client.get(f"/lineups/{lineup.id}")
+    assert response.status_code == 200
+    page = html.unescape(response.get_data(as_text=True))
+    assert "How much better one could be was not found in time either." in page
+    assert "no bound on the best possible was found in time" in page
+    assert "not known: with only the number of slots fixed, the search ran out of time" in page
 
 
 def test_drop_and_keep_adjust_the_rules(client, survey):
