@@ -316,6 +316,7 @@ def _decide_page(
         new_link=new_link,
         schedule_form=schedule_form or _schedule_form(),
         slots=slots_of(proposal),
+        on_agenda=slots_of(proposal, live=True) if proposal.status == "accepted" else [],
         link_seen=link_seen,
     )
 

@@ -187,6 +187,14 @@ def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
         in (refused.get_json()["message"])
     )
     url = f"/proposals/{proposal.id}"
+    # The page says so before a reason is written, and offers no decision to be refused.
+    shown = html.unescape(colead_client.get(url).get_data(as_text=True))
+    assert (
+        "It is accepted and on an agenda: “Chatbots for applicants in Spanish” in Rec 10 "
+        "workshop. To change the decision, cancel or remove that slot first"
+    ) in re.sub(r"<[^>]+>", "", shown)
+    assert "Save the decision" not in shown and 'name="status"' not in shown
+    # A page opened before the slot was made: refused, the reason typed kept.
     page = colead_client.post(
         url,
         data={
@@ -197,10 +205,13 @@ def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
         },
     )
     assert page.status_code == 409
-    assert "Cancel or remove that slot first" in html.unescape(page.get_data(as_text=True))
+    refusal = html.unescape(page.get_data(as_text=True))
+    assert "Cancel or remove that slot first" in refusal
+    assert "Changed our mind.</textarea>" in refusal
     assert the_proposal().status == "accepted"
     cancelled = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"})
     assert cancelled.status_code == 200
+    assert "Save the decision" in colead_client.get(url).get_data(as_text=True)
     assert colead_client.patch(url.replace("/", "/api/v1/", 1), json=body).status_code == 200
     assert the_proposal().status == "declined"
 
