@@ -164,6 +164,9 @@ class _Problems:
 
     def __init__(self) -> None:
         self.items: list[str] = []
+        # Offices listed but refused (said once, where they are listed): their answers are not
+        # each refused again for an office "not among the offices".
+        self.refused_offices: set[str] = set()
 
     def add(self, where: str, message: str) -> None:
         self.items.append(f"{where}: {message}")
@@ -461,6 +464,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
         if code in offices:
             problems.add(where, f"office {code} is listed twice")
             continue
+        problems.refused_offices.add(code)  # until it is read whole, below
         if not isinstance(name, str) or not name.strip():
             problems.add(where, f"office {code} has no name")
             continue
@@ -471,6 +475,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             problems.add(where, f"{as_json(zone)} is not an IANA time zone name")
             continue
         offices[code] = RespondentRecord(code, name.strip(), zone or None)
+        problems.refused_offices.discard(code)
     return offices
 
 
@@ -487,7 +492,9 @@ def _answer(
     problems: _Problems,
 ) -> AnswerRecord | None:
     count = len(problems.items)
-    if not isinstance(office, str) or office not in respondents:
+    if isinstance(office, str) and office in problems.refused_offices:
+        pass  # said where the office is listed
+    elif not isinstance(office, str) or office not in respondents:
         problems.add(where, f"office {as_json(office)} is not among the offices of this survey")
     if not isinstance(question, str) or question not in set(Question):
         choices = ", ".join(q.value for q in Question)

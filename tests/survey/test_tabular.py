@@ -267,6 +267,26 @@ def test_bad_json_is_refused_whole(cli, app_context, tmp_path, payload, message)
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
 
+def test_an_office_refused_is_said_once_not_again_at_each_of_its_answers(
+    cli, app_context, tmp_path
+):
+    """helper-94: one bad field of an office (its time zone) was said where the office is
+    listed, then again at every one of its answers ("office AU is not among the offices"),
+    burying the cause. A code no office has is still said at the answer."""
+    payload = minimal_json()
+    payload["offices"][0]["time_zone"] = "Mars/Olympus"
+    payload["answers"] += [
+        {"office": "AU", "question": "discuss", "recommendation": 1, "text": "More"},
+        {"office": "ZZ", "question": "focus", "recommendation": 1, "text": "Who?"},
+    ]
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 1
+    assert 'offices[0]: "Mars/Olympus" is not an IANA time zone name' in result.stderr
+    assert 'office "AU" is not among' not in result.stderr
+    assert 'answers[3]: office "ZZ" is not among the offices of this survey' in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
 def test_bad_csv_rows_are_named_by_line(cli, app_context, tmp_path):
     path = tmp_path / "pilot.csv"
     path.write_text(
