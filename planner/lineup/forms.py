@@ -114,7 +114,10 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
             "Weight of maturity",
             default=DEFAULT_MATURITY_WEIGHT,
             validators=[Optional(), NumberRange(0, MAX_MATURITY_WEIGHT)],
-            description="Adds weight × maturity (0–1) per presentation; 0 ignores maturity.",
+            description="How much more a working project counts than one under way or a plan, "
+            "beside how well it meets the audiences: 0 counts only what they asked for; higher "
+            "favours projects already in use (each presentation gains this number times how "
+            "far along it is, 0 to 1).",
         )
 
         def validate_slots(self, field) -> None:
