@@ -213,10 +213,6 @@ def _send(
             context = {**context, "times": list(carried["was"])}
         if carried is not None and kind == MessageKind.update:
             context = _carry(context, carried)
-            if context.get("restored") and carried.get("asked_again"):
-                # The question waited for this and never went: they were not asked, so
-                # nothing is restored; what else changed (if anything) is plain news.
-                context = {**context, "restored": False}
             if _plain(context) and not context["what"] and not context["was"]:
                 # Moved and moved back within the minute: nothing is news (their calendar
                 # holds that time; the next message's SEQUENCE is above this one's).
@@ -298,12 +294,24 @@ def _carry(context: dict, carried: dict) -> dict:
     if was == list(context.get("times") or ()):
         # Moved and moved back: its time is the one they know.
         was, what = [], what - {"time", "length"}
-    asked = context.get("asked_again") or (
-        carried.get("asked_again") and context.get("awaiting") and _plain(context)
-    )
+    asked, restored = context.get("asked_again"), context.get("restored")
+    if carried.get("asked_again"):
+        if restored:
+            # The question waited for this and never went: they were not asked, so nothing is
+            # restored; what else changed (if anything) is plain news.
+            restored = False
+        elif context.get("awaiting") and _plain({**context, "published": False}):
+            # Still awaited: what replaces the question (a change, the publishing) asks it.
+            asked = True
     if asked:
         what -= {"status"}  # asking again is what the message says
-    return {**context, "what": sorted(what), "was": was, "asked_again": bool(asked)}
+    return {
+        **context,
+        "what": sorted(what),
+        "was": was,
+        "asked_again": bool(asked),
+        "restored": bool(restored),
+    }
 
 
 def _mark_sent(slot: Slot, email: str) -> None:
@@ -508,11 +516,6 @@ def _settling_update(slot: Slot, email: str) -> bool:
     return bool(_settling_rows(*_about(slot, email)))
 
 
-def _settling_question(slot: Slot, email: str) -> bool:
-    """Whether a request to confirm a new time of `slot` is still waiting to go to `email`."""
-    return any(basis.get("asked_again") for *_, basis in _settling_rows(*_about(slot, email)))
-
-
 def link_renewed(invitation: Invitation) -> None:
     """The same presenter is invited again, with a new link: whatever they were still to be
     sent (with the old link) is superseded by the new invitation, which says it all."""
@@ -536,6 +539,8 @@ def presenter_replaced(
     copy): nothing more (helper-62, helper-63)."""
     if not email:
         return
+    # What an update still waiting would have told them (the time they knew, before a move).
+    waiting = _settling_withdrawn(slot, email)
     reached = _supersede(slot, email)
     if gone:
         return
@@ -546,6 +551,8 @@ def presenter_replaced(
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
     context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
+    if waiting and waiting.get("was"):
+        context["times"] = list(waiting["was"])  # the news of a move never reached them
     _send(
         recipient,
         MessageKind.cancellation,
@@ -721,6 +728,11 @@ def answered(invitation: Invitation) -> None:
     }
     for user in coleads:
         _send(Recipient(user.email, "", "en"), MessageKind.answer, context, slot=slot)
+    if invitation.answer == Answer.another_time:
+        # The slot stays as it was, so nothing else writes to them: an update waiting to go
+        # (a request to confirm a new time they have answered so) is written again as it now
+        # is, no longer asking.
+        _rewrite_settling(slot)
 
 
 # 4 and 5. Updates and cancellations, collected as the session flushes.
@@ -876,7 +888,7 @@ def _collect_removed(session: Session, removed: list) -> None:
         # An update still settling would go after the slot is gone (helper-68); an invitation
         # or reminder that did not go out must not either, by "Send again" once the slot's row
         # is gone and nothing names it (helper-73).
-        _unsent_withdrawn(slot, invitation.email)
+        carried = _unsent_withdrawn(slot, invitation.email)
         _withdraw_unsent(
             *_about(slot, invitation.email), kinds=(MessageKind.invitation, MessageKind.reminder)
         )
@@ -898,6 +910,8 @@ def _collect_removed(session: Session, removed: list) -> None:
         home = _zone(meeting.time_zone, "UTC")
         zones = (_zone(invitation.time_zone, home), home)
         times = dict.fromkeys(when(slot.starts_at, slot.duration_minutes, z) for z in zones)
+        if carried and carried.get("was"):
+            times = dict.fromkeys(carried["was"])  # the news of a move never reached them
         pending[slot.uid] = _Removed(
             event=event,
             meeting_id=meeting_id,
@@ -1156,9 +1170,11 @@ def _tell_presenter(
     restored = slot.id in db.session.info.get(CONFIRMED_AGAIN, ())
     # Their calendar asks for an answer while one is awaited (asked again, one is).
     awaited = slot.status == SlotStatus.invited and invitation.answer is None
-    # They answered (on their page) a request to confirm a new time that had not gone yet: it
-    # no longer asks, but the time it carries goes to their calendar, with their answer.
-    answered = not awaited and _settling_question(slot, invitation.email)
+    # A change their calendar does not show (a draft's status: they confirmed on their page)
+    # with an update still waiting to go, written while it was otherwise (a request to confirm
+    # they have now answered, a calendar entry awaiting their answer): it is written again as
+    # things now are, and goes when it would have.
+    rewrite_waiting = not shown and _settling_update(slot, invitation.email)
     attendee = _presenter_attendee(invitation, rsvp=awaited)
     private_url = _private_url(invitation)
     context = {
@@ -1191,7 +1207,7 @@ def _tell_presenter(
             slot=slot,
             calendar=calendar,
         )
-    elif (shown or returning or answered) and not cancelled and slot.status in HELD:
+    elif (shown or returning or rewrite_waiting) and not cancelled and slot.status in HELD:
         # The update replaces the invitation's entry (without the private page, as it did).
         calendar = _calendar(_event(slot), imip.Method.request, attendee, slot)
         _send(
@@ -1201,7 +1217,7 @@ def _tell_presenter(
             slot=slot,
             calendar=calendar,
             optional_kind=None,
-            keep_due=rewrite or answered,
+            keep_due=rewrite or rewrite_waiting,
         )
 
 

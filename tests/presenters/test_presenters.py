@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from planner.agenda.models import Slot
 from planner.extensions import db
+from planner.mail.messages import UPDATE_SETTLE
 from planner.presenters.forms import slot_time
 from planner.presenters.models import Invitation
 from tests.calendar.readers import read_everywhere
@@ -771,6 +772,111 @@ def test_a_question_answered_before_it_went_is_not_sent(api, slot, presenter):
     *_, withdrawn, cancel = to_presenter()
     assert withdrawn.subject.startswith("New time") and withdrawn.status == "superseded"
     assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
+
+
+@contextmanager
+def a_mail_server(api):
+    """A real SMTP server on loopback, and a function sending what is due a moment from now
+    (or `later`) through it."""
+    from planner.db_types import utcnow
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
+
+    server = SmtpServer().start()
+    config = {**api.application.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    try:
+        yield lambda later=timedelta(seconds=1): send_due(config, utcnow() + later).sent
+    finally:
+        server.stop()
+
+
+def confirmed_then_moved(api, slot, presenter, *, publish: bool) -> str:
+    """Alex invited, (the meeting published,) confirmed, all of it delivered; then the slot
+    moved a week: the request to confirm the new time waits its minute. Their private link."""
+    link = invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    if publish:
+        assert api.post(f"{meeting}/publish").status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    with a_mail_server(api) as send:
+        assert send() >= 1  # their calendar holds 9 March, accepted
+    assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
+    *_, question = to_presenter()
+    assert question.subject.startswith("New time, please confirm") and question.basis
+    return link
+
+
+@pytest.mark.parametrize("how", ["replaced", "removed"])
+def test_taken_away_while_the_question_waits_cancels_the_time_they_knew(api, slot, presenter, how):
+    """helper-95: someone else invited, or the draft's slot deleted, within the minute the
+    request to confirm the new time waits: it never goes, and the cancellation names the time
+    their calendar holds (it named the new one, which they never heard of)."""
+    confirmed_then_moved(api, slot, presenter, publish=how == "replaced")
+    uid = slot.uid
+    if how == "replaced":
+        invite(api, slot, name="Sam Other", email="sam@ipaustralia.example")
+    else:
+        asked = f"/slots/{slot.id}/delete"
+        assert api.post(asked, data=hidden_fields(api, asked)).status_code == 302
+    *_, question, cancel = to_presenter()
+    assert question.status == "superseded" and cancel.kind == "cancellation"
+    assert "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" in cancel.text_body
+    assert "16 March" not in cancel.text_body
+    (event,) = Calendar.from_ical(cancel.ics).walk("VEVENT")
+    assert str(event["UID"]) == uid
+
+
+def test_published_while_the_question_waits_the_publishing_asks_it(api, slot, presenter):
+    """helper-95: a draft's confirmed slot moved, then the meeting published within the minute:
+    the one message that goes says it is published and still asks them to confirm."""
+    confirmed_then_moved(api, slot, presenter, publish=False)
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/publish").status_code == 200
+    *_, question, published = to_presenter()
+    assert question.status == "superseded" and published.status == "queued"
+    assert published.subject == f"Published: {TALK['title']}"
+    assert (
+        "The co-leads have published the meeting, and the presentation you confirmed has "
+        "changed: its time. You confirmed the time it had before, so please confirm again"
+    ) in published.text_body
+    (event,) = Calendar.from_ical(published.ics).walk("VEVENT")
+    assert event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+
+
+def test_another_time_asked_while_the_question_waits_asks_it_no_more(api, slot, presenter):
+    """helper-95: they found the new time on their page and asked for another; the request to
+    confirm it went a minute later all the same. It is written again, no longer asking: their
+    calendar gets the time the slot has now."""
+    link = confirmed_then_moved(api, slot, presenter, publish=True)
+    answered = confirm(presenter, link, answer="another_time", note="Not the 16th, please.")
+    assert answered.status_code == 302
+    *_, question, update = to_presenter()
+    assert question.status == "superseded" and update.status == "queued"
+    assert update.subject == f"Changed: {TALK['title']} (time)"
+    assert "please confirm" not in update.text_body.lower()
+    assert "It was:\nTuesday 9 March 2027" in update.text_body
+    # It goes when the question would have.
+    assert abs(update.next_attempt_at - question.next_attempt_at) < timedelta(seconds=1)
+
+
+def test_a_confirmation_rewrites_the_update_waiting_with_their_answer(api, slot, presenter):
+    """helper-95: a draft's slot moved again after the question went; they confirmed the newest
+    time on their page within the minute. The update waiting (written while their answer was
+    awaited, its calendar entry asking for one) went after their confirmation: it is written
+    again, saying their confirmation is recorded, their calendar accepting."""
+    link = confirmed_then_moved(api, slot, presenter, publish=False)
+    with a_mail_server(api) as send:
+        assert send(UPDATE_SETTLE + timedelta(seconds=1)) == 1  # the question went
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(meeting, json={"starts_at": "2027-03-23T13:00:00+01:00"}).status_code == 200
+    *_, waiting = to_presenter()
+    assert waiting.status == "queued" and waiting.basis
+    assert confirm(presenter, link).status_code == 302
+    *_, withdrawn, told = to_presenter()
+    assert withdrawn.id == waiting.id and withdrawn.status == "superseded"
+    assert told.subject == f"Confirmed: {TALK['title']}"
+    assert "Tuesday 23 March 2027" in told.text_body
+    (event,) = Calendar.from_ical(told.ics).walk("VEVENT")
+    assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 
 
 def test_a_length_set_back_while_the_slot_moves_is_no_confirmation(api, slot, presenter):
