@@ -5,10 +5,9 @@ feed. Whoever holds such a link acts for its owner, so it is never published wit
 
 import ipaddress
 import posixpath
-import re
-import socket
 from urllib.parse import parse_qs, unquote, urlsplit
 
+import ada_url
 from flask import current_app, has_app_context, has_request_context, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
@@ -20,10 +19,6 @@ PRIVATE_PAGE = (
     "unsubscribe link or an office's own feed): whoever has it could act for its owner, so it "
     "is never published"
 )
-# A host a browser reads as an IPv4 address (WHATWG URL: its last label is a number, decimal,
-# octal or hex, in one to four parts: "127.1", "0x7f.1", "2130706433" are 127.0.0.1).
-_NUMERIC_HOST = re.compile(r"[0-9a-fx.]+")
-_ENDS_IN_A_NUMBER = re.compile(r"(?:^|\.)(?:[0-9]+|0x[0-9a-f]*)$")
 
 
 def private_page(url: str) -> bool:
@@ -36,7 +31,7 @@ def private_page(url: str) -> bool:
     if not has_app_context():  # no planner running: no page of it to protect
         return False
     parts = urlsplit(url)
-    if not _ours(parts.hostname or ""):
+    if not _ours(_host(url)):
         return False
     if "token" in parse_qs(parts.query):
         return True
@@ -72,7 +67,7 @@ def _ours(host: str) -> bool:
     """Whether a host is where this planner is reached."""
     host = _normal(host)
     for address in _planner_addresses():
-        theirs = _normal(urlsplit(address).hostname or "")
+        theirs = _normal(_host(address))
         if host == theirs or (_loopback(host) and _loopback(theirs)):
             return True
     return False
@@ -96,17 +91,21 @@ def _planner_addresses() -> list[str]:
     return [a for a in addresses if a]
 
 
+def _host(url: str) -> str:
+    """The host a browser opens for `url`, read by the WHATWG URL standard (ada): IDNA mapping
+    first (full-width digits, "。"), then an IPv4 address in any of its spellings ("127.1",
+    "0x7f.0x.0x.1", "2130706433") in its dotted one. A link a browser cannot open at all leads
+    nowhere, so to no page of this planner either: its host as written is compared."""
+    try:
+        return ada_url.URL(url).hostname
+    except ValueError:
+        return urlsplit(url).hostname or ""
+
+
 def _normal(host: str) -> str:
-    """A host as a browser reads it: lower case, no final dot, in ASCII; an IP address in its
-    one spelling (IPv4 dotted in four decimal parts, however it was written; IPv6 compressed,
-    an IPv4-mapped one as its IPv4 address)."""
-    host = host.lower().rstrip(".")
-    if _NUMERIC_HOST.fullmatch(host) and _ENDS_IN_A_NUMBER.search(host):
-        try:
-            # The parser browsers follow for such hosts is the C library's (inet_aton).
-            return socket.inet_ntoa(socket.inet_aton(host))
-        except OSError:
-            return host  # no address a browser would open either
+    """A host in one spelling: lower case, no final dot; an IP address as `ipaddress` writes it
+    (an IPv4-mapped IPv6 one as its IPv4 address)."""
+    host = host.lower().rstrip(".").removeprefix("[").removesuffix("]")
     try:
         address = ipaddress.ip_address(host)
     except ValueError:

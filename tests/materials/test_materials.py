@@ -275,6 +275,10 @@ def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
         f"http://2130706433/presenter/{token}",
         f"http://0177.0.0.2/presenter/{token}",
         f"http://[::ffff:127.0.0.1]/presenter/{token}",
+        # As the URL standard reads them (helper-95): "0x" alone is 0, IDNA maps first.
+        f"http://0x7f.0x.0x.1/presenter/{token}",
+        f"http://１２７.１/presenter/{token}",
+        f"http://127。0。1/presenter/{token}",
     ):
         refused = presenter_upload(presenter, token, url=url, kind="slides")
         page = html.unescape(refused.get_data(as_text=True))
