@@ -115,7 +115,7 @@ def test_a_result_leads_with_whom_it_serves_and_keeps_the_figures_folded(client,
     assert '<th scope="col">Serves</th>' in listing and "Value" not in listing
     assert (
         f"{counts.hearing} of {counts.interested} interested offices; {counts.top_ranked} with "
-        "the best presenter its rules allow them" in listing
+        "the best presenter the rules allow" in listing
     )
     assert "the best under its rules" in listing
 
