@@ -578,7 +578,7 @@ def test_a_first_presenter_beside_a_wish_nobody_meets_says_why_it_ranks_first(cl
     section = page[page.index('id="audience-NO"') :]
     section = section[: section.index('class="match-group"')]
     assert "topics read in NO's wish" not in section
-    assert "Shares no words with NO's wish (which names no topic of the vocabulary)" in section
+    assert "Shares no words with NO's wish: it ranks on what it has to show" in section
     # A presenter that meets none of a wish others meet says so; one that meets some, how much.
     page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
     assert "meets none of RU's wish" in first_row(page, "RU")
