@@ -1,5 +1,6 @@
 """What `make run` does to the database: migrations that match the models, seeding, first import."""
 
+import json
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
@@ -448,3 +449,40 @@ def test_an_operator_sets_the_limits_in_the_environment(monkeypatch):
     monkeypatch.setenv("SURVEY_MAX_BYTES", "8 MB")
     with pytest.raises(SystemExit, match="SURVEY_MAX_BYTES must be a whole number above 0"):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+
+
+def test_the_migration_clears_an_infinite_bound_stored_with_a_line_up(tmp_path):
+    """A line-up cut short before any bound was found stored Infinity (SQLite took it; the
+    pages had to read it beside the null stored since): it reads as null, nothing else moves."""
+    from flask_migrate import upgrade
+
+    with database_at(tmp_path, "a2c8e5f1b7d4"):
+        db.session.execute(
+            text(
+                "INSERT INTO surveys (id, label, slug, source_name, fingerprint, imported_at) "
+                "VALUES (1, 'S', 's', 's.txt', 'f', '2026-01-01')"
+            )
+        )
+        stored = (
+            '{"status": "feasible", "objective": 2.5, "upper_bound": Infinity, "gap": NaN, '
+            '"price_of_rules": {"loss": Infinity, "constrained": 2.5}, "note": "Infinity"}'
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO lineups (id, survey_id, created_at, rules, result, version) "
+                "VALUES (1, 1, '2026-01-01', '{}', :cut, 1), (2, 1, '2026-01-01', '{}', :fine, 1)"
+            ),
+            {"cut": stored, "fine": '{"objective": 1.0, "upper_bound": 1.0}'},
+        )
+        db.session.commit()
+        upgrade()
+        rows = dict(db.session.execute(text("SELECT id, result FROM lineups")).all())
+        assert json.loads(rows[1]) == {
+            "status": "feasible",
+            "objective": 2.5,
+            "upper_bound": None,
+            "gap": None,
+            "price_of_rules": {"loss": None, "constrained": 2.5},
+            "note": "Infinity",
+        }
+        assert rows[2] == '{"objective": 1.0, "upper_bound": 1.0}'

@@ -126,12 +126,6 @@ def test_a_result_leads_with_whom_it_serves_and_keeps_the_figures_folded(client,
         (1.05, "One under these rules could be worth at most 5% more."),
         # No bound found in time: none is stored (PostgreSQL's json takes no Infinity).
         (None, "How much better one could be was not found in time either."),
-        # One stored as Infinity before (SQLite took it), read back as a float.
-        pytest.param(
-            float("inf"),
-            "How much better one could be was not found in time either.",
-            marks=pytest.mark.one_database,
-        ),
     ],
 )
 def test_a_line_up_not_proved_the_best_says_so_in_words(client, survey, bound, says):
