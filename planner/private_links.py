@@ -12,8 +12,6 @@ from flask import current_app, has_app_context, has_request_context, request
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
-from planner.text import ascii_host
-
 PRIVATE_PAGE = (
     "leads to a private page of this planner (a presenter's or a volunteer's own page, an "
     "unsubscribe link or an office's own feed): whoever has it could act for its owner, so it "
@@ -31,7 +29,8 @@ def private_page(url: str) -> bool:
     if not has_app_context():  # no planner running: no page of it to protect
         return False
     parts = urlsplit(url)
-    if not _ours(_host(url)):
+    host = _host(url)
+    if not host or not _ours(host):
         return False
     if "token" in parse_qs(parts.query):
         return True
@@ -64,18 +63,17 @@ def _holds_a_token(path: str) -> bool:
 
 
 def _ours(host: str) -> bool:
-    """Whether a host is where this planner is reached."""
-    host = _normal(host)
+    """Whether a host (as `_host` gives it) is where this planner is reached."""
     for address in _planner_addresses():
-        theirs = _normal(_host(address))
+        theirs = _host(address)
         if host == theirs or (_loopback(host) and _loopback(theirs)):
             return True
     return False
 
 
 def _loopback(host: str) -> bool:
-    """Whether a (normal) host is this machine: localhost, 127.0.0.0/8, ::1 (one machine
-    answers to them alike: a link to localhost is one to 127.0.0.1)."""
+    """Whether a host (as `_host` gives it) is this machine: localhost, 127.0.0.0/8, ::1 (one
+    machine answers to them alike: a link to localhost is one to 127.0.0.1)."""
     if host == "localhost" or host.endswith(".localhost"):
         return True
     try:
@@ -92,28 +90,16 @@ def _planner_addresses() -> list[str]:
 
 
 def _host(url: str) -> str:
-    """The host a browser opens for `url`, read by the WHATWG URL standard (ada): IDNA mapping
-    first (full-width digits, "。"), then an IPv4 address in any of its spellings ("127.1",
-    "0x7f.0x.0x.1", "2130706433") in its dotted one. A link a browser cannot open at all leads
-    nowhere, so to no page of this planner either: its host as written is compared."""
+    """The host a browser opens for `url`, in one spelling. Read by the WHATWG URL standard
+    (ada): IDNA mapping first (full-width digits, "。", capitals), then an IPv4 address in any of
+    its spellings ("127.1", "0x7f.0x.0x.1", "2130706433") in its dotted one; here also without
+    a final dot, and an IPv6 address as `ipaddress` writes it (an IPv4-mapped one as its IPv4
+    address). A link a browser cannot open leads to no page: no host."""
     try:
-        return ada_url.URL(url).hostname
+        host = ada_url.URL(url).hostname.rstrip(".")
     except ValueError:
-        return urlsplit(url).hostname or ""
-
-
-def _normal(host: str) -> str:
-    """A host in one spelling: lower case, no final dot; an IP address as `ipaddress` writes it
-    (an IPv4-mapped IPv6 one as its IPv4 address)."""
-    host = host.lower().rstrip(".").removeprefix("[").removesuffix("]")
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        pass
-    else:
-        mapped = getattr(address, "ipv4_mapped", None)
-        return str(mapped or address)
-    try:
-        return ascii_host(host)
-    except ValueError:
+        return ""
+    if not host.startswith("["):
         return host
+    address = ipaddress.IPv6Address(host[1:-1])
+    return str(address.ipv4_mapped or address)
