@@ -207,10 +207,8 @@ def _send(
         # co-lead's "Send again", which would bring a time or length that no longer holds
         # (helper-63). What a settling one had to say is said by this one (helper-66).
         carried = _unsent_withdrawn(slot, recipient.email)
-        if carried is not None and kind == MessageKind.cancellation and carried.get("was"):
-            # The news of a move never reached them: what is cancelled is what their calendar
-            # holds, at the time they knew (the CANCEL's UID finds it wherever it is).
-            context = {**context, "times": list(carried["was"])}
+        if kind == MessageKind.cancellation:
+            context = {**context, "times": _times_known(carried, context.get("times") or [])}
         if carried is not None and kind == MessageKind.update:
             context = _carry(context, carried)
             if _plain(context) and not context["what"] and not context["was"]:
@@ -261,6 +259,13 @@ def _send(
     if slot is not None:
         _mark_sent(slot, recipient.email)
     return message
+
+
+def _times_known(withdrawn: dict | None, times: list[str]) -> list[str]:
+    """The times a cancellation names: where an update withdrawn before it went (`withdrawn`,
+    from `_settling_withdrawn`) had news of a move, the time the recipient knew, which is what
+    their calendar holds (the CANCEL's UID finds it wherever it is); else `times`."""
+    return list(withdrawn["was"]) if withdrawn and withdrawn.get("was") else list(times)
 
 
 def _plain(context: dict) -> bool:
@@ -551,8 +556,7 @@ def presenter_replaced(
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
     context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
-    if waiting and waiting.get("was"):
-        context["times"] = list(waiting["was"])  # the news of a move never reached them
+    context["times"] = _times_known(waiting, context["times"])
     _send(
         recipient,
         MessageKind.cancellation,
@@ -909,9 +913,9 @@ def _collect_removed(session: Session, removed: list) -> None:
         )
         home = _zone(meeting.time_zone, "UTC")
         zones = (_zone(invitation.time_zone, home), home)
-        times = dict.fromkeys(when(slot.starts_at, slot.duration_minutes, z) for z in zones)
-        if carried and carried.get("was"):
-            times = dict.fromkeys(carried["was"])  # the news of a move never reached them
+        times = dict.fromkeys(
+            _times_known(carried, [when(slot.starts_at, slot.duration_minutes, z) for z in zones])
+        )
         pending[slot.uid] = _Removed(
             event=event,
             meeting_id=meeting_id,
