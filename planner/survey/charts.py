@@ -5,6 +5,7 @@ Okabe–Ito palette, which stays distinguishable for the common forms of colour 
 every mark also carries a text label, so colour is never the only cue.
 """
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -225,13 +226,8 @@ class BarChart:
 
 def _wrap(text: str, limit: int) -> tuple[str, ...]:
     """Whole words on lines of at most `limit` characters (a longer word has a line of its own)."""
-    lines: list[str] = []
-    for word in text.split():
-        if lines and len(lines[-1]) + 1 + len(word) <= limit:
-            lines[-1] += " " + word
-        else:
-            lines.append(word)
-    return tuple(lines) or ("",)
+    wrapped = textwrap.wrap(text, limit, break_long_words=False, break_on_hyphens=False)
+    return tuple(wrapped) or ("",)
 
 
 def grouped_bars(
