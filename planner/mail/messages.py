@@ -1195,9 +1195,14 @@ def _tell_presenter(
         "private_url": private_url,
         "first": returning,  # else the invitation came first
         # Only the presenter's own confirmation changed: the message says it is recorded.
-        "confirmed": what == {"status"}
-        and slot.status == SlotStatus.confirmed
-        and change.status != SlotStatus.confirmed,
+        # Whose: their own answer is thanked for; a co-lead's confirmation is said to be one.
+        "confirmed": (
+            ("presenter" if invitation.answer == Answer.confirmed else "coleads")
+            if what == {"status"}
+            and slot.status == SlotStatus.confirmed
+            and change.status != SlotStatus.confirmed
+            else False
+        ),
     }
     if left and _stays_as_contact(slot, invitation.email, reason):
         return  # they keep it as their office's contacts have it, and hear of it as one

@@ -224,6 +224,24 @@ def test_confirming_tells_the_co_leads_and_updates_the_presenters_calendar(
     assert "marks it confirmed in your calendar" in update.html_body
 
 
+def test_a_co_lead_confirming_is_not_thanked_as_the_presenters_answer(api, slot):
+    """A co-lead who sets the slot confirmed, its presenter having answered nothing: the
+    presenter hears the co-leads confirmed it, not "Thank you: your confirmation is recorded",
+    which they never gave; their calendar's answer stays theirs to give."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    confirmed = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200
+    update = outbox(recipient_email=PRESENTER)[-1]
+    assert update.subject == f"Confirmed: {TALK['title']}"
+    for body in (update.text_body, update.html_body):
+        assert "The co-leads have confirmed the presentation you give." in body
+        assert "your confirmation is recorded" not in body
+    event = vevent(update)
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+
+
 def test_a_decline_tells_the_co_leads_why(api, slot, presenter, colead):
     link = invite(api, slot)
     reason = "I am on leave that week."
