@@ -146,6 +146,12 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
                 "UTC has passed): choose a time to come, or cancel the meeting.",
                 field="starts_at",
             )
+    _check_freeze(
+        values.get("freeze_on", meeting.freeze_on),
+        values.get("starts_at", meeting.starts_at),
+        zone,
+        changed="freeze_on" in values or "starts_at" in values,
+    )
     changed = [name for name, value in values.items() if getattr(meeting, name) != value]
     if "starts_at" in changed and "time_zone" not in changed:
         _keep_pinned_clock_times(meeting, values["starts_at"])
@@ -153,6 +159,20 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         setattr(meeting, name, values[name])
     _touch(meeting, changed, SIGNIFICANT_MEETING)
     reflow(meeting)
+
+
+def _check_freeze(freeze_on, starts_at, zone: str, changed: bool) -> None:
+    """A programme freezes before the meeting, or on its day: a later one would let presenters
+    rewrite a talk already given."""
+    if not changed or freeze_on is None or starts_at is None:
+        return
+    day = local_time(zone, starts_at).date()
+    if freeze_on > day:
+        raise AgendaError(
+            f"The programme freeze ({freeze_on:%-d %B %Y}) comes before the meeting or on its "
+            f"day ({day:%-d %B %Y}): choose that day or an earlier one, or leave it empty.",
+            field="freeze_on",
+        )
 
 
 def _keep_pinned_clock_times(meeting: Meeting, new_start: datetime | None) -> None:

@@ -511,6 +511,25 @@ def test_co_leads_set_the_freeze_date_on_the_form_and_the_api(api, slot):
     assert api.patch(url, json={"freeze_on": None}).get_json()["freeze_on"] is None
 
 
+def test_the_programme_freezes_before_the_meeting_or_on_its_day(api, slot):
+    """A freeze after the meeting would let a presenter rewrite a talk already given: refused
+    on the API and on the form (which comes back as typed), also when the meeting moves to a
+    day before the freeze; the meeting's own day is fine."""
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    late = api.patch(url, json={"freeze_on": "2027-03-10"})
+    assert late.status_code == 400 and late.get_json()["field"] == "freeze_on"
+    assert "(9 March 2027)" in late.get_json()["message"]
+    assert api.patch(url, json={"freeze_on": "2027-03-09"}).status_code == 200
+    earlier = api.patch(url, json={"starts_at": "2027-03-08T13:00:00+01:00"})
+    assert earlier.status_code == 400 and "freeze" in earlier.get_json()["message"]
+    edit = f"/meetings/{slot.meeting_id}/edit"
+    form = {**form_of(api, edit), "freeze_on": ["2027-04-01"], "title": ["Rec 10, typed"]}
+    page = text(api.post(edit, data=form))
+    assert "The programme freeze (1 April 2027) comes before the meeting" in page
+    assert 'value="2027-04-01"' in page and 'value="Rec 10, typed"' in page
+    assert api.get(url).get_json()["freeze_on"] == "2027-03-09"
+
+
 def test_a_presenters_pages_are_private_too(api, slot, presenter):
     link = invite(api, slot)
     for url in (link, f"{link}/availability", f"{link}/slot.ics"):
