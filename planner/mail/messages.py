@@ -53,6 +53,7 @@ from planner.extensions import db
 from planner.mail import imip
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue, hold_invitations, unsubscribed
+from planner.mail.sender import DEFAULT_FROM
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
@@ -88,14 +89,21 @@ _WHAT = {
 def organizer_email() -> str:
     """The Task Force's address: TASKFORCE_EMAIL, else the address MAIL_FROM sends from."""
     config = current_app.config
-    address = taskforce_address()
+    address = _configured_address()
     return address or f"taskforce@{urlsplit(config['BASE_URL']).hostname or 'localhost'}"
 
 
-def taskforce_address() -> str | None:
-    """The address people write to the co-leads at, when one is set (pages show it)."""
+def _configured_address() -> str | None:
     config = current_app.config
     return config.get("TASKFORCE_EMAIL") or parseaddr(config.get("MAIL_FROM") or "")[1] or None
+
+
+def taskforce_address() -> str | None:
+    """The address people write to the co-leads at, when one is set (pages show it). The
+    built-in sender (taskforce@localhost, while MAIL_FROM is unset) reaches nobody: pages then
+    name no address rather than that one."""
+    address = _configured_address()
+    return None if address == parseaddr(DEFAULT_FROM)[1] else address
 
 
 def absolute(endpoint: str, **values) -> str:

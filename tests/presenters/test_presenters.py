@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.messages import UPDATE_SETTLE
+from planner.mail.sender import DEFAULT_FROM
 from planner.presenters.forms import slot_time
 from planner.presenters.models import Invitation
 from tests.calendar.readers import read_everywhere
@@ -336,8 +337,16 @@ def test_a_revoked_or_replaced_link_leads_nowhere(api, slot, presenter):
     assert twice.status_code == 409 and "it was revoked already" in text(twice)
     gone = presenter.get(second)
     assert gone.status_code == 404 and "replaced it with a new one or revoked it" in text(gone)
-    # Whom to ask, when the Task Force's address is set.
     config = api.application.config
+    # The built-in sender (MAIL_FROM unset) reaches nobody: no address is named.
+    kept = config["TASKFORCE_EMAIL"], config.get("MAIL_FROM")
+    config["TASKFORCE_EMAIL"], config["MAIL_FROM"] = "", DEFAULT_FROM
+    try:
+        said = text(presenter.get(second))
+    finally:
+        config["TASKFORCE_EMAIL"], config["MAIL_FROM"] = kept
+    assert "Ask the co-leads of the Task Force for the current link" in said
+    # Whom to ask, when the Task Force's address is set.
     before, config["TASKFORCE_EMAIL"] = config["TASKFORCE_EMAIL"], "taskforce@wipo.example"
     try:
         said = text(presenter.get(second))
