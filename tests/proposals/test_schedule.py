@@ -474,7 +474,7 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert publish_as_planned(colead_client, draft).status_code == 200
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert f'<a href="/meetings/{draft}">Rec 10 workshop</a>' in page
-    assert "Your presentation is in this public feed of every meeting" in page
+    assert "Its meeting is in this public feed of every meeting, your presentation in" in page
     assert "Once the co-leads place your presentation" not in page
     # 14:00 in Geneva on 12 March 2030 is 08:00 in Lima (UTC-5), both shown.
     assert "Your time (America/Lima)" in page
