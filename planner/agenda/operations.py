@@ -50,6 +50,7 @@ from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.presenters.models import Answer
 from planner.proposals.models import Proposal
 from planner.timezones import is_skipped, local_time, moment_in, zone_info
 
@@ -348,17 +349,30 @@ def _ask_again(slot: Slot) -> list[str]:
     """A presenter confirms a time, not a slot: when a confirmed slot's time or length changes,
     it is invited again and their answer is cleared, so their page and the update they are sent
     ask them to confirm the new time (RFC 5546: a significant change resets the attendee's
-    answer; Outlook and Google do so too). A status set by the same change (a co-lead who
-    confirms it at the new time) stands: callers leave that slot out. Returns the fields
-    changed."""
-    if not confirmed_by_presenter(slot):
-        return []  # no presenter confirmed it (a discussion, a slot a co-lead confirmed)
+    answer; Outlook and Google do so too). So with a presenter who asked for another time: the
+    time they answered about is gone, and the new one is theirs to confirm (their request's note
+    stays with the co-leads). A status set by the same change (a co-lead who confirms it at the
+    new time) stands: callers leave that slot out. Returns the fields changed."""
+    requested = asked_for_another_time(slot)
+    if not confirmed_by_presenter(slot) and not requested:
+        return []  # no presenter answered it (a discussion, a slot a co-lead confirmed)
     slot.status = SlotStatus.invited
-    slot.invitation.answer = None  # answered_at stays: their page says they answered before
+    # answered_at stays: their page says they answered before, and which answer it was.
+    slot.invitation.previous_answer, slot.invitation.answer = slot.invitation.answer, None
     # Noted for the transaction: the update mail asks them again, the co-lead is told whose.
     db.session.info.setdefault(ASKED_AGAIN, set()).add(slot.id)
     db.session.info.get(CONFIRMED_AGAIN, set()).discard(slot.id)  # back, then moved on again
-    return ["status"]
+    return [] if requested else ["status"]
+
+
+def asked_for_another_time(slot: Slot) -> bool:
+    """Whether the slot's presenter asked for another time than the one it has."""
+    invitation = slot.invitation
+    return (
+        slot.status == SlotStatus.invited
+        and invitation is not None
+        and invitation.answer == Answer.another_time
+    )
 
 
 def _confirmed_as_it_was(slot: Slot) -> list[str]:
@@ -425,20 +439,29 @@ def _asked_again_note(meeting: Meeting) -> str | None:
     asked = asked_again(meeting)
     if not asked:
         return None
-    titles = titles_of(asked)
-    who, verb = ("its presenter", "is") if len(asked) == 1 else ("their presenters", "are")
-    emailed = sum(bool(s.invitation.email) for s in asked)
-    where = (
-        "on their page and by email"
-        if emailed == len(asked)
-        else "on their page (and by email, where they gave an address)"
-        if emailed
-        else "on their page (no address to email them)"
-    )
-    return (
-        f"{titles} moved or changed length: {who} confirmed it as it was and {verb} asked to "
-        f"confirm it again, {where}."
-    )
+    requested = [s for s in asked if s.invitation.previous_answer == Answer.another_time]
+    confirmed = [s for s in asked if s not in requested]
+    notes = []
+    for slots, answered, asked_to in (
+        (confirmed, "confirmed it as it was", "confirm it again"),
+        (requested, "had asked for another time", "confirm the new one"),
+    ):
+        if not slots:
+            continue
+        who, verb = ("its presenter", "is") if len(slots) == 1 else ("their presenters", "are")
+        emailed = sum(bool(s.invitation.email) for s in slots)
+        where = (
+            "on their page and by email"
+            if emailed == len(slots)
+            else "on their page (and by email, where they gave an address)"
+            if emailed
+            else "on their page (no address to email them)"
+        )
+        notes.append(
+            f"{titles_of(slots)} moved or changed length: {who} {answered} and {verb} asked to "
+            f"{asked_to}, {where}."
+        )
+    return " ".join(notes)
 
 
 def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
@@ -502,7 +525,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     ):
         # A co-lead sets it back to invited: the presenter's answer is awaited again, and a
         # move back does not bring their confirmation back.
-        invitation.answer = None
+        invitation.previous_answer, invitation.answer = invitation.answer, None
     if status_given and invitation is not None and not confirmed_by_presenter(slot):
         invitation.confirmed_start = invitation.confirmed_minutes = None
     _touch(slot, changed, SIGNIFICANT_SLOT)

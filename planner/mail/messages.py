@@ -1197,6 +1197,8 @@ def _tell_presenter(
         # nor is a confirmation asked again: the message asks for it.
         "what": sorted(what - {"status"} if published or asked_again or restored else what),
         "asked_again": asked_again,
+        # Asked after asking for another time (not after confirming): said as such.
+        "after_request": invitation.previous_answer == Answer.another_time,
         "restored": restored,
         "published": published,
         "was": _times_before(slot, change, zone),

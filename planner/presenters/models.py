@@ -55,6 +55,9 @@ class Invitation(db.Model):
     # The reason of a decline, or the note asking for another time.
     note: Mapped[str] = mapped_column(Text, default="")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Their answer before a change of the slot cleared it to ask them again (confirmed, or
+    # another_time): their page and the co-leads say which; None once they answer again.
+    previous_answer: Mapped[str | None] = mapped_column(String(20))
     # The start and length the presenter confirmed, kept while a move asks them again: moved
     # back to it, the slot is confirmed again (`agenda.operations._confirmed_as_it_was`).
     # None unless their answer is, or was until that move, a confirmation.

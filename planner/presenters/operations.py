@@ -70,6 +70,7 @@ def invite(
     invitation.invited_by = fit(by or "a co-lead", Invitation.invited_by)
     invitation.office_code = slot.office_code
     invitation.answer, invitation.note, invitation.answered_at = None, "", None
+    invitation.previous_answer = None
     invitation.confirmed_start = invitation.confirmed_minutes = None
     if replaced:
         # Another person: the former presenter's hours are not theirs.
@@ -158,6 +159,7 @@ def answer(invitation: Invitation, given: str, note: str) -> bool:
         return False  # already so (a co-lead who set the slot back makes it news again)
     status = _SLOT_STATUS[Answer(given)]
     invitation.answer, invitation.note, invitation.answered_at = given, note, utcnow()
+    invitation.previous_answer = None
     confirmed = given == Answer.confirmed
     invitation.confirmed_start = slot.starts_at if confirmed else None
     invitation.confirmed_minutes = slot.duration_minutes if confirmed else None

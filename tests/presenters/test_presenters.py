@@ -632,6 +632,56 @@ def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, p
     assert slot.status == "confirmed"
 
 
+def test_a_presenter_who_asked_for_another_time_is_asked_to_confirm_the_new_one(
+    api, slot, presenter
+):
+    """The co-leads move a slot whose presenter asked for another time: the time they answered
+    about is gone, so they are asked to confirm the new one, in words that say so (not "you
+    confirmed"), by an update whose calendar entry asks for their answer; the co-lead is told
+    whom, and the presenter's note stays with the co-leads."""
+    from planner.mail.models import OutboxMessage
+
+    link = invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.post(f"{meeting}/publish").status_code == 200
+    asked = {"answer": "another_time", "note": "A week later, please"}
+    assert presenter.post(link + "/answer", data=asked).status_code == 302
+    moved = api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"})
+    assert moved.status_code == 200
+    assert (
+        "its presenter had asked for another time and is asked to confirm the new one"
+        in (moved.get_json()["warning"])
+    )
+    db.session.expire_all()
+    invitation = slot.invitation
+    assert (slot.status, invitation.answer, invitation.previous_answer) == (
+        "invited",
+        None,
+        "another_time",
+    )
+    assert invitation.note == "A week later, please"
+    editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert "asked to confirm the new time (had asked for another time: “A week later, please”)" in (
+        editor
+    )
+    mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()[-1]
+    assert mail.recipient_email == "alex@ipaustralia.example"
+    assert mail.subject == f"New time, please confirm: {TALK['title']}"
+    said = "The co-leads have changed the presentation you asked to give at another time: its time"
+    assert said in mail.text_body and "You confirmed" not in mail.text_body
+    assert "Please confirm it as it is now on your private page" in mail.text_body
+    assert "you asked to give at another time" in mail.html_body
+    (request,) = Calendar.from_ical(mail.ics).walk("VEVENT")
+    assert request["ATTENDEE"].params["RSVP"] == "TRUE"
+    page = text(presenter.get(link))
+    assert "You had asked for another time; the co-leads have changed the slot since." in page
+    assert "You had confirmed" not in page
+    assert confirm(presenter, link).status_code == 302
+    db.session.expire_all()
+    assert slot.status == "confirmed" and slot.invitation.previous_answer is None
+    assert "You had asked for another time" not in text(presenter.get(link))
+
+
 def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(api, slot, presenter):
     """A co-lead's move undone: the presenter asked to confirm the new time finds the slot back
     at the time they confirmed, confirmed again; the feeds say CONFIRMED, their calendar
@@ -716,13 +766,18 @@ def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(ap
     db.session.expire_all()
     assert slot.status == "confirmed"
     assert "is back at the time its presenter confirmed" in text(api.get(saved.headers["Location"]))
-    # They asked for another time meanwhile: a move back is no confirmation of theirs.
+    # They asked for another time meanwhile: a move back is no confirmation of theirs (they
+    # are asked to confirm the time it now has).
     assert api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"}).status_code == 200
     answer = confirm(presenter, link, answer="another_time", note="Any Wednesday.")
     assert answer.status_code == 302
     assert api.patch(meeting, json={"starts_at": "2027-03-09T13:00:00+01:00"}).status_code == 200
     db.session.expire_all()
-    assert slot.status == "invited" and slot.invitation.answer == "another_time"
+    assert (slot.status, slot.invitation.answer, slot.invitation.previous_answer) == (
+        "invited",
+        None,
+        "another_time",
+    )
     # Confirmed, set back to invited by a co-lead, moved and back: still invited.
     assert confirm(presenter, link).status_code == 302
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "invited"}).status_code == 200
