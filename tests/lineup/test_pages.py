@@ -796,3 +796,14 @@ def test_a_line_up_whose_survey_is_deleted_meanwhile_says_so(client, survey):
     assert "The survey CWS/13/26 was deleted while this line-up was being found" in page
     assert field_value(page, "min_small") == "1"
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+
+
+def test_the_list_names_each_line_up_in_words_a_finger_can_tap(client, survey):
+    """The list said "Proved" over "the best under its rules", linked a bare "#1", and let
+    "Rec 10" break into "Rec" above "10" in a narrow column."""
+    lineup = db.session.get(Lineup, post_rules(client).request.args.get("from", type=int))
+    listing = html.unescape(client.get("/lineups").get_data(as_text=True))
+    assert f'class="nowrap">Line-up #{lineup.id}</a>' in listing
+    assert '<th scope="col">Best possible</th>' in listing and "Proved" not in listing
+    assert '<td data-label="Best possible">yes, proved the best under its rules</td>' in listing
+    assert '<td data-label="Focus" class="nowrap">Rec 10</td>' in listing
