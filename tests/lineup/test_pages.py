@@ -490,7 +490,8 @@ def test_plans_present_only_when_the_co_lead_asks(client, survey):
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert 'class="tag evidence-plan">plan</span>' in page
-    assert "Best match not working yet" in page
+    # ES is in because the rules say so, nobody's best match: every best match still works.
+    assert "<dt>Best matches</dt>" in page and "Best match not working yet" not in page
     lineup = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
     assert lineup.rules["include_plans"] is True
     assert {t["office"]: t["evidence"] for t in lineup.result["talks"]}["ES"] == "plan"
@@ -602,11 +603,29 @@ def test_each_presentation_says_whom_it_is_the_best_match_for(client, survey):
     assert len(cells) == 8
     # Some presentation is an office's best match, named with a link to the office.
     assert any('href="/offices/' in cell for cell in cells)
-    # Eight slots are more than the interested offices' best matches: the rest only fill.
+    # Eight slots are more than the interested offices' best matches: the rest only fill. The
+    # column's heading says "Best match for"; the cell does not say it again (helper-201).
     assert any(
-        "best match for no interested office: there for how far along it is" in cell
+        "none; chosen for how far along its project is, or to meet the rules" in cell
         for cell in cells
     )
+    assert not any("best match for" in cell for cell in cells)
+
+
+def test_the_best_matches_are_headed_by_what_they_are(client, survey):
+    """With every best match a working project, the good news was headed "Best match not
+    working yet"."""
+    page = post_rules(client).get_data(as_text=True)
+    assert (
+        "<dt>Best matches</dt><dd>every interested office's best match in this line-up is a "
+        "working project</dd>" in html.unescape(page)
+    )
+    assert "Best match not working yet" not in page
+    # Without the three offices with working AI projects, nobody hears a working one.
+    found = post_rules(client, slots="2", exclude="PL, IL, BR", min_small="0", max_per_region="")
+    assert found.status_code == 200
+    page = found.get_data(as_text=True)
+    assert "<dt>Best match not working yet</dt>" in page and "<dt>Best matches</dt>" not in page
 
 
 def test_a_recommendation_no_office_asks_for_is_no_500(cli, app_context, colead_client, tmp_path):
