@@ -57,6 +57,12 @@ def test_the_form_page(client, survey):
         r"<details[^>]*><summary>How a line-up is scored</summary>\s*<p>A line-up's worth: ", page
     )
     assert 'name="extra_4"' in page and 'value="5"' in page
+    # The reserved slots' help speaks of the workshop, not of what a browser hides (helper-201).
+    assert (
+        "Leave every box at 0 for a workshop on the focus recommendation alone. The focus "
+        "recommendation gets every slot not reserved here." in page
+    )
+    assert "browser" not in page
 
 
 def test_results_on_the_same_page_and_saved(client, survey):
