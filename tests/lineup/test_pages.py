@@ -53,6 +53,14 @@ def test_the_form_page(client, survey):
     page = client.get("/lineups/new").get_data(as_text=True)
     # What the planner finds, in a co-lead's words; the formula is folded away (helper-101).
     assert "the planner finds the line-up that serves the interested offices best" in page
+    # The lead says only that; who counts and who presents are under "How a line-up is scored".
+    lead = re.search(r'<p class="lead">(.*?)</p>', page, re.S)[1]
+    assert len(lead) < 150 and "big challenge" not in lead, lead
+    assert re.search(
+        r"<details[^>]*><summary>How a line-up is scored</summary>.*big challenge counts half",
+        page,
+        re.S,
+    )
     assert re.search(
         r"<details[^>]*><summary>How a line-up is scored</summary>\s*<p>A line-up's worth: ", page
     )
