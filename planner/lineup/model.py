@@ -274,7 +274,7 @@ def solve_model(
         objective = value(instance, presentations, rules)
         return Solution("optimal", "lp", ordered(presentations), objective, objective)
     if relaxed.status == 2:  # not even a fractional line-up meets the rules
-        raise InfeasibleRules(_diagnose(instance, rules, forbidden))
+        raise _diagnose(instance, rules, forbidden)
     if relaxed.status == 0:
         bound = model.constant - relaxed.fun
         for fast in _greedy_tries(instance, rules, forbidden):
@@ -295,7 +295,7 @@ def solve_model(
         )
         return Solution("optimal", "milp", ordered(presentations), objective, max(bound, objective))
     if result.status == 2:
-        raise InfeasibleRules(_diagnose(instance, rules, forbidden))
+        raise _diagnose(instance, rules, forbidden)
     if result.x is not None:
         presentations = model.selection(result.x)
         bound = (
@@ -332,9 +332,9 @@ _RELAXATIONS = (
 )
 
 
-def _diagnose(instance: Instance, rules: Rules, forbidden: list) -> str:
+def _diagnose(instance: Instance, rules: Rules, forbidden: list) -> InfeasibleRules:
     """Which single rule, if dropped, would make a line-up possible."""
-    culprits = []
+    culprits, names = [], []
     for label, name, loose in _RELAXATIONS:
         if getattr(rules, name) == loose:
             continue
@@ -345,11 +345,20 @@ def _diagnose(instance: Instance, rules: Rules, forbidden: list) -> str:
             continue
         if Model(instance, relaxed).solve(forbidden=forbidden, time_limit=5).status != 2:
             culprits.append(label.format(**rules.as_dict()))
+            names.append(name)
     if forbidden and not culprits:
-        return "There is no further line-up that meets the rules."
+        return InfeasibleRules("There is no further line-up that meets the rules.")
     if not culprits:
-        return "No line-up meets all the rules together, even with one rule dropped."
+        # Every rule set takes part: those a co-lead may loosen.
+        chosen = [name for _, name, loose in _RELAXATIONS if getattr(rules, name) != loose]
+        return InfeasibleRules(
+            "No line-up meets all the rules together, even with one rule dropped.", chosen
+        )
     if len(culprits) == 1:
-        return f"The rules cannot all be met: dropping “{culprits[0]}” would make it possible."
+        return InfeasibleRules(
+            f"The rules cannot all be met: dropping “{culprits[0]}” would make it possible.", names
+        )
     listed = "”, “".join(culprits)
-    return f"The rules cannot all be met together; dropping any one of “{listed}” would help."
+    return InfeasibleRules(
+        f"The rules cannot all be met together; dropping any one of “{listed}” would help.", names
+    )

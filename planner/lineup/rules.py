@@ -144,7 +144,12 @@ class Rules:
 
 
 class InfeasibleRules(RulesError):
-    """The rules cannot all be met; the message names the rule(s) to relax."""
+    """The rules cannot all be met; the message names the rule(s) to relax, and `rules` their
+    names as `Rules` spells them ("slots", "min_small", ...), for a form to point at."""
+
+    def __init__(self, message: str, rules: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.rules = tuple(rules)
 
 
 class SolverTimedOut(InfeasibleRules):
@@ -202,15 +207,19 @@ def check(instance: Instance, rules: Rules) -> None:
     """Refuse rules that cannot be met, naming the rule, before any solving."""
     shares = rules.per_recommendation
     if rules.slots < 1:
-        raise InfeasibleRules("Ask for at least one slot.")
+        raise InfeasibleRules("Ask for at least one slot.", ["slots"])
     if shares[rules.focus] < 1:
         raise InfeasibleRules(
             f"The slots reserved for other recommendations ({rules.slots - shares[rules.focus]}) "
-            f"leave none of the {rules.slots} slots for the focus, {_rec(rules.focus)}."
+            f"leave none of the {rules.slots} slots for the focus, {_rec(rules.focus)}.",
+            ["slots", "secondary"],
         )
     both = rules.include & rules.exclude
     if both:
-        raise InfeasibleRules(f"{', '.join(sorted(both))} cannot be both included and excluded.")
+        raise InfeasibleRules(
+            f"{', '.join(sorted(both))} cannot be both included and excluded.",
+            ["include", "exclude"],
+        )
     permitted = allowed(instance, rules)
     offices_by_rec: dict[int, set[str]] = defaultdict(set)
     for c in permitted:
@@ -222,13 +231,16 @@ def check(instance: Instance, rules: Rules) -> None:
             raise InfeasibleRules(
                 f"{_rec(number)} needs {needed} presentation{'s' * (needed != 1)}, but only "
                 f"{len(available)} offices have projects on it{excluded}"
-                + (f": {', '.join(available)}." if available else ".")
+                + (f": {', '.join(available)}." if available else "."),
+                ["slots" if number == rules.focus else "secondary"]
+                + (["exclude"] if rules.exclude else []),
             )
     offices = {c.office for c in permitted}
     if rules.one_per_office and len(offices) < rules.slots:
         raise InfeasibleRules(
             f"At most one presentation per office allows only {len(offices)} presentations here, "
-            f"fewer than the {rules.slots} slots."
+            f"fewer than the {rules.slots} slots.",
+            ["one_per_office", "slots"],
         )
     for office in sorted(rules.include):
         if office not in offices:
@@ -237,25 +249,29 @@ def check(instance: Instance, rules: Rules) -> None:
             if "plan" in kinds:
                 raise InfeasibleRules(
                     f"{office} has only a plan on {workshop}; consider plans as presenters to "
-                    "include it."
+                    "include it.",
+                    ["include", "include_plans"],
                 )
             if "need" in kinds:
                 raise InfeasibleRules(
                     f"{office} asks for help on {workshop} rather than presenting a project, so "
-                    "it cannot be included; it is counted as demand."
+                    "it cannot be included; it is counted as demand.",
+                    ["include"],
                 )
             raise InfeasibleRules(
-                f"{office} has no project on {workshop}, so it cannot be included."
+                f"{office} has no project on {workshop}, so it cannot be included.", ["include"]
             )
     if rules.one_per_office and len(rules.include) > rules.slots:
         raise InfeasibleRules(
             f"{len(rules.include)} offices must be included, but there are only "
-            f"{rules.slots} slots."
+            f"{rules.slots} slots.",
+            ["include", "slots"],
         )
     if rules.min_small > rules.slots:
         raise InfeasibleRules(
             f"At least {rules.min_small} presentations from smaller offices cannot fit in "
-            f"{rules.slots} slots."
+            f"{rules.slots} slots.",
+            ["min_small", "slots"],
         )
     small = sorted({c.office for c in permitted if c.small})
     small_presentations = (
@@ -266,7 +282,8 @@ def check(instance: Instance, rules: Rules) -> None:
             f"At least {rules.min_small} presentations from smaller offices were asked for, but "
             f"only {len(small)} smaller office{'s' * (len(small) != 1)} "
             f"{'have' if len(small) != 1 else 'has'} projects on these recommendations"
-            + (f": {', '.join(small)}." if small else ".")
+            + (f": {', '.join(small)}." if small else "."),
+            ["min_small"],
         )
     if rules.max_per_region is not None:
         by_region: dict[str | None, set] = defaultdict(set)
@@ -281,7 +298,8 @@ def check(instance: Instance, rules: Rules) -> None:
             raise InfeasibleRules(
                 f"At most {rules.max_per_region} per WIPO group allows at most {capacity} "
                 f"presentations here (candidates come from {regions} groups), fewer than the "
-                f"{rules.slots} slots."
+                f"{rules.slots} slots.",
+                ["max_per_region", "slots"],
             )
 
 

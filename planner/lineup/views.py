@@ -66,12 +66,12 @@ def new():
     if request.method == "POST":
         # "Keep" and "Drop" beside each presentation adjust the rules; the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
-    result, lineup, problem = None, None, None
+    result, lineup, problem, culprits = None, None, None, ()
     if form.validate_on_submit():
         try:
             report = propose_lineup(survey, form.rules(), prefer=_previous_presentations())
         except InfeasibleRules as error:
-            problem = str(error)
+            problem, culprits = str(error), error.rules
         else:
             saved_as: list[Lineup] = []
             label = survey.label
@@ -94,12 +94,16 @@ def new():
         # A saved line-up with its rules, to adjust: just solved (`saved`) or reopened.
         lineup = db.session.get(Lineup, saved)
         result = lineup.result
-    return _render(form, survey, result, lineup, problem, 400 if form.errors else 422, **choices)
+    status = 400 if form.errors else 422
+    return _render(form, survey, result, lineup, problem, status, culprits=culprits, **choices)
 
 
-def _render(form, survey, result, lineup, problem, refused: int, *, recommendations, offices):
+def _render(
+    form, survey, result, lineup, problem, refused: int, *, recommendations, offices, culprits=()
+):
     """The rules form with the line-up found (or why none was), answered with `refused` when
-    there is a problem; `recommendations` and `offices` as the form was made with."""
+    there is a problem; `recommendations` and `offices` as the form was made with, `culprits`
+    the rules the problem names (`InfeasibleRules.rules`)."""
     changes = _changes(_previous_id(), result)
     if changes and changes["previous"] == lineup:
         changes = None  # the same rules sent again: nothing to compare it with
@@ -113,12 +117,45 @@ def _render(form, survey, result, lineup, problem, refused: int, *, recommendati
         lineup=lineup,
         just_saved=flag_from(request.args, "saved"),
         problem=problem,
+        culprits=_culprit_fields(form, culprits),
         offices=offices,
         recommendations=recommendations,
         max_reserved=MAX_RESERVED,
         drafts=lineup_target_choices() if lineup else [],
         changes=changes,
     ), status
+
+
+# The rules in the order the page shows their boxes.
+_ON_THE_PAGE = (
+    "focus",
+    "slots",
+    "secondary",
+    "one_per_office",
+    "include_plans",
+    "include",
+    "exclude",
+    "min_small",
+    "max_per_region",
+)
+
+
+def _culprit_fields(form, culprits) -> dict[str, dict]:
+    """The fields of the rules a refusal names, by rule, in the page's order: the id of the
+    box a link beside the refusal moves to, and its label. The reserved slots are a group of
+    boxes: the link goes to the first one filled in, else the first shown."""
+    found = {}
+    for name in _ON_THE_PAGE:
+        if name not in culprits:
+            continue
+        if name == "secondary":
+            focus = f"extra_{form.focus.data}"
+            boxes = [f for f in form if f.name.startswith("extra_") and f.name != focus]
+            box = next((f for f in boxes if f.data), boxes[0])
+            found[name] = {"id": box.id, "label": "Slots reserved for other recommendations"}
+        else:
+            found[name] = {"id": form[name].id, "label": form[name].label.text}
+    return found
 
 
 def _presenters(result: dict) -> list[str]:

@@ -43,6 +43,12 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     expect(page.get_by_role("alert")).to_contain_text("These rules cannot be met")
     expect(page.get_by_role("alert")).to_contain_text("smaller offices")
     expect(page.get_by_label("At least this many from smaller offices")).to_have_value("4")
+    # The refusal leads to the box of the rule it names, which says so beside it.
+    page.get_by_role("alert").get_by_role("link", name="At least this many").click()
+    expect(page.get_by_label("At least this many from smaller offices")).to_be_focused()
+    expect(
+        page.get_by_label("At least this many from smaller offices")
+    ).to_have_accessible_description(re.compile("Part of why these rules cannot be met"))
     shoot(page, "lineup-2-infeasible")
 
     page.get_by_label("At least this many from smaller offices").fill("1")

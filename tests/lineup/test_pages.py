@@ -222,6 +222,27 @@ def test_infeasible_rules_say_which_rule(client, survey):
     assert "only 2 smaller offices have projects on these recommendations: HR, IL" in page
 
 
+def test_infeasible_rules_point_at_their_fields(client, survey):
+    """helper-201: the refusal named a rule in words only; it links to the boxes of the rules
+    it names, and each of them says so beside it."""
+    page = html.unescape(post_rules(client, min_small="4").get_data(as_text=True))
+    assert (
+        'Rule to change: <a href="#min_small">At least this many from smaller offices</a>.' in page
+    )
+    box = re.search(r'<input[^>]*\bname="min_small"[^>]*>', page)[0]
+    assert 'aria-describedby="min_small-hint min_small-problem"' in box
+    assert '<p class="error" id="min_small-problem">Part of why these rules cannot be met' in page
+    assert page.count('-problem">Part of why') == 1  # no other rule is blamed
+    # A plan to include: the office's code and the box that would let plans present.
+    page = html.unescape(post_rules(client, include="ES").get_data(as_text=True))
+    assert (
+        'Rules to change: <a href="#include_plans">Also consider plans</a>, '
+        '<a href="#include">Must include</a>.' in page
+    )
+    assert 'aria-describedby="include_plans-hint include_plans-problem"' in page
+    assert 'id="include-problem"' in page and 'id="min_small-problem"' not in page
+
+
 def test_reserving_every_slot_for_other_recommendations_is_refused(client, survey):
     response = post_rules(client, slots="2", extra_4="2")
     assert response.status_code == 400

@@ -341,6 +341,30 @@ def test_infeasible_rules_name_the_rule(survey, rules, message):
     assert message in str(refused.value)
 
 
+@pytest.mark.parametrize(
+    "rules, names",
+    [
+        (Rules(min_small=3), ("min_small",)),
+        (Rules(slots=11), ("slots",)),
+        (Rules(slots=6, max_per_region=1), ("max_per_region", "slots")),
+        (Rules(include=frozenset({"ES"})), ("include", "include_plans")),
+        (Rules(include=frozenset({"AU"}), exclude=frozenset({"AU"})), ("include", "exclude")),
+        (Rules(slots=2, secondary=((4, 2),)), ("slots", "secondary")),
+        (
+            Rules(slots=3, include=frozenset({"EM", "EP"}), max_per_region=1),
+            ("include", "max_per_region"),
+        ),
+    ],
+    ids=["small", "slots", "regions", "plan", "both", "no-focus", "combination"],
+)
+def test_infeasible_rules_say_which_fields_they_are_about(survey, rules, names):
+    """The page links to and marks the boxes of the rules a refusal names (helper-201)."""
+    instance = workshop_instance(survey, rules.per_recommendation)
+    with pytest.raises(InfeasibleRules) as refused:
+        solve(instance, rules)
+    assert refused.value.rules == names
+
+
 def generated(seed: int) -> Instance:
     """A small instance with random relevance, sizes and groups: small enough to try every
     line-up, varied enough that the relaxation is sometimes fractional."""
