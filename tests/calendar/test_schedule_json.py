@@ -284,3 +284,15 @@ def test_a_cancelled_meeting_s_schedule_says_so_and_has_no_talks(colead_client, 
     assert all(not day["rooms"].get("Video call") for day in conference["days"])
     page = client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
     assert url in page
+
+
+def test_the_meeting_page_says_what_the_schedule_is_for(colead_client, survey):
+    """helper-201: "Schedule for conference apps (frab JSON)" named a format, not a use."""
+    meeting_id, _ = published_meeting(colead_client)
+    page = colead_client.get(f"/meetings/{meeting_id}").get_data(as_text=True)
+    assert f'href="/meetings/{meeting_id}/schedule.json" aria-describedby="schedule-hint">' in page
+    assert "Agenda for conference apps</a>" in page and "frab" not in page
+    assert (
+        '<p class="hint" id="schedule-hint">For phone apps that show a conference programme, '
+        "such as Giggity: give the app this link to carry this agenda with you.</p>" in page
+    )
