@@ -581,8 +581,11 @@ def test_a_first_presenter_beside_a_wish_nobody_meets_says_why_it_ranks_first(cl
     assert "Shares no words with NO's wish: it ranks on what it has to show" in section
     # A presenter that meets none of a wish others meet says so; one that meets some, how much.
     page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
-    assert "meets none of RU's wish" in first_row(page, "RU")
-    assert re.search(r"relevance to the wish 0\.\d\d", first_row(page, "AU"))
+    # In words that read as a sentence beside the score (helper-201: "meets none of RU's wish",
+    # "relevance to the wish 0.42").
+    assert "meets none of the topics in RU's wish" in first_row(page, "RU")
+    assert re.search(r"how well it meets AU's wish: 0\.\d\d of 1", first_row(page, "AU"))
+    assert "relevance to the wish" not in page
 
 
 def test_the_office_filter_lists_the_surveys_offices(client, survey):
