@@ -105,3 +105,17 @@ def test_a_co_leads_menu_is_one_row_at_1280_and_fits_a_phone(page, phone, live_s
     phone.get_by_role("button", name="Menu").click()
     assert phone.get_by_role("banner").get_by_text("colead@example.org").is_visible()
     assert phone.evaluate(FITS_WIDTH)
+
+
+def test_on_a_phone_a_marks_note_sits_beside_its_box(phone, live_server, colead, survey):
+    """helper-201: at 390 px "Note" ended the verdict's line and its box began the next."""
+    sign_in(phone, live_server)
+    phone.goto(live_server + "/recommendations/10/matches")
+    mark = phone.locator("details.mark-form").first
+    mark.locator("summary").click()
+    label, box = mark.get_by_text("Note", exact=True), mark.get_by_label("Note")
+    label_box, field_box = label.bounding_box(), box.bounding_box()
+    middle = label_box["y"] + label_box["height"] / 2
+    assert field_box["y"] <= middle <= field_box["y"] + field_box["height"], (label_box, field_box)
+    assert label_box["x"] < field_box["x"]
+    assert phone.evaluate(FITS_WIDTH)
