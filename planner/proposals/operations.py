@@ -219,14 +219,15 @@ def change_status(
         held = slots_of(proposal, live=True)
         if held and (last is None or last.at < proposal.updated_at):
             # Put on an agenda since (a slot links to it; no event of its own records that).
-            what = f"it was put on an agenda (“{held[-1].title}” in {held[-1].meeting.title})"
+            what = f": it was put on an agenda (“{held[-1].title}” in {held[-1].meeting.title})"
         elif last is not None:
-            what = f"last by {last.actor} ({last.action}, {last.at:%Y-%m-%d %H:%M} UTC)"
+            # As the proposal's history says it (helper-201: "(status, 2026-12-04 07:29 UTC)").
+            what = f". Last change: {last.what} by {last.actor} on {last.at:%-d %b %Y, %H:%M} UTC"
         else:
-            what = "by someone"
+            what = ""
         raise Conflict(
-            f"This proposal changed since you opened it: {what}; it is now "
-            f"{proposal.status}. Your change was not saved; look again and decide."
+            f"This proposal changed since you opened it{what}. It is now {proposal.status}; "
+            "your decision was not saved: look again and decide."
         )
     if proposal.status == ProposalStatus.withdrawn:
         raise Conflict("The office withdrew this proposal.")

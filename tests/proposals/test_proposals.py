@@ -13,7 +13,7 @@ from planner.lineup.models import Lineup
 from planner.lineup.operations import workshop_instance
 from planner.matching.operations import survey_interests_and_projects
 from planner.offices.models import OfficeContact
-from planner.proposals.models import Proposal
+from planner.proposals.models import Proposal, ProposalEvent
 from planner.timezones import moment_in
 from tests.support import counted_queries, csrf_token, form_of, hidden_fields
 
@@ -298,6 +298,13 @@ def test_the_later_of_two_concurrent_decisions_is_told(client, colead_client, su
     assert late.status_code == 409
     page = late.get_data(as_text=True)
     assert "changed since you opened it" in page
+    # In a sentence, as the history says it (helper-201: "(status, 2026-12-04 07:29 UTC)").
+    decided = db.session.scalar(select(ProposalEvent).order_by(ProposalEvent.id.desc()))
+    assert (
+        f"This proposal changed since you opened it. Last change: Accepted by {decided.actor} "
+        f"on {decided.at:%-d %b %Y, %H:%M} UTC. It is now accepted; your decision was not "
+        "saved: look again and decide." in html.unescape(page)
+    )
     db.session.refresh(proposal)
     assert proposal.status == "accepted"
     # Having looked, the second co-lead sends the form as it came back: it decides.
