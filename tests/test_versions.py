@@ -246,7 +246,9 @@ def test_the_office_editing_its_proposal_after_a_colead_decided(api, client, sur
     assert decided.status_code == 302
     fields["title"] = ["A new title"]
     answer = client.post(private + "/edit", data=fields, follow_redirects=True)
-    assert "The co-leads have decided (accepted)" in html.unescape(answer.get_data(as_text=True))
+    assert "The co-leads have decided: your proposal is accepted" in html.unescape(
+        answer.get_data(as_text=True)
+    )
     db.session.refresh(proposal)
     assert (proposal.status, proposal.title) == ("accepted", "AI for classification")
 

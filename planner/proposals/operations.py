@@ -175,7 +175,7 @@ def edit_by_office(
     _save(proposal)
 
 
-def closed_reason(proposal: Proposal, after: str = "it can no longer change.") -> str:
+def closed_reason(proposal: Proposal, after: str = "so it can no longer change.") -> str:
     """Why the office can no longer change its proposal: it withdrew it, or the co-leads
     decided."""
     if proposal.status == ProposalStatus.withdrawn:
@@ -183,7 +183,7 @@ def closed_reason(proposal: Proposal, after: str = "it can no longer change.") -
             "You withdrew this proposal; it can no longer change. To offer it again, send a "
             "new one."
         )
-    return f"The co-leads have decided ({proposal.status}); {after}"
+    return f"The co-leads have decided: your proposal is {proposal.status}, {after}"
 
 
 def why_not_withdrawable(proposal: Proposal) -> str | None:
@@ -191,7 +191,7 @@ def why_not_withdrawable(proposal: Proposal) -> str | None:
     if proposal.status == ProposalStatus.withdrawn:
         return "You withdrew this proposal already: nothing changed."
     if not proposal.open_to_office:
-        return closed_reason(proposal, "write to them instead.")
+        return closed_reason(proposal, "so write to them instead.")
     return None
 
 

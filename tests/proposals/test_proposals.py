@@ -254,8 +254,16 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
     # The office can no longer edit, and is told why.
     edit = client.get(f"/proposals/{token}/edit", follow_redirects=True)
     assert edit.request.path == f"/proposals/{token}"
-    assert "The co-leads have decided (accepted); it can no longer change." in edit.get_data(
-        as_text=True
+    assert (
+        "The co-leads have decided: your proposal is accepted, so it can no longer change."
+        in edit.get_data(as_text=True)
+    )
+    # The decision's date in the sentence, not a "(decided 2026-12-04)" after the status.
+    decision = db.session.scalar(select(ProposalEvent).order_by(ProposalEvent.id.desc()))
+    assert (
+        f"Your proposal is <strong>accepted</strong>: the co-leads decided on <time "
+        f'datetime="{decision.at.date().isoformat()}">{decision.at:%-d %B %Y}</time>.'
+        in edit.get_data(as_text=True)
     )
 
 
@@ -275,7 +283,9 @@ def test_an_edit_sent_after_the_decision_comes_back_with_what_was_typed(
     refused = client.post(url, data=typed)
     assert refused.status_code == 409
     page = html.unescape(refused.get_data(as_text=True))
-    assert "The co-leads have decided (declined); it can no longer change." in page
+    assert (
+        "The co-leads have decided: your proposal is declined, so it can no longer change." in page
+    )
     assert "Your changes were not saved" in page and 'value="My retitled talk"' in page
     db.session.refresh(proposal)
     assert proposal.title == VALID["title"]
