@@ -60,6 +60,8 @@ class Placed:
     label: Label
     # Where a linked label answers a click or tap, around its text.
     box: Box | None = None
+    # The label's text on the lines it is drawn on, where it takes more than one.
+    lines: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Heatmap:
     grid_top: float
     grid_width: float
     grid_height: float
+    row_line: float = 0.0  # between the baselines of a row label's lines
 
 
 def _fit(text: str, limit: int) -> str:
@@ -106,20 +109,26 @@ def heatmap(
 ) -> Heatmap:
     """Rows are (office code, label), columns (recommendation number, label).
 
-    A `caption` is drawn as a visible title at the top (for downloads used on slides).
+    A row's label longer than `row_label_chars` wraps onto a second line within its row
+    (helper-201: "GM The Gambia Industrial Prop…"); only one longer than two lines is cut, and
+    its tooltip and link name it whole. A `caption` is drawn as a visible title at the top
+    (for downloads used on slides).
     """
-    left = 12 + _CHAR * min(row_label_chars, max((len(r.text) for _, r in rows), default=4))
+    wrapped = [_two_lines(label.text, row_label_chars) for _, label in rows]
+    left = 12 + _CHAR * max((len(t) for lines in wrapped for t in lines), default=4)
     top, gap = 34.0 + (_CAPTION if caption else 0), 2.0
     grid_width = len(columns) * cell
     grid_height = len(rows) * cell
     placed_rows = tuple(
         Placed(
             left - 8,
-            top + i * cell + cell / 2 + 4,
-            _shorten(label, row_label_chars),
+            # The first line's baseline: one line sits mid-row, two share it.
+            top + i * cell + cell / 2 + 4 - (_ROW_LINE / 2) * (len(lines) - 1),
+            Label(" ".join(lines), label.title, label.href),
             Box(4, top + i * cell, left - 8, max(cell, TARGET)),
+            lines if len(lines) > 1 else (),
         )
-        for i, (_, label) in enumerate(rows)
+        for i, ((_, label), lines) in enumerate(zip(rows, wrapped, strict=True))
     )
     placed_columns = tuple(
         Placed(
@@ -175,11 +184,20 @@ def heatmap(
         grid_top=top,
         grid_width=grid_width,
         grid_height=grid_height,
+        row_line=_ROW_LINE,
     )
 
 
-def _shorten(label: Label, limit: int) -> Label:
-    return Label(_fit(label.text, limit), label.title, label.href)
+# Between the baselines of a row label's two lines: both fit in a 26 px row.
+_ROW_LINE = 12.0
+
+
+def _two_lines(text: str, limit: int) -> tuple[str, ...]:
+    """Whole words on at most two lines of `limit` characters; what is left is cut with "…"."""
+    lines = _wrap(text, limit)
+    if len(lines) > 2:
+        lines = (lines[0], " ".join(lines[1:]))
+    return tuple(_fit(line, limit) for line in lines)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@ import re
 
 import pytest
 
+from planner.survey import charts
+
 
 def text(response):
     return response.get_data(as_text=True)
@@ -46,7 +48,7 @@ def test_heatmap_squares_link_to_the_answer(client, survey):
 
 def test_overview_filters_offices(client, survey):
     page = text(client.get("/?office=europe"))
-    rows = re.findall(r'text-anchor="end" fill="[^"]+"><title>([A-Z]{2}):', page)
+    rows = re.findall(r'class="label"><title>([A-Z]{2}):', page)
     assert rows == ["EM", "EP"]
     empty = text(client.get("/?office=atlantis"))
     assert "No office matches “atlantis”." in empty
@@ -79,6 +81,29 @@ def test_charts_download_as_standalone_svg(client, survey):
     assert "Rec 10: New and emerging technologies (AI, blockchain): Supply 12" in bars
     assert "Rec 10: New and emerging technologies (AI, blockchain): Demand 10" in bars
     assert "Rec 10: New and emerging technologies (AI, blockchain): Struggle 8" in bars
+
+
+def test_the_heatmap_shows_each_office_name_whole(client, survey):
+    """helper-201: row labels were cut at 30 characters ("GM The Gambia Industrial Prop…").
+    A longer one wraps onto a second line in its row; the link's tooltip and name are whole."""
+    svg = text(client.get("/"))
+    assert (
+        "…" not in svg[svg.index('<svg xmlns="http://www.w3.org/2000/svg"') : svg.index("</svg>")]
+    )
+    assert re.search(
+        r'<a href="/offices/GM[^"]*" class="label"><title>GM: The Gambia Industrial Property '
+        r"Office</title><rect [^>]*/><text [^>]*><tspan [^>]*>GM The Gambia Industrial</tspan>"
+        r'<tspan [^>]*dy="12[^"]*">Property Office</tspan></text></a>',
+        svg,
+    )
+
+
+def test_a_row_label_longer_than_two_lines_is_cut_on_the_second():
+    assert charts._two_lines("AB " + "word " * 20, 30) == (
+        "AB word word word word word",
+        "word word word word word word…",
+    )
+    assert charts._two_lines("XY Short", 30) == ("XY Short",)
 
 
 def test_summary_page_reproduces_the_document(client, survey):
