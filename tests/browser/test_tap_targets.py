@@ -2,6 +2,8 @@
 high), the agenda editor's row of slot buttons too; and the editor's stacked slots name the zone
 of their times."""
 
+import pytest
+
 from tests.browser.conftest import ARTIFACTS, FITS_WIDTH, sign_in
 from tests.support import publish_as_planned
 
@@ -119,3 +121,28 @@ def test_on_a_phone_a_marks_note_sits_beside_its_box(phone, live_server, colead,
     assert field_box["y"] <= middle <= field_box["y"] + field_box["height"], (label_box, field_box)
     assert label_box["x"] < field_box["x"]
     assert phone.evaluate(FITS_WIDTH)
+
+
+@pytest.mark.parametrize("width", [700, 900, 1100])
+def test_between_a_phone_and_1280_the_menu_folds_rather_than_wrapping(
+    browser, live_server, colead, width
+):
+    """helper-201: at 700–1100 px a co-lead's menu took two or three rows (the links wrapped
+    under the name, Sign out on a row of its own). Where it would wrap it folds behind "Menu"
+    (one row: the name and the button); opened, it shows every link and the account."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(live_server + "/meetings")
+    header = page.locator("header.site")
+    assert header.bounding_box()["height"] < 70, header.bounding_box()
+    menu = page.get_by_role("button", name="Menu")
+    nav = page.get_by_role("navigation", name="Main")
+    assert menu.is_visible() and not nav.is_visible()
+    menu.click()
+    assert nav.get_by_role("link", name="Outbox").is_visible()
+    assert page.get_by_role("button", name="Sign out").is_visible()
+    assert page.get_by_role("banner").get_by_text("colead@example.org").is_visible()
+    assert page.evaluate(FITS_WIDTH)
+    header.screenshot(path=str(ARTIFACTS / f"menu-open-{width}.png"))
+    context.close()
