@@ -123,6 +123,19 @@ def test_on_a_phone_a_marks_note_sits_beside_its_box(phone, live_server, colead,
     assert phone.evaluate(FITS_WIDTH)
 
 
+def _heard(page, text: str) -> list[tuple]:
+    """Where a screen reader meets `text`: every node of the accessibility tree not ignored
+    whose name or description holds it (text shown, hidden copies, tooltips alike)."""
+    session = page.context.new_cdp_session(page)
+    nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    said = [
+        (n["role"]["value"], n.get("name", {}).get("value"), n.get("description", {}).get("value"))
+        for n in nodes
+        if not n.get("ignored")
+    ]
+    return [s for s in said if text in f"{s[1]} {s[2]}"]
+
+
 @pytest.mark.parametrize("width", [700, 900, 1100])
 def test_between_a_phone_and_1280_the_menu_folds_rather_than_wrapping(
     browser, live_server, colead, width
@@ -145,4 +158,21 @@ def test_between_a_phone_and_1280_the_menu_folds_rather_than_wrapping(
     assert page.get_by_role("banner").get_by_text("colead@example.org").is_visible()
     assert page.evaluate(FITS_WIDTH)
     header.screenshot(path=str(ARTIFACTS / f"menu-open-{width}.png"))
+    context.close()
+
+
+@pytest.mark.parametrize("width", [390, 800, 1280, 1400, 1600])
+def test_a_screen_reader_hears_the_signed_in_address_once(browser, live_server, colead, width):
+    """helper-201: at 641–1499 px the address was read twice, as a hidden copy and as Sign
+    out's tooltip. It is heard once, as Sign out's description, whether it shows or not."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(live_server + "/meetings")
+    menu = page.get_by_role("button", name="Menu")
+    if menu.is_visible():
+        menu.click()
+    assert _heard(page, "colead@example.org") == [
+        ("button", "Sign out", "Signed in as colead@example.org")
+    ]
     context.close()
