@@ -28,13 +28,15 @@ def private_page(url: str) -> bool:
     target) or a path that goes on past the page still shows the secret."""
     if not has_app_context():  # no planner running: no page of it to protect
         return False
-    parts = urlsplit(url)
+    parsed = _parsed(url)
     host = _host(url)
-    if not host or not _ours(host):
+    if parsed is None or not host or not _ours(host):
         return False
-    if "token" in parse_qs(parts.query):
+    if "token" in parse_qs(parsed.search.removeprefix("?")):
         return True
-    path = posixpath.normpath("/" + unquote(parts.path).lstrip("/"))
+    # The path as the browser sends it (a backslash is a slash: "/presenter\\<token>"
+    # opens the page), then as the server reads it (escapes decoded).
+    path = posixpath.normpath("/" + unquote(parsed.pathname).lstrip("/"))
     prefix = urlsplit(current_app.config.get("BASE_URL") or "").path.rstrip("/")
     if prefix:
         if path != prefix and not path.startswith(prefix + "/"):
@@ -89,16 +91,24 @@ def _planner_addresses() -> list[str]:
     return [a for a in addresses if a]
 
 
+def _parsed(url: str) -> ada_url.URL | None:
+    """`url` read by the WHATWG URL standard, as browsers read it; None when they cannot."""
+    try:
+        return ada_url.URL(url)
+    except ValueError:
+        return None
+
+
 def _host(url: str) -> str:
     """The host a browser opens for `url`, in one spelling. Read by the WHATWG URL standard
     (ada): IDNA mapping first (full-width digits, "。", capitals), then an IPv4 address in any of
     its spellings ("127.1", "0x7f.0x.0x.1", "2130706433") in its dotted one; here also without
     a final dot, and an IPv6 address as `ipaddress` writes it (an IPv4-mapped one as its IPv4
     address). A link a browser cannot open leads to no page: no host."""
-    try:
-        host = ada_url.URL(url).hostname.rstrip(".")
-    except ValueError:
+    parsed = _parsed(url)
+    if parsed is None:
         return ""
+    host = parsed.hostname.rstrip(".")
     if not host.startswith("["):
         return host
     address = ipaddress.IPv6Address(host[1:-1])

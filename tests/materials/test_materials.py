@@ -279,6 +279,9 @@ def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
         f"http://0x7f.0x.0x.1/presenter/{token}",
         f"http://１２７.１/presenter/{token}",
         f"http://127。0。1/presenter/{token}",
+        # A backslash in the path is a slash to a browser.
+        f"{base}/presenter\\{token}",
+        f"{base}/a\\..\\presenter\\{token}",
     ):
         refused = presenter_upload(presenter, token, url=url, kind="slides")
         page = html.unescape(refused.get_data(as_text=True))
