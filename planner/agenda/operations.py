@@ -151,7 +151,8 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         values.get("freeze_on", meeting.freeze_on),
         values.get("starts_at", meeting.starts_at),
         zone,
-        changed="freeze_on" in values or "starts_at" in values,
+        # A new home zone keeps the instant: the meeting's day there may be an earlier one.
+        changed=bool({"freeze_on", "starts_at", "time_zone"} & values.keys()),
     )
     changed = [name for name, value in values.items() if getattr(meeting, name) != value]
     if "starts_at" in changed and "time_zone" not in changed:

@@ -539,6 +539,18 @@ def test_the_programme_freezes_before_the_meeting_or_on_its_day(api, slot):
     assert api.get(url).get_json()["freeze_on"] == "2027-03-09"
 
 
+def test_a_new_home_zone_does_not_leave_the_freeze_after_the_meetings_day(api, slot):
+    """The meeting keeps its instant in a new home zone, where its day may be an earlier one:
+    a freeze on the old day would then fall after the meeting, as a freeze typed so would."""
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    early = {"starts_at": "2027-03-09T00:30:00+01:00", "freeze_on": "2027-03-09"}
+    assert api.patch(url, json=early).status_code == 200
+    moved = api.patch(url, json={"time_zone": "America/Lima"})  # 8 March, 18:30 there
+    assert moved.status_code == 400 and moved.get_json()["field"] == "freeze_on"
+    assert "(8 March 2027)" in moved.get_json()["message"]
+    assert api.get(url).get_json()["time_zone"] != "America/Lima"
+
+
 def test_a_presenters_pages_are_private_too(api, slot, presenter):
     link = invite(api, slot)
     for url in (link, f"{link}/availability", f"{link}/slot.ics"):
