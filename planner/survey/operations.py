@@ -1,6 +1,7 @@
 """Storing, finding and exporting surveys: the database side of the importers and exporters."""
 
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -503,15 +504,20 @@ def _store(record: SurveyRecord, fingerprint: str) -> tuple[Survey, tuple[str, .
 
 def _named_in_any_case(label: str, slug: str) -> Survey | None:
     """The (first imported) survey with this label or this slug, in any case: folded in Python,
-    in every script ("ДОКЛАД" is "доклад"; SQLite's lower() folds only ASCII). Surveys are
-    few: their labels are read whole."""
-    folded = label.casefold(), slug.casefold()
+    in every script ("ДОКЛАД" is "доклад"; SQLite's lower() folds only ASCII), and in any of
+    the code points that write the same letters ("é" as one, or as "e" and its accent). Surveys
+    are few: their labels are read whole."""
+    folded = _folded(label), slug.casefold()
     for found_id, found_label, found_slug in db.session.execute(
         select(Survey.id, Survey.label, Survey.slug).order_by(Survey.id)
     ):
-        if found_label.casefold() == folded[0] or found_slug.casefold() == folded[1]:
+        if _folded(found_label) == folded[0] or found_slug.casefold() == folded[1]:
             return db.session.get(Survey, found_id)
     return None
+
+
+def _folded(label: str) -> str:
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", label).casefold())
 
 
 def _latest_first() -> tuple:

@@ -110,6 +110,22 @@ def test_a_label_that_differs_only_in_case_is_the_same_survey(cli, app_context):
     assert find_survey("cws-13-26").label == find_survey("CWS/13/26").label == "CWS/13/26"
 
 
+def test_a_label_spelt_with_other_code_points_is_the_same_survey(cli, app_context):
+    """ "Café" typed with é as one character or as e and a combining accent (as macOS names
+    files) reads the same: it was stored as a second survey labelled "Café" (their slugs
+    differed, "Caf" and "Cafe"), and either could be deleted or replaced for the other."""
+    assert import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", "Caf\u00e9").exit_code == 0
+    before = counts()
+    other = "Cafe\u0301"
+    refused = import_file(cli, BUNDLED, "--label", other)
+    assert refused.exit_code == 1, refused.output
+    assert "A different survey labelled Caf\u00e9 is already imported" in refused.stderr
+    assert counts() == before
+    from planner.survey.operations import find_survey
+
+    assert find_survey(other).label == "Caf\u00e9"
+
+
 def test_replacing_says_which_saved_line_ups_go_with_the_survey(cli, app_context, colead_client):
     from planner.lineup.models import Lineup
     from planner.lineup.operations import propose_lineup, save_lineup
