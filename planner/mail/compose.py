@@ -5,7 +5,8 @@ as invite.ics); optional kinds carry RFC 8058's one-click unsubscribe headers. A
 an internationalised domain in its ASCII form, which every mail server routes."""
 
 from datetime import datetime
-from email.errors import NonASCIILocalPartDefect
+from email.errors import HeaderParseError, NonASCIILocalPartDefect
+from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.policy import EmailPolicy
@@ -118,15 +119,36 @@ class _Policy(EmailPolicy):
     def _folded(self, fold, name: str, value):
         if name.lower() == "list-unsubscribe":
             return fold(self.clone(max_line_length=998), name, value)
-        folded = fold(self, name, value)
-        # A value that fits on a line of its own, but not after its name, Python moves whole
-        # to the next line ("Subject:" CRLF " Your proposal ..."), which some clients show with
-        # a leading space (helper-81). A line a little shorter makes it fold between words.
-        empty_first_line = f"{name}:{self.linesep}"
-        if isinstance(folded, bytes):
-            empty_first_line = empty_first_line.encode()
-        if folded.startswith(empty_first_line) and len(str(value)) > 20:
-            shorter = fold(self.clone(max_line_length=len(str(value)) - 1), name, value)
-            if not shorter.startswith(empty_first_line):
-                return shorter
-        return folded
+        # Python 3.11 sometimes folds the space between two words into the gap between two
+        # encoded words, where RFC 2047 says it is no part of the text ("Presentación über" read
+        # as "Presentaciónüber"): another line length folds elsewhere.
+        for length in range(self.max_line_length, self.max_line_length - 16, -1):
+            folded = _folded_at(fold, self.clone(max_line_length=length), name, value)
+            if _reads_back(folded, value):
+                return folded
+        return _folded_at(fold, self, name, value)
+
+
+def _folded_at(fold, policy: EmailPolicy, name: str, value):
+    folded = fold(policy, name, value)
+    # A value that fits on a line of its own, but not after its name, Python moves whole to
+    # the next line ("Subject:" CRLF " Your proposal ..."), which some clients show with a
+    # leading space (helper-81). A line a little shorter makes it fold between words.
+    empty_first_line = f"{name}:{policy.linesep}"
+    if isinstance(folded, bytes):
+        empty_first_line = empty_first_line.encode()
+    if folded.startswith(empty_first_line) and len(str(value)) > 20:
+        shorter = fold(policy.clone(max_line_length=len(str(value)) - 1), name, value)
+        if not shorter.startswith(empty_first_line):
+            return shorter
+    return folded
+
+
+def _reads_back(folded: str | bytes, value) -> bool:
+    """Whether a folded header reads as `value`, as RFC 2047 reads encoded words."""
+    text = folded.decode("utf-8", "replace") if isinstance(folded, bytes) else folded
+    written = text.partition(":")[2].replace("\r\n", "").replace("\n", "")
+    try:
+        return str(make_header(decode_header(written))).strip() == str(value).strip()
+    except (HeaderParseError, UnicodeDecodeError, LookupError):
+        return False

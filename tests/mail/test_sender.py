@@ -165,6 +165,26 @@ def test_a_subject_that_fits_a_line_of_its_own_starts_on_the_subject_line(
     assert received.message["Subject"] == subject
 
 
+def test_a_folded_subject_keeps_the_space_between_its_words(app_context, cli, smtp):
+    """Python 3.11 folded some subjects with the space between two words in the gap between two
+    encoded words, which RFC 2047 (and every mail client) reads as nothing: "automática
+    Änderung" arrived as "automáticaÄnderung"."""
+    from email.header import decode_header, make_header
+
+    subject = (
+        "Invitation: l'Office clasificación automática Änderung Marcas européen la "
+        "transformación automática Presentación des Marcas análisis Invitación l'Office"
+    )
+    _mail(DANA, MessageKind.decision, subject)
+    _send_once(cli)
+    (received,) = smtp.received
+    head = received.data.split(b"\r\n\r\n", 1)[0].decode()
+    folded = head.split("\r\nSubject:", 1)[1].split("\r\nDate:", 1)[0]
+    assert str(make_header(decode_header(folded.replace("\r\n", "")))).strip() == subject
+    assert received.message["Subject"] == subject
+    assert all(len(line) <= 78 for line in head.split("\r\n"))
+
+
 def test_a_message_without_html_or_calendar_is_plain_text(app_context, cli, smtp):
     enqueue(DANA, kind=MessageKind.decision, subject="Your proposal", text="Accepted.")
     db.session.commit()
