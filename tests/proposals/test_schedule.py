@@ -462,7 +462,7 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert "Your proposal is <strong>accepted</strong>" in page and REASON in page
     # The decision's day written as the page writes every other date ("4 December 2026").
-    assert re.search(r"\(decided \d{1,2} [A-Z][a-z]+ \d{4}\)", page)
+    assert re.search(r"the co-leads decided on <time[^>]*>\d{1,2} [A-Z][a-z]+ \d{4}</time>", page)
     # Decided, it can no longer be edited or withdrawn: the page no longer says it can.
     assert "anyone with it can see the proposal and what became of it" in page
     assert "edit or withdraw" not in page
