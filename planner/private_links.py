@@ -5,6 +5,7 @@ feed. Whoever holds such a link acts for its owner, so it is never published wit
 
 import ipaddress
 import posixpath
+import re
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import ada_url
@@ -28,6 +29,8 @@ def private_page(url: str) -> bool:
     target) or a path that goes on past the page still shows the secret."""
     if not has_app_context():  # no planner running: no page of it to protect
         return False
+    if names_a_secret(url):
+        return True
     parsed = _parsed(url)
     host = _host(url)
     if parsed is None or not host or not _ours(host):
@@ -46,6 +49,41 @@ def private_page(url: str) -> bool:
     return any(
         _holds_a_token("/" + "/".join(segments[:end])) for end in range(len(segments), 0, -1)
     )
+
+
+# What a private link's secret can look like in text: URL-safe base64 (a presenter's or a
+# volunteer's token), with dots between the parts of a signed one (an office feed's, an
+# unsubscribe link's). Shorter runs are words, not secrets.
+_SECRET_LIKE = re.compile(r"[A-Za-z0-9_.-]{20,}")
+
+
+def names_a_secret(text: str) -> bool:
+    """Whether `text` holds the secret of one of this planner's private links anywhere: in a
+    path on another site ("https://slides.example/presenter/<token>"), a query value
+    ("?next=/presenter/<token>"), a fragment. Whoever reads it can open the page on the
+    planner's own address, whatever the rest of the link says. Each run of the characters a
+    secret is made of (escapes decoded too) is checked as every kind of secret the planner
+    gives: a presenter's or a volunteer's link (by its stored digest, one query each), an
+    office feed's and an unsubscribe link's (by their signature)."""
+    from sqlalchemy import select
+
+    from planner.accounts.models import digest
+    from planner.calendar.operations import signed_as_feed_token
+    from planner.extensions import db
+    from planner.mail.unsubscribe import read_token
+    from planner.presenters.models import Invitation
+    from planner.proposals.models import Proposal
+
+    runs = set(_SECRET_LIKE.findall(text)) | set(_SECRET_LIKE.findall(unquote(text)))
+    candidates = runs | {part for run in runs for part in run.split(".")}
+    if not candidates:
+        return False
+    digests = [digest(c) for c in candidates]
+    for model in (Invitation, Proposal):
+        if db.session.scalar(select(model.id).where(model.link_hash.in_(digests)).limit(1)):
+            return True
+    secret = current_app.config["SECRET_KEY"]
+    return any(read_token(run) is not None or signed_as_feed_token(run, secret) for run in runs)
 
 
 def _holds_a_token(path: str) -> bool:

@@ -17,7 +17,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from hashlib import sha256
 from importlib.metadata import version
 
-from itsdangerous import URLSafeSerializer
+from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import ColumnElement, and_, event, func, inspect, select
 from sqlalchemy.orm import Session, selectinload
 
@@ -799,6 +799,15 @@ def _serializer(secret: str) -> URLSafeSerializer:
 def office_feed_token(office: Office, secret: str) -> str:
     """A signed token for the office's private feed; revoked by raising its feed_version."""
     return _serializer(secret).dumps([office.code, office.feed_version])
+
+
+def signed_as_feed_token(token: str, secret: str) -> bool:
+    """Whether `token` is signed as some office's feed token (current or revoked): a secret."""
+    try:
+        _serializer(secret).loads(token)
+    except BadSignature:
+        return False
+    return True
 
 
 def token_is_valid(office: Office, token: str | None, secret: str) -> bool:

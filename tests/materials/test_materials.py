@@ -290,16 +290,64 @@ def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
         assert f'value="{url}"' in page  # kept, to correct
     assert _stored() == []
     for url in (
-        f"https://slides.example/presenter/{token}",  # another site's page of that name
-        f"http://10.1/presenter/{token}",  # another machine
+        "https://slides.example/presenter/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5",  # no secret of ours
+        f"http://10.1/presenter/{token[::-1]}",  # another machine, no secret of ours
         f"{base}/meetings/1",  # a public page of the planner
     ):
         assert presenter_upload(presenter, token, url=url, kind="slides").status_code == 302
     assert [m.url for m in _stored()] == [
-        f"https://slides.example/presenter/{token}",
-        f"http://10.1/presenter/{token}",
+        "https://slides.example/presenter/Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5",
+        f"http://10.1/presenter/{token[::-1]}",
         f"{base}/meetings/1",
     ]
+
+
+def test_a_link_that_holds_a_secret_of_the_planner_anywhere_is_refused(app, future):
+    """helper-202: whoever reads a private link's secret can open its page on the planner, so a
+    link that holds one is refused wherever the secret sits: another site's path, a query
+    value other than `token`, a fragment, escaped; a presenter's, a volunteer's, an office
+    feed's or an unsubscribe link's."""
+    from planner.calendar.operations import office_feed_token
+    from planner.mail.unsubscribe import unsubscribe_token
+    from planner.offices.models import Office
+    from planner.private_links import names_a_secret
+    from planner.proposals.operations import EDITABLE, submit
+
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    base = app.config["BASE_URL"]
+    escaped = "".join(f"%{ord(c):02X}" for c in token)
+    for url in (
+        f"https://slides.example/presenter/{token}",
+        f"{base}/login?next=/presenter/{token}",
+        f"https://slides.example/deck#/presenter/{token}",
+        f"https://slides.example/deck?ref={escaped}",
+        f"https://slides.example/{token}.pdf",
+    ):
+        refused = presenter_upload(presenter, token, url=url, kind="slides")
+        assert refused.status_code == 400, url
+        assert "leads to a private page of this planner" in html.unescape(
+            refused.get_data(as_text=True)
+        )
+    assert _stored() == []
+    with app.test_request_context():
+        fields = {name: None for name in EDITABLE} | {
+            "title": "Our AI search",
+            "abstract": "How we search with AI.",
+            "contact_name": "Alex",
+            "contact_email": "",
+            "duration_minutes": 20,
+            "availability": "",
+            "maturity": "production",
+        }
+        _, proposal_token = submit("AU", fields, [10])
+        assert names_a_secret(f"https://x.example/?p={proposal_token}")
+        office = db.session.get(Office, "AU")
+        feed = office_feed_token(office, app.config["SECRET_KEY"])
+        assert names_a_secret(f"https://x.example/calendar?u={feed}")
+        assert names_a_secret(f"https://x.example/u/{unsubscribe_token('a@b.example', 'update')}")
+        assert not names_a_secret("https://x.example/a-long-slug-of-words-that-is-no-secret")
+        db.session.rollback()
 
 
 def test_the_planners_ip_address_is_its_address_however_spelt(app):
