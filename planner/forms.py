@@ -24,7 +24,7 @@ from wtforms.widgets import HiddenInput, ListWidget
 
 from planner.addresses import normal_address
 from planner.errors import PlannerError
-from planner.text import line_breaks, refusal
+from planner.text import blank, line_breaks, refusal
 from planner.timezones import ZoneError, pick_zone
 from planner.versioning import CLASHED, RACED, check_version
 
@@ -151,6 +151,15 @@ class PlannerForm(FlaskForm):
         for field in self:
             if isinstance(field, TextAreaField) and isinstance(field.data, str):
                 field.data = line_breaks(field.data)
+            if (
+                isinstance(field, StringField)
+                and not isinstance(field, PasswordField)
+                and isinstance(field.data, str)
+                and blank(field.data)
+            ):
+                # Nothing that shows (a zero-width space alone) is nothing: a required field
+                # says so, an optional one is stored empty.
+                field.data = ""
             if isinstance(field, SelectField) and isinstance(field.data, str):
                 # A choice of only blanks (" ", a tab, a no-break space) is no choice: `Optional`
                 # lets it through as such, so it must not reach the view as " ".

@@ -23,6 +23,15 @@ _CONTROL_ONE_LINE = re.compile(rf"[\x00-\x1f\x7f\x80-\x9f\u2028\u2029{_OVERRIDES
 _URL = re.compile(r"https?://[^\s\x00-\x1f\x7f<>\"]+\Z", re.IGNORECASE)  # HTTPS:// too
 
 
+def blank(value: str) -> bool:
+    """Whether text shows nothing: only spaces, line breaks and invisible characters (a
+    zero-width space, a byte-order mark, a joiner). A required field is not filled by it: a
+    title of U+200B alone reads as no title on every page."""
+    return all(
+        c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp") for c in value
+    )
+
+
 def line_breaks(value: str) -> str:
     """Text of several lines with the one line break stored: browsers send a textarea's breaks
     as CR LF, which is one break, not a forbidden CR."""

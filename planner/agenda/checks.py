@@ -17,7 +17,14 @@ from planner.private_links import PRIVATE_PAGE, private_page
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.request_input import unknown_fields
-from planner.text import CREDENTIALS, carries_credentials, is_web_address, line_breaks, refusal
+from planner.text import (
+    CREDENTIALS,
+    blank,
+    carries_credentials,
+    is_web_address,
+    line_breaks,
+    refusal,
+)
 from planner.timezones import (
     LocalTimeError,
     ZoneError,
@@ -122,7 +129,7 @@ def check_text(
     if not isinstance(value, str):
         raise AgendaError(f"{what} must be text.")
     value = line_breaks(value).strip() if multiline else value.strip()
-    if required and not value:
+    if required and blank(value):
         raise AgendaError(f"{what} is required.")
     if len(value) > limit:
         raise AgendaError(f"{what} is limited to {limit} characters.")

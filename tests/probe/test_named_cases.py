@@ -350,3 +350,22 @@ def test_no_nul_reaches_postgresql_whatever_the_code_path(app_context):
     else:
         assert db.session.get(Office, "A\x00") is None
     assert db.session.get(Office, "AU") is not None
+
+
+@pytest.mark.parametrize("invisible", ["\u200b", "\ufeff", "\u200b \u2060\u00a0", "\u200d\u200c"])
+def test_a_required_text_of_invisible_characters_alone_is_no_text(
+    client, colead_client, survey, invisible
+):
+    """helper-202: a title of a zero-width space alone was taken, and showed as no title on
+    every page. On the volunteer's form and API, and a meeting's title on the API, it is
+    refused as missing; nothing is stored. Text with a joiner between letters is kept."""
+    before = row_counts()
+    form = {**PROPOSAL, "title": invisible}
+    answer = client.post("/api/v1/proposals", json=form)
+    assert answer.status_code == 400
+    assert answer.get_json()["fields"]["title"] == ["Give the presentation a title."]
+    meeting = colead_client.post("/api/v1/meetings", json={"title": invisible})
+    assert meeting.status_code == 400 and "title is required" in meeting.get_json()["message"]
+    assert row_counts() == before
+    joined = colead_client.post("/api/v1/meetings", json={"title": "AI\u200dsearch"})
+    assert joined.status_code == 201 and joined.get_json()["title"] == "AI\u200dsearch"
