@@ -260,6 +260,8 @@ def _send(
             "was": list(context.get("was") or []),
             "since": (since or utcnow()).isoformat(),
             "asked_again": _question(context),
+            # The status the recipient was last told: the first settling change's before.
+            "status_was": carried.get("status_was") if carried else context.get("status_was"),
         }
         if settling
         else None,
@@ -307,6 +309,8 @@ def _carry(context: dict, carried: dict) -> dict:
     if was == list(context.get("times") or ()):
         # Moved and moved back: its time is the one they know.
         was, what = [], what - {"time", "length"}
+    if carried.get("status_was") is not None and carried["status_was"] == context.get("status_now"):
+        what -= {"status"}  # back at the status they were told (helper-99)
     asked, restored = context.get("asked_again"), context.get("restored")
     if carried.get("asked_again"):
         if restored:
@@ -1133,6 +1137,12 @@ def _active_presenter(slot: Slot, before: str | None = None) -> str:
     return mailbox(holder.email) if holder else ""
 
 
+def _statuses(slot: Slot, change: _Change) -> dict:
+    """The slot's status before this change and now: a message that replaces a settling one
+    names no change of status when the slot is back at the status told before (`_carry`)."""
+    return {"status_was": change.status or slot.status, "status_now": slot.status}
+
+
 def _tell_presenter(
     slot: Slot,
     change: _Change,
@@ -1202,6 +1212,7 @@ def _tell_presenter(
         "restored": restored,
         "published": published,
         "was": _times_before(slot, change, zone),
+        **_statuses(slot, change),
         "private_url": private_url,
         "first": returning,  # else the invitation came first
         # Only the presenter's own confirmation changed: the message says it is recorded.
@@ -1342,6 +1353,7 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
         "since": first.get("since") or first_written.isoformat(),
         "due": due.isoformat(),
         "asked_again": any(basis.get("asked_again") for _, basis, _ in withdrawn),
+        "status_was": first.get("status_was"),
     }
 
 
@@ -1400,6 +1412,7 @@ def _tell_contacts(
             if first
             else _times_before(slot, change, _zone(zone, "UTC") if zone else None),
             "first": first,
+            **_statuses(slot, change),
         }
         _to_contact(slot, contact, office=slot.office, cancel=cancelled, context=context)
 

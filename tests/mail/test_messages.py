@@ -1768,3 +1768,31 @@ def test_the_message_with_a_replaced_volunteer_link_is_never_sent_again(api, cli
     (received,) = outbox(kind="received")
     assert received.status == MessageStatus.superseded
     assert _send_again(api, received).status_code == 409
+
+
+def test_a_status_back_at_the_one_told_is_no_news_in_the_update_that_replaces_it(
+    api, slot, presenter
+):
+    """helper-99: the presenter confirmed again (an update settling its minute for the office's
+    contact: "status"), then the meeting moved, which asked them again: the contact was sent
+    "(status and time)" with the same "invited" status they had been told before."""
+    kim = "kim@ipaustralia.example"
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email=kim, language="en", source="test")
+    )
+    db.session.commit()
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    _delivered(kim)  # told: confirmed
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(meeting, json={"starts_at": "2027-03-10T13:00:00+01:00"}).status_code == 200
+    assert outbox(recipient_email=kim)[-1].subject.endswith("(status and time)")  # invited
+    _delivered(kim)
+    assert confirm(presenter, link).status_code == 302
+    (told,) = [m for m in outbox(recipient_email=kim) if m.status == "queued"]
+    assert told.subject == f"Changed: {TALK['title']} (status)"  # settling its minute
+    assert api.patch(meeting, json={"starts_at": "2027-03-11T13:00:00+01:00"}).status_code == 200
+    (now,) = [m for m in outbox(recipient_email=kim) if m.status == "queued"]
+    assert now.subject == f"Changed: {TALK['title']} (time)"
+    assert "It was:" in now.text_body and "10 March 2027" in now.text_body.split("It was:")[1]
