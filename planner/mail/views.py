@@ -107,8 +107,17 @@ def index():
         labels=STATUS_LABELS,
         kinds=[k.value for k in MessageKind],
         hold_form=HoldForm(formdata=None, hold_invitations=outbox.hold_invitations()),
-        server=current_app.config.get("MAIL_SERVER"),
+        server=_server_address(current_app.config),
     )
+
+
+def _server_address(config) -> str | None:
+    """The mail server as host and port ("127.0.0.1:8025"), the port the sender uses."""
+    host = config.get("MAIL_SERVER")
+    if not host:
+        return None
+    host = f"[{host}]" if ":" in host else host
+    return f"{host}:{int(config.get('MAIL_PORT') or 25)}"
 
 
 @bp.post("/outbox/settings")

@@ -57,6 +57,17 @@ def test_the_outbox_lists_filters_and_pages(colead_client, app_context):
     assert colead_client.get("/outbox?page=9").status_code == 404
 
 
+def test_the_outbox_names_the_mail_server_with_its_port(app, colead_client, monkeypatch):
+    """helper-99: "through 127.0.0.1" did not say which of the machine's servers."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", 8025)
+    page = colead_client.get("/outbox").get_data(as_text=True)
+    assert "delivers queued messages through 127.0.0.1:8025." in page
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "::1")
+    monkeypatch.delitem(app.config, "MAIL_PORT", raising=False)
+    assert "through [::1]:25." in colead_client.get("/outbox").get_data(as_text=True)
+
+
 def test_the_message_page_never_runs_its_html(colead_client, app_context):
     message = _held()
     page = colead_client.get(f"/outbox/{message.id}").get_data(as_text=True)
