@@ -10,8 +10,15 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import ada_url
 from flask import current_app, has_app_context, has_request_context, request
+from sqlalchemy import select
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
+
+from planner.accounts.models import digest
+from planner.extensions import db
+from planner.mail.unsubscribe import read_token
+from planner.presenters.models import Invitation
+from planner.proposals.models import Proposal
 
 PRIVATE_PAGE = (
     "leads to a private page of this planner (a presenter's or a volunteer's own page, an "
@@ -21,19 +28,20 @@ PRIVATE_PAGE = (
 
 
 def private_page(url: str) -> bool:
-    """Whether `url` leads to a private page of this planner, or names the secret of one: its
-    host is the planner's (BASE_URL's, or the one this request came to; any scheme or port, as
-    a proxy may redirect one to the other), and its path, read as a browser reads it (escapes
-    decoded, "." and ".." resolved), is or begins with a page whose address holds a secret (a
-    `<token>` in the path), or its query has a `token`. A page one cannot GET (a form's
-    target) or a path that goes on past the page still shows the secret."""
+    """Whether `url` leads to a private page of this planner, or names the secret of one: it
+    holds a live secret anywhere (`names_a_secret`), or its host is the planner's (BASE_URL's,
+    or the one this request came to; any scheme or port, as a proxy may redirect one to the
+    other) and its path, read as a browser reads it (escapes decoded, "." and ".." resolved),
+    is or begins with a page whose address holds a secret (a `<token>` in the path), or its
+    query has a `token`. A page one cannot GET (a form's target) or a path that goes on past
+    the page still shows the secret."""
     if not has_app_context():  # no planner running: no page of it to protect
         return False
     if names_a_secret(url):
         return True
     parsed = _parsed(url)
-    host = _host(url)
-    if parsed is None or not host or not _ours(host):
+    host = _host_of(parsed) if parsed is not None else ""
+    if not host or not _ours(host):
         return False
     if "token" in parse_qs(parsed.search.removeprefix("?")):
         return True
@@ -65,14 +73,8 @@ def names_a_secret(text: str) -> bool:
     secret is made of (escapes decoded too) is checked as every kind of secret the planner
     gives: a presenter's or a volunteer's link (by its stored digest, one query each), an
     office feed's and an unsubscribe link's (by their signature)."""
-    from sqlalchemy import select
-
-    from planner.accounts.models import digest
+    # Here, not above: the calendar's operations import the agenda's checks, which import this.
     from planner.calendar.operations import signed_as_feed_token
-    from planner.extensions import db
-    from planner.mail.unsubscribe import read_token
-    from planner.presenters.models import Invitation
-    from planner.proposals.models import Proposal
 
     runs = set(_SECRET_LIKE.findall(text)) | set(_SECRET_LIKE.findall(unquote(text)))
     candidates = runs | {part for run in runs for part in run.split(".")}
@@ -144,8 +146,10 @@ def _host(url: str) -> str:
     a final dot, and an IPv6 address as `ipaddress` writes it (an IPv4-mapped one as its IPv4
     address). A link a browser cannot open leads to no page: no host."""
     parsed = _parsed(url)
-    if parsed is None:
-        return ""
+    return _host_of(parsed) if parsed is not None else ""
+
+
+def _host_of(parsed: ada_url.URL) -> str:
     host = parsed.hostname.rstrip(".")
     if not host.startswith("["):
         return host

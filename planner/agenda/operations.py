@@ -7,7 +7,7 @@ Field checks live in `checks.py`, reading in `queries.py`, fair start times in `
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import selectinload
@@ -147,13 +147,13 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
                 "UTC has passed): choose a time to come, or cancel the meeting.",
                 field="starts_at",
             )
-    _check_freeze(
-        values.get("freeze_on", meeting.freeze_on),
-        values.get("starts_at", meeting.starts_at),
-        zone,
-        # A new home zone keeps the instant: the meeting's day there may be an earlier one.
-        changed=bool({"freeze_on", "starts_at", "time_zone"} & values.keys()),
-    )
+    # A new home zone keeps the instant: the meeting's day there may be an earlier one.
+    if {"freeze_on", "starts_at", "time_zone"} & values.keys():
+        _check_freeze(
+            values.get("freeze_on", meeting.freeze_on),
+            values.get("starts_at", meeting.starts_at),
+            zone,
+        )
     changed = [name for name, value in values.items() if getattr(meeting, name) != value]
     if "starts_at" in changed and "time_zone" not in changed:
         _keep_pinned_clock_times(meeting, values["starts_at"])
@@ -163,10 +163,10 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
     reflow(meeting)
 
 
-def _check_freeze(freeze_on, starts_at, zone: str, changed: bool) -> None:
+def _check_freeze(freeze_on: date | None, starts_at: datetime | None, zone: str) -> None:
     """A programme freezes before the meeting, or on its day: a later one would let presenters
     rewrite a talk already given."""
-    if not changed or freeze_on is None or starts_at is None:
+    if freeze_on is None or starts_at is None:
         return
     day = local_time(zone, starts_at).date()
     if freeze_on > day:
@@ -354,7 +354,7 @@ def _ask_again(slot: Slot) -> list[str]:
     time they answered about is gone, and the new one is theirs to confirm (their request's note
     stays with the co-leads). A status set by the same change (a co-lead who confirms it at the
     new time) stands: callers leave that slot out. Returns the fields changed."""
-    requested = asked_for_another_time(slot)
+    requested = _asked_for_another_time(slot)
     if not confirmed_by_presenter(slot) and not requested:
         return []  # no presenter answered it (a discussion, a slot a co-lead confirmed)
     slot.status = SlotStatus.invited
@@ -366,7 +366,7 @@ def _ask_again(slot: Slot) -> list[str]:
     return [] if requested else ["status"]
 
 
-def asked_for_another_time(slot: Slot) -> bool:
+def _asked_for_another_time(slot: Slot) -> bool:
     """Whether the slot's presenter asked for another time than the one it has."""
     invitation = slot.invitation
     return (

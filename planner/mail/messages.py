@@ -309,7 +309,7 @@ def _carry(context: dict, carried: dict) -> dict:
     if was == list(context.get("times") or ()):
         # Moved and moved back: its time is the one they know.
         was, what = [], what - {"time", "length"}
-    if carried.get("status_was") is not None and carried["status_was"] == context.get("status_now"):
+    if carried.get("status_was") == context["slot"].status:
         what -= {"status"}  # back at the status they were told (helper-99)
     asked, restored = context.get("asked_again"), context.get("restored")
     if carried.get("asked_again"):
@@ -1137,10 +1137,10 @@ def _active_presenter(slot: Slot, before: str | None = None) -> str:
     return mailbox(holder.email) if holder else ""
 
 
-def _statuses(slot: Slot, change: _Change) -> dict:
-    """The slot's status before this change and now: a message that replaces a settling one
-    names no change of status when the slot is back at the status told before (`_carry`)."""
-    return {"status_was": change.status or slot.status, "status_now": slot.status}
+def _status_before(slot: Slot, change: _Change) -> str:
+    """The slot's status before this change: a message that replaces a settling one names no
+    change of status when the slot is back at the status told before the first (`_carry`)."""
+    return change.status or slot.status
 
 
 def _tell_presenter(
@@ -1212,7 +1212,7 @@ def _tell_presenter(
         "restored": restored,
         "published": published,
         "was": _times_before(slot, change, zone),
-        **_statuses(slot, change),
+        "status_was": _status_before(slot, change),
         "private_url": private_url,
         "first": returning,  # else the invitation came first
         # Only the presenter's own confirmation changed: the message says it is recorded.
@@ -1412,7 +1412,7 @@ def _tell_contacts(
             if first
             else _times_before(slot, change, _zone(zone, "UTC") if zone else None),
             "first": first,
-            **_statuses(slot, change),
+            "status_was": _status_before(slot, change),
         }
         _to_contact(slot, contact, office=slot.office, cancel=cancelled, context=context)
 

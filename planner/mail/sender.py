@@ -128,6 +128,11 @@ def claim(now: datetime, limit: int = BATCH) -> list[int]:
     return claimed
 
 
+def server(config: Mapping) -> tuple[str, int]:
+    """Where messages are delivered: MAIL_SERVER, at MAIL_PORT (25 unless set)."""
+    return config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
+
+
 class _Connection:
     """One SMTP connection for a round, opened when the first message needs it."""
 
@@ -138,7 +143,7 @@ class _Connection:
     def open(self) -> smtplib.SMTP:
         if self.smtp is None:
             config = self.config
-            host, port = config["MAIL_SERVER"], int(config.get("MAIL_PORT") or 25)
+            host, port = server(config)
             timeout = config.get("MAIL_TIMEOUT", TIMEOUT)
             if config.get("MAIL_USE_SSL"):
                 smtp = smtplib.SMTP_SSL(

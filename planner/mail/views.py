@@ -11,7 +11,7 @@ from planner.db_types import utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import csrf, db
 from planner.log_masking import HIDDEN, mask
-from planner.mail import outbox
+from planner.mail import outbox, sender
 from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
 from planner.mail.messages import withdraw_waiting
@@ -112,12 +112,11 @@ def index():
 
 
 def _server_address(config) -> str | None:
-    """The mail server as host and port ("127.0.0.1:8025"), the port the sender uses."""
-    host = config.get("MAIL_SERVER")
-    if not host:
+    """Where the sender delivers, as host and port ("127.0.0.1:8025", "[::1]:25")."""
+    if not config.get("MAIL_SERVER"):
         return None
-    host = f"[{host}]" if ":" in host else host
-    return f"{host}:{int(config.get('MAIL_PORT') or 25)}"
+    host, port = sender.server(config)
+    return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
 @bp.post("/outbox/settings")
