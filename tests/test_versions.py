@@ -55,6 +55,10 @@ def test_the_api_answers_with_a_version_and_an_etag(api, survey):
     assert api.patch(url, json={"title": "Star"}, headers={"If-Match": "*"}).status_code == 200
     stale = api.patch(url, json={"title": "Late"}, headers={"If-Match": 'W/"2"'})
     assert stale.status_code == 409 and "you saw version 2" in stale.get_json()["message"]
+    # Several old tags: the refusal names the newest the client had, whatever their order.
+    for tags in ('"1", "3", "2"', '"2", "1", "3"', 'W/"3", "1"'):
+        several = api.patch(url, json={"title": "Late"}, headers={"If-Match": tags})
+        assert several.status_code == 409 and "you saw version 3" in several.get_json()["message"]
     # A tag this API never sends is a mistake, said as such.
     for tag in ('"abc"', '"99999999999999999999"', "garbage"):
         wrong = api.patch(url, json={"title": "Late"}, headers={"If-Match": tag})

@@ -130,7 +130,8 @@ def _check_fresh(item, what: str, render, sent=None) -> None:
         versions = [t for t in tags.as_set(include_weak=True) if t.isdecimal() and len(t) < 10]
         if not versions:
             abort(400, 'If-Match must be the ETag this API sent with the item, such as "3".')
-        check_version(item, int(versions[0]), what, lambda: render(item))
+        # Several tags, none current: the refusal names the newest version the client had.
+        check_version(item, max(map(int, versions)), what, lambda: render(item))
 
 
 def _tagged(response, item):
