@@ -16,6 +16,7 @@ from werkzeug.exceptions import (
     HTTPException,
     InternalServerError,
     MethodNotAllowed,
+    RequestEntityTooLarge,
     ServiceUnavailable,
 )
 from werkzeug.http import HTTP_STATUS_CODES
@@ -75,6 +76,23 @@ def _wrong_method(allowed: list[str]) -> str:
     if not is_api_request() and allowed == ["GET"]:
         message += " It is a page to open from a link, not one to send a form to."
     return message
+
+
+def _too_large(error: RequestEntityTooLarge):
+    """A body above the app's limit (uploads and survey imports say their own): what it means
+    and what to do, not Werkzeug's "exceeds the capacity limit". The body was never read, so
+    the form cannot come back filled in: the browser's Back button has it."""
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    size = f"{limit // (1024 * 1024)} MB" if limit % (1024 * 1024) == 0 else f"{limit} bytes"
+    if is_api_request():
+        message = f"The request body is larger than the {size} this API reads; nothing was changed."
+    else:
+        message = (
+            f"What you sent is larger than the {size} a form here takes, so nothing was saved. "
+            "Go back with your browser's Back button (it keeps what you typed) and shorten the "
+            "longest text."
+        )
+    return _respond(RequestEntityTooLarge(message))
 
 
 # Posted fields never written back into a page: passwords, whatever the form.
@@ -223,6 +241,7 @@ def _unavailable() -> Response | tuple:
 def register(app: Flask) -> None:
     app.register_error_handler(HTTPException, _respond)
     app.register_error_handler(CSRFError, _session_expired)
+    app.register_error_handler(RequestEntityTooLarge, _too_large)
     # Registered once: a survey named in the address that is not there is a 404 wherever it is
     # looked up, rules that cannot be met are 422, a conflict is 409, ...
     app.register_error_handler(PlannerError, _refused)

@@ -33,6 +33,20 @@ def test_a_wrong_method_is_explained_on_pages_and_in_the_api(client, survey):
     assert "GET" in body["allowed"] and "HEAD" not in body["allowed"]
 
 
+def test_a_body_too_large_says_what_to_do_on_pages_and_in_the_api(client, survey):
+    page = client.post("/volunteer", data={"abstract": "x" * (2 * 1024 * 1024)})
+    assert page.status_code == 413
+    text = html.unescape(page.get_data(as_text=True))
+    assert "larger than the 1 MB a form here takes, so nothing was saved" in text
+    assert "Back button (it keeps what you typed)" in text
+    assert "capacity limit" not in text
+    api = client.post("/api/v1/proposals", json={"abstract": "x" * (2 * 1024 * 1024)})
+    assert api.status_code == 413
+    assert api.get_json()["message"] == (
+        "The request body is larger than the 1 MB this API reads; nothing was changed."
+    )
+
+
 def test_a_form_sent_without_a_session_comes_back_filled_in_and_sends_again(app, survey):
     client = app.test_client()  # no page was ever opened: no session, no token
     typed = {
