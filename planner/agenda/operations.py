@@ -496,6 +496,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         values["offset_minutes"] = values.pop("starts_at")
     if values.get("proposal_id") is not None:
         _refuse_twice(values["proposal_id"], slot, meeting)
+    _refuse_presenterless_status(slot, values)
     changed = []
     for name, value in values.items():
         attribute = {"office": "office_code", "proposal_id": "proposal"}.get(name, name)
@@ -535,6 +536,29 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         # After the slot's start is written: judged on the start and length it now has.
         _touch(slot, _ask_again(slot) or _confirmed_as_it_was(slot), SIGNIFICANT_SLOT)
     follow_slots(meeting)
+
+
+# What only a presentation has: a presenter invited, who may decline.
+_PRESENTER_STATUSES = (SlotStatus.invited, SlotStatus.declined)
+
+
+def _refuse_presenterless_status(slot: Slot, values: Mapping) -> None:
+    """A break or a discussion has no presenter to invite or to be declined by: it is proposed,
+    confirmed or cancelled. Checked when the kind or the status changes (a slot stored before
+    this rule keeps what it has until then)."""
+    kind = values.get("kind", slot.kind)
+    status = values.get("status", slot.status)
+    if kind == "presentation" or status not in _PRESENTER_STATUSES:
+        return
+    if kind == slot.kind and status == slot.status:
+        return
+    field = "status" if status != slot.status else "kind"
+    also = ", or keep it a presentation" if field == "kind" else ""
+    raise AgendaError(
+        f"A {kind} has no presenter to be {status}: give it the status proposed, confirmed or "
+        f"cancelled{also}.",
+        field=field,
+    )
 
 
 def refuse_if_cancelled(meeting: Meeting) -> None:

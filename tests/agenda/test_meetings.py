@@ -1424,3 +1424,42 @@ def test_fair_start_times_without_a_survey_ask_for_offices(api, meeting):
         f"/meetings/{meeting.id}/suggest?duration_minutes=60&first=2030-03-04&last=2030-03-08"
     )
     assert none.status_code == 400 and "Tick at least one participating office." in none.text
+
+
+def test_a_break_or_discussion_is_never_invited_or_declined(api, meeting):
+    """Only a presentation has a presenter to invite, who may decline: a break or a discussion
+    is proposed, confirmed or cancelled, on the page (the form kept) and in the API."""
+    opening, australia, _ = meeting.slots
+    refused = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots",
+        json={"title": "Coffee", "kind": "break", "duration_minutes": 5, "status": "invited"},
+    )
+    assert refused.status_code == 400
+    assert refused.get_json()["field"] == "status"
+    assert refused.get_json()["message"] == (
+        "A break has no presenter to be invited: give it the status proposed, confirmed or "
+        "cancelled."
+    )
+    declined = api.patch(f"/api/v1/slots/{opening.id}", json={"status": "declined"})
+    assert declined.status_code == 400 and declined.get_json()["field"] == "status"
+    # An invited presentation made a break: the kind is what is refused.
+    assert api.patch(f"/api/v1/slots/{australia.id}", json={"status": "invited"}).status_code == 200
+    made_break = api.patch(f"/api/v1/slots/{australia.id}", json={"kind": "break"})
+    assert made_break.status_code == 400 and made_break.get_json()["field"] == "kind"
+    assert "or keep it a presentation" in made_break.get_json()["message"]
+    url = f"/slots/{opening.id}/edit"
+    page = api.post(
+        url,
+        data={
+            "csrf_token": csrf_token(api, url),
+            **slot_form(title="Welcome", kind="discussion", status="invited"),
+        },
+    )
+    assert page.status_code == 400
+    text = page.get_data(as_text=True)
+    assert "A discussion has no presenter to be invited" in (field_error(text, "slot-status") or "")
+    assert 'value="Welcome"' in text
+    # What a break or discussion may be is still taken.
+    assert api.patch(f"/api/v1/slots/{opening.id}", json={"status": "confirmed"}).status_code == 200
+    db.session.expire_all()
+    assert [s.status for s in meeting.slots] == ["confirmed", "invited", "proposed"]
