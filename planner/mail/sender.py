@@ -53,18 +53,34 @@ _YES = ("1", "true", "yes", "on")
 
 def settings_from_environment(environ: Mapping[str, str] = os.environ) -> dict:
     """The MAIL_* settings (the names Flask mail extensions use) from the environment. Without
-    MAIL_SERVER nothing is sent: messages stay in the outbox marked as not sent."""
+    MAIL_SERVER nothing is sent: messages stay in the outbox marked as not sent. With it,
+    MAIL_FROM must be set: anything else stops the start, naming the variable."""
     use_ssl = environ.get("MAIL_USE_SSL", "").strip().lower() in _YES
     use_tls = environ.get("MAIL_USE_TLS", "").strip().lower() in _YES
     port = environ.get("MAIL_PORT", "").strip()
+    server = environ.get("MAIL_SERVER", "").strip() or None
+    mail_from = environ.get("MAIL_FROM", "").strip()
+    if mail_from and "@" not in parseaddr(mail_from)[1]:
+        raise SystemExit(
+            f"MAIL_FROM must be an address such as 'CWS ICT Task Force <taskforce@example.org>', "
+            f"not {mail_from!r}."
+        )
+    if server and not mail_from:
+        # The built-in sender reaches nobody: replies, and the calendar answers to the
+        # invitations' ORGANIZER, would be lost, and mail servers refuse it or file it as spam.
+        raise SystemExit(
+            "MAIL_SERVER is set but MAIL_FROM is not: messages would go from "
+            f"{parseaddr(DEFAULT_FROM)[1]}, which reaches nobody. Set MAIL_FROM to a mailbox "
+            "the co-leads read, e.g. MAIL_FROM='CWS ICT Task Force <taskforce@example.org>'."
+        )
     return {
-        "MAIL_SERVER": environ.get("MAIL_SERVER", "").strip() or None,
+        "MAIL_SERVER": server,
         "MAIL_PORT": int(port) if port else (465 if use_ssl else 587 if use_tls else 25),
         "MAIL_USERNAME": environ.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": environ.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": use_tls,
         "MAIL_USE_SSL": use_ssl,
-        "MAIL_FROM": environ.get("MAIL_FROM", "").strip() or DEFAULT_FROM,
+        "MAIL_FROM": mail_from or DEFAULT_FROM,
     }
 
 

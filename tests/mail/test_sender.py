@@ -270,6 +270,20 @@ def test_the_mail_settings_come_from_the_environment():
     )
 
 
+def test_a_mail_server_without_a_sender_address_stops_the_start():
+    """With MAIL_FROM unset, messages would go from taskforce@localhost, which reaches nobody
+    (replies, and the presenters' calendar answers to their invitations' ORGANIZER) and which
+    mail servers refuse or file as spam: a mail server needs it set, and says so."""
+    for sender in ({}, {"MAIL_FROM": "  "}, {"TASKFORCE_EMAIL": "taskforce@example.org"}):
+        with pytest.raises(SystemExit, match="MAIL_FROM") as stopped:
+            settings_from_environment({"MAIL_SERVER": "smtp.example.org", **sender})
+        assert "a mailbox the co-leads read" in str(stopped.value)
+    with pytest.raises(SystemExit, match="MAIL_FROM must be an address"):
+        settings_from_environment({"MAIL_SERVER": "smtp.example.org", "MAIL_FROM": "Task Force"})
+    # Without a mail server nothing is sent: messages wait in the outbox, marked not sent.
+    assert settings_from_environment({})["MAIL_FROM"] == "CWS ICT Task Force <taskforce@localhost>"
+
+
 def test_while_the_server_is_away_messages_wait_and_then_arrive_once_in_order(app, app_context):
     """The fault test: five messages while the SMTP server is down, then it is back."""
     server = SmtpServer()  # not started: nothing listens on its port
