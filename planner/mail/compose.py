@@ -14,6 +14,7 @@ from email.utils import format_datetime, parseaddr
 from typing import Protocol
 
 from planner.addresses import AddressError, ascii_domain
+from planner.mail.imip import with_organizer
 
 
 class Letter(Protocol):
@@ -74,9 +75,11 @@ def compose(
     mail_from: str,
     date: datetime,
     unsubscribe_url: str | None = None,
+    organizer: str | None = None,
 ) -> EmailMessage:
     """The email for `letter`, dated `date` (an aware datetime). With `unsubscribe_url` (for an
-    optional kind) it carries List-Unsubscribe and List-Unsubscribe-Post: One-Click."""
+    optional kind) it carries List-Unsubscribe and List-Unsubscribe-Post: One-Click. Its
+    calendar names `organizer` (when given) as its ORGANIZER, as its From names `mail_from`."""
     message = EmailMessage()
     message["From"] = _sender(mail_from)
     message["To"] = recipient_address(letter.recipient_name, letter.recipient_email)
@@ -91,12 +94,13 @@ def compose(
     if letter.html_body:
         message.add_alternative(letter.html_body, subtype="html")
     if letter.ics:
+        ics = with_organizer(letter.ics, organizer) if organizer else letter.ics
         method = _one_line(letter.ics_method or "PUBLISH").upper()
         # The alternative is what Outlook and Gmail show as an invitation with buttons...
-        message.add_alternative(letter.ics, subtype="calendar", params={"method": method})
+        message.add_alternative(ics, subtype="calendar", params={"method": method})
         # ...and the attachment what other clients (and people) import.
         message.add_attachment(
-            letter.ics.encode(), maintype="application", subtype="ics", filename="invite.ics"
+            ics.encode(), maintype="application", subtype="ics", filename="invite.ics"
         )
     # Last: making the body multipart moves every Content-* header set before into a part.
     message["Content-Language"] = _one_line(letter.language) or "en"

@@ -3,10 +3,13 @@ event, built by the feeds' builder from the very event the feeds show, so that U
 are the feeds' and an invited, subscribed person's calendar keeps one event. Pure: no Flask."""
 
 import enum
+import re
 from dataclasses import replace
 from datetime import datetime
 
-from planner.calendar.ics import EventInfo, FeedInfo, Participant, build
+from icalendar import Event
+
+from planner.calendar.ics import EventInfo, FeedInfo, Participant, build, calendar_address
 
 ORGANIZER_NAME = "CWS ICT Task Force"
 
@@ -52,3 +55,18 @@ def itip(
         stamp=stamp,
     )
     return build(FeedInfo(event.summary, ""), [event], method=str(method)).decode("utf-8")
+
+
+# An ORGANIZER line as the builder writes it, with its folded continuation lines.
+_ORGANIZER_LINE = re.compile(r"^ORGANIZER[;:][^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*", re.M)
+
+
+def with_organizer(ics: str, organizer: str) -> str:
+    """The message's calendar naming `organizer`, the Task Force's address as it goes out (as
+    its From is): one written while none was set named the built-in one, which reaches nobody,
+    and every message about an event must name the same organizer, or calendars take an update
+    for another organizer's event."""
+    line = Event().content_line(
+        "ORGANIZER", calendar_address(Participant(organizer, ORGANIZER_NAME))
+    )
+    return _ORGANIZER_LINE.sub(lambda _: line.to_ical().decode("utf-8") + "\r\n", ics)

@@ -53,7 +53,7 @@ from planner.extensions import db
 from planner.mail import imip
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue, hold_invitations, unsubscribed
-from planner.mail.sender import DEFAULT_FROM
+from planner.mail.sender import DEFAULT_FROM, taskforce_email
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
@@ -94,8 +94,7 @@ def organizer_email() -> str:
 
 
 def _configured_address() -> str | None:
-    config = current_app.config
-    return config.get("TASKFORCE_EMAIL") or parseaddr(config.get("MAIL_FROM") or "")[1] or None
+    return taskforce_email(current_app.config)
 
 
 def taskforce_address() -> str | None:

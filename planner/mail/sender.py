@@ -206,6 +206,12 @@ def _describe(error: Exception) -> str:
     return f"{type(error).__name__}: {error}" if str(error) else type(error).__name__
 
 
+def taskforce_email(config: Mapping) -> str | None:
+    """The Task Force's address, the ORGANIZER of its invitations: TASKFORCE_EMAIL, else the
+    address MAIL_FROM sends from."""
+    return config.get("TASKFORCE_EMAIL") or parseaddr(config.get("MAIL_FROM") or "")[1] or None
+
+
 def _envelope_sender(mail_from: str) -> str:
     return smtp_address(parseaddr(mail_from)[1] or parseaddr(DEFAULT_FROM)[1])
 
@@ -214,6 +220,7 @@ def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, n
     email = compose(
         message,
         mail_from=config.get("MAIL_FROM") or DEFAULT_FROM,
+        organizer=taskforce_email(config),
         date=now,
         # Only a message whose footer offers to stop it says so in its headers: a mail
         # client's button on a presenter's own update unsubscribed them from another kind.

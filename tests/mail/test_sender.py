@@ -8,8 +8,10 @@ import icalendar
 import pytest
 from sqlalchemy import select
 
+from planner.calendar.ics import EventInfo
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.mail import imip
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue, release
 from planner.mail.sender import (
@@ -21,6 +23,7 @@ from planner.mail.sender import (
     send_due,
     settings_from_environment,
 )
+from tests.calendar.readers import read_everywhere
 from tests.mail.smtp_server import SmtpServer
 from tests.support import counted_queries
 
@@ -254,6 +257,53 @@ def test_without_a_mail_server_messages_are_kept_as_not_sent(app, app_context, s
     db.session.commit()
     assert send_due(app.config, utcnow()).sent == 1
     assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
+
+
+def test_a_calendar_names_the_organizer_it_goes_out_with(app, app_context, smtp):
+    """A message written while mail was not set up named the built-in address as ORGANIZER;
+    sent once MAIL_FROM is set, it names the Task Force's address, as its From does and as
+    every later message about the event will (a calendar takes an update from another
+    organizer for another event, and answers to taskforce@localhost reach nobody)."""
+    start = utcnow().replace(microsecond=0) + timedelta(days=30)
+    event = EventInfo(
+        uid="slot-1@cws-ict-planner",
+        sequence=2,
+        last_modified=start,
+        start=start,
+        end=start + timedelta(minutes=20),
+        summary="AI search; Rec 10, workshop",
+        description="Part of: Rec 10 workshop",
+        status="TENTATIVE",
+        url=None,
+    )
+    written = imip.itip(
+        event,
+        imip.Method.request,
+        organizer="taskforce@localhost",
+        attendee=imip.presenter(ALEX.email, ALEX.name, confirmed=False, rsvp=True),
+        stamp=start,
+    )
+    message = _mail(ics=written, ics_method="REQUEST")
+    send_due({**app.config, "MAIL_SERVER": None}, utcnow())
+    release(message, utcnow())
+    db.session.commit()
+    long_name = "the.ict.strategy.task.force.of.the.committee@standards.wipo.example"
+    app.config["TASKFORCE_EMAIL"], before = long_name, app.config.get("TASKFORCE_EMAIL")
+    try:
+        assert send_due(app.config, utcnow()).sent == 1
+    finally:
+        app.config["TASKFORCE_EMAIL"] = before
+    alternative, attachment = smtp.messages()[0].iter_parts()
+    *_, cal = alternative.iter_parts()
+    for part in (cal.get_content().encode(), attachment.get_content()):
+        read_everywhere(part)
+        (sent,) = icalendar.Calendar.from_ical(part).walk("VEVENT")
+        assert str(sent["ORGANIZER"]) == f"mailto:{long_name}"
+        assert sent["ORGANIZER"].params["CN"] == "CWS ICT Task Force"
+        # The rest is as written.
+        assert part.replace(b"\r\n ", b"").decode().replace(
+            f"mailto:{long_name}", "mailto:taskforce@localhost"
+        ) == written.replace("\r\n ", "")
 
 
 def test_the_mail_settings_come_from_the_environment():
