@@ -1107,23 +1107,29 @@ def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     address that stopped being a contact and is one again, a contact's copy counting on from
     their office feed when they are invited to present), which a client would ignore at the
     same number (helper-59)."""
-    messages = db.session.execute(
-        select(OutboxMessage.ics, OutboxMessage.ics_method)
-        .where(
-            *_about(slot, email),
-            OutboxMessage.ics.is_not(None),
-            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
-        )
-        .order_by(OutboxMessage.id.desc())
-    ).all()
-    if not messages:
+    held = held_sequence(slot, email)
+    if held is None:
         return feed
-    held = max(int(m) for ics, _ in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
     # Above what they hold whenever the feed is not: a change at the same number may be
     # ignored (RFC 5546 asks for a higher one), and a message here cannot tell a change from a
     # repeat, so each goes one higher. Their mailed copy may then run ahead of the feeds'
     # numbers: a subscription is another calendar entry, so nothing compares the two.
     return feed if feed > held else held + 1
+
+
+def held_sequence(slot: Slot, email: str) -> int | None:
+    """The SEQUENCE of `slot` that the calendar of `email` holds: the highest that messages
+    sent (or going) to it carried; None when none carried the slot."""
+    messages = db.session.scalars(
+        select(OutboxMessage.ics).where(
+            *_about(slot, email),
+            OutboxMessage.ics.is_not(None),
+            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+        )
+    ).all()
+    if not messages:
+        return None
+    return max(int(m) for ics in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
 
 
 def _active_presenter(slot: Slot, before: str | None = None) -> str:

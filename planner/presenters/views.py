@@ -3,6 +3,7 @@
 The presenter has no account: the page's address is the credential, stored only as a digest and
 revocable, like a proposal's private link. Their forms work without cookies."""
 
+from dataclasses import replace
 from datetime import timedelta
 from textwrap import shorten
 
@@ -258,8 +259,13 @@ def slot_ics(token: str):
             "co-leads): nothing to add.",
         )
     # The same entry their invitation put in their calendar (same UID): without the private
-    # link, which a calendar shares with whoever sees it.
+    # link, which a calendar shares with whoever sees it; at the SEQUENCE their messages
+    # brought it to, which may run ahead of the feeds' (invited again), as an older one is
+    # ignored.
     event = presenter_event(slot, url_for("agenda.meeting", meeting_id=meeting.id, _external=True))
+    if invitation.email:
+        held = messages.held_sequence(slot, invitation.email)
+        event = replace(event, sequence=max(event.sequence, held or 0))
     body = build(FeedInfo(slot.title, event.url or "", meeting.title, subscription=False), [event])
     response = Response(body, mimetype="text/calendar")
     response.headers["Content-Disposition"] = f'attachment; filename="slot-{slot.id}.ics"'

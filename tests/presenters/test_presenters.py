@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.messages import UPDATE_SETTLE
+from planner.mail.models import MessageStatus, OutboxMessage
 from planner.mail.sender import DEFAULT_FROM
 from planner.presenters.forms import slot_time
 from planner.presenters.models import Invitation
@@ -385,6 +386,40 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     # (SOURCE pointed at the agenda's HTML page; helper-52).
     for line in ("SOURCE", "REFRESH-INTERVAL", "X-PUBLISHED-TTL"):
         assert f"\n{line};" not in published and f"\n{line}:" not in published
+
+
+def test_the_slot_to_add_is_not_older_than_the_one_their_calendar_holds(api, slot, presenter):
+    """Invited again (a new link), a presenter is sent the slot one SEQUENCE above what their
+    calendar holds, ahead of the feeds: the entry their page offers is that same entry, not an
+    older one (at a lower SEQUENCE, calendars ignore it or call it out of date)."""
+
+    def mailed() -> int:
+        db.session.expire_all()
+        sent = db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.ics.is_not(None), OutboxMessage.status == MessageStatus.queued)
+            .order_by(OutboxMessage.id)
+        ).all()
+        for message in sent:
+            message.status = MessageStatus.sent  # as the sender does
+        db.session.commit()
+        return int(Calendar.from_ical(sent[-1].ics).walk("VEVENT")[0]["SEQUENCE"])
+
+    invite(api, slot)
+    first = mailed()
+    link = invite(api, slot)
+    held = mailed()
+    assert held > first
+    shown = read_everywhere(presenter.get(link + "/slot.ics").data)["events"][0]
+    assert shown["uid"] == slot.uid and shown["sequence"] == held
+    # A later change counts on from there, in the message and in the entry alike.
+    moved = api.patch(
+        f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": "2027-03-09T14:00:00+01:00"}
+    )
+    assert moved.status_code == 200
+    updated = mailed()
+    shown = read_everywhere(presenter.get(link + "/slot.ics").data)["events"][0]
+    assert shown["sequence"] == updated > held
 
 
 def test_a_slot_declined_or_cancelled_is_no_calendar_entry_to_add(api, slot, presenter):
