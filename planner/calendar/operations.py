@@ -686,7 +686,11 @@ def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -
         if any(r.number == number for slot in meeting.slots for r in slot.recommendations)
         for s in meeting.slots
     )
-    return events, _changed(events, *changes, *_older_than(since, window))
+    # The feed names the recommendation: its new title is news without an event to say so.
+    renamed = db.session.scalar(
+        select(Recommendation.updated_at).where(Recommendation.number == number)
+    )
+    return events, _changed(events, renamed, *changes, *_older_than(since, window))
 
 
 def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tuple:
@@ -710,7 +714,8 @@ def office_feed(office: Office, meeting_url: MeetingUrl, since: datetime) -> tup
     events = _with_removed(
         events, _feed_removals(mine, since, events), _held_slots(Slot.office_code == office.code)
     )
-    return events, _changed(events, *_older_than(since, mine, office.code))
+    # The feed names the office (`office.updated_at`): news without an event to say so.
+    return events, _changed(events, office.updated_at, *_older_than(since, mine, office.code))
 
 
 def published_meetings_with(proposal_id: int) -> list[Meeting]:

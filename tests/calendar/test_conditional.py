@@ -12,6 +12,9 @@ from planner.agenda.models import Meeting, Slot
 from planner.calendar.operations import cache, cutoff, office_feed_token, taskforce_feed
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.offices.operations import update_office
+from planner.recommendations.models import Recommendation
+from planner.recommendations.operations import update_recommendation
 from tests.calendar.readers import read_everywhere, with_icalendar
 from tests.calendar.test_feeds import MEETING, events_by_uid
 from tests.support import publish_as_planned
@@ -132,6 +135,39 @@ def test_conditional_requests_both_ways(colead_client, visitor, published):
         "If-Modified-Since": after.headers["Last-Modified"],
     }
     assert visitor.get(FEED, headers=stale_tag).status_code == 200
+
+
+def test_a_feed_whose_name_changed_is_new_to_clients_that_revalidate_by_date(
+    app, visitor, published, clock
+):
+    """An office's and a recommendation's feed name them (NAME, X-WR-CALNAME, DESCRIPTION):
+    renamed by a co-lead, the feed is new also to a client that asks "changed since?", when it
+    holds no event that would say so (its date was 1 January 1970)."""
+    token = office_feed_token(db.session.get(Office, "JP"), "test-secret-key")
+    office = f"/feeds/offices/JP.ics?token={token}"
+    recommendation = "/feeds/recommendations/7.ics"
+    before = {url: visitor.get(url) for url in (office, recommendation)}
+    clock.sleep(2)
+    with app.app_context():
+        update_office(
+            db.session.get(Office, "JP"),
+            name="Japan Patent Office (JPO Tokyo)",
+            city="Tokyo",
+            time_zone="Asia/Tokyo",
+            size="",
+            region="",
+            editor="ana@example.org",
+        )
+        rec = db.session.get(Recommendation, 7)
+        update_recommendation(rec, short_title="Renamed; Rec 7", text=rec.text, editor=None)
+        db.session.commit()
+    for url, first in before.items():
+        after = visitor.get(url)
+        assert after.data != first.data
+        assert revalidate(visitor, url, first) == (200, 200), url
+        assert date_of(after, "Last-Modified") > date_of(first, "Last-Modified")
+        assert revalidate(visitor, url, after) == (304, 304)
+    assert "Japan Patent Office (JPO Tokyo)" in read_everywhere(visitor.get(office).data)["name"]
 
 
 def test_a_deleted_slot_stays_in_every_feed_it_was_in_as_cancelled(visitor, published):
