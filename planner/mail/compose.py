@@ -90,14 +90,18 @@ def compose(
     if unsubscribe_url:
         message["List-Unsubscribe"] = f"<{unsubscribe_url}>"
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    message.set_content(letter.text_body)
+    message.set_content(letter.text_body, cte=_transfer_encoding(letter.text_body))
     if letter.html_body:
-        message.add_alternative(letter.html_body, subtype="html")
+        message.add_alternative(
+            letter.html_body, subtype="html", cte=_transfer_encoding(letter.html_body)
+        )
     if letter.ics:
         ics = with_organizer(letter.ics, organizer) if organizer else letter.ics
         method = _one_line(letter.ics_method or "PUBLISH").upper()
         # The alternative is what Outlook and Gmail show as an invitation with buttons...
-        message.add_alternative(ics, subtype="calendar", params={"method": method})
+        message.add_alternative(
+            ics, subtype="calendar", params={"method": method}, cte=_transfer_encoding(ics)
+        )
         # ...and the attachment what other clients (and people) import.
         message.add_attachment(
             ics.encode(), maintype="application", subtype="ics", filename="invite.ics"
@@ -106,6 +110,14 @@ def compose(
     message["Content-Language"] = _one_line(letter.language) or "en"
     message.policy = _Policy(**{**message.policy.__dict__, "max_line_length": 76})
     return message
+
+
+def _transfer_encoding(text: str) -> str | None:
+    """Text beyond ASCII (a name such as Müller, a title in Japanese) is sent quoted-printable:
+    as raw 8-bit bytes it would need the server's 8BITMIME, which smtplib never asks for (RFC
+    6152), and base64 would send a calendar's CRLF line ends as the LF it joins lines with.
+    ASCII text goes as it is (7bit)."""
+    return None if text.isascii() else "quoted-printable"
 
 
 class _Policy(EmailPolicy):

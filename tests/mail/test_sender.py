@@ -108,6 +108,13 @@ def test_an_invitation_arrives_with_its_calendar_as_imip(app_context, cli, smtp)
     assert attachment.get_content_type() == "application/ics"
     assert attachment.get_filename() == "invite.ics"
     assert attachment.get_content_disposition() == "attachment"
+    # 7-bit clean on the wire (the server was never asked for 8BITMIME): text beyond ASCII is
+    # quoted-printable, and the calendar's lines still end in CRLF once decoded.
+    assert received.data.isascii()
+    assert cal["Content-Transfer-Encoding"] == "quoted-printable"
+    lines = cal.get_payload(decode=True).split(b"\r\n")
+    assert "SUMMARY:AI search – Rec 10 workshop".encode() in lines and lines[-1] == b""
+    assert not any(b"\n" in line for line in lines)
     for part in (cal.get_content(), attachment.get_content().decode()):
         read = icalendar.Calendar.from_ical(part)
         assert read["METHOD"] == "REQUEST"
