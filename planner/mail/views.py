@@ -11,7 +11,7 @@ from planner.db_types import utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import csrf, db
 from planner.log_masking import HIDDEN, mask
-from planner.mail import outbox, sender
+from planner.mail import imip, outbox, sender
 from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
 from planner.mail.messages import withdraw_waiting
@@ -208,7 +208,11 @@ def ics(message_id: int):
         "Content-Type": f"text/calendar; charset=utf-8; method={message.ics_method or 'PUBLISH'}",
         "Content-Disposition": f'attachment; filename="message-{message.id}.ics"',
     }
-    return _unshared_calendar(message.ics), 200, headers
+    # With the ORGANIZER the sender gives it as it goes out (one written before MAIL_FROM was
+    # set named the built-in address): the calendar the co-lead checks is the one sent.
+    organizer = sender.taskforce_email(current_app.config)
+    written = imip.with_organizer(message.ics, organizer) if organizer else message.ics
+    return _unshared_calendar(written), 200, headers
 
 
 def _sent_off(count: int) -> str:

@@ -266,7 +266,7 @@ def test_without_a_mail_server_messages_are_kept_as_not_sent(app, app_context, s
     assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
 
 
-def test_a_calendar_names_the_organizer_it_goes_out_with(app, app_context, smtp):
+def test_a_calendar_names_the_organizer_it_goes_out_with(app, app_context, smtp, colead_client):
     """A message written while mail was not set up named the built-in address as ORGANIZER;
     sent once MAIL_FROM is set, it names the Task Force's address, as its From does and as
     every later message about the event will (a calendar takes an update from another
@@ -291,6 +291,13 @@ def test_a_calendar_names_the_organizer_it_goes_out_with(app, app_context, smtp)
         stamp=start,
     )
     message = _mail(ics=written, ics_method="REQUEST")
+    # The co-leads' copy in the outbox is the calendar as it will go out.
+    app.config["TASKFORCE_EMAIL"], before = "ict@wipo.example", app.config.get("TASKFORCE_EMAIL")
+    try:
+        shown = colead_client.get(f"/outbox/{message.id}/invite.ics").data
+    finally:
+        app.config["TASKFORCE_EMAIL"] = before
+    assert b"mailto:ict@wipo.example" in shown and b"taskforce@localhost" not in shown
     send_due({**app.config, "MAIL_SERVER": None}, utcnow())
     release(message, utcnow())
     db.session.commit()
