@@ -1,6 +1,6 @@
-"""On a phone, every link of the site's menu and every button is a finger's width to tap (44 px
-high), the agenda editor's row of slot buttons too; and the editor's stacked slots name the zone
-of their times."""
+"""On a phone, every link of the site's menu, every button and every field is a finger's width to
+tap (44 px high), the agenda editor's row of slot buttons and the overview's questions too; and
+the editor's stacked slots name the zone of their times."""
 
 import pytest
 
@@ -8,6 +8,12 @@ from tests.browser.conftest import ARTIFACTS, FITS_WIDTH, sign_in
 from tests.support import publish_as_planned
 
 TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button, main summary"
+# Fields (helper-303: 35 to 41 px high) and the overview's questions above its chart (33 px).
+FIELDS = ", ".join(
+    f"main input[type={kind}]"
+    for kind in ("text", "search", "email", "number", "password", "url", "date", "time")
+)
+TARGETS += f", {FIELDS}, main select, main .segmented a"
 # Boxes and round buttons: 24 px each way (their labels are tappable beside them).
 CHOICES = 'main input[type="checkbox"], main input[type="radio"]'
 
@@ -19,7 +25,8 @@ def _too_small(page) -> list[str]:
         if box is None:  # not shown (a hidden Copy button waiting for its script)
             continue
         if box["height"] < 44 or box["width"] < 24:
-            small.append(f"{target.inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}")
+            name = target.inner_text() or target.get_attribute("name")
+            small.append(f"{name!r}: {box['width']:.0f}×{box['height']:.0f}")
     for choice in page.locator(CHOICES).all():
         box = choice.bounding_box()
         if box is not None and (box["height"] < 24 or box["width"] < 24):
