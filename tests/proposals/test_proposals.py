@@ -267,6 +267,37 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
     )
 
 
+def test_the_volunteer_is_told_what_happens_next_and_how_they_hear(
+    app, client, colead_client, survey, monkeypatch
+):
+    """helper-303: the page after sending said only "your proposal is with the co-leads": not
+    that a decision comes by email and on this page, nor, once on the waiting list, that a
+    later one would."""
+    token = token_of(send(client))
+    proposal = db.session.scalar(select(Proposal))
+    told = (
+        "What happens next: the co-leads review it. When they accept or decline it, this page "
+        "shows their decision and its reason. Until then you can edit or withdraw it here."
+    )
+    assert told in html.unescape(client.get(f"/proposals/{token}").text)
+    # With a mail server, the email too (without one, nothing would reach them).
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    assert (
+        "When they accept or decline it, an email tells you at alex@ipaustralia.example, and "
+        "this page shows their decision and its reason."
+    ) in html.unescape(client.get(f"/proposals/{token}").text)
+    form = review_form(colead_client, proposal.id)
+    colead_client.post(
+        f"/proposals/{proposal.id}", data={**form, "status": "waitlisted", "reason": "Full"}
+    )
+    page = html.unescape(client.get(f"/proposals/{token}").text)
+    assert "What happens next" not in page
+    assert (
+        "If they later accept or decline it, an email tells you at alex@ipaustralia.example, "
+        "and this page shows it."
+    ) in page
+
+
 def test_an_edit_sent_after_the_decision_comes_back_with_what_was_typed(
     client, colead_client, survey
 ):
