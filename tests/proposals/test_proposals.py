@@ -298,6 +298,17 @@ def test_the_volunteer_is_told_what_happens_next_and_how_they_hear(
     ) in page
 
 
+def test_the_availability_written_says_in_which_zone_it_was_asked(client, colead_client, survey):
+    """helper-303: "Tuesdays 08:00-11:00" on the review page named no zone; the form asks for
+    the office's own."""
+    token = token_of(send(client))
+    proposal = db.session.scalar(select(Proposal))
+    zone = "(the form asks for times in AU's time zone: Australia/Sydney)"
+    for page in (colead_client.get(f"/proposals/{proposal.id}"), client.get(f"/proposals/{token}")):
+        text = re.sub(r"<[^>]+>", "", html.unescape(page.text))
+        assert f"Tuesdays 08:00-11:00 {zone}" in text
+
+
 def test_an_edit_sent_after_the_decision_comes_back_with_what_was_typed(
     client, colead_client, survey
 ):
