@@ -370,6 +370,24 @@ def test_publish_needs_a_start_and_no_overrun(api, survey):
     assert "runs past the end of the meeting" in overrun.get_json()["message"]
 
 
+def test_the_editor_of_an_undated_draft_leads_to_its_date(api, survey):
+    """helper-303: "Not ready to publish: Set the date and start time" (and a line-up's new draft,
+    "set its date and times") left the co-lead at the top of the editor; the date's fields are
+    at its end, under "The meeting", past the slots and "Add a slot"."""
+    draft = api.post("/api/v1/meetings", json={"title": "Undated"}).get_json()["id"]
+    page = api.get(f"/meetings/{draft}/publish", follow_redirects=True)
+    text = html.unescape(page.get_data(as_text=True))
+    assert "Not ready to publish: Set the date and start time before publishing." in text
+    assert (
+        'No date yet: <a href="#meeting-heading">set its date and start under “The meeting”</a>'
+        f' below (or see <a href="/meetings/{draft}/suggest">fair start times</a>)' in text
+    )
+    assert 'id="meeting-heading"' in text
+    assert api.get(f"/meetings/{draft}/suggest").status_code == 200
+    dated = api.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    assert "No date yet" not in api.get(f"/meetings/{dated}/edit").get_data(as_text=True)
+
+
 def test_deleting_cancels_what_subscribers_may_have(before_it, api, meeting):
     talk = meeting.slots[2]
     assert api.delete(f"/api/v1/slots/{talk.id}").get_json()["result"] == "deleted"
