@@ -10,7 +10,10 @@ from email_validator import EmailNotValidError, validate_email
 from planner.errors import PlannerError
 from planner.text import ascii_host
 
-NOT_AN_ADDRESS = "That does not look like an email address."
+# Says how to put it right: "lucia@indecopi" (a domain cut short) looked like one to its writer.
+NOT_AN_ADDRESS = (
+    "That does not look like an email address. Write it whole, such as name@office.org."
+)
 
 
 class AddressError(ValueError):

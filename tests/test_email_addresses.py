@@ -47,6 +47,8 @@ def test_what_is_no_address_is_refused_in_words(typed):
     with pytest.raises(PlannerError) as refused:
         normal_address(typed, field="email")
     assert (refused.value.message, refused.value.field) == (NOT_AN_ADDRESS, "email")
+    # helper-303: it says how to put it right, not only that it is wrong.
+    assert refused.value.message.endswith("Write it whole, such as name@office.org.")
 
 
 def test_the_sender_writes_the_domain_the_check_accepted_in_ascii():

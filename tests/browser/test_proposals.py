@@ -35,7 +35,7 @@ def test_an_office_submits_with_errors_then_edits_and_withdraws(page, live_serve
     page.get_by_role("button", name="Send the proposal").click()
     expect(page.locator(".error-summary")).to_contain_text("Please correct")
     expect(page.locator("#contact_email-error")).to_have_text(
-        "That does not look like an email address."
+        "That does not look like an email address. Write it whole, such as name@office.org."
     )
     expect(page.locator("#abstract-error")).to_have_text("Describe what you would present.")
     expect(page.get_by_label("Title", exact=True)).to_have_value("Autopatent")
