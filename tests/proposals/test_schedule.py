@@ -138,6 +138,23 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     assert "Sydney morning (draft, 2030-04-01)" in page
 
 
+def test_the_invitation_page_does_not_call_the_volunteer_a_saved_contact(
+    client, colead_client, survey
+):
+    """helper-303: a volunteer who did not ask to be kept was listed under "PE's contacts" on
+    the invitation page, as if saved with the office's."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    schedule(colead_client, proposal, meeting(colead_client))
+    [slot] = slots()
+    page = html.unescape(colead_client.get(f"/slots/{slot.id}/invite").get_data(as_text=True))
+    assert (
+        f"<li>Lucía Example <lucia@indecopi.example>: volunteered it (proposal #{proposal.id}), "
+        "not saved as a contact</li>"
+    ) in page
+
+
 def test_a_proposal_is_scheduled_once_per_meeting(client, colead_client, survey):
     """A second click on "Schedule" (or the API, or "Add a slot" naming it) does not put the
     proposal in the meeting twice; once its slot is cancelled it may go in again."""
