@@ -161,6 +161,8 @@ def test_asking_for_another_time_keeps_the_slot_invited_with_the_note(api, slot,
     assert slot.status == "invited"
     editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
     assert "asks for another time: “Any Wednesday morning.”" in editor
+    # The note ends the sentence: no second full stop after its quote.
+    assert "morning.”." not in editor
 
 
 def test_the_editor_lists_who_has_not_answered(api, slot):
