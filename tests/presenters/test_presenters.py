@@ -31,7 +31,11 @@ def text(response) -> str:
 def test_inviting_makes_the_slot_invited_and_a_private_page(api, slot, presenter):
     # The invite page says what the presenter is asked to, and that the agenda is a draft.
     asking = text(api.get(f"/slots/{slot.id}/invite"))
-    assert "Rec 10 workshop · IP Australia · Tuesday 9 March 2027, 13:10–13:30" in asking
+    # The time as the emails write it, and in the presenting office's zone too.
+    assert (
+        "Rec 10 workshop · IP Australia · Tuesday 9 March 2027, 13:10–13:30 Europe/Zurich "
+        "(UTC+1); Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11) for AU."
+    ) in asking
     assert "The agenda is still a draft: the presenter is asked now" in asking
     link = invite(api, slot)
     db.session.refresh(slot)
