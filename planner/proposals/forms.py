@@ -251,8 +251,9 @@ def submit_from(form: VolunteerForm) -> tuple[Proposal, str]:
     return proposal, token
 
 
-def decide_from(form: StatusForm, proposal) -> None:
-    """Apply a validated status form (page or API) as the co-lead making the request."""
-    change_status(
+def decide_from(form: StatusForm, proposal):
+    """Apply a validated status form (page or API) as the co-lead making the request; the
+    email telling the volunteer, if one is written."""
+    return change_status(
         proposal, form.status.data, form.reason.data, actor=editor(), seen_version=form.version.data
     )

@@ -16,6 +16,7 @@ from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
 from planner.mail import messages
+from planner.mail.models import OutboxMessage
 from planner.offices.contacts import from_proposal
 from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
@@ -212,8 +213,9 @@ def withdraw(proposal: Proposal) -> None:
 
 def change_status(
     proposal: Proposal, status: str, reason: str, *, actor: str, seen_version: int
-) -> None:
-    """A co-lead's decision. Refused if the proposal changed since the co-lead looked at it."""
+) -> OutboxMessage | None:
+    """A co-lead's decision. Refused if the proposal changed since the co-lead looked at it.
+    Returns the email telling the volunteer (an acceptance or a decline with an address)."""
     if proposal.version != seen_version:
         last = proposal.events[-1] if proposal.events else None
         held = slots_of(proposal, live=True)
@@ -256,7 +258,7 @@ def change_status(
     _save(proposal)
     if first_acceptance:
         from_proposal(proposal, actor)
-    messages.decision(proposal, reason)
+    return messages.decision(proposal, reason)
 
 
 def slots_of(proposal: Proposal, *, live: bool = False) -> list[Slot]:

@@ -1,6 +1,15 @@
 """Volunteering (public), the office's private link, and the co-leads' review."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 
 from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
@@ -15,6 +24,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
 from planner.mail.messages import link_mailed
+from planner.mail.models import MessageStatus, OutboxMessage
 from planner.offices.contacts import language_code
 from planner.proposals.forms import (
     ProposalEditForm,
@@ -27,7 +37,7 @@ from planner.proposals.forms import (
     form_fields,
     submit_from,
 )
-from planner.proposals.models import STATUSES, Proposal
+from planner.proposals.models import STATUSES, Proposal, ProposalStatus
 from planner.proposals.operations import (
     Conflict,
     by_token,
@@ -275,17 +285,40 @@ def decide(proposal_id: int):
         form.version.data = proposal.version
     elif form.validate_on_submit():
         try:
-            decide_from(form, proposal)
+            message = decide_from(form, proposal)
         except Conflict as error:
             form.status.errors.append(str(error))
             carry_version(form, proposal)
             status = 409
         else:
-            flash(f"Proposal #{proposal.id} is {proposal.status}.", "success")
+            flash(_decided(proposal, message), "success")
             return redirect(url_for(".decide", proposal_id=proposal.id))
     else:
         status = 400
     return _decide_page(proposal, form), status
+
+
+def _decided(proposal: Proposal, message: OutboxMessage | None) -> str:
+    """What a decision did, and what comes next: whether the volunteer is told (and how the
+    email stands), and, once accepted, the way onto an agenda."""
+    said = [f"Proposal #{proposal.id} is {proposal.status}."]
+    if proposal.status in (ProposalStatus.accepted, ProposalStatus.declined):
+        if message is None:
+            said.append("The volunteer gave no email address: tell them yourself.")
+        elif message.status == MessageStatus.held:
+            said.append(
+                "The email telling the volunteer is held in the outbox until a co-lead sends it."
+            )
+        elif message.status == MessageStatus.not_sent or not current_app.config.get("MAIL_SERVER"):
+            said.append(
+                "The email telling the volunteer is in the outbox, not sent: no mail server is "
+                "set up, so tell them yourself."
+            )
+        else:
+            said.append("The volunteer is emailed the decision and its reason.")
+    if proposal.status == ProposalStatus.accepted:
+        said.append("Next: put it on an agenda under “Schedule” below.")
+    return " ".join(said)
 
 
 def _schedule_form(*, submitted: bool = False) -> ScheduleForm:

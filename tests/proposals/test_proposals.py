@@ -242,6 +242,13 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
         f"/proposals/{proposal.id}", data={**form, "status": "accepted", "reason": "Strong fit"}
     )
     assert response.status_code == 302
+    # The co-lead is told what the decision did and what comes next (helper-102).
+    told = html.unescape(colead_client.get(response.headers["Location"]).text)
+    assert (
+        f"Proposal #{proposal.id} is accepted. The email telling the volunteer is in the outbox, "
+        "not sent: no mail server is set up, so tell them yourself. Next: put it on an agenda "
+        "under “Schedule” below."
+    ) in told
     db.session.refresh(proposal)
     assert proposal.status == "accepted"
     last = proposal.events[-1]
@@ -265,6 +272,26 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
         f'datetime="{decision.at.date().isoformat()}">{decision.at:%-d %B %Y}</time>.'
         in edit.get_data(as_text=True)
     )
+
+
+def test_the_co_lead_is_told_how_the_volunteer_hears_of_a_decision(
+    app, client, colead_client, survey, monkeypatch
+):
+    """helper-102: "Proposal #1 is declined." said nothing of the email the decision sends."""
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example.org")
+    form = review_form(colead_client, proposal.id)
+    declined = colead_client.post(
+        f"/proposals/{proposal.id}",
+        data={**form, "status": "declined", "reason": "Not this year"},
+        follow_redirects=True,
+    )
+    assert (
+        f"Proposal #{proposal.id} is declined. The volunteer is emailed the decision and its "
+        "reason."
+    ) in html.unescape(declined.text)
+    assert "Schedule” below" not in html.unescape(declined.text)
 
 
 def test_the_volunteer_is_told_what_happens_next_and_how_they_hear(
