@@ -59,6 +59,14 @@ def add_file(
     check_size(len(data), limit)
     kind = file_type(data)
     _open_for(slot.meeting, slot)
+    sha256 = hashlib.sha256(data).hexdigest()
+    if same := next((m for m in materials_of(slot.meeting, slot) if m.sha256 == sha256), None):
+        # The same file twice (a second press of Upload, a browser's retry): listed twice, the
+        # agenda would offer two downloads of one thing.
+        raise ConflictError(
+            f"This file is on the slot already, as “{same.label}” (added "
+            f"{same.added_at:%-d %b %Y}): nothing was added."
+        )
     store = store or DatabaseStore()
     material = Material(
         meeting=slot.meeting,
@@ -67,7 +75,7 @@ def add_file(
         filename=clean_filename(filename, kind),
         file_type=kind,
         size=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256,
         storage=store.name,
         added_at=utcnow(),
         added_by=fit(by, Material.added_by),

@@ -247,6 +247,24 @@ def test_the_presenter_adds_and_removes_their_own_slides_without_cookies(app, fu
     assert _stored() == []
 
 
+def test_the_same_file_twice_is_added_once(app, colead_client, future):
+    """helper-102: the same slides uploaded twice were listed twice, two downloads of one
+    thing; under another name too (the bytes are what is the same)."""
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    assert presenter_upload(presenter, token, "my talk.pdf", PDF).status_code == 302
+    again = presenter_upload(presenter, token, "my talk (1).pdf", PDF)
+    assert again.status_code == 409
+    said = html.unescape(again.get_data(as_text=True))
+    assert "This file is on the slot already, as “my talk.pdf” (added " in said
+    assert "nothing was added." in said
+    assert colead_upload(colead_client, future, "slides.pdf", PDF).status_code == 409
+    assert [m.filename for m in _stored()] == ["my talk.pdf"]
+    # Other slides are taken.
+    assert colead_upload(colead_client, future, "Talk.odp", ODP).status_code == 302
+    assert [m.filename for m in _stored()] == ["my talk.pdf", "Talk.odp"]
+
+
 def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
     """helper-86: a presenter pasted their own page's address as their slides link; once the
     meeting's materials were public, anyone reading the agenda could answer for them. Links to
