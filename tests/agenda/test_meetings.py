@@ -1481,3 +1481,17 @@ def test_a_break_or_discussion_is_never_invited_or_declined(api, meeting):
     assert api.patch(f"/api/v1/slots/{opening.id}", json={"status": "confirmed"}).status_code == 200
     db.session.expire_all()
     assert [s.status for s in meeting.slots] == ["confirmed", "invited", "proposed"]
+
+
+def test_the_agenda_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
+    """helper-102: a slot pinned past the one before's end left 12:30 → 13:00 on the agenda
+    with nothing shown in between; the editor flagged it, the agenda only showed the times."""
+    poland = meeting.slots[2]
+    assert api.patch(f"/api/v1/slots/{poland.id}", json={"offset_minutes": 60}).status_code == 200
+    page = html.unescape(api.get(f"/meetings/{meeting.id}").get_data(as_text=True))
+    gap = page.index("30 min with nothing scheduled</td>")
+    assert page.index("IP Australia on governance") < gap < page.index("Poland on Autopatent")
+    assert page.count("with nothing scheduled") == 1
+    # Unpinned, the slots follow each other again: nothing to say.
+    assert api.patch(f"/api/v1/slots/{poland.id}", json={"offset_minutes": None}).status_code == 200
+    assert "with nothing scheduled" not in api.get(f"/meetings/{meeting.id}").get_data(as_text=True)
