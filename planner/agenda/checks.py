@@ -13,7 +13,7 @@ from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import OFFICE_CODE, Office
-from planner.private_links import PRIVATE_PAGE, private_page
+from planner.private_links import PRIVATE_PAGE, PRIVATE_TEXT, names_a_secret, private_page
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.request_input import unknown_fields
@@ -135,6 +135,18 @@ def check_text(
         raise AgendaError(f"{what} is limited to {limit} characters.")
     if problem := refusal(value, what, multiline=multiline):
         raise AgendaError(problem)
+    return value
+
+
+def check_published_text(
+    value, what: str, limit: int, *, required: bool = False, multiline: bool = False
+) -> str:
+    """`check_text` for a text the agenda publishes (a title, an abstract, a description): one
+    that holds the secret of a private link is refused, as the link fields refuse the link (a
+    presenter's own page pasted into their abstract was on the public agenda)."""
+    value = check_text(value, what, limit, required=required, multiline=multiline)
+    if names_a_secret(value):
+        raise AgendaError(f"{what} {PRIVATE_TEXT}.")
     return value
 
 

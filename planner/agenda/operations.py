@@ -23,9 +23,9 @@ from planner.agenda.checks import (
     check_offset,
     check_pinned,
     check_proposal,
+    check_published_text,
     check_recommendations,
     check_start,
-    check_text,
     check_url,
     check_zone,
     on_field,
@@ -99,14 +99,14 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         else meeting.time_zone
     )
     checks = {
-        "title": lambda v: check_text(v, "The title", 200, required=True),
+        "title": lambda v: check_published_text(v, "The title", 200, required=True),
         "kind": lambda v: check_choice(v, MEETING_KINDS, "kind"),
         "starts_at": lambda v: check_start(v, zone),
         "duration_minutes": lambda v: check_minutes(v, "The duration"),
         "duration_pinned": _check_pinned_length,
         "time_zone": check_zone,
         "video_url": check_url,
-        "description": lambda v: check_text(v, "The description", 5000, multiline=True),
+        "description": lambda v: check_published_text(v, "The description", 5000, multiline=True),
         "materials_public": lambda v: check_choice(v, tuple(MATERIALS_PUBLIC), "materials_public"),
         "freeze_on": lambda v: check_day(v, "freeze_on"),
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
@@ -477,14 +477,14 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
             "A cancelled slot stays cancelled: add a new slot instead.", field="status", status=409
         )
     checks = {
-        "title": lambda v: check_text(v, "The slot title", 200, required=True),
+        "title": lambda v: check_published_text(v, "The slot title", 200, required=True),
         "kind": lambda v: check_choice(v, SLOT_KINDS, "slot kind"),
         "duration_minutes": lambda v: check_minutes(v, "The slot duration"),
         "office": check_office,
         "recommendations": check_recommendations,
         "proposal_id": check_proposal,
         "status": lambda v: check_choice(v, SLOT_STATUSES, "slot status"),
-        "abstract": lambda v: check_text(v, "The abstract", 4000, multiline=True),
+        "abstract": lambda v: check_published_text(v, "The abstract", 4000, multiline=True),
         "starts_at": lambda v: check_pinned(v, meeting),
         "offset_minutes": lambda v: v if v is None else check_offset(v),
     }

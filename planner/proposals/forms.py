@@ -14,7 +14,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
@@ -23,12 +23,25 @@ from planner.forms import PlannerForm, email_address, opened_field, version_fiel
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
+from planner.private_links import PRIVATE_TEXT, names_a_secret
 from planner.proposals.models import MATURITIES, Proposal, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status, submit
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import local_time
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, AVAILABILITY_MAX, REASON_MAX = 120, 150, 2000, 500, 500
+
+
+def published(what: str):
+    """A validator for what an accepted proposal shows everyone (its title and abstract, on the
+    archive and beside the matches it presents in): the secret of a private link in it is
+    refused, as the link fields refuse the link."""
+
+    def validator(form, field) -> None:
+        if isinstance(field.data, str) and names_a_secret(field.data):
+            raise StopValidation(f"{what} {PRIVATE_TEXT}.")
+
+    return validator
 
 
 class CheckboxesField(SelectMultipleField):
@@ -61,12 +74,20 @@ class ProposalFields(PlannerForm):
     )
     title = StringField(
         "Title",
-        validators=[DataRequired("Give the presentation a title."), Length(max=TITLE_MAX)],
+        validators=[
+            DataRequired("Give the presentation a title."),
+            Length(max=TITLE_MAX),
+            published("The title"),
+        ],
         description=f"Up to {TITLE_MAX} characters.",
     )
     abstract = TextAreaField(
         "Abstract",
-        validators=[DataRequired("Describe what you would present."), Length(max=ABSTRACT_MAX)],
+        validators=[
+            DataRequired("Describe what you would present."),
+            Length(max=ABSTRACT_MAX),
+            published("The abstract"),
+        ],
         description=f"What you would show and what others could learn; up to {ABSTRACT_MAX} "
         "characters.",
     )

@@ -208,6 +208,41 @@ def test_title_and_abstract_until_the_freeze_date(api, slot, presenter):
     assert "The programme was frozen on" in text(presenter.get(link))
 
 
+def test_a_private_link_in_the_title_or_abstract_is_refused_and_kept(api, client, slot, presenter):
+    """The slot's title and abstract are on the public agenda, in the feeds and in mail to the
+    office's contacts: a presenter's own link pasted there would let anyone answer for them,
+    so it is refused as the slides link refuses it, whoever types it, and the text comes back."""
+    link = invite(api, slot)
+    token = link.rsplit("/", 1)[1]
+    before = (slot.title, slot.abstract)
+    refused = presenter.post(
+        link + "/talk",
+        data={
+            "title": "Governing AI trials",
+            "abstract": f"Ask me at http://localhost{link} please.",
+            "seen": seen_on(presenter, link),
+        },
+    )
+    assert refused.status_code == 400
+    page = text(refused)
+    assert "The abstract holds the secret of a private link of this planner" in page
+    assert f"Ask me at http://localhost{link} please.</textarea>" in page
+    assert 'value="Governing AI trials"' in page
+    for path, change in (
+        (f"/api/v1/slots/{slot.id}", {"title": f"Talk {token}"}),
+        (f"/api/v1/slots/{slot.id}", {"abstract": f"https://x.example/?next=/presenter/{token}"}),
+        (f"/api/v1/meetings/{slot.meeting_id}", {"description": f"Presenter: {token}"}),
+        (f"/api/v1/meetings/{slot.meeting_id}", {"title": f"Workshop {token}"}),
+    ):
+        answer = api.patch(path, json=change)
+        assert answer.status_code == 400, change
+        assert "holds the secret of a private link" in answer.get_json()["message"]
+    db.session.refresh(slot)
+    assert (slot.title, slot.abstract) == before
+    assert token not in slot.meeting.description + slot.meeting.title
+    assert token not in client.get(f"/meetings/{slot.meeting_id}").get_data(as_text=True)
+
+
 @pytest.mark.parametrize("how", ["taken off", "declined for them", "cancelled", "declined"])
 def test_a_slot_that_is_no_longer_theirs_takes_nothing_from_its_presenter(
     api, client, slot, presenter, how

@@ -185,6 +185,27 @@ def test_edit_and_withdraw_through_the_link(client, survey):
     assert "The co-leads have decided" not in page
 
 
+def test_a_private_link_in_the_title_or_abstract_is_refused_and_kept(client, survey):
+    """An accepted proposal's title and abstract are public (the archive, the matches): the
+    volunteer's own link pasted into them would let anyone edit or withdraw it, so it is
+    refused with the words the link fields use, and what was typed comes back."""
+    token = token_of(send(client))
+    url = f"/proposals/{token}/edit"
+    proposal = db.session.scalar(select(Proposal))
+    for field, value in (
+        ("abstract", f"Details: http://localhost/proposals/{token}/edit"),
+        ("title", f"Ours ({token})"),
+    ):
+        refused = client.post(url, data={**form_of(client, url), field: value})
+        assert refused.status_code == 400, field
+        page = html.unescape(refused.get_data(as_text=True))
+        assert "holds the secret of a private link of this planner" in page
+        assert value in page
+        db.session.refresh(proposal)
+        assert token not in getattr(proposal, field)
+    assert [e.action for e in proposal.events] == ["submitted"]
+
+
 def test_the_same_proposal_sent_again_is_not_a_second_one(app, client, survey, monkeypatch):
     """Back and Send again (or a double click): the proposal is not stored twice, and the page
     says where its link went, with the form still filled in; that it could not be emailed when
