@@ -60,7 +60,8 @@ def test_the_api_answers_with_a_version_and_an_etag(api, survey):
         several = api.patch(url, json={"title": "Late"}, headers={"If-Match": tags})
         assert several.status_code == 409 and "you saw version 3" in several.get_json()["message"]
     # A tag this API never sends is a mistake, said as such.
-    for tag in ('"abc"', '"99999999999999999999"', "garbage"):
+    # An empty tag, strong or weak, is read as none at all (a 500, helper-301).
+    for tag in ('"abc"', '"99999999999999999999"', "garbage", '""', 'W/""', 'W/"", "abc"'):
         wrong = api.patch(url, json={"title": "Late"}, headers={"If-Match": tag})
         assert wrong.status_code == 400, tag
         assert "If-Match must be the ETag this API sent" in wrong.get_json()["message"]

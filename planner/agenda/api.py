@@ -127,7 +127,9 @@ def _check_fresh(item, what: str, render, sent=None) -> None:
     tags = request.if_match
     # The weak form of the ETag counts too: a proxy that compresses answers weakens it.
     if tags and not tags.star_tag and not tags.contains_weak(str(item.version)):
-        versions = [t for t in tags.as_set(include_weak=True) if t.isdecimal() and len(t) < 10]
+        # An empty tag ("" or W/"") is read as None: no version either.
+        sent_tags = [t for t in tags.as_set(include_weak=True) if t]
+        versions = [t for t in sent_tags if t.isdecimal() and len(t) < 10]
         if not versions:
             abort(400, 'If-Match must be the ETag this API sent with the item, such as "3".')
         # Several tags, none current: the refusal names the newest version the client had.
