@@ -9,7 +9,7 @@ import zlib
 from urllib.parse import quote
 
 from planner.errors import PlannerError
-from planner.private_links import PRIVATE_PAGE, private_page
+from planner.private_links import PRIVATE_PAGE, PRIVATE_TEXT, names_a_secret, private_page
 from planner.text import CREDENTIALS, carries_credentials, is_web_address, refusal
 
 # The formats slides come in, with the one content type each is served as, whatever was sent.
@@ -150,6 +150,16 @@ def clean_filename(name: str | None, kind: str | None, *, fallback: str = "slide
     wanted = "." + extension if extension else ""
     stem = stem[: MAX_NAME - len(wanted)].rstrip(". ") or fallback
     return stem + wanted
+
+
+def check_filename(name: str) -> str:
+    """A file's cleaned name, refused when it holds the secret of a private link: the agenda
+    shows it and its download address carries it, as a link would."""
+    if names_a_secret(name):
+        raise MaterialError(
+            f"The file's name {PRIVATE_TEXT}: rename the file, then choose it again.", "file"
+        )
+    return name
 
 
 def ascii_filename(name: str) -> str:

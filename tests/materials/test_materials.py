@@ -368,6 +368,23 @@ def test_a_link_that_holds_a_secret_of_the_planner_anywhere_is_refused(app, futu
         db.session.rollback()
 
 
+def test_a_file_named_with_a_secret_of_the_planner_is_refused(app, colead_client, future):
+    """A file's name is on the agenda and in its download address: one that holds a private
+    link's secret is refused as a link holding it is, from the presenter and a co-lead."""
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    for answer in (
+        presenter_upload(presenter, token, f"talk {token}.pdf", PDF),
+        colead_upload(colead_client, future, f"{token}.pdf", PDF),
+    ):
+        assert answer.status_code == 400
+        assert "The file's name holds the secret of a private link of this planner" in (
+            html.unescape(answer.get_data(as_text=True))
+        )
+    assert _stored() == []
+    assert presenter_upload(presenter, token, "talk.pdf", PDF).status_code == 302
+
+
 def test_the_planners_ip_address_is_its_address_however_spelt(app):
     """helper-94: with BASE_URL an IP address, a browser opens the same page at its decimal,
     hex, octal or shortened spellings; each is the planner's own address."""
