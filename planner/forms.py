@@ -24,6 +24,7 @@ from wtforms.widgets import HiddenInput, ListWidget
 
 from planner.addresses import normal_address
 from planner.errors import PlannerError
+from planner.private_links import PRIVATE_TEXT, names_a_secret
 from planner.text import blank, line_breaks, refusal
 from planner.timezones import ZoneError, pick_zone
 from planner.versioning import CLASHED, RACED, check_version
@@ -78,6 +79,18 @@ def email_address() -> Callable:
         except PlannerError as error:
             field.errors.clear()
             raise StopValidation(error.message) from None
+
+    return validator
+
+
+def published(what: str) -> Callable:
+    """A validator for a text everyone is shown (an accepted proposal's title and abstract, a
+    recommendation's wording, an office's name): the secret of a private link in it is refused,
+    as the link fields refuse the link (`check_published_text` is the agenda's)."""
+
+    def validator(form, field) -> None:
+        if isinstance(field.data, str) and names_a_secret(field.data):
+            raise StopValidation(f"{what} {PRIVATE_TEXT}.")
 
     return validator
 

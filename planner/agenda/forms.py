@@ -29,7 +29,7 @@ from planner.agenda.models import (
 )
 from planner.agenda.suggestions import check_suggest_minutes
 from planner.db_types import FIRST_YEAR, LAST_YEAR
-from planner.forms import PlannerForm, checked, opened_field, time_zone, version_field
+from planner.forms import PlannerForm, checked, opened_field, published, time_zone, version_field
 from planner.proposals.forms import CheckboxesField
 
 
@@ -77,7 +77,9 @@ class MeetingForm(PlannerForm):
         validators=[Optional()],
         description="Meetings in a series rotate their start times fairly.",
     )
-    new_series = StringField("Or a new series", validators=[Optional(), Length(max=200)])
+    new_series = StringField(
+        "Or a new series", validators=[Optional(), Length(max=200), published("The series")]
+    )
     freeze_on = DateField(
         "Programme freeze",
         validators=[Optional(), in_range],

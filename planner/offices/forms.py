@@ -4,7 +4,14 @@ from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from planner.forms import PlannerForm, email_address, opened_field, time_zone, version_field
+from planner.forms import (
+    PlannerForm,
+    email_address,
+    opened_field,
+    published,
+    time_zone,
+    version_field,
+)
 from planner.offices.models import LANGUAGES, REGIONS, SIZES
 
 NAME_MAX, CITY_MAX = 200, 100
@@ -13,12 +20,16 @@ NAME_MAX, CITY_MAX = 200, 100
 class OfficeForm(PlannerForm):
     name = StringField(
         "Name",
-        validators=[DataRequired("Give the office a name."), Length(max=NAME_MAX)],
+        validators=[
+            DataRequired("Give the office a name."),
+            Length(max=NAME_MAX),
+            published("The name"),
+        ],
         description=f"Up to {NAME_MAX} characters.",
     )
     city = StringField(
         "City",
-        validators=[Optional(), Length(max=CITY_MAX)],
+        validators=[Optional(), Length(max=CITY_MAX), published("The city")],
         description=f"Where the office sits, up to {CITY_MAX} characters.",
     )
     time_zone = StringField(

@@ -14,34 +14,21 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, StopValidation
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
 from planner.availability.forms import AvailabilityFields, save_proposal_windows
-from planner.forms import PlannerForm, email_address, opened_field, version_field
+from planner.forms import PlannerForm, email_address, opened_field, published, version_field
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
-from planner.private_links import PRIVATE_TEXT, names_a_secret
 from planner.proposals.models import MATURITIES, Proposal, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status, submit
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import local_time
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, AVAILABILITY_MAX, REASON_MAX = 120, 150, 2000, 500, 500
-
-
-def published(what: str):
-    """A validator for what an accepted proposal shows everyone (its title and abstract, on the
-    archive and beside the matches it presents in): the secret of a private link in it is
-    refused, as the link fields refuse the link."""
-
-    def validator(form, field) -> None:
-        if isinstance(field.data, str) and names_a_secret(field.data):
-            raise StopValidation(f"{what} {PRIVATE_TEXT}.")
-
-    return validator
 
 
 class CheckboxesField(SelectMultipleField):

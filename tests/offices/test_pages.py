@@ -113,6 +113,31 @@ def test_editing_refuses_an_abbreviated_time_zone(colead_client, app_context):
     assert 'value="AEST"' in page and 'value="Canberra"' in page
 
 
+def test_a_private_link_in_a_public_text_is_refused_and_kept(app, colead_client, app_context):
+    """An office's name and city, a recommendation's wording and a meeting series' title are
+    on public pages: an office feed's signed link (which a co-lead copies from the office's
+    page) pasted into one is refused, with what was typed kept."""
+    from planner.calendar.operations import office_feed_token
+
+    feed = office_feed_token(db.session.get(Office, "AU"), app.config["SECRET_KEY"])
+    link = f"http://localhost/feeds/offices/AU.ics?token={feed}"
+    for url, data, field in (
+        ("/offices/AU/edit", {"name": "IP Australia", "city": link}, "The city"),
+        ("/offices/AU/edit", {"name": f"IP Australia {feed}", "city": ""}, "The name"),
+        ("/recommendations/3/edit", {"short_title": "Data", "text": f"See {link}"}, "The text"),
+        ("/meetings/new", {"title": "Workshop", "new_series": f"Feeds {feed}"}, "The series"),
+    ):
+        form = {"csrf_token": csrf_token(colead_client, url), "time_zone": "Europe/Zurich"}
+        refused = colead_client.post(url, data={**form, **data})
+        assert refused.status_code == 400, url
+        page = html.unescape(refused.get_data(as_text=True))
+        assert f"{field} holds the secret of a private link of this planner" in page
+        assert all(value in page for value in data.values())
+    db.session.expire_all()
+    assert db.session.get(Office, "AU").name == "IP Australia"
+    assert feed not in colead_client.get("/recommendations/3").get_data(as_text=True)
+
+
 def test_editing_saves(colead_client, app_context):
     client = colead_client
     url = "/offices/AU/edit"
