@@ -89,7 +89,8 @@ def published(what: str) -> Callable:
     as the link fields refuse the link (`check_published_text` is the agenda's)."""
 
     def validator(form, field) -> None:
-        if isinstance(field.data, str) and names_a_secret(field.data):
+        # Not a text refused already (too long: the work of reading it grows with it).
+        if not field.errors and isinstance(field.data, str) and names_a_secret(field.data):
             raise StopValidation(f"{what} {PRIVATE_TEXT}.")
 
     return validator

@@ -69,6 +69,13 @@ def private_page(url: str) -> bool:
 # volunteer's token), with dots between the parts of a signed one (an office feed's, an
 # unsubscribe link's). Shorter runs are words, not secrets.
 _SECRET_LIKE = re.compile(r"[A-Za-z0-9_.-]{20,}")
+# A presenter's and a volunteer's token: 32 bytes in URL-safe base64, unpadded. Its letters
+# run on into neighbours of the same alphabet ("deck-<token>", "<token>_v2"), so each stretch
+# of this length in a run is looked up too.
+_TOKEN_LENGTH = 43
+# Digests looked up in one query: far below what PostgreSQL (65535) and SQLite take in one
+# statement.
+_DIGESTS_PER_QUERY = 5000
 
 
 def names_a_secret(text: str) -> bool:
@@ -78,18 +85,26 @@ def names_a_secret(text: str) -> bool:
     planner's own address, whatever the rest of the link says. Each run of the characters a
     secret is made of (escapes decoded too) is checked as every kind of secret the planner
     gives: a presenter's or a volunteer's link (by its stored digest, one query each), an
-    office feed's and an unsubscribe link's (by their signature)."""
+    office feed's and an unsubscribe link's (by their signature). Its work grows with the
+    text: check a text's length first."""
     # Here, not above: the calendar's operations import the agenda's checks, which import this.
     from planner.calendar.operations import signed_as_feed_token
 
     runs = set(_SECRET_LIKE.findall(text)) | set(_SECRET_LIKE.findall(unquote(text)))
-    candidates = runs | {part for run in runs for part in run.split(".")}
+    candidates = runs | {part for run in runs for part in run.split(".") if len(part) >= 20}
+    candidates |= {
+        run[start : start + _TOKEN_LENGTH]
+        for run in runs
+        for start in range(len(run) - _TOKEN_LENGTH + 1)
+    }
     if not candidates:
         return False
-    digests = [digest(c) for c in candidates]
+    digests = sorted(digest(c) for c in candidates)
     for model in (Invitation, Proposal):
-        if db.session.scalar(select(model.id).where(model.link_hash.in_(digests)).limit(1)):
-            return True
+        for start in range(0, len(digests), _DIGESTS_PER_QUERY):
+            chunk = digests[start : start + _DIGESTS_PER_QUERY]
+            if db.session.scalar(select(model.id).where(model.link_hash.in_(chunk)).limit(1)):
+                return True
     secret = current_app.config["SECRET_KEY"]
     return any(read_token(run) is not None or signed_as_feed_token(run, secret) for run in runs)
 

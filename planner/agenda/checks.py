@@ -190,11 +190,13 @@ def check_url(value) -> str | None:
             "The video link must be a web address starting with https:// (or http://), with no "
             "spaces or line breaks."
         )
-    if carries_credentials(value.strip()):
+    # Its length first: the work of reading it as a page of the planner grows with it.
+    value = check_text(value, "The video link", 500)
+    if carries_credentials(value):
         raise AgendaError(f"The video link {CREDENTIALS}.")
-    if private_page(value.strip()):
+    if private_page(value):
         raise AgendaError(f"The video link {PRIVATE_PAGE}.")
-    return check_text(value, "The video link", 500)
+    return value
 
 
 def check_office(value) -> str | None:

@@ -188,12 +188,13 @@ def check_link(url: str | None) -> str:
             "The link must be a web address starting with https:// (or http://), with no spaces.",
             "url",
         )
+    # Before what reads the link as a page of the planner: that work grows with its length.
+    if len(url) > 500:
+        raise MaterialError("The link must be at most 500 characters long.", "url")
     if carries_credentials(url):
         raise MaterialError(f"The link {CREDENTIALS}.", "url")
     if private_page(url):
         raise MaterialError(
             f"The link {PRIVATE_PAGE}. Link the slides themselves, or upload the file.", "url"
         )
-    if len(url) > 500:
-        raise MaterialError("The link must be at most 500 characters long.", "url")
     return url

@@ -341,6 +341,9 @@ def test_a_link_that_holds_a_secret_of_the_planner_anywhere_is_refused(app, futu
         f"https://slides.example/deck#/presenter/{token}",
         f"https://slides.example/deck?ref={escaped}",
         f"https://slides.example/{token}.pdf",
+        # Run on into letters of its own alphabet (helper-301: these were published).
+        f"https://slides.example/deck-{token}",
+        f"https://slides.example/{token}_v2.pdf",
     ):
         refused = presenter_upload(presenter, token, url=url, kind="slides")
         assert refused.status_code == 400, url
@@ -383,6 +386,33 @@ def test_a_file_named_with_a_secret_of_the_planner_is_refused(app, colead_client
         )
     assert _stored() == []
     assert presenter_upload(presenter, token, "talk.pdf", PDF).status_code == 302
+
+
+def test_a_long_link_is_refused_for_its_length_before_it_is_read(app, colead_client, future):
+    """helper-301: a slides or video link of many secret-like runs (the slides form takes 20 MB)
+    was looked up whole, every run in one statement: seconds of work, and on PostgreSQL more
+    parameters than a statement takes (a 503 saying the database could not be reached). Its
+    length is refused first, and a long text is looked up a bounded part at a time."""
+    from planner.private_links import names_a_secret
+    from tests.support import counted_queries
+
+    runs = "/".join(f"abcdefghij.klmnopq{i:07d}" for i in range(36000))  # 940 KB
+    url = f"https://slides.example/{runs}"
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    with counted_queries() as statements:
+        # Within the 500 KB a form's text field may hold.
+        refused = presenter_upload(presenter, token, url=url[:400_000], kind="slides")
+    assert refused.status_code == 400
+    assert "at most 500 characters" in refused.get_data(as_text=True)
+    assert not [s for s in statements if "link_hash IN" in s]
+    video = colead_client.patch(f"/api/v1/meetings/{future.meeting_id}", json={"video_url": url})
+    assert video.status_code == 400
+    assert "limited to 500 characters" in video.get_json()["message"]
+    with app.test_request_context(), counted_queries() as statements:
+        assert not names_a_secret(runs)
+    # At most 5000 digests in a statement (and its LIMIT, with an OFFSET on SQLite).
+    assert max(s.count("?") + s.count("%(") for s in statements) <= 5002
 
 
 def test_the_planners_ip_address_is_its_address_however_spelt(app):
