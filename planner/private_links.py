@@ -73,6 +73,10 @@ _SECRET_LIKE = re.compile(r"[A-Za-z0-9_.-]{20,}")
 # run on into neighbours of the same alphabet ("deck-<token>", "<token>_v2"), so each stretch
 # of this length in a run is looked up too.
 _TOKEN_LENGTH = 43
+# A signed token (an office feed's, an unsubscribe link's) within a run, wherever it starts
+# and whatever follows it: a JSON list in URL-safe base64 ("Wy" is '["'), a dot and the
+# 27-character signature.
+_SIGNED = re.compile(r"(?=(Wy[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{27}))")
 # Digests looked up in one query: far below what PostgreSQL (65535) and SQLite take in one
 # statement.
 _DIGESTS_PER_QUERY = 5000
@@ -106,7 +110,8 @@ def names_a_secret(text: str) -> bool:
             if db.session.scalar(select(model.id).where(model.link_hash.in_(chunk)).limit(1)):
                 return True
     secret = current_app.config["SECRET_KEY"]
-    return any(read_token(run) is not None or signed_as_feed_token(run, secret) for run in runs)
+    signed = runs | {found for run in runs for found in _SIGNED.findall(run)}
+    return any(read_token(s) is not None or signed_as_feed_token(s, secret) for s in signed)
 
 
 def _holds_a_token(path: str) -> bool:

@@ -367,6 +367,9 @@ def test_a_link_that_holds_a_secret_of_the_planner_anywhere_is_refused(app, futu
         feed = office_feed_token(office, app.config["SECRET_KEY"])
         assert names_a_secret(f"https://x.example/calendar?u={feed}")
         assert names_a_secret(f"https://x.example/u/{unsubscribe_token('a@b.example', 'update')}")
+        # Run on into letters of their own alphabet (helper-301).
+        assert names_a_secret(f"https://x.example/cal-{feed}_v2")
+        assert names_a_secret(f"https://x.example/u-{unsubscribe_token('a@b.example', 'update')}-x")
         assert not names_a_secret("https://x.example/a-long-slug-of-words-that-is-no-secret")
         db.session.rollback()
 
