@@ -207,7 +207,8 @@ def read_json(
             'The JSON is not a survey: expected an object with "survey", "offices" and "answers".'
         )
     problems = _Problems()
-    survey = payload.get("survey") or {}
+    # Left out or null: no survey block. An empty list or text is still not an object.
+    survey = {} if payload.get("survey") is None else payload["survey"]
     if not isinstance(survey, dict):
         problems.add("survey", "must be an object")
         survey = {}

@@ -231,6 +231,8 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             json.dumps(minimal_json()).replace('"label": ', '"label": "Old", "label": ', 1),
             'The JSON names "label" twice in one object: send each name once.',
         ),
+        # helper-301: an empty list (or "", 0, false) was read as no survey block at all.
+        (minimal_json(survey=[]), "survey: must be an object"),
     ],
     ids=[
         "syntax",
@@ -258,6 +260,7 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
         "number-text",
         "compact-date",
         "name-twice",
+        "survey-empty-list",
     ],
 )
 def test_bad_json_is_refused_whole(cli, app_context, tmp_path, payload, message):
