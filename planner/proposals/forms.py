@@ -196,7 +196,12 @@ class StatusForm(PlannerForm):
     )
     reason = TextAreaField(
         "Reason",
-        validators=[DataRequired("Say why: the history keeps it."), Length(max=REASON_MAX)],
+        validators=[
+            DataRequired("Say why: the history keeps it."),
+            Length(max=REASON_MAX),
+            # It goes to the volunteer, by email and on their page: no one else's private link.
+            published("The reason"),
+        ],
         description=f"Kept in the history; up to {REASON_MAX} characters.",
     )
     # The version the co-lead saw: a change based on an older one is refused, not lost.

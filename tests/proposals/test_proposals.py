@@ -206,6 +206,25 @@ def test_a_private_link_in_the_title_or_abstract_is_refused_and_kept(client, sur
     assert [e.action for e in proposal.events] == ["submitted"]
 
 
+def test_a_private_link_in_a_decisions_reason_is_refused_and_kept(client, colead_client, survey):
+    """The reason goes to the volunteer (email and page): another person's private link in it,
+    a presenter's pasted from the agenda, say, would let the volunteer act for them."""
+    first = token_of(send(client))
+    other = token_of(send(client, title="A second talk"))
+    proposal = db.session.scalar(select(Proposal).order_by(Proposal.id))
+    reason = f"As discussed, see http://localhost/proposals/{other}"
+    refused = colead_client.post(
+        f"/proposals/{proposal.id}",
+        data={**review_form(colead_client, proposal.id), "status": "declined", "reason": reason},
+    )
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "The reason holds the secret of a private link of this planner" in page
+    assert reason in page
+    db.session.refresh(proposal)
+    assert proposal.status == "submitted" and first != other
+
+
 def test_the_same_proposal_sent_again_is_not_a_second_one(app, client, survey, monkeypatch):
     """Back and Send again (or a double click): the proposal is not stored twice, and the page
     says where its link went, with the form still filled in; that it could not be emailed when
