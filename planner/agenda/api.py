@@ -89,6 +89,11 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
 
 
 _DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
+# What Python says of a date-time written right that names no day or time ("day is out of range
+# for month", "hour must be in 0..23"): said as such, not as a wrong format.
+_IMPOSSIBLE = re.compile(
+    r"(day is out of range for month|(year|month|day|hour|minute|second) must be in)"
+)
 
 
 def _payload(item=None, what: str = "", render=None) -> dict:
@@ -104,7 +109,17 @@ def _payload(item=None, what: str = "", render=None) -> dict:
             # compact "20270101T100000Z" as what few people would check (helper-60).
             if not isinstance(value, str) or not _DATE_TIME.match(value):
                 raise ValueError(value)
-            payload["starts_at"] = datetime.fromisoformat(value)
+            try:
+                payload["starts_at"] = datetime.fromisoformat(value)
+            except ValueError as error:
+                if _IMPOSSIBLE.match(str(error)):
+                    # Written as one, but no such day or time: "2030-02-30" (helper-100).
+                    raise PlannerError(
+                        f"starts_at {text.as_json(value)} is no date and time that exists: "
+                        f"{error}.",
+                        "starts_at",
+                    ) from None
+                raise
         except (TypeError, ValueError):
             # Named in `field`, as every other refusal of these APIs is (helper-84).
             raise PlannerError(

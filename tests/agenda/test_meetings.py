@@ -107,6 +107,13 @@ def test_a_city_names_the_home_zone(api, meeting, typed, zone):
         # A date alone was midnight, the compact form taken unread (helper-60).
         ({"starts_at": "2027-01-01"}, "is not an ISO 8601 date-time"),
         ({"starts_at": "20270101T100000Z"}, "is not an ISO 8601 date-time"),
+        # Written right, but no such day or hour: said as such (helper-100).
+        (
+            {"starts_at": "2030-02-30T10:00:00"},
+            'starts_at "2030-02-30T10:00:00" is no date and time that exists: day is out of '
+            "range for month.",
+        ),
+        ({"starts_at": "2030-01-01T25:00"}, "no date and time that exists: hour must be in 0..23."),
         ({"video_url": "javascript:alert(1)"}, "must be a web address"),
         ({"colour": "red"}, "Unknown meeting field(s): colour. The meeting fields are: title,"),
         ({"x" * 5000: 1}, "Unknown meeting field(s): " + "x" * 40 + "…. The meeting fields"),
