@@ -7,6 +7,7 @@ import io
 from collections.abc import Iterable
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.addresses import mailbox, same_address
 from planner.db_types import fit, utcnow
@@ -167,9 +168,9 @@ def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[Off
 
 
 def all_contacts() -> list[OfficeContact]:
-    """Every office's contacts, by office and name."""
+    """Every office's contacts, by office and name, with their offices (the export names them)."""
     return sorted(
-        db.session.scalars(select(OfficeContact)),
+        db.session.scalars(select(OfficeContact).options(selectinload(OfficeContact.office))),
         key=lambda c: (c.office_code, by_name(c.name), c.id),
     )
 

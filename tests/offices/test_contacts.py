@@ -13,7 +13,14 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal
 from planner.spreadsheet import written
-from tests.support import COLEAD_EMAIL, csrf_token, form_in, hidden_fields, publish_as_planned
+from tests.support import (
+    COLEAD_EMAIL,
+    counted_queries,
+    csrf_token,
+    form_in,
+    hidden_fields,
+    publish_as_planned,
+)
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
 PROPOSAL = {
@@ -233,6 +240,22 @@ def test_the_export_lists_every_office_and_is_safe_in_a_spreadsheet(colead_clien
     assert rows[2]["name"] == '\'=HYPERLINK("http://evil.example")'
     assert rows[1]["name"] == "'@SUM(A1)" and rows[1]["role"] == "'+34 ICT"
     assert rows[0]["email"] == EMAIL and rows[0]["source"] == "entered by colead@example.org"
+
+
+@pytest.mark.one_database  # statement counts are the ORM's loading, the same on both databases
+def test_the_export_costs_the_same_queries_for_3_or_12_offices(colead_client, survey):
+    offices = ["AU", "BR", "CA", "CN", "DE", "ES", "FI", "HR", "IE", "IL", "JP", "PE"]
+
+    def queries_with(count: int) -> int:
+        for code in offices[len(stored()) : count]:
+            assert add(colead_client, code=code, email=f"it@{code.lower()}.example").status_code
+        db.session.expire_all()  # the offices as a request meets them: not yet loaded
+        with counted_queries() as statements:
+            response = colead_client.get("/offices/contacts.csv")
+        assert response.data.count(b"\r\n") == 1 + count  # the header, a line per contact
+        return len(statements)
+
+    assert queries_with(3) == queries_with(12)
 
 
 def test_formula_cells():
