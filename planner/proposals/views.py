@@ -26,6 +26,7 @@ from planner.forms import carry_version, stale
 from planner.mail.messages import link_mailed
 from planner.mail.models import MessageStatus, OutboxMessage
 from planner.offices.contacts import language_code
+from planner.pagination import Page, requested
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
@@ -48,6 +49,7 @@ from planner.proposals.operations import (
     evidence_for,
     for_review,
     reissue_link,
+    review_count,
     revoke_link,
     slots_of,
     suggested_abstract,
@@ -63,6 +65,9 @@ from planner.web import dead_link, refuse_changes
 
 bp = Blueprint("proposals", __name__)
 
+# Proposals on a page of the review, newest first: a Task Force that has run for years has
+# thousands, each shown with its evidence under each recommendation it names.
+PAGE_SIZE = 50
 SUGGESTION_NOTE = (
     "Suggested from your office's own answer to question 4 of {survey}: change it as you like."
 )
@@ -254,7 +259,9 @@ def review():
     if status and status not in STATUSES:
         abort(400, f"Status is one of: {', '.join(STATUSES)}.")
     number = query_int("recommendation")
-    proposals = for_review(status, number)
+    page_number, size = requested(request.args, size=PAGE_SIZE, max_size=PAGE_SIZE)
+    page = Page(page_number, size, review_count(status, number)).check()
+    proposals = for_review(status, number, page=page)
     survey = latest_survey()
     recommendations = all_recommendations()
     groups = [
@@ -266,6 +273,7 @@ def review():
         "proposals/review.html",
         groups=[(r, ps) for r, ps in groups if ps],
         proposals=proposals,
+        page=page,
         statuses=STATUSES,
         status=status,
         number=number,

@@ -667,6 +667,34 @@ def test_the_review_costs_the_same_queries_for_5_or_20_proposals(
     assert queries_with(5) == queries_with(20)
 
 
+def test_the_review_shows_fifty_proposals_a_page_newest_first(
+    app, client, colead_client, survey, monkeypatch
+):
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 60)  # all from one address
+    for n in range(52):
+        sent = client.post("/api/v1/proposals", json={**API_VALID, "title": f"Proposal {n:02}"})
+        assert sent.status_code == 201
+
+    def listed(url: str) -> list[str]:
+        response = colead_client.get(url)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        return re.findall(r'class="proposal-title">Proposal (\d+)</a>', page), page
+
+    first, page = listed("/proposals")
+    assert first == [f"{n:02}" for n in range(51, 1, -1)]
+    assert "52 proposals, the 1–50 newest on this page" in page
+    assert 'href="/proposals?page=2">Older</a>' in page and ">Newer</a>" not in page
+    second, page = listed("/proposals?page=2")
+    assert second == ["01", "00"]
+    assert 'href="/proposals?page=1">Newer</a>' in page and ">Older</a>" not in page
+    # The filters stay with the pages; a page past the last is none.
+    _, submitted = listed("/proposals?status=submitted")
+    assert 'href="/proposals?status=submitted&amp;page=2">Older</a>' in submitted
+    assert colead_client.get("/proposals?page=3").status_code == 404
+    assert colead_client.get("/proposals?page=0").status_code == 400
+
+
 @pytest.mark.parametrize(
     ("page_field", "api_field", "value", "message"),
     [
