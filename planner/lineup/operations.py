@@ -5,7 +5,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import select
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.agenda.models import Meeting, SlotStatus
@@ -32,6 +33,7 @@ from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
 from planner.offices.models import Office
+from planner.pagination import Page
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
@@ -366,5 +368,11 @@ def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:
     return {(office, number): text for _, office, number, text in cells}
 
 
-def list_lineups() -> list[Lineup]:
-    return list(db.session.scalars(select(Lineup).order_by(Lineup.id.desc())))
+def lineup_count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Lineup))
+
+
+def list_lineups(page: Page) -> list[Lineup]:
+    """The saved line-ups of `page`, newest first, with the agendas they became."""
+    query = select(Lineup).options(selectinload(Lineup.meeting)).order_by(Lineup.id.desc())
+    return list(db.session.scalars(query.offset(page.start).limit(page.size)))

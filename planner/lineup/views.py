@@ -10,17 +10,29 @@ from planner.extensions import db
 from planner.forms import lost_race
 from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup
-from planner.lineup.operations import accept_lineup, list_lineups, propose_lineup, save_lineup
+from planner.lineup.operations import (
+    accept_lineup,
+    lineup_count,
+    list_lineups,
+    propose_lineup,
+    save_lineup,
+)
 from planner.lineup.report import served
 from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
 from planner.offices.models import Office
 from planner.offices.operations import find_offices
+from planner.pagination import Page, requested
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import form_int, query_int
 from planner.survey.operations import latest_survey
 from planner.web import flag_from, survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
+
+# Saved line-ups on a page of the list: each keeps its evidence (the relevance of every
+# presenter to every interested office, up to a megabyte at 500 offices), read to say whom it
+# serves.
+PAGE_SIZE = 20
 
 # A saved line-up goes with the survey it was made from when that survey is replaced or deleted
 # (`survey.operations.import_record`): a link kept from before leads here.
@@ -37,9 +49,14 @@ def _offices() -> dict[str, Office]:
 @bp.get("")
 @colead_required
 def index():
-    lineups = list_lineups()
+    number, size = requested(request.args, size=PAGE_SIZE, max_size=PAGE_SIZE)
+    page = Page(number, size, lineup_count()).check()
+    lineups = list_lineups(page)
     return render_template(
-        "lineup/index.html", lineups=lineups, served={one.id: served(one.result) for one in lineups}
+        "lineup/index.html",
+        lineups=lineups,
+        page=page,
+        served={one.id: served(one.result) for one in lineups},
     )
 
 

@@ -14,7 +14,7 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import served
 from planner.matching.vocabulary import bundled
-from tests.support import csrf_token
+from tests.support import counted_queries, csrf_token
 
 FORM = {
     "focus": "10",
@@ -335,6 +335,46 @@ def test_a_second_line_up_into_the_same_draft_adds_only_what_it_lacks(client, su
         )
         in page
     )
+
+
+@pytest.mark.one_database  # statement counts are the ORM's loading, the same on both databases
+def test_the_list_costs_the_same_queries_for_2_or_5_accepted_line_ups(client, survey):
+    def queries_with(count: int) -> int:
+        while (made := db.session.scalar(select(func.count()).select_from(Lineup))) < count:
+            post_rules(client, slots=str(3 + made))
+            lineup = db.session.scalar(select(Lineup).order_by(Lineup.id.desc()))
+            token = csrf_token(client, f"/lineups/{lineup.id}")
+            accepted = client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
+            assert accepted.status_code == 302
+        db.session.expire_all()  # the agendas as a request meets them: not yet loaded
+        with counted_queries() as statements:
+            page = client.get("/lineups").get_data(as_text=True)
+        assert page.count(">accepted</a>") == count
+        return len(statements)
+
+    assert queries_with(2) == queries_with(5)
+
+
+def test_the_list_shows_twenty_line_ups_a_page_newest_first(client, survey):
+    post_rules(client)
+    first = db.session.scalar(select(Lineup))
+    for _ in range(21):
+        copy = {"rules": first.rules, "result": first.result, "created_by": first.created_by}
+        db.session.add(Lineup(survey_id=first.survey_id, **copy))
+    db.session.commit()
+    newest = db.session.scalars(select(Lineup.id).order_by(Lineup.id.desc())).all()
+
+    def listed(url: str) -> tuple[list[int], str]:
+        page = client.get(url).get_data(as_text=True)
+        return [int(n) for n in re.findall(r">Line-up #(\d+)</a>", page)], page
+
+    ids, page = listed("/lineups")
+    assert ids == newest[:20]
+    assert 'href="/lineups?page=2">Older</a>' in page and ">Newer</a>" not in page
+    ids, page = listed("/lineups?page=2")
+    assert ids == newest[20:]
+    assert 'href="/lineups?page=1">Newer</a>' in page and ">Older</a>" not in page
+    assert client.get("/lineups?page=3").status_code == 404
 
 
 def test_adjusting_a_saved_proposal_prefills_the_form(client, survey):
