@@ -73,12 +73,13 @@ def meetings(*, include_drafts: bool) -> list[Meeting]:
 
 def slot_target_choices(now: datetime) -> list[Meeting]:
     """The meetings a slot can go into: drafts (their date can still change) and published
-    meetings that are not over; not a cancelled meeting, not one that has ended."""
+    meetings that are not over; not a cancelled meeting, not one that has ended. Their agendas
+    are not read: a choice names the meeting, and every meeting ever held is looked at."""
+    open_ = Meeting.status.in_((MeetingStatus.draft, MeetingStatus.published))
     return [
         m
-        for m in meetings(include_drafts=True)
-        if m.status == MeetingStatus.draft
-        or (m.status == MeetingStatus.published and (m.ends_at is None or m.ends_at > now))
+        for m in db.session.scalars(select(Meeting).where(open_).order_by(*_IN_ORDER))
+        if m.status == MeetingStatus.draft or m.ends_at is None or m.ends_at > now
     ]
 
 

@@ -13,7 +13,7 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.proposals.models import Proposal
 from tests.presenters.support import invite
-from tests.support import csrf_token, form_of, publish_as_planned
+from tests.support import counted_queries, csrf_token, form_of, publish_as_planned
 
 PROPOSAL = {
     "office": "PE",
@@ -86,6 +86,29 @@ def assert_filled_from(slot: Slot, proposal: Proposal) -> None:
     )
     assert [r.number for r in slot.recommendations] == [3, 10]
     assert (slot.proposal_id, slot.status) == (proposal.id, "proposed")
+
+
+@pytest.mark.one_database  # the statements are the ORM's loading, the same on both databases
+def test_the_proposal_page_offers_meetings_without_reading_their_agendas(
+    client, colead_client, survey
+):
+    """For "Schedule", every meeting ever held is looked at: their slots, presenters and
+    recommendations are not read for it, however many there are."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    for n in range(2):
+        meeting_id = meeting(colead_client, title=f"Workshop {n}")
+        for s in range(3):
+            talk = {"title": f"Talk {s}", "office": "AU", "recommendations": [10]}
+            added = colead_client.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk)
+            assert added.status_code == 201
+    db.session.expire_all()  # the meetings as a request meets them: not yet loaded
+    with counted_queries() as statements:
+        page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "Workshop 0 (draft, 2030-03-12)" in page and "Workshop 1 (draft, 2030-03-12)" in page
+    read = "\n".join(statements)
+    assert "slot_recommendations" not in read and "invitations" not in read
 
 
 def test_schedule_an_accepted_proposal(client, colead_client, survey):
