@@ -5,7 +5,7 @@ taking part, and the drafts a line-up can go into; each in a fixed number of que
 from collections.abc import Iterable
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from planner.agenda.checks import AgendaError
@@ -64,11 +64,14 @@ def get_meeting(meeting_id: int) -> Meeting | None:
     return db.session.get(Meeting, meeting_id, options=_AGENDA)
 
 
-def meetings(*, include_drafts: bool) -> list[Meeting]:
-    query = with_agenda(select(Meeting)).order_by(*_IN_ORDER)
+def meetings(*, include_drafts: bool) -> list[tuple[Meeting, int]]:
+    """Every meeting (drafts too for co-leads) with its number of slots, for the list of
+    meetings: two queries, their agendas unread (every meeting ever held is listed)."""
+    slots = select(func.count(Slot.id)).where(Slot.meeting_id == Meeting.id).scalar_subquery()
+    query = select(Meeting, slots).options(selectinload(Meeting.series)).order_by(*_IN_ORDER)
     if not include_drafts:
         query = query.where(Meeting.status != MeetingStatus.draft)
-    return list(db.session.scalars(query))
+    return [(meeting, count) for meeting, count in db.session.execute(query)]
 
 
 def slot_target_choices(now: datetime) -> list[Meeting]:

@@ -144,8 +144,8 @@ def index():
     listed = meetings(include_drafts=is_colead())
     now = utcnow()
     # What is still to come first, soonest first; then what is over, latest first.
-    coming = [m for m in listed if m.ends_at is None or m.ends_at > now]
-    past = [m for m in reversed(listed) if m.ends_at is not None and m.ends_at <= now]
+    coming = [(m, n) for m, n in listed if m.ends_at is None or m.ends_at > now]
+    past = [(m, n) for m, n in reversed(listed) if m.ends_at is not None and m.ends_at <= now]
     page = render_template(
         "agenda/index.html",
         coming=coming,
