@@ -9,7 +9,7 @@ from email.errors import HeaderParseError, NonASCIILocalPartDefect
 from email.header import decode_header, make_header
 from email.headerregistry import Address
 from email.message import EmailMessage
-from email.policy import EmailPolicy
+from email.policy import EmailPolicy, default
 from email.utils import format_datetime, parseaddr
 from typing import Protocol
 
@@ -80,7 +80,9 @@ def compose(
     """The email for `letter`, dated `date` (an aware datetime). With `unsubscribe_url` (for an
     optional kind) it carries List-Unsubscribe and List-Unsubscribe-Post: One-Click. Its
     calendar names `organizer` (when given) as its ORGANIZER, as its From names `mail_from`."""
-    message = EmailMessage()
+    # Its policy from the start: the parts' bodies are encoded as they are added, and a
+    # quoted-printable line is at most 76 characters (RFC 2045), not the default policy's 78.
+    message = EmailMessage(policy=_Policy(**{**default.__dict__, "max_line_length": 76}))
     message["From"] = _sender(mail_from)
     message["To"] = recipient_address(letter.recipient_name, letter.recipient_email)
     message["Subject"] = _one_line(letter.subject)
@@ -108,7 +110,6 @@ def compose(
         )
     # Last: making the body multipart moves every Content-* header set before into a part.
     message["Content-Language"] = _one_line(letter.language) or "en"
-    message.policy = _Policy(**{**message.policy.__dict__, "max_line_length": 76})
     return message
 
 

@@ -131,6 +131,37 @@ def test_an_invitation_arrives_with_its_calendar_as_imip(app_context, cli, smtp)
     assert len(smtp.received) == 1
 
 
+def test_quoted_printable_lines_are_at_most_76_characters(app_context, cli, smtp):
+    """A long line beyond ASCII (an abstract in Japanese, a summary with accents) goes in
+    quoted-printable lines of at most 76 characters, as RFC 2045 requires of them (Python wrote
+    up to 78), broken where the text reads back whole."""
+    abstract = "特許情報の検索にAIを使う試み、その成果と課題について。" * 6
+    summary = "Présentation über die Recherche – " * 4
+    ics = calendar("REQUEST").replace("SUMMARY:AI search – Rec 10 workshop", "SUMMARY:" + summary)
+    enqueue(
+        ALEX,
+        kind=MessageKind.invitation,
+        subject="S",
+        text=abstract,
+        html=f"<p>{abstract}</p>",
+        ics=ics,
+        ics_method="REQUEST",
+    )
+    db.session.commit()
+    assert "1 sent" in _send_once(cli)
+
+    (received,) = smtp.received
+    plain, html, cal = next(received.message.iter_parts()).iter_parts()
+    for part in (plain, html, cal):
+        assert part["Content-Transfer-Encoding"] == "quoted-printable"
+        encoded = part.get_payload(decode=False).splitlines()
+        assert max(map(len, encoded)) <= 76, part.get_content_type()
+    assert plain.get_content().strip() == abstract
+    assert html.get_content().strip() == f"<p>{abstract}</p>"
+    (event,) = icalendar.Calendar.from_ical(cal.get_content()).walk("VEVENT")
+    assert str(event["SUMMARY"]) == summary
+
+
 def test_long_headers_are_folded_into_short_encoded_words(app, app_context, cli, smtp):
     """A long Subject (a title of emoji) and name go as encoded words of at most 75 characters
     (RFC 2047) on lines within 78; only the unsubscribe URL, which has nowhere to break, stays
