@@ -24,7 +24,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
 from planner.mail.messages import link_mailed
-from planner.mail.models import MessageStatus, OutboxMessage
+from planner.mail.models import OutboxMessage
 from planner.offices.contacts import language_code
 from planner.pagination import Page, requested
 from planner.proposals.forms import (
@@ -307,17 +307,14 @@ def decide(proposal_id: int):
 
 
 def _decided(proposal: Proposal, message: OutboxMessage | None) -> str:
-    """What a decision did, and what comes next: whether the volunteer is told (and how the
-    email stands), and, once accepted, the way onto an agenda."""
+    """What a decision did, and what comes next: whether the volunteer is told (the email was
+    just queued: it goes unless no mail server is set up), and, once accepted, the way onto an
+    agenda."""
     said = [f"Proposal #{proposal.id} is {proposal.status}."]
     if proposal.status in (ProposalStatus.accepted, ProposalStatus.declined):
         if message is None:
             said.append("The volunteer gave no email address: tell them yourself.")
-        elif message.status == MessageStatus.held:
-            said.append(
-                "The email telling the volunteer is held in the outbox until a co-lead sends it."
-            )
-        elif message.status == MessageStatus.not_sent or not current_app.config.get("MAIL_SERVER"):
+        elif not current_app.config.get("MAIL_SERVER"):
             said.append(
                 "The email telling the volunteer is in the outbox, not sent: no mail server is "
                 "set up, so tell them yourself."
