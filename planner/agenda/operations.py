@@ -553,7 +553,8 @@ def _refuse_presenterless_status(slot: Slot, values: Mapping) -> None:
     if kind == slot.kind and status == slot.status:
         return
     field = "status" if status != slot.status else "kind"
-    also = ", or keep it a presentation" if field == "kind" else ""
+    # A slot stored before this rule (a discussion left invited) was never a presentation.
+    also = ", or keep it a presentation" if field == "kind" and slot.kind == "presentation" else ""
     raise AgendaError(
         f"A {kind} has no presenter to be {status}: give it the status proposed, confirmed or "
         f"cancelled{also}.",

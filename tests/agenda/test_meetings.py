@@ -1502,3 +1502,20 @@ def test_the_agenda_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
     # Unpinned, the slots follow each other again: nothing to say.
     assert api.patch(f"/api/v1/slots/{poland.id}", json={"offset_minutes": None}).status_code == 200
     assert "with nothing scheduled" not in api.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+
+
+def test_a_discussion_stored_as_invited_made_a_break_is_not_told_to_stay_a_presentation(
+    api, meeting
+):
+    """A slot stored before the rule (a discussion left invited) keeps its status until its kind
+    or status changes; made a break, the refusal does not say to keep it a presentation, which
+    it never was."""
+    opening = meeting.slots[0]
+    opening.kind, opening.status = "discussion", "invited"
+    db.session.commit()
+    made_break = api.patch(f"/api/v1/slots/{opening.id}", json={"kind": "break"})
+    assert made_break.status_code == 400 and made_break.get_json()["field"] == "kind"
+    assert made_break.get_json()["message"] == (
+        "A break has no presenter to be invited: give it the status proposed, confirmed or "
+        "cancelled."
+    )
