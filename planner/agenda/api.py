@@ -1,5 +1,6 @@
 """JSON API for meetings and slots (co-leads). Times are ISO 8601 with their UTC offset."""
 
+import calendar
 import re
 from datetime import date, datetime
 
@@ -88,12 +89,23 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
     }
 
 
-_DATE_TIME = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}[T ][0-9]{2}:[0-9]{2}")
-# What Python says of a date-time written right that names no day or time ("day is out of range
-# for month", "hour must be in 0..23"): said as such, not as a wrong format.
-_IMPOSSIBLE = re.compile(
-    r"(day is out of range for month|(year|month|day|hour|minute|second) must be in)"
-)
+_DATE_TIME = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})")
+
+
+def _impossible(written: re.Match) -> str | None:
+    """What is wrong with a date-time written right that names no day or time ("2030-02-30",
+    "25:00"), in words of its own (Python's change between versions); None if nothing is."""
+    year, month, day, hour, minute = map(int, written.groups())
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1] if year else 31
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    if hour > 23:
+        return f"an hour is 00 to 23, not {hour:02}"
+    if minute > 59:
+        return f"a minute is 00 to 59, not {minute:02}"
+    return None
 
 
 def _payload(item=None, what: str = "", render=None) -> dict:
@@ -107,19 +119,15 @@ def _payload(item=None, what: str = "", render=None) -> dict:
         try:
             # A date and a time written in full: a date alone was read as midnight, and the
             # compact "20270101T100000Z" as what few people would check (helper-60).
-            if not isinstance(value, str) or not _DATE_TIME.match(value):
+            if not isinstance(value, str) or not (written := _DATE_TIME.match(value)):
                 raise ValueError(value)
-            try:
-                payload["starts_at"] = datetime.fromisoformat(value)
-            except ValueError as error:
-                if _IMPOSSIBLE.match(str(error)):
-                    # Written as one, but no such day or time: "2030-02-30" (helper-100).
-                    raise PlannerError(
-                        f"starts_at {text.as_json(value)} is no date and time that exists: "
-                        f"{error}.",
-                        "starts_at",
-                    ) from None
-                raise
+            if wrong := _impossible(written):
+                # Written as one, but no such day or time: "2030-02-30" (helper-100).
+                raise PlannerError(
+                    f"starts_at {text.as_json(value)} is no date and time that exists: {wrong}.",
+                    "starts_at",
+                )
+            payload["starts_at"] = datetime.fromisoformat(value)
         except (TypeError, ValueError):
             # Named in `field`, as every other refusal of these APIs is (helper-84).
             raise PlannerError(

@@ -110,10 +110,13 @@ def test_a_city_names_the_home_zone(api, meeting, typed, zone):
         # Written right, but no such day or hour: said as such (helper-100).
         (
             {"starts_at": "2030-02-30T10:00:00"},
-            'starts_at "2030-02-30T10:00:00" is no date and time that exists: day is out of '
-            "range for month.",
+            'starts_at "2030-02-30T10:00:00" is no date and time that exists: February 2030 '
+            "has 28 days.",
         ),
-        ({"starts_at": "2030-01-01T25:00"}, "no date and time that exists: hour must be in 0..23."),
+        ({"starts_at": "2028-02-30T10:00"}, "exists: February 2028 has 29 days."),
+        ({"starts_at": "2030-13-01T10:00"}, "exists: there is no month 13."),
+        ({"starts_at": "2030-01-01T25:00"}, "exists: an hour is 00 to 23, not 25."),
+        ({"starts_at": "2030-01-01T10:60"}, "exists: a minute is 00 to 59, not 60."),
         ({"video_url": "javascript:alert(1)"}, "must be a web address"),
         ({"colour": "red"}, "Unknown meeting field(s): colour. The meeting fields are: title,"),
         ({"x" * 5000: 1}, "Unknown meeting field(s): " + "x" * 40 + "…. The meeting fields"),
