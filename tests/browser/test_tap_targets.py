@@ -4,6 +4,9 @@ the editor's stacked slots name the zone of their times."""
 
 import pytest
 
+from planner.extensions import db
+from planner.proposals.models import Proposal
+from planner.proposals.views import PAGE_SIZE as PROPOSALS_PAGE
 from tests.browser.conftest import ARTIFACTS, FITS_WIDTH, sign_in
 from tests.support import publish_as_planned
 
@@ -13,7 +16,15 @@ FIELDS = ", ".join(
     f"main input[type={kind}]"
     for kind in ("text", "search", "email", "number", "password", "url", "date", "time")
 )
-TARGETS += f", {FIELDS}, main select, main .segmented a"
+TARGETS += f", {FIELDS}, main select, main .segmented a, main nav.pager a"
+PROPOSAL = {
+    "abstract": "",
+    "contact_name": "Rosa",
+    "contact_email": "rosa@office.example",
+    "duration_minutes": 15,
+    "availability": "",
+    "maturity": "pilot",
+}
 # Boxes and round buttons: 24 px each way (their labels are tappable beside them).
 CHOICES = 'main input[type="checkbox"], main input[type="radio"]'
 
@@ -47,12 +58,18 @@ def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey
         )
         assert made.status_code == 201
     assert publish_as_planned(api, meeting).status_code == 200
+    # Enough proposals for the review's second page: its Newer and Older (helper-104).
+    for n in range(PROPOSALS_PAGE + 1):
+        db.session.add(Proposal(office_code="AU", title=f"Talk {n}", **PROPOSAL))
+    db.session.commit()
     sign_in(phone, live_server)
     pages = (
         "/",
         f"/meetings/{meeting}/edit",
         f"/meetings/{meeting}",
         "/recommendations/10/matches",
+        "/proposals",
+        "/proposals?page=2",
     )
     for path in (*pages, "/volunteer"):
         phone.goto(live_server + path)
