@@ -60,7 +60,9 @@ def settings_from_environment(environ: Mapping[str, str] = os.environ) -> dict:
     port = environ.get("MAIL_PORT", "").strip()
     server = environ.get("MAIL_SERVER", "").strip() or None
     mail_from = environ.get("MAIL_FROM", "").strip()
-    if mail_from and "@" not in parseaddr(mail_from)[1]:
+    local, at, domain = parseaddr(mail_from)[1].rpartition("@")
+    # A mailbox and a domain either side of the @: "a@" or "@example.org" reach nobody.
+    if mail_from and not (local and at and domain):
         raise SystemExit(
             f"MAIL_FROM must be an address such as 'CWS ICT Task Force <taskforce@example.org>', "
             f"not {mail_from!r}."

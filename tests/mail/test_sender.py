@@ -373,8 +373,9 @@ def test_a_mail_server_without_a_sender_address_stops_the_start():
         with pytest.raises(SystemExit, match="MAIL_FROM") as stopped:
             settings_from_environment({"MAIL_SERVER": "smtp.example.org", **sender})
         assert "a mailbox the co-leads read" in str(stopped.value)
-    with pytest.raises(SystemExit, match="MAIL_FROM must be an address"):
-        settings_from_environment({"MAIL_SERVER": "smtp.example.org", "MAIL_FROM": "Task Force"})
+    for wrong in ("Task Force", "a@", "@example.org", "Task Force <@example.org>"):
+        with pytest.raises(SystemExit, match="MAIL_FROM must be an address"):
+            settings_from_environment({"MAIL_SERVER": "smtp.example.org", "MAIL_FROM": wrong})
     # Without a mail server nothing is sent: messages wait in the outbox, marked not sent.
     assert settings_from_environment({})["MAIL_FROM"] == "CWS ICT Task Force <taskforce@localhost>"
 
