@@ -74,9 +74,13 @@ _SECRET_LIKE = re.compile(r"[A-Za-z0-9_.-]{20,}")
 # of this length in a run is looked up too.
 _TOKEN_LENGTH = 43
 # A signed token (an office feed's, an unsubscribe link's) within a run, wherever it starts
-# and whatever follows it: a JSON list in URL-safe base64 ("Wy" is '["'), a dot and the
-# 27-character signature.
-_SIGNED = re.compile(r"(?=(Wy[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{27}))")
+# and whatever follows it: a JSON list in URL-safe base64 ("Wy" is '["'), or one compressed
+# (itsdangerous's ".eJ": a long address that repeats itself), a dot and the 27-character
+# signature. What is signed is short (an office code, an address and a kind): bounded, each
+# start is read at most so far, not to the run's end (a run of "WyWy..." was read once per
+# start, its work growing with the square of its length).
+_SIGNED_PAYLOAD = 1200
+_SIGNED = re.compile(rf"(?=((?:Wy|\.eJ)[A-Za-z0-9_-]{{1,{_SIGNED_PAYLOAD}}}\.[A-Za-z0-9_-]{{27}}))")
 # Digests looked up in one query: far below what PostgreSQL (65535) and SQLite take in one
 # statement.
 _DIGESTS_PER_QUERY = 5000
