@@ -18,7 +18,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from planner.agenda.checks import check_minutes, check_published_text, check_url
+from planner.agenda.checks import check_minutes, check_text, check_url
 from planner.agenda.models import (
     HOME_ZONE,
     MATERIALS_PUBLIC,
@@ -39,10 +39,12 @@ def in_range(form, field) -> None:
         raise ValidationError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.")
 
 
+# The texts the agenda publishes are checked for a private link's secret once, where they are
+# saved (`operations.apply_meeting`, `apply_slot`: the API's way too), which names the field.
+
+
 class MeetingForm(PlannerForm):
-    title = StringField(
-        "Title", validators=[checked(check_published_text, "The title", 200, required=True)]
-    )
+    title = StringField("Title", validators=[checked(check_text, "The title", 200, required=True)])
     kind = SelectField(
         "Kind", choices=[SelectChoice(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS]
     )
@@ -66,9 +68,7 @@ class MeetingForm(PlannerForm):
     description = TextAreaField(
         "Description",
         validators=[
-            checked(
-                lambda v: check_published_text(v or "", "The description", 5000, multiline=True)
-            )
+            checked(lambda v: check_text(v or "", "The description", 5000, multiline=True))
         ],
     )
     series = SelectField(
@@ -107,7 +107,7 @@ class MeetingForm(PlannerForm):
 
 class SlotForm(PlannerForm):
     title = StringField(
-        "Title", validators=[checked(check_published_text, "The slot title", 200, required=True)]
+        "Title", validators=[checked(check_text, "The slot title", 200, required=True)]
     )
     kind = SelectField("Kind", choices=[SelectChoice(k) for k in SLOT_KINDS])
     duration_minutes = IntegerField(
@@ -126,9 +126,7 @@ class SlotForm(PlannerForm):
     status = SelectField("Status", choices=[SelectChoice(s) for s in SLOT_STATUSES])
     abstract = TextAreaField(
         "Abstract",
-        validators=[
-            checked(lambda v: check_published_text(v or "", "The abstract", 4000, multiline=True))
-        ],
+        validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
     )
     version = version_field()
     opened = opened_field()

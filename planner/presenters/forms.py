@@ -10,7 +10,7 @@ from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
-from planner.agenda.checks import check_published_text
+from planner.agenda.checks import check_text
 from planner.forms import PlannerForm, checked, email_address, refill, time_zone
 from planner.presenters.models import Answer
 
@@ -81,13 +81,11 @@ class TalkForm(PlannerForm):
         csrf = False
 
     title = StringField(
-        "Title", validators=[checked(check_published_text, "The slot title", 200, required=True)]
+        "Title", validators=[checked(check_text, "The slot title", 200, required=True)]
     )
     abstract = TextAreaField(
         "Abstract",
-        validators=[
-            checked(lambda v: check_published_text(v or "", "The abstract", 4000, multiline=True))
-        ],
+        validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
     )
     # What the title and abstract were when the page was filled in (`seen`): a save over a
     # co-lead's later change to either is refused, not a silent overwrite.

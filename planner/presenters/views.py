@@ -237,7 +237,9 @@ def talk(token: str):
     try:
         edit_talk(invitation, form.title.data, form.abstract.data or "")
     except PlannerError as error:
-        form.title.errors.append(error.message)
+        # Next to the field it is about (an abstract holding a private link's secret, say).
+        field = form[error.field] if error.field in ("title", "abstract") else form.title
+        field.errors.append(error.message)
         return _page(token, invitation, talk_form=form, status=error.status)
     flash("Your title and abstract are saved.", "success")
     return redirect(url_for(".page", token=token))

@@ -11,7 +11,7 @@ from planner.availability.windows import check_window
 from planner.extensions import db
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
-from tests.support import counted_queries, publish_as_planned
+from tests.support import counted_queries, form_of, publish_as_planned
 
 PRESENTERS = ("AU", "BR", "CA", "CN", "DE", "ES", "FI", "JP")
 
@@ -116,3 +116,26 @@ def test_the_list_of_meetings_reads_no_agenda(colead_client, survey):
     read_slots = [s for s in statements if "FROM slots" in s and "count(" not in s]
     assert read_slots == []
     assert not any("slot_recommendations" in s or "FROM invitations" in s for s in statements)
+
+
+def test_a_saved_text_is_read_for_private_links_once(api, survey, monkeypatch):
+    """The slot's page checks its title and abstract for a private link's secret where they
+    are saved (the API's way too), not in the form first and again in the save: the check
+    looks every long run of letters up in the database."""
+    import planner.agenda.checks as checks
+
+    meeting_id = published_meeting(api, 1)
+    slot_id = db.session.scalar(db.select(Slot.id).where(Slot.meeting_id == meeting_id))
+    read = []
+    monkeypatch.setattr(checks, "names_a_secret", lambda text: read.append(text) or False)
+    url = f"/slots/{slot_id}/edit"
+    saved = api.post(
+        url,
+        data={
+            **form_of(api, url),
+            "title": "A title",
+            "abstract": "An abstract",
+        },
+    )
+    assert saved.status_code == 302
+    assert sorted(read) == ["A title", "An abstract"]

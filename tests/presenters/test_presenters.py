@@ -225,7 +225,13 @@ def test_a_private_link_in_the_title_or_abstract_is_refused_and_kept(api, client
     )
     assert refused.status_code == 400
     page = text(refused)
-    assert "The abstract holds the secret of a private link of this planner" in page
+    # Under the abstract, not the title: the refusal names its field.
+    under = re.search(
+        r'<p class="error" id="(\w+)-error">The abstract holds the secret of a private '
+        r"link of this planner",
+        page,
+    )
+    assert under and under[1] == "abstract"
     assert f"Ask me at http://localhost{link} please.</textarea>" in page
     assert 'value="Governing AI trials"' in page
     for path, change in (
