@@ -7,8 +7,11 @@ answered a page at a time, so no anonymous request costs more than one page's wo
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from sqlalchemy import Select, func, select
+
 from planner.db_types import db_int
 from planner.errors import NotFoundError, PlannerError
+from planner.extensions import db
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,14 @@ class Page:
                 f"There is no page {self.number}: there {_are(self.pages)}.", field="page"
             )
         return self
+
+
+def paged(query: Select, number: int, size: int) -> tuple[Page, list]:
+    """Page `number` of what `query` selects, in its order (404 past the last page): the page,
+    counted in the database, and its items, the only rows read."""
+    counted = query.order_by(None).subquery()
+    page = Page(number, size, db.session.scalar(select(func.count()).select_from(counted))).check()
+    return page, list(db.session.scalars(query.offset(page.start).limit(page.size)))
 
 
 def _are(pages: int) -> str:

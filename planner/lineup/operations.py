@@ -5,7 +5,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,7 +33,6 @@ from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
 from planner.offices.models import Office
-from planner.pagination import Page
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
@@ -368,11 +367,6 @@ def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:
     return {(office, number): text for _, office, number, text in cells}
 
 
-def lineup_count() -> int:
-    return db.session.scalar(select(func.count()).select_from(Lineup))
-
-
-def list_lineups(page: Page) -> list[Lineup]:
-    """The saved line-ups of `page`, newest first, with the agendas they became."""
-    query = select(Lineup).options(selectinload(Lineup.meeting)).order_by(Lineup.id.desc())
-    return list(db.session.scalars(query.offset(page.start).limit(page.size)))
+def lineups_newest_first() -> Select:
+    """The saved line-ups, newest first, with the agendas they became."""
+    return select(Lineup).options(selectinload(Lineup.meeting)).order_by(Lineup.id.desc())

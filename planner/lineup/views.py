@@ -12,8 +12,7 @@ from planner.lineup.forms import adjust, form_data, make_form
 from planner.lineup.models import Lineup
 from planner.lineup.operations import (
     accept_lineup,
-    lineup_count,
-    list_lineups,
+    lineups_newest_first,
     propose_lineup,
     save_lineup,
 )
@@ -21,7 +20,7 @@ from planner.lineup.report import served
 from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
 from planner.offices.models import Office
 from planner.offices.operations import find_offices
-from planner.pagination import Page, requested
+from planner.pagination import paged, requested
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import form_int, query_int
 from planner.survey.operations import latest_survey
@@ -50,8 +49,7 @@ def _offices() -> dict[str, Office]:
 @colead_required
 def index():
     number, size = requested(request.args, size=PAGE_SIZE, max_size=PAGE_SIZE)
-    page = Page(number, size, lineup_count()).check()
-    lineups = list_lineups(page)
+    page, lineups = paged(lineups_newest_first(), number, size)
     return render_template(
         "lineup/index.html",
         lineups=lineups,

@@ -16,7 +16,7 @@ from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
 from planner.mail.messages import withdraw_waiting
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.pagination import Page, requested
+from planner.pagination import paged, requested
 
 bp = Blueprint("mail", __name__)
 
@@ -87,11 +87,7 @@ def index():
         query = query.where(OutboxMessage.status == status)
     if kind:
         query = query.where(OutboxMessage.kind == kind)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
-    page = Page(number, size, total).check()
-    messages = db.session.scalars(
-        query.order_by(OutboxMessage.id.desc()).offset(page.start).limit(page.size)
-    ).all()
+    page, messages = paged(query.order_by(OutboxMessage.id.desc()), number, size)
     counts = dict(
         db.session.execute(
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)

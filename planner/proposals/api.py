@@ -14,7 +14,7 @@ from planner.proposals.forms import (
     submit_from,
 )
 from planner.proposals.models import STATUSES, Proposal
-from planner.proposals.operations import Conflict, for_review
+from planner.proposals.operations import Conflict, review_query
 from planner.request_input import json_object, query_int, scalar_fields, unknown_fields
 
 bp = Blueprint("proposals_api", __name__, url_prefix="/api/v1")
@@ -73,7 +73,7 @@ def index():
     if status and status not in STATUSES:
         abort(400, f"status is one of: {', '.join(STATUSES)}")
     number = query_int("recommendation")
-    return jsonify([proposal_json(p) for p in for_review(status, number)])
+    return jsonify([proposal_json(p) for p in db.session.scalars(review_query(status, number))])
 
 
 def _unknown(payload: dict, known: list[str]) -> Response | None:

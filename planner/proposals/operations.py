@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -18,7 +18,6 @@ from planner.extensions import db
 from planner.mail import messages
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import from_proposal
-from planner.pagination import Page
 from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
@@ -292,28 +291,11 @@ def reissue_link(proposal: Proposal, *, actor: str) -> str:
     return token
 
 
-def _reviewed(status: str | None, recommendation: int | None) -> Select:
-    query = select(Proposal)
-    if status:
-        query = query.where(Proposal.status == status)
-    if recommendation:
-        query = query.where(Proposal.recommendations.any(Recommendation.number == recommendation))
-    return query
-
-
-def review_count(status: str | None = None, recommendation: int | None = None) -> int:
-    """How many proposals the review lists with these filters, on all its pages."""
-    reviewed = _reviewed(status, recommendation).subquery()
-    return db.session.scalar(select(func.count()).select_from(reviewed))
-
-
-def for_review(
-    status: str | None = None, recommendation: int | None = None, *, page: Page | None = None
-) -> list[Proposal]:
-    """Proposals, newest first (those of `page`, or all), with what the review shows of them
-    loaded in a few queries."""
+def review_query(status: str | None = None, recommendation: int | None = None) -> Select:
+    """The proposals the review lists (of a status, naming a recommendation), newest first,
+    with what it shows of them loaded in a few queries; the pages read a page of them."""
     query = (
-        _reviewed(status, recommendation)
+        select(Proposal)
         .options(
             selectinload(Proposal.recommendations),
             selectinload(Proposal.office),
@@ -321,9 +303,11 @@ def for_review(
         )
         .order_by(Proposal.created_at.desc(), Proposal.id.desc())
     )
-    if page is not None:
-        query = query.offset(page.start).limit(page.size)
-    return list(db.session.scalars(query))
+    if status:
+        query = query.where(Proposal.status == status)
+    if recommendation:
+        query = query.where(Proposal.recommendations.any(Recommendation.number == recommendation))
+    return query
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ from planner.forms import carry_version, stale
 from planner.mail.messages import link_mailed
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import language_code
-from planner.pagination import Page, requested
+from planner.pagination import paged, requested
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
@@ -47,9 +47,8 @@ from planner.proposals.operations import (
     edit_by_office,
     evidence,
     evidence_for,
-    for_review,
     reissue_link,
-    review_count,
+    review_query,
     revoke_link,
     slots_of,
     suggested_abstract,
@@ -260,8 +259,7 @@ def review():
         abort(400, f"Status is one of: {', '.join(STATUSES)}.")
     number = query_int("recommendation")
     page_number, size = requested(request.args, size=PAGE_SIZE, max_size=PAGE_SIZE)
-    page = Page(page_number, size, review_count(status, number)).check()
-    proposals = for_review(status, number, page=page)
+    page, proposals = paged(review_query(status, number), page_number, size)
     survey = latest_survey()
     recommendations = all_recommendations()
     groups = [
