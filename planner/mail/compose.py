@@ -98,7 +98,7 @@ def compose(
             letter.html_body, subtype="html", cte=_transfer_encoding(letter.html_body)
         )
     if letter.ics:
-        ics = with_organizer(letter.ics, organizer) if organizer else letter.ics
+        ics = with_organizer(letter.ics, organizer)
         method = _one_line(letter.ics_method or "PUBLISH").upper()
         # The alternative is what Outlook and Gmail show as an invitation with buttons...
         message.add_alternative(

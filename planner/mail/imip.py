@@ -61,11 +61,13 @@ def itip(
 _ORGANIZER_LINE = re.compile(r"^ORGANIZER[;:][^\r\n]*\r\n(?:[ \t][^\r\n]*\r\n)*", re.M)
 
 
-def with_organizer(ics: str, organizer: str) -> str:
+def with_organizer(ics: str, organizer: str | None) -> str:
     """The message's calendar naming `organizer`, the Task Force's address as it goes out (as
     its From is): one written while none was set named the built-in one, which reaches nobody,
     and every message about an event must name the same organizer, or calendars take an update
-    for another organizer's event."""
+    for another organizer's event. Without one (no address set up), the calendar as written."""
+    if not organizer:
+        return ics
     line = Event().content_line(
         "ORGANIZER", calendar_address(Participant(organizer, ORGANIZER_NAME))
     )

@@ -206,8 +206,7 @@ def ics(message_id: int):
     }
     # With the ORGANIZER the sender gives it as it goes out (one written before MAIL_FROM was
     # set named the built-in address): the calendar the co-lead checks is the one sent.
-    organizer = sender.taskforce_email(current_app.config)
-    written = imip.with_organizer(message.ics, organizer) if organizer else message.ics
+    written = imip.with_organizer(message.ics, sender.taskforce_email(current_app.config))
     return _unshared_calendar(written), 200, headers
 
 
