@@ -98,7 +98,7 @@ def _impossible(written: re.Match) -> str | None:
     year, month, day, hour, minute = map(int, written.groups())
     if not 1 <= month <= 12:
         return f"there is no month {month}"
-    days = calendar.monthrange(year, month)[1] if year else 31
+    days = calendar.monthrange(year, month)[1]
     if not 1 <= day <= days:
         return f"{calendar.month_name[month]} {year} has {days} days"
     if hour > 23:
