@@ -33,17 +33,21 @@ from planner.survey.records import Question
 MAX_PER_SLOT = 20
 
 
-def _open_for(meeting: Meeting, slot: Slot | None) -> None:
+def _open_for(meeting: Meeting, slot: Slot | None) -> list[Material]:
+    """The materials the slot (or the meeting) holds, when it takes another: not cancelled,
+    and not full."""
     if meeting.status == MeetingStatus.cancelled or (
         slot is not None and slot.status == SlotStatus.cancelled
     ):
         raise ConflictError("This slot is cancelled: it takes no materials.")
-    count = len(materials_of(meeting, slot))
+    held = materials_of(meeting, slot)
+    count = len(held)
     if count >= MAX_PER_SLOT:
         raise ConflictError(
             f"This {'slot' if slot else 'meeting'} has {count} materials already; remove one "
             "before adding another."
         )
+    return held
 
 
 def add_file(
@@ -59,9 +63,9 @@ def add_file(
     the extension of the format they are in."""
     check_size(len(data), limit)
     kind = file_type(data)
-    _open_for(slot.meeting, slot)
+    held = _open_for(slot.meeting, slot)
     sha256 = hashlib.sha256(data).hexdigest()
-    if same := next((m for m in materials_of(slot.meeting, slot) if m.sha256 == sha256), None):
+    if same := next((m for m in held if m.sha256 == sha256), None):
         # The same file twice (a second press of Upload, a browser's retry): listed twice, the
         # agenda would offer two downloads of one thing.
         raise ConflictError(
