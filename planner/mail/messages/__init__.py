@@ -1,0 +1,70 @@
+"""What to send to whom when something changes: invitations, decisions, answers, updates,
+cancellations and reminders, each written to the outbox in the transaction of its change.
+
+Invitations, decisions and answers are enqueued by the operation (or view) that makes the
+change. Updates and cancellations follow the calendars: whenever a slot's event gets a higher
+SEQUENCE (its time, length, status or its meeting's link or status changed) the change is noted
+as the session flushes, and just before the transaction commits one message per recipient and
+slot is written, however many changes the request made. A rolled-back change sends nothing.
+
+Who gets what:
+- the slot's invited presenter (with an email address) gets the REQUEST of the invitation, then
+  an update REQUEST when what their calendar shows changes, and a CANCEL when the slot or its
+  meeting is cancelled or deleted, when they decline, or when someone else is invited. This
+  holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
+  must follow it.
+- the presenting office's contacts hear of a slot only once its meeting is published (drafts are
+  private), or once it is added to a published meeting or given to their office, or they
+  become a contact of it: an update REQUEST (optional: one-click unsubscribe), and a CANCEL of
+  what a REQUEST put in their calendar (also when the slot goes to another office, or their
+  address stops being a contact). Their messages carry their office feed's SEQUENCE, never
+  below what their calendar holds. A contact who
+  unsubscribed from updates is sent nothing new, but still the CANCEL of an event a REQUEST put
+  in their calendar: it only takes out what was put there, so no dead event stays.
+- the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
+
+One module per kind of message (`invitations`, `proposals`, `presenter`, `changes`,
+`reminders`), over three they share: `addressing`, `waiting` (what the outbox still holds for a
+slot and an address) and `writing` (a message and its calendar part written to the outbox).
+This package names what the rest of the app calls.
+"""
+
+from planner.mail.messages.addressing import language_of, taskforce_address
+from planner.mail.messages.changes import track_changes
+from planner.mail.messages.invitations import invitation, link_renewed
+from planner.mail.messages.presenter import answered, link_revoked, presenter_replaced
+from planner.mail.messages.proposals import (
+    decision,
+    link_mailed,
+    link_withdrawn,
+    proposal_arrived,
+    received,
+)
+from planner.mail.messages.reminders import enqueue_reminders
+from planner.mail.messages.waiting import (
+    SETTLE_AT_MOST,
+    UPDATE_SETTLE,
+    held_sequence,
+    withdraw_waiting,
+)
+
+__all__ = [
+    "SETTLE_AT_MOST",
+    "UPDATE_SETTLE",
+    "answered",
+    "decision",
+    "enqueue_reminders",
+    "held_sequence",
+    "invitation",
+    "language_of",
+    "link_mailed",
+    "link_renewed",
+    "link_revoked",
+    "link_withdrawn",
+    "presenter_replaced",
+    "proposal_arrived",
+    "received",
+    "taskforce_address",
+    "track_changes",
+    "withdraw_waiting",
+]

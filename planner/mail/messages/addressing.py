@@ -1,0 +1,104 @@
+"""Who messages go to and how they name things: the Task Force's address, links, times in a
+reader's zone, a contact's language, and which slot each address has been written about."""
+
+from datetime import datetime, timedelta
+from email.utils import parseaddr
+from urllib.parse import urlsplit
+
+from flask import current_app, has_request_context, url_for
+from sqlalchemy import select
+
+from planner.addresses import mailbox
+from planner.agenda.models import Slot
+from planner.extensions import db
+from planner.mail.models import OutboxMessage
+from planner.mail.sender import DEFAULT_FROM, taskforce_email
+from planner.offices.models import OfficeContact
+from planner.presenters.models import Invitation
+from planner.timezones import known_time_zones, time_span
+
+# Session.info keys: what this transaction changed, and who has had a message about which slot.
+_TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
+    "mail.slots",
+    "mail.meetings",
+    "mail.removed",
+    "mail.sent",
+    "mail.added",
+    "mail.office_before",
+    "mail.contacts",
+)
+
+
+def organizer_email() -> str:
+    """The Task Force's address: TASKFORCE_EMAIL, else the address MAIL_FROM sends from."""
+    config = current_app.config
+    address = _configured_address()
+    return address or f"taskforce@{urlsplit(config['BASE_URL']).hostname or 'localhost'}"
+
+
+def _configured_address() -> str | None:
+    return taskforce_email(current_app.config)
+
+
+def taskforce_address() -> str | None:
+    """The address people write to the co-leads at, when one is set (pages show it). The
+    built-in sender (taskforce@localhost, while MAIL_FROM is unset) reaches nobody: pages then
+    name no address rather than that one."""
+    address = _configured_address()
+    return None if address == parseaddr(DEFAULT_FROM)[1] else address
+
+
+def absolute(endpoint: str, **values) -> str:
+    """An address on BASE_URL, in a request or outside one (the reminder command)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    adapter = current_app.url_map.bind("localhost")
+    return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
+
+
+def _zone(name: str | None, fallback: str) -> str:
+    return name if name in known_time_zones() else fallback
+
+
+def when(start: datetime, minutes: int, zone: str) -> str:
+    """ "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" (see `time_span`)."""
+    return time_span(zone, start, start + timedelta(minutes=minutes), named=True)
+
+
+def _private_url(invitation: Invitation) -> str | None:
+    """The presenter's private page, written again for a later message, while the link works."""
+    token = invitation.private_token
+    return absolute("presenters.page", token=token) if token else None
+
+
+def _presenter_zone(invitation: Invitation) -> str:
+    """The zone this invitation's presenter reads times in: the one given when inviting them,
+    also once they declined (`Slot.presenter_zone` then speaks for the office's next
+    presenter, and their cancellation would come in the office's zone; helper-55)."""
+    slot = invitation.slot
+    fallback = _zone(slot.presenter_zone, _zone(slot.meeting.time_zone, "UTC"))
+    return _zone(invitation.time_zone, fallback)
+
+
+def language_of(email: str | None, office_code: str | None = None) -> str:
+    """The language an address asked for as an office contact (consented or entered)."""
+    if not email:
+        return "en"
+    query = select(OfficeContact.language).where(OfficeContact.mailbox == mailbox(email))
+    if office_code:
+        query = query.where(OfficeContact.office_code == office_code)
+    return db.session.scalar(query.order_by(OfficeContact.id).limit(1)) or "en"
+
+
+def _mark_sent(slot: Slot, email: str) -> None:
+    """Nothing more about `slot` goes to `email` in this transaction (one message each)."""
+    db.session.info.setdefault(_SENT, set()).add((slot.id, mailbox(email)))
+
+
+def _already_sent(slot: Slot, email: str) -> bool:
+    return (slot.id, mailbox(email)) in db.session.info.get(_SENT, set())
+
+
+def _about(slot: Slot, email: str) -> tuple:
+    """The conditions of a message about `slot` to `email` (in any spelling of the address)."""
+    return (OutboxMessage.slot_id == slot.id, OutboxMessage.recipient_mailbox == mailbox(email))

@@ -1,0 +1,708 @@
+"""Updates and cancellations, collected as the session flushes: one message per
+recipient and slot just before the transaction commits, however many changes it made."""
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+from types import SimpleNamespace
+
+from sqlalchemy import event, inspect, select
+from sqlalchemy.orm import Session
+
+from planner.addresses import mailbox, same_address
+from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.operations import ASKED_AGAIN, CONFIRMED_AGAIN
+from planner.calendar.ics import EventInfo
+from planner.calendar.operations import _status as shown_status
+from planner.calendar.operations import (
+    is_public,
+    office_sequence,
+    slot_sequence,
+)
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail import imip
+from planner.mail.messages.addressing import (
+    _ADDED,
+    _CONTACTS,
+    _MEETINGS,
+    _OFFICE_BEFORE,
+    _REMOVED,
+    _SENT,
+    _TOUCHED,
+    _about,
+    _already_sent,
+    _mark_sent,
+    _presenter_zone,
+    _private_url,
+    _zone,
+    language_of,
+    when,
+)
+from planner.mail.messages.invitations import _renew_held
+from planner.mail.messages.waiting import (
+    _behind,
+    _held_invitation,
+    _holds_event,
+    _sequence_for,
+    _settling_update,
+    _supersede,
+    _unsent_withdrawn,
+    _withdraw_unsent,
+)
+from planner.mail.messages.writing import (
+    _calendar,
+    _event,
+    _presenter_attendee,
+    _send,
+    _slot_context,
+    _times_known,
+)
+from planner.mail.models import MessageKind, MessageStatus
+from planner.mail.outbox import Recipient, unsubscribed
+from planner.offices.contacts import contacts_for
+from planner.offices.models import Office, OfficeContact
+from planner.presenters.models import Answer, Invitation
+
+# Where a slot goes when its presenter no longer presents it (and it is not cancelled).
+_LEFT = (SlotStatus.declined, SlotStatus.proposed)
+
+
+_WHAT = {
+    "title": "title",
+    "starts_at": "time",
+    "duration_minutes": "length",
+    "status": "status",
+    "video_url": "link",
+    "time_zone": "home time zone",
+}
+
+
+def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
+    """The slot's time before this change, as `_times` shows it; none if it did not move."""
+    if change.was is None:
+        return []
+    start, minutes = change.was
+    if start is None or (start, minutes) == (slot.starts_at, slot.duration_minutes):
+        return []
+    home = _zone(slot.meeting.time_zone, "UTC")
+    return [when(start, minutes, z) for z in dict.fromkeys(z for z in (zone, home) if z)]
+
+
+def _rewrite_settling(slot: Slot) -> None:
+    """What a presenter's update still settling was written with no longer holds (their link
+    was revoked, the slot went to another office): it is written again, saying what it had to
+    say, with the slot as it is now, at the same moment. Nothing if none waits, or if this
+    transaction already wrote them one (which says it all)."""
+    invitation = slot.invitation
+    if invitation is not None and invitation.email and _settling_update(slot, invitation.email):
+        _tell_presenter(
+            slot, _Change(status=slot.status), cancelled=False, shown=True, what=set(), rewrite=True
+        )
+
+
+def _stays_as_contact(slot: Slot, email: str, reason: str) -> bool:
+    """A presenter replaced (`reason` "replaced") or who declined ("declined") and is also a
+    contact of the slot's office, subscribed to its updates, keeps the event as the office's
+    contacts have it: one message says they no longer present it and updates it to the
+    contacts' copy, rather than a CANCEL that takes it out of their calendar until an unrelated
+    change brings it back (helper-58, helper-61). Whether it was so."""
+    contact = next(
+        (c for c in contacts_for(slot.office_code) if same_address(c.email, email)), None
+    )
+    if (
+        contact is None
+        or _already_sent(slot, email)
+        or slot.status == SlotStatus.cancelled
+        or not is_public(slot.meeting)
+        or unsubscribed(email, MessageKind.update)
+    ):
+        return False
+    # Their calendar may never have had it (nothing reached them): then it goes there now.
+    first = not _holds_event(slot, email)
+    context = {"no_longer_presenting": reason, "what": [], "was": [], "first": first}
+    _to_contact(slot, contact, office=slot.office, cancel=False, context=context)
+    return True
+
+
+def _to_contact(
+    slot: Slot,
+    contact: OfficeContact,
+    *,
+    office: Office | None,
+    cancel: bool,
+    context: dict,
+) -> None:
+    """One message about `slot` to an office contact, as that office's feed has it: in the
+    office's zone, at its feed's SEQUENCE (never below what they hold), with the one-click
+    unsubscribe unless they have stopped updates (a cancellation still goes to them). Every
+    path to a contact comes through here, so none drifts from the others (helper-59)."""
+    email = contact.email.strip()
+    zone = office.time_zone if office else None
+    feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
+    event = replace(_event(slot), sequence=feed)
+    if cancel:
+        event = replace(event, status="CANCELLED")
+    method = imip.Method.cancel if cancel else imip.Method.request
+    stopped = unsubscribed(email, MessageKind.update)
+    _send(
+        Recipient(email, contact.name, contact.language or "en"),
+        MessageKind.cancellation if cancel else MessageKind.update,
+        {
+            **_slot_context(slot, _zone(zone, "UTC") if zone else None),
+            "role": "contact",
+            "unsubscribed": stopped,
+            **context,
+        },
+        slot=slot,
+        calendar=_calendar(event, method, imip.office_contact(email, contact.name), slot),
+        optional_kind=None if stopped else MessageKind.update,
+    )
+
+
+@dataclass
+class _Change:
+    """What changed about a slot (or a meeting) in this transaction, and how it was before."""
+
+    status: str  # the slot's (or meeting's) status at the start
+    what: set[str] = field(default_factory=set)
+    rose: bool = False  # its SEQUENCE rose: calendars must follow
+    # A slot's start and length at the start, once either changed (for "it was …").
+    was: tuple[datetime | None, int] | None = None
+
+
+_SLOT_FIELDS = ("starts_at", "duration_minutes", "status", "title")
+
+
+# A meeting's start and length move its slots, which note that themselves.
+_MEETING_FIELDS = ("status", "video_url", "time_zone")
+
+
+def _rose(item) -> bool:
+    history = inspect(item).attrs.sequence.history
+    return bool(history.added) and bool(history.deleted)
+
+
+def _note(changes: dict, item, names: tuple[str, ...]) -> None:
+    """Note what changed in this flush. A change may be flushed before the SEQUENCE it causes
+    (an autoflush in between), so both are gathered over the transaction's flushes."""
+    state = inspect(item)
+    what = {_WHAT[name] for name in names if state.attrs[name].history.has_changes()}
+    rose = _rose(item)
+    if not (what or rose):
+        return
+    if item.id not in changes:
+        # The first change seen: the status before it is the one at the start.
+        before = state.attrs.status.history.deleted
+        changes[item.id] = _Change(status=before[0] if before else item.status)
+    change = changes[item.id]
+    change.what |= what
+    change.rose |= rose
+    if isinstance(item, Slot) and change.was is None and what & {"time", "length"}:
+        change.was = (_before(state, "starts_at"), _before(state, "duration_minutes"))
+
+
+def _note_contacts(session: Session) -> None:
+    """Office contacts added, removed or given another address: (office, the address that
+    stops being one or None, the contact whose address starts being one or None)."""
+    noted: list = session.info.setdefault(_CONTACTS, [])
+    for item in session.new:
+        if isinstance(item, OfficeContact):
+            noted.append((item.office_code, None, item))
+    for item in session.dirty:
+        if isinstance(item, OfficeContact):
+            history = inspect(item).attrs.email.history
+            # The same mailbox in another spelling ("JUN@jp.example") is no new address: its
+            # calendar holds the event already (helper-56).
+            if history.deleted and same_address(history.deleted[0], item.email):
+                continue
+            if history.deleted:
+                noted.append((item.office_code, history.deleted[0], item))
+    for item in session.deleted:
+        if isinstance(item, OfficeContact):
+            noted.append((item.office_code, item.email, None))
+
+
+def _note_office(session: Session, slot: Slot) -> None:
+    """The office a slot had at the start of the transaction, once it is given another."""
+    history = inspect(slot).attrs.office_code.history
+    before: dict = session.info.setdefault(_OFFICE_BEFORE, {})
+    if history.deleted and slot.id not in before:
+        before[slot.id] = history.deleted[0]
+
+
+def _before(state, name: str):
+    """An attribute's value before this flush's change (its value if it did not change)."""
+    history = state.attrs[name].history
+    return history.deleted[0] if history.deleted else state.attrs[name].value
+
+
+def _collect(session: Session, _context, _instances) -> None:
+    slots: dict = session.info.setdefault(_TOUCHED, {})
+    meetings: dict = session.info.setdefault(_MEETINGS, {})
+    for item in session.dirty:
+        if isinstance(item, Slot):
+            _note(slots, item, _SLOT_FIELDS)
+            _note_office(session, item)
+        elif isinstance(item, Meeting):
+            _note(meetings, item, _MEETING_FIELDS)
+    # Slots added (to a published meeting, their office's contacts hear of them): kept as
+    # objects, which have no id until this flush.
+    session.info.setdefault(_ADDED, []).extend(i for i in session.new if isinstance(i, Slot))
+    _note_contacts(session)
+    removed = [i for i in session.deleted if isinstance(i, Slot | Meeting)]
+    if removed:
+        with session.no_autoflush:
+            _collect_removed(session, removed)
+
+
+@dataclass(frozen=True)
+class _Removed:
+    """A deleted slot's CANCEL for its presenter, kept until the transaction commits."""
+
+    event: EventInfo
+    meeting_id: int | None
+    recipient: Recipient
+    times: tuple[str, ...]
+    meeting_title: str
+
+
+def _collect_removed(session: Session, removed: list) -> None:
+    """Deleted slots (a draft's) whose presenter holds them: their CANCEL, made now that the
+    rows can still be read. A deleted meeting's slots are read as rows, not loaded as slots
+    (which would change what this flush deletes)."""
+    pending: dict = session.info.setdefault(_REMOVED, {})
+    found = []
+    for item in removed:
+        if isinstance(item, Slot):
+            # Taken out of its meeting's slots first, it may no longer name its meeting.
+            meeting = item.meeting or next(iter(inspect(item).attrs.meeting.history.deleted), None)
+            if item.invitation is not None and meeting is not None:
+                found.append((item, item.invitation, meeting, meeting.id))
+            continue
+        rows = session.execute(
+            select(
+                Slot.id,
+                Slot.uid,
+                Slot.title,
+                Slot.starts_at,
+                Slot.duration_minutes,
+                Slot.sequence,
+                Slot.status,
+                Invitation.name,
+                Invitation.email,
+                Invitation.time_zone,
+            )
+            .join(Invitation, Invitation.slot_id == Slot.id)
+            .where(Slot.meeting_id == item.id)
+        ).all()
+        # The meeting goes too: the message names none (it would point at no row).
+        found += [(row, row, item, None) for row in rows]
+    for slot, invitation, meeting, meeting_id in found:
+        if (
+            slot.uid in pending
+            or not invitation.email
+            or slot.status not in HELD
+            or slot.starts_at is None
+        ):
+            continue
+        if (held := _held_invitation(slot, invitation.email)) is not None:
+            held.status = MessageStatus.superseded  # never sent: nothing to take back either
+            continue
+        # An update still settling would go after the slot is gone (helper-68); an invitation
+        # or reminder that did not go out must not either, by "Send again" once the slot's row
+        # is gone and nothing names it (helper-73).
+        carried = _unsent_withdrawn(slot, invitation.email)
+        _withdraw_unsent(
+            *_about(slot, invitation.email), kinds=(MessageKind.invitation, MessageKind.reminder)
+        )
+        # Above what they hold, as every message about a slot (helper-62: an invitation sent
+        # again had climbed past the slot's own count, and this CANCEL came below it).
+        base = (slot.sequence or 0) + (meeting.sequence or 0) + 1
+        event = EventInfo(
+            uid=slot.uid,
+            sequence=_sequence_for(slot, invitation.email, base, imip.Method.cancel),
+            last_modified=utcnow(),
+            start=slot.starts_at,
+            end=slot.starts_at + timedelta(minutes=slot.duration_minutes),
+            summary=slot.title,
+            description=f"Removed from the agenda of {meeting.title}.",
+            status="CANCELLED",
+            url=None,
+            parent_uid=meeting.uid,
+        )
+        home = _zone(meeting.time_zone, "UTC")
+        zones = (_zone(invitation.time_zone, home), home)
+        times = dict.fromkeys(
+            _times_known(carried, [when(slot.starts_at, slot.duration_minutes, z) for z in zones])
+        )
+        pending[slot.uid] = _Removed(
+            event=event,
+            meeting_id=meeting_id,
+            recipient=Recipient(invitation.email, invitation.name, "en"),
+            times=tuple(times),
+            meeting_title=meeting.title,
+        )
+
+
+def _forget(session: Session, *_args) -> None:
+    for key in (
+        _TOUCHED,
+        _MEETINGS,
+        _REMOVED,
+        _SENT,
+        _ADDED,
+        _OFFICE_BEFORE,
+        _CONTACTS,
+        ASKED_AGAIN,
+        CONFIRMED_AGAIN,
+    ):
+        session.info.pop(key, None)
+
+
+def _calendar_status(meeting_status: str, slot_status: str) -> str:
+    return shown_status(SimpleNamespace(status=meeting_status), SimpleNamespace(status=slot_status))
+
+
+def _send_changes(session: Session) -> None:
+    """Before the commit: one message per recipient and slot for everything noted (flushing
+    first, so that the last changes are noted too)."""
+    session.flush()
+    slots: dict = session.info.pop(_TOUCHED, {}) or {}
+    meetings: dict = session.info.pop(_MEETINGS, {}) or {}
+    removed: dict = session.info.pop(_REMOVED, {}) or {}
+    added: list = session.info.pop(_ADDED, []) or []
+    office_before: dict = session.info.pop(_OFFICE_BEFORE, {}) or {}
+    contacts: list = session.info.pop(_CONTACTS, []) or []
+    if not (slots or meetings or removed or added or office_before or contacts):
+        return
+    for pending in removed.values():
+        _send_removed(pending)
+    for slot in dict.fromkeys(added):
+        if slot.id is not None and slot in session and slot not in session.deleted:
+            _slot_added(slot)
+    for slot_id, office in office_before.items():
+        slot = session.get(Slot, slot_id)
+        if slot is not None and office != slot.office_code:
+            _office_changed(slot, office)
+    for office, gone, contact in contacts:
+        _contact_changed(office, gone, contact)
+    slots = {key: change for key, change in slots.items() if change.rose}
+    meetings = {key: change for key, change in meetings.items() if change.rose}
+    touched = dict(slots)
+    for meeting_id in meetings:
+        meeting = session.get(Meeting, meeting_id)
+        for slot in meeting.slots if meeting is not None else ():
+            touched.setdefault(slot.id, None)
+    for slot_id, change in touched.items():
+        slot = session.get(Slot, slot_id)
+        if slot is None or slot.kind != "presentation":
+            continue
+        _slot_changed(slot, change or _Change(status=slot.status), meetings.get(slot.meeting_id))
+    for slot_id, office in office_before.items():
+        # Given to another office: an update waiting its minute would name the old one.
+        slot = session.get(Slot, slot_id)
+        if slot is not None and office != slot.office_code and slot.kind == "presentation":
+            _rewrite_settling(slot)
+    session.info.pop(_SENT, None)
+
+
+def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -> None:
+    meeting = slot.meeting
+    before_meeting = meeting_change.status if meeting_change else meeting.status
+    before = _calendar_status(before_meeting, change.status or slot.status)
+    now = _calendar_status(meeting.status, slot.status)
+    what = set(change.what) | (meeting_change.what if meeting_change else set())
+    published = before_meeting == MeetingStatus.draft and meeting.status != MeetingStatus.draft
+    shown = bool(what - {"status"}) or before != now or published
+    if slot.starts_at is None:
+        return
+    cancelled = now == "CANCELLED" and before != "CANCELLED"
+    _tell_presenter(slot, change, cancelled=cancelled, shown=shown, what=what, published=published)
+    if is_public(meeting) and slot.office_code:
+        _tell_contacts(
+            slot, change, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what
+        )
+
+
+def _slot_added(slot: Slot) -> None:
+    """A slot added to a published meeting: its office's contacts hear of it as they heard of
+    the others when the meeting was published (a draft's slots go out with its publication)."""
+    if _on_public_agenda(slot) and slot.office_code and slot.status != SlotStatus.cancelled:
+        _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
+
+
+def _office_changed(slot: Slot, office: str | None) -> None:
+    """A slot of a published meeting given to another office: the contacts of the office it
+    left get the CANCEL of the event an earlier message put in their calendar (its times in
+    their office's zone), and those of the office it now belongs to hear of it. Its presenter,
+    and a contact of both offices, keep it."""
+    if not _on_public_agenda(slot):
+        return
+    if office:
+        left = db.session.get(Office, office)
+        keep = {mailbox(c.email) for c in contacts_for(slot.office_code or "")}
+        for contact in contacts_for(office):
+            if mailbox(contact.email) not in keep:
+                _take_out(slot, contact, office=left, reason="moved")
+    if slot.office_code and slot.status != SlotStatus.cancelled:
+        _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
+
+
+def _contact_changed(office: str, gone: str | None, contact: OfficeContact | None) -> None:
+    """A contact of `office` added, removed or given another address: an address that stops
+    being its contact gets the CANCEL of each coming slot of the office's published meetings
+    its calendar holds; one that starts being its contact gets each of them, "On the agenda",
+    as the contacts had them at publication. (A contact moved to another office is a new one.)"""
+    if contact is not None and contact not in db.session:
+        return  # added and removed in one transaction
+    slots = db.session.scalars(
+        select(Slot)
+        .join(Meeting)
+        .where(
+            Slot.office_code == office,
+            Slot.kind == "presentation",
+            Slot.starts_at > utcnow(),
+            Meeting.status == MeetingStatus.published,
+        )
+        .order_by(Slot.starts_at, Slot.id)
+    ).all()
+    kept = {mailbox(c.email) for c in contacts_for(office)}
+    former = SimpleNamespace(email=gone or "", name="", language=None)
+    for slot in (s for s in slots if _on_public_agenda(s)):
+        if gone and mailbox(gone) not in kept:
+            _take_out(slot, former, office=slot.office, reason="no_longer_contact")
+        if contact is not None and slot.status != SlotStatus.cancelled:
+            _tell_contacts(
+                slot,
+                _Change(status=slot.status),
+                cancelled=False,
+                shown=True,
+                what=set(),
+                contacts=[contact],
+            )
+
+
+def _on_public_agenda(slot: Slot) -> bool:
+    """A presentation with a time in a published meeting: its office's contacts hear of it."""
+    return (
+        slot.kind == "presentation"
+        and slot.starts_at is not None
+        and slot.meeting is not None
+        and is_public(slot.meeting)
+    )
+
+
+def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> None:
+    """The CANCEL of the slot to a former contact of `office` whose calendar holds it (not its
+    presenter, who keeps it), its times in that office's zone; one not sent is withdrawn."""
+    email = contact.email.strip()
+    if not email or mailbox(email) == _active_presenter(slot) or _already_sent(slot, email):
+        return
+    if not _holds_event(slot, email):
+        _unsent_withdrawn(slot, email)
+        return
+    context = {"office": office.name if office else "", "reason": reason}
+    _to_contact(slot, contact, office=office, cancel=True, context=context)
+
+
+def _active_presenter(slot: Slot, before: str | None = None) -> str:
+    """The mailbox of the one who presents the slot (`Slot.held_by`), or did until this change
+    (`before`: its status then, for the moment it is cancelled); none once they declined or a
+    co-lead set it back (helper-62, helper-63)."""
+    holder = slot.held_by
+    if holder is None and slot.status == SlotStatus.cancelled and before in HELD:
+        holder = slot.invitation
+    return mailbox(holder.email) if holder else ""
+
+
+def _status_before(slot: Slot, change: _Change) -> str:
+    """The slot's status before this change: a message that replaces a settling one names no
+    change of status when the slot is back at the status told before the first (`_carry`)."""
+    return change.status or slot.status
+
+
+def _tell_presenter(
+    slot: Slot,
+    change: _Change,
+    *,
+    cancelled: bool,
+    shown: bool,
+    what,
+    published: bool = False,
+    rewrite: bool = False,
+) -> None:
+    invitation = slot.invitation
+    if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
+        return
+    if what & {"time", "length"} or slot.status != SlotStatus.confirmed or cancelled:
+        # A reminder not out yet says a time that no longer holds, or of a slot they no
+        # longer present as confirmed, or of a meeting called off: it does not go (a new one
+        # follows their next answer).
+        _supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
+    if (waiting := _held_invitation(slot, invitation.email)) is not None:
+        # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
+        # only the meeting's own counter rose (its length followed a new slot).
+        if shown or cancelled or _behind(waiting, slot):
+            gone = cancelled or slot.status not in HELD
+            _renew_held(slot, waiting, gone=gone)
+            _mark_sent(slot, invitation.email)
+        return
+    zone = _presenter_zone(invitation)
+    recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+    held = change.status in HELD
+    # They no longer present it: they declined, or a co-lead set the slot back to proposed or
+    # declined by hand (helper-63: then they were told nothing and kept it as confirmed).
+    left = held and slot.status in _LEFT
+    reason = (
+        "declined"
+        if slot.status == SlotStatus.declined and invitation.answer == Answer.declined
+        else "set_back"
+    )
+    # Back from a decline or a setting back (confirmed or invited again): the presenter's
+    # calendar holds the CANCEL sent then, whatever the feeds show (a draft's slot is tentative
+    # either way), so the slot goes to their calendar again.
+    returning = change.status in _LEFT and slot.status in HELD
+    # They had confirmed it as it was; it moved, so they are asked again
+    # (`agenda.operations._ask_again`, which notes it).
+    asked_again = slot.id in db.session.info.get(ASKED_AGAIN, ())
+    # Asked again, then moved back to the time they had confirmed: confirmed again
+    # (`agenda.operations._confirmed_as_it_was`).
+    restored = slot.id in db.session.info.get(CONFIRMED_AGAIN, ())
+    # Their calendar asks for an answer while one is awaited (asked again, one is).
+    awaited = slot.status == SlotStatus.invited and invitation.answer is None
+    # A change their calendar does not show (a draft's status: they confirmed on their page)
+    # with an update still waiting to go, written while it was otherwise (a request to confirm
+    # they have now answered, a calendar entry awaiting their answer): it is written again as
+    # things now are, and goes when it would have.
+    rewrite_waiting = not shown and _settling_update(slot, invitation.email)
+    attendee = _presenter_attendee(invitation, rsvp=awaited)
+    private_url = _private_url(invitation)
+    context = {
+        **_slot_context(slot, zone),
+        "role": "presenter",
+        "awaiting": awaited,
+        # Publishing changes the meeting's status: news of its own, not "its status changed";
+        # nor is a confirmation asked again: the message asks for it.
+        "what": sorted(what - {"status"} if published or asked_again or restored else what),
+        "asked_again": asked_again,
+        # Asked after asking for another time (not after confirming): said as such.
+        "after_request": invitation.previous_answer == Answer.another_time,
+        "restored": restored,
+        "published": published,
+        "was": _times_before(slot, change, zone),
+        "status_was": _status_before(slot, change),
+        "private_url": private_url,
+        "first": returning,  # else the invitation came first
+        # Only the presenter's own confirmation changed: the message says it is recorded.
+        # Whose: their own answer is thanked for; a co-lead's confirmation is said to be one.
+        "confirmed": (
+            ("presenter" if invitation.answer == Answer.confirmed else "coleads")
+            if what == {"status"}
+            and slot.status == SlotStatus.confirmed
+            and change.status != SlotStatus.confirmed
+            else False
+        ),
+    }
+    if left and _stays_as_contact(slot, invitation.email, reason):
+        return  # they keep it as their office's contacts have it, and hear of it as one
+    if (cancelled and held) or left:
+        reason = reason if left else "cancelled"
+        calendar = _calendar(_event(slot), imip.Method.cancel, attendee, slot)
+        _send(
+            recipient,
+            MessageKind.cancellation,
+            {**context, "reason": reason},
+            slot=slot,
+            calendar=calendar,
+        )
+    elif (shown or returning or rewrite_waiting) and not cancelled and slot.status in HELD:
+        # The update replaces the invitation's entry (without the private page, as it did).
+        calendar = _calendar(_event(slot), imip.Method.request, attendee, slot)
+        _send(
+            recipient,
+            MessageKind.update,
+            context,
+            slot=slot,
+            calendar=calendar,
+            optional_kind=None,
+            keep_due=rewrite or rewrite_waiting,
+        )
+
+
+def _tell_contacts(
+    slot: Slot,
+    change: _Change,
+    *,
+    cancelled: bool,
+    shown: bool,
+    what,
+    contacts: list[OfficeContact] | None = None,
+) -> None:
+    """The slot's news to its office's contacts (`contacts`: those of them only)."""
+    if not (cancelled or shown):
+        return
+    # The one presenting it hears as its presenter; one who declined is a contact again.
+    presenter = _active_presenter(slot, change.status)
+    zone = slot.office.time_zone if slot.office else None
+    # The office's saved contacts only: a volunteer who did not consent to be kept is offered
+    # as the presenter of their own talk, never written to as the office's contact.
+    for contact in contacts_for(slot.office_code) if contacts is None else contacts:
+        email = contact.email.strip()
+        if not email or mailbox(email) == presenter or _already_sent(slot, email):
+            continue
+        # Their calendar does not hold it (never sent, or taken out by a CANCEL): the update
+        # puts it there, "On the agenda", with no "It was" of a time they no longer have.
+        first = not _holds_event(slot, email)
+        if cancelled and first:
+            _unsent_withdrawn(slot, email)
+            continue  # nothing of it in their calendar to take out
+        if not cancelled and unsubscribed(email, MessageKind.update):
+            continue  # no news; only a cancellation of what their calendar holds still goes
+        context = {
+            "reason": "cancelled",
+            "what": sorted(what),
+            # A time they were never told is not news to them.
+            "was": []
+            if first
+            else _times_before(slot, change, _zone(zone, "UTC") if zone else None),
+            "first": first,
+            "status_was": _status_before(slot, change),
+        }
+        _to_contact(slot, contact, office=slot.office, cancel=cancelled, context=context)
+
+
+def _send_removed(pending: _Removed) -> None:
+    attendee = imip.presenter(pending.recipient.email, pending.recipient.name, confirmed=False)
+    context = {
+        "slot": SimpleNamespace(title=pending.event.summary),
+        "meeting": SimpleNamespace(title=pending.meeting_title),
+        "office": "",
+        "times": list(pending.times),
+        "agenda_url": None,
+        "video_url": None,
+        "role": "presenter",
+        "reason": "removed",
+    }
+    recipient = Recipient(
+        pending.recipient.email, pending.recipient.name, language_of(pending.recipient.email)
+    )
+    _send(
+        recipient,
+        MessageKind.cancellation,
+        context,
+        meeting_id=pending.meeting_id,
+        calendar=_calendar(pending.event, imip.Method.cancel, attendee),
+    )
+
+
+def track_changes() -> None:
+    """Listen to every session: note changes as they flush, send before the commit, forget
+    them on a rollback."""
+    for name, listener in (
+        ("before_flush", _collect),
+        ("before_commit", _send_changes),
+        ("after_rollback", _forget),
+        ("after_commit", _forget),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)

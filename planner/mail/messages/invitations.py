@@ -1,0 +1,66 @@
+"""The invitation that asks a presenter to present: written (or held for a co-lead's review),
+written again while held, and superseded when the same presenter gets a new link."""
+
+from planner.agenda.models import Slot
+from planner.mail import imip
+from planner.mail.messages.addressing import _presenter_zone, _private_url, language_of
+from planner.mail.messages.waiting import _supersede
+from planner.mail.messages.writing import (
+    _calendar,
+    _event,
+    _presenter_attendee,
+    _send,
+    _slot_context,
+)
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.outbox import Recipient, hold_invitations
+from planner.presenters.models import Invitation
+
+
+def invitation(
+    invitation: Invitation, link: str, *, hold: bool | None = None
+) -> OutboxMessage | None:
+    """The presenter's invitation: their private page and, once the slot has a time, a REQUEST
+    of it. None without an address (the co-lead passes the link on by hand). Held for review
+    when the co-leads hold invitations (or `hold` says so)."""
+    if not invitation.email:
+        return None
+    slot = invitation.slot
+    zone = _presenter_zone(invitation)
+    recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+    calendar = None
+    if slot.starts_at is not None:
+        calendar = _calendar(
+            _event(slot), imip.Method.request, _presenter_attendee(invitation, rsvp=True), slot
+        )
+    context = {**_slot_context(slot, zone), "link": link, "zone": zone}
+    context["freeze_on"] = slot.meeting.freeze_on
+    # Written again while held, after the presenter answered on a link passed on by hand: it
+    # says so instead of asking (helper-70).
+    context["answer"] = invitation.answer
+    return _send(
+        recipient,
+        MessageKind.invitation,
+        context,
+        slot=slot,
+        calendar=calendar,
+        hold=hold_invitations() if hold is None else hold,
+    )
+
+
+def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
+    """The presenter has heard nothing yet: nothing goes to them until a co-lead sends the
+    held invitation, which then says what is true when it goes. It is written again with the
+    slot as it is now, still held; or, with the slot gone from them (cancelled, declined), it
+    no longer goes at all."""
+    held.status = MessageStatus.superseded
+    link = _private_url(slot.invitation) if slot.invitation is not None else None
+    if not gone and link:
+        invitation(slot.invitation, link, hold=True)
+
+
+def link_renewed(invitation: Invitation) -> None:
+    """The same presenter is invited again, with a new link: whatever they were still to be
+    sent (with the old link) is superseded by the new invitation, which says it all."""
+    if invitation.email:
+        _supersede(invitation.slot, invitation.email)

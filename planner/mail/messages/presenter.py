@@ -1,0 +1,84 @@
+"""The presenter's answer, told to the co-leads; and what else changes who hears of a slot: the
+presenter's link revoked, another presenter in their place."""
+
+from sqlalchemy import select
+
+from planner.accounts.models import User
+from planner.agenda.models import Slot
+from planner.extensions import db
+from planner.mail import imip
+from planner.mail.messages.addressing import absolute, language_of
+from planner.mail.messages.changes import _rewrite_settling, _stays_as_contact
+from planner.mail.messages.waiting import _settling_withdrawn, _supersede
+from planner.mail.messages.writing import _calendar, _event, _send, _slot_context, _times_known
+from planner.mail.models import MessageKind
+from planner.mail.outbox import Recipient
+from planner.presenters.models import Answer, Invitation
+
+
+def link_revoked(invitation: Invitation) -> None:
+    """The presenter's link was revoked: an invitation not yet out (it carries the link) is
+    superseded. An update still settling carries it too: it is written again without the link
+    (what it had to say, said by the new one; `_send` carries it over). Later messages carry
+    no link (`_private_url`)."""
+    if not invitation.email:
+        return
+    _supersede(invitation.slot, invitation.email, (MessageKind.invitation,))
+    _rewrite_settling(invitation.slot)
+
+
+def presenter_replaced(
+    slot: Slot,
+    name: str,
+    email: str | None,
+    time_zone: str | None,
+    answered: bool = False,
+    gone: bool = False,
+) -> None:
+    """Someone else is invited for the slot: what the one invited before was still to be sent
+    does not go, and if they know of the slot (a message may have reached them, or they
+    answered on their page: a co-lead may have passed the link on by hand), a CANCEL does
+    (sent once the slot's SEQUENCE has risen past what they had). One who no longer held it
+    (`gone`: they declined, or a co-lead set it back) was told then (a CANCEL, or the office's
+    copy): nothing more (helper-62, helper-63)."""
+    if not email:
+        return
+    # What an update still waiting would have told them (the time they knew, before a move).
+    waiting = _settling_withdrawn(slot, email)
+    reached = _supersede(slot, email)
+    if gone:
+        return
+    if not (reached or answered) or slot.starts_at is None:
+        return  # they were told nothing (or of no time): nothing to take back
+    if _stays_as_contact(slot, email, "replaced"):
+        return
+    recipient = Recipient(email, name, language_of(email))
+    attendee = imip.presenter(email, name, confirmed=False)
+    context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
+    context["times"] = _times_known(waiting, context["times"])
+    _send(
+        recipient,
+        MessageKind.cancellation,
+        context,
+        slot=slot,
+        calendar=_calendar(_event(slot), imip.Method.cancel, attendee, slot),
+    )
+
+
+def answered(invitation: Invitation) -> None:
+    """A presenter confirmed, declined or asked for another time: every co-lead hears of it."""
+    slot = invitation.slot
+    coleads = db.session.scalars(select(User).where(User.role == "colead").order_by(User.id))
+    context = {
+        **_slot_context(slot, None),
+        "invitation": invitation,
+        "answer": invitation.answer,
+        "editor_url": absolute("agenda.edit", meeting_id=slot.meeting_id) + "#slots",
+    }
+    for user in coleads:
+        _send(Recipient(user.email, "", "en"), MessageKind.answer, context, slot=slot)
+    if invitation.answer == Answer.another_time:
+        # The slot stays as it was, so nothing else writes to them: an update waiting to go
+        # (a request to confirm a new time they have answered so) is written again as it now
+        # is, no longer asking.
+        _rewrite_settling(slot)

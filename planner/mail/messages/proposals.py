@@ -1,0 +1,103 @@
+"""A volunteer's proposal: its receipt, the co-leads told of it, its private link mailed
+again, and the decision on it."""
+
+from sqlalchemy import select
+
+from planner.accounts.models import User
+from planner.addresses import mailbox
+from planner.extensions import db
+from planner.mail.messages.addressing import absolute, language_of
+from planner.mail.messages.waiting import _withdraw_unsent
+from planner.mail.messages.writing import _send
+from planner.mail.models import MessageKind, OutboxMessage
+from planner.mail.outbox import Recipient
+from planner.proposals.models import NEW_LINK, Proposal, ProposalStatus
+
+
+def _volunteer(proposal: Proposal) -> Recipient | None:
+    """Who sent a proposal, as a recipient (none without an address)."""
+    if not (proposal.contact_email or "").strip():
+        return None
+    return Recipient(
+        proposal.contact_email,
+        proposal.contact_name,
+        proposal.contact_language or language_of(proposal.contact_email, proposal.office_code),
+    )
+
+
+def received(proposal: Proposal, token: str) -> OutboxMessage | None:
+    """A volunteer sent a proposal: its private link by email, the one way back to it, so that
+    it is not lost with the browser tab."""
+    if (recipient := _volunteer(proposal)) is None:
+        return None
+    link = absolute("proposals.private", token=token)
+    context = {"proposal": proposal, "link": link}
+    return _send(recipient, MessageKind.received, context, proposal=proposal)
+
+
+def proposal_arrived(proposal: Proposal) -> None:
+    """An office volunteered a presentation: every co-lead hears of it, with the way to review
+    it (news they may turn off)."""
+    coleads = db.session.scalars(select(User).where(User.role == "colead").order_by(User.id))
+    context = {
+        "proposal": proposal,
+        "review_url": absolute("proposals.decide", proposal_id=proposal.id),
+    }
+    for user in coleads:
+        _send(
+            Recipient(user.email, "", "en"),
+            MessageKind.proposal,
+            context,
+            optional_kind=MessageKind.proposal,
+        )
+
+
+def link_mailed(proposal: Proposal) -> OutboxMessage | None:
+    """The message that took the proposal's current private link to its volunteer
+    (`received`); None if none did: no address, or a co-lead made a new link since (the one
+    mailed no longer opens it)."""
+    if not (proposal.contact_email or "").strip() or proposal.link_hash is None:
+        return None
+    about = (OutboxMessage.kind == MessageKind.received) & (
+        (OutboxMessage.proposal_id == proposal.id)
+        # Written before messages named their proposal: its address, from when it was sent.
+        | (
+            OutboxMessage.proposal_id.is_(None)
+            & (OutboxMessage.recipient_mailbox == mailbox(proposal.contact_email))
+            & (OutboxMessage.created_at >= proposal.created_at)
+        )
+    )
+    message = db.session.scalar(
+        select(OutboxMessage).where(about).order_by(OutboxMessage.id).limit(1)
+    )
+    relinked = any(e.action == NEW_LINK for e in proposal.events)
+    return None if message is None or relinked else message
+
+
+def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
+    """The co-leads accepted or declined a volunteer's proposal: tell them, with the reason."""
+    if proposal.status not in (ProposalStatus.accepted, ProposalStatus.declined):
+        return None
+    if (recipient := _volunteer(proposal)) is None:
+        return None
+    context = {
+        "proposal": proposal,
+        "accepted": proposal.status == ProposalStatus.accepted,
+        # Only a digest of the private link is kept: the message that carried it is named.
+        "link_message": link_mailed(proposal),
+    }
+    # A decision that did not go out is replaced by this one: "Send again" on it would tell
+    # the volunteer what the co-leads decided before (helper-73).
+    _withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.decision,))
+    return _send(
+        recipient,
+        MessageKind.decision,
+        {**context, "reason": reason.strip()},
+        proposal=proposal,
+    )
+
+
+def link_withdrawn(proposal: Proposal) -> None:
+    """The volunteer's private link was revoked or replaced: the message carrying the old one
+    never goes if it has not gone out (by "Send again" neither: it would open nothing)."""
+    _withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.received,))

@@ -1,0 +1,120 @@
+"""Reminders: a presenter reminded of their slot a few days before it."""
+
+import hashlib
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import and_, select
+
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.calendar.operations import (
+    slot_sequence,
+)
+from planner.extensions import db
+from planner.mail.messages.addressing import _about, _presenter_zone, _private_url, language_of
+from planner.mail.messages.writing import _send, _slot_context
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.outbox import Recipient
+from planner.presenters.models import Invitation
+
+
+def reminder_days() -> int:
+    return int(current_app.config.get("MAIL_REMINDER_DAYS", 3))
+
+
+def _reminder_id(slot: Slot, invitation: Invitation) -> str:
+    """The reminder's Message-ID names the slot, its start, the invitation round (who, and
+    the link they were given) and the slot's SEQUENCE: once per slot, start time and presenter
+    while one stands (`_reminded_before`), even with two workers (the column is unique);
+    someone invited in another's place, or invited back after being replaced, is reminded too,
+    and so is a presenter whose reminder did not go (superseded: the slot moved, or was not
+    confirmed for a while) once they confirm it again, also at a start it had before."""
+    given = invitation.link_salt or f"{invitation.invited_at:%Y%m%dT%H%M%S}"
+    who = hashlib.sha256(f"{invitation.email.strip().lower()}|{given}".encode()).hexdigest()
+    uid = slot.uid.split("@", 1)[0]
+    round_ = slot_sequence(slot, slot.meeting)
+    return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who[:12]}.{round_}@cws-ict-planner>"
+
+
+def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
+    """Whether this reminder is in the outbox (`message_id` is unique), or this presenter has
+    another reminder of this start that still stands (not superseded by a replacement) under
+    any Message-ID reminders had: also the one per slot and start of before December 2026, so
+    an upgrade or a revoked link sends no second reminder. One query."""
+    uid = slot.uid.split("@", 1)[0]
+    prefix = f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}"
+    standing = and_(
+        *_about(slot, email),
+        OutboxMessage.kind == MessageKind.reminder,
+        OutboxMessage.status != MessageStatus.superseded,
+        OutboxMessage.message_id.startswith(prefix, autoescape=True),
+    )
+    found = select(OutboxMessage.id).where((OutboxMessage.message_id == message_id) | standing)
+    return db.session.scalar(found.limit(1)) is not None
+
+
+def _heard_of(slot: Slot, invitation: Invitation) -> bool:
+    """Whether the presenter knows they present: they answered on their page, or an invitation
+    or update about the slot went to them."""
+    if invitation.answer is not None:
+        return True
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                *_about(slot, invitation.email),
+                OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
+                OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+            )
+            .limit(1)
+        )
+        is not None
+    )
+
+
+def enqueue_reminders(now: datetime) -> int:
+    """Remind presenters of confirmed slots that start within MAIL_REMINDER_DAYS (flushed, not
+    committed); how many were enqueued."""
+    until = now + timedelta(days=reminder_days())
+    slots = db.session.scalars(
+        select(Slot)
+        .join(Meeting)
+        .join(Invitation)
+        .where(
+            Slot.status == SlotStatus.confirmed,
+            # A presenter invited to a draft has it in their calendar (README): reminded too.
+            Meeting.status != MeetingStatus.cancelled,
+            Slot.starts_at > now,
+            Slot.starts_at <= until,
+            Invitation.email.is_not(None),
+        )
+        .order_by(Slot.starts_at, Slot.id)
+    ).all()
+    count = 0
+    for slot in slots:
+        if not _heard_of(slot, slot.invitation):
+            continue  # the invitation is held, or was discarded: they were never told
+        message_id = _reminder_id(slot, slot.invitation)
+        if _reminded_before(slot, slot.invitation.email, message_id):
+            continue
+        invitation = slot.invitation
+        zone = _presenter_zone(invitation)
+        recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+        context = {
+            **_slot_context(slot, zone),
+            "zone": zone,
+            "days": reminder_days(),
+            "private_url": _private_url(invitation),
+        }
+        message = _send(
+            recipient,
+            MessageKind.reminder,
+            context,
+            slot=slot,
+            optional_kind=MessageKind.reminder,
+        )
+        if message is not None:
+            message.message_id = message_id
+            db.session.flush()
+            count += 1
+    return count

@@ -1,0 +1,259 @@
+"""What waits in the outbox for a slot and an address: held invitations, updates still
+settling, messages a later one supersedes, and the SEQUENCE a calendar already holds."""
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+
+from planner.addresses import mailbox
+from planner.agenda.models import Slot
+from planner.calendar.operations import (
+    slot_sequence,
+)
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail import imip
+from planner.mail.messages.addressing import _about
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+
+
+def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
+    """The invitation about `slot` to `email` a co-lead holds for review (not sent yet)."""
+    return db.session.scalar(
+        select(OutboxMessage).where(
+            *_about(slot, email),
+            OutboxMessage.kind == MessageKind.invitation,
+            OutboxMessage.status == MessageStatus.held,
+        )
+    )
+
+
+def _behind(message: OutboxMessage, slot: Slot) -> bool:
+    """Whether a message's calendar entry carries a lower SEQUENCE than the slot's event now."""
+    found = re.search(r"^SEQUENCE:(\d+)\r?$", message.ics or "", re.MULTILINE)
+    return found is not None and int(found[1]) < slot_sequence(slot, slot.meeting)
+
+
+# How long a plain update ("Changed: ...") waits for the next change of the same slot, which
+# then replaces it: a co-lead moving a slot up four times sends one message, not four
+# (helper-66). Its calendar entry goes with it; the feeds follow at once. It never waits more
+# than SETTLE_AT_MOST after the first change it tells of (a change every 50 seconds).
+UPDATE_SETTLE = timedelta(minutes=1)
+
+
+SETTLE_AT_MOST = timedelta(minutes=5)
+
+
+# What a presenter is sent that carries their link or asks them to present.
+_TO_PRESENTER = (MessageKind.invitation, MessageKind.update, MessageKind.reminder)
+
+
+# Not out yet, nor on its way: a held message, or one that failed or had no server.
+_NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
+
+
+def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
+    """The messages of `kinds` about `slot` to `email` that have not gone out no longer go
+    (their presenter was replaced, or given a new link): a held invitation released later
+    would invite someone who no longer presents. Returns whether anything about the slot may
+    have reached them (sent, or queued and perhaps in a sender's hands).
+
+    One conditional UPDATE: a message a sender marks sent meanwhile stays sent."""
+    about = _about(slot, email)
+    # Sent, or leased by a sender (due later than now: perhaps on its way this moment; an
+    # update waiting out UPDATE_SETTLE is due later too, and is no sender's yet). A queued
+    # message no sender has taken yet is superseded before it goes.
+    maybe_out = db.session.execute(
+        select(
+            OutboxMessage.status,
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.created_at,
+            OutboxMessage.basis,
+        ).where(
+            *about,
+            (OutboxMessage.status == MessageStatus.sent)
+            | (
+                (OutboxMessage.status == MessageStatus.queued)
+                & (OutboxMessage.next_attempt_at > utcnow())
+                & (OutboxMessage.attempts == 0)
+            ),
+        )
+    ).all()
+    reached = [
+        row
+        for row in maybe_out
+        if row.status == MessageStatus.sent
+        or row.basis is None
+        or not _settling(row.next_attempt_at, row.created_at)
+    ]
+    _superseded(
+        *about,
+        OutboxMessage.kind.in_(kinds),
+        OutboxMessage.status.in_((*_NOT_OUT, MessageStatus.queued)),
+    )
+    return bool(reached)
+
+
+def _settling_update(slot: Slot, email: str) -> bool:
+    """Whether an update about `slot` to `email` is still waiting out UPDATE_SETTLE."""
+    return bool(_settling_rows(*_about(slot, email)))
+
+
+_SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
+
+
+def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
+    """The SEQUENCE of a message about `slot` to `email`: the feed's the message follows
+    (`feed`: the slot's, or the contact's office feed's), and never below what their calendar
+    holds: above it whenever the feed is not (a slot that left their office and came back, an
+    address that stopped being a contact and is one again, a contact's copy counting on from
+    their office feed when they are invited to present), which a client would ignore at the
+    same number (helper-59)."""
+    held = held_sequence(slot, email)
+    if held is None:
+        return feed
+    # Above what they hold whenever the feed is not: a change at the same number may be
+    # ignored (RFC 5546 asks for a higher one), and a message here cannot tell a change from a
+    # repeat, so each goes one higher. Their mailed copy may then run ahead of the feeds'
+    # numbers: a subscription is another calendar entry, so nothing compares the two.
+    return feed if feed > held else held + 1
+
+
+def held_sequence(slot: Slot, email: str) -> int | None:
+    """The SEQUENCE of `slot` that the calendar of `email` holds: the highest that messages
+    sent (or going) to it carried; None when none carried the slot."""
+    messages = db.session.scalars(
+        select(OutboxMessage.ics).where(
+            *_about(slot, email),
+            OutboxMessage.ics.is_not(None),
+            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+        )
+    ).all()
+    if not messages:
+        return None
+    return max(int(m) for ics in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
+
+
+def _withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
+    """Messages of `kinds` matching `where` that did not go out (held, failed, no mail server)
+    never go: a newer message replaced what they say."""
+    _superseded(*where, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(_NOT_OUT))
+
+
+def _superseded(*where) -> int:
+    """The messages matching `where` (a condition on their status too: one a sender marks sent
+    meanwhile stays sent) never go. Returns how many."""
+    return db.session.execute(
+        update(OutboxMessage)
+        .where(*where)
+        .values(status=MessageStatus.superseded, last_error=None)
+        .execution_options(synchronize_session="fetch")
+    ).rowcount
+
+
+def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
+    """An update about `slot` to `email` that did not go out (no mail server, failed, held, or
+    still settling) no longer may: the event it would put in their calendar is gone, or a
+    newer message about it is on its way, and a co-lead's "Send again" would bring back what
+    no longer holds. Returns what the settling updates withdrawn had to say (`basis`), for the
+    newer message to say instead; None if none was."""
+    carried = _settling_withdrawn(slot, email)
+    _withdraw_unsent(*_about(slot, email), kinds=(MessageKind.update, MessageKind.cancellation))
+    return carried
+
+
+def withdraw_waiting(email: str, kind: str) -> int:
+    """`email` stopped messages of `kind`: those still waiting out UPDATE_SETTLE that their
+    footer offered to stop do not go (nothing new reaches them, as for any change after).
+    Returns how many were withdrawn."""
+    return len(
+        _withdraw_settling(
+            OutboxMessage.recipient_mailbox == mailbox(email),
+            OutboxMessage.unsubscribe_kind == kind,
+        )
+    )
+
+
+def _settling(due: datetime, created: datetime) -> bool:
+    """Whether a queued update, never tried, is still waiting out UPDATE_SETTLE: due at most
+    that long after it was written (a sender's lease puts a taken one LEASE further out)."""
+    return timedelta(0) < UPDATE_SETTLE and due - created <= UPDATE_SETTLE + timedelta(seconds=1)
+
+
+def _settling_rows(*where) -> list[tuple[int, datetime, datetime, dict]]:
+    """(id, due, written, basis) of the updates matching `where` still waiting out
+    UPDATE_SETTLE (not leased by a sender: those are on their way), oldest first."""
+    rows = db.session.execute(
+        select(
+            OutboxMessage.id,
+            OutboxMessage.next_attempt_at,
+            OutboxMessage.created_at,
+            OutboxMessage.basis,
+        )
+        .where(
+            *where,
+            OutboxMessage.kind == MessageKind.update,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.attempts == 0,
+            OutboxMessage.basis.is_not(None),
+            OutboxMessage.next_attempt_at > utcnow(),
+        )
+        .order_by(OutboxMessage.id)
+    ).all()
+    return [tuple(row) for row in rows if _settling(row[1], row[2])]
+
+
+def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
+    """Withdraw the updates matching `where` still waiting out UPDATE_SETTLE, each only if
+    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis, due)
+    of those withdrawn, oldest first."""
+    withdrawn = []
+    for message_id, due, created, basis in _settling_rows(*where):
+        taken_back = _superseded(
+            OutboxMessage.id == message_id,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.next_attempt_at == due,
+        )
+        if taken_back == 1:
+            withdrawn.append((created, basis, due))
+    return withdrawn
+
+
+def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
+    """Withdraw the plain updates about `slot` to `email` still settling; returns their
+    changes together, the time told before the first, when the first was written (`basis`)
+    and when it was to go; None if none was waiting."""
+    withdrawn = _withdraw_settling(*_about(slot, email))
+    if not withdrawn:
+        return None
+    (first_written, first, due), *later = withdrawn
+    what = set(first.get("what") or ())
+    for _, basis, _ in later:
+        what |= set(basis.get("what") or ())
+    return {
+        "what": sorted(what),
+        "was": list(first.get("was") or []),
+        "since": first.get("since") or first_written.isoformat(),
+        "due": due.isoformat(),
+        "asked_again": any(basis.get("asked_again") for _, basis, _ in withdrawn),
+        "status_was": first.get("status_was"),
+    }
+
+
+def _holds_event(slot: Slot, email: str) -> bool:
+    """Whether `email`'s calendar holds the slot's event: the last calendar message about it that
+    went to them (or is queued, so goes before anything written now) was a REQUEST. One that
+    did not go (no mail server, or it failed) is not in their calendar: when the event goes,
+    `_unsent_withdrawn` makes sure it never goes either."""
+    method = db.session.scalar(
+        select(OutboxMessage.ics_method)
+        .where(
+            *_about(slot, email),
+            OutboxMessage.ics_method.is_not(None),
+            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return method == imip.Method.request

@@ -1,0 +1,238 @@
+"""A message written to the outbox: its templates rendered, what an unsent one had to say
+carried over, and its calendar part (the slot's event, as the feeds have it)."""
+
+from dataclasses import replace
+from datetime import datetime, timedelta
+
+from flask import current_app, render_template
+
+from planner.agenda.models import Slot
+from planner.calendar.ics import EventInfo, Participant
+from planner.calendar.operations import (
+    is_public,
+    presenter_event,
+)
+from planner.db_types import utcnow
+from planner.mail import imip
+from planner.mail.messages.addressing import _mark_sent, _zone, absolute, organizer_email, when
+from planner.mail.messages.waiting import (
+    SETTLE_AT_MOST,
+    UPDATE_SETTLE,
+    _sequence_for,
+    _unsent_withdrawn,
+)
+from planner.mail.models import MessageKind, OutboxMessage
+from planner.mail.outbox import Recipient, enqueue
+from planner.mail.unsubscribe import unsubscribe_url
+from planner.presenters.models import Answer, Invitation
+from planner.proposals.models import Proposal
+
+
+def _times(slot: Slot, zone: str | None) -> list[str]:
+    """The slot in the reader's zone, then in the meeting's (once if they are the same)."""
+    if slot.starts_at is None:
+        return []
+    home = _zone(slot.meeting.time_zone, "UTC")
+    zones = [z for z in (zone, home) if z]
+    return [when(slot.starts_at, slot.duration_minutes, z) for z in dict.fromkeys(zones)]
+
+
+def _templates(kind: str, language: str, extension: str) -> list[str]:
+    names = [f"mail/{kind}.{extension}"]
+    return [f"mail/{kind}.{language}.{extension}", *names] if language != "en" else names
+
+
+def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
+    """(subject, text, html, language) of a message: the text template's first line is the
+    subject; the language is the one it is written in (English where the asked-for one has no
+    template yet), which its Content-Language says."""
+    chosen = current_app.jinja_env.select_template(_templates(kind, language, "txt"))
+    written = language if chosen.name == f"mail/{kind}.{language}.txt" else "en"
+    text = render_template(chosen, **context)
+    first, _, body = text.lstrip().partition("\n")
+    subject = first.removeprefix("Subject:").strip()
+    html = render_template(
+        _templates(kind, written, "html"), subject=subject, written_in=written, **context
+    )
+    return subject, body.strip() + "\n", html, written
+
+
+def _send(
+    recipient: Recipient,
+    kind: str,
+    context: dict,
+    *,
+    slot: Slot | None = None,
+    meeting_id: int | None = None,
+    calendar: tuple[str, str] | None = None,
+    optional_kind: str | None = None,
+    hold: bool = False,
+    proposal: Proposal | None = None,
+    keep_due: bool = False,
+) -> OutboxMessage | None:
+    """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
+    unsubscribes from. `keep_due`: an update written again in place of a settling one (no new
+    change) goes when that one would have."""
+    footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
+    carried = None
+    if slot is not None and slot.id is not None and calendar is not None:
+        # A newer message about the slot says it all: an older update that did not go out
+        # (failed, no mail server, held, or still settling) never goes, also not by a
+        # co-lead's "Send again", which would bring a time or length that no longer holds
+        # (helper-63). What a settling one had to say is said by this one (helper-66).
+        carried = _unsent_withdrawn(slot, recipient.email)
+        if kind == MessageKind.cancellation:
+            context = {**context, "times": _times_known(carried, context.get("times") or [])}
+        if carried is not None and kind == MessageKind.update:
+            context = _carry(context, carried)
+            if _plain(context) and not context["what"] and not context["was"]:
+                # Moved and moved back within the minute: nothing is news (their calendar
+                # holds that time; the next message's SEQUENCE is above this one's).
+                _mark_sent(slot, recipient.email)
+                return None
+    # A plain change, or a request to confirm a new time, waits UPDATE_SETTLE for the next
+    # one, which then replaces it (a move undone within it asks nothing).
+    since = datetime.fromisoformat(carried["since"]) if carried and carried.get("since") else None
+    wait = UPDATE_SETTLE if since is None else min(UPDATE_SETTLE, since + SETTLE_AT_MOST - utcnow())
+    if keep_due and carried and carried.get("due"):
+        wait = datetime.fromisoformat(carried["due"]) - utcnow()
+    settling = (
+        kind == MessageKind.update
+        and (_plain(context) or _question(context))
+        and wait > timedelta(0)
+    )
+    subject, text, html, written = render(
+        kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
+    )
+    ics, method = calendar or (None, None)
+    message = enqueue(
+        replace(recipient, language=written),
+        kind=kind,
+        subject=subject,
+        text=text,
+        html=html,
+        ics=ics,
+        ics_method=method,
+        meeting_id=meeting_id if meeting_id is not None else (slot.meeting_id if slot else None),
+        slot_id=slot.id if slot is not None and slot.id is not None else None,
+        proposal_id=proposal.id if proposal is not None else None,
+        hold=hold,
+        # Only a message with a link to stop it is one an unsubscribe stops.
+        optional=optional_kind is not None,
+        unsubscribe_kind=optional_kind,
+        settle=wait if settling else None,
+        basis={
+            "what": list(context.get("what") or []),
+            "was": list(context.get("was") or []),
+            "since": (since or utcnow()).isoformat(),
+            "asked_again": _question(context),
+            # The status the recipient was last told: the first settling change's before.
+            "status_was": carried.get("status_was") if carried else context.get("status_was"),
+        }
+        if settling
+        else None,
+    )
+    if slot is not None:
+        _mark_sent(slot, recipient.email)
+    return message
+
+
+def _times_known(withdrawn: dict | None, times: list[str]) -> list[str]:
+    """The times a cancellation names: where an update withdrawn before it went (`withdrawn`,
+    from `_settling_withdrawn`) had news of a move, the time the recipient knew, which is what
+    their calendar holds (the CANCEL's UID finds it wherever it is); else `times`."""
+    return list(withdrawn["was"]) if withdrawn and withdrawn.get("was") else list(times)
+
+
+def _plain(context: dict) -> bool:
+    """An update that only says what changed: not the first news of the slot, its publishing,
+    a confirmation, a request to confirm again (or that it is back at the time confirmed), nor
+    that they no longer present it."""
+    return not any(
+        context.get(flag)
+        for flag in (
+            "first",
+            "published",
+            "confirmed",
+            "asked_again",
+            "restored",
+            "no_longer_presenting",
+        )
+    )
+
+
+def _question(context: dict) -> bool:
+    """An update asking a presenter to confirm a new time, and nothing more besides."""
+    return bool(context.get("asked_again")) and _plain({**context, "asked_again": False})
+
+
+def _carry(context: dict, carried: dict) -> dict:
+    """This update's context with what the settling ones it replaces had to say: every change
+    they named, and the time the recipient last knew (none if the slot is back at it). A
+    question they replace is still asked while the answer is awaited (`awaiting`)."""
+    what = set(carried.get("what") or ()) | set(context.get("what") or ())
+    was = list(carried.get("was") or ()) or list(context.get("was") or ())
+    if was == list(context.get("times") or ()):
+        # Moved and moved back: its time is the one they know.
+        was, what = [], what - {"time", "length"}
+    if carried.get("status_was") == context["slot"].status:
+        what -= {"status"}  # back at the status they were told (helper-99)
+    asked, restored = context.get("asked_again"), context.get("restored")
+    if carried.get("asked_again"):
+        if restored:
+            # The question waited for this and never went: they were not asked, so nothing is
+            # restored; what else changed (if anything) is plain news.
+            restored = False
+        elif context.get("awaiting") and _plain({**context, "published": False}):
+            # Still awaited: what replaces the question (a change, the publishing) asks it.
+            asked = True
+    if asked:
+        what -= {"status"}  # asking again is what the message says
+    return {
+        **context,
+        "what": sorted(what),
+        "was": was,
+        "asked_again": bool(asked),
+        "restored": bool(restored),
+    }
+
+
+def _event(slot: Slot) -> EventInfo:
+    return presenter_event(slot, absolute("agenda.meeting", meeting_id=slot.meeting_id))
+
+
+def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:
+    return imip.presenter(
+        invitation.email or "",
+        invitation.name,
+        confirmed=invitation.answer == Answer.confirmed,
+        rsvp=rsvp,
+    )
+
+
+def _calendar(
+    event: EventInfo, method: imip.Method, attendee: Participant, slot: Slot | None = None
+) -> tuple[str, str]:
+    """The iTIP part of a message to `attendee`. About a `slot`, its SEQUENCE is never below
+    what their calendar holds of it, whichever way it came: a presenter who is also a contact
+    of the office holds one event under one UID, and an invitation or a CANCEL at a lower
+    SEQUENCE than their contact copy's is ignored (helper-58; `_sequence_for`)."""
+    if slot is not None:
+        sequence = _sequence_for(slot, attendee.email, event.sequence, method)
+        event = replace(event, sequence=sequence)
+    body = imip.itip(event, method, organizer=organizer_email(), attendee=attendee, stamp=utcnow())
+    return body, str(method)
+
+
+def _slot_context(slot: Slot, zone: str | None) -> dict:
+    meeting = slot.meeting
+    public = is_public(meeting)
+    return {
+        "slot": slot,
+        "meeting": meeting,
+        "office": slot.office.name if slot.office else "",
+        "times": _times(slot, zone),
+        "agenda_url": absolute("agenda.meeting", meeting_id=meeting.id) if public else None,
+        # A cancelled meeting has no video call to join.
+        "video_url": meeting.video_url if public and meeting.status != "cancelled" else None,
+    }
