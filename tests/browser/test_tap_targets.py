@@ -1,6 +1,9 @@
 """On a phone, every link of the site's menu, every button and every field is a finger's width to
-tap (44 px high), the agenda editor's row of slot buttons and the overview's questions too; and
-the editor's stacked slots name the zone of their times."""
+tap (44 px high), the agenda editor's row of slot buttons, the overview's questions and the lists
+of a page's sections too; the heatmap's squares are 24 px each way and its table's links a
+finger's width; and the editor's stacked slots name the zone of their times."""
+
+from itertools import pairwise
 
 import pytest
 
@@ -17,6 +20,9 @@ FIELDS = ", ".join(
     for kind in ("text", "search", "email", "number", "password", "url", "date", "time")
 )
 TARGETS += f", {FIELDS}, main select, main .segmented a, main nav.pager a"
+# The lists of a page's sections ("On this page": a recommendation's, the matches'): 19 px high
+# lines of links a thumb hit two of (helper-203).
+TARGETS += ", main nav.in-page a"
 PROPOSAL = {
     "abstract": "",
     "contact_name": "Rosa",
@@ -65,6 +71,8 @@ def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey
     sign_in(phone, live_server)
     pages = (
         "/",
+        "/recommendations/10",
+        "/recommendations/3",
         f"/meetings/{meeting}/edit",
         f"/meetings/{meeting}",
         "/recommendations/10/matches",
@@ -200,3 +208,32 @@ def test_a_screen_reader_hears_the_signed_in_address_once(browser, live_server, 
         ("button", "Sign out", "Signed in as colead@example.org")
     ]
     context.close()
+
+
+def test_on_a_phone_the_heatmap_and_its_table_are_easy_to_tap(phone, live_server, survey):
+    """helper-203: the heatmap's squares are 24 px each way (WCAG 2.5.8), apart from each other;
+    the table that says the same, its links and the downloads below the charts, a finger's
+    width (44 px)."""
+    phone.goto(live_server + "/")
+    squares = [box for box in _boxes(phone, "svg.chart a.cell rect") if box]
+    assert len(squares) > 50
+    small = [box for box in squares if box["width"] < 24 or box["height"] < 24]
+    assert small == [], small[:3]
+    # Neighbours, as the chart draws them: none overlaps the next in its row.
+    row = [box for box in squares if box["y"] == squares[0]["y"]]
+    assert all(a["x"] + a["width"] <= b["x"] for a, b in pairwise(row))
+    for table in phone.locator("main details").all():
+        table.locator("summary").click()
+    links = phone.locator("main details table a, main .chart-actions a")
+    assert links.count() > 50
+    small = [
+        f"{link.inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}"
+        for link in links.all()
+        if (box := link.bounding_box()) and (box["height"] < 44 or box["width"] < 44)
+    ]
+    assert small == [], small[:5]
+    assert phone.evaluate(FITS_WIDTH)
+
+
+def _boxes(page, selector: str) -> list[dict | None]:
+    return [target.bounding_box() for target in page.locator(selector).all()]
