@@ -54,9 +54,13 @@ class Page:
 def paged(query: Select, number: int, size: int) -> tuple[Page, list]:
     """Page `number` of what `query` selects, in its order (404 past the last page): the page,
     counted in the database, and its items, the only rows read."""
-    counted = query.order_by(None).subquery()
-    page = Page(number, size, db.session.scalar(select(func.count()).select_from(counted))).check()
+    page = Page(number, size, counted(query)).check()
     return page, list(db.session.scalars(query.offset(page.start).limit(page.size)))
+
+
+def counted(query: Select) -> int:
+    """How many rows `query` selects, counted in the database."""
+    return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
 
 
 def _are(pages: int) -> str:

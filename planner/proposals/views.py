@@ -1,5 +1,7 @@
 """Volunteering (public), the office's private link, and the co-leads' review."""
 
+from urllib.parse import parse_qsl, urlencode
+
 from flask import (
     Blueprint,
     abort,
@@ -20,13 +22,13 @@ from planner.agenda.queries import slot_target_choices
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
 from planner.availability.operations import windows_of
 from planner.calendar.operations import published_meetings_with
-from planner.db_types import utcnow
+from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
 from planner.mail.messages import link_mailed
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import language_code
-from planner.pagination import paged, requested
+from planner.pagination import Page, counted, paged, requested
 from planner.proposals.forms import (
     ProposalEditForm,
     ProposalFields,
@@ -272,6 +274,7 @@ def review():
         groups=[(r, ps) for r, ps in groups if ps],
         proposals=proposals,
         page=page,
+        back=urlencode(_review_args(status, number, page.number)) or None,
         statuses=STATUSES,
         status=status,
         number=number,
@@ -279,6 +282,37 @@ def review():
         evidence=evidence_for(proposals, survey),
         survey=survey,
     )
+
+
+def _review_args(status: str | None, number: int | None, page: int) -> dict:
+    """The review's filters and page, as its address names them."""
+    args = {"status": status, "recommendation": number, "page": page if page > 1 else None}
+    return {name: value for name, value in args.items() if value is not None}
+
+
+def _back() -> tuple[str | None, str]:
+    """A proposal's page carries the review's filters and page it was opened from, as
+    `?back=status=submitted&page=3`, to lead back to them (helper-203: its breadcrumb led to the
+    review's first page, unfiltered). Returns (`back` to carry on, the review's address).
+
+    Only the review's own arguments are read from it, each checked as the review checks it;
+    anything else is dropped, so it leads nowhere but the review. A page that is gone (a
+    decision took the last proposal of the filter's last page out of it) is the last page."""
+    given = dict(parse_qsl(request.args.get("back", "")))
+    status = given.get("status") if given.get("status") in STATUSES else None
+    number, page = (_positive(given.get(name)) for name in ("recommendation", "page"))
+    if page and page > 1:
+        page = min(page, Page(1, PAGE_SIZE, counted(review_query(status, number))).pages)
+    args = _review_args(status, number, page or 1)
+    return urlencode(args) or None, url_for(".review", **args)
+
+
+def _positive(text: str | None) -> int | None:
+    try:
+        number = db_int((text or "").strip())
+    except ValueError:
+        return None
+    return number if number > 0 else None
 
 
 @bp.route("/proposals/<int:proposal_id>", methods=["GET", "POST"])
@@ -298,7 +332,7 @@ def decide(proposal_id: int):
             status = 409
         else:
             flash(_decided(proposal, message), "success")
-            return redirect(url_for(".decide", proposal_id=proposal.id))
+            return redirect(url_for(".decide", proposal_id=proposal.id, back=_back()[0]))
     else:
         status = 400
     return _decide_page(proposal, form), status
@@ -344,8 +378,11 @@ def _decide_page(
             "with the decision: write it for them."
         )
     form.offer(proposal.status)
+    back, review = _back()
     return render_template(
         "proposals/decide.html",
+        back=back,
+        review=review,
         proposal=proposal,
         form=form,
         evidence=evidence(proposal, latest_survey()),
@@ -401,7 +438,8 @@ def schedule(proposal_id: int):
 def confirm_revoke_link(proposal_id: int):
     """Asks before revoking the office's private link, saying what it changes."""
     proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
-    back = url_for(".decide", proposal_id=proposal.id)
+    carried, review = _back()
+    back = url_for(".decide", proposal_id=proposal.id, back=carried)
     if not proposal.link_hash:
         flash("The private link is already revoked.", "warning")
         return redirect(back)
@@ -413,11 +451,11 @@ def confirm_revoke_link(proposal_id: int):
             "Nobody is emailed; the proposal itself stays as it is.",
             "“Make a new link” gives the office another one, shown once to send them.",
         ],
-        action=url_for(".link", proposal_id=proposal.id),
+        action=url_for(".link", proposal_id=proposal.id, back=carried),
         fields={"action": "revoke", "link_seen": link_seen(proposal.link_hash)},
         button="Revoke the link",
         back=back,
-        crumbs=[("Proposals", url_for(".review")), (f"#{proposal.id}", back)],
+        crumbs=[("Proposals", review), (f"#{proposal.id}", back)],
     )
 
 
@@ -449,9 +487,9 @@ def link(proposal_id: int):
             token = reissue_link(proposal, actor=editor())
     except Conflict as error:
         flash(str(error), "error")
-        return redirect(url_for(".decide", proposal_id=proposal.id))
+        return redirect(url_for(".decide", proposal_id=proposal.id, back=_back()[0]))
     if action == "revoke":
         flash("The private link is revoked: it now leads nowhere.", "success")
-        return redirect(url_for(".decide", proposal_id=proposal.id))
+        return redirect(url_for(".decide", proposal_id=proposal.id, back=_back()[0]))
     form = StatusForm(formdata=None, version=proposal.version)
     return _decide_page(proposal, form, url_for(".private", token=token, _external=True))

@@ -101,6 +101,8 @@ def test_a_co_lead_accepts_one_and_declines_one(page, live_server, survey, colea
     expect(page.locator("ol.history li").first).to_contain_text("Accepted by colead@example.org on")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Proposals").click()
+    page.get_by_label("Status").select_option("submitted")
+    page.get_by_role("button", name="Show").click()
     page.get_by_role("link", name=SCRIPT_TITLE).click()
     expect(page.locator(".proposal-title")).to_have_text(SCRIPT_TITLE)
     page.get_by_label("Decline", exact=True).check()
@@ -109,6 +111,11 @@ def test_a_co_lead_accepts_one_and_declines_one(page, live_server, survey, colea
     expect(page.locator(".status").first).to_have_text("declined")
     shoot(page, "review-2-declined")
     assert page.title() != "pwned"
+    # The breadcrumb leads back to the review as filtered (helper-203), where nothing is left.
+    page.get_by_role("navigation", name="Breadcrumb").get_by_role("link", name="Proposals").click()
+    assert page.url.endswith("/proposals?status=submitted")
+    expect(page.get_by_label("Status")).to_have_value("submitted")
+    expect(page.get_by_text("No proposals match.")).to_be_visible()
 
     # The office sees the decision through its link, and can no longer edit.
     page.goto(first)

@@ -3,6 +3,7 @@
 import hashlib
 import html
 import re
+from urllib.parse import urlencode
 
 import pytest
 from sqlalchemy import func, select
@@ -693,6 +694,77 @@ def test_the_review_shows_fifty_proposals_a_page_newest_first(
     assert 'href="/proposals?status=submitted&amp;page=2">Older</a>' in submitted
     assert colead_client.get("/proposals?page=3").status_code == 404
     assert colead_client.get("/proposals?page=0").status_code == 400
+
+
+def _crumb(page: str) -> str:
+    """Where the breadcrumb "Proposals" leads."""
+    crumbs = page.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
+    return html.unescape(re.search(r'<a href="([^"]*)">Proposals</a>', crumbs)[1])
+
+
+def test_a_proposals_page_leads_back_to_the_reviews_filters_and_page(
+    app, client, colead_client, survey, monkeypatch
+):
+    """helper-203: from /proposals?status=...&page=2, a proposal's breadcrumb led to the
+    review's first page, unfiltered. It leads back to the filters and page it was opened from,
+    after a decision too (the co-lead stays on the proposal, told what comes next), and to the
+    last page when a decision took that page's last proposal out of the filter."""
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 60)  # all from one address
+    for n in range(52):
+        sent = client.post("/api/v1/proposals", json={**API_VALID, "title": f"Proposal {n:02}"})
+        assert sent.status_code == 201
+    review = "/proposals?status=submitted&recommendation=10&page=2"
+    listed = colead_client.get(review).text
+    links = re.findall(r'<a href="([^"]+)" class="proposal-title">', listed)
+    assert len(links) == 2
+    opened = html.unescape(links[0])
+    assert opened.endswith("?back=status%3Dsubmitted%26recommendation%3D10%26page%3D2")
+    assert _crumb(colead_client.get(opened).text) == review
+
+    def decide(url: str) -> str:
+        form = {"csrf_token": csrf_token(colead_client, url), "version": "1", "status": "accepted"}
+        decided = colead_client.post(url, data={**form, "reason": "A good fit for the day."})
+        assert decided.status_code == 302
+        return decided.headers["Location"]
+
+    after = decide(opened)
+    assert after == opened  # the proposal's page, still carrying the review's
+    assert "is accepted" in html.unescape(colead_client.get(after).text)
+    assert _crumb(colead_client.get(after).text) == review
+    # 50 left submitted: one page. The other proposal opened from page 2 leads to page 1.
+    after = decide(html.unescape(links[1]))
+    assert _crumb(colead_client.get(after).text) == "/proposals?status=submitted&recommendation=10"
+    # Its private link's pages keep it too.
+    proposal = after.split("?")[0]
+    asking = after.replace("?", "/link?")
+    asked = colead_client.get(asking).text
+    assert _crumb(asked) == "/proposals?status=submitted&recommendation=10"
+    assert f'action="{proposal}/link?back=status%3Dsubmitted%26recommendation%3D10"' in asked
+    revoked = colead_client.post(asking, data=hidden_fields(colead_client, asking))
+    assert revoked.headers["Location"] == after
+
+
+@pytest.mark.parametrize(
+    "back",
+    [
+        "//evil.example/proposals",
+        "https://evil.example/",
+        "/\\evil.example",
+        "status=evil&page=-1&recommendation=x",
+        "next=https://evil.example&page=99999999999999999999999",
+        "status=submitted%0d%0aLocation:%20https://evil.example",
+    ],
+)
+def test_a_proposals_back_leads_to_nothing_but_the_review(client, colead_client, back):
+    """What `back` says is read as the review's filters and page, or not at all: never another
+    address, after a decision neither."""
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    url = f"/proposals/{proposal.id}?" + urlencode({"back": back})
+    assert _crumb(colead_client.get(url).text) == "/proposals"
+    form = {**review_form(colead_client, proposal.id), "status": "waitlisted", "reason": "Later."}
+    decided = colead_client.post(url, data=form)
+    assert decided.headers["Location"] == f"/proposals/{proposal.id}"
 
 
 @pytest.mark.parametrize(
