@@ -237,3 +237,14 @@ def test_on_a_phone_the_heatmap_and_its_table_are_easy_to_tap(phone, live_server
 
 def _boxes(page, selector: str) -> list[dict | None]:
     return [target.bounding_box() for target in page.locator(selector).all()]
+
+
+def test_on_a_phone_a_file_chooser_looks_as_big_as_it_is(phone, live_server, colead):
+    """helper-203: the file box was 44 px high, its browser-drawn button a 20 px grey chip."""
+    sign_in(phone, live_server)
+    phone.goto(live_server + "/surveys")
+    chooser = phone.locator("main input[type=file]").first
+    assert chooser.bounding_box()["height"] >= 44
+    button = chooser.evaluate("e => getComputedStyle(e, '::file-selector-button').minHeight")
+    assert button == "44px"
+    assert phone.evaluate(FITS_WIDTH)
