@@ -1,9 +1,10 @@
 """Quality of the presenter ranking against independent judgements (tests/matching/judgements.json,
-and a third rater's Rec 10 grades in tests/matching/third_rater_rec10.json).
+a third rater's Rec 10 grades in tests/matching/third_rater_rec10.json, and two more raters'
+grades of every pair in tests/matching/replication_judgements.json, never tuned on).
 
 Run with `make bench` or `.venv/bin/python bench/matching_quality.py`. Reads the bundled CWS/13/26
 text directly (no database) and prints nDCG@3 and P@1 per recommendation and on average for:
-- the scorer with its default weights (set by reasoning, before the judgements existed);
+- the scorer with its default weights (chosen with these judgements in view: not held out);
 - the scorer with weights tuned on the other recommendations only (leave one recommendation out:
   each recommendation's figures come from weights that never saw its judgements);
 - three baselines: maturity alone (the evidence type's level), text similarity alone (TF-IDF
@@ -35,6 +36,8 @@ from planner.matching.sources import interests_and_projects
 JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "matching" / "judgements.json"
 # A third rater's Rec 10 grades, made after the weights were fitted: a check on unseen judgement.
 THIRD_RATER = JUDGEMENTS.with_name("third_rater_rec10.json")
+# Two more raters' grades of every pair, made after the scorer was built and never tuned on.
+REPLICATION = JUDGEMENTS.with_name("replication_judgements.json")
 
 
 def survey():
@@ -172,12 +175,69 @@ def main() -> None:
     ):
         ndcg, p1 = summary(evaluate(theirs, ranking))
         print(f"  {name:<20} nDCG@3 {ndcg:.3f}  P@1 {p1:.2f}")
+    replication(interests, projects, peers, chosen)
     print("\nworst interests at the default weights:")
     for r in sorted(rankings["scorer (defaults)"], key=lambda r: r.ndcg_at_3)[:8]:
         print(
             f"  {r.audience} Rec {r.recommendation:<3} nDCG@3 {r.ndcg_at_3:.3f}  top {r.top} "
             f"(grade {r.top_grade})"
         )
+
+
+def replication(interests, projects, peers, chosen) -> None:
+    """The same rankings against two more raters' grades of the same pairs, which no weight and
+    no reading rule was ever tuned on; the held-out weights are the ones fitted above (each on
+    the first raters' grades of the other recommendations)."""
+    data = json.loads(REPLICATION.read_text(encoding="utf-8"))
+    judged = [j for j in data["interests"] if any(grades_of(j).values())]
+    numbers = sorted({j["recommendation"] for j in judged})
+    held_out = []
+    for number in numbers:
+        ranking = scorer_ranking(interests, projects, peers, chosen[number], [number])
+        held_out += evaluate([j for j in judged if j["recommendation"] == number], ranking)
+    rankings = {
+        "scorer (tuned, held out)": held_out,
+        "scorer (defaults)": evaluate(
+            judged, scorer_ranking(interests, projects, peers, DEFAULT_WEIGHTS, numbers)
+        ),
+        "maturity alone": evaluate(judged, maturity_ranking(interests, projects)),
+        "text alone": evaluate(judged, text_ranking(interests, projects)),
+    }
+    generator = np.random.default_rng(0)
+    random_figures = {
+        (j["audience"], j["recommendation"]): expected_random(j, generator) for j in judged
+    }
+    some = answerable(rankings["maturity alone"])
+    print(
+        f"\na replication: two more raters, every pair ({data['agreement']['pairs']}), graded "
+        "after the scorer was built and never tuned on; agreement: quadratic weighted kappa "
+        f"{data['agreement']['quadratic_weighted_kappa']}; {len(judged)} interests, "
+        f"{len(some)} with a presenter graded 2 or more"
+    )
+    for name, results in rankings.items():
+        ndcg, p1 = summary(results)
+        print(
+            f"  {name:<25} nDCG@3 {ndcg:.3f}  P@1 {p1:.2f}  "
+            f"(answerable {summary(answerable(results))[1]:.2f})"
+        )
+    ndcg, p1 = np.mean(list(random_figures.values()), axis=0)
+    print(f"  {'random order':<25} nDCG@3 {ndcg:.3f}  P@1 {p1:.2f}")
+    for scorer in ("scorer (defaults)", "scorer (tuned, held out)"):
+        beaten = not_beaten(scorer, rankings, random_figures, numbers)
+        print(
+            f"  {scorer}: "
+            + (
+                "beats every baseline on nDCG@3 on every recommendation with at least three "
+                "audiences"
+                if not beaten
+                else "not beaten: " + "; ".join(beaten)
+            )
+        )
+    misses = [r for r in rankings["scorer (tuned, held out)"] if r.top_grade < 2 <= r.best_grade]
+    print(
+        "  answerable interests whose top presenter (tuned, held out) is graded below 2: "
+        + ", ".join(f"{r.audience} Rec {r.recommendation} ({r.top} {r.top_grade})" for r in misses)
+    )
 
 
 if __name__ == "__main__":

@@ -23,6 +23,10 @@ from tests.support import BUNDLED
 
 DATA = json.loads((Path(__file__).parent / "judgements.json").read_text(encoding="utf-8"))
 JUDGED = [j for j in DATA["interests"] if any(grades_of(j).values())]
+# Two more raters' grades of the same pairs, made after the scorer was built, never tuned on.
+REPLICATION = json.loads(
+    (Path(__file__).parent / "replication_judgements.json").read_text(encoding="utf-8")
+)
 
 
 @pytest.fixture(scope="module")
@@ -45,6 +49,39 @@ def test_two_raters_graded_every_pair_with_a_reason_and_agree():
     kappa = cohen_kappa_score(first, second, weights="quadratic")
     assert kappa == pytest.approx(DATA["agreement"]["quadratic_weighted_kappa"], abs=1e-3)
     assert {j["recommendation"] for j in DATA["interests"]} >= {1, 4, 5, 9, 10}
+
+
+def test_two_more_raters_graded_the_same_pairs_and_agree():
+    def pairs(data):
+        return {
+            (j["audience"], j["recommendation"], office)
+            for j in data["interests"]
+            for office in j["grades"]
+        }
+
+    assert pairs(REPLICATION) == pairs(DATA)
+    third, fourth = [], []
+    for judged in REPLICATION["interests"]:
+        for grade in judged["grades"].values():
+            for rater in ("rater_3", "rater_4"):
+                value, why = grade[rater]
+                assert value in (0, 1, 2, 3) and len(why) >= 8
+            third.append(grade["rater_3"][0])
+            fourth.append(grade["rater_4"][0])
+            assert grade["mean"] == (grade["rater_3"][0] + grade["rater_4"][0]) / 2
+    kappa = cohen_kappa_score(third, fourth, weights="quadratic")
+    assert kappa == pytest.approx(REPLICATION["agreement"]["quadratic_weighted_kappa"], abs=1e-3)
+
+
+def test_the_ranking_holds_on_judgements_it_was_never_tuned_on(bundled):
+    interests, projects = bundled
+    judged = [j for j in REPLICATION["interests"] if any(grades_of(j).values())]
+    numbers = sorted({j["recommendation"] for j in judged})
+    ranking = scorer_ranking(interests, projects, office_peers(), DEFAULT_WEIGHTS, numbers)
+    ndcg, _ = summary(evaluate(judged, ranking))
+    maturity = summary(evaluate(judged, maturity_ranking(interests, projects)))
+    text = summary(evaluate(judged, text_ranking(interests, projects)))
+    assert ndcg >= 0.9 and ndcg > maturity[0] + 0.05 and ndcg > text[0] + 0.2
 
 
 def test_the_scorer_beats_the_baselines(bundled):
