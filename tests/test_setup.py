@@ -1,13 +1,16 @@
 """What `make run` does to the database: migrations that match the models, seeding, first import."""
 
 import json
+import os
+import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import func, select, text
+from sqlalchemy import create_engine, func, make_url, select, text
+from sqlalchemy.exc import IntegrityError
 
 from planner.config import secret_key
 from planner.db_types import utcnow
@@ -83,18 +86,41 @@ def test_offices_are_seeded_with_wipo_groups_and_where_each_value_came_from(app_
 @contextmanager
 def database_at(tmp_path, revision: str):
     """An app on a database of its own, migrated up to `revision`, to store what a database of
-    that time held before migrating it further."""
+    that time held before migrating it further. On PostgreSQL in the run against it (a test that
+    asks for `app`, marked `committed`, is run there too)."""
     from flask_migrate import upgrade
 
     from planner.app import create_app
 
-    app = create_app(
-        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'm.sqlite3'}", "SECRET_KEY": "x"}
-    )
-    with app.app_context():
-        upgrade(revision=revision)
-        yield
-        db.engine.dispose()
+    with _database_of_its_own(tmp_path) as url:
+        app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
+        with app.app_context():
+            try:
+                upgrade(revision=revision)
+                yield
+            finally:
+                db.session.remove()
+                db.engine.dispose()
+
+
+@contextmanager
+def _database_of_its_own(tmp_path):
+    """A SQLite file; on the test run's PostgreSQL server (TEST_DATABASE_URL), a database made
+    for the test and dropped after it."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
+        return
+    name = f"planner_migration_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()
 
 
 def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
@@ -434,6 +460,85 @@ def test_contacts_stored_twice_before_keep_their_rows_under_the_new_rule(tmp_pat
         upgrade()
         rows = db.session.execute(text("SELECT mailbox FROM office_contacts ORDER BY id")).all()
         assert [r[0] for r in rows] == ["élise@inpi.example", "élise@inpi.example (duplicate #2)"]
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_files_stored_twice_on_a_slot_keep_the_earliest_under_the_new_rule(app, tmp_path):
+    """Two uploads at the same moment both passed the check for the same file on the slot. The
+    migration keeps the earliest row of each set (what pages listed first), deletes the later
+    ones with their bytes, and the database refuses a third; links and other slots are left
+    alone. Downgrade drops the rule only."""
+    from flask_migrate import downgrade, upgrade
+
+    before = "c4d9e2a7f6b8"
+
+    def material(id_, slot, sha, added, storage=None, key=None, url=None):
+        db.session.execute(
+            text(
+                "INSERT INTO materials (id, meeting_id, slot_id, kind, filename, sha256, "
+                "storage, storage_key, url, added_at, added_by) VALUES (:id, 1, :slot, "
+                "'slides', :name, :sha, :storage, :key, :url, :added, 'co-lead')"
+            ),
+            {
+                "id": id_,
+                "slot": slot,
+                "name": None if url else f"file{id_}.pdf",
+                "sha": sha,
+                "storage": storage or (None if url else "database"),
+                "key": key,
+                "url": url,
+                "added": f"2026-01-0{added} 10:00:00.000000",
+            },
+        )
+        if (storage or "database") == "database" and not url:
+            db.session.execute(
+                text("INSERT INTO material_files (material_id, data) VALUES (:id, :data)"),
+                {"id": id_, "data": b"%PDF " + sha.encode()},
+            )
+
+    with database_at(tmp_path, before):
+        db.session.execute(
+            text(
+                "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, "
+                "time_zone, description, sequence, created_at, updated_at) VALUES (1, 'm1', "
+                "'M', 'workshop', 'draft', 60, 'Europe/Zurich', '', 0, '2026-01-01', "
+                "'2026-01-01')"
+            )
+        )
+        for slot in (1, 2):
+            db.session.execute(
+                text(
+                    "INSERT INTO slots (id, uid, meeting_id, position, title, kind, "
+                    "duration_minutes, status, abstract, sequence, created_at, updated_at) "
+                    "VALUES (:id, :uid, 1, :id, 'T', 'presentation', 20, 'proposed', '', 0, "
+                    "'2026-01-01', '2026-01-01')"
+                ),
+                {"id": slot, "uid": f"s{slot}"},
+            )
+        a, b = "a" * 64, "b" * 64
+        material(1, 1, a, added=2)
+        material(2, 1, a, added=1)  # the earliest of slot 1's three, though not the first id
+        material(3, 1, a, added=3, storage="s3", key="materials/1/3-aaa")
+        material(4, 1, b, added=4)
+        material(5, 2, a, added=5)  # the same file on another slot
+        material(6, 1, None, added=6, url="https://example.org/slides")
+        material(7, 1, None, added=7, url="https://example.org/slides")  # links: no rule
+        material(8, None, None, added=8, url="https://example.org/recording")
+        db.session.commit()
+
+        upgrade()
+        ids = "SELECT id FROM materials ORDER BY id"
+        assert db.session.scalars(text(ids)).all() == [2, 4, 5, 6, 7, 8]
+        files = "SELECT material_id FROM material_files ORDER BY material_id"
+        assert db.session.scalars(text(files)).all() == [2, 4, 5]
+        with pytest.raises(IntegrityError):
+            material(9, 1, a, added=9)
+        db.session.rollback()
+
+        downgrade(revision=before)
+        material(9, 1, a, added=9)
+        db.session.commit()
+        assert db.session.scalars(text(ids)).all() == [2, 4, 5, 6, 7, 8, 9]
 
 
 def test_an_operator_sets_the_limits_in_the_environment(monkeypatch):

@@ -3,7 +3,7 @@ in an S3-compatible store) or a web address, with who added it and when."""
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.agenda.models import Meeting, Slot
@@ -17,6 +17,9 @@ MATERIAL_KINDS = tuple(KIND_LABELS)
 
 class Material(db.Model):
     __tablename__ = "materials"
+    # A slot holds a file once (the same bytes under any name): the database keeps to it when two
+    # uploads pass the check before saving at the same moment. Links (no digest) are not held to it.
+    __table_args__ = (Index("uq_materials_slot_sha256", "slot_id", "sha256", unique=True),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
