@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.db_types import fit, utcnow
@@ -68,10 +69,7 @@ def add_file(
     if same := next((m for m in held if m.sha256 == sha256), None):
         # The same file twice (a second press of Upload, a browser's retry): listed twice, the
         # agenda would offer two downloads of one thing.
-        raise ConflictError(
-            f"This file is on the slot already, as “{same.label}” (added "
-            f"{same.added_at:%-d %b %Y}): nothing was added."
-        )
+        raise _already_there(same)
     store = store or DatabaseStore()
     material = Material(
         meeting=slot.meeting,
@@ -85,11 +83,32 @@ def add_file(
         added_at=utcnow(),
         added_by=fit(by, Material.added_by),
     )
-    db.session.add(material)
-    db.session.flush()
+    try:
+        # Before the bytes are stored anywhere: a lost race writes nothing to a bucket.
+        with db.session.begin_nested():
+            db.session.add(material)
+    except IntegrityError:
+        # The same file saved by another upload (another instance) between the check above and
+        # this insert: the database's rule (uq_materials_slot_sha256) refused it.
+        if same := _file_on(slot, sha256):
+            raise _already_there(same) from None
+        raise
     store.put(material, data, CONTENT_TYPES[kind])
     db.session.flush()
     return material
+
+
+def _file_on(slot: Slot, sha256: str) -> Material | None:
+    return db.session.scalar(
+        select(Material).where(Material.slot_id == slot.id, Material.sha256 == sha256)
+    )
+
+
+def _already_there(same: Material) -> ConflictError:
+    return ConflictError(
+        f"This file is on the slot already, as “{same.label}” (added "
+        f"{same.added_at:%-d %b %Y}): nothing was added."
+    )
 
 
 def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Material:

@@ -6,7 +6,7 @@ import html
 import io
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
@@ -15,7 +15,7 @@ from planner.presenters.operations import invite, revoke
 from planner.survey.models import Answer
 from planner.survey.records import Question
 from tests.materials.files import DOCX, ELF, ODP, PDF, PPTX
-from tests.support import csrf_token, publish_as_planned
+from tests.support import csrf_token, publish_as_planned, sent_at_once
 
 PAST = {
     "title": "Rec 10 workshop",
@@ -263,6 +263,28 @@ def test_the_same_file_twice_is_added_once(app, colead_client, future):
     # Other slides are taken.
     assert colead_upload(colead_client, future, "Talk.odp", ODP).status_code == 302
     assert [m.filename for m in _stored()] == ["my talk.pdf", "Talk.odp"]
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_the_same_file_sent_twice_at_the_same_moment_is_stored_once(app, future):
+    """Two presses of Upload reaching two workers: both found no such file on the slot before
+    either saved, and both were stored. The database's rule refuses the one that saves second,
+    which answers as the check does, and keeps nothing of it."""
+    token = _presenter(future)
+    one, two = (app.test_client(use_cookies=False) for _ in range(2))
+    first, second, meanwhile = sent_at_once(
+        lambda: presenter_upload(one, token, "my talk.pdf", PDF),
+        lambda: presenter_upload(two, token, "my talk (1).pdf", PDF),
+        held_before=Material,
+    )
+    assert meanwhile, "the second upload waited for the first: no race was run"
+    assert second.status_code == 302
+    assert first.status_code == 409
+    said = html.unescape(first.get_data(as_text=True))
+    assert "This file is on the slot already, as “my talk (1).pdf” (added " in said
+    assert "nothing was added." in said
+    assert [m.filename for m in _stored()] == ["my talk (1).pdf"]
+    assert db.session.scalar(select(func.count()).select_from(MaterialFile)) == 1
 
 
 def test_a_private_page_of_the_planner_is_no_slides_link(app, future):

@@ -20,7 +20,7 @@ from tests.materials.files import PDF, PPTX
 from tests.materials.test_materials import FUTURE, colead_upload, presenter_upload
 from tests.materials.test_materials import _meeting as make_meeting
 from tests.materials.test_materials import _presenter as make_presenter
-from tests.support import csrf_token, sign_in
+from tests.support import csrf_token, sent_at_once, sign_in
 
 # Instances of their own (each on connections of its own) serve these files: what a test
 # stores is committed for them to see it.
@@ -215,6 +215,23 @@ def test_an_upload_that_rolls_back_leaves_no_object(s3_colead, bucket, monkeypat
     assert colead_upload(s3_colead, slot, "slides.pdf", PDF).status_code == 500
     assert _materials() == []
     assert _objects(bucket) == {}
+
+
+def test_an_upload_that_loses_a_race_for_the_same_file_leaves_no_object(s3_apps, s3_colead, bucket):
+    """Two instances take the same slides for a slot at the same moment: the one the database
+    refuses stored none of its bytes in the bucket."""
+    slot = _slot(s3_colead)
+    token = make_presenter(slot)
+    one, two = s3_apps().test_client(), s3_apps().test_client()
+    first, second, meanwhile = sent_at_once(
+        lambda: presenter_upload(one, token, "slides.pdf", PDF),
+        lambda: presenter_upload(two, token, "slides (1).pdf", PDF),
+        held_before=Material,
+    )
+    assert meanwhile
+    assert (first.status_code, second.status_code) == (409, 302)
+    (material,) = _materials()
+    assert _objects(bucket) == {material.storage_key: PDF}
 
 
 def test_a_refused_upload_writes_nothing_to_the_bucket(s3_colead, bucket):
