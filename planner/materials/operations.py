@@ -61,7 +61,9 @@ def add_file(
     store: Store | None = None,
 ) -> Material:
     """Slides for `slot`, checked by their content; stored under their cleaned base name with
-    the extension of the format they are in."""
+    the extension of the format they are in. The same file on the slot already is a conflict;
+    found only by the database's rule (another upload saved it meanwhile), the session is
+    rolled back first."""
     check_size(len(data), limit)
     kind = file_type(data)
     held = _open_for(slot.meeting, slot)
@@ -83,13 +85,16 @@ def add_file(
         added_at=utcnow(),
         added_by=fit(by, Material.added_by),
     )
+    db.session.add(material)
     try:
         # Before the bytes are stored anywhere: a lost race writes nothing to a bucket.
-        with db.session.begin_nested():
-            db.session.add(material)
+        db.session.flush()
     except IntegrityError:
         # The same file saved by another upload (another instance) between the check above and
-        # this insert: the database's rule (uq_materials_slot_sha256) refused it.
+        # this insert: the database's rule (uq_materials_slot_sha256) refused it. The upload
+        # wrote nothing before: all of its transaction goes. (Not a savepoint: on SQLite, one
+        # begun before any write commits when released.)
+        db.session.rollback()
         if same := _file_on(slot, sha256):
             raise _already_there(same) from None
         raise
