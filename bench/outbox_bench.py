@@ -1,0 +1,168 @@
+"""The outbox page's counts and pages on 20,000 messages, with and without the index that serves
+its filters by kind (ix_outbox_kind_status).
+
+Run with `scripts/with-postgres.sh .venv/bin/python bench/outbox_bench.py [--messages N]
+[--body-bytes B] [--runs N]` (TEST_DATABASE_URL; SQLite without it). Stores N messages of every
+kind and status (as bench/volume_bench.py does, with bodies of about B bytes each as text and
+HTML), asks for the outbox's filtered pages as a co-lead, and prints each page's median time and
+the plan, pages read and time of each statement it sends about the outbox (EXPLAIN ANALYZE on
+PostgreSQL), first as the schema is, then with the index dropped.
+"""
+
+import argparse
+import random
+import re
+import statistics
+import time
+import uuid
+
+from flask import g
+from sqlalchemy import event, insert, text
+from support import backend, bench_app, settle
+
+from planner.accounts.models import User
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+
+COLEAD, PASSWORD = "colead@example.org", "correct horse battery staple"
+URLS = {
+    "outbox": "/outbox",
+    "kind=reminder": "/outbox?kind=reminder",
+    "kind=proposal, page 5": "/outbox?kind=proposal&page=5",
+    "status=sent&kind=update": "/outbox?status=sent&kind=update",
+    "status=failed": "/outbox?status=failed",
+}
+
+
+def build(count: int, body_bytes: int) -> None:
+    kinds, states = list(MessageKind), list(MessageStatus)
+    words = random.Random(1)
+    # Words that do not repeat: a body the database compresses little, as a real one.
+    body = lambda: " ".join(f"{words.getrandbits(24):06x}" for _ in range(body_bytes // 7))  # noqa: E731
+    now = utcnow()
+    rows = [
+        {
+            "kind": kinds[i % len(kinds)],
+            "status": states[(i * 7) % len(states)],
+            "recipient_name": f"Person {i}",
+            "recipient_email": f"person{i % 3000}@example.org",
+            "recipient_mailbox": f"person{i % 3000}@example.org",
+            "language": "en",
+            "subject": f"Message {i}",
+            "text_body": body(),
+            "html_body": f"<p>{body()}</p>",
+            "created_at": now,
+            "next_attempt_at": now,
+            "attempts": 0,
+            "message_id": f"<{uuid.uuid4()}@bench>",
+        }
+        for i in range(count)
+    ]
+    for start in range(0, count, 1000):
+        db.session.execute(insert(OutboxMessage), rows[start : start + 1000])
+    user = User(email=COLEAD, role="colead", password_hash="!")
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    settle()
+    steady()
+
+
+def steady() -> None:
+    """Statistics and the visibility map as autovacuum leaves them after a load."""
+    if backend() == "postgresql":
+        db.session.commit()
+        with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
+            connection.exec_driver_sql("VACUUM ANALYZE outbox")
+
+
+def get(client, url: str):
+    g.pop("_login_user", None)
+    db.session.remove()
+    return client.get(url)
+
+
+def statements_of(client, url: str) -> list[tuple[str, object]]:
+    sent = []
+
+    def keep(_connection, _cursor, statement, parameters, *_args):
+        if "outbox" in statement and statement.lstrip().upper().startswith("SELECT"):
+            sent.append((statement, parameters))
+
+    event.listen(db.engine, "before_cursor_execute", keep)
+    try:
+        assert get(client, url).status_code == 200, url
+    finally:
+        event.remove(db.engine, "before_cursor_execute", keep)
+    return sent
+
+
+def explain(statement: str, parameters) -> tuple[str, float]:
+    """How the database reads it (its scan, and the pages it read) and the time (ms) it took."""
+    connection = db.session.connection()
+    if backend() == "postgresql":
+        rows = connection.exec_driver_sql(
+            "EXPLAIN (ANALYZE, BUFFERS) " + statement, parameters
+        ).all()
+        lines = [r[0] for r in rows]
+        took = float(re.search(r"Execution Time: ([\d.]+)", lines[-1])[1])
+        scan = next(line for line in lines if "Scan" in line)
+        scan = re.sub(r"\s*\(cost=.*", "", scan).strip(" ->")
+        pages = next(line for line in lines if "Buffers:" in line).strip()
+        return f"{scan}; {pages}", took
+    rows = connection.exec_driver_sql("EXPLAIN QUERY PLAN " + statement, parameters).all()
+    begin = time.perf_counter()
+    connection.exec_driver_sql(statement, parameters).all()
+    return " | ".join(r[-1] for r in rows), (time.perf_counter() - begin) * 1000
+
+
+def measure(client, runs: int, label: str) -> None:
+    print(f"\n== {label}")
+    for name, url in URLS.items():
+        get(client, url)
+        times = []
+        for _ in range(runs):
+            begin = time.perf_counter()
+            get(client, url)
+            times.append((time.perf_counter() - begin) * 1000)
+        print(f"{name:28} page median {statistics.median(times):7.1f} ms")
+        for statement, parameters in statements_of(client, url):
+            took = statistics.median(explain(statement, parameters)[1] for _ in range(runs))
+            plan, _ = explain(statement, parameters)
+            shape = re.sub(r"\s+", " ", statement)[:90]
+            print(f"    {took:7.2f} ms  {shape}\n               {plan}")
+        db.session.rollback()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--messages", type=int, default=20000)
+    parser.add_argument("--body-bytes", type=int, default=150)
+    parser.add_argument("--runs", type=int, default=7)
+    args = parser.parse_args()
+    with bench_app() as app:
+        build(args.messages, args.body_bytes)
+        size = (
+            db.session.scalar(text("SELECT pg_total_relation_size('outbox')"))
+            if (backend() == "postgresql")
+            else None
+        )
+        print(
+            f"{backend()}: {args.messages:,} messages, bodies of ~{args.body_bytes} bytes"
+            + (f", outbox {size / 1e6:.1f} MB with its indexes" if size else "")
+        )
+        client = app.test_client()
+        page = client.get("/login").get_data(as_text=True)
+        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+        answer = client.post(
+            "/login", data={"csrf_token": token, "email": COLEAD, "password": PASSWORD}
+        )
+        assert answer.status_code == 302
+        measure(client, args.runs, "as the schema is")
+        db.session.execute(text("DROP INDEX ix_outbox_kind_status"))
+        steady()
+        measure(client, args.runs, "without ix_outbox_kind_status")
+
+
+if __name__ == "__main__":
+    main()
