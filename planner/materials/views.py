@@ -64,16 +64,27 @@ def limit() -> int:
 
 
 @bp.url_value_preprocessor
-def _upload_limit(endpoint: str | None, _values: dict | None) -> None:
-    # The app reads no body above 1 MB; the upload routes take slides. This runs before every
-    # before_request function (CSRF protection reads the form first), for this blueprint only.
-    if endpoint in UPLOADS:
+def _upload_limit(endpoint: str | None, values: dict | None) -> None:
+    # The app reads no body above 1 MB; the upload routes take slides from a signed-in co-lead
+    # or the presenter whose link it is. This runs before every before_request function (CSRF
+    # protection reads the form first), for this blueprint only. A body sent by anyone else
+    # stops at the app's 1 MB unread, and its refusal shows nothing of the slot.
+    if _may_upload(endpoint, values or {}):
         request.max_content_length = limit() + FORM_MARGIN
 
 
+def _may_upload(endpoint: str | None, values: dict) -> bool:
+    if endpoint == "materials.upload":
+        return is_colead()
+    if endpoint == "materials.presenter_upload":
+        return by_token(values.get("token", "")) is not None
+    return False
+
+
 @bp.errorhandler(RequestEntityTooLarge)
-def _too_large(_error):
-    """A body over the upload limit, refused before it was read: the upload page says so."""
+def _too_large(error):
+    """A body over the upload limit, refused before it was read: the upload page says so, to
+    whoever may upload there (the co-leads' page shows a draft's slot and every material)."""
     message = MaterialError(
         f"The file is larger than {megabytes(limit())}, the limit for slides; make it smaller "
         "(export as PDF, compress the pictures) or give a link to it instead.",
@@ -81,7 +92,7 @@ def _too_large(_error):
         status=413,
     )
     args = request.view_args or {}
-    if request.endpoint == "materials.upload":
+    if request.endpoint == "materials.upload" and is_colead():
         slot = db.session.get(Slot, args.get("slot_id"))
         if slot is not None:
             return _colead_page(slot, _refused(_colead_form(formdata=None), message))
@@ -90,7 +101,13 @@ def _too_large(_error):
         if invitation is not None:
             form = _refused(_presenter_form(formdata=None), message)
             return _presenter_page(args["token"], invitation, form)
-    return render_template("errors/error.html", error=_error), 413
+    if request.endpoint in UPLOADS:
+        error = RequestEntityTooLarge(
+            f"The request is larger than {megabytes(request.max_content_length or 0)}. Adding "
+            "slides is for co-leads (sign in) and the slot's presenter (on the page their "
+            "private link opens)."
+        )
+    return render_template("errors/error.html", error=error), 413
 
 
 def _colead_form(**kwargs) -> MaterialForm:

@@ -225,6 +225,33 @@ def test_only_coleads_upload_on_the_slot(client, future):
     assert _stored() == []
 
 
+def test_a_body_too_large_sent_by_no_colead_shows_nothing_of_the_slot(
+    app, client, colead_client, monkeypatch
+):
+    """The upload's page in its refusal is the co-leads': a draft's slot, its materials and
+    their remove buttons. Without a co-lead the body stops at the app's 1 MB, unread."""
+    monkeypatch.setitem(app.config, "MAX_MATERIAL_BYTES", 1000)
+    slot = _meeting(colead_client, FUTURE, publish=False, talks=[{**TALK, "title": "Secret"}])
+    slot = slot.slots[0]
+    token = csrf_token(colead_client, f"/slots/{slot.id}/edit")
+    link = {"csrf_token": token, "material-url": "https://slides.example/draft"}
+    assert colead_client.post(f"/slots/{slot.id}/materials", data=link).status_code == 302
+    big = PDF + b"%" * (2 * 1024 * 1024)
+    answer = _send(client, f"/slots/{slot.id}/materials", "big.pdf", big, csrf=None)
+    page = answer.get_data(as_text=True)
+    assert answer.status_code == 413
+    assert "Secret" not in page and "slides.example/draft" not in page
+    assert 'name="material-file"' not in page and "/remove" not in page
+    assert "sign in" in page
+    assert len(_stored()) == 1
+    # The presenter's own link is what lets a body through to their page's refusal.
+    presenter = f"/presenter/{_presenter(slot)}/materials"
+    answer = _send(client, presenter, "big.pdf", big, csrf=None)
+    assert answer.status_code == 413 and 'name="material-file"' in answer.get_data(as_text=True)
+    answer = _send(client, "/presenter/" + "x" * 43 + "/materials", "big.pdf", big, csrf=None)
+    assert answer.status_code == 413 and "/remove" not in answer.get_data(as_text=True)
+
+
 # --- The presenter --------------------------------------------------------------------------
 
 
