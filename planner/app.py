@@ -5,11 +5,14 @@ import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, has_request_context, request
+from flask import Flask, Request, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.exceptions import BadHost
 from werkzeug.middleware.proxy_fix import ProxyFix
+from werkzeug.routing import MapAdapter
 
 from planner import http_errors, log_masking
 from planner.addresses import same_address
@@ -32,7 +35,8 @@ CONNECT_TIMEOUT = 5
 class Planner(Flask):
     """Flask, whose absolute addresses start with the configured BASE_URL rather than the
     request's Host header, which a sender may set to anything (a private link sent to
-    evil.example would be followed there); whose requests refuse a form that is not UTF-8."""
+    evil.example would be followed there), and a Host header that names no host gets a 400 on
+    its error page; whose requests refuse a form that is not UTF-8."""
 
     request_class = PlannerRequest
 
@@ -45,6 +49,22 @@ class Planner(Flask):
         if scheme:
             base = f"{scheme}://{base.split('://', 1)[1]}"
         return base + path.removeprefix(request.script_root)
+
+    def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
+        try:
+            return super().create_url_adapter(request)
+        except BadHost:
+            if request is None:
+                raise
+        # A Host header that names no host (an empty label, one over 63 characters) is refused
+        # with a 400 on the app's own error page; the page is built with BASE_URL's host, as
+        # every absolute link is, for without an adapter nothing can be built (a bare 500).
+        request.routing_exception = BadHost(
+            "The request's Host header names no host that a web address can have."
+        )
+        return self.url_map.bind_to_environ(
+            request.environ, server_name=urlsplit(self.config["BASE_URL"]).netloc, subdomain=""
+        )
 
 
 def _whole_number_from_environment(name: str) -> int | None:

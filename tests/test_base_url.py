@@ -4,8 +4,11 @@ private link or a feed's address can never be pointed at someone else's server."
 import re
 
 import pytest
+from sqlalchemy import func, select
 
 from planner.config import DEVELOPMENT_BASE_URL, base_url
+from planner.extensions import db
+from planner.proposals.models import Proposal
 from tests.support import publish_as_planned
 
 EVIL = {"Host": "evil.example"}
@@ -62,6 +65,23 @@ def test_another_base_url_is_used_as_configured(app, client, survey):
     finally:
         app.config["BASE_URL"] = "http://localhost"
     assert link.startswith("https://planner.example.org/cws/proposals/")
+
+
+@pytest.mark.parametrize("host", ["a..example", "a" * 64, "x" * 64 + ".example:8000", "."])
+def test_a_host_header_that_names_no_host_is_a_400_that_says_so(client, survey, host):
+    """Werkzeug cannot read such a header as a host name (an empty label, one over 63
+    characters); the error page, built without it, said nothing: the server's bare 500."""
+    bad = {"Host": host}
+    for path in ("/", "/meetings", "/feeds/taskforce.ics"):
+        page = client.get(path, headers=bad)
+        assert page.status_code == 400, path
+        assert "Host header" in page.get_data(as_text=True)
+    assert client.get("/no-such-page", headers=bad).status_code == 404
+    answer = client.get("/api/v1/surveys", headers=bad)
+    assert answer.status_code == 400
+    assert "Host header" in answer.get_json()["message"]
+    assert client.post("/api/v1/proposals", json=PROPOSAL, headers=bad).status_code == 400
+    assert db.session.scalar(select(func.count(Proposal.id))) == 0
 
 
 @pytest.mark.parametrize(
