@@ -30,6 +30,12 @@ def survey_from_request() -> Survey | None:
     return find_survey(reference) if reference else latest_survey()
 
 
+def reading() -> bool:
+    """Whether the request asks for a page, not sends its form: GET, or HEAD, which answers as
+    GET does (RFC 9110) and which CSRF protection does not guard, so never a form's way."""
+    return request.method in ("GET", "HEAD")
+
+
 def flag_from(args, name: str) -> bool:
     """?name= as a yes/no flag: absent is no; anything but yes/no words is 400."""
     value = (args.get(name) or "").strip().lower()

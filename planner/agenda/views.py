@@ -69,7 +69,7 @@ from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import is_time_zone, local_time, moment_in, resolve_zone, zone_choices
-from planner.web import refuse_changes
+from planner.web import reading, refuse_changes
 
 bp = Blueprint("agenda", __name__)
 
@@ -392,7 +392,7 @@ def _say_if_over(meeting: Meeting) -> None:
 @colead_required
 def edit(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
-    if request.method == "GET":
+    if reading():
         return _edit_page(found)
     form = _meeting_form(found)
     problem = None
@@ -982,7 +982,7 @@ def start_seen(meeting: Meeting) -> str:
 @colead_required
 def suggest(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
-    if request.method == "GET":
+    if reading():
         return _suggest_page(found)
     # "Use this start": the chosen candidate becomes the meeting's start. A published
     # meeting's subscribers and presenters are told: ask first, saying so.

@@ -24,7 +24,7 @@ from planner.pagination import paged, requested
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import form_int, query_int
 from planner.survey.operations import latest_survey
-from planner.web import flag_from, survey_from_request
+from planner.web import flag_from, reading, survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
 
@@ -67,11 +67,11 @@ def new():
     saved = query_int("from")
     data = (
         form_data(db.get_or_404(Lineup, saved, description=_GONE.format(saved)).rules)
-        if saved and request.method == "GET"
+        if saved and reading()
         else {}
     )
     focus = query_int("focus")
-    if focus and request.method == "GET" and not saved:
+    if focus and reading() and not saved:
         # "Propose a line-up from these" on a recommendation's matches, plans included if
         # they were there.
         data = {"focus": focus, "include_plans": flag_from(request.args, "include_plans")}
@@ -105,7 +105,7 @@ def new():
             # (helper-82: Back from a result was the browser's "Confirm resubmission").
             shown = {"from": lineup.id, "saved": 1, "previous": _previous_id()}
             return redirect(url_for(".new", survey=survey.slug, **shown) + "#result")
-    elif saved and request.method == "GET":
+    elif saved and reading():
         # A saved line-up with its rules, to adjust: just solved (`saved`) or reopened.
         lineup = db.session.get(Lineup, saved)
         result = lineup.result

@@ -42,6 +42,7 @@ from planner.materials.operations import (
 from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
 from planner.presenters.operations import by_token, not_theirs
+from planner.web import reading
 
 bp = Blueprint("materials", __name__)
 
@@ -258,7 +259,7 @@ def _presenter_page(token: str, invitation: Invitation, form: MaterialForm):
 @csrf.exempt
 def presenter_upload(token: str):
     invitation = _invitation(token)
-    if request.method == "GET":
+    if reading():
         return _presenter_page(token, invitation, _presenter_form(formdata=None))
     form = _presenter_form()
     if why := not_theirs(invitation):

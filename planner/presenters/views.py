@@ -38,7 +38,7 @@ from planner.presenters.operations import (
 )
 from planner.timezones import ZoneError, pick_zone, place_name, time_span, zone_choices
 from planner.versioning import link_changed, link_seen
-from planner.web import dead_link
+from planner.web import dead_link, reading
 
 bp = Blueprint("presenters", __name__)
 # Why the presenter may not change their slot now, or None (`operations.not_theirs`): the
@@ -297,7 +297,7 @@ def _office_contacts(slot: Slot) -> list[OfficeContact]:
 def invite_view(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     form = InviteForm() if request.method == "POST" else InviteForm(formdata=None)
-    if request.method == "GET":
+    if reading():
         form.process(data=_invite_defaults(slot))
     problem, status = None, 200
     submitted = form.validate_on_submit()

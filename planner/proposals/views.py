@@ -62,7 +62,7 @@ from planner.request_input import query_int
 from planner.survey.operations import latest_survey
 from planner.timezones import local_time
 from planner.versioning import link_changed, link_seen
-from planner.web import dead_link, refuse_changes
+from planner.web import dead_link, reading, refuse_changes
 
 bp = Blueprint("proposals", __name__)
 
@@ -91,7 +91,7 @@ def volunteer():
     form = VolunteerForm()
     fill_choices(form)
     note = None
-    if request.method == "GET":
+    if reading():
         form.office.data = (request.args.get("office") or "").upper() or None
         number = query_int("recommendation")
         if number:
@@ -155,14 +155,14 @@ def private(token: str):
 def edit(token: str):
     proposal = _by_token_or_404(token)
     decided = closed_reason(proposal)
-    if not proposal.open_to_office and request.method == "GET":
+    if not proposal.open_to_office and reading():
         flash(decided, "warning")
         return redirect(url_for(".private", token=token))
     form = ProposalEditForm(obj=proposal)
     fill_choices(form)
     form.kept_dates = frozenset(w.on for w in windows_of(proposal=proposal) if w.on is not None)
     note = None
-    if request.method == "GET":
+    if reading():
         form.recommendations.data = [r.number for r in proposal.recommendations]
         form.fill_contact(proposal)
         stored_windows = windows_of(proposal=proposal)
@@ -321,7 +321,7 @@ def decide(proposal_id: int):
     proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
     form = StatusForm()
     status = 200
-    if request.method == "GET":
+    if reading():
         form.version.data = proposal.version
     elif form.validate_on_submit():
         try:

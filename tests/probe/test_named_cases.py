@@ -4,6 +4,7 @@ select, NUL characters; and values the app builds itself fit their columns, and 
 with no Latin letter still gets an address."""
 
 import json
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,7 +16,15 @@ from planner.proposals.models import ProposalEvent
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
 from planner.survey.records import slugify
-from tests.probe.support import PROPOSAL, build_world, check_answer, read_forms, row_counts
+from tests.probe.support import (
+    PROPOSAL,
+    build_world,
+    check_answer,
+    colead_pages,
+    public_pages,
+    read_forms,
+    row_counts,
+)
 from tests.support import BUNDLED, csrf_token
 
 DEEP = "[" * 1000 + "]" * 1000
@@ -292,6 +301,27 @@ def test_forms_that_end_something_refuse_awkward_values(client, colead_client, s
             response = who.post(action, data=data)
             check_answer(response, before, f"POST {action} with {value[:10]!r}")
     assert colead_client.get("/account/password").status_code == 200  # still signed in
+
+
+def test_head_answers_as_get_does_and_writes_nothing(client, colead_client, survey):
+    """HEAD is GET without the body (RFC 9110), and CSRF protection guards no HEAD: a view of
+    both a page and its form that takes any method but GET for the form's must not take HEAD
+    for it (a meeting's start was moved by a HEAD carrying a form)."""
+    world = build_world(client, colead_client)
+    presenter = f"/presenter/{world.presenter}/materials"
+    for who, pages in (
+        (colead_client, [*colead_pages(world), presenter, f"/lineups/new?from={world.lineup}"]),
+        (client, [*public_pages(world), presenter]),
+    ):
+        for page in pages:
+            got, head = who.get(page).status_code, who.head(page).status_code
+            assert head == got, f"HEAD {page}: {head}, GET: {got}"
+    meeting = db.session.get(Meeting, world.meeting)
+    was = meeting.starts_at
+    form = {"starts_at": (was + timedelta(hours=1)).isoformat(), "start_seen": was.isoformat()}
+    colead_client.open(f"/meetings/{world.meeting}/suggest", method="HEAD", data=form)
+    db.session.expire_all()
+    assert db.session.get(Meeting, world.meeting).starts_at == was
 
 
 def test_the_history_actor_fits_its_column(client, survey):
