@@ -83,6 +83,13 @@ class Invitation(db.Model):
         return token_again(self.link_salt, self.link_hash)
 
     @property
+    def own_zone(self) -> str | None:
+        """The zone this presenter reads their times in: the one given when inviting them or
+        chosen on their page, also once they declined (`Slot.presenter_zone` then speaks for
+        the office's next presenter); else the slot's, else the meeting's home zone."""
+        return self.time_zone or self.slot.presenter_zone or self.slot.meeting.time_zone
+
+    @property
     def answer_label(self) -> str:
         return (
             ANSWER_LABELS.get(self.answer, "not answered yet")

@@ -79,7 +79,7 @@ def _page(
         slot=slot,
         meeting=meeting,
         slots=[(s, t) for s, t in layout(meeting) if s.status != SlotStatus.cancelled],
-        zone=slot.presenter_zone or meeting.time_zone,
+        zone=invitation.own_zone,
         published=meeting.status == MeetingStatus.published,
         frozen=frozen(slot),
         taken_off=taken_off(invitation),
@@ -118,7 +118,7 @@ def zone_view(token: str):
     their office's): their times follow it here, in email, and in the co-leads' view."""
     invitation = _invitation(token)
     slot = invitation.slot
-    shown = slot.presenter_zone or slot.meeting.time_zone
+    shown = invitation.own_zone
     typed = "".join(c for c in (request.form.get("zone") or "")[:100] if c.isprintable()).strip()
     if slot.status_shown == SlotStatus.cancelled:
         # The page offers no zone for a cancelled slot: no time is shown or sent any more.

@@ -131,6 +131,23 @@ def test_after_a_decline_the_slot_reads_in_its_offices_zone_again(api, client, s
     assert "in Auckland" not in page and "in Sydney" in page
 
 
+def test_after_a_decline_their_own_page_keeps_the_zone_they_chose(api, slot, presenter):
+    """h206: the office's zone speaks for its next presenter, not on the page of the one who
+    declined. They still read their slot (and may answer again) in the zone they chose; saving
+    a zone there showed "Your times now show in Pacific/Auckland" over times in Sydney."""
+    link = invite(api, slot, time_zone="Pacific/Auckland")
+    declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    assert declined.status_code == 302
+    page = text(presenter.get(link))
+    assert "Your time (Pacific/Auckland)" in page and "Your time (Australia/Sydney)" not in page
+    assert re.search(r'name="zone_seen" value="([^"]+)"', page)[1] == "Pacific/Auckland"
+    # A zone chosen after the decline is the one the page then shows.
+    saved = presenter.post(f"{link}/zone", data={"zone": "Lima", "zone_seen": "Pacific/Auckland"})
+    assert saved.status_code == 302
+    page = text(presenter.get(saved.headers["Location"]))
+    assert "Your time (America/Lima)" in page and "Your time (Pacific/Auckland)" not in page
+
+
 def test_moving_a_slot_to_another_office_warns_that_its_presenter_is_still_invited(api, slot):
     invite(api, slot)
     url = f"/slots/{slot.id}/edit"
