@@ -286,3 +286,23 @@ def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+@event.listens_for(Engine, "savepoint")
+def _sqlite_savepoint_inside_a_transaction(connection, _name) -> None:
+    """A savepoint on SQLite is nested in a transaction, as on PostgreSQL. The sqlite3 module
+    (its default, legacy transaction handling) begins one only before an INSERT, UPDATE or
+    DELETE: a savepoint that is a session's first write (set_mark's insert) began the
+    transaction itself, and releasing it committed everything, which the request's rollback
+    then left behind. The transaction is begun here, as the module would have begun it one
+    statement later. SQLAlchemy's own recipe (the module's handling off, BEGIN at every
+    transaction's start) would make every request, reads too, hold SQLite's lock from its first
+    read to its end, so that writers wait on readers and a read-then-write request fails at
+    once against another writer."""
+    driver = connection.connection.driver_connection
+    if (
+        type(driver).__module__.startswith("sqlite3")
+        and driver.isolation_level is not None  # None: autocommit, asked for
+        and not driver.in_transaction
+    ):
+        driver.execute(f"BEGIN {driver.isolation_level}")

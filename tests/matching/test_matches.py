@@ -116,6 +116,17 @@ def test_a_mark_saved_meanwhile_by_another_co_lead_is_not_replaced_unseen(survey
     assert saved.verdict == "not_useful"
 
 
+@pytest.mark.committed  # the app's own sessions and transactions, as a server has them
+def test_a_mark_goes_with_the_rest_of_a_request_that_is_rolled_back(app):
+    """A new mark is inserted in a savepoint (a lost race is refused and the request goes on).
+    On SQLite the sqlite3 module had begun no transaction before that first write: the savepoint
+    began one, and its release committed the mark, which the request's rollback left behind."""
+    with app.app_context():
+        set_mark("ES", "AU", 10, "useful", "", "c@example.org", expected=None)
+        db.session.rollback()
+        assert mark_of("ES", "AU", 10) is None
+
+
 def test_api_matches(client, survey):
     response = client.get("/api/v1/matches?recommendation=10&survey=CWS/13/26")
     assert response.status_code == 200
