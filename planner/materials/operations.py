@@ -61,9 +61,8 @@ def add_file(
     store: Store | None = None,
 ) -> Material:
     """Slides for `slot`, checked by their content; stored under their cleaned base name with
-    the extension of the format they are in. The same file on the slot already is a conflict;
-    found only by the database's rule (another upload saved it meanwhile), the session is
-    rolled back first."""
+    the extension of the format they are in. The same file on the slot already is a conflict,
+    also when only the database's rule finds it (another upload saved it meanwhile)."""
     check_size(len(data), limit)
     kind = file_type(data)
     held = _open_for(slot.meeting, slot)
@@ -85,16 +84,15 @@ def add_file(
         added_at=utcnow(),
         added_by=fit(by, Material.added_by),
     )
-    db.session.add(material)
     try:
-        # Before the bytes are stored anywhere: a lost race writes nothing to a bucket.
-        db.session.flush()
+        # Before the bytes are stored anywhere: a lost race writes nothing to a bucket. In a
+        # savepoint: the refusal takes back this insert only, and the caller's transaction
+        # goes on to its own end.
+        with db.session.begin_nested():
+            db.session.add(material)
     except IntegrityError:
         # The same file saved by another upload (another instance) between the check above and
-        # this insert: the database's rule (uq_materials_slot_sha256) refused it. The upload
-        # wrote nothing before: all of its transaction goes. (Not a savepoint: on SQLite, one
-        # begun before any write commits when released.)
-        db.session.rollback()
+        # this insert: the database's rule (uq_materials_slot_sha256) refused it.
         if same := _file_on(slot, sha256):
             raise _already_there(same) from None
         raise

@@ -9,8 +9,10 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.agenda.models import Meeting, Slot
+from planner.errors import ConflictError
 from planner.extensions import db
 from planner.materials.models import Material, MaterialFile
+from planner.materials.operations import add_file
 from planner.presenters.operations import invite, revoke
 from planner.survey.models import Answer
 from planner.survey.records import Question
@@ -290,6 +292,24 @@ def test_the_same_file_twice_is_added_once(app, colead_client, future):
     # Other slides are taken.
     assert colead_upload(colead_client, future, "Talk.odp", ODP).status_code == 302
     assert [m.filename for m in _stored()] == ["my talk.pdf", "Talk.odp"]
+
+
+def test_a_lost_race_for_the_same_file_undoes_the_upload_alone(app_context, future, monkeypatch):
+    """The database's rule refuses a file another upload stored after the check: the refusal
+    takes back that insert only. An operation only flushes: what its caller changed before in
+    the same transaction is the caller's to keep or roll back, not gone under it."""
+    add_file(future, "first.pdf", PDF, "co-lead")  # the other upload's, saved
+    db.session.commit()
+    future.title = "Renamed"
+    db.session.flush()
+    # The check found no such file: another upload stored it just after.
+    monkeypatch.setattr("planner.materials.operations._open_for", lambda _meeting, _slot: [])
+    with pytest.raises(ConflictError, match=r"as “first\.pdf”"):
+        add_file(future, "again.pdf", PDF, "co-lead")
+    db.session.commit()  # the caller keeps its own change
+    db.session.expire_all()
+    assert future.title == "Renamed"
+    assert [m.filename for m in _stored()] == ["first.pdf"]
 
 
 @pytest.mark.committed  # two requests at once, each on a connection of its own
