@@ -26,7 +26,9 @@ Who gets what:
 One module per kind of message (`invitations`, `proposals`, `presenter`, `changes`,
 `reminders`), over three they share: `addressing`, `waiting` (what the outbox still holds for a
 slot and an address) and `writing` (a message and its calendar part written to the outbox).
-This package names what the rest of the app calls.
+Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
+and `presenter` rewrites a settling update or sends a contact's copy (`changes`). Modules
+import only down that order, never back. This package names what the rest of the app calls.
 """
 
 from planner.mail.messages.addressing import language_of, taskforce_address

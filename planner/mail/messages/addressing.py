@@ -17,16 +17,8 @@ from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
 from planner.timezones import known_time_zones, time_span
 
-# Session.info keys: what this transaction changed, and who has had a message about which slot.
-_TOUCHED, _MEETINGS, _REMOVED, _SENT, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
-    "mail.slots",
-    "mail.meetings",
-    "mail.removed",
-    "mail.sent",
-    "mail.added",
-    "mail.office_before",
-    "mail.contacts",
-)
+# The Session.info key of who has had a message about which slot in this transaction.
+_SENT = "mail.sent"
 
 
 def organizer_email() -> str:

@@ -13,22 +13,12 @@ from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import ASKED_AGAIN, CONFIRMED_AGAIN
 from planner.calendar.ics import EventInfo
 from planner.calendar.operations import _status as shown_status
-from planner.calendar.operations import (
-    is_public,
-    office_sequence,
-    slot_sequence,
-)
+from planner.calendar.operations import is_public, office_sequence, slot_sequence
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
-    _ADDED,
-    _CONTACTS,
-    _MEETINGS,
-    _OFFICE_BEFORE,
-    _REMOVED,
     _SENT,
-    _TOUCHED,
     _about,
     _already_sent,
     _mark_sent,
@@ -63,6 +53,17 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
 
+# Session.info keys: what this transaction changed (`_SENT`, who has had a message about which
+# slot, is `addressing`'s).
+_TOUCHED, _MEETINGS, _REMOVED, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
+    "mail.slots",
+    "mail.meetings",
+    "mail.removed",
+    "mail.added",
+    "mail.office_before",
+    "mail.contacts",
+)
+
 # Where a slot goes when its presenter no longer presents it (and it is not cancelled).
 _LEFT = (SlotStatus.declined, SlotStatus.proposed)
 
@@ -78,7 +79,7 @@ _WHAT = {
 
 
 def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
-    """The slot's time before this change, as `_times` shows it; none if it did not move."""
+    """The slot's time before this change, as `writing._times` shows it; none if it did not move."""
     if change.was is None:
         return []
     start, minutes = change.was
@@ -517,7 +518,8 @@ def _active_presenter(slot: Slot, before: str | None = None) -> str:
 
 def _status_before(slot: Slot, change: _Change) -> str:
     """The slot's status before this change: a message that replaces a settling one names no
-    change of status when the slot is back at the status told before the first (`_carry`)."""
+    change of status when the slot is back at the status told before the first
+    (`writing._carry`)."""
     return change.status or slot.status
 
 

@@ -19,8 +19,8 @@ from planner.presenters.models import Answer, Invitation
 def link_revoked(invitation: Invitation) -> None:
     """The presenter's link was revoked: an invitation not yet out (it carries the link) is
     superseded. An update still settling carries it too: it is written again without the link
-    (what it had to say, said by the new one; `_send` carries it over). Later messages carry
-    no link (`_private_url`)."""
+    (what it had to say, said by the new one; `writing._send` carries it over). Later messages carry
+    no link (`addressing._private_url`)."""
     if not invitation.email:
         return
     _supersede(invitation.slot, invitation.email, (MessageKind.invitation,))

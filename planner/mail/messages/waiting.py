@@ -8,9 +8,7 @@ from sqlalchemy import select, update
 
 from planner.addresses import mailbox
 from planner.agenda.models import Slot
-from planner.calendar.operations import (
-    slot_sequence,
-)
+from planner.calendar.operations import slot_sequence
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
@@ -29,9 +27,12 @@ def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
     )
 
 
+_SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
+
+
 def _behind(message: OutboxMessage, slot: Slot) -> bool:
     """Whether a message's calendar entry carries a lower SEQUENCE than the slot's event now."""
-    found = re.search(r"^SEQUENCE:(\d+)\r?$", message.ics or "", re.MULTILINE)
+    found = _SEQUENCE_LINE.search(message.ics or "")
     return found is not None and int(found[1]) < slot_sequence(slot, slot.meeting)
 
 
@@ -40,8 +41,6 @@ def _behind(message: OutboxMessage, slot: Slot) -> bool:
 # (helper-66). Its calendar entry goes with it; the feeds follow at once. It never waits more
 # than SETTLE_AT_MOST after the first change it tells of (a change every 50 seconds).
 UPDATE_SETTLE = timedelta(minutes=1)
-
-
 SETTLE_AT_MOST = timedelta(minutes=5)
 
 
@@ -98,9 +97,6 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
 def _settling_update(slot: Slot, email: str) -> bool:
     """Whether an update about `slot` to `email` is still waiting out UPDATE_SETTLE."""
     return bool(_settling_rows(*_about(slot, email)))
-
-
-_SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
 
 
 def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:

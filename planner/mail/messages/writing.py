@@ -8,10 +8,7 @@ from flask import current_app, render_template
 
 from planner.agenda.models import Slot
 from planner.calendar.ics import EventInfo, Participant
-from planner.calendar.operations import (
-    is_public,
-    presenter_event,
-)
+from planner.calendar.operations import is_public, presenter_event
 from planner.db_types import utcnow
 from planner.mail import imip
 from planner.mail.messages.addressing import _mark_sent, _zone, absolute, organizer_email, when
@@ -139,8 +136,8 @@ def _send(
 
 def _times_known(withdrawn: dict | None, times: list[str]) -> list[str]:
     """The times a cancellation names: where an update withdrawn before it went (`withdrawn`,
-    from `_settling_withdrawn`) had news of a move, the time the recipient knew, which is what
-    their calendar holds (the CANCEL's UID finds it wherever it is); else `times`."""
+    from `waiting._settling_withdrawn`) had news of a move, the time the recipient knew, which
+    is what their calendar holds (the CANCEL's UID finds it wherever it is); else `times`."""
     return list(withdrawn["was"]) if withdrawn and withdrawn.get("was") else list(times)
 
 
@@ -216,7 +213,7 @@ def _calendar(
     """The iTIP part of a message to `attendee`. About a `slot`, its SEQUENCE is never below
     what their calendar holds of it, whichever way it came: a presenter who is also a contact
     of the office holds one event under one UID, and an invitation or a CANCEL at a lower
-    SEQUENCE than their contact copy's is ignored (helper-58; `_sequence_for`)."""
+    SEQUENCE than their contact copy's is ignored (helper-58; `waiting._sequence_for`)."""
     if slot is not None:
         sequence = _sequence_for(slot, attendee.email, event.sequence, method)
         event = replace(event, sequence=sequence)
