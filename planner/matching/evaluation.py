@@ -12,7 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
-from sklearn.metrics import ndcg_score
+from sklearn.metrics import cohen_kappa_score, ndcg_score
 
 from planner.matching.scorer import Scorer, Weights
 from planner.matching.words import words
@@ -63,6 +63,45 @@ def evaluate(judgements: Iterable[Mapping], ranking: Ranking) -> list[InterestQu
             )
         )
     return results
+
+
+@dataclass(frozen=True)
+class Agreement:
+    pairs: int
+    lowest_kappa: float
+    highest_kappa: float
+    same_mean: float  # the share of pairs both sets give the same mean grade
+
+
+def agreement_between(first: Iterable[Mapping], second: Iterable[Mapping]) -> Agreement:
+    """How far two sets of judgements of the same pairs agree: the quadratic weighted kappa of
+    each rater of one with each rater of the other (the lowest and the highest), and how many
+    pairs get the same mean grade from both. Judgements of the pairs a ranking was fitted to,
+    made again by other raters, tell only as much beyond the first as they differ from them."""
+
+    def graded(judgements):
+        return {
+            (j["audience"], j["recommendation"], office): grade
+            for j in judgements
+            for office, grade in j["grades"].items()
+        }
+
+    ones, others = graded(first), graded(second)
+    pairs = sorted(ones.keys() & others.keys())
+    raters = [
+        sorted(name for name in grades[pairs[0]] if name != "mean") for grades in (ones, others)
+    ]
+    kappas = [
+        cohen_kappa_score(
+            [ones[p][mine][0] for p in pairs],
+            [others[p][theirs][0] for p in pairs],
+            weights="quadratic",
+        )
+        for mine in raters[0]
+        for theirs in raters[1]
+    ]
+    same = np.mean([ones[p]["mean"] == others[p]["mean"] for p in pairs])
+    return Agreement(len(pairs), float(min(kappas)), float(max(kappas)), float(same))
 
 
 def summary(results: Iterable[InterestQuality]) -> tuple[float, float]:
