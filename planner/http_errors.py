@@ -24,6 +24,7 @@ from wtforms import PasswordField
 from wtforms.fields.core import UnboundField
 
 from planner.errors import PlannerError
+from planner.web import reading
 
 
 def api_error(status: int, message: str, **extra) -> Response:
@@ -194,7 +195,7 @@ def _refused(error: PlannerError):
     # A page of a listing past its last: the way back is its first page, not the start page
     # (helper-82).
     first_page = None
-    if error.field == "page" and request.method == "GET":
+    if error.field == "page" and reading():
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
         first_page = request.path + ("?" + urlencode(kept) if kept else "")
     page_html = render_template("errors/error.html", error=page, first_page=first_page)

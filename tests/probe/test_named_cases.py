@@ -303,6 +303,16 @@ def test_forms_that_end_something_refuse_awkward_values(client, colead_client, s
     assert colead_client.get("/account/password").status_code == 200  # still signed in
 
 
+def test_head_of_a_page_past_a_listings_last_answers_as_get_does(client, survey):
+    """The 404 of a page past a listing's last leads to its first page (helper-82); a HEAD of
+    it said nothing of the way back, so its headers (the length) were not GET's."""
+    url = "/recommendations/10/matches?survey=CWS-13-26&page=999"
+    got, head = client.get(url), client.head(url)
+    assert (head.status_code, got.status_code) == (404, 404)
+    assert "The first page" in got.text
+    assert head.headers["Content-Length"] == got.headers["Content-Length"]
+
+
 def test_head_answers_as_get_does_and_writes_nothing(client, colead_client, survey):
     """HEAD is GET without the body (RFC 9110), and CSRF protection guards no HEAD: a view of
     both a page and its form that takes any method but GET for the form's must not take HEAD
