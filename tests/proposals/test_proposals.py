@@ -524,6 +524,38 @@ def test_revoke_and_reissue_the_link(client, colead_client, survey):
     assert [e.action for e in proposal.events][-2:] == ["link revoked", "new link"]
 
 
+def test_the_decision_form_on_the_page_a_new_link_is_shown_on_decides(
+    client, colead_client, survey
+):
+    """Making a new link answers with the proposal's page at /proposals/<id>/link (the link is
+    shown once, on that answer). Its decision form named no address, so a browser sent the
+    decision there, which refused it (400: "revoke or make a new link?"). It goes to the
+    proposal's own address, with the review's filters it carries."""
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    url = f"/proposals/{proposal.id}"
+    back = "?back=status%3Dsubmitted"
+    review = hidden_fields(colead_client, url + back)
+    page = colead_client.post(f"{url}/link{back}", data={**review, "action": "reissue"}).text
+    form = re.search(r'<form method="post"([^>]*)>\s*<input id="csrf_token"', page)
+    assert form is not None, "no decision form on the page"
+    action = re.search(r'action="([^"]*)"', form[1])
+    sent_to = html.unescape(action[1]) if action else f"{url}/link{back}"  # a browser's way
+    fields = dict(
+        re.findall(
+            r'<input id="(?:csrf_token|version)" name="(\w+)" type="hidden" '
+            r'value="([^"]*)"',
+            page,
+        )
+    )
+    decision = {**fields, "status": "waitlisted", "reason": "Later in the year."}
+    decided = colead_client.post(sent_to, data=decision)
+    assert decided.status_code == 302
+    assert decided.headers["Location"] == url + back
+    db.session.refresh(proposal)
+    assert proposal.status == "waitlisted"
+
+
 def test_html_typed_into_the_title_shows_as_text_everywhere(client, colead_client, survey):
     token = token_of(send(client, title=SCRIPT))
     proposal = db.session.scalar(select(Proposal))
