@@ -23,18 +23,18 @@ Who gets what:
   in their calendar: it only takes out what was put there, so no dead event stays.
 - the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
 
-One module per kind of message (`invitations`, `proposals`, `presenter`, `changes`,
+One module per kind of message (`invitations`, `proposals`, `presenters`, `changes`,
 `reminders`), over three they share: `addressing`, `waiting` (what the outbox still holds for a
 slot and an address) and `writing` (a message and its calendar part written to the outbox).
 Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
-and `presenter` rewrites a settling update or sends a contact's copy (`changes`). Modules
+and `presenters` rewrites a settling update or sends a contact's copy (`changes`). Modules
 import only down that order, never back. This package names what the rest of the app calls.
 """
 
 from planner.mail.messages.addressing import language_of, taskforce_address
 from planner.mail.messages.changes import track_changes
 from planner.mail.messages.invitations import invitation, link_renewed
-from planner.mail.messages.presenter import answered, link_revoked, presenter_replaced
+from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
 from planner.mail.messages.proposals import (
     decision,
     link_mailed,
