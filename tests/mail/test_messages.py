@@ -930,6 +930,18 @@ def test_the_same_answer_twice_tells_the_co_leads_once(api, slot, presenter):
     assert len(outbox(kind="answer")) == 2
 
 
+def test_the_co_leads_read_the_slots_time_in_an_answer(api, slot, presenter):
+    """A co-lead told that the presenter asks for another time sees the time they answered to,
+    in the meeting's zone, as the agenda editor shows it."""
+    link = invite(api, slot)
+    note = {"answer": "another_time", "note": "Mornings in Sydney, please"}
+    assert presenter.post(link + "/answer", data=note).status_code == 302
+    [message] = outbox(kind="answer")
+    time = "Tuesday 9 March 2027, 13:10–13:30 Europe/Zurich (UTC+1)"
+    assert f"The slot's time on the agenda: {time}" in message.text_body
+    assert f"The slot’s time on the agenda: {time}" in html.unescape(message.html_body)
+
+
 def test_an_answer_repeated_after_a_co_lead_reset_the_slot_counts_again(api, slot, presenter):
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
