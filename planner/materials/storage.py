@@ -69,9 +69,10 @@ _clients_lock = threading.Lock()
 
 
 def _client(settings: Mapping[str, str | None]):
-    """One boto3 client per settings, made once: making one reads botocore's service models
-    (tens of milliseconds), and boto3's default session is not safe to share between threads."""
-    key = tuple(settings.get(name) or None for name in S3_SETTINGS)
+    """One boto3 client per endpoint, keys and region, made once: making one reads botocore's
+    service models (tens of milliseconds), and boto3's default session is not safe to share
+    between threads. The bucket is not the client's: each call names it."""
+    key = tuple(settings.get(name) or None for name in S3_SETTINGS if name != "MATERIALS_S3_BUCKET")
     with _clients_lock:
         if key not in _clients:
             import boto3  # an optional extra: only deployments that configure S3 install it
