@@ -2,9 +2,11 @@
 
 import json
 import os
+import shutil
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -87,20 +89,67 @@ def test_offices_are_seeded_with_wipo_groups_and_where_each_value_came_from(app_
 def database_at(tmp_path, revision: str):
     """An app on a database of its own, migrated up to `revision`, to store what a database of
     that time held before migrating it further. On PostgreSQL in the run against it (a test that
-    asks for `app`, marked `committed`, is run there too)."""
+    asks for `app`, marked `committed`, is run there too). A SQLite file is a copy of one
+    migrated to `revision` once for the module (`_migrated_file`)."""
     from flask_migrate import upgrade
 
     from planner.app import create_app
 
     with _database_of_its_own(tmp_path) as url:
+        sqlite = make_url(url).get_backend_name() == "sqlite"
+        if sqlite:
+            shutil.copyfile(_migrated_file(revision), make_url(url).database)
         app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
         with app.app_context():
             try:
-                upgrade(revision=revision)
+                if not sqlite:
+                    upgrade(revision=revision)
                 yield
             finally:
                 db.session.remove()
                 db.engine.dispose()
+
+
+# SQLite files migrated up to the revisions the tests start from, each made once for the module
+# and copied by each test that starts there: migrating a database from the first revision again
+# in each test was most of this module's time. Each is made from a copy of the latest one made
+# before it among its revision's ancestors, then migrated on from there.
+_MIGRATED: dict[str, Path] = {}
+_MIGRATED_FOLDER: list[Path] = []
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _migrated_files(tmp_path_factory):
+    _MIGRATED.clear()
+    _MIGRATED_FOLDER[:] = [tmp_path_factory.mktemp("migrated")]
+    yield
+    _MIGRATED.clear()
+
+
+def _migrated_file(revision: str) -> Path:
+    if revision in _MIGRATED:
+        return _MIGRATED[revision]
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+    from flask_migrate import upgrade
+
+    from planner.app import create_app
+
+    path = _MIGRATED_FOLDER[0] / f"{revision}.sqlite3"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}", "SECRET_KEY": "x"})
+    with app.app_context():
+        script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+        # The revision itself first, then its ancestors, latest first.
+        ancestors = [r.revision for r in script.iterate_revisions(revision, "base")]
+        if start := next((r for r in ancestors if r in _MIGRATED), None):
+            shutil.copyfile(_MIGRATED[start], path)
+        try:
+            upgrade(revision=revision)
+        finally:
+            db.session.remove()
+            db.engine.dispose()
+    _MIGRATED[revision] = path
+    return path
 
 
 @contextmanager
