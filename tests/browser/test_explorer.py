@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import FITS_WIDTH, HEADINGS_IN_ORDER, shoot
+from tests.browser.conftest import FITS_WIDTH, HEADINGS_IN_ORDER, boxes, shoot
 
 # The explorer's pages at a desktop's width: headings, the main menu, tables with heads. At a
 # phone's width they are in tests/browser/test_every_page.py (nothing sideways, axe).
@@ -190,9 +190,12 @@ def test_the_charts_links_are_targets_and_the_bars_labels_whole(page, phone, liv
     phone, where the bars fit the screen."""
     for browser_page in (page, phone):
         browser_page.goto(live_server + "/")
-        for link in browser_page.locator("svg.chart a").all():
-            box = link.bounding_box()
-            assert box["width"] >= 24 and box["height"] >= 24, (link.get_attribute("href"), box)
+        links = browser_page.locator("svg.chart a")
+        for n, box in enumerate(boxes(browser_page, "svg.chart a")):
+            assert box["width"] >= 24 and box["height"] >= 24, (
+                links.nth(n).get_attribute("href"),
+                box,
+            )
         bars = browser_page.locator("svg:has(#bars-title)")
         labels = bars.evaluate(
             """svg => [...svg.querySelectorAll('a.label text')].map(text =>

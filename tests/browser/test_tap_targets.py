@@ -10,7 +10,7 @@ import pytest
 from planner.extensions import db
 from planner.proposals.models import Proposal
 from planner.proposals.views import PAGE_SIZE as PROPOSALS_PAGE
-from tests.browser.conftest import ARTIFACTS, FITS_WIDTH, sign_in
+from tests.browser.conftest import ARTIFACTS, FITS_WIDTH, boxes, sign_in
 from tests.support import publish_as_planned
 
 TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button, main summary"
@@ -221,7 +221,7 @@ def test_on_a_phone_the_heatmap_and_its_table_are_easy_to_tap(phone, live_server
     the table that says the same, its links and the downloads below the charts, a finger's
     width (44 px)."""
     phone.goto(live_server + "/")
-    squares = [box for box in _boxes(phone, "svg.chart a.cell rect") if box]
+    squares = [box for box in boxes(phone, "svg.chart a.cell rect") if box]
     assert len(squares) > 50
     small = [box for box in squares if box["width"] < 24 or box["height"] < 24]
     assert small == [], small[:3]
@@ -230,19 +230,16 @@ def test_on_a_phone_the_heatmap_and_its_table_are_easy_to_tap(phone, live_server
     assert all(a["x"] + a["width"] <= b["x"] for a, b in pairwise(row))
     for table in phone.locator("main details").all():
         table.locator("summary").click()
-    links = phone.locator("main details table a, main .chart-actions a")
+    selector = "main details table a, main .chart-actions a"
+    links = phone.locator(selector)
     assert links.count() > 50
     small = [
-        f"{link.inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}"
-        for link in links.all()
-        if (box := link.bounding_box()) and (box["height"] < 44 or box["width"] < 44)
+        f"{links.nth(n).inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}"
+        for n, box in enumerate(boxes(phone, selector))
+        if box and (box["height"] < 44 or box["width"] < 44)
     ]
     assert small == [], small[:5]
     assert phone.evaluate(FITS_WIDTH)
-
-
-def _boxes(page, selector: str) -> list[dict | None]:
-    return [target.bounding_box() for target in page.locator(selector).all()]
 
 
 def test_on_a_phone_a_file_chooser_looks_as_big_as_it_is(phone, live_server, colead):
