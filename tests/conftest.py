@@ -313,95 +313,9 @@ def _bundled_record():
 @pytest.fixture
 def survey(app_context):
     """The bundled CWS/13/26 survey, read and stored as `make run` stores it."""
-    survey = _stored_survey()
+    survey = import_record(_bundled_record()).survey
     db.session.commit()
     return survey
-
-
-# The rows the import stored for the bundled survey, read back after the first import of the
-# run: columns and values of each table, in the order of their ids (`_stored_survey`).
-_SURVEY_ROWS: dict = {}
-_SURVEY_CHILDREN = ("respondents", "survey_warnings", "answers")
-
-
-def _stored_survey():
-    """The bundled survey stored as `import_record` stores it, the same rows in the same order
-    (so the same ids, and the same sequence values on PostgreSQL): the survey through the ORM
-    (its defaults, the calendar's change mark at its flush), then its respondents, warnings and
-    answers copied from those the run's first import stored, a statement for each table. Half a
-    test's setup on PostgreSQL was the import's hundreds of row-by-row inserts. Where the
-    import could answer otherwise (a survey stored already, a respondent's office missing) it
-    imports for real."""
-    from sqlalchemy import func, select
-
-    from planner.offices.models import Office
-    from planner.survey.models import Survey
-
-    rows = _SURVEY_ROWS
-    if rows:
-        codes = rows["office_codes"]
-        known = select(func.count()).select_from(Office).where(Office.code.in_(codes))
-        if (
-            db.session.scalar(select(Survey.id).limit(1)) is None
-            and db.session.scalar(known) == len(codes)
-            and db.session.connection().dialect.paramstyle in ("qmark", "format", "pyformat")
-        ):
-            survey = Survey(**rows["survey"])
-            db.session.add(survey)
-            db.session.flush()
-            for table in _SURVEY_CHILDREN:
-                _insert_rows(table, rows[table], survey.id)
-            return survey
-    outcome = import_record(_bundled_record())
-    if not rows and outcome.status == "created":
-        _SURVEY_ROWS.update(_rows_of(outcome.survey))
-    return outcome.survey
-
-
-def _rows_of(survey) -> dict:
-    from sqlalchemy import inspect
-
-    mapper = inspect(type(survey))
-    fields = {
-        attr.key: getattr(survey, attr.key)
-        for attr in mapper.column_attrs
-        if attr.key not in ("id", "imported_at")  # imported_at: the time of each import
-    }
-    found = {"survey": fields, "office_codes": sorted({r.office_code for r in survey.respondents})}
-    connection = db.session.connection()
-    for table in _SURVEY_CHILDREN:
-        columns = [c.name for c in db.metadata.tables[table].columns if c.name != "id"]
-        listed = ", ".join(columns)
-        result = connection.exec_driver_sql(
-            f"SELECT {listed} FROM {table} WHERE survey_id = {int(survey.id)} ORDER BY id"
-        )
-        found[table] = (columns, [tuple(row) for row in result])
-    return found
-
-
-def _insert_rows(table: str, stored: tuple, survey_id: int) -> None:
-    """`stored` rows into `table` for survey `survey_id`, as few multi-row INSERTs as the
-    driver's parameter limit allows."""
-    columns, values = stored
-    if not values:
-        return
-    connection = db.session.connection()
-    mark = "?" if connection.dialect.paramstyle == "qmark" else "%s"
-    where = columns.index("survey_id")
-    per_row = f"({', '.join([mark] * len(columns))})"
-    chunk = max(1, connection.dialect.insertmanyvalues_max_parameters // len(columns))
-    for start in range(0, len(values), chunk):
-        part = values[start : start + chunk]
-        params = []
-        for row in part:
-            params.extend(row[:where])
-            params.append(survey_id)
-            params.extend(row[where + 1 :])
-        connection.exec_driver_sql(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES "
-            + ", ".join([per_row] * len(part)),
-            tuple(params),
-        )
 
 
 @pytest.fixture
