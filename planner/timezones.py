@@ -338,6 +338,13 @@ def resolve_zone(text: str) -> list[str]:
         if all(parts):
             common = [z for z in parts[0] if all(z in other for other in parts[1:])]
             return common or list(parts[0])
+    if "/" in text:
+        # Written as a zone IANA does not have ("Europe/Geneva", "Asia/Mumbai"): its
+        # city may be a place we know, in the region it names where it fits.
+        region, _, city = text.rpartition("/")
+        zones = list(names.get(place_key(city.replace("_", " ")), ()))
+        within = [z for z in zones if z.casefold().startswith(region.strip().casefold() + "/")]
+        return within or zones
     return list(names.get(place_key(text), ()))
 
 

@@ -28,6 +28,11 @@ from planner.timezones import ZoneError, pick_zone, resolve_zone, time_span, zon
         ("Mumbai", "Asia/Kolkata"),
         ("Daejeon", "Asia/Seoul"),
         ("Washington, D.C.", "America/New_York"),
+        # Written as a zone, with a city that is not a zone's: the place it names.
+        ("Europe/Geneva", "Europe/Zurich"),
+        ("europe/geneva", "Europe/Zurich"),
+        ("Asia/Mumbai", "Asia/Kolkata"),
+        ("Europe/The_Hague", "Europe/Amsterdam"),
     ],
 )
 def test_english_names_and_zone_names(text, zone):
