@@ -64,12 +64,9 @@ def _private_url(invitation: Invitation) -> str | None:
 
 
 def _presenter_zone(invitation: Invitation) -> str:
-    """The zone this invitation's presenter reads times in: the one given when inviting them,
-    also once they declined (`Slot.presenter_zone` then speaks for the office's next
-    presenter, and their cancellation would come in the office's zone; helper-55)."""
-    slot = invitation.slot
-    fallback = _zone(slot.presenter_zone, _zone(slot.meeting.time_zone, "UTC"))
-    return _zone(invitation.time_zone, fallback)
+    """The zone this invitation's presenter reads times in, in their emails as on their page
+    (`Invitation.own_zone`: theirs also once they declined; helper-55)."""
+    return _zone(invitation.own_zone, "UTC")
 
 
 def language_of(email: str | None, office_code: str | None = None) -> str:
