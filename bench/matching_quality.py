@@ -22,6 +22,7 @@ from support import bundled_record
 
 from planner.bootstrap import office_peers
 from planner.matching.evaluation import (
+    RELEVANT,
     agreement_between,
     answerable,
     evaluate,
@@ -65,16 +66,49 @@ def judged_grades(judgements) -> dict[tuple[str, str, int], float]:
     }
 
 
-def tuned_held_out(judgements, interests, projects, peers, numbers):
-    """Each recommendation's results with weights fitted on the other recommendations only."""
+def fitted_without_each(judgements, interests, projects, peers, numbers):
+    """Weights fitted on the other recommendations only, for each recommendation; and on all."""
     pairs = graded_pairs(Scorer(interests, projects, peers), judged_grades(judgements))
-    held_out, chosen = [], {}
+    chosen = {n: fit([p for p in pairs if p.recommendation != n]) for n in numbers}
+    return chosen, fit(pairs)
+
+
+def rankings_of(judged, interests, projects, peers, chosen) -> dict[str, list]:
+    """Each ranking's results on `judged`: the scorer with each recommendation's held-out
+    weights (`chosen`) and with the defaults, and two baselines."""
+    numbers = sorted({j["recommendation"] for j in judged})
+    held_out = []
     for number in numbers:
-        weights = fit([p for p in pairs if p.recommendation != number])
-        chosen[number] = weights
-        ranking = scorer_ranking(interests, projects, peers, weights, [number])
-        held_out += evaluate([j for j in judgements if j["recommendation"] == number], ranking)
-    return held_out, chosen, fit(pairs)
+        ranking = scorer_ranking(interests, projects, peers, chosen[number], [number])
+        held_out += evaluate([j for j in judged if j["recommendation"] == number], ranking)
+    return {
+        "scorer (tuned, held out)": held_out,
+        "scorer (defaults)": evaluate(
+            judged, scorer_ranking(interests, projects, peers, DEFAULT_WEIGHTS, numbers)
+        ),
+        "maturity alone": evaluate(judged, maturity_ranking(interests, projects)),
+        "text alone": evaluate(judged, text_ranking(interests, projects)),
+    }
+
+
+def random_order(judged) -> dict[tuple[str, int], tuple[float, float]]:
+    """The expected nDCG@3 and P@1 of a random order, for each judged interest."""
+    generator = np.random.default_rng(0)
+    return {(j["audience"], j["recommendation"]): expected_random(j, generator) for j in judged}
+
+
+def say_beaten(rankings, random_figures, numbers, indent: str = "\n") -> None:
+    for scorer in ("scorer (defaults)", "scorer (tuned, held out)"):
+        beaten = not_beaten(scorer, rankings, random_figures, numbers)
+        print(
+            f"{indent}{scorer}: "
+            + (
+                "beats every baseline on nDCG@3 on every recommendation with at least three "
+                "audiences."
+                if not beaten
+                else "not beaten: " + "; ".join(beaten)
+            )
+        )
 
 
 def not_beaten(scorer, rankings, random_figures, numbers) -> list[str]:
@@ -108,19 +142,9 @@ def main() -> None:
         f"weighted kappa {agreement['quadratic_weighted_kappa']}; {empty} interest(s) with "
         "nothing above grade 0 left out"
     )
-    generator = np.random.default_rng(0)
-    random_figures = {
-        (j["audience"], j["recommendation"]): expected_random(j, generator) for j in judgements
-    }
-    rankings = {
-        "scorer (defaults)": evaluate(
-            judgements, scorer_ranking(interests, projects, peers, DEFAULT_WEIGHTS, numbers)
-        ),
-        "maturity alone": evaluate(judgements, maturity_ranking(interests, projects)),
-        "text alone": evaluate(judgements, text_ranking(interests, projects)),
-    }
-    held_out, chosen, everything = tuned_held_out(judgements, interests, projects, peers, numbers)
-    rankings = {"scorer (tuned, held out)": held_out, **rankings}
+    random_figures = random_order(judgements)
+    chosen, everything = fitted_without_each(judgements, interests, projects, peers, numbers)
+    rankings = rankings_of(judgements, interests, projects, peers, chosen)
     names = [*rankings, "random order"]
     print(f"\n{'Rec':>4} {'aud.':>4}  " + "  ".join(f"{n:>26}" for n in names))
     print(f"{'':>4} {'':>4}  " + "  ".join(f"{'nDCG@3   P@1':>26}" for _ in names))
@@ -147,14 +171,7 @@ def main() -> None:
         f"{len(judgements) - len(some)} others no top presenter can be right): "
         + ", ".join(f"{name} {summary(answerable(rankings[name]))[1]:.2f}" for name in rankings)
     )
-    for scorer in ("scorer (defaults)", "scorer (tuned, held out)"):
-        beaten = not_beaten(scorer, rankings, random_figures, numbers)
-        print(
-            f"\n{scorer}: beats every baseline on nDCG@3 on every recommendation with at least "
-            "three audiences."
-            if not beaten
-            else f"\n{scorer}, not beaten: " + "; ".join(beaten)
-        )
+    say_beaten(rankings, random_figures, numbers)
     print("\nweights fitted without each recommendation:")
     for number, weights in chosen.items():
         print(f"  Rec {number}: {weights.as_dict()}")
@@ -200,22 +217,8 @@ def replication(interests, projects, peers, chosen) -> None:
     cross = agreement_between(first["interests"], data["interests"])
     judged = [j for j in data["interests"] if any(grades_of(j).values())]
     numbers = sorted({j["recommendation"] for j in judged})
-    held_out = []
-    for number in numbers:
-        ranking = scorer_ranking(interests, projects, peers, chosen[number], [number])
-        held_out += evaluate([j for j in judged if j["recommendation"] == number], ranking)
-    rankings = {
-        "scorer (tuned, held out)": held_out,
-        "scorer (defaults)": evaluate(
-            judged, scorer_ranking(interests, projects, peers, DEFAULT_WEIGHTS, numbers)
-        ),
-        "maturity alone": evaluate(judged, maturity_ranking(interests, projects)),
-        "text alone": evaluate(judged, text_ranking(interests, projects)),
-    }
-    generator = np.random.default_rng(0)
-    random_figures = {
-        (j["audience"], j["recommendation"]): expected_random(j, generator) for j in judged
-    }
+    rankings = rankings_of(judged, interests, projects, peers, chosen)
+    random_figures = random_order(judged)
     some = answerable(rankings["maturity alone"])
     print(
         f"\na replication: two more raters, every pair ({data['agreement']['pairs']}), graded "
@@ -236,18 +239,10 @@ def replication(interests, projects, peers, chosen) -> None:
         )
     ndcg, p1 = np.mean(list(random_figures.values()), axis=0)
     print(f"  {'random order':<25} nDCG@3 {ndcg:.3f}  P@1 {p1:.2f}")
-    for scorer in ("scorer (defaults)", "scorer (tuned, held out)"):
-        beaten = not_beaten(scorer, rankings, random_figures, numbers)
-        print(
-            f"  {scorer}: "
-            + (
-                "beats every baseline on nDCG@3 on every recommendation with at least three "
-                "audiences"
-                if not beaten
-                else "not beaten: " + "; ".join(beaten)
-            )
-        )
-    misses = [r for r in rankings["scorer (tuned, held out)"] if r.top_grade < 2 <= r.best_grade]
+    say_beaten(rankings, random_figures, numbers, indent="  ")
+    misses = [
+        r for r in rankings["scorer (tuned, held out)"] if r.top_grade < RELEVANT <= r.best_grade
+    ]
     print(
         "  answerable interests whose top presenter (tuned, held out) is graded below 2: "
         + ", ".join(f"{r.audience} Rec {r.recommendation} ({r.top} {r.top_grade})" for r in misses)
