@@ -41,8 +41,11 @@ JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "matching" / "judge
 # A third rater's Rec 10 grades, made after the weights were fitted: a check on unseen judgement.
 THIRD_RATER = JUDGEMENTS.with_name("third_rater_rec10.json")
 # Two more raters' grades of every pair, made after the scorer was built and never tuned on (the
-# pairs the defaults were fitted to).
-REPLICATION = JUDGEMENTS.with_name("replication_judgements.json")
+# pairs the defaults were fitted to); and two more again, made after the first replication.
+REPLICATIONS = {
+    "a replication": JUDGEMENTS.with_name("replication_judgements.json"),
+    "a second replication": JUDGEMENTS.with_name("second_replication_judgements.json"),
+}
 
 
 def survey():
@@ -196,7 +199,10 @@ def main() -> None:
     ):
         ndcg, p1 = summary(evaluate(theirs, ranking))
         print(f"  {name:<20} nDCG@3 {ndcg:.3f}  P@1 {p1:.2f}")
-    replication(interests, projects, peers, chosen)
+    earlier = {"the first two raters": JUDGEMENTS}
+    for name, path in REPLICATIONS.items():
+        replication(name, path, earlier, interests, projects, peers, chosen)
+        earlier[f"the two of {name}"] = path
     print("\nworst interests at the default weights:")
     for r in sorted(rankings["scorer (defaults)"], key=lambda r: r.ndcg_at_3)[:8]:
         print(
@@ -205,32 +211,34 @@ def main() -> None:
         )
 
 
-def replication(interests, projects, peers, chosen) -> None:
+def replication(label: str, path: Path, earlier, interests, projects, peers, chosen) -> None:
     """The same rankings against two more raters' grades of the same pairs, which no weight and
     no reading rule was ever tuned on; the held-out weights are the ones fitted above (each on
     the first raters' grades of the other recommendations). The defaults were fitted to the
     first raters' grades of these very pairs: against them, the figures say whether other
     raters grade those pairs as the ranking orders them, and tell as much beyond the first
-    grades as the raters differ, which is printed with them."""
-    data = json.loads(REPLICATION.read_text(encoding="utf-8"))
-    first = json.loads(JUDGEMENTS.read_text(encoding="utf-8"))
-    cross = agreement_between(first["interests"], data["interests"])
+    grades as the raters differ, which is printed with them (against each `earlier` set)."""
+    data = json.loads(path.read_text(encoding="utf-8"))
     judged = [j for j in data["interests"] if any(grades_of(j).values())]
     numbers = sorted({j["recommendation"] for j in judged})
     rankings = rankings_of(judged, interests, projects, peers, chosen)
     random_figures = random_order(judged)
     some = answerable(rankings["maturity alone"])
     print(
-        f"\na replication: two more raters, every pair ({data['agreement']['pairs']}), graded "
+        f"\n{label}: two more raters, every pair ({data['agreement']['pairs']}), graded "
         "after the scorer was built and never tuned on; agreement: quadratic weighted kappa "
         f"{data['agreement']['quadratic_weighted_kappa']}; {len(judged)} interests, "
         f"{len(some)} with a presenter graded 2 or more"
     )
-    print(
-        f"  the same pairs the defaults were fitted to; with the first two raters: quadratic "
-        f"weighted kappa {cross.lowest_kappa:.3f} to {cross.highest_kappa:.3f} (each against "
-        f"each), the same mean grade on {cross.same_mean:.0%} of the pairs"
-    )
+    print("  the same pairs the defaults were fitted to; agreement of its raters")
+    for who, other in earlier.items():
+        theirs = json.loads(other.read_text(encoding="utf-8"))["interests"]
+        cross = agreement_between(theirs, data["interests"])
+        print(
+            f"    with {who}: quadratic weighted kappa {cross.lowest_kappa:.3f} to "
+            f"{cross.highest_kappa:.3f} (each against each), the same mean grade on "
+            f"{cross.same_mean:.0%} of the pairs"
+        )
     for name, results in rankings.items():
         ndcg, p1 = summary(results)
         print(
