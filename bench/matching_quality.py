@@ -175,6 +175,13 @@ def main() -> None:
         + ", ".join(f"{name} {summary(answerable(rankings[name]))[1]:.2f}" for name in rankings)
     )
     say_beaten(rankings, random_figures, numbers)
+    for name, path in REPLICATIONS.items():
+        theirs = json.loads(path.read_text(encoding="utf-8"))["interests"]
+        ndcg, p1 = raters_as_ranking(theirs, judgements)
+        print(
+            f"the mean grades of the two raters of {name} (below) as a ranking of these: nDCG@3 "
+            f"{ndcg:.3f}, P@1 {p1:.2f}"
+        )
     print("\nweights fitted without each recommendation:")
     for number, weights in chosen.items():
         print(f"  Rec {number}: {weights.as_dict()}")
@@ -234,10 +241,12 @@ def replication(label: str, path: Path, earlier, interests, projects, peers, cho
     for who, other in earlier.items():
         theirs = json.loads(other.read_text(encoding="utf-8"))["interests"]
         cross = agreement_between(theirs, data["interests"])
+        ndcg, p1 = raters_as_ranking(theirs, judged)
         print(
             f"    with {who}: quadratic weighted kappa {cross.lowest_kappa:.3f} to "
             f"{cross.highest_kappa:.3f} (each against each), the same mean grade on "
-            f"{cross.same_mean:.0%} of the pairs"
+            f"{cross.same_mean:.0%} of the pairs; their mean grades as a ranking: nDCG@3 "
+            f"{ndcg:.3f}, P@1 {p1:.2f}"
         )
     for name, results in rankings.items():
         ndcg, p1 = summary(results)
@@ -255,6 +264,26 @@ def replication(label: str, path: Path, earlier, interests, projects, peers, cho
         "  answerable interests whose top presenter (tuned, held out) is graded below 2: "
         + ", ".join(f"{r.audience} Rec {r.recommendation} ({r.top} {r.top_grade})" for r in misses)
     )
+
+
+def raters_as_ranking(ranking_raters, judged) -> tuple[float, float]:
+    """nDCG@3 and P@1 of ranking each interest's presenters by other raters' mean grades: how
+    well one pair of careful readers does against another, a ceiling for any ranking. Mean
+    grades tie often; nDCG@3 averages over tied orders (sklearn's default) and P@1 is the share
+    of the tied top presenters graded 2 or more, what a random pick among them would score."""
+    from sklearn.metrics import ndcg_score
+
+    theirs = {(j["audience"], j["recommendation"]): grades_of(j) for j in ranking_raters}
+    ndcgs, hits = [], []
+    for j in judged:
+        truth, ranked = grades_of(j), theirs[(j["audience"], j["recommendation"])]
+        presenters = sorted(truth)
+        ndcgs.append(
+            ndcg_score([[truth[p] for p in presenters]], [[ranked[p] for p in presenters]], k=3)
+        )
+        top = max(ranked[p] for p in presenters)
+        hits.append(np.mean([truth[p] >= RELEVANT for p in presenters if ranked[p] == top]))
+    return float(np.mean(ndcgs)), float(np.mean(hits))
 
 
 if __name__ == "__main__":
