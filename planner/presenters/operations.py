@@ -51,7 +51,8 @@ def invite(
         (
             former.name,
             former.email,
-            former.time_zone,
+            # The zone their page showed them, which their last message is written in.
+            former.own_zone,
             former.answer is not None,
             # No longer theirs (they declined, or a co-lead set it back): they were told then.
             slot.held_by is None,

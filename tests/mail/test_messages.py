@@ -1274,6 +1274,71 @@ def test_a_presenter_who_declines_and_is_a_contact_keeps_it_and_hears_as_one(api
     assert int(vevent(news)["SEQUENCE"]) > int(vevent(told)["SEQUENCE"])
 
 
+def _choose_zone(presenter, link: str, typed: str) -> None:
+    """The presenter corrects their time zone on their own page."""
+    page = presenter.get(link).get_data(as_text=True)
+    seen = re.search(r'name="zone_seen" value="([^"]+)"', page)
+    chosen = presenter.post(f"{link}/zone", data={"zone": typed, "zone_seen": seen[1]})
+    assert chosen.status_code == 302
+
+
+# 9 March 2027, 13:10–13:30 in Zurich: the talk on the clocks of Lima and Sydney.
+IN_LIMA, IN_SYDNEY = "07:10–07:30 America/Lima (UTC−5)", "23:10–23:30 Australia/Sydney (UTC+11)"
+
+
+@pytest.mark.parametrize("how", ["declined", "replaced"])
+def test_a_presenter_who_is_a_contact_is_told_they_no_longer_present_in_their_own_zone(
+    api, slot, presenter, how
+):
+    """The message that tells a presenter who is also the office's contact that they no longer
+    present came in the office's zone (Sydney), though they had chosen Lima on their page,
+    where every other message to them as presenter is written."""
+    _contact("AU", "Alex", PRESENTER)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    _choose_zone(presenter, link, "Lima")
+    if how == "declined":
+        presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    else:
+        for message in outbox(recipient_email=PRESENTER):
+            message.status = MessageStatus.sent  # they reached them
+        db.session.commit()
+        invite(api, slot, name="Li Example", email="li@ipaustralia.example")
+    told = outbox(recipient_email=PRESENTER)[-1]
+    assert told.subject == f"You no longer present: {TALK['title']}"
+    for body in (told.text_body, told.html_body):
+        assert IN_LIMA in body and "Australia/Sydney" not in body
+
+
+def test_a_replaced_presenter_invited_in_their_office_s_zone_reads_their_cancel_in_it(api, slot):
+    """Invited without a zone of their own, a presenter's page shows the office's (Sydney); the
+    CANCEL sent when someone else was invited showed only the meeting's zone."""
+    invite(api, slot, time_zone="")
+    for message in outbox(recipient_email=PRESENTER):
+        message.status = MessageStatus.sent  # it reached them
+    db.session.commit()
+    invite(api, slot, name="Li Example", email="li@ipaustralia.example")
+    cancel = outbox(recipient_email=PRESENTER)[-1]
+    assert cancel.ics_method == "CANCEL" and cancel.subject.startswith("You no longer present")
+    assert IN_SYDNEY in cancel.text_body and IN_SYDNEY in cancel.html_body
+
+
+@pytest.mark.parametrize("deleted", ["slot", "meeting"])
+def test_a_deleted_draft_slot_s_cancel_is_in_the_zone_its_presenter_s_page_showed(
+    api, slot, deleted
+):
+    """Invited without a zone of their own, a presenter's page shows the office's (Sydney); the
+    CANCEL of their slot deleted with its draft (or the whole draft) showed only the meeting's
+    zone."""
+    invite(api, slot, time_zone="")
+    meeting_id = slot.meeting_id
+    address = f"/api/v1/slots/{slot.id}" if deleted == "slot" else f"/api/v1/meetings/{meeting_id}"
+    assert api.delete(address).status_code in (200, 204)
+    cancel = outbox(recipient_email=PRESENTER)[-1]
+    assert cancel.ics_method == "CANCEL"
+    assert IN_SYDNEY in cancel.text_body and IN_SYDNEY in cancel.html_body
+
+
 def test_a_replaced_presenter_whose_calendar_never_had_it_is_not_told_it_stays(api, slot):
     """helper-59: nothing had reached them (no mail server), they had answered on their page;
     "it stays in your calendar" was not true."""

@@ -101,12 +101,14 @@ def _rewrite_settling(slot: Slot) -> None:
         )
 
 
-def _stays_as_contact(slot: Slot, email: str, reason: str) -> bool:
+def _stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> bool:
     """A presenter replaced (`reason` "replaced") or who declined ("declined") and is also a
     contact of the slot's office, subscribed to its updates, keeps the event as the office's
     contacts have it: one message says they no longer present it and updates it to the
     contacts' copy, rather than a CANCEL that takes it out of their calendar until an unrelated
-    change brings it back (helper-58, helper-61). Whether it was so."""
+    change brings it back (helper-58, helper-61). That message is the last to them as its
+    presenter: its times are in `zone`, the one their page showed (`Invitation.own_zone`), not
+    the office's. Whether it was so."""
     contact = next(
         (c for c in contacts_for(slot.office_code) if same_address(c.email, email)), None
     )
@@ -121,7 +123,7 @@ def _stays_as_contact(slot: Slot, email: str, reason: str) -> bool:
     # Their calendar may never have had it (nothing reached them): then it goes there now.
     first = not _holds_event(slot, email)
     context = {"no_longer_presenting": reason, "what": [], "was": [], "first": first}
-    _to_contact(slot, contact, office=slot.office, cancel=False, context=context)
+    _to_contact(slot, contact, office=slot.office, cancel=False, context=context, zone=zone)
     return True
 
 
@@ -132,13 +134,15 @@ def _to_contact(
     office: Office | None,
     cancel: bool,
     context: dict,
+    zone: str | None = None,
 ) -> None:
     """One message about `slot` to an office contact, as that office's feed has it: in the
-    office's zone, at its feed's SEQUENCE (never below what they hold), with the one-click
-    unsubscribe unless they have stopped updates (a cancellation still goes to them). Every
-    path to a contact comes through here, so none drifts from the others (helper-59)."""
+    office's zone (or `zone`, a presenter's own, told they no longer present it), at its feed's
+    SEQUENCE (never below what they hold), with the one-click unsubscribe unless they have
+    stopped updates (a cancellation still goes to them). Every path to a contact comes through
+    here, so none drifts from the others (helper-59)."""
     email = contact.email.strip()
-    zone = office.time_zone if office else None
+    zone = zone or (office.time_zone if office else None)
     feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
     event = replace(_event(slot), sequence=feed)
     if cancel:
@@ -278,7 +282,10 @@ def _collect_removed(session: Session, removed: list) -> None:
             # Taken out of its meeting's slots first, it may no longer name its meeting.
             meeting = item.meeting or next(iter(inspect(item).attrs.meeting.history.deleted), None)
             if item.invitation is not None and meeting is not None:
-                found.append((item, item.invitation, meeting, meeting.id))
+                # Their own zone, as their page showed it (`Invitation.own_zone`, whose last
+                # step, the meeting's, this slot may no longer name).
+                own = item.invitation.time_zone or item.presenter_zone
+                found.append((item, item.invitation, meeting, meeting.id, own))
             continue
         rows = session.execute(
             select(
@@ -292,13 +299,17 @@ def _collect_removed(session: Session, removed: list) -> None:
                 Invitation.name,
                 Invitation.email,
                 Invitation.time_zone,
+                Office.time_zone.label("office_zone"),
             )
             .join(Invitation, Invitation.slot_id == Slot.id)
+            .outerjoin(Office, Office.code == Slot.office_code)
             .where(Slot.meeting_id == item.id)
         ).all()
-        # The meeting goes too: the message names none (it would point at no row).
-        found += [(row, row, item, None) for row in rows]
-    for slot, invitation, meeting, meeting_id in found:
+        # The meeting goes too: the message names none (it would point at no row). A slot held
+        # by its presenter (the only ones told) reads in their zone, else its office's, as
+        # `Invitation.own_zone`.
+        found += [(row, row, item, None, row.time_zone or row.office_zone) for row in rows]
+    for slot, invitation, meeting, meeting_id, own in found:
         if (
             slot.uid in pending
             or not invitation.email
@@ -332,7 +343,7 @@ def _collect_removed(session: Session, removed: list) -> None:
             parent_uid=meeting.uid,
         )
         home = _zone(meeting.time_zone, "UTC")
-        zones = (_zone(invitation.time_zone, home), home)
+        zones = (_zone(own, home), home)
         times = dict.fromkeys(
             _times_known(carried, [when(slot.starts_at, slot.duration_minutes, z) for z in zones])
         )
@@ -605,7 +616,7 @@ def _tell_presenter(
             else False
         ),
     }
-    if left and _stays_as_contact(slot, invitation.email, reason):
+    if left and _stays_as_contact(slot, invitation.email, reason, zone):
         return  # they keep it as their office's contacts have it, and hear of it as one
     if (cancelled and held) or left:
         reason = reason if left else "cancelled"

@@ -7,7 +7,7 @@ from planner.accounts.models import User
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail import imip
-from planner.mail.messages.addressing import absolute, language_of
+from planner.mail.messages.addressing import _zone, absolute, language_of
 from planner.mail.messages.changes import _rewrite_settling, _stays_as_contact
 from planner.mail.messages.waiting import _settling_withdrawn, _supersede
 from planner.mail.messages.writing import _calendar, _event, _send, _slot_context, _times_known
@@ -40,7 +40,8 @@ def presenter_replaced(
     answered on their page: a co-lead may have passed the link on by hand), a CANCEL does
     (sent once the slot's SEQUENCE has risen past what they had). One who no longer held it
     (`gone`: they declined, or a co-lead set it back) was told then (a CANCEL, or the office's
-    copy): nothing more (helper-62, helper-63)."""
+    copy): nothing more (helper-62, helper-63). `time_zone`: the one their page showed them
+    (`Invitation.own_zone` before the new presenter was written over it)."""
     if not email:
         return
     # What an update still waiting would have told them (the time they knew, before a move).
@@ -50,11 +51,12 @@ def presenter_replaced(
         return
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
-    if _stays_as_contact(slot, email, "replaced"):
+    if _stays_as_contact(slot, email, "replaced", time_zone):
         return
     recipient = Recipient(email, name, language_of(email))
     attendee = imip.presenter(email, name, confirmed=False)
-    context = {**_slot_context(slot, time_zone), "reason": "replaced", "role": "presenter"}
+    zone = _zone(time_zone, "UTC")
+    context = {**_slot_context(slot, zone), "reason": "replaced", "role": "presenter"}
     context["times"] = _times_known(waiting, context["times"])
     _send(
         recipient,
