@@ -801,6 +801,41 @@ def test_a_reminder_and_an_update_carry_the_private_link_that_opens_the_page(api
         assert "URL" not in vevent(message)  # the meeting is a draft: no public page either
 
 
+DRAFT = "The agenda is still a draft: the time may still change until the co-leads publish it"
+
+
+def test_a_presenter_of_a_draft_is_told_the_time_may_still_change(api, slot, presenter):
+    """Invited to a draft, a presenter got a TENTATIVE calendar entry and nothing that said why:
+    the agenda is not final and the time may still move. Every message to them about it says so
+    (text and HTML), until the agenda is published."""
+
+    def says_draft(message: OutboxMessage) -> bool:
+        bodies = (message.text_body, re.sub(r"<[^>]+>", "", html.unescape(message.html_body)))
+        said = [DRAFT in body for body in bodies]
+        assert said[0] == said[1], "the text and the HTML say different things"
+        return said[0]
+
+    link = invite(api, slot)
+    (invitation,) = outbox(kind="invitation")
+    assert str(vevent(invitation)["STATUS"]) == "TENTATIVE" and says_draft(invitation)
+    assert confirm(presenter, link).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    assert says_draft(reminder)
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    moved = outbox(kind="update", recipient_email=PRESENTER)[-1]
+    assert says_draft(moved)
+    # Published, it is final: nothing more says it may change.
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    published = outbox(kind="update", recipient_email=PRESENTER)[-1]
+    assert published.id != moved.id and not says_draft(published)
+    invite(api, slot, name="Li Example", email="li@ipaustralia.example")
+    (again,) = outbox(kind="invitation", recipient_email="li@ipaustralia.example")
+    assert not says_draft(again)
+
+
 def test_a_revoked_link_is_in_no_later_message(api, slot, presenter):
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302

@@ -422,6 +422,20 @@ def test_a_revoked_or_replaced_link_leads_nowhere(api, slot, presenter):
     assert presenter.get("/presenter/" + "x" * 43).status_code == 404
 
 
+def test_a_presenter_s_page_says_beside_the_time_that_a_draft_may_still_change(
+    api, slot, presenter
+):
+    """The page said that the agenda is a draft in grey small print below the calendar button;
+    it is said in plain words beside the time it is about, until the agenda is published."""
+    link = invite(api, slot)
+    page = re.sub(r"<[^>]+>", "", text(presenter.get(link)))
+    said = "The agenda is still a draft: this time may still change until the co-leads publish"
+    time = page.index("Your time (Australia/Sydney)")
+    assert time < page.index(said) < page.index("Add my slot to my calendar")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert "still a draft" not in text(presenter.get(link))
+
+
 def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     link = invite(api, slot)
     answer = presenter.get(link + "/slot.ics")
@@ -439,7 +453,7 @@ def test_the_slot_in_the_presenters_calendar(api, slot, presenter):
     assert read_everywhere(presenter.get(link + "/slot.ics").data)["events"][0]["status"] == (
         "TENTATIVE"
     )
-    assert "calendars show your slot as tentative, though you confirmed it," in text(
+    assert "calendars show your slot as tentative, though you confirmed it." in text(
         presenter.get(link)
     )
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
