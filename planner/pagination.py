@@ -1,12 +1,14 @@
 """Pages of a long answer: which page was asked for, how long pages are, and which exist.
 
-Every public listing that grows with the survey (the square of its offices, for matches) is
-answered a page at a time, so no anonymous request costs more than one page's work.
+Every listing that grows with use (the square of the survey's offices, for matches; the
+proposals) is answered a page at a time, so no request costs more than one page's work. The
+JSON API's listings say so alike (`api_page`): README, "Pages of an API answer".
 """
 
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from flask import request, url_for
 from sqlalchemy import Select, func, select
 
 from planner.db_types import db_int
@@ -61,6 +63,37 @@ def paged(query: Select, number: int, size: int) -> tuple[Page, list]:
 def counted(query: Select) -> int:
     """How many rows `query` selects, counted in the database."""
     return db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+
+
+# An API listing's page: `per_page` items unless asked otherwise, at most API_MAX_PER_PAGE.
+API_PER_PAGE = 100
+API_MAX_PER_PAGE = 500
+
+
+def api_requested(*, size: int = API_PER_PAGE) -> tuple[int, int]:
+    """(page number, page size) an API listing was asked for: ?page= and ?per_page=."""
+    return requested(request.args, size=size, max_size=API_MAX_PER_PAGE, size_name="per_page")
+
+
+def api_page(page: Page) -> dict:
+    """What an API listing says of its page: `count` items in all, `page` of `pages`,
+    `per_page`, and `next` and `previous` as paths on this site with the request's own query
+    (None at the ends)."""
+
+    def address(number: int | None) -> str | None:
+        if number is None:
+            return None
+        values = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
+        return url_for(request.endpoint, **values)
+
+    return {
+        "count": page.total,
+        "page": page.number,
+        "pages": page.pages,
+        "per_page": page.size,
+        "next": address(page.next),
+        "previous": address(page.previous),
+    }
 
 
 def _are(pages: int) -> str:

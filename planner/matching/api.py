@@ -3,14 +3,14 @@
 Answered a page at a time (`per_page` matches, at most MAX_PER_PAGE), with the address of the
 next page: every presenter for every office of a large survey is many megabytes."""
 
-from flask import Blueprint, abort, request, url_for
+from flask import Blueprint, abort, request
 
 from planner.accounts.security import api_colead
 from planner.db_types import MAX_INT, db_int
 from planner.extensions import db
 from planner.matching.forms import read_filters
 from planner.matching.operations import DEFAULT_LIMIT, survey_scorer
-from planner.pagination import Page, requested
+from planner.pagination import API_MAX_PER_PAGE, API_PER_PAGE, Page, api_page, api_requested
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import find_survey
 from planner.web import flag_from
@@ -18,8 +18,8 @@ from planner.web import flag_from
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
 
 # About 1.5 kB of JSON a match with its reasons: a default page is 150 kB, the largest 750 kB.
-PER_PAGE = 100
-MAX_PER_PAGE = 500
+PER_PAGE = API_PER_PAGE
+MAX_PER_PAGE = API_MAX_PER_PAGE
 
 
 @bp.get("/matches")
@@ -43,9 +43,7 @@ def matches():
         if limit < 1:
             abort(400, wrong)
     include_plans = flag_from(request.args, "include_plans")
-    page_number, size = requested(
-        request.args, size=PER_PAGE, max_size=MAX_PER_PAGE, size_name="per_page"
-    )
+    page_number, size = api_requested()
     office, maturity = read_filters(request.args)
     survey = find_survey(request.args.get("survey") or None)
     asked = Page(page_number, size, 0)
@@ -54,21 +52,10 @@ def matches():
     )
     page = Page(page_number, size, total).check()
     colead = api_colead()
-
-    def address(other: int | None) -> str | None:
-        if other is None:
-            return None
-        return url_for(".matches", **{**request.args.to_dict(), "page": other})
-
     return {
         "recommendation": number,
         "survey": survey.label,
-        "count": total,
-        "page": page.number,
-        "pages": page.pages,
-        "per_page": page.size,
-        "next": address(page.next),
-        "previous": address(page.previous),
+        **api_page(page),
         "matches": [_for_reader(match.as_dict(), colead) for match in found],
     }
 

@@ -1,4 +1,5 @@
-"""JSON API for proposals: anyone may propose; co-leads list them and change their status."""
+"""JSON API for proposals: anyone may propose; co-leads list them (a page at a time, as every
+API listing: `pagination.api_page`) and change their status."""
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
@@ -6,6 +7,7 @@ from planner.accounts import throttle
 from planner.accounts.security import colead_required
 from planner.extensions import db
 from planner.http_errors import api_error
+from planner.pagination import api_page, api_requested, paged
 from planner.proposals.forms import (
     StatusForm,
     VolunteerForm,
@@ -73,7 +75,9 @@ def index():
     if status and status not in STATUSES:
         abort(400, f"status is one of: {', '.join(STATUSES)}")
     number = query_int("recommendation")
-    return jsonify([proposal_json(p) for p in db.session.scalars(review_query(status, number))])
+    page_number, size = api_requested()
+    page, proposals = paged(review_query(status, number), page_number, size)
+    return {**api_page(page), "proposals": [proposal_json(p) for p in proposals]}
 
 
 def _unknown(payload: dict, known: list[str]) -> Response | None:

@@ -56,7 +56,7 @@ def test_a_proposal_page_never_shows_the_offices_feed_link(client, colead_client
 
 def test_a_proposal_page_links_the_published_meetings_it_is_in(client, colead_client, survey):
     path = volunteer(client)
-    proposal_id = colead_client.get("/api/v1/proposals").get_json()[0]["id"]
+    proposal_id = colead_client.get("/api/v1/proposals").get_json()["proposals"][0]["id"]
     accepted = colead_client.patch(
         f"/api/v1/proposals/{proposal_id}",
         json={"status": "accepted", "reason": "Fits", "version": 1},

@@ -294,7 +294,8 @@ def test_a_volunteer_becomes_a_contact_with_consent_once_a_colead_accepts(
     page = html.unescape(colead_client.get(f"/proposals/{accepted}").text)
     assert "Yes, as consented, since the proposal was accepted" in page
     assert "writes in Spanish" in page
-    [body] = [p for p in colead_client.get("/api/v1/proposals").get_json() if p["id"] == accepted]
+    listed = colead_client.get("/api/v1/proposals").get_json()["proposals"]
+    [body] = [p for p in listed if p["id"] == accepted]
     assert (body["consent"], body["language"]) == (True, "es")
     # Removed at the volunteer's request, the contact is not made again by accepting again.
     decide(colead_client, "submitted")

@@ -16,7 +16,7 @@ from planner.matching.operations import survey_interests_and_projects
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal, ProposalEvent
 from planner.timezones import moment_in
-from tests.support import counted_queries, csrf_token, form_of, hidden_fields
+from tests.support import counted_queries, csrf_token, every_page, form_of, hidden_fields
 
 SCRIPT = "<script>alert('x')</script> AI search"
 VALID = {
@@ -567,7 +567,7 @@ def test_html_typed_into_the_title_shows_as_text_everywhere(client, colead_clien
         page = page_client.get(url).get_data(as_text=True)
         assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; AI search" in page, url
         assert "<script>" not in page, url
-    assert colead_client.get("/api/v1/proposals").get_json()[0]["title"] == SCRIPT
+    assert colead_client.get("/api/v1/proposals").get_json()["proposals"][0]["title"] == SCRIPT
 
 
 def test_api_proposals(client, colead_client, survey):
@@ -601,7 +601,7 @@ def test_api_proposals(client, colead_client, survey):
     )
     # In `fields` too, under each unknown name, as every form-like body says its problems.
     assert sorted(unknown.get_json()["fields"]) == ["contact_email", "contact_name"]
-    listed = colead_client.get("/api/v1/proposals?status=submitted").get_json()
+    listed = colead_client.get("/api/v1/proposals?status=submitted").get_json()["proposals"]
     assert [p["id"] for p in listed] == [body["id"]]
     url = f"/api/v1/proposals/{body['id']}"
     assert colead_client.patch(url, json={"status": "accepted", "reason": "x"}).status_code == 428
@@ -726,6 +726,50 @@ def test_the_review_shows_fifty_proposals_a_page_newest_first(
     assert 'href="/proposals?status=submitted&amp;page=2">Older</a>' in submitted
     assert colead_client.get("/proposals?page=3").status_code == 404
     assert colead_client.get("/proposals?page=0").status_code == 400
+
+
+def test_the_api_lists_proposals_a_page_at_a_time_as_every_api_listing(
+    app, client, colead_client, survey, monkeypatch
+):
+    """GET /api/v1/proposals answered every proposal in one list, however many there were,
+    while the API's other listing (matches) comes a page at a time: the same parameters,
+    links, limits and refusals now (README, "Pages of an API answer")."""
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 20)  # all from one address
+    for n in range(7):
+        recommendations = [10] if n % 2 else [4]
+        proposal = {**API_VALID, "title": f"Proposal {n}", "recommendations": recommendations}
+        assert client.post("/api/v1/proposals", json=proposal).status_code == 201
+    first = colead_client.get("/api/v1/proposals").get_json()
+    assert (first["count"], first["page"], first["pages"], first["per_page"]) == (7, 1, 1, 100)
+    assert first["next"] is None and first["previous"] is None
+    assert [p["title"] for p in first["proposals"]] == [f"Proposal {n}" for n in range(6, -1, -1)]
+    # Pages of 2 of Rec 10's three, newest first; the links keep the query.
+    url = "/api/v1/proposals?recommendation=10&status=submitted&per_page=2"
+    page = colead_client.get(url).get_json()
+    assert (page["count"], page["pages"], page["previous"]) == (3, 2, None)
+    assert [p["title"] for p in page["proposals"]] == ["Proposal 5", "Proposal 3"]
+    assert page["next"] == url + "&page=2"
+    last = colead_client.get(page["next"]).get_json()
+    assert [p["title"] for p in last["proposals"]] == ["Proposal 1"]
+    assert last["next"] is None and last["previous"] == url + "&page=1"
+    titles = [p["title"] for p in every_page(colead_client, url, key="proposals")]
+    assert titles == ["Proposal 5", "Proposal 3", "Proposal 1"]
+    # Nothing matches: page 1 still is, empty.
+    empty = colead_client.get("/api/v1/proposals?status=accepted").get_json()
+    assert (empty["count"], empty["pages"], empty["proposals"]) == (0, 1, [])
+    for query, status, words in (
+        ("per_page=501", 400, "per_page is at most 500"),
+        ("per_page=0", 400, "per_page is a number of items per page"),
+        ("per_page=lots", 400, "per_page is a number of items per page"),
+        ("page=0", 400, "page is a page number"),
+        ("page=99999999999999999999", 400, "page is a page number"),
+        ("page=2", 404, "There is no page 2: there is 1 page."),
+    ):
+        refused = colead_client.get(f"/api/v1/proposals?{query}")
+        assert refused.status_code == status, query
+        assert words in refused.get_json()["message"], query
+    # Still the co-leads' alone, whichever page.
+    assert client.get("/api/v1/proposals?page=1").status_code == 401
 
 
 def _crumb(page: str) -> str:
