@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload
 from planner.errors import NotFoundError
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.private_links import PRIVATE_TEXT, names_a_secret
 from planner.recommendations.models import Recommendation
 from planner.survey.document import parse_document
 from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
@@ -269,6 +270,60 @@ def refusals(record: SurveyRecord) -> list[str]:
         )
         check(answer.text, where, ANSWER_MAX, multiline=True)
         check(answer.basis, f"The basis of {where}", ANSWER_MAX, multiline=True)
+    # Texts that can be stored, checked for what must not be (its work grows with the text).
+    return problems or secrets_held(record)
+
+
+def secrets_held(record: SurveyRecord) -> list[str]:
+    """Where a survey holds the secret of one of the planner's private links (a presenter's or
+    a volunteer's page, an unsubscribe link, an office feed): the pages publish what it
+    brings (offices' names, answers, the source's lines, its label), so it is refused as a
+    typed text holding one is (`forms.published`), naming the line or row and the field.
+    A line of the published text is said once, not again as each answer read from it."""
+    problems: list[str] = []
+    flagged: set[int] = set()
+    for number, line in enumerate(lines_of(record.source_text or ""), start=1):
+        if names_a_secret(line):
+            flagged.add(number)
+            problems.append(f"line {number}: the file's text {PRIVATE_TEXT}")
+
+    def check(value: str | None, what: str, where: str | None, lines=None) -> None:
+        if lines is not None and flagged.intersection(range(lines[0], lines[1] + 1)):
+            return  # said for its line
+        if value and names_a_secret(value):
+            said = f"{what} {PRIVATE_TEXT}"
+            problems.append(f"{where}: {said}" if where else said[0].upper() + said[1:])
+
+    check(record.label, "the survey label", None)
+    check(record.source_name, "the source's name", None)
+    for respondent in record.respondents:
+        line = respondent.line
+        where = respondent.where or (f"line {line}" if line else None)
+        check(
+            respondent.name,
+            f"the name of office {respondent.code}",
+            where,
+            (line, line) if line else None,
+        )
+    for answer in record.answers:
+        what = f"{answer.office}'s {answer.question.value} answer" + (
+            f" on Rec {answer.recommendation}" if answer.recommendation else ""
+        )
+        # In the published text an answer's lines are the file's; in a tabular file, the
+        # lines of the text it was once read from.
+        lines = answer.lines if record.source_text is not None else None
+        where = answer.where or (f"lines {lines[0]}–{lines[1]}" if lines else None)
+        check(answer.text, f"the text of {what}", where, lines)
+        check(answer.basis, f"the basis of {what}", where, lines)
+    for warning in record.warnings:
+        # A warning quotes the file (a column it does not read), and the survey's page shows it.
+        line = warning.line if record.source_text is not None else None
+        check(
+            warning.message,
+            "what the import warns about",
+            f"line {warning.line}" if warning.line else None,
+            (line, line) if line else None,
+        )
     return problems
 
 

@@ -104,6 +104,8 @@ class RespondentRecord:
     name: str
     time_zone: str | None = None
     line: int | None = None
+    # Where a tabular file gave it ("line 12" of a CSV, "offices[3]" of JSON), for a refusal.
+    where: str | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,8 @@ class AnswerRecord:
     lines: tuple[int, int] | None = None
     # How the recommendation was determined, e.g. 'section "Rec. 10"' or 'topic words "AI"'.
     basis: str | None = None
+    # Where a tabular file gave it ("line 12" of a CSV, "answers[3]" of JSON), for a refusal.
+    where: str | None = field(default=None, compare=False)
 
     @property
     def no_answer(self) -> bool:

@@ -343,7 +343,7 @@ def read_csv(
                 problems.add(where, f'office "{code}" is not a two-letter ST.3 code')
                 continue
             office = RespondentRecord(
-                code, row.get("office_name") or code, row.get("time_zone") or None
+                code, row.get("office_name") or code, row.get("time_zone") or None, where=where
             )
             earlier = respondents.get(code)
             if earlier and (earlier.name, earlier.time_zone) != (office.name, office.time_zone):
@@ -475,7 +475,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
         if zone is not None and (not isinstance(zone, str) or not is_time_zone(zone)):
             problems.add(where, f"{as_json(zone)} is not an IANA time zone name")
             continue
-        offices[code] = RespondentRecord(code, name.strip(), zone or None)
+        offices[code] = RespondentRecord(code, name.strip(), zone or None, where=where)
         problems.refused_offices.discard(code)
     return offices
 
@@ -518,7 +518,7 @@ def _answer(
         problems.add(where, "basis must be text")
     if len(problems.items) > count:
         return None
-    return AnswerRecord(office, Question(question), recommendation, text, lines, basis)
+    return AnswerRecord(office, Question(question), recommendation, text, lines, basis, where=where)
 
 
 def with_aliases(record: SurveyRecord, aliases: Mapping[str, str]) -> SurveyRecord:

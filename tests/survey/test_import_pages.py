@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from planner.extensions import db
+from planner.offices.models import Office
 from planner.survey.models import Answer, Survey
 from tests.support import BUNDLED, csrf_token, saved_first_by_someone_else
 
@@ -421,3 +422,98 @@ def test_a_co_lead_deletes_a_survey_imported_by_mistake(client, colead_client, s
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
     assert "CWS/13/26" in text_of(colead_client.get("/"))
     assert colead_client.get("/surveys/trial").status_code == 404
+
+
+def _volunteer_link(client) -> str:
+    """A live private link: a volunteer's page, made by proposing."""
+    proposal = {
+        "office": "IL",
+        "name": "Dana",
+        "email": "dana@ilpo.example",
+        "title": "AI search for examiners",
+        "abstract": "What we built and learned.",
+        "recommendations": [10],
+        "duration": 25,
+        "maturity": "production",
+    }
+    made = client.post("/api/v1/proposals", json=proposal)
+    assert made.status_code == 201, made.json
+    return made.json["link"]
+
+
+def _tabular(kind: str, name: str, text: str) -> tuple[bytes, str]:
+    if kind == "json":
+        body = {
+            "survey": {"label": "Pilot"},
+            "offices": [
+                {"code": "AU", "name": "IP Australia"},
+                {"code": "XA", "name": name},
+            ],
+            "answers": [
+                {"office": "AU", "question": "focus", "recommendation": 10, "text": "AI"},
+                {"office": "XA", "question": "focus", "recommendation": 10, "text": text},
+            ],
+        }
+        return json.dumps(body).encode(), "pilot.json"
+    rows = [
+        "survey,office,office_name,question,recommendation,text",
+        "Pilot,AU,IP Australia,focus,10,AI",
+        f'Pilot,XA,"{name}",focus,10,"{text}"',
+    ]
+    return "\n".join(rows).encode(), "pilot.csv"
+
+
+@pytest.mark.parametrize(
+    ("form", "where", "field"),
+    [
+        ("csv", "line 3", "the name of office XA"),
+        ("json", "offices[1]", "the name of office XA"),
+        ("csv-answer", "line 3", "the text of XA's focus answer on Rec 10"),
+        ("json-answer", "answers[1]", "the text of XA's focus answer on Rec 10"),
+        ("txt", "line 812", "the file's text"),
+        ("label", None, "The survey label"),
+    ],
+)
+def test_an_import_holding_a_private_link_is_refused_whole_naming_where(
+    api, client, app_context, form, where, field
+):
+    """An office's name (or an answer) typed on a page is refused when it holds the secret of
+    a private link, as the pages publish it; brought in by a survey file it was stored and
+    published. Refused alike, naming the row and the field, and nothing of the file stored."""
+    link = _volunteer_link(client)
+    fields: dict = {}
+    if form == "txt":
+        data = BUNDLED_BYTES.replace(b"Auto classification, Search", f"See {link}".encode())
+        name, fields["alias"] = "CWS-13-26.txt", "GE=DE"
+    elif form == "label":
+        data, name = BUNDLED_BYTES, "CWS-13-26.txt"
+        fields["alias"], fields["label"] = "GE=DE", f"Pilot {link.rsplit('/', 1)[1]}"
+    elif form.endswith("-answer"):
+        data, name = _tabular(form.removesuffix("-answer"), "Pilot office", f"Our page: {link}")
+    else:
+        data, name = _tabular(form, f"Pilot office {link}", "AI")
+    offices = db.session.scalar(select(func.count()).select_from(Office))
+    refused = api.post(
+        "/api/v1/surveys",
+        data={"file": (io.BytesIO(data), name), **fields},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400, refused.json
+    said = f"{where}: {field}" if where else field
+    assert f"{said} holds the secret of a private link of this planner" in refused.json["message"]
+    assert "nothing was changed" in refused.json["message"]
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+    assert answers_stored() == 0
+    assert db.session.scalar(select(func.count()).select_from(Office)) == offices
+    # The page says the same, with the form kept.
+    page = send(api, data, name, **{"aliases" if k == "alias" else k: v for k, v in fields.items()})
+    assert page.status_code == 400 and said in text_of(page)
+    # Without the link it imports.
+    clean = data.replace(link.encode(), b"https://example.org/plan")
+    fields.pop("label", None)
+    stored = api.post(
+        "/api/v1/surveys",
+        data={"file": (io.BytesIO(clean), name), **fields},
+        content_type="multipart/form-data",
+    )
+    assert stored.status_code == 201, stored.json
