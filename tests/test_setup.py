@@ -640,3 +640,37 @@ def test_the_migration_clears_an_infinite_bound_stored_with_a_line_up(tmp_path):
             "note": "Infinity",
         }
         assert rows[2] == '{"objective": 1.0, "upper_bound": 1.0}'
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path):
+    """ix_materials_slot_id doubled the unique (slot_id, sha256) index, which begins with
+    slot_id: the migration drops it, and downgrade makes it again."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    before = "0ab0b4e54098"
+
+    def indexes() -> set[str]:
+        db.session.remove()
+        return {index["name"] for index in inspect(db.engine).get_indexes("materials")}
+
+    with database_at(tmp_path, before):
+        assert "ix_materials_slot_id" in indexes()
+        upgrade()
+        assert indexes() == {"ix_materials_meeting_id", "uq_materials_slot_sha256"}
+        if db.engine.dialect.name == "sqlite":
+            # What the pages read by slot finds its rows through the unique index.
+            for query in (
+                "SELECT id FROM materials WHERE slot_id = 1",
+                "SELECT id FROM materials WHERE slot_id IN (1, 2)",
+                "SELECT id FROM materials WHERE slot_id = 1 AND sha256 = 'a'",
+            ):
+                plan = " ".join(
+                    r[-1] for r in db.session.execute(text(f"EXPLAIN QUERY PLAN {query}"))
+                )
+                assert "uq_materials_slot_sha256" in plan, (query, plan)
+        downgrade(revision=before)
+        assert "ix_materials_slot_id" in indexes()
+        upgrade()
+        assert "ix_materials_slot_id" not in indexes()

@@ -25,10 +25,9 @@ class Material(db.Model):
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
-    # None: the material is the whole meeting's (its recording, say).
-    slot_id: Mapped[int | None] = mapped_column(
-        ForeignKey("slots.id", ondelete="CASCADE"), index=True
-    )
+    # None: the material is the whole meeting's (its recording, say). Read by slot through the
+    # unique index above, which begins with it: no index of its own.
+    slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20), default="slides")
     # A file: its cleaned base name, the format its content showed, its size and digest.
     filename: Mapped[str | None] = mapped_column(String(200))
