@@ -95,10 +95,11 @@ def _page(
     return page, status
 
 
-def _when(slot: Slot) -> str:
+def _when(invitation: Invitation) -> str:
     """The slot's day, start, end and length on the presenter's clocks ("Tuesday 4 May 2027,
-    09:40–10:00 (UTC−4), 20 minutes, in New York"): a change of day or length shows too."""
-    zone = slot.presenter_zone
+    09:40–10:00 (UTC−4), 20 minutes, in New York"), the ones their page shows (`own_zone`, also
+    once they declined): a change of day or length shows too."""
+    slot, zone = invitation.slot, invitation.own_zone
     if zone is None or slot.starts_at is None:
         return f"without a time yet ({slot.duration_minutes} minutes)"
     end = slot.starts_at + timedelta(minutes=slot.duration_minutes)
@@ -173,7 +174,7 @@ def answer_view(token: str):
     shown = form.shown_time.data
     if form.answer.data == Answer.confirmed and shown != slot_time(slot):
         # A confirmation is of the time the presenter saw: a move since is theirs to see first.
-        now = _when(slot)
+        now = _when(invitation)
         form.answer.errors.append(
             f"The co-leads changed your slot's time since you opened this page: it is now {now}. "
             "Your answer was not saved; check the time above and send it again."

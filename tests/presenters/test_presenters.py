@@ -148,6 +148,23 @@ def test_after_a_decline_their_own_page_keeps_the_zone_they_chose(api, slot, pre
     assert "Your time (America/Lima)" in page and "Your time (Pacific/Auckland)" not in page
 
 
+def test_after_a_decline_a_moved_time_is_told_in_the_zone_they_chose(api, slot, presenter):
+    """One who declined may still confirm from their page: if the slot moved meanwhile, the
+    refusal says the new time on their clocks (Auckland), not the office's (Sydney)."""
+    link = invite(api, slot, time_zone="Pacific/Auckland")
+    opened = presenter.get(link).get_data(as_text=True)
+    shown = html.unescape(re.search(r'name="shown_time" type="hidden" value="([^"]*)"', opened)[1])
+    declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    assert declined.status_code == 302
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    stale = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": shown})
+    assert stale.status_code == 409
+    assert (
+        "it is now Wednesday 10 March 2027, 01:30–01:50 (UTC+13), 20 minutes, in Auckland"
+    ) in text(stale)
+
+
 def test_moving_a_slot_to_another_office_warns_that_its_presenter_is_still_invited(api, slot):
     invite(api, slot)
     url = f"/slots/{slot.id}/edit"
