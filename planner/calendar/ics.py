@@ -42,6 +42,10 @@ _WEB = re.compile(r"https?://[^/?#\s]", re.IGNORECASE)
 # percent-encoded.
 _URI_SAFE = "!#$&'()*+,/:;=?@[]~"
 _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+# Readers that do not know CONFERENCE (vobject, and so Radicale, which writes back what it read)
+# take its value for a list of texts: cut at the first "," and with its ";" escaped, which
+# ical.js then keeps in the link. Such a link is left to LOCATION and DESCRIPTION, which are text.
+_LIST_SEPARATORS = re.compile("[,;]")
 
 
 def _cut(text: str, limit: int) -> str:
@@ -181,7 +185,7 @@ def _event(info: EventInfo) -> Event:
         url=web_address(info.url),
         location=video,
         conferences=[Conference(video, feature="VIDEO", label="Video call")]
-        if video and not cancelled
+        if video and not cancelled and not _LIST_SEPARATORS.search(video)
         else None,
         organizer=calendar_address(info.organizer) if info.organizer else None,
         attendees=[calendar_address(a) for a in info.attendees] or None,

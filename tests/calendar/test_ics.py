@@ -128,3 +128,21 @@ def test_an_attendee_is_written_as_mail_clients_match_it():
     assert str(idn) == "mailto:Eva@xn--exmple-cua.org"
     assert idn.params["CN"] == "Ana 'The ; Hacker': x"
     assert str(calendar_address(Participant("josé@example.org"))) == "mailto:jos%C3%A9@example.org"
+
+
+@pytest.mark.parametrize(
+    "link",
+    ["https://video.example/r?room=a,b", "https://video.example/r;id=7", "https://v.example/"],
+)
+def test_a_video_link_reaches_readers_of_conference_whole_or_not_at_all(link):
+    """vobject (Radicale's reader: a link filed on that CalDAV server is written back as vobject
+    read it) takes CONFERENCE, which it does not know, for a list of texts: it cuts the link at
+    its first "," and writes its ";" as "\\;", which ical.js then reads as part of the link. Such
+    a link is left out of CONFERENCE; LOCATION (text, which vobject reads right) keeps it."""
+    body = build(FEED, [event(video_url=link)])
+    parsed = read_everywhere(body)
+    assert parsed["events"][0]["location"] == link
+    vevent = with_vobject(body).vevent
+    assert vevent.location.value == link
+    conferences = [c.value for c in vevent.contents.get("conference", [])]
+    assert conferences == ([] if set(link) & {",", ";"} else [link])
