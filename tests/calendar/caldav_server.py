@@ -8,7 +8,6 @@ import hashlib
 import http.client
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,8 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
+from tests.mail.smtp_server import free_port
+
 USER = "subscriber"
 # No password is checked (auth type none), but Radicale's rights give a user their own folder.
 AUTHORIZATION = "Basic " + base64.b64encode(f"{USER}:x".encode()).decode()
@@ -29,12 +30,6 @@ DAV, CALDAV = "DAV:", "urn:ietf:params:xml:ns:caldav"
 # What a client keeps of a calendar when it files its events one by one: the rest of the head
 # (METHOD above all, RFC 4791 §4.1; a feed's name, refresh interval and source) is not theirs.
 _KEPT_HEAD = {"VERSION", "PRODID", "CALSCALE"}
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @dataclass
