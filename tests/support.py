@@ -197,11 +197,13 @@ def saved_first_by_someone_else(write, before):
         event.remove(Session, "before_flush", race)
 
 
-def sent_at_once(first: Callable, second: Callable, held_before: type) -> tuple:
+def sent_at_once(first: Callable, second: Callable, held_before: type, given: float = 1.0) -> tuple:
     """Two requests at the same moment, in threads of their own (tests marked `committed`):
     `first` is held just before it flushes a new `held_before` row, its checks done; `second`
-    then runs and is given a second to finish; then `first` goes on. Returns both answers and
-    whether `second` finished while `first` was held (False when it had to wait its turn)."""
+    then runs and is given `given` seconds to finish; then `first` goes on. Returns both answers
+    and whether `second` finished while `first` was held (False when it had to wait its turn).
+    A test that expects `second` to finish meanwhile gives it longer: on a loaded machine a
+    request can take more than a second, and the wait ends as soon as it is done."""
     from sqlalchemy.orm import Session
 
     holding, release = threading.Event(), threading.Event()
@@ -227,7 +229,7 @@ def sent_at_once(first: Callable, second: Callable, held_before: type) -> tuple:
         assert holding.wait(30), "the first request never reached its flush"
         two = threading.Thread(target=run, args=("second", second))
         two.start()
-        two.join(1.0)
+        two.join(given)
         finished_meanwhile = not two.is_alive()
         release.set()
         one.join(30)

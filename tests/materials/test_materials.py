@@ -323,6 +323,7 @@ def test_the_same_file_sent_twice_at_the_same_moment_is_stored_once(app, future)
         lambda: presenter_upload(one, token, "my talk.pdf", PDF),
         lambda: presenter_upload(two, token, "my talk (1).pdf", PDF),
         held_before=Material,
+        given=20,
     )
     assert meanwhile, "the second upload waited for the first: no race was run"
     assert second.status_code == 302

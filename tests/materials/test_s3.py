@@ -227,6 +227,7 @@ def test_an_upload_that_loses_a_race_for_the_same_file_leaves_no_object(s3_apps,
         lambda: presenter_upload(one, token, "slides.pdf", PDF),
         lambda: presenter_upload(two, token, "slides (1).pdf", PDF),
         held_before=Material,
+        given=20,
     )
     assert meanwhile
     assert (first.status_code, second.status_code) == (409, 302)
