@@ -2,13 +2,20 @@
 of the city and country names people type instead (through CLDR's data in Babel)."""
 
 import unicodedata
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale
 from babel.core import get_global
-from babel.dates import get_timezone_location
+from babel.dates import (
+    format_date,
+    format_datetime,
+    format_interval,
+    format_skeleton,
+    format_time,
+    get_timezone_location,
+)
 
 
 @lru_cache(maxsize=1)
@@ -88,6 +95,58 @@ def time_span(
         f"{begins.strftime(first)} ({utc_offset(begins)}) – {day}{ends:%H:%M} "
         f"({utc_offset(ends)}, after the clocks change){name}"
     )
+
+
+# "after the clocks change", beside the end of a span across a change, in the languages messages
+# are written in besides English (templates/mail/*.<language>.txt).
+_AFTER_THE_CHANGE = {
+    "es": "tras el cambio de hora",
+    "fr": "après le changement d’heure",
+    "pt": "após a mudança de hora",
+    "ru": "после перевода часов",
+}
+
+
+def time_span_in(
+    language: str, zone: str, start: datetime, end: datetime, *, short: bool = False
+) -> str:
+    """`time_span` with the zone named, as `language` writes it (CLDR's words, through Babel):
+    "domingo, 4 de abril de 2027, 1:00–1:30 Sídney (UTC+11)", the city in that language; short,
+    "dom, 4 abr 2027, …". English is `time_span`'s own, word for word."""
+    if language == "en" or language not in _AFTER_THE_CHANGE:
+        first = "%a %-d %b %Y, %H:%M" if short else "%A %-d %B %Y, %H:%M"
+        return time_span(zone, start, end, first, named=True)
+    begins, ends = local_time(zone, start), local_time(zone, end)
+    tz = zone_info(zone)
+    if short:
+        day = format_skeleton("yMMMEd", begins, tzinfo=tz, locale=language)
+    else:
+        day = format_date(begins, "full", locale=language)
+    city = get_timezone_location(zone, locale=language, return_city=True) if "/" in zone else zone
+
+    def clock(moment: datetime) -> str:
+        return format_time(moment, "short", tzinfo=tz, locale=language)
+
+    later = ""
+    if ends.date() != begins.date():
+        later = format_datetime(ends, "EEE" if short else "EEEE", tzinfo=tz, locale=language) + " "
+    if begins.utcoffset() != ends.utcoffset():
+        return (
+            f"{day}, {clock(begins)} ({utc_offset(begins)}) – {later}{clock(ends)} "
+            f"({utc_offset(ends)}, {_AFTER_THE_CHANGE[language]}) {city}"
+        )
+    if later:
+        hours = f"{clock(begins)}–{later}{clock(ends)}"
+    else:
+        hours = format_interval(begins, ends, "Hm", tzinfo=tz, locale=language)
+    return f"{day}, {hours} {city} ({utc_offset(begins)})"
+
+
+def day_in(language: str, day: date) -> str:
+    """A day as `language` writes it in a sentence: "4 April 2027", "4 de abril de 2027"."""
+    if language == "en" or language not in _AFTER_THE_CHANGE:
+        return f"{day:%-d %B %Y}"
+    return format_date(day, "long", locale=language)
 
 
 def clock_span(zone: str, start: datetime, end: datetime, since: datetime | None = None) -> str:

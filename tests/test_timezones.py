@@ -3,7 +3,15 @@ languages, one zone or a list to choose from."""
 
 import pytest
 
-from planner.timezones import ZoneError, pick_zone, resolve_zone, time_span, zone_choices
+from planner.timezones import (
+    ZoneError,
+    day_in,
+    pick_zone,
+    resolve_zone,
+    time_span,
+    time_span_in,
+    zone_choices,
+)
 
 
 @pytest.mark.parametrize(
@@ -145,6 +153,50 @@ def test_a_span_across_a_change_of_the_clocks_gives_each_end_its_offset():
     assert time_span("Europe/Zurich", start, end, named=True) == (
         "Saturday 3 April 2027, 17:30–18:00 Europe/Zurich (UTC+2)"
     )
+
+
+def test_a_span_in_another_language_is_written_with_its_words():
+    """Messages in Spanish, French, Portuguese or Russian give times as those languages write
+    them, the zone's city in them too; English (and a language no message is written in) is
+    `time_span`'s own, word for word."""
+    from datetime import UTC, date, datetime
+
+    start, end = datetime(2027, 4, 3, 14, 0, tzinfo=UTC), datetime(2027, 4, 3, 14, 30, tzinfo=UTC)
+    sydney = "Australia/Sydney"
+    assert time_span_in("es", sydney, start, end) == (
+        "domingo, 4 de abril de 2027, 1:00–1:30 Sídney (UTC+11)"
+    )
+    assert time_span_in("es", sydney, start, end, short=True) == (
+        "dom, 4 abr 2027, 1:00–1:30 Sídney (UTC+11)"
+    )
+    assert time_span_in("fr", sydney, start, end) == (
+        "dimanche 4 avril 2027, 01:00\u2009–\u200901:30 Sydney (UTC+11)"
+    )
+    assert time_span_in("ru", "Europe/Zurich", start, end) == (
+        "суббота, 3 апреля 2027\u202fг., 16:00—16:30 Цюрих (UTC+2)"
+    )
+    for language in ("en", "zh"):
+        assert time_span_in(language, sydney, start, end) == time_span(
+            sydney, start, end, named=True
+        )
+        assert time_span_in(language, sydney, start, end, short=True) == time_span(
+            sydney, start, end, "%a %-d %b %Y, %H:%M", named=True
+        )
+    # (CLDR's spaces: thin around a French range, narrow no-break before Russian "г.")
+    # Across the change of the clocks, each end its offset; past midnight, the end's weekday.
+    start, end = datetime(2027, 4, 3, 15, 30, tzinfo=UTC), datetime(2027, 4, 3, 16, 0, tzinfo=UTC)
+    assert time_span_in("fr", sydney, start, end) == (
+        "dimanche 4 avril 2027, 02:30 (UTC+11) – 02:00 (UTC+10, après le changement d’heure) Sydney"
+    )
+    late = datetime(2027, 4, 3, 21, 50, tzinfo=UTC)
+    assert time_span_in("es", "Europe/Zurich", late, late.replace(hour=22, minute=20)) == (
+        "sábado, 3 de abril de 2027, 23:50–domingo 0:20 Zúrich (UTC+2)"
+    )
+    assert time_span_in("pt", "UTC", late, late.replace(minute=55)) == (
+        "sábado, 3 de abril de 2027, 21:50\u2009–\u200921:55 UTC (UTC+0)"
+    )
+    assert day_in("es", date(2027, 4, 4)) == "4 de abril de 2027"
+    assert day_in("en", date(2027, 4, 4)) == "4 April 2027"
 
 
 def test_an_agenda_row_past_midnight_names_the_day_it_falls_on():
