@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from babel.lists import format_list
 from flask import Flask, Request, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -21,11 +22,11 @@ from planner.db_types import DatabaseIntConverter, render_item
 from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
 from planner.forms import error_target, opened_of
-from planner.mail.messages import taskforce_address
+from planner.mail.messages import in_language, taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
-from planner.timezones import clock_span, local_time, moment_in, time_span, utc_offset
+from planner.timezones import clock_span, day_in, local_time, moment_in, time_span, utc_offset
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds to wait for a PostgreSQL server that does not answer before the page says so (503).
@@ -222,6 +223,9 @@ def _register(app: Flask) -> None:
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_filter(_editor_hidden, "editor_hidden")
     app.add_template_filter(_and_list, "and_list")
+    # A message's times and days in the language it is written in (`written_in`).
+    app.add_template_filter(in_language, "in_language")
+    app.add_template_filter(lambda day, language: day_in(language, day), "day_in")
     app.add_template_global(local_time, "local")
     app.add_template_global(moment_in, "moment_in")
     app.add_template_global(time_span, "time_span")
@@ -244,9 +248,12 @@ def _editor_hidden(source: str) -> str:
     return _BY_SOMEONE.sub("by a co-lead", source)
 
 
-def _and_list(items) -> str:
-    """ "time", "status and time", "status, time and title"."""
-    items = [str(item) for item in items]
+def _and_list(items, language: str = "en", words: dict | None = None) -> str:
+    """ "time", "status and time", "status, time and title"; in another `language`, as it
+    writes a list ("estado y hora"), each item in its `words` where they name it."""
+    items = [str((words or {}).get(item, item)) for item in items]
+    if language != "en":
+        return format_list(items, locale=language) if items else ""
     return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
 
 

@@ -31,7 +31,7 @@ and `presenters` rewrites a settling update or sends a contact's copy (`changes`
 import only down that order, never back. This package names what the rest of the app calls.
 """
 
-from planner.mail.messages.addressing import language_of, taskforce_address
+from planner.mail.messages.addressing import in_language, language_of, taskforce_address
 from planner.mail.messages.changes import track_changes
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
@@ -57,6 +57,7 @@ __all__ = [
     "decision",
     "enqueue_reminders",
     "held_sequence",
+    "in_language",
     "invitation",
     "language_of",
     "link_mailed",

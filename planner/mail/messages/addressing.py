@@ -15,7 +15,7 @@ from planner.mail.models import OutboxMessage
 from planner.mail.sender import DEFAULT_FROM, taskforce_email
 from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
-from planner.timezones import known_time_zones, time_span
+from planner.timezones import known_time_zones, time_span, time_span_in
 
 # The Session.info key of who has had a message about which slot in this transaction.
 _SENT = "mail.sent"
@@ -52,9 +52,50 @@ def _zone(name: str | None, fallback: str) -> str:
     return name if name in known_time_zones() else fallback
 
 
-def when(start: datetime, minutes: int, zone: str) -> str:
+class When(str):
+    """A slot's time in a zone as an English message says it (`time_span`), which keeps what it
+    says, so that a message in another language says it in that one (`in_language`). It is
+    kept with a settling update (`stored`, read back by `When.read`)."""
+
+    start: datetime
+    minutes: int
+    zone: str
+
+    def __new__(cls, start: datetime, minutes: int, zone: str) -> "When":
+        said = super().__new__(
+            cls, time_span(zone, start, start + timedelta(minutes=minutes), named=True)
+        )
+        said.start, said.minutes, said.zone = start, minutes, zone
+        return said
+
+    def in_language(self, language: str) -> str:
+        end = self.start + timedelta(minutes=self.minutes)
+        return time_span_in(language, self.zone, self.start, end)
+
+    def stored(self) -> dict:
+        return {"start": self.start.isoformat(), "minutes": self.minutes, "zone": self.zone}
+
+    @classmethod
+    def read(cls, value: "dict | str") -> str:
+        """A time as `stored` kept it; one kept as its English words (before times were kept
+        so) stays as they are."""
+        if isinstance(value, dict):
+            return cls(datetime.fromisoformat(value["start"]), value["minutes"], value["zone"])
+        return value
+
+
+def when(start: datetime, minutes: int, zone: str) -> When:
     """ "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" (see `time_span`)."""
-    return time_span(zone, start, start + timedelta(minutes=minutes), named=True)
+    return When(start, minutes, zone)
+
+
+def in_language(time: str, language: str) -> str:
+    """A message's time (`when`) in the language the message is written in."""
+    return time.in_language(language) if isinstance(time, When) else time
+
+
+def stored(time: str) -> "dict | str":
+    return time.stored() if isinstance(time, When) else time
 
 
 def _private_url(invitation: Invitation) -> str | None:

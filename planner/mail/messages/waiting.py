@@ -12,7 +12,7 @@ from planner.calendar.operations import slot_sequence
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
-from planner.mail.messages.addressing import _about
+from planner.mail.messages.addressing import When, _about
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 
 
@@ -229,7 +229,7 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
         what |= set(basis.get("what") or ())
     return {
         "what": sorted(what),
-        "was": list(first.get("was") or []),
+        "was": [When.read(time) for time in first.get("was") or []],
         "since": first.get("since") or first_written.isoformat(),
         "due": due.isoformat(),
         "asked_again": any(basis.get("asked_again") for _, basis, _ in withdrawn),

@@ -11,7 +11,14 @@ from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import is_public, presenter_event
 from planner.db_types import utcnow
 from planner.mail import imip
-from planner.mail.messages.addressing import _mark_sent, _zone, absolute, organizer_email, when
+from planner.mail.messages.addressing import (
+    _mark_sent,
+    _zone,
+    absolute,
+    organizer_email,
+    stored,
+    when,
+)
 from planner.mail.messages.waiting import (
     SETTLE_AT_MOST,
     UPDATE_SETTLE,
@@ -45,7 +52,7 @@ def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
     template yet), which its Content-Language says."""
     chosen = current_app.jinja_env.select_template(_templates(kind, language, "txt"))
     written = language if chosen.name == f"mail/{kind}.{language}.txt" else "en"
-    text = render_template(chosen, **context)
+    text = render_template(chosen, written_in=written, **context)
     first, _, body = text.lstrip().partition("\n")
     subject = first.removeprefix("Subject:").strip()
     html = render_template(
@@ -120,7 +127,7 @@ def _send(
         settle=wait if settling else None,
         basis={
             "what": list(context.get("what") or []),
-            "was": list(context.get("was") or []),
+            "was": [stored(time) for time in context.get("was") or []],
             "since": (since or utcnow()).isoformat(),
             "asked_again": _question(context),
             # The status the recipient was last told: the first settling change's before.
