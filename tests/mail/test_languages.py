@@ -7,15 +7,19 @@ from datetime import timedelta
 
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.mail.messages import enqueue_reminders
 from planner.mail.models import OutboxMessage
 from planner.mail.sender import send_due
+from planner.offices.models import OfficeContact
 from tests.mail.smtp_server import SmtpServer
-from tests.mail.test_messages import _proposal, outbox
+from tests.mail.test_messages import PRESENTER, _proposal, outbox
+from tests.presenters.support import confirm, invite
+from tests.support import publish_as_planned
 
 
 def _words(message: OutboxMessage) -> str:
     """The HTML part's text, as a reader sees it."""
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html.unescape(message.html_body)))
+    return re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", html.unescape(message.html_body)))
 
 
 def _delivered(config) -> list:
@@ -88,3 +92,238 @@ def test_a_time_kept_with_a_settling_update_is_read_back_in_any_language():
     )
     # Kept as English words (written before times were kept so): said as they were.
     assert in_language(When.read(str(time)), "es") == str(time)
+
+
+# Words that would show an English sentence left in a translated message.
+ENGLISH = (" the ", " your ", " you ", "Dear ", "calendar entry", " is ", "co-leads", "Stop these")
+
+
+def _contexts():
+    """Every kind sent in another language, in each of the ways it is written, with what its
+    callers give it (`planner.mail.messages`)."""
+    from datetime import UTC, date, datetime
+    from types import SimpleNamespace as Row
+
+    from planner.mail.messages.addressing import When
+
+    start = datetime(2027, 3, 9, 12, 10, tzinfo=UTC)
+    times = [When(start, 20, "Australia/Sydney"), When(start, 20, "Europe/Zurich")]
+    was = [When(start - timedelta(hours=1), 20, "Australia/Sydney")]
+    office = Row(name="IP Australia")
+    proposal = Row(title="Gobernanza", office=office, office_code="AU")
+    sent = Row(subject="Su propuesta", created_at=datetime(2026, 11, 2, 9, tzinfo=UTC))
+    for recipient in (Row(name="Alex"), Row(name="")):
+        mail = {"recipient": recipient, "proposal": proposal, "unsubscribe": None}
+        yield "received", {**mail, "link": "https://x/p/1"}
+        for accepted in (True, False):
+            for reason in ("Motivo", ""):
+                for link_message in (sent, None):
+                    yield (
+                        "decision",
+                        {
+                            **mail,
+                            "accepted": accepted,
+                            "reason": reason,
+                            "link_message": link_message,
+                        },
+                    )
+    for meeting_status in ("draft", "published", "cancelled"):
+        meeting = Row(title="Taller Rec 10", status=meeting_status)
+        for slot_status in ("proposed", "invited", "confirmed", "declined", "cancelled"):
+            slot = Row(title="Gobernanza", status=slot_status)
+            for shown in (times, []):
+                block = {
+                    "slot": slot,
+                    "meeting": meeting,
+                    "office": "IP Australia",
+                    "times": shown,
+                    "agenda_url": "https://x/agenda",
+                    "video_url": "https://video.example/1",
+                    "recipient": Row(name="Alex"),
+                    "unsubscribe": "https://x/unsubscribe/1",
+                }
+                for answer in (None, "confirmed", "another_time"):
+                    for freeze_on in (date(2027, 3, 1), None):
+                        yield (
+                            "invitation",
+                            {
+                                **block,
+                                "link": "https://x/presenter/1",
+                                "zone": "Australia/Sydney",
+                                "freeze_on": freeze_on,
+                                "answer": answer,
+                            },
+                        )
+                for private_url in ("https://x/presenter/1", None):
+                    yield "reminder", {**block, "days": 3, "private_url": private_url}
+                for role in ("presenter", "contact"):
+                    for reason in (
+                        "replaced",
+                        "declined",
+                        "set_back",
+                        "removed",
+                        "no_longer_contact",
+                        "moved",
+                        "cancelled",
+                        None,
+                    ):
+                        for unsubscribed in (True, False):
+                            yield (
+                                "cancellation",
+                                {
+                                    **block,
+                                    "role": role,
+                                    "reason": reason,
+                                    "unsubscribed": unsubscribed,
+                                },
+                            )
+                    for flags in (
+                        {"no_longer_presenting": "declined", "first": True},
+                        {"no_longer_presenting": "set_back"},
+                        {"no_longer_presenting": "replaced"},
+                        {"confirmed": "coleads"},
+                        {"confirmed": True},
+                        {"asked_again": True, "after_request": True, "published": True},
+                        {"asked_again": True, "after_request": True},
+                        {"asked_again": True, "published": True},
+                        {"asked_again": True},
+                        {"restored": True},
+                        {"first": True},
+                        {"published": True},
+                        {},
+                    ):
+                        for what in ([], ["time"], ["length", "status", "time"]):
+                            for private_url in ("https://x/presenter/1", None):
+                                yield (
+                                    "update",
+                                    {
+                                        **block,
+                                        "no_longer_presenting": None,
+                                        "first": False,
+                                        "published": False,
+                                        "confirmed": None,
+                                        "asked_again": False,
+                                        "after_request": False,
+                                        "restored": False,
+                                        **flags,
+                                        "role": role,
+                                        "what": what,
+                                        "was": was if what else [],
+                                        "private_url": private_url,
+                                    },
+                                )
+
+
+def test_every_translated_message_renders_with_the_english_one_s_context(app):
+    """Each kind, in every language it is translated into, in each of its branches, renders
+    with the variables the English one takes and no other (a misspelt or missing one fails:
+    undefined variables are errors here), says its times in that language, and has no English
+    sentence left in it."""
+    from jinja2 import StrictUndefined
+
+    from planner.mail.messages.writing import LANGUAGES_WRITTEN, render
+
+    assert {"es", "fr"} <= set(LANGUAGES_WRITTEN)
+    lenient, app.jinja_env.undefined = app.jinja_env.undefined, StrictUndefined
+    rendered = 0
+    try:
+        with app.test_request_context():
+            for kind, context in _contexts():
+                english = render(kind, "en", **context)
+                assert english[3] == "en"
+                for language in LANGUAGES_WRITTEN:
+                    subject, text, html_body, written = render(kind, language, **context)
+                    assert written == language, (kind, language)
+                    assert subject and subject != english[0]
+                    words = re.sub(r"<[^>]+>", " ", html.unescape(html_body))
+                    for said in (subject, text, words):
+                        left = [w for w in ENGLISH if w in said.replace("\n", " ")]
+                        assert not left, (kind, language, left, said)
+                    for time in context.get("times") or []:
+                        assert time.in_language(language) in text
+                        assert str(time) not in text
+                    assert f'<html lang="{language}">' in html_body
+                    rendered += 1
+    finally:
+        app.jinja_env.undefined = lenient
+    assert rendered > 1000
+
+
+def _contact(email: str, language: str) -> None:
+    db.session.add(
+        OfficeContact(
+            office_code="AU", name="Alex Example", email=email, language=language, source="test"
+        )
+    )
+    db.session.commit()
+
+
+def test_a_presenter_who_reads_french_is_written_to_in_french(app, api, slot, presenter):
+    """A contact of the office who chose French and is invited to present: the invitation, the
+    reminder, an update and the cancellation come in French, their times too, with the
+    calendar part's UID and SEQUENCE as ever; a real SMTP server reads Content-Language fr."""
+    _contact(PRESENTER, "fr")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    assert invitation.language == "fr"
+    assert (
+        invitation.subject
+        == "Invitation à présenter\u00a0: Risk-based governance of new technologies"
+    )
+    sydney = "mardi 9 mars 2027, 23:10\u2009–\u200923:30 Sydney (UTC+11)"
+    zurich = "mardi 9 mars 2027, 13:10\u2009–\u200913:30 Zurich (UTC+1)"
+    for body in (invitation.text_body, _words(invitation)):
+        assert sydney in body and zurich in body and "Australia/Sydney" not in body
+        assert "Merci de confirmer, de refuser ou de demander une autre heure" in body
+    assert "http://localhost" + link in invitation.text_body
+    assert "DESCRIPTION" in invitation.ics and "Australia/Sydney" not in invitation.text_body
+    assert confirm(presenter, link).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    assert reminder.language == "fr" and reminder.subject.startswith("Dans 3 jours ou moins")
+    assert sydney in reminder.text_body and "vos diapositives" in _words(reminder)
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    # Moved again within the minute: one update, saying the time they knew, in French.
+    again = {"starts_at": "2027-03-09T13:40:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=again).status_code == 200
+    update = outbox(kind="update", recipient_email=PRESENTER)[-1]
+    assert update.language == "fr"
+    assert update.subject.startswith("Nouvelle heure, merci de confirmer")
+    for body in (update.text_body, _words(update)):
+        assert "Avant" in body and sydney in body  # the time they confirmed
+        assert "mardi 9 mars 2027, 23:40\u2009–\u200900:00" not in body  # 00:00 is Wednesday
+        assert "mardi 9 mars 2027, 23:40–mercredi 00:00 Sydney (UTC+11)" in body
+    assert (
+        api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"status": "cancelled"}).status_code
+        == 200
+    )
+    (cancellation,) = outbox(kind="cancellation", recipient_email=PRESENTER)
+    assert cancellation.language == "fr"
+    assert cancellation.subject.startswith("Réunion annulée")
+    assert "L’annulation jointe la retire de votre calendrier." in cancellation.text_body
+    for message in (invitation, reminder, update, cancellation):
+        for english in ENGLISH:
+            assert english not in message.text_body.replace("\n", " "), (message.kind, english)
+    delivered = [m for m in _delivered(app.config) if m["To"].addresses[0].addr_spec == PRESENTER]
+    kinds = [re.split(r"\s:", m["Subject"])[0] for m in delivered]
+    # Published before the invitation, it first reached them as the office's contact.
+    assert kinds[:2] == ["À l’ordre du jour", "Invitation à présenter"]
+    assert kinds[-1] == "Réunion annulée"
+    assert {m["Content-Language"] for m in delivered} == {"fr"}
+    assert "de votre calendrier" in _part(delivered[-1], "plain")
+    assert '<html lang="fr">' in _part(delivered[1], "html")
+
+
+def test_a_language_with_no_translation_gets_english_entirely(api, slot):
+    _contact(PRESENTER, "zh")
+    invite(api, slot)
+    (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    assert invitation.language == "en"
+    assert invitation.subject == "Invitation to present: Risk-based governance of new technologies"
+    assert "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" in invitation.text_body
+    assert (
+        '<html lang="en">' in invitation.html_body and "Dear Alex Example," in invitation.text_body
+    )
