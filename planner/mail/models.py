@@ -33,6 +33,10 @@ class MessageKind(enum.StrEnum):
     proposal = "proposal"  # to the co-leads: an office volunteered a presentation
 
 
+# The languages messages to volunteers, presenters and office contacts are written in besides
+# English (templates/mail/<kind>.<language>.txt and .html); the co-leads' own are English.
+LANGUAGES_WRITTEN = ("es", "fr")
+
 # Kinds a recipient may turn off with one click; invitations and cancellations always go.
 OPTIONAL_KINDS = (MessageKind.reminder, MessageKind.update, MessageKind.proposal)
 

@@ -20,6 +20,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from planner.accounts.security import editor
 from planner.availability.forms import AvailabilityFields, save_proposal_windows
 from planner.forms import PlannerForm, email_address, opened_field, published, version_field
+from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
 from planner.offices.operations import find_offices
@@ -120,7 +121,10 @@ class ContactChoices(PlannerForm):
         "Preferred language",
         choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
         default="en",
-        description="The language the co-leads write to you in, where they can.",
+        description=f"Our automatic emails (your proposal's link and the decision; if you "
+        "present, the invitation, reminders and updates) come in "
+        f"{' or '.join(LANGUAGES[code] for code in LANGUAGES_WRITTEN)} when you choose it, "
+        "otherwise in English. The co-leads write to you in your language where they can.",
     )
     consent = BooleanField(
         "Keep me as a contact of my office for the Task Force (name, email, language)",

@@ -221,7 +221,8 @@ def test_every_translated_message_renders_with_the_english_one_s_context(app):
     sentence left in it."""
     from jinja2 import StrictUndefined
 
-    from planner.mail.messages.writing import LANGUAGES_WRITTEN, render
+    from planner.mail.messages.writing import render
+    from planner.mail.models import LANGUAGES_WRITTEN
 
     assert {"es", "fr"} <= set(LANGUAGES_WRITTEN)
     lenient, app.jinja_env.undefined = app.jinja_env.undefined, StrictUndefined
@@ -327,3 +328,12 @@ def test_a_language_with_no_translation_gets_english_entirely(api, slot):
     assert (
         '<html lang="en">' in invitation.html_body and "Dear Alex Example," in invitation.text_body
     )
+
+
+def test_the_volunteer_form_says_which_emails_come_in_the_language_chosen(client, survey):
+    page = html.unescape(client.get("/volunteer").get_data(as_text=True))
+    assert (
+        "Our automatic emails (your proposal's link and the decision; if you present, the "
+        "invitation, reminders and updates) come in Spanish or French when you choose it, "
+        "otherwise in English. The co-leads write to you in your language where they can."
+    ) in page

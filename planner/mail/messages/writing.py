@@ -41,11 +41,6 @@ def _times(slot: Slot, zone: str | None) -> list[str]:
     return [when(slot.starts_at, slot.duration_minutes, z) for z in dict.fromkeys(zones)]
 
 
-# The languages messages to volunteers, presenters and office contacts are written in besides
-# English (templates/mail/<kind>.<language>.txt and .html); the co-leads' own are English.
-LANGUAGES_WRITTEN = ("es", "fr")
-
-
 def _templates(kind: str, language: str, extension: str) -> list[str]:
     names = [f"mail/{kind}.{extension}"]
     return [f"mail/{kind}.{language}.{extension}", *names] if language != "en" else names
