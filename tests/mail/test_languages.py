@@ -5,6 +5,8 @@ import html
 import re
 from datetime import timedelta
 
+import pytest
+
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
@@ -95,6 +97,7 @@ def test_a_time_kept_with_a_settling_update_is_read_back_in_any_language():
 
 
 # Words that would show an English sentence left in a translated message.
+SLOT_STATUSES = ("proposed", "invited", "confirmed", "declined", "cancelled")
 ENGLISH = (" the ", " your ", " you ", "Dear ", "calendar entry", " is ", "co-leads", "Stop these")
 
 
@@ -127,93 +130,105 @@ def _contexts():
                             "link_message": link_message,
                         },
                     )
-    for meeting_status in ("draft", "published", "cancelled"):
+    # Each slot status in a draft and a published meeting, and a cancelled meeting: the
+    # templates branch on each status alone, so this reaches every branch without every
+    # combination.
+    statuses = [
+        *((meeting, slot) for meeting in ("draft", "published") for slot in SLOT_STATUSES),
+        ("cancelled", "cancelled"),
+    ]
+    for meeting_status, slot_status in statuses:
         meeting = Row(title="Taller Rec 10", status=meeting_status)
-        for slot_status in ("proposed", "invited", "confirmed", "declined", "cancelled"):
-            slot = Row(title="Gobernanza", status=slot_status)
-            for shown in (times, []):
-                block = {
-                    "slot": slot,
-                    "meeting": meeting,
-                    "office": "IP Australia",
-                    "times": shown,
-                    "agenda_url": "https://x/agenda",
-                    "video_url": "https://video.example/1",
-                    "recipient": Row(name="Alex"),
-                    "unsubscribe": "https://x/unsubscribe/1",
-                }
-                for answer in (None, "confirmed", "another_time"):
-                    for freeze_on in (date(2027, 3, 1), None):
+        slot = Row(title="Gobernanza", status=slot_status)
+        for shown in (times, []):
+            block = {
+                "slot": slot,
+                "meeting": meeting,
+                "office": "IP Australia",
+                "times": shown,
+                "agenda_url": "https://x/agenda",
+                "video_url": "https://video.example/1",
+                "recipient": Row(name="Alex"),
+                "unsubscribe": "https://x/unsubscribe/1",
+            }
+            for answer in (None, "confirmed", "another_time"):
+                for freeze_on in (date(2027, 3, 1), None):
+                    yield (
+                        "invitation",
+                        {
+                            **block,
+                            "link": "https://x/presenter/1",
+                            "zone": "Australia/Sydney",
+                            "freeze_on": freeze_on,
+                            "answer": answer,
+                        },
+                    )
+            for private_url in ("https://x/presenter/1", None):
+                yield "reminder", {**block, "days": 3, "private_url": private_url}
+            for role in ("presenter", "contact"):
+                for reason in (
+                    "replaced",
+                    "declined",
+                    "set_back",
+                    "removed",
+                    "no_longer_contact",
+                    "moved",
+                    "cancelled",
+                    None,
+                ):
+                    for unsubscribed in (True, False):
                         yield (
-                            "invitation",
+                            "cancellation",
                             {
                                 **block,
-                                "link": "https://x/presenter/1",
-                                "zone": "Australia/Sydney",
-                                "freeze_on": freeze_on,
-                                "answer": answer,
+                                "role": role,
+                                "reason": reason,
+                                "unsubscribed": unsubscribed,
                             },
                         )
-                for private_url in ("https://x/presenter/1", None):
-                    yield "reminder", {**block, "days": 3, "private_url": private_url}
-                for role in ("presenter", "contact"):
-                    for reason in (
-                        "replaced",
-                        "declined",
-                        "set_back",
-                        "removed",
-                        "no_longer_contact",
-                        "moved",
-                        "cancelled",
-                        None,
+                for flags in (
+                    {"no_longer_presenting": "declined", "first": True},
+                    {"no_longer_presenting": "set_back"},
+                    {"no_longer_presenting": "replaced"},
+                    {"confirmed": "coleads"},
+                    {"confirmed": True},
+                    {"asked_again": True, "after_request": True, "published": True},
+                    {"asked_again": True, "after_request": True},
+                    {"asked_again": True, "published": True},
+                    {"asked_again": True},
+                    {"restored": True},
+                    {"first": True},
+                    {"published": True},
+                    {},
+                ):
+                    # Each list of changes, and the private link there and not: each alone is a
+                    # branch of the template.
+                    for what, private_url in (
+                        ([], "https://x/presenter/1"),
+                        (["time"], None),
+                        (["length", "status", "time"], "https://x/presenter/1"),
                     ):
-                        for unsubscribed in (True, False):
-                            yield (
-                                "cancellation",
-                                {
-                                    **block,
-                                    "role": role,
-                                    "reason": reason,
-                                    "unsubscribed": unsubscribed,
-                                },
-                            )
-                    for flags in (
-                        {"no_longer_presenting": "declined", "first": True},
-                        {"no_longer_presenting": "set_back"},
-                        {"no_longer_presenting": "replaced"},
-                        {"confirmed": "coleads"},
-                        {"confirmed": True},
-                        {"asked_again": True, "after_request": True, "published": True},
-                        {"asked_again": True, "after_request": True},
-                        {"asked_again": True, "published": True},
-                        {"asked_again": True},
-                        {"restored": True},
-                        {"first": True},
-                        {"published": True},
-                        {},
-                    ):
-                        for what in ([], ["time"], ["length", "status", "time"]):
-                            for private_url in ("https://x/presenter/1", None):
-                                yield (
-                                    "update",
-                                    {
-                                        **block,
-                                        "no_longer_presenting": None,
-                                        "first": False,
-                                        "published": False,
-                                        "confirmed": None,
-                                        "asked_again": False,
-                                        "after_request": False,
-                                        "restored": False,
-                                        **flags,
-                                        "role": role,
-                                        "what": what,
-                                        "was": was if what else [],
-                                        "private_url": private_url,
-                                    },
-                                )
+                        yield (
+                            "update",
+                            {
+                                **block,
+                                "no_longer_presenting": None,
+                                "first": False,
+                                "published": False,
+                                "confirmed": None,
+                                "asked_again": False,
+                                "after_request": False,
+                                "restored": False,
+                                **flags,
+                                "role": role,
+                                "what": what,
+                                "was": was if what else [],
+                                "private_url": private_url,
+                            },
+                        )
 
 
+@pytest.mark.one_database  # renders templates only: no query to run on PostgreSQL too
 def test_every_translated_message_renders_with_the_english_one_s_context(app):
     """Each kind, in every language it is translated into, in each of its branches, renders
     with the variables the English one takes and no other (a misspelt or missing one fails:
