@@ -827,6 +827,14 @@ def test_a_presenter_of_a_draft_is_told_the_time_may_still_change(api, slot, pre
     assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
     moved = outbox(kind="update", recipient_email=PRESENTER)[-1]
     assert says_draft(moved)
+    # They confirm the new time before that update goes: it is written again as a thanks, its
+    # calendar entry still tentative, and its words say so (not "marks it confirmed").
+    assert confirm(presenter, link).status_code == 302
+    thanks = outbox(kind="update", recipient_email=PRESENTER)[-1]
+    assert thanks.subject.startswith("Confirmed") and str(vevent(thanks)["STATUS"]) == "TENTATIVE"
+    for body in (thanks.text_body, re.sub(r"<[^>]+>", "", html.unescape(thanks.html_body))):
+        assert "still tentative until the agenda is published" in body
+        assert "marks it confirmed" not in body
     # Published, it is final: nothing more says it may change.
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     published = outbox(kind="update", recipient_email=PRESENTER)[-1]
