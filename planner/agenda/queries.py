@@ -45,10 +45,12 @@ def offices_by_code(codes: Iterable[str]) -> list[Office]:
 # What pages, the API and calendars show of a meeting, loaded in a fixed number of queries
 # whatever the number of slots.
 _AGENDA = (
-    selectinload(Meeting.slots).selectinload(Slot.recommendations),
-    selectinload(Meeting.slots).selectinload(Slot.office),
-    selectinload(Meeting.slots).selectinload(Slot.invitation).selectinload(Invitation.windows),
-    selectinload(Meeting.slots).selectinload(Slot.proposal).selectinload(Proposal.windows),
+    selectinload(Meeting.slots).options(
+        selectinload(Slot.recommendations),
+        selectinload(Slot.office),
+        selectinload(Slot.invitation).selectinload(Invitation.windows),
+        selectinload(Slot.proposal).selectinload(Proposal.windows),
+    ),
     selectinload(Meeting.offices),
     selectinload(Meeting.series),
 )
