@@ -3,9 +3,10 @@ query string, and the addresses of calendar feeds. Views import from here, never
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from functools import wraps
+from functools import cache, wraps
 
 from flask import Flask, Response, abort, current_app, g, request, url_for
+from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -18,6 +19,7 @@ from planner.mail.messages import taskforce_address
 from planner.offices.models import Office
 from planner.survey.models import Survey
 from planner.survey.operations import find_survey, latest_survey
+from planner.timezones import zone_choices
 from planner.versioning import CLASHED, RACED
 
 _YES = ("1", "true", "yes", "on")
@@ -49,6 +51,16 @@ def flag_from(args, name: str) -> bool:
 def webcal(url: str) -> str:
     """The same address for calendar apps to subscribe to: webcal://host/..."""
     return "webcal://" + url.split("://", 1)[1]
+
+
+@cache
+def zone_options() -> Markup:
+    """The time zones to choose from as a datalist's options, each labelled with a city (see
+    `timezones.zone_choices`): some 470 of them on every page with a zone field, escaped once per
+    process rather than once a page."""
+    return Markup("").join(
+        Markup('<option value="{}" label="{}">').format(zone, city) for zone, city in zone_choices()
+    )
 
 
 def text_download(text: str, filename: str, mimetype: str) -> Response:

@@ -68,7 +68,7 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import is_time_zone, local_time, moment_in, resolve_zone, zone_choices
+from planner.timezones import is_time_zone, local_time, moment_in, resolve_zone
 from planner.web import reading, refuse_changes
 
 bp = Blueprint("agenda", __name__)
@@ -180,7 +180,6 @@ def meeting(meeting_id: int):
         zone=zone,
         wrong_zone=wrong_zone,
         zone_candidates=zone_candidates,
-        zones=zone_choices(),
         local_times=local_times,
     ), (400 if wrong_zone else 200)
 
@@ -284,9 +283,7 @@ def new():
             flash("Meeting created as a draft.", "success")
             _say_if_over(created)
             return redirect(url_for(".edit", meeting_id=created.id))
-    page = render_template(
-        "agenda/new.html", form=form, problem=problem, zones=zone_choices(), key=key
-    )
+    page = render_template("agenda/new.html", form=form, problem=problem, key=key)
     return page, 400 if form.errors or problem else 200
 
 
@@ -361,7 +358,6 @@ def _edit_page(
         problem=problem,
         slot_problem=slot_problem,
         slots=layout(meeting),
-        zones=zone_choices(),
         offices=offices,
         participating=chosen_offices
         if chosen_offices is not None

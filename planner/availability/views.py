@@ -17,7 +17,6 @@ from planner.db_types import utcnow
 from planner.extensions import csrf
 from planner.presenters.models import Invitation
 from planner.presenters.operations import by_token, not_theirs
-from planner.timezones import zone_choices
 
 bp = Blueprint("availability", __name__)
 
@@ -70,11 +69,6 @@ def slot_availability_of(slot: Slot):
 @bp.app_template_global()
 def presenter_local_time(slot: Slot, private: bool = True) -> str | None:
     return presenter_time(slot, private=private)
-
-
-@bp.app_template_global()
-def availability_zones() -> tuple[tuple[str, str], ...]:
-    return zone_choices()
 
 
 @bp.app_template_global()

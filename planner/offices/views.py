@@ -26,7 +26,7 @@ from planner.survey.operations import (
     respondent_codes,
 )
 from planner.survey.records import Question
-from planner.timezones import local_time, utc_offset, zone_choices
+from planner.timezones import local_time, utc_offset
 from planner.web import csv_download, office_feed_url, survey_from_request
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
@@ -120,9 +120,9 @@ def edit(code: str):
         if problem is None:
             flash(f"{office.code} saved.", "success")
             return redirect(url_for(".detail", code=office.code))
-    return render_template(
-        "offices/edit.html", office=office, form=form, problem=problem, zones=zone_choices()
-    ), (409 if problem else 400 if form.errors else 200)
+    return render_template("offices/edit.html", office=office, form=form, problem=problem), (
+        409 if problem else 400 if form.errors else 200
+    )
 
 
 def _contact(contact_id: int) -> OfficeContact:

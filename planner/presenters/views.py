@@ -36,7 +36,7 @@ from planner.presenters.operations import (
     set_own_zone,
     taken_off,
 )
-from planner.timezones import ZoneError, pick_zone, place_name, time_span, zone_choices
+from planner.timezones import ZoneError, pick_zone, place_name, time_span
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading
 
@@ -88,7 +88,6 @@ def _page(
         talk_problem=talk_problem,
         zone_problem=zone_problem,
         zone_typed=zone_typed,
-        zones=zone_choices(),
     )
     # The address is a secret: the app's headers for a private link's page keep it out of
     # caches and Referers (accounts.security.install).
@@ -333,7 +332,6 @@ def invite_view(slot_id: int):
         form=form,
         problem=problem,
         contacts=_office_contacts(slot),
-        zones=zone_choices(),
     ), status
 
 
