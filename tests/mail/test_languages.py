@@ -352,3 +352,25 @@ def test_the_volunteer_form_says_which_emails_come_in_the_language_chosen(client
         "invitation, reminders and updates) come in Spanish or French when you choose it, "
         "otherwise in English. The co-leads write to you in your language where they can."
     ) in page
+
+
+def test_a_volunteer_not_kept_as_a_contact_is_invited_in_the_language_chosen(
+    client, colead_client, survey
+):
+    """The volunteer form says the invitation, reminders and updates come in the language
+    chosen there: also to a volunteer who did not ask to be kept as a contact (no office
+    contact holds their language; their proposal does)."""
+    from tests.proposals.test_schedule import decide, meeting, schedule, slots, the_proposal
+    from tests.proposals.test_schedule import volunteer as propose
+
+    propose(colead_client, language="es")
+    proposal = the_proposal()
+    assert not proposal.contact_consent and proposal.contact_language == "es"
+    decide(colead_client, proposal)
+    schedule(colead_client, proposal, meeting(colead_client, time_zone="Europe/Zurich"))
+    (slot,) = slots()
+    invite(colead_client, slot, name="Lucía Example", email=proposal.contact_email.upper())
+    assert db.session.query(OfficeContact).count() == 0
+    (message,) = outbox(kind="invitation")
+    assert message.language == "es"
+    assert message.subject == f"Invitación a presentar: {slot.title}"

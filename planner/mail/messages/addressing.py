@@ -8,7 +8,7 @@ from urllib.parse import urlsplit
 from flask import current_app, has_request_context, url_for
 from sqlalchemy import select
 
-from planner.addresses import mailbox
+from planner.addresses import mailbox, same_address
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.models import OutboxMessage
@@ -110,14 +110,24 @@ def _presenter_zone(invitation: Invitation) -> str:
     return _zone(invitation.own_zone, "UTC")
 
 
-def language_of(email: str | None, office_code: str | None = None) -> str:
-    """The language an address asked for as an office contact (consented or entered)."""
+def language_of(
+    email: str | None, office_code: str | None = None, *, slot: Slot | None = None
+) -> str:
+    """The language an address asked for as an office contact (consented or entered); else,
+    to the presenter of a `slot` filled from a proposal who is its volunteer, the one chosen
+    on the volunteer form (which says the invitation and what follows come in it, also to a
+    volunteer not kept as a contact)."""
     if not email:
         return "en"
     query = select(OfficeContact.language).where(OfficeContact.mailbox == mailbox(email))
     if office_code:
         query = query.where(OfficeContact.office_code == office_code)
-    return db.session.scalar(query.order_by(OfficeContact.id).limit(1)) or "en"
+    if found := db.session.scalar(query.order_by(OfficeContact.id).limit(1)):
+        return found
+    proposal = slot.proposal if slot is not None else None
+    if proposal is not None and same_address(proposal.contact_email, email):
+        return proposal.contact_language or "en"
+    return "en"
 
 
 def _mark_sent(slot: Slot, email: str) -> None:

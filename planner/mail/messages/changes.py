@@ -561,7 +561,9 @@ def _tell_presenter(
             _mark_sent(slot, invitation.email)
         return
     zone = _presenter_zone(invitation)
-    recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+    recipient = Recipient(
+        invitation.email, invitation.name, language_of(invitation.email, slot=slot)
+    )
     held = change.status in HELD
     # They no longer present it: they declined, or a co-lead set the slot back to proposed or
     # declined by hand (helper-63: then they were told nothing and kept it as confirmed).

@@ -27,7 +27,9 @@ def invitation(
         return None
     slot = invitation.slot
     zone = _presenter_zone(invitation)
-    recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+    recipient = Recipient(
+        invitation.email, invitation.name, language_of(invitation.email, slot=slot)
+    )
     calendar = None
     if slot.starts_at is not None:
         calendar = _calendar(

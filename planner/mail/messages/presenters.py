@@ -53,7 +53,7 @@ def presenter_replaced(
         return  # they were told nothing (or of no time): nothing to take back
     if _stays_as_contact(slot, email, "replaced", time_zone):
         return
-    recipient = Recipient(email, name, language_of(email))
+    recipient = Recipient(email, name, language_of(email, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
     zone = _zone(time_zone, "UTC")
     context = {**_slot_context(slot, zone), "reason": "replaced", "role": "presenter"}

@@ -99,7 +99,9 @@ def enqueue_reminders(now: datetime) -> int:
             continue
         invitation = slot.invitation
         zone = _presenter_zone(invitation)
-        recipient = Recipient(invitation.email, invitation.name, language_of(invitation.email))
+        recipient = Recipient(
+            invitation.email, invitation.name, language_of(invitation.email, slot=slot)
+        )
         context = {
             **_slot_context(slot, zone),
             "zone": zone,
