@@ -7,6 +7,7 @@ JSON API's listings say so alike (`api_page`): README, "Pages of an API answer".
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from flask import request, url_for
 from sqlalchemy import Select, func, select
@@ -83,8 +84,10 @@ def api_page(page: Page) -> dict:
     def address(number: int | None) -> str | None:
         if number is None:
             return None
-        values = {**(request.view_args or {}), **request.args.to_dict(), "page": number}
-        return url_for(request.endpoint, **values)
+        # The query is written here, not by url_for, which reads names such as "_method",
+        # "_external" or "_anchor" as its own arguments.
+        query = urlencode({**request.args.to_dict(), "page": number})
+        return url_for(request.endpoint, **(request.view_args or {})) + "?" + query
 
     return {
         "count": page.total,

@@ -772,6 +772,23 @@ def test_the_api_lists_proposals_a_page_at_a_time_as_every_api_listing(
     assert client.get("/api/v1/proposals?page=1").status_code == 401
 
 
+def test_an_api_page_s_links_keep_a_query_whose_names_look_like_url_for_s_own(
+    app, client, colead_client, survey, monkeypatch
+):
+    """A query name such as "_method" or "_external" is the request's, kept in the links like
+    any other: it was taken for an argument of Flask's url_for (500, or a link to another
+    scheme or host instead of a path on this site)."""
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 20)  # all from one address
+    for n in range(2):
+        proposal = {**API_VALID, "title": f"Proposal {n}"}
+        assert client.post("/api/v1/proposals", json=proposal).status_code == 201
+    for query in ("_method=POST", "_external=1&_scheme=javascript", "_anchor=x"):
+        url = f"/api/v1/proposals?per_page=1&{query}"
+        answer = colead_client.get(url)
+        assert answer.status_code == 200, query
+        assert answer.get_json()["next"] == url + "&page=2", query
+
+
 def _crumb(page: str) -> str:
     """Where the breadcrumb "Proposals" leads."""
     crumbs = page.split('aria-label="Breadcrumb"')[1].split("</nav>")[0]
