@@ -6,6 +6,7 @@ feed. Whoever holds such a link acts for its owner, so it is never published wit
 import ipaddress
 import posixpath
 import re
+from collections.abc import Sequence
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import ada_url
@@ -92,30 +93,46 @@ def names_a_secret(text: str) -> bool:
     ("?next=/presenter/<token>"), a fragment. Whoever reads it can open the page on the
     planner's own address, whatever the rest of the link says. Each run of the characters a
     secret is made of (escapes decoded too) is checked as every kind of secret the planner
-    gives: a presenter's or a volunteer's link (by its stored digest, one query each), an
-    office feed's and an unsubscribe link's (by their signature). Its work grows with the
-    text: check a text's length first."""
+    gives: a presenter's or a volunteer's link (by its stored digest), an office feed's and an
+    unsubscribe link's (by their signature). Its work grows with the text: check a text's
+    length first."""
+    return bool(secrets_named([text]))
+
+
+def secrets_named(texts: Sequence[str]) -> set[int]:
+    """Which of `texts` (their positions) hold a secret, as `names_a_secret` says of one: the
+    digests of all of them are looked up together, a query per thousands, so a file of many
+    lines (a survey) costs a few queries, not two a line."""
     # Here, not above: the calendar's operations import the agenda's checks, which import this.
     from planner.calendar.operations import signed_as_feed_token
 
-    runs = set(_SECRET_LIKE.findall(text)) | set(_SECRET_LIKE.findall(unquote(text)))
-    candidates = runs | {part for run in runs for part in run.split(".") if len(part) >= 20}
-    candidates |= {
-        run[start : start + _TOKEN_LENGTH]
-        for run in runs
-        for start in range(len(run) - _TOKEN_LENGTH + 1)
-    }
-    if not candidates:
-        return False
-    digests = sorted(digest(c) for c in candidates)
+    runs_of = [set(_SECRET_LIKE.findall(t)) | set(_SECRET_LIKE.findall(unquote(t))) for t in texts]
+    digests_of: list[set[str]] = []
+    for runs in runs_of:
+        candidates = runs | {part for run in runs for part in run.split(".") if len(part) >= 20}
+        candidates |= {
+            run[start : start + _TOKEN_LENGTH]
+            for run in runs
+            for start in range(len(run) - _TOKEN_LENGTH + 1)
+        }
+        digests_of.append({digest(c) for c in candidates})
+    wanted = sorted(set().union(*digests_of))
+    live: set[str] = set()
     for model in (Invitation, Proposal):
-        for start in range(0, len(digests), _DIGESTS_PER_QUERY):
-            chunk = digests[start : start + _DIGESTS_PER_QUERY]
-            if db.session.scalar(select(model.id).where(model.link_hash.in_(chunk)).limit(1)):
-                return True
+        for start in range(0, len(wanted), _DIGESTS_PER_QUERY):
+            chunk = wanted[start : start + _DIGESTS_PER_QUERY]
+            live.update(
+                db.session.scalars(select(model.link_hash).where(model.link_hash.in_(chunk)))
+            )
     secret = current_app.config["SECRET_KEY"]
-    signed = runs | {found for run in runs for found in _SIGNED.findall(run)}
-    return any(read_token(s) is not None or signed_as_feed_token(s, secret) for s in signed)
+    found = set()
+    for position, (runs, digests) in enumerate(zip(runs_of, digests_of, strict=True)):
+        signed = runs | {s for run in runs for s in _SIGNED.findall(run)}
+        if digests & live or any(
+            read_token(s) is not None or signed_as_feed_token(s, secret) for s in signed
+        ):
+            found.add(position)
+    return found
 
 
 def _holds_a_token(path: str) -> bool:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from planner.errors import NotFoundError
 from planner.extensions import db
 from planner.offices.models import Office
-from planner.private_links import PRIVATE_TEXT, names_a_secret
+from planner.private_links import PRIVATE_TEXT, secrets_named
 from planner.recommendations.models import Recommendation
 from planner.survey.document import parse_document
 from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
@@ -279,31 +279,23 @@ def secrets_held(record: SurveyRecord) -> list[str]:
     a volunteer's page, an unsubscribe link, an office feed): the pages publish what it
     brings (offices' names, answers, the source's lines, its label), so it is refused as a
     typed text holding one is (`forms.published`), naming the line or row and the field.
-    A line of the published text is said once, not again as each answer read from it."""
-    problems: list[str] = []
-    flagged: set[int] = set()
-    for number, line in enumerate(lines_of(record.source_text or ""), start=1):
-        if names_a_secret(line):
-            flagged.add(number)
-            problems.append(f"line {number}: the file's text {PRIVATE_TEXT}")
-
-    def check(value: str | None, what: str, where: str | None, lines=None) -> None:
-        if lines is not None and flagged.intersection(range(lines[0], lines[1] + 1)):
-            return  # said for its line
-        if value and names_a_secret(value):
-            said = f"{what} {PRIVATE_TEXT}"
-            problems.append(f"{where}: {said}" if where else said[0].upper() + said[1:])
-
-    check(record.label, "the survey label", None)
-    check(record.source_name, "the source's name", None)
+    A line of the published text is said once, not again as each answer read from it. All of
+    it is looked up at once (`secrets_named`): a few queries, however long the file."""
+    lines = lines_of(record.source_text or "")
+    # (value, what it is, where it is, the published text's lines it came from)
+    fields: list[tuple[str, str, str | None, tuple[int, int] | None]] = [
+        (record.label, "the survey label", None, None),
+        (record.source_name, "the source's name", None, None),
+    ]
     for respondent in record.respondents:
         line = respondent.line
-        where = respondent.where or (f"line {line}" if line else None)
-        check(
-            respondent.name,
-            f"the name of office {respondent.code}",
-            where,
-            (line, line) if line else None,
+        fields.append(
+            (
+                respondent.name,
+                f"the name of office {respondent.code}",
+                respondent.where or (f"line {line}" if line else None),
+                (line, line) if line else None,
+            )
         )
     for answer in record.answers:
         what = f"{answer.office}'s {answer.question.value} answer" + (
@@ -311,19 +303,32 @@ def secrets_held(record: SurveyRecord) -> list[str]:
         )
         # In the published text an answer's lines are the file's; in a tabular file, the
         # lines of the text it was once read from.
-        lines = answer.lines if record.source_text is not None else None
-        where = answer.where or (f"lines {lines[0]}–{lines[1]}" if lines else None)
-        check(answer.text, f"the text of {what}", where, lines)
-        check(answer.basis, f"the basis of {what}", where, lines)
+        span = answer.lines if record.source_text is not None else None
+        where = answer.where or (f"lines {span[0]}–{span[1]}" if span else None)
+        fields.append((answer.text, f"the text of {what}", where, span))
+        fields.append((answer.basis, f"the basis of {what}", where, span))
     for warning in record.warnings:
         # A warning quotes the file (a column it does not read), and the survey's page shows it.
         line = warning.line if record.source_text is not None else None
-        check(
-            warning.message,
-            "what the import warns about",
-            f"line {warning.line}" if warning.line else None,
-            (line, line) if line else None,
+        fields.append(
+            (
+                warning.message,
+                "what the import warns about",
+                f"line {warning.line}" if warning.line else None,
+                (line, line) if line else None,
+            )
         )
+    fields = [field for field in fields if field[0]]
+    held = secrets_named([*lines, *(value for value, *_ in fields)])
+    flagged = {number for number in range(1, len(lines) + 1) if number - 1 in held}
+    problems = [f"line {number}: the file's text {PRIVATE_TEXT}" for number in sorted(flagged)]
+    for position, (_value, what, where, span) in enumerate(fields, start=len(lines)):
+        if position not in held:
+            continue
+        if span is not None and flagged.intersection(range(span[0], span[1] + 1)):
+            continue  # said for its line
+        said = f"{what} {PRIVATE_TEXT}"
+        problems.append(f"{where}: {said}" if where else said[0].upper() + said[1:])
     return problems
 
 
