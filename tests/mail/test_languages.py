@@ -374,3 +374,19 @@ def test_a_volunteer_not_kept_as_a_contact_is_invited_in_the_language_chosen(
     (message,) = outbox(kind="invitation")
     assert message.language == "es"
     assert message.subject == f"Invitación a presentar: {slot.title}"
+
+
+@pytest.mark.one_database  # renders templates only
+def test_an_update_says_the_meeting_is_cancelled_in_plain_english(app):
+    """The status line named a meeting that is not published as "a draft", and so a cancelled
+    one as "a cancelled"; the translations said it right."""
+    from planner.mail.messages.writing import render
+
+    for kind, context in _contexts():
+        if kind == "update" and context["meeting"].status != "published":
+            with app.test_request_context():
+                _subject, text, html_body, _written = render(kind, "en", **context)
+            status = context["meeting"].status
+            said = f"(the meeting is {'a draft' if status == 'draft' else 'cancelled'})"
+            assert said in text and said in html.unescape(html_body)
+            assert "is a cancelled" not in text
