@@ -71,9 +71,11 @@ API_PER_PAGE = 100
 API_MAX_PER_PAGE = 500
 
 
-def api_requested(*, size: int = API_PER_PAGE) -> tuple[int, int]:
+def api_requested() -> tuple[int, int]:
     """(page number, page size) an API listing was asked for: ?page= and ?per_page=."""
-    return requested(request.args, size=size, max_size=API_MAX_PER_PAGE, size_name="per_page")
+    return requested(
+        request.args, size=API_PER_PAGE, max_size=API_MAX_PER_PAGE, size_name="per_page"
+    )
 
 
 def api_page(page: Page) -> dict:
@@ -86,7 +88,9 @@ def api_page(page: Page) -> dict:
             return None
         # The query is written here, not by url_for, which reads names such as "_method",
         # "_external" or "_anchor" as its own arguments.
-        query = urlencode({**request.args.to_dict(), "page": number})
+        # Every value of a name given twice is kept ("?office=AU&office=JP").
+        kept = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
+        query = urlencode([*kept, ("page", number)])
         return url_for(request.endpoint, **(request.view_args or {})) + "?" + query
 
     return {

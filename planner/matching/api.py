@@ -1,7 +1,8 @@
 """GET /api/v1/matches: who wants a recommendation discussed, who could present it, and why.
 
-Answered a page at a time (`per_page` matches, at most MAX_PER_PAGE), with the address of the
-next page: every presenter for every office of a large survey is many megabytes."""
+Answered a page at a time (`per_page` matches, at most `pagination.API_MAX_PER_PAGE`), with the
+address of the next page: every presenter for every office of a large survey is many megabytes.
+About 1.5 kB of JSON a match with its reasons: a default page is 150 kB, the largest 750 kB."""
 
 from flask import Blueprint, abort, request
 
@@ -10,16 +11,12 @@ from planner.db_types import MAX_INT, db_int
 from planner.extensions import db
 from planner.matching.forms import read_filters
 from planner.matching.operations import DEFAULT_LIMIT, survey_scorer
-from planner.pagination import API_MAX_PER_PAGE, API_PER_PAGE, Page, api_page, api_requested
+from planner.pagination import Page, api_page, api_requested
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import find_survey
 from planner.web import flag_from
 
 bp = Blueprint("matching_api", __name__, url_prefix="/api/v1")
-
-# About 1.5 kB of JSON a match with its reasons: a default page is 150 kB, the largest 750 kB.
-PER_PAGE = API_PER_PAGE
-MAX_PER_PAGE = API_MAX_PER_PAGE
 
 
 @bp.get("/matches")

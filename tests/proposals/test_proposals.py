@@ -777,12 +777,12 @@ def test_an_api_page_s_links_keep_a_query_whose_names_look_like_url_for_s_own(
 ):
     """A query name such as "_method" or "_external" is the request's, kept in the links like
     any other: it was taken for an argument of Flask's url_for (500, or a link to another
-    scheme or host instead of a path on this site)."""
+    scheme or host instead of a path on this site). A name given twice keeps both values."""
     monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 20)  # all from one address
     for n in range(2):
         proposal = {**API_VALID, "title": f"Proposal {n}"}
         assert client.post("/api/v1/proposals", json=proposal).status_code == 201
-    for query in ("_method=POST", "_external=1&_scheme=javascript", "_anchor=x"):
+    for query in ("_method=POST", "_external=1&_scheme=javascript", "_anchor=x&_anchor=y"):
         url = f"/api/v1/proposals?per_page=1&{query}"
         answer = colead_client.get(url)
         assert answer.status_code == 200, query
