@@ -376,6 +376,29 @@ def test_a_volunteer_not_kept_as_a_contact_is_invited_in_the_language_chosen(
     assert message.subject == f"Invitación a presentar: {slot.title}"
 
 
+@pytest.mark.parametrize("deleted", ["slot", "meeting"])
+def test_a_volunteer_s_deleted_draft_slot_is_cancelled_in_the_language_chosen(
+    client, colead_client, survey, deleted
+):
+    """The CANCEL for a draft's slot deleted (alone, or with its whole draft) is made while
+    the slot can still be read: in the volunteer's language too, not English."""
+    from tests.proposals.test_schedule import decide, meeting, schedule, slots, the_proposal
+    from tests.proposals.test_schedule import volunteer as propose
+
+    propose(colead_client, language="es")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client, time_zone="Europe/Zurich")
+    schedule(colead_client, proposal, draft)
+    (slot,) = slots()
+    invite(colead_client, slot, name="Lucía Example", email=proposal.contact_email)
+    url = f"/api/v1/slots/{slot.id}" if deleted == "slot" else f"/api/v1/meetings/{draft}"
+    assert colead_client.delete(url).get_json()["result"] == "deleted"
+    (message,) = outbox(kind="cancellation")
+    assert message.language == "es" and message.recipient_email == proposal.contact_email
+    assert "Estimado/a Lucía Example" in message.text_body
+
+
 @pytest.mark.one_database  # renders templates only
 def test_an_update_says_the_meeting_is_cancelled_in_plain_english(app):
     """The status line named a meeting that is not published as "a draft", and so a cancelled

@@ -111,12 +111,17 @@ def _presenter_zone(invitation: Invitation) -> str:
 
 
 def language_of(
-    email: str | None, office_code: str | None = None, *, slot: Slot | None = None
+    email: str | None,
+    office_code: str | None = None,
+    *,
+    slot: Slot | None = None,
+    volunteer: tuple[str | None, str | None] | None = None,
 ) -> str:
     """The language an address asked for as an office contact (consented or entered); else,
     to the presenter of a `slot` filled from a proposal who is its volunteer, the one chosen
     on the volunteer form (which says the invitation and what follows come in it, also to a
-    volunteer not kept as a contact)."""
+    volunteer not kept as a contact). `volunteer` gives that proposal's (email, language)
+    where the slot is read as a row, not loaded (a deleted meeting's slots)."""
     if not email:
         return "en"
     query = select(OfficeContact.language).where(OfficeContact.mailbox == mailbox(email))
@@ -124,9 +129,10 @@ def language_of(
         query = query.where(OfficeContact.office_code == office_code)
     if found := db.session.scalar(query.order_by(OfficeContact.id).limit(1)):
         return found
-    proposal = slot.proposal if slot is not None else None
-    if proposal is not None and same_address(proposal.contact_email, email):
-        return proposal.contact_language or "en"
+    if volunteer is None and slot is not None and slot.proposal is not None:
+        volunteer = (slot.proposal.contact_email, slot.proposal.contact_language)
+    if volunteer is not None and same_address(volunteer[0], email):
+        return volunteer[1] or "en"
     return "en"
 
 

@@ -52,6 +52,7 @@ from planner.mail.outbox import Recipient, unsubscribed
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
+from planner.proposals.models import Proposal
 
 # Session.info keys: what this transaction changed (`_SENT`, who has had a message about which
 # slot, is `addressing`'s).
@@ -285,7 +286,8 @@ def _collect_removed(session: Session, removed: list) -> None:
                 # Their own zone, as their page showed it (`Invitation.own_zone`, whose last
                 # step, the meeting's, this slot may no longer name).
                 own = item.invitation.time_zone or item.presenter_zone
-                found.append((item, item.invitation, meeting, meeting.id, own))
+                language = language_of(item.invitation.email, slot=item)
+                found.append((item, item.invitation, meeting, meeting.id, own, language))
             continue
         rows = session.execute(
             select(
@@ -300,16 +302,29 @@ def _collect_removed(session: Session, removed: list) -> None:
                 Invitation.email,
                 Invitation.time_zone,
                 Office.time_zone.label("office_zone"),
+                Proposal.contact_email,
+                Proposal.contact_language,
             )
             .join(Invitation, Invitation.slot_id == Slot.id)
             .outerjoin(Office, Office.code == Slot.office_code)
+            .outerjoin(Proposal, Proposal.id == Slot.proposal_id)
             .where(Slot.meeting_id == item.id)
         ).all()
         # The meeting goes too: the message names none (it would point at no row). A slot held
         # by its presenter (the only ones told) reads in their zone, else its office's, as
         # `Invitation.own_zone`.
-        found += [(row, row, item, None, row.time_zone or row.office_zone) for row in rows]
-    for slot, invitation, meeting, meeting_id, own in found:
+        found += [
+            (
+                row,
+                row,
+                item,
+                None,
+                row.time_zone or row.office_zone,
+                language_of(row.email, volunteer=(row.contact_email, row.contact_language)),
+            )
+            for row in rows
+        ]
+    for slot, invitation, meeting, meeting_id, own, language in found:
         if (
             slot.uid in pending
             or not invitation.email
@@ -350,7 +365,7 @@ def _collect_removed(session: Session, removed: list) -> None:
         pending[slot.uid] = _Removed(
             event=event,
             meeting_id=meeting_id,
-            recipient=Recipient(invitation.email, invitation.name, "en"),
+            recipient=Recipient(invitation.email, invitation.name, language),
             times=tuple(times),
             meeting_title=meeting.title,
         )
@@ -698,11 +713,8 @@ def _send_removed(pending: _Removed) -> None:
         "role": "presenter",
         "reason": "removed",
     }
-    recipient = Recipient(
-        pending.recipient.email, pending.recipient.name, language_of(pending.recipient.email)
-    )
     _send(
-        recipient,
+        pending.recipient,  # in the language found while the slot could still be read
         MessageKind.cancellation,
         context,
         meeting_id=pending.meeting_id,
