@@ -113,6 +113,13 @@ def time_span_in(
     """`time_span` with the zone named, as `language` writes it (CLDR's words, through Babel):
     "domingo, 4 de abril de 2027, 1:00–1:30 Sídney (UTC+11)", the city in that language; short,
     "dom, 4 abr 2027, …". English is `time_span`'s own, word for word."""
+    # Kept once made, by instant (two wall times of one zone an hour apart in the hour the
+    # clocks go back are equal datetimes): every contact of an office is told the same span.
+    return _time_span_in(language, zone, start.astimezone(UTC), end.astimezone(UTC), short)
+
+
+@lru_cache(maxsize=1024)
+def _time_span_in(language: str, zone: str, start: datetime, end: datetime, short: bool) -> str:
     if language == "en" or language not in _AFTER_THE_CHANGE:
         first = "%a %-d %b %Y, %H:%M" if short else "%A %-d %B %Y, %H:%M"
         return time_span(zone, start, end, first, named=True)

@@ -246,3 +246,29 @@ def test_a_zone_of_commas_is_a_4xx_on_every_zone_input(colead_client, client, su
     patched = colead_client.patch(f"/api/v1/meetings/{meeting}", json={"time_zone": ","})
     assert patched.status_code == 400
     assert "is not a time zone" in patched.get_json()["message"]
+
+
+def test_a_span_said_again_is_kept_by_its_instants():
+    """Each contact of an office is told the same span: it is made once. Kept by instant, not by
+    wall time: in the hour the clocks go back, 02:30 before and after the change are equal
+    datetimes of one zone, an hour apart, and each is said as itself."""
+    from datetime import UTC, datetime, timedelta
+
+    from planner.timezones import _time_span_in, zone_info
+
+    sydney = zone_info("Australia/Sydney")
+    start = datetime(2027, 4, 3, 15, 30, tzinfo=UTC)
+    before = datetime(2027, 4, 4, 2, 30, tzinfo=sydney)
+    after = before.replace(fold=1)
+    assert before == after and before.astimezone(UTC) != after.astimezone(UTC)
+    hits = _time_span_in.cache_info().hits
+    first = time_span_in("pt", "Europe/Zurich", start, start + timedelta(minutes=20))
+    again = time_span_in("pt", "Europe/Zurich", start, start + timedelta(minutes=20))
+    assert again == first and _time_span_in.cache_info().hits == hits + 1
+    end = datetime(2027, 4, 4, 3, 0, tzinfo=sydney)
+    assert time_span_in("es", "Australia/Sydney", before, end) == (
+        "domingo, 4 de abril de 2027, 2:30 (UTC+11) – 3:00 (UTC+10, tras el cambio de hora) Sídney"
+    )
+    assert time_span_in("es", "Australia/Sydney", after, end) == (
+        "domingo, 4 de abril de 2027, 2:30–3:00 Sídney (UTC+10)"
+    )
