@@ -113,6 +113,10 @@ class ProposalFields(PlannerForm):
         ]
 
 
+# The languages the automatic emails are written in besides English, as the form names them.
+_WRITTEN = [LANGUAGES[code] for code in LANGUAGES_WRITTEN]
+
+
 class ContactChoices(PlannerForm):
     """The volunteer's language and consent to be kept as a contact: asked when they volunteer,
     changed with the proposal until the co-leads decide."""
@@ -123,7 +127,7 @@ class ContactChoices(PlannerForm):
         default="en",
         description=f"Our automatic emails (your proposal's link and the decision; if you "
         "present, the invitation, reminders and updates) come in "
-        f"{' or '.join(LANGUAGES[code] for code in LANGUAGES_WRITTEN)} when you choose it, "
+        f"{', '.join(_WRITTEN[:-1])} or {_WRITTEN[-1]} when you choose it, "
         "otherwise in English. The co-leads write to you in your language where they can.",
     )
     consent = BooleanField(

@@ -1,5 +1,6 @@
 """Messages in the language their reader chose: a volunteer's (on the volunteer form), an office
-contact's; Spanish and French first, English entirely where a kind has no translation yet."""
+contact's; Spanish, French, Portuguese and Russian, English entirely where a kind has no
+translation yet."""
 
 import html
 import re
@@ -76,6 +77,38 @@ def test_a_volunteer_who_chose_spanish_is_written_to_in_spanish(app, api, client
     assert second["Subject"] == message.subject
     assert "han aceptado su propuesta «Governing AI trials»" in _part(second, "plain")
     assert "los codirectores" in _part(second, "html")
+
+
+def test_a_volunteer_who_chose_portuguese_is_written_to_in_portuguese(app, api, client, survey):
+    """The proposal's link and the decision in Portuguese, the day of the email that carried
+    the link too, as a real SMTP server reads them."""
+    sent = _proposal(client, api, consent=True, language="pt")
+    (received,) = outbox(kind="received")
+    assert received.language == "pt"
+    assert received.subject == "A sua proposta está com os co-líderes: Governing AI trials"
+    assert "Prezado(a) Robin Volunteer," in received.text_body
+    assert sent["link"] in received.text_body and f'href="{sent["link"]}"' in received.html_body
+    assert "Equipe Técnica de Estratégia de TIC do Comitê de Normas da OMPI" in _words(received)
+    decision = {"status": "accepted", "reason": "Cabe no workshop.", "version": sent["version"]}
+    assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 200
+    (message,) = outbox(kind="decision")
+    assert message.language == "pt"
+    assert message.subject == "A sua proposta foi aceita: Governing AI trials"
+    day = received.created_at
+    months = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto"]
+    months += ["setembro", "outubro", "novembro", "dezembro"]
+    named = f"nosso e-mail “{received.subject}” de {day.day} de {months[day.month - 1]} de"
+    assert named in message.text_body and named in _words(message)
+    for english in ENGLISH:
+        assert english not in message.text_body and english not in _words(message)
+    (first, second) = [
+        m for m in _delivered(app.config) if m["To"].addresses[0].addr_spec.startswith("robin@")
+    ]
+    assert first["Content-Language"] == second["Content-Language"] == "pt"
+    assert first["Subject"] == received.subject and second["Subject"] == message.subject
+    assert sent["link"] in _part(first, "plain")
+    assert "aceitaram a sua proposta “Governing AI trials”" in _part(second, "plain")
+    assert '<html lang="pt">' in _part(second, "html")
 
 
 def test_a_time_kept_with_a_settling_update_is_read_back_in_any_language():
@@ -239,7 +272,7 @@ def test_every_translated_message_renders_with_the_english_one_s_context(app):
     from planner.mail.messages.writing import render
     from planner.mail.models import LANGUAGES_WRITTEN
 
-    assert {"es", "fr"} <= set(LANGUAGES_WRITTEN)
+    assert {"es", "fr", "pt", "ru"} <= set(LANGUAGES_WRITTEN)
     lenient, app.jinja_env.undefined = app.jinja_env.undefined, StrictUndefined
     rendered = 0
     try:
@@ -333,6 +366,54 @@ def test_a_presenter_who_reads_french_is_written_to_in_french(app, api, slot, pr
     assert '<html lang="fr">' in _part(delivered[1], "html")
 
 
+def test_a_presenter_who_reads_russian_is_invited_in_russian(app, api, slot):
+    """A contact of the office who chose Russian is invited to present in Russian, the time
+    in Russian in their zone and the meeting's, as a real SMTP server reads it."""
+    _contact(PRESENTER, "ru")
+    link = invite(api, slot)
+    (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    assert invitation.language == "ru"
+    assert invitation.subject == "Приглашение выступить: Risk-based governance of new technologies"
+    sydney = "вторник, 9 марта 2027\u202fг., 23:10—23:30 Сидней (UTC+11)"
+    zurich = "вторник, 9 марта 2027\u202fг., 13:10—13:30 Цюрих (UTC+1)"
+    (delivered,) = [
+        m for m in _delivered(app.config) if m["To"].addresses[0].addr_spec == PRESENTER
+    ]
+    assert delivered["Content-Language"] == "ru"
+    assert delivered["Subject"] == invitation.subject
+    text, page = _part(delivered, "plain"), _part(delivered, "html")
+    assert text.startswith("Уважаемый(-ая) Alex Example!")
+    for body in (text, re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", page))):
+        assert sydney in body and zurich in body and "Australia/Sydney" not in body
+        assert "Просим Вас подтвердить выступление" in body and "сокоординатор" in body
+    assert "http://localhost" + link in text and '<html lang="ru">' in page
+    for english in ENGLISH:
+        assert english not in text.replace("\n", " "), english
+
+
+def test_each_language_names_the_committee_the_task_force_and_the_co_leads_one_way():
+    """The names WIPO uses in each language, and no other name for the same body."""
+    from pathlib import Path
+
+    names = {
+        "pt": (
+            ("Comitê de Normas da OMPI", "Equipe Técnica", "co-líderes"),
+            ("Grupo de", "coorden"),
+        ),
+        "ru": (
+            ("Комитета по стандартам ВОИС", "Целевой группы", "сокоординатор"),
+            ("Рабочая группа", "Рабочей группы", "сопредседател", "руководител"),
+        ),
+    }
+    folder = Path(__file__).resolve().parents[2] / "templates" / "mail"
+    for language, (used, never) in names.items():
+        said = " ".join(p.read_text() for p in sorted(folder.glob(f"*.{language}.*")))
+        for name in used:
+            assert name in said, (language, name)
+        for name in never:
+            assert name not in said, (language, name)
+
+
 def test_a_language_with_no_translation_gets_english_entirely(api, slot):
     _contact(PRESENTER, "zh")
     invite(api, slot)
@@ -349,8 +430,9 @@ def test_the_volunteer_form_says_which_emails_come_in_the_language_chosen(client
     page = html.unescape(client.get("/volunteer").get_data(as_text=True))
     assert (
         "Our automatic emails (your proposal's link and the decision; if you present, the "
-        "invitation, reminders and updates) come in Spanish or French when you choose it, "
-        "otherwise in English. The co-leads write to you in your language where they can."
+        "invitation, reminders and updates) come in Spanish, French, Portuguese or Russian when "
+        "you choose it, otherwise in English. The co-leads write to you in your language where "
+        "they can."
     ) in page
 
 
