@@ -39,7 +39,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import clock_span, known_time_zones, time_span, utc_offset
+from planner.timezones import clock_span, known_time_zones, time_span, time_span_in, utc_offset
 
 HISTORY = timedelta(days=183)  # feeds show meetings that started six months ago onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -400,13 +400,15 @@ def meeting_event(
     )
 
 
-def presenter_event(slot: Slot, agenda_url: str) -> EventInfo:
+def presenter_event(slot: Slot, agenda_url: str, language: str = "en") -> EventInfo:
     """The slot's event as a presenter's own calendar gets it (the invitation's REQUEST, its
     updates and CANCEL, the download on their page): the feeds' event, with the video link and
-    the agenda page (`agenda_url`) only once the meeting is public (a draft's page is private).
-    Their private page is never in it: calendars are shared with assistants and colleagues and
-    synced to other services; the email's text carries the link."""
-    return slot_event(slot, slot.meeting, agenda_url if is_public(slot.meeting) else None)
+    the agenda page (`agenda_url`) only once the meeting is public (a draft's page is private),
+    described in the `language` of the email that carries it. Their private page is never in
+    it: calendars are shared with assistants and colleagues and synced to other services; the
+    email's text carries the link."""
+    public = is_public(slot.meeting)
+    return slot_event(slot, slot.meeting, agenda_url if public else None, language)
 
 
 def slot_sequence(slot: Slot, meeting: Meeting) -> int:
@@ -428,27 +430,88 @@ def office_sequence(slot: Slot, office: str) -> int:
     return _returned_sequence(own, row) if slot.office_code == office else row.sequence
 
 
-def slot_event(slot: Slot, meeting: Meeting, url: str | None) -> EventInfo:
+# What a slot's event says around the agenda's own words, in English (the feeds') and in each
+# language an email carrying it is written in (mail.models.LANGUAGES_WRITTEN).
+_SLOT_WORDS = {
+    "en": {
+        "part_of": "Part of: {}",
+        "home": "Home time zone: {}",
+        "presenter": "Presenter: {}",
+        "recommendation": "Recommendation {}: {}",
+        "video": "Video link: {}",
+        "agenda": "Agenda page: {}",
+        "removed": "Removed from the agenda of {}.",
+    },
+    "es": {
+        "part_of": "Forma parte de: {}",
+        "home": "Zona horaria de la reunión: {}",
+        "presenter": "Presenta: {}",
+        "recommendation": "Recomendación {}: {}",
+        "video": "Enlace de vídeo: {}",
+        "agenda": "Página del orden del día: {}",
+        "removed": "Retirada del orden del día de «{}».",
+    },
+    "fr": {
+        "part_of": "Fait partie de\u00a0: {}",
+        "home": "Fuseau horaire de la réunion\u00a0: {}",
+        "presenter": "Présentée par\u00a0: {}",
+        "recommendation": "Recommandation {}\u00a0: {}",
+        "video": "Lien vidéo\u00a0: {}",
+        "agenda": "Page de l’ordre du jour\u00a0: {}",
+        "removed": "Retirée de l’ordre du jour de «\u00a0{}\u00a0».",
+    },
+    "pt": {
+        "part_of": "Faz parte de: {}",
+        "home": "Fuso horário da reunião: {}",
+        "presenter": "Apresentada por: {}",
+        "recommendation": "Recomendação {}: {}",
+        "video": "Link de vídeo: {}",
+        "agenda": "Página da ordem do dia: {}",
+        "removed": "Retirada da ordem do dia de “{}”.",
+    },
+    "ru": {
+        "part_of": "В рамках: {}",
+        "home": "Часовой пояс совещания: {}",
+        "presenter": "Выступает: {}",
+        "recommendation": "Рекомендация {}: {}",
+        "video": "Ссылка на видеосвязь: {}",
+        "agenda": "Страница повестки дня: {}",
+        "removed": "Исключено из повестки дня совещания «{}».",
+    },
+}
+
+
+def slot_words(language: str) -> dict[str, str]:
+    """What a slot's event says in `language`; English where it has no words of its own."""
+    return _SLOT_WORDS.get(language, _SLOT_WORDS["en"])
+
+
+def slot_event(slot: Slot, meeting: Meeting, url: str | None, language: str = "en") -> EventInfo:
     """The slot's event. `url` is its meeting's public page; None for a meeting not public
     yet, whose event then names neither a page nor the video link (the co-leads give that out
-    once it is published)."""
+    once it is published). Its description is in English, as in every feed, or in the
+    `language` of the email that carries it; its title is the slot's own."""
     zone = _zone(meeting.time_zone) or "UTC"
     end = _ends(slot.starts_at, slot.duration_minutes)
+    said = slot_words(language)
     lines = [
-        f"Part of: {one_line(meeting.title)}",
-        f"Home time zone: {_span(slot.starts_at, end, zone)}",
+        said["part_of"].format(one_line(meeting.title)),
+        said["home"].format(time_span_in(language, zone, slot.starts_at, end, short=True)),
     ]
     if slot.office:
-        lines.append(f"Presenter: {one_line(slot.office.name)}")
-    lines += [f"Recommendation {r.number}: {one_line(r.short_title)}" for r in slot.recommendations]
+        lines.append(said["presenter"].format(one_line(slot.office.name)))
+    lines += [
+        said["recommendation"].format(r.number, one_line(r.short_title))
+        for r in slot.recommendations
+    ]
     live = url is not None and meeting.status != MeetingStatus.cancelled
     video = web_address(meeting.video_url) if live else None
     if video:
-        lines.append(f"Video link: {video}")
+        lines.append(said["video"].format(video))
     if slot.abstract:
         lines += ["", text(slot.abstract, 5000)]
     if url is not None:
-        lines += ["", f"Agenda page: {url}"]
+        lines += ["", said["agenda"].format(url)]
     return EventInfo(
         uid=slot.uid,
         sequence=slot_sequence(slot, meeting),

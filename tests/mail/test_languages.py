@@ -414,6 +414,65 @@ def test_each_language_names_the_committee_the_task_force_and_the_co_leads_one_w
             assert name not in said, (language, name)
 
 
+def test_a_french_invitation_s_calendar_entry_is_described_in_french(app, api, client, slot):
+    """The calendar part of a message says what the app writes in it in the message's language,
+    its time too, as icalendar, vobject and ical.js read it; its title is the slot's, and the
+    feeds' event of the same slot stays in English."""
+    from tests.calendar.readers import check_bytes, with_ical_js, with_icalendar, with_vobject
+
+    _contact(PRESENTER, "fr")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    body = invitation.ics.encode("utf-8")
+    check_bytes(body)
+    (event,) = with_icalendar(body).walk("VEVENT")
+    said = str(event["DESCRIPTION"])
+    assert with_vobject(body).vevent.description.value == said
+    lines = said.split("\n")
+    assert lines[:4] == [
+        "Fait partie de\u00a0: Rec 10 workshop",
+        "Fuseau horaire de la réunion\u00a0: "
+        "mar. 9 mars 2027, 13:10\u2009–\u200913:30 Zurich (UTC+1)",
+        "Présentée par\u00a0: IP Australia",
+        f"Recommandation 10\u00a0: {slot.recommendations[0].short_title}",
+    ]
+    assert "Lien vidéo\u00a0: https://video.example/rec10" in lines
+    assert f"Page de l’ordre du jour\u00a0: http://localhost/meetings/{slot.meeting_id}" in lines
+    assert str(event["SUMMARY"]) == slot.title and str(event["UID"]) == slot.uid
+    feed = client.get(f"/meetings/{slot.meeting_id}.ics?scope=slots").data
+    (shown,) = [e for e in with_icalendar(feed).walk("VEVENT") if str(e["UID"]) == slot.uid]
+    assert str(shown["DESCRIPTION"]).startswith("Part of: Rec 10 workshop\nHome time zone: Tue")
+    assert int(shown["SEQUENCE"]) == int(event["SEQUENCE"])
+    (read,) = with_ical_js(body)["events"]
+    assert read["description"] == said and read["summary"] == slot.title
+
+
+def test_a_deleted_draft_slot_s_cancellation_is_described_in_russian(api, slot):
+    _contact(PRESENTER, "ru")
+    invite(api, slot)
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    (cancellation,) = outbox(kind="cancellation", recipient_email=PRESENTER)
+    assert cancellation.language == "ru" and cancellation.ics_method == "CANCEL"
+    from icalendar import Calendar
+
+    (event,) = Calendar.from_ical(cancellation.ics).walk("VEVENT")
+    assert str(event["DESCRIPTION"]) == "Исключено из повестки дня совещания «Rec 10 workshop»."
+
+
+def test_every_language_written_in_describes_a_calendar_entry_in_it():
+    from planner.calendar.operations import slot_words
+    from planner.mail.models import LANGUAGES_WRITTEN
+
+    english = slot_words("en")
+    assert slot_words("zh") == english
+    for language in LANGUAGES_WRITTEN:
+        said = slot_words(language)
+        assert said.keys() == english.keys() and said != english
+        for key, words in said.items():
+            assert words.count("{}") == english[key].count("{}"), (language, key)
+
+
 def test_a_language_with_no_translation_gets_english_entirely(api, slot):
     _contact(PRESENTER, "zh")
     invite(api, slot)

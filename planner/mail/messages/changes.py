@@ -13,7 +13,7 @@ from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import ASKED_AGAIN, CONFIRMED_AGAIN
 from planner.calendar.ics import EventInfo
 from planner.calendar.operations import _status as shown_status
-from planner.calendar.operations import is_public, office_sequence, slot_sequence
+from planner.calendar.operations import is_public, office_sequence, slot_sequence, slot_words
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
@@ -46,6 +46,7 @@ from planner.mail.messages.writing import (
     _send,
     _slot_context,
     _times_known,
+    written_language,
 )
 from planner.mail.models import MessageKind, MessageStatus
 from planner.mail.outbox import Recipient, unsubscribed
@@ -145,14 +146,16 @@ def _to_contact(
     email = contact.email.strip()
     zone = zone or (office.time_zone if office else None)
     feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
-    event = replace(_event(slot), sequence=feed)
+    recipient = Recipient(email, contact.name, contact.language or "en")
+    kind = MessageKind.cancellation if cancel else MessageKind.update
+    event = replace(_event(slot, recipient, kind), sequence=feed)
     if cancel:
         event = replace(event, status="CANCELLED")
     method = imip.Method.cancel if cancel else imip.Method.request
     stopped = unsubscribed(email, MessageKind.update)
     _send(
-        Recipient(email, contact.name, contact.language or "en"),
-        MessageKind.cancellation if cancel else MessageKind.update,
+        recipient,
+        kind,
         {
             **_slot_context(slot, _zone(zone, "UTC") if zone else None),
             "role": "contact",
@@ -352,7 +355,7 @@ def _collect_removed(session: Session, removed: list) -> None:
             start=slot.starts_at,
             end=slot.starts_at + timedelta(minutes=slot.duration_minutes),
             summary=slot.title,
-            description=f"Removed from the agenda of {meeting.title}.",
+            description=slot_words("en")["removed"].format(meeting.title),
             status="CANCELLED",
             url=None,
             parent_uid=meeting.uid,
@@ -637,7 +640,8 @@ def _tell_presenter(
         return  # they keep it as their office's contacts have it, and hear of it as one
     if (cancelled and held) or left:
         reason = reason if left else "cancelled"
-        calendar = _calendar(_event(slot), imip.Method.cancel, attendee, slot)
+        event = _event(slot, recipient, MessageKind.cancellation)
+        calendar = _calendar(event, imip.Method.cancel, attendee, slot)
         _send(
             recipient,
             MessageKind.cancellation,
@@ -647,7 +651,8 @@ def _tell_presenter(
         )
     elif (shown or returning or rewrite_waiting) and not cancelled and slot.status in HELD:
         # The update replaces the invitation's entry (without the private page, as it did).
-        calendar = _calendar(_event(slot), imip.Method.request, attendee, slot)
+        event = _event(slot, recipient, MessageKind.update)
+        calendar = _calendar(event, imip.Method.request, attendee, slot)
         _send(
             recipient,
             MessageKind.update,
@@ -713,12 +718,15 @@ def _send_removed(pending: _Removed) -> None:
         "role": "presenter",
         "reason": "removed",
     }
+    # Said in the language of the message, found while the slot could still be read.
+    said = slot_words(written_language(MessageKind.cancellation, pending.recipient.language))
+    event = replace(pending.event, description=said["removed"].format(pending.meeting_title))
     _send(
-        pending.recipient,  # in the language found while the slot could still be read
+        pending.recipient,
         MessageKind.cancellation,
         context,
         meeting_id=pending.meeting_id,
-        calendar=_calendar(pending.event, imip.Method.cancel, attendee),
+        calendar=_calendar(event, imip.Method.cancel, attendee),
     )
 
 

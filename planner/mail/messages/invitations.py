@@ -33,7 +33,10 @@ def invitation(
     calendar = None
     if slot.starts_at is not None:
         calendar = _calendar(
-            _event(slot), imip.Method.request, _presenter_attendee(invitation, rsvp=True), slot
+            _event(slot, recipient, MessageKind.invitation),
+            imip.Method.request,
+            _presenter_attendee(invitation, rsvp=True),
+            slot,
         )
     context = {**_slot_context(slot, zone), "link": link, "zone": zone}
     context["freeze_on"] = slot.meeting.freeze_on

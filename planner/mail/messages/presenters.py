@@ -63,7 +63,9 @@ def presenter_replaced(
         MessageKind.cancellation,
         context,
         slot=slot,
-        calendar=_calendar(_event(slot), imip.Method.cancel, attendee, slot),
+        calendar=_calendar(
+            _event(slot, recipient, MessageKind.cancellation), imip.Method.cancel, attendee, slot
+        ),
     )
 
 

@@ -46,13 +46,19 @@ def _templates(kind: str, language: str, extension: str) -> list[str]:
     return [f"mail/{kind}.{language}.{extension}", *names] if language != "en" else names
 
 
+def written_language(kind: str, language: str) -> str:
+    """The language a message of `kind` to a reader of `language` is written in: theirs where
+    the kind has a template in it, else English."""
+    chosen = current_app.jinja_env.select_template(_templates(kind, language, "txt"))
+    return language if chosen.name == f"mail/{kind}.{language}.txt" else "en"
+
+
 def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
     """(subject, text, html, language) of a message: the text template's first line is the
     subject; the language is the one it is written in (English where the asked-for one has no
     template yet), which its Content-Language says."""
-    chosen = current_app.jinja_env.select_template(_templates(kind, language, "txt"))
-    written = language if chosen.name == f"mail/{kind}.{language}.txt" else "en"
-    text = render_template(chosen, written_in=written, **context)
+    written = written_language(kind, language)
+    text = render_template(_templates(kind, written, "txt"), written_in=written, **context)
     first, _, body = text.lstrip().partition("\n")
     subject = first.removeprefix("Subject:").strip()
     html = render_template(
@@ -201,8 +207,11 @@ def _carry(context: dict, carried: dict) -> dict:
     }
 
 
-def _event(slot: Slot) -> EventInfo:
-    return presenter_event(slot, absolute("agenda.meeting", meeting_id=slot.meeting_id))
+def _event(slot: Slot, recipient: Recipient, kind: str) -> EventInfo:
+    """The slot's event in a message of `kind` to `recipient`, described in the language the
+    message is written in."""
+    language = written_language(kind, recipient.language)
+    return presenter_event(slot, absolute("agenda.meeting", meeting_id=slot.meeting_id), language)
 
 
 def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:
