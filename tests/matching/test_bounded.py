@@ -9,10 +9,11 @@ from sqlalchemy import text
 
 from planner.bootstrap import load_bundled_survey
 from planner.extensions import db
-from planner.matching.api import MAX_PER_PAGE, PER_PAGE
 from planner.matching.operations import adopt_weights, scorers, set_mark, survey_scorer
 from planner.matching.scorer import FEATURES, Weights
 from planner.matching.views import PER_PAGE as PAGE_ROWS
+from planner.pagination import API_MAX_PER_PAGE as MAX_PER_PAGE
+from planner.pagination import API_PER_PAGE as PER_PAGE
 from planner.survey.document import parse_document
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
