@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Answer, Survey
+from tests.proposals.test_proposals import API_VALID
 from tests.support import BUNDLED, counted_queries, csrf_token, saved_first_by_someone_else
 
 BUNDLED_BYTES = BUNDLED.read_bytes()
@@ -426,17 +427,7 @@ def test_a_co_lead_deletes_a_survey_imported_by_mistake(client, colead_client, s
 
 def _volunteer_link(client) -> str:
     """A live private link: a volunteer's page, made by proposing."""
-    proposal = {
-        "office": "IL",
-        "name": "Dana",
-        "email": "dana@ilpo.example",
-        "title": "AI search for examiners",
-        "abstract": "What we built and learned.",
-        "recommendations": [10],
-        "duration": 25,
-        "maturity": "production",
-    }
-    made = client.post("/api/v1/proposals", json=proposal)
+    made = client.post("/api/v1/proposals", json=API_VALID)
     assert made.status_code == 201, made.json
     return made.json["link"]
 
