@@ -72,7 +72,7 @@ class OutboxMessage(db.Model):
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
     # What a settling update says ({"what": [...], "was": [...], "since": first change}), for
-    # the one that replaces it to say too (`mail.messages.waiting._settling_withdrawn`); None
+    # the one that replaces it to say too (`mail.messages.waiting.settling_withdrawn`); None
     # for any other message.
     basis: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # The proposal a message to its volunteer is about (its private link: `received`).

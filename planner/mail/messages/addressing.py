@@ -18,7 +18,7 @@ from planner.presenters.models import Invitation
 from planner.timezones import known_time_zones, time_span, time_span_in
 
 # The Session.info key of who has had a message about which slot in this transaction.
-_SENT = "mail.sent"
+SENT = "mail.sent"
 
 
 def organizer_email() -> str:
@@ -48,7 +48,7 @@ def absolute(endpoint: str, **values) -> str:
     return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
 
 
-def _zone(name: str | None, fallback: str) -> str:
+def known_zone(name: str | None, fallback: str) -> str:
     return name if name in known_time_zones() else fallback
 
 
@@ -98,16 +98,16 @@ def stored(time: str) -> "dict | str":
     return time.stored() if isinstance(time, When) else time
 
 
-def _private_url(invitation: Invitation) -> str | None:
+def private_url_of(invitation: Invitation) -> str | None:
     """The presenter's private page, written again for a later message, while the link works."""
     token = invitation.private_token
     return absolute("presenters.page", token=token) if token else None
 
 
-def _presenter_zone(invitation: Invitation) -> str:
+def presenter_zone(invitation: Invitation) -> str:
     """The zone this invitation's presenter reads times in, in their emails as on their page
     (`Invitation.own_zone`: theirs also once they declined; helper-55)."""
-    return _zone(invitation.own_zone, "UTC")
+    return known_zone(invitation.own_zone, "UTC")
 
 
 def language_of(
@@ -136,15 +136,15 @@ def language_of(
     return "en"
 
 
-def _mark_sent(slot: Slot, email: str) -> None:
+def mark_sent(slot: Slot, email: str) -> None:
     """Nothing more about `slot` goes to `email` in this transaction (one message each)."""
-    db.session.info.setdefault(_SENT, set()).add((slot.id, mailbox(email)))
+    db.session.info.setdefault(SENT, set()).add((slot.id, mailbox(email)))
 
 
-def _already_sent(slot: Slot, email: str) -> bool:
-    return (slot.id, mailbox(email)) in db.session.info.get(_SENT, set())
+def already_sent(slot: Slot, email: str) -> bool:
+    return (slot.id, mailbox(email)) in db.session.info.get(SENT, set())
 
 
-def _about(slot: Slot, email: str) -> tuple:
+def about_slot(slot: Slot, email: str) -> tuple:
     """The conditions of a message about `slot` to `email` (in any spelling of the address)."""
     return (OutboxMessage.slot_id == slot.id, OutboxMessage.recipient_mailbox == mailbox(email))

@@ -18,34 +18,34 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
-    _SENT,
-    _about,
-    _already_sent,
-    _mark_sent,
-    _presenter_zone,
-    _private_url,
-    _zone,
+    SENT,
+    about_slot,
+    already_sent,
+    known_zone,
     language_of,
+    mark_sent,
+    presenter_zone,
+    private_url_of,
     when,
 )
-from planner.mail.messages.invitations import _renew_held
+from planner.mail.messages.invitations import renew_held
 from planner.mail.messages.waiting import (
-    _behind,
-    _held_invitation,
-    _holds_event,
-    _sequence_for,
-    _settling_update,
-    _supersede,
-    _unsent_withdrawn,
-    _withdraw_unsent,
+    behind,
+    held_invitation,
+    holds_event,
+    sequence_for,
+    settling_update,
+    supersede,
+    unsent_withdrawn,
+    withdraw_unsent,
 )
 from planner.mail.messages.writing import (
-    _calendar,
-    _event,
-    _presenter_attendee,
-    _send,
-    _slot_context,
-    _times_known,
+    calendar_part,
+    message_event,
+    presenter_attendee,
+    queue_message,
+    slot_context,
+    times_known,
     written_language,
 )
 from planner.mail.models import MessageKind, MessageStatus
@@ -55,7 +55,7 @@ from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal
 
-# Session.info keys: what this transaction changed (`_SENT`, who has had a message about which
+# Session.info keys: what this transaction changed (`SENT`, who has had a message about which
 # slot, is `addressing`'s).
 _TOUCHED, _MEETINGS, _REMOVED, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
     "mail.slots",
@@ -87,23 +87,23 @@ def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
     start, minutes = change.was
     if start is None or (start, minutes) == (slot.starts_at, slot.duration_minutes):
         return []
-    home = _zone(slot.meeting.time_zone, "UTC")
+    home = known_zone(slot.meeting.time_zone, "UTC")
     return [when(start, minutes, z) for z in dict.fromkeys(z for z in (zone, home) if z)]
 
 
-def _rewrite_settling(slot: Slot) -> None:
+def rewrite_settling(slot: Slot) -> None:
     """What a presenter's update still settling was written with no longer holds (their link
     was revoked, the slot went to another office): it is written again, saying what it had to
     say, with the slot as it is now, at the same moment. Nothing if none waits, or if this
     transaction already wrote them one (which says it all)."""
     invitation = slot.invitation
-    if invitation is not None and invitation.email and _settling_update(slot, invitation.email):
+    if invitation is not None and invitation.email and settling_update(slot, invitation.email):
         _tell_presenter(
             slot, _Change(status=slot.status), cancelled=False, shown=True, what=set(), rewrite=True
         )
 
 
-def _stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> bool:
+def stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> bool:
     """A presenter replaced (`reason` "replaced") or who declined ("declined") and is also a
     contact of the slot's office, subscribed to its updates, keeps the event as the office's
     contacts have it: one message says they no longer present it and updates it to the
@@ -116,14 +116,14 @@ def _stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> 
     )
     if (
         contact is None
-        or _already_sent(slot, email)
+        or already_sent(slot, email)
         or slot.status == SlotStatus.cancelled
         or not is_public(slot.meeting)
         or unsubscribed(email, MessageKind.update)
     ):
         return False
     # Their calendar may never have had it (nothing reached them): then it goes there now.
-    first = not _holds_event(slot, email)
+    first = not holds_event(slot, email)
     context = {"no_longer_presenting": reason, "what": [], "was": [], "first": first}
     _to_contact(slot, contact, office=slot.office, cancel=False, context=context, zone=zone)
     return True
@@ -148,22 +148,22 @@ def _to_contact(
     feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
     recipient = Recipient(email, contact.name, contact.language or "en")
     kind = MessageKind.cancellation if cancel else MessageKind.update
-    event = replace(_event(slot, recipient, kind), sequence=feed)
+    event = replace(message_event(slot, recipient, kind), sequence=feed)
     if cancel:
         event = replace(event, status="CANCELLED")
     method = imip.Method.cancel if cancel else imip.Method.request
     stopped = unsubscribed(email, MessageKind.update)
-    _send(
+    queue_message(
         recipient,
         kind,
         {
-            **_slot_context(slot, _zone(zone, "UTC") if zone else None),
+            **slot_context(slot, known_zone(zone, "UTC") if zone else None),
             "role": "contact",
             "unsubscribed": stopped,
             **context,
         },
         slot=slot,
-        calendar=_calendar(event, method, imip.office_contact(email, contact.name), slot),
+        calendar=calendar_part(event, method, imip.office_contact(email, contact.name), slot),
         optional_kind=None if stopped else MessageKind.update,
     )
 
@@ -335,22 +335,23 @@ def _collect_removed(session: Session, removed: list) -> None:
             or slot.starts_at is None
         ):
             continue
-        if (held := _held_invitation(slot, invitation.email)) is not None:
+        if (held := held_invitation(slot, invitation.email)) is not None:
             held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
         # An update still settling would go after the slot is gone (helper-68); an invitation
         # or reminder that did not go out must not either, by "Send again" once the slot's row
         # is gone and nothing names it (helper-73).
-        carried = _unsent_withdrawn(slot, invitation.email)
-        _withdraw_unsent(
-            *_about(slot, invitation.email), kinds=(MessageKind.invitation, MessageKind.reminder)
+        carried = unsent_withdrawn(slot, invitation.email)
+        withdraw_unsent(
+            *about_slot(slot, invitation.email),
+            kinds=(MessageKind.invitation, MessageKind.reminder),
         )
         # Above what they hold, as every message about a slot (helper-62: an invitation sent
         # again had climbed past the slot's own count, and this CANCEL came below it).
         base = (slot.sequence or 0) + (meeting.sequence or 0) + 1
         event = EventInfo(
             uid=slot.uid,
-            sequence=_sequence_for(slot, invitation.email, base, imip.Method.cancel),
+            sequence=sequence_for(slot, invitation.email, base, imip.Method.cancel),
             last_modified=utcnow(),
             start=slot.starts_at,
             end=slot.starts_at + timedelta(minutes=slot.duration_minutes),
@@ -360,10 +361,10 @@ def _collect_removed(session: Session, removed: list) -> None:
             url=None,
             parent_uid=meeting.uid,
         )
-        home = _zone(meeting.time_zone, "UTC")
-        zones = (_zone(own, home), home)
+        home = known_zone(meeting.time_zone, "UTC")
+        zones = (known_zone(own, home), home)
         times = dict.fromkeys(
-            _times_known(carried, [when(slot.starts_at, slot.duration_minutes, z) for z in zones])
+            times_known(carried, [when(slot.starts_at, slot.duration_minutes, z) for z in zones])
         )
         pending[slot.uid] = _Removed(
             event=event,
@@ -379,7 +380,7 @@ def _forget(session: Session, *_args) -> None:
         _TOUCHED,
         _MEETINGS,
         _REMOVED,
-        _SENT,
+        SENT,
         _ADDED,
         _OFFICE_BEFORE,
         _CONTACTS,
@@ -432,8 +433,8 @@ def _send_changes(session: Session) -> None:
         # Given to another office: an update waiting its minute would name the old one.
         slot = session.get(Slot, slot_id)
         if slot is not None and office != slot.office_code and slot.kind == "presentation":
-            _rewrite_settling(slot)
-    session.info.pop(_SENT, None)
+            rewrite_settling(slot)
+    session.info.pop(SENT, None)
 
 
 def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -> None:
@@ -526,10 +527,10 @@ def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> Non
     """The CANCEL of the slot to a former contact of `office` whose calendar holds it (not its
     presenter, who keeps it), its times in that office's zone; one not sent is withdrawn."""
     email = contact.email.strip()
-    if not email or mailbox(email) == _active_presenter(slot) or _already_sent(slot, email):
+    if not email or mailbox(email) == _active_presenter(slot) or already_sent(slot, email):
         return
-    if not _holds_event(slot, email):
-        _unsent_withdrawn(slot, email)
+    if not holds_event(slot, email):
+        unsent_withdrawn(slot, email)
         return
     context = {"office": office.name if office else "", "reason": reason}
     _to_contact(slot, contact, office=office, cancel=True, context=context)
@@ -563,22 +564,22 @@ def _tell_presenter(
     rewrite: bool = False,
 ) -> None:
     invitation = slot.invitation
-    if invitation is None or not invitation.email or _already_sent(slot, invitation.email):
+    if invitation is None or not invitation.email or already_sent(slot, invitation.email):
         return
     if what & {"time", "length"} or slot.status != SlotStatus.confirmed or cancelled:
         # A reminder not out yet says a time that no longer holds, or of a slot they no
         # longer present as confirmed, or of a meeting called off: it does not go (a new one
         # follows their next answer).
-        _supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
-    if (waiting := _held_invitation(slot, invitation.email)) is not None:
+        supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
+    if (waiting := held_invitation(slot, invitation.email)) is not None:
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
         # only the meeting's own counter rose (its length followed a new slot).
-        if shown or cancelled or _behind(waiting, slot):
+        if shown or cancelled or behind(waiting, slot):
             gone = cancelled or slot.status not in HELD
-            _renew_held(slot, waiting, gone=gone)
-            _mark_sent(slot, invitation.email)
+            renew_held(slot, waiting, gone=gone)
+            mark_sent(slot, invitation.email)
         return
-    zone = _presenter_zone(invitation)
+    zone = presenter_zone(invitation)
     recipient = Recipient(
         invitation.email, invitation.name, language_of(invitation.email, slot=slot)
     )
@@ -607,11 +608,11 @@ def _tell_presenter(
     # with an update still waiting to go, written while it was otherwise (a request to confirm
     # they have now answered, a calendar entry awaiting their answer): it is written again as
     # things now are, and goes when it would have.
-    rewrite_waiting = not shown and _settling_update(slot, invitation.email)
-    attendee = _presenter_attendee(invitation, rsvp=awaited)
-    private_url = _private_url(invitation)
+    rewrite_waiting = not shown and settling_update(slot, invitation.email)
+    attendee = presenter_attendee(invitation, rsvp=awaited)
+    private_url = private_url_of(invitation)
     context = {
-        **_slot_context(slot, zone),
+        **slot_context(slot, zone),
         "role": "presenter",
         "awaiting": awaited,
         # Publishing changes the meeting's status: news of its own, not "its status changed";
@@ -636,13 +637,13 @@ def _tell_presenter(
             else False
         ),
     }
-    if left and _stays_as_contact(slot, invitation.email, reason, zone):
+    if left and stays_as_contact(slot, invitation.email, reason, zone):
         return  # they keep it as their office's contacts have it, and hear of it as one
     if (cancelled and held) or left:
         reason = reason if left else "cancelled"
-        event = _event(slot, recipient, MessageKind.cancellation)
-        calendar = _calendar(event, imip.Method.cancel, attendee, slot)
-        _send(
+        event = message_event(slot, recipient, MessageKind.cancellation)
+        calendar = calendar_part(event, imip.Method.cancel, attendee, slot)
+        queue_message(
             recipient,
             MessageKind.cancellation,
             {**context, "reason": reason},
@@ -651,9 +652,9 @@ def _tell_presenter(
         )
     elif (shown or returning or rewrite_waiting) and not cancelled and slot.status in HELD:
         # The update replaces the invitation's entry (without the private page, as it did).
-        event = _event(slot, recipient, MessageKind.update)
-        calendar = _calendar(event, imip.Method.request, attendee, slot)
-        _send(
+        event = message_event(slot, recipient, MessageKind.update)
+        calendar = calendar_part(event, imip.Method.request, attendee, slot)
+        queue_message(
             recipient,
             MessageKind.update,
             context,
@@ -683,13 +684,13 @@ def _tell_contacts(
     # as the presenter of their own talk, never written to as the office's contact.
     for contact in contacts_for(slot.office_code) if contacts is None else contacts:
         email = contact.email.strip()
-        if not email or mailbox(email) == presenter or _already_sent(slot, email):
+        if not email or mailbox(email) == presenter or already_sent(slot, email):
             continue
         # Their calendar does not hold it (never sent, or taken out by a CANCEL): the update
         # puts it there, "On the agenda", with no "It was" of a time they no longer have.
-        first = not _holds_event(slot, email)
+        first = not holds_event(slot, email)
         if cancelled and first:
-            _unsent_withdrawn(slot, email)
+            unsent_withdrawn(slot, email)
             continue  # nothing of it in their calendar to take out
         if not cancelled and unsubscribed(email, MessageKind.update):
             continue  # no news; only a cancellation of what their calendar holds still goes
@@ -699,7 +700,7 @@ def _tell_contacts(
             # A time they were never told is not news to them.
             "was": []
             if first
-            else _times_before(slot, change, _zone(zone, "UTC") if zone else None),
+            else _times_before(slot, change, known_zone(zone, "UTC") if zone else None),
             "first": first,
             "status_was": _status_before(slot, change),
         }
@@ -721,12 +722,12 @@ def _send_removed(pending: _Removed) -> None:
     # Said in the language of the message, found while the slot could still be read.
     said = slot_words(written_language(MessageKind.cancellation, pending.recipient.language))
     event = replace(pending.event, description=said["removed"].format(pending.meeting_title))
-    _send(
+    queue_message(
         pending.recipient,
         MessageKind.cancellation,
         context,
         meeting_id=pending.meeting_id,
-        calendar=_calendar(event, imip.Method.cancel, attendee),
+        calendar=calendar_part(event, imip.Method.cancel, attendee),
     )
 
 

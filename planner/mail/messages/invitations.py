@@ -3,14 +3,14 @@ written again while held, and superseded when the same presenter gets a new link
 
 from planner.agenda.models import Slot
 from planner.mail import imip
-from planner.mail.messages.addressing import _presenter_zone, _private_url, language_of
-from planner.mail.messages.waiting import _supersede
+from planner.mail.messages.addressing import language_of, presenter_zone, private_url_of
+from planner.mail.messages.waiting import supersede
 from planner.mail.messages.writing import (
-    _calendar,
-    _event,
-    _presenter_attendee,
-    _send,
-    _slot_context,
+    calendar_part,
+    message_event,
+    presenter_attendee,
+    queue_message,
+    slot_context,
 )
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, hold_invitations
@@ -26,24 +26,24 @@ def invitation(
     if not invitation.email:
         return None
     slot = invitation.slot
-    zone = _presenter_zone(invitation)
+    zone = presenter_zone(invitation)
     recipient = Recipient(
         invitation.email, invitation.name, language_of(invitation.email, slot=slot)
     )
     calendar = None
     if slot.starts_at is not None:
-        calendar = _calendar(
-            _event(slot, recipient, MessageKind.invitation),
+        calendar = calendar_part(
+            message_event(slot, recipient, MessageKind.invitation),
             imip.Method.request,
-            _presenter_attendee(invitation, rsvp=True),
+            presenter_attendee(invitation, rsvp=True),
             slot,
         )
-    context = {**_slot_context(slot, zone), "link": link, "zone": zone}
+    context = {**slot_context(slot, zone), "link": link, "zone": zone}
     context["freeze_on"] = slot.meeting.freeze_on
     # Written again while held, after the presenter answered on a link passed on by hand: it
     # says so instead of asking (helper-70).
     context["answer"] = invitation.answer
-    return _send(
+    return queue_message(
         recipient,
         MessageKind.invitation,
         context,
@@ -53,13 +53,13 @@ def invitation(
     )
 
 
-def _renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
+def renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
     """The presenter has heard nothing yet: nothing goes to them until a co-lead sends the
     held invitation, which then says what is true when it goes. It is written again with the
     slot as it is now, still held; or, with the slot gone from them (cancelled, declined), it
     no longer goes at all."""
     held.status = MessageStatus.superseded
-    link = _private_url(slot.invitation) if slot.invitation is not None else None
+    link = private_url_of(slot.invitation) if slot.invitation is not None else None
     if not gone and link:
         invitation(slot.invitation, link, hold=True)
 
@@ -68,4 +68,4 @@ def link_renewed(invitation: Invitation) -> None:
     """The same presenter is invited again, with a new link: whatever they were still to be
     sent (with the old link) is superseded by the new invitation, which says it all."""
     if invitation.email:
-        _supersede(invitation.slot, invitation.email)
+        supersede(invitation.slot, invitation.email)

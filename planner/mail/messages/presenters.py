@@ -7,10 +7,16 @@ from planner.accounts.models import User
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail import imip
-from planner.mail.messages.addressing import _zone, absolute, language_of
-from planner.mail.messages.changes import _rewrite_settling, _stays_as_contact
-from planner.mail.messages.waiting import _settling_withdrawn, _supersede
-from planner.mail.messages.writing import _calendar, _event, _send, _slot_context, _times_known
+from planner.mail.messages.addressing import absolute, known_zone, language_of
+from planner.mail.messages.changes import rewrite_settling, stays_as_contact
+from planner.mail.messages.waiting import settling_withdrawn, supersede
+from planner.mail.messages.writing import (
+    calendar_part,
+    message_event,
+    queue_message,
+    slot_context,
+    times_known,
+)
 from planner.mail.models import MessageKind
 from planner.mail.outbox import Recipient
 from planner.presenters.models import Answer, Invitation
@@ -19,12 +25,12 @@ from planner.presenters.models import Answer, Invitation
 def link_revoked(invitation: Invitation) -> None:
     """The presenter's link was revoked: an invitation not yet out (it carries the link) is
     superseded. An update still settling carries it too: it is written again without the link
-    (what it had to say, said by the new one; `writing._send` carries it over). Later messages carry
-    no link (`addressing._private_url`)."""
+    (what it had to say, said by the new one; `writing.queue_message` carries it over). Later
+    messages carry no link (`addressing.private_url_of`)."""
     if not invitation.email:
         return
-    _supersede(invitation.slot, invitation.email, (MessageKind.invitation,))
-    _rewrite_settling(invitation.slot)
+    supersede(invitation.slot, invitation.email, (MessageKind.invitation,))
+    rewrite_settling(invitation.slot)
 
 
 def presenter_replaced(
@@ -45,26 +51,29 @@ def presenter_replaced(
     if not email:
         return
     # What an update still waiting would have told them (the time they knew, before a move).
-    waiting = _settling_withdrawn(slot, email)
-    reached = _supersede(slot, email)
+    waiting = settling_withdrawn(slot, email)
+    reached = supersede(slot, email)
     if gone:
         return
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
-    if _stays_as_contact(slot, email, "replaced", time_zone):
+    if stays_as_contact(slot, email, "replaced", time_zone):
         return
     recipient = Recipient(email, name, language_of(email, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
-    zone = _zone(time_zone, "UTC")
-    context = {**_slot_context(slot, zone), "reason": "replaced", "role": "presenter"}
-    context["times"] = _times_known(waiting, context["times"])
-    _send(
+    zone = known_zone(time_zone, "UTC")
+    context = {**slot_context(slot, zone), "reason": "replaced", "role": "presenter"}
+    context["times"] = times_known(waiting, context["times"])
+    queue_message(
         recipient,
         MessageKind.cancellation,
         context,
         slot=slot,
-        calendar=_calendar(
-            _event(slot, recipient, MessageKind.cancellation), imip.Method.cancel, attendee, slot
+        calendar=calendar_part(
+            message_event(slot, recipient, MessageKind.cancellation),
+            imip.Method.cancel,
+            attendee,
+            slot,
         ),
     )
 
@@ -74,15 +83,15 @@ def answered(invitation: Invitation) -> None:
     slot = invitation.slot
     coleads = db.session.scalars(select(User).where(User.role == "colead").order_by(User.id))
     context = {
-        **_slot_context(slot, None),
+        **slot_context(slot, None),
         "invitation": invitation,
         "answer": invitation.answer,
         "editor_url": absolute("agenda.edit", meeting_id=slot.meeting_id) + "#slots",
     }
     for user in coleads:
-        _send(Recipient(user.email, "", "en"), MessageKind.answer, context, slot=slot)
+        queue_message(Recipient(user.email, "", "en"), MessageKind.answer, context, slot=slot)
     if invitation.answer == Answer.another_time:
         # The slot stays as it was, so nothing else writes to them: an update waiting to go
         # (a request to confirm a new time they have answered so) is written again as it now
         # is, no longer asking.
-        _rewrite_settling(slot)
+        rewrite_settling(slot)

@@ -7,8 +7,8 @@ from planner.accounts.models import User
 from planner.addresses import mailbox
 from planner.extensions import db
 from planner.mail.messages.addressing import absolute, language_of
-from planner.mail.messages.waiting import _withdraw_unsent
-from planner.mail.messages.writing import _send
+from planner.mail.messages.waiting import withdraw_unsent
+from planner.mail.messages.writing import queue_message
 from planner.mail.models import MessageKind, OutboxMessage
 from planner.mail.outbox import Recipient
 from planner.proposals.models import NEW_LINK, Proposal, ProposalStatus
@@ -32,7 +32,7 @@ def received(proposal: Proposal, token: str) -> OutboxMessage | None:
         return None
     link = absolute("proposals.private", token=token)
     context = {"proposal": proposal, "link": link}
-    return _send(recipient, MessageKind.received, context, proposal=proposal)
+    return queue_message(recipient, MessageKind.received, context, proposal=proposal)
 
 
 def proposal_arrived(proposal: Proposal) -> None:
@@ -44,7 +44,7 @@ def proposal_arrived(proposal: Proposal) -> None:
         "review_url": absolute("proposals.decide", proposal_id=proposal.id),
     }
     for user in coleads:
-        _send(
+        queue_message(
             Recipient(user.email, "", "en"),
             MessageKind.proposal,
             context,
@@ -88,8 +88,8 @@ def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
     }
     # A decision that did not go out is replaced by this one: "Send again" on it would tell
     # the volunteer what the co-leads decided before (helper-73).
-    _withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.decision,))
-    return _send(
+    withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.decision,))
+    return queue_message(
         recipient,
         MessageKind.decision,
         {**context, "reason": reason.strip()},
@@ -100,4 +100,4 @@ def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
 def link_withdrawn(proposal: Proposal) -> None:
     """The volunteer's private link was revoked or replaced: the message carrying the old one
     never goes if it has not gone out (by "Send again" neither: it would open nothing)."""
-    _withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.received,))
+    withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.received,))

@@ -11,8 +11,8 @@ from planner.calendar.operations import (
     slot_sequence,
 )
 from planner.extensions import db
-from planner.mail.messages.addressing import _about, _presenter_zone, _private_url, language_of
-from planner.mail.messages.writing import _send, _slot_context
+from planner.mail.messages.addressing import about_slot, language_of, presenter_zone, private_url_of
+from planner.mail.messages.writing import queue_message, slot_context
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient
 from planner.presenters.models import Invitation
@@ -44,7 +44,7 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
     uid = slot.uid.split("@", 1)[0]
     prefix = f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}"
     standing = and_(
-        *_about(slot, email),
+        *about_slot(slot, email),
         OutboxMessage.kind == MessageKind.reminder,
         OutboxMessage.status != MessageStatus.superseded,
         OutboxMessage.message_id.startswith(prefix, autoescape=True),
@@ -62,7 +62,7 @@ def _heard_of(slot: Slot, invitation: Invitation) -> bool:
         db.session.scalar(
             select(OutboxMessage.id)
             .where(
-                *_about(slot, invitation.email),
+                *about_slot(slot, invitation.email),
                 OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
                 OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
             )
@@ -98,17 +98,17 @@ def enqueue_reminders(now: datetime) -> int:
         if _reminded_before(slot, slot.invitation.email, message_id):
             continue
         invitation = slot.invitation
-        zone = _presenter_zone(invitation)
+        zone = presenter_zone(invitation)
         recipient = Recipient(
             invitation.email, invitation.name, language_of(invitation.email, slot=slot)
         )
         context = {
-            **_slot_context(slot, zone),
+            **slot_context(slot, zone),
             "zone": zone,
             "days": reminder_days(),
-            "private_url": _private_url(invitation),
+            "private_url": private_url_of(invitation),
         }
-        message = _send(
+        message = queue_message(
             recipient,
             MessageKind.reminder,
             context,

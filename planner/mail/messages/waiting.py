@@ -12,15 +12,15 @@ from planner.calendar.operations import slot_sequence
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
-from planner.mail.messages.addressing import When, _about
+from planner.mail.messages.addressing import When, about_slot
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 
 
-def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
+def held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
     """The invitation about `slot` to `email` a co-lead holds for review (not sent yet)."""
     return db.session.scalar(
         select(OutboxMessage).where(
-            *_about(slot, email),
+            *about_slot(slot, email),
             OutboxMessage.kind == MessageKind.invitation,
             OutboxMessage.status == MessageStatus.held,
         )
@@ -30,7 +30,7 @@ def _held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
 _SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
 
 
-def _behind(message: OutboxMessage, slot: Slot) -> bool:
+def behind(message: OutboxMessage, slot: Slot) -> bool:
     """Whether a message's calendar entry carries a lower SEQUENCE than the slot's event now."""
     found = _SEQUENCE_LINE.search(message.ics or "")
     return found is not None and int(found[1]) < slot_sequence(slot, slot.meeting)
@@ -52,14 +52,14 @@ _TO_PRESENTER = (MessageKind.invitation, MessageKind.update, MessageKind.reminde
 _NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
 
 
-def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
+def supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
     """The messages of `kinds` about `slot` to `email` that have not gone out no longer go
     (their presenter was replaced, or given a new link): a held invitation released later
     would invite someone who no longer presents. Returns whether anything about the slot may
     have reached them (sent, or queued and perhaps in a sender's hands).
 
     One conditional UPDATE: a message a sender marks sent meanwhile stays sent."""
-    about = _about(slot, email)
+    about = about_slot(slot, email)
     # Sent, or leased by a sender (due later than now: perhaps on its way this moment; an
     # update waiting out UPDATE_SETTLE is due later too, and is no sender's yet). A queued
     # message no sender has taken yet is superseded before it goes.
@@ -94,12 +94,12 @@ def _supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
     return bool(reached)
 
 
-def _settling_update(slot: Slot, email: str) -> bool:
+def settling_update(slot: Slot, email: str) -> bool:
     """Whether an update about `slot` to `email` is still waiting out UPDATE_SETTLE."""
-    return bool(_settling_rows(*_about(slot, email)))
+    return bool(_settling_rows(*about_slot(slot, email)))
 
 
-def _sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
+def sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
     """The SEQUENCE of a message about `slot` to `email`: the feed's the message follows
     (`feed`: the slot's, or the contact's office feed's), and never below what their calendar
     holds: above it whenever the feed is not (a slot that left their office and came back, an
@@ -121,7 +121,7 @@ def held_sequence(slot: Slot, email: str) -> int | None:
     sent (or going) to it carried; None when none carried the slot."""
     messages = db.session.scalars(
         select(OutboxMessage.ics).where(
-            *_about(slot, email),
+            *about_slot(slot, email),
             OutboxMessage.ics.is_not(None),
             OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
         )
@@ -131,7 +131,7 @@ def held_sequence(slot: Slot, email: str) -> int | None:
     return max(int(m) for ics in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
 
 
-def _withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
+def withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
     """Messages of `kinds` matching `where` that did not go out (held, failed, no mail server)
     never go: a newer message replaced what they say."""
     _superseded(*where, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(_NOT_OUT))
@@ -148,14 +148,14 @@ def _superseded(*where) -> int:
     ).rowcount
 
 
-def _unsent_withdrawn(slot: Slot, email: str) -> dict | None:
+def unsent_withdrawn(slot: Slot, email: str) -> dict | None:
     """An update about `slot` to `email` that did not go out (no mail server, failed, held, or
     still settling) no longer may: the event it would put in their calendar is gone, or a
     newer message about it is on its way, and a co-lead's "Send again" would bring back what
     no longer holds. Returns what the settling updates withdrawn had to say (`basis`), for the
     newer message to say instead; None if none was."""
-    carried = _settling_withdrawn(slot, email)
-    _withdraw_unsent(*_about(slot, email), kinds=(MessageKind.update, MessageKind.cancellation))
+    carried = settling_withdrawn(slot, email)
+    withdraw_unsent(*about_slot(slot, email), kinds=(MessageKind.update, MessageKind.cancellation))
     return carried
 
 
@@ -216,11 +216,11 @@ def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
     return withdrawn
 
 
-def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
+def settling_withdrawn(slot: Slot, email: str) -> dict | None:
     """Withdraw the plain updates about `slot` to `email` still settling; returns their
     changes together, the time told before the first, when the first was written (`basis`)
     and when it was to go; None if none was waiting."""
-    withdrawn = _withdraw_settling(*_about(slot, email))
+    withdrawn = _withdraw_settling(*about_slot(slot, email))
     if not withdrawn:
         return None
     (first_written, first, due), *later = withdrawn
@@ -237,15 +237,15 @@ def _settling_withdrawn(slot: Slot, email: str) -> dict | None:
     }
 
 
-def _holds_event(slot: Slot, email: str) -> bool:
+def holds_event(slot: Slot, email: str) -> bool:
     """Whether `email`'s calendar holds the slot's event: the last calendar message about it that
     went to them (or is queued, so goes before anything written now) was a REQUEST. One that
     did not go (no mail server, or it failed) is not in their calendar: when the event goes,
-    `_unsent_withdrawn` makes sure it never goes either."""
+    `unsent_withdrawn` makes sure it never goes either."""
     method = db.session.scalar(
         select(OutboxMessage.ics_method)
         .where(
-            *_about(slot, email),
+            *about_slot(slot, email),
             OutboxMessage.ics_method.is_not(None),
             OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
         )

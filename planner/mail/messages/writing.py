@@ -12,9 +12,9 @@ from planner.calendar.operations import is_public, presenter_event
 from planner.db_types import utcnow
 from planner.mail import imip
 from planner.mail.messages.addressing import (
-    _mark_sent,
-    _zone,
     absolute,
+    known_zone,
+    mark_sent,
     organizer_email,
     stored,
     when,
@@ -22,8 +22,8 @@ from planner.mail.messages.addressing import (
 from planner.mail.messages.waiting import (
     SETTLE_AT_MOST,
     UPDATE_SETTLE,
-    _sequence_for,
-    _unsent_withdrawn,
+    sequence_for,
+    unsent_withdrawn,
 )
 from planner.mail.models import MessageKind, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue
@@ -36,7 +36,7 @@ def _times(slot: Slot, zone: str | None) -> list[str]:
     """The slot in the reader's zone, then in the meeting's (once if they are the same)."""
     if slot.starts_at is None:
         return []
-    home = _zone(slot.meeting.time_zone, "UTC")
+    home = known_zone(slot.meeting.time_zone, "UTC")
     zones = [z for z in (zone, home) if z]
     return [when(slot.starts_at, slot.duration_minutes, z) for z in dict.fromkeys(zones)]
 
@@ -67,7 +67,7 @@ def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
     return subject, body.strip() + "\n", html, written
 
 
-def _send(
+def queue_message(
     recipient: Recipient,
     kind: str,
     context: dict,
@@ -90,15 +90,15 @@ def _send(
         # (failed, no mail server, held, or still settling) never goes, also not by a
         # co-lead's "Send again", which would bring a time or length that no longer holds
         # (helper-63). What a settling one had to say is said by this one (helper-66).
-        carried = _unsent_withdrawn(slot, recipient.email)
+        carried = unsent_withdrawn(slot, recipient.email)
         if kind == MessageKind.cancellation:
-            context = {**context, "times": _times_known(carried, context.get("times") or [])}
+            context = {**context, "times": times_known(carried, context.get("times") or [])}
         if carried is not None and kind == MessageKind.update:
             context = _carry(context, carried)
             if _plain(context) and not context["what"] and not context["was"]:
                 # Moved and moved back within the minute: nothing is news (their calendar
                 # holds that time; the next message's SEQUENCE is above this one's).
-                _mark_sent(slot, recipient.email)
+                mark_sent(slot, recipient.email)
                 return None
     # A plain change, or a request to confirm a new time, waits UPDATE_SETTLE for the next
     # one, which then replaces it (a move undone within it asks nothing).
@@ -143,13 +143,13 @@ def _send(
         else None,
     )
     if slot is not None:
-        _mark_sent(slot, recipient.email)
+        mark_sent(slot, recipient.email)
     return message
 
 
-def _times_known(withdrawn: dict | None, times: list[str]) -> list[str]:
+def times_known(withdrawn: dict | None, times: list[str]) -> list[str]:
     """The times a cancellation names: where an update withdrawn before it went (`withdrawn`,
-    from `waiting._settling_withdrawn`) had news of a move, the time the recipient knew, which
+    from `waiting.settling_withdrawn`) had news of a move, the time the recipient knew, which
     is what their calendar holds (the CANCEL's UID finds it wherever it is); else `times`."""
     return list(withdrawn["was"]) if withdrawn and withdrawn.get("was") else list(times)
 
@@ -207,14 +207,14 @@ def _carry(context: dict, carried: dict) -> dict:
     }
 
 
-def _event(slot: Slot, recipient: Recipient, kind: str) -> EventInfo:
+def message_event(slot: Slot, recipient: Recipient, kind: str) -> EventInfo:
     """The slot's event in a message of `kind` to `recipient`, described in the language the
     message is written in."""
     language = written_language(kind, recipient.language)
     return presenter_event(slot, absolute("agenda.meeting", meeting_id=slot.meeting_id), language)
 
 
-def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:
+def presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Participant:
     return imip.presenter(
         invitation.email or "",
         invitation.name,
@@ -223,21 +223,21 @@ def _presenter_attendee(invitation: Invitation, *, rsvp: bool = False) -> Partic
     )
 
 
-def _calendar(
+def calendar_part(
     event: EventInfo, method: imip.Method, attendee: Participant, slot: Slot | None = None
 ) -> tuple[str, str]:
     """The iTIP part of a message to `attendee`. About a `slot`, its SEQUENCE is never below
     what their calendar holds of it, whichever way it came: a presenter who is also a contact
     of the office holds one event under one UID, and an invitation or a CANCEL at a lower
-    SEQUENCE than their contact copy's is ignored (helper-58; `waiting._sequence_for`)."""
+    SEQUENCE than their contact copy's is ignored (helper-58; `waiting.sequence_for`)."""
     if slot is not None:
-        sequence = _sequence_for(slot, attendee.email, event.sequence, method)
+        sequence = sequence_for(slot, attendee.email, event.sequence, method)
         event = replace(event, sequence=sequence)
     body = imip.itip(event, method, organizer=organizer_email(), attendee=attendee, stamp=utcnow())
     return body, str(method)
 
 
-def _slot_context(slot: Slot, zone: str | None) -> dict:
+def slot_context(slot: Slot, zone: str | None) -> dict:
     meeting = slot.meeting
     public = is_public(meeting)
     return {
