@@ -39,7 +39,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import clock_span, known_time_zones, time_span, time_span_in, utc_offset
+from planner.timezones import clock_span, known_time_zones, time_span_in, utc_offset
 
 HISTORY = timedelta(days=183)  # feeds show meetings that started six months ago onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -286,11 +286,6 @@ def changed_at() -> datetime:
 # What events say, and when what they say last changed.
 
 
-def _span(start: datetime, end: datetime, zone: str) -> str:
-    """ "Sun 4 Apr 2027, 01:00–01:30 Australia/Sydney (UTC+11)" (see `timezones.time_span`)."""
-    return time_span(zone, start, end, "%a %-d %b %Y, %H:%M", named=True)
-
-
 def _status(meeting: Meeting, slot: Slot | None = None) -> str:
     """A slot is CONFIRMED once its presenter has confirmed (or it needs none: a break or a
     discussion the co-leads confirmed); until then, and when declined, TENTATIVE."""
@@ -338,14 +333,16 @@ def meeting_event(
     start = meeting.starts_at
     end = _ends(start, meeting.duration_minutes)
     kind = meeting.kind_label
+    # A meeting's event is in feeds only: in English, in the words its slots' events use.
+    said = slot_words("en")
     lines = [
         f"{kind[:1].upper()}{kind[1:]} of the CWS ICT Strategy Task Force.",
-        f"Home time zone: {_span(start, end, zone)}",
+        said["home"].format(time_span_in("en", zone, start, end, short=True)),
     ]
     # A cancelled meeting has no call to join: no link in its event (its page shows none either).
     video = web_address(meeting.video_url) if meeting.status != MeetingStatus.cancelled else None
     if video:
-        lines.append(f"Video link: {video}")
+        lines.append(said["video"].format(video))
     placed = _placed(meeting)
     if placed:
         lines += ["", f"Agenda ({zone}):"]
