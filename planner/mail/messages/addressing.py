@@ -110,6 +110,13 @@ def presenter_zone(invitation: Invitation) -> str:
     return known_zone(invitation.own_zone, "UTC")
 
 
+def presenter_language(invitation: Invitation) -> str:
+    """The language this invitation's presenter reads their messages in: theirs as an office
+    contact, else the one chosen on the volunteer form when they volunteered the talk (as
+    `presenter_zone` is the zone they read times in)."""
+    return language_of(invitation.email, slot=invitation.slot)
+
+
 def language_of(
     email: str | None,
     office_code: str | None = None,

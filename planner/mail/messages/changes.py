@@ -24,6 +24,7 @@ from planner.mail.messages.addressing import (
     known_zone,
     language_of,
     mark_sent,
+    presenter_language,
     presenter_zone,
     private_url_of,
     when,
@@ -289,7 +290,7 @@ def _collect_removed(session: Session, removed: list) -> None:
                 # Their own zone, as their page showed it (`Invitation.own_zone`, whose last
                 # step, the meeting's, this slot may no longer name).
                 own = item.invitation.time_zone or item.presenter_zone
-                language = language_of(item.invitation.email, slot=item)
+                language = presenter_language(item.invitation)
                 found.append((item, item.invitation, meeting, meeting.id, own, language))
             continue
         rows = session.execute(
@@ -580,9 +581,7 @@ def _tell_presenter(
             mark_sent(slot, invitation.email)
         return
     zone = presenter_zone(invitation)
-    recipient = Recipient(
-        invitation.email, invitation.name, language_of(invitation.email, slot=slot)
-    )
+    recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
     held = change.status in HELD
     # They no longer present it: they declined, or a co-lead set the slot back to proposed or
     # declined by hand (helper-63: then they were told nothing and kept it as confirmed).

@@ -3,7 +3,11 @@ written again while held, and superseded when the same presenter gets a new link
 
 from planner.agenda.models import Slot
 from planner.mail import imip
-from planner.mail.messages.addressing import language_of, presenter_zone, private_url_of
+from planner.mail.messages.addressing import (
+    presenter_language,
+    presenter_zone,
+    private_url_of,
+)
 from planner.mail.messages.waiting import supersede
 from planner.mail.messages.writing import (
     calendar_part,
@@ -27,9 +31,7 @@ def invitation(
         return None
     slot = invitation.slot
     zone = presenter_zone(invitation)
-    recipient = Recipient(
-        invitation.email, invitation.name, language_of(invitation.email, slot=slot)
-    )
+    recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
     calendar = None
     if slot.starts_at is not None:
         calendar = calendar_part(

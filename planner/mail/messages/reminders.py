@@ -11,7 +11,12 @@ from planner.calendar.operations import (
     slot_sequence,
 )
 from planner.extensions import db
-from planner.mail.messages.addressing import about_slot, language_of, presenter_zone, private_url_of
+from planner.mail.messages.addressing import (
+    about_slot,
+    presenter_language,
+    presenter_zone,
+    private_url_of,
+)
 from planner.mail.messages.writing import queue_message, slot_context
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient
@@ -99,9 +104,7 @@ def enqueue_reminders(now: datetime) -> int:
             continue
         invitation = slot.invitation
         zone = presenter_zone(invitation)
-        recipient = Recipient(
-            invitation.email, invitation.name, language_of(invitation.email, slot=slot)
-        )
+        recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
         context = {
             **slot_context(slot, zone),
             "zone": zone,
