@@ -18,7 +18,7 @@ else
 INSTALL = $(BIN)/pip install --quiet $(1)
 endif
 
-.PHONY: run colead test lint bench clean
+.PHONY: run colead test lint bench translations clean
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
@@ -69,6 +69,16 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python bench/lineup_bench.py
 	$(BIN)/python bench/suggest_bench.py
 	$(BIN)/python bench/feed_bench.py
+
+# After changing a string the presenter's or volunteer's pages show: the template gains it, each
+# language's catalogue gains it untranslated (tests/test_translations.py fails until it is
+# translated), and the compiled catalogues the pages read are made again (kept in git).
+translations: $(VENV)/.test-deps
+	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
+		-o planner/translations/messages.pot .
+	$(BIN)/pybabel -q update -i planner/translations/messages.pot -d planner/translations \
+		--no-fuzzy-matching --ignore-obsolete
+	$(BIN)/pybabel -q compile -d planner/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache tests/artifacts

@@ -6,12 +6,13 @@ import contextlib
 
 import idna
 from email_validator import EmailNotValidError, validate_email
+from flask_babel import lazy_gettext as _l
 
 from planner.errors import PlannerError
 from planner.text import ascii_host
 
 # Says how to put it right: "lucia@indecopi" (a domain cut short) looked like one to its writer.
-NOT_AN_ADDRESS = (
+NOT_AN_ADDRESS = _l(
     "That does not look like an email address. Write it whole, such as name@office.org."
 )
 
@@ -27,7 +28,7 @@ def normal_address(value: str, field: str | None = None) -> str:
     try:
         return validate_email(value.strip(), check_deliverability=False).normalized
     except (EmailNotValidError, UnicodeError):
-        raise PlannerError(NOT_AN_ADDRESS, field=field) from None
+        raise PlannerError(str(NOT_AN_ADDRESS), field=field) from None
 
 
 def ascii_domain(address: str) -> str:

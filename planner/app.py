@@ -15,7 +15,7 @@ from werkzeug.exceptions import BadHost
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import MapAdapter
 
-from planner import http_errors, log_masking
+from planner import http_errors, languages, log_masking
 from planner.addresses import same_address
 from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
@@ -146,6 +146,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.before_request(refuse_nul)
     app.after_request(_date_from_the_server)
     csrf.init_app(app)
+    languages.install(app)
     _register(app)
     return app
 

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from hashlib import sha256
 from typing import ClassVar
 
+from flask_babel import gettext as _
 from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
@@ -55,7 +56,7 @@ def time_zone(required: bool = False) -> Callable:
         if not text:
             field.data = ""
             if required:
-                raise StopValidation("Give a time zone: a city such as Lima will do.")
+                raise StopValidation(_("Give a time zone: a city such as Lima will do."))
             return
         try:
             field.data = pick_zone(text)
@@ -296,7 +297,9 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
         return None
     if seen is None:
         named = what[:1].lower() + what[1:]  # "office PE", not "office pe"
-        problem = f"This form did not say which version of {named} it was filled in from."
+        problem = _(
+            "This form did not say which version of %(what)s it was filled in from.", what=named
+        )
     else:
         try:
             check_version(item, seen, what)
@@ -316,24 +319,35 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
             continue  # only the person changed it
         if was is not None and _fingerprint(mine) == was:
             _take(field, now)
-            taken.append(f"{field.label.text} is now “{_shown(now)}”")
+            taken.append(_("%(field)s is now “%(now)s”", field=field.label.text, now=_shown(now)))
         else:
-            both.append(f"{field.label.text} is now “{_shown(now)}”, yours “{_shown(mine)}”")
+            both.append(
+                _(
+                    "%(field)s is now “%(now)s”, yours “%(mine)s”",
+                    field=field.label.text,
+                    now=_shown(now),
+                    mine=_shown(mine),
+                )
+            )
     carry_version(form, item)
     if "opened" in form:
         refill(form.opened, _fingerprints(stored))
     if opened is None:
         if both:
-            problem += " Stored now, where it differs from yours: " + "; ".join(both) + "."
+            problem += " " + _(
+                "Stored now, where it differs from yours: %(changes)s.", changes="; ".join(both)
+            )
         return problem
     if taken:
-        problem += " Their change is now in the form: " + "; ".join(taken) + "."
-    if both:
-        problem += (
-            " You both changed: " + "; ".join(both) + " (yours is kept: saving again replaces "
-            "theirs)."
+        problem += " " + _(
+            "Their change is now in the form: %(changes)s.", changes="; ".join(taken)
         )
-    return problem + " Nothing of yours is lost: check the form and save again."
+    if both:
+        problem += " " + _(
+            "You both changed: %(changes)s (yours is kept: saving again replaces theirs).",
+            changes="; ".join(both),
+        )
+    return problem + " " + _("Nothing of yours is lost: check the form and save again.")
 
 
 def carry_version(form: FlaskForm, item) -> None:

@@ -16,6 +16,7 @@ from babel.dates import (
     format_time,
     get_timezone_location,
 )
+from flask_babel import gettext
 
 
 @lru_cache(maxsize=1)
@@ -108,28 +109,39 @@ _AFTER_THE_CHANGE = {
 
 
 def time_span_in(
-    language: str, zone: str, start: datetime, end: datetime, *, short: bool = False
+    language: str,
+    zone: str,
+    start: datetime,
+    end: datetime,
+    *,
+    short: bool = False,
+    named: bool = True,
 ) -> str:
     """`time_span` with the zone named, as `language` writes it (CLDR's words, through Babel):
     "domingo, 4 de abril de 2027, 1:00–1:30 Sídney (UTC+11)", the city in that language; short,
-    "dom, 4 abr 2027, …". English is `time_span`'s own, word for word."""
+    "dom, 4 abr 2027, …"; without the city unless `named` (a page that names the zone beside
+    it). English is `time_span`'s own, word for word."""
     # Kept once made, by instant (two wall times of one zone an hour apart in the hour the
     # clocks go back are equal datetimes): every contact of an office is told the same span.
-    return _time_span_in(language, zone, start.astimezone(UTC), end.astimezone(UTC), short)
+    return _time_span_in(language, zone, start.astimezone(UTC), end.astimezone(UTC), short, named)
 
 
 @lru_cache(maxsize=1024)
-def _time_span_in(language: str, zone: str, start: datetime, end: datetime, short: bool) -> str:
+def _time_span_in(
+    language: str, zone: str, start: datetime, end: datetime, short: bool, named: bool
+) -> str:
     if language == "en" or language not in _AFTER_THE_CHANGE:
         first = "%a %-d %b %Y, %H:%M" if short else "%A %-d %B %Y, %H:%M"
-        return time_span(zone, start, end, first, named=True)
+        return time_span(zone, start, end, first, named=named)
     begins, ends = local_time(zone, start), local_time(zone, end)
     tz = zone_info(zone)
     if short:
         day = format_skeleton("yMMMEd", begins, tzinfo=tz, locale=language)
     else:
         day = format_date(begins, "full", locale=language)
-    city = get_timezone_location(zone, locale=language, return_city=True) if "/" in zone else zone
+    city = ""
+    if named:
+        city = " " + (place_in(language, zone) if "/" in zone else zone)
 
     def clock(moment: datetime) -> str:
         return format_time(moment, "short", tzinfo=tz, locale=language)
@@ -140,13 +152,20 @@ def _time_span_in(language: str, zone: str, start: datetime, end: datetime, shor
     if begins.utcoffset() != ends.utcoffset():
         return (
             f"{day}, {clock(begins)} ({utc_offset(begins)}) – {later}{clock(ends)} "
-            f"({utc_offset(ends)}, {_AFTER_THE_CHANGE[language]}) {city}"
+            f"({utc_offset(ends)}, {_AFTER_THE_CHANGE[language]}){city}"
         )
     if later:
         hours = f"{clock(begins)}–{later}{clock(ends)}"
     else:
         hours = format_interval(begins, ends, "Hm", tzinfo=tz, locale=language)
-    return f"{day}, {hours} {city} ({utc_offset(begins)})"
+    return f"{day}, {hours}{city} ({utc_offset(begins)})"
+
+
+def place_in(language: str, zone: str) -> str:
+    """A zone's city as `language` writes it: "Sídney" for Australia/Sydney in Spanish."""
+    if language == "en" or "/" not in zone:
+        return place_name(zone)
+    return get_timezone_location(zone, locale=language, return_city=True)
 
 
 def day_in(language: str, day: date) -> str:
@@ -156,29 +175,54 @@ def day_in(language: str, day: date) -> str:
     return format_date(day, "long", locale=language)
 
 
-def clock_span(zone: str, start: datetime, end: datetime, since: datetime | None = None) -> str:
+def clock_span(
+    zone: str,
+    start: datetime,
+    end: datetime,
+    since: datetime | None = None,
+    *,
+    language: str = "en",
+) -> str:
     """From `start` to `end` as clock times of `zone`, for a row of an agenda: "13:00–13:20";
     the weekday before a time on another day than the one before it ("23:40–Sun 00:00"), and
     before the start when it falls on a later day than `since` (the meeting's start):
-    "Sun 00:00–00:20"."""
+    "Sun 00:00–00:20" (in `language`'s words: "dom 00:00–00:20")."""
     begins, ends = local_time(zone, start), local_time(zone, end)
     first = local_time(zone, since).date() if since is not None else begins.date()
-    head = f"{begins:%a} " if begins.date() != first else ""
+    head = f"{short_weekday(begins, language)} " if begins.date() != first else ""
+    end_text = clock_end(zone, start, end, language=language)
     if begins.utcoffset() != ends.utcoffset():
         # The clocks change in between: each end with its offset ("02:00 (UTC+11)–02:00
         # (UTC+10)"), never a range that seems to end when or before it starts.
-        return (
-            f"{head}{begins:%H:%M} ({utc_offset(begins)})–{clock_end(zone, start, end)} "
-            f"({utc_offset(ends)})"
-        )
-    return f"{head}{begins:%H:%M}–{clock_end(zone, start, end)}"
+        return f"{head}{begins:%H:%M} ({utc_offset(begins)})–{end_text} ({utc_offset(ends)})"
+    return f"{head}{begins:%H:%M}–{end_text}"
 
 
-def clock_end(zone: str, start: datetime, end: datetime) -> str:
+def clock_end(zone: str, start: datetime, end: datetime, *, language: str = "en") -> str:
     """When something that starts at `start` ends, on the clocks of `zone`: "13:20", or with
     its weekday when that is another day than the start's ("Sun 01:15")."""
     begins, ends = local_time(zone, start), local_time(zone, end)
-    return f"{ends:%a} {ends:%H:%M}" if ends.date() != begins.date() else f"{ends:%H:%M}"
+    if ends.date() != begins.date():
+        return f"{short_weekday(ends, language)} {ends:%H:%M}"
+    return f"{ends:%H:%M}"
+
+
+def short_weekday(moment: datetime, language: str = "en") -> str:
+    """A local time's weekday, short, as `language` writes it: "Sun", "dom", "вс"."""
+    if language == "en" or language not in _AFTER_THE_CHANGE:
+        return f"{moment:%a}"
+    return format_datetime(moment, "EEE", tzinfo=moment.tzinfo, locale=language)
+
+
+def short_day(moment: "datetime | date", language: str = "en") -> str:
+    """A day, short, as `language` writes it: "Sun 4 Apr" for a time, "4 Apr 2027" for a date;
+    "dom, 4 abr", "4 abr 2027"."""
+    timed = isinstance(moment, datetime)
+    if language == "en" or language not in _AFTER_THE_CHANGE:
+        return f"{moment:%a %-d %b}" if timed else f"{moment:%-d %b %Y}"
+    if timed:
+        return format_skeleton("MMMEd", moment, tzinfo=moment.tzinfo, locale=language)
+    return format_date(moment, "medium", locale=language)
 
 
 @lru_cache(maxsize=1)
@@ -449,10 +493,18 @@ def pick_zone(text: str) -> str:
         shown = shown[:40] + "…"
     if not zones:
         raise ZoneError(
-            f'"{shown}" is not a time zone name, nor a city or country we know. Type a city '
-            "such as Lima or Geneva, or a zone such as America/Lima (abbreviations like CET "
-            "and fixed offsets ignore daylight saving time).",
+            gettext(
+                '"%(text)s" is not a time zone name, nor a city or country we know. Type a city '
+                "such as Lima or Geneva, or a zone such as America/Lima (abbreviations like CET "
+                "and fixed offsets ignore daylight saving time).",
+                text=shown,
+            ),
             [],
         )
     listed = ", ".join(f"{zone} ({zone_city(zone)})" for zone in zones)
-    raise ZoneError(f'"{shown}" fits several time zones; choose one: {listed}.', zones)
+    raise ZoneError(
+        gettext(
+            '"%(text)s" fits several time zones; choose one: %(zones)s.', text=shown, zones=listed
+        ),
+        zones,
+    )

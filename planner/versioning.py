@@ -10,6 +10,7 @@ import hashlib
 import hmac
 from collections.abc import Callable
 
+from flask_babel import gettext
 from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -63,13 +64,23 @@ def check_version(
     if seen is None or seen == item.version:
         return
     by = getattr(item, "updated_by", None)
-    who = f" by {by}" if by else ""
-    raise StaleVersion(
-        f"{what} changed{who} since you opened it (you saw version {seen}; it is now version "
-        f"{item.version}). Your change was not saved: look at it as it is now, then save "
-        "again.",
-        current() if current else None,
+    versions = {"what": what, "seen": seen, "now": item.version}
+    message = (
+        gettext(
+            "%(what)s changed by %(by)s since you opened it (you saw version %(seen)s; it is now "
+            "version %(now)s). Your change was not saved: look at it as it is now, then save "
+            "again.",
+            by=by,
+            **versions,
+        )
+        if by
+        else gettext(
+            "%(what)s changed since you opened it (you saw version %(seen)s; it is now version "
+            "%(now)s). Your change was not saved: look at it as it is now, then save again.",
+            **versions,
+        )
     )
+    raise StaleVersion(message, current() if current else None)
 
 
 def parse_version(value) -> int:

@@ -6,6 +6,7 @@ time zone skips or repeats them.
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, time, timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.agenda.models import HOME_ZONE, Meeting
@@ -127,12 +128,12 @@ def check_text(
     value, what: str, limit: int, *, required: bool = False, multiline: bool = False
 ) -> str:
     if not isinstance(value, str):
-        raise AgendaError(f"{what} must be text.")
+        raise AgendaError(_("%(what)s must be text.", what=what))
     value = line_breaks(value).strip() if multiline else value.strip()
     if required and blank(value):
-        raise AgendaError(f"{what} is required.")
+        raise AgendaError(_("%(what)s is required.", what=what))
     if len(value) > limit:
-        raise AgendaError(f"{what} is limited to {limit} characters.")
+        raise AgendaError(_("%(what)s is limited to %(limit)s characters.", what=what, limit=limit))
     if problem := refusal(value, what, multiline=multiline):
         raise AgendaError(problem)
     return value

@@ -5,6 +5,11 @@ import hashlib
 import json
 from datetime import date
 
+from babel.dates import get_day_names
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
+from flask_babel.speaklater import LazyString
 from wtforms import (
     DateField,
     FieldList,
@@ -33,11 +38,22 @@ from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import PlannerForm, refill, time_zone
+from planner.languages import day_here, page_language
 from planner.offices.models import Office
-from planner.timezones import is_time_zone, local_time, resolve_zone, zone_city
+from planner.timezones import is_time_zone, local_time, place_in, resolve_zone, zone_city
 
 ROWS = 3  # rows shown; a row left empty is no window
 MAX_ROWS = 7
+
+
+def day_name(number: int) -> str:
+    """A weekday's short name (0 is Monday) in the page's language: "Mon", "lun", "пн"."""
+    language = page_language()
+    return (
+        DAY_NAMES[number]
+        if language == "en"
+        else get_day_names("abbreviated", locale=language)[number]
+    )
 
 
 class DayBoxes(SelectMultipleField):
@@ -49,14 +65,14 @@ class WindowRow(Form):
     """One window: a row of the repeating group (no CSRF token of its own)."""
 
     weekdays = DayBoxes(
-        "Days",
+        _l("Days"),
         coerce=int,
-        choices=[SelectChoice(i, name) for i, name in enumerate(DAY_NAMES)],
+        choices=[SelectChoice(i, LazyString(day_name, i)) for i in range(len(DAY_NAMES))],
         validators=[Optional()],
     )
-    on = DateField("Or on", validators=[Optional()])
-    starts = TimeField("From", validators=[Optional()])
-    ends = TimeField("To", validators=[Optional()])
+    on = DateField(_l("Or on"), validators=[Optional()])
+    starts = TimeField(_l("From"), validators=[Optional()])
+    ends = TimeField(_l("To"), validators=[Optional()])
 
     @property
     def empty(self) -> bool:
@@ -79,9 +95,9 @@ class AvailabilityFields(PlannerForm):
     write."""
 
     availability_zone = StringField(
-        "Time zone of these times",
+        _l("Time zone of these times"),
         validators=[time_zone()],
-        description="A city such as Lima, or an IANA name such as America/Lima.",
+        description=_l("A city such as Lima, or an IANA name such as America/Lima."),
     )
     windows = _Rows(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
     # The dates of the windows already stored: one that has passed since may stay (the form
@@ -91,8 +107,12 @@ class AvailabilityFields(PlannerForm):
     def validate_windows(self, field) -> None:
         if field.sent > MAX_ROWS:
             raise ValidationError(
-                f"Give at most {MAX_ROWS} windows here ({field.sent} were sent); write any "
-                "others in the text box."
+                _(
+                    "Give at most %(most)s windows here (%(sent)s were sent); write any others in "
+                    "the text box.",
+                    most=MAX_ROWS,
+                    sent=field.sent,
+                )
             )
         zone = (self.availability_zone.data or "").strip()
         for row in field:
@@ -113,17 +133,27 @@ class AvailabilityFields(PlannerForm):
                 continue
             today = local_time(place, utcnow()).date()
             if window.on is not None and window.on < today and window.on not in self.kept_dates:
-                row.form.on.errors = [
-                    *row.form.on.errors,
-                    f"{window.on:%-d %B %Y} has passed (it is {today:%-d %B %Y} in "
-                    f"{zone_city(place)}): give a later date, or leave this window empty.",
-                ]
+                passed = _(
+                    "%(day)s has passed (it is %(today)s in %(place)s): give a later date, or "
+                    "leave this window empty.",
+                    day=day_here(window.on),
+                    today=day_here(today),
+                    place=zone_city(place)
+                    if page_language() == "en"
+                    else place_in(page_language(), place),
+                )
+                row.form.on.errors = [*row.form.on.errors, passed]
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
         # Each row's problems stay beside its fields; the group says which rows, in words.
         problems = [
-            f"Window {number}, {row.form[name].label.text}: {message}"
+            _(
+                "Window %(number)s, %(field)s: %(message)s",
+                number=number,
+                field=row.form[name].label.text,
+                message=message,
+            )
             for number, row in enumerate(self.windows, 1)
             for name, messages in row.form.errors.items()
             for message in messages
@@ -207,21 +237,23 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
     typed = resolve_zone(form.availability_zone.data or "")
     reading = read_text(text, typed[0] if len(typed) == 1 else office_zone or "")
     if not reading.windows:
-        return (
+        return _(
             "No days and hours could be read from your availability text; fill in the windows "
             "below yourself."
         )
     form.fill(
         reading.windows, reading.time_zone if reading.zone_named else form.availability_zone.data
     )
-    read = (
-        f"Read {len(reading.windows)} window{'s' if len(reading.windows) != 1 else ''} from your "
-        "text: check them (and the time zone) before sending."
+    read = ngettext(
+        "Read %(num)d window from your text: check it (and the time zone) before sending.",
+        "Read %(num)d windows from your text: check them (and the time zone) before sending.",
+        len(reading.windows),
     )
     if reading.offset:
-        read += (
-            f" Your text gives the offset “{reading.offset}”, not a place: choose your time zone "
-            "(a city such as Asia/Singapore), or the times are read in your office's."
+        read += " " + _(
+            "Your text gives the offset “%(offset)s”, not a place: choose your time zone (a city "
+            "such as Asia/Singapore), or the times are read in your office's.",
+            offset=reading.offset,
         )
     return read
 

@@ -2,6 +2,7 @@
 the presenter's local time of a slot and whether the slot lies in their windows."""
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
 
 from planner.agenda.models import HOME_ZONE, Slot
 from planner.availability.forms import AvailabilityForm
@@ -15,14 +16,11 @@ from planner.availability.operations import (
 from planner.availability.windows import describe, read_text
 from planner.db_types import utcnow
 from planner.extensions import csrf
+from planner.languages import page_language
 from planner.presenters.models import Invitation
-from planner.presenters.operations import by_token, not_theirs
+from planner.presenters.operations import by_token, not_theirs, show_page_to
 
 bp = Blueprint("availability", __name__)
-
-READ_NOTE = (
-    "Read from what you wrote when volunteering (“{text}”): check these windows before saving."
-)
 
 
 def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None]:
@@ -37,11 +35,19 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     if not windows and text and invitation.windows_given_at is None:
         reading = read_text(text, zone)
         windows, zone = reading.windows, reading.time_zone
-        note = READ_NOTE.format(text=text) if windows else None
+        note = None
+        if windows:
+            note = _(
+                "Read from what you wrote when volunteering (“%(text)s”): check these windows "
+                "before saving.",
+                text=text,
+            )
         if note and reading.offset:
-            note += (
-                f" It gives the offset “{reading.offset}”, not a place: the times are read in "
-                f"{zone}; choose your own time zone (a city) if that is not it."
+            note += " " + _(
+                "It gives the offset “%(offset)s”, not a place: the times are read in %(zone)s; "
+                "choose your own time zone (a city) if that is not it.",
+                offset=reading.offset,
+                zone=zone,
             )
     form.fill(windows, windows[0].time_zone if windows else zone)
     form.set_seen(stored)
@@ -79,13 +85,21 @@ def proposal_windows(proposal) -> list:
 
 @bp.app_template_global()
 def window_text(window) -> str:
-    return describe(window)
+    return describe(window, page_language())
+
+
+@bp.app_template_filter()
+def windows_text(windows) -> str:
+    """ "Tue, Thu 08:00–11:00 America/Lima; Fri 09:00–10:00 America/Lima" in the page's words."""
+    return "; ".join(window_text(w) for w in windows)
 
 
 def _invitation(token: str) -> Invitation:
+    """The invitation a presenter's address leads to; the page is in their language."""
     invitation = by_token(token)
     if invitation is None:
         abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
+    show_page_to(invitation)
     return invitation
 
 
@@ -117,11 +131,12 @@ def save(token: str):
     if form.stale(stored):
         # Theirs stays; yours comes back, now based on what is stored: sending again replaces it.
         form.set_seen(stored)
-        now = "; ".join(window_text(w) for w in stored) or "none"
-        problem = (
+        now = "; ".join(window_text(w) for w in stored) or _("none")
+        problem = _(
             "Your windows were changed since you opened this page (in another tab or window?): "
-            f"the stored ones are now {now}. Yours are still below and were not saved: send "
-            "them again to replace the stored ones."
+            "the stored ones are now %(windows)s. Yours are still below and were not saved: send "
+            "them again to replace the stored ones.",
+            windows=now,
         )
         return _answer(token, invitation, form, problem, 409)
     zone = (form.availability_zone.data or "").strip() or invitation.slot.presenter_zone
@@ -129,9 +144,9 @@ def save(token: str):
     replace_windows(chosen, invitation=invitation)
     invitation.windows_given_at = utcnow()
     flash(
-        "Thank you: the co-leads now see when you can present."
+        _("Thank you: the co-leads now see when you can present.")
         if chosen
-        else "Saved: you gave no windows, so the co-leads are not warned of any time.",
+        else _("Saved: you gave no windows, so the co-leads are not warned of any time."),
         "success",
     )
     return redirect(_back(token))

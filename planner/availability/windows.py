@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
+from babel.dates import format_skeleton, get_day_names
+from flask_babel import gettext
+
 from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
 from planner.timezones import (
@@ -74,26 +77,37 @@ def check_window(
     days = frozenset(weekdays)
     if not isinstance(time_zone, str) or not is_time_zone(time_zone):
         raise PlannerError(
-            f"“{time_zone}” is not a time zone; give a place name such as America/Lima.",
+            gettext(
+                "“%(zone)s” is not a time zone; give a place name such as America/Lima.",
+                zone=time_zone,
+            ),
             "time_zone",
         )
     if not days <= set(range(7)):
-        raise PlannerError("Weekdays are numbered 0 (Monday) to 6 (Sunday).", "weekdays")
+        raise PlannerError(gettext("Weekdays are numbered 0 (Monday) to 6 (Sunday)."), "weekdays")
     if days and on is not None:
-        raise PlannerError("Choose weekdays or one date for each window, not both.", "weekdays")
+        raise PlannerError(
+            gettext("Choose weekdays or one date for each window, not both."), "weekdays"
+        )
     if not days and on is None:
         # helper-86: this said "not both" when neither was given.
         raise PlannerError(
-            "Say when the window recurs: tick its weekdays, or give its one date.", "weekdays"
+            gettext("Say when the window recurs: tick its weekdays, or give its one date."),
+            "weekdays",
         )
     if on is not None and not FIRST_YEAR <= on.year <= LAST_YEAR:
-        raise PlannerError(f"Give a date between {FIRST_YEAR} and {LAST_YEAR}.", "on")
+        raise PlannerError(
+            gettext(
+                "Give a date between %(first)s and %(last)s.", first=FIRST_YEAR, last=LAST_YEAR
+            ),
+            "on",
+        )
     if starts is None or ends is None:
-        raise PlannerError("Give the window's start and end times.", "starts")
+        raise PlannerError(gettext("Give the window's start and end times."), "starts")
     if starts.second or starts.microsecond or ends.second or ends.microsecond:
-        raise PlannerError("Give times in whole minutes.", "starts")
+        raise PlannerError(gettext("Give times in whole minutes."), "starts")
     if starts == ends:
-        raise PlannerError("The window ends when it starts: give a later end.", "ends")
+        raise PlannerError(gettext("The window ends when it starts: give a later end."), "ends")
     window = Window(time_zone, days, on, starts.replace(tzinfo=None), ends.replace(tzinfo=None))
     if on is not None:
         _refuse_skipped(window)
@@ -108,8 +122,12 @@ def _refuse_skipped(window: Window) -> None:
         wall = datetime.combine(day, at)
         if is_skipped(wall, window.time_zone):
             raise PlannerError(
-                f"{wall:%Y-%m-%d %H:%M} does not exist in {window.time_zone}: the clocks skip "
-                "it when daylight saving time starts. Choose another time.",
+                gettext(
+                    "%(time)s does not exist in %(zone)s: the clocks skip it when daylight saving "
+                    "time starts. Choose another time.",
+                    time=wall.strftime("%Y-%m-%d %H:%M"),
+                    zone=window.time_zone,
+                ),
                 field,
             )
 
@@ -145,14 +163,19 @@ def inside(windows: Sequence[Window], start: datetime, end: datetime) -> bool:
     return any(contains(window, start, end) for window in windows)
 
 
-def describe(window: Window) -> str:
-    """ "Tue, Thu 08:00–11:00 America/Lima", or "Thu 12 Mar 2026 22:00–01:00 Asia/Tokyo"."""
+def describe(window: Window, language: str = "en") -> str:
+    """ "Tue, Thu 08:00–11:00 America/Lima", or "Thu 12 Mar 2026 22:00–01:00 Asia/Tokyo"; the
+    days as `language` writes them ("mar, jue"), the rest in the request's language (a page
+    shown in `language`, `languages.show_in`)."""
+    english = language == "en"
     if window.on is not None:
-        days = window.on.strftime("%a %-d %b %Y")
+        on = window.on
+        days = f"{on:%a %-d %b %Y}" if english else format_skeleton("yMMMEd", on, locale=language)
     else:
-        days = ", ".join(DAY_NAMES[d] for d in sorted(window.weekdays))
+        names = DAY_NAMES if english else get_day_names("abbreviated", locale=language)
+        days = ", ".join(names[d] for d in sorted(window.weekdays))
     hours = f"{window.starts:%H:%M}–{window.ends:%H:%M}"
-    after = " (to the next day)" if window.crosses_midnight else ""
+    after = " " + gettext("(to the next day)") if window.crosses_midnight else ""
     return f"{days} {hours}{after} {window.time_zone}"
 
 

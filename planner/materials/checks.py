@@ -1,5 +1,6 @@
 """What an uploaded file really is, read from its bytes rather than its name or the browser's
-word; the clean base name it is stored under; the headers it is served with. Pure: no Flask."""
+word; the clean base name it is stored under; the headers it is served with. Pure, but for its
+words: in the page's language through Flask-Babel's gettext (English outside a request)."""
 
 import io
 import re
@@ -7,6 +8,8 @@ import unicodedata
 import zipfile
 import zlib
 from urllib.parse import quote
+
+from flask_babel import gettext as _
 
 from planner.errors import PlannerError
 from planner.private_links import PRIVATE_PAGE, PRIVATE_TEXT, names_a_secret, private_page
@@ -46,7 +49,19 @@ _UNSAFE_NAME = re.compile(
     r'[\x00-\x1f\x7f-\x9f<>:"|?*\u2028\u2029\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]'
 )
 MAX_NAME = 200
-ACCEPTED = "PDF, PowerPoint (.pptx) or OpenDocument (.odp)"
+
+
+def accepted() -> str:
+    """The formats slides are taken in, named in the page's language."""
+    return _("PDF, PowerPoint (.pptx) or OpenDocument (.odp)")
+
+
+def too_large(limit: int) -> str:
+    return _(
+        "The file is larger than %(limit)s, the limit for slides; make it smaller (export as PDF, "
+        "compress the pictures) or give a link to it instead.",
+        limit=megabytes(limit),
+    )
 
 
 class MaterialError(PlannerError):
@@ -62,23 +77,22 @@ def megabytes(size: int) -> str:
 
 def check_size(size: int, limit: int) -> None:
     if size == 0:
-        raise MaterialError("The file is empty; choose the file with your slides.", "file")
+        raise MaterialError(_("The file is empty; choose the file with your slides."), "file")
     if size > limit:
-        raise MaterialError(
-            f"The file is larger than {megabytes(limit)}, the limit for slides; make it "
-            "smaller (export as PDF, compress the pictures) or give a link to it instead.",
-            "file",
-            status=413,
-        )
+        raise MaterialError(too_large(limit), "file", status=413)
 
 
 def file_type(data: bytes) -> str:
     """The format the content shows ("pdf", "pptx" or "odp"); MaterialError for any other."""
     if not data:
-        raise MaterialError("The file is empty; choose the file with your slides.", "file")
+        raise MaterialError(_("The file is empty; choose the file with your slides."), "file")
     if data.startswith(_PROGRAMS):
         raise MaterialError(
-            f"This file is a program, not slides, whatever its name says; send {ACCEPTED} slides.",
+            _(
+                "This file is a program, not slides, whatever its name says; send %(formats)s "
+                "slides.",
+                formats=accepted(),
+            ),
             "file",
         )
     if data.startswith(b"%PDF-"):
@@ -86,8 +100,11 @@ def file_type(data: bytes) -> str:
     if data.startswith(b"PK\x03\x04"):
         return _archive_type(data)
     raise MaterialError(
-        f"This file is not {ACCEPTED} slides, whatever its name says; export your slides in one "
-        "of these formats, or give a link to them.",
+        _(
+            "This file is not %(formats)s slides, whatever its name says; export your slides in "
+            "one of these formats, or give a link to them.",
+            formats=accepted(),
+        ),
         "file",
     )
 
@@ -109,9 +126,13 @@ def _archive_type(data: bytes) -> str:
     except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as error:
         raise MaterialError(f"This archive cannot be read ({error}).", "file") from None
     except (EOFError, ValueError, OSError, zlib.error):
-        raise MaterialError("This archive is damaged and cannot be read.", "file") from None
+        raise MaterialError(_("This archive is damaged and cannot be read."), "file") from None
     raise MaterialError(
-        f"This archive is not a presentation (a Word or Excel file, say); send {ACCEPTED} slides.",
+        _(
+            "This archive is not a presentation (a Word or Excel file, say); send %(formats)s "
+            "slides.",
+            formats=accepted(),
+        ),
         "file",
     )
 
@@ -144,7 +165,7 @@ def clean_filename(name: str | None, kind: str | None, *, fallback: str = "slide
     # A colon too: it ends a drive letter (C:) and was the classic Mac OS folder separator.
     base = re.split(r"[\\/:]", unicodedata.normalize("NFC", name or ""))[-1]
     base = " ".join(_UNSAFE_NAME.sub("", base).split()).strip(". ")
-    stem, _, own = base.rpartition(".") if "." in base else (base, "", "")
+    stem, _dot, own = base.rpartition(".") if "." in base else (base, "", "")
     stem = stem.strip(". ") or fallback
     extension = kind or own[:10]
     wanted = "." + extension if extension else ""
@@ -164,7 +185,7 @@ def check_filename(name: str) -> str:
 
 def ascii_filename(name: str) -> str:
     """The name in plain ASCII, for the `filename=` that every browser reads."""
-    stem, _, extension = name.rpartition(".")
+    stem, _dot, extension = name.rpartition(".")
     plain = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
     plain = re.sub(r"[^A-Za-z0-9._ ()-]+", "_", plain).strip("._ ")
     return f"{plain or 'slides'}.{extension}"
@@ -179,18 +200,21 @@ def check_link(url: str | None) -> str:
     """A link to slides or a recording: an http(s) address on one line, fitting its column."""
     url = (url or "").strip()
     if not url:
-        raise MaterialError("Give the link's address, starting with https://.", "url")
+        raise MaterialError(_("Give the link's address, starting with https://."), "url")
     problem = refusal(url, "The link")
     if problem:
         raise MaterialError(problem, "url")
     if not is_web_address(url):
         raise MaterialError(
-            "The link must be a web address starting with https:// (or http://), with no spaces.",
+            _(
+                "The link must be a web address starting with https:// (or http://), with no "
+                "spaces."
+            ),
             "url",
         )
     # Before what reads the link as a page of the planner: that work grows with its length.
     if len(url) > 500:
-        raise MaterialError("The link must be at most 500 characters long.", "url")
+        raise MaterialError(_("The link must be at most 500 characters long."), "url")
     if carries_credentials(url):
         raise MaterialError(f"The link {CREDENTIALS}.", "url")
     if private_page(url):

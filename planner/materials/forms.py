@@ -4,29 +4,36 @@ work without cookies."""
 
 from typing import ClassVar
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf.file import FileField
 from wtforms import SelectField, URLField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from planner.forms import PlannerForm
-from planner.materials.checks import ACCEPTED
+from planner.materials.checks import accepted
 from planner.materials.models import KIND_LABELS
+
+# What the link is to, as the form's choice says it (in the page's language).
+KIND_WORDS = {"slides": _l("slides"), "recording": _l("recording"), "other": _l("link")}
 
 
 class MaterialForm(PlannerForm):
     called: ClassVar[dict[str, str]] = {"url": "The link"}
-    file = FileField("Slides file")
-    url = URLField("Or a link", validators=[Optional()])
+    file = FileField(_l("Slides file"))
+    url = URLField(_l("Or a link"), validators=[Optional()])
     kind = SelectField(
-        "The link is to",
-        choices=[SelectChoice(k, label.lower()) for k, label in KIND_LABELS.items()],
+        _l("The link is to"),
+        choices=[SelectChoice(k, label) for k, label in KIND_WORDS.items()],
         default="slides",
     )
 
     def describe(self, limit_text: str) -> "MaterialForm":
-        self.file.description = f"{ACCEPTED}, at most {limit_text}."
-        self.url.description = "Slides elsewhere, or the recording once it is online."
+        self.file.description = _(
+            "%(formats)s, at most %(limit)s.", formats=accepted(), limit=limit_text
+        )
+        self.url.description = _("Slides elsewhere, or the recording once it is online.")
         return self
 
 

@@ -3,6 +3,7 @@ in an S3-compatible store) or a web address, with who added it and when."""
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, Index, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,7 +12,7 @@ from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 
 # What a material is, as the pages name it.
-KIND_LABELS = {"slides": "Slides", "recording": "Recording", "other": "Link"}
+KIND_LABELS = {"slides": _l("Slides"), "recording": _l("Recording"), "other": _l("Link")}
 MATERIAL_KINDS = tuple(KIND_LABELS)
 
 
@@ -51,7 +52,7 @@ class Material(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KIND_LABELS.get(self.kind, "Link")
+        return str(KIND_LABELS.get(self.kind, KIND_LABELS["other"]))
 
     @property
     def label(self) -> str:

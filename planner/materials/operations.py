@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -13,6 +14,7 @@ from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
+from planner.languages import short_day_here
 from planner.materials.checks import (
     CONTENT_TYPES,
     DEFAULT_MAX_BYTES,
@@ -40,13 +42,20 @@ def _open_for(meeting: Meeting, slot: Slot | None) -> list[Material]:
     if meeting.status == MeetingStatus.cancelled or (
         slot is not None and slot.status == SlotStatus.cancelled
     ):
-        raise ConflictError("This slot is cancelled: it takes no materials.")
+        raise ConflictError(_("This slot is cancelled: it takes no materials."))
     held = materials_of(meeting, slot)
     count = len(held)
     if count >= MAX_PER_SLOT:
         raise ConflictError(
-            f"This {'slot' if slot else 'meeting'} has {count} materials already; remove one "
-            "before adding another."
+            _(
+                "This slot has %(count)s materials already; remove one before adding another.",
+                count=count,
+            )
+            if slot
+            else _(
+                "This meeting has %(count)s materials already; remove one before adding another.",
+                count=count,
+            )
         )
     return held
 
@@ -109,8 +118,11 @@ def _file_on(slot: Slot, sha256: str) -> Material | None:
 
 def _already_there(same: Material) -> ConflictError:
     return ConflictError(
-        f"This file is on the slot already, as “{same.label}” (added "
-        f"{same.added_at:%-d %b %Y}): nothing was added."
+        _(
+            "This file is on the slot already, as “%(name)s” (added %(day)s): nothing was added.",
+            name=same.label,
+            day=short_day_here(same.added_at.date()),
+        )
     )
 
 

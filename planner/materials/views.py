@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner.accounts.security import colead_required, editor, is_colead
@@ -26,6 +27,7 @@ from planner.materials.checks import (
     MaterialError,
     content_disposition,
     megabytes,
+    too_large,
 )
 from planner.materials.forms import MaterialForm, MeetingRecordingForm, PresenterMaterialForm
 from planner.materials.models import Material
@@ -41,7 +43,7 @@ from planner.materials.operations import (
 )
 from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
-from planner.presenters.operations import by_token, not_theirs
+from planner.presenters.operations import by_token, not_theirs, show_page_to
 from planner.web import reading
 
 bp = Blueprint("materials", __name__)
@@ -86,12 +88,7 @@ def _may_upload(endpoint: str | None, values: dict) -> bool:
 def _too_large(error):
     """A body over the upload limit, refused before it was read: the upload page says so, to
     whoever may upload there (the co-leads' page shows a draft's slot and every material)."""
-    message = MaterialError(
-        f"The file is larger than {megabytes(limit())}, the limit for slides; make it smaller "
-        "(export as PDF, compress the pictures) or give a link to it instead.",
-        "file",
-        status=413,
-    )
+    message = MaterialError(too_large(limit()), "file", status=413)
     args = request.view_args or {}
     if request.endpoint == "materials.upload" and is_colead():
         slot = db.session.get(Slot, args.get("slot_id"))
@@ -135,7 +132,7 @@ def _add(form: MaterialForm, slot: Slot, by: str) -> Material | None:
     upload, url = form.file.data, (form.url.data or "").strip()
     try:
         if upload and url:
-            raise MaterialError("Send a file or a link, not both; add the other next.", "url")
+            raise MaterialError(_("Send a file or a link, not both; add the other next."), "url")
         if upload:
             # One byte past the limit is enough to know the file is too large.
             data = upload.stream.read(limit() + 1)
@@ -143,14 +140,14 @@ def _add(form: MaterialForm, slot: Slot, by: str) -> Material | None:
             return add_file(slot, upload.filename, data, by, limit=limit(), store=store)
         if url:
             return add_link(slot, url, form.kind.data, by)
-        raise MaterialError("Choose a file of slides, or give a link.", "file")
+        raise MaterialError(_("Choose a file of slides, or give a link."), "file")
     except PlannerError as error:
         _refused(form, error)
         return None
 
 
 def _added(material: Material) -> str:
-    return f"Added: {material.label}."
+    return _("Added: %(material)s.", material=material.label)
 
 
 # --- Co-leads ---------------------------------------------------------------------------------
@@ -202,7 +199,7 @@ def remove_view(material_id: int):
             "materials/remove.html", material=material, action=request.path, back=back
         )
     remove(material, store=store_of(material, current_app.config))
-    flash(f"Removed: {material.label}.", "success")
+    flash(_("Removed: %(material)s.", material=material.label), "success")
     return redirect(back)
 
 
@@ -226,9 +223,11 @@ def meeting_link(meeting_id: int):
 
 
 def _invitation(token: str) -> Invitation:
+    """The invitation a presenter's address leads to; their pages are in their language."""
     invitation = by_token(token)
     if invitation is None:
         abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
+    show_page_to(invitation)
     return invitation
 
 
@@ -275,7 +274,7 @@ def _own(invitation: Invitation, material_id: int) -> Material:
     """A material of the presenter's own slot; any other is, to them, not there."""
     material = db.session.get(Material, material_id)
     if material is None or material.slot_id != invitation.slot_id:
-        abort(404, f"Your slot has no material {material_id}.")
+        abort(404, _("Your slot has no material %(number)s.", number=material_id))
     return material
 
 
@@ -296,7 +295,7 @@ def presenter_remove(token: str, material_id: int):
         )
         return page, 200, PRIVATE
     remove(material, store=store_of(material, current_app.config))
-    flash(f"Removed: {material.label}.", "success")
+    flash(_("Removed: %(material)s.", material=material.label), "success")
     return redirect(_presenter_home(token))
 
 

@@ -6,6 +6,7 @@ request from elsewhere cannot know, and the page must work without cookies."""
 import hashlib
 import re
 
+from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
@@ -44,18 +45,18 @@ class AnswerForm(PlannerForm):
         csrf = False
 
     answer = RadioField(
-        "Your answer",
+        _l("Your answer"),
         choices=[
-            SelectChoice(Answer.confirmed, "I confirm: I will present"),
-            SelectChoice(Answer.declined, "I decline: I cannot present in this slot"),
-            SelectChoice(Answer.another_time, "I would present, at another time"),
+            SelectChoice(Answer.confirmed, _l("I confirm: I will present")),
+            SelectChoice(Answer.declined, _l("I decline: I cannot present in this slot")),
+            SelectChoice(Answer.another_time, _l("I would present, at another time")),
         ],
-        validators=[DataRequired("Choose an answer.")],
+        validators=[DataRequired(_l("Choose an answer."))],
     )
     note = TextAreaField(
-        "Reason or times that suit you",
+        _l("Reason or times that suit you"),
         validators=[Optional(), Length(max=2000)],
-        description="Needed when you decline or ask for another time.",
+        description=_l("Needed when you decline or ask for another time."),
     )
     # The slot's time as the page showed it (`slot_time`): a confirmation is of that time.
     shown_time = HiddenField()
@@ -81,11 +82,13 @@ class TalkForm(PlannerForm):
         csrf = False
 
     title = StringField(
-        "Title", validators=[checked(check_text, "The slot title", 200, required=True)]
+        _l("Title"), validators=[checked(check_text, _l("The slot title"), 200, required=True)]
     )
     abstract = TextAreaField(
-        "Abstract",
-        validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
+        _l("Abstract"),
+        validators=[
+            checked(lambda v: check_text(v or "", _l("The abstract"), 4000, multiline=True))
+        ],
     )
     # What the title and abstract were when the page was filled in (`seen`): a save over a
     # co-lead's later change to either is refused, not a silent overwrite.

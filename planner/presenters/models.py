@@ -4,6 +4,8 @@ import enum
 from datetime import datetime
 from typing import TYPE_CHECKING, ClassVar
 
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,9 +25,9 @@ class Answer(enum.StrEnum):
 
 
 ANSWER_LABELS = {
-    Answer.confirmed: "confirmed",
-    Answer.declined: "declined",
-    Answer.another_time: "asks for another time",
+    Answer.confirmed: _l("confirmed"),
+    Answer.declined: _l("declined"),
+    Answer.another_time: _l("asks for another time"),
 }
 
 
@@ -91,8 +93,5 @@ class Invitation(db.Model):
 
     @property
     def answer_label(self) -> str:
-        return (
-            ANSWER_LABELS.get(self.answer, "not answered yet")
-            if self.answer
-            else ("not answered yet")
-        )
+        label = ANSWER_LABELS.get(self.answer) if self.answer else None
+        return str(label) if label else gettext("not answered yet")

@@ -5,6 +5,7 @@ SHA-256 digest is stored, as for proposal links, so a leaked database opens no p
 made from a salt with SECRET_KEY (`presenters.links`), so reminders and updates carry it again.
 """
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.accounts.models import digest
@@ -15,6 +16,7 @@ from planner.availability.operations import replace_windows
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
+from planner.languages import day_here, show_in
 from planner.mail import messages
 from planner.presenters.links import new_link
 from planner.presenters.models import Answer, Invitation
@@ -119,6 +121,14 @@ def taken_off(invitation: Invitation) -> bool:
     )
 
 
+def show_page_to(invitation: Invitation) -> None:
+    """The presenter's pages in their language: the one their emails come in, when one is known
+    (as an office contact, or chosen when they volunteered the talk); else their browser's.
+    English is also what `presenter_language` gives a reader it knows nothing of."""
+    language = messages.presenter_language(invitation)
+    show_in(language if language != "en" else None)
+
+
 def not_theirs(invitation: Invitation) -> str | None:
     """Why the presenter may not change their slot now (its title and abstract, its materials,
     their availability for it), or None while it is theirs: invited or confirmed. A cancelled
@@ -126,14 +136,16 @@ def not_theirs(invitation: Invitation) -> str | None:
     what they sent would reach the public agenda, the feeds and the office's contacts."""
     slot = invitation.slot
     if slot.status_shown == SlotStatus.cancelled:
-        return "This slot is cancelled; nothing about it can be changed here."
+        return _("This slot is cancelled; nothing about it can be changed here.")
     if taken_off(invitation):
-        return (
+        return _(
             "The co-leads have taken you off this presentation for now, so it cannot be "
             "changed here; if they invite you again, it can."
         )
     if slot.status == SlotStatus.declined:
-        return "You declined this presentation; to change it here, first change your answer above."
+        return _(
+            "You declined this presentation; to change it here, first change your answer above."
+        )
     return None
 
 
@@ -145,17 +157,19 @@ def answer(invitation: Invitation, given: str, note: str) -> bool:
     their answer would otherwise undo the co-leads' decision."""
     slot = invitation.slot
     if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
-        raise ConflictError("This slot is cancelled; there is nothing to answer.")
+        raise ConflictError(_("This slot is cancelled; there is nothing to answer."))
     if taken_off(invitation):
         raise ConflictError(
-            "The co-leads have taken you off this presentation for now, so there is nothing to "
-            "answer; if they invite you again, this page asks you again."
+            _(
+                "The co-leads have taken you off this presentation for now, so there is nothing "
+                "to answer; if they invite you again, this page asks you again."
+            )
         )
     note = note.strip()
     if given == Answer.declined and not note:
-        raise PlannerError("Say why you decline, so the co-leads can plan around it.", "note")
+        raise PlannerError(_("Say why you decline, so the co-leads can plan around it."), "note")
     if given == Answer.another_time and not note:
-        raise PlannerError("Say which times would suit you.", "note")
+        raise PlannerError(_("Say which times would suit you."), "note")
     if answer_stands(invitation, given, note):
         return False  # already so (a co-lead who set the slot back makes it news again)
     status = _SLOT_STATUS[Answer(given)]
@@ -193,8 +207,11 @@ def edit_talk(invitation: Invitation, title: str, abstract: str) -> None:
         raise ConflictError(why)
     if frozen(slot):
         raise ConflictError(
-            f"The programme was frozen on {slot.meeting.freeze_on:%d %B %Y}; write to the "
-            "co-leads to change your title or abstract."
+            _(
+                "The programme was frozen on %(day)s; write to the co-leads to change your title "
+                "or abstract.",
+                day=day_here(slot.meeting.freeze_on),
+            )
         )
     apply_slot(slot, slot.meeting, {"title": title, "abstract": abstract})
     db.session.flush()

@@ -8,6 +8,7 @@ from datetime import timedelta
 from textwrap import shorten
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.security import colead_required, editor
@@ -19,6 +20,7 @@ from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
 from planner.forms import refill
+from planner.languages import page_language, time_span_here
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
@@ -34,9 +36,10 @@ from planner.presenters.operations import (
     not_theirs,
     revoke,
     set_own_zone,
+    show_page_to,
     taken_off,
 )
-from planner.timezones import ZoneError, pick_zone, place_name, time_span
+from planner.timezones import ZoneError, pick_zone, place_in
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading
 
@@ -47,9 +50,11 @@ bp.add_app_template_global(not_theirs, "not_theirs")
 
 
 def _invitation(token: str) -> Invitation:
+    """The invitation a presenter's address leads to; their pages are in their language."""
     invitation = by_token(token)
     if invitation is None:
         abort(404, dead_link("presentation"))
+    show_page_to(invitation)
     return invitation
 
 
@@ -100,10 +105,14 @@ def _when(invitation: Invitation) -> str:
     once they declined): a change of day or length shows too."""
     slot, zone = invitation.slot, invitation.own_zone
     if zone is None or slot.starts_at is None:
-        return f"without a time yet ({slot.duration_minutes} minutes)"
+        return _("without a time yet (%(minutes)s minutes)", minutes=slot.duration_minutes)
     end = slot.starts_at + timedelta(minutes=slot.duration_minutes)
-    span = time_span(zone, slot.starts_at, end)
-    return f"{span}, {slot.duration_minutes} minutes, in {place_name(zone)}"
+    return _(
+        "%(span)s, %(minutes)s minutes, in %(place)s",
+        span=time_span_here(zone, slot.starts_at, end),
+        minutes=slot.duration_minutes,
+        place=place_in(page_language(), zone),
+    )
 
 
 @bp.get("/presenter/<token>")
@@ -122,31 +131,40 @@ def zone_view(token: str):
     typed = "".join(c for c in (request.form.get("zone") or "")[:100] if c.isprintable()).strip()
     if slot.status_shown == SlotStatus.cancelled:
         # The page offers no zone for a cancelled slot: no time is shown or sent any more.
-        problem = "This slot is cancelled: there are no times to show, so nothing was changed."
+        problem = _("This slot is cancelled: there are no times to show, so nothing was changed.")
         return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=409)
     try:
         chosen = pick_zone(typed) if typed else None
     except ZoneError as error:
         return _page(token, invitation, zone_problem=error.message, zone_typed=typed, status=400)
     if chosen is None:
-        problem = "Type your city or time zone, such as Lima or America/Lima."
+        problem = _("Type your city or time zone, such as Lima or America/Lima.")
         return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=400)
     if chosen == shown:  # also a second click on the same choice
-        flash(f"Your times were already shown in {shown}: nothing changed.", "info")
+        flash(_("Your times were already shown in %(zone)s: nothing changed.", zone=shown), "info")
         return redirect(url_for(".page", token=token) + "#slot-heading")
     if request.form.get("zone_seen") != shown:
         problem = (
-            f"Your time zone was changed since you opened this page (in another tab?): it is "
-            f"now {shown}. Nothing was changed; choose again."
+            _(
+                "Your time zone was changed since you opened this page (in another tab?): it is "
+                "now %(zone)s. Nothing was changed; choose again.",
+                zone=shown,
+            )
             if request.form.get("zone_seen")
-            else f"This form did not say which time zone it showed; yours is {shown}. Nothing "
-            "was changed; choose again."
+            else _(
+                "This form did not say which time zone it showed; yours is %(zone)s. Nothing was "
+                "changed; choose again.",
+                zone=shown,
+            )
         )
         return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=409)
     set_own_zone(invitation, chosen)
     flash(
-        f"Your times now show in {chosen}, here and in the emails you are sent; the co-leads "
-        "see it too.",
+        _(
+            "Your times now show in %(zone)s, here and in the emails you are sent; the co-leads "
+            "see it too.",
+            zone=chosen,
+        ),
         "success",
     )
     return redirect(url_for(".page", token=token) + "#slot-heading")
@@ -175,11 +193,17 @@ def answer_view(token: str):
         # A confirmation is of the time the presenter saw: a move since is theirs to see first.
         now = _when(invitation)
         form.answer.errors.append(
-            f"The co-leads changed your slot's time since you opened this page: it is now {now}. "
-            "Your answer was not saved; check the time above and send it again."
+            _(
+                "The co-leads changed your slot's time since you opened this page: it is now "
+                "%(time)s. Your answer was not saved; check the time above and send it again.",
+                time=now,
+            )
             if is_slot_time(shown)
-            else f"This answer did not carry the time your page showed, so it was not saved: "
-            f"your slot is {now}. Check the time above and send it again."
+            else _(
+                "This answer did not carry the time your page showed, so it was not saved: your "
+                "slot is %(time)s. Check the time above and send it again.",
+                time=now,
+            )
         )
         return _page(token, invitation, answer_form=form, status=409)
     try:
@@ -195,19 +219,21 @@ def answer_view(token: str):
         invitation = _invitation(token)
         if not answer_stands(invitation, form.answer.data, form.note.data or ""):
             form.answer.errors.append(
-                "Your slot changed at the same moment (the co-leads, or another tab); your answer "
-                "was not saved. Check the page as it is now and send it again."
+                _(
+                    "Your slot changed at the same moment (the co-leads, or another tab); your "
+                    "answer was not saved. Check the page as it is now and send it again."
+                )
             )
             return _page(token, invitation, answer_form=form, status=409)
         changed = False
     if not changed:
-        flash("The co-leads already have this answer: nothing changed.", "info")
+        flash(_("The co-leads already have this answer: nothing changed."), "info")
         return redirect(url_for(".page", token=token))
     flash(
         {
-            "confirmed": "Thank you: your presentation is confirmed.",
-            "declined": "Your answer is with the co-leads: you do not present in this slot.",
-            "another_time": "Your request is with the co-leads; they will be in touch.",
+            "confirmed": _("Thank you: your presentation is confirmed."),
+            "declined": _("Your answer is with the co-leads: you do not present in this slot."),
+            "another_time": _("Your request is with the co-leads; they will be in touch."),
         }[form.answer.data],
         "success",
     )
@@ -225,13 +251,18 @@ def talk(token: str):
     if changed := form.changed_since(slot):
         # Theirs stays; yours comes back, now based on theirs: sending again replaces it.
         form.set_seen(slot)
+        words = {
+            "title": _("the title is now “%(text)s”"),
+            "abstract": _("the abstract is now “%(text)s”"),
+        }
         now = "; ".join(
-            f"the {name} is now “{shorten(getattr(slot, name) or '(empty)', 200)}”"
+            words[name] % {"text": shorten(getattr(slot, name) or _("(empty)"), 200)}
             for name in changed
         )
-        problem = (
-            f"The co-leads changed your slot since you opened this page: {now}. Your text is "
-            "still below and was not saved: send it again to replace theirs."
+        problem = _(
+            "The co-leads changed your slot since you opened this page: %(changes)s. Your text is "
+            "still below and was not saved: send it again to replace theirs.",
+            changes=now,
         )
         return _page(token, invitation, talk_form=form, talk_problem=problem, status=409)
     try:
@@ -241,7 +272,7 @@ def talk(token: str):
         field = form[error.field] if error.field in ("title", "abstract") else form.title
         field.errors.append(error.message)
         return _page(token, invitation, talk_form=form, status=error.status)
-    flash("Your title and abstract are saved.", "success")
+    flash(_("Your title and abstract are saved."), "success")
     return redirect(url_for(".page", token=token))
 
 
@@ -250,15 +281,17 @@ def slot_ics(token: str):
     invitation = _invitation(token)
     slot, meeting = invitation.slot, invitation.slot.meeting
     if slot.starts_at is None:
-        abort(404, "Your slot has no time yet; the co-leads will set it.")
+        abort(404, _("Your slot has no time yet; the co-leads will set it."))
     if slot.held_by is None or meeting.status == MeetingStatus.cancelled:
         # Its CANCEL took it out of their calendar (declined, cancelled, or set back by the
         # co-leads; helper-64): an entry with the same SEQUENCE saying otherwise would leave
         # clients to guess which holds.
         abort(
             404,
-            "This slot is not yours to present now (declined, cancelled or set back by the "
-            "co-leads): nothing to add.",
+            _(
+                "This slot is not yours to present now (declined, cancelled or set back by the "
+                "co-leads): nothing to add."
+            ),
         )
     # The same entry their invitation put in their calendar (same UID): without the private
     # link, which a calendar shares with whoever sees it; at the SEQUENCE their messages

@@ -2,7 +2,11 @@
 
 from collections import OrderedDict
 
+from babel.lists import format_list
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from wtforms import (
     BooleanField,
     EmailField,
@@ -20,6 +24,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from planner.accounts.security import editor
 from planner.availability.forms import AvailabilityFields, save_proposal_windows
 from planner.forms import PlannerForm, email_address, opened_field, published, version_field
+from planner.languages import language_name, page_language
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
@@ -47,64 +52,69 @@ class ProposalFields(PlannerForm):
     """What an office tells about its presentation (all but which office it is)."""
 
     contact_name = StringField(
-        "Your name",
-        validators=[DataRequired("Tell us who you are."), Length(max=NAME_MAX)],
-        description=f"Up to {NAME_MAX} characters.",
+        _l("Your name"),
+        validators=[DataRequired(_l("Tell us who you are.")), Length(max=NAME_MAX)],
+        description=_l("Up to %(limit)s characters.", limit=NAME_MAX),
     )
     contact_email = EmailField(
-        "Email",
+        _l("Email"),
         validators=[
-            DataRequired("We need an email to reach you."),
+            DataRequired(_l("We need an email to reach you.")),
             email_address(),
             Length(max=254),
         ],
-        description="Only the Task Force co-leads see it.",
+        description=_l("Only the Task Force co-leads see it."),
     )
     title = StringField(
-        "Title",
+        _l("Title"),
         validators=[
-            DataRequired("Give the presentation a title."),
+            DataRequired(_l("Give the presentation a title.")),
             Length(max=TITLE_MAX),
             published("The title"),
         ],
-        description=f"Up to {TITLE_MAX} characters.",
+        description=_l("Up to %(limit)s characters.", limit=TITLE_MAX),
     )
     abstract = TextAreaField(
-        "Abstract",
+        _l("Abstract"),
         validators=[
-            DataRequired("Describe what you would present."),
+            DataRequired(_l("Describe what you would present.")),
             Length(max=ABSTRACT_MAX),
             published("The abstract"),
         ],
-        description=f"What you would show and what others could learn; up to {ABSTRACT_MAX} "
-        "characters.",
+        description=_l(
+            "What you would show and what others could learn; up to %(limit)s characters.",
+            limit=ABSTRACT_MAX,
+        ),
     )
     recommendations = CheckboxesField(
-        "Recommendations",
+        _l("Recommendations"),
         coerce=int,
-        validators=[DataRequired("Choose at least one recommendation.")],
-        description="One or more.",
+        validators=[DataRequired(_l("Choose at least one recommendation."))],
+        description=_l("One or more."),
     )
     duration_minutes = IntegerField(
-        "Duration (minutes)",
+        _l("Duration (minutes)"),
         default=20,
         validators=[
-            InputRequired("How long would it take?"),
-            NumberRange(5, 90, "Too long or too short: give 5 to 90 minutes."),
+            InputRequired(_l("How long would it take?")),
+            NumberRange(5, 90, _l("Too long or too short: give 5 to 90 minutes.")),
         ],
-        description="Between 5 and 90 minutes, questions included.",
+        description=_l("Between 5 and 90 minutes, questions included."),
     )
     availability = TextAreaField(
-        "Availability",
+        _l("Availability"),
         default="",
         validators=[Length(max=AVAILABILITY_MAX)],
-        description=f"When you could present, in your office's own time zone, e.g. “Tuesdays and "
-        f"Thursdays 08:00–11:00”. Up to {AVAILABILITY_MAX} characters.",
+        description=_l(
+            "When you could present, in your office's own time zone, e.g. “Tuesdays and "
+            "Thursdays 08:00–11:00”. Up to %(limit)s characters.",
+            limit=AVAILABILITY_MAX,
+        ),
     )
     maturity = RadioField(
-        "Maturity",
+        _l("Maturity"),
         choices=[SelectChoice(key, label) for key, label in MATURITIES.items()],
-        validators=[DataRequired("How far along is it?")],
+        validators=[DataRequired(_l("How far along is it?"))],
     )
 
     def set_recommendations(self, recommendations: list[tuple[int, str]]) -> None:
@@ -113,8 +123,21 @@ class ProposalFields(PlannerForm):
         ]
 
 
-# The languages the automatic emails are written in besides English, as the form names them.
-_WRITTEN = [LANGUAGES[code] for code in LANGUAGES_WRITTEN]
+def _emails_language_hint() -> str:
+    """The language field's hint, the languages named in the page's ("Spanish, French,
+    Portuguese or Russian"; CLDR's list of alternatives in another)."""
+    names = [language_name(code) for code in LANGUAGES_WRITTEN]
+    language = page_language()
+    if language == "en":
+        written = f"{', '.join(names[:-1])} or {names[-1]}"
+    else:
+        written = format_list(names, "or", language)
+    return _(
+        "Our automatic emails (your proposal's link and the decision; if you present, the "
+        "invitation, reminders and updates) come in %(languages)s when you choose it, otherwise "
+        "in English. The co-leads write to you in your language where they can.",
+        languages=written,
+    )
 
 
 class ContactChoices(PlannerForm):
@@ -122,18 +145,17 @@ class ContactChoices(PlannerForm):
     changed with the proposal until the co-leads decide."""
 
     language = SelectField(
-        "Preferred language",
-        choices=[SelectChoice(code, name) for code, name in LANGUAGES.items()],
+        _l("Preferred language"),
+        choices=[SelectChoice(code, LazyString(language_name, code)) for code in LANGUAGES],
         default="en",
-        description=f"Our automatic emails (your proposal's link and the decision; if you "
-        "present, the invitation, reminders and updates) come in "
-        f"{', '.join(_WRITTEN[:-1])} or {_WRITTEN[-1]} when you choose it, "
-        "otherwise in English. The co-leads write to you in your language where they can.",
+        description=LazyString(_emails_language_hint),
     )
     consent = BooleanField(
-        "Keep me as a contact of my office for the Task Force (name, email, language)",
-        description="Kept once the co-leads accept your proposal. Only the co-leads see it; "
-        "they may write to you about future meetings. Ask them to remove you at any time.",
+        _l("Keep me as a contact of my office for the Task Force (name, email, language)"),
+        description=_l(
+            "Kept once the co-leads accept your proposal. Only the co-leads see it; they may "
+            "write to you about future meetings. Ask them to remove you at any time."
+        ),
     )
 
     def fill_contact(self, proposal) -> None:
@@ -170,7 +192,7 @@ class VolunteerForm(ProposalFields, AvailabilityFields, ContactChoices):
         "consent",
     )
 
-    office = SelectField("Office", validators=[DataRequired("Choose your office.")])
+    office = SelectField(_l("Office"), validators=[DataRequired(_l("Choose your office."))])
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -180,7 +202,7 @@ class VolunteerForm(ProposalFields, AvailabilityFields, ContactChoices):
 
     def set_offices(self, offices: list[tuple[str, str]]) -> None:
         self.office.choices = [
-            SelectChoice("", "Choose your office"),
+            SelectChoice("", _("Choose your office")),
             *[SelectChoice(code, f"{code} – {name}") for code, name in offices],
         ]
 

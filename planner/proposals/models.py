@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 from typing import ClassVar
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -23,12 +24,20 @@ class ProposalStatus(enum.StrEnum):
 
 
 STATUSES = tuple(ProposalStatus)
+# A status as the volunteer's pages say it, in their language.
+STATUS_WORDS = {
+    ProposalStatus.submitted: _l("submitted"),
+    ProposalStatus.accepted: _l("accepted"),
+    ProposalStatus.declined: _l("declined"),
+    ProposalStatus.waitlisted: _l("waitlisted"),
+    ProposalStatus.withdrawn: _l("withdrawn"),
+}
 # Stated maturity: the key an office picks and its label. Matching reads it as an evidence type
 # (matching.evidence.stated: production is working, pilot under way, idea a plan).
 MATURITIES = {
-    "idea": "idea",
-    "pilot": "pilot",
-    "production": "in production",
+    "idea": _l("idea"),
+    "pilot": _l("pilot"),
+    "production": _l("in production"),
 }
 
 proposal_recommendations = Table(
@@ -91,8 +100,13 @@ class Proposal(db.Model):
     )
 
     @property
+    def status_label(self) -> str:
+        """The status in the page's words ("accepted", "aceptada")."""
+        return str(STATUS_WORDS.get(self.status, self.status))
+
+    @property
     def maturity_label(self) -> str:
-        return MATURITIES[self.maturity]
+        return str(MATURITIES[self.maturity])
 
     @property
     def open_to_office(self) -> bool:

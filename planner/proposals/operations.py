@@ -5,6 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import timedelta
 
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -176,23 +177,31 @@ def edit_by_office(
     _save(proposal)
 
 
-def closed_reason(proposal: Proposal, after: str = "so it can no longer change.") -> str:
+def closed_reason(proposal: Proposal, *, write_instead: bool = False) -> str:
     """Why the office can no longer change its proposal: it withdrew it, or the co-leads
-    decided."""
+    decided (and, to withdraw it, it writes to them instead)."""
     if proposal.status == ProposalStatus.withdrawn:
-        return (
-            "You withdrew this proposal; it can no longer change. To offer it again, send a "
-            "new one."
+        return _(
+            "You withdrew this proposal; it can no longer change. To offer it again, send a new "
+            "one."
         )
-    return f"The co-leads have decided: your proposal is {proposal.status}, {after}"
+    if write_instead:
+        return _(
+            "The co-leads have decided: your proposal is %(status)s, so write to them instead.",
+            status=proposal.status_label,
+        )
+    return _(
+        "The co-leads have decided: your proposal is %(status)s, so it can no longer change.",
+        status=proposal.status_label,
+    )
 
 
 def why_not_withdrawable(proposal: Proposal) -> str | None:
     """Why the office cannot withdraw its proposal (already withdrawn, or decided), or None."""
     if proposal.status == ProposalStatus.withdrawn:
-        return "You withdrew this proposal already: nothing changed."
+        return _("You withdrew this proposal already: nothing changed.")
     if not proposal.open_to_office:
-        return closed_reason(proposal, "so write to them instead.")
+        return closed_reason(proposal, write_instead=True)
     return None
 
 

@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 
 from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
@@ -25,7 +26,8 @@ from planner.calendar.operations import published_meetings_with
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
-from planner.mail.messages import link_mailed
+from planner.languages import show_in
+from planner.mail.messages import invitation_subject, link_mailed
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import language_code
 from planner.pagination import Page, counted, paged, requested
@@ -66,12 +68,16 @@ from planner.web import dead_link, reading, refuse_changes
 
 bp = Blueprint("proposals", __name__)
 
+
+@bp.app_template_global("invitation_subject")
+def _invitation_subject(slot, proposal: Proposal) -> str:
+    """The subject of the invitation its volunteer was sent to present `slot`, as it went."""
+    return invitation_subject(slot, proposal.contact_email)
+
+
 # Proposals on a page of the review, newest first: a Task Force that has run for years has
 # thousands, each shown with its evidence under each recommendation it names.
 PAGE_SIZE = 50
-SUGGESTION_NOTE = (
-    "Suggested from your office's own answer to question 4 of {survey}: change it as you like."
-)
 
 
 def _suggest(form: ProposalFields, office: str) -> str | None:
@@ -82,25 +88,32 @@ def _suggest(form: ProposalFields, office: str) -> str | None:
     suggestion = suggested_abstract(survey, office, form.recommendations.data or [])
     if suggestion and not (form.abstract.data or "").strip():
         form.abstract.data = suggestion
-        return SUGGESTION_NOTE.format(survey=survey.label)
+        return _(
+            "Suggested from your office's own answer to question 4 of %(survey)s: change it as "
+            "you like.",
+            survey=survey.label,
+        )
     return None
 
 
 @bp.route("/volunteer", methods=["GET", "POST"])
 def volunteer():
+    shown_in = show_in()  # anyone's: in the language of their browser, or the one they pick
     form = VolunteerForm()
     fill_choices(form)
     note = None
     if reading():
+        # Whoever reads the form in Spanish likely wants the emails in it: offered, not forced.
+        form.language.data = shown_in
         form.office.data = (request.args.get("office") or "").upper() or None
         number = query_int("recommendation")
         if number:
             form.recommendations.data = [number]
         note = _suggest(form, form.office.data or "")
     elif "suggest" in request.form:
-        note = _suggest(form, form.office.data or "") or (
-            "Your office reported no project on these recommendations in the survey; "
-            "please describe it yourself."
+        note = _suggest(form, form.office.data or "") or _(
+            "Your office reported no project on these recommendations in the survey; please "
+            "describe it yourself."
         )
     elif "read_availability" in request.form:
         note = read_into(form, form.availability.data or "", office_zone(form.office.data))
@@ -108,18 +121,29 @@ def volunteer():
         try:
             throttle.spend_proposal_budget()
         except throttle.Throttled as refusal:
-            flash(f"{refusal.message} Your proposal is still in the form below.", "error")
+            flash(
+                _(
+                    "%(refusal)s Your proposal is still in the form below.",
+                    refusal=refusal.message,
+                ),
+                "error",
+            )
             page = render_template("proposals/volunteer.html", form=form, note=note)
             return page, 429, refusal.headers()
         try:
-            _, token = submit_from(form)
+            proposal, token = submit_from(form)
         except Conflict as error:
             refuse_changes()
             flash(str(error), "error")
             return render_template("proposals/volunteer.html", form=form, note=note), 409
+        # Said on the proposal's page, in the language it is shown in: the one chosen for the
+        # emails (unless one was picked on a page), which may not be this form's.
+        show_in(proposal.contact_language)
         flash(
-            "Thank you: your proposal is with the co-leads. Keep the link of this page: it is the "
-            "only way to see, edit or withdraw your proposal.",
+            _(
+                "Thank you: your proposal is with the co-leads. Keep the link of this page: it is "
+                "the only way to see, edit or withdraw your proposal."
+            ),
             "success",
         )
         return redirect(url_for(".private", token=token))
@@ -128,9 +152,12 @@ def volunteer():
 
 
 def _by_token_or_404(token: str) -> Proposal:
+    """The proposal a private link leads to; its pages are in the language its volunteer
+    chose."""
     proposal = by_token(token)
     if proposal is None:
         abort(404, dead_link("proposal"))
+    show_in(proposal.contact_language)
     return proposal
 
 
@@ -170,9 +197,10 @@ def edit(token: str):
     problem = None
     if not proposal.open_to_office:
         # Decided while this form was open: what was typed comes back to copy, saved nowhere.
-        problem = (
-            f"{decided} Your changes were not saved; they are still below, to copy into a "
-            "message to the co-leads."
+        problem = _(
+            "%(decided)s Your changes were not saved; they are still below, to copy into a "
+            "message to the co-leads.",
+            decided=decided,
         )
     elif "read_availability" in request.form:
         note = read_into(form, form.availability.data or "", office_zone(proposal.office_code))
@@ -182,7 +210,7 @@ def edit(token: str):
         stored.fill_contact(proposal)
         kept = windows_of(proposal=proposal)
         stored.fill(kept, kept[0].time_zone if kept else None)
-        problem = stale(form, stored, proposal, "Your proposal")
+        problem = stale(form, stored, proposal, _("Your proposal"))
         if problem is None:
             try:
                 edit_by_office(
@@ -196,7 +224,7 @@ def edit(token: str):
             except Conflict as error:
                 problem = str(error)
             else:
-                flash("Your changes are saved.", "success")
+                flash(_("Your changes are saved."), "success")
                 return redirect(url_for(".private", token=token))
     status = 409 if problem else 400 if form.errors else 200
     page = render_template(
@@ -223,33 +251,37 @@ def withdraw_view(token: str):
     if asked != str(proposal.version):
         if asked is not None and asked.isascii() and asked.isdigit():
             flash(
-                "Your proposal changed since you were asked (edited on another page): nothing "
-                "is withdrawn. Here is the question about it as it is now.",
+                _(
+                    "Your proposal changed since you were asked (edited on another page): "
+                    "nothing is withdrawn. Here is the question about it as it is now."
+                ),
                 "warning",
             )
         elif request.method == "POST":
-            flash("Nothing is withdrawn yet: confirm below.", "warning")
+            flash(_("Nothing is withdrawn yet: confirm below."), "warning")
         return render_template(
             "confirm.html",
-            question=f"Withdraw “{proposal.title}”?",
+            question=_("Withdraw “%(title)s”?", title=proposal.title),
             consequences=[
-                "The co-leads will no longer consider it, and it can no longer be edited: "
-                "this cannot be undone. To offer it again, you would send a new proposal.",
-                "No one is emailed; the co-leads see it as withdrawn.",
+                _(
+                    "The co-leads will no longer consider it, and it can no longer be edited: "
+                    "this cannot be undone. To offer it again, you would send a new proposal."
+                ),
+                _("No one is emailed; the co-leads see it as withdrawn."),
             ],
             action=url_for(".withdraw_view", token=token),
             fields={"version": proposal.version},
-            button="Withdraw the proposal",
+            button=_("Withdraw the proposal"),
             back=url_for(".private", token=token),
-            back_label="Keep my proposal",
-            crumbs=[("Your proposal", url_for(".private", token=token))],
+            back_label=_("Keep my proposal"),
+            crumbs=[(_("Your proposal"), url_for(".private", token=token))],
         ), 409 if request.method == "POST" else 200
     try:
         withdraw(proposal)
     except Conflict as error:
         flash(str(error), "error")
     else:
-        flash("Your proposal is withdrawn.", "success")
+        flash(_("Your proposal is withdrawn."), "success")
     return redirect(url_for(".private", token=token))
 
 

@@ -10,6 +10,6 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
       field.select();
       document.execCommand("copy");
     }
-    button.textContent = "Copied";
+    button.textContent = button.dataset.copied || "Copied"; // a translated page says it its way
   });
 });

@@ -3,7 +3,8 @@
 document.querySelectorAll("button[data-my-zone]").forEach((button) => {
   const mine = Intl.DateTimeFormat().resolvedOptions().timeZone;
   if (!mine || mine === button.dataset.myZone || mine === "UTC" || mine === "Etc/UTC") return;
-  button.textContent = `Use my time zone (${mine})`;
+  // The page's own words for it (in the page's language), with the zone found.
+  button.textContent = `${button.textContent.trim()} (${mine})`;
   button.hidden = false;
   button.addEventListener("click", () => {
     const form = button.form;

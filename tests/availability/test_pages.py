@@ -234,7 +234,7 @@ def test_the_free_text_only_prefills_the_form(client, survey):
     response = volunteer(client, read_availability="1")
     page = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert "Read 1 window from your text: check them" in page
+    assert "Read 1 window from your text: check it" in page
     assert '<input checked id="windows-0-weekdays-1" name="windows-0-weekdays"' in page  # Tue
     assert '<input checked id="windows-0-weekdays-3" name="windows-0-weekdays"' in page  # Thu
     assert 'name="windows-0-starts" type="time" value="08:00"' in page

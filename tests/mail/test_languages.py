@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale, gettext
 
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -333,6 +334,11 @@ def test_a_presenter_who_reads_french_is_written_to_in_french(app, api, slot, pr
     (reminder,) = outbox(kind="reminder")
     assert reminder.language == "fr" and reminder.subject.startswith("Dans 3 jours ou moins")
     assert sydney in reminder.text_body and "vos diapositives" in _words(reminder)
+    # It names the section of their page the slides go in as that page, in French, names it.
+    with force_locale("fr"):
+        section = gettext("Materials")
+    assert section != "Materials" and f"«\u00a0{section}\u00a0»" in reminder.text_body
+    assert f">{section}</h2>" in presenter.get(link).get_data(as_text=True)
     later = {"starts_at": "2027-03-09T13:30:00+01:00"}
     assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
     # Moved again within the minute: one update, saying the time they knew, in French.

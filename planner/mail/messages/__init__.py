@@ -31,12 +31,18 @@ and `presenters` rewrites a settling update or sends a contact's copy (`changes`
 import only down that order, never back. This package names what the rest of the app calls.
 """
 
-from planner.mail.messages.addressing import in_language, language_of, taskforce_address
+from planner.mail.messages.addressing import (
+    in_language,
+    language_of,
+    presenter_language,
+    taskforce_address,
+)
 from planner.mail.messages.changes import track_changes
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
 from planner.mail.messages.proposals import (
     decision,
+    invitation_subject,
     link_mailed,
     link_withdrawn,
     proposal_arrived,
@@ -59,11 +65,13 @@ __all__ = [
     "held_sequence",
     "in_language",
     "invitation",
+    "invitation_subject",
     "language_of",
     "link_mailed",
     "link_renewed",
     "link_revoked",
     "link_withdrawn",
+    "presenter_language",
     "presenter_replaced",
     "proposal_arrived",
     "received",

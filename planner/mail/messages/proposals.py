@@ -5,8 +5,9 @@ from sqlalchemy import select
 
 from planner.accounts.models import User
 from planner.addresses import mailbox
+from planner.agenda.models import Slot
 from planner.extensions import db
-from planner.mail.messages.addressing import absolute, language_of
+from planner.mail.messages.addressing import about_slot, absolute, language_of
 from planner.mail.messages.waiting import withdraw_unsent
 from planner.mail.messages.writing import queue_message
 from planner.mail.models import MessageKind, OutboxMessage
@@ -101,3 +102,16 @@ def link_withdrawn(proposal: Proposal) -> None:
     """The volunteer's private link was revoked or replaced: the message carrying the old one
     never goes if it has not gone out (by "Send again" neither: it would open nothing)."""
     withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.received,))
+
+
+def invitation_subject(slot: Slot, email: str) -> str:
+    """The subject of the last invitation to present `slot` sent to `email`, in the words it
+    went out in (their language), for a page that points to it; the English one if none is
+    kept."""
+    subject = db.session.scalar(
+        select(OutboxMessage.subject)
+        .where(OutboxMessage.kind == MessageKind.invitation, *about_slot(slot, email))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return subject or f"Invitation to present: {slot.title}"

@@ -5,6 +5,7 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flask import current_app, render_template
+from flask_babel import force_locale
 
 from planner.agenda.models import Slot
 from planner.calendar.ics import EventInfo, Participant
@@ -58,12 +59,15 @@ def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
     subject; the language is the one it is written in (English where the asked-for one has no
     template yet), which its Content-Language says."""
     written = written_language(kind, language)
-    text = render_template(_templates(kind, written, "txt"), written_in=written, **context)
-    first, _, body = text.lstrip().partition("\n")
-    subject = first.removeprefix("Subject:").strip()
-    html = render_template(
-        _templates(kind, written, "html"), subject=subject, written_in=written, **context
-    )
+    # Whatever the page that made the change is shown in (a presenter's, in Spanish, sends the
+    # co-leads an English message): a translated word it holds is in its own language.
+    with force_locale(written):
+        text = render_template(_templates(kind, written, "txt"), written_in=written, **context)
+        first, _, body = text.lstrip().partition("\n")
+        subject = first.removeprefix("Subject:").strip()
+        html = render_template(
+            _templates(kind, written, "html"), subject=subject, written_in=written, **context
+        )
     return subject, body.strip() + "\n", html, written
 
 

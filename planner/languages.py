@@ -1,0 +1,121 @@
+"""The languages a page is shown in (Flask-Babel, gettext catalogues in planner/translations).
+
+The co-leads work in English, and so do their pages. The people outside the Task Force whom the
+app writes to in their own language (presenters, volunteers: `mail.models.LANGUAGES_WRITTEN`)
+read the pages those emails send them to in it too: a view of such a page calls `show_in` with
+the person's language. The language they pick on the page itself (`?lang=`, kept in the
+session) comes first; a page for no one in particular (the volunteer form) follows the
+browser's Accept-Language. Every other page is English, so a page is never half translated.
+
+Strings are marked with `gettext` / `_` (templates, views), `lazy_gettext` (form labels, made
+before any request), and extracted with `pybabel extract -F babel.cfg` (README, "Translations").
+The compiled catalogues (.mo) are kept in git beside their sources, and a test fails when one
+differs from what its .po compiles to."""
+
+from datetime import date, datetime
+from pathlib import Path
+
+from babel import Locale
+from flask import Flask, g, has_app_context, request, session
+from flask_babel import Babel, get_locale, refresh
+
+from planner.mail.models import LANGUAGES_WRITTEN
+from planner.offices.models import LANGUAGES
+from planner.timezones import clock_span, day_in, short_day, time_span, time_span_in
+
+PAGE_LANGUAGES = ("en", *LANGUAGES_WRITTEN)
+TRANSLATIONS = Path(__file__).parent / "translations"
+# Each language named in itself, as a switcher offers it to someone who reads only that one.
+OWN_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português", "ru": "Русский"}
+_CHOSEN = "language"  # the session's key for the language picked on a page
+
+babel = Babel()
+
+
+def _page_language() -> str:
+    return g.get("page_language", "en") if has_app_context() else "en"
+
+
+def install(app: Flask) -> None:
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
+    babel.init_app(app, locale_selector=_page_language)
+    app.add_template_global(language_links, "language_links")
+    app.add_template_global(page_language, "page_language")
+    app.add_template_global(language_name, "language_name")
+    # A translated page's times and days, in its language (English pages: as elsewhere).
+    app.add_template_global(time_span_here, "time_span_here")
+    app.add_template_global(clock_span_here, "clock_span_here")
+    app.add_template_filter(day_here, "day_here")
+    app.add_template_filter(short_day_here, "short_day_here")
+
+    @app.after_request
+    def content_language(response):
+        if "page_language" in g:
+            response.headers["Content-Language"] = g.page_language
+            # The same address reads differently with another choice or browser language.
+            response.vary.update(("Accept-Language", "Cookie"))
+        return response
+
+
+def show_in(own: str | None = None) -> str:
+    """Show this request's page in a language of `PAGE_LANGUAGES`: the one picked on the page
+    (`?lang=`, then remembered), else the person's `own` (the one they chose for their emails)
+    when it is one, else the best of the browser's; English when none is. Returns the one
+    chosen."""
+    picked = request.args.get("lang")
+    if picked in PAGE_LANGUAGES and request.method == "GET":
+        session[_CHOSEN] = picked
+    chosen = session.get(_CHOSEN)
+    if chosen not in PAGE_LANGUAGES:
+        chosen = own if own in PAGE_LANGUAGES else None
+    if chosen is None:
+        chosen = request.accept_languages.best_match(PAGE_LANGUAGES, default="en")
+    g.page_language = chosen
+    refresh()  # a label made lazily before this view chose is read again in the new language
+    return chosen
+
+
+def page_language() -> str:
+    """The language this page is shown in ("en" unless its view chose one with `show_in`), or
+    the one `flask_babel.force_locale` writes in for now (an email sent from the page)."""
+    locale = get_locale() if has_app_context() else None
+    return locale.language if locale is not None else "en"
+
+
+def language_links() -> list[tuple[str, str, str, bool]]:
+    """(code, own name, English name, is current) of each language a translated page offers;
+    none on a page in English only. The link is the page's address with `?lang=`."""
+    if "page_language" not in g or request.method != "GET":
+        return []
+    current = g.page_language
+    return [(code, OWN_NAMES[code], LANGUAGES[code], code == current) for code in PAGE_LANGUAGES]
+
+
+def time_span_here(zone: str, start: datetime, end: datetime) -> str:
+    """`time_span` on an English page; on a translated one, in its language (`time_span_in`)."""
+    language = page_language()
+    if language == "en":
+        return time_span(zone, start, end)
+    return time_span_in(language, zone, start, end, named=False)
+
+
+def clock_span_here(zone: str, start: datetime, end: datetime, since: datetime | None = None):
+    return clock_span(zone, start, end, since, language=page_language())
+
+
+def day_here(day: date) -> str:
+    """ "4 April 2027", "4 de abril de 2027": a day in a sentence of this page."""
+    return day_in(page_language(), day)
+
+
+def short_day_here(moment: "datetime | date") -> str:
+    return short_day(moment, page_language())
+
+
+def language_name(code: str) -> str:
+    """A language's name in the page's: "Spanish" on an English page, "español" on a Spanish
+    one (CLDR's, through Babel)."""
+    language = page_language()
+    if language == "en" or code not in LANGUAGES:
+        return LANGUAGES.get(code, code)
+    return Locale.parse(code).get_display_name(language)

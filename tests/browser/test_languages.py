@@ -1,0 +1,79 @@
+"""The presenter's and volunteer's pages in a browser set to another language, on a phone: the
+page reads in it (Russian runs long: nothing is wider than the phone), refusals too, and one
+click gives English. Screenshots of each."""
+
+from flask_babel import force_locale, gettext
+from playwright.sync_api import expect
+
+from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.browser.test_presenter import TALKS, a_meeting, invite
+
+
+def said_in(language: str, english: str, **values) -> str:
+    with force_locale(language):
+        return gettext(english, **values)
+
+
+def test_a_presenter_whose_browser_reads_russian(browser, page, live_server, colead_client, app):
+    meeting = a_meeting(colead_client)
+    sign_in(page, live_server)
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Asia/Almaty")
+    context = browser.new_context(**ON_A_PHONE, locale="ru-RU", timezone_id="Europe/Moscow")
+    phone = context.new_page()
+    phone.goto(link)
+    with app.app_context():
+        ru = {
+            english: said_in("ru", english)
+            for english in (
+                "Will you present?",
+                "Use my time zone",
+                "Send my answer",
+                "I decline: I cannot present in this slot",
+                "Say why you decline, so the co-leads can plan around it.",
+                "Language",
+            )
+        }
+        heading = said_in("ru", "Your presentation at “%(meeting)s”", meeting="Rec 10 workshop")
+    expect(phone.locator("html")).to_have_attribute("lang", "ru")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(phone.get_by_role("heading", name=ru["Will you present?"])).to_be_visible()
+    # The phone's own zone is offered in the page's words.
+    expect(
+        phone.get_by_role("button", name=f"{ru['Use my time zone']} (Europe/Moscow)")
+    ).to_be_visible()
+    assert phone.evaluate(FITS_WIDTH), "the Russian presenter page is wider than the phone"
+    shoot(phone, "languages-1-presenter-ru-phone")
+    phone.get_by_label(ru["I decline: I cannot present in this slot"]).check()
+    phone.get_by_role("button", name=ru["Send my answer"]).click()
+    summary = phone.locator(".error-summary")
+    expect(summary).to_contain_text(ru["Say why you decline, so the co-leads can plan around it."])
+    expect(summary).to_be_focused()
+    assert phone.evaluate(FITS_WIDTH), "the refused Russian page is wider than the phone"
+    shoot(phone, "languages-2-presenter-ru-refused")
+    # One click, and the page is in English (remembered for the next page too).
+    phone.goto(link)
+    phone.get_by_role("navigation", name=ru["Language"]).get_by_role("link", name="English").click()
+    expect(phone.get_by_role("heading", name="Will you present?")).to_be_visible()
+    phone.goto(link)
+    expect(phone.locator("html")).to_have_attribute("lang", "en")
+    context.close()
+
+
+def test_the_volunteer_form_in_spanish_on_a_phone(browser, live_server, app, survey):
+    context = browser.new_context(**ON_A_PHONE, locale="es-PE", timezone_id="America/Lima")
+    phone = context.new_page()
+    phone.goto(f"{live_server}/volunteer")
+    with app.app_context():
+        title = said_in("es", "Volunteer a presentation")
+        send = said_in("es", "Send the proposal")
+        choose = said_in("es", "Choose your office.")
+        language = said_in("es", "Preferred language")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(title)
+    expect(phone.get_by_label(language)).to_have_value("es")
+    assert phone.evaluate(FITS_WIDTH), "the Spanish volunteer form is wider than the phone"
+    shoot(phone, "languages-3-volunteer-es-phone")
+    phone.locator("main form").get_by_role("button", name=send).last.click()
+    expect(phone.locator(".error-summary")).to_contain_text(choose)
+    assert phone.evaluate(FITS_WIDTH), "the refused Spanish form is wider than the phone"
+    shoot(phone, "languages-4-volunteer-es-refused")
+    context.close()

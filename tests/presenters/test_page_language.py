@@ -1,0 +1,173 @@
+"""A presenter's pages in the language their emails come in (Spanish, French, Portuguese,
+Russian), the others one click away; the co-leads' pages stay English whatever the browser."""
+
+import html
+import io
+import re
+
+from flask_babel import force_locale, gettext
+
+from planner.extensions import db
+from planner.languages import show_in
+from planner.mail.messages.writing import render
+from planner.offices.models import OfficeContact
+from planner.presenters.models import ANSWER_LABELS
+from tests.mail.test_messages import PRESENTER, outbox
+from tests.presenters.support import TALK, confirm, invite
+
+# What the page says in English, which a translated page must say in its language instead.
+PAGE_WORDS = (
+    "Will you present?",
+    "Send my answer",
+    "Title and abstract",
+    "Save title and abstract",
+    "Your time zone",
+    "When you can present",
+    "Materials",
+    "Add to the slot",
+    "The programme",
+    "I confirm: I will present",
+)
+
+
+def _contact(language: str) -> None:
+    """The presenter is a contact of AU who reads `language`."""
+    db.session.add(
+        OfficeContact(
+            office_code="AU", name="Alex Example", email=PRESENTER, language=language, source="t"
+        )
+    )
+    db.session.commit()
+
+
+def said_in(language: str, english: str, **values) -> str:
+    """`english` as the page in `language` writes it (HTML-escaped, as the page holds it)."""
+    with force_locale(language):
+        return html.escape(gettext(english, **values), quote=False)
+
+
+def test_a_presenter_who_reads_spanish_reads_their_page_in_spanish(api, slot, presenter):
+    _contact("es")
+    link = invite(api, slot)
+    page = presenter.get(link)
+    assert page.status_code == 200
+    assert page.headers["Content-Language"] == "es"
+    body = page.get_data(as_text=True)
+    assert '<html lang="es">' in body
+    for english in PAGE_WORDS:
+        spanish = said_in("es", english)
+        assert spanish != english and spanish in body, english
+        assert f">{english}<" not in body
+    # Their time in Spanish words (CLDR's, through Babel), in their zone: Tuesday 23:10 in Sydney.
+    assert "martes, 9 de marzo de 2027, 23:10–23:30 (UTC+11)" in body
+    # The switcher offers each language in itself, the current one marked.
+    assert re.search(r'<a href="[^"]*\?lang=en"[^>]*>English</a>', body)
+    assert re.search(r'\?lang=es"[^>]*aria-current="true"[^>]*>Español</a>', body)
+
+
+def test_a_refusal_and_the_answer_come_back_in_their_language(api, slot, presenter):
+    _contact("es")
+    link = invite(api, slot)
+    refused = presenter.post(link + "/answer", data={"answer": "declined", "note": ""})
+    assert refused.status_code == 400
+    body = refused.get_data(as_text=True)
+    assert said_in("es", "Say why you decline, so the co-leads can plan around it.") in body
+    assert said_in("es", "Please correct %(num)d field", num=1) in body
+    assert confirm(presenter, link).status_code == 302
+    # The co-leads' message about it is theirs, in English, though sent from a Spanish page.
+    (told,) = outbox(kind="answer")
+    assert told.language == "en"
+    assert f'Alex Example (IP Australia) confirmed "{TALK["title"]}"' in told.text_body
+    again = presenter.get(link).get_data(as_text=True)
+    assert f"<strong>{said_in('es', 'confirmed')}</strong>" in again
+
+
+def test_a_language_picked_on_the_page_is_kept_for_the_next(app, api, slot):
+    _contact("ru")
+    link = invite(api, slot)
+    browser = app.test_client()  # one that keeps cookies: the choice is remembered in them
+    assert '<html lang="ru">' in browser.get(link).get_data(as_text=True)
+    english = browser.get(link + "?lang=en")
+    assert english.headers["Content-Language"] == "en"
+    assert "Will you present?" in english.get_data(as_text=True)
+    assert '<html lang="en">' in browser.get(link).get_data(as_text=True)
+    # A language the pages are not written in changes nothing.
+    assert '<html lang="en">' in browser.get(link + "?lang=de").get_data(as_text=True)
+    assert '<html lang="pt">' in browser.get(link + "?lang=pt").get_data(as_text=True)
+
+
+def test_without_a_language_of_their_own_the_browser_s_is_read(api, slot, presenter):
+    link = invite(api, slot)
+    french = presenter.get(link, headers={"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"})
+    assert french.headers["Content-Language"] == "fr"
+    assert said_in("fr", "Will you present?") in french.get_data(as_text=True)
+    assert "Accept-Language" in french.headers["Vary"]
+    german = presenter.get(link, headers={"Accept-Language": "de-DE, de;q=0.9"})
+    assert german.headers["Content-Language"] == "en"
+    assert "Will you present?" in german.get_data(as_text=True)
+
+
+def test_the_co_leads_pages_stay_english(api, slot):
+    for url in ("/", f"/meetings/{slot.meeting_id}/edit", f"/slots/{slot.id}/invite"):
+        page = api.get(url, headers={"Accept-Language": "es"})
+        assert page.status_code == 200, url
+        assert '<html lang="en">' in page.get_data(as_text=True)
+        assert "Content-Language" not in page.headers
+        assert "?lang=" not in page.get_data(as_text=True)
+
+
+def test_their_availability_and_materials_in_their_language(api, slot, presenter):
+    _contact("pt")
+    link = invite(api, slot)
+    windows = presenter.get(link + "/availability").get_data(as_text=True)
+    assert '<html lang="pt">' in windows
+    assert said_in("pt", "Your availability windows") in windows
+    # Weekdays as Portuguese writes them (CLDR), and a refusal in Portuguese.
+    assert ">seg.<" in windows or ">seg<" in windows
+    refused = presenter.post(
+        link + "/availability",
+        data={"availability_zone": "Australia/Sydney", "windows-0-weekdays": "1"},
+    )
+    assert refused.status_code == 400
+    assert said_in("pt", "Give the window's start and end times.") in refused.get_data(as_text=True)
+    empty = presenter.post(
+        link + "/materials",
+        data={"material-file": (io.BytesIO(b""), "slides.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert empty.status_code == 400
+    body = empty.get_data(as_text=True)
+    assert '<html lang="pt">' in body
+    assert said_in("pt", "The file is empty; choose the file with your slides.") in body
+    too_long = presenter.post(link + "/talk", data={"title": "x" * 201, "abstract": ""})
+    assert too_long.status_code == 400
+    assert said_in(
+        "pt",
+        "%(what)s is limited to %(limit)s characters.",
+        what=said_in("pt", "The slot title"),
+        limit=200,
+    ) in too_long.get_data(as_text=True)
+
+
+def test_an_email_written_from_a_translated_page_keeps_its_own_language(app, api, slot):
+    """A word made to follow the page's language (a lazy one), given to a message rendered
+    while a page is shown in Spanish, is written in the message's language."""
+    invite(api, slot)
+    with app.test_request_context("/", headers={"Accept-Language": "es"}):
+        assert show_in() == "es"
+        word = ANSWER_LABELS["declined"]
+        assert str(word) == gettext("declined") != "declined"
+        context = {
+            "invitation": slot.invitation,
+            "answer": "confirmed",
+            "slot": slot,
+            "meeting": slot.meeting,
+            "times": [],
+            "office": word,
+            "editor_url": "http://localhost/",
+        }
+        _subject, text, _html, written = render("answer", "en", **context)
+        assert written == "en"
+        assert "Alex Example (declined) confirmed" in text
+        _subject, text, _html, written = render("answer", "es", **context)
+        assert written == "en"  # the co-leads' kinds are written in English only

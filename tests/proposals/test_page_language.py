@@ -1,0 +1,101 @@
+"""The volunteer form in the language of the browser that opens it (or the one picked on it),
+and the proposal's private pages in the language its volunteer chose for their emails."""
+
+import html
+
+from flask_babel import force_locale, gettext
+
+from planner.extensions import db
+from planner.proposals.models import Proposal
+from tests.proposals.test_proposals import VALID, token_of
+from tests.support import csrf_token
+
+SPANISH = {"Accept-Language": "es-PE,es;q=0.9,en;q=0.5"}
+
+
+def said_in(language: str, english: str, **values) -> str:
+    with force_locale(language):
+        return html.escape(gettext(english, **values), quote=False)
+
+
+def _send(client, headers=SPANISH, **changes):
+    data = {**VALID, "csrf_token": csrf_token(client, "/volunteer"), **changes}
+    return client.post("/volunteer", data=data, headers=headers)
+
+
+def test_the_volunteer_form_reads_the_browser_s_language(client, survey):
+    page = client.get("/volunteer", headers=SPANISH)
+    assert page.headers["Content-Language"] == "es"
+    body = page.get_data(as_text=True)
+    assert '<html lang="es">' in body
+    for english in ("Volunteer a presentation", "Send the proposal", "Your name", "Maturity"):
+        assert said_in("es", english) in body and f">{english}<" not in body
+    # The emails' language is offered as the one the form is read in, each named in Spanish.
+    assert '<option selected value="es">español</option>' in body
+    assert '<option value="fr">francés</option>' in body
+    # Offices and recommendations are named as the survey names them.
+    assert "AU – " in body and "Rec 10: " in body
+    english = client.get("/volunteer", headers={"Accept-Language": "de, en;q=0.5"})
+    assert '<html lang="en">' in english.get_data(as_text=True)
+    assert '<option selected value="en">English</option>' in english.get_data(as_text=True)
+
+
+def test_a_refused_proposal_comes_back_in_spanish_as_typed(client, survey):
+    refused = _send(client, contact_email="not an address", title="")
+    assert refused.status_code == 400
+    body = refused.get_data(as_text=True)
+    assert '<html lang="es">' in body
+    assert said_in("es", "Give the presentation a title.") in body
+    assert said_in("es", "Please correct %(num)d field", num=2) in body
+    with force_locale("es"):
+        not_an_address = gettext(
+            "That does not look like an email address. Write it whole, such as name@office.org."
+        )
+    assert html.escape(not_an_address, quote=False) in body
+    assert 'value="not an address"' in body and VALID["abstract"] in body
+
+
+def test_the_private_page_follows_the_language_the_volunteer_chose(client, survey):
+    sent = _send(client, language="pt")  # a Spanish browser; Portuguese chosen for the emails
+    assert sent.status_code == 302
+    token = token_of(sent)
+    private = client.get(f"/proposals/{token}", headers=SPANISH)
+    body = private.get_data(as_text=True)
+    assert '<html lang="pt">' in body
+    assert said_in("pt", "Your proposal") in body
+    assert said_in("pt", "submitted") in body  # the status badge
+    assert (
+        said_in(
+            "pt",
+            "Thank you: your proposal is with the co-leads. Keep the link of this page: it is the "
+            "only way to see, edit or withdraw your proposal.",
+        )
+        in body
+    )
+    edit = client.get(f"/proposals/{token}/edit").get_data(as_text=True)
+    assert '<html lang="pt">' in edit and said_in("pt", "Save changes") in edit
+    ask = client.get(f"/proposals/{token}/withdraw").get_data(as_text=True)
+    assert said_in("pt", "Withdraw “%(title)s”?", title=VALID["title"]) in ask
+    # One who chose English reads English, whatever their browser says.
+    english = _send(client, contact_email="b@ipaustralia.example", language="en")
+    page = client.get(f"/proposals/{token_of(english)}", headers=SPANISH).get_data(as_text=True)
+    assert '<html lang="en">' in page and "Your proposal" in page
+
+
+def test_a_decision_reads_in_the_volunteer_s_language(client, api, survey):
+    token = token_of(_send(client, language="fr"))
+    proposal = db.session.scalar(db.select(Proposal).where(Proposal.title == VALID["title"]))
+    decided = api.patch(
+        f"/api/v1/proposals/{proposal.id}",
+        json={"status": "declined", "reason": "Out of scope.", "version": proposal.version},
+    )
+    assert decided.status_code == 200, decided.get_data(as_text=True)
+    body = client.get(f"/proposals/{token}").get_data(as_text=True)
+    assert said_in("fr", "The co-leads' decision") in body
+    assert said_in("fr", "declined") in body and "Out of scope." in body
+    refused = client.get(f"/proposals/{token}/withdraw", follow_redirects=True)
+    assert said_in(
+        "fr",
+        "The co-leads have decided: your proposal is %(status)s, so write to them instead.",
+        status=said_in("fr", "declined"),
+    ) in refused.get_data(as_text=True)

@@ -1,0 +1,94 @@
+"""The catalogues the translated pages read (planner/translations): every string the code marks
+is in the template, every language translates each of them with the same placeholders, and the
+compiled catalogue a page reads is the one its source compiles to."""
+
+import io
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.mofile import read_mo, write_mo
+from babel.messages.pofile import read_po
+
+from planner.languages import PAGE_LANGUAGES, TRANSLATIONS
+
+ROOT = Path(__file__).resolve().parent.parent
+TRANSLATED = [language for language in PAGE_LANGUAGES if language != "en"]
+
+
+def _catalogue(language: str):
+    with open(TRANSLATIONS / language / "LC_MESSAGES" / "messages.po", "rb") as source:
+        return read_po(source, locale=language)
+
+
+def _ids(catalogue) -> set:
+    return {message.id for message in catalogue if message.id}
+
+
+def test_the_template_holds_every_string_the_code_marks(tmp_path):
+    """`make translations` was run after the last marked string changed: one added since
+    would show in English on a translated page."""
+    extracted = tmp_path / "messages.pot"
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "babel.messages.frontend",
+            "--quiet",
+            "extract",
+            "-F",
+            "babel.cfg",
+            "-k",
+            "_l",
+            "--no-location",
+            "-o",
+            str(extracted),
+            ".",
+        ],
+        cwd=ROOT,
+        check=True,
+    )
+    with open(extracted, "rb") as now, open(TRANSLATIONS / "messages.pot", "rb") as kept:
+        assert _ids(read_po(now)) == _ids(read_po(kept))
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_each_language_translates_every_string_with_its_placeholders(language):
+    catalogue = _catalogue(language)
+    with open(TRANSLATIONS / "messages.pot", "rb") as kept:
+        assert _ids(catalogue) == _ids(read_po(kept))
+    for message in catalogue:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        assert all(strings), f"{language}: not translated: {message.id!r}"
+        assert not message.fuzzy, f"{language}: fuzzy: {message.id!r}"
+        if message.pluralizable:
+            assert len(strings) == catalogue.num_plurals, message.id
+    # Babel's own checks: the same %(name)s placeholders, of the same types, in each string.
+    problems = [(message.id, errors) for message, errors in catalogue.check() if errors]
+    assert not problems, problems
+
+
+@pytest.mark.parametrize("language", TRANSLATED)
+def test_the_compiled_catalogue_is_its_source_compiled(language):
+    """Pages read the .mo kept in git: one compiled from an older .po would show old words."""
+    compiled = io.BytesIO()
+    write_mo(compiled, _catalogue(language))
+    kept = TRANSLATIONS / language / "LC_MESSAGES" / "messages.mo"
+    compiled.seek(0)
+    with open(kept, "rb") as mo:
+        assert _messages(read_mo(mo)) == _messages(read_mo(compiled))
+
+
+def _messages(catalogue) -> set:
+    """(id, translation) of each message, a plural's forms as one tuple."""
+    return {
+        (
+            tuple(m.id) if isinstance(m.id, list | tuple) else m.id,
+            tuple(m.string) if isinstance(m.string, list | tuple) else m.string,
+        )
+        for m in catalogue
+        if m.id
+    }
