@@ -14,6 +14,7 @@ differs from what its .po compiles to."""
 
 from datetime import date, datetime
 from pathlib import Path
+from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, g, has_app_context, request, session
@@ -82,13 +83,24 @@ def page_language() -> str:
     return locale.language if locale is not None else "en"
 
 
-def language_links() -> list[tuple[str, str, str, bool]]:
-    """(code, own name, English name, is current) of each language a translated page offers;
-    none on a page in English only. The link is the page's address with `?lang=`."""
+def language_links() -> list[tuple[str, str, str, str, bool]]:
+    """(code, own name, English name, address, is current) of each language a translated page
+    offers; none on a page in English only. The address is the page's own, with its other
+    query (a volunteer form's office, say) and `?lang=`."""
     if "page_language" not in g or request.method != "GET":
         return []
     current = g.page_language
-    return [(code, OWN_NAMES[code], LANGUAGES[code], code == current) for code in PAGE_LANGUAGES]
+    others = [(key, value) for key, value in request.args.items(multi=True) if key != "lang"]
+    return [
+        (
+            code,
+            OWN_NAMES[code],
+            LANGUAGES[code],
+            f"{request.path}?{urlencode([*others, ('lang', code)])}",
+            code == current,
+        )
+        for code in PAGE_LANGUAGES
+    ]
 
 
 def time_span_here(zone: str, start: datetime, end: datetime) -> str:

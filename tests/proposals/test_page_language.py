@@ -2,6 +2,7 @@
 and the proposal's private pages in the language its volunteer chose for their emails."""
 
 import html
+import re
 
 from flask_babel import force_locale, gettext
 
@@ -99,3 +100,16 @@ def test_a_decision_reads_in_the_volunteer_s_language(client, api, survey):
         "The co-leads have decided: your proposal is %(status)s, so write to them instead.",
         status=said_in("fr", "declined"),
     ) in refused.get_data(as_text=True)
+
+
+def test_another_language_keeps_what_the_link_chose(client, survey):
+    """A volunteer form opened from a recommendation's page comes filled in (office,
+    recommendation); read in another language, it still is."""
+    page = client.get("/volunteer?office=PE&recommendation=10", headers=SPANISH)
+    links = page.get_data(as_text=True)
+    assert 'href="/volunteer?office=PE&amp;recommendation=10&amp;lang=en"' in links
+    english = client.get("/volunteer?office=PE&recommendation=10&lang=en", headers=SPANISH)
+    body = english.get_data(as_text=True)
+    assert '<html lang="en">' in body
+    assert '<option selected value="PE">' in body
+    assert re.search(r'<input checked id="recommendations-\d+" [^>]*value="10">', body)
