@@ -77,3 +77,33 @@ def test_the_volunteer_form_in_spanish_on_a_phone(browser, live_server, app, sur
     assert phone.evaluate(FITS_WIDTH), "the refused Spanish form is wider than the phone"
     shoot(phone, "languages-4-volunteer-es-refused")
     context.close()
+
+
+def test_a_volunteer_who_reads_russian_follows_their_proposal_on_a_phone(
+    browser, live_server, app, survey
+):
+    """The proposal's private page, its edit form and the subscription help in Russian, which
+    runs long: nothing wider than the phone."""
+    from tests.proposals.test_proposals import API_VALID
+
+    made = app.test_client().post("/api/v1/proposals", json={**API_VALID, "language": "ru"})
+    assert made.status_code == 201, made.get_data(as_text=True)
+    link = made.get_json()["link"]
+    context = browser.new_context(**ON_A_PHONE, locale="en-US")
+    phone = context.new_page()
+    phone.goto(link.replace("http://localhost", live_server))
+    with app.app_context():
+        heading = said_in("ru", "Your proposal")
+        edit = said_in("ru", "Edit the proposal")
+        how = said_in(
+            "ru", "How to subscribe in Google, Outlook, Apple Calendar, Thunderbird or on Android"
+        )
+    expect(phone.get_by_role("heading", level=1)).to_have_text(heading)
+    phone.get_by_text(how).click()  # the help unfolds
+    assert phone.evaluate(FITS_WIDTH), "the Russian proposal page is wider than the phone"
+    shoot(phone, "languages-5-proposal-ru-phone")
+    phone.get_by_role("link", name=edit).click()
+    expect(phone.locator("html")).to_have_attribute("lang", "ru")
+    assert phone.evaluate(FITS_WIDTH), "the Russian edit form is wider than the phone"
+    shoot(phone, "languages-6-proposal-edit-ru-phone")
+    context.close()
