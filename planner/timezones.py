@@ -105,7 +105,12 @@ _AFTER_THE_CHANGE = {
     "fr": "après le changement d’heure",
     "pt": "após a mudança de hora",
     "ru": "после перевода часов",
+    "zh": "时钟调整后",
 }
+# What stands between a span's day and its hours: a comma ("martes, 9 de marzo de 2027, 23:10–
+# 23:30"), but a space in Chinese, which puts no comma after a date
+# ("2027年3月9日星期二 23:10–23:30").
+_DAY_THEN_HOURS = {"zh": " "}
 
 
 def time_span_in(
@@ -146,19 +151,20 @@ def _time_span_in(
     def clock(moment: datetime) -> str:
         return format_time(moment, "short", tzinfo=tz, locale=language)
 
+    then = _DAY_THEN_HOURS.get(language, ", ")
     later = ""
     if ends.date() != begins.date():
         later = format_datetime(ends, "EEE" if short else "EEEE", tzinfo=tz, locale=language) + " "
     if begins.utcoffset() != ends.utcoffset():
         return (
-            f"{day}, {clock(begins)} ({utc_offset(begins)}) – {later}{clock(ends)} "
+            f"{day}{then}{clock(begins)} ({utc_offset(begins)}) – {later}{clock(ends)} "
             f"({utc_offset(ends)}, {_AFTER_THE_CHANGE[language]}){city}"
         )
     if later:
         hours = f"{clock(begins)}–{later}{clock(ends)}"
     else:
         hours = format_interval(begins, ends, "Hm", tzinfo=tz, locale=language)
-    return f"{day}, {hours}{city} ({utc_offset(begins)})"
+    return f"{day}{then}{hours}{city} ({utc_offset(begins)})"
 
 
 def place_in(language: str, zone: str) -> str:

@@ -156,8 +156,8 @@ def test_a_span_across_a_change_of_the_clocks_gives_each_end_its_offset():
 
 
 def test_a_span_in_another_language_is_written_with_its_words():
-    """Messages in Spanish, French, Portuguese or Russian give times as those languages write
-    them, the zone's city in them too; English (and a language no message is written in) is
+    """Messages in Spanish, French, Portuguese, Russian or Chinese give times as those languages
+    write them, the zone's city in them too; English (and a language no message is written in) is
     `time_span`'s own, word for word."""
     from datetime import UTC, date, datetime
 
@@ -175,7 +175,7 @@ def test_a_span_in_another_language_is_written_with_its_words():
     assert time_span_in("ru", "Europe/Zurich", start, end) == (
         "суббота, 3 апреля 2027\u202fг., 16:00—16:30 Цюрих (UTC+2)"
     )
-    for language in ("en", "zh"):
+    for language in ("en", "ar"):
         assert time_span_in(language, sydney, start, end) == time_span(
             sydney, start, end, named=True
         )
@@ -196,7 +196,38 @@ def test_a_span_in_another_language_is_written_with_its_words():
         "sábado, 3 de abril de 2027, 21:50\u2009–\u200921:55 UTC (UTC+0)"
     )
     assert day_in("es", date(2027, 4, 4)) == "4 de abril de 2027"
+    assert day_in("zh", date(2027, 4, 4)) == "2027年4月4日"
     assert day_in("en", date(2027, 4, 4)) == "4 April 2027"
+
+
+def test_a_span_in_chinese_puts_no_comma_between_the_day_and_its_hours():
+    """Chinese writes a date and the hours after it side by side ("2027年3月9日星期二 23:10–23:30"),
+    not with the comma the other languages put there; the rest is as each language's: CLDR's
+    words and cities, the end's weekday past midnight, each end's offset across the change."""
+    from datetime import UTC, datetime
+
+    from planner.timezones import short_day
+
+    start, end = datetime(2027, 3, 9, 12, 10, tzinfo=UTC), datetime(2027, 3, 9, 12, 30, tzinfo=UTC)
+    sydney = "Australia/Sydney"
+    assert time_span_in("zh", sydney, start, end) == "2027年3月9日星期二 23:10–23:30 悉尼 (UTC+11)"
+    assert time_span_in("zh", sydney, start, end, short=True) == (
+        "2027年3月9日周二 23:10–23:30 悉尼 (UTC+11)"
+    )
+    assert time_span_in("zh", sydney, start, end, named=False) == (
+        "2027年3月9日星期二 23:10–23:30 (UTC+11)"
+    )
+    late = datetime(2027, 4, 3, 21, 50, tzinfo=UTC)
+    assert time_span_in("zh", "Europe/Zurich", late, late.replace(hour=22, minute=20)) == (
+        "2027年4月3日星期六 23:50–星期日 00:20 苏黎世 (UTC+2)"
+    )
+    start, end = datetime(2027, 4, 3, 15, 30, tzinfo=UTC), datetime(2027, 4, 3, 16, 0, tzinfo=UTC)
+    assert time_span_in("zh", sydney, start, end) == (
+        "2027年4月4日星期日 02:30 (UTC+11) – 02:00 (UTC+10, 时钟调整后) 悉尼"
+    )
+    # Every other language keeps its comma.
+    assert time_span_in("pt", sydney, start, end).startswith("domingo, 4 de abril de 2027, 02:30")
+    assert short_day(datetime(2027, 4, 4, 9, tzinfo=UTC), "zh") == "4月4日周日"
 
 
 def test_an_agenda_row_past_midnight_names_the_day_it_falls_on():
