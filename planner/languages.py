@@ -27,7 +27,14 @@ from planner.timezones import clock_span, day_in, short_day, time_span, time_spa
 PAGE_LANGUAGES = ("en", *LANGUAGES_WRITTEN)
 TRANSLATIONS = Path(__file__).parent / "translations"
 # Each language named in itself, as a switcher offers it to someone who reads only that one.
-OWN_NAMES = {"en": "English", "es": "Español", "fr": "Français", "pt": "Português", "ru": "Русский"}
+OWN_NAMES = {
+    "en": "English",
+    "es": "Español",
+    "fr": "Français",
+    "pt": "Português",
+    "ru": "Русский",
+    "zh": "中文",
+}
 _CHOSEN = "language"  # the session's key for the language picked on a page
 
 babel = Babel()

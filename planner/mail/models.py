@@ -35,7 +35,7 @@ class MessageKind(enum.StrEnum):
 
 # The languages messages to volunteers, presenters and office contacts are written in besides
 # English (templates/mail/<kind>.<language>.txt and .html); the co-leads' own are English.
-LANGUAGES_WRITTEN = ("es", "fr", "pt", "ru")
+LANGUAGES_WRITTEN = ("es", "fr", "pt", "ru", "zh")
 
 # Kinds a recipient may turn off with one click; invitations and cancellations always go.
 OPTIONAL_KINDS = (MessageKind.reminder, MessageKind.update, MessageKind.proposal)

@@ -1,5 +1,5 @@
 """Messages in the language their reader chose: a volunteer's (on the volunteer form), an office
-contact's; Spanish, French, Portuguese and Russian, English entirely where a kind has no
+contact's; Spanish, French, Portuguese, Russian and Chinese, English entirely where a kind has no
 translation yet."""
 
 import html
@@ -273,7 +273,7 @@ def test_every_translated_message_renders_with_the_english_one_s_context(app):
     from planner.mail.messages.writing import render
     from planner.mail.models import LANGUAGES_WRITTEN
 
-    assert {"es", "fr", "pt", "ru"} <= set(LANGUAGES_WRITTEN)
+    assert {"es", "fr", "pt", "ru", "zh"} <= set(LANGUAGES_WRITTEN)
     lenient, app.jinja_env.undefined = app.jinja_env.undefined, StrictUndefined
     rendered = 0
     try:
@@ -397,6 +397,33 @@ def test_a_presenter_who_reads_russian_is_invited_in_russian(app, api, slot):
         assert english not in text.replace("\n", " "), english
 
 
+def test_a_presenter_who_reads_chinese_is_invited_in_chinese(app, api, slot):
+    """A contact of the office who chose Chinese is invited to present in Chinese, the time
+    in Chinese in their zone and the meeting's (the day and its hours side by side, with no
+    comma between them), as a real SMTP server reads it."""
+    _contact(PRESENTER, "zh")
+    link = invite(api, slot)
+    (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    assert invitation.language == "zh"
+    assert invitation.subject == "演讲邀请：Risk-based governance of new technologies"
+    sydney = "2027年3月9日星期二 23:10–23:30 悉尼 (UTC+11)"
+    zurich = "2027年3月9日星期二 13:10–13:30 苏黎世 (UTC+1)"
+    (delivered,) = [
+        m for m in _delivered(app.config) if m["To"].addresses[0].addr_spec == PRESENTER
+    ]
+    assert delivered["Content-Language"] == "zh"
+    assert delivered["Subject"] == invitation.subject
+    text, page = _part(delivered, "plain"), _part(delivered, "html")
+    assert text.startswith("尊敬的Alex Example：")
+    for body in (text, re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", page))):
+        assert sydney in body and zurich in body and "Australia/Sydney" not in body
+        assert "确认、谢绝或申请另定时间" in body and "共同牵头人" in body
+        assert "产权组织标准委员会信通技术战略工作队" in body
+    assert "http://localhost" + link in text and '<html lang="zh">' in page
+    for english in ENGLISH:
+        assert english not in text.replace("\n", " "), english
+
+
 def test_each_language_names_the_committee_the_task_force_and_the_co_leads_one_way():
     """The names WIPO uses in each language, and no other name for the same body."""
     from pathlib import Path
@@ -409,6 +436,19 @@ def test_each_language_names_the_committee_the_task_force_and_the_co_leads_one_w
         "ru": (
             ("Комитета по стандартам ВОИС", "Целевой группы", "сокоординатор"),
             ("Рабочая группа", "Рабочей группы", "сопредседател", "руководител"),
+        ),
+        "zh": (
+            ("产权组织标准委员会", "信通技术战略工作队", "共同牵头人"),
+            (
+                "世界知识产权组织标准委员会",
+                "信息和通信技术",
+                "工作组",
+                "专责小组",
+                "任务组",
+                "联合主席",
+                "协调人",
+                "负责人",
+            ),
         ),
     }
     folder = Path(__file__).resolve().parents[2] / "templates" / "mail"
@@ -471,7 +511,7 @@ def test_every_language_written_in_describes_a_calendar_entry_in_it():
     from planner.mail.models import LANGUAGES_WRITTEN
 
     english = slot_words("en")
-    assert slot_words("zh") == english
+    assert slot_words("ar") == english
     for language in LANGUAGES_WRITTEN:
         said = slot_words(language)
         assert said.keys() == english.keys() and said != english
@@ -480,7 +520,7 @@ def test_every_language_written_in_describes_a_calendar_entry_in_it():
 
 
 def test_a_language_with_no_translation_gets_english_entirely(api, slot):
-    _contact(PRESENTER, "zh")
+    _contact(PRESENTER, "ar")
     invite(api, slot)
     (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
     assert invitation.language == "en"
@@ -495,9 +535,9 @@ def test_the_volunteer_form_says_which_emails_come_in_the_language_chosen(client
     page = html.unescape(client.get("/volunteer").get_data(as_text=True))
     assert (
         "Our automatic emails (your proposal's link and the decision; if you present, the "
-        "invitation, reminders and updates) come in Spanish, French, Portuguese or Russian when "
-        "you choose it, otherwise in English. The co-leads write to you in your language where "
-        "they can."
+        "invitation, reminders and updates) come in Spanish, French, Portuguese, Russian or "
+        "Chinese when you choose it, otherwise in English. The co-leads write to you in your "
+        "language where they can."
     ) in page
 
 

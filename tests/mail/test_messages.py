@@ -319,18 +319,18 @@ def _proposal(client, api, **extra) -> dict:
 
 
 def test_a_decision_reaches_the_volunteer_with_the_reason(api, client, survey):
-    sent = _proposal(client, api, consent=True, language="zh")
+    sent = _proposal(client, api, consent=True, language="ar")
     reason = "It fits the Rec 10 workshop <well>."
     decision = {"status": "declined", "reason": reason, "version": sent["version"]}
     assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 200
     (message,) = outbox(kind="decision")
     assert message.recipient_email == "robin@ipaustralia.example"
-    # Content-Language says what the text is written in: English, until a Chinese template
-    # exists (the proposal keeps asking for Chinese, and gets it then). Declined, it made no
+    # Content-Language says what the text is written in: English, until an Arabic template
+    # exists (the proposal keeps asking for Arabic, and gets it then). Declined, it made no
     # office contact.
     assert message.language == "en"
     assert '<html lang="en">' in message.html_body  # so screen readers read it as English
-    assert db.session.scalar(select(Proposal.contact_language)) == "zh"
+    assert db.session.scalar(select(Proposal.contact_language)) == "ar"
     assert db.session.scalar(select(OfficeContact.id)) is None
     assert "declined" in message.subject and reason in message.text_body
     assert "&lt;well&gt;" in message.html_body and "<well>" not in message.html_body
