@@ -59,6 +59,37 @@ def test_a_presenter_whose_browser_reads_russian(browser, page, live_server, col
     context.close()
 
 
+def test_a_presenter_whose_browser_reads_chinese(browser, page, live_server, colead_client, app):
+    """Simplified Chinese on a 390 px phone: the page's words from the catalogue, the time as
+    Chinese writes it, and nothing wider than the phone (CJK text breaks between any two
+    characters, a long Latin title or address does not)."""
+    meeting = a_meeting(colead_client)
+    sign_in(page, live_server)
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Asia/Shanghai")
+    context = browser.new_context(**ON_A_PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
+    phone = context.new_page()
+    phone.goto(link)
+    with app.app_context():
+        zh = {
+            english: said_in("zh", english)
+            for english in ("Will you present?", "Send my answer", "Materials", "Language")
+        }
+        heading = said_in("zh", "Your presentation at “%(meeting)s”", meeting="Rec 10 workshop")
+    expect(phone.locator("html")).to_have_attribute("lang", "zh")
+    expect(phone.get_by_role("heading", level=1)).to_have_text(heading)
+    expect(phone.get_by_role("heading", name=zh["Will you present?"])).to_be_visible()
+    expect(phone.get_by_role("button", name=zh["Send my answer"])).to_be_visible()
+    expect(phone.get_by_role("heading", name=zh["Materials"])).to_be_visible()
+    # 20:00 in Shanghai on Tuesday 9 March 2027 (the meeting's 13:00 in Zurich, UTC+1).
+    expect(phone.locator("dl.times")).to_contain_text("2027年3月9日星期二 20:00–20:20")
+    expect(
+        phone.get_by_role("navigation", name=zh["Language"]).get_by_role("link", name="中文")
+    ).to_have_attribute("aria-current", "true")
+    assert phone.evaluate(FITS_WIDTH), "the Chinese presenter page is wider than the phone"
+    shoot(phone, "languages-5-presenter-zh-phone")
+    context.close()
+
+
 def test_the_volunteer_form_in_spanish_on_a_phone(browser, live_server, app, survey):
     context = browser.new_context(**ON_A_PHONE, locale="es-PE", timezone_id="America/Lima")
     phone = context.new_page()

@@ -1,5 +1,6 @@
 """A presenter's pages in the language their emails come in (Spanish, French, Portuguese,
-Russian), the others one click away; the co-leads' pages stay English whatever the browser."""
+Russian, Chinese), the others one click away; the co-leads' pages stay English whatever the
+browser."""
 
 import html
 import io
@@ -63,6 +64,32 @@ def test_a_presenter_who_reads_spanish_reads_their_page_in_spanish(api, slot, pr
     # The switcher offers each language in itself, the current one marked.
     assert re.search(r'<a href="[^"]*\?lang=en"[^>]*>English</a>', body)
     assert re.search(r'\?lang=es"[^>]*aria-current="true"[^>]*>Español</a>', body)
+
+
+def test_a_presenter_who_reads_chinese_reads_their_page_in_chinese(api, slot, presenter):
+    """A contact of CN's sort who chose Chinese: the page in Simplified Chinese from the
+    catalogue, their time as Chinese writes it (no comma between the day and the hours), the
+    switcher naming Chinese in itself; a browser asking for zh-CN gets it too."""
+    _contact("zh")
+    link = invite(api, slot)
+    page = presenter.get(link)
+    assert page.status_code == 200
+    assert page.headers["Content-Language"] == "zh"
+    body = page.get_data(as_text=True)
+    assert '<html lang="zh">' in body
+    for english in PAGE_WORDS:
+        chinese = said_in("zh", english)
+        assert chinese != english and chinese in body, english
+        assert f">{english}<" not in body
+    assert said_in("zh", "Will you present?") == "您是否进行演讲？"
+    assert "2027年3月9日星期二 23:10–23:30 (UTC+11)" in body
+    assert re.search(r'\?lang=zh"[^>]*aria-current="true"[^>]*>中文</a>', body)
+    assert re.search(r'<a href="[^"]*\?lang=es"[^>]*>Español</a>', body)
+    db.session.query(OfficeContact).delete()
+    db.session.commit()
+    read = presenter.get(link, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
+    assert read.headers["Content-Language"] == "zh"
+    assert said_in("zh", "Send my answer") in read.get_data(as_text=True)
 
 
 def test_a_refusal_and_the_answer_come_back_in_their_language(api, slot, presenter):
