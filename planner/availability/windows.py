@@ -4,13 +4,25 @@ one (in the window's own zone, DST included), and reading free text to pre-fill 
 import re
 from collections.abc import Iterable, Sequence
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from babel.dates import format_skeleton, get_day_names
 from flask_babel import gettext
 
+from planner.availability.words import (
+    EXCEPT_WORDS,
+    LISTED,
+    SURE,
+    WEAK,
+    WEAK_MONTHS,
+    WEEKDAY_PHRASES,
+    day_words,
+    month_words,
+    plain,
+    unaccented,
+)
 from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
 from planner.timezones import (
@@ -250,17 +262,86 @@ def _places() -> dict[str, str]:
 
 _DAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*"
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
-_CLOCK = r"(\d{1,2})(?:[:h.](\d{2}))?\s*(am|pm|a\.m\.|p\.m\.)?"
-_TOKEN = re.compile(
-    rf"(?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)"
-    rf"|(?P<dm>\b(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTH})\b\.?(?:\s+(\d{{4}}))?)"
-    rf"|(?P<md>\b({_MONTH})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?\b,?(?:\s+(\d{{4}}))?)"
-    rf"|(?P<range>\b{_CLOCK}\s*(?:-|to|until|till)\s*{_CLOCK})"
-    rf"|(?P<days>\b({_DAY})\s*(?:-|to|through|thru)\s*({_DAY})\b)"
-    rf"|(?P<day>\b{_DAY}\b)"
-    rf"|(?P<weekdays>\bweekdays\b|\bworking days\b)",
-    re.IGNORECASE,
-)
+# Hours as other languages mark them: "9h", "9-12 h", "de 9 a 12 horas", "с 9 до 12 ч".
+_UNIT = r"(?:h|hs|hrs?|horas?|heures?|ч|час(?:а|ов)?)"
+# "2ª feira", "6ª": Portuguese weekdays by their number (Monday is the second day).
+_NUMBERED_DAY = r"[2-6](?:ª(?:[\s-]feiras?)?|a[\s-]feiras?)"
+
+
+def _clock_pattern(name: str) -> str:
+    """An English clock time: "9", "09:30", "9.30", "2pm"; its parts named `name`_h, _m, _x."""
+    return (
+        rf"(?P<{name}_h>\d{{1,2}})(?:[:h.](?P<{name}_m>\d{{2}}))?"
+        rf"\s*(?P<{name}_x>am|pm|a\.m\.|p\.m\.)?"
+    )
+
+
+def _local_clock_pattern(name: str) -> str:
+    """A clock time as the other languages write it: "9h", "9h30", "09:00 h", "9 h 30", "12 ч"."""
+    return (
+        rf"(?P<{name}_h>\d{{1,2}})(?:(?:[:.]|\s?h\s?)(?P<{name}_m>\d{{2}}))?"
+        rf"(?P<{name}_x>\s?{_UNIT}\b\.?)?"
+    )
+
+
+def _year_pattern(name: str) -> str:
+    """A year after a day and month: "12 mars 2027", "12 de marzo de 2027", "12 марта 2027 г."."""
+    return rf"(?:,?\s+(?:del?\s+)?(?P<{name}>\d{{4}})\b)?(?:\s*(?:года|год|г)\b\.?)?"
+
+
+def _alternatives(words: Iterable[str]) -> str:
+    """Words as alternatives of a pattern, longest first ("segunda-feira" before "segunda");
+    a hyphen in one may be written as a space ("segunda feira")."""
+    escaped = (re.escape(word) for word in sorted(words, key=len, reverse=True))
+    return "|".join(word.replace(r"\-", r"[\s-]") for word in escaped)
+
+
+@cache
+def _token_pattern() -> re.Pattern:
+    """Dates, weekdays and hours in free text (`unaccented`), English and the pages' other
+    languages; the English alternatives come before theirs where both could match."""
+    days, months = day_words(), month_words()
+    day = rf"(?:{_alternatives(days)}|{_NUMBERED_DAY})"
+    month = _alternatives(months)
+    # Months both English and theirs ("mar", "may", "dec"): "12-16 Mar" is read as English
+    # (hours), "12-16 de marzo" as dates.
+    shared = _alternatives(word for word in months if _english_month(word) is not None)
+    every_month = _alternatives({*months, *_MONTHS, *(name[:3] for name in _MONTHS)})
+    # "martes", "mardi": days that the English month pattern would take for March.
+    march_days = _alternatives(w for w in days if w != "mar" and re.fullmatch(_MONTH, w))
+    return re.compile(
+        rf"(?P<iso>\b\d{{4}}-\d{{2}}-\d{{2}}\b)"
+        # "del 12 al 16 de marzo", "du 12 au 16 mars", "с 12 по 16 марта", "12-16 de março"
+        rf"|(?P<span>\b(?!\d{{1,2}}\s*-\s*\d{{1,2}}\s+(?:{shared})\b)"
+        rf"(?P<span_a>\d{{1,2}})(?:er|o|º)?\s*(?:-|\b(?:al|au|a|ao|по|до)\b)\s*"
+        rf"(?P<span_b>\d{{1,2}})(?:er|o|º)?\s+(?:de\s+)?(?P<span_month>{month})\b\.?"
+        rf"{_year_pattern('span_year')})"
+        # "12 de marzo (de 2027)", "1er mars", "12 de março", "12 марта 2027 г."
+        rf"|(?P<ldm>\b(?P<ldm_day>\d{{1,2}})(?:er|o|º)?\s+(?P<ldm_de>de\s+)?"
+        rf"(?P<ldm_month>{month})\b(?P<ldm_dot>\.)?{_year_pattern('ldm_year')})"
+        rf"|(?P<dm>\b(?P<dm_day>\d{{1,2}})(?:st|nd|rd|th)?\s+(?P<dm_month>{_MONTH})\b\.?"
+        rf"(?:\s+(?P<dm_year>\d{{4}}))?)"
+        # "Mar 12"; not "mar 9:00" (Tuesday in Spanish, not 9 March) nor "martes 12".
+        rf"|(?P<md>\b(?!(?:{march_days})\b)(?P<md_month>{_MONTH})\.?\s+(?P<md_day>\d{{1,2}})"
+        rf"(?:st|nd|rd|th)?\b(?![:.]\d),?(?:\s+(?P<md_year>\d{{4}}))?)"
+        rf"|(?P<range>\b{_clock_pattern('ra')}\s*(?:-|to|until|till)\s*{_clock_pattern('rb')})"
+        # "9h-12h", "de 9:00 a 12:00", "das 9h às 12h", "с 9 до 12", "entre 9 y 12 h"; not
+        # "de 12 a 16 de marzo" (days of March)
+        rf"|(?P<lrange>\b{_local_clock_pattern('la')}\s*"
+        rf"(?P<lrange_by>-|\b(?:a|as|hasta|ate|до|y|e|et|и)\b)\s*(?:(?:las|les|as|os)\s+)?"
+        rf"{_local_clock_pattern('lb')}(?!\s*(?:de\s+)?(?:{every_month})\b))"
+        rf"|(?P<days>\b(?P<days_a>{_DAY})\s*(?:-|to|through|thru)\s*(?P<days_b>{_DAY})\b)"
+        rf"|(?P<day>\b{_DAY}\b)"
+        # "de lunes a viernes", "du lundi au vendredi", "de segunda a sexta", "пн-пт"
+        rf"|(?P<ldays>\b(?P<ldays_a>{day})\b\.?\s*"
+        rf"(?:-|\b(?:a|al|au|ao|hasta|ate|jusqu'?au|jusqu'?a|по|до)\b)\s*"
+        rf"(?P<ldays_b>{day})\b\.?)"
+        rf"|(?P<lday>\b{day}\b\.?)"
+        rf"|(?P<weekdays>\bweekdays\b|\bworking days\b)"
+        rf"|(?P<lweekdays>\b(?:{'|'.join(WEEKDAY_PHRASES)})\b)"
+        rf"|(?P<but>\b(?:{'|'.join(EXCEPT_WORDS)})\b)",
+        re.IGNORECASE,
+    )
 
 
 def _day(word: str) -> int | None:
@@ -271,10 +352,24 @@ def _day(word: str) -> int | None:
     return matches[0] if matches else None
 
 
-def _month(word: str) -> int | None:
+def _local_day(word: str) -> tuple[int, str] | None:
+    """A weekday word of the other languages: its day and how sure it is one (`words`)."""
+    word = re.sub(r"[\s-]+", "-", plain(word).rstrip("."))
+    numbered = re.fullmatch(r"([2-6])[ªa](.*)", word)
+    if numbered:
+        return int(numbered[1]) - 2, SURE if numbered[2] else WEAK
+    return day_words().get(word)
+
+
+def _english_month(word: str) -> int | None:
     word = word.lower().rstrip(".")
     matches = [i + 1 for i, name in enumerate(_MONTHS) if len(word) >= 3 and name.startswith(word)]
     return matches[0] if matches else None
+
+
+def _month(word: str) -> int | None:
+    """An English month ("Mar", "March"), else one of the other languages' ("marzo", "mars")."""
+    return _english_month(word) or month_words().get(plain(word).rstrip("."))
 
 
 def _clock(hour: str, minute: str | None, half: str | None) -> time | None:
@@ -362,53 +457,279 @@ class Reading:
 
 def read_text(text: str, default_zone: str, *, today: date | None = None) -> Reading:
     """A best-effort reading of "Tuesdays and Thursdays 08:00–11:00 Lima", "Mon-Fri 9-12",
-    "12 March 2026 14:00-16:00": days or dates are collected until hours follow, and those
-    hours go with them (hours with no days before them go with the last days read). Times
-    given with an offset ("9-12 UTC+8") are read in the default zone, and `offset` says so:
-    the person chooses the zone."""
+    "12 March 2026 14:00-16:00", and of the same in Spanish, French, Portuguese and Russian
+    ("martes y jueves de 8:00 a 11:00", "du lundi au vendredi, 9h-12h", "12 de março, das 14h
+    às 16h", "по вторникам с 9 до 12"): days or dates are collected until hours follow, and
+    those hours go with them (hours with no days before them go with the last days read); a
+    day after "excepto", "sauf", "кроме"… is taken out. Times given with an offset ("9-12
+    UTC+8") are read in the default zone, and `offset` says so: the person chooses the zone."""
     today = today or datetime.now(UTC).date()
     text = (text or "").replace("–", "-").replace("—", "-").replace("‑", "-")
     named = find_zone(text)
     zone = named or default_zone
-    windows: list[Window] = []
+    windows: list[Window | None] = []
     days: set[int] = set()
     dates: list[date] = []
     last: tuple[frozenset[int], list[date]] = (frozenset(), [])
-    for match in _TOKEN.finditer(text):
-        kind = match.lastgroup
-        groups = match.groups()
-        if kind == "iso":
-            with suppress(ValueError):
-                dates.append(date.fromisoformat(match.group("iso")))
-        elif kind == "dm":
-            found = _date(groups[4], _month(groups[3]), groups[2], today)
-            dates.extend([found] if found else [])
-        elif kind == "md":
-            found = _date(groups[8], _month(groups[6]), groups[7], today)
-            dates.extend([found] if found else [])
-        elif kind == "days":
-            first, final = _day(groups[17]), _day(groups[18])
-            if first is not None and final is not None:
-                span = (final - first) % 7
-                days.update((first + k) % 7 for k in range(span + 1))
-        elif kind == "day":
-            day = _day(match.group("day"))
-            days.update([day] if day is not None else [])
-        elif kind == "weekdays":
-            days.update(range(5))
-        elif kind == "range":
-            hours = _hours(groups[10:16])
-            if hours is None:
-                continue
+    weekly: list[int] = []  # the windows made of `last`'s weekdays, to take a day out of
+    for token in _tokens(unaccented(text), today):
+        if token.kind == "dates":
+            dates.extend(token.dates)
+        elif token.kind == "days" and not token.taken_out:
+            days.update(token.days)
+        elif token.kind == "days" and days:
+            days -= token.days
+        elif token.kind == "days" and last[0]:
+            last = (last[0] - token.days, last[1])
+            for i in weekly:
+                windows[i] = replace(windows[i], weekdays=last[0]) if last[0] else None
+        elif token.kind == "hours":
             if days or dates:
                 last = (frozenset(days), list(dates))
-                days, dates = set(), []
+                days, dates, weekly = set(), [], []
             chosen_days, chosen_dates = last
             if chosen_days:
-                windows.append(Window(zone, chosen_days, None, *hours))
-            windows.extend(Window(zone, frozenset(), on, *hours) for on in chosen_dates)
+                weekly.append(len(windows))
+                windows.append(Window(zone, chosen_days, None, *token.hours))
+            windows.extend(Window(zone, frozenset(), on, *token.hours) for on in chosen_dates)
     offset = None if named is not None else find_offset(text)
-    return Reading(_unique(windows), zone, named is not None, offset)
+    return Reading(_unique([w for w in windows if w is not None]), zone, named is not None, offset)
+
+
+@dataclass
+class _Token:
+    """What one match of `_token_pattern` says: days, dates or hours (or "but", the word before
+    a day taken out)."""
+
+    kind: str
+    start: int
+    end: int
+    days: frozenset[int] = frozenset()
+    dates: tuple[date, ...] = ()
+    hours: tuple[time, time] = (time(0), time(0))
+    sure: str = SURE  # for a weekday word: how sure it is one (`words`)
+    local: bool = False  # words of the other languages than English
+    clear: bool = False  # for hours: clearly times ("9:00", "9h", "de 9 a 12"), not "2-3"
+    word: str = ""
+    taken_out: bool = False  # days after "excepto", "sauf", "кроме"…
+
+
+# Between two weekdays of a list: "ven., sam.", "mar y jue", "terças e quintas", "вт и чт".
+_LISTED = re.compile(
+    r"\.?\s*(?:[,/&+;]|\b(?:y|e|et|и|and|o|ou|или)\b)\s*(?:(?:el|los|le|les|o|os|a|as|в|во|по)\s+)?",
+    re.IGNORECASE,
+)
+# Between a weekday and its hours: "dom. de 9h à 12h", "sexta, das 9h às 12h".
+_BEFORE_HOURS = re.compile(
+    r"\.?[\s,:]*(?:(?:de|desde|das|du|des|entre|с|со|от)\s+(?:(?:las|les|as|os)\s+)?)?",
+    re.IGNORECASE,
+)
+# Words before hours that make a number a time ("de 9 a 12", "с 9 до 12"); "entre 9 y 12".
+_FROM = re.compile(
+    r"\b(?:de|desde|das|du|des|entre|с|со|от|между|from)\s+(?:(?:las|les|as|os)\s+)?$",
+    re.IGNORECASE,
+)
+_BETWEEN = re.compile(r"\b(?:entre|между)\s+(?:(?:las|les|as|os)\s+)?$", re.IGNORECASE)
+# "às quintas", "nas sextas": a Portuguese plural after its article is a weekday.
+_PLURAL_ARTICLE = re.compile(r"\b(?:as|nas|aos|todas\s+as)\s+$", re.IGNORECASE)
+# Between "excepto"/"sauf"/"кроме" and the day taken out.
+_ARTICLES = re.compile(r"\s*(?:(?:el|los|la|las|le|les|o|os|a|as|в|во|по|на)\s+)*", re.IGNORECASE)
+# A weekday naming the date after it ("martes 12 de marzo", "jeudi, le 12 mars").
+_NAMING = re.compile(r"[\s,]*(?:(?:el|le|o)\s+)?", re.IGNORECASE)
+_SAINT = re.compile(r"\bsanto\s+$", re.IGNORECASE)  # "Santo Domingo" is a city
+
+
+def _tokens(text: str, today: date) -> list[_Token]:
+    """The dates, days and hours of `text` (`unaccented`), in order, each read in its context:
+    an ordinary word that may be a weekday ("mar", "vie", "sexta") is one only among days or
+    before hours."""
+    found = [
+        token
+        for match in _token_pattern().finditer(text)
+        if (token := _token(match, text, today)) is not None
+    ]
+    found = _join_spans(found, text)
+    local = any(token.local and token.sure == SURE for token in found)
+    kept = []
+    for i, token in enumerate(found):
+        before = found[i - 1] if i else None
+        after = found[i + 1] if i + 1 < len(found) else None
+        if token.kind == "but":
+            if (
+                after is not None
+                and after.kind == "days"
+                and _ARTICLES.fullmatch(text, token.end, after.start)
+            ):
+                after.taken_out = True
+            continue
+        if (
+            token.kind == "days"
+            and not token.taken_out
+            and not _a_day_here(token, before, after, text, local)
+        ):
+            continue
+        kept.append(token)
+    return kept
+
+
+# Between the two dates of a span across months: "del 28 de febrero al 3 de marzo", "du 28
+# février au 3 mars", "с 28 февраля по 3 марта".
+_SPAN_WORD = re.compile(r"\s*(?:al|au|a|ao|hasta|ate|jusqu'?au|по|до)\s+", re.IGNORECASE)
+
+
+def _join_spans(found: list[_Token], text: str) -> list[_Token]:
+    """Two dates joined by "al", "au", "по"… as the days from one to the other: a week at most,
+    as "del 12 al 16 de marzo"; a longer span is read as nothing, not as its two ends."""
+    joined: list[_Token] = []
+    for token in found:
+        before = joined[-1] if joined else None
+        if (
+            token.kind == "dates"
+            and before is not None
+            and before.kind == "dates"
+            and len(before.dates) == len(token.dates) == 1
+            and (token.local or before.local)
+            and _SPAN_WORD.fullmatch(text, before.end, token.start)
+        ):
+            first, final = before.dates[0], token.dates[0]
+            if first > final and first.year > final.year:
+                # "del 28 de febrero al 3 de marzo" read on 1 March: February has passed, and
+                # went to next year alone.
+                with suppress(ValueError):
+                    first = first.replace(year=final.year)
+            days = (final - first).days
+            dates = (
+                tuple(first + timedelta(days=k) for k in range(days + 1)) if 0 < days < 7 else ()
+            )
+            joined[-1] = replace(before, end=token.end, dates=dates, local=True)
+            continue
+        joined.append(token)
+    return joined
+
+
+def _a_day_here(
+    token: _Token, before: _Token | None, after: _Token | None, text: str, local: bool
+) -> bool:
+    """Whether weekday `token` is one where it stands."""
+    if not token.local:
+        # French "mon" (my) in a French text: "mon équipe", not Monday ("Mon 9-12" is).
+        return not (local and token.word == "mon" and re.match(r"\s+[^\W\d_]", text[token.end :]))
+    if _SAINT.search(text, 0, token.start):
+        return False
+    if (
+        after is not None
+        and after.kind == "dates"
+        and _NAMING.fullmatch(text, token.end, after.start)
+    ):
+        return False  # the date says the day
+    if token.sure == SURE:
+        return True
+    listed = (
+        before is not None
+        and before.kind == "days"
+        and _LISTED.fullmatch(text, before.end, token.start)
+    ) or (
+        after is not None
+        and after.kind == "days"
+        and _LISTED.fullmatch(text, token.end, after.start)
+    )
+    if listed or token.sure == LISTED:
+        return bool(listed)
+    hours_next = (
+        after is not None
+        and after.kind == "hours"
+        and after.clear
+        and _BEFORE_HOURS.fullmatch(text, token.end, after.start)
+    )
+    plural = token.word.lower().endswith("s") and _PLURAL_ARTICLE.search(text, 0, token.start)
+    return bool(hours_next or plural)
+
+
+def _token(match: re.Match, text: str, today: date) -> _Token | None:
+    """The token a match of `_token_pattern` is, or None where it reads as nothing."""
+    kind, group = match.lastgroup, match.group
+    at = {"start": match.start(), "end": match.end()}
+    if kind == "iso":
+        with suppress(ValueError):
+            return _Token("dates", **at, dates=(date.fromisoformat(group("iso")),))
+        return None
+    if kind in ("dm", "md"):
+        found = _date(
+            group(f"{kind}_year"), _month(group(f"{kind}_month")), group(f"{kind}_day"), today
+        )
+        return _Token("dates", **at, dates=(found,)) if found else None
+    if kind == "ldm":
+        word = plain(group("ldm_month"))
+        if word in WEAK_MONTHS and not (group("ldm_de") or group("ldm_dot") or group("ldm_year")):
+            return None  # "12 out of 20"
+        found = _date(group("ldm_year"), month_words()[word], group("ldm_day"), today)
+        return _Token("dates", **at, dates=(found,), local=True) if found else None
+    if kind == "span":
+        return _Token("dates", **at, dates=_span(match, today), local=True)
+    if kind in ("range", "lrange"):
+        return _hours_token(match, text)
+    if kind in ("days", "day", "weekdays"):
+        if kind == "weekdays":
+            return _Token("days", **at, days=frozenset(range(5)))
+        first = _day(group("days_a") if kind == "days" else group("day"))
+        final = _day(group("days_b")) if kind == "days" else first
+        if first is None or final is None:
+            return None
+        return _Token("days", **at, days=_through(first, final), word=group(0))
+    if kind == "lweekdays":
+        return _Token("days", **at, days=frozenset(range(5)), local=True)
+    if kind == "ldays":
+        first, final = _local_day(group("ldays_a")), _local_day(group("ldays_b"))
+        if first is None or final is None:
+            return None
+        return _Token("days", **at, days=_through(first[0], final[0]), local=True)
+    if kind == "lday":
+        found = _local_day(group("lday"))
+        if found is None:
+            return None
+        day, sure = found
+        return _Token("days", **at, days=frozenset({day}), sure=sure, local=True, word=group(0))
+    return _Token("but", **at)
+
+
+def _through(first: int, final: int) -> frozenset[int]:
+    """The weekdays from `first` to `final`, across Sunday if need be ("Fri-Mon")."""
+    return frozenset((first + k) % 7 for k in range((final - first) % 7 + 1))
+
+
+def _span(match: re.Match, today: date) -> tuple[date, ...]:
+    """The dates of "del 12 al 16 de marzo": a week at most (the form has seven rows); a
+    longer span is read as nothing, not as its last day."""
+    first, final = int(match.group("span_a")), int(match.group("span_b"))
+    month = month_words()[plain(match.group("span_month"))]
+    start = _date(match.group("span_year"), month, str(first), today)
+    if start is None or not 0 < final - first < 7:
+        return ()
+    found = []
+    for number in range(first, final + 1):
+        with suppress(ValueError):
+            found.append(start.replace(day=number))
+    return tuple(found)
+
+
+def _hours_token(match: re.Match, text: str) -> _Token | None:
+    english = match.lastgroup == "range"
+    names = ("ra", "rb") if english else ("la", "lb")
+    parts = [match.group(f"{name}_{part}") for name in names for part in "hmx"]
+    if not english:
+        parts[2] = parts[5] = None  # a unit ("h", "horas"), not a half of the day
+    hours = _hours(parts)
+    if hours is None:
+        return None
+    after_from = bool(_FROM.search(text, 0, match.start()))
+    marked = any(match.group(f"{name}_{part}") for name in names for part in "mx")
+    if not english:
+        by = match.group("lrange_by").lower()
+        if by in ("y", "e", "et", "и") and not _BETWEEN.search(text, 0, match.start()):
+            return None  # "9 y 12" is two numbers; "entre 9 y 12" hours
+        if by != "-" and not (after_from or marked):
+            return None  # "2 a 3 veces"; "de 2 a 3", "2h a 3h" are hours
+    return _Token("hours", match.start(), match.end(), hours=hours, clear=after_from or marked)
 
 
 def _unique(windows: list[Window]) -> list[Window]:

@@ -1,0 +1,194 @@
+"""Availability written in Spanish, French, Portuguese and Russian is read as the English is:
+weekdays (names, abbreviations, plurals, Russian cases), ranges of days, working days, dates
+with month names, hours with the languages' own connectors. An ordinary word that may be a day
+("mar", "vie", "dom", "ter", "sexta") is one only among days or before hours: a reading is a
+suggestion, and none is better than a wrong one."""
+
+import html
+from datetime import date
+
+import pytest
+
+from planner.availability.windows import read_text, weekday_mask
+from tests.availability.test_pages import VOLUNTEER
+from tests.support import csrf_token
+
+TODAY = date(2026, 12, 2)
+WEEKDAYS = "1111100"
+
+
+def read(text: str, zone: str = "Europe/Zurich") -> list[tuple]:
+    reading = read_text(text, zone, today=TODAY)
+    return [
+        (
+            weekday_mask(w.weekdays) if w.on is None else w.on,
+            f"{w.starts:%H:%M}-{w.ends:%H:%M}",
+            w.time_zone,
+        )
+        for w in reading.windows
+    ]
+
+
+def one(days, hours: str, zone: str = "Europe/Zurich") -> list[tuple]:
+    return [(days, hours, zone)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("martes y jueves de 8:00 a 11:00", one("0101000", "08:00-11:00")),
+        ("martes y jueves, 08:00–11:00", one("0101000", "08:00-11:00")),  # the form's hint
+        ("los martes de 9 a 12, hora de Lima", one("0100000", "09:00-12:00", "America/Lima")),
+        ("De lunes a viernes de 9:00 a 12:00", one(WEEKDAYS, "09:00-12:00")),
+        ("lun-vie 9h-12h", one(WEEKDAYS, "09:00-12:00")),
+        ("lun, mar, mié 10:00-12:00", one("1110000", "10:00-12:00")),
+        ("Miercoles y Viernes 15:00-17:00", one("0010100", "15:00-17:00")),
+        ("sábados y domingos de 10 a 12 h", one("0000011", "10:00-12:00")),
+        ("días hábiles, de 14:00 a 16:00, Bogotá", one(WEEKDAYS, "14:00-16:00", "America/Bogota")),
+        ("días laborables entre las 9 y las 13 h", one(WEEKDAYS, "09:00-13:00")),
+        ("el 12 de marzo de 2027, de 14 a 16 h", one(date(2027, 3, 12), "14:00-16:00")),
+        # The weekday before a date names the date: not every Tuesday.
+        ("martes 12 de marzo de 9 a 12", one(date(2027, 3, 12), "09:00-12:00")),
+        (
+            "del 15 al 17 de marzo, de 9 a 12",
+            [(date(2027, 3, d), "09:00-12:00", "Europe/Zurich") for d in (15, 16, 17)],
+        ),
+        ("de lunes a viernes de 9 a 12, excepto el miércoles", one("1101100", "09:00-12:00")),
+        ("al menos los martes de 9 a 12", one("0100000", "09:00-12:00")),  # at least
+        ("Santo Domingo, martes de 9 a 11", one("0100000", "09:00-11:00", "America/Santo_Domingo")),
+    ],
+)
+def test_spanish(text, expected):
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("mardi et jeudi 8h-11h", one("0101000", "08:00-11:00")),
+        ("les mardis de 9h à 12h", one("0100000", "09:00-12:00")),
+        ("du lundi au vendredi, de 9h à 12h", one(WEEKDAYS, "09:00-12:00")),
+        ("lun. au ven. 9h30-11h", one(WEEKDAYS, "09:30-11:00")),
+        ("ven., sam. 9-12 h", one("0000110", "09:00-12:00")),
+        ("dim. de 10h à 12h", one("0000001", "10:00-12:00")),
+        ("les lundis et mercredis entre 9h et 11h", one("1010000", "09:00-11:00")),
+        ("jours ouvrés de 14h à 16h, heure de Paris", one(WEEKDAYS, "14:00-16:00", "Europe/Paris")),
+        ("jours ouvrables 9 h - 12 h", one(WEEKDAYS, "09:00-12:00")),
+        ("le 12 mars 2027 de 14h à 16h", one(date(2027, 3, 12), "14:00-16:00")),
+        ("1er mars, 9h30-11h", one(date(2027, 3, 1), "09:30-11:00")),
+        (
+            "du 28 février au 2 mars, 9h-12h",
+            [
+                (day, "09:00-12:00", "Europe/Zurich")
+                for day in (date(2027, 2, 28), date(2027, 3, 1), date(2027, 3, 2))
+            ],
+        ),
+        # "mon" is "my" in a French sentence, not Monday.
+        ("mon équipe est disponible le mardi de 9h à 12h", one("0100000", "09:00-12:00")),
+        ("du lundi au vendredi 9h-12h, sauf le mercredi", one("1101100", "09:00-12:00")),
+    ],
+)
+def test_french(text, expected):
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("terças e quintas, 08:00–11:00", one("0101000", "08:00-11:00")),  # the form's hint
+        ("às terças, das 9h às 12h", one("0100000", "09:00-12:00")),
+        ("de segunda a sexta, das 9h às 12h", one(WEEKDAYS, "09:00-12:00")),
+        ("segunda-feira e quarta-feira 14h-16h", one("1010000", "14:00-16:00")),
+        ("seg a sex 9h-12h", one(WEEKDAYS, "09:00-12:00")),
+        ("ter, qua e qui 10h-12h", one("0111000", "10:00-12:00")),
+        ("2ª a 6ª feira, 9h-12h", one(WEEKDAYS, "09:00-12:00")),
+        ("às quintas de 14h às 16h", one("0001000", "14:00-16:00")),
+        (
+            "dias úteis, das 9 às 12, horário de Brasília",
+            one(WEEKDAYS, "09:00-12:00", "America/Sao_Paulo"),
+        ),
+        ("12 de março, das 14h às 16h", one(date(2027, 3, 12), "14:00-16:00")),
+        ("12 de out. de 2027, 9h-12h", one(date(2027, 10, 12), "09:00-12:00")),
+        ("de segunda a sexta das 9h às 12h, exceto às quartas", one("1101100", "09:00-12:00")),
+    ],
+)
+def test_portuguese(text, expected):
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("вторник и четверг 08:00–11:00", one("0101000", "08:00-11:00")),  # the form's hint
+        ("по вторникам и четвергам с 9 до 12", one("0101000", "09:00-12:00")),
+        ("во вторник и в пятницу с 9:00 до 12:00", one("0100100", "09:00-12:00")),
+        ("в среду с 9 до 11", one("0010000", "09:00-11:00")),
+        ("в субботу 10:00-12:00", one("0000010", "10:00-12:00")),
+        ("с понедельника по пятницу с 9 до 12", one(WEEKDAYS, "09:00-12:00")),
+        ("Пн–Пт 9-12", one(WEEKDAYS, "09:00-12:00")),
+        ("пн, ср, пт 14:00–16:00", one("1010100", "14:00-16:00")),
+        ("будни с 10 до 12 ч", one(WEEKDAYS, "10:00-12:00")),
+        ("в рабочие дни с 9.00 до 12.00", one(WEEKDAYS, "09:00-12:00")),
+        ("12 марта с 14 до 16", one(date(2027, 3, 12), "14:00-16:00")),
+        ("12 марта 2027 г., 14:00-16:00", one(date(2027, 3, 12), "14:00-16:00")),
+        ("с понедельника по пятницу, кроме среды, с 9 до 12", one("1101100", "09:00-12:00")),
+    ],
+)
+def test_russian(text, expected):
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Ordinary words that are also weekdays or connectors, with no days around them.
+        "el mar está tranquilo 9-12",
+        "Nos vemos a las 9",
+        "de 2 a 3 presentaciones por año",
+        "martes 9 a 12 personas",  # two numbers joined by "a" are no hours by themselves
+        "mar 9:00-12:00",  # Tuesday in Spanish, 9 March in English: neither
+        "dom 10-12",  # a gift, or Sunday: 10-12 is not clearly hours
+        "la vie est belle 9h-12h",
+        "qui peut présenter 9h-12h",
+        "a segunda semana de março, das 9h às 12h",
+        "posso ter 2-3 apresentações, das 9h às 12h",
+        "12 out of 20 slots 9-12",
+        "среда разработки 9-12",
+        "del 1 al 30 de abril de 9 a 12",  # a month is not a week's rows: read as nothing
+        "cualquier día excepto los viernes, de 9 a 12",
+    ],
+)
+def test_what_is_not_read(text):
+    assert read(text) == []
+
+
+def test_english_is_read_as_before_and_beside_the_other_languages():
+    assert read("Tuesdays and Thursdays 08:00–11:00") == one("0101000", "08:00-11:00")
+    assert read("Mar 12 9-12") == one(date(2027, 3, 12), "09:00-12:00")
+    assert read("12-16 Mar 9-12") == []  # hours, with no day before them, as before
+    assert read("Mon-Fri 9-12 Lima") == one(WEEKDAYS, "09:00-12:00", "America/Lima")
+    assert read("mon, wed 9h-12h") == one("1010000", "09:00-12:00")
+    # English and Spanish in one text: each read.
+    assert read("Tue 9-11; jueves de 14 a 16") == [
+        ("0100000", "09:00-11:00", "Europe/Zurich"),
+        ("0001000", "14:00-16:00", "Europe/Zurich"),
+    ]
+
+
+def test_the_spanish_volunteer_form_is_filled_from_spanish(client, survey):
+    data = {
+        **VOLUNTEER,
+        "availability": "martes y jueves de 8:00 a 11:00",
+        "csrf_token": csrf_token(client, "/volunteer"),
+        "read_availability": "1",
+    }
+    response = client.post("/volunteer", data=data, headers={"Accept-Language": "es"})
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert '<html lang="es">' in page
+    assert '<input checked id="windows-0-weekdays-1" name="windows-0-weekdays"' in page  # mar
+    assert '<input checked id="windows-0-weekdays-3" name="windows-0-weekdays"' in page  # jue
+    assert 'id="windows-0-weekdays-2" name="windows-0-weekdays"' in page
+    assert '<input checked id="windows-0-weekdays-2"' not in page
+    assert 'name="windows-0-starts" type="time" value="08:00"' in page
+    assert 'name="windows-0-ends" type="time" value="11:00"' in page
