@@ -103,6 +103,13 @@ def secrets_named(texts: Sequence[str]) -> set[int]:
     """Which of `texts` (their positions) hold a secret, as `names_a_secret` says of one: the
     digests of all of them are looked up together, a query per thousands, so a file of many
     lines (a survey) costs a few queries, not two a line."""
+    # A text said many times (a file's blank or repeated lines) is read once.
+    distinct = list(dict.fromkeys(texts))
+    found = {distinct[position] for position in _secrets_named(distinct)}
+    return {position for position, text in enumerate(texts) if text in found}
+
+
+def _secrets_named(texts: Sequence[str]) -> set[int]:
     # Here, not above: the calendar's operations import the agenda's checks, which import this.
     from planner.calendar.operations import signed_as_feed_token
 

@@ -320,7 +320,7 @@ def secrets_held(record: SurveyRecord) -> list[str]:
         )
     fields = [field for field in fields if field[0]]
     held = secrets_named([*lines, *(value for value, *_ in fields)])
-    flagged = {number for number in range(1, len(lines) + 1) if number - 1 in held}
+    flagged = {position + 1 for position in held if position < len(lines)}
     problems = [f"line {number}: the file's text {PRIVATE_TEXT}" for number in sorted(flagged)]
     for position, (_value, what, where, span) in enumerate(fields, start=len(lines)):
         if position not in held:

@@ -536,3 +536,21 @@ def test_a_long_file_s_secrets_are_looked_up_in_a_few_queries(api, client, app_c
     assert f"line {len(rows)}: the text of XA's focus answer on Rec 10" in refused.json["message"]
     lookups = [s for s in statements if "link_hash" in s]
     assert 1 <= len(lookups) <= 4, len(lookups)
+
+
+def test_a_line_said_twice_is_named_both_times(api, client, app_context):
+    """A file's lines are read once per distinct text (a 2 MB file of blank lines costs no more
+    than its distinct lines): a line holding a secret that comes twice is still named twice."""
+    link = _volunteer_link(client)
+    data = BUNDLED_BYTES.replace(b"Auto classification, Search", f"See {link}".encode(), 1)
+    lines = data.split(b"\n")
+    held = next(number for number, line in enumerate(lines, start=1) if link.encode() in line)
+    data = b"\n".join([*lines, lines[held - 1]])
+    refused = api.post(
+        "/api/v1/surveys",
+        data={"file": (io.BytesIO(data), "CWS-13-26.txt"), "alias": "GE=DE"},
+        content_type="multipart/form-data",
+    )
+    assert refused.status_code == 400, refused.json
+    for number in (held, len(lines) + 1):
+        assert f"line {number}: the file's text holds the secret" in refused.json["message"]
