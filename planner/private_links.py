@@ -113,9 +113,18 @@ def _secrets_named(texts: Sequence[str]) -> set[int]:
     # Here, not above: the calendar's operations import the agenda's checks, which import this.
     from planner.calendar.operations import signed_as_feed_token
 
-    runs_of = [set(_SECRET_LIKE.findall(t)) | set(_SECRET_LIKE.findall(unquote(t))) for t in texts]
+    # A text without an escape reads the same decoded; most texts (a survey's lines) hold no
+    # run at all, and have nothing more to look up.
+    runs_of = [
+        set(_SECRET_LIKE.findall(t))
+        | (set(_SECRET_LIKE.findall(unquote(t))) if "%" in t else set())
+        for t in texts
+    ]
     digests_of: list[set[str]] = []
     for runs in runs_of:
+        if not runs:
+            digests_of.append(set())
+            continue
         candidates = runs | {part for run in runs for part in run.split(".") if len(part) >= 20}
         candidates |= {
             run[start : start + _TOKEN_LENGTH]
@@ -134,6 +143,8 @@ def _secrets_named(texts: Sequence[str]) -> set[int]:
     secret = current_app.config["SECRET_KEY"]
     found = set()
     for position, (runs, digests) in enumerate(zip(runs_of, digests_of, strict=True)):
+        if not runs:
+            continue
         signed = runs | {s for run in runs for s in _SIGNED.findall(run)}
         if digests & live or any(
             read_token(s) is not None or signed_as_feed_token(s, secret) for s in signed
