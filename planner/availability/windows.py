@@ -8,17 +8,25 @@ from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
-from babel.dates import format_skeleton, get_day_names
+from babel.dates import format_skeleton, get_day_names, get_timezone_location
 from flask_babel import gettext
 
 from planner.availability.words import (
+    CHINESE_AFTER_DAY,
+    CHINESE_AFTERNOON,
+    CHINESE_COUNTERS,
+    CHINESE_DAYS,
+    CHINESE_HOURS,
+    CHINESE_MORNING,
     EXCEPT_WORDS,
+    FULL_WIDTH,
     LISTED,
     SURE,
     WEAK,
     WEAK_MONTHS,
     WEEKDAY_PHRASES,
     day_words,
+    has_chinese,
     month_words,
     plain,
     unaccented,
@@ -31,6 +39,7 @@ from planner.timezones import (
     is_time_zone,
     place_key,
     place_time_zones,
+    resolve_zone,
     zone_info,
 )
 
@@ -297,9 +306,11 @@ def _alternatives(words: Iterable[str]) -> str:
 
 
 @cache
-def _token_pattern() -> re.Pattern:
+def _token_pattern(chinese: bool = False) -> re.Pattern:
     """Dates, weekdays and hours in free text (`unaccented`), English and the pages' other
-    languages; the English alternatives come before theirs where both could match."""
+    languages; the English alternatives come before theirs where both could match. Chinese
+    ones (`_chinese_patterns`) come last, and only for a text with Han characters: any other
+    text is read as before."""
     days, months = day_words(), month_words()
     day = rf"(?:{_alternatives(days)}|{_NUMBERED_DAY})"
     month = _alternatives(months)
@@ -339,8 +350,61 @@ def _token_pattern() -> re.Pattern:
         rf"|(?P<lday>\b{day}\b\.?)"
         rf"|(?P<weekdays>\bweekdays\b|\bworking days\b)"
         rf"|(?P<lweekdays>\b(?:{'|'.join(WEEKDAY_PHRASES)})\b)"
-        rf"|(?P<but>\b(?:{'|'.join(EXCEPT_WORDS)})\b)",
+        rf"|(?P<but>\b(?:{'|'.join(EXCEPT_WORDS)})\b)" + (_chinese_patterns() if chinese else ""),
         re.IGNORECASE,
+    )
+
+
+# --- Chinese: by characters, as Chinese has no spaces between words --------------------------
+
+_ZH_NUMBER = "[" + "".join(CHINESE_DAYS) + "]"  # 一…六, 日, 天 after 星期, 礼拜 or 周
+# 周 is a surname, and "周一鸣" a person: a day written with 周 is one only before a character
+# that may follow a day (`words.CHINESE_AFTER_DAY`), a sign, a digit, a space or the end.
+_ZH_FOLLOW = rf"(?=$|[^\u4e00-\u9fff]|[{CHINESE_AFTER_DAY}])"
+# Not "上周一", "下周一", "本周一", "这个星期一": one Monday, not every one.
+_ZH_NOT_ONE = r"(?<![上下本这])(?<!上个)(?<!下个)(?<!这个)"
+_ZH_DAY = rf"(?:(?:星期|礼拜){_ZH_NUMBER}|周{_ZH_NUMBER}{_ZH_FOLLOW})"
+_ZH_TO = r"\s*(?:至|到|-|~)\s*"
+_ZH_HALF = "|".join((*CHINESE_MORNING, *CHINESE_AFTERNOON))
+_ZH_NUMERAL_HOUR = "|".join(sorted(CHINESE_HOURS, key=len, reverse=True))
+# Before an hour: not "第2点" (the second point), "差一点", "早一点", "多一点" (a little).
+_ZH_NOT_HOUR = r"(?<![\d.:第差快慢早晚多少好些这那])"
+
+
+def _zh_clock_pattern(name: str) -> str:
+    """A Chinese clock time: "9:00", "9点", "9点半", "9点30分", "9时", "下午2点", "九点"; its
+    parts named `name`_half, _h, _c (a Chinese numeral), _u (":", 点 or 时), _m, _30."""
+    return (
+        rf"(?:(?P<{name}_half>{_ZH_HALF})\s*)?{_ZH_NOT_HOUR}"
+        rf"(?:(?P<{name}_h>\d{{1,2}})|(?P<{name}_c>{_ZH_NUMERAL_HOUR})(?=[点时]))"
+        rf"(?:(?P<{name}_u>:)(?P<{name}_m>\d{{2}})"
+        rf"|(?P<{name}_unit>[点时])(?:(?P<{name}_30>半)|(?P<{name}_mm>\d{{1,2}})分|(?P<{name}_m2>\d{{2}})(?!\d))?)?"
+    )
+
+
+def _chinese_patterns() -> str:
+    """Alternatives of `_token_pattern` for Chinese: "3月12日", "2027年3月12日（星期五）",
+    "3月12日至14日", "星期二", "周一至周五", "周二、四", "工作日", "除周三外", "周三除外",
+    "9点到12点", "上午9:00至11:00", "下午2点至4点"."""
+    date_to = r"\s*(?:至|到|-|~)\s*"
+    return (
+        # A weekday after a date names it: "3月12日（星期五）", "3月12日 周五".
+        rf"|(?P<zdate>(?<!\d)(?:(?P<zd_year>\d{{4}})\s*年\s*)?(?P<zd_month>\d{{1,2}})\s*月\s*"
+        rf"(?P<zd_day>\d{{1,2}})\s*(?P<zd_ri>[日号])?"
+        rf"(?:{date_to}(?:(?P<zd_month2>\d{{1,2}})\s*月\s*)?(?P<zd_day2>\d{{1,2}})\s*[日号])?"
+        rf"(?:\s*[（(]?\s*(?:星期|礼拜|周)(?P<zd_named>{_ZH_NUMBER})\s*[)）]?)?)"
+        rf"|(?P<zhours>{_zh_clock_pattern('za')}{_ZH_TO}{_zh_clock_pattern('zb')})"
+        # "周一至周五", "星期一到星期五", "周一至五", "周一~周五"
+        rf"|(?P<zdays>{_ZH_NOT_ONE}(?:星期|礼拜|周)(?P<zdays_a>{_ZH_NUMBER}){_ZH_TO}"
+        rf"(?:(?:星期|礼拜|周)(?P<zdays_b>{_ZH_NUMBER})|(?P<zdays_c>{_ZH_NUMBER}){_ZH_FOLLOW}))"
+        # "星期二", "每周二", "周二和周四", "周一、三、五"
+        rf"|(?P<zday>{_ZH_NOT_ONE}{_ZH_DAY}"
+        rf"(?:\s*[、和与及或]\s*(?:{_ZH_DAY}|{_ZH_NUMBER}{_ZH_FOLLOW}))*)"
+        # Working days; not "3个工作日" (within three working days) nor "非工作日".
+        r"|(?P<zweekdays>(?<![\d一二两三四五六七八九十几]个)(?<![非\d一二两三四五六七八九十几])工作日)"
+        # "周三除外": the days just before are taken out; "除（了）周三（以）外" the days after.
+        r"|(?P<zout>除外)"
+        r"|(?P<zbut>除了|除)"
     )
 
 
@@ -442,7 +506,31 @@ def find_zone(text: str) -> str | None:
             key = place_key(" ".join(phrase))
             if len(phrase) == size and key in places:
                 return places[key]
-    return None
+    found = _chinese_place().search(text) if has_chinese(text) else None
+    return None if found is None else _chinese_places()[found[0]]
+
+
+@cache
+def _chinese_places() -> dict[str, str]:
+    """Places as Chinese writes them, to their zone: each zone's city in CLDR's zh ("东京",
+    "利马", "上海") and the offices' cities (`PLACES`: "北京", "日内瓦"), where the name means one
+    zone."""
+    names = {name for name in PLACES if re.fullmatch(r"[\u4e00-\u9fff]+", name)}
+    for zone in place_time_zones():
+        name = get_timezone_location(zone, locale="zh", return_city=True)
+        if re.fullmatch(r"[\u4e00-\u9fff]+", name):
+            names.add(name)
+    return {name: zones[0] for name in names if len(zones := resolve_zone(name)) == 1}
+
+
+@cache
+def _chinese_place() -> re.Pattern:
+    """A place in Chinese text: a city before 时间 ("北京时间", "东京时间", "利马时间"), as Chinese
+    says a zone, or one of the offices' cities alone ("北京", "日内瓦"). Chinese has no spaces: a
+    CLDR city alone may be part of another word, and is not read."""
+    cities = _alternatives(_chinese_places())
+    offices = _alternatives(name for name in _chinese_places() if name in PLACES)
+    return re.compile(rf"(?P<place>{cities})(?=时间)|(?P<office>{offices})")
 
 
 @dataclass(frozen=True)
@@ -457,14 +545,16 @@ class Reading:
 
 def read_text(text: str, default_zone: str, *, today: date | None = None) -> Reading:
     """A best-effort reading of "Tuesdays and Thursdays 08:00–11:00 Lima", "Mon-Fri 9-12",
-    "12 March 2026 14:00-16:00", and of the same in Spanish, French, Portuguese and Russian
-    ("martes y jueves de 8:00 a 11:00", "du lundi au vendredi, 9h-12h", "12 de março, das 14h
-    às 16h", "по вторникам с 9 до 12"): days or dates are collected until hours follow, and
-    those hours go with them (hours with no days before them go with the last days read); a
-    day after "excepto", "sauf", "кроме"… is taken out. Times given with an offset ("9-12
-    UTC+8") are read in the default zone, and `offset` says so: the person chooses the zone."""
+    "12 March 2026 14:00-16:00", and of the same in Spanish, French, Portuguese, Russian and
+    Chinese ("martes y jueves de 8:00 a 11:00", "du lundi au vendredi, 9h-12h", "12 de março,
+    das 14h às 16h", "по вторникам с 9 до 12", "每周二和周四上午9点到11点"): days or dates are
+    collected until hours follow, and those hours go with them (hours with no days before them
+    go with the last days read); a day after "excepto", "sauf", "кроме", 除… is taken out, and
+    one before 除外. Times given with an offset ("9-12 UTC+8") are read in the default zone, and
+    `offset` says so: the person chooses the zone."""
     today = today or datetime.now(UTC).date()
     text = (text or "").replace("–", "-").replace("—", "-").replace("‑", "-")
+    text = text.translate(FULL_WIDTH)  # "９：００－１２：００" as typed in Chinese
     named = find_zone(text)
     zone = named or default_zone
     windows: list[Window | None] = []
@@ -472,6 +562,14 @@ def read_text(text: str, default_zone: str, *, today: date | None = None) -> Rea
     dates: list[date] = []
     last: tuple[frozenset[int], list[date]] = (frozenset(), [])
     weekly: list[int] = []  # the windows made of `last`'s weekdays, to take a day out of
+    ahead: set[int] = set()  # "除周三外" before any days: out of the days that follow
+
+    def take_out(out: Iterable[int]) -> None:
+        nonlocal last
+        last = (last[0] - frozenset(out), last[1])
+        for i in weekly:
+            windows[i] = replace(windows[i], weekdays=last[0]) if last[0] else None
+
     for token in _tokens(unaccented(text), today):
         if token.kind == "dates":
             dates.extend(token.dates)
@@ -479,19 +577,21 @@ def read_text(text: str, default_zone: str, *, today: date | None = None) -> Rea
             days.update(token.days)
         elif token.kind == "days" and days:
             days -= token.days
+        elif token.kind == "days" and token.forward:
+            ahead |= token.days
         elif token.kind == "days" and last[0]:
-            last = (last[0] - token.days, last[1])
-            for i in weekly:
-                windows[i] = replace(windows[i], weekdays=last[0]) if last[0] else None
+            take_out(token.days)
         elif token.kind == "hours":
             if days or dates:
-                last = (frozenset(days), list(dates))
-                days, dates, weekly = set(), [], []
+                last = (frozenset(days - ahead), list(dates))
+                days, dates, weekly, ahead = set(), [], [], set()
             chosen_days, chosen_dates = last
             if chosen_days:
                 weekly.append(len(windows))
                 windows.append(Window(zone, chosen_days, None, *token.hours))
             windows.extend(Window(zone, frozenset(), on, *token.hours) for on in chosen_dates)
+    if ahead and last[0]:
+        take_out(ahead)  # "周一至周五9点到12点，除周三外"
     offset = None if named is not None else find_offset(text)
     return Reading(_unique([w for w in windows if w is not None]), zone, named is not None, offset)
 
@@ -512,6 +612,8 @@ class _Token:
     clear: bool = False  # for hours: clearly times ("9:00", "9h", "de 9 a 12"), not "2-3"
     word: str = ""
     taken_out: bool = False  # days after "excepto", "sauf", "кроме"…
+    needs_day: bool = False  # Chinese hours with no mark ("9-12"): hours only after days
+    forward: bool = False  # days after 除 ("除周三外"): out of the days that follow, if none before
 
 
 # Between two weekdays of a list: "ven., sam.", "mar y jue", "terças e quintas", "вт и чт".
@@ -545,7 +647,7 @@ def _tokens(text: str, today: date) -> list[_Token]:
     before hours."""
     found = [
         token
-        for match in _token_pattern().finditer(text)
+        for match in _token_pattern(has_chinese(text)).finditer(text)
         if (token := _token(match, text, today)) is not None
     ]
     found = _join_spans(found, text)
@@ -554,6 +656,20 @@ def _tokens(text: str, today: date) -> list[_Token]:
     for i, token in enumerate(found):
         before = found[i - 1] if i else None
         after = found[i + 1] if i + 1 < len(found) else None
+        if token.kind == "out":  # "周三除外": the days just before are taken out
+            if (
+                before is not None
+                and before.kind == "days"
+                and not text[before.end : token.start].strip()
+            ):
+                before.taken_out = True
+            continue
+        if token.needs_day and not (
+            before is not None
+            and before.kind in ("days", "dates")
+            and _ZH_TO_HOURS.fullmatch(text, before.end, token.start)
+        ):
+            continue
         if token.kind == "but":
             if (
                 after is not None
@@ -561,6 +677,7 @@ def _tokens(text: str, today: date) -> list[_Token]:
                 and _ARTICLES.fullmatch(text, token.end, after.start)
             ):
                 after.taken_out = True
+                after.forward = text[token.start] == "除"
             continue
         if (
             token.kind == "days"
@@ -668,6 +785,22 @@ def _token(match: re.Match, text: str, today: date) -> _Token | None:
         return _Token("dates", **at, dates=_span(match, today), local=True)
     if kind in ("range", "lrange"):
         return _hours_token(match, text)
+    if kind == "zhours":
+        return _zh_hours_token(match, text)
+    if kind == "zdate":
+        found = _zh_date(match, today)
+        return None if found is None else _Token("dates", **at, dates=found, local=True)
+    if kind in ("zdays", "zday"):
+        if kind == "zday":
+            days = _zh_days(group("zday"))
+        else:
+            final = CHINESE_DAYS[group("zdays_b") or group("zdays_c")]
+            days = _through(CHINESE_DAYS[group("zdays_a")], final)
+        return _Token("days", **at, days=days, local=True, word=group(0))
+    if kind == "zweekdays":
+        return _Token("days", **at, days=frozenset(range(5)), local=True)
+    if kind == "zout":
+        return _Token("out", **at)
     if kind in ("days", "day", "weekdays"):
         if kind == "weekdays":
             return _Token("days", **at, days=frozenset(range(5)))
@@ -723,6 +856,8 @@ def _hours_token(match: re.Match, text: str) -> _Token | None:
         return None
     after_from = bool(_FROM.search(text, 0, match.start()))
     marked = any(match.group(f"{name}_{part}") for name in names for part in "mx")
+    if not marked and _ZH_COUNTED.match(text, match.end()):
+        return None  # "2-3人": two to three people, "12-14日" days
     if not english:
         by = match.group("lrange_by").lower()
         if by in ("y", "e", "et", "и") and not _BETWEEN.search(text, 0, match.start()):
@@ -730,6 +865,112 @@ def _hours_token(match: re.Match, text: str) -> _Token | None:
         if by != "-" and not (after_from or marked):
             return None  # "2 a 3 veces"; "de 2 a 3", "2h a 3h" are hours
     return _Token("hours", match.start(), match.end(), hours=hours, clear=after_from or marked)
+
+
+def _zh_days(word: str) -> frozenset[int]:
+    """The days of "星期二", "周二和周四", "周一、三、五" (星期 and 礼拜 hold no day's number)."""
+    return frozenset(CHINESE_DAYS[char] for char in word if char in CHINESE_DAYS)
+
+
+def _zh_date(match: re.Match, today: date) -> tuple[date, ...] | None:
+    """The dates of "3月12日", "2027年3月12日", "3月12日至14日", "2月28日至3月2日" (a week at most,
+    as the other languages' spans; a longer one is none). A weekday after a single date must be
+    its own ("3月12日（星期五）"): a date and a weekday that disagree are not read."""
+    group = match.group
+    first = _date(group("zd_year"), int(group("zd_month")), group("zd_day"), today)
+    if first is None:
+        return None
+    if group("zd_day2") is None:
+        if group("zd_ri") is None:
+            return None  # "3月12": a date written so is too loose to read
+        named = group("zd_named")
+        if named is not None and CHINESE_DAYS[named] != first.weekday():
+            return None
+        return (first,)
+    month = int(group("zd_month2") or group("zd_month"))
+    try:
+        final = date(first.year, month, int(group("zd_day2")))
+    except ValueError:
+        return None
+    if final < first and not group("zd_year"):
+        with suppress(ValueError):
+            final = final.replace(year=final.year + 1)  # "12月30日至1月2日"
+    days = (final - first).days
+    return tuple(first + timedelta(days=k) for k in range(days + 1)) if 0 < days < 7 else ()
+
+
+def _zh_hour(match: re.Match, name: str) -> tuple[int, int, str | None] | None:
+    """Hour, minute and half of the day (`words.CHINESE_MORNING`…) of one `_zh_clock_pattern`."""
+    group = match.group
+    hour = int(group(f"{name}_h")) if group(f"{name}_h") else CHINESE_HOURS[group(f"{name}_c")]
+    if group(f"{name}_30"):
+        minute = 30
+    else:
+        minute = int(group(f"{name}_m") or group(f"{name}_mm") or group(f"{name}_m2") or 0)
+    half = group(f"{name}_half")
+    if half is None:
+        return hour, minute, None
+    if hour > 12:
+        return None  # "上午14点" says two things
+    if (half in ("下午", "傍晚", "晚上") and 1 <= hour <= 11) or (
+        half == "中午" and 1 <= hour <= 5
+    ):
+        hour += 12
+    elif half in ("晚上", "凌晨") and hour == 12:
+        hour = 0
+    return hour, minute, half
+
+
+def _zh_nearest(hour: int, minute: int, other: time, forward: bool) -> time | None:
+    """The time of `hour` (in the same half of the day as `other`'s, or the other half)
+    nearest after `other` (`forward`) or before it: "下午2点到4点" is 14:00 to 16:00, "上午11点到
+    1点" 11:00 to 13:00, "晚上11点到1点" 23:00 to 01:00."""
+    if not (0 <= hour <= 12 and 0 <= minute < 60):
+        return _clock(str(hour), str(minute), None)
+    mark = other.hour * 60 + other.minute
+    choices = [(hour % 12) * 60 + minute, (hour % 12 + 12) * 60 + minute]
+    best = min(choices, key=lambda at: (at - mark) % 1440 if forward else (mark - at) % 1440)
+    return time(best // 60, best % 60)
+
+
+def _zh_hours_token(match: re.Match, text: str) -> _Token | None:
+    """Hours as Chinese writes them. Times with no mark (no ":", 点, 时 nor half of the day:
+    "9-12", "9至12") are hours only right after days (`_tokens`), and a number that counts
+    things is none ("2至3人", "1到2小时")."""
+    first, second = _zh_hour(match, "za"), _zh_hour(match, "zb")
+    if first is None or second is None:
+        return None
+    marked = any(match.group(f"{name}_{part}") for name in ("za", "zb") for part in ("u", "unit"))
+    halves = first[2] is not None or second[2] is not None
+    if not (marked or halves) and _ZH_COUNTED.match(text, match.end()):
+        return None
+    if (first[2] is None) != (second[2] is None):
+        # One half of the day for both: "下午2点至4点", "9点到下午1点".
+        if first[2] is not None:
+            starts = _clock(str(first[0]), str(first[1]), None)
+            ends = _zh_nearest(second[0], second[1], starts, True) if starts else None
+        else:
+            ends = _clock(str(second[0]), str(second[1]), None)
+            starts = _zh_nearest(first[0], first[1], ends, False) if ends else None
+    else:
+        starts = _clock(str(first[0]), str(first[1]), None)
+        ends = _clock(str(second[0]), str(second[1]), None)
+    if starts is None or ends is None or starts == ends:
+        return None
+    return _Token(
+        "hours",
+        match.start(),
+        match.end(),
+        hours=(starts, ends),
+        clear=marked or halves,
+        needs_day=not (marked or halves),
+    )
+
+
+# A number that counts things after it: "2至3人", "2-3次", "1到2小时", "2到3个".
+_ZH_COUNTED = re.compile(rf"\s*(?:[{CHINESE_COUNTERS}]|小时|分钟)")
+# Between days (or dates) and hours with no mark: "周二 9-12", "周一至周五，9至12".
+_ZH_TO_HOURS = re.compile(r"[\s,，、:：]*")
 
 
 def _unique(windows: list[Window]) -> list[Window]:

@@ -1,7 +1,8 @@
 """The words `windows.read_text` reads besides English, in the languages the pages are shown in
 (Spanish, French, Portuguese, Russian): weekday and month names from CLDR (through Babel), and
-the few forms CLDR does not list (plurals, Russian cases), each added on purpose. Words are
-compared `plain`: lower case, without accents ("miércoles", "miercoles"; "terça", "terca")."""
+the few forms CLDR does not list (plurals, Russian cases), each added on purpose; and Chinese's
+characters, read apart (see the end). Words are compared `plain`: lower case, without accents
+("miércoles", "miercoles"; "terça", "terca")."""
 
 import unicodedata
 from functools import cache
@@ -154,3 +155,58 @@ def month_words() -> dict[str, int]:
     for language in LANGUAGES:
         words.update(_cldr_names(get_month_names, language))
     return words
+
+
+# --- Chinese ------------------------------------------------------------------------------------
+# Chinese has no spaces between words: its days, dates and hours are read by characters
+# (`windows._chinese_patterns`), and only in a text with Han characters (`has_chinese`).
+
+# The weekday after 星期, 礼拜 or 周 ("星期二", "礼拜天", "周日"), 0 = Monday.
+CHINESE_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
+
+# Han characters that may follow a day written with 周 ("周二和周四", "周一至周五", "周三上午",
+# "周二下午", "周三除外", "周二有空"): 周 is also a surname ("周一鸣" is a person), and a day
+# followed by any other character is not read ("周二北京时间", "周二按北京时间" are days).
+CHINESE_AFTER_DAY = (
+    "和与及或跟至到从上下中早晚白全整凌傍夜午除外以之的也都均每周星礼有可能不没在是需方空北按"
+)
+
+# Half of the day before an hour: 下午, 傍晚 and 晚上 add 12 to hours 1–11 ("下午2点" is 14:00),
+# 中午 to hours 1–5 ("中午1点" is 13:00); 晚上 and 凌晨 read 12 as midnight.
+CHINESE_MORNING = ("上午", "早上", "早晨", "凌晨")
+CHINESE_AFTERNOON = ("中午", "下午", "傍晚", "晚上")
+
+# Hours in Chinese numerals, before 点 or 时 only ("九点", "十一点", "两点").
+CHINESE_HOURS = {
+    "零": 0,
+    "〇": 0,
+    "一": 1,
+    "两": 2,
+    "二": 2,
+    "三": 3,
+    "四": 4,
+    "五": 5,
+    "六": 6,
+    "七": 7,
+    "八": 8,
+    "九": 9,
+    "十": 10,
+    "十一": 11,
+    "十二": 12,
+    "二十": 20,
+    "二十一": 21,
+    "二十二": 22,
+    "二十三": 23,
+    "二十四": 24,
+}
+
+# What follows a number that counts things, not hours: "2至3人", "1-2个", "2到3小时", "2-3次".
+CHINESE_COUNTERS = "人个位名次场节项篇页岁元天周年月日号"
+
+# Full-width digits and signs as Chinese input methods type them ("９：００－１２：００").
+FULL_WIDTH = str.maketrans("０１２３４５６７８９：～〜－　", "0123456789:~~- ")
+
+
+def has_chinese(text: str) -> bool:
+    """Whether `text` has a Han character: only then are Chinese days and hours looked for."""
+    return any("\u4e00" <= char <= "\u9fff" for char in text)
