@@ -77,7 +77,7 @@ translations: $(VENV)/.test-deps
 	$(BIN)/pybabel -q extract -F babel.cfg -k _l --no-location --sort-output --omit-header \
 		-o planner/translations/messages.pot .
 	$(BIN)/pybabel -q update -i planner/translations/messages.pot -d planner/translations \
-		--no-fuzzy-matching --ignore-obsolete
+		--no-fuzzy-matching --ignore-obsolete --ignore-pot-creation-date
 	$(BIN)/pybabel -q compile -d planner/translations
 
 clean:
