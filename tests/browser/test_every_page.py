@@ -78,6 +78,14 @@ PUBLIC = (
     "/presenter/{presenter_token}/availability",
     "/unsubscribe/{unsubscribe_token}",
     "/login",
+    # The pages people outside the Task Force read in their own language, last: the language
+    # picked sticks for the tab (the pages above are checked in English first).
+    "/volunteer?lang=es",
+    "/proposals/{proposal_token}?lang=ru",
+    "/proposals/{proposal_token}/edit?lang=fr",
+    "/presenter/{presenter_token}?lang=ru",
+    "/presenter/{presenter_token}/availability?lang=pt",
+    "/presenter/{presenter_token}?lang=zh",
 )
 COLEAD = (
     "/",
