@@ -63,6 +63,7 @@ test: $(VENV)/.test-deps
 
 bench: $(VENV)/.test-deps
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/availability_bench.py
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/matching_bench.py
 	$(BIN)/python bench/matching_quality.py

@@ -43,6 +43,7 @@ from planner.offices.models import Office
 from planner.timezones import is_time_zone, local_time, place_in, resolve_zone, zone_city
 
 ROWS = 3  # rows shown; a row left empty is no window
+TEXT_MAX = 500  # the longest availability a proposal keeps in words
 MAX_ROWS = 7
 
 
@@ -234,6 +235,13 @@ def save_proposal_windows(form: AvailabilityFields, proposal) -> None:
 def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> str:
     """Pre-fill the windows from the free-text availability; says what was read (or not), as
     a suggestion to check: the text is never taken as the windows by itself."""
+    if len(text) > TEXT_MAX:
+        # The form refuses it anyway; reading it first is work for nothing (1 MB: seconds).
+        return _(
+            "Your availability text is longer than %(limit)s characters: shorten it, then fill "
+            "the windows from it.",
+            limit=TEXT_MAX,
+        )
     typed = resolve_zone(form.availability_zone.data or "")
     reading = read_text(text, typed[0] if len(typed) == 1 else office_zone or "")
     if not reading.windows:

@@ -639,6 +639,15 @@ _ARTICLES = re.compile(r"\s*(?:(?:el|los|la|las|le|les|o|os|a|as|в|во|по|н
 # A weekday naming the date after it ("martes 12 de marzo", "jeudi, le 12 mars").
 _NAMING = re.compile(r"[\s,]*(?:(?:el|le|o)\s+)?", re.IGNORECASE)
 _SAINT = re.compile(r"\bsanto\s+$", re.IGNORECASE)  # "Santo Domingo" is a city
+# How far before a word the words that change its reading are looked for ("de" before hours,
+# "as" before a plural day): a few words, never the whole text before it, whose reading would
+# then grow with the square of its length (review-130: 40 KB took 8 s on the volunteer form).
+_CONTEXT = 40
+
+
+def _before(start: int) -> int:
+    """Where the context of a word starting at `start` begins (`_CONTEXT`)."""
+    return max(0, start - _CONTEXT)
 
 
 def _tokens(text: str, today: date) -> list[_Token]:
@@ -731,7 +740,7 @@ def _a_day_here(
     if not token.local:
         # French "mon" (my) in a French text: "mon équipe", not Monday ("Mon 9-12" is).
         return not (local and token.word == "mon" and re.match(r"\s+[^\W\d_]", text[token.end :]))
-    if _SAINT.search(text, 0, token.start):
+    if _SAINT.search(text, _before(token.start), token.start):
         return False
     if (
         after is not None
@@ -758,7 +767,9 @@ def _a_day_here(
         and after.clear
         and _BEFORE_HOURS.fullmatch(text, token.end, after.start)
     )
-    plural = token.word.lower().endswith("s") and _PLURAL_ARTICLE.search(text, 0, token.start)
+    plural = token.word.lower().endswith("s") and _PLURAL_ARTICLE.search(
+        text, _before(token.start), token.start
+    )
     return bool(hours_next or plural)
 
 
@@ -854,13 +865,14 @@ def _hours_token(match: re.Match, text: str) -> _Token | None:
     hours = _hours(parts)
     if hours is None:
         return None
-    after_from = bool(_FROM.search(text, 0, match.start()))
+    after_from = bool(_FROM.search(text, _before(match.start()), match.start()))
     marked = any(match.group(f"{name}_{part}") for name in names for part in "mx")
     if not marked and _ZH_COUNTED.match(text, match.end()):
         return None  # "2-3人": two to three people, "12-14日" days
     if not english:
         by = match.group("lrange_by").lower()
-        if by in ("y", "e", "et", "и") and not _BETWEEN.search(text, 0, match.start()):
+        between = _BETWEEN.search(text, _before(match.start()), match.start())
+        if by in ("y", "e", "et", "и") and not between:
             return None  # "9 y 12" is two numbers; "entre 9 y 12" hours
         if by != "-" and not (after_from or marked):
             return None  # "2 a 3 veces"; "de 2 a 3", "2h a 3h" are hours

@@ -192,3 +192,21 @@ def test_the_spanish_volunteer_form_is_filled_from_spanish(client, survey):
     assert '<input checked id="windows-0-weekdays-2"' not in page
     assert 'name="windows-0-starts" type="time" value="08:00"' in page
     assert 'name="windows-0-ends" type="time" value="11:00"' in page
+
+
+def test_a_text_longer_than_the_form_keeps_is_not_read(client, survey):
+    """The button reads before the form is checked: a text past the form's limit (which the
+    form refuses anyway) is not read, whatever it holds, and the page says why."""
+    data = {
+        **VOLUNTEER,
+        "availability": "martes y jueves de 8:00 a 11:00; " * 1500,  # 49,500 characters
+        "csrf_token": csrf_token(client, "/volunteer"),
+        "read_availability": "1",
+    }
+    response = client.post("/volunteer", data=data)
+    page = html.unescape(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert "Your availability text is longer than 500 characters: shorten it" in page
+    assert '<input checked id="windows-0-weekdays-1"' not in page
+    # What was typed stays in the form, to shorten.
+    assert "martes y jueves de 8:00 a 11:00; martes" in page
