@@ -58,7 +58,8 @@ def install(app: Flask) -> None:
 
     @app.after_request
     def content_language(response):
-        if "page_language" in g:
+        # A page's language; not a calendar file or a download its page offers (their own).
+        if "page_language" in g and response.mimetype == "text/html":
             response.headers["Content-Language"] = g.page_language
             # The same address reads differently with another choice or browser language.
             response.vary.update(("Accept-Language", "Cookie"))

@@ -123,10 +123,9 @@ def taken_off(invitation: Invitation) -> bool:
 
 def show_page_to(invitation: Invitation) -> None:
     """The presenter's pages in their language: the one their emails come in, when one is known
-    (as an office contact, or chosen when they volunteered the talk); else their browser's.
-    English is also what `presenter_language` gives a reader it knows nothing of."""
-    language = messages.presenter_language(invitation)
-    show_in(language if language != "en" else None)
+    (as an office contact, or chosen when they volunteered the talk, English too); else their
+    browser's."""
+    show_in(messages.presenter_language(invitation, default=None))
 
 
 def not_theirs(invitation: Invitation) -> str | None:

@@ -297,7 +297,8 @@ def slot_ics(token: str):
     # link, which a calendar shares with whoever sees it; at the SEQUENCE their messages
     # brought it to, which may run ahead of the feeds' (invited again), as an older one is
     # ignored.
-    event = presenter_event(slot, url_for("agenda.meeting", meeting_id=meeting.id, _external=True))
+    agenda = url_for("agenda.meeting", meeting_id=meeting.id, _external=True)
+    event = presenter_event(slot, agenda, messages.presenter_calendar_language(invitation))
     if invitation.email:
         held = messages.held_sequence(slot, invitation.email)
         event = replace(event, sequence=max(event.sequence, held or 0))

@@ -7,6 +7,7 @@ import io
 import re
 
 from flask_babel import force_locale, gettext
+from icalendar import Calendar
 
 from planner.extensions import db
 from planner.languages import show_in
@@ -15,6 +16,7 @@ from planner.offices.models import OfficeContact
 from planner.presenters.models import ANSWER_LABELS
 from tests.mail.test_messages import PRESENTER, outbox
 from tests.presenters.support import TALK, confirm, invite
+from tests.support import publish_as_planned
 
 # What the page says in English, which a translated page must say in its language instead.
 PAGE_WORDS = (
@@ -198,3 +200,28 @@ def test_an_email_written_from_a_translated_page_keeps_its_own_language(app, api
         assert "Alex Example (declined) confirmed" in text
         _subject, text, _html, written = render("answer", "es", **context)
         assert written == "en"  # the co-leads' kinds are written in English only
+
+
+def test_a_presenter_who_chose_english_reads_english_whatever_the_browser(api, slot, presenter):
+    _contact("en")
+    link = invite(api, slot)
+    page = presenter.get(link, headers={"Accept-Language": "es"})
+    assert page.headers["Content-Language"] == "en"
+    assert "Will you present?" in page.get_data(as_text=True)
+
+
+def test_the_slot_to_add_to_their_calendar_reads_as_their_invitation_s_entry(api, slot, presenter):
+    """The download replaces the entry their invitation put in their calendar (the same UID):
+    described in the same language, and a calendar file, not a page in one."""
+    _contact("es")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    download = presenter.get(link + "/slot.ics")
+    assert download.status_code == 200
+    assert "Content-Language" not in download.headers
+    (event,) = Calendar.from_ical(download.data).walk("VEVENT")
+    (sent,) = Calendar.from_ical(invitation.ics).walk("VEVENT")
+    assert event["UID"] == sent["UID"]
+    assert "Zona horaria de la reunión" in str(event["DESCRIPTION"])
+    assert str(event["DESCRIPTION"]) == str(sent["DESCRIPTION"])

@@ -55,6 +55,7 @@ from planner.mail.messages.waiting import (
     held_sequence,
     withdraw_waiting,
 )
+from planner.mail.messages.writing import presenter_calendar_language
 
 __all__ = [
     "SETTLE_AT_MOST",
@@ -71,6 +72,7 @@ __all__ = [
     "link_renewed",
     "link_revoked",
     "link_withdrawn",
+    "presenter_calendar_language",
     "presenter_language",
     "presenter_replaced",
     "proposal_arrived",

@@ -110,11 +110,11 @@ def presenter_zone(invitation: Invitation) -> str:
     return known_zone(invitation.own_zone, "UTC")
 
 
-def presenter_language(invitation: Invitation) -> str:
+def presenter_language(invitation: Invitation, default: str | None = "en") -> str | None:
     """The language this invitation's presenter reads their messages in: theirs as an office
     contact, else the one chosen on the volunteer form when they volunteered the talk (as
-    `presenter_zone` is the zone they read times in)."""
-    return language_of(invitation.email, slot=invitation.slot)
+    `presenter_zone` is the zone they read times in); `default` when neither says."""
+    return language_of(invitation.email, slot=invitation.slot, default=default)
 
 
 def language_of(
@@ -123,14 +123,16 @@ def language_of(
     *,
     slot: Slot | None = None,
     volunteer: tuple[str | None, str | None] | None = None,
-) -> str:
+    default: str | None = "en",
+) -> str | None:
     """The language an address asked for as an office contact (consented or entered); else,
     to the presenter of a `slot` filled from a proposal who is its volunteer, the one chosen
     on the volunteer form (which says the invitation and what follows come in it, also to a
     volunteer not kept as a contact). `volunteer` gives that proposal's (email, language)
-    where the slot is read as a row, not loaded (a deleted meeting's slots)."""
+    where the slot is read as a row, not loaded (a deleted meeting's slots). `default` when no
+    language is known (English, for a message; none, for a page that reads the browser's)."""
     if not email:
-        return "en"
+        return default
     query = select(OfficeContact.language).where(OfficeContact.mailbox == mailbox(email))
     if office_code:
         query = query.where(OfficeContact.office_code == office_code)
@@ -139,8 +141,8 @@ def language_of(
     if volunteer is None and slot is not None and slot.proposal is not None:
         volunteer = (slot.proposal.contact_email, slot.proposal.contact_language)
     if volunteer is not None and same_address(volunteer[0], email):
-        return volunteer[1] or "en"
-    return "en"
+        return volunteer[1] or default
+    return default
 
 
 def mark_sent(slot: Slot, email: str) -> None:

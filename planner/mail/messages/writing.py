@@ -17,6 +17,7 @@ from planner.mail.messages.addressing import (
     known_zone,
     mark_sent,
     organizer_email,
+    presenter_language,
     stored,
     when,
 )
@@ -209,6 +210,13 @@ def _carry(context: dict, carried: dict) -> dict:
         "asked_again": bool(asked),
         "restored": bool(restored),
     }
+
+
+def presenter_calendar_language(invitation: Invitation) -> str:
+    """The language the presenter's calendar entry for their slot is described in: their
+    invitation's, whose entry a download from their page replaces (the same UID) and must not
+    turn into another language."""
+    return written_language(MessageKind.invitation, presenter_language(invitation))
 
 
 def message_event(slot: Slot, recipient: Recipient, kind: str) -> EventInfo:
