@@ -8,6 +8,7 @@ from hashlib import sha256
 from typing import ClassVar
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     FieldList,
@@ -129,32 +130,44 @@ def _a_choice(field, raw: str) -> bool:
     )
 
 
+# The form library's words for a choice it cannot take (in its own catalogue, not ours).
+_VAGUE = (
+    "Not a valid choice.",
+    "Invalid Choice: could not coerce.",
+    "Invalid choice(s): one or more data inputs could not be coerced.",
+)
+
+
 def _name_the_choices(field) -> None:
     """The form library's "Not a valid choice." says which values there are, when they are few
     (the API sends values, not clicks: "maturity" is idea, pilot or production)."""
-    vague = (
-        "Not a valid choice.",
-        "Invalid Choice: could not coerce.",
-        "Invalid choice(s): one or more data inputs could not be coerced.",
-    )
-    if not isinstance(field, SelectFieldBase) or not set(vague) & set(field.errors):
+    if not isinstance(field, SelectFieldBase):
+        return
+    # As the form library says them in the page's language (its own catalogue's words).
+    vague = {field.gettext(said) for said in _VAGUE}
+    if not vague & {str(e) for e in field.errors}:
         return
     values = [str(choice[0]) for choice in field.iter_choices() if str(choice[0])]
-    named = "Not a valid choice."
-    if 0 < len(values) <= 12:
-        named = "Not a valid choice: choose " + ", ".join(values[:-1])
-        named += f" or {values[-1]}." if len(values) > 1 else f"{values[-1]}."
-    field.errors = [named if e in vague else e for e in field.errors]
+    named = field.gettext(_VAGUE[0])
+    if len(values) == 1:
+        named = _("Not a valid choice: choose %(value)s.", value=values[0])
+    elif 1 < len(values) <= 12:
+        named = _(
+            "Not a valid choice: choose %(values)s or %(last)s.",
+            values=", ".join(values[:-1]),
+            last=values[-1],
+        )
+    field.errors = [named if str(e) in vague else e for e in field.errors]
 
 
 # What the form library says of a value it cannot read, and what the planner says instead.
 UNREAD = {
-    "Not a valid integer value.": "Write a whole number with the digits 0 to 9, such as 20.",
-    "Not a valid float value.": "Write a number with the digits 0 to 9, such as 1.5.",
-    "Not a valid decimal value.": "Write a number with the digits 0 to 9, such as 1.5.",
-    "Not a valid date value.": "Give a date such as 2027-03-09.",
-    "Not a valid time value.": "Give a time such as 09:30, on the 24-hour clock.",
-    "Not a valid datetime value.": "Give a date and a time such as 2027-03-09 09:30.",
+    "Not a valid integer value.": _l("Write a whole number with the digits 0 to 9, such as 20."),
+    "Not a valid float value.": _l("Write a number with the digits 0 to 9, such as 1.5."),
+    "Not a valid decimal value.": _l("Write a number with the digits 0 to 9, such as 1.5."),
+    "Not a valid date value.": _l("Give a date such as 2027-03-09."),
+    "Not a valid time value.": _l("Give a time such as 09:30, on the 24-hour clock."),
+    "Not a valid datetime value.": _l("Give a date and a time such as 2027-03-09 09:30."),
 }
 
 
@@ -189,10 +202,12 @@ class PlannerForm(FlaskForm):
                 # contradicted each other), and in words that say what to write (helper-89: the
                 # form library's "Not a valid integer value."). A domain check that put its own
                 # words is left be.
-                leaf.errors = [UNREAD.get(str(e), str(e)) for e in unread]
+                # The library says it in the page's language: its words are looked up so.
+                said = {leaf.gettext(words): ours for words, ours in UNREAD.items()}
+                leaf.errors = [str(said.get(str(e), e)) for e in unread]
             if _number_in_other_digits(leaf):
                 # int() reads "５" and "٣" too: one spelling of a number, as the API has it.
-                leaf.errors = [*leaf.errors, "Write the number with the digits 0 to 9."]
+                leaf.errors = [*leaf.errors, _("Write the number with the digits 0 to 9.")]
                 valid = False
         for field in self:
             if not isinstance(field, StringField) or isinstance(field, PasswordField):

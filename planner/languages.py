@@ -22,7 +22,14 @@ from flask_babel import Babel, get_locale, refresh
 
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.models import LANGUAGES
-from planner.timezones import clock_span, day_in, short_day, time_span, time_span_in
+from planner.timezones import (
+    clock_span,
+    day_in,
+    moment_in_language,
+    short_day,
+    time_span,
+    time_span_in,
+)
 
 PAGE_LANGUAGES = ("en", *LANGUAGES_WRITTEN)
 TRANSLATIONS = Path(__file__).parent / "translations"
@@ -139,3 +146,9 @@ def language_name(code: str) -> str:
     if language == "en" or code not in LANGUAGES:
         return LANGUAGES.get(code, code)
     return Locale.parse(code).get_display_name(language)
+
+
+def moment_here(zone: str, at: datetime) -> str:
+    """`moment_in` in the page's language: "17 November 2026 at 19:00 in Lima (UTC−5)",
+    "17 de noviembre de 2026, 19:00, Lima (UTC−5)"."""
+    return moment_in_language(page_language(), zone, at)

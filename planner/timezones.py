@@ -167,6 +167,18 @@ def _time_span_in(
     return f"{day}{then}{hours}{city} ({utc_offset(begins)})"
 
 
+def moment_in_language(language: str, zone: str, at: datetime) -> str:
+    """`moment_in` as `language` writes it: "17 de noviembre de 2026, 19:00, Lima (UTC−5)";
+    English is `moment_in`'s own."""
+    if language == "en" or language not in _AFTER_THE_CHANGE:
+        return moment_in(zone, at)
+    there = local_time(zone, at)
+    day = format_date(there, "long", locale=language)
+    clock = format_time(there, "short", tzinfo=there.tzinfo, locale=language)
+    then = _DAY_THEN_HOURS.get(language, ", ")
+    return f"{day}{then}{clock}, {place_in(language, zone)} ({utc_offset(there)})"
+
+
 def place_in(language: str, zone: str) -> str:
     """A zone's city as `language` writes it: "Sídney" for Australia/Sydney in Spanish."""
     if language == "en" or "/" not in zone:

@@ -5,7 +5,9 @@ proposals are limited per address. The account's owner signing in from elsewhere
 import math
 from datetime import datetime, timedelta
 
+from babel.dates import format_timedelta
 from flask import current_app
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, func, select
 
@@ -15,6 +17,7 @@ from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.http_errors import is_api_request
+from planner.languages import page_language
 
 SIGN_IN, PROPOSAL = "sign-in", "proposal"
 
@@ -41,21 +44,32 @@ class Throttled(PlannerError):
 
     def __init__(self, message: str, wait: timedelta) -> None:
         self.retry_after = max(1, math.ceil(wait.total_seconds()))
-        super().__init__(f"{message} Try again in {in_words(self.retry_after)}.")
+        super().__init__(
+            _(
+                "%(refusal)s Try again in %(wait)s.",
+                refusal=message,
+                wait=in_words(self.retry_after, page_language()),
+            )
+        )
 
     def headers(self) -> dict[str, str]:
         return {"Retry-After": str(self.retry_after)}
 
 
-def in_words(seconds: int) -> str:
-    """A wait as people say it, rounded up: '1 second', '4 seconds', '15 minutes', '1 hour'."""
+def in_words(seconds: int, language: str = "en") -> str:
+    """A wait as people say it, rounded up: '1 second', '4 seconds', '15 minutes', '1 hour'; in
+    another `language` as CLDR says it ("1 hora", "15 минут")."""
     # Rounded up before the unit is chosen: 3599 seconds are "1 hour", not "60 minutes".
     if seconds < 60:
-        amount, unit = seconds, "second"
+        amount, unit, size = seconds, "second", 1
     elif math.ceil(seconds / 60) < 60:
-        amount, unit = math.ceil(seconds / 60), "minute"
+        amount, unit, size = math.ceil(seconds / 60), "minute", 60
     else:
-        amount, unit = math.ceil(seconds / 3600), "hour"
+        amount, unit, size = math.ceil(seconds / 3600), "hour", 3600
+    if language != "en":
+        return format_timedelta(
+            amount * size, granularity=unit, threshold=1, format="long", locale=language
+        )
     return f"{amount} {unit}{'' if amount == 1 else 's'}"
 
 
@@ -120,8 +134,11 @@ def spend_proposal_budget() -> None:
     _one_at_a_time(PROPOSAL, address, now)
     if wait := _budget_wait(PROPOSAL, address, limit, PROPOSAL_WINDOW, now):
         raise Throttled(
-            f"Your address has sent {limit} proposals within the hour, as many as the planner "
-            "takes without an account.",
+            _(
+                "Your address has sent %(limit)s proposals within the hour, as many as the "
+                "planner takes without an account.",
+                limit=limit,
+            ),
             wait,
         )
     _record(PROPOSAL, address)

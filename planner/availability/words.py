@@ -193,6 +193,7 @@ CHINESE_HOURS = {
     "十": 10,
     "十一": 11,
     "十二": 12,
+    **{"十" + digit: 10 + n for n, digit in enumerate("三四五六七八九", start=3)},
     "二十": 20,
     "二十一": 21,
     "二十二": 22,

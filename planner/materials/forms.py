@@ -13,7 +13,6 @@ from wtforms.validators import Optional
 
 from planner.forms import PlannerForm
 from planner.materials.checks import accepted
-from planner.materials.models import KIND_LABELS
 
 # What the link is to, as the form's choice says it (in the page's language).
 KIND_WORDS = {"slides": _l("slides"), "recording": _l("recording"), "other": _l("link")}
@@ -47,7 +46,7 @@ class MeetingRecordingForm(PlannerForm):
 
     url = URLField("Link", validators=[Optional()])
     kind = SelectField(
-        "The link is to",
-        choices=[SelectChoice(k, label.lower()) for k, label in KIND_LABELS.items()],
+        _l("The link is to"),
+        choices=[SelectChoice(k, label) for k, label in KIND_WORDS.items()],
         default="recording",
     )

@@ -16,6 +16,7 @@ from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
+from planner.languages import moment_here
 from planner.mail import messages
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import from_proposal
@@ -23,7 +24,6 @@ from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
 from planner.survey.records import Question
-from planner.timezones import moment_in
 from planner.versioning import changed_columns
 
 TOKEN_BYTES = 32
@@ -88,22 +88,30 @@ def submit(
     The same proposal sent again is refused, saying where its link went (`mail_sent`: whether
     this site sends email, to say if the link could be emailed)."""
     if earlier := _sent_before(office, fields):
-        if not earlier.contact_email:
-            link = "its private link was shown once, on the page after sending"
-        elif mail_sent:
-            link = f"its private link was emailed to {earlier.contact_email}"
-        else:
-            # Said as the proposal's page says it (helper-56): no email went.
-            link = (
-                f"its private link could not be emailed to {earlier.contact_email} (this site "
-                "sends no email yet); it was shown once, on the page after sending"
-            )
         # In the office's zone: the volunteer's own, most likely.
         zone = earlier.office.time_zone if earlier.office and earlier.office.time_zone else "UTC"
-        raise Conflict(
-            f"This proposal was sent already, on {moment_in(zone, earlier.created_at)}; "
-            f"{link}. To change it, use that link; nothing new was sent.",
-        )
+        sent = {"when": moment_here(zone, earlier.created_at), "email": earlier.contact_email}
+        if not earlier.contact_email:
+            said = _(
+                "This proposal was sent already, on %(when)s; its private link was shown once, "
+                "on the page after sending. To change it, use that link; nothing new was sent.",
+                **sent,
+            )
+        elif mail_sent:
+            said = _(
+                "This proposal was sent already, on %(when)s; its private link was emailed to "
+                "%(email)s. To change it, use that link; nothing new was sent.",
+                **sent,
+            )
+        else:
+            # Said as the proposal's page says it (helper-56): no email went.
+            said = _(
+                "This proposal was sent already, on %(when)s; its private link could not be "
+                "emailed to %(email)s (this site sends no email yet); it was shown once, on the "
+                "page after sending. To change it, use that link; nothing new was sent.",
+                **sent,
+            )
+        raise Conflict(said)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     proposal = Proposal(
         office_code=office,

@@ -8,6 +8,7 @@ from flask_babel import force_locale, gettext
 
 from planner.extensions import db
 from planner.proposals.models import Proposal
+from planner.timezones import moment_in_language
 from tests.proposals.test_proposals import VALID, token_of
 from tests.support import csrf_token
 
@@ -113,3 +114,33 @@ def test_another_language_keeps_what_the_link_chose(client, survey):
     assert '<html lang="en">' in body
     assert '<option selected value="PE">' in body
     assert re.search(r'<input checked id="recommendations-\d+" [^>]*value="10">', body)
+
+
+def test_every_refusal_of_the_spanish_form_is_in_spanish(app, client, survey, monkeypatch):
+    """The refusals the form's checks do not make: a number it cannot read, the same proposal
+    sent twice, one proposal too many from an address."""
+    unread = _send(client, duration_minutes="5.5")
+    assert unread.status_code == 400
+    assert said_in("es", "Write a whole number with the digits 0 to 9, such as 20.") in (
+        unread.get_data(as_text=True)
+    )
+    assert _send(client).status_code == 302
+    twice = _send(client)
+    assert twice.status_code == 409
+    body = html.unescape(twice.get_data(as_text=True))
+    assert "Esta propuesta ya se envió el " in body and "This proposal" not in body
+    # When, as Spanish writes it, in the office's zone ("1 de diciembre de 2026, 20:00, Sídney").
+    sent = db.session.scalar(db.select(Proposal.created_at).where(Proposal.title == VALID["title"]))
+    assert moment_in_language("es", "Australia/Sydney", sent) in body and "Sídney" in body
+    monkeypatch.setitem(app.config, "PROPOSALS_PER_HOUR", 1)
+    refused = _send(client, title="Otra propuesta")
+    assert refused.status_code == 429
+    body = html.unescape(refused.get_data(as_text=True))
+    with force_locale("es"):
+        too_many = gettext(
+            "Your address has sent %(limit)s proposals within the hour, as many as the planner "
+            "takes without an account.",
+            limit=1,
+        )
+    assert too_many in body and "Try again" not in body
+    assert "Vuelva a intentarlo dentro de 1 hora." in body
