@@ -6,10 +6,10 @@ import contextlib
 
 import idna
 from email_validator import EmailNotValidError, validate_email
-from flask_babel import lazy_gettext as _l
 
 from planner.errors import PlannerError
 from planner.text import ascii_host
+from planner.translation import lazy_gettext as _l
 
 # Says how to put it right: "lucia@indecopi" (a domain cut short) looked like one to its writer.
 NOT_AN_ADDRESS = _l(

@@ -26,6 +26,7 @@ from wtforms.widgets import HiddenInput, ListWidget
 
 from planner.addresses import normal_address
 from planner.errors import PlannerError
+from planner.languages import page_language
 from planner.private_links import PRIVATE_TEXT, names_a_secret
 from planner.text import blank, line_breaks, refusal
 from planner.timezones import ZoneError, pick_zone
@@ -311,7 +312,8 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
     if seen == item.version:
         return None
     if seen is None:
-        named = what[:1].lower() + what[1:]  # "office PE", not "office pe"
+        # "office PE", not "office pe"; another language's words as they are ("Ваше предложение").
+        named = what[:1].lower() + what[1:] if page_language() == "en" else what
         problem = _(
             "This form did not say which version of %(what)s it was filled in from.", what=named
         )

@@ -18,8 +18,9 @@ from urllib.parse import urlencode
 
 from babel import Locale
 from flask import Flask, g, has_app_context, request, session
-from flask_babel import Babel, get_locale, refresh
+from flask_babel import Babel, get_locale, gettext, refresh
 
+from planner import translation
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.models import LANGUAGES
 from planner.timezones import (
@@ -54,6 +55,7 @@ def _page_language() -> str:
 def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=_page_language)
+    translation.use(gettext)  # the pure modules' words, in the page's language
     app.add_template_global(language_links, "language_links")
     app.add_template_global(page_language, "page_language")
     app.add_template_global(language_name, "language_name")

@@ -16,7 +16,8 @@ from babel.dates import (
     format_time,
     get_timezone_location,
 )
-from flask_babel import gettext
+
+from planner.translation import gettext
 
 
 @lru_cache(maxsize=1)

@@ -10,11 +10,11 @@ import hashlib
 import hmac
 from collections.abc import Callable
 
-from flask_babel import gettext
 from sqlalchemy import inspect
 from sqlalchemy.orm import Mapped, mapped_column
 
 from planner.errors import ConflictError
+from planner.translation import gettext
 
 RACED = (
     "Someone else saved a change to the same item at the same moment; yours was not saved. "

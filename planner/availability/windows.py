@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, time, timedelta
 from functools import cache
 
 from babel.dates import format_skeleton, get_day_names, get_timezone_location
-from flask_babel import gettext
 
 from planner.availability.words import (
     CHINESE_AFTER_DAY,
@@ -42,6 +41,7 @@ from planner.timezones import (
     resolve_zone,
     zone_info,
 )
+from planner.translation import gettext
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

@@ -1,6 +1,6 @@
 """What an uploaded file really is, read from its bytes rather than its name or the browser's
-word; the clean base name it is stored under; the headers it is served with. Pure, but for its
-words: in the page's language through Flask-Babel's gettext (English outside a request)."""
+word; the clean base name it is stored under; the headers it is served with. Pure: its words come
+in the page's language through `planner.translation` (English outside the app)."""
 
 import io
 import re
@@ -9,11 +9,10 @@ import zipfile
 import zlib
 from urllib.parse import quote
 
-from flask_babel import gettext as _
-
 from planner.errors import PlannerError
 from planner.private_links import PRIVATE_PAGE, PRIVATE_TEXT, names_a_secret, private_page
 from planner.text import CREDENTIALS, carries_credentials, is_web_address, refusal
+from planner.translation import gettext as _
 
 # The formats slides come in, with the one content type each is served as, whatever was sent.
 CONTENT_TYPES = {

@@ -1,0 +1,31 @@
+"""The words the pure modules say (a refusal, a reading's note), in the reader's language,
+without their importing Flask: the app puts Flask-Babel's gettext here (`languages.install`),
+which reads the request's language; with no app (a script, a benchmark) they are English.
+Marked as anywhere else (`gettext`, `lazy_gettext`), so `make translations` finds them."""
+
+from collections.abc import Callable
+
+from babel.support import LazyProxy
+
+
+def _english(string: str, **variables) -> str:
+    return string % variables if variables else string
+
+
+_translate: Callable[..., str] = _english
+
+
+def use(translate: Callable[..., str]) -> None:
+    """Say the words through `translate` (Flask-Babel's gettext, in the app) from now on."""
+    global _translate
+    _translate = translate
+
+
+def gettext(string: str, **variables) -> str:
+    """`string` in the reader's language, with its %(name)s filled from `variables`."""
+    return _translate(string, **variables)
+
+
+def lazy_gettext(string: str, **variables) -> LazyProxy:
+    """`gettext`, said only when the text is read (a constant made before any request)."""
+    return LazyProxy(gettext, string, enable_cache=False, **variables)
