@@ -27,7 +27,7 @@ from wtforms.widgets import HiddenInput, ListWidget
 from planner.addresses import normal_address
 from planner.errors import PlannerError
 from planner.languages import page_language
-from planner.private_links import PRIVATE_TEXT, names_a_secret
+from planner.private_links import holds_a_secret, names_a_secret
 from planner.text import blank, line_breaks, refusal
 from planner.timezones import ZoneError, pick_zone
 from planner.versioning import CLASHED, RACED, check_version
@@ -94,7 +94,7 @@ def published(what: str) -> Callable:
     def validator(form, field) -> None:
         # Not a text refused already (too long: the work of reading it grows with it).
         if not field.errors and isinstance(field.data, str) and names_a_secret(field.data):
-            raise StopValidation(f"{what} {PRIVATE_TEXT}.")
+            raise StopValidation(holds_a_secret(str(what)))
 
     return validator
 

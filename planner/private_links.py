@@ -20,6 +20,7 @@ from planner.extensions import db
 from planner.mail.unsubscribe import read_token
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
+from planner.translation import gettext
 
 PRIVATE_PAGE = (
     "leads to a private page of this planner (a presenter's or a volunteer's own page, an "
@@ -32,6 +33,17 @@ PRIVATE_TEXT = (
     "page, an unsubscribe link or an office's own feed): it would be published, and whoever "
     "read it could act for its owner. Take the link out"
 )
+
+
+def holds_a_secret(what: str) -> str:
+    """Why the text `what` is refused (`PRIVATE_TEXT`), in the page's language: "The abstract
+    holds the secret of a private link of this planner (…). Take the link out."."""
+    return gettext(
+        "%(what)s holds the secret of a private link of this planner (a presenter's or a "
+        "volunteer's own page, an unsubscribe link or an office's own feed): it would be "
+        "published, and whoever read it could act for its owner. Take the link out.",
+        what=what,
+    )
 
 
 def private_page(url: str) -> bool:

@@ -1,6 +1,7 @@
 """What counts as text a person typed: no NUL or other control characters (line breaks and tabs
 only where a field is several lines long), and web addresses without any space or control
-character. One rule for the domain checks, every form and the JSON API. Pure: no Flask.
+character. One rule for the domain checks, every form and the JSON API. Pure: no Flask (its words
+come in the page's language through `planner.translation`).
 """
 
 import json
@@ -9,6 +10,8 @@ import unicodedata
 from urllib.parse import urlsplit
 
 import idna
+
+from planner.translation import gettext
 
 # The explicit bidirectional formatting characters (embeddings, overrides, isolates: U+202A to
 # U+202E, U+2066 to U+2069) show what follows them in an order other than the one stored
@@ -53,17 +56,24 @@ def _first_refused(value: str, multiline: bool) -> str | None:
 
 
 def _described(char: str, multiline: bool) -> str:
+    code = f"U+{ord(char):04X}"
     if _INVISIBLE.match(char):
         if char in _NONCHARACTERS:
-            return f"U+{ord(char):04X}, which is no character"
-        return (
-            f"the bidirectional formatting character U+{ord(char):04X}, which shows the text in "
-            "another order than it is written"
+            return gettext("%(code)s, which is no character", code=code)
+        return gettext(
+            "the bidirectional formatting character %(code)s, which shows the text in another "
+            "order than it is written",
+            code=code,
         )
-    names = {"\n": "a line break", "\r": "a line break", "\t": "a tab", "\x00": "a NUL character"}
-    if multiline:
-        names["\r"] = "a carriage return that is no line break (CR without LF)"
-    return names.get(char, f"the control character U+{ord(char):04X}")
+    if char in "\n\r" and not (multiline and char == "\r"):
+        return gettext("a line break")
+    if char == "\r":
+        return gettext("a carriage return that is no line break (CR without LF)")
+    if char == "\t":
+        return gettext("a tab")
+    if char == "\x00":
+        return gettext("a NUL character")
+    return gettext("the control character %(code)s", code=code)
 
 
 def control_character(value: str, *, multiline: bool = False) -> str | None:
@@ -100,9 +110,10 @@ def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:
     char = _first_refused(value, multiline)
     if char is None:
         return None
-    keep_on_one_line = not multiline and not _INVISIBLE.match(char)
-    end = "; keep it on one line." if keep_on_one_line else "."
-    return f"{what} cannot contain {_described(char, multiline)}{end}"
+    said = {"what": what, "char": _described(char, multiline)}
+    if not multiline and not _INVISIBLE.match(char):
+        return gettext("%(what)s cannot contain %(char)s; keep it on one line.", **said)
+    return gettext("%(what)s cannot contain %(char)s.", **said)
 
 
 def is_web_address(value: str) -> bool:

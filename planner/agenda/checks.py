@@ -14,7 +14,7 @@ from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import OFFICE_CODE, Office
-from planner.private_links import PRIVATE_PAGE, PRIVATE_TEXT, names_a_secret, private_page
+from planner.private_links import PRIVATE_PAGE, holds_a_secret, names_a_secret, private_page
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.request_input import unknown_fields
@@ -147,7 +147,7 @@ def check_published_text(
     presenter's own page pasted into their abstract was on the public agenda)."""
     value = check_text(value, what, limit, required=required, multiline=multiline)
     if names_a_secret(value):
-        raise AgendaError(f"{what} {PRIVATE_TEXT}.")
+        raise AgendaError(holds_a_secret(what))
     return value
 
 

@@ -10,8 +10,8 @@ import zlib
 from urllib.parse import quote
 
 from planner.errors import PlannerError
-from planner.private_links import PRIVATE_PAGE, PRIVATE_TEXT, names_a_secret, private_page
-from planner.text import CREDENTIALS, carries_credentials, is_web_address, refusal
+from planner.private_links import names_a_secret, private_page
+from planner.text import carries_credentials, is_web_address, refusal
 from planner.translation import gettext as _
 
 # The formats slides come in, with the one content type each is served as, whatever was sent.
@@ -177,7 +177,12 @@ def check_filename(name: str) -> str:
     shows it and its download address carries it, as a link would."""
     if names_a_secret(name):
         raise MaterialError(
-            f"The file's name {PRIVATE_TEXT}: rename the file, then choose it again.", "file"
+            _(
+                "The file's name holds the secret of a private link of this planner: it would be "
+                "published, and whoever read it could act for its owner. Rename the file, then "
+                "choose it again."
+            ),
+            "file",
         )
     return name
 
@@ -200,7 +205,7 @@ def check_link(url: str | None) -> str:
     url = (url or "").strip()
     if not url:
         raise MaterialError(_("Give the link's address, starting with https://."), "url")
-    problem = refusal(url, "The link")
+    problem = refusal(url, _("The link"))
     if problem:
         raise MaterialError(problem, "url")
     if not is_web_address(url):
@@ -215,9 +220,21 @@ def check_link(url: str | None) -> str:
     if len(url) > 500:
         raise MaterialError(_("The link must be at most 500 characters long."), "url")
     if carries_credentials(url):
-        raise MaterialError(f"The link {CREDENTIALS}.", "url")
+        raise MaterialError(
+            _(
+                "The link must not hold a user name or password (“name:password@”): everyone who "
+                "sees the link would read them."
+            ),
+            "url",
+        )
     if private_page(url):
         raise MaterialError(
-            f"The link {PRIVATE_PAGE}. Link the slides themselves, or upload the file.", "url"
+            _(
+                "The link leads to a private page of this planner (a presenter's or a volunteer's "
+                "own page, an unsubscribe link or an office's own feed): whoever has it could act "
+                "for its owner, so it is never published. Link the slides themselves, or upload "
+                "the file."
+            ),
+            "url",
         )
     return url

@@ -71,7 +71,7 @@ class ProposalFields(PlannerForm):
         validators=[
             DataRequired(_l("Give the presentation a title.")),
             Length(max=TITLE_MAX),
-            published("The title"),
+            published(_l("The title")),
         ],
         description=_l("Up to %(limit)s characters.", limit=TITLE_MAX),
     )
@@ -80,7 +80,7 @@ class ProposalFields(PlannerForm):
         validators=[
             DataRequired(_l("Describe what you would present.")),
             Length(max=ABSTRACT_MAX),
-            published("The abstract"),
+            published(_l("The abstract")),
         ],
         description=_l(
             "What you would show and what others could learn; up to %(limit)s characters.",
@@ -231,7 +231,7 @@ class StatusForm(PlannerForm):
             DataRequired("Say why: the history keeps it."),
             Length(max=REASON_MAX),
             # It goes to the volunteer, by email and on their page: no one else's private link.
-            published("The reason"),
+            published(_l("The reason")),
         ],
         description=f"Kept in the history; up to {REASON_MAX} characters.",
     )

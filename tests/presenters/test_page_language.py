@@ -225,3 +225,20 @@ def test_the_slot_to_add_to_their_calendar_reads_as_their_invitation_s_entry(api
     assert event["UID"] == sent["UID"]
     assert "Zona horaria de la reunión" in str(event["DESCRIPTION"])
     assert str(event["DESCRIPTION"]) == str(sent["DESCRIPTION"])
+
+
+def test_a_pasted_tab_is_refused_in_their_language(api, slot, presenter):
+    """The refusals the pure checks make (a character no title may hold) read in the page's
+    language too, the field named as the page names it."""
+    _contact("fr")
+    link = invite(api, slot)
+    refused = presenter.post(link + "/talk", data={"title": "Un\ttitre", "abstract": ""})
+    assert refused.status_code == 400
+    body = html.unescape(refused.get_data(as_text=True))
+    with force_locale("fr"):
+        said = gettext(
+            "%(what)s cannot contain %(char)s; keep it on one line.",
+            what=gettext("The slot title"),
+            char=gettext("a tab"),
+        )
+    assert said in body and "cannot contain" not in body
