@@ -194,7 +194,7 @@ def describe(window: Window, language: str = "en") -> str:
         days = f"{on:%a %-d %b %Y}" if english else format_skeleton("yMMMEd", on, locale=language)
     else:
         names = DAY_NAMES if english else get_day_names("abbreviated", locale=language)
-        days = ", ".join(names[d] for d in sorted(window.weekdays))
+        days = ("、" if language == "zh" else ", ").join(names[d] for d in sorted(window.weekdays))
     hours = f"{window.starts:%H:%M}–{window.ends:%H:%M}"
     after = " " + gettext("(to the next day)") if window.crosses_midnight else ""
     return f"{days} {hours}{after} {window.time_zone}"

@@ -132,6 +132,9 @@ def test_any_window_will_do():
 def test_describe():
     window = check_window("America/Lima", (THU, TUE), None, time(8), time(11))
     assert describe(window) == "Tue, Thu 08:00–11:00 America/Lima"
+    # A translated page's: the days as the language writes them, and lists them.
+    assert describe(window, "es") == "mar, jue 08:00–11:00 America/Lima"
+    assert describe(window, "zh") == "周二、周四 08:00–11:00 America/Lima"
 
 
 @pytest.mark.parametrize(
