@@ -1,7 +1,7 @@
 """The presenter's availability on their private page, and what pages show of availability:
 the presenter's local time of a slot and whether the slot lies in their windows."""
 
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
 from planner.agenda.models import HOME_ZONE, Slot
@@ -18,7 +18,8 @@ from planner.db_types import utcnow
 from planner.extensions import csrf
 from planner.languages import page_language
 from planner.presenters.models import Invitation
-from planner.presenters.operations import by_token, not_theirs, show_page_to
+from planner.presenters.operations import not_theirs
+from planner.presenters.views import invitation_for
 
 bp = Blueprint("availability", __name__)
 
@@ -94,15 +95,6 @@ def windows_text(windows) -> str:
     return "; ".join(window_text(w) for w in windows)
 
 
-def _invitation(token: str) -> Invitation:
-    """The invitation a presenter's address leads to; the page is in their language."""
-    invitation = by_token(token)
-    if invitation is None:
-        abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
-    show_page_to(invitation)
-    return invitation
-
-
 def _back(token: str) -> str:
     if "presenters.page" in current_app.view_functions:
         return url_for("presenters.page", token=token) + "#availability"
@@ -111,7 +103,7 @@ def _back(token: str) -> str:
 
 @bp.get("/presenter/<token>/availability")
 def page(token: str):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     form, note = presenter_form(invitation)
     return _answer(token, invitation, form, note)
 
@@ -119,7 +111,7 @@ def page(token: str):
 @bp.post("/presenter/<token>/availability")
 @csrf.exempt
 def save(token: str):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     form = AvailabilityForm()
     stored = _stored_windows(invitation)  # what the form started from
     form.kept_dates = frozenset(w.on for w in stored if w.on is not None)

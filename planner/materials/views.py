@@ -43,7 +43,8 @@ from planner.materials.operations import (
 )
 from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
-from planner.presenters.operations import by_token, not_theirs, show_page_to
+from planner.presenters.operations import by_token, not_theirs
+from planner.presenters.views import invitation_for
 from planner.web import reading
 
 bp = Blueprint("materials", __name__)
@@ -222,15 +223,6 @@ def meeting_link(meeting_id: int):
 # --- The presenter ----------------------------------------------------------------------------
 
 
-def _invitation(token: str) -> Invitation:
-    """The invitation a presenter's address leads to; their pages are in their language."""
-    invitation = by_token(token)
-    if invitation is None:
-        abort(404, "This link does not lead to a presentation: it may be mistyped or revoked.")
-    show_page_to(invitation)
-    return invitation
-
-
 def _presenter_home(token: str) -> str:
     return url_for("presenters.page", token=token) + "#materials"
 
@@ -257,7 +249,7 @@ def _presenter_page(token: str, invitation: Invitation, form: MaterialForm):
 @bp.route("/presenter/<token>/materials", methods=["GET", "POST"])
 @csrf.exempt
 def presenter_upload(token: str):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     if reading():
         return _presenter_page(token, invitation, _presenter_form(formdata=None))
     form = _presenter_form()
@@ -281,7 +273,7 @@ def _own(invitation: Invitation, material_id: int) -> Material:
 @bp.post("/presenter/<token>/materials/<int:material_id>/remove")
 @csrf.exempt
 def presenter_remove(token: str, material_id: int):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     material = _own(invitation, material_id)
     if why := not_theirs(invitation):
         abort(409, why)
@@ -301,7 +293,7 @@ def presenter_remove(token: str, material_id: int):
 
 @bp.get("/presenter/<token>/materials/<int:material_id>")
 def presenter_download(token: str, material_id: int):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     return _file(_own(invitation, material_id), cache="private, no-store")
 
 

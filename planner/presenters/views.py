@@ -49,8 +49,9 @@ bp = Blueprint("presenters", __name__)
 bp.add_app_template_global(not_theirs, "not_theirs")
 
 
-def _invitation(token: str) -> Invitation:
-    """The invitation a presenter's address leads to; their pages are in their language."""
+def invitation_for(token: str) -> Invitation:
+    """The invitation a presenter's address leads to (their page, their materials and their
+    availability pages), or a 404 saying whom to ask; their pages are in their language."""
     invitation = by_token(token)
     if invitation is None:
         abort(404, dead_link("presentation"))
@@ -117,7 +118,7 @@ def _when(invitation: Invitation) -> str:
 
 @bp.get("/presenter/<token>")
 def page(token: str):
-    return _page(token, _invitation(token))
+    return _page(token, invitation_for(token))
 
 
 @bp.post("/presenter/<token>/zone")
@@ -125,7 +126,7 @@ def page(token: str):
 def zone_view(token: str):
     """The presenter says which time zone they are in (the co-leads guessed it, or it was
     their office's): their times follow it here, in email, and in the co-leads' view."""
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     slot = invitation.slot
     shown = invitation.own_zone
     typed = "".join(c for c in (request.form.get("zone") or "")[:100] if c.isprintable()).strip()
@@ -176,14 +177,14 @@ def zone_view(token: str):
 def back_to_page(token: str):
     """The address a form sent back with an error leaves in the browser, opened again (a
     reload, a restored tab): the page it belongs to, not "Method Not Allowed"."""
-    _invitation(token)
+    invitation_for(token)
     return redirect(url_for(".page", token=token))
 
 
 @bp.post("/presenter/<token>/answer")
 @csrf.exempt
 def answer_view(token: str):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     form = AnswerForm()
     if not form.validate():
         return _page(token, invitation, answer_form=form, status=400)
@@ -216,7 +217,7 @@ def answer_view(token: str):
         # Someone wrote the slot or the invitation between this request's reading and writing:
         # most often this presenter's own first click of a double click. That answer stands.
         db.session.rollback()
-        invitation = _invitation(token)
+        invitation = invitation_for(token)
         if not answer_stands(invitation, form.answer.data, form.note.data or ""):
             form.answer.errors.append(
                 _(
@@ -243,7 +244,7 @@ def answer_view(token: str):
 @bp.post("/presenter/<token>/talk")
 @csrf.exempt
 def talk(token: str):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     form = TalkForm()
     if not form.validate():
         return _page(token, invitation, talk_form=form, status=400)
@@ -278,7 +279,7 @@ def talk(token: str):
 
 @bp.get("/presenter/<token>/slot.ics")
 def slot_ics(token: str):
-    invitation = _invitation(token)
+    invitation = invitation_for(token)
     slot, meeting = invitation.slot, invitation.slot.meeting
     if slot.starts_at is None:
         abort(404, _("Your slot has no time yet; the co-leads will set it."))
