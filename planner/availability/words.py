@@ -80,6 +80,8 @@ WEEKDAY_PHRASES = (
 # sextas", "кроме пятницы", "не в среду"). Not "menos" ("al menos los martes": at least) nor
 # "no" (Portuguese "no sábado": on Saturday).
 EXCEPT_WORDS = (
+    "except",
+    "excluding",
     "excepto",
     "exceto",
     "salvo",

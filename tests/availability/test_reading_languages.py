@@ -168,6 +168,9 @@ def test_english_is_read_as_before_and_beside_the_other_languages():
     assert read("12-16 Mar 9-12") == []  # hours, with no day before them, as before
     assert read("Mon-Fri 9-12 Lima") == one(WEEKDAYS, "09:00-12:00", "America/Lima")
     assert read("mon, wed 9h-12h") == one("1010000", "09:00-12:00")
+    # A day taken out in English as in the others (review-130: it was read as Mon-Fri).
+    assert read("Mon-Fri 9-12 except Wed") == one("1101100", "09:00-12:00")
+    assert read("weekdays 9:00-12:00, excluding Fridays") == one("1111000", "09:00-12:00")
     # English and Spanish in one text: each read.
     assert read("Tue 9-11; jueves de 14 a 16") == [
         ("0100000", "09:00-11:00", "Europe/Zurich"),
