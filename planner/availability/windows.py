@@ -549,9 +549,9 @@ def read_text(text: str, default_zone: str, *, today: date | None = None) -> Rea
     Chinese ("martes y jueves de 8:00 a 11:00", "du lundi au vendredi, 9h-12h", "12 de março,
     das 14h às 16h", "по вторникам с 9 до 12", "每周二和周四上午9点到11点"): days or dates are
     collected until hours follow, and those hours go with them (hours with no days before them
-    go with the last days read); a day after "excepto", "sauf", "кроме", 除… is taken out, and
-    one before 除外. Times given with an offset ("9-12 UTC+8") are read in the default zone, and
-    `offset` says so: the person chooses the zone."""
+    go with the last days read); a day after "except", "excepto", "sauf", "кроме", 除… is taken
+    out, and one before 除外. Times given with an offset ("9-12 UTC+8") are read in the default
+    zone, and `offset` says so: the person chooses the zone."""
     today = today or datetime.now(UTC).date()
     text = (text or "").replace("–", "-").replace("—", "-").replace("‑", "-")
     text = text.translate(FULL_WIDTH)  # "９：００－１２：００" as typed in Chinese
