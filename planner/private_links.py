@@ -94,6 +94,10 @@ _TOKEN_LENGTH = 43
 # start, its work growing with the square of its length).
 _SIGNED_PAYLOAD = 1200
 _SIGNED = re.compile(rf"(?=((?:Wy|\.eJ)[A-Za-z0-9_-]{{1,{_SIGNED_PAYLOAD}}}\.[A-Za-z0-9_-]{{27}}))")
+# The whole of any token the planner signs (itsdangerous's URLSafeSerializer, as `_SIGNED` says):
+# the signature is checked on exactly what was signed, so a candidate of another shape cannot
+# pass, and is not verified (a text of many runs was tens of thousands of HMACs, helper-131).
+_SIGNED_SHAPE = re.compile(r"(?:Wy|\.eJ)[A-Za-z0-9_-]+\.[A-Za-z0-9_-]{27}")
 # Digests looked up in one query: far below what PostgreSQL (65535) and SQLite take in one
 # statement.
 _DIGESTS_PER_QUERY = 5000
@@ -157,7 +161,8 @@ def _secrets_named(texts: Sequence[str]) -> set[int]:
     for position, (runs, digests) in enumerate(zip(runs_of, digests_of, strict=True)):
         if not runs:
             continue
-        signed = runs | {s for run in runs for s in _SIGNED.findall(run)}
+        signed = {s for s in runs if _SIGNED_SHAPE.fullmatch(s)}
+        signed |= {s for run in runs for s in _SIGNED.findall(run)}
         if digests & live or any(
             read_token(s) is not None or signed_as_feed_token(s, secret) for s in signed
         ):

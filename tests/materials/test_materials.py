@@ -492,6 +492,49 @@ def test_a_long_link_is_refused_for_its_length_before_it_is_read(app, colead_cli
     assert max(s.count("?") + s.count("%(") for s in statements) <= 5002
 
 
+def test_only_what_has_the_shape_of_a_signed_token_is_verified(app, monkeypatch):
+    """A signature is checked on exactly what was signed: every token the planner signs (an
+    office feed's, an unsubscribe link's, compressed or not) has one shape, and a run of another
+    is not verified, so a text of many runs costs no HMAC each (helper-131: 72,000 of them)."""
+    import planner.calendar.operations as calendar_operations
+    import planner.private_links as private_links
+    from planner.calendar.operations import office_feed_token
+    from planner.mail.unsubscribe import unsubscribe_token
+    from planner.offices.models import Office
+
+    verified = []
+
+    def counted(check):
+        def verify(token, *args):
+            verified.append(token)
+            return check(token, *args)
+
+        return verify
+
+    monkeypatch.setattr(private_links, "read_token", counted(private_links.read_token))
+    monkeypatch.setattr(
+        calendar_operations,
+        "signed_as_feed_token",
+        counted(calendar_operations.signed_as_feed_token),
+    )
+    with app.test_request_context():
+        secret = app.config["SECRET_KEY"]
+        tokens = [
+            office_feed_token(Office(code="AU", name="IP Australia", feed_version=3), secret),
+            unsubscribe_token("a@b.example", "update"),
+            unsubscribe_token("ab" * 30 + "@b.example", "update"),
+            unsubscribe_token("é" * 600 + "@b.example", "reminder"),
+        ]
+        for token in tokens:
+            assert private_links._SIGNED_SHAPE.fullmatch(token), token
+            assert private_links.names_a_secret(f"https://x.example/u/{token}"), token
+        assert verified
+        verified.clear()
+        runs = "/".join(f"abcdefghij.klmnopq{i:07d}" for i in range(36000))
+        assert not private_links.names_a_secret(runs)
+        assert verified == []
+
+
 def test_the_planners_ip_address_is_its_address_however_spelt(app):
     """helper-94: with BASE_URL an IP address, a browser opens the same page at its decimal,
     hex, octal or shortened spellings; each is the planner's own address."""
