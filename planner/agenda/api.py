@@ -22,7 +22,12 @@ from planner.agenda.operations import (
     remove_meeting,
     remove_slot,
 )
-from planner.agenda.queries import get_meeting, offices_by_code, participating_offices
+from planner.agenda.queries import (
+    get_meeting,
+    meeting_to_add_to,
+    offices_by_code,
+    participating_offices,
+)
 from planner.agenda.suggestions import check_suggest_minutes, suggest_times
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
@@ -165,8 +170,8 @@ def _tagged(response, item):
     return response
 
 
-def _meeting(meeting_id: int) -> Meeting:
-    meeting = get_meeting(meeting_id)
+def _meeting(meeting_id: int, load=get_meeting) -> Meeting:
+    meeting = load(meeting_id)
     if meeting is None:
         abort(404, f"There is no meeting {meeting_id}.")
     return meeting
@@ -256,7 +261,8 @@ def publish_meeting(meeting_id: int):
 @bp.post("/meetings/<int:meeting_id>/slots")
 @colead_required
 def create_slot_view(meeting_id: int):
-    meeting = _meeting(meeting_id)
+    # The answer is the new slot alone: the rest of the agenda is not loaded for it.
+    meeting = _meeting(meeting_id, meeting_to_add_to)
     return _change(lambda: create_slot(meeting, _payload()), slot_json, 201)
 
 

@@ -257,6 +257,9 @@ def create_meeting(
         description="",
         sequence=0,
         series=series,
+        # A new meeting has none: said, so showing it after the insert looks neither up.
+        slots=[],
+        offices=[],
     )
     apply_meeting(meeting, {"status": MeetingStatus.draft, **changes})
     db.session.add(meeting)
@@ -657,6 +660,8 @@ def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
         position=len(meeting.slots),
         abstract="",
         sequence=0,
+        # No one is invited to a new slot: said, so its availability is not looked up.
+        invitation=None,
     )
     apply_slot(slot, meeting, changes)
     meeting.updated_at = utcnow()

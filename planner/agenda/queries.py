@@ -66,6 +66,15 @@ def get_meeting(meeting_id: int) -> Meeting | None:
     return db.session.get(Meeting, meeting_id, options=_AGENDA)
 
 
+def meeting_to_add_to(meeting_id: int) -> Meeting | None:
+    """The meeting with its slots in order, no more: what adding a slot reads (their times, to
+    lay the new one out after them and check it overlaps none), in two queries. Their
+    presenters, recommendations and offices, which a new slot's checks and answer do not read,
+    are not loaded (four queries a slot added, helper-131); what is read after all is loaded
+    then."""
+    return db.session.get(Meeting, meeting_id, options=(selectinload(Meeting.slots),))
+
+
 def meetings(*, include_drafts: bool) -> list[tuple[Meeting, int]]:
     """Every meeting (drafts too for co-leads) with its number of slots, for the list of
     meetings: two queries, their agendas unread (every meeting ever held is listed)."""
