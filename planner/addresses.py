@@ -3,6 +3,7 @@ also stores it in one normal form), and the form in which the mail sender hands 
 Pure: no Flask."""
 
 import contextlib
+import functools
 
 import idna
 from email_validator import EmailNotValidError, validate_email
@@ -52,6 +53,9 @@ def needs_smtputf8(address: str) -> bool:
     return not address.strip().rpartition("@")[0].isascii()
 
 
+# Kept for the addresses seen last: the mail a change sends compares every contact's address
+# with every other, some fifteen thousand times in a hundred tests, each an IDNA round trip.
+@functools.lru_cache(maxsize=4096)
 def spellings(address: str) -> tuple[str, ...]:
     """The lower-case ways one address may have been stored: as typed, and with its domain in
     Unicode and in ASCII (`eva@exämple.org`, `eva@xn--exmple-cua.org`). Addresses stored before
@@ -67,6 +71,7 @@ def spellings(address: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(a.lower() for a in found))
 
 
+@functools.lru_cache(maxsize=4096)
 def mailbox(address: str | None) -> str:
     """One key per mailbox, whichever way its address is spelt (capitals, the domain in Unicode
     or in ASCII, or its labels some of each): the address lower-case with its domain all in
