@@ -95,17 +95,22 @@ def check_sign_in(address: str, account: str) -> None:
     """
     now, account = utcnow(), _fits(account)
     _one_at_a_time(SIGN_IN, address, now)
-    failures, latest = db.session.execute(
-        select(func.count(), func.max(ThrottleEvent.at)).where(
+    # The pair's failures and the address's tries, counted in one statement.
+    pair = (ThrottleEvent.account == account) & (ThrottleEvent.at >= now - PAIR_MEMORY)
+    failures, latest, tries = db.session.execute(
+        select(
+            func.count().filter(pair),
+            func.max(ThrottleEvent.at).filter(pair),
+            func.count().filter(ThrottleEvent.at >= now - ADDRESS_WINDOW),
+        ).where(
             ThrottleEvent.action == SIGN_IN,
             ThrottleEvent.address == address,
-            ThrottleEvent.account == account,
-            ThrottleEvent.at >= now - PAIR_MEMORY,
+            ThrottleEvent.at >= now - max(PAIR_MEMORY, ADDRESS_WINDOW),
         )
     ).one()
     if failures >= FREE_FAILURES and (until := latest + pair_delay(failures)) > now:
         raise Throttled("Too many failed sign-ins to this account from your address.", until - now)
-    if wait := _budget_wait(SIGN_IN, address, ADDRESS_CEILING, ADDRESS_WINDOW, now):
+    if wait := _budget_wait(SIGN_IN, address, ADDRESS_CEILING, ADDRESS_WINDOW, now, tries):
         raise Throttled("Too many failed sign-ins from your address.", wait)
     _record(SIGN_IN, address, account)
     db.session.commit()
@@ -145,16 +150,22 @@ def spend_proposal_budget() -> None:
 
 
 def _budget_wait(
-    action: str, address: str, limit: int, window: timedelta, now: datetime
+    action: str,
+    address: str,
+    limit: int,
+    window: timedelta,
+    now: datetime,
+    count: int | None = None,
 ) -> timedelta | None:
     """How long until `address` has fewer than `limit` events of `action` within `window`;
-    None if it has fewer now."""
+    None if it has fewer now. `count`: how many it has, when the caller counted them already."""
     recent = (
         ThrottleEvent.action == action,
         ThrottleEvent.address == address,
         ThrottleEvent.at >= now - window,
     )
-    count = db.session.scalar(select(func.count()).select_from(ThrottleEvent).where(*recent))
+    if count is None:
+        count = db.session.scalar(select(func.count()).select_from(ThrottleEvent).where(*recent))
     if count < limit:
         return None
     # Below the limit again once the oldest count - limit + 1 of them have left the window.
