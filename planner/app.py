@@ -7,7 +7,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from babel.lists import format_list
 from flask import Flask, Request, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -253,10 +252,7 @@ def _editor_hidden(source: str) -> str:
 def _and_list(items, language: str = "en", words: dict | None = None) -> str:
     """ "time", "status and time", "status, time and title"; in another `language`, as it
     writes a list ("estado y hora"), each item in its `words` where they name it."""
-    items = [str((words or {}).get(item, item)) for item in items]
-    if language != "en":
-        return format_list(items, locale=language) if items else ""
-    return ", ".join(items[:-1]) + " and " + items[-1] if len(items) > 1 else "".join(items)
+    return languages.word_list([str((words or {}).get(item, item)) for item in items], language)
 
 
 def _without_none(attributes: dict) -> dict:

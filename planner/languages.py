@@ -17,6 +17,7 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
+from babel.lists import format_list
 from flask import Flask, g, has_app_context, request, session
 from flask_babel import Babel, get_locale, gettext, refresh
 
@@ -28,21 +29,20 @@ from planner.timezones import (
     day_in,
     moment_in_language,
     short_day,
-    time_span,
     time_span_in,
 )
 
 PAGE_LANGUAGES = ("en", *LANGUAGES_WRITTEN)
 TRANSLATIONS = Path(__file__).parent / "translations"
-# Each language named in itself, as a switcher offers it to someone who reads only that one.
-OWN_NAMES = {
-    "en": "English",
-    "es": "Español",
-    "fr": "Français",
-    "pt": "Português",
-    "ru": "Русский",
-    "zh": "中文",
-}
+
+
+def own_name(code: str) -> str:
+    """A language named in itself, as a switcher offers it to someone who reads only that one
+    (CLDR's name, capitalised as a menu item: "Español", "Русский", "中文")."""
+    name = Locale.parse(code).get_display_name(code)
+    return name[:1].upper() + name[1:]
+
+
 _CHOSEN = "language"  # the session's key for the language picked on a page
 
 babel = Babel()
@@ -111,7 +111,7 @@ def language_links() -> list[tuple[str, str, str, str, bool]]:
     return [
         (
             code,
-            OWN_NAMES[code],
+            own_name(code),
             LANGUAGES[code],
             f"{request.path}?{urlencode([*others, ('lang', code)])}",
             code == current,
@@ -121,11 +121,9 @@ def language_links() -> list[tuple[str, str, str, str, bool]]:
 
 
 def time_span_here(zone: str, start: datetime, end: datetime) -> str:
-    """`time_span` on an English page; on a translated one, in its language (`time_span_in`)."""
-    language = page_language()
-    if language == "en":
-        return time_span(zone, start, end)
-    return time_span_in(language, zone, start, end, named=False)
+    """A span in the page's language, the zone named beside it (`time_span_in`, English as
+    `time_span` writes it)."""
+    return time_span_in(page_language(), zone, start, end, named=False)
 
 
 def clock_span_here(zone: str, start: datetime, end: datetime, since: datetime | None = None):
@@ -143,14 +141,23 @@ def short_day_here(moment: "datetime | date") -> str:
 
 def language_name(code: str) -> str:
     """A language's name in the page's: "Spanish" on an English page, "español" on a Spanish
-    one (CLDR's, through Babel)."""
-    language = page_language()
-    if language == "en" or code not in LANGUAGES:
-        return LANGUAGES.get(code, code)
-    return Locale.parse(code).get_display_name(language)
+    one (CLDR's, through Babel); a code it does not know, as it is."""
+    if code not in LANGUAGES:
+        return code
+    return Locale.parse(code).get_display_name(page_language())
 
 
 def moment_here(zone: str, at: datetime) -> str:
     """`moment_in` in the page's language: "17 November 2026 at 19:00 in Lima (UTC−5)",
     "17 de noviembre de 2026, 19:00, Lima (UTC−5)"."""
     return moment_in_language(page_language(), zone, at)
+
+
+def word_list(items: list[str], language: str, *, alternatives: bool = False) -> str:
+    """Items as a sentence lists them: "status, time and title", "Spanish, French or Russian"
+    (the planner's English, with no comma before the last); in another `language`, as CLDR
+    has it ("estado y hora", "español, francés o ruso")."""
+    if language != "en":
+        return format_list(items, "or" if alternatives else "standard", language) if items else ""
+    last = " or " if alternatives else " and "
+    return last.join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else "".join(items)

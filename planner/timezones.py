@@ -152,9 +152,7 @@ def _time_span_in(
         day = format_skeleton("yMMMEd", begins, tzinfo=tz, locale=language)
     else:
         day = format_date(begins, "full", locale=language)
-    city = ""
-    if named:
-        city = " " + (place_in(language, zone) if "/" in zone else zone)
+    city = f" {place_in(language, zone)}" if named else ""
 
     def clock(moment: datetime) -> str:
         return format_time(moment, "short", tzinfo=tz, locale=language)
@@ -189,7 +187,7 @@ def moment_in_language(language: str, zone: str, at: datetime) -> str:
 
 def place_in(language: str, zone: str) -> str:
     """A zone's city as `language` writes it: "Sídney" for Australia/Sydney in Spanish."""
-    if language == "en" or "/" not in zone:
+    if not _in_own_words(language) or "/" not in zone:
         return place_name(zone)
     return get_timezone_location(zone, locale=language, return_city=True)
 

@@ -2,7 +2,6 @@
 
 from collections import OrderedDict
 
-from babel.lists import format_list
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -24,7 +23,7 @@ from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 from planner.accounts.security import editor
 from planner.availability.forms import TEXT_MAX, AvailabilityFields, save_proposal_windows
 from planner.forms import PlannerForm, email_address, opened_field, published, version_field
-from planner.languages import language_name, page_language
+from planner.languages import language_name, page_language, word_list
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
@@ -128,11 +127,7 @@ def _emails_language_hint() -> str:
     """The language field's hint, the languages named in the page's ("Spanish, French,
     Portuguese or Russian"; CLDR's list of alternatives in another)."""
     names = [language_name(code) for code in LANGUAGES_WRITTEN]
-    language = page_language()
-    if language == "en":
-        written = f"{', '.join(names[:-1])} or {names[-1]}"
-    else:
-        written = format_list(names, "or", language)
+    written = word_list(names, page_language(), alternatives=True)
     return _(
         "Our automatic emails (your proposal's link and the decision; if you present, the "
         "invitation, reminders and updates) come in %(languages)s when you choose it, otherwise "
