@@ -27,17 +27,12 @@ PRIVATE_PAGE = (
     "unsubscribe link or an office's own feed): whoever has it could act for its owner, so it "
     "is never published"
 )
-# What a text the planner publishes (a title, an abstract, a description) is refused for.
-PRIVATE_TEXT = (
-    "holds the secret of a private link of this planner (a presenter's or a volunteer's own "
-    "page, an unsubscribe link or an office's own feed): it would be published, and whoever "
-    "read it could act for its owner. Take the link out"
-)
 
 
 def holds_a_secret(what: str) -> str:
-    """Why the text `what` is refused (`PRIVATE_TEXT`), in the page's language: "The abstract
-    holds the secret of a private link of this planner (…). Take the link out."."""
+    """Why a text the planner publishes (a title, an abstract, a description) is refused, in
+    the page's language: "The abstract holds the secret of a private link of this planner (…).
+    Take the link out."."""
     return gettext(
         "%(what)s holds the secret of a private link of this planner (a presenter's or a "
         "volunteer's own page, an unsubscribe link or an office's own feed): it would be "

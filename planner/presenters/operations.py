@@ -16,7 +16,7 @@ from planner.availability.operations import replace_windows
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
-from planner.languages import day_here, show_in
+from planner.languages import day_here
 from planner.mail import messages
 from planner.presenters.links import new_link
 from planner.presenters.models import Answer, Invitation
@@ -119,13 +119,6 @@ def taken_off(invitation: Invitation) -> bool:
     return status == SlotStatus.proposed or (
         status == SlotStatus.declined and invitation.answer != Answer.declined
     )
-
-
-def show_page_to(invitation: Invitation) -> None:
-    """The presenter's pages in their language: the one their emails come in, when one is known
-    (as an office contact, or chosen when they volunteered the talk, English too); else their
-    browser's."""
-    show_in(messages.presenter_language(invitation, default=None))
 
 
 def not_theirs(invitation: Invitation) -> str | None:

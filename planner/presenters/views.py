@@ -20,7 +20,7 @@ from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
 from planner.forms import refill
-from planner.languages import page_language, time_span_here
+from planner.languages import page_language, show_in, time_span_here
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
@@ -36,7 +36,6 @@ from planner.presenters.operations import (
     not_theirs,
     revoke,
     set_own_zone,
-    show_page_to,
     taken_off,
 )
 from planner.timezones import ZoneError, pick_zone, place_in
@@ -55,7 +54,9 @@ def invitation_for(token: str) -> Invitation:
     invitation = by_token(token)
     if invitation is None:
         abort(404, dead_link("presentation"))
-    show_page_to(invitation)
+    # The language their emails come in, when one is known (as an office contact, or chosen
+    # when they volunteered the talk, English too); else their browser's.
+    show_in(messages.presenter_language(invitation, default=None))
     return invitation
 
 

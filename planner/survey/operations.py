@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from planner.errors import NotFoundError
 from planner.extensions import db
 from planner.offices.models import Office
-from planner.private_links import PRIVATE_TEXT, secrets_named
+from planner.private_links import holds_a_secret, secrets_named
 from planner.recommendations.models import Recommendation
 from planner.survey.document import parse_document
 from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
@@ -321,13 +321,17 @@ def secrets_held(record: SurveyRecord) -> list[str]:
     fields = [field for field in fields if field[0]]
     held = secrets_named([*lines, *(value for value, *_ in fields)])
     flagged = {position + 1 for position in held if position < len(lines)}
-    problems = [f"line {number}: the file's text {PRIVATE_TEXT}" for number in sorted(flagged)]
+    # Said as the other refusals here are, without their final stop.
+    problems = [
+        f"line {number}: " + holds_a_secret("the file's text").rstrip(".")
+        for number in sorted(flagged)
+    ]
     for position, (_value, what, where, span) in enumerate(fields, start=len(lines)):
         if position not in held:
             continue
         if span is not None and flagged.intersection(range(span[0], span[1] + 1)):
             continue  # said for its line
-        said = f"{what} {PRIVATE_TEXT}"
+        said = holds_a_secret(what).rstrip(".")
         problems.append(f"{where}: {said}" if where else said[0].upper() + said[1:])
     return problems
 
