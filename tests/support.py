@@ -11,6 +11,7 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import delete, event
 
 from planner.bootstrap import seed_reference_data
@@ -238,3 +239,14 @@ def sent_at_once(first: Callable, second: Callable, held_before: type, given: fl
         release.set()
         event.remove(Session, "before_flush", hold)
     return answers["first"], answers["second"], finished_meanwhile
+
+
+def said_in(language: str, english: str, **values) -> str:
+    """`english` as the pages and messages in `language` say it (from its catalogue)."""
+    with force_locale(language):
+        return gettext(english, **values)
+
+
+def in_page(language: str, english: str, **values) -> str:
+    """`said_in`, as a page's source holds it (HTML-escaped; quotes as they are)."""
+    return html.escape(said_in(language, english, **values), quote=False)

@@ -2,16 +2,11 @@
 page reads in it (Russian runs long: nothing is wider than the phone), refusals too, and one
 click gives English. Screenshots of each."""
 
-from flask_babel import force_locale, gettext
 from playwright.sync_api import expect
 
 from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
 from tests.browser.test_presenter import TALKS, a_meeting, invite
-
-
-def said_in(language: str, english: str, **values) -> str:
-    with force_locale(language):
-        return gettext(english, **values)
+from tests.support import said_in
 
 
 def test_a_presenter_whose_browser_reads_russian(browser, page, live_server, colead_client, app):

@@ -6,7 +6,8 @@ import html
 import io
 import re
 
-from flask_babel import force_locale, gettext
+import pytest
+from flask_babel import gettext
 from icalendar import Calendar
 
 from planner.extensions import db
@@ -16,7 +17,7 @@ from planner.offices.models import OfficeContact
 from planner.presenters.models import ANSWER_LABELS
 from tests.mail.test_messages import PRESENTER, outbox
 from tests.presenters.support import TALK, confirm, invite
-from tests.support import publish_as_planned
+from tests.support import in_page, publish_as_planned, said_in
 
 # What the page says in English, which a translated page must say in its language instead.
 PAGE_WORDS = (
@@ -43,55 +44,41 @@ def _contact(language: str) -> None:
     db.session.commit()
 
 
-def said_in(language: str, english: str, **values) -> str:
-    """`english` as the page in `language` writes it (HTML-escaped, as the page holds it)."""
-    with force_locale(language):
-        return html.escape(gettext(english, **values), quote=False)
-
-
-def test_a_presenter_who_reads_spanish_reads_their_page_in_spanish(api, slot, presenter):
-    _contact("es")
+@pytest.mark.parametrize(
+    ("language", "their_time", "own_name"),
+    [
+        # Tuesday 23:10 in Sydney, as CLDR writes it (Chinese with no comma before the hours).
+        ("es", "martes, 9 de marzo de 2027, 23:10–23:30 (UTC+11)", "Español"),
+        ("zh", "2027年3月9日星期二 23:10–23:30 (UTC+11)", "中文"),
+    ],
+)
+def test_a_presenter_reads_their_page_in_their_language(
+    api, slot, presenter, language, their_time, own_name
+):
+    _contact(language)
     link = invite(api, slot)
     page = presenter.get(link)
     assert page.status_code == 200
-    assert page.headers["Content-Language"] == "es"
+    assert page.headers["Content-Language"] == language
     body = page.get_data(as_text=True)
-    assert '<html lang="es">' in body
+    assert f'<html lang="{language}">' in body
     for english in PAGE_WORDS:
-        spanish = said_in("es", english)
-        assert spanish != english and spanish in body, english
+        translated = in_page(language, english)
+        assert translated != english and translated in body, english
         assert f">{english}<" not in body
-    # Their time in Spanish words (CLDR's, through Babel), in their zone: Tuesday 23:10 in Sydney.
-    assert "martes, 9 de marzo de 2027, 23:10–23:30 (UTC+11)" in body
+    assert their_time in body
     # The switcher offers each language in itself, the current one marked.
     assert re.search(r'<a href="[^"]*\?lang=en"[^>]*>English</a>', body)
-    assert re.search(r'\?lang=es"[^>]*aria-current="true"[^>]*>Español</a>', body)
+    assert re.search(rf'\?lang={language}"[^>]*aria-current="true"[^>]*>{own_name}</a>', body)
 
 
-def test_a_presenter_who_reads_chinese_reads_their_page_in_chinese(api, slot, presenter):
-    """A contact of CN's sort who chose Chinese: the page in Simplified Chinese from the
-    catalogue, their time as Chinese writes it (no comma between the day and the hours), the
-    switcher naming Chinese in itself; a browser asking for zh-CN gets it too."""
-    _contact("zh")
+def test_a_browser_reading_chinese_reads_the_page_in_it(api, slot, presenter):
+    """No language of theirs known: a browser asking for zh-CN gets Simplified Chinese."""
     link = invite(api, slot)
-    page = presenter.get(link)
-    assert page.status_code == 200
-    assert page.headers["Content-Language"] == "zh"
-    body = page.get_data(as_text=True)
-    assert '<html lang="zh">' in body
-    for english in PAGE_WORDS:
-        chinese = said_in("zh", english)
-        assert chinese != english and chinese in body, english
-        assert f">{english}<" not in body
-    assert said_in("zh", "Will you present?") == "您是否进行演讲？"
-    assert "2027年3月9日星期二 23:10–23:30 (UTC+11)" in body
-    assert re.search(r'\?lang=zh"[^>]*aria-current="true"[^>]*>中文</a>', body)
-    assert re.search(r'<a href="[^"]*\?lang=es"[^>]*>Español</a>', body)
-    db.session.query(OfficeContact).delete()
-    db.session.commit()
     read = presenter.get(link, headers={"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"})
     assert read.headers["Content-Language"] == "zh"
-    assert said_in("zh", "Send my answer") in read.get_data(as_text=True)
+    assert in_page("zh", "Send my answer") in read.get_data(as_text=True)
+    assert in_page("zh", "Will you present?") == "您是否进行演讲？"
 
 
 def test_a_refusal_and_the_answer_come_back_in_their_language(api, slot, presenter):
@@ -100,15 +87,15 @@ def test_a_refusal_and_the_answer_come_back_in_their_language(api, slot, present
     refused = presenter.post(link + "/answer", data={"answer": "declined", "note": ""})
     assert refused.status_code == 400
     body = refused.get_data(as_text=True)
-    assert said_in("es", "Say why you decline, so the co-leads can plan around it.") in body
-    assert said_in("es", "Please correct %(num)d field", num=1) in body
+    assert in_page("es", "Say why you decline, so the co-leads can plan around it.") in body
+    assert in_page("es", "Please correct %(num)d field", num=1) in body
     assert confirm(presenter, link).status_code == 302
     # The co-leads' message about it is theirs, in English, though sent from a Spanish page.
     (told,) = outbox(kind="answer")
     assert told.language == "en"
     assert f'Alex Example (IP Australia) confirmed "{TALK["title"]}"' in told.text_body
     again = presenter.get(link).get_data(as_text=True)
-    assert f"<strong>{said_in('es', 'confirmed')}</strong>" in again
+    assert f"<strong>{in_page('es', 'confirmed')}</strong>" in again
 
 
 def test_a_language_picked_on_the_page_is_kept_for_the_next(app, api, slot):
@@ -129,7 +116,7 @@ def test_without_a_language_of_their_own_the_browser_s_is_read(api, slot, presen
     link = invite(api, slot)
     french = presenter.get(link, headers={"Accept-Language": "fr-CH, fr;q=0.9, en;q=0.8"})
     assert french.headers["Content-Language"] == "fr"
-    assert said_in("fr", "Will you present?") in french.get_data(as_text=True)
+    assert in_page("fr", "Will you present?") in french.get_data(as_text=True)
     assert "Accept-Language" in french.headers["Vary"]
     german = presenter.get(link, headers={"Accept-Language": "de-DE, de;q=0.9"})
     assert german.headers["Content-Language"] == "en"
@@ -150,7 +137,7 @@ def test_their_availability_and_materials_in_their_language(api, slot, presenter
     link = invite(api, slot)
     windows = presenter.get(link + "/availability").get_data(as_text=True)
     assert '<html lang="pt">' in windows
-    assert said_in("pt", "Your availability windows") in windows
+    assert in_page("pt", "Your availability windows") in windows
     # Weekdays as Portuguese writes them (CLDR), and a refusal in Portuguese.
     assert ">seg.<" in windows or ">seg<" in windows
     refused = presenter.post(
@@ -158,7 +145,7 @@ def test_their_availability_and_materials_in_their_language(api, slot, presenter
         data={"availability_zone": "Australia/Sydney", "windows-0-weekdays": "1"},
     )
     assert refused.status_code == 400
-    assert said_in("pt", "Give the window's start and end times.") in refused.get_data(as_text=True)
+    assert in_page("pt", "Give the window's start and end times.") in refused.get_data(as_text=True)
     empty = presenter.post(
         link + "/materials",
         data={"material-file": (io.BytesIO(b""), "slides.pdf")},
@@ -167,13 +154,13 @@ def test_their_availability_and_materials_in_their_language(api, slot, presenter
     assert empty.status_code == 400
     body = empty.get_data(as_text=True)
     assert '<html lang="pt">' in body
-    assert said_in("pt", "The file is empty; choose the file with your slides.") in body
+    assert in_page("pt", "The file is empty; choose the file with your slides.") in body
     too_long = presenter.post(link + "/talk", data={"title": "x" * 201, "abstract": ""})
     assert too_long.status_code == 400
-    assert said_in(
+    assert in_page(
         "pt",
         "%(what)s is limited to %(limit)s characters.",
-        what=said_in("pt", "The slot title"),
+        what=in_page("pt", "The slot title"),
         limit=200,
     ) in too_long.get_data(as_text=True)
 
@@ -235,10 +222,10 @@ def test_a_pasted_tab_is_refused_in_their_language(api, slot, presenter):
     refused = presenter.post(link + "/talk", data={"title": "Un\ttitre", "abstract": ""})
     assert refused.status_code == 400
     body = html.unescape(refused.get_data(as_text=True))
-    with force_locale("fr"):
-        said = gettext(
-            "%(what)s cannot contain %(char)s; keep it on one line.",
-            what=gettext("The slot title"),
-            char=gettext("a tab"),
-        )
+    said = said_in(
+        "fr",
+        "%(what)s cannot contain %(char)s; keep it on one line.",
+        what=said_in("fr", "The slot title"),
+        char=said_in("fr", "a tab"),
+    )
     assert said in body and "cannot contain" not in body

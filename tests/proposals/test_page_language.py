@@ -4,20 +4,13 @@ and the proposal's private pages in the language its volunteer chose for their e
 import html
 import re
 
-from flask_babel import force_locale, gettext
-
 from planner.extensions import db
 from planner.proposals.models import Proposal
 from planner.timezones import moment_in_language
 from tests.proposals.test_proposals import VALID, token_of
-from tests.support import csrf_token
+from tests.support import csrf_token, in_page, said_in
 
 SPANISH = {"Accept-Language": "es-PE,es;q=0.9,en;q=0.5"}
-
-
-def said_in(language: str, english: str, **values) -> str:
-    with force_locale(language):
-        return html.escape(gettext(english, **values), quote=False)
 
 
 def _send(client, headers=SPANISH, **changes):
@@ -31,7 +24,7 @@ def test_the_volunteer_form_reads_the_browser_s_language(client, survey):
     body = page.get_data(as_text=True)
     assert '<html lang="es">' in body
     for english in ("Volunteer a presentation", "Send the proposal", "Your name", "Maturity"):
-        assert said_in("es", english) in body and f">{english}<" not in body
+        assert in_page("es", english) in body and f">{english}<" not in body
     # The emails' language is offered as the one the form is read in, each named in Spanish.
     assert '<option selected value="es">español</option>' in body
     assert '<option value="fr">francés</option>' in body
@@ -47,13 +40,12 @@ def test_a_refused_proposal_comes_back_in_spanish_as_typed(client, survey):
     assert refused.status_code == 400
     body = refused.get_data(as_text=True)
     assert '<html lang="es">' in body
-    assert said_in("es", "Give the presentation a title.") in body
-    assert said_in("es", "Please correct %(num)d field", num=2) in body
-    with force_locale("es"):
-        not_an_address = gettext(
-            "That does not look like an email address. Write it whole, such as name@office.org."
-        )
-    assert html.escape(not_an_address, quote=False) in body
+    assert in_page("es", "Give the presentation a title.") in body
+    assert in_page("es", "Please correct %(num)d field", num=2) in body
+    not_an_address = (
+        "That does not look like an email address. Write it whole, such as name@office.org."
+    )
+    assert in_page("es", not_an_address) in body
     assert 'value="not an address"' in body and VALID["abstract"] in body
 
 
@@ -64,10 +56,10 @@ def test_the_private_page_follows_the_language_the_volunteer_chose(client, surve
     private = client.get(f"/proposals/{token}", headers=SPANISH)
     body = private.get_data(as_text=True)
     assert '<html lang="pt">' in body
-    assert said_in("pt", "Your proposal") in body
-    assert said_in("pt", "submitted") in body  # the status badge
+    assert in_page("pt", "Your proposal") in body
+    assert in_page("pt", "submitted") in body  # the status badge
     assert (
-        said_in(
+        in_page(
             "pt",
             "Thank you: your proposal is with the co-leads. Keep the link of this page: it is the "
             "only way to see, edit or withdraw your proposal.",
@@ -75,9 +67,9 @@ def test_the_private_page_follows_the_language_the_volunteer_chose(client, surve
         in body
     )
     edit = client.get(f"/proposals/{token}/edit").get_data(as_text=True)
-    assert '<html lang="pt">' in edit and said_in("pt", "Save changes") in edit
+    assert '<html lang="pt">' in edit and in_page("pt", "Save changes") in edit
     ask = client.get(f"/proposals/{token}/withdraw").get_data(as_text=True)
-    assert said_in("pt", "Withdraw “%(title)s”?", title=VALID["title"]) in ask
+    assert in_page("pt", "Withdraw “%(title)s”?", title=VALID["title"]) in ask
     # One who chose English reads English, whatever their browser says.
     english = _send(client, contact_email="b@ipaustralia.example", language="en")
     page = client.get(f"/proposals/{token_of(english)}", headers=SPANISH).get_data(as_text=True)
@@ -93,13 +85,13 @@ def test_a_decision_reads_in_the_volunteer_s_language(client, api, survey):
     )
     assert decided.status_code == 200, decided.get_data(as_text=True)
     body = client.get(f"/proposals/{token}").get_data(as_text=True)
-    assert said_in("fr", "The co-leads' decision") in body
-    assert said_in("fr", "declined") in body and "Out of scope." in body
+    assert in_page("fr", "The co-leads' decision") in body
+    assert in_page("fr", "declined") in body and "Out of scope." in body
     refused = client.get(f"/proposals/{token}/withdraw", follow_redirects=True)
-    assert said_in(
+    assert in_page(
         "fr",
         "The co-leads have decided: your proposal is %(status)s, so write to them instead.",
-        status=said_in("fr", "declined"),
+        status=in_page("fr", "declined"),
     ) in refused.get_data(as_text=True)
 
 
@@ -121,7 +113,7 @@ def test_every_refusal_of_the_spanish_form_is_in_spanish(app, client, survey, mo
     sent twice, one proposal too many from an address."""
     unread = _send(client, duration_minutes="5.5")
     assert unread.status_code == 400
-    assert said_in("es", "Write a whole number with the digits 0 to 9, such as 20.") in (
+    assert in_page("es", "Write a whole number with the digits 0 to 9, such as 20.") in (
         unread.get_data(as_text=True)
     )
     assert _send(client).status_code == 302
@@ -136,11 +128,11 @@ def test_every_refusal_of_the_spanish_form_is_in_spanish(app, client, survey, mo
     refused = _send(client, title="Otra propuesta")
     assert refused.status_code == 429
     body = html.unescape(refused.get_data(as_text=True))
-    with force_locale("es"):
-        too_many = gettext(
-            "Your address has sent %(limit)s proposals within the hour, as many as the planner "
-            "takes without an account.",
-            limit=1,
-        )
+    too_many = said_in(
+        "es",
+        "Your address has sent %(limit)s proposals within the hour, as many as the planner "
+        "takes without an account.",
+        limit=1,
+    )
     assert too_many in body and "Try again" not in body
     assert "Vuelva a intentarlo dentro de 1 hora." in body
