@@ -40,7 +40,7 @@ from planner.extensions import db
 from planner.forms import PlannerForm, refill, time_zone
 from planner.languages import day_here, page_language
 from planner.offices.models import Office
-from planner.timezones import is_time_zone, local_time, place_in, resolve_zone, zone_city
+from planner.timezones import is_time_zone, local_time, place_in, resolve_zone
 
 ROWS = 3  # rows shown; a row left empty is no window
 TEXT_MAX = 500  # the longest availability a proposal keeps in words
@@ -139,9 +139,7 @@ class AvailabilityFields(PlannerForm):
                     "leave this window empty.",
                     day=day_here(window.on),
                     today=day_here(today),
-                    place=zone_city(place)
-                    if page_language() == "en"
-                    else place_in(page_language(), place),
+                    place=place_in(page_language(), place),
                 )
                 row.form.on.errors = [*row.form.on.errors, passed]
 

@@ -386,12 +386,11 @@ def _chinese_patterns() -> str:
     """Alternatives of `_token_pattern` for Chinese: "3月12日", "2027年3月12日（星期五）",
     "3月12日至14日", "星期二", "周一至周五", "周二、四", "工作日", "除周三外", "周三除外",
     "9点到12点", "上午9:00至11:00", "下午2点至4点"."""
-    date_to = r"\s*(?:至|到|-|~)\s*"
     return (
         # A weekday after a date names it: "3月12日（星期五）", "3月12日 周五".
         rf"|(?P<zdate>(?<!\d)(?:(?P<zd_year>\d{{4}})\s*年\s*)?(?P<zd_month>\d{{1,2}})\s*月\s*"
         rf"(?P<zd_day>\d{{1,2}})\s*(?P<zd_ri>[日号])?"
-        rf"(?:{date_to}(?:(?P<zd_month2>\d{{1,2}})\s*月\s*)?(?P<zd_day2>\d{{1,2}})\s*[日号])?"
+        rf"(?:{_ZH_TO}(?:(?P<zd_month2>\d{{1,2}})\s*月\s*)?(?P<zd_day2>\d{{1,2}})\s*[日号])?"
         rf"(?:\s*[（(]?\s*(?:星期|礼拜|周)(?P<zd_named>{_ZH_NUMBER})\s*[)）]?)?)"
         rf"|(?P<zhours>{_zh_clock_pattern('za')}{_ZH_TO}{_zh_clock_pattern('zb')})"
         # "周一至周五", "星期一到星期五", "周一至五", "周一~周五"
@@ -638,6 +637,7 @@ _PLURAL_ARTICLE = re.compile(r"\b(?:as|nas|aos|todas\s+as)\s+$", re.IGNORECASE)
 _ARTICLES = re.compile(r"\s*(?:(?:el|los|la|las|le|les|o|os|a|as|в|во|по|на)\s+)*", re.IGNORECASE)
 # A weekday naming the date after it ("martes 12 de marzo", "jeudi, le 12 mars").
 _NAMING = re.compile(r"[\s,]*(?:(?:el|le|o)\s+)?", re.IGNORECASE)
+_A_WORD_NEXT = re.compile(r"\s+[^\W\d_]")  # "mon équipe": a word after "mon"
 _SAINT = re.compile(r"\bsanto\s+$", re.IGNORECASE)  # "Santo Domingo" is a city
 # How far before a word the words that change its reading are looked for ("de" before hours,
 # "as" before a plural day): a few words, never the whole text before it, whose reading would
@@ -723,11 +723,7 @@ def _join_spans(found: list[_Token], text: str) -> list[_Token]:
                 # went to next year alone.
                 with suppress(ValueError):
                     first = first.replace(year=final.year)
-            days = (final - first).days
-            dates = (
-                tuple(first + timedelta(days=k) for k in range(days + 1)) if 0 < days < 7 else ()
-            )
-            joined[-1] = replace(before, end=token.end, dates=dates, local=True)
+            joined[-1] = replace(before, end=token.end, dates=_a_week(first, final), local=True)
             continue
         joined.append(token)
     return joined
@@ -739,7 +735,7 @@ def _a_day_here(
     """Whether weekday `token` is one where it stands."""
     if not token.local:
         # French "mon" (my) in a French text: "mon équipe", not Monday ("Mon 9-12" is).
-        return not (local and token.word == "mon" and re.match(r"\s+[^\W\d_]", text[token.end :]))
+        return not (local and token.word == "mon" and _A_WORD_NEXT.match(text, token.end))
     if _SAINT.search(text, _before(token.start), token.start):
         return False
     if (
@@ -836,6 +832,13 @@ def _token(match: re.Match, text: str, today: date) -> _Token | None:
     return _Token("but", **at)
 
 
+def _a_week(first: date, final: date) -> tuple[date, ...]:
+    """The dates from `first` to `final`: a week at most (the form has seven rows); a longer
+    span, or one that ends before it starts, is none, not its two ends."""
+    days = (final - first).days
+    return tuple(first + timedelta(days=k) for k in range(days + 1)) if 0 < days < 7 else ()
+
+
 def _through(first: int, final: int) -> frozenset[int]:
     """The weekdays from `first` to `final`, across Sunday if need be ("Fri-Mon")."""
     return frozenset((first + k) % 7 for k in range((final - first) % 7 + 1))
@@ -907,8 +910,7 @@ def _zh_date(match: re.Match, today: date) -> tuple[date, ...] | None:
     if final < first and not group("zd_year"):
         with suppress(ValueError):
             final = final.replace(year=final.year + 1)  # "12月30日至1月2日"
-    days = (final - first).days
-    return tuple(first + timedelta(days=k) for k in range(days + 1)) if 0 < days < 7 else ()
+    return _a_week(first, final)
 
 
 def _zh_hour(match: re.Match, name: str) -> tuple[int, int, str | None] | None:
