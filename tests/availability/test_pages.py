@@ -37,9 +37,9 @@ def next_tuesday() -> date:
     return day + timedelta(days=(1 - day.weekday()) % 7)
 
 
-def volunteer(client, **changes):
+def volunteer(client, headers=None, **changes):
     data = {**VOLUNTEER, "csrf_token": csrf_token(client, "/volunteer"), **changes}
-    return client.post("/volunteer", data=data)
+    return client.post("/volunteer", data=data, headers=headers)
 
 
 @pytest.fixture

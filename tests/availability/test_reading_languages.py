@@ -10,8 +10,7 @@ from datetime import date
 import pytest
 
 from planner.availability.windows import read_text, weekday_mask
-from tests.availability.test_pages import VOLUNTEER
-from tests.support import csrf_token
+from tests.availability.test_pages import volunteer
 
 TODAY = date(2026, 12, 2)
 WEEKDAYS = "1111100"
@@ -178,35 +177,36 @@ def test_english_is_read_as_before_and_beside_the_other_languages():
     ]
 
 
-def test_the_spanish_volunteer_form_is_filled_from_spanish(client, survey):
-    data = {
-        **VOLUNTEER,
-        "availability": "martes y jueves de 8:00 a 11:00",
-        "csrf_token": csrf_token(client, "/volunteer"),
-        "read_availability": "1",
-    }
-    response = client.post("/volunteer", data=data, headers={"Accept-Language": "es"})
+@pytest.mark.parametrize(
+    ("language", "text", "starts", "ends"),
+    [
+        ("es", "martes y jueves de 8:00 a 11:00", "08:00", "11:00"),
+        ("zh", "每周二和周四上午9点到11点", "09:00", "11:00"),
+    ],
+)
+def test_a_translated_volunteer_form_is_filled_from_its_language(
+    client, survey, language, text, starts, ends
+):
+    response = volunteer(
+        client, {"Accept-Language": language}, availability=text, read_availability="1"
+    )
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert '<html lang="es">' in page
-    assert '<input checked id="windows-0-weekdays-1" name="windows-0-weekdays"' in page  # mar
-    assert '<input checked id="windows-0-weekdays-3" name="windows-0-weekdays"' in page  # jue
+    assert f'<html lang="{language}">' in page
+    assert '<input checked id="windows-0-weekdays-1" name="windows-0-weekdays"' in page  # Tue
+    assert '<input checked id="windows-0-weekdays-3" name="windows-0-weekdays"' in page  # Thu
     assert 'id="windows-0-weekdays-2" name="windows-0-weekdays"' in page
     assert '<input checked id="windows-0-weekdays-2"' not in page
-    assert 'name="windows-0-starts" type="time" value="08:00"' in page
-    assert 'name="windows-0-ends" type="time" value="11:00"' in page
+    assert f'name="windows-0-starts" type="time" value="{starts}"' in page
+    assert f'name="windows-0-ends" type="time" value="{ends}"' in page
+    assert '<input checked id="windows-1-' not in page  # one window, no other
 
 
 def test_a_text_longer_than_the_form_keeps_is_not_read(client, survey):
     """The button reads before the form is checked: a text past the form's limit (which the
     form refuses anyway) is not read, whatever it holds, and the page says why."""
-    data = {
-        **VOLUNTEER,
-        "availability": "martes y jueves de 8:00 a 11:00; " * 1500,  # 49,500 characters
-        "csrf_token": csrf_token(client, "/volunteer"),
-        "read_availability": "1",
-    }
-    response = client.post("/volunteer", data=data)
+    long = "martes y jueves de 8:00 a 11:00; " * 1500  # 49,500 characters
+    response = volunteer(client, availability=long, read_availability="1")
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
     assert "Your availability text is longer than 500 characters: shorten it" in page
