@@ -114,7 +114,7 @@ _AFTER_THE_CHANGE = {
 _DAY_THEN_HOURS = {"zh": " "}
 
 
-def _in_own_words(language: str) -> bool:
+def in_own_words(language: str) -> bool:
     """Whether times and days are written in `language`'s own words (CLDR's, through Babel):
     one of the languages messages are written in besides English (each has its words for
     "after the clocks change"); any other is written in English."""
@@ -143,7 +143,7 @@ def time_span_in(
 def _time_span_in(
     language: str, zone: str, start: datetime, end: datetime, short: bool, named: bool
 ) -> str:
-    if not _in_own_words(language):
+    if not in_own_words(language):
         first = "%a %-d %b %Y, %H:%M" if short else "%A %-d %B %Y, %H:%M"
         return time_span(zone, start, end, first, named=named)
     begins, ends = local_time(zone, start), local_time(zone, end)
@@ -176,7 +176,7 @@ def _time_span_in(
 def moment_in_language(language: str, zone: str, at: datetime) -> str:
     """`moment_in` as `language` writes it: "17 de noviembre de 2026, 19:00, Lima (UTC−5)";
     English is `moment_in`'s own."""
-    if not _in_own_words(language):
+    if not in_own_words(language):
         return moment_in(zone, at)
     there = local_time(zone, at)
     day = format_date(there, "long", locale=language)
@@ -187,14 +187,14 @@ def moment_in_language(language: str, zone: str, at: datetime) -> str:
 
 def place_in(language: str, zone: str) -> str:
     """A zone's city as `language` writes it: "Sídney" for Australia/Sydney in Spanish."""
-    if not _in_own_words(language) or "/" not in zone:
+    if not in_own_words(language) or "/" not in zone:
         return place_name(zone)
     return get_timezone_location(zone, locale=language, return_city=True)
 
 
 def day_in(language: str, day: date) -> str:
     """A day as `language` writes it in a sentence: "4 April 2027", "4 de abril de 2027"."""
-    if not _in_own_words(language):
+    if not in_own_words(language):
         return f"{day:%-d %B %Y}"
     return format_date(day, "long", locale=language)
 
@@ -233,7 +233,7 @@ def clock_end(zone: str, start: datetime, end: datetime, *, language: str = "en"
 
 def short_weekday(moment: datetime, language: str = "en") -> str:
     """A local time's weekday, short, as `language` writes it: "Sun", "dom", "вс"."""
-    if not _in_own_words(language):
+    if not in_own_words(language):
         return f"{moment:%a}"
     return format_datetime(moment, "EEE", tzinfo=moment.tzinfo, locale=language)
 
@@ -242,7 +242,7 @@ def short_day(moment: "datetime | date", language: str = "en") -> str:
     """A day, short, as `language` writes it: "Sun 4 Apr" for a time, "4 Apr 2027" for a date;
     "dom, 4 abr", "4 abr 2027"."""
     timed = isinstance(moment, datetime)
-    if not _in_own_words(language):
+    if not in_own_words(language):
         return f"{moment:%a %-d %b}" if timed else f"{moment:%-d %b %Y}"
     if timed:
         return format_skeleton("MMMEd", moment, tzinfo=moment.tzinfo, locale=language)

@@ -5,7 +5,6 @@ import hashlib
 import json
 from datetime import date
 
-from babel.dates import get_day_names
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
@@ -32,6 +31,7 @@ from planner.availability.windows import (
     Window,
     as_json,
     check_window,
+    day_names,
     read_text,
 )
 from planner.db_types import utcnow
@@ -43,18 +43,13 @@ from planner.offices.models import Office
 from planner.timezones import is_time_zone, local_time, place_in, resolve_zone
 
 ROWS = 3  # rows shown; a row left empty is no window
-TEXT_MAX = 500  # the longest availability a proposal keeps in words
+AVAILABILITY_MAX = 500  # the longest availability a proposal keeps in words
 MAX_ROWS = 7
 
 
 def day_name(number: int) -> str:
     """A weekday's short name (0 is Monday) in the page's language: "Mon", "lun", "пн"."""
-    language = page_language()
-    return (
-        DAY_NAMES[number]
-        if language == "en"
-        else get_day_names("abbreviated", locale=language)[number]
-    )
+    return day_names(page_language())[number]
 
 
 class DayBoxes(SelectMultipleField):
@@ -233,12 +228,12 @@ def save_proposal_windows(form: AvailabilityFields, proposal) -> None:
 def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> str:
     """Pre-fill the windows from the free-text availability; says what was read (or not), as
     a suggestion to check: the text is never taken as the windows by itself."""
-    if len(text) > TEXT_MAX:
+    if len(text) > AVAILABILITY_MAX:
         # The form refuses it anyway; reading it first is work for nothing (1 MB: seconds).
         return _(
             "Your availability text is longer than %(limit)s characters: shorten it, then fill "
             "the windows from it.",
-            limit=TEXT_MAX,
+            limit=AVAILABILITY_MAX,
         )
     typed = resolve_zone(form.availability_zone.data or "")
     reading = read_text(text, typed[0] if len(typed) == 1 else office_zone or "")

@@ -34,6 +34,7 @@ from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
 from planner.timezones import (
     PLACES,
+    in_own_words,
     is_skipped,
     is_time_zone,
     place_key,
@@ -184,16 +185,26 @@ def inside(windows: Sequence[Window], start: datetime, end: datetime) -> bool:
     return any(contains(window, start, end) for window in windows)
 
 
+def day_names(language: str = "en") -> Sequence[str]:
+    """The weekdays' short names (0 is Monday) as `language` writes them: "Mon", "lun", "пн"."""
+    if not in_own_words(language):
+        return DAY_NAMES
+    return get_day_names("abbreviated", locale=language)
+
+
 def describe(window: Window, language: str = "en") -> str:
     """ "Tue, Thu 08:00–11:00 America/Lima", or "Thu 12 Mar 2026 22:00–01:00 Asia/Tokyo"; the
     days as `language` writes them ("mar, jue"), the rest in the request's language (a page
     shown in `language`, `languages.show_in`)."""
-    english = language == "en"
     if window.on is not None:
         on = window.on
-        days = f"{on:%a %-d %b %Y}" if english else format_skeleton("yMMMEd", on, locale=language)
+        days = (
+            format_skeleton("yMMMEd", on, locale=language)
+            if in_own_words(language)
+            else f"{on:%a %-d %b %Y}"
+        )
     else:
-        names = DAY_NAMES if english else get_day_names("abbreviated", locale=language)
+        names = day_names(language)
         days = ("、" if language == "zh" else ", ").join(names[d] for d in sorted(window.weekdays))
     hours = f"{window.starts:%H:%M}–{window.ends:%H:%M}"
     after = " " + gettext("(to the next day)") if window.crosses_midnight else ""

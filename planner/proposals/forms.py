@@ -21,7 +21,11 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
-from planner.availability.forms import TEXT_MAX, AvailabilityFields, save_proposal_windows
+from planner.availability.forms import (
+    AVAILABILITY_MAX,
+    AvailabilityFields,
+    save_proposal_windows,
+)
 from planner.forms import PlannerForm, email_address, opened_field, published, version_field
 from planner.languages import language_name, page_language, word_list
 from planner.mail.models import LANGUAGES_WRITTEN
@@ -34,7 +38,6 @@ from planner.recommendations.operations import all_recommendations
 from planner.timezones import local_time
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, REASON_MAX = 120, 150, 2000, 500
-AVAILABILITY_MAX = TEXT_MAX
 
 
 class CheckboxesField(SelectMultipleField):
