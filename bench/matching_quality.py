@@ -1,8 +1,10 @@
 """Quality of the presenter ranking against independent judgements (tests/matching/judgements.json,
 a third rater's Rec 10 grades in tests/matching/third_rater_rec10.json, and two more raters'
-grades of every pair in tests/matching/replication_judgements.json, never tuned on: the same
-pairs the defaults were fitted to, so they show how other raters grade those pairs, and the
-bench prints how far they agree with the first two).
+grades of every pair in tests/matching/replication_judgements.json and two more again in
+second_replication_judgements.json, never fitted to: the same pairs the defaults were fitted to,
+so they show how other raters grade those pairs, and the bench prints how far they agree with
+the first two. One change of the defaults, concreteness counted only where a project meets the
+wish, was chosen with them in view; see `scorer.Weights`).
 
 Run with `make bench` or `.venv/bin/python bench/matching_quality.py`. Reads the bundled CWS/13/26
 text directly (no database) and prints nDCG@3 and P@1 per recommendation and on average for:
@@ -40,8 +42,9 @@ from planner.matching.sources import interests_and_projects
 JUDGEMENTS = Path(__file__).resolve().parents[1] / "tests" / "matching" / "judgements.json"
 # A third rater's Rec 10 grades, made after the weights were fitted: a check on unseen judgement.
 THIRD_RATER = JUDGEMENTS.with_name("third_rater_rec10.json")
-# Two more raters' grades of every pair, made after the scorer was built and never tuned on (the
-# pairs the defaults were fitted to); and two more again, made after the first replication.
+# Two more raters' grades of every pair, made after the scorer was built and never fitted to (the
+# pairs the defaults were fitted to); and two more again, made after the first replication. One
+# change of the defaults was chosen with both in view (`scorer.Weights`).
 REPLICATIONS = {
     "a replication": JUDGEMENTS.with_name("replication_judgements.json"),
     "a second replication": JUDGEMENTS.with_name("second_replication_judgements.json"),
@@ -219,12 +222,13 @@ def main() -> None:
 
 
 def replication(label: str, path: Path, earlier, interests, projects, peers, chosen) -> None:
-    """The same rankings against two more raters' grades of the same pairs, which no weight and
-    no reading rule was ever tuned on; the held-out weights are the ones fitted above (each on
-    the first raters' grades of the other recommendations). The defaults were fitted to the
-    first raters' grades of these very pairs: against them, the figures say whether other
-    raters grade those pairs as the ranking orders them, and tell as much beyond the first
-    grades as the raters differ, which is printed with them (against each `earlier` set)."""
+    """The same rankings against two more raters' grades of the same pairs, which no weight was
+    fitted to (one change of the defaults was chosen with them in view); the held-out weights
+    are the ones fitted above (each on the first raters' grades of the other recommendations).
+    The defaults were fitted to the first raters' grades of these very pairs: against them, the
+    figures say whether other raters grade those pairs as the ranking orders them, and tell as
+    much beyond the first grades as the raters differ, which is printed with them (against each
+    `earlier` set)."""
     data = json.loads(path.read_text(encoding="utf-8"))
     judged = [j for j in data["interests"] if any(grades_of(j).values())]
     numbers = sorted({j["recommendation"] for j in judged})
@@ -233,7 +237,7 @@ def replication(label: str, path: Path, earlier, interests, projects, peers, cho
     some = answerable(rankings["maturity alone"])
     print(
         f"\n{label}: two more raters, every pair ({data['agreement']['pairs']}), graded "
-        "after the scorer was built and never tuned on; agreement: quadratic weighted kappa "
+        "after the scorer was built and never fitted to; agreement: quadratic weighted kappa "
         f"{data['agreement']['quadratic_weighted_kappa']}; {len(judged)} interests, "
         f"{len(some)} with a presenter graded 2 or more"
     )

@@ -87,23 +87,30 @@ class Weights:
     rounded; the fit gave topic overlap and peer fit no weight on those 553 pairs, so they keep a
     floor (1.0 and 0.5): what an audience asked for, and who its peers are, must always count.
     (A document's lower evidence level, `evidence.Evidence.level`, now carries most of what the
-    `system` feature did, so the fit leaves `system` almost nothing.) `relevant_concrete` came
-    later, from the rubric's top grade (a concrete project that answers the audience's need):
-    its 0.5 is the within-audience fit's 0.6 on all the judgements, rounded down into the range
-    where the defaults' figures do not change (0.25 to 0.5). `flask --app app match fit` fits the
-    weights to co-leads' marks, and a co-lead may adopt the fit."""
+    `system` feature did, so the fit leaves `system` almost nothing.) `flask --app app match fit`
+    fits the weights to co-leads' marks, and a co-lead may adopt the fit.
+
+    Concreteness counts only through `relevant_concrete` (the rubric's top grade is a concrete
+    project that answers the audience's need), with the 2.55 `concrete` and it had together:
+    named systems make a project worth showing to an audience as far as it meets the audience's
+    wish. Counted as such as well, they put BR's patent-lifecycle BPMS first on Rec 1 for US,
+    whose challenge is coordinating business, legal and IT, where each of six raters graded
+    JP's integrated digital strategy as high as any presenter (mean grades 2.5–3 against BR's
+    1–1.5). The change was chosen with the three judgement sets in view; a fourth pair of
+    raters, grading meanwhile from the annex alone, was not read until it was made
+    (bench/matching_quality.py)."""
 
     evidence: float = 4.4
     measured: float = 0.85
     topics_named: float = 0.0
     detail: float = 1.15
-    concrete: float = 2.05
+    concrete: float = 0.0
     system: float = 0.05
     substance: float = 1.7
     topic: float = 1.0
     text: float = 0.7
     relevant_evidence: float = 0.75
-    relevant_concrete: float = 0.5
+    relevant_concrete: float = 2.55
     peer: float = 0.5
     size: float = 0.3
 
