@@ -4,7 +4,8 @@ grades of every pair in tests/matching/replication_judgements.json and two more 
 second_replication_judgements.json, never fitted to: the same pairs the defaults were fitted to,
 so they show how other raters grade those pairs, and the bench prints how far they agree with
 the first two. One change of the defaults, concreteness counted only where a project meets the
-wish, was chosen with them in view; see `scorer.Weights`).
+wish, was chosen with them in view (`scorer.Weights`); a third pair's grades,
+third_replication_judgements.json, were read only after it was made).
 
 Run with `make bench` or `.venv/bin/python bench/matching_quality.py`. Reads the bundled CWS/13/26
 text directly (no database) and prints nDCG@3 and P@1 per recommendation and on average for:
@@ -48,7 +49,11 @@ THIRD_RATER = JUDGEMENTS.with_name("third_rater_rec10.json")
 REPLICATIONS = {
     "a replication": JUDGEMENTS.with_name("replication_judgements.json"),
     "a second replication": JUDGEMENTS.with_name("second_replication_judgements.json"),
+    "a third replication": JUDGEMENTS.with_name("third_replication_judgements.json"),
 }
+# The one set no choice of the scorer has seen: graded from the annex alone while that change
+# was made, and read only after it was committed.
+UNSEEN = "a third replication"
 
 
 def survey():
@@ -241,6 +246,8 @@ def replication(label: str, path: Path, earlier, interests, projects, peers, cho
         f"{data['agreement']['quadratic_weighted_kappa']}; {len(judged)} interests, "
         f"{len(some)} with a presenter graded 2 or more"
     )
+    if label == UNSEEN:
+        print("  read only after the last change of the defaults: no choice of the scorer saw it")
     print("  the same pairs the defaults were fitted to; agreement of its raters")
     for who, other in earlier.items():
         theirs = json.loads(other.read_text(encoding="utf-8"))["interests"]

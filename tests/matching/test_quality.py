@@ -28,14 +28,19 @@ JUDGED = [j for j in DATA["interests"] if any(grades_of(j).values())]
 # and two more again (one change of the defaults was chosen with both in view): the pairs are
 # those the default weights were fitted to, so against the defaults they tell how other raters
 # grade those pairs, not how the ranking holds on pairs it has not seen.
-REPLICATION, SECOND_REPLICATION = (
-    json.loads((Path(__file__).parent / name).read_text(encoding="utf-8"))
-    for name in ("replication_judgements.json", "second_replication_judgements.json")
+# A third pair's grades were read only after that change was made.
+REPLICATION, SECOND_REPLICATION, THIRD_REPLICATION = (
+    json.loads((Path(__file__).parent / f"{name}replication_judgements.json").read_text("utf-8"))
+    for name in ("", "second_", "third_")
 )
 REPLICATIONS = pytest.mark.parametrize(
     ("replication", "raters"),
-    [(REPLICATION, ("rater_3", "rater_4")), (SECOND_REPLICATION, ("rater_5", "rater_6"))],
-    ids=["replication", "second replication"],
+    [
+        (REPLICATION, ("rater_3", "rater_4")),
+        (SECOND_REPLICATION, ("rater_5", "rater_6")),
+        (THIRD_REPLICATION, ("rater_7", "rater_8")),
+    ],
+    ids=["replication", "second replication", "third replication"],
 )
 
 
