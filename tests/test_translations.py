@@ -92,3 +92,17 @@ def _messages(catalogue) -> set:
         for m in catalogue
         if m.id
     }
+
+
+def test_chinese_cites_the_survey_and_names_the_task_force_as_its_chinese_edition_does():
+    """The bundled CWS/13/26 is WIPO's Chinese edition: its title and the Task Force's name there
+    are the ones Chinese pages and messages use, not a translation of our own."""
+    published = (ROOT / "planner" / "data" / "CWS-13-26.txt").read_text(encoding="utf-8")
+    title = "主管局用信息和通信技术（信通技术）相关建议的实施"
+    task_force = "信通技术策略工作队"
+    assert title in published and task_force + "共同牵头人" in published
+    said = {m.id: m.string for m in _catalogue("zh") if isinstance(m.id, str) and m.id}
+    citation = next(s for i, s in said.items() if i.startswith("Survey data: CWS/13/26"))
+    assert f"《{title}》" in citation
+    naming = [s for i, s in said.items() if "ICT Strategy Task Force" in i or "ICT Task" in i]
+    assert naming and all(task_force in s for s in naming), naming

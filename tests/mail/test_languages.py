@@ -17,7 +17,7 @@ from planner.offices.models import OfficeContact
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_messages import PRESENTER, _proposal, outbox
 from tests.presenters.support import confirm, invite
-from tests.support import publish_as_planned, said_in
+from tests.support import BUNDLED, publish_as_planned, said_in
 
 
 def _words(message: OutboxMessage) -> str:
@@ -386,7 +386,7 @@ INVITED_IN = {
         "2027年3月9日星期二 23:10–23:30 悉尼 (UTC+11)",
         "2027年3月9日星期二 13:10–13:30 苏黎世 (UTC+1)",
         "尊敬的Alex Example：",
-        ("确认、谢绝或申请另定时间", "共同牵头人", "产权组织标准委员会信通技术战略工作队"),
+        ("确认、谢绝或申请另定时间", "共同牵头人", "产权组织标准委员会信通技术策略工作队"),
     ),
 }
 
@@ -429,9 +429,10 @@ def test_each_language_names_the_committee_the_task_force_and_the_co_leads_one_w
             ("Рабочая группа", "Рабочей группы", "сопредседател", "руководител"),
         ),
         "zh": (
-            ("产权组织标准委员会", "信通技术战略工作队", "共同牵头人"),
+            ("产权组织标准委员会", "信通技术策略工作队", "共同牵头人"),
             (
                 "世界知识产权组织标准委员会",
+                "信通技术战略",
                 "信息和通信技术",
                 "工作组",
                 "专责小组",
@@ -442,6 +443,9 @@ def test_each_language_names_the_committee_the_task_force_and_the_co_leads_one_w
             ),
         ),
     }
+    # The document's Chinese edition names them: the names are WIPO's, as published.
+    published = BUNDLED.read_text(encoding="utf-8")
+    assert all(name in published for name in names["zh"][0])
     folder = Path(__file__).resolve().parents[2] / "templates" / "mail"
     for language, (used, never) in names.items():
         said = " ".join(p.read_text() for p in sorted(folder.glob(f"*.{language}.*")))
