@@ -94,9 +94,10 @@ def _messages(catalogue) -> set:
     }
 
 
-def test_chinese_cites_the_survey_and_names_the_task_force_as_its_chinese_edition_does():
-    """The bundled CWS/13/26 is WIPO's Chinese edition: its title and the Task Force's name there
-    are the ones Chinese pages and messages use, not a translation of our own."""
+def test_chinese_says_what_the_documents_chinese_edition_says():
+    """The bundled CWS/13/26 is WIPO's Chinese edition: its title, the Task Force's name and the
+    word for its workshop there are the ones Chinese pages and messages use, not a translation
+    of our own."""
     published = (ROOT / "planner" / "data" / "CWS-13-26.txt").read_text(encoding="utf-8")
     title = "主管局用信息和通信技术（信通技术）相关建议的实施"
     task_force = "信通技术策略工作队"
@@ -106,3 +107,7 @@ def test_chinese_cites_the_survey_and_names_the_task_force_as_its_chinese_editio
     assert f"《{title}》" in citation
     naming = [s for i, s in said.items() if "ICT Strategy Task Force" in i or "ICT Task" in i]
     assert naming and all(task_force in s for s in naming), naming
+    # Its paragraph 25 proposes the workshop as a 讲习班.
+    assert "讲习班" in published
+    workshop = [s for i, s in said.items() if "workshop" in i.lower()]
+    assert workshop and all("讲习班" in s for s in workshop), workshop
