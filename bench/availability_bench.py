@@ -13,7 +13,7 @@ import statistics
 import time
 from datetime import date
 
-from planner.availability.windows import read_text
+from planner.availability.reading import read_text
 
 PHRASES = {
     "en": "Tue and Thu 9-12, ",

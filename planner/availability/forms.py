@@ -26,13 +26,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from planner.agenda.models import HOME_ZONE
 from planner.availability.operations import replace_windows
+from planner.availability.reading import read_text
 from planner.availability.windows import (
     DAY_NAMES,
     Window,
     as_json,
     check_window,
     day_names,
-    read_text,
 )
 from planner.db_types import utcnow
 from planner.errors import PlannerError

@@ -13,7 +13,8 @@ from planner.availability.operations import (
     slot_availability,
     windows_of,
 )
-from planner.availability.windows import describe, read_text
+from planner.availability.reading import read_text
+from planner.availability.windows import describe
 from planner.db_types import utcnow
 from planner.extensions import csrf
 from planner.languages import page_language

@@ -1,4 +1,4 @@
-"""The words `windows.read_text` reads besides English, in the languages the pages are shown in
+"""The words `reading.read_text` reads besides English, in the languages the pages are shown in
 (Spanish, French, Portuguese, Russian): weekday and month names from CLDR (through Babel), and
 the few forms CLDR does not list (plurals, Russian cases), each added on purpose; and Chinese's
 characters, read apart (see the end). Words are compared `plain`: lower case, without accents
@@ -161,7 +161,7 @@ def month_words() -> dict[str, int]:
 
 # --- Chinese ------------------------------------------------------------------------------------
 # Chinese has no spaces between words: its days, dates and hours are read by characters
-# (`windows._chinese_patterns`), and only in a text with Han characters (`has_chinese`).
+# (`reading._chinese_patterns`), and only in a text with Han characters (`has_chinese`).
 
 # The weekday after 星期, 礼拜 or 周 ("星期二", "礼拜天", "周日"), 0 = Monday.
 CHINESE_DAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}

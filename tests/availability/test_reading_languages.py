@@ -9,7 +9,8 @@ from datetime import date
 
 import pytest
 
-from planner.availability.windows import read_text, weekday_mask
+from planner.availability.reading import read_text
+from planner.availability.windows import weekday_mask
 from tests.availability.test_pages import volunteer
 
 TODAY = date(2026, 12, 2)

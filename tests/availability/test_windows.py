@@ -5,14 +5,13 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
+from planner.availability.reading import find_zone, read_text
 from planner.availability.windows import (
     Window,
     check_window,
     describe,
-    find_zone,
     inside,
     mask_days,
-    read_text,
     weekday_mask,
 )
 from planner.errors import PlannerError
