@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
 from markupsafe import escape
@@ -37,6 +38,23 @@ def api_error(status: int, message: str, **extra) -> Response:
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+# Werkzeug's names of the statuses a translated page (a presenter's, a volunteer's) answers with,
+# in the catalogues: the refusal's heading in the page's language, as its message is.
+_NAMES = {
+    400: _l("Bad Request"),
+    404: _l("Not Found"),
+    409: _l("Conflict"),
+    413: _l("Request Entity Too Large"),
+    429: _l("Too Many Requests"),
+}
+
+
+def error_name(error: HTTPException) -> str:
+    """The status's name as the page's language says it ("Not Found", "未找到")."""
+    name = _NAMES.get(error.code or 0)
+    return str(name) if name is not None else error.name
 
 
 def _respond(error: HTTPException):
@@ -240,6 +258,7 @@ def _unavailable() -> Response | tuple:
 
 
 def register(app: Flask) -> None:
+    app.add_template_global(error_name, "error_name")
     app.register_error_handler(HTTPException, _respond)
     app.register_error_handler(CSRFError, _session_expired)
     app.register_error_handler(RequestEntityTooLarge, _too_large)

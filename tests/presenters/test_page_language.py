@@ -229,3 +229,19 @@ def test_a_pasted_tab_is_refused_in_their_language(api, slot, presenter):
         char=said_in("fr", "a tab"),
     )
     assert said in body and "cannot contain" not in body
+
+
+def test_a_refusal_page_on_their_pages_is_wholly_in_their_language(api, slot, presenter):
+    """A 404 or 409 page a translated page leads to (a material not theirs, their slot's
+    calendar entry once declined) says its heading, title and way back in their language too,
+    not "Not Found" and "Back to the start page" around a Chinese sentence."""
+    _contact("zh")
+    link = invite(api, slot)
+    missing = presenter.get(link + "/materials/999")
+    assert missing.status_code == 404
+    assert missing.headers["Content-Language"] == "zh"
+    body = missing.get_data(as_text=True)
+    assert in_page("zh", "Your slot has no material %(number)s.", number=999) in body
+    for english in ("Not Found", "Back to the start page"):
+        assert english not in body, english
+    assert in_page("zh", "Back to the start page") in body
