@@ -32,6 +32,7 @@ from planner.availability.words import (
     plain,
     unaccented,
 )
+from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.timezones import PLACES, is_time_zone, place_key, place_time_zones, resolve_zone
 
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -114,6 +115,10 @@ _UNIT = r"(?:h|hs|hrs?|horas?|heures?|ч|час(?:а|ов)?)"
 _NUMBERED_DAY = r"[2-6](?:ª(?:[\s-]feiras?)?|a[\s-]feiras?)"
 
 
+# Before a range's first hour: not a digit after another's colon or point ("9:5", "9.5").
+_NOT_AFTER_A_CLOCK = r"(?<!\d[:.])"
+
+
 def _clock_pattern(name: str) -> str:
     """An English clock time: "9", "09:30", "9.30", "2pm"; its parts named `name`_h, _m, _x."""
     return (
@@ -172,10 +177,12 @@ def _token_pattern(chinese: bool = False) -> re.Pattern:
         # "Mar 12"; not "mar 9:00" (Tuesday in Spanish, not 9 March) nor "martes 12".
         rf"|(?P<md>\b(?!(?:{march_days})\b)(?P<md_month>{_MONTH})\.?\s+(?P<md_day>\d{{1,2}})"
         rf"(?:st|nd|rd|th)?\b(?![:.]\d),?(?:\s+(?P<md_year>\d{{4}}))?)"
-        rf"|(?P<range>\b{_clock_pattern('ra')}\s*(?:-|to|until|till)\s*{_clock_pattern('rb')})"
+        # Not from the middle of "9:5" or "9.5": its 5 is no hour ("9.5-12" is not 05:00-12:00).
+        rf"|(?P<range>{_NOT_AFTER_A_CLOCK}\b{_clock_pattern('ra')}"
+        rf"\s*(?:-|to|until|till)\s*{_clock_pattern('rb')})"
         # "9h-12h", "de 9:00 a 12:00", "das 9h às 12h", "с 9 до 12", "entre 9 y 12 h"; not
         # "de 12 a 16 de marzo" (days of March)
-        rf"|(?P<lrange>\b{_local_clock_pattern('la')}\s*"
+        rf"|(?P<lrange>{_NOT_AFTER_A_CLOCK}\b{_local_clock_pattern('la')}\s*"
         rf"(?P<lrange_by>-|\b(?:a|as|hasta|ate|до|y|e|et|и)\b)\s*(?:(?:las|les|as|os)\s+)?"
         rf"{_local_clock_pattern('lb')}(?!\s*(?:de\s+)?(?:{every_month})\b))"
         rf"|(?P<days>\b(?P<days_a>{_DAY})\s*(?:-|to|through|thru)\s*(?P<days_b>{_DAY})\b)"
@@ -306,7 +313,12 @@ def _date(year: str | None, month: int | None, day: str, today: date) -> date | 
         return None
     if not year and found < today:
         found = found.replace(year=found.year + 1)  # "12 March" written in December: next one
-    return found
+    # A year the form refuses ("1 January 0001", the "1000" of "10000") pre-fills no window.
+    return found if _a_year_kept(found) else None
+
+
+def _a_year_kept(day: date) -> bool:
+    return FIRST_YEAR <= day.year <= LAST_YEAR
 
 
 # "UTC+8", "GMT -5", "UTC+05:30": an offset names no place, and the app's zones are places
@@ -612,7 +624,8 @@ def _token(match: re.Match, text: str, today: date) -> _Token | None:
     at = {"start": match.start(), "end": match.end()}
     if kind == "iso":
         with suppress(ValueError):
-            return _Token("dates", **at, dates=(date.fromisoformat(group("iso")),))
+            found = date.fromisoformat(group("iso"))
+            return _Token("dates", **at, dates=(found,)) if _a_year_kept(found) else None
         return None
     if kind in ("dm", "md"):
         found = _date(

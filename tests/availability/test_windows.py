@@ -214,3 +214,25 @@ def test_an_offset_names_no_zone():
     assert read_text("Tue 9-12 UTC+0", "America/Lima").time_zone == "UTC"
     named = read_text("Tue 9-12 UTC+8 Singapore", "America/Lima")
     assert (named.time_zone, named.offset) == ("Asia/Singapore", None)
+
+
+@pytest.mark.parametrize("text", ["Tue 9:5-12", "Mon 9.5-12", "Tue 1.5-3", "lundi 9.5-12h"])
+def test_a_digit_after_a_time_s_colon_or_point_is_no_hour(text):
+    """ "9:5" or "9.5" is no time the reader knows; its 5 is not the start of "5-12", which
+    pre-filled the form with a window from 05:00 (and "1.5-3" with 05:00 to 03:00 the next
+    day)."""
+    assert read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows == []
+    # Ranges after one another, with or without a space, are read as before.
+    two = read_text("Tue 8-9,14-16", "Europe/Zurich", today=date(2026, 12, 2)).windows
+    assert [f"{w.starts:%H}-{w.ends:%H}" for w in two] == ["08-09", "14-16"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["1 January 0001 9-12", "0001-01-01 9-12", "31 December 9999 9-12", "2 January 10000 9-12"],
+)
+def test_a_date_in_a_year_the_form_refuses_pre_fills_no_window(text):
+    """The form takes dates from 2000 to 2100 only: a window read on 1 January 0001 (or on
+    2 January 1000, from "10000") came to the presenter's page as a date field holding
+    "1-01-01", which browsers show empty, and was refused as having no day on saving."""
+    assert read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows == []
