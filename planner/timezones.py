@@ -104,7 +104,7 @@ def time_span(
 _AFTER_THE_CHANGE = {
     "es": "tras el cambio de hora",
     "fr": "après le changement d’heure",
-    "pt": "após a mudança de hora",
+    "pt": "após a mudança de horário",
     "ru": "после перевода часов",
     "zh": "时钟调整后",
 }

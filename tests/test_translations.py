@@ -3,6 +3,7 @@ is in the template, every language translates each of them with the same placeho
 compiled catalogue a page reads is the one its source compiles to."""
 
 import io
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -111,3 +112,43 @@ def test_chinese_says_what_the_documents_chinese_edition_says():
     assert "讲习班" in published
     workshop = [s for i, s in said.items() if "workshop" in i.lower()]
     assert workshop and all("讲习班" in s for s in workshop), workshop
+
+
+# The one Portuguese-speaking office among the respondents is Brazil's INPI: what the app writes
+# in Portuguese is Brazilian, addressing the reader as "você" with possessives without an article
+# ("sua proposta", not "a sua proposta"). These forms are European Portuguese only (or, for the
+# possessives, the European habit): none of them may creep back into a page or an email.
+EUROPEAN_ONLY = re.compile(
+    r"\b(?:"
+    r"o seu|os seus|a sua|as suas|o meu|os meus|a minha|as minhas"
+    r"|o nosso|os nossos|a nossa|as nossas"
+    # "está a fazer": Brazil says "está fazendo"
+    r"|(?:estar|está|estão|estava|estavam|estou|estamos|continua|continuam|anda|andam)"
+    r" a (?!partir\b)\w+(?:ar|er|ir)"
+    r"|ficheiros?|contactos?|registos?|equipas?|utilizador(?:es|as?)?|ecrãs?|telemóve(?:l|is)"
+    r"|factos?|acção|acções|receção|secção|secções|comité|projecto|planeador"
+    r"|definições|partilhar|descarregar|iniciar sessão|sessão iniciada"
+    r")\b",
+    re.IGNORECASE,
+)
+
+
+def test_portuguese_is_brazilian():
+    """Every Portuguese string the app writes (catalogue, emails, calendar descriptions) is
+    Brazilian Portuguese; the readers of availability texts still accept either spelling."""
+    from planner.calendar.operations import slot_words
+
+    found = lambda text: EUROPEAN_ONLY.findall(text)  # noqa: E731
+    # The pattern itself catches what it is meant to.
+    sample = "Está a carregar o seu ficheiro no ecrã do telemóvel; à sua disposição."
+    assert found(sample) == ["Está a carregar", "o seu", "ficheiro", "ecrã", "telemóvel"]
+    said = {}
+    for message in _catalogue("pt"):
+        if message.id:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            said[f"msgstr of {message.id!r}"] = " ".join(strings)
+    for path in sorted((ROOT / "templates" / "mail").glob("*.pt.*")):
+        said[path.name] = path.read_text(encoding="utf-8")
+    said["calendar descriptions"] = " ".join(slot_words("pt").values())
+    european = {where: found(text) for where, text in said.items() if found(text)}
+    assert not european, european

@@ -85,7 +85,7 @@ def test_a_volunteer_who_chose_portuguese_is_written_to_in_portuguese(app, api, 
     sent = _proposal(client, api, consent=True, language="pt")
     (received,) = outbox(kind="received")
     assert received.language == "pt"
-    assert received.subject == "A sua proposta está com os co-líderes: Governing AI trials"
+    assert received.subject == "Sua proposta está com os co-líderes: Governing AI trials"
     assert "Prezado(a) Robin Volunteer," in received.text_body
     assert sent["link"] in received.text_body and f'href="{sent["link"]}"' in received.html_body
     assert "Equipe Técnica de Estratégia de TIC do Comitê de Normas da OMPI" in _words(received)
@@ -93,7 +93,7 @@ def test_a_volunteer_who_chose_portuguese_is_written_to_in_portuguese(app, api, 
     assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decision).status_code == 200
     (message,) = outbox(kind="decision")
     assert message.language == "pt"
-    assert message.subject == "A sua proposta foi aceita: Governing AI trials"
+    assert message.subject == "Sua proposta foi aceita: Governing AI trials"
     day = received.created_at
     months = ["janeiro", "fevereiro", "março", "abril", "maio", "junho", "julho", "agosto"]
     months += ["setembro", "outubro", "novembro", "dezembro"]
@@ -107,7 +107,7 @@ def test_a_volunteer_who_chose_portuguese_is_written_to_in_portuguese(app, api, 
     assert first["Content-Language"] == second["Content-Language"] == "pt"
     assert first["Subject"] == received.subject and second["Subject"] == message.subject
     assert sent["link"] in _part(first, "plain")
-    assert "aceitaram a sua proposta “Governing AI trials”" in _part(second, "plain")
+    assert "aceitaram sua proposta “Governing AI trials”" in _part(second, "plain")
     assert '<html lang="pt">' in _part(second, "html")
 
 
