@@ -21,10 +21,12 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 )
 from werkzeug.http import HTTP_STATUS_CODES
-from wtforms import PasswordField
+from wtforms import FieldList, FormField, HiddenField, PasswordField
 from wtforms.fields.core import UnboundField
+from wtforms.widgets import HiddenInput
 
 from planner.errors import PlannerError
+from planner.languages import ReadersPage, show_readers_page
 from planner.web import reading
 
 
@@ -48,6 +50,21 @@ _NAMES = {
     409: _l("Conflict"),
     413: _l("Request Entity Too Large"),
     429: _l("Too Many Requests"),
+}
+
+
+# Flask-WTF's reasons for refusing a form (`CSRFError.description`), said on a translated page.
+_CSRF_REASONS = {
+    reason: text
+    for reason, text in (
+        ("The CSRF token is missing.", _l("The CSRF token is missing.")),
+        ("The CSRF session token is missing.", _l("The CSRF session token is missing.")),
+        ("The CSRF token has expired.", _l("The CSRF token has expired.")),
+        ("The CSRF token is invalid.", _l("The CSRF token is invalid.")),
+        ("The CSRF tokens do not match.", _l("The CSRF tokens do not match.")),
+        ("The referrer header is missing.", _l("The referrer header is missing.")),
+        ("The referrer does not match the host.", _l("The referrer does not match the host.")),
+    )
 }
 
 
@@ -136,20 +153,73 @@ def _session_expired(error: CSRFError):
     person goes back to the form."""
     if is_api_request() or request.method != "POST":
         return _respond(error)
+    # A volunteer's page comes back in the language their form was in.
+    readers = show_readers_page()
     obstacle, fields = _what_was_typed()
     page = render_template(
         "errors/session_expired.html",
         # Another site's form is not shown at all: its words on this site's page would be the
         # other site's to choose.
         fields=[] if obstacle == "elsewhere" else fields,
+        shown=[] if obstacle == "elsewhere" else shown_fields(fields, readers),
         obstacle=obstacle,
-        reason=error.description,
+        reason=str(_CSRF_REASONS.get(error.description, error.description)),
         action=request.full_path.rstrip("?"),
         # The form's own page, when the address is one (sign-in is; an upload's is not).
         reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
         csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
     )
     return page, 400, NOT_STORED
+
+
+def shown_fields(fields: list[tuple[str, str]], readers: ReadersPage | None = None):
+    """What a form carried, as the page sending it again lists it: (name, value), the name as
+    the form labels it on a page in its reader's language (`readers_page`), where what the page
+    carried unseen (a version) is sent again without a word; elsewhere the field's own name."""
+    if readers is None:
+        return [(name.replace("_", " ").capitalize(), value) for name, value in fields]
+    labels = _labels(readers.form) if readers.form else {}
+    return [(labels[_short(n)], value) for n, value in fields if _short(n) in labels]
+
+
+def _short(name: str) -> str:
+    """A posted field's name in its form class: "starts" for a row's "windows-2-starts"."""
+    return name.rsplit("-", 1)[-1]
+
+
+def _labels(form_class: type) -> dict[str, str]:
+    """The labels of a form's fields a person fills in, by `_short` name, in the page's
+    language (a row's fields under their own names: "Days", "From"); none for hidden ones."""
+    labels: dict[str, str] = {}
+    forms = [form_class]
+    while forms:
+        form = forms.pop()
+        for name, field in _fields_of(form):
+            if issubclass(field.field_class, FormField):
+                forms.append(field.args[0] if field.args else field.kwargs["form_class"])
+            elif issubclass(field.field_class, FieldList):
+                inner = field.args[0] if field.args else field.kwargs["unbound_field"]
+                forms.append(inner.args[0] if inner.args else inner.kwargs["form_class"])
+            elif not _hidden(field):
+                label = field.args[0] if field.args else field.kwargs.get("label")
+                labels[name] = str(label) if label else name.replace("_", " ").capitalize()
+    return labels
+
+
+def _fields_of(form: type) -> list[tuple[str, UnboundField]]:
+    """A form class's fields, its parents' too."""
+    return [
+        (name, value)
+        for klass in reversed(form.__mro__)
+        for name, value in vars(klass).items()
+        if isinstance(value, UnboundField)
+    ]
+
+
+def _hidden(field: UnboundField) -> bool:
+    return issubclass(field.field_class, HiddenField) or isinstance(
+        field.kwargs.get("widget"), HiddenInput
+    )
 
 
 # A page that holds what was typed (contacts' names and addresses, say): kept by no cache.

@@ -12,13 +12,15 @@ before any request), and extracted with `pybabel extract -F babel.cfg` (README, 
 The compiled catalogues (.mo) are kept in git beside their sources, and a test fails when one
 differs from what its .po compiles to."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
 from babel import Locale
 from babel.lists import format_list
-from flask import Flask, g, has_app_context, request, session
+from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import Babel, get_locale, gettext, refresh
 
 from planner import translation
@@ -91,6 +93,37 @@ def show_in(own: str | None = None) -> str:
     g.page_language = chosen
     refresh()  # a label made lazily before this view chose is read again in the new language
     return chosen
+
+
+@dataclass(frozen=True)
+class ReadersPage:
+    """What a view shown in its reader's language tells a page made before it runs (the one a
+    form comes back on when its session expired, `http_errors`): how to find the reader's
+    language from the address alone (`show_in`'s `own`; None: the browser's), and the form
+    whose labels name what was typed."""
+
+    language: Callable[..., str | None] | None = None
+    form: type | None = None
+
+
+def readers_page(language: Callable[..., str | None] | None = None, form: type | None = None):
+    """Marks a view whose page is in its reader's language (placed under its route)."""
+
+    def mark(view):
+        view.readers_page = ReadersPage(language, form)
+        return view
+
+    return mark
+
+
+def show_readers_page() -> ReadersPage | None:
+    """Shows this request's page in the language its view would (`readers_page`), before the
+    view runs; None, and English, for a view that is not marked."""
+    view = current_app.view_functions.get(request.endpoint or "")
+    page = getattr(view, "readers_page", None)
+    if page is not None:
+        show_in(page.language(**(request.view_args or {})) if page.language else None)
+    return page
 
 
 def page_language() -> str:

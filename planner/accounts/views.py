@@ -20,7 +20,7 @@ from planner.accounts.security import (
 )
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.http_errors import NOT_STORED
+from planner.http_errors import NOT_STORED, shown_fields
 from planner.web import keep_changes
 
 bp = Blueprint("accounts", __name__)
@@ -78,6 +78,7 @@ def _send_again(action: str, fields: list[tuple[str, str]]):
         "errors/session_expired.html",
         signed_in=True,
         fields=fields,
+        shown=shown_fields(fields),
         obstacle=None,
         action=action,
         csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),

@@ -26,7 +26,7 @@ from planner.calendar.operations import published_meetings_with
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
-from planner.languages import show_in
+from planner.languages import readers_page, show_in
 from planner.mail.messages import invitation_subject, link_mailed
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import language_code
@@ -97,6 +97,7 @@ def _suggest(form: ProposalFields, office: str) -> str | None:
 
 
 @bp.route("/volunteer", methods=["GET", "POST"])
+@readers_page(form=VolunteerForm)
 def volunteer():
     shown_in = show_in()  # anyone's: in the language of their browser, or the one they pick
     form = VolunteerForm()
@@ -151,6 +152,12 @@ def volunteer():
     return render_template("proposals/volunteer.html", form=form, note=note), status
 
 
+def _volunteers_language(token: str) -> str | None:
+    """The language a proposal's volunteer chose, from its private link (None: no proposal)."""
+    proposal = by_token(token)
+    return proposal.contact_language if proposal else None
+
+
 def _by_token_or_404(token: str) -> Proposal:
     """The proposal a private link leads to; its pages are in the language its volunteer
     chose."""
@@ -179,6 +186,7 @@ def private(token: str):
 
 
 @bp.route("/proposals/<token>/edit", methods=["GET", "POST"])
+@readers_page(_volunteers_language, form=ProposalEditForm)
 def edit(token: str):
     proposal = _by_token_or_404(token)
     decided = closed_reason(proposal)
@@ -239,6 +247,7 @@ def edit(token: str):
 
 
 @bp.route("/proposals/<token>/withdraw", methods=["GET", "POST"])
+@readers_page(_volunteers_language)
 def withdraw_view(token: str):
     """Withdrawing cannot be undone: the page asks first, and the withdrawal is of the proposal
     as the question showed it (its version); a post without it, or of an older version, asks

@@ -136,3 +136,65 @@ def test_every_refusal_of_the_spanish_form_is_in_spanish(app, client, survey, mo
     )
     assert too_many in body and "Try again" not in body
     assert "Vuelva a intentarlo dentro de 1 hora." in body
+
+
+def _sent_again(page: str) -> dict[str, list[str]]:
+    """The fields the "Send again" form carries, as a browser would send them."""
+    form = re.search(r'<form method="post" action="[^"]+">(.*?)</form>', page, re.S)[1]
+    sent: dict[str, list[str]] = {}
+    for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form):
+        sent.setdefault(name, []).append(html.unescape(value))
+    return sent
+
+
+def test_a_form_whose_session_expired_comes_back_in_the_language_it_was_in(app, survey):
+    """The page a form comes back on when its session is gone (a tab restored after the browser
+    restarted) is the form's page in its reader's language: the volunteer form's browser's, a
+    proposal's pages' the volunteer's. What it lists is named as the form names it; what the
+    page carried unseen goes again without a word."""
+    chinese = {"Origin": "http://localhost", "Accept-Language": "zh-CN,zh;q=0.9"}
+    restarted = app.test_client()  # no session: no token
+    back = restarted.post("/volunteer", data={**VALID, "csrf_token": "stale"}, headers=chinese)
+    assert back.status_code == 400 and back.headers["Content-Language"] == "zh"
+    page = back.get_data(as_text=True)
+    assert '<html lang="zh">' in page
+    for english in (
+        "Your session expired; press Send again.",
+        "Send again",
+        "What will be sent",
+        "Title",
+    ):
+        assert in_page("zh", english) in page, english
+    assert f"<dt>{in_page('zh', 'Title')}</dt>" in page
+    assert f'<dd class="answer-text">{VALID["title"]}</dd>' in page
+    no_session = said_in("zh", "The CSRF session token is missing.")
+    assert in_page("zh", "Why: %(reason)s", reason=no_session) in page
+    assert "Your session expired" not in page and ">Title<" not in page
+
+    token = token_of(_send(app.test_client(), language="ru"))
+    proposal = db.session.scalar(db.select(Proposal).where(Proposal.title == VALID["title"]))
+    edited = {**VALID, "title": "Новое название", "version": str(proposal.version)}
+    back = app.test_client().post(
+        f"/proposals/{token}/edit", data=edited, headers={"Origin": "http://localhost"}
+    )
+    assert back.status_code == 400 and back.headers["Content-Language"] == "ru"
+    page = back.get_data(as_text=True)
+    assert in_page("ru", "Your session expired; press Send again.") in page
+    assert f"<dt>{in_page('ru', 'Title')}</dt>" in page and "Новое название" in page
+    assert "<dt>Version</dt>" not in page  # unseen on the form, sent again all the same
+    assert _sent_again(page)["version"] == [str(proposal.version)]
+    again = app.test_client().post(
+        f"/proposals/{token}/withdraw",
+        data={"version": str(proposal.version)},
+        headers={"Origin": "http://localhost"},
+    )
+    assert again.headers["Content-Language"] == "ru"
+    assert in_page("ru", "Send again") in again.get_data(as_text=True)
+    assert in_page("ru", "What will be sent") not in again.get_data(as_text=True)
+
+    # A link that leads to no proposal tells nothing: the browser's language, as elsewhere.
+    none = app.test_client().post(
+        "/proposals/not-a-token/edit", data=edited, headers={"Origin": "http://localhost"}
+    )
+    assert none.status_code == 400 and "Content-Language" in none.headers
+    assert none.headers["Content-Language"] == "en"
