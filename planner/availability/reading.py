@@ -301,7 +301,20 @@ def _hours(groups: Sequence[str | None]) -> tuple[time, time] | None:
     first, second = _clock(h1, m1, half1), _clock(h2, m2, half2)
     if first is None or second is None or first == second:
         return None
-    return first, second
+    return first, second if half2 else _forward(first, second, h1, h2)
+
+
+def _forward(first: time, second: time, first_hour: str, second_hour: str) -> time:
+    """The end of hours on a 12-hour clock with no half of the day to it ("12-1", "10am-2",
+    "de 10 a 2", "12点半到1点"): the afternoon's (13:00, 14:00) where that comes after the start,
+    not a time past midnight. A 24-hour clock (a start after 12, an end with a leading zero:
+    "23-1", "16-5", "22:00-01:00") is read as written: a window across midnight."""
+    twelve_hour = int(first_hour) <= 12 and not second_hour.startswith("0")
+    if twelve_hour and second < first and 1 <= int(second_hour) <= 11:
+        afternoon = second.replace(hour=second.hour + 12)
+        if afternoon > first:
+            return afternoon
+    return second
 
 
 def _date(year: str | None, month: int | None, day: str, today: date) -> date | None:
@@ -819,6 +832,10 @@ def _zh_hours_token(match: re.Match, text: str) -> _Token | None:
     else:
         starts = _clock(str(first[0]), str(first[1]), None)
         ends = _clock(str(second[0]), str(second[1]), None)
+        if starts is not None and ends is not None and first[2] is None:
+            # As written ("01:00" has its leading zero), or in Chinese numerals ("一点").
+            written = match.group("zb_h") or str(second[0])
+            ends = _forward(starts, ends, str(first[0]), written)
     if starts is None or ends is None or starts == ends:
         return None
     return _Token(

@@ -236,3 +236,31 @@ def test_a_date_in_a_year_the_form_refuses_pre_fills_no_window(text):
     2 January 1000, from "10000") came to the presenter's page as a date field holding
     "1-01-01", which browsers show empty, and was refused as having no day on saving."""
     assert read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows == []
+
+
+@pytest.mark.parametrize(
+    ("text", "hours"),
+    [
+        # A 12-hour clock with no half of the day to the end: the afternoon's, after the start.
+        ("Tue 12-1", "12:00-13:00"),
+        ("Tue 10am-2", "10:00-14:00"),
+        ("Tue 11:30-1:30", "11:30-13:30"),
+        ("martes de 12 a 1", "12:00-13:00"),
+        ("周二 12点半到1点", "12:30-13:00"),
+        # Past midnight where the clock says so: a half of the day, a 24-hour start or end.
+        ("Tue 9pm-2", "21:00-02:00"),
+        ("Tue 11pm-1am", "23:00-01:00"),
+        ("Tue 23-1", "23:00-01:00"),
+        ("Tue 16-5", "16:00-05:00"),
+        ("Tue 10:00-02:00", "10:00-02:00"),
+        ("周二 晚上11点到1点", "23:00-01:00"),
+        # Forward already: as before.
+        ("Tue 9-12", "09:00-12:00"),
+        ("Tue 0-1", "00:00-01:00"),
+    ],
+)
+def test_hours_on_a_twelve_hour_clock_read_forward(text, hours):
+    """ "Tue 12-1" is an hour at lunch, not thirteen hours through the night: the reader
+    pre-filled the form with a window from 12:00 to 01:00 the next day."""
+    (window,) = read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows
+    assert f"{window.starts:%H:%M}-{window.ends:%H:%M}" == hours
