@@ -175,17 +175,44 @@ class AvailabilityFields(PlannerForm):
         self.availability_zone.data = zone or ""
         while len(self.windows):
             self.windows.pop_entry()
-        for window in windows[:MAX_ROWS]:
-            self.windows.append_entry(
-                {
-                    "weekdays": sorted(window.weekdays),
-                    "on": window.on,
-                    "starts": window.starts,
-                    "ends": window.ends,
-                }
-            )
-        while len(self.windows) < max(ROWS, min(len(windows) + 1, MAX_ROWS)):
+        self.add(windows)
+
+    def typed_rows(self) -> list:
+        """The rows of a sent form something was typed in, even what cannot be read."""
+        return [
+            row
+            for row in self.windows
+            if any(value.strip() for field in row.form for value in field.raw_data or ())
+        ]
+
+    def add(self, windows: list[Window]) -> int:
+        """Add `windows` after the rows typed in, which stay as they were typed, and none twice;
+        empty rows follow, to add more. Returns how many were added."""
+        self.windows.entries = self.typed_rows()
+        shown = {_shown(row.form) for row in self.windows}
+        added = 0
+        for window in windows:
+            entry = {
+                "weekdays": sorted(window.weekdays),
+                "on": window.on,
+                "starts": window.starts,
+                "ends": window.ends,
+            }
+            if len(self.windows) == MAX_ROWS or _shown(entry) in shown:
+                continue
+            shown.add(_shown(entry))
+            self.windows.append_entry(entry)
+            added += 1
+        rows = max(ROWS, min(len(self.windows) + 1, MAX_ROWS))
+        while len(self.windows) < rows:
             self.windows.append_entry()
+        return added
+
+
+def _shown(row) -> tuple:
+    """A row as it shows a window (a row's form, or the data it is filled in with)."""
+    get = row.get if isinstance(row, dict) else (lambda name: row[name].data)
+    return (tuple(sorted(get("weekdays") or ())), get("on"), get("starts"), get("ends"))
 
 
 class AvailabilityForm(AvailabilityFields):
@@ -236,20 +263,42 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             limit=AVAILABILITY_MAX,
         )
     typed = resolve_zone(form.availability_zone.data or "")
-    reading = read_text(text, typed[0] if len(typed) == 1 else office_zone or "")
+    rows_zone = typed[0] if len(typed) == 1 else office_zone or ""
+    reading = read_text(text, rows_zone)
     if not reading.windows:
         return _(
             "No days and hours could be read from your availability text; fill in the windows "
             "below yourself."
         )
-    form.fill(
-        reading.windows, reading.time_zone if reading.zone_named else form.availability_zone.data
-    )
-    read = ngettext(
-        "Read %(num)d window from your text: check it (and the time zone) before sending.",
-        "Read %(num)d windows from your text: check them (and the time zone) before sending.",
-        len(reading.windows),
-    )
+    if not form.typed_rows():
+        form.fill(
+            reading.windows,
+            reading.time_zone if reading.zone_named else form.availability_zone.data,
+        )
+        read = ngettext(
+            "Read %(num)d window from your text: check it (and the time zone) before sending.",
+            "Read %(num)d windows from your text: check them (and the time zone) before sending.",
+            len(reading.windows),
+        )
+    # What was typed in the rows stays: the windows read come after it, in the same zone.
+    elif reading.zone_named and reading.time_zone != rows_zone:
+        return _(
+            "Your text gives its times in %(zone)s, and the windows below are in %(rows)s: "
+            "nothing was added. Empty the windows (or give them your text's time zone), then "
+            "fill them from your text again.",
+            zone=place_in(page_language(), reading.time_zone),
+            rows=place_in(page_language(), rows_zone) if rows_zone else _("your office's zone"),
+        )
+    elif not (added := form.add(reading.windows)):
+        return _("The windows your text gives are already below: nothing was added.")
+    else:
+        read = ngettext(
+            "Read %(num)d window from your text and added it after yours: check it (and the "
+            "time zone) before sending.",
+            "Read %(num)d windows from your text and added them after yours: check them (and "
+            "the time zone) before sending.",
+            added,
+        )
     if reading.offset:
         read += " " + _(
             "Your text gives the offset “%(offset)s”, not a place: choose your time zone (a city "

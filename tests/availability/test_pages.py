@@ -581,3 +581,62 @@ def test_an_offset_is_not_read_as_utc_and_the_volunteer_is_told(client, survey):
     assert "Your text gives the offset “UTC+8”, not a place: choose your time zone" in page
     assert 'name="windows-0-starts" type="time" value="09:00"' in page
     assert 'name="availability_zone" type="text" value="UTC"' not in page
+
+
+def _rows(page: str) -> list[tuple[str, str, str]]:
+    """Each row of windows as shown: (the days ticked, from, to)."""
+    rows = []
+    for index in sorted({int(i) for i in re.findall(r'name="windows-(\d+)-starts"', page)}):
+        days = re.findall(
+            rf'<input checked id="windows-{index}-weekdays-\d+"[^>]*value="(\d)"', page
+        )
+        times = [
+            re.search(rf'name="windows-{index}-{part}" type="time" value="([^"]*)"', page)
+            for part in ("starts", "ends")
+        ]
+        rows.append(("".join(days), *(t[1] if t else "" for t in times)))
+    return rows
+
+
+def _browser_rows(*rows: tuple[str, str, str]) -> dict:
+    """Rows of windows as a browser sends them: every row's fields, the empty ones too."""
+    sent: dict = {}
+    for index, (days, starts, ends) in enumerate(rows):
+        row = f"windows-{index}-"
+        sent |= {row + "on": "", row + "starts": starts, row + "ends": ends}
+        if days:
+            sent[row + "weekdays"] = list(days)
+    return sent
+
+
+def test_windows_read_from_the_text_come_after_those_typed_which_stay(client, survey):
+    """Filling the windows from the text keeps what was typed in them (a row the person filled
+    in, even half of one), adds what the text gives after it, and no window twice."""
+    typed = {
+        "availability_zone": "America/Lima",
+        # The second row left empty; the third half filled in, its hours still to come.
+        **_browser_rows(("0", "07:00", "08:00"), ("", "", ""), ("4", "", "")),
+    }
+    read = volunteer(client, read_availability="1", **typed)
+    assert read.status_code == 200
+    page = html.unescape(read.get_data(as_text=True))
+    assert "Read 1 window from your text and added it after yours" in page
+    assert _rows(page) == [
+        ("0", "07:00", "08:00"),
+        ("4", "", ""),
+        ("13", "08:00", "11:00"),  # VOLUNTEER's "Tuesdays and Thursdays 08:00–11:00 Lima"
+        ("", "", ""),
+    ]
+    twice = {**typed, **_browser_rows(("0", "07:00", "08:00"), ("13", "08:00", "11:00"))}
+    again = volunteer(client, read_availability="1", **twice)
+    page = html.unescape(again.get_data(as_text=True))
+    assert "The windows your text gives are already below: nothing was added." in page
+    # Times in another zone than the rows' are not put beside them.
+    elsewhere = volunteer(
+        client, read_availability="1", availability="Tuesdays 9-12 Tokyo time", **typed
+    )
+    page = html.unescape(elsewhere.get_data(as_text=True))
+    assert "Your text gives its times in Tokyo, and the windows below are in Lima" in page
+    assert _rows(page)[:2] == [("0", "07:00", "08:00"), ("", "", "")]
+    assert re.search(r'<input[^>]*name="availability_zone"[^>]*value="America/Lima"', page)
+    assert db.session.scalar(select(Proposal)) is None
