@@ -183,26 +183,28 @@ def shown_fields(fields: list[tuple[str, str]], readers: ReadersPage | None = No
 
 
 def _short(name: str) -> str:
-    """A posted field's name in its form class: "starts" for a row's "windows-2-starts"."""
-    return name.rsplit("-", 1)[-1]
+    """A posted field's name in its form class, without the rows' numbers: "starts" for a
+    row's "windows-2-starts", "tags" for "tags-0"."""
+    words = [part for part in name.split("-") if not part.isdigit()]
+    return words[-1] if words else name
 
 
 def _labels(form_class: type) -> dict[str, str]:
     """The labels of a form's fields a person fills in, by `_short` name, in the page's
     language (a row's fields under their own names: "Days", "From"); none for hidden ones."""
     labels: dict[str, str] = {}
-    forms = [form_class]
-    while forms:
-        form = forms.pop()
-        for name, field in _fields_of(form):
-            if issubclass(field.field_class, FormField):
-                forms.append(field.args[0] if field.args else field.kwargs["form_class"])
-            elif issubclass(field.field_class, FieldList):
-                inner = field.args[0] if field.args else field.kwargs["unbound_field"]
-                forms.append(inner.args[0] if inner.args else inner.kwargs["form_class"])
-            elif not _hidden(field):
-                label = field.args[0] if field.args else field.kwargs.get("label")
-                labels[name] = str(label) if label else name.replace("_", " ").capitalize()
+    fields = _fields_of(form_class)
+    while fields:
+        name, field = fields.pop(0)
+        if issubclass(field.field_class, FieldList):
+            # Its rows' fields: a row of several (a FormField), or one field per row.
+            inner = field.args[0] if field.args else field.kwargs["unbound_field"]
+            fields.append((name, inner))
+        elif issubclass(field.field_class, FormField):
+            fields.extend(_fields_of(field.args[0] if field.args else field.kwargs["form_class"]))
+        elif not _hidden(field):
+            label = field.args[0] if field.args else field.kwargs.get("label")
+            labels[name] = str(label) if label else name.replace("_", " ").capitalize()
     return labels
 
 

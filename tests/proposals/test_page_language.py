@@ -198,3 +198,20 @@ def test_a_form_whose_session_expired_comes_back_in_the_language_it_was_in(app, 
     )
     assert none.status_code == 400 and "Content-Language" in none.headers
     assert none.headers["Content-Language"] == "en"
+
+
+def test_a_sent_again_page_names_only_the_fields_the_form_has(app, survey):
+    """What a hostile post adds to a volunteer's form ("0", "-", "windows--", a row beyond the
+    last) goes again as it came, but is not listed under a name the form does not give it."""
+    odd = {"0": "a", "-": "b", "windows--": "c", "windows-99-starts": "10:00", "": "d"}
+    back = app.test_client().post(
+        "/volunteer",
+        data={**VALID, **odd, "csrf_token": "stale"},
+        headers={"Origin": "http://localhost", "Accept-Language": "es"},
+    )
+    assert back.status_code == 400
+    page = back.get_data(as_text=True)
+    assert f"<dt>{in_page('es', 'From')}</dt>" in page  # windows-99-starts: a row's "From"
+    for name in ("0", "-", "windows--"):
+        assert f"<dt>{name}</dt>" not in page
+    assert _sent_again(page)["windows--"] == ["c"]
