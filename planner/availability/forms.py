@@ -170,12 +170,13 @@ class AvailabilityFields(PlannerForm):
             if not row.form.empty
         ]
 
-    def fill(self, windows: list[Window], zone: str | None) -> None:
-        """Show `windows` (stored, or read from text) in the rows, with empty rows to add more."""
+    def fill(self, windows: list[Window], zone: str | None) -> tuple[int, int]:
+        """Show `windows` (stored, or read from text) in the rows, with empty rows to add more
+        (`add`'s counts)."""
         self.availability_zone.data = zone or ""
         while len(self.windows):
             self.windows.pop_entry()
-        self.add(windows)
+        return self.add(windows)
 
     def typed_rows(self) -> list:
         """The rows of a sent form something was typed in, even what cannot be read."""
@@ -185,12 +186,13 @@ class AvailabilityFields(PlannerForm):
             if any(value.strip() for field in row.form for value in field.raw_data or ())
         ]
 
-    def add(self, windows: list[Window]) -> int:
+    def add(self, windows: list[Window]) -> tuple[int, int]:
         """Add `windows` after the rows typed in, which stay as they were typed, and none twice;
-        empty rows follow, to add more. Returns how many were added."""
+        empty rows follow, to add more. Returns how many were added, and how many more there
+        was no row left for (`MAX_ROWS`)."""
         self.windows.entries = self.typed_rows()
         shown = {_shown(row.form) for row in self.windows}
-        added = 0
+        added = crowded = 0
         for window in windows:
             entry = {
                 "weekdays": sorted(window.weekdays),
@@ -198,7 +200,10 @@ class AvailabilityFields(PlannerForm):
                 "starts": window.starts,
                 "ends": window.ends,
             }
-            if len(self.windows) == MAX_ROWS or _shown(entry) in shown:
+            if _shown(entry) in shown:
+                continue
+            if len(self.windows) == MAX_ROWS:
+                crowded += 1
                 continue
             shown.add(_shown(entry))
             self.windows.append_entry(entry)
@@ -206,7 +211,7 @@ class AvailabilityFields(PlannerForm):
         rows = max(ROWS, min(len(self.windows) + 1, MAX_ROWS))
         while len(self.windows) < rows:
             self.windows.append_entry()
-        return added
+        return added, crowded
 
 
 def _shown(row) -> tuple:
@@ -270,18 +275,9 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             "No days and hours could be read from your availability text; fill in the windows "
             "below yourself."
         )
-    if not form.typed_rows():
-        form.fill(
-            reading.windows,
-            reading.time_zone if reading.zone_named else form.availability_zone.data,
-        )
-        read = ngettext(
-            "Read %(num)d window from your text: check it (and the time zone) before sending.",
-            "Read %(num)d windows from your text: check them (and the time zone) before sending.",
-            len(reading.windows),
-        )
+    kept = form.typed_rows()
     # What was typed in the rows stays: the windows read come after it, in the same zone.
-    elif reading.zone_named and reading.time_zone != rows_zone:
+    if kept and reading.zone_named and reading.time_zone != rows_zone:
         return _(
             "Your text gives its times in %(zone)s, and the windows below are in %(rows)s: "
             "nothing was added. Empty the windows (or give them your text's time zone), then "
@@ -289,9 +285,12 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             zone=place_in(page_language(), reading.time_zone),
             rows=place_in(page_language(), rows_zone) if rows_zone else _("your office's zone"),
         )
-    elif not (added := form.add(reading.windows)):
-        return _("The windows your text gives are already below: nothing was added.")
-    else:
+    if kept:
+        added, crowded = form.add(reading.windows)
+        if not added:
+            if crowded:
+                return _no_row_left()
+            return _("The windows your text gives are already below: nothing was added.")
         read = ngettext(
             "Read %(num)d window from your text and added it after yours: check it (and the "
             "time zone) before sending.",
@@ -299,6 +298,18 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             "the time zone) before sending.",
             added,
         )
+    else:
+        added, crowded = form.fill(
+            reading.windows,
+            reading.time_zone if reading.zone_named else form.availability_zone.data,
+        )
+        read = ngettext(
+            "Read %(num)d window from your text: check it (and the time zone) before sending.",
+            "Read %(num)d windows from your text: check them (and the time zone) before sending.",
+            added,
+        )
+    if crowded:
+        read += " " + _no_row_left()
     if reading.offset:
         read += " " + _(
             "Your text gives the offset “%(offset)s”, not a place: choose your time zone (a city "
@@ -306,6 +317,14 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             offset=reading.offset,
         )
     return read
+
+
+def _no_row_left() -> str:
+    return _(
+        "Some windows your text gives found no empty row (%(most)s rows at most): empty one, "
+        "then fill the windows from your text again.",
+        most=MAX_ROWS,
+    )
 
 
 def office_zone(code: str | None) -> str | None:

@@ -640,3 +640,18 @@ def test_windows_read_from_the_text_come_after_those_typed_which_stay(client, su
     assert _rows(page)[:2] == [("0", "07:00", "08:00"), ("", "", "")]
     assert re.search(r'<input[^>]*name="availability_zone"[^>]*value="America/Lima"', page)
     assert db.session.scalar(select(Proposal)) is None
+
+
+def test_windows_the_rows_have_no_room_for_are_said_not_dropped(client, survey):
+    """Seven rows at most: what the text gives beyond them is said, not dropped unseen."""
+    eight = "Mon 9-10; Tue 10-11; Wed 11-12; Thu 12-13; Fri 13-14; Sat 14-15; Sun 15-16; Mon 16-17"
+    no_room = "Some windows your text gives found no empty row (7 rows at most)"
+    read = volunteer(client, read_availability="1", availability=eight + " Lima")
+    page = html.unescape(read.get_data(as_text=True))
+    assert "Read 7 windows from your text" in page and no_room in page
+    assert len(_rows(page)) == 7
+    full = _browser_rows(*[(str(day), "06:00", "07:00") for day in range(7)])
+    read = volunteer(client, read_availability="1", availability=eight + " Lima", **full)
+    page = html.unescape(read.get_data(as_text=True))
+    assert no_room in page and "Read " not in page
+    assert _rows(page) == [(str(day), "06:00", "07:00") for day in range(7)]
