@@ -33,12 +33,13 @@ from planner.availability.windows import (
     as_json,
     check_window,
     day_names,
+    describe,
 )
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import PlannerForm, refill, time_zone
-from planner.languages import day_here, page_language
+from planner.languages import day_here, page_language, word_list
 from planner.offices.models import Office
 from planner.timezones import is_time_zone, local_time, place_in, resolve_zone
 
@@ -170,7 +171,7 @@ class AvailabilityFields(PlannerForm):
             if not row.form.empty
         ]
 
-    def fill(self, windows: list[Window], zone: str | None) -> tuple[int, int]:
+    def fill(self, windows: list[Window], zone: str | None) -> tuple[int, list[Window]]:
         """Show `windows` (stored, or read from text) in the rows, with empty rows to add more
         (`add`'s counts)."""
         self.availability_zone.data = zone or ""
@@ -186,38 +187,38 @@ class AvailabilityFields(PlannerForm):
             if any(value.strip() for field in row.form for value in field.raw_data or ())
         ]
 
-    def add(self, windows: list[Window]) -> tuple[int, int]:
+    def add(self, windows: list[Window]) -> tuple[int, list[Window]]:
         """Add `windows` after the rows typed in, which stay as they were typed, and none twice;
-        empty rows follow, to add more. Returns how many were added, and how many more there
-        was no row left for (`MAX_ROWS`)."""
+        empty rows follow, to add more. Returns how many were added, and the windows there was
+        no row left for (`MAX_ROWS`)."""
         self.windows.entries = self.typed_rows()
-        shown = {_shown(row.form) for row in self.windows}
-        added = crowded = 0
+        shown = {
+            _row(row.form.weekdays.data, row.form.on.data, row.form.starts.data, row.form.ends.data)
+            for row in self.windows
+        }
+        added, left_out = 0, []
         for window in windows:
-            entry = {
-                "weekdays": sorted(window.weekdays),
-                "on": window.on,
-                "starts": window.starts,
-                "ends": window.ends,
-            }
-            if _shown(entry) in shown:
+            row = _row(window.weekdays, window.on, window.starts, window.ends)
+            if row in shown:
                 continue
             if len(self.windows) == MAX_ROWS:
-                crowded += 1
+                left_out.append(window)
                 continue
-            shown.add(_shown(entry))
-            self.windows.append_entry(entry)
+            shown.add(row)
+            self.windows.append_entry(dict(zip(_ROW_FIELDS, row, strict=True)))
             added += 1
         rows = max(ROWS, min(len(self.windows) + 1, MAX_ROWS))
         while len(self.windows) < rows:
             self.windows.append_entry()
-        return added, crowded
+        return added, left_out
 
 
-def _shown(row) -> tuple:
-    """A row as it shows a window (a row's form, or the data it is filled in with)."""
-    get = row.get if isinstance(row, dict) else (lambda name: row[name].data)
-    return (tuple(sorted(get("weekdays") or ())), get("on"), get("starts"), get("ends"))
+_ROW_FIELDS = ("weekdays", "on", "starts", "ends")
+
+
+def _row(weekdays, on, starts, ends) -> tuple:
+    """A row as it shows a window: what two rows showing the same window have alike."""
+    return tuple(sorted(weekdays or ())), on, starts, ends
 
 
 class AvailabilityForm(AvailabilityFields):
@@ -268,7 +269,8 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             limit=AVAILABILITY_MAX,
         )
     typed = resolve_zone(form.availability_zone.data or "")
-    rows_zone = typed[0] if len(typed) == 1 else office_zone or ""
+    # The zone the rows are in: as typed, else the office's, else the one they are saved in.
+    rows_zone = typed[0] if len(typed) == 1 else office_zone or HOME_ZONE
     reading = read_text(text, rows_zone)
     if not reading.windows:
         return _(
@@ -277,29 +279,32 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
         )
     kept = form.typed_rows()
     # What was typed in the rows stays: the windows read come after it, in the same zone.
-    if kept and reading.zone_named and reading.time_zone != rows_zone:
+    elsewhere = reading.zone_named and reading.time_zone != rows_zone
+    if kept and (elsewhere or reading.offset):
         return _(
             "Your text gives its times in %(zone)s, and the windows below are in %(rows)s: "
             "nothing was added. Empty the windows (or give them your text's time zone), then "
             "fill them from your text again.",
-            zone=place_in(page_language(), reading.time_zone),
-            rows=place_in(page_language(), rows_zone) if rows_zone else _("your office's zone"),
+            zone=reading.offset or place_in(page_language(), reading.time_zone),
+            rows=place_in(page_language(), rows_zone),
         )
     if kept:
-        added, crowded = form.add(reading.windows)
-        if not added:
-            if crowded:
-                return _no_row_left()
+        added, left_out = form.add(reading.windows)
+        if not added and not left_out:
             return _("The windows your text gives are already below: nothing was added.")
-        read = ngettext(
-            "Read %(num)d window from your text and added it after yours: check it (and the "
-            "time zone) before sending.",
-            "Read %(num)d windows from your text and added them after yours: check them (and "
-            "the time zone) before sending.",
-            added,
+        read = (
+            ngettext(
+                "Read %(num)d window from your text and added it after yours: check it (and the "
+                "time zone) before sending.",
+                "Read %(num)d windows from your text and added them after yours: check them (and "
+                "the time zone) before sending.",
+                added,
+            )
+            if added
+            else ""
         )
     else:
-        added, crowded = form.fill(
+        added, left_out = form.fill(
             reading.windows,
             reading.time_zone if reading.zone_named else form.availability_zone.data,
         )
@@ -308,23 +313,21 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             "Read %(num)d windows from your text: check them (and the time zone) before sending.",
             added,
         )
-    if crowded:
-        read += " " + _no_row_left()
+    if left_out:
+        said = [describe(window, page_language()) for window in left_out]
+        read += " " + _(
+            "No row is left for %(windows)s (%(most)s rows at most): write over a row you do "
+            "not need.",
+            windows=word_list(said, page_language()),
+            most=MAX_ROWS,
+        )
     if reading.offset:
         read += " " + _(
             "Your text gives the offset “%(offset)s”, not a place: choose your time zone (a city "
             "such as Asia/Singapore), or the times are read in your office's.",
             offset=reading.offset,
         )
-    return read
-
-
-def _no_row_left() -> str:
-    return _(
-        "Some windows your text gives found no empty row (%(most)s rows at most): empty one, "
-        "then fill the windows from your text again.",
-        most=MAX_ROWS,
-    )
+    return read.strip()
 
 
 def office_zone(code: str | None) -> str | None:

@@ -318,16 +318,19 @@ def _forward(first: time, second: time, first_hour: str, second_hour: str) -> ti
 
 
 def _date(year: str | None, month: int | None, day: str, today: date) -> date | None:
+    """The day a date names: in its year, or with none the next one to come ("12 March"
+    written in December: next March's; "29 February": the next leap year's)."""
     if month is None:
         return None
-    try:
-        found = date(int(year) if year else today.year, month, int(day))
-    except ValueError:
-        return None
-    if not year and found < today:
-        found = found.replace(year=found.year + 1)  # "12 March" written in December: next one
-    # A year the form refuses ("1 January 0001", the "1000" of "10000") pre-fills no window.
-    return found if _a_year_kept(found) else None
+    years = [int(year)] if year else range(today.year, today.year + 9)
+    for number in years:
+        with suppress(ValueError):
+            found = date(number, month, int(day))
+            if year or found >= today:
+                # A year the form refuses ("1 January 0001", the "1000" of "10000") pre-fills
+                # no window.
+                return found if _a_year_kept(found) else None
+    return None
 
 
 def _a_year_kept(day: date) -> bool:

@@ -96,8 +96,20 @@ def _suggest(form: ProposalFields, office: str) -> str | None:
     return None
 
 
+def _chosen_on_the_form() -> str | None:
+    """The language a volunteer form was sent in: its emails' language, which the form offers
+    as the page's (a language picked on the page is kept in a session that may be gone)."""
+    return request.form.get("language")
+
+
+def _volunteers_language(token: str) -> str | None:
+    """The language a proposal's volunteer chose, from its private link (None: no proposal)."""
+    proposal = by_token(token)
+    return proposal.contact_language if proposal else None
+
+
 @bp.route("/volunteer", methods=["GET", "POST"])
-@readers_page(form=VolunteerForm)
+@readers_page(_chosen_on_the_form, form=VolunteerForm)
 def volunteer():
     shown_in = show_in()  # anyone's: in the language of their browser, or the one they pick
     form = VolunteerForm()
@@ -150,12 +162,6 @@ def volunteer():
         return redirect(url_for(".private", token=token))
     status = 400 if form.errors else 200
     return render_template("proposals/volunteer.html", form=form, note=note), status
-
-
-def _volunteers_language(token: str) -> str | None:
-    """The language a proposal's volunteer chose, from its private link (None: no proposal)."""
-    proposal = by_token(token)
-    return proposal.contact_language if proposal else None
 
 
 def _by_token_or_404(token: str) -> Proposal:

@@ -643,9 +643,10 @@ def test_windows_read_from_the_text_come_after_those_typed_which_stay(client, su
 
 
 def test_windows_the_rows_have_no_room_for_are_said_not_dropped(client, survey):
-    """Seven rows at most: what the text gives beyond them is said, not dropped unseen."""
+    """Seven rows at most: what the text gives beyond them is named, to write over a row not
+    needed (emptying one and reading the text again would only read the same seven)."""
     eight = "Mon 9-10; Tue 10-11; Wed 11-12; Thu 12-13; Fri 13-14; Sat 14-15; Sun 15-16; Mon 16-17"
-    no_room = "Some windows your text gives found no empty row (7 rows at most)"
+    no_room = "No row is left for Mon 16:00–17:00 America/Lima (7 rows at most)"
     read = volunteer(client, read_availability="1", availability=eight + " Lima")
     page = html.unescape(read.get_data(as_text=True))
     assert "Read 7 windows from your text" in page and no_room in page
@@ -653,5 +654,24 @@ def test_windows_the_rows_have_no_room_for_are_said_not_dropped(client, survey):
     full = _browser_rows(*[(str(day), "06:00", "07:00") for day in range(7)])
     read = volunteer(client, read_availability="1", availability=eight + " Lima", **full)
     page = html.unescape(read.get_data(as_text=True))
-    assert no_room in page and "Read " not in page
+    assert "No row is left for Mon 09:00–10:00 America/Lima, " in page and "Read " not in page
     assert _rows(page) == [(str(day), "06:00", "07:00") for day in range(7)]
+
+
+def test_rows_typed_in_one_zone_take_no_times_given_another_way(client, survey):
+    """Times the text gives as an offset ("UTC+8") are not put beside rows in Lima's time; rows
+    with no zone anywhere are in the zone they are saved in, and the refusal names it."""
+    typed = {"availability_zone": "America/Lima", **_browser_rows(("0", "07:00", "08:00"))}
+    offset = volunteer(client, read_availability="1", availability="Tuesdays 9-12 UTC+8", **typed)
+    page = html.unescape(offset.get_data(as_text=True))
+    assert "Your text gives its times in UTC+8, and the windows below are in Lima" in page
+    assert _rows(page)[:2] == [("0", "07:00", "08:00"), ("", "", "")]
+
+    from planner.offices.models import Office
+
+    db.session.get(Office, "PE").time_zone = None
+    db.session.commit()
+    rows = _browser_rows(("0", "07:00", "08:00"))
+    tokyo = volunteer(client, read_availability="1", availability="Tuesdays 9-12 Tokyo", **rows)
+    page = html.unescape(tokyo.get_data(as_text=True))
+    assert "Your text gives its times in Tokyo, and the windows below are in Zurich" in page

@@ -244,6 +244,7 @@ def test_a_date_in_a_year_the_form_refuses_pre_fills_no_window(text):
         # A 12-hour clock with no half of the day to the end: the afternoon's, after the start.
         ("Tue 12-1", "12:00-13:00"),
         ("Tue 10am-2", "10:00-14:00"),
+        ("Tue 9-5", "09:00-17:00"),
         ("Tue 11:30-1:30", "11:30-13:30"),
         ("martes de 12 a 1", "12:00-13:00"),
         ("周二 12点半到1点", "12:30-13:00"),
@@ -264,3 +265,20 @@ def test_hours_on_a_twelve_hour_clock_read_forward(text, hours):
     pre-filled the form with a window from 12:00 to 01:00 the next day."""
     (window,) = read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows
     assert f"{window.starts:%H:%M}-{window.ends:%H:%M}" == hours
+
+
+@pytest.mark.parametrize(
+    ("text", "today", "day"),
+    [
+        ("Feb 29 9-12", date(2028, 3, 1), date(2032, 2, 29)),
+        ("29 de febrero de 10 a 12", date(2028, 3, 1), date(2032, 2, 29)),
+        ("2月29日 9点到12点", date(2028, 3, 1), date(2032, 2, 29)),
+        ("29 February 9-12", date(2027, 5, 1), date(2028, 2, 29)),
+        ("12 March 9-12", date(2026, 12, 2), date(2027, 3, 12)),
+    ],
+)
+def test_a_date_without_its_year_is_the_next_to_come(text, today, day):
+    """ "29 February" read after a leap day is the next leap year's: reading it the year after
+    (next year's 29 February does not exist) raised, a 500 on the volunteer's form."""
+    (window,) = read_text(text, "Europe/Zurich", today=today).windows
+    assert window.on == day

@@ -215,3 +215,20 @@ def test_a_sent_again_page_names_only_the_fields_the_form_has(app, survey):
     for name in ("0", "-", "windows--"):
         assert f"<dt>{name}</dt>" not in page
     assert _sent_again(page)["windows--"] == ["c"]
+
+
+def test_a_form_read_in_a_language_picked_on_it_comes_back_in_it(app, survey):
+    """A language picked on the form (`?lang=zh`) is kept in the session, which is what is gone
+    when a form comes back to be sent again: the page is in the language the form sent (its
+    emails' language, offered as the page's), not the English browser's."""
+    client = app.test_client()
+    form = client.get("/volunteer?lang=zh", headers={"Accept-Language": "en"})
+    assert '<option selected value="zh">' in form.get_data(as_text=True)
+    client.delete_cookie("session")
+    back = client.post(
+        "/volunteer",
+        data={**VALID, "language": "zh", "csrf_token": "stale"},
+        headers={"Origin": "http://localhost", "Accept-Language": "en"},
+    )
+    assert back.status_code == 400 and back.headers["Content-Language"] == "zh"
+    assert in_page("zh", "Your session expired; press Send again.") in back.get_data(as_text=True)
