@@ -4,8 +4,8 @@ grades of every pair in tests/matching/replication_judgements.json and two more 
 second_replication_judgements.json, never fitted to: the same pairs the defaults were fitted to,
 so they show how other raters grade those pairs, and the bench prints how far they agree with
 the first two. One change of the defaults, concreteness counted only where a project meets the
-wish, was chosen with them in view (`scorer.Weights`); a third pair's grades,
-third_replication_judgements.json, were read only after it was made).
+wish, was chosen with them in view (`scorer.Weights`); the third replication's grades (raters 7
+and 8, third_replication_judgements.json) were read only after it was made).
 
 Run with `make bench` or `.venv/bin/python bench/matching_quality.py`. Reads the bundled CWS/13/26
 text directly (no database) and prints nDCG@3 and P@1 per recommendation and on average for:

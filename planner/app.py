@@ -51,7 +51,7 @@ class Planner(Flask):
         return base + path.removeprefix(request.script_root)
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
-        # Five files on every page: kept by the browser at their versioned addresses.
+        # The stylesheet, script and icons every page asks for: kept at their versioned addresses.
         return static_files.max_age(self, filename) or super().get_send_file_max_age(filename)
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:

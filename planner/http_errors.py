@@ -7,6 +7,7 @@ from urllib.parse import urlencode, urlsplit
 
 import psycopg
 from flask import Flask, Response, current_app, jsonify, render_template, request
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
@@ -21,12 +22,13 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 )
 from werkzeug.http import HTTP_STATUS_CODES
-from wtforms import FieldList, FormField, HiddenField, PasswordField
+from wtforms import FieldList, FormField, PasswordField
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import HiddenInput
 
 from planner.errors import PlannerError
 from planner.languages import ReadersPage, show_readers_page
+from planner.translation import N_
 from planner.web import reading
 
 
@@ -54,18 +56,17 @@ _NAMES = {
 
 
 # Flask-WTF's reasons for refusing a form (`CSRFError.description`), said on a translated page.
-_CSRF_REASONS = {
-    reason: text
-    for reason, text in (
-        ("The CSRF token is missing.", _l("The CSRF token is missing.")),
-        ("The CSRF session token is missing.", _l("The CSRF session token is missing.")),
-        ("The CSRF token has expired.", _l("The CSRF token has expired.")),
-        ("The CSRF token is invalid.", _l("The CSRF token is invalid.")),
-        ("The CSRF tokens do not match.", _l("The CSRF tokens do not match.")),
-        ("The referrer header is missing.", _l("The referrer header is missing.")),
-        ("The referrer does not match the host.", _l("The referrer does not match the host.")),
-    )
-}
+_CSRF_REASONS = frozenset(
+    {
+        N_("The CSRF token is missing."),
+        N_("The CSRF session token is missing."),
+        N_("The CSRF token has expired."),
+        N_("The CSRF token is invalid."),
+        N_("The CSRF tokens do not match."),
+        N_("The referrer header is missing."),
+        N_("The referrer does not match the host."),
+    }
+)
 
 
 def error_name(error: HTTPException) -> str:
@@ -163,13 +164,19 @@ def _session_expired(error: CSRFError):
         fields=[] if obstacle == "elsewhere" else fields,
         shown=[] if obstacle == "elsewhere" else shown_fields(fields, readers),
         obstacle=obstacle,
-        reason=str(_CSRF_REASONS.get(error.description, error.description)),
+        reason=_said(error.description),
         action=request.full_path.rstrip("?"),
         # The form's own page, when the address is one (sign-in is; an upload's is not).
         reopen=request.url_rule is not None and "GET" in (request.url_rule.methods or ()),
         csrf_field=current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"),
     )
     return page, 400, NOT_STORED
+
+
+def _said(reason: str) -> str:
+    """Flask-WTF's reason for refusing a form, in the page's language when it is one of the
+    catalogues' (`_CSRF_REASONS`)."""
+    return gettext(reason) if reason in _CSRF_REASONS else reason
 
 
 def shown_fields(fields: list[tuple[str, str]], readers: ReadersPage | None = None):
@@ -190,38 +197,19 @@ def _short(name: str) -> str:
 
 
 def _labels(form_class: type) -> dict[str, str]:
-    """The labels of a form's fields a person fills in, by `_short` name, in the page's
+    """The labels of the fields a person fills in on a form, by `_short` name, in the page's
     language (a row's fields under their own names: "Days", "From"); none for hidden ones."""
     labels: dict[str, str] = {}
-    fields = _fields_of(form_class)
+    fields = list(form_class(formdata=None, meta={"csrf": False}))
     while fields:
-        name, field = fields.pop(0)
-        if issubclass(field.field_class, FieldList):
-            # Its rows' fields: a row of several (a FormField), or one field per row.
-            inner = field.args[0] if field.args else field.kwargs["unbound_field"]
-            fields.append((name, inner))
-        elif issubclass(field.field_class, FormField):
-            fields.extend(_fields_of(field.args[0] if field.args else field.kwargs["form_class"]))
-        elif not _hidden(field):
-            label = field.args[0] if field.args else field.kwargs.get("label")
-            labels[name] = str(label) if label else name.replace("_", " ").capitalize()
+        field = fields.pop(0)
+        if isinstance(field, FieldList):
+            fields.extend(field.entries[:1] or [field.append_entry()])  # one row tells them
+        elif isinstance(field, FormField):
+            fields.extend(field.form)
+        elif not isinstance(field.widget, HiddenInput):
+            labels[_short(field.name)] = field.label.text
     return labels
-
-
-def _fields_of(form: type) -> list[tuple[str, UnboundField]]:
-    """A form class's fields, its parents' too."""
-    return [
-        (name, value)
-        for klass in reversed(form.__mro__)
-        for name, value in vars(klass).items()
-        if isinstance(value, UnboundField)
-    ]
-
-
-def _hidden(field: UnboundField) -> bool:
-    return issubclass(field.field_class, HiddenField) or isinstance(
-        field.kwargs.get("widget"), HiddenInput
-    )
 
 
 # A page that holds what was typed (contacts' names and addresses, say): kept by no cache.

@@ -29,3 +29,9 @@ def gettext(string: str, **variables) -> str:
 def lazy_gettext(string: str, **variables) -> LazyProxy:
     """`gettext`, said only when the text is read (a constant made before any request)."""
     return LazyProxy(gettext, string, enable_cache=False, **variables)
+
+
+def N_(string: str) -> str:
+    """`string` as it is, marked for the catalogues: words another library says in English
+    (Flask-WTF's reasons), translated where they are shown (gettext's `gettext_noop`)."""
+    return string

@@ -13,6 +13,7 @@ from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 
 from planner.languages import PAGE_LANGUAGES, TRANSLATIONS
+from planner.timezones import _AFTER_THE_CHANGE
 
 ROOT = Path(__file__).resolve().parent.parent
 TRANSLATED = [language for language in PAGE_LANGUAGES if language != "en"]
@@ -150,5 +151,25 @@ def test_portuguese_is_brazilian():
     for path in sorted((ROOT / "templates" / "mail").glob("*.pt.*")):
         said[path.name] = path.read_text(encoding="utf-8")
     said["calendar descriptions"] = " ".join(slot_words("pt").values())
+    said["a span across a clock change"] = _AFTER_THE_CHANGE["pt"]
     european = {where: found(text) for where, text in said.items() if found(text)}
     assert not european, european
+
+
+def test_the_reasons_flask_wtf_refuses_a_form_for_are_in_the_catalogues():
+    """The sent-again page says Flask-WTF's reason in the page's language when the catalogues
+    have it (`http_errors._CSRF_REASONS`): every reason the installed Flask-WTF gives, in its
+    words, or one would show in English on a translated page."""
+    import inspect
+    import re
+
+    import flask_wtf.csrf
+
+    from planner.http_errors import _CSRF_REASONS
+
+    source = inspect.getsource(flask_wtf.csrf)
+    given = set(re.findall(r'(?:ValidationError|_error_response)\("([^"]+)"\)', source))
+    assert len(given) >= 7 and given == _CSRF_REASONS
+    for language in TRANSLATED:
+        translated = {m.id for m in _catalogue(language) if m.string}
+        assert given <= translated, language

@@ -90,14 +90,15 @@ class Weights:
     `system` feature did, so the fit leaves `system` almost nothing.) `flask --app app match fit`
     fits the weights to co-leads' marks, and a co-lead may adopt the fit.
 
-    Concreteness counts only through `relevant_concrete` (the rubric's top grade is a concrete
-    project that answers the audience's need), with the 2.55 `concrete` and it had together:
+    In the defaults, concreteness counts only through `relevant_concrete` (the rubric's top
+    grade is a concrete project that answers the audience's need; a fit to co-leads' marks may
+    weigh `concrete` again), with the 2.55 `concrete` and it had together:
     named systems make a project worth showing to an audience as far as it meets the audience's
     wish. Counted as such as well, they put BR's patent-lifecycle BPMS first on Rec 1 for US,
     whose challenge is coordinating business, legal and IT, where each of six raters graded
     JP's integrated digital strategy as high as any presenter (mean grades 2.5–3 against BR's
-    1–1.5). The change was chosen with the three judgement sets in view; a fourth pair of
-    raters, grading meanwhile from the annex alone, was not read until it was made
+    1–1.5). The change was chosen with the three judgement sets in view; the third replication
+    (raters 7 and 8), graded meanwhile from the annex alone, was not read until it was made
     (bench/matching_quality.py)."""
 
     evidence: float = 4.4

@@ -28,7 +28,7 @@ JUDGED = [j for j in DATA["interests"] if any(grades_of(j).values())]
 # and two more again (one change of the defaults was chosen with both in view): the pairs are
 # those the default weights were fitted to, so against the defaults they tell how other raters
 # grade those pairs, not how the ranking holds on pairs it has not seen.
-# A third pair's grades were read only after that change was made.
+# The third replication's grades (raters 7 and 8) were read only after that change was made.
 REPLICATION, SECOND_REPLICATION, THIRD_REPLICATION = (
     json.loads((Path(__file__).parent / f"{name}replication_judgements.json").read_text("utf-8"))
     for name in ("", "second_", "third_")
@@ -108,7 +108,7 @@ def test_the_replication_says_how_far_it_agrees_with_the_grades_the_defaults_wer
 
 
 @REPLICATIONS
-def test_the_ranking_holds_on_judgements_it_was_never_tuned_on(bundled, replication, raters):
+def test_the_ranking_holds_on_judgements_no_weight_was_fitted_to(bundled, replication, raters):
     interests, projects = bundled
     judged = [j for j in replication["interests"] if any(grades_of(j).values())]
     numbers = sorted({j["recommendation"] for j in judged})
