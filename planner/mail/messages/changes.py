@@ -454,6 +454,14 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
         _tell_contacts(
             slot, change, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what
         )
+        if not shown and change.status not in (None, slot.status):
+            # A status their calendar shows alike (invited as planned: TENTATIVE) is no news,
+            # but a first news still waiting its minute says it: written again as it is now.
+            waiting = [c for c in contacts_for(slot.office_code) if settling_update(slot, c.email)]
+            if waiting:
+                _tell_contacts(
+                    slot, change, cancelled=False, shown=True, what=set(), contacts=waiting
+                )
 
 
 def _slot_added(slot: Slot) -> None:

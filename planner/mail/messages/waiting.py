@@ -234,6 +234,8 @@ def settling_withdrawn(slot: Slot, email: str) -> dict | None:
         "due": due.isoformat(),
         "asked_again": any(basis.get("asked_again") for _, basis, _ in withdrawn),
         "status_was": first.get("status_was"),
+        # The oldest was their first news of the slot (`writing._unpresented_news`).
+        "first": bool(first.get("first")),
     }
 
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from flask import current_app, render_template
 from flask_babel import force_locale
 
-from planner.agenda.models import Slot
+from planner.agenda.models import Slot, SlotStatus
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import is_public, presenter_event
 from planner.db_types import utcnow
@@ -24,6 +24,7 @@ from planner.mail.messages.addressing import (
 from planner.mail.messages.waiting import (
     SETTLE_AT_MOST,
     UPDATE_SETTLE,
+    holds_event,
     sequence_for,
     unsent_withdrawn,
 )
@@ -96,6 +97,15 @@ def queue_message(
         # co-lead's "Send again", which would bring a time or length that no longer holds
         # (helper-63). What a settling one had to say is said by this one (helper-66).
         carried = unsent_withdrawn(slot, recipient.email)
+        if (
+            kind == MessageKind.cancellation
+            and carried is not None
+            and carried.get("first")
+            and not holds_event(slot, recipient.email)
+        ):
+            # Their first news of the slot was still waiting its minute and never went: it is
+            # in no calendar of theirs and they never heard of it, so nothing is taken back.
+            return None
         if kind == MessageKind.cancellation:
             context = {**context, "times": times_known(carried, context.get("times") or [])}
         if carried is not None and kind == MessageKind.update:
@@ -113,7 +123,7 @@ def queue_message(
         wait = datetime.fromisoformat(carried["due"]) - utcnow()
     settling = (
         kind == MessageKind.update
-        and (_plain(context) or _question(context))
+        and (_plain(context) or _question(context) or _unpresented_news(context))
         and wait > timedelta(0)
     )
     subject, text, html, written = render(
@@ -141,6 +151,8 @@ def queue_message(
             "was": [stored(time) for time in context.get("was") or []],
             "since": (since or utcnow()).isoformat(),
             "asked_again": _question(context),
+            # A first news that never went: the one that replaces it is the first news.
+            "first": bool(context.get("first")),
             # The status the recipient was last told: the first settling change's before.
             "status_was": carried.get("status_was") if carried else context.get("status_was"),
         }
@@ -173,6 +185,19 @@ def _plain(context: dict) -> bool:
             "restored",
             "no_longer_presenting",
         )
+    )
+
+
+def _unpresented_news(context: dict) -> bool:
+    """An office contact's first news of a slot no one is invited to present yet ("on the
+    agenda; no one has been invited to present it yet"): the invitation a co-lead often sends
+    next, to that contact, says it all, so it waits as a change does and the invitation
+    replaces it (three messages within seconds, the middle one saying no one was invited)."""
+    return (
+        bool(context.get("first"))
+        and context.get("role") == "contact"
+        and context["slot"].status == SlotStatus.proposed
+        and _plain({**context, "first": False, "published": False})
     )
 
 
@@ -209,6 +234,7 @@ def _carry(context: dict, carried: dict) -> dict:
         "was": was,
         "asked_again": bool(asked),
         "restored": bool(restored),
+        "first": bool(context.get("first") or carried.get("first")),
     }
 
 
