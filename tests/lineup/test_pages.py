@@ -901,3 +901,15 @@ def test_the_list_names_each_line_up_in_words_a_finger_can_tap(client, survey):
     assert '<th scope="col">Best possible</th>' in listing and "Proved" not in listing
     assert '<td data-label="Best possible">yes, proved the best under its rules</td>' in listing
     assert '<td data-label="Focus" class="nowrap">Rec 10</td>' in listing
+
+
+def test_a_presentation_the_rules_bring_in_says_so(client, survey):
+    """A newcomer's run: AU, brought in by "Must include", read as "chosen for how far along
+    its project is, or to meet the rules"; and a line-up whose rules cost nothing said so as if
+    there were none."""
+    page = html.unescape(post_rules(client, include="AU").get_data(as_text=True))
+    row = r'<th scope="row"><a href="/offices/(\w+)">.*?<td data-label="Best match for">(.*?)</td>'
+    cells = dict(re.findall(row, page, re.S))
+    assert "none; in because the rules say it must be" in cells["AU"]
+    cost = re.search(r"<dt>What the rules cost</dt><dd>(.*?)</dd>", page, re.S)[1]
+    assert "must include AU" in cost
