@@ -75,7 +75,8 @@ _CLAUSE_END = re.compile(r"[.;:!?,()\n–—]")
 
 def _phrase(text: str, start: int, end: int) -> str:
     """The whole words of `text[start:end]` ("classif" quotes "classification") with up to
-    QUOTE_CONTEXT words either side, not past the clause they are in."""
+    QUOTE_CONTEXT words either side, not past the clause they are in; "…" where the clause
+    goes on, so that a quote cut short reads as one ("a pilot has been successfully …")."""
 
     def inside(position: int) -> bool:
         char = text[position]
@@ -85,9 +86,17 @@ def _phrase(text: str, start: int, end: int) -> str:
         start -= 1
     while end < len(text) and inside(end):
         end += 1
-    before = _CLAUSE_END.split(text[:start])[-1].split()[-QUOTE_CONTEXT:]
-    after = _CLAUSE_END.split(text[end:])[0].split()[:QUOTE_CONTEXT]
-    return " ".join([*before, text[start:end], *after])
+    before = _CLAUSE_END.split(text[:start])[-1].split()
+    after = _CLAUSE_END.split(text[end:])[0].split()
+    return " ".join(
+        [
+            *(["…"] if len(before) > QUOTE_CONTEXT else []),
+            *before[-QUOTE_CONTEXT:],
+            text[start:end],
+            *after[:QUOTE_CONTEXT],
+            *(["…"] if len(after) > QUOTE_CONTEXT else []),
+        ]
+    )
 
 
 class Vocabulary:

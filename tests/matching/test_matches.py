@@ -245,11 +245,12 @@ def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey)
     first = section[body : section.index("</tr>", body)]
     assert "PL · " in first
     assert "Ranked above CA, which meets more of the wish, for what it has to show." in first
-    # Each side quoted with a few words around the ones that named the topic (helper-82).
+    # Each side quoted with a few words around the ones that named the topic (helper-82), "…"
+    # where its clause goes on.
     assert (
-        "Both about <strong>how an office adopts new technology</strong> (AU: “other IP Offices "
-        "approach emerging and fast-moving technologies”; PL: “the use of blockchain in the "
-        "protection”)" in first
+        "Both about <strong>how an office adopts new technology</strong> (AU: “… other IP Offices "
+        "approach emerging and fast-moving technologies”; PL: “… the use of blockchain in the "
+        "protection …”)" in first
     )
     assert re.search(
         r'<a href="/recommendations/10/matches\?[^"]*show=all[^"]*office=AU[^"]*#audience-AU">'

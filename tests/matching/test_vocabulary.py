@@ -111,7 +111,7 @@ def test_a_quote_takes_a_few_words_around_the_ones_that_named_the_topic():
         "Additionally, a pilot has been successfully launched to implement AI."
     )
     quoted = {m.topic: m.phrase for m in bundled().mentions(text)}
-    assert quoted["adoption"] == "a pilot has been successfully"
+    assert quoted["adoption"] == "a pilot has been successfully …"  # the clause goes on
     assert quoted["ai"] == "A new AI-based search tool"  # no word cut, not past the comma
     words = {m.topic: m.words for m in bundled().mentions(text)}
     assert words["adoption"] == "pilot"
