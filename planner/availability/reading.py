@@ -427,6 +427,7 @@ def read_text(text: str, default_zone: str, *, today: date | None = None) -> Rea
     last: tuple[frozenset[int], list[date]] = (frozenset(), [])
     weekly: list[int] = []  # the windows made of `last`'s weekdays, to take a day out of
     ahead: set[int] = set()  # "除周三外" before any days: out of the days that follow
+    before: tuple[time, time] | None = None  # the hours read last, of the same days
 
     def take_out(out: Iterable[int]) -> None:
         nonlocal last
@@ -446,14 +447,18 @@ def read_text(text: str, default_zone: str, *, today: date | None = None) -> Rea
         elif token.kind == "days" and last[0]:
             take_out(token.days)
         elif token.kind == "hours":
+            hours = token.hours
             if days or dates:
                 last = (frozenset(days - ahead), list(dates))
                 days, dates, weekly, ahead = set(), [], [], set()
+            elif before is not None and token.twelve_hour:
+                hours = _afternoon(hours, before)
+            before = hours
             chosen_days, chosen_dates = last
             if chosen_days:
                 weekly.append(len(windows))
-                windows.append(Window(zone, chosen_days, None, *token.hours))
-            windows.extend(Window(zone, frozenset(), on, *token.hours) for on in chosen_dates)
+                windows.append(Window(zone, chosen_days, None, *hours))
+            windows.extend(Window(zone, frozenset(), on, *hours) for on in chosen_dates)
     if ahead and last[0]:
         take_out(ahead)  # "周一至周五9点到12点，除周三外"
     offset = None if named is not None else find_offset(text)
@@ -478,6 +483,9 @@ class _Token:
     taken_out: bool = False  # days after "excepto", "sauf", "кроме"…
     needs_day: bool = False  # Chinese hours with no mark ("9-12"): hours only after days
     forward: bool = False  # days after 除 ("除周三外"): out of the days that follow, if none before
+    # Hours written on a 12-hour clock with no half of the day ("1-5", not "13-17", "1pm-5pm"
+    # nor "01:00-05:00"): after other hours of the same days, they may be the afternoon's.
+    twelve_hour: bool = False
 
 
 # Between two weekdays of a list: "ven., sam.", "mar y jue", "terças e quintas", "вт и чт".
@@ -745,7 +753,32 @@ def _hours_token(match: re.Match, text: str) -> _Token | None:
             return None  # "9 y 12" is two numbers; "entre 9 y 12" hours
         if by != "-" and not (after_from or marked):
             return None  # "2 a 3 veces"; "de 2 a 3", "2h a 3h" are hours
-    return _Token("hours", match.start(), match.end(), hours=hours, clear=after_from or marked)
+    twelve_hour = not (parts[2] or parts[5]) and _on_twelve_hours(parts[0], parts[3])
+    return _Token(
+        "hours",
+        match.start(),
+        match.end(),
+        hours=hours,
+        clear=after_from or marked,
+        twelve_hour=twelve_hour,
+    )
+
+
+def _on_twelve_hours(*hours: str) -> bool:
+    """Hours as a 12-hour clock writes them: 1 to 11, with no leading zero."""
+    return all(not hour.startswith("0") and 1 <= int(hour) <= 11 for hour in hours)
+
+
+def _afternoon(hours: tuple[time, time], before: tuple[time, time]) -> tuple[time, time]:
+    """Hours on a 12-hour clock after others of the same days that end later than they start
+    ("9-12, 1-5": 13:00 to 17:00, not 01:00 to 05:00): the afternoon's, where they then come
+    after those; as they are otherwise ("9-11, 10-12", "22-23, 1-2")."""
+    starts, ends = hours
+    if before[0] < before[1] and starts < before[1]:
+        later = (starts.replace(hour=starts.hour + 12), ends.replace(hour=ends.hour + 12))
+        if later[0] >= before[1] and later[0] < later[1]:
+            return later
+    return hours
 
 
 def _zh_days(word: str) -> frozenset[int]:

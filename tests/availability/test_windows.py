@@ -282,3 +282,23 @@ def test_a_date_without_its_year_is_the_next_to_come(text, today, day):
     (next year's 29 February does not exist) raised, a 500 on the volunteer's form."""
     (window,) = read_text(text, "Europe/Zurich", today=today).windows
     assert window.on == day
+
+
+@pytest.mark.parametrize(
+    ("text", "second"),
+    [
+        ("Mon 9-12, 1-5", "13:00-17:00"),  # the afternoon after the morning
+        ("Mon 8-12:30, 1:30-5", "13:30-17:00"),
+        ("lunes de 9 a 12 y de 3 a 6", "15:00-18:00"),
+        ("Mon 9-11, 10-12", "10:00-12:00"),  # already after the first start: as written
+        ("Mon 22-23, 1-2", "01:00-02:00"),  # the night's: no afternoon comes after 23:00
+        ("Mon 9-12, 01:00-05:00", "01:00-05:00"),  # a 24-hour clock says so
+        ("Mon 9-12, 1am-5am", "01:00-05:00"),
+        ("Mon 9-12; Tue 1-3", "01:00-03:00"),  # other days: nothing to come after
+    ],
+)
+def test_hours_after_a_morning_on_the_same_days_are_the_afternoon_s(text, second):
+    """ "Mon 9-12, 1-5", as people write a day with a lunch break, pre-filled the form with a
+    second window from 01:00 to 05:00."""
+    _, window = read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows
+    assert f"{window.starts:%H:%M}-{window.ends:%H:%M}" == second
