@@ -103,14 +103,7 @@ class AvailabilityFields(PlannerForm):
 
     def validate_windows(self, field) -> None:
         if field.sent > MAX_ROWS:
-            raise ValidationError(
-                _(
-                    "Give at most %(most)s windows here (%(sent)s were sent); write any others in "
-                    "the text box.",
-                    most=MAX_ROWS,
-                    sent=field.sent,
-                )
-            )
+            raise ValidationError(_too_many_rows(field.sent))
         zone = (self.availability_zone.data or "").strip()
         for row in field:
             if row.form.empty or row.form.errors:
@@ -261,6 +254,14 @@ def save_proposal_windows(form: AvailabilityFields, proposal) -> None:
 def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> str:
     """Pre-fill the windows from the free-text availability; says what was read (or not), as
     a suggestion to check: the text is never taken as the windows by itself."""
+    note = _read_into(form, text, office_zone)
+    if form.windows.sent > MAX_ROWS:
+        # Rows beyond the last were not read (no page shows more): said, as saving would.
+        return _too_many_rows(form.windows.sent) + " " + note
+    return note
+
+
+def _read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> str:
     if len(text) > AVAILABILITY_MAX:
         # The form refuses it anyway; reading it first is work for nothing (1 MB: seconds).
         return _(
@@ -328,6 +329,15 @@ def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> s
             offset=reading.offset,
         )
     return read.strip()
+
+
+def _too_many_rows(sent: int) -> str:
+    return _(
+        "Give at most %(most)s windows here (%(sent)s were sent); write any others in the text "
+        "box.",
+        most=MAX_ROWS,
+        sent=sent,
+    )
 
 
 def office_zone(code: str | None) -> str | None:

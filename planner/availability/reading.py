@@ -708,9 +708,12 @@ def _token(match: re.Match, text: str, today: date) -> _Token | None:
 
 def _a_week(first: date, final: date) -> tuple[date, ...]:
     """The dates from `first` to `final`: a week at most (the form has seven rows); a longer
-    span, or one that ends before it starts, is none, not its two ends."""
+    span, or one that ends before it starts, is none, not its two ends; so is one reaching
+    into a year the form refuses."""
     days = (final - first).days
-    return tuple(first + timedelta(days=k) for k in range(days + 1)) if 0 < days < 7 else ()
+    if not 0 < days < 7 or not (_a_year_kept(first) and _a_year_kept(final)):
+        return ()  # nor one that reaches into a year the form refuses
+    return tuple(first + timedelta(days=k) for k in range(days + 1))
 
 
 def _through(first: int, final: int) -> frozenset[int]:
@@ -770,13 +773,14 @@ def _on_twelve_hours(*hours: str) -> bool:
 
 
 def _afternoon(hours: tuple[time, time], before: tuple[time, time]) -> tuple[time, time]:
-    """Hours on a 12-hour clock after others of the same days that end later than they start
+    """Hours on a 12-hour clock that start before the hours read before them for the same days
     ("9-12, 1-5": 13:00 to 17:00, not 01:00 to 05:00): the afternoon's, where they then come
-    after those; as they are otherwise ("9-11, 10-12", "22-23, 1-2")."""
+    after those; as they are otherwise: an overlap ("8-10, 9-11"), an end already read as the
+    afternoon's ("9-12, 11-1": 11:00 to 13:00), hours after night ones ("22-23, 1-2")."""
     starts, ends = hours
-    if before[0] < before[1] and starts < before[1]:
+    if before[0] < before[1] and starts < before[0] and starts < ends and ends.hour < 12:
         later = (starts.replace(hour=starts.hour + 12), ends.replace(hour=ends.hour + 12))
-        if later[0] >= before[1] and later[0] < later[1]:
+        if later[0] >= before[1]:
             return later
     return hours
 

@@ -675,3 +675,12 @@ def test_rows_typed_in_one_zone_take_no_times_given_another_way(client, survey):
     tokyo = volunteer(client, read_availability="1", availability="Tuesdays 9-12 Tokyo", **rows)
     page = html.unescape(tokyo.get_data(as_text=True))
     assert "Your text gives its times in Tokyo, and the windows below are in Zurich" in page
+
+
+def test_rows_beyond_the_last_a_post_sends_are_said_when_reading_the_text(client, survey):
+    """helper-139: nine rows posted (no page shows more than seven) lost the last two without
+    a word when the text was read; saving said so."""
+    rows = _browser_rows(*[(str(day % 7), f"0{day}:00", f"0{day}:30") for day in range(9)])
+    read = volunteer(client, read_availability="1", availability="Sun 15-16 Lima", **rows)
+    page = html.unescape(read.get_data(as_text=True))
+    assert "Give at most 7 windows here (9 were sent)" in page

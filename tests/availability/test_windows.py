@@ -295,6 +295,13 @@ def test_a_date_without_its_year_is_the_next_to_come(text, today, day):
         ("Mon 9-12, 01:00-05:00", "01:00-05:00"),  # a 24-hour clock says so
         ("Mon 9-12, 1am-5am", "01:00-05:00"),
         ("Mon 9-12; Tue 1-3", "01:00-03:00"),  # other days: nothing to come after
+        # helper-139: an end already read as the afternoon's is not moved again (25:00 raised,
+        # a 500 on the form), nor an overlap moved to the evening (21:00-23:00).
+        ("Mon 9-12, 11-1", "11:00-13:00"),
+        ("Mon 9-12, 10-2", "10:00-14:00"),
+        ("lunes de 9 a 12 y de 11 a 1", "11:00-13:00"),
+        ("Mon 8-10, 9-11", "09:00-11:00"),
+        ("Mon 9-11, 10-11", "10:00-11:00"),
     ],
 )
 def test_hours_after_a_morning_on_the_same_days_are_the_afternoon_s(text, second):
@@ -302,3 +309,10 @@ def test_hours_after_a_morning_on_the_same_days_are_the_afternoon_s(text, second
     second window from 01:00 to 05:00."""
     _, window = read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows
     assert f"{window.starts:%H:%M}-{window.ends:%H:%M}" == second
+
+
+def test_a_span_reaching_into_a_year_the_form_refuses_is_no_window():
+    """helper-139: read on 31 December 2100, "12月31日至1月2日" pre-filled 1 and 2 January 2101,
+    which the form refuses."""
+    read = read_text("12月31日至1月2日 9点到12点", "Asia/Shanghai", today=date(2100, 12, 31))
+    assert read.windows == []
