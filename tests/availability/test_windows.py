@@ -1,6 +1,7 @@
 """Availability windows as plain data: checks, inside or outside across DST changes, and the
 reading of free text that only pre-fills the form."""
 
+import itertools
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
@@ -316,3 +317,12 @@ def test_a_span_reaching_into_a_year_the_form_refuses_is_no_window():
     which the form refuses."""
     read = read_text("12月31日至1月2日 9点到12点", "Asia/Shanghai", today=date(2100, 12, 31))
     assert read.windows == []
+
+
+def test_no_two_ranges_of_hours_make_the_reader_fail():
+    """Any two ranges of whole hours for the same day, as the rules that read a 12-hour clock
+    see them, read as windows of real times or as nothing (one combination raised: a 500)."""
+    hours = ("0", "1", "5", "9", "11", "12", "13", "23", "24", "01")
+    for a, b, c, d in itertools.product(hours, repeat=4):
+        for window in read_text(f"Mon {a}-{b}, {c}-{d}", "UTC", today=date(2026, 12, 2)).windows:
+            assert window.starts != window.ends
