@@ -9,28 +9,48 @@ from tests.browser.test_presenter import TALKS, a_meeting, invite
 from tests.support import said_in
 
 
-def test_a_presenter_whose_browser_reads_russian(browser, page, live_server, colead_client, app):
+def _invited_on_a_phone(browser, page, live_server, colead_client, app, locale, zones, words):
+    """A presenter invited (in the first of `zones`) opens their page on a phone whose browser
+    reads `locale`, in the second zone: the phone's context and page, their link, and `words`
+    as the page's catalogue says them, its heading among them ("heading"), once the page is
+    checked to be in that language."""
+    invited_in, phone_in = zones
     meeting = a_meeting(colead_client)
     sign_in(page, live_server)
-    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Asia/Almaty")
-    context = browser.new_context(**ON_A_PHONE, locale="ru-RU", timezone_id="Europe/Moscow")
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", invited_in)
+    context = browser.new_context(**ON_A_PHONE, locale=locale, timezone_id=phone_in)
     phone = context.new_page()
     phone.goto(link)
+    language = locale.split("-")[0]
     with app.app_context():
-        ru = {
-            english: said_in("ru", english)
-            for english in (
-                "Will you present?",
-                "Use my time zone",
-                "Send my answer",
-                "I decline: I cannot present in this slot",
-                "Say why you decline, so the co-leads can plan around it.",
-                "Language",
-            )
-        }
-        heading = said_in("ru", "Your presentation at “%(meeting)s”", meeting="Rec 10 workshop")
-    expect(phone.locator("html")).to_have_attribute("lang", "ru")
-    expect(phone.get_by_role("heading", level=1)).to_have_text(heading)
+        said = {english: said_in(language, english) for english in words}
+        said["heading"] = said_in(
+            language, "Your presentation at “%(meeting)s”", meeting="Rec 10 workshop"
+        )
+    expect(phone.locator("html")).to_have_attribute("lang", language)
+    expect(phone.get_by_role("heading", level=1)).to_have_text(said["heading"])
+    return context, phone, link, said
+
+
+def test_a_presenter_whose_browser_reads_russian(browser, page, live_server, colead_client, app):
+    words = (
+        "Will you present?",
+        "Use my time zone",
+        "Send my answer",
+        "I decline: I cannot present in this slot",
+        "Say why you decline, so the co-leads can plan around it.",
+        "Language",
+    )
+    context, phone, link, ru = _invited_on_a_phone(
+        browser,
+        page,
+        live_server,
+        colead_client,
+        app,
+        "ru-RU",
+        ("Asia/Almaty", "Europe/Moscow"),
+        words,
+    )
     expect(phone.get_by_role("heading", name=ru["Will you present?"])).to_be_visible()
     # The phone's own zone is offered in the page's words.
     expect(
@@ -58,20 +78,10 @@ def test_a_presenter_whose_browser_reads_chinese(browser, page, live_server, col
     """Simplified Chinese on a 390 px phone: the page's words from the catalogue, the time as
     Chinese writes it, and nothing wider than the phone (CJK text breaks between any two
     characters, a long Latin title or address does not)."""
-    meeting = a_meeting(colead_client)
-    sign_in(page, live_server)
-    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Asia/Shanghai")
-    context = browser.new_context(**ON_A_PHONE, locale="zh-CN", timezone_id="Asia/Shanghai")
-    phone = context.new_page()
-    phone.goto(link)
-    with app.app_context():
-        zh = {
-            english: said_in("zh", english)
-            for english in ("Will you present?", "Send my answer", "Materials", "Language")
-        }
-        heading = said_in("zh", "Your presentation at “%(meeting)s”", meeting="Rec 10 workshop")
-    expect(phone.locator("html")).to_have_attribute("lang", "zh")
-    expect(phone.get_by_role("heading", level=1)).to_have_text(heading)
+    words = ("Will you present?", "Send my answer", "Materials", "Language")
+    context, phone, _, zh = _invited_on_a_phone(
+        browser, page, live_server, colead_client, app, "zh-CN", ("Asia/Shanghai",) * 2, words
+    )
     expect(phone.get_by_role("heading", name=zh["Will you present?"])).to_be_visible()
     expect(phone.get_by_role("button", name=zh["Send my answer"])).to_be_visible()
     expect(phone.get_by_role("heading", name=zh["Materials"])).to_be_visible()
