@@ -124,7 +124,7 @@ def save(token: str):
     if form.stale(stored):
         # Theirs stays; yours comes back, now based on what is stored: sending again replaces it.
         form.set_seen(stored)
-        now = "; ".join(window_text(w) for w in stored) or _("none")
+        now = windows_text(stored) or _("none")
         problem = _(
             "Your windows were changed since you opened this page (in another tab or window?): "
             "the stored ones are now %(windows)s. Yours are still below and were not saved: send "
