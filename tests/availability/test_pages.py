@@ -631,15 +631,6 @@ def test_windows_read_from_the_text_come_after_those_typed_which_stay(client, su
     again = volunteer(client, read_availability="1", **twice)
     page = html.unescape(again.get_data(as_text=True))
     assert "The windows your text gives are already below: nothing was added." in page
-    # Times in another zone than the rows' are not put beside them.
-    elsewhere = volunteer(
-        client, read_availability="1", availability="Tuesdays 9-12 Tokyo time", **typed
-    )
-    page = html.unescape(elsewhere.get_data(as_text=True))
-    assert "Your text gives its times in Tokyo, and the windows below are in Lima" in page
-    assert _rows(page)[:2] == [("0", "07:00", "08:00"), ("", "", "")]
-    assert re.search(r'<input[^>]*name="availability_zone"[^>]*value="America/Lima"', page)
-    assert db.session.scalar(select(Proposal)) is None
 
 
 def test_windows_the_rows_have_no_room_for_are_said_not_dropped(client, survey):
@@ -658,15 +649,23 @@ def test_windows_the_rows_have_no_room_for_are_said_not_dropped(client, survey):
     assert _rows(page) == [(str(day), "06:00", "07:00") for day in range(7)]
 
 
-def test_rows_typed_in_one_zone_take_no_times_given_another_way(client, survey):
-    """Times the text gives as an offset ("UTC+8") are not put beside rows in Lima's time; rows
-    with no zone anywhere are in the zone they are saved in, and the refusal names it."""
+@pytest.mark.parametrize(
+    ("text", "said"), [("Tuesdays 9-12 Tokyo time", "Tokyo"), ("Tuesdays 9-12 UTC+8", "UTC+8")]
+)
+def test_rows_typed_in_one_zone_take_no_times_given_another_way(client, survey, text, said):
+    """Times the text gives in another zone than the rows', or as an offset, are not put
+    beside them: what was typed stays as it was, its zone too."""
     typed = {"availability_zone": "America/Lima", **_browser_rows(("0", "07:00", "08:00"))}
-    offset = volunteer(client, read_availability="1", availability="Tuesdays 9-12 UTC+8", **typed)
-    page = html.unescape(offset.get_data(as_text=True))
-    assert "Your text gives its times in UTC+8, and the windows below are in Lima" in page
+    page = html.unescape(
+        volunteer(client, read_availability="1", availability=text, **typed).get_data(as_text=True)
+    )
+    assert f"Your text gives its times in {said}, and the windows below are in Lima" in page
     assert _rows(page)[:2] == [("0", "07:00", "08:00"), ("", "", "")]
+    assert re.search(r'<input[^>]*name="availability_zone"[^>]*value="America/Lima"', page)
+    assert db.session.scalar(select(Proposal)) is None
 
+
+def test_rows_with_no_zone_anywhere_are_named_in_the_zone_they_are_saved_in(client, survey):
     from planner.offices.models import Office
 
     db.session.get(Office, "PE").time_zone = None

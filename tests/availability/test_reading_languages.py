@@ -1,7 +1,9 @@
 """Availability written in Spanish, French, Portuguese and Russian is read as the English is:
 weekdays (names, abbreviations, plurals, Russian cases), ranges of days, working days, dates
 with month names, hours with the languages' own connectors. An ordinary word that may be a day
-("mar", "vie", "dom", "ter", "sexta") is one only among days or before hours: a reading is a
+("mar", "vie", "dom", "ter", "sexta") is one only in a list beside a day that is clearly one
+("mar y jue") or before hours its language joins to it ("vie de 9 a 12"), not alone before bare
+hours ("mar 9:00-12:00") nor beside another such word ("lun, mar 9-12"): a reading is a
 suggestion, and none is better than a wrong one."""
 
 import html
@@ -147,6 +149,7 @@ def test_russian(text, expected):
         "de 2 a 3 presentaciones por año",
         "martes 9 a 12 personas",  # two numbers joined by "a" are no hours by themselves
         "mar 9:00-12:00",  # Tuesday in Spanish, 9 March in English: neither
+        "lun, mar 9-12",  # two words that may be days, none clearly one
         "dom 10-12",  # a gift, or Sunday: 10-12 is not clearly hours
         "la vie est belle 9h-12h",
         "qui peut présenter 9h-12h",

@@ -321,7 +321,8 @@ def test_a_span_reaching_into_a_year_the_form_refuses_is_no_window():
 
 def test_no_two_ranges_of_hours_make_the_reader_fail():
     """Any two ranges of whole hours for the same day, as the rules that read a 12-hour clock
-    see them, read as windows of real times or as nothing (one combination raised: a 500)."""
+    see them, are read without failing (one combination raised on 25:00: a 500 on the form),
+    as windows that last a while or as nothing."""
     hours = ("0", "1", "5", "9", "11", "12", "13", "23", "24", "01")
     for a, b, c, d in itertools.product(hours, repeat=4):
         for window in read_text(f"Mon {a}-{b}, {c}-{d}", "UTC", today=date(2026, 12, 2)).windows:

@@ -137,7 +137,7 @@ def test_a_volunteer_who_reads_russian_follows_their_proposal_on_a_phone(
     expect(phone.get_by_role("heading", level=1)).to_have_text(heading)
     phone.get_by_text(how).click()  # the help unfolds
     assert phone.evaluate(FITS_WIDTH), "the Russian proposal page is wider than the phone"
-    shoot(phone, "languages-5-proposal-ru-phone")
+    shoot(phone, "languages-6-proposal-ru-phone")
     phone.get_by_role("link", name=edit).click()
     expect(phone.locator("html")).to_have_attribute("lang", "ru")
     assert phone.evaluate(FITS_WIDTH), "the Russian edit form is wider than the phone"

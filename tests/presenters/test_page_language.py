@@ -232,8 +232,8 @@ def test_a_pasted_tab_is_refused_in_their_language(api, slot, presenter):
 
 
 def test_a_refusal_page_on_their_pages_is_wholly_in_their_language(api, slot, presenter):
-    """A 404 or 409 page a translated page leads to (a material not theirs, their slot's
-    calendar entry once declined) says its heading, title and way back in their language too,
+    """A refusal page a translated page leads to (a material not theirs, their slot's calendar
+    entry once declined: both 404) says its heading, title and way back in their language too,
     not "Not Found" and "Back to the start page" around a Chinese sentence."""
     _contact("zh")
     link = invite(api, slot)
@@ -245,3 +245,9 @@ def test_a_refusal_page_on_their_pages_is_wholly_in_their_language(api, slot, pr
     for english in ("Not Found", "Back to the start page"):
         assert english not in body, english
     assert in_page("zh", "Back to the start page") in body
+    declined = confirm(presenter, link, answer="declined", note="Away that week.")
+    assert declined.status_code == 302, declined.get_data(as_text=True)
+    gone = presenter.get(link + "/slot.ics")
+    assert gone.status_code == 404 and gone.headers["Content-Language"] == "zh"
+    body = gone.get_data(as_text=True)
+    assert "Not Found" not in body and in_page("zh", "Not Found") in body
