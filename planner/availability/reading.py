@@ -115,8 +115,10 @@ _UNIT = r"(?:h|hs|hrs?|horas?|heures?|ч|час(?:а|ов)?)"
 _NUMBERED_DAY = r"[2-6](?:ª(?:[\s-]feiras?)?|a[\s-]feiras?)"
 
 
-# Before a range's first hour: not a digit after another's colon or point ("9:5", "9.5").
-_NOT_AFTER_A_CLOCK = r"(?<!\d[:.])"
+# Before a range's first hour: not a digit after another's colon or point ("9:5", "9.5"), nor
+# after a lone number's comma ("9,5": nine and a half where a comma marks decimals); after a
+# range's end, a comma is the next range's ("8-9,14-16").
+_NOT_AFTER_A_CLOCK = r"(?<!\d[:.])(?<!(?<![\d-])\d,)(?<!(?<![\d-])\d\d,)"
 
 
 def _clock_pattern(name: str) -> str:
@@ -177,7 +179,8 @@ def _token_pattern(chinese: bool = False) -> re.Pattern:
         # "Mar 12"; not "mar 9:00" (Tuesday in Spanish, not 9 March) nor "martes 12".
         rf"|(?P<md>\b(?!(?:{march_days})\b)(?P<md_month>{_MONTH})\.?\s+(?P<md_day>\d{{1,2}})"
         rf"(?:st|nd|rd|th)?\b(?![:.]\d),?(?:\s+(?P<md_year>\d{{4}}))?)"
-        # Not from the middle of "9:5" or "9.5": its 5 is no hour ("9.5-12" is not 05:00-12:00).
+        # Not from the middle of "9:5", "9.5" or "9,5": its 5 is no hour ("9.5-12" is not
+        # 05:00-12:00).
         rf"|(?P<range>{_NOT_AFTER_A_CLOCK}\b{_clock_pattern('ra')}"
         rf"\s*(?:-|to|until|till)\s*{_clock_pattern('rb')})"
         # "9h-12h", "de 9:00 a 12:00", "das 9h às 12h", "с 9 до 12", "entre 9 y 12 h"; not

@@ -217,15 +217,23 @@ def test_an_offset_names_no_zone():
     assert (named.time_zone, named.offset) == ("Asia/Singapore", None)
 
 
-@pytest.mark.parametrize("text", ["Tue 9:5-12", "Mon 9.5-12", "Tue 1.5-3", "lundi 9.5-12h"])
+@pytest.mark.parametrize(
+    "text",
+    ["Tue 9:5-12", "Mon 9.5-12", "Tue 1.5-3", "lundi 9.5-12h", "Mon 9,5-12", "lunes 14,5-16h"],
+)
 def test_a_digit_after_a_time_s_colon_or_point_is_no_hour(text):
-    """ "9:5" or "9.5" is no time the reader knows; its 5 is not the start of "5-12", which
-    pre-filled the form with a window from 05:00 (and "1.5-3" with 05:00 to 03:00 the next
-    day)."""
+    """ "9:5", "9.5" or "9,5" (a decimal comma) is no time the reader knows; its 5 is not the
+    start of "5-12", which pre-filled the form with a window from 05:00 (and "1.5-3" with 05:00
+    to 03:00 the next day)."""
     assert read_text(text, "Europe/Zurich", today=date(2026, 12, 2)).windows == []
     # Ranges after one another, with or without a space, are read as before.
-    two = read_text("Tue 8-9,14-16", "Europe/Zurich", today=date(2026, 12, 2)).windows
-    assert [f"{w.starts:%H}-{w.ends:%H}" for w in two] == ["08-09", "14-16"]
+    for two, hours in {
+        "Tue 8-9,14-16": ["08-09", "14-16"],
+        "Tue 8-9,5-7pm": ["08-09", "17-19"],
+        "Tue 8-9, 17-19": ["08-09", "17-19"],
+    }.items():
+        windows = read_text(two, "Europe/Zurich", today=date(2026, 12, 2)).windows
+        assert [f"{w.starts:%H}-{w.ends:%H}" for w in windows] == hours
 
 
 @pytest.mark.parametrize(
