@@ -405,7 +405,7 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     presenter = app.test_client()
     assert confirm(presenter, f"/presenter/{token}").status_code == 302
     theirs = html.unescape(presenter.get(f"/presenter/{token}").get_data(as_text=True))
-    assert "your answer: <strong>confirmed</strong>" in theirs
+    assert 'Status: <span class="status status-confirmed">confirmed</span></p>' in theirs
     assert "outside the availability you gave" not in theirs
     assert "outside the presenter's availability" not in api.get(edit).get_data(as_text=True)
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "invited"}).status_code == 200

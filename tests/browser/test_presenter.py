@@ -56,7 +56,7 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     phone.get_by_label("I confirm: I will present").check()
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_role("status")).to_contain_text("your presentation is confirmed")
-    expect(phone.locator(".card")).to_contain_text("your answer: confirmed")
+    expect(phone.locator(".card p").first).to_have_text("Status: confirmed")
     shoot(phone, "presenter-2-confirmed")
 
     # The second presenter declines, without a reason first.

@@ -95,7 +95,8 @@ def test_a_refusal_and_the_answer_come_back_in_their_language(api, slot, present
     assert told.language == "en"
     assert f'Alex Example (IP Australia) confirmed "{TALK["title"]}"' in told.text_body
     again = presenter.get(link).get_data(as_text=True)
-    assert f"<strong>{in_page('es', 'confirmed')}</strong>" in again
+    status = f'<span class="status status-confirmed">{in_page("es", "confirmed")}</span></p>'
+    assert f"{in_page('es', 'Status:')} {status}" in again
 
 
 def test_a_language_picked_on_the_page_is_kept_for_the_next(app, api, slot):

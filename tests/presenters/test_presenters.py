@@ -95,7 +95,7 @@ def test_confirming_moves_the_slot_and_the_calendars(api, slot, presenter):
     after = next(e for e in feed()["events"] if e["summary"] == TALK["title"])
     assert after["status"] == "CONFIRMED" and after["sequence"] > before["sequence"]
     page = text(presenter.get(link))
-    assert "your answer: <strong>confirmed</strong>" in page
+    assert 'Status: <span class="status status-confirmed">confirmed</span></p>' in page
     assert "https://video.example/rec10" in page  # published now
 
 
@@ -113,6 +113,13 @@ def test_a_decline_needs_a_reason_and_is_flagged_to_the_co_leads(api, slot, pres
     editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
     assert "Declined: find another presenter or remove the slot" in editor
     assert "Alex Example declined: “Our minister's visit that week.”" in editor
+    # Their page says it once, with their reason.
+    page = text(presenter.get(link))
+    assert (
+        'Status: <span class="status status-declined">declined</span> '
+        "(“Our minister's visit that week.”)</p>"
+    ) in page
+    assert "your answer:" not in page
 
 
 def test_after_a_decline_the_slot_reads_in_its_offices_zone_again(api, client, slot, presenter):
@@ -1255,7 +1262,7 @@ def test_a_double_click_on_the_answer_is_saved_once_and_says_so(api, slot, prese
         second = confirm(presenter, link)
     assert second.status_code == 302
     page = text(presenter.get(second.headers["Location"]))
-    assert "your answer: <strong>confirmed</strong>" in page
+    assert 'Status: <span class="status status-confirmed">confirmed</span></p>' in page
     db.session.expire_all()
     assert db.session.get(Slot, slot.id).status == "confirmed"
 
