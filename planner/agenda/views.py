@@ -748,6 +748,10 @@ def confirm_publish(meeting_id: int):
     if problem := publish_problem(found):
         flash(f"Not ready to publish: {problem}", "error")
         return redirect(url_for(".edit", meeting_id=found.id))
+    return _confirm_publish(found)
+
+
+def _confirm_publish(found: Meeting, status: int = 200):
     talks = [
         s
         for s in found.slots
@@ -791,11 +795,12 @@ def confirm_publish(meeting_id: int):
             *_before_publishing(found),
         ],
         action=url_for(".publish_view", meeting_id=found.id),
+        fields={"version": _asked_version(found)},
         button="Publish",
         back=url_for(".edit", meeting_id=found.id),
         back_label="Not yet",
         crumbs=_meeting_crumbs(found),
-    )
+    ), status
 
 
 def _before_publishing(meeting: Meeting) -> list[str]:
@@ -832,6 +837,10 @@ def publish_view(meeting_id: int):
         # A tab opened before someone cancelled it: a cancellation is not undone.
         flash("Not published: the meeting was cancelled since, and stays cancelled.", "error")
         return redirect(url_for(".meeting", meeting_id=found.id))
+    # What the page said publishing sends, and to whom, is about the meeting it showed; a
+    # meeting that could not be published anyway is refused for that reason below.
+    if publish_problem(found) is None and _changed_since_asked(found, "meeting", "published"):
+        return _confirm_publish(found, 409)
     try:
         publish(found)
     except AgendaError as error:

@@ -1212,21 +1212,47 @@ def test_publishing_asks_first_saying_who_is_sent_what(before_it, api, meeting):
     assert f'action="/meetings/{meeting.id}/publish"' in text
     db.session.refresh(meeting)
     assert meeting.status == "draft"  # asking changes nothing
-    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
-    assert (
-        api.post(f"/meetings/{meeting.id}/publish", data={"csrf_token": token}).status_code == 302
-    )
+    asked = hidden_fields(api, f"/meetings/{meeting.id}/publish")
+    assert api.post(f"/meetings/{meeting.id}/publish", data=asked).status_code == 302
     again = api.get(f"/meetings/{meeting.id}/publish")
     assert again.status_code == 302 and again.headers["Location"] == f"/meetings/{meeting.id}"
 
 
+def test_publishing_from_a_page_opened_before_another_co_lead_changed_the_meeting_asks_again(
+    before_it, api, other, meeting
+):
+    """The publish page says what publishing sends and to whom; A opened it, B then changed
+    the meeting on its edit page, and A's "Publish" published what A never saw. As a
+    cancellation's page does, it carries what it asked on: the meeting as it is now is asked
+    about again, nothing published; sent from that page, it is."""
+    from planner.mail.models import OutboxMessage
+
+    url = f"/meetings/{meeting.id}/publish"
+    asked = hidden_fields(api, url)
+    edit = f"/meetings/{meeting.id}/edit"
+    assert other.post(edit, data={**form_of(other, edit), "title": ["Moved"]}).status_code == 302
+    sent = db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    refused = api.post(url, data=asked)
+    assert refused.status_code == 409
+    said = html.unescape(refused.get_data(as_text=True))
+    assert "The meeting changed since you opened the page" in said
+    assert "Publish “Moved”?" in said
+    db.session.refresh(meeting)
+    assert meeting.status == "draft" and meeting.published_at is None
+    assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == sent
+    again = api.post(url, data=hidden_fields(api, url))
+    assert again.status_code == 302
+    db.session.refresh(meeting)
+    assert meeting.status == "published"
+
+
 def test_publishing_twice_says_it_was_already_published(before_it, api, meeting):
     url = f"/meetings/{meeting.id}/publish"
-    token = csrf_token(api, f"/meetings/{meeting.id}/edit")
-    assert api.post(url, data={"csrf_token": token}).status_code == 302
+    asked = hidden_fields(api, url)
+    assert api.post(url, data=asked).status_code == 302
     db.session.refresh(meeting)
     sequence = meeting.sequence
-    again = api.post(url, data={"csrf_token": token}, follow_redirects=True)
+    again = api.post(url, data=asked, follow_redirects=True)
     assert "It was already published: nothing changed." in html.unescape(
         again.get_data(as_text=True)
     )
