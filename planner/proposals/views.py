@@ -27,7 +27,7 @@ from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
 from planner.languages import readers_page, show_in
-from planner.mail.messages import invitation_subject, link_mailed
+from planner.mail.messages import invitation_mailed, link_mailed
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import language_code
 from planner.pagination import Page, counted, paged, requested
@@ -69,10 +69,10 @@ from planner.web import dead_link, reading, refuse_changes
 bp = Blueprint("proposals", __name__)
 
 
-@bp.app_template_global("invitation_subject")
-def _invitation_subject(slot, proposal: Proposal) -> str:
-    """The subject of the invitation its volunteer was sent to present `slot`, as it went."""
-    return invitation_subject(slot, proposal.contact_email)
+@bp.app_template_global("invitation_mailed")
+def _invitation_mailed(slot, proposal: Proposal) -> OutboxMessage | None:
+    """The invitation its volunteer was written to present `slot`, as it went (or did not)."""
+    return invitation_mailed(slot, proposal.contact_email)
 
 
 # Proposals on a page of the review, newest first: a Task Force that has run for years has

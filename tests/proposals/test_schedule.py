@@ -525,15 +525,17 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert "Tuesday 12 March 2030, 14:00–14:25" in page and "(UTC+1)" in page
     assert '<span class="status status-proposed">proposed</span>' in page
     assert "The co-leads have not invited a presenter yet: they will send the presenter a " in page
-    # Invited, the volunteer who presents is told to look in their email; the link is the
-    # presenter's secret, sent to them, never shown here.
+    # Invited, the volunteer who presents is told where their link is (this site sends no
+    # email: the co-leads pass it on; test_the_volunteer_is_told_what_became_of_the_invitation
+    # has the email); the link is the presenter's secret, never shown here.
     slot = slots()[0]
     invite(colead_client, slot, email=proposal.contact_email.upper())
     page = html.unescape(client.get(f"/proposals/{token}").text)
     assert (
         "You are invited to present it: you confirm or ask for another time, add your slides "
-        "and see the time in your zone from the private link in the email “Invitation to "
-        f"present: {slot.title}” sent to LUCIA@indecopi.example on "
+        "and see the time in your zone from a private link of your own (a page of its own, not "
+        "this one). This site could not email it to LUCIA@indecopi.example: the co-leads pass "
+        "it on to you."
     ) in page
     assert "they will send the presenter" not in page
     assert "/presenter/" not in page
@@ -623,3 +625,52 @@ def test_a_cancelled_meeting_s_slots_show_as_cancelled_everywhere(client, colead
     assert "This slot is cancelled. Your proposal stays accepted: if the co-leads place it" in (
         html.unescape(page)
     )
+
+
+def test_the_volunteer_is_told_what_became_of_the_invitation(app, client, colead_client, survey):
+    """The volunteer's page and the co-leads' "invited" page say of the invitation email what
+    is true: sent on a day, on its way, or never sent (no mail server), when the link reaches
+    the presenter only by hand (helper-142: "sent to … on 5 December" of an email the outbox
+    showed as not sent, and "the invitation email carries it too")."""
+    from tests.presenters.test_presenters import a_mail_server
+
+    token = volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    schedule(colead_client, proposal, draft)
+    assert publish_as_planned(colead_client, draft).status_code == 200
+    slot = slots()[0]
+
+    def pages() -> tuple[str, str]:
+        theirs = html.unescape(client.get(f"/proposals/{token}").text)
+        ours = html.unescape(colead_client.get(f"/slots/{slot.id}/invited").text)
+        return " ".join(theirs.split()), " ".join(ours.split())
+
+    invite(colead_client, slot, email=proposal.contact_email)
+    theirs, ours = pages()
+    assert "This site could not email it to lucia@indecopi.example" in theirs
+    assert "sent to lucia" not in theirs
+    assert (
+        "Send them this private link (no email takes it to lucia@indecopi.example: this site "
+        "has no mail server configured, so it reaches them only if you pass it on)"
+    ) in ours
+
+    subject = f"“Invitation to present: {slot.title}”"
+    before = app.config.get("MAIL_SERVER")
+    with a_mail_server(colead_client) as send:
+        app.config["MAIL_SERVER"] = "127.0.0.1"
+        try:
+            invite(colead_client, slot, email=proposal.contact_email)
+            theirs, ours = pages()
+            assert f"the private link in the email {subject}, on its way to lucia@" in theirs
+            assert "(the invitation email to lucia@indecopi.example, on its way, " in ours
+            assert send() >= 1
+            theirs, ours = pages()
+        finally:
+            app.config["MAIL_SERVER"] = before
+    day = r"\d{1,2} [A-Z][a-z]+ \d{4}"  # as the pages write every date: "5 December 2026"
+    assert re.search(
+        f"the private link in the email {subject} sent to lucia@indecopi.example on {day}", theirs
+    )
+    assert re.search(f"the invitation email to lucia@indecopi.example, sent on {day}, car", ours)

@@ -42,7 +42,7 @@ from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
 from planner.mail.messages.proposals import (
     decision,
-    invitation_subject,
+    invitation_mailed,
     link_mailed,
     link_withdrawn,
     proposal_arrived,
@@ -66,7 +66,7 @@ __all__ = [
     "held_sequence",
     "in_language",
     "invitation",
-    "invitation_subject",
+    "invitation_mailed",
     "language_of",
     "link_mailed",
     "link_renewed",

@@ -104,14 +104,12 @@ def link_withdrawn(proposal: Proposal) -> None:
     withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.received,))
 
 
-def invitation_subject(slot: Slot, email: str) -> str:
-    """The subject of the last invitation to present `slot` sent to `email`, in the words it
-    went out in (their language), for a page that points to it; the English one if none is
-    kept."""
-    subject = db.session.scalar(
-        select(OutboxMessage.subject)
+def invitation_mailed(slot: Slot, email: str) -> OutboxMessage | None:
+    """The last invitation to present `slot` written to `email`, whatever became of it (sent,
+    on its way, held, not sent): what a page that points to it says depends on that."""
+    return db.session.scalar(
+        select(OutboxMessage)
         .where(OutboxMessage.kind == MessageKind.invitation, *about_slot(slot, email))
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
-    return subject or f"Invitation to present: {slot.title}"
