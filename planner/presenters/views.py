@@ -194,6 +194,18 @@ def answer_view(token: str):
     if form.answer.data == Answer.confirmed and shown != slot_time(slot):
         # A confirmation is of the time the presenter saw: a move since is theirs to see first.
         now = _when(invitation)
+        if invitation.answer == Answer.confirmed and slot.status == "confirmed":
+            # Moved back meanwhile to the time they had confirmed, which stands (helper-142:
+            # "not saved" beside "Status: confirmed").
+            flash(
+                _(
+                    "The co-leads moved your slot back to %(time)s, the time you had confirmed "
+                    "before: that confirmation stands, and nothing more is needed.",
+                    time=now,
+                ),
+                "info",
+            )
+            return redirect(url_for(".page", token=token))
         form.answer.errors.append(
             _(
                 "The co-leads changed your slot's time since you opened this page: it is now "

@@ -172,6 +172,33 @@ def test_after_a_decline_a_moved_time_is_told_in_the_zone_they_chose(api, slot, 
     ) in text(stale)
 
 
+def test_a_page_opened_while_the_slot_was_moved_confirms_the_time_it_is_back_at(app, api, slot):
+    """Confirmed, then the slot moved (they are asked again) and moved back (confirmed again):
+    confirming from the page opened while it was moved says their confirmation stands, not
+    "not saved; check the time" beside "Status: confirmed" (helper-142)."""
+    presenter = app.test_client()  # a browser keeping its cookie: the page says what happened
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    slot_url = f"/api/v1/slots/{slot.id}"
+    assert api.patch(slot_url, json={"starts_at": "2027-03-09T13:30:00+01:00"}).status_code == 200
+    opened = presenter.get(link).get_data(as_text=True)
+    shown = html.unescape(re.search(r'name="shown_time" type="hidden" value="([^"]*)"', opened)[1])
+    assert api.patch(slot_url, json={"starts_at": "2027-03-09T13:10:00+01:00"}).status_code == 200
+    db.session.expire_all()
+    assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
+    again = confirm(presenter, link, shown_time=shown)
+    assert again.status_code == 302
+    page = text(presenter.get(again.headers["Location"]))
+    assert (
+        "The co-leads moved your slot back to Tuesday 9 March 2027, 23:10–23:30 (UTC+11), 20 "
+        "minutes, in Sydney, the time you had confirmed before: that confirmation stands"
+    ) in page
+    assert "not saved" not in page
+    # Set back to invited instead, the slot asks for a new answer: the stale page is refused.
+    assert api.patch(slot_url, json={"status": "invited"}).status_code == 200
+    assert confirm(presenter, link, shown_time=shown).status_code == 409
+
+
 def test_moving_a_slot_to_another_office_warns_that_its_presenter_is_still_invited(api, slot):
     invite(api, slot)
     url = f"/slots/{slot.id}/edit"
