@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.security import colead_required, editor
 from planner.addresses import same_address
+from planner.agenda.fairness import outside_social_hours
 from planner.agenda.models import MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import layout
 from planner.calendar.ics import FeedInfo, build
@@ -38,7 +39,7 @@ from planner.presenters.operations import (
     set_own_zone,
     taken_off,
 )
-from planner.timezones import ZoneError, pick_zone, place_in
+from planner.timezones import ZoneError, local_time, pick_zone, place_in
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading
 
@@ -380,7 +381,18 @@ def invite_view(slot_id: int):
         form=form,
         problem=problem,
         contacts=_office_contacts(slot),
+        unsocial=_unsocial_at_the_office(slot),
     ), status
+
+
+def _unsocial_at_the_office(slot: Slot) -> bool:
+    """Whether the slot falls outside 07:00–21:00 at its office, where its presenter most likely
+    is: the meeting's page flags it, and the co-lead about to ask them should see it too
+    (helper-142: 23:20 in Sydney, unflagged)."""
+    zone = slot.office.time_zone if slot.office is not None else None
+    if not zone or slot.starts_at is None:
+        return False
+    return outside_social_hours(local_time(zone, slot.starts_at), local_time(zone, slot.ends_at))
 
 
 def _say_if_also_presenting(slot: Slot, invitation: Invitation) -> None:

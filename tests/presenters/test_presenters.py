@@ -56,6 +56,17 @@ def test_inviting_makes_the_slot_invited_and_a_private_page(api, slot, presenter
     assert "video.example" not in body
 
 
+def test_the_invite_page_flags_a_slot_at_night_at_its_office(api, slot):
+    """23:10 in Sydney is flagged on the invite page, as the meeting's page flags it, before the
+    co-lead asks AU's presenter to give it (helper-142); 09:10 there is not."""
+    assert "outside 07:00–21:00 for AU" in text(api.get(f"/slots/{slot.id}/invite"))
+    morning = {"starts_at": "2027-03-08T23:00:00+01:00"}  # the slot at 23:10 in Zurich
+    assert api.patch(f"/api/v1/meetings/{slot.meeting_id}", json=morning).status_code == 200
+    asking = text(api.get(f"/slots/{slot.id}/invite"))
+    assert "Tuesday 9 March 2027, 09:10–09:30 Australia/Sydney (UTC+11) for AU." in asking
+    assert "outside 07:00" not in asking
+
+
 def test_the_co_lead_form_starts_from_the_proposal_contact(api, client, survey):
     sent = client.post(
         "/api/v1/proposals",
