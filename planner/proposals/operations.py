@@ -42,6 +42,14 @@ class Conflict(ConflictError):
     """The change cannot be made as asked (someone else changed it, or it is closed)."""
 
 
+class SentBefore(Conflict):
+    """The same proposal was sent already (`proposal`): nothing new is stored."""
+
+    def __init__(self, message: str, proposal: Proposal) -> None:
+        super().__init__(message)
+        self.proposal = proposal
+
+
 def _recommendations(numbers: list[int]) -> list[Recommendation]:
     return list(
         db.session.scalars(select(Recommendation).where(Recommendation.number.in_(numbers)))
@@ -111,7 +119,7 @@ def submit(
                 "page after sending. To change it, use that link; nothing new was sent.",
                 **sent,
             )
-        raise Conflict(said)
+        raise SentBefore(said, earlier)
     token = secrets.token_urlsafe(TOKEN_BYTES)
     proposal = Proposal(
         office_code=office,

@@ -10,6 +10,7 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext as _
@@ -45,6 +46,7 @@ from planner.proposals.forms import (
 from planner.proposals.models import STATUSES, Proposal, ProposalStatus
 from planner.proposals.operations import (
     Conflict,
+    SentBefore,
     by_token,
     closed_reason,
     decision,
@@ -145,10 +147,26 @@ def volunteer():
             return page, 429, refusal.headers()
         try:
             proposal, token = submit_from(form)
+        except SentBefore as error:
+            refuse_changes()
+            if (kept := _sent_from_here(error.proposal)) is not None:
+                # Sent again from the browser that sent it (back, then send): its page again.
+                show_in(error.proposal.contact_language)
+                flash(
+                    _(
+                        "This proposal was sent already, from this browser: here it is again. "
+                        "Nothing new was sent."
+                    ),
+                    "info",
+                )
+                return redirect(url_for(".private", token=kept))
+            flash(str(error), "error")
+            return render_template("proposals/volunteer.html", form=form, note=note), 409
         except Conflict as error:
             refuse_changes()
             flash(str(error), "error")
             return render_template("proposals/volunteer.html", form=form, note=note), 409
+        _remember_sent(proposal, token)
         # Said on the proposal's page, in the language it is shown in: the one chosen for the
         # emails (unless one was picked on a page), which may not be this form's.
         show_in(proposal.contact_language)
@@ -162,6 +180,27 @@ def volunteer():
         return redirect(url_for(".private", token=token))
     status = 400 if form.errors else 200
     return render_template("proposals/volunteer.html", form=form, note=note), status
+
+
+# How many proposals a browser remembers having sent (their private links, in its own session
+# cookie): enough for a volunteer sending several, small enough for a cookie.
+REMEMBERED = 5
+
+
+def _remember_sent(proposal: Proposal, token: str) -> None:
+    """The browser that sent a proposal keeps its private link in its session: sent again from
+    there (back, then send, the page after sending lost), it is led to the proposal's page
+    instead of being told of a link shown once (helper-142)."""
+    sent = [pair for pair in session.get("sent_proposals", []) if pair[0] != proposal.id]
+    session["sent_proposals"] = [*sent, [proposal.id, token]][-REMEMBERED:]
+
+
+def _sent_from_here(proposal: Proposal) -> str | None:
+    """The private link of `proposal` if this browser sent it and the link still opens it."""
+    for number, token in session.get("sent_proposals", []):
+        if number == proposal.id and isinstance(token, str) and by_token(token) is proposal:
+            return token
+    return None
 
 
 def _by_token_or_404(token: str) -> Proposal:

@@ -116,7 +116,12 @@ def test_every_refusal_of_the_spanish_form_is_in_spanish(app, client, survey, mo
     assert in_page("es", "Write a whole number with the digits 0 to 9, such as 20.") in (
         unread.get_data(as_text=True)
     )
-    assert _send(client).status_code == 302
+    assert _send(client, language="es").status_code == 302
+    again = _send(client, language="es")  # from the browser that sent it: its page, in Spanish
+    assert again.status_code == 302
+    page = html.unescape(client.get(again.headers["Location"], headers=SPANISH).text)
+    assert "Esta propuesta ya se había enviado desde este navegador" in page
+    client = app.test_client()  # another browser
     twice = _send(client)
     assert twice.status_code == 409
     body = html.unescape(twice.get_data(as_text=True))

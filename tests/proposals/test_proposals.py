@@ -227,10 +227,19 @@ def test_a_private_link_in_a_decisions_reason_is_refused_and_kept(client, colead
 
 
 def test_the_same_proposal_sent_again_is_not_a_second_one(app, client, survey, monkeypatch):
-    """Back and Send again (or a double click): the proposal is not stored twice, and the page
-    says where its link went, with the form still filled in; that it could not be emailed when
-    no mail server is set up (it said "emailed"; helper-56)."""
-    assert send(client).status_code == 302
+    """Back and Send again (or a double click): the proposal is not stored twice. The browser
+    that sent it is led to its page again (helper-142: told of a link "shown once", which a
+    volunteer who had not copied it had lost); from another, the page says where its link
+    went, with the form still filled in; that it could not be emailed when no mail server is
+    set up (it said "emailed"; helper-56)."""
+    first = send(client)
+    assert first.status_code == 302
+    same_browser = send(client)
+    assert same_browser.status_code == 302
+    assert same_browser.headers["Location"] == first.headers["Location"]
+    page = html.unescape(client.get(same_browser.headers["Location"]).get_data(as_text=True))
+    assert "This proposal was sent already, from this browser: here it is again." in page
+    client = app.test_client()  # another browser: its session never had the link
     again = send(client)
     assert again.status_code == 409
     page = html.unescape(again.get_data(as_text=True))
