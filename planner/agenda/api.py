@@ -359,6 +359,7 @@ def suggest(meeting_id: int):
                     "weight": PRESENTER_WEIGHT,
                     "outside_window_penalty": OUTSIDE_WINDOW if p.windows else None,
                     "windows": [as_json(w) for w in p.windows],
+                    "read_from": p.read_from,
                 }
                 for p in result.presenters
             },

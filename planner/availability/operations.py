@@ -1,17 +1,21 @@
 """Storing a proposal's or a presenter's windows, and reading the ones a slot's presenter gave.
 
 A slot's windows are its invitation's (what the presenter said on their page) if it has any,
-else its linked proposal's (what the volunteer said); a slot with neither is not checked.
+else its linked proposal's (what the volunteer said); with neither, a slot is checked against
+what the volunteer wrote about their availability, as read into windows (said as such); a slot
+with none of these is not checked.
 """
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
 
 from sqlalchemy import delete
 
-from planner.agenda.models import Meeting, Slot, SlotStatus
+from planner.agenda.models import HOME_ZONE, Meeting, Slot, SlotStatus
 from planner.agenda.operations import layout
 from planner.availability.models import AvailabilityWindow
+from planner.availability.reading import Reading, read_text
 from planner.availability.windows import Window, as_json, inside, mask_days, weekday_mask
 from planner.errors import PlannerError
 from planner.extensions import db
@@ -91,6 +95,38 @@ def presenter_windows(invitation: Invitation | None, proposal: Proposal | None) 
     return windows
 
 
+def reading_zone(slot: Slot) -> str:
+    """The zone a proposal's free text is read in for its slot when the text names none: the
+    presenter's (the office's until they are invited), as their own page reads it."""
+    return slot.presenter_zone or slot.meeting.time_zone or HOME_ZONE
+
+
+def read_availability(text: str, zone: str) -> Reading:
+    """`reading.read_text` of a proposal's availability text, read once a day however many
+    pages and slots ask (a meeting's editor asks once a slot, and the suggestions again)."""
+    return _read(text.strip(), zone, datetime.now(UTC).date())
+
+
+@lru_cache(maxsize=512)
+def _read(text: str, zone: str, today: date) -> Reading:
+    return read_text(text, zone, today=today)
+
+
+def checked_windows(slot: Slot) -> tuple[list[Window], str | None]:
+    """The windows a slot is checked against, and the proposal's availability text when they
+    are read from it: only when neither the presenter nor the volunteer gave windows (a
+    presenter who saved none gave none: their page says so), so a reading never overrides what
+    someone chose. A text that reads as nothing gives no windows."""
+    windows = slot_windows(slot)
+    invitation = _invitation(slot)
+    given = invitation is not None and invitation.windows_given_at is not None
+    text = (slot.proposal.availability or "").strip() if slot.proposal is not None else ""
+    if windows or given or not text:
+        return windows, None
+    read = read_availability(text, reading_zone(slot)).windows
+    return list(read), text if read else None
+
+
 def presenter_time(slot: Slot, *, private: bool = True) -> str | None:
     """ "Tue 9 Mar 09:00 in Lima (UTC−5)": when the slot starts for its presenter (None if
     unknown). The zone a presenter chose is theirs and the co-leads' (`private`); anyone else
@@ -107,16 +143,22 @@ def presenter_time(slot: Slot, *, private: bool = True) -> str | None:
 class SlotAvailability:
     inside: bool | None  # None: no windows given, or no time yet
     windows: list[Window]
+    # The proposal's text the windows were read from; None when someone gave them.
+    read_from: str | None = None
 
     def as_json(self) -> dict:
-        return {"inside": self.inside, "windows": [as_json(w) for w in self.windows]}
+        return {
+            "inside": self.inside,
+            "windows": [as_json(w) for w in self.windows],
+            "read_from": self.read_from,
+        }
 
 
 def slot_availability(slot: Slot) -> SlotAvailability:
-    windows = slot_windows(slot) if slot.kind == "presentation" else []
+    windows, read_from = checked_windows(slot) if slot.kind == "presentation" else ([], None)
     if not windows or slot.starts_at is None or slot.ends_at is None:
-        return SlotAvailability(None, windows)
-    return SlotAvailability(inside(windows, slot.starts_at, slot.ends_at), windows)
+        return SlotAvailability(None, windows, read_from)
+    return SlotAvailability(inside(windows, slot.starts_at, slot.ends_at), windows, read_from)
 
 
 @dataclass(frozen=True)
@@ -128,6 +170,7 @@ class Presenter:
     offset_minutes: int  # their slot's start after the meeting's
     duration_minutes: int
     windows: list[Window]
+    read_from: str | None = None  # as `SlotAvailability.read_from`
 
     def slot_inside(self, meeting_start: datetime) -> bool | None:
         """Whether their slot, for a meeting starting then, lies in their windows."""
@@ -151,13 +194,8 @@ def presenters(meeting: Meeting) -> list[Presenter]:
         key = f"{who} (presenter)"
         if any(p.key == key for p in found):
             key = f"{who} (presenter {len(found) + 1})"
+        windows, read_from = checked_windows(slot)
         found.append(
-            Presenter(
-                key,
-                zone,
-                times.offset_minutes,
-                slot.duration_minutes,
-                slot_windows(slot),
-            )
+            Presenter(key, zone, times.offset_minutes, slot.duration_minutes, windows, read_from)
         )
     return found

@@ -9,11 +9,12 @@ from planner.availability.forms import AvailabilityForm
 from planner.availability.operations import (
     presenter_time,
     presenter_windows,
+    read_availability,
+    reading_zone,
     replace_windows,
     slot_availability,
     windows_of,
 )
-from planner.availability.reading import read_text
 from planner.availability.windows import describe
 from planner.db_types import utcnow
 from planner.extensions import csrf
@@ -30,13 +31,13 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     the proposal's free text (with a note saying so: a reading is only a suggestion)."""
     form = AvailabilityForm(formdata=None)
     slot = invitation.slot
-    zone = slot.presenter_zone or slot.meeting.time_zone or HOME_ZONE
+    zone = reading_zone(slot)
     windows = stored = _stored_windows(invitation)
     note = None
     text = (slot.proposal.availability or "").strip() if slot.proposal is not None else ""
     if not windows and text and invitation.windows_given_at is None:
-        reading = read_text(text, zone)
-        windows, zone = reading.windows, reading.time_zone
+        reading = read_availability(text, zone)
+        windows, zone = list(reading.windows), reading.time_zone
         note = None
         if windows:
             note = _(

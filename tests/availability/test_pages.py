@@ -383,7 +383,7 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     assert f"Presenter's time: {next_tuesday():%a %-d %b} 09:00 in Lima (UTC−5)" in page
     assert "outside the presenter's availability" not in page
     body = api.get(f"/api/v1/slots/{slot.id}").get_json()
-    assert body["availability"] == {"inside": None, "windows": []}
+    assert body["availability"] == {"inside": None, "windows": [], "read_from": None}
 
     from planner.availability.operations import replace_windows
     from planner.availability.windows import check_window
@@ -683,3 +683,128 @@ def test_rows_beyond_the_last_a_post_sends_are_said_when_reading_the_text(client
     read = volunteer(client, read_availability="1", availability="Sun 15-16 Lima", **rows)
     page = html.unescape(read.get_data(as_text=True))
     assert "Give at most 7 windows here (9 were sent)" in page
+
+
+MARIA = "Tuesdays and Thursdays 09:00-12:00 Madrid"
+
+
+def _slot_pages(api, meeting: dict) -> dict[str, str]:
+    """The co-leads' pages where a slot is placed and its presenter asked, as read."""
+    slot_id = meeting["slots"][0]["id"]
+    urls = {
+        "editor": f"/meetings/{meeting['id']}/edit",
+        "slot": f"/slots/{slot_id}/edit",
+        "invite": f"/slots/{slot_id}/invite",
+    }
+    return {name: html.unescape(api.get(url).get_data(as_text=True)) for name, url in urls.items()}
+
+
+def test_the_slot_pages_warn_against_the_proposals_words_read(app, api, meeting, survey):
+    """A usability tester: María wrote "Tuesdays and Thursdays 09:00-12:00 Madrid" and gave no
+    windows; her talk was put at another time and no co-lead page warned, though her own page
+    reads those words into windows once she is invited. The co-leads are warned against that
+    reading, told it is one (with her words), and not warned once the slot is inside it."""
+    _accepted_proposal_of_first_slot(meeting, MARIA)
+    db.session.commit()
+    said = (
+        "outside the presenter's availability: Tue, Thu 09:00–12:00 Europe/Madrid (read from the "
+        f"proposal's availability: “{MARIA}”; the presenter has given no windows yet)"
+    )
+    pages = _slot_pages(api, meeting)  # Tuesday 14:00 UTC: the afternoon in Madrid
+    assert said in pages["editor"]
+    assert f"This slot is {said}." in pages["slot"]
+    assert f"This slot is {said}." in pages["invite"]
+    slot_id = meeting["slots"][0]["id"]
+    availability = api.get(f"/api/v1/slots/{slot_id}").get_json()["availability"]
+    assert availability["inside"] is False and availability["read_from"] == MARIA
+    # A Tuesday morning in Madrid (08:30 UTC is 09:30 or 10:30 there): inside, no warning.
+    morning = datetime.combine(next_tuesday(), time(8, 30), tzinfo=UTC).isoformat()
+    moved = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"starts_at": morning})
+    assert moved.status_code == 200
+    for name, page in _slot_pages(api, meeting).items():
+        assert "outside the presenter's availability" not in page, name
+    assert api.get(f"/api/v1/slots/{slot_id}").get_json()["availability"]["inside"] is True
+
+
+def test_words_that_read_as_no_windows_warn_of_nothing(api, meeting, survey):
+    _accepted_proposal_of_first_slot(meeting, "whenever suits the Task Force")
+    db.session.commit()
+    for name, page in _slot_pages(api, meeting).items():
+        assert "outside the presenter's availability" not in page, name
+    slot_id = meeting["slots"][0]["id"]
+    availability = api.get(f"/api/v1/slots/{slot_id}").get_json()["availability"]
+    assert availability == {"inside": None, "windows": [], "read_from": None}
+    day = next_tuesday()
+    page = api.get(
+        f"/meetings/{meeting['id']}/suggest?offices=AU&duration_minutes=90&first={day}&last={day}"
+    ).get_data(as_text=True)
+    assert "PE (presenter): America/Lima, no availability given" in page
+
+
+def test_suggestions_weigh_the_windows_read_from_the_proposal(api, meeting, survey):
+    """Before anyone is invited, fair start times put the talk in the hours its volunteer wrote
+    (Tuesdays 07:00–08:00 in Lima) and say where those hours come from."""
+    _accepted_proposal_of_first_slot(meeting, "Tuesdays 07:00-08:00 Lima")
+    db.session.commit()
+    day = next_tuesday()
+    query = f"offices=AU,ES&duration_minutes=90&from={day}&to={day}&limit=100"
+    body = api.get(f"/api/v1/meetings/{meeting['id']}/suggest-times?{query}").get_json()
+    assert body["presenters"]["PE (presenter)"]["read_from"] == "Tuesdays 07:00-08:00 Lima"
+    assert body["candidates"][0]["starts_at_utc"].startswith(f"{day}T12:")  # 07:00 or 07:30
+    assert all(c["presenters"]["PE (presenter)"] >= 40 for c in body["candidates"][2:])
+    page = html.unescape(
+        api.get(
+            f"/meetings/{meeting['id']}/suggest?offices=AU&offices=ES&duration_minutes=90"
+            f"&first={day}&last={day}"
+        ).get_data(as_text=True)
+    )
+    assert (
+        "PE (presenter): America/Lima, available Tue 07:00–08:00 America/Lima (read from the "
+        "proposal's availability: “Tuesdays 07:00-08:00 Lima”; the presenter has given no "
+        "windows yet)"
+    ) in page
+
+
+def test_the_presenters_own_windows_win_over_the_proposals_words(app, api, meeting, survey):
+    """Read windows stand only until the presenter saves theirs: then theirs are checked, even
+    none (a presenter who cleared every window is warned of nothing, nor are the co-leads)."""
+    _accepted_proposal_of_first_slot(meeting, "Thursdays 9-12 Lima")
+    db.session.commit()
+    _, _, token = _invited(meeting)
+    assert (
+        "(read from the proposal's availability: “Thursdays 9-12 Lima”"
+        in (_slot_pages(api, meeting)["slot"])
+    )
+    visitor = app.test_client(use_cookies=False)
+    page = html.unescape(visitor.get(f"/presenter/{token}").get_data(as_text=True))
+    # Not windows she gave: her form shows the reading for her to check, without a warning.
+    assert "Read from what you wrote when volunteering" in page
+    assert "outside the availability you gave" not in page
+    tuesday = {
+        "windows_seen": _seen(page),
+        "availability_zone": "America/Lima",
+        "windows-0-weekdays": "1",
+        "windows-0-starts": "08:00",
+        "windows-0-ends": "11:00",
+    }
+    assert visitor.post(f"/presenter/{token}/availability", data=tuesday).status_code == 302
+    day = next_tuesday()
+    suggest = f"/meetings/{meeting['id']}/suggest?offices=AU&duration_minutes=90"
+    suggest += f"&first={day}&last={day}"
+    for name, page in _slot_pages(api, meeting).items():
+        assert "outside the presenter's availability" not in page, name  # 09:00 in Lima
+    listed = html.unescape(api.get(suggest).get_data(as_text=True))
+    assert "Rosa Example (presenter): America/Lima, available Tue 08:00–11:00 America/Lima<" in (
+        listed
+    )
+    # Cleared: no windows of hers, and the proposal's words are not taken back up.
+    page = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    cleared = {"windows_seen": _seen(page), "availability_zone": "America/Lima"}
+    assert visitor.post(f"/presenter/{token}/availability", data=cleared).status_code == 302
+    later = datetime.combine(day, time(20), tzinfo=UTC).isoformat()  # 15:00 in Lima
+    moved = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"starts_at": later})
+    assert moved.status_code == 200
+    for name, page in _slot_pages(api, meeting).items():
+        assert "outside the presenter's availability" not in page, name
+    listed = html.unescape(api.get(suggest).get_data(as_text=True))
+    assert "Rosa Example (presenter): America/Lima, no availability given" in listed
