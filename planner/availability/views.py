@@ -87,6 +87,17 @@ def proposal_windows(proposal) -> list:
 
 
 @bp.app_template_global()
+def proposal_read_windows(proposal) -> list:
+    """The windows the co-leads' slot pages read from a proposal's words while it has none,
+    shown on its page beside the words (in its office's zone, as the volunteer form asks)."""
+    text = (proposal.availability or "").strip()
+    if not text or proposal_windows(proposal):
+        return []
+    zone = proposal.office.time_zone if proposal.office is not None else None
+    return list(read_availability(text, zone or HOME_ZONE).windows)
+
+
+@bp.app_template_global()
 def window_text(window) -> str:
     return describe(window, page_language())
 

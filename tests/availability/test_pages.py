@@ -808,3 +808,25 @@ def test_the_presenters_own_windows_win_over_the_proposals_words(app, api, meeti
         assert "outside the presenter's availability" not in page, name
     listed = html.unescape(api.get(suggest).get_data(as_text=True))
     assert "Rosa Example (presenter): America/Lima, no availability given" in listed
+
+
+def test_the_proposal_page_shows_its_words_as_read(api, meeting, survey):
+    """Where co-leads accept and schedule a proposal, they see what its words are read as, and
+    nothing more once the volunteer gave windows (those stand) or the words read as none."""
+    from planner.availability.operations import replace_windows
+    from planner.availability.windows import check_window
+
+    proposal = _accepted_proposal_of_first_slot(meeting, MARIA)
+    db.session.commit()
+    page = html.unescape(api.get(f"/proposals/{proposal.id}").get_data(as_text=True))
+    assert "read from the words above: Tue, Thu 09:00–12:00 Europe/Madrid." in page
+    replace_windows(
+        [check_window("Europe/Madrid", (1,), None, time(9), time(10))], proposal=proposal
+    )
+    db.session.commit()
+    page = api.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert "read from the words above" not in page
+    replace_windows([], proposal=proposal)
+    proposal.availability = "whenever suits"
+    db.session.commit()
+    assert "read from the words above" not in api.get(f"/proposals/{proposal.id}").text
