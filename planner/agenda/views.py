@@ -2,7 +2,8 @@
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from hashlib import sha256
 
 from flask import (
@@ -272,6 +273,12 @@ def new():
                 "warning",
             )
             return redirect(url_for(".edit", meeting_id=made.id))
+        # Back and send, or a second tab: Back fetches the page anew (co-lead pages are not
+        # stored), with a new key, so the details are what tells the meeting it already made.
+        twin = _unless_asked_again(_just_made_meeting(changes))
+        if twin is not None:
+            page = render_template("agenda/new.html", form=form, key=key, twin=_twin(twin))
+            return page, 409
         try:
             # Sent again with other details (back, changed, sent): another meeting.
             created = create_meeting(
@@ -308,10 +315,57 @@ def _as_sent(meeting: Meeting, changes: Mapping) -> bool:
     )
 
 
-def _quietly(check, *args):
+# How long a form sent again with the same details is taken for the sending before it (Back
+# and send, a second tab): what that one made is shown instead of a twin. Stored and compared
+# in the database, so every instance of the app sees it; later, the same again is meant.
+JUST_MADE = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Twin:
+    """What a form sent again had already made, as its page names it."""
+
+    id: int
+    title: str
+    url: str
+    ago: str
+
+
+def _twin(item: Meeting | Slot) -> Twin:
+    minutes = int((utcnow() - item.created_at).total_seconds() // 60)
+    ago = "less than a minute ago" if minutes < 1 else f"{minutes} minute{'s' * (minutes > 1)} ago"
+    if isinstance(item, Slot):
+        url = url_for(".edit", meeting_id=item.meeting_id, _anchor=f"slot-{item.id}")
+    else:
+        url = url_for(".edit", meeting_id=item.id)
+    return Twin(item.id, item.title, url, ago)
+
+
+def _unless_asked_again(twin: Meeting | Slot | None) -> Meeting | Slot | None:
+    """`twin`, unless the co-lead was shown it and asked for another all the same ("again"
+    carries its id: that second one sent twice is found as a twin in turn)."""
+    if twin is not None and request.form.get("again") == str(twin.id):
+        return None
+    return twin
+
+
+def _just_made_meeting(changes: Mapping) -> Meeting | None:
+    """The latest meeting made in the last `JUST_MADE` that these details would make again."""
+    recent = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.created_at >= utcnow() - JUST_MADE,
+            Meeting.status != MeetingStatus.cancelled,
+        )
+        .order_by(Meeting.id.desc())
+    )
+    return next((m for m in recent if _as_sent(m, changes)), None)
+
+
+def _quietly(check, *args, **options):
     """What `check` makes of a value, or None where it refuses it."""
     try:
-        return check(*args)
+        return check(*args, **options)
     except AgendaError:
         return None
 
@@ -332,6 +386,7 @@ def _edit_page(
     problem: str | None = None,
     slot_problem: str | None = None,
     offices_problem: str | None = None,
+    slot_twin: Twin | None = None,
     chosen_offices: set[str] | None = None,
     status: int | None = None,
 ):
@@ -357,6 +412,7 @@ def _edit_page(
         slot_form=slot_form,
         problem=problem,
         slot_problem=slot_problem,
+        slot_twin=slot_twin,
         slots=layout(meeting),
         offices=offices,
         participating=chosen_offices
@@ -527,6 +583,10 @@ def add_slot(meeting_id: int):
     _fill_from_proposal(form)
     problem = None
     if form.validate_on_submit():
+        # Sent again (Back and send, a double click, a second tab), as the new-meeting form.
+        twin = _unless_asked_again(_just_added_slot(found, _slot_changes(form)))
+        if twin is not None:
+            return _edit_page(found, slot_form=form, slot_twin=_twin(twin), status=409)
         try:
             create_slot(found, _slot_changes(form))
         except AgendaError as error:
@@ -535,6 +595,33 @@ def add_slot(meeting_id: int):
             flash("Slot added.", "success")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
     return _edit_page(found, slot_form=form, slot_problem=problem)
+
+
+def _just_added_slot(meeting: Meeting, changes: Mapping) -> Slot | None:
+    """The slot last added to `meeting`, if added in the last `JUST_MADE` with these details.
+    Only the last: the same break added again after a talk is another break."""
+    last = max(meeting.slots, key=lambda s: s.id, default=None)
+    if (
+        last is None
+        or last.status == SlotStatus.cancelled
+        or last.created_at < utcnow() - JUST_MADE
+    ):
+        return None
+    pinned = (
+        _as_shown(meeting.time_zone, last.starts_at) if last.offset_minutes is not None else None
+    )
+    same = (
+        last.title == _quietly(check_text, changes.get("title") or "", "", 200)
+        and last.kind == changes.get("kind")
+        and last.duration_minutes == changes.get("duration_minutes")
+        and last.office_code == changes.get("office")
+        and last.proposal_id == changes.get("proposal_id")
+        and [r.number for r in last.recommendations] == sorted(changes.get("recommendations"))
+        and last.abstract
+        == _quietly(check_text, changes.get("abstract") or "", "", 4000, multiline=True)
+        and (pinned and pinned.time()) == changes.get("starts_at")
+    )
+    return last if same else None
 
 
 @bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])

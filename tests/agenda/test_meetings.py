@@ -1007,14 +1007,105 @@ def test_the_new_meeting_form_sent_twice_makes_one_meeting(colead_client, survey
     assert changed.status_code == 302 and changed.headers["Location"] != first.headers["Location"]
     other = re.search(r'name="key" value="([^"]+)"', colead_client.get(url).text)[1]
     assert other != key
-    assert colead_client.post(url, data={**data, "key": other}).status_code == 302
-    assert colead_client.post(url, data={**data, "key": "<x>"}).status_code == 302
+    # (Other titles: the same details from another page are found by them, tested below.)
+    assert colead_client.post(url, data={**data, "key": other, "title": "B"}).status_code == 302
+    assert colead_client.post(url, data={**data, "key": "<x>", "title": "C"}).status_code == 302
     # A slot's UID (public in every feed) as the key: a meeting of its own UID.
     slot = colead_client.post(f"/api/v1/meetings/{made.id}/slots", json={"title": "Talk"})
     slot_uid = slot.get_json()["uid"]
-    assert colead_client.post(url, data={**data, "key": slot_uid.split("@")[0]}).status_code == 302
+    sent = {**data, "key": slot_uid.split("@")[0], "title": "D"}
+    assert colead_client.post(url, data=sent).status_code == 302
     uids = db.session.scalars(select(Meeting.uid)).all()
     assert len(uids) == len(set(uids)) == 5 and slot_uid not in uids
+
+
+def test_the_new_meeting_form_sent_again_from_a_new_page_finds_the_meeting(
+    colead_client, survey, clock
+):
+    """The usability tester's Back and send: co-lead pages are not stored, so Back fetches the
+    form anew, with a new key. The same details sent again make no twin: the page says which
+    meeting they made, keeps what was typed, and makes a second one only when asked again."""
+    url = "/meetings/new"
+
+    def send(**fields):
+        page = colead_client.get(url).text  # a new page each time, as Back or a second tab
+        key = re.search(r'name="key" value="([^"]+)"', page)[1]
+        data = meeting_form(day="2027-04-13", start="09:00", time_zone="Europe/Zurich")
+        data |= {"description": "Agenda to follow", **fields}
+        return colead_client.post(
+            url, data={"csrf_token": csrf_token(colead_client, url), "key": key, **data}
+        )
+
+    def count():
+        return db.session.scalar(select(func.count()).select_from(Meeting))
+
+    first = send()
+    assert first.status_code == 302 and count() == 1
+    made = db.session.scalar(select(Meeting))
+    again = send()
+    assert again.status_code == 409 and count() == 1
+    shown = html.unescape(again.text)
+    assert "This meeting was already created less than a minute ago" in shown
+    assert f'<a href="/meetings/{made.id}/edit">“Workshop”</a>' in shown
+    assert 'value="Workshop"' in shown and "Agenda to follow" in shown  # nothing typed is lost
+    assert f'name="again" value="{made.id}" class="secondary">Create another anyway' in shown
+    # Asked for: a second one; that one sent again in turn is found as it.
+    second = send(again=str(made.id))
+    assert second.status_code == 302 and count() == 2
+    assert second.headers["Location"] != first.headers["Location"]
+    twice = send(again=str(made.id))
+    assert twice.status_code == 409 and count() == 2
+    assert second.headers["Location"] in twice.text
+    # Other details are another meeting; the same, long after, a meeting meant again.
+    assert send(start="10:00").status_code == 302 and count() == 3
+    clock.sleep(31 * 60)
+    assert send().status_code == 302 and count() == 4
+
+
+def test_the_new_slot_form_sent_again_finds_the_slot(before_it, api, meeting):
+    """Back and "Add the slot" again on a published meeting made a twin that went straight into
+    the public agenda and feeds (and, published, could then only be cancelled). The same slot
+    sent again as the last one added is found instead; a second one is one press away."""
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    edit = f"/meetings/{meeting.id}/edit"
+
+    def send(**fields):
+        data = slot_form(title="Coffee break", kind="break", duration_minutes="10", **fields)
+        return api.post(
+            f"/meetings/{meeting.id}/slots", data={"csrf_token": csrf_token(api, edit), **data}
+        )
+
+    def breaks():
+        db.session.expire_all()
+        return [s for s in meeting.slots if s.title == "Coffee break"]
+
+    first = send()
+    assert first.status_code == 302 and len(breaks()) == 1
+    added = breaks()[0]
+    again = send()
+    assert again.status_code == 409 and len(breaks()) == 1
+    shown = html.unescape(again.text)
+    assert "This slot was already added less than a minute ago" in shown
+    assert f'<a href="{edit}#slot-{added.id}">“Coffee break”</a>' in shown
+    assert 'value="Coffee break"' in shown  # the form as sent
+    assert f'name="again" value="{added.id}" class="secondary">Add another anyway' in shown
+    assert "Slot added." not in shown
+    public = api.get(f"/meetings/{meeting.id}").text
+    assert public.count("Coffee break") == 1
+    # Asked for: a second one; that request sent twice makes no third.
+    assert send(again=str(added.id)).status_code == 302 and len(breaks()) == 2
+    assert send(again=str(added.id)).status_code == 409 and len(breaks()) == 2
+    # Only the last slot added is compared: another break after a talk is another break.
+    talk = api.post(
+        f"/meetings/{meeting.id}/slots",
+        data={"csrf_token": csrf_token(api, edit), **slot_form(title="Late talk")},
+    )
+    assert talk.status_code == 302
+    assert send().status_code == 302 and len(breaks()) == 3
+    # And the same slot, long after, is meant.
+    breaks()[-1].created_at -= timedelta(minutes=31)
+    db.session.commit()
+    assert send().status_code == 302 and len(breaks()) == 4
 
 
 def test_a_meeting_that_took_place_offers_no_cancel_button(api, meeting):
