@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from playwright.sync_api import expect
+from sqlalchemy import select
 
 from tests.browser.conftest import ON_A_PHONE, shoot
 from tests.support import ahead
@@ -149,3 +150,58 @@ def test_calendar_links_on_the_public_page(colead_page, colead, live_server, sur
     assert copied == f"{live_server}/meetings/{meeting['id']}.ics"
     shoot(public, "calendar-links")
     visitor.close()
+
+
+def test_back_and_send_again_makes_no_twin(colead_page, live_server, survey):
+    """The usability tester's steps: a form sent, the browser's Back, the same form sent again.
+    Co-lead pages are not stored (no-store), so Back fetches the page anew, with what was typed
+    put back by the browser; the second sending finds what the first made, for a meeting and
+    for a slot of a published meeting alike."""
+    from planner.agenda.models import Meeting, Slot
+    from planner.extensions import db
+
+    page = colead_page
+    page.goto(live_server + "/meetings/new")
+    page.get_by_label("Title").fill("Back button workshop")
+    page.get_by_label("Date").fill(ahead("2026-04-14"))
+    page.get_by_label("Start").fill("09:00")
+    page.get_by_label("Home time zone").fill("Geneva")
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.get_by_role("status")).to_have_text("Meeting created as a draft.")
+    edit_url = page.url
+    page.go_back()
+    expect(page.get_by_label("Title")).to_have_value("Back button workshop")
+    page.get_by_role("button", name="Create the draft").click()
+    expect(page.get_by_role("alert")).to_contain_text("This meeting was already created")
+    assert db.session.scalars(select(Meeting.id)).all() == [int(edit_url.split("/")[-2])]
+    shoot(page, "agenda-6-created-already")
+    page.get_by_role("link", name="“Back button workshop”").click()
+    assert page.url == edit_url
+
+    adding = page.locator("#add-slot")
+    adding.get_by_label("Title").fill("Opening")
+    adding.get_by_role("button", name="Add the slot").click()
+    page.get_by_role("link", name="Publish…").click()
+    page.get_by_role("button", name="Publish").click()
+    expect(page.get_by_role("status")).to_contain_text("Published")
+    page.goto(edit_url)
+    adding.get_by_label("Title").fill("Coffee break")
+    adding.get_by_label("Kind").select_option("break")
+    adding.get_by_label("Minutes").fill("10")
+    adding.get_by_role("button", name="Add the slot").click()
+    expect(page.get_by_role("status")).to_have_text("Slot added.")
+    page.go_back()
+    expect(adding.get_by_label("Title")).to_have_value("Coffee break")
+    adding.get_by_role("button", name="Add the slot").click()
+    expect(adding.get_by_role("alert")).to_contain_text("This slot was already added")
+    expect(page.get_by_role("status")).to_have_count(0)  # not "Slot added." a second time
+    expect(page.locator("table.agenda-edit tbody tr")).to_have_count(2)
+    db.session.expire_all()
+    assert db.session.scalars(select(Slot.title).order_by(Slot.id)).all() == [
+        "Opening",
+        "Coffee break",
+    ]
+    # A second one wanted after all: one press.
+    adding.get_by_role("button", name="Add another anyway").click()
+    expect(page.get_by_role("status")).to_have_text("Slot added.")
+    expect(page.locator("table.agenda-edit tbody tr")).to_have_count(3)
