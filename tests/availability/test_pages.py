@@ -777,9 +777,14 @@ def test_the_presenters_own_windows_win_over_the_proposals_words(app, api, meeti
     )
     visitor = app.test_client(use_cookies=False)
     page = html.unescape(visitor.get(f"/presenter/{token}").get_data(as_text=True))
-    # Not windows she gave: her form shows the reading for her to check, without a warning.
+    # Not windows she gave: her form shows the reading for her to check, and her slot (on a
+    # Tuesday) is said to be outside what she wrote, as read, not "the availability you gave".
     assert "Read from what you wrote when volunteering" in page
     assert "outside the availability you gave" not in page
+    assert (
+        "This time is outside what you wrote about your availability when volunteering "
+        "(“Thursdays 9-12 Lima”, read as Thu 09:00–12:00 America/Lima)."
+    ) in page
     tuesday = {
         "windows_seen": _seen(page),
         "availability_zone": "America/Lima",
