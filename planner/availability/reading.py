@@ -117,8 +117,9 @@ _NUMBERED_DAY = r"[2-6](?:ª(?:[\s-]feiras?)?|a[\s-]feiras?)"
 
 # Before a range's first hour: not a digit after another's colon or point ("9:5", "9.5"), nor
 # after a lone number's comma ("9,5": nine and a half where a comma marks decimals); after a
-# range's end, a comma is the next range's ("8-9,14-16").
-_NOT_AFTER_A_CLOCK = r"(?<!\d[:.])(?<!(?<![\d-])\d,)(?<!(?<![\d-])\d\d,)"
+# range's end, its hour or its minutes ("8-9,14-16", "8:00-9:00,14:00-16:00"), a comma is the
+# next range's.
+_NOT_AFTER_A_CLOCK = r"(?<!\d[:.])(?<!(?<![\d:.-])\d,)(?<!(?<![\d:.-])\d\d,)"
 
 
 def _clock_pattern(name: str) -> str:

@@ -231,6 +231,9 @@ def test_a_digit_after_a_time_s_colon_or_point_is_no_hour(text):
         "Tue 8-9,14-16": ["08-09", "14-16"],
         "Tue 8-9,5-7pm": ["08-09", "17-19"],
         "Tue 8-9, 17-19": ["08-09", "17-19"],
+        # A comma after a range's minutes ends it too: only a lone number's is a decimal one.
+        "Tue 8:00-9:00,14:00-16:00": ["08-09", "14-16"],
+        "Tue 8.00-9.00,14.00-16.00": ["08-09", "14-16"],
     }.items():
         windows = read_text(two, "Europe/Zurich", today=date(2026, 12, 2)).windows
         assert [f"{w.starts:%H}-{w.ends:%H}" for w in windows] == hours
