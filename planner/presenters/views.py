@@ -439,8 +439,7 @@ def invited(slot_id: int):
         flash("This slot has no working presenter link: invite its presenter to make one.")
         return redirect(url_for("agenda.edit", meeting_id=slot.meeting_id) + "#slots")
     link = url_for(".page", token=token, _external=True)
-    email = slot.invitation.email
-    message = messages.invitation_mailed(slot, email) if email else None
+    message = messages.invitation_mailed(slot.invitation)
     return render_template("presenters/invited.html", slot=slot, link=link, message=message)
 
 

@@ -69,12 +69,8 @@ from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading, refuse_changes
 
 bp = Blueprint("proposals", __name__)
-
-
-@bp.app_template_global("invitation_mailed")
-def _invitation_mailed(slot, proposal: Proposal) -> OutboxMessage | None:
-    """The invitation its volunteer was written to present `slot`, as it went (or did not)."""
-    return invitation_mailed(slot, proposal.contact_email)
+# The volunteer's page says what became of the email inviting them to present.
+bp.add_app_template_global(invitation_mailed, "invitation_mailed")
 
 
 # Proposals on a page of the review, newest first: a Task Force that has run for years has

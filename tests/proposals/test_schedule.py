@@ -674,3 +674,46 @@ def test_the_volunteer_is_told_what_became_of_the_invitation(app, client, colead
         f"the private link in the email {subject} sent to lucia@indecopi.example on {day}", theirs
     )
     assert re.search(f"the invitation email to lucia@indecopi.example, sent on {day}, car", ours)
+
+
+def test_an_invitation_email_with_an_older_link_is_not_the_one_pointed_to(
+    app, client, colead_client, survey
+):
+    """Invited again with a new link whose email was then discarded from the outbox, the
+    volunteer was pointed to the first email ("sent … on" its day), whose link works no more,
+    and the co-leads told that email "carries it too": only an email of this invitation is."""
+    from planner.mail.models import MessageStatus, OutboxMessage
+    from planner.mail.outbox import discard, set_hold_invitations
+    from tests.presenters.test_presenters import a_mail_server
+
+    token = volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    schedule(colead_client, proposal, draft)
+    assert publish_as_planned(colead_client, draft).status_code == 200
+    slot = slots()[0]
+    before = app.config.get("MAIL_SERVER")
+    with a_mail_server(colead_client) as send:
+        app.config["MAIL_SERVER"] = "127.0.0.1"
+        try:
+            invite(colead_client, slot, email=proposal.contact_email)
+            assert send() >= 1
+            set_hold_invitations(True)
+            db.session.commit()
+            invite(colead_client, slot, email=proposal.contact_email)  # a new link, held
+            held = db.session.scalars(
+                select(OutboxMessage).where(OutboxMessage.status == MessageStatus.held)
+            ).one()
+            discard(held)
+            db.session.commit()
+            theirs = " ".join(html.unescape(client.get(f"/proposals/{token}").text).split())
+            ours = " ".join(
+                html.unescape(colead_client.get(f"/slots/{slot.id}/invited").text).split()
+            )
+        finally:
+            app.config["MAIL_SERVER"] = before
+    assert "sent to lucia@indecopi.example on" not in theirs
+    assert "This site could not email it to lucia@indecopi.example" in theirs
+    assert "carries it too" not in ours
+    assert "(no email takes it to lucia@indecopi.example, so it reaches them only if you" in ours

@@ -5,13 +5,13 @@ from sqlalchemy import select
 
 from planner.accounts.models import User
 from planner.addresses import mailbox
-from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.messages.addressing import about_slot, absolute, language_of
 from planner.mail.messages.waiting import withdraw_unsent
 from planner.mail.messages.writing import queue_message
 from planner.mail.models import MessageKind, OutboxMessage
 from planner.mail.outbox import Recipient
+from planner.presenters.models import Invitation
 from planner.proposals.models import NEW_LINK, Proposal, ProposalStatus
 
 
@@ -104,12 +104,20 @@ def link_withdrawn(proposal: Proposal) -> None:
     withdraw_unsent(OutboxMessage.proposal_id == proposal.id, kinds=(MessageKind.received,))
 
 
-def invitation_mailed(slot: Slot, email: str) -> OutboxMessage | None:
-    """The last invitation to present `slot` written to `email`, whatever became of it (sent,
-    on its way, held, not sent): what a page that points to it says depends on that."""
+def invitation_mailed(invitation: Invitation) -> OutboxMessage | None:
+    """The last invitation email written to `invitation`'s presenter since they were invited,
+    whatever became of it (sent, on its way, held, not sent): what a page that points to it
+    says depends on that. One written before (invited again since, with a new link) carries a
+    link that works no more, so it is none: its successor may have been discarded unsent."""
+    if not invitation.email:
+        return None
     return db.session.scalar(
         select(OutboxMessage)
-        .where(OutboxMessage.kind == MessageKind.invitation, *about_slot(slot, email))
+        .where(
+            OutboxMessage.kind == MessageKind.invitation,
+            *about_slot(invitation.slot, invitation.email),
+            OutboxMessage.created_at >= invitation.invited_at,
+        )
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
