@@ -196,12 +196,14 @@ def answer_view(token: str):
         # A confirmation is of the time the presenter saw: a move since is theirs to see first.
         now = _when(invitation)
         if invitation.answer == Answer.confirmed and slot.status == "confirmed":
-            # Moved back meanwhile to the time they had confirmed, which stands (helper-142:
-            # "not saved" beside "Status: confirmed").
+            # Confirmed at its time now (moved back to a time they had confirmed, or confirmed
+            # from another tab): that stands (helper-142: "not saved" beside "Status:
+            # confirmed").
             flash(
                 _(
-                    "The co-leads moved your slot back to %(time)s, the time you had confirmed "
-                    "before: that confirmation stands, and nothing more is needed.",
+                    "Your slot is at %(time)s, not the time this page showed, and you have "
+                    "confirmed it at that time: your confirmation stands, and nothing more is "
+                    "needed.",
                     time=now,
                 ),
                 "info",
