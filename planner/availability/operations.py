@@ -12,6 +12,7 @@ from functools import lru_cache
 
 from sqlalchemy import delete
 
+from planner.addresses import same_address
 from planner.agenda.models import HOME_ZONE, Meeting, Slot, SlotStatus
 from planner.agenda.operations import layout
 from planner.availability.models import AvailabilityWindow
@@ -96,9 +97,27 @@ def presenter_windows(invitation: Invitation | None, proposal: Proposal | None) 
 
 
 def reading_zone(slot: Slot) -> str:
-    """The zone a proposal's free text is read in for its slot when the text names none: the
-    presenter's (the office's until they are invited), as their own page reads it."""
-    return slot.presenter_zone or slot.meeting.time_zone or HOME_ZONE
+    """The zone a proposal's free text is read in when the text names none: its office's, the
+    zone the volunteer form asks times in (not the zone the presenter later reads pages in:
+    "Tuesday 9-12" written in Moscow stays 09:00-12:00 in Moscow, helper-146)."""
+    for office in (slot.proposal.office if slot.proposal is not None else None, slot.office):
+        if office is not None and office.time_zone:
+            return office.time_zone
+    return slot.meeting.time_zone or HOME_ZONE
+
+
+def volunteers_words(slot: Slot) -> str:
+    """What the slot's volunteer wrote about their availability, while they may be its
+    presenter: before anyone is invited, or once they are. Another presenter's slot is not
+    checked against them, nor is that presenter told they wrote them (helper-146: "When
+    volunteering, you wrote «вторник 9-12»" to Olga, of Ivan's words)."""
+    proposal = slot.proposal
+    if proposal is None or not (proposal.availability or "").strip():
+        return ""
+    invitation = _invitation(slot)
+    if invitation is not None and not same_address(invitation.email, proposal.contact_email):
+        return ""
+    return proposal.availability.strip()
 
 
 def read_availability(text: str, zone: str) -> Reading:
@@ -120,7 +139,7 @@ def checked_windows(slot: Slot) -> tuple[list[Window], str | None]:
     windows = slot_windows(slot)
     invitation = _invitation(slot)
     given = invitation is not None and invitation.windows_given_at is not None
-    text = (slot.proposal.availability or "").strip() if slot.proposal is not None else ""
+    text = volunteers_words(slot)
     if windows or given or not text:
         return windows, None
     read = read_availability(text, reading_zone(slot)).windows

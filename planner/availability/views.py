@@ -13,6 +13,7 @@ from planner.availability.operations import (
     reading_zone,
     replace_windows,
     slot_availability,
+    volunteers_words,
     windows_of,
 )
 from planner.availability.windows import describe
@@ -34,7 +35,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     zone = reading_zone(slot)
     windows = stored = _stored_windows(invitation)
     note = None
-    text = (slot.proposal.availability or "").strip() if slot.proposal is not None else ""
+    text = volunteers_words(slot)
     if not windows and text and invitation.windows_given_at is None:
         reading = read_availability(text, zone)
         windows, zone = list(reading.windows), reading.time_zone
@@ -68,6 +69,11 @@ def availability_section(invitation: Invitation) -> dict:
     """What `availability/_section.html` shows on the presenter's page."""
     form, note = presenter_form(invitation)
     return {"form": form, "note": note}
+
+
+@bp.app_template_global("volunteers_words")
+def _volunteers_words(slot: Slot) -> str:
+    return volunteers_words(slot)
 
 
 @bp.app_template_global()

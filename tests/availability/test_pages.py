@@ -835,3 +835,38 @@ def test_the_proposal_page_shows_its_words_as_read(api, meeting, survey):
     proposal.availability = "whenever suits"
     db.session.commit()
     assert "read from the words above" not in api.get(f"/proposals/{proposal.id}").text
+
+
+def test_another_presenter_is_not_held_to_the_volunteers_words(app, api, meeting, survey):
+    """Rosa volunteered, writing "Thursdays 9-12"; Olga is invited to give the talk. Her slot
+    is not checked against Rosa's words, nor is she told she wrote them (helper-146: "When
+    volunteering, you wrote «вторник 9-12»", of another's words); until someone is invited,
+    Rosa may be the presenter and the co-leads are warned."""
+    _accepted_proposal_of_first_slot(meeting, "Thursdays 9-12")
+    db.session.commit()
+    assert "read from the proposal's availability" in _slot_pages(api, meeting)["slot"]
+    slot = db.session.get(Slot, meeting["slots"][0]["id"])
+    _, token = invite(
+        slot, name="Olga", email="olga@indecopi.example", time_zone="America/Lima", by="a co-lead"
+    )
+    db.session.commit()
+    for name, page in _slot_pages(api, meeting).items():
+        assert "outside the presenter's availability" not in page, name
+    theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    for said in ("You wrote when volunteering", "Read from what you wrote", "what you wrote"):
+        assert said not in theirs
+    assert "Thursdays 9-12" not in theirs
+
+
+def test_the_volunteers_words_are_read_in_their_offices_zone(app, api, meeting, survey):
+    """The volunteer form asks for times in the office's zone: "Thursdays 9-12" from Lima stays
+    09:00-12:00 in Lima when its volunteer, invited, reads pages in Novosibirsk (helper-146:
+    read in theirs, four hours off for a Muscovite who moved their pages to Novosibirsk)."""
+    _accepted_proposal_of_first_slot(meeting, "Thursdays 9-12")
+    db.session.commit()
+    _, _, token = _invited(meeting, zone="Asia/Novosibirsk")
+    said = "Thu 09:00–12:00 America/Lima (read from the proposal's availability"
+    assert said in _slot_pages(api, meeting)["slot"]
+    theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    assert "Read from what you wrote when volunteering (“Thursdays 9-12”)" in theirs
+    assert 'value="America/Lima"' in theirs and 'value="09:00"' in theirs
