@@ -53,7 +53,17 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     expect(phone.locator("dl.times")).to_contain_text("Tuesday 9 March 2027, 23:00–23:20")
     assert phone.evaluate(FITS_WIDTH), "the presenter page is wider than the phone"
     shoot(phone, "presenter-1-phone")
+    # A new title typed, not saved, then the answer sent: the page asks first, as sending
+    # reloads it (helper-146: the title was lost without a word); kept when they say no.
+    title = phone.get_by_label("Title", exact=True)
+    title.fill("A title typed and not saved")
     phone.get_by_label("I confirm: I will present").check()
+    asked = []
+    phone.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    phone.get_by_role("button", name="Send my answer").click()
+    expect(title).to_have_value("A title typed and not saved")
+    assert asked and "not saved yet" in asked[0]
+    title.fill(TALKS[0]["title"])  # back as it was: nothing to lose, nothing asked
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_role("status")).to_contain_text("your presentation is confirmed")
     expect(phone.locator(".card p").first).to_have_text("Status: confirmed")

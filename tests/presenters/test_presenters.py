@@ -70,7 +70,7 @@ def test_a_tab_opened_before_the_slot_moved_after_confirming_in_another(app, api
     assert again.status_code == 302
     page = text(presenter.get(again.headers["Location"]))
     assert "Your slot is at Tuesday 9 March 2027, 23:30–23:50 (UTC+11)" in page
-    assert "moved your slot back" not in page and "not saved" not in page
+    assert "moved your slot back" not in page and "answer was not saved" not in page
 
 
 def test_the_invite_page_flags_a_slot_at_night_at_its_office(api, slot):
@@ -222,7 +222,7 @@ def test_a_page_opened_while_the_slot_was_moved_confirms_the_time_it_is_back_at(
         "the time this page showed, and you have confirmed it at that time: your confirmation "
         "stands"
     ) in page
-    assert "not saved" not in page
+    assert "answer was not saved" not in page
     # Set back to invited instead, the slot asks for a new answer: the stale page is refused.
     assert api.patch(slot_url, json={"status": "invited"}).status_code == 200
     assert confirm(presenter, link, shown_time=shown).status_code == 409
