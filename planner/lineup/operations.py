@@ -33,7 +33,7 @@ from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
 from planner.offices.models import Office
-from planner.proposals.operations import accepted_proposals
+from planner.proposals.operations import accepted_proposals, slots_of
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
 from planner.survey.operations import answer_cells, respondent_offices
@@ -240,6 +240,8 @@ class Acceptance:
     made: bool
     added: int = 0
     already: tuple[str, ...] = ()
+    # Volunteered presentations another agenda holds (a proposal goes into one meeting).
+    elsewhere: tuple[str, ...] = ()
 
 
 def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = None) -> Acceptance:
@@ -298,13 +300,20 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
     # A proposal goes into a meeting once: one that covers two of the line-up's
     # recommendations, or is in the meeting already (under another office, say), is there.
     placed = {slot.proposal_id for slot in live if slot.proposal_id is not None}
-    already, added = [], 0
+    already, elsewhere, added = [], [], 0
     for presentation in presentations:
         office, number = offices[presentation.office], presentation.recommendation
         proposal = volunteered.get((office.code, number))
         if (office.code, number) in held or (proposal is not None and proposal.id in placed):
             already.append(f"{office.code} on Rec {number}")
             continue
+        if proposal is not None and proposal.id not in placed:
+            # On another agenda already, as "Schedule" refuses it (helper-146: a line-up put
+            # RU's talk, confirmed in a published meeting, into a draft as well, unsaid).
+            there = [s for s in slots_of(proposal, live=True) if s.meeting_id != meeting.id]
+            if there:
+                elsewhere.append(f"{office.code} on Rec {number} (on “{there[0].meeting.title}”)")
+                continue
         if proposal is not None:
             # As "Schedule" on the proposal makes it: its own words, linked back to it.
             placed.add(proposal.id)
@@ -342,7 +351,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         if lineup.meeting is None:  # changed otherwise than by an acceptance: try again later
             raise
         return Acceptance(lineup.meeting, False)
-    return Acceptance(meeting, True, added, tuple(already))
+    return Acceptance(meeting, True, added, tuple(already), tuple(elsewhere))
 
 
 _NEGATED = re.compile(r"\b(?:no|not|without|none|nor)\b", re.IGNORECASE)

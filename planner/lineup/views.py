@@ -271,4 +271,11 @@ def accept(lineup_id: int):
                 "Already on it, so not added again: " + ", ".join(accepted.already) + ".",
                 "warning",
             )
+    if accepted.made and accepted.elsewhere:
+        flash(
+            "A volunteered presentation goes into one agenda, so not added: "
+            + ", ".join(accepted.elsewhere)
+            + ".",
+            "warning",
+        )
     return redirect(url_for("agenda.meeting", meeting_id=meeting.id))

@@ -492,6 +492,35 @@ def test_a_lineup_accepted_into_a_meeting_holding_its_proposal_leaves_it_there(
     assert len([s for s in slots() if s.meeting_id == draft]) == len(lineup.result["talks"])
 
 
+@pytest.mark.parametrize("into_a_draft", [False, True])
+def test_a_lineup_leaves_a_proposal_another_agenda_holds_there(
+    client, colead_client, survey, into_a_draft
+):
+    """GM's proposal is on a published meeting's agenda: a line-up including GM, accepted as a
+    new draft or into another, does not put it on that one too (helper-146: RU's talk,
+    confirmed in a published meeting, went into a draft as well, unsaid), and says so."""
+    volunteer(client, office="GM", recommendations=["10"], title="IPAS and AI at a small office")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    published = meeting(colead_client, "Rec 10 workshop, first round")
+    assert schedule(colead_client, proposal, published).status_code == 302
+    assert publish_as_planned(colead_client, published).status_code == 200
+    lineup = lineup_with_gm(colead_client)
+    target = {"meeting": str(meeting(colead_client, "Second round"))} if into_a_draft else {}
+    accepted = colead_client.post(
+        f"/lineups/{lineup.id}/accept",
+        data={"csrf_token": csrf_token(colead_client, f"/lineups/{lineup.id}"), **target},
+        follow_redirects=True,
+    )
+    assert accepted.status_code == 200
+    assert (
+        "A volunteered presentation goes into one agenda, so not added: GM on Rec 10 (on “Rec "
+        "10 workshop, first round”)."
+    ) in html.unescape(accepted.get_data(as_text=True))
+    assert [s.meeting_id for s in slots() if s.proposal_id == proposal.id] == [published]
+    assert "GM" not in {s.office_code for s in slots() if s.meeting_id != published}
+
+
 def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_client, survey):
     token = volunteer(client)
     proposal = the_proposal()
