@@ -4,12 +4,15 @@ and, for co-leads, the outbox with its held messages, errors and "Send again".""
 import re
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from planner.accounts.security import colead_required
+from planner.addresses import mailbox
 from planner.db_types import utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import csrf, db
+from planner.languages import show_in
 from planner.log_masking import HIDDEN, mask
 from planner.mail import imip, outbox, sender
 from planner.mail import unsubscribe as unsubscribing
@@ -21,9 +24,9 @@ from planner.pagination import paged, requested
 bp = Blueprint("mail", __name__)
 
 KIND_NAMES = {
-    "reminder": "reminders",
-    "update": "updates about slots and meetings",
-    "proposal": "news of proposals that offices send",
+    "reminder": _l("reminders"),
+    "update": _l("updates about slots and meetings"),
+    "proposal": _l("news of proposals that offices send"),
 }
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
 PAGE_SIZE = 50
@@ -50,6 +53,9 @@ def unsubscribe(token: str):
     if value is None:
         abort(404, "This unsubscribe link is not valid: it may be mistyped or cut short.")
     email, kind = value
+    # In the language of the messages the link came in (helper-146: English under "Отказаться
+    # от этих сообщений:"), else the browser's.
+    show_in(_written_in(email))
     done = request.method == "POST"
     again = done and request.form.get("action") == "resubscribe"
     if again:
@@ -67,6 +73,16 @@ def unsubscribe(token: str):
         again=again,
     )
     return page, 200, PRIVATE
+
+
+def _written_in(email: str) -> str | None:
+    """The language of the last message written to `email` (None if none was)."""
+    return db.session.scalar(
+        select(OutboxMessage.language)
+        .where(OutboxMessage.recipient_mailbox == mailbox(email))
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
 
 
 def _choice(name: str, allowed) -> str | None:

@@ -7,6 +7,7 @@ from planner.extensions import db
 from planner.mail.models import MessageKind, Unsubscription
 from planner.mail.outbox import Recipient, enqueue
 from planner.mail.unsubscribe import unsubscribe_token, unsubscribe_url
+from tests.support import said_in
 
 DANA = Recipient("Dana@ILPO.example", "Dana")
 
@@ -66,3 +67,22 @@ def test_the_page_says_what_still_comes_after_unsubscribing_from_updates(app, ap
         assert "cancellation of a slot that an update already put in your calendar" in text
         assert "nothing new is sent" in text
         assert "cancellations of your slot" not in text
+
+
+def test_the_page_is_in_the_language_the_messages_came_in(app, app_context):
+    """Dana's updates come in Russian: the page their link opens is in Russian (helper-146:
+    English under "Отказаться от этих сообщений:"); with no message written to an address,
+    the browser's language, as every page for people outside the Task Force."""
+    russian = Recipient(DANA.email, DANA.name, "ru")
+    assert enqueue(russian, kind=MessageKind.update, subject="s", text="t") is not None
+    db.session.commit()
+    client = app.test_client(use_cookies=False)
+    path = _path(app, unsubscribe_url(DANA.email, MessageKind.update))
+    for answer in (client.get(path), client.post(path)):
+        text = answer.get_data(as_text=True)
+        assert '<html lang="ru">' in text
+        assert "обновления о выступлениях и встречах" in text
+    assert said_in("ru", "You are unsubscribed") in client.post(path).get_data(as_text=True)
+    other = _path(app, unsubscribe_url("lin@cnipa.example", MessageKind.reminder))
+    text = client.get(other, headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
+    assert '<html lang="zh">' in text and "退订提醒？" in text
