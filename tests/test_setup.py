@@ -674,3 +674,42 @@ def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path
         assert "ix_materials_slot_id" in indexes()
         upgrade()
         assert "ix_materials_slot_id" not in indexes()
+
+
+def test_the_migration_adds_the_invitation_s_language_and_takes_it_away(tmp_path):
+    """Invitations stored before have no language chosen (their presenters are written to as
+    before); downgraded, the table keeps its rows."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    with database_at(tmp_path, "c6d04684c81b"):
+        db.session.execute(
+            text(
+                "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, "
+                "time_zone, description, sequence, duration_pinned, created_at, updated_at, "
+                "version) VALUES (1, 'm1', 'M1', 'workshop', 'draft', 60, 'Europe/Zurich', '', "
+                "0, true, '2026-01-01', '2026-01-01', 1)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO slots (id, uid, meeting_id, position, title, kind, duration_minutes, "
+                "status, abstract, sequence, created_at, updated_at, version) VALUES (1, 's1', 1, "
+                "0, 'T', 'presentation', 20, 'invited', '', 0, '2026-01-01', '2026-01-01', 1)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO invitations (slot_id, name, email, invited_at, note, version) "
+                "VALUES (1, 'Ольга', 'olga@example.org', '2026-01-01', '', 1)"
+            )
+        )
+        db.session.commit()
+        upgrade()
+        assert db.session.execute(text("SELECT language FROM invitations")).all() == [(None,)]
+        db.session.execute(text("UPDATE invitations SET language = 'ru'"))
+        db.session.commit()
+        downgrade(revision="c6d04684c81b")
+        assert db.session.execute(text("SELECT name FROM invitations")).scalar() == "Ольга"
+        columns = [c["name"] for c in inspect(db.engine).get_columns("invitations")]
+        assert "language" not in columns and "windows_given_at" in columns

@@ -44,6 +44,10 @@ class Invitation(db.Model):
     email: Mapped[str | None] = mapped_column(String(254))
     # The presenter's own zone, for their page; None: the office's.
     time_zone: Mapped[str | None] = mapped_column(String(64))
+    # The language of the presenter's emails as the co-lead chose it when inviting them; None
+    # when it is the one the app knows them by (as an office contact, or the volunteer form's),
+    # which then stays theirs if they change it (`mail.messages.presenter_language`).
+    language: Mapped[str | None] = mapped_column(String(35))
     # SHA-256 digest of the private link's token; None once revoked.
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     # The salt the link's token is made from (`presenters.links`), so later messages can carry

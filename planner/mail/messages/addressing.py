@@ -111,9 +111,12 @@ def presenter_zone(invitation: Invitation) -> str:
 
 
 def presenter_language(invitation: Invitation, default: str | None = "en") -> str | None:
-    """The language this invitation's presenter reads their messages in: theirs as an office
-    contact, else the one chosen on the volunteer form when they volunteered the talk (as
-    `presenter_zone` is the zone they read times in); `default` when neither says."""
+    """The language this invitation's presenter reads their messages in: the one the co-lead
+    chose when inviting them, else theirs as an office contact, else the one chosen on the
+    volunteer form when they volunteered the talk (as `presenter_zone` is the zone they read
+    times in); `default` when none says."""
+    if invitation.language:
+        return invitation.language
     return language_of(invitation.email, slot=invitation.slot, default=default)
 
 

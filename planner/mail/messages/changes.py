@@ -305,6 +305,7 @@ def _collect_removed(session: Session, removed: list) -> None:
                 Invitation.name,
                 Invitation.email,
                 Invitation.time_zone,
+                Invitation.language,
                 Office.time_zone.label("office_zone"),
                 Proposal.contact_email,
                 Proposal.contact_language,
@@ -324,7 +325,9 @@ def _collect_removed(session: Session, removed: list) -> None:
                 item,
                 None,
                 row.time_zone or row.office_zone,
-                language_of(row.email, volunteer=(row.contact_email, row.contact_language)),
+                # `presenter_language`, of a row.
+                row.language
+                or language_of(row.email, volunteer=(row.contact_email, row.contact_language)),
             )
             for row in rows
         ]
