@@ -7,12 +7,13 @@ import hashlib
 import re
 
 from flask_babel import lazy_gettext as _l
-from wtforms import HiddenField, RadioField, StringField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from planner.agenda.checks import check_text
 from planner.forms import PlannerForm, checked, email_address, refill, time_zone
+from planner.languages import PAGE_LANGUAGES, language_name
 from planner.presenters.models import Answer
 
 
@@ -34,6 +35,19 @@ class InviteForm(PlannerForm):
         validators=[time_zone()],
         description="A city such as Lima, or a zone; their page shows the slot in it. The "
         "office's zone when empty.",
+    )
+    language = SelectField(
+        "Language of their emails",
+        choices=[SelectChoice(code, language_name(code)) for code in PAGE_LANGUAGES],
+        # Sent without one (a form from before it asked): the language the app knows them by.
+        validators=[
+            Optional(),
+            AnyOf(PAGE_LANGUAGES, f"Choose one of {', '.join(PAGE_LANGUAGES)}."),
+        ],
+        validate_choice=False,
+        description="The invitation, reminders and updates come in it, and their page opens in "
+        "it. Chosen for the person filled in (their language as a contact or on the volunteer "
+        "form, else English): check it when you invite someone else.",
     )
     # When the slot's presenter was last invited as the page was filled in ("" for never): a
     # form sent again (Back, another tab) after a newer invitation would end the link just sent.

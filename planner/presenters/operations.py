@@ -16,7 +16,7 @@ from planner.availability.operations import replace_windows
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
-from planner.languages import day_here
+from planner.languages import PAGE_LANGUAGES, day_here
 from planner.mail import messages
 from planner.presenters.links import new_link
 from planner.presenters.models import Answer, Invitation
@@ -32,12 +32,31 @@ def by_token(token: str) -> Invitation | None:
     return db.session.scalar(select(Invitation).where(Invitation.link_hash == digest(token)))
 
 
+def known_language(slot: Slot, email: str | None) -> str:
+    """The language of `PAGE_LANGUAGES` the presenter at `email` would be written to in if the
+    co-lead chose none: theirs as a contact, the volunteer form's, else English (a contact's
+    language the messages are not written in, Arabic, reads English too)."""
+    known = messages.language_of(email, slot=slot)
+    return known if known in PAGE_LANGUAGES else "en"
+
+
 def invite(
-    slot: Slot, *, name: str, email: str | None, time_zone: str | None, by: str | None
+    slot: Slot,
+    *,
+    name: str,
+    email: str | None,
+    time_zone: str | None,
+    by: str | None,
+    language: str | None = None,
 ) -> tuple[Invitation, str]:
     """Invite `name` to present in `slot` (again: a new person or a new link, and a new answer
     to wait for). Returns the invitation and the private link's token, shown once. Someone
-    else invited in place of an earlier presenter is sent the slot's CANCEL."""
+    else invited in place of an earlier presenter is sent the slot's CANCEL. `language`: of
+    their emails, one of `PAGE_LANGUAGES`; None for the one the app knows them by."""
+    if language is not None and language not in PAGE_LANGUAGES:
+        raise PlannerError(
+            f"There is no language “{language}” to write in: one of {', '.join(PAGE_LANGUAGES)}."
+        )
     if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
         raise ConflictError("This slot is cancelled: there is no one to invite.")
     if slot.kind != "presentation":
@@ -49,6 +68,10 @@ def invite(
     former = slot.invitation
     email = (email or "").strip() or None
     replaced = former is not None and mailbox(former.email) != mailbox(email)
+    # Kept only where it is not the one the app knows them by, so that their own (a contact's
+    # language changed later) stays theirs, and a presenter no one knows the language of, left
+    # in English, still reads their page in their browser's.
+    chosen = language if language != known_language(slot, email) else None
     before = (
         (
             former.name,
@@ -58,6 +81,8 @@ def invite(
             former.answer is not None,
             # No longer theirs (they declined, or a co-lead set it back): they were told then.
             slot.held_by is None,
+            # The language their messages came in, which the one to come is written in too.
+            messages.presenter_language(former),
         )
         if replaced
         else None
@@ -68,6 +93,7 @@ def invite(
     invitation.name = name.strip()
     invitation.email = email
     invitation.time_zone = time_zone or None
+    invitation.language = chosen
     invitation.link_hash, invitation.link_salt = link_hash, salt
     invitation.invited_at = utcnow()
     invitation.invited_by = fit(by or "a co-lead", Invitation.invited_by)

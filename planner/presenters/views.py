@@ -34,6 +34,7 @@ from planner.presenters.operations import (
     edit_talk,
     frozen,
     invite,
+    known_language,
     not_theirs,
     revoke,
     set_own_zone,
@@ -327,14 +328,25 @@ def slot_ics(token: str):
 
 def _invite_defaults(slot: Slot) -> dict:
     """Who to invite: the one invited before, else the office's first contact (the proposal's
-    contact first, for a volunteered presentation); in the office's time zone."""
+    contact first, for a volunteered presentation); in the office's time zone, and in the
+    language they are written to in now (the co-lead sees it before choosing another)."""
     if slot.invitation is not None:
         current = slot.invitation
-        return {"name": current.name, "email": current.email, "time_zone": current.time_zone}
+        return {
+            "name": current.name,
+            "email": current.email,
+            "time_zone": current.time_zone,
+            "language": current.language or known_language(slot, current.email),
+        }
     zone = slot.office.time_zone if slot.office else None
     for contact in _office_contacts(slot):
-        return {"name": contact.name, "email": contact.email, "time_zone": zone}
-    return {"time_zone": zone}
+        return {
+            "name": contact.name,
+            "email": contact.email,
+            "time_zone": zone,
+            "language": known_language(slot, contact.email),
+        }
+    return {"time_zone": zone, "language": "en"}
 
 
 def _office_contacts(slot: Slot) -> list[OfficeContact]:
@@ -364,6 +376,7 @@ def invite_view(slot_id: int):
                 email=form.email.data,
                 time_zone=(form.time_zone.data or "").strip() or None,
                 by=editor(),
+                language=form.language.data or None,
             )
         except PlannerError as error:
             problem, status = error.message, error.status

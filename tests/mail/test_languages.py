@@ -596,3 +596,49 @@ def test_an_update_says_the_meeting_is_cancelled_in_plain_english(app):
             said = f"(the meeting is {'a draft' if status == 'draft' else 'cancelled'})"
             assert said in text and said in html.unescape(html_body)
             assert "is a cancelled" not in text
+
+
+OLGA = "olga.smirnova@example.org"
+
+
+def test_a_presenter_invited_in_russian_is_written_to_in_russian(app, api, slot, presenter):
+    """helper-148: Ольга, invited for the office's talk but neither one of its contacts nor the
+    volunteer, got every email in English. Invited in Russian, the invitation, the news of the
+    published agenda and of her confirmation come in it, and her page opens in it."""
+    link = invite(api, slot, name="Ольга Смирнова", email=OLGA, language="ru")
+    (invitation,) = outbox(kind="invitation", recipient_email=OLGA)
+    assert invitation.language == "ru"
+    assert invitation.subject == INVITED_IN["ru"][0]
+    assert invitation.text_body.startswith("Уважаемый(-ая) Ольга Смирнова!")
+    page = presenter.get(link)
+    assert page.headers["Content-Language"] == "ru"
+    assert confirm(presenter, link).status_code == 302
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    sent = outbox(recipient_email=OLGA)
+    assert [m.subject.split(":")[0] for m in sent] == [
+        "Приглашение выступить",
+        "Опубликовано",
+        "Новое время, просим подтвердить",
+    ]
+    assert {m.language for m in sent} == {"ru"}
+    for message in sent:
+        for english in ENGLISH:
+            assert english not in message.text_body.replace("\n", " "), (message.kind, english)
+    delivered = [m for m in _delivered(app.config) if m["To"].addresses[0].addr_spec == OLGA]
+    assert delivered and {m["Content-Language"] for m in delivered} == {"ru"}
+
+
+@pytest.mark.parametrize("ended", ["meeting deleted", "someone else invited"])
+def test_a_presenter_invited_in_russian_is_told_in_russian_the_slot_is_no_longer_theirs(
+    api, slot, presenter, ended
+):
+    link = invite(api, slot, name="Ольга Смирнова", email=OLGA, language="ru")
+    assert confirm(presenter, link).status_code == 302
+    if ended == "meeting deleted":
+        assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
+    else:
+        invite(api, slot)
+    (cancellation,) = outbox(kind="cancellation", recipient_email=OLGA)
+    assert cancellation.language == "ru" and cancellation.ics_method == "CANCEL"

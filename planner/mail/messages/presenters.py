@@ -40,6 +40,7 @@ def presenter_replaced(
     time_zone: str | None,
     answered: bool = False,
     gone: bool = False,
+    language: str | None = None,
 ) -> None:
     """Someone else is invited for the slot: what the one invited before was still to be sent
     does not go, and if they know of the slot (a message may have reached them, or they
@@ -47,7 +48,8 @@ def presenter_replaced(
     (sent once the slot's SEQUENCE has risen past what they had). One who no longer held it
     (`gone`: they declined, or a co-lead set it back) was told then (a CANCEL, or the office's
     copy): nothing more (helper-62, helper-63). `time_zone`: the one their page showed them
-    (`Invitation.own_zone` before the new presenter was written over it)."""
+    (`Invitation.own_zone` before the new presenter was written over it); `language`: the one
+    their messages came in (`presenter_language`, read before)."""
     if not email:
         return
     # What an update still waiting would have told them (the time they knew, before a move).
@@ -59,7 +61,7 @@ def presenter_replaced(
         return  # they were told nothing (or of no time): nothing to take back
     if stays_as_contact(slot, email, "replaced", time_zone):
         return
-    recipient = Recipient(email, name, language_of(email, slot=slot))
+    recipient = Recipient(email, name, language or language_of(email, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
     zone = known_zone(time_zone, "UTC")
     context = {**slot_context(slot, zone), "reason": "replaced", "role": "presenter"}
