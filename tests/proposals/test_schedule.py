@@ -656,6 +656,18 @@ def test_a_cancelled_meeting_s_slots_show_as_cancelled_everywhere(client, colead
     )
 
 
+def _scheduled_and_published(client, colead_client) -> tuple[str, Proposal, Slot]:
+    """A volunteered proposal, accepted, scheduled and published: its private link's token,
+    the proposal and its slot."""
+    token = volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    schedule(colead_client, proposal, draft)
+    assert publish_as_planned(colead_client, draft).status_code == 200
+    return token, proposal, slots()[0]
+
+
 def test_the_volunteer_is_told_what_became_of_the_invitation(app, client, colead_client, survey):
     """The volunteer's page and the co-leads' "invited" page say of the invitation email what
     is true: sent on a day, on its way, or never sent (no mail server), when the link reaches
@@ -663,13 +675,7 @@ def test_the_volunteer_is_told_what_became_of_the_invitation(app, client, colead
     showed as not sent, and "the invitation email carries it too")."""
     from tests.presenters.test_presenters import a_mail_server
 
-    token = volunteer(client)
-    proposal = the_proposal()
-    decide(colead_client, proposal)
-    draft = meeting(colead_client)
-    schedule(colead_client, proposal, draft)
-    assert publish_as_planned(colead_client, draft).status_code == 200
-    slot = slots()[0]
+    token, proposal, slot = _scheduled_and_published(client, colead_client)
 
     def pages() -> tuple[str, str]:
         theirs = html.unescape(client.get(f"/proposals/{token}").text)
@@ -715,13 +721,7 @@ def test_an_invitation_email_with_an_older_link_is_not_the_one_pointed_to(
     from planner.mail.outbox import discard, set_hold_invitations
     from tests.presenters.test_presenters import a_mail_server
 
-    token = volunteer(client)
-    proposal = the_proposal()
-    decide(colead_client, proposal)
-    draft = meeting(colead_client)
-    schedule(colead_client, proposal, draft)
-    assert publish_as_planned(colead_client, draft).status_code == 200
-    slot = slots()[0]
+    token, proposal, slot = _scheduled_and_published(client, colead_client)
     before = app.config.get("MAIL_SERVER")
     with a_mail_server(colead_client) as send:
         app.config["MAIL_SERVER"] = "127.0.0.1"
