@@ -316,6 +316,11 @@ PLACES: dict[str, tuple[str, ...]] = {
     "Berne": ("Europe/Zurich",),
     "Berna": ("Europe/Zurich",),
     "Берн": ("Europe/Zurich",),
+    # Moscow time as Russian writes it: "по Москве", "МСК" (no summer time since 2014, so the
+    # abbreviation means one offset all year, unlike CET).
+    "Москве": ("Europe/Moscow",),
+    "МСК": ("Europe/Moscow",),
+    "MSK": ("Europe/Moscow",),
     "Canberra": ("Australia/Sydney",),
     "Канберра": ("Australia/Sydney",),
     "堪培拉": ("Australia/Sydney",),

@@ -62,6 +62,8 @@ def test_english_names_and_zone_names(text, zone):
         ("Pérou", "America/Lima"),
         ("Женева", "Europe/Zurich"),  # Russian
         ("Москва", "Europe/Moscow"),
+        ("МСК", "Europe/Moscow"),  # Moscow time: one offset all year since 2014, unlike CET
+        ("MSK", "Europe/Moscow"),
         ("Лима", "America/Lima"),
         ("Pequim", "Asia/Shanghai"),  # Portuguese
         ("北京", "Asia/Shanghai"),  # Chinese

@@ -185,6 +185,9 @@ def test_a_zone_named_by_its_place():
     assert find_zone("any day but Friday (Den Haag)") == "Europe/Amsterdam"
     assert find_zone("afternoons in Asuncion") == "America/Asuncion"
     assert find_zone("afternoons in Genève") == "Europe/Zurich"
+    # Moscow time as Russian writes it (helper-146: read in the presenter's own zone).
+    assert find_zone("вторник 9-12 по Москве") == "Europe/Moscow"
+    assert find_zone("вторник 9-12 МСК") == "Europe/Moscow"
     # A name of two places is no guess, nor a word that only happens to be a zone's city.
     assert find_zone("Georgia will present; Tuesdays 9-11") is None
     assert find_zone("Portland time") is None
