@@ -271,7 +271,34 @@ def refusals(record: SurveyRecord) -> list[str]:
         check(answer.text, where, ANSWER_MAX, multiline=True)
         check(answer.basis, f"The basis of {where}", ANSWER_MAX, multiline=True)
     # Texts that can be stored, checked for what must not be (its work grows with the text).
-    return problems or secrets_held(record)
+    return problems or mistyped_codes(record) or secrets_held(record)
+
+
+def mistyped_codes(record: SurveyRecord) -> list[str]:
+    """New offices named as another office is (one known here, or another code of the same
+    file): most likely that office under a mistyped code, which would become a second office of
+    the same name on every page (helper-146: "PF" for PE made a second INDECOPI on the
+    volunteer form). Refused, saying how to import it as meant."""
+    known = {code: name for code, name in db.session.execute(select(Office.code, Office.name))}
+    named: dict[str, str] = {}
+    for code, name in [*known.items(), *((r.code, r.name) for r in record.respondents)]:
+        if name and name.strip():
+            named.setdefault(_folded(name.strip()), code)
+    problems = []
+    for respondent in record.respondents:
+        if respondent.code in known or not (respondent.name or "").strip():
+            continue
+        other = named.get(_folded(respondent.name.strip()))
+        if other is not None and other != respondent.code:
+            where = respondent.where or (f"line {respondent.line}" if respondent.line else None)
+            said = (
+                f"{respondent.code} is not an office known here, yet it is named as {other} is "
+                f"(“{respondent.name.strip()}”): if it is {other} under a mistyped code, correct "
+                f"the code (or give the alias {respondent.code}={other}); if it is another "
+                "office, give it a name of its own"
+            )
+            problems.append(f"{where}: {said}" if where else said)
+    return problems
 
 
 def secrets_held(record: SurveyRecord) -> list[str]:

@@ -394,6 +394,18 @@ def test_an_alias_maps_a_mistyped_office_code_in_a_tabular_file(cli, app_context
             answer["office"] = "ZZ"
     path = tmp_path / "pilot.json"
     path.write_text(json.dumps(data), encoding="utf-8")
+    # Named as AU is, ZZ is refused as AU's mistyped code (helper-146: "PF" for PE made a
+    # second INDECOPI on the volunteer form), saying the alias; nothing is imported.
+    refused = cli.invoke(args=["survey", "import", str(path)])
+    assert refused.exit_code == 1
+    assert "ZZ is not an office known here, yet it is named as AU is" in refused.stderr
+    assert "give the alias ZZ=AU" in refused.stderr
+    assert db.session.scalar(select(Answer.id).limit(1)) is None
+    # Under a name of its own, it is a new office, and the import says how to map it.
+    for respondent in data["offices"]:
+        if respondent["code"] == "ZZ":
+            respondent["name"] = "Pilot office"
+    path.write_text(json.dumps(data), encoding="utf-8")
     first = cli.invoke(args=["survey", "import", str(path)])
     assert first.exit_code == 0, first.output
     assert "New offices, not known before: XA, ZZ" in first.stdout
