@@ -5,6 +5,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from flask import current_app
 from sqlalchemy import select, update
 
 from planner.addresses import spellings
@@ -27,6 +28,22 @@ class Recipient:
     email: str
     name: str = ""
     language: str = "en"
+
+
+def fate(message: OutboxMessage | None) -> str:
+    """What became of a message, as the pages that point to it say it: "sent"; "held" (for a
+    co-lead's review) or "queued" (on its way), where a mail server will send it; "failed"
+    (could not be delivered); else "not_sent": none written, none going (no mail server), or
+    no longer going (superseded)."""
+    if message is None:
+        return "not_sent"
+    if message.status in (MessageStatus.sent, MessageStatus.failed):
+        return str(message.status)
+    if message.status in (MessageStatus.held, MessageStatus.queued) and current_app.config.get(
+        "MAIL_SERVER"
+    ):
+        return str(message.status)
+    return "not_sent"
 
 
 def hold_invitations() -> bool:

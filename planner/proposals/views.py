@@ -30,6 +30,7 @@ from planner.forms import carry_version, stale
 from planner.languages import readers_page, show_in
 from planner.mail.messages import invitation_mailed, link_mailed
 from planner.mail.models import OutboxMessage
+from planner.mail.outbox import fate
 from planner.offices.contacts import language_code
 from planner.pagination import Page, counted, paged, requested
 from planner.proposals.forms import (
@@ -69,8 +70,10 @@ from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading, refuse_changes
 
 bp = Blueprint("proposals", __name__)
-# The volunteer's page says what became of the email inviting them to present.
+# The volunteer's page says what became of the email inviting them to present (and the
+# co-leads' "invited" page, and the email carrying the volunteer's own link).
 bp.add_app_template_global(invitation_mailed, "invitation_mailed")
+bp.add_app_template_global(fate, "email_fate")
 
 
 # Proposals on a page of the review, newest first: a Task Force that has run for years has

@@ -211,3 +211,28 @@ def test_the_outbox_says_each_status_once_in_plain_words(colead_client, app_cont
     assert "no mail server configured" in listed
     assert "not sent: no mail server configured" not in listed
     assert ">with calendar entry<" in listed and ">REQUEST<" not in listed
+
+
+@pytest.mark.parametrize(
+    ("status", "server", "said"),
+    [
+        (MessageStatus.sent, None, "sent"),
+        (MessageStatus.failed, "127.0.0.1", "failed"),
+        (MessageStatus.queued, "127.0.0.1", "queued"),
+        (MessageStatus.held, "127.0.0.1", "held"),
+        # Without a mail server, waiting is going nowhere; superseded goes no more.
+        (MessageStatus.queued, None, "not_sent"),
+        (MessageStatus.held, None, "not_sent"),
+        (MessageStatus.not_sent, "127.0.0.1", "not_sent"),
+        (MessageStatus.superseded, "127.0.0.1", "not_sent"),
+    ],
+)
+def test_what_became_of_a_message_as_pages_say_it(app, monkeypatch, status, server, said):
+    """`outbox.fate`, which the volunteer's and the co-leads' pages read to say whether an
+    email carries a private link (sent, on its way, held, not sent, undelivered)."""
+    from planner.mail.outbox import fate
+
+    monkeypatch.setitem(app.config, "MAIL_SERVER", server)
+    with app.test_request_context():
+        assert fate(OutboxMessage(status=status)) == said
+        assert fate(None) == "not_sent"
