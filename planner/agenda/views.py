@@ -584,11 +584,12 @@ def add_slot(meeting_id: int):
     problem = None
     if form.validate_on_submit():
         # Sent again (Back and send, a double click, a second tab), as the new-meeting form.
-        twin = _unless_asked_again(_just_added_slot(found, _slot_changes(form)))
+        changes = _slot_changes(form)
+        twin = _unless_asked_again(_just_added_slot(found, changes))
         if twin is not None:
             return _edit_page(found, slot_form=form, slot_twin=_twin(twin), status=409)
         try:
-            create_slot(found, _slot_changes(form))
+            create_slot(found, changes)
         except AgendaError as error:
             problem = _refused(form, error, SLOT_FIELDS)
         else:

@@ -106,6 +106,12 @@ def reading_zone(slot: Slot) -> str:
     return slot.meeting.time_zone or HOME_ZONE
 
 
+def proposal_zone(proposal: Proposal) -> str:
+    """`reading_zone` for a proposal on no slot yet: its office's, else WIPO's."""
+    office = proposal.office
+    return office.time_zone if office is not None and office.time_zone else HOME_ZONE
+
+
 def volunteers_words(slot: Slot) -> str:
     """What the slot's volunteer wrote about their availability, while they may be its
     presenter: before anyone is invited, or once they are. Another presenter's slot is not

@@ -9,6 +9,7 @@ from planner.availability.forms import AvailabilityForm
 from planner.availability.operations import (
     presenter_time,
     presenter_windows,
+    proposal_zone,
     read_availability,
     reading_zone,
     replace_windows,
@@ -99,8 +100,7 @@ def proposal_read_windows(proposal) -> list:
     text = (proposal.availability or "").strip()
     if not text or proposal_windows(proposal):
         return []
-    zone = proposal.office.time_zone if proposal.office is not None else None
-    return list(read_availability(text, zone or HOME_ZONE).windows)
+    return list(read_availability(text, proposal_zone(proposal)).windows)
 
 
 @bp.app_template_global()
