@@ -80,13 +80,17 @@ def presenter(app):
     return app.test_client(use_cookies=False)
 
 
+def shown_time(page: str) -> str:
+    """The slot's time a presenter's page showed, as its answer form sends it back."""
+    found = re.search(r'name="shown_time" type="hidden" value="([^"]*)"', page)
+    assert found, "no time on the presenter's page"
+    return html.unescape(found[1])
+
+
 def confirm(presenter, link: str, **fields):
     """The presenter confirms from their page, as the page's form does: with the time it
     showed (or `shown_time`, the time a page opened earlier showed)."""
     if "shown_time" not in fields:
-        page = presenter.get(link).get_data(as_text=True)
-        shown = re.search(r'name="shown_time" type="hidden" value="([^"]*)"', page)
-        assert shown, "no time on the presenter's page"
-        fields["shown_time"] = html.unescape(shown[1])
+        fields["shown_time"] = shown_time(presenter.get(link).get_data(as_text=True))
     data = {"answer": "confirmed", **fields}
     return presenter.post(link + "/answer", data=data)
