@@ -232,6 +232,7 @@ def _contexts():
                     {"restored": True},
                     {"first": True},
                     {"published": True},
+                    {"published": True, "requested": True},
                     {},
                 ):
                     # Each list of changes, and the private link there and not: each alone is a
@@ -252,6 +253,7 @@ def _contexts():
                                 "asked_again": False,
                                 "after_request": False,
                                 "restored": False,
+                                "requested": False,
                                 **flags,
                                 "role": role,
                                 "what": what,

@@ -565,6 +565,30 @@ def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(a
     assert moved.subject.startswith("Changed: ") and "It was:" in moved.text_body
 
 
+def test_publishing_while_another_time_is_asked_for_says_the_request_is_with_the_co_leads(
+    api, slot, presenter
+):
+    """A presenter who asked for another time, told the meeting is published with their slot
+    where it was, reads that their request is with the co-leads, not that their confirmation is
+    awaited; once a co-lead moves the slot, they are asked to confirm the new time."""
+    link = invite(api, slot)
+    note = {"answer": "another_time", "note": "Mornings in Sydney, please"}
+    assert presenter.post(link + "/answer", data=note).status_code == 302
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    published = outbox(recipient_email=PRESENTER)[-1]
+    assert published.subject == f"Published: {TALK['title']}"
+    request = "you asked for another time; the co-leads have your request and will be in touch"
+    for body in (published.text_body, html.unescape(published.html_body)):
+        assert f"Status: {request}" in body
+        assert "waiting for your confirmation" not in body
+    moved = api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": "2027-03-09T13:40:00+01:00"})
+    assert moved.status_code == 200, moved.get_json()
+    asked = outbox(recipient_email=PRESENTER)[-1]
+    assert asked.subject == f"New time, please confirm: {TALK['title']}"
+    assert "Status: waiting for your confirmation" in asked.text_body
+    assert request not in asked.text_body
+
+
 def test_an_unsubscribed_contact_still_gets_the_cancel_of_the_event_they_were_sent(app, api, slot):
     """Subscribed, sent the slot's REQUEST, unsubscribed with the message's own link: nothing
     new reaches them (not a change of time), but the meeting's cancellation does, with the same

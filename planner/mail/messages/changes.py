@@ -625,6 +625,10 @@ def _tell_presenter(
         **slot_context(slot, zone),
         "role": "presenter",
         "awaiting": awaited,
+        # They asked for another time and no co-lead has answered it by moving the slot: the
+        # status says their request is with the co-leads, not that their confirmation is
+        # awaited (a "Published" update of the slot as it was, helper-146).
+        "requested": invitation.answer == Answer.another_time,
         # Publishing changes the meeting's status: news of its own, not "its status changed";
         # nor is a confirmation asked again: the message asks for it.
         "what": sorted(what - {"status"} if published or asked_again or restored else what),
