@@ -117,6 +117,9 @@ class Proposal(db.Model):
 # The history's word for a co-lead's new private link (the one mailed before no longer opens).
 NEW_LINK = "new link"
 # How the history says each kind of event, and each status a co-lead's decision sets.
+# The decisions the volunteer is emailed, with their reason (setting a proposal back to
+# "submitted" is the co-leads' own undoing: nothing to tell).
+EMAILED_DECISIONS = (ProposalStatus.accepted, ProposalStatus.waitlisted, ProposalStatus.declined)
 HAPPENED = {
     "submitted": "Submitted",
     "edited": "Edited",

@@ -44,7 +44,7 @@ from planner.proposals.forms import (
     form_fields,
     submit_from,
 )
-from planner.proposals.models import STATUSES, Proposal, ProposalStatus
+from planner.proposals.models import EMAILED_DECISIONS, STATUSES, Proposal, ProposalStatus
 from planner.proposals.operations import (
     Conflict,
     SentBefore,
@@ -428,7 +428,7 @@ def _decided(proposal: Proposal, message: OutboxMessage | None) -> str:
     just queued: it goes unless no mail server is set up), and, once accepted, the way onto an
     agenda."""
     said = [f"Proposal #{proposal.id} is {proposal.status}."]
-    if proposal.status in (ProposalStatus.accepted, ProposalStatus.declined):
+    if proposal.status in EMAILED_DECISIONS:
         if message is None:
             said.append("The volunteer gave no email address: tell them yourself.")
         elif not current_app.config.get("MAIL_SERVER"):
@@ -459,8 +459,8 @@ def _decide_page(
     # is written (helper-66: co-leads wrote it as a note to each other).
     if (proposal.contact_email or "").strip():
         form.reason.description = (
-            f"Kept in the history. Accepting or declining emails it to {proposal.contact_name} "
-            "with the decision: write it for them."
+            f"Kept in the history. Accepting, declining or putting it on the waiting list emails "
+            f"it to {proposal.contact_name} with the decision: write it for them."
         )
     form.offer(proposal.status)
     back, review = _back()

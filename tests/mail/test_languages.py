@@ -151,14 +151,15 @@ def _contexts():
     for recipient in (Row(name="Alex"), Row(name="")):
         mail = {"recipient": recipient, "proposal": proposal, "unsubscribe": None}
         yield "received", {**mail, "link": "https://x/p/1"}
-        for accepted in (True, False):
+        for decided in ("accepted", "waitlisted", "declined"):
             for reason in ("Motivo", ""):
                 for link_message in (sent, None):
                     yield (
                         "decision",
                         {
                             **mail,
-                            "accepted": accepted,
+                            "accepted": decided == "accepted",
+                            "waitlisted": decided == "waitlisted",
                             "reason": reason,
                             "link_message": link_message,
                         },

@@ -343,6 +343,43 @@ def test_a_decision_reaches_the_volunteer_with_the_reason(api, client, survey):
     assert named in message.text_body
 
 
+def test_the_waiting_list_is_news_to_the_volunteer_and_so_is_the_decision_after_it(
+    api, client, survey
+):
+    """Put on the waiting list, the volunteer hears so, with the reason, and that a later
+    decision will be emailed too (they used to hear nothing until then, if ever); set back to
+    undecided, they hear nothing (the co-leads' own undoing); accepted later, they hear that."""
+    sent = _proposal(client, api, consent=True, language="fr")
+    version = sent["version"]
+
+    def decide(status: str, reason: str):
+        nonlocal version
+        answer = api.patch(
+            f"/api/v1/proposals/{sent['id']}",
+            json={"status": status, "reason": reason, "version": version},
+        )
+        assert answer.status_code == 200, answer.get_json()
+        version = answer.get_json()["version"]
+
+    decide("waitlisted", "Le programme de mars est complet.")
+    (waitlisted,) = outbox(kind="decision")
+    assert waitlisted.language == "fr"
+    assert waitlisted.subject == (
+        "Votre proposition est sur la liste d’attente\u00a0: Governing AI trials"
+    )
+    for body in (waitlisted.text_body, html.unescape(waitlisted.html_body)):
+        assert "ont placé votre proposition «\u00a0Governing AI trials\u00a0» " in body
+        assert "Le programme de mars est complet." in body
+        assert "S’ils l’acceptent ou la refusent plus tard, nous vous écrirons." in body
+        assert "refusé" not in body and "accepté" not in body
+    decide("submitted", "Back to review.")
+    assert outbox(kind="decision") == [waitlisted]
+    decide("accepted", "Une place s’est libérée.")
+    (_, accepted) = outbox(kind="decision")
+    assert accepted.subject == "Votre proposition a été acceptée\u00a0: Governing AI trials"
+    assert "liste d’attente" not in accepted.text_body
+
+
 def test_a_stale_decision_sends_nothing(api, client, survey):
     sent = _proposal(client, api)
     decision = {"status": "accepted", "reason": "Fits.", "version": sent["version"] + 5}

@@ -284,9 +284,10 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
     assert len(listed.split(", ")) == 9 and "AU" not in listed
     # The co-lead is told, where they write it, that the reason goes to the volunteer.
     decide = html.unescape(colead_client.get(f"/proposals/{proposal.id}").text)
-    assert f"Accepting or declining emails it to {proposal.contact_name} with the decision" in (
-        decide
-    )
+    assert (
+        f"Accepting, declining or putting it on the waiting list emails it to "
+        f"{proposal.contact_name} with the decision"
+    ) in decide
     form = review_form(colead_client, proposal.id)
     response = colead_client.post(
         f"/proposals/{proposal.id}", data={**form, "status": "accepted", "reason": "Strong fit"}

@@ -12,7 +12,7 @@ from planner.mail.messages.writing import queue_message
 from planner.mail.models import MessageKind, OutboxMessage
 from planner.mail.outbox import Recipient
 from planner.presenters.models import Invitation
-from planner.proposals.models import NEW_LINK, Proposal, ProposalStatus
+from planner.proposals.models import EMAILED_DECISIONS, NEW_LINK, Proposal, ProposalStatus
 
 
 def _volunteer(proposal: Proposal) -> Recipient | None:
@@ -76,14 +76,16 @@ def link_mailed(proposal: Proposal) -> OutboxMessage | None:
 
 
 def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
-    """The co-leads accepted or declined a volunteer's proposal: tell them, with the reason."""
-    if proposal.status not in (ProposalStatus.accepted, ProposalStatus.declined):
+    """The co-leads accepted, declined or waitlisted a volunteer's proposal: tell them, with the
+    reason. (Waitlisted, they would otherwise hear nothing until a later decision, if ever.)"""
+    if proposal.status not in EMAILED_DECISIONS:
         return None
     if (recipient := _volunteer(proposal)) is None:
         return None
     context = {
         "proposal": proposal,
         "accepted": proposal.status == ProposalStatus.accepted,
+        "waitlisted": proposal.status == ProposalStatus.waitlisted,
         # Only a digest of the private link is kept: the message that carried it is named.
         "link_message": link_mailed(proposal),
     }
