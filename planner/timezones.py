@@ -319,6 +319,8 @@ PLACES: dict[str, tuple[str, ...]] = {
     # Moscow time as Russian writes it: "по Москве", "МСК" (no summer time since 2014, so the
     # abbreviation means one offset all year, unlike CET).
     "Москве": ("Europe/Moscow",),
+    "Московское время": ("Europe/Moscow",),
+    "Московскому времени": ("Europe/Moscow",),
     "МСК": ("Europe/Moscow",),
     "MSK": ("Europe/Moscow",),
     "Canberra": ("Australia/Sydney",),

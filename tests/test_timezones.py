@@ -64,6 +64,8 @@ def test_english_names_and_zone_names(text, zone):
         ("Москва", "Europe/Moscow"),
         ("МСК", "Europe/Moscow"),  # Moscow time: one offset all year since 2014, unlike CET
         ("MSK", "Europe/Moscow"),
+        ("московское время", "Europe/Moscow"),  # a phrase, typed in lower case
+        ("Московскому времени", "Europe/Moscow"),
         ("Лима", "America/Lima"),
         ("Pequim", "Asia/Shanghai"),  # Portuguese
         ("北京", "Asia/Shanghai"),  # Chinese

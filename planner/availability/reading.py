@@ -374,8 +374,14 @@ def find_zone(text: str) -> str | None:
             key = place_key(" ".join(phrase))
             if len(phrase) == size and key in places:
                 return places[key]
+    # Moscow time as Russian says it, in lower case too: "по московскому времени", "мск".
+    if _MOSCOW_TIME.search(text):
+        return "Europe/Moscow"
     found = _chinese_place().search(text) if has_chinese(text) else None
     return None if found is None else _chinese_places()[found[0]]
+
+
+_MOSCOW_TIME = re.compile(r"\bмосковск\w*\s+врем\w*|\bмск\b", re.IGNORECASE)
 
 
 @cache

@@ -188,6 +188,12 @@ def test_a_zone_named_by_its_place():
     # Moscow time as Russian writes it (helper-146: read in the presenter's own zone).
     assert find_zone("вторник 9-12 по Москве") == "Europe/Moscow"
     assert find_zone("вторник 9-12 МСК") == "Europe/Moscow"
+    # Said as a phrase, not a place, and in lower case.
+    assert find_zone("вторник 9-12 по московскому времени") == "Europe/Moscow"
+    assert find_zone("среда, 10:00–12:00 (московское время)") == "Europe/Moscow"
+    assert find_zone("Московское время: вторник 9-12") == "Europe/Moscow"
+    assert find_zone("вторник 9-12 мск") == "Europe/Moscow"
+    assert find_zone("вторник 9-12 по местному времени") is None
     # A name of two places is no guess, nor a word that only happens to be a zone's city.
     assert find_zone("Georgia will present; Tuesdays 9-11") is None
     assert find_zone("Portland time") is None
