@@ -150,6 +150,9 @@ class EventInfo:
     organizer: Participant | None = None
     attendees: tuple[Participant, ...] = ()
     stamp: datetime | None = None
+    # In the language of the email that carries it; feeds are in English.
+    cancelled_prefix: str = CANCELLED_PREFIX
+    video_label: str = "Video call"
 
 
 def _utc(moment: datetime) -> datetime:
@@ -179,12 +182,12 @@ def _event(info: EventInfo) -> Event:
         start=start,
         # A negative length read from a damaged row would make DTEND precede DTSTART.
         end=max(start, _utc(info.end)),
-        summary=(CANCELLED_PREFIX if cancelled else "") + one_line(info.summary),
+        summary=(info.cancelled_prefix if cancelled else "") + one_line(info.summary),
         description=text(info.description) or None,
         status=info.status,
         url=web_address(info.url),
         location=video,
-        conferences=[Conference(video, feature="VIDEO", label="Video call")]
+        conferences=[Conference(video, feature="VIDEO", label=info.video_label)]
         if video and not cancelled and not _LIST_SEPARATORS.search(video)
         else None,
         organizer=calendar_address(info.organizer) if info.organizer else None,

@@ -438,6 +438,9 @@ _SLOT_WORDS = {
         "video": "Video link: {}",
         "agenda": "Agenda page: {}",
         "removed": "Removed from the agenda of {}.",
+        # Before a cancelled event's title, as calendars show it; the video link's label.
+        "cancelled": "Cancelled: ",
+        "video_call": "Video call",
     },
     "es": {
         "part_of": "Forma parte de: {}",
@@ -447,6 +450,8 @@ _SLOT_WORDS = {
         "video": "Enlace de vídeo: {}",
         "agenda": "Página del orden del día: {}",
         "removed": "Retirada del orden del día de «{}».",
+        "cancelled": "Cancelado: ",
+        "video_call": "Videollamada",
     },
     "fr": {
         "part_of": "Fait partie de\u00a0: {}",
@@ -456,6 +461,8 @@ _SLOT_WORDS = {
         "video": "Lien vidéo\u00a0: {}",
         "agenda": "Page de l’ordre du jour\u00a0: {}",
         "removed": "Retirée de l’ordre du jour de «\u00a0{}\u00a0».",
+        "cancelled": "Annulé\u00a0: ",
+        "video_call": "Visioconférence",
     },
     "pt": {
         "part_of": "Faz parte de: {}",
@@ -465,6 +472,8 @@ _SLOT_WORDS = {
         "video": "Link de vídeo: {}",
         "agenda": "Página da ordem do dia: {}",
         "removed": "Retirada da ordem do dia de “{}”.",
+        "cancelled": "Cancelado: ",
+        "video_call": "Videochamada",
     },
     "ru": {
         "part_of": "В рамках: {}",
@@ -474,6 +483,8 @@ _SLOT_WORDS = {
         "video": "Ссылка на видеосвязь: {}",
         "agenda": "Страница повестки дня: {}",
         "removed": "Исключено из повестки дня совещания «{}».",
+        "cancelled": "Отменено: ",
+        "video_call": "Видеозвонок",
     },
     "zh": {
         "part_of": "所属会议：{}",
@@ -483,6 +494,8 @@ _SLOT_WORDS = {
         "video": "视频链接：{}",
         "agenda": "议程页面：{}",
         "removed": "已从会议“{}”的议程中移除。",
+        "cancelled": "已取消：",
+        "video_call": "视频通话",
     },
 }
 
@@ -531,6 +544,8 @@ def slot_event(slot: Slot, meeting: Meeting, url: str | None, language: str = "e
         video_url=video,
         parent_uid=meeting.uid,
         categories=tuple(f"Rec {r.number}" for r in slot.recommendations),
+        cancelled_prefix=said["cancelled"],
+        video_label=said["video_call"],
     )
 
 

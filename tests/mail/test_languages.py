@@ -485,17 +485,31 @@ def test_a_french_invitation_s_calendar_entry_is_described_in_french(app, api, c
     assert "Lien vidéo\u00a0: https://video.example/rec10" in lines
     assert f"Page de l’ordre du jour\u00a0: http://localhost/meetings/{slot.meeting_id}" in lines
     assert str(event["SUMMARY"]) == slot.title and str(event["UID"]) == slot.uid
+    # The video call is labelled in French too (helper-151: "Video call").
+    assert event["CONFERENCE"].params["LABEL"] == "Visioconférence"
     feed = client.get(f"/meetings/{slot.meeting_id}.ics?scope=slots").data
     (shown,) = [e for e in with_icalendar(feed).walk("VEVENT") if str(e["UID"]) == slot.uid]
     assert str(shown["DESCRIPTION"]).startswith("Part of: Rec 10 workshop\nHome time zone: Tue")
+    assert shown["CONFERENCE"].params["LABEL"] == "Video call"
     assert int(shown["SEQUENCE"]) == int(event["SEQUENCE"])
     (read,) = with_ical_js(body)["events"]
     assert read["description"] == said and read["summary"] == slot.title
+    # Cancelled, its title says so in French; the feed's, in English.
+    title = slot.title
+    cancelled = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    (cancellation,) = outbox(kind="cancellation", recipient_email=PRESENTER)
+    (event,) = with_icalendar(cancellation.ics.encode("utf-8")).walk("VEVENT")
+    assert str(event["SUMMARY"]) == f"Annulé\u00a0: {title}"
+    feed = client.get(f"/meetings/{slot.meeting_id}.ics?scope=slots").data
+    (shown,) = [e for e in with_icalendar(feed).walk("VEVENT") if str(e["UID"]) == slot.uid]
+    assert str(shown["SUMMARY"]) == f"Cancelled: {title}"
 
 
 def test_a_deleted_draft_slot_s_cancellation_is_described_in_russian(api, slot):
     _contact(PRESENTER, "ru")
     invite(api, slot)
+    title = slot.title
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
     (cancellation,) = outbox(kind="cancellation", recipient_email=PRESENTER)
     assert cancellation.language == "ru" and cancellation.ics_method == "CANCEL"
@@ -503,6 +517,8 @@ def test_a_deleted_draft_slot_s_cancellation_is_described_in_russian(api, slot):
 
     (event,) = Calendar.from_ical(cancellation.ics).walk("VEVENT")
     assert str(event["DESCRIPTION"]) == "Исключено из повестки дня совещания «Rec 10 workshop»."
+    # Its title says it is cancelled in Russian, as the rest of it (helper-151: "Cancelled: ").
+    assert str(event["SUMMARY"]) == f"Отменено: {title}"
 
 
 def test_every_language_written_in_describes_a_calendar_entry_in_it():

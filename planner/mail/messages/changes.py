@@ -735,7 +735,11 @@ def _send_removed(pending: _Removed) -> None:
     }
     # Said in the language of the message, found while the slot could still be read.
     said = slot_words(written_language(MessageKind.cancellation, pending.recipient.language))
-    event = replace(pending.event, description=said["removed"].format(pending.meeting_title))
+    event = replace(
+        pending.event,
+        description=said["removed"].format(pending.meeting_title),
+        cancelled_prefix=said["cancelled"],
+    )
     queue_message(
         pending.recipient,
         MessageKind.cancellation,
