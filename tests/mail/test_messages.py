@@ -2044,3 +2044,26 @@ def test_a_contact_invited_to_present_a_slot_just_added_gets_the_invitation_alon
             assert said([told]) == [("update", "On the agenda")]
             assert "invited" in told.text_body and "no presenter invited yet" not in told.text_body
             assert going(email, "Taken out again") == []
+
+
+def test_a_contact_s_first_news_moved_within_its_minute_names_no_time_they_were_never_sent(
+    api, slot
+):
+    """helper-151: a slot no one is invited to yet, published; its office's contact's first news
+    waits its minute, and the meeting moved within it. The news that replaced it was still the
+    first ("On the agenda"), with "It was:" the time it had then, which never reached them."""
+    kim = "kim@ipaustralia.example"
+    _contact("AU", "Kim", kim)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    (first,) = [m for m in outbox(recipient_email=kim) if m.status == MessageStatus.queued]
+    assert first.subject == f"On the agenda: {TALK['title']}" and "It was:" not in first.text_body
+    moved = api.patch(
+        f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": "2027-03-16T13:00:00+01:00"}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    (told,) = [m for m in outbox(recipient_email=kim) if m.status == MessageStatus.queued]
+    assert told.subject == f"On the agenda: {TALK['title']}"
+    for body in (told.text_body, html.unescape(told.html_body)):
+        assert "It was" not in body and "9 March 2027" not in body
+        assert "Tuesday 16 March 2027" in body
+    assert vevent(told)["DTSTART"].dt.date().isoformat() == "2027-03-16"

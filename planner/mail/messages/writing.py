@@ -228,13 +228,18 @@ def _carry(context: dict, carried: dict) -> dict:
             asked = True
     if asked:
         what -= {"status"}  # asking again is what the message says
+    first = bool(context.get("first") or carried.get("first"))
+    if first:
+        # Their first news never went: the time it had then is none they were told
+        # (helper-151: "On the agenda", then "It was:" a time that never reached them).
+        was = []
     return {
         **context,
         "what": sorted(what),
         "was": was,
         "asked_again": bool(asked),
         "restored": bool(restored),
-        "first": bool(context.get("first") or carried.get("first")),
+        "first": first,
     }
 
 
