@@ -381,7 +381,9 @@ def find_zone(text: str) -> str | None:
     return None if found is None else _chinese_places()[found[0]]
 
 
-_MOSCOW_TIME = re.compile(r"\bмосковск\w*\s+врем\w*|\bмск\b", re.IGNORECASE)
+_MOSCOW_TIME = re.compile(
+    r"\bмосковск\w*\s+врем\w*|\bврем\w*\s+(?:по\s+)?московск\w*|\bмск\b", re.IGNORECASE
+)
 
 
 @cache

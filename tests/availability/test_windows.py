@@ -193,6 +193,7 @@ def test_a_zone_named_by_its_place():
     assert find_zone("среда, 10:00–12:00 (московское время)") == "Europe/Moscow"
     assert find_zone("Московское время: вторник 9-12") == "Europe/Moscow"
     assert find_zone("вторник 9-12 мск") == "Europe/Moscow"
+    assert find_zone("вторник с 9 до 12 (время московское)") == "Europe/Moscow"  # helper-150
     assert find_zone("вторник 9-12 по местному времени") is None
     # A name of two places is no guess, nor a word that only happens to be a zone's city.
     assert find_zone("Georgia will present; Tuesdays 9-11") is None
