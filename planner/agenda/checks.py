@@ -261,8 +261,17 @@ def check_pinned(value, meeting: Meeting) -> int | None:
         raise AgendaError("Give the meeting a start before pinning a slot to a time.")
     if isinstance(value, time):
         # A time earlier than the meeting's start is on the next day: 00:30 in a meeting that
-        # starts at 23:00.
+        # starts at 23:00. Further on than a meeting lasts, it is a time before the start
+        # (07:30 in a meeting at 08:00), not one the next day (helper-150: "The slots would
+        # end 1560 minutes after the meeting's start").
         home = local_time(meeting.time_zone, meeting.starts_at)
+        if value < home.time():
+            later = datetime.combine(home.date() + timedelta(days=1), value)
+            if (later - home.replace(tzinfo=None)).total_seconds() > MAX_MINUTES * 60:
+                raise AgendaError(
+                    f"{value:%H:%M} is before the meeting starts ({home:%H:%M} "
+                    f"{meeting.time_zone}): a slot starts at its meeting's start or later."
+                )
         day = home.date() + timedelta(days=0 if value >= home.time() else 1)
         value = datetime.combine(day, value)
     value = check_start(value, meeting.time_zone)

@@ -95,6 +95,13 @@ def _offices() -> list[Office]:
     return db.session.scalars(select(Office).order_by(Office.code)).all()
 
 
+def _undone() -> None:
+    """A refused change is not kept (`web` commits only what succeeds), nor shown: the page
+    around the form shows the meeting or slot as saved, not as the change left it in memory
+    before the refusal (helper-150: "starting 10 March 2027 at 07:30", of a start not saved)."""
+    db.session.rollback()
+
+
 def _refused(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
     """Put a refusal next to the form field it is about; one about no field of the form is
     returned, to be shown above the form."""
@@ -285,6 +292,7 @@ def new():
                 changes, series=_series(form), uid=uid if made is None else None
             )
         except AgendaError as error:
+            _undone()
             problem = _refused(form, error, MEETING_FIELDS)
         else:
             flash("Meeting created as a draft.", "success")
@@ -460,6 +468,7 @@ def edit(meeting_id: int):
                 form, lambda: _meeting_form(found, submitted=False), found, "The meeting", save
             )
         except AgendaError as error:
+            _undone()
             problem = _refused(form, error, MEETING_FIELDS)
         else:
             if problem is not None:
@@ -591,6 +600,7 @@ def add_slot(meeting_id: int):
         try:
             create_slot(found, changes)
         except AgendaError as error:
+            _undone()
             problem = _refused(form, error, SLOT_FIELDS)
         else:
             flash("Slot added.", "success")
@@ -643,6 +653,7 @@ def edit_slot(slot_id: int):
                 lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)),
             )
         except AgendaError as error:
+            _undone()
             problem = _refused(form, error, SLOT_FIELDS)
         else:
             if problem is not None:

@@ -810,6 +810,39 @@ def test_a_pinned_time_before_the_start_is_on_the_next_day(api, survey):
     assert slot.starts_at == datetime(2026, 3, 10, 23, 30, tzinfo=UTC)  # 00:30 on the 11th
 
 
+def test_a_pinned_time_just_before_the_start_is_refused_as_before_it(api, survey):
+    """helper-150: 07:30 in a meeting that starts at 08:00 was read as 07:30 the next day, and
+    refused as "The slots would end 1560 minutes after the meeting's start". Further on than a
+    meeting lasts, it is a time before the start, and said so; the form keeps what was typed."""
+    early = api.post(
+        "/api/v1/meetings",
+        json={**MEETING, "starts_at": "2027-03-10T08:00:00+01:00", "duration_minutes": 120},
+    ).get_json()
+    edit = f"/meetings/{early['id']}/edit"
+    response = api.post(
+        f"/meetings/{early['id']}/slots",
+        data={
+            "csrf_token": csrf_token(api, edit),
+            "title": "Before breakfast",
+            "kind": "presentation",
+            "duration_minutes": "20",
+            "status": "confirmed",
+            "office": "",
+            "proposal": "",
+            "start": "07:30",
+        },
+    )
+    assert response.status_code == 400
+    page = html.unescape(response.get_data(as_text=True))
+    said = (
+        "07:30 is before the meeting starts (08:00 Europe/Zurich): a slot starts at its "
+        "meeting's start or later."
+    )
+    assert said in page and "1560 minutes" not in page
+    assert 'value="Before breakfast"' in page and 'value="07:30"' in page
+    assert db.session.scalar(select(Slot).where(Slot.title == "Before breakfast")) is None
+
+
 def test_a_pinned_slot_keeps_its_clock_time_when_the_meeting_moves_across_a_clock_change(
     api, survey
 ):
@@ -1396,6 +1429,31 @@ def test_a_slot_pinned_in_the_hour_the_clocks_repeat_can_still_be_saved_on_its_p
     slot = api.get(f"/api/v1/slots/{made['id']}").get_json()
     assert slot["title"] == "Pinned, renamed" and slot["pinned"]
     assert slot["starts_at"] == "2027-10-31T02:30:00+02:00"  # the first 02:30, as it was
+
+
+def test_a_refused_slot_edit_shows_the_slot_as_saved_around_the_form_as_typed(api, survey):
+    """helper-150: refused ("The slots would end … minutes after the meeting's start"), the
+    slot's page said it was "starting … at 23:00", the start typed and not saved."""
+    meeting = api.post("/api/v1/meetings", json={**MEETING, "duration_pinned": False}).get_json()
+    made = api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={"title": "Opening", "duration_minutes": 20},
+    ).get_json()
+    url = f"/slots/{made['id']}/edit"
+    refused = api.post(
+        url,
+        data={
+            **hidden_fields(api, url),
+            **slot_form(title="Opening, renamed", duration_minutes="20"),
+            "start": "23:50",
+        },
+    )
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "after the meeting's start; a meeting lasts at most 720 minutes" in page
+    assert "In Rec 10 workshop, starting 10 March 2026 at 12:00 in Zurich (UTC+1)." in page
+    assert 'value="23:50"' in page and 'value="Opening, renamed"' in page
+    assert api.get(f"/api/v1/slots/{made['id']}").get_json()["title"] == "Opening"
 
 
 @pytest.mark.parametrize(
