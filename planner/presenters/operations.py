@@ -184,6 +184,10 @@ def answer(invitation: Invitation, given: str, note: str) -> bool:
             )
         )
     note = note.strip()
+    if given == Answer.confirmed and invitation.answer != given and note == invitation.note:
+        # The note of their earlier answer, still in the form ("Tuesday 9-12 would suit me"):
+        # a confirmation does not carry it on as its own (helper-150).
+        note = ""
     if given == Answer.declined and not note:
         raise PlannerError(_("Say why you decline, so the co-leads can plan around it."), "note")
     if given == Answer.another_time and not note:

@@ -401,8 +401,16 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     assert "answer “another time” below" in theirs
     body = api.get(f"/api/v1/slots/{slot.id}").get_json()
     assert body["availability"]["inside"] is False
-    # Once they confirm this time anyway, neither page warns of it again (helper-81).
+    # Once they asked for another time, their page no longer asks them to (helper-150); the
+    # co-leads are still warned.
     presenter = app.test_client()
+    asked = {"answer": "another_time", "note": "Afternoons, please."}
+    assert presenter.post(f"/presenter/{token}/answer", data=asked).status_code == 302
+    theirs = html.unescape(presenter.get(f"/presenter/{token}").get_data(as_text=True))
+    assert "asks for another time" in theirs and "Afternoons, please." in theirs
+    assert "outside the availability you gave" not in theirs
+    assert "outside the presenter's availability" in api.get(edit).get_data(as_text=True)
+    # Once they confirm this time anyway, neither page warns of it again (helper-81).
     assert confirm(presenter, f"/presenter/{token}").status_code == 302
     theirs = html.unescape(presenter.get(f"/presenter/{token}").get_data(as_text=True))
     assert 'Status: <span class="status status-confirmed">confirmed</span></p>' in theirs

@@ -265,6 +265,21 @@ def test_asking_for_another_time_keeps_the_slot_invited_with_the_note(api, slot,
     assert "asks for another time: “Any Wednesday morning.”" in editor
     # The note ends the sentence: no second full stop after its quote.
     assert "morning.”." not in editor
+    # Confirmed later with that note still in the form, the confirmation does not carry it as
+    # its own (helper-150: "Status: confirmed (“Any Wednesday morning.”)").
+    assert confirm(presenter, link, note="Any Wednesday morning.").status_code == 302
+    page = " ".join(re.sub(r"<[^>]+>", " ", text(presenter.get(link))).split())
+    assert "Status: confirmed" in page and "Wednesday" not in page.split("Will you present?")[0]
+    db.session.refresh(slot)
+    assert slot.status == "confirmed" and slot.invitation.note == ""
+    # A note of its own is kept.
+    asked = presenter.post(
+        link + "/answer", data={"answer": "another_time", "note": "Thursdays, then."}
+    )
+    kept = confirm(presenter, link, note="Fine after all")
+    assert asked.status_code == kept.status_code == 302
+    db.session.refresh(slot)
+    assert slot.invitation.note == "Fine after all"
 
 
 def test_the_editor_lists_who_has_not_answered(api, slot):
