@@ -196,6 +196,10 @@ def day_in(language: str, day: date) -> str:
     """A day as `language` writes it in a sentence: "4 April 2027", "4 de abril de 2027"."""
     if not in_own_words(language):
         return f"{day:%-d %B %Y}"
+    if language == "ru":
+        # Russian's long date ends "2026 г.", and a sentence ending with one then ends "г.."
+        # (helper-150); in running text Russian writes the year out: "5 декабря 2026 года".
+        return format_date(day, "d MMMM y 'года'", locale=language)
     return format_date(day, "long", locale=language)
 
 

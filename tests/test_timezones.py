@@ -202,6 +202,8 @@ def test_a_span_in_another_language_is_written_with_its_words():
     assert day_in("es", date(2027, 4, 4)) == "4 de abril de 2027"
     assert day_in("zh", date(2027, 4, 4)) == "2027年4月4日"
     assert day_in("en", date(2027, 4, 4)) == "4 April 2027"
+    # Russian writes the year out in a sentence: "г." would end one "г.." (helper-150).
+    assert day_in("ru", date(2027, 4, 4)) == "4 апреля 2027 года"
 
 
 def test_a_span_in_chinese_puts_no_comma_between_the_day_and_its_hours():
