@@ -24,8 +24,14 @@ def weak_password(password: str, email: str = "") -> str | None:
     # password: "banana split" holds the letters, not the name.
     names = {w for w in re.split(r"[\W_]+", email.partition("@")[0].casefold()) if len(w) >= 3}
     words = set(re.split(r"[\W_\d]+", password.casefold()))
-    if (email and email.casefold() in password.casefold()) or names & words:
+    if email and email.casefold() in password.casefold():
         return "This password is too easy to guess: it contains your email address."
+    if found := sorted(names & words):
+        # Said as it is: a name from the address, not the address (helper-150).
+        return (
+            f"This password is too easy to guess: it contains “{found[0]}”, a name in your "
+            "email address."
+        )
     found = zxcvbn(password[:_ZXCVBN_LENGTH], user_inputs=[email, *email.split("@")])
     if found["score"] >= PASSWORD_SCORE:
         return None
