@@ -52,6 +52,18 @@ def test_office_that_did_not_answer(client, survey):
     assert "did not answer CWS/13/26" in page
 
 
+def test_office_named_among_respondents_with_no_written_answer_says_so(client, survey):
+    """helper-150: CN's page ended with "Answers from survey CWS/13/26" and nothing after."""
+    page = html.unescape(client.get("/offices/CN").get_data(as_text=True))
+    assert (
+        "is named among the offices that answered CWS/13/26, but the survey holds no written "
+        "answer of theirs."
+    ) in page
+    assert "did not answer" not in page
+    es = html.unescape(client.get("/offices/ES").get_data(as_text=True))
+    assert "no written answer" not in es
+
+
 def listed(page: str) -> list[str]:
     return re.findall(r'<a href="/offices/([A-Z]{2})">', page)
 
