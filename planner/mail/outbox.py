@@ -134,6 +134,19 @@ RELEASABLE = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
 def release(message: OutboxMessage, now: datetime) -> None:
     """ "Send now" (held) or "Send again" (failed, not sent): the sender delivers it next, with a
     fresh count of attempts (flushed)."""
+    releasable(message)
+    _still_as_read(
+        message,
+        status=MessageStatus.queued,
+        next_attempt_at=now,
+        attempts=0,
+        last_error=None,
+    )
+
+
+def releasable(message: OutboxMessage) -> None:
+    """Raise ConflictError, saying why, unless a co-lead may send `message` (as it is, or
+    written again as its slot is now: `mail.messages.again`)."""
     if message.status not in RELEASABLE:
         raise ConflictError(f"This message is {message.status.replace('_', ' ')}: nothing to send.")
     if message.status != MessageStatus.held and (newer := newer_about_slot(message)):
@@ -142,16 +155,25 @@ def release(message: OutboxMessage, now: datetime) -> None:
             f"written since (“{newer.subject}”). It says what holds now; this one would put "
             "back in their calendar what no longer does."
         )
+
+
+def replaced_by_rewrite(message: OutboxMessage) -> None:
+    """A failed or unsent message a co-lead sends again that is written again as its slot is
+    now: this one never goes (flushed)."""
+    _still_as_read(message, status=MessageStatus.superseded, last_error=None)
+
+
+def _still_as_read(message: OutboxMessage, **values) -> None:
     # Only if it is still as read: a change of the slot may have replaced it meanwhile (then
     # this one would bring back what no longer holds), or a co-lead sent or discarded it
     # (helper-91).
-    queued = db.session.execute(
+    changed = db.session.execute(
         update(OutboxMessage)
         .where(OutboxMessage.id == message.id, OutboxMessage.status == message.status)
-        .values(status=MessageStatus.queued, next_attempt_at=now, attempts=0, last_error=None)
+        .values(**values)
         .execution_options(synchronize_session="fetch")
     )
-    if queued.rowcount != 1:
+    if changed.rowcount != 1:
         raise ConflictError(
             "This message changed since you opened the page (a change of its slot replaced it, "
             "or a co-lead sent or discarded it): nothing was sent."

@@ -17,7 +17,7 @@ from planner.log_masking import HIDDEN, mask
 from planner.mail import imip, outbox, sender
 from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
-from planner.mail.messages import withdraw_waiting
+from planner.mail.messages import send_again, why_superseded, withdraw_waiting
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.pagination import paged, requested
 
@@ -179,11 +179,13 @@ def message_page(message_id: int, status: int = 200):
         if message.status in (MessageStatus.failed, MessageStatus.not_sent)
         else None
     )
+    superseded = message.status == MessageStatus.superseded
     return (
         render_template(
             "mail/outbox_message.html",
             message=message,
             newer=newer,
+            why_not=why_superseded(message) if superseded else None,
             text_body=_unshared(message.text_body),
             hidden=HIDDEN,
             labels=STATUS_LABELS,
@@ -238,12 +240,21 @@ def _sent_off(count: int) -> str:
 def send(message_id: int):
     message = _message(message_id)
     try:
-        outbox.release(message, utcnow())
+        sent = send_again(message, utcnow())
     except ConflictError as error:
+        db.session.rollback()  # a message written again in its place goes neither
         flash(str(error), "error")
-        return message_page(message.id, 409)
+        return message_page(message_id, 409)
+    if sent.rewritten:
+        # The co-lead opened what was written then; they are shown what goes instead.
+        flash(
+            f"Rewritten with the slot as it is now (its time, status, calendar SEQUENCE and the "
+            f"presenter's link), as message {sent.message.id}: the one you opened (message "
+            f"{message_id}) said what no longer holds, and never goes.",
+            "success",
+        )
     flash(_sent_off(1), "success")
-    return redirect(url_for(".message_page", message_id=message.id))
+    return redirect(url_for(".message_page", message_id=sent.message.id))
 
 
 @bp.post("/outbox/send-held")

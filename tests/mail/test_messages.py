@@ -1905,7 +1905,8 @@ def test_a_reminder_of_a_cancelled_meeting_never_goes(api, slot, presenter):
 
 def test_an_unsent_invitation_still_goes_before_the_update_that_follows_it(api, slot):
     """helper-72: no mail server yet, the co-lead invites, then fixes the title. Once a server
-    is configured, the invitation (with the link) is sent again, then the update."""
+    is configured, the invitation (with the link) is sent again: written again with the new
+    title (helper-153), it says what the update did, which then no longer goes."""
     invite(api, slot)
     for message in outbox():
         message.status = MessageStatus.not_sent
@@ -1916,8 +1917,11 @@ def test_an_unsent_invitation_still_goes_before_the_update_that_follows_it(api, 
     update.status = MessageStatus.not_sent
     db.session.commit()
     token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{update.id}/send", data={"csrf_token": token}).status_code == 409
     assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
-    assert api.post(f"/outbox/{update.id}/send", data={"csrf_token": token}).status_code == 302
+    *_, again = outbox(recipient_email=PRESENTER)
+    assert again.subject == "Invitation to present: Governance, revised"
+    assert api.post(f"/outbox/{update.id}/send", data={"csrf_token": token}).status_code == 409
 
 
 def _send_again(api, message):

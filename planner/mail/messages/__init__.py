@@ -27,7 +27,8 @@ One module per kind of message (`invitations`, `proposals`, `presenters`, `chang
 `reminders`), over three they share: `addressing`, `waiting` (what the outbox still holds for a
 slot and an address) and `writing` (a message and its calendar part written to the outbox).
 Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
-and `presenters` rewrites a settling update or sends a contact's copy (`changes`). Modules
+and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `again`, a
+co-lead's "Send again", writes an invitation or update again as the slot is now (both). Modules
 import only down that order, never back. This package names what the rest of the app calls.
 """
 
@@ -37,6 +38,7 @@ from planner.mail.messages.addressing import (
     presenter_language,
     taskforce_address,
 )
+from planner.mail.messages.again import send_again, why_superseded
 from planner.mail.messages.changes import track_changes
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
@@ -77,7 +79,9 @@ __all__ = [
     "presenter_replaced",
     "proposal_arrived",
     "received",
+    "send_again",
     "taskforce_address",
     "track_changes",
+    "why_superseded",
     "withdraw_waiting",
 ]

@@ -19,6 +19,7 @@ from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
     SENT,
+    When,
     about_slot,
     already_sent,
     known_zone,
@@ -102,6 +103,21 @@ def rewrite_settling(slot: Slot) -> None:
         _tell_presenter(
             slot, _Change(status=slot.status), cancelled=False, shown=True, what=set(), rewrite=True
         )
+
+
+def update_again(slot: Slot, basis: dict | None) -> None:
+    """A presenter's update that failed or found no mail server, sent again by a co-lead once
+    its calendar entry is behind what their calendar needs or the link in it no longer opens
+    their page (`again.send_again`): written again with the slot as it is now, naming the
+    changes it named (`basis`, kept by one that settled)."""
+    said = basis or {}
+    was = [When.read(time) for time in said.get("was") or []]
+    change = _Change(
+        status=said.get("status_was") or slot.status,
+        what=set(said.get("what") or ()),
+        was=(was[0].start, was[0].minutes) if was and isinstance(was[0], When) else None,
+    )
+    _tell_presenter(slot, change, cancelled=False, shown=True, what=change.what)
 
 
 def stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> bool:

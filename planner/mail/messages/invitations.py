@@ -55,15 +55,19 @@ def invitation(
     )
 
 
-def renew_held(slot: Slot, held: OutboxMessage, *, gone: bool) -> None:
+def renew_held(
+    slot: Slot, held: OutboxMessage, *, gone: bool, hold: bool = True
+) -> OutboxMessage | None:
     """The presenter has heard nothing yet: nothing goes to them until a co-lead sends the
     held invitation, which then says what is true when it goes. It is written again with the
     slot as it is now, still held; or, with the slot gone from them (cancelled, declined), it
-    no longer goes at all."""
+    no longer goes at all. Not `hold`: one a co-lead sends again after it failed or found no
+    mail server, written again so and queued (`again.send_again`). Returns the new one."""
     held.status = MessageStatus.superseded
     link = private_url_of(slot.invitation) if slot.invitation is not None else None
     if not gone and link:
-        invitation(slot.invitation, link, hold=True)
+        return invitation(slot.invitation, link, hold=hold)
+    return None
 
 
 def link_renewed(invitation: Invitation) -> None:

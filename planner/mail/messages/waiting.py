@@ -137,6 +137,19 @@ def withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
     _superseded(*where, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(_NOT_OUT))
 
 
+def withdraw_due(slot: Slot, email: str, kinds: tuple[str, ...]) -> None:
+    """Messages of `kinds` about `slot` to `email` queued and due that no sender has taken yet
+    (a sender's lease puts a taken one later) never go: one written now says what they do, and
+    would go after them."""
+    _superseded(
+        *about_slot(slot, email),
+        OutboxMessage.kind.in_(kinds),
+        OutboxMessage.status == MessageStatus.queued,
+        OutboxMessage.attempts == 0,
+        OutboxMessage.next_attempt_at <= utcnow(),
+    )
+
+
 def _superseded(*where) -> int:
     """The messages matching `where` (a condition on their status too: one a sender marks sent
     meanwhile stays sent) never go. Returns how many."""

@@ -1,0 +1,224 @@
+"""A co-lead's "Send again" of a message to a slot's presenter: it goes as the slot is now. An
+invitation is written again with the slot's time, status and SEQUENCE as they are (as a held
+one is kept, `invitations.renew_held`); so is an update whose calendar entry fell behind or
+whose link no longer opens their page; a reminder goes only while it still holds. One that can
+no longer go is refused, saying why and what to do instead."""
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select
+
+from planner.addresses import mailbox
+from planner.agenda.models import HELD, MeetingStatus, Slot, SlotStatus
+from planner.calendar.operations import slot_sequence
+from planner.errors import ConflictError
+from planner.extensions import db
+from planner.mail import outbox
+from planner.mail.messages.addressing import about_slot, presenter_zone, when
+from planner.mail.messages.changes import update_again
+from planner.mail.messages.invitations import renew_held
+from planner.mail.messages.waiting import held_sequence, withdraw_due
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.presenters.models import Invitation
+
+# A presenter's private link in a message's text (`addressing.private_url_of`): its token.
+_LINK = re.compile(r"/presenter/([A-Za-z0-9_-]+)")
+_SEQUENCE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
+# The start a reminder is of, in its Message-ID (`reminders._reminder_id`).
+_REMINDED_START = re.compile(r"^<reminder\.[^.]+\.(\d{8}T\d{4})Z\.")
+
+_EDITOR = "“Invite again” on the meeting's editor gives them a new link, with a new invitation."
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What a co-lead's "Send now" or "Send again" queued: the message, or the one written again
+    in its place (`rewritten`)."""
+
+    message: OutboxMessage
+    rewritten: bool = False
+
+
+def send_again(message: OutboxMessage, now: datetime) -> Sent:
+    """Queue `message` to go next (flushed), written again where it no longer says what holds;
+    ConflictError, saying why and what to do, where it must not go."""
+    if message.status == MessageStatus.superseded:
+        raise ConflictError(why_superseded(message))
+    outbox.releasable(message)
+    slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
+    if message.status == MessageStatus.held or slot is None:
+        outbox.release(message, now)  # a held invitation is kept as the slot is
+        return Sent(message)
+    presenter = _presenter(slot, message)
+    if message.kind == MessageKind.invitation:
+        return _invitation_again(slot, message, presenter)
+    if presenter is not None and message.kind == MessageKind.update:
+        return _update_again(slot, message, presenter, now)
+    if presenter is not None and message.kind == MessageKind.reminder:
+        _reminder_holds(slot, message, presenter, now)
+    outbox.release(message, now)
+    return Sent(message)
+
+
+def _invitation_again(slot: Slot, message: OutboxMessage, presenter: Invitation | None) -> Sent:
+    """An invitation that did not go is written again as the slot is now (its time in each
+    zone, the meeting's status, the SEQUENCE their calendar needs), and goes: the one written
+    then may name a time the slot no longer has, at a SEQUENCE their calendar ignores."""
+    email = message.recipient_email
+    if presenter is None:
+        raise ConflictError(
+            f"Not sent: {email} no longer presents “{slot.title}” (someone else was invited, or "
+            "it was taken off them). To invite them again, use “Invite” on the meeting's editor."
+        )
+    if slot.status not in HELD or MeetingStatus.cancelled in (slot.meeting.status, slot.status):
+        raise ConflictError(
+            f"Not sent: “{slot.title}” is {slot.status} now (its meeting is "
+            f"{slot.meeting.status}): there is nothing to invite {email} to."
+        )
+    if presenter.private_token is None:
+        raise ConflictError(
+            f"Not sent: the private link in this invitation no longer opens the page of {email} "
+            f"(it was revoked, or the app's SECRET_KEY changed). {_EDITOR}"
+        )
+    outbox.replaced_by_rewrite(message)
+    # An update queued after it, not yet in a sender's hands, would reach them before it.
+    withdraw_due(slot, email, (MessageKind.update,))
+    return Sent(renew_held(slot, message, gone=False, hold=False), rewritten=True)
+
+
+def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now: datetime) -> Sent:
+    """An update that did not go goes as written while it holds; written again as the slot is
+    now once its SEQUENCE is behind the feed's or not above what their calendar holds, or its
+    link no longer opens their page. Not before their invitation, which it needs."""
+    unsent = _unsent_invitation(slot, message)
+    if unsent is not None:
+        raise ConflictError(
+            f"Not sent: the invitation to {message.recipient_email} (“{unsent.subject}”) has not "
+            "gone out, and this update would reach them without it. Send the invitation again: "
+            "it is written again with the slot as it is now, which says all this one does."
+        )
+    found = _SEQUENCE.findall(message.ics or "")
+    sequence = max(map(int, found)) if found else None
+    held = held_sequence(slot, message.recipient_email)
+    behind = sequence is not None and (
+        sequence < slot_sequence(slot, slot.meeting) or (held is not None and sequence <= held)
+    )
+    if not behind and not _link_gone(message, presenter):
+        outbox.release(message, now)
+        return Sent(message)
+    outbox.replaced_by_rewrite(message)
+    update_again(slot, message.basis)
+    written = db.session.scalar(
+        select(OutboxMessage)
+        .where(*about_slot(slot, message.recipient_email), OutboxMessage.id > message.id)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    if written is None:
+        raise ConflictError(f"Not sent: “{slot.title}” has nothing to tell its presenter now.")
+    # A co-lead sends it: it goes now, not after waiting for further changes.
+    written.next_attempt_at, written.basis = now, None
+    db.session.flush()
+    return Sent(written, rewritten=True)
+
+
+def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation, now) -> None:
+    """A reminder goes only while what it says holds: the slot confirmed, not started, at the
+    start it was written for, and the link in it opening the presenter's page."""
+    start = _REMINDED_START.match(message.message_id or "")
+    at = slot.starts_at
+    if (
+        slot.status != SlotStatus.confirmed
+        or slot.meeting.status == MeetingStatus.cancelled
+        or at is None
+        or at <= now
+        or (start is not None and f"{at:%Y%m%dT%H%M}" != start[1])
+    ):
+        state = "has started" if at is not None and at <= now else "has changed"
+        time = f", {when(at, slot.duration_minutes, presenter_zone(presenter))}" if at else ""
+        raise ConflictError(
+            f"Not sent: “{slot.title}” {state} since this reminder was written (it is "
+            f"{slot.status} now{time}; its meeting is {slot.meeting.status}). The sender writes "
+            "a reminder of the slot as it is when one is due, once its presenter has confirmed it."
+        )
+    if _link_gone(message, presenter):
+        raise ConflictError(
+            f"Not sent: the private link in this reminder no longer opens the page of "
+            f"{message.recipient_email} (it was revoked, or the app's SECRET_KEY changed). "
+            + _EDITOR
+        )
+
+
+def why_superseded(message: OutboxMessage) -> str:
+    """Why a superseded message never goes, and what a co-lead may do instead."""
+    said = "This message is superseded: it never goes."
+    slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
+    if slot is None:
+        gone = " Its slot was deleted." if message.kind == MessageKind.invitation else ""
+        return f"{said}{gone} A newer message replaced it, or it no longer held before it went."
+    email = message.recipient_email
+    presenter = _presenter(slot, message)
+    if message.kind in (MessageKind.invitation, MessageKind.reminder, MessageKind.update):
+        if presenter is None and message.kind == MessageKind.invitation:
+            return (
+                f"{said} {email} no longer presents “{slot.title}”: someone else was invited, or "
+                "it was taken off them. To invite them again, use “Invite” on the meeting's editor."
+            )
+        if presenter is not None and _link_gone(message, presenter):
+            return (
+                f"{said} {email} was given a new link, or their link was revoked, after it was "
+                "written: the link in it no longer opens their page. If they were invited "
+                f"again, that invitation is in the outbox; if their link was revoked, {_EDITOR}"
+            )
+    newer = db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            *about_slot(slot, email),
+            OutboxMessage.id > message.id,
+            OutboxMessage.status != MessageStatus.superseded,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    if newer is not None:
+        return (
+            f"{said} A newer message about the same slot to {email} says what holds now: "
+            f"“{newer.subject}”."
+        )
+    return f"{said} What it said about “{slot.title}” no longer held before it went."
+
+
+def _presenter(slot: Slot, message: OutboxMessage) -> Invitation | None:
+    """The slot's invitation, if it is to the message's recipient."""
+    invitation = slot.invitation
+    if invitation is None or not invitation.email:
+        return None
+    return invitation if mailbox(invitation.email) == message.recipient_mailbox else None
+
+
+def _link_gone(message: OutboxMessage, presenter: Invitation) -> bool:
+    """Whether the message carries a private link that no longer opens the presenter's page."""
+    tokens = set(_LINK.findall(message.text_body or ""))
+    return bool(tokens) and tokens != {presenter.private_token}
+
+
+def _unsent_invitation(slot: Slot, message: OutboxMessage) -> OutboxMessage | None:
+    """The invitation about the slot to the message's recipient that failed or found no mail
+    server, where none to them went (or is going)."""
+    invitations = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            *about_slot(slot, message.recipient_email),
+            OutboxMessage.kind == MessageKind.invitation,
+            OutboxMessage.status != MessageStatus.superseded,
+        )
+        .order_by(OutboxMessage.id.desc())
+    ).all()
+    if any(m.status in (MessageStatus.sent, MessageStatus.queued) for m in invitations):
+        return None
+    return next(
+        (m for m in invitations if m.status in (MessageStatus.failed, MessageStatus.not_sent)),
+        None,
+    )

@@ -1,0 +1,273 @@
+"""A co-lead's "Send again" of a message about a slot sends what holds now: an invitation that
+found no mail server, sent again after the meeting moved, is written again with the new time,
+the published status and the SEQUENCE the presenter's calendar needs (helper-151: it went with
+the old time at SEQUENCE 1, saying the agenda was still a draft); one whose link was revoked
+or renewed, an update a newer one replaced, or a reminder of a slot that moved, does not go,
+and the page says why and what to do."""
+
+import html
+import re
+from datetime import timedelta
+
+import time_machine
+from icalendar import Calendar
+from sqlalchemy import select
+
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail.messages import enqueue_reminders
+from planner.mail.models import MessageStatus, OutboxMessage
+from tests.calendar.readers import read_everywhere
+from tests.presenters.support import confirm, invite
+from tests.support import csrf_token, hidden_fields, publish_as_planned
+
+PRESENTER = "alex@ipaustralia.example"
+# The talk (the workshop's second slot, 13:10–13:30 in Zurich) once the workshop moves a week.
+MOVED = "2027-03-16T13:00:00+01:00"
+MOVED_START = "2027-03-16T12:10:00.000Z"
+MOVED_SYDNEY = "Tuesday 16 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)"
+MOVED_ZURICH = "Tuesday 16 March 2027, 13:10–13:30 Europe/Zurich (UTC+1)"
+
+
+def outbox(**where) -> list[OutboxMessage]:
+    db.session.expire_all()
+    query = select(OutboxMessage).order_by(OutboxMessage.id)
+    for name, value in where.items():
+        query = query.where(getattr(OutboxMessage, name) == value)
+    return list(db.session.scalars(query))
+
+
+def no_mail_server() -> None:
+    """The sender ran without MAIL_SERVER: whatever was due is marked not sent."""
+    for message in outbox(status=MessageStatus.queued):
+        message.status = MessageStatus.not_sent
+    db.session.commit()
+
+
+def later(minutes: int):
+    """Past the minute an update waits for further changes."""
+    return time_machine.travel(utcnow() + timedelta(minutes=minutes), tick=True)
+
+
+def send_again(api, message: OutboxMessage):
+    token = csrf_token(api, f"/outbox/{message.id}")
+    return api.post(f"/outbox/{message.id}/send", data={"csrf_token": token})
+
+
+def event_of(message: OutboxMessage) -> dict:
+    """The message's one event as ical.js reads it, once all three readers agreed on it."""
+    parsed = read_everywhere(message.ics.encode())
+    assert str(Calendar.from_ical(message.ics)["METHOD"]) == message.ics_method
+    (event,) = parsed["events"]
+    return event
+
+
+def feed_event(api, uid: str) -> dict:
+    feed = read_everywhere(api.get("/feeds/taskforce-talks.ics").data)
+    return next(e for e in feed["events"] if e["uid"] == uid)
+
+
+def feed_sequence(api, uid: str) -> int:
+    return feed_event(api, uid)["sequence"]
+
+
+def moved_after_publishing(api, slot) -> tuple[OutboxMessage, OutboxMessage]:
+    """Invited and published with no mail server, then the workshop moved a week: (the
+    invitation, the update of the move), both not sent."""
+    invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    no_mail_server()
+    with later(5):
+        moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
+        assert moved.status_code == 200
+    invitation, *_, update = outbox(recipient_email=PRESENTER)
+    assert (invitation.kind, update.kind) == ("invitation", "update")
+    return invitation, update
+
+
+def test_an_invitation_sent_again_after_the_meeting_moved_says_the_slot_as_it_is_now(api, slot):
+    invitation, update = moved_after_publishing(api, slot)
+    no_mail_server()
+    assert "DTSTART:20270309T121000Z" in invitation.ics
+    with later(10):
+        sent = send_again(api, invitation)
+        page = html.unescape(api.get(sent.headers["Location"]).text)
+        assert sent.status_code == 302
+        old, *_, new = outbox(recipient_email=PRESENTER)
+        assert sent.headers["Location"] == f"/outbox/{new.id}"
+        assert (old.status, new.kind, new.status) == ("superseded", "invitation", "queued")
+        # What the presenter's calendar reads: the new time, at the feed's SEQUENCE (4), not 1.
+        event = event_of(new)
+        assert event["uid"] == slot.uid and event["start"] == MOVED_START
+        assert event["sequence"] == feed_sequence(api, slot.uid) == 4
+        assert event["status"] == feed_event(api, slot.uid)["status"]
+        assert MOVED_SYDNEY in new.text_body and MOVED_ZURICH in new.text_body
+        assert "9 March" not in new.text_body
+        assert "The agenda is still a draft" not in new.text_body
+        link = re.search(r"http://localhost(/presenter/\S+)", new.text_body)[1]
+        assert api.get(link).status_code == 200
+        # The update of the move says nothing more: it never goes, and the page says why.
+        assert outbox(id=update.id)[0].status == MessageStatus.superseded
+        assert "Rewritten with the slot as it is now" in page
+        assert f"the one you opened (message {invitation.id})" in page
+        shown = html.unescape(api.get(f"/outbox/{invitation.id}").text)
+        assert "A newer message about the same slot" in shown and new.subject in shown
+        refused = send_again_refused(api, update)
+        assert "says what holds now" in refused
+
+
+def send_again_refused(api, message: OutboxMessage) -> str:
+    """ "Send again" refused (409): what the page said."""
+    token = csrf_token(api, "/outbox")
+    answer = api.post(f"/outbox/{message.id}/send", data={"csrf_token": token})
+    assert answer.status_code == 409, answer.status_code
+    return html.unescape(answer.text)
+
+
+def test_an_invitation_sent_again_after_an_update_went_is_above_it(api, slot):
+    """The move's update reached them (a server was configured since): the invitation sent
+    again comes above its SEQUENCE, or their calendar would ignore it."""
+    invitation, update = moved_after_publishing(api, slot)
+    update.status = MessageStatus.sent
+    db.session.commit()
+    with later(10):
+        assert send_again(api, invitation).status_code == 302
+    new = outbox(recipient_email=PRESENTER)[-1]
+    event = event_of(new)
+    assert event["start"] == MOVED_START
+    assert event["sequence"] == event_of(update)["sequence"] + 1 == 5
+    assert MOVED_SYDNEY in new.text_body
+
+
+def test_an_update_queued_after_the_invitation_does_not_go_before_the_one_sent_again(api, slot):
+    """The move's update waits in the queue (no sender has taken it): the invitation written
+    again says the move, and the update would reach them before it."""
+    invitation, update = moved_after_publishing(api, slot)
+    assert update.status == MessageStatus.queued
+    with later(10):
+        assert send_again(api, invitation).status_code == 302
+    statuses = [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER)]
+    assert statuses[-2:] == [("update", "superseded"), ("invitation", "queued")]
+
+
+def test_an_invitation_whose_link_was_revoked_is_not_sent_again(api, slot):
+    invite(api, slot)
+    no_mail_server()
+    revoked = api.post(
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
+    )
+    assert revoked.status_code == 302
+    (invitation,) = outbox(kind="invitation")
+    assert invitation.status == MessageStatus.superseded
+    page = html.unescape(api.get(f"/outbox/{invitation.id}").text)
+    assert "was given a new link, or their link was revoked" in page
+    assert "“Invite again” on the meeting's editor" in page
+    assert "Send again" not in page
+    refused = send_again_refused(api, invitation)
+    assert "the link in it no longer opens their page" in refused
+    assert [m.status for m in outbox()] == [MessageStatus.superseded]
+
+
+def test_an_invitation_sent_again_after_the_presenter_was_invited_again_does_not_go(api, slot):
+    """Invited again (a new link): the old invitation carries a link that no longer opens."""
+    invite(api, slot)
+    no_mail_server()
+    invite(api, slot)
+    old, new = outbox(kind="invitation")
+    assert (old.status, new.status) == ("superseded", "queued")
+    refused = send_again_refused(api, old)
+    assert "was given a new link" in refused and "that invitation is in the outbox" in refused
+
+
+def test_an_update_whose_link_was_revoked_is_written_again_without_it(api, slot, presenter):
+    """The move's update to a presenter who had confirmed found no mail server, and their link
+    was revoked since: sent again, it is written again without the dead link, at the time and
+    SEQUENCE the slot has now, and goes at once (not after a minute's wait for changes)."""
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    for message in outbox(status=MessageStatus.queued):
+        message.status = MessageStatus.sent
+    db.session.commit()
+    with later(5):
+        moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
+        assert moved.status_code == 200
+    update = outbox(recipient_email=PRESENTER)[-1]
+    assert update.kind == "update" and link in update.text_body
+    no_mail_server()
+    revoked = api.post(
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
+    )
+    assert revoked.status_code == 302
+    with later(10):
+        sent = send_again(api, update)
+    assert sent.status_code == 302
+    new = outbox(recipient_email=PRESENTER)[-1]
+    assert new.id != update.id and sent.headers["Location"] == f"/outbox/{new.id}"
+    assert (outbox(id=update.id)[0].status, new.kind, new.status) == (
+        "superseded",
+        "update",
+        "queued",
+    )
+    assert new.next_attempt_at <= utcnow() + timedelta(minutes=10)
+    assert "/presenter/" not in new.text_body
+    assert MOVED_SYDNEY in new.text_body
+    event = event_of(new)
+    assert event["start"] == MOVED_START
+    assert event["sequence"] == feed_sequence(api, slot.uid)
+
+
+def test_an_update_before_its_unsent_invitation_is_not_sent_again(api, slot):
+    """An update would reach them without the invitation (its link, its calendar entry): the
+    page says to send the invitation again, which says it all."""
+    invitation, update = moved_after_publishing(api, slot)
+    no_mail_server()
+    refused = send_again_refused(api, update)
+    assert "Send the invitation again" in refused and invitation.subject in refused
+    assert outbox(id=update.id)[0].status == MessageStatus.not_sent
+
+
+def test_a_reminder_of_a_slot_that_moved_is_not_sent_again(api, slot, presenter):
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    for message in outbox(status=MessageStatus.queued):
+        message.status = MessageStatus.sent
+    db.session.commit()
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    no_mail_server()
+    (reminder,) = outbox(kind="reminder")
+    page = html.unescape(api.get(f"/outbox/{reminder.id}").text)
+    assert "Send again" in page
+    with later(5):
+        moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
+        assert moved.status_code == 200
+    assert outbox(kind="reminder")[0].status == MessageStatus.superseded
+    refused = send_again_refused(api, reminder)
+    assert "This message is superseded: it never goes." in refused
+    assert "A newer message about the same slot" in refused
+
+
+def test_a_reminder_whose_link_was_revoked_is_not_sent_again(api, slot, presenter):
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    for message in outbox(status=MessageStatus.queued):
+        message.status = MessageStatus.sent
+    db.session.commit()
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    no_mail_server()
+    (reminder,) = outbox(kind="reminder")
+    assert link in reminder.text_body
+    revoked = api.post(
+        f"/slots/{slot.id}/invitation/revoke",
+        data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
+    )
+    assert revoked.status_code == 302
+    refused = send_again_refused(api, outbox(kind="reminder")[0])
+    assert "the private link in this reminder no longer opens the page" in refused
+    assert "“Invite again” on the meeting's editor" in refused
