@@ -200,7 +200,11 @@ class Slot(db.Model):
     @property
     def held_by(self) -> "Invitation | None":
         """The invitation of the one who presents it now (the slot `HELD`): none once they
-        declined, a co-lead set it back, or it is cancelled."""
+        declined, a co-lead set it back, or it is cancelled, and none of a discussion or a
+        break, which have no presenter (an invitation left from when it was a presentation is
+        nobody's to hold)."""
+        if self.kind != "presentation":
+            return None
         return self.invitation if self.status in HELD else None
 
     @property

@@ -371,7 +371,7 @@ def _ask_again(slot: Slot) -> list[str]:
 
 def _asked_for_another_time(slot: Slot) -> bool:
     """Whether the slot's presenter asked for another time than the one it has."""
-    invitation = slot.invitation
+    invitation = slot.held_by
     return (
         slot.status == SlotStatus.invited
         and invitation is not None
@@ -385,7 +385,7 @@ def _confirmed_as_it_was(slot: Slot) -> list[str]:
     again (a co-lead's move undone should not leave them a question: one still waiting to go
     is withdrawn, and one that went is followed by word that their confirmation stands).
     Returns the fields changed."""
-    invitation = slot.invitation
+    invitation = slot.held_by
     if (
         slot.status != SlotStatus.invited
         or invitation is None
@@ -405,7 +405,7 @@ def _confirmed_as_it_was(slot: Slot) -> list[str]:
 def confirmed_by_presenter(slot: Slot) -> bool:
     """Whether the slot is confirmed by its presenter's own answer: a change of its time or
     length asks them again (`_ask_again`)."""
-    invitation = slot.invitation
+    invitation = slot.held_by
     return (
         slot.status == SlotStatus.confirmed
         and invitation is not None
@@ -499,6 +499,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         values["offset_minutes"] = values.pop("starts_at")
     if values.get("proposal_id") is not None:
         _refuse_twice(values["proposal_id"], slot, meeting)
+    _refuse_kind_with_presenter(slot, values)
     _refuse_presenterless_status(slot, values)
     changed = []
     for name, value in values.items():
@@ -539,6 +540,28 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         # After the slot's start is written: judged on the start and length it now has.
         _touch(slot, _ask_again(slot) or _confirmed_as_it_was(slot), SIGNIFICANT_SLOT)
     follow_slots(meeting)
+
+
+def _refuse_kind_with_presenter(slot: Slot, values: Mapping) -> None:
+    """A presentation its presenter holds (invited or confirmed: it is in their calendar, and
+    they hear of its changes) does not become a discussion or a break by a change of kind: only
+    a presentation has a presenter, so from then on nothing about it would reach them, and their
+    copy would stay at its old time, confirmed, whatever followed (helper-151). The co-lead takes
+    them off first, by setting it back to proposed (which tells them, as any setting back does)
+    or cancelling it, then changes its kind; the same change cannot do both, so that the
+    presenter hears of it as a presentation. Said with their name."""
+    kind = values.get("kind", slot.kind)
+    holder = slot.held_by
+    if kind == slot.kind or holder is None:
+        return
+    answered = "has confirmed it" if slot.status == SlotStatus.confirmed else "is invited to it"
+    raise AgendaError(
+        f"“{slot.title}” has a presenter: {holder.name} {answered}, and a {kind} has none. "
+        "Take them off it first: set its status back to proposed (they are told it is no "
+        "longer theirs) or cancel the slot; then change its kind.",
+        field="kind",
+        status=409,
+    )
 
 
 # What only a presentation has: a presenter invited, who may decline.

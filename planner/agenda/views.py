@@ -655,6 +655,9 @@ def edit_slot(slot_id: int):
         except AgendaError as error:
             _undone()
             problem = _refused(form, error, SLOT_FIELDS)
+            # A refusal of what the slot is now (its presenter holds it, it is cancelled) is a
+            # conflict, as in the API; one of what was typed, a 400.
+            status = error.status
         else:
             if problem is not None:
                 status = 409
