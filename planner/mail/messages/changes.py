@@ -59,12 +59,13 @@ from planner.proposals.models import Proposal
 
 # Session.info keys: what this transaction changed (`SENT`, who has had a message about which
 # slot, is `addressing`'s).
-_TOUCHED, _MEETINGS, _REMOVED, _ADDED, _OFFICE_BEFORE, _CONTACTS = (
+_TOUCHED, _MEETINGS, _REMOVED, _ADDED, _OFFICE_BEFORE, _KIND_BEFORE, _CONTACTS = (
     "mail.slots",
     "mail.meetings",
     "mail.removed",
     "mail.added",
     "mail.office_before",
+    "mail.kind_before",
     "mail.contacts",
 )
 
@@ -248,12 +249,15 @@ def _note_contacts(session: Session) -> None:
             noted.append((item.office_code, item.email, None))
 
 
-def _note_office(session: Session, slot: Slot) -> None:
-    """The office a slot had at the start of the transaction, once it is given another."""
-    history = inspect(slot).attrs.office_code.history
-    before: dict = session.info.setdefault(_OFFICE_BEFORE, {})
-    if history.deleted and slot.id not in before:
-        before[slot.id] = history.deleted[0]
+def _note_before(session: Session, slot: Slot) -> None:
+    """The office and the kind a slot had at the start of the transaction, once it is given
+    another."""
+    state = inspect(slot)
+    for name, key in (("office_code", _OFFICE_BEFORE), ("kind", _KIND_BEFORE)):
+        history = state.attrs[name].history
+        before: dict = session.info.setdefault(key, {})
+        if history.deleted and slot.id not in before:
+            before[slot.id] = history.deleted[0]
 
 
 def _before(state, name: str):
@@ -268,7 +272,7 @@ def _collect(session: Session, _context, _instances) -> None:
     for item in session.dirty:
         if isinstance(item, Slot):
             _note(slots, item, _SLOT_FIELDS)
-            _note_office(session, item)
+            _note_before(session, item)
         elif isinstance(item, Meeting):
             _note(meetings, item, _MEETING_FIELDS)
     # Slots added (to a published meeting, their office's contacts hear of them): kept as
@@ -403,6 +407,7 @@ def _forget(session: Session, *_args) -> None:
         SENT,
         _ADDED,
         _OFFICE_BEFORE,
+        _KIND_BEFORE,
         _CONTACTS,
         ASKED_AGAIN,
         CONFIRMED_AGAIN,
@@ -423,8 +428,9 @@ def _send_changes(session: Session) -> None:
     removed: dict = session.info.pop(_REMOVED, {}) or {}
     added: list = session.info.pop(_ADDED, []) or []
     office_before: dict = session.info.pop(_OFFICE_BEFORE, {}) or {}
+    kind_before: dict = session.info.pop(_KIND_BEFORE, {}) or {}
     contacts: list = session.info.pop(_CONTACTS, []) or []
-    if not (slots or meetings or removed or added or office_before or contacts):
+    if not (slots or meetings or removed or added or office_before or kind_before or contacts):
         return
     for pending in removed.values():
         _send_removed(pending)
@@ -435,6 +441,10 @@ def _send_changes(session: Session) -> None:
         slot = session.get(Slot, slot_id)
         if slot is not None and office != slot.office_code:
             _office_changed(slot, office)
+    for slot_id, kind in kind_before.items():
+        slot = session.get(Slot, slot_id)
+        if slot is not None and (kind == "presentation") != (slot.kind == "presentation"):
+            _kind_changed(slot, office_before.get(slot_id, slot.office_code))
     for office, gone, contact in contacts:
         _contact_changed(office, gone, contact)
     slots = {key: change for key, change in slots.items() if change.rose}
@@ -505,6 +515,32 @@ def _office_changed(slot: Slot, office: str | None) -> None:
                 _take_out(slot, contact, office=left, reason="moved")
     if slot.office_code and slot.status != SlotStatus.cancelled:
         _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
+
+
+def _kind_changed(slot: Slot, office: str | None) -> None:
+    """A slot that stopped being a presentation (made a discussion or a break), or became one.
+    Only a presentation is in its office's contacts' calendars and has a presenter, so one that
+    stops being one is taken out of the calendars of the contacts of the office it had (`office`),
+    with a CANCEL above the copy they hold, as when it is given to another office; nothing of it
+    reaches them after (helper-151: their copy stayed confirmed at its old time, even once its
+    meeting moved and was cancelled). Its presenter is not concerned: a presentation they hold
+    does not change kind (`agenda.operations._refuse_kind_with_presenter`). One that becomes a
+    presentation is announced to its office's contacts as a slot added is, and to the presenter
+    an invitation it kept names, if its status is one they hold (a co-lead's confirmation), as
+    it is to one a co-lead brings back after setting them back."""
+    if slot.kind != "presentation":
+        if not office or slot.starts_at is None or not is_public(slot.meeting):
+            return
+        left = db.session.get(Office, office)
+        reason = "cancelled" if slot.status == SlotStatus.cancelled else "not_presentation"
+        for contact in contacts_for(office):
+            _take_out(slot, contact, office=left, reason=reason)
+        return
+    if slot.held_by is not None:
+        _tell_presenter(
+            slot, _Change(status=SlotStatus.proposed), cancelled=False, shown=True, what=set()
+        )
+    _slot_added(slot)
 
 
 def _contact_changed(office: str, gone: str | None, contact: OfficeContact | None) -> None:
