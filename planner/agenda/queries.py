@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from planner.agenda.checks import AgendaError
-from planner.agenda.models import Meeting, MeetingStatus, Slot
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.extensions import db
 from planner.offices.models import OFFICE_CODE, Office
 from planner.presenters.models import Invitation
@@ -23,6 +23,32 @@ def participating_offices(meeting: Meeting) -> list[Office]:
         return list(meeting.offices)
     survey = latest_survey()
     return respondent_offices(survey) if survey else []
+
+
+def office_presents_already(slot: Slot) -> str | None:
+    """What says that `slot`'s office already presents in its meeting (another presentation of
+    the same office, not cancelled), for the page that just put `slot` there; None if it does
+    not. A line-up keeps one talk per office; a slot added by hand may be a second on purpose,
+    so it is said, not refused (helper-150: a second RU slot went in unwarned, and RU's contact
+    was sent both)."""
+    if not slot.office_code or slot.kind != "presentation":
+        return None
+    others = [
+        s.title
+        for s in slot.meeting.slots
+        if s is not slot
+        and s.office_code == slot.office_code
+        and s.kind == "presentation"
+        and s.status != SlotStatus.cancelled
+    ]
+    if not others:
+        return None
+    named = "; ".join(f"“{title}”" for title in others[:3])
+    return (
+        f"{slot.office.short_name} already presents in {slot.meeting.title}: {named}. Both are "
+        "on the agenda now (and in the office's calendars once it is published); cancel or "
+        "remove one if a single talk per office was meant."
+    )
 
 
 def offices_by_code(codes: Iterable[str]) -> list[Office]:

@@ -59,7 +59,12 @@ from planner.agenda.operations import (
     slot_fields_from_proposal,
     titles_of,
 )
-from planner.agenda.queries import get_meeting, meetings, participating_offices
+from planner.agenda.queries import (
+    get_meeting,
+    meetings,
+    office_presents_already,
+    participating_offices,
+)
 from planner.agenda.suggestions import next_dates, suggest_times
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -598,12 +603,14 @@ def add_slot(meeting_id: int):
         if twin is not None:
             return _edit_page(found, slot_form=form, slot_twin=_twin(twin), status=409)
         try:
-            create_slot(found, changes)
+            added = create_slot(found, changes)
         except AgendaError as error:
             _undone()
             problem = _refused(form, error, SLOT_FIELDS)
         else:
             flash("Slot added.", "success")
+            if twice := office_presents_already(added):
+                flash(twice, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
     return _edit_page(found, slot_form=form, slot_problem=problem)
 

@@ -20,7 +20,7 @@ from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
 from planner.agenda.operations import before_closing, create_slot
-from planner.agenda.queries import slot_target_choices
+from planner.agenda.queries import office_presents_already, slot_target_choices
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
 from planner.availability.operations import windows_of
 from planner.calendar.operations import published_meetings_with
@@ -515,6 +515,8 @@ def schedule(proposal_id: int):
         + ("" if slot.starts_at else " The meeting has no date yet: its time follows once set."),
         "success",
     )
+    if twice := office_presents_already(slot):
+        flash(twice, "warning")
     return redirect(url_for("agenda.edit_slot", slot_id=slot.id))
 
 

@@ -161,6 +161,72 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     assert "Sydney morning (draft, 2030-04-01)" in page
 
 
+def test_scheduling_a_second_talk_of_an_office_into_a_meeting_says_so(
+    client, colead_client, survey
+):
+    """helper-150: an accepted RU proposal scheduled into a meeting whose line-up already gave
+    RU a talk went in as a second one without a word. It still goes in (a second talk may be
+    meant), and the co-lead is told which talk the office already gives; a cancelled one, or
+    another office's, is no reason to say so. "Add a slot" says the same."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    first = {"title": "Virtual assistant, year one", "office": "PE", "recommendations": [10]}
+    assert colead_client.post(f"/api/v1/meetings/{draft}/slots", json=first).status_code == 201
+    other = {"title": "Risk-based governance", "office": "AU", "recommendations": [10]}
+    assert colead_client.post(f"/api/v1/meetings/{draft}/slots", json=other).status_code == 201
+    response = schedule(colead_client, proposal, draft)
+    assert response.status_code == 302
+    page = html.unescape(colead_client.get(response.headers["Location"]).get_data(as_text=True))
+    said = (
+        "INDECOPI already presents in Rec 10 workshop: “Virtual assistant, year one”. Both are on "
+        "the agenda now (and in the office's calendars once it is published); cancel or remove "
+        "one if a single talk per office was meant."
+    )
+    assert said in page and "Risk-based governance”" not in page.split("already presents")[1]
+    assert len([s for s in slots() if s.office_code == "PE"]) == 2
+    # By hand, on the meeting's page, the same.
+    edit = f"/meetings/{draft}/edit"
+    added = colead_client.post(
+        f"/meetings/{draft}/slots",
+        data={
+            "csrf_token": csrf_token(colead_client, edit),
+            "title": "A third from Lima",
+            "kind": "presentation",
+            "duration_minutes": "20",
+            "status": "proposed",
+            "office": "PE",
+            "proposal": "",
+            "start": "",
+        },
+        follow_redirects=True,
+    )
+    shown = html.unescape(added.get_data(as_text=True))
+    assert "INDECOPI already presents in Rec 10 workshop: “Virtual assistant, year one”; " in shown
+    # Cancelled, a talk is none the office gives.
+    for slot in slots():
+        if slot.office_code == "PE":
+            gone = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"})
+            assert gone.status_code == 200, gone.get_json()
+    again = colead_client.post(
+        f"/meetings/{draft}/slots",
+        data={
+            "csrf_token": csrf_token(colead_client, edit),
+            "title": "A fourth, alone",
+            "kind": "presentation",
+            "duration_minutes": "20",
+            "status": "proposed",
+            "office": "PE",
+            "proposal": "",
+            "start": "",
+        },
+        follow_redirects=True,
+    )
+    assert "Slot added." in again.get_data(as_text=True)
+    assert "already presents" not in again.get_data(as_text=True)
+
+
 def test_the_invitation_page_does_not_call_the_volunteer_a_saved_contact(
     client, colead_client, survey
 ):
