@@ -1,7 +1,7 @@
 """An invitation to present in a slot: who was invited, the private link's digest, the answer."""
 
 import enum
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import gettext
@@ -94,6 +94,13 @@ class Invitation(db.Model):
         chosen on their page, also once they declined (`Slot.presenter_zone` then speaks for
         the office's next presenter); else the slot's, else the meeting's home zone."""
         return self.time_zone or self.slot.presenter_zone or self.slot.meeting.time_zone
+
+    @property
+    def confirmed_end(self) -> datetime | None:
+        """When the slot they confirmed ended (`confirmed_start`, `confirmed_minutes`)."""
+        if self.confirmed_start is None or self.confirmed_minutes is None:
+            return None
+        return self.confirmed_start + timedelta(minutes=self.confirmed_minutes)
 
     @property
     def answer_label(self) -> str:

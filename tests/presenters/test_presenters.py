@@ -834,7 +834,11 @@ def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, p
     assert request["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
     assert request["ATTENDEE"].params["RSVP"] == "TRUE"
     page = text(presenter.get(link))
-    assert "You had confirmed; the co-leads have changed the slot since." in page
+    # The time they had confirmed is named, in their zone (helper-150: only the email said it).
+    assert (
+        "You had confirmed it for Tuesday 9 March 2027, 23:10–23:30 (UTC+11); the co-leads have "
+        "changed the slot since. Please confirm it as it is now (below), or ask for another time."
+    ) in page
     assert "Tuesday 16 March 2027" in page
     assert confirm(presenter, link).status_code == 302
     db.session.expire_all()
