@@ -28,7 +28,7 @@ from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import carry_version, stale
 from planner.languages import readers_page, show_in
-from planner.mail.messages import invitation_mailed, link_mailed
+from planner.mail.messages import invitation_mailed, link_mailed, taskforce_address
 from planner.mail.models import OutboxMessage
 from planner.mail.outbox import fate
 from planner.offices.contacts import language_code
@@ -248,12 +248,21 @@ def edit(token: str):
         form.fill(stored_windows, stored_windows[0].time_zone if stored_windows else None)
     problem = None
     if not proposal.open_to_office:
-        # Decided while this form was open: what was typed comes back to copy, saved nowhere.
-        problem = _(
-            "%(decided)s Your changes were not saved; they are still below, to copy into a "
-            "message to the co-leads.",
-            decided=decided,
-        )
+        # Decided while this form was open: what was typed comes back to copy, saved nowhere,
+        # with the address to send it to where one is set (helper-150).
+        if address := taskforce_address():
+            problem = _(
+                "%(decided)s Your changes were not saved; they are still below, to copy into a "
+                "message to the co-leads at %(address)s.",
+                decided=decided,
+                address=address,
+            )
+        else:
+            problem = _(
+                "%(decided)s Your changes were not saved; they are still below, to copy into a "
+                "message to the co-leads.",
+                decided=decided,
+            )
     elif "read_availability" in request.form:
         note = read_into(form, form.availability.data or "", office_zone(proposal.office_code))
     elif form.validate_on_submit():

@@ -388,10 +388,12 @@ def test_the_availability_written_says_in_which_zone_it_was_asked(client, colead
 
 
 def test_an_edit_sent_after_the_decision_comes_back_with_what_was_typed(
-    client, colead_client, survey
+    app, client, colead_client, survey, monkeypatch
 ):
     """The volunteer opened the edit form; the co-leads decided meanwhile; the typed change is
-    not saved, and not lost either."""
+    not saved, and not lost either: it is there to copy into a message to the co-leads, whose
+    address is given, and no "Save changes" is offered that could not save (helper-150)."""
+    monkeypatch.setitem(app.config, "MAIL_FROM", "CWS ICT Task Force <ict-taskforce@wipo.example>")
     token = token_of(send(client))
     url = f"/proposals/{token}/edit"
     typed = {**VALID, "csrf_token": csrf_token(client, url), "title": "My retitled talk"}
@@ -407,6 +409,8 @@ def test_an_edit_sent_after_the_decision_comes_back_with_what_was_typed(
         "The co-leads have decided: your proposal is declined, so it can no longer change." in page
     )
     assert "Your changes were not saved" in page and 'value="My retitled talk"' in page
+    assert "to copy into a message to the co-leads at ict-taskforce@wipo.example." in page
+    assert "Save changes" not in page and "Back to your proposal" in page
     db.session.refresh(proposal)
     assert proposal.title == VALID["title"]
 
