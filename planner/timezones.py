@@ -58,8 +58,28 @@ def moment_in(zone: str, at: datetime) -> str:
     return f"{there:%-d %B %Y at %H:%M} in {place_name(zone)} ({utc_offset(there)})"
 
 
+# The city a zone is said by where its own is not the one people there mean: CLDR names
+# Europe/Zurich after Zurich, but the meetings this app plans in it are at WIPO, in Geneva
+# (helper-150: a presenter read "16:00–16:20 Цюрих" for a Geneva meeting). The zone's id stays.
+SAID_AS = {
+    "Europe/Zurich": {
+        "en": "Geneva",
+        "es": "Ginebra",
+        "fr": "Genève",
+        "pt": "Genebra",
+        "ru": "Женева",
+        "zh": "日内瓦",
+        "ar": "جنيف",
+        "de": "Genf",
+    }
+}
+
+
 def place_name(zone: str) -> str:
-    """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires."""
+    """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires; "Geneva"
+    for Europe/Zurich (`SAID_AS`)."""
+    if zone in SAID_AS:
+        return SAID_AS[zone]["en"]
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
@@ -189,6 +209,8 @@ def place_in(language: str, zone: str) -> str:
     """A zone's city as `language` writes it: "Sídney" for Australia/Sydney in Spanish."""
     if not in_own_words(language) or "/" not in zone:
         return place_name(zone)
+    if zone in SAID_AS:
+        return SAID_AS[zone].get(language, SAID_AS[zone]["en"])
     return get_timezone_location(zone, locale=language, return_city=True)
 
 

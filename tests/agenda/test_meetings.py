@@ -342,7 +342,7 @@ def test_a_meeting_that_has_ended_is_not_published(api, meeting):
     refused = api.post(f"/api/v1/meetings/{meeting.id}/publish")
     assert refused.status_code == 409
     assert refused.get_json()["message"] == (
-        "The meeting's date has passed (it ended 10 March 2026 at 13:30 in Zurich (UTC+1)): set "
+        "The meeting's date has passed (it ended 10 March 2026 at 13:30 in Geneva (UTC+1)): set "
         "a date to come before publishing, or delete the draft."
     )
     edit = f"/meetings/{meeting.id}/edit"
@@ -595,7 +595,7 @@ def test_public_page_local_times_and_zone_choice(api, client, meeting):
     api.patch(f"/api/v1/slots/{meeting.slots[0].id}", json={"title": "Discussion"})
     again = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
     assert '<span class="tag">discussion</span>' not in again
-    # 12:00 in Zurich (UTC+1) is 22:00 in Sydney (UTC+11) and 06:00 in Lima.
+    # 12:00 in Geneva (UTC+1) is 22:00 in Sydney (UTC+11) and 06:00 in Lima.
     sydney = re.search(r"AU · IP Australia</th>(.*?)</tr>", page, re.S)[1]
     assert "Tue 22:00" in sydney and "outside 07:00–21:00" in sydney
     lima = re.search(r"PE · INDECOPI</th>(.*?)</tr>", page, re.S)[1]
@@ -1160,7 +1160,7 @@ def test_a_draft_dated_in_the_past_is_kept_and_said_to_be_unpublishable(colead_c
     shown = html.unescape(made.text)
     assert made.status_code == 200 and "Meeting created as a draft." in shown
     # In the meeting's zone, as its co-leads read it (helper-81).
-    assert "Its date has passed (it ended 10 March 2025 at 13:30 in Zurich (UTC+1))" in shown
+    assert "Its date has passed (it ended 10 March 2025 at 13:30 in Geneva (UTC+1))" in shown
     assert "cannot be published" in shown
     editor = html.unescape(made.text)
     assert "/publish" not in editor and "Its date has passed: a meeting that has ended" in editor
@@ -1451,7 +1451,7 @@ def test_a_refused_slot_edit_shows_the_slot_as_saved_around_the_form_as_typed(ap
     assert refused.status_code == 400
     page = html.unescape(refused.get_data(as_text=True))
     assert "after the meeting's start; a meeting lasts at most 720 minutes" in page
-    assert "In Rec 10 workshop, starting 10 March 2026 at 12:00 in Zurich (UTC+1)." in page
+    assert "In Rec 10 workshop, starting 10 March 2026 at 12:00 in Geneva (UTC+1)." in page
     assert 'value="23:50"' in page and 'value="Opening, renamed"' in page
     assert api.get(f"/api/v1/slots/{made['id']}").get_json()["title"] == "Opening"
 
@@ -1597,11 +1597,11 @@ def test_a_new_home_zone_that_moves_the_meeting_says_so(colead_client, survey):
         in said
     )
     assert (
-        "at 12:00 in Sydney (UTC+11): that is 12 March 2030 at 02:00 in Zurich (UTC+1), where "
+        "at 12:00 in Sydney (UTC+11): that is 12 March 2030 at 02:00 in Geneva (UTC+1), where "
         in said
     )
     assert (
-        "it was 12 March 2030 at 12:00 in Zurich (UTC+1). If you meant the same moment as " in said
+        "it was 12 March 2030 at 12:00 in Geneva (UTC+1). If you meant the same moment as " in said
     )
     assert "before, set the start to 12 March 2030 at 22:00 in Sydney (UTC+11)." in said
     # Saved again unchanged: nothing moved, nothing said.

@@ -681,7 +681,7 @@ def test_rows_with_no_zone_anywhere_are_named_in_the_zone_they_are_saved_in(clie
     rows = _browser_rows(("0", "07:00", "08:00"))
     tokyo = volunteer(client, read_availability="1", availability="Tuesdays 9-12 Tokyo", **rows)
     page = html.unescape(tokyo.get_data(as_text=True))
-    assert "Your text gives its times in Tokyo, and the windows below are in Zurich" in page
+    assert "Your text gives its times in Tokyo, and the windows below are in Geneva" in page
 
 
 def test_rows_beyond_the_last_a_post_sends_are_said_when_reading_the_text(client, survey):

@@ -324,9 +324,9 @@ def test_a_presenter_who_reads_french_is_written_to_in_french(app, api, slot, pr
         == "Invitation à présenter\u00a0: Risk-based governance of new technologies"
     )
     sydney = "mardi 9 mars 2027, 23:10\u2009–\u200923:30 Sydney (UTC+11)"
-    zurich = "mardi 9 mars 2027, 13:10\u2009–\u200913:30 Zurich (UTC+1)"
+    geneva = "mardi 9 mars 2027, 13:10\u2009–\u200913:30 Genève (UTC+1)"
     for body in (invitation.text_body, _words(invitation)):
-        assert sydney in body and zurich in body and "Australia/Sydney" not in body
+        assert sydney in body and geneva in body and "Australia/Sydney" not in body
         assert "Merci de confirmer, de refuser ou de demander une autre heure" in body
     assert "http://localhost" + link in invitation.text_body
     assert "DESCRIPTION" in invitation.ics and "Australia/Sydney" not in invitation.text_body
@@ -381,14 +381,14 @@ INVITED_IN = {
     "ru": (
         "Приглашение выступить: Risk-based governance of new technologies",
         "вторник, 9 марта 2027\u202fг., 23:10—23:30 Сидней (UTC+11)",
-        "вторник, 9 марта 2027\u202fг., 13:10—13:30 Цюрих (UTC+1)",
+        "вторник, 9 марта 2027\u202fг., 13:10—13:30 Женева (UTC+1)",
         "Уважаемый(-ая) Alex Example!",
         ("Просим Вас подтвердить выступление", "сокоординатор"),
     ),
     "zh": (
         "演讲邀请：Risk-based governance of new technologies",
         "2027年3月9日星期二 23:10–23:30 悉尼 (UTC+11)",
-        "2027年3月9日星期二 13:10–13:30 苏黎世 (UTC+1)",
+        "2027年3月9日星期二 13:10–13:30 日内瓦 (UTC+1)",
         "尊敬的Alex Example：",
         ("确认、谢绝或申请另定时间", "共同牵头人", "产权组织标准委员会信通技术策略工作队"),
     ),
@@ -399,7 +399,7 @@ INVITED_IN = {
 def test_a_presenter_is_invited_in_the_language_they_read(app, api, slot, language):
     """A contact of the office who chose Russian, or Chinese, is invited to present in it, the
     time in it in their zone and the meeting's, as a real SMTP server reads it."""
-    subject, sydney, zurich, greeting, words = INVITED_IN[language]
+    subject, sydney, geneva, greeting, words = INVITED_IN[language]
     _contact(PRESENTER, language)
     link = invite(api, slot)
     (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
@@ -412,7 +412,7 @@ def test_a_presenter_is_invited_in_the_language_they_read(app, api, slot, langua
     text, page = _part(delivered, "plain"), _part(delivered, "html")
     assert text.startswith(greeting)
     for body in (text, re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", page))):
-        assert sydney in body and zurich in body and "Australia/Sydney" not in body
+        assert sydney in body and geneva in body and "Australia/Sydney" not in body
         assert all(word in body for word in words), body
     assert "http://localhost" + link in text and f'<html lang="{language}">' in page
     for english in ENGLISH:
@@ -478,7 +478,7 @@ def test_a_french_invitation_s_calendar_entry_is_described_in_french(app, api, c
     assert lines[:4] == [
         "Fait partie de\u00a0: Rec 10 workshop",
         "Fuseau horaire de la réunion\u00a0: "
-        "mar. 9 mars 2027, 13:10\u2009–\u200913:30 Zurich (UTC+1)",
+        "mar. 9 mars 2027, 13:10\u2009–\u200913:30 Genève (UTC+1)",
         "Présentée par\u00a0: IP Australia",
         f"Recommandation 10\u00a0: {slot.recommendations[0].short_title}",
     ]

@@ -239,6 +239,6 @@ def test_an_office_page_says_when_the_office_presents(api, client, survey):
     section = section[: section.index("</section>")]
     assert "AU presents" in section and "Risk-based AI governance" in section
     assert f'href="/meetings/{published}"' in section and "to be confirmed" in section
-    assert "at 23:00 in Sydney (UTC+11)" in section and "at 13:00 in Zurich (UTC+1)" in section
+    assert "at 23:00 in Sydney (UTC+11)" in section and "at 13:00 in Geneva (UTC+1)" in section
     assert "Withdrawn talk" not in section and "Not yet public" not in page
     assert 'id="upcoming"' not in client.get("/offices/PE").get_data(as_text=True)
