@@ -2071,3 +2071,30 @@ def test_a_contact_s_first_news_moved_within_its_minute_names_no_time_they_were_
         assert "It was" not in body and "9 March 2027" not in body
         assert "Tuesday 16 March 2027" in body
     assert vevent(told)["DTSTART"].dt.date().isoformat() == "2027-03-16"
+
+
+def test_a_confirmation_s_news_moved_within_its_minute_never_goes_with_the_old_time(
+    api, slot, presenter
+):
+    """helper-150: the presenter confirmed, a co-lead moved the slot eight seconds later, and
+    "Confirmed", with the old time and a calendar entry marking it accepted, went out before
+    "New time, please confirm". The news of a confirmation waits its minute as a change does:
+    the move replaces it, and only the question goes."""
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    (told,) = [m for m in outbox(recipient_email=PRESENTER) if m.subject.startswith("Confirmed")]
+    assert told.status == MessageStatus.queued and told.next_attempt_at > told.created_at
+    moved = api.patch(
+        f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": "2027-03-16T13:00:00+01:00"}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    db.session.refresh(told)
+    assert told.status == MessageStatus.superseded
+    going = outbox(recipient_email=PRESENTER)[-1]
+    assert (
+        going.status == MessageStatus.queued
+        and going.subject == f"New time, please confirm: {TALK['title']}"
+    )
+    assert "Tuesday 16 March 2027" in going.text_body
+    assert vevent(going)["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"

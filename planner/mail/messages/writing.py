@@ -123,7 +123,12 @@ def queue_message(
         wait = datetime.fromisoformat(carried["due"]) - utcnow()
     settling = (
         kind == MessageKind.update
-        and (_plain(context) or _question(context) or _unpresented_news(context))
+        and (
+            _plain(context)
+            or _question(context)
+            or _unpresented_news(context)
+            or _confirmation(context)
+        )
         and wait > timedelta(0)
     )
     subject, text, html, written = render(
@@ -186,6 +191,14 @@ def _plain(context: dict) -> bool:
             "no_longer_presenting",
         )
     )
+
+
+def _confirmation(context: dict) -> bool:
+    """A confirmation recorded ("Confirmed: …"), and nothing more besides: it waits as a change
+    does, and a change within its minute replaces it (helper-150: the presenter confirmed, a
+    co-lead moved the slot seconds later, and "Confirmed" of the old time went out before "New
+    time, please confirm"). Their page says at once that it is confirmed."""
+    return bool(context.get("confirmed")) and _plain({**context, "confirmed": False})
 
 
 def _unpresented_news(context: dict) -> bool:
