@@ -294,6 +294,19 @@ def test_every_translated_message_renders_with_the_english_one_s_context(app):
                     for time in context.get("times") or []:
                         assert time.in_language(language) in text
                         assert str(time) not in text
+                    # What the co-leads wrote reaches the reader in both parts, and the HTML
+                    # opens no paragraph it does not close (helper-154: the Chinese waiting
+                    # list's lost its reason).
+                    if kind == "decision":
+                        reason = context["reason"]
+                        assert (
+                            (reason in text and reason in words)
+                            if reason
+                            else ("<blockquote" not in html_body)
+                        ), (kind, language)
+                    opened = len(re.findall(r"<p[ >]", html_body))
+                    assert opened == html_body.count("</p>"), (kind, language)
+                    assert html_body.count("<blockquote") == html_body.count("</blockquote>")
                     assert f'<html lang="{language}">' in html_body
                     rendered += 1
     finally:
