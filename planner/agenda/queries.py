@@ -44,10 +44,16 @@ def office_presents_already(slot: Slot) -> str | None:
     if not others:
         return None
     named = "; ".join(f"“{title}”" for title in others[:3])
+    talks = "Both are" if len(others) == 1 else f"All {len(others) + 1} are"
+    calendars = (
+        "in the office's calendars"
+        if slot.meeting.status == MeetingStatus.published
+        else "in the office's calendars once it is published"
+    )
     return (
-        f"{slot.office.short_name} already presents in {slot.meeting.title}: {named}. Both are "
-        "on the agenda now (and in the office's calendars once it is published); cancel or "
-        "remove one if a single talk per office was meant."
+        f"{slot.office.short_name} already presents in {slot.meeting.title}: {named}. {talks} "
+        f"on the agenda now (and {calendars}); cancel or remove one if a single talk per office "
+        "was meant."
     )
 
 

@@ -204,6 +204,7 @@ def test_scheduling_a_second_talk_of_an_office_into_a_meeting_says_so(
     )
     shown = html.unescape(added.get_data(as_text=True))
     assert "INDECOPI already presents in Rec 10 workshop: “Virtual assistant, year one”; " in shown
+    assert "All 3 are on the agenda now" in shown  # helper-154: it said "Both" of three
     # Cancelled, a talk is none the office gives.
     for slot in slots():
         if slot.office_code == "PE":
