@@ -501,6 +501,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
         _refuse_twice(values["proposal_id"], slot, meeting)
     _refuse_kind_with_presenter(slot, values)
     _refuse_presenterless_status(slot, values)
+    _refuse_status_without_invitation(slot, values)
     changed = []
     for name, value in values.items():
         attribute = {"office": "office_code", "proposal_id": "proposal"}.get(name, name)
@@ -585,6 +586,23 @@ def _refuse_presenterless_status(slot: Slot, values: Mapping) -> None:
         f"A {kind} has no presenter to be {status}: give it the status proposed, confirmed or "
         f"cancelled{also}.",
         field=field,
+    )
+
+
+def _refuse_status_without_invitation(slot: Slot, values: Mapping) -> None:
+    """A presentation is invited once someone is, and declined once they decline: set by hand
+    with nobody invited, the status would be untrue, and the office's contacts are told it
+    ("its presenter is invited and has not confirmed yet", helper-155). A co-lead may confirm a
+    talk arranged otherwise (confirmed), but not invite nobody."""
+    status = values.get("status", slot.status)
+    if status not in _PRESENTER_STATUSES or status == slot.status or slot.invitation is not None:
+        return
+    raise AgendaError(
+        f"Nobody is invited to present “{values.get('title', slot.title)}”: it becomes invited "
+        "when you invite its presenter (on the slot's Invite page), and declined when they "
+        "decline. Until then it is proposed, confirmed (if you confirm it yourself) or "
+        "cancelled.",
+        field="status",
     )
 
 

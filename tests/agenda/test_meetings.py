@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
 from planner.timezones import local_time
+from tests.presenters.support import invite
 from tests.support import ahead, csrf_token, form_of, hidden_fields, publish_as_planned
 
 MEETING = {
@@ -1632,7 +1633,7 @@ def test_fair_start_times_without_a_survey_ask_for_offices(api, meeting):
 def test_a_break_or_discussion_is_never_invited_or_declined(api, meeting):
     """Only a presentation has a presenter to invite, who may decline: a break or a discussion
     is proposed, confirmed or cancelled, on the page (the form kept) and in the API."""
-    opening, australia, _ = meeting.slots
+    opening = meeting.slots[0]
     refused = api.post(
         f"/api/v1/meetings/{meeting.id}/slots",
         json={"title": "Coffee", "kind": "break", "duration_minutes": 5, "status": "invited"},
@@ -1645,11 +1646,6 @@ def test_a_break_or_discussion_is_never_invited_or_declined(api, meeting):
     )
     declined = api.patch(f"/api/v1/slots/{opening.id}", json={"status": "declined"})
     assert declined.status_code == 400 and declined.get_json()["field"] == "status"
-    # An invited presentation made a break: the kind is what is refused.
-    assert api.patch(f"/api/v1/slots/{australia.id}", json={"status": "invited"}).status_code == 200
-    made_break = api.patch(f"/api/v1/slots/{australia.id}", json={"kind": "break"})
-    assert made_break.status_code == 400 and made_break.get_json()["field"] == "kind"
-    assert "or keep it a presentation" in made_break.get_json()["message"]
     url = f"/slots/{opening.id}/edit"
     page = api.post(
         url,
@@ -1665,7 +1661,52 @@ def test_a_break_or_discussion_is_never_invited_or_declined(api, meeting):
     # What a break or discussion may be is still taken.
     assert api.patch(f"/api/v1/slots/{opening.id}", json={"status": "confirmed"}).status_code == 200
     db.session.expire_all()
-    assert [s.status for s in meeting.slots] == ["confirmed", "invited", "proposed"]
+    assert [s.status for s in meeting.slots] == ["confirmed", "proposed", "proposed"]
+
+
+def test_a_presentation_is_invited_or_declined_only_once_someone_is_invited(api, meeting):
+    """helper-155: a slot added "invited" (or made "declined") with nobody invited was published
+    so, and its office's contacts were told "its presenter is invited and has not confirmed
+    yet". Only an invitation makes it invited, and an answer declined; a co-lead may still
+    confirm a talk arranged otherwise."""
+    _, australia, _ = meeting.slots
+    later = api.patch(f"/api/v1/meetings/{meeting.id}", json={"starts_at": "2027-03-10T12:00"})
+    assert later.status_code == 200  # a meeting to come: one that has ended invites no one
+    said = (
+        "Nobody is invited to present “{}”: it becomes invited when you invite its presenter "
+        "(on the slot's Invite page), and declined when they decline. Until then it is proposed, "
+        "confirmed (if you confirm it yourself) or cancelled."
+    )
+    added = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots",
+        json={"title": "Bad", "office": "PE", "duration_minutes": 10, "status": "invited"},
+    )
+    assert added.status_code == 400 and added.get_json()["field"] == "status"
+    assert added.get_json()["message"] == said.format("Bad")
+    for status in ("invited", "declined"):
+        refused = api.patch(f"/api/v1/slots/{australia.id}", json={"status": status})
+        assert refused.status_code == 400 and refused.get_json()["field"] == "status"
+        assert refused.get_json()["message"] == said.format(australia.title)
+    url = f"/slots/{australia.id}/edit"
+    page = api.post(
+        url,
+        data={
+            "csrf_token": csrf_token(api, url),
+            **slot_form(title="Retitled", office="AU", status="invited"),
+        },
+    )
+    assert page.status_code == 400
+    text = html.unescape(page.get_data(as_text=True))
+    assert said.format("Retitled") in (html.unescape(field_error(text, "slot-status") or ""))
+    assert 'value="Retitled"' in text
+    assert api.patch(f"/api/v1/slots/{australia.id}", json={"status": "confirmed"}).status_code == (
+        200
+    )
+    # Once someone is invited, it is invited; set back and invited again by hand, as before.
+    invite(api, australia)
+    for status in ("proposed", "invited"):
+        again = api.patch(f"/api/v1/slots/{australia.id}", json={"status": status})
+        assert again.status_code == 200, again.get_json()
 
 
 def test_the_agenda_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
