@@ -2098,3 +2098,20 @@ def test_a_confirmation_s_news_moved_within_its_minute_never_goes_with_the_old_t
     )
     assert "Tuesday 16 March 2027" in going.text_body
     assert vevent(going)["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
+
+
+def test_a_contact_told_of_a_declined_talk_reads_that_its_presenter_declined(api, slot, presenter):
+    """helper-155: published with its presenter's decline, a talk reached its office's contact
+    as "On the agenda … Status: declined", while their feed and the agenda said it is to be
+    confirmed: they read now who declined, and that no one else is invited yet."""
+    kim = "kim@ipaustralia.example"
+    _contact("AU", "Kim", kim)
+    link = invite(api, slot)
+    declined = {"answer": "declined", "note": "Our expert is away that week."}
+    assert presenter.post(link + "/answer", data=declined).status_code == 302
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    (told,) = outbox(recipient_email=kim)
+    assert told.subject == f"On the agenda: {TALK['title']}"
+    said = "Status: its presenter declined; no one else is invited yet"
+    assert said in told.text_body and said in html.unescape(told.html_body)
+    assert vevent(told)["STATUS"] == "TENTATIVE"
