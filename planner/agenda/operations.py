@@ -502,6 +502,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     _refuse_kind_with_presenter(slot, values)
     _refuse_presenterless_status(slot, values)
     _refuse_status_without_invitation(slot, values)
+    _refuse_office_of_a_break(slot, values)
     changed = []
     for name, value in values.items():
         attribute = {"office": "office_code", "proposal_id": "proposal"}.get(name, name)
@@ -603,6 +604,21 @@ def _refuse_status_without_invitation(slot: Slot, values: Mapping) -> None:
         "decline. Until then it is proposed, confirmed (if you confirm it yourself) or "
         "cancelled.",
         field="status",
+    )
+
+
+def _refuse_office_of_a_break(slot: Slot, values: Mapping) -> None:
+    """A break is nobody's: with an office, it counted among the talks the office gives and went
+    into its feed (helper-155: "PE presents 7"). Checked when the kind or the office changes."""
+    kind = values.get("kind", slot.kind)
+    office = values.get("office", slot.office_code)
+    if kind != "break" or not office:
+        return
+    if kind == slot.kind and office == slot.office_code:
+        return
+    raise AgendaError(
+        "A break is no office's: leave its office empty.",
+        field="office" if "office" in values else "kind",
     )
 
 

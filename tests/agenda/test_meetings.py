@@ -1709,6 +1709,23 @@ def test_a_presentation_is_invited_or_declined_only_once_someone_is_invited(api,
         assert again.status_code == 200, again.get_json()
 
 
+def test_a_break_is_no_office_s(api, meeting):
+    """helper-155: a break added with an office counted among the talks the office gives ("PE
+    presents 7") and went into its feed. Refused, with the field it is about."""
+    added = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots",
+        json={"title": "Coffee", "kind": "break", "office": "PE", "duration_minutes": 10},
+    )
+    assert added.status_code == 400
+    assert added.get_json()["message"] == "A break is no office's: leave its office empty."
+    assert added.get_json()["field"] == "office"
+    _, australia, _ = meeting.slots
+    made_break = api.patch(f"/api/v1/slots/{australia.id}", json={"kind": "break"})
+    assert made_break.status_code == 400 and made_break.get_json()["field"] == "kind"
+    emptied = api.patch(f"/api/v1/slots/{australia.id}", json={"kind": "break", "office": None})
+    assert emptied.status_code == 200, emptied.get_json()
+
+
 def test_the_agenda_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
     """helper-102: a slot pinned past the one before's end left 12:30 → 13:00 on the agenda
     with nothing shown in between; the editor flagged it, the agenda only showed the times."""

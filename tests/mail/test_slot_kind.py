@@ -99,12 +99,13 @@ def test_a_slot_made_a_presentation_is_announced_to_its_office_contacts(api, slo
     assert announced.subject.startswith("On the agenda: ")
     ledger.step("made a presentation", strict=True)
 
-    _patch_slot(api, slot_id, kind="break")
+    # (A break is no office's: made one, it would lose its office too.)
+    _patch_slot(api, slot_id, kind="discussion")
     (cancel,) = _to(KIM, slot_id, announced.id)
     assert cancel.ics_method == "CANCEL"
     assert _event(cancel)["sequence"] > first["sequence"]
-    assert "the co-leads have made it a break on the agenda" in cancel.text_body
-    ledger.step("made a break", strict=True)
+    assert "the co-leads have made it a discussion on the agenda" in cancel.text_body
+    ledger.step("made a discussion", strict=True)
 
     _patch_slot(api, slot_id, kind="presentation")
     (again,) = _to(KIM, slot_id, cancel.id)
