@@ -150,6 +150,21 @@ def test_an_update_queued_after_the_invitation_does_not_go_before_the_one_sent_a
     assert statuses[-2:] == [("update", "superseded"), ("invitation", "queued")]
 
 
+def test_an_update_retrying_after_a_temporary_failure_does_not_go_before_the_one_sent_again(
+    api, slot
+):
+    """The move's update failed once (the server said 451, try later) and is due to be tried
+    again: the invitation written again says the move, and the update would reach them first."""
+    invitation, update = moved_after_publishing(api, slot)
+    with later(10):
+        update.attempts, update.last_error = 1, "451 4.7.1 Try again later"
+        update.next_attempt_at = utcnow() - timedelta(seconds=1)
+        db.session.commit()
+        assert send_again(api, invitation).status_code == 302
+    statuses = [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER)]
+    assert statuses[-2:] == [("update", "superseded"), ("invitation", "queued")]
+
+
 def test_an_invitation_whose_link_was_revoked_is_not_sent_again(api, slot):
     invite(api, slot)
     no_mail_server()

@@ -140,12 +140,11 @@ def withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
 def withdraw_due(slot: Slot, email: str, kinds: tuple[str, ...]) -> None:
     """Messages of `kinds` about `slot` to `email` queued and due that no sender has taken yet
     (a sender's lease puts a taken one later) never go: one written now says what they do, and
-    would go after them."""
+    would go after them. Also one retrying after a temporary failure: it would go first too."""
     _superseded(
         *about_slot(slot, email),
         OutboxMessage.kind.in_(kinds),
         OutboxMessage.status == MessageStatus.queued,
-        OutboxMessage.attempts == 0,
         OutboxMessage.next_attempt_at <= utcnow(),
     )
 
