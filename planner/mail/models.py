@@ -71,9 +71,10 @@ class OutboxMessage(db.Model):
     # What it is about, for the outbox page and for not sending stale updates.
     meeting_id: Mapped[int | None] = mapped_column(ForeignKey("meetings.id", ondelete="SET NULL"))
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
-    # What a settling update says ({"what": [...], "was": [...], "since": first change}), for
-    # the one that replaces it to say too (`mail.messages.waiting.settling_withdrawn`); None
-    # for any other message.
+    # What an update says ({"said": {"what": [...], "was": [...], "published": ..., ...}}), for
+    # a co-lead's "Send again" to say it again (`mail.messages.changes.update_again`); a
+    # settling one's also what the one that replaces it is to say ({"what", "was", "since":
+    # first change, ...}: `mail.messages.waiting.settling_withdrawn`). None for other kinds.
     basis: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # The proposal a message to its volunteer is about (its private link: `received`).
     proposal_id: Mapped[int | None] = mapped_column(

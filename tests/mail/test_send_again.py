@@ -234,6 +234,103 @@ def test_an_update_whose_link_was_revoked_is_written_again_without_it(api, slot,
     assert event["sequence"] == feed_sequence(api, slot.uid)
 
 
+def all_sent() -> None:
+    for message in outbox(status=MessageStatus.queued):
+        message.status = MessageStatus.sent
+    db.session.commit()
+
+
+def lengthened(api, slot) -> None:
+    """The workshop made longer: its SEQUENCE rises, and its presenter is sent nothing (their
+    talk keeps its time), so an update not sent falls behind."""
+    answer = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"duration_minutes": 150})
+    assert answer.status_code == 200
+
+
+def test_a_published_update_sent_again_after_it_fell_behind_still_says_it_is_published(api, slot):
+    """Its invitation went; the news of the publishing found no mail server, and a change
+    since raised the SEQUENCE without a message: written again, it says what it said (the
+    meeting is published), not "Changed" naming no change."""
+    invite(api, slot)
+    all_sent()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    no_mail_server()
+    published = outbox(recipient_email=PRESENTER)[-1]
+    assert published.subject.startswith("Published: ")
+    with later(5):
+        lengthened(api, slot)
+    assert outbox(recipient_email=PRESENTER)[-1].id == published.id
+    with later(10):
+        sent = send_again(api, published)
+    assert sent.status_code == 302
+    new = outbox(recipient_email=PRESENTER)[-1]
+    assert new.id != published.id and sent.headers["Location"] == f"/outbox/{new.id}"
+    assert (new.kind, new.status, new.subject) == ("update", "queued", published.subject)
+    assert "a meeting the co-leads have now published" in new.text_body
+    assert "has changed" not in new.text_body
+    assert event_of(new)["sequence"] == feed_sequence(api, slot.uid)
+
+
+def test_an_update_that_keeps_what_it_said_is_not_taken_for_one_still_settling(api, slot):
+    """Every update keeps what it said, for "Send again"; only one written to wait its minute
+    is one a later change replaces. The news of the publishing is due at once: a rename within
+    its minute is news of its own, and once a sender has taken it (due LEASE later), a link
+    revoked meanwhile rewrites nothing (it is on its way)."""
+    from planner.mail.messages.waiting import settling_update
+    from planner.mail.sender import claim
+
+    invite(api, slot)
+    all_sent()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    published = outbox(recipient_email=PRESENTER)[-1]
+    assert published.subject.startswith("Published: ") and published.basis["said"]["published"]
+    assert not settling_update(slot, PRESENTER)
+    renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"})
+    assert renamed.status_code == 200
+    published_again, changed = outbox(recipient_email=PRESENTER)[-2:]
+    assert (published_again.id, published_again.status) == (published.id, "queued")
+    assert changed.subject == "Changed: Renamed (title)" and "since" in changed.basis
+    assert settling_update(slot, PRESENTER)  # the rename waits its minute
+    with later(2):
+        assert published.id in claim(utcnow())  # the rename too, a minute on
+        assert not settling_update(slot, PRESENTER)
+        revoked = api.post(
+            f"/slots/{slot.id}/invitation/revoke",
+            data=hidden_fields(api, f"/slots/{slot.id}/invitation/revoke"),
+        )
+        assert revoked.status_code == 302
+    assert [(m.id, m.status) for m in outbox(recipient_email=PRESENTER)[-2:]] == [
+        (published.id, "queued"),
+        (changed.id, "queued"),
+    ]
+
+
+def test_a_request_to_confirm_a_new_time_sent_again_still_asks(api, slot, presenter):
+    """The presenter had confirmed; the move asked them again and found no mail server, and
+    the workshop was made longer since: written again, it still asks them to confirm."""
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    all_sent()
+    with later(5):
+        moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
+        assert moved.status_code == 200
+    question = outbox(recipient_email=PRESENTER)[-1]
+    assert question.subject.startswith("New time, please confirm: ")
+    no_mail_server()
+    with later(7):
+        lengthened(api, slot)
+    with later(10):
+        assert send_again(api, question).status_code == 302
+    new = outbox(recipient_email=PRESENTER)[-1]
+    assert (new.kind, new.status, new.subject) == ("update", "queued", question.subject)
+    assert "please confirm again" in new.text_body and MOVED_SYDNEY in new.text_body
+    assert "It was:" in new.text_body
+    event = event_of(new)
+    assert event["start"] == MOVED_START and event["sequence"] == feed_sequence(api, slot.uid)
+    assert "RSVP=TRUE" in new.ics.replace("\r\n ", "")
+
+
 def test_an_update_before_its_unsent_invitation_is_not_sent_again(api, slot):
     """An update would reach them without the invitation (its link, its calendar entry): the
     page says to send the invitation again, which says it all."""

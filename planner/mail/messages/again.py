@@ -109,7 +109,9 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
         outbox.release(message, now)
         return Sent(message)
     outbox.replaced_by_rewrite(message)
-    update_again(slot, message.basis)
+    # What it said (one written before every update kept it: what it kept while it settled).
+    basis = message.basis or {}
+    update_again(slot, basis.get("said", basis))
     written = db.session.scalar(
         select(OutboxMessage)
         .where(*about_slot(slot, message.recipient_email), OutboxMessage.id > message.id)
@@ -119,7 +121,9 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
     if written is None:
         raise ConflictError(f"Not sent: “{slot.title}” has nothing to tell its presenter now.")
     # A co-lead sends it: it goes now, not after waiting for further changes.
-    written.next_attempt_at, written.basis = now, None
+    written.next_attempt_at = now
+    if written.basis is not None:
+        written.basis = {"said": written.basis["said"]}
     db.session.flush()
     return Sent(written, rewritten=True)
 

@@ -106,19 +106,35 @@ def rewrite_settling(slot: Slot) -> None:
         )
 
 
-def update_again(slot: Slot, basis: dict | None) -> None:
+def update_again(slot: Slot, said: dict | None) -> None:
     """A presenter's update that failed or found no mail server, sent again by a co-lead once
     its calendar entry is behind what their calendar needs or the link in it no longer opens
-    their page (`again.send_again`): written again with the slot as it is now, naming the
-    changes it named (`basis`, kept by one that settled)."""
-    said = basis or {}
+    their page (`again.send_again`): written again with the slot as it is now, saying what it
+    said (`said`, kept with it: the changes it named, the time it was, and whether it was the
+    news of the publishing, a request to confirm a new time, word that the slot is back at the
+    time they confirmed, a confirmation, their first news of it) where that still holds."""
+    said = said or {}
     was = [When.read(time) for time in said.get("was") or []]
     change = _Change(
         status=said.get("status_was") or slot.status,
         what=set(said.get("what") or ()),
         was=(was[0].start, was[0].minutes) if was and isinstance(was[0], When) else None,
     )
-    _tell_presenter(slot, change, cancelled=False, shown=True, what=change.what)
+    invitation = slot.invitation
+    # Noted for this transaction as `agenda.operations._ask_again` and `_confirmed_as_it_was`
+    # note it, while it still holds: still awaiting their answer, still confirmed.
+    if said.get("asked_again") and slot.status == SlotStatus.invited and invitation.answer is None:
+        db.session.info.setdefault(ASKED_AGAIN, set()).add(slot.id)
+    if said.get("restored") and slot.status == SlotStatus.confirmed:
+        db.session.info.setdefault(CONFIRMED_AGAIN, set()).add(slot.id)
+    _tell_presenter(
+        slot,
+        change,
+        cancelled=False,
+        shown=True,
+        what=change.what,
+        published=bool(said.get("published")) and is_public(slot.meeting),
+    )
 
 
 def stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> bool:

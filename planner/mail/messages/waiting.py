@@ -83,8 +83,7 @@ def supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
         row
         for row in maybe_out
         if row.status == MessageStatus.sent
-        or row.basis is None
-        or not _settling(row.next_attempt_at, row.created_at)
+        or not _settling(row.next_attempt_at, row.created_at, row.basis)
     ]
     _superseded(
         *about,
@@ -183,10 +182,21 @@ def withdraw_waiting(email: str, kind: str) -> int:
     )
 
 
-def _settling(due: datetime, created: datetime) -> bool:
-    """Whether a queued update, never tried, is still waiting out UPDATE_SETTLE: due at most
-    that long after it was written (a sender's lease puts a taken one LEASE further out)."""
-    return timedelta(0) < UPDATE_SETTLE and due - created <= UPDATE_SETTLE + timedelta(seconds=1)
+def settles(basis: dict | None) -> bool:
+    """Whether an update was written to wait out UPDATE_SETTLE (`writing._basis`: what the one
+    that replaces it is to say); every update keeps what it said (`said`), which is not that."""
+    return bool(basis) and "since" in basis
+
+
+def _settling(due: datetime, created: datetime, basis: dict | None) -> bool:
+    """Whether a queued update, never tried, is still waiting out UPDATE_SETTLE: written to
+    wait, and due at most that long after it was written (a sender's lease puts a taken one
+    LEASE further out; one a co-lead sends again is due at once)."""
+    return (
+        settles(basis)
+        and timedelta(0) < UPDATE_SETTLE
+        and due - created <= UPDATE_SETTLE + timedelta(seconds=1)
+    )
 
 
 def _settling_rows(*where) -> list[tuple[int, datetime, datetime, dict]]:
@@ -209,7 +219,7 @@ def _settling_rows(*where) -> list[tuple[int, datetime, datetime, dict]]:
         )
         .order_by(OutboxMessage.id)
     ).all()
-    return [tuple(row) for row in rows if _settling(row[1], row[2])]
+    return [tuple(row) for row in rows if _settling(row[1], row[2], row[3])]
 
 
 def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:

@@ -121,16 +121,7 @@ def queue_message(
     wait = UPDATE_SETTLE if since is None else min(UPDATE_SETTLE, since + SETTLE_AT_MOST - utcnow())
     if keep_due and carried and carried.get("due"):
         wait = datetime.fromisoformat(carried["due"]) - utcnow()
-    settling = (
-        kind == MessageKind.update
-        and (
-            _plain(context)
-            or _question(context)
-            or _unpresented_news(context)
-            or _confirmation(context)
-        )
-        and wait > timedelta(0)
-    )
+    settling = kind == MessageKind.update and _settles(context) and wait > timedelta(0)
     subject, text, html, written = render(
         kind, recipient.language, recipient=recipient, unsubscribe=footer, **context
     )
@@ -151,22 +142,56 @@ def queue_message(
         optional=optional_kind is not None,
         unsubscribe_kind=optional_kind,
         settle=wait if settling else None,
-        basis={
-            "what": list(context.get("what") or []),
-            "was": [stored(time) for time in context.get("was") or []],
-            "since": (since or utcnow()).isoformat(),
-            "asked_again": _question(context),
-            # A first news that never went: the one that replaces it is the first news.
-            "first": bool(context.get("first")),
-            # The status the recipient was last told: the first settling change's before.
-            "status_was": carried.get("status_was") if carried else context.get("status_was"),
-        }
-        if settling
-        else None,
+        basis=_basis(context, carried, since, settling) if kind == MessageKind.update else None,
     )
     if slot is not None:
         mark_sent(slot, recipient.email)
     return message
+
+
+# What an update says besides the slot as it is: the news it is (`_plain`), the changes it names
+# and the time it was, kept with every one for a co-lead's "Send again" to say it again as the
+# slot is then (`changes.update_again`).
+_FLAGS = ("published", "asked_again", "restored", "confirmed", "first", "no_longer_presenting")
+
+
+def _basis(context: dict, carried: dict | None, since: datetime | None, settling: bool) -> dict:
+    """What an update says (`said`) and, while it is `settling` (`waiting.settles`), what the
+    one that replaces it is to say too: the changes it names, the time told before, when the
+    first change was, whether it asks to confirm a new time, whether it is the first news."""
+    # The status the recipient was last told: the first settling change's before.
+    status_was = carried.get("status_was") if carried else context.get("status_was")
+    was = [stored(time) for time in context.get("was") or []]
+    said = {
+        "what": list(context.get("what") or []),
+        "was": was,
+        "status_was": status_was,
+        **{flag: context.get(flag) or False for flag in _FLAGS},
+    }
+    if not settling:
+        return {"said": said}
+    return {
+        "said": said,
+        "what": said["what"],
+        "was": was,
+        "since": (since or utcnow()).isoformat(),
+        "asked_again": _question(context),
+        # A first news that never went: the one that replaces it is the first news.
+        "first": bool(context.get("first")),
+        "status_was": status_was,
+    }
+
+
+def _settles(context: dict) -> bool:
+    """Whether an update waits UPDATE_SETTLE for the next change, which then replaces it: a
+    plain change, a request to confirm a new time, a confirmation, a contact's first news of a
+    slot no one presents yet."""
+    return (
+        _plain(context)
+        or _question(context)
+        or _unpresented_news(context)
+        or _confirmation(context)
+    )
 
 
 def times_known(withdrawn: dict | None, times: list[str]) -> list[str]:
