@@ -305,6 +305,42 @@ def test_an_update_that_keeps_what_it_said_is_not_taken_for_one_still_settling(a
     ]
 
 
+def test_an_update_with_nothing_written_in_its_place_is_refused_not_guessed(api, slot, monkeypatch):
+    """Written again, the slot as it is has nothing for its presenter: the co-lead is told so,
+    not "Rewritten … as message N" of an older message that never goes."""
+    from planner.mail import outbox as mail_outbox
+    from planner.mail.messages import again
+
+    invite(api, slot)
+    all_sent()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    no_mail_server()
+    (published,) = outbox(status=MessageStatus.not_sent)
+    with later(5):
+        lengthened(api, slot)
+    # A message to them about the slot, numbered after it, that never goes.
+    older = mail_outbox.enqueue(
+        mail_outbox.Recipient(PRESENTER, "Alex Example", "en"),
+        kind="update",
+        subject="Changed: withdrawn long ago",
+        text="-",
+        slot_id=slot.id,
+        meeting_id=slot.meeting_id,
+        optional=False,
+    )
+    older.status = MessageStatus.superseded
+    db.session.commit()
+    monkeypatch.setattr(again, "update_again", lambda slot, said: None)
+    with later(10):
+        refused = send_again_refused(api, published)
+    assert "Not sent: nothing was written in its place" in refused
+    assert "Rewritten" not in refused
+    assert [(m.id, m.status) for m in outbox(recipient_email=PRESENTER)[-2:]] == [
+        (published.id, "not_sent"),
+        (older.id, "superseded"),
+    ]
+
+
 def test_a_request_to_confirm_a_new_time_sent_again_still_asks(api, slot, presenter):
     """The presenter had confirmed; the move asked them again and found no mail server, and
     the workshop was made longer since: written again, it still asks them to confirm."""

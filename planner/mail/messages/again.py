@@ -111,15 +111,14 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
     outbox.replaced_by_rewrite(message)
     # What it said (one written before every update kept it: what it kept while it settled).
     basis = message.basis or {}
-    update_again(slot, basis.get("said", basis))
-    written = db.session.scalar(
-        select(OutboxMessage)
-        .where(*about_slot(slot, message.recipient_email), OutboxMessage.id > message.id)
-        .order_by(OutboxMessage.id.desc())
-        .limit(1)
-    )
+    written = update_again(slot, basis.get("said", basis))
     if written is None:
-        raise ConflictError(f"Not sent: “{slot.title}” has nothing to tell its presenter now.")
+        raise ConflictError(
+            f"Not sent: nothing was written in its place. “{slot.title}” is {slot.status} now "
+            f"(its meeting is {slot.meeting.status}), and this update, written when it was "
+            f"otherwise, would tell {message.recipient_email} what no longer holds; as it is "
+            "now, the slot has nothing to tell them. This message stays as it was."
+        )
     # A co-lead sends it: it goes now, not after waiting for further changes.
     written.next_attempt_at = now
     if written.basis is not None:

@@ -50,7 +50,7 @@ from planner.mail.messages.writing import (
     times_known,
     written_language,
 )
-from planner.mail.models import MessageKind, MessageStatus
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, unsubscribed
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
@@ -106,13 +106,14 @@ def rewrite_settling(slot: Slot) -> None:
         )
 
 
-def update_again(slot: Slot, said: dict | None) -> None:
+def update_again(slot: Slot, said: dict | None) -> OutboxMessage | None:
     """A presenter's update that failed or found no mail server, sent again by a co-lead once
     its calendar entry is behind what their calendar needs or the link in it no longer opens
     their page (`again.send_again`): written again with the slot as it is now, saying what it
     said (`said`, kept with it: the changes it named, the time it was, and whether it was the
     news of the publishing, a request to confirm a new time, word that the slot is back at the
-    time they confirmed, a confirmation, their first news of it) where that still holds."""
+    time they confirmed, a confirmation, their first news of it) where that still holds.
+    Returns the message written; None if the slot has nothing for its presenter now."""
     said = said or {}
     was = [When.read(time) for time in said.get("was") or []]
     change = _Change(
@@ -127,7 +128,7 @@ def update_again(slot: Slot, said: dict | None) -> None:
         db.session.info.setdefault(ASKED_AGAIN, set()).add(slot.id)
     if said.get("restored") and slot.status == SlotStatus.confirmed:
         db.session.info.setdefault(CONFIRMED_AGAIN, set()).add(slot.id)
-    _tell_presenter(
+    return _tell_presenter(
         slot,
         change,
         cancelled=False,
@@ -642,10 +643,11 @@ def _tell_presenter(
     what,
     published: bool = False,
     rewrite: bool = False,
-) -> None:
+) -> OutboxMessage | None:
+    """The slot's news to its presenter, if they have any: the message queued, if one was."""
     invitation = slot.invitation
     if invitation is None or not invitation.email or already_sent(slot, invitation.email):
-        return
+        return None
     if what & {"time", "length"} or slot.status != SlotStatus.confirmed or cancelled:
         # A reminder not out yet says a time that no longer holds, or of a slot they no
         # longer present as confirmed, or of a meeting called off: it does not go (a new one
@@ -658,7 +660,7 @@ def _tell_presenter(
             gone = cancelled or slot.status not in HELD
             renew_held(slot, waiting, gone=gone)
             mark_sent(slot, invitation.email)
-        return
+        return None
     zone = presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
     held = change.status in HELD
@@ -720,12 +722,12 @@ def _tell_presenter(
         ),
     }
     if left and stays_as_contact(slot, invitation.email, reason, zone):
-        return  # they keep it as their office's contacts have it, and hear of it as one
+        return None  # they keep it as their office's contacts have it, and hear of it as one
     if (cancelled and held) or left:
         reason = reason if left else "cancelled"
         event = message_event(slot, recipient, MessageKind.cancellation)
         calendar = calendar_part(event, imip.Method.cancel, attendee, slot)
-        queue_message(
+        return queue_message(
             recipient,
             MessageKind.cancellation,
             {**context, "reason": reason},
@@ -736,7 +738,7 @@ def _tell_presenter(
         # The update replaces the invitation's entry (without the private page, as it did).
         event = message_event(slot, recipient, MessageKind.update)
         calendar = calendar_part(event, imip.Method.request, attendee, slot)
-        queue_message(
+        return queue_message(
             recipient,
             MessageKind.update,
             context,
@@ -745,6 +747,7 @@ def _tell_presenter(
             optional_kind=None,
             keep_due=rewrite or rewrite_waiting,
         )
+    return None
 
 
 def _tell_contacts(
