@@ -247,10 +247,16 @@ def send(message_id: int):
         return message_page(message_id, 409)
     if sent.rewritten:
         # The co-lead opened what was written then; they are shown what goes instead.
+        with_link = (
+            "its time, status, calendar SEQUENCE and the presenter's link"
+            if sent.link
+            else "its time, status and calendar SEQUENCE; without the presenter's link, which "
+            "was revoked and no longer opens their page"
+        )
         flash(
-            f"Rewritten with the slot as it is now (its time, status, calendar SEQUENCE and the "
-            f"presenter's link), as message {sent.message.id}: the one you opened (message "
-            f"{message_id}) said what no longer holds, and never goes.",
+            f"Rewritten with the slot as it is now ({with_link}), as message {sent.message.id}: "
+            f"the one you opened (message {message_id}) said what no longer holds, and never "
+            "goes.",
             "success",
         )
     flash(_sent_off(1), "success")

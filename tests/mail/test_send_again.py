@@ -218,7 +218,10 @@ def test_an_update_whose_link_was_revoked_is_written_again_without_it(api, slot,
     assert revoked.status_code == 302
     with later(10):
         sent = send_again(api, update)
+        page = html.unescape(api.get(sent.headers["Location"]).text)
     assert sent.status_code == 302
+    assert "without the presenter's link, which was revoked" in page
+    assert "calendar SEQUENCE and the presenter's link" not in page
     new = outbox(recipient_email=PRESENTER)[-1]
     assert new.id != update.id and sent.headers["Location"] == f"/outbox/{new.id}"
     assert (outbox(id=update.id)[0].status, new.kind, new.status) == (

@@ -35,10 +35,12 @@ _EDITOR = "“Invite again” on the meeting's editor gives them a new link, wit
 @dataclass(frozen=True)
 class Sent:
     """What a co-lead's "Send now" or "Send again" queued: the message, or the one written again
-    in its place (`rewritten`)."""
+    in its place (`rewritten`), and whether that carries the presenter's link (`link`: not once
+    it was revoked)."""
 
     message: OutboxMessage
     rewritten: bool = False
+    link: bool = True
 
 
 def send_again(message: OutboxMessage, now: datetime) -> Sent:
@@ -124,7 +126,7 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
     if written.basis is not None:
         written.basis = {"said": written.basis["said"]}
     db.session.flush()
-    return Sent(written, rewritten=True)
+    return Sent(written, rewritten=True, link=presenter.private_token is not None)
 
 
 def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation, now) -> None:
