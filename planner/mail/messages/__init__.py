@@ -28,7 +28,8 @@ One module per kind of message (`invitations`, `proposals`, `presenters`, `chang
 slot and an address) and `writing` (a message and its calendar part written to the outbox).
 Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
 and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `again`, a
-co-lead's "Send again", writes an invitation or update again as the slot is now (both). Modules
+co-lead's "Send again", writes an invitation or update again as the slot is now (both), and
+reads what a reminder was written for (`reminders`). Modules
 import only down that order, never back. This package names what the rest of the app calls.
 """
 

@@ -12,22 +12,19 @@ from sqlalchemy import select
 
 from planner.addresses import mailbox
 from planner.agenda.models import HELD, MeetingStatus, Slot, SlotStatus
-from planner.calendar.operations import slot_sequence
 from planner.errors import ConflictError
 from planner.extensions import db
 from planner.mail import outbox
 from planner.mail.messages.addressing import about_slot, presenter_zone, when
 from planner.mail.messages.changes import update_again
 from planner.mail.messages.invitations import renew_held
-from planner.mail.messages.waiting import held_sequence, withdraw_due
+from planner.mail.messages.reminders import reminded_start
+from planner.mail.messages.waiting import behind, withdraw_due
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.presenters.models import Invitation
 
 # A presenter's private link in a message's text (`addressing.private_url_of`): its token.
 _LINK = re.compile(r"/presenter/([A-Za-z0-9_-]+)")
-_SEQUENCE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
-# The start a reminder is of, in its Message-ID (`reminders._reminder_id`).
-_REMINDED_START = re.compile(r"^<reminder\.[^.]+\.(\d{8}T\d{4})Z\.")
 
 _EDITOR = "“Invite again” on the meeting's editor gives them a new link, with a new invitation."
 
@@ -101,13 +98,7 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
             "gone out, and this update would reach them without it. Send the invitation again: "
             "it is written again with the slot as it is now, which says all this one does."
         )
-    found = _SEQUENCE.findall(message.ics or "")
-    sequence = max(map(int, found)) if found else None
-    held = held_sequence(slot, message.recipient_email)
-    behind = sequence is not None and (
-        sequence < slot_sequence(slot, slot.meeting) or (held is not None and sequence <= held)
-    )
-    if not behind and not _link_gone(message, presenter):
+    if not behind(message, slot, held=True) and not _link_gone(message, presenter):
         outbox.release(message, now)
         return Sent(message)
     outbox.replaced_by_rewrite(message)
@@ -132,14 +123,14 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
 def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation, now) -> None:
     """A reminder goes only while what it says holds: the slot confirmed, not started, at the
     start it was written for, and the link in it opening the presenter's page."""
-    start = _REMINDED_START.match(message.message_id or "")
+    reminded = reminded_start(message.message_id)
     at = slot.starts_at
     if (
         slot.status != SlotStatus.confirmed
         or slot.meeting.status == MeetingStatus.cancelled
         or at is None
         or at <= now
-        or (start is not None and f"{at:%Y%m%dT%H%M}" != start[1])
+        or (reminded is not None and reminded != at.replace(second=0, microsecond=0))
     ):
         state = "has started" if at is not None and at <= now else "has changed"
         time = f", {when(at, slot.duration_minutes, presenter_zone(presenter))}" if at else ""

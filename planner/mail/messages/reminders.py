@@ -1,7 +1,8 @@
 """Reminders: a presenter reminded of their slot a few days before it."""
 
 import hashlib
-from datetime import datetime, timedelta
+import re
+from datetime import UTC, datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import and_, select
@@ -27,6 +28,11 @@ def reminder_days() -> int:
     return int(current_app.config.get("MAIL_REMINDER_DAYS", 3))
 
 
+# The start a reminder is of, in its Message-ID (`_reminder_id`): to the minute, in UTC.
+_START = "%Y%m%dT%H%MZ"
+_REMINDED_START = re.compile(r"^<reminder\.[^.]+\.(\d{8}T\d{4}Z)\.")
+
+
 def _reminder_id(slot: Slot, invitation: Invitation) -> str:
     """The reminder's Message-ID names the slot, its start, the invitation round (who, and
     the link they were given) and the slot's SEQUENCE: once per slot, start time and presenter
@@ -38,7 +44,14 @@ def _reminder_id(slot: Slot, invitation: Invitation) -> str:
     who = hashlib.sha256(f"{invitation.email.strip().lower()}|{given}".encode()).hexdigest()
     uid = slot.uid.split("@", 1)[0]
     round_ = slot_sequence(slot, slot.meeting)
-    return f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}.{who[:12]}.{round_}@cws-ict-planner>"
+    return f"<reminder.{uid}.{slot.starts_at:{_START}}.{who[:12]}.{round_}@cws-ict-planner>"
+
+
+def reminded_start(message_id: str | None) -> datetime | None:
+    """The start (to the minute, UTC) a reminder was written for, read from its Message-ID
+    (`_reminder_id`); None for a Message-ID of another form."""
+    found = _REMINDED_START.match(message_id or "")
+    return datetime.strptime(found[1], _START).replace(tzinfo=UTC) if found else None
 
 
 def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
@@ -47,7 +60,7 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
     any Message-ID reminders had: also the one per slot and start of before December 2026, so
     an upgrade or a revoked link sends no second reminder. One query."""
     uid = slot.uid.split("@", 1)[0]
-    prefix = f"<reminder.{uid}.{slot.starts_at:%Y%m%dT%H%MZ}"
+    prefix = f"<reminder.{uid}.{slot.starts_at:{_START}}"
     standing = and_(
         *about_slot(slot, email),
         OutboxMessage.kind == MessageKind.reminder,

@@ -30,10 +30,23 @@ def held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
 _SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
 
 
-def behind(message: OutboxMessage, slot: Slot) -> bool:
-    """Whether a message's calendar entry carries a lower SEQUENCE than the slot's event now."""
-    found = _SEQUENCE_LINE.search(message.ics or "")
-    return found is not None and int(found[1]) < slot_sequence(slot, slot.meeting)
+def _sequence(ics: str | None) -> int | None:
+    """The SEQUENCE of a message's calendar entry (the highest, were there more); None without."""
+    found = _SEQUENCE_LINE.findall(ics or "")
+    return max(map(int, found)) if found else None
+
+
+def behind(message: OutboxMessage, slot: Slot, *, held: bool = False) -> bool:
+    """Whether a message's calendar entry carries a lower SEQUENCE than the slot's event now;
+    `held`: or one not above what its recipient's calendar already holds of the slot (sent or
+    going to them), which a client ignores as no change."""
+    sequence = _sequence(message.ics)
+    if sequence is None:
+        return False
+    if sequence < slot_sequence(slot, slot.meeting):
+        return True
+    holds = held_sequence(slot, message.recipient_email) if held else None
+    return holds is not None and sequence <= holds
 
 
 # How long a plain update ("Changed: ...") waits for the next change of the same slot, which
@@ -127,7 +140,7 @@ def held_sequence(slot: Slot, email: str) -> int | None:
     ).all()
     if not messages:
         return None
-    return max(int(m) for ics in messages for m in _SEQUENCE_LINE.findall(ics) or ["0"])
+    return max(_sequence(ics) or 0 for ics in messages)
 
 
 def withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
