@@ -91,9 +91,11 @@ def test_the_slot_page_refuses_it_with_the_form_as_typed(api, slot, presenter):
 
 
 def test_taken_off_first_the_presentation_becomes_a_discussion(api, slot, presenter):
-    """Set back to proposed (which tells the presenter), it changes kind; made a presentation
-    again while an invitation is left from before, no presenter holds it (a discussion has
-    none) and a move asks no one to confirm again."""
+    """Set back to proposed (which tells the presenter), it changes kind: while it is a
+    discussion, the invitation left from before holds nothing (a discussion has no presenter)
+    and a move asks no one to confirm again. Made a presentation again, that invitation names
+    its presenter again (`changes._kind_changed`): they are told it is on the agenda, at the
+    time it has now, and their page's calendar entry opens again."""
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
     slot_id = slot.id
@@ -111,3 +113,15 @@ def test_taken_off_first_the_presentation_becomes_a_discussion(api, slot, presen
         "confirmed",
     )
     assert presenter.get(link + "/slot.ics").status_code == 404
+    before = db.session.scalar(select(func.max(OutboxMessage.id)))
+    back = api.patch(f"/api/v1/slots/{slot_id}", json={"kind": "presentation"})
+    assert back.status_code == 200, back.get_json()
+    db.session.expire_all()
+    stored = db.session.get(Slot, slot_id)
+    assert stored.held_by is stored.invitation is not None
+    told = db.session.scalars(select(OutboxMessage).where(OutboxMessage.id > before)).all()
+    assert [(m.kind, m.recipient_email, m.subject) for m in told] == [
+        ("update", "alex@ipaustralia.example", f"On the agenda: {stored.title}")
+    ]
+    assert "14:10–14:30" in told[0].text_body
+    assert presenter.get(link + "/slot.ics").status_code == 200

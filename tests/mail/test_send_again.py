@@ -11,15 +11,16 @@ from datetime import timedelta
 
 import time_machine
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from planner.agenda.models import Slot
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
 from planner.mail.models import MessageStatus, OutboxMessage
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import confirm, invite
-from tests.support import csrf_token, hidden_fields, publish_as_planned
+from tests.support import csrf_token, hidden_fields, publish_as_planned, sign_in
 
 PRESENTER = "alex@ipaustralia.example"
 # The talk (the workshop's second slot, 13:10–13:30 in Zurich) once the workshop moves a week.
@@ -380,17 +381,23 @@ def test_an_update_before_its_unsent_invitation_is_not_sent_again(api, slot):
     assert outbox(id=update.id)[0].status == MessageStatus.not_sent
 
 
-def test_a_reminder_of_a_slot_that_moved_is_not_sent_again(api, slot, presenter):
+def unsent_reminder(api, slot, presenter) -> tuple[OutboxMessage, str]:
+    """The presenter confirmed their talk of the published workshop; its reminder found no
+    mail server: (the reminder, their link)."""
     link = invite(api, slot)
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     assert confirm(presenter, link).status_code == 302
-    for message in outbox(status=MessageStatus.queued):
-        message.status = MessageStatus.sent
-    db.session.commit()
+    all_sent()
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
     db.session.commit()
     no_mail_server()
     (reminder,) = outbox(kind="reminder")
+    return reminder, link
+
+
+def test_a_reminder_of_a_slot_that_moved_is_not_sent_again(api, slot, presenter):
+    """The move supersedes it first."""
+    reminder, _ = unsent_reminder(api, slot, presenter)
     page = html.unescape(api.get(f"/outbox/{reminder.id}").text)
     assert "Send again" in page
     with later(5):
@@ -403,16 +410,7 @@ def test_a_reminder_of_a_slot_that_moved_is_not_sent_again(api, slot, presenter)
 
 
 def test_a_reminder_whose_link_was_revoked_is_not_sent_again(api, slot, presenter):
-    link = invite(api, slot)
-    assert publish_as_planned(api, slot.meeting_id).status_code == 200
-    assert confirm(presenter, link).status_code == 302
-    for message in outbox(status=MessageStatus.queued):
-        message.status = MessageStatus.sent
-    db.session.commit()
-    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
-    db.session.commit()
-    no_mail_server()
-    (reminder,) = outbox(kind="reminder")
+    reminder, link = unsent_reminder(api, slot, presenter)
     assert link in reminder.text_body
     revoked = api.post(
         f"/slots/{slot.id}/invitation/revoke",
@@ -422,3 +420,37 @@ def test_a_reminder_whose_link_was_revoked_is_not_sent_again(api, slot, presente
     refused = send_again_refused(api, outbox(kind="reminder")[0])
     assert "the private link in this reminder no longer opens the page" in refused
     assert "“Invite again” on the meeting's editor" in refused
+
+
+def test_a_reminder_of_a_slot_that_has_started_is_not_sent_again(api, slot, presenter):
+    """Nothing supersedes it as the talk begins: sent again then, it would remind them of a
+    talk under way."""
+    reminder, _ = unsent_reminder(api, slot, presenter)
+    with time_machine.travel(slot.starts_at + timedelta(minutes=5), tick=True):
+        assert sign_in(api).status_code == 302  # months on: signed in again
+        refused = send_again_refused(api, reminder)
+    assert f"“{slot.title}” has started since this reminder was written" in refused
+    assert outbox(id=reminder.id)[0].status == MessageStatus.not_sent
+
+
+def _behind_the_outbox(slot, **values) -> None:
+    """The slot changed without the outbox hearing of it (a fix made in the database): no
+    message supersedes the reminder, which must still not go."""
+    db.session.execute(update(Slot).where(Slot.id == slot.id).values(**values))
+    db.session.commit()
+
+
+def test_a_reminder_of_another_start_than_the_slot_has_is_not_sent_again(api, slot, presenter):
+    reminder, _ = unsent_reminder(api, slot, presenter)
+    _behind_the_outbox(slot, starts_at=slot.starts_at + timedelta(hours=1))
+    refused = send_again_refused(api, reminder)
+    assert f"“{slot.title}” has changed since this reminder was written" in refused
+    assert "it is confirmed now, Wednesday 10 March 2027, 00:10–00:30 Australia/Sydney" in refused
+
+
+def test_a_reminder_of_a_slot_no_longer_confirmed_is_not_sent_again(api, slot, presenter):
+    reminder, _ = unsent_reminder(api, slot, presenter)
+    _behind_the_outbox(slot, status="invited")
+    refused = send_again_refused(api, reminder)
+    assert f"“{slot.title}” has changed since this reminder was written" in refused
+    assert "(it is invited now," in refused
