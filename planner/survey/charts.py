@@ -255,8 +255,12 @@ def grouped_bars(
     width: float = 340,
     bar: float = 10,
     caption: str | None = None,
+    out_of: int = 0,
 ) -> BarChart:
-    """One group per recommendation, one bar per series, labelled with its value.
+    """One group per recommendation, one bar per series, labelled with its value; the axis runs
+    to `out_of` (the respondents the counts are out of), or to the largest value if that is
+    more, so that a full bar means every respondent (helper-155: "out of 21", and the axis
+    ended at 14).
 
     Each group's label is written whole above its bars, wrapped to the chart's width
     (helper-102: cut to 32 characters beside them, "1 Digital transformation of bus…"), so
@@ -275,7 +279,8 @@ def grouped_bars(
         legend.append(Placed(x, y, Label(text, s.description)))
         x += item + 12
     plot_width = width - 2 * left - 24  # room for the value after the longest bar
-    largest = max((v for _, values in groups for v in values.values()), default=0) or 1
+    largest = max((v for _, values in groups for v in values.values()), default=0)
+    largest = max(largest, out_of) or 1
     scale = plot_width / largest
     placed = []
     y0 = y + 14

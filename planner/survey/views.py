@@ -136,7 +136,9 @@ def build_bars(
         )
         for r in recommendations
     ]
-    return charts.grouped_bars(groups, tuple(SERIES_QUESTIONS), caption=caption)
+    return charts.grouped_bars(
+        groups, tuple(SERIES_QUESTIONS), caption=caption, out_of=len(summary.respondents)
+    )
 
 
 def _excerpt(text: str, limit: int = 140) -> str:

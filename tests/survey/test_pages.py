@@ -81,6 +81,23 @@ def test_charts_download_as_standalone_svg(client, survey):
     assert "Rec 10: New and emerging technologies (AI, blockchain): Supply 12" in bars
     assert "Rec 10: New and emerging technologies (AI, blockchain): Demand 10" in bars
     assert "Rec 10: New and emerging technologies (AI, blockchain): Struggle 8" in bars
+    # The axis runs to the 21 respondents the counts are out of, not to the largest count
+    # (helper-155: "out of 21", and its last tick was 14).
+    ticks = re.findall(r'font-size="11">(\d+)</text>', bars)
+    assert ticks and ticks[-1] == "20" and int(ticks[-1]) <= 21
+
+
+def test_a_full_bar_is_every_respondent():
+    chart = charts.grouped_bars(
+        [(charts.Label("1 A", "Rec 1"), {"Supply": 2})],
+        (charts.Series("Supply", "focus", "what offices focus on", "#000"),),
+        out_of=3,
+    )
+    (group,) = chart.groups
+    (bar,) = group.bars
+    full = chart.ticks[-1]
+    assert full.label.text == "3"
+    assert abs(bar.width - (full.x - chart.axis_x) * 2 / 3) < 0.01
 
 
 def test_the_heatmap_shows_each_office_name_whole(client, survey):
