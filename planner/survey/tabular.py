@@ -285,17 +285,20 @@ def read_csv(
     data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
 ) -> SurveyRecord:
     text = decode(data)
+    separator = _separator(text)
     try:
         # strict: a quote left open to the end of the file is an error, not one long field.
-        reader = csv.DictReader(io.StringIO(text, newline=""), strict=True)
-        header = reader.fieldnames or []
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+        # " Office" and "OFFICE" are the office column, as a person typing the header means.
+        header = [_column_name(name) for name in reader.fieldnames or []]
+        reader.fieldnames = header
     except csv.Error as error:
         raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
     missing = [c for c in _REQUIRED_CSV_COLUMNS if c not in header]
     if missing:
         raise SurveyFormatError(
-            f"The CSV lacks the column(s) {', '.join(missing)}; "
-            f"expected the columns {', '.join(CSV_COLUMNS)}."
+            f"The CSV lacks the column(s) {', '.join(missing)}; its first line names the "
+            f"columns {', '.join(CSV_COLUMNS)}, separated by commas, semicolons or tabs."
         )
     # A column named twice: the reader keeps the last, so the other's cells would be lost
     # without a word (helper-56); which one holds the answers is for the person to say.
@@ -446,6 +449,27 @@ def read_csv(
         answered_until=dates["answered_until"],
         warnings=warnings,
     )
+
+
+# What may separate the columns: Excel writes semicolons where the comma is the decimal sign
+# (Spanish, French, German locales), and tabs as "Text (Tab delimited)".
+_SEPARATORS = (",", ";", "\t")
+
+
+def _column_name(name: str) -> str:
+    return name.strip().lower()
+
+
+def _separator(text: str) -> str:
+    """The separator the header line is written with: the one that makes it name the most
+    columns of the tabular form (commas when none does, for the refusal to say what is missing)."""
+    first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+
+    def named(separator: str) -> int:
+        cells = next(csv.reader([first], delimiter=separator), [])
+        return len({_column_name(cell) for cell in cells} & set(CSV_COLUMNS))
+
+    return max(_SEPARATORS, key=named)
 
 
 def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:

@@ -1,5 +1,7 @@
 """The tabular form: export, import and export again gives the same bytes; bad rows are refused."""
 
+import csv
+import io
 import json
 
 import pytest
@@ -751,3 +753,58 @@ def test_rows_of_one_office_that_disagree_say_what_and_where(cli, app_context, t
         'line 3: office AU has the time zone "Australia/Sydney", where line 2 has '
         '"Mars/Olympus"; give each of its rows the same'
     ) in result.output
+
+
+EXCEL_ROWS = [
+    "survey,office,office_name,time_zone,question,recommendation,text,lines",
+    'Pilot,PE,INDECOPI,America/Lima,focus,10,"Búsqueda con IA, en pruebas",2-4',
+    'Pilot,PE,INDECOPI,America/Lima,discuss,,"Recomendaciones 3; 10",',
+]
+
+
+def excel_csv(rows: list[str], separator: str = ",", header: str | None = None) -> bytes:
+    """Rows as Excel saves them: `separator` between cells (commas inside quotes stay), CRLF
+    line ends, and "CSV UTF-8" starts with a byte-order mark."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=separator, lineterminator="\r\n")
+    for row in csv.reader(rows):
+        writer.writerow(row)
+    text = out.getvalue()
+    if header is not None:
+        text = header + "\r\n" + text.split("\r\n", 1)[1]
+    return b"\xef\xbb\xbf" + text.encode("utf-8")
+
+
+@pytest.mark.parametrize(
+    ("separator", "header"),
+    [
+        (";", None),
+        ("\t", None),
+        (",", None),
+        # Typed by hand: capitals and spaces around the names.
+        (";", "Survey; Office ;OFFICE_NAME;Time_Zone;Question;Recommendation;Text;Lines"),
+    ],
+    ids=["semicolons", "tabs", "commas", "typed-header"],
+)
+def test_a_csv_as_excel_saves_it_is_read_whatever_its_separator(
+    cli, app_context, tmp_path, separator, header
+):
+    """The Lima tester: Excel in a Spanish locale separates cells with semicolons, and the
+    import said the file lacked the columns office, question, recommendation, text. The header
+    line says the separator (comma, semicolon or tab); a byte-order mark, CRLF line ends and a
+    header typed with capitals and spaces read as the export's own."""
+    path = tmp_path / "lima.csv"
+    path.write_bytes(excel_csv(EXCEL_ROWS, separator, header))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported Pilot (/surveys/Pilot): 1 respondents, 2 answers" in result.stdout
+    texts = set(db.session.scalars(select(Answer.text)))
+    assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
+
+
+def test_a_header_that_names_no_column_says_what_may_separate_them(cli, app_context, tmp_path):
+    path = tmp_path / "lima.csv"
+    path.write_text("survey|office|question|recommendation|text\nPilot|PE|focus|10|IA\n")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert "separated by commas, semicolons or tabs" in result.stderr
