@@ -87,8 +87,37 @@ _WINDOW_EN = re.compile(
 )
 
 
+class NotUTF8(SurveyFormatError):
+    """A file that is not UTF-8, with where its first byte that is not: `text` is the file with
+    each such byte as a lone surrogate (NOT_UTF8_BYTE), `line` the first one's line; a reader
+    says in its own words how to fix it."""
+
+    def __init__(self, data: bytes) -> None:
+        self.text = codecs.decode(data, "utf-8-sig", "surrogateescape")
+        position = NOT_UTF8_BYTE.search(self.text).start()
+        self.byte = ord(self.text[position]) - 0xDC00
+        self.line = len(lines_of(self.text[:position]))
+        super().__init__(
+            f"The file is not UTF-8 text (line {self.line} has the byte {self.byte:#04x}); "
+            "save the extracted text as UTF-8 and import it again."
+        )
+
+    def in_windows_1252(self) -> str | None:
+        """The character the byte is in Windows-1252 (Excel's "CSV" outside "CSV UTF-8", and a
+        superset of Latin-1), for a message to show the letter it most likely was."""
+        try:
+            return bytes([self.byte]).decode("cp1252")
+        except UnicodeDecodeError:
+            return None
+
+
+# A byte that is not UTF-8 as "surrogateescape" reads it: a lone surrogate, which UTF-8 never gives.
+NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")
+
+
 def decode(data: bytes) -> str:
-    """The text of an uploaded file, or a SurveyFormatError saying why it is not text."""
+    """The text of an uploaded file, or a SurveyFormatError saying why it is not text (NotUTF8
+    when it is neither UTF-8 nor UTF-16 with a byte-order mark: no other encoding is guessed)."""
     if not data.strip():
         raise SurveyFormatError("The file is empty.")
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -106,11 +135,8 @@ def decode(data: bytes) -> str:
         raise SurveyFormatError("This is a binary file, not the text of a survey document.")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise SurveyFormatError(
-            f"The file is not UTF-8 text (byte {data[error.start]:#04x} at offset {error.start}); "
-            "save the extracted text as UTF-8 and import it again."
-        ) from None
+    except UnicodeDecodeError:
+        raise NotUTF8(data) from None
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls > max(8, len(text) // 100):
         raise SurveyFormatError("This is a binary file, not the text of a survey document.")

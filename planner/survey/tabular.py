@@ -15,7 +15,7 @@ from typing import Any
 
 from planner.db_types import MAX_INT
 from planner.spreadsheet import read_back, written
-from planner.survey.document import decode
+from planner.survey.document import NOT_UTF8_BYTE, NotUTF8, decode
 from planner.survey.records import (
     AnswerRecord,
     ImportWarning,
@@ -190,10 +190,56 @@ def read_json_text(text: str):
     return parse_json(text.encode("utf-8", "surrogatepass"))
 
 
+def _decoded(data: bytes, source_name: str, form: str) -> str:
+    """The text of a JSON or CSV file; one that is not UTF-8 is refused naming the line (and a
+    CSV's column) of its first byte that is not, and how to save it as UTF-8: Excel's plain
+    "CSV" is Windows-1252 (the Lima tester was told to save "the extracted text" as UTF-8 and
+    given a byte offset). No other encoding is guessed: a wrong guess would store wrong
+    letters in offices' names without a word."""
+    try:
+        return decode(data)
+    except NotUTF8 as error:
+        where = f"line {error.line}"
+        if form == "csv" and (column := _column_at(error.text)):
+            where += f", column {as_json(column)}"
+        letter = error.in_windows_1252()
+        if form == "csv":
+            seen = f" (it is “{letter}” in Windows-1252, the encoding of Excel's plain “CSV”)"
+            how = (
+                "in Excel, Save As → “CSV UTF-8 (Comma delimited)” (in LibreOffice Calc, Save "
+                "As with “Edit filter settings” and the character set “Unicode (UTF-8)”) and "
+                "import that file"
+            )
+        else:
+            seen = f" (it is “{letter}” in Windows-1252)"
+            how = "save the file with the encoding UTF-8 and import it again"
+        raise SurveyFormatError(
+            f"{source_name} cannot be imported; nothing was changed:\n  {where}: the byte "
+            f"{error.byte:#04x} is not UTF-8{seen if letter else ''}; {how}"
+        ) from None
+
+
+def _column_at(text: str) -> str | None:
+    """The column of a CSV holding its first byte that is not UTF-8 (as NotUTF8.text holds
+    it): the header's name of the first cell holding one."""
+    try:
+        rows = csv.reader(io.StringIO(text, newline=""), delimiter=_separator(text))
+        header = next(rows, [])
+        if any(NOT_UTF8_BYTE.search(name) for name in header):
+            return None  # in the header itself: its line says where
+        for row in rows:
+            for index, cell in enumerate(row):
+                if NOT_UTF8_BYTE.search(cell):
+                    return _column_name(header[index]) if index < len(header) else None
+    except csv.Error:
+        pass
+    return None
+
+
 def read_json(
     data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
 ) -> SurveyRecord:
-    text = decode(data)
+    text = _decoded(data, source_name, "json")
     try:
         payload = read_json_text(text)
     except json.JSONDecodeError as error:
@@ -284,7 +330,7 @@ def read_json(
 def read_csv(
     data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
 ) -> SurveyRecord:
-    text = decode(data)
+    text = _decoded(data, source_name, "csv")
     separator = _separator(text)
     try:
         # strict: a quote left open to the end of the file is an error, not one long field.

@@ -153,7 +153,7 @@ def test_replacing_says_which_saved_line_ups_go_with_the_survey(cli, app_context
         (b"\x00\x01\x02binary\xff\xfe", "This is a binary file"),
         ("\n".join(LINES[:900]).encode(), "The file is truncated or incomplete: question 6"),
         (b"# Notes\nNothing to see here.\n", "This does not look like the CWS survey annex"),
-        ("Résumé".encode("cp1252"), "The file is not UTF-8 text (byte 0xe9 at offset 1)"),
+        ("Résumé".encode("cp1252"), "The file is not UTF-8 text (line 1 has the byte 0xe9)"),
     ],
     ids=["empty", "binary", "truncated", "foreign", "wrong-encoding"],
 )

@@ -808,3 +808,29 @@ def test_a_header_that_names_no_column_says_what_may_separate_them(cli, app_cont
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 1
     assert "separated by commas, semicolons or tabs" in result.stderr
+
+
+def test_a_csv_not_saved_as_utf8_names_the_line_and_column_and_how_to_save_it(
+    cli, app_context, tmp_path
+):
+    """The Lima tester's Excel saved "CSV" in Windows-1252: the import said to "save the
+    extracted text as UTF-8" and named "byte 0xf3 at offset 195". It names the line and the
+    column, the letter the byte is in Windows-1252, and Excel's "CSV UTF-8"; it guesses no
+    encoding (nothing is stored)."""
+    path = tmp_path / "lima.csv"
+    path.write_bytes(excel_csv(EXCEL_ROWS, ";")[3:].decode("utf-8").encode("cp1252"))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert (
+        'line 2, column "text": the byte 0xfa is not UTF-8 (it is “ú” in Windows-1252'
+    ) in result.stderr
+    assert "Save As → “CSV UTF-8 (Comma delimited)”" in result.stderr
+    assert "extracted text" not in result.stderr and "offset" not in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+    # A JSON file the same, by its line.
+    payload = json.dumps(minimal_json(), ensure_ascii=False, indent=2)
+    (tmp_path / "pilot.json").write_bytes(payload.replace("Atlantis", "Atlántida").encode("cp1252"))
+    result = cli.invoke(args=["survey", "import", str(tmp_path / "pilot.json")])
+    assert result.exit_code == 1
+    line = payload.splitlines().index('      "name": "Atlantis Patent Office",') + 1
+    assert f"line {line}: the byte 0xe1 is not UTF-8 (it is “á” in Windows-1252)" in result.stderr
