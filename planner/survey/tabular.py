@@ -281,6 +281,8 @@ def read_json(
             problems.add(where, "must be an object")
             continue
         lines = row.get("lines")
+        if isinstance(lines, list):
+            lines = [_number(n) for n in lines]
         parsed_lines = None
         if lines is not None:
             if (
@@ -302,7 +304,7 @@ def read_json(
             where,
             row.get("office"),
             row.get("question"),
-            row.get("recommendation"),
+            _number(row.get("recommendation")),
             row.get("text"),
             parsed_lines,
             row.get("basis"),
@@ -463,16 +465,11 @@ def read_csv(
                 lines = (first, last)
             else:
                 problems.add(where, f'lines "{row["lines"]}" must look like 413-415')
-        recommendation: Any = row["recommendation"]
-        if recommendation == "":
-            recommendation = None
-        elif _NUMBER.fullmatch(recommendation):
-            recommendation = int(recommendation)
         answer = _answer(
             where,
             row["office"],
             row["question"],
-            recommendation,
+            _number(row["recommendation"]),
             row["text"],
             lines,
             row.get("basis") or None,
@@ -516,6 +513,15 @@ def _separator(text: str) -> str:
         return len({_column_name(cell) for cell in cells} & set(CSV_COLUMNS))
 
     return max(_SEPARATORS, key=named)
+
+
+def _number(value: Any) -> Any:
+    """A number as written in either form: "10" is 10 in a JSON file as in a CSV cell (a script
+    or a spreadsheet's converter may quote every value), "" is none; anything else is left for
+    the check to say what it is."""
+    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return int(value)
+    return None if isinstance(value, str) and not value.strip() else value
 
 
 def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:

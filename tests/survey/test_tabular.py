@@ -133,8 +133,8 @@ def test_minimal_json_imports(cli, app_context, tmp_path):
             "answers[0]: recommendation 11 does not exist",
         ),
         (
-            one_answer(recommendation="3"),
-            'answers[0]: recommendation "3" is not a number: write it with the digits 0 to 9',
+            one_answer(recommendation="ten"),
+            'answers[0]: recommendation "ten" is not a number: write it with the digits 0 to 9',
         ),
         (
             minimal_json(
@@ -834,3 +834,19 @@ def test_a_csv_not_saved_as_utf8_names_the_line_and_column_and_how_to_save_it(
     assert result.exit_code == 1
     line = payload.splitlines().index('      "name": "Atlantis Patent Office",') + 1
     assert f"line {line}: the byte 0xe1 is not UTF-8 (it is “á” in Windows-1252)" in result.stderr
+
+
+def test_json_numbers_written_in_quotes_are_read_as_the_csv_s_are(cli, app_context, tmp_path):
+    """The Lima tester's "recommendation": "10" was refused as "not a number: write it with the
+    digits 0 to 9", which it is. A string of digits is a number in JSON as in a CSV cell, for
+    every number of the form (recommendation, lines); "" is no recommendation."""
+    payload = minimal_json()
+    payload["answers"][0].update(recommendation="10", lines=["413", 415])
+    payload["answers"][1].update(recommendation="")
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 0, result.output
+    stored = {
+        (a.office_code, a.recommendation_number, a.line_start, a.line_end)
+        for a in db.session.scalars(select(Answer))
+    }
+    assert stored == {("AU", 10, 413, 415), ("XA", None, None, None)}
