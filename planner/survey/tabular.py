@@ -374,6 +374,9 @@ def read_csv(
     try:
         for row in reader:
             where = f"line {reader.line_num}"
+            cells = [v for k, v in row.items() if k is not None] + row.get(None, [])
+            if not any((cell or "").strip() for cell in cells):
+                continue  # ",,,,,": a row a spreadsheet leaves at the end, holding nothing
             if None in row:
                 problems.add(where, "more fields than columns")
                 continue

@@ -850,3 +850,14 @@ def test_json_numbers_written_in_quotes_are_read_as_the_csv_s_are(cli, app_conte
         for a in db.session.scalars(select(Answer))
     }
     assert stored == {("AU", 10, 413, 415), ("XA", None, None, None)}
+
+
+def test_rows_holding_nothing_are_skipped_without_a_word(cli, app_context, tmp_path):
+    """Spreadsheets leave rows of empty cells at the end (",,,,,,,"), longer or shorter than the
+    header: the Lima tester's were refused as 'office "" is not a two-letter ST.3 code'."""
+    path = tmp_path / "lima.csv"
+    rows = [*EXCEL_ROWS, ",,,,,,,", " , ,", ",,,,,,,,,,,"]
+    path.write_bytes(excel_csv(rows, ";"))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "1 respondents, 2 answers, 0 warning(s)" in result.stdout
