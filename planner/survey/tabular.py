@@ -46,6 +46,7 @@ _REQUIRED_CSV_COLUMNS = ("office", "question", "recommendation", "text")
 # Columns of free text, written spreadsheet-safe (planner.spreadsheet).
 _TEXT_COLUMNS = ("survey", "office_name", "text", "basis")
 _CODE = re.compile(r"^[A-Z]{2}$")
+_TYPED_CODE = re.compile(r"[A-Za-z]{2}")
 _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
 # A recommendation number as written in a cell: ASCII digits, not "١٠" or "１".
 _NUMBER = re.compile(r"[0-9]{1,9}")
@@ -302,7 +303,7 @@ def read_json(
                 )
         answer = _answer(
             where,
-            row.get("office"),
+            _code(row.get("office")),
             row.get("question"),
             _number(row.get("recommendation")),
             row.get("text"),
@@ -392,7 +393,7 @@ def read_csv(
             for name, found in given_dates.items():
                 if row.get(name):
                     found.setdefault(row[name], where)
-            code = row["office"]
+            code = row["office"] = _code(row["office"])
             if not _CODE.match(code):
                 problems.add(where, f'office "{code}" is not a two-letter ST.3 code')
                 continue
@@ -518,6 +519,14 @@ def _separator(text: str) -> str:
     return max(_SEPARATORS, key=named)
 
 
+def _code(value: Any) -> Any:
+    """An office code as typed: "pe" is PE (ST.3 codes are capitals; a Latin letter only, as
+    "ß".upper() is "SS"); anything else is left for the check to say what it is."""
+    if isinstance(value, str) and _TYPED_CODE.fullmatch(value.strip()):
+        return value.strip().upper()
+    return value
+
+
 def _number(value: Any) -> Any:
     """A number as written in either form: "10" is 10 in a JSON file as in a CSV cell (a script
     or a spreadsheet's converter may quote every value), "" is none; anything else is left for
@@ -537,7 +546,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
         if not isinstance(row, dict):
             problems.add(where, "must be an object")
             continue
-        code, name, zone = row.get("code"), row.get("name"), row.get("time_zone")
+        code, name, zone = _code(row.get("code")), row.get("name"), row.get("time_zone")
         if not isinstance(code, str) or not _CODE.match(code):
             problems.add(where, f"code {as_json(code)} is not a two-letter ST.3 code")
             continue

@@ -861,3 +861,20 @@ def test_rows_holding_nothing_are_skipped_without_a_word(cli, app_context, tmp_p
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 0, result.output
     assert "1 respondents, 2 answers, 0 warning(s)" in result.stdout
+
+
+def test_an_office_code_in_small_letters_is_the_office(cli, app_context, tmp_path):
+    """The Lima tester's "pe" was refused as "not a two-letter ST.3 code": it is PE, in a CSV
+    as in JSON (listed and answering)."""
+    path = tmp_path / "lima.csv"
+    rows = [EXCEL_ROWS[0], EXCEL_ROWS[1].replace(",PE,", ",pe,"), EXCEL_ROWS[2]]
+    path.write_bytes(excel_csv(rows))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert set(db.session.scalars(select(Answer.office_code))) == {"PE"}
+    payload = minimal_json(survey={"label": "Other"})
+    payload["offices"][0]["code"] = "au"
+    payload["answers"][0]["office"] = "Au"
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 0, result.output
+    assert set(db.session.scalars(select(Answer.office_code))) == {"PE", "AU", "XA"}
