@@ -1,7 +1,6 @@
 """Storing, finding and exporting surveys: the database side of the importers and exporters."""
 
 import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -24,7 +23,10 @@ from planner.survey.records import (
     RespondentRecord,
     SurveyFormatError,
     SurveyRecord,
+    folded,
     lines_of,
+    named_as,
+    office_names,
     period_problems,
 )
 from planner.survey.summary import Summary, summarise
@@ -195,6 +197,11 @@ def known_recommendations() -> set[int]:
     return set(db.session.scalars(select(Recommendation.number)))
 
 
+def known_offices() -> dict[str, str]:
+    """Every office's code and name."""
+    return {code: name for code, name in db.session.execute(select(Office.code, Office.name))}
+
+
 def read_survey_file(
     data: bytes,
     name: str,
@@ -213,7 +220,9 @@ def read_survey_file(
     recommendations = known_recommendations()
     if suffix in (".json", ".csv"):
         reader = read_json if suffix == ".json" else read_csv
-        record = reader(data, name, label=label, recommendations=recommendations)
+        record = reader(
+            data, name, label=label, recommendations=recommendations, offices=known_offices()
+        )
         return with_aliases(record, aliases) if aliases else record
     return parse_document(data, name, label=label, aliases=aliases, recommendations=recommendations)
 
@@ -279,17 +288,14 @@ def mistyped_codes(record: SurveyRecord) -> list[str]:
     file): most likely that office under a mistyped code, which would become a second office of
     the same name on every page (helper-146: "PF" for PE made a second INDECOPI on the
     volunteer form). Refused, saying how to import it as meant."""
-    known = {code: name for code, name in db.session.execute(select(Office.code, Office.name))}
-    named: dict[str, str] = {}
-    for code, name in [*known.items(), *((r.code, r.name) for r in record.respondents)]:
-        if name and name.strip():
-            named.setdefault(_folded(name.strip()), code)
+    known = known_offices()
+    names = office_names([*known.items(), *((r.code, r.name) for r in record.respondents)])
     problems = []
     for respondent in record.respondents:
-        if respondent.code in known or not (respondent.name or "").strip():
+        if respondent.code in known:
             continue
-        other = named.get(_folded(respondent.name.strip()))
-        if other is not None and other != respondent.code:
+        other = named_as(respondent.name, names, other_than=respondent.code)
+        if other is not None:
             where = respondent.where or (f"line {respondent.line}" if respondent.line else None)
             said = (
                 f"{respondent.code} is not an office known here, yet it is named as {other} is "
@@ -598,17 +604,13 @@ def _named_in_any_case(label: str, slug: str) -> Survey | None:
     in every script ("ДОКЛАД" is "доклад"; SQLite's lower() folds only ASCII), and in any of
     the code points that write the same letters ("é" as one, or as "e" and its accent). Surveys
     are few: their labels are read whole."""
-    folded = _folded(label), slug.casefold()
+    wanted = folded(label), slug.casefold()
     for found_id, found_label, found_slug in db.session.execute(
         select(Survey.id, Survey.label, Survey.slug).order_by(Survey.id)
     ):
-        if _folded(found_label) == folded[0] or found_slug.casefold() == folded[1]:
+        if folded(found_label) == wanted[0] or found_slug.casefold() == wanted[1]:
             return db.session.get(Survey, found_id)
     return None
-
-
-def _folded(label: str) -> str:
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", label).casefold())
 
 
 def _latest_first() -> tuple:

@@ -7,6 +7,8 @@ Nothing here knows about Flask or SQL: the document and tabular readers produce 
 import hashlib
 import json
 import re
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -76,6 +78,30 @@ def says_nothing(text: str) -> bool:
     proposal (Q7), a focus (Q4) or a wish (Q8), and in the summary as "no answer".
     """
     return bool(_SAYS_NOTHING.match(_normal(text)))
+
+
+def folded(text: str) -> str:
+    """A name or label as a person tells it apart: not by case ("ДОКЛАД" is "доклад"), nor by
+    the code points that write the same letters ("é" as one, or as "e" and its accent)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def office_names(offices: Iterable[tuple[str, str | None]]) -> dict[str, str]:
+    """Each name of (code, name) pairs, folded, with the first code it is the name of: a code
+    the planner does not know, given a known office's name, is most likely that office's code
+    mistyped (`named_as` says so)."""
+    named: dict[str, str] = {}
+    for code, name in offices:
+        if name and name.strip():
+            named.setdefault(folded(name.strip()), code)
+    return named
+
+
+def named_as(name: str | None, names: dict[str, str], other_than: str = "") -> str | None:
+    """The code of the office named `name` (in `names`, from `office_names`), unless it is
+    `other_than`, or None."""
+    code = names.get(folded(name.strip())) if name and name.strip() else None
+    return code if code != other_than else None
 
 
 class SurveyFormatError(ValueError):

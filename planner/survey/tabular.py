@@ -23,9 +23,12 @@ from planner.survey.records import (
     RespondentRecord,
     SurveyFormatError,
     SurveyRecord,
+    folded,
+    named_as,
+    office_names,
     period_problems,
 )
-from planner.text import as_json, refusal
+from planner.text import as_json, printable, refusal
 from planner.timezones import is_time_zone
 
 CSV_COLUMNS = (
@@ -238,8 +241,15 @@ def _column_at(text: str) -> str | None:
 
 
 def read_json(
-    data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
+    data: bytes,
+    source_name: str,
+    *,
+    label: str | None = None,
+    recommendations: Iterable[int],
+    offices: Mapping[str, str] | None = None,
 ) -> SurveyRecord:
+    """`offices`: the code and name of each office known, for a code that is none to be said
+    to be the code of an office named as it is."""
     text = _decoded(data, source_name, "json")
     try:
         payload = read_json_text(text)
@@ -268,7 +278,7 @@ def read_json(
     answered_from = _date(survey.get("answered_from"), "survey.answered_from", problems)
     answered_until = _date(survey.get("answered_until"), "survey.answered_until", problems)
 
-    respondents = _offices(payload.get("offices"), problems)
+    respondents = _offices(payload.get("offices"), office_names((offices or {}).items()), problems)
     known = set(recommendations)
     answers: list[AnswerRecord] = []
     wheres: list[str] = []
@@ -331,8 +341,15 @@ def read_json(
 
 
 def read_csv(
-    data: bytes, source_name: str, *, label: str | None = None, recommendations: Iterable[int]
+    data: bytes,
+    source_name: str,
+    *,
+    label: str | None = None,
+    recommendations: Iterable[int],
+    offices: Mapping[str, str] | None = None,
 ) -> SurveyRecord:
+    """`offices`: the code and name of each office known, for a code that is none to be said
+    to be the code of an office named as it is."""
     text = _decoded(data, source_name, "csv")
     separator = _separator(text)
     try:
@@ -369,6 +386,7 @@ def read_csv(
     # Each date a column gives, with the first line that gives it.
     given_dates: dict[str, dict[str, str]] = {"answered_from": {}, "answered_until": {}}
     respondents: dict[str, RespondentRecord] = {}
+    names = office_names((offices or {}).items())
     first_line: dict[str, str] = {}  # where each office's name and zone were first given
     pending: list[tuple[str, dict[str, str]]] = []
     known = set(recommendations)
@@ -395,7 +413,8 @@ def read_csv(
                     found.setdefault(row[name], where)
             code = row["office"] = _code(row["office"])
             if not _CODE.match(code):
-                problems.add(where, f'office "{code}" is not a two-letter ST.3 code')
+                said = f"office {as_json(code)} is not a two-letter ST.3 code"
+                problems.add(where, said + _named_so(row.get("office_name"), names))
                 continue
             office = RespondentRecord(
                 code, row.get("office_name") or code, row.get("time_zone") or None, where=where
@@ -424,6 +443,7 @@ def read_csv(
                 if problem := refusal(office.name, f"The name of office {code}"):
                     problems.add(where, problem)
                 respondents[code] = office
+                names.setdefault(folded(office.name), code)
             if row["question"]:
                 pending.append((where, row))
             elif any(row.get(name) for name in ("recommendation", "text", "lines", "basis")):
@@ -519,6 +539,17 @@ def _separator(text: str) -> str:
     return max(_SEPARATORS, key=named)
 
 
+def _named_so(name: str | None, names: dict[str, str]) -> str:
+    """For a code that is none: the office whose name it is given, as a message goes on
+    (helper-157: "PEE" named as PE is), or nothing. A two-letter code no office has is said
+    at the import (`operations.mistyped_codes`), with the alias to give."""
+    other = named_as(name, names)
+    if not other:
+        return ""
+    shown = printable(name.strip())
+    return f", yet it is named as {other} is (“{shown}”): if it is {other}, write {other}"
+
+
 def _code(value: Any) -> Any:
     """An office code as typed: "pe" is PE (ST.3 codes are capitals; a Latin letter only, as
     "ß".upper() is "SS"); anything else is left for the check to say what it is."""
@@ -536,7 +567,7 @@ def _number(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
+def _offices(rows: Any, names: dict[str, str], problems: _Problems) -> dict[str, RespondentRecord]:
     offices: dict[str, RespondentRecord] = {}
     if not isinstance(rows, list) or not rows:
         problems.add("offices", "must be a non-empty list")
@@ -548,7 +579,8 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             continue
         code, name, zone = _code(row.get("code")), row.get("name"), row.get("time_zone")
         if not isinstance(code, str) or not _CODE.match(code):
-            problems.add(where, f"code {as_json(code)} is not a two-letter ST.3 code")
+            said = f"code {as_json(code)} is not a two-letter ST.3 code"
+            problems.add(where, said + _named_so(name if isinstance(name, str) else None, names))
             continue
         if code in offices:
             problems.add(where, f"office {code} is listed twice")
@@ -564,6 +596,7 @@ def _offices(rows: Any, problems: _Problems) -> dict[str, RespondentRecord]:
             problems.add(where, f"{as_json(zone)} is not an IANA time zone name")
             continue
         offices[code] = RespondentRecord(code, name.strip(), zone or None, where=where)
+        names.setdefault(folded(name.strip()), code)
         problems.refused_offices.discard(code)
     return offices
 

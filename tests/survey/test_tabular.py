@@ -878,3 +878,35 @@ def test_an_office_code_in_small_letters_is_the_office(cli, app_context, tmp_pat
     result = import_json(cli, tmp_path, payload)
     assert result.exit_code == 0, result.output
     assert set(db.session.scalars(select(Answer.office_code))) == {"PE", "AU", "XA"}
+
+
+PE_NAME = "National Institute for the Defense of Competition and Intellectual Property (INDECOPI)"
+
+
+def test_a_code_that_is_none_named_as_a_known_office_is_said_to_be_that_office_s(
+    cli, app_context, tmp_path
+):
+    """The Lima tester's "PEE", with PE's name, was refused only as "not a two-letter ST.3
+    code": the refusal names the office it is named as (as a two-letter code that no office has
+    is, at the import: see test_an_alias_maps_a_mistyped_office_code_in_a_tabular_file)."""
+    path = tmp_path / "lima.csv"
+    rows = [EXCEL_ROWS[0], f'Pilot,PEE,"{PE_NAME.upper()}",America/Lima,focus,10,IA,']
+    path.write_bytes(excel_csv(rows))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert (
+        f'line 2: office "PEE" is not a two-letter ST.3 code, yet it is named as PE is '
+        f"(“{PE_NAME.upper()}”): if it is PE, write PE"
+    ) in result.stderr
+    payload = minimal_json()
+    payload["offices"][1].update(code="XAX", name="IP Australia")
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 1
+    assert (
+        'offices[1]: code "XAX" is not a two-letter ST.3 code, yet it is named as AU is '
+        "(“IP Australia”): if it is AU, write AU"
+    ) in result.stderr
+    # Under a name of its own, only the code is said.
+    payload["offices"][1]["name"] = "Atlantis Patent Office"
+    result = import_json(cli, tmp_path, payload)
+    assert 'offices[1]: code "XAX" is not a two-letter ST.3 code\n' in result.stderr
