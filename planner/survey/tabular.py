@@ -51,6 +51,9 @@ _TEXT_COLUMNS = ("survey", "office_name", "text", "basis")
 _CODE = re.compile(r"^[A-Z]{2}$")
 _TYPED_CODE = re.compile(r"[A-Za-z]{2}")
 _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
+# What Excel writes for a range it took for a date: "2-Mar" (2-3), "02-mar", "3/2/2025",
+# "02.03.2025", "2025-03-02".
+_DATE_LIKE = re.compile(r"[^\W\d_]|[/.]|^\d{4}-\d{1,2}-\d{1,2}$")
 # A recommendation number as written in a cell: ASCII digits, not "١٠" or "１".
 _NUMBER = re.compile(r"[0-9]{1,9}")
 _MAX_ERRORS = 10
@@ -488,7 +491,13 @@ def read_csv(
             if 0 < first <= last <= MAX_INT:
                 lines = (first, last)
             else:
-                problems.add(where, f'lines "{row["lines"]}" must look like 413-415')
+                said = f"lines {as_json(row['lines'])} must look like 413-415"
+                if _DATE_LIKE.search(row["lines"]):
+                    said += (
+                        "; a spreadsheet may have turned the range into a date: format the "
+                        "lines column as text and type the range again"
+                    )
+                problems.add(where, said)
         answer = _answer(
             where,
             row["office"],

@@ -910,3 +910,22 @@ def test_a_code_that_is_none_named_as_a_known_office_is_said_to_be_that_office_s
     payload["offices"][1]["name"] = "Atlantis Patent Office"
     result = import_json(cli, tmp_path, payload)
     assert 'offices[1]: code "XAX" is not a two-letter ST.3 code\n' in result.stderr
+
+
+@pytest.mark.parametrize("written", ["2-Mar", "02-mar", "3/2/2025", "2025-03-02"])
+def test_lines_a_spreadsheet_turned_into_a_date_say_so(cli, app_context, tmp_path, written):
+    """Excel shows the range 2-3 as "2-Mar" and saves it so: the refusal only said "must look
+    like 413-415" (the Lima tester)."""
+    path = tmp_path / "lima.csv"
+    rows = [EXCEL_ROWS[0], EXCEL_ROWS[1].replace(",2-4", f",{written}")]
+    path.write_bytes(excel_csv(rows))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert (
+        f'line 2: lines "{written}" must look like 413-415; a spreadsheet may have turned the '
+        "range into a date: format the lines column as text and type the range again"
+    ) in result.stderr
+    # A range that is no date is refused without the guess.
+    path.write_bytes(excel_csv([EXCEL_ROWS[0], EXCEL_ROWS[1].replace(",2-4", ",4-2")]))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert 'lines "4-2" must look like 413-415\n' in result.stderr
