@@ -4,11 +4,12 @@
 same bytes. Readers refuse the whole file on the first batch of problems, naming each row.
 """
 
+import bisect
 import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
 from typing import Any
@@ -243,6 +244,52 @@ def _column_at(text: str) -> str | None:
     return None
 
 
+_JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _item_lines(text: str) -> dict[str, list[int]]:
+    """The line each item of the top-level "offices" and "answers" lists starts on, for a
+    refusal to name as a CSV's names its lines ({} for a file of one line, where it says
+    nothing). json gives no positions of what it reads, so the top level is walked here, each
+    value read by `raw_decode`; only text that parsed as JSON comes here, and whatever would
+    still surprise the walk gives no lines rather than wrong ones."""
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    if not breaks:
+        return {}
+    decoder = json.JSONDecoder()
+
+    def skip(at: int, past: str = "") -> int:
+        """`at` after the white space there, and after `past` (a character that must follow)."""
+        at = _JSON_SPACE.match(text, at).end()
+        if past:
+            if text[at] != past:
+                raise ValueError(past)
+            at = _JSON_SPACE.match(text, at + 1).end()
+        return at
+
+    starts: dict[str, list[int]] = {}
+    try:
+        at = skip(0, "{")
+        while text[at] != "}":
+            key, at = decoder.raw_decode(text, at)
+            at = skip(at, ":")
+            if key in ("offices", "answers") and text[at] == "[":
+                starts[key] = []
+                at = skip(at, "[")
+                while text[at] != "]":
+                    starts[key].append(at)
+                    at = skip(decoder.raw_decode(text, at)[1])
+                    at = skip(at, ",") if text[at] == "," else at
+                at += 1
+            else:
+                at = decoder.raw_decode(text, at)[1]
+            at = skip(at)
+            at = skip(at, ",") if text[at] == "," else at
+    except (ValueError, IndexError):
+        return {}
+    return {key: [bisect.bisect_right(breaks, at) + 1 for at in ats] for key, ats in starts.items()}
+
+
 def read_json(
     data: bytes,
     source_name: str,
@@ -281,7 +328,16 @@ def read_json(
     answered_from = _date(survey.get("answered_from"), "survey.answered_from", problems)
     answered_until = _date(survey.get("answered_until"), "survey.answered_until", problems)
 
-    respondents = _offices(payload.get("offices"), office_names((offices or {}).items()), problems)
+    lines_of_items = _item_lines(text)
+
+    def where_is(part: str, index: int) -> str:
+        """answers[7] as the file's line says it too, where it has lines."""
+        line = lines_of_items.get(part, [])[index : index + 1]
+        return f"line {line[0]}, {part}[{index}]" if line else f"{part}[{index}]"
+
+    respondents = _offices(
+        payload.get("offices"), office_names((offices or {}).items()), problems, where_is
+    )
     known = set(recommendations)
     answers: list[AnswerRecord] = []
     wheres: list[str] = []
@@ -290,7 +346,7 @@ def read_json(
         problems.add("answers", "must be a list")
         rows = []
     for index, row in enumerate(rows):
-        where = f"answers[{index}]"
+        where = where_is("answers", index)
         if not isinstance(row, dict):
             problems.add(where, "must be an object")
             continue
@@ -576,13 +632,15 @@ def _number(value: Any) -> Any:
     return None if isinstance(value, str) and not value.strip() else value
 
 
-def _offices(rows: Any, names: dict[str, str], problems: _Problems) -> dict[str, RespondentRecord]:
+def _offices(
+    rows: Any, names: dict[str, str], problems: _Problems, where_is: Callable[[str, int], str]
+) -> dict[str, RespondentRecord]:
     offices: dict[str, RespondentRecord] = {}
     if not isinstance(rows, list) or not rows:
         problems.add("offices", "must be a non-empty list")
         return offices
     for index, row in enumerate(rows):
-        where = f"offices[{index}]"
+        where = where_is("offices", index)
         if not isinstance(row, dict):
             problems.add(where, "must be an object")
             continue

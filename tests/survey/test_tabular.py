@@ -929,3 +929,39 @@ def test_lines_a_spreadsheet_turned_into_a_date_say_so(cli, app_context, tmp_pat
     path.write_bytes(excel_csv([EXCEL_ROWS[0], EXCEL_ROWS[1].replace(",2-4", ",4-2")]))
     result = cli.invoke(args=["survey", "import", str(path)])
     assert 'lines "4-2" must look like 413-415\n' in result.stderr
+
+
+def test_a_json_file_s_refusals_name_its_lines_too(cli, app_context, tmp_path):
+    """The Lima tester was told "answers[7]" and had to count; where the file has lines, the
+    refusal names the line each refused office or answer starts on."""
+    text = """{
+  "survey": {"label": "Pilot"},
+  "offices": [
+    {"code": "AU", "name": "IP Australia"}, {"code": "XA", "name": "Atlantis"},
+    {"code": "XAX", "name": "Atlantis, \\"the lost\\" [office]"}
+  ],
+  "answers": [
+    {"office": "AU", "question": "focus", "recommendation": 10, "text": "AI {1}"},
+
+    {"office": "AU", "question": "wish",
+     "recommendation": 10, "text": "AI"}, {"office": "XA", "question": "wish"}
+  ]
+}
+"""
+    result = import_json(cli, tmp_path, text.replace("\n", "\r\n"))
+    assert result.exit_code == 1
+    assert 'line 5, offices[2]: code "XAX" is not a two-letter ST.3 code' in result.stderr
+    assert 'line 10, answers[1]: question "wish" is not one of' in result.stderr
+    assert 'line 11, answers[2]: question "wish" is not one of' in result.stderr
+
+
+def test_an_exported_json_s_refusal_names_the_line_of_the_answer(cli, survey, tmp_path):
+    payload = json.loads(export(cli, "json"))
+    payload["answers"][150]["question"] = "wish"
+    text = json.dumps(payload, ensure_ascii=False, indent=2)
+    lines = text.splitlines()
+    opening = lines.index('  "answers": [')
+    starts = [n + 1 for n, line in enumerate(lines) if line == "    {" and n > opening]
+    result = import_json(cli, tmp_path, text)
+    assert result.exit_code == 1
+    assert f'line {starts[150]}, answers[150]: question "wish" is not one of' in result.stderr
