@@ -554,3 +554,35 @@ def test_a_line_said_twice_is_named_both_times(api, client, app_context):
     assert refused.status_code == 400, refused.json
     for number in (held, len(lines) + 1):
         assert f"line {number}: the file's text holds the secret" in refused.json["message"]
+
+
+LIMA_ROWS = [
+    "survey;office;office_name;time_zone;question;recommendation;text;lines",
+    "Pilot;pe;INDECOPI;America/Lima;focus;10;Búsqueda con IA, en pruebas;",
+    "Pilot;PE;INDECOPI;America/Lima;discuss;;Recomendaciones 3 y 10;",
+    ";;;;;;;",
+    ";;;;;;;",
+]
+
+
+def test_the_lima_tester_s_excel_file_on_the_page_and_the_api(colead_client, api, app_context):
+    """As Excel saves "CSV" in a Spanish locale: semicolons, Windows-1252, CRLF, empty rows at
+    the end, a code in small letters. Refused (400) naming the line and column and Excel's "CSV
+    UTF-8", with the form kept; saved as "CSV UTF-8", imported."""
+    plain = "\r\n".join(LIMA_ROWS).encode("cp1252")
+    refused = send(colead_client, plain, "lima.csv", label="Lima pilot")
+    assert refused.status_code == 400
+    said = text_of(refused)
+    assert 'line 2, column "text": the byte 0xfa is not UTF-8 (it is “ú” in Windows-1252' in said
+    assert "Save As → “CSV UTF-8 (Comma delimited)”" in said
+    assert 'value="Lima pilot"' in refused.get_data(as_text=True)
+    body = {"file": (io.BytesIO(plain), "lima.csv")}
+    api_refused = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+    assert api_refused.status_code == 400
+    assert 'line 2, column "text"' in api_refused.json["message"]
+    assert answers_stored() == 0
+    utf8 = b"\xef\xbb\xbf" + "\r\n".join(LIMA_ROWS).encode("utf-8")
+    body = {"file": (io.BytesIO(utf8), "lima.csv")}
+    created = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+    assert created.status_code == 201, created.json
+    assert (created.json["survey"]["respondents"], created.json["survey"]["answers"]) == (1, 2)
