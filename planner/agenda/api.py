@@ -1,4 +1,5 @@
-"""JSON API for meetings and slots (co-leads). Times are ISO 8601 with their UTC offset."""
+"""JSON API for meetings and slots (co-leads). Times are ISO 8601 with their UTC offset. The list
+of meetings comes a page at a time, as every API listing (`pagination.api_page`)."""
 
 import calendar
 import re
@@ -23,17 +24,23 @@ from planner.agenda.operations import (
     remove_slot,
 )
 from planner.agenda.queries import (
+    agendas,
+    default_offices,
     get_meeting,
+    in_list_order,
     meeting_to_add_to,
+    meetings,
     offices_by_code,
     participating_offices,
 )
 from planner.agenda.suggestions import check_suggest_minutes, suggest_times
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
-from planner.db_types import db_int
+from planner.db_types import db_int, utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
+from planner.offices.models import Office
+from planner.pagination import Page, api_page, api_requested
 from planner.request_input import json_object
 from planner.timezones import local_time
 from planner.versioning import check_version, parse_version
@@ -47,7 +54,9 @@ def _iso(instant: datetime | None, zone: str) -> str | None:
     return local_time(zone, instant).isoformat() if instant else None
 
 
-def meeting_json(meeting: Meeting) -> dict:
+def meeting_json(meeting: Meeting, everyone: list[Office] | None = None) -> dict:
+    """A meeting with its agenda; `everyone`: the offices of a meeting that names none, when the
+    caller read them once for several meetings."""
     return {
         "id": meeting.id,
         "uid": meeting.uid,
@@ -65,7 +74,7 @@ def meeting_json(meeting: Meeting) -> dict:
         "series": meeting.series.title if meeting.series else None,
         "sequence": meeting.sequence,
         "version": meeting.version,
-        "offices": [o.code for o in participating_offices(meeting)],
+        "offices": [o.code for o in participating_offices(meeting, everyone)],
         "slots": [slot_json(slot, times.overruns) for slot, times in layout(meeting)],
     }
 
@@ -199,6 +208,20 @@ def _change(apply, render, status: int = 200):
 @colead_required
 def create():
     return _change(lambda: create_meeting(_payload()), meeting_json, 201)
+
+
+@bp.get("/meetings")
+@colead_required
+def index():
+    """The meetings as /meetings lists them to a co-lead (drafts too): still to come, soonest
+    first, then those over, latest first; each as GET /api/v1/meetings/<id> answers it."""
+    number, size = api_requested()
+    coming, past = in_list_order(meetings(include_drafts=True), utcnow())
+    listed = [meeting.id for meeting, _ in coming + past]
+    page = Page(number, size, len(listed)).check()
+    shown = agendas(listed[page.start : page.stop])
+    everyone = default_offices() if any(not m.offices for m in shown) else []
+    return {**api_page(page), "meetings": [meeting_json(m, everyone) for m in shown]}
 
 
 @bp.get("/meetings/<int:meeting_id>")

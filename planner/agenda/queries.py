@@ -17,10 +17,16 @@ from planner.proposals.models import Proposal
 from planner.survey.operations import latest_survey, respondent_offices
 
 
-def participating_offices(meeting: Meeting) -> list[Office]:
-    """The meeting's offices; by default every respondent of the latest survey."""
+def participating_offices(meeting: Meeting, everyone: list[Office] | None = None) -> list[Office]:
+    """The meeting's offices; by default every respondent of the latest survey (`everyone`,
+    when the caller read them once for several meetings: `default_offices`)."""
     if meeting.offices:
         return list(meeting.offices)
+    return default_offices() if everyone is None else everyone
+
+
+def default_offices() -> list[Office]:
+    """The offices of a meeting that names none: every respondent of the latest survey."""
     survey = latest_survey()
     return respondent_offices(survey) if survey else []
 
@@ -115,6 +121,24 @@ def meetings(*, include_drafts: bool) -> list[tuple[Meeting, int]]:
     if not include_drafts:
         query = query.where(Meeting.status != MeetingStatus.draft)
     return [(meeting, count) for meeting, count in db.session.execute(query)]
+
+
+def in_list_order(
+    listed: list[tuple[Meeting, int]], now: datetime
+) -> tuple[list[tuple[Meeting, int]], list[tuple[Meeting, int]]]:
+    """The meetings (as `meetings` lists them) in the order of the list of meetings: those still
+    to come, soonest first (a draft without a date last), then those over, latest first."""
+    coming = [(m, n) for m, n in listed if m.ends_at is None or m.ends_at > now]
+    past = [(m, n) for m, n in reversed(listed) if m.ends_at is not None and m.ends_at <= now]
+    return coming, past
+
+
+def agendas(ids: list[int]) -> list[Meeting]:
+    """The meetings with these ids, in that order, with everything `get_meeting` loads: a fixed
+    number of queries however many meetings and slots."""
+    found = db.session.scalars(with_agenda(select(Meeting).where(Meeting.id.in_(ids)))).all()
+    by_id = {m.id: m for m in found}
+    return [by_id[i] for i in ids if i in by_id]
 
 
 def slot_target_choices(now: datetime) -> list[Meeting]:

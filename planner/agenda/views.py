@@ -61,6 +61,7 @@ from planner.agenda.operations import (
 )
 from planner.agenda.queries import (
     get_meeting,
+    in_list_order,
     meetings,
     office_presents_already,
     participating_offices,
@@ -154,11 +155,8 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
 @bp.get("/meetings")
 def index():
     zone, wrong_zone, zone_candidates = _viewer_zone()
-    listed = meetings(include_drafts=is_colead())
     now = utcnow()
-    # What is still to come first, soonest first; then what is over, latest first.
-    coming = [(m, n) for m, n in listed if m.ends_at is None or m.ends_at > now]
-    past = [(m, n) for m, n in reversed(listed) if m.ends_at is not None and m.ends_at <= now]
+    coming, past = in_list_order(meetings(include_drafts=is_colead()), now)
     page = render_template(
         "agenda/index.html",
         coming=coming,

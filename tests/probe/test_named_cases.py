@@ -90,6 +90,8 @@ def _refused_everywhere(colead_client, world, number: int) -> None:
         f"/recommendations/{number}",
         f"/surveys/CWS-13-26/answers/{number}",
         f"/api/v1/proposals?recommendation={number}",
+        f"/api/v1/meetings?page={number}",
+        f"/api/v1/meetings?per_page={number}",
         f"/api/v1/matches?recommendation={number}",
         f"/api/v1/matches?limit={number}",
         f"/api/v1/surveys/CWS-13-26/answers?recommendation={number}",
