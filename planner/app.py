@@ -187,6 +187,7 @@ def _register(app: Flask) -> None:
     from planner.matching.cli import match_command
     from planner.materials import views as material_views
     from planner.offices import views as office_views
+    from planner.presenters import api as presenters_api
     from planner.presenters import views as presenter_views
     from planner.proposals import api as proposals_api
     from planner.proposals import views as proposal_views
@@ -208,7 +209,14 @@ def _register(app: Flask) -> None:
     app.register_blueprint(material_views.bp)
     app.register_blueprint(presenter_views.bp)
     app.register_blueprint(mail_views.bp)
-    apis = (survey_api.bp, matching_api.bp, lineup_api.bp, proposals_api.bp, agenda_api.bp)
+    apis = (
+        survey_api.bp,
+        matching_api.bp,
+        lineup_api.bp,
+        proposals_api.bp,
+        agenda_api.bp,
+        presenters_api.bp,
+    )
     for api in apis:
         app.register_blueprint(api)
         csrf.exempt(api)

@@ -11,10 +11,12 @@ from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
+from planner.accounts.security import editor
 from planner.agenda.checks import check_text
 from planner.forms import PlannerForm, checked, email_address, refill, time_zone
 from planner.languages import PAGE_LANGUAGES, language_name
-from planner.presenters.models import Answer
+from planner.presenters.models import Answer, Invitation
+from planner.presenters.operations import invite
 
 
 class InviteForm(PlannerForm):
@@ -52,6 +54,19 @@ class InviteForm(PlannerForm):
     # When the slot's presenter was last invited as the page was filled in ("" for never): a
     # form sent again (Back, another tab) after a newer invitation would end the link just sent.
     invited = HiddenField()
+
+
+def invite_from(form: InviteForm, slot) -> tuple[Invitation, str]:
+    """Invite as a validated invite form (the page's or the API's) says, as the co-lead making
+    the request: the invitation and the private link's token (`operations.invite`)."""
+    return invite(
+        slot,
+        name=form.name.data,
+        email=form.email.data,
+        time_zone=(form.time_zone.data or "").strip() or None,
+        by=editor(),
+        language=form.language.data or None,
+    )
 
 
 class AnswerForm(PlannerForm):

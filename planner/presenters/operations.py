@@ -1,15 +1,16 @@
 """Inviting a slot's presenter, their answer, and what they may change.
 
-The private link's token is shown to the co-lead who invites and sent to the presenter; only its
-SHA-256 digest is stored, as for proposal links, so a leaked database opens no page. The token is
-made from a salt with SECRET_KEY (`presenters.links`), so reminders and updates carry it again.
+The private link's token is shown to the co-lead who invites (on the page or in the API's answer)
+and sent to the presenter; only its SHA-256 digest is stored, as for proposal links, so a leaked
+database opens no page. The token is made from a salt with SECRET_KEY (`presenters.links`), so
+reminders and updates carry it again.
 """
 
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from planner.accounts.models import digest
-from planner.addresses import mailbox
+from planner.addresses import mailbox, same_address
 from planner.agenda.models import Slot, SlotStatus
 from planner.agenda.operations import apply_slot, presenter_changed
 from planner.availability.operations import replace_windows
@@ -18,6 +19,7 @@ from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.languages import PAGE_LANGUAGES, day_here
 from planner.mail import messages
+from planner.mail.messages.addressing import absolute
 from planner.presenters.links import new_link
 from planner.presenters.models import Answer, Invitation
 from planner.timezones import local_time
@@ -50,9 +52,11 @@ def invite(
     language: str | None = None,
 ) -> tuple[Invitation, str]:
     """Invite `name` to present in `slot` (again: a new person or a new link, and a new answer
-    to wait for). Returns the invitation and the private link's token, shown once. Someone
-    else invited in place of an earlier presenter is sent the slot's CANCEL. `language`: of
-    their emails, one of `PAGE_LANGUAGES`; None for the one the app knows them by."""
+    to wait for), and write them the invitation, where they gave an address. Returns the
+    invitation and the private link's token. Someone else invited in place of an earlier
+    presenter is sent the slot's CANCEL. `language`: of their emails, one of `PAGE_LANGUAGES`;
+    None for the one the app knows them by. The agenda editor's "Invite" and the API's invite
+    both call it, once the caller saw the slot's current invitation (`invited_stamp`)."""
     if language is not None and language not in PAGE_LANGUAGES:
         raise PlannerError(
             f"There is no language “{language}” to write in: one of {', '.join(PAGE_LANGUAGES)}."
@@ -112,7 +116,33 @@ def invite(
     db.session.flush()
     if before is not None:
         messages.presenter_replaced(slot, *before)
+    messages.invitation(invitation, absolute("presenters.page", token=token))
     return invitation, token
+
+
+def invited_stamp(slot: Slot) -> str:
+    """When the slot's presenter was last invited ("" for never), as the invite page's form and
+    the API send it back: inviting again ends the link that invitation made, so it is done only
+    by whoever saw it (not a form sent again from an older page, nor a script sent twice)."""
+    return slot.invitation.invited_at.isoformat() if slot.invitation else ""
+
+
+def also_presenting(slot: Slot, invitation: Invitation) -> str | None:
+    """A warning, never a refusal (a person may give two talks): the one just invited already
+    holds another slot of the same meeting (helper-81). None if they do not."""
+    others = [
+        other.title
+        for other in slot.meeting.slots
+        if other.id != slot.id
+        and (held := other.held_by) is not None
+        and same_address(held.email, invitation.email)
+    ]
+    if not others:
+        return None
+    return (
+        f"{invitation.name} is also invited to present {', '.join(f'“{t}”' for t in others)} "
+        "in this meeting; if that was not meant, invite someone else to one of them."
+    )
 
 
 def revoke(invitation: Invitation) -> None:

@@ -11,8 +11,7 @@ from flask import Blueprint, Response, abort, flash, redirect, render_template, 
 from flask_babel import gettext as _
 from sqlalchemy.orm.exc import StaleDataError
 
-from planner.accounts.security import colead_required, editor
-from planner.addresses import same_address
+from planner.accounts.security import colead_required
 from planner.agenda.fairness import outside_social_hours
 from planner.agenda.models import MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import layout
@@ -25,15 +24,23 @@ from planner.languages import page_language, show_in, time_span_here
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
-from planner.presenters.forms import AnswerForm, InviteForm, TalkForm, is_slot_time, slot_time
+from planner.presenters.forms import (
+    AnswerForm,
+    InviteForm,
+    TalkForm,
+    invite_from,
+    is_slot_time,
+    slot_time,
+)
 from planner.presenters.models import Answer, Invitation
 from planner.presenters.operations import (
+    also_presenting,
     answer,
     answer_stands,
     by_token,
     edit_talk,
     frozen,
-    invite,
+    invited_stamp,
     known_language,
     not_theirs,
     revoke,
@@ -364,32 +371,24 @@ def invite_view(slot_id: int):
         form.process(data=_invite_defaults(slot))
     problem, status = None, 200
     submitted = form.validate_on_submit()
-    if request.method == "POST" and (form.invited.data or "") != _invited_stamp(slot):
+    if request.method == "POST" and (form.invited.data or "") != invited_stamp(slot):
         # Checked whatever else the form gets wrong: corrected and sent again from a page that
         # no longer says so, it would end the link just sent.
         problem, status = _invited_since(slot), 409
     elif submitted:
         try:
-            invitation, token = invite(
-                slot,
-                name=form.name.data,
-                email=form.email.data,
-                time_zone=(form.time_zone.data or "").strip() or None,
-                by=editor(),
-                language=form.language.data or None,
-            )
+            invitation = invite_from(form, slot)[0]
         except PlannerError as error:
             problem, status = error.message, error.status
         else:
-            link = url_for(".page", token=token, _external=True)
-            messages.invitation(invitation, link)
-            _say_if_also_presenting(slot, invitation)
+            if warning := also_presenting(slot, invitation):
+                flash(warning, "warning")
             # Post, then redirect: reloading the page that shows the link must not invite again
             # (which would make a new link and end the one just copied).
             return redirect(url_for(".invited", slot_id=slot.id))
     elif form.errors:
         status = 400
-    refill(form.invited, _invited_stamp(slot))  # sent again, it is about what is shown now
+    refill(form.invited, invited_stamp(slot))  # sent again, it is about what is shown now
     return render_template(
         "presenters/invite.html",
         slot=slot,
@@ -408,28 +407,6 @@ def _unsocial_at_the_office(slot: Slot) -> bool:
     if not zone or slot.starts_at is None:
         return False
     return outside_social_hours(local_time(zone, slot.starts_at), local_time(zone, slot.ends_at))
-
-
-def _say_if_also_presenting(slot: Slot, invitation: Invitation) -> None:
-    """A warning, never a refusal (a person may give two talks): the one just invited already
-    holds another slot of the same meeting (helper-81)."""
-    others = [
-        other.title
-        for other in slot.meeting.slots
-        if other.id != slot.id
-        and (held := other.held_by) is not None
-        and same_address(held.email, invitation.email)
-    ]
-    if others:
-        flash(
-            f"{invitation.name} is also invited to present {', '.join(f'“{t}”' for t in others)} "
-            "in this meeting; if that was not meant, invite someone else to one of them.",
-            "warning",
-        )
-
-
-def _invited_stamp(slot: Slot) -> str:
-    return slot.invitation.invited_at.isoformat() if slot.invitation else ""
 
 
 def _invited_since(slot: Slot) -> str:

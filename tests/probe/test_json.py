@@ -36,6 +36,12 @@ BODIES = {
     "agenda_api.publish_meeting": {},
     "agenda_api.delete": {},
     "agenda_api.delete_slot": {},
+    "presenters_api.invite": {
+        "name": "Alex",
+        "email": "alex@ipaustralia.example",
+        "time_zone": "Australia/Sydney",
+        "language": "es",
+    },
     # A survey file comes as multipart/form-data: every JSON body is refused with a message.
     "survey_api.import_survey": {"label": "CWS/13/26", "replace": True},
     "survey_api.delete": {},

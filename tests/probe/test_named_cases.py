@@ -46,6 +46,7 @@ def test_json_nested_1000_deep_is_a_400_everywhere(client, colead_client, survey
         ("patch", f"/api/v1/meetings/{world.meeting}"),
         ("post", f"/api/v1/meetings/{world.meeting}/slots"),
         ("patch", f"/api/v1/slots/{world.slot}"),
+        ("post", f"/api/v1/slots/{world.slot}/invite"),
         ("patch", f"/api/v1/proposals/{world.proposal}"),
     ):
         for body in (DEEP, '{"title": ' + DEEP + "}"):
@@ -66,6 +67,7 @@ def test_a_name_given_twice_in_a_json_object_is_a_400_not_the_last_kept(
         ("post", "/api/v1/meetings"),
         ("patch", f"/api/v1/meetings/{world.meeting}"),
         ("patch", f"/api/v1/slots/{world.slot}"),
+        ("post", f"/api/v1/slots/{world.slot}/invite"),
     ):
         response = _json(colead_client, method, url, body)
         assert response.status_code == 400, (url, response.get_json())
