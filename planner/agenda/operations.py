@@ -600,9 +600,9 @@ def _refuse_status_without_invitation(slot: Slot, values: Mapping) -> None:
         return
     raise AgendaError(
         f"Nobody is invited to present “{values.get('title', slot.title)}”: it becomes invited "
-        "when you invite its presenter (on the slot's Invite page), and declined when they "
-        "decline. Until then it is proposed, confirmed (if you confirm it yourself) or "
-        "cancelled.",
+        "when you invite its presenter (the slot's Invite page, or POST "
+        "/api/v1/slots/<id>/invite), and declined when they decline. Until then it is proposed, "
+        "confirmed (if you confirm it yourself) or cancelled.",
         field="status",
     )
 

@@ -1674,8 +1674,8 @@ def test_a_presentation_is_invited_or_declined_only_once_someone_is_invited(api,
     assert later.status_code == 200  # a meeting to come: one that has ended invites no one
     said = (
         "Nobody is invited to present “{}”: it becomes invited when you invite its presenter "
-        "(on the slot's Invite page), and declined when they decline. Until then it is proposed, "
-        "confirmed (if you confirm it yourself) or cancelled."
+        "(the slot's Invite page, or POST /api/v1/slots/<id>/invite), and declined when they "
+        "decline. Until then it is proposed, confirmed (if you confirm it yourself) or cancelled."
     )
     added = api.post(
         f"/api/v1/meetings/{meeting.id}/slots",
