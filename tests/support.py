@@ -39,6 +39,26 @@ def csrf_token(client, url: str) -> str:
     return match[1]
 
 
+def add_slot_on_page(client, meeting_id: int, *, follow_redirects: bool = False, **fields):
+    """A co-lead adds a slot with the meeting page's form: a 20-minute proposed presentation of
+    no office, following the slot before, unless `fields` say otherwise."""
+    edit = f"/meetings/{meeting_id}/edit"
+    data = {
+        "csrf_token": csrf_token(client, edit),
+        "title": "Squeezed in",
+        "kind": "presentation",
+        "duration_minutes": "20",
+        "status": "proposed",
+        "office": "",
+        "proposal": "",
+        "start": "",
+        **fields,
+    }
+    return client.post(
+        f"/meetings/{meeting_id}/slots", data=data, follow_redirects=follow_redirects
+    )
+
+
 def hidden_fields(client, url: str) -> dict[str, str]:
     """The hidden fields of the form on `url` (its CSRF token, the version or invitation it was
     filled in from), as a browser sends them back."""

@@ -12,7 +12,14 @@ from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
 from planner.timezones import local_time
 from tests.presenters.support import invite
-from tests.support import ahead, csrf_token, form_of, hidden_fields, publish_as_planned
+from tests.support import (
+    add_slot_on_page,
+    ahead,
+    csrf_token,
+    form_of,
+    hidden_fields,
+    publish_as_planned,
+)
 
 MEETING = {
     "title": "Rec 10 workshop",
@@ -792,19 +799,8 @@ def test_a_pinned_time_before_the_start_is_on_the_next_day(api, survey):
         "/api/v1/meetings",
         json={**MEETING, "starts_at": "2026-03-10T23:00:00+01:00", "duration_minutes": 120},
     ).get_json()
-    edit = f"/meetings/{late['id']}/edit"
-    response = api.post(
-        f"/meetings/{late['id']}/slots",
-        data={
-            "csrf_token": csrf_token(api, edit),
-            "title": "After midnight",
-            "kind": "presentation",
-            "duration_minutes": "20",
-            "status": "confirmed",
-            "office": "",
-            "proposal": "",
-            "start": "00:30",
-        },
+    response = add_slot_on_page(
+        api, late["id"], title="After midnight", status="confirmed", start="00:30"
     )
     assert response.status_code == 302
     slot = db.session.scalar(select(Slot).where(Slot.title == "After midnight"))
@@ -819,19 +815,8 @@ def test_a_pinned_time_just_before_the_start_is_refused_as_before_it(api, survey
         "/api/v1/meetings",
         json={**MEETING, "starts_at": "2027-03-10T08:00:00+01:00", "duration_minutes": 120},
     ).get_json()
-    edit = f"/meetings/{early['id']}/edit"
-    response = api.post(
-        f"/meetings/{early['id']}/slots",
-        data={
-            "csrf_token": csrf_token(api, edit),
-            "title": "Before breakfast",
-            "kind": "presentation",
-            "duration_minutes": "20",
-            "status": "confirmed",
-            "office": "",
-            "proposal": "",
-            "start": "07:30",
-        },
+    response = add_slot_on_page(
+        api, early["id"], title="Before breakfast", status="confirmed", start="07:30"
     )
     assert response.status_code == 400
     page = html.unescape(response.get_data(as_text=True))

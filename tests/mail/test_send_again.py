@@ -11,7 +11,7 @@ from datetime import timedelta
 
 import time_machine
 from icalendar import Calendar
-from sqlalchemy import select, update
+from sqlalchemy import update
 
 from planner.agenda.models import Slot
 from planner.db_types import utcnow
@@ -19,23 +19,15 @@ from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
 from planner.mail.models import MessageStatus, OutboxMessage
 from tests.calendar.readers import read_everywhere
+from tests.mail.test_messages import PRESENTER, outbox
 from tests.presenters.support import confirm, invite
 from tests.support import csrf_token, hidden_fields, publish_as_planned, sign_in
 
-PRESENTER = "alex@ipaustralia.example"
 # The talk (the workshop's second slot, 13:10–13:30 in Zurich) once the workshop moves a week.
 MOVED = "2027-03-16T13:00:00+01:00"
 MOVED_START = "2027-03-16T12:10:00.000Z"
 MOVED_SYDNEY = "Tuesday 16 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)"
 MOVED_ZURICH = "Tuesday 16 March 2027, 13:10–13:30 Europe/Zurich (UTC+1)"
-
-
-def outbox(**where) -> list[OutboxMessage]:
-    db.session.expire_all()
-    query = select(OutboxMessage).order_by(OutboxMessage.id)
-    for name, value in where.items():
-        query = query.where(getattr(OutboxMessage, name) == value)
-    return list(db.session.scalars(query))
 
 
 def no_mail_server() -> None:

@@ -13,7 +13,13 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.proposals.models import Proposal
 from tests.presenters.support import invite
-from tests.support import counted_queries, csrf_token, form_of, publish_as_planned
+from tests.support import (
+    add_slot_on_page,
+    counted_queries,
+    csrf_token,
+    form_of,
+    publish_as_planned,
+)
 
 PROPOSAL = {
     "office": "PE",
@@ -187,20 +193,8 @@ def test_scheduling_a_second_talk_of_an_office_into_a_meeting_says_so(
     assert said in page and "Risk-based governance”" not in page.split("already presents")[1]
     assert len([s for s in slots() if s.office_code == "PE"]) == 2
     # By hand, on the meeting's page, the same.
-    edit = f"/meetings/{draft}/edit"
-    added = colead_client.post(
-        f"/meetings/{draft}/slots",
-        data={
-            "csrf_token": csrf_token(colead_client, edit),
-            "title": "A third from Lima",
-            "kind": "presentation",
-            "duration_minutes": "20",
-            "status": "proposed",
-            "office": "PE",
-            "proposal": "",
-            "start": "",
-        },
-        follow_redirects=True,
+    added = add_slot_on_page(
+        colead_client, draft, title="A third from Lima", office="PE", follow_redirects=True
     )
     shown = html.unescape(added.get_data(as_text=True))
     assert "INDECOPI already presents in Rec 10 workshop: “Virtual assistant, year one”; " in shown
@@ -210,19 +204,8 @@ def test_scheduling_a_second_talk_of_an_office_into_a_meeting_says_so(
         if slot.office_code == "PE":
             gone = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"})
             assert gone.status_code == 200, gone.get_json()
-    again = colead_client.post(
-        f"/meetings/{draft}/slots",
-        data={
-            "csrf_token": csrf_token(colead_client, edit),
-            "title": "A fourth, alone",
-            "kind": "presentation",
-            "duration_minutes": "20",
-            "status": "proposed",
-            "office": "PE",
-            "proposal": "",
-            "start": "",
-        },
-        follow_redirects=True,
+    again = add_slot_on_page(
+        colead_client, draft, title="A fourth, alone", office="PE", follow_redirects=True
     )
     assert "Slot added." in again.get_data(as_text=True)
     assert "already presents" not in again.get_data(as_text=True)
