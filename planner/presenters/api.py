@@ -85,7 +85,8 @@ def _invited_already(slot: Slot) -> ConflictError:
     invitation = slot.invitation
     if invitation is None:
         return ConflictError(
-            "The slot has no invitation any more: send no `invited` to invite its presenter.",
+            "This slot has no invitation (none any more, or none ever): send no `invited` to "
+            "invite its presenter.",
             field="invited",
         )
     live = "whose private link works" if invitation.link_hash else "whose link was revoked"

@@ -502,7 +502,7 @@ def read_csv(
                 if problem := refusal(office.name, f"The name of office {code}"):
                     problems.add(where, problem)
                 respondents[code] = office
-                names.setdefault(folded(office.name), code)
+                names.setdefault(folded(office.name.strip()), code)
             if row["question"]:
                 pending.append((where, row))
             elif any(row.get(name) for name in ("recommendation", "text", "lines", "basis")):

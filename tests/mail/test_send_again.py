@@ -9,6 +9,7 @@ import html
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from icalendar import Calendar
 from sqlalchemy import update
@@ -18,6 +19,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
 from planner.mail.models import MessageStatus, OutboxMessage
+from planner.mail.sender import delay_after
 from tests.calendar.readers import read_everywhere
 from tests.mail.test_messages import PRESENTER, outbox
 from tests.presenters.support import confirm, invite
@@ -143,15 +145,17 @@ def test_an_update_queued_after_the_invitation_does_not_go_before_the_one_sent_a
     assert statuses[-2:] == [("update", "superseded"), ("invitation", "queued")]
 
 
+@pytest.mark.parametrize("due", [-timedelta(seconds=1), delay_after(1)], ids=["due", "later"])
 def test_an_update_retrying_after_a_temporary_failure_does_not_go_before_the_one_sent_again(
-    api, slot
+    api, slot, due
 ):
-    """The move's update failed once (the server said 451, try later) and is due to be tried
-    again: the invitation written again says the move, and the update would reach them first."""
+    """The move's update failed once (the server said 451, try later) and is to be tried again,
+    due now or in a minute as the sender leaves it (helper-159): the invitation written again
+    says the move, and the update would reach them first."""
     invitation, update = moved_after_publishing(api, slot)
     with later(10):
         update.attempts, update.last_error = 1, "451 4.7.1 Try again later"
-        update.next_attempt_at = utcnow() - timedelta(seconds=1)
+        update.next_attempt_at = utcnow() + due
         db.session.commit()
         assert send_again(api, invitation).status_code == 302
     statuses = [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER)]

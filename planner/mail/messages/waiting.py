@@ -152,12 +152,15 @@ def withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
 def withdraw_due(slot: Slot, email: str, kinds: tuple[str, ...]) -> None:
     """Messages of `kinds` about `slot` to `email` queued and due that no sender has taken yet
     (a sender's lease puts a taken one later) never go: one written now says what they do, and
-    would go after them. Also one retrying after a temporary failure: it would go first too."""
+    would go after them. Also one retrying after a temporary failure, whenever its next try is
+    due: the sender sends nothing to an address while an earlier message to it waits, so it
+    would go first (helper-159). One a sender holds in its SMTP conversation goes as it would;
+    a sender that leased it and finds it superseded sends it not."""
     _superseded(
         *about_slot(slot, email),
         OutboxMessage.kind.in_(kinds),
         OutboxMessage.status == MessageStatus.queued,
-        OutboxMessage.next_attempt_at <= utcnow(),
+        (OutboxMessage.next_attempt_at <= utcnow()) | (OutboxMessage.attempts > 0),
     )
 
 
