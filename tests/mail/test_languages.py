@@ -207,6 +207,7 @@ def _contexts():
                     "removed",
                     "no_longer_contact",
                     "moved",
+                    "no_office",
                     "cancelled",
                     None,
                 ):

@@ -222,3 +222,25 @@ def test_the_contact_reads_why_in_their_language(api, slot, language, said):
     for body in (cancel.text_body, cancel.html_body):
         assert said in body, body
     assert _event(cancel)["status"] == "CANCELLED"
+
+
+def test_a_presentation_given_to_no_office_is_not_said_to_be_another_office_s(api, slot):
+    """helper-159: a published presentation whose office a co-lead cleared reached its office's
+    contact as "Another office now gives this presentation", which none did."""
+    ledger = Ledger(read_all=True)
+    slot_id = slot.id
+    _contact("AU", "Kim", KIM)
+    _publish(api, slot)
+    ledger.step("publish")
+    (first,) = _to(KIM, slot_id)
+    _patch_slot(api, slot_id, office=None)
+    ledger.step("office cleared", strict=True)
+    (cancel,) = _to(KIM, slot_id, first.id)
+    assert cancel.ics_method == "CANCEL"
+    assert cancel.subject.startswith("No longer on your programme: ")
+    said = (
+        "The co-leads have taken your office off this presentation, and no other office gives "
+        "it for now, so it is no longer on your office's programme:"
+    )
+    assert said in cancel.text_body and "Another office" not in cancel.text_body
+    ledger.verdict()

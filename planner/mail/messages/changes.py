@@ -529,7 +529,9 @@ def _office_changed(slot: Slot, office: str | None) -> None:
         keep = {mailbox(c.email) for c in contacts_for(slot.office_code or "")}
         for contact in contacts_for(office):
             if mailbox(contact.email) not in keep:
-                _take_out(slot, contact, office=left, reason="moved")
+                # Given to no office at all, no other office gives it (helper-159).
+                reason = "moved" if slot.office_code else "no_office"
+                _take_out(slot, contact, office=left, reason=reason)
     if slot.office_code and slot.status != SlotStatus.cancelled:
         _tell_contacts(slot, _Change(status=slot.status), cancelled=False, shown=True, what=set())
 
