@@ -162,7 +162,16 @@ def carried_form() -> tuple[str, list[tuple[str, str]]] | None:
 def _api_view(view: Callable, *args, **kwargs):
     user = bearer_user()
     if user is None:
-        response = api_error(401, "Send a co-lead's API token as 'Authorization: Bearer ...'.")
+        scheme, _, sent = request.headers.get("Authorization", "").strip().partition(" ")
+        # A token sent and not taken is said to be so (helper-155: a mistyped or revoked one
+        # was told to send a token), without saying which of the two it is.
+        said = (
+            "This API token is not one the planner knows, or it was revoked: check it, or make "
+            "a new one ('flask --app app users token --email <your address>' prints it)."
+            if scheme.lower() == "bearer" and sent.strip()
+            else "Send a co-lead's API token as 'Authorization: Bearer ...'."
+        )
+        response = api_error(401, said)
         response.headers["WWW-Authenticate"] = 'Bearer realm="cws-planner"'
         return response
     if not user.is_colead:

@@ -99,13 +99,20 @@ def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
     # The scheme's name in any case, as HTTP has it (RFC 9110, 11.1).
     lower = {"Authorization": f"bearer {token}"}
     assert client.get("/api/v1/proposals", headers=lower).status_code == 200
-    assert client.get("/api/v1/proposals", headers={"Authorization": "Bearer"}).status_code == 401
-    assert (
-        client.get("/api/v1/proposals", headers={"Authorization": "Bearer nope"}).status_code == 401
+    missing = client.get("/api/v1/proposals", headers={"Authorization": "Bearer"})
+    assert missing.status_code == 401
+    assert missing.get_json()["message"].startswith("Send a co-lead's API token")
+    # A token sent and not known is said to be so (helper-155: told to send a token).
+    unknown = (
+        "This API token is not one the planner knows, or it was revoked: check it, or make a "
+        "new one ('flask --app app users token --email <your address>' prints it)."
     )
+    wrong = client.get("/api/v1/proposals", headers={"Authorization": "Bearer nope"})
+    assert wrong.status_code == 401 and wrong.get_json()["message"] == unknown
     revoked = cli.invoke(args=["users", "revoke-tokens", "--email", COLEAD_EMAIL])
     assert "Revoked 1 token(s)" in revoked.stdout
-    assert client.get("/api/v1/proposals", headers=headers).status_code == 401
+    gone = client.get("/api/v1/proposals", headers=headers)
+    assert gone.status_code == 401 and gone.get_json()["message"] == unknown
 
 
 def test_wrong_password(client, colead):
