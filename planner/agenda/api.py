@@ -17,6 +17,7 @@ from planner.agenda.operations import (
     asked_again_note,
     create_meeting,
     create_slot,
+    ended_draft_note,
     layout,
     presenter_of_another_office,
     publish,
@@ -207,7 +208,10 @@ def _change(apply, render, status: int = 200):
 @bp.post("/meetings")
 @colead_required
 def create():
-    return _change(lambda: create_meeting(_payload()), meeting_json, 201)
+    def answer(made: Meeting) -> dict:
+        return _with_warnings(meeting_json(made), ended_draft_note(made))
+
+    return _change(lambda: create_meeting(_payload()), answer, 201)
 
 
 @bp.get("/meetings")
@@ -244,7 +248,9 @@ def update(meeting_id: int):
     payload = _payload(meeting, "The meeting", meeting_json)
 
     def answer(changed: Meeting) -> dict:
-        return _with_warnings(meeting_json(changed), asked_again_note(changed))
+        return _with_warnings(
+            meeting_json(changed), asked_again_note(changed), ended_draft_note(changed)
+        )
 
     return _change(lambda: apply_meeting(meeting, payload) or meeting, answer)
 

@@ -424,6 +424,18 @@ def titles_of(slots: Iterable[Slot]) -> str:
     return ", ".join(f"“{s.title}”" for s in slots)
 
 
+def ended_draft_note(meeting: Meeting) -> str | None:
+    """A draft dated in the past is kept (a record of a meeting, or a year mistyped), but it
+    will not publish: said when it is saved, on the page and in the API (helper-155: the API
+    created one in 2020 without a word), not only when publishing is refused."""
+    if meeting.status != MeetingStatus.draft or not meeting.ended():
+        return None
+    return (
+        f"Its date has passed (it ended {moment_in(meeting.time_zone, meeting.ends_at)}): a "
+        "meeting that has ended cannot be published. Set a date to come if that was a mistake."
+    )
+
+
 def asked_again_note(meeting: Meeting) -> str | None:
     """What the co-lead who made a change is told of it (pages and API): whose presenters are
     asked to confirm again, and whose confirmation stands again."""

@@ -46,6 +46,7 @@ from planner.agenda.operations import (
     confirmed_by_presenter,
     create_meeting,
     create_slot,
+    ended_draft_note,
     layout,
     move_slot,
     presenter_of_another_office,
@@ -440,15 +441,8 @@ def _say_who_is_asked_again(meeting: Meeting) -> None:
 
 
 def _say_if_over(meeting: Meeting) -> None:
-    """A draft dated in the past is kept (a record of a meeting, or a year mistyped), but it
-    will not publish: say so when it is saved, not only when publishing is refused."""
-    if meeting.status == MeetingStatus.draft and meeting.ended():
-        flash(
-            f"Its date has passed (it ended {moment_in(meeting.time_zone, meeting.ends_at)}): a "
-            "meeting that has ended cannot be published. Set a date to come if that was a "
-            "mistake.",
-            "warning",
-        )
+    if note := ended_draft_note(meeting):
+        flash(note, "warning")
 
 
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
