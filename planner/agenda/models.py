@@ -137,6 +137,16 @@ class Meeting(db.Model):
         return self.ends_at is not None and (now or utcnow()) >= self.ends_at
 
     @property
+    def home_day(self) -> str:
+        """Its date where it is held (its home zone), as its own pages give it: "2027-03-09",
+        or "no date yet"."""
+        if self.starts_at is None:
+            return "no date yet"
+        from planner.timezones import local_time
+
+        return f"{local_time(self.time_zone or 'UTC', self.starts_at):%Y-%m-%d}"
+
+    @property
     def kind_label(self) -> str:
         return MEETING_KIND_LABELS.get(self.kind, "meeting")
 

@@ -153,10 +153,8 @@ def slot_target_choices(now: datetime) -> list[Meeting]:
     ]
 
 
-def lineup_target_choices() -> list[Meeting]:
-    """The draft meetings a line-up can go into."""
-    return list(
-        db.session.scalars(
-            select(Meeting).where(Meeting.status == MeetingStatus.draft).order_by(*_IN_ORDER)
-        )
-    )
+def lineup_target_choices(now: datetime) -> list[Meeting]:
+    """The draft meetings a line-up can go into: not one that has ended (helper-155: a draft
+    dated in the past was offered, and a line-up put there could never be published)."""
+    drafts = select(Meeting).where(Meeting.status == MeetingStatus.draft).order_by(*_IN_ORDER)
+    return [m for m in db.session.scalars(drafts) if not m.ended(now)]

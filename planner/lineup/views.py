@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.queries import lineup_target_choices
-from planner.db_types import db_int
+from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import lost_race
 from planner.lineup.forms import adjust, form_data, make_form
@@ -136,7 +136,7 @@ def _render(
         offices=offices,
         recommendations=recommendations,
         max_reserved=MAX_RESERVED,
-        drafts=lineup_target_choices() if lineup else [],
+        drafts=lineup_target_choices(utcnow()) if lineup else [],
         changes=changes,
     ), status
 
@@ -226,7 +226,7 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
         result=lineup.result,
         served=served(lineup.result),
         offices=_offices(),
-        drafts=lineup_target_choices(),
+        drafts=lineup_target_choices(utcnow()),
         problem=problem,
     )
     return page, status

@@ -35,7 +35,6 @@ from planner.offices.operations import find_offices
 from planner.proposals.models import MATURITIES, Proposal, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status, submit
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import local_time
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, REASON_MAX = 120, 150, 2000, 500
 
@@ -252,17 +251,10 @@ class ScheduleForm(PlannerForm):
         self.meeting.choices = [SelectChoice("", "Choose a meeting")] + [
             SelectChoice(
                 str(m.id),
-                f"{m.title} ({m.status}, {_home_day(m)})",
+                f"{m.title} ({m.status}, {m.home_day})",
             )
             for m in meetings
         ]
-
-
-def _home_day(meeting) -> str:
-    """The meeting's date where it is held (its home zone), as its own pages give it."""
-    if meeting.starts_at is None:
-        return "no date yet"
-    return f"{local_time(meeting.time_zone or 'UTC', meeting.starts_at):%Y-%m-%d}"
 
 
 def fill_choices(form) -> None:

@@ -584,6 +584,21 @@ def test_the_result_offers_accept_without_following_the_link(client, survey):
     assert response.status_code == 302 and db.session.scalar(select(Meeting)) is not None
 
 
+def test_the_drafts_a_line_up_goes_into_are_named_by_date_and_none_has_ended(client, survey):
+    """helper-155: "draft: x" listed twice on a phone, one undated, and a draft dated in the
+    past offered (a line-up put there could never be published)."""
+    for title, start in (
+        ("x", "2027-03-09T12:00:00+01:00"),
+        ("x", None),
+        ("Old", "2020-03-10T12:00:00+01:00"),
+    ):
+        body = {"title": title, **({"starts_at": start} if start else {})}
+        assert client.post("/api/v1/meetings", json=body).status_code == 201
+    page = post_rules(client).get_data(as_text=True)
+    offered = re.findall(r'<option value="\d+">(draft: [^<]+)</option>', page)
+    assert offered == ["draft: x (2027-03-09)", "draft: x (no date yet)"]
+
+
 def test_the_same_rules_twice_keep_one_line_up(client, survey):
     """A reload (the browser posts again) or the same rules sent twice show the same saved
     line-up, not a copy; other rules are a new one."""
