@@ -32,7 +32,9 @@ def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
     page.get_by_label("Number of presentations").fill("4")
     page.get_by_role("button", name="Find the best line-up").click()
     page.get_by_role("link", name=re.compile("line-up #")).click()
-    page.get_by_label("Into").select_option(label="draft: Rec 10 workshop: AI and blockchain")
+    page.get_by_label("Into").select_option(
+        label=f"draft: Rec 10 workshop: AI and blockchain ({ahead('2026-03-10')})"
+    )
     page.get_by_role("button", name="Accept: make it a draft agenda").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Rec 10 workshop: AI and blockchain")
 
