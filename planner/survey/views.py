@@ -48,6 +48,15 @@ PARAGRAPHS = {
     Question.challenge: "§16",
     Question.discuss: "§17",
 }
+# Another survey has no such paragraphs: its columns are named by the questions they count.
+QUESTIONS_ASKED = {
+    Question.focus: "Q4",
+    Question.low_priority: "Q5",
+    Question.challenge: "Q6",
+    Question.discuss: "Q8",
+}
+# The survey whose document the summary reproduces (its paragraphs 13-17).
+THE_DOCUMENT = "CWS/13/26"
 SUPPLY = charts.Series(
     "Supply", "focus, Q4", "offices with a current-focus project (Q4)", charts.BLUE
 )
@@ -429,7 +438,10 @@ def summary(slug: str):
         summary=result,
         recommendations=all_recommendations(),
         questions=[q for q in PARAGRAPHS],
-        paragraphs=PARAGRAPHS,
+        # Only CWS/13/26 is the document of paragraphs 14-17 (helper-155: an imported CSV's
+        # summary said so of itself).
+        the_document=survey.label == THE_DOCUMENT,
+        paragraphs=PARAGRAPHS if survey.label == THE_DOCUMENT else QUESTIONS_ASKED,
         findings=_findings(result),
     )
 

@@ -132,6 +132,32 @@ def test_summary_page_reproduces_the_document(client, survey):
     assert "71% named none" in page
 
 
+def test_another_survey_s_summary_names_its_questions_not_the_document_s_paragraphs(client, survey):
+    """helper-155: an imported CSV's summary said its shares were "as paragraphs 14–17 of the
+    document report them", and that "Paragraph 13" was a chart: only CWS/13/26 is that
+    document. Another names its columns by the questions they count."""
+    from dataclasses import replace
+
+    from planner.bootstrap import bundled_record
+    from planner.extensions import db
+    from planner.survey.operations import import_record
+
+    bundled = bundled_record()
+    # Another survey: one answer fewer (the same answers would be the same survey).
+    pilot = replace(
+        bundled, label="Pilot 2026", source_name="pilot.csv", answers=bundled.answers[1:]
+    )
+    stored = import_record(pilot).survey
+    db.session.commit()
+    assert stored.label == "Pilot 2026"
+    page = text(client.get(f"/surveys/{stored.slug}/summary"))
+    assert "21 respondents naming each recommendation (rounded half up)." in page
+    assert "paragraphs 14–17" not in page and "Paragraph 13" not in page and "§14" not in page
+    assert "Q4" in page and "Q8" in page
+    document = text(client.get("/surveys/CWS-13-26/summary"))
+    assert "as paragraphs 14–17 of the document report them" in document and "§14" in document
+
+
 def test_summary_csv(client, survey):
     response = client.get("/surveys/CWS-13-26/summary.csv")
     assert response.mimetype == "text/csv"
