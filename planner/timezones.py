@@ -78,9 +78,7 @@ SAID_AS = {
 def place_name(zone: str) -> str:
     """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires; "Geneva"
     for Europe/Zurich (`SAID_AS`)."""
-    if zone in SAID_AS:
-        return SAID_AS[zone]["en"]
-    return zone.rsplit("/", 1)[-1].replace("_", " ")
+    return SAID_AS[zone]["en"] if zone in SAID_AS else zone_city(zone)
 
 
 def utc_offset(moment: datetime) -> str:

@@ -14,6 +14,7 @@ from planner.offices.models import Office
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
+from planner.timezones import local_time
 from planner.versioning import version_column
 
 HOME_ZONE = "Europe/Zurich"  # WIPO's: meetings start out in it, pages about no meeting use it
@@ -142,8 +143,6 @@ class Meeting(db.Model):
         or "no date yet"."""
         if self.starts_at is None:
             return "no date yet"
-        from planner.timezones import local_time
-
         return f"{local_time(self.time_zone or 'UTC', self.starts_at):%Y-%m-%d}"
 
     @property
