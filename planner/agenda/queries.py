@@ -128,8 +128,8 @@ def in_list_order(
 ) -> tuple[list[tuple[Meeting, int]], list[tuple[Meeting, int]]]:
     """The meetings (as `meetings` lists them) in the order of the list of meetings: those still
     to come, soonest first (a draft without a date last), then those over, latest first."""
-    coming = [(m, n) for m, n in listed if m.ends_at is None or m.ends_at > now]
-    past = [(m, n) for m, n in reversed(listed) if m.ends_at is not None and m.ends_at <= now]
+    coming = [(m, n) for m, n in listed if not m.ended(now)]
+    past = [(m, n) for m, n in reversed(listed) if m.ended(now)]
     return coming, past
 
 
@@ -149,7 +149,7 @@ def slot_target_choices(now: datetime) -> list[Meeting]:
     return [
         m
         for m in db.session.scalars(select(Meeting).where(open_).order_by(*_IN_ORDER))
-        if m.status == MeetingStatus.draft or m.ends_at is None or m.ends_at > now
+        if m.status == MeetingStatus.draft or not m.ended(now)
     ]
 
 
