@@ -10,19 +10,27 @@ from planner.lineup.rules import TOLERANCE, Candidate, Instance, Matrix, Rules, 
 
 
 def greedy(
-    instance: Instance, rules: Rules, *, forbidden: Iterable[frozenset[str]] = ()
+    instance: Instance,
+    rules: Rules,
+    *,
+    forbidden: Iterable[frozenset[str]] = (),
+    matrix: Matrix | None = None,
+    leave_out: str | None = None,
 ) -> tuple[Candidate, ...] | None:
     """A good line-up fast: best marginal gain first, then swaps while they help.
 
-    Respects every rule; returns None if it paints itself into a corner.
+    Respects every rule; returns None if it paints itself into a corner. `matrix` is the
+    instance's under the rules when the caller has it already; `leave_out` a presentation (by
+    its key) not to choose.
     """
     forbidden = [set(f) for f in forbidden]
-    m = Matrix(instance, rules)
+    m = Matrix(instance, rules) if matrix is None else matrix
     candidates = m.candidates
+    barred = {j for j, c in enumerate(candidates) if c.key == leave_out}
 
     def addable(chosen: list[int], j: int, left: dict[int, int]) -> bool:
         c = candidates[j]
-        if j in chosen or left.get(c.recommendation, 0) <= 0:
+        if j in chosen or j in barred or left.get(c.recommendation, 0) <= 0:
             return False
         if rules.one_per_office and any(candidates[k].office == c.office for k in chosen):
             return False
@@ -61,7 +69,7 @@ def greedy(
         for position, old in enumerate(chosen):
             rest = chosen[:position] + chosen[position + 1 :]
             others = np.flatnonzero(m.recommendation == candidates[old].recommendation)
-            others = [j for j in others if j not in chosen]
+            others = [j for j in others if j not in chosen and j not in barred]
             if not others:
                 continue
             served = m.R[:, rest].max(axis=1) if rest else np.zeros(len(m.demands))

@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from planner.lineup.greedy import greedy
-from planner.lineup.model import MIP_GAP, solve
+from planner.lineup.model import MIP_GAP, Model, solve
 from planner.lineup.operations import workshop_instance
 from planner.lineup.report import Served, propose, served
 from planner.lineup.rules import Candidate, Demand, InfeasibleRules, Instance, Rules, value
@@ -404,6 +404,33 @@ def test_each_way_to_the_optimum_finds_the_brute_force_best():
         assert solution.objective <= solution.upper_bound + 1e-9
         ways[solution.solver] += 1
     assert set(ways) == {"lp", "greedy", "milp"}, ways
+
+
+def test_a_presentation_the_integer_search_leaves_out_is_in_no_line_up_worth_the_greedy_one():
+    """The integer search looks only among the presentations that could still beat the greedy
+    line-up (`Model.worth_trying`): each one it leaves out is, by brute force, in no line-up
+    worth as much as the greedy one, and most fractional relaxations leave some out."""
+    rules = Rules(slots=3, min_small=1, max_per_region=2, maturity_weight=0.1)
+    left_out = 0
+    for seed in range(40):
+        instance = generated(seed)
+        model = Model(instance, rules)
+        relaxed = model.relax(time_limit=10)
+        if model.whole(relaxed.x):
+            continue
+        incumbent = value(instance, greedy(instance, rules), rules)
+        kept = set(model.worth_trying(relaxed, incumbent))
+        for j, dropped in enumerate(model.candidates):
+            if j in kept:
+                continue
+            left_out += 1
+            with_it = [
+                value(instance, combo, rules)
+                for combo in itertools.combinations(instance.candidates, rules.slots)
+                if dropped in combo and satisfies(rules, combo)
+            ]
+            assert max(with_it, default=-1.0) < incumbent, (seed, dropped.key)
+    assert left_out >= 10, left_out
 
 
 def test_each_next_best_line_up_is_the_brute_force_best_of_those_not_forbidden():
