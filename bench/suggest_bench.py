@@ -23,7 +23,16 @@ from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
 from planner.timezones import place_time_zones
 
-FIRST, LAST = date(2026, 3, 16), date(2026, 3, 29)  # across Europe's change to summer time
+
+def next_march() -> tuple[date, date]:
+    """16 to 29 March, across Europe's change to summer time, the next time it is all to come
+    (the API refuses a range whose starts are all past)."""
+    today = date.today()
+    year = today.year if today < date(today.year, 3, 16) else today.year + 1
+    return date(year, 3, 16), date(year, 3, 29)
+
+
+FIRST, LAST = next_march()
 
 
 def main() -> None:
@@ -63,7 +72,8 @@ def main() -> None:
             f"&from={FIRST}&to={LAST}"
         )
         headers = {"Authorization": f"Bearer {token}"}
-        assert client.get(url, headers=headers).status_code == 200
+        first = client.get(url, headers=headers)
+        assert first.status_code == 200, (first.status_code, first.get_data(as_text=True)[:500])
         whole = []
         for _ in range(args.runs):
             begin = time.perf_counter()
