@@ -496,10 +496,14 @@ def _findings(summary: Summary) -> list[tuple[Question, str]]:
         highest = [n for n, c in cells.items() if c.percent == top]
         lowest = [n for n, c in cells.items() if c.percent == low]
         part = summary.questions[question]
+        if top == low:  # no highest or lowest: "highest Recs 1, …, 10 (0%)" said nothing
+            shares = f"every recommendation {top}%" if top else "no recommendation named"
+        else:
+            shares = f"highest {_recs(highest)} ({top}%), lowest {_recs(lowest)} ({low}%)"
         findings.append(
             (
                 question,
-                f"highest {_recs(highest)} ({top}%), lowest {_recs(lowest)} ({low}%); "
+                f"{shares}; "
                 f"{part.named_none.percent}% named none "
                 f"({part.declined.percent}% declined explicitly, "
                 f"{part.no_answer.percent}% gave no answer).",

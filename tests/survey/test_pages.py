@@ -132,6 +132,21 @@ def test_summary_page_reproduces_the_document(client, survey):
     assert "71% named none" in page
 
 
+def test_a_question_whose_shares_are_all_equal_has_no_highest_nor_lowest():
+    """helper-155: a survey where no office named a recommendation in a question read "highest
+    Recs 1, 2, 3, 4, 5, 6, 7, 8, 9 and 10 (0%), lowest Recs 1, … (0%)"."""
+    from planner.survey.records import Question
+    from planner.survey.summary import summarise
+    from planner.survey.views import _findings
+
+    rows = [("AA", Question.focus, 1, "Cloud"), ("BB", Question.focus, 2, "Strategy")]
+    rows += [("AA", Question.discuss, None, "No need for further discussion")]
+    findings = dict(_findings(summarise(["AA", "BB"], rows, range(1, 3))))
+    assert findings[Question.focus].startswith("every recommendation 50%; 0% named none")
+    assert findings[Question.discuss].startswith("no recommendation named; 100% named none")
+    assert "highest" not in findings[Question.discuss]
+
+
 def test_another_survey_s_summary_names_its_questions_not_the_document_s_paragraphs(client, survey):
     """helper-155: an imported CSV's summary said its shares were "as paragraphs 14–17 of the
     document report them", and that "Paragraph 13" was a chart: only CWS/13/26 is that
