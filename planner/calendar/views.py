@@ -43,10 +43,12 @@ from planner.calendar.operations import (
 )
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.mail import messages
+from planner.mail.outbox import queued_note
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.versioning import link_changed, link_seen
-from planner.web import read_one_snapshot
+from planner.web import office_feed_url, read_one_snapshot
 
 bp = Blueprint("calendar", __name__)
 
@@ -260,7 +262,8 @@ def confirm_revoke(code: str):
         consequences=[
             f"Calendars subscribed to {office.code}'s current link stop receiving updates: "
             "the link answers “not found” from now on.",
-            "A new link is made at once; send it to the office (nobody is emailed).",
+            "A new link is made at once. Nobody is emailed: the office's page then offers to "
+            "email the new link to its contacts.",
         ],
         action=url_for(".revoke", code=office.code),
         fields={"link_seen": link_seen(office.feed_version)},
@@ -286,10 +289,65 @@ def revoke(code: str):
         )
         return confirm_revoke(office.code), 409
     revoke_office_feed(office)
+    messages.feed_link_revoked(office)
     flash(
-        f"The old feed link of {office.code} no longer works; send the office the new one.",
+        f"The old feed link of {office.code} no longer works; email the office the new one "
+        "(below).",
         "success",
     )
+    return redirect(url_for("offices.detail", code=office.code) + "#feed")
+
+
+@bp.get("/offices/<code>/feed/email")
+@colead_required
+def confirm_email(code: str):
+    """Asks before emailing the office's feed link to its contacts, naming them."""
+    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    back = url_for("offices.detail", code=office.code) + "#feed"
+    contacts = messages.feed_contacts(office)
+    if not contacts:
+        flash(f"{office.code} has no contacts to email its feed link to: add one first.", "error")
+        return redirect(url_for("offices.detail", code=office.code) + "#contacts")
+    who = [f"{c.name} <{c.email}> ({c.language_name})" for c in contacts]
+    return render_template(
+        "confirm.html",
+        question=f"Email the calendar feed link of {office.code} to its contacts?",
+        consequences=[
+            f"{len(who)} {'contact gets' if len(who) == 1 else 'contacts get'} the link, with "
+            "how each calendar program subscribes, in their language: " + "; ".join(who) + ".",
+            f"Anyone with the link sees {office.code}'s slots in published meetings, tentative "
+            "ones included; the email asks them to share it only within their office.",
+        ],
+        action=url_for(".email_feed", code=office.code),
+        fields={"link_seen": link_seen(office.feed_version)},
+        button="Email the link",
+        back=back,
+        back_label="Do not email it",
+        crumbs=[("Offices", url_for("offices.index")), (office.code, back)],
+    )
+
+
+@bp.post("/offices/<code>/feed/email")
+@colead_required
+def email_feed(code: str):
+    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    if link_changed(office.feed_version, request.form.get("link_seen")):
+        # The link was replaced since this page asked: the co-lead may not want the new one
+        # sent without seeing it (or the form was sent twice, after a revocation).
+        flash(
+            f"Nothing was emailed: {office.code}'s feed link was replaced since this page "
+            "asked. Email the new link?",
+            "error",
+        )
+        return confirm_email(office.code), 409
+    sent = messages.feed_link(office, office_feed_url(office))
+    if not sent:  # its contacts were removed since the page asked
+        from planner.offices.views import detail
+
+        flash(f"Nothing was emailed: {office.code} has no contacts now; add one first.", "error")
+        return detail(office.code), 409
+    names = ", ".join(m.recipient_name or m.recipient_email for m in sent)
+    flash(f"{office.code}'s feed link goes to {names}. {queued_note(len(sent))}", "success")
     return redirect(url_for("offices.detail", code=office.code) + "#feed")
 
 

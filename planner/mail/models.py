@@ -31,6 +31,7 @@ class MessageKind(enum.StrEnum):
     cancellation = "cancellation"  # a CANCEL
     reminder = "reminder"  # N days before, to presenters
     proposal = "proposal"  # to the co-leads: an office volunteered a presentation
+    feed = "feed"  # to an office's contacts: its private calendar feed, sent by a co-lead
 
 
 # The languages messages to volunteers, presenters and office contacts are written in besides

@@ -46,6 +46,14 @@ def fate(message: OutboxMessage | None) -> str:
     return "not_sent"
 
 
+def queued_note(count: int) -> str:
+    """What a co-lead is told of messages just queued: when they go, or that none will."""
+    what = "1 message is" if count == 1 else f"{count} messages are"
+    if not current_app.config.get("MAIL_SERVER"):
+        return f"{what} queued, but no mail server is configured: they will be marked not sent."
+    return f"{what} queued: the sender delivers them within a few seconds."
+
+
 def hold_invitations() -> bool:
     """Whether co-leads review invitations before they go (the toggle on the outbox page): pass
     it as `enqueue(..., hold=hold_invitations())` for an invitation, and the message waits as

@@ -228,13 +228,6 @@ def ics(message_id: int):
     return _unshared_calendar(written), 200, headers
 
 
-def _sent_off(count: int) -> str:
-    what = "1 message is" if count == 1 else f"{count} messages are"
-    if not current_app.config.get("MAIL_SERVER"):
-        return f"{what} queued, but no mail server is configured: they will be marked not sent."
-    return f"{what} queued: the sender delivers them within a few seconds."
-
-
 @bp.post("/outbox/<int:message_id>/send")
 @colead_required
 def send(message_id: int):
@@ -259,7 +252,7 @@ def send(message_id: int):
             "goes.",
             "success",
         )
-    flash(_sent_off(1), "success")
+    flash(outbox.queued_note(1), "success")
     return redirect(url_for(".message_page", message_id=sent.message.id))
 
 
@@ -282,7 +275,7 @@ def send_held():
     except ConflictError as error:
         db.session.rollback()  # the ones queued before it stay held too
         return _held_again(str(error))
-    flash(_sent_off(count) if count else "No message was held.", "success")
+    flash(outbox.queued_note(count) if count else "No message was held.", "success")
     return redirect(url_for(".index"))
 
 

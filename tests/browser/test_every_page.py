@@ -93,6 +93,7 @@ COLEAD = (
     "/offices/AU",
     "/offices/AU/edit",
     "/offices/AU/contacts/new",
+    "/offices/AU/feed/email",
     "/offices/contacts/{contact}/edit",
     "/offices/contacts/{contact}/delete",
     "/recommendations/10/edit",

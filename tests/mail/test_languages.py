@@ -263,6 +263,19 @@ def _contexts():
                                 "private_url": private_url,
                             },
                         )
+    # An office's feed link, with the co-leads' address to ask for a new one and without.
+    for reply_to in ("taskforce@example.org", None):
+        for recipient in (Row(name="Alex"), Row(name="")):
+            yield (
+                "feed",
+                {
+                    "recipient": recipient,
+                    "unsubscribe": None,
+                    "office": Row(code="AU", name="IP Australia"),
+                    "url": "https://x/feeds/offices/AU.ics?token=t",
+                    "reply_to": reply_to,
+                },
+            )
 
 
 @pytest.mark.one_database  # renders templates only: no query to run on PostgreSQL too

@@ -22,10 +22,13 @@ Who gets what:
   unsubscribed from updates is sent nothing new, but still the CANCEL of an event a REQUEST put
   in their calendar: it only takes out what was put there, so no dead event stays.
 - the volunteer gets the decision on their proposal; the co-leads get the presenters' answers.
+- an office's contacts get its private calendar feed's address when a co-lead sends it
+  (`feeds`).
 
 One module per kind of message (`invitations`, `proposals`, `presenters`, `changes`,
-`reminders`), over three they share: `addressing`, `waiting` (what the outbox still holds for a
-slot and an address) and `writing` (a message and its calendar part written to the outbox).
+`reminders`, `feeds`), over three they share: `addressing`, `waiting` (what the outbox still
+holds for a slot and an address) and `writing` (a message and its calendar part written to the
+outbox).
 Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
 and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `again`, a
 co-lead's "Send again", writes an invitation or update again as the slot is now (both), and
@@ -41,6 +44,7 @@ from planner.mail.messages.addressing import (
 )
 from planner.mail.messages.again import send_again, why_superseded
 from planner.mail.messages.changes import track_changes
+from planner.mail.messages.feeds import feed_contacts, feed_link, feed_link_revoked
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
 from planner.mail.messages.proposals import (
@@ -66,6 +70,9 @@ __all__ = [
     "answered",
     "decision",
     "enqueue_reminders",
+    "feed_contacts",
+    "feed_link",
+    "feed_link_revoked",
     "held_sequence",
     "in_language",
     "invitation",

@@ -151,6 +151,11 @@ def why_superseded(message: OutboxMessage) -> str:
     """Why a superseded message never goes, and what a co-lead may do instead."""
     said = "This message is superseded: it never goes."
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
+    if message.kind == MessageKind.feed:
+        return (
+            f"{said} The office's feed link in it was revoked before it went. Email the new "
+            "link from the office's page."
+        )
     if slot is None:
         gone = " Its slot was deleted." if message.kind == MessageKind.invitation else ""
         return f"{said}{gone} A newer message replaced it, or it no longer held before it went."

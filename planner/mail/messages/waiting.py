@@ -156,8 +156,14 @@ def withdraw_due(slot: Slot, email: str, kinds: tuple[str, ...]) -> None:
     due: the sender sends nothing to an address while an earlier message to it waits, so it
     would go first (helper-159). One a sender holds in its SMTP conversation goes as it would;
     a sender that leased it and finds it superseded sends it not."""
+    withdraw_queued(*about_slot(slot, email), kinds=kinds)
+
+
+def withdraw_queued(*where, kinds: tuple[str, ...]) -> None:
+    """Messages of `kinds` matching `where` queued and due, or retrying, that no sender holds
+    now (`withdraw_due`) never go."""
     _superseded(
-        *about_slot(slot, email),
+        *where,
         OutboxMessage.kind.in_(kinds),
         OutboxMessage.status == MessageStatus.queued,
         (OutboxMessage.next_attempt_at <= utcnow()) | (OutboxMessage.attempts > 0),

@@ -1,0 +1,130 @@
+"""An office's private calendar feed, emailed by a co-lead to the office's contacts: each in their
+language, with the link that opens the feed and how each calendar program subscribes; asked
+before it goes, never a revoked link, and only ever by a co-lead."""
+
+import html
+import re
+
+import pytest
+
+from planner.calendar.operations import office_feed_token
+from planner.extensions import db
+from planner.offices.models import Office, OfficeContact
+from tests.mail.test_languages import _delivered, _part
+from tests.mail.test_messages import outbox
+from tests.support import hidden_fields
+
+pytestmark = pytest.mark.usefixtures("survey")
+
+
+def _contacts(*people: tuple[str, str, str]) -> None:
+    for name, email, language in people:
+        db.session.add(
+            OfficeContact(office_code="PE", name=name, email=email, language=language, source="t")
+        )
+    db.session.commit()
+
+
+def _feed_url(app) -> str:
+    token = office_feed_token(db.session.get(Office, "PE"), app.config["SECRET_KEY"])
+    return f"http://localhost/feeds/offices/PE.ics?token={token}"
+
+
+def test_a_co_lead_emails_the_feed_link_to_each_contact_in_their_language(app, colead_client):
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
+    office = html.unescape(colead_client.get("/offices/PE").get_data(as_text=True))
+    assert "Email this link to PE's 2 contacts…" in office
+    asked = html.unescape(colead_client.get("/offices/PE/feed/email").get_data(as_text=True))
+    assert "Ana Quispe <ana@indecopi.example> (Spanish)" in asked
+    assert "Lee <lee@indecopi.example> (English)" in asked
+    assert not outbox(kind="feed")  # asking sends nothing
+
+    sent = colead_client.post(
+        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
+    )
+    assert sent.status_code == 302 and sent.location.endswith("/offices/PE#feed")
+    shown = html.unescape(colead_client.get("/offices/PE").get_data(as_text=True))
+    assert "PE's feed link goes to Ana Quispe, Lee." in shown
+
+    url = _feed_url(app)
+    spanish, english = sorted(outbox(kind="feed"), key=lambda m: m.language != "es")
+    assert (spanish.language, english.language) == ("es", "en")
+    assert spanish.subject.startswith("El calendario de las presentaciones de PE")
+    for message in (spanish, english):
+        assert url in message.text_body and url.replace("http://", "webcal://") in message.text_body
+        assert f'href="{url.replace("http://", "webcal://")}"' in message.html_body
+        assert message.ics is None and message.unsubscribe_kind is None
+    # How each calendar program subscribes, as the pages say it in that language.
+    assert "- Google Calendar (en un ordenador): junto a «Otros calendarios»" in spanish.text_body
+    assert "<strong>Desde URL</strong>" in spanish.html_body
+    assert "Estimado/a Ana Quispe:" in spanish.text_body and "Dear Lee," in english.text_body
+
+    # As a real SMTP server receives them; the link in the email opens the office's feed.
+    delivered = {m["To"].addresses[0].addr_spec: m for m in _delivered(app.config)}
+    ana = delivered["ana@indecopi.example"]
+    assert ana["Content-Language"] == "es"
+    (link,) = set(re.findall(r"http://\S+token=\S+", _part(ana, "plain")))
+    feed = app.test_client().get(link.removeprefix("http://localhost"))
+    assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+
+
+def test_a_link_revoked_since_the_page_asked_is_not_emailed(colead_client):
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"))
+    asked = hidden_fields(colead_client, "/offices/PE/feed/email")
+    revoke = hidden_fields(colead_client, "/offices/PE/feed/revoke")
+    assert colead_client.post("/offices/PE/feed/revoke", data=revoke).status_code == 302
+    late = colead_client.post("/offices/PE/feed/email", data=asked)
+    assert late.status_code == 409
+    assert (
+        "Nothing was emailed: PE's feed link was replaced since this page asked"
+        in html.unescape(late.text)
+    )
+    assert not outbox(kind="feed")
+    # The page asks again, about the new link.
+    again = colead_client.post("/offices/PE/feed/email", data=hidden_fields_of(late.text))
+    assert again.status_code == 302 and len(outbox(kind="feed")) == 1
+
+
+def test_a_message_whose_link_is_revoked_before_it_goes_never_goes(colead_client):
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    assert colead_client.post("/offices/PE/feed/email", data=fields).status_code == 302
+    (message,) = outbox(kind="feed")
+    assert message.status != "superseded"
+    revoke = hidden_fields(colead_client, "/offices/PE/feed/revoke")
+    assert colead_client.post("/offices/PE/feed/revoke", data=revoke).status_code == 302
+    db.session.refresh(message)
+    assert message.status == "superseded"
+    shown = html.unescape(colead_client.get(f"/outbox/{message.id}").get_data(as_text=True))
+    assert "The office's feed link in it was revoked before it went." in shown
+
+
+def hidden_fields_of(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', page))
+
+
+def test_an_office_without_contacts_is_offered_none_and_nothing_goes(colead_client):
+    office = colead_client.get("/offices/PE").get_data(as_text=True)
+    assert "Email this link" not in office and "to email them this link" in office
+    asked = colead_client.get("/offices/PE/feed/email")
+    assert asked.status_code == 302 and asked.location.endswith("/offices/PE#contacts")
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    db.session.delete(db.session.query(OfficeContact).one())
+    db.session.commit()
+    gone = colead_client.post("/offices/PE/feed/email", data=fields)
+    assert gone.status_code == 409 and "Nothing was emailed: PE has no contacts now" in gone.text
+    assert not outbox(kind="feed")
+
+
+def test_only_a_co_lead_sends_or_sees_the_link(client, colead_client):
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    for answer in (client.get("/offices/PE/feed/email"), client.post("/offices/PE/feed/email")):
+        assert answer.status_code in (302, 400, 401, 403)
+        assert "token=" not in answer.get_data(as_text=True)
+    assert client.post("/offices/PE/feed/email", data=fields).status_code in (302, 400, 403)
+    assert not outbox(kind="feed")
+    # Without the form's CSRF token a co-lead's browser sends nothing either.
+    assert colead_client.post("/offices/PE/feed/email", data={}).status_code == 400
+    assert not outbox(kind="feed")
