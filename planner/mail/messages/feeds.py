@@ -1,24 +1,18 @@
 """An office's private calendar feed, emailed to its contacts when a co-lead sends it: the link
 is a secret of the office, which the co-leads pass on (after revoking one, the new one)."""
 
-from sqlalchemy import select
-
-from planner.extensions import db
 from planner.mail.messages.addressing import taskforce_address
 from planner.mail.messages.waiting import withdraw_queued, withdraw_unsent
 from planner.mail.messages.writing import queue_message
 from planner.mail.models import MessageKind, OutboxMessage
 from planner.mail.outbox import Recipient
+from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
-from planner.text import by_name
 
 
 def feed_contacts(office: Office) -> list[OfficeContact]:
     """The contacts a feed link goes to: every stored contact of the office, by name."""
-    found = db.session.scalars(
-        select(OfficeContact).where(OfficeContact.office_code == office.code)
-    )
-    return sorted(found, key=lambda c: (by_name(c.name), c.id))
+    return contacts_for(office.code)
 
 
 def feed_link(office: Office, url: str) -> list[OutboxMessage]:
