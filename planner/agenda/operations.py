@@ -1,7 +1,8 @@
 """Changing agendas: meetings and slots, their times, publishing.
 
-Every change that a calendar client must see (time, duration, status, link) raises the item's
-SEQUENCE and moves its updated_at; times of slots re-flow whenever the order or a length changes.
+Every change that a calendar client must see (time, duration, status, link, title) raises the
+item's SEQUENCE and moves its updated_at; times of slots re-flow whenever the order or a length
+changes.
 Field checks live in `checks.py`, reading in `queries.py`, fair start times in `suggestions.py`.
 """
 
@@ -54,8 +55,17 @@ from planner.presenters.models import Answer
 from planner.proposals.models import Proposal
 from planner.timezones import is_skipped, local_time, moment_in, zone_info
 
-# Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE.
-SIGNIFICANT_MEETING = ("starts_at", "duration_minutes", "status", "video_url", "time_zone")
+# Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE. The title
+# is the meeting's event's SUMMARY and each slot's "Part of": a presenter's or contact's emailed
+# copy changes only with a REQUEST of a higher SEQUENCE (its slots' count on from the meeting's).
+SIGNIFICANT_MEETING = (
+    "starts_at",
+    "duration_minutes",
+    "status",
+    "video_url",
+    "time_zone",
+    "title",
+)
 # A slot's title is its event's SUMMARY: the invitation in a presenter's or contact's calendar
 # shows it, and only a REQUEST of a higher SEQUENCE changes it there.
 SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status", "title")

@@ -316,12 +316,17 @@ def test_overlapping_slots_are_refused(api, meeting):
 def test_changes_raise_the_sequence_of_what_moved(api, meeting):
     slots = {s.title: s for s in meeting.slots}
     before = {t: s.sequence for t, s in slots.items()}
+    api.patch(f"/api/v1/meetings/{meeting.id}", json={"description": "Bring questions."})
+    db.session.refresh(meeting)
+    assert meeting.sequence == 0  # the meeting event's description only: not significant
+    # Its title is its event's SUMMARY and each slot's "Part of" (their SEQUENCE counts on from
+    # the meeting's).
     api.patch(f"/api/v1/meetings/{meeting.id}", json={"title": "Renamed"})
     db.session.refresh(meeting)
-    assert meeting.sequence == 0  # a title is not a significant change
+    assert meeting.sequence == 1
     api.patch(f"/api/v1/meetings/{meeting.id}", json={"starts_at": "2026-03-10T13:00:00+01:00"})
     db.session.refresh(meeting)
-    assert meeting.sequence == 1
+    assert meeting.sequence == 2
     for title, slot in slots.items():
         db.session.refresh(slot)
         assert slot.sequence == before[title] + 1, title

@@ -242,7 +242,7 @@ def _contexts():
                     for what, private_url in (
                         ([], "https://x/presenter/1"),
                         (["time"], None),
-                        (["length", "status", "time"], "https://x/presenter/1"),
+                        (["length", "meeting title", "status", "time"], "https://x/presenter/1"),
                     ):
                         yield (
                             "update",
@@ -559,6 +559,48 @@ def test_every_language_written_in_describes_a_calendar_entry_in_it():
         assert said.keys() == english.keys() and said != english
         for key, words in said.items():
             assert words.count("{}") == english[key].count("{}"), (language, key)
+
+
+@pytest.mark.one_database  # renders templates only
+def test_every_change_an_update_names_is_said_in_each_language(app):
+    """An update names what changed ("Cambios: … (título de la reunión)"): each word the app
+    can name is in each language's words, where a missing one would leave it in English."""
+    from planner.mail.messages.changes import _MEETING_FIELDS, _SLOT_FIELDS
+    from planner.mail.models import LANGUAGES_WRITTEN
+
+    named = {*_SLOT_FIELDS.values(), *_MEETING_FIELDS.values()}
+    assert "meeting title" in named
+    with app.test_request_context():
+        for language in LANGUAGES_WRITTEN:
+            words = app.jinja_env.get_template(f"mail/_words.{language}.txt").module.what
+            assert named <= set(words), (language, named - set(words))
+            assert "meeting title" not in set(words.values()), language
+
+
+def test_a_contact_who_reads_french_hears_of_a_meeting_renamed_in_french(app, api, slot):
+    """A contact who chose French is told in French that the meeting of their office's slot
+    has a new title, and the calendar entry that replaces theirs is said "Fait partie de" the
+    new one."""
+    import time_machine
+    from icalendar import Calendar
+
+    from planner.mail.messages import UPDATE_SETTLE
+
+    _contact("kim@ipaustralia.example", "fr")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    count = len(outbox())
+    # Once their first news of the slot has gone ("À l’ordre du jour", which a rename within
+    # its minute would be said in).
+    with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
+        renamed = {"title": "Atelier Rec 10"}
+        assert api.patch(f"/api/v1/meetings/{slot.meeting_id}", json=renamed).status_code == 200
+    (update,) = outbox()[count:]
+    assert update.language == "fr"
+    assert update.subject == f"Modifiée\u00a0: {slot.title} (titre de la réunion)"
+    assert "(changements\u00a0: titre de la réunion)" in update.text_body
+    assert "Atelier Rec 10" in update.text_body and "Atelier Rec 10" in _words(update)
+    (event,) = Calendar.from_ical(update.ics).walk("VEVENT")
+    assert str(event["DESCRIPTION"]).startswith("Fait partie de\u00a0: Atelier Rec 10\n")
 
 
 def test_a_language_with_no_translation_gets_english_entirely(api, slot):

@@ -571,6 +571,93 @@ def test_a_new_title_reaches_the_calendars_that_hold_the_slot(api, slot, present
         assert int(event["SEQUENCE"]) == after["sequence"]
 
 
+def test_a_new_meeting_title_reaches_the_feeds_and_the_calendars_that_hold_its_slots(
+    api, slot, presenter
+):
+    """The meeting's title is its event's SUMMARY and each slot's "Part of": renamed once
+    published, the meeting's event and its slots' rise in every feed (the Task Force's, the
+    office's), and the presenter and the office's contact, whose emailed copies say the old
+    name, get one update each with the feeds' SEQUENCE (before: the SEQUENCE stayed, no one
+    was told, and their calendars kept "Part of: Rec 10 workshop")."""
+    from planner.calendar.operations import office_feed_token
+
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipaustralia.example", source="t")
+    )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    token = office_feed_token(db.session.get(Office, "AU"), "test-secret-key")
+    feeds = (
+        "/feeds/taskforce.ics",
+        "/feeds/taskforce-talks.ics",
+        f"/feeds/offices/AU.ics?token={token}",
+    )
+
+    def shown() -> dict:
+        return {
+            (url, e["uid"]): e
+            for url in feeds
+            for e in read_everywhere(presenter.get(url).data)["events"]
+        }
+
+    before = shown()
+    count = len(outbox())
+    new_title = "Rec 10 workshop: risk and governance"
+    renamed = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"title": new_title})
+    assert renamed.status_code == 200
+    after = shown()
+    assert after.keys() == before.keys()
+    for key, event in after.items():
+        assert event["sequence"] > before[key]["sequence"], key
+    meeting_event = after[("/feeds/taskforce.ics", slot.meeting.uid)]
+    assert meeting_event["summary"] == new_title
+    talk = after[(feeds[2], slot.uid)]
+    assert talk["description"].startswith(f"Part of: {new_title}\n")
+    news = outbox()[count:]
+    assert sorted(m.recipient_email for m in news) == [PRESENTER, "kim@ipaustralia.example"]
+    for update in news:
+        assert update.kind == "update" and update.ics_method == "REQUEST"
+        subject = f"Changed: {TALK['title']} (meeting title)"
+        assert update.subject == subject
+        assert "has changed: its meeting title." in update.text_body
+        assert new_title in update.text_body and new_title in update.html_body
+        event = vevent(update)
+        assert str(event["UID"]) == slot.uid and str(event["SUMMARY"]) == TALK["title"]
+        assert int(event["SEQUENCE"]) == talk["sequence"]
+        assert str(event["DESCRIPTION"]).startswith(f"Part of: {new_title}\n")
+
+
+def test_a_meeting_renamed_twice_and_given_a_link_in_a_minute_makes_one_update_each(api, slot):
+    """A co-lead fixing a typo in the new title and then the link within a minute: each
+    calendar that holds a slot of the meeting gets one update, naming both changes, at the
+    latest SEQUENCE (the settling minute of helper-66 merges them)."""
+    from planner.db_types import utcnow
+    from planner.mail.messages import UPDATE_SETTLE
+
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipaustralia.example", source="t")
+    )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
+        count = len(outbox())
+        for title in ("Rec 10 wokrshop", "Rec 10 workshop, second day"):
+            assert api.patch(url, json={"title": title}).status_code == 200
+        assert api.patch(url, json={"video_url": "https://video.example/day2"}).status_code == 200
+        news = outbox()[count:]
+    going = [m for m in news if m.status == "queued"]
+    assert sorted(m.recipient_email for m in going) == [PRESENTER, "kim@ipaustralia.example"]
+    assert {m.status for m in news} == {"queued", "superseded"}
+    for update in going:
+        assert update.subject == f"Changed: {TALK['title']} (link and meeting title)"
+        event = vevent(update)
+        assert str(event["DESCRIPTION"]).startswith("Part of: Rec 10 workshop, second day\n")
+        assert int(event["SEQUENCE"]) == slot.sequence + slot.meeting.sequence
+
+
 def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(api, slot):
     """The presenter invited to a draft hears that it is published (not that "its status" has
     changed); a contact added later is first told of the slot with no "It was" of a time they

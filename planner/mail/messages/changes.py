@@ -73,16 +73,6 @@ _TOUCHED, _MEETINGS, _REMOVED, _ADDED, _OFFICE_BEFORE, _KIND_BEFORE, _CONTACTS =
 _LEFT = (SlotStatus.declined, SlotStatus.proposed)
 
 
-_WHAT = {
-    "title": "title",
-    "starts_at": "time",
-    "duration_minutes": "length",
-    "status": "status",
-    "video_url": "link",
-    "time_zone": "home time zone",
-}
-
-
 def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
     """The slot's time before this change, as `writing._times` shows it; none if it did not move."""
     if change.was is None:
@@ -214,11 +204,23 @@ class _Change:
     was: tuple[datetime | None, int] | None = None
 
 
-_SLOT_FIELDS = ("starts_at", "duration_minutes", "status", "title")
+# What an update names as changed ("Changed: … (time and link)"), by the field that changed; the
+# templates' _words give each word in the other languages.
+_SLOT_FIELDS = {
+    "starts_at": "time",
+    "duration_minutes": "length",
+    "status": "status",
+    "title": "title",
+}
 
 
 # A meeting's start and length move its slots, which note that themselves.
-_MEETING_FIELDS = ("status", "video_url", "time_zone")
+_MEETING_FIELDS = {
+    "status": "status",
+    "video_url": "link",
+    "time_zone": "home time zone",
+    "title": "meeting title",
+}
 
 
 def _rose(item) -> bool:
@@ -226,11 +228,12 @@ def _rose(item) -> bool:
     return bool(history.added) and bool(history.deleted)
 
 
-def _note(changes: dict, item, names: tuple[str, ...]) -> None:
-    """Note what changed in this flush. A change may be flushed before the SEQUENCE it causes
-    (an autoflush in between), so both are gathered over the transaction's flushes."""
+def _note(changes: dict, item, fields: dict[str, str]) -> None:
+    """Note what changed in this flush (`fields`: the fields watched, and the word for each).
+    A change may be flushed before the SEQUENCE it causes (an autoflush in between), so both
+    are gathered over the transaction's flushes."""
     state = inspect(item)
-    what = {_WHAT[name] for name in names if state.attrs[name].history.has_changes()}
+    what = {word for name, word in fields.items() if state.attrs[name].history.has_changes()}
     rose = _rose(item)
     if not (what or rose):
         return
