@@ -105,6 +105,8 @@ class Participant:
     rsvp: bool = False
 
 
+# What a name in a parameter would need RFC 6868's caret escapes for, as what looks like it.
+_NO_CARET_ESCAPE = str.maketrans({'"': "'", "^": "\u02c6"})
 # What an address in a mailto: URI may hold as it is; all else is percent-encoded.
 _MAILTO_SAFE = "@.!#$&'*+-/=?^_`{|}~"
 
@@ -112,15 +114,16 @@ _MAILTO_SAFE = "@.!#$&'*+-/=?^_`{|}~"
 def calendar_address(person: Participant) -> vCalAddress:
     """A mailto: address with its parameters. The domain is in its ASCII form, as the message's
     envelope and To header carry it, so that a mail client finds the recipient's own address
-    in the ATTENDEE it offers to answer as. The name is one clean line, its double quotes made
-    single: a parameter can hold them only caret-escaped (RFC 6868), which not every client
-    reads back."""
+    in the ATTENDEE it offers to answer as. The name is one clean line, every run of spaces one
+    space, and needs no caret escape (RFC 6868), which not every client reads back (vobject and
+    Outlook show "^^" for a caret, "^n" for a line break): its double quotes are made single and
+    a caret the modifier letter that looks like one."""
     try:
         email = ascii_domain(one_line(person.email, 254))
     except AddressError:
         email = one_line(person.email, 254)
     address = vCalAddress("mailto:" + quote(email, safe=_MAILTO_SAFE))
-    name = one_line(person.name, 200).replace('"', "'")
+    name = " ".join(one_line(person.name, 200).split()).translate(_NO_CARET_ESCAPE)
     if name:
         address.params["CN"] = name
     if person.role:

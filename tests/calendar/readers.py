@@ -95,12 +95,34 @@ def with_ical_js(body: bytes) -> dict:
     return parsed
 
 
+def _people_by_icalendar(event) -> list[list]:
+    people = []
+    for name in ("ORGANIZER", "ATTENDEE"):
+        found = event.get(name)
+        for person in found if isinstance(found, list) else [found] if found else []:
+            people.append([name.lower(), str(person), person.params.get("CN")])
+    return people
+
+
+def _people_by_vobject(event) -> list[list]:
+    return [
+        [name, line.value, line.params["CN"][0] if "CN" in line.params else None]
+        for name in ("organizer", "attendee")
+        for line in event.contents.get(name, [])
+    ]
+
+
 def read_everywhere(body: bytes) -> dict:
     """Check the bytes, parse with all three parsers, and return what ical.js saw. The three
-    must see the same events: a line break let through would show as events only one sees."""
+    must see the same events: a line break let through would show as events only one sees;
+    and the same names of the people a message names (vobject, as Outlook, reads no RFC 6868
+    caret escapes: a name that needs one reads otherwise there)."""
     check_bytes(body)
-    by_icalendar = [str(e["UID"]) for e in with_icalendar(body).walk("VEVENT")]
-    by_vobject = [e.uid.value for e in with_vobject(body).contents.get("vevent", [])]
+    by_icalendar = with_icalendar(body).walk("VEVENT")
+    by_vobject = with_vobject(body).contents.get("vevent", [])
     parsed = with_ical_js(body)
-    assert by_icalendar == by_vobject == [e["uid"] for e in parsed["events"]]
+    uids = [str(e["UID"]) for e in by_icalendar]
+    assert uids == [e.uid.value for e in by_vobject] == [e["uid"] for e in parsed["events"]]
+    for mine, theirs, seen in zip(by_icalendar, by_vobject, parsed["events"], strict=True):
+        assert _people_by_icalendar(mine) == _people_by_vobject(theirs) == seen["people"]
     return parsed

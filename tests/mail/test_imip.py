@@ -3,6 +3,7 @@ PARTSTAT and RSVP, the feed's UID and SEQUENCE, escaping, and all three readers 
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from icalendar import Calendar
 
 from planner.calendar.ics import EventInfo, FeedInfo, build
@@ -102,6 +103,44 @@ def test_names_and_addresses_are_escaped():
     assert not isinstance(attendees, list)  # one attendee: nothing was smuggled in
     assert "\n" not in attendees.params["CN"] and "evil@z.example" in str(attendees)
     assert str(attendees).startswith("mailto:x@y.example")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Alex\nExample",
+        "Alex\r\nExample",
+        "Alex\rExample",
+        "Alex\tExample",
+        'Alex "Al" Example',
+        "Example; Alex: co-lead, IP\\AU",
+        "Alex ^ Example",
+        "Alex^nExample",  # a name copied from a calendar that wrote its line break RFC 6868's way
+        "Alex^'Example^^",
+        "A" * 300,
+        "Alex 🦘 Example",
+        "\u200fعلي\u200e Example",
+        "  Alex \u2028 Example \x85 ",
+    ],
+)
+def test_a_person_s_name_reads_alike_in_every_reader(name):
+    """A name is one line, written with no RFC 6868 caret escape (`^n` for a line break, `^'`
+    for a double quote, `^^` for a caret), which vobject, as Outlook, shows as written: a line
+    break in it was written `^n` and read back `^^n` there. Every reader reads the same name
+    (`read_everywhere` compares them), one line, with no caret escape for any of them."""
+    for attendee in (
+        imip.presenter("alex@ipa.example", name, confirmed=False),
+        imip.office_contact("alex@ipa.example", name),
+    ):
+        text = imip.itip(
+            EVENT, imip.Method.request, organizer="t@x.example", attendee=attendee, stamp=STAMP
+        )
+        _, event, seen = parsed(text)
+        cn = str(event["ATTENDEE"].params["CN"])
+        assert cn == seen["events"][0]["people"][1][2]
+        assert cn == cn.strip() and "  " not in cn and not set(cn) & set('\r\n\t"^')
+        assert "^" not in text.replace("\r\n ", "")
+        assert 0 < len(cn) <= 200
 
 
 def test_feeds_are_unchanged_by_messages():
