@@ -246,13 +246,22 @@ class Ledger:
     def _same_event(self, who: str, slot: Slot, held: Held) -> None:
         shown = presenter_event(slot, "http://localhost/")
         event = held.event
+        # The first line of the description names the meeting ("Part of: …"), which a rename
+        # changes (in English: these walks' people read it).
         mine = (
             event["DTSTART"].dt,
             event["DTEND"].dt,
             str(event.get("SUMMARY")),
             str(event.get("STATUS")),
+            str(event.get("DESCRIPTION")).split("\n")[0],
         )
-        feed = (shown.start, shown.end, shown.summary, shown.status)
+        feed = (
+            shown.start,
+            shown.end,
+            shown.summary,
+            shown.status,
+            shown.description.split("\n")[0],
+        )
         if mine != feed:
             self.problem("c", f"{who} holds “{slot.title}” as {mine}, the feeds show {feed}")
 
@@ -280,6 +289,11 @@ def _publish(api, slot) -> None:
 def _move_meeting(api, slot, when: str) -> None:
     moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": when})
     assert moved.status_code == 200, moved.get_json()
+
+
+def _rename_meeting(api, slot, title: str) -> None:
+    renamed = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"title": title})
+    assert renamed.status_code == 200, renamed.get_json()
 
 
 def _patch_slot(api, slot_id: int, **values) -> None:
@@ -339,6 +353,8 @@ def test_the_life_of_a_talk(api, slot, presenter, as_contact, publish_first):
     ledger.step("Alex confirms")
     _move_meeting(api, slot, "2027-03-09T14:00:00+01:00")
     ledger.step("meeting moved")
+    _rename_meeting(api, slot, "Rec 10 workshop: governance")
+    ledger.step("meeting renamed")
     link = invite(api, _mine(slot_id), name="Sam Other", email=SAM)
     ledger.step("Sam replaces Alex")
     _decline(presenter, link)
