@@ -658,6 +658,51 @@ def test_a_meeting_renamed_twice_and_given_a_link_in_a_minute_makes_one_update_e
         assert int(event["SEQUENCE"]) == slot.sequence + slot.meeting.sequence
 
 
+def test_changes_made_once_a_meeting_has_ended_are_written_to_no_one(api, slot, presenter):
+    """Once the workshop is over, co-leads correct it for the record: its title, the
+    recording's link, a talk's title, which office gave it, a talk that was not given, a slot
+    added. The feeds follow (a subscription is read again anyway); no one is written to, and
+    no calendar's past entry is taken out (before: "Changed", "No longer on your programme",
+    "Cancelled" and "On the agenda" went to the presenter and the contacts two days after it).
+    During the meeting, a change is still news."""
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipaustralia.example", source="t")
+    )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    meeting_url = f"/api/v1/meetings/{slot.meeting_id}"
+    slot_url = f"/api/v1/slots/{slot.id}"
+    ends = slot.meeting.starts_at + timedelta(minutes=slot.meeting.duration_minutes)
+    with time_machine.travel(ends - timedelta(minutes=5), tick=False):
+        count = len(outbox())
+        assert api.patch(slot_url, json={"title": "AI search, as given"}).status_code == 200
+        assert {m.recipient_email for m in outbox()[count:]} == {
+            PRESENTER,
+            "kim@ipaustralia.example",
+        }
+    with time_machine.travel(ends + timedelta(days=2), tick=False):
+        before = feed_event(presenter, "AI search, as given")
+        count = len(outbox())
+        changes = [
+            (meeting_url, {"title": "Rec 10 workshop (held)"}),
+            (meeting_url, {"video_url": "https://video.example/recording"}),
+            (slot_url, {"title": "AI search, as it was given"}),
+            (slot_url, {"office": "JP"}),
+            (slot_url, {"status": "cancelled"}),
+        ]
+        for url, change in changes:
+            answer = api.patch(url, json=change)
+            assert answer.status_code == 200, (change, answer.get_json())
+        added = {"title": "Added for the record", "office": "AU", "duration_minutes": 5}
+        assert api.post(f"{meeting_url}/slots", json=added).status_code == 201
+        assert outbox()[count:] == []
+        after = feed_event(presenter, "AI search, as it was given")
+    assert after["sequence"] > before["sequence"] and after["status"] == "CANCELLED"
+    assert after["description"].startswith("Part of: Rec 10 workshop (held)\n")
+
+
 def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(api, slot):
     """The presenter invited to a draft hears that it is published (not that "its status" has
     changed); a contact added later is first told of the slot with no "It was" of a time they

@@ -455,15 +455,18 @@ def _send_changes(session: Session) -> None:
     for pending in removed.values():
         _send_removed(pending)
     for slot in dict.fromkeys(added):
-        if slot.id is not None and slot in session and slot not in session.deleted:
+        added_now = slot.id is not None and slot in session and slot not in session.deleted
+        if added_now and _news(slot):
             _slot_added(slot)
     for slot_id, office in office_before.items():
         slot = session.get(Slot, slot_id)
-        if slot is not None and office != slot.office_code:
+        if slot is not None and office != slot.office_code and _news(slot):
             _office_changed(slot, office)
     for slot_id, kind in kind_before.items():
         slot = session.get(Slot, slot_id)
-        if slot is not None and (kind == "presentation") != (slot.kind == "presentation"):
+        if slot is None or not _news(slot):
+            continue
+        if (kind == "presentation") != (slot.kind == "presentation"):
             _kind_changed(slot, office_before.get(slot_id, slot.office_code))
     for office, gone, contact in contacts:
         _contact_changed(office, gone, contact)
@@ -476,15 +479,30 @@ def _send_changes(session: Session) -> None:
             touched.setdefault(slot.id, None)
     for slot_id, change in touched.items():
         slot = session.get(Slot, slot_id)
-        if slot is None or slot.kind != "presentation":
+        if slot is None or slot.kind != "presentation" or not _news(slot):
             continue
         _slot_changed(slot, change or _Change(status=slot.status), meetings.get(slot.meeting_id))
     for slot_id, office in office_before.items():
         # Given to another office: an update waiting its minute would name the old one.
         slot = session.get(Slot, slot_id)
-        if slot is not None and office != slot.office_code and slot.kind == "presentation":
+        if (
+            slot is not None
+            and office != slot.office_code
+            and slot.kind == "presentation"
+            and _news(slot)
+        ):
             rewrite_settling(slot)
     session.info.pop(SENT, None)
+
+
+def _news(slot: Slot) -> bool:
+    """Whether a change of the slot is news to the calendars that hold it: not once its meeting
+    has ended. What co-leads change afterwards (its title for the record, the recording's link,
+    a talk given by another office or not given at all) reaches the feeds, which are read again
+    anyway, but no one is written to about a meeting that is over, nor is a calendar's past
+    entry taken out (helper-162: two days after the workshop, fixing its title sent "Changed"
+    to every presenter and contact; a slot added for the record, "On the agenda")."""
+    return slot.meeting is not None and not slot.meeting.ended()
 
 
 def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -> None:
