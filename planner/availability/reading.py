@@ -493,7 +493,9 @@ class _Token:
     clear: bool = False  # for hours: clearly times ("9:00", "9h", "de 9 a 12"), not "2-3"
     word: str = ""
     taken_out: bool = False  # days after "excepto", "sauf", "кроме"…
-    needs_day: bool = False  # Chinese hours with no mark ("9-12"): hours only after days
+    # Hours only right after days: Chinese ones with no mark ("周二 9-12"), and two numbers
+    # joined by a word ("martes 8 a 10", "terça 8 às 10").
+    needs_day: bool = False
     forward: bool = False  # days after 除 ("除周三外"): out of the days that follow, if none before
     # Hours written on a 12-hour clock with no half of the day ("1-5", not "13-17", "1pm-5pm"
     # nor "01:00-05:00"): after other hours of the same days, they may be the afternoon's.
@@ -558,11 +560,7 @@ def _tokens(text: str, today: date) -> list[_Token]:
             ):
                 before.taken_out = True
             continue
-        if token.needs_day and not (
-            before is not None
-            and before.kind in ("days", "dates")
-            and _ZH_TO_HOURS.fullmatch(text, before.end, token.start)
-        ):
+        if token.needs_day and not _right_after_days(token, before, kept, text):
             continue
         if token.kind == "but":
             if (
@@ -581,6 +579,17 @@ def _tokens(text: str, today: date) -> list[_Token]:
             continue
         kept.append(token)
     return kept
+
+
+def _right_after_days(token: _Token, before: _Token | None, kept: list[_Token], text: str) -> bool:
+    """Whether hours that are hours only right after days (`_Token.needs_day`) are: after days
+    or dates read as such ("martes 8 a 10"; not "dom 10 a 12", where "dom" is no day without
+    clear hours), or after other such hours ("martes 8 a 10 y 14 a 16")."""
+    if before is None or not kept or kept[-1] is not before:
+        return False
+    if before.kind in ("days", "dates"):
+        return bool(_TO_BARE_HOURS.fullmatch(text, before.end, token.start))
+    return before.kind == "hours" and bool(_LISTED.fullmatch(text, before.end, token.start))
 
 
 # Between the two dates of a span across months: "del 28 de febrero al 3 de marzo", "du 28
@@ -759,6 +768,7 @@ def _hours_token(match: re.Match, text: str) -> _Token | None:
         return None
     after_from = bool(_FROM.search(text, _before(match.start()), match.start()))
     marked = any(match.group(f"{name}_{part}") for name in names for part in "mx")
+    needs_day = False
     if not marked and _ZH_COUNTED.match(text, match.end()):
         return None  # "2-3人": two to three people, "12-14日" days
     if not english:
@@ -767,7 +777,11 @@ def _hours_token(match: re.Match, text: str) -> _Token | None:
         if by in ("y", "e", "et", "и") and not between:
             return None  # "9 y 12" is two numbers; "entre 9 y 12" hours
         if by != "-" and not (after_from or marked):
-            return None  # "2 a 3 veces"; "de 2 a 3", "2h a 3h" are hours
+            # "de 2 a 3", "2h a 3h" are hours, and "martes 8 a 10" right after days; "2 a 3
+            # veces", "martes 9 a 12 personas" are not.
+            if not _AFTER_BARE_HOURS.match(text, match.end()):
+                return None
+            needs_day = True
     twelve_hour = not (parts[2] or parts[5]) and _on_twelve_hours(parts[0], parts[3])
     return _Token(
         "hours",
@@ -776,7 +790,18 @@ def _hours_token(match: re.Match, text: str) -> _Token | None:
         hours=hours,
         clear=after_from or marked,
         twelve_hour=twelve_hour,
+        needs_day=needs_day,
     )
+
+
+# What may follow two numbers joined by a word right after days for them to be hours: the end,
+# a sign, a word before more days or hours, the time's zone or place ("hora de Lima", "Lima",
+# "en Lima"); not a word they count ("martes 9 a 12 personas", "lunes 2 a 3 veces").
+_AFTER_BARE_HOURS = re.compile(
+    r"\s*(?:$|[^\w\s]"
+    r"|(?i:y|e|et|и|and|hora|horario|heure|time|utc|gmt|по|время|времени|мск)\b"
+    r"|(?:(?i:en|em|in|a|в|во)\s+)?[A-ZА-ЯЁ])"
+)
 
 
 def _on_twelve_hours(*hours: str) -> bool:
@@ -902,8 +927,9 @@ def _zh_hours_token(match: re.Match, text: str) -> _Token | None:
 
 # A number that counts things after it: "2至3人", "2-3次", "1到2小时", "2到3个".
 _ZH_COUNTED = re.compile(rf"\s*(?:[{CHINESE_COUNTERS}]|小时|分钟)")
-# Between days (or dates) and hours with no mark: "周二 9-12", "周一至周五，9至12".
-_ZH_TO_HOURS = re.compile(r"[\s,，、:：]*")
+# Between days (or dates) and hours with no mark: "周二 9-12", "周一至周五，9至12", "lunes a
+# viernes, 8 a 10".
+_TO_BARE_HOURS = re.compile(r"[\s,，、:：]*")
 
 
 def _unique(windows: list[Window]) -> list[Window]:

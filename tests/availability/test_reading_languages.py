@@ -217,3 +217,61 @@ def test_a_text_longer_than_the_form_keeps_is_not_read(client, survey):
     assert '<input checked id="windows-0-weekdays-1"' not in page
     # What was typed stays in the form, to shorten.
     assert "martes y jueves de 8:00 a 11:00; martes" in page
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("lunes a viernes, 8 a 10", one(WEEKDAYS, "08:00-10:00")),
+        ("martes 8 a 10", one("0100000", "08:00-10:00")),
+        ("martes y jueves: 9 a 11, hora de Lima", one("0101000", "09:00-11:00", "America/Lima")),
+        (
+            "lunes 8 a 10 y miércoles 14 a 16",
+            [
+                ("1000000", "08:00-10:00", "Europe/Zurich"),
+                ("0010000", "14:00-16:00", "Europe/Zurich"),
+            ],
+        ),
+        ("mardi 8 à 10", one("0100000", "08:00-10:00")),
+        ("mardi 8 à 10 h", one("0100000", "08:00-10:00")),
+        ("lundi au vendredi, 9h-11h", one(WEEKDAYS, "09:00-11:00")),
+        ("terça 8 às 10", one("0100000", "08:00-10:00")),
+        ("segunda a sexta, 9 às 11", one(WEEKDAYS, "09:00-11:00")),
+        ("вторник 9 до 11", one("0100000", "09:00-11:00")),
+        (
+            "martes 8 a 10 y 14 a 16",
+            [("0100000", h, "Europe/Zurich") for h in ("08:00-10:00", "14:00-16:00")],
+        ),
+        ("martes 9 a 12 y 3 personas", one("0100000", "09:00-12:00")),
+        # As "martes de 12 a 9": the evening's 9, not 21 hours across the night.
+        ("martes 12 a 9", one("0100000", "12:00-21:00")),
+    ],
+)
+def test_hours_right_after_days_need_no_word_before_them(text, expected):
+    """Office staff in Peru and Paraguay wrote "lunes a viernes, 8 a 10" and "martes 8 a 10":
+    nothing was read, where "de lunes a viernes de 8 a 10" was. Two numbers joined by "a",
+    "à", "às" or "до" right after days are hours, as "9-12" is, unless a word they count
+    follows ("martes 9 a 12 personas")."""
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "martes 9 a 12 personas",
+        "lunes 2 a 3 veces",
+        "terça 2 às 3 vezes",
+        "mardi 2 à 3 fois",
+        "вторник 2 до 3 раз",
+        "sexta 9 às 11",  # the sixth, or Friday: bare numbers do not make it a day
+        "dom 10 a 12",
+    ],
+)
+def test_numbers_after_days_that_count_things_are_no_hours(text):
+    assert read(text) == []
+
+
+def test_numbers_that_count_things_leave_the_hours_after_them():
+    assert read("martes 2 a 3 presentaciones, de 9 a 12") == one("0100000", "09:00-12:00")
+    # A word that may be a day, then bare numbers: the hours go with no day read before.
+    assert read("lunes 9 a 10, dom 10 a 12") == one("1000000", "09:00-10:00")
