@@ -131,10 +131,11 @@ def _clock_pattern(name: str) -> str:
 
 
 def _local_clock_pattern(name: str) -> str:
-    """A clock time as the other languages write it: "9h", "9h30", "09:00 h", "9 h 30", "12 ч"."""
+    """A clock time as the other languages write it: "9h", "9h30", "09:00 h", "9 h 30", "12 ч";
+    "2 pm", "2 p. m." as Spanish writes a 12-hour clock (`name`_half)."""
     return (
         rf"(?P<{name}_h>\d{{1,2}})(?:(?:[:.]|\s?h\s?)(?P<{name}_m>\d{{2}}))?"
-        rf"(?P<{name}_x>\s?{_UNIT}\b\.?)?"
+        rf"(?:(?P<{name}_x>\s?{_UNIT}\b\.?)|\s?(?P<{name}_half>[ap]\.?\s?m\b\.?))?"
     )
 
 
@@ -285,7 +286,7 @@ def _month(word: str) -> int | None:
 
 def _clock(hour: str, minute: str | None, half: str | None) -> time | None:
     h, m = int(hour), int(minute or 0)
-    half = (half or "").replace(".", "").lower()
+    half = re.sub(r"[.\s]", "", half or "").lower()  # "p. m." is "pm"
     if half == "pm" and h < 12:
         h += 12
     elif half == "am" and h == 12:
@@ -760,14 +761,14 @@ def _span(match: re.Match, today: date) -> tuple[date, ...]:
 def _hours_token(match: re.Match, text: str) -> _Token | None:
     english = match.lastgroup == "range"
     names = ("ra", "rb") if english else ("la", "lb")
-    parts = [match.group(f"{name}_{part}") for name in names for part in "hmx"]
-    if not english:
-        parts[2] = parts[5] = None  # a unit ("h", "horas"), not a half of the day
+    # The other languages' "x" is a unit ("h", "horas"), not a half of the day.
+    half, marks = ("x", "mx") if english else ("half", ("m", "x", "half"))
+    parts = [match.group(f"{name}_{part}") for name in names for part in ("h", "m", half)]
     hours = _hours(parts)
     if hours is None:
         return None
     after_from = bool(_FROM.search(text, _before(match.start()), match.start()))
-    marked = any(match.group(f"{name}_{part}") for name in names for part in "mx")
+    marked = any(match.group(f"{name}_{part}") for name in names for part in marks)
     needs_day = False
     if not marked and _ZH_COUNTED.match(text, match.end()):
         return None  # "2-3人": two to three people, "12-14日" days

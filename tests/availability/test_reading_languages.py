@@ -275,3 +275,21 @@ def test_numbers_that_count_things_leave_the_hours_after_them():
     assert read("martes 2 a 3 presentaciones, de 9 a 12") == one("0100000", "09:00-12:00")
     # A word that may be a day, then bare numbers: the hours go with no day read before.
     assert read("lunes 9 a 10, dom 10 a 12") == one("1000000", "09:00-10:00")
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("martes 8 a 10 am", one("0100000", "08:00-10:00")),
+        ("martes de 2 a 4 pm", one("0100000", "14:00-16:00")),
+        ("martes de 2 a 4 p. m.", one("0100000", "14:00-16:00")),
+        ("jueves 2 p.m. a 4 p.m.", one("0001000", "14:00-16:00")),
+        ("jueves de 10 a 2 pm", one("0001000", "10:00-14:00")),
+        ("viernes de 9 a. m. a 12 p. m.", one("0000100", "09:00-12:00")),
+        ("terças, das 2 às 4 pm", one("0100000", "14:00-16:00")),
+    ],
+)
+def test_a_half_of_the_day_after_hours_in_other_languages_is_read(text, expected):
+    """ "martes 8 a 10 am" read as nothing, and "martes de 2 a 4 pm", as Peru and Paraguay
+    write an afternoon, as 02:00-04:00: the "pm" was dropped."""
+    assert read(text) == expected
