@@ -440,7 +440,6 @@ def _place_names() -> dict[str, tuple[str, ...]]:
 
     for name, zones in PLACES.items():
         add(name, zones)
-    territory_zones: dict[str, list[str]] = get_global("territory_zones")
     aliases = get_global("zone_aliases")
     # Old names ("Brazil/East", "Asia/Calcutta") stay valid when typed but are never offered.
     canonical = [zone for zone in place_time_zones() if zone not in aliases]
@@ -448,11 +447,27 @@ def _place_names() -> dict[str, tuple[str, ...]]:
         locale = Locale.parse(language)
         for zone in canonical:
             add(get_timezone_location(zone, locale=locale, return_city=True), [zone])
-        for territory, zones in territory_zones.items():
-            name = locale.territories.get(territory)
-            if name:
-                add(name, sorted(zones))
+        for name, zones in country_names(language).items():
+            add(name, zones)
     return {key: tuple(zones) for key, zones in found.items() if zones}
+
+
+@cache
+def country_names(language: str) -> dict[str, list[str]]:
+    """Each country's name as CLDR writes it in `language` ("Perú", "Pérou", "Перу", "秘鲁"),
+    with its territory's zones, sorted (Brazil has sixteen)."""
+    territories = Locale.parse(language).territories
+    return {
+        name: sorted(zones)
+        for territory, zones in get_global("territory_zones").items()
+        if (name := territories.get(territory))
+    }
+
+
+def place_zones(name: str) -> tuple[str, ...]:
+    """The zones a city's or country's name may mean, in any of the offices' languages ("Lima",
+    "Perú": America/Lima; "Georgia": the country's and the US state's); none for another."""
+    return _place_names().get(place_key(name), ())
 
 
 def zone_city(zone: str) -> str:
@@ -510,7 +525,7 @@ def resolve_zone(text: str) -> list[str]:
         zones = list(names.get(place_key(city.replace("_", " ")), ()))
         within = [z for z in zones if z.casefold().startswith(region.strip().casefold() + "/")]
         return within or zones
-    return list(names.get(place_key(text), ()))
+    return list(place_zones(text))
 
 
 @lru_cache(maxsize=1)

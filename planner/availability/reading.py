@@ -30,10 +30,20 @@ from planner.availability.words import (
     has_chinese,
     month_words,
     plain,
+    russian_genitive,
     unaccented,
 )
 from planner.db_types import FIRST_YEAR, LAST_YEAR
-from planner.timezones import PLACES, is_time_zone, place_key, place_time_zones, resolve_zone
+from planner.timezones import (
+    NAME_LANGUAGES,
+    PLACES,
+    country_names,
+    is_time_zone,
+    place_key,
+    place_time_zones,
+    place_zones,
+    resolve_zone,
+)
 
 _FULL_DAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 _MONTHS = (
@@ -358,12 +368,15 @@ def find_offset(text: str) -> str | None:
 
 
 def find_zone(text: str) -> str | None:
-    """The first time zone or place named in `text` ("America/Lima", "Lima"), if any. A UTC
+    """The first time zone or place named in `text` ("America/Lima", "Lima"), if any; before
+    any place, a country named as the time's ("hora de Perú", `_country_as_the_time`). A UTC
     offset ("UTC+8") is none (`find_offset`); "UTC+0" is UTC."""
     text = _OFFSET.sub(lambda m: " " if _off_utc(m) else " UTC ", text or "")
     for name in re.findall(r"\b[A-Z][A-Za-z_]+/[A-Za-z_/]+\b", text):
         if is_time_zone(name):
             return name
+    if country := _country_as_the_time(text):
+        return country
     # A place is a proper name: it starts with a capital ("after I wake up" names no Wake).
     words = re.findall(r"[^\W\d_]+", text)
     places = _places()
@@ -382,6 +395,66 @@ def find_zone(text: str) -> str | None:
     return None if found is None else _chinese_places()[found[0]]
 
 
+def _country_as_the_time(text: str) -> str | None:
+    """The zone of the first country named as the time's ("hora de Perú", "horário do
+    Paraguai", "heure du Pérou", "по времени Перу", "Peru time"), where it has one zone. A
+    country named elsewhere ("I will be in Peru next week", "Chad will present") is where
+    someone is or was, and many countries' names are people's or words too: it names no zone.
+    Looked for from the few words for the time, not at every word of the text."""
+    text = plain(text)
+    for word in _TIME_WORD.finditer(text):
+        zones, before, after = _countries()
+        # "hora de Perú", "time zone: Peru": the country just after; "Peru time", "Peru time
+        # zone": just before.
+        found = None if word["after"] else after.match(text, word.end())
+        if found is None and word[0].startswith("time"):
+            found = before.search(text, _before(word.start()), word.start())
+        if found:
+            return zones[place_key(found["country"])]
+    return None
+
+
+# Words for the time a country may be named beside, as each language does: before it ("hora de
+# Perú", "hora del Perú", "horario de Paraguay", "zona horaria de Perú", "horário do Peru",
+# "heure du Pérou", "heure de l'Uruguay", "fuseau horaire du Pérou", "по (местному) времени
+# Перу", "часовой пояс Перу", "local time in Peru", "time zone: Peru"), or after it ("Peru
+# time", "Colombia local time").
+_TIME_WORD = re.compile(
+    r"\b(?:(?:hora|horario|horaria|heures?|horaire|врем(?:я|ени)|часово\w*\s+пояс\w*"
+    r"|local\s+time\s+in|time\s*zone)\b"
+    r"(?:\s+(?:local|oficial|locale|legale|officielle))?"
+    r"(?:\s+(?:de\s+la|de\s+l|del|de|do|da|du|des|d|en|em|au|в)\b)?['’]?[\s:]*"
+    r"|(?P<after>time)\b)"
+)
+
+
+@cache
+def _countries() -> tuple[dict[str, str], re.Pattern, re.Pattern]:
+    """Countries' names, CLDR's in the offices' languages (Russian's in the genitive too, as it
+    follows "по времени": "Парагвая"), where the name means one zone as the zone fields read it
+    (`place_zones`: not "Georgia", a country and a US state, nor "Brasil", with sixteen zones):
+    their zone by `place_key`, and patterns of one just before a word for the time ("Peru
+    time", "Peru's local time") and just after ("Perú", "el Perú", "la Colombie")."""
+    zones, forms = {}, set()
+    for language in NAME_LANGUAGES:
+        for name in country_names(language):
+            found = place_zones(name)
+            if len(found) != 1:
+                continue
+            genitive = russian_genitive(name) if language == "ru" else None
+            # A genitive that is another place's name is that place's.
+            for form in (name, genitive if genitive and not place_zones(genitive) else None):
+                if form:
+                    zones[place_key(form)] = found[0]
+                    forms.add(plain(form))
+    country = rf"(?P<country>{_alternatives(forms)})"
+    return (
+        zones,
+        re.compile(rf"(?<!\w){country}(?:['’]s)?\s+(?:(?:local|standard|official)\s+)?$"),
+        re.compile(rf"(?:(?:el|la|le|o|a|the)\s+)?{country}(?!\w)"),
+    )
+
+
 _MOSCOW_TIME = re.compile(
     r"\bмосковск\w*\s+врем\w*|\bврем\w*\s+(?:по\s+)?московск\w*|\bмск\b", re.IGNORECASE
 )
@@ -390,11 +463,13 @@ _MOSCOW_TIME = re.compile(
 @cache
 def _chinese_places() -> dict[str, str]:
     """Places as Chinese writes them, to their zone: each zone's city in CLDR's zh ("东京",
-    "利马", "上海") and the offices' cities (`PLACES`: "北京", "日内瓦"), where the name means one
-    zone."""
+    "利马", "上海"), the offices' cities (`PLACES`: "北京", "日内瓦") and the countries ("秘鲁"),
+    where the name means one zone."""
     names = {name for name in PLACES if re.fullmatch(r"[\u4e00-\u9fff]+", name)}
-    for zone in place_time_zones():
-        name = get_timezone_location(zone, locale="zh", return_city=True)
+    cities = (
+        get_timezone_location(zone, locale="zh", return_city=True) for zone in place_time_zones()
+    )
+    for name in (*cities, *country_names("zh")):
         if re.fullmatch(r"[\u4e00-\u9fff]+", name):
             names.add(name)
     return {name: zones[0] for name in names if len(zones := resolve_zone(name)) == 1}
@@ -402,9 +477,9 @@ def _chinese_places() -> dict[str, str]:
 
 @cache
 def _chinese_place() -> re.Pattern:
-    """A place in Chinese text: a city before 时间 ("北京时间", "东京时间", "利马时间"), as Chinese
-    says a zone, or one of the offices' cities alone ("北京", "日内瓦"). Chinese has no spaces: a
-    CLDR city alone may be part of another word, and is not read."""
+    """A place in Chinese text: a city or country before 时间 ("北京时间", "东京时间", "利马时间",
+    "秘鲁时间"), as Chinese says a zone, or one of the offices' cities alone ("北京", "日内瓦").
+    Chinese has no spaces: a CLDR city alone may be part of another word, and is not read."""
     cities = _alternatives(_chinese_places())
     offices = _alternatives(name for name in _chinese_places() if name in PLACES)
     return re.compile(rf"(?P<place>{cities})(?=时间)|(?P<office>{offices})")

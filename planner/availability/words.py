@@ -57,6 +57,25 @@ _RUSSIAN_CASES = {
     6: ("воскресенья", "воскресеньям", "воскресений"),
 }
 
+
+def russian_genitive(name: str) -> str | None:
+    """A Russian country's name of one word in the genitive, as it follows "по времени"
+    ("Парагвай": "Парагвая", "Колумбия": "Колумбии", "Куба": "Кубы"; CLDR lists the nominative
+    only); None for a name that does not change ("Перу", "Чили") or of several words."""
+    if not name or not name.isalpha():
+        return None
+    stem, last = name[:-1], name[-1]
+    if last in "яь":
+        return stem + ("и" if last == "я" else "я")
+    if last == "й":
+        return stem + "я"
+    if last == "а":
+        return stem + ("и" if stem[-1:] in "гкхжчшщ" else "ы")
+    if last in "бвгджзклмнпрстфхцчшщ":
+        return name + "а"
+    return None
+
+
 # "setiembre": how Peru and Uruguay spell September (CLDR's es has "septiembre" only).
 _MORE_MONTHS = {"setiembre": 9, "set": 9}
 # Months that are English words ("12 out of 20", "2 days ago", "a set"): a date only with "de"

@@ -7,6 +7,7 @@ hours ("mar 9:00-12:00") nor beside another such word ("lun, mar 9-12"): a readi
 suggestion, and none is better than a wrong one."""
 
 import html
+import re
 from datetime import date
 
 import pytest
@@ -293,3 +294,77 @@ def test_a_half_of_the_day_after_hours_in_other_languages_is_read(text, expected
     """ "martes 8 a 10 am" read as nothing, and "martes de 2 a 4 pm", as Peru and Paraguay
     write an afternoon, as 02:00-04:00: the "pm" was dropped."""
     assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "de lunes a viernes de 8 a 10, hora de Perú",
+            one(WEEKDAYS, "08:00-10:00", "America/Lima"),
+        ),
+        (
+            "jueves 14:00 a 16:00 hora de Paraguay",
+            one("0001000", "14:00-16:00", "America/Asuncion"),
+        ),
+        ("martes de 9 a 11 (hora del Perú)", one("0100000", "09:00-11:00", "America/Lima")),
+        ("martes de 9 a 11 hora Perú", one("0100000", "09:00-11:00", "America/Lima")),
+        ("martes de 9 a 11, horario de peru", one("0100000", "09:00-11:00", "America/Lima")),
+        ("Tuesday 8-10am Peru time", one("0100000", "08:00-10:00", "America/Lima")),
+        ("Tuesday 8-10am, Colombia local time", one("0100000", "08:00-10:00", "America/Bogota")),
+        ("Tuesday 8-10am (time zone: Paraguay)", one("0100000", "08:00-10:00", "America/Asuncion")),
+        ("Paraguay time zone, Tuesday 8-10am", one("0100000", "08:00-10:00", "America/Asuncion")),
+        ("martes 9 a 11, zona horaria de Perú", one("0100000", "09:00-11:00", "America/Lima")),
+        ("mardi 9h-11h, heure du Pérou", one("0100000", "09:00-11:00", "America/Lima")),
+        ("mardi 9h-11h, heure de l'Uruguay", one("0100000", "09:00-11:00", "America/Montevideo")),
+        ("terça 9h-11h, horário do Peru", one("0100000", "09:00-11:00", "America/Lima")),
+        ("quarta 9h-11h, horário do Paraguai", one("0010000", "09:00-11:00", "America/Asuncion")),
+        ("вторник 9-11 по времени Перу", one("0100000", "09:00-11:00", "America/Lima")),
+        # Russian puts the country after "времени" in the genitive: Парагвай, Парагвая.
+        ("вторник 9-11 по времени Парагвая", one("0100000", "09:00-11:00", "America/Asuncion")),
+        ("周二 9:00-11:00 秘鲁时间", one("0100000", "09:00-11:00", "America/Lima")),
+        # Beside a word for the time, a name that is also a person's is the country's.
+        ("Tuesday 9-11 Jordan time", one("0100000", "09:00-11:00", "Asia/Amman")),
+        # Brasília, not Brazil: a city the zone fields know.
+        (
+            "dias úteis, das 9 às 12, horário de Brasília",
+            one(WEEKDAYS, "09:00-12:00", "America/Sao_Paulo"),
+        ),
+        ("martes de 9 a 11, hora de Brasília", one("0100000", "09:00-11:00", "America/Sao_Paulo")),
+    ],
+)
+def test_a_country_named_as_the_time_is_its_one_zone(text, expected):
+    """ "hora de Perú", "hora de Paraguay", "Peru time" were read in the office's zone (the
+    Peruvians' happened to be theirs, the Paraguayans' not): a country named beside a word for
+    the time ("hora de", "horario de", "horário do", "heure du", "время", "X time") is its
+    zone, where it has one (CLDR's names, in the offices' languages)."""
+    assert read(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        # Countries with several zones: free text does not guess.
+        "martes de 9 a 11, hora de Brasil",
+        "Tuesday 9-11 US time",
+        "Tuesday 9-11 Australia time",
+        "вторник 9-11 по времени России",
+        "mardi 9h-11h, heure d'Espagne",  # the Canaries are an hour behind the peninsula
+        # A country named elsewhere in the text is where someone is or was, not the time's.
+        "I will be in Peru next week, Tuesday 9-11",
+        "Peru: Tuesday 9-11",
+        "Chad will present, Tuesday 9-11",
+        "Jordan and Turkey, Tuesday 9-11",
+        "Georgia time, Tuesday 9-11",  # the country, or the US state
+    ],
+)
+def test_a_country_that_is_not_named_as_the_time_names_no_zone(text):
+    assert read(text) == one("0100000", "09:00-11:00")
+
+
+def test_the_volunteer_form_takes_the_zone_of_the_country_named(client, survey):
+    text = "jueves 14:00 a 16:00 hora de Paraguay"
+    response = volunteer(client, availability=text, availability_zone="", read_availability="1")
+    page = html.unescape(response.get_data(as_text=True))
+    assert re.search(r'<input[^>]*name="availability_zone"[^>]*value="America/Asuncion"', page)
+    assert 'name="windows-0-starts" type="time" value="14:00"' in page
