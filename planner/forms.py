@@ -255,7 +255,7 @@ def opened_field() -> HiddenField:
 
 
 # Fields that carry the form's own state, not the item's.
-_OWN = ("csrf_token", "version", "opened")
+_OWN = ("csrf_token", "version", "opened", "overnight_kept")
 
 
 def _compared(form: FlaskForm) -> list:

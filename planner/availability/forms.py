@@ -34,6 +34,7 @@ from planner.availability.windows import (
     check_window,
     day_names,
     describe,
+    runs_long_overnight,
 )
 from planner.db_types import utcnow
 from planner.errors import PlannerError
@@ -97,6 +98,9 @@ class AvailabilityFields(PlannerForm):
         description=_l("A city such as Lima, or an IANA name such as America/Lima."),
     )
     windows = _Rows(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
+    # The hours of windows across more than half a day of night the form asked about ("12:00-
+    # 09:00"): sent again as they are, they are what the person meant.
+    overnight_kept = HiddenField()
     # The dates of the windows already stored: one that has passed since may stay (the form
     # sends every row back), a new one may not.
     kept_dates: frozenset[date] = frozenset()
@@ -105,6 +109,8 @@ class AvailabilityFields(PlannerForm):
         if field.sent > MAX_ROWS:
             raise ValidationError(_too_many_rows(field.sent))
         zone = (self.availability_zone.data or "").strip()
+        kept = set((self.overnight_kept.data or "").split())
+        asked = []
         for row in field:
             if row.form.empty or row.form.errors:
                 continue
@@ -121,6 +127,11 @@ class AvailabilityFields(PlannerForm):
                 name = error.field if error.field in row.form else "starts"
                 row.form[name].errors = [*row.form[name].errors, error.message]
                 continue
+            if window.long_overnight:
+                hours = f"{window.starts:%H:%M}-{window.ends:%H:%M}"
+                asked.append(hours)
+                if hours not in kept:
+                    row.form.ends.errors = [*row.form.ends.errors, _overnight_question(window)]
             today = local_time(place, utcnow()).date()
             if window.on is not None and window.on < today and window.on not in self.kept_dates:
                 passed = _(
@@ -131,6 +142,7 @@ class AvailabilityFields(PlannerForm):
                     place=place_in(page_language(), place),
                 )
                 row.form.on.errors = [*row.form.on.errors, passed]
+        refill(self.overnight_kept, " ".join(asked))
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
@@ -207,6 +219,47 @@ class AvailabilityFields(PlannerForm):
 
 
 _ROW_FIELDS = ("weekdays", "on", "starts", "ends")
+
+
+def _overnight_question(window: Window) -> str:
+    """What the form asks of a window across more than half a day of night (`Window.
+    long_overnight`): likely its times swapped, or an evening's end typed as the morning's."""
+    evening = window.ends.replace(hour=window.ends.hour + 12) if window.ends.hour < 12 else None
+    if evening is not None and evening > window.starts:
+        return _(
+            "%(ends)s is before %(starts)s: this window runs overnight, from %(starts)s until "
+            "%(ends)s the next day. If you meant %(evening)s, or the two times are the wrong way "
+            "round, change them; to keep the window as it is, send the form again.",
+            starts=window.starts.strftime("%H:%M"),
+            ends=window.ends.strftime("%H:%M"),
+            evening=evening.strftime("%H:%M"),
+        )
+    return _(
+        "%(ends)s is before %(starts)s: this window runs overnight, from %(starts)s until "
+        "%(ends)s the next day. If the two times are the wrong way round, swap them; to keep "
+        "the window as it is, send the form again.",
+        starts=window.starts.strftime("%H:%M"),
+        ends=window.ends.strftime("%H:%M"),
+    )
+
+
+def overnight_note(form: AvailabilityFields) -> str:
+    """Said of the rows a reading filled that run across more than half a day of night, where
+    they are shown (the form asks again when they are sent): "12:00-09:00" read as written."""
+    said = []
+    for number, row in enumerate(form.windows, 1):
+        starts, ends = row.form.starts.data, row.form.ends.data
+        if starts is not None and ends is not None and runs_long_overnight(starts, ends):
+            said.append(
+                _(
+                    "Window %(number)s runs overnight, from %(starts)s until %(ends)s the next "
+                    "day: check that this is what you meant.",
+                    number=number,
+                    starts=starts.strftime("%H:%M"),
+                    ends=ends.strftime("%H:%M"),
+                )
+            )
+    return " ".join(said)
 
 
 def _row(weekdays, on, starts, ends) -> tuple:
@@ -328,7 +381,7 @@ def _read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> 
             "such as Asia/Singapore), or the times are read in your office's.",
             offset=reading.offset,
         )
-    return read.strip()
+    return f"{read} {overnight_note(form)}".strip()
 
 
 def _too_many_rows(sent: int) -> str:

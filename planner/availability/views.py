@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 
 from planner.agenda.models import HOME_ZONE, Slot
-from planner.availability.forms import AvailabilityForm
+from planner.availability.forms import AvailabilityForm, overnight_note
 from planner.availability.operations import (
     presenter_time,
     presenter_windows,
@@ -55,6 +55,8 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
                 zone=zone,
             )
     form.fill(windows, windows[0].time_zone if windows else zone)
+    if note and (overnight := overnight_note(form)):
+        note += " " + overnight
     form.set_seen(stored)
     return form, note
 

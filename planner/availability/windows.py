@@ -15,6 +15,12 @@ from planner.translation import gettext
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
+# A window ending before it starts runs past midnight ("22:00-02:00" in Sydney, for a meeting in
+# Europe's afternoon). One that runs so for more than half a day ("12:00-09:00": 21 hours) is
+# more likely a slip, its times swapped or the evening's end typed as the morning's (09:00 for
+# 21:00): the form asks before keeping it.
+LONGEST_NIGHT = timedelta(hours=12)
+
 
 @dataclass(frozen=True)
 class Window:
@@ -30,6 +36,17 @@ class Window:
     @property
     def crosses_midnight(self) -> bool:
         return self.ends <= self.starts
+
+    @property
+    def long_overnight(self) -> bool:
+        return runs_long_overnight(self.starts, self.ends)
+
+
+def runs_long_overnight(starts: time, ends: time) -> bool:
+    """Whether a window from `starts` to `ends` runs past midnight for more than half a day
+    (`LONGEST_NIGHT`)."""
+    length = datetime.combine(date.min, ends) - datetime.combine(date.min, starts)
+    return ends < starts and length % timedelta(days=1) > LONGEST_NIGHT
 
 
 def weekday_mask(days: Iterable[int]) -> str:

@@ -208,6 +208,72 @@ def test_a_window_in_other_digits_is_refused_and_nothing_is_stored(client, surve
     assert "Not a valid choice: choose 0, 1, 2, 3, 4, 5 or 6." in named.get_data(as_text=True)
 
 
+BACKWARDS = {
+    "availability_zone": "America/Lima",
+    "windows-0-weekdays": "1",
+    "windows-0-starts": "12:00",
+    "windows-0-ends": "09:00",
+}
+ASKED = (
+    "Window 1, To: 09:00 is before 12:00: this window runs overnight, from 12:00 until 09:00 the "
+    "next day. If you meant 21:00, or the two times are the wrong way round, change them; to keep "
+    "the window as it is, send the form again."
+)
+
+
+def _overnight_kept(page: str) -> str:
+    return re.search(r'name="overnight_kept" type="hidden" value="([^"]*)"', page)[1]
+
+
+def test_a_window_typed_backwards_is_asked_about_before_it_is_kept(client, survey):
+    """helper-160: a row typed from 12:00 to 09:00 was saved without a word as a window from
+    noon to 09:00 the next day, 21 hours, when its volunteer most likely swapped the times or
+    meant 21:00. The form asks, naming the row, with what was typed kept; sent again as it is,
+    the window is kept (a night shift may be meant), and a night's window is not asked about."""
+    asked = volunteer(client, **BACKWARDS)
+    assert asked.status_code == 400
+    page = html.unescape(asked.get_data(as_text=True))
+    assert ASKED in page
+    assert _rows(page)[:1] == [("1", "12:00", "09:00")]
+    assert db.session.scalar(select(Proposal)) is None
+    # Corrected, it is kept at once.
+    again = volunteer(client, **BACKWARDS, overnight_kept=_overnight_kept(page))
+    assert again.status_code == 302, again.get_data(as_text=True)
+    (window,) = windows_of(proposal=db.session.scalar(select(Proposal)))
+    assert (window.starts, window.ends) == (time(12), time(9))
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "said"),
+    [
+        ("14:00", "13:00", "If the two times are the wrong way round, swap them; to keep"),
+        ("12:00", "21:00", None),
+        ("22:00", "02:00", None),  # a night's: as typed
+    ],
+)
+def test_only_a_window_across_more_than_half_a_day_of_night_is_asked_about(
+    client, survey, starts, ends, said
+):
+    fields = {**BACKWARDS, "windows-0-starts": starts, "windows-0-ends": ends}
+    response = volunteer(client, **fields)
+    assert response.status_code == (400 if said else 302)
+    if said:
+        assert said in html.unescape(response.get_data(as_text=True))
+
+
+def test_a_window_read_backwards_from_the_text_is_said_to_run_overnight(client, survey):
+    """Read from "Tuesdays 12:00-09:00" (a 24-hour clock, as written), the window is said to
+    run overnight where it is shown, before the form asks when it is sent."""
+    read = volunteer(client, availability="Tuesdays 12:00-09:00 Lima", read_availability="1")
+    page = html.unescape(read.get_data(as_text=True))
+    assert (
+        "Window 1 runs overnight, from 12:00 until 09:00 the next day: check that this is what "
+        "you meant."
+    ) in page
+    night = volunteer(client, availability="Tuesdays 22:00-02:00 Lima", read_availability="1")
+    assert "runs overnight" not in night.get_data(as_text=True)
+
+
 def test_a_wrong_window_is_refused_and_nothing_is_stored(client, survey):
     response = volunteer(
         client,
@@ -285,6 +351,33 @@ def test_the_presenter_page_stores_windows(app, api, meeting):
     )
     assert bad.status_code == 400 and "is not a time zone" in bad.get_data(as_text=True)
     assert visitor.post(f"/presenter/{'x' * 43}/availability").status_code == 404
+
+
+def test_the_presenter_is_asked_about_a_window_typed_backwards(app, api, meeting):
+    _, invitation, token = _invited(meeting)
+    visitor = app.test_client(use_cookies=False)
+    page = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    fields = {"windows_seen": _seen(page), **BACKWARDS}
+    asked = visitor.post(f"/presenter/{token}/availability", data=fields)
+    assert asked.status_code == 400
+    page = html.unescape(asked.get_data(as_text=True))
+    assert ASKED in page and _rows(page)[:1] == [("1", "12:00", "09:00")]
+    assert windows_of(invitation=invitation) == []
+    kept = {**fields, "overnight_kept": _overnight_kept(page)}
+    assert visitor.post(f"/presenter/{token}/availability", data=kept).status_code == 302
+    db.session.expire_all()
+    assert [(w.starts, w.ends) for w in windows_of(invitation=invitation)] == [(time(12), time(9))]
+
+
+def test_the_presenter_is_told_a_window_read_from_their_words_runs_overnight(
+    app, api, meeting, survey
+):
+    _accepted_proposal_of_first_slot(meeting, "Tuesdays 12:00-09:00 Lima")
+    db.session.commit()
+    _, _, token = _invited(meeting)
+    page = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    assert "Read from what you wrote when volunteering" in page
+    assert "Window 1 runs overnight, from 12:00 until 09:00 the next day: check that" in page
 
 
 def _seen(page: str) -> str:

@@ -118,6 +118,24 @@ def test_a_window_across_midnight():
     assert not inside([tokyo], *hour(utc(2027, 3, 9, 15, 30), 60))  # 00:30–01:30 Wednesday
     assert not inside([tokyo], *hour(utc(2027, 3, 10, 14), 60))  # Wednesday night
     assert "(to the next day)" in describe(tokyo)
+    assert not tokyo.long_overnight  # three hours of a night
+
+
+@pytest.mark.parametrize(
+    ("starts", "ends", "long"),
+    [
+        (time(12), time(9), True),  # 21 hours: 09:00 typed for 21:00, or the times swapped
+        (time(10), time(2), True),  # 16 hours
+        (time(14), time(13), True),
+        (time(18), time(6), False),  # half a day: a night's
+        (time(22), time(2), False),
+        (time(12), time(0), False),  # noon to midnight
+        (time(9), time(12), False),
+    ],
+)
+def test_a_window_across_more_than_half_a_day_of_night_is_long(starts, ends, long):
+    window = check_window("Australia/Sydney", (TUE,), None, starts, ends)
+    assert window.long_overnight is long
 
 
 def test_any_window_will_do():
