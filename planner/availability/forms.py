@@ -224,22 +224,21 @@ _ROW_FIELDS = ("weekdays", "on", "starts", "ends")
 def _overnight_question(window: Window) -> str:
     """What the form asks of a window across more than half a day of night (`Window.
     long_overnight`): likely its times swapped, or an evening's end typed as the morning's."""
+    times = {"starts": window.starts.strftime("%H:%M"), "ends": window.ends.strftime("%H:%M")}
     evening = window.ends.replace(hour=window.ends.hour + 12) if window.ends.hour < 12 else None
     if evening is not None and evening > window.starts:
         return _(
             "%(ends)s is before %(starts)s: this window runs overnight, from %(starts)s until "
             "%(ends)s the next day. If you meant %(evening)s, or the two times are the wrong way "
             "round, change them; to keep the window as it is, send the form again.",
-            starts=window.starts.strftime("%H:%M"),
-            ends=window.ends.strftime("%H:%M"),
             evening=evening.strftime("%H:%M"),
+            **times,
         )
     return _(
         "%(ends)s is before %(starts)s: this window runs overnight, from %(starts)s until "
         "%(ends)s the next day. If the two times are the wrong way round, swap them; to keep "
         "the window as it is, send the form again.",
-        starts=window.starts.strftime("%H:%M"),
-        ends=window.ends.strftime("%H:%M"),
+        **times,
     )
 
 

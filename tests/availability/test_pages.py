@@ -369,17 +369,6 @@ def test_the_presenter_is_asked_about_a_window_typed_backwards(app, api, meeting
     assert [(w.starts, w.ends) for w in windows_of(invitation=invitation)] == [(time(12), time(9))]
 
 
-def test_the_presenter_is_told_a_window_read_from_their_words_runs_overnight(
-    app, api, meeting, survey
-):
-    _accepted_proposal_of_first_slot(meeting, "Tuesdays 12:00-09:00 Lima")
-    db.session.commit()
-    _, _, token = _invited(meeting)
-    page = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
-    assert "Read from what you wrote when volunteering" in page
-    assert "Window 1 runs overnight, from 12:00 until 09:00 the next day: check that" in page
-
-
 def _seen(page: str) -> str:
     return re.search(r'name="windows_seen" type="hidden" value="([^"]*)"', page)[1]
 
@@ -450,22 +439,33 @@ def _accepted_proposal_of_first_slot(meeting: dict, availability: str = "") -> P
     return proposal
 
 
-def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meeting, survey):
-    _accepted_proposal_of_first_slot(meeting, "Mon-Fri 9-12 Lima")
+def _presenter_page_reading(app, meeting: dict, words: str) -> str:
+    """The page of the first slot's presenter, invited, whose proposal's availability is
+    `words`."""
+    _accepted_proposal_of_first_slot(meeting, words)
     db.session.commit()
     _, _, token = _invited(meeting)
-    page = app.test_client().get(f"/presenter/{token}").get_data(as_text=True)
+    return html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+
+
+def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meeting, survey):
+    page = _presenter_page_reading(app, meeting, "Mon-Fri 9-12 Lima")
     assert "Read from what you wrote when volunteering" in page
     assert 'name="windows-0-starts" type="time" value="09:00"' in page
 
 
 def test_the_presenter_is_told_an_offset_in_their_text_was_not_read(app, api, meeting, survey):
-    _accepted_proposal_of_first_slot(meeting, "Mon-Fri 9-12 UTC-5")
-    db.session.commit()
-    _, _, token = _invited(meeting)
-    page = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    page = _presenter_page_reading(app, meeting, "Mon-Fri 9-12 UTC-5")
     assert "It gives the offset “UTC-5”, not a place: the times are read in" in page
     assert "choose your own time zone (a city) if that is not it" in page
+
+
+def test_the_presenter_is_told_a_window_read_from_their_words_runs_overnight(
+    app, api, meeting, survey
+):
+    page = _presenter_page_reading(app, meeting, "Tuesdays 12:00-09:00 Lima")
+    assert "Read from what you wrote when volunteering" in page
+    assert "Window 1 runs overnight, from 12:00 until 09:00 the next day: check that" in page
 
 
 def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meeting):
