@@ -400,17 +400,34 @@ def _country_as_the_time(text: str) -> str | None:
     Paraguai", "heure du Pérou", "по времени Перу", "Peru time"), where it has one zone. A
     country named elsewhere ("I will be in Peru next week", "Chad will present") is where
     someone is or was, and many countries' names are people's or words too: it names no zone.
-    Looked for from the few words for the time, not at every word of the text."""
+    Looked for from the few words for the time, a few words either side of them."""
     text = plain(text)
     for word in _TIME_WORD.finditer(text):
-        zones, before, after = _countries()
-        # "hora de Perú", "time zone: Peru": the country just after; "Peru time", "Peru time
-        # zone": just before.
-        found = None if word["after"] else after.match(text, word.end())
-        if found is None and word[0].startswith("time"):
-            found = before.search(text, _before(word.start()), word.start())
-        if found:
-            return zones[place_key(found["country"])]
+        zones, longest = _country_zones()
+        found = None
+        if not word["after"]:  # "hora de Perú", "time zone: Peru": the country just after
+            words = text[word.end() : word.end() + _CONTEXT].split()
+            if words and words[0] in ("el", "la", "le", "o", "a", "the"):
+                words = words[1:]
+            found = _country_in(zones, words[:longest], forward=True)
+        if found is None and word[0].startswith("time"):  # "Peru time", "Peru time zone"
+            start = _before(word.start())
+            words = _BEFORE_TIME.sub("", text[start : word.start()]).split()
+            if start and not text[start - 1].isspace():
+                words = words[1:]  # the end of a word the context cut
+            found = _country_in(zones, words[-longest:], forward=False)
+        if found is not None:
+            return found
+    return None
+
+
+def _country_in(zones: dict[str, str], words: list[str], *, forward: bool) -> str | None:
+    """The zone of the country `words` start with (`forward`) or end with, the longest ("Costa
+    Rica", not a "Rica"), signs around its words left out ("(Perú),", "Costa Rica:")."""
+    keys = [place_key(re.sub(r"^\W+|\W+$", "", word)) for word in words]
+    for size in range(len(keys), 0, -1):
+        if zone := zones.get(" ".join(keys[:size] if forward else keys[-size:])):
+            return zone
     return None
 
 
@@ -426,33 +443,27 @@ _TIME_WORD = re.compile(
     r"(?:\s+(?:de\s+la|de\s+l|del|de|do|da|du|des|d|en|em|au|в)\b)?['’]?[\s:]*"
     r"|(?P<after>time)\b)"
 )
+# Between a country and "time" after it: "Peru's local time".
+_BEFORE_TIME = re.compile(r"(?:['’]s)?\s+(?:(?:local|standard|official)\s+)?$")
 
 
 @cache
-def _countries() -> tuple[dict[str, str], re.Pattern, re.Pattern]:
-    """Countries' names, CLDR's in the offices' languages (Russian's in the genitive too, as it
-    follows "по времени": "Парагвая"), where the name means one zone as the zone fields read it
-    (`place_zones`: not "Georgia", a country and a US state, nor "Brasil", with sixteen zones):
-    their zone by `place_key`, and patterns of one just before a word for the time ("Peru
-    time", "Peru's local time") and just after ("Perú", "el Perú", "la Colombie")."""
-    zones, forms = {}, set()
+def _country_zones() -> tuple[dict[str, str], int]:
+    """Countries' names (`place_key`), CLDR's in the offices' languages (Russian's in the
+    genitive too, as it follows "по времени": "Парагвая"), to their zone where the name means
+    one as the zone fields read it (`place_zones`: not "Georgia", a country and a US state, nor
+    "Brasil", with sixteen zones); and how many words the longest has."""
+    zones = {}
     for language in NAME_LANGUAGES:
         for name in country_names(language):
             found = place_zones(name)
             if len(found) != 1:
                 continue
+            zones[place_key(name)] = found[0]
             genitive = russian_genitive(name) if language == "ru" else None
-            # A genitive that is another place's name is that place's.
-            for form in (name, genitive if genitive and not place_zones(genitive) else None):
-                if form:
-                    zones[place_key(form)] = found[0]
-                    forms.add(plain(form))
-    country = rf"(?P<country>{_alternatives(forms)})"
-    return (
-        zones,
-        re.compile(rf"(?<!\w){country}(?:['’]s)?\s+(?:(?:local|standard|official)\s+)?$"),
-        re.compile(rf"(?:(?:el|la|le|o|a|the)\s+)?{country}(?!\w)"),
-    )
+            if genitive and not place_zones(genitive):  # not another place's name
+                zones[place_key(genitive)] = found[0]
+    return zones, max(len(name.split()) for name in zones)
 
 
 _MOSCOW_TIME = re.compile(
