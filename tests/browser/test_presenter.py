@@ -96,6 +96,22 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     shoot(page, "presenter-4-editor-phone")
 
 
+def test_the_answer_is_a_group_with_its_error(page, live_server, colead_client, survey):
+    """helper-161: "Your answer" was a label of nothing: a screen reader heard three radio
+    buttons without the question, and, once sent without one chosen, not the error beside them.
+    The question is the group's name and its error the group's description."""
+    meeting = a_meeting(colead_client)
+    sign_in(page, live_server)
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Australia/Sydney")
+    page.goto(link)
+    page.get_by_role("button", name="Send my answer").click()
+    answer = page.get_by_role("group", name="Your answer")
+    expect(answer).to_have_accessible_description("Choose an answer.")
+    expect(answer.get_by_role("radio")).to_have_count(3)
+    page.locator(".error-summary").get_by_role("link", name="Your answer").click()
+    expect(answer.get_by_role("radio", name="I confirm: I will present")).to_be_focused()
+
+
 def test_the_whole_journey_from_volunteer_to_slides(
     browser, page, live_server, colead_client, survey, tmp_path
 ):
