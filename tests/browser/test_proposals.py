@@ -132,3 +132,22 @@ def test_the_error_summary_moves_to_a_group_of_boxes(phone, live_server, survey)
     for name, first in (("Recommendations", "recommendations-0"), ("Maturity", "maturity-0")):
         summary.get_by_role("link", name=name, exact=True).click()
         assert phone.evaluate("document.activeElement.id") == first
+
+
+def test_a_link_to_a_field_stops_below_its_label(phone, live_server, survey):
+    """helper-161: the summary's links put the field at the window's top edge, its label (a
+    box's group legend and hint) out of sight above it; and a group's error looked like a hint,
+    where a field's is red and bold."""
+    phone.goto(live_server + "/volunteer")
+    phone.get_by_role("button", name="Send the proposal").click()
+    summary = phone.locator(".error-summary")
+    for name, heading in (
+        ("Abstract", "label[for=abstract]"),
+        ("Recommendations", "fieldset:has(#recommendations-0) legend"),
+        ("Maturity", "fieldset:has(#maturity-0) legend"),
+    ):
+        summary.get_by_role("link", name=name, exact=True).click()
+        expect(phone.locator(heading)).to_be_in_viewport(ratio=1)
+    colour = "element => getComputedStyle(element).color"
+    field_error = phone.locator("#title-error").evaluate(colour)
+    assert phone.locator("#recommendations-error").evaluate(colour) == field_error
