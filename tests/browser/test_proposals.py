@@ -148,6 +148,11 @@ def test_a_link_to_a_field_stops_below_its_label(phone, live_server, survey):
     ):
         summary.get_by_role("link", name=name, exact=True).click()
         expect(phone.locator(heading)).to_be_in_viewport(ratio=1)
+    # The group's hint is heard with it, as its error is (helper-161: the hint described the
+    # list inside, which no one reaches).
+    expect(phone.get_by_role("group", name="Recommendations")).to_have_accessible_description(
+        "One or more. Choose at least one recommendation."
+    )
     colour = "element => getComputedStyle(element).color"
     field_error = phone.locator("#title-error").evaluate(colour)
     assert phone.locator("#recommendations-error").evaluate(colour) == field_error

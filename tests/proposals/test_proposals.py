@@ -905,7 +905,7 @@ def test_the_error_summary_follows_the_page_and_enter_sends(client, survey):
     assert listed == ["office", "contact_email", "recommendations-0", "maturity-0"]
     for target in listed:
         assert re.search(rf'<(input|select|textarea)[^>]*id="{target}"', page), target
-    assert 'aria-describedby="recommendations-error"' in page
+    assert 'aria-describedby="recommendations-hint recommendations-error"' in page
     assert '<p class="error" id="recommendations-error">' in page
     form = page[page.index('<form method="post" action="/volunteer"') :]
     # The first submit button is the form's default, which Enter in the Title field presses.
