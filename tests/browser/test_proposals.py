@@ -156,3 +156,29 @@ def test_a_link_to_a_field_stops_below_its_label(phone, live_server, survey):
     colour = "element => getComputedStyle(element).color"
     field_error = phone.locator("#title-error").evaluate(colour)
     assert phone.locator("#recommendations-error").evaluate(colour) == field_error
+
+
+def test_what_a_helper_button_did_is_said_where_it_leads(phone, live_server, survey):
+    """helper-161: "Suggest an abstract" moved to the abstract and "Fill the windows" to the
+    windows, but what each did ("no project on these recommendations", "read 1 window") was
+    said above the abstract's label: out of sight, and heard with neither. It is under the
+    field or button the page comes back to, and read out with it."""
+    phone.goto(live_server + "/volunteer")
+    phone.get_by_label("Office", exact=True).select_option("PE")
+    phone.get_by_label("Rec 10: New and emerging technologies (AI, blockchain)").check()
+    phone.get_by_role("button", name="Suggest an abstract from our survey answers").click()
+    abstract = phone.get_by_label("Abstract", exact=True)
+    expect(abstract).to_be_focused()
+    said = re.compile("Your office reported no project on these recommendations")
+    expect(abstract).to_have_accessible_description(said)
+    expect(phone.get_by_text(said)).to_be_in_viewport(ratio=1)
+    expect(phone.locator("label[for=abstract]")).to_be_in_viewport(ratio=1)
+
+    phone.get_by_label("Availability", exact=True).fill("Tuesdays 08:00-11:00")
+    phone.get_by_text("Exact windows, if you like").click()
+    phone.get_by_role("button", name="Fill the windows below from what I wrote").click()
+    read = re.compile("Read 1 window from your text")
+    button = phone.get_by_role("button", name="Fill the windows below from what I wrote")
+    expect(button).to_have_accessible_description(read)
+    expect(phone.get_by_text(read)).to_be_in_viewport(ratio=1)
+    shoot(phone, "proposals-windows-read")
