@@ -109,4 +109,6 @@ def link_seen(current: str | int | None) -> str:
 
 def link_changed(current: str | int | None, sent: str | None) -> bool:
     """Whether the link is no longer the one whose `link_seen` the form sent back."""
-    return not hmac.compare_digest(link_seen(current), sent or "")
+    # As bytes: compare_digest refuses a str with a character beyond ASCII (a TypeError, a 500
+    # on a form sent back with anything in its hidden field).
+    return not hmac.compare_digest(link_seen(current).encode(), (sent or "").encode())

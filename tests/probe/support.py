@@ -227,6 +227,7 @@ def colead_pages(world: World) -> list[str]:
         f"/slots/{world.invited}/invitation/revoke",
         f"/proposals/{world.proposal}/link",
         "/offices/AU/feed/revoke",
+        "/offices/IL/feed/email",  # IL has the contact the volunteer consented to
         "/offices/AU",
         "/offices/AU/edit",
         "/offices/IL",

@@ -294,13 +294,19 @@ def test_forms_that_end_something_refuse_awkward_values(client, colead_client, s
         (colead_client, f"/meetings/{world.meeting}", f"/meetings/{world.meeting}/delete"),
         (colead_client, f"/slots/{world.slot}/edit", f"/slots/{world.slot}/delete"),
         (colead_client, "/offices/AU", "/offices/AU/feed/revoke"),
+        (colead_client, "/offices/IL", "/offices/IL/feed/email"),
+        (
+            colead_client,
+            f"/slots/{world.invited}/edit",
+            f"/slots/{world.invited}/invitation/revoke",
+        ),
         (client, f"/proposals/{world.token}/withdraw", f"/proposals/{world.token}/withdraw"),
         (colead_client, "/account/password", "/account/password"),
     ):
         token = csrf_token(who, page)
-        for value in ("\x00", " ", str(2**63), "x" * 5000, "a\nb"):
+        for value in ("\x00", " ", str(2**63), "x" * 5000, "a\nb", "é", "\U000d3ee5"):
             data = {"csrf_token": token, "version": value, "current": value, "new": value}
-            data["confirm"] = value
+            data["confirm"] = data["link_seen"] = value
             before = row_counts()
             response = who.post(action, data=data)
             check_answer(response, before, f"POST {action} with {value[:10]!r}")
