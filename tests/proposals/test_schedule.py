@@ -306,6 +306,43 @@ def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
     assert the_proposal().status == "declined"
 
 
+def test_a_break_presents_no_proposal(client, colead_client, survey):
+    """helper-163: a scheduled talk made a break (its office emptied, as a break is no office's)
+    kept its proposal: the volunteer's page listed the coffee break under "When you present",
+    and the proposal stayed "on an agenda", so no decision could change and no other meeting
+    took it. Refused, naming the field, until the proposal is taken off the slot too."""
+    token = volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    assert publish_as_planned(colead_client, draft).status_code == 200
+    [slot] = [s for s in slots() if s.proposal_id]
+    url = f"/api/v1/slots/{slot.id}"
+    said = "A break presents no proposal: leave its proposal empty."
+    for change in ({"kind": "break"}, {"kind": "break", "office": None}):
+        refused = colead_client.patch(url, json=change)
+        assert refused.status_code == 400, refused.get_json()
+        assert (refused.get_json()["message"], refused.get_json()["field"]) == (said, "kind")
+    assert [s.kind for s in slots() if s.proposal_id] == ["presentation"]
+    coffee = {"title": "Coffee", "kind": "break", "proposal_id": proposal.id}
+    other = meeting(colead_client, "Another workshop")
+    added = colead_client.post(f"/api/v1/meetings/{other}/slots", json=coffee)
+    assert added.status_code == 400, added.get_json()
+    assert (added.get_json()["message"], added.get_json()["field"]) == (said, "proposal_id")
+    # On the slot's page: refused on its field, the form as typed.
+    page = f"/slots/{slot.id}/edit"
+    sent = {**form_of(colead_client, page), "kind": "break", "office": "", "title": "Coffee"}
+    answer = colead_client.post(page, data=sent)
+    assert answer.status_code == 400
+    shown = html.unescape(answer.get_data(as_text=True))
+    assert said in shown and 'value="Coffee"' in shown
+    # Taken off the slot with it, the break is no one's talk.
+    emptied = colead_client.patch(url, json={"kind": "break", "office": None, "proposal_id": None})
+    assert emptied.status_code == 200, emptied.get_json()
+    assert "When you present" not in client.get(f"/proposals/{token}").get_data(as_text=True)
+
+
 def test_saving_a_slot_keeps_its_link_to_a_proposal_declined_since(client, colead_client, survey):
     volunteer(client)
     proposal = the_proposal()
