@@ -2,15 +2,17 @@
 after its session expired comes back ready to send again, without losing what was typed."""
 
 import html
+import json
 import re
 from io import BytesIO
+from urllib.parse import urlencode
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from planner.extensions import db
 from planner.proposals.models import Proposal
-from tests.proposals.test_proposals import VALID
+from tests.proposals.test_proposals import API_VALID, VALID
 
 
 def hidden_fields(page: str) -> list[tuple[str, str]]:
@@ -45,6 +47,40 @@ def test_a_body_too_large_says_what_to_do_on_pages_and_in_the_api(client, survey
     assert api.get_json()["message"] == (
         "The request body is larger than the 1 MB this API reads; nothing was changed."
     )
+
+
+def _chunked(client, url: str, body: bytes, kind: str):
+    """`body` sent in chunks, with no Content-Length, as a script streaming it sends it: the
+    server (gunicorn, the development server) ends the stream itself and says so."""
+    return client.post(
+        url,
+        input_stream=BytesIO(body),
+        content_type=kind,
+        headers={"Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True},
+    )
+
+
+def test_a_body_too_large_sent_in_chunks_is_refused_as_too_large_not_cut(client, survey):
+    """helper-163: a body streamed without a Content-Length was cut at 1 MB without a word: the
+    proposals API answered that 1.5 MB of valid JSON "is not valid JSON", and the volunteer's
+    form came back asking for a title it had been sent, after the cut."""
+    proposal = {**API_VALID, "abstract": "x" * (3 * 1024 * 1024 // 2)}
+    api = _chunked(client, "/api/v1/proposals", json.dumps(proposal).encode(), "application/json")
+    assert api.status_code == 413, api.get_json()
+    assert api.get_json()["message"] == (
+        "The request body is larger than the 1 MB this API reads; nothing was changed."
+    )
+    typed = urlencode({"junk": "x" * (1100 * 1024), "title": "Typed after the cut"}).encode()
+    page = _chunked(client, "/volunteer", typed, "application/x-www-form-urlencoded")
+    assert page.status_code == 413
+    text = html.unescape(page.get_data(as_text=True))
+    assert "larger than the 1 MB a form here takes, so nothing was saved" in text
+    assert db.session.scalars(select(Proposal)).all() == []
+    # Under the limit, a body sent in chunks is read whole.
+    whole = json.dumps(API_VALID).encode()
+    small = _chunked(client, "/api/v1/proposals", whole, "application/json")
+    assert small.status_code == 201, small.get_json()
 
 
 def test_a_form_sent_without_a_session_comes_back_filled_in_and_sends_again(app, survey):
