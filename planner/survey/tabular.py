@@ -68,11 +68,17 @@ _JSON_FIELDS = {
 }
 
 
-def _names(names: Iterable[str]) -> str:
-    """Column or field names as a message quotes them: each cut short, at most ten."""
-    shown = [as_json(n) for n in names]
+def _names(names: Iterable[str], quoted: bool = True) -> str:
+    """Column or field names (or other values of a file) as a message quotes them: each cut
+    short, at most ten; `quoted`: as JSON writes them, else as given (already cut short)."""
+    shown = [as_json(n) for n in names] if quoted else list(names)
     more = f" and {len(shown) - 10} more" if len(shown) > 10 else ""
     return ", ".join(shown[:10]) + more
+
+
+def _cut(value: str, limit: int = 40) -> str:
+    """A cell quoted as written, unquoted, cut short and printable."""
+    return printable(value if len(value) <= limit else value[:limit] + "…")
 
 
 def _unread_fields(payload: dict) -> list[ImportWarning]:
@@ -483,7 +489,7 @@ def read_csv(
                 # Which, and where it was said first: one row corrected and not the others
                 # read as two errors before (helper-82).
                 differ = [
-                    f'{what} "{mine}", where {first_line[code]} has "{theirs}"'
+                    f"{what} {as_json(mine)}, where {first_line[code]} has {as_json(theirs)}"
                     for what, mine, theirs in (
                         ("name", office.name, earlier.name),
                         ("time zone", office.time_zone or "", earlier.time_zone or ""),
@@ -498,7 +504,9 @@ def read_csv(
             elif not earlier:
                 first_line[code] = where
                 if office.time_zone and not is_time_zone(office.time_zone):
-                    problems.add(where, f'"{office.time_zone}" is not an IANA time zone name')
+                    problems.add(
+                        where, f"{as_json(office.time_zone)} is not an IANA time zone name"
+                    )
                 if problem := refusal(office.name, f"The name of office {code}"):
                     problems.add(where, problem)
                 respondents[code] = office
@@ -519,13 +527,13 @@ def read_csv(
     if not respondents and not problems.items:
         problems.add("rows", "the file has a header but no office rows")
     if len(labels) > 1:
-        problems.add("survey", f"the rows name several surveys: {', '.join(sorted(labels))}")
+        problems.add("survey", f"the rows name several surveys: {_names(sorted(labels))}")
     dates = {}
     for name, found in given_dates.items():
         if len(found) > 1:
             # Where each first appears, and how to write them (helper-82: "2026-9-1" beside
             # "2026-09-01", said without a line).
-            given = ", ".join(f"{value} ({where})" for value, where in found.items())
+            given = _names((f"{_cut(value)} ({where})" for value, where in found.items()), False)
             problems.add(
                 name,
                 f"the rows give several dates: {given}; every row gives the same one, written "

@@ -755,6 +755,29 @@ def test_rows_of_one_office_that_disagree_say_what_and_where(cli, app_context, t
     ) in result.output
 
 
+def test_a_refusal_quotes_a_few_values_each_cut_short(cli, app_context, tmp_path):
+    """helper-163: a CSV whose rows each named another survey was refused with every label
+    in full: 20 000 rows of 300-character labels made a 6 MB message, for the Surveys page to
+    show. Labels, dates and time zones quoted in a refusal are a few, each cut short, printable
+    (a control character shows as �), as the columns it does not read are."""
+    rows = ["survey,office,office_name,time_zone,question,recommendation,text,answered_from"]
+    rows += [
+        f"L{n:02d}{'x' * 300},AU,IP Australia,Australia/Sydney,{question},{n % 10 + 1},AI,"
+        f"2025-05-{n + 1:02d}{'y' * 300}"
+        for n, question in enumerate(["focus"] * 10 + ["discuss"] * 10 + ["challenge"] * 5)
+    ]
+    rows.append(f"L00,JP,JPO,Asia/\x07{'Tokyo' * 100},focus,10,AI,2025-05-01")
+    result = import_csv(cli, tmp_path, rows)
+    assert result.exit_code != 0
+    said = result.output
+    assert len(said) < 3000, said
+    assert f'the rows name several surveys: "L00", "L00{"x" * 37}…", "L01' in said
+    assert f'"L08{"x" * 37}…" and 16 more\n' in said
+    assert f"the rows give several dates: 2025-05-01{'y' * 30}… (line 2), " in said
+    assert "(line 11) and 16 more; every row gives the same one" in said
+    assert f'line 27: "Asia/\\u0007{"Tokyo" * 6}Toky…" is not an IANA time zone name' in said
+
+
 EXCEL_ROWS = [
     "survey,office,office_name,time_zone,question,recommendation,text,lines",
     'Pilot,PE,INDECOPI,America/Lima,focus,10,"Búsqueda con IA, en pruebas",2-4',
