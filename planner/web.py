@@ -6,6 +6,7 @@ from contextlib import contextmanager
 from functools import cache, wraps
 
 from flask import Flask, Response, abort, current_app, g, request, url_for
+from flask_babel import gettext as _
 from markupsafe import Markup
 from sqlalchemy import Engine
 from sqlalchemy.exc import IntegrityError
@@ -15,6 +16,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.calendar.operations import office_feed_token
 from planner.errors import ConflictError
 from planner.extensions import db
+from planner.languages import show_in
 from planner.mail.messages import taskforce_address
 from planner.offices.models import Office
 from planner.survey.models import Survey
@@ -163,10 +165,32 @@ def install_boundary(app: Flask) -> None:
 
 
 def dead_link(what: str) -> str:
-    """What a private link that leads nowhere says: why, and whom to ask for a new one."""
-    ask = f" at {address}" if (address := taskforce_address()) else ""
-    return (
-        f"This link does not lead to a {what}: it may be mistyped, or the co-leads replaced it "
-        f"with a new one or revoked it. Ask the co-leads of the Task Force{ask} for the current "
-        "link."
+    """What a private link that leads nowhere says (`what`: "presentation" or "proposal"): why,
+    and whom to ask for a new one, in the language of the reader's browser (or the one they
+    picked): the link names no one whose language is known (helper-163)."""
+    show_in()
+    address = taskforce_address()
+    if what == "presentation":
+        if address:
+            return _(
+                "This link does not lead to a presentation: it may be mistyped, or the co-leads "
+                "replaced it with a new one or revoked it. Ask the co-leads of the Task Force at "
+                "%(address)s for the current link.",
+                address=address,
+            )
+        return _(
+            "This link does not lead to a presentation: it may be mistyped, or the co-leads "
+            "replaced it with a new one or revoked it. Ask the co-leads of the Task Force for the "
+            "current link."
+        )
+    if address:
+        return _(
+            "This link does not lead to a proposal: it may be mistyped, or the co-leads replaced "
+            "it with a new one or revoked it. Ask the co-leads of the Task Force at %(address)s "
+            "for the current link.",
+            address=address,
+        )
+    return _(
+        "This link does not lead to a proposal: it may be mistyped, or the co-leads replaced it "
+        "with a new one or revoked it. Ask the co-leads of the Task Force for the current link."
     )

@@ -4,6 +4,7 @@ and, for co-leads, the outbox with its held messages, errors and "Send again".""
 import re
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
@@ -51,7 +52,8 @@ def unsubscribe(token: str):
     that button or from a mail client's one-click List-Unsubscribe-Post, unsubscribes."""
     value = unsubscribing.read_token(token)
     if value is None:
-        abort(404, "This unsubscribe link is not valid: it may be mistyped or cut short.")
+        show_in()  # the browser's language: a link cut short names no address (helper-163)
+        abort(404, _("This unsubscribe link is not valid: it may be mistyped or cut short."))
     email, kind = value
     # In the language of the messages the link came in (helper-146: English under "Отказаться
     # от этих сообщений:"), else the browser's.

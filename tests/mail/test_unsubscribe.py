@@ -1,6 +1,8 @@
 """Unsubscribing from an optional kind with the signed link: the page asks first, the POST needs
 no cookie or CSRF token, a forged or non-optional link is refused, and invitations still go."""
 
+import html
+
 from sqlalchemy import select
 
 from planner.extensions import db
@@ -86,3 +88,13 @@ def test_the_page_is_in_the_language_the_messages_came_in(app, app_context):
     other = _path(app, unsubscribe_url("lin@cnipa.example", MessageKind.reminder))
     text = client.get(other, headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
     assert '<html lang="zh">' in text and "退订提醒？" in text
+
+
+def test_a_link_that_is_not_valid_says_so_in_the_browser_s_language(app, app_context):
+    """helper-163: a cut-short unsubscribe link said so in English only, under a Russian
+    browser and after Russian emails."""
+    client = app.test_client(use_cookies=False)
+    page = client.get("/unsubscribe/nonsense", headers={"Accept-Language": "ru"})
+    assert page.status_code == 404 and page.headers["Content-Language"] == "ru"
+    said = said_in("ru", "This unsubscribe link is not valid: it may be mistyped or cut short.")
+    assert html.escape(said, quote=False) in page.get_data(as_text=True)

@@ -252,3 +252,28 @@ def test_a_refusal_page_on_their_pages_is_wholly_in_their_language(api, slot, pr
     assert gone.status_code == 404 and gone.headers["Content-Language"] == "zh"
     body = gone.get_data(as_text=True)
     assert "Not Found" not in body and in_page("zh", "Not Found") in body
+
+
+DEAD_LINK = (
+    "This link does not lead to a presentation: it may be mistyped, or the co-leads replaced it "
+    "with a new one or revoked it. Ask the co-leads of the Task Force for the current link."
+)
+
+
+def test_a_link_that_leads_nowhere_says_so_in_the_reader_s_language(api, slot, presenter):
+    """helper-163: a presenter's link mistyped, or revoked since, opened a page that said so in
+    English only, whatever the browser's language or the one picked: the link names no one, so
+    the browser's (or the one picked) is read, as on the volunteer form."""
+    dead = invite(api, slot)[:-2]
+    for headers, query, language in (
+        ({"Accept-Language": "ru-RU,ru;q=0.9"}, "", "ru"),
+        ({}, "?lang=zh", "zh"),
+        ({"Accept-Language": "es"}, "/materials", "es"),
+        ({"Accept-Language": "pt-BR"}, "/availability", "pt"),
+    ):
+        page = presenter.get(dead + query, headers=headers)
+        assert page.status_code == 404
+        assert page.headers["Content-Language"] == language
+        body = page.get_data(as_text=True)
+        assert in_page(language, DEAD_LINK) in body, query
+        assert "Not Found" not in body and "This link does not lead" not in body

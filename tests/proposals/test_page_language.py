@@ -237,3 +237,19 @@ def test_a_form_read_in_a_language_picked_on_it_comes_back_in_it(app, survey):
     )
     assert back.status_code == 400 and back.headers["Content-Language"] == "zh"
     assert in_page("zh", "Your session expired; press Send again.") in back.get_data(as_text=True)
+
+
+def test_a_link_that_leads_nowhere_says_so_in_the_browser_s_language(client, survey):
+    """helper-163: a volunteer's link mistyped, or replaced since, opened a page that said so in
+    English only, after a Spanish form and emails."""
+    dead = "/proposals/" + "x" * 43
+    for address in (dead, dead + "/edit", dead + "/withdraw"):
+        page = client.get(address, headers=SPANISH)
+        assert page.status_code == 404
+        assert page.headers["Content-Language"] == "es"
+        said = (
+            "This link does not lead to a proposal: it may be mistyped, or the co-leads replaced "
+            "it with a new one or revoked it. Ask the co-leads of the Task Force for the current "
+            "link."
+        )
+        assert in_page("es", said) in page.get_data(as_text=True), address
