@@ -419,3 +419,48 @@ def test_a_required_text_of_invisible_characters_alone_is_no_text(
     assert row_counts() == before
     joined = colead_client.post("/api/v1/meetings", json={"title": "AI\u200dsearch"})
     assert joined.status_code == 201 and joined.get_json()["title"] == "AI\u200dsearch"
+
+
+def test_the_invite_api_refuses_awkward_invitations_and_stores_a_good_one(
+    client, colead_client, survey
+):
+    """POST /api/v1/slots/<id>/invite, sent what a script might: each awkward invitation is a 4xx
+    with a message that stores nothing, and a good one, with an address, is stored with its
+    email and calendar part (whose lines end in CR LF, as iCalendar's do: no refused text)."""
+    from planner.agenda.models import Slot
+    from planner.presenters.operations import invited_stamp
+
+    world = build_world(client, colead_client)
+    url = f"/api/v1/slots/{world.slot}/invite"
+    good = {"name": "Alex", "email": "alex@ipaustralia.example", "time_zone": "Sydney"}
+    awkward = [
+        "[]",
+        '"Alex"',
+        "null",
+        '{"name": "Alex", "name": "Sam"}',
+        json.dumps({**good, "email": "alex@ipaustralia.example\r\nBcc: eve@example.org"}),
+        json.dumps({**good, "email": "Alex <alex@ipaustralia.example>"}),
+        json.dumps({**good, "email": "a@b.example, c@d.example"}),
+        json.dumps({**good, "name": "Alex\u202eevil"}),
+        json.dumps({**good, "name": "x" * 121}),
+        json.dumps({**good, "name": {"first": "Alex"}}),
+        json.dumps({**good, "time_zone": "x" * 5000}),
+        json.dumps({**good, "language": "EN"}),
+        json.dumps({**good, "invited": 2**63}),
+        json.dumps({**good, "token": "mine"}),
+    ]
+    for body in awkward:
+        before = row_counts()
+        response = _json(colead_client, "post", url, body)
+        check_answer(response, before, f"POST {url} {body[:80]}")
+        assert 400 <= response.status_code < 500, body
+    before = row_counts()
+    response = _json(colead_client, "post", url, json.dumps(good))
+    check_answer(response, before, f"POST {url} {good}")
+    assert response.status_code == 201, response.get_json()
+    stamp = invited_stamp(db.session.get(Slot, world.slot))
+    for body in (good, {**good, "invited": stamp + "x"}, {**good, "invited": stamp[:-1]}):
+        before = row_counts()
+        again = _json(colead_client, "post", url, json.dumps(body))
+        check_answer(again, before, f"POST {url} again")
+        assert again.status_code == 409, body
