@@ -14,9 +14,10 @@ from typing import Any
 from urllib.parse import unquote_to_bytes
 
 from flask import Request, abort, request
-from werkzeug.datastructures import MultiDict
+from werkzeug.datastructures import ImmutableMultiDict, MultiDict
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 from werkzeug.formparser import FormDataParser, MultiPartParser
+from werkzeug.utils import cached_property
 
 from planner.db_types import MAX_INT, db_int
 from planner.errors import PlannerError
@@ -249,8 +250,30 @@ class _FormParser(FormDataParser):
         return stream, form, files
 
 
+class _OneValueEach(ImmutableMultiDict):
+    """An API request's query: a parameter read (`args.get`, `args[name]`) that was given twice
+    with different values (?per_page=1&per_page=500, ?office=AU&office=JP) is refused, naming
+    it, rather than its first value read and the other left out without a word (helper-163).
+    No API address reads a list from its query (suggest-times takes offices=AU,PE); a name no
+    one reads may come as often as it likes, and is kept in the pages' links."""
+
+    def __getitem__(self, name):
+        values = self.getlist(name)
+        if len(set(values)) > 1:
+            times = "twice" if len(values) == 2 else f"{len(values)} times"
+            shown = ", ".join(as_json(value, 20) for value in values[:3])
+            more = ", …" if len(values) > 3 else ""
+            raise PlannerError(f"{name} is given {times} ({shown}{more}): give it once.", name)
+        return super().__getitem__(name)
+
+
 class PlannerRequest(Request):
     form_data_parser_class = _FormParser
+
+    @cached_property
+    def args(self) -> ImmutableMultiDict:
+        parsed = super().args
+        return _OneValueEach(parsed.items(multi=True)) if self.path.startswith("/api/") else parsed
 
     def get_data(self, cache=True, as_text=False, parse_form_data=False):  # type: ignore[override]
         """The body, refused (413) when it was sent in chunks, with no Content-Length, and runs

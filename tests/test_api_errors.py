@@ -43,3 +43,29 @@ def test_without_a_token_it_is_401_in_that_shape(client, survey):
     response = client.post("/api/v1/lineups", json={})
     assert response.get_json()["error"] == "Unauthorized"
     assert response.headers["WWW-Authenticate"] == 'Bearer realm="cws-planner"'
+
+
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("/api/v1/meetings?per_page=1&per_page=500", "per_page"),
+        ("/api/v1/meetings?page=2&page=1", "page"),
+        ("/api/v1/matches?recommendation=10&office=AU&office=JP", "office"),
+        ("/api/v1/matches?recommendation=10&recommendation=3", "recommendation"),
+        ("/api/v1/proposals?status=accepted&status=declined", "status"),
+        ("/api/v1/surveys/CWS-13-26/answers?office=AU&office=PE", "office"),
+    ],
+)
+def test_a_query_parameter_given_twice_is_refused_not_one_value_kept(
+    colead_client, survey, url, name
+):
+    """helper-163: ?per_page=1&per_page=500 answered one meeting a page, and ?office=AU&
+    office=JP the matches of AU alone, without a word of the value left out; no API address
+    reads a list from its query (suggest-times takes offices=AU,PE)."""
+    response = colead_client.get(url)
+    assert response.status_code == 400, response.get_json()
+    error = response.get_json()
+    assert error["field"] == name
+    assert error["message"].startswith(f"{name} is given twice")
+    # The same value twice says nothing new: read as once.
+    assert colead_client.get("/api/v1/meetings?per_page=5&per_page=5").status_code == 200
