@@ -450,6 +450,8 @@ def summary(slug: str):
 def summary_csv(slug: str):
     survey = find_survey(slug)
     result = survey_summary(survey)
+    # Only CWS/13/26 has those paragraphs: another survey's rows name none (helper-163).
+    paragraphs = PARAGRAPHS if survey.label == THE_DOCUMENT else {}
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["question", "paragraph", "recommendation", "count", "percent", "offices"])
@@ -458,7 +460,7 @@ def summary_csv(slug: str):
             writer.writerow(
                 [
                     question.value,
-                    PARAGRAPHS.get(question, ""),
+                    paragraphs.get(question, ""),
                     number,
                     cell.count,
                     cell.percent,
@@ -474,7 +476,7 @@ def summary_csv(slug: str):
             writer.writerow(
                 [
                     question.value,
-                    PARAGRAPHS.get(question, ""),
+                    paragraphs.get(question, ""),
                     row,
                     cell.count,
                     cell.percent,

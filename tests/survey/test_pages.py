@@ -171,6 +171,11 @@ def test_another_survey_s_summary_names_its_questions_not_the_document_s_paragra
     assert "Q4" in page and "Q8" in page
     document = text(client.get("/surveys/CWS-13-26/summary"))
     assert "as paragraphs 14–17 of the document report them" in document and "§14" in document
+    # Its download neither (helper-163: every row named CWS/13/26's paragraph, §14 to §17).
+    for slug, paragraphs in ((stored.slug, {""}), ("CWS-13-26", {"", "§14", "§15", "§16", "§17"})):
+        download = client.get(f"/surveys/{slug}/summary.csv").data.decode("utf-8-sig")
+        rows = list(csv.DictReader(io.StringIO(download)))
+        assert rows and {row["paragraph"] for row in rows} == paragraphs, slug
 
 
 def test_summary_csv(client, survey):
