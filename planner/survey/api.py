@@ -26,6 +26,7 @@ from planner.survey.operations import (
 from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import COUNTED
 from planner.survey.tabular import answer_row
+from planner.text import blank
 from planner.web import flag_from
 
 bp = Blueprint("survey_api", __name__, url_prefix="/api/v1")
@@ -99,7 +100,7 @@ def import_survey():
     except SurveyFormatError as error:
         raise PlannerError(str(error), "alias") from None
     label = request.form.get("label")
-    if label is not None and not label.strip():
+    if label is not None and blank(label):
         raise PlannerError(
             "The survey label is blank: give the survey a label, or leave the field out to use "
             "the file's own.",

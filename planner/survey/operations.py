@@ -31,7 +31,7 @@ from planner.survey.records import (
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json, with_aliases
-from planner.text import SURROGATE, refusal
+from planner.text import SURROGATE, blank, refusal
 from planner.timezones import is_time_zone
 
 
@@ -213,7 +213,7 @@ def read_survey_file(
     suffix = PurePath(name).suffix.lower()
     if label is not None:
         label = label.strip()
-        if not label:
+        if blank(label):
             raise SurveyFormatError(
                 "The survey label is blank: give the survey a label, or none to use the file's own."
             )
@@ -258,7 +258,8 @@ def refusals(record: SurveyRecord) -> list[str]:
         elif SURROGATE.search(value):
             problems.append(f"{what} cannot contain half of a surrogate pair")
 
-    if not record.label.strip():
+    # Of invisible characters alone (a zero-width space), every page shows it as no label.
+    if blank(record.label):
         problems.append(
             "The survey label is blank: give the survey a label, in the file or on import"
         )

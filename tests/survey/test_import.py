@@ -1,5 +1,6 @@
 """`flask survey import`: all-or-nothing, idempotent, with warnings that name lines."""
 
+import io
 import re
 
 import pytest
@@ -278,7 +279,8 @@ def test_a_warning_quoting_hidden_characters_shows_them_replaced(cli, app_contex
     assert "XY" in printed and "\u202e" not in printed and "\x07" not in printed
 
 
-@pytest.mark.parametrize("label", [" ", "\t"])
+# A zero-width space or word joiner alone shows as no label on every page (helper-163).
+@pytest.mark.parametrize("label", [" ", "\t", "\u200b", "\u2060 \ufeff"])
 def test_a_blank_label_is_refused_and_a_padded_one_stripped(cli, app_context, tmp_path, label):
     result = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", label)
     assert result.exit_code == 1 and "The survey label is blank" in result.stderr
@@ -286,6 +288,26 @@ def test_a_blank_label_is_refused_and_a_padded_one_stripped(cli, app_context, tm
     padded = import_file(cli, BUNDLED, "--alias", "GE=DE", "--label", "  Padded  ")
     assert padded.exit_code == 0, padded.output
     assert db.session.scalar(select(Survey.label)) == "Padded"
+
+
+def test_a_label_of_invisible_characters_is_refused_in_the_file_and_the_api(
+    cli, api, app_context, tmp_path
+):
+    """helper-163: a CSV whose survey column held a zero-width space, or an import through the
+    API labelled so, was stored as a survey whose label every page showed as nothing."""
+    path = tmp_path / "invisible.csv"
+    path.write_text("survey,office,question,recommendation,text\n\u200b,AU,focus,10,AI\n")
+    result = import_file(cli, path)
+    assert result.exit_code == 1 and "The survey label is blank" in result.stderr
+    body = {"file": (io.BytesIO(b"office,question,recommendation,text\nAU,focus,10,AI\n"), "s.csv")}
+    answer = api.post(
+        "/api/v1/surveys",
+        data={**body, "label": "\u200b\u2060"},
+        content_type="multipart/form-data",
+    )
+    assert answer.status_code == 400
+    assert answer.get_json()["message"].startswith("The survey label is blank")
+    assert counts()[0] == 0
 
 
 def test_line_numbers_are_an_editor_s_when_pages_are_separated_by_form_feeds(
