@@ -29,7 +29,7 @@ from planner.survey.records import (
     office_names,
     period_problems,
 )
-from planner.text import as_json, printable, refusal
+from planner.text import as_json, blank, printable, refusal
 from planner.timezones import is_time_zone
 
 CSV_COLUMNS = (
@@ -481,8 +481,11 @@ def read_csv(
                 said = f"office {as_json(code)} is not a two-letter ST.3 code"
                 problems.add(where, said + _named_so(row.get("office_name"), names))
                 continue
+            # A name of invisible characters alone (a zero-width space) is no name, as an
+            # empty cell is: the office is named by its code.
+            name = row.get("office_name") or ""
             office = RespondentRecord(
-                code, row.get("office_name") or code, row.get("time_zone") or None, where=where
+                code, code if blank(name) else name, row.get("time_zone") or None, where=where
             )
             earlier = respondents.get(code)
             if earlier and (earlier.name, earlier.time_zone) != (office.name, office.time_zone):
@@ -661,7 +664,7 @@ def _offices(
             problems.add(where, f"office {code} is listed twice")
             continue
         problems.refused_offices.add(code)  # until it is read whole, below
-        if not isinstance(name, str) or not name.strip():
+        if not isinstance(name, str) or blank(name):  # a zero-width space alone is none
             problems.add(where, f"office {code} has no name")
             continue
         if problem := refusal(name.strip(), f"The name of office {code}"):

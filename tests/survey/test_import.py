@@ -1,6 +1,7 @@
 """`flask survey import`: all-or-nothing, idempotent, with warnings that name lines."""
 
 import io
+import json
 import re
 
 import pytest
@@ -308,6 +309,19 @@ def test_a_label_of_invisible_characters_is_refused_in_the_file_and_the_api(
     assert answer.status_code == 400
     assert answer.get_json()["message"].startswith("The survey label is blank")
     assert counts()[0] == 0
+    # An office's name so written is no name: in a CSV, the office is named by its code, as
+    # with an empty cell; in JSON, it has none.
+    path.write_text(
+        "survey,office,office_name,question,recommendation,text\nPilot,ZZ,\u200b,focus,10,AI\n"
+    )
+    assert import_file(cli, path).exit_code == 0
+    assert db.session.get(Office, "ZZ").name == "ZZ"
+    listed = {"survey": {"label": "Pilot 2"}, "offices": [{"code": "ZY", "name": "\u2060"}]}
+    listed["answers"] = [{"office": "ZY", "question": "focus", "recommendation": 10, "text": "AI"}]
+    path = tmp_path / "invisible.json"
+    path.write_text(json.dumps(listed))
+    result = import_file(cli, path)
+    assert result.exit_code == 1 and "office ZY has no name" in result.stderr
 
 
 def test_line_numbers_are_an_editor_s_when_pages_are_separated_by_form_feeds(
