@@ -525,7 +525,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     _refuse_presenterless_status(slot, values)
     _refuse_status_without_invitation(slot, values)
     # The proposal first: its office is filled in from it, and the office is not what to empty.
-    _refuse_proposal_of_a_break(slot, values)
+    _refuse_proposal_of_no_presentation(slot, values)
     _refuse_office_of_a_break(slot, values)
     changed = []
     for name, value in values.items():
@@ -646,18 +646,19 @@ def _refuse_office_of_a_break(slot: Slot, values: Mapping) -> None:
     )
 
 
-def _refuse_proposal_of_a_break(slot: Slot, values: Mapping) -> None:
-    """A break presents no volunteer's proposal: linked to one, the volunteer's page listed it
-    under "When you present", and the proposal stayed on an agenda, so no decision could change
-    and no other meeting took it (helper-163). Checked when the kind or the proposal changes."""
+def _refuse_proposal_of_no_presentation(slot: Slot, values: Mapping) -> None:
+    """Only a presentation presents a volunteer's proposal: a break or a discussion linked to
+    one was listed on the volunteer's page under "When you present", waiting for a presenter
+    no one can invite, and the proposal stayed on an agenda, so no decision could change and no
+    other meeting took it (helper-163). Checked when the kind or the proposal changes."""
     kind = values.get("kind", slot.kind)
     proposal = values.get("proposal_id", slot.proposal)
-    if kind != "break" or proposal is None:
+    if kind == "presentation" or proposal is None:
         return
     if kind == slot.kind and proposal is slot.proposal:
         return
     raise AgendaError(
-        "A break presents no proposal: leave its proposal empty.",
+        f"A {kind} presents no proposal: leave its proposal empty.",
         field="proposal_id" if "proposal_id" in values else "kind",
     )
 

@@ -306,11 +306,12 @@ def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
     assert the_proposal().status == "declined"
 
 
-def test_a_break_presents_no_proposal(client, colead_client, survey):
+def test_only_a_presentation_presents_a_proposal(client, colead_client, survey):
     """helper-163: a scheduled talk made a break (its office emptied, as a break is no office's)
-    kept its proposal: the volunteer's page listed the coffee break under "When you present",
-    and the proposal stayed "on an agenda", so no decision could change and no other meeting
-    took it. Refused, naming the field, until the proposal is taken off the slot too."""
+    or a discussion kept its proposal: the volunteer's page listed the coffee break under "When
+    you present", waiting for a presenter no one could invite, and the proposal stayed "on an
+    agenda", so no decision could change and no other meeting took it. Refused, naming the
+    field, until the proposal is taken off the slot too."""
     token = volunteer(client)
     proposal = the_proposal()
     decide(colead_client, proposal)
@@ -320,10 +321,11 @@ def test_a_break_presents_no_proposal(client, colead_client, survey):
     [slot] = [s for s in slots() if s.proposal_id]
     url = f"/api/v1/slots/{slot.id}"
     said = "A break presents no proposal: leave its proposal empty."
-    for change in ({"kind": "break"}, {"kind": "break", "office": None}):
+    for change in ({"kind": "break"}, {"kind": "break", "office": None}, {"kind": "discussion"}):
         refused = colead_client.patch(url, json=change)
         assert refused.status_code == 400, refused.get_json()
-        assert (refused.get_json()["message"], refused.get_json()["field"]) == (said, "kind")
+        words = said.replace("break", change["kind"])
+        assert (refused.get_json()["message"], refused.get_json()["field"]) == (words, "kind")
     assert [s.kind for s in slots() if s.proposal_id] == ["presentation"]
     coffee = {"title": "Coffee", "kind": "break", "proposal_id": proposal.id}
     other = meeting(colead_client, "Another workshop")
