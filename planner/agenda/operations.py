@@ -748,6 +748,14 @@ def with_proposal_fields(changes: Mapping) -> dict:
 def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
     """A new slot; with a linked proposal, what the co-lead left empty comes from it."""
     changes = with_proposal_fields(changes)
+    if meeting.status == MeetingStatus.published and meeting.ended():
+        # It took place: a new slot would be news of a past meeting to its office's contacts
+        # ("On the agenda: ...") and a change to every calendar holding it (helper-163).
+        raise AgendaError(
+            "The meeting has ended: it takes no new slot. It stays among the past meetings as it "
+            "took place.",
+            status=409,
+        )
     if not str(changes.get("title") or "").strip():
         raise AgendaError("The slot title is required.", field="title")
     slot = Slot(

@@ -587,7 +587,7 @@ def add_slot(meeting_id: int):
     found = _meeting(meeting_id, drafts=True)
     form = _slot_form(found, _offices())
     _fill_from_proposal(form)
-    problem = None
+    problem, status = None, None
     if form.validate_on_submit():
         # Sent again (Back and send, a double click, a second tab), as the new-meeting form.
         changes = _slot_changes(form)
@@ -599,12 +599,13 @@ def add_slot(meeting_id: int):
         except AgendaError as error:
             _undone()
             problem = _refused(form, error, SLOT_FIELDS)
+            status = error.status  # as the API answers it (409: the meeting took place)
         else:
             flash("Slot added.", "success")
             if twice := office_presents_already(added):
                 flash(twice, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
-    return _edit_page(found, slot_form=form, slot_problem=problem)
+    return _edit_page(found, slot_form=form, slot_problem=problem, status=status)
 
 
 def _just_added_slot(meeting: Meeting, changes: Mapping) -> Slot | None:

@@ -1520,6 +1520,44 @@ def test_a_meeting_that_has_ended_is_not_cancelled_afterwards(api, meeting):
     assert meeting.status == "published"
 
 
+def test_a_published_meeting_that_has_ended_takes_no_new_slot(api, meeting):
+    """helper-163: a slot added to a published meeting that took place months ago was stored,
+    and the office's contacts were emailed "On the agenda: ..." for it; the editor says such a
+    meeting "stays among the past meetings as it was". Refused (409) through the API and the
+    page, the page's form as typed, nothing written to the outbox; the editor offers no form."""
+    from planner.mail.models import OutboxMessage
+    from planner.offices.models import OfficeContact
+
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    db.session.add(
+        OfficeContact(office_code="AU", name="Ana", email="ana@ipaustralia.example", source="t")
+    )
+    db.session.commit()
+    written = db.session.scalar(select(func.count(OutboxMessage.id)))
+    said = (
+        "The meeting has ended: it takes no new slot. It stays among the past meetings as it "
+        "took place."
+    )
+    talk = {"title": "After the fact", "office": "AU", "duration_minutes": 10}
+    refused = api.post(f"/api/v1/meetings/{meeting.id}/slots", json=talk)
+    assert refused.status_code == 409, refused.get_json()
+    assert refused.get_json()["message"] == said
+    editor = api.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
+    assert "Add the slot" not in editor
+    # From an editor opened before it ended: refused there, with what was typed.
+    page = add_slot_on_page(api, meeting.id, title="After the fact", office="AU")
+    assert page.status_code == 409
+    shown = html.unescape(page.get_data(as_text=True))
+    assert said in shown and 'value="After the fact"' in shown
+    db.session.expire_all()
+    assert [s.title for s in db.session.get(Meeting, meeting.id).slots] == [
+        "Opening",
+        "IP Australia on governance",
+        "Poland on Autopatent",
+    ]
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == written
+
+
 def test_the_meetings_list_says_a_zone_it_cannot_use_and_what_is_on_now(api, app, meeting):
     """helper-60: ?zone=CET was ignored without a word on the list; a meeting under way was
     listed as one of the coming ones, nothing more."""
