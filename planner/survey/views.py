@@ -264,7 +264,13 @@ def _upload_limit(endpoint: str | None, _values: dict | None) -> None:
 def _too_large(_error):
     """A file over the limit, refused before it was read: the import form says so."""
     if request.endpoint == "survey.import_survey" and is_colead():
-        return _index(SurveyImportForm(formdata=None), problem=uploads.too_large(), status=413)
+        # Not read, so the label and aliases typed cannot come back filled in: the browser has
+        # them (helper-163: the form came back empty, without a word of them).
+        problem = (
+            f"{uploads.too_large()} Go back with your browser's Back button (it keeps the label "
+            "and aliases you typed) and choose a smaller file."
+        )
+        return _index(SurveyImportForm(formdata=None), problem=problem, status=413)
     return render_template("errors/error.html", error=_error), 413
 
 

@@ -133,9 +133,19 @@ def test_no_file_chosen_is_said_at_the_field(colead_client, app_context):
 def test_a_file_over_the_limit_is_refused_before_it_is_read(app, colead_client, app_context):
     app.config["SURVEY_MAX_BYTES"] = 100_000
     try:
-        response = send(colead_client, BUNDLED_BYTES * 5)
+        response = send(colead_client, BUNDLED_BYTES * 5, label="Mine", aliases="GE=DE")
         assert response.status_code == 413
         assert "larger than 98 KB, the limit for a survey" in text_of(response)
+        # Refused unread, the page cannot fill in the label typed: it says how to get it back
+        # (helper-163: the form came back empty, without a word of the label and aliases).
+        assert (
+            "Go back with your browser's Back button (it keeps the label and aliases you typed) "
+            "and choose a smaller file."
+        ) in text_of(response)
+        # A file over the limit by less than the form's margin is read: the form is kept.
+        kept = send(colead_client, BUNDLED_BYTES * 3, label="Mine")
+        assert kept.status_code == 413 and 'value="Mine"' in kept.get_data(as_text=True)
+        assert "Back button" not in text_of(kept)
         api = colead_client.post(
             "/api/v1/surveys",
             data={"file": (io.BytesIO(BUNDLED_BYTES * 5), "a.txt")},
