@@ -308,7 +308,7 @@ def confirm_email(code: str):
     if not contacts:
         flash(f"{office.code} has no contacts to email its feed link to: add one first.", "error")
         return redirect(url_for("offices.detail", code=office.code) + "#contacts")
-    who = [f"{c.name} <{c.email}> ({c.language_name})" for c in contacts]
+    who = [f"{c.name} <{c.email}> ({_written_in(c)})" for c in contacts]
     return render_template(
         "confirm.html",
         question=f"Email the calendar feed link of {office.code} to its contacts?",
@@ -325,6 +325,15 @@ def confirm_email(code: str):
         back_label="Do not email it",
         crumbs=[("Offices", url_for("offices.index")), (office.code, back)],
     )
+
+
+def _written_in(contact) -> str:
+    """The language a contact's feed email is written in, as a co-lead is told it: theirs, or
+    English where the emails have no translation into it (said so)."""
+    if messages.written_language("feed", contact.language) == contact.language:
+        return contact.language_name
+    name = contact.language_name
+    return f"{name}, but the email is in English: it has no {name} version"
 
 
 @bp.post("/offices/<code>/feed/email")

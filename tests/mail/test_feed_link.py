@@ -63,9 +63,77 @@ def test_a_co_lead_emails_the_feed_link_to_each_contact_in_their_language(app, c
     delivered = {m["To"].addresses[0].addr_spec: m for m in _delivered(app.config)}
     ana = delivered["ana@indecopi.example"]
     assert ana["Content-Language"] == "es"
-    (link,) = set(re.findall(r"http://\S+token=\S+", _part(ana, "plain")))
+    (link,) = set(re.findall(r"http://\S+/feeds/\S+token=\S+", _part(ana, "plain")))
     feed = app.test_client().get(link.removeprefix("http://localhost"))
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
+    # Each slot of PE also reaches them as an emailed invitation: their calendar may show it
+    # twice once subscribed, so they are told, with the way to stop those (helper-164).
+    assert "Subscribed, your calendar may show each presentation twice" in english.text_body
+    stop = re.search(r"stop those emails: (\S+)", english.text_body)[1]
+    assert "/unsubscribe/" in stop and f'<a href="{stop}">stop those emails</a>' in (
+        english.html_body
+    )
+    assert "New link" not in english.subject and "replaces" not in english.text_body
+
+
+def test_a_new_link_says_which_one_it_replaces_and_what_to_do(app, colead_client):
+    """helper-164: the email with the link made after a revocation read exactly as the first,
+    so a contact took it for a copy, and their calendar, subscribed to the dead link, stopped
+    changing without a word."""
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
+    colead_client.post(
+        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
+    )
+    delivered = _delivered(app.config)
+    first = {m.recipient_email: m for m in outbox(kind="feed")}
+    assert {m.status for m in first.values()} == {"sent"} and len(delivered) == 2
+    revoke = hidden_fields(colead_client, "/offices/PE/feed/revoke")
+    assert colead_client.post("/offices/PE/feed/revoke", data=revoke).status_code == 302
+    colead_client.post(
+        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
+    )
+    again = {m.recipient_email: m for m in outbox(kind="feed") if m.status != "sent"}
+    english, spanish = again["lee@indecopi.example"], again["ana@indecopi.example"]
+    assert english.subject == f"New link: {first['lee@indecopi.example'].subject}"
+    day = first["lee@indecopi.example"].created_at
+    assert (
+        f"This link replaces the one in our email “{first['lee@indecopi.example'].subject}” of "
+        f"{day.day} {day:%B} {day.year}, which no longer works"
+    ) in english.text_body
+    assert "Remove that calendar from your calendar program" in english.html_body
+    assert spanish.subject.startswith("Nuevo enlace: El calendario")
+    assert "Este enlace sustituye al de nuestro correo «El calendario" in spanish.text_body
+    assert _feed_url(app) in english.text_body
+    # Sent once more, the same link replaces nothing.
+    _delivered(app.config)
+    colead_client.post(
+        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
+    )
+    (third,) = [m for m in outbox(kind="feed", recipient_email="lee@indecopi.example")][2:]
+    assert not third.subject.startswith("New link") and "replaces" not in third.text_body
+
+
+def test_the_page_names_the_language_each_email_is_written_in(colead_client):
+    """helper-164: a contact who prefers Arabic was promised "(Arabic)", and sent English."""
+    _contacts(("Layla Haddad", "layla@jpo.example", "ar"))
+    asked = html.unescape(colead_client.get("/offices/PE/feed/email").get_data(as_text=True))
+    assert (
+        "Layla Haddad <layla@jpo.example> (Arabic, but the email is in English: it has no "
+        "Arabic version)"
+    ) in asked
+
+
+def test_a_contact_who_stopped_invitations_is_not_asked_to_stop_them(colead_client):
+    from planner.mail.unsubscribe import unsubscribe
+
+    _contacts(("Lee", "lee@indecopi.example", "en"))
+    unsubscribe("lee@indecopi.example", "update")
+    db.session.commit()
+    colead_client.post(
+        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
+    )
+    (message,) = outbox(kind="feed")
+    assert "stop those emails" not in message.text_body and "twice" not in message.html_body
 
 
 def test_a_link_revoked_since_the_page_asked_is_not_emailed(colead_client):

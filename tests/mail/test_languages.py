@@ -263,8 +263,12 @@ def _contexts():
                                 "private_url": private_url,
                             },
                         )
-    # An office's feed link, with the co-leads' address to ask for a new one and without.
-    for reply_to in ("taskforce@example.org", None):
+    # An office's feed link, with the co-leads' address to ask for a new one and without; the
+    # link it replaces and none; the way to stop the invitations of its slots and none.
+    for reply_to, replaced, stop in (
+        ("taskforce@example.org", sent, "https://x/unsubscribe/u"),
+        (None, None, None),
+    ):
         for recipient in (Row(name="Alex"), Row(name="")):
             yield (
                 "feed",
@@ -274,6 +278,8 @@ def _contexts():
                     "office": Row(code="AU", name="IP Australia"),
                     "url": "https://x/feeds/offices/AU.ics?token=t",
                     "reply_to": reply_to,
+                    "replaced": replaced,
+                    "stop_invitations": stop,
                 },
             )
 

@@ -661,9 +661,10 @@ def test_a_meeting_renamed_twice_and_given_a_link_in_a_minute_makes_one_update_e
 def test_changes_made_once_a_meeting_has_ended_are_written_to_no_one(api, slot, presenter):
     """Once the workshop is over, co-leads correct it for the record: its title, the
     recording's link, a talk's title, which office gave it, a talk that was not given (a slot
-    added is refused: an ended meeting takes none). The feeds follow (a subscription is read again anyway); no one is written to, and
-    no calendar's past entry is taken out (before: "Changed", "No longer on your programme",
-    "Cancelled" and "On the agenda" went to the presenter and the contacts two days after it).
+    added is refused: an ended meeting takes none). The feeds follow (a subscription is read
+    again anyway); no one is written to, and no calendar's past entry is taken out (before:
+    "Changed", "No longer on your programme", "Cancelled" and "On the agenda" went to the
+    presenter and the contacts two days after it).
     During the meeting, a change is still news."""
     db.session.add(
         OfficeContact(office_code="AU", name="Kim", email="kim@ipaustralia.example", source="t")

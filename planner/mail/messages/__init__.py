@@ -62,7 +62,7 @@ from planner.mail.messages.waiting import (
     held_sequence,
     withdraw_waiting,
 )
-from planner.mail.messages.writing import presenter_calendar_language
+from planner.mail.messages.writing import presenter_calendar_language, written_language
 
 __all__ = [
     "SETTLE_AT_MOST",
@@ -92,4 +92,5 @@ __all__ = [
     "track_changes",
     "why_superseded",
     "withdraw_waiting",
+    "written_language",
 ]

@@ -1,11 +1,16 @@
 """An office's private calendar feed, emailed to its contacts when a co-lead sends it: the link
 is a secret of the office, which the co-leads pass on (after revoking one, the new one)."""
 
+from sqlalchemy import select
+
+from planner.addresses import mailbox
+from planner.extensions import db
 from planner.mail.messages.addressing import taskforce_address
 from planner.mail.messages.waiting import withdraw_queued, withdraw_unsent
 from planner.mail.messages.writing import queue_message
-from planner.mail.models import MessageKind, OutboxMessage
-from planner.mail.outbox import Recipient
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.outbox import Recipient, unsubscribed
+from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 
@@ -17,21 +22,53 @@ def feed_contacts(office: Office) -> list[OfficeContact]:
 
 def feed_link(office: Office, url: str) -> list[OutboxMessage]:
     """One message to each of the office's contacts, in their language: the feed's address to
-    subscribe to and how each calendar program does it. Always sent (no one-click opt-out):
-    a co-lead asked for it, as for an invitation."""
-    context = {"office": office, "url": url, "reply_to": taskforce_address()}
+    subscribe to and how each calendar program does it; the link it replaces, where one was
+    sent to them before (their subscription to it no longer follows anything); and, as each
+    of the office's slots also reaches them as an emailed invitation, that their calendar may
+    show both, with the way to stop those. Always sent (no one-click opt-out): a co-lead asked
+    for it, as for an invitation."""
     sent = []
     for contact in feed_contacts(office):
         recipient = Recipient(contact.email, contact.name, contact.language)
+        context = {
+            "office": office,
+            "url": url,
+            "reply_to": taskforce_address(),
+            "replaced": _replaced(office, contact.email, url),
+            "stop_invitations": None
+            if unsubscribed(contact.email, MessageKind.update)
+            else unsubscribe_url(contact.email, MessageKind.update),
+        }
         if (message := queue_message(recipient, MessageKind.feed, context)) is not None:
             sent.append(message)
     return sent
+
+
+def _replaced(office: Office, email: str, url: str) -> OutboxMessage | None:
+    """The last feed link of the office that reached `email` and that `url` replaces (revoked
+    since): None if none did, or the last one carried `url` itself."""
+    last = db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == MessageKind.feed,
+            OutboxMessage.status == MessageStatus.sent,
+            OutboxMessage.recipient_mailbox == mailbox(email),
+            _carrying(office),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return None if last is None or url in last.text_body else last
+
+
+def _carrying(office: Office):
+    """Messages that carry a feed link of the office, whichever."""
+    return OutboxMessage.text_body.contains(f"/feeds/offices/{office.code}.ics?token=")
 
 
 def feed_link_revoked(office: Office) -> None:
     """The office's feed link was revoked: a message carrying the old one that has not gone out
     never goes, neither on its way (unless a sender is sending it) nor by "Send again": it would
     open nothing."""
-    carrying = OutboxMessage.text_body.contains(f"/feeds/offices/{office.code}.ics?token=")
-    withdraw_unsent(carrying, kinds=(MessageKind.feed,))
-    withdraw_queued(carrying, kinds=(MessageKind.feed,))
+    withdraw_unsent(_carrying(office), kinds=(MessageKind.feed,))
+    withdraw_queued(_carrying(office), kinds=(MessageKind.feed,))
