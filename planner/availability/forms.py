@@ -97,7 +97,13 @@ class AvailabilityFields(PlannerForm):
         validators=[time_zone()],
         description=_l("A city such as Lima, or an IANA name such as America/Lima."),
     )
-    windows = _Rows(FormField(WindowRow), min_entries=ROWS, max_entries=MAX_ROWS)
+    # Named as the group's legend: the error summary's link to the rows says it too.
+    windows = _Rows(
+        FormField(WindowRow),
+        _l("Your availability windows"),
+        min_entries=ROWS,
+        max_entries=MAX_ROWS,
+    )
     # The hours of windows across more than half a day of night the form asked about ("12:00-
     # 09:00"): sent again as they are, they are what the person meant.
     overnight_kept = HiddenField()

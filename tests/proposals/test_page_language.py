@@ -49,6 +49,25 @@ def test_a_refused_proposal_comes_back_in_spanish_as_typed(client, survey):
     assert 'value="not an address"' in body and VALID["abstract"] in body
 
 
+def test_the_summary_names_the_windows_in_spanish(client, survey):
+    """helper-164: a window typed backwards (12:00 to 09:00) was asked about in Spanish, but the
+    error summary's link to the rows said "Windows", the rows' name in the code (they had no
+    label). It names them as their group does: "Sus franjas de disponibilidad"."""
+    backwards = {
+        "availability_zone": "America/Asuncion",
+        "windows-0-weekdays": "1",
+        "windows-0-starts": "12:00",
+        "windows-0-ends": "09:00",
+    }
+    asked = _send(client, **backwards)
+    assert asked.status_code == 400
+    body = asked.get_data(as_text=True)
+    assert '<html lang="es">' in body
+    named = in_page("es", "Your availability windows")
+    assert f">{named}</a>: Franja 1, Hasta: 09:00 es antes de 12:00" in body
+    assert ">Windows</a>" not in body
+
+
 def test_the_private_page_follows_the_language_the_volunteer_chose(client, survey):
     sent = _send(client, language="pt")  # a Spanish browser; Portuguese chosen for the emails
     assert sent.status_code == 302
