@@ -82,6 +82,9 @@ class _Rows(FieldList):
     read, and must not be dropped without a word."""
 
     sent = 0
+    # What is said of the rows as a whole (too many sent), under the group; what is wrong in a
+    # row is said beside its field, and in the error summary with the row's number.
+    group_errors: tuple[str, ...] = ()
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         self.sent = len(set(self._extract_indices(self.name, formdata))) if formdata else 0
@@ -152,7 +155,9 @@ class AvailabilityFields(PlannerForm):
 
     def validate(self, extra_validators=None) -> bool:
         valid = super().validate(extra_validators)
-        # Each row's problems stay beside its fields; the group says which rows, in words.
+        group = tuple(error for error in self.windows.errors if isinstance(error, str))
+        self.windows.group_errors = group
+        # Each row's problems stay beside its fields; the summary says which rows, in words.
         problems = [
             _(
                 "Window %(number)s, %(field)s: %(message)s",
@@ -165,7 +170,7 @@ class AvailabilityFields(PlannerForm):
             for message in messages
         ]
         if problems:
-            self.windows.errors = problems
+            self.windows.errors = [*group, *problems]
         return valid and not problems
 
     def chosen_windows(self, zone: str) -> list[Window]:

@@ -93,9 +93,11 @@ def test_more_windows_than_the_form_has_rows_are_refused_not_dropped(client, sur
         }
     response = volunteer(client, availability_zone="America/Lima", **rows)
     assert response.status_code == 400
-    assert "Give at most 7 windows here (9 were sent); write any others in the text box." in (
-        response.get_data(as_text=True)
-    )
+    said = "Give at most 7 windows here (9 were sent); write any others in the text box."
+    # About the rows as a whole: in the summary, and under the group.
+    page = response.get_data(as_text=True)
+    assert page.count(said) == 2
+    assert f'<p class="error" id="windows-error">{said}</p>' in page
     assert db.session.scalar(select(Proposal)) is None
 
 
@@ -234,6 +236,10 @@ def test_a_window_typed_backwards_is_asked_about_before_it_is_kept(client, surve
     assert asked.status_code == 400
     page = html.unescape(asked.get_data(as_text=True))
     assert ASKED in page
+    # Said in the summary and beside the row's "To", as any field's error is: not a third time
+    # under the group (helper-164).
+    assert page.count("09:00 is before 12:00: this window runs overnight") == 2
+    assert 'id="windows-0-ends-error">09:00 is before 12:00' in page
     assert _rows(page)[:1] == [("1", "12:00", "09:00")]
     assert db.session.scalar(select(Proposal)) is None
     # Corrected, it is kept at once.
@@ -362,6 +368,10 @@ def test_the_presenter_is_asked_about_a_window_typed_backwards(app, api, meeting
     assert asked.status_code == 400
     page = html.unescape(asked.get_data(as_text=True))
     assert ASKED in page and _rows(page)[:1] == [("1", "12:00", "09:00")]
+    # In a summary at the top, linked to the row, and beside the row's "To": as on the volunteer
+    # form (helper-164: a third time under the group, and no summary).
+    assert '<a href="#windows-0-ends">Your availability windows</a>: Window 1, To: ' in page
+    assert page.count("09:00 is before 12:00: this window runs overnight") == 2
     assert windows_of(invitation=invitation) == []
     kept = {**fields, "overnight_kept": _overnight_kept(page)}
     assert visitor.post(f"/presenter/{token}/availability", data=kept).status_code == 302

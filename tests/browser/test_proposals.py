@@ -182,3 +182,27 @@ def test_what_a_helper_button_did_is_said_where_it_leads(phone, live_server, sur
     expect(button).to_have_accessible_description(read)
     expect(phone.get_by_text(read)).to_be_in_viewport(ratio=1)
     shoot(phone, "proposals-windows-read")
+
+
+def test_a_window_typed_backwards_is_said_in_the_summary_and_at_its_row(phone, live_server, survey):
+    """helper-164: a window from 12:00 to 09:00 was asked about three times on a phone: in the
+    summary, under the row's "To", and again under the whole group. Said as any field's error
+    is: in the summary, whose link moves to the row, and beside the row."""
+    phone.goto(live_server + "/volunteer")
+    fill_proposal(phone, office="PE", title="Patent translation", abstract="What we learned.")
+    phone.get_by_text("Exact windows, if you like").click()
+    phone.get_by_label("Time zone of these times").fill("America/Lima")
+    phone.get_by_role("group", name="Window 1: days").get_by_label("Tue").check()
+    phone.get_by_role("group", name="Window 1", exact=True).get_by_label("From").fill("12:00")
+    phone.get_by_role("group", name="Window 1", exact=True).get_by_label("To").fill("09:00")
+    phone.get_by_role("button", name="Send the proposal").click()
+    asked = "09:00 is before 12:00: this window runs overnight"
+    expect(phone.get_by_text(asked)).to_have_count(2)
+    summary = phone.locator(".error-summary")
+    expect(summary).to_contain_text("Your availability windows: Window 1, To: " + asked)
+    summary.get_by_role("link", name="Your availability windows", exact=True).click()
+    ends = phone.locator("#windows-0-ends")
+    expect(ends).to_be_focused()
+    expect(ends).to_have_accessible_description(re.compile(asked))
+    expect(phone.locator("#windows-0-ends-error")).to_be_in_viewport(ratio=1)
+    shoot(phone, "proposals-window-backwards", full_page=False)
