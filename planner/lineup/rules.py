@@ -242,31 +242,7 @@ def check(instance: Instance, rules: Rules) -> None:
             f"fewer than the {rules.slots} slots.",
             ["one_per_office", "slots"],
         )
-    for office in sorted(rules.include):
-        if office not in offices:
-            workshop = " or ".join(_rec(n) for n in shares)
-            kinds = {instance.set_aside.get((office, n)) for n in shares} - {None}
-            if "plan" in kinds:
-                raise InfeasibleRules(
-                    f"{office} has only a plan on {workshop}; consider plans as presenters to "
-                    "include it.",
-                    ["include", "include_plans"],
-                )
-            if "need" in kinds:
-                raise InfeasibleRules(
-                    f"{office} asks for help on {workshop} rather than presenting a project, so "
-                    "it cannot be included; it is counted as demand.",
-                    ["include"],
-                )
-            raise InfeasibleRules(
-                f"{office} has no project on {workshop}, so it cannot be included.", ["include"]
-            )
-    if rules.one_per_office and len(rules.include) > rules.slots:
-        raise InfeasibleRules(
-            f"{len(rules.include)} offices must be included, but there are only "
-            f"{rules.slots} slots.",
-            ["include", "slots"],
-        )
+    _check_include(instance, rules, offices)
     if rules.min_small > rules.slots:
         raise InfeasibleRules(
             f"At least {rules.min_small} presentations from smaller offices cannot fit in "
@@ -301,6 +277,57 @@ def check(instance: Instance, rules: Rules) -> None:
                 f"{rules.slots} slots.",
                 ["max_per_region", "slots"],
             )
+
+
+def _check_include(instance: Instance, rules: Rules, offices: set[str]) -> None:
+    """Refuse the offices that must be included, naming at once each that cannot present (a
+    co-lead who drops one should not be refused next for another) and whether the others fit
+    the slots: each presentation is one office's, so never more of them than slots."""
+    shares = rules.per_recommendation
+    workshop = " or ".join(_rec(n) for n in shares)
+    cannot: dict[str | None, list[str]] = defaultdict(list)
+    for office in sorted(rules.include - offices):
+        kinds = {instance.set_aside.get((office, n)) for n in shares}
+        cannot["plan" if "plan" in kinds else "need" if "need" in kinds else None].append(office)
+    said, names = [], ["include"]
+    if none := cannot[None]:
+        said.append(
+            f"{_and(none)} {_verb(none, 'has', 'have')} no project on {workshop}, so "
+            f"{_verb(none, 'it', 'they')} cannot be included."
+        )
+    if need := cannot["need"]:
+        said.append(
+            f"{_and(need)} {_verb(need, 'asks', 'ask')} for help on {workshop} rather than "
+            f"presenting a project, so {_verb(need, 'it', 'they')} cannot be included; "
+            f"{_verb(need, 'it is', 'they are')} counted as demand."
+        )
+    if plan := cannot["plan"]:
+        said.append(
+            f"{_and(plan)} {_verb(plan, 'has only a plan', 'have only plans')} on {workshop}; "
+            f"consider plans as presenters to include {_verb(plan, 'it', 'them')}."
+        )
+        names.append("include_plans")
+    left = len(rules.include & offices)
+    if left > rules.slots:
+        offices_left = f"That leaves {left} offices that" if said else f"{left} offices"
+        said.append(f"{offices_left} must be included, but there {_slots(rules.slots)}.")
+        names.append("slots")
+    if said:
+        raise InfeasibleRules(" ".join(said), names)
+
+
+def _and(items: list[str]) -> str:
+    """ "JP", "JP and PE", "ES, JP and PE"."""
+    return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
+
+
+def _verb(items: list, one: str, several: str) -> str:
+    return one if len(items) == 1 else several
+
+
+def _slots(number: int) -> str:
+    """ "are only 3 slots", "is only 1 slot"."""
+    return f"is only {number} slot" if number == 1 else f"are only {number} slots"
 
 
 def ordered(presentations: Iterable[Candidate]) -> tuple[Candidate, ...]:

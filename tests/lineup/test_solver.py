@@ -365,6 +365,54 @@ def test_infeasible_rules_say_which_fields_they_are_about(survey, rules, names):
     assert refused.value.rules == names
 
 
+@pytest.mark.parametrize(
+    ("rules", "message", "names"),
+    [
+        (
+            Rules(include=frozenset({"PY", "PE"})),
+            "PE has no project on Rec 10, so it cannot be included. PY asks for help on Rec 10 "
+            "rather than presenting a project, so it cannot be included; it is counted as demand.",
+            ("include",),
+        ),
+        (
+            Rules(include=frozenset({"ES", "JP", "PE", "PY"})),
+            "JP and PE have no project on Rec 10, so they cannot be included. PY asks for help on "
+            "Rec 10 rather than presenting a project, so it cannot be included; it is counted as "
+            "demand. ES has only a plan on Rec 10; consider plans as presenters to include it.",
+            ("include", "include_plans"),
+        ),
+        (
+            Rules(slots=3, include=frozenset({"AU", "CA", "DE", "HR", "IL"})),
+            "DE has no project on Rec 10, so it cannot be included. That leaves 4 offices that "
+            "must be included, but there are only 3 slots.",
+            ("include", "slots"),
+        ),
+        (
+            Rules(slots=3, include=frozenset({"AU", "DE", "HR", "IL"})),
+            "DE has no project on Rec 10, so it cannot be included.",
+            ("include",),
+        ),
+        (
+            Rules(slots=3, one_per_office=False, include=frozenset({"AU", "CA", "HR", "IL"})),
+            "4 offices must be included, but there are only 3 slots.",
+            ("include", "slots"),
+        ),
+    ],
+    ids=["help-and-none", "every-kind", "and-too-many", "the-rest-fit", "several-per-office"],
+)
+def test_every_office_that_must_be_included_and_cannot_is_named_at_once(
+    survey, rules, message, names
+):
+    """helper-164: must-include "PY, PE" was refused for PE alone ("no project"), and once PE was
+    dropped, for PY ("asks for help"): a co-lead learns every office that cannot present, and
+    whether the others fit the slots, in one refusal."""
+    instance = workshop_instance(survey, rules.per_recommendation)
+    with pytest.raises(InfeasibleRules) as refused:
+        solve(instance, rules)
+    assert str(refused.value) == message
+    assert refused.value.rules == names
+
+
 def generated(seed: int) -> Instance:
     """A small instance with random relevance, sizes and groups: small enough to try every
     line-up, varied enough that the relaxation is sometimes fractional."""
