@@ -129,9 +129,10 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
             if field.errors or field.data is None:
                 return  # out of range already said: one message
             if reserved >= field.data:
+                counted = f"{reserved} slots are" if reserved != 1 else "1 slot is"
                 raise ValidationError(
-                    f"{reserved} slots are reserved for other recommendations; leave at least "
-                    "one for the focus recommendation."
+                    f"{counted} reserved for other recommendations; leave at least one for the "
+                    "focus recommendation."
                 )
 
         def rules(self) -> Rules:

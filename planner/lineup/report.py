@@ -365,6 +365,36 @@ class Served:
     top_ranked: int
     recommendations: int
 
+    def words(self) -> str:
+        """As the line-up's page says it, each count with its verb: "11 of the 12 interested
+        offices hear a presentation on it from another office; 1 of them hears the presenter
+        ranked highest for it among those the rules allow." """
+        n, heard, top = self.interested, self.hearing, self.top_ranked
+        on = "on their recommendation" if self.recommendations > 1 else "on it"
+        if n == 1:
+            who = f"The one interested office hears {'a' if heard else 'no'} presentation"
+        elif heard == n:
+            who = f"All {n} interested offices hear a presentation"
+        elif heard == 0:
+            who = f"None of the {n} interested offices hears a presentation"
+        else:
+            who = f"{heard} of the {n} interested offices {_hear(heard)} a presentation"
+        said = f"{who} {on} from another office"
+        if not heard:
+            return said + "."
+        if top == heard:
+            best = "it hears" if heard == 1 else "each hears"
+        else:
+            best = f"{top or 'none'} of them {_hear(top)}"
+        whom = "them" if 1 < top < heard else "it"
+        return (
+            f"{said}; {best} the presenter ranked highest for {whom} among those the rules allow."
+        )
+
+
+def _hear(count: int) -> str:
+    return "hear" if count > 1 else "hears"
+
 
 def served(result: dict) -> Served:
     """`Served` from a saved line-up's weights, relevance and presentations (older saves name

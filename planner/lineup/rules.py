@@ -209,9 +209,14 @@ def check(instance: Instance, rules: Rules) -> None:
     if rules.slots < 1:
         raise InfeasibleRules("Ask for at least one slot.", ["slots"])
     if shares[rules.focus] < 1:
+        reserved = rules.slots - shares[rules.focus]
+        focus = _rec(rules.focus)
         raise InfeasibleRules(
-            f"The slots reserved for other recommendations ({rules.slots - shares[rules.focus]}) "
-            f"leave none of the {rules.slots} slots for the focus, {_rec(rules.focus)}.",
+            f"The one slot is reserved for other recommendations: none is left for the focus, "
+            f"{focus}."
+            if rules.slots == 1
+            else f"The slots reserved for other recommendations ({reserved}) leave none of the "
+            f"{rules.slots} slots for the focus, {focus}.",
             ["slots", "secondary"],
         )
     both = rules.include & rules.exclude
@@ -229,8 +234,8 @@ def check(instance: Instance, rules: Rules) -> None:
         available = sorted(offices_by_rec[number])
         if needed > len(available):
             raise InfeasibleRules(
-                f"{_rec(number)} needs {needed} presentation{'s' * (needed != 1)}, but only "
-                f"{len(available)} offices have projects on it{excluded}"
+                f"{_rec(number)} needs {_count(needed, 'presentation')}, but "
+                f"{_with_projects(available)} on it{excluded}"
                 + (f": {', '.join(available)}." if available else "."),
                 ["slots" if number == rules.focus else "secondary"]
                 + (["exclude"] if rules.exclude else []),
@@ -238,15 +243,15 @@ def check(instance: Instance, rules: Rules) -> None:
     offices = {c.office for c in permitted}
     if rules.one_per_office and len(offices) < rules.slots:
         raise InfeasibleRules(
-            f"At most one presentation per office allows only {len(offices)} presentations here, "
-            f"fewer than the {rules.slots} slots.",
+            f"At most one presentation per office allows only "
+            f"{_count(len(offices), 'presentation')} here, fewer than the {rules.slots} slots.",
             ["one_per_office", "slots"],
         )
     _check_include(instance, rules, offices)
     if rules.min_small > rules.slots:
         raise InfeasibleRules(
             f"At least {rules.min_small} presentations from smaller offices cannot fit in "
-            f"{rules.slots} slots.",
+            f"{_count(rules.slots, 'slot')}.",
             ["min_small", "slots"],
         )
     small = sorted({c.office for c in permitted if c.small})
@@ -255,9 +260,9 @@ def check(instance: Instance, rules: Rules) -> None:
     )
     if rules.min_small > small_presentations:
         raise InfeasibleRules(
-            f"At least {rules.min_small} presentations from smaller offices were asked for, but "
-            f"only {len(small)} smaller office{'s' * (len(small) != 1)} "
-            f"{'have' if len(small) != 1 else 'has'} projects on these recommendations"
+            f"At least {_count(rules.min_small, 'presentation')} from smaller offices "
+            f"{_verb(rules.min_small, 'was', 'were')} asked for, but "
+            f"{_with_projects(small, 'smaller office')} on these recommendations"
             + (f": {', '.join(small)}." if small else "."),
             ["min_small"],
         )
@@ -272,9 +277,9 @@ def check(instance: Instance, rules: Rules) -> None:
         if capacity < rules.slots:
             regions = len([r for r in by_region if r is not None])
             raise InfeasibleRules(
-                f"At most {rules.max_per_region} per WIPO group allows at most {capacity} "
-                f"presentations here (candidates come from {regions} groups), fewer than the "
-                f"{rules.slots} slots.",
+                f"At most {rules.max_per_region} per WIPO group allows at most "
+                f"{_count(capacity, 'presentation')} here (candidates come from "
+                f"{_count(regions, 'group')}), fewer than the {rules.slots} slots.",
                 ["max_per_region", "slots"],
             )
 
@@ -292,19 +297,19 @@ def _check_include(instance: Instance, rules: Rules, offices: set[str]) -> None:
     said, names = [], ["include"]
     if none := cannot[None]:
         said.append(
-            f"{_and(none)} {_verb(none, 'has', 'have')} no project on {workshop}, so "
-            f"{_verb(none, 'it', 'they')} cannot be included."
+            f"{_and(none)} {_verb(len(none), 'has', 'have')} no project on {workshop}, so "
+            f"{_verb(len(none), 'it', 'they')} cannot be included."
         )
     if need := cannot["need"]:
         said.append(
-            f"{_and(need)} {_verb(need, 'asks', 'ask')} for help on {workshop} rather than "
-            f"presenting a project, so {_verb(need, 'it', 'they')} cannot be included; "
-            f"{_verb(need, 'it is', 'they are')} counted as demand."
+            f"{_and(need)} {_verb(len(need), 'asks', 'ask')} for help on {workshop} rather than "
+            f"presenting a project, so {_verb(len(need), 'it', 'they')} cannot be included; "
+            f"{_verb(len(need), 'it is', 'they are')} counted as demand."
         )
     if plan := cannot["plan"]:
         said.append(
-            f"{_and(plan)} {_verb(plan, 'has only a plan', 'have only plans')} on {workshop}; "
-            f"consider plans as presenters to include {_verb(plan, 'it', 'them')}."
+            f"{_and(plan)} {_verb(len(plan), 'has only a plan', 'have only plans')} on {workshop}; "
+            f"consider plans as presenters to include {_verb(len(plan), 'it', 'them')}."
         )
         names.append("include_plans")
     left = len(rules.include & offices)
@@ -321,8 +326,21 @@ def _and(items: list[str]) -> str:
     return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
 
 
-def _verb(items: list, one: str, several: str) -> str:
-    return one if len(items) == 1 else several
+def _verb(count: int, one: str, several: str) -> str:
+    return one if count == 1 else several
+
+
+def _count(number: int, one: str, several: str | None = None) -> str:
+    """ "1 slot", "3 slots"; "1 office has a project", "2 offices have projects"."""
+    return f"{number} {_verb(number, one, several or one + 's')}"
+
+
+def _with_projects(offices: list[str], what: str = "office") -> str:
+    """ "no office has a project", "only 1 office has a project", "only 2 offices have
+    projects"."""
+    if not offices:
+        return f"no {what} has a project"
+    return f"only {_count(len(offices), f'{what} has a project', f'{what}s have projects')}"
 
 
 def _slots(number: int) -> str:

@@ -243,6 +243,25 @@ def test_infeasible_rules_point_at_their_fields(client, survey):
     assert 'id="include-problem"' in page and 'id="min_small-problem"' not in page
 
 
+def test_the_line_up_page_counts_one_as_one(client, survey):
+    """helper-164: "1 of them hear the presenter ranked highest for them", and the saved line-up's
+    rules "1 presentations"."""
+    page = post_rules(client, slots="1", include="IL", min_small="0", max_per_region="")
+    shown = html.unescape(page.get_data(as_text=True))
+    assert (
+        "<dt>Who it serves</dt><dd>11 of the 12 interested offices hear a presentation on it from "
+        "another office; 1 of them hears the presenter ranked highest for it among those the "
+        "rules allow.</dd>"
+    ) in shown
+    lineup = db.session.scalar(select(Lineup))
+    saved = client.get(f"/lineups/{lineup.id}").get_data(as_text=True)
+    assert "<li>1 presentation</li>" in saved
+    refused = post_rules(client, slots="1", extra_4="1", min_small="0")
+    assert "1 slot is reserved for other recommendations; leave at least one for the focus" in (
+        refused.get_data(as_text=True)
+    )
+
+
 def test_reserving_every_slot_for_other_recommendations_is_refused(client, survey):
     response = post_rules(client, slots="2", extra_4="2")
     assert response.status_code == 400

@@ -296,6 +296,56 @@ def test_whom_an_older_or_a_small_line_up_serves():
     assert served({"talks": []}) == Served(0, 0, 0, 0)
 
 
+@pytest.mark.parametrize(
+    ("counts", "words"),
+    [
+        (
+            Served(interested=12, hearing=11, top_ranked=1, recommendations=1),
+            "11 of the 12 interested offices hear a presentation on it from another office; 1 of "
+            "them hears the presenter ranked highest for it among those the rules allow.",
+        ),
+        (
+            Served(interested=12, hearing=11, top_ranked=0, recommendations=1),
+            "11 of the 12 interested offices hear a presentation on it from another office; none "
+            "of them hears the presenter ranked highest for it among those the rules allow.",
+        ),
+        (
+            Served(interested=3, hearing=1, top_ranked=1, recommendations=1),
+            "1 of the 3 interested offices hears a presentation on it from another office; it "
+            "hears the presenter ranked highest for it among those the rules allow.",
+        ),
+        (
+            Served(interested=3, hearing=0, top_ranked=0, recommendations=1),
+            "None of the 3 interested offices hears a presentation on it from another office.",
+        ),
+        (
+            Served(interested=1, hearing=1, top_ranked=1, recommendations=1),
+            "The one interested office hears a presentation on it from another office; it hears "
+            "the presenter ranked highest for it among those the rules allow.",
+        ),
+        (
+            Served(interested=1, hearing=0, top_ranked=0, recommendations=1),
+            "The one interested office hears no presentation on it from another office.",
+        ),
+        (
+            Served(interested=12, hearing=12, top_ranked=12, recommendations=1),
+            "All 12 interested offices hear a presentation on it from another office; each hears "
+            "the presenter ranked highest for it among those the rules allow.",
+        ),
+        (
+            Served(interested=24, hearing=20, top_ranked=15, recommendations=2),
+            "20 of the 24 interested offices hear a presentation on their recommendation from "
+            "another office; 15 of them hear the presenter ranked highest for them among those "
+            "the rules allow.",
+        ),
+    ],
+)
+def test_whom_a_line_up_serves_in_words(counts, words):
+    """helper-164: "1 of them hear the presenter ranked highest for them"; and "The one
+    interested office hears presentation on it". Each count agrees with its verb."""
+    assert counts.words() == words
+
+
 def test_offices_left_with_nothing_are_named(survey):
     # One talk, from Australia: Australia itself hears nothing on Rec 10.
     rules = Rules(slots=1, include=frozenset({"AU"}))
@@ -335,6 +385,47 @@ def test_offices_left_with_nothing_are_named(survey):
     ids=["small", "slots", "regions", "no-project", "both", "no-focus", "combination"],
 )
 def test_infeasible_rules_name_the_rule(survey, rules, message):
+    instance = workshop_instance(survey, rules.per_recommendation)
+    with pytest.raises(InfeasibleRules) as refused:
+        solve(instance, rules)
+    assert message in str(refused.value)
+
+
+ALL_BUT = frozenset({"AU", "BR", "CA", "EM", "EP", "HR", "IL", "PL", "RU", "US"})
+
+
+@pytest.mark.parametrize(
+    ("rules", "message"),
+    [
+        (
+            Rules(slots=2, exclude=ALL_BUT - {"US"}),
+            "Rec 10 needs 2 presentations, but only 1 office has a project on it once ",
+        ),
+        (
+            Rules(min_small=1, exclude=frozenset({"HR", "IL"})),
+            "At least 1 presentation from smaller offices was asked for, but no smaller office "
+            "has a project on these recommendations.",
+        ),
+        (
+            Rules(slots=1, min_small=2),
+            "At least 2 presentations from smaller offices cannot fit in 1 slot.",
+        ),
+        (
+            Rules(slots=2, max_per_region=1, exclude=ALL_BUT - {"AU", "CA"}),
+            "At most 1 per WIPO group allows at most 1 presentation here (candidates come from 1 "
+            "group), fewer than the 2 slots.",
+        ),
+        (
+            Rules(slots=1, secondary=((4, 1),)),
+            "The one slot is reserved for other recommendations: none is left for the focus, "
+            "Rec 10.",
+        ),
+    ],
+    ids=["one-office", "no-small-office", "one-slot", "one-group", "the-one-slot-reserved"],
+)
+def test_a_refusal_counts_one_as_one(survey, rules, message):
+    """helper-164 (the line-up page's counted sentences): "only 1 offices have projects on
+    it", "At least 1 presentations ... were asked for", "cannot fit in 1 slots"."""
     instance = workshop_instance(survey, rules.per_recommendation)
     with pytest.raises(InfeasibleRules) as refused:
         solve(instance, rules)
