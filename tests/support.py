@@ -41,7 +41,8 @@ def csrf_token(client, url: str) -> str:
 
 def add_slot_on_page(client, meeting_id: int, *, follow_redirects: bool = False, **fields):
     """A co-lead adds a slot with the meeting page's form: a 20-minute proposed presentation of
-    no office, following the slot before, unless `fields` say otherwise."""
+    no office, after the last presentation (before the slots closing the agenda, a closing
+    discussion), unless `fields` say otherwise."""
     edit = f"/meetings/{meeting_id}/edit"
     data = {
         "csrf_token": csrf_token(client, edit),

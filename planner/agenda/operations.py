@@ -774,10 +774,11 @@ def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
     return slot
 
 
-def before_closing(slot: Slot) -> None:
+def before_closing(slot: Slot) -> list[Slot]:
     """A new presentation goes before the slots that close the agenda (a closing discussion, a
-    break at the end), right after the last presentation. With no presentation yet, or a
-    closing slot pinned to its time, it stays last: nothing to go after, nothing to unpin."""
+    break at the end), right after the last presentation; returns those it went before. With no
+    presentation yet, or a closing slot pinned to its time, it stays last: nothing to go after,
+    nothing to unpin."""
     slots = slot.meeting.slots
     before = slots[: slots.index(slot)]
     trailing = []
@@ -786,9 +787,10 @@ def before_closing(slot: Slot) -> None:
             break
         trailing.append(other)
     if len(trailing) == len(before) or any(o.offset_minutes is not None for o in trailing):
-        return
+        return []
     for _ in trailing:
         move_slot(slot, -1)
+    return trailing[::-1]
 
 
 def move_slot(slot: Slot, step: int) -> list[Slot]:

@@ -43,6 +43,7 @@ from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
     asked_again_note,
+    before_closing,
     confirmed_by_presenter,
     create_meeting,
     create_slot,
@@ -71,6 +72,7 @@ from planner.agenda.suggestions import next_dates, suggest_times
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import keep_when_left_out, saved_unless_stale
+from planner.languages import word_list
 from planner.lineup.models import Lineup
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
@@ -596,16 +598,31 @@ def add_slot(meeting_id: int):
             return _edit_page(found, slot_form=form, slot_twin=_twin(twin), status=409)
         try:
             added = create_slot(found, changes)
+            # A talk goes before the closing discussion, as a line-up's and a scheduled
+            # proposal's do; one given a time of its own stays at it (moving would unpin it).
+            closing = []
+            if added.kind == "presentation" and added.offset_minutes is None:
+                db.session.flush()
+                closing = before_closing(added)
         except AgendaError as error:
             _undone()
             problem = _refused(form, error, SLOT_FIELDS)
             status = error.status  # as the API answers it (409: the meeting took place)
         else:
-            flash("Slot added.", "success")
+            flash(_added_before(closing), "success")
             if twice := office_presents_already(added):
                 flash(twice, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
     return _edit_page(found, slot_form=form, slot_problem=problem, status=status)
+
+
+def _added_before(closing: list[Slot]) -> str:
+    """ "Slot added.", or where it went: before the slots that close the agenda."""
+    if not closing:
+        return "Slot added."
+    named = word_list([f"“{slot.title}”" for slot in closing], "en")
+    close = "closes" if len(closing) == 1 else "close"
+    return f"Slot added before {named}, which {close} the agenda; “Down” moves it later."
 
 
 def _just_added_slot(meeting: Meeting, changes: Mapping) -> Slot | None:

@@ -1184,6 +1184,35 @@ def slot_form(**fields) -> dict:
     }
 
 
+def test_a_presentation_added_on_the_editor_goes_before_the_closing_discussion(api, meeting):
+    """helper-164: a talk added with "Add the slot" went after the agenda's closing discussion,
+    and needed "Up" to come before it, where a line-up accepted or a proposal scheduled puts its
+    talks before it. A presentation goes there too, and the page says so; a break or discussion
+    added, or a talk given a time of its own, still goes at the end."""
+    closing = {"title": "Discussion", "kind": "discussion", "duration_minutes": 30}
+    assert api.post(f"/api/v1/meetings/{meeting.id}/slots", json=closing).status_code == 201
+    edit = f"/meetings/{meeting.id}/edit"
+
+    def add(**fields):
+        data = {"csrf_token": csrf_token(api, edit), **slot_form(**fields)}
+        return api.post(f"/meetings/{meeting.id}/slots", data=data, follow_redirects=True)
+
+    def titles():
+        db.session.expire_all()
+        return [s.title for s in meeting.slots]
+
+    page = html.unescape(add(title="Late talk", office="EP").get_data(as_text=True))
+    opening_and_talks = ["Opening", "IP Australia on governance", "Poland on Autopatent"]
+    assert titles() == [*opening_and_talks, "Late talk", "Discussion"]
+    assert "Slot added before “Discussion”, which closes the agenda; “Down” moves it later." in page
+    assert add(title="Coffee", kind="break").status_code == 200
+    assert titles() == [*opening_and_talks, "Late talk", "Discussion", "Coffee"]
+    # At a time of its own (14:00, after the others), it stays there, at its time.
+    assert add(title="Pinned talk", office="EM", start="14:00").status_code == 200
+    assert titles()[-1] == "Pinned talk"
+    assert meeting.slots[-1].offset_minutes is not None
+
+
 def test_a_refused_slot_shows_why_next_to_the_field(api, meeting):
     # Opening 12:00–12:10, Australia 12:10–12:30, Poland 12:30–12:50.
     edit = f"/meetings/{meeting.id}/edit"
