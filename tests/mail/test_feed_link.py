@@ -12,7 +12,7 @@ from planner.extensions import db
 from planner.offices.models import Office, OfficeContact
 from tests.mail.test_languages import _delivered, _part
 from tests.mail.test_messages import outbox
-from tests.support import hidden_fields
+from tests.support import hidden_fields, sign_in
 
 pytestmark = pytest.mark.usefixtures("survey")
 
@@ -196,3 +196,75 @@ def test_only_a_co_lead_sends_or_sees_the_link(client, colead_client):
     # Without the form's CSRF token a co-lead's browser sends nothing either.
     assert colead_client.post("/offices/PE/feed/email", data={}).status_code == 400
     assert not outbox(kind="feed")
+
+
+def test_a_message_a_sender_has_leased_but_not_sent_never_goes_once_the_link_is_revoked(
+    app, colead_client
+):
+    """A sender leases a batch of due messages (up to ten) and sends them one after another: a
+    link revoked while the batch is in its hands was emailed all the same to every contact after
+    the first, revoked and opening nothing, as the revocation left leased messages alone."""
+    from planner.db_types import utcnow
+    from planner.mail.sender import Counts, claim, deliver_leased
+    from tests.mail.smtp_server import SmtpServer
+
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    assert colead_client.post("/offices/PE/feed/email", data=fields).status_code == 302
+    claimed = claim(utcnow())
+    assert len(claimed) == 2
+    revoke = hidden_fields(colead_client, "/offices/PE/feed/revoke")
+    assert colead_client.post("/offices/PE/feed/revoke", data=revoke).status_code == 302
+    server = SmtpServer().start()
+    try:
+        config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+        db.session.expire_all()
+        deliver_leased(claimed, config, utcnow(), Counts())
+    finally:
+        server.stop()
+    assert server.messages() == []
+    assert {m.status for m in outbox(kind="feed")} == {"superseded"}
+
+
+@pytest.mark.parametrize("how", ["secret_key", "failed_after_revocation"])
+def test_send_again_refuses_a_message_whose_feed_link_no_longer_opens_the_feed(
+    app, colead_client, monkeypatch, how
+):
+    """ "Send again" of a feed email that did not go (no mail server, or it failed) queued it as
+    written, though its link no longer opened the office's feed: the app's SECRET_KEY changed
+    since (every feed link is signed with it), or the sender marked it failed after the link
+    was revoked. The contact got a link answering "not found"."""
+    from planner.mail.models import MessageStatus
+
+    _contacts(("Lee", "lee@indecopi.example", "en"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    assert colead_client.post("/offices/PE/feed/email", data=fields).status_code == 302
+    (message,) = outbox(kind="feed")
+    if how == "secret_key":
+        monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key-0123456789abcdef")
+        colead_client.delete_cookie("session")
+        assert sign_in(colead_client).status_code == 302  # again, under the new key
+    else:
+        office = db.session.get(Office, "PE")
+        office.feed_version += 1
+    message.status = MessageStatus.failed
+    db.session.commit()
+    page = colead_client.get(f"/outbox/{message.id}")
+    again = colead_client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
+    assert again.status_code == 409
+    assert "no longer opens PE's feed" in html.unescape(again.text)
+    assert outbox(kind="feed")[0].status == "failed"
+
+
+def test_send_again_sends_a_message_whose_feed_link_still_opens_the_feed(colead_client):
+    from planner.mail.models import MessageStatus
+
+    _contacts(("Lee", "lee@indecopi.example", "en"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    assert colead_client.post("/offices/PE/feed/email", data=fields).status_code == 302
+    (message,) = outbox(kind="feed")
+    message.status = MessageStatus.failed
+    db.session.commit()
+    page = colead_client.get(f"/outbox/{message.id}")
+    again = colead_client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
+    assert again.status_code == 302 and outbox(kind="feed")[0].status == "queued"

@@ -1,12 +1,17 @@
 """An office's private calendar feed, emailed to its contacts when a co-lead sends it: the link
 is a secret of the office, which the co-leads pass on (after revoking one, the new one)."""
 
+import re
+
+from flask import current_app
 from sqlalchemy import select
 
 from planner.addresses import mailbox
+from planner.calendar.operations import token_is_valid
+from planner.errors import ConflictError
 from planner.extensions import db
 from planner.mail.messages.addressing import taskforce_address
-from planner.mail.messages.waiting import withdraw_queued, withdraw_unsent
+from planner.mail.messages.waiting import withdraw_not_out
 from planner.mail.messages.writing import queue_message
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, unsubscribed
@@ -68,7 +73,27 @@ def _carrying(office: Office):
 
 def feed_link_revoked(office: Office) -> None:
     """The office's feed link was revoked: a message carrying the old one that has not gone out
-    never goes, neither on its way (unless a sender is sending it) nor by "Send again": it would
-    open nothing."""
-    withdraw_unsent(_carrying(office), kinds=(MessageKind.feed,))
-    withdraw_queued(_carrying(office), kinds=(MessageKind.feed,))
+    never goes, neither on its way (one in a sender's batch included; only the one it is sending
+    this moment goes) nor by "Send again": it would open nothing."""
+    withdraw_not_out(_carrying(office), kinds=(MessageKind.feed,))
+
+
+# The office's feed link in a feed message's text: its code and token.
+_LINK = re.compile(r"/feeds/offices/([^/.?\s]+)\.ics\?token=([A-Za-z0-9_.-]+)")
+
+
+def link_holds(message: OutboxMessage) -> None:
+    """Raise ConflictError, saying why, unless the feed link in `message` still opens its
+    office's feed: one marked failed after the link was revoked, or written before the app's
+    SECRET_KEY changed (every feed link is signed with it), would be sent again opening
+    nothing."""
+    found = _LINK.search(message.text_body or "")
+    office = db.session.get(Office, found[1]) if found else None
+    if office is not None and token_is_valid(office, found[2], current_app.config["SECRET_KEY"]):
+        return
+    code = office.code if office is not None else "the office"
+    raise ConflictError(
+        f"Not sent: the feed link in this message no longer opens {code}'s feed (it was "
+        "revoked, or the app's SECRET_KEY changed). Email the current link from the office's "
+        "page."
+    )

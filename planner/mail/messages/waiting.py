@@ -149,6 +149,17 @@ def withdraw_unsent(*where, kinds: tuple[str, ...]) -> None:
     _superseded(*where, OutboxMessage.kind.in_(kinds), OutboxMessage.status.in_(_NOT_OUT))
 
 
+def withdraw_not_out(*where, kinds: tuple[str, ...]) -> None:
+    """Messages of `kinds` matching `where` that have not gone out never go, queued ones a
+    sender has leased included: what they carry no longer works. A sender sends none it finds
+    superseded; the one in its SMTP conversation this moment goes, and is recorded sent."""
+    _superseded(
+        *where,
+        OutboxMessage.kind.in_(kinds),
+        OutboxMessage.status.in_((*_NOT_OUT, MessageStatus.queued)),
+    )
+
+
 def withdraw_due(slot: Slot, email: str, kinds: tuple[str, ...]) -> None:
     """Messages of `kinds` about `slot` to `email` queued and due that no sender has taken yet
     (a sender's lease puts a taken one later) never go: one written now says what they do, and
