@@ -6,6 +6,7 @@ already out of a feed's window), and 304 to a client that has the current versio
 built from one view of the database (`one_snapshot`).
 """
 
+import hashlib
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -308,7 +309,7 @@ def confirm_email(code: str):
     if not contacts:
         flash(f"{office.code} has no contacts to email its feed link to: add one first.", "error")
         return redirect(url_for("offices.detail", code=office.code) + "#contacts")
-    who = [f"{c.name} <{c.email}> ({_written_in(c)})" for c in contacts]
+    who = _recipients(contacts)
     return render_template(
         "confirm.html",
         question=f"Email the calendar feed link of {office.code} to its contacts?",
@@ -319,12 +320,23 @@ def confirm_email(code: str):
             "ones included; the email asks them to share it only within their office.",
         ],
         action=url_for(".email_feed", code=office.code),
-        fields={"link_seen": link_seen(office.feed_version)},
+        fields={"link_seen": link_seen(office.feed_version), "contacts_seen": _seen(who)},
         button="Email the link",
         back=back,
         back_label="Do not email it",
         crumbs=[("Offices", url_for("offices.index")), (office.code, back)],
     )
+
+
+def _recipients(contacts) -> list[str]:
+    """Each contact as the confirmation names them: who gets the link, at which address, in
+    which language."""
+    return [f"{c.name} <{c.email}> ({_written_in(c)})" for c in contacts]
+
+
+def _seen(recipients: list[str]) -> str:
+    """A fingerprint of the recipients the confirmation named, for its form to carry back."""
+    return hashlib.sha256("\n".join(recipients).encode()).hexdigest()[:16]
 
 
 def _written_in(contact) -> str:
@@ -349,12 +361,23 @@ def email_feed(code: str):
             "error",
         )
         return confirm_email(office.code), 409
-    sent = messages.feed_link(office, office_feed_url(office))
-    if not sent:  # its contacts were removed since the page asked
+    contacts = messages.feed_contacts(office)
+    if not contacts:  # its contacts were removed since the page asked
         from planner.offices.views import detail
 
         flash(f"Nothing was emailed: {office.code} has no contacts now; add one first.", "error")
         return detail(office.code), 409
+    if request.form.get("contacts_seen") != _seen(_recipients(contacts)):
+        # A private link goes only to the people the co-lead saw named (another co-lead added
+        # a contact, or changed an address, since), as "Send all held" sends only the
+        # messages it showed (helper-86).
+        flash(
+            f"Nothing was emailed: {office.code}'s contacts changed since this page asked. "
+            "Email the link to them as they are now?",
+            "error",
+        )
+        return confirm_email(office.code), 409
+    sent = messages.feed_link(office, office_feed_url(office))
     names = ", ".join(m.recipient_name or m.recipient_email for m in sent)
     flash(f"{office.code}'s feed link goes to {names}. {queued_note(len(sent))}", "success")
     return redirect(url_for("offices.detail", code=office.code) + "#feed")

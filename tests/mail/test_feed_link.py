@@ -268,3 +268,28 @@ def test_send_again_sends_a_message_whose_feed_link_still_opens_the_feed(colead_
     page = colead_client.get(f"/outbox/{message.id}")
     again = colead_client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
     assert again.status_code == 302 and outbox(kind="feed")[0].status == "queued"
+
+
+def test_contacts_changed_since_the_page_asked_are_asked_about_first(colead_client):
+    """The confirmation names whom the link goes to; the link went to the office's contacts as
+    they were when the form came back: one another co-lead added meanwhile (or an address
+    changed) got the office's private link unseen by the co-lead who sent it."""
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"))
+    asked = hidden_fields(colead_client, "/offices/PE/feed/email")
+    _contacts(("Someone Else", "someone@elsewhere.example", "en"))
+    late = colead_client.post("/offices/PE/feed/email", data=asked)
+    assert late.status_code == 409
+    page = html.unescape(late.text)
+    assert "Nothing was emailed: PE's contacts changed since this page asked" in page
+    assert "Someone Else <someone@elsewhere.example> (English)" in page
+    assert not outbox(kind="feed")
+    # Asked again, about the contacts as they are now.
+    again = colead_client.post("/offices/PE/feed/email", data=hidden_fields_of(late.text))
+    assert again.status_code == 302 and len(outbox(kind="feed")) == 2
+    # An address changed since is a change too.
+    asked = hidden_fields(colead_client, "/offices/PE/feed/email")
+    contact = db.session.query(OfficeContact).filter_by(email="someone@elsewhere.example").one()
+    contact.email = "someone@other.example"
+    db.session.commit()
+    late = colead_client.post("/offices/PE/feed/email", data=asked)
+    assert late.status_code == 409 and len(outbox(kind="feed")) == 2
