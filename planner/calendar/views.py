@@ -377,9 +377,17 @@ def email_feed(code: str):
             "error",
         )
         return confirm_email(office.code), 409
-    sent = messages.feed_link(office, office_feed_url(office))
-    names = ", ".join(m.recipient_name or m.recipient_email for m in sent)
-    flash(f"{office.code}'s feed link goes to {names}. {queued_note(len(sent))}", "success")
+    sent, waiting = messages.feed_link(office, office_feed_url(office))
+    if sent:
+        names = ", ".join(m.recipient_name or m.recipient_email for m in sent)
+        flash(f"{office.code}'s feed link goes to {names}. {queued_note(len(sent))}", "success")
+    if waiting:
+        names = ", ".join(c.name or c.email for c in waiting)
+        flash(
+            f"{office.code}'s feed link is on its way to {names} already: nothing was emailed "
+            "again.",
+            "success" if sent else "warning",
+        )
     return redirect(url_for("offices.detail", code=office.code) + "#feed")
 
 

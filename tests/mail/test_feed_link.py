@@ -293,3 +293,17 @@ def test_contacts_changed_since_the_page_asked_are_asked_about_first(colead_clie
     db.session.commit()
     late = colead_client.post("/offices/PE/feed/email", data=asked)
     assert late.status_code == 409 and len(outbox(kind="feed")) == 2
+
+
+def test_a_double_click_emails_the_link_once(colead_client):
+    """ "Email the link" pressed twice (a double click, Back and send again) queued the email
+    twice for each contact: each got the same link in two identical emails."""
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    assert colead_client.post("/offices/PE/feed/email", data=fields).status_code == 302
+    twice = colead_client.post("/offices/PE/feed/email", data=fields, follow_redirects=True)
+    assert len(outbox(kind="feed")) == 2
+    assert (
+        "PE's feed link is on its way to Ana Quispe, Lee already: nothing was emailed again."
+        in html.unescape(twice.text)
+    )

@@ -25,15 +25,19 @@ def feed_contacts(office: Office) -> list[OfficeContact]:
     return contacts_for(office.code)
 
 
-def feed_link(office: Office, url: str) -> list[OutboxMessage]:
+def feed_link(office: Office, url: str) -> tuple[list[OutboxMessage], list[OfficeContact]]:
     """One message to each of the office's contacts, in their language: the feed's address to
     subscribe to and how each calendar program does it; the link it replaces, where one was
     sent to them before (their subscription to it no longer follows anything); and, as each
     of the office's slots also reaches them as an emailed invitation, that their calendar may
     show both, with the way to stop those. Always sent (no one-click opt-out): a co-lead asked
-    for it, as for an invitation."""
-    sent = []
+    for it, as for an invitation. Returns the messages written, and the contacts to whom one
+    with this link is still on its way (a double click): not written again."""
+    sent, waiting = [], []
     for contact in feed_contacts(office):
+        if _on_its_way(office, contact.email, url):
+            waiting.append(contact)
+            continue
         recipient = Recipient(contact.email, contact.name, contact.language)
         context = {
             "office": office,
@@ -46,7 +50,21 @@ def feed_link(office: Office, url: str) -> list[OutboxMessage]:
         }
         if (message := queue_message(recipient, MessageKind.feed, context)) is not None:
             sent.append(message)
-    return sent
+    return sent, waiting
+
+
+def _on_its_way(office: Office, email: str, url: str) -> bool:
+    """Whether a message with `url` to `email` is queued still: it says what one written now
+    would."""
+    queued = db.session.scalars(
+        select(OutboxMessage.text_body).where(
+            OutboxMessage.kind == MessageKind.feed,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.recipient_mailbox == mailbox(email),
+            _carrying(office),
+        )
+    )
+    return any(url in text for text in queued)
 
 
 def _replaced(office: Office, email: str, url: str) -> OutboxMessage | None:
