@@ -44,9 +44,10 @@ class Window:
 
 def runs_long_overnight(starts: time, ends: time) -> bool:
     """Whether a window from `starts` to `ends` runs past midnight for more than half a day
-    (`LONGEST_NIGHT`)."""
+    (`LONGEST_NIGHT`). One that ends at 00:00 runs until midnight, as a time field writes
+    "24:00": to the end of its day, through no night ("09:00-00:00" is no slip for noon)."""
     length = datetime.combine(date.min, ends) - datetime.combine(date.min, starts)
-    return ends < starts and length % timedelta(days=1) > LONGEST_NIGHT
+    return time(0) < ends < starts and length % timedelta(days=1) > LONGEST_NIGHT
 
 
 def weekday_mask(days: Iterable[int]) -> str:

@@ -130,6 +130,10 @@ def test_a_window_across_midnight():
         (time(18), time(6), False),  # half a day: a night's
         (time(22), time(2), False),
         (time(12), time(0), False),  # noon to midnight
+        # Until midnight ("24:00", which a time field cannot hold): the day's end, no night
+        # (helper-167: 09:00-00:00 was asked "If you meant 12:00", as a slip for noon).
+        (time(9), time(0), False),
+        (time(0, 30), time(0), False),
         (time(9), time(12), False),
     ],
 )
