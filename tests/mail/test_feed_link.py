@@ -307,3 +307,23 @@ def test_a_double_click_emails_the_link_once(colead_client):
         "PE's feed link is on its way to Ana Quispe, Lee already: nothing was emailed again."
         in html.unescape(twice.text)
     )
+
+
+def test_send_again_refuses_a_feed_email_to_someone_no_longer_a_contact(colead_client):
+    """A feed email that did not go (no mail server yet, or it failed), its contact removed
+    since (they left the office): "Send again" sent the office's private link to them all the
+    same."""
+    from planner.mail.models import MessageStatus
+
+    _contacts(("Lee", "lee@indecopi.example", "en"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    assert colead_client.post("/offices/PE/feed/email", data=fields).status_code == 302
+    (message,) = outbox(kind="feed")
+    message.status = MessageStatus.not_sent
+    db.session.delete(db.session.query(OfficeContact).one())
+    db.session.commit()
+    page = colead_client.get(f"/outbox/{message.id}")
+    again = colead_client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
+    assert again.status_code == 409
+    assert "lee@indecopi.example is no longer a contact of PE" in html.unescape(again.text)
+    assert outbox(kind="feed")[0].status == "not_sent"

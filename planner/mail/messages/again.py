@@ -17,7 +17,7 @@ from planner.extensions import db
 from planner.mail import outbox
 from planner.mail.messages.addressing import about_slot, presenter_zone, when
 from planner.mail.messages.changes import update_again
-from planner.mail.messages.feeds import link_holds
+from planner.mail.messages.feeds import sendable_again
 from planner.mail.messages.invitations import renew_held
 from planner.mail.messages.reminders import reminded_start
 from planner.mail.messages.waiting import behind, withdraw_due
@@ -48,7 +48,7 @@ def send_again(message: OutboxMessage, now: datetime) -> Sent:
         raise ConflictError(why_superseded(message))
     outbox.releasable(message)
     if message.kind == MessageKind.feed:
-        link_holds(message)
+        sendable_again(message)
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
     if message.status == MessageStatus.held or slot is None:
         outbox.release(message, now)  # a held invitation is kept as the slot is

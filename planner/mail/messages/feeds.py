@@ -6,7 +6,7 @@ import re
 from flask import current_app
 from sqlalchemy import select
 
-from planner.addresses import mailbox
+from planner.addresses import mailbox, same_address
 from planner.calendar.operations import token_is_valid
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -100,18 +100,23 @@ def feed_link_revoked(office: Office) -> None:
 _LINK = re.compile(r"/feeds/offices/([^/.?\s]+)\.ics\?token=([A-Za-z0-9_.-]+)")
 
 
-def link_holds(message: OutboxMessage) -> None:
-    """Raise ConflictError, saying why, unless the feed link in `message` still opens its
-    office's feed: one marked failed after the link was revoked, or written before the app's
-    SECRET_KEY changed (every feed link is signed with it), would be sent again opening
-    nothing."""
+def sendable_again(message: OutboxMessage) -> None:
+    """Raise ConflictError, saying why, unless a co-lead's "Send again" of a feed email that did
+    not go may send it: the link in it still opens its office's feed (one marked failed after
+    the link was revoked, or written before the app's SECRET_KEY changed, which signs every
+    feed link, would open nothing), and its recipient is still a contact of the office (one
+    removed since, who left it, is not to get its private link)."""
     found = _LINK.search(message.text_body or "")
     office = db.session.get(Office, found[1]) if found else None
-    if office is not None and token_is_valid(office, found[2], current_app.config["SECRET_KEY"]):
-        return
-    code = office.code if office is not None else "the office"
-    raise ConflictError(
-        f"Not sent: the feed link in this message no longer opens {code}'s feed (it was "
-        "revoked, or the app's SECRET_KEY changed). Email the current link from the office's "
-        "page."
-    )
+    if office is None or not token_is_valid(office, found[2], current_app.config["SECRET_KEY"]):
+        code = office.code if office is not None else "the office"
+        raise ConflictError(
+            f"Not sent: the feed link in this message no longer opens {code}'s feed (it was "
+            "revoked, or the app's SECRET_KEY changed). Email the current link from the "
+            "office's page."
+        )
+    if not any(same_address(c.email, message.recipient_email) for c in feed_contacts(office)):
+        raise ConflictError(
+            f"Not sent: {message.recipient_email} is no longer a contact of {office.code}, and "
+            "the link is private to the office's contacts."
+        )
