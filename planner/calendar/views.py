@@ -328,6 +328,17 @@ def confirm_email(code: str):
     )
 
 
+def _link_replaced(office: Office):
+    """The link was replaced since the page asked: the co-lead may not want the new one sent
+    without seeing it (or the form was sent twice, after a revocation)."""
+    flash(
+        f"Nothing was emailed: {office.code}'s feed link was replaced since this page asked. "
+        "Email the new link?",
+        "error",
+    )
+    return confirm_email(office.code), 409
+
+
 def _recipients(contacts) -> list[str]:
     """Each contact as the confirmation names them: who gets the link, at which address, in
     which language."""
@@ -353,14 +364,7 @@ def _written_in(contact) -> str:
 def email_feed(code: str):
     office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
     if link_changed(office.feed_version, request.form.get("link_seen")):
-        # The link was replaced since this page asked: the co-lead may not want the new one
-        # sent without seeing it (or the form was sent twice, after a revocation).
-        flash(
-            f"Nothing was emailed: {office.code}'s feed link was replaced since this page "
-            "asked. Email the new link?",
-            "error",
-        )
-        return confirm_email(office.code), 409
+        return _link_replaced(office)
     contacts = messages.feed_contacts(office)
     if not contacts:  # its contacts were removed since the page asked
         from planner.offices.views import detail
@@ -377,7 +381,13 @@ def email_feed(code: str):
             "error",
         )
         return confirm_email(office.code), 409
+    version = office.feed_version
     sent, waiting = messages.feed_link(office, office_feed_url(office))
+    # Read again, and held until these emails are stored: a revocation that landed while they
+    # were written withdrew none of them, and they would carry the link it revoked.
+    db.session.refresh(office, with_for_update=True)
+    if office.feed_version != version:
+        return _link_replaced(office)  # the error answer stores none of them
     if sent:
         names = ", ".join(m.recipient_name or m.recipient_email for m in sent)
         flash(f"{office.code}'s feed link goes to {names}. {queued_note(len(sent))}", "success")

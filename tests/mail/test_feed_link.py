@@ -327,3 +327,36 @@ def test_send_again_refuses_a_feed_email_to_someone_no_longer_a_contact(colead_c
     assert again.status_code == 409
     assert "lee@indecopi.example is no longer a contact of PE" in html.unescape(again.text)
     assert outbox(kind="feed")[0].status == "not_sent"
+
+
+def test_a_link_revoked_while_the_emails_are_written_is_not_emailed(colead_client, monkeypatch):
+    """Another co-lead's revocation landing between the page's check of the link and the
+    emails written with it (their revocation withdrew what it found: nothing yet) let the
+    emails go with the revoked link, opening nothing."""
+    from sqlalchemy import update
+
+    from planner.mail.messages import feeds
+
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    written = feeds.queue_message
+
+    def revoked_meanwhile(*args, **kwargs):
+        # As the other co-lead's request does it: the link raised, the unsent emails withdrawn.
+        db.session.execute(
+            update(Office)
+            .where(Office.code == "PE")
+            .values(feed_version=Office.feed_version + 1)
+            .execution_options(synchronize_session=False)
+        )
+        feeds.withdraw_not_out(feeds._carrying(Office(code="PE")), kinds=("feed",))
+        monkeypatch.setattr(feeds, "queue_message", written)
+        return written(*args, **kwargs)
+
+    monkeypatch.setattr(feeds, "queue_message", revoked_meanwhile)
+    late = colead_client.post("/offices/PE/feed/email", data=fields)
+    assert late.status_code == 409
+    assert "Nothing was emailed: PE's feed link was replaced since this page asked" in (
+        html.unescape(late.text)
+    )
+    assert not outbox(kind="feed")
