@@ -609,6 +609,41 @@ def test_a_contact_who_reads_french_hears_of_a_meeting_renamed_in_french(app, ap
     assert str(event["DESCRIPTION"]).startswith("Fait partie de\u00a0: Atelier Rec 10\n")
 
 
+def test_a_removed_contact_is_told_in_their_language_by_name(api, slot):
+    """helper-164: a contact who heard of their office's slot in Spanish, then removed by a
+    co-lead, was told in English, as "Dear colleague", that it leaves their calendar: their
+    language and name were gone with the contact. The slot's office is AU."""
+    import time_machine
+
+    from planner.mail.messages import UPDATE_SETTLE
+    from planner.offices.contacts import add_contact, remove_contact
+    from planner.offices.models import Office
+
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    rosa = "rosa@ipaustralia.example"
+    with time_machine.travel(utcnow(), tick=False) as clock:
+        contact = add_contact(
+            db.session.get(Office, "AU"),
+            name="Rosa Vega",
+            email=rosa,
+            role="",
+            language="es",
+            editor="co",
+        )
+        db.session.commit()
+        (told,) = outbox(recipient_email=rosa)
+        assert told.language == "es" and told.subject.startswith("En el orden del día")
+        clock.shift(UPDATE_SETTLE + timedelta(seconds=1))  # once it went
+        remove_contact(db.session.get(OfficeContact, contact.id))
+        db.session.commit()
+    (_, gone) = outbox(recipient_email=rosa)
+    assert gone.ics_method == "CANCEL"
+    assert (gone.language, gone.subject) == ("es", f"Ya no figura en su programa: {slot.title}")
+    assert "Estimado/a Rosa Vega:" in gone.text_body
+    assert "Usted ya no es contacto de la oficina" in gone.text_body
+    assert gone.recipient_name == "Rosa Vega"
+
+
 def test_a_language_with_no_translation_gets_english_entirely(api, slot):
     _contact(PRESENTER, "ar")
     invite(api, slot)

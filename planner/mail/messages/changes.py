@@ -156,7 +156,7 @@ def stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> b
 
 def _to_contact(
     slot: Slot,
-    contact: OfficeContact,
+    contact: OfficeContact | Recipient,
     *,
     office: Office | None,
     cancel: bool,
@@ -250,23 +250,30 @@ def _note(changes: dict, item, fields: dict[str, str]) -> None:
 
 def _note_contacts(session: Session) -> None:
     """Office contacts added, removed or given another address: (office, the address that
-    stops being one or None, the contact whose address starts being one or None)."""
+    stops being one, with the name and language it was written to in, or None; the contact
+    whose address starts being one or None)."""
     noted: list = session.info.setdefault(_CONTACTS, [])
     for item in session.new:
         if isinstance(item, OfficeContact):
             noted.append((item.office_code, None, item))
     for item in session.dirty:
         if isinstance(item, OfficeContact):
-            history = inspect(item).attrs.email.history
+            state = inspect(item)
+            history = state.attrs.email.history
             # The same mailbox in another spelling ("JUN@jp.example") is no new address: its
             # calendar holds the event already (helper-56).
             if history.deleted and same_address(history.deleted[0], item.email):
                 continue
             if history.deleted:
-                noted.append((item.office_code, history.deleted[0], item))
+                former = Recipient(
+                    history.deleted[0], _before(state, "name"), _before(state, "language")
+                )
+                noted.append((item.office_code, former, item))
     for item in session.deleted:
         if isinstance(item, OfficeContact):
-            noted.append((item.office_code, item.email, None))
+            # Told as they were told before, by name and in their language (helper-164: in
+            # English, to "colleague"), while the row can still be read.
+            noted.append((item.office_code, Recipient(item.email, item.name, item.language), None))
 
 
 def _note_before(session: Session, slot: Slot) -> None:
@@ -583,11 +590,12 @@ def _kind_changed(slot: Slot, office: str | None) -> None:
     _slot_added(slot)
 
 
-def _contact_changed(office: str, gone: str | None, contact: OfficeContact | None) -> None:
+def _contact_changed(office: str, gone: Recipient | None, contact: OfficeContact | None) -> None:
     """A contact of `office` added, removed or given another address: an address that stops
-    being its contact gets the CANCEL of each coming slot of the office's published meetings
-    its calendar holds; one that starts being its contact gets each of them, "On the agenda",
-    as the contacts had them at publication. (A contact moved to another office is a new one.)"""
+    being its contact (`gone`, as it was written to) gets the CANCEL of each coming slot of the
+    office's published meetings its calendar holds; one that starts being its contact gets each
+    of them, "On the agenda", as the contacts had them at publication. (A contact moved to
+    another office is a new one.)"""
     if contact is not None and contact not in db.session:
         return  # added and removed in one transaction
     slots = db.session.scalars(
@@ -602,10 +610,9 @@ def _contact_changed(office: str, gone: str | None, contact: OfficeContact | Non
         .order_by(Slot.starts_at, Slot.id)
     ).all()
     kept = {mailbox(c.email) for c in contacts_for(office)}
-    former = SimpleNamespace(email=gone or "", name="", language=None)
     for slot in (s for s in slots if _on_public_agenda(s)):
-        if gone and mailbox(gone) not in kept:
-            _take_out(slot, former, office=slot.office, reason="no_longer_contact")
+        if gone and mailbox(gone.email) not in kept:
+            _take_out(slot, gone, office=slot.office, reason="no_longer_contact")
         if contact is not None and slot.status != SlotStatus.cancelled:
             _tell_contacts(
                 slot,
@@ -627,7 +634,9 @@ def _on_public_agenda(slot: Slot) -> bool:
     )
 
 
-def _take_out(slot: Slot, contact, *, office: Office | None, reason: str) -> None:
+def _take_out(
+    slot: Slot, contact: OfficeContact | Recipient, *, office: Office | None, reason: str
+) -> None:
     """The CANCEL of the slot to a former contact of `office` whose calendar holds it (not its
     presenter, who keeps it), its times in that office's zone; one not sent is withdrawn."""
     email = contact.email.strip()
