@@ -74,6 +74,8 @@ from planner.extensions import db
 from planner.forms import keep_when_left_out, saved_unless_stale
 from planner.languages import word_list
 from planner.lineup.models import Lineup
+from planner.mail.messages import written_now
+from planner.mail.outbox import unsent_note
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
@@ -437,6 +439,19 @@ def _edit_page(
     ), status or (400 if failed else 200)
 
 
+def _emailed(done: str, what: str = "the change") -> str:
+    """`done` ("Meeting saved."), then how many people the save emails `what`, counted in what
+    it wrote to the outbox (`written_now`), not foretold: "Meeting saved. 2 people are emailed
+    the change." Called once the save's changes are all made (helper-164: renaming a
+    published meeting said "Meeting saved." alone, while its presenters and contacts were
+    each sent "Changed: …")."""
+    people = len({m.recipient_mailbox for m in written_now()})
+    if not people:
+        return done
+    who = "1 person is" if people == 1 else f"{people} people are"
+    return " ".join(filter(None, (done, f"{who} emailed {what}.", unsent_note())))
+
+
 def _say_who_is_asked_again(meeting: Meeting) -> None:
     if note := asked_again_note(meeting):
         flash(note, "warning")
@@ -472,7 +487,7 @@ def edit(meeting_id: int):
         else:
             if problem is not None:
                 return _edit_page(found, form=form, problem=problem, status=409)
-            flash("Meeting saved.", "success")
+            flash(_emailed("Meeting saved."), "success")
             _say_if_moved_with_its_zone(found, *was)
             _say_who_is_asked_again(found)
             _say_if_over(found)
@@ -609,7 +624,7 @@ def add_slot(meeting_id: int):
             problem = _refused(form, error, SLOT_FIELDS)
             status = error.status  # as the API answers it (409: the meeting took place)
         else:
-            flash(_added_before(closing), "success")
+            flash(_emailed(_added_before(closing), "the new slot"), "success")
             if twice := office_presents_already(added):
                 flash(twice, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
@@ -679,7 +694,7 @@ def edit_slot(slot_id: int):
             if problem is not None:
                 status = 409
             else:
-                flash("Slot saved.", "success")
+                flash(_emailed("Slot saved."), "success")
                 _say_who_is_asked_again(slot.meeting)
                 if warning := presenter_of_another_office(slot, office_before):
                     flash(warning, "warning")
@@ -716,6 +731,9 @@ def move(slot_id: int):
             "it must keep a time.",
             "warning",
         )
+    # Said only when it emailed someone: a move on a draft is seen on the page.
+    if (moved := _emailed("Slot moved.")) != "Slot moved.":
+        flash(moved, "success")
     _say_who_is_asked_again(slot.meeting)
     # Back at the row moved, where the co-lead's eyes and keyboard were.
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
@@ -820,10 +838,13 @@ def delete_slot(slot_id: int):
     meeting = slot.meeting
     outcome = remove_slot(slot)
     flash(
-        "Slot deleted."
-        if outcome == "deleted"
-        else "The meeting was published, so the slot is cancelled instead of deleted: "
-        "subscribers see it as cancelled.",
+        _emailed(
+            "Slot deleted."
+            if outcome == "deleted"
+            else "The meeting was published, so the slot is cancelled instead of deleted: "
+            "subscribers see it as cancelled.",
+            "the cancellation",
+        ),
         "success",
     )
     _say_who_is_asked_again(meeting)
@@ -966,7 +987,10 @@ def publish_view(meeting_id: int):
         refuse_changes()
         flash(f"Not published: {error}", "error")
         return _edit_page(found, status=409)
-    flash("Published: the agenda is public and in the calendar feeds.", "success")
+    flash(
+        _emailed("Published: the agenda is public and in the calendar feeds.", "their slots"),
+        "success",
+    )
     return redirect(url_for(".meeting", meeting_id=found.id))
 
 
@@ -1037,9 +1061,12 @@ def delete(meeting_id: int):
         flash(str(error), "warning")
         return _edit_page(found, status=error.status)
     if outcome == "deleted":
-        flash("The draft meeting is deleted.", "success")
+        flash(_emailed("The draft meeting is deleted.", "the cancellation"), "success")
         return redirect(url_for(".index"))
-    flash("The meeting is cancelled; subscribers see it as cancelled.", "success")
+    flash(
+        _emailed("The meeting is cancelled; subscribers see it as cancelled.", "the cancellation"),
+        "success",
+    )
     return redirect(url_for(".meeting", meeting_id=found.id))
 
 
@@ -1140,8 +1167,11 @@ def suggest(meeting_id: int):
         refuse_changes()
         return _suggest_page(found, refused=f"Not changed: {error}", status=400)
     flash(
-        f"The meeting now starts {_at_home(found, found.starts_at)} "
-        f"({found.time_zone or 'UTC'}); the slots follow it.",
+        _emailed(
+            f"The meeting now starts {_at_home(found, found.starts_at)} "
+            f"({found.time_zone or 'UTC'}); the slots follow it.",
+            "the new time",
+        ),
         "success",
     )
     _say_who_is_asked_again(found)

@@ -54,6 +54,13 @@ def queued_note(count: int) -> str:
     return f"{what} queued: the sender delivers them within a few seconds."
 
 
+def unsent_note() -> str:
+    """Said after what a save emailed where no mail server is configured (else nothing)."""
+    if current_app.config.get("MAIL_SERVER"):
+        return ""
+    return "No mail server is configured: the messages wait in the outbox, marked not sent."
+
+
 def hold_invitations() -> bool:
     """Whether co-leads review invitations before they go (the toggle on the outbox page): pass
     it as `enqueue(..., hold=hold_invitations())` for an invitation, and the message waits as

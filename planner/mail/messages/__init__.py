@@ -33,7 +33,8 @@ Two kinds write another's message: `changes` writes a held invitation again (`in
 and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `again`, a
 co-lead's "Send again", writes an invitation or update again as the slot is now (both), and
 reads what a reminder was written for (`reminders`). Modules
-import only down that order, never back. This package names what the rest of the app calls.
+import only down that order, never back. This package names what the rest of the app calls;
+pages that say what a save sent ask it (`written_now`), never by a rule of their own.
 """
 
 from planner.mail.messages.addressing import (
@@ -43,7 +44,7 @@ from planner.mail.messages.addressing import (
     taskforce_address,
 )
 from planner.mail.messages.again import send_again, why_superseded
-from planner.mail.messages.changes import track_changes
+from planner.mail.messages.changes import track_changes, written_now
 from planner.mail.messages.feeds import feed_contacts, feed_link, feed_link_revoked
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
@@ -93,4 +94,5 @@ __all__ = [
     "why_superseded",
     "withdraw_waiting",
     "written_language",
+    "written_now",
 ]

@@ -42,6 +42,7 @@ from planner.mail.messages.waiting import (
     withdraw_unsent,
 )
 from planner.mail.messages.writing import (
+    WRITTEN,
     calendar_part,
     message_event,
     presenter_attendee,
@@ -438,6 +439,7 @@ def _forget(session: Session, *_args) -> None:
         _CONTACTS,
         ASKED_AGAIN,
         CONFIRMED_AGAIN,
+        WRITTEN,
     ):
         session.info.pop(key, None)
 
@@ -500,6 +502,15 @@ def _send_changes(session: Session) -> None:
         ):
             rewrite_settling(slot)
     session.info.pop(SENT, None)
+
+
+def written_now() -> list[OutboxMessage]:
+    """The messages this transaction has written, still to go, once the updates and
+    cancellations its changes send are written: now, rather than as it commits (nothing is
+    written twice). For a view to say what a co-lead's save sent, after its last change."""
+    _send_changes(db.session)
+    going = (MessageStatus.queued, MessageStatus.held)
+    return [m for m in db.session.info.get(WRITTEN, []) if m.status in going]
 
 
 def _news(slot: Slot) -> bool:
@@ -598,19 +609,8 @@ def _contact_changed(office: str, gone: Recipient | None, contact: OfficeContact
     another office is a new one.)"""
     if contact is not None and contact not in db.session:
         return  # added and removed in one transaction
-    slots = db.session.scalars(
-        select(Slot)
-        .join(Meeting)
-        .where(
-            Slot.office_code == office,
-            Slot.kind == "presentation",
-            Slot.starts_at > utcnow(),
-            Meeting.status == MeetingStatus.published,
-        )
-        .order_by(Slot.starts_at, Slot.id)
-    ).all()
     kept = {mailbox(c.email) for c in contacts_for(office)}
-    for slot in (s for s in slots if _on_public_agenda(s)):
+    for slot in office_slots(office):
         if gone and mailbox(gone.email) not in kept:
             _take_out(slot, gone, office=slot.office, reason="no_longer_contact")
         if contact is not None and slot.status != SlotStatus.cancelled:
@@ -622,6 +622,23 @@ def _contact_changed(office: str, gone: Recipient | None, contact: OfficeContact
                 what=set(),
                 contacts=[contact],
             )
+
+
+def office_slots(office: str) -> list[Slot]:
+    """The slots an office's contacts hear of, each as a calendar invitation: its coming
+    presentations with a time on published agendas, by start."""
+    slots = db.session.scalars(
+        select(Slot)
+        .join(Meeting)
+        .where(
+            Slot.office_code == office,
+            Slot.kind == "presentation",
+            Slot.starts_at > utcnow(),
+            Meeting.status == MeetingStatus.published,
+        )
+        .order_by(Slot.starts_at, Slot.id)
+    ).all()
+    return [s for s in slots if _on_public_agenda(s)]
 
 
 def _on_public_agenda(slot: Slot) -> bool:

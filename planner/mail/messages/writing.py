@@ -11,6 +11,7 @@ from planner.agenda.models import Slot, SlotStatus
 from planner.calendar.ics import EventInfo, Participant
 from planner.calendar.operations import is_public, presenter_event
 from planner.db_types import utcnow
+from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
     absolute,
@@ -33,6 +34,9 @@ from planner.mail.outbox import Recipient, enqueue
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal
+
+# The Session.info key of the messages this transaction wrote (`changes.written_now`).
+WRITTEN = "mail.written"
 
 
 def _times(slot: Slot, zone: str | None) -> list[str]:
@@ -146,6 +150,8 @@ def queue_message(
     )
     if slot is not None:
         mark_sent(slot, recipient.email)
+    if message is not None:
+        db.session.info.setdefault(WRITTEN, []).append(message)
     return message
 
 
