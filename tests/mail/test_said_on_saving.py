@@ -7,13 +7,14 @@ import re
 from datetime import timedelta
 
 import time_machine
+from sqlalchemy import select
 
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import UPDATE_SETTLE
 from planner.offices.models import OfficeContact
 from tests.mail.test_messages import outbox
-from tests.presenters.support import invite
+from tests.presenters.support import TALK, invite
 from tests.support import form_of, hidden_fields, publish_as_planned
 
 
@@ -73,3 +74,113 @@ def test_a_slot_changed_or_cancelled_says_how_many_people_are_emailed(api, slot)
         "REQUEST",
         "CANCEL",
     ]
+
+
+def _two_au_slots_published(api, slot) -> None:
+    second = {**TALK, "title": "AI search in practice"}
+    assert api.post(f"/api/v1/meetings/{slot.meeting_id}/slots", json=second).status_code == 201
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+
+
+def _page(client, url: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", client.get(url).text)).split())
+
+
+def _add(client, code: str, **fields):
+    url = f"/offices/{code}/contacts/new"
+    return client.post(url, data={**form_of(client, url), "role": "", **fields})
+
+
+def test_adding_and_deleting_a_contact_says_what_is_emailed_before_and_after(api, slot):
+    """helper-164: adding Rosa to an office with two slots on a published agenda sent her each
+    as a calendar invitation, and deleting her a cancellation of each, while the pages said
+    only "Contacts are private…", "Contact added to AU." and "Rosa Vega will no longer be a
+    contact of AU…"."""
+    _two_au_slots_published(api, slot)
+    rosa = "rosa@ipaustralia.example"
+    asked = _page(api, "/offices/AU/contacts/new")
+    assert (
+        "AU presents 2 slots on published agendas: the new contact will be sent each as a "
+        "calendar invitation, about a minute after you add them, in the language chosen below."
+    ) in asked
+    said = _said(api, _add(api, "AU", name="Rosa Vega", email=rosa, language="es"))
+    assert (
+        "Contact added to AU. Rosa Vega is sent 2 calendar invitations (in Spanish), one for "
+        "each of AU's slots on published agendas."
+    ) in said
+    sent = outbox(recipient_email=rosa)
+    assert [(m.ics_method, m.language) for m in sent] == [("REQUEST", "es")] * 2
+    (contact,) = db.session.scalars(select(OfficeContact).where(OfficeContact.email == rosa))
+    with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
+        edit = _page(api, f"/offices/contacts/{contact.id}/edit")
+        assert (
+            "AU presents 2 slots on published agendas. Only a new email address sends anything: "
+            "the new address is sent each as a calendar invitation (in Spanish), and "
+            f"{rosa} a cancellation of the 2 slots its calendar holds."
+        ) in edit
+        delete = f"/offices/contacts/{contact.id}/delete"
+        assert (
+            "Rosa Vega's calendar holds 2 slots AU presents on published agendas: Rosa Vega will "
+            "be sent a cancellation of each (in Spanish)."
+        ) in _page(api, delete)
+        said = _said(api, api.post(delete, data=hidden_fields(api, delete)))
+    assert (
+        "Rosa Vega is no longer a contact of AU. Rosa Vega is sent 2 cancellations (in Spanish) "
+        "for AU's slots in their calendar."
+    ) in said
+    gone = outbox(recipient_email=rosa)[2:]
+    assert [(m.ics_method, m.language) for m in gone] == [("CANCEL", "es")] * 2
+
+
+def test_a_new_address_says_what_the_new_and_the_old_one_are_sent(api, slot):
+    _two_au_slots_published(api, slot)
+    assert _add(api, "AU", name="Rosa Vega", email="rosa@ipaustralia.example", language="es")
+    (contact,) = db.session.scalars(select(OfficeContact))
+    url = f"/offices/contacts/{contact.id}/edit"
+    with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
+        form = {**form_of(api, url), "email": "rosa.vega@ipaustralia.example"}
+        said = _said(api, api.post(url, data=form))
+        assert (
+            "Rosa Vega saved. rosa.vega@ipaustralia.example is sent 2 calendar invitations (in "
+            "Spanish). rosa@ipaustralia.example is sent 2 cancellations (in Spanish)."
+        ) in said
+        # A new name or language emails no one, and says nothing of it.
+        said = _said(api, api.post(url, data={**form_of(api, url), "language": "fr"}))
+        assert "Rosa Vega saved." in said and "is sent" not in said
+
+
+def test_a_contact_in_a_language_the_emails_are_not_written_in_is_told_english(api, slot):
+    """The contact form offers Arabic; the emails have no Arabic version: the pages say the
+    invitations go in English, as they do."""
+    _two_au_slots_published(api, slot)
+    asked = _page(api, "/offices/AU/contacts/new")
+    assert (
+        "The emails have no Arabic version: a contact who prefers it is written to in English."
+    ) in asked
+    layla = "layla@ipaustralia.example"
+    said = _said(api, _add(api, "AU", name="Layla", email=layla, language="ar"))
+    assert (
+        "Layla is sent 2 calendar invitations (in English: the emails have no Arabic version)"
+    ) in said
+    assert {m.language for m in outbox(recipient_email=layla)} == {"en"}
+    (contact,) = db.session.scalars(select(OfficeContact))
+    assert "(in English: the emails have no Arabic version)" in _page(
+        api, f"/offices/contacts/{contact.id}/edit"
+    )
+
+
+def test_an_office_with_nothing_published_says_nothing_is_emailed(api, slot):
+    """PE presents nothing; AU's meeting is still a draft."""
+    for code in ("PE", "AU"):
+        asked = _page(api, f"/offices/{code}/contacts/new")
+        assert (
+            f"{code} presents no slot on a published agenda: adding a contact emails them "
+            "nothing now (the office's contacts are sent its slots once their meeting is "
+            "published)."
+        ) in asked
+    said = _said(api, _add(api, "AU", name="Kim", email="kim@ipaustralia.example"))
+    assert "Contact added to AU." in said and "is sent" not in said
+    assert outbox() == []
+    (contact,) = db.session.scalars(select(OfficeContact))
+    delete = f"/offices/contacts/{contact.id}/delete"
+    assert "No email is sent: AU presents no slot on a published agenda." in _page(api, delete)

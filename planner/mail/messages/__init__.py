@@ -34,7 +34,8 @@ and `presenters` rewrites a settling update or sends a contact's copy (`changes`
 co-lead's "Send again", writes an invitation or update again as the slot is now (both), and
 reads what a reminder was written for (`reminders`). Modules
 import only down that order, never back. This package names what the rest of the app calls;
-pages that say what a save sent ask it (`written_now`), never by a rule of their own.
+pages that say what a save sends ask it (`news_for_contact`, `taken_from_contact` before
+it, `written_now` after it), never by a rule of their own.
 """
 
 from planner.mail.messages.addressing import (
@@ -44,7 +45,12 @@ from planner.mail.messages.addressing import (
     taskforce_address,
 )
 from planner.mail.messages.again import send_again, why_superseded
-from planner.mail.messages.changes import track_changes, written_now
+from planner.mail.messages.changes import (
+    news_for_contact,
+    taken_from_contact,
+    track_changes,
+    written_now,
+)
 from planner.mail.messages.feeds import feed_contacts, feed_link, feed_link_revoked
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
@@ -83,12 +89,14 @@ __all__ = [
     "link_renewed",
     "link_revoked",
     "link_withdrawn",
+    "news_for_contact",
     "presenter_calendar_language",
     "presenter_language",
     "presenter_replaced",
     "proposal_arrived",
     "received",
     "send_again",
+    "taken_from_contact",
     "taskforce_address",
     "track_changes",
     "why_superseded",

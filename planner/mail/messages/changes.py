@@ -641,6 +641,25 @@ def office_slots(office: str) -> list[Slot]:
     return [s for s in slots if _on_public_agenda(s)]
 
 
+def news_for_contact(office: str) -> list[Slot]:
+    """The slots a new contact of `office` is sent, a calendar invitation each, as
+    `_contact_changed` sends them: the office's (`office_slots`) not cancelled (but one the
+    address presents, which it hears of as its presenter, or all if it turned updates off:
+    `_tell_contacts`). For pages to say so before a co-lead saves."""
+    return [s for s in office_slots(office) if s.status != SlotStatus.cancelled]
+
+
+def taken_from_contact(office: str, email: str) -> list[Slot]:
+    """The slots an address that stops being a contact of `office` is sent the cancellation
+    of, as `_contact_changed` sends them (`_take_out`): the office's (`office_slots`) that its
+    calendar holds, but one it presents (it keeps that one)."""
+    return [
+        s
+        for s in office_slots(office)
+        if mailbox(email) != _active_presenter(s) and holds_event(s, email)
+    ]
+
+
 def _on_public_agenda(slot: Slot) -> bool:
     """A presentation with a time in a published meeting: its office's contacts hear of it."""
     return (
