@@ -15,7 +15,7 @@ from planner.mail.messages import UPDATE_SETTLE
 from planner.offices.models import OfficeContact
 from tests.mail.test_messages import outbox
 from tests.presenters.support import TALK, invite
-from tests.support import form_of, hidden_fields, publish_as_planned
+from tests.support import add_slot_on_page, form_of, hidden_fields, publish_as_planned
 
 
 def _said(client, response) -> str:
@@ -184,3 +184,17 @@ def test_an_office_with_nothing_published_says_nothing_is_emailed(api, slot):
     (contact,) = db.session.scalars(select(OfficeContact))
     delete = f"/offices/contacts/{contact.id}/delete"
     assert "No email is sent: AU presents no slot on a published agenda." in _page(api, delete)
+
+
+def test_publishing_and_adding_a_slot_say_how_many_people_are_emailed(api, slot):
+    """The presenter and AU's contact hear of the publishing; the contact of a slot added."""
+    invite(api, slot)
+    _contact("AU", "Kim", "kim@ipaustralia.example")
+    url = f"/meetings/{slot.meeting_id}/publish"
+    published = publish_as_planned(api, slot.meeting_id, url, data=hidden_fields(api, url))
+    assert (
+        "Published: the agenda is public and in the calendar feeds. 2 people are emailed their "
+        "slots."
+    ) in _said(api, published)
+    added = add_slot_on_page(api, slot.meeting_id, title="AI search", office="AU")
+    assert "Slot added. 1 person is emailed the new slot." in _said(api, added)
