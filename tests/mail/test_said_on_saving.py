@@ -198,3 +198,23 @@ def test_publishing_and_adding_a_slot_say_how_many_people_are_emailed(api, slot)
     ) in _said(api, published)
     added = add_slot_on_page(api, slot.meeting_id, title="AI search", office="AU")
     assert "Slot added. 1 person is emailed the new slot." in _said(api, added)
+
+
+def test_a_contact_deleted_before_their_invitations_went_is_told_nothing_and_so_says_the_page(
+    api, slot
+):
+    """Deleted within the minute their first news waits, a contact is sent nothing (the
+    invitations are withdrawn): the delete page does not promise them cancellations."""
+    _two_au_slots_published(api, slot)
+    assert _add(api, "AU", name="Rosa Vega", email="rosa@ipaustralia.example", language="es")
+    (contact,) = db.session.scalars(select(OfficeContact))
+    delete = f"/offices/contacts/{contact.id}/delete"
+    asked = _page(api, delete)
+    assert "will be sent a cancellation" not in asked
+    assert "No email is sent: Rosa Vega's calendar holds none of AU's slots" in asked
+    said = _said(api, api.post(delete, data=hidden_fields(api, delete)))
+    assert "Rosa Vega is no longer a contact of AU." in said and "is sent" not in said
+    assert [m.ics_method for m in outbox(recipient_email="rosa@ipaustralia.example")] == [
+        "REQUEST",
+        "REQUEST",
+    ]

@@ -33,6 +33,7 @@ from planner.mail.messages.addressing import (
 from planner.mail.messages.invitations import renew_held
 from planner.mail.messages.waiting import (
     behind,
+    first_news_waiting,
     held_invitation,
     holds_event,
     sequence_for,
@@ -652,11 +653,14 @@ def news_for_contact(office: str) -> list[Slot]:
 def taken_from_contact(office: str, email: str) -> list[Slot]:
     """The slots an address that stops being a contact of `office` is sent the cancellation
     of, as `_contact_changed` sends them (`_take_out`): the office's (`office_slots`) that its
-    calendar holds, but one it presents (it keeps that one)."""
+    calendar holds, but one it presents (it keeps that one) and one whose first news is still
+    waiting its minute (withdrawn, it never reaches them)."""
     return [
         s
         for s in office_slots(office)
-        if mailbox(email) != _active_presenter(s) and holds_event(s, email)
+        if mailbox(email) != _active_presenter(s)
+        and holds_event(s, email)
+        and not first_news_waiting(s, email)
     ]
 
 

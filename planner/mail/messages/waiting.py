@@ -255,6 +255,14 @@ def _settling_rows(*where) -> list[tuple[int, datetime, datetime, dict]]:
     return [tuple(row) for row in rows if _settling(row[1], row[2], row[3])]
 
 
+def first_news_waiting(slot: Slot, email: str) -> bool:
+    """Whether an update about `slot` to `email` still waiting out UPDATE_SETTLE is their first
+    news of it: a cancellation then takes it back and sends nothing, as nothing of it reached
+    their calendar (`writing.queue_message`)."""
+    rows = _settling_rows(*about_slot(slot, email))
+    return bool(rows) and bool(rows[0][3].get("first"))
+
+
 def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
     """Withdraw the updates matching `where` still waiting out UPDATE_SETTLE, each only if
     still as read (a sender may take it meanwhile: then it goes). Returns (written, basis, due)
