@@ -306,7 +306,9 @@ def refuse_nul() -> None:
     """A before-request hook: a NUL in the address, the query or a form field's name is refused
     outright, so that no view passes one to the database (PostgreSQL refuses it, SQLite would
     store it)."""
-    texts = [request.path, *request.args.keys(), *request.args.values()]
+    # Every value of a name given twice ("?q=a&q=%00"), not the first alone.
+    texts = [request.path, *request.args.keys()]
+    texts += [value for values in request.args.listvalues() for value in values]
     if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
         texts += request.form.keys()
     if any("\x00" in text for text in texts):

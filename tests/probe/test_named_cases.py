@@ -177,6 +177,8 @@ def test_a_blank_choice_in_a_filled_in_form_is_no_choice(client, colead_client, 
 def test_nul_characters_are_refused_and_never_stored(client, colead_client, survey):
     world = build_world(client, colead_client)
     urls = ("/offices/A%00", "/surveys/C%00/summary", "/api/v1/matches?survey=%00", "/?survey=%00")
+    # Also a NUL in a name's second value, which a view reading getlist() would meet.
+    urls += ("/?question=focus&question=%00", "/recommendations/10/matches?office=AU&office=%00")
     for url in urls:
         before = row_counts()
         response = client.get(url)
