@@ -178,7 +178,7 @@ def _best_without_choices(instance: Instance, rules: Rules) -> tuple[float, bool
     recommendation's slots are chosen on their own (several small solves, not one large one),
     each given PRICE_TIME_LIMIT; one cut short counts with its upper bound, so the price of the
     rules is then an upper bound too."""
-    loose = replace(rules.without_choices(), time_limit=min(rules.time_limit, PRICE_TIME_LIMIT))
+    loose = rules.without_choices()
     total, proved = 0.0, True
     for number, slots in loose.per_recommendation.items():
         alone = replace(loose, focus=number, slots=slots, secondary=())
@@ -187,7 +187,7 @@ def _best_without_choices(instance: Instance, rules: Rules) -> tuple[float, bool
             # One slot: the best single presenter, read off without a solver (exact).
             total += max(_value_alone(instance, c, alone) for c in offered)
         elif slots:
-            found = solve(instance, alone)
+            found = solve(instance, alone, time_limit=min(rules.time_limit, PRICE_TIME_LIMIT))
             # A proved line-up's own value; one cut short counts with its bound (at most).
             optimal = found.status == "optimal"
             total += found.objective if optimal else found.upper_bound
