@@ -358,7 +358,7 @@ class Served:
     """Whom a saved line-up serves, counted as a co-lead reads it: of the interested offices
     (an office interested in two of its recommendations counts twice), how many hear a
     presentation on their recommendation from another office, and for how many that is their
-    top-ranked presenter among those the rules allow."""
+    top-ranked presenter among those not excluded."""
 
     interested: int
     hearing: int
@@ -368,7 +368,7 @@ class Served:
     def words(self) -> str:
         """As the line-up's page says it, each count with its verb: "11 of the 12 interested
         offices hear a presentation on it from another office; 1 of them hears the presenter
-        ranked highest for it among those the rules allow." """
+        ranked highest for it among those not excluded." """
         n, heard, top = self.interested, self.hearing, self.top_ranked
         on = "on their recommendation" if self.recommendations > 1 else "on it"
         if n == 1:
@@ -387,9 +387,7 @@ class Served:
         else:
             best = f"{top or 'none'} of them {_hear(top)}"
         whom = "them" if 1 < top < heard else "it"
-        return (
-            f"{said}; {best} the presenter ranked highest for {whom} among those the rules allow."
-        )
+        return f"{said}; {best} the presenter ranked highest for {whom} among those not excluded."
 
 
 def _hear(count: int) -> str:

@@ -103,8 +103,8 @@ def test_a_result_leads_with_whom_it_serves_and_keeps_the_figures_folded(client,
         f"{counts.hearing if counts.hearing < counts.interested else counts.interested}"
     ) in shown
     assert (
-        f"{counts.top_ranked} of them hear the presenter ranked highest for them among those the "
-        "rules allow." in shown
+        f"{counts.top_ranked} of them hear the presenter ranked highest for them among those not "
+        "excluded." in shown
     )
     assert re.search(
         r"<dt>What the rules cost</dt><dd>\d+% of what a line-up is worth: with only the number "
@@ -129,7 +129,7 @@ def test_a_result_leads_with_whom_it_serves_and_keeps_the_figures_folded(client,
     assert '<th scope="col">Serves</th>' in listing and "Value" not in listing
     assert (
         f"{counts.hearing} of {counts.interested} interested offices; {counts.top_ranked} with "
-        "the best presenter the rules allow" in listing
+        "the best presenter not excluded" in listing
     )
     assert "the best under its rules" in listing
 
@@ -250,8 +250,8 @@ def test_the_line_up_page_counts_one_as_one(client, survey):
     shown = html.unescape(page.get_data(as_text=True))
     assert (
         "<dt>Who it serves</dt><dd>11 of the 12 interested offices hear a presentation on it from "
-        "another office; 1 of them hears the presenter ranked highest for it among those the "
-        "rules allow.</dd>"
+        "another office; 1 of them hears the presenter ranked highest for it among those not "
+        "excluded.</dd>"
     ) in shown
     lineup = db.session.scalar(select(Lineup))
     saved = client.get(f"/lineups/{lineup.id}").get_data(as_text=True)

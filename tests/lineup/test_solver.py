@@ -253,7 +253,7 @@ def test_the_report(survey):
 @pytest.mark.parametrize("name", ["five on Rec 10", "include and exclude", "with a Rec 4 slot"])
 def test_whom_a_line_up_serves_is_counted_from_what_it_saved(survey, name):
     """The counts the pages lead with (helper-101): each interested office hears a presentation
-    from another office, and hears its top-ranked presenter of those the rules allow, as the
+    from another office, and hears its top-ranked presenter of those not excluded, as the
     instance itself says."""
     rules = RULE_SETS[name]
     instance = workshop_instance(survey, rules.per_recommendation)
@@ -302,17 +302,17 @@ def test_whom_an_older_or_a_small_line_up_serves():
         (
             Served(interested=12, hearing=11, top_ranked=1, recommendations=1),
             "11 of the 12 interested offices hear a presentation on it from another office; 1 of "
-            "them hears the presenter ranked highest for it among those the rules allow.",
+            "them hears the presenter ranked highest for it among those not excluded.",
         ),
         (
             Served(interested=12, hearing=11, top_ranked=0, recommendations=1),
             "11 of the 12 interested offices hear a presentation on it from another office; none "
-            "of them hears the presenter ranked highest for it among those the rules allow.",
+            "of them hears the presenter ranked highest for it among those not excluded.",
         ),
         (
             Served(interested=3, hearing=1, top_ranked=1, recommendations=1),
             "1 of the 3 interested offices hears a presentation on it from another office; it "
-            "hears the presenter ranked highest for it among those the rules allow.",
+            "hears the presenter ranked highest for it among those not excluded.",
         ),
         (
             Served(interested=3, hearing=0, top_ranked=0, recommendations=1),
@@ -321,7 +321,7 @@ def test_whom_an_older_or_a_small_line_up_serves():
         (
             Served(interested=1, hearing=1, top_ranked=1, recommendations=1),
             "The one interested office hears a presentation on it from another office; it hears "
-            "the presenter ranked highest for it among those the rules allow.",
+            "the presenter ranked highest for it among those not excluded.",
         ),
         (
             Served(interested=1, hearing=0, top_ranked=0, recommendations=1),
@@ -330,13 +330,13 @@ def test_whom_an_older_or_a_small_line_up_serves():
         (
             Served(interested=12, hearing=12, top_ranked=12, recommendations=1),
             "All 12 interested offices hear a presentation on it from another office; each hears "
-            "the presenter ranked highest for it among those the rules allow.",
+            "the presenter ranked highest for it among those not excluded.",
         ),
         (
             Served(interested=24, hearing=20, top_ranked=15, recommendations=2),
             "20 of the 24 interested offices hear a presentation on their recommendation from "
             "another office; 15 of them hear the presenter ranked highest for them among those "
-            "the rules allow.",
+            "not excluded.",
         ),
     ],
 )
