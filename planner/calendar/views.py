@@ -342,21 +342,16 @@ def _link_replaced(office: Office):
 def _recipients(contacts) -> list[str]:
     """Each contact as the confirmation names them: who gets the link, at which address, in
     which language."""
-    return [f"{c.name} <{c.email}> ({_written_in(c)})" for c in contacts]
+    return [
+        f"{c.name} <{c.email}> "
+        f"({messages.language_said(c.language, messages.written_language('feed', c.language))})"
+        for c in contacts
+    ]
 
 
 def _seen(recipients: list[str]) -> str:
     """A fingerprint of the recipients the confirmation named, for its form to carry back."""
     return hashlib.sha256("\n".join(recipients).encode()).hexdigest()[:16]
-
-
-def _written_in(contact) -> str:
-    """The language a contact's feed email is written in, as a co-lead is told it: theirs, or
-    English where the emails have no translation into it (said so)."""
-    if messages.written_language("feed", contact.language) == contact.language:
-        return contact.language_name
-    name = contact.language_name
-    return f"{name}, but the email is in English: it has no {name} version"
 
 
 @bp.post("/offices/<code>/feed/email")

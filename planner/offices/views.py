@@ -11,6 +11,7 @@ from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import lost_race, saved_unless_stale
 from planner.mail.messages import (
+    language_said,
     news_for_contact,
     taken_from_contact,
     written_language,
@@ -149,15 +150,6 @@ def _contact_fields(form: ContactForm) -> dict:
     }
 
 
-def _in_language(language: str, written: str) -> str:
-    """ "in Spanish": the language a contact's email is written in (`written`), said so where
-    it is not theirs (`language`): "in English: the emails have no Arabic version"."""
-    said = f"in {LANGUAGES.get(written, written)}"
-    if written == language:
-        return said
-    return f"{said}: the emails have no {LANGUAGES.get(language, language)} version"
-
-
 def _language_hint() -> str:
     """The contact form's language field: what comes in it, and the languages the emails are
     not written in, whose contacts are written to in English (helper-164: Arabic was offered
@@ -206,7 +198,7 @@ def _foretold(office: Office, contact: OfficeContact | None) -> str:
         return f"{presents}: saving emails no one."
     written = written_language(MessageKind.update, contact.language)
     sent = (
-        f"is sent {each} as a calendar invitation ({_in_language(contact.language, written)})"
+        f"is sent {each} as a calendar invitation ({language_said(contact.language, written)})"
         if news
         else "is sent nothing"
     )
@@ -233,7 +225,7 @@ def _foretold_removal(contact: OfficeContact) -> str:
             f"No email is sent: {contact.name}'s calendar holds none of "
             f"{contact.office_code}'s slots on published agendas."
         )
-    language = _in_language(
+    language = language_said(
         contact.language, written_language(MessageKind.cancellation, contact.language)
     )
     return (
@@ -254,7 +246,7 @@ def _counted(messages: list[OutboxMessage], what: str, language: str) -> str:
     """ "2 calendar invitations (in Spanish)": what was written, in the language it was."""
     count = len(messages)
     said = f"{count} {what}{'s' if count != 1 else ''}"
-    return f"{said} ({_in_language(language, messages[0].language)})"
+    return f"{said} ({language_said(language, messages[0].language)})"
 
 
 def _told(done: str, parts: list[str]) -> str:

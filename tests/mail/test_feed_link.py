@@ -30,18 +30,29 @@ def _feed_url(app) -> str:
     return f"http://localhost/feeds/offices/PE.ics?token={token}"
 
 
+def _email_link(client):
+    """A co-lead presses "Email the link" on the confirmation, as the page filled it in."""
+    return client.post(
+        "/offices/PE/feed/email", data=hidden_fields(client, "/offices/PE/feed/email")
+    )
+
+
+def _send_again(client, message):
+    """A co-lead presses "Send again" on the message's outbox page."""
+    page = client.get(f"/outbox/{message.id}")
+    return client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
+
+
 def test_a_co_lead_emails_the_feed_link_to_each_contact_in_their_language(app, colead_client):
     _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
     office = html.unescape(colead_client.get("/offices/PE").get_data(as_text=True))
     assert "Email this link to PE's 2 contacts…" in office
     asked = html.unescape(colead_client.get("/offices/PE/feed/email").get_data(as_text=True))
-    assert "Ana Quispe <ana@indecopi.example> (Spanish)" in asked
-    assert "Lee <lee@indecopi.example> (English)" in asked
+    assert "Ana Quispe <ana@indecopi.example> (in Spanish)" in asked
+    assert "Lee <lee@indecopi.example> (in English)" in asked
     assert not outbox(kind="feed")  # asking sends nothing
 
-    sent = colead_client.post(
-        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
-    )
+    sent = _email_link(colead_client)
     assert sent.status_code == 302 and sent.location.endswith("/offices/PE#feed")
     shown = html.unescape(colead_client.get("/offices/PE").get_data(as_text=True))
     assert "PE's feed link goes to Ana Quispe, Lee." in shown
@@ -81,17 +92,13 @@ def test_a_new_link_says_which_one_it_replaces_and_what_to_do(app, colead_client
     so a contact took it for a copy, and their calendar, subscribed to the dead link, stopped
     changing without a word."""
     _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
-    colead_client.post(
-        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
-    )
+    _email_link(colead_client)
     delivered = _delivered(app.config)
     first = {m.recipient_email: m for m in outbox(kind="feed")}
     assert {m.status for m in first.values()} == {"sent"} and len(delivered) == 2
     revoke = hidden_fields(colead_client, "/offices/PE/feed/revoke")
     assert colead_client.post("/offices/PE/feed/revoke", data=revoke).status_code == 302
-    colead_client.post(
-        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
-    )
+    _email_link(colead_client)
     again = {m.recipient_email: m for m in outbox(kind="feed") if m.status != "sent"}
     english, spanish = again["lee@indecopi.example"], again["ana@indecopi.example"]
     assert english.subject == f"New link: {first['lee@indecopi.example'].subject}"
@@ -106,9 +113,7 @@ def test_a_new_link_says_which_one_it_replaces_and_what_to_do(app, colead_client
     assert _feed_url(app) in english.text_body
     # Sent once more, the same link replaces nothing.
     _delivered(app.config)
-    colead_client.post(
-        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
-    )
+    _email_link(colead_client)
     (third,) = [m for m in outbox(kind="feed", recipient_email="lee@indecopi.example")][2:]
     assert not third.subject.startswith("New link") and "replaces" not in third.text_body
 
@@ -118,8 +123,7 @@ def test_the_page_names_the_language_each_email_is_written_in(colead_client):
     _contacts(("Layla Haddad", "layla@jpo.example", "ar"))
     asked = html.unescape(colead_client.get("/offices/PE/feed/email").get_data(as_text=True))
     assert (
-        "Layla Haddad <layla@jpo.example> (Arabic, but the email is in English: it has no "
-        "Arabic version)"
+        "Layla Haddad <layla@jpo.example> (in English: the emails have no Arabic version)"
     ) in asked
 
 
@@ -129,9 +133,7 @@ def test_a_contact_who_stopped_invitations_is_not_asked_to_stop_them(colead_clie
     _contacts(("Lee", "lee@indecopi.example", "en"))
     unsubscribe("lee@indecopi.example", "update")
     db.session.commit()
-    colead_client.post(
-        "/offices/PE/feed/email", data=hidden_fields(colead_client, "/offices/PE/feed/email")
-    )
+    _email_link(colead_client)
     (message,) = outbox(kind="feed")
     assert "stop those emails" not in message.text_body and "twice" not in message.html_body
 
@@ -249,8 +251,7 @@ def test_send_again_refuses_a_message_whose_feed_link_no_longer_opens_the_feed(
         office.feed_version += 1
     message.status = MessageStatus.failed
     db.session.commit()
-    page = colead_client.get(f"/outbox/{message.id}")
-    again = colead_client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
+    again = _send_again(colead_client, message)
     assert again.status_code == 409
     assert "no longer opens PE's feed" in html.unescape(again.text)
     assert outbox(kind="feed")[0].status == "failed"
@@ -265,8 +266,7 @@ def test_send_again_sends_a_message_whose_feed_link_still_opens_the_feed(colead_
     (message,) = outbox(kind="feed")
     message.status = MessageStatus.failed
     db.session.commit()
-    page = colead_client.get(f"/outbox/{message.id}")
-    again = colead_client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
+    again = _send_again(colead_client, message)
     assert again.status_code == 302 and outbox(kind="feed")[0].status == "queued"
 
 
@@ -281,7 +281,7 @@ def test_contacts_changed_since_the_page_asked_are_asked_about_first(colead_clie
     assert late.status_code == 409
     page = html.unescape(late.text)
     assert "Nothing was emailed: PE's contacts changed since this page asked" in page
-    assert "Someone Else <someone@elsewhere.example> (English)" in page
+    assert "Someone Else <someone@elsewhere.example> (in English)" in page
     assert not outbox(kind="feed")
     # Asked again, about the contacts as they are now.
     again = colead_client.post("/offices/PE/feed/email", data=hidden_fields_of(late.text))
@@ -322,8 +322,7 @@ def test_send_again_refuses_a_feed_email_to_someone_no_longer_a_contact(colead_c
     message.status = MessageStatus.not_sent
     db.session.delete(db.session.query(OfficeContact).one())
     db.session.commit()
-    page = colead_client.get(f"/outbox/{message.id}")
-    again = colead_client.post(f"/outbox/{message.id}/send", data=hidden_fields_of(page.text))
+    again = _send_again(colead_client, message)
     assert again.status_code == 409
     assert "lee@indecopi.example is no longer a contact of PE" in html.unescape(again.text)
     assert outbox(kind="feed")[0].status == "not_sent"

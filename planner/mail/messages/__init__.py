@@ -69,7 +69,11 @@ from planner.mail.messages.waiting import (
     held_sequence,
     withdraw_waiting,
 )
-from planner.mail.messages.writing import presenter_calendar_language, written_language
+from planner.mail.messages.writing import (
+    language_said,
+    presenter_calendar_language,
+    written_language,
+)
 
 __all__ = [
     "SETTLE_AT_MOST",
@@ -85,6 +89,7 @@ __all__ = [
     "invitation",
     "invitation_mailed",
     "language_of",
+    "language_said",
     "link_mailed",
     "link_renewed",
     "link_revoked",

@@ -32,6 +32,7 @@ from planner.mail.messages.waiting import (
 from planner.mail.models import MessageKind, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue
 from planner.mail.unsubscribe import unsubscribe_url
+from planner.offices.models import LANGUAGES
 from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal
 
@@ -58,6 +59,16 @@ def written_language(kind: str, language: str) -> str:
     the kind has a template in it, else English."""
     chosen = current_app.jinja_env.select_template(_templates(kind, language, "txt"))
     return language if chosen.name == f"mail/{kind}.{language}.txt" else "en"
+
+
+def language_said(language: str, written: str) -> str:
+    """ "in Spanish": the language an email to a reader of `language` is written in
+    (`written`), as a co-lead is told it; said so where it is not theirs: "in English: the
+    emails have no Arabic version"."""
+    said = f"in {LANGUAGES.get(written, written)}"
+    if written == language:
+        return said
+    return f"{said}: the emails have no {LANGUAGES.get(language, language)} version"
 
 
 def render(kind: str, language: str, **context) -> tuple[str, str, str, str]:
