@@ -1,17 +1,17 @@
 """The sender: delivers the outbox's due messages over SMTP, each once, in order per recipient.
 
 A round claims a few due messages in a short transaction (`SELECT ... FOR UPDATE SKIP LOCKED` on
-PostgreSQL, so several senders take different rows without waiting; SQLite has one writer at a
-time) and leases them: their next attempt moves LEASE ahead, so no other sender takes them while
-this one sends. Each message is then sent and its outcome committed on its own: a sender that
-dies loses nothing (its leased messages are due again when the lease ends) and sends again at
-most the one message it was sending, with the same Message-ID. A recipient's message waits while
-an earlier one to them is still queued, so nobody reads an update before its invitation.
-Failures are retried after 1, 2, 4 ... minutes (at most an hour apart), MAX_ATTEMPTS times in all;
-a recipient the server refuses for good (5xx) fails at once, and so does an address with other
-than ASCII characters before the @ when the server does not offer SMTPUTF8: neither holds up the
-other messages. An internationalised domain goes in its ASCII form (xn--), which any server
-takes."""
+PostgreSQL, so several senders take different rows without waiting; SQLite has one writer at a time)
+and leases them: their next attempt moves LEASE ahead, so no other sender takes them while this one
+sends, renewed before each message it sends (a round's `now` is when it began: a long round with a
+slow server outlasts a lease). Each message is then sent and its outcome committed on its own: a
+sender that dies loses nothing (its leased messages are due again when the lease ends) and sends
+again at most the one message it was sending, with the same Message-ID. A recipient's message waits
+while an earlier one to them is still queued, so nobody reads an update before its invitation.
+Failures are retried after 1, 2, 4 ... minutes (at most an hour apart), MAX_ATTEMPTS times in all; a
+recipient the server refuses for good (5xx) fails at once, and so does an address with other than
+ASCII characters before the @ when the server does not offer SMTPUTF8: neither holds up the other
+messages. An internationalised domain goes in its ASCII form (xn--), which any server takes."""
 
 import logging
 import os
@@ -26,6 +26,7 @@ from sqlalchemy import exists, select, update
 from sqlalchemy.orm import aliased
 
 from planner.addresses import needs_smtputf8
+from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.compose import ComposeError, compose, smtp_address
 from planner.mail.models import MessageStatus, OutboxMessage
@@ -128,6 +129,7 @@ def claim(now: datetime, limit: int = BATCH) -> list[int]:
         .with_for_update(skip_locked=True, of=OutboxMessage)
     ).all()
     claimed = []
+    until = _lease_end(now)
     for message_id in candidates:
         # Still due? On SQLite another sender may have leased it since the select.
         taken = db.session.execute(
@@ -137,13 +139,32 @@ def claim(now: datetime, limit: int = BATCH) -> list[int]:
                 OutboxMessage.status == MessageStatus.queued,
                 OutboxMessage.next_attempt_at <= now,
             )
-            .values(next_attempt_at=now + LEASE)
+            .values(next_attempt_at=until)
             .execution_options(synchronize_session=False)
         )
         if taken.rowcount == 1:
             claimed.append(message_id)
     db.session.commit()
     return claimed
+
+
+def _lease_end(now: datetime) -> datetime:
+    """When a lease taken or renewed now ends: LEASE from the clock's time, or from the round's
+    `now` when that is later (a round run for a time to come, as the tests do)."""
+    return max(now, utcnow()) + LEASE
+
+
+def _renew(message_ids: list[int], now: datetime) -> None:
+    """Hold on to the messages this sender has leased and not yet sent, committed before the
+    next is sent: each SMTP conversation ends within its timeouts, far shorter than LEASE, so
+    none of them becomes due for another sender while this one lives."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == MessageStatus.queued)
+        .values(next_attempt_at=_lease_end(now))
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def server(config: Mapping) -> tuple[str, int]:
@@ -292,6 +313,7 @@ def deliver_leased(
         finally:
             connection.drop()
     for position, message_id in enumerate(claimed):
+        _renew(claimed[position:], now)
         message = db.session.get(OutboxMessage, message_id)
         if message is None or message.status != MessageStatus.queued:
             # Superseded or discarded since it was leased: it does not go.

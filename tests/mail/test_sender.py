@@ -461,7 +461,9 @@ def test_a_message_a_dead_sender_had_claimed_is_sent_after_its_lease(app, app_co
     now = utcnow()
     assert claim(now) == [message.id]  # ...and the sender dies before sending
     assert send_due(app.config, now).handled == 0  # no other sender takes it meanwhile
-    assert send_due(app.config, now + LEASE).sent == 1
+    assert send_due(app.config, now + LEASE - timedelta(seconds=1)).handled == 0
+    # The lease runs from the clock's time when it was taken, a moment after `now`.
+    assert send_due(app.config, now + LEASE + timedelta(seconds=1)).sent == 1
     assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
 
 
@@ -482,3 +484,32 @@ def test_a_claim_skips_rows_another_sender_has_locked(app, app_context):
         assert len(locking) == 1 and "SKIP LOCKED" in locking[0]
     else:
         assert locking == []  # SQLite: one writer at a time; the claim's UPDATE re-checks
+
+
+def test_a_long_round_keeps_what_it_has_yet_to_send_from_other_senders(
+    app, app_context, smtp, clock
+):
+    """A round's `now` is when it began. With a slow server it may run past LEASE: the messages
+    it has leased and not yet sent (this batch's rest, and later batches, claimed as the round
+    goes on) must stay its own, or a second sender starting meanwhile sends them too."""
+    sent_alone = [_mail(Recipient(f"r{n}@ipo.example", f"R{n}", "en")) for n in range(15)]
+    start = utcnow()
+    checked = []
+
+    def a_minute_passes() -> bool:
+        clock.sleep(70)  # each message took the slow server seventy seconds
+        db.session.expire_all()
+        leased = db.session.scalars(
+            select(OutboxMessage).where(
+                OutboxMessage.status == MessageStatus.queued, OutboxMessage.next_attempt_at > start
+            )
+        ).all()
+        checked.append(len(leased))
+        # A leased message no other sender takes until its lease ends: it must not end first.
+        assert all(m.next_attempt_at > utcnow() for m in leased), utcnow() - start
+        return False
+
+    assert send_due(app.config, start, stop=a_minute_passes).sent == len(sent_alone)
+    assert utcnow() - start > 2 * LEASE  # the round outlasted two leases
+    assert max(checked) > 0 and checked[-1] == 0
+    assert len(smtp.messages()) == len(sent_alone)
