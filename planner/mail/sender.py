@@ -148,10 +148,15 @@ def claim(now: datetime, limit: int = BATCH) -> list[int]:
     return claimed
 
 
+def _clock(now: datetime) -> datetime:
+    """The time it is in a round begun at `now`: the clock's, or `now` when that is later (a
+    round run for a time to come, as the tests do)."""
+    return max(now, utcnow())
+
+
 def _lease_end(now: datetime) -> datetime:
-    """When a lease taken or renewed now ends: LEASE from the clock's time, or from the round's
-    `now` when that is later (a round run for a time to come, as the tests do)."""
-    return max(now, utcnow()) + LEASE
+    """When a lease taken or renewed now ends: LEASE from the time it is (`_clock`)."""
+    return _clock(now) + LEASE
 
 
 def _renew(message_ids: list[int], now: datetime) -> None:
@@ -274,7 +279,8 @@ def _record_failure(message: OutboxMessage, error: str, now: datetime, *, final:
     if final or message.attempts >= MAX_ATTEMPTS:
         message.status = MessageStatus.failed
         return "failed"
-    message.next_attempt_at = now + delay_after(message.attempts)
+    # From when it failed: late in a long round, the round's `now` is long past.
+    message.next_attempt_at = _clock(now) + delay_after(message.attempts)
     return "retrying"
 
 

@@ -387,7 +387,7 @@ def test_while_the_server_is_away_messages_wait_and_then_arrive_once_in_order(ap
     order = [(ALEX, "1"), (DANA, "1"), (ALEX, "2"), (ALEX, "3"), (DANA, "2")]
     stored = [_mail(who, MessageKind.update, f"Update {n} for {who.name}") for who, n in order]
 
-    start = utcnow()
+    start = utcnow() + timedelta(minutes=1)  # ahead of the clock: the waits count from it
     counts = send_due(config, start)
     # Each recipient's first message was tried; the later ones wait behind it.
     assert (counts.sent, counts.retrying) == (0, 2)
@@ -427,14 +427,15 @@ def test_a_recipient_waiting_for_a_retry_gets_nothing_later_before_it(app, app_c
     assert second.attempts == 0 and second.status == MessageStatus.queued
 
     del smtp.refuse[ALEX.email]
-    assert send_due(app.config, now + timedelta(minutes=1)).sent == 2
+    # A minute after it failed, a moment after `now`:
+    assert send_due(app.config, now + timedelta(minutes=1, seconds=5)).sent == 2
     assert [m["Subject"] for m in smtp.messages()] == ["Dana's", "First", "Second"]
 
 
 def test_retries_back_off_and_end_as_failed(app, app_context, smtp):
     smtp.refuse[ALEX.email] = "452 4.2.2 Mailbox full"
     message = _mail()
-    now = utcnow()
+    now = utcnow() + timedelta(minutes=1)  # a round a minute ahead: the waits count from it
     waits = []
     for _ in range(MAX_ATTEMPTS):
         send_due(app.config, now)
@@ -513,3 +514,27 @@ def test_a_long_round_keeps_what_it_has_yet_to_send_from_other_senders(
     assert utcnow() - start > 2 * LEASE  # the round outlasted two leases
     assert max(checked) > 0 and checked[-1] == 0
     assert len(smtp.messages()) == len(sent_alone)
+
+
+def test_a_failure_late_in_a_long_round_waits_its_delay_from_when_it_failed(
+    app, app_context, smtp, clock
+):
+    """The back-off counts from the failed attempt, not from the round's start: a message
+    refused twenty minutes into a round is not due again at once (start + 1 minute)."""
+    first, late = _mail(DANA, subject="First"), _mail(subject="Late")
+    smtp.refuse[ALEX.email] = "451 4.3.0 Try again later"
+    start, asked = utcnow(), []
+
+    def twenty_minutes_pass_after_the_first() -> bool:
+        asked.append(True)  # before the round's first claim, then after each message
+        if len(asked) == 2:
+            clock.sleep(20 * 60)
+        return len(asked) > 2
+
+    counts = send_due(app.config, start, stop=twenty_minutes_pass_after_the_first)
+    assert (counts.sent, counts.retrying) == (1, 1)
+    db.session.expire_all()
+    assert first.status == MessageStatus.sent and late.status == MessageStatus.queued
+    failed_at = start + timedelta(minutes=20)
+    assert late.next_attempt_at - failed_at >= delay_after(1)
+    assert late.next_attempt_at - failed_at < delay_after(1) + timedelta(seconds=30)
