@@ -22,6 +22,7 @@ from babel import Locale
 from babel.lists import format_list
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import Babel, get_locale, gettext, refresh
+from markupsafe import Markup, escape
 
 from planner import translation
 from planner.mail.models import LANGUAGES_WRITTEN
@@ -61,6 +62,9 @@ def install(app: Flask) -> None:
     app.add_template_global(language_links, "language_links")
     app.add_template_global(page_language, "page_language")
     app.add_template_global(language_name, "language_name")
+    # Words stored in English (office names, recommendation titles) on a page in another.
+    app.add_template_global(english_attrs, "english_attrs")
+    app.add_template_filter(english, "english")
     # A translated page's times and days, in its language (English pages: as elsewhere).
     app.add_template_global(time_span_here, "time_span_here")
     app.add_template_global(clock_span_here, "clock_span_here")
@@ -151,6 +155,25 @@ def language_links() -> list[tuple[str, str, str, str, bool]]:
         )
         for code in PAGE_LANGUAGES
     ]
+
+
+def english_attrs() -> dict[str, str]:
+    """`{"lang": "en"}` for an element holding words the app keeps in English only, on a page
+    (or email) in another language: the survey's office names and answers, the titles of the
+    Recommendations, the co-leads' meeting titles. A screen reader then reads them as English,
+    not with the page's pronunciation (WCAG 3.1.2, Language of Parts). Empty on an English page,
+    where the attribute says nothing. In a template, `<dd{{ english_attrs()|xmlattr }}>`, or a
+    form's control: `form.recommendations(**english_attrs())`."""
+    return {"lang": "en"} if page_language() != "en" else {}
+
+
+def english(text) -> Markup:
+    """`text`, stored in English only (`english_attrs`), as a sentence of this page holds it:
+    in a `<span lang="en">` on a page in another language, as it is on an English one. Escaped
+    once (Markup as it is), and so safe as a placeholder of a translated string."""
+    if not english_attrs() or text is None or text == "":
+        return escape(text if text is not None else "")
+    return Markup('<span lang="en">%s</span>') % (text,)
 
 
 def time_span_here(zone: str, start: datetime, end: datetime) -> str:

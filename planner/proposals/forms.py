@@ -27,7 +27,7 @@ from planner.availability.forms import (
     save_proposal_windows,
 )
 from planner.forms import PlannerForm, email_address, opened_field, published, version_field
-from planner.languages import language_name, page_language, word_list
+from planner.languages import english_attrs, language_name, page_language, word_list
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.contacts import language_code
 from planner.offices.models import LANGUAGES
@@ -199,9 +199,15 @@ class VolunteerForm(ProposalFields, AvailabilityFields, ContactChoices):
         self._fields = OrderedDict((f.short_name, f) for f in ordered + rest)
 
     def set_offices(self, offices: list[tuple[str, str]]) -> None:
+        # The offices' names are English only: each option says so on a page in another
+        # language (the first, "Choose your office", is the page's).
+        english = english_attrs()
         self.office.choices = [
             SelectChoice("", _("Choose your office")),
-            *[SelectChoice(code, f"{code} – {name}") for code, name in offices],
+            *[
+                SelectChoice(code, f"{code} – {name}", render_kw=dict(english))
+                for code, name in offices
+            ],
         ]
 
 
