@@ -11,8 +11,12 @@ from html.parser import HTMLParser
 import pytest
 
 from planner.extensions import db
-from planner.offices.models import Office
+from planner.offices.models import Office, OfficeContact
 from planner.survey.models import Answer
+from tests.presenters.support import before_the_meeting as before_the_meeting
+from tests.presenters.support import invite
+from tests.presenters.support import presenter as presenter
+from tests.presenters.support import slot as slot
 from tests.proposals.test_proposals import VALID, token_of
 from tests.support import csrf_token
 
@@ -113,6 +117,34 @@ def test_a_proposal_s_spanish_pages_mark_the_office_and_recommendations(client, 
         f"/proposals/{_volunteer(client, language='en', contact_email='b@x.example')}"
     )
     assert '<html lang="en">' in english.text and stray_marks(english.text) == []
+
+
+def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot, presenter):
+    db.session.add(
+        OfficeContact(
+            office_code="AU",
+            name="Alex",
+            email="alex@ipaustralia.example",
+            language="es",
+            source="t",
+        )
+    )
+    slot.meeting.title = "R&D <workshop>"  # escaped once, inside its mark
+    db.session.commit()
+    link = invite(api, slot)
+    body = presenter.get(link).get_data(as_text=True)
+    assert '<html lang="es">' in body
+    assert '<span lang="en">R&amp;D &lt;workshop&gt;</span>' in body
+    assert "&amp;amp;" not in body and "&amp;lt;" not in body
+    # The slot's office (its name as the tooltip too), and another talk's, in the programme.
+    assert languages_of(body, OFFICE, whole=True) == {"en"}
+    assert languages_of(body, f"· {OFFICE}") == {"en"}
+    assert languages_of(body, "· JPO") == {"en"}
+    assert languages_of(body, slot.title) == {"es"}  # a talk's title: its language unknown
+    materials = presenter.get(f"{link}/materials").get_data(as_text=True)
+    assert languages_of(materials, f"R&D <workshop> · {OFFICE}") == {"en"}
+    english = presenter.get(f"{link}?lang=en").get_data(as_text=True)
+    assert '<html lang="en">' in english and stray_marks(english) == []
 
 
 @pytest.mark.parametrize(
