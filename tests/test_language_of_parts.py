@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 import pytest
 
 from planner.extensions import db
+from planner.mail.models import OutboxMessage
 from planner.offices.models import Office, OfficeContact
 from planner.survey.models import Answer
 from tests.presenters.support import before_the_meeting as before_the_meeting
@@ -145,6 +146,29 @@ def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot,
     assert languages_of(materials, f"R&D <workshop> · {OFFICE}") == {"en"}
     english = presenter.get(f"{link}?lang=en").get_data(as_text=True)
     assert '<html lang="en">' in english and stray_marks(english) == []
+
+
+def test_emails_in_spanish_mark_the_english_names(api, slot, client):
+    db.session.add(
+        OfficeContact(
+            office_code="AU",
+            name="Alex",
+            email="alex@ipaustralia.example",
+            language="es",
+            source="t",
+        )
+    )
+    db.session.commit()
+    invite(api, slot)
+    _volunteer(client, language="es", contact_email="c@ipaustralia.example")
+    messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()
+    invitation, received = (m for m in messages if m.language == "es")
+    assert invitation.kind == "invitation" and received.kind == "received"
+    assert languages_of(invitation.html_body, OFFICE) == {"en"}
+    assert languages_of(invitation.html_body, slot.meeting.title) == {"en"}
+    assert languages_of(received.html_body, OFFICE) == {"en"}
+    english = [m for m in messages if m.language == "en" and m.html_body]
+    assert english and all(stray_marks(m.html_body) == [] for m in english)
 
 
 @pytest.mark.parametrize(
