@@ -30,7 +30,9 @@ from planner.offices.models import LANGUAGES
 from planner.timezones import (
     clock_span,
     day_in,
+    in_own_words,
     moment_in_language,
+    place_in,
     short_day,
     time_span_in,
 )
@@ -68,6 +70,7 @@ def install(app: Flask) -> None:
     # A translated page's times and days, in its language (English pages: as elsewhere).
     app.add_template_global(time_span_here, "time_span_here")
     app.add_template_global(clock_span_here, "clock_span_here")
+    app.add_template_global(place_here, "place_here")
     app.add_template_filter(day_here, "day_here")
     app.add_template_filter(short_day_here, "short_day_here")
 
@@ -180,6 +183,14 @@ def time_span_here(zone: str, start: datetime, end: datetime) -> str:
     """A span in the page's language, the zone named beside it (`time_span_in`, English as
     `time_span` writes it)."""
     return time_span_in(page_language(), zone, start, end, named=False)
+
+
+def place_here(zone: str) -> str:
+    """A zone as this page's reader's emails name it, beside their times: its city in their
+    language ("Lima", "Ginebra" for Europe/Zurich, "Сидней"); on an English page its id
+    ("America/Lima"), as English emails write it (`time_span_in`)."""
+    language = page_language()
+    return place_in(language, zone) if in_own_words(language) else zone
 
 
 def clock_span_here(zone: str, start: datetime, end: datetime, since: datetime | None = None):

@@ -272,3 +272,14 @@ def test_a_link_that_leads_nowhere_says_so_in_the_browser_s_language(client, sur
             "link."
         )
         assert in_page("es", said) in page.get_data(as_text=True), address
+
+
+def test_the_private_page_names_the_office_s_zone_by_its_city(client, survey):
+    """The form asks for times in the office's zone, said on the Spanish page as "(el formulario
+    pide las horas en la zona horaria de la oficina AU: Australia/Sydney)", an id its emails
+    never show: it is "Sídney", as they write it."""
+    token = token_of(_send(client, language="es"))
+    body = client.get(f"/proposals/{token}").get_data(as_text=True)
+    asks = "(the form asks for times in %(office)s's time zone: %(zone)s)"
+    assert in_page("es", asks, office="AU", zone="Sídney") in body
+    assert "Australia/Sydney" not in body
