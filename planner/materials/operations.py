@@ -60,6 +60,13 @@ def _open_for(meeting: Meeting, slot: Slot | None) -> list[Material]:
     return held
 
 
+def presenter_actor(name: str) -> str:
+    """Who added a material from the presenter's page, as it is recorded: "presenter Ana
+    Quispe". Their page says "added by you" of theirs alone: a slot's earlier presenter (one
+    who declined, replaced) added the others."""
+    return fit(f"presenter {name}", Material.added_by)
+
+
 def add_file(
     slot: Slot,
     filename: str | None,

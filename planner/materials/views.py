@@ -39,6 +39,7 @@ from planner.materials.operations import (
     data_of,
     is_public,
     materials_of,
+    presenter_actor,
     remove,
 )
 from planner.materials.storage import follow_transactions, store_for, store_of
@@ -240,6 +241,7 @@ def _presenter_page(token: str, invitation: Invitation, form: MaterialForm):
         can_remove=not locked,
         locked=None if form.errors else locked,
         materials_token=token,
+        materials_by=presenter_actor(invitation.name),
         material_form=form,
         back=_presenter_home(token).removesuffix("#materials"),
     )
@@ -255,7 +257,7 @@ def presenter_upload(token: str):
     form = _presenter_form()
     if why := not_theirs(invitation):
         return _presenter_page(token, invitation, _refused(form, ConflictError(why)))
-    material = _add(form, invitation.slot, f"presenter {invitation.name}")
+    material = _add(form, invitation.slot, presenter_actor(invitation.name))
     if material is None:
         return _presenter_page(token, invitation, form)
     flash(_added(material), "success")

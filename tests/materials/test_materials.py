@@ -276,6 +276,27 @@ def test_the_presenter_adds_and_removes_their_own_slides_without_cookies(app, fu
     assert _stored() == []
 
 
+def test_slides_an_earlier_presenter_added_are_not_called_yours(app, colead_client, future):
+    """helper-170: Rosa added her slides, then declined; Ana, invited in her place, read them on
+    her page as "added by you on 5 Dec 2026". They are "added by an earlier presenter of this
+    slot"; hers, and the co-leads', are said as before, on both pages that list them."""
+    rosa = _presenter(future, "Rosa Vega")
+    presenter = app.test_client(use_cookies=False)
+    assert presenter_upload(presenter, rosa, "rosa.pdf", PDF).status_code == 302
+    ana = _presenter(future, "Ana Quispe")
+    assert presenter_upload(presenter, ana, "ana.pptx", PPTX).status_code == 302
+    linked = colead_upload(colead_client, future, url="https://slides.example/deck")
+    assert linked.status_code == 302
+    for page in (f"/presenter/{ana}", f"/presenter/{ana}/materials"):
+        said = html.unescape(presenter.get(page).get_data(as_text=True))
+        listed = said[said.index('id="materials"') :]
+        rows = {name: listed[listed.index(name) :][:400] for name in ("rosa.pdf", "ana.pptx")}
+        assert "added by an earlier presenter of this slot on " in rows["rosa.pdf"], page
+        assert "added by you on " not in rows["rosa.pdf"].split("</li>")[0], page
+        assert "added by you on " in rows["ana.pptx"].split("</li>")[0], page
+        assert "added by the co-leads on " in listed, page
+
+
 def test_the_same_file_twice_is_added_once(app, colead_client, future):
     """helper-102: the same slides uploaded twice were listed twice, two downloads of one
     thing; under another name too (the bytes are what is the same)."""
