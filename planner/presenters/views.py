@@ -276,7 +276,9 @@ def talk(token: str):
         return _page(token, invitation, talk_form=form, status=400)
     slot = invitation.slot
     if changed := form.changed_since(slot):
-        # Theirs stays; yours comes back, now based on theirs: sending again replaces it.
+        # Theirs stays; yours comes back, now based on theirs: sending again replaces it. Who
+        # changed it is not known: the co-leads, or this presenter in another tab (helper-170:
+        # told "The co-leads changed your slot" of the title they had saved themselves).
         form.set_seen(slot)
         words = {
             "title": _("the title is now “%(text)s”"),
@@ -287,8 +289,9 @@ def talk(token: str):
             for name in changed
         )
         problem = _(
-            "The co-leads changed your slot since you opened this page: %(changes)s. Your text is "
-            "still below and was not saved: send it again to replace theirs.",
+            "Your slot changed since you opened this page (the co-leads, or another tab): "
+            "%(changes)s. Your text is still below and was not saved: send it again to replace "
+            "it.",
             changes=now,
         )
         return _page(token, invitation, talk_form=form, talk_problem=problem, status=409)

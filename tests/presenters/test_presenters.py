@@ -447,6 +447,23 @@ def test_a_forms_address_opened_again_leads_back_to_the_page(api, slot, presente
     assert presenter.get(f"/presenter/{'x' * 43}/{form}").status_code == 404
 
 
+def test_a_title_saved_in_another_tab_is_not_said_to_be_the_co_leads(api, slot, presenter):
+    """helper-170: a presenter with their page open in two tabs saved a title in the first;
+    the second tab's save was refused with "The co-leads changed your slot since you opened
+    this page", though no co-lead had touched it. Who changed it is not known: it says so."""
+    link = invite(api, slot)
+    first, second = seen_on(presenter, link), seen_on(presenter, link)
+    mine = {"title": "Tab one", "abstract": TALK["abstract"], "seen": first}
+    assert presenter.post(link + "/talk", data=mine).status_code == 302
+    other = {"title": "Tab two", "abstract": TALK["abstract"], "seen": second}
+    refused = presenter.post(link + "/talk", data=other)
+    assert refused.status_code == 409
+    page = text(refused)
+    assert "The co-leads changed" not in page
+    assert "Your slot changed since you opened this page (the co-leads, or another tab): " in page
+    assert "the title is now “Tab one”. Your text is still below and was not saved" in page
+
+
 def test_a_presenters_save_does_not_overwrite_a_co_leads_later_change(api, slot, presenter):
     link = invite(api, slot)
     opened = seen_on(presenter, link)
@@ -457,7 +474,7 @@ def test_a_presenters_save_does_not_overwrite_a_co_leads_later_change(api, slot,
     refused = presenter.post(link + "/talk", data=mine)
     assert refused.status_code == 409
     page = text(refused)
-    assert "The co-leads changed your slot since you opened this page" in page
+    assert "Your slot changed since you opened this page (the co-leads, or another tab)" in page
     assert "the title is now “Co-lead corrected title”" in page
     assert "My new abstract." in page  # what they typed comes back
     db.session.refresh(slot)
