@@ -4,6 +4,7 @@ the presenter's local time of a slot and whether the slot lies in their windows.
 from flask import Blueprint, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 
+from planner.agenda.fairness import outside_social_hours
 from planner.agenda.models import HOME_ZONE, Slot
 from planner.availability.forms import AvailabilityForm, overnight_note
 from planner.availability.operations import (
@@ -24,6 +25,7 @@ from planner.languages import page_language
 from planner.presenters.models import Invitation
 from planner.presenters.operations import not_theirs
 from planner.presenters.views import invitation_for
+from planner.timezones import local_time
 
 bp = Blueprint("availability", __name__)
 
@@ -87,6 +89,18 @@ def slot_availability_of(slot: Slot):
 @bp.app_template_global()
 def presenter_local_time(slot: Slot, private: bool = True) -> str | None:
     return presenter_time(slot, private=private)
+
+
+@bp.app_template_global()
+def presenter_night(slot: Slot) -> bool:
+    """Whether the slot falls outside 07:00–21:00 in the zone its presenter reads times in
+    (`Slot.presenter_zone`), for the co-leads, beside their local time: the invite page flags
+    the office's hours, but a presenter invited in another zone (helper-170: an INDECOPI
+    colleague in Sydney, Wed 01:40) was shown unflagged on the agenda editor."""
+    zone = slot.presenter_zone
+    if zone is None or slot.starts_at is None or slot.ends_at is None:
+        return False
+    return outside_social_hours(local_time(zone, slot.starts_at), local_time(zone, slot.ends_at))
 
 
 @bp.app_template_global()

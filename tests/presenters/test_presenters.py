@@ -168,6 +168,29 @@ def test_after_a_decline_the_slot_reads_in_its_offices_zone_again(api, client, s
     assert "in Auckland" not in page and "in Sydney" in page
 
 
+def test_the_editor_flags_a_presenter_s_night(api, client, slot, presenter):
+    """helper-170: a presenter invited in a zone of their own (Sydney, while their office is
+    in Lima) read their slot at 01:40 on Wednesday; the invite page flags only the office's
+    hours, and the agenda editor showed "Presenter's time: Wed 16 Dec 01:40 in Sydney" with no
+    flag. It is flagged beside it, for the co-leads only; a presenter in the day is not."""
+    edit, meeting = f"/meetings/{slot.meeting_id}/edit", f"/meetings/{slot.meeting_id}"
+    flag = "outside 07:00–21:00 for the presenter"
+    tag = 'class="tag tag-warning presenter-night"'
+    invite(api, slot, time_zone="Pacific/Auckland")
+    page = text(api.get(edit))
+    assert (
+        f"Presenter's time: Wed 10 Mar 01:10 in Auckland (UTC+13)</span> <span {tag}>{flag}" in page
+    )
+    assert api.post(f"/api/v1{meeting}/publish").status_code == 200
+    assert flag in text(api.get(meeting)) and flag not in text(client.get(meeting))
+    invite(api, slot, time_zone="Europe/Zurich")  # in Geneva, at 13:10
+    page = text(api.get(edit))
+    geneva = "Presenter's time: Tue 9 Mar 13:10 in Geneva (UTC+1)</span>"
+    assert geneva in page and f"{geneva} <span" not in page
+    # JP's talk, 21:30 in Tokyo, is flagged all along.
+    assert '21:30 in Tokyo (UTC+9)</span> <span class="tag tag-warning presenter-night">' in page
+
+
 def test_after_a_decline_their_own_page_keeps_the_zone_they_chose(api, slot, presenter):
     """h206: the office's zone speaks for its next presenter, not on the page of the one who
     declined. They still read their slot (and may answer again) in the zone they chose; saving
