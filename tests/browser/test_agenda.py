@@ -8,8 +8,8 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import ON_A_PHONE, shoot
-from tests.support import ahead
+from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.support import ahead, publish_as_planned
 
 
 def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
@@ -207,3 +207,28 @@ def test_back_and_send_again_makes_no_twin(colead_page, live_server, survey):
     adding.get_by_role("button", name="Add another anyway").click()
     expect(page.get_by_role("status")).to_have_text("Slot added.")
     expect(page.locator("table.agenda-edit tbody tr")).to_have_count(3)
+
+
+def test_a_title_of_one_long_word_stays_in_the_window(page, live_server, api, survey):
+    """helper-170: a presenter titled their talk with one 150-letter word (their page takes
+    150 characters); at 1280 px the public agenda grew 334 px past the window and the
+    editor 342 px, its status and buttons off screen. The title breaks instead."""
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={"title": "W", "starts_at": "2030-03-10T12:00:00+01:00", "time_zone": "Europe/Zurich"},
+    ).get_json()["id"]
+    word = "Inteligencia" + "Artificial" * 13
+    made = api.post(
+        f"/api/v1/meetings/{meeting}/slots",
+        json={"title": word, "office": "PE", "recommendations": [10]},
+    )
+    assert made.status_code == 201
+    assert publish_as_planned(api, meeting).status_code == 200
+    page.goto(f"{live_server}/meetings/{meeting}")
+    assert page.evaluate(FITS_WIDTH), "the public agenda is wider than the window"
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/meetings/{meeting}/edit")
+    shoot(page, "agenda-long-title-edit", full_page=False)
+    assert page.evaluate(FITS_WIDTH), "the agenda editor is wider than the window"
+    row = page.locator("table.agenda-edit tbody tr").first
+    expect(row.get_by_role("button", name="Up")).to_be_in_viewport()
