@@ -30,6 +30,7 @@ from planner.survey.operations import (
     read_survey_file,
 )
 from planner.survey.records import SurveyRecord
+from planner.turns import take_turn
 
 DATA = files("planner") / "data"
 BUNDLED_SURVEY = "CWS-13-26.txt"
@@ -102,19 +103,24 @@ def load_bundled_survey() -> ImportOutcome:
 @with_appcontext
 def setup_command() -> None:
     """Seed reference data; on first start, import the bundled CWS/13/26 survey (once: not
-    again after a co-lead deleted it)."""
+    again after a co-lead deleted it).
+
+    One instance at a time, in one transaction: instances started together each run it, and
+    both found the offices missing (one then failed on those the other had stored) and the
+    survey not loaded yet (both imported it, and both said so). Each now waits for the one
+    before it to commit, then finds what it stored."""
+    take_turn(db.session.connection(), "planner setup")
     offices, recommendations = seed_reference_data()
-    db.session.commit()
-    click.echo(f"Reference data: {offices} office(s), {recommendations} recommendation(s) added.")
+    outcome = None
     if db.session.scalar(select(BundledSurveyLoad.id).limit(1)) is None:
         # First start: the bundled survey, unless a survey was imported before this start.
-        outcome = None
         if db.session.scalar(select(Survey.id).limit(1)) is None:
             outcome = load_bundled_survey()
         db.session.add(BundledSurveyLoad())
-        db.session.commit()
-        if outcome is not None:
-            click.echo(imported(outcome))
+    db.session.commit()
+    click.echo(f"Reference data: {offices} office(s), {recommendations} recommendation(s) added.")
+    if outcome is not None:
+        click.echo(imported(outcome))
     if db.session.scalar(select(User.id).where(User.role == "colead").limit(1)) is None:
         # The same PORT and HOST as `make run` was given, for the sign-in address it prints.
         make_args = os.environ.get("MAKE_RUN_ARGS", "")

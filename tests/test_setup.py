@@ -3,6 +3,9 @@
 import json
 import os
 import shutil
+import subprocess
+import sys
+import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -20,6 +23,8 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_migrations_match_the_models(app_context):
@@ -713,3 +718,113 @@ def test_the_migration_adds_the_invitation_s_language_and_takes_it_away(tmp_path
         assert db.session.execute(text("SELECT name FROM invitations")).scalar() == "Ольга"
         columns = [c["name"] for c in inspect(db.engine).get_columns("invitations")]
         assert "language" not in columns and "windows_given_at" in columns
+
+
+def _at_once(url: str, *command: str) -> list[tuple[int, str]]:
+    """`flask --app app <command>` run by two processes started together on the database
+    `url`, as two instances starting at the same moment: each one's exit code and output."""
+    env = {**os.environ, "DATABASE_URL": url, "SECRET_KEY": "x", "BASE_URL": "http://localhost"}
+    env.pop("MAKE_RUN_ARGS", None)
+    flask = [sys.executable, "-m", "flask", "--app", "app", *command]
+    started = [
+        subprocess.Popen(flask, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+        for _ in range(2)
+    ]
+    return [(p.wait(timeout=300), p.communicate()[0].decode()) for p in started]
+
+
+def _last_lines(runs: list[tuple[int, str]]) -> list[str]:
+    return [output.strip().splitlines()[-1] if output.strip() else "" for _, output in runs]
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_two_instances_starting_together_migrate_once(app, tmp_path):
+    """Two instances started at once each run `db upgrade` on a new database. Both read the
+    same revision and ran the same steps: one failed on a table the other had made ("table
+    offices already exists"; on PostgreSQL a duplicate type). Now one waits for the other's
+    turn, then finds nothing left to do."""
+    with _database_of_its_own(tmp_path) as url:
+        migrated = _at_once(url, "db", "upgrade")
+        assert [code for code, _ in migrated] == [0, 0], _last_lines(migrated)
+        engine = create_engine(url)
+        try:
+            with engine.connect() as connection:
+                revision = connection.scalar(text("SELECT version_num FROM alembic_version"))
+        finally:
+            engine.dispose()
+        with app.app_context():
+            assert revision == _head()
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_two_instances_setting_up_together_seed_and_import_once(app, tmp_path):
+    """Two instances started at once each run `setup` on a new database. The first is held
+    just before it stores the offices, until the second has finished (or could not go on):
+    both had found the offices missing, and the first failed on those the second had stored
+    (a server error at start); or both found the bundled survey not loaded and imported it.
+    Now the second waits for the first's turn to end, then finds everything there."""
+    import click
+    from flask_migrate import upgrade
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from planner.app import create_app
+    from planner.bootstrap import setup_command
+    from planner.survey.models import BundledSurveyLoad
+
+    with _database_of_its_own(tmp_path) as url:
+        apps = [create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"}) for _ in "ab"]
+        with apps[0].app_context():
+            upgrade()
+        first_writes, second_done = threading.Event(), threading.Event()
+        first = threading.local()
+
+        def hold_first(_session, _context, _instances):
+            if getattr(first, "held", False) and not first_writes.is_set():
+                first_writes.set()
+                second_done.wait(3)  # with turns, the second waits for this one instead
+
+        failed = {}
+
+        def set_up(name, instance, held):
+            first.held = held
+            try:
+                with instance.app_context(), click.Context(setup_command) as context:
+                    context.invoke(setup_command)
+            except Exception as error:  # a failure at start, as the command would exit
+                failed[name] = f"{type(error).__name__}: {str(error).splitlines()[0]}"
+            finally:
+                with instance.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
+
+        event.listen(Session, "before_flush", hold_first)
+        try:
+            one = threading.Thread(target=set_up, args=("one", apps[0], True))
+            one.start()
+            assert first_writes.wait(30)
+            two = threading.Thread(target=set_up, args=("two", apps[1], False))
+            two.start()
+            two.join(10)
+            second_done.set()
+            one.join(60)
+            two.join(60)
+        finally:
+            event.remove(Session, "before_flush", hold_first)
+        assert failed == {}
+        with apps[0].app_context():
+            counted = [
+                db.session.scalar(select(func.count()).select_from(model))
+                for model in (Survey, BundledSurveyLoad, Office)
+            ]
+            db.session.remove()
+            db.engine.dispose()
+        assert counted == [1, 1, 22]
+
+
+def _head() -> str:
+    from alembic.script import ScriptDirectory
+    from flask import current_app
+
+    script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    return script.get_current_head()

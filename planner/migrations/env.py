@@ -5,6 +5,8 @@ from flask import current_app
 
 from alembic import context
 
+from planner.turns import take_turn
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -99,17 +101,23 @@ def run_migrations_online():
             # run the ON DELETE rules of every table pointing at it, deleting their rows. Off
             # while migrating (outside any transaction, where SQLite honours it), then checked.
             connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
-            # Rows pointing nowhere already (kept from before foreign keys were on) are not the
-            # migration's doing: only new ones stop it.
-            before = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
-            connection.commit()  # (SQLAlchemy began a transaction for them: ended here)
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
-
-        with context.begin_transaction():
+            connection.commit()  # (SQLAlchemy began a transaction for it: ended here)
+        # One migration at a time: instances started together each run `db upgrade`, and
+        # both read the same revision and ran the same steps (one failed on a table the other
+        # had made). The turn is taken in the transaction that then reads the revision and
+        # migrates (on SQLite too: every step in one transaction, all or nothing); Alembic,
+        # finding it begun, runs within it.
+        with connection.begin():
+            take_turn(connection, "planner migrations")
+            if sqlite:
+                # Rows pointing nowhere already (kept from before foreign keys were on) are not
+                # the migration's doing: only new ones stop it.
+                before = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+            context.configure(
+                connection=connection,
+                target_metadata=get_metadata(),
+                **conf_args
+            )
             context.run_migrations()
             if sqlite:
                 found = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

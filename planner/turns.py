@@ -1,0 +1,33 @@
+"""One at a time across processes and instances: what must not run twice at once (the
+migrations, first start's seeding and import of the bundled survey) takes a turn that lasts
+until its transaction ends. Several instances started together each run `flask db upgrade`
+and `flask setup`; without turns both read "not done yet", both did it, and one failed half-way
+(a table or office stored by the other) or imported the survey a second time."""
+
+from sqlalchemy import Connection, func, select
+
+# How long a process waits on SQLite for another's turn to end: a whole migration of a large
+# database, or first start's import.
+SQLITE_WAIT_MS = 10 * 60 * 1000
+
+
+def take_turn(connection: Connection, name: str) -> None:
+    """Wait until no other connection holds the turn `name`, then hold it until this
+    connection's transaction ends. Take it before reading what the turn decides on (whether a
+    migration or the first import is still to do): what the previous holder committed is then
+    read.
+
+    PostgreSQL: a transaction-level advisory lock on `name`. SQLite: the database's one write
+    lock, taken at once (BEGIN IMMEDIATE), waited for as long as a migration may take. A SQLite
+    connection already in a transaction that someone else began (a test's one connection) is
+    left as it is."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
+        return
+    if connection.dialect.name != "sqlite":
+        return
+    driver = connection.connection.driver_connection
+    if driver.in_transaction:
+        return
+    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_WAIT_MS}")
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
