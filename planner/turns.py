@@ -5,6 +5,7 @@ and `flask setup`; without turns both read "not done yet", both did it, and one 
 (a table or office stored by the other) or imported the survey a second time."""
 
 from sqlalchemy import Connection, func, select
+from sqlalchemy.orm import object_session
 
 # How long a process waits on SQLite for another's turn to end: a whole migration of a large
 # database, or first start's import.
@@ -31,3 +32,20 @@ def take_turn(connection: Connection, name: str) -> None:
         return
     connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_WAIT_MS}")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def hold(item) -> None:
+    """Hold `item`'s row until the transaction ends, and read it again as committed now: a
+    request that checks what is stored, then writes from it (is an email with this link on
+    its way already?), runs after any other request holding the row, and sees what that one
+    stored. PostgreSQL: SELECT ... FOR UPDATE (a change of the row waits too). SQLite: the
+    database's one write lock, taken at once (BEGIN IMMEDIATE), unless the connection is in a
+    transaction already (it wrote before, or a test's one connection)."""
+    session = object_session(item)
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        if not connection.connection.driver_connection.in_transaction:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        session.refresh(item)
+    else:
+        session.refresh(item, with_for_update=True)

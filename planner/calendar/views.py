@@ -48,6 +48,7 @@ from planner.mail import messages
 from planner.mail.outbox import queued_note
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
+from planner.turns import hold
 from planner.versioning import link_changed, link_seen
 from planner.web import office_feed_url, read_one_snapshot
 
@@ -358,6 +359,9 @@ def _seen(recipients: list[str]) -> str:
 @colead_required
 def email_feed(code: str):
     office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    # One request at a time per office: the two of a double click, reaching two instances,
+    # each found no email with this link on its way yet, and both wrote one to every contact.
+    hold(office)
     if link_changed(office.feed_version, request.form.get("link_seen")):
         return _link_replaced(office)
     contacts = messages.feed_contacts(office)

@@ -309,6 +309,30 @@ def test_a_double_click_emails_the_link_once(colead_client):
     )
 
 
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_a_double_click_reaching_two_instances_at_once_emails_the_link_once(colead_client):
+    """The two requests of a double click, each on an instance of its own: each looked for an
+    email with this link on its way, found none (the other's was not committed yet), and
+    wrote one: every contact got the link twice. The second now waits for the first to be
+    stored, then finds it on its way."""
+    from planner.mail.models import OutboxMessage
+    from tests.support import sent_at_once
+
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
+    fields = hidden_fields(colead_client, "/offices/PE/feed/email")
+    first, second, meanwhile = sent_at_once(
+        lambda: colead_client.post("/offices/PE/feed/email", data=fields),
+        lambda: colead_client.post("/offices/PE/feed/email", data=fields),
+        held_before=OutboxMessage,
+    )
+    assert (first.status_code, second.status_code) == (302, 302)
+    assert sorted(m.recipient_email for m in outbox(kind="feed")) == [
+        "ana@indecopi.example",
+        "lee@indecopi.example",
+    ]
+    assert not meanwhile, "the second request did not wait for the first"
+
+
 def test_send_again_refuses_a_feed_email_to_someone_no_longer_a_contact(colead_client):
     """A feed email that did not go (no mail server yet, or it failed), its contact removed
     since (they left the office): "Send again" sent the office's private link to them all the
