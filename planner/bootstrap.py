@@ -30,7 +30,7 @@ from planner.survey.operations import (
     read_survey_file,
 )
 from planner.survey.records import SurveyRecord
-from planner.turns import take_turn
+from planner.turns import SQLITE_WAIT_MS, take_turn
 
 DATA = files("planner") / "data"
 BUNDLED_SURVEY = "CWS-13-26.txt"
@@ -109,7 +109,7 @@ def setup_command() -> None:
     both found the offices missing (one then failed on those the other had stored) and the
     survey not loaded yet (both imported it, and both said so). Each now waits for the one
     before it to commit, then finds what it stored."""
-    take_turn(db.session.connection(), "planner setup")
+    take_turn(db.session.connection(), "planner setup", sqlite_wait_ms=SQLITE_WAIT_MS)
     offices, recommendations = seed_reference_data()
     outcome = None
     if db.session.scalar(select(BundledSurveyLoad.id).limit(1)) is None:

@@ -1,8 +1,9 @@
-"""One at a time across processes and instances: what must not run twice at once (the
-migrations, first start's seeding and import of the bundled survey) takes a turn that lasts
-until its transaction ends. Several instances started together each run `flask db upgrade`
-and `flask setup`; without turns both read "not done yet", both did it, and one failed half-way
-(a table or office stored by the other) or imported the survey a second time."""
+"""One at a time across processes and instances: what must not run twice at once takes a
+turn that lasts until its transaction ends, so that the next one reads what it stored. Several
+instances started together each run `flask db upgrade` and `flask setup`; the two requests
+of a double click may reach two instances. Without turns both read "not done yet" and both
+did it: one failed half-way (a table or office the other had stored), or the same survey,
+proposal or email was stored twice."""
 
 from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import object_session
@@ -12,16 +13,17 @@ from sqlalchemy.orm import object_session
 SQLITE_WAIT_MS = 10 * 60 * 1000
 
 
-def take_turn(connection: Connection, name: str) -> None:
+def take_turn(connection: Connection, name: str, *, sqlite_wait_ms: int | None = None) -> None:
     """Wait until no other connection holds the turn `name`, then hold it until this
     connection's transaction ends. Take it before reading what the turn decides on (whether a
     migration or the first import is still to do): what the previous holder committed is then
     read.
 
     PostgreSQL: a transaction-level advisory lock on `name`. SQLite: the database's one write
-    lock, taken at once (BEGIN IMMEDIATE), waited for as long as a migration may take. A SQLite
-    connection already in a transaction that someone else began (a test's one connection) is
-    left as it is."""
+    lock, taken at once (BEGIN IMMEDIATE), waited for `sqlite_wait_ms` (a command's migration
+    or import: SQLITE_WAIT_MS), else as long as the connection waits for a lock. A SQLite
+    connection already in a transaction holds the lock once it wrote (or it is a test's one
+    connection): it is left as it is."""
     if connection.dialect.name == "postgresql":
         connection.execute(select(func.pg_advisory_xact_lock(func.hashtext(name))))
         return
@@ -30,7 +32,8 @@ def take_turn(connection: Connection, name: str) -> None:
     driver = connection.connection.driver_connection
     if driver.in_transaction:
         return
-    connection.exec_driver_sql(f"PRAGMA busy_timeout = {SQLITE_WAIT_MS}")
+    if sqlite_wait_ms is not None:
+        connection.exec_driver_sql(f"PRAGMA busy_timeout = {int(sqlite_wait_ms)}")
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 

@@ -5,7 +5,7 @@ from flask import current_app
 
 from alembic import context
 
-from planner.turns import take_turn
+from planner.turns import SQLITE_WAIT_MS, take_turn
 
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
@@ -108,7 +108,7 @@ def run_migrations_online():
         # migrates (on SQLite too: every step in one transaction, all or nothing); Alembic,
         # finding it begun, runs within it.
         with connection.begin():
-            take_turn(connection, "planner migrations")
+            take_turn(connection, "planner migrations", sqlite_wait_ms=SQLITE_WAIT_MS)
             if sqlite:
                 # Rows pointing nowhere already (kept from before foreign keys were on) are not
                 # the migration's doing: only new ones stop it.

@@ -24,6 +24,7 @@ from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
 from planner.survey.records import Question
+from planner.turns import take_turn
 from planner.versioning import changed_columns
 
 TOKEN_BYTES = 32
@@ -95,6 +96,10 @@ def submit(
     """Store a proposal; return it and its private link's token (never stored in the clear).
     The same proposal sent again is refused, saying where its link went (`mail_sent`: whether
     this site sends email, to say if the link could be emailed)."""
+    # The two requests of a double click, on two instances, each found no such proposal
+    # before the other's was stored: one at a time, the second finds the first's. (Sent
+    # without an account, the address's turn at the budget holds them already.)
+    take_turn(db.session.connection(), f"proposal {office} {fields['title']}")
     if earlier := _sent_before(office, fields):
         # In the office's zone: the volunteer's own, most likely.
         zone = earlier.office.time_zone if earlier.office and earlier.office.time_zone else "UTC"

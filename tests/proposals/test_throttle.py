@@ -123,3 +123,22 @@ def test_proposals_sent_at_once_take_turns_at_the_budget(app, survey, monkeypatc
     assert first.status_code == 302
     assert second.status_code == 429
     assert proposals() == 1
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_a_proposal_a_co_lead_sends_twice_at_once_is_stored_once(app, colead_client, survey):
+    """A co-lead's proposal (not counted at the budget, so taking no turn there) sent twice at
+    the same moment, a double click or a script's retry reaching two instances: each looked for
+    the same proposal, found none before the other's was stored, and both were stored, each
+    emailing its private link. The second now waits for the first, then is refused (409)."""
+    # The token's first use is recorded (once an hour): not a turn the two would take here.
+    assert colead_client.get("/api/v1/proposals").status_code == 200
+    first, second, meanwhile = sent_at_once(
+        lambda: colead_client.post("/api/v1/proposals", json=API_VALID),
+        lambda: colead_client.post("/api/v1/proposals", json=API_VALID),
+        held_before=Proposal,
+    )
+    assert (first.status_code, second.status_code) == (201, 409), second.get_data(as_text=True)
+    assert "sent already" in second.get_json()["message"]
+    assert proposals() == 1
+    assert not meanwhile, "the second request did not wait for the first"
