@@ -5,6 +5,7 @@ itself is the credential and needs no account, cookie or CSRF token."""
 from flask import current_app, has_request_context, url_for
 from itsdangerous import BadSignature, URLSafeSerializer
 from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
 
 from planner.addresses import spellings
 from planner.extensions import db
@@ -55,8 +56,14 @@ def unsubscribe(email: str, kind: str) -> None:
         )
     )
     if exists is None:
-        db.session.add(Unsubscription(email=email, kind=kind))
-        db.session.flush()
+        try:
+            # A mail client's one-click POST and the person's press of the button may arrive
+            # at once, on two instances: the one stored second finds the other's row there,
+            # which is what it asked for: not a conflict.
+            with db.session.begin_nested():
+                db.session.add(Unsubscription(email=email, kind=kind))
+        except IntegrityError:
+            pass
 
 
 def resubscribe(email: str, kind: str) -> None:

@@ -3,13 +3,14 @@ no cookie or CSRF token, a forged or non-optional link is refused, and invitatio
 
 import html
 
+import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
 from planner.mail.models import MessageKind, Unsubscription
 from planner.mail.outbox import Recipient, enqueue
 from planner.mail.unsubscribe import unsubscribe_token, unsubscribe_url
-from tests.support import said_in
+from tests.support import said_in, sent_at_once
 
 DANA = Recipient("Dana@ILPO.example", "Dana")
 
@@ -98,3 +99,21 @@ def test_a_link_that_is_not_valid_says_so_in_the_browser_s_language(app, app_con
     assert page.status_code == 404 and page.headers["Content-Language"] == "ru"
     said = said_in("ru", "This unsubscribe link is not valid: it may be mistyped or cut short.")
     assert html.escape(said, quote=False) in page.get_data(as_text=True)
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_a_one_click_unsubscribe_sent_twice_at_once_unsubscribes_both_times(app, app_context):
+    """A mail client's one-click POST and the person's own press of the button (or a client
+    that sends its POST twice), at the same moment on two instances: each found no
+    unsubscription and stored one; the second met the database's rule and answered 409
+    "Someone else saved the same thing at the same moment; yours was not saved", to someone
+    who was unsubscribed. Both now say they are."""
+    path = _path(app, unsubscribe_url(DANA.email, MessageKind.reminder))
+    one, two = app.test_client(use_cookies=False), app.test_client(use_cookies=False)
+    first, second, _ = sent_at_once(
+        lambda: one.post(path), lambda: two.post(path), held_before=Unsubscription
+    )
+    assert (first.status_code, second.status_code) == (200, 200)
+    db.session.expire_all()
+    rows = db.session.scalars(select(Unsubscription)).all()
+    assert [(r.email, r.kind) for r in rows] == [("dana@ilpo.example", "reminder")]
