@@ -4,14 +4,15 @@ A round claims a few due messages in a short transaction (`SELECT ... FOR UPDATE
 PostgreSQL, so several senders take different rows without waiting; SQLite has one writer at a time)
 and leases them: their next attempt moves LEASE ahead, so no other sender takes them while this one
 sends, renewed before each message it sends (a round's `now` is when it began: a long round with a
-slow server outlasts a lease). Each message is then sent and its outcome committed on its own: a
-sender that dies loses nothing (its leased messages are due again when the lease ends) and sends
-again at most the one message it was sending, with the same Message-ID. A recipient's message waits
-while an earlier one to them is still queued, so nobody reads an update before its invitation.
-Failures are retried after 1, 2, 4 ... minutes (at most an hour apart), MAX_ATTEMPTS times in all; a
-recipient the server refuses for good (5xx) fails at once, and so does an address with other than
-ASCII characters before the @ when the server does not offer SMTPUTF8: neither holds up the other
-messages. An internationalised domain goes in its ASCII form (xn--), which any server takes."""
+slow server outlasts a lease), and only while it is still theirs (`Lease`). Each message is then
+sent and its outcome committed on its own: a sender that dies loses nothing (its leased messages are
+due again when the lease ends) and sends again at most the one message it was sending, with the same
+Message-ID. A recipient's message waits while an earlier one to them is still queued, so nobody
+reads an update before its invitation. Failures are retried after 1, 2, 4 ... minutes (at most an
+hour apart), MAX_ATTEMPTS times in all; a recipient the server refuses for good (5xx) fails at once,
+and so does an address with other than ASCII characters before the @ when the server does not offer
+SMTPUTF8: neither holds up the other messages. An internationalised domain goes in its ASCII form
+(xn--), which any server takes."""
 
 import logging
 import os
@@ -119,7 +120,19 @@ def _due(now: datetime):
     )
 
 
-def claim(now: datetime, limit: int = BATCH) -> list[int]:
+class Lease(list):
+    """The ids of the messages a sender leased (`claim`), in order, and when its lease on them
+    ends (`until`), the value it wrote as their next attempt: a message whose next attempt is
+    still that value is still this sender's. One that stalled past its lease (a process
+    suspended, a machine paused) finds another value where another sender has leased the message
+    since, and leaves it to that one."""
+
+    def __init__(self, ids: list[int], until: datetime) -> None:
+        super().__init__(ids)
+        self.until = until
+
+
+def claim(now: datetime, limit: int = BATCH) -> Lease:
     """Lease up to `limit` due messages to this sender, in id order (committed)."""
     candidates = db.session.scalars(
         select(OutboxMessage.id)
@@ -145,7 +158,7 @@ def claim(now: datetime, limit: int = BATCH) -> list[int]:
         if taken.rowcount == 1:
             claimed.append(message_id)
     db.session.commit()
-    return claimed
+    return Lease(claimed, until)
 
 
 def _clock(now: datetime) -> datetime:
@@ -159,17 +172,32 @@ def _lease_end(now: datetime) -> datetime:
     return _clock(now) + LEASE
 
 
-def _renew(message_ids: list[int], now: datetime) -> None:
-    """Hold on to the messages this sender has leased and not yet sent, committed before the
-    next is sent: each SMTP conversation ends within its timeouts, far shorter than LEASE, so
-    none of them becomes due for another sender while this one lives."""
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(message_ids), OutboxMessage.status == MessageStatus.queued)
-        .values(next_attempt_at=_lease_end(now))
-        .execution_options(synchronize_session=False)
-    )
+def _renew(lease: Lease, rest: list[int], now: datetime) -> bool:
+    """Hold on to the messages of `lease` not yet sent (`rest`, the next to send first),
+    committed before it is sent: each SMTP conversation ends within its timeouts, far shorter
+    than LEASE, so none of them becomes due for another sender while this one lives. Only those
+    still leased to this sender are renewed (`Lease`); whether the next to send is one (not
+    if another sender took it, or it was sent, superseded or discarded meanwhile)."""
+    until = _lease_end(now)
+
+    def renewed(ids) -> int:
+        return db.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_(ids),
+                OutboxMessage.status == MessageStatus.queued,
+                OutboxMessage.next_attempt_at == lease.until,
+            )
+            .values(next_attempt_at=until)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+
+    mine = renewed(rest[:1]) == 1
+    if rest[1:]:
+        renewed(rest[1:])
+    lease.until = until
     db.session.commit()
+    return mine
 
 
 def server(config: Mapping) -> tuple[str, int]:
@@ -302,7 +330,7 @@ def send_due(config: Mapping, now: datetime, *, stop: Callable[[], bool] = lambd
 
 
 def deliver_leased(
-    claimed: list[int],
+    claimed: Lease,
     config: Mapping,
     now: datetime,
     counts: Counts,
@@ -319,12 +347,9 @@ def deliver_leased(
         finally:
             connection.drop()
     for position, message_id in enumerate(claimed):
-        _renew(claimed[position:], now)
+        if not _renew(claimed, claimed[position:], now):
+            continue  # superseded, discarded or another sender's since it was leased
         message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.status != MessageStatus.queued:
-            # Superseded or discarded since it was leased: it does not go.
-            db.session.commit()
-            continue
         if not config.get("MAIL_SERVER"):
             message.status = MessageStatus.not_sent
             message.last_error = NO_SERVER

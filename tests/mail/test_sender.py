@@ -18,8 +18,10 @@ from planner.mail.sender import (
     LEASE,
     MAX_ATTEMPTS,
     NO_SERVER,
+    Counts,
     claim,
     delay_after,
+    deliver_leased,
     send_due,
     settings_from_environment,
 )
@@ -465,6 +467,26 @@ def test_a_message_a_dead_sender_had_claimed_is_sent_after_its_lease(app, app_co
     assert send_due(app.config, now + LEASE - timedelta(seconds=1)).handled == 0
     # The lease runs from the clock's time when it was taken, a moment after `now`.
     assert send_due(app.config, now + LEASE + timedelta(seconds=1)).sent == 1
+    assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
+
+
+def test_a_sender_that_stalled_past_its_lease_leaves_its_messages_to_the_one_that_took_them(
+    app, app_context, smtp, clock
+):
+    """A sender stopped for longer than LEASE (a process suspended, a machine paused) comes back
+    to messages another sender has leased since: it must not renew that lease as its own and
+    send them too."""
+    message = _mail()
+    stalled = claim(utcnow())
+    assert stalled == [message.id]
+    clock.sleep(LEASE.total_seconds() + 60)  # ...while it stands still, the lease ends
+    taken = claim(utcnow())  # another sender leases the message, and is about to send it
+    assert taken == [message.id]
+    assert deliver_leased(stalled, app.config, utcnow(), Counts()) is True
+    assert smtp.messages() == []  # the stalled sender sent nothing
+    counts = Counts()
+    deliver_leased(taken, app.config, utcnow(), counts)
+    assert counts.sent == 1
     assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
 
 
