@@ -20,6 +20,7 @@ from planner.languages import moment_here
 from planner.mail import messages
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import from_proposal
+from planner.presenters.models import Answer as PresenterAnswer
 from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
@@ -300,6 +301,52 @@ def slots_of(proposal: Proposal, *, live: bool = False) -> list[Slot]:
             Slot.status != SlotStatus.cancelled, Meeting.status != MeetingStatus.cancelled
         )
     return list(db.session.scalars(query.order_by(Meeting.starts_at, Slot.starts_at, Slot.id)))
+
+
+@dataclass(frozen=True)
+class VolunteerPart:
+    """What became of a proposal's slot, as its volunteer's page says it (`volunteer_part`)."""
+
+    # draft: in an agenda not published yet; cancelled: the slot or its meeting; open: nobody
+    # invited to present it (`status` proposed), or confirmed by the co-leads without an
+    # invitation (confirmed); yours: the volunteer is invited or confirmed; you_declined: they
+    # declined it; taken_off: the co-leads set it back, or declined it, on their behalf;
+    # someone_else: another person is invited (or was: whatever became of it since).
+    state: str
+    # The status the page shows: the slot's own while it is the volunteer's or nobody's; of
+    # another person's, only what the public agenda shows ("confirmed" or "to be confirmed"),
+    # nothing of who they are nor of their answers.
+    status: str
+    # someone_else only: the volunteer was invited to it before (the other is in their place).
+    in_your_place: bool = False
+
+    @property
+    def presenting(self) -> bool:
+        """Whether the volunteer presents it (invited or confirmed): "When you present"."""
+        return self.state == "yours"
+
+
+def volunteer_part(proposal: Proposal, slot: Slot) -> VolunteerPart:
+    """The volunteer's part in the slot made of their proposal: whether they present it,
+    declined it, were taken off it, or someone else presents it, so that their page says
+    what is true rather than "when you present" of a talk another person gives (helper-172)."""
+    if slot.meeting.status == MeetingStatus.draft:
+        return VolunteerPart("draft", slot.status)
+    if slot.status_shown == SlotStatus.cancelled:
+        return VolunteerPart("cancelled", SlotStatus.cancelled)
+    invitation = slot.invitation
+    if invitation is None:
+        return VolunteerPart("open", slot.status)
+    if not same_address(invitation.email, proposal.contact_email):
+        public = SlotStatus.confirmed if slot.status == SlotStatus.confirmed else "to_confirm"
+        return VolunteerPart(
+            "someone_else", public, in_your_place=messages.invited_to_present(proposal, slot)
+        )
+    if slot.status in (SlotStatus.invited, SlotStatus.confirmed):
+        return VolunteerPart("yours", slot.status)
+    if slot.status == SlotStatus.declined and invitation.answer == PresenterAnswer.declined:
+        return VolunteerPart("you_declined", slot.status)
+    return VolunteerPart("taken_off", slot.status)
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:

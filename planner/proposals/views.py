@@ -59,6 +59,7 @@ from planner.proposals.operations import (
     revoke_link,
     slots_of,
     suggested_abstract,
+    volunteer_part,
     why_not_withdrawable,
     withdraw,
 )
@@ -221,7 +222,8 @@ def private(token: str):
         token=token,
         decision=decision(proposal),
         mailed=link_mailed(proposal),
-        slots=slots_of(proposal),
+        slots=(slots := slots_of(proposal)),
+        parts={slot.id: volunteer_part(proposal, slot) for slot in slots},
         # Public calendars only: the office's own feed link is a secret of its contacts and the
         # co-leads, not of whoever holds a proposal link (anyone can volunteer).
         feed_url=url_for("calendar.taskforce_ics", _external=True),

@@ -18,7 +18,9 @@ from tests.support import (
     counted_queries,
     csrf_token,
     form_of,
+    in_page,
     publish_as_planned,
+    said_in,
 )
 
 PROPOSAL = {
@@ -636,8 +638,9 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert f'<a href="/meetings/{draft}">Rec 10 workshop</a>' in page
     assert "Its meeting is in this public feed of every meeting, your presentation in" in page
     assert "Once the co-leads place your presentation" not in page
-    # 14:00 in Geneva on 12 March 2030 is 08:00 in Lima (UTC-5), both shown.
-    assert "Your time (America/Lima)" in page
+    # 14:00 in Geneva on 12 March 2030 is 08:00 in Lima (UTC-5), both shown; at the office,
+    # not "your time", as its presenter may not be the volunteer (helper-172).
+    assert "Time at your office (America/Lima)" in page
     assert "Tuesday 12 March 2030, 08:00–08:25" in page and "(UTC−5)" in page
     assert "Meeting time (Europe/Zurich)" in page
     assert "Tuesday 12 March 2030, 14:00–14:25" in page and "(UTC+1)" in page
@@ -659,14 +662,155 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert "/presenter/" not in page
     invite(colead_client, slot, name="Someone Else", email="else@indecopi.example")
     page = html.unescape(client.get(f"/proposals/{token}").text)
-    assert "The co-leads have invited its presenter, who answers from a private link of" in page
+    assert "The co-leads invited another person to present it in your place; it is not" in page
     assert "Someone Else" not in page and "else@indecopi.example" not in page
+    assert "When you present" not in page and "When it is presented" in page
 
     # Once the presenter has confirmed, there is nothing left to wait for.
     colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert "status-confirmed" in page
-    assert "private link" not in page.split("When you present")[1].split("</section>")[0]
+    assert "Someone else presents it: the co-leads invited another person in your place, who" in (
+        page
+    )
+
+
+ROSA = {"contact_name": "Rosa Example", "contact_email": "rosa@indecopi.example"}
+
+
+def _when(page: str) -> str:
+    """The volunteer page's section on their slot, its words as a reader reads them."""
+    section = page.split('<section id="when"')[1].split("</section>")[0]
+    return " ".join(html.unescape(section).split())
+
+
+def test_a_volunteer_who_declined_is_not_told_when_they_present(app, client, colead_client, survey):
+    """helper-172: Rosa volunteered (in Spanish), was invited to present her accepted talk,
+    declined, and Ana was invited in her place; Rosa's page still said "Cuándo presenta" and
+    "Su hora" as if she presented. It says what became of it: she declined, then someone else
+    (not named: the public agenda names only the office) presents it in her place, at that
+    time, and that nothing is left for her to do."""
+    token = volunteer(client, language="es", **ROSA)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    workshop = meeting(colead_client, time_zone="Europe/Zurich")
+    schedule(colead_client, proposal, workshop)
+    assert publish_as_planned(colead_client, workshop).status_code == 200
+    (slot,) = slots()
+    link = invite(colead_client, slot, name="Rosa Example", email=ROSA["contact_email"])
+    page = client.get(f"/proposals/{token}").text
+    assert f">{in_page('es', 'When you present')}</h2>" in page
+    assert in_page("es", "Your time (%(zone)s)", zone="Lima") in page
+
+    presenter = app.test_client(use_cookies=False)
+    said = presenter.post(link + "/answer", data={"answer": "declined", "note": "De viaje."})
+    assert said.status_code == 302
+    page = client.get(f"/proposals/{token}").text
+    assert '<html lang="es">' in page
+    assert f">{in_page('es', 'When it is presented')}</h2>" in page
+    assert in_page("es", "When you present") not in page and "Su hora" not in page
+    assert in_page("es", "Time at your office (%(zone)s)", zone="Lima") in page
+    assert "martes, 12 de marzo de 2030, 8:00–8:25" in _when(page)  # still at that time
+    assert said_in("es", "declined") in _when(page)
+    assert said_in(
+        "es",
+        "You declined to present it. It stays in the programme: the co-leads may invite "
+        "someone else in your place. Until they do, you can still change your answer from your "
+        "private link to present it (a page of its own, not this one).",
+    ) in _when(page)
+
+    invite(colead_client, slot, name="Ana Example", email="ana@indecopi.example")
+    page = client.get(f"/proposals/{token}").text
+    when = _when(page)
+    assert f">{in_page('es', 'When it is presented')}</h2>" in page
+    assert in_page("es", "When you present") not in page and "Su hora" not in page
+    assert "martes, 12 de marzo de 2030, 8:00–8:25" in when
+    for english in (
+        "The co-leads invited another person to present it in your place; it is not confirmed yet.",
+        "The private link you were sent to present it no longer opens its page.",
+        "Nothing is left for you to do: its meeting's page, above, shows it as everyone sees "
+        "it, and the calendar feed below follows every change.",
+    ):
+        assert said_in("es", english) in when, english
+    # As the public agenda shows it: "to be confirmed", not Ana's "invited" nor Rosa's decline.
+    assert f'<span class="status status-invited">{in_page("es", "to be confirmed")}</span>' in (
+        page
+    )
+    assert said_in("es", "declined") not in when
+    # Who presents in her place is not hers to know: the public agenda names the office only.
+    assert "Ana" not in page and "ana@" not in page
+    assert f'<a href="/meetings/{workshop}">' in page  # the public agenda, to follow it on
+
+    assert presenter.get(link).status_code == 404  # her own link no longer opens the slot
+    confirmed = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200
+    when = _when(client.get(f"/proposals/{token}").text)
+    assert (
+        said_in(
+            "es",
+            "Someone else presents it: the co-leads invited another person in your place, who "
+            "confirmed.",
+        )
+        in when
+    )
+    assert said_in("es", "confirmed") in when
+
+
+def test_each_state_of_a_volunteer_s_slot_says_what_is_true(client, colead_client, survey):
+    """helper-172: each state of the slot made of a proposal, relative to its volunteer, on
+    their page: nobody invited; confirmed by the co-leads without an invitation; another
+    person invited from the start (not "in your place"); the volunteer invited, then taken off
+    (set back to proposed, or declined on their behalf); and cancelled."""
+    token, proposal, slot = _scheduled_and_published(client, colead_client)
+
+    def when() -> str:
+        return _when(client.get(f"/proposals/{token}").text)
+
+    def status(value: str) -> None:
+        answer = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"status": value})
+        assert answer.status_code == 200, answer.get_json()
+
+    assert "The co-leads have not invited a presenter yet" in when()
+    status("confirmed")
+    assert "The co-leads have arranged who presents it and confirmed it." in when()
+    status("proposed")
+
+    invite(colead_client, slot, name="A Colleague", email="colleague@indecopi.example")
+    page = client.get(f"/proposals/{token}").text
+    assert "When it is presented" in page and "When you present" not in page
+    assert "Time at your office (America/Lima)" in page and "Your time" not in page
+    assert "<dt>Presentation</dt>" in page and "Your slot" not in page
+    said = _when(page)
+    assert "The co-leads invited another person to present it; it is not confirmed yet." in said
+    assert "in your place" not in said and "no longer opens" not in said
+    assert "Colleague" not in page and "colleague@" not in page
+
+    invite(colead_client, slot, email=proposal.contact_email)
+    assert "You are invited to present it" in when()
+    status("proposed")
+    taken_off = (
+        "The co-leads have taken you off this presentation for now. It stays in the programme: "
+        "they may invite you again, with a new private link, or someone else in your place."
+    )
+    assert taken_off in when() and "status-proposed" in when()
+    status("invited")
+    status("declined")  # by the co-leads, for them: not their own decline
+    assert taken_off in when() and "You declined" not in when()
+
+    status("cancelled")
+    said = when()
+    assert "This slot is cancelled. Your proposal stays accepted" in said
+    assert "taken you off" not in said
+
+
+def test_a_slot_given_to_another_office_says_which(client, colead_client, survey):
+    """The volunteer's page names the office the programme now gives their talk to, as the
+    public agenda does (its name, no one's contact)."""
+    token, _proposal, slot = _scheduled_and_published(client, colead_client)
+    moved = colead_client.patch(f"/api/v1/slots/{slot.id}", json={"office": "BR"})
+    assert moved.status_code == 200, moved.get_json()
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "<dt>Presenting office</dt><dd>National Institute of Industrial Property (INPI)" in said
 
 
 @pytest.mark.parametrize(

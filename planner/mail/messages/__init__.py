@@ -57,6 +57,7 @@ from planner.mail.messages.presenters import answered, link_revoked, presenter_r
 from planner.mail.messages.proposals import (
     decision,
     invitation_mailed,
+    invited_to_present,
     link_mailed,
     link_withdrawn,
     proposal_arrived,
@@ -88,6 +89,7 @@ __all__ = [
     "in_language",
     "invitation",
     "invitation_mailed",
+    "invited_to_present",
     "language_of",
     "language_said",
     "link_mailed",

@@ -5,6 +5,7 @@ from sqlalchemy import select
 
 from planner.accounts.models import User
 from planner.addresses import mailbox
+from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.messages.addressing import about_slot, absolute, language_of
 from planner.mail.messages.waiting import withdraw_unsent
@@ -122,4 +123,23 @@ def invitation_mailed(invitation: Invitation) -> OutboxMessage | None:
         )
         .order_by(OutboxMessage.id.desc())
         .limit(1)
+    )
+
+
+def invited_to_present(proposal: Proposal, slot: Slot) -> bool:
+    """Whether an invitation to present `slot` was ever written to the proposal's volunteer
+    (sent or not): the slot's one invitation row is then someone else's, as inviting another
+    person replaces it, and only the outbox remembers that they were invited in their place."""
+    if not (proposal.contact_email or "").strip():
+        return False
+    return (
+        db.session.scalar(
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.kind == MessageKind.invitation,
+                *about_slot(slot, proposal.contact_email),
+            )
+            .limit(1)
+        )
+        is not None
     )
