@@ -352,7 +352,7 @@ def volunteer_part(proposal: Proposal, slot: Slot) -> VolunteerPart:
 def revoke_link(proposal: Proposal, *, actor: str) -> None:
     if proposal.link_hash is None:
         # A second click, or a tab opened before: nothing to revoke, nothing to record.
-        raise Conflict("The private link was revoked already: nothing changed.")
+        raise Conflict("The proposal link was revoked already: nothing changed.")
     proposal.link_hash = None
     proposal.events.append(ProposalEvent(actor=actor, action="link revoked"))
     messages.link_withdrawn(proposal)

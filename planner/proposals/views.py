@@ -1,4 +1,4 @@
-"""Volunteering (public), the office's private link, and the co-leads' review."""
+"""Volunteering (public), the volunteer's private proposal link, and the co-leads' review."""
 
 from urllib.parse import parse_qsl, urlencode
 
@@ -534,24 +534,33 @@ def schedule(proposal_id: int):
 @bp.get("/proposals/<int:proposal_id>/link")
 @colead_required
 def confirm_revoke_link(proposal_id: int):
-    """Asks before revoking the office's private link, saying what it changes."""
+    """Asks before revoking the volunteer's private link to the proposal's page, saying what it
+    changes and what it does not (the office's calendar feed link, a presenter's link)."""
     proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
     carried, review = _back()
     back = url_for(".decide", proposal_id=proposal.id, back=carried)
     if not proposal.link_hash:
-        flash("The private link is already revoked.", "warning")
+        flash("The proposal link is already revoked.", "warning")
         return redirect(back)
     return render_template(
         "confirm.html",
-        question=f"Revoke the private link of proposal #{proposal.id}?",
+        question=(
+            f"Revoke the private link to proposal #{proposal.id}, “{proposal.title}”, given to "
+            f"its volunteer {proposal.contact_name}?"
+        ),
         consequences=[
-            "Whoever has the link can no longer see, edit or withdraw the proposal through it.",
+            f"Whoever has it ({proposal.contact_name}, and anyone they passed it to) can no "
+            "longer open the proposal's page: see it and what became of it"
+            + (", edit or withdraw it." if proposal.open_to_office else "."),
             "Nobody is emailed; the proposal itself stays as it is.",
-            "“Make a new link” gives the office another one, shown once to send them.",
+            "Only this link ends: the office's calendar feed link (on the office's page) and the "
+            "private links of presenters keep working.",
+            f"“Make a new proposal link” gives {proposal.contact_name} another one, shown once "
+            "to send them.",
         ],
         action=url_for(".link", proposal_id=proposal.id, back=carried),
         fields={"action": "revoke", "link_seen": link_seen(proposal.link_hash)},
-        button="Revoke the link",
+        button="Revoke the proposal link",
         back=back,
         crumbs=[("Proposals", review), (f"#{proposal.id}", back)],
     )
@@ -560,7 +569,8 @@ def confirm_revoke_link(proposal_id: int):
 @bp.post("/proposals/<int:proposal_id>/link")
 @colead_required
 def link(proposal_id: int):
-    """Revoke the office's private link, or make a new one (shown once, on this answer)."""
+    """Revoke the volunteer's private proposal link, or make a new one (shown once, on this
+    answer)."""
     proposal = db.get_or_404(Proposal, proposal_id, description=f"No proposal {proposal_id}.")
     action = request.form.get("action")
     if action not in ("revoke", "reissue"):
@@ -571,7 +581,7 @@ def link(proposal_id: int):
         # A page opened before someone else made a new link (shown to them once, perhaps sent
         # to the office already), or a form sent twice: that link stays.
         flash(
-            "Nothing changed: the office's private link was replaced since this page was "
+            "Nothing changed: the volunteer's proposal link was replaced since this page was "
             "opened (the form was sent twice, or by another co-lead). This is the page as it is "
             "now: decide again.",
             "error",
@@ -587,7 +597,7 @@ def link(proposal_id: int):
         flash(str(error), "error")
         return redirect(url_for(".decide", proposal_id=proposal.id, back=_back()[0]))
     if action == "revoke":
-        flash("The private link is revoked: it now leads nowhere.", "success")
+        flash("The volunteer's proposal link is revoked: it now leads nowhere.", "success")
         return redirect(url_for(".decide", proposal_id=proposal.id, back=_back()[0]))
     form = StatusForm(formdata=None, version=proposal.version)
     return _decide_page(proposal, form, url_for(".private", token=token, _external=True))

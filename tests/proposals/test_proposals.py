@@ -523,7 +523,7 @@ def test_revoke_and_reissue_the_link(client, colead_client, survey):
     assert revoked.status_code == 302 and revoked.headers["Location"] == url
     assert client.get(f"/proposals/{token}").status_code == 404
     again = colead_client.post(f"{url}/link", data=asked, follow_redirects=True)
-    assert "The private link was revoked already: nothing changed." in html.unescape(again.text)
+    assert "The proposal link was revoked already: nothing changed." in html.unescape(again.text)
     review = hidden_fields(colead_client, url)  # a tab opened now, with no link
     page = colead_client.post(f"{url}/link", data={**review, "action": "reissue"}).text
     new = re.search(r"/proposals/([A-Za-z0-9_-]{40,})", page)[1]
@@ -531,11 +531,49 @@ def test_revoke_and_reissue_the_link(client, colead_client, survey):
     for stale in ({**review, "action": "reissue"}, asked):  # sent twice; the old "revoke" tab
         refused = colead_client.post(f"{url}/link", data=stale)
         assert refused.status_code == 409
-        assert "the office's private link was replaced since" in html.unescape(refused.text)
+        assert "the volunteer's proposal link was replaced since" in html.unescape(refused.text)
         assert client.get(f"/proposals/{new}").status_code == 200
     assert colead_client.post(f"{url}/link", data={**review, "action": "x"}).status_code == 400
     db.session.refresh(proposal)
     assert [e.action for e in proposal.events][-2:] == ["link revoked", "new link"]
+
+
+def test_revoking_the_proposal_link_is_not_mistaken_for_the_office_s_feed_link(
+    client, colead_client, survey
+):
+    """helper-172: the review page's "Revoke the office's link…" revoked the volunteer's
+    private proposal link, and read as the office's private calendar feed link (also revoked
+    on the office's page). It names the volunteer's proposal link, and its confirmation says
+    whose it is, what stops working and that the office's feed link does not."""
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    url = f"/proposals/{proposal.id}"
+    review = html.unescape(colead_client.get(url).text)
+    assert "Revoke the office's link" not in review
+    assert "Revoke the volunteer's proposal link…</a>" in review
+    assert ">Make a new proposal link</button>" in review
+    assert "It is not the office's calendar feed link, which is on" in review
+    assert f'href="/offices/{proposal.office_code}#feed"' in review
+    asked = " ".join(html.unescape(colead_client.get(f"{url}/link").text).split())
+    assert (
+        f"Revoke the private link to proposal #{proposal.id}, “{proposal.title}”, given to its "
+        f"volunteer {proposal.contact_name}?"
+    ) in asked
+    assert (
+        f"Whoever has it ({proposal.contact_name}, and anyone they passed it to) can no longer "
+        "open the proposal's page: see it and what became of it, edit or withdraw it."
+    ) in asked
+    assert (
+        "Only this link ends: the office's calendar feed link (on the office's page) and the "
+        "private links of presenters keep working."
+    ) in asked
+    assert ">Revoke the proposal link</button>" in asked
+    revoked = colead_client.post(
+        f"{url}/link", data=hidden_fields(colead_client, f"{url}/link"), follow_redirects=True
+    )
+    assert "The volunteer's proposal link is revoked: it now leads nowhere." in html.unescape(
+        revoked.text
+    )
 
 
 def test_the_decision_form_on_the_page_a_new_link_is_shown_on_decides(
