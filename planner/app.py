@@ -25,7 +25,15 @@ from planner.mail.messages import in_language, taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
-from planner.timezones import clock_span, day_in, local_time, moment_in, time_span, utc_offset
+from planner.timezones import (
+    clock_span,
+    day_in,
+    local_time,
+    moment_in,
+    place_name,
+    time_span,
+    utc_offset,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 # Seconds to wait for a PostgreSQL server that does not answer before the page says so (503).
@@ -242,6 +250,8 @@ def _register(app: Flask) -> None:
     app.add_template_filter(lambda day, language: day_in(language, day), "day_in")
     app.add_template_global(local_time, "local")
     app.add_template_global(moment_in, "moment_in")
+    # A zone as the co-leads' pages name it beside a time: "Geneva" for Europe/Zurich, "Lima".
+    app.add_template_global(place_name, "place_name")
     app.add_template_global(time_span, "time_span")
     app.add_template_global(clock_span, "clock_span")
     app.add_template_global(taskforce_address, "taskforce_address")

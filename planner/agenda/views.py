@@ -80,7 +80,7 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import is_time_zone, local_time, moment_in, resolve_zone
+from planner.timezones import is_time_zone, local_time, moment_in, place_name, resolve_zone
 from planner.web import reading, refuse_changes
 
 bp = Blueprint("agenda", __name__)
@@ -704,8 +704,8 @@ def edit_slot(slot_id: int):
     # (helper-90: "Edit slot", and "(home zone)" without saying which).
     zone = slot.meeting.time_zone
     form.start.description = (
-        f"Leave empty to follow the slot before; or pin it to a time in {zone}, the meeting's "
-        "home zone."
+        f"Leave empty to follow the slot before; or pin it to a time in {place_name(zone)}, the "
+        "meeting's home zone."
     )
     when = moment_in(zone, slot.starts_at) if slot.starts_at is not None and zone else None
     page = render_template("agenda/slot.html", slot=slot, form=form, problem=problem, when=when)
@@ -1091,7 +1091,7 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
     new = _at_home(meeting, chosen)
     old = _at_home(meeting, meeting.starts_at) if meeting.starts_at else "no start yet"
     consequences = [
-        f"It starts {new} instead of {old} ({zone}); its slots move with it.",
+        f"It starts {new} instead of {old} in {place_name(zone)}; its slots move with it.",
         "Subscribers' calendars show the new time at their next refresh.",
         "Invited presenters and office contacts who had it in their calendars are emailed "
         "the new time.",
@@ -1103,7 +1103,7 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
         )
     return render_template(
         "confirm.html",
-        question=f"Move the published meeting to {new} ({zone})?",
+        question=f"Move the published meeting to {new} in {place_name(zone)}?",
         consequences=consequences,
         action=url_for(".suggest", meeting_id=meeting.id),
         fields={

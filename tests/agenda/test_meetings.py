@@ -1822,3 +1822,42 @@ def test_a_discussion_stored_as_invited_made_a_break_is_not_told_to_stay_a_prese
         "A break has no presenter to be invited: give it the status proposed, confirmed or "
         "cancelled."
     )
+
+
+def test_the_co_leads_pages_name_the_home_zone_as_the_slot_page_does(colead_client, survey):
+    """helper-172: the slot's page said "starting ... at 12:00 in Geneva (UTC+1)", while the
+    agenda editor headed its times "Time (Europe/Zurich)", the slot's fixed start was to be
+    typed "in Europe/Zurich", the meeting's "When" (also on the page publishing leads to) ended
+    in "Europe/Zurich", and a proposal's review page listed its slot "13:00 Europe/Zurich".
+    They name the zone as `timezones.place_name` does, the city the meeting is held in."""
+    from tests.proposals.test_schedule import decide, schedule, the_proposal, volunteer
+
+    made = colead_client.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": f"{ahead('2026-03-10')}T12:00:00+01:00"}
+    ).get_json()
+    talk = {"title": "Talk", "kind": "presentation", "duration_minutes": 20, "office": "AU"}
+    slot = colead_client.post(f"/api/v1/meetings/{made['id']}/slots", json=talk).get_json()
+
+    editor = html.unescape(colead_client.get(f"/meetings/{made['id']}/edit").text)
+    assert '<th scope="col">Time in Geneva</th>' in editor
+    assert 'data-label="Time in Geneva"' in editor and "Time (Europe/Zurich)" not in editor
+    slot_page = html.unescape(colead_client.get(f"/slots/{slot['id']}/edit").text)
+    assert "or pin it to a time in Geneva, the meeting's home zone." in slot_page
+    asking = f"/meetings/{made['id']}/publish"
+    published = colead_client.post(
+        asking, data=hidden_fields(colead_client, asking), follow_redirects=True
+    )
+    assert "Published: the agenda is public" in published.text
+    when = html.unescape(published.text).split("<dt>When</dt>")[1].split("</dd>")[0]
+    assert '<span class="muted">in Geneva</span>' in when and "Europe/Zurich" not in when
+    lima = html.unescape(colead_client.get(f"/meetings/{made['id']}?zone=America/Lima").text)
+    when = lima.split("<dt>When</dt>")[1].split("</dd>")[0]
+    assert '<span class="muted">in Lima</span>' in when
+    assert '<span class="muted">in Geneva, the home time zone</span>' in when
+
+    volunteer(colead_client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    assert schedule(colead_client, proposal, made["id"]).status_code == 302
+    review = html.unescape(colead_client.get(f"/proposals/{proposal.id}").text)
+    assert re.search(r"\(published, \d{4}-\d{2}-\d{2} \d{2}:\d{2} in Geneva\)", review)

@@ -93,7 +93,7 @@ def test_the_editor_and_the_menu_are_easy_to_tap(phone, live_server, api, survey
     ARTIFACTS.mkdir(exist_ok=True)
     phone.locator("table.agenda-edit").screenshot(path=str(ARTIFACTS / "phone-editor-slots.png"))
     times = phone.locator("table.agenda-edit td.time").first
-    assert "Europe/Zurich: 12:00–12:20" in times.evaluate(
+    assert "Time in Geneva: 12:00–12:20" in times.evaluate(
         "cell => getComputedStyle(cell, '::before').content.replace(/\"/g, '') + cell.innerText"
     )
 
