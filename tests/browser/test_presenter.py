@@ -220,3 +220,23 @@ def test_back_and_save_again_never_confirms_for_the_presenter(
     db.session.expire_all()
     slot = db.session.get(Slot, slot_id)
     assert (slot.status, slot.invitation.answer) == ("invited", None)
+
+
+def test_another_talk_titled_with_one_long_word_stays_in_the_window(
+    page, live_server, colead_client, survey
+):
+    """helper-173: the agenda's tables break a title of one long word (helper-170), but the
+    programme on a presenter's page did not: beside a 150-letter compound, Ana's page ran 135 px
+    past a 1280 px window, in every language. The title breaks there too."""
+    meeting = a_meeting(colead_client)
+    word = "Donaudampfschifffahrts" + "Markenrecherchesystem" * 6
+    made = colead_client.post(
+        f"/api/v1/meetings/{meeting}/slots", json={"title": word, "office": "DE"}
+    )
+    assert made.status_code == 201
+    sign_in(page, live_server)
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Australia/Sydney")
+    page.goto(link)
+    expect(page.locator("table.cards")).to_contain_text(word[:40])
+    shoot(page, "presenter-long-title-programme", full_page=False)
+    assert page.evaluate(FITS_WIDTH), "the presenter page is wider than the window"
