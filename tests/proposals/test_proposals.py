@@ -576,6 +576,40 @@ def test_revoking_the_proposal_link_is_not_mistaken_for_the_office_s_feed_link(
     )
 
 
+def test_the_proposal_link_section_says_what_the_link_still_does(client, colead_client, survey):
+    """helper-173: "The volunteer's proposal link" said the link was given "to follow it (and
+    edit or withdraw it until you decide)" on a proposal decided already, and the same once
+    revoked. It says what holds: edit or withdraw until decided, follow once decided, nothing
+    once revoked."""
+    send(client)
+    proposal = db.session.scalar(select(Proposal))
+    url = f"/proposals/{proposal.id}"
+    name = proposal.contact_name
+
+    def section() -> str:
+        page = " ".join(html.unescape(colead_client.get(url).text).split())
+        return page.split("The volunteer's proposal link</h2>", 1)[1].split("</p>", 1)[0]
+
+    assert (
+        f"{name} was given a private link to this proposal's page, to follow it, and to edit or "
+        "withdraw it until you decide."
+    ) in section()
+    body = {"status": "accepted", "reason": "Fits.", "version": proposal.version}
+    assert colead_client.patch(f"/api/v1{url}", json=body).status_code == 200
+    decided = section()
+    assert "until you decide" not in decided
+    assert (
+        f"{name} was given a private link to this proposal's page, to follow what becomes of "
+        "it; they can no longer edit or withdraw it there."
+    ) in decided
+    revoked = colead_client.post(f"{url}/link", data=hidden_fields(colead_client, f"{url}/link"))
+    assert revoked.status_code == 302
+    assert (
+        f"{name} was given a private link to this proposal's page; it is revoked and now leads "
+        "nowhere."
+    ) in section()
+
+
 def test_the_decision_form_on_the_page_a_new_link_is_shown_on_decides(
     client, colead_client, survey
 ):
