@@ -636,7 +636,12 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert publish_as_planned(colead_client, draft).status_code == 200
     page = client.get(f"/proposals/{token}").get_data(as_text=True)
     assert f'<a href="/meetings/{draft}">Rec 10 workshop</a>' in page
-    assert "Its meeting is in this public feed of every meeting, your presentation in" in page
+    # helper-173: "Its meeting is in this public feed …, and follows every change": whose
+    # meeting, and what follows, was left to guess.
+    assert (
+        "The meeting that includes your presentation is in this public feed of every meeting, "
+        "with your presentation in the event's programme; the feed follows every change."
+    ) in page
     assert "Once the co-leads place your presentation" not in page
     # 14:00 in Geneva on 12 March 2030 is 08:00 in Lima (UTC-5), both shown; at the office,
     # not "your time", as its presenter may not be the volunteer (helper-172).
