@@ -295,6 +295,11 @@ def test_slides_an_earlier_presenter_added_are_not_called_yours(app, colead_clie
         assert "added by you on " not in rows["rosa.pdf"].split("</li>")[0], page
         assert "added by you on " in rows["ana.pptx"].split("</li>")[0], page
         assert "added by the co-leads on " in listed, page
+    # In Russian the earlier presenter is "докладчик", a noun of one gender: its verb agrees
+    # with it (helper-173: "добавил(а) ранее приглашённый докладчик", as if of a name).
+    said = presenter.get(f"/presenter/{ana}/materials?lang=ru").get_data(as_text=True)
+    assert "добавил ранее приглашённый докладчик " in said
+    assert "добавил(а) ранее" not in said
 
 
 def test_the_same_file_twice_is_added_once(app, colead_client, future):
