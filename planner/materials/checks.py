@@ -68,10 +68,17 @@ class MaterialError(PlannerError):
 
 
 def megabytes(size: int) -> str:
-    """A file's size as people read it: "340 KB" below a megabyte, "2.5 MB" above."""
+    """A file's size as people read it, in the page's language (CLDR's units, through Babel):
+    "340 kB" below a megabyte, "2.5 MB" above; "2,5 Mo" in French, "340 кБ" in Russian."""
+    from babel.units import format_unit
+    from flask import has_app_context
+    from flask_babel import get_locale
+
+    locale = (get_locale() if has_app_context() else None) or "en"
     if size < 1024 * 1024:
-        return f"{max(1, round(size / 1024))} KB"
-    return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+        return format_unit(max(1, round(size / 1024)), "digital-kilobyte", "short", locale=locale)
+    megas = round(size / (1024 * 1024), 1)
+    return format_unit(megas, "digital-megabyte", "short", format="#,##0.#", locale=locale)
 
 
 def check_size(size: int, limit: int) -> None:

@@ -4,6 +4,7 @@ meeting's archive with the evidence each slot came from."""
 
 import html
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -300,6 +301,8 @@ def test_slides_an_earlier_presenter_added_are_not_called_yours(app, colead_clie
     said = presenter.get(f"/presenter/{ana}/materials?lang=ru").get_data(as_text=True)
     assert "добавил ранее приглашённый докладчик " in said
     assert "добавил(а) ранее" not in said
+    # Its size as Russian writes it (CLDR's units): "N кБ", not the English "KB".
+    assert re.search(r"PDF, \d+\s?кБ", html.unescape(said)), said[said.index("rosa.pdf") :][:300]
 
 
 def test_the_same_file_twice_is_added_once(app, colead_client, future):

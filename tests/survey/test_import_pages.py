@@ -135,7 +135,7 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(app, colead_client, 
     try:
         response = send(colead_client, BUNDLED_BYTES * 5, label="Mine", aliases="GE=DE")
         assert response.status_code == 413
-        assert "larger than 98 KB, the limit for a survey" in text_of(response)
+        assert "larger than 98 kB, the limit for a survey" in text_of(response)
         # Refused unread, the page cannot fill in the label typed: it says how to get it back
         # (helper-163: the form came back empty, without a word of the label and aliases).
         assert (
