@@ -12,7 +12,38 @@ from werkzeug.serving import make_server
 
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+# What Playwright's launch disables itself: Chromium reads only the last --disable-features on its
+# command line, so ours repeats these (the `browser` fixture checks it does).
+PLAYWRIGHT_DISABLES = [
+    "AvoidUnnecessaryBeforeUnloadCheckSync",
+    "DestroyProfileOnBrowserClose",
+    "HttpsUpgrades",
+    "HttpsFirstBalancedModeAutoEnable",
+    "LensOverlay",
+    "MediaRouter",
+    "PaintHolding",
+    "ThirdPartyStoragePartitioning",
+    "AvoidCorsURLLoaderRestartOnRedirect",
+    "TcpPortRandomizationWin",
+    "OptimizationHints",
+    "NetworkTimeServiceQuerying",
+    "AimEnabled",
+    "PreconnectToSearch",
+    "msForceBrowserSignIn",
+    "msEdgeUpdateLaunchServicesPreferredVersion",
+]
+# Debian's Chromium has no headless shell: headless, it is the whole browser, and opens each page
+# in a window of its own, for which it preloads the address bar's two popups as pages of its own
+# (chrome://omnibox-popup.top-chrome/), two renderers no test looks at. They were half of what a
+# new page cost Chromium (0.55 -> 0.27 CPU-seconds) and kept it busy while it waited (0.2 CPU).
+OUR_DISABLES = ["WebUIOmniboxPopup", "WebUIOmniboxAimPopup"]
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-features=" + ",".join(PLAYWRIGHT_DISABLES + OUR_DISABLES),
+]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 # A phone's browser: its width in CSS pixels, touch, mobile viewport. One device pixel per CSS
@@ -63,8 +94,24 @@ def browser():
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        _check_disabled_features(browser)
         yield browser
         browser.close()
+
+
+def _check_disabled_features(browser) -> None:
+    """Every feature an earlier --disable-features (Playwright's) names is in the last one, ours,
+    the only one Chromium reads: a Playwright that disables more fails here, to be copied."""
+    tab = browser.new_page()
+    try:
+        tab.goto("chrome://version")
+        switches = tab.locator("#command_line").inner_text().split()
+    finally:
+        tab.close()
+    lists = [s.split("=", 1)[1].split(",") for s in switches if s.startswith("--disable-features=")]
+    assert lists and lists[-1] == PLAYWRIGHT_DISABLES + OUR_DISABLES, lists
+    missing = {name for earlier in lists[:-1] for name in earlier} - set(lists[-1])
+    assert not missing, f"Playwright disables {sorted(missing)}: add them to PLAYWRIGHT_DISABLES"
 
 
 @pytest.fixture
