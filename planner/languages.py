@@ -66,6 +66,7 @@ def install(app: Flask) -> None:
     app.add_template_global(language_name, "language_name")
     # Words stored in English (office names, recommendation titles) on a page in another.
     app.add_template_global(english_attrs, "english_attrs")
+    app.add_template_global(gap, "gap")
     app.add_template_filter(english, "english")
     # A translated page's times and days, in its language (English pages: as elsewhere).
     app.add_template_global(time_span_here, "time_span_here")
@@ -158,6 +159,13 @@ def language_links() -> list[tuple[str, str, str, str, bool]]:
         )
         for code in PAGE_LANGUAGES
     ]
+
+
+def gap() -> str:
+    """The space between a label and what follows it, or between two sentences, as the page's
+    language writes it: none in Chinese, whose full-width colon and full stop carry their own
+    ("状态：已邀请", not "状态： 已邀请"); a space elsewhere."""
+    return "" if page_language() == "zh" else " "
 
 
 def english_attrs() -> dict[str, str]:

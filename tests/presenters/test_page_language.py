@@ -72,6 +72,15 @@ def test_a_presenter_reads_their_page_in_their_language(
     assert re.search(rf'\?lang={language}"[^>]*aria-current="true"[^>]*>{own_name}</a>', body)
 
 
+@pytest.mark.parametrize(("language", "status"), [("zh", "状态：<span"), ("es", "Estado: <span")])
+def test_a_label_is_followed_as_the_language_writes_it(api, slot, presenter, language, status):
+    """Chinese puts no space after its full-width colon ("状态：已邀请", not "状态： 已邀请");
+    the other languages keep theirs."""
+    _contact(language)
+    body = presenter.get(invite(api, slot)).get_data(as_text=True)
+    assert status in body
+
+
 @pytest.mark.parametrize(
     ("language", "theirs", "meetings"),
     [("es", "Sídney", "Ginebra"), ("ru", "Сидней", "Женева"), ("en", "Australia/Sydney", None)],
