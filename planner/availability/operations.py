@@ -1,7 +1,8 @@
 """Storing a proposal's or a presenter's windows, and reading the ones a slot's presenter gave.
 
 A slot's windows are its invitation's (what the presenter said on their page) if it has any,
-else its linked proposal's (what the volunteer said); with neither, a slot is checked against
+else its linked proposal's (what the volunteer said) while the volunteer may be its presenter
+(nobody else is invited); with neither, a slot is checked against
 what the volunteer wrote about their availability, as read into windows (said as such); a slot
 with none of these is not checked.
 """
@@ -82,18 +83,41 @@ def _invitation(slot: Slot) -> Invitation | None:
 
 def slot_windows(slot: Slot) -> list[Window]:
     """The presenter's windows: the invitation's once its presenter gave theirs (even none),
-    else the linked proposal's."""
+    else the linked proposal's while its volunteer may be the presenter."""
     return presenter_windows(_invitation(slot), slot.proposal)
 
 
 def presenter_windows(invitation: Invitation | None, proposal: Proposal | None) -> list[Window]:
     """The windows that stand for an invitation: its own once its presenter saved them (even
-    none), else its own if any (stored before that was recorded), else the proposal's."""
+    none), else its own if any (stored before that was recorded), else the proposal's while its
+    volunteer may be the presenter (`volunteer_presents`): they are the volunteer's hours, not
+    those of someone invited in their place (nor the office's)."""
     windows = windows_of(invitation=invitation) if invitation is not None else []
     given = invitation is not None and invitation.windows_given_at is not None
-    if not windows and not given and proposal is not None:
+    if not windows and not given and volunteer_presents(invitation, proposal):
         windows = windows_of(proposal=proposal)
     return windows
+
+
+def volunteer_presents(invitation: Invitation | None, proposal: Proposal | None) -> bool:
+    """Whether what the proposal's volunteer said of their availability (its windows, its
+    words) is the presenter's: before anyone is invited, or once the volunteer is (the same
+    address; the same name, invited without one). Someone invited in their place (helper-174:
+    Ana in Sydney, after Rosa in Lima declined) gave none of it."""
+    if proposal is None:
+        return False
+    if invitation is None:
+        return True
+    if invitation.email:
+        return same_address(invitation.email, proposal.contact_email)
+    return _same_name(invitation.name, proposal.contact_name)
+
+
+def _same_name(one: str | None, other: str | None) -> bool:
+    def words(name: str | None) -> list[str]:
+        return (name or "").casefold().split()
+
+    return bool(words(one)) and words(one) == words(other)
 
 
 def reading_zone(slot: Slot) -> str:
@@ -120,8 +144,7 @@ def volunteers_words(slot: Slot) -> str:
     proposal = slot.proposal
     if proposal is None or not (proposal.availability or "").strip():
         return ""
-    invitation = _invitation(slot)
-    if invitation is not None and not same_address(invitation.email, proposal.contact_email):
+    if not volunteer_presents(_invitation(slot), proposal):
         return ""
     return proposal.availability.strip()
 

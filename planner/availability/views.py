@@ -15,6 +15,7 @@ from planner.availability.operations import (
     reading_zone,
     replace_windows,
     slot_availability,
+    volunteer_presents,
     volunteers_words,
     windows_of,
 )
@@ -32,10 +33,15 @@ bp = Blueprint("availability", __name__)
 
 def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None]:
     """The form as stored: the presenter's windows, else their proposal's, else a reading of
-    the proposal's free text (with a note saying so: a reading is only a suggestion)."""
+    the proposal's free text (with a note saying so: a reading is only a suggestion). Someone
+    invited in the volunteer's place starts from none of the volunteer's, in the zone given
+    when inviting them if any (helper-174: Ana in Sydney was offered Rosa's Lima mornings)."""
     form = AvailabilityForm(formdata=None)
     slot = invitation.slot
-    zone = reading_zone(slot)
+    if volunteer_presents(invitation, slot.proposal) or slot.proposal is None:
+        zone = reading_zone(slot)
+    else:
+        zone = invitation.time_zone or ""
     windows = stored = _stored_windows(invitation)
     note = None
     text = volunteers_words(slot)
@@ -65,7 +71,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
 
 def _stored_windows(invitation: Invitation) -> list:
     """The windows the presenter's form starts from: theirs once given, else their
-    proposal's."""
+    proposal's, when they volunteered it (`presenter_windows`)."""
     return presenter_windows(invitation, invitation.slot.proposal)
 
 

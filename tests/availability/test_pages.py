@@ -674,10 +674,9 @@ def test_a_presenter_clears_the_windows_their_proposal_gave(app, api, meeting, s
     invite(other, name="Ana Other", email="ana@indecopi.example", time_zone=None, by="a co-lead")
     db.session.commit()
     db.session.expire_all()
-    assert [w.time_zone for w in slot_windows(db.session.get(Slot, slot.id))] == ["America/Lima"]
-    assert (
-        db.session.get(Slot, slot.id).invitation.windows == []
-    )  # theirs went; the proposal's stand
+    # Theirs went; nor are the proposal's, the volunteer's, Ana's (helper-174).
+    assert slot_windows(db.session.get(Slot, slot.id)) == []
+    assert db.session.get(Slot, slot.id).invitation.windows == []
 
 
 def test_an_offset_is_not_read_as_utc_and_the_volunteer_is_told(client, survey):
@@ -936,6 +935,8 @@ def test_the_proposal_page_shows_its_words_as_read(api, meeting, survey):
     db.session.commit()
     page = html.unescape(api.get(f"/proposals/{proposal.id}").get_data(as_text=True))
     assert "read from the words above: Tue, Thu 09:00–12:00 Europe/Madrid." in page
+    # Hers, not the slot's whoever presents it (helper-174).
+    assert "someone invited in their place is held to no reading of their words" in page
     replace_windows(
         [check_window("Europe/Madrid", (1,), None, time(9), time(10))], proposal=proposal
     )
@@ -981,3 +982,43 @@ def test_the_volunteers_words_are_read_in_their_offices_zone(app, api, meeting, 
     theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
     assert "Read from what you wrote when volunteering (“Thursdays 9-12”)" in theirs
     assert 'value="America/Lima"' in theirs and 'value="09:00"' in theirs
+
+
+def test_someone_invited_in_the_volunteers_place_does_not_inherit_their_windows(
+    app, api, meeting, survey
+):
+    """helper-174: Rosa (PE, Lima) volunteered with windows (Thursday mornings in Lima), was
+    invited and declined; Ana, in Sydney, was invited in her place. Ana's page offered Rosa's
+    windows and zone as hers, the co-leads were warned against Rosa's hours, and fair start
+    times weighed them as Ana's. They are the volunteer's: Ana starts from none, in her zone."""
+    from planner.availability.operations import presenters, replace_windows
+    from planner.availability.windows import check_window
+    from planner.presenters.operations import answer
+
+    proposal = _accepted_proposal_of_first_slot(meeting)
+    thursdays = [check_window("America/Lima", (3,), None, time(8), time(12))]
+    replace_windows(thursdays, proposal=proposal)
+    db.session.commit()
+    _, rosa, rosas_token = _invited(meeting)
+    # Rosa's own page offers her windows, and the co-leads are warned against them.
+    page = html.unescape(app.test_client().get(f"/presenter/{rosas_token}").text)
+    assert 'name="windows-0-starts" type="time" value="08:00"' in page
+    assert "outside the presenter's availability" in _slot_pages(api, meeting)["editor"]
+    answer(rosa, "declined", "Away that week.")
+    slot = db.session.get(Slot, meeting["slots"][0]["id"])
+    _, token = invite(
+        slot, name="Ana", email="ana@indecopi.example", time_zone="Australia/Sydney", by="a co-lead"
+    )
+    db.session.commit()
+    page = html.unescape(app.test_client().get(f"/presenter/{token}").text)
+    assert 'value="08:00"' not in page and 'value="12:00"' not in page
+    assert 'name="availability_zone" type="text" value="Australia/Sydney"' in page
+    assert "outside the availability you gave" not in page
+    for name, shown in _slot_pages(api, meeting).items():
+        assert "outside the presenter's availability" not in shown, name
+    db.session.expire_all()
+    meeting_row = db.session.get(Slot, meeting["slots"][0]["id"]).meeting
+    assert [p.windows for p in presenters(meeting_row)] == [[]]
+    slot_id = meeting["slots"][0]["id"]
+    availability = api.get(f"/api/v1/slots/{slot_id}").get_json()["availability"]
+    assert availability == {"inside": None, "windows": [], "read_from": None}
