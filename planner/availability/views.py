@@ -102,7 +102,8 @@ def presenter_night(slot: Slot) -> bool:
     """Whether the slot falls outside 07:00–21:00 in the zone its presenter reads times in
     (`Slot.presenter_zone`), for the co-leads, beside their local time: the invite page flags
     the office's hours, but a presenter invited in another zone (helper-170: an INDECOPI
-    colleague in Sydney, Wed 01:40) was shown unflagged on the agenda editor."""
+    colleague in Sydney, Wed 01:40) was shown unflagged on the agenda editor. While nobody is
+    invited (or the one invited declined) that zone is the office's, and the note says so."""
     zone = slot.presenter_zone
     if zone is None or slot.starts_at is None or slot.ends_at is None:
         return False

@@ -187,8 +187,34 @@ def test_the_editor_flags_a_presenter_s_night(api, client, slot, presenter):
     page = text(api.get(edit))
     geneva = "Presenter's time: Tue 9 Mar 13:10 in Geneva (UTC+1)</span>"
     assert geneva in page and f"{geneva} <span" not in page
-    # JP's talk, 21:30 in Tokyo, is flagged all along.
-    assert '21:30 in Tokyo (UTC+9)</span> <span class="tag tag-warning presenter-night">' in page
+    # JP's talk, 21:30 in Tokyo, is flagged all along: at the office, as nobody is invited yet.
+    assert (
+        "At the presenting office: Tue 9 Mar 21:30 in Tokyo (UTC+9)</span> "
+        '<span class="tag tag-warning presenter-night">outside 07:00–21:00 at the office</span>'
+    ) in page
+
+
+def test_a_slot_nobody_presents_is_flagged_at_the_office_not_for_the_presenter(
+    api, slot, presenter
+):
+    """helper-174: the agenda editor and the co-leads' meeting page said "Presenter's time …
+    outside 07:00–21:00 for the presenter" of a slot nobody was invited to: the zone is the
+    office's (`Slot.presenter_zone`), and so it is said, also once the one invited declined."""
+    edit, meeting = f"/meetings/{slot.meeting_id}/edit", f"/meetings/{slot.meeting_id}"
+    office = "At the presenting office: Tue 9 Mar 23:10 in Sydney (UTC+11)"  # AU's talk
+    for page in (text(api.get(edit)), text(api.get(meeting))):
+        assert f"{office}</span>" in page
+        assert "outside 07:00–21:00 at the office" in page
+        assert "Presenter's time" not in page
+        assert "for the presenter" not in page
+    link = invite(api, slot, time_zone="Asia/Tokyo")
+    page = text(api.get(edit))
+    assert "Presenter's time: Tue 9 Mar 21:10 in Tokyo (UTC+9)</span>" in page
+    assert "outside 07:00–21:00 for the presenter" in page
+    declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    assert declined.status_code == 302
+    for page in (text(api.get(edit)), text(api.get(meeting))):
+        assert f"{office}</span>" in page and "for the presenter" not in page
 
 
 def test_after_a_decline_their_own_page_keeps_the_zone_they_chose(api, slot, presenter):
