@@ -12,7 +12,7 @@ from planner.mail import messages
 from planner.mail.outbox import fate
 from planner.presenters.forms import InviteForm, invite_from
 from planner.presenters.models import Invitation
-from planner.presenters.operations import also_presenting, invited_stamp
+from planner.presenters.operations import also_presenting, invited_stamp, where_it_stands
 from planner.request_input import json_object, scalar_fields, unknown_fields
 
 bp = Blueprint("presenters_api", __name__, url_prefix="/api/v1")
@@ -89,11 +89,12 @@ def _invited_already(slot: Slot) -> ConflictError:
             "invite its presenter.",
             field="invited",
         )
-    live = "whose private link works" if invitation.link_hash else "whose link was revoked"
+    # What is true of it: declined, it is no refusal to invite someone else, only the check
+    # that the caller saw it (helper-174: "is invited already ... whose private link works").
     refused = ConflictError(
-        f"{invitation.name} is invited to this slot already ({live}; invited at "
-        f"{invitation.invited_at.isoformat()}). Inviting again makes a new link and ends theirs: "
-        "to mean it, send `invited` as that invitation's `invited_at` (in `current`).",
+        f"{where_it_stands(invitation)}; invited at {invitation.invited_at.isoformat()}. To "
+        "invite someone (again), send `invited` as that invitation's `invited_at` (in "
+        "`current`): a script sent twice must not end the link it was just given.",
         field="invited",
     )
     refused.current = invitation_json(invitation)

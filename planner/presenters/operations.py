@@ -127,6 +127,27 @@ def invited_stamp(slot: Slot) -> str:
     return slot.invitation.invited_at.isoformat() if slot.invitation else ""
 
 
+def where_it_stands(invitation: Invitation) -> str:
+    """What became of an invitation, for the co-leads' refusal to invite over it unseen (the
+    page's and the API's, in English): "Rosa Quispe declined this slot on 3 May 2027" rather
+    than "is invited already" (helper-174), and what inviting again ends."""
+    slot, name = invitation.slot, invitation.name
+    if invitation.link_hash is None:
+        link = "their link was revoked"
+    elif slot.held_by is None:
+        link = "inviting someone makes a new link and ends theirs, with which they could still "
+        link += "change their answer"
+    else:
+        link = "inviting again makes a new link and ends theirs"
+    if slot.held_by is None and invitation.answer == Answer.declined:
+        when = f" on {invitation.answered_at:%-d %B %Y}" if invitation.answered_at else ""
+        return f"{name} declined this slot{when} ({link})"
+    if slot.held_by is None:
+        return f"{name} was invited to this slot and the co-leads took them off it ({link})"
+    answered = " and confirmed" if invitation.answer == Answer.confirmed else ""
+    return f"{name} is invited to this slot already{answered} ({link})"
+
+
 def also_presenting(slot: Slot, invitation: Invitation) -> str | None:
     """A warning, never a refusal (a person may give two talks): the one just invited already
     holds another slot of the same meeting (helper-81). None if they do not."""

@@ -47,6 +47,7 @@ from planner.presenters.operations import (
     revoke,
     set_own_zone,
     taken_off,
+    where_it_stands,
 )
 from planner.timezones import ZoneError, local_time, pick_zone, place_in
 from planner.versioning import link_changed, link_seen
@@ -419,10 +420,17 @@ def _invited_since(slot: Slot) -> str:
         return (
             "The slot's invitation was revoked since this page was opened. Check, then send again."
         )
+    if slot.held_by is not None:
+        return (
+            f"{slot.invitation.name} was invited to this slot since this page was opened (in "
+            "another tab, or by another co-lead), and sent a private link. Inviting again would "
+            "end that link. If you mean to, send the form again."
+        )
+    # Said as it stands now: declined since, they are not "invited" (helper-174).
     return (
-        f"{slot.invitation.name} was invited to this slot since this page was opened (in another "
-        "tab, or by another co-lead), and sent a private link. Inviting again would end that "
-        "link. If you mean to, send the form again."
+        "This slot's invitation changed since this page was opened (in another tab, or by "
+        f"another co-lead): {where_it_stands(slot.invitation)}. Nothing was sent. To invite as "
+        "the form below says, send it again."
     )
 
 

@@ -93,6 +93,27 @@ def test_inviting_again_needs_the_invitation_it_replaces(api, slot, presenter):
     assert presenter.get(first["link"].removeprefix("http://localhost")).status_code == 404
 
 
+def test_after_a_decline_the_refusal_says_so_and_someone_else_is_invited(api, slot, presenter):
+    """helper-174: Rosa declined; inviting Ana in her place without `invited` was refused saying
+    "Rosa Quispe is invited to this slot already (whose private link works ...)". It says she
+    declined, and how to invite someone else; sent so, Ana is invited."""
+    rosa = api.post(url(slot), json={**ALEX, "name": "Rosa Quispe"}).get_json()
+    link = rosa["link"].removeprefix("http://localhost")
+    declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    assert declined.status_code == 302
+    ana = {**ALEX, "name": "Ana", "email": "ana@ipaustralia.example"}
+    refused = api.post(url(slot), json=ana)
+    assert refused.status_code == 409
+    message = refused.get_json()["message"]
+    assert message.startswith("Rosa Quispe declined this slot on ")
+    assert "is invited" not in message and "private link works" not in message
+    assert "To invite someone (again), send `invited` as that invitation's `invited_at`" in message
+    assert refused.get_json()["current"]["answer"] == "declined"
+    invited = api.post(url(slot), json={**ana, "invited": rosa["invited_at"]})
+    assert invited.status_code == 201, invited.get_json()
+    assert invited.get_json()["name"] == "Ana"
+
+
 @pytest.mark.parametrize(
     ("fields", "field", "words"),
     [

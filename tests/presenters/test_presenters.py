@@ -740,6 +740,28 @@ def test_the_invite_form_sent_again_after_a_newer_invitation_asks_first(api, slo
     assert presenter.get(link).status_code == 404
 
 
+def test_an_invite_form_from_before_a_decline_says_the_presenter_declined(api, slot, presenter):
+    """helper-174: a form opened before Alex was invited, sent after Alex declined, was refused
+    saying Alex "was invited to this slot since ... and sent a private link", not that Alex
+    declined. It says so; sent again, Bea is invited in Alex's place, as a form opened after the
+    decline invites her at once."""
+    url = f"/slots/{slot.id}/invite"
+    opened = hidden_fields(api, url)  # no one invited yet
+    link = invite(api, slot)
+    declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
+    assert declined.status_code == 302
+    sent = {**opened, "name": "Bea Other", "email": "bea@ipaustralia.example", "time_zone": ""}
+    again = api.post(url, data=sent)
+    assert again.status_code == 409
+    page = text(again)
+    assert "Alex Example declined this slot on " in page
+    assert "was invited to this slot since" not in page
+    assert "To invite as the form below says, send it again." in page
+    resent = dict(re.findall(r'<input[^>]*name="([^"]+)"[^>]*value="([^"]*)"', page))
+    assert api.post(url, data={**resent, "time_zone": ""}).status_code == 302
+    assert db.session.get(Slot, slot.id).invitation.name == "Bea Other"
+
+
 def test_a_stale_invite_form_with_a_mistake_still_says_who_was_invited(api, slot, presenter):
     """A typo in the stale form is no reason to keep quiet about the newer invitation: the page
     says both, so the link just sent is not ended unawares once the typo is fixed."""
