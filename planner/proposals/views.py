@@ -454,9 +454,16 @@ def _decided(proposal: Proposal, message: OutboxMessage | None) -> str:
     return " ".join(said)
 
 
-def _schedule_form(*, submitted: bool = False) -> ScheduleForm:
+def _schedule_form(proposal: Proposal | None = None, *, submitted: bool = False) -> ScheduleForm:
+    """The meetings a slot for the proposal may go in. As shown (`proposal`), not those whose
+    agenda holds it already, which would refuse it (409, helper-174: "Schedule" was offered
+    into the meeting it was in); sent, any, so that a page opened before says why."""
     form = ScheduleForm() if submitted else ScheduleForm(formdata=None)
-    form.set_meetings(slot_target_choices(utcnow()))
+    meetings = slot_target_choices(utcnow())
+    if proposal is not None:
+        holding = {slot.meeting_id for slot in slots_of(proposal, live=True)}
+        meetings = [m for m in meetings if m.id not in holding]
+    form.set_meetings(meetings)
     return form
 
 
@@ -483,7 +490,7 @@ def _decide_page(
         form=form,
         evidence=evidence(proposal, latest_survey()),
         new_link=new_link,
-        schedule_form=schedule_form or _schedule_form(),
+        schedule_form=schedule_form or _schedule_form(proposal),
         slots=slots_of(proposal),
         on_agenda=slots_of(proposal, live=True) if proposal.status == "accepted" else [],
         link_seen=link_seen,

@@ -261,6 +261,33 @@ def test_a_proposal_is_scheduled_once_per_meeting(client, colead_client, survey)
     assert len([s for s in slots() if s.proposal_id == proposal.id]) == 3
 
 
+def test_the_review_page_does_not_offer_to_schedule_into_the_meeting_holding_it(
+    client, colead_client, survey
+):
+    """helper-174: once scheduled, the review page still offered "Schedule" into the meeting
+    whose agenda held it, which refused it (409). It says where the proposal is scheduled, and
+    offers only the other meetings; with none, no form."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    assert schedule(colead_client, proposal, draft).status_code == 302
+    page = html.unescape(colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True))
+    schedule_part = page.split('id="schedule"')[1].split("The volunteer's proposal link")[0]
+    words = re.sub(r"<[^>]+>", "", schedule_part)
+    assert "It is scheduled: “Chatbots for applicants in Spanish” in Rec 10 workshop." in words
+    assert "There is no other draft or upcoming meeting to schedule it into." in schedule_part
+    assert '<button type="submit">Schedule</button>' not in schedule_part
+    assert f'value="{draft}"' not in schedule_part
+    other = meeting(colead_client, title="Rec 3 workshop")
+    page = html.unescape(colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True))
+    schedule_part = page.split('id="schedule"')[1].split("The volunteer's proposal link")[0]
+    assert "To present it in another meeting as well, choose that meeting below." in schedule_part
+    assert f'<option value="{other}">' in schedule_part
+    assert f'<option value="{draft}">' not in schedule_part
+    assert '<button type="submit">Schedule</button>' in schedule_part
+
+
 def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
     client, colead_client, survey
 ):
