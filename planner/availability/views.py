@@ -173,7 +173,8 @@ def save(token: str):
             windows=now,
         )
         return _answer(token, invitation, form, problem, 409)
-    zone = (form.availability_zone.data or "").strip() or invitation.slot.presenter_zone
+    # Left empty: the zone their page shows times in, as the field's hint says.
+    zone = (form.availability_zone.data or "").strip() or invitation.own_zone
     chosen = form.chosen_windows(zone or HOME_ZONE)
     replace_windows(chosen, invitation=invitation)
     invitation.windows_given_at = utcnow()

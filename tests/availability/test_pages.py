@@ -1011,8 +1011,12 @@ def test_someone_invited_in_the_volunteers_place_does_not_inherit_their_windows(
     db.session.commit()
     page = html.unescape(app.test_client().get(f"/presenter/{token}").text)
     assert 'value="08:00"' not in page and 'value="12:00"' not in page
-    assert 'name="availability_zone" type="text" value="Australia/Sydney"' in page
+    [zone_field] = re.findall(r'<input[^>]*name="availability_zone"[^>]*>', page)
+    assert 'value="Australia/Sydney"' in zone_field
     assert "outside the availability you gave" not in page
+    # Left empty, the zone is the one her page shows times in, as the field says.
+    hint = "Empty: the time zone this page shows your times in (Australia/Sydney)"
+    assert f'placeholder="{hint}"' in zone_field
     for name, shown in _slot_pages(api, meeting).items():
         assert "outside the presenter's availability" not in shown, name
     db.session.expire_all()
