@@ -25,6 +25,7 @@ from flask_babel import Babel, get_locale, gettext, refresh
 from markupsafe import Markup, escape
 
 from planner import translation
+from planner.agenda.models import DISCUSSION_TITLE
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.models import LANGUAGES
 from planner.timezones import (
@@ -67,6 +68,7 @@ def install(app: Flask) -> None:
     # Words stored in English (office names, recommendation titles) on a page in another.
     app.add_template_global(english_attrs, "english_attrs")
     app.add_template_global(gap, "gap")
+    app.add_template_filter(slot_title, "slot_title")
     app.add_template_filter(english, "english")
     # A translated page's times and days, in its language (English pages: as elsewhere).
     app.add_template_global(time_span_here, "time_span_here")
@@ -159,6 +161,16 @@ def language_links() -> list[tuple[str, str, str, str, bool]]:
         )
         for code in PAGE_LANGUAGES
     ]
+
+
+def slot_title(slot) -> str:
+    """A slot's title as a page in the reader's language shows it: the closing discussion a
+    line-up adds is titled in English by the app ("Discussion"), and a Spanish presenter read it
+    so in their programme; said in the page's language unless a co-lead gave it a title of
+    their own. Every other title is what someone wrote, in whatever language."""
+    if slot.kind == "discussion" and slot.title == DISCUSSION_TITLE:
+        return gettext("Discussion")
+    return slot.title
 
 
 def gap() -> str:

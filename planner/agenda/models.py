@@ -21,6 +21,9 @@ HOME_ZONE = "Europe/Zurich"  # WIPO's: meetings start out in it, pages about no 
 MEETING_KINDS = ("workshop", "taskforce")
 # How a meeting's kind is named wherever people read it: forms, pages, calendar entries.
 MEETING_KIND_LABELS = {"workshop": "workshop", "taskforce": "Task Force meeting"}
+# The title of the closing discussion a line-up adds to its meeting: a translated page says it
+# in its own language (`languages.slot_title`) as long as no co-lead retitled it.
+DISCUSSION_TITLE = "Discussion"
 
 
 class MeetingStatus(enum.StrEnum):

@@ -9,7 +9,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
-from planner.agenda.models import Meeting, SlotStatus
+from planner.agenda.models import DISCUSSION_TITLE, Meeting, SlotStatus
 from planner.agenda.operations import (
     before_closing,
     create_meeting,
@@ -340,7 +340,11 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         # draft's length follows its slots, so its calendar entry ends when the last one does.
         create_slot(
             meeting,
-            {"title": "Discussion", "kind": "discussion", "duration_minutes": DISCUSSION_MINUTES},
+            {
+                "title": DISCUSSION_TITLE,
+                "kind": "discussion",
+                "duration_minutes": DISCUSSION_MINUTES,
+            },
         )
     meeting.updated_at = utcnow()
     lineup.meeting = meeting

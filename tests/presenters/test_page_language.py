@@ -72,6 +72,23 @@ def test_a_presenter_reads_their_page_in_their_language(
     assert re.search(rf'\?lang={language}"[^>]*aria-current="true"[^>]*>{own_name}</a>', body)
 
 
+def test_the_line_up_s_closing_discussion_is_named_in_their_language(api, slot, presenter):
+    """The closing slot a line-up adds is titled "Discussion" by the app: a Spanish presenter
+    reads "Debate" in the programme. A title a co-lead wrote ("Opening", of the same kind) is
+    theirs, shown as written."""
+    _contact("es")
+    added = api.post(
+        f"/api/v1/meetings/{slot.meeting_id}/slots",
+        json={"title": "Discussion", "kind": "discussion", "duration_minutes": 30},
+    )
+    assert added.status_code == 201
+    body = presenter.get(invite(api, slot)).get_data(as_text=True)
+    programme = body[body.index('id="programme-heading"') :]
+    assert '<span class="slot-title">Debate</span>' in programme
+    assert '<span class="slot-title">Opening</span>' in programme
+    assert ">Discussion<" not in programme
+
+
 @pytest.mark.parametrize(("language", "status"), [("zh", "状态：<span"), ("es", "Estado: <span")])
 def test_a_label_is_followed_as_the_language_writes_it(api, slot, presenter, language, status):
     """Chinese puts no space after its full-width colon ("状态：已邀请", not "状态： 已邀请");
