@@ -134,9 +134,11 @@ def where_it_stands(invitation: Invitation) -> str:
     slot, name = invitation.slot, invitation.name
     if invitation.link_hash is None:
         link = "their link was revoked"
-    elif slot.held_by is None:
+    elif slot.held_by is None and not taken_off(invitation):
         link = "inviting someone makes a new link and ends theirs, with which they could still "
         link += "change their answer"
+    elif slot.held_by is None:
+        link = "inviting someone makes a new link and ends theirs"
     else:
         link = "inviting again makes a new link and ends theirs"
     if slot.held_by is None and invitation.answer == Answer.declined:

@@ -159,3 +159,19 @@ def test_a_presenter_of_another_talk_is_a_warning(api, slot):
     assert api.post(url(other), json=ALEX).status_code == 201
     body = api.post(url(slot), json=ALEX).get_json()
     assert body["warning"].startswith("Alex Example is also invited to present “Blockchain")
+
+
+def test_the_refusal_for_a_presenter_taken_off_does_not_offer_them_an_answer(api, slot):
+    """A presenter the co-leads took off (set back to proposed) cannot answer from their link
+    (`answer` refuses them): the refusal said inviting someone ends their link, "with which they
+    could still change their answer"."""
+    rosa = api.post(url(slot), json={**ALEX, "name": "Rosa Quispe"}).get_json()
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    refused = api.post(url(slot), json={**ALEX, "name": "Ana"})
+    assert refused.status_code == 409
+    message = refused.get_json()["message"]
+    assert message.startswith(
+        "Rosa Quispe was invited to this slot and the co-leads took them off it (inviting "
+        "someone makes a new link and ends theirs); invited at " + rosa["invited_at"]
+    )
+    assert "change their answer" not in message
