@@ -18,6 +18,7 @@ from tests.support import (
     counted_queries,
     csrf_token,
     form_of,
+    hidden_fields,
     in_page,
     publish_as_planned,
     said_in,
@@ -744,12 +745,22 @@ def test_a_volunteer_who_declined_is_not_told_when_they_present(app, client, col
     assert in_page("es", "Time at your office (%(zone)s)", zone="Lima") in page
     assert "martes, 12 de marzo de 2030, 8:00–8:25" in _when(page)  # still at that time
     assert said_in("es", "declined") in _when(page)
-    assert said_in(
+    declined = said_in(
         "es",
         "You declined to present it. It stays in the programme: the co-leads may invite "
-        "someone else in your place. Until they do, you can still change your answer from your "
-        "private link to present it (a page of its own, not this one).",
-    ) in _when(page)
+        "someone else in your place.",
+    )
+    still = said_in(
+        "es",
+        "Until they do, you can still change your answer from your private link to present it "
+        "(a page of its own, not this one).",
+    )
+    assert f"{declined} {still}" in _when(page)
+    # Her link revoked, it changes nothing any more: the page does not send her to it.
+    revoke = f"/slots/{slot.id}/invitation/revoke"
+    assert colead_client.post(revoke, data=hidden_fields(colead_client, revoke)).status_code == 302
+    when = _when(client.get(f"/proposals/{token}").text)
+    assert declined in when and still not in when
 
     invite(colead_client, slot, name="Ana Example", email="ana@indecopi.example")
     page = client.get(f"/proposals/{token}").text
