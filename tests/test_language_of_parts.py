@@ -120,7 +120,9 @@ def test_a_proposal_s_spanish_pages_mark_the_office_and_recommendations(client, 
     assert '<html lang="en">' in english.text and stray_marks(english.text) == []
 
 
-def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot, presenter):
+def _spanish_contact() -> None:
+    """Alex, the presenter `invite` invites, is an AU contact who reads Spanish: their
+    invitation, emails and page are in Spanish."""
     db.session.add(
         OfficeContact(
             office_code="AU",
@@ -130,6 +132,10 @@ def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot,
             source="t",
         )
     )
+
+
+def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot, presenter):
+    _spanish_contact()
     slot.meeting.title = "R&D <workshop>"  # escaped once, inside its mark
     db.session.commit()
     link = invite(api, slot)
@@ -149,15 +155,7 @@ def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot,
 
 
 def test_emails_in_spanish_mark_the_english_names(api, slot, client):
-    db.session.add(
-        OfficeContact(
-            office_code="AU",
-            name="Alex",
-            email="alex@ipaustralia.example",
-            language="es",
-            source="t",
-        )
-    )
+    _spanish_contact()
     db.session.commit()
     invite(api, slot)
     _volunteer(client, language="es", contact_email="c@ipaustralia.example")
