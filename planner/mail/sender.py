@@ -361,7 +361,7 @@ def deliver_leased(
         log.info("outbox message %s (%s): %s", message_id, message.kind, outcome)
         if outcome == "retrying" and connection.smtp is None:
             # The server cannot be reached: the rest of the batch waits as long.
-            for later in _postpone(claimed[position + 1 :], message, now):
+            for later in _postpone(claimed, claimed[position + 1 :], message, now):
                 setattr(counts, later, getattr(counts, later) + 1)
             return False
         if stop():
@@ -390,13 +390,21 @@ def _send_one(message: OutboxMessage, config: Mapping, connection: _Connection, 
     return "sent"
 
 
-def _postpone(message_ids: list[int], failed: OutboxMessage, now: datetime) -> list[str]:
-    """The rest of a batch, when the server could not be reached: the same error, the same wait."""
+def _postpone(
+    lease: Lease, message_ids: list[int], failed: OutboxMessage, now: datetime
+) -> list[str]:
+    """The rest of a batch, when the server could not be reached: the same error, the same wait.
+    Only what is still this sender's (`Lease`): one stalled past its lease while it sent leaves
+    what another sender has leased since to that one, as `_renew` does."""
     outcomes = []
     for message_id in message_ids:
         message = db.session.get(OutboxMessage, message_id)
-        if message is None or message.status != MessageStatus.queued:
-            continue  # superseded or discarded since it was leased: it stays so
+        if (
+            message is None
+            or message.status != MessageStatus.queued
+            or message.next_attempt_at != lease.until
+        ):
+            continue  # superseded, discarded or another sender's since it was leased
         outcomes.append(_record_failure(message, failed.last_error or "", now, final=False))
     db.session.commit()
     return outcomes

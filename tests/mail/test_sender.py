@@ -560,3 +560,32 @@ def test_a_failure_late_in_a_long_round_waits_its_delay_from_when_it_failed(
     failed_at = start + timedelta(minutes=20)
     assert late.next_attempt_at - failed_at >= delay_after(1)
     assert late.next_attempt_at - failed_at < delay_after(1) + timedelta(seconds=30)
+
+
+def test_a_sender_that_stalled_while_sending_leaves_the_rest_to_the_one_that_took_them(
+    app, app_context, clock, monkeypatch
+):
+    """A sender stopped past its lease in the middle of an SMTP conversation (a process
+    suspended, a machine paused) that then finds the server gone postpones the rest of its batch:
+    not the messages another sender has leased since, whose lease it would replace with its
+    back-off and whose attempts it would count."""
+    from planner.mail import sender
+
+    first, second = _mail(ALEX, subject="First"), _mail(DANA, subject="Second")
+    stalled = claim(utcnow())
+    assert stalled == [first.id, second.id]
+    others = []
+
+    def stall_then_lose_the_server(*_args):
+        clock.sleep(LEASE.total_seconds() + 60)
+        others.append(claim(utcnow()))  # another sender leases what is due meanwhile
+        raise OSError("Connection reset by peer")
+
+    monkeypatch.setattr(sender, "_deliver", stall_then_lose_the_server)
+    config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_FROM": FROM}
+    assert deliver_leased(stalled, config, utcnow(), Counts()) is False
+    (taken,) = others
+    assert second.id in taken
+    db.session.expire_all()
+    assert second.attempts == 0 and second.last_error is None
+    assert second.next_attempt_at == taken.until  # still the other sender's to send
