@@ -67,14 +67,15 @@ class MaterialError(PlannerError):
     """An upload or a link that is refused; the message says why in the presenter's words."""
 
 
-def megabytes(size: int) -> str:
+def megabytes(size: int, locale: str | None = None) -> str:
     """A file's size as people read it, in the page's language (CLDR's units, through Babel):
-    "340 kB" below a megabyte, "2.5 MB" above; "2,5 Mo" in French, "340 кБ" in Russian."""
+    "340 kB" below a megabyte, "2.5 MB" above; "2,5 Mo" in French, "340 кБ" in Russian. A
+    sentence written in English only gives `locale="en"`: its units are English too."""
     from babel.units import format_unit
     from flask import has_app_context
     from flask_babel import get_locale
 
-    locale = (get_locale() if has_app_context() else None) or "en"
+    locale = locale or (get_locale() if has_app_context() else None) or "en"
     if size < 1024 * 1024:
         return format_unit(max(1, round(size / 1024)), "digital-kilobyte", "short", locale=locale)
     megas = round(size / (1024 * 1024), 1)
@@ -150,7 +151,8 @@ def _check_bounds(entries: list[zipfile.ZipInfo]) -> None:
         )
     if sum(entry.file_size for entry in entries) > MAX_UNPACKED:
         raise MaterialError(
-            f"This archive would unpack to more than {megabytes(MAX_UNPACKED)}; it is refused.",
+            f"This archive would unpack to more than {megabytes(MAX_UNPACKED, 'en')}; it is "
+            "refused.",
             "file",
         )
     for entry in entries:

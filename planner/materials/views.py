@@ -102,8 +102,9 @@ def _too_large(error):
             form = _refused(_presenter_form(formdata=None), message)
             return _presenter_page(args["token"], invitation, form)
     if request.endpoint in UPLOADS:
+        most = megabytes(request.max_content_length or 0, "en")  # in an English sentence
         error = RequestEntityTooLarge(
-            f"The request is larger than {megabytes(request.max_content_length or 0)}. Adding "
+            f"The request is larger than {most}. Adding "
             "slides is for co-leads (sign in) and the slot's presenter (on the page their "
             "private link opens)."
         )
