@@ -113,6 +113,13 @@ class AvailabilityFields(PlannerForm):
     # The dates of the windows already stored: one that has passed since may stay (the form
     # sends every row back), a new one may not.
     kept_dates: frozenset[date] = frozenset()
+    # The zone an empty zone field stands for, which the windows are then saved in (the view
+    # says: the presenter's page's zone, the office's); the rows are checked in it too.
+    empty_zone: str | None = None
+
+    def blank_zone(self) -> str:
+        """The zone the windows are in when the zone field is left empty."""
+        return self.empty_zone or HOME_ZONE
 
     def validate_windows(self, field) -> None:
         if field.sent > MAX_ROWS:
@@ -123,7 +130,9 @@ class AvailabilityFields(PlannerForm):
         for row in field:
             if row.form.empty or row.form.errors:
                 continue
-            place = zone if is_time_zone(zone) else HOME_ZONE
+            # Checked in the zone they are saved in (helper-176: left empty, a presenter's were
+            # checked in Geneva's, saved in Sydney's where the hour did not exist: form lost).
+            place = zone if is_time_zone(zone) else HOME_ZONE if zone else self.blank_zone()
             try:
                 window = check_window(
                     place,
@@ -312,6 +321,17 @@ def save_proposal_windows(form: AvailabilityFields, proposal) -> None:
     office = proposal.office
     zone = zone or (office.time_zone if office is not None and office.time_zone else HOME_ZONE)
     replace_windows(form.chosen_windows(zone), proposal=proposal)
+
+
+class OfficesWindows:
+    """A volunteer's form: an empty zone field stands for the chosen office's zone
+    (`save_proposal_windows`), in which the rows are checked."""
+
+    def blank_zone(self) -> str:
+        office = getattr(self, "office", None)
+        chosen = office.data if office is not None else None
+        chosen = chosen if isinstance(chosen, str) else None
+        return self.empty_zone or office_zone(chosen) or HOME_ZONE
 
 
 def read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> str:

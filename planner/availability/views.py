@@ -5,7 +5,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, url_
 from flask_babel import gettext as _
 
 from planner.agenda.fairness import outside_social_hours
-from planner.agenda.models import HOME_ZONE, Slot
+from planner.agenda.models import Slot
 from planner.availability.forms import AvailabilityForm, overnight_note
 from planner.availability.operations import (
     presenter_time,
@@ -157,6 +157,7 @@ def save(token: str):
     form = AvailabilityForm()
     stored = _stored_windows(invitation)  # what the form started from
     form.kept_dates = frozenset(w.on for w in stored if w.on is not None)
+    form.empty_zone = invitation.own_zone  # left empty, the windows are saved in it
     if not form.validate():
         return _answer(token, invitation, form, None, 400)
     if why := not_theirs(invitation):
@@ -174,8 +175,8 @@ def save(token: str):
         )
         return _answer(token, invitation, form, problem, 409)
     # Left empty: the zone their page shows times in, as the field's hint says.
-    zone = (form.availability_zone.data or "").strip() or invitation.own_zone
-    chosen = form.chosen_windows(zone or HOME_ZONE)
+    zone = (form.availability_zone.data or "").strip() or form.blank_zone()
+    chosen = form.chosen_windows(zone)
     replace_windows(chosen, invitation=invitation)
     invitation.windows_given_at = utcnow()
     flash(

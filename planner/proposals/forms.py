@@ -24,6 +24,7 @@ from planner.accounts.security import editor
 from planner.availability.forms import (
     AVAILABILITY_MAX,
     AvailabilityFields,
+    OfficesWindows,
     save_proposal_windows,
 )
 from planner.forms import PlannerForm, email_address, opened_field, published, version_field
@@ -171,7 +172,7 @@ class ProposalEditForm(ProposalFields, AvailabilityFields, ContactChoices):
     opened = opened_field()
 
 
-class VolunteerForm(ProposalFields, AvailabilityFields, ContactChoices):
+class VolunteerForm(OfficesWindows, ProposalFields, AvailabilityFields, ContactChoices):
     # The order the page shows the fields in, which the error summary follows (the fields of the
     # parent forms would otherwise come first, and Office last).
     PAGE_ORDER = (

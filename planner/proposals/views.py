@@ -242,6 +242,7 @@ def edit(token: str):
     form = ProposalEditForm(obj=proposal)
     fill_choices(form)
     form.kept_dates = frozenset(w.on for w in windows_of(proposal=proposal) if w.on is not None)
+    form.empty_zone = office_zone(proposal.office_code)  # left empty, saved in it
     note = None
     if reading():
         form.recommendations.data = [r.number for r in proposal.recommendations]

@@ -13,6 +13,7 @@ from planner.agenda.models import Slot
 from planner.availability.models import AvailabilityWindow
 from planner.availability.operations import windows_of
 from planner.extensions import db
+from planner.presenters.models import Invitation
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
 from tests.presenters.support import confirm
@@ -1025,3 +1026,46 @@ def test_someone_invited_in_the_volunteers_place_does_not_inherit_their_windows(
     slot_id = meeting["slots"][0]["id"]
     availability = api.get(f"/api/v1/slots/{slot_id}").get_json()["availability"]
     assert availability == {"inside": None, "windows": [], "read_from": None}
+
+
+def test_an_empty_zone_is_checked_in_the_zone_it_is_saved_in(app, api, meeting):
+    """helper-176: the presenter's zone field left empty saves the windows in the zone their
+    page shows (Sydney here), but the rows were checked in Geneva's: a window on 3 October 2027
+    at 02:00-02:30, an hour Sydney's clocks skip that night, passed the check and was refused
+    when saved, on a bare error page: the windows typed were lost. Now refused as when typed."""
+    _, invitation, token = _invited(meeting, zone="Australia/Sydney")
+    visitor = app.test_client(use_cookies=False)
+    page = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    skipped = {
+        "windows_seen": _seen(page),
+        "windows-0-on": "2027-10-03",
+        "windows-0-starts": "02:00",
+        "windows-0-ends": "02:30",
+    }
+    url = f"/presenter/{token}/availability"
+    typed = visitor.post(url, data={**skipped, "availability_zone": "Australia/Sydney"})
+    assert typed.status_code == 400
+    empty = visitor.post(url, data={**skipped, "availability_zone": ""})
+    assert empty.status_code == 400
+    shown = html.unescape(empty.get_data(as_text=True))
+    assert 'name="windows-0-on" type="date" value="2027-10-03"' in shown
+    assert 'name="windows-0-starts" type="time" value="02:00"' in shown
+    db.session.expire_all()
+    assert db.session.get(Invitation, invitation.id).windows == []
+
+
+def test_a_volunteers_empty_zone_is_checked_in_their_offices(client, survey):
+    """helper-176: left empty, a volunteer's windows are saved in their office's zone (IP
+    Australia's: Sydney), and are now checked in it rather than Geneva's: an hour Sydney skips
+    is refused with the form as typed, not on a bare error page as the proposal was stored."""
+    response = volunteer(
+        client,
+        office="AU",
+        availability_zone="",
+        **{"windows-0-on": "2027-10-03", "windows-0-starts": "02:00", "windows-0-ends": "02:30"},
+    )
+    assert response.status_code == 400
+    shown = html.unescape(response.get_data(as_text=True))
+    assert "2027-10-03 02:00 does not exist in Australia/Sydney" in shown
+    assert 'name="windows-0-starts" type="time" value="02:00"' in shown
+    assert db.session.scalar(select(Proposal)) is None
