@@ -1069,3 +1069,24 @@ def test_a_volunteers_empty_zone_is_checked_in_their_offices(client, survey):
     assert "2027-10-03 02:00 does not exist in Australia/Sydney" in shown
     assert 'name="windows-0-starts" type="time" value="02:00"' in shown
     assert db.session.scalar(select(Proposal)) is None
+
+
+def test_an_offices_edit_with_an_empty_zone_is_checked_in_its_zone(client, survey):
+    """helper-176, on the office's edit page too: an hour IP Australia's clocks skip, typed with
+    the zone left empty, comes back refused with the form as typed."""
+    private = volunteer(client, office="AU").headers["Location"]
+    form = {
+        **{k: v for k, v in VOLUNTEER.items() if k != "office"},
+        "csrf_token": csrf_token(client, private + "/edit"),
+        "version": "1",
+        "availability_zone": "",
+        "windows-0-on": "2027-10-03",
+        "windows-0-starts": "02:00",
+        "windows-0-ends": "02:30",
+    }
+    refused = client.post(private + "/edit", data=form)
+    assert refused.status_code == 400
+    shown = html.unescape(refused.get_data(as_text=True))
+    assert "2027-10-03 02:00 does not exist in Australia/Sydney" in shown
+    assert 'name="windows-0-on" type="date" value="2027-10-03"' in shown
+    assert windows_of(proposal=db.session.scalar(select(Proposal))) == []
