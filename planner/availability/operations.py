@@ -13,7 +13,6 @@ from functools import lru_cache
 
 from sqlalchemy import delete
 
-from planner.addresses import same_address
 from planner.agenda.models import HOME_ZONE, Meeting, Slot, SlotStatus
 from planner.agenda.operations import layout
 from planner.availability.models import AvailabilityWindow
@@ -101,23 +100,12 @@ def presenter_windows(invitation: Invitation | None, proposal: Proposal | None) 
 
 def volunteer_presents(invitation: Invitation | None, proposal: Proposal | None) -> bool:
     """Whether what the proposal's volunteer said of their availability (its windows, its
-    words) is the presenter's: before anyone is invited, or once the volunteer is (the same
-    address; the same name, invited without one). Someone invited in their place (helper-174:
-    Ana in Sydney, after Rosa in Lima declined) gave none of it."""
+    words) is the presenter's: before anyone is invited, or once the volunteer is
+    (`Proposal.volunteer_is`). Someone invited in their place (helper-174: Ana in Sydney, after
+    Rosa in Lima declined) gave none of it."""
     if proposal is None:
         return False
-    if invitation is None:
-        return True
-    if invitation.email:
-        return same_address(invitation.email, proposal.contact_email)
-    return _same_name(invitation.name, proposal.contact_name)
-
-
-def _same_name(one: str | None, other: str | None) -> bool:
-    def words(name: str | None) -> list[str]:
-        return (name or "").casefold().split()
-
-    return bool(words(one)) and words(one) == words(other)
+    return invitation is None or proposal.volunteer_is(invitation.email, invitation.name)
 
 
 def reading_zone(slot: Slot) -> str:

@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.addresses import same_address
 from planner.availability.models import AvailabilityWindow
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
@@ -112,6 +113,16 @@ class Proposal(db.Model):
     def open_to_office(self) -> bool:
         """The office may still edit or withdraw it: no co-lead has decided yet."""
         return self.status == ProposalStatus.submitted
+
+    def volunteer_is(self, email: str | None, name: str | None) -> bool:
+        """Whether a presenter invited as `email` and `name` is this proposal's volunteer: the
+        same address; invited without one (the co-leads pass the link on by hand), the same
+        name. What the volunteer said (their windows, their page's "you present it") holds for
+        them only, not for someone invited in their place."""
+        if email:
+            return same_address(email, self.contact_email)
+        words = (name or "").casefold().split()
+        return bool(words) and words == (self.contact_name or "").casefold().split()
 
 
 # The history's word for a co-lead's new private link (the one mailed before no longer opens).

@@ -846,6 +846,19 @@ def test_each_state_of_a_volunteer_s_slot_says_what_is_true(client, colead_clien
     assert "taken you off" not in said
 
 
+def test_the_volunteer_invited_by_name_alone_is_told_it_is_theirs(client, colead_client, survey):
+    """helper-176: a co-lead may invite without an address, passing the link on by hand. The
+    volunteer invited so, by their own name, presents it (as their windows say: availability's
+    `volunteer_presents`); their page said "The co-leads invited another person to present it",
+    and would have named the address as "None"."""
+    token, proposal, slot = _scheduled_and_published(client, colead_client)
+    invite(colead_client, slot, name=proposal.contact_name, email="")
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "You are invited to present it" in said, said
+    assert "which the co-leads pass on to you" in said
+    assert "another person" not in said and "None" not in said
+
+
 def test_a_slot_given_to_another_office_says_which(client, colead_client, survey):
     """The volunteer's page names the office the programme now gives their talk to, as the
     public agenda does (its name, no one's contact)."""
