@@ -277,7 +277,7 @@ def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, n
         message,
         mail_from=config.get("MAIL_FROM") or DEFAULT_FROM,
         organizer=taskforce_email(config),
-        date=now,
+        date=_clock(now),  # when it goes: late in a long round, not the round's start
         # Only a message whose footer offers to stop it says so in its headers: a mail
         # client's button on a presenter's own update unsubscribed them from another kind.
         # Made when the message was written; one written before that kept none is made now.
@@ -384,7 +384,7 @@ def _send_one(message: OutboxMessage, config: Mapping, connection: _Connection, 
         connection.drop()
         return _record_failure(message, _describe(error), now, final=False)
     message.status = MessageStatus.sent
-    message.sent_at = now
+    message.sent_at = _clock(now)
     message.attempts += 1
     message.last_error = None
     return "sent"

@@ -3,6 +3,7 @@ email (iMIP parts, unsubscribe headers for optional kinds), once, in order per r
 back-off while the server is away, and marked not sent while no server is configured."""
 
 from datetime import timedelta
+from email.utils import parsedate_to_datetime
 
 import icalendar
 import pytest
@@ -536,6 +537,11 @@ def test_a_long_round_keeps_what_it_has_yet_to_send_from_other_senders(
     assert utcnow() - start > 2 * LEASE  # the round outlasted two leases
     assert max(checked) > 0 and checked[-1] == 0
     assert len(smtp.messages()) == len(sent_alone)
+    # Each is recorded, and dated in its headers, as sent when it went, not when the round began.
+    db.session.expire_all()
+    assert max(m.sent_at for m in sent_alone) - start > LEASE
+    dates = [parsedate_to_datetime(m["Date"]) for m in smtp.messages()]
+    assert max(dates) - start > LEASE
 
 
 def test_a_failure_late_in_a_long_round_waits_its_delay_from_when_it_failed(
