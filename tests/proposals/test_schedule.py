@@ -859,6 +859,20 @@ def test_the_volunteer_invited_by_name_alone_is_told_it_is_theirs(client, colead
     assert "another person" not in said and "None" not in said
 
 
+def test_the_volunteer_whose_link_was_revoked_is_not_sent_to_it(client, colead_client, survey):
+    """helper-175: invited, the volunteer's page sent them to "the private link in the email"
+    even after the co-leads revoked that link, which opens nothing any more."""
+    token, proposal, slot = _scheduled_and_published(client, colead_client)
+    invite(colead_client, slot, name=proposal.contact_name, email=proposal.contact_email)
+    # (No mail server here: the page says the co-leads pass the link on.)
+    assert "private link of your own" in _when(client.get(f"/proposals/{token}").text)
+    revoke = f"/slots/{slot.id}/invitation/revoke"
+    assert colead_client.post(revoke, data=hidden_fields(colead_client, revoke)).status_code == 302
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "the co-leads have revoked the private link they gave you for it" in said
+    assert "from the private link" not in said and "private link of your own" not in said
+
+
 def test_a_slot_given_to_another_office_says_which(client, colead_client, survey):
     """The volunteer's page names the office the programme now gives their talk to, as the
     public agenda does (its name, no one's contact)."""
