@@ -12,10 +12,10 @@ import pytest
 
 from planner.extensions import db
 from planner.mail.models import OutboxMessage
-from planner.offices.models import Office, OfficeContact
+from planner.offices.models import Office
 from planner.survey.models import Answer
 from tests.presenters.support import before_the_meeting as before_the_meeting
-from tests.presenters.support import invite
+from tests.presenters.support import invite, reads
 from tests.presenters.support import presenter as presenter
 from tests.presenters.support import slot as slot
 from tests.proposals.test_proposals import VALID, token_of
@@ -120,22 +120,8 @@ def test_a_proposal_s_spanish_pages_mark_the_office_and_recommendations(client, 
     assert '<html lang="en">' in english.text and stray_marks(english.text) == []
 
 
-def _spanish_contact() -> None:
-    """Alex, the presenter `invite` invites, is an AU contact who reads Spanish: their
-    invitation, emails and page are in Spanish."""
-    db.session.add(
-        OfficeContact(
-            office_code="AU",
-            name="Alex",
-            email="alex@ipaustralia.example",
-            language="es",
-            source="t",
-        )
-    )
-
-
 def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot, presenter):
-    _spanish_contact()
+    reads("es")
     slot.meeting.title = "R&D <workshop>"  # escaped once, inside its mark
     db.session.commit()
     link = invite(api, slot)
@@ -155,8 +141,7 @@ def test_a_spanish_presenter_s_pages_mark_the_meeting_and_the_offices(api, slot,
 
 
 def test_emails_in_spanish_mark_the_english_names(api, slot, client):
-    _spanish_contact()
-    db.session.commit()
+    reads("es")
     invite(api, slot)
     _volunteer(client, language="es", contact_email="c@ipaustralia.example")
     messages = db.session.scalars(db.select(OutboxMessage).order_by(OutboxMessage.id)).all()

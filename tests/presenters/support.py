@@ -10,6 +10,7 @@ import time_machine
 
 from planner.agenda.models import Slot
 from planner.extensions import db
+from planner.offices.models import OfficeContact
 from tests.support import hidden_fields
 
 MEETING = {
@@ -72,6 +73,21 @@ def invite(api, slot, **fields) -> str:
     link = re.search(r'value="(http://localhost/presenter/[^"]+)"', answer.get_data(as_text=True))
     assert link, "no private link shown"
     return link[1].removeprefix("http://localhost")
+
+
+def reads(language: str) -> None:
+    """The presenter `invite` invites (alex@ipaustralia.example) is an AU contact who reads
+    `language`: their invitation, emails and private page are in it."""
+    db.session.add(
+        OfficeContact(
+            office_code="AU",
+            name="Alex Example",
+            email="alex@ipaustralia.example",
+            language=language,
+            source="t",
+        )
+    )
+    db.session.commit()
 
 
 @pytest.fixture

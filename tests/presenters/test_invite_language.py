@@ -4,10 +4,9 @@ with the one the app knows them by, kept with the invitation, refused when unkno
 import re
 
 from planner.extensions import db
-from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
 from tests.mail.test_messages import PRESENTER, outbox
-from tests.presenters.support import invite
+from tests.presenters.support import invite, reads
 from tests.support import hidden_fields
 
 
@@ -16,15 +15,6 @@ def _selected(client, slot) -> list[str]:
     select = re.search(r'<select[^>]*name="language".*?</select>', page, re.S)
     assert select, "no language on the invite form"
     return re.findall(r'<option selected value="([^"]+)"', select[0])
-
-
-def _contact(language: str) -> None:
-    db.session.add(
-        OfficeContact(
-            office_code="AU", name="Alex Example", email=PRESENTER, language=language, source="t"
-        )
-    )
-    db.session.commit()
 
 
 def test_the_form_offers_the_languages_the_emails_are_written_in(api, slot):
@@ -38,12 +28,12 @@ def test_the_form_offers_the_languages_the_emails_are_written_in(api, slot):
 
 
 def test_the_contact_filled_in_comes_with_their_language(api, slot):
-    _contact("fr")
+    reads("fr")
     assert _selected(api, slot) == ["fr"]
 
 
 def test_a_contact_in_a_language_not_written_in_is_offered_english(api, slot):
-    _contact("ar")
+    reads("ar")
     assert _selected(api, slot) == ["en"]
 
 
@@ -71,7 +61,7 @@ def test_inviting_again_shows_the_language_chosen(api, slot):
 def test_a_language_the_app_knows_them_by_is_not_kept_as_a_choice(api, slot):
     """A contact's own language stays theirs to change; English for someone whose language
     is not known leaves their page to read their browser's."""
-    _contact("fr")
+    reads("fr")
     invite(api, slot, language="fr")
     db.session.expire_all()
     assert slot.invitation.language is None

@@ -10,13 +10,11 @@ import pytest
 from flask_babel import gettext
 from icalendar import Calendar
 
-from planner.extensions import db
 from planner.languages import show_in
 from planner.mail.messages.writing import render
-from planner.offices.models import OfficeContact
 from planner.presenters.models import ANSWER_LABELS
 from tests.mail.test_messages import PRESENTER, outbox
-from tests.presenters.support import TALK, confirm, invite
+from tests.presenters.support import TALK, confirm, invite, reads
 from tests.support import in_page, publish_as_planned, said_in
 
 # What the page says in English, which a translated page must say in its language instead.
@@ -34,16 +32,6 @@ PAGE_WORDS = (
 )
 
 
-def _contact(language: str) -> None:
-    """The presenter is a contact of AU who reads `language`."""
-    db.session.add(
-        OfficeContact(
-            office_code="AU", name="Alex Example", email=PRESENTER, language=language, source="t"
-        )
-    )
-    db.session.commit()
-
-
 @pytest.mark.parametrize(
     ("language", "their_time", "own_name"),
     [
@@ -55,7 +43,7 @@ def _contact(language: str) -> None:
 def test_a_presenter_reads_their_page_in_their_language(
     api, slot, presenter, language, their_time, own_name
 ):
-    _contact(language)
+    reads(language)
     link = invite(api, slot)
     page = presenter.get(link)
     assert page.status_code == 200
@@ -76,7 +64,7 @@ def test_the_line_up_s_closing_discussion_is_named_in_their_language(api, slot, 
     """The closing slot a line-up adds is titled "Discussion" by the app: a Spanish presenter
     reads "Debate" in the programme. A title a co-lead wrote ("Opening", of the same kind) is
     theirs, shown as written."""
-    _contact("es")
+    reads("es")
     added = api.post(
         f"/api/v1/meetings/{slot.meeting_id}/slots",
         json={"title": "Discussion", "kind": "discussion", "duration_minutes": 30},
@@ -93,7 +81,7 @@ def test_the_line_up_s_closing_discussion_is_named_in_their_language(api, slot, 
 def test_a_label_is_followed_as_the_language_writes_it(api, slot, presenter, language, status):
     """Chinese puts no space after its full-width colon ("状态：已邀请", not "状态： 已邀请");
     the other languages keep theirs."""
-    _contact(language)
+    reads(language)
     body = presenter.get(invite(api, slot)).get_data(as_text=True)
     assert status in body
 
@@ -109,7 +97,7 @@ def test_the_page_names_the_zones_as_the_emails_do(
     and "Ginebra" for Europe/Zurich): the page's headings said "Su hora (Australia/Sydney)"
     and "Hora de la reunión (Europe/Zurich)", ids the emails never show. An English page
     keeps the id, as English emails write it."""
-    _contact(language)
+    reads(language)
     body = presenter.get(invite(api, slot)).get_data(as_text=True)
     assert in_page(language, "Your time (%(zone)s)", zone=theirs) in body
     assert f", {theirs}, UTC+11</caption>" in body  # the programme's caption
@@ -131,7 +119,7 @@ def test_a_browser_reading_chinese_reads_the_page_in_it(api, slot, presenter):
 
 
 def test_a_refusal_and_the_answer_come_back_in_their_language(api, slot, presenter):
-    _contact("es")
+    reads("es")
     link = invite(api, slot)
     refused = presenter.post(link + "/answer", data={"answer": "declined", "note": ""})
     assert refused.status_code == 400
@@ -149,7 +137,7 @@ def test_a_refusal_and_the_answer_come_back_in_their_language(api, slot, present
 
 
 def test_a_language_picked_on_the_page_is_kept_for_the_next(app, api, slot):
-    _contact("ru")
+    reads("ru")
     link = invite(api, slot)
     browser = app.test_client()  # one that keeps cookies: the choice is remembered in them
     assert '<html lang="ru">' in browser.get(link).get_data(as_text=True)
@@ -183,7 +171,7 @@ def test_the_co_leads_pages_stay_english(api, slot):
 
 
 def test_their_availability_and_materials_in_their_language(api, slot, presenter):
-    _contact("pt")
+    reads("pt")
     link = invite(api, slot)
     windows = presenter.get(link + "/availability").get_data(as_text=True)
     assert '<html lang="pt">' in windows
@@ -240,7 +228,7 @@ def test_an_email_written_from_a_translated_page_keeps_its_own_language(app, api
 
 
 def test_a_presenter_who_chose_english_reads_english_whatever_the_browser(api, slot, presenter):
-    _contact("en")
+    reads("en")
     link = invite(api, slot)
     page = presenter.get(link, headers={"Accept-Language": "es"})
     assert page.headers["Content-Language"] == "en"
@@ -250,7 +238,7 @@ def test_a_presenter_who_chose_english_reads_english_whatever_the_browser(api, s
 def test_the_slot_to_add_to_their_calendar_reads_as_their_invitation_s_entry(api, slot, presenter):
     """The download replaces the entry their invitation put in their calendar (the same UID):
     described in the same language, and a calendar file, not a page in one."""
-    _contact("es")
+    reads("es")
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     link = invite(api, slot)
     (invitation,) = outbox(kind="invitation", recipient_email=PRESENTER)
@@ -267,7 +255,7 @@ def test_the_slot_to_add_to_their_calendar_reads_as_their_invitation_s_entry(api
 def test_a_pasted_tab_is_refused_in_their_language(api, slot, presenter):
     """The refusals the pure checks make (a character no title may hold) read in the page's
     language too, the field named as the page names it."""
-    _contact("fr")
+    reads("fr")
     link = invite(api, slot)
     refused = presenter.post(link + "/talk", data={"title": "Un\ttitre", "abstract": ""})
     assert refused.status_code == 400
@@ -285,7 +273,7 @@ def test_a_refusal_page_on_their_pages_is_wholly_in_their_language(api, slot, pr
     """A refusal page a translated page leads to (a material not theirs, their slot's calendar
     entry once declined: both 404) says its heading, title and way back in their language too,
     not "Not Found" and "Back to the start page" around a Chinese sentence."""
-    _contact("zh")
+    reads("zh")
     link = invite(api, slot)
     missing = presenter.get(link + "/materials/999")
     assert missing.status_code == 404
