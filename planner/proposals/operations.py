@@ -20,7 +20,7 @@ from planner.languages import moment_here
 from planner.mail import messages
 from planner.mail.models import OutboxMessage
 from planner.offices.contacts import from_proposal
-from planner.presenters.models import Answer as PresenterAnswer
+from planner.presenters.operations import taken_off
 from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
@@ -344,9 +344,7 @@ def volunteer_part(proposal: Proposal, slot: Slot) -> VolunteerPart:
         )
     if slot.status in (SlotStatus.invited, SlotStatus.confirmed):
         return VolunteerPart("yours", slot.status)
-    if slot.status == SlotStatus.declined and invitation.answer == PresenterAnswer.declined:
-        return VolunteerPart("you_declined", slot.status)
-    return VolunteerPart("taken_off", slot.status)
+    return VolunteerPart("taken_off" if taken_off(invitation) else "you_declined", slot.status)
 
 
 def revoke_link(proposal: Proposal, *, actor: str) -> None:
