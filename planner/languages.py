@@ -61,7 +61,7 @@ def _page_language() -> str:
 def install(app: Flask) -> None:
     app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(TRANSLATIONS))
     babel.init_app(app, locale_selector=_page_language)
-    translation.use(gettext)  # the pure modules' words, in the page's language
+    translation.use(gettext, page_language)  # the pure modules' words, in the page's language
     app.add_template_global(language_links, "language_links")
     app.add_template_global(page_language, "page_language")
     app.add_template_global(language_name, "language_name")

@@ -12,13 +12,25 @@ def _english(string: str, **variables) -> str:
     return string % variables if variables else string
 
 
+def _in_english() -> str:
+    return "en"
+
+
 _translate: Callable[..., str] = _english
+_language: Callable[[], str] = _in_english
 
 
-def use(translate: Callable[..., str]) -> None:
-    """Say the words through `translate` (Flask-Babel's gettext, in the app) from now on."""
-    global _translate
-    _translate = translate
+def use(translate: Callable[..., str], language: Callable[[], str]) -> None:
+    """Say the words through `translate` (Flask-Babel's gettext, in the app) from now on, in
+    the reader's `language()` (its code, as CLDR names it: "es", "ru")."""
+    global _translate, _language
+    _translate, _language = translate, language
+
+
+def language() -> str:
+    """The reader's language, for what a pure module writes as CLDR does (a file's size):
+    "en" with no app."""
+    return _language()
 
 
 def gettext(string: str, **variables) -> str:

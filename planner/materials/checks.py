@@ -9,6 +9,9 @@ import zipfile
 import zlib
 from urllib.parse import quote
 
+from babel.units import format_unit
+
+from planner import translation
 from planner.errors import PlannerError
 from planner.private_links import names_a_secret, private_page
 from planner.text import carries_credentials, is_web_address, refusal
@@ -71,11 +74,7 @@ def megabytes(size: int, locale: str | None = None) -> str:
     """A file's size as people read it, in the page's language (CLDR's units, through Babel):
     "340 kB" below a megabyte, "2.5 MB" above; "2,5 Mo" in French, "340 кБ" in Russian. A
     sentence written in English only gives `locale="en"`: its units are English too."""
-    from babel.units import format_unit
-    from flask import has_app_context
-    from flask_babel import get_locale
-
-    locale = locale or (get_locale() if has_app_context() else None) or "en"
+    locale = locale or translation.language()
     if size < 1024 * 1024:
         return format_unit(max(1, round(size / 1024)), "digital-kilobyte", "short", locale=locale)
     megas = round(size / (1024 * 1024), 1)

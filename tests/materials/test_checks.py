@@ -109,21 +109,17 @@ def test_a_good_link():
     assert check_link(" https://video.example/rec10 ") == "https://video.example/rec10"
 
 
-def test_an_english_refusal_gives_its_size_in_english_units():
-    """The archive refusals are English sentences: a Russian page does not put "МБ" in them
-    (the page's own strings say sizes as the page's language does)."""
+def test_an_english_refusal_gives_its_size_in_english_units(monkeypatch):
+    """Sizes are said in the reader's language (`translation.language`), but the archive
+    refusals are English sentences: a Russian page does not put "МБ" in them."""
     import zipfile
 
-    from flask import Flask
-    from flask_babel import Babel, force_locale
-
+    from planner import translation
     from planner.materials.checks import _check_bounds
 
-    app = Flask(__name__)
-    Babel(app)
+    monkeypatch.setattr(translation, "_language", lambda: "ru")
     huge = zipfile.ZipInfo("ppt/media/image1.png")
     huge.file_size, huge.compress_size = 600 * 1024 * 1024, 300 * 1024 * 1024
-    with app.test_request_context(), force_locale("ru"):
-        assert megabytes(3 * 1024 * 1024) == "3 МБ"
-        with pytest.raises(MaterialError, match=r"more than 512 MB; it is refused"):
-            _check_bounds([huge])
+    assert megabytes(3 * 1024 * 1024) == "3 МБ"
+    with pytest.raises(MaterialError, match=r"more than 512 MB; it is refused"):
+        _check_bounds([huge])
