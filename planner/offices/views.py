@@ -4,21 +4,12 @@ office's contacts (co-leads only)."""
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor, is_colead
-from planner.addresses import mailbox
 from planner.agenda.operations import upcoming_for_office
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import lost_race, saved_unless_stale
-from planner.mail.messages import (
-    language_said,
-    news_for_contact,
-    taken_from_contact,
-    written_language,
-    written_now,
-)
-from planner.mail.models import MessageKind, OutboxMessage
-from planner.mail.outbox import unsent_note
+from planner.offices import said
 from planner.offices.contacts import (
     add_contact,
     all_contacts,
@@ -28,7 +19,7 @@ from planner.offices.contacts import (
     update_contact,
 )
 from planner.offices.forms import ContactForm, OfficeForm
-from planner.offices.models import LANGUAGES, Office, OfficeContact
+from planner.offices.models import Office, OfficeContact
 from planner.offices.operations import find_offices, update_office
 from planner.survey.operations import (
     answer_counts,
@@ -150,112 +141,6 @@ def _contact_fields(form: ContactForm) -> dict:
     }
 
 
-def _language_hint() -> str:
-    """The contact form's language field: what comes in it, and the languages the emails are
-    not written in, whose contacts are written to in English (helper-164: Arabic was offered
-    as if it were one)."""
-    kinds = (MessageKind.update, MessageKind.cancellation, MessageKind.feed)
-    unwritten = [
-        name
-        for code, name in LANGUAGES.items()
-        if any(written_language(kind, code) != code for kind in kinds)
-    ]
-    hint = "Their emails come in it: the calendar invitations of the office's slots, its feed link."
-    if unwritten:
-        hint += (
-            f" The emails have no {' or '.join(unwritten)} version: a contact who prefers "
-            f"{'it' if len(unwritten) == 1 else 'one of them'} is written to in English."
-        )
-    return hint
-
-
-def _slots(count: int) -> str:
-    return f"{count} slot{'s' if count != 1 else ''}"
-
-
-def _foretold(office: Office, contact: OfficeContact | None) -> str:
-    """What saving the contact form will email, as the mail package would send it
-    (`news_for_contact`, `taken_from_contact`), said before the co-lead saves."""
-    news = len(news_for_contact(office.code))
-    presents = (
-        f"{office.code} presents {_slots(news)} on published agendas"
-        if news
-        else f"{office.code} presents no slot on a published agenda"
-    )
-    each = "each" if news > 1 else "it"
-    if contact is None:
-        if not news:
-            return (
-                f"{presents}: adding a contact emails them nothing now (the office's contacts "
-                "are sent its slots once their meeting is published)."
-            )
-        return (
-            f"{presents}: the new contact will be sent {each} as a calendar invitation, about a "
-            "minute after you add them, in the language chosen below."
-        )
-    held = len(taken_from_contact(office.code, contact.email))
-    if not news and not held:
-        return f"{presents}: saving emails no one."
-    written = written_language(MessageKind.update, contact.language)
-    sent = (
-        f"is sent {each} as a calendar invitation ({language_said(contact.language, written)})"
-        if news
-        else "is sent nothing"
-    )
-    cancelled = (
-        f"{contact.email} a cancellation of the {_slots(held)} its calendar holds"
-        if held
-        else f"{contact.email} nothing (its calendar holds none of them)"
-    )
-    return (
-        f"{presents}. Only a new email address sends anything: the new address {sent}, and "
-        f"{cancelled}."
-    )
-
-
-def _foretold_removal(contact: OfficeContact) -> str:
-    """What deleting the contact will email them, as the mail package would send it."""
-    held = taken_from_contact(contact.office_code, contact.email)
-    if not held:
-        if not news_for_contact(contact.office_code):
-            return (
-                f"No email is sent: {contact.office_code} presents no slot on a published agenda."
-            )
-        return (
-            f"No email is sent: {contact.name}'s calendar holds none of "
-            f"{contact.office_code}'s slots on published agendas."
-        )
-    language = language_said(
-        contact.language, written_language(MessageKind.cancellation, contact.language)
-    )
-    return (
-        f"{contact.name}'s calendar holds {_slots(len(held))} {contact.office_code} presents "
-        f"on published agendas: {contact.name} will be sent a cancellation of "
-        f"{'each' if len(held) != 1 else 'it'} ({language})."
-    )
-
-
-def _to(email: str, method: str) -> list[OutboxMessage]:
-    """The calendar messages (REQUEST or CANCEL) this save wrote to `email`."""
-    return [
-        m for m in written_now() if m.recipient_mailbox == mailbox(email) and m.ics_method == method
-    ]
-
-
-def _counted(messages: list[OutboxMessage], what: str, language: str) -> str:
-    """ "2 calendar invitations (in Spanish)": what was written, in the language it was."""
-    count = len(messages)
-    said = f"{count} {what}{'s' if count != 1 else ''}"
-    return f"{said} ({language_said(language, messages[0].language)})"
-
-
-def _told(done: str, parts: list[str]) -> str:
-    """`done`, then what the save emailed (`parts`, already counted), if anything."""
-    if not parts:
-        return done
-    return " ".join(filter(None, (done, " ".join(parts), unsent_note())))
-
-
 def _refused(form: ContactForm, error: PlannerError) -> str | None:
     """A refusal next to its field; one about no field is shown above the form."""
     if error.field and error.field in form:
@@ -277,7 +162,7 @@ def new_contact(code: str):
             problem, status = _refused(form, error), error.status
         else:
             if lost is None:
-                flash(_added(office, form), "success")
+                flash(said.added(office, form), "success")
                 return redirect(url_for(".detail", code=office.code) + "#contacts")
             problem, status = lost, 409
     elif form.errors:
@@ -286,32 +171,15 @@ def new_contact(code: str):
 
 
 def _contact_page(office: Office, form: ContactForm, contact: OfficeContact | None, problem):
-    form.language.description = _language_hint()
+    form.language.description = said.language_hint()
     return render_template(
         "offices/contact.html",
         office=office,
         form=form,
         contact=contact,
         problem=problem,
-        foretold=_foretold(office, contact),
+        foretold=said.foretold(office, contact),
     )
-
-
-def _added(office: Office, form: ContactForm) -> str:
-    """What a co-lead is told of a contact added: the invitations it was sent (helper-164:
-    "Contact added to PE." alone, while each of PE's slots was on its way to them)."""
-    parts = []
-    if sent := _to(form.email.data, "REQUEST"):
-        invitations = _counted(sent, "calendar invitation", form.language.data)
-        whose = (
-            f"one for each of {office.code}'s slots"
-            if len(sent) > 1
-            else f"for {office.code}'s slot"
-        )
-        parts.append(
-            f"{form.name.data.strip()} is sent {invitations}, {whose} on published agendas."
-        )
-    return _told(f"Contact added to {office.code}.", parts)
 
 
 @bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
@@ -338,25 +206,12 @@ def edit_contact(contact_id: int):
             problem, status = _refused(form, error), error.status
         else:
             if problem is None:
-                flash(_saved(contact, address), "success")
+                flash(said.saved(contact, address), "success")
                 return redirect(url_for(".detail", code=contact.office_code) + "#contacts")
             status = 409
     elif form.errors:
         status = 400
     return _contact_page(contact.office, form, contact, problem), status
-
-
-def _saved(contact: OfficeContact, address: str) -> str:
-    """What a co-lead is told of a contact saved: what a new address (the contact's, once
-    `address`) was sent, and the old one."""
-    parts = []
-    if mailbox(address) != contact.mailbox:
-        if sent := _to(contact.email, "REQUEST"):
-            invitations = _counted(sent, "calendar invitation", contact.language)
-            parts.append(f"{contact.email} is sent {invitations}.")
-        if gone := _to(address, "CANCEL"):
-            parts.append(f"{address} is sent {_counted(gone, 'cancellation', contact.language)}.")
-    return _told(f"{contact.name} saved.", parts)
 
 
 def _deleted_meanwhile(code: str):
@@ -395,19 +250,13 @@ def delete_contact(contact_id: int):
                 contact.language,
             )
             remove_contact(contact)
-            parts = []
-            if gone := _to(email, "CANCEL"):
-                cancellations = _counted(gone, "cancellation", language)
-                parts.append(
-                    f"{name} is sent {cancellations} for {code}'s slots in their calendar."
-                )
-            flash(_told(f"{name} is no longer a contact of {code}.", parts), "success")
+            flash(said.removed(name, code, email, language), "success")
             return redirect(url_for(".detail", code=code) + "#contacts")
     page = render_template(
         "offices/contact_delete.html",
         contact=contact,
         problem=problem,
-        foretold=_foretold_removal(contact),
+        foretold=said.foretold_removal(contact),
     )
     return page, 409 if problem else 200
 
