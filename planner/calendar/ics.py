@@ -48,6 +48,19 @@ _LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _LIST_SEPARATORS = re.compile("[,;]")
 
 
+class _Text(vText):
+    """A TEXT value escaped as RFC 5545 §3.3.11 says and no more. `icalendar` takes a backslash
+    before a capital N for a line break (its way of asking for one), so a title typed as
+    "C:\\New folder" reached every calendar as "C:", a new line and "ew folder". Line breaks
+    are "\\n" already (`one_line`, `text`); every other text is written as `icalendar` would."""
+
+    __slots__ = ()
+
+    def to_ical(self) -> bytes:
+        escaped = str(self).replace("\\", "\\\\").replace(";", r"\;").replace(",", r"\,")
+        return escaped.replace("\n", r"\n").encode(self.encoding)
+
+
 def _cut(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -196,6 +209,9 @@ def _event(info: EventInfo) -> Event:
         organizer=calendar_address(info.organizer) if info.organizer else None,
         attendees=[calendar_address(a) for a in info.attendees] or None,
     )
+    for name in ("SUMMARY", "DESCRIPTION"):
+        if name in event:
+            event[name] = _Text(event[name])
     if categories:
         # Only when there are some: an empty CATEGORIES line is an error to libical.
         event.add("CATEGORIES", categories)
@@ -230,14 +246,14 @@ def _head(feed: FeedInfo, empty: bool) -> Calendar:
         subcomponents=[_utc_zone()] if empty else [],
     )
     # NAME (RFC 7986) and the X-WR- names are TEXT: ";", "," and "\" escaped, which icalendar
-    # does only when it is handed a vText.
+    # does only when it is handed a vText (here `_Text`).
     name = one_line(feed.name) or "Calendar"
-    calendar.add("NAME", vText(name))
-    calendar.add("X-WR-CALNAME", vText(name))
+    calendar.add("NAME", _Text(name))
+    calendar.add("X-WR-CALNAME", _Text(name))
     description = text(feed.description)
     if description:
-        calendar.add("DESCRIPTION", vText(description))
-        calendar.add("X-WR-CALDESC", vText(description))
+        calendar.add("DESCRIPTION", _Text(description))
+        calendar.add("X-WR-CALDESC", _Text(description))
     calendar.add("CALSCALE", "GREGORIAN")
     if url:
         calendar["URL"].params["VALUE"] = "URI"

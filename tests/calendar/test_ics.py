@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from planner.calendar.ics import EventInfo, FeedInfo, build, one_line, text, web_address
-from tests.calendar.readers import read_everywhere, with_vobject
+from tests.calendar.readers import read_everywhere, with_icalendar, with_vobject
 
 START = datetime(2026, 12, 8, 11, tzinfo=UTC)
 BREAKS = ["\r\n", "\r", "\n", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x85", "\u2028", "\u2029"]
@@ -102,6 +102,24 @@ def test_feed_names_are_escaped_text():
     assert "X-WR-CALDESC:E\\; F\\, G \\\\ H" in lines and "DESCRIPTION:E\\; F\\, G \\\\ H" in lines
     calendar = with_vobject(body)
     assert calendar.contents["x-wr-caldesc"][0].value == "E; F, G \\ H"
+
+
+@pytest.mark.parametrize("typed", ["C:\\New folder", "IPAS\\NG; WIPO\\N", "\\N\\n\\\\N"])
+def test_a_backslash_before_n_is_text_not_a_line_break(typed):
+    """A backslash and a capital N, as in a Windows path, is what a co-lead typed: `icalendar`
+    alone writes it as a line break ("\\N" is one of its ways to ask for one), and every reader
+    showed "C:", a new line, and "ew folder"."""
+    feed = FeedInfo(typed, "https://planner.example/f", typed)
+    body = build(feed, [event(summary=typed, description=f"{typed}\nnext line")])
+    (seen,) = read_everywhere(body)["events"]
+    assert seen["summary"] == typed
+    assert seen["description"] == f"{typed}\nnext line"
+    calendar = with_vobject(body)
+    assert calendar.vevent.summary.value == typed
+    assert calendar.contents["x-wr-calname"][0].value == typed
+    assert calendar.contents["x-wr-caldesc"][0].value == typed
+    read = with_icalendar(body)
+    assert read.walk("VEVENT")[0]["SUMMARY"] == typed
 
 
 def test_damaged_times_and_counters_still_make_an_event():
