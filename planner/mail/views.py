@@ -164,12 +164,14 @@ def _unshared(text: str) -> str:
 
 
 def _unshared_calendar(ics: str) -> bytes:
-    """`_unshared` for a calendar: read unfolded (a link may be folded in two), written again
-    by icalendar."""
-    from icalendar import Calendar
+    """`_unshared` for a calendar: read unfolded (a link may be folded in two), each line folded
+    again. Not read and written again by icalendar, which takes a backslash before a capital N
+    in a value it wrote for a line break: the co-leads' copy is the calendar that goes."""
+    from icalendar.parser import Contentline
 
     unfolded = re.sub(r"\r?\n[ \t]", "", ics)
-    return Calendar.from_ical(_unshared(unfolded)).to_ical()
+    lines = _unshared(unfolded).replace("\r\n", "\n").split("\n")
+    return b"".join(Contentline(line).to_ical() + b"\r\n" for line in lines if line)
 
 
 @bp.get("/outbox/<int:message_id>")

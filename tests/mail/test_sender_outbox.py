@@ -2,13 +2,17 @@
 its parts, holding invitations for review, "Send now", "Send all held", "Send again", "Discard"."""
 
 import html
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import select, update
 
+from planner.calendar.ics import EventInfo
 from planner.extensions import db
+from planner.mail import imip
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue, hold_invitations
+from tests.calendar.readers import read_everywhere
 from tests.support import csrf_token, form_in
 
 CONFIRM = 'name="confirmed"'
@@ -23,10 +27,9 @@ def _held(subject="Please present", **extra):
         subject=subject,
         text="Your private page: https://planner.example/presenter/x",
         html='<p onclick="alert(1)">Hi <script>alert(2)</script><img src="https://t.example/p"></p>',
-        ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
         ics_method="REQUEST",
         hold=True,
-        **extra,
+        **{"ics": "BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n", **extra},
     )
     db.session.commit()
     return message
@@ -80,6 +83,36 @@ def test_the_message_page_never_runs_its_html(colead_client, app_context):
     assert ics.headers["Content-Type"].startswith("text/calendar")
     assert "attachment" in ics.headers["Content-Disposition"]
     assert b"METHOD:REQUEST" in ics.data
+
+
+def test_the_calendar_shown_is_the_one_written(colead_client, app_context):
+    """The co-leads' copy of a calendar part is the one that goes: read back and written again
+    by icalendar, a title typed "IPAS\\NextGen" showed as "IPAS", a new line and "extGen"."""
+    start = datetime(2027, 3, 9, 12, tzinfo=UTC)
+    typed = "IPAS\\NextGen on C:\\New folder; 知的財産 " + "é" * 60
+    event = EventInfo(
+        uid="slot-1@cws-ict-planner",
+        sequence=2,
+        last_modified=start,
+        start=start,
+        end=start + timedelta(minutes=20),
+        summary=typed,
+        description=f"Part of: {typed}",
+        status="TENTATIVE",
+        url=None,
+    )
+    written = imip.itip(
+        event,
+        imip.Method.request,
+        organizer="taskforce@localhost",
+        attendee=imip.presenter(ALEX.email, ALEX.name, confirmed=False, rsvp=True),
+        stamp=start,
+    )
+    message = _held(ics=written)
+    shown = colead_client.get(f"/outbox/{message.id}/invite.ics").data
+    assert shown == written.encode()
+    (seen,) = read_everywhere(shown)["events"]
+    assert seen["summary"] == typed and seen["description"] == f"Part of: {typed}"
 
 
 def test_holding_invitations_is_a_setting(colead_client, app_context):
