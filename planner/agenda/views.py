@@ -1,13 +1,14 @@
-"""Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing."""
+"""Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing.
+
+The blueprint is `blueprint.bp`; the editor page is built in `edit_page`, and what the views
+share is in `view_helpers`.
+"""
 
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from hashlib import sha256
+from datetime import datetime
 
 from flask import (
-    Blueprint,
     abort,
     after_this_request,
     current_app,
@@ -21,7 +22,9 @@ from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required, is_colead
+from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError, check_proposal, check_start, check_text
+from planner.agenda.edit_page import _edit_page, _meeting_form, _slot_form
 from planner.agenda.fairness import (
     HOURLY,
     OUTSIDE_WINDOW,
@@ -31,18 +34,10 @@ from planner.agenda.fairness import (
     office_times,
 )
 from planner.agenda.forms import MeetingForm, SlotForm, SuggestForm
-from planner.agenda.models import (
-    HOME_ZONE,
-    Meeting,
-    MeetingSeries,
-    MeetingStatus,
-    Slot,
-    SlotStatus,
-)
+from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
-    asked_again_note,
     before_closing,
     confirmed_by_presenter,
     create_meeting,
@@ -62,74 +57,43 @@ from planner.agenda.operations import (
     titles_of,
 )
 from planner.agenda.queries import (
-    get_meeting,
     in_list_order,
     meetings,
     office_presents_already,
     participating_offices,
 )
 from planner.agenda.suggestions import next_dates, suggest_times
+from planner.agenda.view_helpers import (
+    JUST_MADE,
+    MEETING_FIELDS,
+    SLOT_FIELDS,
+    _as_shown,
+    _asked_version,
+    _changed_since_asked,
+    _emailed,
+    _meeting,
+    _meeting_crumbs,
+    _offices,
+    _quietly,
+    _refused,
+    _say_who_is_asked_again,
+    _twin,
+    _undone,
+    _unless_asked_again,
+)
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.forms import keep_when_left_out, saved_unless_stale
+from planner.forms import saved_unless_stale
 from planner.languages import word_list
-from planner.lineup.models import Lineup
-from planner.mail.messages import written_now
-from planner.mail.outbox import unsent_note
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office
-from planner.proposals.models import Proposal, ProposalStatus
-from planner.recommendations.operations import all_recommendations
 from planner.timezones import is_time_zone, local_time, moment_in, place_name, resolve_zone
 from planner.web import reading, refuse_changes
-
-bp = Blueprint("agenda", __name__)
 
 # The viewer's chosen time zone, remembered in a cookie of its own for a year: the session
 # cookie ends with the browser (and a co-lead's sign-in), a reader's zone should not.
 ZONE_COOKIE = "zone"
 ZONE_KEPT = 365 * 24 * 3600
-# Form fields named otherwise than the fields of the meeting or slot they set.
-MEETING_FIELDS = {"starts_at": "start"}
-SLOT_FIELDS = {"starts_at": "start", "offset_minutes": "start", "proposal_id": "proposal"}
-
-
-def _meeting(meeting_id: int, *, drafts: bool) -> Meeting:
-    meeting = get_meeting(meeting_id)
-    if meeting is None or (meeting.status == MeetingStatus.draft and not drafts):
-        # Drafts are the co-leads' work in progress: to anyone else they do not exist yet.
-        abort(404, f"There is no meeting {meeting_id}.")
-    return meeting
-
-
-def _offices() -> list[Office]:
-    return db.session.scalars(select(Office).order_by(Office.code)).all()
-
-
-def _undone() -> None:
-    """A refused change is not kept (`web` commits only what succeeds), nor shown: the page
-    around the form shows the meeting or slot as saved, not as the change left it in memory
-    before the refusal (helper-150: "starting 10 March 2027 at 07:30", of a start not saved)."""
-    db.session.rollback()
-
-
-def _refused(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
-    """Put a refusal next to the form field it is about; one about no field of the form is
-    returned, to be shown above the form."""
-    name = fields.get(error.field, error.field)
-    message = str(error)
-    if error.local is not None and error.local.twice:
-        # Told by its offset elsewhere, which the page's time field cannot take.
-        first, second = error.local.twice
-        message = (
-            f"{error.local.what}; this page's time field cannot say which: choose a time "
-            f"outside that hour, or give the start with its offset ({first} or {second}) "
-            "through the API."
-        )
-    if name is not None and name in form:
-        form[name].errors.append(message)
-        return None
-    return message
 
 
 def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[str]]:
@@ -198,34 +162,6 @@ def meeting(meeting_id: int):
         zone_candidates=zone_candidates,
         local_times=local_times,
     ), (400 if wrong_zone else 200)
-
-
-def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> MeetingForm:
-    """The meeting form as posted, or (not submitted) filled in from the meeting."""
-    form = MeetingForm(obj=meeting) if submitted else MeetingForm(formdata=None, obj=meeting)
-    series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.title))
-    form.series.choices = [
-        SelectChoice("", "none"),
-        *[SelectChoice(str(s.id), s.title) for s in series],
-    ]
-    if meeting is not None and not submitted:
-        if meeting.starts_at:
-            local = local_time(meeting.time_zone, meeting.starts_at)
-            form.day.data, form.start.data = local.date(), local.time()
-        form.series.data = str(meeting.series_id or "")
-        if not meeting.duration_pinned:
-            form.duration_minutes.data = None  # empty: the length follows the slots
-    elif meeting is not None:
-        keep_when_left_out(form.series, str(meeting.series_id or ""))
-    return form
-
-
-def _as_shown(zone: str, instant: datetime | None) -> datetime | None:
-    """An instant as the edit pages show it: the wall-clock time in `zone`, to the minute. A
-    start sent back as shown stays the instant it was (`_meeting_changes`, `_slot_changes`)."""
-    if instant is None:
-        return None
-    return local_time(zone, instant).replace(tzinfo=None, second=0, microsecond=0)
 
 
 def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
@@ -331,40 +267,6 @@ def _as_sent(meeting: Meeting, changes: Mapping) -> bool:
     )
 
 
-# How long a form sent again with the same details is taken for the sending before it (Back
-# and send, a second tab): what that one made is shown instead of a twin. Stored and compared
-# in the database, so every instance of the app sees it; later, the same again is meant.
-JUST_MADE = timedelta(minutes=30)
-
-
-@dataclass(frozen=True)
-class Twin:
-    """What a form sent again had already made, as its page names it."""
-
-    id: int
-    title: str
-    url: str
-    ago: str
-
-
-def _twin(item: Meeting | Slot) -> Twin:
-    minutes = int((utcnow() - item.created_at).total_seconds() // 60)
-    ago = "less than a minute ago" if minutes < 1 else f"{minutes} minute{'s' * (minutes > 1)} ago"
-    if isinstance(item, Slot):
-        url = url_for(".edit", meeting_id=item.meeting_id, _anchor=f"slot-{item.id}")
-    else:
-        url = url_for(".edit", meeting_id=item.id)
-    return Twin(item.id, item.title, url, ago)
-
-
-def _unless_asked_again(twin: Meeting | Slot | None) -> Meeting | Slot | None:
-    """`twin`, unless the co-lead was shown it and asked for another all the same ("again"
-    carries its id: that second one sent twice is found as a twin in turn)."""
-    if twin is not None and request.form.get("again") == str(twin.id):
-        return None
-    return twin
-
-
 def _just_made_meeting(changes: Mapping) -> Meeting | None:
     """The latest meeting made in the last `JUST_MADE` that these details would make again."""
     recent = db.session.scalars(
@@ -378,83 +280,12 @@ def _just_made_meeting(changes: Mapping) -> Meeting | None:
     return next((m for m in recent if _as_sent(m, changes)), None)
 
 
-def _quietly(check, *args, **options):
-    """What `check` makes of a value, or None where it refuses it."""
-    try:
-        return check(*args, **options)
-    except AgendaError:
-        return None
-
-
 def _form_key(sent: str | None) -> str:
     """The key the new-meeting form was given (a UUID), or a new one."""
     try:
         return str(uuid.UUID((sent or "")[:64]))
     except ValueError:
         return str(uuid.uuid4())
-
-
-def _edit_page(
-    meeting: Meeting,
-    *,
-    form: MeetingForm | None = None,
-    slot_form: SlotForm | None = None,
-    problem: str | None = None,
-    slot_problem: str | None = None,
-    offices_problem: str | None = None,
-    slot_twin: Twin | None = None,
-    chosen_offices: set[str] | None = None,
-    status: int | None = None,
-):
-    """The edit page, with the meeting form, the new-slot form and the participating offices
-    as posted or as stored."""
-    offices = _offices()
-    if form is None:
-        form = _meeting_form(meeting, submitted=False)
-    if slot_form is None:
-        slot_form = _slot_form(meeting, offices, submitted=False)
-    failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
-    return render_template(
-        "agenda/edit.html",
-        meeting=meeting,
-        # Ended: a draft is not published, a published meeting not cancelled (the buttons would
-        # only lead to a refusal).
-        over=meeting.ended(),
-        # The line-ups accepted into it: how it was planned, for the co-leads only.
-        lineups=db.session.scalars(
-            select(Lineup.id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id)
-        ).all(),
-        form=form,
-        slot_form=slot_form,
-        problem=problem,
-        slot_problem=slot_problem,
-        slot_twin=slot_twin,
-        slots=layout(meeting),
-        offices=offices,
-        participating=chosen_offices
-        if chosen_offices is not None
-        else {o.code for o in participating_offices(meeting)},
-        offices_problem=offices_problem,
-        agenda_version=_asked_version(meeting),
-    ), status or (400 if failed else 200)
-
-
-def _emailed(done: str, what: str = "the change") -> str:
-    """`done` ("Meeting saved."), then how many people the save emails `what`, counted in what
-    it wrote to the outbox (`written_now`), not foretold: "Meeting saved. 2 people are emailed
-    the change." Called once the save's changes are all made (helper-164: renaming a
-    published meeting said "Meeting saved." alone, while its presenters and contacts were
-    each sent "Changed: …")."""
-    people = len({m.recipient_mailbox for m in written_now()})
-    if not people:
-        return done
-    who = "1 person is" if people == 1 else f"{people} people are"
-    return " ".join(filter(None, (done, f"{who} emailed {what}.", unsent_note())))
-
-
-def _say_who_is_asked_again(meeting: Meeting) -> None:
-    if note := asked_again_note(meeting):
-        flash(note, "warning")
 
 
 def _say_if_over(meeting: Meeting) -> None:
@@ -509,53 +340,6 @@ def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime
         f"to {moment_in(meeting.time_zone, starts_at)}.",
         "warning",
     )
-
-
-def _slot_form(
-    meeting: Meeting, offices: list[Office], slot: Slot | None = None, *, submitted: bool = True
-) -> SlotForm:
-    """The slot form as posted, or (not submitted) filled in from the slot."""
-    form = SlotForm(obj=slot) if submitted else SlotForm(formdata=None, obj=slot)
-    # The edit page shows this form under the meeting's: its own ids keep every label on its
-    # field (the posted names stay the same).
-    for field in form:
-        field.id = field.label.field_id = f"slot-{field.name}"
-    form.office.choices = [
-        SelectChoice("", "none"),
-        *[SelectChoice(o.code, f"{o.code} – {o.short_name}") for o in offices],
-    ]
-    form.recommendations.choices = [
-        SelectChoice(r.number, f"Rec {r.number}") for r in all_recommendations()
-    ]
-    accepted = list(
-        db.session.scalars(
-            select(Proposal).where(Proposal.status == ProposalStatus.accepted).order_by(Proposal.id)
-        )
-    )
-    if slot is not None and slot.proposal is not None and slot.proposal not in accepted:
-        # Linked while it was accepted: saving the slot keeps the link (and its history).
-        accepted.insert(0, slot.proposal)
-    form.proposal.choices = [
-        SelectChoice("", "none"),
-        *[
-            SelectChoice(
-                str(p.id),
-                f"#{p.id} {p.office_code}: {p.title}"
-                + ("" if p.status == ProposalStatus.accepted else f" ({p.status})"),
-            )
-            for p in accepted
-        ],
-    ]
-    if slot is not None and not submitted:
-        form.office.data = slot.office_code or ""
-        form.recommendations.data = [r.number for r in slot.recommendations]
-        form.proposal.data = str(slot.proposal_id or "")
-        if slot.offset_minutes is not None and slot.starts_at:
-            form.start.data = local_time(meeting.time_zone, slot.starts_at).time()
-    elif slot is not None:
-        keep_when_left_out(form.office, slot.office_code or "")
-        keep_when_left_out(form.proposal, str(slot.proposal_id or ""))
-    return form
 
 
 def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
@@ -793,40 +577,6 @@ def _confirm_delete_slot(slot: Slot, status: int = 200):
         back=back,
         crumbs=_meeting_crumbs(meeting),
     ), status
-
-
-def _asked_version(item: Meeting | Slot) -> str:
-    """What a confirmation page was asked on: the slot's version, or the meeting's with each of
-    its slots' (the page counts the presenters its cancellation is sent to: an invitation
-    meanwhile changes what it would do)."""
-    if isinstance(item, Slot):
-        return str(item.version)
-    slots = ",".join(f"{slot.id}:{slot.version}" for slot in item.slots)
-    return f"{item.version}-{sha256(slots.encode()).hexdigest()[:16]}"
-
-
-def _changed_since_asked(
-    item: Meeting | Slot, what: str, undone: str = "deleted or cancelled", field: str = "version"
-) -> bool:
-    """Whether the form was filled in from another version of `item` than the one there is
-    now, or says none (a form without one is asked again: asking costs a page, acting on what
-    no one saw costs the meeting); says so if it was."""
-    if request.form.get(field) == _asked_version(item):
-        return False
-    flash(
-        f"The {what} changed since you opened the page (someone saved it meanwhile): nothing "
-        f"was {undone}. Here it is as it is now; decide again.",
-        "error",
-    )
-    return True
-
-
-def _meeting_crumbs(meeting: Meeting) -> list[tuple[str, str | None]]:
-    return [
-        ("Meetings", url_for(".index")),
-        (meeting.title, url_for(".meeting", meeting_id=meeting.id)),
-        ("Edit", url_for(".edit", meeting_id=meeting.id)),
-    ]
 
 
 @bp.post("/slots/<int:slot_id>/delete")

@@ -1,0 +1,132 @@
+"""The meeting editor page (the meeting's form, the new-slot form, the participating offices),
+which the meeting, slot and publishing views show again with what they refused; and those two
+forms, as posted or filled in from what is stored."""
+
+from flask import render_template
+from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
+
+from planner.agenda.forms import MeetingForm, SlotForm
+from planner.agenda.models import Meeting, MeetingSeries, Slot
+from planner.agenda.operations import layout
+from planner.agenda.queries import participating_offices
+from planner.agenda.view_helpers import Twin, _asked_version, _offices
+from planner.extensions import db
+from planner.forms import keep_when_left_out
+from planner.lineup.models import Lineup
+from planner.offices.models import Office
+from planner.proposals.models import Proposal, ProposalStatus
+from planner.recommendations.operations import all_recommendations
+from planner.timezones import local_time
+
+
+def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> MeetingForm:
+    """The meeting form as posted, or (not submitted) filled in from the meeting."""
+    form = MeetingForm(obj=meeting) if submitted else MeetingForm(formdata=None, obj=meeting)
+    series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.title))
+    form.series.choices = [
+        SelectChoice("", "none"),
+        *[SelectChoice(str(s.id), s.title) for s in series],
+    ]
+    if meeting is not None and not submitted:
+        if meeting.starts_at:
+            local = local_time(meeting.time_zone, meeting.starts_at)
+            form.day.data, form.start.data = local.date(), local.time()
+        form.series.data = str(meeting.series_id or "")
+        if not meeting.duration_pinned:
+            form.duration_minutes.data = None  # empty: the length follows the slots
+    elif meeting is not None:
+        keep_when_left_out(form.series, str(meeting.series_id or ""))
+    return form
+
+
+def _edit_page(
+    meeting: Meeting,
+    *,
+    form: MeetingForm | None = None,
+    slot_form: SlotForm | None = None,
+    problem: str | None = None,
+    slot_problem: str | None = None,
+    offices_problem: str | None = None,
+    slot_twin: Twin | None = None,
+    chosen_offices: set[str] | None = None,
+    status: int | None = None,
+):
+    """The edit page, with the meeting form, the new-slot form and the participating offices
+    as posted or as stored."""
+    offices = _offices()
+    if form is None:
+        form = _meeting_form(meeting, submitted=False)
+    if slot_form is None:
+        slot_form = _slot_form(meeting, offices, submitted=False)
+    failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
+    return render_template(
+        "agenda/edit.html",
+        meeting=meeting,
+        # Ended: a draft is not published, a published meeting not cancelled (the buttons would
+        # only lead to a refusal).
+        over=meeting.ended(),
+        # The line-ups accepted into it: how it was planned, for the co-leads only.
+        lineups=db.session.scalars(
+            select(Lineup.id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id)
+        ).all(),
+        form=form,
+        slot_form=slot_form,
+        problem=problem,
+        slot_problem=slot_problem,
+        slot_twin=slot_twin,
+        slots=layout(meeting),
+        offices=offices,
+        participating=chosen_offices
+        if chosen_offices is not None
+        else {o.code for o in participating_offices(meeting)},
+        offices_problem=offices_problem,
+        agenda_version=_asked_version(meeting),
+    ), status or (400 if failed else 200)
+
+
+def _slot_form(
+    meeting: Meeting, offices: list[Office], slot: Slot | None = None, *, submitted: bool = True
+) -> SlotForm:
+    """The slot form as posted, or (not submitted) filled in from the slot."""
+    form = SlotForm(obj=slot) if submitted else SlotForm(formdata=None, obj=slot)
+    # The edit page shows this form under the meeting's: its own ids keep every label on its
+    # field (the posted names stay the same).
+    for field in form:
+        field.id = field.label.field_id = f"slot-{field.name}"
+    form.office.choices = [
+        SelectChoice("", "none"),
+        *[SelectChoice(o.code, f"{o.code} – {o.short_name}") for o in offices],
+    ]
+    form.recommendations.choices = [
+        SelectChoice(r.number, f"Rec {r.number}") for r in all_recommendations()
+    ]
+    accepted = list(
+        db.session.scalars(
+            select(Proposal).where(Proposal.status == ProposalStatus.accepted).order_by(Proposal.id)
+        )
+    )
+    if slot is not None and slot.proposal is not None and slot.proposal not in accepted:
+        # Linked while it was accepted: saving the slot keeps the link (and its history).
+        accepted.insert(0, slot.proposal)
+    form.proposal.choices = [
+        SelectChoice("", "none"),
+        *[
+            SelectChoice(
+                str(p.id),
+                f"#{p.id} {p.office_code}: {p.title}"
+                + ("" if p.status == ProposalStatus.accepted else f" ({p.status})"),
+            )
+            for p in accepted
+        ],
+    ]
+    if slot is not None and not submitted:
+        form.office.data = slot.office_code or ""
+        form.recommendations.data = [r.number for r in slot.recommendations]
+        form.proposal.data = str(slot.proposal_id or "")
+        if slot.offset_minutes is not None and slot.starts_at:
+            form.start.data = local_time(meeting.time_zone, slot.starts_at).time()
+    elif slot is not None:
+        keep_when_left_out(form.office, slot.office_code or "")
+        keep_when_left_out(form.proposal, str(slot.proposal_id or ""))
+    return form
