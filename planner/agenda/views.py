@@ -1,7 +1,8 @@
-"""Meeting pages: the public agenda, and the co-leads' editing, ordering, publishing and timing.
+"""Meeting pages: the public agenda, and the co-leads' editing and ordering.
 
-The blueprint is `blueprint.bp`, to which `suggest_views` (a fair start time) adds its routes;
-the editor page is built in `edit_page`, and what the views share is in `view_helpers`.
+The blueprint is `blueprint.bp`, to which `publish_views` (publishing, cancelling or deleting a
+meeting, each asked first) and `suggest_views` (a fair start time) add their routes; the editor
+page is built in `edit_page`, and what the views share is in `view_helpers`.
 """
 
 import uuid
@@ -23,7 +24,7 @@ from sqlalchemy import select
 from planner.accounts.security import colead_required, is_colead
 
 # Imported for the routes they add to the blueprint.
-from planner.agenda import suggest_views  # noqa: F401
+from planner.agenda import publish_views, suggest_views  # noqa: F401
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError, check_proposal, check_text
 from planner.agenda.edit_page import _edit_page, _meeting_form, _slot_form
@@ -40,11 +41,7 @@ from planner.agenda.operations import (
     layout,
     move_slot,
     presenter_of_another_office,
-    publish,
-    publish_problem,
     refuse_if_cancelled,
-    refuse_if_ended,
-    remove_meeting,
     remove_slot,
     set_offices,
     slot_fields_from_proposal,
@@ -78,7 +75,6 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import saved_unless_stale
 from planner.languages import word_list
-from planner.offices.contacts import contacts_for
 from planner.timezones import is_time_zone, local_time, moment_in, place_name, resolve_zone
 from planner.web import reading, refuse_changes
 
@@ -617,196 +613,3 @@ def offices(meeting_id: int):
         )
     flash("Participating offices saved.", "success")
     return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
-
-
-@bp.get("/meetings/<int:meeting_id>/publish")
-@colead_required
-def confirm_publish(meeting_id: int):
-    """Asks first, saying who sees and who is sent what once the meeting is published."""
-    found = _meeting(meeting_id, drafts=True)
-    if found.status != MeetingStatus.draft:
-        flash("It is already published (or cancelled): nothing to publish.", "warning")
-        return redirect(url_for(".meeting", meeting_id=found.id))
-    if problem := publish_problem(found):
-        flash(f"Not ready to publish: {problem}", "error")
-        return redirect(url_for(".edit", meeting_id=found.id))
-    return _confirm_publish(found)
-
-
-def _confirm_publish(found: Meeting, status: int = 200):
-    talks = [
-        s
-        for s in found.slots
-        if s.kind == "presentation" and s.office_code and s.status != SlotStatus.cancelled
-    ]
-    offices = sorted({s.office_code for s in talks})
-    # Only offices with a contact are written to (helper-60: it named offices with none).
-    told = [code for code in offices if contacts_for(code)]
-    silent = [code for code in offices if code not in told]
-    return render_template(
-        "confirm.html",
-        question=f"Publish “{found.title}”?",
-        consequences=[
-            "The agenda becomes public, and the meeting and its slots appear in every calendar "
-            "feed: subscribers see them at their next refresh. It cannot become a draft again, "
-            "only be cancelled.",
-            "Invited presenters are emailed that their slot is on a published agenda."
-            if any(s.invitation for s in found.slots)
-            else "No presenter is invited yet.",
-            (
-                f"The contacts of the presenting offices ({', '.join(told)}) are emailed the "
-                "slot for their calendars, unless they turned such messages off."
-                if told
-                else "No office presents yet: no office contact is emailed."
-                if not offices
-                else "No presenting office has a contact saved: no office contact is emailed."
-            )
-            + (
-                f" {', '.join(silent)} ha{'s' if len(silent) == 1 else 've'} no contact saved."
-                if told and silent
-                else ""
-            ),
-            *(
-                []
-                if current_app.config.get("MAIL_SERVER")
-                else [
-                    "No mail server is configured (MAIL_SERVER): these messages wait in the "
-                    "outbox, marked not sent, until one is and a co-lead sends them again."
-                ]
-            ),
-            *_before_publishing(found),
-        ],
-        action=url_for(".publish_view", meeting_id=found.id),
-        fields={"version": _asked_version(found)},
-        button="Publish",
-        back=url_for(".edit", meeting_id=found.id),
-        back_label="Not yet",
-        crumbs=_meeting_crumbs(found),
-    ), status
-
-
-def _before_publishing(meeting: Meeting) -> list[str]:
-    """What the co-lead may want to settle before publishing (helper-66): it goes out as it is."""
-    checks = []
-    uninvited = [
-        s
-        for s in meeting.slots
-        if s.kind == "presentation" and s.status == SlotStatus.proposed and s.invitation is None
-    ]
-    if uninvited:
-        checks.append(
-            f"Check first: {titles_of(uninvited)} ha{'s' if len(uninvited) == 1 else 've'} no "
-            "presenter invited yet; the public agenda shows "
-            f"{'it' if len(uninvited) == 1 else 'them'} as proposed."
-        )
-    if not meeting.video_url:
-        checks.append(
-            "Check first: the meeting has no video link, so calendars and emails carry none; "
-            "added later, subscribers get it at their next refresh."
-        )
-    return checks
-
-
-@bp.post("/meetings/<int:meeting_id>/publish")
-@colead_required
-def publish_view(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
-    if found.status == MeetingStatus.published:
-        # A second click, or a tab opened before someone published it.
-        flash("It was already published: nothing changed.", "warning")
-        return redirect(url_for(".meeting", meeting_id=found.id))
-    if found.status == MeetingStatus.cancelled:
-        # A tab opened before someone cancelled it: a cancellation is not undone.
-        flash("Not published: the meeting was cancelled since, and stays cancelled.", "error")
-        return redirect(url_for(".meeting", meeting_id=found.id))
-    # What the page said publishing sends, and to whom, is about the meeting it showed; a
-    # meeting that could not be published anyway is refused for that reason below.
-    if publish_problem(found) is None and _changed_since_asked(found, "meeting", "published"):
-        return _confirm_publish(found, 409)
-    try:
-        publish(found)
-    except AgendaError as error:
-        refuse_changes()
-        flash(f"Not published: {error}", "error")
-        return _edit_page(found, status=409)
-    flash(
-        _emailed("Published: the agenda is public and in the calendar feeds.", "their slots"),
-        "success",
-    )
-    return redirect(url_for(".meeting", meeting_id=found.id))
-
-
-@bp.get("/meetings/<int:meeting_id>/delete")
-@colead_required
-def confirm_delete(meeting_id: int):
-    """Asks first, saying what cancelling the meeting (or deleting the draft) sends or changes."""
-    return _confirm_delete(_meeting(meeting_id, drafts=True))
-
-
-def _confirm_delete(found: Meeting, status: int = 200):
-    back = url_for(".edit", meeting_id=found.id)
-    if found.status == MeetingStatus.cancelled:
-        flash("The meeting is already cancelled.", "warning")
-        return redirect(back)
-    if found.was_published:
-        try:
-            refuse_if_ended(found)  # the rule the cancellation itself keeps
-        except AgendaError as error:
-            flash(str(error), "warning")
-            return redirect(back)
-        # Presenters who still hold their slot: one no longer holding it was told already.
-        invited = sum(1 for s in found.slots if s.held_by is not None)
-        question = f"Cancel “{found.title}”?"
-        consequences = [
-            "The meeting and its agenda stay visible, marked cancelled; it cannot be brought back.",
-            "Subscribers' calendars show the meeting and every slot cancelled at their next "
-            "refresh.",
-            f"The {invited} invited presenter{'s' if invited != 1 else ''} and the office "
-            "contacts who had it in their calendars get a cancellation email."
-            if invited
-            else "No presenter holds a slot in it now (none was invited, or theirs was "
-            "cancelled or given up, and they were told then); office contacts who had it in "
-            "their calendars get a cancellation email.",
-        ]
-        button = "Cancel the meeting"
-    else:
-        question = f"Delete the draft “{found.title}”?"
-        consequences = [
-            f"The draft and its {len(found.slots)} slot{'s' if len(found.slots) != 1 else ''} "
-            "are deleted for good.",
-            "It was never published, so no subscriber's calendar holds it; presenters invited "
-            "to its slots get a cancellation email.",
-        ]
-        button = "Delete the draft"
-    return render_template(
-        "confirm.html",
-        question=question,
-        consequences=consequences,
-        action=url_for(".delete", meeting_id=found.id),
-        fields={"version": _asked_version(found)},
-        button=button,
-        back=back,
-        crumbs=_meeting_crumbs(found),
-    ), status
-
-
-@bp.post("/meetings/<int:meeting_id>/delete")
-@colead_required
-def delete(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
-    if _changed_since_asked(found, "meeting"):
-        return _confirm_delete(found, 409)
-    try:
-        outcome = remove_meeting(found)
-    except AgendaError as error:
-        # Refused (an ended meeting is not cancelled): said on the editor, as a 4xx.
-        flash(str(error), "warning")
-        return _edit_page(found, status=error.status)
-    if outcome == "deleted":
-        flash(_emailed("The draft meeting is deleted.", "the cancellation"), "success")
-        return redirect(url_for(".index"))
-    flash(
-        _emailed("The meeting is cancelled; subscribers see it as cancelled.", "the cancellation"),
-        "success",
-    )
-    return redirect(url_for(".meeting", meeting_id=found.id))
