@@ -1,0 +1,306 @@
+"""The co-leads' slot pages: a slot added on the meeting editor (a form sent again adds no
+twin), edited, moved up or down, and cancelled or deleted once asked."""
+
+from collections.abc import Mapping
+
+from flask import abort, flash, redirect, render_template, request, url_for
+
+from planner.accounts.security import colead_required
+from planner.agenda.blueprint import bp
+from planner.agenda.checks import AgendaError, check_proposal, check_text
+from planner.agenda.edit_page import _edit_page, _slot_form
+from planner.agenda.forms import SlotForm
+from planner.agenda.models import Meeting, Slot, SlotStatus
+from planner.agenda.operations import (
+    apply_slot,
+    before_closing,
+    create_slot,
+    move_slot,
+    presenter_of_another_office,
+    refuse_if_cancelled,
+    remove_slot,
+    slot_fields_from_proposal,
+    titles_of,
+)
+from planner.agenda.queries import office_presents_already
+from planner.agenda.view_helpers import (
+    JUST_MADE,
+    SLOT_FIELDS,
+    _as_shown,
+    _asked_version,
+    _changed_since_asked,
+    _emailed,
+    _meeting,
+    _meeting_crumbs,
+    _offices,
+    _quietly,
+    _refused,
+    _say_who_is_asked_again,
+    _twin,
+    _undone,
+    _unless_asked_again,
+)
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.forms import saved_unless_stale
+from planner.languages import word_list
+from planner.timezones import moment_in, place_name
+
+
+def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
+    """The form's fields as slot changes; a fixed start is a time of day in the home zone. The
+    pinned start of `slot` sent back as shown stays the instant it is: in the hour the clocks
+    repeat (a meeting moved onto that night) the time of day names two, and every save of the
+    slot was refused (helper-58)."""
+    start = form.start.data
+    if slot is not None and slot.offset_minutes is not None:
+        shown = _as_shown(slot.meeting.time_zone, slot.starts_at)
+        if shown is not None and start == shown.time():
+            start = slot.starts_at
+    return {
+        "title": form.title.data,
+        "kind": form.kind.data,
+        "duration_minutes": form.duration_minutes.data,
+        "office": form.office.data or None,
+        "recommendations": form.recommendations.data or [],
+        "proposal_id": int(form.proposal.data) if form.proposal.data else None,
+        "status": form.status.data,
+        "abstract": form.abstract.data or "",
+        "starts_at": start,
+    }
+
+
+def _fill_from_proposal(form: SlotForm) -> None:
+    """With a linked proposal chosen, the fields the co-lead left empty take the proposal's
+    (`slot_fields_from_proposal`, as the API and "Schedule" do); the length too while it is the
+    form's default, which says nothing about this proposal."""
+    try:
+        proposal = check_proposal(int(form.proposal.data or ""))
+    except (ValueError, AgendaError):
+        return  # none chosen, or the form's own checks say what is wrong with it
+    fields = slot_fields_from_proposal(proposal)
+    for name in ("title", "abstract", "office", "recommendations"):
+        if not form[name].data or not str(form[name].data).strip():
+            form[name].data = fields[name]
+    duration = form.duration_minutes
+    if duration.process_errors or duration.data in (None, duration.default):
+        duration.data, duration.process_errors = fields["duration_minutes"], []
+
+
+@bp.post("/meetings/<int:meeting_id>/slots")
+@colead_required
+def add_slot(meeting_id: int):
+    found = _meeting(meeting_id, drafts=True)
+    form = _slot_form(found, _offices())
+    _fill_from_proposal(form)
+    problem, status = None, None
+    if form.validate_on_submit():
+        # Sent again (Back and send, a double click, a second tab), as the new-meeting form.
+        changes = _slot_changes(form)
+        twin = _unless_asked_again(_just_added_slot(found, changes))
+        if twin is not None:
+            return _edit_page(found, slot_form=form, slot_twin=_twin(twin), status=409)
+        try:
+            added = create_slot(found, changes)
+            # A talk goes before the closing discussion, as a line-up's and a scheduled
+            # proposal's do; one given a time of its own stays at it (moving would unpin it).
+            closing = []
+            if added.kind == "presentation" and added.offset_minutes is None:
+                db.session.flush()
+                closing = before_closing(added)
+        except AgendaError as error:
+            _undone()
+            problem = _refused(form, error, SLOT_FIELDS)
+            status = error.status  # as the API answers it (409: the meeting took place)
+        else:
+            flash(_emailed(_added_before(closing), "the new slot"), "success")
+            if twice := office_presents_already(added):
+                flash(twice, "warning")
+            return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
+    return _edit_page(found, slot_form=form, slot_problem=problem, status=status)
+
+
+def _added_before(closing: list[Slot]) -> str:
+    """ "Slot added.", or where it went: before the slots that close the agenda."""
+    if not closing:
+        return "Slot added."
+    named = word_list([f"“{slot.title}”" for slot in closing], "en")
+    close = "closes" if len(closing) == 1 else "close"
+    return f"Slot added before {named}, which {close} the agenda; “Down” moves it later."
+
+
+def _just_added_slot(meeting: Meeting, changes: Mapping) -> Slot | None:
+    """The slot last added to `meeting`, if added in the last `JUST_MADE` with these details.
+    Only the last: the same break added again after a talk is another break."""
+    last = max(meeting.slots, key=lambda s: s.id, default=None)
+    if (
+        last is None
+        or last.status == SlotStatus.cancelled
+        or last.created_at < utcnow() - JUST_MADE
+    ):
+        return None
+    pinned = (
+        _as_shown(meeting.time_zone, last.starts_at) if last.offset_minutes is not None else None
+    )
+    same = (
+        last.title == _quietly(check_text, changes.get("title") or "", "", 200)
+        and last.kind == changes.get("kind")
+        and last.duration_minutes == changes.get("duration_minutes")
+        and last.office_code == changes.get("office")
+        and last.proposal_id == changes.get("proposal_id")
+        and [r.number for r in last.recommendations] == sorted(changes.get("recommendations"))
+        and last.abstract
+        == _quietly(check_text, changes.get("abstract") or "", "", 4000, multiline=True)
+        and (pinned and pinned.time()) == changes.get("starts_at")
+    )
+    return last if same else None
+
+
+@bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])
+@colead_required
+def edit_slot(slot_id: int):
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    offices = _offices()
+    form = _slot_form(slot.meeting, offices, slot, submitted=request.method == "POST")
+    problem, status = None, None
+    if form.validate_on_submit():
+        office_before = slot.office_code
+        try:
+            problem = saved_unless_stale(
+                form,
+                lambda: _slot_form(slot.meeting, offices, slot, submitted=False),
+                slot,
+                "The slot",
+                lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)),
+            )
+        except AgendaError as error:
+            _undone()
+            problem = _refused(form, error, SLOT_FIELDS)
+            # A refusal of what the slot is now (its presenter holds it, it is cancelled) is a
+            # conflict, as in the API; one of what was typed, a 400.
+            status = error.status
+        else:
+            if problem is not None:
+                status = 409
+            else:
+                flash(_emailed("Slot saved."), "success")
+                _say_who_is_asked_again(slot.meeting)
+                if warning := presenter_of_another_office(slot, office_before):
+                    flash(warning, "warning")
+                return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
+    status = status or (400 if form.errors or problem else 200)
+    # The page names the slot and when it is, and the zone its fixed start is typed in
+    # (helper-90: "Edit slot", and "(home zone)" without saying which).
+    zone = slot.meeting.time_zone
+    form.start.description = (
+        f"Leave empty to follow the slot before; or pin it to a time in {place_name(zone)}, the "
+        "meeting's home zone."
+    )
+    when = moment_in(zone, slot.starts_at) if slot.starts_at is not None and zone else None
+    page = render_template("agenda/slot.html", slot=slot, form=form, problem=problem, when=when)
+    return page, status
+
+
+@bp.post("/slots/<int:slot_id>/move")
+@colead_required
+def move(slot_id: int):
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    steps = {"up": -1, "down": 1}
+    if (direction := request.form.get("direction")) not in steps:
+        abort(400, "A slot moves up or down: send direction=up or direction=down.")
+    refuse_if_cancelled(slot.meeting)
+    if _changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
+        # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
+        return _edit_page(slot.meeting, status=409)
+    if pinned := move_slot(slot, steps[direction]):
+        # Moving unpins the two slots it swaps: say so, it is easy to miss (helper-69).
+        flash(
+            f"{titles_of(pinned)} {'was' if len(pinned) == 1 else 'were'} pinned to a time; "
+            "moved, it now follows the slots before it. Pin it again from its Edit page if "
+            "it must keep a time.",
+            "warning",
+        )
+    # Said only when it emailed someone: a move on a draft is seen on the page.
+    if (moved := _emailed("Slot moved.")) != "Slot moved.":
+        flash(moved, "success")
+    _say_who_is_asked_again(slot.meeting)
+    # Back at the row moved, where the co-lead's eyes and keyboard were.
+    return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
+
+
+def _presenter_told(slot: Slot) -> str:
+    """Who hears of a slot's cancellation, for the confirm pages."""
+    invitation = slot.held_by
+    if invitation is None:
+        return "No presenter holds it, so no presenter is emailed."
+    if not invitation.email:
+        return f"{invitation.name} was invited without an email address: tell them yourself."
+    return (
+        f"{invitation.name}, invited to present it, gets a cancellation email that takes it out "
+        "of their calendar."
+    )
+
+
+@bp.get("/slots/<int:slot_id>/delete")
+@colead_required
+def confirm_delete_slot(slot_id: int):
+    """Asks first, saying what cancelling or deleting the slot sends or changes."""
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    return _confirm_delete_slot(slot)
+
+
+def _confirm_delete_slot(slot: Slot, status: int = 200):
+    meeting = slot.meeting
+    back = url_for(".edit", meeting_id=meeting.id) + "#slots"
+    if meeting.was_published:
+        if slot.status == SlotStatus.cancelled:
+            flash(f"“{slot.title}” is already cancelled.", "warning")
+            return redirect(back)
+        question = f"Cancel “{slot.title}”?"
+        consequences = [
+            "The slot stays on the agenda marked cancelled; it cannot be brought back.",
+            "Subscribers' calendars show it cancelled at their next refresh.",
+            _presenter_told(slot),
+            "Office contacts who had it in their calendars get the cancellation too.",
+        ]
+        button = "Cancel the slot"
+    else:
+        question = f"Delete “{slot.title}”?"
+        consequences = [
+            "The slot is removed from the draft; the slots after it move up.",
+            "The meeting was never published, so no subscriber's calendar holds it.",
+            _presenter_told(slot),
+        ]
+        button = "Delete the slot"
+    return render_template(
+        "confirm.html",
+        question=question,
+        consequences=consequences,
+        action=url_for(".delete_slot", slot_id=slot.id),
+        fields={"version": _asked_version(slot)},
+        button=button,
+        back=back,
+        crumbs=_meeting_crumbs(meeting),
+    ), status
+
+
+@bp.post("/slots/<int:slot_id>/delete")
+@colead_required
+def delete_slot(slot_id: int):
+    slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    if _changed_since_asked(slot, "slot"):
+        return _confirm_delete_slot(slot, 409)
+    meeting = slot.meeting
+    outcome = remove_slot(slot)
+    flash(
+        _emailed(
+            "Slot deleted."
+            if outcome == "deleted"
+            else "The meeting was published, so the slot is cancelled instead of deleted: "
+            "subscribers see it as cancelled.",
+            "the cancellation",
+        ),
+        "success",
+    )
+    _say_who_is_asked_again(meeting)
+    return redirect(url_for(".edit", meeting_id=meeting.id) + "#slots")
