@@ -254,7 +254,8 @@ def presenter_of_another_office(slot: Slot, office_before: str | None) -> str | 
 def create_meeting(
     changes: Mapping, *, series: MeetingSeries | None = None, uid: str | None = None
 ) -> Meeting:
-    """A new draft; `uid` the one its form was given (see `agenda.views.new`), else a new one."""
+    """A new draft; `uid` the one its form was given (see `agenda.meeting_views.new`), else a
+    new one."""
     if "title" not in changes:
         raise AgendaError("The title is required.", field="title")
     meeting = Meeting(

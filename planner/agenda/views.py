@@ -1,65 +1,29 @@
-"""Meeting pages: the public agenda, and the co-leads' meeting editing.
+"""Meeting pages: the public list of meetings and a meeting's agenda, in the viewer's time zone.
 
-The blueprint is `blueprint.bp`, to which `slot_views` (adding, editing, moving, deleting
-slots), `publish_views` (publishing, cancelling or deleting a meeting, each asked first) and
-`suggest_views` (a fair start time) add their routes; the editor page is built in `edit_page`,
-and what the views share is in `view_helpers`.
+The co-leads' pages add their routes to the same blueprint (`blueprint.bp`) from the modules
+imported here: `meeting_views` (a new meeting, its edits, its participating offices),
+`slot_views` (adding, editing, moving, deleting slots), `publish_views` (publishing, cancelling
+or deleting a meeting, each asked first) and `suggest_views` (a fair start time), over what they
+share: the editor page (`edit_page`) and `view_helpers`.
 """
 
-import uuid
-from collections.abc import Mapping
-from datetime import datetime
+from flask import after_this_request, current_app, render_template, request
 
-from flask import (
-    after_this_request,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    url_for,
-)
-from sqlalchemy import select
+from planner.accounts.security import is_colead
 
-from planner.accounts.security import colead_required, is_colead
-
-# Imported for the routes they add to the blueprint.
-from planner.agenda import publish_views, slot_views, suggest_views  # noqa: F401
+# The co-leads' pages: imported for the routes they add to the blueprint.
+from planner.agenda import meeting_views, publish_views, slot_views, suggest_views  # noqa: F401
 from planner.agenda.blueprint import bp
-from planner.agenda.checks import AgendaError, check_text
-from planner.agenda.edit_page import _edit_page, _meeting_form
 from planner.agenda.fairness import office_times
-from planner.agenda.forms import MeetingForm
-from planner.agenda.models import HOME_ZONE, Meeting, MeetingSeries, MeetingStatus
-from planner.agenda.operations import (
-    apply_meeting,
-    create_meeting,
-    ended_draft_note,
-    layout,
-    set_offices,
-)
+from planner.agenda.models import HOME_ZONE, Meeting
+from planner.agenda.operations import layout
 from planner.agenda.queries import in_list_order, meetings, participating_offices
-from planner.agenda.view_helpers import (
-    JUST_MADE,
-    MEETING_FIELDS,
-    _as_shown,
-    _emailed,
-    _meeting,
-    _quietly,
-    _refused,
-    _say_who_is_asked_again,
-    _twin,
-    _undone,
-    _unless_asked_again,
-)
 
 # A confirmation's version, which tests fill forms with as its page does.
 from planner.agenda.view_helpers import _asked_version as _asked_version
+from planner.agenda.view_helpers import _meeting
 from planner.db_types import utcnow
-from planner.extensions import db
-from planner.forms import saved_unless_stale
-from planner.timezones import is_time_zone, local_time, moment_in, resolve_zone
-from planner.web import reading, refuse_changes
+from planner.timezones import is_time_zone, resolve_zone
 
 # The viewer's chosen time zone, remembered in a cookie of its own for a year: the session
 # cookie ends with the browser (and a co-lead's sign-in), a reader's zone should not.
@@ -133,207 +97,3 @@ def meeting(meeting_id: int):
         zone_candidates=zone_candidates,
         local_times=local_times,
     ), (400 if wrong_zone else 200)
-
-
-def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
-    """The form's fields as meeting changes; the date and time are a wall-clock time in the
-    home zone, which the agenda reads as such. The start of `meeting` sent back as shown, in the
-    same zone, stays the instant it is: in the hour the clocks repeat the time of day names two,
-    and every save of the meeting's other fields was refused (helper-88), as the slot's were
-    (`_slot_changes`)."""
-    day, start = form.day.data, form.start.data
-    starts_at = datetime.combine(day, start) if day and start else None
-    if (
-        meeting is not None
-        and form.time_zone.data.strip() == meeting.time_zone
-        and starts_at == _as_shown(meeting.time_zone, meeting.starts_at)
-    ):
-        starts_at = meeting.starts_at
-    # Typing a length pins it; "follow the slots", or no length, lets the slots decide it.
-    follow = form.follow_slots.data or form.duration_minutes.data is None
-    length = (
-        {"duration_pinned": False} if follow else {"duration_minutes": form.duration_minutes.data}
-    )
-    return {
-        "title": form.title.data,
-        "kind": form.kind.data,
-        "starts_at": starts_at,
-        **length,
-        "time_zone": form.time_zone.data.strip(),
-        "video_url": form.video_url.data or None,
-        "description": form.description.data or "",
-        "materials_public": form.materials_public.data,
-        "freeze_on": form.freeze_on.data,
-    }
-
-
-def _series(form: MeetingForm) -> MeetingSeries | None:
-    if form.new_series.data and form.new_series.data.strip():
-        title = form.new_series.data.strip()
-        existing = db.session.scalar(select(MeetingSeries).where(MeetingSeries.title == title))
-        return existing or MeetingSeries(title=title)
-    return db.session.get(MeetingSeries, int(form.series.data)) if form.series.data else None
-
-
-@bp.route("/meetings/new", methods=["GET", "POST"])
-@colead_required
-def new():
-    form = _meeting_form()
-    problem = None
-    # The page gives the meeting its UID: the form sent twice (a double click, a reload, a
-    # second tab of the same page) finds the meeting the first one made instead of a twin.
-    key = _form_key(request.form.get("key"))
-    # Derived from the key, never the key itself: a key copied from a feed's UID makes no twin.
-    uid = f"{uuid.uuid5(FORM_KEYS, key)}@cws-ict-planner"
-    if form.validate_on_submit():
-        changes = _meeting_changes(form)
-        made = db.session.scalar(select(Meeting).where(Meeting.uid == uid))
-        if made is not None and _as_sent(made, changes):
-            flash(
-                "This form had already created the meeting (it was sent twice): here it is; "
-                "nothing was created again.",
-                "warning",
-            )
-            return redirect(url_for(".edit", meeting_id=made.id))
-        # Back and send, or a second tab: Back fetches the page anew (co-lead pages are not
-        # stored), with a new key, so the details are what tells the meeting it already made.
-        twin = _unless_asked_again(_just_made_meeting(changes))
-        if twin is not None:
-            page = render_template("agenda/new.html", form=form, key=key, twin=_twin(twin))
-            return page, 409
-        try:
-            # Sent again with other details (back, changed, sent): another meeting.
-            created = create_meeting(
-                changes, series=_series(form), uid=uid if made is None else None
-            )
-        except AgendaError as error:
-            _undone()
-            problem = _refused(form, error, MEETING_FIELDS)
-        else:
-            flash("Meeting created as a draft.", "success")
-            _say_if_over(created)
-            return redirect(url_for(".edit", meeting_id=created.id))
-    page = render_template("agenda/new.html", form=form, problem=problem, key=key)
-    return page, 400 if form.errors or problem else 200
-
-
-# The namespace of the meeting UIDs made from the new-meeting form's keys (`new`).
-FORM_KEYS = uuid.UUID("6f1d2c8e-4b7a-5e0f-9c3d-2a8b7e6f5d41")
-
-
-def _as_sent(meeting: Meeting, changes: Mapping) -> bool:
-    """Whether `meeting` is what these form changes would make: the same form sent again."""
-    start = changes.get("starts_at")
-    stored = (
-        local_time(meeting.time_zone, meeting.starts_at).replace(tzinfo=None)
-        if meeting.starts_at is not None
-        else None
-    )
-    return (
-        meeting.title == _quietly(check_text, changes.get("title") or "", "", 200)
-        and meeting.kind == changes.get("kind")
-        and meeting.time_zone == changes.get("time_zone")
-        and stored == start
-        and (meeting.video_url or None) == (changes.get("video_url") or None)
-    )
-
-
-def _just_made_meeting(changes: Mapping) -> Meeting | None:
-    """The latest meeting made in the last `JUST_MADE` that these details would make again."""
-    recent = db.session.scalars(
-        select(Meeting)
-        .where(
-            Meeting.created_at >= utcnow() - JUST_MADE,
-            Meeting.status != MeetingStatus.cancelled,
-        )
-        .order_by(Meeting.id.desc())
-    )
-    return next((m for m in recent if _as_sent(m, changes)), None)
-
-
-def _form_key(sent: str | None) -> str:
-    """The key the new-meeting form was given (a UUID), or a new one."""
-    try:
-        return str(uuid.UUID((sent or "")[:64]))
-    except ValueError:
-        return str(uuid.uuid4())
-
-
-def _say_if_over(meeting: Meeting) -> None:
-    if note := ended_draft_note(meeting):
-        flash(note, "warning")
-
-
-@bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
-@colead_required
-def edit(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
-    if reading():
-        return _edit_page(found)
-    form = _meeting_form(found)
-    problem = None
-    if form.validate_on_submit():
-        was = (found.time_zone, found.starts_at)
-
-        def save() -> None:
-            apply_meeting(found, _meeting_changes(form, found))
-            found.series = _series(form)
-
-        try:
-            problem = saved_unless_stale(
-                form, lambda: _meeting_form(found, submitted=False), found, "The meeting", save
-            )
-        except AgendaError as error:
-            _undone()
-            problem = _refused(form, error, MEETING_FIELDS)
-        else:
-            if problem is not None:
-                return _edit_page(found, form=form, problem=problem, status=409)
-            flash(_emailed("Meeting saved."), "success")
-            _say_if_moved_with_its_zone(found, *was)
-            _say_who_is_asked_again(found)
-            _say_if_over(found)
-            return redirect(url_for(".edit", meeting_id=found.id))
-    return _edit_page(found, form=form, problem=problem)
-
-
-def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime | None) -> None:
-    """The date and time are read on the home zone's clocks: a new zone with the same clock
-    time is another moment. Said, with both, so a co-lead who meant the same moment sees it
-    (helper-82: a fair start chosen for Zurich became 10:30 in Sydney, ten hours earlier)."""
-    if zone == meeting.time_zone or starts_at is None or meeting.starts_at == starts_at:
-        return
-    flash(
-        f"The home time zone is now {meeting.time_zone}, and the meeting starts at "
-        f"{moment_in(meeting.time_zone, meeting.starts_at)}: that is "
-        f"{moment_in(zone, meeting.starts_at)}, where it was "
-        f"{moment_in(zone, starts_at)}. If you meant the same moment as before, set the start "
-        f"to {moment_in(meeting.time_zone, starts_at)}.",
-        "warning",
-    )
-
-
-@bp.post("/meetings/<int:meeting_id>/offices")
-@colead_required
-def offices(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
-    codes = request.form.getlist("offices")
-    chosen = {code.strip().upper() for code in codes}
-    seen = request.form.get("version")
-    if seen is not None and seen != str(found.version):
-        # Someone saved the meeting since this page was opened: their change stays, this
-        # choice comes back ticked, to save again having looked.
-        problem = (
-            "The meeting changed since you opened this page: the participating offices were not "
-            "saved. Your choice is still ticked below; look, then save again to keep it."
-        )
-        return _edit_page(found, offices_problem=problem, chosen_offices=chosen, status=409)
-    try:
-        set_offices(found, codes)
-    except AgendaError as error:
-        refuse_changes()
-        return _edit_page(
-            found, offices_problem=f"Offices not saved: {error}", chosen_offices=chosen
-        )
-    flash("Participating offices saved.", "success")
-    return redirect(url_for(".edit", meeting_id=found.id) + "#offices")
