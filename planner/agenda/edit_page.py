@@ -10,7 +10,7 @@ from planner.agenda.forms import MeetingForm, SlotForm
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
 from planner.agenda.queries import participating_offices
-from planner.agenda.view_helpers import Twin, _asked_version, _offices
+from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
 from planner.extensions import db
 from planner.forms import keep_when_left_out
 from planner.lineup.models import Lineup
@@ -20,7 +20,7 @@ from planner.recommendations.operations import all_recommendations
 from planner.timezones import local_time
 
 
-def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> MeetingForm:
+def meeting_form_for(meeting: Meeting | None = None, *, submitted: bool = True) -> MeetingForm:
     """The meeting form as posted, or (not submitted) filled in from the meeting."""
     form = MeetingForm(obj=meeting) if submitted else MeetingForm(formdata=None, obj=meeting)
     series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.title))
@@ -40,7 +40,7 @@ def _meeting_form(meeting: Meeting | None = None, *, submitted: bool = True) -> 
     return form
 
 
-def _edit_page(
+def editor_page(
     meeting: Meeting,
     *,
     form: MeetingForm | None = None,
@@ -54,11 +54,11 @@ def _edit_page(
 ):
     """The edit page, with the meeting form, the new-slot form and the participating offices
     as posted or as stored."""
-    offices = _offices()
+    offices = offices_by_code()
     if form is None:
-        form = _meeting_form(meeting, submitted=False)
+        form = meeting_form_for(meeting, submitted=False)
     if slot_form is None:
-        slot_form = _slot_form(meeting, offices, submitted=False)
+        slot_form = slot_form_for(meeting, offices, submitted=False)
     failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
     return render_template(
         "agenda/edit.html",
@@ -81,11 +81,11 @@ def _edit_page(
         if chosen_offices is not None
         else {o.code for o in participating_offices(meeting)},
         offices_problem=offices_problem,
-        agenda_version=_asked_version(meeting),
+        agenda_version=asked_version(meeting),
     ), status or (400 if failed else 200)
 
 
-def _slot_form(
+def slot_form_for(
     meeting: Meeting, offices: list[Office], slot: Slot | None = None, *, submitted: bool = True
 ) -> SlotForm:
     """The slot form as posted, or (not submitted) filled in from the slot."""

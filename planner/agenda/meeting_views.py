@@ -12,22 +12,22 @@ from sqlalchemy import select
 from planner.accounts.security import colead_required
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError, check_text
-from planner.agenda.edit_page import _edit_page, _meeting_form
+from planner.agenda.edit_page import editor_page, meeting_form_for
 from planner.agenda.forms import MeetingForm
 from planner.agenda.models import Meeting, MeetingSeries, MeetingStatus
 from planner.agenda.operations import apply_meeting, create_meeting, ended_draft_note, set_offices
 from planner.agenda.view_helpers import (
     JUST_MADE,
     MEETING_FIELDS,
-    _as_shown,
-    _emailed,
-    _meeting,
-    _quietly,
-    _refused,
-    _say_who_is_asked_again,
-    _twin,
-    _undone,
-    _unless_asked_again,
+    as_shown,
+    emailed_note,
+    meeting_or_404,
+    place_refusal,
+    quietly,
+    say_who_is_asked_again,
+    twin_of,
+    undo_refused,
+    unless_asked_again,
 )
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -47,7 +47,7 @@ def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
     if (
         meeting is not None
         and form.time_zone.data.strip() == meeting.time_zone
-        and starts_at == _as_shown(meeting.time_zone, meeting.starts_at)
+        and starts_at == as_shown(meeting.time_zone, meeting.starts_at)
     ):
         starts_at = meeting.starts_at
     # Typing a length pins it; "follow the slots", or no length, lets the slots decide it.
@@ -79,7 +79,7 @@ def _series(form: MeetingForm) -> MeetingSeries | None:
 @bp.route("/meetings/new", methods=["GET", "POST"])
 @colead_required
 def new():
-    form = _meeting_form()
+    form = meeting_form_for()
     problem = None
     # The page gives the meeting its UID: the form sent twice (a double click, a reload, a
     # second tab of the same page) finds the meeting the first one made instead of a twin.
@@ -98,9 +98,9 @@ def new():
             return redirect(url_for(".edit", meeting_id=made.id))
         # Back and send, or a second tab: Back fetches the page anew (co-lead pages are not
         # stored), with a new key, so the details are what tells the meeting it already made.
-        twin = _unless_asked_again(_just_made_meeting(changes))
+        twin = unless_asked_again(_just_made_meeting(changes))
         if twin is not None:
-            page = render_template("agenda/new.html", form=form, key=key, twin=_twin(twin))
+            page = render_template("agenda/new.html", form=form, key=key, twin=twin_of(twin))
             return page, 409
         try:
             # Sent again with other details (back, changed, sent): another meeting.
@@ -108,8 +108,8 @@ def new():
                 changes, series=_series(form), uid=uid if made is None else None
             )
         except AgendaError as error:
-            _undone()
-            problem = _refused(form, error, MEETING_FIELDS)
+            undo_refused()
+            problem = place_refusal(form, error, MEETING_FIELDS)
         else:
             flash("Meeting created as a draft.", "success")
             _say_if_over(created)
@@ -131,7 +131,7 @@ def _as_sent(meeting: Meeting, changes: Mapping) -> bool:
         else None
     )
     return (
-        meeting.title == _quietly(check_text, changes.get("title") or "", "", 200)
+        meeting.title == quietly(check_text, changes.get("title") or "", "", 200)
         and meeting.kind == changes.get("kind")
         and meeting.time_zone == changes.get("time_zone")
         and stored == start
@@ -168,10 +168,10 @@ def _say_if_over(meeting: Meeting) -> None:
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
+    found = meeting_or_404(meeting_id, drafts=True)
     if reading():
-        return _edit_page(found)
-    form = _meeting_form(found)
+        return editor_page(found)
+    form = meeting_form_for(found)
     problem = None
     if form.validate_on_submit():
         was = (found.time_zone, found.starts_at)
@@ -182,20 +182,20 @@ def edit(meeting_id: int):
 
         try:
             problem = saved_unless_stale(
-                form, lambda: _meeting_form(found, submitted=False), found, "The meeting", save
+                form, lambda: meeting_form_for(found, submitted=False), found, "The meeting", save
             )
         except AgendaError as error:
-            _undone()
-            problem = _refused(form, error, MEETING_FIELDS)
+            undo_refused()
+            problem = place_refusal(form, error, MEETING_FIELDS)
         else:
             if problem is not None:
-                return _edit_page(found, form=form, problem=problem, status=409)
-            flash(_emailed("Meeting saved."), "success")
+                return editor_page(found, form=form, problem=problem, status=409)
+            flash(emailed_note("Meeting saved."), "success")
             _say_if_moved_with_its_zone(found, *was)
-            _say_who_is_asked_again(found)
+            say_who_is_asked_again(found)
             _say_if_over(found)
             return redirect(url_for(".edit", meeting_id=found.id))
-    return _edit_page(found, form=form, problem=problem)
+    return editor_page(found, form=form, problem=problem)
 
 
 def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime | None) -> None:
@@ -217,7 +217,7 @@ def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime
 @bp.post("/meetings/<int:meeting_id>/offices")
 @colead_required
 def offices(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
+    found = meeting_or_404(meeting_id, drafts=True)
     codes = request.form.getlist("offices")
     chosen = {code.strip().upper() for code in codes}
     seen = request.form.get("version")
@@ -228,12 +228,12 @@ def offices(meeting_id: int):
             "The meeting changed since you opened this page: the participating offices were not "
             "saved. Your choice is still ticked below; look, then save again to keep it."
         )
-        return _edit_page(found, offices_problem=problem, chosen_offices=chosen, status=409)
+        return editor_page(found, offices_problem=problem, chosen_offices=chosen, status=409)
     try:
         set_offices(found, codes)
     except AgendaError as error:
         refuse_changes()
-        return _edit_page(
+        return editor_page(
             found, offices_problem=f"Offices not saved: {error}", chosen_offices=chosen
         )
     flash("Participating offices saved.", "success")

@@ -6,7 +6,7 @@ from flask import current_app, flash, redirect, render_template, url_for
 from planner.accounts.security import colead_required
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError
-from planner.agenda.edit_page import _edit_page
+from planner.agenda.edit_page import editor_page
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
 from planner.agenda.operations import (
     publish,
@@ -16,11 +16,11 @@ from planner.agenda.operations import (
     titles_of,
 )
 from planner.agenda.view_helpers import (
-    _asked_version,
-    _changed_since_asked,
-    _emailed,
-    _meeting,
-    _meeting_crumbs,
+    asked_version,
+    changed_since_asked,
+    emailed_note,
+    meeting_crumbs,
+    meeting_or_404,
 )
 from planner.offices.contacts import contacts_for
 from planner.web import refuse_changes
@@ -30,7 +30,7 @@ from planner.web import refuse_changes
 @colead_required
 def confirm_publish(meeting_id: int):
     """Asks first, saying who sees and who is sent what once the meeting is published."""
-    found = _meeting(meeting_id, drafts=True)
+    found = meeting_or_404(meeting_id, drafts=True)
     if found.status != MeetingStatus.draft:
         flash("It is already published (or cancelled): nothing to publish.", "warning")
         return redirect(url_for(".meeting", meeting_id=found.id))
@@ -84,11 +84,11 @@ def _confirm_publish(found: Meeting, status: int = 200):
             *_before_publishing(found),
         ],
         action=url_for(".publish_view", meeting_id=found.id),
-        fields={"version": _asked_version(found)},
+        fields={"version": asked_version(found)},
         button="Publish",
         back=url_for(".edit", meeting_id=found.id),
         back_label="Not yet",
-        crumbs=_meeting_crumbs(found),
+        crumbs=meeting_crumbs(found),
     ), status
 
 
@@ -117,7 +117,7 @@ def _before_publishing(meeting: Meeting) -> list[str]:
 @bp.post("/meetings/<int:meeting_id>/publish")
 @colead_required
 def publish_view(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
+    found = meeting_or_404(meeting_id, drafts=True)
     if found.status == MeetingStatus.published:
         # A second click, or a tab opened before someone published it.
         flash("It was already published: nothing changed.", "warning")
@@ -128,16 +128,16 @@ def publish_view(meeting_id: int):
         return redirect(url_for(".meeting", meeting_id=found.id))
     # What the page said publishing sends, and to whom, is about the meeting it showed; a
     # meeting that could not be published anyway is refused for that reason below.
-    if publish_problem(found) is None and _changed_since_asked(found, "meeting", "published"):
+    if publish_problem(found) is None and changed_since_asked(found, "meeting", "published"):
         return _confirm_publish(found, 409)
     try:
         publish(found)
     except AgendaError as error:
         refuse_changes()
         flash(f"Not published: {error}", "error")
-        return _edit_page(found, status=409)
+        return editor_page(found, status=409)
     flash(
-        _emailed("Published: the agenda is public and in the calendar feeds.", "their slots"),
+        emailed_note("Published: the agenda is public and in the calendar feeds.", "their slots"),
         "success",
     )
     return redirect(url_for(".meeting", meeting_id=found.id))
@@ -147,7 +147,7 @@ def publish_view(meeting_id: int):
 @colead_required
 def confirm_delete(meeting_id: int):
     """Asks first, saying what cancelling the meeting (or deleting the draft) sends or changes."""
-    return _confirm_delete(_meeting(meeting_id, drafts=True))
+    return _confirm_delete(meeting_or_404(meeting_id, drafts=True))
 
 
 def _confirm_delete(found: Meeting, status: int = 200):
@@ -190,30 +190,32 @@ def _confirm_delete(found: Meeting, status: int = 200):
         question=question,
         consequences=consequences,
         action=url_for(".delete", meeting_id=found.id),
-        fields={"version": _asked_version(found)},
+        fields={"version": asked_version(found)},
         button=button,
         back=back,
-        crumbs=_meeting_crumbs(found),
+        crumbs=meeting_crumbs(found),
     ), status
 
 
 @bp.post("/meetings/<int:meeting_id>/delete")
 @colead_required
 def delete(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
-    if _changed_since_asked(found, "meeting"):
+    found = meeting_or_404(meeting_id, drafts=True)
+    if changed_since_asked(found, "meeting"):
         return _confirm_delete(found, 409)
     try:
         outcome = remove_meeting(found)
     except AgendaError as error:
         # Refused (an ended meeting is not cancelled): said on the editor, as a 4xx.
         flash(str(error), "warning")
-        return _edit_page(found, status=error.status)
+        return editor_page(found, status=error.status)
     if outcome == "deleted":
-        flash(_emailed("The draft meeting is deleted.", "the cancellation"), "success")
+        flash(emailed_note("The draft meeting is deleted.", "the cancellation"), "success")
         return redirect(url_for(".index"))
     flash(
-        _emailed("The meeting is cancelled; subscribers see it as cancelled.", "the cancellation"),
+        emailed_note(
+            "The meeting is cancelled; subscribers see it as cancelled.", "the cancellation"
+        ),
         "success",
     )
     return redirect(url_for(".meeting", meeting_id=found.id))

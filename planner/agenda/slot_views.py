@@ -8,7 +8,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from planner.accounts.security import colead_required
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError, check_proposal, check_text
-from planner.agenda.edit_page import _edit_page, _slot_form
+from planner.agenda.edit_page import editor_page, slot_form_for
 from planner.agenda.forms import SlotForm
 from planner.agenda.models import Meeting, Slot, SlotStatus
 from planner.agenda.operations import (
@@ -26,19 +26,19 @@ from planner.agenda.queries import office_presents_already
 from planner.agenda.view_helpers import (
     JUST_MADE,
     SLOT_FIELDS,
-    _as_shown,
-    _asked_version,
-    _changed_since_asked,
-    _emailed,
-    _meeting,
-    _meeting_crumbs,
-    _offices,
-    _quietly,
-    _refused,
-    _say_who_is_asked_again,
-    _twin,
-    _undone,
-    _unless_asked_again,
+    as_shown,
+    asked_version,
+    changed_since_asked,
+    emailed_note,
+    meeting_crumbs,
+    meeting_or_404,
+    offices_by_code,
+    place_refusal,
+    quietly,
+    say_who_is_asked_again,
+    twin_of,
+    undo_refused,
+    unless_asked_again,
 )
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -54,7 +54,7 @@ def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
     slot was refused (helper-58)."""
     start = form.start.data
     if slot is not None and slot.offset_minutes is not None:
-        shown = _as_shown(slot.meeting.time_zone, slot.starts_at)
+        shown = as_shown(slot.meeting.time_zone, slot.starts_at)
         if shown is not None and start == shown.time():
             start = slot.starts_at
     return {
@@ -90,16 +90,16 @@ def _fill_from_proposal(form: SlotForm) -> None:
 @bp.post("/meetings/<int:meeting_id>/slots")
 @colead_required
 def add_slot(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
-    form = _slot_form(found, _offices())
+    found = meeting_or_404(meeting_id, drafts=True)
+    form = slot_form_for(found, offices_by_code())
     _fill_from_proposal(form)
     problem, status = None, None
     if form.validate_on_submit():
         # Sent again (Back and send, a double click, a second tab), as the new-meeting form.
         changes = _slot_changes(form)
-        twin = _unless_asked_again(_just_added_slot(found, changes))
+        twin = unless_asked_again(_just_added_slot(found, changes))
         if twin is not None:
-            return _edit_page(found, slot_form=form, slot_twin=_twin(twin), status=409)
+            return editor_page(found, slot_form=form, slot_twin=twin_of(twin), status=409)
         try:
             added = create_slot(found, changes)
             # A talk goes before the closing discussion, as a line-up's and a scheduled
@@ -109,15 +109,15 @@ def add_slot(meeting_id: int):
                 db.session.flush()
                 closing = before_closing(added)
         except AgendaError as error:
-            _undone()
-            problem = _refused(form, error, SLOT_FIELDS)
+            undo_refused()
+            problem = place_refusal(form, error, SLOT_FIELDS)
             status = error.status  # as the API answers it (409: the meeting took place)
         else:
-            flash(_emailed(_added_before(closing), "the new slot"), "success")
+            flash(emailed_note(_added_before(closing), "the new slot"), "success")
             if twice := office_presents_already(added):
                 flash(twice, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
-    return _edit_page(found, slot_form=form, slot_problem=problem, status=status)
+    return editor_page(found, slot_form=form, slot_problem=problem, status=status)
 
 
 def _added_before(closing: list[Slot]) -> str:
@@ -140,17 +140,17 @@ def _just_added_slot(meeting: Meeting, changes: Mapping) -> Slot | None:
     ):
         return None
     pinned = (
-        _as_shown(meeting.time_zone, last.starts_at) if last.offset_minutes is not None else None
+        as_shown(meeting.time_zone, last.starts_at) if last.offset_minutes is not None else None
     )
     same = (
-        last.title == _quietly(check_text, changes.get("title") or "", "", 200)
+        last.title == quietly(check_text, changes.get("title") or "", "", 200)
         and last.kind == changes.get("kind")
         and last.duration_minutes == changes.get("duration_minutes")
         and last.office_code == changes.get("office")
         and last.proposal_id == changes.get("proposal_id")
         and [r.number for r in last.recommendations] == sorted(changes.get("recommendations"))
         and last.abstract
-        == _quietly(check_text, changes.get("abstract") or "", "", 4000, multiline=True)
+        == quietly(check_text, changes.get("abstract") or "", "", 4000, multiline=True)
         and (pinned and pinned.time()) == changes.get("starts_at")
     )
     return last if same else None
@@ -160,22 +160,22 @@ def _just_added_slot(meeting: Meeting, changes: Mapping) -> Slot | None:
 @colead_required
 def edit_slot(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
-    offices = _offices()
-    form = _slot_form(slot.meeting, offices, slot, submitted=request.method == "POST")
+    offices = offices_by_code()
+    form = slot_form_for(slot.meeting, offices, slot, submitted=request.method == "POST")
     problem, status = None, None
     if form.validate_on_submit():
         office_before = slot.office_code
         try:
             problem = saved_unless_stale(
                 form,
-                lambda: _slot_form(slot.meeting, offices, slot, submitted=False),
+                lambda: slot_form_for(slot.meeting, offices, slot, submitted=False),
                 slot,
                 "The slot",
                 lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)),
             )
         except AgendaError as error:
-            _undone()
-            problem = _refused(form, error, SLOT_FIELDS)
+            undo_refused()
+            problem = place_refusal(form, error, SLOT_FIELDS)
             # A refusal of what the slot is now (its presenter holds it, it is cancelled) is a
             # conflict, as in the API; one of what was typed, a 400.
             status = error.status
@@ -183,8 +183,8 @@ def edit_slot(slot_id: int):
             if problem is not None:
                 status = 409
             else:
-                flash(_emailed("Slot saved."), "success")
-                _say_who_is_asked_again(slot.meeting)
+                flash(emailed_note("Slot saved."), "success")
+                say_who_is_asked_again(slot.meeting)
                 if warning := presenter_of_another_office(slot, office_before):
                     flash(warning, "warning")
                 return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
@@ -209,9 +209,9 @@ def move(slot_id: int):
     if (direction := request.form.get("direction")) not in steps:
         abort(400, "A slot moves up or down: send direction=up or direction=down.")
     refuse_if_cancelled(slot.meeting)
-    if _changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
+    if changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
         # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
-        return _edit_page(slot.meeting, status=409)
+        return editor_page(slot.meeting, status=409)
     if pinned := move_slot(slot, steps[direction]):
         # Moving unpins the two slots it swaps: say so, it is easy to miss (helper-69).
         flash(
@@ -221,9 +221,9 @@ def move(slot_id: int):
             "warning",
         )
     # Said only when it emailed someone: a move on a draft is seen on the page.
-    if (moved := _emailed("Slot moved.")) != "Slot moved.":
+    if (moved := emailed_note("Slot moved.")) != "Slot moved.":
         flash(moved, "success")
-    _say_who_is_asked_again(slot.meeting)
+    say_who_is_asked_again(slot.meeting)
     # Back at the row moved, where the co-lead's eyes and keyboard were.
     return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
 
@@ -277,10 +277,10 @@ def _confirm_delete_slot(slot: Slot, status: int = 200):
         question=question,
         consequences=consequences,
         action=url_for(".delete_slot", slot_id=slot.id),
-        fields={"version": _asked_version(slot)},
+        fields={"version": asked_version(slot)},
         button=button,
         back=back,
-        crumbs=_meeting_crumbs(meeting),
+        crumbs=meeting_crumbs(meeting),
     ), status
 
 
@@ -288,12 +288,12 @@ def _confirm_delete_slot(slot: Slot, status: int = 200):
 @colead_required
 def delete_slot(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
-    if _changed_since_asked(slot, "slot"):
+    if changed_since_asked(slot, "slot"):
         return _confirm_delete_slot(slot, 409)
     meeting = slot.meeting
     outcome = remove_slot(slot)
     flash(
-        _emailed(
+        emailed_note(
             "Slot deleted."
             if outcome == "deleted"
             else "The meeting was published, so the slot is cancelled instead of deleted: "
@@ -302,5 +302,5 @@ def delete_slot(slot_id: int):
         ),
         "success",
     )
-    _say_who_is_asked_again(meeting)
+    say_who_is_asked_again(meeting)
     return redirect(url_for(".edit", meeting_id=meeting.id) + "#slots")

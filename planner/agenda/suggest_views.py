@@ -4,7 +4,6 @@ this start" (asked first for a published meeting, whose presenters and subscribe
 from datetime import datetime
 
 from flask import flash, redirect, render_template, request, url_for
-from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.accounts.security import colead_required
@@ -22,9 +21,13 @@ from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.operations import apply_meeting, confirmed_by_presenter, titles_of
 from planner.agenda.queries import participating_offices
 from planner.agenda.suggestions import next_dates, suggest_times
-from planner.agenda.view_helpers import _emailed, _meeting, _meeting_crumbs, _say_who_is_asked_again
-from planner.extensions import db
-from planner.offices.models import Office
+from planner.agenda.view_helpers import (
+    emailed_note,
+    meeting_crumbs,
+    meeting_or_404,
+    offices_by_code,
+    say_who_is_asked_again,
+)
 from planner.timezones import local_time, place_name
 from planner.web import reading, refuse_changes
 
@@ -73,7 +76,7 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
         button="Move the meeting",
         back=url_for(".suggest", meeting_id=meeting.id),
         back_label="Keep the current start",
-        crumbs=_meeting_crumbs(meeting),
+        crumbs=meeting_crumbs(meeting),
     )
 
 
@@ -91,7 +94,7 @@ def start_seen(meeting: Meeting) -> str:
 @bp.route("/meetings/<int:meeting_id>/suggest", methods=["GET", "POST"])
 @colead_required
 def suggest(meeting_id: int):
-    found = _meeting(meeting_id, drafts=True)
+    found = meeting_or_404(meeting_id, drafts=True)
     if reading():
         return _suggest_page(found)
     # "Use this start": the chosen candidate becomes the meeting's start. A published
@@ -126,14 +129,14 @@ def suggest(meeting_id: int):
         refuse_changes()
         return _suggest_page(found, refused=f"Not changed: {error}", status=400)
     flash(
-        _emailed(
+        emailed_note(
             f"The meeting now starts {_at_home(found, found.starts_at)} "
             f"({found.time_zone or 'UTC'}); the slots follow it.",
             "the new time",
         ),
         "success",
     )
-    _say_who_is_asked_again(found)
+    say_who_is_asked_again(found)
     return redirect(url_for(".edit", meeting_id=found.id))
 
 
@@ -151,7 +154,7 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
     own); `refused` says why a "Use this start" was not applied."""
     first, last = next_dates(found)
     form = SuggestForm(request.args)
-    all_offices = db.session.scalars(select(Office).order_by(Office.code)).all()
+    all_offices = offices_by_code()
     form.offices.choices = [SelectChoice(o.code, f"{o.code} – {o.short_name}") for o in all_offices]
     if not request.args:
         form.offices.data = [o.code for o in participating_offices(found)]

@@ -26,7 +26,7 @@ MEETING_FIELDS = {"starts_at": "start"}
 SLOT_FIELDS = {"starts_at": "start", "offset_minutes": "start", "proposal_id": "proposal"}
 
 
-def _meeting(meeting_id: int, *, drafts: bool) -> Meeting:
+def meeting_or_404(meeting_id: int, *, drafts: bool) -> Meeting:
     meeting = get_meeting(meeting_id)
     if meeting is None or (meeting.status == MeetingStatus.draft and not drafts):
         # Drafts are the co-leads' work in progress: to anyone else they do not exist yet.
@@ -34,18 +34,18 @@ def _meeting(meeting_id: int, *, drafts: bool) -> Meeting:
     return meeting
 
 
-def _offices() -> list[Office]:
+def offices_by_code() -> list[Office]:
     return db.session.scalars(select(Office).order_by(Office.code)).all()
 
 
-def _undone() -> None:
+def undo_refused() -> None:
     """A refused change is not kept (`web` commits only what succeeds), nor shown: the page
     around the form shows the meeting or slot as saved, not as the change left it in memory
     before the refusal (helper-150: "starting 10 March 2027 at 07:30", of a start not saved)."""
     db.session.rollback()
 
 
-def _refused(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
+def place_refusal(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
     """Put a refusal next to the form field it is about; one about no field of the form is
     returned, to be shown above the form."""
     name = fields.get(error.field, error.field)
@@ -64,7 +64,7 @@ def _refused(form, error: AgendaError, fields: Mapping[str, str]) -> str | None:
     return message
 
 
-def _as_shown(zone: str, instant: datetime | None) -> datetime | None:
+def as_shown(zone: str, instant: datetime | None) -> datetime | None:
     """An instant as the edit pages show it: the wall-clock time in `zone`, to the minute. A
     start sent back as shown stays the instant it was (`_meeting_changes`, `_slot_changes`)."""
     if instant is None:
@@ -88,7 +88,7 @@ class Twin:
     ago: str
 
 
-def _twin(item: Meeting | Slot) -> Twin:
+def twin_of(item: Meeting | Slot) -> Twin:
     minutes = int((utcnow() - item.created_at).total_seconds() // 60)
     ago = "less than a minute ago" if minutes < 1 else f"{minutes} minute{'s' * (minutes > 1)} ago"
     if isinstance(item, Slot):
@@ -98,7 +98,7 @@ def _twin(item: Meeting | Slot) -> Twin:
     return Twin(item.id, item.title, url, ago)
 
 
-def _unless_asked_again(twin: Meeting | Slot | None) -> Meeting | Slot | None:
+def unless_asked_again(twin: Meeting | Slot | None) -> Meeting | Slot | None:
     """`twin`, unless the co-lead was shown it and asked for another all the same ("again"
     carries its id: that second one sent twice is found as a twin in turn)."""
     if twin is not None and request.form.get("again") == str(twin.id):
@@ -106,7 +106,7 @@ def _unless_asked_again(twin: Meeting | Slot | None) -> Meeting | Slot | None:
     return twin
 
 
-def _quietly(check, *args, **options):
+def quietly(check, *args, **options):
     """What `check` makes of a value, or None where it refuses it."""
     try:
         return check(*args, **options)
@@ -114,7 +114,7 @@ def _quietly(check, *args, **options):
         return None
 
 
-def _emailed(done: str, what: str = "the change") -> str:
+def emailed_note(done: str, what: str = "the change") -> str:
     """`done` ("Meeting saved."), then how many people the save emails `what`, counted in what
     it wrote to the outbox (`written_now`), not foretold: "Meeting saved. 2 people are emailed
     the change." Called once the save's changes are all made (helper-164: renaming a
@@ -127,12 +127,12 @@ def _emailed(done: str, what: str = "the change") -> str:
     return " ".join(filter(None, (done, f"{who} emailed {what}.", unsent_note())))
 
 
-def _say_who_is_asked_again(meeting: Meeting) -> None:
+def say_who_is_asked_again(meeting: Meeting) -> None:
     if note := asked_again_note(meeting):
         flash(note, "warning")
 
 
-def _asked_version(item: Meeting | Slot) -> str:
+def asked_version(item: Meeting | Slot) -> str:
     """What a confirmation page was asked on: the slot's version, or the meeting's with each of
     its slots' (the page counts the presenters its cancellation is sent to: an invitation
     meanwhile changes what it would do)."""
@@ -142,13 +142,13 @@ def _asked_version(item: Meeting | Slot) -> str:
     return f"{item.version}-{sha256(slots.encode()).hexdigest()[:16]}"
 
 
-def _changed_since_asked(
+def changed_since_asked(
     item: Meeting | Slot, what: str, undone: str = "deleted or cancelled", field: str = "version"
 ) -> bool:
     """Whether the form was filled in from another version of `item` than the one there is
     now, or says none (a form without one is asked again: asking costs a page, acting on what
     no one saw costs the meeting); says so if it was."""
-    if request.form.get(field) == _asked_version(item):
+    if request.form.get(field) == asked_version(item):
         return False
     flash(
         f"The {what} changed since you opened the page (someone saved it meanwhile): nothing "
@@ -158,7 +158,7 @@ def _changed_since_asked(
     return True
 
 
-def _meeting_crumbs(meeting: Meeting) -> list[tuple[str, str | None]]:
+def meeting_crumbs(meeting: Meeting) -> list[tuple[str, str | None]]:
     return [
         ("Meetings", url_for(".index")),
         (meeting.title, url_for(".meeting", meeting_id=meeting.id)),

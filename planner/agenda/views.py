@@ -18,10 +18,7 @@ from planner.agenda.fairness import office_times
 from planner.agenda.models import HOME_ZONE, Meeting
 from planner.agenda.operations import layout
 from planner.agenda.queries import in_list_order, meetings, participating_offices
-
-# A confirmation's version, which tests fill forms with as its page does.
-from planner.agenda.view_helpers import _asked_version as _asked_version
-from planner.agenda.view_helpers import _meeting
+from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
 from planner.timezones import is_time_zone, resolve_zone
 
@@ -76,7 +73,7 @@ def index():
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
-    found = _meeting(meeting_id, drafts=is_colead())
+    found = meeting_or_404(meeting_id, drafts=is_colead())
     zone, wrong_zone, zone_candidates = _viewer_zone(found)
     local_times = (
         office_times(

@@ -1535,12 +1535,12 @@ def test_a_meeting_that_has_ended_is_not_cancelled_afterwards(api, meeting):
     asked = api.get(f"/meetings/{meeting.id}/delete")
     assert asked.status_code == 302
     # A form from a page opened before it ended: refused with a 4xx on the editor (helper-73).
-    from planner.agenda.views import _asked_version
+    from planner.agenda.view_helpers import asked_version
 
     db.session.refresh(meeting)
     form = {
         "csrf_token": csrf_token(api, f"/meetings/{meeting.id}/edit"),
-        "version": _asked_version(meeting),
+        "version": asked_version(meeting),
     }
     sent = api.post(f"/meetings/{meeting.id}/delete", data=form)
     assert sent.status_code == 400
