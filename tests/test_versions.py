@@ -172,6 +172,33 @@ def test_two_coleads_on_the_slot_form(api, other, survey):
     assert (stored.duration_minutes, stored.abstract) == (30, "")
 
 
+def test_a_slot_deleted_while_another_co_lead_edits_it_comes_back_to_add_again(api, other, survey):
+    """helper-179: A opens a draft's slot to write its abstract; B deletes the slot; A's save
+    answered a bare 404 "There is no slot 2." and the abstract was gone. It comes back on the
+    meeting's page as a new slot, as typed, to add again or leave."""
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "Talk"}).get_json()
+    page = f"/slots/{slot['id']}/edit"
+    fields = form_of(other, page)
+    assert api.delete(f"/api/v1/slots/{slot['id']}").status_code == 200
+    fields["abstract"] = ["What A typed after the delete"]
+    refused = other.post(page, data=fields)
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409
+    assert "This slot was deleted since you opened its page" in text
+    assert "What A typed after the delete" in text and 'value="Talk"' in text
+    again = form_in(refused.get_data(as_text=True), 'name="abstract"')
+    added = other.post(f"/meetings/{meeting['id']}/slots", data=again)
+    assert added.status_code == 302, added.get_data(as_text=True)
+    (stored,) = db.session.scalars(select(Slot)).all()
+    assert (stored.title, stored.abstract) == ("Talk", "What A typed after the delete")
+    # Its page is not found; a form naming no meeting is not found either.
+    assert other.get(page).status_code == 404
+    bare = {k: v for k, v in fields.items() if k != "meeting"}
+    assert other.post(page, data=bare).status_code == 404
+    assert other.post(page, data={**fields, "meeting": "x"}).status_code == 404
+
+
 def test_a_refused_save_takes_in_the_others_change_and_keeps_yours(api, other, survey):
     """helper-82: A and B open a slot's page; B sets its length to 30; A changes only its
     title. A's save is refused, and the page named A's own title as a change of B's and kept

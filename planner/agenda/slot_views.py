@@ -159,6 +159,10 @@ def _just_added_slot(meeting: Meeting, changes: Mapping) -> Slot | None:
 @bp.route("/slots/<int:slot_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit_slot(slot_id: int):
+    # A save of a slot deleted meanwhile: the form names its meeting (`_deleted_meanwhile`).
+    gone = request.method == "POST" and db.session.get(Slot, slot_id) is None
+    if gone and (meeting := _meeting_named(request.form.get("meeting", ""))) is not None:
+        return _deleted_meanwhile(meeting)
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     offices = offices_by_code()
     form = slot_form_for(slot.meeting, offices, slot, submitted=request.method == "POST")
@@ -199,6 +203,23 @@ def edit_slot(slot_id: int):
     when = moment_in(zone, slot.starts_at) if slot.starts_at is not None and zone else None
     page = render_template("agenda/slot.html", slot=slot, form=form, problem=problem, when=when)
     return page, status
+
+
+def _meeting_named(value: str) -> Meeting | None:
+    return db.session.get(Meeting, int(value)) if value.isdigit() and value.isascii() else None
+
+
+def _deleted_meanwhile(meeting: Meeting):
+    """A save of a slot someone deleted since its page was opened: nothing is saved, and what
+    was typed comes back on the meeting's page as a new slot, to add again or leave (helper-179:
+    a bare 404 lost it, as helper-89 found of contacts)."""
+    form = slot_form_for(meeting, offices_by_code())
+    form.validate()  # what is wrong with it is said now, not on the next try
+    problem = (
+        "This slot was deleted since you opened its page (by another co-lead): nothing was "
+        "saved. What you typed is below, as a new slot of this meeting: add it again, or leave it."
+    )
+    return editor_page(meeting, slot_form=form, slot_problem=problem, status=409)
 
 
 @bp.post("/slots/<int:slot_id>/move")
