@@ -141,7 +141,11 @@ def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Mat
         raise MaterialError("Say whether the link is to slides, a recording or something else.")
     slot = target if isinstance(target, Slot) else None
     meeting = target.meeting if isinstance(target, Slot) else target
-    _open_for(meeting, slot)
+    held = _open_for(meeting, slot)
+    if same := next((m for m in held if m.url == url), None):
+        # The same link twice (a second press of Add, Back and send again): listed twice, the
+        # agenda would offer it twice, as it would a file (`add_file`).
+        raise _link_there(same, slot)
     material = Material(
         meeting=meeting,
         slot=slot,
@@ -153,6 +157,14 @@ def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Mat
     db.session.add(material)
     db.session.flush()
     return material
+
+
+def _link_there(same: Material, slot: Slot | None) -> ConflictError:
+    where = "slot" if slot else "meeting"
+    day = short_day_here(same.added_at.date())
+    return ConflictError(
+        f"This link is on the {where} already (added {day}): nothing was added.", field="url"
+    )
 
 
 def remove(material: Material, *, store: Store | None = None) -> None:

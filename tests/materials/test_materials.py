@@ -323,6 +323,43 @@ def test_the_same_file_twice_is_added_once(app, colead_client, future):
     assert [m.filename for m in _stored()] == ["my talk.pdf", "Talk.odp"]
 
 
+def test_the_same_link_twice_is_added_once(app, colead_client, future, past):
+    """helper-179: a link sent twice (a double click on Add, Back and send again, the presenter
+    and a co-lead both adding it) was listed twice on the agenda, as a file no longer is; so
+    was a meeting's recording on its archive."""
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    link = "https://slides.example/ai-search"
+    assert presenter_upload(presenter, token, url=link, kind="slides").status_code == 302
+    again = presenter_upload(presenter, token, url=link, kind="slides")
+    assert again.status_code == 409
+    said = html.unescape(again.get_data(as_text=True))
+    assert "This link is on the slot already (added " in said
+    assert "nothing was added." in said and f'value="{link}"' in said
+    assert colead_upload(colead_client, future, url=link, kind="recording").status_code == 409
+    assert [m.url for m in _stored()] == [link]
+    # Another link is taken, and the same one on another slot.
+    other = "https://slides.example/ai-search-v2"
+    assert colead_upload(colead_client, future, url=other, kind="slides").status_code == 302
+    assert colead_upload(colead_client, past, url=link, kind="slides").status_code == 302
+    assert [m.url for m in _stored()] == [link, other, link]
+
+    archive = f"/meetings/{past.meeting_id}/archive"
+    recording = {
+        "csrf_token": csrf_token(colead_client, archive),
+        "meeting-material-url": "https://video.example/rec10",
+        "meeting-material-kind": "recording",
+    }
+    assert (
+        colead_client.post(f"/meetings/{past.meeting_id}/materials", data=recording).status_code
+        == 302
+    )
+    again = colead_client.post(f"/meetings/{past.meeting_id}/materials", data=recording)
+    assert again.status_code == 409
+    assert "This link is on the meeting already" in html.unescape(again.get_data(as_text=True))
+    assert [m.url for m in _stored()].count("https://video.example/rec10") == 1
+
+
 def test_a_lost_race_for_the_same_file_undoes_the_upload_alone(app_context, future, monkeypatch):
     """The database's rule refuses a file another upload stored after the check: the refusal
     takes back that insert only. An operation only flushes: what its caller changed before in
