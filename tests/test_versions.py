@@ -199,6 +199,32 @@ def test_a_slot_deleted_while_another_co_lead_edits_it_comes_back_to_add_again(a
     assert other.post(page, data={**fields, "meeting": "x"}).status_code == 404
 
 
+def test_a_meeting_deleted_while_another_co_lead_edits_it_comes_back_to_create_again(
+    api, other, survey
+):
+    """helper-179: A opens a draft to write its description; B deletes the draft; A's save
+    answered a bare 404 "There is no meeting 1." and the description was gone. It comes back
+    on the new-meeting page, as typed, to create again or leave."""
+    meeting = api.post("/api/v1/meetings", json={**MEETING, "title": "Draft"}).get_json()
+    page = f"/meetings/{meeting['id']}/edit"
+    fields = form_in(other.get(page).get_data(as_text=True), 'name="description"')
+    delete = f"/meetings/{meeting['id']}/delete"
+    assert api.delete(f"/api/v1/meetings/{meeting['id']}").status_code in (200, 204)
+    fields["description"] = ["What A typed after the delete"]
+    refused = other.post(page, data=fields)
+    text = html.unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 409
+    assert "This meeting was deleted since you opened its page" in text
+    assert "What A typed after the delete" in text and 'value="Draft"' in text
+    assert 'action="/meetings/new"' in text
+    again = form_in(refused.get_data(as_text=True), 'name="key"')
+    made = other.post("/meetings/new", data=again)
+    assert made.status_code == 302, made.get_data(as_text=True)
+    (stored,) = db.session.scalars(select(Meeting)).all()
+    assert (stored.title, stored.description) == ("Draft", "What A typed after the delete")
+    assert other.get(page).status_code == 404 and other.get(delete).status_code == 404
+
+
 def test_a_refused_save_takes_in_the_others_change_and_keeps_yours(api, other, survey):
     """helper-82: A and B open a slot's page; B sets its length to 30; A changes only its
     title. A's save is refused, and the page named A's own title as a change of B's and kept

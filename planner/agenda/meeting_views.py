@@ -16,6 +16,7 @@ from planner.agenda.edit_page import editor_page, meeting_form_for
 from planner.agenda.forms import MeetingForm
 from planner.agenda.models import Meeting, MeetingSeries, MeetingStatus
 from planner.agenda.operations import apply_meeting, create_meeting, ended_draft_note, set_offices
+from planner.agenda.queries import get_meeting
 from planner.agenda.view_helpers import (
     JUST_MADE,
     MEETING_FIELDS,
@@ -168,6 +169,8 @@ def _say_if_over(meeting: Meeting) -> None:
 @bp.route("/meetings/<int:meeting_id>/edit", methods=["GET", "POST"])
 @colead_required
 def edit(meeting_id: int):
+    if not reading() and get_meeting(meeting_id) is None:
+        return _deleted_meanwhile()
     found = meeting_or_404(meeting_id, drafts=True)
     if reading():
         return editor_page(found)
@@ -196,6 +199,20 @@ def edit(meeting_id: int):
             _say_if_over(found)
             return redirect(url_for(".edit", meeting_id=found.id))
     return editor_page(found, form=form, problem=problem)
+
+
+def _deleted_meanwhile():
+    """A save of a draft someone deleted since its page was opened: nothing is saved, and what
+    was typed comes back on the new-meeting page, to create again or leave (helper-179: a bare
+    404 lost it, as helper-89 found of contacts)."""
+    form = meeting_form_for()
+    form.validate()  # what is wrong with it is said now, not on the next try
+    problem = (
+        "This meeting was deleted since you opened its page (by another co-lead): nothing was "
+        "saved. What you typed is below, as a new meeting: create it again, or leave it."
+    )
+    page = render_template("agenda/new.html", form=form, problem=problem, key=_form_key(None))
+    return page, 409
 
 
 def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime | None) -> None:
