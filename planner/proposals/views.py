@@ -507,7 +507,8 @@ def schedule(proposal_id: int):
     form = _schedule_form(submitted=True)
     status_form = StatusForm(formdata=None, version=proposal.version)
     if not form.validate_on_submit():
-        return _decide_page(proposal, status_form, schedule_form=form), 400
+        status = _no_longer_offered(form) or 400
+        return _decide_page(proposal, status_form, schedule_form=form), status
     meeting = db.session.get(Meeting, int(form.meeting.data))
     try:
         slot = create_slot(meeting, {"proposal_id": proposal.id, "status": SlotStatus.proposed})
@@ -537,6 +538,27 @@ def schedule(proposal_id: int):
     if twice := office_presents_already(slot):
         flash(twice, "warning")
     return redirect(url_for("agenda.edit_slot", slot_id=slot.id))
+
+
+def _no_longer_offered(form: ScheduleForm) -> int | None:
+    """A meeting chosen on a page opened before it was deleted, cancelled or ended: said so
+    beside the choice, to choose again (helper-179: "Not a valid choice.", as if mistyped)."""
+    sent = form.meeting.data or ""
+    offered = {choice.value for choice in form.meeting.choices}
+    if not (sent.isascii() and sent.isdigit()) or sent in offered:
+        return None
+    try:
+        meeting = db.session.get(Meeting, db_int(sent))
+    except ValueError:  # beyond any id: no meeting, as the form library says
+        return None
+    if meeting is None:
+        form.meeting.errors = [
+            f"There is no meeting {sent} (deleted since this page was opened?): choose again."
+        ]
+        return 404
+    now = "cancelled now" if meeting.status == MeetingStatus.cancelled else "over"
+    form.meeting.errors = [f"“{meeting.title}” is {now}: it takes no new slot. Choose another."]
+    return 409
 
 
 @bp.get("/proposals/<int:proposal_id>/link")

@@ -147,7 +147,9 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     offered = re.findall(r'<option value="(\d+)">([^<]+)</option>', page)
     assert offered == [(str(draft), "Rec 10 workshop (draft, 2030-03-12)")]
     refused = schedule(colead_client, proposal, over)
-    assert refused.status_code == 400 and "Not a valid choice" in refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    said = html.unescape(refused.get_data(as_text=True))
+    assert "“Last year's workshop” is over: it takes no new slot. Choose another." in said
     assert [s for s in slots() if s.proposal_id] == []
 
     response = schedule(colead_client, proposal, draft)
@@ -157,7 +159,7 @@ def test_schedule_an_accepted_proposal(client, colead_client, survey):
     assert_filled_from(slot, proposal)
     page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
     assert f'href="/slots/{slot.id}/edit">Chatbots for applicants in Spanish</a>' in page
-    assert schedule(colead_client, proposal, 10**6).status_code == 400
+    assert schedule(colead_client, proposal, 10**6).status_code == 404  # no such meeting
     # A meeting is listed by its date where it is held, not in UTC (09:00 in Sydney is the
     # evening before in UTC).
     meeting(
@@ -260,6 +262,40 @@ def test_a_proposal_is_scheduled_once_per_meeting(client, colead_client, survey)
     assert cancelled.status_code == 200
     assert schedule(colead_client, proposal, draft).status_code == 302
     assert len([s for s in slots() if s.proposal_id == proposal.id]) == 3
+
+
+def test_scheduling_into_a_meeting_gone_since_the_page_was_opened_says_so(
+    client, colead_client, survey
+):
+    """helper-179: "Schedule" into a draft another co-lead deleted (or cancelled) after the
+    review page was opened answered "Not a valid choice." beside the meeting, as if it had
+    been mistyped. It says what became of the meeting, to choose again."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    gone, cancelled = meeting(colead_client), meeting(colead_client, "Second")
+    page = f"/proposals/{proposal.id}"
+    token = csrf_token(colead_client, page)
+    # Meanwhile, in another tab: one draft deleted, the other published and cancelled.
+    assert colead_client.delete(f"/api/v1/meetings/{gone}").status_code == 200
+    talk = {"title": "Opening", "kind": "discussion", "duration_minutes": 10}
+    colead_client.post(f"/api/v1/meetings/{cancelled}/slots", json=talk)
+    assert publish_as_planned(colead_client, cancelled).status_code == 200
+    assert colead_client.delete(f"/api/v1/meetings/{cancelled}").status_code == 200
+    url = f"/proposals/{proposal.id}/schedule"
+    missing = colead_client.post(url, data={"csrf_token": token, "meeting": str(gone)})
+    assert missing.status_code == 404
+    said = html.unescape(missing.get_data(as_text=True))
+    assert f"There is no meeting {gone} (deleted since this page was opened?)" in said
+    assert "Not a valid choice" not in said
+    off = colead_client.post(url, data={"csrf_token": token, "meeting": str(cancelled)})
+    assert off.status_code == 409
+    said = html.unescape(off.get_data(as_text=True))
+    assert "“Second” is cancelled now: it takes no new slot. Choose another." in said
+    # A number beyond any meeting's is no meeting either.
+    huge = colead_client.post(url, data={"csrf_token": token, "meeting": "9" * 30})
+    assert huge.status_code == 400
+    assert [s.title for s in slots()] == ["Opening"]
 
 
 def test_the_review_page_does_not_offer_to_schedule_into_the_meeting_holding_it(
