@@ -160,11 +160,12 @@ def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Mat
 
 
 def _link_there(same: Material, slot: Slot | None) -> ConflictError:
-    where = "slot" if slot else "meeting"
     day = short_day_here(same.added_at.date())
-    return ConflictError(
-        f"This link is on the {where} already (added {day}): nothing was added.", field="url"
-    )
+    if slot:
+        said = _("This link is on the slot already (added %(day)s): nothing was added.", day=day)
+    else:
+        said = _("This link is on the meeting already (added %(day)s): nothing was added.", day=day)
+    return ConflictError(said, field="url")
 
 
 def remove(material: Material, *, store: Store | None = None) -> None:
