@@ -25,30 +25,67 @@ from planner.bootstrap import bundled_record, seed_reference_data
 from planner.calendar.operations import cache as feed_cache
 from planner.extensions import db
 from planner.survey.operations import import_record
+from tests import statements
 from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, reset_database, sign_in
 
 
 def pytest_report_header(config):
-    return f"database: {os.environ.get('TEST_DATABASE_URL') or 'SQLite (temporary file)'}"
+    database = os.environ.get("TEST_DATABASE_URL")
+    if not database:
+        return "database: SQLite (temporary file)"
+    if os.environ.get("PLANNER_POSTGRESQL_EVERY_TEST"):
+        return f"database: {database}, every test that uses it"
+    return (
+        f"database: {database}, leaving out the tests whose statements others send "
+        f"({statements.LEFT_OUT.name}, tests/statements.py)"
+    )
+
+
+def pytest_configure(config):
+    statements.install(config)
 
 
 def pytest_collection_modifyitems(config, items):
     """On PostgreSQL (`make test` runs the suite on SQLite beside it) only the tests that use the
     app's database: a test of a pure module (a parser, the scorer, the solver) would pass or fail
-    the same way on both, so the SQLite run is where it runs."""
+    the same way on both, so the SQLite run is where it runs. So is a module of many
+    combinations of the same flows (`one_database`): each step's queries run on PostgreSQL in
+    the tests of that step. And so is a test whose every statement, with every kind of value,
+    other tests send on PostgreSQL too (tests/statements.py), unless
+    PLANNER_POSTGRESQL_EVERY_TEST is set."""
+    _keep_share(config, items)
     if not os.environ.get("TEST_DATABASE_URL"):
         return
-    # So is a module of many combinations of the same flows (`one_database`): each step's
-    # queries run on PostgreSQL in the tests of that step.
-    pure = [
+    out = frozenset() if os.environ.get("PLANNER_POSTGRESQL_EVERY_TEST") else statements.left_out()
+    sqlite_only = [
         item
         for item in items
-        if "app" not in item.fixturenames or item.get_closest_marker("one_database")
+        if not statements.runs_on_postgresql(item)
+        or (item.nodeid in out and not statements.must_run(item))
     ]
-    if pure:
-        config.hook.pytest_deselected(items=pure)
-        left_out = set(map(id, pure))
-        items[:] = [item for item in items if id(item) not in left_out]
+    _deselect(config, items, sqlite_only)
+
+
+def _keep_share(config, items) -> None:
+    """With PLANNER_TEST_SHARE=k/n, only the k-th of n shares of the test modules, taken in
+    turn: `make test` runs the SQLite suite as two processes, one a core, beside the
+    PostgreSQL and browser runs. A module stays whole (its fixtures are built once)."""
+    share = os.environ.get("PLANNER_TEST_SHARE")
+    if not share:
+        return
+    which, shares = (int(number) for number in share.split("/"))
+    modules: dict[str, int] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::")[0], len(modules))
+    others = [item for item in items if modules[item.nodeid.split("::")[0]] % shares != which - 1]
+    _deselect(config, items, others)
+
+
+def _deselect(config, items, deselected) -> None:
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        gone = set(map(id, deselected))
+        items[:] = [item for item in items if id(item) not in gone]
 
 
 class ServerLikeClient(FlaskClient):
