@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Run the test suite on SQLite and on a throwaway PostgreSQL, and the browser tests (Chromium, on
-# SQLite: they drive pages, not the database) in a third run, all at the same time: each run
-# spends much of its time waiting. Then show the three reports and fail if any failed.
+# Run the test suite on SQLite (in two halves) and on a throwaway PostgreSQL, and the browser
+# tests (Chromium, on SQLite: they drive pages, not the database) in another run, all at the
+# same time: each run spends much of its time waiting. Then show the reports, check that the
+# PostgreSQL run sent every statement the suite sends, and fail if anything failed.
 # Usage: scripts/test-both-databases.sh .venv/bin/pytest [pytest arguments]
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -9,8 +10,16 @@ cd "$(dirname "$0")/.."
 logs=$(mktemp -d "${TMPDIR:-/tmp}/planner-tests.XXXXXX")
 trap 'rm -rf "$logs"' EXIT
 
-"$@" --ignore=tests/browser >"$logs/sqlite" 2>&1 &
-sqlite_pid=$!
+# The SQLite run is two processes, each half of the test modules, so that both cores stay busy
+# once the shorter PostgreSQL and browser runs end. Each records what its tests send to the
+# database, to check afterwards that the PostgreSQL run, which leaves out the tests whose
+# statements others send (tests/statements.py), still sends all of it.
+PLANNER_TEST_SHARE=1/2 PLANNER_TEST_STATEMENTS="$logs/statements-1.json" \
+  "$@" --ignore=tests/browser >"$logs/sqlite-1" 2>&1 &
+sqlite_1_pid=$!
+PLANNER_TEST_SHARE=2/2 PLANNER_TEST_STATEMENTS="$logs/statements-2.json" \
+  "$@" --ignore=tests/browser >"$logs/sqlite-2" 2>&1 &
+sqlite_2_pid=$!
 "$@" tests/browser >"$logs/browser" 2>&1 &
 browser_pid=$!
 
@@ -18,19 +27,33 @@ echo "=== PostgreSQL run (the SQLite and browser runs go on beside it; their rep
 scripts/with-postgres.sh "$@" --ignore=tests/browser
 postgres_status=$?
 
-wait "$sqlite_pid"
-sqlite_status=$?
+wait "$sqlite_1_pid"
+sqlite_1_status=$?
+wait "$sqlite_2_pid"
+sqlite_2_status=$?
 wait "$browser_pid"
 browser_status=$?
-for run in sqlite browser; do
+for run in sqlite-1 sqlite-2 browser; do
   echo
   echo "=== ${run^} run ==="
   cat "$logs/$run"
 done
 
+# Whether the PostgreSQL run sent all the suite sends (only for the whole suite: a run of some
+# tests, with pytest arguments given, records only theirs).
+statements_status=0
+if [[ $# -eq 1 ]]; then
+  echo
+  "$(dirname "$1")/python" -m tests.statements --check "$logs"/statements-{1,2}.json
+  statements_status=$?
+fi
+
 result() { [[ $1 -eq 0 ]] && echo passed || echo "FAILED ($1)"; }
 echo
-echo "SQLite run: $(result $sqlite_status)"
+echo "SQLite run, first half: $(result $sqlite_1_status)"
+echo "SQLite run, second half: $(result $sqlite_2_status)"
 echo "Browser run (SQLite): $(result $browser_status)"
 echo "PostgreSQL run: $(result $postgres_status)"
-[[ $sqlite_status -eq 0 && $browser_status -eq 0 && $postgres_status -eq 0 ]]
+echo "Statements sent on PostgreSQL too: $(result $statements_status)"
+[[ $sqlite_1_status -eq 0 && $sqlite_2_status -eq 0 && $browser_status -eq 0 \
+  && $postgres_status -eq 0 && $statements_status -eq 0 ]]
