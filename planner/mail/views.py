@@ -111,6 +111,7 @@ def index():
             select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
         ).all()
     )
+    held = outbox.hold_invitations()
     return render_template(
         "mail/outbox.html",
         messages=messages,
@@ -120,7 +121,7 @@ def index():
         counts=counts,
         labels=STATUS_LABELS,
         kinds=[k.value for k in MessageKind],
-        hold_form=HoldForm(formdata=None, hold_invitations=outbox.hold_invitations()),
+        hold_form=HoldForm(formdata=None, hold_invitations=held, shown="1" if held else "0"),
         server=_server_address(current_app.config),
     )
 
@@ -140,10 +141,22 @@ def settings():
     if not form.validate():
         flash("The setting was not saved: reload the page and try again.", "error")
         return redirect(url_for(".index"))
-    outbox.set_hold_invitations(form.hold_invitations.data)
+    wanted, now = form.hold_invitations.data, outbox.hold_invitations()
+    if form.shown.data in ("0", "1") and (form.shown.data == "1") != now and wanted != now:
+        # Changed by another co-lead since this page was shown: saving would undo it unseen.
+        # The outbox is shown again as it is now, with why.
+        flash(
+            "Another co-lead changed this setting since you opened the page: new invitations "
+            f"are {'held for review' if now else 'sent without review'} now. Nothing was "
+            "saved; save again if you still want them "
+            f"{'held' if wanted else 'sent without review'}.",
+            "error",
+        )
+        return index(), 409
+    outbox.set_hold_invitations(wanted)
     flash(
         "New invitations are held here for review."
-        if form.hold_invitations.data
+        if wanted
         else "New invitations are sent without review.",
         "success",
     )

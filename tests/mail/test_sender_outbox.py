@@ -124,6 +124,34 @@ def test_holding_invitations_is_a_setting(colead_client, app_context):
     assert not hold_invitations()
 
 
+def _hold_form(client) -> dict:
+    return form_in(client.get("/outbox").get_data(as_text=True), 'name="shown"')
+
+
+def test_a_setting_changed_in_another_tab_is_not_undone_unseen(colead_client, other, app_context):
+    """Two co-leads open the outbox; one turns holding on; the other, whose page still shows it
+    off, presses Save unchanged: that would have turned it off again, unseen by either."""
+    mine, theirs = _hold_form(colead_client), _hold_form(other)
+    assert mine["shown"] == ["0"]
+    mine["hold_invitations"] = ["y"]
+    colead_client.post("/outbox/settings", data=mine)
+    assert hold_invitations()
+
+    stale = other.post("/outbox/settings", data=theirs)
+    assert stale.status_code == 409
+    assert hold_invitations()
+    page = html.unescape(stale.get_data(as_text=True))
+    assert "Another co-lead changed this setting since you opened the page" in page
+    assert "held for review now. Nothing was saved" in page
+
+    # What the other page asked for anyway is saved once it shows the setting as it is now.
+    again = _hold_form(other)
+    assert again["shown"] == ["1"] and again["hold_invitations"] == ["y"]
+    del again["hold_invitations"]
+    other.post("/outbox/settings", data=again)
+    assert not hold_invitations()
+
+
 def test_send_all_held_asks_first_then_queues(colead_client, app_context):
     first, second = _held("First"), _held("Second")
     token = csrf_token(colead_client, "/outbox")
