@@ -2,7 +2,7 @@
 
 `make test` runs the suite on SQLite and, beside it, on PostgreSQL. Most tests send the same
 statements, with the same kinds of values, as other tests do: on PostgreSQL, running every one
-of them again took two thirds of that run's time and sent the database nothing new. What a
+of them again took over half of that run's time and sent the database nothing new. What a
 test sends is its *fingerprints*: each statement it sends, as SQLAlchemy writes it for no
 database in particular (so that both runs name it alike), and each statement's parameter with
 the kind of value the test sent in it (`kind`: empty, long or very long text, text with
