@@ -617,6 +617,12 @@ def test_public_page_local_times_and_zone_choice(api, client, meeting):
     assert "Tue 20:00" in japan and "outside" in japan  # ends 21:30
     chosen = client.get(f"/meetings/{meeting.id}?zone=America/Lima")
     assert "06:00–06:10" in chosen.get_data(as_text=True)  # the opening, in Lima
+    # The time columns are named by place, as the editor's and the emails' are, not by zone id.
+    heads = re.search(r"<thead><tr>(.*?)</tr></thead>", chosen.text, re.S)[1]
+    assert '<th scope="col">Time in Lima (UTC−5)</th>' in heads
+    assert '<th scope="col">Time in Geneva (UTC+1)</th>' in heads
+    assert "America/Lima" not in heads and "Europe/Zurich" not in heads
+    assert "on another day than in Geneva.</caption>" in page
     # Remembered for a year in a cookie of its own, not with the session (which ends with the
     # browser), and only as a zone name.
     cookie = chosen.headers["Set-Cookie"]
