@@ -197,6 +197,8 @@ def test_a_slot_deleted_while_another_co_lead_edits_it_comes_back_to_add_again(a
     bare = {k: v for k, v in fields.items() if k != "meeting"}
     assert other.post(page, data=bare).status_code == 404
     assert other.post(page, data={**fields, "meeting": "x"}).status_code == 404
+    # A number beyond any column is no meeting either (int() of it reached the database: 500).
+    assert other.post(page, data={**fields, "meeting": "9" * 25}).status_code == 404
 
 
 def test_a_meeting_deleted_while_another_co_lead_edits_it_comes_back_to_create_again(

@@ -40,7 +40,7 @@ from planner.agenda.view_helpers import (
     undo_refused,
     unless_asked_again,
 )
-from planner.db_types import utcnow
+from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import saved_unless_stale
 from planner.languages import word_list
@@ -206,7 +206,10 @@ def edit_slot(slot_id: int):
 
 
 def _meeting_named(value: str) -> Meeting | None:
-    return db.session.get(Meeting, int(value)) if value.isdigit() and value.isascii() else None
+    try:
+        return db.session.get(Meeting, db_int(value))
+    except ValueError:  # not a number, or beyond any column: no meeting (a bare int() was a 500)
+        return None
 
 
 def _deleted_meanwhile(meeting: Meeting):

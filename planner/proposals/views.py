@@ -544,12 +544,11 @@ def _no_longer_offered(form: ScheduleForm) -> int | None:
     """A meeting chosen on a page opened before it was deleted, cancelled or ended: said so
     beside the choice, to choose again (helper-179: "Not a valid choice.", as if mistyped)."""
     sent = form.meeting.data or ""
-    offered = {choice.value for choice in form.meeting.choices}
-    if not (sent.isascii() and sent.isdigit()) or sent in offered:
+    if sent in {choice.value for choice in form.meeting.choices}:
         return None
     try:
         meeting = db.session.get(Meeting, db_int(sent))
-    except ValueError:  # beyond any id: no meeting, as the form library says
+    except ValueError:  # not a number, or beyond any id: mistyped, as the form library says
         return None
     if meeting is None:
         form.meeting.errors = [
