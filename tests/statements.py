@@ -96,9 +96,7 @@ def kind(value) -> str:
             "NUL" if "\x00" in value else "",
         ]
         return " ".join(["str", *filter(None, marks)])
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
+    if isinstance(value, int):  # bool is told by its type above
         return "int" if -(2**31) <= value < 2**31 else "int beyond 32 bits"
     if isinstance(value, datetime):
         return "datetime" if value.tzinfo is None else "datetime with offset"
