@@ -6,6 +6,7 @@ import re
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from icalendar.parser import Contentline
 from sqlalchemy import func, select
 
 from planner.accounts.security import colead_required
@@ -180,8 +181,6 @@ def _unshared_calendar(ics: str) -> bytes:
     """`_unshared` for a calendar: read unfolded (a link may be folded in two), each line folded
     again. Not read and written again by icalendar, which takes a backslash before a capital N
     in a value it wrote for a line break: the co-leads' copy is the calendar that goes."""
-    from icalendar.parser import Contentline
-
     unfolded = re.sub(r"\r?\n[ \t]", "", ics)
     lines = _unshared(unfolded).replace("\r\n", "\n").split("\n")
     return b"".join(Contentline(line).to_ical() + b"\r\n" for line in lines if line)
