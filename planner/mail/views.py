@@ -143,7 +143,8 @@ def settings():
         flash("The setting was not saved: reload the page and try again.", "error")
         return redirect(url_for(".index"))
     wanted, now = form.hold_invitations.data, outbox.hold_invitations()
-    if form.shown.data in ("0", "1") and (form.shown.data == "1") != now and wanted != now:
+    shown = {"0": False, "1": True}.get(form.shown.data)
+    if shown is not None and shown != now and wanted != now:
         # Changed by another co-lead since this page was shown: saving would undo it unseen.
         # The outbox is shown again as it is now, with why.
         flash(
@@ -154,7 +155,12 @@ def settings():
             "error",
         )
         return index(), 409
-    outbox.set_hold_invitations(wanted)
+    if wanted != shown:
+        # A save asking for what the page showed writes nothing: were it to write, another
+        # co-lead's change committed between the read above and this write would be undone.
+        # A change is safe to write: a setting of two values holds either the one this page
+        # showed or the one asked for.
+        outbox.set_hold_invitations(wanted)
     flash(
         "New invitations are held here for review."
         if wanted

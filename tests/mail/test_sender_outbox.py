@@ -152,6 +152,35 @@ def test_a_setting_changed_in_another_tab_is_not_undone_unseen(colead_client, ot
     assert not hold_invitations()
 
 
+@pytest.mark.committed  # the other co-lead's change is committed by another connection
+def test_a_save_unchanged_does_not_undo_a_change_made_while_it_is_checked(
+    colead_client, other, app_context, monkeypatch
+):
+    """The check above reads the setting, then the save wrote it: another co-lead's change
+    committed between the two was undone by a save of the value the page showed. Such a save
+    now writes nothing, so there is no such moment."""
+    from planner.mail import outbox
+    from planner.mail.models import MailSettings
+
+    outbox.set_hold_invitations(False)
+    db.session.commit()
+    unchanged = _hold_form(other)
+    assert unchanged["shown"] == ["0"] and "hold_invitations" not in unchanged
+    read = outbox.hold_invitations
+
+    def changed_just_after(*args, **kwargs):
+        seen = read(*args, **kwargs)
+        monkeypatch.setattr(outbox, "hold_invitations", read)
+        with db.engine.begin() as connection:  # the first co-lead turns holding on, now
+            connection.execute(update(MailSettings).values(hold_invitations=True))
+        return seen
+
+    monkeypatch.setattr(outbox, "hold_invitations", changed_just_after)
+    assert other.post("/outbox/settings", data=unchanged).status_code == 302
+    db.session.rollback()
+    assert hold_invitations()
+
+
 def test_send_all_held_asks_first_then_queues(colead_client, app_context):
     first, second = _held("First"), _held("Second")
     token = csrf_token(colead_client, "/outbox")
