@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -31,6 +32,34 @@ def test_migrations_match_the_models(app_context):
     with db.engine.connect() as connection:
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         assert compare_metadata(context, db.metadata) == []
+
+
+def test_partial_indexes_hold_the_rows_the_models_say(app_context):
+    """compare_metadata compares an index's columns, not its condition: a partial unique index
+    whose condition the migration wrote otherwise than the model would hold other rows to the
+    rule. Compared as each database gives it back, its parentheses and spacing aside."""
+    from sqlalchemy import inspect
+
+    key = f"{db.engine.dialect.name}_where"
+
+    def condition(clause) -> str:
+        return " ".join(re.sub(r"[()]", " ", str(clause)).split()).lower()
+
+    declared = {
+        index.name: condition(index.dialect_kwargs[key])
+        for table in db.metadata.sorted_tables
+        for index in table.indexes
+        if index.dialect_kwargs.get(key) is not None
+    }
+    inspector = inspect(db.engine)
+    migrated = {
+        index["name"]: condition(index["dialect_options"][key])
+        for table in db.metadata.sorted_tables
+        for index in inspector.get_indexes(table.name)
+        if index.get("dialect_options", {}).get(key) is not None
+    }
+    assert migrated == declared
+    assert declared["uq_materials_meeting_url"] == "slot_id is null and url is not null"
 
 
 def test_setup_imports_the_bundled_survey_once(cli, app_context):
@@ -580,7 +609,7 @@ def test_files_stored_twice_on_a_slot_keep_the_earliest_under_the_new_rule(app, 
         material(8, None, None, added=8, url="https://example.org/recording")
         db.session.commit()
 
-        upgrade()
+        upgrade(revision="ed3747f3ddbd")
         ids = "SELECT id FROM materials ORDER BY id"
         assert db.session.scalars(text(ids)).all() == [2, 4, 5, 6, 7, 8]
         files = "SELECT material_id FROM material_files ORDER BY material_id"
@@ -650,7 +679,8 @@ def test_the_migration_clears_an_infinite_bound_stored_with_a_line_up(tmp_path):
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path):
     """ix_materials_slot_id doubled the unique (slot_id, sha256) index, which begins with
-    slot_id: the migration drops it, and downgrade makes it again."""
+    slot_id: the migration drops it, and downgrade makes it again. The unique (slot_id, url)
+    index that came later holds links alone (partial), so it cannot serve them."""
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect
 
@@ -663,7 +693,12 @@ def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path
     with database_at(tmp_path, before):
         assert "ix_materials_slot_id" in indexes()
         upgrade()
-        assert indexes() == {"ix_materials_meeting_id", "uq_materials_slot_sha256"}
+        assert indexes() == {
+            "ix_materials_meeting_id",
+            "uq_materials_slot_sha256",
+            "uq_materials_slot_url",
+            "uq_materials_meeting_url",
+        }
         if db.engine.dialect.name == "sqlite":
             # What the pages read by slot finds its rows through the unique index.
             for query in (
@@ -718,6 +753,94 @@ def test_the_migration_adds_the_invitation_s_language_and_takes_it_away(tmp_path
         assert db.session.execute(text("SELECT name FROM invitations")).scalar() == "Ольга"
         columns = [c["name"] for c in inspect(db.engine).get_columns("invitations")]
         assert "language" not in columns and "windows_given_at" in columns
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_links_stored_twice_keep_the_earliest_under_the_new_rules(app, tmp_path):
+    """Two adds at the same moment both passed the check for the same link on the slot (or on
+    the meeting, for its own). The migration keeps the earliest row of each set (what pages
+    listed first) and deletes the later ones; the database refuses a third. The same link on
+    another slot, on the meeting beside its slot's, and files are left alone. Downgrade drops
+    the rules only."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    before = "b9e4c2a7d5f3"
+    slides, recording = "https://example.org/slides", "https://example.org/recording"
+
+    def material(id_, meeting, slot, added, url=None, sha=None):
+        db.session.execute(
+            text(
+                "INSERT INTO materials (id, meeting_id, slot_id, kind, filename, sha256, storage, "
+                "url, added_at, added_by) VALUES (:id, :meeting, :slot, 'slides', :name, :sha, "
+                ":storage, :url, :added, 'co-lead')"
+            ),
+            {
+                "id": id_,
+                "meeting": meeting,
+                "slot": slot,
+                "name": None if url else f"file{id_}.pdf",
+                "sha": sha,
+                "storage": None if url else "database",
+                "url": url,
+                "added": f"2026-01-{added:02d} 10:00:00.000000",
+            },
+        )
+
+    def ids() -> list[int]:
+        return db.session.scalars(text("SELECT id FROM materials ORDER BY id")).all()
+
+    def indexes() -> set[str]:
+        db.session.remove()
+        return {index["name"] for index in inspect(db.engine).get_indexes("materials")}
+
+    with database_at(tmp_path, before):
+        for meeting in (1, 2):
+            db.session.execute(
+                text(
+                    "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, "
+                    "time_zone, description, sequence, duration_pinned, created_at, updated_at, "
+                    "version) VALUES (:id, :uid, 'M', 'workshop', 'draft', 60, 'Europe/Zurich', "
+                    "'', 0, true, '2026-01-01', '2026-01-01', 1)"
+                ),
+                {"id": meeting, "uid": f"m{meeting}"},
+            )
+        for slot in (1, 2):
+            db.session.execute(
+                text(
+                    "INSERT INTO slots (id, uid, meeting_id, position, title, kind, "
+                    "duration_minutes, status, abstract, sequence, created_at, updated_at, "
+                    "version) VALUES (:id, :uid, 1, :id, 'T', 'presentation', 20, 'proposed', "
+                    "'', 0, '2026-01-01', '2026-01-01', 1)"
+                ),
+                {"id": slot, "uid": f"s{slot}"},
+            )
+        material(1, 1, 1, added=2, url=slides)
+        material(2, 1, 1, added=1, url=slides)  # the earliest of slot 1's three, not the first id
+        material(3, 1, 1, added=3, url=slides)
+        material(4, 1, 1, added=4, url=recording)
+        material(5, 1, 2, added=5, url=slides)  # the same link on another slot
+        material(6, 1, None, added=6, url=slides)  # the meeting's own, beside its slot's
+        material(7, 1, None, added=7, url=slides)
+        material(8, 2, None, added=8, url=slides)  # another meeting's own
+        material(9, 1, 1, added=9, sha="a" * 64)  # files: no url, held to a rule of their own
+        material(10, 1, 1, added=10, sha="b" * 64)
+        db.session.commit()
+
+        upgrade()
+        assert ids() == [2, 4, 5, 6, 8, 9, 10]
+        assert {"uq_materials_slot_url", "uq_materials_meeting_url"} <= indexes()
+        for again in ((11, 1, 1), (11, 1, None)):
+            with pytest.raises(IntegrityError):
+                material(*again, added=11, url=slides)
+            db.session.rollback()
+
+        downgrade(revision=before)
+        assert not {"uq_materials_slot_url", "uq_materials_meeting_url"} & indexes()
+        material(11, 1, 1, added=11, url=slides)
+        material(12, 1, None, added=12, url=slides)
+        db.session.commit()
+        assert ids() == [2, 4, 5, 6, 8, 9, 10, 11, 12]
 
 
 def _at_once(url: str, *command: str) -> list[tuple[int, str]]:

@@ -4,7 +4,7 @@ in an S3-compatible store) or a web address, with who added it and when."""
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, LargeBinary, String
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.agenda.models import Meeting, Slot
@@ -18,16 +18,37 @@ MATERIAL_KINDS = tuple(KIND_LABELS)
 
 class Material(db.Model):
     __tablename__ = "materials"
-    # A slot holds a file once (the same bytes under any name): the database keeps to it when two
-    # uploads pass the check before saving at the same moment. Links (no digest) are not held to it.
-    __table_args__ = (Index("uq_materials_slot_sha256", "slot_id", "sha256", unique=True),)
+    # A slot holds a file once (the same bytes under any name), and a link once; so does a meeting
+    # its own links (slot None): the database keeps to it when two adds pass the check before
+    # saving at the same moment. A link is at most 500 characters (`check_link`, the column), so
+    # at most 2000 bytes in UTF-8: within the 2704 bytes of a PostgreSQL index entry, whole.
+    __table_args__ = (
+        Index("uq_materials_slot_sha256", "slot_id", "sha256", unique=True),
+        Index(
+            "uq_materials_slot_url",
+            "slot_id",
+            "url",
+            unique=True,
+            sqlite_where=text("url IS NOT NULL"),
+            postgresql_where=text("url IS NOT NULL"),
+        ),
+        Index(
+            "uq_materials_meeting_url",
+            "meeting_id",
+            "url",
+            unique=True,
+            sqlite_where=text("slot_id IS NULL AND url IS NOT NULL"),
+            postgresql_where=text("slot_id IS NULL AND url IS NOT NULL"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     meeting_id: Mapped[int] = mapped_column(
         ForeignKey("meetings.id", ondelete="CASCADE"), index=True
     )
-    # None: the material is the whole meeting's (its recording, say). Read by slot through the
-    # unique index above, which begins with it: no index of its own.
+    # None: the material is the whole meeting's (its recording, say). Read by slot through
+    # uq_materials_slot_sha256 above, which begins with it and holds every row: no index of its
+    # own.
     slot_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(20), default="slides")
     # A file: its cleaned base name, the format its content showed, its size and digest.

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 from planner.agenda.models import Meeting, Slot
 from planner.errors import ConflictError
 from planner.extensions import db
+from planner.materials.checks import MaterialError, check_link
 from planner.materials.models import Material, MaterialFile
-from planner.materials.operations import add_file
+from planner.materials.operations import add_file, add_link
 from planner.presenters.operations import invite, revoke
 from planner.survey.models import Answer
 from planner.survey.records import Question
@@ -399,6 +400,20 @@ def test_the_same_file_sent_twice_at_the_same_moment_is_stored_once(app, future)
     assert "nothing was added." in said
     assert [m.filename for m in _stored()] == ["my talk (1).pdf"]
     assert db.session.scalar(select(func.count()).select_from(MaterialFile)) == 1
+
+
+def test_the_longest_link_fits_the_index_that_holds_it_once(app_context, future):
+    """The rule indexes a link's whole address: the longest the check takes, 500 characters of
+    four bytes each in UTF-8, fits an entry of a PostgreSQL index (at most 2704 bytes)."""
+    start = "https://slides.example/"
+    link = start + "\U0001f600" * (500 - len(start))
+    assert check_link(link) == link and len(link.encode()) > 1900
+    with pytest.raises(MaterialError, match="at most 500 characters"):
+        check_link(link + "x")
+    add_link(future, link, "slides", "co-lead")
+    add_link(future.meeting, link, "recording", "co-lead")
+    db.session.commit()
+    assert [m.url for m in _stored()] == [link, link]
 
 
 def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
