@@ -135,7 +135,8 @@ def _already_there(same: Material) -> ConflictError:
 
 def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Material:
     """A link to slides, a recording or anything else, for a slot or (a recording of the whole
-    meeting, say) for a meeting."""
+    meeting, say) for a meeting. The same link there already is a conflict, also when only the
+    database's rule finds it (another request saved it meanwhile)."""
     url = check_link(url)
     if kind not in MATERIAL_KINDS:
         raise MaterialError("Say whether the link is to slides, a recording or something else.")
@@ -154,9 +155,29 @@ def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Mat
         added_at=utcnow(),
         added_by=fit(by, Material.added_by),
     )
-    db.session.add(material)
-    db.session.flush()
+    try:
+        # In a savepoint: the refusal takes back this insert only, and the caller's transaction
+        # goes on to its own end.
+        with db.session.begin_nested():
+            db.session.add(material)
+    except IntegrityError:
+        # The same link saved by another request (another instance, another tab) between the
+        # check above and this insert: the database's rule (uq_materials_slot_url, or
+        # uq_materials_meeting_url for the meeting's own) refused it.
+        if same := _link_on(meeting, slot, url):
+            raise _link_there(same, slot) from None
+        raise
     return material
+
+
+def _link_on(meeting: Meeting, slot: Slot | None, url: str) -> Material | None:
+    if slot:
+        query = select(Material).where(Material.slot_id == slot.id)
+    else:
+        query = select(Material).where(
+            Material.meeting_id == meeting.id, Material.slot_id.is_(None)
+        )
+    return db.session.scalar(query.where(Material.url == url))
 
 
 def _link_there(same: Material, slot: Slot | None) -> ConflictError:

@@ -402,6 +402,28 @@ def test_the_same_file_sent_twice_at_the_same_moment_is_stored_once(app, future)
     assert db.session.scalar(select(func.count()).select_from(MaterialFile)) == 1
 
 
+def test_a_lost_race_for_the_same_link_undoes_the_add_alone(app_context, future, monkeypatch):
+    """As for a file: the database's rule refuses a link another request stored after the
+    check, on the slot or on the meeting itself, and the refusal takes back that insert only."""
+    link = "https://slides.example/ai-search"
+    add_link(future, link, "slides", "co-lead")  # the other requests', saved
+    add_link(future.meeting, link, "recording", "co-lead")
+    db.session.commit()
+    future.title = "Renamed"
+    db.session.flush()
+    # The check found no such link: another request stored it just after.
+    monkeypatch.setattr("planner.materials.operations._open_for", lambda _meeting, _slot: [])
+    with pytest.raises(ConflictError, match=r"on the slot already \(added ") as refused:
+        add_link(future, link, "other", "presenter Alex Example")
+    assert refused.value.field == "url"
+    with pytest.raises(ConflictError, match=r"on the meeting already \(added "):
+        add_link(future.meeting, link, "recording", "co-lead")
+    db.session.commit()  # the caller keeps its own change
+    db.session.expire_all()
+    assert future.title == "Renamed"
+    assert [(m.slot_id, m.url) for m in _stored()] == [(future.id, link), (None, link)]
+
+
 def test_the_longest_link_fits_the_index_that_holds_it_once(app_context, future):
     """The rule indexes a link's whole address: the longest the check takes, 500 characters of
     four bytes each in UTF-8, fits an entry of a PostgreSQL index (at most 2704 bytes)."""
@@ -414,6 +436,57 @@ def test_the_longest_link_fits_the_index_that_holds_it_once(app_context, future)
     add_link(future.meeting, link, "recording", "co-lead")
     db.session.commit()
     assert [m.url for m in _stored()] == [link, link]
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_the_same_link_sent_twice_at_the_same_moment_is_stored_once(
+    app, colead_client, other, future
+):
+    """The presenter and a co-lead adding the same link, or two co-leads the meeting's
+    recording, on two instances: both found no such link before either saved, and both were
+    stored. The database's rule refuses the one that saves second, which answers as the check
+    does, and keeps nothing of it."""
+    token = _presenter(future)
+    presenter = app.test_client(use_cookies=False)
+    link = "https://slides.example/ai-search"
+    upload = f"/slots/{future.id}/materials"
+    csrf = csrf_token(colead_client, f"/slots/{future.id}/edit")
+    first, second, meanwhile = sent_at_once(
+        lambda: presenter_upload(presenter, token, url=link, kind="slides"),
+        lambda: _send(colead_client, upload, None, None, csrf=csrf, url=link, kind="slides"),
+        held_before=Material,
+        given=20,
+    )
+    assert meanwhile, "the co-lead's add waited for the presenter's: no race was run"
+    assert second.status_code == 302
+    assert first.status_code == 409
+    said = html.unescape(first.get_data(as_text=True))
+    assert "This link is on the slot already (added " in said
+    assert "nothing was added." in said and f'value="{link}"' in said
+
+    archive = f"/meetings/{future.meeting_id}/archive"
+    recording = {
+        "meeting-material-url": "https://video.example/rec10",
+        "meeting-material-kind": "recording",
+    }
+    ours = {**recording, "csrf_token": csrf_token(colead_client, archive)}
+    theirs = {**recording, "csrf_token": csrf_token(other, archive)}
+    address = f"/meetings/{future.meeting_id}/materials"
+    first, second, meanwhile = sent_at_once(
+        lambda: colead_client.post(address, data=ours),
+        lambda: other.post(address, data=theirs),
+        held_before=Material,
+        given=20,
+    )
+    assert meanwhile, "the second co-lead's add waited for the first's: no race was run"
+    assert second.status_code == 302
+    assert first.status_code == 409
+    said = html.unescape(first.get_data(as_text=True))
+    assert "This link is on the meeting already (added " in said
+    assert [(m.slot_id, m.url) for m in _stored()] == [
+        (future.id, link),
+        (None, "https://video.example/rec10"),
+    ]
 
 
 def test_a_private_page_of_the_planner_is_no_slides_link(app, future):
