@@ -10,7 +10,7 @@ from babel.dates import format_skeleton, get_day_names
 
 from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
-from planner.timezones import in_own_words, is_skipped, is_time_zone, zone_info
+from planner.timezones import in_own_words, is_skipped, is_time_zone, place_in, zone_info
 from planner.translation import gettext
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -166,7 +166,8 @@ def day_names(language: str = "en") -> Sequence[str]:
 
 def describe(window: Window, language: str = "en") -> str:
     """ "Tue, Thu 08:00–11:00 America/Lima", or "Thu 12 Mar 2026 22:00–01:00 Asia/Tokyo"; the
-    days as `language` writes them ("mar, jue"), the rest in the request's language (a page
+    days as `language` writes them ("mar, jue"), and the zone by its city there ("Lima", as a
+    translated page names the zone of its times), the rest in the request's language (a page
     shown in `language`, `languages.show_in`)."""
     if window.on is not None:
         on = window.on
@@ -180,7 +181,8 @@ def describe(window: Window, language: str = "en") -> str:
         days = ("、" if language == "zh" else ", ").join(names[d] for d in sorted(window.weekdays))
     hours = f"{window.starts:%H:%M}–{window.ends:%H:%M}"
     after = " " + gettext("(to the next day)") if window.crosses_midnight else ""
-    return f"{days} {hours}{after} {window.time_zone}"
+    zone = place_in(language, window.time_zone) if in_own_words(language) else window.time_zone
+    return f"{days} {hours}{after} {zone}"
 
 
 def as_json(window: Window) -> dict:
