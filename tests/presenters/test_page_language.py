@@ -252,6 +252,25 @@ def test_the_slot_to_add_to_their_calendar_reads_as_their_invitation_s_entry(api
     assert str(event["DESCRIPTION"]) == str(sent["DESCRIPTION"])
 
 
+def test_once_published_their_page_leads_to_the_agenda_and_its_feed(api, slot, presenter):
+    """Their invitation names the public agenda, and their proposal's page offers the Task
+    Force's feed; their own page offered only their slot's .ics (helper-182: a presenter from
+    DINAPI wanted the workshop's programme in her calendar and found no way there). Once the
+    meeting is published, it links the agenda and offers the feed, in their language."""
+    reads("es")
+    link = invite(api, slot)
+    draft = presenter.get(link).get_data(as_text=True)
+    assert "/feeds/taskforce.ics" not in draft and f'/meetings/{slot.meeting_id}"' not in draft
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    body = presenter.get(link).get_data(as_text=True)
+    assert f'href="/meetings/{slot.meeting_id}"' in body
+    assert f'href="/meetings/{slot.meeting_id}.ics?download=1"' in body
+    assert 'href="webcal://localhost/feeds/taskforce.ics"' in body
+    for english in ("The Task Force's meetings in your calendar", "Task Force meetings"):
+        assert in_page("es", english) in body, english
+    assert in_page("es", "Subscribe: %(feed)s", feed=said_in("es", "Task Force meetings")) in body
+
+
 def test_a_pasted_tab_is_refused_in_their_language(api, slot, presenter):
     """The refusals the pure checks make (a character no title may hold) read in the page's
     language too, the field named as the page names it."""
