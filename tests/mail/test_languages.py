@@ -580,6 +580,8 @@ def test_every_change_an_update_names_is_said_in_each_language(app):
         for language in LANGUAGES_WRITTEN:
             words = app.jinja_env.get_template(f"mail/_words.{language}.txt").module.what
             assert named <= set(words), (language, named - set(words))
+            # Messages written before the video link was so named say "link": still worded.
+            assert words["link"] == words["video link"], language
             assert "meeting title" not in set(words.values()), language
 
 

@@ -136,9 +136,10 @@ def test_several_changes_in_one_request_make_one_update(api, slot):
     updates = outbox(recipient_email=PRESENTER, kind="update")
     assert len(updates) == 1
     assert "https://video.example/other" in updates[0].text_body
-    assert "link" in updates[0].subject and "time" in updates[0].subject
-    # Said as a sentence says it ("link and time"), not as a list ("link, time"; helper-58).
-    assert updates[0].subject.endswith("(link and time)"), updates[0].subject
+    # Said as a sentence says it ("video link and time"), not as a list ("video link, time";
+    # helper-58); the meeting's video link by that name, not "link", which a presenter read as
+    # their private link replaced (helper-182).
+    assert updates[0].subject.endswith("(time and video link)"), updates[0].subject
 
 
 def test_a_cancelled_meeting_cancels_for_the_presenter(api, slot):
@@ -652,7 +653,7 @@ def test_a_meeting_renamed_twice_and_given_a_link_in_a_minute_makes_one_update_e
     assert sorted(m.recipient_email for m in going) == [PRESENTER, "kim@ipaustralia.example"]
     assert {m.status for m in news} == {"queued", "superseded"}
     for update in going:
-        assert update.subject == f"Changed: {TALK['title']} (link and meeting title)"
+        assert update.subject == f"Changed: {TALK['title']} (meeting title and video link)"
         event = vevent(update)
         assert str(event["DESCRIPTION"]).startswith("Part of: Rec 10 workshop, second day\n")
         assert int(event["SEQUENCE"]) == slot.sequence + slot.meeting.sequence

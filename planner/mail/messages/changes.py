@@ -219,7 +219,9 @@ _SLOT_FIELDS = {
 # A meeting's start and length move its slots, which note that themselves.
 _MEETING_FIELDS = {
     "status": "status",
-    "video_url": "link",
+    # Not "link": a presenter read "(link and time)" as their private link replaced
+    # (helper-182). Messages stored before say "link", which the templates still word.
+    "video_url": "video link",
     "time_zone": "home time zone",
     "title": "meeting title",
 }
