@@ -4,15 +4,15 @@ import os
 import re
 from datetime import timedelta
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
+from typing import Any, NoReturn
+from urllib.parse import urlsplit, urlunsplit
 
 from flask import Flask, Request, Response, has_request_context, request
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.exceptions import BadHost
 from werkzeug.middleware.proxy_fix import ProxyFix
-from werkzeug.routing import MapAdapter
+from werkzeug.routing import MapAdapter, RequestRedirect
 
 from planner import http_errors, languages, log_masking, static_files
 from planner.addresses import same_address
@@ -44,7 +44,8 @@ class Planner(Flask):
     """Flask, whose absolute addresses start with the configured BASE_URL rather than the
     request's Host header, which a sender may set to anything (a private link sent to
     evil.example would be followed there), and a Host header that names no host gets a 400 on
-    its error page; whose requests refuse a form that is not UTF-8."""
+    its error page; whose requests refuse a form that is not UTF-8. The router's redirects name
+    a path on this site, as the app's own do, not the request's Host."""
 
     request_class = PlannerRequest
 
@@ -61,6 +62,18 @@ class Planner(Flask):
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         # The stylesheet, script and icons every page asks for: kept at their versioned addresses.
         return static_files.max_age(self, filename) or super().get_send_file_max_age(filename)
+
+    def raise_routing_exception(self, request: Request) -> NoReturn:
+        redirect = request.routing_exception
+        if isinstance(redirect, RequestRedirect):
+            # Werkzeug redirects an address to its tidy form ("/proposals//<token>", a doubled
+            # slash merged) at the request's Host: sent with "Host: evil.example", the private
+            # link was led there. The path and query alone go to the same site, whatever Host
+            # the request named; never "//", which a browser reads as another host.
+            parts = urlsplit(redirect.new_url)
+            path = "/" + parts.path.lstrip("/")
+            redirect.new_url = urlunsplit(("", "", path, parts.query, parts.fragment))
+        super().raise_routing_exception(request)
 
     def create_url_adapter(self, request: Request | None) -> MapAdapter | None:
         try:

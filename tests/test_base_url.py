@@ -67,6 +67,23 @@ def test_another_base_url_is_used_as_configured(app, client, survey):
     assert link.startswith("https://planner.example.org/cws/proposals/")
 
 
+def test_a_redirect_to_the_tidy_address_ignores_the_host_header(app, client, survey):
+    """An address with a doubled slash is redirected by the router to its tidy form: that
+    redirect named the request's Host, so that "/proposals//<token>" sent with another Host led
+    to the private link on evil.example. It names a path on this site, as every redirect of the
+    app does."""
+    link = client.post("/api/v1/proposals", json=PROPOSAL).get_json()["link"]
+    path = link.removeprefix(app.config["BASE_URL"])
+    for asked, tidy in (
+        (path.replace("/proposals/", "/proposals//"), path),
+        ("/feeds//taskforce.ics?download", "/feeds/taskforce.ics?download"),
+    ):
+        response = client.get(asked, headers=EVIL)
+        assert response.status_code == 308, asked
+        assert response.headers["Location"] == tidy
+        assert client.get(response.headers["Location"]).status_code == 200
+
+
 @pytest.mark.parametrize("host", ["a..example", "a" * 64, "x" * 64 + ".example:8000", "."])
 def test_a_host_header_that_names_no_host_is_a_400_that_says_so(client, survey, host):
     """Werkzeug cannot read such a header as a host name (an empty label, one over 63
