@@ -1,8 +1,8 @@
 """Pages that show a contact, a private link or a token are kept in no shared cache, and a
 private link's page sends its address to no other site."""
 
-from tests.proposals.test_schedule import volunteer
-from tests.support import VOLUNTEERED
+from tests.proposals.test_schedule import PROPOSAL, volunteer
+from tests.support import VOLUNTEERED, csrf_token
 
 
 def test_a_private_links_page_is_not_cached_and_leaks_no_referrer(client, survey):
@@ -19,6 +19,20 @@ def test_co_leads_pages_are_not_cached(colead_client, survey):
         response = colead_client.get(url)
         assert response.status_code == 200, url
         assert response.headers["Cache-Control"] == "private, no-store", url
+
+
+def test_a_form_shown_again_with_what_was_typed_is_not_cached(client, survey):
+    """The volunteer form refused (a field missing) or shown again with its availability read
+    holds the name and address the volunteer typed, to someone signed out: kept by no cache, as
+    a private link's page and the co-leads' pages are (helper-181)."""
+    sent = {**PROPOSAL, "csrf_token": csrf_token(client, "/volunteer")}
+    for data in ({**sent, "title": ""}, {**sent, "read_availability": "1"}):
+        response = client.post("/volunteer", data=data)
+        assert response.status_code in (200, 400)
+        assert PROPOSAL["contact_email"] in response.get_data(as_text=True)
+        assert response.headers["Cache-Control"] == "private, no-store"
+    # A public page read keeps its caching.
+    assert "no-store" not in client.get("/volunteer").headers.get("Cache-Control", "")
 
 
 def test_public_pages_keep_their_caching_and_referrer(client, survey):

@@ -25,6 +25,7 @@ from planner.accounts.models import ApiToken, User, digest
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.http_errors import NOT_STORED, api_error, is_api_request, typed_fields
+from planner.web import reading
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
@@ -246,6 +247,11 @@ def install(app: Flask) -> None:
         elif "Authorization" in request.headers or current_user.is_authenticated:
             # Co-leads' pages and API answers show contacts, notes and private links: kept in
             # no shared cache or disk.
+            response.headers.setdefault("Cache-Control", "private, no-store")
+        elif not reading():
+            # A page answering a form holds what was typed (the volunteer form refused, or
+            # shown again with its availability read: a name and an address): kept by no cache
+            # either, though no one is signed in.
             response.headers.setdefault("Cache-Control", "private, no-store")
         if request.path.startswith("/api/"):
             # A co-lead's token adds what others do not see (notes, drafts) to public answers.
