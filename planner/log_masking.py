@@ -9,10 +9,11 @@ HIDDEN = "[hidden]"
 
 _SECRETS = (
     # /proposals/<token>[/edit|/withdraw]: the token is the office's private link. Co-leads'
-    # review addresses (/proposals/<id>) name no secret and stay readable.
-    (re.compile(r"(/proposals/)(?!\d+(?![^/?#\s\"'\\]))[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
+    # review addresses (/proposals/<id>) name no secret and stay readable. Here and below a
+    # doubled slash (/proposals//<token>) opens the same page: the router redirects it.
+    (re.compile(r"(/proposals/+)(?!\d+(?![^/?#\s\"'\\]))[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
     # /presenter/<token>[/answer|/talk|/slot.ics|...]: the presenter's private link.
-    (re.compile(r"(/presenter/)[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
+    (re.compile(r"(/presenter/+)[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
     # ?token=... or &token=... (office feeds), also percent-encoded inside another address.
     (re.compile(r"((?:[?&;]|%3F|%26)token(?:=|%3D))[^&;#\s\"'\\]*", re.IGNORECASE), rf"\1{HIDDEN}"),
     # Tokens in a feed's path, e.g. /feeds/offices/AU/<token>.ics.
@@ -30,7 +31,7 @@ _SECRETS = (
     # prefix joins it to the random part, so the rule below would not see it whole.
     (re.compile(r"cwsp_[A-Za-z0-9_\-]+"), HIDDEN),
     # /unsubscribe/<token>: signed, and it spells out the address it unsubscribes.
-    (re.compile(r"(/unsubscribe/)[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
+    (re.compile(r"(/unsubscribe/+)[^/?#\s\"'\\]+"), rf"\g<1>{HIDDEN}"),
     # Whatever else looks like a private link's token (32 random bytes, base64url: 43
     # characters), wherever it stands, e.g. in ?next=.
     (re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])"), HIDDEN),

@@ -58,6 +58,14 @@ def _get(url: str) -> int:
             "GET /unsubscribe/WyJhbmFAaXAuZXhhbXBsZSIsInVwZGF0ZSJd.sig HTTP/1.1",
             "/unsubscribe/[hidden] ",
         ),
+        # A doubled slash opens the same page (the router redirects to the tidy address).
+        (
+            "GET /unsubscribe//WyJhbmFAaXAuZXhhbXBsZSIsInVwZGF0ZSJd.sig HTTP/1.1",
+            "/unsubscribe//[hidden] ",
+        ),
+        (f"GET /presenter//{TOKEN}/answer", "GET /presenter//[hidden]/answer"),
+        (f"GET /proposals//{TOKEN}/edit", "GET /proposals//[hidden]/edit"),
+        ("GET /proposals//12 HTTP/1.1", "GET /proposals//12 HTTP/1.1"),
         # A token on its own, wherever it stands (43 characters, as the app makes them).
         ("GET /x?back=" + "A" * 20 + "-" + "b" * 22 + " HTTP/1.1", "back=[hidden] HTTP/1.1"),
         # A co-lead's API token, wherever it stands (the API refuses it in the query).
