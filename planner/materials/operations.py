@@ -229,6 +229,27 @@ def is_public(meeting: Meeting, now: datetime | None = None) -> bool:
     return meeting.materials_public == "after" and meeting.ended(now)
 
 
+# Slots whose talk is not given: cancelled, or declined by its presenter. Their materials are
+# shown to co-leads only (helper-181: the slides of a presenter who declined stayed on the public
+# agenda and downloadable), as the archive leaves the slots out.
+NOT_GIVEN = (SlotStatus.cancelled, SlotStatus.declined)
+
+
+def shown_to_anyone(material: Material, now: datetime | None = None) -> bool:
+    """Whether anyone may see this material now: its meeting's are public and, a slot's, its
+    talk is still to be given."""
+    given = material.slot is None or material.slot.status not in NOT_GIVEN
+    return given and is_public(material.meeting, now)
+
+
+def public_by_slot(meeting: Meeting) -> dict[int | None, list[Material]]:
+    """The meeting's materials anyone may see now, by slot id (None: the whole meeting's)."""
+    if not is_public(meeting):
+        return {}
+    hidden = {slot.id for slot in meeting.slots if slot.status in NOT_GIVEN}
+    return {key: found for key, found in by_slot(meeting).items() if key not in hidden}
+
+
 @dataclass
 class Presented:
     """One slot of an archive: what was presented, its materials, and where it came from."""
@@ -243,11 +264,7 @@ def archive(meeting: Meeting) -> list[Presented]:
     """The meeting's slots that took place (cancelled and declined ones left out), each with its
     materials and its evidence: the linked proposal, else the office's own survey answer on the
     slot's recommendations (which a line-up quoted as the abstract)."""
-    slots = [
-        s
-        for s in meeting.slots
-        if s.status not in (SlotStatus.cancelled, SlotStatus.declined) and s.kind != "break"
-    ]
+    slots = [s for s in meeting.slots if s.status not in NOT_GIVEN and s.kind != "break"]
     materials = by_slot(meeting)
     survey = latest_survey()
     wanted = {

@@ -40,7 +40,9 @@ from planner.materials.operations import (
     is_public,
     materials_of,
     presenter_actor,
+    public_by_slot,
     remove,
+    shown_to_anyone,
 )
 from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
@@ -324,8 +326,10 @@ def download(material_id: int, filename: str):
     meeting = material.meeting
     if is_colead():
         cache = "private, no-store"
-    elif is_public(meeting):
+    elif shown_to_anyone(material):
         cache = "public, max-age=300"
+    elif is_public(meeting):  # a slot whose talk is not given: as if it had no materials
+        abort(404, f"There is no material {material_id}.")
     elif meeting.status == MeetingStatus.published and meeting.materials_public == "after":
         abort(404, "This meeting's materials are public once it has ended.")
     else:
@@ -375,8 +379,8 @@ def slot_materials(slot: Slot) -> list[Material]:
 
 @bp.app_template_global()
 def public_materials(meeting: Meeting) -> dict[int | None, list[Material]]:
-    """The meeting's materials by slot id (None: the whole meeting's) if they are public now."""
-    return by_slot(meeting) if is_public(meeting) else {}
+    """The meeting's materials anyone may see now, by slot id (None: the whole meeting's)."""
+    return public_by_slot(meeting)
 
 
 @bp.app_template_global()

@@ -15,7 +15,7 @@ from planner.extensions import db
 from planner.materials.checks import MaterialError, check_link
 from planner.materials.models import Material, MaterialFile
 from planner.materials.operations import add_file, add_link
-from planner.presenters.operations import invite, revoke
+from planner.presenters.operations import by_token, invite, revoke
 from planner.survey.models import Answer
 from planner.survey.records import Question
 from tests.materials.files import DOCX, ELF, ODP, PDF, PPTX
@@ -781,6 +781,37 @@ def test_the_setting_never_and_as_soon_as_added(client, colead_client, future, p
     db.session.commit()
     assert client.get(f"/materials/{soon.id}/slides.pdf").status_code == 200
     assert client.get(f"/materials/{late.id}/slides.pdf").status_code == 404
+
+
+def test_the_slides_of_a_talk_not_given_are_shown_to_co_leads_only(
+    app, client, colead_client, future
+):
+    """helper-181: a presenter added slides, then declined; the agenda, public "as soon as
+    added", still offered them for download, as it did a cancelled slot's. The archive leaves
+    such slots out; the agenda and the download now do too, until the slot is given again."""
+    from planner.presenters.operations import answer
+
+    future.meeting.materials_public = "now"
+    db.session.commit()
+    rosa = _presenter(future, "Rosa Vega")
+    presenter = app.test_client(use_cookies=False)
+    assert presenter_upload(presenter, rosa, "rosa.pdf", PDF).status_code == 302
+    (slides,) = _stored()
+    agenda, file = f"/meetings/{future.meeting_id}", f"/materials/{slides.id}/rosa.pdf"
+    assert "rosa.pdf" in client.get(agenda).get_data(as_text=True)
+    assert client.get(file).status_code == 200
+
+    answer(by_token(rosa), "declined", "I cannot travel that week.")
+    db.session.commit()
+    assert "rosa.pdf" not in client.get(agenda).get_data(as_text=True)
+    refused = client.get(file)
+    assert refused.status_code == 404 and b"PDF" not in refused.data
+    assert colead_client.get(file).data == PDF
+
+    # A talk given again (the co-leads set it back) shows them again.
+    future.status = "confirmed"
+    db.session.commit()
+    assert client.get(file).status_code == 200
 
 
 def test_the_setting_is_on_the_meeting_form(colead_client, future):
