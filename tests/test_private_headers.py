@@ -14,6 +14,19 @@ def test_a_private_links_page_is_not_cached_and_leaks_no_referrer(client, survey
         assert response.headers["Referrer-Policy"] == "no-referrer", url
 
 
+def test_an_address_under_a_private_link_that_leads_nowhere_is_kept_private_too(client, survey):
+    """A private link cut or extended in a mail client ("/presenter/<token>/junk") matches no
+    route: its 404 still keeps the address out of Referer and caches (helper-181)."""
+    token = volunteer(client)
+    for url in (f"/proposals/{token}/junk", f"/presenter/{token}/x/y", "/unsubscribe/a/b/c"):
+        response = client.get(url)
+        assert response.status_code == 404, url
+        assert response.headers["Cache-Control"] == "private, no-store", url
+        assert response.headers["Referrer-Policy"] == "no-referrer", url
+    public = client.get("/nowhere/at/all")
+    assert public.status_code == 404 and public.headers["Referrer-Policy"] == "same-origin"
+
+
 def test_co_leads_pages_are_not_cached(colead_client, survey):
     for url in ("/offices/AU", "/offices/AU/contacts/new", "/proposals", "/"):
         response = colead_client.get(url)

@@ -259,5 +259,14 @@ def install(app: Flask) -> None:
         return response
 
 
+# Where private links live: an address there that no route matched ("/presenter/<token>/junk",
+# a link cut or extended in a mail client) may hold a token too.
+_PRIVATE_PLACES = ("presenter", "proposals", "unsubscribe")
+
+
 def _carries_a_secret() -> bool:
-    return "token" in (request.view_args or {}) or "token" in request.args
+    if "token" in (request.view_args or {}) or "token" in request.args:
+        return True
+    return request.url_rule is None and request.path.lstrip("/").startswith(
+        tuple(f"{place}/" for place in _PRIVATE_PLACES)
+    )
