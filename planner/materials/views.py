@@ -84,7 +84,10 @@ def _may_upload(endpoint: str | None, values: dict) -> bool:
     if endpoint == "materials.upload":
         return is_colead()
     if endpoint == "materials.presenter_upload":
-        return by_token(values.get("token", "")) is not None
+        # Only while the slot is theirs: a declined or cancelled slot's link takes no slides,
+        # so no 20 MB is read to be refused (helper-181).
+        invitation = by_token(values.get("token", ""))
+        return invitation is not None and not_theirs(invitation) is None
     return False
 
 
@@ -101,6 +104,9 @@ def _too_large(error):
     if request.endpoint == "materials.presenter_upload":
         invitation = by_token(args.get("token", ""))
         if invitation is not None:
+            # A slot no longer theirs took no more than the app's 1 MB: why it takes nothing.
+            if why := not_theirs(invitation):
+                message = ConflictError(why)
             form = _refused(_presenter_form(formdata=None), message)
             return _presenter_page(args["token"], invitation, form)
     if request.endpoint in UPLOADS:

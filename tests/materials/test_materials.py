@@ -8,6 +8,7 @@ import re
 
 import pytest
 from sqlalchemy import func, select
+from werkzeug.test import EnvironBuilder
 
 from planner.agenda.models import Meeting, Slot
 from planner.errors import ConflictError
@@ -812,6 +813,31 @@ def test_the_slides_of_a_talk_not_given_are_shown_to_co_leads_only(
     future.status = "confirmed"
     db.session.commit()
     assert client.get(file).status_code == 200
+
+
+def test_a_slot_no_longer_theirs_reads_no_large_upload(app, future):
+    """Any valid presenter link raised the request limit to the slides' 20 MB, so a declined
+    slot's link read a whole large body only to refuse it (helper-181). It stops at the app's
+    1 MB and says why it takes nothing: the slot is no longer theirs to change."""
+    from planner.presenters.operations import answer
+
+    rosa = _presenter(future, "Rosa Vega")
+    answer(by_token(rosa), "declined", "I cannot travel that week.")
+    db.session.commit()
+    big = PDF + b"%" * (2 * 1024 * 1024)
+    sent = EnvironBuilder(
+        path=f"/presenter/{rosa}/materials",
+        method="POST",
+        data={"material-file": (io.BytesIO(big), "big.pdf")},
+        content_type="multipart/form-data",
+    ).get_environ()
+    body = sent["wsgi.input"]  # the bytes sent: how far the app read them is its position
+    refused = app.test_client(use_cookies=False).open(sent)
+    assert refused.status_code == 409
+    said = html.unescape(refused.get_data(as_text=True))
+    assert "You declined this presentation" in said and "larger than" not in said
+    assert body.tell() < 1024 * 1024
+    assert _stored() == []
 
 
 def test_the_setting_is_on_the_meeting_form(colead_client, future):
