@@ -31,7 +31,6 @@ from planner.offices.models import LANGUAGES
 from planner.timezones import (
     clock_span,
     day_in,
-    in_own_words,
     moment_in_language,
     place_in,
     short_day,
@@ -207,10 +206,8 @@ def time_span_here(zone: str, start: datetime, end: datetime) -> str:
 
 def place_here(zone: str) -> str:
     """A zone as this page's reader's emails name it, beside their times: its city in their
-    language ("Lima", "Ginebra" for Europe/Zurich, "Сидней"); on an English page its id
-    ("America/Lima"), as English emails write it (`time_span_in`)."""
-    language = page_language()
-    return place_in(language, zone) if in_own_words(language) else zone
+    language ("Lima", "Ginebra" for Europe/Zurich, "Сидней"; "Geneva" in English)."""
+    return place_in(page_language(), zone)
 
 
 def clock_span_here(zone: str, start: datetime, end: datetime, since: datetime | None = None):

@@ -100,7 +100,8 @@ def time_span(
 ) -> str:
     """From `start` to `end` on the clocks of `zone`: "Sunday 4 April 2027, 01:00–01:30 (UTC+11)";
     the end's weekday when it falls on another day (short when `first` writes it short); the
-    zone's name before the offset when `named` (text read away from the page: mail, calendars);
+    zone's city before the offset when `named` (text read away from the page: mail, calendars;
+    "Geneva" for Europe/Zurich, as `moment_in` and the other languages say it);
     and, when the clocks change in between, each end with its own offset ("02:30 (UTC+11) –
     02:00 (UTC+10, after the clocks change)"), never a range that seems to end before it
     starts. Every page, message and event writes a span this one way."""
@@ -108,7 +109,7 @@ def time_span(
     day = ""
     if ends.date() != begins.date():
         day = f"{ends:%A} " if "%A" in first else f"{ends:%a} "
-    name = f" {zone}" if named else ""
+    name = f" {place_name(zone)}" if named else ""
     if begins.utcoffset() == ends.utcoffset():
         return f"{begins.strftime(first)}–{day}{ends:%H:%M}{name} ({utc_offset(begins)})"
     return (

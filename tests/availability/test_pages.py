@@ -1016,7 +1016,7 @@ def test_someone_invited_in_the_volunteers_place_does_not_inherit_their_windows(
     assert 'value="Australia/Sydney"' in zone_field
     assert "outside the availability you gave" not in page
     # Left empty, the zone is the one her page shows times in, as the field says.
-    hint = "Empty: the time zone this page shows your times in (Australia/Sydney)"
+    hint = "Empty: the time zone this page shows your times in (Sydney)"
     assert f'placeholder="{hint}"' in zone_field
     for name, shown in _slot_pages(api, meeting).items():
         assert "outside the presenter's availability" not in shown, name

@@ -59,8 +59,8 @@ def test_an_invitation_carries_the_link_and_a_request_of_the_slot(api, slot, pre
     assert "http://localhost" + link in message.text_body
     assert "http://localhost" + link in message.html_body
     # Their zone (Sydney) and the meeting's.
-    assert "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" in message.text_body
-    assert "Tuesday 9 March 2027, 13:10–13:30 Europe/Zurich (UTC+1)" in message.text_body
+    assert "Tuesday 9 March 2027, 23:10–23:30 Sydney (UTC+11)" in message.text_body
+    assert "Tuesday 9 March 2027, 13:10–13:30 Geneva (UTC+1)" in message.text_body
     assert message.subject == f"Invitation to present: {TALK['title']}"
     event = vevent(message)
     assert str(event["UID"]) == slot.uid
@@ -165,7 +165,7 @@ def test_a_cancellation_names_the_time_the_recipient_knew(api, slot):
     assert outbox(recipient_email=PRESENTER, kind="update")[0].status == "superseded"
     (cancel,) = outbox(recipient_email=PRESENTER, kind="cancellation")
     for body in (cancel.text_body, cancel.html_body):
-        assert "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" in body
+        assert "Tuesday 9 March 2027, 23:10–23:30 Sydney (UTC+11)" in body
         assert "10 March" not in body
     assert str(vevent(cancel)["UID"]) == slot.uid
 
@@ -267,7 +267,7 @@ def test_the_cancellation_a_decline_sends_is_in_the_zone_the_presenter_was_invit
     presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
     cancel = outbox(recipient_email=PRESENTER)[-1]
     assert cancel.kind == "cancellation"
-    assert "21:10–21:30 Asia/Tokyo (UTC+9)" in cancel.text_body
+    assert "21:10–21:30 Tokyo (UTC+9)" in cancel.text_body
     assert "Australia/Sydney" not in cancel.text_body
 
 
@@ -511,7 +511,7 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     assert changed.subject.startswith("Changed: ") and "has changed" in changed.text_body
     # What it was, beside what it is: 20 minutes then, 25 now (in the office's zone, Sydney).
     now, was = changed.text_body.split("It was:")
-    assert "23:10–23:35 Australia/Sydney" in now and "23:10–23:30 Australia/Sydney" in was
+    assert "23:10–23:35 Sydney" in now and "23:10–23:30 Sydney" in was
     assert "<s>" in changed.html_body
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
     (_, _, cancel) = outbox(recipient_email="kim@ipaustralia.example")
@@ -897,7 +897,7 @@ def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
     db.session.commit()
     (reminder,) = outbox(kind="reminder")
     assert reminder.recipient_email == PRESENTER and "Materials" in reminder.text_body
-    assert "Australia/Sydney" in reminder.text_body and "/unsubscribe/" in reminder.text_body
+    assert "Sydney (UTC+11)" in reminder.text_body and "/unsubscribe/" in reminder.text_body
     # Moved: the reminder not out yet, of the old time, does not go; the presenter is asked
     # to confirm the new time; once they have, a new reminder for the new start.
     later = {"starts_at": "2027-03-09T13:30:00+01:00"}
@@ -1180,7 +1180,7 @@ def test_the_co_leads_read_the_slots_time_in_an_answer(api, slot, presenter):
     note = {"answer": "another_time", "note": "Mornings in Sydney, please"}
     assert presenter.post(link + "/answer", data=note).status_code == 302
     [message] = outbox(kind="answer")
-    time = "Tuesday 9 March 2027, 13:10–13:30 Europe/Zurich (UTC+1)"
+    time = "Tuesday 9 March 2027, 13:10–13:30 Geneva (UTC+1)"
     assert f"The slot's time on the agenda: {time}" in message.text_body
     assert f"The slot’s time on the agenda: {time}" in html.unescape(message.html_body)
 
@@ -1415,7 +1415,7 @@ def test_a_slot_given_to_another_office_leaves_one_office_s_calendars_for_the_ot
     cancel = last(kim)
     assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"
     assert "Another office now gives this presentation" in cancel.text_body
-    assert "Australia/Sydney" in cancel.text_body  # their office's zone, as before
+    assert "Sydney (UTC+11)" in cancel.text_body  # their office's zone, as before
     event = vevent(cancel)
     assert str(event["UID"]) == slot.uid and str(event["STATUS"]) == "CANCELLED"
     assert int(event["SEQUENCE"]) == feed_sequence("AU") > int(vevent(on_agenda)["SEQUENCE"])
@@ -1460,8 +1460,8 @@ def test_a_slot_given_to_another_office_on_its_page_names_the_new_office(api, sl
     }
     assert api.post(url, data=form).status_code == 302
     (told,) = outbox(recipient_email="pat@indecopi.example")
-    assert "INDECOPI" in told.text_body and "America/Lima" in told.text_body
-    assert "IP Australia" not in told.text_body and "Australia/Sydney" not in told.text_body
+    assert "INDECOPI" in told.text_body and "Lima (UTC" in told.text_body
+    assert "IP Australia" not in told.text_body and "Sydney (UTC" not in told.text_body
     assert "INDECOPI" in str(vevent(told)["DESCRIPTION"])
 
 
@@ -1537,7 +1537,7 @@ def _choose_zone(presenter, link: str, typed: str) -> None:
 
 
 # 9 March 2027, 13:10–13:30 in Zurich: the talk on the clocks of Lima and Sydney.
-IN_LIMA, IN_SYDNEY = "07:10–07:30 America/Lima (UTC−5)", "23:10–23:30 Australia/Sydney (UTC+11)"
+IN_LIMA, IN_SYDNEY = "07:10–07:30 Lima (UTC−5)", "23:10–23:30 Sydney (UTC+11)"
 
 
 @pytest.mark.parametrize("how", ["declined", "replaced"])
@@ -1761,7 +1761,7 @@ def test_quick_changes_reach_the_presenter_as_one_message(api, slot, presenter):
         waiting = updates[-1]
         assert waiting.subject == "Changed: AI search, revised (time and title)"
         # The time they were told in the invitation (13:10 in Geneva, 23:10 in Sydney).
-        assert "It was:\nTuesday 9 March 2027, 23:10–23:30 Australia/Sydney" in waiting.text_body
+        assert "It was:\nTuesday 9 March 2027, 23:10–23:30 Sydney" in waiting.text_body
         assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 0  # still settling
         # The outbox says why it has not gone yet.
         listed = api.get("/outbox?kind=update").text
@@ -1948,7 +1948,7 @@ def _revoke_link_then_check_the_rewrite(api, slot):
     assert (before.status, after.status) == ("superseded", "queued")
     assert "/presenter/" not in after.text_body + after.html_body
     assert after.subject == before.subject == f"Changed: {slot.title} (time)"
-    assert "It was:\nTuesday 9 March 2027, 23:10–23:30 Australia/Sydney" in after.text_body
+    assert "It was:\nTuesday 9 March 2027, 23:10–23:30 Sydney" in after.text_body
     assert abs(after.next_attempt_at - before.next_attempt_at) <= timedelta(seconds=1)
     assert int(vevent(after)["SEQUENCE"]) >= int(vevent(before)["SEQUENCE"])
     assert str(vevent(after)["DTSTART"].dt) == str(vevent(before)["DTSTART"].dt)

@@ -34,8 +34,8 @@ def test_inviting_makes_the_slot_invited_and_a_private_page(api, slot, presenter
     asking = text(api.get(f"/slots/{slot.id}/invite"))
     # The time as the emails write it, and in the presenting office's zone too.
     assert (
-        "Rec 10 workshop · IP Australia · Tuesday 9 March 2027, 13:10–13:30 Europe/Zurich "
-        "(UTC+1); Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11) for AU."
+        "Rec 10 workshop · IP Australia · Tuesday 9 March 2027, 13:10–13:30 Geneva "
+        "(UTC+1); Tuesday 9 March 2027, 23:10–23:30 Sydney (UTC+11) for AU."
     ) in asking
     assert "The agenda is still a draft: the presenter is asked now" in asking
     link = invite(api, slot)
@@ -48,7 +48,7 @@ def test_inviting_makes_the_slot_invited_and_a_private_page(api, slot, presenter
     assert page.headers["Cache-Control"] == "private, no-store"
     body = text(page)
     # The slot in the presenter's zone (Sydney, UTC+11 in March) and in the meeting's.
-    assert "Your time (Australia/Sydney)" in body
+    assert "Your time (Sydney)" in body
     assert "Tuesday 9 March 2027, 23:10–23:30" in body and "(UTC+11)" in body
     assert "Tuesday 9 March 2027, 13:10–13:30" in body
     # The other talks, without anyone's contact; no video link before publishing.
@@ -82,7 +82,7 @@ def test_the_invite_page_flags_a_slot_at_night_at_its_office(api, slot):
     morning = {"starts_at": "2027-03-08T23:00:00+01:00"}  # the slot at 23:10 in Zurich
     assert api.patch(f"/api/v1/meetings/{slot.meeting_id}", json=morning).status_code == 200
     asking = text(api.get(f"/slots/{slot.id}/invite"))
-    assert "Tuesday 9 March 2027, 09:10–09:30 Australia/Sydney (UTC+11) for AU." in asking
+    assert "Tuesday 9 March 2027, 09:10–09:30 Sydney (UTC+11) for AU." in asking
     assert "outside 07:00" not in asking
 
 
@@ -225,13 +225,13 @@ def test_after_a_decline_their_own_page_keeps_the_zone_they_chose(api, slot, pre
     declined = presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."})
     assert declined.status_code == 302
     page = text(presenter.get(link))
-    assert "Your time (Pacific/Auckland)" in page and "Your time (Australia/Sydney)" not in page
+    assert "Your time (Auckland)" in page and "Your time (Sydney)" not in page
     assert re.search(r'name="zone_seen" value="([^"]+)"', page)[1] == "Pacific/Auckland"
     # A zone chosen after the decline is the one the page then shows.
     saved = presenter.post(f"{link}/zone", data={"zone": "Lima", "zone_seen": "Pacific/Auckland"})
     assert saved.status_code == 302
     page = text(presenter.get(saved.headers["Location"]))
-    assert "Your time (America/Lima)" in page and "Your time (Pacific/Auckland)" not in page
+    assert "Your time (Lima)" in page and "Your time (Auckland)" not in page
 
 
 def test_after_a_decline_a_moved_time_is_told_in_the_zone_they_chose(api, slot, presenter):
@@ -593,7 +593,7 @@ def test_a_presenter_s_page_says_beside_the_time_that_a_draft_may_still_change(
     link = invite(api, slot)
     page = re.sub(r"<[^>]+>", "", text(presenter.get(link)))
     said = "The agenda is still a draft: this time may still change until the co-leads publish"
-    time = page.index("Your time (Australia/Sydney)")
+    time = page.index("Your time (Sydney)")
     assert time < page.index(said) < page.index("Add my slot to my calendar")
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     assert "still a draft" not in text(presenter.get(link))
@@ -1220,7 +1220,7 @@ def test_taken_away_while_the_question_waits_cancels_the_time_they_knew(api, slo
         assert api.post(asked, data=hidden_fields(api, asked)).status_code == 302
     *_, question, cancel = to_presenter()
     assert question.status == "superseded" and cancel.kind == "cancellation"
-    assert "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" in cancel.text_body
+    assert "Tuesday 9 March 2027, 23:10–23:30 Sydney (UTC+11)" in cancel.text_body
     assert "16 March" not in cancel.text_body
     (event,) = Calendar.from_ical(cancel.ics).walk("VEVENT")
     assert str(event["UID"]) == uid
@@ -1461,7 +1461,7 @@ def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
 
     link = invite(api, slot)  # Australia/Sydney
     page = text(presenter.get(link))
-    assert "Your time (Australia/Sydney)" in page
+    assert "Your time (Sydney)" in page
     seen = re.search(r'name="zone_seen" value="([^"]+)"', page)[1]
     assert seen == "Australia/Sydney"
     for typed, status, said in (
@@ -1477,7 +1477,7 @@ def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
     saved = presenter.post(f"{link}/zone", data={"zone": "Lima", "zone_seen": seen})
     assert saved.status_code == 302
     page = text(presenter.get(saved.headers["Location"]))
-    assert "Your time (America/Lima)" in page
+    assert "Your time (Lima)" in page
     db.session.expire_all()
     assert db.session.get(Slot, slot.id).presenter_zone == "America/Lima"
     assert "in Lima (UTC−5)" in text(api.get(f"/meetings/{slot.meeting_id}/edit"))

@@ -381,7 +381,7 @@ def test_the_availability_written_says_in_which_zone_it_was_asked(client, colead
     the office's own."""
     token = token_of(send(client))
     proposal = db.session.scalar(select(Proposal))
-    zone = "(the form asks for times in AU's time zone: Australia/Sydney)"
+    zone = "(the form asks for times in AU's time zone: Sydney)"
     for page in (colead_client.get(f"/proposals/{proposal.id}"), client.get(f"/proposals/{token}")):
         text = re.sub(r"<[^>]+>", "", html.unescape(page.text))
         assert f"Tuesdays 08:00-11:00 {zone}" in text

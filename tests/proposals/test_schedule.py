@@ -477,7 +477,7 @@ def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
     titles = [s.title for s in sorted(slots(), key=lambda s: s.position)]
     assert titles == ["Opening", "A talk", proposal.title, "Closing discussion"]
     page = html.unescape(colead_client.get(response.headers["Location"]).get_data(as_text=True))
-    assert "is in Published workshop at 14:30 (Europe/Zurich), filled from proposal" in page
+    assert "is in Published workshop at 14:30 Geneva (UTC+1), filled from proposal" in page
     assert "already show it, as to be confirmed" in page
     # What the message says to do next is on the page: invite the presenter.
     assert "then invite its presenter (below)" in page
@@ -709,9 +709,9 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     assert "Once the co-leads place your presentation" not in page
     # 14:00 in Geneva on 12 March 2030 is 08:00 in Lima (UTC-5), both shown; at the office,
     # not "your time", as its presenter may not be the volunteer (helper-172).
-    assert "Time at your office (America/Lima)" in page
+    assert "Time at your office (Lima)" in page
     assert "Tuesday 12 March 2030, 08:00–08:25" in page and "(UTC−5)" in page
-    assert "Meeting time (Europe/Zurich)" in page
+    assert "Meeting time (Geneva)" in page
     assert "Tuesday 12 March 2030, 14:00–14:25" in page and "(UTC+1)" in page
     assert '<span class="status status-proposed">proposed</span>' in page
     assert "The co-leads have not invited a presenter yet: they will send the presenter a " in page
@@ -857,7 +857,7 @@ def test_each_state_of_a_volunteer_s_slot_says_what_is_true(client, colead_clien
     invite(colead_client, slot, name="A Colleague", email="colleague@indecopi.example")
     page = client.get(f"/proposals/{token}").text
     assert "When it is presented" in page and "When you present" not in page
-    assert "Time at your office (America/Lima)" in page and "Your time" not in page
+    assert "Time at your office (Lima)" in page and "Your time" not in page
     assert "<dt>Presentation</dt>" in page and "Your slot" not in page
     said = _when(page)
     assert "The co-leads invited another person to present it; it is not confirmed yet." in said

@@ -85,7 +85,7 @@ class When(str):
 
 
 def when(start: datetime, minutes: int, zone: str) -> When:
-    """ "Tuesday 9 March 2027, 23:10–23:30 Australia/Sydney (UTC+11)" (see `time_span`)."""
+    """ "Tuesday 9 March 2027, 23:10–23:30 Sydney (UTC+11)" (see `time_span`)."""
     return When(start, minutes, zone)
 
 
