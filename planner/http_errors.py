@@ -3,6 +3,7 @@ database that cannot be reached is a 503 to retry, not a 500; a form sent after 
 expired comes back ready to send again."""
 
 import sqlite3
+from functools import cache
 from urllib.parse import urlencode, urlsplit
 
 import psycopg
@@ -22,7 +23,7 @@ from werkzeug.exceptions import (
     ServiceUnavailable,
 )
 from werkzeug.http import HTTP_STATUS_CODES
-from wtforms import FieldList, FormField, PasswordField
+from wtforms import FieldList, FormField, HiddenField, PasswordField
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import HiddenInput
 
@@ -87,7 +88,23 @@ def _respond(error: HTTPException):
         response = api_error(error.code or 500, error.description, **extra)
         response.headers.extend(headers)
         return response
-    return render_template("errors/error.html", error=error), error.code, headers
+    typed = _typed_and_lost(error)
+    if typed:
+        headers = [*headers, *NOT_STORED.items()]
+    page = render_template("errors/error.html", error=error, typed=typed)
+    return page, error.code, headers
+
+
+def _typed_and_lost(error: HTTPException) -> list[tuple[str, str]]:
+    """What a form sent to something gone since its page was opened (a meeting deleted in
+    another tab, say) carried: listed on the refusal to be copied, as the form it came from
+    cannot be shown again. Never a form another site posted, passwords or files."""
+    if request.method != "POST" or error.code not in (404, 409, 410):
+        return []
+    obstacle, fields = _what_was_typed()
+    if obstacle == "elsewhere":
+        return []
+    return [(label, value) for label, value in shown_fields(fields, show_readers_page()) if value]
 
 
 def _allowed_methods(error: MethodNotAllowed) -> list[str]:
@@ -182,11 +199,66 @@ def _said(reason: str) -> str:
 def shown_fields(fields: list[tuple[str, str]], readers: ReadersPage | None = None):
     """What a form carried, as the page sending it again lists it: (name, value), the name as
     the form labels it on a page in its reader's language (`readers_page`), where what the page
-    carried unseen (a version) is sent again without a word; elsewhere the field's own name."""
-    if readers is None:
-        return [(name.replace("_", " ").capitalize(), value) for name, value in fields]
-    labels = _labels(readers.form) if readers.form else {}
-    return [(labels[_short(n)], value) for n, value in fields if _short(n) in labels]
+    carried unseen (a version) is sent again without a word. On the co-leads' pages, which do
+    not name their form, the labels of the form whose fields these are (`_form_sent`); a field
+    no form shows is listed by its own name, unless every form carries it unseen."""
+    form = readers.form if readers is not None else _form_sent(tuple(name for name, _ in fields))
+    labels = _labels(form) if form is not None else {}
+    if readers is not None:
+        return [(labels[_short(n)], value) for n, value in fields if _short(n) in labels]
+    unseen = _unseen_everywhere()
+    return [
+        (labels.get(_short(name)) or name.replace("_", " ").capitalize(), value)
+        for name, value in fields
+        if _short(name) in labels or _short(name) not in unseen
+    ]
+
+
+def _forms() -> list[type]:
+    found, forms = [], [FlaskForm]
+    while forms:
+        form = forms.pop()
+        forms.extend(form.__subclasses__())
+        found.append(form)
+    return found
+
+
+def _fields_of(form: type) -> dict[str, UnboundField]:
+    """A form class's fields, its own and those it inherits, by name."""
+    fields: dict[str, UnboundField] = {}
+    for klass in reversed(form.__mro__):
+        fields.update((n, f) for n, f in vars(klass).items() if isinstance(f, UnboundField))
+    return fields
+
+
+@cache
+def _form_sent(names: tuple[str, ...]) -> type | None:
+    """The form class whose fields best match the names a form posted: the most of them, then
+    the fewest others (the slot form for a slot's fields, not the meeting's)."""
+    posted = {_short(name) for name in names}
+    best, key = None, (0, 0)
+    for form in _forms():
+        fields = set(_fields_of(form))
+        score = (len(posted & fields), -len(fields - posted))
+        if score[0] and (best is None or score > key):
+            best, key = form, score
+    return best
+
+
+@cache
+def _unseen_everywhere() -> frozenset[str]:
+    """The fields every form that has them carries unseen (a version, a value the page showed)."""
+    seen, hidden = set(), set()
+    for form in _forms():
+        for name, field in vars(form).items():
+            if not isinstance(field, UnboundField):
+                continue
+            widget = field.kwargs.get("widget")
+            if issubclass(field.field_class, HiddenField) or isinstance(widget, HiddenInput):
+                hidden.add(name)
+            else:
+                seen.add(name)
+    return frozenset(hidden - seen)
 
 
 def _short(name: str) -> str:
@@ -276,8 +348,9 @@ def _refused(error: PlannerError):
     if error.field == "page" and reading():
         kept = [(k, v) for k, v in request.args.items(multi=True) if k != "page"]
         first_page = request.path + ("?" + urlencode(kept) if kept else "")
-    page_html = render_template("errors/error.html", error=page, first_page=first_page)
-    return page_html, error.status
+    typed = _typed_and_lost(page)
+    page_html = render_template("errors/error.html", error=page, first_page=first_page, typed=typed)
+    return page_html, error.status, NOT_STORED if typed else {}
 
 
 # Seconds a client is asked to wait: a restarting database is usually back within this.

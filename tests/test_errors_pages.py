@@ -13,6 +13,7 @@ from werkzeug.datastructures import MultiDict
 from planner.extensions import db
 from planner.proposals.models import Proposal
 from tests.proposals.test_proposals import API_VALID, VALID
+from tests.support import csrf_token
 
 
 def hidden_fields(page: str) -> list[tuple[str, str]]:
@@ -156,3 +157,43 @@ def test_a_form_posted_from_another_site_is_not_offered_to_be_sent_again(colead_
 def test_the_page_says_why_it_refused(client, survey):
     page = client.post("/volunteer", data={"title": "x"}, headers={"Origin": "http://localhost"})
     assert "Why: The CSRF token is missing." in page.get_data(as_text=True)
+
+
+def test_a_form_sent_to_something_deleted_meanwhile_lists_what_was_typed(colead_client, survey):
+    """A co-lead fills in a slot on a meeting another co-lead deletes meanwhile: the meeting's
+    editor cannot come back, so the refusal lists what was typed, to copy, under the form's
+    own labels; never what the form carried unseen (its token, a version), nor to a form
+    another site posted."""
+    made = colead_client.post(
+        "/api/v1/meetings",
+        json={"title": "Gone soon", "starts_at": "2031-03-11T13:00:00+01:00", "kind": "workshop"},
+    )
+    meeting = made.get_json()["id"]
+    edit = f"/meetings/{meeting}/edit"
+    typed = {
+        "csrf_token": csrf_token(colead_client, edit),
+        "title": "Keynote on AI search",
+        "kind": "presentation",
+        "duration_minutes": "25",
+        "status": "proposed",
+        "abstract": "How examiners use image search, & what it changed.",
+    }
+    assert colead_client.delete(f"/api/v1/meetings/{meeting}").status_code in (200, 204)
+    ours = {"Referer": f"http://localhost{edit}"}
+    gone = colead_client.post(f"/meetings/{meeting}/slots", data=typed, headers=ours)
+    assert gone.status_code == 404
+    page = html.unescape(gone.get_data(as_text=True))
+    assert "What you typed was not saved: here it is, to copy" in page
+    listed = page[page.index("What you typed") :]
+    assert '<dt>Title</dt><dd class="answer-text">Keynote on AI search</dd>' in listed
+    assert "How examiners use image search, & what it changed." in listed
+    assert '<dt>Duration (minutes)</dt><dd class="answer-text">25</dd>' in listed
+    assert "<dt>Version</dt>" not in listed
+    assert typed["csrf_token"] not in listed[: listed.index("</details>")]
+    assert gone.headers["Cache-Control"] == "private, no-store"
+    # Posted by another site's page: nothing of it is written into this one.
+    elsewhere = colead_client.post(
+        f"/meetings/{meeting}/slots", data=typed, headers={"Origin": "https://evil.example"}
+    )
+    assert elsewhere.status_code in (400, 404)
+    assert "Keynote on AI search" not in elsewhere.get_data(as_text=True)
