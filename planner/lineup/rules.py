@@ -233,12 +233,27 @@ def check(instance: Instance, rules: Rules) -> None:
     for number, needed in shares.items():
         available = sorted(offices_by_rec[number])
         if needed > len(available):
+            # Offices whose answer is a plan present once plans are considered: say so, or the
+            # co-lead reads that no more offices could present.
+            plans = sorted(
+                office
+                for (office, n), kind in instance.set_aside.items()
+                if n == number and kind == "plan" and office not in rules.exclude
+            )
             raise InfeasibleRules(
                 f"{_rec(number)} needs {_count(needed, 'presentation')}, but "
                 f"{_with_projects(available)} on it{excluded}"
-                + (f": {', '.join(available)}." if available else "."),
+                + (f": {', '.join(available)}." if available else ".")
+                + (
+                    f" {_and(plans)} {_verb(len(plans), 'has only a plan', 'have only plans')} "
+                    "on it; consider plans as presenters to count "
+                    f"{_verb(len(plans), 'it', 'them')}."
+                    if plans
+                    else ""
+                ),
                 ["slots" if number == rules.focus else "secondary"]
-                + (["exclude"] if rules.exclude else []),
+                + (["exclude"] if rules.exclude else [])
+                + (["include_plans"] if plans else []),
             )
     offices = {c.office for c in permitted}
     if rules.one_per_office and len(offices) < rules.slots:

@@ -436,7 +436,7 @@ def test_a_refusal_counts_one_as_one(survey, rules, message):
     "rules, names",
     [
         (Rules(min_small=3), ("min_small",)),
-        (Rules(slots=11), ("slots",)),
+        (Rules(slots=11), ("slots", "include_plans")),
         (Rules(slots=6, max_per_region=1), ("max_per_region", "slots")),
         (Rules(include=frozenset({"ES"})), ("include", "include_plans")),
         (Rules(include=frozenset({"AU"}), exclude=frozenset({"AU"})), ("include", "exclude")),
@@ -720,3 +720,23 @@ def test_solved_again_a_line_up_keeps_the_presenters_it_ties_with():
     kept = propose(instance, small, prefer=frozenset({"AA:10", "BB:10"})).solution
     assert {c.office for c in kept.presentations} in ({"AA", "CC"}, {"AA", "DD"})
     assert satisfies(small, kept.presentations)
+
+
+def test_too_many_slots_name_the_plans_that_could_fill_them(survey):
+    """A co-lead who asks for 11 presentations on Rec 10 read only that 10 offices have
+    projects on it: nothing said that ES, whose answer is a plan ("In our strategic plan we have
+    included specific projects ..."), presents once plans are considered, the box beside it."""
+    rules = Rules(slots=11)
+    instance = workshop_instance(survey, rules.per_recommendation)
+    with pytest.raises(InfeasibleRules) as refused:
+        solve(instance, rules)
+    assert str(refused.value) == (
+        "Rec 10 needs 11 presentations, but only 10 offices have projects on it: AU, BR, CA, "
+        "EM, EP, HR, IL, PL, RU, US. ES has only a plan on it; consider plans as presenters to "
+        "count it."
+    )
+    assert refused.value.rules == ("slots", "include_plans")
+    # With plans considered, ES is the eleventh.
+    with_plans = Rules(slots=11, include_plans=True)
+    found = solve(workshop_instance(survey, (10,), include_plans=True), with_plans)
+    assert "ES" in {c.office for c in found.presentations}
