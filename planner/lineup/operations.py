@@ -28,6 +28,7 @@ from planner.lineup.rules import (
     Rules,
     SolverTimedOut,
     allowed,
+    listed,
 )
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
@@ -244,6 +245,18 @@ class Acceptance:
     elsewhere: tuple[str, ...] = ()
 
 
+def _description(focus: int, title: str, others: set[int], survey: str) -> str:
+    """What a workshop made from a line-up is, in public: its focus by number and title (quoted,
+    as a title may hold parentheses of its own), and the other recommendations it gave slots."""
+    numbers = [str(n) for n in sorted(others)]
+    plural = "s" if len(numbers) > 1 else ""
+    also = f" and on Recommendation{plural} {listed(numbers)}," if numbers else ""
+    return (
+        f"Offices present their work on Recommendation {focus}, “{title}”,{also} chosen from "
+        f"their answers to survey {survey}."
+    )
+
+
 def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = None) -> Acceptance:
     """Turn a line-up into agenda slots: one proposed slot per presentation, in order, added to
     `into` (a draft meeting) or to a new draft workshop, through the agenda's own operations.
@@ -273,10 +286,11 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
             "kind": "workshop",
             # Public once published: what the meeting is, not how it was planned (line-ups are
             # the co-leads'; the draft's page links its line-up for them).
-            "description": (
-                f"Offices present their work on Recommendation {focus} "
-                f"({recommendations[focus].short_title}), chosen from their answers to survey "
-                f"{lineup.survey.label}."
+            "description": _description(
+                focus,
+                recommendations[focus].short_title,
+                {t.recommendation for t in presentations} - {focus},
+                lineup.survey.label,
             ),
         }
     )

@@ -245,7 +245,7 @@ def check(instance: Instance, rules: Rules) -> None:
                 f"{_with_projects(available)} on it{excluded}"
                 + (f": {', '.join(available)}." if available else ".")
                 + (
-                    f" {_and(plans)} {_verb(len(plans), 'has only a plan', 'have only plans')} "
+                    f" {listed(plans)} {_verb(len(plans), 'has only a plan', 'have only plans')} "
                     "on it; consider plans as presenters to count "
                     f"{_verb(len(plans), 'it', 'them')}."
                     if plans
@@ -312,18 +312,19 @@ def _check_include(instance: Instance, rules: Rules, offices: set[str]) -> None:
     said, names = [], ["include"]
     if none := cannot[None]:
         said.append(
-            f"{_and(none)} {_verb(len(none), 'has', 'have')} no project on {workshop}, so "
+            f"{listed(none)} {_verb(len(none), 'has', 'have')} no project on {workshop}, so "
             f"{_verb(len(none), 'it', 'they')} cannot be included."
         )
     if need := cannot["need"]:
         said.append(
-            f"{_and(need)} {_verb(len(need), 'asks', 'ask')} for help on {workshop} rather than "
+            f"{listed(need)} {_verb(len(need), 'asks', 'ask')} for help on {workshop} rather than "
             f"presenting a project, so {_verb(len(need), 'it', 'they')} cannot be included; "
             f"{_verb(len(need), 'it is', 'they are')} counted as demand."
         )
     if plan := cannot["plan"]:
         said.append(
-            f"{_and(plan)} {_verb(len(plan), 'has only a plan', 'have only plans')} on {workshop}; "
+            f"{listed(plan)} {_verb(len(plan), 'has only a plan', 'have only plans')} "
+            f"on {workshop}; "
             f"consider plans as presenters to include {_verb(len(plan), 'it', 'them')}."
         )
         names.append("include_plans")
@@ -336,7 +337,7 @@ def _check_include(instance: Instance, rules: Rules, offices: set[str]) -> None:
         raise InfeasibleRules(" ".join(said), names)
 
 
-def _and(items: list[str]) -> str:
+def listed(items: list[str]) -> str:
     """ "JP", "JP and PE", "ES, JP and PE"."""
     return " and ".join([", ".join(items[:-1]), items[-1]]) if len(items) > 1 else items[0]
 

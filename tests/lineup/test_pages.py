@@ -308,11 +308,29 @@ def test_saved_proposal_and_accept(client, survey):
     # The description goes public with the meeting: what it is, not the co-leads' line-up
     # (helper-53); the line-up is named on the co-leads' edit page.
     assert meeting.description == (
-        "Offices present their work on Recommendation 10 (New and emerging technologies (AI, "
-        "blockchain)), chosen from their answers to survey CWS/13/26."
+        "Offices present their work on Recommendation 10, “New and emerging technologies (AI, "
+        "blockchain)”, chosen from their answers to survey CWS/13/26."
     )
     edit = client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
     assert f'Made from <a href="/lineups/{lineup.id}">line-up #{lineup.id}</a>' in edit
+
+
+def test_a_workshop_made_with_slots_for_other_recommendations_says_so(client, survey):
+    """helper-184: a Rec 10 line-up with a slot reserved for Rec 9 and one for Rec 6 became a
+    workshop whose public description, in every calendar feed too, said offices present "on
+    Recommendation 10 (New and emerging technologies (AI, blockchain))" alone, while CA presents
+    Rec 9 and EP Rec 6 there."""
+    post_rules(client, slots="5", extra_9="1", extra_6="1", min_small="0")
+    lineup = db.session.scalars(select(Lineup).order_by(Lineup.id)).all()[-1]
+    assert {t["recommendation"] for t in lineup.result["talks"]} == {6, 9, 10}
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting.description == (
+        "Offices present their work on Recommendation 10, “New and emerging technologies (AI, "
+        "blockchain)”, and on Recommendations 6 and 9, chosen from their answers to survey "
+        "CWS/13/26."
+    )
 
 
 def test_a_second_line_up_into_the_same_draft_adds_only_what_it_lacks(client, survey):
