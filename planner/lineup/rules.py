@@ -291,10 +291,13 @@ def check(instance: Instance, rules: Rules) -> None:
         )
         if capacity < rules.slots:
             regions = len([r for r in by_region if r is not None])
+            # Offices in no WIPO group (EP, EM: regional organisations) are not capped.
+            outside = len(by_region.get(None, ()))
+            none = f" and {_count(outside, 'office')} in none" if outside else ""
             raise InfeasibleRules(
                 f"At most {rules.max_per_region} per WIPO group allows at most "
                 f"{_count(capacity, 'presentation')} here (candidates come from "
-                f"{_count(regions, 'group')}), fewer than the {rules.slots} slots.",
+                f"{_count(regions, 'group')}{none}), fewer than the {rules.slots} slots.",
                 ["max_per_region", "slots"],
             )
 

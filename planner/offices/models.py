@@ -33,6 +33,16 @@ REGIONS = (
     "Regional organisation",
     "International Bureau",
 )
+# The entries of REGIONS that are no WIPO group: an intergovernmental organisation belongs to
+# none (EP and EM are not each other's group because both are regional organisations).
+NOT_A_GROUP = frozenset({"Regional organisation", "International Bureau"})
+
+
+def wipo_group(region: str | None) -> str | None:
+    """The WIPO group an office's region names, or None (none recorded, or an organisation)."""
+    return None if region in NOT_A_GROUP else region
+
+
 SOURCE_MAX = 300
 # The languages a contact may prefer, as BCP 47 codes: WIPO's working languages and Portuguese.
 LANGUAGES = {

@@ -965,3 +965,15 @@ def test_a_presentation_the_rules_bring_in_says_so(client, survey):
     assert "none; in because the rules say it must be" in cells["AU"]
     cost = re.search(r"<dt>What the rules cost</dt><dd>(.*?)</dd>", page, re.S)[1]
     assert "must include AU" in cost
+
+
+def test_regional_organisations_are_in_no_wipo_group_of_their_own(client, survey):
+    """ "At most 1 per WIPO group" counted EP and EM, both regional organisations, as one group:
+    with EM in, EP was refused (helper-184). An organisation belongs to no WIPO group."""
+    made = client.post(
+        "/api/v1/lineups",
+        json={"recommendation": 10, "slots": 4, "max_per_region": 1, "include": ["EP", "EM"]},
+    )
+    assert made.status_code == 201, made.get_json()
+    offices = [talk["office"] for talk in made.get_json()["presentations"]]
+    assert {"EP", "EM"} <= set(offices), offices
