@@ -349,6 +349,10 @@ def meeting_event(
         for slot in placed:
             who = f" — {one_line(slot.office.name)}" if slot.office else ""
             gone = " (cancelled)" if slot.status == SlotStatus.cancelled else ""
+            if not gone and slot.kind == "presentation" and slot.status != SlotStatus.confirmed:
+                # As the agenda page marks it: a subscriber should not count on it yet
+                # (helper-184: the programme listed every talk alike).
+                gone = " (to be confirmed)"
             until = _ends(slot.starts_at, slot.duration_minutes)
             lines.append(
                 f"{clock_span(zone, slot.starts_at, until, start)} "
