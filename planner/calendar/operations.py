@@ -39,7 +39,13 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
-from planner.timezones import clock_span, known_time_zones, time_span_in, utc_offset
+from planner.timezones import (
+    clock_span,
+    known_time_zones,
+    place_name,
+    time_span_in,
+    utc_offset,
+)
 
 HISTORY = timedelta(days=183)  # feeds show meetings that started six months ago onwards
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
@@ -345,7 +351,7 @@ def meeting_event(
         lines.append(said["video"].format(video))
     placed = _placed(meeting)
     if placed:
-        lines += ["", f"Agenda ({zone}):"]
+        lines += ["", f"Agenda ({place_name(zone)} time):"]
         for slot in placed:
             who = f" — {one_line(slot.office.name)}" if slot.office else ""
             gone = " (cancelled)" if slot.status == SlotStatus.cancelled else ""

@@ -74,6 +74,7 @@ def test_the_taskforce_feed(visitor, published):
     assert "Home time zone: Tue 8 Dec 2026, 12:00–13:30 Geneva (UTC+1)" in (meeting["description"])
     assert "AU IP Australia: Tue 22:00–Tue 23:30" in meeting["description"]
     programme = meeting["description"].splitlines()
+    assert "Agenda (Geneva time):" in programme
     assert "12:10–12:30 Risk-based governance of new technologies — IP Australia" in programme
     # A talk its presenter has not confirmed is marked so, as the agenda page marks it.
     (waiting,) = [line for line in programme if "Autopatent" in line]
