@@ -406,7 +406,10 @@ def test_the_editor_of_an_undated_draft_leads_to_its_date(api, survey):
         f' below (or see <a href="/meetings/{draft}/suggest">fair start times</a>)' in text
     )
     assert 'id="meeting-heading"' in text
-    assert api.get(f"/meetings/{draft}/suggest").status_code == 200
+    suggest = api.get(f"/meetings/{draft}/suggest")
+    assert suggest.status_code == 200
+    # Its zone by its city, as the editor names it ("Time in Geneva"), not "Europe/Zurich".
+    assert "Every half hour of the chosen days (in Geneva time)" in suggest.get_data(as_text=True)
     dated = api.post("/api/v1/meetings", json=MEETING).get_json()["id"]
     assert "No date yet" not in api.get(f"/meetings/{dated}/edit").get_data(as_text=True)
 
