@@ -39,9 +39,14 @@ def quarter_of_week(local: datetime) -> int:
 def penalty(start: datetime, minutes: int, zone: str) -> float:
     """The unsocial-hours penalty of a meeting for an office in `zone` (start is aware)."""
     tz = zone_info(zone)
-    quarters = -(-minutes // 15)
+    full, part = divmod(minutes, 15)
+    # A last part of a quarter-hour counts for its minutes (130 minutes are not 135).
+    shares = [1.0] * full + ([part / 15] if part else [])
     return float(
-        sum(_WEEK[quarter_of_week((start + k * STEP).astimezone(tz))] for k in range(quarters))
+        sum(
+            share * _WEEK[quarter_of_week((start + k * STEP).astimezone(tz))]
+            for k, share in enumerate(shares)
+        )
     )
 
 
@@ -176,6 +181,7 @@ def rank(
     offices = sorted(zones)
     carried = carried or {}
     quarters = -(-minutes // 15)
+    full, part = divmod(minutes, 15)
     begin = starts[0]
     index = np.array([int((s - begin) / STEP) for s in starts])
     span = int(index[-1]) + quarters + 1
@@ -189,7 +195,9 @@ def rank(
         local = base + _Offsets(zone, begin, span).minutes
         weights = _WEEK[(local // 15) % (7 * 96)]
         cumulative = np.concatenate([[0.0], np.cumsum(weights)])
-        by_zone[zone] = cumulative[index + quarters] - cumulative[index]
+        by_zone[zone] = cumulative[index + full] - cumulative[index]
+        if part:  # the last part of a quarter-hour, for its minutes (as `penalty` counts it)
+            by_zone[zone] = by_zone[zone] + weights[index + full] * (part / 15)
     rows = [by_zone[zones[o]] + carried.get(o, 0.0) for o in offices]
     rows += [
         by_zone[p.zone] * p.weight

@@ -28,6 +28,15 @@ def test_office_hours_cost_nothing_and_nights_cost_most():
     assert penalty(utc(2026, 3, 11, 12), 60, LIMA) == 1  # 07:00–08:00 in Lima
 
 
+def test_a_last_part_of_a_quarter_hour_counts_for_its_minutes():
+    """130 minutes were scored as 135: the last part of a quarter-hour counted whole (helper-184).
+    At night in Lima every minute costs 8/60: 130 minutes from 01:00 cost 130 × 8/60."""
+    assert penalty(utc(2026, 3, 11, 6), 130, LIMA) == pytest.approx(130 * 8 / 60)
+    assert penalty(utc(2026, 3, 11, 6), 5, LIMA) == pytest.approx(5 * 8 / 60)
+    (ranked,) = rank([utc(2026, 3, 11, 6)], 130, {"PE": LIMA})
+    assert ranked.worst == pytest.approx(130 * 8 / 60, abs=1e-3) and ranked.total == ranked.worst
+
+
 def test_a_local_weekend_costs_more():
     # Friday 22:00 UTC is Saturday 09:00 in Sydney (AEDT, UTC+11): office hours, but Saturday.
     assert penalty(utc(2026, 3, 13, 22), 60, SYDNEY) == 3
