@@ -755,6 +755,18 @@ def test_the_best_matches_are_headed_by_what_they_are(client, survey):
     assert "<dt>Best match not working yet</dt>" in page and "<dt>Best matches</dt>" not in page
 
 
+def test_an_office_with_no_match_is_listed_once_as_left_with_nothing(client, survey):
+    """An office that hears nothing was listed under "Best match not working yet" as "no
+    match" and again under "Left with nothing" (helper-184): once, under the latter."""
+    found = post_rules(client, slots="1", include="IL", min_small="0", max_per_region="")
+    page = html.unescape(found.get_data(as_text=True))
+    facts = page[page.index('<dl class="facts">') :]
+    facts = facts[: facts.index("</dl>")]
+    left = facts[facts.index("<dt>Left with nothing</dt>") :].split("</dd>")[0]
+    assert "(Rec 10)" in left, left
+    assert ": no match" not in facts
+
+
 def test_a_recommendation_no_office_asks_for_is_no_500(cli, app_context, colead_client, tmp_path):
     """helper-60: with a survey where nobody wants Rec 4 discussed, reserving a slot for Rec 4
     (or focusing on it) failed inside scikit-learn, as a 500 on the page and the API."""
