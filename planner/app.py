@@ -92,14 +92,16 @@ class Planner(Flask):
         )
 
 
-def _whole_number_from_environment(name: str) -> int | None:
-    """A positive whole number from the environment variable `name`; None when unset. Anything
-    else stops the start with the variable named, rather than a limit silently ignored."""
+def _whole_number_from_environment(name: str, zero: bool = False) -> int | None:
+    """A positive whole number (or 0, with `zero`) from the environment variable `name`; None
+    when unset. Anything else stops the start with the variable named, rather than a limit
+    silently ignored."""
     value = os.environ.get(name, "").strip()
     if not value:
         return None
-    if not (value.isascii() and value.isdigit() and int(value) > 0):
-        raise SystemExit(f"{name} must be a whole number above 0, not {value!r}.")
+    if not (value.isascii() and value.isdigit() and (zero or int(value) > 0)):
+        least = "0 or above" if zero else "above 0"
+        raise SystemExit(f"{name} must be a whole number {least}, not {value!r}.")
     return int(value)
 
 
@@ -141,8 +143,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         if (value := _whole_number_from_environment(name)) is not None:
             app.config[name] = value
     app.config.update(config or {})
-    app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
-    app.config["BASE_URL"] = base_url(app.config.get("BASE_URL"))
+    try:
+        app.config.setdefault("SQLALCHEMY_DATABASE_URI", database_url(instance))
+        app.config["BASE_URL"] = base_url(app.config.get("BASE_URL"))
+    except ValueError as error:
+        # A setting that cannot work stops the start saying so, not with a traceback.
+        raise SystemExit(f"{error}.") from None
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         options.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
@@ -152,7 +158,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     log_masking.install(app.logger.name, "werkzeug", "sqlalchemy")
     app.json.sort_keys = False  # keep the documented field order in API answers
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
-    proxies = int(os.environ.get("TRUSTED_PROXIES", "0") or 0)
+    proxies = _whole_number_from_environment("TRUSTED_PROXIES", zero=True)
     if proxies:
         # Behind a reverse proxy: client address and scheme come from its headers.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)

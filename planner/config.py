@@ -6,6 +6,9 @@ import time
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from sqlalchemy import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
 # Where `make run` serves the app; deployments set BASE_URL to their public address.
 DEVELOPMENT_BASE_URL = "http://127.0.0.1:5000"
 
@@ -18,7 +21,21 @@ def database_url(instance_path: Path) -> str:
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix) :]
+            url = "postgresql+psycopg://" + url[len(prefix) :]
+    # Refused here, naming the variable, rather than as a traceback from deep in SQLAlchemy;
+    # the address is not repeated, as it may hold the database's password.
+    try:
+        make_url(url).get_dialect().import_dbapi()
+    except (NoSuchModuleError, ImportError):  # before ArgumentError, which it is
+        raise ValueError(
+            f"DATABASE_URL names {url.partition(':')[0]!r}, which the planner cannot use: "
+            "give PostgreSQL as postgresql://user:password@host/planner"
+        ) from None
+    except ArgumentError:
+        raise ValueError(
+            "DATABASE_URL is not a database address: give one such as "
+            "postgresql://user:password@host/planner"
+        ) from None
     return url
 
 

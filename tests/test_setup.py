@@ -951,3 +951,30 @@ def _head() -> str:
 
     script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
     return script.get_current_head()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("DATABASE_URL", "postgresql//planner:secret@db", "DATABASE_URL is not a database address"),
+        ("DATABASE_URL", "mysql://planner:secret@db/p", "DATABASE_URL names 'mysql', which the"),
+        ("DATABASE_URL", "postgresql+psycopg2://planner:secret@db/p", "names 'postgresql+psy"),
+        ("BASE_URL", "planner.example.org", "BASE_URL 'planner.example.org' must be an address"),
+        ("TRUSTED_PROXIES", "one", "TRUSTED_PROXIES must be a whole number 0 or above"),
+        ("TRUSTED_PROXIES", "-1", "TRUSTED_PROXIES must be a whole number 0 or above"),
+        ("MAIL_PORT", "smtp", "MAIL_PORT must be a port number from 1 to 65535, not 'smtp'"),
+    ],
+)
+def test_a_setting_that_cannot_work_stops_the_start_saying_so(monkeypatch, name, value, said):
+    """helper-183: these stopped `flask` and gunicorn with a traceback (ValueError from int() or
+    from SQLAlchemy's URL parser), where MAIL_FROM and the limits stop them with a sentence. A
+    database address is not repeated: it may hold the password."""
+    from planner.app import create_app
+
+    monkeypatch.setenv(name, value)
+    with pytest.raises(SystemExit, match=re.escape(said)) as stopped:
+        create_app({"SECRET_KEY": "x"})
+    assert "secret" not in str(stopped.value)
+    monkeypatch.setenv("TRUSTED_PROXIES", "0")
+    monkeypatch.delenv(name)
+    assert create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})

@@ -69,6 +69,8 @@ def settings_from_environment(environ: Mapping[str, str] = os.environ) -> dict:
             f"MAIL_FROM must be an address such as 'CWS ICT Task Force <taskforce@example.org>', "
             f"not {mail_from!r}."
         )
+    if port and not (port.isascii() and port.isdigit() and 0 < int(port) < 65536):
+        raise SystemExit(f"MAIL_PORT must be a port number from 1 to 65535, not {port!r}.")
     if server and not mail_from:
         # The built-in sender reaches nobody: replies, and the calendar answers to the
         # invitations' ORGANIZER, would be lost, and mail servers refuse it or file it as spam.
