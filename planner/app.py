@@ -1,15 +1,22 @@
 """The app factory: settings, extensions, blueprints and commands, put together once."""
 
+import copy
+import functools
 import os
 import re
+import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
+import click
+import psycopg
 from flask import Flask, Request, Response, has_request_context, request
+from flask.cli import AppGroup
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 from werkzeug.exceptions import BadHost
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import MapAdapter, RequestRedirect
@@ -40,6 +47,43 @@ ROOT = Path(__file__).resolve().parent.parent
 CONNECT_TIMEOUT = 5
 
 
+class Commands(AppGroup):
+    """The app's commands (`flask --app app ...`), which say so in a sentence when the database
+    cannot be reached (a server down, a wrong host, port, database or password in DATABASE_URL)
+    or has no tables yet, where they printed a traceback."""
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        command = super().get_command(ctx, name)
+        if command is None:
+            return None
+        # A copy: the command objects are shared by every app the process builds.
+        saying = copy.copy(command)
+        saying.invoke = functools.partial(_database_said, command.invoke)
+        return saying
+
+
+def _database_said(invoke, ctx: click.Context) -> Any:
+    """`invoke` a command, its database's refusal to answer said as a ClickException."""
+    try:
+        return invoke(ctx)
+    except DBAPIError as error:
+        if http_errors.database_unavailable(error):
+            reason = " ".join(str(error.orig).split())
+            raise click.ClickException(f"The database cannot be reached: {reason}") from None
+        if _no_tables(error.orig):
+            raise click.ClickException(
+                "The database has no tables yet: run `flask --app app db upgrade` first."
+            ) from None
+        raise
+
+
+def _no_tables(error: BaseException | None) -> bool:
+    """Whether the database's `error` says a table is not there: the migrations never ran."""
+    if isinstance(error, psycopg.errors.UndefinedTable):
+        return True
+    return isinstance(error, sqlite3.OperationalError) and "no such table" in str(error)
+
+
 class Planner(Flask):
     """Flask, whose absolute addresses start with the configured BASE_URL rather than the
     request's Host header, which a sender may set to anything (a private link sent to
@@ -48,6 +92,10 @@ class Planner(Flask):
     a path on this site, as the app's own do, not the request's Host."""
 
     request_class = PlannerRequest
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.cli = Commands(self.name)
 
     def url_for(self, endpoint: str, *, _external: bool | None = None, **values: Any) -> str:
         if not (_external and has_request_context()):

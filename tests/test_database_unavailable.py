@@ -129,3 +129,21 @@ def test_a_postgresql_server_that_goes_away_is_a_503_and_the_app_recovers(app, s
             db.session.remove()
             db.engines[None].dispose()
         link.close()
+
+
+def test_a_command_says_the_database_cannot_be_reached_or_has_no_tables(tmp_path):
+    """helper-183: `flask db upgrade`, `setup` and every other command printed SQLAlchemy's
+    traceback when DATABASE_URL named a server that was down, a database that is not there, or a
+    database not migrated yet."""
+    away = _app(f"postgresql+psycopg://planner:secret@127.0.0.1:{_free_port()}/planner")
+    missing = _app(f"sqlite:///{tmp_path / 'missing' / 'planner.sqlite3'}")
+    for app in (away, missing):
+        for command in (["db", "upgrade"], ["setup"], ["survey", "list"]):
+            result = app.test_cli_runner().invoke(args=command)
+            assert result.exit_code == 1, result.output
+            assert result.output.startswith("Error: The database cannot be reached: ")
+            assert "Traceback" not in result.output and "secret" not in result.output
+    empty = _app(f"sqlite:///{tmp_path / 'planner.sqlite3'}")
+    result = empty.test_cli_runner().invoke(args=["users", "create", "--email", "a@example.org"])
+    assert result.exit_code == 1, result.output
+    assert "no tables yet: run `flask --app app db upgrade` first" in result.output
