@@ -47,7 +47,12 @@ def remind_command() -> None:
     "--once", is_flag=True, help="Enqueue due reminders, deliver what is due now, then exit."
 )
 @click.option(
-    "--interval", default=5.0, show_default=True, help="Seconds between rounds of the worker."
+    "--interval",
+    default=5.0,
+    show_default=True,
+    # 0 or less would ask the database for due messages over and over, as fast as it answers.
+    type=click.FloatRange(min=0, min_open=True),
+    help="Seconds between rounds of the worker.",
 )
 def send_command(once: bool, interval: float) -> None:
     """Deliver due messages over SMTP (MAIL_SERVER ...); without --once, keep doing so every few

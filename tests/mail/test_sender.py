@@ -595,3 +595,17 @@ def test_a_sender_that_stalled_while_sending_leaves_the_rest_to_the_one_that_too
     db.session.expire_all()
     assert second.attempts == 0 and second.last_error is None
     assert second.next_attempt_at == taken.until  # still the other sender's to send
+
+
+def test_the_worker_takes_no_interval_that_would_ask_the_database_without_pause(cli, monkeypatch):
+    """helper-183: `mail send --interval 0` (or -1) asked for due messages as fast as the
+    database answered, saying it would deliver "every -1 s"."""
+
+    def a_round(*_args, **_kwargs):
+        raise RuntimeError("the worker began a round")
+
+    monkeypatch.setattr("planner.mail.cli.send_due", a_round)  # the worker ends at its first
+    for interval in ("0", "-1"):
+        result = cli.invoke(args=["mail", "send", "--interval", interval])
+        assert result.exit_code == 2
+        assert "Invalid value for '--interval'" in result.output
