@@ -200,10 +200,19 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         options.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
+    generated = not app.config.get("SECRET_KEY") and not os.environ.get("SECRET_KEY", "").strip()
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = secret_key(instance)
 
     log_masking.install(app.logger.name, "werkzeug", "sqlalchemy")
+    if generated and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
+        # PostgreSQL is how the app grows past one machine; a key generated on each machine
+        # would make each instance refuse the others' sessions and private links (helper-183).
+        app.logger.warning(
+            "SECRET_KEY is not set: this machine signs sessions and private links with its own "
+            "key (instance/secret_key). Instances on other machines sharing this database must "
+            "use the same key: set SECRET_KEY on each."
+        )
     app.json.sort_keys = False  # keep the documented field order in API answers
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
     proxies = _whole_number_from_environment("TRUSTED_PROXIES", zero=True)

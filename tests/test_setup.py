@@ -359,6 +359,24 @@ def test_workers_starting_together_share_one_generated_secret_key(tmp_path, monk
     assert secret_key(tmp_path) == keys.pop()
 
 
+def test_a_generated_secret_key_on_postgresql_is_warned_of(monkeypatch, caplog):
+    """On PostgreSQL, the way the app grows past one machine, a key generated on each machine
+    would have each instance refuse the others' sessions and private links: the start says so
+    (helper-183). Set, or on SQLite (one machine), it says nothing."""
+    from planner.app import create_app
+
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    postgresql = "postgresql+psycopg://planner@127.0.0.1:1/planner"
+    with caplog.at_level("WARNING"):
+        create_app({"SQLALCHEMY_DATABASE_URI": postgresql})
+    assert "SECRET_KEY is not set" in caplog.text
+    caplog.clear()
+    with caplog.at_level("WARNING"):
+        create_app({"SQLALCHEMY_DATABASE_URI": postgresql, "SECRET_KEY": "shared"})
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    assert "SECRET_KEY" not in caplog.text
+
+
 def test_a_wrong_method_says_which_are_allowed(client, survey):
     for url in ("/offices", "/api/v1/surveys/CWS-13-26/summary"):
         response = client.post(url)
