@@ -103,12 +103,12 @@ def load_bundled_survey() -> ImportOutcome:
 @with_appcontext
 def setup_command() -> None:
     """Seed reference data; on first start, import the bundled CWS/13/26 survey (once: not
-    again after a co-lead deleted it).
-
-    One instance at a time, in one transaction: instances started together each run it, and
-    both found the offices missing (one then failed on those the other had stored) and the
-    survey not loaded yet (both imported it, and both said so). Each now waits for the one
-    before it to commit, then finds what it stored."""
+    again after a co-lead deleted it). Safe to run from several instances starting together:
+    each waits for the one before it."""
+    # One instance at a time, in one transaction: instances started together each ran it, and
+    # both found the offices missing (one then failed on those the other had stored) and the
+    # survey not loaded yet (both imported it, and both said so). Each now waits for the one
+    # before it to commit, then finds what it stored.
     take_turn(db.session.connection(), "planner setup", sqlite_wait_ms=SQLITE_WAIT_MS)
     offices, recommendations = seed_reference_data()
     outcome = None
