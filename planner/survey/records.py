@@ -121,7 +121,11 @@ class ImportWarning:
         object.__setattr__(self, "message", printable(self.message))
 
     def __str__(self) -> str:
-        return f"line {self.line}: {self.message}" if self.line else self.message
+        # A message that names its lines itself ("lines 272–325: question 2 is a chart") is
+        # not said "line 272: lines 272–325: ..." (helper-183).
+        if not self.line or re.match(r"lines? \d", self.message):
+            return self.message
+        return f"line {self.line}: {self.message}"
 
 
 @dataclass(frozen=True)

@@ -38,7 +38,7 @@ def test_import_of_the_published_text(cli, app_context):
     result = import_file(cli, BUNDLED, "--alias", "GE=DE")
     assert result.exit_code == 0, result.output
     assert "Imported CWS/13/26 (/surveys/CWS-13-26): 21 respondents, 202 answers" in result.stdout
-    assert "warning: line 272: lines 272–325: question 2 is a chart" in result.stderr
+    assert "warning: lines 272–325: question 2 is a chart" in result.stderr  # not "line 272: lines"
     survey = db.session.scalar(select(Survey))
     assert (survey.label, survey.slug, survey.source_name) == (
         "CWS/13/26",
@@ -62,7 +62,7 @@ def test_import_of_the_published_text(cli, app_context):
 def test_import_without_alias_reports_the_unplaced_answer(cli, app_context):
     result = import_file(cli, BUNDLED)
     assert result.exit_code == 0
-    assert "warning: line 1268: lines 1268–1274: answer labelled GE" in result.stderr
+    assert "warning: lines 1268–1274: answer labelled GE" in result.stderr
     warnings = db.session.scalars(select(SurveyWarning.message)).all()
     assert any("labelled GE" in message for message in warnings)
 
@@ -336,7 +336,7 @@ def test_line_numbers_are_an_editor_s_when_pages_are_separated_by_form_feeds(
     path = _edited(tmp_path, "pages.txt", edit)
     result = import_file(cli, path, "--alias", "GE=DE", "--label", "Pages")
     assert result.exit_code == 0, result.output
-    assert "warning: line 272: lines 272–325: question 2 is a chart" in result.stderr
+    assert "warning: lines 272–325: question 2 is a chart" in result.stderr  # not "line 272: lines"
     stored = db.session.scalar(
         select(Answer).where(
             Answer.office_code == "ES",
