@@ -223,6 +223,7 @@ def _forms() -> list[type]:
     return found
 
 
+@cache  # per form class: a set the app's code bounds, whatever is posted
 def _fields_of(form: type) -> dict[str, UnboundField]:
     """A form class's fields, its own and those it inherits, by name."""
     fields: dict[str, UnboundField] = {}
@@ -231,7 +232,6 @@ def _fields_of(form: type) -> dict[str, UnboundField]:
     return fields
 
 
-@cache
 def _form_sent(names: tuple[str, ...]) -> type | None:
     """The form class whose fields best match the names a form posted: the most of them, then
     the fewest others (the slot form for a slot's fields, not the meeting's)."""

@@ -176,7 +176,8 @@ def test_a_form_sent_to_something_deleted_meanwhile_lists_what_was_typed(colead_
         "kind": "presentation",
         "duration_minutes": "25",
         "status": "proposed",
-        "abstract": "How examiners use image search, & what it changed.",
+        # Longer than any cut a page might make: it comes back whole.
+        "abstract": "How examiners use image search, & what it changed. " + "x" * 3000 + ".",
     }
     assert colead_client.delete(f"/api/v1/meetings/{meeting}").status_code in (200, 204)
     ours = {"Referer": f"http://localhost{edit}"}
@@ -186,7 +187,7 @@ def test_a_form_sent_to_something_deleted_meanwhile_lists_what_was_typed(colead_
     assert "What you typed was not saved: here it is, to copy" in page
     listed = page[page.index("What you typed") :]
     assert '<dt>Title</dt><dd class="answer-text">Keynote on AI search</dd>' in listed
-    assert "How examiners use image search, & what it changed." in listed
+    assert typed["abstract"] in listed
     assert '<dt>Duration (minutes)</dt><dd class="answer-text">25</dd>' in listed
     assert "<dt>Version</dt>" not in listed
     assert typed["csrf_token"] not in listed[: listed.index("</details>")]
@@ -195,5 +196,5 @@ def test_a_form_sent_to_something_deleted_meanwhile_lists_what_was_typed(colead_
     elsewhere = colead_client.post(
         f"/meetings/{meeting}/slots", data=typed, headers={"Origin": "https://evil.example"}
     )
-    assert elsewhere.status_code in (400, 404)
+    assert elsewhere.status_code == 404
     assert "Keynote on AI search" not in elsewhere.get_data(as_text=True)
