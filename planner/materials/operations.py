@@ -237,17 +237,37 @@ NOT_GIVEN = (SlotStatus.cancelled, SlotStatus.declined)
 
 def shown_to_anyone(material: Material, now: datetime | None = None) -> bool:
     """Whether anyone may see this material now: its meeting's are public and, a slot's, its
-    talk is still to be given."""
-    given = material.slot is None or material.slot.status not in NOT_GIVEN
+    talk is still to be given, by whoever added it (`_of_the_talk`)."""
+    slot = material.slot
+    given = slot is None or (slot.status not in NOT_GIVEN and _of_the_talk(material, slot))
     return given and is_public(material.meeting, now)
+
+
+def _of_the_talk(material: Material, slot: Slot) -> bool:
+    """Whether a slot's material belongs to the talk it holds now: the co-leads', or its
+    presenter's. An earlier presenter's (one who declined, replaced) is not (helper-186: Rosa's
+    slides came back on the public agenda under Ben's talk once he was invited in her place);
+    the co-leads still see it, and Ben's page says whose it is."""
+    if not material.added_by.startswith("presenter "):
+        return True
+    invitation = slot.invitation
+    return invitation is not None and material.added_by == presenter_actor(invitation.name)
 
 
 def public_by_slot(meeting: Meeting) -> dict[int | None, list[Material]]:
     """The meeting's materials anyone may see now, by slot id (None: the whole meeting's)."""
     if not is_public(meeting):
         return {}
-    hidden = {slot.id for slot in meeting.slots if slot.status in NOT_GIVEN}
-    return {key: found for key, found in by_slot(meeting).items() if key not in hidden}
+    slots = {slot.id: slot for slot in meeting.slots}
+    shown: dict[int | None, list[Material]] = {}
+    for key, found in by_slot(meeting).items():
+        slot = slots.get(key) if key is not None else None
+        if slot is not None and slot.status in NOT_GIVEN:
+            continue
+        kept = [m for m in found if slot is None or _of_the_talk(m, slot)]
+        if kept:
+            shown[key] = kept
+    return shown
 
 
 @dataclass
@@ -288,7 +308,8 @@ def archive(meeting: Meeting) -> list[Presented]:
     return [
         Presented(
             slot=s,
-            materials=materials.get(s.id, []),
+            # What was presented: an earlier presenter's slides were not.
+            materials=[m for m in materials.get(s.id, []) if _of_the_talk(m, s)],
             proposal=s.proposal,
             answers=[
                 answers[s.office_code, r.number]

@@ -790,6 +790,7 @@ def test_the_slides_of_a_talk_not_given_are_shown_to_co_leads_only(
     """helper-181: a presenter added slides, then declined; the agenda, public "as soon as
     added", still offered them for download, as it did a cancelled slot's. The archive leaves
     such slots out; the agenda and the download now do too, until the slot is given again."""
+    from planner.materials.operations import archive
     from planner.presenters.operations import answer
 
     future.meeting.materials_public = "now"
@@ -813,6 +814,20 @@ def test_the_slides_of_a_talk_not_given_are_shown_to_co_leads_only(
     future.status = "confirmed"
     db.session.commit()
     assert client.get(file).status_code == 200
+
+    # Given by another presenter, invited in Rosa's place: her slides are not theirs, and stay
+    # off the public agenda (helper-186); what the new presenter adds is shown.
+    answer(by_token(rosa), "declined", "I cannot travel that week.")
+    db.session.commit()
+    ben = _presenter(future, "Ben Li")
+    assert presenter_upload(presenter, ben, "ben.pptx", PPTX).status_code == 302
+    page = client.get(agenda).get_data(as_text=True)
+    assert "rosa.pdf" not in page and "ben.pptx" in page
+    assert client.get(file).status_code == 404
+    assert colead_client.get(file).data == PDF
+    # Nor is it in the archive of what was presented.
+    (presented,) = [p for p in archive(future.meeting) if p.slot.id == future.id]
+    assert [m.filename for m in presented.materials] == ["ben.pptx"]
 
 
 def test_a_slot_no_longer_theirs_reads_no_large_upload(app, future):
