@@ -75,10 +75,17 @@ SAID_AS = {
 }
 
 
+@lru_cache(maxsize=1024)
 def place_name(zone: str) -> str:
-    """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires; "Geneva"
-    for Europe/Zurich (`SAID_AS`)."""
-    return SAID_AS[zone]["en"] if zone in SAID_AS else zone_city(zone)
+    """ "Lima" for America/Lima, "Buenos Aires" for America/Argentina/Buenos_Aires, "New York"
+    for US/Eastern (CLDR's English, as the other languages get theirs: the id's last word would
+    be "Eastern", helper-186); "Geneva" for Europe/Zurich (`SAID_AS`)."""
+    if zone in SAID_AS:
+        return SAID_AS[zone]["en"]
+    try:
+        return get_timezone_location(zone, locale="en", return_city=True)
+    except LookupError:  # a zone CLDR does not know: its id's own city
+        return zone_city(zone)
 
 
 def utc_offset(moment: datetime) -> str:
