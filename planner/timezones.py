@@ -242,15 +242,21 @@ def clock_span(
     """From `start` to `end` as clock times of `zone`, for a row of an agenda: "13:00–13:20";
     the weekday before a time on another day than the one before it ("23:40–Sun 00:00"), and
     before the start when it falls on a later day than `since` (the meeting's start):
-    "Sun 00:00–00:20" (in `language`'s words: "dom 00:00–00:20")."""
+    "Sun 00:00–00:20" (in `language`'s words: "dom 00:00–00:20"); and its offset after the
+    clocks changed since `since`: "02:00–02:30 (UTC+10)"."""
     begins, ends = local_time(zone, start), local_time(zone, end)
-    first = local_time(zone, since).date() if since is not None else begins.date()
-    head = f"{short_weekday(begins, language)} " if begins.date() != first else ""
+    first = local_time(zone, since) if since is not None else begins
+    head = f"{short_weekday(begins, language)} " if begins.date() != first.date() else ""
     end_text = clock_end(zone, start, end, language=language)
     if begins.utcoffset() != ends.utcoffset():
         # The clocks change in between: each end with its offset ("02:00 (UTC+11)–02:00
         # (UTC+10)"), never a range that seems to end when or before it starts.
         return f"{head}{begins:%H:%M} ({utc_offset(begins)})–{end_text} ({utc_offset(ends)})"
+    if begins.utcoffset() != first.utcoffset():
+        # The clocks changed since the meeting began: the rows under a heading with the
+        # start's offset read otherwise, and where they went back, as the hour before the
+        # change, whose times the clocks repeat ("02:00–02:30" twice in one agenda).
+        return f"{head}{begins:%H:%M}–{end_text} ({utc_offset(begins)})"
     return f"{head}{begins:%H:%M}–{end_text}"
 
 

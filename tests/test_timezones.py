@@ -271,6 +271,23 @@ def test_an_agenda_row_across_a_clock_change_gives_each_end_its_offset():
     assert clock_span("Europe/Zurich", start, end) == "17:30–18:30"
 
 
+def test_an_agenda_row_after_a_clock_change_gives_its_offset():
+    """Sydney's clocks go back at 03:00 (UTC+11) on 4 April 2027: in a meeting from 02:00, the
+    talk from 02:00 (UTC+10) read "02:00–02:30", as the first talk did, an hour earlier, under a
+    heading that says UTC+11 (helper-185)."""
+    from datetime import UTC, datetime
+
+    from planner.timezones import clock_span
+
+    meeting = datetime(2027, 4, 3, 15, 0, tzinfo=UTC)  # 02:00 (UTC+11) in Sydney
+    first = (meeting, datetime(2027, 4, 3, 15, 30, tzinfo=UTC))
+    after = (datetime(2027, 4, 3, 16, 0, tzinfo=UTC), datetime(2027, 4, 3, 16, 30, tzinfo=UTC))
+    assert clock_span("Australia/Sydney", *first, meeting) == "02:00–02:30"
+    assert clock_span("Australia/Sydney", *after, meeting) == "02:00–02:30 (UTC+10)"
+    # Zurich's clocks do not change then.
+    assert clock_span("Europe/Zurich", *after, meeting) == "18:00–18:30"
+
+
 def test_a_zone_of_commas_is_a_4xx_on_every_zone_input(colead_client, client, survey):
     """helper-67: "," split into no places and raised (a 500) on every zone input, public
     pages included."""

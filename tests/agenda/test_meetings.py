@@ -600,6 +600,36 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
     assert client.get(f"/meetings/{meeting.id}").status_code == 404  # still a draft
 
 
+def test_a_meeting_across_a_clock_change_says_each_time_after_it_with_its_offset(
+    api, client, survey
+):
+    """Sydney's clocks go back at 03:00 (UTC+11) on 4 April 2027, to 02:00 (UTC+10). The page of
+    a 90-minute meeting from 02:00 there listed its first and third talks both at 02:00–02:30
+    under "Time in Sydney (UTC+11)", and gave Sydney's office 02:00 to 02:30, as if it lasted
+    half an hour (helper-185)."""
+    made = api.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Across the fall-back",
+            "starts_at": "2027-04-04T02:00:00+11:00",
+            "duration_minutes": 90,
+            "time_zone": "Australia/Sydney",
+        },
+    ).get_json()
+    for title in ("First", "Second", "Third"):
+        talk = {"title": title, "office": "AU", "recommendations": [10], "duration_minutes": 30}
+        assert api.post(f"/api/v1/meetings/{made['id']}/slots", json=talk).status_code == 201
+    assert publish_as_planned(api, made["id"]).status_code == 200
+    page = client.get(f"/meetings/{made['id']}").text
+    rows = re.findall(r'<td class="time"[^>]*>(.*?)</td>', page)
+    assert rows == ["02:00–02:30", "02:30 (UTC+11)–02:00 (UTC+10)", "02:00–02:30 (UTC+10)"]
+    sydney = re.search(r"AU · IP Australia</th>(.*?)</tr>", page, re.S)[1]
+    assert "Sun 02:00" in sydney
+    assert 'Sun 02:30 <span class="muted">(UTC+10, after the clocks change)</span>' in sydney
+    lima = re.search(r"PE · INDECOPI</th>(.*?)</tr>", page, re.S)[1]
+    assert "after the clocks change" not in lima
+
+
 def test_public_page_local_times_and_zone_choice(api, client, meeting):
     assert client.get(f"/meetings/{meeting.id}").status_code == 404  # a draft
     publish_as_planned(api, meeting.id)
