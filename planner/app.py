@@ -35,6 +35,7 @@ from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable
 from planner.timezones import (
     clock_span,
     day_in,
+    happens_twice,
     local_time,
     moment_in,
     place_name,
@@ -319,6 +320,7 @@ def _register(app: Flask) -> None:
     http_errors.register(app)
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")
+    app.add_template_filter(happens_twice, "happens_twice")
     app.add_template_filter(_editor_hidden, "editor_hidden")
     app.add_template_filter(_and_list, "and_list")
     # A message's times and days in the language it is written in (`written_in`).

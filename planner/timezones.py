@@ -88,6 +88,12 @@ def place_name(zone: str) -> str:
         return zone_city(zone)
 
 
+def happens_twice(moment: datetime) -> bool:
+    """Whether the clocks show this aware local time twice: in the hour they go back, 02:30
+    names two instants an hour apart, and only its offset tells which."""
+    return moment.replace(fold=1 - moment.fold).utcoffset() != moment.utcoffset()
+
+
 def utc_offset(moment: datetime) -> str:
     """The offset of an aware datetime as people write it: "UTC+11", "UTC−5", "UTC+5:30"."""
     offset = moment.utcoffset()

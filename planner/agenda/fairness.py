@@ -234,12 +234,15 @@ def by_clock_time(
     candidates: Iterable[CandidateStart], zone: str
 ) -> list[tuple[CandidateStart, list[date]]]:
     """Candidates grouped by their local clock time in `zone` and their penalties: the best of
-    each group, with the other days it works out exactly the same. Keeps the ranking order."""
+    each group, with the other days it works out exactly the same. Keeps the ranking order.
+    The second time the clocks show a time (the hour they go back) is a time of its own: the
+    same day, not another one it works out the same on."""
     tz = zone_info(zone)
     groups: dict[tuple, tuple[CandidateStart, list[date]]] = {}
     for candidate in candidates:
         local = candidate.start.astimezone(tz)
-        key = (local.time(), tuple(sorted(candidate.penalties.items())))
+        # Times compare without their fold: 02:30 before and after the change are equal.
+        key = (local.time(), local.fold, tuple(sorted(candidate.penalties.items())))
         if key in groups:
             groups[key][1].append(local.date())
         else:

@@ -28,7 +28,7 @@ from planner.agenda.view_helpers import (
     offices_by_code,
     say_who_is_asked_again,
 )
-from planner.timezones import local_time, place_name
+from planner.timezones import happens_twice, local_time, place_name, utc_offset
 from planner.web import reading, refuse_changes
 
 
@@ -81,8 +81,12 @@ def _confirm_new_start(meeting: Meeting, starts_at: str):
 
 
 def _at_home(meeting: Meeting, instant: datetime) -> str:
-    """ "Tuesday 9 March 2027, 13:00": an instant in the meeting's home zone, as pages say it."""
-    return f"{local_time(meeting.time_zone or 'UTC', instant):%A %-d %B %Y, %H:%M}"
+    """ "Tuesday 9 March 2027, 13:00": an instant in the meeting's home zone, as pages say it;
+    in the hour the clocks go back, with the offset that tells which of the two it is:
+    "Sunday 31 October 2027, 02:30 (UTC+1)"."""
+    there = local_time(meeting.time_zone or "UTC", instant)
+    said = f"{there:%A %-d %B %Y, %H:%M}"
+    return f"{said} ({utc_offset(there)})" if happens_twice(there) else said
 
 
 def start_seen(meeting: Meeting) -> str:

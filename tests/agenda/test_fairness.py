@@ -1,11 +1,12 @@
 """Unsocial hours, DST changes and the date line: Sydney, Asunción, Lima, in March and November."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from planner.agenda.fairness import (
+    by_clock_time,
     candidate_starts,
     office_times,
     outside_social_hours,
@@ -156,6 +157,21 @@ def test_a_series_rotates_the_burden():
     # Rotation trades a higher total for a lower worst: 10 against 15, but 30 against 28.5.
     assert rotated.worst < same.worst
     assert rotated.total > same.total
+
+
+def test_the_second_time_the_clocks_show_is_no_other_day():
+    """Geneva's clocks go back at 03:00 on 31 October 2027: 02:00 comes twice. The fair-start
+    table gave the second as the first's "1 more day" (31 October again), with no button of its
+    own (helper-185)."""
+    zones = {"AU": SYDNEY, "CN": "Asia/Shanghai"}
+    starts = candidate_starts(date(2027, 10, 31), date(2027, 10, 31), "Europe/Zurich")
+    grouped = by_clock_time(rank(starts, 60, zones), "Europe/Zurich")
+    at_two = sorted(
+        (c.start, also)
+        for c, also in grouped
+        if c.start.astimezone(ZoneInfo("Europe/Zurich")).time() == time(2)
+    )
+    assert at_two == [(utc(2027, 10, 31, 0), []), (utc(2027, 10, 31, 1), [])]
 
 
 def test_a_start_says_who_carries_its_worst_burden():

@@ -1311,6 +1311,37 @@ def test_the_edit_page_has_one_element_per_id(api, meeting):
         assert target in ids, target
 
 
+def test_fair_starts_in_the_hour_the_clocks_repeat_say_which_they_are(api, survey):
+    """Geneva's clocks go back at 03:00 on 31 October 2027, so 02:00 there comes twice. The
+    fair-start table showed one "Sun 31 Oct 02:00", "and 1 more day" (the same day), and
+    offered only the first; moving the meeting to the second asked "Move the published meeting
+    to Sunday 31 October 2027, 02:00 in Geneva?" (helper-185)."""
+    made = api.post(
+        "/api/v1/meetings",
+        json={**MEETING, "starts_at": "2027-11-02T22:00:00", "duration_minutes": 60},
+    ).get_json()
+    talk = {"title": "A talk", "office": "AU", "recommendations": [10], "duration_minutes": 60}
+    assert api.post(f"/api/v1/meetings/{made['id']}/slots", json=talk).status_code == 201
+    assert publish_as_planned(api, made["id"]).status_code == 200
+    url = f"/meetings/{made['id']}/suggest"
+    days = "duration_minutes=60&first=2027-10-31&last=2027-10-31"
+    page = api.get(f"{url}?offices=AU&offices=CN&{days}").text
+    assert "Sun 31 Oct 02:00 (UTC+2)" in page and "Sun 31 Oct 02:00 (UTC+1)" in page
+    assert "more day" not in page
+    second = "2027-10-31T01:00:00+00:00"  # 02:00 (UTC+1)
+    assert f'name="starts_at" value="{second}"' in page
+    asked = api.post(
+        url,
+        data={
+            "csrf_token": csrf_token(api, f"/meetings/{made['id']}/edit"),
+            "starts_at": second,
+            "start_seen": _seen_start(page),
+        },
+    )
+    question = "Move the published meeting to Sunday 31 October 2027, 02:00 (UTC+1) in Geneva?"
+    assert question in html.unescape(asked.text)
+
+
 def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting):
     """Subscribers and presenters of a published meeting are told of a new start: the co-lead
     is asked first, told so, and nothing moves until they confirm."""
