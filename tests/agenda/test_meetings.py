@@ -1342,6 +1342,25 @@ def test_fair_starts_in_the_hour_the_clocks_repeat_say_which_they_are(api, surve
     assert question in html.unescape(asked.text)
 
 
+def test_the_editor_says_which_of_two_equal_clock_times_a_meeting_starts_at(api, survey):
+    """Its start field takes no offset: a meeting at the second 02:30 of 31 October 2027 in
+    Geneva (UTC+1, after the clocks went back) showed "02:30" there and in its rows, as one at
+    the first would (helper-185)."""
+    for offset, which, said_offset in (("+01:00", "second", "+1"), ("+02:00", "first", "+2")):
+        made = api.post(
+            "/api/v1/meetings", json={**MEETING, "starts_at": f"2027-10-31T02:30:00{offset}"}
+        ).get_json()
+        page = html.unescape(api.get(f"/meetings/{made['id']}/edit").text)
+        said = (
+            "02:30 comes twice in Geneva on 31 October 2027, when the clocks go back: the "
+            f"meeting starts at the {which}, 02:30 (UTC{said_offset}), and stays "
+            "there when saved as shown."
+        )
+        assert said in page
+    ordinary = api.post("/api/v1/meetings", json=MEETING).get_json()
+    assert "comes twice" not in api.get(f"/meetings/{ordinary['id']}/edit").text
+
+
 def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting):
     """Subscribers and presenters of a published meeting are told of a new start: the co-lead
     is asked first, told so, and nothing moves until they confirm."""
