@@ -51,7 +51,7 @@ CONNECT_TIMEOUT = 5
 class Commands(AppGroup):
     """The app's commands (`flask --app app ...`), which say so in a sentence when the database
     cannot be reached (a server down, a wrong host, port, database or password in DATABASE_URL)
-    or has no tables yet, where they printed a traceback."""
+    or lacks a table this version of the app needs, where they printed a traceback."""
 
     def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
         command = super().get_command(ctx, name)
@@ -72,8 +72,14 @@ def _database_said(invoke, ctx: click.Context) -> Any:
             reason = " ".join(str(error.orig).split())
             raise click.ClickException(f"The database cannot be reached: {reason}") from None
         if _no_tables(error.orig):
+            # Never migrated, or not to this version yet (new code deployed): either way, the
+            # migrations are what is missing, unless they are what failed.
+            missing = "The database lacks a table this version of the app needs"
+            if ctx.command_path.split()[1:2] == ["db"]:
+                said = " ".join(str(error.orig).split())
+                raise click.ClickException(f"{missing}: {said}") from None
             raise click.ClickException(
-                "The database has no tables yet: run `flask --app app db upgrade` first."
+                f"{missing} (it is not migrated to it yet): run `flask --app app db upgrade`."
             ) from None
         raise
 

@@ -146,4 +146,7 @@ def test_a_command_says_the_database_cannot_be_reached_or_has_no_tables(tmp_path
     empty = _app(f"sqlite:///{tmp_path / 'planner.sqlite3'}")
     result = empty.test_cli_runner().invoke(args=["users", "create", "--email", "a@example.org"])
     assert result.exit_code == 1, result.output
-    assert "no tables yet: run `flask --app app db upgrade` first" in result.output
+    assert (
+        "The database lacks a table this version of the app needs (it is not migrated to it "
+        "yet): run `flask --app app db upgrade`." in result.output
+    )
