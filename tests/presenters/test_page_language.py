@@ -267,6 +267,11 @@ def test_once_published_their_page_leads_to_the_agenda_and_its_feed(api, slot, p
     for english in ("The Task Force's meetings in your calendar", "Task Force meetings"):
         assert in_page("es", english) in body, english
     assert in_page("es", "Subscribe: %(feed)s", feed=said_in("es", "Task Force meetings")) in body
+    # Declined, the talk is no longer in the programme for them: the page does not say it is
+    # (helper-186).
+    assert confirm(presenter, link, answer="declined", note="Away that week.").status_code == 302
+    body = presenter.get(link).get_data(as_text=True)
+    assert "/feeds/taskforce.ics" not in body
 
 
 def test_a_pasted_tab_is_refused_in_their_language(api, slot, presenter):
