@@ -69,7 +69,12 @@ def base_url(value: str | None = None) -> str:
     BASE_URL: never from the request's Host header, which whoever sends the request chooses."""
     url = (value if value is not None else os.environ.get("BASE_URL", "")).strip()
     url = (url or DEVELOPMENT_BASE_URL).rstrip("/")
-    parts = urlsplit(url)
+    refused = ValueError(f"BASE_URL {url!r} must be an address such as https://planner.example.org")
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 (read for its check: a port beyond 65535, or not a number)
+    except ValueError:  # "http://[::1": Python's words would not name the setting
+        raise refused from None
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
-        raise ValueError(f"BASE_URL {url!r} must be an address such as https://planner.example.org")
+        raise refused
     return url

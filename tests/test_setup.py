@@ -978,6 +978,9 @@ def _head() -> str:
         ("DATABASE_URL", "mysql://planner:secret@db/p", "DATABASE_URL names 'mysql', which the"),
         ("DATABASE_URL", "postgresql+psycopg2://planner:secret@db/p", "names 'postgresql+psy"),
         ("BASE_URL", "planner.example.org", "BASE_URL 'planner.example.org' must be an address"),
+        # Python's own words ("Invalid IPv6 URL") would not name the setting (helper-186).
+        ("BASE_URL", "http://[::1", "BASE_URL 'http://[::1' must be an address"),
+        ("BASE_URL", "http://host:99999", "BASE_URL 'http://host:99999' must be an address"),
         ("TRUSTED_PROXIES", "one", "TRUSTED_PROXIES must be a whole number 0 or above"),
         ("TRUSTED_PROXIES", "-1", "TRUSTED_PROXIES must be a whole number 0 or above"),
         ("MAIL_PORT", "smtp", "MAIL_PORT must be a port number from 1 to 65535, not 'smtp'"),
