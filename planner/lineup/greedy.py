@@ -34,8 +34,8 @@ def greedy(
             return False
         if rules.one_per_office and any(candidates[k].office == c.office for k in chosen):
             return False
-        if rules.max_per_region is not None and c.region is not None:
-            same = sum(1 for k in chosen if candidates[k].region == c.region)
+        if rules.max_per_region is not None and c.group is not None:
+            same = sum(1 for k in chosen if candidates[k].group == c.group)
             if same >= rules.max_per_region:
                 return False
         return True

@@ -145,8 +145,8 @@ class Model:
         by_region: dict[str, list[int]] = defaultdict(list)
         for j, c in enumerate(self.candidates):
             by_office[c.office].append(j)
-            if c.region is not None:
-                by_region[c.region].append(j)
+            if c.group is not None:
+                by_region[c.group].append(j)
         if rules.one_per_office:
             rows += [(members, -math.inf, 1) for members in by_office.values() if len(members) > 1]
         rows += [(by_office.get(office, []), 1, math.inf) for office in rules.include]

@@ -33,7 +33,7 @@ from planner.lineup.rules import (
 from planner.matching.operations import survey_scorer
 from planner.matching.scorer import Project
 from planner.matching.vocabulary import bundled
-from planner.offices.models import Office, wipo_group
+from planner.offices.models import Office
 from planner.proposals.operations import accepted_proposals, slots_of
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
@@ -75,9 +75,7 @@ def workshop_instance(
             maturity=project.evidence.level,
             volunteer=(office, number) in volunteers,
             small=offices[office].size == SMALL if office in offices else False,
-            # "At most N per WIPO group" caps groups: EP and EM, regional organisations, are in
-            # none, not in one together (helper-184: EP was dropped because EM was in).
-            region=wipo_group(offices[office].region) if office in offices else None,
+            region=offices[office].region if office in offices else None,
             evidence=project.evidence.type.value,
             reason=project.evidence.reason,
             quote=project.text,

@@ -17,6 +17,7 @@ import numpy as np
 
 from planner.errors import RulesError
 from planner.matching.evidence import LEVELS, EvidenceType
+from planner.offices.groups import wipo_group
 
 TOLERANCE = 1e-6
 LP_TIME_LIMIT = 10.0
@@ -41,11 +42,17 @@ class Candidate:
     maturity: float = LEVELS[EvidenceType.under_way]
     volunteer: bool = False
     small: bool = False
-    region: str | None = None
+    region: str | None = None  # as the office's record says it (`group`: the WIPO group)
     # What the office has to show: its evidence type, the words that decided it, and its text.
     evidence: str = EvidenceType.under_way.value
     reason: str = field(default="", compare=False)
     quote: str = field(default="", compare=False)
+
+    @property
+    def group(self) -> str | None:
+        """The WIPO group "at most N per WIPO group" caps: none for EP and EM, regional
+        organisations, which are not in one together (helper-184: with EM in, EP was refused)."""
+        return wipo_group(self.region)
 
     @property
     def key(self) -> str:
@@ -175,7 +182,7 @@ def meets(
     presentations = list(presentations)
     keys = {c.key for c in presentations}
     offices = [c.office for c in presentations]
-    regions = Counter(c.region for c in presentations if c.region is not None)
+    regions = Counter(c.group for c in presentations if c.group is not None)
     return (
         not any(set(f) <= keys for f in forbidden)
         and rules.include <= set(offices)
@@ -284,7 +291,7 @@ def check(instance: Instance, rules: Rules) -> None:
     if rules.max_per_region is not None:
         by_region: dict[str | None, set] = defaultdict(set)
         for c in permitted:
-            by_region[c.region].add(c.office if rules.one_per_office else c.key)
+            by_region[c.group].add(c.office if rules.one_per_office else c.key)
         capacity = sum(
             len(members) if region is None else min(rules.max_per_region, len(members))
             for region, members in by_region.items()

@@ -12,7 +12,8 @@ from planner.forms import (
     time_zone,
     version_field,
 )
-from planner.offices.models import LANGUAGES, REGIONS, SIZES
+from planner.offices.groups import REGIONS
+from planner.offices.models import LANGUAGES, SIZES
 
 NAME_MAX, CITY_MAX = 200, 100
 

@@ -22,25 +22,6 @@ SIZES = ("small", "medium", "large")
 # What an office code looks like (WIPO ST.3: two letters), in any case: anything else names no
 # office, and is not looked up.
 OFFICE_CODE = re.compile(r"[A-Za-z]{2}")
-REGIONS = (
-    "African Group",
-    "Asia and the Pacific",
-    "CACEEC",
-    "CEBS",
-    "China",
-    "Group B",
-    "GRULAC",
-    "Regional organisation",
-    "International Bureau",
-)
-# The entries of REGIONS that are no WIPO group: an intergovernmental organisation belongs to
-# none (EP and EM are not each other's group because both are regional organisations).
-NOT_A_GROUP = frozenset({"Regional organisation", "International Bureau"})
-
-
-def wipo_group(region: str | None) -> str | None:
-    """The WIPO group an office's region names, or None (none recorded, or an organisation)."""
-    return None if region in NOT_A_GROUP else region
 
 
 SOURCE_MAX = 300

@@ -987,5 +987,7 @@ def test_regional_organisations_are_in_no_wipo_group_of_their_own(client, survey
         json={"recommendation": 10, "slots": 4, "max_per_region": 1, "include": ["EP", "EM"]},
     )
     assert made.status_code == 201, made.get_json()
-    offices = [talk["office"] for talk in made.get_json()["presentations"]]
-    assert {"EP", "EM"} <= set(offices), offices
+    talks = {talk["office"]: talk for talk in made.get_json()["presentations"]}
+    assert {"EP", "EM"} <= set(talks), list(talks)
+    # The report says each office's region as recorded, as line-ups saved before did.
+    assert talks["EP"]["region"] == "Regional organisation"

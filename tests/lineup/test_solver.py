@@ -45,7 +45,7 @@ def satisfies(rules: Rules, presentations) -> bool:
         return False
     if sum(t.small for t in presentations) < rules.min_small:
         return False
-    regions = Counter(t.region for t in presentations if t.region)
+    regions = Counter(t.group for t in presentations if t.group)
     return rules.max_per_region is None or all(n <= rules.max_per_region for n in regions.values())
 
 
