@@ -165,10 +165,10 @@ def day_names(language: str = "en") -> Sequence[str]:
 
 
 def describe(window: Window, language: str = "en") -> str:
-    """ "Tue, Thu 08:00–11:00 America/Lima", or "Thu 12 Mar 2026 22:00–01:00 Asia/Tokyo"; the
-    days as `language` writes them ("mar, jue"), and the zone by its city there ("Lima", as a
-    translated page names the zone of its times), the rest in the request's language (a page
-    shown in `language`, `languages.show_in`)."""
+    """ "Tue, Thu 08:00–11:00 Lima", or "Thu 12 Mar 2026 22:00–01:00 Tokyo"; the days as
+    `language` writes them ("mar, jue"), and the zone by its city there ("Lima", as every page
+    names the zone of its times), the rest in the request's language (a page shown in
+    `language`, `languages.show_in`)."""
     if window.on is not None:
         on = window.on
         days = (
@@ -181,8 +181,7 @@ def describe(window: Window, language: str = "en") -> str:
         days = ("、" if language == "zh" else ", ").join(names[d] for d in sorted(window.weekdays))
     hours = f"{window.starts:%H:%M}–{window.ends:%H:%M}"
     after = " " + gettext("(to the next day)") if window.crosses_midnight else ""
-    zone = place_in(language, window.time_zone) if in_own_words(language) else window.time_zone
-    return f"{days} {hours}{after} {zone}"
+    return f"{days} {hours}{after} {place_in(language, window.time_zone)}"
 
 
 def as_json(window: Window) -> dict:

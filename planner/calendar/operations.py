@@ -354,15 +354,15 @@ def meeting_event(
         lines += ["", f"Agenda ({place_name(zone)} time):"]
         for slot in placed:
             who = f" — {one_line(slot.office.name)}" if slot.office else ""
-            gone = " (cancelled)" if slot.status == SlotStatus.cancelled else ""
-            if not gone and slot.kind == "presentation" and slot.status != SlotStatus.confirmed:
+            mark = " (cancelled)" if slot.status == SlotStatus.cancelled else ""
+            if not mark and slot.kind == "presentation" and slot.status != SlotStatus.confirmed:
                 # As the agenda page marks it: a subscriber should not count on it yet
                 # (helper-184: the programme listed every talk alike).
-                gone = " (to be confirmed)"
+                mark = " (to be confirmed)"
             until = _ends(slot.starts_at, slot.duration_minutes)
             lines.append(
                 f"{clock_span(zone, slot.starts_at, until, start)} "
-                f"{one_line(slot.title)}{who}{gone}"
+                f"{one_line(slot.title)}{who}{mark}"
             )
     own = bool(meeting.offices)
     if offices is None:

@@ -66,7 +66,7 @@ from planner.proposals.operations import (
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import query_int
 from planner.survey.operations import latest_survey
-from planner.timezones import local_time, place_name, utc_offset
+from planner.timezones import moment_in
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading, refuse_changes
 
@@ -519,10 +519,7 @@ def schedule(proposal_id: int):
         refuse_changes()
         form.meeting.errors.append(str(error))
         return _decide_page(proposal, status_form, schedule_form=form), error.status
-    where = ""
-    if slot.starts_at and meeting.time_zone:
-        there = local_time(meeting.time_zone, slot.starts_at)
-        where = f" at {there:%H:%M} {place_name(meeting.time_zone)} ({utc_offset(there)})"
+    where = f", {moment_in(meeting.time_zone, slot.starts_at)}" if slot.starts_at else ""
     public = (
         " The meeting is published: its agenda and calendars already show it, as to be confirmed."
         if meeting.status == MeetingStatus.published

@@ -477,7 +477,8 @@ def test_a_scheduled_proposal_goes_before_the_closing_discussion_and_says_where(
     titles = [s.title for s in sorted(slots(), key=lambda s: s.position)]
     assert titles == ["Opening", "A talk", proposal.title, "Closing discussion"]
     page = html.unescape(colead_client.get(response.headers["Location"]).get_data(as_text=True))
-    assert "is in Published workshop at 14:30 Geneva (UTC+1), filled from proposal" in page
+    said = r"is in Published workshop, \d+ \w+ \d{4} at 14:30 in Geneva \(UTC\+1\), filled from"
+    assert re.search(said, page), page
     assert "already show it, as to be confirmed" in page
     # What the message says to do next is on the page: invite the presenter.
     assert "then invite its presenter (below)" in page

@@ -206,8 +206,8 @@ class _Change:
     was: tuple[datetime | None, int] | None = None
 
 
-# What an update names as changed ("Changed: … (time and link)"), by the field that changed; the
-# templates' _words give each word in the other languages.
+# What an update names as changed ("Changed: … (time and video link)"), by the field that
+# changed; the templates' _words give each word in the other languages.
 _SLOT_FIELDS = {
     "starts_at": "time",
     "duration_minutes": "length",
