@@ -27,7 +27,8 @@ from planner.lineup.greedy import greedy
 from planner.lineup.model import MIP_GAP, solve
 from planner.lineup.operations import SMALL, propose_lineup, workshop_instance
 from planner.lineup.rules import Rules, value
-from planner.offices.models import REGIONS, SIZES, Office
+from planner.offices.groups import REGIONS
+from planner.offices.models import SIZES, Office
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
 
