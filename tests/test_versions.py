@@ -125,6 +125,31 @@ def test_stale_slot_delete_and_publish_are_refused(api, survey):
     assert published.status_code == 200 and published.get_json()["status"] == "published"
 
 
+def test_a_stale_delete_sending_its_version_in_the_body_is_refused(api, survey):
+    """README: a DELETE may send the version read as If-Match or as `{"version": 3}`; the body's
+    was not read, and a meeting or slot someone had changed since went all the same."""
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": "A talk"}).get_json()
+    assert api.patch(f"/api/v1/slots/{slot['id']}", json={"title": "Renamed"}).status_code == 200
+    gone = api.delete(f"/api/v1/slots/{slot['id']}", json={"version": 1})
+    assert gone.status_code == 409 and gone.get_json()["current"]["title"] == "Renamed"
+    assert db.session.get(Slot, slot["id"]) is not None
+    url = f"/api/v1/meetings/{meeting['id']}"
+    assert api.patch(url, json={"title": "B's title"}).status_code == 200
+    stale = api.delete(url, json={"version": 1})
+    assert stale.status_code == 409 and stale.get_json()["current"]["title"] == "B's title"
+    assert db.session.get(Meeting, meeting["id"]) is not None
+    # Nothing else is an option of a deletion, and a body is a JSON object or nothing.
+    for body in ({"version": 3, "force": True}, [3]):
+        refused = api.delete(url, json=body)
+        assert refused.status_code == 400, body
+    current = api.get(url).get_json()["version"]
+    slot_now = api.get(f"/api/v1/slots/{slot['id']}").get_json()["version"]
+    assert api.delete(f"/api/v1/slots/{slot['id']}", json={"version": slot_now}).status_code == 200
+    assert api.delete(url, json={"version": current + 1}).status_code == 409
+    assert api.delete(url, json={"version": current}).get_json()["result"] == "deleted"
+
+
 def test_two_coleads_on_the_meeting_form_and_the_api(api, other, survey):
     """A opens the edit page; B renames the meeting through the API; A saves the form (every
     field, with A's new description): refused, A's input still on the page, B's title kept.

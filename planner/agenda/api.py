@@ -174,6 +174,21 @@ def _check_fresh(item, what: str, render, sent=None) -> None:
         check_version(item, max(map(int, versions)), what, lambda: render(item))
 
 
+def _version_sent(action: str):
+    """The version a body-less change (publishing, deleting) was sent with, if any: no body, or
+    a JSON object with the version read, as any change may send; nothing else is an option."""
+    if not request.get_data(cache=True):
+        return None
+    sent = json_object("Send no body, or a JSON object with the version you read.")
+    if unknown := sorted(set(sent) - {"version"}):
+        abort(
+            400,
+            f"{action} takes only a version; {', '.join(map(text.as_json, unknown))} "
+            "is no option of it.",
+        )
+    return sent.get("version")
+
+
 def _tagged(response, item):
     """The item's ETag: what If-Match sends back with a change."""
     response.set_etag(str(item.version))
@@ -259,7 +274,7 @@ def update(meeting_id: int):
 @colead_required
 def delete(meeting_id: int):
     meeting = _meeting(meeting_id)
-    _check_fresh(meeting, "The meeting", meeting_json)
+    _check_fresh(meeting, "The meeting", meeting_json, _version_sent("Deleting"))
     outcome = remove_meeting(meeting)
     body = {"id": meeting_id, "result": outcome}
     if outcome == "cancelled":
@@ -271,17 +286,7 @@ def delete(meeting_id: int):
 @colead_required
 def publish_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
-    # No body, or the version read (as any change may send): nothing else is an option here.
-    sent = {}
-    if request.get_data(cache=True):
-        sent = json_object("Send no body, or a JSON object with the version you read.")
-    if unknown := sorted(set(sent) - {"version"}):
-        abort(
-            400,
-            f"Publishing takes only a version; {', '.join(map(text.as_json, unknown))} "
-            "is no option of it.",
-        )
-    _check_fresh(meeting, "The meeting", meeting_json, sent.get("version"))
+    _check_fresh(meeting, "The meeting", meeting_json, _version_sent("Publishing"))
     publish(meeting)
     db.session.flush()
     return _tagged(_saved(meeting_json(meeting)), meeting)
@@ -323,7 +328,7 @@ def read_slot(slot_id: int):
 @colead_required
 def delete_slot(slot_id: int):
     slot = _slot(slot_id)
-    _check_fresh(slot, "The slot", slot_json)
+    _check_fresh(slot, "The slot", slot_json, _version_sent("Deleting"))
     meeting = slot.meeting
     outcome = remove_slot(slot)
     body = {"id": slot_id, "result": outcome}
