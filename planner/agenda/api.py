@@ -68,6 +68,7 @@ def meeting_json(meeting: Meeting, everyone: list[Office] | None = None) -> dict
         "duration_minutes": meeting.duration_minutes,
         "duration_pinned": meeting.duration_pinned,
         "freeze_on": meeting.freeze_on.isoformat() if meeting.freeze_on else None,
+        "materials_public": meeting.materials_public,
         "time_zone": meeting.time_zone,
         "video_url": meeting.video_url,
         "description": meeting.description,

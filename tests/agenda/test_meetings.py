@@ -85,6 +85,21 @@ def test_api_round_trip(api, meeting):
     assert [body["sequence"], *(s["sequence"] for s in body["slots"])] == [0, 0, 0, 0]
 
 
+def test_every_meeting_field_the_api_takes_it_also_answers(api, meeting):
+    """materials_public was taken by PATCH and answered by no GET (helper-187): a script that
+    made slides public could not read back whether they were."""
+    url = f"/api/v1/meetings/{meeting.id}"
+    assert api.get(url).get_json()["materials_public"] == "after"
+    changed = api.patch(url, json={"materials_public": "now"}).get_json()
+    assert changed["materials_public"] == "now"
+    assert api.get(url).get_json()["materials_public"] == "now"
+    listed = api.get("/api/v1/meetings").get_json()["meetings"]
+    assert [m["materials_public"] for m in listed if m["id"] == meeting.id] == ["now"]
+    unknown = api.patch(url, json={"colour": "red"}).get_json()["message"]
+    taken = unknown.partition("The meeting fields are: ")[2].rstrip(".").split(", ")
+    assert set(taken) <= set(changed)
+
+
 @pytest.mark.parametrize(
     ("typed", "zone"),
     [("Geneva", "Europe/Zurich"), ("Ginebra", "Europe/Zurich"), ("Lima", "America/Lima")],
