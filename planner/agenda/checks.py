@@ -233,11 +233,9 @@ def check_recommendations(value) -> list[Recommendation]:
 def check_proposal(value) -> Proposal | None:
     if value is None:
         return None
-    proposal = (
-        db.session.get(Proposal, value)
-        if isinstance(value, int) and not isinstance(value, bool) and 0 < value <= MAX_INT
-        else None
-    )
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise AgendaError("proposal_id is a proposal's number, such as 3.")
+    proposal = db.session.get(Proposal, value) if 0 < value <= MAX_INT else None
     if proposal is None:
         raise AgendaError(f"No proposal {value!r}.")
     if proposal.status != ProposalStatus.accepted:

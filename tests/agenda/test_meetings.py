@@ -168,6 +168,10 @@ def test_bad_meeting_input_is_a_clear_400(api, meeting, payload, message):
         ({"title": "Far", "starts_at": "2026-03-12T12:00:00+01:00"}, "within 24 hours"),
         ({"title": "Early", "offset_minutes": -5}, "cannot start before its meeting"),
         ({"title": "Odd", "starts_at": "2026-03-10T13:20:05+01:00"}, "Give the start to the"),
+        # A number in quotes is no proposal's id, not a proposal that does not exist (helper-187:
+        # "No proposal '1'." where proposal 1 was there).
+        ({"title": "Quoted", "proposal_id": "1"}, "proposal_id is a proposal's number, such as 3"),
+        ({"title": "Yes", "proposal_id": True}, "proposal_id is a proposal's number, such as 3"),
     ],
 )
 def test_bad_slot_input_is_a_clear_400(api, meeting, payload, message):
