@@ -161,7 +161,9 @@ def _check_fresh(item, what: str, render, sent=None) -> None:
         try:
             seen = parse_version(sent)
         except ValueError:
-            abort(400, "version must be the whole number the item had when you read it.")
+            raise PlannerError(
+                "version must be the whole number the item had when you read it.", "version"
+            ) from None
         check_version(item, seen, what, lambda: render(item))
     tags = request.if_match
     # The weak form of the ETag counts too: a proxy that compresses answers weakens it.
@@ -343,7 +345,7 @@ def _date(name: str) -> date:
     try:
         return date.fromisoformat(value or "")
     except ValueError:
-        abort(400, f"{name} must be a date such as 2026-03-01.")
+        raise PlannerError(f"{name} must be a date such as 2026-03-01.", name) from None
 
 
 def _whole(name: str, default: int, most: int) -> int:
@@ -351,7 +353,7 @@ def _whole(name: str, default: int, most: int) -> int:
     if value is None or value == "":
         return default
     if not value.isascii() or not value.isdecimal() or not 1 <= int(value) <= most:
-        abort(400, f"{name} must be a whole number from 1 to {most}.")
+        raise PlannerError(f"{name} must be a whole number from 1 to {most}.", name)
     return int(value)
 
 

@@ -504,6 +504,29 @@ def test_suggest_times_api(api, meeting):
         assert message in response.get_json()["message"]
 
 
+def test_suggest_times_and_versions_name_the_field_they_refuse(api, meeting):
+    """README: the meetings and slots API names the field of its first problem in `field`; the
+    fair start times' dates and limit, and a version that is no number, were said in words only
+    (helper-187)."""
+    url = f"/api/v1/meetings/{meeting.id}/suggest-times"
+    for query, field in (
+        ("to=2026-03-02", "from"),
+        ("from=2026-03-01", "to"),
+        ("from=1 March&to=2026-03-02", "from"),
+        ("from=2026-03-01&to=2026-03-02&limit=0", "limit"),
+        ("from=2026-03-01&to=2026-03-02&duration_minutes=5", "duration_minutes"),
+    ):
+        refused = api.get(f"{url}?{query}")
+        assert (refused.status_code, refused.get_json().get("field")) == (400, field), query
+    for change in (
+        lambda: api.patch(f"/api/v1/meetings/{meeting.id}", json={"version": "two"}),
+        lambda: api.delete(f"/api/v1/meetings/{meeting.id}", json={"version": True}),
+        lambda: api.post(f"/api/v1/meetings/{meeting.id}/publish", json={"version": 0}),
+    ):
+        refused = change()
+        assert (refused.status_code, refused.get_json().get("field")) == (400, "version")
+
+
 def test_suggest_times_for_a_series(api, survey):
     series = MeetingSeries(title="Task Force 2026")
     db.session.add(series)
