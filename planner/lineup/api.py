@@ -1,6 +1,6 @@
 """POST /api/v1/lineups: the best line-up for rules given as JSON, with its evidence."""
 
-from flask import Blueprint, abort, jsonify, url_for
+from flask import Blueprint, jsonify, url_for
 
 from planner.accounts.security import colead_required, editor
 from planner.http_errors import api_error
@@ -16,17 +16,18 @@ _LISTS = ("include", "exclude")
 _HINT = 'Send the rules as a JSON object, e.g. {"recommendation": 10, "slots": 5}.'
 
 
-def _type_problem(payload: dict) -> str | None:
-    """What is wrong with the shapes of the JSON fields, before their values are validated."""
+def _type_problem(payload: dict) -> tuple[str, str] | None:
+    """Which JSON field has the wrong shape, and what is wrong with it, before the values are
+    validated."""
     survey = payload.get("survey")
     if survey is not None and not isinstance(survey, str):
-        return "'survey' is a survey's label or slug, as a string."
+        return "survey", "'survey' is a survey's label or slug, as a string."
     for name in _LISTS:
         value = payload.get(name)
         if value is None or isinstance(value, str):
             continue
         if not isinstance(value, list) or not all(isinstance(item, str) for item in value):
-            return f'\'{name}\' is a list of office codes, e.g. ["EP", "JP"].'
+            return name, f'\'{name}\' is a list of office codes, e.g. ["EP", "JP"].'
     secondary = payload.get("secondary")
     if secondary is None:
         return None
@@ -35,12 +36,13 @@ def _type_problem(payload: dict) -> str | None:
         if not all(
             isinstance(v, int | str) and not isinstance(v, bool) for v in secondary.values()
         ):
-            return f"'secondary' maps recommendation numbers to numbers of slots, {example}."
+            said = f"'secondary' maps recommendation numbers to numbers of slots, {example}."
+            return "secondary", said
     elif isinstance(secondary, list):
         if not all(isinstance(item, str) for item in secondary):
-            return f"'secondary' lists \"recommendation:slots\" pairs, {example}."
+            return "secondary", f"'secondary' lists \"recommendation:slots\" pairs, {example}."
     else:
-        return f"'secondary' gives slots for other recommendations, {example}."
+        return "secondary", f"'secondary' gives slots for other recommendations, {example}."
     return None
 
 
@@ -49,7 +51,9 @@ def _type_problem(payload: dict) -> str | None:
 def create():
     payload = json_object(_HINT)
     if problem := _type_problem(payload):
-        abort(400, problem)
+        # In `fields` too, as every other problem of the rules.
+        name, said = problem
+        return api_error(400, said, fields={name: [said]})
     survey = find_survey(payload.pop("survey", None) or None)
     try:
         rules = rules_from(payload)

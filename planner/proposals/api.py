@@ -89,6 +89,12 @@ def _unknown(payload: dict, known: list[str]) -> Response | None:
     return api_error(400, problem, fields={name: [problem] for name in set(payload) - set(known)})
 
 
+def _wrong_type(names: list[str], problem: str) -> Response:
+    """A refusal of values of the wrong type, in `fields` too under each name, as every other
+    problem of a form-like body."""
+    return api_error(400, problem, fields={name: [problem] for name in names})
+
+
 @bp.post("/proposals")
 def create():
     payload = json_object()
@@ -96,15 +102,17 @@ def create():
         return refused
     data, wrong = scalar_fields(payload, _NAMES)
     if wrong:
-        return api_error(400, f"Give {', '.join(wrong)} as text or a whole number.")
+        return _wrong_type(wrong, f"Give {', '.join(wrong)} as text or a whole number.")
     consent = payload.get("consent", False)
     if not isinstance(consent, bool):
-        return api_error(400, "Give consent as true or false.")
+        return _wrong_type(["consent"], "Give consent as true or false.")
     numbers = payload.get("recommendations") or []
     if not isinstance(numbers, list) or not all(
         isinstance(n, int) and not isinstance(n, bool) for n in numbers
     ):
-        return api_error(400, "Give recommendations as a list of numbers, e.g. [10].")
+        return _wrong_type(
+            ["recommendations"], "Give recommendations as a list of numbers, e.g. [10]."
+        )
     for number in numbers:
         data.add("recommendations", str(number))
     if consent:
@@ -151,7 +159,7 @@ def update(proposal_id: int):
         )
     data, wrong = scalar_fields(payload, {k: k for k in ("status", "reason", "version")})
     if wrong:
-        return api_error(400, f"Give {', '.join(wrong)} as text or a whole number.")
+        return _wrong_type(wrong, f"Give {', '.join(wrong)} as text or a whole number.")
     form = StatusForm(formdata=data, meta={"csrf": False})
     if not form.validate():
         return api_error(400, "The change has problems; see fields.", fields=form.errors)

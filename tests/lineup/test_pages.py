@@ -482,6 +482,20 @@ def test_api(client, survey):
 
 
 @pytest.mark.parametrize(
+    ("payload", "name"),
+    [
+        ({"include": {"AU": True}}, "include"),
+        ({"secondary": 4}, "secondary"),
+        ({"survey": 13}, "survey"),
+    ],
+)
+def test_api_refusals_of_a_rules_type_are_in_fields(client, survey, payload, name):
+    """As every other problem of the rules (helper-187: said in the message only)."""
+    body = client.post("/api/v1/lineups", json={"recommendation": 10, **payload}).get_json()
+    assert body["status"] == 400 and body["fields"] == {name: [body["message"]]}
+
+
+@pytest.mark.parametrize(
     ("payload", "status", "text"),
     [
         (

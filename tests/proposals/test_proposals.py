@@ -656,6 +656,29 @@ def test_html_typed_into_the_title_shows_as_text_everywhere(client, colead_clien
     assert colead_client.get("/api/v1/proposals").get_json()["proposals"][0]["title"] == SCRIPT
 
 
+def test_api_refusals_of_a_fields_type_are_in_fields_too(client, colead_client, survey):
+    """README: a form-like body's per-field problems are all in `fields`; a value of the wrong
+    type (consent "yes", recommendations "10", a title as an object) was said in the message
+    only, so a script showing `fields` beside its inputs showed nothing (helper-187)."""
+    for payload, name in (
+        ({"consent": "yes"}, "consent"),
+        ({"recommendations": "10"}, "recommendations"),
+        ({"title": {"en": "AI"}}, "title"),
+        ({"duration": 20.5}, "duration"),
+    ):
+        refused = client.post("/api/v1/proposals", json={**API_VALID, **payload})
+        body = refused.get_json()
+        assert refused.status_code == 400, payload
+        assert body["fields"] == {name: [body["message"]]}, payload
+    made = client.post("/api/v1/proposals", json=API_VALID).get_json()
+    refused = colead_client.patch(
+        f"/api/v1/proposals/{made['id']}",
+        json={"status": "accepted", "reason": ["a", "list"], "version": 1},
+    )
+    assert refused.status_code == 400
+    assert refused.get_json()["fields"] == {"reason": [refused.get_json()["message"]]}
+
+
 def test_api_proposals(client, colead_client, survey):
     created = client.post("/api/v1/proposals", json=API_VALID)
     assert created.status_code == 201, created.get_json()
