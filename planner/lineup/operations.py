@@ -207,20 +207,9 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
     """The line-up kept for the list and for accepting: an earlier one of the co-lead's again
     when it is the same answer to the same question (a reload, the same rules sent twice, or
     back to rules tried before: helper-82 found #3 a copy of #1), not a copy."""
-    # As the JSON columns give them back (tuples become lists), to compare with what is stored.
-    rules, result = (
-        json.loads(json.dumps(report.rules.as_dict())),
-        json.loads(json.dumps(report.as_dict())),
-    )
-    recent = db.session.scalars(
-        select(Lineup)
-        .where(Lineup.survey_id == survey.id, Lineup.created_by == editor)
-        .order_by(Lineup.id.desc())
-        .limit(RECENT_LINEUPS)
-    )
-    for earlier in recent:
-        if earlier.meeting is None and earlier.rules == rules and earlier.result == result:
-            return earlier
+    if (earlier := same_lineup(survey, report, editor)) is not None:
+        return earlier
+    rules, result = _as_stored(report)
     lineup = Lineup(
         survey_id=survey.id,
         created_by=editor,
@@ -230,6 +219,31 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
     db.session.add(lineup)
     db.session.flush()
     return lineup
+
+
+def same_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup | None:
+    """The co-lead's recent line-up (not accepted yet) that is this same answer to the same
+    question, if any."""
+    rules, result = _as_stored(report)
+    recent = db.session.scalars(
+        select(Lineup)
+        .where(Lineup.survey_id == survey.id, Lineup.created_by == editor)
+        .order_by(Lineup.id.desc())
+        .limit(RECENT_LINEUPS)
+    )
+    for earlier in recent:
+        if earlier.meeting is None and earlier.rules == rules and earlier.result == result:
+            return earlier
+    return None
+
+
+def _as_stored(report: LineupReport) -> tuple[dict, dict]:
+    """The rules and the result as the JSON columns give them back (tuples become lists), to
+    compare with what is stored."""
+    return (
+        json.loads(json.dumps(report.rules.as_dict())),
+        json.loads(json.dumps(report.as_dict())),
+    )
 
 
 @dataclass(frozen=True)

@@ -666,6 +666,18 @@ def test_the_same_rules_twice_keep_one_line_up(client, survey):
     assert f'Saved as <a href="/lineups/{first_id}">line-up #{first_id}</a>' in back.text
 
 
+def test_the_api_answers_the_same_rules_again_with_the_line_up_they_made(client, survey):
+    """A retry of the same rules is answered with the earlier line-up: 200 with its address,
+    as a survey imported again is, not 201 for a line-up that was not created (helper-187)."""
+    rules = {"recommendation": 10, "slots": 4}
+    made = client.post("/api/v1/lineups", json=rules)
+    again = client.post("/api/v1/lineups", json=rules)
+    assert (made.status_code, again.status_code) == (201, 200)
+    assert again.headers["Location"] == made.headers["Location"]
+    assert again.get_json()["id"] == made.get_json()["id"]
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 1
+
+
 def test_a_found_line_up_is_shown_by_a_page_of_its_own(client, survey):
     """helper-82: the result came back from the form's POST, so Back to it was the browser's
     "Confirm form resubmission". The answer leads to a page a browser can go back to and
