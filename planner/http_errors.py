@@ -42,7 +42,9 @@ def api_error(status: int, message: str, **extra) -> Response:
 
 
 def is_api_request() -> bool:
-    return request.path.startswith("/api/")
+    """A request a program reads the answer of: the API, and the JSON files beside the pages
+    (a meeting's schedule.json), whose refusals are JSON too (helper-187: a draft's was HTML)."""
+    return request.path.startswith("/api/") or request.path.endswith(".json")
 
 
 # Werkzeug's names of the statuses a translated page (a presenter's, a volunteer's) answers with,

@@ -111,7 +111,9 @@ def schedule(colead_client, survey):
 
 
 def draft_is_hidden(client, meeting_id) -> bool:
-    return client.get(f"/meetings/{meeting_id}/schedule.json").status_code == 404
+    """Not found, said as JSON to the program that reads the file (helper-187: it was HTML)."""
+    answer = client.get(f"/meetings/{meeting_id}/schedule.json")
+    return answer.status_code == 404 and answer.is_json and answer.get_json()["status"] == 404
 
 
 def test_top_level(schedule):
