@@ -191,7 +191,7 @@ def edit_slot(slot_id: int):
                 say_who_is_asked_again(slot.meeting)
                 if warning := presenter_of_another_office(slot, office_before):
                     flash(warning, "warning")
-                return redirect(url_for(".edit", meeting_id=slot.meeting_id) + "#slots")
+                return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
     status = status or (400 if form.errors or problem else 200)
     # The page names the slot and when it is, and the zone its fixed start is typed in
     # (helper-90: "Edit slot", and "(home zone)" without saying which).
@@ -275,7 +275,7 @@ def confirm_delete_slot(slot_id: int):
 
 def _confirm_delete_slot(slot: Slot, status: int = 200):
     meeting = slot.meeting
-    back = url_for(".edit", meeting_id=meeting.id) + "#slots"
+    back = url_for(".edit", meeting_id=meeting.id) + f"#slot-{slot.id}"
     if meeting.was_published:
         if slot.status == SlotStatus.cancelled:
             flash(f"“{slot.title}” is already cancelled.", "warning")

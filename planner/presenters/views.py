@@ -442,7 +442,7 @@ def invited(slot_id: int):
     token = slot.invitation.private_token if slot.invitation is not None else None
     if token is None:
         flash("This slot has no working presenter link: invite its presenter to make one.")
-        return redirect(url_for("agenda.edit", meeting_id=slot.meeting_id) + "#slots")
+        return redirect(url_for("agenda.edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
     link = url_for(".page", token=token, _external=True)
     message = messages.invitation_mailed(slot.invitation)
     return render_template("presenters/invited.html", slot=slot, link=link, message=message)
@@ -453,7 +453,7 @@ def invited(slot_id: int):
 def confirm_revoke(slot_id: int):
     """Asks first, saying what revoking the presenter's link changes."""
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
-    back = url_for("agenda.edit", meeting_id=slot.meeting_id) + "#slots"
+    back = url_for("agenda.edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}"
     invitation = slot.invitation
     if invitation is None or invitation.link_hash is None:
         flash("There is no presenter link to revoke.", "warning")
@@ -501,4 +501,4 @@ def revoke_view(slot_id: int):
     else:
         revoke(slot.invitation)
         flash("The presenter's link is revoked: it now leads nowhere.", "success")
-    return redirect(url_for("agenda.edit", meeting_id=slot.meeting_id) + "#slots")
+    return redirect(url_for("agenda.edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")

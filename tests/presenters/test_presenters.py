@@ -1520,3 +1520,24 @@ def test_inviting_someone_who_already_presents_in_the_meeting_warns(api, slot):
     data = {"name": "Kim Other", "email": "kim@jpo.example", "time_zone": ""}
     sent = api.post(url, data={**hidden_fields(api, url), **data}, follow_redirects=True)
     assert "is also invited to present" not in text(sent)
+
+
+def test_each_way_back_to_the_editor_from_a_slot_returns_to_its_row(api, slot):
+    """helper-188: saving a slot, revoking its link, or Back from its edit, invite, invited and
+    confirm pages led to the top of the slots (#slots), so a co-lead on the keyboard tabbed
+    again through every row's buttons to reach the one they were on; Up and Down come back to
+    the row (`#slot-<id>`, which takes the focus), and so do these now."""
+    row = f"/meetings/{slot.meeting_id}/edit#slot-{slot.id}"
+    link = f'href="{row}"'
+    assert link in text(api.get(f"/slots/{slot.id}/edit"))
+    assert link in text(api.get(f"/slots/{slot.id}/invite"))
+    invite(api, slot)
+    assert link in text(api.get(f"/slots/{slot.id}/invited"))
+    assert link in text(api.get(f"/slots/{slot.id}/invitation/revoke"))
+    assert link in text(api.get(f"/slots/{slot.id}/delete"))
+    edit = f"/slots/{slot.id}/edit"
+    saved = api.post(edit, data={**form_of(api, edit), "duration_minutes": "25"})
+    assert saved.status_code == 302 and saved.headers["Location"] == row
+    revoke = f"/slots/{slot.id}/invitation/revoke"
+    revoked = api.post(revoke, data=hidden_fields(api, revoke))
+    assert revoked.status_code == 302 and revoked.headers["Location"] == row
