@@ -271,3 +271,14 @@ def said_in(language: str, english: str, **values) -> str:
 def in_page(language: str, english: str, **values) -> str:
     """`said_in`, as a page's source holds it (HTML-escaped; quotes as they are)."""
     return html.escape(said_in(language, english, **values), quote=False)
+
+
+def summaries_in_tables(page: str) -> list[list[str]]:
+    """What each disclosure in each table of `page` says, as a screen reader names it."""
+    return [
+        [
+            re.sub(r"<[^>]+>", "", s).strip()
+            for s in re.findall(r"<summary>(.*?)</summary>", t, re.S)
+        ]
+        for t in re.findall(r"<table.*?</table>", page, re.S)
+    ]

@@ -14,7 +14,7 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import served
 from planner.matching.vocabulary import bundled
-from tests.support import counted_queries, csrf_token
+from tests.support import counted_queries, csrf_token, summaries_in_tables
 
 FORM = {
     "focus": "10",
@@ -1017,3 +1017,10 @@ def test_regional_organisations_are_in_no_wipo_group_of_their_own(client, survey
     assert {"EP", "EM"} <= set(talks), list(talks)
     # The report says each office's region as recorded, as line-ups saved before did.
     assert talks["EP"]["region"] == "Regional organisation"
+
+
+def test_each_presentations_project_says_whose_it_is(client, survey):
+    """helper-188: a screen reader heard "Their project, collapsed" once a presentation."""
+    page = post_rules(client).get_data(as_text=True)
+    (summaries,) = [found for found in summaries_in_tables(page) if found]
+    assert len(summaries) == 5 and len(set(summaries)) == 5, summaries

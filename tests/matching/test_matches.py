@@ -22,7 +22,7 @@ from planner.matching.operations import (
     weights_in_use,
 )
 from planner.matching.scorer import FEATURES, Weights
-from tests.support import csrf_token, every_page
+from tests.support import csrf_token, every_page, summaries_in_tables
 
 
 def test_no_self_match_and_each_list_is_ranked(survey):
@@ -615,3 +615,14 @@ def test_the_office_filter_lists_the_surveys_offices(client, survey):
         client.get("/recommendations/10/matches?office=IS").get_data(as_text=True)
     )
     assert '<option value="IS" selected>IS (did not answer this survey)</option>' in unknown
+
+
+def test_each_rows_disclosures_say_whose_they_are(colead_client, survey):
+    """helper-188: a screen reader tabbing down a table heard "Their project, collapsed" and
+    "Mark this pair, collapsed" once a row, the same each time; each now names its presenter
+    (and audience), unseen, as the rows' Keep and Drop do."""
+    page = colead_client.get("/recommendations/10/matches").get_data(as_text=True)
+    tables = summaries_in_tables(page)
+    assert sum(map(len, tables)) > 10
+    for summaries in tables:
+        assert len(summaries) == len(set(summaries)), summaries
