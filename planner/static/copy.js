@@ -2,6 +2,12 @@
 // buttons stay hidden and the link can be selected in its read-only field.
 document.querySelectorAll("button[data-copy]").forEach((button) => {
   button.hidden = false;
+  // Where "Copied" is said to a screen reader, which does not announce a button's new text
+  // (helper-188): a live region, there before it speaks, as live regions must be.
+  const said = document.createElement("span");
+  said.className = "visually-hidden";
+  said.setAttribute("role", "status");
+  button.after(said);
   button.addEventListener("click", async () => {
     const field = document.getElementById(button.dataset.copy);
     try {
@@ -11,5 +17,6 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
       document.execCommand("copy");
     }
     button.textContent = button.dataset.copied || "Copied"; // a translated page says it its way
+    said.textContent = button.textContent;
   });
 });

@@ -160,8 +160,12 @@ def test_calendar_links_on_the_public_page(colead_page, colead, live_server, sur
     assert body.startswith(b"BEGIN:VCALENDAR\r\n")
     copy = public.locator("button[data-copy='meeting-feed']")
     expect(copy).to_be_visible()  # shown by the app's own script, which the CSP allows
+    # Which feed it copies is in its description; its "Copied" is said in a live region.
+    expect(copy).to_have_attribute("aria-describedby", "meeting-feed-label")
+    expect(public.locator("#meeting-feed-label")).to_contain_text("this meeting")
     copy.click()
     expect(copy).to_have_text("Copied")
+    expect(copy.locator("xpath=following-sibling::*[@role='status'][1]")).to_have_text("Copied")
     copied = public.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server}/meetings/{meeting['id']}.ics"
     shoot(public, "calendar-links")
