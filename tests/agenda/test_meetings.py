@@ -159,6 +159,8 @@ def test_bad_meeting_input_is_a_clear_400(api, meeting, payload, message):
     assert message in response.get_json()["message"]
     if "starts_at" in payload and ("ISO 8601" in message or "minute" in message):
         assert response.get_json()["field"] == "starts_at"  # named, as the others (helper-84)
+    if payload == {"colour": "red"}:  # an unknown field named in fields (helper-187)
+        assert response.get_json()["fields"] == {"colour": [response.get_json()["message"]]}
 
 
 @pytest.mark.parametrize(
