@@ -6,7 +6,7 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
   // (helper-188): a live region, there before it speaks, as live regions must be.
   const said = document.createElement("span");
   said.className = "visually-hidden";
-  said.setAttribute("role", "status");
+  said.setAttribute("aria-live", "polite"); // not role=status: the page's own messages have it
   button.after(said);
   button.addEventListener("click", async () => {
     const field = document.getElementById(button.dataset.copy);

@@ -165,7 +165,9 @@ def test_calendar_links_on_the_public_page(colead_page, colead, live_server, sur
     expect(public.locator("#meeting-feed-label")).to_contain_text("this meeting")
     copy.click()
     expect(copy).to_have_text("Copied")
-    expect(copy.locator("xpath=following-sibling::*[@role='status'][1]")).to_have_text("Copied")
+    expect(copy.locator("xpath=following-sibling::*[@aria-live='polite'][1]")).to_have_text(
+        "Copied"
+    )
     copied = public.evaluate("navigator.clipboard.readText()")
     assert copied == f"{live_server}/meetings/{meeting['id']}.ics"
     shoot(public, "calendar-links")
