@@ -42,9 +42,19 @@ def api_error(status: int, message: str, **extra) -> Response:
 
 
 def is_api_request() -> bool:
-    """A request a program reads the answer of: the API, and the JSON files beside the pages
-    (a meeting's schedule.json), whose refusals are JSON too (helper-187: a draft's was HTML)."""
-    return request.path.startswith("/api/") or request.path.endswith(".json")
+    """A request to the API, which reads a token, never the session's cookie."""
+    return request.path.startswith("/api/")
+
+
+# Files beside the pages that programs read, whose refusals are JSON too (helper-187: a draft's
+# schedule.json said 404 in HTML). By route, not by a path's ending: "/offices.json", a typo,
+# is a person's 404 page (helper-189).
+JSON_FILES = frozenset({"calendar.schedule_json"})
+
+
+def answers_in_json() -> bool:
+    """Whether a refusal is said in JSON: the API's, and the JSON files' (`JSON_FILES`)."""
+    return is_api_request() or (request.endpoint or "") in JSON_FILES
 
 
 # Werkzeug's names of the statuses a translated page (a presenter's, a volunteer's) answers with,
@@ -86,7 +96,7 @@ def _respond(error: HTTPException):
         allowed = _allowed_methods(error)
         error = MethodNotAllowed(allowed, _wrong_method(allowed))
         extra["allowed"] = allowed
-    if is_api_request():
+    if answers_in_json():
         response = api_error(error.code or 500, error.description, **extra)
         response.headers.extend(headers)
         return response
@@ -335,7 +345,7 @@ def _origin(url: str) -> tuple[str, str]:
 def _refused(error: PlannerError):
     """A PlannerError no view turned into a form message: its status and message, as JSON under
     /api/ (with the field it is about, or `fields` for several) and as a page elsewhere."""
-    if is_api_request():
+    if answers_in_json():
         extra = {"field": error.field} if error.field else {}
         if getattr(error, "errors", None):
             extra["fields"] = error.errors
@@ -380,7 +390,7 @@ def database_unavailable(error: BaseException) -> bool:
 
 def _unavailable() -> Response | tuple:
     headers = {"Retry-After": str(RETRY_AFTER)}
-    if is_api_request():
+    if answers_in_json():
         response = api_error(503, UNAVAILABLE)
         response.headers.update(headers)
         return response

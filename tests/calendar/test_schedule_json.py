@@ -111,9 +111,17 @@ def schedule(colead_client, survey):
 
 
 def draft_is_hidden(client, meeting_id) -> bool:
-    """Not found, said as JSON to the program that reads the file (helper-187: it was HTML)."""
+    """Not found, said as JSON to the program that reads the file (helper-187: it was HTML);
+    an address of no such file, a typo, is a person's 404 page (helper-189)."""
     answer = client.get(f"/meetings/{meeting_id}/schedule.json")
-    return answer.status_code == 404 and answer.is_json and answer.get_json()["status"] == 404
+    typo = client.get("/offices.json")
+    return (
+        answer.status_code == 404
+        and answer.is_json
+        and answer.get_json()["status"] == 404
+        and typo.status_code == 404
+        and not typo.is_json
+    )
 
 
 def test_top_level(schedule):
