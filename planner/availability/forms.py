@@ -309,8 +309,10 @@ class AvailabilityForm(AvailabilityFields):
 
 
 def seen_windows(windows: list[Window]) -> str:
-    """A short fingerprint of the windows as stored."""
-    text = json.dumps([as_json(w) for w in windows], sort_keys=True)
+    """A short fingerprint of the windows as stored: their data, not their words, which a new
+    wording or Babel's names would change, making every form open then stale (helper-189)."""
+    stored = [{k: v for k, v in as_json(w).items() if k != "text"} for w in windows]
+    text = json.dumps(stored, sort_keys=True)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 

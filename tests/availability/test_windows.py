@@ -377,3 +377,18 @@ def test_no_two_ranges_of_hours_make_the_reader_fail():
     for a, b, c, d in itertools.product(hours, repeat=4):
         for window in read_text(f"Mon {a}-{b}, {c}-{d}", "UTC", today=date(2026, 12, 2)).windows:
             assert window.starts != window.ends
+
+
+def test_the_fingerprint_of_stored_windows_is_of_their_data_not_their_words(monkeypatch):
+    """A form says which windows it was filled in from; that fingerprint hashed their words
+    too, so a new wording (or Babel's names for a zone) made every form open then stale
+    (helper-189). Other windows still give another fingerprint."""
+    from planner.availability import windows
+    from planner.availability.forms import seen_windows
+
+    stored = [Window("America/Lima", frozenset({TUE}), None, time(8), time(9))]
+    before = seen_windows(stored)
+    monkeypatch.setattr(windows, "describe", lambda window, language="en": "reworded")
+    assert seen_windows(stored) == before
+    later = [Window("America/Lima", frozenset({TUE}), None, time(8), time(10))]
+    assert seen_windows(later) != before
