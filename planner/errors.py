@@ -8,6 +8,8 @@ which field it is about (as forms and the JSON API name it) and the HTTP status 
 
 class PlannerError(Exception):
     status = 400
+    # Several fields' problems at once, by field name as sent (the JSON API's `fields`).
+    errors: dict[str, list[str]] | None = None
 
     def __init__(self, message: str, field: str | None = None, status: int | None = None) -> None:
         super().__init__(message)

@@ -347,7 +347,7 @@ def _refused(error: PlannerError):
     /api/ (with the field it is about, or `fields` for several) and as a page elsewhere."""
     if answers_in_json():
         extra = {"field": error.field} if error.field else {}
-        if getattr(error, "errors", None):
+        if error.errors:
             extra["fields"] = error.errors
         if getattr(error, "current", None) is not None:
             extra["current"] = error.current  # a stale save: the item as it is now

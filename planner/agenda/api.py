@@ -184,11 +184,10 @@ def _version_sent(action: str):
         return None
     sent = json_object("Send no body, or a JSON object with the version you read.")
     if unknown := sorted(set(sent) - {"version"}):
-        abort(
-            400,
-            f"{action} takes only a version; {', '.join(map(text.as_json, unknown))} "
-            "is no option of it.",
-        )
+        said = f"{action} takes only a version; {', '.join(map(text.as_json, unknown))} "
+        refused = PlannerError(said + "is no option of it.")
+        refused.errors = {name: [refused.message] for name in unknown}  # as any unknown field
+        raise refused
     return sent.get("version")
 
 

@@ -68,10 +68,9 @@ def on_field(name: str, check: Callable, value):
 
 def validated(checks: Mapping[str, Callable], changes: Mapping, what: str) -> dict:
     if problem := unknown_fields(changes, list(checks), f"{what} field"):
-        # Under each name in `fields` too, as the proposals' API says them (helper-187).
+        # Under each name as sent in `fields` too, as the proposals' API says them (helper-187).
         refused = AgendaError(problem)
-        unknown = sorted(set(changes) - set(checks))[:5]
-        refused.errors = {name[:40]: [problem] for name in unknown}
+        refused.errors = {name: [problem] for name in sorted(set(changes) - set(checks))}
         raise refused
     return {name: on_field(name, checks[name], value) for name, value in changes.items()}
 
