@@ -327,4 +327,6 @@ def delete_slot(slot_id: int):
         "success",
     )
     say_who_is_asked_again(meeting)
-    return redirect(url_for(".edit", meeting_id=meeting.id) + "#slots")
+    # A cancelled slot keeps its row: back to it, as from its other pages (helper-189).
+    row = f"#slot-{slot_id}" if outcome == "cancelled" else "#slots"
+    return redirect(url_for(".edit", meeting_id=meeting.id) + row)

@@ -5,7 +5,7 @@ from flask import Blueprint, jsonify, url_for
 from planner.accounts.security import colead_required, editor
 from planner.http_errors import api_error
 from planner.lineup.forms import BadRules, rules_from
-from planner.lineup.operations import propose_lineup, same_lineup, save_lineup
+from planner.lineup.operations import new_lineup, propose_lineup, same_lineup
 from planner.lineup.rules import InfeasibleRules
 from planner.request_input import json_object
 from planner.survey.operations import find_survey
@@ -66,7 +66,7 @@ def create():
     # The same rules sent again (a retry) answer with the line-up they made before: 200, as a
     # survey imported again is, not 201 for a line-up that was not created (helper-187).
     earlier = same_lineup(survey, report, editor())
-    lineup = earlier or save_lineup(survey, report, editor=editor())
+    lineup = earlier or new_lineup(survey, report, editor())
     body = {"id": lineup.id, "url": url_for("lineup.detail", lineup_id=lineup.id)}
     body.update(report.as_dict())
     response = jsonify(body)

@@ -207,8 +207,11 @@ def save_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lin
     """The line-up kept for the list and for accepting: an earlier one of the co-lead's again
     when it is the same answer to the same question (a reload, the same rules sent twice, or
     back to rules tried before: helper-82 found #3 a copy of #1), not a copy."""
-    if (earlier := same_lineup(survey, report, editor)) is not None:
-        return earlier
+    return same_lineup(survey, report, editor) or new_lineup(survey, report, editor)
+
+
+def new_lineup(survey: Survey, report: LineupReport, editor: str | None) -> Lineup:
+    """The line-up stored as a new one (`save_lineup` looks for the same one first)."""
     rules, result = _as_stored(report)
     lineup = Lineup(
         survey_id=survey.id,

@@ -17,6 +17,11 @@ document.querySelectorAll("button[data-copy]").forEach((button) => {
       document.execCommand("copy");
     }
     button.textContent = button.dataset.copied || "Copied"; // a translated page says it its way
-    said.textContent = button.textContent;
+    // Emptied first, then said: a live region given the text it holds says nothing, so a
+    // second copy would go unannounced (helper-189).
+    said.textContent = "";
+    setTimeout(() => {
+      said.textContent = button.textContent;
+    }, 100);
   });
 });

@@ -58,6 +58,8 @@ def test_cancelling_a_published_slot_asks_first_and_says_what_it_sends(colead_cl
     asked = f"/slots/{slot.id}/delete"
     sent = colead_client.post(asked, data=hidden_fields(colead_client, asked))
     assert sent.status_code == 302
+    # Its row stays, cancelled: back to it, as from the slot's other pages (helper-189).
+    assert sent.headers["Location"] == f"/meetings/{meeting.id}/edit#slot-{slot.id}"
     db.session.refresh(slot)
     assert slot.status == SlotStatus.cancelled
     editor = colead_client.get(f"/meetings/{meeting.id}/edit").get_data(as_text=True)
