@@ -164,20 +164,10 @@ def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Mat
         # The same link saved by another request (another instance, another tab) between the
         # check above and this insert: the database's rule (uq_materials_slot_url, or
         # uq_materials_meeting_url for the meeting's own) refused it.
-        if same := _link_on(meeting, slot, url):
+        if same := next((m for m in materials_of(meeting, slot) if m.url == url), None):
             raise _link_there(same, slot) from None
         raise
     return material
-
-
-def _link_on(meeting: Meeting, slot: Slot | None, url: str) -> Material | None:
-    if slot:
-        query = select(Material).where(Material.slot_id == slot.id)
-    else:
-        query = select(Material).where(
-            Material.meeting_id == meeting.id, Material.slot_id.is_(None)
-        )
-    return db.session.scalar(query.where(Material.url == url))
 
 
 def _link_there(same: Material, slot: Slot | None) -> ConflictError:
@@ -236,11 +226,15 @@ NOT_GIVEN = (SlotStatus.cancelled, SlotStatus.declined)
 
 
 def shown_to_anyone(material: Material, now: datetime | None = None) -> bool:
-    """Whether anyone may see this material now: its meeting's are public and, a slot's, its
-    talk is still to be given, by whoever added it (`_of_the_talk`)."""
-    slot = material.slot
-    given = slot is None or (slot.status not in NOT_GIVEN and _of_the_talk(material, slot))
-    return given and is_public(material.meeting, now)
+    """Whether anyone may see this material now: its meeting's are public and it is of a talk
+    still to be given (`_of_a_talk_given`)."""
+    return _of_a_talk_given(material, material.slot) and is_public(material.meeting, now)
+
+
+def _of_a_talk_given(material: Material, slot: Slot | None) -> bool:
+    """Whether a material is the meeting's own, or of its slot's talk as it will be given: not
+    cancelled or declined, and added by the co-leads or the slot's presenter now."""
+    return slot is None or (slot.status not in NOT_GIVEN and _of_the_talk(material, slot))
 
 
 def _of_the_talk(material: Material, slot: Slot) -> bool:
@@ -259,15 +253,11 @@ def public_by_slot(meeting: Meeting) -> dict[int | None, list[Material]]:
     if not is_public(meeting):
         return {}
     slots = {slot.id: slot for slot in meeting.slots}
-    shown: dict[int | None, list[Material]] = {}
-    for key, found in by_slot(meeting).items():
-        slot = slots.get(key) if key is not None else None
-        if slot is not None and slot.status in NOT_GIVEN:
-            continue
-        kept = [m for m in found if slot is None or _of_the_talk(m, slot)]
-        if kept:
-            shown[key] = kept
-    return shown
+    shown = {
+        key: [m for m in found if _of_a_talk_given(m, slots.get(key))]
+        for key, found in by_slot(meeting).items()
+    }
+    return {key: found for key, found in shown.items() if found}
 
 
 @dataclass
