@@ -163,16 +163,12 @@ def _too_large(error: RequestEntityTooLarge):
 
 # Posted fields never written back into a page: passwords, whatever the form.
 def _password_names() -> frozenset[str]:
-    names, forms = set(), [FlaskForm]
-    while forms:
-        form = forms.pop()
-        forms.extend(form.__subclasses__())
-        names.update(
-            name
-            for name, field in vars(form).items()
-            if isinstance(field, UnboundField) and issubclass(field.field_class, PasswordField)
-        )
-    return frozenset(names)
+    return frozenset(
+        name
+        for form in _forms()
+        for name, field in _fields_of(form).items()
+        if issubclass(field.field_class, PasswordField)
+    )
 
 
 def _session_expired(error: CSRFError):
@@ -226,13 +222,14 @@ def shown_fields(fields: list[tuple[str, str]], readers: ReadersPage | None = No
     ]
 
 
-def _forms() -> list[type]:
+@cache  # the app's form classes, all defined once its blueprints are imported
+def _forms() -> tuple[type, ...]:
     found, forms = [], [FlaskForm]
     while forms:
         form = forms.pop()
         forms.extend(form.__subclasses__())
         found.append(form)
-    return found
+    return tuple(found)
 
 
 @cache  # per form class: a set the app's code bounds, whatever is posted
@@ -262,9 +259,7 @@ def _unseen_everywhere() -> frozenset[str]:
     """The fields every form that has them carries unseen (a version, a value the page showed)."""
     seen, hidden = set(), set()
     for form in _forms():
-        for name, field in vars(form).items():
-            if not isinstance(field, UnboundField):
-                continue
+        for name, field in _fields_of(form).items():
             widget = field.kwargs.get("widget")
             if issubclass(field.field_class, HiddenField) or isinstance(widget, HiddenInput):
                 hidden.add(name)
