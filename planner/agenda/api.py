@@ -92,6 +92,7 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
         "starts_at": _iso(slot.starts_at, zone),
         "ends_at": _iso(slot.ends_at, zone),
         "pinned": slot.offset_minutes is not None,
+        "offset_minutes": slot.offset_minutes,
         "duration_minutes": slot.duration_minutes,
         "office": slot.office_code,
         "recommendations": [r.number for r in slot.recommendations],

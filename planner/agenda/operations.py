@@ -528,6 +528,9 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     # The proposal first: its office is filled in from it, and the office is not what to empty.
     _refuse_proposal_of_no_presentation(slot, values)
     _refuse_office_of_a_break(slot, values)
+    # Loaded before the slot changes: a load after would first write the change in an UPDATE of
+    # its own, and the touch below in another, raising the slot's version twice for one save.
+    invitation, slots = slot.invitation, meeting.slots
     changed = []
     for name, value in values.items():
         attribute = {"office": "office_code", "proposal_id": "proposal"}.get(name, name)
@@ -537,19 +540,19 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
             if attribute == "office_code":
                 # The office object too: one loaded earlier in the request (the page showed it)
                 # would otherwise be the old one until the next load, and the messages sent at
-                # the commit named it and its time zone (helper-58).
-                slot.office = db.session.get(Office, value) if value else None
+                # the commit named it and its time zone (helper-58). Read as the loads above.
+                with db.session.no_autoflush:
+                    slot.office = db.session.get(Office, value) if value else None
     if "proposal_id" in changed and slot.proposal is not None:
         # The proposal's row is written too, so its version rises: a decision on it taken at the
         # same moment (a decline, which checks no agenda holds it) and this cannot both succeed.
         slot.proposal.updated_at = utcnow()
-    if slot not in meeting.slots:
-        meeting.slots.append(slot)
+    if slot not in slots:
+        slots.append(slot)
     placed = layout(meeting)
     _check_overlaps(placed, slot)
     status_given = "status" in changed
     lengthened = "duration_minutes" in changed and not status_given
-    invitation = slot.invitation
     if (
         status_given
         and slot.status == SlotStatus.invited

@@ -314,6 +314,25 @@ def test_a_cancelled_meeting_and_a_cancelled_slot_no_longer_change(before_it, ap
     assert api.get(url).get_json() == before
 
 
+def test_a_slot_answers_its_pin_and_each_save_raises_its_version_once(api, meeting):
+    """helper-187: a slot took `offset_minutes` but answered only `pinned`, and every save
+    raised its version by two (the change was written, then its touch in a second UPDATE), so a
+    client counting on version + 1 was refused as stale. Each save is one version now."""
+    slot = api.get(f"/api/v1/meetings/{meeting.id}").get_json()["slots"][1]
+    assert (slot["pinned"], slot["offset_minutes"]) == (False, None)
+    version = slot["version"]
+    for change in ({"offset_minutes": 15}, {"title": "AU on AI governance"}, {"office": "PE"}):
+        answer = api.patch(f"/api/v1/slots/{slot['id']}", json={**change, "version": version})
+        assert answer.status_code == 200, answer.get_json()
+        assert answer.get_json()["version"] == version + 1, change
+        version += 1
+    body = answer.get_json()
+    assert (body["pinned"], body["offset_minutes"]) == (True, 15)
+    assert body["starts_at"] == "2026-03-10T12:15:00+01:00"
+    unpinned = api.patch(f"/api/v1/slots/{slot['id']}", json={"offset_minutes": None}).get_json()
+    assert (unpinned["pinned"], unpinned["offset_minutes"]) == (False, None)
+
+
 def test_overlapping_slots_are_refused(api, meeting):
     response = api.post(
         f"/api/v1/meetings/{meeting.id}/slots",
