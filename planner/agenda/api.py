@@ -407,6 +407,11 @@ def suggest(meeting_id: int):
             }
             if result.earlier
             else None,
+            # The public holidays weighed as a Saturday (office -> day -> name), as on the page.
+            "holidays": {
+                code: {day.isoformat(): name for day, name in days.items()}
+                for code, days in result.holidays.items()
+            },
             "candidates": [candidate(c) for c in result.ranked[:limit]],
         }
     )

@@ -1,12 +1,13 @@
 """Fair start times across time zones: an unsocial-hours penalty per office, and rankings.
 
-A meeting costs an office the sum, over its quarter-hours, of how unsocial that quarter-hour is
-in the office's local time: nothing in office hours, more early and late, most at night, more
-on a local weekend. One meeting is ranked by its worst office's penalty, then the total; a
-series rotates the pain by minimising the worst cumulative burden. Pure: no Flask, no database.
+A meeting costs an office the sum, over its quarter-hours, of how unsocial that quarter-hour is in
+the office's local time: nothing in office hours, more early and late, most at night, more on a
+local weekend or a public holiday of its country (`days_off`). One meeting is ranked by its worst
+office's penalty, then the total; a series rotates the pain by minimising the worst cumulative
+burden. Pure: no Flask, no database.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
@@ -24,7 +25,7 @@ CANDIDATE_STEP = timedelta(minutes=30)
 HOURLY = np.array(
     [8, 8, 8, 8, 8, 4, 2, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 2, 2, 4, 4], dtype=float
 )
-WEEKEND_EXTRA = 3.0  # per hour, on a local Saturday or Sunday
+WEEKEND_EXTRA = 3.0  # per hour, on a local Saturday or Sunday, or a public holiday there
 # Each quarter-hour of the week (Monday 00:00 first): its penalty for a quarter-hour of meeting.
 _WEEK = np.concatenate(
     [np.repeat(HOURLY + (WEEKEND_EXTRA if day >= 5 else 0.0), 4) / 4 for day in range(7)]
@@ -36,17 +37,22 @@ def quarter_of_week(local: datetime) -> int:
     return local.weekday() * 96 + local.hour * 4 + local.minute // 15
 
 
-def penalty(start: datetime, minutes: int, zone: str) -> float:
-    """The unsocial-hours penalty of a meeting for an office in `zone` (start is aware)."""
+def _weight(local: datetime, days_off: Collection[date]) -> float:
+    """A quarter-hour's penalty: a public holiday on a weekday weighs as a Saturday would."""
+    extra = WEEKEND_EXTRA / 4 if local.weekday() < 5 and local.date() in days_off else 0.0
+    return float(_WEEK[quarter_of_week(local)]) + extra
+
+
+def penalty(start: datetime, minutes: int, zone: str, days_off: Collection[date] = ()) -> float:
+    """The unsocial-hours penalty of a meeting for an office in `zone` (start is aware) whose
+    public holidays are `days_off`."""
     tz = zone_info(zone)
     full, part = divmod(minutes, 15)
     # A last part of a quarter-hour counts for its minutes (130 minutes are not 135).
     shares = [1.0] * full + ([part / 15] if part else [])
-    return float(
-        sum(
-            share * _WEEK[quarter_of_week((start + k * STEP).astimezone(tz))]
-            for k, share in enumerate(shares)
-        )
+    return sum(
+        share * _weight((start + k * STEP).astimezone(tz), days_off)
+        for k, share in enumerate(shares)
     )
 
 
@@ -102,6 +108,7 @@ class Weighed:
     weight: float = PRESENTER_WEIGHT
     # Per candidate start (in the order given), added after weighting: a window missed.
     extra: Sequence[float] | None = None
+    days_off: frozenset[date] = frozenset()  # the public holidays of their office's country
 
 
 @dataclass(frozen=True)
@@ -169,12 +176,14 @@ def rank(
     *,
     carried: Mapping[str, float] | None = None,
     presenters: Sequence[Weighed] = (),
+    days_off: Mapping[str, Collection[date]] | None = None,
 ) -> list[CandidateStart]:
     """Candidate starts ranked: lowest worst penalty first, then lowest total, then earliest.
 
-    `zones` maps office code to IANA zone. With `carried` (each office's burden from earlier
-    meetings of a series), worst and total are of the cumulative burden. `presenters` count
-    in worst and total with their weight and extra penalties.
+    `zones` maps office code to IANA zone, `days_off` office code to its public holidays. With
+    `carried` (each office's burden from earlier meetings of a series), worst and total are of
+    the cumulative burden. `presenters` count in worst and total with their weight and extra
+    penalties.
     """
     if not starts:
         return []
@@ -190,17 +199,32 @@ def rank(
         days=begin.weekday(), hours=begin.hour, minutes=begin.minute, seconds=begin.second
     )
     base = int((begin - monday).total_seconds() // 60) + 15 * np.arange(span)
-    by_zone: dict[str, np.ndarray] = {}
-    for zone in sorted(set(zones.values()) | {p.zone for p in presenters}):
-        local = base + _Offsets(zone, begin, span).minutes
+    local_in: dict[str, np.ndarray] = {}  # minutes since `monday`'s date, on the zone's clocks
+    sums: dict[tuple[str, frozenset[date]], np.ndarray] = {}
+
+    def burden(zone: str, off: Collection[date]) -> np.ndarray:
+        """Each start's penalty in `zone`, on whose days `off` no one works."""
+        off = frozenset(off)
+        if (zone, off) in sums:
+            return sums[zone, off]
+        if zone not in local_in:
+            local_in[zone] = base + _Offsets(zone, begin, span).minutes
+        local = local_in[zone]
         weights = _WEEK[(local // 15) % (7 * 96)]
+        if off:  # a holiday on a weekday weighs as a Saturday (`_weight`)
+            day = local // (24 * 60)
+            holiday = np.isin(day, [(d - monday.date()).days for d in off]) & (day % 7 < 5)
+            weights = weights + holiday * (WEEKEND_EXTRA / 4)
         cumulative = np.concatenate([[0.0], np.cumsum(weights)])
-        by_zone[zone] = cumulative[index + full] - cumulative[index]
+        sums[zone, off] = cumulative[index + full] - cumulative[index]
         if part:  # the last part of a quarter-hour, for its minutes (as `penalty` counts it)
-            by_zone[zone] = by_zone[zone] + weights[index + full] * (part / 15)
-    rows = [by_zone[zones[o]] + carried.get(o, 0.0) for o in offices]
+            sums[zone, off] = sums[zone, off] + weights[index + full] * (part / 15)
+        return sums[zone, off]
+
+    days_off = days_off or {}
+    rows = [burden(zones[o], days_off.get(o, ())) + carried.get(o, 0.0) for o in offices]
     rows += [
-        by_zone[p.zone] * p.weight
+        burden(p.zone, p.days_off) * p.weight
         + (np.asarray(p.extra, dtype=float) if p.extra is not None else 0.0)
         for p in presenters
     ]
@@ -220,13 +244,16 @@ def rank(
 
 
 def series_burden(
-    meetings: Iterable[tuple[datetime, int]], zones: Mapping[str, str]
+    meetings: Iterable[tuple[datetime, int]],
+    zones: Mapping[str, str],
+    days_off: Mapping[str, Collection[date]] | None = None,
 ) -> dict[str, float]:
     """Each office's cumulative penalty over the (start, minutes) meetings of a series."""
+    days_off = days_off or {}
     burden = dict.fromkeys(zones, 0.0)
     for start, minutes in meetings:
         for office, zone in zones.items():
-            burden[office] += penalty(start, minutes, zone)
+            burden[office] += penalty(start, minutes, zone, days_off.get(office, ()))
     return burden
 
 

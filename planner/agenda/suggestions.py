@@ -15,6 +15,7 @@ from planner.agenda.fairness import (
     series_burden,
 )
 from planner.agenda.models import Meeting, MeetingStatus
+from planner.agenda.public_holidays import holidays_of
 from planner.availability.operations import Presenter, presenters
 from planner.db_types import FIRST_YEAR, LAST_YEAR, utcnow
 from planner.offices.models import Office
@@ -32,6 +33,17 @@ class Suggestions:
     same_time: CandidateStart | None  # the best start at the series' first meeting's local time
     ranked: list[CandidateStart]  # every candidate, best first
     presenters: list[Presenter]  # weighed above the audience (see `fairness.Weighed`)
+    # The public holidays of the offices' and presenters' countries around the days looked at.
+    holidays: dict[str, dict[date, str]]
+
+    @property
+    def holidays_by_day(self) -> list[tuple[date, str, list[str]]]:
+        """Each holiday once, with the offices whose holiday it is: by day, then name."""
+        codes: dict[tuple[date, str], list[str]] = {}
+        for code, days in sorted(self.holidays.items()):
+            for day, name in days.items():
+                codes.setdefault((day, name), []).append(code)
+        return [(day, name, found) for (day, name), found in sorted(codes.items())]
 
 
 # A meeting shorter than this is no meeting to find a fair time for.
@@ -86,7 +98,12 @@ def suggest_times(
             and m.status != MeetingStatus.cancelled
             and m.starts_at.astimezone(home).date() < first
         ]
-    burden = series_burden([(m.starts_at, m.duration_minutes) for m in earlier], zones)
+    speakers = presenters(meeting)
+    # A day either side: a meeting on the home zone's first or last day falls on the day before
+    # or after in some offices' time.
+    since = min([first, *(m.starts_at.date() for m in earlier)]) - timedelta(days=1)
+    days_off = holidays_of([*zones, *(p.office for p in speakers)], since, last + timedelta(days=2))
+    burden = series_burden([(m.starts_at, m.duration_minutes) for m in earlier], zones, days_off)
     now = now or utcnow()
     starts = [s for s in candidate_starts(first, last, meeting.time_zone) if s >= now]
     if not starts:
@@ -95,21 +112,28 @@ def suggest_times(
             f"Every start in these days is in the past: look from today ({today:%-d %B %Y}) on.",
             field="first",
         )
-    speakers = presenters(meeting)
     weighed = [
         Weighed(
             p.key,
             p.time_zone,
             extra=[OUTSIDE_WINDOW if p.slot_inside(s) is False else 0.0 for s in starts],
+            days_off=frozenset(days_off.get(p.office, ())),
         )
         for p in speakers
     ]
-    ranked = rank(starts, minutes, zones, carried=burden if earlier else None, presenters=weighed)
+    ranked = rank(
+        starts,
+        minutes,
+        zones,
+        carried=burden if earlier else None,
+        presenters=weighed,
+        days_off=days_off,
+    )
     same_time = None
     if earlier:
         reference = earlier[0].starts_at.astimezone(home).time()
         same_time = next((c for c in ranked if c.start.astimezone(home).time() == reference), None)
-    return Suggestions(zones, skipped, earlier, burden, same_time, ranked, speakers)
+    return Suggestions(zones, skipped, earlier, burden, same_time, ranked, speakers, days_off)
 
 
 # A meeting with no date, or one that has passed, is looked for from a week on: time to tell

@@ -207,6 +207,7 @@ class Presenter:
     duration_minutes: int
     windows: list[Window]
     read_from: str | None = None  # as `SlotAvailability.read_from`
+    office: str | None = None  # the office they present for (its country's holidays)
 
     def slot_inside(self, meeting_start: datetime) -> bool | None:
         """Whether their slot, for a meeting starting then, lies in their windows."""
@@ -232,6 +233,14 @@ def presenters(meeting: Meeting) -> list[Presenter]:
             key = f"{who} (presenter {len(found) + 1})"
         windows, read_from = checked_windows(slot)
         found.append(
-            Presenter(key, zone, times.offset_minutes, slot.duration_minutes, windows, read_from)
+            Presenter(
+                key,
+                zone,
+                times.offset_minutes,
+                slot.duration_minutes,
+                windows,
+                read_from,
+                slot.office_code,
+            )
         )
     return found

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from planner.agenda.fairness import (
+    Weighed,
     by_clock_time,
     candidate_starts,
     office_times,
@@ -203,3 +204,36 @@ def test_the_suggestions_look_from_the_meetings_date_or_a_week_on():
     assert next_dates(dated)[0].isoformat() == "2031-03-11"
     past = Meeting(title="W", time_zone="UTC", starts_at=datetime(2024, 3, 11, 12, tzinfo=UTC))
     assert next_dates(past)[0] == first
+
+
+def test_a_public_holiday_weighs_as_a_saturday():
+    """An office's public holiday on a weekday costs what a Saturday does; one on a weekend
+    costs no more than the weekend already does."""
+    christmas = {date(2030, 12, 25), date(2030, 12, 28)}  # a Wednesday; the 28th a Saturday
+    wednesday = utc(2030, 12, 25, 14)  # 09:00–10:30 in Lima
+    assert penalty(wednesday, 90, LIMA) == 0
+    assert penalty(wednesday, 90, LIMA, christmas) == pytest.approx(4.5)
+    saturday = utc(2030, 12, 28, 14)
+    assert penalty(saturday, 90, LIMA, christmas) == penalty(saturday, 90, LIMA) == 4.5
+    # Only the hours on the holiday: 23:00–00:30 in Lima runs into the 26th.
+    late = utc(2030, 12, 26, 4)
+    assert penalty(late, 90, LIMA, christmas) - penalty(late, 90, LIMA) == pytest.approx(3)
+
+
+def test_the_ranking_weighs_each_offices_own_holidays_as_penalty_does():
+    """The ranking's sums over each zone's clocks agree with `penalty` start by start, each
+    office with its own holidays, across the date line (Sydney is a day ahead of Lima)."""
+    zones = {"AU": SYDNEY, "PE": LIMA, "PY": ASUNCION}
+    days_off = {"AU": {date(2030, 12, 25), date(2030, 12, 26)}, "PE": {date(2030, 12, 25)}}
+    starts = candidate_starts(date(2030, 12, 23), date(2030, 12, 27), "Europe/Zurich")
+    presenter = Weighed("AU (presenter)", SYDNEY, days_off=frozenset(days_off["AU"]))
+    ranked = rank(starts, 75, zones, presenters=[presenter], days_off=days_off)
+    assert len(ranked) == len(starts)
+    for candidate in ranked:
+        for office, zone in zones.items():
+            assert candidate.penalties[office] == pytest.approx(
+                penalty(candidate.start, 75, zone, days_off.get(office, ()))
+            ), (candidate.start, office)
+        assert candidate.presenters["AU (presenter)"] == pytest.approx(
+            2 * penalty(candidate.start, 75, SYDNEY, days_off["AU"])
+        )

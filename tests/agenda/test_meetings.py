@@ -2017,3 +2017,29 @@ def test_the_co_leads_pages_name_the_home_zone_as_the_slot_page_does(colead_clie
     assert schedule(colead_client, proposal, made["id"]).status_code == 302
     review = html.unescape(colead_client.get(f"/proposals/{proposal.id}").text)
     assert re.search(r"\(published, \d{4}-\d{2}-\d{2} \d{2}:\d{2} in Geneva\)", review)
+
+
+def test_suggestions_weigh_and_name_the_offices_public_holidays(api, survey):
+    """helper-184: the default days ran over 24 and 25 December and ranked Christmas Day as any
+    Wednesday. A nationwide public holiday of an office's country weighs as a Saturday there;
+    the page lists the holidays with whose they are and marks the starts on one; the API
+    answers them. EP, a regional organisation, has none."""
+    created = api.post(
+        "/api/v1/meetings",
+        json={**MEETING, "starts_at": "2030-12-23T14:00:00+01:00", "duration_minutes": 60},
+    ).get_json()
+    url = f"/api/v1/meetings/{created['id']}/suggest-times"
+    body = api.get(f"{url}?offices=PE,EP&from=2030-12-23&to=2030-12-27&limit=100").get_json()
+    assert body["holidays"] == {"PE": {"2030-12-25": "Christmas Day"}}
+    by_start = {c["starts_at"]: c["penalties"] for c in body["candidates"]}
+    # 15:00 in Geneva is 09:00 in Lima: free on Monday the 23rd, a Saturday's 3 on the 25th.
+    assert by_start["2030-12-23T15:00:00+01:00"] == {"PE": 0.0, "EP": 0.0}
+    assert by_start["2030-12-25T15:00:00+01:00"] == {"PE": 3.0, "EP": 0.0}
+    page = api.get(
+        f"/meetings/{created['id']}/suggest?offices=PE&offices=EP&duration_minutes=60"
+        "&first=2030-12-25&last=2030-12-25"
+    )
+    shown = html.unescape(page.get_data(as_text=True))
+    assert page.status_code == 200
+    assert '<span class="nowrap">Wed 25 Dec</span>: Christmas Day (PE)</li>' in shown
+    assert '<span class="holiday" title="Christmas Day">holiday</span>' in shown
