@@ -39,3 +39,8 @@ def holidays_of(codes: Iterable[str | None], first: date, last: date) -> dict[st
     """`holidays_between` for each office that has any in those days, by code."""
     found = {code: holidays_between(code, first, last) for code in codes if code}
     return {code: days for code, days in found.items() if days}
+
+
+def holiday_on(code: str | None, day: date) -> str | None:
+    """The name of office `code`'s public holiday on `day`, if it is one."""
+    return holidays_between(code, day, day).get(day)

@@ -17,6 +17,7 @@ from planner.agenda.blueprint import bp
 from planner.agenda.fairness import office_times
 from planner.agenda.models import HOME_ZONE, Meeting
 from planner.agenda.operations import layout
+from planner.agenda.public_holidays import holiday_on
 from planner.agenda.queries import in_list_order, meetings, participating_offices
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
@@ -85,6 +86,12 @@ def meeting(meeting_id: int):
         if found.starts_at
         else {}
     )
+    # The public holidays the meeting falls on, for the offices whose they are.
+    holidays = {
+        office.code: name
+        for office, t in local_times.items()
+        if (name := holiday_on(office.code, t.start.date()))
+    }
     return render_template(
         "agenda/meeting.html",
         meeting=found,
@@ -93,4 +100,5 @@ def meeting(meeting_id: int):
         wrong_zone=wrong_zone,
         zone_candidates=zone_candidates,
         local_times=local_times,
+        holidays=holidays,
     ), (400 if wrong_zone else 200)

@@ -2023,7 +2023,7 @@ def test_suggestions_weigh_and_name_the_offices_public_holidays(api, survey):
     """helper-184: the default days ran over 24 and 25 December and ranked Christmas Day as any
     Wednesday. A nationwide public holiday of an office's country weighs as a Saturday there;
     the page lists the holidays with whose they are and marks the starts on one; the API
-    answers them. EP, a regional organisation, has none."""
+    answers them; the meeting's page flags it. EP, a regional organisation, has none."""
     created = api.post(
         "/api/v1/meetings",
         json={**MEETING, "starts_at": "2030-12-23T14:00:00+01:00", "duration_minutes": 60},
@@ -2043,3 +2043,12 @@ def test_suggestions_weigh_and_name_the_offices_public_holidays(api, survey):
     assert page.status_code == 200
     assert '<span class="nowrap">Wed 25 Dec</span>: Christmas Day (PE)</li>' in shown
     assert '<span class="holiday" title="Christmas Day">holiday</span>' in shown
+    # The meeting's page flags each office whose holiday it falls on, on the office's own date.
+    api.patch(f"/api/v1/meetings/{created['id']}", json={"starts_at": "2030-12-25T15:00"})
+    rows = {
+        row.split("</th>")[0].split(">")[-1].split(" ")[0]: row
+        for row in api.get(f"/meetings/{created['id']}").text.split('<th scope="row">')[1:]
+    }
+    assert "public holiday there: Christmas Day" in rows["PE"]  # Wednesday 09:00 in Lima
+    assert "public holiday there: Boxing Day" in rows["AU"]  # Thursday 01:00 in Sydney
+    assert "public holiday" not in rows["EP"]
