@@ -207,9 +207,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         options.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)
-    generated = not app.config.get("SECRET_KEY") and not os.environ.get("SECRET_KEY", "").strip()
+    generated = False
     if not app.config.get("SECRET_KEY"):
-        app.config["SECRET_KEY"] = secret_key(instance)
+        app.config["SECRET_KEY"], generated = secret_key(instance)
 
     log_masking.install(app.logger.name, "werkzeug", "sqlalchemy")
     if generated and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

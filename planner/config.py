@@ -39,14 +39,19 @@ def database_url(instance_path: Path) -> str:
     return url
 
 
-def secret_key(instance_path: Path) -> str:
-    """SECRET_KEY from the environment, else one generated once and kept in instance/.
+def secret_key(instance_path: Path) -> tuple[str, bool]:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/; and
+    whether it is that machine's own (kept in instance/).
 
     Several instances behind a proxy must share one key, so deployments set SECRET_KEY.
     """
     key = os.environ.get("SECRET_KEY", "").strip()
     if key:
-        return key
+        return key, False
+    return _kept_key(instance_path), True
+
+
+def _kept_key(instance_path: Path) -> str:
     key_file = instance_path / "secret_key"
     key = secrets.token_urlsafe(48)
     try:
