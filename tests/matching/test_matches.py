@@ -232,6 +232,24 @@ def test_matches_page(client, survey):
     assert client.get("/recommendations/99/matches").status_code == 404
 
 
+def test_each_office_heading_names_every_answer_quoted_under_it(client, survey):
+    """helper-191: PY's Rec 9 heading said only "asks for help" above its challenge (Q6) and its
+    plea for support (Q4), and its Rec 10 heading "wants it discussed, finds it a challenge"
+    above a third paragraph, "we need the guidance", that it did not name: a co-lead read a
+    heading that left out what the office said. Each answer quoted is named, in their order."""
+
+    def heading(number: int, office: str) -> str:
+        page = html.unescape(client.get(f"/recommendations/{number}/matches").get_data(True))
+        section = page[page.index(f'<h3 id="audience-{office}">') :]
+        return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", section[: section.index("</h3>")]))
+
+    assert heading(9, "PY").endswith(" finds it a challenge, asks for help ")
+    assert heading(10, "PY").endswith(" wants it discussed, finds it a challenge, asks for help ")
+    assert heading(10, "ES").endswith(" wants it discussed, finds it a challenge ")
+    assert heading(10, "IE").endswith(" finds it a big challenge (weaker interest) ")
+    assert heading(9, "FI").endswith(" wants it discussed ")
+
+
 def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey):
     """AU's first presenter (PL) meets part of AU's wish (its AI and blockchain work is an office
     adopting new technology, which AU asks about); CA meets more of it (also cooperation between
