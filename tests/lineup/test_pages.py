@@ -163,6 +163,31 @@ def test_a_line_up_not_proved_the_best_says_so_in_words(client, survey, bound, s
     )
 
 
+def test_a_next_best_line_up_a_hair_below_the_best_is_not_called_100_percent_as_good(
+    client, survey
+):
+    """helper-191: Rec 1, five slots, at least 2 smaller offices and at most 2 per WIPO group:
+    the next best line-ups read "Just as good" and "100% as good", the second 4.81485 against
+    4.8154. A co-lead asked what told them apart. Below the best and rounded to 100, a share
+    reads "over 99", as one rounded to 0 reads "under 1"."""
+    post_rules(client)
+    lineup = db.session.scalar(select(Lineup))
+    objective = lineup.result["objective"]
+    alternative = lineup.result["alternatives"][0]
+    lineup.result = {
+        **lineup.result,
+        "alternatives": [
+            {**alternative, "objective": objective},
+            {**alternative, "objective": objective * 0.99989},
+            {**alternative, "objective": objective * 0.98},
+        ],
+    }
+    db.session.commit()
+    page = html.unescape(client.get(f"/lineups/{lineup.id}").get_data(as_text=True))
+    said = re.findall(r"<li [^>]*>([^:<]*):", page[page.index('class="alternatives"') :])
+    assert said[:3] == ["Just as good", "over 99% as good", "98% as good"]
+
+
 def test_a_line_up_the_search_found_no_bound_for_is_saved_and_shown(client, survey):
     """helper-101: the search cut short before any bound was found answers an infinite one,
     which PostgreSQL's json refuses: the line-up is saved with none, and its page says what is
