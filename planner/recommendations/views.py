@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from planner.accounts.security import colead_required, editor
 from planner.extensions import db
 from planner.forms import saved_unless_stale
+from planner.matching import evidence
 from planner.recommendations.forms import RecommendationForm
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations, update_recommendation
@@ -16,7 +17,13 @@ bp = Blueprint("recommendations", __name__, url_prefix="/recommendations")
 
 # Sections of a recommendation page, in the order a co-lead drafting a session reads them.
 SECTIONS = (
-    (Question.focus, "Offices focused on it", "Their current projects (Q4): who could present."),
+    (
+        Question.focus,
+        "Offices focused on it",
+        "Their current projects (Q4), each read as the matches read it. Working and under-way "
+        "projects present; a plan only when plans are considered; an answer that asks for help "
+        "counts as demand.",
+    ),
     (Question.discuss, "Offices wanting it discussed", "In their own words (Q8)."),
     (Question.challenge, "Big challenges", "Why offices find it hard (Q6)."),
     (Question.low_priority, "Low priority", "Why offices put it aside (Q5)."),
@@ -52,11 +59,14 @@ def detail(number: int):
         (question, heading, note, [a for a in answers if a.question is question])
         for question, heading, note in SECTIONS
     ]
+    # A Q4 answer that only plans or asks for help is no presenter: each says how it reads.
+    readings = {a.id: evidence.read(a.text) for a in answers if a.question is Question.focus}
     return render_template(
         "recommendations/detail.html",
         recommendation=recommendation,
         survey=survey,
         sections=sections,
+        readings=readings,
     )
 
 

@@ -1,5 +1,6 @@
 """Recommendation pages: the evidence a co-lead drafts a session from, and editing the wording."""
 
+import html
 import re
 
 from planner.extensions import db
@@ -20,6 +21,32 @@ def test_recommendation_page_gathers_the_evidence(client, survey):
     links = re.findall(r'class="source-link"[^>]*>([^<]+)</a>', page)
     assert links and all(re.fullmatch(r"lines \d+–\d+|line \d+|answer", t) for t in links)
     assert any(t.startswith("line ") for t in links)
+
+
+def test_each_project_says_whether_it_presents(client, survey):
+    """helper-191: Rec 9's page listed CA, PY and RU under "who could present", PY's answer a
+    plea for WIPO's support that the matches count as demand and no line-up ever takes; Rec 4's
+    listed ES, which is still waiting for a policy to be approved. Each project is read as the
+    matches read it, and one that does not present says why."""
+
+    def project(number: int, office: str) -> str:
+        page = html.unescape(client.get(f"/recommendations/{number}").get_data(as_text=True))
+        section = page[page.index('<section id="focus"') :]
+        section = section[: section.index("</section>")]
+        assert "who could present" not in section
+        assert "Working and under-way projects present" in section
+        item = section[section.index(f">{office} · ") :]
+        return item[: item.index("</li>")]
+
+    paraguay = project(9, "PY")
+    assert 'class="tag evidence-need">need</span>' in paraguay
+    assert "asks for help, counted as demand: “to have the support”, “help us”" in paraguay
+    assert 'class="tag evidence-under-way">under way</span>' in project(9, "CA")
+    spain = project(4, "ES")
+    assert 'class="tag evidence-plan">plan</span>' in spain
+    assert "a plan, presents only when plans are considered: “waiting for”" in spain
+    poland = project(10, "PL")
+    assert 'class="tag evidence-working">working</span>' in poland and "presents only" not in poland
 
 
 def test_list_of_recommendations(client, survey):
