@@ -118,8 +118,10 @@ class Participant:
     rsvp: bool = False
 
 
-# What a name in a parameter would need RFC 6868's caret escapes for, as what looks like it.
-_NO_CARET_ESCAPE = str.maketrans({'"': "'", "^": "\u02c6"})
+# What a name in a parameter would need RFC 6868's caret escapes for, as what looks like it; and
+# a backslash, which ical.js (Thunderbird) reads there as in a text ("\n" a line break, "\\" one
+# backslash), as the set minus that looks like one.
+_NO_CARET_ESCAPE = str.maketrans({'"': "'", "^": "\u02c6", "\\": "\u2216"})
 # What an address in a mailto: URI may hold as it is; all else is percent-encoded.
 _MAILTO_SAFE = "@.!#$&'*+-/=?^_`{|}~"
 
@@ -129,8 +131,8 @@ def calendar_address(person: Participant) -> vCalAddress:
     envelope and To header carry it, so that a mail client finds the recipient's own address
     in the ATTENDEE it offers to answer as. The name is one clean line, every run of spaces one
     space, and needs no caret escape (RFC 6868), which not every client reads back (vobject and
-    Outlook show "^^" for a caret, "^n" for a line break): its double quotes are made single and
-    a caret the modifier letter that looks like one."""
+    Outlook show "^^" for a caret, "^n" for a line break): its double quotes are made single,
+    a caret the modifier letter that looks like one, and a backslash a set minus."""
     try:
         email = ascii_domain(one_line(person.email, 254))
     except AddressError:
