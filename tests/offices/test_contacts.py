@@ -259,13 +259,18 @@ def test_the_export_costs_the_same_queries_for_3_or_12_offices(colead_client, su
 
 
 def test_formula_cells():
-    assert [written(v) for v in ("=1", "+1", "-1", "@a", "a=1", "")] == [
+    """A cell that would start a formula is written as text, also after a ";": Excel, where the
+    comma is the decimal sign, opens a comma-separated file cut at each ";" (a volunteer named
+    "Ana ;=1+1;" would have given a cell "=1+1")."""
+    assert [written(v) for v in ("=1", "+1", "-1", "@a", "a=1", "", "Ana ;=1+1;", "a; -b")] == [
         "'=1",
         "'+1",
         "'-1",
         "'@a",
         "a=1",
         "",
+        "Ana ;'=1+1;",
+        "a; -b",
     ]
 
 
