@@ -38,7 +38,12 @@ class ComposeError(ValueError):
 
 def _one_line(value: str) -> str:
     # Header values are one line: a stored line break must never start a header of its own.
-    return " ".join(value.split())
+    # Nor may text that reads as an RFC 2047 encoded word ("=?utf-8?b?...?=", printable, so
+    # every form takes it): Python decodes one as the header is set, and mail programs as it is
+    # read, so a title typed so reached the reader as what it encodes, with its line breaks
+    # written as headers of their own (a Reply-To) on Python 3.11. An invisible word joiner
+    # after each "=?"'s "=" keeps it text.
+    return " ".join(value.split()).replace("=?", "=\u2060?")
 
 
 def smtp_address(email: str) -> str:

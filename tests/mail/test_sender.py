@@ -229,6 +229,34 @@ def test_a_folded_subject_keeps_the_space_between_its_words(app_context, cli, sm
     assert all(len(line) <= 78 for line in head.split("\r\n"))
 
 
+def test_text_that_reads_as_an_encoded_word_stays_text(app_context, cli, smtp):
+    """A title or name typed as an RFC 2047 encoded word ("=?utf-8?b?...?=", any printable
+    text: a volunteer's form takes it) reaches the reader as typed, not as what it encodes:
+    Python decoded it as the header was set, and wrote what it held, line breaks included, as
+    headers of their own (a Reply-To in the mail every co-lead gets of a new proposal)."""
+    import base64
+    from email.header import decode_header, make_header
+
+    def encoded(text: str) -> str:
+        return "=?utf-8?b?" + base64.b64encode(text.encode()).decode() + "?="
+
+    subject = "New proposal: AI " + encoded("x\r\nReply-To: eve@evil.example\r\nX-Evil: 1")
+    name = "Eve " + encoded("y\r\nBcc: eve@evil.example") + " =?utf-8?q?Dana?="
+    _mail(Recipient("dana@ilpo.example", name, "en"), MessageKind.decision, subject)
+    _send_once(cli)
+    (received,) = smtp.received
+    headers = list(received.message)
+    assert not {"Bcc", "Reply-To", "X-Evil"} & set(headers)
+    assert [header for header in headers if header in ("To", "Subject")] == ["To", "Subject"]
+    assert received.rcpt_tos == ["dana@ilpo.example"]
+    # As a mail client reads them; only an invisible word joiner keeps each "=?" text.
+    head = received.data.split(b"\r\n\r\n", 1)[0].decode().replace("\r\n ", " ")
+    written = dict(line.split(": ", 1) for line in head.split("\r\n"))
+    read = {key: str(make_header(decode_header(written[key]))) for key in ("Subject", "To")}
+    assert read["Subject"].replace("\u2060", "") == subject
+    assert read["To"].replace("\u2060", "") == f"{name} <dana@ilpo.example>"
+
+
 def test_a_message_without_html_or_calendar_is_plain_text(app_context, cli, smtp):
     enqueue(DANA, kind=MessageKind.decision, subject="Your proposal", text="Accepted.")
     db.session.commit()
