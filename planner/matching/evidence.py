@@ -85,6 +85,9 @@ _CUES: dict[EvidenceType, tuple[str, ...]] = {
         "has shared",
         "continues to",
         "work is ongoing",
+        # A project that exists, named by what it will deliver ("the Structured Patents
+        # Specification project will deliver a system … by 1 January 2026"), not a plan.
+        r"project will deliver",
         "piloto",
         "en curso",
         "en desarrollo",
@@ -117,6 +120,9 @@ _CUES: dict[EvidenceType, tuple[str, ...]] = {
         r"(?:strateg\w*|plans?|polic\w*|roadmaps?|guidelines|framework|standards?))\b",
         r"being drafted",
         "to implement",
+        # The office's own practice still to be put right ("not always following the ST
+        # Standards. Needs to be reviewed"): nothing to show yet.
+        r"needs? to be (?:reviewed|revised|improved|updated)",
         "planificado",
         "previsto",
         "prévu",

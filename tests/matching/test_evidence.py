@@ -48,6 +48,21 @@ ES_REC_10 = (
             EvidenceType.need,
             "want to learn",
         ),
+        # helper-191, AU's and ES's Rec 5 answers: a named project delivers what it "will
+        # deliver" (it is under way); a practice that "needs to be reviewed" shows nothing yet.
+        (
+            "IP Australia's Structured Patents Specification project will deliver a system for "
+            "publishing patent specifications in a structured format by 1 January 2026.",
+            EvidenceType.under_way,
+            "project will deliver",
+        ),
+        ("We will deliver a new portal next year.", EvidenceType.plan, "will deliver"),
+        (
+            "We deliver all kinds of documentation, but not always following the ST Standards. "
+            "Needs to be reviewed",
+            EvidenceType.plan,
+            "needs to be reviewed",
+        ),
     ],
 )
 def test_the_type_and_the_words_that_decided_it(text, kind, cue):
