@@ -30,7 +30,7 @@ from planner.survey.records import (
     period_problems,
 )
 from planner.survey.summary import Summary, summarise
-from planner.survey.tabular import read_csv, read_json, with_aliases
+from planner.survey.tabular import is_csv, read_csv, read_json, with_aliases
 from planner.text import SURROGATE, blank, refusal
 from planner.timezones import is_time_zone
 
@@ -218,7 +218,7 @@ def read_survey_file(
                 "The survey label is blank: give the survey a label, or none to use the file's own."
             )
     recommendations = known_recommendations()
-    if suffix in (".json", ".csv"):
+    if suffix in (".json", ".csv") or is_csv(data):
         reader = read_json if suffix == ".json" else read_csv
         record = reader(
             data, name, label=label, recommendations=recommendations, offices=known_offices()

@@ -606,13 +606,26 @@ def _column_name(name: str) -> str:
 def _separator(text: str) -> str:
     """The separator the header line is written with: the one that makes it name the most
     columns of the tabular form (commas when none does, for the refusal to say what is missing)."""
+    return max(_SEPARATORS, key=lambda separator: len(_header(text, separator) & set(CSV_COLUMNS)))
+
+
+def _header(text: str, separator: str) -> set[str]:
+    """The names the first line gives its columns, read with `separator`."""
     first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
+    return {_column_name(cell) for cell in next(csv.reader([first], delimiter=separator), [])}
 
-    def named(separator: str) -> int:
-        cells = next(csv.reader([first], delimiter=separator), [])
-        return len({_column_name(cell) for cell in cells} & set(CSV_COLUMNS))
 
-    return max(_SEPARATORS, key=named)
+def is_csv(data: bytes) -> bool:
+    """Whether a file whose name does not say its form is the tabular CSV: its first line names
+    the columns an import needs. Excel saves "Unicode Text" (UTF-16, tabs) and "Text (Tab
+    delimited)" as .txt, which were read as the published text and refused as no survey annex."""
+    try:
+        text = decode(data)
+    except NotUTF8 as error:
+        text = error.text  # the header is read; a letter that is not UTF-8 is said by read_csv
+    except SurveyFormatError:
+        return False
+    return set(_REQUIRED_CSV_COLUMNS) <= _header(text, _separator(text))
 
 
 def _named_so(name: str | None, names: dict[str, str]) -> str:

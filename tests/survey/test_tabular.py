@@ -827,6 +827,24 @@ def test_a_csv_as_excel_saves_it_is_read_whatever_its_separator(
     assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
 
 
+@pytest.mark.parametrize(
+    ("name", "encoding"),
+    [("unicode.txt", "utf-16"), ("tabs.txt", "utf-8"), ("survey", "utf-8")],
+    ids=["unicode-text", "text-tab-delimited", "no-suffix"],
+)
+def test_a_table_saved_as_text_is_read_as_the_csv_it_is(cli, app_context, tmp_path, name, encoding):
+    """Excel saves "Unicode Text" (UTF-16, tabs) and "Text (Tab delimited)" as .txt: the file
+    was read as the published text and refused as "not the CWS survey annex"."""
+    path = tmp_path / name
+    text = excel_csv(EXCEL_ROWS, "\t").decode("utf-8-sig")
+    path.write_bytes(text.encode(encoding))
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported Pilot (/surveys/Pilot): 1 respondents, 2 answers" in result.stdout
+    texts = set(db.session.scalars(select(Answer.text)))
+    assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
+
+
 def test_a_header_that_names_no_column_says_what_may_separate_them(cli, app_context, tmp_path):
     path = tmp_path / "lima.csv"
     path.write_text("survey|office|question|recommendation|text\nPilot|PE|focus|10|IA\n")
