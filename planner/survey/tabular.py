@@ -25,6 +25,7 @@ from planner.survey.records import (
     SurveyFormatError,
     SurveyRecord,
     folded,
+    lines_of,
     named_as,
     office_names,
     period_problems,
@@ -456,9 +457,19 @@ def read_csv(
     pending: list[tuple[str, dict[str, str]]] = []
     known = set(recommendations)
     try:
+        # Line breaks inside the cells of the rows read so far: a spreadsheet shows each row
+        # on one of its rows, so after a cell of two lines its row numbers are the file's lines
+        # less these (the export of CWS/13/26 has nine such cells).
+        inside = 0
         for row in reader:
-            where = f"line {reader.line_num}"
             cells = [v for k, v in row.items() if k is not None] + row.get(None, [])
+            breaks = sum(len(lines_of(cell or "")) - 1 for cell in cells)
+            # The line the row starts on, not the one it ends on, which the reader counts.
+            first = reader.line_num - breaks
+            where = f"line {first}" + (
+                f" (row {first - inside} in a spreadsheet)" if inside else ""
+            )
+            inside += breaks
             if not any((cell or "").strip() for cell in cells):
                 continue  # ",,,,,": a row a spreadsheet leaves at the end, holding nothing
             if None in row:

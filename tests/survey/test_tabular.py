@@ -827,6 +827,24 @@ def test_a_csv_as_excel_saves_it_is_read_whatever_its_separator(
     assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
 
 
+def test_a_row_after_a_cell_of_several_lines_is_named_by_its_line_and_its_spreadsheet_row(
+    cli, app_context, tmp_path
+):
+    """The export of CWS/13/26 has answers of several lines: a refusal named the line a row
+    ends on, which is neither the line it starts on nor the row a spreadsheet shows it in
+    (IE's answer on row 151 was "line 170")."""
+    rows = [
+        "survey,office,office_name,time_zone,question,recommendation,text",
+        'Pilot,AU,IP Australia,Australia/Sydney,focus,10,"- AI search\n- AI triage"',
+        'Pilot,AU,IP Australia,Australia/Sydney,challenge,11,"Three\nlines\nlong"',
+        "Pilot,AU,IP Australia,Australia/Sydney,discuss,12,Rec 12",
+    ]
+    result = import_csv(cli, tmp_path, rows)
+    assert result.exit_code == 1
+    assert "line 4 (row 3 in a spreadsheet): recommendation 11 does not exist" in result.stderr
+    assert "line 7 (row 4 in a spreadsheet): recommendation 12 does not exist" in result.stderr
+
+
 @pytest.mark.parametrize(
     ("name", "encoding"),
     [("unicode.txt", "utf-16"), ("tabs.txt", "utf-8"), ("survey", "utf-8")],
