@@ -18,7 +18,7 @@ from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
-from planner.survey.records import Question, says_nothing
+from planner.survey.records import Question, period_text, says_nothing
 
 
 class BundledSurveyLoad(db.Model):
@@ -64,15 +64,8 @@ class Survey(db.Model):
 
     @property
     def period(self) -> str | None:
-        """When offices answered, as people write it: "2 May – 7 July 2025"; "from 2 May 2025"
-        or "until 7 July 2025" when one end is unknown; None when both are."""
-        start, end = self.answered_from, self.answered_until
-        if start and end:
-            head = f"{start:%-d %B}" if start.year == end.year else f"{start:%-d %B %Y}"
-            return f"{head} – {end:%-d %B %Y}"
-        if start:
-            return f"from {start:%-d %B %Y}"
-        return f"until {end:%-d %B %Y}" if end else None
+        """When offices answered, as people write it (`period_text`)."""
+        return period_text(self.answered_from, self.answered_until)
 
     def __repr__(self) -> str:
         return f"<Survey {self.label}>"

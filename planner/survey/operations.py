@@ -28,6 +28,7 @@ from planner.survey.records import (
     named_as,
     office_names,
     period_problems,
+    period_text,
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import is_csv, read_csv, read_json, with_aliases
@@ -72,6 +73,15 @@ class ImportOutcome:
     # Offices the file named that were not known before: made by the import (a mistyped code
     # makes one; an --alias maps it to the office it meant).
     offices_added: tuple[str, ...] = ()
+    # The answers were stored already, under another answer period: the one the file gives,
+    # left unused without --replace (`period_given`), or the one it corrected (`period_was`).
+    period_given: str | None = None
+    period_was: str | None = None
+
+    @property
+    def stored_before(self) -> bool:
+        """Whether the survey's answers and warnings are those stored before this file."""
+        return self.status == "unchanged" or self.period_was is not None
 
     @property
     def message(self) -> str:
@@ -82,6 +92,12 @@ class ImportOutcome:
         """What happened, naming the ways to replace a survey and to map a code as the person
         asks for them (`replace`, `alias`): options on the command line, fields on the page."""
         survey = self.survey
+        if self.period_was is not None:
+            return (
+                f"Corrected the answer period of {survey.label} (/surveys/{survey.slug}) to "
+                f"{survey.period or 'unknown'} (it was {self.period_was}); its answers are the "
+                f"file's already, and nothing else changed.{self._shown()}"
+            )
         if self.status == "unchanged":
             unused = (
                 f" The label {self.label_not_used} was not used: a survey is stored once, "
@@ -95,10 +111,18 @@ class ImportOutcome:
                 if self.replace_unused
                 else ""
             )
+            period = (
+                f" The file gives the answer period {self.period_given}, and {survey.label} "
+                f"keeps {survey.period or 'none'}: import the file again with {replace} to "
+                "correct it."
+                if self.period_given
+                else ""
+            )
             return (
                 f"{survey.label} is already imported with the same answers; nothing changed."
                 + unused
                 + kept
+                + period
             )
         verb = "Imported" if self.status == "created" else "Replaced"
         removed = (
@@ -112,19 +136,7 @@ class ImportOutcome:
                 f" Offices only the replaced survey named, with nothing else of theirs kept, "
                 f"went with it: {listed(self.offices_removed)}."
             )
-        if self.now_default:
-            shown = (
-                f" It is now the survey that pages and the API show when none is asked for "
-                f"(the newest answers; of surveys as new, the one imported last); {self.default} "
-                "is still there with ?survey=."
-            )
-        elif self.default:
-            shown = (
-                f" Pages and the API still show {self.default} when no survey is asked for (its "
-                f"answers are newer); this one is at ?survey={survey.slug}."
-            )
-        else:
-            shown = ""
+        shown = self._shown()
         if self.offices_added:
             shown += (
                 f" New offices, not known before: {listed(self.offices_added)}; if one is an "
@@ -136,6 +148,21 @@ class ImportOutcome:
             f"respondents, {answer_count(survey)} answers, {len(self.warnings)} warning(s)."
             f"{removed}{shown}"
         )
+
+    def _shown(self) -> str:
+        """Which survey pages and the API show when none is asked for, if it is news."""
+        if self.now_default:
+            return (
+                f" It is now the survey that pages and the API show when none is asked for "
+                f"(the newest answers; of surveys as new, the one imported last); {self.default} "
+                "is still there with ?survey=."
+            )
+        if self.default:
+            return (
+                f" Pages and the API still show {self.default} when no survey is asked for (its "
+                f"answers are newer); this one is at ?survey={self.survey.slug}."
+            )
+        return ""
 
 
 def listed(codes: Iterable[str], at_most: int = 40) -> str:
@@ -394,8 +421,22 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             # --replace asked to replace the survey under that label; the answers are stored
             # already (under another label), so nothing was, and it is said (helper-60).
             other = db.session.scalar(select(Survey.label).where(Survey.label == record.label))
+        period = (record.answered_from, record.answered_until)
+        if unused or period in ((None, None), (same.answered_from, same.answered_until)):
+            return ImportOutcome(
+                same, "unchanged", record.warnings, label_not_used=unused, replace_unused=other
+            )
+        # The same answers, answered over another period: the file corrects the dates, which
+        # nothing else does (they decide which survey pages show), and keeps the saved
+        # line-ups that a replaced survey takes with it.
+        if not replace:
+            given = period_text(*period)
+            return ImportOutcome(same, "unchanged", record.warnings, period_given=given)
+        shown_before, was = latest_survey(), same.period or "unknown"
+        same.answered_from, same.answered_until = period
+        db.session.flush()
         return ImportOutcome(
-            same, "unchanged", record.warnings, label_not_used=unused, replace_unused=other
+            same, "replaced", record.warnings, period_was=was, **_default_after(same, shown_before)
         )
     shown_before = latest_survey()
     # Labels and slugs that differ only in case are one survey ("large" is "LARGE"), as those
@@ -432,20 +473,26 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
     except BaseException:
         db.session.rollback()
         raise
-    shown_now = latest_survey()
-    before = (
-        shown_before.label if shown_before is not None and shown_before is not existing else None
-    )
+    before = shown_before if shown_before is not existing else None
     return ImportOutcome(
         survey,
         "replaced" if existing else "created",
         record.warnings,
         lineups_removed,
         offices_removed,
-        now_default=shown_now is survey and before is not None,
-        default=before if shown_now is survey else (shown_now.label if shown_now else None),
         offices_added=added,
+        **_default_after(survey, before),
     )
+
+
+def _default_after(survey: Survey, shown_before: Survey | None) -> dict:
+    """Which survey pages show by default now that `survey` is stored, as ImportOutcome says
+    it: whether it is now the one (and which other was), or the one still shown."""
+    shown_now = latest_survey()
+    before = shown_before.label if shown_before is not None and shown_before is not survey else None
+    if shown_now is survey:
+        return {"now_default": before is not None, "default": before}
+    return {"now_default": False, "default": shown_now.label if shown_now else None}
 
 
 @dataclass(frozen=True)

@@ -227,6 +227,17 @@ def period_problems(
     return problems
 
 
+def period_text(start: date | None, end: date | None) -> str | None:
+    """When offices answered, as people write it: "2 May – 7 July 2025"; "from 2 May 2025"
+    or "until 7 July 2025" when one end is unknown; None when both are."""
+    if start and end:
+        head = f"{start:%-d %B}" if start.year == end.year else f"{start:%-d %B %Y}"
+        return f"{head} – {end:%-d %B %Y}"
+    if start:
+        return f"from {start:%-d %B %Y}"
+    return f"until {end:%-d %B %Y}" if end else None
+
+
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
 

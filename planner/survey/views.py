@@ -341,7 +341,7 @@ def import_survey():
         # After a list of problems, on a line of its own (helper-82: it ran on from the last).
         return _index(form, problem=said + ("\n" if "\n" in said else " ") + again, status=400)
     flash(outcome.describe(**PAGE_WORDS), "success" if outcome.status != "unchanged" else "info")
-    if outcome.warnings and outcome.status == "unchanged":
+    if outcome.warnings and outcome.stored_before:
         # The survey below is the one stored before: its warnings are not this file's.
         shown = "; ".join(w.message for w in outcome.warnings[:3])
         more = f" (and {len(outcome.warnings) - 3} more)" if len(outcome.warnings) > 3 else ""

@@ -148,6 +148,47 @@ def test_replacing_says_which_saved_line_ups_go_with_the_survey(cli, app_context
     assert "go with the survey they were made from" in gone.get_data(as_text=True)
 
 
+def test_a_corrected_answer_period_is_said_and_taken_with_replace(cli, app_context, tmp_path):
+    """The survey closed on 17 July, not 7 July: the corrected text was "already imported with
+    the same answers; nothing changed", with --replace too, and no page corrects the dates,
+    which decide the survey pages show. With --replace they are corrected, and the saved
+    line-ups a replaced survey takes with it stay (the answers are the same)."""
+    from planner.lineup.models import Lineup
+    from planner.lineup.operations import propose_lineup, save_lineup
+    from planner.lineup.rules import Rules
+
+    assert import_file(cli, BUNDLED, "--alias", "GE=DE").exit_code == 0
+    survey = db.session.scalar(select(Survey))
+    save_lineup(survey, propose_lineup(survey, Rules()), editor="lead@example.org")
+    db.session.commit()
+    corrected = tmp_path / "CWS-13-26.txt"
+    text = BUNDLED.read_text(encoding="utf-8")
+    corrected.write_text(text.replace("月 7日期间", "月 17日期间"), encoding="utf-8")
+    before = counts()
+
+    said = import_file(cli, corrected, "--alias", "GE=DE")
+    assert said.exit_code == 0, said.output
+    assert (
+        "The file gives the answer period 2 May – 17 July 2025, and CWS/13/26 keeps 2 May – "
+        "7 July 2025: import the file again with --replace to correct it."
+    ) in said.stdout
+    db.session.expire_all()
+    assert survey.period == "2 May – 7 July 2025"
+
+    taken = import_file(cli, corrected, "--alias", "GE=DE", "--replace")
+    assert taken.exit_code == 0, taken.output
+    assert taken.stdout.startswith(
+        "Corrected the answer period of CWS/13/26 (/surveys/CWS-13-26) to 2 May – 17 July 2025 "
+        "(it was 2 May – 7 July 2025)"
+    )
+    db.session.expire_all()
+    assert survey.period == "2 May – 17 July 2025"
+    assert counts() == before
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 1
+    again = import_file(cli, corrected, "--alias", "GE=DE", "--replace")
+    assert "is already imported with the same answers; nothing changed." in again.stdout
+
+
 @pytest.mark.parametrize(
     ("content", "message"),
     [
