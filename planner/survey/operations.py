@@ -32,7 +32,7 @@ from planner.survey.records import (
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import is_csv, read_csv, read_json, with_aliases
-from planner.text import SURROGATE, blank, refusal
+from planner.text import SURROGATE, as_json, blank, refusal
 from planner.timezones import is_time_zone
 
 
@@ -77,6 +77,8 @@ class ImportOutcome:
     # left unused without --replace (`period_given`), or the one it corrected (`period_was`).
     period_given: str | None = None
     period_was: str | None = None
+    # Offices known here that the file names or places otherwise (`offices_kept`).
+    offices_kept: tuple[str, ...] = ()
 
     @property
     def stored_before(self) -> bool:
@@ -91,6 +93,15 @@ class ImportOutcome:
     def describe(self, replace: str = "--replace", alias: str = "--alias NEW=KNOWN") -> str:
         """What happened, naming the ways to replace a survey and to map a code as the person
         asks for them (`replace`, `alias`): options on the command line, fields on the page."""
+        if not self.offices_kept:
+            return self._happened(replace, alias)
+        return (
+            f"{self._happened(replace, alias)} Offices stay as they are here, not as the file "
+            "gives them (an import changes no office known before: edit one on its page, "
+            f"under Offices): {listed(self.offices_kept, 10)}."
+        )
+
+    def _happened(self, replace: str, alias: str) -> str:
         survey = self.survey
         if self.period_was is not None:
             return (
@@ -410,6 +421,7 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
         raise SurveyFormatError(
             "The survey cannot be imported; nothing was changed:\n  " + "\n  ".join(shown) + tail
         )
+    kept = offices_kept(record)
     fingerprint = record.fingerprint()
     same = db.session.scalar(select(Survey).where(Survey.fingerprint == fingerprint))
     if same is not None:
@@ -424,19 +436,31 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
         period = (record.answered_from, record.answered_until)
         if unused or period in ((None, None), (same.answered_from, same.answered_until)):
             return ImportOutcome(
-                same, "unchanged", record.warnings, label_not_used=unused, replace_unused=other
+                same,
+                "unchanged",
+                record.warnings,
+                label_not_used=unused,
+                replace_unused=other,
+                offices_kept=kept,
             )
         # The same answers, answered over another period: the file corrects the dates, which
         # nothing else does (they decide which survey pages show), and keeps the saved
         # line-ups that a replaced survey takes with it.
         if not replace:
             given = period_text(*period)
-            return ImportOutcome(same, "unchanged", record.warnings, period_given=given)
+            return ImportOutcome(
+                same, "unchanged", record.warnings, period_given=given, offices_kept=kept
+            )
         shown_before, was = latest_survey(), same.period or "unknown"
         same.answered_from, same.answered_until = period
         db.session.flush()
         return ImportOutcome(
-            same, "replaced", record.warnings, period_was=was, **_default_after(same, shown_before)
+            same,
+            "replaced",
+            record.warnings,
+            period_was=was,
+            offices_kept=kept,
+            **_default_after(same, shown_before),
         )
     shown_before = latest_survey()
     # Labels and slugs that differ only in case are one survey ("large" is "LARGE"), as those
@@ -481,8 +505,42 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
         lineups_removed,
         offices_removed,
         offices_added=added,
+        offices_kept=kept,
         **_default_after(survey, before),
     )
+
+
+def offices_kept(record: SurveyRecord) -> tuple[str, ...]:
+    """Offices known here that a tabular file names or places otherwise, each with what differs:
+    an import changes no office known before (a co-lead's edit stays), and says so rather than
+    leave a time zone corrected in the file unread without a word. The published text names
+    offices as the document does ("Peru, National Institute ..."), not as pages do, and gives
+    no time zones: it is not compared."""
+    if record.source_text is not None:
+        return ()
+    here = {
+        code: (name, zone)
+        for code, name, zone in db.session.execute(
+            select(Office.code, Office.name, Office.time_zone)
+        )
+    }
+    kept = []
+    for respondent in record.respondents:
+        if respondent.code not in here:
+            continue
+        name, zone = here[respondent.code]
+        differ = [
+            f"{what} {as_json(given)} in the file, {as_json(known or '')} here"
+            for what, given, known in (
+                # A file without names names each office by its code: no name given.
+                ("name", respondent.name if respondent.name != respondent.code else None, name),
+                ("time zone", respondent.time_zone, zone),
+            )
+            if given and given != known
+        ]
+        if differ:
+            kept.append(f"{respondent.code} ({'; '.join(differ)})")
+    return tuple(kept)
 
 
 def _default_after(survey: Survey, shown_before: Survey | None) -> dict:

@@ -685,6 +685,35 @@ def test_an_office_someone_worked_with_stays_when_its_survey_is_replaced(
     assert db.session.get(Office, "XA") is not None
 
 
+def test_an_office_the_file_places_otherwise_stays_as_it_is_and_that_is_said(cli, survey, tmp_path):
+    """A steward corrected PE's time zone in the exported CSV and imported it again: "already
+    imported with the same answers; nothing changed", and with other answers "Replaced ...",
+    the zone left unread without a word. Offices keep a co-lead's edits; the import says which
+    it kept otherwise than the file gives them, and where they are edited."""
+    from planner.offices.models import Office
+
+    exported = export(cli, "csv").replace("America/Lima", "America/Bogota")
+    path = tmp_path / "corrected.csv"
+    path.write_text(exported, encoding="utf-8")
+    for args in ([], ["--label", "Corrected"]):
+        if args:  # other answers too: a survey of its own
+            path.write_text(
+                exported.replace("Evaluation includes", "Evaluation covers"), encoding="utf-8"
+            )
+        result = cli.invoke(args=["survey", "import", str(path), *args])
+        assert result.exit_code == 0, result.output
+        assert (
+            "Offices stay as they are here, not as the file gives them (an import changes no "
+            "office known before: edit one on its page, under Offices): PE (time zone "
+            '"America/Bogota" in the file, "America/Lima" here).'
+        ) in result.stdout
+    assert db.session.get(Office, "PE").time_zone == "America/Lima"
+    # The file as exported gives each office as it is here: nothing to say.
+    path.write_text(export(cli, "csv", "--survey", "Corrected"), encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert "already imported" in result.stdout and "Offices stay" not in result.stdout
+
+
 def test_a_csv_column_named_twice_is_refused_not_the_last_kept(cli, app_context, tmp_path):
     """csv.DictReader keeps the last of two columns of one name: every answer was the second
     column's text, without a word (helper-56)."""
