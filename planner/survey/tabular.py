@@ -556,7 +556,7 @@ def read_csv(
         dates[name] = None
         if len(found) == 1:
             ((value, where),) = found.items()
-            dates[name] = _date(value, f"{where}, {name}", problems)
+            dates[name] = _date(value, f"{where}, {name}", problems, cell=True)
     survey_label = label or (labels.pop() if len(labels) == 1 else None)
     if not survey_label and len(labels) <= 1:  # several labels are said above
         problems.add("survey", "no survey label in the file; give the survey a label")
@@ -819,7 +819,8 @@ def _json_kind(value: Any) -> str:
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
-def _date(value: Any, where: str, problems: _Problems) -> date | None:
+def _date(value: Any, where: str, problems: _Problems, cell: bool = False) -> date | None:
+    """`cell`: the value is a CSV's, which a spreadsheet may have rewritten in its own way."""
     if value in (None, ""):
         return None
     try:
@@ -827,7 +828,14 @@ def _date(value: Any, where: str, problems: _Problems) -> date | None:
             raise ValueError(value)
         return date.fromisoformat(value)
     except ValueError:
-        problems.add(where, f"{as_json(value)} is not a date like 2025-05-02")
+        said = f"{as_json(value)} is not a date like 2025-05-02"
+        if cell and not _ISO_DATE.fullmatch(value) and _DATE_LIKE.search(value):
+            # Excel saves the export's 2025-05-02 as it shows it: 02/05/2025, 5/2/2025.
+            said += (
+                "; a spreadsheet may have written it its own way: format the column as text "
+                "and type the date again like 2025-05-02"
+            )
+        problems.add(where, said)
         return None
 
 

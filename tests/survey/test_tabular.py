@@ -593,6 +593,31 @@ def test_rows_that_disagree_on_the_dates_are_refused(cli, app_context, tmp_path)
     assert 'line 2, answered_until: "2025-7-7" is not a date like 2025-05-02' in result.output
 
 
+def test_dates_a_spreadsheet_rewrote_are_refused_saying_how_to_keep_them(
+    cli, app_context, tmp_path
+):
+    """Excel saves the export's 2025-05-02 as it shows it (02/05/2025 in French, 5/2/2025 in
+    the US): "is not a date like 2025-05-02" left the steward retyping it, for Excel to
+    rewrite it again. It says why, as for a range of lines taken for a date."""
+    rows = [
+        "survey,office,question,recommendation,text,answered_from,answered_until",
+        "Pilot,AU,focus,10,AI search,02/05/2025,7/7/2025",
+    ]
+    result = import_csv(cli, tmp_path, rows)
+    assert result.exit_code != 0
+    hint = (
+        "; a spreadsheet may have written it its own way: format the column as text and type "
+        "the date again like 2025-05-02"
+    )
+    assert f'line 2, answered_from: "02/05/2025" is not a date like 2025-05-02{hint}' in (
+        result.output
+    )
+    assert f'line 2, answered_until: "7/7/2025" is not a date like 2025-05-02{hint}' in (
+        result.output
+    )
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
 @pytest.mark.parametrize(
     ("dates", "shown"),
     [
