@@ -348,6 +348,7 @@ def read_json(
     known = set(recommendations)
     answers: list[AnswerRecord] = []
     wheres: list[str] = []
+    unused: list[ImportWarning] = []  # no_answer values the text says otherwise
     rows = payload.get("answers")
     if not isinstance(rows, list):
         problems.add("answers", "must be a list")
@@ -392,6 +393,9 @@ def read_json(
         if answer:
             answers.append(answer)
             wheres.append(where)
+            given = row.get("no_answer")
+            if isinstance(given, bool) and given != answer.no_answer:
+                unused.append(_no_answer_unused(where, given))
     _check_duplicates(answers, problems, wheres)
     _check_whole(answers, answered_from, answered_until, "survey.", problems)
     problems.raise_if_any(source_name)
@@ -402,7 +406,19 @@ def read_json(
         answers=sorted(answers, key=AnswerRecord.sort_key),
         answered_from=answered_from,
         answered_until=answered_until,
-        warnings=_unread_fields(payload),
+        warnings=[*_unread_fields(payload), *unused],
+    )
+
+
+def _no_answer_unused(where: str, given: bool) -> ImportWarning:
+    """An answer's no_answer edited against its text: the export writes it, and the import
+    reads it again from the text (`says_nothing`), so true set on an answer would otherwise
+    leave it counting without a word."""
+    return ImportWarning(
+        None,
+        f"{where}: no_answer {as_json(given)} is not used: whether an answer counts for nothing "
+        f"is read from its text (“No”, “n/a”), and this one's says "
+        + ("something" if given else "nothing"),
     )
 
 

@@ -768,6 +768,30 @@ def test_columns_and_fields_the_import_does_not_read_are_said(cli, app_context, 
     assert 'answers has field(s) the import does not read, left out: "txet"' in result.output
 
 
+def test_a_no_answer_edited_against_its_text_is_said_not_used(cli, app_context, tmp_path):
+    """The JSON export gives each answer's no_answer, and the import reads it again from the
+    text: a steward who set it true, for an answer to count for nothing, was told nothing and
+    the answer went on counting."""
+    payload = minimal_json()
+    payload["answers"][0]["no_answer"] = True
+    payload["answers"][1].update(text="n/a", no_answer=False)
+    payload["answers"].append(
+        {"office": "AU", "question": "proposal", "text": "No", "no_answer": True}
+    )
+    result = import_json(cli, tmp_path, json.dumps(payload, indent=1))
+    assert result.exit_code == 0, result.output
+    said = "is not used: whether an answer counts for nothing is read from its text (“No”, “n/a”)"
+    assert f"line 18, answers[0]: no_answer true {said}, and this one's says something" in (
+        result.stderr
+    )
+    assert f"answers[1]: no_answer false {said}, and this one's says nothing" in result.stderr
+    assert "answers[2]" not in result.stderr
+    au = db.session.scalar(
+        select(Answer).where(Answer.office_code == "AU", Answer.question == "focus")
+    )
+    assert not au.no_answer
+
+
 def test_blank_and_unread_columns_given_twice_are_no_reason_to_refuse(cli, app_context, tmp_path):
     """A spreadsheet's export ends its header with empty columns (",,"), and a column the
     import does not read may come twice: neither is refused (helper-59)."""
