@@ -676,9 +676,12 @@ def _code(value: Any) -> Any:
 
 def _number(value: Any) -> Any:
     """A number as written in either form: "10" is 10 in a JSON file as in a CSV cell (a script
-    or a spreadsheet's converter may quote every value), "" is none; anything else is left for
-    the check to say what it is."""
+    or a spreadsheet's converter may quote every value), as 10.0 is in JSON (pandas writes a
+    column of numbers and nulls so); "" is none; anything else is left for the check to say
+    what it is."""
     if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
+        return int(value)
+    if isinstance(value, float) and value.is_integer():
         return int(value)
     return None if isinstance(value, str) and not value.strip() else value
 

@@ -991,6 +991,20 @@ def test_json_numbers_written_in_quotes_are_read_as_the_csv_s_are(cli, app_conte
     assert stored == {("AU", 10, 413, 415), ("XA", None, None, None)}
 
 
+def test_json_whole_numbers_written_with_a_decimal_point_are_read(cli, app_context, tmp_path):
+    """pandas writes a column of numbers and nulls as 5.0 and null: the edited file was refused
+    row by row, "recommendation 5.0 is not a number", which it is. 5.5 is none of the ten."""
+    payload = minimal_json()
+    payload["answers"][0].update(recommendation=10.0, lines=[413.0, 415])
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 0, result.output
+    stored = {(a.recommendation_number, a.line_start) for a in db.session.scalars(select(Answer))}
+    assert stored == {(10, 413), (10, None)}
+    payload["answers"][0].update(recommendation=5.5)
+    payload["survey"]["label"] = "Other"
+    assert import_json(cli, tmp_path, payload).exit_code == 1
+
+
 def test_rows_holding_nothing_are_skipped_without_a_word(cli, app_context, tmp_path):
     """Spreadsheets leave rows of empty cells at the end (",,,,,,,"), longer or shorter than the
     header: the Lima tester's were refused as 'office "" is not a two-letter ST.3 code'."""
