@@ -9,6 +9,7 @@ from sqlalchemy import func, insert, nulls_last, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
+from planner.db_types import utcnow
 from planner.errors import NotFoundError
 from planner.extensions import db
 from planner.offices.models import Office
@@ -453,6 +454,9 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             )
         shown_before, was = latest_survey(), same.period or "unknown"
         same.answered_from, same.answered_until = period
+        # Imported again: the dates decide the survey whose respondents are a meeting's default
+        # participants, whose feeds date their events by the latest import (surveys_changed).
+        same.imported_at = utcnow()
         db.session.flush()
         return ImportOutcome(
             same,

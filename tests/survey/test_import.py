@@ -164,7 +164,7 @@ def test_a_corrected_answer_period_is_said_and_taken_with_replace(cli, app_conte
     corrected = tmp_path / "CWS-13-26.txt"
     text = BUNDLED.read_text(encoding="utf-8")
     corrected.write_text(text.replace("月 7日期间", "月 17日期间"), encoding="utf-8")
-    before = counts()
+    before, imported = counts(), survey.imported_at
 
     said = import_file(cli, corrected, "--alias", "GE=DE")
     assert said.exit_code == 0, said.output
@@ -183,6 +183,8 @@ def test_a_corrected_answer_period_is_said_and_taken_with_replace(cli, app_conte
     )
     db.session.expire_all()
     assert survey.period == "2 May – 17 July 2025"
+    # Feeds date a meeting's default participants by the latest import.
+    assert survey.imported_at > imported
     assert counts() == before
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 1
     again = import_file(cli, corrected, "--alias", "GE=DE", "--replace")
