@@ -65,6 +65,29 @@ def test_a_colead_imports_the_published_text_with_its_alias(colead_client, app_c
     assert answers_stored() == 202
 
 
+def test_a_corrected_answer_period_is_taken_on_the_page_with_the_box_ticked(
+    colead_client, app_context
+):
+    """The page says what the file's period is and how to take it; ticked, it corrects the
+    dates, and what this file's reading found is said as this file's, not as the warnings
+    listed below (the survey's, from the file it was imported from)."""
+    assert send(colead_client, BUNDLED_BYTES, aliases="GE=DE").status_code == 303
+    corrected = BUNDLED_BYTES.replace("月 7日期间".encode(), "月 17日期间".encode())
+    said = send(colead_client, corrected, aliases="GE=DE")
+    page = text_of(colead_client.get(said.headers["Location"]))
+    assert (
+        "The file gives the answer period 2 May – 17 July 2025, and CWS/13/26 keeps 2 May – 7 "
+        "July 2025: import the file again with “Replace the survey with the same label” to "
+        "correct it."
+    ) in page
+    taken = send(colead_client, corrected, aliases="GE=DE", replace="y")
+    page = text_of(colead_client.get(taken.headers["Location"]))
+    assert "Corrected the answer period of CWS/13/26 (/surveys/CWS-13-26) to 2 May – 17" in page
+    assert "Reading this file: lines 272–325: question 2 is a chart" in page
+    assert "listed under Import warnings below" not in page
+    assert db.session.scalar(select(Survey.answered_until)).isoformat() == "2025-07-17"
+
+
 def test_a_different_survey_under_a_taken_label_is_refused_with_the_form_kept(
     colead_client, app_context
 ):
