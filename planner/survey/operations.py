@@ -32,7 +32,7 @@ from planner.survey.records import (
     period_text,
 )
 from planner.survey.summary import Summary, summarise
-from planner.survey.tabular import is_csv, read_csv, read_json, with_aliases
+from planner.survey.tabular import read_csv, read_json, tabular_form, with_aliases
 from planner.text import SURROGATE, as_json, blank, refusal
 from planner.timezones import is_time_zone
 
@@ -257,8 +257,9 @@ def read_survey_file(
                 "The survey label is blank: give the survey a label, or none to use the file's own."
             )
     recommendations = known_recommendations()
-    if suffix in (".json", ".csv") or is_csv(data):
-        reader = read_json if suffix == ".json" else read_csv
+    form = suffix[1:] if suffix in (".json", ".csv") else tabular_form(data)
+    if form:
+        reader = read_json if form == "json" else read_csv
         record = reader(
             data, name, label=label, recommendations=recommendations, offices=known_offices()
         )

@@ -642,17 +642,20 @@ def _header(text: str, separator: str) -> set[str]:
     return {_column_name(cell) for cell in next(csv.reader([first], delimiter=separator), [])}
 
 
-def is_csv(data: bytes) -> bool:
-    """Whether a file whose name does not say its form is the tabular CSV: its first line names
-    the columns an import needs. Excel saves "Unicode Text" (UTF-16, tabs) and "Text (Tab
-    delimited)" as .txt, which were read as the published text and refused as no survey annex."""
+def tabular_form(data: bytes) -> str | None:
+    """The tabular form ("json" or "csv") of a file whose name does not say it, else None: JSON
+    is an object, and a CSV's first line names the columns an import needs. Excel saves
+    "Unicode Text" (UTF-16, tabs) and "Text (Tab delimited)" as .txt, Notepad a JSON file as
+    "survey.json.txt": they were read as the published text and refused as no survey annex."""
     try:
         text = decode(data)
     except NotUTF8 as error:
-        text = error.text  # the header is read; a letter that is not UTF-8 is said by read_csv
+        text = error.text  # the start is read; a letter that is not UTF-8 is said by the reader
     except SurveyFormatError:
-        return False
-    return set(_REQUIRED_CSV_COLUMNS) <= _header(text, _separator(text))
+        return None
+    if text.lstrip().startswith("{"):
+        return "json"
+    return "csv" if set(_REQUIRED_CSV_COLUMNS) <= _header(text, _separator(text)) else None
 
 
 def _named_so(name: str | None, names: dict[str, str]) -> str:

@@ -941,6 +941,16 @@ def test_a_table_saved_as_text_is_read_as_the_csv_it_is(cli, app_context, tmp_pa
     assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
 
 
+def test_a_json_survey_notepad_saved_as_text_is_read_as_json(cli, app_context, tmp_path):
+    """Notepad's "Text Documents" saves an edited survey.json as "survey.json.txt": it was read
+    as the published text and refused as "not the CWS survey annex"."""
+    path = tmp_path / "survey.json.txt"
+    path.write_text(json.dumps(minimal_json(), indent=2), encoding="utf-8-sig")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "Imported Pilot (/surveys/Pilot): 2 respondents, 2 answers" in result.stdout
+
+
 def test_a_header_that_names_no_column_says_what_may_separate_them(cli, app_context, tmp_path):
     path = tmp_path / "lima.csv"
     path.write_text("survey|office|question|recommendation|text\nPilot|PE|focus|10|IA\n")
