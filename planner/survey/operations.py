@@ -535,7 +535,7 @@ def offices_kept(record: SurveyRecord) -> tuple[str, ...]:
             continue
         name, zone = here[respondent.code]
         differ = [
-            f"{what} {as_json(given)} in the file, {as_json(known or '')} here"
+            f"{what} {as_json(given)} in the file, {as_json(known) if known else 'none'} here"
             for what, given, known in (
                 # A file without names names each office by its code: no name given.
                 ("name", respondent.name if respondent.name != respondent.code else None, name),

@@ -737,6 +737,13 @@ def test_an_office_the_file_places_otherwise_stays_as_it_is_and_that_is_said(cli
     path.write_text(export(cli, "csv", "--survey", "Corrected"), encoding="utf-8")
     result = cli.invoke(args=["survey", "import", str(path)])
     assert "already imported" in result.stdout and "Offices stay" not in result.stdout
+    # An office a survey brought without a time zone has none here.
+    assert import_json(cli, tmp_path, minimal_json()).exit_code == 0
+    payload = minimal_json(survey={"label": "Pilot 2"})
+    payload["offices"][1]["time_zone"] = "Atlantic/Azores"
+    payload["answers"][1]["text"] = "Rec 10, again"
+    result = import_json(cli, tmp_path, payload)
+    assert 'XA (time zone "Atlantic/Azores" in the file, none here)' in result.stdout
 
 
 def test_a_csv_column_named_twice_is_refused_not_the_last_kept(cli, app_context, tmp_path):
