@@ -8,6 +8,7 @@ names the line.
 import calendar
 import codecs
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -78,6 +79,10 @@ _DANGLING = re.compile(
     r"(?:[,&/(–-]|\b(?:and|or|of|the|a|an|to|in|for|with|by|on|at|from|as|into|via|than)"
     r"|\b[Rr]ec(?:ommendations?|\.)?)$"
 )
+# The ligatures a PDF's text may be copied with ("speciﬁcation"): letters the office typed,
+# drawn as one glyph. Read as those letters, the same answer copied by another viewer is the
+# same answer, and "artiﬁcial intelligence" is the topic it names.
+_LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
 _MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
 _WINDOW_ZH = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*至\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
@@ -190,7 +195,7 @@ class _Reader:
 
     def read(self, text: str) -> None:
         for number, raw in enumerate(lines_of(text), start=1):
-            line = " ".join(raw.split())
+            line = " ".join(raw.split()).translate(_LIGATURES)
             if not line:
                 continue
             if self._is_page_furniture(line):

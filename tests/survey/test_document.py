@@ -66,6 +66,19 @@ def test_page_headers_and_numbers_are_not_answers(record):
     assert paraguay.lines == (942, 945)
 
 
+def test_text_copied_with_ligatures_reads_as_the_same_answers(record):
+    """A PDF viewer may copy "speciﬁcation" with the ligature ﬁ: the answers differed from the
+    same document copied by pdftotext, so importing it again needed "replace" (which takes the
+    saved line-ups with the survey), and "artiﬁcial intelligence" named no topic."""
+    ligatures = {"ffi": "\ufb03", "ffl": "\ufb04", "ff": "\ufb00", "fi": "\ufb01", "fl": "\ufb02"}
+    text = RAW.decode("utf-8")
+    for letters, ligature in ligatures.items():
+        text = text.replace(letters, ligature)
+    assert "\ufb01" in text
+    copied = parse_document(text.encode(), "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
+    assert copied.fingerprint() == record.fingerprint()
+
+
 def test_no_comments_provided_is_not_an_answer(record):
     assert not [a for a in record.answers if "No comments provided" in a.text]
     low = {a.recommendation for a in record.answers if a.question is Question.low_priority}
