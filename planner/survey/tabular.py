@@ -197,6 +197,30 @@ class _Problems:
         )
 
 
+# What json's messages most often mean in a file a person edited, in their words: "Expecting
+# property name enclosed in double quotes" was all a steward was told of a comma left before }.
+_JSON_MISTAKES = {
+    "Expecting property name enclosed in double quotes": (
+        'a field\'s name in double quotes was expected: remove a comma before "}", and write '
+        'names in straight double quotes ("text"), not single ones'
+    ),
+    "Expecting value": (
+        'a value was expected: remove a comma before "]", write texts in straight double quotes '
+        '("), not curly ones (“ ”), and leave out comments, which JSON has none of'
+    ),
+    "Expecting ',' delimiter": (
+        "a comma is missing between two values, most likely at the end of the line before, or "
+        "the file ends too soon"
+    ),
+    "Expecting ':' delimiter": "a colon is missing after a field's name",
+    "Invalid control character at": (
+        "a line break or tab inside a text: write it as \\n (or \\t) within the quotes"
+    ),
+    "Unterminated string starting at": "a text's closing double quote is missing",
+    "Extra data": 'more follows the survey\'s closing "}": remove it',
+}
+
+
 def read_json_text(text: str):
     """JSON as the API reads it: at most MAX_DEPTH levels deep, whole numbers a column can
     hold, no NaN or Infinity, no half of a surrogate pair (ValueError saying which)."""
@@ -311,8 +335,9 @@ def read_json(
     try:
         payload = read_json_text(text)
     except json.JSONDecodeError as error:
+        said = _JSON_MISTAKES.get(error.msg, error.msg)
         raise SurveyFormatError(
-            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {error.msg})."
+            f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {said})."
         ) from None
     except ValueError as error:
         raise SurveyFormatError(f"The file cannot be imported: {error}") from None

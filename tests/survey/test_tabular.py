@@ -948,6 +948,38 @@ def test_a_table_saved_as_text_is_read_as_the_csv_it_is(cli, app_context, tmp_pa
     assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
 
 
+@pytest.mark.parametrize(
+    ("edit", "said"),
+    [
+        (
+            lambda text: text.replace('"Pilot"\n', '"Pilot",\n', 1),
+            "line 4, column 3: a field's name in double quotes was expected: remove a comma "
+            'before "}"',
+        ),
+        (
+            lambda text: text.replace('"AI search"', "\u201cAI search\u201d"),
+            'write texts in straight double quotes ("), not curly ones (“ ”)',
+        ),
+        (
+            lambda text: text.replace('"AI search"', '"AI\nsearch"'),
+            "a line break or tab inside a text: write it as \\n (or \\t) within the quotes",
+        ),
+        (
+            lambda text: text.replace('"focus",', '"focus"'),
+            "a comma is missing between two values, most likely at the end of the line before",
+        ),
+    ],
+    ids=["comma-before-brace", "curly-quotes", "line-break", "comma-missing"],
+)
+def test_json_a_person_broke_is_refused_in_their_words(cli, app_context, tmp_path, edit, said):
+    """A comma left before "}" was refused as "Expecting property name enclosed in double
+    quotes", Enter pressed inside an answer as "Invalid control character at"."""
+    result = import_json(cli, tmp_path, edit(json.dumps(minimal_json(), indent=2)))
+    assert result.exit_code == 1
+    assert "The file is not valid JSON (line " in result.stderr
+    assert said in result.stderr
+
+
 def test_a_json_survey_notepad_saved_as_text_is_read_as_json(cli, app_context, tmp_path):
     """Notepad's "Text Documents" saves an edited survey.json as "survey.json.txt": it was read
     as the published text and refused as "not the CWS survey annex"."""
