@@ -466,7 +466,7 @@ def read_csv(
         header = [_column_name(name) for name in reader.fieldnames or []]
         reader.fieldnames = header
     except csv.Error as error:
-        raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
+        raise _not_csv(error, 1, separator) from None
     missing = [c for c in _REQUIRED_CSV_COLUMNS if c not in header]
     if missing:
         raise SurveyFormatError(
@@ -502,6 +502,7 @@ def read_csv(
         # on one of its rows, so after a cell of two lines its row numbers are the file's lines
         # less these (the export of CWS/13/26 has nine such cells).
         inside = 0
+        ended = reader.line_num  # the last line of the rows read so far
         for row in reader:
             cells = [v for k, v in row.items() if k is not None] + row.get(None, [])
             breaks = sum(len(lines_of(cell or "")) - 1 for cell in cells)
@@ -511,6 +512,7 @@ def read_csv(
                 f" (row {first - inside} in a spreadsheet)" if inside else ""
             )
             inside += breaks
+            ended = reader.line_num
             if not any((cell or "").strip() for cell in cells):
                 continue  # ",,,,,": a row a spreadsheet leaves at the end, holding nothing
             if None in row:
@@ -578,7 +580,7 @@ def read_csv(
                     "basis",
                 )
     except csv.Error as error:
-        raise SurveyFormatError(f"The file is not valid CSV: {error}.") from None
+        raise _not_csv(error, ended + 1, separator) from None
     if not respondents and not problems.items:
         problems.add("rows", "the file has a header but no office rows")
     if len(labels) > 1:
@@ -649,6 +651,23 @@ def read_csv(
 # What may separate the columns: Excel writes semicolons where the comma is the decimal sign
 # (Spanish, French, German locales), and tabs as "Text (Tab delimited)".
 _SEPARATORS = (",", ";", "\t")
+_SEPARATOR_NAMES = {",": "a comma", ";": "a semicolon", "\t": "a tab"}
+
+
+def _not_csv(error: csv.Error, line: int, separator: str) -> SurveyFormatError:
+    """A file the CSV reader cannot read, saying the line of the row it stopped in and, for the
+    mistakes a person editing it makes, how to write it: it said "',' expected after '"'" of a
+    stray double quote, without a line, in a file of thousands."""
+    said = str(error)
+    if said.endswith("expected after '\"'") or said == "unexpected end of data":
+        said = (
+            'a double quote (") in a cell: a cell holding one is written in double quotes, '
+            f'each one inside it twice ("Rec ""5"""), and {_SEPARATOR_NAMES[separator]} '
+            "follows it; a spreadsheet saving the file does so itself"
+        )
+    return SurveyFormatError(
+        f"The file is not valid CSV; nothing was changed:\n  line {line}: {said}"
+    )
 
 
 def _column_name(name: str) -> str:

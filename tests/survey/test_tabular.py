@@ -345,7 +345,7 @@ HEADER = "survey,office,office_name,time_zone,question,recommendation,text,lines
         # A quote left open runs to the end of the file: not one long answer.
         (
             'Pilot,AU,IP Australia,Australia/Sydney,focus,10,"AI search,1-2,\n',
-            "The file is not valid CSV: unexpected end of data",
+            "line 2: a double quote",
         ),
         # A row cut short: not an office without answers.
         ("Pilot,AU\n", "line 2: 2 field(s) where the header has 9"),
@@ -366,6 +366,29 @@ def test_malformed_csv_is_refused_with_where(cli, app_context, tmp_path, rows, m
     assert result.exit_code == 1
     assert message in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+def test_a_stray_double_quote_names_its_line_and_how_to_write_one(cli, app_context, tmp_path):
+    """A double quote typed in a cell in a text editor was refused as "',' expected after '"'",
+    with no line, in a file of thousands."""
+    path = tmp_path / "pilot.csv"
+    rows = [
+        "Pilot,AU,IP Australia,Australia/Sydney,focus,10,AI search,,",
+        'Pilot,AU,IP Australia,Australia/Sydney,focus,1,"Move to the ""cloud"" and more",,',
+        'Pilot,AU,IP Australia,Australia/Sydney,challenge,10,"AI" in search,,',
+        "Pilot,AU,IP Australia,Australia/Sydney,discuss,10,Rec 10,,",
+    ]
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 1
+    assert (
+        'line 4: a double quote (") in a cell: a cell holding one is written in double quotes, '
+        'each one inside it twice ("Rec ""5"""), and a comma follows it; a spreadsheet saving '
+        "the file does so itself"
+    ) in result.stderr
+    path.write_text(HEADER.replace(",", ";") + rows[2].replace(",", ";") + "\n", encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert "line 2: a double quote" in result.stderr and "a semicolon follows it" in result.stderr
 
 
 def test_utf16_that_is_not_is_refused(cli, app_context, tmp_path):
