@@ -539,4 +539,9 @@ def answer(slug: str, answer_id: int):
         if found.line_start is not None
         else []
     )
-    return render_template("survey/answer.html", survey=survey, answer=found, lines=lines)
+    # A survey imported from a table has no text of its own: its answers' lines are those of
+    # the text they were first read from, not the table's (it named "corr.csv, line 386").
+    tabular = survey.source_text is None
+    return render_template(
+        "survey/answer.html", survey=survey, answer=found, lines=lines, tabular=tabular
+    )

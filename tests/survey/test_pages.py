@@ -201,3 +201,30 @@ def test_summary_csv(client, survey):
 def test_an_answer_of_another_survey_is_404(client, survey):
     assert client.get("/surveys/CWS-13-26/answers/999999").status_code == 404
     assert client.get("/surveys/CWS-99-1/summary").status_code == 404
+
+
+def test_an_answer_imported_from_a_table_gives_its_lines_as_the_text_s(
+    client, cli, survey, tmp_path
+):
+    """A survey imported from its exported CSV named "corrected.csv, line 1264": the lines are
+    those of the published text the answer was first read from, not the table's."""
+    from sqlalchemy import select
+
+    from planner.extensions import db
+    from planner.survey.models import Answer, Survey
+
+    exported = cli.invoke(args=["survey", "export", "--format", "csv"]).stdout
+    path = tmp_path / "corrected.csv"
+    path.write_text(exported.replace("special focus", "a special focus"), encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path), "--label", "Corrected"])
+    assert result.exit_code == 0, result.output
+    spain = db.session.scalar(
+        select(Answer.id)
+        .join(Survey)
+        .where(
+            Survey.label == "Corrected", Answer.office_code == "ES", Answer.question == "discuss"
+        )
+    )
+    page = text(client.get(f"/surveys/Corrected/answers/{spain}"))
+    assert "<code>corrected.csv</code>, from line 1264 of the text it was first read from" in page
+    assert "line-number" not in page
