@@ -252,3 +252,32 @@ def test_a_title_of_one_long_word_stays_in_the_window(page, live_server, api, su
     assert page.evaluate(FITS_WIDTH), "the agenda editor is wider than the window"
     row = page.locator("table.agenda-edit tbody tr").first
     expect(row.get_by_role("button", name="Up")).to_be_in_viewport()
+
+
+def test_a_message_after_a_save_is_seen_at_the_row_and_heard(
+    browser, live_server, colead_client, survey
+):
+    """helper-188: saving a slot returns to its row (#slot-N), far below the page's top on a
+    phone, where "Slot saved." was out of sight; and a screen reader does not say a status
+    message a page opens with. The message is moved under the row, and said in a live region."""
+    from tests.presenters.support import MEETING
+
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    for n in range(8):
+        talk = {"title": f"Talk {n + 1}", "duration_minutes": 10}
+        assert colead_client.post(f"/api/v1/meetings/{meeting}/slots", json=talk).status_code == 201
+    last = colead_client.get(f"/api/v1/meetings/{meeting}").get_json()["slots"][-1]["id"]
+    context = browser.new_context(**ON_A_PHONE)
+    phone = context.new_page()
+    sign_in(phone, live_server)
+    phone.goto(f"{live_server}/slots/{last}/edit")
+    phone.get_by_label("Title").fill("Talk 8: AI search")
+    phone.get_by_role("button", name="Save the slot").click()
+    phone.wait_for_url(f"**/meetings/{meeting}/edit#slot-{last}")
+    message = phone.locator(f"#slot-{last} + tr.flashed-row [data-flashed]")
+    expect(message).to_have_text("Slot saved.")
+    expect(message).to_be_in_viewport()
+    expect(phone.locator(f"#slot-{last}")).to_be_focused()
+    expect(phone.locator("body > [aria-live=polite]")).to_have_text("Slot saved.")
+    shoot(phone, "agenda-6-saved-at-the-row", full_page=False)
+    context.close()

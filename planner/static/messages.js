@@ -1,0 +1,27 @@
+// The messages a page opens with ("Slot saved.", "Sent to …"). A screen reader says a live
+// region's text only when it changes, not what it held from the start (helper-188): they are said
+// again through a live region of their own. A page opened at a row (#slot-3, after a save or a
+// move from it) scrolls to that row, past the messages at its top: they are moved under the row,
+// in sight, where the eyes and the keyboard are.
+const messages = [...document.querySelectorAll("[data-flashed]")];
+if (messages.length) {
+  const id = decodeURIComponent(location.hash.slice(1));
+  const row = id && document.getElementById(id);
+  if (row && row.tagName === "TR") {
+    const under = document.createElement("tr");
+    under.className = "flashed-row";
+    const cell = document.createElement("td");
+    cell.colSpan = row.cells.length;
+    cell.append(...messages);
+    under.append(cell);
+    row.after(under);
+  }
+  const said = document.createElement("div");
+  said.className = "visually-hidden";
+  said.setAttribute("aria-live", "polite");
+  document.body.append(said);
+  // Filled once the region is there: a region created with its text says nothing.
+  setTimeout(() => {
+    said.textContent = messages.map((message) => message.textContent.trim()).join(" ");
+  }, 250);
+}
