@@ -62,7 +62,8 @@ def create():
     try:
         report = propose_lineup(survey, rules)
     except InfeasibleRules as error:
-        return api_error(422, str(error))
+        # The rules to loosen are named in `fields`, as the page points at their boxes.
+        return api_error(422, str(error), fields={rule: [str(error)] for rule in error.rules})
     # The same rules sent again (a retry) answer with the line-up they made before: 200, as a
     # survey imported again is, not 201 for a line-up that was not created (helper-187).
     earlier = same_lineup(survey, report, editor())

@@ -562,6 +562,18 @@ def test_api_refusals(client, survey, payload, status, text):
     assert text in json.dumps(response.get_json())
 
 
+def test_rules_that_cannot_be_met_are_named_in_fields(client, survey):
+    """helper-191: the page points at the rule to loosen; the API's 422 said it only in words."""
+    refused = client.post("/api/v1/lineups", json={"recommendation": 10, "min_small": 4})
+    body = refused.get_json()
+    assert refused.status_code == 422 and "only 2 smaller offices" in body["message"]
+    assert body["fields"] == {"min_small": [body["message"]]}
+    both = client.post(
+        "/api/v1/lineups", json={"recommendation": 10, "include": ["AU"], "exclude": ["AU"]}
+    ).get_json()
+    assert set(both["fields"]) == {"include", "exclude"}
+
+
 def test_cli_json(cli, survey):
     result = cli.invoke(
         args=[
