@@ -230,6 +230,10 @@ def test_matches_page(client, survey):
     assert "Mark this pair" not in page  # marks are for co-leads
     assert client.get("/recommendations/10/matches?include_plans=x").status_code == 400
     assert client.get("/recommendations/99/matches").status_code == 404
+    # helper-191: GM wants to learn from peers, which the page called "limited capacity".
+    rec_9 = html.unescape(client.get("/recommendations/9/matches").text)
+    assert "Asks for help or peers, or says its means are limited (“peer”)" in rec_9
+    assert "Says it has limited capacity" not in rec_9
 
 
 def test_each_office_heading_names_every_answer_quoted_under_it(client, survey):
