@@ -645,6 +645,19 @@ def test_cli_reads_no_reserved_slot_as_the_page_does(cli, survey):
     assert body == json.loads(plain.stdout)
 
 
+def test_offices_whose_best_match_is_not_working_are_told_of_a_working_one_all_the_same(
+    client, survey
+):
+    """helper-191: on Rec 1 every interested office's best match was under way, and the list of
+    them read as if nobody heard a working project, though IL's launched module was in."""
+    page = html.unescape(post_rules(client, focus="1").text)
+    listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
+    assert "They hear a working project all the same, one that is not their best match: " in listed
+    assert "IL (Rec 1)" in listed.split("all the same")[1]
+    rec_10 = html.unescape(post_rules(client).text)
+    assert "all the same" not in rec_10
+
+
 def test_plans_present_only_when_the_co_lead_asks(client, survey):
     refused = post_rules(client, include="ES")
     assert refused.status_code == 422
