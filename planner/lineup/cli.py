@@ -111,10 +111,18 @@ def propose_command(
             f"  {chosen['office']}  Rec {chosen['recommendation']}  contribution "
             f"{chosen['score']:.3f}  {chosen['evidence']} ({chosen['evidence_reason']})"
         )
-    without = result["coverage"]["without_working_project"]
-    if without:
-        offices = ", ".join(f"{d['office']} (Rec {d['recommendation']})" for d in without)
-        click.echo(f"  best match not working yet for: {offices}")
+    coverage = result["coverage"]
+    # An office with no match at all is said once, as left with nothing, as the page says it.
+    for said, offices in (
+        (
+            "best match not working yet for",
+            [d for d in coverage["without_working_project"] if d["best"]],
+        ),
+        ("left with nothing", coverage["left_out"]),
+    ):
+        if offices:
+            named = ", ".join(f"{d['office']} (Rec {d['recommendation']})" for d in offices)
+            click.echo(f"  {said}: {named}")
     for number, alternative in enumerate(result["alternatives"], start=2):
         offices = ", ".join(t["office"] for t in alternative["presentations"])
         click.echo(f"  alternative {number}: {offices} (value {alternative['objective']:.3f})")

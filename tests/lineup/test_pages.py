@@ -616,6 +616,10 @@ def test_cli_text_and_refusal(cli, survey):
     assert focus.exit_code == 2 and "Rec 10 is the focus recommendation" in focus.stderr
     twice = cli.invoke(args=["lineup", "propose", "--secondary", "4:1", "--secondary", "4:2"])
     assert twice.exit_code == 2 and "Rec 4 is given twice" in twice.stderr
+    # An office with no match is said once, as left with nothing, as on the page (helper-184).
+    alone = cli.invoke(args=["lineup", "propose", "--slots", "1", "--min-small", "0"])
+    assert "  left with nothing: PL (Rec 10)\n" in alone.stdout
+    assert alone.stdout.count("PL (Rec 10)") == 1
 
 
 @pytest.mark.parametrize(
