@@ -5,7 +5,7 @@ from pathlib import Path
 import click
 from flask.cli import AppGroup
 
-from planner.bootstrap import BUNDLED_ALIASES, BUNDLED_SURVEY
+from planner.bootstrap import BUNDLED_ALIASES, BUNDLED_SURVEY, address
 from planner.extensions import db
 from planner.survey.operations import (
     SurveyConflict,
@@ -63,7 +63,8 @@ def import_command(path: Path, label: str | None, aliases: tuple[str, ...], repl
         raise click.ClickException(f"{path.name}: {error} {hint}") from None
     except SurveyFormatError as error:
         raise click.ClickException(f"{path.name}: {error}") from None
-    click.echo(outcome.message)
+    # The survey's page whole, to click, as first start prints it.
+    click.echo(outcome.describe(page=address("survey.detail", slug=outcome.survey.slug)))
     for warning in outcome.warnings:
         click.echo(f"warning: {warning}", err=True)
 

@@ -91,22 +91,26 @@ class ImportOutcome:
         """What happened, in the command line's words."""
         return self.describe()
 
-    def describe(self, replace: str = "--replace", alias: str = "--alias NEW=KNOWN") -> str:
+    def describe(
+        self, replace: str = "--replace", alias: str = "--alias NEW=KNOWN", page: str = ""
+    ) -> str:
         """What happened, naming the ways to replace a survey and to map a code as the person
-        asks for them (`replace`, `alias`): options on the command line, fields on the page."""
+        asks for them (`replace`, `alias`): options on the command line, fields on the page; and
+        the survey's page as they reach it (`page`: its path by default, as a page links it)."""
+        page = page or f"/surveys/{self.survey.slug}"
         if not self.offices_kept:
-            return self._happened(replace, alias)
+            return self._happened(replace, alias, page)
         return (
-            f"{self._happened(replace, alias)} Offices stay as they are here, not as the file "
-            "gives them (an import changes no office known before: edit one on its page, "
+            f"{self._happened(replace, alias, page)} Offices stay as they are here, not as the "
+            "file gives them (an import changes no office known before: edit one on its page, "
             f"under Offices): {listed(self.offices_kept, 10)}."
         )
 
-    def _happened(self, replace: str, alias: str) -> str:
+    def _happened(self, replace: str, alias: str, page: str) -> str:
         survey = self.survey
         if self.period_was is not None:
             return (
-                f"Corrected the answer period of {survey.label} (/surveys/{survey.slug}) to "
+                f"Corrected the answer period of {survey.label} ({page}) to "
                 f"{survey.period or 'unknown'} (it was {self.period_was}); its answers are the "
                 f"file's already, and nothing else changed.{self._shown()}"
             )
@@ -156,7 +160,7 @@ class ImportOutcome:
                 f"{alias}."
             )
         return (
-            f"{verb} {survey.label} (/surveys/{survey.slug}): {len(survey.respondents)} "
+            f"{verb} {survey.label} ({page}): {len(survey.respondents)} "
             f"respondents, {answer_count(survey)} answers, {len(self.warnings)} warning(s)."
             f"{removed}{shown}"
         )

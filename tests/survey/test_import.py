@@ -37,7 +37,10 @@ def import_file(cli, path, *args):
 def test_import_of_the_published_text(cli, app_context):
     result = import_file(cli, BUNDLED, "--alias", "GE=DE")
     assert result.exit_code == 0, result.output
-    assert "Imported CWS/13/26 (/surveys/CWS-13-26): 21 respondents, 202 answers" in result.stdout
+    assert (
+        "Imported CWS/13/26 (http://localhost/surveys/CWS-13-26): 21 respondents, 202 answers"
+        in result.stdout
+    )
     assert "warning: lines 272–325: question 2 is a chart" in result.stderr  # not "line 272: lines"
     survey = db.session.scalar(select(Survey))
     assert (survey.label, survey.slug, survey.source_name) == (
@@ -178,7 +181,8 @@ def test_a_corrected_answer_period_is_said_and_taken_with_replace(cli, app_conte
     taken = import_file(cli, corrected, "--alias", "GE=DE", "--replace")
     assert taken.exit_code == 0, taken.output
     assert taken.stdout.startswith(
-        "Corrected the answer period of CWS/13/26 (/surveys/CWS-13-26) to 2 May – 17 July 2025 "
+        "Corrected the answer period of CWS/13/26 (http://localhost/surveys/CWS-13-26) to "
+        "2 May – 17 July 2025 "
         "(it was 2 May – 7 July 2025)"
     )
     db.session.expire_all()
