@@ -20,6 +20,7 @@ from planner.agenda.operations import (
     ended_draft_note,
     layout,
     presenter_of_another_office,
+    proposal_of_another_office,
     publish,
     remove_meeting,
     remove_slot,
@@ -300,7 +301,11 @@ def publish_meeting(meeting_id: int):
 def create_slot_view(meeting_id: int):
     # The answer is the new slot alone: the rest of the agenda is not loaded for it.
     meeting = _meeting(meeting_id, meeting_to_add_to)
-    return _change(lambda: create_slot(meeting, _payload()), slot_json, 201)
+
+    def answer(made: Slot) -> dict:
+        return _with_warnings(slot_json(made), proposal_of_another_office(made))
+
+    return _change(lambda: create_slot(meeting, _payload()), answer, 201)
 
 
 @bp.patch("/slots/<int:slot_id>")
@@ -308,12 +313,13 @@ def create_slot_view(meeting_id: int):
 def update_slot(slot_id: int):
     slot = _slot(slot_id)
     payload = _payload(slot, "The slot", slot_json)
-    office_before = slot.office_code
+    office_before, proposal_before = slot.office_code, slot.proposal_id
 
     def answer(changed: Slot) -> dict:
         return _with_warnings(
             slot_json(changed),
             presenter_of_another_office(changed, office_before),
+            proposal_of_another_office(changed, office_before, proposal_before),
             asked_again_note(changed.meeting),
         )
 

@@ -251,6 +251,27 @@ def presenter_of_another_office(slot: Slot, office_before: str | None) -> str | 
     )
 
 
+def proposal_of_another_office(
+    slot: Slot, office_before: str | None = None, proposal_before: int | None = None
+) -> str | None:
+    """What to tell the co-lead when a save leaves a slot presenting a volunteer's proposal as
+    another office's than the proposal's (helper-187: an AU slot took PE's proposal without a
+    word); None when neither its office nor its proposal changed, or they agree. The co-lead's
+    choice stands (a talk given jointly, say); the volunteer's office's feed and contacts only
+    do not see it."""
+    proposal = slot.proposal
+    if proposal is None or slot.office_code in (None, proposal.office_code):
+        return None
+    if (slot.office_code, slot.proposal_id) == (office_before, proposal_before):
+        return None
+    return (
+        f"“{slot.title}” presents proposal {proposal.id}, which is {proposal.office_code}'s, as "
+        f"{slot.office_code}'s: it is in {slot.office_code}'s feed and its contacts hear of it, "
+        f"not {proposal.office_code}'s. If the volunteer presents for {proposal.office_code}, "
+        "give the slot that office."
+    )
+
+
 def create_meeting(
     changes: Mapping, *, series: MeetingSeries | None = None, uid: str | None = None
 ) -> Meeting:
@@ -527,6 +548,7 @@ def apply_slot(slot: Slot, meeting: Meeting, changes: Mapping) -> None:
     _refuse_status_without_invitation(slot, values)
     # The proposal first: its office is filled in from it, and the office is not what to empty.
     _refuse_proposal_of_no_presentation(slot, values)
+    values = _office_of_the_proposal(slot, values)
     _refuse_office_of_a_break(slot, values)
     # Loaded before the slot changes: a load after would first write the change in an UPDATE of
     # its own, and the touch below in another, raising the slot's version twice for one save.
@@ -665,6 +687,15 @@ def _refuse_proposal_of_no_presentation(slot: Slot, values: Mapping) -> None:
         f"A {kind} presents no proposal: leave its proposal empty.",
         field="proposal_id" if "proposal_id" in values else "kind",
     )
+
+
+def _office_of_the_proposal(slot: Slot, values: dict) -> dict:
+    """A slot of no office linked to a proposal takes the proposal's office, as a slot made
+    from the proposal does; one of another office keeps it (`proposal_of_another_office`)."""
+    proposal = values.get("proposal_id")
+    if proposal is None or values.get("office", slot.office_code) is not None:
+        return values
+    return {**values, "office": proposal.office_code}
 
 
 def refuse_if_cancelled(meeting: Meeting) -> None:

@@ -17,6 +17,7 @@ from planner.agenda.operations import (
     create_slot,
     move_slot,
     presenter_of_another_office,
+    proposal_of_another_office,
     refuse_if_cancelled,
     remove_slot,
     slot_fields_from_proposal,
@@ -114,8 +115,9 @@ def add_slot(meeting_id: int):
             status = error.status  # as the API answers it (409: the meeting took place)
         else:
             flash(emailed_note(_added_before(closing), "the new slot"), "success")
-            if twice := office_presents_already(added):
-                flash(twice, "warning")
+            for warning in (office_presents_already(added), proposal_of_another_office(added)):
+                if warning:
+                    flash(warning, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
     return editor_page(found, slot_form=form, slot_problem=problem, status=status)
 
@@ -168,7 +170,7 @@ def edit_slot(slot_id: int):
     form = slot_form_for(slot.meeting, offices, slot, submitted=request.method == "POST")
     problem, status = None, None
     if form.validate_on_submit():
-        office_before = slot.office_code
+        office_before, proposal_before = slot.office_code, slot.proposal_id
         try:
             problem = saved_unless_stale(
                 form,
@@ -189,8 +191,12 @@ def edit_slot(slot_id: int):
             else:
                 flash(emailed_note("Slot saved."), "success")
                 say_who_is_asked_again(slot.meeting)
-                if warning := presenter_of_another_office(slot, office_before):
-                    flash(warning, "warning")
+                for warning in (
+                    presenter_of_another_office(slot, office_before),
+                    proposal_of_another_office(slot, office_before, proposal_before),
+                ):
+                    if warning:
+                        flash(warning, "warning")
                 return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
     status = status or (400 if form.errors or problem else 200)
     # The page names the slot and when it is, and the zone its fixed start is typed in

@@ -333,6 +333,48 @@ def test_a_slot_answers_its_pin_and_each_save_raises_its_version_once(api, meeti
     assert (unpinned["pinned"], unpinned["offset_minutes"]) == (False, None)
 
 
+def test_a_slot_presenting_another_offices_proposal_says_so(api, meeting):
+    """helper-187: an AU slot took PE's accepted proposal without a word; the volunteer would
+    present in a slot their office's feed and contacts never see. The co-lead's choice stands
+    (a joint talk, say), and is said; a slot of no office takes the proposal's."""
+    proposal = api.post(
+        "/api/v1/proposals",
+        json={
+            "office": "PE",
+            "name": "Dana",
+            "email": "dana@indecopi.example",
+            "title": "AI at INDECOPI",
+            "abstract": "What we built.",
+            "recommendations": [10],
+            "duration": 20,
+            "maturity": "production",
+        },
+    ).get_json()
+    accepted = api.patch(
+        f"/api/v1/proposals/{proposal['id']}",
+        json={"status": "accepted", "reason": "A fit.", "version": proposal["version"]},
+    )
+    assert accepted.status_code == 200
+    australia = api.get(f"/api/v1/meetings/{meeting.id}").get_json()["slots"][1]
+    url = f"/api/v1/slots/{australia['id']}"
+    linked = api.patch(url, json={"proposal_id": proposal["id"]}).get_json()
+    assert (linked["office"], linked["proposal_id"]) == ("AU", proposal["id"])
+    assert linked["warning"] == (
+        f"“IP Australia on governance” presents proposal {proposal['id']}, which is PE's, as "
+        "AU's: it is in AU's feed and its contacts hear of it, not PE's. If the volunteer "
+        "presents for PE, give the slot that office."
+    )
+    # Said when it changes, not at every save after.
+    assert "warning" not in api.patch(url, json={"title": "AU and PE on AI"}).get_json()
+    assert "warning" not in api.patch(url, json={"office": "PE"}).get_json()
+    api.patch(url, json={"proposal_id": None})
+    new = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots",
+        json={"title": "Peru", "proposal_id": proposal["id"]},
+    ).get_json()
+    assert (new["office"], new["proposal_id"], "warning" in new) == ("PE", proposal["id"], False)
+
+
 def test_overlapping_slots_are_refused(api, meeting):
     response = api.post(
         f"/api/v1/meetings/{meeting.id}/slots",

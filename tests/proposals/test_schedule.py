@@ -541,6 +541,9 @@ def test_add_a_slot_with_a_linked_proposal_fills_what_was_left_empty(client, col
         f"/meetings/{other}/slots",
         data={"csrf_token": csrf_token(colead_client, f"/meetings/{other}/edit"), **own},
     )
+    # Another office's than the proposal's: kept, and said (helper-187).
+    told = html.unescape(colead_client.get(f"/meetings/{other}/edit").text)
+    assert f"presents proposal {proposal.id}, which is {proposal.office_code}'s, as ES's" in told
     second = slots()[1]
     assert (second.title, second.duration_minutes, second.office_code) == (
         "Chatbots (short)",
