@@ -1,4 +1,4 @@
-"""`flask users ...`: create co-leads, reset their passwords and issue API tokens."""
+"""`flask users ...`: create and delete co-leads, reset their passwords and issue API tokens."""
 
 import secrets
 import shlex
@@ -102,3 +102,18 @@ def revoke_command(email: str) -> None:
             count += 1
     db.session.commit()
     click.echo(f"Revoked {count} token(s) of {user.email}.")
+
+
+@users_cli.command("delete")
+@click.option("--email", required=True)
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+def delete_command(email: str, yes: bool) -> None:
+    """Delete an account (a co-lead who left the Task Force): its sessions end and its API
+    tokens stop at once, on every instance, and co-leads' emails no longer go to it. What it
+    did keeps its address as the one who did it."""
+    user = _user(email)
+    if not yes:
+        click.confirm(f"Delete the account of {user.email} and its API tokens?", abort=True)
+    db.session.delete(user)
+    db.session.commit()
+    click.echo(f"Deleted {user.email}: its sessions and API tokens no longer work.")

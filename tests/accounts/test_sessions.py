@@ -220,3 +220,26 @@ def test_a_carried_form_goes_on_through_choosing_a_password(app, client, colead,
     assert resend["role"] == "CIO"
     assert client.post(url, data=resend).status_code == 302
     assert db.session.scalar(select(OfficeContact.role)) == "CIO"
+
+
+def test_a_deleted_co_lead_is_signed_out_and_their_tokens_stop(app, cli, colead):
+    """A co-lead who left the Task Force: until `users delete`, their password, sessions and
+    tokens went on working, and co-leads' emails went on reaching them."""
+    browser = app.test_client()
+    assert sign_in(browser).status_code == 302
+    token = ApiToken.issue(db.session.get(User, colead.id))
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    old = copy_of(app, browser)
+    asked = cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL], input="n\n")
+    assert asked.exit_code == 1 and signed_in(browser)
+    result = cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL.upper(), "--yes"])
+    assert result.exit_code == 0, result.output
+    assert f"Deleted {COLEAD_EMAIL}" in result.stdout
+    assert not signed_in(browser)
+    assert browser.get("/api/v1/proposals", headers=headers).status_code == 401
+    assert sign_in(browser).status_code == 401
+    assert db.session.scalar(select(ApiToken)) is None
+    # An account made again for the address is a new one: the old cookie does not open it.
+    cli.invoke(args=["users", "create", "--email", COLEAD_EMAIL])
+    assert not signed_in(old)
