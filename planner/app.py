@@ -169,7 +169,6 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     instance = Path(app.instance_path)
     instance.mkdir(parents=True, exist_ok=True)
-    https = os.environ.get("HTTPS", "").lower() in ("1", "true", "yes")
     app.config.update(
         # Values sent with a failed statement stay out of its error and so out of the logs: they
         # are contacts' names and addresses.
@@ -178,12 +177,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         MAX_CONTENT_LENGTH=1024 * 1024,
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
-        SESSION_COOKIE_SECURE=https,
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
-        REMEMBER_COOKIE_SECURE=https,
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
-        PREFERRED_URL_SCHEME="https" if https else "http",
         # How passwords are hashed: werkzeug's scrypt at its work factor (about 100 ms a
         # check). Tests set a lower one; a hash names its method, so any stored hash still checks.
         PASSWORD_HASH_METHOD="scrypt",
@@ -204,6 +200,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     except ValueError as error:
         # A setting that cannot work stops the start saying so, not with a traceback.
         raise SystemExit(f"{error}.") from None
+    # A public address on https:// is served over TLS, whether or not HTTPS was set: the
+    # session cookie must never travel over plain HTTP, where anyone on the way could read it.
+    https = os.environ.get("HTTPS", "").lower() in ("1", "true", "yes")
+    https = https or app.config["BASE_URL"].startswith("https://")
+    app.config.update(
+        SESSION_COOKIE_SECURE=https,
+        REMEMBER_COOKIE_SECURE=https,
+        PREFERRED_URL_SCHEME="https" if https else "http",
+    )
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         options = app.config["SQLALCHEMY_ENGINE_OPTIONS"]
         options.setdefault("connect_args", {}).setdefault("connect_timeout", CONNECT_TIMEOUT)

@@ -285,3 +285,26 @@ def test_a_deployment_hashes_passwords_at_werkzeugs_full_work_factor(tmp_path):
         user.set_password("a passphrase of some length")
         assert user.password_hash.startswith("scrypt:32768:8:1$")
         assert user.check_password("a passphrase of some length")
+
+
+@pytest.mark.parametrize(
+    ("base_url", "https", "secure"),
+    [
+        ("http://127.0.0.1:5000", "", False),
+        ("http://127.0.0.1:5000", "1", True),
+        # Behind a proxy serving TLS, HTTPS=1 forgotten: the cookie was sent over plain HTTP too.
+        ("https://planner.example.org", "", True),
+    ],
+)
+def test_cookies_travel_only_over_https_where_the_planner_is_served_so(
+    tmp_path, monkeypatch, base_url, https, secure
+):
+    from planner.app import create_app
+
+    monkeypatch.setenv("HTTPS", https)
+    deployed = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'db.sqlite3'}", "BASE_URL": base_url}
+    )
+    assert deployed.config["SESSION_COOKIE_SECURE"] is secure
+    response = deployed.test_client().get("/static/does-not-matter.css")
+    assert ("Strict-Transport-Security" in response.headers) is secure
