@@ -1,5 +1,6 @@
 """Who may write: co-leads, signed in (pages) or with a Bearer token (API). And security headers."""
 
+import ipaddress
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -203,10 +204,18 @@ def editor() -> str | None:
 
 def client_address() -> str:
     """The client's address as throttling counts it (from X-Forwarded-For behind
-    TRUSTED_PROXIES)."""
+    TRUSTED_PROXIES); of an IPv6 address, its /64."""
     # Behind a proxy it is whatever X-Forwarded-For said: printable, and fitting the column.
     address = "".join(ch for ch in request.remote_addr or "" if ch.isprintable())
-    return address[:64] or "unknown"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64] or "unknown"
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        # A network hands each machine a /64 of its own, 2**64 addresses it may send from
+        # (helper-194: one address per guess was never held up).
+        return str(ipaddress.ip_network((ip, 64), strict=False))
+    return str(ip)
 
 
 def safe_next(target: str | None, default: str) -> str:

@@ -52,6 +52,14 @@ def test_the_owner_signs_in_from_elsewhere_while_the_guesser_waits(app, colead):
     assert sign_in(owner).status_code == 302
 
 
+def test_an_ipv6_guesser_changing_address_within_its_network_waits_too(app, colead):
+    """A machine on IPv6 holds a /64: each guess from another of its addresses was a first."""
+    for host in range(1, 6):
+        fail(client_at(app, f"2001:db8:5:6::{host}"))
+    assert sign_in(client_at(app, "2001:db8:5:6:ffff::9")).status_code == 429
+    assert sign_in(client_at(app, "2001:db8:5:7::1")).status_code == 302
+
+
 def test_delays_grow_with_each_failure(app, colead):
     attacker = client_at(app, ATTACKER)
     fail(attacker, 5)
