@@ -184,8 +184,14 @@ def _api_view(view: Callable, *args, **kwargs):
 
 def is_colead() -> bool:
     """Whether the person signed in on the pages is a co-lead: the one test views and templates
-    use to show co-leads' tools and drafts."""
-    return current_user.is_authenticated and current_user.is_colead
+    use to show co-leads' tools and drafts. Not yet while they hold a one-time password, as
+    `colead_required` says: whoever read it where it was passed on would see contacts and
+    private links without choosing a password, which the co-lead would notice."""
+    return (
+        current_user.is_authenticated
+        and current_user.is_colead
+        and not current_user.must_change_password
+    )
 
 
 def api_colead() -> bool:

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting
 from planner.extensions import db
+from planner.offices.models import OfficeContact
 from tests.conftest import colead_password_hash
 from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
 
@@ -85,6 +86,34 @@ def test_create_with_a_prompted_password(cli, app_context):
     )
     assert weak.exit_code == 1 and "too easy to guess" in weak.stderr
     assert db.session.scalar(select(User).where(User.email == "c@example.org")) is None
+
+
+def test_a_one_time_password_shows_nothing_of_the_co_leads_until_changed(cli, client, survey):
+    """Pages readable by anyone showed co-leads' contacts and the office's private feed link to
+    a session signed in with the one-time password, which had not chosen its own."""
+    contact = "ana@ipaustralia.example"
+    db.session.add(
+        OfficeContact(office_code="AU", name="Ana Silva", email=contact, source="entered by a")
+    )
+    db.session.commit()
+    result = cli.invoke(args=["users", "create", "--email", "b@example.org"])
+    one_time = re.search(r"One-time password \(.*\): (\S+)", result.stdout)[1]
+    assert sign_in(client, "b@example.org", one_time).status_code == 302
+    page = client.get("/offices/AU").get_data(as_text=True)
+    assert contact not in page and "token=" not in page
+    assert "Change your password" in client.get("/account/password").get_data(as_text=True)
+    changed = client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(client, "/account/password"),
+            "current": one_time,
+            "new": "a much longer secret",
+            "confirm": "a much longer secret",
+        },
+    )
+    assert changed.status_code == 302
+    page = client.get("/offices/AU").get_data(as_text=True)
+    assert contact in page and "token=" in page
 
 
 def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
