@@ -8,7 +8,7 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from planner.accounts.forms import PASSWORD_MIN, weak_password
-from planner.accounts.models import ROLES, ApiToken, User
+from planner.accounts.models import ONE_TIME_PASSWORD_LASTS, ROLES, ApiToken, User
 from planner.db_types import utcnow
 from planner.extensions import db
 
@@ -20,6 +20,9 @@ def _user(email: str) -> User:
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     return user
+
+
+ONE_TIME = "One-time password (to be changed at first sign-in, within {days} days): {password}"
 
 
 def _new_password(user: User, prompt: bool) -> str:
@@ -61,7 +64,7 @@ def create_command(email: str, role: str, password_prompt: bool) -> None:
     db.session.commit()
     click.echo(f"Created {role} {email}.")
     if not password_prompt:
-        click.echo(f"One-time password (to be changed at first sign-in): {password}")
+        click.echo(ONE_TIME.format(password=password, days=ONE_TIME_PASSWORD_LASTS.days))
 
 
 @users_cli.command("password")
@@ -76,7 +79,7 @@ def password_command(email: str, password_prompt: bool) -> None:
     db.session.commit()
     click.echo(f"New password for {user.email}; every session of the account is signed out.")
     if not password_prompt:
-        click.echo(f"One-time password (to be changed at first sign-in): {password}")
+        click.echo(ONE_TIME.format(password=password, days=ONE_TIME_PASSWORD_LASTS.days))
     click.echo("API tokens stay valid; 'flask users revoke-tokens' revokes them.")
 
 

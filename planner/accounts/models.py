@@ -6,7 +6,7 @@ from the database.
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import cache
 
 from flask import current_app
@@ -27,6 +27,10 @@ def digest(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# How long a one-time password signs in, from when it was given.
+ONE_TIME_PASSWORD_LASTS = timedelta(days=7)
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "users"
 
@@ -34,8 +38,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(String(254), unique=True)
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[str] = mapped_column(String(20), default="colead")
-    # Set for a password printed by `flask users create`: it must be changed at first sign-in.
+    # Set for a password printed by `flask users create`: it must be changed at first sign-in,
+    # within `ONE_TIME_PASSWORD_LASTS` of when it was given (`password_set_at`).
     must_change_password: Mapped[bool] = mapped_column(default=False)
+    password_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of the id the session cookie carries (Flask-Login's "alternative id"): raising it
@@ -57,7 +63,20 @@ class User(UserMixin, db.Model):
         """A new password also ends the sessions signed in with the old one."""
         self.password_hash = _hashed(password)
         self.must_change_password = one_time
+        self.password_set_at = utcnow()
         self.end_sessions()
+
+    @property
+    def one_time_password_expired(self) -> bool:
+        """A one-time password not changed within `ONE_TIME_PASSWORD_LASTS` signs in no more:
+        one left in a chat or an email would otherwise work for ever (helper-194). One given
+        before the date was kept has none, and works until changed."""
+        given = self.password_set_at
+        return (
+            self.must_change_password
+            and given is not None
+            and utcnow() - given > ONE_TIME_PASSWORD_LASTS
+        )
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

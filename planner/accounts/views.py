@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from planner.accounts import throttle
 from planner.accounts.forms import LoginForm, PasswordForm, weak_password
-from planner.accounts.models import User, password_matches
+from planner.accounts.models import ONE_TIME_PASSWORD_LASTS, User, password_matches
 from planner.accounts.security import (
     carried_form,
     carried_page,
@@ -46,6 +46,15 @@ def login():
             if not password_matches(user, form.password.data):
                 # Counted already, as every try is until its password proves right.
                 form.password.errors.append("Email or password is wrong.")
+                status = 401
+            elif user.one_time_password_expired:
+                # Said only to whoever typed it right: it tells no one else the account exists.
+                throttle.forget_sign_in_failures(address, email)
+                form.password.errors.append(
+                    f"This one-time password has expired: it was to be changed within "
+                    f"{ONE_TIME_PASSWORD_LASTS.days} days. Ask a co-lead to give you a new one "
+                    "(flask users password --email …)."
+                )
                 status = 401
             else:
                 throttle.forget_sign_in_failures(address, email)

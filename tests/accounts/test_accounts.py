@@ -3,12 +3,14 @@
 import hashlib
 import html
 import re
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting
+from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import OfficeContact
 from tests.conftest import colead_password_hash
@@ -66,6 +68,27 @@ def test_create_prints_a_one_time_password_that_must_be_changed(cli, client, app
     )
     assert changed.status_code == 302
     assert client.get("/proposals").status_code == 200
+
+
+def test_a_one_time_password_signs_in_for_a_week(cli, client, app_context, time_machine):
+    """helper-194: a one-time password printed and never used still signed in months later.
+    It lasts 7 days; after that the one who typed it is told so, and nobody else learns more
+    than "wrong" about the account."""
+    result = cli.invoke(args=["users", "create", "--email", "ana@example.org"])
+    assert "(to be changed at first sign-in, within 7 days)" in result.stdout
+    password = re.search(r"One-time password \(.*\): (\S+)", result.stdout)[1]
+    time_machine.move_to(utcnow() + timedelta(days=6, hours=23), tick=False)
+    assert sign_in(client, "ana@example.org", password).status_code == 302
+    client.post("/logout", data={"csrf_token": csrf_token(client, "/account/password")})
+    time_machine.move_to(utcnow() + timedelta(days=1, hours=2), tick=False)
+    late = sign_in(client, "ana@example.org", password)
+    assert late.status_code == 401
+    assert "This one-time password has expired" in html.unescape(late.text)
+    assert "expired" not in sign_in(client, "ana@example.org", "a wrong one").text
+    # A new one from `users password` works again.
+    again = cli.invoke(args=["users", "password", "--email", "ana@example.org"])
+    fresh = re.search(r"One-time password \(.*\): (\S+)", again.stdout)[1]
+    assert sign_in(client, "ana@example.org", fresh).status_code == 302
 
 
 def test_create_with_a_prompted_password(cli, app_context):
