@@ -272,6 +272,7 @@ def set_own_zone(invitation: Invitation, zone: str) -> None:
     page, their emails and the co-leads' view of their hours follow it."""
     invitation.time_zone = zone
     db.session.flush()
+    messages.zone_chosen(invitation)
 
 
 def edit_talk(invitation: Invitation, title: str, abstract: str) -> None:

@@ -1564,6 +1564,56 @@ def test_a_presenter_who_is_a_contact_is_told_they_no_longer_present_in_their_ow
         assert IN_LIMA in body and "Australia/Sydney" not in body
 
 
+@pytest.mark.parametrize("news", ["moved", "confirmed"])
+def test_an_update_still_waiting_when_the_presenter_chooses_their_zone_goes_in_it(
+    api, slot, presenter, news
+):
+    """helper-193: a co-lead moved the slot (or the presenter confirmed it); within the minute
+    the update waits for another change, the presenter chose Lima on their page, which said
+    "here and in the emails you are sent", and the update went out in Sydney's time anyway.
+    Written again in Lima, it says what it had to say and goes when it would have."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    if news == "moved":
+        assert confirm(presenter, link).status_code == 302
+        for message in outbox(recipient_email=PRESENTER):
+            message.status = MessageStatus.sent  # the invitation and "Confirmed" went
+        db.session.commit()
+        with _once_the_news_went():
+            later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+            assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    else:
+        assert confirm(presenter, link).status_code == 302
+    waiting = outbox(recipient_email=PRESENTER, kind="update")[-1]
+    due = waiting.next_attempt_at
+    _choose_zone(presenter, link, "Lima")
+    update = outbox(recipient_email=PRESENTER, kind="update")[-1]
+    assert update.status == "queued" and abs(update.next_attempt_at - due) < timedelta(seconds=1)
+    assert update.id != waiting.id and waiting.status == "superseded"
+    if news == "moved":
+        assert update.subject == f"New time, please confirm: {TALK['title']}"
+        now, was = update.text_body.split("It was:")
+        assert "07:30–07:50 Lima (UTC−5)" in now and IN_LIMA in was
+    else:
+        assert update.subject == f"Confirmed: {TALK['title']}"
+        assert IN_LIMA in update.text_body
+    for body in (update.text_body, update.html_body):
+        assert "Sydney" not in body
+
+
+def test_a_confirmation_still_waiting_when_the_link_is_revoked_stays_one(api, slot, presenter):
+    """The news of their confirmation, still waiting its minute, is written again without the
+    link once it is revoked: it said "Changed: … (status)" instead (helper-193)."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    url = f"/slots/{slot.id}/invitation/revoke"
+    assert api.post(url, data=hidden_fields(api, url)).status_code == 302
+    update = outbox(recipient_email=PRESENTER, kind="update")[-1]
+    assert update.subject == f"Confirmed: {TALK['title']}" and update.status == "queued"
+    assert "/presenter/" not in update.text_body
+
+
 def test_a_replaced_presenter_invited_in_their_office_s_zone_reads_their_cancel_in_it(api, slot):
     """Invited without a zone of their own, a presenter's page shows the office's (Sydney); the
     CANCEL sent when someone else was invited showed only the meeting's zone."""

@@ -53,7 +53,12 @@ from planner.mail.messages.changes import (
 )
 from planner.mail.messages.feeds import feed_contacts, feed_link, feed_link_revoked
 from planner.mail.messages.invitations import invitation, link_renewed
-from planner.mail.messages.presenters import answered, link_revoked, presenter_replaced
+from planner.mail.messages.presenters import (
+    answered,
+    link_revoked,
+    presenter_replaced,
+    zone_chosen,
+)
 from planner.mail.messages.proposals import (
     decision,
     invitation_mailed,
@@ -110,4 +115,5 @@ __all__ = [
     "withdraw_waiting",
     "written_language",
     "written_now",
+    "zone_chosen",
 ]

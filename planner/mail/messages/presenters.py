@@ -33,6 +33,13 @@ def link_revoked(invitation: Invitation) -> None:
     rewrite_settling(invitation.slot)
 
 
+def zone_chosen(invitation: Invitation) -> None:
+    """The presenter chose the zone they read their times in, which their page says their
+    emails follow: an update still settling, written in the one before, is written again in it
+    (helper-193)."""
+    rewrite_settling(invitation.slot)
+
+
 def presenter_replaced(
     slot: Slot,
     name: str,

@@ -14,6 +14,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
+    When,
     absolute,
     known_zone,
     mark_sent,
@@ -266,7 +267,9 @@ def _carry(context: dict, carried: dict) -> dict:
     they named, and the time the recipient last knew (none if the slot is back at it). A
     question they replace is still asked while the answer is awaited (`awaiting`)."""
     what = set(carried.get("what") or ()) | set(context.get("what") or ())
-    was = list(carried.get("was") or ()) or list(context.get("was") or ())
+    was = _in_zones_of(list(carried.get("was") or ()), context.get("times") or []) or list(
+        context.get("was") or ()
+    )
     if was == list(context.get("times") or ()):
         # Moved and moved back: its time is the one they know.
         was, what = [], what - {"time", "length"}
@@ -283,6 +286,13 @@ def _carry(context: dict, carried: dict) -> dict:
             asked = True
     if asked:
         what -= {"status"}  # asking again is what the message says
+    # A confirmation still waiting, written again with nothing new besides (the presenter
+    # chose another zone, their link was revoked): still the news of their confirmation.
+    confirmed = context.get("confirmed") or (
+        carried.get("confirmed")
+        if what == {"status"} and context["slot"].status == SlotStatus.confirmed
+        else False
+    )
     first = bool(context.get("first") or carried.get("first"))
     if first:
         # Their first news never went: the time it had then is none they were told
@@ -294,8 +304,18 @@ def _carry(context: dict, carried: dict) -> dict:
         "was": was,
         "asked_again": bool(asked),
         "restored": bool(restored),
+        "confirmed": confirmed,
         "first": first,
     }
+
+
+def _in_zones_of(was: list, times: list) -> list:
+    """The time told before, in the zones this message gives the slot's time in: the
+    presenter may have chosen another zone since an update still settling said it (helper-193:
+    "It was" in Sydney's time, beside the time now in Lima's)."""
+    if not was or not times or not all(isinstance(time, When) for time in (*was, *times)):
+        return was
+    return [when(was[0].start, was[0].minutes, time.zone) for time in times]
 
 
 def presenter_calendar_language(invitation: Invitation) -> str:
