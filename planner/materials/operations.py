@@ -248,6 +248,12 @@ def _of_the_talk(material: Material, slot: Slot) -> bool:
     return invitation is not None and material.added_by == presenter_actor(invitation.name)
 
 
+def talk_materials(slot: Slot) -> list[Material]:
+    """The slot's materials of the talk it holds now (`_of_the_talk`), oldest first: what its
+    presenter's reminder names as in."""
+    return [m for m in materials_of(slot.meeting, slot) if _of_the_talk(m, slot)]
+
+
 def public_by_slot(meeting: Meeting) -> dict[int | None, list[Material]]:
     """The meeting's materials anyone may see now, by slot id (None: the whole meeting's)."""
     if not is_public(meeting):

@@ -198,7 +198,9 @@ def _contexts():
                         },
                     )
             for private_url in ("https://x/presenter/1", None):
-                yield "reminder", {**block, "days": 3, "private_url": private_url}
+                for slides in (["slides.pdf", "https://x/deck"], []):
+                    reminder = {"days": 3, "private_url": private_url, "slides": slides}
+                    yield "reminder", {**block, **reminder}
             for role in ("presenter", "contact"):
                 for reason in (
                     "replaced",

@@ -4,6 +4,7 @@ was rolled back; unsubscribed contacts get no update (only the CANCEL of an even
 presenters still get cancellations."""
 
 import html
+import io
 import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -22,6 +23,7 @@ from planner.mail.unsubscribe import unsubscribe
 from planner.offices.models import Office, OfficeContact
 from planner.proposals.models import Proposal
 from tests.calendar.readers import read_everywhere
+from tests.materials.files import PDF
 from tests.presenters.support import MEETING, TALK, confirm, invite
 from tests.support import csrf_token, hidden_fields, publish_as_planned, read_afresh
 
@@ -975,6 +977,32 @@ def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
         assert str(event["ATTENDEE"]) == f"mailto:{PRESENTER}" and "ORGANIZER" in event
         sequences.append(seen["events"][0]["sequence"])
     assert sequences == sorted(set(sequences))  # strictly rising
+
+
+@pytest.mark.parametrize(
+    ("language", "asked"),
+    [("en", "Please add them"), ("es", "Le rogamos que las añada"), ("ru", "добавьте их")],
+)
+def test_a_reminder_names_the_slides_already_added_rather_than_asking_for_them(
+    api, slot, presenter, language, asked
+):
+    """helper-193: a presenter added their slides on their page, which lists them as theirs;
+    the reminder still asked them to add their slides before they present, as if the upload
+    had been lost. It names the slides there and where to change them."""
+    link = invite(api, slot, language=language)
+    assert confirm(presenter, link).status_code == 302
+    added = presenter.post(
+        f"{link}/materials",
+        data={"material-file": (io.BytesIO(PDF), "slides.pdf")},
+        content_type="multipart/form-data",
+    )
+    assert added.status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    for body in (reminder.text_body, reminder.html_body):
+        assert "slides.pdf" in body and asked not in body
+        assert "http://localhost" + link in body
 
 
 def test_a_reminder_and_an_update_carry_the_private_link_that_opens_the_page(api, slot, presenter):

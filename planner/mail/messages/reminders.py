@@ -21,6 +21,7 @@ from planner.mail.messages.addressing import (
 from planner.mail.messages.writing import queue_message, slot_context
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient
+from planner.materials.operations import talk_materials
 from planner.presenters.models import Invitation
 
 
@@ -123,6 +124,8 @@ def enqueue_reminders(now: datetime) -> int:
             "zone": zone,
             "days": reminder_days(),
             "private_url": private_url_of(invitation),
+            # Slides already in are named, not asked for again.
+            "slides": [m.label for m in talk_materials(slot) if m.kind == "slides"],
         }
         message = queue_message(
             recipient,
