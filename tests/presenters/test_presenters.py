@@ -946,6 +946,37 @@ def test_a_confirmed_presenter_is_asked_again_when_the_time_changes(api, slot, p
     assert slot.status == "confirmed"
 
 
+@pytest.mark.parametrize(
+    ("answer", "said"),
+    [
+        (
+            {"answer": "another_time", "note": "A week later, please"},
+            "asked for another time (“A week later, please”)",
+        ),
+        ({"answer": "confirmed"}, "confirmed"),
+    ],
+)
+def test_inviting_again_says_what_the_presenter_answered_before_a_move_asked_again(
+    api, slot, presenter, answer, said
+):
+    """helper-193: the presenter asked for another time (or confirmed), a co-lead moved the
+    slot, which asks them to confirm it again; the invite page, where a co-lead decides to
+    invite someone else, said they "had not answered yet", as if they had never replied."""
+    link = invite(api, slot)
+    if answer["answer"] == "confirmed":
+        assert confirm(presenter, link).status_code == 302
+    else:
+        assert presenter.post(link + "/answer", data=answer).status_code == 302
+    later = {"starts_at": "2027-03-09T13:30:00+01:00"}
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=later).status_code == 200
+    page = text(api.get(f"/slots/{slot.id}/invite"))
+    assert "has not answered yet" not in page
+    assert (
+        f"Alex Example was invited on 1 December 2026, {said}, and has not yet answered the "
+        "request to confirm the slot's new time." in page
+    )
+
+
 def test_a_presenter_who_asked_for_another_time_is_asked_to_confirm_the_new_one(
     api, slot, presenter
 ):
