@@ -852,6 +852,21 @@ def test_a_held_invitation_says_the_answer_given_meanwhile(api, slot, presenter)
     assert vevent(message)["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 
 
+def test_a_held_invitation_is_in_the_zone_the_presenter_chose_meanwhile(api, slot, presenter):
+    """helper-193: the presenter chose Lima on the link a co-lead passed on by hand (their
+    page says their emails follow it); the held invitation, sent later, was in Sydney's time."""
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    link = invite(api, slot)
+    _choose_zone(presenter, link, "Lima")
+    (held,) = [m for m in outbox(recipient_email=PRESENTER) if m.status == "held"]
+    assert held.kind == "invitation" and "http://localhost" + link in held.text_body
+    for body in (held.text_body, held.html_body):
+        assert IN_LIMA in body and "Sydney" not in body
+
+
 def test_a_held_invitation_keeps_the_feeds_sequence(api, slot):
     """A slot added at the end lengthens the meeting, whose counter is part of every slot's
     SEQUENCE: nothing the presenter sees changed, but the held invitation, when it goes, must

@@ -1,5 +1,5 @@
 """The presenter's answer, told to the co-leads; and what else changes who hears of a slot: the
-presenter's link revoked, another presenter in their place."""
+presenter's link revoked or zone chosen, another presenter in their place."""
 
 from sqlalchemy import select
 
@@ -9,7 +9,8 @@ from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import absolute, known_zone, language_of
 from planner.mail.messages.changes import rewrite_settling, stays_as_contact
-from planner.mail.messages.waiting import settling_withdrawn, supersede
+from planner.mail.messages.invitations import renew_held
+from planner.mail.messages.waiting import held_invitation, settling_withdrawn, supersede
 from planner.mail.messages.writing import (
     calendar_part,
     message_event,
@@ -35,9 +36,12 @@ def link_revoked(invitation: Invitation) -> None:
 
 def zone_chosen(invitation: Invitation) -> None:
     """The presenter chose the zone they read their times in, which their page says their
-    emails follow: an update still settling, written in the one before, is written again in it
-    (helper-193)."""
-    rewrite_settling(invitation.slot)
+    emails follow: their invitation still held for review, or an update still settling, written
+    in the one before, is written again in it (helper-193)."""
+    slot = invitation.slot
+    if invitation.email and (held := held_invitation(slot, invitation.email)) is not None:
+        renew_held(slot, held, gone=False)
+    rewrite_settling(slot)
 
 
 def presenter_replaced(
