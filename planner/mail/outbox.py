@@ -9,6 +9,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from planner.addresses import spellings
+from planner.agenda.models import Meeting, Slot
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -21,6 +22,7 @@ from planner.mail.models import (
     Unsubscription,
 )
 from planner.mail.unsubscribe import unsubscribe_url
+from planner.timezones import moment_in
 
 
 @dataclass(frozen=True)
@@ -140,6 +142,35 @@ def enqueue(
     db.session.add(message)
     db.session.flush()
     return message
+
+
+# What tells a presenter or an office's contact of a slot or its meeting, for their calendar.
+ABOUT_A_MEETING = (
+    MessageKind.invitation,
+    MessageKind.update,
+    MessageKind.cancellation,
+    MessageKind.reminder,
+)
+
+
+def too_late(message: OutboxMessage, now: datetime) -> str | None:
+    """Why `message` may no longer go at `now`, or None: no one is written to about a meeting
+    that has ended, nor reminded of a slot that has started. Written before, such a message
+    went once the mail server could be reached again: "New time, please confirm" of a talk
+    given an hour before, a video link changed for a meeting that was over."""
+    if message.kind not in ABOUT_A_MEETING or message.meeting_id is None:
+        return None
+    meeting = db.session.get(Meeting, message.meeting_id)
+    if meeting is not None and meeting.ended(now):
+        return (
+            f"its meeting ended {moment_in(meeting.time_zone, meeting.ends_at)}, before it "
+            "went: no one is written to about a meeting that is over."
+        )
+    slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
+    started = slot is not None and slot.starts_at is not None and slot.starts_at <= now
+    if message.kind == MessageKind.reminder and started:
+        return f"“{slot.title}” has started since this reminder was written."
+    return None
 
 
 # Statuses a co-lead may send from the outbox page: held for review, or given up on.

@@ -12,7 +12,8 @@ reads an update before its invitation. Failures are retried after 1, 2, 4 ... mi
 hour apart), MAX_ATTEMPTS times in all; a recipient the server refuses for good (5xx) fails at once,
 and so does an address with other than ASCII characters before the @ when the server does not offer
 SMTPUTF8: neither holds up the other messages. An internationalised domain goes in its ASCII form
-(xn--), which any server takes."""
+(xn--), which any server takes. A message about a meeting that ended before it went, or a
+reminder of a slot that has started, never goes (`outbox.too_late`)."""
 
 import logging
 import os
@@ -31,6 +32,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.compose import ComposeError, compose, smtp_address
 from planner.mail.models import MessageStatus, OutboxMessage
+from planner.mail.outbox import too_late
 from planner.mail.unsubscribe import unsubscribe_url
 
 log = logging.getLogger(__name__)
@@ -96,10 +98,11 @@ class Counts:
     retrying: int = 0
     failed: int = 0
     not_sent: int = 0
+    too_late: int = 0  # superseded as it came to go: too late to be news (`outbox.too_late`)
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed + self.not_sent
+        return self.sent + self.retrying + self.failed + self.not_sent + self.too_late
 
 
 def delay_after(attempts: int) -> timedelta:
@@ -352,7 +355,12 @@ def deliver_leased(
         if not _renew(claimed, claimed[position:], now):
             continue  # superseded, discarded or another sender's since it was leased
         message = db.session.get(OutboxMessage, message_id)
-        if not config.get("MAIL_SERVER"):
+        if late := too_late(message, _clock(now)):
+            # Held up until then (the mail server away, no sender running): it never goes.
+            message.status = MessageStatus.superseded
+            message.last_error = f"not sent: {late}"
+            outcome = "too_late"
+        elif not config.get("MAIL_SERVER"):
             message.status = MessageStatus.not_sent
             message.last_error = NO_SERVER
             outcome = "not_sent"

@@ -450,3 +450,27 @@ def test_a_reminder_of_a_slot_no_longer_confirmed_is_not_sent_again(api, slot, p
     refused = send_again_refused(api, reminder)
     assert f"“{slot.title}” has changed since this reminder was written" in refused
     assert "(it is invited now," in refused
+
+
+def test_nothing_about_a_meeting_that_is_over_is_sent_again(api, slot, presenter):
+    """The change of the video link five minutes before the workshop found no mail server;
+    "Send again" the next day would tell the presenter of a link to a meeting over."""
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    all_sent()
+    with time_machine.travel(slot.meeting.starts_at - timedelta(minutes=5), tick=True):
+        changed = api.patch(
+            f"/api/v1/meetings/{slot.meeting_id}", json={"video_url": "https://video.example/b"}
+        )
+        assert changed.status_code == 200
+    no_mail_server()
+    (update,) = outbox(status=MessageStatus.not_sent)
+    with time_machine.travel(slot.meeting.ends_at + timedelta(days=1), tick=True):
+        assert sign_in(api).status_code == 302
+        refused = send_again_refused(api, update)
+    assert (
+        "Not sent: its meeting ended 9 March 2027 at 14:30 in Geneva (UTC+1), before it went: "
+        "no one is written to about a meeting that is over."
+    ) in refused
+    assert outbox(id=update.id)[0].status == MessageStatus.not_sent

@@ -2,6 +2,7 @@
 email (iMIP parts, unsubscribe headers for optional kinds), once, in order per recipient, with
 back-off while the server is away, and marked not sent while no server is configured."""
 
+import html
 from datetime import timedelta
 from email.utils import parsedate_to_datetime
 
@@ -637,3 +638,94 @@ def test_the_worker_takes_no_interval_that_would_ask_the_database_without_pause(
         result = cli.invoke(args=["mail", "send", "--interval", interval])
         assert result.exit_code == 2
         assert "Invalid value for '--interval'" in result.output
+
+
+def _held_up_by_the_mail_server(api, slot, presenter) -> tuple[SmtpServer, dict]:
+    """The presenter confirmed their talk of the published workshop and heard of it; then the
+    mail server went away: (the server, stopped, and the sender's settings)."""
+    from tests.presenters.support import confirm, invite
+    from tests.support import publish_as_planned
+
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    server = SmtpServer().start()
+    config = {**api.application.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    config["MAIL_FROM"] = FROM
+    assert send_due(config, utcnow() + timedelta(minutes=2)).sent >= 3
+    server.stop()
+    server.received.clear()
+    return server, config
+
+
+def _video_link_changed(api, slot) -> OutboxMessage:
+    """Five minutes before the workshop, its video link changes: the presenter's update."""
+    import time_machine
+
+    with time_machine.travel(slot.meeting.starts_at - timedelta(minutes=5), tick=True):
+        changed = api.patch(
+            f"/api/v1/meetings/{slot.meeting_id}", json={"video_url": "https://video.example/b"}
+        )
+        assert changed.status_code == 200
+    db.session.expire_all()
+    return db.session.scalars(
+        select(OutboxMessage).order_by(OutboxMessage.id.desc()).limit(1)
+    ).one()
+
+
+def test_nothing_held_up_until_its_meeting_is_over_goes_then(api, slot, presenter):
+    """The mail server is away from five minutes before the workshop until after it: the
+    change of its video link, waiting for it, never goes (it went, telling the presenter of a
+    link to a meeting over, as a "New time, please confirm" of a talk given would have), and
+    the outbox page says why. Nothing is sent twice or out of order meanwhile."""
+    server, config = _held_up_by_the_mail_server(api, slot, presenter)
+    update = _video_link_changed(api, slot)
+    assert "video link" in update.subject
+    ended = slot.meeting.ends_at
+    assert send_due(config, ended - timedelta(minutes=4)).retrying == 1  # the server is away
+
+    server.start()
+    try:
+        counts = send_due(config, ended + timedelta(minutes=10))
+    finally:
+        server.stop()
+    assert (counts.sent, counts.too_late) == (0, 1) and server.received == []
+    db.session.expire_all()
+    assert update.status == MessageStatus.superseded
+    assert update.last_error == (
+        "not sent: its meeting ended 9 March 2027 at 14:30 in Geneva (UTC+1), before it went: "
+        "no one is written to about a meeting that is over."
+    )
+    assert send_due(config, ended + timedelta(hours=3)).handled == 0
+    page = html.unescape(api.get(f"/outbox/{update.id}").get_data(as_text=True))
+    assert "This message is superseded: it never goes. Its meeting ended 9 March 2027" in page
+
+
+def test_a_reminder_held_up_until_its_talk_started_does_not_go_but_news_of_the_meeting_does(
+    api, slot, presenter
+):
+    """Back while the workshop is on, the server takes the new video link, which the presenter
+    needs, but not the reminder written the day before: the talk it reminds of has begun."""
+    from planner.mail.messages import enqueue_reminders
+
+    server, config = _held_up_by_the_mail_server(api, slot, presenter)
+    assert enqueue_reminders(slot.starts_at - timedelta(days=1)) == 1
+    db.session.commit()
+    assert send_due(config, slot.starts_at - timedelta(days=1)).retrying == 1
+    update = _video_link_changed(api, slot)
+
+    server.start()
+    try:
+        counts = send_due(config, slot.starts_at + timedelta(minutes=5))
+    finally:
+        server.stop()
+    assert (counts.sent, counts.too_late) == (1, 1)
+    (received,) = server.messages()
+    assert received["Message-ID"] == update.message_id
+    reminder = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.reminder)
+    ).one()
+    assert reminder.status == MessageStatus.superseded
+    assert reminder.last_error == (
+        f"not sent: “{slot.title}” has started since this reminder was written."
+    )

@@ -47,6 +47,8 @@ def send_again(message: OutboxMessage, now: datetime) -> Sent:
     if message.status == MessageStatus.superseded:
         raise ConflictError(why_superseded(message))
     outbox.releasable(message)
+    if late := outbox.too_late(message, now):
+        raise ConflictError(f"Not sent: {late}")
     if message.kind == MessageKind.feed:
         sendable_again(message)
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
@@ -59,7 +61,7 @@ def send_again(message: OutboxMessage, now: datetime) -> Sent:
     if presenter is not None and message.kind == MessageKind.update:
         return _update_again(slot, message, presenter, now)
     if presenter is not None and message.kind == MessageKind.reminder:
-        _reminder_holds(slot, message, presenter, now)
+        _reminder_holds(slot, message, presenter)
     outbox.release(message, now)
     return Sent(message)
 
@@ -123,22 +125,21 @@ def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now
     return Sent(written, rewritten=True, link=presenter.private_token is not None)
 
 
-def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation, now) -> None:
-    """A reminder goes only while what it says holds: the slot confirmed, not started, at the
-    start it was written for, and the link in it opening the presenter's page."""
+def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation) -> None:
+    """A reminder goes only while what it says holds: the slot confirmed at the start it was
+    written for (and not started: `outbox.too_late`), and the link in it opening the
+    presenter's page."""
     reminded = reminded_start(message.message_id)
     at = slot.starts_at
     if (
         slot.status != SlotStatus.confirmed
         or slot.meeting.status == MeetingStatus.cancelled
         or at is None
-        or at <= now
         or (reminded is not None and reminded != at.replace(second=0, microsecond=0))
     ):
-        state = "has started" if at is not None and at <= now else "has changed"
         time = f", {when(at, slot.duration_minutes, presenter_zone(presenter))}" if at else ""
         raise ConflictError(
-            f"Not sent: “{slot.title}” {state} since this reminder was written (it is "
+            f"Not sent: “{slot.title}” has changed since this reminder was written (it is "
             f"{slot.status} now{time}; its meeting is {slot.meeting.status}). The sender writes "
             "a reminder of the slot as it is when one is due, once its presenter has confirmed it."
         )
@@ -153,6 +154,10 @@ def _reminder_holds(slot: Slot, message: OutboxMessage, presenter: Invitation, n
 def why_superseded(message: OutboxMessage) -> str:
     """Why a superseded message never goes, and what a co-lead may do instead."""
     said = "This message is superseded: it never goes."
+    if message.last_error:
+        # The sender's reason, the only one a superseded message keeps (`outbox.too_late`).
+        reason = message.last_error.removeprefix("not sent: ")
+        return f"{said} {reason[:1].upper()}{reason[1:]}"
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
     if message.kind == MessageKind.feed:
         return (
