@@ -225,10 +225,14 @@ def answer(invitation: Invitation, given: str, note: str) -> bool:
     The slot follows: confirmed or declined; asking for another time keeps it invited. The same
     answer sent again (a second click, a reload) changes nothing and tells no one again; returns
     whether anything changed. A presenter the co-leads took off answers only once invited again:
-    their answer would otherwise undo the co-leads' decision."""
+    their answer would otherwise undo the co-leads' decision. Nor once the meeting has ended."""
     slot = invitation.slot
     if slot.status == SlotStatus.cancelled or slot.meeting.status == "cancelled":
         raise ConflictError(_("This slot is cancelled; there is nothing to answer."))
+    if slot.meeting.ended():
+        # What was given is the co-leads' to record: a decline now took a talk given out of the
+        # archive, and a confirmation or a request for another time asks nothing of anyone.
+        raise ConflictError(_("This meeting has taken place; there is nothing more to answer."))
     if taken_off(invitation):
         raise ConflictError(
             _(

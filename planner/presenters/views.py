@@ -100,6 +100,7 @@ def _page(
         zone=invitation.own_zone,
         published=meeting.status == MeetingStatus.published,
         frozen=frozen(slot),
+        ended=meeting.ended(),
         taken_off=taken_off(invitation),
         answer_form=answer_form,
         talk_form=talk_form,

@@ -1572,3 +1572,30 @@ def test_each_way_back_to_the_editor_from_a_slot_returns_to_its_row(api, slot):
     revoke = f"/slots/{slot.id}/invitation/revoke"
     revoked = api.post(revoke, data=hidden_fields(api, revoke))
     assert revoked.status_code == 302 and revoked.headers["Location"] == row
+
+
+def test_once_the_meeting_has_taken_place_the_presenter_has_nothing_to_answer(api, slot, presenter):
+    """The day after the workshop, the presenter's page asks nothing more of them: declining
+    there then took the talk they gave out of the archive, and told the co-leads so."""
+    import time_machine
+
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    answers = db.session.scalar(select(func.count()).where(OutboxMessage.kind == "answer"))
+    shown = shown_time(presenter.get(link).get_data(as_text=True))  # a page opened before
+    with time_machine.travel(slot.meeting.ends_at + timedelta(days=1), tick=True):
+        page = presenter.get(link).get_data(as_text=True)
+        assert "This meeting has taken place; there is nothing more to answer." in page
+        assert "Will you present?" not in page and "Send my answer" not in page
+        note = "I would rather this talk were not on the record"
+        refused = presenter.post(
+            link + "/answer", data={"answer": "declined", "note": note, "shown_time": shown}
+        )
+        assert refused.status_code == 409
+        assert note in refused.get_data(as_text=True)  # what they typed stays
+        archive = api.get(f"/meetings/{slot.meeting_id}/archive").get_data(as_text=True)
+    db.session.expire_all()
+    assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
+    assert html.escape(slot.title) in archive
+    assert db.session.scalar(select(func.count()).where(OutboxMessage.kind == "answer")) == answers
