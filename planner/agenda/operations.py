@@ -388,7 +388,12 @@ def _ask_again(slot: Slot) -> list[str]:
     answer; Outlook and Google do so too). So with a presenter who asked for another time: the
     time they answered about is gone, and the new one is theirs to confirm (their request's note
     stays with the co-leads). A status set by the same change (a co-lead who confirms it at the
-    new time) stands: callers leave that slot out. Returns the fields changed."""
+    new time) stands: callers leave that slot out. Not once the meeting is under way: the
+    co-leads shift the talks still to come as one runs long, their presenters are there, and
+    are told the new time; asked again, each was "to be confirmed" on the agenda and in
+    calendars while they gave their talk, and after (helper-195). Returns the fields changed."""
+    if slot.meeting.starts_at is not None and slot.meeting.starts_at <= utcnow():
+        return []
     requested = _asked_for_another_time(slot)
     if not confirmed_by_presenter(slot) and not requested:
         return []  # no presenter answered it (a discussion, a slot a co-lead confirmed)

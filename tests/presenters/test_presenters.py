@@ -1599,3 +1599,31 @@ def test_once_the_meeting_has_taken_place_the_presenter_has_nothing_to_answer(ap
     assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
     assert html.escape(slot.title) in archive
     assert db.session.scalar(select(func.count()).where(OutboxMessage.kind == "answer")) == answers
+
+
+def test_a_talk_shifted_while_the_meeting_is_on_stays_confirmed(api, slot, presenter):
+    """The opening runs ten minutes long and the co-lead shifts the rest: the presenter, in the
+    meeting, is told their new time, not asked to confirm it; their talk stays confirmed on the
+    agenda and in the feeds, during the meeting and after (it was "to be confirmed" for good)."""
+    import time_machine
+
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    opening = slot.meeting.slots[0]
+    with time_machine.travel(slot.meeting.starts_at + timedelta(minutes=9), tick=True):
+        longer = api.patch(f"/api/v1/slots/{opening.id}", json={"duration_minutes": 20})
+        assert longer.status_code == 200 and "warning" not in longer.get_json()
+        db.session.expire_all()
+        assert slot.status == "confirmed" and slot.invitation.answer == "confirmed"
+        feed = read_everywhere(presenter.get("/feeds/taskforce-talks.ics").data)
+        event = next(e for e in feed["events"] if e["summary"] == TALK["title"])
+        assert (event["status"], event["start"]) == ("CONFIRMED", "2027-03-09T12:20:00.000Z")
+        mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
+        assert mail.subject == f"Changed: {TALK['title']} (time)"
+        assert "Status: confirmed" in mail.text_body
+    agenda = text(api.get(f"/meetings/{slot.meeting_id}"))
+    row = re.search(
+        f'"slot-title">{re.escape(TALK["title"])}</span>\\s*<span[^>]*>([^<]+)<', agenda
+    )
+    assert row[1] == "confirmed"
