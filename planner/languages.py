@@ -73,6 +73,7 @@ def install(app: Flask) -> None:
     app.add_template_global(time_span_here, "time_span_here")
     app.add_template_global(clock_span_here, "clock_span_here")
     app.add_template_global(place_here, "place_here")
+    app.add_template_global(moment_here, "moment_here")
     app.add_template_filter(day_here, "day_here")
     app.add_template_filter(short_day_here, "short_day_here")
 

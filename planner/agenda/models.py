@@ -2,7 +2,7 @@
 
 import enum
 import uuid
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
@@ -14,7 +14,7 @@ from planner.offices.models import Office
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from planner.timezones import local_time
+from planner.timezones import local_time, zone_info
 from planner.versioning import version_column
 
 HOME_ZONE = "Europe/Zurich"  # WIPO's: meetings start out in it, pages about no meeting use it
@@ -147,6 +147,16 @@ class Meeting(db.Model):
         if self.starts_at is None:
             return "no date yet"
         return f"{local_time(self.time_zone or 'UTC', self.starts_at):%Y-%m-%d}"
+
+    @property
+    def editable_until(self) -> datetime | None:
+        """The last minute before the programme freeze, an instant: the freeze day ends at
+        midnight in the home zone, which is another hour elsewhere (helper-195: a presenter in
+        Lima was told "until 5 December" and found it frozen at 18:00 on their 5 December)."""
+        if self.freeze_on is None:
+            return None
+        after = datetime.combine(self.freeze_on + timedelta(days=1), time(0))
+        return after.replace(tzinfo=zone_info(self.time_zone or "UTC")) - timedelta(minutes=1)
 
     @property
     def kind_label(self) -> str:

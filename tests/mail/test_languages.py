@@ -194,6 +194,7 @@ def _contexts():
                             "link": "https://x/presenter/1",
                             "zone": "Australia/Sydney",
                             "freeze_on": freeze_on,
+                            "editable_until": freeze_on and "1 March 2027 at 09:59 in Sydney",
                             "answer": answer,
                         },
                     )

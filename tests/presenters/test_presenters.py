@@ -371,6 +371,23 @@ def test_title_and_abstract_until_the_freeze_date(api, slot, presenter):
     assert "The programme was frozen on" in text(presenter.get(link))
 
 
+def test_the_freeze_is_said_as_its_last_minute_on_the_presenters_clocks(api, slot, presenter):
+    """helper-195: "You can change them until 1 March 2027" meant until midnight in Geneva,
+    18:00 in Lima; a presenter there found it frozen on their own 1 March. The page and the
+    invitation say the last minute in the presenter's zone, in their language."""
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(url, json={"freeze_on": "2027-03-01"}).status_code == 200
+    link = invite(api, slot, time_zone="America/Lima")
+    said = "until 1 March 2027 at 17:59 in Lima (UTC−5)"
+    assert f"You can change them {said}." in text(presenter.get(link))
+    invitation = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == "invitation")
+    ).one()
+    assert f"edit your title and abstract {said}," in " ".join(invitation.text_body.split())
+    link = invite(api, slot, time_zone="America/Lima", language="es")
+    assert "hasta el 1 de marzo de 2027, 17:59, Lima (UTC−5)" in text(presenter.get(link))
+
+
 def test_a_private_link_in_the_title_or_abstract_is_refused_and_kept(api, client, slot, presenter):
     """The slot's title and abstract are on the public agenda, in the feeds and in mail to the
     office's contacts: a presenter's own link pasted there would let anyone answer for them,

@@ -19,6 +19,7 @@ from planner.mail.messages.writing import (
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, hold_invitations
 from planner.presenters.models import Invitation
+from planner.timezones import moment_in_language
 
 
 def invitation(
@@ -42,6 +43,12 @@ def invitation(
         )
     context = {**slot_context(slot, zone), "link": link, "zone": zone}
     context["freeze_on"] = slot.meeting.freeze_on
+    # The freeze's last minute on the presenter's clocks: the day ends at midnight where the
+    # meeting is held, another hour where they are (helper-195).
+    until = slot.meeting.editable_until
+    context["editable_until"] = until and moment_in_language(
+        recipient.language, zone or slot.meeting.time_zone, until
+    )
     # Written again while held, after the presenter answered on a link passed on by hand: it
     # says so instead of asking (helper-70).
     context["answer"] = invitation.answer
