@@ -20,7 +20,7 @@ from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
 from planner.forms import refill
-from planner.languages import page_language, show_in, time_span_here
+from planner.languages import page_language, place_here, show_in, time_span_here
 from planner.mail import messages
 from planner.materials.operations import presenter_actor
 from planner.offices.contacts import contacts_for
@@ -156,20 +156,26 @@ def zone_view(token: str):
         problem = _("Type your city or time zone, such as Lima or America/Lima.")
         return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=400)
     if chosen == shown:  # also a second click on the same choice
-        flash(_("Your times were already shown in %(zone)s: nothing changed.", zone=shown), "info")
+        flash(
+            _(
+                "Your times were already shown in %(zone)s: nothing changed.",
+                zone=place_here(shown),
+            ),
+            "info",
+        )
         return redirect(url_for(".page", token=token) + "#slot-heading")
     if request.form.get("zone_seen") != shown:
         problem = (
             _(
                 "Your time zone was changed since you opened this page (in another tab?): it is "
                 "now %(zone)s. Nothing was changed; choose again.",
-                zone=shown,
+                zone=place_here(shown),
             )
             if request.form.get("zone_seen")
             else _(
                 "This form did not say which time zone it showed; yours is %(zone)s. Nothing was "
                 "changed; choose again.",
-                zone=shown,
+                zone=place_here(shown),
             )
         )
         return _page(token, invitation, zone_problem=problem, zone_typed=typed, status=409)
@@ -178,7 +184,7 @@ def zone_view(token: str):
         _(
             "Your times now show in %(zone)s, here and in the emails you are sent; the co-leads "
             "see it too.",
-            zone=chosen,
+            zone=place_here(chosen),
         ),
         "success",
     )
