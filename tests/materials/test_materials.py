@@ -967,3 +967,9 @@ def test_the_presenters_page_has_the_materials_section(app, future):
     db.session.commit()
     page = presenter.get(f"/presenter/{token}").get_data(as_text=True)
     assert "on the public agenda, never (the co-leads keep them to themselves)" in page
+    # A talk not given shows none in public, whatever the setting (helper-193).
+    future.meeting.materials_public = "after"
+    future.status = "cancelled"
+    db.session.commit()
+    page = presenter.get(f"/presenter/{token}").get_data(as_text=True)
+    assert "on the public agenda, never, as the talk will not be given." in page
