@@ -25,6 +25,17 @@ def test_other_languages_name_the_same_topics():
     assert "security" in topics("Segurança da informação")
 
 
+def test_digitalization_in_english_is_no_scanning():
+    """helper-191: IE's Rec 5 wish "digitalization solutions" (digital transformation) was read
+    as OCR and digitisation through the Spanish and Portuguese terms; in those languages the
+    word still names scanning, as the English "digitisation" does."""
+    assert "digitisation" not in topics("Digitalization solutions")
+    assert "digitisation" in topics("Digitisation of paper files")
+    assert "digitisation" in topics("Digitalización de expedientes en papel")
+    assert "digitisation" in topics("Digitalização dos documentos")
+    assert "digitisation" in topics("Documentos digitalizados")
+
+
 def test_longer_terms_use_up_their_words():
     # "data governance" is the data topic, not also the governance of new technology.
     assert topics("Data governance framework") == ["data"]
