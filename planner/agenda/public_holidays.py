@@ -3,7 +3,8 @@
 An office's code is its country's ISO code for a national office (AU, PE, BR…); the regional
 organisations (EP, EM…) have no country's holidays, and none is guessed for them. The days are
 a country's nationwide public holidays, as the `holidays` package (python-holidays) knows them:
-a state's or province's own days are not counted. Pure: no Flask, no database.
+a state's or province's own days are not counted. Their names are in English, as the pages
+that show them are. Pure: no Flask, no database.
 """
 
 from collections.abc import Iterable
@@ -16,7 +17,11 @@ import holidays
 @cache
 def _of_year(country: str, year: int) -> dict[date, str]:
     try:
-        found = holidays.country_holidays(country, years=year, categories=holidays.PUBLIC)
+        # The language said, not the server's locale: without it python-holidays names them
+        # in the locale's language, else the country's own ("Año Nuevo" for PE, "元旦" for CN).
+        found = holidays.country_holidays(
+            country, years=year, categories=holidays.PUBLIC, language="en_US"
+        )
     except NotImplementedError:  # no country's code, or one the package does not know
         return {}
     return dict(found)

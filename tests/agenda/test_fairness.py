@@ -15,6 +15,7 @@ from planner.agenda.fairness import (
     rank,
     series_burden,
 )
+from planner.agenda.public_holidays import _of_year, holiday_on, holidays_between
 from planner.timezones import LocalTimeError, to_utc
 
 SYDNEY, ASUNCION, LIMA = "Australia/Sydney", "America/Asuncion", "America/Lima"
@@ -237,3 +238,22 @@ def test_the_ranking_weighs_each_offices_own_holidays_as_penalty_does():
         assert candidate.presenters["AU (presenter)"] == pytest.approx(
             2 * penalty(candidate.start, 75, SYDNEY, days_off["AU"])
         )
+
+
+@pytest.mark.parametrize("locale", [None, "es_ES.UTF-8", "ru_RU.UTF-8"])
+def test_public_holidays_are_named_in_english_whatever_the_servers_locale(monkeypatch, locale):
+    """The pages and the API that name them are English: python-holidays named them in the
+    server's locale, else in the country's own language, so a server started without LANG
+    (a service, a container) listed Peru's Christmas as "Navidad" and China's New Year as "元旦"."""
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(name, raising=False)
+    if locale:
+        monkeypatch.setenv("LANG", locale)
+    _of_year.cache_clear()
+    try:
+        assert holidays_between("PE", date(2030, 12, 25), date(2030, 12, 25)) == {
+            date(2030, 12, 25): "Christmas Day"
+        }
+        assert holiday_on("CN", date(2031, 1, 1)) == "New Year's Day"
+    finally:
+        _of_year.cache_clear()  # not kept for the tests after, read in another locale
