@@ -2,7 +2,7 @@
 
 import enum
 import uuid
-from datetime import date, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import ClassVar
 
 from sqlalchemy import Column, ForeignKey, String, Table, Text
@@ -152,11 +152,15 @@ class Meeting(db.Model):
     def editable_until(self) -> datetime | None:
         """The last minute before the programme freeze, an instant: the freeze day ends at
         midnight in the home zone, which is another hour elsewhere (helper-195: a presenter in
-        Lima was told "until 5 December" and found it frozen at 18:00 on their 5 December)."""
+        Lima was told "until 5 December" and found it frozen at 18:00 on their 5 December).
+        The minute before the next day's midnight as an instant, not on the clocks: where they
+        go back at midnight (Santiago in April) the freeze day's 23:59 comes twice, the last
+        one an hour after the first."""
         if self.freeze_on is None:
             return None
         after = datetime.combine(self.freeze_on + timedelta(days=1), time(0))
-        return after.replace(tzinfo=zone_info(self.time_zone or "UTC")) - timedelta(minutes=1)
+        zone = zone_info(self.time_zone or "UTC")
+        return after.replace(tzinfo=zone).astimezone(UTC) - timedelta(minutes=1)
 
     @property
     def kind_label(self) -> str:

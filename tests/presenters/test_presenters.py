@@ -5,14 +5,14 @@ agenda editor and the calendars follow), their title and abstract until the free
 import html
 import re
 from contextlib import contextmanager
-from datetime import date, timedelta
+from datetime import UTC, date, timedelta
 
 import pytest
 from icalendar import Calendar
 from sqlalchemy import event, func, select, update
 from sqlalchemy.orm import Session
 
-from planner.agenda.models import Slot
+from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.mail.messages import UPDATE_SETTLE
 from planner.mail.messages.waiting import settles
@@ -20,6 +20,8 @@ from planner.mail.models import MessageStatus, OutboxMessage
 from planner.mail.sender import DEFAULT_FROM
 from planner.presenters.forms import slot_time
 from planner.presenters.models import Invitation
+from planner.presenters.operations import frozen
+from planner.timezones import local_time
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite, shown_time
 from tests.support import csrf_token, form_of, hidden_fields, publish_as_planned
@@ -386,6 +388,31 @@ def test_the_freeze_is_said_as_its_last_minute_on_the_presenters_clocks(api, slo
     assert f"edit your title and abstract {said}," in " ".join(invitation.text_body.split())
     link = invite(api, slot, time_zone="America/Lima", language="es")
     assert "hasta el 1 de marzo de 2027, 17:59, Lima (UTC−5)" in text(presenter.get(link))
+
+
+@pytest.mark.parametrize(
+    ("zone", "freeze_on"),
+    [
+        ("America/Santiago", date(2027, 4, 3)),  # the clocks go back at its midnight: 23:59 twice
+        ("America/Santiago", date(2027, 9, 4)),  # and forward: the 5th begins at 01:00
+        ("America/Asuncion", date(2024, 3, 23)),  # its clocks went back at midnight too
+        ("Europe/Zurich", date(2027, 3, 1)),
+    ],
+)
+def test_the_freezes_last_minute_is_the_last_before_it_freezes(monkeypatch, zone, freeze_on):
+    """The last minute said is the one before the page freezes (`frozen`), also where the
+    clocks change at midnight: on Santiago's 3 April 2027 it was the first 23:59 (UTC−3), an
+    hour before the freeze, which comes after the second (UTC−4)."""
+    slot = Slot(title="T", meeting=Meeting(title="M", time_zone=zone, freeze_on=freeze_on))
+    until = slot.meeting.editable_until.astimezone(UTC)  # instants, not the zone's clocks
+    assert local_time(zone, until).date() == freeze_on
+    assert local_time(zone, until).strftime("%H:%M") == "23:59"
+    for at, is_frozen in (
+        (until + timedelta(seconds=59), False),
+        (until + timedelta(minutes=1), True),
+    ):
+        monkeypatch.setattr("planner.presenters.operations.utcnow", lambda at=at: at)
+        assert frozen(slot) is is_frozen, at
 
 
 def test_a_private_link_in_the_title_or_abstract_is_refused_and_kept(api, client, slot, presenter):
