@@ -203,7 +203,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # A public address on https:// is served over TLS, whether or not HTTPS was set: the
     # session cookie must never travel over plain HTTP, where anyone on the way could read it.
     https = os.environ.get("HTTPS", "").lower() in ("1", "true", "yes")
-    https = https or app.config["BASE_URL"].startswith("https://")
+    https = https or urlsplit(app.config["BASE_URL"]).scheme == "https"  # "HTTPS://" too
     app.config.update(
         SESSION_COOKIE_SECURE=https,
         REMEMBER_COOKIE_SECURE=https,

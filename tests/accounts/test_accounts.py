@@ -346,6 +346,7 @@ def test_a_deployment_hashes_passwords_at_werkzeugs_full_work_factor(tmp_path):
         ("http://127.0.0.1:5000", "1", True),
         # Behind a proxy serving TLS, HTTPS=1 forgotten: the cookie was sent over plain HTTP too.
         ("https://planner.example.org", "", True),
+        ("HTTPS://planner.example.org", "", True),  # as BASE_URL takes it, the scheme in capitals
     ],
 )
 def test_cookies_travel_only_over_https_where_the_planner_is_served_so(
