@@ -5,12 +5,14 @@ import shlex
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from planner.accounts.forms import PASSWORD_MIN, weak_password
 from planner.accounts.models import ONE_TIME_PASSWORD_LASTS, ROLES, ApiToken, User
+from planner.addresses import mailbox
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 
 users_cli = AppGroup("users", help="Co-lead accounts and API tokens.")
 
@@ -107,6 +109,16 @@ def revoke_command(email: str) -> None:
     click.echo(f"Revoked {count} token(s) of {user.email}.")
 
 
+# What the co-leads are written (`planner.mail.messages`), and the statuses of mail not gone.
+TO_THE_COLEADS = (MessageKind.answer, MessageKind.proposal)
+NOT_GONE = (
+    MessageStatus.queued,
+    MessageStatus.held,
+    MessageStatus.failed,
+    MessageStatus.not_sent,
+)
+
+
 @users_cli.command("delete")
 @click.option("--email", required=True)
 @click.option("--yes", is_flag=True, help="Do not ask first.")
@@ -118,5 +130,20 @@ def delete_command(email: str, yes: bool) -> None:
     if not yes:
         click.confirm(f"Delete the account of {user.email} and its API tokens?", abort=True)
     db.session.delete(user)
+    # Co-leads' mail to it that has not gone (settling, held, the mail server away) never goes
+    # (helper-197): it would still reach the one who left.
+    stopped = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.recipient_mailbox == mailbox(user.email),
+            OutboxMessage.kind.in_(TO_THE_COLEADS),
+            OutboxMessage.status.in_(NOT_GONE),
+        )
+        .values(
+            status=MessageStatus.superseded,
+            last_error="not sent: its co-lead's account was deleted before it went.",
+        )
+    ).rowcount
     db.session.commit()
-    click.echo(f"Deleted {user.email}: its sessions and API tokens no longer work.")
+    unsent = f" {stopped} message(s) to it not sent yet never go." if stopped else ""
+    click.echo(f"Deleted {user.email}: its sessions and API tokens no longer work.{unsent}")

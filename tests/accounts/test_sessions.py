@@ -243,3 +243,36 @@ def test_a_deleted_co_lead_is_signed_out_and_their_tokens_stop(app, cli, colead)
     # An account made again for the address is a new one: the old cookie does not open it.
     cli.invoke(args=["users", "create", "--email", COLEAD_EMAIL])
     assert not signed_in(old)
+
+
+def test_a_deleted_co_leads_mail_not_yet_gone_never_goes(app, cli, colead, survey):
+    """helper-197: after `users delete`, the co-leads' mail to them still in the outbox (the
+    mail server away, say) went once it could; another co-lead's stays as it was."""
+    from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+
+    cli.invoke(args=["users", "create", "--email", "bo@example.org"])
+    volunteer = {
+        "office": "PE",
+        "name": "Dana",
+        "email": "dana@indecopi.example",
+        "title": "AI at INDECOPI",
+        "abstract": "What we built.",
+        "recommendations": [10],
+        "duration": 20,
+        "maturity": "production",
+    }
+    assert app.test_client().post("/api/v1/proposals", json=volunteer).status_code == 201
+    to_coleads = select(OutboxMessage.recipient_email, OutboxMessage.status).where(
+        OutboxMessage.kind == MessageKind.proposal
+    )
+    assert dict(db.session.execute(to_coleads).all()) == {
+        COLEAD_EMAIL: MessageStatus.queued,
+        "bo@example.org": MessageStatus.queued,
+    }
+    result = cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL, "--yes"])
+    assert "1 message(s) to it not sent yet never go." in result.stdout
+    db.session.expire_all()
+    assert dict(db.session.execute(to_coleads).all()) == {
+        COLEAD_EMAIL: MessageStatus.superseded,
+        "bo@example.org": MessageStatus.queued,
+    }
