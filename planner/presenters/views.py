@@ -311,7 +311,8 @@ def talk(token: str):
         field.errors.append(error.message)
         return _page(token, invitation, talk_form=form, status=error.status)
     flash(_("Your title and abstract are saved."), "success")
-    return redirect(url_for(".page", token=token))
+    # Back where they typed, as a save from a row of the agenda returns to it (helper-188).
+    return redirect(url_for(".page", token=token) + "#talk-heading")
 
 
 @bp.get("/presenter/<token>/slot.ics")

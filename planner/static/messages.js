@@ -1,20 +1,27 @@
 // The messages a page opens with ("Slot saved.", "Sent to …"). A screen reader says a live
 // region's text only when it changes, not what it held from the start (helper-188): they are said
-// again through a live region of their own. A page opened at a row (#slot-3, after a save or a
-// move from it) scrolls to that row, past the messages at its top: they are moved under the row,
-// in sight, where the eyes and the keyboard are.
+// again through a live region of their own. A page opened at a row or a heading (#slot-3, after a
+// save or a move from it; #talk-heading) scrolls to it, past the messages at its top: they are
+// moved under it, in sight, where the eyes and the keyboard are.
 const messages = [...document.querySelectorAll("[data-flashed]")];
 if (messages.length) {
   const id = decodeURIComponent(location.hash.slice(1));
-  const row = id && document.getElementById(id);
-  if (row && row.tagName === "TR") {
+  const target = id && document.getElementById(id);
+  if (target && target.tagName === "TR") {
     const under = document.createElement("tr");
     under.className = "flashed-row";
     const cell = document.createElement("td");
-    cell.colSpan = row.cells.length;
+    cell.colSpan = target.cells.length;
     cell.append(...messages);
     under.append(cell);
-    row.after(under);
+    target.after(under);
+  } else if (target) {
+    // A heading (#talk-heading) or a section (#slots): under the heading it opens at.
+    const heading = /^H[1-6]$/.test(target.tagName)
+      ? target
+      : target.querySelector("h1, h2, h3, h4, h5, h6");
+    if (heading) heading.after(...messages);
+    else target.prepend(...messages);
   }
   const said = document.createElement("div");
   said.className = "visually-hidden";

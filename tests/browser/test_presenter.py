@@ -240,3 +240,26 @@ def test_another_talk_titled_with_one_long_word_stays_in_the_window(
     expect(page.locator("table.cards")).to_contain_text(word[:40])
     shoot(page, "presenter-long-title-programme", full_page=False)
     assert page.evaluate(FITS_WIDTH), "the presenter page is wider than the window"
+
+
+def test_a_presenter_who_saves_their_title_is_back_where_they_typed(
+    browser, page, live_server, colead_client, survey
+):
+    """helper-188: saving the title and abstract returned a presenter on a phone to the top of
+    their page, the form far below. They are back at it, with "saved" under its heading."""
+    meeting = a_meeting(colead_client)
+    sign_in(page, live_server)
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Australia/Sydney")
+    context = browser.new_context(**ON_A_PHONE)
+    phone = context.new_page()
+    phone.goto(link)
+    phone.get_by_role("textbox", name="Title").fill("Risk-based governance of AI")
+    phone.get_by_role("button", name="Save title and abstract").click()
+    phone.wait_for_url("**#talk-heading")
+    saved = phone.locator("#talk-heading + [data-flashed]")
+    expect(saved).to_have_text("Your title and abstract are saved.")
+    expect(saved).to_be_in_viewport()
+    expect(phone.locator("body > [aria-live=polite]")).to_have_text(
+        "Your title and abstract are saved."
+    )
+    context.close()
