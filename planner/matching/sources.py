@@ -2,7 +2,8 @@
 
 Demand: an office's Q8 answer naming a recommendation, more weakly its Q6 challenge, and a Q4
 answer that asks for help (a need). Supply: its other Q4 answers (current-focus projects). An
-answer that names no recommendation (such as "we have implemented all of them") is neither. An
+answer that names no recommendation (such as "we have implemented all of them") is neither, nor
+is one that says nothing ("n/a" under Rec 3: `says_nothing`, as the summary counts it). An
 interest also carries the office's other answers on the recommendation (Q5, its own Q4 work),
 read when what it asked for names no topic.
 """
@@ -12,7 +13,7 @@ from collections.abc import Iterable
 
 from planner.matching.evidence import EvidenceType
 from planner.matching.scorer import Interest, Project
-from planner.survey.records import Question
+from planner.survey.records import Question, says_nothing
 
 INTEREST_QUESTIONS = {Question.discuss: "discuss", Question.challenge: "challenge"}
 CONTEXT_QUESTIONS = {Question.low_priority: "low priority", Question.focus: "focus"}
@@ -32,7 +33,7 @@ def interests_and_projects(
     context: dict[tuple[str, int], dict[str, str]] = defaultdict(dict)
     projects = []
     for answer_id, office, question, number, text in answers:
-        if number is None:
+        if number is None or says_nothing(text):
             continue
         key = (office, number)
         if question is SUPPLY_QUESTION:

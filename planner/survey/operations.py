@@ -1,6 +1,7 @@
 """Storing, finding and exporting surveys: the database side of the importers and exporters."""
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
@@ -30,6 +31,7 @@ from planner.survey.records import (
     office_names,
     period_problems,
     period_text,
+    says_nothing,
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json, tabular_form, with_aliases
@@ -817,7 +819,8 @@ def query_answers(survey: Survey, **filters) -> list[Answer]:
 
 
 def answer_cells(survey: Survey, question: Question) -> list[tuple[int, str, int, str]]:
-    """(id, office, recommendation, text) of the answers to `question` that name a recommendation.
+    """(id, office, recommendation, text) of the answers to `question` that name a recommendation
+    and say something (an "n/a" under Rec 3 is no focus: `says_nothing`, as the summary counts).
 
     The light query behind the heatmap, which needs no ORM objects.
     """
@@ -828,7 +831,7 @@ def answer_cells(survey: Survey, question: Question) -> list[tuple[int, str, int
             Answer.recommendation_number.is_not(None),
         )
     )
-    return list(rows.tuples())
+    return [row for row in rows.tuples() if not says_nothing(row[3])]
 
 
 def answer_records(survey: Survey, **filters) -> list[AnswerRecord]:
@@ -854,13 +857,14 @@ def answer_records(survey: Survey, **filters) -> list[AnswerRecord]:
 
 
 def answer_counts(survey: Survey) -> dict[tuple[str, Question], int]:
-    """How many recommendations each office named, per question."""
+    """How many recommendations each office named, per question, as the summary counts them (an
+    answer that says nothing, "n/a" under Rec 3, names none: `says_nothing`)."""
     rows = db.session.execute(
-        select(Answer.office_code, Answer.question, func.count())
-        .where(Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None))
-        .group_by(Answer.office_code, Answer.question)
+        select(Answer.office_code, Answer.question, Answer.text).where(
+            Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None)
+        )
     )
-    return {(office, question): count for office, question, count in rows}
+    return Counter((office, question) for office, question, text in rows if not says_nothing(text))
 
 
 def respondent_codes(survey: Survey) -> set[str]:

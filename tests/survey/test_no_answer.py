@@ -2,6 +2,7 @@
 for the published document and the tabular import, and stay visible as written."""
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,41 @@ def test_summary_shows_declined_apart_from_no_answer(client, survey):
     assert "declined explicitly" in client.get("/surveys/CWS-13-26/summary.csv").get_data(
         as_text=True
     )
+
+
+def test_an_answer_saying_nothing_under_a_recommendation_counts_nowhere(
+    cli, client, app_context, tmp_path
+):
+    """An "n/a" under Rec 3 is no focus and a "No" no wish (README): the summary said so, while
+    the offices list, the heatmap, the recommendation's page and the matches counted them, and
+    paired AU's "n/a" as the presenter for BR's "No"."""
+    rows = [
+        ("AU", "focus", 3, "n/a"),
+        ("AU", "focus", 4, "Zero trust rollout in progress"),
+        ("BR", "discuss", 3, "No"),
+        ("BR", "discuss", 4, "Recommendation 4"),
+    ]
+    path = tmp_path / "pilot.csv"
+    path.write_text(
+        "survey,office,question,recommendation,text\n"
+        + "".join(f"Pilot,{o},{q},{n},{t}\n" for o, q, n, t in rows),
+        encoding="utf-8",
+    )
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert result.exit_code == 0, result.output
+
+    matches = client.get("/api/v1/matches?survey=Pilot&recommendation=3").get_json()
+    assert matches["matches"] == []
+    assert client.get("/api/v1/matches?survey=Pilot&recommendation=4").get_json()["count"] == 1
+
+    offices = client.get("/offices?survey=Pilot").get_data(as_text=True)
+    for code, counts in (("AU", ["1", "0", "0"]), ("BR", ["0", "1", "0"])):
+        row = re.search(rf'<a href="/offices/{code}\?survey=Pilot">.*?</tr>', offices, re.S)[0]
+        assert re.findall(r'<td class="num" data-label="[^"]+">(\d*)</td>', row) == counts
+
+    heatmap = client.get("/?survey=Pilot&question=focus").get_data(as_text=True)
+    assert "AU, Rec 4" in heatmap and "AU, Rec 3" not in heatmap
+
+    page = client.get("/recommendations/3?survey=Pilot").get_data(as_text=True)
+    assert "Offices focused on it (0)" in page and "Offices wanting it discussed (0)" in page
+    assert "wrote “n/a”" in page and "wrote “No”" in page  # kept as written
