@@ -40,6 +40,14 @@ SECTIONS = (
     (Question.implementation, "Comments on implementation", "Q3"),
     (Question.proposal, "Proposals to update the recommendations", "Q7"),
 )
+# The sections that count recommendations, as the offices list and the summary do: an answer
+# naming none there (DE's "no need for further ... discussing" to Q8) is shown, not counted.
+COUNT_RECOMMENDATIONS = {
+    Question.focus,
+    Question.discuss,
+    Question.challenge,
+    Question.low_priority,
+}
 
 
 def _office(code: str) -> Office:
@@ -74,10 +82,16 @@ def detail(code: str):
         return redirect(url_for(".detail", code=office.code, survey=survey))
     survey = survey_from_request()
     answers = query_answers(survey, office=office.code) if survey else []
-    sections = [
-        (question, heading, note, [a for a in answers if a.question is question])
-        for question, heading, note in SECTIONS
-    ]
+    sections = []
+    for question, heading, note in SECTIONS:
+        given = [a for a in answers if a.question is question]
+        counted = [
+            a
+            for a in given
+            if not a.no_answer
+            and (a.recommendation_number or question not in COUNT_RECOMMENDATIONS)
+        ]
+        sections.append((question, heading, note, given, len(counted)))
     now = local_time(office.time_zone) if office.time_zone else None
     # The office's feed link is a secret: co-leads pass it on.
     feed_url = office_feed_url(office) if is_colead() else None

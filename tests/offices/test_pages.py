@@ -242,3 +242,20 @@ def test_an_office_page_says_when_the_office_presents(api, client, survey):
     assert "at 23:00 in Sydney (UTC+11)" in section and "at 13:00 in Geneva (UTC+1)" in section
     assert "Withdrawn talk" not in section and "Not yet public" not in page
     assert 'id="upcoming"' not in client.get("/offices/PE").get_data(as_text=True)
+
+
+def test_an_office_page_counts_the_recommendations_named_as_the_list_does(client, survey):
+    """DE's answer to Q8 (lines 1268-1274, labelled GE) declines: "no need for further ...
+    discussing". The list and the summary count it as none wanted; its page said "Wants
+    discussed 1" above it."""
+    page = client.get("/offices/DE").get_data(as_text=True)
+    section = page.split('id="discuss-heading"')[1].split("</section>")[0]
+    assert '<span class="count">0</span>' in section
+    assert "we see no need for further updating or discussing" in section  # shown all the same
+    listed = client.get("/offices").get_data(as_text=True)
+    row = re.search(r'<a href="/offices/DE">.*?</tr>', listed, re.S)[0]
+    assert re.findall(r'<td class="num" data-label="Discuss \(Q8\)">(\d*)</td>', row) == ["0"]
+    # Comments and proposals are counted as answers, naming a recommendation or not.
+    page = client.get("/offices/BR").get_data(as_text=True)
+    section = page.split('id="proposal-heading"')[1].split("</section>")[0]
+    assert '<span class="count">1</span>' in section  # the SDLC policy, line 1199
