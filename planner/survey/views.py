@@ -452,6 +452,11 @@ def summary(slug: str):
     )
 
 
+# Answers to Q3 and Q7 are comments and proposals, not a choice of recommendations: one naming
+# none (EP's "Nearly all Recommendations ...", BR's SDLC policy) declines nothing.
+NOT_A_CHOICE = {Question.implementation, Question.proposal}
+
+
 @bp.get("/surveys/<slug>/summary.csv")
 def summary_csv(slug: str):
     survey = find_survey(slug)
@@ -473,10 +478,15 @@ def summary_csv(slug: str):
                     " ".join(cell.offices),
                 ]
             )
-        # "none" is both of the next two rows: declined explicitly, and gave no answer.
+        # "none" is both of the next two rows: answered naming none, and gave no answer.
         for row, cell in (
             ("none", part.named_none),
-            ("none: declined explicitly", part.declined),
+            (
+                "none: answered on none in particular"
+                if question in NOT_A_CHOICE
+                else "none: declined explicitly",
+                part.declined,
+            ),
             ("none: no answer", part.no_answer),
         ):
             writer.writerow(

@@ -196,6 +196,18 @@ def test_summary_csv(client, survey):
         r for r in rows if r["question"] == "low_priority" and r["recommendation"] == "none"
     )
     assert none_low["percent"] == "71"
+    # BR proposed an SDLC policy (lines 1199-1201) and EP commented on "Nearly all
+    # Recommendations" (lines 374-380): naming none, but declining nothing.
+    said = {
+        (r["question"], r["recommendation"]): r["offices"].split()
+        for r in rows
+        if r["question"] in ("proposal", "implementation")
+    }
+    assert "BR" in said["proposal", "none: answered on none in particular"]
+    assert "EP" in said["implementation", "none: answered on none in particular"]
+    assert ("proposal", "none: declined explicitly") not in said
+    declined = [r for r in rows if r["recommendation"] == "none: declined explicitly"]
+    assert [(r["question"], r["offices"]) for r in declined if r["offices"]] == [("discuss", "DE")]
 
 
 def test_an_answer_of_another_survey_is_404(client, survey):
