@@ -57,6 +57,9 @@ QUESTION_LABELS = {
 _NOTHING = (
     r"no|none|nothing|nil|n/?a|n\.a|not applicable|-+|–|—"
     r"|no comments?(?: provided)?|no proposals?|not"
+    # Said in a sentence (helper-196: CA's and RU's answers to question 7 counted as proposals).
+    r"|no,? no (?:improvements?|changes?|proposals?) to propose"
+    r"|(?:we )?(?:do not|don[’']t) have any proposals?|we have no proposals?"
     r"|ninguno|ninguna|nada|no aplica|sin comentarios"
     r"|aucun|aucune|rien|néant|sans objet|pas de commentaires?"
     r"|nenhum|nenhuma|não|nao"
