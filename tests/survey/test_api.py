@@ -153,6 +153,10 @@ def test_survey_pages(client, survey):
     detail = client.get("/surveys/CWS-13-26")
     assert detail.status_code == 200
     assert "question 2 is a chart" in detail.get_data(as_text=True)
+    # 202 stored answers, not 202 answers given (helper-196: 16 to question 8 are 36 rows).
+    assert '202 <span class="muted">(an answer that names several recommendations counts ' in (
+        detail.text
+    )
     assert client.get("/").status_code == 200
 
 
