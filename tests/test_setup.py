@@ -10,9 +10,11 @@ import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+import time_machine
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import create_engine, func, make_url, select, text
@@ -771,6 +773,34 @@ def test_the_migration_adds_the_invitation_s_language_and_takes_it_away(tmp_path
         assert db.session.execute(text("SELECT name FROM invitations")).scalar() == "Ольга"
         columns = [c["name"] for c in inspect(db.engine).get_columns("invitations")]
         assert "language" not in columns and "windows_given_at" in columns
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_a_one_time_password_given_before_the_upgrade_lasts_a_week_from_it(app, tmp_path):
+    """helper-199: one printed by the release before had no date, and so signed in for ever,
+    though the README says 7 days; a password a co-lead chose is given none."""
+    from flask_migrate import upgrade
+
+    from planner.accounts.models import User
+
+    with database_at(tmp_path, "7e2cafd3b340"):
+        for id_, one_time in ((1, True), (2, False)):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (id, email, password_hash, role, must_change_password, "
+                    "created_at, session_version) VALUES (:id, :email, 'x', 'colead', "
+                    ":one_time, '2026-01-01', 1)"
+                ),
+                {"id": id_, "email": f"u{id_}@example.org", "one_time": one_time},
+            )
+        db.session.commit()
+        upgrade(revision="1dd38583f37d")
+        given, chosen = db.session.get(User, 1), db.session.get(User, 2)
+        assert chosen.password_set_at is None
+        assert abs(given.password_set_at - utcnow()) < timedelta(minutes=5)
+        assert not given.one_time_password_expired
+        with time_machine.travel(utcnow() + timedelta(days=8)):
+            assert given.one_time_password_expired
 
 
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's

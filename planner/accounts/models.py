@@ -70,7 +70,8 @@ class User(UserMixin, db.Model):
     def one_time_password_expired(self) -> bool:
         """A one-time password not changed within `ONE_TIME_PASSWORD_LASTS` signs in no more:
         one left in a chat or an email would otherwise work for ever (helper-194). One given
-        before the date was kept has none, and works until changed."""
+        before the date was kept lasts from the upgrade that added it (migration 1dd38583f37d);
+        one an instance of the release before gave meanwhile has none, and works until changed."""
         given = self.password_set_at
         return (
             self.must_change_password
