@@ -803,6 +803,22 @@ def test_a_one_time_password_given_before_the_upgrade_lasts_a_week_from_it(app, 
             assert given.one_time_password_expired
 
 
+def test_a_downgrade_on_sqlite_keeps_ids_never_handed_out_twice(tmp_path):
+    """helper-199: `flask db downgrade` rebuilt `users` and `invitations` without AUTOINCREMENT,
+    and a deleted co-lead's id (in their session cookie) went to the next account made."""
+    from flask_migrate import downgrade
+
+    with database_at(tmp_path, "1dd38583f37d"):
+        downgrade(revision="c7a4e2f9b1d6")
+        plain = db.session.execute(
+            text(
+                "SELECT name FROM sqlite_master WHERE type = 'table' "
+                "AND name IN ('users', 'invitations') AND sql NOT LIKE '%AUTOINCREMENT%'"
+            )
+        ).all()
+        assert plain == []
+
+
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_links_stored_twice_keep_the_earliest_under_the_new_rules(app, tmp_path):
     """Two adds at the same moment both passed the check for the same link on the slot (or on

@@ -39,5 +39,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("users") as batch:
+    # Rebuilt on SQLite: its ids stay never handed out twice (migration c7a4e2f9b1d6).
+    with op.batch_alter_table("users", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("password_set_at")

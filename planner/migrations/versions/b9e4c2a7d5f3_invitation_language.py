@@ -25,5 +25,6 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("invitations") as batch:
+    # Rebuilt on SQLite: its ids stay never handed out twice (migration c7a4e2f9b1d6).
+    with op.batch_alter_table("invitations", table_kwargs={"sqlite_autoincrement": True}) as batch:
         batch.drop_column("language")

@@ -29,5 +29,8 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("invitations", schema=None) as batch_op:
+    # Rebuilt on SQLite: its ids stay never handed out twice (migration c7a4e2f9b1d6).
+    with op.batch_alter_table(
+        "invitations", table_kwargs={"sqlite_autoincrement": True}
+    ) as batch_op:
         batch_op.drop_column("previous_answer")
