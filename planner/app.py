@@ -71,10 +71,11 @@ def _database_said(invoke, ctx: click.Context) -> Any:
         if http_errors.database_unavailable(error):
             reason = " ".join(str(error.orig).split())
             raise click.ClickException(f"The database cannot be reached: {reason}") from None
-        if _no_tables(error.orig):
-            # Never migrated, or not to this version yet (new code deployed): either way, the
-            # migrations are what is missing, unless they are what failed.
-            missing = "The database lacks a table this version of the app needs"
+        if _not_migrated(error.orig):
+            # Never migrated, or not to this version yet (new code deployed, a column it added
+            # not there): either way, the migrations are what is missing, unless they are what
+            # failed.
+            missing = "The database lacks a table or column this version of the app needs"
             if ctx.command_path.split()[1:2] == ["db"]:
                 said = " ".join(str(error.orig).split())
                 raise click.ClickException(f"{missing}: {said}") from None
@@ -84,11 +85,15 @@ def _database_said(invoke, ctx: click.Context) -> Any:
         raise
 
 
-def _no_tables(error: BaseException | None) -> bool:
-    """Whether the database's `error` says a table is not there: the migrations never ran."""
-    if isinstance(error, psycopg.errors.UndefinedTable):
+def _not_migrated(error: BaseException | None) -> bool:
+    """Whether the database's `error` says a table or column is not there: the migrations never
+    ran, or not those of this version."""
+    if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
         return True
-    return isinstance(error, sqlite3.OperationalError) and "no such table" in str(error)
+    said = str(error)
+    return isinstance(error, sqlite3.OperationalError) and (
+        said.startswith(("no such table", "no such column")) or " has no column named " in said
+    )
 
 
 class Planner(Flask):

@@ -13,6 +13,11 @@ from planner.app import create_app
 from planner.extensions import db
 from planner.http_errors import RETRY_AFTER, UNAVAILABLE
 
+NOT_MIGRATED = (
+    "The database lacks a table or column this version of the app needs (it is not migrated to "
+    "it yet): run `flask --app app db upgrade`."
+)
+
 
 def _app(url: str):
     return create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"})
@@ -146,7 +151,18 @@ def test_a_command_says_the_database_cannot_be_reached_or_has_no_tables(tmp_path
     empty = _app(f"sqlite:///{tmp_path / 'planner.sqlite3'}")
     result = empty.test_cli_runner().invoke(args=["users", "create", "--email", "a@example.org"])
     assert result.exit_code == 1, result.output
-    assert (
-        "The database lacks a table this version of the app needs (it is not migrated to it "
-        "yet): run `flask --app app db upgrade`." in result.output
-    )
+    assert NOT_MIGRATED in result.output
+
+
+def test_a_command_before_the_upgrade_says_to_migrate(tmp_path):
+    """helper-199: new code on a database of the release before (its new column not there yet):
+    `flask users password` and the rest printed SQLAlchemy's traceback, where a database never
+    migrated is told to run `db upgrade`."""
+    app = _app(f"sqlite:///{tmp_path / 'planner.sqlite3'}")
+    with app.app_context():
+        upgrade(revision="7e2cafd3b340")  # the release before `users.password_set_at`
+        db.engine.dispose()
+    for command in ("create", "password"):
+        result = app.test_cli_runner().invoke(args=["users", command, "--email", "a@example.org"])
+        assert result.exit_code == 1, result.output
+        assert NOT_MIGRATED in result.output and "Traceback" not in result.output
