@@ -8,7 +8,8 @@ from planner.extensions import db
 from planner.proposals.models import Proposal
 from planner.timezones import moment_in_language
 from tests.proposals.test_proposals import VALID, token_of
-from tests.support import csrf_token, in_page, said_in
+from tests.proposals.test_schedule import decide, meeting, schedule, the_proposal
+from tests.support import csrf_token, in_page, publish_as_planned, said_in
 
 SPANISH = {"Accept-Language": "es-PE,es;q=0.9,en;q=0.5"}
 
@@ -283,3 +284,27 @@ def test_the_private_page_names_the_office_s_zone_by_its_city(client, survey):
     asks = "(the form asks for times in %(office)s's time zone: %(zone)s)"
     assert in_page("es", asks, office="AU", zone="Sídney") in body
     assert "Australia/Sydney" not in body
+
+
+def test_a_label_and_its_text_are_joined_as_the_page_s_language_joins_them(
+    client, colead_client, survey
+):
+    """helper-198: the error summary joined a field and its refusal with an English colon,
+    "Titre: Donnez un titre …" and "标题: 请填写演讲标题。", as did a published meeting's line
+    on the volunteer's page ("Workshop: ajouter au calendrier (.ics)"); French puts a no-break
+    space before it, Chinese writes the full-width colon."""
+    for language, colon in (("fr", "\u00a0: "), ("zh", "：")):
+        refused = _send(client, headers={"Accept-Language": language}, language=language, title="")
+        body = refused.get_data(as_text=True)
+        title, why = in_page(language, "Title"), in_page(language, "Give the presentation a title.")
+        assert f'<a href="#title">{title}</a>{colon}{why}</li>' in body, language
+
+    token = token_of(_send(client, language="zh"))
+    decide(colead_client, the_proposal())
+    workshop = meeting(colead_client, "Rec 10 workshop")
+    schedule(colead_client, the_proposal(), workshop)
+    assert publish_as_planned(colead_client, workshop).status_code == 200
+    body = client.get(f"/proposals/{token}").get_data(as_text=True)
+    add = in_page("zh", "add to calendar (.ics)")
+    assert f'<span lang="en">Rec 10 workshop</span></a>：<a href="/meetings/{workshop}.ics' in body
+    assert f">{add}</a></li>" in body
