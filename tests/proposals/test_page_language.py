@@ -308,3 +308,20 @@ def test_a_label_and_its_text_are_joined_as_the_page_s_language_joins_them(
     add = in_page("zh", "add to calendar (.ics)")
     assert f'<span lang="en">Rec 10 workshop</span></a>：<a href="/meetings/{workshop}.ics' in body
     assert f">{add}</a></li>" in body
+
+
+def test_the_chinese_page_puts_no_space_between_sentences(client, colead_client, survey):
+    """helper-198: the volunteer's page in Chinese read "…撤回该提案。 请保存此链接…" and
+    "…作出决定）。 如需修改…", a space after each full stop, as English joins sentences;
+    Chinese joins them with none (`gap`), as the presenter's page does."""
+    token = token_of(_send(client, language="zh", availability="每周二上午（北京时间）"))
+
+    def spaced() -> list[str]:
+        page = client.get(f"/proposals/{token}").get_data(as_text=True)
+        said = re.findall(r"<(?:p|dd)\b[^>]*>(.*?)</(?:p|dd)>", page, re.S)
+        text = html.unescape(re.sub(r"<[^>]+>", "", "|".join(said)))
+        return re.findall(r".{6}[。：；）]\s+\S.{6}", text)
+
+    assert spaced() == []
+    decide(colead_client, the_proposal(), "waitlisted")
+    assert spaced() == []
