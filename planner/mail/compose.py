@@ -4,6 +4,7 @@ text and HTML alternatives, and for a calendar message the iMIP parts of RFC 604
 as invite.ics); optional kinds carry RFC 8058's one-click unsubscribe headers. Addresses carry
 an internationalised domain in its ASCII form, which every mail server routes."""
 
+import re
 from datetime import datetime
 from email.errors import HeaderParseError, NonASCIILocalPartDefect
 from email.header import decode_header, make_header
@@ -36,6 +37,11 @@ class ComposeError(ValueError):
     cannot take): sending it again would not help."""
 
 
+# A run of spaces and line breaks of any kind, but for the no-break spaces: French writes one
+# before its colon ("Invitation à présenter : ..."), which no mail client should wrap at.
+_SPACES = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
 def _one_line(value: str) -> str:
     # Header values are one line: a stored line break must never start a header of its own.
     # Nor may text that reads as an RFC 2047 encoded word ("=?utf-8?b?...?=", printable, so
@@ -43,7 +49,7 @@ def _one_line(value: str) -> str:
     # read, so a title typed so reached the reader as what it encodes, with its line breaks
     # written as headers of their own (a Reply-To) on Python 3.11. An invisible word joiner
     # after each "=?"'s "=" keeps it text.
-    return " ".join(value.split()).replace("=?", "=\u2060?")
+    return _SPACES.sub(" ", value).strip().replace("=?", "=\u2060?")
 
 
 def smtp_address(email: str) -> str:

@@ -230,6 +230,26 @@ def test_a_folded_subject_keeps_the_space_between_its_words(app_context, cli, sm
     assert all(len(line) <= 78 for line in head.split("\r\n"))
 
 
+def test_a_no_break_space_in_a_subject_arrives_as_one(app_context, cli, smtp):
+    """French writes a no-break space before its colon, and the subjects of its messages hold
+    one ("Invitation à présenter : ..."); they arrived with a plain space, at which a mail
+    client may wrap the colon onto a line of its own (helper-198). Line breaks and other runs
+    of spaces still become one space."""
+    subject = (
+        "Votre proposition est entre les mains des coresponsables\u00a0: Numérisation des "
+        "dossiers\u202f: «\u00a0retour d’expérience\u00a0» de l’office finlandais"
+    )
+    _mail(
+        Recipient("dana@ilpo.example", "Élodie\u00a0Lefèvre", "fr"), MessageKind.received, subject
+    )
+    _mail(DANA, MessageKind.decision, "Votre proposition\u00a0:\r\n  acceptée\u2028 ")
+    _send_once(cli)
+    first, second = (received.message for received in smtp.received)
+    assert first["Subject"] == subject
+    assert first["To"].addresses[0].display_name == "Élodie\u00a0Lefèvre"
+    assert second["Subject"] == "Votre proposition\u00a0: acceptée"
+
+
 def test_text_that_reads_as_an_encoded_word_stays_text(app_context, cli, smtp):
     """A title or name typed as an RFC 2047 encoded word ("=?utf-8?b?...?=", any printable
     text: a volunteer's form takes it) reaches the reader as typed, not as what it encodes:
