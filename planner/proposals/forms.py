@@ -272,8 +272,11 @@ def fill_choices(form) -> None:
 
 
 def form_fields(form: ProposalFields) -> dict:
-    """The editable fields of a validated form, as the operations take them."""
-    return {name: getattr(form, name).data for name in EDITABLE}
+    """The editable fields of a validated form, as the operations take them: text without the
+    spaces around it (a name pasted as "  Élodie Lefèvre " was greeted "Bonjour   Élodie
+    Lefèvre ," in every email), as the agenda and the contacts store theirs."""
+    fields = {name: getattr(form, name).data for name in EDITABLE}
+    return {name: v.strip() if isinstance(v, str) else v for name, v in fields.items()}
 
 
 def submit_from(form: VolunteerForm) -> tuple[Proposal, str]:

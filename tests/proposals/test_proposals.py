@@ -12,6 +12,7 @@ from planner.agenda.models import Meeting
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.operations import workshop_instance
+from planner.mail.models import OutboxMessage
 from planner.matching.operations import survey_interests_and_projects
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal, ProposalEvent
@@ -1033,3 +1034,32 @@ def test_a_value_the_form_cannot_read_is_said_in_words(client, survey, fields, m
     assert response.status_code == 400
     assert message in page and "Not a valid" not in page
     assert kept in page
+
+
+def test_the_spaces_around_what_a_volunteer_typed_are_not_kept(client, survey):
+    """helper-198: a name pasted with spaces around it ("  Élodie Lefèvre ") was kept so, and
+    every email greeted "Bonjour   Élodie Lefèvre ,"; the agenda and the contacts store their
+    text without them, and so does a proposal, sent or edited, from the page or the API."""
+    spaced = {"contact_name": "  Alex Example ", "title": " Trialling AI ", "abstract": "\n AI. "}
+    token = token_of(send(client, **spaced))
+    proposal = db.session.scalar(select(Proposal))
+    assert (proposal.contact_name, proposal.title, proposal.abstract) == (
+        "Alex Example",
+        "Trialling AI",
+        "AI.",
+    )
+    received = db.session.scalar(select(OutboxMessage).where(OutboxMessage.kind == "received"))
+    assert received.recipient_name == "Alex Example"
+    assert "Dear Alex Example,\n" in received.text_body
+    assert received.subject == "Your proposal is with the co-leads: Trialling AI"
+    url = f"/proposals/{token}/edit"
+    form = form_of(client, url)
+    form.update({name: [value] for name, value in spaced.items()}, title=["  Trialling "])
+    assert client.post(url, data=form).status_code == 302
+    db.session.refresh(proposal)
+    assert (proposal.contact_name, proposal.title) == ("Alex Example", "Trialling")
+    sent = client.post(
+        "/api/v1/proposals", json={**API_VALID, "name": " Dana  ", "title": "  AI search "}
+    )
+    assert sent.status_code == 201
+    assert (sent.get_json()["name"], sent.get_json()["title"]) == ("Dana", "AI search")
