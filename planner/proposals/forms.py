@@ -1,6 +1,7 @@
 """The volunteering form (public), the office's edit form, and the co-lead's status form."""
 
 from collections import OrderedDict
+from typing import ClassVar
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -53,6 +54,10 @@ class CheckboxesField(SelectMultipleField):
 
 class ProposalFields(PlannerForm):
     """What an office tells about its presentation (all but which office it is)."""
+
+    # A refusal names a text as a sentence does, as the refusal of a private link in it does
+    # ("Le titre ne peut pas contenir …"; its label made it "Titre ne peut pas contenir …").
+    called: ClassVar[dict[str, str]] = {"title": _l("The title"), "abstract": _l("The abstract")}
 
     contact_name = StringField(
         _l("Your name"),

@@ -325,3 +325,21 @@ def test_the_chinese_page_puts_no_space_between_sentences(client, colead_client,
     assert spaced() == []
     decide(colead_client, the_proposal(), "waitlisted")
     assert spaced() == []
+
+
+def test_a_character_refused_in_a_text_is_said_of_it_as_a_sentence_says_it(client, survey):
+    """helper-198: a title pasted with a bidirectional override was refused in French as
+    "Titre ne peut pas contenir …", its label made the subject of a sentence; it is "Le titre",
+    as the refusal of a private link in it says."""
+    refused = _send(
+        client,
+        headers={"Accept-Language": "fr"},
+        language="fr",
+        title="Numérisation \u202eevil",
+        abstract="Un\u202e résumé",
+    )
+    assert refused.status_code == 400
+    body = html.unescape(refused.get_data(as_text=True))
+    assert "Le titre ne peut pas contenir le caractère de mise en forme bidirectionnelle" in body
+    assert "Le résumé ne peut pas contenir le caractère de mise en forme bidirectionnelle" in body
+    assert "Titre ne peut pas" not in body

@@ -973,8 +973,18 @@ def test_a_proposals_back_leads_to_nothing_but_the_review(client, colead_client,
 @pytest.mark.parametrize(
     ("page_field", "api_field", "value", "message"),
     [
-        ("title", "title", "a\x00b", "Title cannot contain a NUL character; keep it on one line."),
-        ("title", "title", "two\nlines", "Title cannot contain a line break; keep it on one line."),
+        (
+            "title",
+            "title",
+            "a\x00b",
+            "The title cannot contain a NUL character; keep it on one line.",
+        ),
+        (
+            "title",
+            "title",
+            "two\nlines",
+            "The title cannot contain a line break; keep it on one line.",
+        ),
         ("abstract", "abstract", "a\x07b", "cannot contain the control character U+0007."),
         ("contact_name", "name", "Dana\rEvil", "cannot contain a line break"),
     ],
