@@ -1089,3 +1089,28 @@ def test_an_invitation_email_with_an_older_link_is_not_the_one_pointed_to(
     assert "This site could not email it to lucia@indecopi.example" in theirs
     assert "carries it too" not in ours
     assert "(no email takes it to lucia@indecopi.example, so it reaches them only if you" in ours
+
+
+def test_a_proposal_declined_or_withdrawn_is_not_promised_a_place_in_the_feed(
+    client, colead_client, survey
+):
+    """helper-198: the page of a declined or withdrawn proposal said "Once the co-leads place
+    your presentation in an agenda and publish it, its meeting appears in this public feed":
+    they will not (a withdrawn one, never). It offers the feed of every meeting all the same."""
+    once = "Once the co-leads place your presentation in an agenda"
+    every = "This public feed has every meeting of the Task Force, and follows every change."
+    declined = volunteer(client)
+    assert once in client.get(f"/proposals/{declined}").text
+    decide(colead_client, the_proposal(), "declined", "Out of scope this year.")
+    page = client.get(f"/proposals/{declined}").text
+    assert once not in page and every in page and "/feeds/taskforce.ics" in page
+
+    withdrawn = volunteer(client, title="Another talk")
+    proposal = db.session.scalar(select(Proposal).where(Proposal.title == "Another talk"))
+    url = f"/proposals/{withdrawn}/withdraw"
+    sent = client.post(
+        url, data={"csrf_token": csrf_token(client, url), "version": proposal.version}
+    )
+    assert sent.status_code == 302
+    page = client.get(f"/proposals/{withdrawn}").text
+    assert once not in page and every in page
