@@ -770,7 +770,14 @@ def test_a_volunteer_who_declined_is_not_told_when_they_present(app, client, col
     schedule(colead_client, proposal, workshop)
     assert publish_as_planned(colead_client, workshop).status_code == 200
     (slot,) = slots()
-    link = invite(colead_client, slot, name="Rosa Example", email=ROSA["contact_email"])
+    # Invited in her office's zone, which her page and emails then give her times in.
+    link = invite(
+        colead_client,
+        slot,
+        name="Rosa Example",
+        email=ROSA["contact_email"],
+        time_zone="America/Lima",
+    )
     page = client.get(f"/proposals/{token}").text
     assert f">{in_page('es', 'When you present')}</h2>" in page
     assert in_page("es", "Your time (%(zone)s)", zone="Lima") in page
@@ -1114,3 +1121,22 @@ def test_a_proposal_declined_or_withdrawn_is_not_promised_a_place_in_the_feed(
     assert sent.status_code == 302
     page = client.get(f"/proposals/{withdrawn}").text
     assert once not in page and every in page
+
+
+def test_the_volunteer_who_presents_reads_their_time_as_their_presenter_page_gives_it(
+    client, colead_client, survey
+):
+    """helper-198: invited in Paris's zone (or choosing it on their presenter's page), the
+    volunteer read "Your time (Paris) 14:30" there and in their emails, and "Your time (Lima)
+    08:00" on their proposal's page, the office's zone; until they present it, the page gives
+    the time at the office, and says so."""
+    token, proposal, slot = _scheduled_and_published(client, colead_client)
+    invite(colead_client, slot, email=proposal.contact_email, time_zone="Europe/Paris")
+    page = " ".join(re.sub(r"<[^>]+>", " ", _when(client.get(f"/proposals/{token}").text)).split())
+    # 14:00 in Geneva on 12 March 2030 is 14:00 in Paris, 08:00 in Lima.
+    assert "Your time (Paris) Tuesday 12 March 2030, 14:00–14:25" in page
+    assert "Lima" not in page
+    invite(colead_client, slot, name="Someone Else", email="else@indecopi.example")
+    page = " ".join(re.sub(r"<[^>]+>", " ", _when(client.get(f"/proposals/{token}").text)).split())
+    assert "Time at your office (Lima) Tuesday 12 March 2030, 08:00–08:25" in page
+    assert "Paris" not in page
