@@ -76,7 +76,24 @@ def test_the_form_has_the_labels_asked_for(client, survey):
     found = [a or b for a, b in labels]
     for label in LABELS:
         assert label in found, label
-    assert "Up to 150 characters." in page and 'maxlength="2000"' in page
+    assert "Up to 150 characters." in page and 'maxlength="150"' in page
+    assert "up to 2000 characters." in page
+
+
+def test_an_abstract_pasted_beyond_its_limit_comes_back_whole(client, survey):
+    """helper-198: the abstract's box had maxlength="2000", and a browser cuts a paste at it
+    without a word: 2,500 characters pasted from a document kept their first 2,000, the end
+    lost unseen. A box of several lines takes it whole; the form refuses it, the text kept to
+    shorten (a line's box, whose end shows, keeps its maxlength)."""
+    page = client.get("/volunteer").text
+    for box in re.findall(r"<textarea[^>]*>", page):
+        assert "maxlength" not in box, box
+    pasted = "A long abstract. " * 150  # 2,550 characters
+    refused = send(client, abstract=pasted)
+    assert refused.status_code == 400
+    body = html.unescape(refused.text)
+    assert pasted in body and "Field cannot be longer than 2000 characters." in body
+    assert db.session.scalar(select(func.count()).select_from(Proposal)) == 0
 
 
 def test_errors_keep_everything_typed(client, survey):
