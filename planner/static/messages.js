@@ -4,8 +4,18 @@
 // save or a move from it; #talk-heading) scrolls to it, past the messages at its top: they are
 // moved under it, in sight, where the eyes and the keyboard are.
 const messages = [...document.querySelectorAll("[data-flashed]")];
+// The id the address ends with, percent-decoded as the browser reads it. "#%" (typed, or cut
+// short) is no percent-encoding: decoding it threw a URIError, and the messages went unsaid.
+function fragment() {
+  const written = location.hash.slice(1);
+  try {
+    return decodeURIComponent(written);
+  } catch {
+    return written;
+  }
+}
 if (messages.length) {
-  const id = decodeURIComponent(location.hash.slice(1));
+  const id = fragment();
   const target = id && document.getElementById(id);
   if (target && target.tagName === "TR") {
     const under = document.createElement("tr");
@@ -16,12 +26,12 @@ if (messages.length) {
     under.append(cell);
     target.after(under);
   } else if (target) {
-    // A heading (#talk-heading) or a section (#slots): under the heading it opens at.
+    // A heading (#talk-heading) or a section (#slots): under the heading it opens at. Any
+    // other element keeps them at the top: in a field (#title) they would be out of sight.
     const heading = /^H[1-6]$/.test(target.tagName)
       ? target
       : target.querySelector("h1, h2, h3, h4, h5, h6");
     if (heading) heading.after(...messages);
-    else target.prepend(...messages);
   }
   const said = document.createElement("div");
   said.className = "visually-hidden";

@@ -4,6 +4,7 @@ declines and the co-lead sees it. At desktop and phone widths, with screenshots.
 
 from datetime import UTC, datetime
 
+import pytest
 import time_machine
 from playwright.sync_api import expect
 
@@ -262,4 +263,39 @@ def test_a_presenter_who_saves_their_title_is_back_where_they_typed(
     expect(phone.locator("body > [aria-live=polite]")).to_have_text(
         "Your title and abstract are saved."
     )
+    context.close()
+
+
+@pytest.mark.parametrize("fragment", ["#%", "#no-such-id", "#title"])
+def test_a_message_is_shown_and_said_whatever_the_address_ends_with(
+    browser, page, live_server, colead_client, survey, fragment
+):
+    """A page opened at an address ending "#%" (typed, or cut short) stopped messages.js with a
+    URIError: its message was never said. Ending with an id not on the page, or a field's
+    (#title), the message stays at the top, in sight: it was moved into the field, unseen."""
+    meeting = a_meeting(colead_client)
+    sign_in(page, live_server)
+    link = invite(page, live_server, meeting, TALKS[0]["title"], "Alex Example", "Australia/Sydney")
+    context = browser.new_context()
+    presenter = context.new_page()
+    errors = []
+    presenter.on("pageerror", lambda error: errors.append(error.message))
+
+    def ending_oddly(route):
+        response = route.fetch(max_redirects=0)
+        there = response.headers["location"].split("#")[0] + fragment
+        route.fulfill(response=response, headers={**response.headers, "location": there})
+
+    presenter.route("**/talk", ending_oddly)
+    presenter.goto(link)
+    presenter.get_by_role("textbox", name="Title").fill("Risk-based governance of AI")
+    presenter.get_by_role("button", name="Save title and abstract").click()
+    presenter.wait_for_url(f"**{fragment}")
+    expect(presenter.locator("main > [data-flashed]")).to_have_text(
+        "Your title and abstract are saved."
+    )
+    expect(presenter.locator("body > [aria-live=polite]")).to_have_text(
+        "Your title and abstract are saved."
+    )
+    assert errors == []
     context.close()
