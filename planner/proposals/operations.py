@@ -24,7 +24,7 @@ from planner.presenters.operations import taken_off
 from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
-from planner.survey.records import Question
+from planner.survey.records import Question, says_nothing
 from planner.turns import take_turn
 from planner.versioning import changed_columns
 
@@ -408,6 +408,8 @@ def evidence_for(proposals: list[Proposal], survey: Survey | None) -> dict[int, 
             Answer.question.in_([Question.focus, Question.discuss]),
         )
     ):
+        if answer.no_answer:  # "n/a" under Rec 3 is no project, "No" no wish (`says_nothing`)
+            continue
         if answer.question is Question.focus:
             projects[answer.office_code, answer.recommendation_number] = answer
         else:
@@ -430,7 +432,8 @@ def evidence(proposal: Proposal, survey: Survey | None) -> list[Evidence]:
 
 
 def suggested_abstract(survey: Survey | None, office: str, numbers: list[int]) -> str:
-    """The office's own words about its projects (Q4) on the chosen recommendations."""
+    """The office's own words about its projects (Q4) on the chosen recommendations: an "n/a"
+    under one says nothing (`says_nothing`), and is no abstract."""
     if survey is None or not office or not numbers:
         return ""
     texts = db.session.scalars(
@@ -443,7 +446,7 @@ def suggested_abstract(survey: Survey | None, office: str, numbers: list[int]) -
         )
         .order_by(Answer.recommendation_number)
     )
-    return "\n\n".join(texts)
+    return "\n\n".join(text for text in texts if not says_nothing(text))
 
 
 def accepted_proposals() -> list[Proposal]:

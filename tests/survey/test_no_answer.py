@@ -9,6 +9,7 @@ import pytest
 
 from planner.survey.document import parse_document
 from planner.survey.records import Question, says_nothing
+from tests.support import VOLUNTEERED
 
 # Every statement these tests send to the database, other tests send on PostgreSQL too
 # (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
@@ -136,12 +137,9 @@ def test_summary_shows_declined_apart_from_no_answer(client, survey):
     )
 
 
-def test_an_answer_saying_nothing_under_a_recommendation_counts_nowhere(
-    cli, client, app_context, tmp_path
-):
-    """An "n/a" under Rec 3 is no focus and a "No" no wish (README): the summary said so, while
-    the offices list, the heatmap, the recommendation's page and the matches counted them, and
-    paired AU's "n/a" as the presenter for BR's "No"."""
+def _pilot_saying_nothing_under_rec_3(cli, tmp_path) -> None:
+    """A survey where AU's focus and BR's wish on Rec 3 say nothing ("n/a", "No"), and on Rec 4
+    say something."""
     rows = [
         ("AU", "focus", 3, "n/a"),
         ("AU", "focus", 4, "Zero trust rollout in progress"),
@@ -156,6 +154,15 @@ def test_an_answer_saying_nothing_under_a_recommendation_counts_nowhere(
     )
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 0, result.output
+
+
+def test_an_answer_saying_nothing_under_a_recommendation_counts_nowhere(
+    cli, client, app_context, tmp_path
+):
+    """An "n/a" under Rec 3 is no focus and a "No" no wish (README): the summary said so, while
+    the offices list, the heatmap, the recommendation's page and the matches counted them, and
+    paired AU's "n/a" as the presenter for BR's "No"."""
+    _pilot_saying_nothing_under_rec_3(cli, tmp_path)
 
     matches = client.get("/api/v1/matches?survey=Pilot&recommendation=3").get_json()
     assert matches["matches"] == []
@@ -172,3 +179,23 @@ def test_an_answer_saying_nothing_under_a_recommendation_counts_nowhere(
     page = client.get("/recommendations/3?survey=Pilot").get_data(as_text=True)
     assert "Offices focused on it (0)" in page and "Offices wanting it discussed (0)" in page
     assert "wrote “n/a”" in page and "wrote “No”" in page  # kept as written
+
+
+def test_an_answer_saying_nothing_is_no_proposals_evidence_nor_its_abstract(
+    cli, client, colead_client, tmp_path
+):
+    """A volunteer of AU choosing Rec 3 had "n/a" put in their abstract, "suggested from your
+    office's own answer to question 4"; the co-leads' review showed it as AU's project on Rec 3
+    and BR's "No" as an office wanting it discussed, where the recommendation's page says 0."""
+    _pilot_saying_nothing_under_rec_3(cli, tmp_path)
+    page = client.get("/volunteer?office=AU&recommendation=3").get_data(as_text=True)
+    assert "Suggested from your office" not in page and "n/a" not in page
+    page = client.get("/volunteer?office=AU&recommendation=4").get_data(as_text=True)
+    assert "Zero trust rollout in progress" in page
+    volunteer = {**VOLUNTEERED, "email": "eva@ipaustralia.example", "recommendations": [3, 4]}
+    assert client.post("/api/v1/proposals", json=volunteer).status_code == 201
+    review = colead_client.get("/proposals").get_data(as_text=True)
+    three, four = review.split("<strong>Rec 3</strong>")[1].split("<strong>Rec 4</strong>")
+    assert "no project of AU on it in the survey" in three and "n/a" not in three
+    assert "Demand: 0 other offices want it discussed." in three
+    assert "AU reported:" in four and "Demand: 1 other office wants it discussed (BR)" in four
