@@ -805,11 +805,32 @@ def test_a_one_time_password_given_before_the_upgrade_lasts_a_week_from_it(app, 
 
 def test_a_downgrade_on_sqlite_keeps_ids_never_handed_out_twice(tmp_path):
     """helper-199: `flask db downgrade` rebuilt `users` and `invitations` without AUTOINCREMENT,
-    and a deleted co-lead's id (in their session cookie) went to the next account made."""
+    and a deleted co-lead's id (in their session cookie) went to the next account made. Rebuilt
+    with it, a table counted on from the highest id it still held: the id of the newest
+    co-lead, deleted, went to the next account all the same."""
     from flask_migrate import downgrade
 
     with database_at(tmp_path, "1dd38583f37d"):
+        for email in ("stays@example.org", "left@example.org"):
+            db.session.execute(
+                text(
+                    "INSERT INTO users (email, password_hash, role, must_change_password, "
+                    "created_at, session_version) VALUES (:email, 'x', 'colead', 0, "
+                    "'2026-01-01', 1)"
+                ),
+                {"email": email},
+            )
+        db.session.execute(text("DELETE FROM users WHERE email = 'left@example.org'"))
+        # Seven invitations made, and all discarded: the table is rebuilt empty.
+        db.session.execute(
+            text("INSERT INTO sqlite_sequence (name, seq) VALUES ('invitations', 7)")
+        )
+        db.session.commit()
         downgrade(revision="c7a4e2f9b1d6")
+        issued = db.session.execute(
+            text("SELECT name, seq FROM sqlite_sequence WHERE name IN ('users', 'invitations')")
+        ).all()
+        assert sorted(issued) == [("invitations", 7), ("users", 2)]
         plain = db.session.execute(
             text(
                 "SELECT name FROM sqlite_master WHERE type = 'table' "

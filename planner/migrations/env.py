@@ -113,6 +113,7 @@ def run_migrations_online():
                 # Rows pointing nowhere already (kept from before foreign keys were on) are not
                 # the migration's doing: only new ones stop it.
                 before = set(connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall())
+                issued = _ids_issued(connection)
             context.configure(
                 connection=connection,
                 target_metadata=get_metadata(),
@@ -127,9 +128,41 @@ def run_migrations_online():
                         f"The migration left rows pointing nowhere (table, row, parent): "
                         f"{broken[:5]}"
                     )
+                _keep_ids_issued(connection, issued)
         if sqlite:
             connection.exec_driver_sql("PRAGMA foreign_keys=ON")
             connection.commit()
+
+
+def _ids_issued(connection) -> dict[str, int]:
+    """The highest id each AUTOINCREMENT table on SQLite has handed out (migration c7a4e2f9b1d6),
+    deleted rows' included."""
+    if not _table_sql(connection, "sqlite_sequence"):
+        return {}
+    return dict(connection.exec_driver_sql("SELECT name, seq FROM sqlite_sequence").fetchall())
+
+
+def _keep_ids_issued(connection, issued: dict[str, int]) -> None:
+    """A batch operation's rebuild (copy, drop, rename) counts a table's ids on from the highest
+    it still holds: a deleted co-lead's id, the newest, went to the next account made, their
+    session cookie with it (helper-200). Each table goes on from where it was."""
+    for table, seq in issued.items():
+        if "AUTOINCREMENT" not in _table_sql(connection, table):
+            continue  # gone, or made again without it (a downgrade before c7a4e2f9b1d6)
+        kept = connection.exec_driver_sql(
+            "UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = ?", (seq, table)
+        )
+        if not kept.rowcount:
+            connection.exec_driver_sql(
+                "INSERT INTO sqlite_sequence (name, seq) VALUES (?, ?)", (table, seq)
+            )
+
+
+def _table_sql(connection, table: str) -> str:
+    found = connection.exec_driver_sql(
+        "SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)
+    ).scalar()
+    return found or ""
 
 
 if context.is_offline_mode():
