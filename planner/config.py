@@ -4,7 +4,7 @@ import os
 import secrets
 import time
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
@@ -82,4 +82,5 @@ def base_url(value: str | None = None) -> str:
         raise refused from None
     if parts.scheme not in ("http", "https") or not parts.netloc or parts.query or parts.fragment:
         raise refused
-    return url
+    # Written as links are: "HTTPS://Planner.Example.org" went into every email and feed so.
+    return urlunsplit(parts._replace(netloc=parts.netloc.lower()))

@@ -107,6 +107,8 @@ def test_a_host_header_that_names_no_host_is_a_400_that_says_so(client, survey, 
         ("", DEVELOPMENT_BASE_URL),
         ("https://planner.example.org/", "https://planner.example.org"),
         ("  http://10.0.0.5:8000  ", "http://10.0.0.5:8000"),
+        # Written as links are, in every email and feed (helper-200); the path as given.
+        ("HTTPS://Planner.Example.ORG/Tasks/", "https://planner.example.org/Tasks"),
     ],
 )
 def test_base_url_setting(given, used):
