@@ -150,6 +150,7 @@ def test_survey_pages(client, survey):
     listing = client.get("/surveys")
     assert listing.status_code == 200
     assert b"CWS/13/26" in listing.data
+    assert "an answer that names several recommendations counts once for each" in listing.text
     detail = client.get("/surveys/CWS-13-26")
     assert detail.status_code == 200
     assert "question 2 is a chart" in detail.get_data(as_text=True)
