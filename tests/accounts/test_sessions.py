@@ -8,7 +8,7 @@ from sqlalchemy import select
 from planner.accounts.models import ApiToken, User
 from planner.extensions import db
 from planner.offices.models import OfficeContact
-from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, csrf_token, sign_in
+from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, VOLUNTEERED, csrf_token, sign_in
 
 NEW_PASSWORD = "a much longer secret"
 
@@ -251,16 +251,7 @@ def test_a_deleted_co_leads_mail_not_yet_gone_never_goes(app, cli, colead, surve
     from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 
     cli.invoke(args=["users", "create", "--email", "bo@example.org"])
-    volunteer = {
-        "office": "PE",
-        "name": "Dana",
-        "email": "dana@indecopi.example",
-        "title": "AI at INDECOPI",
-        "abstract": "What we built.",
-        "recommendations": [10],
-        "duration": 20,
-        "maturity": "production",
-    }
+    volunteer = {**VOLUNTEERED, "email": "eva@ipaustralia.example"}
     assert app.test_client().post("/api/v1/proposals", json=volunteer).status_code == 201
     to_coleads = select(OutboxMessage.recipient_email, OutboxMessage.status).where(
         OutboxMessage.kind == MessageKind.proposal

@@ -13,6 +13,7 @@ from planner.extensions import db
 from planner.timezones import local_time
 from tests.presenters.support import invite
 from tests.support import (
+    VOLUNTEERED,
     add_slot_on_page,
     ahead,
     csrf_token,
@@ -337,19 +338,8 @@ def test_a_slot_presenting_another_offices_proposal_says_so(api, meeting):
     """helper-187: an AU slot took PE's accepted proposal without a word; the volunteer would
     present in a slot their office's feed and contacts never see. The co-lead's choice stands
     (a joint talk, say), and is said; a slot of no office takes the proposal's."""
-    proposal = api.post(
-        "/api/v1/proposals",
-        json={
-            "office": "PE",
-            "name": "Dana",
-            "email": "dana@indecopi.example",
-            "title": "AI at INDECOPI",
-            "abstract": "What we built.",
-            "recommendations": [10],
-            "duration": 20,
-            "maturity": "production",
-        },
-    ).get_json()
+    peru = {**VOLUNTEERED, "office": "PE", "email": "dana@indecopi.example"}
+    proposal = api.post("/api/v1/proposals", json=peru).get_json()
     accepted = api.patch(
         f"/api/v1/proposals/{proposal['id']}",
         json={"status": "accepted", "reason": "A fit.", "version": proposal["version"]},

@@ -912,6 +912,14 @@ def excel_csv(rows: list[str], separator: str = ",", header: str | None = None) 
     return b"\xef\xbb\xbf" + text.encode("utf-8")
 
 
+def assert_excel_rows_imported(result) -> None:
+    """The import of `EXCEL_ROWS`, however saved, gave the survey they hold."""
+    assert result.exit_code == 0, result.output
+    assert f"Imported Pilot ({PILOT_PAGE}): 1 respondents, 2 answers" in result.stdout
+    texts = set(db.session.scalars(select(Answer.text)))
+    assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
+
+
 @pytest.mark.parametrize(
     ("separator", "header"),
     [
@@ -933,11 +941,7 @@ def test_a_csv_as_excel_saves_it_is_read_whatever_its_separator(
     path = tmp_path / "lima.csv"
     path.write_bytes(excel_csv(EXCEL_ROWS, separator, header))
     result = cli.invoke(args=["survey", "import", str(path)])
-    assert result.exit_code == 0, result.output
-    imported = f"Imported Pilot ({PILOT_PAGE}): 1 respondents, 2 answers"
-    assert imported in result.stdout
-    texts = set(db.session.scalars(select(Answer.text)))
-    assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
+    assert_excel_rows_imported(result)
 
 
 def test_a_row_after_a_cell_of_several_lines_is_named_by_its_line_and_its_spreadsheet_row(
@@ -970,11 +974,7 @@ def test_a_table_saved_as_text_is_read_as_the_csv_it_is(cli, app_context, tmp_pa
     text = excel_csv(EXCEL_ROWS, "\t").decode("utf-8-sig")
     path.write_bytes(text.encode(encoding))
     result = cli.invoke(args=["survey", "import", str(path)])
-    assert result.exit_code == 0, result.output
-    imported = f"Imported Pilot ({PILOT_PAGE}): 1 respondents, 2 answers"
-    assert imported in result.stdout
-    texts = set(db.session.scalars(select(Answer.text)))
-    assert texts == {"Búsqueda con IA, en pruebas", "Recomendaciones 3; 10"}
+    assert_excel_rows_imported(result)
 
 
 @pytest.mark.parametrize(
