@@ -11,11 +11,13 @@ from collections.abc import Iterable
 from datetime import date
 from functools import cache
 
-import holidays
-
 
 @cache
 def _of_year(country: str, year: int) -> dict[date, str]:
+    # Imported when first asked, not as every process starts (a tenth of a second: a `flask`
+    # command, each gunicorn worker): only the fair start times and a meeting's page ask.
+    import holidays
+
     try:
         # The language said, not the server's locale: without it python-holidays names them
         # in the locale's language, else the country's own ("Año Nuevo" for PE, "元旦" for CN).
