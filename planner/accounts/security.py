@@ -1,5 +1,6 @@
 """Who may write: co-leads, signed in (pages) or with a Bearer token (API). And security headers."""
 
+import hashlib
 import ipaddress
 from collections.abc import Callable
 from datetime import timedelta
@@ -30,6 +31,19 @@ from planner.web import reading
 
 login_manager = LoginManager()
 login_manager.session_protection = "strong"
+
+
+def _session_identifier() -> str:
+    """What a session is bound to under strong protection: the client's network as throttling
+    counts it (`client_address`: the address behind TRUSTED_PROXIES; of IPv6, its /64) and its
+    browser. Flask-Login's own reads the first X-Forwarded-For entry itself, which the client
+    writes: a copied cookie sent with the owner's address there passed as theirs, and an IPv6
+    laptop was signed out whenever its privacy address changed within its own /64."""
+    seen = f"{client_address()}|{request.headers.get('User-Agent', '')}"
+    return hashlib.sha512(seen.encode("utf-8", "replace")).hexdigest()
+
+
+login_manager._session_identifier_generator = _session_identifier
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (

@@ -267,3 +267,36 @@ def test_a_deleted_co_leads_mail_not_yet_gone_never_goes(app, cli, colead, surve
         COLEAD_EMAIL: MessageStatus.superseded,
         "bo@example.org": MessageStatus.queued,
     }
+
+
+def _from(app, client, address: str, forwarded: str | None = None):
+    """A browser holding `client`'s session cookie, sending from `address` (and an
+    X-Forwarded-For header it wrote itself, where given)."""
+    other = copy_of(app, client)
+    other.environ_base["REMOTE_ADDR"] = address
+    if forwarded is not None:
+        other.environ_base["HTTP_X_FORWARDED_FOR"] = forwarded
+    return other
+
+
+def test_a_copied_cookie_naming_the_owners_address_in_a_header_is_still_anonymous(
+    app, client, colead
+):
+    """Strong session protection binds a session to its network and browser; a copy of the
+    cookie sent from elsewhere with the owner's address written in X-Forwarded-For (no proxy
+    is trusted) is not signed in (Flask-Login's own check read that header)."""
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert sign_in(client).status_code == 302 and signed_in(client)
+    assert not signed_in(_from(app, client, "198.51.100.7", forwarded="192.0.2.10"))
+    assert signed_in(_from(app, client, "192.0.2.10", forwarded="198.51.100.7"))
+
+
+def test_a_laptop_whose_ipv6_address_changes_within_its_network_stays_signed_in(
+    app, client, colead
+):
+    """An IPv6 laptop takes a new privacy address within its /64 every day or so: still the
+    same network (as throttling counts it), still signed in; another network is not."""
+    client.environ_base["REMOTE_ADDR"] = "2001:db8:1:2::10"
+    assert sign_in(client).status_code == 302 and signed_in(client)
+    assert signed_in(_from(app, client, "2001:db8:1:2:a1b2:c3d4:e5f6:1"))
+    assert not signed_in(_from(app, client, "2001:db8:1:3::10"))
