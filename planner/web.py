@@ -1,7 +1,9 @@
 """What every view shares: the transaction boundary, the survey asked for, yes/no flags in the
 query string, and the addresses of calendar feeds. Views import from here, never from each other."""
 
-from collections.abc import Callable, Iterator
+import csv
+import io
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from functools import cache, wraps
 
@@ -19,6 +21,7 @@ from planner.extensions import db
 from planner.languages import show_in
 from planner.mail.messages import taskforce_address
 from planner.offices.models import Office
+from planner.spreadsheet import written
 from planner.survey.models import Survey
 from planner.survey.operations import find_survey, latest_survey
 from planner.timezones import zone_choices
@@ -78,6 +81,36 @@ def csv_download(text: str, filename: str) -> Response:
     which Excel reads it in the machine's legacy code page ("María" garbled; helper-89). The
     planner's own import reads the mark as nothing."""
     return text_download("\ufeff" + text, filename, "text/csv")
+
+
+# The separators a table comes with (?separator=): commas, as every reader takes them; or
+# semicolons, for Excel where the comma is the decimal sign (French, Spanish, Portuguese, German,
+# Russian settings), which splits a file it opens at its list separator, ";",
+# alone: a comma-separated one opens there as one column. No "sep=" line says which instead:
+# Excel then ignores the byte-order mark and reads the file in the machine's legacy code page
+# ("María" garbled), and every other reader (LibreOffice, pandas, the planner's own import)
+# takes the line for a first row of data.
+CSV_SEPARATORS = {"comma": ",", "semicolon": ";"}
+
+
+def _separator() -> str:
+    """The separator ?separator= asks for: comma (the default) or semicolon; 400 otherwise."""
+    asked = request.args.get("separator", "comma")
+    if asked not in CSV_SEPARATORS:
+        abort(400, "separator is comma or semicolon.")
+    return CSV_SEPARATORS[asked]
+
+
+def table_download(rows: Iterable[Iterable[object]], filename: str) -> Response:
+    """A table as `csv_download` gives it, separated as ?separator= asks (`_separator`),
+    every cell in quotes and shown as text where a spreadsheet would run it (`written`).
+    Quoted, a cell holding the other separator stays one cell: LibreOffice's import ticks
+    comma, semicolon and tab alike, and cut "Zürich; Genève" in two, moving the row's later
+    cells a column on."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=_separator(), quoting=csv.QUOTE_ALL)
+    writer.writerows([written(str(cell)) for cell in row] for row in rows)
+    return csv_download(out.getvalue(), filename)
 
 
 def office_feed_url(office: Office) -> str:

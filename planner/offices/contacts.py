@@ -2,8 +2,6 @@
 the list co-leads export or pick a presenter from. Contacts are private: no public page, feed or
 API answer reads them."""
 
-import csv
-import io
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -15,7 +13,6 @@ from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office, OfficeContact
 from planner.proposals.models import Proposal, ProposalStatus
-from planner.spreadsheet import written
 from planner.text import by_name
 from planner.versioning import changed_columns
 
@@ -175,15 +172,12 @@ def all_contacts() -> list[OfficeContact]:
     )
 
 
-def contacts_csv(contacts: Iterable[OfficeContact]) -> str:
-    """The contacts as CSV for co-leads, safe to open in a spreadsheet."""
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_COLUMNS)
-    for c in contacts:
-        writer.writerow(
-            written(value)
-            for value in (
+def contact_rows(contacts: Iterable[OfficeContact]) -> list[tuple[str, ...]]:
+    """The contacts as a table for co-leads: its heading, then a row a contact."""
+    return [
+        CSV_COLUMNS,
+        *(
+            (
                 c.office_code,
                 c.office.name,
                 c.name,
@@ -194,5 +188,6 @@ def contacts_csv(contacts: Iterable[OfficeContact]) -> str:
                 c.created_at.strftime("%Y-%m-%d %H:%M"),
                 c.updated_at.strftime("%Y-%m-%d %H:%M"),
             )
-        )
-    return out.getvalue()
+            for c in contacts
+        ),
+    ]

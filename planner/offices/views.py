@@ -13,7 +13,7 @@ from planner.offices import said
 from planner.offices.contacts import (
     add_contact,
     all_contacts,
-    contacts_csv,
+    contact_rows,
     contacts_for,
     remove_contact,
     update_contact,
@@ -28,7 +28,7 @@ from planner.survey.operations import (
 )
 from planner.survey.records import Question
 from planner.timezones import local_time, utc_offset
-from planner.web import csv_download, office_feed_url, survey_from_request
+from planner.web import office_feed_url, survey_from_request, table_download
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
 
@@ -279,6 +279,6 @@ def delete_contact(contact_id: int):
 @colead_required
 def contacts_export():
     """Every office's contacts, for co-leads, as a spreadsheet opens them safely."""
-    response = csv_download(contacts_csv(all_contacts()), "office-contacts.csv")
+    response = table_download(contact_rows(all_contacts()), "office-contacts.csv")
     response.headers["Cache-Control"] = "private, no-store"
     return response

@@ -1,8 +1,5 @@
 """Survey pages: the overview charts, the summary table, each answer with its source lines."""
 
-import csv
-import io
-
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -36,7 +33,7 @@ from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
-from planner.web import csv_download, survey_from_request, text_download
+from planner.web import csv_download, survey_from_request, table_download, text_download
 
 bp = Blueprint("survey", __name__)
 
@@ -463,12 +460,10 @@ def summary_csv(slug: str):
     result = survey_summary(survey)
     # Only CWS/13/26 has those paragraphs: another survey's rows name none (helper-163).
     paragraphs = PARAGRAPHS if survey.label == THE_DOCUMENT else {}
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["question", "paragraph", "recommendation", "count", "percent", "offices"])
+    rows = [["question", "paragraph", "recommendation", "count", "percent", "offices"]]
     for question, part in result.questions.items():
         for number, cell in part.by_recommendation.items():
-            writer.writerow(
+            rows.append(
                 [
                     question.value,
                     paragraphs.get(question, ""),
@@ -489,7 +484,7 @@ def summary_csv(slug: str):
             ),
             ("none: no answer", part.no_answer),
         ):
-            writer.writerow(
+            rows.append(
                 [
                     question.value,
                     paragraphs.get(question, ""),
@@ -499,7 +494,7 @@ def summary_csv(slug: str):
                     " ".join(cell.offices),
                 ]
             )
-    return csv_download(out.getvalue(), f"{survey.slug}-summary.csv")
+    return table_download(rows, f"{survey.slug}-summary.csv")
 
 
 def _findings(summary: Summary) -> list[tuple[Question, str]]:

@@ -4,6 +4,7 @@ with consent; no public page, API answer or feed ever shows one."""
 import csv
 import html
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -240,6 +241,29 @@ def test_the_export_lists_every_office_and_is_safe_in_a_spreadsheet(colead_clien
     assert rows[2]["name"] == '\'=HYPERLINK("http://evil.example")'
     assert rows[1]["name"] == "'@SUM(A1)" and rows[1]["role"] == "'+34 ICT"
     assert rows[0]["email"] == EMAIL and rows[0]["source"] == "entered by colead@example.org"
+
+
+def test_the_export_opens_in_columns_in_any_spreadsheet(colead_client, survey):
+    """Excel where the comma is the decimal sign (French, Spanish, German settings) splits a CSV
+    at ";" alone, so the comma-separated export opened there as one column: the export also comes
+    with semicolons. Either way every cell is quoted, so that the other separator inside a cell
+    cuts nothing: LibreOffice's import ticks comma, semicolon and tab alike, and split a role
+    "ICT; AI" in two, moving the language, source and dates a column on."""
+    add(colead_client, role="ICT; AI, data")
+    comma = colead_client.get("/offices/contacts.csv").data.decode("utf-8-sig")
+    semicolons = colead_client.get("/offices/contacts.csv?separator=semicolon")
+    assert semicolons.status_code == 200 and semicolons.data.startswith("\ufeff".encode())
+    semicolons = semicolons.data.decode("utf-8-sig")
+    assert semicolons.startswith('"office";"office name";"name";"email";"role"')
+    assert list(csv.reader(io.StringIO(semicolons), delimiter=";")) == list(
+        csv.reader(io.StringIO(comma))
+    )
+    for text, separator in ((comma, ","), (semicolons, ";")):
+        assert '"ICT; AI, data"' in text
+        # Every cell in quotes (these hold none of their own).
+        quoted = rf'"[^"]*"(?:{separator}"[^"]*")*'
+        assert all(re.fullmatch(quoted, line) for line in text.splitlines()), text
+    assert colead_client.get("/offices/contacts.csv?separator=tab").status_code == 400
 
 
 @pytest.mark.one_database  # statement counts are the ORM's loading, the same on both databases

@@ -178,6 +178,22 @@ def test_another_survey_s_summary_names_its_questions_not_the_document_s_paragra
         assert rows and {row["paragraph"] for row in rows} == paragraphs, slug
 
 
+def test_the_summary_csv_comes_with_semicolons_for_excel_where_the_comma_is_the_decimal_sign(
+    client, survey
+):
+    """The summary was comma-separated only: Excel with French, Spanish or German settings opens
+    it as one column of "discuss,§17,10,10,48,AU BR ..." text."""
+    comma = client.get("/surveys/CWS-13-26/summary.csv").data.decode("utf-8-sig")
+    response = client.get("/surveys/CWS-13-26/summary.csv?separator=semicolon")
+    assert response.status_code == 200 and response.data.startswith("\ufeff".encode())
+    semicolons = response.data.decode("utf-8-sig")
+    assert semicolons.startswith('"question";"paragraph";"recommendation";"count"')
+    assert list(csv.reader(io.StringIO(semicolons), delimiter=";")) == list(
+        csv.reader(io.StringIO(comma))
+    )
+    assert client.get("/surveys/CWS-13-26/summary.csv?separator=%3B").status_code == 400
+
+
 def test_summary_csv(client, survey):
     response = client.get("/surveys/CWS-13-26/summary.csv")
     assert response.mimetype == "text/csv"
