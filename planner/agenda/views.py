@@ -7,7 +7,7 @@ or deleting a meeting, each asked first) and `suggest_views` (a fair start time)
 share: the editor page (`edit_page`) and `view_helpers`.
 """
 
-from flask import after_this_request, current_app, render_template, request
+from flask import abort, after_this_request, current_app, render_template, request
 
 from planner.accounts.security import is_colead
 
@@ -19,9 +19,11 @@ from planner.agenda.models import HOME_ZONE, Meeting
 from planner.agenda.operations import layout
 from planner.agenda.public_holidays import holiday_on
 from planner.agenda.queries import in_list_order, meetings, participating_offices
+from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
 from planner.timezones import is_time_zone, resolve_zone
+from planner.web import table_download
 
 # The viewer's chosen time zone, remembered in a cookie of its own for a year: the session
 # cookie ends with the browser (and a co-lead's sign-in), a reader's zone should not.
@@ -102,3 +104,14 @@ def meeting(meeting_id: int):
         local_times=local_times,
         holidays=holidays,
     ), (400 if wrong_zone else 200)
+
+
+@bp.get("/meetings/<int:meeting_id>/agenda.csv")
+def agenda_csv(meeting_id: int):
+    """The agenda as a table for a meeting document, times in the zone the page shows them in
+    (?zone=, as the page's), with commas or semicolons (`web.table_download`)."""
+    found = meeting_or_404(meeting_id, drafts=is_colead())
+    zone, wrong_zone, _ = _viewer_zone(found)
+    if wrong_zone:
+        abort(400, f"{wrong_zone!r} names no one time zone: give a city, e.g. Lima.")
+    return table_download(agenda_table(found, zone), f"meeting-{found.id}-agenda.csv")
