@@ -288,6 +288,7 @@ def _register(app: Flask) -> None:
     from planner.matching.cli import match_command
     from planner.materials import views as material_views
     from planner.offices import views as office_views
+    from planner.personal_data.cli import personal_data_cli
     from planner.presenters import api as presenters_api
     from planner.presenters import views as presenter_views
     from planner.proposals import api as proposals_api
@@ -328,6 +329,7 @@ def _register(app: Flask) -> None:
     app.cli.add_command(lineup_cli)
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
+    app.cli.add_command(personal_data_cli)
     security.install(app)
     track_changes()
     track_messages()

@@ -146,7 +146,11 @@ def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[Off
         ),
         key=lambda c: (by_name(c.name), c.id),
     )
-    if proposal is None or proposal.office_code != office_code.upper():
+    if (
+        proposal is None
+        or proposal.office_code != office_code.upper()
+        or proposal.erased_at is not None  # its volunteer's name and address are gone
+    ):
         return contacts
     own = [c for c in contacts if same_address(c.email, proposal.contact_email)]
     if not own:

@@ -42,6 +42,8 @@ def invitation_json(invitation: Invitation) -> dict:
         "note": invitation.note,
         # sent, queued, held (for review in the outbox), failed or not_sent, as /invited says.
         "email_status": fate(messages.invitation_mailed(invitation)) if invitation.email else None,
+        # When the presenter's data was erased at their request (`flask personal-data erase`).
+        "erased_at": invitation.erased_at.isoformat() if invitation.erased_at else None,
     }
 
 

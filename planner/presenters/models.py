@@ -72,6 +72,10 @@ class Invitation(db.Model):
     # When the presenter saved their availability on their page: from then on their windows
     # stand, even none; before, their proposal's (`availability.operations.slot_windows`).
     windows_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When a co-lead erased the presenter's personal data at their request
+    # (`personal_data.operations.erase`): the name is then ERASED_PRESENTER, the address, zone,
+    # note, windows and link gone; the answer stays, as the slot's record.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     version: Mapped[int] = version_column()
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 

@@ -103,6 +103,7 @@ def invite(
     invitation.invited_by = fit(by or "a co-lead", Invitation.invited_by)
     invitation.office_code = slot.office_code
     invitation.answer, invitation.note, invitation.answered_at = None, "", None
+    invitation.erased_at = None
     invitation.previous_answer = None
     invitation.confirmed_start = invitation.confirmed_minutes = None
     if replaced:

@@ -350,8 +350,9 @@ def slot_ics(token: str):
 def _invite_defaults(slot: Slot) -> dict:
     """Who to invite: the one invited before, else the office's first contact (the proposal's
     contact first, for a volunteered presentation); in the office's time zone, and in the
-    language they are written to in now (the co-lead sees it before choosing another)."""
-    if slot.invitation is not None:
+    language they are written to in now (the co-lead sees it before choosing another). One
+    erased at their request is no one to fill in."""
+    if slot.invitation is not None and slot.invitation.erased_at is None:
         current = slot.invitation
         return {
             "name": current.name,

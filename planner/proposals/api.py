@@ -40,6 +40,8 @@ def proposal_json(proposal: Proposal) -> dict:
         "version": proposal.version,
         "created_at": proposal.created_at.isoformat(),
         "updated_at": proposal.updated_at.isoformat(),
+        # When its volunteer's data was erased at their request (`flask personal-data erase`).
+        "erased_at": proposal.erased_at.isoformat() if proposal.erased_at else None,
         "history": [
             {
                 "at": event.at.isoformat(),

@@ -71,6 +71,9 @@ class Proposal(db.Model):
     link_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When a co-lead erased the volunteer's personal data at their request
+    # (`personal_data.operations.erase`): the name is then ERASED_VOLUNTEER, the address empty.
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Goes up with every change; a write based on an older version is refused, not lost.
     version: Mapped[int] = mapped_column(default=1)
 

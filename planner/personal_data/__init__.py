@@ -1,0 +1,2 @@
+"""Personal data of the people the planner writes to (office contacts, volunteers, presenters):
+what it holds about an address, exported for them or erased at their request."""

@@ -1,0 +1,83 @@
+"""`flask personal-data ...`: what is held about an address, exported or erased at the person's
+request."""
+
+import json
+
+import click
+from flask import current_app
+from flask.cli import AppGroup
+
+from planner.addresses import mailbox
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.materials.storage import store_of
+from planner.personal_data.operations import Held, erase, export, held_about, why_not
+
+personal_data_cli = AppGroup("personal-data", help="Export or erase what is held about a person.")
+
+
+def _held(email: str) -> Held:
+    if not mailbox(email) or "@" not in email:
+        raise click.BadParameter(f"{email!r} is not an email address", param_hint="--email")
+    return held_about(email.strip())
+
+
+@personal_data_cli.command("export")
+@click.option("--email", required=True, help="The person's address, in any spelling.")
+def export_command(email: str) -> None:
+    """Print, as JSON, everything held about an address (to give the person who asks)."""
+    click.echo(json.dumps(export(_held(email)), ensure_ascii=False, indent=2))
+
+
+def _summary(held: Held) -> list[str]:
+    lines = []
+    for contact in held.contacts:
+        lines.append(f"contact of {contact.office_code}: {contact.name} (deleted)")
+    for proposal in held.proposals:
+        lines.append(
+            f"proposal #{proposal.id} of {proposal.office_code}, “{proposal.title}” "
+            f"({proposal.status}): stays as the office's, without name, address or availability"
+        )
+    for invitation in held.invitations:
+        slot = invitation.slot
+        lines.append(
+            f"invited to present “{slot.title}” in “{slot.meeting.title}” "
+            f"({slot.meeting.home_day}): stays as “presenter removed at their request”, "
+            "with its answer; their link, zone, note and hours go"
+        )
+    for material in held.materials:
+        lines.append(f"{material.kind} they added to “{material.slot.title}”: {material.label}")
+    if held.messages:
+        lines.append(f"{len(held.messages)} message(s) to them in the outbox (deleted)")
+    if held.naming:
+        lines.append(f"{len(held.naming)} message(s) to the co-leads naming them (deleted)")
+    if held.unsubscriptions:
+        kinds = ", ".join(u.kind for u in held.unsubscriptions)
+        lines.append(f"unsubscribed from: {kinds} (deleted)")
+    return lines
+
+
+@personal_data_cli.command("erase")
+@click.option("--email", required=True, help="The person's address, in any spelling.")
+@click.option("--yes", is_flag=True, help="Do not ask first.")
+def erase_command(email: str, yes: bool) -> None:
+    """Erase what is held about a presenter, volunteer or contact at their request: nothing is
+    sent to them. Asks first, listing it."""
+    held = _held(email)
+    if held.nothing:
+        click.echo(f"Nothing is held about {email}.")
+        return
+    if refusal := why_not(held, utcnow()):
+        raise click.ClickException(refusal)
+    lines = _summary(held)
+    if not yes:
+        click.echo(f"Held about {email}:")
+        click.echo("\n".join(f"  - {line}" for line in lines))
+        click.confirm("Erase it? This cannot be undone", abort=True)
+    erased = erase(held, utcnow(), lambda m: store_of(m, current_app.config))
+    db.session.commit()
+    click.echo(
+        f"Erased {email}: {erased.contacts} contact(s) and {erased.messages} message(s) "
+        f"deleted, {erased.materials} material(s) removed, {erased.proposals} proposal(s) and "
+        f"{erased.invitations} invitation(s) kept without their name, address or link."
+    )

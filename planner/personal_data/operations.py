@@ -1,0 +1,376 @@
+"""What the planner holds about one email address, exported for the person who asks for it, and
+erased at their request: their office contacts, proposals, invitations to present, the slides
+they added, the messages written to them or naming them, and their unsubscriptions."""
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, or_, select
+
+from planner.accounts.models import ThrottleEvent, User
+from planner.addresses import mailbox, matches_address, spellings
+from planner.agenda.models import MeetingStatus, Slot, SlotStatus
+from planner.availability.operations import replace_windows, windows_of
+from planner.availability.windows import as_json
+from planner.errors import ConflictError
+from planner.extensions import db
+from planner.log_masking import mask
+from planner.mail.models import MessageKind, OutboxMessage, Unsubscription
+from planner.materials.models import Material
+from planner.materials.operations import presenter_actor, remove
+from planner.materials.storage import Store
+from planner.offices.models import OfficeContact
+from planner.presenters.models import Invitation
+from planner.proposals.models import Proposal
+
+# What an erased presenter's invitation and an erased volunteer's proposal are named by.
+ERASED_PRESENTER = "Presenter removed at their request"
+ERASED_VOLUNTEER = "Volunteer removed at their request"
+# The history's entries the volunteer made, which name them and their address
+# (`proposals.operations._office_actor`); the others are the co-leads'.
+_VOLUNTEERS_ACTIONS = ("submitted", "edited", "withdrawn")
+# The co-leads' messages that name a presenter (their answer) or a volunteer (their proposal).
+_NAMING = (MessageKind.answer, MessageKind.proposal)
+
+
+@dataclass
+class Held:
+    """Everything stored about one address."""
+
+    email: str
+    account: User | None
+    contacts: list[OfficeContact]
+    proposals: list[Proposal]
+    invitations: list[Invitation]
+    materials: list[Material]
+    # Written to them; written to the co-leads, naming them.
+    messages: list[OutboxMessage]
+    naming: list[OutboxMessage]
+    unsubscriptions: list[Unsubscription]
+
+    @property
+    def nothing(self) -> bool:
+        return not (
+            self.account
+            or self.contacts
+            or self.proposals
+            or self.invitations
+            or self.materials
+            or self.messages
+            or self.naming
+            or self.unsubscriptions
+        )
+
+
+def held_about(email: str) -> Held:
+    """What the planner holds about `email`, in any spelling (erased records no longer name it)."""
+    box = mailbox(email)
+    proposals = db.session.scalars(
+        select(Proposal)
+        .where(matches_address(Proposal.contact_email, email), Proposal.erased_at.is_(None))
+        .order_by(Proposal.id)
+    ).all()
+    invitations = db.session.scalars(
+        select(Invitation)
+        .where(matches_address(Invitation.email, email), Invitation.erased_at.is_(None))
+        .order_by(Invitation.id)
+    ).all()
+    return Held(
+        email=email,
+        account=db.session.scalar(select(User).where(matches_address(User.email, email))),
+        contacts=db.session.scalars(
+            select(OfficeContact)
+            .where(OfficeContact.mailbox == box)
+            .order_by(OfficeContact.office_code)
+        ).all(),
+        proposals=list(proposals),
+        invitations=list(invitations),
+        materials=[material for i in invitations for material in _added_by(i)],
+        messages=db.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.recipient_mailbox == box)
+            .order_by(OutboxMessage.id)
+        ).all(),
+        naming=_naming(box, proposals, invitations),
+        unsubscriptions=db.session.scalars(
+            select(Unsubscription)
+            .where(Unsubscription.email.in_(spellings(email)))
+            .order_by(Unsubscription.id)
+        ).all(),
+    )
+
+
+def _added_by(invitation: Invitation) -> list[Material]:
+    """What a presenter added from their page to the slot they were invited to."""
+    return list(
+        db.session.scalars(
+            select(Material)
+            .where(
+                Material.slot_id == invitation.slot_id,
+                Material.added_by == presenter_actor(invitation.name),
+            )
+            .order_by(Material.id)
+        )
+    )
+
+
+def _naming(box: str, proposals, invitations) -> list[OutboxMessage]:
+    """The co-leads' messages that name them: a presenter's answer about their slot ("Ana
+    Quispe confirmed: ..."), the news of a proposal of theirs (its review address names it)."""
+    answers = {i.slot_id: i.name for i in invitations}
+    reviews = {p.id: p.contact_name for p in proposals}
+    names = {*answers.values(), *reviews.values()}
+    if not names:
+        return []
+    candidates = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind.in_(_NAMING),
+            OutboxMessage.recipient_mailbox != box,
+            or_(
+                *(OutboxMessage.subject.contains(name, autoescape=True) for name in names),
+                *(OutboxMessage.text_body.contains(name, autoescape=True) for name in names),
+            ),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return [m for m in candidates if _names(m, answers, reviews)]
+
+
+def _names(message: OutboxMessage, answers: dict[int, str], reviews: dict[int, str]) -> bool:
+    if message.kind == MessageKind.answer:
+        name = answers.get(message.slot_id)
+        return name is not None and message.subject.startswith(f"{name} ")
+    text = message.text_body or ""
+    return any(
+        name in text and re.search(rf"/proposals/{number}(?![0-9])", text)
+        for number, name in reviews.items()
+    )
+
+
+# --- Export ------------------------------------------------------------------------------------
+
+
+def _when(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def _slot(slot: Slot) -> dict:
+    return {
+        "meeting": slot.meeting.title,
+        "slot": slot.title,
+        "starts_at": _when(slot.starts_at),
+        "office": slot.office_code,
+    }
+
+
+def export(held: Held) -> dict:
+    """What is held about them, as data to hand over (private links shown as [hidden]: the
+    export is passed on, and the links are theirs alone)."""
+    return {
+        "email": held.email,
+        "account": None
+        if held.account is None
+        else {
+            "email": held.account.email,
+            "role": held.account.role,
+            "created_at": _when(held.account.created_at),
+            "last_login_at": _when(held.account.last_login_at),
+        },
+        "office_contacts": [
+            {
+                "office": c.office_code,
+                "name": c.name,
+                "email": c.email,
+                "role": c.role,
+                "language": c.language,
+                "source": c.source,
+                "created_at": _when(c.created_at),
+                "updated_at": _when(c.updated_at),
+            }
+            for c in held.contacts
+        ],
+        "proposals": [
+            {
+                "id": p.id,
+                "office": p.office_code,
+                "name": p.contact_name,
+                "email": p.contact_email,
+                "language": p.contact_language,
+                "consent_to_be_kept_as_contact": p.contact_consent,
+                "title": p.title,
+                "abstract": p.abstract,
+                "availability": p.availability,
+                "availability_windows": [as_json(w) for w in windows_of(proposal=p)],
+                "status": p.status,
+                "created_at": _when(p.created_at),
+                "history": [
+                    {"at": _when(e.at), "action": e.action, "actor": e.actor, "reason": e.reason}
+                    for e in p.events
+                ],
+            }
+            for p in held.proposals
+        ],
+        "invitations_to_present": [
+            {
+                **_slot(i.slot),
+                "name": i.name,
+                "email": i.email,
+                "time_zone": i.time_zone,
+                "language": i.language,
+                "invited_at": _when(i.invited_at),
+                "invited_by": i.invited_by,
+                "answer": i.answer,
+                "note": i.note,
+                "answered_at": _when(i.answered_at),
+                "availability_windows": [as_json(w) for w in windows_of(invitation=i)],
+            }
+            for i in held.invitations
+        ],
+        "materials_added": [
+            {**_slot(m.slot), "kind": m.kind, "file": m.filename, "link": m.url}
+            | {"added_at": _when(m.added_at)}
+            for m in held.materials
+        ],
+        "messages": [
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "status": m.status,
+                "subject": m.subject,
+                "created_at": _when(m.created_at),
+                "sent_at": _when(m.sent_at),
+                "text": mask(m.text_body),
+            }
+            for m in held.messages
+        ],
+        "messages_to_the_coleads_naming_them": [
+            {"id": m.id, "kind": m.kind, "subject": m.subject, "created_at": _when(m.created_at)}
+            for m in held.naming
+        ],
+        "unsubscribed_from": [u.kind for u in held.unsubscriptions],
+    }
+
+
+# --- Erasure -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Erased:
+    """How many records an erasure removed or anonymised."""
+
+    contacts: int
+    proposals: int
+    invitations: int
+    materials: int
+    messages: int
+    unsubscriptions: int
+
+
+def coming_slots(held: Held, now: datetime) -> list[Slot]:
+    """The slots still to come that they present (invited or confirmed): in their calendar,
+    and on the agenda as theirs."""
+    slots = [i.slot for i in held.invitations if i.slot.held_by is i]
+    return [
+        s
+        for s in slots
+        if MeetingStatus.cancelled not in (s.meeting.status, s.status)
+        and s.status != SlotStatus.cancelled
+        and not s.meeting.ended(now)
+    ]
+
+
+def why_not(held: Held, now: datetime) -> str | None:
+    """Why their data may not be erased now, or None: a co-lead's account, whose records say
+    who decided what, is deleted first; a slot still to come that they present is theirs on the
+    agenda and in their calendar, and the co-leads take them off it first."""
+    if held.account is not None:
+        return (
+            f"{held.account.email} is a co-lead's account: delete it first "
+            f"(flask --app app users delete --email {held.account.email}). What a co-lead did "
+            "keeps their address, as the record of who decided it."
+        )
+    if coming := coming_slots(held, now):
+        named = "; ".join(
+            f"“{s.title}” in “{s.meeting.title}” ({s.meeting.home_day}, slot {s.id})"
+            for s in coming
+        )
+        return (
+            f"{held.email} presents slots still to come: {named}. Take them off first on the "
+            "meeting's editor (set the slot back to proposed, or cancel it; they are told), "
+            "then erase."
+        )
+    return None
+
+
+def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> Erased:
+    """Erase what is held about them (flushed), unless `why_not` (ConflictError). Their
+    contacts, the messages to them and those to the co-leads naming them, their
+    unsubscriptions and the slides they added are deleted; their proposals and invitations stay
+    as the offices' (title, abstract, status, answer), without their name, address,
+    availability or private link. Nothing is sent to them."""
+    if refusal := why_not(held, now):
+        raise ConflictError(refusal)
+    for material in held.materials:
+        remove(material, store=store_of(material))
+    for invitation in held.invitations:
+        _erase_invitation(invitation, now)
+    for proposal in held.proposals:
+        _erase_proposal(proposal, now)
+    # Nothing more is written to them: their contacts go as rows, which no one is told of (a
+    # contact removed on the office's page is sent the CANCEL of the slots in their calendar).
+    box = mailbox(held.email)
+    contacts = _delete(delete(OfficeContact).where(OfficeContact.mailbox == box))
+    messages = _delete(
+        delete(OutboxMessage).where(
+            (OutboxMessage.recipient_mailbox == box)
+            | OutboxMessage.id.in_([m.id for m in held.naming])
+        )
+    )
+    unsubscriptions = _delete(
+        delete(Unsubscription).where(Unsubscription.email.in_(spellings(held.email)))
+    )
+    _delete(delete(ThrottleEvent).where(ThrottleEvent.account.in_(spellings(held.email))))
+    db.session.flush()
+    return Erased(
+        contacts=contacts,
+        proposals=len(held.proposals),
+        invitations=len(held.invitations),
+        materials=len(held.materials),
+        messages=messages,
+        unsubscriptions=unsubscriptions,
+    )
+
+
+def _delete(statement) -> int:
+    return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount
+
+
+def _erase_invitation(invitation: Invitation, now: datetime) -> None:
+    """The slot keeps that someone was invited and what they answered; who, where from, their
+    note, hours and private link go."""
+    replace_windows([], invitation=invitation)
+    invitation.name = ERASED_PRESENTER
+    invitation.email = invitation.time_zone = invitation.language = None
+    invitation.note = ""
+    invitation.link_hash = invitation.link_salt = None
+    invitation.windows_given_at = None
+    invitation.erased_at = now
+
+
+def _erase_proposal(proposal: Proposal, now: datetime) -> None:
+    """The office's proposal stays (its title, abstract, status and the co-leads' decisions);
+    who sent it, their address, language, consent, availability and private link go."""
+    replace_windows([], proposal=proposal)
+    proposal.contact_name = ERASED_VOLUNTEER
+    proposal.contact_email = ""
+    proposal.contact_language = None
+    proposal.contact_consent = False
+    proposal.availability = ""
+    proposal.link_hash = None
+    proposal.erased_at = now
+    for event in proposal.events:
+        if event.action in _VOLUNTEERS_ACTIONS:
+            event.actor = f"{ERASED_VOLUNTEER} for {proposal.office_code}"

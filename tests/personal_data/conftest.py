@@ -1,0 +1,5 @@
+"""The slot to invite a presenter to, and the presenter's browser (tests/presenters/support.py)."""
+
+from tests.presenters.support import before_the_meeting as before_the_meeting
+from tests.presenters.support import presenter as presenter
+from tests.presenters.support import slot as slot

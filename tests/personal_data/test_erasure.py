@@ -1,0 +1,227 @@
+"""A presenter, a volunteer or an office contact who asks to be forgotten: a co-lead erases them
+with `flask personal-data erase`, and nothing of them is left in the pages, the API, the feeds,
+the exports or the outbox, while their talk keeps its shape."""
+
+import html
+import io
+import json
+
+from sqlalchemy import func, or_, select
+
+from planner.agenda.models import Slot
+from planner.extensions import db
+from planner.mail.models import OutboxMessage, Unsubscription
+from planner.materials.models import Material
+from planner.offices.models import OfficeContact
+from planner.personal_data.operations import ERASED_PRESENTER, ERASED_VOLUNTEER
+from planner.presenters.models import Invitation
+from tests.materials.files import PDF
+from tests.presenters.support import confirm, invite
+from tests.support import COLEAD_EMAIL, VOLUNTEERED, hidden_fields, publish_as_planned
+
+EVA, EVA_NAME = "eva@ipaustralia.example", "Eva Quispe"
+PHONE = "+61 400 000 000"
+
+
+def erase(cli, email: str):
+    return cli.invoke(args=["personal-data", "erase", "--email", email, "--yes"])
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def mentions(*words: str) -> int:
+    """Outbox messages that name any of `words`, in their address, subject or text."""
+    db.session.expire_all()
+    return db.session.scalar(
+        select(func.count())
+        .select_from(OutboxMessage)
+        .where(
+            or_(
+                *(
+                    func.lower(column).contains(word.lower())
+                    for word in words
+                    for column in (
+                        OutboxMessage.recipient_email,
+                        OutboxMessage.subject,
+                        OutboxMessage.text_body,
+                    )
+                )
+            )
+        )
+    )
+
+
+def test_a_presenter_who_asks_to_be_forgotten_leaves_no_trace_and_their_talk_its_shape(
+    api, client, cli, slot, presenter
+):
+    # Eva, an AU contact, is invited, confirms with a note, adds her slides; the co-leads are
+    # told of her answer.
+    db.session.add(
+        OfficeContact(office_code="AU", name=EVA_NAME, email=EVA, language="es", source="t")
+    )
+    db.session.commit()
+    link = invite(api, slot, name=EVA_NAME, email=EVA.upper())
+    assert confirm(presenter, link, note=f"Call me on {PHONE}").status_code == 302
+    added = presenter.post(
+        link + "/materials",
+        data={"material-file": (io.BytesIO(PDF), "eva-quispe.pdf"), "material-kind": "slides"},
+    )
+    assert added.status_code == 302
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert mentions(EVA_NAME, EVA) >= 3
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).output)
+    assert exported["office_contacts"][0]["name"] == EVA_NAME
+    assert exported["invitations_to_present"][0]["note"] == f"Call me on {PHONE}"
+    assert exported["materials_added"][0]["file"] == "eva-quispe.pdf"
+    assert {m["kind"] for m in exported["messages"]} >= {"invitation", "update"}
+    # Her private link is not in the export, which is passed on.
+    assert link not in json.dumps(exported)
+    assert exported["messages_to_the_coleads_naming_them"][0]["kind"] == "answer"
+
+    # While she presents a slot still to come, the co-leads take her off it first.
+    refused = erase(cli, EVA)
+    assert refused.exit_code == 1
+    assert "presents slots still to come: “Risk-based governance of new technologies”" in (
+        refused.output
+    )
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+
+    erased = erase(cli, EVA)
+    assert erased.exit_code == 0, erased.output
+    assert "Erased eva@ipaustralia.example" in erased.output
+    db.session.expire_all()
+    # Nothing to her or naming her is left in the outbox; nothing of her in the database.
+    assert mentions(EVA_NAME, EVA, "Quispe", PHONE) == 0
+    assert db.session.scalar(select(func.count()).select_from(OfficeContact)) == 0
+    assert db.session.scalars(select(Material)).all() == []
+    invitation = db.session.scalar(select(Invitation).where(Invitation.slot_id == slot.id))
+    assert (invitation.name, invitation.email, invitation.note) == (ERASED_PRESENTER, None, "")
+    assert invitation.time_zone is None and invitation.link_hash is invitation.link_salt is None
+    assert invitation.erased_at is not None and invitation.answer == "confirmed"
+    # Her link opens nothing.
+    assert presenter.get(link).status_code == 404
+    # The slot keeps its shape: what it is, who was invited and what they answered.
+    page = text(api.get(f"/slots/{slot.id}/edit"))
+    assert "The presenter invited was removed at their request on 1 December 2026; they had " in (
+        page
+    )
+    # Inviting someone in her place fills in no one.
+    assert f'value="{ERASED_PRESENTER}"' not in text(api.get(f"/slots/{slot.id}/invite"))
+    answer = api.get(f"/slots/{slot.id}/invite")
+    assert answer.status_code == 200
+    for url in (
+        f"/meetings/{slot.meeting_id}/edit",
+        f"/slots/{slot.id}/edit",
+        f"/slots/{slot.id}/invite",
+        "/offices/AU",
+        "/offices/contacts.csv",
+        "/outbox",
+        f"/api/v1/meetings/{slot.meeting_id}",
+        f"/api/v1/slots/{slot.id}",
+    ):
+        shown = text(api.get(url))
+        assert not any(w in shown for w in (EVA_NAME, "Quispe", EVA, PHONE)), url
+    for url in (f"/meetings/{slot.meeting_id}", "/feeds/taskforce-talks.ics", "/offices/AU"):
+        shown = text(client.get(url))
+        assert "Risk-based governance" in shown or url == "/offices/AU"
+        assert not any(w in shown for w in (EVA_NAME, "Quispe", EVA, PHONE)), url
+    # Someone invited in her place is the slot's presenter, as any other.
+    invite(api, slot, name="Jo Contact", email="jo@ipaustralia.example")
+    assert "Jo Contact is invited." in text(api.get(f"/slots/{slot.id}/edit"))
+    assert api.get(f"/api/v1/slots/{slot.id}").status_code == 200
+    # Asked again, nothing is held about her.
+    again = cli.invoke(args=["personal-data", "export", "--email", EVA])
+    assert not any(v for k, v in json.loads(again.output).items() if k != "email")
+    assert erase(cli, EVA).output.strip() == f"Nothing is held about {EVA}."
+
+
+def test_a_volunteer_who_withdrew_is_erased_and_their_proposal_stays_the_offices(api, client, cli):
+    walt = {**VOLUNTEERED, "name": "Walt Weber", "email": "walt@ipaustralia.example"}
+    sent = client.post(
+        "/api/v1/proposals", json={**walt, "consent": True, "availability": "Mondays 9-11"}
+    )
+    assert sent.status_code == 201
+    link = sent.get_json()["link"].removeprefix("http://localhost")
+    withdrawn = client.post(link + "/withdraw", data=hidden_fields(client, link + "/withdraw"))
+    assert withdrawn.status_code == 302
+    kept = {**VOLUNTEERED, "title": "Another talk", "email": "ana@ipaustralia.example"}
+    assert client.post("/api/v1/proposals", json=kept).status_code == 201
+    # Walt unsubscribed from updates once (a one-click link in an email).
+    db.session.add(Unsubscription(email="walt@ipaustralia.example", kind="update"))
+    db.session.commit()
+    assert mentions("Walt Weber") == 2  # his receipt, and the co-leads' news of his proposal
+
+    assert erase(cli, "Walt@IPAustralia.example").exit_code == 0
+    assert mentions("Walt", "walt@") == 0
+    assert db.session.scalars(select(Unsubscription)).all() == []
+    proposals = api.get("/api/v1/proposals").get_json()["proposals"]
+    erased = next(p for p in proposals if p["title"] == VOLUNTEERED["title"])
+    assert (erased["name"], erased["email"], erased["availability"]) == (ERASED_VOLUNTEER, "", "")
+    assert erased["consent"] is False and erased["erased_at"] is not None
+    assert erased["status"] == "withdrawn"
+    assert [e["actor"] for e in erased["history"]] == [f"{ERASED_VOLUNTEER} for AU"] * 2
+    review = text(api.get(f"/proposals/{erased['id']}"))
+    assert "Walt" not in review and "walt@" not in review
+    assert "Contact</dt><dd>Volunteer removed at their request</dd>" in review
+    # His link opens nothing; the other volunteer's proposal and news are as they were.
+    assert client.get(link).status_code == 404
+    other = next(p for p in proposals if p["title"] == "Another talk")
+    assert other["name"] == "Eva Volunteer" and mentions("ana@ipaustralia.example") == 1
+
+
+def test_an_office_contact_erased_is_written_nothing(api, cli, slot):
+    """A contact removed on the office's page is sent the CANCEL of each coming slot in their
+    calendar; one erased at their request is written nothing more."""
+    db.session.add(
+        OfficeContact(office_code="AU", name=EVA_NAME, email=EVA, language="en", source="t")
+    )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert mentions(EVA) == 1  # the slot, in her calendar as the office's contact
+
+    assert erase(cli, EVA).exit_code == 0
+    assert mentions(EVA, EVA_NAME) == 0
+    assert db.session.get(Slot, slot.id).status == "proposed"
+
+
+def test_a_colead_is_not_erased_while_their_account_stands(cli, colead):
+    refused = erase(cli, COLEAD_EMAIL.upper())
+    assert refused.exit_code == 1
+    assert "is a co-lead's account: delete it first" in refused.output
+    assert "flask --app app users delete --email colead@example.org" in refused.output
+
+
+def test_an_address_that_is_not_one_is_refused(cli):
+    refused = erase(cli, "not an address")
+    assert refused.exit_code == 2 and "is not an email address" in refused.output
+
+
+def test_the_talk_of_a_volunteer_erased_is_offered_to_the_offices_contacts_alone(
+    api, client, cli, slot
+):
+    """Their accepted proposal stays a talk on the agenda; inviting its presenter fills in the
+    office's contacts, no longer the volunteer (nameless, without an address)."""
+    sent = client.post(
+        "/api/v1/proposals", json={**VOLUNTEERED, "name": EVA_NAME, "email": EVA}
+    ).get_json()
+    decided = {"status": "accepted", "reason": "Welcome", "version": sent["version"]}
+    assert api.patch(f"/api/v1/proposals/{sent['id']}", json=decided).status_code == 200
+    made = api.post(f"/api/v1/meetings/{slot.meeting_id}/slots", json={"proposal_id": sent["id"]})
+    assert made.status_code == 201
+    talk = made.get_json()["id"]
+    db.session.add(
+        OfficeContact(
+            office_code="AU", name="Jo Contact", email="jo@ipaustralia.example", source="t"
+        )
+    )
+    db.session.commit()
+    assert f'value="{EVA_NAME}"' in text(api.get(f"/slots/{talk}/invite"))
+
+    assert erase(cli, EVA).exit_code == 0
+    asking = text(api.get(f"/slots/{talk}/invite"))
+    assert ERASED_VOLUNTEER not in asking and 'value="Jo Contact"' in asking
+    # Invited, Jo presents it: the slot is theirs, as any other.
+    invite(api, db.session.get(Slot, talk), name="Jo Contact", email="jo@ipaustralia.example")
+    assert "Jo Contact is invited." in text(api.get(f"/slots/{talk}/edit"))
