@@ -195,6 +195,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config["TASKFORCE_EMAIL"] = os.environ.get("TASKFORCE_EMAIL", "").strip()
     # Numbers an operator may set (unset: the defaults where they are used; helper-84).
     app.config["MAIL_REMINDER_DAYS"] = _whole_number_from_environment("MAIL_REMINDER_DAYS") or 3
+    # How many days messages' texts and presenters' links are kept (`personal_data.retention`).
+    app.config["RETENTION_DAYS"] = _whole_number_from_environment("RETENTION_DAYS") or 180
     for name in ("MAX_MATERIAL_BYTES", "SURVEY_MAX_BYTES", "PROPOSALS_PER_HOUR"):
         if (value := _whole_number_from_environment(name)) is not None:
             app.config[name] = value

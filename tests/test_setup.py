@@ -648,11 +648,15 @@ def test_an_operator_sets_the_limits_in_the_environment(monkeypatch):
     """helper-84: the README listed them as variables, but only code could set them."""
     from planner.app import create_app
 
+    default = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}).config
+    assert default["RETENTION_DAYS"] == 180
     for name, value in (("MAX_MATERIAL_BYTES", "5000000"), ("PROPOSALS_PER_HOUR", "30")):
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("SURVEY_MAX_BYTES", " 1000 ")
+    monkeypatch.setenv("RETENTION_DAYS", "365")
     config = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"}).config
     assert (config["MAX_MATERIAL_BYTES"], config["PROPOSALS_PER_HOUR"]) == (5000000, 30)
+    assert config["RETENTION_DAYS"] == 365
     assert config["SURVEY_MAX_BYTES"] == 1000
     monkeypatch.setenv("SURVEY_MAX_BYTES", "8 MB")
     with pytest.raises(SystemExit, match="SURVEY_MAX_BYTES must be a whole number above 0"):

@@ -35,6 +35,9 @@ ADDRESS_CEILING, ADDRESS_WINDOW = 100, timedelta(hours=1)
 PROPOSALS_PER_HOUR, PROPOSAL_WINDOW = 10, timedelta(hours=1)
 
 _MEMORY = {SIGN_IN: max(PAIR_MEMORY, ADDRESS_WINDOW), PROPOSAL: PROPOSAL_WINDOW}
+# No rule looks further back: older events are deleted (here as new ones come, and by
+# `personal_data.retention` however few come), as they name a client address.
+LONGEST_MEMORY = max(_MEMORY.values())
 
 
 class Throttled(PlannerError):

@@ -13,6 +13,10 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
 from planner.mail.sender import Counts, send_due
+from planner.personal_data.retention import keep_for, prune
+
+# How often the worker clears what is kept no longer than RETENTION_DAYS (one statement each).
+PRUNE_EVERY = 3600.0
 
 mail_cli = AppGroup("mail", help="Deliver the outbox's messages.")
 
@@ -35,6 +39,12 @@ def remind() -> int:
         db.session.rollback()
         return 0
     return count
+
+
+def clear_kept() -> None:
+    """Clear the messages' texts and presenters' links kept RETENTION_DAYS, and commit."""
+    prune(utcnow(), keep_for(current_app.config))
+    db.session.commit()
 
 
 @mail_cli.command("remind")
@@ -64,6 +74,7 @@ def send_command(once: bool, interval: float) -> None:
         # (cron runs this, and its reminders go as the worker's would).
         reminded = remind()
         counts = send_due(config, utcnow())
+        clear_kept()
         click.echo(f"{_report(counts)}; {reminded} reminder(s) enqueued first")
         return
     stopping = threading.Event()
@@ -79,11 +90,15 @@ def send_command(once: bool, interval: float) -> None:
         if server
         else "Mail sender: no MAIL_SERVER, so messages are marked not sent"
     )
+    pruned = None
     while not stopping.is_set():
         started = time.monotonic()
         try:
             remind()
             counts = send_due(config, utcnow(), stop=stopping.is_set)
+            if pruned is None or started - pruned >= PRUNE_EVERY:
+                clear_kept()
+                pruned = started
         except OperationalError as error:
             db.session.rollback()
             current_app.logger.warning("Mail sender: the database cannot be reached: %s", error)

@@ -95,6 +95,9 @@ class OutboxMessage(db.Model):
     unsubscribe_url: Mapped[str | None] = mapped_column(Text)
     # The Message-ID it was sent with: the same on a retry, so a client drops a duplicate.
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    # When its text, HTML and calendar part were cleared, kept no longer than needed
+    # (`personal_data.retention`); what it was (kind, recipient, subject, dates) stays.
+    cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @validates("recipient_email")
     def _keep_mailbox(self, _key: str, value: str) -> str:

@@ -195,6 +195,11 @@ def releasable(message: OutboxMessage) -> None:
     written again as its slot is now: `mail.messages.again`)."""
     if message.status not in RELEASABLE:
         raise ConflictError(f"This message is {message.status.replace('_', ' ')}: nothing to send.")
+    if message.cleared_at is not None:
+        raise ConflictError(
+            f"Not sent: its text was cleared on {message.cleared_at:%-d %B %Y}, kept no longer "
+            "than the planner keeps messages (RETENTION_DAYS): nothing is left to send."
+        )
     if message.status != MessageStatus.held and (newer := newer_about_slot(message)):
         raise ConflictError(
             f"Not sent: a newer message about the same slot to {message.recipient_email} was "

@@ -1,5 +1,5 @@
 """`flask personal-data ...`: what is held about an address, exported or erased at the person's
-request."""
+request, and what is kept no longer than needed cleared at once."""
 
 import json
 
@@ -12,8 +12,11 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.materials.storage import store_of
 from planner.personal_data.operations import Held, erase, export, held_about, why_not
+from planner.personal_data.retention import keep_for, prune
 
-personal_data_cli = AppGroup("personal-data", help="Export or erase what is held about a person.")
+personal_data_cli = AppGroup(
+    "personal-data", help="Export or erase what is held about a person; clear what is kept."
+)
 
 
 def _held(email: str) -> Held:
@@ -80,4 +83,16 @@ def erase_command(email: str, yes: bool) -> None:
         f"Erased {email}: {erased.contacts} contact(s) and {erased.messages} message(s) "
         f"deleted, {erased.materials} material(s) removed, {erased.proposals} proposal(s) and "
         f"{erased.invitations} invitation(s) kept without their name, address or link."
+    )
+
+
+@personal_data_cli.command("prune")
+def prune_command() -> None:
+    """Clear now what is kept no longer than RETENTION_DAYS (the mail sender does it hourly)."""
+    keep = keep_for(current_app.config)
+    pruned = prune(utcnow(), keep)
+    db.session.commit()
+    click.echo(
+        f"Cleared the text of {pruned.messages} message(s) and ended {pruned.links} presenter "
+        f"link(s) kept over {keep.days} days."
     )

@@ -242,7 +242,7 @@ def export(held: Held) -> dict:
                 "subject": m.subject,
                 "created_at": _when(m.created_at),
                 "sent_at": _when(m.sent_at),
-                "text": mask(m.text_body),
+                "text": mask(m.text_body) if m.cleared_at is None else None,
             }
             for m in held.messages
         ],

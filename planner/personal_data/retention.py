@@ -1,0 +1,83 @@
+"""How long what people were sent and given is kept: a message's text, HTML and calendar part
+(its private links, its words to them) are cleared `RETENTION_DAYS` after it went out, and a
+presenter's private link ends as long after their meeting ended; the client addresses
+throttling counted are deleted once no rule reads them. The mail sender applies it once an
+hour; `flask --app app personal-data prune` at once."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from planner.accounts.models import ThrottleEvent
+from planner.accounts.throttle import LONGEST_MEMORY
+from planner.agenda.models import Meeting, Slot
+from planner.extensions import db
+from planner.mail.models import MessageStatus, OutboxMessage
+from planner.presenters.models import Invitation
+
+# A message whose sending is over: it went, or will not go (it may still be sent again by a
+# co-lead until cleared).
+_DONE = (
+    MessageStatus.sent,
+    MessageStatus.superseded,
+    MessageStatus.failed,
+    MessageStatus.not_sent,
+)
+
+
+@dataclass(frozen=True)
+class Pruned:
+    messages: int
+    links: int
+
+
+def keep_for(config) -> timedelta:
+    """The app setting RETENTION_DAYS (180 unless set in the environment) as a span."""
+    return timedelta(days=int(config["RETENTION_DAYS"]))
+
+
+def prune(now: datetime, keep: timedelta) -> Pruned:
+    """Clear what has been kept `keep` (flushed). A message about a meeting is kept until
+    `keep` after the meeting ended, whenever it went: until then the next message about its slot
+    reads the SEQUENCE the recipient's calendar holds from it."""
+    before = now - keep
+    ended = [
+        meeting_id
+        for meeting_id, starts, minutes in db.session.execute(
+            select(Meeting.id, Meeting.starts_at, Meeting.duration_minutes).where(
+                Meeting.starts_at.is_not(None), Meeting.starts_at < before
+            )
+        )
+        if starts + timedelta(minutes=minutes) < before
+    ]
+    messages = db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.cleared_at.is_(None),
+            OutboxMessage.status.in_(_DONE),
+            OutboxMessage.created_at < before,
+            OutboxMessage.meeting_id.is_(None) | OutboxMessage.meeting_id.in_(ended),
+        )
+        .values(
+            text_body="",
+            html_body=None,
+            ics=None,
+            basis=None,
+            unsubscribe_url=None,
+            cleared_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    links = db.session.execute(
+        update(Invitation)
+        .where(
+            Invitation.link_hash.is_not(None),
+            Invitation.slot_id.in_(select(Slot.id).where(Slot.meeting_id.in_(ended))),
+        )
+        .values(link_hash=None, link_salt=None, version=Invitation.version + 1)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < now - LONGEST_MEMORY))
+    db.session.flush()
+    return Pruned(messages=messages, links=links)
