@@ -4,14 +4,12 @@ import copy
 import functools
 import os
 import re
-import sqlite3
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
 from urllib.parse import urlsplit, urlunsplit
 
 import click
-import psycopg
 from flask import Flask, Request, Response, has_request_context, request
 from flask.cli import AppGroup
 from sqlalchemy import event
@@ -32,6 +30,7 @@ from planner.mail.messages import in_language, taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
+from planner.schema import not_migrated
 from planner.timezones import (
     clock_span,
     day_in,
@@ -71,7 +70,7 @@ def _database_said(invoke, ctx: click.Context) -> Any:
         if http_errors.database_unavailable(error):
             reason = " ".join(str(error.orig).split())
             raise click.ClickException(f"The database cannot be reached: {reason}") from None
-        if _not_migrated(error.orig):
+        if not_migrated(error):
             # Never migrated, or not to this version yet (new code deployed, a column it added
             # not there): either way, the migrations are what is missing, unless they are what
             # failed.
@@ -83,17 +82,6 @@ def _database_said(invoke, ctx: click.Context) -> Any:
                 f"{missing} (it is not migrated to it yet): run `flask --app app db upgrade`."
             ) from None
         raise
-
-
-def _not_migrated(error: BaseException | None) -> bool:
-    """Whether the database's `error` says a table or column is not there: the migrations never
-    ran, or not those of this version."""
-    if isinstance(error, psycopg.errors.UndefinedTable | psycopg.errors.UndefinedColumn):
-        return True
-    said = str(error)
-    return isinstance(error, sqlite3.OperationalError) and (
-        said.startswith(("no such table", "no such column")) or " has no column named " in said
-    )
 
 
 class Planner(Flask):

@@ -28,7 +28,9 @@ from wtforms.fields.core import UnboundField
 from wtforms.widgets import HiddenInput
 
 from planner.errors import PlannerError
+from planner.extensions import db
 from planner.languages import ReadersPage, show_readers_page
+from planner.schema import not_migrated, schema_state
 from planner.translation import N_
 from planner.web import reading
 
@@ -383,18 +385,68 @@ def database_unavailable(error: BaseException) -> bool:
     return False
 
 
-def _unavailable() -> Response | tuple:
-    headers = {"Retry-After": str(RETRY_AFTER)}
+def _unavailable(message: str = UNAVAILABLE, retry_after: int = RETRY_AFTER) -> Response | tuple:
+    headers = {"Retry-After": str(retry_after)}
     if answers_in_json():
-        response = api_error(503, UNAVAILABLE)
+        response = api_error(503, message)
         response.headers.update(headers)
         return response
     try:
-        page = render_template("errors/error.html", error=ServiceUnavailable(UNAVAILABLE))
+        page = render_template("errors/error.html", error=ServiceUnavailable(message))
     except Exception:
         # The page's frame asks the database who is signed in, which fails the same way.
-        page = f"<!doctype html><title>503 Service Unavailable</title><p>{escape(UNAVAILABLE)}</p>"
+        page = f"<!doctype html><title>503 Service Unavailable</title><p>{escape(message)}</p>"
     return page, 503, headers
+
+
+# Seconds a client is asked to wait while the schema and the release do not match: an upgrade
+# is run, or the instances restarted, by hand.
+UPGRADE_RETRY_AFTER = 60
+NOT_UPGRADED = (
+    "The planner was updated, but its database not yet: the database needs `flask db upgrade` "
+    "(README, “Upgrading to a new release”). Nothing was changed; please try again in a few "
+    "minutes."
+)
+NOT_RESTARTED = (
+    "This server still runs the release before its database's upgrade: it needs restarting "
+    "with the new release (README, “Upgrading to a new release”). Nothing was changed; please "
+    "try again in a few minutes."
+)
+
+
+def _schema_mismatch(error: BaseException) -> Response | tuple | None:
+    """A 503 saying what to do when `error` is a table or column this release needs and the
+    database lacks because its migrations and this release do not match (new code before
+    `flask db upgrade`, or an instance not restarted after it), logged once per process; None
+    when they match (a real fault: the 500 it is)."""
+    if not not_migrated(error):
+        return None
+    db.session.rollback()
+    try:
+        state, revision = schema_state(db.session)
+    except Exception:  # the database that cannot say: as before, a fault
+        current_app.logger.exception("Could not read the database's migration revision")
+        return None
+    if state == "current":
+        return None
+    # Logged once for each state and revision the app meets, not once a request.
+    logged = current_app.extensions.setdefault("planner.schema_logged", set())
+    if (state, revision) not in logged:
+        logged.add((state, revision))
+        if state == "behind":
+            said = "run `flask --app app db upgrade`"
+        else:
+            said = "a newer release upgraded it: restart this instance with that release"
+        current_app.logger.error(
+            "The database's schema is at migration %s, not this release's: %s. Pages and the "
+            "API answer 503 until then (first met on %s: %s).",
+            revision or "(none)",
+            said,
+            request.path,
+            str(getattr(error, "orig", error)).strip().splitlines()[0],
+        )
+    message = NOT_UPGRADED if state == "behind" else NOT_RESTARTED
+    return _unavailable(message, UPGRADE_RETRY_AFTER)
 
 
 def register(app: Flask) -> None:
@@ -411,6 +463,8 @@ def register(app: Flask) -> None:
         if database_unavailable(error):
             app.logger.warning("Database unavailable on %s: %s", request.path, error)
             return _unavailable()
+        if (mismatch := _schema_mismatch(error)) is not None:
+            return mismatch
         app.logger.exception("Unhandled error on %s", request.path)
         return _respond(
             InternalServerError("Something went wrong on our side; it has been logged.")

@@ -1,18 +1,20 @@
 """What tests share that is not a fixture: the bundled survey's path, the co-lead's sign-in, a
 form's CSRF token as a browser submits it, a count of the SQL a block sends, every page of a
-paginated API answer, the database emptied back to its reference data, and someone else's save
-landing between a request's checks and its own save."""
+paginated API answer, the database emptied back to its reference data, someone else's save
+landing between a request's checks and its own save, and a database of a test's own."""
 
 import html
+import os
 import re
 import threading
+import uuid
 from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import delete, event
+from sqlalchemy import create_engine, delete, event, make_url
 
 from planner.bootstrap import seed_reference_data
 from planner.extensions import db
@@ -282,3 +284,23 @@ def summaries_in_tables(page: str) -> list[list[str]]:
         ]
         for t in re.findall(r"<table.*?</table>", page, re.S)
     ]
+
+
+@contextmanager
+def database_of_its_own(tmp_path):
+    """A SQLite file; on the test run's PostgreSQL server (TEST_DATABASE_URL), a database made
+    for the test and dropped after it."""
+    server = os.environ.get("TEST_DATABASE_URL")
+    if not server:
+        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
+        return
+    name = f"planner_migration_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.dispose()

@@ -2,16 +2,25 @@
 JSON, and the app answers again by itself once the database is back."""
 
 import contextlib
+import logging
 import os
 import socket
 import threading
 
 import pytest
 from flask_migrate import upgrade
+from sqlalchemy import text
 
 from planner.app import create_app
 from planner.extensions import db
-from planner.http_errors import RETRY_AFTER, UNAVAILABLE
+from planner.http_errors import (
+    NOT_RESTARTED,
+    NOT_UPGRADED,
+    RETRY_AFTER,
+    UNAVAILABLE,
+    UPGRADE_RETRY_AFTER,
+)
+from tests.support import csrf_token, database_of_its_own
 
 NOT_MIGRATED = (
     "The database lacks a table or column this version of the app needs (it is not migrated to "
@@ -166,3 +175,99 @@ def test_a_command_before_the_upgrade_says_to_migrate(tmp_path):
         result = app.test_cli_runner().invoke(args=["users", command, "--email", "a@example.org"])
         assert result.exit_code == 1, result.output
         assert NOT_MIGRATED in result.output and "Traceback" not in result.output
+
+
+class _Said(logging.Handler):
+    """What an app logs, kept here: Alembic's logging set-up, run by each upgrade, takes
+    pytest's handler off the root logger."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.said: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.said.append(record.getMessage())
+
+
+@pytest.mark.committed  # databases of their own (`app`: on PostgreSQL too)
+def test_pages_and_the_api_before_the_upgrade_say_the_database_needs_it(app, tmp_path):
+    """helper-202: new code served on a database of the release before it (`flask db upgrade`
+    not run yet, as the README's upgrade runs it after `git pull`) answered 500, "Something
+    went wrong on our side", and logged a traceback on every request. Now pages and the API say
+    the database needs `flask db upgrade`, with 503 and Retry-After, logged once, and answer as
+    before once it is run."""
+    with database_of_its_own(tmp_path) as url:
+        new = _app(url)
+        new.test_client_class = app.test_client_class
+        client = new.test_client()
+        # Never migrated: an anonymous visitor's page.
+        page = client.get("/surveys")
+        assert page.status_code == 503, page.get_data(as_text=True)[:300]
+        assert page.headers["Retry-After"] == str(UPGRADE_RETRY_AFTER)
+        assert "the database needs `flask db upgrade`" in page.get_data(as_text=True)
+        with new.app_context():
+            upgrade(revision="7e2cafd3b340")  # the release before `users.password_set_at`
+        log = _Said()
+        new.logger.addHandler(log)
+        # A co-lead signing in (`users` is read) and a script's call with a token, several
+        # times: each is told, the log once.
+        for _ in range(3):
+            page = client.post(
+                "/login",
+                data={
+                    "email": "ana@example.org",
+                    "password": "a password of hers",
+                    "csrf_token": csrf_token(client, "/login"),
+                },
+            )
+            assert page.status_code == 503
+            assert page.headers["Retry-After"] == str(UPGRADE_RETRY_AFTER)
+            assert "flask db upgrade" in page.get_data(as_text=True)
+            api = client.get("/api/v1/meetings", headers={"Authorization": "Bearer cwsp_x"})
+            assert api.status_code == 503
+            assert api.headers["Retry-After"] == str(UPGRADE_RETRY_AFTER)
+            assert api.get_json() == {
+                "error": "Service Unavailable",
+                "status": 503,
+                "message": NOT_UPGRADED,
+            }
+        assert len(log.said) == 1, log.said  # no traceback, nor "Unhandled error"
+        assert log.said[0].startswith("The database's schema is at migration 7e2cafd3b340")
+        assert "run `flask --app app db upgrade`" in log.said[0]
+        with new.app_context():
+            upgrade()
+        assert client.get("/meetings").status_code == 200
+        api = client.get("/api/v1/meetings", headers={"Authorization": "Bearer cwsp_x"})
+        assert api.status_code == 401
+        with new.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too)
+def test_a_column_missing_after_the_upgrade_says_to_restart_or_is_a_fault(app, tmp_path):
+    """An instance not restarted after `db upgrade` (the database at a revision this release
+    does not know, a column the new release dropped) is told to restart, not to upgrade; a
+    column missing from a database at this release's own revision is a fault, the 500 it was."""
+    with database_of_its_own(tmp_path) as url:
+        new = _app(url)
+        client = new.test_client()
+        with new.app_context():
+            upgrade()
+            head = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+            db.session.execute(text("ALTER TABLE users DROP COLUMN password_set_at"))
+            db.session.commit()
+        for recorded, status, said in (
+            ("f00dfeedbeef", 503, NOT_RESTARTED),  # a newer release's migration
+            (head, 500, "Something went wrong on our side"),
+        ):
+            with new.app_context():
+                revision = text("UPDATE alembic_version SET version_num = :revision")
+                db.session.execute(revision, {"revision": recorded})
+                db.session.commit()
+            api = client.get("/api/v1/meetings", headers={"Authorization": "Bearer cwsp_x"})
+            assert api.status_code == status
+            assert said in api.get_json()["message"]
+        with new.app_context():
+            db.session.remove()
+            db.engine.dispose()

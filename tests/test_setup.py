@@ -7,7 +7,6 @@ import shutil
 import subprocess
 import sys
 import threading
-import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from datetime import timedelta
@@ -26,6 +25,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
+from tests.support import database_of_its_own
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -131,7 +131,7 @@ def database_at(tmp_path, revision: str):
 
     from planner.app import create_app
 
-    with _database_of_its_own(tmp_path) as url:
+    with database_of_its_own(tmp_path) as url:
         sqlite = make_url(url).get_backend_name() == "sqlite"
         if sqlite:
             shutil.copyfile(_migrated_file(revision), make_url(url).database)
@@ -186,26 +186,6 @@ def _migrated_file(revision: str) -> Path:
             db.engine.dispose()
     _MIGRATED[revision] = path
     return path
-
-
-@contextmanager
-def _database_of_its_own(tmp_path):
-    """A SQLite file; on the test run's PostgreSQL server (TEST_DATABASE_URL), a database made
-    for the test and dropped after it."""
-    server = os.environ.get("TEST_DATABASE_URL")
-    if not server:
-        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
-        return
-    name = f"planner_migration_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
-    try:
-        yield make_url(server).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
-        admin.dispose()
 
 
 def test_the_migration_moves_unedited_offices_to_wipo_groups(tmp_path):
@@ -955,7 +935,7 @@ def test_two_instances_starting_together_migrate_once(app, tmp_path):
     same revision and ran the same steps: one failed on a table the other had made ("table
     offices already exists"; on PostgreSQL a duplicate type). Now one waits for the other's
     turn, then finds nothing left to do."""
-    with _database_of_its_own(tmp_path) as url:
+    with database_of_its_own(tmp_path) as url:
         migrated = _at_once(url, "db", "upgrade")
         assert [code for code, _ in migrated] == [0, 0], _last_lines(migrated)
         engine = create_engine(url)
@@ -984,7 +964,7 @@ def test_two_instances_setting_up_together_seed_and_import_once(app, tmp_path):
     from planner.bootstrap import setup_command
     from planner.survey.models import BundledSurveyLoad
 
-    with _database_of_its_own(tmp_path) as url:
+    with database_of_its_own(tmp_path) as url:
         apps = [create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "x"}) for _ in "ab"]
         with apps[0].app_context():
             upgrade()
