@@ -43,7 +43,7 @@ from planner.agenda.view_helpers import (
 )
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
-from planner.forms import saved_unless_stale
+from planner.forms import lost_race, saved_unless_stale
 from planner.languages import word_list
 from planner.timezones import moment_in, place_name
 
@@ -235,6 +235,7 @@ def _deleted_meanwhile(meeting: Meeting):
 @colead_required
 def move(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
+    meeting_id = slot.meeting_id
     steps = {"up": -1, "down": 1}
     if (direction := request.form.get("direction")) not in steps:
         abort(400, "A slot moves up or down: send direction=up or direction=down.")
@@ -242,7 +243,18 @@ def move(slot_id: int):
     if changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
         # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
         return editor_page(slot.meeting, status=409)
-    if pinned := move_slot(slot, steps[direction]):
+    pinned: list[Slot] = []
+    if lost_race(lambda: pinned.extend(move_slot(slot, steps[direction]))):
+        # Another co-lead's move or edit of these slots won at the same moment, on another
+        # instance: the agenda as it is now, as for a page opened before it (helper-202: a
+        # bare "Conflict" page that led to the start page).
+        flash(
+            "The agenda changed at the same moment (another co-lead saved it): nothing was "
+            "moved. Here it is as it is now; decide again.",
+            "error",
+        )
+        return editor_page(db.get_or_404(Meeting, meeting_id), status=409)
+    if pinned:
         # Moving unpins the two slots it swaps: say so, it is easy to miss (helper-69).
         flash(
             f"{titles_of(pinned)} {'was' if len(pinned) == 1 else 'were'} pinned to a time; "

@@ -697,6 +697,47 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
     assert client.get(f"/meetings/{meeting.id}").status_code == 404  # still a draft
 
 
+@pytest.mark.committed  # the other co-lead's move is saved on a connection of its own
+def test_a_move_that_loses_a_race_shows_the_agenda_as_it_is_now(api, meeting):
+    """helper-202: two co-leads moved slots of one agenda at the same moment, on two instances;
+    the one the database refused got a bare "Conflict" page leading to the start page. It gets
+    the editor, as for an agenda changed since the page was opened, with the other's change."""
+    from tests.support import saved_first_by_someone_else
+
+    edit = f"/meetings/{meeting.id}/edit"
+    opening, australia, poland = meeting.slots
+    slots = Slot.__table__
+
+    def swapped(slot: Slot, position: int):
+        return (
+            slots.update()
+            .where(slots.c.id == slot.id)
+            .values(position=position, version=slots.c.version + 1)
+        )
+
+    # The other co-lead's move of Poland up, saved while this request swaps Opening and AU.
+    with saved_first_by_someone_else(
+        lambda other: (
+            other.execute(swapped(australia, poland.position)),
+            other.execute(swapped(poland, australia.position)),
+        ),
+        before=lambda session: any(isinstance(item, Slot) for item in session.dirty),
+    ) as raced:
+        answer = api.post(f"/slots/{opening.id}/move", data=move_form(api, edit, "down"))
+    assert raced, "the move never reached its save"
+    assert answer.status_code == 409
+    page = html.unescape(answer.get_data(as_text=True))
+    assert "The agenda changed at the same moment (another co-lead saved it)" in page
+    assert "nothing was moved" in page
+    assert 'name="agenda_version"' in page  # the editor, to decide again
+    db.session.expire_all()
+    assert [s.title for s in meeting.slots] == [
+        "Opening",
+        "Poland on Autopatent",
+        "IP Australia on governance",
+    ]
+
+
 def test_a_meeting_across_a_clock_change_says_each_time_after_it_with_its_offset(
     api, client, survey
 ):
