@@ -10,6 +10,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import delete, func, select
+from sqlalchemy.exc import DBAPIError
 
 from planner.accounts.models import ThrottleEvent
 from planner.accounts.security import bearer_user, client_address
@@ -84,10 +85,11 @@ def pair_delay(failures: int) -> timedelta:
     return min(timedelta(seconds=2 ** min(failures - FREE_FAILURES, 10)), MAX_DELAY)
 
 
-def check_sign_in(address: str, account: str) -> None:
+def check_sign_in(address: str, account: str) -> int:
     """Raise Throttled while `address` must wait before trying `account`'s password again;
     otherwise count this try as a failure, until a right password forgets it
-    (`forget_sign_in_failures`).
+    (`forget_sign_in_failures`) or the server fails before checking it (`take_back`), and
+    return the try's number.
 
     Checked before the password, so a right password during the wait is refused as well: that
     is what stops a guesser. Only this address waits; the owner elsewhere signs in. The try is
@@ -115,8 +117,22 @@ def check_sign_in(address: str, account: str) -> None:
         raise Throttled("Too many failed sign-ins to this account from your address.", until - now)
     if wait := _budget_wait(SIGN_IN, address, ADDRESS_CEILING, ADDRESS_WINDOW, now, tries):
         raise Throttled("Too many failed sign-ins from your address.", wait)
-    _record(SIGN_IN, address, account)
+    tried = _record(SIGN_IN, address, account)
     db.session.commit()
+    return tried.id
+
+
+def take_back(tried: int) -> None:
+    """Count no more the try `tried` (`check_sign_in`), committed: the server failed before
+    its password was checked (a database not upgraded yet, helper-202), so it told the person
+    nothing, and a co-lead trying again during an upgrade was held up as a guesser, then for
+    up to 15 minutes once it was over. If the database cannot be reached, it stays counted."""
+    db.session.rollback()
+    try:
+        db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.id == tried))
+        db.session.commit()
+    except DBAPIError:
+        db.session.rollback()
 
 
 def forget_sign_in_failures(address: str, account: str) -> None:
@@ -214,5 +230,7 @@ def _one_at_a_time(action: str, address: str, now: datetime) -> None:
     )
 
 
-def _record(action: str, address: str, account: str = "") -> None:
-    db.session.add(ThrottleEvent(action=action, address=address, account=account, at=utcnow()))
+def _record(action: str, address: str, account: str = "") -> ThrottleEvent:
+    event = ThrottleEvent(action=action, address=address, account=account, at=utcnow())
+    db.session.add(event)
+    return event

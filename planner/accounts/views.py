@@ -37,13 +37,19 @@ def login():
         email = form.email.data.strip().lower()
         address = client_address()
         try:
-            throttle.check_sign_in(address, email)
+            tried = throttle.check_sign_in(address, email)
         except throttle.Throttled as refusal:
             form.password.errors.append(refusal.message)
             status, headers = 429, refusal.headers()
         else:
-            user = db.session.scalar(select(User).where(User.email == email))
-            if not password_matches(user, form.password.data):
+            try:
+                user = db.session.scalar(select(User).where(User.email == email))
+                right = password_matches(user, form.password.data)
+            except Exception:
+                # Nothing was checked, nothing learnt: not a failure to count.
+                throttle.take_back(tried)
+                raise
+            if not right:
                 # Counted already, as every try is until its password proves right.
                 form.password.errors.append("Email or password is wrong.")
                 status = 401

@@ -170,6 +170,28 @@ def test_failures_are_kept_although_the_answer_is_an_error(app, colead):
     ] * 2
 
 
+def test_a_try_the_server_failed_before_checking_is_not_counted(app, colead, monkeypatch):
+    """helper-202: new code on a database not upgraded yet failed every sign-in before its
+    password was checked, and each try counted as a failed guess: after five, the co-lead's
+    right password was refused (429), and for up to 15 minutes once the upgrade was done."""
+    from planner.accounts import views
+
+    def failing(*_arguments):
+        raise RuntimeError("the server failed before the password was checked")
+
+    owner = client_at(app, OWNER)
+    with monkeypatch.context() as patched:
+        patched.setattr(views, "password_matches", failing)
+        for _ in range(7):
+            assert sign_in(owner).status_code == 500
+    read_afresh()
+    assert db.session.scalars(select(ThrottleEvent)).all() == []
+    assert sign_in(owner).status_code == 302
+    # Wrong passwords the server did check are counted as before.
+    fail(client_at(app, ATTACKER), 5)
+    assert sign_in(client_at(app, ATTACKER)).status_code == 429
+
+
 @pytest.mark.parametrize(
     ("email", "address"),
     [
