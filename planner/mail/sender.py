@@ -7,7 +7,8 @@ sends, renewed before each message it sends (a round's `now` is when it began: a
 slow server outlasts a lease), and only while it is still theirs (`Lease`). Each message is then
 sent and its outcome committed on its own: a sender that dies loses nothing (its leased messages are
 due again when the lease ends) and sends again at most the one message it was sending, with the same
-Message-ID. A recipient's message waits while an earlier one to them is still queued, so nobody
+Message-ID; one told to stop finishes the message in hand and gives the rest back, due at once
+(`_release`). A recipient's message waits while an earlier one to them is still queued, so nobody
 reads an update before its invitation. Failures are retried after 1, 2, 4 ... minutes (at most an
 hour apart), MAX_ATTEMPTS times in all; a recipient the server refuses for good (5xx) fails at once,
 and so does an address with other than ASCII characters before the @ when the server does not offer
@@ -320,7 +321,7 @@ def _record_failure(message: OutboxMessage, error: str, now: datetime, *, final:
 def send_due(config: Mapping, now: datetime, *, stop: Callable[[], bool] = lambda: False) -> Counts:
     """Deliver every message due by `now` (an aware datetime) with the MAIL_* settings in
     `config`; returns what became of them. `stop()` is asked between messages (a worker told to
-    end finishes the message in hand and leaves the rest, leased, for the next sender)."""
+    end finishes the message in hand and gives the rest back, due at once for the next sender)."""
     counts = Counts()
     connection = _Connection(config)
     try:
@@ -375,8 +376,29 @@ def deliver_leased(
                 setattr(counts, later, getattr(counts, later) + 1)
             return False
         if stop():
+            _release(claimed, claimed[position + 1 :], now)
             return False
     return True
+
+
+def _release(lease: Lease, rest: list[int], now: datetime) -> None:
+    """Give back what a sender told to stop has leased and not sent (`rest`), due at once for
+    the next sender: left leased, it waited out LEASE, and every later message to its
+    recipients with it (helper-202: ten minutes after each restart for a new release). Only
+    what is still this sender's (`Lease`)."""
+    if not rest:
+        return
+    db.session.execute(
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(rest),
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.next_attempt_at == lease.until,
+        )
+        .values(next_attempt_at=now)  # due when the round began, as when it claimed them
+        .execution_options(synchronize_session=False)
+    )
+    db.session.commit()
 
 
 def _send_one(message: OutboxMessage, config: Mapping, connection: _Connection, now) -> str:

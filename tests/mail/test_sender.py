@@ -520,6 +520,22 @@ def test_a_message_a_dead_sender_had_claimed_is_sent_after_its_lease(app, app_co
     assert [m["Message-ID"] for m in smtp.messages()] == [message.message_id]
 
 
+def test_a_sender_told_to_stop_gives_back_what_it_has_not_sent(app, app_context, smtp):
+    """helper-202: a sender stopped with SIGTERM (restarted for a new release) finished the
+    message in hand and left the rest of its batch leased: another sender, or itself started
+    again, sent them ten minutes (LEASE) later, and every later message to their recipients
+    waited as long. It gives them back, due at once; what it sent goes once."""
+    first, second, third = _mail(ALEX), _mail(DANA), _mail(Recipient("r@ipo.example", "R", "en"))
+    later = _mail(DANA, MessageKind.update, "Later")  # waits behind Dana's first
+    now = utcnow()
+    counts = send_due(app.config, now, stop=lambda: len(smtp.messages()) == 1)
+    assert counts.sent == 1
+    assert send_due(app.config, now).sent == 3  # another sender, at once
+    assert send_due(app.config, now).sent == 0
+    sent = [m["Message-ID"] for m in smtp.messages()]
+    assert sent == [first.message_id, second.message_id, third.message_id, later.message_id]
+
+
 def test_a_sender_that_stalled_past_its_lease_leaves_its_messages_to_the_one_that_took_them(
     app, app_context, smtp, clock
 ):
