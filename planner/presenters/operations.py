@@ -282,10 +282,20 @@ def set_own_zone(invitation: Invitation, zone: str) -> None:
 
 def edit_talk(invitation: Invitation, title: str, abstract: str) -> None:
     """The presenter's own title and abstract, while the slot is theirs (`not_theirs`), until
-    the freeze date."""
+    the freeze date, and without one until the meeting has taken place."""
     slot = invitation.slot
     if why := not_theirs(invitation):
         raise ConflictError(why)
+    if slot.meeting.ended():
+        # What was presented is on the record (the archive, the feeds): the co-leads' to correct
+        # (helper-204: renamed from the old link months after the workshop, it went into every
+        # calendar again).
+        raise ConflictError(
+            _(
+                "This meeting has taken place; write to the co-leads to change your title or "
+                "abstract."
+            )
+        )
     if frozen(slot):
         raise ConflictError(
             _(

@@ -1646,6 +1646,35 @@ def test_once_the_meeting_has_taken_place_the_presenter_has_nothing_to_answer(ap
     assert db.session.scalar(select(func.count()).where(OutboxMessage.kind == "answer")) == answers
 
 
+def test_months_after_the_meeting_the_presenter_no_longer_renames_the_talk_given(
+    api, slot, presenter
+):
+    """helper-204: with no freeze date ("empty: until the meeting"), the presenter's old link
+    still saved a new title months after the workshop: the archive recorded a talk by a name it
+    was never given under, and every calendar was sent the event again (a higher SEQUENCE)."""
+    import time_machine
+
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    opened = seen_on(presenter, link)
+    db.session.refresh(slot)
+    sequence = slot.sequence
+    said = "This meeting has taken place; write to the co-leads to change your title or abstract."
+    with time_machine.travel(slot.meeting.ends_at + timedelta(days=120), tick=True):
+        page = text(presenter.get(link))
+        assert said in page and "Save title and abstract" not in page
+        renamed = presenter.post(
+            link + "/talk", data={"title": "Renamed months later", "abstract": "", "seen": opened}
+        )
+        assert renamed.status_code == 409
+        assert said in text(renamed) and "Renamed months later" in text(renamed)  # kept as typed
+        archive = text(api.get(f"/meetings/{slot.meeting_id}/archive"))
+    db.session.expire_all()
+    assert (slot.title, slot.sequence) == (TALK["title"], sequence)
+    assert TALK["title"] in archive and "Renamed months later" not in archive
+
+
 def test_a_talk_shifted_while_the_meeting_is_on_stays_confirmed(api, slot, presenter):
     """The opening runs ten minutes long and the co-lead shifts the rest: the presenter, in the
     meeting, is told their new time, not asked to confirm it; their talk stays confirmed on the
