@@ -187,6 +187,30 @@ def publish_as_planned(client, meeting_id: int, url: str | None = None, **post):
         return client.post(url, **post)
 
 
+def held_workshop(client, talks: list[dict], **meeting) -> int:
+    """A workshop that took place (on 20 January 2026, unless `meeting` says otherwise), its
+    `talks` (slots as the API takes them) given: confirmed, and published before it started, as
+    its co-leads did. Its id. The tests of the next workshop look back on it."""
+    fields = {
+        "title": "Workshop on Recommendation 10",
+        "starts_at": "2026-01-20T13:00:00+01:00",
+        "time_zone": "Europe/Zurich",
+        **meeting,
+    }
+    made = client.post("/api/v1/meetings", json=fields)
+    assert made.status_code == 201, made.get_json()
+    meeting_id = made.get_json()["id"]
+    for talk in talks:
+        slot = client.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk)
+        assert slot.status_code == 201, slot.get_json()
+        confirmed = client.patch(
+            f"/api/v1/slots/{slot.get_json()['id']}", json={"status": "confirmed"}
+        )
+        assert confirmed.status_code == 200, confirmed.get_json()
+    assert publish_as_planned(client, meeting_id).status_code == 200
+    return meeting_id
+
+
 def ahead(day: str) -> str:
     """`day` moved on by whole 52-week years until it is after today: the same weekday in the
     same season (DST alike), for tests whose meeting must be to come (start times in the past

@@ -15,7 +15,8 @@ from planner.extensions import db
 from planner.forms import keep_when_left_out
 from planner.lineup.models import Lineup
 from planner.offices.models import Office
-from planner.proposals.models import Proposal, ProposalStatus
+from planner.proposals.models import ProposalStatus
+from planner.proposals.operations import accepted_proposals
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import local_time
 
@@ -101,11 +102,9 @@ def slot_form_for(
     form.recommendations.choices = [
         SelectChoice(r.number, f"Rec {r.number}") for r in all_recommendations()
     ]
-    accepted = list(
-        db.session.scalars(
-            select(Proposal).where(Proposal.status == ProposalStatus.accepted).order_by(Proposal.id)
-        )
-    )
+    # A talk given at an earlier meeting is not offered again ("Schedule" on its proposal still
+    # presents it once more, on purpose).
+    accepted = sorted(accepted_proposals(presented=False), key=lambda p: p.id)
     if slot is not None and slot.proposal is not None and slot.proposal not in accepted:
         # Linked while it was accepted: saving the slot keeps the link (and its history).
         accepted.insert(0, slot.proposal)

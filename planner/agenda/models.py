@@ -54,6 +54,9 @@ SLOT_STATUSES = tuple(SlotStatus)
 # The statuses in which the invited presenter holds the slot: it is in their calendar, and they
 # present it. Declined, set back to proposed, or cancelled, it is not theirs.
 HELD = (SlotStatus.invited, SlotStatus.confirmed)
+# Slots whose talk is not given: cancelled, or declined by its presenter. An archive leaves them
+# out, and their materials are shown to co-leads only.
+NOT_GIVEN = (SlotStatus.cancelled, SlotStatus.declined)
 
 
 def new_uid() -> str:

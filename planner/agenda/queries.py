@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from planner.agenda.checks import AgendaError
-from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.models import NOT_GIVEN, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.extensions import db
 from planner.offices.models import OFFICE_CODE, Office
 from planner.presenters.models import Invitation
@@ -158,3 +158,27 @@ def lineup_target_choices(now: datetime) -> list[Meeting]:
     dated in the past was offered, and a line-up put there could never be published)."""
     drafts = select(Meeting).where(Meeting.status == MeetingStatus.draft).order_by(*_IN_ORDER)
     return [m for m in db.session.scalars(drafts) if not m.ended(now)]
+
+
+def given_presentations(now: datetime, office: str | None = None) -> list[Slot]:
+    """The presentations given (of an office, or of every office): in published meetings that
+    have ended, not cancelled nor declined; latest meeting first, in agenda order. The workshops
+    are held one after another, and what was presented at one is what the next one's co-leads
+    look back on (helper-204: once the Rec 10 workshop was over, nothing said AU, PE and PL had
+    presented there, and a line-up for a second one proposed PE's proposal again)."""
+    query = (
+        select(Slot)
+        .join(Slot.meeting)
+        .where(
+            Slot.kind == "presentation",
+            Slot.office_code.is_not(None),
+            Slot.status.not_in(NOT_GIVEN),
+            Meeting.status == MeetingStatus.published,
+            Meeting.starts_at <= now,
+        )
+        .options(selectinload(Slot.meeting), selectinload(Slot.recommendations))
+        .order_by(Meeting.starts_at.desc(), Meeting.id, Slot.position, Slot.id)
+    )
+    if office is not None:
+        query = query.where(Slot.office_code == office)
+    return [slot for slot in db.session.scalars(query) if slot.meeting.ended(now)]

@@ -3,8 +3,8 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor
-from planner.agenda.models import Meeting, MeetingStatus
-from planner.agenda.queries import lineup_target_choices
+from planner.agenda.models import Meeting, MeetingStatus, Slot
+from planner.agenda.queries import given_presentations, lineup_target_choices
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import lost_race
@@ -138,6 +138,7 @@ def _render(
         max_reserved=MAX_RESERVED,
         drafts=lineup_target_choices(utcnow()) if lineup else [],
         changes=changes,
+        presented=_presented_before() if result else {},
     ), status
 
 
@@ -228,8 +229,18 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
         offices=_offices(),
         drafts=lineup_target_choices(utcnow()),
         problem=problem,
+        presented=_presented_before(),
     )
     return page, status
+
+
+def _presented_before() -> dict[str, list[Slot]]:
+    """Each office's presentations given at meetings that took place, latest first: the line-up
+    says who presented last time, for the co-leads to weigh (helper-204)."""
+    by_office: dict[str, list[Slot]] = {}
+    for slot in given_presentations(utcnow()):
+        by_office.setdefault(slot.office_code, []).append(slot)
+    return by_office
 
 
 @bp.post("/<int:lineup_id>/accept")

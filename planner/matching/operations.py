@@ -58,7 +58,8 @@ def survey_interests_and_projects(
 
 
 def accepted_projects() -> list[Project]:
-    """Accepted proposals, as projects the matching and the line-up proposer consider."""
+    """Accepted proposals not presented yet, as projects the matching and the line-up proposer
+    consider."""
     return [
         Project(
             proposal.office_code,
@@ -68,7 +69,7 @@ def accepted_projects() -> list[Project]:
             proposal.id,
             stated=(proposal.maturity, proposal.maturity_label),
         )
-        for proposal in accepted_proposals()
+        for proposal in accepted_proposals(presented=False)
         for recommendation in proposal.recommendations
     ]
 

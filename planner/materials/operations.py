@@ -10,7 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.models import NOT_GIVEN, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -219,18 +219,14 @@ def is_public(meeting: Meeting, now: datetime | None = None) -> bool:
     return meeting.materials_public == "after" and meeting.ended(now)
 
 
-# Slots whose talk is not given: cancelled, or declined by its presenter. Their materials are
-# shown to co-leads only (helper-181: the slides of a presenter who declined stayed on the public
-# agenda and downloadable), as the archive leaves the slots out.
-NOT_GIVEN = (SlotStatus.cancelled, SlotStatus.declined)
-
-
 def shown_to_anyone(material: Material, now: datetime | None = None) -> bool:
     """Whether anyone may see this material now: its meeting's are public and it is of a talk
     still to be given (`_of_a_talk_given`)."""
     return _of_a_talk_given(material, material.slot) and is_public(material.meeting, now)
 
 
+# A slot's talk not given (`NOT_GIVEN`): its materials are the co-leads' only (helper-181: the
+# slides of a presenter who declined stayed on the public agenda and downloadable).
 def _of_a_talk_given(material: Material, slot: Slot | None) -> bool:
     """Whether a material is the meeting's own, or of its slot's talk as it will be given: not
     cancelled or declined, and added by the co-leads or the slot's presenter now."""

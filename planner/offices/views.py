@@ -5,6 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.agenda.operations import upcoming_for_office
+from planner.agenda.queries import given_presentations
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
@@ -107,6 +108,7 @@ def detail(code: str):
         # Contacts are private: co-leads only.
         contacts=contacts_for(office.code) if is_colead() else None,
         upcoming=upcoming_for_office(office.code, utcnow()),
+        presented=given_presentations(utcnow(), office.code),
     )
 
 

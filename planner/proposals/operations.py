@@ -13,6 +13,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from planner.accounts.models import digest
 from planner.addresses import same_address
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.queries import given_presentations
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
@@ -449,15 +450,19 @@ def suggested_abstract(survey: Survey | None, office: str, numbers: list[int]) -
     return "\n\n".join(text for text in texts if not says_nothing(text))
 
 
-def accepted_proposals() -> list[Proposal]:
-    """The proposals the co-leads accepted, with their recommendations."""
-    return list(
-        db.session.scalars(
-            select(Proposal)
-            .where(Proposal.status == ProposalStatus.accepted)
-            .options(selectinload(Proposal.recommendations))
-        )
+def accepted_proposals(*, presented: bool = True) -> list[Proposal]:
+    """The proposals the co-leads accepted, with their recommendations; `presented=False`: only
+    those whose talk has not been given yet (`given_presentations`), which the matching and the
+    line-ups still offer: a talk given at one workshop is not proposed for the next."""
+    query = (
+        select(Proposal)
+        .where(Proposal.status == ProposalStatus.accepted)
+        .options(selectinload(Proposal.recommendations))
     )
+    if not presented:
+        given = {slot.proposal_id for slot in given_presentations(utcnow())}
+        query = query.where(Proposal.id.not_in(given - {None}))
+    return list(db.session.scalars(query))
 
 
 def decision(proposal: Proposal) -> ProposalEvent | None:

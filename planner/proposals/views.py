@@ -20,7 +20,11 @@ from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
 from planner.agenda.operations import before_closing, create_slot
-from planner.agenda.queries import office_presents_already, slot_target_choices
+from planner.agenda.queries import (
+    given_presentations,
+    office_presents_already,
+    slot_target_choices,
+)
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
 from planner.availability.operations import windows_of
 from planner.calendar.operations import published_meetings_with
@@ -494,6 +498,10 @@ def _decide_page(
         schedule_form=schedule_form or _schedule_form(proposal),
         slots=slots_of(proposal),
         on_agenda=slots_of(proposal, live=True) if proposal.status == "accepted" else [],
+        # Presented at a meeting that took place: said so, not "scheduled" (helper-204).
+        given={
+            slot.id for slot in given_presentations(utcnow()) if slot.proposal_id == proposal.id
+        },
         link_seen=link_seen,
     )
 

@@ -14,7 +14,13 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import served
 from planner.matching.vocabulary import bundled
-from tests.support import counted_queries, csrf_token, summaries_in_tables
+from tests.support import (
+    VOLUNTEERED,
+    counted_queries,
+    csrf_token,
+    held_workshop,
+    summaries_in_tables,
+)
 
 FORM = {
     "focus": "10",
@@ -1081,3 +1087,43 @@ def test_each_presentations_project_says_whose_it_is(client, survey):
     page = post_rules(client).get_data(as_text=True)
     (summaries,) = [found for found in summaries_in_tables(page) if found]
     assert len(summaries) == 5 and len(set(summaries)) == 5, summaries
+
+
+def test_a_second_workshop_s_line_up_says_who_presented_at_the_first_and_not_its_talks_again(
+    client, survey
+):
+    """helper-204: the Rec 10 workshop over, the line-up for the next one said nothing of who
+    had presented there, and proposed AU's volunteered talk again, as a volunteer's, though AU
+    had given it; PL's survey project, which it presented too, was not marked either."""
+    volunteered = {**VOLUNTEERED, "email": "eva@ipaustralia.example"}
+    proposal = client.post("/api/v1/proposals", json=volunteered).get_json()
+    accepted = client.patch(
+        f"/api/v1/proposals/{proposal['id']}",
+        json={"status": "accepted", "reason": "A fit.", "version": proposal["version"]},
+    )
+    assert accepted.status_code == 200
+    before = client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 5}).get_json()
+    chosen = {p["office"]: p for p in before["presentations"]}
+    assert chosen["AU"]["volunteer"] and "PL" in chosen
+    first = held_workshop(
+        client,
+        [
+            {"proposal_id": proposal["id"]},
+            {
+                "title": "Blockchain at the Polish Patent Office",
+                "office": "PL",
+                "recommendations": [10],
+            },
+        ],
+    )
+    after = client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 5}).get_json()
+    assert not any(p["volunteer"] for p in after["presentations"])
+    page = client.get(f"/lineups/{after['id']}").get_data(as_text=True)
+    row = re.search(r'<th scope="row"><a href="/offices/PL">.*?</th>', page, re.S)[0]
+    said = " ".join(re.sub(r"<[^>]+>", "", row).split())
+    assert said.endswith("presented Rec 10 at Workshop on Recommendation 10, 20 Jan 2026")
+    assert f'href="/meetings/{first}/archive#slot-' in row
+    # A line-up saved before the workshop still names its volunteered talk, and says it was given.
+    kept = client.get(f"/lineups/{before['id']}").get_data(as_text=True)
+    row = re.search(r'<th scope="row"><a href="/offices/AU">.*?</th>', kept, re.S)[0]
+    assert "volunteered" in row and "presented Rec 10 at" in row

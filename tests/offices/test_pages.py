@@ -9,7 +9,7 @@ import pytest
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.timezones import local_time, utc_offset
-from tests.support import csrf_token
+from tests.support import csrf_token, held_workshop
 
 
 def test_office_page_shows_what_it_could_present_and_wants(client, survey):
@@ -242,6 +242,37 @@ def test_an_office_page_says_when_the_office_presents(api, client, survey):
     assert "at 23:00 in Sydney (UTC+11)" in section and "at 13:00 in Geneva (UTC+1)" in section
     assert "Withdrawn talk" not in section and "Not yet public" not in page
     assert 'id="upcoming"' not in client.get("/offices/PE").get_data(as_text=True)
+
+
+def test_an_office_page_says_what_it_presented_at_meetings_that_took_place(api, client, survey):
+    """helper-204: once the Rec 10 workshop was over, AU's page no longer said it had presented
+    there (only slots still to come were listed), so the co-leads planning the next workshop
+    could not see who had had a turn. Talks given are listed, latest meeting first, each linked
+    to the archive; one declined or cancelled was not given, and a draft's is nobody's."""
+    talk = {"office": "AU", "recommendations": [10], "duration_minutes": 20}
+    first = held_workshop(api, [{**talk, "title": "AI at IP Australia"}])
+    second = held_workshop(
+        api,
+        [{**talk, "title": "Risk-based AI governance"}, {**talk, "title": "Declined talk"}],
+        title="Workshop on Recommendation 4",
+        starts_at="2026-06-16T13:00:00+02:00",
+    )
+    declined = api.get(f"/api/v1/meetings/{second}").get_json()["slots"][1]
+    assert (
+        api.patch(f"/api/v1/slots/{declined['id']}", json={"status": "cancelled"}).status_code
+        == 200
+    )
+    page = html.unescape(client.get("/offices/AU").get_data(as_text=True))
+    section = page[page.index('<h2 id="presented-heading"') :]
+    section = " ".join(re.sub(r"<[^>]+>", " ", section[: section.index("</section>")]).split())
+    assert section == (
+        "AU presented 2 "
+        "Risk-based AI governance , at Workshop on Recommendation 4 · Rec 10 16 June 2026 "
+        "AI at IP Australia , at Workshop on Recommendation 10 · Rec 10 20 January 2026"
+    )
+    assert f'href="/meetings/{first}/archive#slot-' in page
+    assert 'id="upcoming"' not in page  # nothing to come
+    assert 'id="presented"' not in client.get("/offices/PE").get_data(as_text=True)
 
 
 def test_an_office_page_counts_the_recommendations_named_as_the_list_does(client, survey):

@@ -18,6 +18,7 @@ from tests.support import (
     counted_queries,
     csrf_token,
     form_of,
+    held_workshop,
     hidden_fields,
     in_page,
     publish_as_planned,
@@ -323,6 +324,45 @@ def test_the_review_page_does_not_offer_to_schedule_into_the_meeting_holding_it(
     assert f'<option value="{other}">' in schedule_part
     assert f'<option value="{draft}">' not in schedule_part
     assert '<button type="submit">Schedule</button>' in schedule_part
+
+
+def test_a_proposal_presented_at_a_meeting_that_took_place_is_said_so_and_not_offered_again(
+    client, colead_client, survey
+):
+    """helper-204: months after the Rec 10 workshop, its review page said PE's proposal "is
+    scheduled" there, and the next workshop's "Add a slot" offered it as a linked proposal
+    among those still to place. It says it was presented, with a link to the archive; only
+    "Schedule" on its own page presents it again, on purpose."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    first = held_workshop(colead_client, [{"proposal_id": proposal.id}])
+    (given,) = slots()
+    page = html.unescape(colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True))
+    words = re.sub(r"<[^>]+>", "", page.split('id="schedule"')[1])
+    assert (
+        "It was presented: “Chatbots for applicants in Spanish” at Workshop on Recommendation 10 "
+        "on 20 January 2026." in words
+    )
+    assert "It is scheduled" not in words
+    assert f'href="/meetings/{first}/archive#slot-{given.id}"' in page
+    second = meeting(colead_client, title="Workshop on Recommendation 4")
+    editor = colead_client.get(f"/meetings/{second}/edit").get_data(as_text=True)
+    assert f'<option value="{proposal.id}">' not in editor
+    refused = add_slot_on_page(colead_client, second, proposal=str(proposal.id))
+    assert refused.status_code == 400
+    assert [s.meeting_id for s in slots()] == [first]
+    # On purpose, from its own page: offered there, and said when done.
+    page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
+    assert f'<option value="{second}">' in page
+    assert schedule(colead_client, proposal, second).status_code == 302
+    page = html.unescape(colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True))
+    words = re.sub(r"<[^>]+>", "", page.split('id="schedule"')[1])
+    assert "It was presented: “Chatbots" in words
+    assert (
+        "It is scheduled: “Chatbots for applicants in Spanish” in Workshop on Recommendation 4."
+        in words
+    )
 
 
 def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
