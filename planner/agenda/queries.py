@@ -182,3 +182,26 @@ def given_presentations(now: datetime, office: str | None = None) -> list[Slot]:
     if office is not None:
         query = query.where(Slot.office_code == office)
     return [slot for slot in db.session.scalars(query) if slot.meeting.ended(now)]
+
+
+def workshop_focuses() -> dict[int, Meeting]:
+    """Each recommendation a workshop is on (not a cancelled one), with the latest such workshop:
+    the one most of its presentations still given are on (the lowest number of a tie). What the
+    next line-up leaves for later, as covered."""
+    workshops = db.session.scalars(
+        select(Meeting)
+        .where(Meeting.kind == "workshop", Meeting.status != MeetingStatus.cancelled)
+        .options(selectinload(Meeting.slots).selectinload(Slot.recommendations))
+        .order_by(*_IN_ORDER)
+    )
+    focuses: dict[int, Meeting] = {}
+    for meeting in workshops:
+        counted: dict[int, int] = {}
+        for slot in meeting.slots:
+            if slot.kind == "presentation" and slot.status not in NOT_GIVEN:
+                for recommendation in slot.recommendations:
+                    counted[recommendation.number] = counted.get(recommendation.number, 0) + 1
+        if counted:
+            # In the list's order (by start, a draft without a date last): the latest stays.
+            focuses[min(counted, key=lambda number: (-counted[number], number))] = meeting
+    return focuses

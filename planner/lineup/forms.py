@@ -66,6 +66,11 @@ class _Codes:
             )
 
 
+# The focus a script's rules take when they name none (the line-up page proposes the most
+# wanted recommendation without a workshop yet).
+DEFAULT_FOCUS = 10
+
+
 def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwargs):
     """The form, with one "extra slots" field per recommendation."""
 
@@ -74,7 +79,7 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
             "Focus recommendation",
             coerce=int,
             choices=[SelectChoice(n, f"Rec {n}: {title}") for n, title in recommendations],
-            default=10,
+            default=DEFAULT_FOCUS,
         )
         slots = IntegerField(
             "Number of presentations",

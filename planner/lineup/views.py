@@ -4,11 +4,11 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import Meeting, MeetingStatus, Slot
-from planner.agenda.queries import given_presentations, lineup_target_choices
+from planner.agenda.queries import given_presentations, lineup_target_choices, workshop_focuses
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import lost_race
-from planner.lineup.forms import adjust, form_data, make_form
+from planner.lineup.forms import DEFAULT_FOCUS, adjust, form_data, make_form
 from planner.lineup.models import Lineup
 from planner.lineup.operations import (
     accept_lineup,
@@ -23,7 +23,9 @@ from planner.offices.operations import find_offices
 from planner.pagination import paged, requested
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import form_int, query_int
-from planner.survey.operations import latest_survey
+from planner.survey.operations import latest_survey, survey_summary
+from planner.survey.records import Question
+from planner.timezones import local_time
 from planner.web import flag_from, reading, survey_from_request
 
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
@@ -76,7 +78,13 @@ def new():
         # they were there.
         data = {"focus": focus, "include_plans": flag_from(request.args, "include_plans")}
     recommendations, offices = all_recommendations(), _offices()
+    covered = workshop_focuses()
+    if not data and reading():
+        # A new line-up is for the next workshop: not on a recommendation a workshop is on
+        # already (helper-204: after the Rec 10 workshop, the page still proposed Rec 10).
+        data = {"focus": _next_focus(survey, covered)}
     form = make_form(recommendations, offices, data=data)
+    _name_workshops(form, covered)
     choices = {"recommendations": recommendations, "offices": offices}
     if request.method == "POST":
         # "Keep" and "Drop" beside each presentation adjust the rules; the line-up is solved again.
@@ -232,6 +240,31 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
         presented=_presented_before(),
     )
     return page, status
+
+
+def _next_focus(survey, covered: dict[int, Meeting]) -> int:
+    """The recommendation most offices want discussed (Q8) that no workshop is on yet (the
+    lowest number of a tie); the most wanted of all once every one has had its workshop."""
+    wanted = survey_summary(survey).questions[Question.discuss].by_recommendation
+    ranked = sorted(wanted, key=lambda number: (-wanted[number].count, number))
+    return next((n for n in ranked if n not in covered), ranked[0] if ranked else DEFAULT_FOCUS)
+
+
+def _name_workshops(form, covered: dict[int, Meeting]) -> None:
+    """Each recommendation a workshop is on says so in the focus list, with the workshop's day."""
+    for choice in form.focus.choices:
+        if meeting := covered.get(choice.value):
+            day = (
+                local_time(meeting.time_zone, meeting.starts_at).strftime("%-d %b %Y")
+                if meeting.starts_at
+                else "no date yet"
+            )
+            choice.label = f"{choice.label} — workshop: {day}"
+    if covered:
+        form.focus.description = (
+            "A recommendation with a workshop (held or planned) says so; a new line-up starts "
+            "from the one most offices want discussed that has none yet."
+        )
 
 
 def _presented_before() -> dict[str, list[Slot]]:

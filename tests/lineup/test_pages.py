@@ -1127,3 +1127,39 @@ def test_a_second_workshop_s_line_up_says_who_presented_at_the_first_and_not_its
     kept = client.get(f"/lineups/{before['id']}").get_data(as_text=True)
     row = re.search(r'<th scope="row"><a href="/offices/AU">.*?</th>', kept, re.S)[0]
     assert "volunteered" in row and "presented Rec 10 at" in row
+
+
+def selected_focus(page: str) -> str:
+    select = re.search(r'<select[^>]*id="focus".*?</select>', page, re.S)[0]
+    return html.unescape(re.search(r"<option selected[^>]*>([^<]*)</option>", select)[1])
+
+
+def test_a_new_line_up_starts_from_a_recommendation_no_workshop_is_on_yet(client, survey):
+    """helper-204: with the Rec 10 workshop held, a new line-up still started from Rec 10 (the
+    form's fixed default), for the next workshop. It starts from the recommendation most offices
+    want discussed (Q8) that no workshop is on; each one that has a workshop says so."""
+    assert selected_focus(client.get("/lineups/new").get_data(as_text=True)).startswith("Rec 10:")
+    held_workshop(
+        client, [{"title": "AI", "office": "PL", "recommendations": [10], "duration_minutes": 20}]
+    )
+    page = client.get("/lineups/new").get_data(as_text=True)
+    # Recs 2, 3, 8 and 9 are each wanted by four offices, more than any other but Rec 10.
+    assert selected_focus(page) == "Rec 2: ICT strategy with annual evaluation"
+    assert "Rec 10: New and emerging technologies (AI, blockchain) — workshop: 20 Jan 2026" in (
+        html.unescape(page)
+    )
+    # A planned one too, and a co-lead's choice stays theirs.
+    planned = client.post(
+        "/api/v1/meetings", json={"title": "Rec 2", "starts_at": "2030-03-12T14:00:00+01:00"}
+    ).get_json()
+    client.post(
+        f"/api/v1/meetings/{planned['id']}/slots",
+        json={"title": "Strategy", "office": "AU", "recommendations": [2]},
+    )
+    page = client.get("/lineups/new").get_data(as_text=True)
+    assert selected_focus(page) == "Rec 3: Data governance"
+    page = client.get("/lineups/new?focus=10").get_data(as_text=True)
+    assert selected_focus(page).startswith("Rec 10:")
+    # A script's rules that name none are still on Rec 10, as the API has it.
+    made = client.post("/api/v1/lineups", json={"slots": 3}).get_json()
+    assert made["presentations"][0]["recommendation"] == 10
