@@ -3,7 +3,7 @@ taking part, and the drafts a line-up can go into; each in a fixed number of que
 """
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -205,3 +205,16 @@ def workshop_focuses() -> dict[int, Meeting]:
             # In the list's order (by start, a draft without a date last): the latest stays.
             focuses[min(counted, key=lambda number: (-counted[number], number))] = meeting
     return focuses
+
+
+def published_to_come(now: datetime, at_most: int) -> list[Meeting]:
+    """The published meetings that have not ended, soonest first, at most `at_most`. A meeting
+    lasts less than a day, so those that started before yesterday are not read."""
+    published = db.session.scalars(
+        select(Meeting)
+        .where(
+            Meeting.status == MeetingStatus.published, Meeting.starts_at > now - timedelta(days=1)
+        )
+        .order_by(Meeting.starts_at, Meeting.id)
+    )
+    return [meeting for meeting in published if not meeting.ended(now)][:at_most]

@@ -23,6 +23,7 @@ from planner.agenda.operations import before_closing, create_slot
 from planner.agenda.queries import (
     given_presentations,
     office_presents_already,
+    published_to_come,
     slot_target_choices,
 )
 from planner.availability.forms import office_zone, read_into, save_proposal_windows
@@ -79,6 +80,16 @@ bp = Blueprint("proposals", __name__)
 # co-leads' "invited" page, and the email carrying the volunteer's own link).
 bp.add_app_template_global(invitation_mailed, "invitation_mailed")
 bp.add_app_template_global(fate, "email_fate")
+
+# The published meetings still to come that the volunteer form names, soonest first.
+COMING_NAMED = 3
+
+
+@bp.app_template_global()
+def meetings_coming() -> list[Meeting]:
+    """What the volunteer form says is next, where it named Rec 10 whatever had been held
+    (helper-204)."""
+    return published_to_come(utcnow(), COMING_NAMED)
 
 
 # Proposals on a page of the review, newest first: a Task Force that has run for years has

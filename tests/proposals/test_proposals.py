@@ -3,6 +3,7 @@
 import hashlib
 import html
 import re
+from datetime import date
 from urllib.parse import urlencode
 
 import pytest
@@ -17,7 +18,16 @@ from planner.matching.operations import survey_interests_and_projects
 from planner.offices.models import OfficeContact
 from planner.proposals.models import Proposal, ProposalEvent
 from planner.timezones import moment_in
-from tests.support import counted_queries, csrf_token, every_page, form_of, hidden_fields
+from tests.support import (
+    ahead,
+    counted_queries,
+    csrf_token,
+    every_page,
+    form_of,
+    held_workshop,
+    hidden_fields,
+    publish_as_planned,
+)
 
 SCRIPT = "<script>alert('x')</script> AI search"
 VALID = {
@@ -78,6 +88,46 @@ def test_the_form_has_the_labels_asked_for(client, survey):
         assert label in found, label
     assert "Up to 150 characters." in page and 'maxlength="150"' in page
     assert "up to 2000 characters." in page
+
+
+def test_the_form_names_the_meetings_coming_up_not_a_recommendation_once_and_for_all(
+    client, colead_client, survey
+):
+    """helper-204: after the Rec 10 workshop, the form still asked offices what they could
+    present "for instance on Recommendation 10". It names the published meetings to come, in the
+    reader's language (their titles marked as English); none held, nor a draft."""
+    lead = "for instance on Recommendation 10"
+    assert lead not in client.get("/volunteer").get_data(as_text=True)
+    held_workshop(colead_client, [{"title": "AI", "office": "PL", "recommendations": [10]}])
+    coming = colead_client.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Workshop on Recommendation 4",
+            "starts_at": ahead("2027-06-15") + "T13:00:00+02:00",
+            "time_zone": "Europe/Zurich",
+        },
+    ).get_json()
+    colead_client.post(
+        f"/api/v1/meetings/{coming['id']}/slots",
+        json={"title": "Zero trust", "office": "AU", "recommendations": [4]},
+    )
+    colead_client.post(
+        "/api/v1/meetings",
+        json={"title": "A draft", "starts_at": ahead("2027-06-16") + "T13:00:00+02:00"},
+    )
+    page = html.unescape(client.get("/volunteer").get_data(as_text=True))
+    assert "Meetings coming up" not in page  # a draft is nobody's yet, and one held is over
+    assert publish_as_planned(colead_client, coming["id"]).status_code == 200
+    page = html.unescape(client.get("/volunteer?lang=es").get_data(as_text=True))
+    day = date.fromisoformat(coming["starts_at"][:10])
+    items = re.search(r'<p id="coming">Próximas reuniones:</p>\s*<ul[^>]*>(.*?)</ul>', page, re.S)[
+        1
+    ]
+    assert re.sub(r"<[^>]+>", "", items).strip() == (
+        f"Workshop on Recommendation 4, {day.day} de junio de {day.year}"
+    )
+    assert f'<a href="/meetings/{coming["id"]}" lang="en">' in items
+    assert "Workshop on Recommendation 10" not in page and "A draft" not in page
 
 
 def test_an_abstract_pasted_beyond_its_limit_comes_back_whole(client, survey):
