@@ -239,6 +239,8 @@ def private(token: str):
         mailed=link_mailed(proposal),
         slots=(slots := slots_of(proposal)),
         parts={slot.id: volunteer_part(proposal, slot) for slot in slots},
+        # Presented at a meeting that took place: said in the past (helper-204).
+        given={s.id for s in given_presentations(utcnow()) if s.proposal_id == proposal.id},
         # Public calendars only: the office's own feed link is a secret of its contacts and the
         # co-leads, not of whoever holds a proposal link (anyone can volunteer).
         feed_url=url_for("calendar.taskforce_ics", _external=True),

@@ -365,6 +365,27 @@ def test_a_proposal_presented_at_a_meeting_that_took_place_is_said_so_and_not_of
     )
 
 
+def test_the_volunteer_reads_in_the_past_of_a_talk_given_at_a_meeting_that_took_place(
+    client, colead_client, survey
+):
+    """helper-204: months after the workshop, the volunteer's page still said "When it is
+    presented" and that "the co-leads have arranged who presents it", as of a talk to come. It
+    says when it was presented, in their language, and leads to the archive."""
+    token = volunteer(client, language="es")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    first = held_workshop(colead_client, [{"proposal_id": proposal.id}])
+    (given,) = slots()
+    page = html.unescape(client.get(f"/proposals/{token}").get_data(as_text=True))
+    words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+    assert "Cuándo se presentó" in words and "Cuándo se presenta " not in words
+    assert "Se presentó el 20 de enero de 2026: esta reunión ya se ha celebrado." in words
+    assert f'href="/meetings/{first}/archive#slot-{given.id}"' in page
+    assert (
+        said_in("es", "The co-leads have arranged who presents it and confirmed it.") not in words
+    )
+
+
 def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
     client, colead_client, survey
 ):
