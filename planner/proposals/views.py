@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from planner.accounts import throttle
 from planner.accounts.security import colead_required, editor
 from planner.agenda.checks import AgendaError
-from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import before_closing, create_slot
 from planner.agenda.queries import (
     given_presentations,
@@ -395,7 +395,19 @@ def review():
         recommendations=recommendations,
         evidence=evidence_for(proposals, survey),
         survey=survey,
+        # Accepted ones presented at a meeting that took place say so (helper-204): still
+        # "accepted", they read as talks to place.
+        given=_given_by_proposal(),
     )
+
+
+def _given_by_proposal() -> dict[int, Slot]:
+    """The latest talk given of each proposal presented at a meeting that took place."""
+    given: dict[int, Slot] = {}
+    for slot in given_presentations(utcnow()):  # latest meeting first
+        if slot.proposal_id is not None:
+            given.setdefault(slot.proposal_id, slot)
+    return given
 
 
 def _review_args(status: str | None, number: int | None, page: int) -> dict:

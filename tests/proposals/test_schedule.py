@@ -346,6 +346,11 @@ def test_a_proposal_presented_at_a_meeting_that_took_place_is_said_so_and_not_of
     )
     assert "It is scheduled" not in words
     assert f'href="/meetings/{first}/archive#slot-{given.id}"' in page
+    review = html.unescape(colead_client.get("/proposals").get_data(as_text=True))
+    status = re.search(r'<td data-label="Status">(.*?)</td>', review, re.S)[1]
+    assert " ".join(re.sub(r"<[^>]+>", "", status).split()) == (
+        "accepted presented at Workshop on Recommendation 10, 20 Jan 2026"
+    )
     second = meeting(colead_client, title="Workshop on Recommendation 4")
     editor = colead_client.get(f"/meetings/{second}/edit").get_data(as_text=True)
     assert f'<option value="{proposal.id}">' not in editor
