@@ -80,9 +80,11 @@ def new():
     recommendations, offices = all_recommendations(), _offices()
     covered = workshop_focuses()
     if not data and reading():
-        # A new line-up is for the next workshop: not on a recommendation a workshop is on
-        # already (helper-204: after the Rec 10 workshop, the page still proposed Rec 10).
-        data = {"focus": _next_focus(survey, covered)}
+        # A new line-up is for the workshop being prepared: not on a recommendation whose
+        # latest workshop has taken place (helper-204: after the Rec 10 workshop, the page still
+        # proposed Rec 10). One still to come is the one a co-lead is likely working on.
+        held = {n: meeting for n, meeting in covered.items() if meeting.ended()}
+        data = {"focus": _next_focus(survey, held)}
     form = make_form(recommendations, offices, data=data)
     _name_workshops(form, covered)
     choices = {"recommendations": recommendations, "offices": offices}
@@ -242,12 +244,13 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
     return page, status
 
 
-def _next_focus(survey, covered: dict[int, Meeting]) -> int:
-    """The recommendation most offices want discussed (Q8) that no workshop is on yet (the
-    lowest number of a tie); the most wanted of all once every one has had its workshop."""
+def _next_focus(survey, held: dict[int, Meeting]) -> int:
+    """The recommendation most offices want discussed (Q8) whose latest workshop is not `held`
+    already (the lowest number of a tie); the most wanted of all once every one has had its
+    workshop."""
     wanted = survey_summary(survey).questions[Question.discuss].by_recommendation
     ranked = sorted(wanted, key=lambda number: (-wanted[number].count, number))
-    return next((n for n in ranked if n not in covered), ranked[0] if ranked else DEFAULT_FOCUS)
+    return next((n for n in ranked if n not in held), ranked[0] if ranked else DEFAULT_FOCUS)
 
 
 def _name_workshops(form, covered: dict[int, Meeting]) -> None:
@@ -263,7 +266,7 @@ def _name_workshops(form, covered: dict[int, Meeting]) -> None:
     if covered:
         form.focus.description = (
             "A recommendation with a workshop (held or planned) says so; a new line-up starts "
-            "from the one most offices want discussed that has none yet."
+            "from the one most offices want discussed whose workshop has not taken place."
         )
 
 

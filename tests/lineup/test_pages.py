@@ -1137,8 +1137,20 @@ def selected_focus(page: str) -> str:
 def test_a_new_line_up_starts_from_a_recommendation_no_workshop_is_on_yet(client, survey):
     """helper-204: with the Rec 10 workshop held, a new line-up still started from Rec 10 (the
     form's fixed default), for the next workshop. It starts from the recommendation most offices
-    want discussed (Q8) that no workshop is on; each one that has a workshop says so."""
+    want discussed (Q8) whose workshop has not taken place (one planned is the one in the
+    works); each one that has a workshop says so."""
     assert selected_focus(client.get("/lineups/new").get_data(as_text=True)).startswith("Rec 10:")
+    # The Rec 10 workshop being prepared, with a first presentation: still Rec 10, its line-up
+    # in the works.
+    preparing = client.post(
+        "/api/v1/meetings", json={"title": "Rec 10", "starts_at": "2030-01-15T14:00:00+01:00"}
+    ).get_json()
+    client.post(
+        f"/api/v1/meetings/{preparing['id']}/slots",
+        json={"title": "AI", "office": "PL", "recommendations": [10]},
+    )
+    assert selected_focus(client.get("/lineups/new").get_data(as_text=True)).startswith("Rec 10:")
+    assert client.delete(f"/api/v1/meetings/{preparing['id']}").status_code in (200, 204)
     held_workshop(
         client, [{"title": "AI", "office": "PL", "recommendations": [10], "duration_minutes": 20}]
     )
@@ -1157,7 +1169,9 @@ def test_a_new_line_up_starts_from_a_recommendation_no_workshop_is_on_yet(client
         json={"title": "Strategy", "office": "AU", "recommendations": [2]},
     )
     page = client.get("/lineups/new").get_data(as_text=True)
-    assert selected_focus(page) == "Rec 3: Data governance"
+    assert selected_focus(page) == (
+        "Rec 2: ICT strategy with annual evaluation — workshop: 12 Mar 2030"
+    )
     page = client.get("/lineups/new?focus=10").get_data(as_text=True)
     assert selected_focus(page).startswith("Rec 10:")
     # A script's rules that name none are still on Rec 10, as the API has it.
