@@ -517,12 +517,14 @@ def colead_client(app, colead):
     """A test client of its own (so `client` stays anonymous in the same test), signed in as a
     co-lead, as a person would sign in, that also sends the co-lead's API token, as a script
     would, for the API (which does not trust the cookie)."""
-    from planner.accounts.models import ApiToken
+    from planner.accounts.models import TOKEN_DAYS_MAX, ApiToken
 
     client = app.test_client()
     response = sign_in(client)
     assert response.status_code == 302, response.get_data(as_text=True)
-    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"
+    # The longest a token works: tests travel to meetings months ahead, the token in hand.
+    token = ApiToken.issue(colead, "tests", days=TOKEN_DAYS_MAX)
+    client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
     db.session.commit()
     return client
 

@@ -787,6 +787,51 @@ def test_a_one_time_password_given_before_the_upgrade_lasts_a_week_from_it(app, 
             assert given.one_time_password_expired
 
 
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_api_tokens_made_before_the_upgrade_work_on_and_a_downgrade_ends_those_made_since(
+    app, tmp_path
+):
+    """A token made before tokens had names and expiries keeps working for its scripts, with no
+    expiry invented for it, and writing as it did; downgraded, the release before would let a
+    token made since work for ever and write, whatever it was made for: it is revoked."""
+    from flask_migrate import downgrade, upgrade
+
+    from planner.accounts.models import ApiToken, User, digest
+
+    with database_at(tmp_path, "1dd38583f37d"):
+        db.session.execute(
+            text(
+                "INSERT INTO users (id, email, password_hash, role, must_change_password, "
+                "created_at, session_version) VALUES (1, 'u@example.org', 'x', 'colead', "
+                "false, '2026-01-01', 1)"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO api_tokens (user_id, token_hash, created_at) "
+                "VALUES (1, :hash, '2026-01-01')"
+            ),
+            {"hash": digest("cwsp_before")},
+        )
+        db.session.commit()
+        upgrade(revision="5b2e8c1d9f47")
+        before = db.session.scalar(select(ApiToken))
+        assert (before.name, before.expires_at, before.read_only) == ("", None, False)
+        assert before.works and before.allows("POST")
+        with time_machine.travel(utcnow() + timedelta(days=5 * 365)):
+            assert before.works
+        user = db.session.get(User, 1)
+        ApiToken.issue(user, "laptop")
+        ApiToken.issue(user, "reader", read_only=True)
+        db.session.commit()
+        downgrade(revision="1dd38583f37d")
+        rows = db.session.execute(
+            text("SELECT token_hash, revoked_at FROM api_tokens ORDER BY id")
+        ).all()
+        assert rows[0] == (digest("cwsp_before"), None)
+        assert [revoked is not None for _, revoked in rows[1:]] == [True, True]
+
+
 def test_a_downgrade_on_sqlite_keeps_ids_never_handed_out_twice(tmp_path):
     """helper-199: `flask db downgrade` rebuilt `users` and `invitations` without AUTOINCREMENT,
     and a deleted co-lead's id (in their session cookie) went to the next account made. Rebuilt

@@ -1,4 +1,5 @@
-"""`flask users ...`: create and delete co-leads, reset their passwords and issue API tokens."""
+"""`flask users ...`: create and delete co-leads, reset their passwords, and make, list and revoke
+API tokens."""
 
 import secrets
 import shlex
@@ -8,11 +9,30 @@ from flask.cli import AppGroup
 from sqlalchemy import select, update
 
 from planner.accounts.forms import PASSWORD_MIN, weak_password
-from planner.accounts.models import ONE_TIME_PASSWORD_LASTS, ROLES, ApiToken, User
+from planner.accounts.models import (
+    ONE_TIME_PASSWORD_LASTS,
+    ROLES,
+    TOKEN_DAYS_DEFAULT,
+    TOKEN_DAYS_MAX,
+    TOKEN_NAME_MAX,
+    ApiToken,
+    User,
+    digest,
+)
+from planner.accounts.tokens import (
+    WHEN,
+    ended_at,
+    free_name,
+    make_token,
+    tokens_of,
+    working_named,
+)
 from planner.addresses import mailbox
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.text import blank, refusal
+from planner.turns import hold
 
 users_cli = AppGroup("users", help="Co-lead accounts and API tokens.")
 
@@ -87,12 +107,83 @@ def password_command(email: str, password_prompt: bool) -> None:
 
 @users_cli.command("token")
 @click.option("--email", required=True)
-def token_command(email: str) -> None:
+@click.option(
+    "--name",
+    help="What uses it, as the account page lists it (default: “command line”, numbered if "
+    "one of that name works already).",
+)
+@click.option(
+    "--days",
+    type=click.IntRange(1, TOKEN_DAYS_MAX),
+    default=TOKEN_DAYS_DEFAULT,
+    show_default=True,
+    help=f"How many days it works (at most {TOKEN_DAYS_MAX}).",
+)
+@click.option("--read-only", is_flag=True, help="It can only read (GET).")
+def token_command(email: str, name: str | None, days: int, read_only: bool) -> None:
     """Print a new API token, for 'Authorization: Bearer <token>'. It is shown only once."""
     user = _user(email)
-    token = ApiToken.issue(user)
+    if name is not None and (problem := _name_problem(name)):
+        raise click.BadParameter(problem, param_hint="--name")
+    hold(user)
+    if name is None:
+        name = free_name(user, "command line")
+    elif (twin := working_named(user, name)) is not None:
+        raise click.ClickException(
+            f"{user.email} has a working token named “{twin.name}” already, made "
+            f"{twin.created_at.strftime(WHEN)}: give this one another --name, or revoke that "
+            "one first (on the account page, /account)."
+        )
+    token = make_token(user, name, days=days, read_only=read_only)
     db.session.commit()
+    made = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
+    # Only the token on standard output, for TOKEN=$(flask users token ...); the rest beside it.
     click.echo(token)
+    click.echo(
+        f"Token “{made.name}” of {user.email}, "
+        f"{'read-only' if read_only else 'reading and writing'}, works until "
+        f"{made.expires_at.strftime(WHEN)} ({days} days). It is not shown again.",
+        err=True,
+    )
+
+
+def _name_problem(name: str) -> str | None:
+    if blank(name):
+        return "Give the token a name, such as “laptop script”."
+    if len(name.strip()) > TOKEN_NAME_MAX:
+        return f"Use at most {TOKEN_NAME_MAX} characters."
+    return refusal(name, "A token's name")
+
+
+@users_cli.command("tokens")
+@click.option("--email", help="One account's (default: every account's).")
+@click.option("--all", "every", is_flag=True, help="Also those revoked or expired.")
+def tokens_command(email: str | None, every: bool) -> None:
+    """List the API tokens that work (who can use the API, and how), never the tokens
+    themselves."""
+    users = [_user(email)] if email else db.session.scalars(select(User).order_by(User.email))
+    listed = 0
+    for user in users:
+        working, ended = tokens_of(user)
+        for token in working + (ended if every else []):
+            listed += 1
+            if token.works:
+                until = (
+                    f"expires {token.expires_at.strftime(WHEN)}"
+                    if token.expires_at
+                    else "never expires (made before tokens expired)"
+                )
+            else:
+                how = "revoked" if ended_at(token) == token.revoked_at else "expired"
+                until = f"{how} {ended_at(token).strftime(WHEN)}"
+            used = token.last_used_at.strftime(WHEN) if token.last_used_at else "never"
+            click.echo(
+                f"{user.email}\t{token.name or '(no name)'}\t"
+                f"{'read-only' if token.read_only else 'read-write'}\t"
+                f"made {token.created_at.strftime(WHEN)}\tlast used {used}\t{until}"
+            )
+    if not listed:
+        click.echo("No API token works." if not every else "No API tokens.", err=True)
 
 
 @users_cli.command("revoke-tokens")

@@ -1,10 +1,12 @@
-"""Sign-in and password forms."""
+"""Sign-in, password and API token forms."""
 
 import re
 
-from wtforms import EmailField, PasswordField
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
+from planner.accounts.models import TOKEN_DAYS, TOKEN_DAYS_DEFAULT, TOKEN_NAME_MAX
 from planner.forms import PlannerForm
 
 PASSWORD_MIN = 12
@@ -67,4 +69,34 @@ class PasswordForm(PlannerForm):
             DataRequired("Repeat the new password."),
             EqualTo("new", "The two new passwords differ."),
         ],
+    )
+
+
+def _expiry(days: int) -> str:
+    return "in a year (365 days)" if days == 365 else f"in {days} days"
+
+
+class TokenForm(PlannerForm):
+    """A new API token on the account page (`planner.accounts.tokens.make_token`)."""
+
+    name = StringField(
+        "Name",
+        validators=[
+            DataRequired("Name the token after what uses it, such as “laptop script”."),
+            Length(max=TOKEN_NAME_MAX, message=f"Use at most {TOKEN_NAME_MAX} characters."),
+        ],
+        description="What uses it, such as “laptop script” or “CI export job”: your list of "
+        "tokens names it so.",
+    )
+    days = SelectField(
+        "Expires",
+        choices=[SelectChoice(days, _expiry(days)) for days in TOKEN_DAYS],
+        coerce=int,
+        default=TOKEN_DAYS_DEFAULT,
+        description="After that the API refuses it, saying it expired; make a new one then.",
+    )
+    read_only = BooleanField(
+        "Read only",
+        description="It can only read (GET): a script that only fetches matches, meetings or "
+        "proposals cannot change anything with it, whoever gets hold of it.",
     )

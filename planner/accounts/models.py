@@ -1,7 +1,7 @@
 """Co-lead accounts, their API tokens, and the events throttling counts (across instances).
 
 Passwords are stored as scrypt hashes and API tokens as SHA-256 digests: neither is recoverable
-from the database.
+from the database. A token has a name, an expiry and, if it was made so, reads only.
 """
 
 import hashlib
@@ -11,7 +11,7 @@ from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -105,24 +105,69 @@ def password_matches(user: User | None, password: str) -> bool:
     return user.check_password(password)
 
 
+# How many days a new API token works: the choices of the account page, the default there and
+# of `flask users token --days`, and the most either gives. None lasts for ever: a token copied
+# into a CI job's settings, a laptop's shell history or a backup would work as long as the
+# account does, unseen; a year is as long as a script needs before its token is renewed.
+TOKEN_DAYS = (7, 30, 90, 365)
+TOKEN_DAYS_DEFAULT = 90
+TOKEN_DAYS_MAX = 365
+TOKEN_NAME_MAX = 100
+# The methods a read-only token may send: those that change nothing.
+READING = frozenset({"GET", "HEAD", "OPTIONS"})
+
+
 class ApiToken(db.Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    # What the co-lead calls it ("laptop script"); "" for one made before tokens had names.
+    name: Mapped[str] = mapped_column(String(TOKEN_NAME_MAX), default="", server_default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # None only for a token made before tokens expired (migration 5b2e8c1d9f47): it goes on
+    # working, as the scripts holding it were promised, until revoked; every later one expires.
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    read_only: Mapped[bool] = mapped_column(default=False, server_default=false())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
     @staticmethod
-    def issue(user: User) -> str:
-        """A new token for `user`; the plain token is returned once and never stored."""
+    def issue(
+        user: User, name: str = "", *, days: int = TOKEN_DAYS_DEFAULT, read_only: bool = False
+    ) -> str:
+        """A new token for `user`, working `days` days from now; the plain token is returned
+        once and never stored."""
+        if not 1 <= days <= TOKEN_DAYS_MAX:
+            raise ValueError(f"a token works 1 to {TOKEN_DAYS_MAX} days, not {days}")
         token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-        user.tokens.append(ApiToken(token_hash=digest(token)))
+        now = utcnow()
+        user.tokens.append(
+            ApiToken(
+                token_hash=digest(token),
+                name=name,
+                created_at=now,
+                expires_at=now + timedelta(days=days),
+                read_only=read_only,
+            )
+        )
         return token
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and utcnow() >= self.expires_at
+
+    @property
+    def works(self) -> bool:
+        """Whether the API takes it: neither revoked nor expired."""
+        return self.revoked_at is None and not self.expired
+
+    def allows(self, method: str) -> bool:
+        """Whether it may send a request with this method: a read-only token only reads."""
+        return not self.read_only or method.upper() in READING
 
 
 class ThrottleEvent(db.Model):

@@ -81,26 +81,45 @@ def rotate_csrf_token() -> None:
     g.pop(name, None)
 
 
-def bearer_user() -> User | None:
-    """The co-lead whose API token the request carries, if it is valid and not revoked.
+def sent_token() -> ApiToken | None:
+    """The API token the request's `Authorization: Bearer ...` carries, if the planner knows it
+    and it is not revoked; expired or not, read-only or not (`bearer_user` says whether it may
+    do this request).
 
     The API trusts nothing but this header: a browser attaches the session cookie to any
     cross-site request, so a cookie alone must never authorise a write that has no CSRF check.
     """
+    if _SENT in request.environ:  # read once a request: the check before it, then its view
+        return request.environ[_SENT]
     scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not credentials.strip():  # the scheme in any case (RFC 9110)
-        return None
-    # With its co-lead, in the one statement: every API request reads both.
-    token = db.session.scalar(
-        select(ApiToken)
-        .options(joinedload(ApiToken.user, innerjoin=True))
-        .where(
-            ApiToken.token_hash == digest(credentials.strip()),
-            ApiToken.revoked_at.is_(None),
+    token = None
+    if scheme.lower() == "bearer" and credentials.strip():  # the scheme in any case (RFC 9110)
+        # With its co-lead, in the one statement: every API request reads both.
+        token = db.session.scalar(
+            select(ApiToken)
+            .options(joinedload(ApiToken.user, innerjoin=True))
+            .where(
+                ApiToken.token_hash == digest(credentials.strip()),
+                ApiToken.revoked_at.is_(None),
+            )
         )
-    )
-    if token is None:
+    request.environ[_SENT] = token
+    return token
+
+
+_SENT = "planner.sent_token"
+
+
+def bearer_user() -> User | None:
+    """The co-lead whose API token the request carries, if it works (neither revoked nor
+    expired) and may do this request (a read-only one only reads)."""
+    token = sent_token()
+    if token is None or not token.works or not token.allows(request.method):
         return None
+    return _used(token)
+
+
+def _used(token: ApiToken) -> User:
     # When it was last used, to the hour: no write on every request of a busy script.
     now = utcnow()
     if token.last_used_at is None or now - token.last_used_at > timedelta(hours=1):
@@ -176,24 +195,68 @@ def carried_form() -> tuple[str, list[tuple[str, str]]] | None:
 
 
 def _api_view(view: Callable, *args, **kwargs):
+    if (refused := refused_token()) is not None:
+        return refused
     user = bearer_user()
     if user is None:
-        scheme, _, sent = request.headers.get("Authorization", "").strip().partition(" ")
-        # A token sent and not taken is said to be so (helper-155: a mistyped or revoked one
-        # was told to send a token), without saying which of the two it is.
-        said = (
-            "This API token is not one the planner knows, or it was revoked: check it, or make "
-            "a new one ('flask --app app users token --email <your address>' prints it)."
-            if scheme.lower() == "bearer" and sent.strip()
-            else "Send a co-lead's API token as 'Authorization: Bearer ...'."
-        )
-        response = api_error(401, said)
-        response.headers["WWW-Authenticate"] = 'Bearer realm="cws-planner"'
-        return response
+        return _unauthorized(_not_taken(None))
     if not user.is_colead:
         abort(403, "Only co-leads can do that.")
     g.api_user = user
     return view(*args, **kwargs)
+
+
+def refused_token():
+    """The answer to an API request whose bearer token the planner does not take, on any of
+    its addresses, public ones too (RFC 6750: an invalid token is a 401): a script whose token
+    expired is told so, not answered as anyone, without the co-leads' notes it expects. A
+    read-only token sent to write is a 403. None for a token that may do the request, or none
+    sent."""
+    scheme, _, sent = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not sent.strip():
+        return None
+    token = sent_token()
+    if token is None or not token.works:
+        return _unauthorized(_not_taken(token))
+    if not token.allows(request.method):
+        # Known and working, but made to read only: refused as such, not as unknown.
+        return api_error(
+            403,
+            f"This API token{_named(token)} is read-only: it can only read (GET). To "
+            f"{request.method} here, make a token that can write on your account page "
+            f"({url_for('accounts.account', _external=True)}).",
+        )
+    return None
+
+
+def _unauthorized(message: str):
+    response = api_error(401, message)
+    response.headers["WWW-Authenticate"] = 'Bearer realm="cws-planner"'
+    return response
+
+
+def _named(token: ApiToken) -> str:
+    return f" (“{token.name}”)" if token.name else ""
+
+
+def _not_taken(token: ApiToken | None) -> str:
+    """Why the API takes no token from this request, said to whoever sent it: helpful to the
+    script's author, without telling an unknown token from a revoked one (helper-155)."""
+    scheme, _, sent = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not sent.strip():
+        return "Send a co-lead's API token as 'Authorization: Bearer ...'."
+    new_one = (
+        f"make a new one on your account page ({url_for('accounts.account', _external=True)}), "
+        "or with 'flask --app app users token --email <your address>'"
+    )
+    if token is None:
+        return (
+            "This API token is not one the planner knows, or it was revoked: check it, or "
+            f"{new_one}."
+        )
+    # Only whoever holds the token reads this: that it existed tells them nothing new.
+    ended = token.expires_at.strftime("%-d %b %Y %H:%M UTC")
+    return f"This API token{_named(token)} expired on {ended}: {new_one}."
 
 
 def is_colead() -> bool:
@@ -256,6 +319,12 @@ def install(app: Flask) -> None:
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     app.add_template_global(is_colead, "is_colead")
+
+    @app.before_request
+    def token_taken():
+        if is_api_request():
+            return refused_token()
+        return None
 
     @app.after_request
     def security_headers(response):

@@ -1,24 +1,50 @@
-"""Signing in and out, and changing one's password.
+"""Signing in and out, changing one's password, and one's API tokens (the account page).
 
 Signing out ends every session of the account (all browsers and any copy of the cookie), as
 does a new password, except in the browser that chose it.
 """
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user, login_required, login_user, logout_user
 from sqlalchemy import select
 
 from planner.accounts import throttle
-from planner.accounts.forms import LoginForm, PasswordForm, weak_password
-from planner.accounts.models import ONE_TIME_PASSWORD_LASTS, User, password_matches
+from planner.accounts.forms import LoginForm, PasswordForm, TokenForm, weak_password
+from planner.accounts.models import (
+    ONE_TIME_PASSWORD_LASTS,
+    ApiToken,
+    User,
+    digest,
+    password_matches,
+)
 from planner.accounts.security import (
     carried_form,
     carried_page,
     client_address,
+    colead_required,
     rotate_csrf_token,
     safe_next,
 )
+from planner.accounts.tokens import (
+    WHEN,
+    called,
+    ended_at,
+    make_token,
+    own_token,
+    revoke_token,
+    tokens_of,
+)
 from planner.db_types import utcnow
+from planner.errors import PlannerError
 from planner.extensions import db
 from planner.http_errors import NOT_STORED, shown_fields
 from planner.web import keep_changes
@@ -157,3 +183,93 @@ def password():
     if carried is not None:
         return carried_page("accounts/password.html", form, carried, status, headers)
     return render_template("accounts/password.html", form=form), status, headers
+
+
+@bp.get("/account")
+@colead_required
+def account():
+    return _account_page(TokenForm(formdata=None))
+
+
+def _account_page(form: TokenForm, made: str | None = None):
+    working, ended = tokens_of(current_user._get_current_object())
+    shown = digest(made) if made else None
+    return render_template(
+        "accounts/account.html",
+        form=form,
+        made=made,
+        made_token=next((t for t in working if t.token_hash == shown), None),
+        working=working,
+        ended=ended,
+        ended_at=ended_at,
+        called=called,
+        when=WHEN,
+        now=utcnow(),
+    )
+
+
+@bp.post("/account/tokens")
+@colead_required
+def make_token_view():
+    """Shows the new token in the answer, once: the planner keeps only its digest."""
+    form = TokenForm()
+    if not form.validate_on_submit():
+        return _account_page(form), 400
+    user = current_user._get_current_object()
+    try:
+        made = make_token(user, form.name.data, days=form.days.data, read_only=form.read_only.data)
+    except PlannerError as error:
+        form[error.field].errors.append(error.message)
+        return _account_page(form), error.status
+    db.session.flush()
+    # A blank form under the new token: sent again, it would only be refused as a twin.
+    return _account_page(TokenForm(formdata=None), made=made)
+
+
+def _own_token(token_id: int) -> ApiToken:
+    token = own_token(current_user, token_id)
+    if token is None:
+        # Another co-lead's token, or none: the same answer, naming neither.
+        abort(404, "You have no API token with this number.")
+    return token
+
+
+@bp.get("/account/tokens/<int:token_id>/revoke")
+@colead_required
+def confirm_revoke_token(token_id: int):
+    """Asks first, saying what revoking the token changes."""
+    token = _own_token(token_id)
+    back = url_for(".account") + "#tokens"
+    if not token.works:
+        flash("This token does not work any more: there is nothing to revoke.", "warning")
+        return redirect(back)
+    return render_template(
+        "confirm.html",
+        question=f"Revoke the API token {called(token)}?",
+        consequences=[
+            "Every script or job that sends it is refused (401) from its next request on, on "
+            "every instance of the planner.",
+            "Your other tokens and your signed-in pages keep working.",
+            "It cannot be undone: to let a script in again, make a new token and give it that.",
+        ],
+        action=url_for(".revoke_token_view", token_id=token.id),
+        button="Revoke the token",
+        back=back,
+        crumbs=[("Your account", url_for(".account"))],
+    )
+
+
+@bp.post("/account/tokens/<int:token_id>/revoke")
+@colead_required
+def revoke_token_view(token_id: int):
+    token = _own_token(token_id)
+    try:
+        revoke_token(token)
+    except PlannerError as error:
+        flash(error.message, "error")
+        return _account_page(TokenForm(formdata=None)), error.status
+    flash(
+        f"The token {called(token)} is revoked: the API refuses it now.",
+        "success",
+    )
+    return redirect(url_for(".account") + "#tokens")

@@ -157,7 +157,8 @@ def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
     # A token sent and not known is said to be so (helper-155: told to send a token).
     unknown = (
         "This API token is not one the planner knows, or it was revoked: check it, or make a "
-        "new one ('flask --app app users token --email <your address>' prints it)."
+        "new one on your account page (http://localhost/account), or with 'flask --app app "
+        "users token --email <your address>'."
     )
     wrong = client.get("/api/v1/proposals", headers={"Authorization": "Bearer nope"})
     assert wrong.status_code == 401 and wrong.get_json()["message"] == unknown

@@ -115,6 +115,7 @@ COLEAD = (
     "/outbox",
     "/outbox/{message}",
     "/account/password",
+    "/account",
 )
 PAGES = [("anyone", path) for path in PUBLIC] + [("colead", path) for path in COLEAD]
 
@@ -166,7 +167,9 @@ def world(app, _clean_database) -> dict[str, str]:
         db.session.add(colead)
         db.session.flush()
         api = app.test_client()
-        api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead)}"
+        api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead, 'tests')}"
+        # The account page lists a name as long as a token's may be, in one word.
+        ApiToken.issue(colead, "nightly-export-of-the-task-force-agenda-" + "x" * 60, days=7)
         db.session.commit()
 
         meeting = db.session.get(Meeting, _meeting(api, MEETING))

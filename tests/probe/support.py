@@ -14,6 +14,7 @@ from sqlalchemy import String, Text, func, select, union_all
 from sqlalchemy import literal as sql_literal
 from werkzeug.datastructures import MultiDict
 
+from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.db_types import MAX_INT
 from planner.extensions import db
@@ -143,6 +144,7 @@ class World:
     presenter: str = ""  # the private link of the slot's presenter
     invited: int = 0  # that slot
     held: int = 0  # a message held in the outbox: its page offers "Send now" and "Discard"
+    spare_token: int = 0  # an API token of the co-lead's that the probe's requests do not send
     unsubscribe: str = ""  # the path of a signed unsubscribe link
 
 
@@ -205,8 +207,11 @@ def build_world(client, colead_client) -> World:
     held = enqueue(
         Recipient("dana@ilpo.example"), kind="invitation", subject="s", text="t", hold=True
     )
+    colead = db.session.scalar(select(User).where(User.role == "colead"))
+    ApiToken.issue(colead, "spare")
     db.session.commit()
     world.held = held.id
+    world.spare_token = max(token.id for token in colead.tokens)
     world.unsubscribe = "/unsubscribe/" + unsubscribe_token("dana@ilpo.example", "reminder")
     return world
 
@@ -245,6 +250,8 @@ def colead_pages(world: World) -> list[str]:
         f"/proposals/{world.proposal}",
         "/proposals",
         "/account/password",
+        "/account",
+        f"/account/tokens/{world.spare_token}/revoke",
         "/outbox",
         f"/outbox/{world.held}",
         "/surveys",
