@@ -798,7 +798,7 @@ def test_api_tokens_made_before_the_upgrade_work_on_and_a_downgrade_ends_those_m
 
     from planner.accounts.models import ApiToken, User, digest
 
-    with database_at(tmp_path, "1dd38583f37d"):
+    with database_at(tmp_path, "5e8b3d1a7c42"):
         db.session.execute(
             text(
                 "INSERT INTO users (id, email, password_hash, role, must_change_password, "
@@ -824,7 +824,7 @@ def test_api_tokens_made_before_the_upgrade_work_on_and_a_downgrade_ends_those_m
         ApiToken.issue(user, "laptop")
         ApiToken.issue(user, "reader", read_only=True)
         db.session.commit()
-        downgrade(revision="1dd38583f37d")
+        downgrade(revision="5e8b3d1a7c42")
         rows = db.session.execute(
             text("SELECT token_hash, revoked_at FROM api_tokens ORDER BY id")
         ).all()

@@ -8,7 +8,7 @@ with no name, for its co-lead to revoke once its scripts have a new one. No toke
 on lasts for ever. Every token made before can write, as it could.
 
 Revision ID: 5b2e8c1d9f47
-Revises: 1dd38583f37d
+Revises: 5e8b3d1a7c42
 Create Date: 2026-12-05 20:30:00
 
 """
@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "5b2e8c1d9f47"
-down_revision = "1dd38583f37d"
+down_revision = "5e8b3d1a7c42"
 branch_labels = None
 depends_on = None
 
