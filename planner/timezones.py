@@ -2,7 +2,7 @@
 of the city and country names people type instead (through CLDR's data in Babel)."""
 
 import unicodedata
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -14,6 +14,7 @@ from babel.dates import (
     format_interval,
     format_skeleton,
     format_time,
+    format_timedelta,
     get_timezone_location,
 )
 
@@ -235,6 +236,37 @@ def day_in(language: str, day: date) -> str:
         # (helper-150); in running text Russian writes the year out: "5 декабря 2026 года".
         return format_date(day, "d MMMM y 'года'", locale=language)
     return format_date(day, "long", locale=language)
+
+
+# Closer than this, how soon something starts is said in hours (or minutes), also when it is
+# tomorrow on the reader's clock: "in 2 hours" at 23:00 for a talk at 01:00, not "tomorrow".
+_SAID_IN_HOURS = timedelta(hours=6)
+
+
+def until_in(language: str, zone: str, start: datetime, now: datetime) -> str:
+    """How soon `start` is, seen at `now` on the clocks of `zone`, as `language` says it in a
+    sentence (CLDR's words, through Babel; English where it has no words of its own): "in 45
+    minutes", "in 2 hours" the same day (or within six hours), then by the reader's calendar
+    days, "tomorrow", "pasado mañana" where the language has a word for it, "in 3 days"."""
+    language = language if in_own_words(language) else "en"
+    ahead = max(start - now, timedelta(0))
+    days = (local_time(zone, start).date() - local_time(zone, now).date()).days
+    if days <= 0 or ahead < _SAID_IN_HOURS:
+        # Whole hours from an hour on (1 h 40 min is "in 2 hours"), minutes below.
+        return format_timedelta(
+            ahead,
+            granularity="minute",
+            threshold=1,
+            add_direction=True,
+            format="long",
+            locale=language,
+        )
+    fields = Locale.parse(language)._data["date_fields"]["day"]
+    if named := fields["relative"].get(days):  # "tomorrow"; "pasado mañana", "后天"
+        return named
+    future = fields["future"]
+    plural = Locale.parse(language).plural_form(days)
+    return future.get(plural, future["other"]).format(days)
 
 
 def clock_span(

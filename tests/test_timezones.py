@@ -1,6 +1,8 @@
 """Reading the time zones people type: zone names, and city and country names in the offices'
 languages, one zone or a list to choose from."""
 
+from datetime import UTC, datetime, timedelta
+
 import pytest
 
 from planner.timezones import (
@@ -10,6 +12,7 @@ from planner.timezones import (
     resolve_zone,
     time_span,
     time_span_in,
+    until_in,
     zone_choices,
 )
 
@@ -326,3 +329,46 @@ def test_a_span_said_again_is_kept_by_its_instants():
     assert time_span_in("es", "Australia/Sydney", after, end) == (
         "domingo, 4 de abril de 2027, 2:30–3:00 Sídney (UTC+10)"
     )
+
+
+# 9 March 2027, 13:10 in Geneva: 23:10 in Sydney, 07:10 in Lima.
+TALK_STARTS = datetime(2027, 3, 9, 12, 10, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("before", "zone", "language", "said"),
+    [
+        (timedelta(minutes=40), "Australia/Sydney", "en", "in 40 minutes"),
+        (timedelta(seconds=20), "Australia/Sydney", "en", "in 1 minute"),
+        (timedelta(hours=2), "Australia/Sydney", "en", "in 2 hours"),
+        (timedelta(hours=1, minutes=40), "Australia/Sydney", "en", "in 2 hours"),
+        (timedelta(hours=20), "Australia/Sydney", "en", "in 20 hours"),  # 03:10 the same day
+        (timedelta(hours=26), "Australia/Sydney", "en", "tomorrow"),
+        (timedelta(days=2), "Australia/Sydney", "en", "in 2 days"),
+        (timedelta(days=3), "Australia/Sydney", "en", "in 3 days"),
+        # 07:10 in Lima; at 21:10 the evening before it is tomorrow there, and ten hours on.
+        (timedelta(hours=10), "America/Lima", "en", "tomorrow"),
+        # At 03:10 in Lima, four hours before: said in hours, though another day in Sydney.
+        (timedelta(hours=4), "America/Lima", "en", "in 4 hours"),
+        (timedelta(hours=2), "America/Lima", "es", "dentro de 2 horas"),
+        (timedelta(hours=26), "America/Lima", "es", "mañana"),
+        (timedelta(days=2), "America/Lima", "es", "pasado mañana"),
+        (timedelta(days=3), "America/Lima", "es", "dentro de 3 días"),
+        (timedelta(days=1, hours=2), "Europe/Paris", "fr", "demain"),
+        (timedelta(hours=2), "Europe/Paris", "fr", "dans 2 heures"),
+        (timedelta(days=2), "America/Sao_Paulo", "pt", "depois de amanhã"),
+        (timedelta(days=3), "America/Sao_Paulo", "pt", "em 3 dias"),
+        (timedelta(hours=1), "Europe/Moscow", "ru", "через 1 час"),
+        (timedelta(days=5), "Europe/Moscow", "ru", "через 5 дней"),
+        (timedelta(days=3), "Europe/Moscow", "ru", "через 3 дня"),
+        (timedelta(days=1, hours=2), "Asia/Shanghai", "zh", "明天"),
+        (timedelta(hours=2), "Asia/Shanghai", "zh", "2小时后"),
+        (timedelta(days=3), "Asia/Shanghai", "zh", "3天后"),
+        # A language the messages are not written in: English.
+        (timedelta(hours=26), "Asia/Dubai", "ar", "tomorrow"),
+    ],
+)
+def test_how_soon_is_said_on_the_readers_clock_in_their_language(before, zone, language, said):
+    """A reminder said "In 3 days or less" of a talk two hours away: it says how soon, by the
+    reader's own calendar days ("tomorrow" is their tomorrow) and in hours within the day."""
+    assert until_in(language, zone, TALK_STARTS, TALK_STARTS - before) == said

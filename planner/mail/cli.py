@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.mail.messages import enqueue_reminders
+from planner.mail.messages import enqueue_reminders, reword_due
 from planner.mail.sender import Counts, send_due
 from planner.personal_data.retention import keep_for, prune
 
@@ -30,10 +30,13 @@ def _report(counts: Counts) -> str:
 
 
 def remind() -> int:
-    """Enqueue the reminders due now and commit them; a reminder another instance wrote at the
-    same moment (its Message-ID is unique per slot and start) is left to that one."""
+    """Enqueue the reminders due now and commit them, with those about to go said again as of
+    now (`reword_due`); a reminder another instance wrote at the same moment (its Message-ID is
+    unique per slot and start) is left to that one."""
     try:
-        count = enqueue_reminders(utcnow())
+        now = utcnow()
+        reword_due(now)
+        count = enqueue_reminders(now)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()

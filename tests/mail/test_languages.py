@@ -140,7 +140,7 @@ def _contexts():
     from datetime import UTC, date, datetime
     from types import SimpleNamespace as Row
 
-    from planner.mail.messages.addressing import When
+    from planner.mail.messages.addressing import Soon, When
 
     start = datetime(2027, 3, 9, 12, 10, tzinfo=UTC)
     times = [When(start, 20, "Australia/Sydney"), When(start, 20, "Europe/Zurich")]
@@ -200,8 +200,13 @@ def _contexts():
                     )
             for private_url in ("https://x/presenter/1", None):
                 for slides in (["slides.pdf", "https://x/deck"], []):
-                    reminder = {"days": 3, "private_url": private_url, "slides": slides}
-                    yield "reminder", {**block, **reminder}
+                    for soon in (
+                        Soon(start, start - timedelta(minutes=40), "Australia/Sydney"),
+                        Soon(start, start - timedelta(days=1), "Australia/Sydney"),
+                        Soon(start, start - timedelta(days=3), "Australia/Sydney"),
+                    ):
+                        reminder = {"soon": soon, "private_url": private_url, "slides": slides}
+                        yield "reminder", {**block, **reminder}
             for role in ("presenter", "contact"):
                 for reason in (
                     "replaced",
@@ -370,7 +375,9 @@ def test_a_presenter_who_reads_french_is_written_to_in_french(app, api, slot, pr
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
     db.session.commit()
     (reminder,) = outbox(kind="reminder")
-    assert reminder.language == "fr" and reminder.subject.startswith("Dans 3 jours ou moins")
+    # Two days before, on their clock in Sydney.
+    assert reminder.language == "fr" and reminder.subject.startswith("Après-demain\u00a0: ")
+    assert "Un rappel\u00a0: vous présentez après-demain." in reminder.text_body
     assert sydney in reminder.text_body and "vos diapositives" in _words(reminder)
     # It names the section of their page the slides go in as that page, in French, names it.
     section = said_in("fr", "Materials")

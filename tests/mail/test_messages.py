@@ -938,6 +938,71 @@ def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
     db.session.commit()
 
 
+@pytest.mark.parametrize(
+    ("before", "language", "subject", "said"),
+    [
+        # 23:10 in Sydney, where the presenter reads their times.
+        (timedelta(hours=2), "en", "In 2 hours: ", "A reminder: you present in 2 hours."),
+        (timedelta(hours=26), "en", "Tomorrow: ", "A reminder: you present tomorrow."),
+        (timedelta(days=3), "en", "In 3 days: ", "A reminder: you present in 3 days."),
+        (timedelta(hours=2), "es", "Dentro de 2 horas: ", "le toca presentar dentro de 2 horas."),
+        (timedelta(hours=26), "es", "Mañana: ", "Un recordatorio: le toca presentar mañana."),
+        (timedelta(hours=26), "fr", "Demain\u00a0: ", "Un rappel\u00a0: vous présentez demain."),
+        (timedelta(hours=2), "pt", "Em 2 horas: ", "sua apresentação é em 2 horas."),
+        (timedelta(hours=26), "ru", "Завтра: ", "Ваше выступление состоится завтра."),
+        (timedelta(hours=2), "zh", "2小时后演讲：", "您的演讲将于2小时后开始。"),
+    ],
+)
+def test_a_reminder_says_how_soon_the_talk_is(
+    api, slot, presenter, before, language, subject, said
+):
+    """helper-201: confirmed two hours before their talk, a presenter was reminded "In 3 days
+    or less". The subject and the text say how soon, on their clock, in their language."""
+    link = invite(api, slot, language=language)
+    assert confirm(presenter, link).status_code == 302
+    assert enqueue_reminders(slot.starts_at - before) == 1
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    assert reminder.language == language and reminder.subject == subject + slot.title
+    assert said in reminder.text_body and said in html.unescape(reminder.html_body)
+
+
+def test_a_reminder_that_goes_late_says_how_soon_as_it_goes(
+    app, api, slot, presenter, cli, monkeypatch
+):
+    """Written the evening before ("Mañana"), it waited behind their invitation while their
+    server turned everything away; it went hours later, the next day, over SMTP: it says how
+    soon as it goes, under the Message-ID it was written with."""
+    from tests.mail.smtp_server import SmtpServer
+
+    link = invite(api, slot, language="es")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    server = SmtpServer(refuse={PRESENTER: "451 4.3.0 Try again later"}).start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    try:
+        # 21:10 in Sydney the evening before.
+        with time_machine.travel(slot.starts_at - timedelta(hours=26), tick=False):
+            assert cli.invoke(args=["mail", "send", "--once"]).exit_code == 0
+        (reminder,) = outbox(kind="reminder")
+        assert reminder.status == "queued" and reminder.subject.startswith("Mañana: ")
+        written_as = reminder.message_id
+        server.refuse.clear()
+        # 20:10 in Sydney: three hours before, the same day.
+        with time_machine.travel(slot.starts_at - timedelta(hours=3), tick=False):
+            assert cli.invoke(args=["mail", "send", "--once"]).exit_code == 0
+    finally:
+        server.stop()
+    (reminder,) = outbox(kind="reminder")
+    assert reminder.status == "sent" and reminder.message_id == written_as
+    (delivered,) = [m for m in server.messages() if m["Message-ID"] == written_as]
+    assert delivered["Subject"] == f"Dentro de 3 horas: {slot.title}"
+    (text,) = [p for p in delivered.walk() if p.get_content_type() == "text/plain"]
+    assert "Un recordatorio: le toca presentar dentro de 3 horas." in text.get_content()
+    assert "mañana" not in text.get_content()
+
+
 def test_flask_mail_remind_enqueues_due_reminders_once(api, survey, presenter, cli):
     soon = (datetime.now(UTC) + timedelta(days=2)).replace(microsecond=0)
     meeting = api.post("/api/v1/meetings", json={**MEETING, "starts_at": soon.isoformat()})

@@ -418,6 +418,25 @@ def test_a_reminder_whose_link_was_revoked_is_not_sent_again(api, slot, presente
     assert "“Invite again” on the meeting's editor" in refused
 
 
+def test_a_reminder_sent_again_later_says_how_soon_as_it_goes(api, slot, presenter):
+    """Written two days before, it found no mail server; sent again the evening before, it
+    said "in 2 days" of a talk the next day. It goes as of then, under its Message-ID."""
+    reminder, link = unsent_reminder(api, slot, presenter)
+    assert reminder.subject == f"In 2 days: {slot.title}"
+    assert "A reminder: you present in 2 days." in reminder.text_body
+    message_id = reminder.message_id
+    # 20:10 in Sydney the evening before: 27 hours on their clock, and tomorrow.
+    with time_machine.travel(slot.starts_at - timedelta(hours=27), tick=True):
+        assert sign_in(api).status_code == 302  # months on: signed in again
+        assert send_again(api, reminder).status_code == 302
+    (again,) = outbox(kind="reminder")
+    assert again.status == MessageStatus.queued and again.message_id == message_id
+    assert again.subject == f"Tomorrow: {slot.title}"
+    assert "A reminder: you present tomorrow." in again.text_body
+    assert "you present tomorrow." in html.unescape(again.html_body)
+    assert "http://localhost" + link in again.text_body  # the link it carried, still theirs
+
+
 def test_a_reminder_of_a_slot_that_has_started_is_not_sent_again(api, slot, presenter):
     """Nothing supersedes it as the talk begins: sent again then, it would remind them of a
     talk under way."""

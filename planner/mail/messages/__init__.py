@@ -32,7 +32,7 @@ outbox).
 Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
 and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `again`, a
 co-lead's "Send again", writes an invitation or update again as the slot is now (both), and
-reads what a reminder was written for (`reminders`). Modules
+reads what a reminder was written for, saying how soon as of when it goes (`reminders`). Modules
 import only down that order, never back. This package names what the rest of the app calls;
 pages that say what a save sends ask it (`news_for_contact`, `taken_from_contact` before
 it, `written_now` after it), never by a rule of their own.
@@ -68,7 +68,7 @@ from planner.mail.messages.proposals import (
     proposal_arrived,
     received,
 )
-from planner.mail.messages.reminders import enqueue_reminders
+from planner.mail.messages.reminders import enqueue_reminders, reword_due
 from planner.mail.messages.waiting import (
     SETTLE_AT_MOST,
     UPDATE_SETTLE,
@@ -107,6 +107,7 @@ __all__ = [
     "presenter_replaced",
     "proposal_arrived",
     "received",
+    "reword_due",
     "send_again",
     "taken_from_contact",
     "taskforce_address",

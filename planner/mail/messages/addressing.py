@@ -15,7 +15,7 @@ from planner.mail.models import OutboxMessage
 from planner.mail.sender import DEFAULT_FROM, taskforce_email
 from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
-from planner.timezones import known_time_zones, time_span, time_span_in
+from planner.timezones import known_time_zones, time_span, time_span_in, until_in
 
 # The Session.info key of who has had a message about which slot in this transaction.
 SENT = "mail.sent"
@@ -84,14 +84,33 @@ class When(str):
         return value
 
 
+class Soon(str):
+    """How soon a slot starts for its reader, from when a message is written ("in 2 hours",
+    "tomorrow": `until_in`), in English, which keeps what it says, so that a message in another
+    language says it in that one (`in_language`)."""
+
+    start: datetime
+    now: datetime
+    zone: str
+
+    def __new__(cls, start: datetime, now: datetime, zone: str) -> "Soon":
+        said = super().__new__(cls, until_in("en", zone, start, now))
+        said.start, said.now, said.zone = start, now, zone
+        return said
+
+    def in_language(self, language: str) -> str:
+        return until_in(language, self.zone, self.start, self.now)
+
+
 def when(start: datetime, minutes: int, zone: str) -> When:
     """ "Tuesday 9 March 2027, 23:10–23:30 Sydney (UTC+11)" (see `time_span`)."""
     return When(start, minutes, zone)
 
 
 def in_language(time: str, language: str) -> str:
-    """A message's time (`when`) in the language the message is written in."""
-    return time.in_language(language) if isinstance(time, When) else time
+    """A message's time (`when`), or how soon it is (`Soon`), in the language the message is
+    written in."""
+    return time.in_language(language) if isinstance(time, When | Soon) else time
 
 
 def stored(time: str) -> "dict | str":

@@ -7,20 +7,23 @@ from datetime import UTC, datetime, timedelta
 from flask import current_app
 from sqlalchemy import and_, select
 
+from planner.addresses import mailbox
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.calendar.operations import (
     slot_sequence,
 )
 from planner.extensions import db
 from planner.mail.messages.addressing import (
+    Soon,
     about_slot,
     presenter_language,
     presenter_zone,
     private_url_of,
 )
-from planner.mail.messages.writing import queue_message, slot_context
+from planner.mail.messages.writing import queue_message, render, slot_context
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient
+from planner.mail.unsubscribe import unsubscribe_url
 from planner.materials.operations import talk_materials
 from planner.presenters.models import Invitation
 
@@ -117,20 +120,11 @@ def enqueue_reminders(now: datetime) -> int:
         if _reminded_before(slot, slot.invitation.email, message_id):
             continue
         invitation = slot.invitation
-        zone = presenter_zone(invitation)
         recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
-        context = {
-            **slot_context(slot, zone),
-            "zone": zone,
-            "days": reminder_days(),
-            "private_url": private_url_of(invitation),
-            # Slides already in are named, not asked for again.
-            "slides": [m.label for m in talk_materials(slot) if m.kind == "slides"],
-        }
         message = queue_message(
             recipient,
             MessageKind.reminder,
-            context,
+            _context(slot, invitation, now),
             slot=slot,
             optional_kind=MessageKind.reminder,
         )
@@ -139,3 +133,68 @@ def enqueue_reminders(now: datetime) -> int:
             db.session.flush()
             count += 1
     return count
+
+
+def _context(slot: Slot, invitation: Invitation, now: datetime) -> dict:
+    zone = presenter_zone(invitation)
+    return {
+        **slot_context(slot, zone),
+        "zone": zone,
+        # How soon it starts, on their clock ("tomorrow", "in 2 hours"), from `now`: a
+        # reminder that goes later is said again as it goes (`reword`).
+        "soon": Soon(slot.starts_at, now, zone),
+        "private_url": private_url_of(invitation),
+        # Slides already in are named, not asked for again.
+        "slides": [m.label for m in talk_materials(slot) if m.kind == "slides"],
+    }
+
+
+def reword_due(now: datetime) -> None:
+    """The reminders due to go now (flushed): each says how soon its slot starts as it is now
+    (`reword`), so that one sent later than it was written (the mail server away, retried an
+    hour on) does not say "in 2 hours" of a talk that starts in one. The sender's round does
+    this before it sends (`mail.cli.remind`)."""
+    due = db.session.scalars(
+        select(OutboxMessage).where(
+            OutboxMessage.kind == MessageKind.reminder,
+            OutboxMessage.status == MessageStatus.queued,
+            OutboxMessage.next_attempt_at <= now,
+            OutboxMessage.slot_id.is_not(None),
+        )
+    ).all()
+    for message in due:
+        reword(message, now)
+
+
+def reword(message: OutboxMessage, now: datetime) -> None:
+    """A reminder about to go, written again as of `now` (its words of how soon, its slides) in
+    its language, under the same Message-ID, while what it was written for still holds: its
+    slot confirmed at that start, presented by its recipient, with the link it carries.
+    Otherwise it is left as it is, for the rules that keep it from going (`outbox.too_late`,
+    `again.send_again`)."""
+    slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
+    invitation = slot.invitation if slot is not None else None
+    if (
+        invitation is None
+        or not invitation.email
+        or mailbox(invitation.email) != message.recipient_mailbox
+        or slot.status != SlotStatus.confirmed
+        or slot.starts_at is None
+        or slot.starts_at <= now
+        or reminded_start(message.message_id) != slot.starts_at.replace(second=0, microsecond=0)
+    ):
+        return
+    context = _context(slot, invitation, now)
+    link = context["private_url"]
+    if (link is None and "/presenter/" in message.text_body) or (
+        link is not None and link not in message.text_body
+    ):
+        return  # its link no longer opens their page: not to be sent as if it did
+    recipient = Recipient(message.recipient_email, message.recipient_name, message.language)
+    footer = message.unsubscribe_url or unsubscribe_url(message.recipient_email, message.kind)
+    subject, text, html, _written = render(
+        MessageKind.reminder, message.language, recipient=recipient, unsubscribe=footer, **context
+    )
+    if (subject, text, html) != (message.subject, message.text_body, message.html_body):
+        message.subject, message.text_body, message.html_body = subject, text, html
+        db.session.flush()
