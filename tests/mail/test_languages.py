@@ -243,6 +243,8 @@ def _contexts():
                     {"first": True},
                     {"published": True},
                     {"published": True, "requested": True},
+                    {"presenter_declined": True},
+                    {"presenter_declined": True, "reply_to": None},
                     {},
                 ):
                     # Each list of changes, and the private link there and not: each alone is a
@@ -264,6 +266,8 @@ def _contexts():
                                 "after_request": False,
                                 "restored": False,
                                 "requested": False,
+                                "presenter_declined": False,
+                                "reply_to": "taskforce@example.org",
                                 **flags,
                                 "role": role,
                                 "what": what,

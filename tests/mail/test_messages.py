@@ -2408,3 +2408,83 @@ def test_a_contact_told_of_a_declined_talk_reads_that_its_presenter_declined(api
     said = "Status: its presenter declined; no one else is invited yet"
     assert said in told.text_body and said in html.unescape(told.html_body)
     assert vevent(told)["STATUS"] == "TENTATIVE"
+
+
+@pytest.mark.parametrize("confirmed", [False, True], ids=["invited", "confirmed"])
+def test_a_presenter_s_decline_reaches_the_office_s_contacts_once_in_their_language(
+    app, api, slot, presenter, colead, confirmed
+):
+    """helper-201: a presenter invited to a published talk declined; the co-leads heard of it,
+    but the office's contacts, who are the ones to find someone else, heard nothing (invited:
+    their calendar shows it tentative either way), or "Changed (status)" (confirmed). Each
+    subscribed contact is told once, in their language, with a REQUEST at their feed's
+    SEQUENCE; not the reason, which is the co-leads'; nothing to an address that unsubscribed;
+    a co-lead who is also a contact hears of it once, as a co-lead."""
+    from planner.calendar.operations import office_feed_token
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
+    from tests.support import COLEAD_EMAIL
+
+    kim, lee = "kim@ipaustralia.example", "lee@ipaustralia.example"
+    for name, email, language in (
+        ("Kim", kim, "es"),
+        ("Lee", lee, "fr"),
+        ("Co", COLEAD_EMAIL, "en"),
+    ):
+        db.session.add(
+            OfficeContact(office_code="AU", name=name, email=email, language=language, source="t")
+        )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    if confirmed:
+        assert confirm(presenter, link).status_code == 302
+    unsubscribe(lee, "update")
+    db.session.commit()
+    before = {m.id for m in outbox()}
+    reason = {"answer": "declined", "note": "Our expert is away that week."}
+    assert presenter.post(link + "/answer", data=reason).status_code == 302
+    assert presenter.post(link + "/answer", data=reason).status_code == 302  # sent twice
+    news = [m for m in outbox() if m.id not in before]
+    assert sorted((m.recipient_email, m.kind) for m in news) == [
+        (PRESENTER, "cancellation"),
+        (COLEAD_EMAIL, "answer"),
+        (kim, "update"),
+    ]
+    (told,) = [m for m in news if m.recipient_email == kim]
+    assert told.language == "es" and told.subject == f"La persona invitada declinó: {TALK['title']}"
+    said = "La persona invitada a dar esta presentación de su oficina la ha declinado."
+    for body in (told.text_body, html.unescape(told.html_body)):
+        assert said in body and "Los codirectores buscarán a otra persona" in body
+        assert "aún no se ha invitado a nadie más" in body
+        assert reason["note"] not in body and "/presenter/" not in body
+    assert told.unsubscribe_kind == "update"  # optional: a contact's news
+    event = vevent(told)
+    token = office_feed_token(db.session.get(Office, "AU"), app.config["SECRET_KEY"])
+    feed = read_everywhere(presenter.get(f"/feeds/offices/AU.ics?token={token}").data)
+    (shown,) = [e for e in feed["events"] if e["uid"] == slot.uid]
+    assert str(event["UID"]) == slot.uid and int(event["SEQUENCE"]) == shown["sequence"]
+    assert str(event["STATUS"]) == "TENTATIVE" and told.ics_method == "REQUEST"
+    # As a real SMTP server on loopback reads it, its calendar part as the three readers do.
+    server = SmtpServer().start()
+    try:
+        config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+        send_due(config, told.next_attempt_at + timedelta(seconds=1))
+        db.session.commit()
+    finally:
+        server.stop()
+    (delivered,) = [m for m in server.messages() if m["Message-ID"] == told.message_id]
+    assert delivered["Subject"] == told.subject and delivered["Content-Language"] == "es"
+    (part,) = [p for p in delivered.walk() if p.get_content_type() == "text/calendar"]
+    body = part.get_content()
+    seen = read_everywhere(body if isinstance(body, bytes) else body.encode("utf-8"))
+    assert seen["events"][0]["uid"] == slot.uid
+
+
+def test_a_decline_in_a_draft_reaches_no_contact(api, slot, presenter):
+    """Contacts hear nothing of drafts: the decline is the co-leads' to plan around."""
+    _contact("AU", "Kim", "kim@ipaustralia.example")
+    link = invite(api, slot)
+    declined = {"answer": "declined", "note": "Away."}
+    assert presenter.post(link + "/answer", data=declined).status_code == 302
+    assert outbox(recipient_email="kim@ipaustralia.example") == []

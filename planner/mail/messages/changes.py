@@ -28,6 +28,7 @@ from planner.mail.messages.addressing import (
     presenter_language,
     presenter_zone,
     private_url_of,
+    taskforce_address,
     when,
 )
 from planner.mail.messages.invitations import renew_held
@@ -537,10 +538,19 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
     if slot.starts_at is None:
         return
     cancelled = now == "CANCELLED" and before != "CANCELLED"
+    # Its presenter declined (or a co-lead recorded their decline): the office's contacts hear
+    # of it, though their calendars show the talk tentative as before: the office is the one to
+    # find someone else to give it.
+    declined = change.status in HELD and slot.status == SlotStatus.declined
     _tell_presenter(slot, change, cancelled=cancelled, shown=shown, what=what, published=published)
     if is_public(meeting) and slot.office_code:
         _tell_contacts(
-            slot, change, cancelled=cancelled, shown=shown and now != "CANCELLED", what=what
+            slot,
+            change,
+            cancelled=cancelled,
+            shown=(shown or declined) and now != "CANCELLED",
+            what=what,
+            declined=declined,
         )
         if not shown and change.status not in (None, slot.status):
             # A status their calendar shows alike (invited as planned: TENTATIVE) is no news,
@@ -832,8 +842,10 @@ def _tell_contacts(
     shown: bool,
     what,
     contacts: list[OfficeContact] | None = None,
+    declined: bool = False,
 ) -> None:
-    """The slot's news to its office's contacts (`contacts`: those of them only)."""
+    """The slot's news to its office's contacts (`contacts`: those of them only); `declined`:
+    the news is that its presenter declined."""
     if not (cancelled or shown):
         return
     # The one presenting it hears as its presenter; one who declined is a contact again.
@@ -855,7 +867,10 @@ def _tell_contacts(
             continue  # no news; only a cancellation of what their calendar holds still goes
         context = {
             "reason": "cancelled",
-            "what": sorted(what),
+            # A decline is the news of its status.
+            "what": sorted(what - {"status"} if declined else what),
+            "presenter_declined": declined and not cancelled,
+            "reply_to": taskforce_address(),
             # A time they were never told is not news to them.
             "was": []
             if first

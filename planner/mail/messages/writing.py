@@ -170,7 +170,15 @@ def queue_message(
 # What an update says besides the slot as it is: the news it is (`_plain`), the changes it names
 # and the time it was, kept with every one for a co-lead's "Send again" to say it again as the
 # slot is then (`changes.update_again`).
-_FLAGS = ("published", "asked_again", "restored", "confirmed", "first", "no_longer_presenting")
+_FLAGS = (
+    "published",
+    "asked_again",
+    "restored",
+    "confirmed",
+    "first",
+    "no_longer_presenting",
+    "presenter_declined",
+)
 
 
 def _basis(context: dict, carried: dict | None, since: datetime | None, settling: bool) -> dict:
@@ -221,8 +229,9 @@ def times_known(withdrawn: dict | None, times: list[str]) -> list[str]:
 
 def _plain(context: dict) -> bool:
     """An update that only says what changed: not the first news of the slot, its publishing,
-    a confirmation, a request to confirm again (or that it is back at the time confirmed), nor
-    that they no longer present it."""
+    a confirmation, a request to confirm again (or that it is back at the time confirmed), that
+    they no longer present it, nor, to an office's contact, that its presenter declined (news
+    that goes at once: the office is the one to find someone else)."""
     return not any(
         context.get(flag)
         for flag in (
@@ -232,6 +241,7 @@ def _plain(context: dict) -> bool:
             "asked_again",
             "restored",
             "no_longer_presenting",
+            "presenter_declined",
         )
     )
 
@@ -284,8 +294,8 @@ def _carry(context: dict, carried: dict) -> dict:
         elif context.get("awaiting") and _plain({**context, "published": False}):
             # Still awaited: what replaces the question (a change, the publishing) asks it.
             asked = True
-    if asked:
-        what -= {"status"}  # asking again is what the message says
+    if asked or context.get("presenter_declined"):
+        what -= {"status"}  # asking again, or the decline, is what the message says
     # A confirmation still waiting, written again with nothing new besides (the presenter
     # chose another zone, their link was revoked): still the news of their confirmation.
     confirmed = context.get("confirmed") or (
