@@ -66,9 +66,17 @@ SIGNIFICANT_MEETING = (
     "time_zone",
     "title",
 )
-# A slot's title is its event's SUMMARY: the invitation in a presenter's or contact's calendar
-# shows it, and only a REQUEST of a higher SEQUENCE changes it there.
-SIGNIFICANT_SLOT = ("starts_at", "duration_minutes", "status", "title")
+# A slot's title is its event's SUMMARY, its abstract and recommendations are in its
+# DESCRIPTION: the invitation in a presenter's or contact's calendar shows them, and only a
+# REQUEST of a higher SEQUENCE changes them there (a feed is read again anyway).
+SIGNIFICANT_SLOT = (
+    "starts_at",
+    "duration_minutes",
+    "status",
+    "title",
+    "abstract",
+    "recommendations",
+)
 # Where a transaction notes the slots whose presenters `_ask_again` asked to confirm again.
 ASKED_AGAIN = "agenda.asked_again"
 # And the slots back at the time their presenter confirmed (`_confirmed_as_it_was`).

@@ -574,6 +574,121 @@ def test_a_new_title_reaches_the_calendars_that_hold_the_slot(api, slot, present
         assert int(event["SEQUENCE"]) == after["sequence"]
 
 
+def test_a_new_abstract_reaches_the_calendars_that_hold_the_slot_once(app, api, slot, presenter):
+    """helper-201: the abstract is in the DESCRIPTION of the event a confirmed presenter's
+    invitation put in their calendar (and the office's contacts'); changed, on their page or by
+    a co-lead, it emailed nobody and their calendars kept the old text. Now an update goes,
+    at the feeds' higher SEQUENCE under the same UID; a presenter fixing typos, then a co-lead,
+    within the minute sends one message each, saying the text as it ends, as moves do."""
+    from planner.calendar.operations import office_feed_token
+    from planner.db_types import utcnow
+    from planner.mail.messages import UPDATE_SETTLE
+    from planner.mail.sender import send_due
+    from tests.mail.smtp_server import SmtpServer
+    from tests.presenters.test_presenters import seen_on
+
+    kim = "kim@ipaustralia.example"
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email=kim, language="fr", source="t")
+    )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    for message in outbox(status=MessageStatus.queued):
+        message.status = MessageStatus.sent  # what went before
+    db.session.commit()
+    held = int(vevent(outbox(recipient_email=PRESENTER)[-1])["SEQUENCE"])
+    before = {m.id for m in outbox()}
+
+    def edit(title: str, abstract: str) -> None:
+        data = {"title": title, "abstract": abstract, "seen": seen_on(presenter, link)}
+        assert presenter.post(link + "/talk", data=data).status_code == 302
+
+    edit(TALK["title"], "How IP Australia trials new technologys.")
+    edit(TALK["title"], "How IP Australia trials new technologies.")
+    edit("Trialling new technologies", "How IP Australia trials new technologies.")
+    final = "How IP Australia trials new technologies, and what it learnt."
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"abstract": final}).status_code == 200
+    news = [m for m in outbox() if m.id not in before and m.status == MessageStatus.queued]
+    assert sorted(m.recipient_email for m in news) == [PRESENTER, kim]
+    feed = feed_event(presenter, "Trialling new technologies")
+    assert final in feed["description"] and feed["sequence"] > held
+    token = office_feed_token(db.session.get(Office, "AU"), app.config["SECRET_KEY"])
+    office = read_everywhere(presenter.get(f"/feeds/offices/AU.ics?token={token}").data)
+    (in_office,) = [e for e in office["events"] if e["uid"] == slot.uid]
+    assert final in in_office["description"]
+    (to_presenter,) = [m for m in news if m.recipient_email == PRESENTER]
+    (to_kim,) = [m for m in news if m.recipient_email == kim]
+    assert to_presenter.subject == "Changed: Trialling new technologies (abstract and title)"
+    assert "has changed: its abstract and title." in to_presenter.text_body
+    assert "http://localhost" + link in to_presenter.text_body
+    assert to_kim.subject == "Modifiée\u00a0: Trialling new technologies (résumé et titre)"
+    for message, sequence in ((to_presenter, feed["sequence"]), (to_kim, in_office["sequence"])):
+        event = vevent(message)
+        assert str(event["UID"]) == slot.uid and int(event["SEQUENCE"]) == sequence
+        assert final in str(event["DESCRIPTION"]) and "technologys" not in message.ics
+        assert str(event["SUMMARY"]) == "Trialling new technologies"
+    # The download on their page is the same entry.
+    download = read_everywhere(presenter.get(link + "/slot.ics").data)["events"][0]
+    assert final in download["description"] and download["sequence"] == feed["sequence"]
+    # It waits its minute, then goes: a real SMTP server reads it, its part as the readers do.
+    server = SmtpServer().start()
+    try:
+        config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+        assert send_due(config, utcnow()).sent == 0  # still settling
+        assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 2
+        db.session.commit()
+    finally:
+        server.stop()
+    (delivered,) = [m for m in server.messages() if m["Message-ID"] == to_presenter.message_id]
+    (part,) = [p for p in delivered.walk() if p.get_content_type() == "text/calendar"]
+    body = part.get_content()
+    (event,) = read_everywhere(body if isinstance(body, bytes) else body.encode("utf-8"))["events"]
+    assert event["uid"] == slot.uid and final in event["description"]
+
+
+@pytest.mark.parametrize(
+    ("change", "said", "shown"),
+    [
+        ({"abstract": "A shorter abstract."}, "abstract", "A shorter abstract."),
+        ({"recommendations": [10, 4]}, "recommendations", "Recommendation 4: "),
+    ],
+)
+def test_what_a_confirmed_talk_s_calendar_entry_says_reaches_its_presenter(
+    api, slot, presenter, change, said, shown
+):
+    """Its abstract alone, or its recommendations (both in the entry's DESCRIPTION), changed by
+    a co-lead: the presenter's calendar gets the new text under the same UID."""
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    held = int(vevent(outbox(recipient_email=PRESENTER)[-1])["SEQUENCE"])
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=change).status_code == 200
+    update = outbox(recipient_email=PRESENTER)[-1]
+    assert update.kind == "update" and update.subject == f"Changed: {TALK['title']} ({said})"
+    event = vevent(update)
+    assert str(event["UID"]) == slot.uid and int(event["SEQUENCE"]) > held
+    assert shown in str(event["DESCRIPTION"])
+
+
+def test_a_presenter_who_confirms_then_edits_their_abstract_is_thanked_once(api, slot, presenter):
+    """The confirmation waits its minute as a change does; an abstract saved within it leaves
+    the talk confirmed: one message says both ("Confirmed", its abstract changed too), not a
+    "Changed (abstract and status)" that lost the thanks."""
+    from tests.presenters.test_presenters import seen_on
+
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot, language="es")
+    assert confirm(presenter, link).status_code == 302
+    data = {"title": TALK["title"], "abstract": "Nuevo resumen.", "seen": seen_on(presenter, link)}
+    assert presenter.post(link + "/talk", data=data).status_code == 302
+    (update,) = outbox(kind="update", recipient_email=PRESENTER, status=MessageStatus.queued)
+    assert update.subject == f"Confirmada: {TALK['title']}"
+    said = "la presentación que usted da está confirmada; también hay cambios: resumen."
+    assert said in update.text_body and said in html.unescape(update.html_body)
+    assert "Nuevo resumen." in str(vevent(update)["DESCRIPTION"])
+
+
 def test_a_new_meeting_title_reaches_the_feeds_and_the_calendars_that_hold_its_slots(
     api, slot, presenter
 ):

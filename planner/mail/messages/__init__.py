@@ -3,9 +3,10 @@ cancellations and reminders, each written to the outbox in the transaction of it
 
 Invitations, decisions and answers are enqueued by the operation (or view) that makes the
 change. Updates and cancellations follow the calendars: whenever a slot's event gets a higher
-SEQUENCE (its time, length, status or its meeting's link or status changed) the change is noted
-as the session flushes, and just before the transaction commits one message per recipient and
-slot is written, however many changes the request made. A rolled-back change sends nothing.
+SEQUENCE (its time, length, status, title, abstract or recommendations, or its meeting's link,
+title or status changed) the change is noted as the session flushes, and just before the
+transaction commits one message per recipient and slot is written, however many changes the
+request made. A rolled-back change sends nothing.
 
 Who gets what:
 - the slot's invited presenter (with an email address) gets the REQUEST of the invitation, then

@@ -214,6 +214,8 @@ _SLOT_FIELDS = {
     "duration_minutes": "length",
     "status": "status",
     "title": "title",
+    "abstract": "abstract",
+    "recommendations": "recommendations",
 }
 
 
@@ -775,6 +777,15 @@ def _tell_presenter(
     rewrite_waiting = not shown and settling_update(slot, invitation.email)
     attendee = presenter_attendee(invitation, rsvp=awaited)
     private_url = private_url_of(invitation)
+    # Only the presenter's own confirmation changed: the message says it is recorded. Whose:
+    # their own answer is thanked for; a co-lead's confirmation is said to be one.
+    confirmed = (
+        ("presenter" if invitation.answer == Answer.confirmed else "coleads")
+        if what == {"status"}
+        and slot.status == SlotStatus.confirmed
+        and change.status != SlotStatus.confirmed
+        else False
+    )
     context = {
         **slot_context(slot, zone),
         "role": "presenter",
@@ -784,8 +795,10 @@ def _tell_presenter(
         # awaited (a "Published" update of the slot as it was, helper-146).
         "requested": invitation.answer == Answer.another_time,
         # Publishing changes the meeting's status: news of its own, not "its status changed";
-        # nor is a confirmation asked again: the message asks for it.
-        "what": sorted(what - {"status"} if published or asked_again or restored else what),
+        # nor is a confirmation asked again, or recorded: the message says so.
+        "what": sorted(
+            what - {"status"} if published or asked_again or restored or confirmed else what
+        ),
         "asked_again": asked_again,
         # Asked after asking for another time (not after confirming): said as such.
         "after_request": invitation.previous_answer == Answer.another_time,
@@ -795,15 +808,7 @@ def _tell_presenter(
         "status_was": _status_before(slot, change),
         "private_url": private_url,
         "first": returning,  # else the invitation came first
-        # Only the presenter's own confirmation changed: the message says it is recorded.
-        # Whose: their own answer is thanked for; a co-lead's confirmation is said to be one.
-        "confirmed": (
-            ("presenter" if invitation.answer == Answer.confirmed else "coleads")
-            if what == {"status"}
-            and slot.status == SlotStatus.confirmed
-            and change.status != SlotStatus.confirmed
-            else False
-        ),
+        "confirmed": confirmed,
     }
     if left and stays_as_contact(slot, invitation.email, reason, zone):
         return None  # they keep it as their office's contacts have it, and hear of it as one

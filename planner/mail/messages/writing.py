@@ -296,13 +296,14 @@ def _carry(context: dict, carried: dict) -> dict:
             asked = True
     if asked or context.get("presenter_declined"):
         what -= {"status"}  # asking again, or the decline, is what the message says
-    # A confirmation still waiting, written again with nothing new besides (the presenter
-    # chose another zone, their link was revoked): still the news of their confirmation.
+    # A confirmation still waiting, written again (the presenter chose another zone, their link
+    # was revoked) or replaced by a change that leaves it confirmed (they confirmed, then
+    # edited their abstract): still the news of their confirmation, naming what else changed.
     confirmed = context.get("confirmed") or (
-        carried.get("confirmed")
-        if what == {"status"} and context["slot"].status == SlotStatus.confirmed
-        else False
+        carried.get("confirmed") if context["slot"].status == SlotStatus.confirmed else False
     )
+    if confirmed:
+        what -= {"status"}  # the confirmation is what the message says
     first = bool(context.get("first") or carried.get("first"))
     if first:
         # Their first news never went: the time it had then is none they were told
