@@ -27,7 +27,8 @@ bp = Blueprint("mail", __name__)
 
 KIND_NAMES = {
     "reminder": _l("reminders"),
-    "update": _l("updates about slots and meetings"),
+    # As the messages name them: contacts hear of their office's presentations.
+    "update": _l("updates about your office's presentations"),
     "proposal": _l("news of proposals that offices send"),
 }
 PRIVATE = {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}

@@ -2,6 +2,7 @@
 no cookie or CSRF token, a forged or non-optional link is refused, and invitations still go."""
 
 import html
+import re
 
 import pytest
 from sqlalchemy import select
@@ -66,8 +67,8 @@ def test_the_page_says_what_still_comes_after_unsubscribing_from_updates(app, ap
     path = _path(app, unsubscribe_url(DANA.email, MessageKind.update))
     for answer in (client.get(path), client.post(path)):
         text = answer.get_data(as_text=True)
-        assert "no more updates about slots and meetings" in text
-        assert "cancellation of a slot that an update already put in your calendar" in text
+        assert "no more updates about your office's presentations" in html.unescape(text)
+        assert "cancellation of a presentation that an update already put in your calendar" in text
         assert "nothing new is sent" in text
         assert "cancellations of your slot" not in text
 
@@ -84,7 +85,7 @@ def test_the_page_is_in_the_language_the_messages_came_in(app, app_context):
     for answer in (client.get(path), client.post(path)):
         text = answer.get_data(as_text=True)
         assert '<html lang="ru">' in text
-        assert "обновления о выступлениях и встречах" in text
+        assert "обновления о выступлениях Вашего ведомства" in text
     assert said_in("ru", "You are unsubscribed") in client.post(path).get_data(as_text=True)
     other = _path(app, unsubscribe_url("lin@cnipa.example", MessageKind.reminder))
     text = client.get(other, headers={"Accept-Language": "zh-CN,zh;q=0.9"}).get_data(as_text=True)
@@ -117,3 +118,48 @@ def test_a_one_click_unsubscribe_sent_twice_at_once_unsubscribes_both_times(app,
     db.session.expire_all()
     rows = db.session.scalars(select(Unsubscription)).all()
     assert [(r.email, r.kind) for r in rows] == [("dana@ilpo.example", "reminder")]
+
+
+# The words an office contact's emails (an update of a presentation, `templates/mail/update.*`)
+# use for what they are about and where it goes: the page their link opens says the same.
+EMAIL_WORDS = {
+    "en": ("presentation", "calendar"),
+    "es": ("presentación", "calendario"),
+    "fr": ("présentation", "calendrier"),
+    "pt": ("apresentação", "calendário"),
+    "ru": ("выступлени", "календар"),
+    "zh": ("演讲", "日历"),
+}
+# The co-leads' word, "slot", as each catalogue once put it on that page.
+SLOT_WORDS = ("slot", "espacio", "créneau", "horário", "时段", "agenda", "встреч")
+
+
+@pytest.mark.parametrize("language", EMAIL_WORDS)
+def test_the_unsubscribe_page_names_things_as_the_contact_s_emails_do(app, app_context, language):
+    """helper-201: the Spanish page offered to stop "actualizaciones sobre espacios y
+    reuniones" beneath emails about "una presentación de su oficina"; the French said
+    "créneaux" and "agenda" (calendrier in the emails), the Portuguese "horários" and
+    "agenda", the Chinese "时段", the Russian "встречах" (совещание in the emails)."""
+    from planner.mail.messages.writing import render
+    from tests.mail.test_languages import _contexts
+
+    presentation, calendar = EMAIL_WORDS[language]
+    with app.test_request_context():
+        context = next(
+            c for k, c in _contexts() if k == "update" and c["role"] == "contact" and c["first"]
+        )
+        _, email, _, written = render("update", language, **context)
+    assert written == language
+    assert presentation in email.lower() and calendar in email.lower()
+    reader = Recipient(DANA.email, DANA.name, language)
+    assert enqueue(reader, kind=MessageKind.update, subject="s", text="t") is not None
+    db.session.commit()
+    client = app.test_client(use_cookies=False)
+    path = _path(app, unsubscribe_url(DANA.email, MessageKind.update))
+    for answer in (client.get(path), client.post(path)):
+        page = html.unescape(answer.get_data(as_text=True))
+        main = page[page.index("<main") : page.index("</main>")].lower()
+        main = re.sub(r'<nav class="languages".*?</nav>', "", main, flags=re.S)
+        assert f'<html lang="{language}">' in page
+        assert presentation in main and calendar in main
+        assert not [word for word in SLOT_WORDS if word in main], main
