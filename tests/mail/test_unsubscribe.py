@@ -130,6 +130,12 @@ EMAIL_WORDS = {
     "ru": ("выступлени", "календар"),
     "zh": ("演讲", "日历"),
 }
+# "…of your office from the planner": the office would read as the planner's.
+RUN_TOGETHER = {
+    "es": "oficina del planificador",
+    "fr": "office du planificateur",
+    "pt": "escritório do planejador",
+}
 # The co-leads' word, "slot", as each catalogue once put it on that page.
 SLOT_WORDS = ("slot", "espacio", "créneau", "horário", "时段", "agenda", "встреч")
 
@@ -163,3 +169,4 @@ def test_the_unsubscribe_page_names_things_as_the_contact_s_emails_do(app, app_c
         assert f'<html lang="{language}">' in page
         assert presentation in main and calendar in main
         assert not [word for word in SLOT_WORDS if word in main], main
+        assert RUN_TOGETHER.get(language, "\0") not in main
