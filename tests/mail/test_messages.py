@@ -1583,6 +1583,10 @@ def test_back_from_a_decline_the_slot_returns_to_the_presenters_calendar(
     assert str(request["UID"]) == str(cancelled["UID"]) == slot.uid
     assert int(request["SEQUENCE"]) > int(cancelled["SEQUENCE"])
     assert "puts it in your calendar" in update.text_body
+    if again == "confirmed":
+        # helper-201: "On the agenda" above "Thank you: your confirmation is recorded".
+        assert update.subject == f"Confirmed: {TALK['title']}"
+        assert "your confirmation is recorded" in update.text_body
 
 
 @contextmanager
