@@ -28,7 +28,7 @@ from planner.matching.models import MatchMark
 from planner.materials.operations import add_file, add_link
 from planner.offices.contacts import add_contact
 from planner.offices.models import Office
-from planner.presenters.operations import invite
+from planner.presenters.operations import answer, invite
 from planner.proposals.models import Proposal
 from planner.proposals.operations import reissue_link
 from planner.survey.models import Answer
@@ -55,6 +55,13 @@ DRAFT_TITLE = "Draftmeeting Hushhush"
 DRAFT_SLOT_TITLE = "Draftslot Hushhush"
 DRAFT_VIDEO = "https://video.example/draft-hushhush"
 MARK_NOTE = "Marknote only for coleads"
+# What the co-leads hear from presenters, and a contact's role.
+DECLINE_REASON = "Declinereason for coleads"
+ANOTHER_TIME_NOTE = "Anothertime note for coleads"
+ROLE = "Rolesecret chief officer"
+# The reasons of the co-leads' decisions, which go to each volunteer only.
+REASON_C = "Acceptreason for Cora only"
+REASON_G = "Acceptreason for Gil only"
 ONE_TIME_EMAIL = "onetime.lead@example.org"
 DELETED_EMAIL = "deleted.lead@example.org"
 COLEAD_EMAIL = "colead@example.org"
@@ -68,7 +75,7 @@ class World:
     """What the callers are called about: ids by a short label."""
 
     meetings: dict[str, int] = field(default_factory=dict)  # M1, M2 published; D draft; E ended
-    slots: dict[str, int] = field(default_factory=dict)  # X in M1; Y, YC in M2; DS in D; E in E
+    slots: dict[str, int] = field(default_factory=dict)  # X, W in M1; Y, YC in M2; DS; E
     materials: dict[str, tuple[int, str]] = field(default_factory=dict)  # label: (id, filename)
     proposals: dict[str, int] = field(default_factory=dict)  # B (BR), A (IL): sent, not decided
     contact: int = 0
@@ -171,8 +178,8 @@ def build_world(app, api, anyone) -> World:
     c, _ = _proposal(anyone, "AU", VOLUNTEER_C, "Cora's accepted talk")
     g, tokens["proposal G"] = _proposal(anyone, "JP", VOLUNTEER_G, "Gil's accepted talk")
     db.session.commit()
-    for accepted in (c, g):
-        decision = {"status": "accepted", "reason": "Fits.", "version": 1}
+    for accepted, reason in ((c, REASON_C), (g, REASON_G)):
+        decision = {"status": "accepted", "reason": reason, "version": 1}
         assert api.patch(f"/api/v1/proposals/{accepted}", json=decision).status_code == 200
     world.proposals = {"B": b, "A": a}
 
@@ -191,7 +198,7 @@ def build_world(app, api, anyone) -> World:
     for meeting in (m1, m2, ended):
         assert publish_as_planned(api, meeting).status_code == 200
     world.meetings = {"D": draft, "M1": m1, "M2": m2, "E": ended}
-    world.slots = {"DS": ds, "X": x, "Y": y, "YC": cancelled, "E": e}
+    world.slots = {"DS": ds, "X": x, "Y": y, "YC": cancelled, "E": e, "W": w}
 
     slot = db.session.get(Slot, x)
     _, tokens["presenter OLD"] = invite(slot, **PRESENTER_OLD, time_zone=None, by=COLEAD_EMAIL)
@@ -201,7 +208,10 @@ def build_world(app, api, anyone) -> World:
         slot = db.session.get(Slot, slot_id)
         _, tokens[f"presenter {label}"] = invite(slot, **who, time_zone=None, by=COLEAD_EMAIL)
         db.session.commit()
-    for label in world.slots:
+    answer(db.session.get(Slot, x).invitation, "another_time", ANOTHER_TIME_NOTE)
+    answer(db.session.get(Slot, w).invitation, "declined", DECLINE_REASON)
+    db.session.commit()
+    for label in ("DS", "X", "Y", "YC", "E"):
         slot = db.session.get(Slot, world.slots[label])
         made = add_file(slot, f"slides-{label}.pdf", PDF, "co-lead " + COLEAD_EMAIL)
         world.materials[label] = (made.id, made.filename)
@@ -211,7 +221,7 @@ def build_world(app, api, anyone) -> World:
     assert api.patch(f"/api/v1/slots/{cancelled}", json=cancel).status_code == 200
 
     au = db.session.get(Office, "AU")
-    contact = add_contact(au, **CONTACT, role="ICT", language="en", editor=COLEAD_EMAIL)
+    contact = add_contact(au, **CONTACT, role=ROLE, language="en", editor=COLEAD_EMAIL)
     db.session.add(
         MatchMark(
             recommendation_number=10,
@@ -313,14 +323,14 @@ def make_callers(app, colead, world: World) -> list[Caller]:
             "volunteer G (in a draft)",
             new(),
             proposal=t["proposal G"],
-            knows=own(*VOLUNTEER_G.values(), t["proposal G"]),
+            knows=own(*VOLUNTEER_G.values(), t["proposal G"], REASON_G),
         ),
         Caller(
             "presenter X",
             new(),
             presenter=t["presenter X"],
             slot="X",
-            knows=own(*PRESENTER_X.values(), t["presenter X"]),
+            knows=own(*PRESENTER_X.values(), t["presenter X"], ANOTHER_TIME_NOTE),
         ),
         Caller(
             "presenter Y",
@@ -385,6 +395,11 @@ def private_markers(world: World) -> dict[str, str]:
         DRAFT_SLOT_TITLE: "the draft's slot title",
         DRAFT_VIDEO: "the draft's video link",
         MARK_NOTE: "a co-lead's note on a mark",
+        ANOTHER_TIME_NOTE: "presenter X's note asking for another time",
+        DECLINE_REASON: "presenter W's reason for declining",
+        ROLE: "the contact's role",
+        REASON_C: "the reason of C's acceptance",
+        REASON_G: "the reason of G's acceptance",
         COLEAD_EMAIL: "a co-lead's address",
         ONE_TIME_EMAIL: "a co-lead's address",
         DELETED_EMAIL: "a deleted co-lead's address",
@@ -796,8 +811,7 @@ def check(
         problems.append(f"{said}, refused (expected to be let through)")
     elif not allowed and not refused(response):
         problems.append(f"{said}, let through (expected a refusal)")
-    body = response.get_data(as_text=True) + response.headers.get("Location", "")
-    held = {text for text in markers if text in body}
+    held = {text for text in markers if text in _text(response)}
     if not privileged(caller, path):
         shown = {markers[text] for text in held - caller.knows}
         if shown:
@@ -810,6 +824,16 @@ def check(
             f"{said}, a shared cache may keep {', '.join(sorted(markers[t] for t in held))}"
         )
     return problems
+
+
+def _never_shown(world: World) -> set[str]:
+    """Secrets no page shows anyone: API tokens, links revoked or replaced, a deleted account."""
+    names = ("api colead", "api deleted", "proposal B old", "presenter OLD", "feed AU old")
+    return {world.tokens[name] for name in names} | {DELETED_EMAIL}
+
+
+def _text(response) -> str:
+    return response.get_data(as_text=True) + response.headers.get("Location", "")
 
 
 def _words(response) -> str:
@@ -839,13 +863,20 @@ def test_every_caller_gets_what_is_theirs_and_nothing_else(app, client, colead, 
     writes = []
     answered: dict = {}
     refusals: dict[tuple, dict[str, tuple[int, str]]] = {}
+    seen: set[str] = set()  # each private text, as it reaches those who may read it
     sent = 0
     # Every refusal and every read first, on the world as built; then the writes let through,
     # which change it: anyone's first, then the co-leads' (the endpoints in LAST at the end).
     for endpoint, method, rule in endpoints(app):
         expected = EXPECTED[(endpoint, method)]
         for caller in callers:
-            every = expected in NAMES_MATTER or endpoint.startswith("mail.")
+            # Whoever may read a page reads it about everything; the others are refused it
+            # about one thing of each kind, the most private.
+            every = (
+                expected in NAMES_MATTER
+                or endpoint.startswith("mail.")
+                or (method == "GET" and expected(caller, {}))
+            )
             for args, path, query in addresses(world, caller, rule, every):
                 allowed = "nothing" not in args.values() and expected(caller, args)
                 if allowed and method != "GET":
@@ -853,12 +884,16 @@ def test_every_caller_gets_what_is_theirs_and_nothing_else(app, client, colead, 
                     continue
                 response = send(caller, method, path, query, answered)
                 problems += check(caller, endpoint, method, path, response, allowed, world)
+                if allowed:
+                    seen.update(t for t in private_markers(world) if t in _text(response))
                 sent += 1
                 if not allowed and ({"nothing"} | DRAFT) & set(args.values()):
                     kept = tuple((k, v) for k, v in args.items() if v not in {"nothing"} | DRAFT)
                     said = (response.status_code, _words(response))
                     name = "nothing" if "nothing" in args.values() else "draft"
                     refusals.setdefault((caller.name, method, rule, kept), {})[name] = said
+    unseen = set(private_markers(world)) - seen - _never_shown(world)
+    assert not unseen, f"shown to no one: {sorted(private_markers(world)[t] for t in unseen)}"
     for (who, method, rule, _), said in refusals.items():
         if len(said) == 2 and said["draft"] != said["nothing"]:
             problems.append(f"{method} {rule} as {who}: a draft is refused otherwise than nothing")
