@@ -659,7 +659,12 @@ def _not_csv(error: csv.Error, line: int, separator: str) -> SurveyFormatError:
     mistakes a person editing it makes, how to write it: it said "',' expected after '"'" of a
     stray double quote, without a line, in a file of thousands."""
     said = str(error)
-    if said.endswith("expected after '\"'") or said == "unexpected end of data":
+    if said.startswith("field larger than field limit"):
+        said = (
+            f"a cell of more than {csv.field_size_limit():,} characters, far longer than any "
+            "answer: is a double quote left open, or is the file not a CSV?"
+        )
+    elif said.endswith("expected after '\"'") or said == "unexpected end of data":
         said = (
             'a double quote (") in a cell: a cell holding one is written in double quotes, '
             f'each one inside it twice ("Rec ""5"""), and {_SEPARATOR_NAMES[separator]} '
@@ -681,9 +686,13 @@ def _separator(text: str) -> str:
 
 
 def _header(text: str, separator: str) -> set[str]:
-    """The names the first line gives its columns, read with `separator`."""
+    """The names the first line gives its columns, read with `separator` (none, where it is no
+    line of a CSV: the reader then says why)."""
     first = re.split(r"\r\n|\r|\n", text, maxsplit=1)[0]
-    return {_column_name(cell) for cell in next(csv.reader([first], delimiter=separator), [])}
+    try:
+        return {_column_name(cell) for cell in next(csv.reader([first], delimiter=separator), [])}
+    except csv.Error:
+        return set()
 
 
 def tabular_form(data: bytes) -> str | None:

@@ -1197,3 +1197,31 @@ def test_an_exported_json_s_refusal_names_the_line_of_the_answer(cli, survey, tm
     result = import_json(cli, tmp_path, text)
     assert result.exit_code == 1
     assert f'line {starts[150]}, answers[150]: question "wish" is not one of' in result.stderr
+
+
+# Longer than a cell of the csv module (131,072 characters) and than any answer (20,000).
+ENDLESS = "x" * 200_000
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("long.csv", ENDLESS + "\n", "line 1: a cell of more than 131,072 characters"),
+        ("long.txt", ENDLESS + "\n", "does not look like the CWS survey annex"),
+        (
+            "long.csv",
+            HEADER + f"Pilot,AU,IP Australia,UTC,focus,10,{ENDLESS},,\n",
+            "line 2: a cell",
+        ),
+    ],
+)
+def test_a_cell_longer_than_the_csv_reader_takes_is_refused_saying_so(api, name, data, message):
+    """A first line longer than the csv module takes in a cell stopped the import with a
+    server error, the reader's `field larger than field limit` raised while it looked for the
+    separator (a CSV, or a text file whose first line might name the columns); one further down
+    was refused in the reader's own words (helper-207)."""
+    sent = {"file": (io.BytesIO(data.encode()), name)}
+    response = api.post("/api/v1/surveys", data=sent, content_type="multipart/form-data")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert message in response.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
