@@ -82,6 +82,7 @@ class World:
     messages: dict[str, int] = field(default_factory=dict)
     lineup: int = 0
     answer: int = 0
+    api_token: int = 0  # a co-lead's spare API token, to revoke (not the one the API caller sends)
     tokens: dict[str, str] = field(default_factory=dict)
 
 
@@ -255,6 +256,11 @@ def build_world(app, api, anyone) -> World:
     assert lineup.status_code == 201, lineup.get_json()
     world.lineup = lineup.get_json()["id"]
     world.answer = db.session.scalar(select(Answer.id).order_by(Answer.id))
+    colead = db.session.scalar(select(User).where(User.email == COLEAD_EMAIL))
+    spare = ApiToken.issue(colead, "matrix spare")
+    db.session.commit()
+    world.api_token = db.session.scalar(select(ApiToken.id).where(ApiToken.name == "matrix spare"))
+    assert spare and world.api_token
     world.tokens = tokens
     return world
 
@@ -418,6 +424,12 @@ def anyone(caller: Caller, args: Args) -> bool:
     return True
 
 
+def public_api(caller: Caller, args: Args) -> bool:
+    """Anyone's, but a token sent that does not work (a deleted co-lead's, one revoked or
+    expired) is refused: the script is told (401), not answered as if it had sent none."""
+    return caller.token is None or caller.colead_api
+
+
 def colead_page(caller: Caller, args: Args) -> bool:
     return caller.colead_pages
 
@@ -512,6 +524,10 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("accounts.logout", "POST"): anyone,
     ("accounts.password", "GET"): signed_in,
     ("accounts.password", "POST"): signed_in,
+    ("accounts.account", "GET"): colead_page,
+    ("accounts.make_token_view", "POST"): colead_page,
+    ("accounts.confirm_revoke_token", "GET"): colead_page,
+    ("accounts.revoke_token_view", "POST"): colead_page,
     # Private links.
     ("proposals.private", "GET"): volunteer,
     ("proposals.edit", "GET"): volunteer,
@@ -597,11 +613,11 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("survey.confirm_delete", "GET"): colead_page,
     ("survey.delete", "POST"): colead_page,
     # The API: public reads, anyone's proposal, and the rest for a co-lead's token.
-    ("survey_api.surveys", "GET"): anyone,
-    ("survey_api.answers", "GET"): anyone,
-    ("survey_api.summary", "GET"): anyone,
-    ("matching_api.matches", "GET"): anyone,
-    ("proposals_api.create", "POST"): anyone,
+    ("survey_api.surveys", "GET"): public_api,
+    ("survey_api.answers", "GET"): public_api,
+    ("survey_api.summary", "GET"): public_api,
+    ("matching_api.matches", "GET"): public_api,
+    ("proposals_api.create", "POST"): public_api,
     ("proposals_api.index", "GET"): colead_api,
     ("proposals_api.update", "PATCH"): colead_api,
     ("survey_api.import_survey", "POST"): colead_api,
@@ -684,6 +700,7 @@ def _candidates(world: World, rule: str, name: str) -> list[tuple[str, object]]:
         "contact_id": world.contact,
         "lineup_id": world.lineup,
         "answer_id": world.answer,
+        "token_id": world.api_token,
         "number": 10,
         "slug": "CWS-13-26",
         "form": "csv",
