@@ -325,6 +325,7 @@ def _register(app: Flask) -> None:
     track_messages()
     app.add_template_global(web.webcal, "webcal")
     app.add_template_global(web.zone_options, "zone_options")
+    app.add_template_global(web.other_surveys, "other_surveys")
     http_errors.register(app)
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")

@@ -23,7 +23,7 @@ from planner.mail.messages import taskforce_address
 from planner.offices.models import Office
 from planner.spreadsheet import written
 from planner.survey.models import Survey
-from planner.survey.operations import find_survey, latest_survey
+from planner.survey.operations import find_survey, latest_survey, list_surveys
 from planner.timezones import zone_choices
 from planner.versioning import CLASHED, RACED
 
@@ -35,6 +35,25 @@ def survey_from_request() -> Survey | None:
     """The survey named by ?survey= (404 if unknown), else the latest, else None."""
     reference = request.args.get("survey")
     return find_survey(reference) if reference else latest_survey()
+
+
+# What a page's address carries about the page it is, not about the survey it reads: its place
+# in a listing, or a saved line-up's rules (another survey's page starts on page 1, its rules
+# as the form's defaults).
+_NOT_CARRIED = ("survey", "page", "from", "saved", "previous")
+
+
+def other_surveys(survey: Survey | None) -> list[tuple[Survey, str]]:
+    """The surveys other than `survey`, latest first, each with the address of this page
+    reading it: for a page's choice of survey, while `?survey=` alone chose one."""
+    if survey is None or request.endpoint is None:
+        return []
+    others = [s for s in list_surveys() if s.id != survey.id]
+    kept = {k: v for k, v in request.args.items() if k not in _NOT_CARRIED}
+    return [
+        (other, url_for(request.endpoint, **(request.view_args or {}), **kept, survey=other.slug))
+        for other in others
+    ]
 
 
 def reading() -> bool:

@@ -1,9 +1,12 @@
 """What tests share that is not a fixture: the bundled survey's path, the co-lead's sign-in, a
 form's CSRF token as a browser submits it, a count of the SQL a block sends, every page of a
 paginated API answer, the database emptied back to its reference data, someone else's save
-landing between a request's checks and its own save, and a database of a test's own."""
+landing between a request's checks and its own save, a database of a test's own, and the survey's
+second round beside the bundled one."""
 
+import csv
 import html
+import io
 import os
 import re
 import threading
@@ -31,6 +34,70 @@ VOLUNTEERED = {
     "duration": 25,
     "maturity": "production",
 }
+
+# The survey's next round (`second_round_csv`), as a co-lead writes it in the import's tabular form:
+# AU answers again with another focus, KG and EM again, ZA for the first time (no time zone
+# given) and KR too; the other offices of CWS/13/26 do not answer.
+_NAMES = {
+    "AU": ("IP Australia", "Australia/Sydney"),
+    "KG": ("Kyrgyzpatent", "Asia/Bishkek"),
+    "EM": ("European Union Intellectual Property Office (EUIPO)", "Europe/Madrid"),
+    "ZA": ("Companies and Intellectual Property Commission (CIPC)", ""),
+    "KR": ("Korean Intellectual Property Office (KIPO)", "Asia/Seoul"),
+}
+_SECOND_ROUND_ANSWERS = (
+    ("AU", "focus", 1, "IP Australia completed the cloud migration of its forms in 2025."),
+    ("AU", "focus", 4, "A zero-trust architecture is in production for all IP systems."),
+    ("AU", "focus", 10, "Our AI image search for trade marks is in production."),
+    ("AU", "discuss", 6, "Recommendation 6"),
+    ("KG", "challenge", 1, "We need guidance on moving to the cloud; limited resources."),
+    ("KG", "discuss", 1, "Recommendation 1"),
+    ("EM", "focus", 1, "EUIPO completed its migration to the cloud."),
+    ("ZA", "discuss", 1, "Recommendations 1 and 10"),
+    ("ZA", "discuss", 10, "Recommendations 1 and 10"),
+    ("KR", "focus", 10, "KIPO uses AI prior-art search in production."),
+)
+
+
+_COLUMNS = ["survey", "office", "office_name", "time_zone", "question", "recommendation", "text"]
+_COLUMNS += ["answered_from", "answered_until"]
+
+
+def second_round_csv() -> bytes:
+    """The second round's file, as the import's tabular form reads it."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(_COLUMNS)
+    for office, question, number, text in _SECOND_ROUND_ANSWERS:
+        name, zone = _NAMES[office]
+        writer.writerow(
+            ["CWS/14/2026", office, name, zone, question, number, text, "2026-04-13", "2026-06-30"]
+        )
+    return out.getvalue().encode()
+
+
+def import_second_round():
+    """Store the second round (in the caller's app context, committed) beside the bundled
+    survey: the import's outcome."""
+    from planner.survey.operations import import_file
+
+    outcome = import_file(second_round_csv(), "cws-2026.csv")
+    db.session.commit()
+    return outcome
+
+
+def since_rows(page: str) -> dict[str, list[str]]:
+    """The table of what changed since the round before: each question's cells, as read."""
+    (table,) = re.findall(r'<table class="data cards since-table">.*?</table>', page, re.S)
+    return {
+        re.sub(r"<[^>]+>", "", heading).strip(): [
+            html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells
+        ]
+        for heading, cells in (
+            (row[0], re.findall(r"<td[^>]*>(.*?)</td>", row[1], re.S))
+            for row in re.findall(r'<th scope="row">(.*?)</th>(.*?)</tr>', table, re.S)
+        )
+    }
 
 
 def csrf_token(client, url: str) -> str:

@@ -24,8 +24,10 @@ from planner.offices.models import Office, OfficeContact
 from planner.offices.operations import find_offices, update_office
 from planner.survey.operations import (
     answer_counts,
+    changes_since_previous,
     query_answers,
     respondent_codes,
+    surveys_answered,
 )
 from planner.survey.records import Question
 from planner.timezones import local_time, utc_offset
@@ -96,11 +98,16 @@ def detail(code: str):
     now = local_time(office.time_zone) if office.time_zone else None
     # The office's feed link is a secret: co-leads pass it on.
     feed_url = office_feed_url(office) if is_colead() else None
+    responded = bool(answers) or (survey is not None and office.code in respondent_codes(survey))
     return render_template(
         "offices/detail.html",
         office=office,
         survey=survey,
-        responded=bool(answers) or (survey and office.code in respondent_codes(survey)),
+        responded=responded,
+        # Against the round before: what it names now and no longer (a survey it did not
+        # answer has nothing to compare); the surveys it did answer, when not this one.
+        since=changes_since_previous(survey, office=office.code) if responded else None,
+        answered=surveys_answered(office.code) if survey and not responded else [],
         sections=sections,
         now=now,
         offset=utc_offset(now) if now else None,

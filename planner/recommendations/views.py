@@ -9,7 +9,7 @@ from planner.matching import evidence
 from planner.recommendations.forms import RecommendationForm
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations, update_recommendation
-from planner.survey.operations import query_answers, survey_summary
+from planner.survey.operations import changes_since_previous, query_answers, survey_summary
 from planner.survey.records import Question
 from planner.web import survey_from_request
 
@@ -67,6 +67,8 @@ def detail(number: int):
         survey=survey,
         sections=sections,
         readings=readings,
+        # Against the round before: which offices name it now and no longer.
+        since=changes_since_previous(survey, recommendation=number) if survey else None,
     )
 
 

@@ -16,6 +16,7 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.private_links import holds_a_secret, secrets_named
 from planner.recommendations.models import Recommendation
+from planner.survey.changes import Shift, compare
 from planner.survey.document import parse_document
 from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
 from planner.survey.records import (
@@ -741,6 +742,80 @@ def list_surveys() -> list[Survey]:
 def latest_survey() -> Survey | None:
     """The survey with the newest answer window, or None before any import."""
     return db.session.scalar(select(Survey).order_by(*_latest_first()).limit(1))
+
+
+def previous_survey(survey: Survey) -> Survey | None:
+    """The survey before `survey` in the order pages list them (the next older answers): the
+    round it is compared with."""
+    surveys = list_surveys()
+    later = [s.id for s in surveys]
+    place = later.index(survey.id) if survey.id in later else len(surveys)
+    return surveys[place + 1] if place + 1 < len(surveys) else None
+
+
+def surveys_answered(office: str) -> list[Survey]:
+    """The surveys `office` answered, latest first."""
+    answered = select(Respondent.survey_id).where(Respondent.office_code == office)
+    return list(
+        db.session.scalars(select(Survey).where(Survey.id.in_(answered)).order_by(*_latest_first()))
+    )
+
+
+def named_in(
+    survey: Survey, *, office: str | None = None, recommendation: int | None = None
+) -> set[tuple[Question, object]]:
+    """What the survey's counted answers name, as (question, recommendation) pairs for one
+    `office`, or (question, office) pairs for one `recommendation`: as the pages count them (an
+    answer that says nothing names nothing: `says_nothing`)."""
+    query = select(Answer.question, Answer.office_code, Answer.recommendation_number, Answer.text)
+    query = query.where(Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None))
+    if office is not None:
+        query = query.where(Answer.office_code == office)
+    if recommendation is not None:
+        query = query.where(Answer.recommendation_number == recommendation)
+    return {
+        (question, number if recommendation is None else code)
+        for question, code, number, text in db.session.execute(query)
+        if not says_nothing(text)
+    }
+
+
+@dataclass(frozen=True)
+class RoundChanges:
+    """What changed for an office or a recommendation from the round before (`earlier`) to the
+    survey shown; `shifts` is empty when the office did not answer `earlier`."""
+
+    earlier: Survey
+    shifts: list[Shift]
+    answered_earlier: bool = True
+
+    @property
+    def changed(self) -> bool:
+        return any(shift.changed for shift in self.shifts)
+
+
+def changes_since_previous(
+    survey: Survey, *, office: str | None = None, recommendation: int | None = None
+) -> RoundChanges | None:
+    """How `office`'s answers, or the answers on `recommendation`, differ from those of the
+    survey before `survey` (`previous_survey`); None when there is none."""
+    earlier = previous_survey(survey)
+    if earlier is None:
+        return None
+    if office is not None:
+        if office not in respondent_codes(earlier):
+            return RoundChanges(earlier, [], answered_earlier=False)
+        before, after = named_in(earlier, office=office), named_in(survey, office=office)
+        return RoundChanges(earlier, compare(before, after))
+    before = named_in(earlier, recommendation=recommendation)
+    after = named_in(survey, recommendation=recommendation)
+    shifts = compare(
+        before,
+        after,
+        answered_before=respondent_codes(earlier),
+        answered_after=respondent_codes(survey),
+    )
+    return RoundChanges(earlier, shifts)
 
 
 def find_survey(reference: str | None = None) -> Survey:

@@ -9,7 +9,7 @@ import pytest
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.timezones import local_time, utc_offset
-from tests.support import csrf_token, held_workshop
+from tests.support import csrf_token, held_workshop, import_second_round, since_rows
 
 
 def test_office_page_shows_what_it_could_present_and_wants(client, survey):
@@ -290,3 +290,36 @@ def test_an_office_page_counts_the_recommendations_named_as_the_list_does(client
     page = client.get("/offices/BR").get_data(as_text=True)
     section = page.split('id="proposal-heading"')[1].split("</section>")[0]
     assert '<span class="count">1</span>' in section  # the SDLC policy, line 1199
+
+
+def test_an_office_page_says_what_changed_since_the_round_before(client, survey):
+    """helper-208: with the 2026 round imported, AU's page showed its new answers alone: what
+    it no longer focuses on or wants discussed was on another page (?survey=CWS-13-26, which
+    nothing linked to), to compare by eye."""
+    import_second_round()
+    page = client.get("/offices/AU").get_data(as_text=True)
+    assert "Since CWS/13/26" in page
+    assert since_rows(page) == {
+        "Current focus (Q4)": ["–", "Rec\xa05", "Rec\xa01, Rec\xa04, Rec\xa010"],
+        "Wanted for discussion (Q8)": ["Rec\xa06", "Rec\xa010", "–"],
+        "Big challenge (Q6)": ["–", "Rec\xa07, Rec\xa08, Rec\xa010", "–"],
+        "Low priority (Q5)": ["–", "Rec\xa02, Rec\xa03", "–"],
+    }
+    # What it no longer names leads to where it did; what it names now, to this round's page.
+    assert 'href="/recommendations/5?survey=CWS-13-26"' in page
+    assert 'href="/recommendations/6?survey=CWS-14-2026"' in page
+    # The first round has none before it.
+    assert 'id="since-heading"' not in client.get("/offices/AU?survey=CWS-13-26").get_data(
+        as_text=True
+    )
+    new = client.get("/offices/ZA").get_data(as_text=True)
+    assert "ZA did not answer CWS/13/26: every answer here is its first." in new
+    assert "since-table" not in new
+
+
+def test_an_office_that_did_not_answer_the_latest_round_links_the_ones_it_did(client, survey):
+    import_second_round()
+    page = client.get("/offices/ES").get_data(as_text=True)
+    assert "did not answer CWS/14/2026. Its answers to" in page
+    assert '<a href="/offices/ES?survey=CWS-13-26">CWS/13/26</a> (2 May – 7 July 2025)' in page
+    assert "since-table" not in page

@@ -5,7 +5,7 @@ import re
 
 from planner.extensions import db
 from planner.recommendations.models import Recommendation
-from tests.support import csrf_token
+from tests.support import csrf_token, import_second_round, since_rows
 
 
 def test_recommendation_page_gathers_the_evidence(client, survey):
@@ -110,3 +110,24 @@ def test_the_recommendation_s_talks_feed_is_offered_on_its_page(client, survey):
     assert 'href="webcal://localhost/feeds/recommendations/10.ics"' in page
     assert 'value="http://localhost/feeds/recommendations/10.ics"' in page
     assert client.get("/feeds/recommendations/10.ics").status_code == 200
+
+
+def test_a_recommendation_page_says_who_names_it_now_and_no_longer(client, survey):
+    """helper-208: with the 2026 round imported, Rec 1's page listed this round's offices only;
+    which offices had taken it up or dropped it since CWS/13/26, and which had only not answered
+    again, was for the co-lead to work out from two pages."""
+    import_second_round()
+    page = client.get("/recommendations/1").get_data(as_text=True)
+    assert 'href="#since-heading">Since CWS/13/26</a>' in page
+    rows = since_rows(page)
+    assert rows["Wanted for discussion (Q8)"] == [
+        "KG; ZA (did not answer CWS/13/26)",
+        "EM; PY (did not answer CWS/14/2026)",
+        "–",
+    ]
+    focus = rows["Current focus (Q4)"]
+    assert focus[0] == "–" and focus[2] == "AU, EM"
+    assert focus[1].endswith("(did not answer CWS/14/2026)") and "AU" not in focus[1]
+    assert rows["Big challenge (Q6)"][2] == "KG"
+    assert 'href="/offices/EM?survey=CWS-13-26">EM</a>' in page
+    assert 'href="/offices/ZA?survey=CWS-14-2026">ZA</a>' in page

@@ -256,3 +256,33 @@ def test_an_answer_imported_from_a_table_gives_its_lines_as_the_text_s(
     page = text(client.get(f"/surveys/Corrected/answers/{spain}"))
     assert "<code>corrected.csv</code>, from line 1264 of the text it was first read from" in page
     assert "line-number" not in page
+
+
+def test_each_page_of_a_survey_offers_itself_for_the_other_surveys(client, survey):
+    """helper-208: once the 2026 round was imported, an office's, a recommendation's and the
+    matches' pages read it, and the 2025 answers were reached only by typing ?survey= into
+    the address: the overview alone offered a choice."""
+    from tests.support import import_second_round
+
+    one = client.get("/offices/AU").get_data(as_text=True)
+    assert "Show this page for" not in one
+    import_second_round()
+    for url, other in (
+        ("/offices/AU", "/offices/AU?survey=CWS-13-26"),
+        ("/offices?q=pat", "/offices?q=pat&amp;survey=CWS-13-26"),
+        ("/recommendations", "/recommendations?survey=CWS-13-26"),
+        ("/recommendations/1", "/recommendations/1?survey=CWS-13-26"),
+        # Its place in the listing stays behind: the other survey's matches start on page 1.
+        (
+            "/recommendations/1/matches?office=KG&page=1",
+            "/recommendations/1/matches?office=KG&amp;survey=CWS-13-26",
+        ),
+    ):
+        page = client.get(url).get_data(as_text=True)
+        assert (
+            f'Show this page for\n  <a href="{other}">CWS/13/26</a> (2 May – 7 July 2025).' in page
+        ), url
+    back = client.get("/offices/AU?survey=CWS-13-26").get_data(as_text=True)
+    assert (
+        '<a href="/offices/AU?survey=CWS-14-2026">CWS/14/2026</a> (13 April – 30 June 2026)' in back
+    )
