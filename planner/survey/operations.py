@@ -83,6 +83,8 @@ class ImportOutcome:
     period_was: str | None = None
     # Offices known here that the file names or places otherwise (`offices_kept`).
     offices_kept: tuple[str, ...] = ()
+    # Of `offices_added`, those the file gave no time zone (or none that is one).
+    offices_without_zone: tuple[str, ...] = ()
 
     @property
     def stored_before(self) -> bool:
@@ -160,12 +162,29 @@ class ImportOutcome:
             shown += (
                 f" New offices, not known before: {listed(self.offices_added)}; if one is an "
                 f"office already here under another code, import again with {replace} and "
-                f"{alias}."
+                f"{alias}. {self._to_fill_in()}"
             )
         return (
             f"{verb} {survey.label} ({page}): {len(survey.respondents)} "
             f"respondents, {answer_count(survey)} answers, {len(self.warnings)} warning(s)."
             f"{removed}{shown}"
+        )
+
+    def _to_fill_in(self) -> str:
+        """What a new office lacks until a co-lead sets it on its page: a file gives no WIPO
+        group or size, which the line-up rules (at most so many per group, at least so many
+        smaller offices) and the matches' peer fit read, and maybe no time zone, which meeting
+        times read."""
+        zone = (
+            f", and the time zone of {listed(self.offices_without_zone)}, which the file does "
+            "not give (fair meeting times and local times need it)"
+            if self.offices_without_zone
+            else ""
+        )
+        return (
+            f"Set each new office's WIPO group and size on its page, under Offices{zone}: until "
+            "then the line-up rules count it in no group and not among the smaller offices, and "
+            "the matches find it no one's peer."
         )
 
     def _shown(self) -> str:
@@ -517,6 +536,11 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
         lineups_removed,
         offices_removed,
         offices_added=added,
+        offices_without_zone=tuple(
+            o.code
+            for o in db.session.scalars(select(Office).where(Office.code.in_(added)))
+            if not o.time_zone
+        ),
         offices_kept=kept,
         **_default_after(survey, before),
     )
@@ -542,7 +566,8 @@ def offices_kept(record: SurveyRecord) -> tuple[str, ...]:
             continue
         name, zone = here[respondent.code]
         differ = [
-            f"{what} {as_json(given)} in the file, {as_json(known) if known else 'none'} here"
+            f"{what} {_where_apart(given, known)} in the file, "
+            f"{_where_apart(known, given) if known else 'none'} here"
             for what, given, known in (
                 # A file without names names each office by its code: no name given.
                 ("name", respondent.name if respondent.name != respondent.code else None, name),
@@ -553,6 +578,23 @@ def offices_kept(record: SurveyRecord) -> tuple[str, ...]:
         if differ:
             kept.append(f"{respondent.code} ({'; '.join(differ)})")
     return tuple(kept)
+
+
+_QUOTED = 40
+
+
+def _where_apart(text: str, other: str | None) -> str:
+    """`text` quoted for a message, cut to where it differs from `other` when their first
+    words are the same: two long names cut alike read as one ("National Institute for the
+    Defense of Co…" twice, helper-208)."""
+    if len(text) <= _QUOTED or not other or text[:_QUOTED] != other[:_QUOTED]:
+        return as_json(text, _QUOTED)
+    apart = next(
+        (i for i, (a, b) in enumerate(zip(text, other, strict=False)) if a != b),
+        min(len(text), len(other)),
+    )
+    start = text.rfind(" ", 0, max(apart - 10, 0)) + 1
+    return as_json("…" + text[start:], _QUOTED)
 
 
 def _default_after(survey: Survey, shown_before: Survey | None) -> dict:

@@ -773,6 +773,43 @@ def test_an_office_the_file_places_otherwise_stays_as_it_is_and_that_is_said(cli
     assert 'XA (time zone "Atlantic/Azores" in the file, none here)' in result.stdout
 
 
+def test_the_import_says_what_the_new_offices_of_a_second_round_lack(survey):
+    """helper-208: the 2026 round brought KR and ZA, said as "New offices, not known before"
+    and nothing more; their pages said "WIPO group: not set", "Size: not set" (and ZA's time
+    zone unknown), found only by opening each. Until a co-lead sets them, ZA (limited budget,
+    asking peers) finds no peer among the presenters, and line-up rules on groups and smaller
+    offices count it nowhere."""
+    from tests.support import import_second_round
+
+    message = import_second_round().message
+    assert (
+        "New offices, not known before: KR, ZA; if one is an office already here under another "
+        "code, import again with --replace and --alias NEW=KNOWN. Set each new office's WIPO "
+        "group and size on its page, under Offices, and the time zone of ZA, which the file does "
+        "not give (fair meeting times and local times need it): until then the line-up rules "
+        "count it in no group and not among the smaller offices, and the matches find it no "
+        "one's peer."
+    ) in message
+
+
+def test_two_long_names_that_differ_late_are_quoted_where_they_differ(cli, survey, tmp_path):
+    """helper-208: the import said PE was named "National Institute for the Defense of Co…" in
+    the file and "National Institute for the Defense of Co…" here: cut alike, the two read as
+    one, and the co-lead could not tell what the file gave otherwise."""
+    exported = export(cli, "csv").replace(
+        "Defense of Competition and Intellectual",
+        "Defense of Competition and the Protection of Intellectual",
+    )
+    path = tmp_path / "renamed.csv"
+    path.write_text(exported.replace("Evaluation includes", "Evaluation covers"), encoding="utf-8")
+    result = cli.invoke(args=["survey", "import", str(path), "--label", "Renamed"])
+    assert result.exit_code == 0, result.output
+    assert (
+        'PE (name "…Competition and the Protection of Intel…" in the file, "…Competition and '
+        'Intellectual Property (…" here)'
+    ) in result.stdout
+
+
 def test_a_csv_column_named_twice_is_refused_not_the_last_kept(cli, app_context, tmp_path):
     """csv.DictReader keeps the last of two columns of one name: every answer was the second
     column's text, without a word (helper-56)."""
