@@ -68,7 +68,12 @@ def create():
     # survey imported again is, not 201 for a line-up that was not created (helper-187).
     earlier = same_lineup(survey, report, editor())
     lineup = earlier or new_lineup(survey, report, editor())
-    body = {"id": lineup.id, "url": url_for("lineup.detail", lineup_id=lineup.id)}
+    # The survey it read, as the matches API names it: the latest unless one was asked for.
+    body = {
+        "id": lineup.id,
+        "url": url_for("lineup.detail", lineup_id=lineup.id),
+        "survey": survey.label,
+    }
     body.update(report.as_dict())
     response = jsonify(body)
     response.status_code = 200 if earlier else 201

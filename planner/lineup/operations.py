@@ -412,5 +412,7 @@ def _project_texts(survey: Survey) -> dict[tuple[str, int], str]:
 
 
 def lineups_newest_first() -> Select:
-    """The saved line-ups, newest first, with the agendas they became."""
-    return select(Lineup).options(selectinload(Lineup.meeting)).order_by(Lineup.id.desc())
+    """The saved line-ups, newest first, with the agendas they became and the surveys they
+    read."""
+    loaded = (selectinload(Lineup.meeting), selectinload(Lineup.survey))
+    return select(Lineup).options(*loaded).order_by(Lineup.id.desc())

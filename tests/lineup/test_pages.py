@@ -1177,3 +1177,27 @@ def test_a_new_line_up_starts_from_a_recommendation_no_workshop_is_on_yet(client
     # A script's rules that name none are still on Rec 10, as the API has it.
     made = client.post("/api/v1/lineups", json={"slots": 3}).get_json()
     assert made["presentations"][0]["recommendation"] == 10
+
+
+def test_a_line_up_names_the_survey_it_read_in_the_list_and_the_api(client, survey):
+    """helper-208: with the 2026 round imported, the list of line-ups showed last year's and
+    this year's side by side with nothing to tell them apart, and the API's answer did not say
+    which survey it had read (the latest, unless one was named)."""
+    from tests.support import import_second_round
+
+    post_rules(client)
+    import_second_round()
+    made = client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 2}).get_json()
+    assert made["survey"] == "CWS/14/2026"
+    named = client.post(
+        "/api/v1/lineups", json={"recommendation": 10, "slots": 2, "survey": "CWS-13-26"}
+    )
+    assert named.get_json()["survey"] == "CWS/13/26"
+    rows = re.findall(
+        r'<tr><th scope="row">(.*?)</th>', client.get("/lineups").get_data(as_text=True), re.S
+    )
+    assert [re.sub(r"<[^>]+>", " ", row).split()[-1] for row in rows] == [
+        "CWS/13/26",
+        "CWS/14/2026",
+        "CWS/13/26",
+    ]
