@@ -29,7 +29,7 @@ from planner.materials.models import MATERIAL_KINDS, Material
 from planner.materials.storage import DatabaseStore, Store
 from planner.proposals.models import Proposal
 from planner.survey.models import Answer
-from planner.survey.operations import latest_survey
+from planner.survey.operations import list_surveys
 from planner.survey.records import Question
 
 # A slot or meeting holds a handful of materials; a bound keeps a link-happy page short.
@@ -233,6 +233,30 @@ def _of_a_talk_given(material: Material, slot: Slot | None) -> bool:
     return slot is None or (slot.status not in NOT_GIVEN and _of_the_talk(material, slot))
 
 
+def _evidence_surveys(meeting: Meeting, slots: list[Slot]) -> dict[int, list[int]]:
+    """For each slot, the surveys its evidence is read from, in turn: those of the line-ups
+    accepted into the meeting (newest first: their presentations quoted those answers), then
+    the survey pages showed when the slot was made (the latest of those imported by then),
+    then the latest. A meeting planned from last year's answers keeps them as its evidence
+    once this year's are imported (helper-208: it showed the new answers as where its talks
+    came from)."""
+    from planner.lineup.models import Lineup
+
+    lineups = db.session.scalars(
+        select(Lineup.survey_id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id.desc())
+    ).all()
+    surveys = list_surveys()
+    latest = [surveys[0].id] if surveys else []
+
+    def shown_at(made: datetime) -> list[int]:
+        return next(([s.id] for s in surveys if s.imported_at <= made), [])
+
+    return {
+        slot.id: list(dict.fromkeys([*lineups, *shown_at(slot.created_at), *latest]))
+        for slot in slots
+    }
+
+
 def _of_the_talk(material: Material, slot: Slot) -> bool:
     """Whether a slot's material belongs to the talk it holds now: the co-leads', or its
     presenter's. An earlier presenter's (one who declined, replaced) is not (helper-186: Rosa's
@@ -275,28 +299,48 @@ class Presented:
 def archive(meeting: Meeting) -> list[Presented]:
     """The meeting's slots that took place (cancelled and declined ones left out), each with its
     materials and its evidence: the linked proposal, else the office's own survey answer on the
-    slot's recommendations (which a line-up quoted as the abstract)."""
+    slot's recommendations (which a line-up quoted as the abstract), from the survey it was
+    planned from (`_evidence_surveys`)."""
     slots = [s for s in meeting.slots if s.status not in NOT_GIVEN and s.kind != "break"]
     materials = by_slot(meeting)
-    survey = latest_survey()
     wanted = {
         (s.office_code, r.number)
         for s in slots
         if s.proposal is None and s.office_code
         for r in s.recommendations
     }
-    answers: dict[tuple[str, int], Answer] = {}
-    if survey is not None and wanted:
+    read_from = _evidence_surveys(meeting, slots) if wanted else {}
+    found: dict[tuple[int, str, int], Answer] = {}
+    surveys = {survey_id for order in read_from.values() for survey_id in order}
+    if surveys:
         for answer in db.session.scalars(
             select(Answer).where(
-                Answer.survey_id == survey.id,
+                Answer.survey_id.in_(surveys),
                 Answer.question == Question.focus,
                 Answer.office_code.in_({office for office, _ in wanted}),
             )
         ):
             key = (answer.office_code, answer.recommendation_number)
             if key in wanted:
-                answers[key] = answer
+                found[(answer.survey_id, *key)] = answer
+
+    def answer(slot: Slot, number: int) -> Answer | None:
+        return next(
+            (
+                found[key]
+                for survey_id in read_from.get(slot.id, ())
+                if (key := (survey_id, slot.office_code, number)) in found
+            ),
+            None,
+        )
+
+    answers = {
+        (s.id, r.number): a
+        for s in slots
+        if s.proposal is None and s.office_code
+        for r in s.recommendations
+        if (a := answer(s, r.number)) is not None
+    }
     return [
         Presented(
             slot=s,
@@ -304,9 +348,7 @@ def archive(meeting: Meeting) -> list[Presented]:
             materials=[m for m in materials.get(s.id, []) if _of_the_talk(m, s)],
             proposal=s.proposal,
             answers=[
-                answers[s.office_code, r.number]
-                for r in s.recommendations
-                if s.proposal is None and (s.office_code, r.number) in answers
+                answers[s.id, r.number] for r in s.recommendations if (s.id, r.number) in answers
             ],
         )
         for s in slots

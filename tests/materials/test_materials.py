@@ -941,6 +941,39 @@ def test_the_archive_lists_what_was_presented_with_its_evidence(client, colead_c
     assert "Add a link for the whole meeting" not in text  # the co-leads' form
 
 
+def test_the_archive_of_a_meeting_planned_from_last_year_s_answers_keeps_them(
+    client, colead_client, survey
+):
+    """helper-208: a workshop accepted from a line-up on CWS/13/26's answers, its slots quoting
+    them, said once the 2026 round was imported that each talk "came from" the office's 2026
+    answer ("IP Australia completed the cloud migration ... in 2025"), which no one had read
+    when it was planned. Its evidence is the survey its line-up read, and a slot added by hand
+    reads the survey pages showed when it was added."""
+    from tests.support import import_second_round
+
+    made = colead_client.post(
+        "/api/v1/lineups", json={"recommendation": 1, "slots": 2, "include": ["AU"]}
+    ).get_json()
+    token = csrf_token(colead_client, f"/lineups/{made['id']}")
+    accepted = colead_client.post(f"/lineups/{made['id']}/accept", data={"csrf_token": token})
+    planned = int(accepted.headers["Location"].rsplit("/", 1)[1])
+    talk = {**TALK, "recommendations": [1]}
+    by_hand = _meeting(colead_client, PAST, talks=(talk,), publish=False).id
+    import_second_round()
+    for meeting_id in (planned, by_hand):
+        text = html.unescape(
+            colead_client.get(f"/meetings/{meeting_id}/archive").get_data(as_text=True)
+        )
+        assert "survey CWS/13/26: AU's current focus (Q4) on Rec 1" in text, meeting_id
+        assert "completed the cloud migration" not in text, meeting_id
+    # Added now, a slot's evidence is this round's.
+    added = colead_client.post(f"/api/v1/meetings/{by_hand}/slots", json={**talk, "office": "EM"})
+    assert added.status_code == 201, added.get_json()
+    text = html.unescape(colead_client.get(f"/meetings/{by_hand}/archive").get_data(as_text=True))
+    assert "survey CWS/14/2026: EM's current focus (Q4) on Rec 1" in text
+    assert "EUIPO completed its migration to the cloud." in text
+
+
 def test_the_archive_opens_once_the_meeting_has_ended(client, future):
     answer = client.get(f"/meetings/{future.meeting_id}/archive")
     assert answer.status_code == 404
