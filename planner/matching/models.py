@@ -31,6 +31,9 @@ class MatchMark(db.Model):
     note: Mapped[str] = mapped_column(String(NOTE_MAX), default="")
     marked_by: Mapped[str | None] = mapped_column(String(254))
     marked_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The survey whose answers the co-lead read when marking (its label; None: marked before
+    # marks recorded it). A mark outlives its round: the matches say which one it was made on.
+    survey_label: Mapped[str | None] = mapped_column(String(100))
 
 
 class ScoringWeights(db.Model):

@@ -83,7 +83,11 @@ def office_peers() -> dict[str, Peer]:
 def marks() -> dict[tuple[str, str, int], Mark]:
     return {
         (m.audience_code, m.presenter_code, m.recommendation_number): Mark(
-            m.verdict, m.note, m.marked_by, m.marked_at.isoformat(timespec="minutes")
+            m.verdict,
+            m.note,
+            m.marked_by,
+            m.marked_at.isoformat(timespec="minutes"),
+            m.survey_label,
         )
         for m in db.session.scalars(select(MatchMark))
     }
@@ -211,8 +215,10 @@ def set_mark(
     editor: str | None,
     *,
     expected: object = _UNREAD,
+    survey: str | None = None,
 ) -> MatchMark | None:
-    """Store a co-lead's mark on a pair (verdict "" clears it). `expected` is the mark the
+    """Store a co-lead's mark on a pair (verdict "" clears it), made on the answers of the
+    survey labelled `survey`. `expected` is the mark the
     caller read and checked (None: no mark): the write happens only if the pair is still so,
     else MarkChanged, so that two co-leads marking a pair at the same moment never both hear
     "saved" while one mark silently replaces the other."""
@@ -221,7 +227,13 @@ def set_mark(
     if verdict and verdict not in MARKS:
         raise MarkError(f"A mark is one of: {', '.join(label for label, _ in MARKS.values())}.")
     found = mark_of(audience, presenter, recommendation) if expected is _UNREAD else expected
-    changes = {"verdict": verdict, "note": note.strip(), "marked_by": editor, "marked_at": utcnow()}
+    changes = {
+        "verdict": verdict,
+        "note": note.strip(),
+        "marked_by": editor,
+        "marked_at": utcnow(),
+        "survey_label": survey,
+    }
     if found is None:
         if not verdict:
             return None

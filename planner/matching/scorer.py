@@ -142,6 +142,8 @@ class Mark:
     note: str = ""
     by: str | None = None
     at: str | None = None
+    # The survey whose answers it was made on (its label), where known.
+    survey: str | None = None
 
     @property
     def label(self) -> str:
@@ -154,6 +156,7 @@ class Mark:
             "note": self.note,
             "by": self.by,
             "at": self.at,
+            "survey": self.survey,
         }
 
 

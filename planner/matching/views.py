@@ -40,7 +40,8 @@ from planner.offices.models import Office
 from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
-from planner.survey.operations import respondent_offices
+from planner.survey.models import Survey
+from planner.survey.operations import list_surveys, respondent_offices
 from planner.web import flag_from, refuse_changes, survey_from_request
 
 bp = Blueprint("matching", __name__)
@@ -162,6 +163,8 @@ def matches(number: int):
         next_url=page_url(page.next),
         previous_url=page_url(page.previous),
         marks=MARKS,
+        # The rounds before this one: a mark made on one of them asks to be checked here.
+        earlier_rounds=_earlier_rounds(survey) if is_colead() else set(),
         need=EvidenceType.need.value,
         weights=weights_in_use().as_dict(),
         features=FEATURES,
@@ -174,6 +177,14 @@ def matches(number: int):
             if "\t" in message
         ),
     )
+
+
+def _earlier_rounds(survey: Survey | None) -> set[str]:
+    """The labels of the surveys listed after `survey` (older answers)."""
+    labels = [s.label for s in list_surveys()]
+    if survey is None or survey.label not in labels:
+        return set()
+    return set(labels[labels.index(survey.label) + 1 :])
 
 
 @bp.post("/recommendations/<int:number>/matches/marks")
@@ -237,8 +248,17 @@ def mark(number: int):
     try:
         # A form sent without its note field (a script, not the page) has no note, not a 500.
         note = form.note.data or ""
+        # The round it is made on: marks outlive it, and the matches of the next one say so.
+        marked_on = survey_from_request()
         saved = set_mark(
-            audience, presenter, number, form.verdict.data, note, editor(), expected=current
+            audience,
+            presenter,
+            number,
+            form.verdict.data,
+            note,
+            editor(),
+            expected=current,
+            survey=marked_on.label if marked_on else None,
         )
     except MarkChanged as error:
         # Theirs was saved between this request's reading and writing: as a stale form, the

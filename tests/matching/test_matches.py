@@ -648,3 +648,49 @@ def test_each_rows_disclosures_say_whose_they_are(colead_client, survey):
     assert sum(map(len, tables)) > 10
     for summaries in tables:
         assert len(summaries) == len(set(summaries)), summaries
+
+
+def test_a_mark_made_on_last_year_s_answers_asks_to_be_checked_on_this_year_s(
+    colead_client, client, survey
+):
+    """helper-208: marks are kept by offices, so a "must present to" made on CWS/13/26's answers
+    went on ranking the 2026 round's pairs (and putting its presenter in line-ups), shown as any
+    mark, with nothing to say that it judged last year's answers. Each mark now records the
+    survey it was made on; the matches of a later round say so to co-leads, and one made before
+    marks recorded it says it predates the round."""
+    from tests.support import import_second_round
+
+    url = "/recommendations/1/matches"
+    made = colead_client.post(
+        f"{url}/marks?survey=CWS-13-26",
+        data={
+            "csrf_token": csrf_token(colead_client, url),
+            "audience": "KG",
+            "presenter": "AU",
+            "verdict": "must_present",
+            "note": "Cloud guidance",
+            "seen": "none",
+        },
+    )
+    assert made.status_code == 302
+    assert mark_of("KG", "AU", 1).survey_label == "CWS/13/26"
+    # Made before marks recorded their survey (the day before the new round came).
+    old = set_mark("KG", "EM", 1, "useful", "", "c@example.org")
+    survey.imported_at -= timedelta(days=2)
+    old.marked_at -= timedelta(days=1)
+    db.session.commit()
+    import_second_round()
+    page = html.unescape(colead_client.get(url).get_data(as_text=True))
+    assert ", on CWS/13/26)" in page
+    assert "Made on CWS/13/26's answers: check that it holds for CWS/14/2026's." in page
+    assert "Made before CWS/14/2026 was imported: check that it holds for its answers." in page
+    # Not on the round it was made on, nor to anyone else.
+    last_year = html.unescape(colead_client.get(f"{url}?survey=CWS-13-26").get_data(as_text=True))
+    assert "Made on" not in last_year and "Made before" not in last_year
+    public = client.get(url).get_data(as_text=True)
+    assert "Made on" not in public and "CWS/13/26)" not in public
+    api = "/api/v1/matches?recommendation=1&office=KG&limit=all"
+    (mark,) = [m for m in colead_client.get(api).get_json()["matches"] if m["presenter"] == "AU"]
+    assert mark["reasons"]["mark"]["survey"] == "CWS/13/26"
+    (seen,) = [m for m in client.get(api).get_json()["matches"] if m["presenter"] == "AU"]
+    assert "survey" not in seen["reasons"]["mark"]
