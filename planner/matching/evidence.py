@@ -49,6 +49,9 @@ _CUES: dict[EvidenceType, tuple[str, ...]] = {
         "available free of charge",
         "upgraded",
         "deployed",
+        # Done, as a later round of the survey reports ("completed the cloud migration in 2025"),
+        # but not still to be done ("to be completed in 2027", "not yet completed").
+        r"(?<!be )(?<!not )(?<!yet )completed",
         "generated and is continuously updated",
         "approved by",
         r"(?:is|are|was|were|been) integrated",

@@ -232,3 +232,22 @@ def test_limited_capacity_is_recognised(text, cue):
 
 def test_no_capacity_cue_in_an_ordinary_wish():
     assert capacity_cues("Rec.10, with special focus on governance and risk management") == ()
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [
+        ("IP Australia completed the cloud migration of its forms in 2025.", EvidenceType.working),
+        ("The migration to the cloud was completed in March.", EvidenceType.working),
+        ("EUIPO has completed its migration to the cloud.", EvidenceType.working),
+        # Still to be done: read by its other words.
+        ("Migrating to the cloud; to be completed in 2027.", EvidenceType.under_way),
+        ("The migration, not yet completed, is in progress.", EvidenceType.under_way),
+        ("A new e-filing system will be completed by 2027.", EvidenceType.under_way),
+    ],
+)
+def test_a_project_reported_completed_works(text, kind):
+    """helper-208: the 2026 round's offices report what they finished since 2025 ("IP Australia
+    completed the cloud migration"): read as "a current focus with no stage stated", under way,
+    such a project ranked below working ones and was weighed as unfinished in line-ups."""
+    assert read(text).type is kind
