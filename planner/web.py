@@ -49,10 +49,16 @@ def other_surveys(survey: Survey | None) -> list[tuple[Survey, str]]:
     if survey is None or request.endpoint is None:
         return []
     others = [s for s in list_surveys() if s.id != survey.id]
-    kept = {k: v for k, v in request.args.items() if k not in _NOT_CARRIED}
+    path = request.view_args or {}
+    # Only the page's own arguments: not one named as a part of its path (?number= on
+    # /recommendations/1), nor one url_for reads as its own option (?_method=).
+    kept = {
+        name: value
+        for name, value in request.args.items()
+        if name not in _NOT_CARRIED and name not in path and not name.startswith("_")
+    }
     return [
-        (other, url_for(request.endpoint, **(request.view_args or {}), **kept, survey=other.slug))
-        for other in others
+        (other, url_for(request.endpoint, **path, **kept, survey=other.slug)) for other in others
     ]
 
 

@@ -286,3 +286,17 @@ def test_each_page_of_a_survey_offers_itself_for_the_other_surveys(client, surve
     assert (
         '<a href="/offices/AU?survey=CWS-14-2026">CWS/14/2026</a> (13 April – 30 June 2026)' in back
     )
+
+
+@pytest.mark.parametrize("query", ["number=5", "code=ZZ", "_method=POST", "_scheme=https"])
+def test_the_other_surveys_links_carry_no_argument_that_breaks_them(client, survey, query):
+    """A page's own arguments go on to its other surveys' addresses; one named as a part of its
+    path, or as url_for's own option, answered 500."""
+    from tests.support import import_second_round
+
+    import_second_round()
+    for url in ("/recommendations/1", "/offices/AU", "/recommendations/1/matches"):
+        response = client.get(f"{url}?{query}")
+        assert response.status_code == 200, (url, query)
+        page = response.get_data(as_text=True)
+        assert re.search(rf'<a href="{url}\?[^"]*survey=CWS-13-26">CWS/13/26</a>', page), url
