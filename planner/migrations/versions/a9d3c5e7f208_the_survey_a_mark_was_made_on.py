@@ -5,7 +5,7 @@ this year's pairs; the matches say which round it was made on, for co-leads to c
 still holds (helper-208). A mark made before this change has none recorded.
 
 Revision ID: a9d3c5e7f208
-Revises: 5e8b3d1a7c42
+Revises: 5b2e8c1d9f47
 Create Date: 2026-12-05 23:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "a9d3c5e7f208"
-down_revision = "5e8b3d1a7c42"
+down_revision = "5b2e8c1d9f47"
 branch_labels = None
 depends_on = None
 
