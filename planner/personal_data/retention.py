@@ -7,7 +7,7 @@ hour; `flask --app app personal-data prune` at once."""
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, func, select, update
 
 from planner.accounts.models import ThrottleEvent
 from planner.accounts.throttle import LONGEST_MEMORY
@@ -38,9 +38,10 @@ def keep_for(config) -> timedelta:
 
 
 def prune(now: datetime, keep: timedelta) -> Pruned:
-    """Clear what has been kept `keep` (flushed). A message about a meeting is kept until
-    `keep` after the meeting ended, whenever it went: until then the next message about its slot
-    reads the SEQUENCE the recipient's calendar holds from it."""
+    """Clear what has been kept `keep` (flushed). A message is kept `keep` from when it went
+    (one that never went: from when it was written), one about a meeting also until `keep` after
+    the meeting ended: until then the next message about its slot reads the SEQUENCE the
+    recipient's calendar holds from it."""
     before = now - keep
     ended = [
         meeting_id
@@ -56,7 +57,8 @@ def prune(now: datetime, keep: timedelta) -> Pruned:
         .where(
             OutboxMessage.cleared_at.is_(None),
             OutboxMessage.status.in_(_DONE),
-            OutboxMessage.created_at < before,
+            # A message sent again long after it was written went when it was sent.
+            func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < before,
             OutboxMessage.meeting_id.is_(None) | OutboxMessage.meeting_id.in_(ended),
         )
         .values(

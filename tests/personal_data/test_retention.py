@@ -96,3 +96,21 @@ def test_a_cleared_message_says_so_and_is_not_sent_again(api, client):
     )
     assert refused.status_code == 409
     assert "Not sent: its text was cleared on" in text(refused)
+
+
+def test_a_message_is_kept_as_long_from_when_it_went_not_from_when_it_was_written(api, client):
+    """A message that went long after it was written (failed, then sent again by a co-lead
+    months later) is kept RETENTION_DAYS from when it went, as README says: counted from when it
+    was written, it was cleared within the hour after it reached the volunteer."""
+    volunteered = {**VOLUNTEERED, "email": "eva@ipaustralia.example"}
+    assert client.post("/api/v1/proposals", json=volunteered).status_code == 201
+    receipt = messages()[MessageKind.received]
+    written = receipt.created_at
+    receipt.status, receipt.sent_at = MessageStatus.sent, written + timedelta(days=100)
+    db.session.flush()
+
+    prune(written + DAYS + timedelta(days=1), DAYS)
+    assert messages()[MessageKind.received].cleared_at is None
+
+    prune(written + timedelta(days=100) + DAYS + timedelta(days=1), DAYS)
+    assert messages()[MessageKind.received].cleared_at is not None
