@@ -47,6 +47,7 @@ from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.http_errors import NOT_STORED, shown_fields
+from planner.timezones import until_in
 from planner.web import keep_changes
 
 bp = Blueprint("accounts", __name__)
@@ -192,6 +193,7 @@ def account():
 
 
 def _account_page(form: TokenForm, made: str | None = None):
+    now = utcnow()
     working, ended = tokens_of(current_user._get_current_object())
     shown = digest(made) if made else None
     return render_template(
@@ -204,7 +206,9 @@ def _account_page(form: TokenForm, made: str | None = None):
         ended_at=ended_at,
         called=called,
         when=WHEN,
-        now=utcnow(),
+        # "in 30 days" of a token just made for 30 (by the calendar, as the times are shown in
+        # UTC): whole days elapsed said "in 29 days".
+        until=lambda moment: until_in("en", "UTC", moment, now),
     )
 
 

@@ -77,7 +77,7 @@ def test_a_token_made_on_the_account_page_is_shown_once(signed_in, client, surve
     assert len(db.session.scalars(select(ApiToken)).all()) == 1
     # The list says what it is, and the API takes it.
     listed = signed_in.get("/account").text
-    assert "laptop script" in listed and "read and write" in listed and "in 29 days" in listed
+    assert "laptop script" in listed and "read and write" in listed and "(in 30 days)" in listed
     assert client.get("/api/v1/proposals", headers=bearer(token)).status_code == 200
     assert token not in caplog.text
 
