@@ -104,7 +104,7 @@ def slot_form_for(
     ]
     # A talk given at an earlier meeting is not offered again ("Schedule" on its proposal still
     # presents it once more, on purpose).
-    accepted = sorted(accepted_proposals(presented=False), key=lambda p: p.id)
+    accepted = sorted(accepted_proposals(include_given=False), key=lambda p: p.id)
     if slot is not None and slot.proposal is not None and slot.proposal not in accepted:
         # Linked while it was accepted: saving the slot keeps the link (and its history).
         accepted.insert(0, slot.proposal)

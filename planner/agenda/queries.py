@@ -160,12 +160,15 @@ def lineup_target_choices(now: datetime) -> list[Meeting]:
     return [m for m in db.session.scalars(drafts) if not m.ended(now)]
 
 
-def given_presentations(now: datetime, office: str | None = None) -> list[Slot]:
-    """The presentations given (of an office, or of every office): in published meetings that
-    have ended, not cancelled nor declined; latest meeting first, in agenda order. The workshops
-    are held one after another, and what was presented at one is what the next one's co-leads
-    look back on (helper-204: once the Rec 10 workshop was over, nothing said AU, PE and PL had
-    presented there, and a line-up for a second one proposed PE's proposal again)."""
+def given_presentations(
+    now: datetime, office: str | None = None, *, proposal_id: int | None = None
+) -> list[Slot]:
+    """The presentations given (of an office, or of every office; of one proposal): in published
+    meetings that have ended, not cancelled nor declined; latest meeting first, in agenda order.
+    The workshops are held one after another, and what was presented at one is what the next
+    one's co-leads look back on (helper-204: once the Rec 10 workshop was over, nothing said AU,
+    PE and PL had presented there, and a line-up for a second one proposed PE's proposal
+    again)."""
     query = (
         select(Slot)
         .join(Slot.meeting)
@@ -181,6 +184,8 @@ def given_presentations(now: datetime, office: str | None = None) -> list[Slot]:
     )
     if office is not None:
         query = query.where(Slot.office_code == office)
+    if proposal_id is not None:
+        query = query.where(Slot.proposal_id == proposal_id)
     return [slot for slot in db.session.scalars(query) if slot.meeting.ended(now)]
 
 

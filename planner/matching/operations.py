@@ -69,7 +69,7 @@ def accepted_projects() -> list[Project]:
             proposal.id,
             stated=(proposal.maturity, proposal.maturity_label),
         )
-        for proposal in accepted_proposals(presented=False)
+        for proposal in accepted_proposals(include_given=False)
         for recommendation in proposal.recommendations
     ]
 

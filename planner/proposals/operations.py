@@ -450,16 +450,16 @@ def suggested_abstract(survey: Survey | None, office: str, numbers: list[int]) -
     return "\n\n".join(text for text in texts if not says_nothing(text))
 
 
-def accepted_proposals(*, presented: bool = True) -> list[Proposal]:
-    """The proposals the co-leads accepted, with their recommendations; `presented=False`: only
-    those whose talk has not been given yet (`given_presentations`), which the matching and the
-    line-ups still offer: a talk given at one workshop is not proposed for the next."""
+def accepted_proposals(*, include_given: bool = True) -> list[Proposal]:
+    """The proposals the co-leads accepted, with their recommendations; `include_given=False`:
+    only those whose talk has not been given yet (`given_presentations`), which the matching and
+    the line-ups still offer: a talk given at one workshop is not proposed for the next."""
     query = (
         select(Proposal)
         .where(Proposal.status == ProposalStatus.accepted)
         .options(selectinload(Proposal.recommendations))
     )
-    if not presented:
+    if not include_given:
         given = {slot.proposal_id for slot in given_presentations(utcnow())}
         query = query.where(Proposal.id.not_in(given - {None}))
     return list(db.session.scalars(query))

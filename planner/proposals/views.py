@@ -240,7 +240,7 @@ def private(token: str):
         slots=(slots := slots_of(proposal)),
         parts={slot.id: volunteer_part(proposal, slot) for slot in slots},
         # Presented at a meeting that took place: said in the past (helper-204).
-        given={s.id for s in given_presentations(utcnow()) if s.proposal_id == proposal.id},
+        given=_given_slots(proposal),
         # Public calendars only: the office's own feed link is a secret of its contacts and the
         # co-leads, not of whoever holds a proposal link (anyone can volunteer).
         feed_url=url_for("calendar.taskforce_ics", _external=True),
@@ -401,6 +401,11 @@ def review():
     )
 
 
+def _given_slots(proposal: Proposal) -> set[int]:
+    """The slots of the proposal whose talk was given, at meetings that took place."""
+    return {slot.id for slot in given_presentations(utcnow(), proposal_id=proposal.id)}
+
+
 def _given_by_proposal() -> dict[int, Slot]:
     """The latest talk given of each proposal presented at a meeting that took place."""
     given: dict[int, Slot] = {}
@@ -524,9 +529,7 @@ def _decide_page(
         slots=slots_of(proposal),
         on_agenda=slots_of(proposal, live=True) if proposal.status == "accepted" else [],
         # Presented at a meeting that took place: said so, not "scheduled" (helper-204).
-        given={
-            slot.id for slot in given_presentations(utcnow()) if slot.proposal_id == proposal.id
-        },
+        given=_given_slots(proposal),
         link_seen=link_seen,
     )
 
