@@ -24,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from planner.accounts.models import ApiToken, User, digest
+from planner.accounts.tokens import WHEN
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.http_errors import NOT_STORED, api_error, is_api_request, typed_fields
@@ -91,23 +92,28 @@ def sent_token() -> ApiToken | None:
     """
     if _SENT in request.environ:  # read once a request: the check before it, then its view
         return request.environ[_SENT]
-    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
     token = None
-    if scheme.lower() == "bearer" and credentials.strip():  # the scheme in any case (RFC 9110)
+    if (credentials := _bearer_credentials()) is not None:
         # With its co-lead, in the one statement: every API request reads both.
         token = db.session.scalar(
             select(ApiToken)
             .options(joinedload(ApiToken.user, innerjoin=True))
-            .where(
-                ApiToken.token_hash == digest(credentials.strip()),
-                ApiToken.revoked_at.is_(None),
-            )
+            .where(ApiToken.token_hash == digest(credentials), ApiToken.revoked_at.is_(None))
         )
     request.environ[_SENT] = token
     return token
 
 
 _SENT = "planner.sent_token"
+
+
+def _bearer_credentials() -> str | None:
+    """What `Authorization: Bearer <token>` sends (the scheme in any case, RFC 9110); None when
+    the request sends no such header, or an empty one."""
+    scheme, _, credentials = request.headers.get("Authorization", "").strip().partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    return credentials.strip()
 
 
 def bearer_user() -> User | None:
@@ -195,11 +201,10 @@ def carried_form() -> tuple[str, list[tuple[str, str]]] | None:
 
 
 def _api_view(view: Callable, *args, **kwargs):
-    if (refused := refused_token()) is not None:
-        return refused
+    # A token sent and not taken was answered before the view (`install`: `refused_token`).
     user = bearer_user()
     if user is None:
-        return _unauthorized(_not_taken(None))
+        return _unauthorized(_not_taken(sent_token()))
     if not user.is_colead:
         abort(403, "Only co-leads can do that.")
     g.api_user = user
@@ -212,8 +217,7 @@ def refused_token():
     expired is told so, not answered as anyone, without the co-leads' notes it expects. A
     read-only token sent to write is a 403. None for a token that may do the request, or none
     sent."""
-    scheme, _, sent = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not sent.strip():
+    if _bearer_credentials() is None:
         return None
     token = sent_token()
     if token is None or not token.works:
@@ -242,8 +246,7 @@ def _named(token: ApiToken) -> str:
 def _not_taken(token: ApiToken | None) -> str:
     """Why the API takes no token from this request, said to whoever sent it: helpful to the
     script's author, without telling an unknown token from a revoked one (helper-155)."""
-    scheme, _, sent = request.headers.get("Authorization", "").strip().partition(" ")
-    if scheme.lower() != "bearer" or not sent.strip():
+    if _bearer_credentials() is None:
         return "Send a co-lead's API token as 'Authorization: Bearer ...'."
     new_one = (
         f"make a new one on your account page ({url_for('accounts.account', _external=True)}), "
@@ -255,7 +258,7 @@ def _not_taken(token: ApiToken | None) -> str:
             f"{new_one}."
         )
     # Only whoever holds the token reads this: that it existed tells them nothing new.
-    ended = token.expires_at.strftime("%-d %b %Y %H:%M UTC")
+    ended = token.expires_at.strftime(WHEN)
     return f"This API token{_named(token)} expired on {ended}: {new_one}."
 
 
