@@ -266,6 +266,28 @@ def test_the_export_opens_in_columns_in_any_spreadsheet(colead_client, survey):
     assert colead_client.get("/offices/contacts.csv?separator=tab").status_code == 400
 
 
+def test_every_table_offers_its_two_downloads_alike(colead_client, survey):
+    """The contacts' export, a survey's summary and a meeting's agenda (`csv_downloads`) offer
+    the same two links, both marked as downloads, with the same words: each page had said it
+    its own way, the office page's without naming the settings that need semicolons."""
+
+    def downloads(page: str) -> list[str]:
+        return re.findall(r'<a[^>]*href="([^"]*\.csv[^"]*)"[^>]*download>', page)
+
+    office = colead_client.get("/offices/AU").get_data(as_text=True)
+    summary = colead_client.get("/surveys/CWS-13-26/summary").get_data(as_text=True)
+    assert downloads(office) == [
+        "/offices/contacts.csv",
+        "/offices/contacts.csv?separator=semicolon",
+    ]
+    assert downloads(summary) == [
+        "/surveys/CWS-13-26/summary.csv",
+        "/surveys/CWS-13-26/summary.csv?separator=semicolon",
+    ]
+    said = ">with semicolons</a>, for Excel where the comma is the decimal sign: French, Spanish"
+    assert said in office and said in summary
+
+
 @pytest.mark.one_database  # statement counts are the ORM's loading, the same on both databases
 def test_the_export_costs_the_same_queries_for_3_or_12_offices(colead_client, survey):
     offices = ["AU", "BR", "CA", "CN", "DE", "ES", "FI", "HR", "IE", "IL", "JP", "PE"]
