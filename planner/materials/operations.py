@@ -225,11 +225,11 @@ def shown_to_anyone(material: Material, now: datetime | None = None) -> bool:
     return _of_a_talk_given(material, material.slot) and is_public(material.meeting, now)
 
 
-# A slot's talk not given (`NOT_GIVEN`): its materials are the co-leads' only (helper-181: the
-# slides of a presenter who declined stayed on the public agenda and downloadable).
 def _of_a_talk_given(material: Material, slot: Slot | None) -> bool:
     """Whether a material is the meeting's own, or of its slot's talk as it will be given: not
-    cancelled or declined, and added by the co-leads or the slot's presenter now."""
+    cancelled or declined (`NOT_GIVEN`: those are the co-leads' only; helper-181: the slides of
+    a presenter who declined stayed on the public agenda), and added by the co-leads or the
+    slot's presenter now."""
     return slot is None or (slot.status not in NOT_GIVEN and _of_the_talk(material, slot))
 
 

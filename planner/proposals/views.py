@@ -81,14 +81,15 @@ bp = Blueprint("proposals", __name__)
 bp.add_app_template_global(invitation_mailed, "invitation_mailed")
 bp.add_app_template_global(fate, "email_fate")
 
-# The published meetings still to come that the volunteer form names, soonest first.
+# How many of the published meetings still to come the volunteer form names.
 COMING_NAMED = 3
 
 
 @bp.app_template_global()
 def meetings_coming() -> list[Meeting]:
-    """What the volunteer form says is next, where it named Rec 10 whatever had been held
-    (helper-204)."""
+    """The published meetings still to come, soonest first, that the volunteer form names: what
+    an office could volunteer for now (helper-204: a recommendation named in the form's words
+    went on steering offices to a workshop that had been held)."""
     return published_to_come(utcnow(), COMING_NAMED)
 
 
