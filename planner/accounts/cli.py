@@ -21,8 +21,8 @@ from planner.accounts.models import (
 )
 from planner.accounts.tokens import (
     WHEN,
-    ended_at,
     free_name,
+    how_ended,
     make_token,
     tokens_of,
     working_named,
@@ -174,8 +174,7 @@ def tokens_command(email: str | None, every: bool) -> None:
                     else "never expires (made before tokens expired)"
                 )
             else:
-                how = "revoked" if ended_at(token) == token.revoked_at else "expired"
-                until = f"{how} {ended_at(token).strftime(WHEN)}"
+                until = how_ended(token)
             used = token.last_used_at.strftime(WHEN) if token.last_used_at else "never"
             click.echo(
                 f"{user.email}\t{token.name or '(no name)'}\t"

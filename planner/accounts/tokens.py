@@ -72,11 +72,21 @@ def tokens_of(user: User) -> tuple[list[ApiToken], list[ApiToken]]:
 
 def ended_at(token: ApiToken):
     """When a token stopped working: revoked, or expired (whichever came first)."""
-    if token.revoked_at is not None and (
-        token.expires_at is None or token.revoked_at < token.expires_at
-    ):
+    if _revoked_first(token):
         return token.revoked_at
     return token.expires_at
+
+
+def how_ended(token: ApiToken) -> str:
+    """ "revoked 4 Mar 2027 20:31 UTC" or "expired ...": how and when a token stopped working,
+    as the account page and `flask users tokens --all` list it."""
+    return f"{'revoked' if _revoked_first(token) else 'expired'} {ended_at(token).strftime(WHEN)}"
+
+
+def _revoked_first(token: ApiToken) -> bool:
+    return token.revoked_at is not None and (
+        token.expires_at is None or token.revoked_at < token.expires_at
+    )
 
 
 def own_token(user: User, token_id: int) -> ApiToken | None:

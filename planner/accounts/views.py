@@ -37,7 +37,7 @@ from planner.accounts.security import (
 from planner.accounts.tokens import (
     WHEN,
     called,
-    ended_at,
+    how_ended,
     make_token,
     own_token,
     revoke_token,
@@ -203,7 +203,7 @@ def _account_page(form: TokenForm, made: str | None = None):
         made_token=next((t for t in working if t.token_hash == shown), None),
         working=working,
         ended=ended,
-        ended_at=ended_at,
+        how_ended=how_ended,
         called=called,
         when=WHEN,
         # "in 30 days" of a token just made for 30 (by the calendar, as the times are shown in
