@@ -276,7 +276,7 @@ def coming_slots(held: Held, now: datetime) -> list[Slot]:
     return [
         s
         for s in slots
-        if MeetingStatus.cancelled not in (s.meeting.status, s.status)
+        if s.meeting.status != MeetingStatus.cancelled
         and s.status != SlotStatus.cancelled
         and not s.meeting.ended(now)
     ]
