@@ -223,7 +223,10 @@ def make_token_view():
     try:
         made = make_token(user, form.name.data, days=form.days.data, read_only=form.read_only.data)
     except PlannerError as error:
-        form[error.field].errors.append(error.message)
+        if error.field in form:
+            form[error.field].errors.append(error.message)
+        else:
+            flash(error.message, "error")
         return _account_page(form), error.status
     db.session.flush()
     # A blank form under the new token: sent again, it would only be refused as a twin.

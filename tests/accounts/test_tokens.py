@@ -297,3 +297,21 @@ def test_a_hostile_token_is_refused_not_a_server_error(client, survey, sent):
         answer = client.get(url, environ_overrides={"HTTP_AUTHORIZATION": sent})
         assert answer.status_code == 401, (url, answer.status_code)
         assert answer.get_json()["message"], url
+
+
+def test_a_refusal_of_no_one_field_is_said_on_the_page_not_a_server_error(
+    signed_in, survey, monkeypatch
+):
+    """A refusal of making a token that names no field of the form (today only the twin name
+    is refused, which names "name") is said at the page's head with the form as typed, never a
+    500 (review of helper-206)."""
+    from planner.errors import PlannerError
+
+    def refused(*_args, **_kwargs):
+        raise PlannerError("No token was made: try again in a minute.", status=409)
+
+    monkeypatch.setattr("planner.accounts.views.make_token", refused)
+    response = make(signed_in, name="CI export job")
+    assert response.status_code == 409
+    assert "No token was made: try again in a minute." in text_of(response)
+    assert 'value="CI export job"' in response.text
