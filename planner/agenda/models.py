@@ -221,6 +221,17 @@ class Slot(db.Model):
         return self.status
 
     @property
+    def agenda_status(self) -> str:
+        """What a published agenda says beside its title (page and table alike): "cancelled";
+        of a presentation, "confirmed" or "to be confirmed"; of a break or a discussion,
+        nothing (none to confirm)."""
+        if self.status_shown == SlotStatus.cancelled:
+            return "cancelled"
+        if self.kind != "presentation":
+            return ""
+        return "confirmed" if self.status == SlotStatus.confirmed else "to be confirmed"
+
+    @property
     def presenter_invited(self) -> "Invitation | None":
         """The invitation of the one who presents it: none once they declined (the slot then
         waits for another presenter of the office)."""

@@ -1,7 +1,7 @@
 """A meeting's agenda as a table, one row a slot, as its public page shows it: what the
 Secretariat puts into a meeting document (the agenda's CSV download)."""
 
-from planner.agenda.models import Meeting, SlotStatus
+from planner.agenda.models import Meeting
 from planner.agenda.operations import layout
 from planner.availability.operations import presenter_time
 from planner.timezones import clock_span, local_time, place_name, utc_offset
@@ -14,15 +14,6 @@ def _time_heading(meeting: Meeting, zone: str) -> str:
         return f"Time in {place_name(zone)}"
     start = local_time(zone, meeting.starts_at)
     return f"{start:%a %-d %b %Y}, time in {place_name(zone)} ({utc_offset(start)})"
-
-
-def _status(slot) -> str:
-    """As the agenda says it beside the title: a break or a discussion has none to confirm."""
-    if slot.status_shown == SlotStatus.cancelled:
-        return "cancelled"
-    if slot.kind != "presentation":
-        return ""
-    return "confirmed" if slot.status == SlotStatus.confirmed else "to be confirmed"
 
 
 def agenda_table(meeting: Meeting, zone: str) -> list[list[str]]:
@@ -54,7 +45,7 @@ def agenda_table(meeting: Meeting, zone: str) -> list[list[str]]:
                 *times,
                 slot.title,
                 slot.kind,
-                _status(slot),
+                slot.agenda_status,
                 slot.office.name if slot.office else "",
                 slot.office_code or "",
                 (presenter_time(slot, private=False) or "") if slot.kind == "presentation" else "",
