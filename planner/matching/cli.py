@@ -110,8 +110,21 @@ def fit_command(reference, adopt, adopter):
     if adopter is not None:
         adopter = _colead(adopter)
     survey = _survey(reference)
+    # A mark grades the pair as the survey it was made on described it: fitted against another
+    # round's answers, it would teach the weights what that round's features never showed.
+    # A mark of no known survey (made before marks recorded theirs) counts, as it always did.
     stored = marks()
-    grades = {key: MARK_GRADES[mark.verdict] for key, mark in stored.items()}
+    other_rounds = sum(m.survey not in (None, survey.label) for m in stored.values())
+    grades = {
+        key: MARK_GRADES[mark.verdict]
+        for key, mark in stored.items()
+        if mark.survey in (None, survey.label)
+    }
+    if other_rounds:
+        click.echo(
+            f"{other_rounds} mark(s) made on another survey's answers are left out: they grade "
+            f"what that survey said, not {survey.label}'s answers."
+        )
     current = weights_in_use()
     pairs = graded_pairs(survey_scorer(survey), grades)
     numbers = {p.recommendation for p in pairs}

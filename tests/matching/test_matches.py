@@ -553,6 +553,30 @@ def test_match_fit_reports_and_adopts_only_when_asked(cli, survey, colead):
     assert latest.adopted_by == colead.email and latest.report["pairs"] >= 20
 
 
+def test_match_fit_leaves_out_marks_made_on_another_round(cli, survey):
+    """A mark grades a pair as the survey it was made on described it (helper-208: marks made
+    on the 2025 answers stayed with the 2026 ones): fitting on one survey takes its own marks
+    and those of no known survey, and says how many of another round it left out."""
+    matches = survey_matches(survey)
+    for i, match in enumerate(matches):
+        verdict = "useful" if match.evidence == "working" else "not_useful"
+        label = "CWS/12/99" if i % 2 else survey.label
+        set_mark(
+            match.audience,
+            match.presenter,
+            match.recommendation,
+            verdict,
+            "",
+            "c@x.org",
+            survey=label,
+        )
+    db.session.commit()
+    result = cli.invoke(args=["match", "fit"])
+    left_out = len(matches) // 2
+    assert f"{left_out} mark(s) made on another survey's answers are left out" in result.output
+    assert f"{len(matches) - left_out} marked pairs" in result.output, result.output
+
+
 def test_an_adopted_fit_ranks_as_it_did_when_a_feature_is_added_later(survey):
     """Weights adopted before a feature existed give it nothing (not the default's weight)."""
     older = {name: 1.0 for name in FEATURES if name != "relevant_concrete"}
