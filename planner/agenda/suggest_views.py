@@ -31,6 +31,10 @@ from planner.agenda.view_helpers import (
 from planner.timezones import happens_twice, local_time, place_name, utc_offset
 from planner.web import reading, refuse_changes
 
+# More offices than fit a screen or two of boxes (a phone shows about 20): once start times are
+# ranked, the boxes fold behind a count, so the ranking is not ten screens below them.
+FOLD_OFFICES_OVER = 24
+
 
 def _chosen_start(meeting: Meeting, starts_at: str) -> datetime:
     """The start a "Use this start" button sent, checked as any start is; the message never
@@ -198,4 +202,5 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
         weekend_extra=WEEKEND_EXTRA,
         presenter_weight=PRESENTER_WEIGHT,
         outside_window=OUTSIDE_WINDOW,
+        fold_offices_over=FOLD_OFFICES_OVER,
     ), status

@@ -281,3 +281,38 @@ def test_a_message_after_a_save_is_seen_at_the_row_and_heard(
     expect(phone.locator("body > [aria-live=polite]")).to_have_text("Slot saved.")
     shoot(phone, "agenda-6-saved-at-the-row", full_page=False)
     context.close()
+
+
+def test_fair_start_times_of_many_offices_on_a_phone(browser, live_server, colead, app_context):
+    """200 offices' boxes were a phone's nine screens above the button and the ranking: once
+    there is a ranking they fold behind a count, and still go with the form (helper-213)."""
+    from planner.extensions import db
+    from planner.survey.operations import import_record
+    from planner.survey.synthetic import scaled_survey
+    from tests.conftest import _bundled_record
+
+    import_record(scaled_survey(_bundled_record(), 200))
+    db.session.commit()
+    context = browser.new_context(**ON_A_PHONE)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(live_server + "/meetings/new")
+    page.get_by_label("Title").fill("Task force meeting")
+    page.get_by_role("button", name="Create the draft").click()
+    page.get_by_role("link", name="Suggest fair start times").click()
+    boxes = page.locator("details.office-choices")
+    summary = boxes.locator("summary")
+    expect(summary).to_have_text(re.compile(r"Participating offices: 200 of \d+ ticked"))
+    expect(boxes).not_to_have_attribute("open", "")
+    screen = ON_A_PHONE["viewport"]["height"]
+    assert page.get_by_role("button", name="Rank start times").bounding_box()["y"] < 1.5 * screen
+    ranking = page.get_by_role("heading", name="Best start times")
+    assert ranking.bounding_box()["y"] < 3 * screen
+    shoot(page, "agenda-6-suggest-200-phone", full_page=False)
+    # Folded, the boxes are still the form's: one unticked goes with "Rank start times".
+    summary.click()
+    page.get_by_role("checkbox", name=re.compile(r"^AU – ")).uncheck()
+    page.get_by_role("button", name="Rank start times").click()
+    expect(summary).to_have_text(re.compile(r"Participating offices: 199 of \d+ ticked"))
+    expect(ranking).to_be_visible()
+    context.close()
