@@ -87,8 +87,10 @@ def import_second_round():
 
 
 def since_rows(page: str) -> dict[str, list[str]]:
-    """The table of what changed since the round before: each question's cells, as read."""
+    """The table of what changed since the round before: each question's cells, as a screen
+    reader reads them (what is hidden from it left out: an empty cell's dash reads "none")."""
     (table,) = re.findall(r'<table class="data cards since-table">.*?</table>', page, re.S)
+    table = re.sub(r'<span aria-hidden="true">.*?</span>', "", table, flags=re.S)
     return {
         re.sub(r"<[^>]+>", "", heading).strip(): [
             html.unescape(re.sub(r"<[^>]+>", "", cell)).strip() for cell in cells

@@ -306,10 +306,10 @@ def test_an_office_page_says_what_changed_since_the_round_before(client, survey)
     page = client.get("/offices/AU").get_data(as_text=True)
     assert "Since CWS/13/26" in page
     assert since_rows(page) == {
-        "Current focus (Q4)": ["–", "Rec\xa05", "Rec\xa01, Rec\xa04, Rec\xa010"],
-        "Wanted for discussion (Q8)": ["Rec\xa06", "Rec\xa010", "–"],
-        "Big challenge (Q6)": ["–", "Rec\xa07, Rec\xa08, Rec\xa010", "–"],
-        "Low priority (Q5)": ["–", "Rec\xa02, Rec\xa03", "–"],
+        "Current focus (Q4)": ["none", "Rec\xa05", "Rec\xa01, Rec\xa04, Rec\xa010"],
+        "Wanted for discussion (Q8)": ["Rec\xa06", "Rec\xa010", "none"],
+        "Big challenge (Q6)": ["none", "Rec\xa07, Rec\xa08, Rec\xa010", "none"],
+        "Low priority (Q5)": ["none", "Rec\xa02, Rec\xa03", "none"],
     }
     # What it no longer names leads to where it did; what it names now, to this round's page.
     assert 'href="/recommendations/5?survey=CWS-13-26"' in page

@@ -123,10 +123,10 @@ def test_a_recommendation_page_says_who_names_it_now_and_no_longer(client, surve
     assert rows["Wanted for discussion (Q8)"] == [
         "KG; ZA (did not answer CWS/13/26)",
         "EM; PY (did not answer CWS/14/2026)",
-        "–",
+        "none",
     ]
     focus = rows["Current focus (Q4)"]
-    assert focus[0] == "–" and focus[2] == "AU, EM"
+    assert focus[0] == "none" and focus[2] == "AU, EM"
     assert focus[1].endswith("(did not answer CWS/14/2026)") and "AU" not in focus[1]
     assert rows["Big challenge (Q6)"][2] == "KG"
     assert 'href="/offices/EM?survey=CWS-13-26">EM</a>' in page
