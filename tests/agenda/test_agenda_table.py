@@ -3,6 +3,7 @@ the zones its times are read in, opening in columns in any spreadsheet."""
 
 import csv
 import io
+import re
 
 from planner.agenda.models import Slot
 from planner.extensions import db
@@ -53,6 +54,13 @@ def test_the_agenda_as_a_table_reads_as_the_page_does(client, api, survey):
     assert f'href="/meetings/{meeting}/agenda.csv?zone=Europe/Zurich&amp;separator=semicolon"' in (
         page
     )
+    # helper-211: the links were "CSV" and "with semicolons", which a screen reader's list of
+    # links gives without the sentence around them.
+    links = dict(re.findall(r'<a href="(/meetings/\d+/agenda\.csv[^"]*)" download>(.*?)</a>', page))
+    assert [re.sub(r"<[^>]+>", "", name) for name in links.values()] == [
+        "Agenda (CSV)",
+        "Agenda (CSV), with semicolons",
+    ]
     response = client.get(f"/meetings/{meeting}/agenda.csv")
     assert response.headers["Content-Disposition"] == (
         f'attachment; filename="meeting-{meeting}-agenda.csv"'

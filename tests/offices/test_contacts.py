@@ -284,8 +284,11 @@ def test_every_table_offers_its_two_downloads_alike(colead_client, survey):
         "/surveys/CWS-13-26/summary.csv",
         "/surveys/CWS-13-26/summary.csv?separator=semicolon",
     ]
-    said = ">with semicolons</a>, for Excel where the comma is the decimal sign: French, Spanish"
+    said = "with semicolons</a>, for Excel where the comma is the decimal sign: French, Spanish"
     assert said in office and said in summary
+    # Out of context, in a screen reader's list of links, the second says what it downloads.
+    assert "contacts (CSV), </span>with semicolons</a>" in office
+    assert "Download as CSV, </span>with semicolons</a>" in summary
 
 
 @pytest.mark.one_database  # statement counts are the ORM's loading, the same on both databases
