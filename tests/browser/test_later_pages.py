@@ -1,0 +1,134 @@
+"""The pages as they read once the Task Force has gone on: a second survey round imported beside
+the first (the "Since" tables, "Show this page for" links) and a workshop held (what offices
+presented, on their pages and in line-ups), each at 1280 and 390 px, checked as
+test_every_page checks every page (nothing wider than the window, no axe-core violation, and on a
+phone every button and field a finger's width), and read as a screen reader reads them."""
+
+import pytest
+from axe_playwright_python.sync_playwright import AxeResults
+
+from planner.extensions import db
+from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
+from tests.browser.test_every_page import (
+    AXE,
+    AXE_DESKTOP_OPTIONS,
+    AXE_OPTIONS,
+    WIDE_ELEMENTS,
+)
+from tests.browser.test_tap_targets import _too_small
+from tests.support import held_workshop, import_second_round, reset_database
+
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+TALK = {"recommendations": [10], "duration_minutes": 20}
+PAGES = [
+    ("anyone", "/"),
+    ("anyone", "/offices/AU"),  # since CWS/13/26, and what it presented
+    ("anyone", "/recommendations/10"),  # who names it since CWS/13/26
+    ("anyone", "/offices/ES"),  # did not answer the latest round
+    ("anyone", "/meetings/{held}/archive"),
+    ("colead", "/offices/AU"),
+    ("colead", "/lineups/{lineup}"),  # who presented before
+]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _clean_database(app):
+    """One world for the module, emptied back to the reference data after it."""
+    yield
+    with app.app_context():
+        reset_database()
+        db.session.remove()
+
+
+@pytest.fixture(scope="module")
+def world(app, _clean_database) -> dict[str, str]:
+    from planner.accounts.models import ApiToken, User
+    from planner.bootstrap import load_bundled_survey
+    from tests.conftest import colead_password_hash
+    from tests.support import COLEAD_EMAIL
+
+    with app.app_context():
+        load_bundled_survey()
+        colead = User(email=COLEAD_EMAIL, role="colead", password_hash=colead_password_hash())
+        db.session.add(colead)
+        db.session.flush()
+        api = app.test_client()
+        api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(colead, 'tests')}"
+        db.session.commit()
+        import_second_round()
+        first = held_workshop(
+            api,
+            [
+                {**TALK, "title": "AI at IP Australia", "office": "AU"},
+                {**TALK, "title": "Blockchain at the Polish Patent Office", "office": "PL"},
+            ],
+        )
+        held_workshop(
+            api,
+            [{**TALK, "title": "Risk-based AI governance", "office": "AU"}],
+            title="Workshop on Recommendation 4",
+            starts_at="2026-06-16T13:00:00+02:00",
+        )
+        lineup = api.post("/api/v1/lineups", json={"recommendation": 10, "slots": 2})
+        assert lineup.status_code == 201, lineup.get_json()
+        return {"held": str(first), "lineup": str(lineup.get_json()["id"])}
+
+
+@pytest.fixture(scope="module")
+def tabs(browser, live_server, world):
+    opened, contexts = {}, []
+    for width, viewport in WIDTHS.items():
+        for who in ("anyone", "colead"):
+            context = browser.new_context(
+                viewport=viewport, is_mobile=width == "phone", device_scale_factor=1
+            )
+            contexts.append(context)
+            context.add_init_script(script=AXE.axe_script)
+            tab = context.new_page()
+            if who == "colead":
+                sign_in(tab, live_server)
+            opened[width, who] = tab
+    yield opened
+    for context in contexts:
+        context.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+@pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{w}:{p}" for w, p in PAGES])
+def test_fits_and_passes_axe(tabs, live_server, world, width, who, path):
+    tab = tabs[width, who]
+    response = tab.goto(live_server + path.format(**world))
+    assert response.status == 200, f"{path}: {response.status}"
+    place = path.strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
+    shoot(tab, f"later-{width}-{who}-{place}")
+    assert tab.evaluate(FITS_WIDTH), (
+        f"{path} is {tab.evaluate('document.documentElement.scrollWidth')} px wide at "
+        f"{tab.viewport_size['width']} px, sticking out: {tab.evaluate(WIDE_ELEMENTS)}"
+    )
+    if width == "phone":
+        assert not _too_small(tab), f"{path}: too small to tap: {_too_small(tab)}"
+    tab.evaluate("document.querySelectorAll('details').forEach(folded => { folded.open = true; })")
+    options = AXE_OPTIONS if width == "phone" else AXE_DESKTOP_OPTIONS
+    results = AxeResults(tab.evaluate("options => axe.run(document, options)", options))
+    assert results.violations_count == 0, results.generate_report()
+
+
+def test_what_changed_reads_aloud_as_a_table(tabs, live_server, world):
+    """A screen reader names the table by its caption, each row by its question and each cell
+    by its column; an empty cell says "none", where a dash was silence (helper-211)."""
+    tab = tabs["desktop", "anyone"]
+    tab.goto(live_server + "/offices/AU")
+    table = tab.get_by_role("table", name="What AU names in CWS/14/2026 against CWS/13/26")
+    headers = table.get_by_role("columnheader").all_inner_texts()
+    assert headers == ["Question", "Now also", "No longer", "In both"]
+    # Each cell by the name a screen reader gives it (what is hidden from it left out).
+    focus = table.get_by_role("row", name="Current focus (Q4)").aria_snapshot()
+    assert [line.strip() for line in focus.splitlines() if "- cell" in line] == [
+        '- cell "none"',
+        '- cell "Rec 5":',
+        '- cell "Rec 1, Rec 4, Rec 10":',
+    ]
+    presented = tab.get_by_role("region", name="AU presented 2").get_by_role("listitem")
+    assert " ".join(presented.first.text_content().split()) == (
+        "Risk-based AI governance (Rec 10), at Workshop on Recommendation 4, 16 June 2026"
+    )
