@@ -129,10 +129,26 @@ def _archive_type(data: bytes) -> str:
                 return "pptx"
     except MaterialError:
         raise
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, RuntimeError) as error:
-        raise MaterialError(f"This archive cannot be read ({error}).", "file") from None
-    except (EOFError, ValueError, OSError, zlib.error):
-        raise MaterialError(_("This archive is damaged and cannot be read."), "file") from None
+    except (NotImplementedError, RuntimeError):
+        # zipfile's words for a password or a packing it cannot read, in English: the
+        # presenter is told what to do instead, in theirs.
+        raise MaterialError(
+            _(
+                "This presentation is protected by a password, or packed in a way that cannot be "
+                "read; save it again without a password (or export it as PDF), then choose it "
+                "again."
+            ),
+            "file",
+        ) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError, zlib.error):
+        # Most often a file cut short: a download or a copy that stopped half-way.
+        raise MaterialError(
+            _(
+                "This file is damaged or incomplete (cut short while it was copied or downloaded?) "
+                "and cannot be read; save or export your slides again, then choose the new file."
+            ),
+            "file",
+        ) from None
     raise MaterialError(
         _(
             "This archive is not a presentation (a Word or Excel file, say); send %(formats)s "
@@ -146,12 +162,18 @@ def _archive_type(data: bytes) -> str:
 def _check_bounds(entries: list[zipfile.ZipInfo]) -> None:
     if len(entries) > MAX_ENTRIES:
         raise MaterialError(
-            f"This archive holds {len(entries)} files; a presentation holds far fewer.", "file"
+            _(
+                "This archive holds %(count)s files; a presentation holds far fewer.",
+                count=len(entries),
+            ),
+            "file",
         )
     if sum(entry.file_size for entry in entries) > MAX_UNPACKED:
         raise MaterialError(
-            f"This archive would unpack to more than {megabytes(MAX_UNPACKED, 'en')}; it is "
-            "refused.",
+            _(
+                "This archive would unpack to more than %(limit)s; it is refused.",
+                limit=megabytes(MAX_UNPACKED),
+            ),
             "file",
         )
     for entry in entries:
@@ -159,7 +181,7 @@ def _check_bounds(entries: list[zipfile.ZipInfo]) -> None:
             entry.compress_size, 1
         ):
             raise MaterialError(
-                "This archive is packed suspiciously tightly (a zip bomb?); it is refused.",
+                _("This archive is packed suspiciously tightly (a zip bomb?); it is refused."),
                 "file",
             )
 

@@ -19,7 +19,8 @@ KIND_WORDS = {"slides": _l("slides"), "recording": _l("recording"), "other": _l(
 
 
 class MaterialForm(PlannerForm):
-    called: ClassVar[dict[str, str]] = {"url": "The link"}
+    # In the page's language, as the rest of the message (helper-212: "The link no puede ...").
+    called: ClassVar[dict[str, str]] = {"url": _l("The link")}
     file = FileField(_l("Slides file"))
     url = URLField(_l("Or a link"), validators=[Optional()])
     kind = SelectField(

@@ -47,7 +47,7 @@ from planner.materials.operations import (
 from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
 from planner.presenters.operations import by_token, not_theirs
-from planner.presenters.views import invitation_for
+from planner.presenters.views import in_their_language, invitation_for
 from planner.web import reading
 
 bp = Blueprint("materials", __name__)
@@ -95,15 +95,19 @@ def _may_upload(endpoint: str | None, values: dict) -> bool:
 def _too_large(error):
     """A body over the upload limit, refused before it was read: the upload page says so, to
     whoever may upload there (the co-leads' page shows a draft's slot and every material)."""
-    message = MaterialError(too_large(limit()), "file", status=413)
     args = request.view_args or {}
     if request.endpoint == "materials.upload" and is_colead():
         slot = db.session.get(Slot, args.get("slot_id"))
         if slot is not None:
+            message = MaterialError(too_large(limit()), "file", status=413)
             return _colead_page(slot, _refused(_colead_form(formdata=None), message))
     if request.endpoint == "materials.presenter_upload":
         invitation = by_token(args.get("token", ""))
         if invitation is not None:
+            # Their page's view never ran to choose its language (helper-212: a Spanish
+            # presenter's 60 MB file was refused in English).
+            in_their_language(invitation)
+            message = MaterialError(too_large(limit()), "file", status=413)
             # A slot no longer theirs took no more than the app's 1 MB: why it takes nothing.
             if why := not_theirs(invitation):
                 message = ConflictError(why)

@@ -65,8 +65,13 @@ def invitation_for(token: str) -> Invitation:
     invitation = by_token(token)
     if invitation is None:
         abort(404, dead_link("presentation"))
-    # The language their emails come in, when one is known (as an office contact, or chosen
-    # when they volunteered the talk, English too); else their browser's.
+    return in_their_language(invitation)
+
+
+def in_their_language(invitation: Invitation) -> Invitation:
+    """Shows this request's page in the language the presenter's emails come in, when one is
+    known (as an office contact, or chosen when they volunteered the talk, English too); else
+    their browser's. Also for a refusal made before their page's view runs (a body too large)."""
     show_in(messages.presenter_language(invitation, default=None))
     return invitation
 

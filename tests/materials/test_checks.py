@@ -109,17 +109,23 @@ def test_a_good_link():
     assert check_link(" https://video.example/rec10 ") == "https://video.example/rec10"
 
 
-def test_an_english_refusal_gives_its_size_in_english_units(monkeypatch):
-    """Sizes are said in the reader's language (`translation.language`), but the archive
-    refusals are English sentences: a Russian page does not put "МБ" in them."""
+def test_an_archive_refusal_is_said_whole_in_the_readers_language(app):
+    """Sizes are said in the reader's language (`translation.language`), and so is the
+    sentence around them: the archive refusals were English on a Spanish or Russian page, with
+    zipfile's own words in them (helper-212), and a Russian page's "МБ" in an English one."""
     import zipfile
 
-    from planner import translation
+    from planner.languages import show_in
     from planner.materials.checks import _check_bounds
 
-    monkeypatch.setattr(translation, "_language", lambda: "ru")
     huge = zipfile.ZipInfo("ppt/media/image1.png")
     huge.file_size, huge.compress_size = 600 * 1024 * 1024, 300 * 1024 * 1024
-    assert megabytes(3 * 1024 * 1024) == "3 МБ"
+    with app.test_request_context(headers={"Accept-Language": "ru"}):
+        show_in()
+        assert megabytes(3 * 1024 * 1024) == "3 МБ"
+        with pytest.raises(MaterialError, match=r"больше 512 МБ; он не принят"):
+            _check_bounds([huge])
+        with pytest.raises(MaterialError, match=r"повреждён или неполон"):
+            file_type(PPTX[: len(PPTX) // 2])
     with pytest.raises(MaterialError, match=r"more than 512 MB; it is refused"):
         _check_bounds([huge])

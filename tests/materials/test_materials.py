@@ -279,6 +279,36 @@ def test_the_presenter_adds_and_removes_their_own_slides_without_cookies(app, fu
     assert _stored() == []
 
 
+def test_every_refusal_speaks_the_presenters_language(app, future, monkeypatch):
+    """A Spanish presenter's refusals are in Spanish, whole: a body too large, refused before
+    their page's view chose its language, came in English; a refused link began "The link no
+    puede ..."; a file cut short told them Python's "(File is not a zip file)" (helper-212)."""
+    from tests.materials.files import BOMB
+
+    monkeypatch.setitem(app.config, "MAX_MATERIAL_BYTES", 1000)
+    _, token = invite(
+        future, name="Eva Quispe", email=None, time_zone=None, by="co-lead", language="es"
+    )
+    db.session.commit()
+    presenter = app.test_client(use_cookies=False)
+
+    def said(answer) -> str:
+        return html.unescape(answer.get_data(as_text=True))
+
+    huge = presenter_upload(presenter, token, "big.pptx", PDF + b"%" * (2 * 1024 * 1024))
+    assert huge.status_code == 413
+    assert "El archivo supera" in said(huge) and "larger than" not in said(huge)
+    assert "Corrija 1 campo" in said(huge)
+    link = presenter_upload(presenter, token, url="https://slides.example/\u202egnp.pdf")
+    assert link.status_code == 400
+    assert "El enlace no puede contener" in said(link) and "The link" not in said(link)
+    monkeypatch.setitem(app.config, "MAX_MATERIAL_BYTES", 20 * 1024 * 1024)
+    cut = presenter_upload(presenter, token, "talk.pptx", BOMB[:5000])
+    assert cut.status_code == 400
+    assert "dañado o incompleto" in said(cut) and "zip file" not in said(cut)
+    assert _stored() == []
+
+
 def test_slides_an_earlier_presenter_added_are_not_called_yours(app, colead_client, future):
     """helper-170: Rosa added her slides, then declined; Ana, invited in her place, read them on
     her page as "added by you on 5 Dec 2026". They are "added by an earlier presenter of this
