@@ -12,7 +12,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
 
 from planner.forms import PlannerForm
-from planner.materials.checks import accepted
+from planner.materials.checks import accepted, megabytes, too_large
 
 # What the link is to, as the form's choice says it (in the page's language).
 KIND_WORDS = {"slides": _l("slides"), "recording": _l("recording"), "other": _l("link")}
@@ -29,10 +29,12 @@ class MaterialForm(PlannerForm):
         default="slides",
     )
 
-    def describe(self, limit_text: str) -> "MaterialForm":
+    def describe(self, limit: int) -> "MaterialForm":
         self.file.description = _(
-            "%(formats)s, at most %(limit)s.", formats=accepted(), limit=limit_text
+            "%(formats)s, at most %(limit)s.", formats=accepted(), limit=megabytes(limit)
         )
+        # For upload.js, which refuses a file too large before a byte of it is sent.
+        self.file.render_kw = {"data-max-bytes": limit, "data-too-large": too_large(limit)}
         self.url.description = _("Slides elsewhere, or the recording once it is online.")
         return self
 

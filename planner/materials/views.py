@@ -124,11 +124,11 @@ def _too_large(error):
 
 
 def _colead_form(**kwargs) -> MaterialForm:
-    return MaterialForm(prefix="material", **kwargs).describe(megabytes(limit()))
+    return MaterialForm(prefix="material", **kwargs).describe(limit())
 
 
 def _presenter_form(**kwargs) -> MaterialForm:
-    return PresenterMaterialForm(prefix="material", **kwargs).describe(megabytes(limit()))
+    return PresenterMaterialForm(prefix="material", **kwargs).describe(limit())
 
 
 def _refused(form: MaterialForm, error: PlannerError) -> MaterialForm:

@@ -2,6 +2,7 @@
 opens the private link (no account, no cookies needed), sees their time and confirms; another
 declines and the co-lead sees it. At desktop and phone widths, with screenshots."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -298,4 +299,39 @@ def test_a_message_is_shown_and_said_whatever_the_address_ends_with(
         "Your title and abstract are saved."
     )
     assert errors == []
+    context.close()
+
+
+def test_slides_too_large_are_refused_before_they_are_sent(
+    app, browser, live_server, colead_client, monkeypatch, tmp_path
+):
+    """A presenter in Lima on a phone chooses a 60 MB file: it is refused as soon as chosen, in
+    their language, with nothing sent; the link they typed beside it stays, and goes alone
+    (helper-212: the file went over a slow connection, minutes, to be refused with the link
+    lost)."""
+    monkeypatch.setitem(app.config, "MAX_MATERIAL_BYTES", 1000)
+    meeting = a_meeting(colead_client)
+    slot = colead_client.get(f"/api/v1/meetings/{meeting}").get_json()["slots"][0]["id"]
+    invited = colead_client.post(
+        f"/api/v1/slots/{slot}/invite", json={"name": "Eva Quispe", "language": "es", "invited": ""}
+    )
+    link = invited.get_json()["link"]
+    assert publish_as_planned(colead_client, meeting).status_code == 200
+    context = browser.new_context(**ON_A_PHONE, timezone_id="America/Lima")
+    phone = context.new_page()
+    posts: list[str] = []
+    phone.on("request", lambda r: posts.append(r.url) if r.method == "POST" else None)
+    phone.goto(f"{link}/materials")
+    phone.get_by_label("O un enlace").fill("https://slides.example/eva.pdf")
+    slides = tmp_path / "eva.pptx"
+    slides.write_bytes(b"PK\x03\x04" + bytes(2000))
+    chooser = phone.get_by_label("Archivo de diapositivas")
+    chooser.set_input_files(str(slides))
+    expect(phone.get_by_role("alert")).to_contain_text("El archivo supera")
+    expect(chooser).to_have_accessible_description(re.compile("El archivo supera"))
+    assert chooser.evaluate("input => input.files.length") == 0
+    assert posts == []
+    shoot(phone, "slides-too-large-on-a-phone")
+    phone.locator("#materials").get_by_role("button").last.click()
+    expect(phone.locator("#materials")).to_contain_text("https://slides.example/eva.pdf")
     context.close()
