@@ -1,8 +1,9 @@
 """How long what people were sent and given is kept: a message's text, HTML and calendar part
-(its private links, its words to them) are cleared `RETENTION_DAYS` after it went out, and a
-presenter's private link ends as long after their meeting ended; the client addresses
-throttling counted are deleted once no rule reads them. The mail sender applies it once an
-hour; `flask --app app personal-data prune` at once."""
+(its private links, its words to them) are cleared `RETENTION_DAYS` after it went out (an
+office's feed email keeps the feed links it gave, which are the office's), and a presenter's
+private link ends as long after their meeting ended; the client addresses throttling counted
+are deleted once no rule reads them. The mail sender applies it once an hour;
+`flask --app app personal-data prune` at once."""
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -13,7 +14,8 @@ from planner.accounts.models import ThrottleEvent
 from planner.accounts.throttle import LONGEST_MEMORY
 from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
-from planner.mail.models import MessageStatus, OutboxMessage
+from planner.mail.messages import kept_when_cleared
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.presenters.models import Invitation
 
 # A message whose sending is over: it went, or will not go (it may still be sent again by a
@@ -52,23 +54,40 @@ def prune(now: datetime, keep: timedelta) -> Pruned:
         )
         if starts + timedelta(minutes=minutes) < before
     ]
-    messages = db.session.execute(
+    due = (
+        OutboxMessage.cleared_at.is_(None),
+        OutboxMessage.status.in_(_DONE),
+        # A message sent again long after it was written went when it was sent.
+        func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < before,
+        OutboxMessage.meeting_id.is_(None) | OutboxMessage.meeting_id.in_(ended),
+    )
+    cleared = {
+        "html_body": None,
+        "ics": None,
+        "basis": None,
+        "unsubscribe_url": None,
+        "cleared_at": now,
+    }
+    # A feed email keeps the office's links it gave, which a new link names it by (a few rows;
+    # each only while still due: a co-lead may send it again meanwhile).
+    feed_emails = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.text_body).where(
+            *due, OutboxMessage.kind == MessageKind.feed
+        )
+    ).all()
+    messages = sum(
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, *due)
+            .values(text_body=kept_when_cleared(text), **cleared)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        for message_id, text in feed_emails
+    )
+    messages += db.session.execute(
         update(OutboxMessage)
-        .where(
-            OutboxMessage.cleared_at.is_(None),
-            OutboxMessage.status.in_(_DONE),
-            # A message sent again long after it was written went when it was sent.
-            func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < before,
-            OutboxMessage.meeting_id.is_(None) | OutboxMessage.meeting_id.in_(ended),
-        )
-        .values(
-            text_body="",
-            html_body=None,
-            ics=None,
-            basis=None,
-            unsubscribe_url=None,
-            cleared_at=now,
-        )
+        .where(*due, OutboxMessage.kind != MessageKind.feed)
+        .values(text_body="", **cleared)
         .execution_options(synchronize_session=False)
     ).rowcount
     links = db.session.execute(

@@ -118,6 +118,48 @@ def test_a_new_link_says_which_one_it_replaces_and_what_to_do(app, colead_client
     assert not third.subject.startswith("New link") and "replaces" not in third.text_body
 
 
+def test_a_new_link_still_says_which_one_it_replaces_once_that_email_was_cleared(
+    app, colead_client
+):
+    """helper-210: a feed email's text is cleared RETENTION_DAYS after it went (its words to
+    the contact, the unsubscribe link); the link it gave went with it, so a link revoked and
+    emailed a year on read as a first email ("The calendar of PE's presentations"), and the
+    contact, already subscribed to the dead link, subscribed again and kept a calendar that no
+    longer changed beside the new one. The cleared email keeps the office's feed links it gave
+    (nothing of the person): the new one still names it and says to remove that calendar; the
+    same link sent again still replaces nothing."""
+    from datetime import timedelta
+
+    from planner.db_types import utcnow
+    from planner.personal_data.retention import keep_for, prune
+
+    _contacts(("Lee", "lee@indecopi.example", "en"))
+    _email_link(colead_client)
+    _delivered(app.config)
+    (first,) = outbox(kind="feed")
+    a_year_on = utcnow() + timedelta(days=365)
+    assert prune(a_year_on, keep_for(app.config)).messages == 1
+    db.session.commit()
+    (cleared,) = outbox(kind="feed")
+    assert cleared.cleared_at is not None and cleared.html_body is None
+    assert "Lee" not in cleared.text_body and "/unsubscribe/" not in cleared.text_body
+    assert colead_client.get(f"/outbox/{cleared.id}").status_code == 200
+
+    _email_link(colead_client)  # the same link: nothing replaced
+    *_, same = outbox(kind="feed")
+    assert not same.subject.startswith("New link") and "replaces" not in same.text_body
+    _delivered(app.config)
+    revoke = hidden_fields(colead_client, "/offices/PE/feed/revoke")
+    assert colead_client.post("/offices/PE/feed/revoke", data=revoke).status_code == 302
+    assert prune(a_year_on, keep_for(app.config)).messages == 1
+    db.session.commit()
+    _email_link(colead_client)
+    *_, new = outbox(kind="feed")
+    assert new.subject == f"New link: {first.subject}"
+    assert "Remove that calendar from your calendar program" in new.text_body
+    assert _feed_url(app) in new.text_body
+
+
 def test_the_page_names_the_language_each_email_is_written_in(colead_client):
     """helper-164: a contact who prefers Arabic was promised "(Arabic)", and sent English."""
     _contacts(("Layla Haddad", "layla@jpo.example", "ar"))

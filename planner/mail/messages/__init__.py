@@ -52,7 +52,12 @@ from planner.mail.messages.changes import (
     track_changes,
     written_now,
 )
-from planner.mail.messages.feeds import feed_contacts, feed_link, feed_link_revoked
+from planner.mail.messages.feeds import (
+    feed_contacts,
+    feed_link,
+    feed_link_revoked,
+    kept_when_cleared,
+)
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.presenters import (
     answered,
@@ -96,6 +101,7 @@ __all__ = [
     "invitation",
     "invitation_mailed",
     "invited_to_present",
+    "kept_when_cleared",
     "language_of",
     "language_said",
     "link_mailed",

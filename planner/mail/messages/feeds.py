@@ -84,6 +84,21 @@ def _replaced(office: Office, email: str, url: str) -> OutboxMessage | None:
     return None if last is None or url in last.text_body else last
 
 
+# A feed link as an email gives it, in either form (https://…, webcal://…).
+_GIVEN_LINK = re.compile(r"\S+/feeds/offices/[^/.?\s]+\.ics\?token=[A-Za-z0-9_.-]+")
+
+
+def kept_when_cleared(text: str) -> str:
+    """What a feed email keeps of its text once it is cleared (`personal_data.retention`): the
+    office's feed links it gave, one a line, and no word to its reader. A link emailed after a
+    revocation must name the email it replaces, however long ago that went (`_replaced`):
+    cleared whole, it read as a first email, and the contact's calendar stayed subscribed to
+    the dead link beside the new one (helper-210). The office's link is the office's, and the
+    planner makes the current one whenever asked: keeping it gives away nothing of the
+    person."""
+    return "\n".join(dict.fromkeys(_GIVEN_LINK.findall(text or "")))
+
+
 def _carrying(office: Office):
     """Messages that carry a feed link of the office, whichever."""
     return OutboxMessage.text_body.contains(f"/feeds/offices/{office.code}.ics?token=")
