@@ -9,7 +9,15 @@ mailbox and slot UID it checks:
     the presenter, the slot while they present it; a contact of the slot's office, the slot
     while its meeting is published and it is not cancelled, if subscribed; else nothing (an
     unsubscribed contact may keep what they had until its CANCEL: checked strictly at the end);
-(d) no private presenter link (/presenter/) is in a message to anyone but the slot's presenter.
+(d) no private presenter link (/presenter/) is in a message to anyone but the slot's presenter;
+(e) each calendar message is addressed as iTIP wants it (RFC 5546): its one ATTENDEE is its
+    recipient (a REQUEST that names someone else is "not addressed to you" to Outlook, "party
+    crashing" to Thunderbird), with an ORGANIZER and a DTSTAMP; a CANCEL is STATUS:CANCELLED.
+
+What a calendar holds is compared with the feeds' event whole: times, title, status and
+description (the meeting, its home time, the recommendations, the video link, the abstract, the
+agenda page), all but the line naming the presenting office, which a presenter keeps while the
+slot is with another office (the editor warns the co-lead to invite that office's presenter).
 
 All problems of a sequence are gathered and reported together, with the message list."""
 
@@ -133,6 +141,7 @@ class Ledger:
         self.uids.add(uid)
         line = self._line(message, seq)
         self.log.append(f"  [{self.step_name}] {line}")
+        self._check_addressed(message, event, method, line)
         key = (mailbox(message.recipient_email), uid)
         norm = re.sub(
             r"^(DTSTAMP|LAST-MODIFIED)[:;].*\r?\n", "", event.to_ical().decode(), flags=re.M
@@ -156,6 +165,17 @@ class Ledger:
             # A calendar client ignores a message below what it holds (and, at the same
             # SEQUENCE, an older DTSTAMP, which a stored message sent again has).
             self.held[key] = Held(method, seq, norm, event)
+
+    def _check_addressed(self, message: OutboxMessage, event, method: str, line: str) -> None:
+        attendees = event.get("ATTENDEE")
+        if isinstance(attendees, list) or attendees is None:
+            self.problem("e", f"not one ATTENDEE but {attendees!r}: {line}")
+        elif mailbox(str(attendees).removeprefix("mailto:")) != message.recipient_mailbox:
+            self.problem("e", f"ATTENDEE {attendees} is not its recipient: {line}")
+        if "ORGANIZER" not in event or "DTSTAMP" not in event:
+            self.problem("e", f"no ORGANIZER or DTSTAMP: {line}")
+        if method == "CANCEL" and str(event.get("STATUS")) != "CANCELLED":
+            self.problem("e", f"a CANCEL that is {event.get('STATUS')}: {line}")
 
     def _check_link(self, message: OutboxMessage) -> None:
         text = (message.text_body or "") + (message.html_body or "")
@@ -244,23 +264,21 @@ class Ledger:
                     self._same_event(who, slot, held)
 
     def _same_event(self, who: str, slot: Slot, held: Held) -> None:
-        shown = presenter_event(slot, "http://localhost/")
+        shown = presenter_event(slot, f"http://localhost/meetings/{slot.meeting_id}")
         event = held.event
-        # The first line of the description names the meeting ("Part of: …"), which a rename
-        # changes (in English: these walks' people read it).
         mine = (
             event["DTSTART"].dt,
             event["DTEND"].dt,
             str(event.get("SUMMARY")),
             str(event.get("STATUS")),
-            str(event.get("DESCRIPTION")).split("\n")[0],
+            _described(str(event.get("DESCRIPTION"))),
         )
         feed = (
             shown.start,
             shown.end,
             shown.summary,
             shown.status,
-            shown.description.split("\n")[0],
+            _described(shown.description),
         )
         if mine != feed:
             self.problem("c", f"{who} holds “{slot.title}” as {mine}, the feeds show {feed}")
@@ -271,6 +289,12 @@ class Ledger:
             pytest.fail(
                 "\n".join(["Problems:", *self.problems, "Messages:", *self.log]), pytrace=False
             )
+
+
+def _described(description: str) -> str:
+    """An event's description but its line naming the presenting office (see the top)."""
+    lines = description.split("\n")
+    return "\n".join(line for line in lines if not line.startswith("Presenter: "))
 
 
 def _contact(office: str, name: str, email: str) -> OfficeContact:
@@ -643,4 +667,48 @@ def test_a_failed_update_sent_again_after_a_newer_one(api, slot, presenter):
     ledger.step("slot longer again")
     ledger.send_again(failed, "send again")
     ledger.step("sent again", strict=True)
+    ledger.verdict()
+
+
+# 4. What a talk's calendar entry describes, and its presenter's answers (helper-201's changes).
+
+
+@pytest.mark.parametrize("as_contact", [False, True])
+def test_a_talk_s_description_and_its_presenter_s_answers_reach_every_calendar(
+    api, slot, presenter, as_contact
+):
+    """helper-210: its abstract (the presenter's on their page, then a co-lead's) and its
+    recommendations change, the presenter declines (the office's contacts are told: a REQUEST,
+    still tentative) and confirms again on the same page, a contact joins and one stops
+    updates: every calendar that holds the talk holds its description as the feeds give it, at
+    a SEQUENCE that only rises, addressed to its own reader."""
+    from tests.presenters.test_presenters import seen_on
+
+    ledger = Ledger(read_all=True)
+    slot_id = slot.id
+    _contact("AU", "Kim", KIM)
+    if as_contact:
+        _contact("AU", "Alex", ALEX)
+    ledger.step("contacts")
+    link = _published_and_confirmed(ledger, api, slot, presenter)
+    data = {"title": slot.title, "abstract": "Trials, and what they taught.", "seen": ""}
+    data["seen"] = seen_on(presenter, link)
+    assert presenter.post(link + "/talk", data=data).status_code == 302
+    ledger.step("Alex edits the abstract")
+    _patch_slot(api, slot_id, recommendations=[4, 10])
+    ledger.step("a recommendation added")
+    _decline(presenter, link)
+    ledger.step("Alex declines")
+    _patch_slot(api, slot_id, abstract="Trials at IP Australia.")
+    ledger.step("a co-lead edits the abstract")
+    assert confirm(presenter, link).status_code == 302
+    ledger.step("Alex confirms again")
+    _contact("AU", "Sam", SAM)
+    ledger.step("Sam becomes a contact")
+    unsubscribe(KIM, "update")
+    db.session.commit()
+    _patch_slot(api, slot_id, recommendations=[4])
+    ledger.step("Kim stopped updates; a recommendation taken off")
+    _patch_slot(api, slot_id, status="cancelled")
+    ledger.step("slot cancelled", strict=True)
     ledger.verdict()
