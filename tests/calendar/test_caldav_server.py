@@ -1,8 +1,9 @@
 """The calendar output filed on a real CalDAV server (Radicale) as clients file it: every event of
-a meeting's and an office's feed, and the REQUEST and CANCEL parts of the emails a presenter gets,
-one object per UID, updated with If-Match. The server must take every object; read back by GET
-and by time-range queries, each event is at its instant, found in the day it falls on from Sydney
-to Lima, replaced (never doubled) when it moves, and cancelled or removed when it is."""
+a meeting's and an office's feed, and the REQUEST and CANCEL parts of the emails a presenter and
+an office's contact get, one object per UID, updated with If-Match. The server must take every
+object; read back by GET and by time-range queries, each event is at its instant, found in the
+day it falls on from Sydney to Lima, replaced (never doubled) when it moves, and cancelled or
+removed when it is."""
 
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -23,6 +24,7 @@ from tests.calendar.caldav_server import (
 )
 from tests.presenters.support import before_the_meeting as before_the_meeting
 from tests.presenters.support import invite
+from tests.presenters.support import presenter as presenter
 from tests.presenters.support import slot as slot
 from tests.support import publish_as_planned
 
@@ -340,3 +342,89 @@ def test_a_cancelled_meeting_takes_the_event_out_of_a_calendar_that_removes_canc
     calendar.delete(uid)
     assert radicale.request("GET", href).status == 404
     assert calendar.query() == {}
+
+
+def test_a_contact_s_mailed_copy_and_office_feed_filed_side_by_side_never_part(
+    app, api, visitor, slot, presenter, radicale
+):
+    """helper-210: an office contact both receives the talk's invitations (a REQUEST when it is
+    published, confirmed, its abstract edited, its presenter declines) and subscribes to the
+    office's feed. Filed on a CalDAV server as a mail client and a subscription file them, the
+    two copies are one object per UID each, with the same status and times at every step; each
+    message carries the feed's SEQUENCE (the mailed copy never runs ahead of the feed, so a
+    client weighing the two never goes back), the abstract as it is now; the CANCEL leaves the
+    event cancelled in place, as the feed does."""
+    from planner.db_types import utcnow
+    from planner.mail.messages import UPDATE_SETTLE
+    from planner.mail.sender import send_due
+    from planner.offices.models import OfficeContact
+    from tests.mail.smtp_server import SmtpServer
+    from tests.presenters.support import confirm
+
+    kim = "kim@ipaustralia.example"
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email=kim, language="es", source="t")
+    )
+    db.session.commit()
+    token = office_feed_token(db.session.get(Office, "AU"), app.config["SECRET_KEY"])
+    feed_url = f"/feeds/offices/AU.ics?token={token}"
+    server = SmtpServer().start()
+    config = {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port}
+    mailed, subscribed = radicale.new_calendar(), radicale.new_calendar()
+    seen = 0
+
+    def step(method: str | None = "REQUEST"):
+        nonlocal seen
+        send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1))
+        db.session.commit()
+        to_kim = [m for m in server.messages()[seen:] if m["To"].addresses[0].addr_spec == kim]
+        seen = len(server.messages())
+        assert [
+            p.get_param("method")
+            for m in to_kim
+            for p in m.walk()
+            if p.get_content_type() == "text/calendar"
+        ] == ([method] if method else [])
+        for message in to_kim:
+            (part,) = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+            body = part.get_content()
+            file_invitation(mailed, body if isinstance(body, bytes) else body.encode("utf-8"))
+        subscribed.sync(visitor.get(feed_url).data)
+        assert set(mailed.held) == set(subscribed.held) == {slot.uid}
+        assert len(mailed.query()) == len(subscribed.query()) == 1
+        mine, theirs = stored(mailed, slot.uid), stored(subscribed, slot.uid)
+        assert str(mine["STATUS"]) == str(theirs["STATUS"])
+        assert instants(mine) == instants(theirs)
+        if method is None:
+            # Nothing Kim's copy shows changed: the feed may count a change on (a presenter
+            # invited), never the mailed copy ahead of it.
+            assert int(mine["SEQUENCE"]) <= int(theirs["SEQUENCE"])
+        else:
+            assert int(mine["SEQUENCE"]) == int(theirs["SEQUENCE"])
+        return mine
+
+    try:
+        assert publish_as_planned(api, slot.meeting_id).status_code == 200
+        published = step()
+        link = invite(api, slot)
+        step(method=None)  # its presenter invited: tentative as it was, no news to Kim
+        assert confirm(presenter, link).status_code == 302
+        confirmed = step()
+        assert str(confirmed["STATUS"]) == "CONFIRMED"
+        abstract = "Lo que enseñaron los ensayos."
+        assert api.patch(f"/api/v1/slots/{slot.id}", json={"abstract": abstract}).status_code == 200
+        edited = step()
+        assert abstract in str(edited["DESCRIPTION"])
+        declined = {"answer": "declined", "note": "Away that week."}
+        assert presenter.post(link + "/answer", data=declined).status_code == 302
+        told = step()
+        assert str(told["STATUS"]) == "TENTATIVE" and "Away" not in str(told["DESCRIPTION"])
+        assert (
+            api.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"}).status_code == 200
+        )
+        gone = step(method="CANCEL")
+        assert str(gone["STATUS"]) == "CANCELLED"
+        sequences = [int(e["SEQUENCE"]) for e in (published, confirmed, edited, told, gone)]
+        assert sequences == sorted(set(sequences))
+    finally:
+        server.stop()
