@@ -164,3 +164,40 @@ def test_a_video_link_reaches_readers_of_conference_whole_or_not_at_all(link):
     assert vevent.location.value == link
     conferences = [c.value for c in vevent.contents.get("conference", [])]
     assert conferences == ([] if set(link) & {",", ";"} else [link])
+
+
+def test_outlook_shows_each_status_as_its_free_busy_state():
+    """How busy a talk makes its reader is said by its STATUS alone (helper-210). Outlook and
+    Exchange set an imported event's "Show as" from X-MICROSOFT-CDO-BUSYSTATUS, else from TRANSP
+    (OPAQUE busy, TRANSPARENT free), and only without either from STATUS (MS-OXCICAL
+    2.1.3.1.1.20.23 and .25): CANCELLED free, TENTATIVE tentative, CONFIRMED busy, which is
+    what each means here (Outlook strikes no cancelled event through: free is how it shows
+    one). A TRANSP:OPAQUE, the RFC 5545 default some builders write out, would make a talk
+    still to be confirmed (a presenter invited, or one who declined) busy. CalDAV servers read
+    STATUS alike for free-busy (RFC 4791 §7.10: cancelled left out, tentative BUSY-TENTATIVE).
+    So neither a feed nor an emailed REQUEST or CANCEL carries TRANSP or a Microsoft busy
+    status, and every event carries its STATUS."""
+    from planner.mail import imip
+
+    statuses = ("CONFIRMED", "TENTATIVE", "CANCELLED")
+    feed = build(FEED, [event(uid=f"{s}@x", status=s) for s in statuses])
+    attendee = imip.office_contact("kim@ipaustralia.example", "Kim")
+    messages = [
+        imip.itip(
+            event(status=status),
+            method,
+            organizer="taskforce@wipo.example",
+            attendee=attendee,
+            stamp=START,
+        ).encode()
+        for status in statuses[:2]
+        for method in imip.Method
+    ]
+    for body in (feed, *messages):
+        read_everywhere(body)
+        unfolded = re.sub(r"\r\n[ \t]", "", body.decode())
+        assert not re.search(r"^(TRANSP|X-MICROSOFT-CDO-BUSYSTATUS)[:;]", unfolded, re.M)
+        events = re.findall(r"^BEGIN:VEVENT\r\n(.*?)^END:VEVENT", unfolded, re.M | re.S)
+        assert events and all(re.search(r"^STATUS:", e, re.M) for e in events)
+    shown = [s["status"] for s in read_everywhere(feed)["events"]]
+    assert sorted(shown) == sorted(statuses)
