@@ -8,6 +8,7 @@ import io
 import re
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import pytest
 import time_machine
@@ -1113,6 +1114,8 @@ def test_a_reminder_that_goes_late_says_how_soon_as_it_goes(
     assert reminder.status == "sent" and reminder.message_id == written_as
     (delivered,) = [m for m in server.messages() if m["Message-ID"] == written_as]
     assert delivered["Subject"] == f"Dentro de 3 horas: {slot.title}"
+    # Dated when it went, as its words are (helper-210): not the evening it was written.
+    assert parsedate_to_datetime(delivered["Date"]) == slot.starts_at - timedelta(hours=3)
     (text,) = [p for p in delivered.walk() if p.get_content_type() == "text/plain"]
     assert "Un recordatorio: le toca presentar dentro de 3 horas." in text.get_content()
     assert "mañana" not in text.get_content()
