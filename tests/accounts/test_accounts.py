@@ -124,6 +124,8 @@ def test_a_one_time_password_shows_nothing_of_the_co_leads_until_changed(cli, cl
     assert sign_in(client, "b@example.org", one_time).status_code == 302
     page = client.get("/offices/AU").get_data(as_text=True)
     assert contact not in page and "token=" not in page
+    # Nor the co-leads' menu, whose pages would only lead to choosing a password (helper-207).
+    assert 'href="/lineups"' not in page and 'href="/outbox"' not in page
     assert "Change your password" in client.get("/account/password").get_data(as_text=True)
     changed = client.post(
         "/account/password",
@@ -137,6 +139,7 @@ def test_a_one_time_password_shows_nothing_of_the_co_leads_until_changed(cli, cl
     assert changed.status_code == 302
     page = client.get("/offices/AU").get_data(as_text=True)
     assert contact in page and "token=" in page
+    assert 'href="/lineups"' in page and 'href="/outbox"' in page
 
 
 def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
