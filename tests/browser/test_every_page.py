@@ -5,11 +5,10 @@ module (a published meeting with an invited presenter, a past one with materials
 line-up, a contact, mail in the outbox) and one browser page per width and role is reused."""
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe, AxeResults
 from sqlalchemy import select
 
 from planner.extensions import db
-from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
+from tests.browser.checks import WIDTHS, check_page, tabs_by_width_and_role
 from tests.support import publish_as_planned, reset_database
 
 MEETING = {
@@ -53,7 +52,6 @@ PROPOSAL = {
     "availability": "Tuesdays 08:00-11:00",
     "maturity": "production",
 }
-WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 
 PUBLIC = (
     "/",
@@ -227,82 +225,13 @@ def world(app, _clean_database) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def tabs(browser, live_server, world):
     """One page per width and role, reused by every test of the module."""
-    opened, contexts = {}, []
-    for width, viewport in WIDTHS.items():
-        for who in ("anyone", "colead"):
-            context = browser.new_context(
-                viewport=viewport, is_mobile=width == "phone", device_scale_factor=1
-            )
-            contexts.append(context)
-            # axe-core comes with every page the tab loads, rather than sent over for each.
-            context.add_init_script(script=AXE.axe_script)
-            tab = context.new_page()
-            if who == "colead":
-                sign_in(tab, live_server)
-            opened[width, who] = tab
-    yield opened
-    for context in contexts:
-        context.close()
-
-
-AXE = Axe()
-# axe's default rules, and one it still calls experimental: a control's visible words must be
-# part of its accessible name, or someone who says "click Cancel" to speech control gets nothing.
-AXE_OPTIONS = {
-    "resultTypes": ["violations"],
-    "rules": {"label-content-name-mismatch": {"enabled": True}},
-}
-# The page is the same HTML at both widths: every rule runs at a phone's width, and at a
-# desktop's those whose answer the layout changes. Targets are sized and boxes scroll
-# differently; tables a phone shows as cards (their column heads hidden) are tables again, and
-# colours (a cell's background from 641 px) are checked on what each width shows. (Half the
-# module's time was axe at 1280 checking again what it had checked at 390.)
-AXE_DESKTOP_OPTIONS = {
-    "resultTypes": ["violations"],
-    "runOnly": {
-        "type": "rule",
-        "values": [
-            "target-size",
-            "scrollable-region-focusable",
-            "color-contrast",
-            "th-has-data-cells",
-            "td-has-header",
-            "td-headers-attr",
-            "scope-attr-valid",
-            "empty-table-header",
-            "table-duplicate-name",
-            "empty-heading",
-            "heading-order",
-        ],
-    },
-}
-# Where a page is wider than the window: the elements that stick out on the right, by a short
-# selector, so that a failure says what to fix.
-WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
-  .filter(e =>
-    e.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth + 1)
-  .slice(0, 8)
-  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
-            (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '')
-            + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')"""
+    with tabs_by_width_and_role(browser, live_server) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{w}:{p}" for w, p in PAGES])
 def test_fits_and_passes_axe(tabs, live_server, world, width, who, path):
-    tab = tabs[width, who]
-    response = tab.goto(live_server + path.format(**world))
-    assert response.status == 200, f"{path}: {response.status}"
     place = path.strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
-    shoot(tab, f"every-{width}-{who}-{place}", full_page=False)
-    assert tab.evaluate(FITS_WIDTH), (
-        f"{path} is {tab.evaluate('document.documentElement.scrollWidth')} px wide at "
-        f"{tab.viewport_size['width']} px, sticking out: {tab.evaluate(WIDE_ELEMENTS)}"
-    )
-    # axe checks what is shown: what a page folds away (a chart as a table, a project's text) is
-    # checked unfolded (helper-161: the heatmap's table named its "yes" links without "yes").
-    tab.evaluate("document.querySelectorAll('details').forEach(folded => { folded.open = true; })")
-    options = AXE_OPTIONS if width == "phone" else AXE_DESKTOP_OPTIONS
-    results = AxeResults(tab.evaluate("options => axe.run(document, options)", options))
-    assert results.violations_count == 0, results.generate_report()
+    url = live_server + path.format(**world)
+    check_page(tabs[width, who], url, path, width, f"every-{width}-{who}-{place}")

@@ -5,20 +5,11 @@ test_every_page checks every page (nothing wider than the window, no axe-core vi
 phone every button and field a finger's width), and read as a screen reader reads them."""
 
 import pytest
-from axe_playwright_python.sync_playwright import AxeResults
 
 from planner.extensions import db
-from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
-from tests.browser.test_every_page import (
-    AXE,
-    AXE_DESKTOP_OPTIONS,
-    AXE_OPTIONS,
-    WIDE_ELEMENTS,
-)
-from tests.browser.test_tap_targets import _too_small
+from tests.browser.checks import WIDTHS, check_page, tabs_by_width_and_role
 from tests.support import held_workshop, import_second_round, reset_database
 
-WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
 TALK = {"recommendations": [10], "duration_minutes": 20}
 PAGES = [
     ("anyone", "/"),
@@ -76,41 +67,16 @@ def world(app, _clean_database) -> dict[str, str]:
 
 @pytest.fixture(scope="module")
 def tabs(browser, live_server, world):
-    opened, contexts = {}, []
-    for width, viewport in WIDTHS.items():
-        for who in ("anyone", "colead"):
-            context = browser.new_context(
-                viewport=viewport, is_mobile=width == "phone", device_scale_factor=1
-            )
-            contexts.append(context)
-            context.add_init_script(script=AXE.axe_script)
-            tab = context.new_page()
-            if who == "colead":
-                sign_in(tab, live_server)
-            opened[width, who] = tab
-    yield opened
-    for context in contexts:
-        context.close()
+    with tabs_by_width_and_role(browser, live_server) as opened:
+        yield opened
 
 
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize(("who", "path"), PAGES, ids=[f"{w}:{p}" for w, p in PAGES])
 def test_fits_and_passes_axe(tabs, live_server, world, width, who, path):
-    tab = tabs[width, who]
-    response = tab.goto(live_server + path.format(**world))
-    assert response.status == 200, f"{path}: {response.status}"
     place = path.strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
-    shoot(tab, f"later-{width}-{who}-{place}")
-    assert tab.evaluate(FITS_WIDTH), (
-        f"{path} is {tab.evaluate('document.documentElement.scrollWidth')} px wide at "
-        f"{tab.viewport_size['width']} px, sticking out: {tab.evaluate(WIDE_ELEMENTS)}"
-    )
-    if width == "phone":
-        assert not _too_small(tab), f"{path}: too small to tap: {_too_small(tab)}"
-    tab.evaluate("document.querySelectorAll('details').forEach(folded => { folded.open = true; })")
-    options = AXE_OPTIONS if width == "phone" else AXE_DESKTOP_OPTIONS
-    results = AxeResults(tab.evaluate("options => axe.run(document, options)", options))
-    assert results.violations_count == 0, results.generate_report()
+    url = live_server + path.format(**world)
+    check_page(tabs[width, who], url, path, width, f"later-{width}-{who}-{place}", taps=True)
 
 
 def test_what_changed_reads_aloud_as_a_table(tabs, live_server, world):

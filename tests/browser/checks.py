@@ -1,0 +1,101 @@
+"""What each page is checked for in a browser, at a desktop's and a phone's width: nothing
+wider than the window and no axe-core violation (and, where asked, on a phone every button
+and field a finger's width). Shared by test_every_page (the app's pages in one world) and
+test_later_pages (the pages once a second survey round and a held workshop exist)."""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from axe_playwright_python.sync_playwright import Axe, AxeResults
+
+from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
+from tests.browser.test_tap_targets import _too_small
+
+WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
+
+AXE = Axe()
+# axe's default rules, and one it still calls experimental: a control's visible words must be
+# part of its accessible name, or someone who says "click Cancel" to speech control gets nothing.
+AXE_OPTIONS = {
+    "resultTypes": ["violations"],
+    "rules": {"label-content-name-mismatch": {"enabled": True}},
+}
+# The page is the same HTML at both widths: every rule runs at a phone's width, and at a
+# desktop's those whose answer the layout changes. Targets are sized and boxes scroll
+# differently; tables a phone shows as cards (their column heads hidden) are tables again, and
+# colours (a cell's background from 641 px) are checked on what each width shows. (Half the
+# module's time was axe at 1280 checking again what it had checked at 390.)
+AXE_DESKTOP_OPTIONS = {
+    "resultTypes": ["violations"],
+    "runOnly": {
+        "type": "rule",
+        "values": [
+            "target-size",
+            "scrollable-region-focusable",
+            "color-contrast",
+            "th-has-data-cells",
+            "td-has-header",
+            "td-headers-attr",
+            "scope-attr-valid",
+            "empty-table-header",
+            "table-duplicate-name",
+            "empty-heading",
+            "heading-order",
+        ],
+    },
+}
+# Where a page is wider than the window: the elements that stick out on the right, by a short
+# selector, so that a failure says what to fix.
+WIDE_ELEMENTS = """() => [...document.querySelectorAll('body *')]
+  .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1)
+  .filter(e =>
+    e.parentElement.getBoundingClientRect().right <= document.documentElement.clientWidth + 1)
+  .slice(0, 8)
+  .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') +
+            (e.className && typeof e.className === 'string' ? '.' + e.className.split(' ')[0] : '')
+            + ' ' + Math.round(e.getBoundingClientRect().right) + 'px')"""
+
+
+@contextmanager
+def tabs_by_width_and_role(browser, live_server) -> Iterator[dict]:
+    """One page per width and role ("anyone", "colead": signed in), for a module's tests to
+    reuse."""
+    opened, contexts = {}, []
+    for width, viewport in WIDTHS.items():
+        for who in ("anyone", "colead"):
+            context = browser.new_context(
+                viewport=viewport, is_mobile=width == "phone", device_scale_factor=1
+            )
+            contexts.append(context)
+            # axe-core comes with every page the tab loads, rather than sent over for each.
+            context.add_init_script(script=AXE.axe_script)
+            tab = context.new_page()
+            if who == "colead":
+                sign_in(tab, live_server)
+            opened[width, who] = tab
+    try:
+        yield opened
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def check_page(tab, url: str, path: str, width: str, shot: str, *, taps: bool = False) -> None:
+    """Opens `url` (the page `path` names) in `tab` and checks it: answered 200, nothing wider
+    than the window, on a phone (with `taps`) nothing too small to tap, and no axe-core
+    violation, with what it folds away unfolded. A screenshot of the window is `shot`."""
+    response = tab.goto(url)
+    assert response.status == 200, f"{path}: {response.status}"
+    shoot(tab, shot, full_page=False)
+    assert tab.evaluate(FITS_WIDTH), (
+        f"{path} is {tab.evaluate('document.documentElement.scrollWidth')} px wide at "
+        f"{tab.viewport_size['width']} px, sticking out: {tab.evaluate(WIDE_ELEMENTS)}"
+    )
+    if taps and width == "phone":
+        assert not _too_small(tab), f"{path}: too small to tap: {_too_small(tab)}"
+    # axe checks what is shown: what a page folds away (a chart as a table, a project's text) is
+    # checked unfolded (helper-161: the heatmap's table named its "yes" links without "yes").
+    tab.evaluate("document.querySelectorAll('details').forEach(folded => { folded.open = true; })")
+    options = AXE_OPTIONS if width == "phone" else AXE_DESKTOP_OPTIONS
+    results = AxeResults(tab.evaluate("options => axe.run(document, options)", options))
+    assert results.violations_count == 0, results.generate_report()
