@@ -46,13 +46,9 @@ def prune(now: datetime, keep: timedelta) -> Pruned:
     recipient's calendar holds from it."""
     before = now - keep
     ended = [
-        meeting_id
-        for meeting_id, starts, minutes in db.session.execute(
-            select(Meeting.id, Meeting.starts_at, Meeting.duration_minutes).where(
-                Meeting.starts_at.is_not(None), Meeting.starts_at < before
-            )
-        )
-        if starts + timedelta(minutes=minutes) < before
+        meeting.id
+        for meeting in db.session.scalars(select(Meeting).where(Meeting.starts_at < before))
+        if meeting.ends_at < before
     ]
     due = (
         OutboxMessage.cleared_at.is_(None),
