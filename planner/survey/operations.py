@@ -810,11 +810,12 @@ def named_in(
     `office`, or (question, office) pairs for one `recommendation`: as the pages count them (an
     answer that says nothing names nothing: `says_nothing`)."""
     query = select(Answer.question, Answer.office_code, Answer.recommendation_number, Answer.text)
-    query = query.where(Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None))
-    if office is not None:
-        query = query.where(Answer.office_code == office)
-    if recommendation is not None:
-        query = query.where(Answer.recommendation_number == recommendation)
+    query = _filtered(
+        query.where(Answer.recommendation_number.is_not(None)),
+        survey,
+        office=office,
+        recommendation=_ANY if recommendation is None else recommendation,
+    )
     return {
         (question, number if recommendation is None else code)
         for question, code, number, text in db.session.execute(query)
