@@ -11,7 +11,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import click
 from flask import Flask, Request, Response, has_request_context, request
-from flask.cli import AppGroup
+from flask.cli import AppGroup, ScriptInfo
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -30,7 +30,7 @@ from planner.mail.messages import in_language, taskforce_address
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
-from planner.schema import not_migrated
+from planner.schema import not_migrated, schema_state
 from planner.timezones import (
     clock_span,
     day_in,
@@ -71,17 +71,40 @@ def _database_said(invoke, ctx: click.Context) -> Any:
             reason = " ".join(str(error.orig).split())
             raise click.ClickException(f"The database cannot be reached: {reason}") from None
         if not_migrated(error):
-            # Never migrated, or not to this version yet (new code deployed, a column it added
-            # not there): either way, the migrations are what is missing, unless they are what
-            # failed.
             missing = "The database lacks a table or column this version of the app needs"
             if ctx.command_path.split()[1:2] == ["db"]:
                 said = " ".join(str(error.orig).split())
                 raise click.ClickException(f"{missing}: {said}") from None
-            raise click.ClickException(
-                f"{missing} (it is not migrated to it yet): run `flask --app app db upgrade`."
-            ) from None
+            raise click.ClickException(missing + _what_to_do(ctx)) from None
         raise
+
+
+def _what_to_do(ctx: click.Context) -> str:
+    """Why the database lacks what the command needs, and what to do, read from the migration
+    the database records (as the pages' 503 says it): not migrated to this version yet (new
+    code deployed before `db upgrade`), or upgraded by a newer release than the one this
+    command runs (an old checkout, a venv or a machine left behind), which `db upgrade` from
+    here cannot mend."""
+    app = ctx.ensure_object(ScriptInfo).load_app()
+    with app.app_context():
+        db.session.rollback()
+        try:
+            state, revision = schema_state(db.session)
+        except DBAPIError:  # a database that cannot say: the likelier of the two
+            state, revision = "behind", None
+        finally:
+            db.session.remove()
+    if state == "ahead":
+        return (
+            f" (a newer release upgraded it, to migration {revision}): run the command with that "
+            "release (`git pull`, then `pip install -e .`), not `db upgrade` with this one."
+        )
+    if state == "current":
+        return (
+            f", though it records this version's last migration ({revision}): it was changed "
+            "by other means than the migrations, which `db upgrade` does not mend."
+        )
+    return " (it is not migrated to it yet): run `flask --app app db upgrade`."
 
 
 class Planner(Flask):

@@ -271,3 +271,36 @@ def test_a_column_missing_after_the_upgrade_says_to_restart_or_is_a_fault(app, t
         with new.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too)
+def test_a_command_on_a_database_a_newer_release_upgraded_says_to_run_that_release(app, tmp_path):
+    """A command of the release before, run on a database a newer release upgraded (its
+    migration unknown here, a column this release reads gone), was told to run `db upgrade`,
+    which only fails there: it is told what the pages say, that a newer release holds the
+    database; a database at this release's own migration that lacks a column is no upgrade to
+    run either."""
+    with database_of_its_own(tmp_path) as url:
+        new = _app(url)
+        with new.app_context():
+            upgrade()
+            head = db.session.scalar(text("SELECT version_num FROM alembic_version"))
+            db.session.execute(text("ALTER TABLE users DROP COLUMN password_set_at"))
+            db.session.commit()
+        for recorded, said in (
+            ("f00dfeedbeef", "a newer release upgraded it, to migration f00dfeedbeef"),
+            (head, f"though it records this version's last migration ({head})"),
+        ):
+            with new.app_context():
+                revision = text("UPDATE alembic_version SET version_num = :revision")
+                db.session.execute(revision, {"revision": recorded})
+                db.session.commit()
+            result = new.test_cli_runner().invoke(
+                args=["users", "password", "--email", "a@example.org"]
+            )
+            assert result.exit_code == 1, result.output
+            assert said in result.output and "Traceback" not in result.output
+            assert "run `flask --app app db upgrade`" not in result.output
+        with new.app_context():
+            db.session.remove()
+            db.engine.dispose()
