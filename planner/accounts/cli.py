@@ -14,24 +14,23 @@ from planner.accounts.models import (
     ROLES,
     TOKEN_DAYS_DEFAULT,
     TOKEN_DAYS_MAX,
-    TOKEN_NAME_MAX,
     ApiToken,
     User,
     digest,
 )
 from planner.accounts.tokens import (
     WHEN,
+    NameTaken,
     free_name,
     how_ended,
     make_token,
     tokens_of,
-    working_named,
 )
 from planner.addresses import mailbox
 from planner.db_types import utcnow
+from planner.errors import PlannerError
 from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.text import blank, refusal
 from planner.turns import hold
 
 users_cli = AppGroup("users", help="Co-lead accounts and API tokens.")
@@ -123,18 +122,19 @@ def password_command(email: str, password_prompt: bool) -> None:
 def token_command(email: str, name: str | None, days: int, read_only: bool) -> None:
     """Print a new API token, for 'Authorization: Bearer <token>'. It is shown only once."""
     user = _user(email)
-    if name is not None and (problem := _name_problem(name)):
-        raise click.BadParameter(problem, param_hint="--name")
-    hold(user)
-    if name is None:
-        name = free_name(user, "command line")
-    elif (twin := working_named(user, name)) is not None:
+    try:
+        if name is None:
+            hold(user)
+            name = free_name(user, "command line")
+        token = make_token(user, name, days=days, read_only=read_only)
+    except NameTaken as taken:
         raise click.ClickException(
-            f"{user.email} has a working token named “{twin.name}” already, made "
-            f"{twin.created_at.strftime(WHEN)}: give this one another --name, or revoke that "
-            "one first (on the account page, /account)."
-        )
-    token = make_token(user, name, days=days, read_only=read_only)
+            f"{user.email} has a working token named “{taken.twin.name}” already, made "
+            f"{taken.twin.created_at.strftime(WHEN)}: give this one another --name, or revoke "
+            "that one first (on the account page, /account)."
+        ) from None
+    except PlannerError as error:  # the name, refused as the account page refuses it
+        raise click.BadParameter(error.message, param_hint="--name") from None
     db.session.commit()
     made = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == digest(token)))
     # Only the token on standard output, for TOKEN=$(flask users token ...); the rest beside it.
@@ -145,14 +145,6 @@ def token_command(email: str, name: str | None, days: int, read_only: bool) -> N
         f"{made.expires_at.strftime(WHEN)} ({days} days). It is not shown again.",
         err=True,
     )
-
-
-def _name_problem(name: str) -> str | None:
-    if blank(name):
-        return "Give the token a name, such as “laptop script”."
-    if len(name.strip()) > TOKEN_NAME_MAX:
-        return f"Use at most {TOKEN_NAME_MAX} characters."
-    return refusal(name, "A token's name")
 
 
 @users_cli.command("tokens")

@@ -1,13 +1,15 @@
 """Sign-in, password and API token forms."""
 
 import re
+from collections.abc import Callable
 
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, Length
 
 from planner.accounts.models import TOKEN_DAYS, TOKEN_DAYS_DEFAULT, TOKEN_NAME_MAX
-from planner.forms import PlannerForm
+from planner.accounts.tokens import check_token_name
+from planner.forms import PlannerForm, checked
 
 PASSWORD_MIN = 12
 # zxcvbn's scores run 0 (guessed at once) to 4; 3 is "safely unguessable" against an attacker
@@ -76,15 +78,20 @@ def _expiry(days: int) -> str:
     return "in a year (365 days)" if days == 365 else f"in {days} days"
 
 
+def _token_name() -> Callable:
+    """The token's name checked as the command line checks it (`check_token_name`), the field
+    marked required and as long as a name may be, as a browser shows it."""
+    validator = checked(check_token_name)
+    validator.field_flags = {"required": True, "maxlength": TOKEN_NAME_MAX}
+    return validator
+
+
 class TokenForm(PlannerForm):
     """A new API token on the account page (`planner.accounts.tokens.make_token`)."""
 
     name = StringField(
         "Name",
-        validators=[
-            DataRequired("Name the token after what uses it, such as “laptop script”."),
-            Length(max=TOKEN_NAME_MAX, message=f"Use at most {TOKEN_NAME_MAX} characters."),
-        ],
+        validators=[_token_name()],
         description="What uses it, such as “laptop script” or “CI export job”: your list of "
         "tokens names it so.",
     )

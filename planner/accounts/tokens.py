@@ -7,10 +7,11 @@ nobody copied.
 
 from sqlalchemy import select
 
-from planner.accounts.models import TOKEN_DAYS_DEFAULT, ApiToken, User
+from planner.accounts.models import TOKEN_DAYS_DEFAULT, TOKEN_NAME_MAX, ApiToken, User
 from planner.db_types import utcnow
-from planner.errors import ConflictError
+from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
+from planner.text import blank, refusal
 from planner.turns import hold
 
 WHEN = "%-d %b %Y %H:%M UTC"
@@ -27,23 +28,47 @@ def working_named(user: User, name: str) -> ApiToken | None:
     return next((t for t in user.tokens if t.works and t.name.strip().casefold() == wanted), None)
 
 
-def make_token(
-    user: User, name: str, *, days: int = TOKEN_DAYS_DEFAULT, read_only: bool = False
-) -> str:
-    """A new token for `user`, the plain token to show once. ConflictError when one of the
-    account's working tokens has the name already: nothing is made."""
-    # One at a time per account: two sends of one form at the same moment make one token.
-    hold(user)
-    db.session.expire(user, ["tokens"])
-    name = name.strip()
-    if (twin := working_named(user, name)) is not None:
-        raise ConflictError(
+def check_token_name(name: str | None) -> str:
+    """A token's name as it is kept (without spaces around it), or PlannerError (field
+    "name") saying why it cannot be one: the one check of the account page's form and of
+    `flask users token --name`."""
+    if name is None or blank(name):
+        raise PlannerError(
+            "Name the token after what uses it, such as “laptop script”.", field="name"
+        )
+    if len(name.strip()) > TOKEN_NAME_MAX:
+        raise PlannerError(f"Use at most {TOKEN_NAME_MAX} characters.", field="name")
+    if problem := refusal(name, "The token's name"):
+        raise PlannerError(problem, field="name")
+    return name.strip()
+
+
+class NameTaken(ConflictError):
+    """One of the account's working tokens has the name already (`twin`): nothing is made."""
+
+    def __init__(self, twin: ApiToken) -> None:
+        super().__init__(
             f"You have a working token named “{twin.name}” already, made "
             f"{twin.created_at.strftime(WHEN)}, so nothing was made (was the form sent twice?). "
             "A token is shown only once: if you did not copy that one, revoke it and make a "
             "new one. For a second token, give it another name.",
             field="name",
         )
+        self.twin = twin
+
+
+def make_token(
+    user: User, name: str, *, days: int = TOKEN_DAYS_DEFAULT, read_only: bool = False
+) -> str:
+    """A new token for `user`, the plain token to show once. PlannerError for a name that
+    cannot be one (`check_token_name`), NameTaken when one of the account's working tokens has
+    it already: nothing is made."""
+    name = check_token_name(name)
+    # One at a time per account: two sends of one form at the same moment make one token.
+    hold(user)
+    db.session.expire(user, ["tokens"])
+    if (twin := working_named(user, name)) is not None:
+        raise NameTaken(twin)
     return ApiToken.issue(user, name, days=days, read_only=read_only)
 
 

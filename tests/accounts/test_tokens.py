@@ -289,6 +289,28 @@ def test_the_command_line_names_and_dates_its_tokens(cli, client, colead, survey
 
 
 @pytest.mark.parametrize(
+    "name", ["   ", "\u200b", "x" * 101, "laptop\tscript", "CI \u202ejob", " " + "x" * 100 + " "]
+)
+def test_the_command_line_takes_or_refuses_a_token_name_as_the_account_page_does(
+    signed_in, cli, name
+):
+    """One check of a token's name: `flask users token --name` refused some names in words of
+    its own ("Give the token a name", "A token's name cannot contain a tab"), and the page
+    refused a name of 100 characters with a space either side, which the command took."""
+    page = make(signed_in, name)
+    # The page's token revoked: the command's would be its twin.
+    cli.invoke(args=["users", "revoke-tokens", "--email", COLEAD_EMAIL])
+    typed = cli.invoke(args=["users", "token", "--email", COLEAD_EMAIL, "--name", name])
+    if page.status_code == 200:
+        assert typed.exit_code == 0, typed.output
+        assert db.session.scalars(select(ApiToken.name)).all() == [name.strip()] * 2
+        return
+    assert page.status_code == 400 and typed.exit_code == 2, typed.output
+    said = re.search(r"Invalid value for '?--name'?: (.+)", typed.stderr)[1].strip()
+    assert said in text_of(page), (said, text_of(page))
+
+
+@pytest.mark.parametrize(
     "sent",
     ["Bearer \x00", "Bearer " + "é" * 5000, "Bearer cwsp_" + "a" * 10000, "Bearer a b"],
 )
