@@ -420,11 +420,12 @@ def saved_unless_stale(
     return stale(form, stored(), item, what) or lost
 
 
-def keep_when_left_out(field, value: str) -> None:
-    """A select left out of a post keeps the stored `value`, as a text field left out keeps its
-    own. WTForms fills it from the object's attribute of that name instead, and for a
-    relationship that is the related object, not the code or id the form holds (a 500 on
-    int(), helper-77)."""
+def keep_when_left_out(field, value) -> None:
+    """A field left out of a post keeps the stored `value`, as a text field named as the
+    item's attribute keeps its own: WTForms fills a field from the object's attribute of its
+    name, which for a relationship is the related object, not the code or id the form holds (a
+    500 on int(), helper-77), and for a field the item stores otherwise (a meeting's date and
+    start, one instant) is none, which read as the field cleared. Sent empty, it is cleared."""
     if not field.raw_data:
         field.data = value
 

@@ -37,7 +37,16 @@ def meeting_form_for(meeting: Meeting | None = None, *, submitted: bool = True) 
         if not meeting.duration_pinned:
             form.duration_minutes.data = None  # empty: the length follows the slots
     elif meeting is not None:
+        # A field left out of the post (a script's; a browser sends every one, empty or not)
+        # keeps what is stored, as the fields named as the meeting's attributes do: not the
+        # date cleared, nor a length that follows the slots pinned.
         keep_when_left_out(form.series, str(meeting.series_id or ""))
+        if meeting.starts_at:
+            local = local_time(meeting.time_zone, meeting.starts_at)
+            keep_when_left_out(form.day, local.date())
+            keep_when_left_out(form.start, local.time())
+        if not meeting.duration_pinned:
+            keep_when_left_out(form.duration_minutes, None)
     return form
 
 
@@ -126,6 +135,10 @@ def slot_form_for(
         if slot.offset_minutes is not None and slot.starts_at:
             form.start.data = local_time(meeting.time_zone, slot.starts_at).time()
     elif slot is not None:
+        # As the meeting's form (`meeting_form_for`): a pinned start left out stays pinned. The
+        # recommendations cannot: a browser sends no box at all when none is ticked.
         keep_when_left_out(form.office, slot.office_code or "")
         keep_when_left_out(form.proposal, str(slot.proposal_id or ""))
+        if slot.offset_minutes is not None and slot.starts_at:
+            keep_when_left_out(form.start, local_time(meeting.time_zone, slot.starts_at).time())
     return form

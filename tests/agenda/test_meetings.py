@@ -1069,6 +1069,52 @@ def test_a_meeting_saved_without_its_series_select_stays_in_its_series(api, meet
     assert (meeting.title, meeting.series.title) == ("Rec 10 workshop, renamed", "Task Force 2027")
 
 
+@pytest.mark.parametrize("pinned", [True, False])
+def test_a_meeting_form_sent_without_its_fields_changes_nothing(api, meeting, pinned):
+    """A field left out of the post is no field cleared: no browser leaves one out, but a
+    script posting the form can. The date and start (which the meeting stores as one instant)
+    were cleared, and a length that follows the slots was pinned (the form's two length fields
+    left out read as the meeting's length typed)."""
+    if not pinned:
+        assert (
+            api.patch(f"/api/v1/meetings/{meeting.id}", json={"duration_pinned": False}).status_code
+            == 200
+        )
+    db.session.expire_all()
+    before = (meeting.starts_at, meeting.duration_minutes, meeting.duration_pinned)
+    before += (meeting.title, meeting.time_zone, meeting.video_url, meeting.freeze_on)
+    edit = f"/meetings/{meeting.id}/edit"
+    sent = hidden_fields(api, edit)  # the CSRF token and the version: no field of the meeting
+    response = api.post(edit, data=sent)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    db.session.expire_all()
+    after = (meeting.starts_at, meeting.duration_minutes, meeting.duration_pinned)
+    after += (meeting.title, meeting.time_zone, meeting.video_url, meeting.freeze_on)
+    assert after == before
+    # Sent empty, as a browser sends a field emptied, they are cleared as before.
+    form = form_of(api, edit)
+    form["day"], form["start"] = [""], [""]
+    assert api.post(edit, data=form).status_code == 302
+    db.session.expire_all()
+    assert meeting.starts_at is None
+
+
+def test_a_slot_form_sent_without_its_start_keeps_the_slot_pinned(api, meeting):
+    """As the meeting's form: a pinned start left out of the post was read as cleared, and the
+    slot unpinned (a box group cannot be told apart so: a browser sends none when no box is
+    ticked)."""
+    slot = meeting.slots[1]
+    pinned = api.patch(f"/api/v1/slots/{slot.id}", json={"offset_minutes": 15})
+    assert pinned.status_code == 200
+    edit = f"/slots/{slot.id}/edit"
+    form = form_of(api, edit)
+    del form["start"]
+    form["abstract"] = ["Governance, with the start left out of the post."]
+    assert api.post(edit, data=form).status_code == 302
+    db.session.expire_all()
+    assert slot.offset_minutes == 15 and slot.abstract.startswith("Governance")
+
+
 def test_a_time_that_happens_twice_is_refused_on_the_page_in_the_pages_words(api, meeting):
     """The page's time field takes no offset: the refusal says how to get round that, not to
     type an offset it cannot take; the form comes back as typed."""
