@@ -25,12 +25,13 @@ from flask_babel import Babel, get_locale, gettext, refresh
 from markupsafe import Markup, escape
 
 from planner import translation
-from planner.agenda.models import DISCUSSION_TITLE
+from planner.agenda.models import DISCUSSION_TITLE, Meeting
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.models import LANGUAGES
 from planner.timezones import (
     clock_span,
     day_in,
+    local_time,
     moment_in_language,
     place_in,
     short_day,
@@ -76,6 +77,7 @@ def install(app: Flask) -> None:
     app.add_template_global(moment_here, "moment_here")
     app.add_template_filter(day_here, "day_here")
     app.add_template_filter(short_day_here, "short_day_here")
+    app.add_template_filter(held_on_here, "held_on")
 
     @app.after_request
     def content_language(response):
@@ -218,6 +220,13 @@ def clock_span_here(zone: str, start: datetime, end: datetime, since: datetime |
 def day_here(day: date) -> str:
     """ "4 April 2027", "4 de abril de 2027": a day in a sentence of this page."""
     return day_in(page_language(), day)
+
+
+def held_on_here(meeting: Meeting) -> str:
+    """The day a meeting is or was held, in its home zone, as a sentence of this page says it
+    (`day_here`): "20 January 2026". Every page that says when a talk was presented says it so
+    (the line-ups and the proposals' list said "20 Jan 2026", other pages "20 January 2026")."""
+    return day_here(local_time(meeting.time_zone or "UTC", meeting.starts_at).date())
 
 
 def short_day_here(moment: "datetime | date") -> str:

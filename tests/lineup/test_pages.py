@@ -1121,7 +1121,7 @@ def test_a_second_workshop_s_line_up_says_who_presented_at_the_first_and_not_its
     page = client.get(f"/lineups/{after['id']}").get_data(as_text=True)
     row = re.search(r'<th scope="row"><a href="/offices/PL">.*?</th>', page, re.S)[0]
     said = " ".join(re.sub(r"<[^>]+>", "", row).split())
-    assert said.endswith("presented Rec 10 at Workshop on Recommendation 10, 20 Jan 2026")
+    assert said.endswith("presented Rec 10 at Workshop on Recommendation 10, 20 January 2026")
     assert f'href="/meetings/{first}/archive#slot-' in row
     # A line-up saved before the workshop still names its volunteered talk, and says it was given.
     kept = client.get(f"/lineups/{before['id']}").get_data(as_text=True)

@@ -349,7 +349,7 @@ def test_a_proposal_presented_at_a_meeting_that_took_place_is_said_so_and_not_of
     review = html.unescape(colead_client.get("/proposals").get_data(as_text=True))
     status = re.search(r'<td data-label="Status">(.*?)</td>', review, re.S)[1]
     assert " ".join(re.sub(r"<[^>]+>", "", status).split()) == (
-        "accepted presented at Workshop on Recommendation 10, 20 Jan 2026"
+        "accepted presented at Workshop on Recommendation 10, 20 January 2026"
     )
     second = meeting(colead_client, title="Workshop on Recommendation 4")
     editor = colead_client.get(f"/meetings/{second}/edit").get_data(as_text=True)
@@ -368,6 +368,46 @@ def test_a_proposal_presented_at_a_meeting_that_took_place_is_said_so_and_not_of
         "It is scheduled: “Chatbots for applicants in Spanish” in Workshop on Recommendation 4."
         in words
     )
+
+
+def test_every_page_gives_the_day_a_talk_was_presented_alike(client, colead_client, survey):
+    """The day a talk was presented read "20 Jan 2026" on the proposals' list and a line-up,
+    "20 January 2026" on the proposal's own page, the office's, the archive and the
+    volunteer's: one way, the page's language's (Babel's, as the translated pages say it)."""
+    token = volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    # In the evening in Lima it is the next day in Geneva: each page gives the meeting's day.
+    first = held_workshop(
+        colead_client,
+        [
+            {"proposal_id": proposal.id},
+            {
+                "title": "Blockchain at the Polish Patent Office",
+                "office": "PL",
+                "recommendations": [10],
+            },
+        ],
+        starts_at="2026-01-20T19:00:00-05:00",
+        time_zone="America/Lima",
+    )
+    lineup = colead_client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 5})
+    assert lineup.status_code == 201
+    pages = {
+        "the proposals": "/proposals",
+        "the proposal": f"/proposals/{proposal.id}",
+        "the office": "/offices/PE",
+        "the archive": f"/meetings/{first}/archive",
+        "the volunteer's": f"/proposals/{token}",
+        "a line-up": f"/lineups/{lineup.get_json()['id']}",
+    }
+    for name, url in pages.items():
+        page = html.unescape(colead_client.get(url).get_data(as_text=True))
+        words = " ".join(re.sub(r"<[^>]+>", " ", page).split())
+        assert "20 January 2026" in words, name
+        assert not re.search(r"\b2[01] Jan(uary)? 2026\b", words.replace("20 January 2026", "")), (
+            name
+        )
 
 
 def test_the_volunteer_reads_in_the_past_of_a_talk_given_at_a_meeting_that_took_place(
