@@ -184,6 +184,18 @@ def answers(slug: str):
     return {"survey": survey.label, "count": len(rows), "answers": [answer_row(a) for a in rows]}
 
 
+# `declined` named every answer naming no recommendation a decline, also to questions 3 and 7,
+# which ask for comments and proposals (BR's SDLC policy declined nothing). Kept as it was, so
+# that no script reads other numbers under it unawares, and said to be deprecated in the answer.
+DECLINED_DEPRECATED = (
+    "Deprecated: the offices that answered naming no recommendation, as "
+    "`answered_naming_none` gives them; to questions 3 and 7 (implementation, proposal) they "
+    "commented or proposed on none in particular, and declined nothing. Read "
+    "`answered_naming_none`, and `naming_none_declines` for whether naming none declines. "
+    "`declined` will be removed in a later release."
+)
+
+
 @bp.get("/surveys/<slug>/summary")
 def summary(slug: str):
     survey = find_survey(slug)
@@ -191,13 +203,16 @@ def summary(slug: str):
     return {
         "survey": survey.label,
         "respondents": len(result.respondents),
+        "deprecated": {"declined": DECLINED_DEPRECATED},
         "questions": {
             question.value: {
                 "label": question.label,
                 "counts": COUNTED[question],
                 "answered": part.answered.as_dict(),
                 "named_none": part.named_none.as_dict(),
-                "declined": part.declined.as_dict(),
+                "answered_naming_none": part.answered_naming_none.as_dict(),
+                "naming_none_declines": part.naming_none_declines,
+                "declined": part.answered_naming_none.as_dict(),
                 "no_answer": part.no_answer.as_dict(),
                 "recommendations": [
                     {"recommendation": number, **cell.as_dict()}

@@ -24,6 +24,12 @@ COUNTED = {
 }
 
 
+# Questions 3 and 7 ask for comments and proposals, not for a choice of recommendations: an answer
+# naming none (EP's "Nearly all Recommendations ...", BR's SDLC policy) is on none in particular,
+# and declines nothing. An answer naming none to the others (DE's to question 8) declines.
+NOT_A_CHOICE = frozenset({Question.implementation, Question.proposal})
+
+
 def percent(count: int, total: int) -> int:
     if total <= 0:
         return 0
@@ -52,12 +58,19 @@ class QuestionSummary:
     question: Question
     by_recommendation: dict[int, Cell]
     # Offices that answered the question (an answer that says nothing, such as "No", is none),
-    # and those that named no recommendation in it: `declined` answered without naming one
-    # (DE: "no need for further ... discussing"), `no_answer` gave none. `named_none` is both.
+    # and those that named no recommendation in it: `answered_naming_none` answered without
+    # naming one (DE: "no need for further ... discussing"; BR's SDLC policy, to question 7),
+    # `no_answer` gave none. `named_none` is both.
     answered: Cell
     named_none: Cell
-    declined: Cell
+    answered_naming_none: Cell
     no_answer: Cell
+
+    @property
+    def naming_none_declines(self) -> bool:
+        """Whether an answer naming no recommendation declines them all (DE's to question 8),
+        or (questions 3 and 7, `NOT_A_CHOICE`) is on none in particular."""
+        return self.question not in NOT_A_CHOICE
 
 
 @dataclass(frozen=True)
@@ -98,7 +111,7 @@ def summarise(
             by_recommendation={n: cell(named.get((q, n), ())) for n in numbers},
             answered=cell(answered[q]),
             named_none=cell(set(who) - naming[q]),
-            declined=cell((answered[q] - naming[q]) & set(who)),
+            answered_naming_none=cell((answered[q] - naming[q]) & set(who)),
             no_answer=cell(set(who) - answered[q]),
         )
         for q in Question

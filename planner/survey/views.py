@@ -449,11 +449,6 @@ def summary(slug: str):
     )
 
 
-# Answers to Q3 and Q7 are comments and proposals, not a choice of recommendations: one naming
-# none (EP's "Nearly all Recommendations ...", BR's SDLC policy) declines nothing.
-NOT_A_CHOICE = {Question.implementation, Question.proposal}
-
-
 @bp.get("/surveys/<slug>/summary.csv")
 def summary_csv(slug: str):
     survey = find_survey(slug)
@@ -477,10 +472,10 @@ def summary_csv(slug: str):
         for row, cell in (
             ("none", part.named_none),
             (
-                "none: answered on none in particular"
-                if question in NOT_A_CHOICE
-                else "none: declined explicitly",
-                part.declined,
+                "none: declined explicitly"
+                if part.naming_none_declines
+                else "none: answered on none in particular",
+                part.answered_naming_none,
             ),
             ("none: no answer", part.no_answer),
         ):
@@ -518,7 +513,7 @@ def _findings(summary: Summary) -> list[tuple[Question, str]]:
                 question,
                 f"{shares}; "
                 f"{part.named_none.percent}% named none "
-                f"({part.declined.percent}% declined explicitly, "
+                f"({part.answered_naming_none.percent}% declined explicitly, "
                 f"{part.no_answer.percent}% gave no answer).",
             )
         )

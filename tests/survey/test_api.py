@@ -62,6 +62,28 @@ def test_discussion_percentages_of_paragraph_17(summary):
     assert all(0 <= discuss[n] <= 19 for n in discuss if n != 10)
 
 
+def test_the_summary_says_who_declined_and_who_answered_on_none_in_particular(summary):
+    """The CSV no longer said BR, EP, GM, NO and PY declined questions 3 and 7 (helper-196), but
+    the API's `declined` still listed them: BR proposed an SDLC policy (lines 1199-1201), EP
+    commented on "Nearly all Recommendations" (lines 374-380). `answered_naming_none` lists
+    who answered naming none, `naming_none_declines` says whether that declines; `declined`
+    stays as it was, said to be deprecated, so that no script reads other numbers unawares."""
+    questions = summary["questions"]
+    for question in ("implementation", "proposal"):
+        part = questions[question]
+        assert part["naming_none_declines"] is False, question
+        assert part["declined"] == part["answered_naming_none"], question
+    assert "BR" in questions["proposal"]["answered_naming_none"]["offices"]
+    assert "EP" in questions["implementation"]["answered_naming_none"]["offices"]
+    for question in ("focus", "low_priority", "challenge", "discuss"):
+        assert questions[question]["naming_none_declines"] is True, question
+    assert questions["discuss"]["answered_naming_none"]["offices"] == ["DE"]
+    assert "declined nothing" in summary["deprecated"]["declined"]
+    for part in questions.values():
+        named_none = part["answered_naming_none"]["count"] + part["no_answer"]["count"]
+        assert named_none == part["named_none"]["count"]
+
+
 def test_summary_lists_offices(summary):
     row = summary["questions"]["discuss"]["recommendations"][9]
     assert row == {
