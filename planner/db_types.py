@@ -7,6 +7,8 @@ from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
 from werkzeug.routing import IntegerConverter
 
+from planner.text import shorten
+
 
 class UTCDateTime(TypeDecorator[datetime]):
     """An instant, stored in UTC and always read back as an aware UTC datetime.
@@ -40,7 +42,7 @@ def fit(text: str, column) -> str:
     """A text the app builds itself (a history's actor, a meeting's title) cut to what its
     column holds, marked with an ellipsis; PostgreSQL would refuse it, SQLite keep it whole."""
     limit = column.type.length
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+    return text if limit is None else shorten(text, limit)
 
 
 # The largest value of an INTEGER column in PostgreSQL. Larger numbers in a URL or a query would

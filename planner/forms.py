@@ -28,7 +28,7 @@ from planner.addresses import normal_address
 from planner.errors import PlannerError
 from planner.languages import page_language
 from planner.private_links import holds_a_secret, names_a_secret
-from planner.text import blank, line_breaks, refusal
+from planner.text import blank, line_breaks, refusal, shorten
 from planner.timezones import ZoneError, pick_zone
 from planner.versioning import CLASHED, RACED, check_version
 
@@ -442,4 +442,4 @@ def _shown(value, limit: int | None = 80) -> str:
     if isinstance(value, list | tuple):
         return ", ".join(str(v) for v in value) or "(none)"
     text = str(value)
-    return text if limit is None or len(text) <= limit else text[: limit - 1] + "…"
+    return text if limit is None else shorten(text, limit)

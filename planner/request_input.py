@@ -21,7 +21,7 @@ from werkzeug.utils import cached_property
 
 from planner.db_types import MAX_INT, db_int
 from planner.errors import PlannerError
-from planner.text import SURROGATE, as_json
+from planner.text import SURROGATE, as_json, shorten
 
 # No request body of this app nests deeper than a few levels; a limit well above that refuses
 # bodies built to exhaust the parser's recursion before they are parsed.
@@ -79,7 +79,7 @@ def _problem(value: Any) -> tuple[str, str] | None:
             return said, where
         if isinstance(item, _BadNumber):
             # A long number is cut, and said to be: its first digits alone are another number.
-            shown = item if len(item) <= 20 else f"{item[:20]}… ({len(item)} characters)"
+            shown = item if len(item) <= 20 else f"{shorten(item, 21)} ({len(item)} characters)"
             return f"{where or 'The body'} is {shown}; {_NUMBERS}", where
         if isinstance(item, str):
             if SURROGATE.search(item):
@@ -322,6 +322,6 @@ def unknown_fields(given: Iterable[str], known: Sequence[str], what: str) -> str
     unknown = sorted(set(given) - set(known))
     if not unknown:
         return None
-    names = ", ".join(name if len(name) <= 40 else name[:40] + "…" for name in unknown[:5])
+    names = ", ".join(shorten(name, 41) for name in unknown[:5])
     more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
     return f"Unknown {what}(s): {names}{more}. The {what}s are: {', '.join(known)}."

@@ -10,6 +10,7 @@ import unicodedata
 from urllib.parse import urlsplit
 
 import idna
+import regex
 
 from planner.translation import gettext
 
@@ -95,14 +96,40 @@ def printable(value: str) -> str:
     return _CONTROL_ONE_LINE.sub("\ufffd", value)
 
 
+# A grapheme cluster (Unicode's extended one, UAX #29): what a reader sees as one character, a
+# letter with its combining accents, an emoji with its skin tone or joined to others (👩🏽‍💻, a
+# flag), a Devanagari syllable with its virama and vowel signs (स्ते).
+_GRAPHEME = regex.compile(r"\X")
+
+
+def shorten(value: str, limit: int, *, end: str = "…", at_space: bool = False) -> str:
+    """`value` whole if it has at most `limit` characters (code points, as a column counts
+    them), else cut to fit with `end`: after a whole grapheme cluster, never inside one (an
+    emoji without its modifier, an "é" without its accent, half a Devanagari syllable), and
+    with `at_space` after a whole word where there is a space to cut at (text without spaces,
+    Chinese, is cut between clusters). The one way the app shortens text."""
+    if len(value) <= limit:
+        return value
+    room = max(limit - len(end), 0)
+    kept = 0
+    for cluster in _GRAPHEME.finditer(value):
+        if cluster.end() > room:
+            break
+        kept = cluster.end()
+    cut = value[:kept]
+    if at_space and (space := cut.rfind(" ")) > 0 and not value[kept : kept + 1].isspace():
+        cut = cut[:space]
+    return cut.rstrip() + end
+
+
 def as_json(value, limit: int = 40) -> str:
     """A value someone sent, quoted in a message as JSON writes it ("AU", true, ["AU"]; not
     Python's 'AU', True, ['AU']), text cut to `limit` characters, printable."""
-    if isinstance(value, str) and len(value) > limit:
-        value = value[:limit] + "…"
+    if isinstance(value, str):
+        value = shorten(value, limit + 1)
     shown = json.dumps(value, ensure_ascii=False)
     # A list or an object is cut as it is written (a file may hold a long one anywhere).
-    return printable(shown if len(shown) <= 2 * limit else shown[: 2 * limit] + "…")
+    return printable(shorten(shown, 2 * limit + 1))
 
 
 def refusal(value: str, what: str, *, multiline: bool = False) -> str | None:

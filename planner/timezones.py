@@ -18,6 +18,7 @@ from babel.dates import (
     get_timezone_location,
 )
 
+from planner.text import shorten
 from planner.translation import gettext
 
 
@@ -611,8 +612,7 @@ def pick_zone(text: str) -> str:
     if len(zones) == 1:
         return zones[0]
     shown = text.strip()
-    if len(shown) > 40:  # a pasted page is not said back whole
-        shown = shown[:40] + "…"
+    shown = shorten(shown, 41)  # a pasted page is not said back whole
     if not zones:
         raise ZoneError(
             gettext(

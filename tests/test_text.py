@@ -1,6 +1,9 @@
 """Quoting what someone sent in a message: as JSON writes it, cut short, printable."""
 
-from planner.text import as_json
+import pytest
+import regex
+
+from planner.text import as_json, shorten
 
 
 def test_values_are_quoted_as_json_writes_them_and_cut_short():
@@ -9,3 +12,92 @@ def test_values_are_quoted_as_json_writes_them_and_cut_short():
     assert as_json("x" * 50) == '"' + "x" * 40 + '…"'
     assert len(as_json(list(range(1000)))) == 81  # 80 characters and "…"
     assert as_json("bell\x07") == '"bell\\u0007"' and "\u202e" not in as_json("a\u202eb")
+
+
+# What a reader sees as one character, each of several code points.
+CLUSTERS = {
+    "emoji with a skin tone": "👍🏽",
+    "emoji joined": "👩🏽\u200d💻",
+    "flag": "🇵🇪",
+    "combining accent": "e\u0301",
+    "Devanagari syllable": "स्ते",
+}
+
+
+def _boundaries(text: str) -> set[int]:
+    return {0} | {m.end() for m in regex.finditer(r"\X", text)}
+
+
+@pytest.mark.parametrize("cluster", CLUSTERS.values(), ids=CLUSTERS.keys())
+def test_text_is_shortened_between_grapheme_clusters(cluster):
+    """A long name was cut at a code point: an emoji lost its skin tone or half its family, an
+    "é" its accent, a Devanagari syllable its vowel sign."""
+    for before in range(1, 12):
+        name = "a" * before + cluster + "b" * 20
+        for limit in range(2, 16):
+            shown = shorten(name, limit)
+            assert len(shown) <= limit and shown.endswith("…"), (name, limit)
+            kept = shown.removesuffix("…")
+            assert name.startswith(kept) and len(kept) in _boundaries(name), (name, limit)
+    assert shorten("नमस्ते दुनिया", 5) == "नम…"
+    assert shorten("Ana María López", 10, at_space=True) == "Ana María…"
+    assert shorten("中文" * 10, 7, at_space=True) == "中文中文中文…"  # no space to cut at
+    assert shorten("short", 5) == "short"
+
+
+@pytest.fixture
+def _app_context(app):
+    with app.test_request_context():
+        yield
+
+
+def _sites():
+    """Every place the app shortens text, as (name, cut, limit, the text as it shows it before
+    cutting, the cut text as it shows it)."""
+    from planner.calendar import ics
+    from planner.db_types import fit
+    from planner.forms import _shown
+    from planner.lineup.forms import _shown_token
+    from planner.materials.models import Material
+    from planner.presenters.views import _excerpt as presenter_excerpt
+    from planner.survey.charts import _fit
+    from planner.survey.tabular import _cut
+    from planner.survey.views import _excerpt as survey_excerpt
+
+    same = lambda text: text  # noqa: E731
+    # A format character (the emoji's joiner) shown as U+FFFD, as a quoted token shows it.
+    printable = lambda text: "".join(c if c.isprintable() else "\ufffd" for c in text)  # noqa: E731
+    return [
+        ("a column's text", lambda t: fit(t, Material.added_by), 300, same, same),
+        ("a calendar's title", lambda t: ics.one_line(t, 40), 40, same, same),
+        ("a calendar's description", lambda t: ics.text(t, 40), 40, same, same),
+        ("a value quoted as JSON", lambda t: as_json(t, 40), 40, same, lambda s: s[1:-1]),
+        ("a field named in a refusal", lambda t: _shown(t, 40), 40, same, same),
+        ("a line-up's token", lambda t: _shown_token(t, 40), 40, printable, same),
+        ("a chart's label", lambda t: _fit(t, 40), 40, same, same),
+        ("a survey cell quoted", lambda t: _cut(t, 40), 40, same, same),
+        ("a survey answer's excerpt", lambda t: survey_excerpt(t, 40), 40, same, same),
+        ("a presenter's title quoted", presenter_excerpt, 200, same, same),
+    ]
+
+
+@pytest.mark.usefixtures("_app_context")
+@pytest.mark.parametrize("cluster", CLUSTERS.values(), ids=CLUSTERS.keys())
+def test_every_place_that_shortens_text_keeps_its_clusters_whole(cluster):
+    for name, cut, limit, source, unquoted in _sites():
+        for before in range(limit - 8, limit + 2):
+            text = "a" * before + cluster + "b" * 30
+            kept = unquoted(cut(text)).removesuffix("…")
+            assert source(text).startswith(kept), (name, before)
+            assert len(kept) in _boundaries(source(text)), (name, before, kept[-3:])
+
+
+@pytest.mark.usefixtures("_app_context")
+def test_templates_shorten_between_clusters(app):
+    from flask import render_template_string
+
+    abstract = "中文" * 100 + "👩🏽\u200d💻" + "中文" * 100
+    for limit in range(195, 210):
+        shown = render_template_string("{{ t|shorten(n) }}", t=abstract, n=limit)
+        kept = shown.removesuffix("…")
+        assert abstract.startswith(kept) and len(kept) in _boundaries(abstract), limit

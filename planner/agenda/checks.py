@@ -25,6 +25,7 @@ from planner.text import (
     is_web_address,
     line_breaks,
     refusal,
+    shorten,
 )
 from planner.timezones import (
     LocalTimeError,
@@ -211,7 +212,7 @@ def check_office(value) -> str | None:
         or not OFFICE_CODE.fullmatch(value)
         or db.session.get(Office, value.upper()) is None
     ):
-        shown = repr(value)[:20] + ("…" if len(repr(value)) > 20 else "")
+        shown = shorten(repr(value), 21)
         raise AgendaError(f"{shown} is not a known office code.")
     return value.upper()
 

@@ -19,7 +19,7 @@ from urllib.parse import quote
 from icalendar import Calendar, Conference, Event, Timezone, TimezoneStandard, vCalAddress, vText
 
 from planner.addresses import AddressError, ascii_domain
-from planner.text import ascii_web_address
+from planner.text import ascii_web_address, shorten
 
 PRODID = "-//WIPO CWS ICT Strategy Task Force//Planner//EN"
 REFRESH = timedelta(hours=6)
@@ -61,16 +61,12 @@ class _Text(vText):
         return escaped.replace("\n", r"\n").encode(self.encoding)
 
 
-def _cut(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 # The same names and titles come back in every event of a feed: each is cleaned once.
 @lru_cache(maxsize=8192)
 def one_line(value: str | None, limit: int = LINE_MAX) -> str:
     """Text for a one-line value (a title, a name): line breaks become spaces."""
     text = _UNWRITABLE.sub("", _LINE_BREAK.sub(" ", value or ""))
-    return _cut(_SPACES.sub(" ", text).strip(), limit)
+    return shorten(_SPACES.sub(" ", text).strip(), limit)
 
 
 @lru_cache(maxsize=1024)
@@ -78,7 +74,7 @@ def text(value: str | None, limit: int = TEXT_MAX) -> str:
     """Text of several lines (a description): every kind of line break becomes one "\\n",
     which icalendar writes escaped."""
     lines = _UNWRITABLE.sub("", _LINE_BREAK.sub("\n", value or "")).replace("\t", " ")
-    return _cut(lines.strip(), limit)
+    return shorten(lines.strip(), limit)
 
 
 @lru_cache(maxsize=1024)

@@ -25,6 +25,7 @@ from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import unknown_fields
+from planner.text import shorten
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 
@@ -45,7 +46,7 @@ def _said(value) -> str:
 
 def _shown_token(token: str, length: int = 12) -> str:
     printable = "".join(ch if ch.isprintable() else "\N{REPLACEMENT CHARACTER}" for ch in token)
-    return printable if len(printable) <= length else printable[:length] + "…"
+    return shorten(printable, length + 1)
 
 
 class _Codes:

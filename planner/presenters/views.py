@@ -5,7 +5,6 @@ revocable, like a proposal's private link. Their forms work without cookies."""
 
 from dataclasses import replace
 from datetime import timedelta
-from textwrap import shorten
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
@@ -49,6 +48,7 @@ from planner.presenters.operations import (
     taken_off,
     where_it_stands,
 )
+from planner.text import shorten
 from planner.timezones import ZoneError, local_time, pick_zone, place_in
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading
@@ -280,6 +280,11 @@ def answer_view(token: str):
     return redirect(url_for(".page", token=token))
 
 
+def _excerpt(text: str) -> str:
+    """A title or abstract quoted in a message: on one line, cut after a whole word."""
+    return shorten(" ".join(text.split()), 200, at_space=True)
+
+
 @bp.post("/presenter/<token>/talk")
 @csrf.exempt
 def talk(token: str):
@@ -298,7 +303,7 @@ def talk(token: str):
             "abstract": _("the abstract is now “%(text)s”"),
         }
         now = "; ".join(
-            words[name] % {"text": shorten(getattr(slot, name) or _("(empty)"), 200)}
+            words[name] % {"text": _excerpt(getattr(slot, name) or _("(empty)"))}
             for name in changed
         )
         problem = _(

@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from planner.survey.records import Question
+from planner.text import shorten
 
 # Okabe & Ito (2008), "Color Universal Design".
 BLUE, ORANGE, VERMILLION, PURPLE = "#0072B2", "#E69F00", "#D55E00", "#CC79A7"
@@ -94,7 +95,7 @@ class Heatmap:
 
 
 def _fit(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+    return shorten(text, limit)
 
 
 def heatmap(

@@ -24,6 +24,7 @@ from planner.survey.records import (
     lines_of,
     says_nothing,
 )
+from planner.text import shorten
 
 
 @dataclass(frozen=True)
@@ -357,8 +358,7 @@ class _Reader:
             self.collected.append(self.current)
         elif isinstance(self.current, _Unplaced):
             excerpt = " ".join(self.current.lines)
-            if len(excerpt) > 240:
-                excerpt = excerpt[:239] + "…"
+            excerpt = shorten(excerpt, 240)
             where = (
                 f"lines {self.current.first}–{self.current.last}"
                 if self.current.last > self.current.first

@@ -36,7 +36,7 @@ from planner.survey.records import (
 )
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json, tabular_form, with_aliases
-from planner.text import SURROGATE, as_json, blank, refusal
+from planner.text import SURROGATE, as_json, blank, refusal, shorten
 from planner.timezones import is_time_zone
 
 
@@ -873,7 +873,7 @@ def find_survey(reference: str | None = None) -> Survey:
     else:
         survey = latest_survey()
     if survey is None:
-        shown = reference if not reference or len(reference) <= 60 else reference[:59] + "…"
+        shown = shorten(reference or "", 60)
         raise SurveyNotFound(
             f"No survey {shown!r} has been imported."
             if reference

@@ -30,7 +30,7 @@ from planner.survey.records import (
     office_names,
     period_problems,
 )
-from planner.text import as_json, blank, printable, refusal
+from planner.text import as_json, blank, printable, refusal, shorten
 from planner.timezones import is_time_zone
 
 CSV_COLUMNS = (
@@ -79,7 +79,7 @@ def _names(names: Iterable[str], quoted: bool = True) -> str:
 
 def _cut(value: str, limit: int = 40) -> str:
     """A cell quoted as written, unquoted, cut short and printable."""
-    return printable(value if len(value) <= limit else value[:limit] + "…")
+    return printable(shorten(value, limit + 1))
 
 
 def _unread_fields(payload: dict) -> list[ImportWarning]:

@@ -33,6 +33,7 @@ from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
+from planner.text import shorten
 from planner.web import csv_download, survey_from_request, table_download, text_download
 
 bp = Blueprint("survey", __name__)
@@ -149,7 +150,7 @@ def build_bars(
 
 def _excerpt(text: str, limit: int = 140) -> str:
     flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1].rstrip() + "…"
+    return shorten(flat, limit)
 
 
 def _chart_context() -> dict:
