@@ -159,7 +159,7 @@ def ascii_web_address(value: str) -> str:
     """`value` with its host in ASCII (`ascii_host`), the rest as written. ValueError for a host
     or port that cannot be read."""
     parts = urlsplit(value)
-    port = parts.port  # ValueError when it is no port at all
+    parts.port  # noqa: B018 (ValueError when it is no port at all)
     host = parts.hostname
     if not host:
         raise ValueError("no host")
@@ -172,9 +172,50 @@ def ascii_web_address(value: str) -> str:
         ):
             raise ValueError("not a host name")
         return value
+    return _with_host(value, ascii_host(host))
+
+
+def shown_web_address(value: str) -> str:
+    """`value` in the one form the planner keeps and shows a link in, however its host was
+    typed: an internationalised host in Unicode, lower-case, as people write it
+    (`https://bücher.example/x`, also when typed `https://xn--bcher-kva.example/x` or
+    `https://BÜCHER.example/x`; IDNA 2008 with UTS #46), so that its spellings are one link;
+    the rest as written. A label mixing Latin letters with Cyrillic or Greek ones stays in its
+    xn-- form, as browsers show it: "аpple.com" with a Cyrillic "а" would read as another site.
+    An ASCII host without xn-- labels stays as typed. ValueError for a host that cannot be
+    read (`is_web_address` refuses it)."""
+    parts = urlsplit(value)
+    parts.port  # noqa: B018 (ValueError when it is no port at all)
+    host = parts.hostname
+    if not host:
+        raise ValueError("no host")
+    if host.isascii() and not any(label.startswith("xn--") for label in host.split(".")):
+        return value
+    ascii_form = ascii_host(host)
+    try:
+        labels = [
+            idna.decode(label) if label.startswith("xn--") else label
+            for label in ascii_form.split(".")
+        ]
+    except (idna.IDNAError, UnicodeError) as error:
+        raise ValueError(str(error)) from None
+    shown = ".".join(
+        label if _LOOKALIKE_MIX.search(unicode) else unicode
+        for label, unicode in zip(ascii_form.split("."), labels, strict=True)
+    )
+    return _with_host(value, shown)
+
+
+# A label with Latin letters beside Cyrillic or Greek ones: how look-alike hosts are spelt.
+_LOOKALIKE_MIX = regex.compile(r"^(?=.*\p{Latin})(?=.*[\p{Cyrillic}\p{Greek}])")
+
+
+def _with_host(value: str, host: str) -> str:
+    """`value` with its host written as `host`, its user, port and the rest as written."""
+    parts = urlsplit(value)
     user = parts.netloc.rpartition("@")[0]
-    netloc = (f"{user}@" if user else "") + ascii_host(host)
-    netloc += f":{port}" if port is not None else ""
+    netloc = (f"{user}@" if user else "") + host
+    netloc += f":{parts.port}" if parts.port is not None else ""
     start = value.index("//") + 2
     return value[:start] + netloc + value[start + len(parts.netloc) :]
 

@@ -869,6 +869,20 @@ def test_a_downgrade_on_sqlite_keeps_ids_never_handed_out_twice(tmp_path):
         assert plain == []
 
 
+def _two_slots_on_meeting_1() -> None:
+    """Slots 1 and 2 on meeting 1, as a database of the revision before a migration holds them."""
+    for slot in (1, 2):
+        db.session.execute(
+            text(
+                "INSERT INTO slots (id, uid, meeting_id, position, title, kind, "
+                "duration_minutes, status, abstract, sequence, created_at, updated_at, "
+                "version) VALUES (:id, :uid, 1, :id, 'T', 'presentation', 20, 'proposed', "
+                "'', 0, '2026-01-01', '2026-01-01', 1)"
+            ),
+            {"id": slot, "uid": f"s{slot}"},
+        )
+
+
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_links_stored_twice_keep_the_earliest_under_the_new_rules(app, tmp_path):
     """Two adds at the same moment both passed the check for the same link on the slot (or on
@@ -919,16 +933,7 @@ def test_links_stored_twice_keep_the_earliest_under_the_new_rules(app, tmp_path)
                 ),
                 {"id": meeting, "uid": f"m{meeting}"},
             )
-        for slot in (1, 2):
-            db.session.execute(
-                text(
-                    "INSERT INTO slots (id, uid, meeting_id, position, title, kind, "
-                    "duration_minutes, status, abstract, sequence, created_at, updated_at, "
-                    "version) VALUES (:id, :uid, 1, :id, 'T', 'presentation', 20, 'proposed', "
-                    "'', 0, '2026-01-01', '2026-01-01', 1)"
-                ),
-                {"id": slot, "uid": f"s{slot}"},
-            )
+        _two_slots_on_meeting_1()
         material(1, 1, 1, added=2, url=slides)
         material(2, 1, 1, added=1, url=slides)  # the earliest of slot 1's three, not the first id
         material(3, 1, 1, added=3, url=slides)
@@ -955,6 +960,52 @@ def test_links_stored_twice_keep_the_earliest_under_the_new_rules(app, tmp_path)
         material(12, 1, None, added=12, url=slides)
         db.session.commit()
         assert ids() == [2, 4, 5, 6, 8, 9, 10, 11, 12]
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_links_stored_in_either_spelling_of_their_host_are_kept_in_one(app, tmp_path):
+    """A link stored with its host in xn-- and again in Unicode was two links on a slot: the
+    migration keeps the earliest, in the form links are now kept in (the host in Unicode), and
+    deletes the later; the other links are written so too, a meeting's video link as well. A
+    host mixing Latin and Cyrillic letters keeps its xn-- form, as browsers show it."""
+    from flask_migrate import upgrade
+
+    before = "a9d3c5e7f208"
+    shown, ascii = "https://bücher.example/Folien", "https://xn--bcher-kva.example/Folien"
+    lookalike = "https://xn--pple-43d.com/slides"  # "аpple", its "а" Cyrillic
+
+    def material(id_, slot, added, url):
+        db.session.execute(
+            text(
+                "INSERT INTO materials (id, meeting_id, slot_id, kind, url, added_at, added_by) "
+                "VALUES (:id, 1, :slot, 'slides', :url, :added, 'co-lead')"
+            ),
+            {"id": id_, "slot": slot, "url": url, "added": f"2026-01-{added:02d} 10:00:00"},
+        )
+
+    with database_at(tmp_path, before):
+        db.session.execute(
+            text(
+                "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, "
+                "time_zone, description, sequence, duration_pinned, created_at, updated_at, "
+                "version, video_url) VALUES (1, 'm1', 'M', 'workshop', 'draft', 60, "
+                "'Europe/Zurich', '', 0, true, '2026-01-01', '2026-01-01', 1, :video)"
+            ),
+            {"video": "https://XN--BCHER-KVA.example/Raum"},
+        )
+        _two_slots_on_meeting_1()
+        material(1, 1, added=2, url=shown)
+        material(2, 1, added=1, url=ascii)  # the earliest of the two: kept, in Unicode
+        material(3, 2, added=3, url=ascii)  # another slot's: kept, in Unicode
+        material(4, 2, added=4, url=lookalike)
+        material(5, None, added=5, url=ascii)  # the meeting's own
+        db.session.commit()
+
+        upgrade()
+        rows = db.session.execute(text("SELECT id, url FROM materials ORDER BY id")).all()
+        assert [tuple(row) for row in rows] == [(2, shown), (3, shown), (4, lookalike), (5, shown)]
+        video = db.session.scalar(text("SELECT video_url FROM meetings"))
+        assert video == "https://bücher.example/Raum"
 
 
 def _at_once(url: str, *command: str) -> list[tuple[int, str]]:

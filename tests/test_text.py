@@ -101,3 +101,19 @@ def test_templates_shorten_between_clusters(app):
         shown = render_template_string("{{ t|shorten(n) }}", t=abstract, n=limit)
         kept = shown.removesuffix("…")
         assert abstract.startswith(kept) and len(kept) in _boundaries(abstract), limit
+
+
+def test_a_link_is_kept_with_an_internationalised_host_in_unicode():
+    from planner.text import shown_web_address
+
+    for typed in (
+        "https://xn--bcher-kva.example:8443/Folien?a=1",
+        "https://XN--BCHER-KVA.EXAMPLE:8443/Folien?a=1",
+        "https://Bücher.example:8443/Folien?a=1",
+        "https://ＢÜCHER.example:8443/Folien?a=1",  # full-width, as a phone's keyboard may type
+    ):
+        assert shown_web_address(typed) == "https://bücher.example:8443/Folien?a=1", typed
+    # An ASCII host, or an address, as typed; a look-alike as browsers show it.
+    for kept in ("https://Example.org/X", "https://[::1]:8080/", "https://xn--pple-43d.com/"):
+        assert shown_web_address(kept) == kept
+    assert shown_web_address("https://пример.рф/") == "https://пример.рф/"

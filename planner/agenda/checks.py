@@ -26,6 +26,7 @@ from planner.text import (
     line_breaks,
     refusal,
     shorten,
+    shown_web_address,
 )
 from planner.timezones import (
     LocalTimeError,
@@ -195,8 +196,9 @@ def check_url(value) -> str | None:
             "The video link must be a web address starting with https:// (or http://), with no "
             "spaces or line breaks."
         )
-    # Its length first: the work of reading it as a page of the planner grows with it.
-    value = check_text(value, "The video link", 500)
+    # In the one form a link is kept and shown in (an internationalised host in Unicode), then
+    # its length: the work of reading it as a page of the planner grows with it.
+    value = check_text(shown_web_address(value.strip()), "The video link", 500)
     if carries_credentials(value):
         raise AgendaError(f"The video link {CREDENTIALS}.")
     if private_page(value):

@@ -14,7 +14,7 @@ from babel.units import format_unit
 from planner import translation
 from planner.errors import PlannerError
 from planner.private_links import names_a_secret, private_page
-from planner.text import carries_credentials, is_web_address, refusal
+from planner.text import carries_credentials, is_web_address, refusal, shown_web_address
 from planner.translation import gettext as _
 
 # The formats slides come in, with the one content type each is served as, whatever was sent.
@@ -246,6 +246,9 @@ def check_link(url: str | None) -> str:
             ),
             "url",
         )
+    # Kept and shown in one form, its host in Unicode: `https://xn--bcher-kva.example/` and
+    # `https://bücher.example/` are one link, which a slot holds once.
+    url = shown_web_address(url)
     # Before what reads the link as a page of the planner: that work grows with its length.
     if len(url) > 500:
         raise MaterialError(_("The link must be at most 500 characters long."), "url")

@@ -1115,6 +1115,24 @@ def test_a_slot_form_sent_without_its_start_keeps_the_slot_pinned(api, meeting):
     assert slot.offset_minutes == 15 and slot.abstract.startswith("Governance")
 
 
+def test_a_video_link_to_an_internationalised_host_is_one_link_however_it_is_spelt(
+    api, client, meeting
+):
+    """The video link is kept with its host in Unicode, as people read it: typed in its xn--
+    spelling it was shown so, and sent again in the other spelling it counted as a change of
+    link (a new version, an update to presenters of a published meeting)."""
+    url = f"/api/v1/meetings/{meeting.id}"
+    typed = api.patch(url, json={"video_url": "https://xn--bcher-kva.example/Raum?pwd=1"})
+    assert typed.status_code == 200, typed.get_json()
+    assert typed.get_json()["video_url"] == "https://bücher.example/Raum?pwd=1"
+    version = typed.get_json()["version"]
+    for again in ("https://bücher.example/Raum?pwd=1", "https://BÜCHER.example/Raum?pwd=1"):
+        same = api.patch(url, json={"video_url": again})
+        assert same.get_json()["version"] == version, again
+    page = html.unescape(api.get(f"/meetings/{meeting.id}").get_data(as_text=True))
+    assert ">https://bücher.example/Raum?pwd=1</a>" in page and "xn--" not in page
+
+
 def test_a_time_that_happens_twice_is_refused_on_the_page_in_the_pages_words(api, meeting):
     """The page's time field takes no offset: the refusal says how to get round that, not to
     type an offset it cannot take; the form comes back as typed."""

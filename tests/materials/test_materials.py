@@ -433,6 +433,26 @@ def test_the_same_file_sent_twice_at_the_same_moment_is_stored_once(app, future)
     assert db.session.scalar(select(func.count()).select_from(MaterialFile)) == 1
 
 
+def test_a_link_to_an_internationalised_host_is_one_link_however_it_is_spelt(
+    app, colead_client, future
+):
+    """`https://bücher.example/…` and its xn-- spelling were two links: a slot took both, and
+    the agenda showed the xn-- one to people. Kept in one form, the host in Unicode; the
+    calendars still carry the host in ASCII, which every client opens."""
+    typed = "https://xn--bcher-kva.example/Folien?v=2"
+    assert colead_upload(colead_client, future, url=typed, kind="slides").status_code == 302
+    for again in ("https://bücher.example/Folien?v=2", "https://BÜCHER.example/Folien?v=2"):
+        refused = colead_upload(colead_client, future, url=again, kind="slides")
+        assert refused.status_code == 409, again
+        assert "This link is on the slot already" in html.unescape(refused.get_data(as_text=True))
+    assert [m.url for m in _stored()] == ["https://bücher.example/Folien?v=2"]
+    page = colead_client.get(f"/slots/{future.id}/edit").get_data(as_text=True)
+    assert ">https://bücher.example/Folien?v=2</a>" in page and "xn--" not in page
+    # The path is the site's own: another path, or capitals in it, is another link.
+    other = "https://bücher.example/folien?v=2"
+    assert colead_upload(colead_client, future, url=other, kind="slides").status_code == 302
+
+
 def test_a_lost_race_for_the_same_link_undoes_the_add_alone(app_context, future, monkeypatch):
     """As for a file: the database's rule refuses a link another request stored after the
     check, on the slot or on the meeting itself, and the refusal takes back that insert only."""
