@@ -1119,14 +1119,26 @@ def test_a_second_workshop_s_line_up_says_who_presented_at_the_first_and_not_its
     after = client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 5}).get_json()
     assert not any(p["volunteer"] for p in after["presentations"])
     page = client.get(f"/lineups/{after['id']}").get_data(as_text=True)
-    row = re.search(r'<th scope="row"><a href="/offices/PL">.*?</th>', page, re.S)[0]
-    said = " ".join(re.sub(r"<[^>]+>", "", row).split())
-    assert said.endswith("presented Rec 10 at Workshop on Recommendation 10, 20 January 2026")
-    assert f'href="/meetings/{first}/archive#slot-' in row
+    header, evidence = presentation_row(page, "PL")
+    assert " ".join(re.sub(r"<[^>]+>", "", header).split()) == "PL · Polish Patent Office"
+    said = " ".join(re.sub(r"<[^>]+>", "", evidence).split())
+    assert "Presented Rec 10 at Workshop on Recommendation 10, 20 January 2026" in said
+    assert f'href="/meetings/{first}/archive#slot-' in evidence
     # A line-up saved before the workshop still names its volunteered talk, and says it was given.
     kept = client.get(f"/lineups/{before['id']}").get_data(as_text=True)
-    row = re.search(r'<th scope="row"><a href="/offices/AU">.*?</th>', kept, re.S)[0]
-    assert "volunteered" in row and "presented Rec 10 at" in row
+    header, evidence = presentation_row(kept, "AU")
+    assert "volunteered" in header and "Presented" not in header
+    assert "Presented Rec 10 at" in evidence
+
+
+def presentation_row(page: str, office: str) -> tuple[str, str]:
+    """A presentation's row header and its Evidence cell. Where it presented before is said once,
+    in the cell: a screen reader says the row's header again before each of its cells
+    (helper-216: it said "presented Rec 10 at ..." six times a row)."""
+    row = re.search(rf'<th scope="row"><a href="/offices/{office}">.*?</tr>', page, re.S)[0]
+    header = re.search(r"<th.*?</th>", row, re.S)[0]
+    evidence = re.search(r'<td data-label="Evidence">.*?</td>', row, re.S)[0]
+    return header, evidence
 
 
 def selected_focus(page: str) -> str:
