@@ -4,6 +4,7 @@ the command line."""
 import json
 import re
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
@@ -67,6 +68,40 @@ class _Codes:
             )
 
 
+class OfficeCodesField(StringField):
+    """Office codes typed ("AU, ES") and ticked in the page's lists of offices: every value sent
+    under the field's name, as one list."""
+
+    def process_formdata(self, valuelist) -> None:
+        if valuelist:
+            self.data = ", ".join(value for value in valuelist if value.strip())
+
+
+@dataclass(frozen=True)
+class OfficePicker:
+    """A must include or must exclude rule as the page shows it: the offices it names, ticked;
+    the survey's other offices, to tick; and what was typed that names no office, kept in the
+    box with the message that says so."""
+
+    chosen: list[Office]
+    others: list[Office]
+    typed: str
+
+
+def office_picker(
+    text: str | None, offices: Mapping[str, Office], listed: Iterable[str]
+) -> OfficePicker:
+    """The picker of a rule given as `text`, with `offices` the offices the planner knows and
+    `listed` the codes of those to offer (the survey's)."""
+    codes = sorted({token.upper() for token in _tokens(text) if token.upper() in offices})
+    typed = [token for token in _tokens(text) if token.upper() not in offices]
+    return OfficePicker(
+        chosen=[offices[code] for code in codes],
+        others=[offices[code] for code in sorted(set(listed) - set(codes)) if code in offices],
+        typed=", ".join(typed),
+    )
+
+
 # The focus a script's rules take when they name none (the line-up page proposes the most
 # wanted recommendation without a workshop yet).
 DEFAULT_FOCUS = 10
@@ -89,15 +124,15 @@ def lineup_form(recommendations: list[tuple[int, str]], offices: set[str], **kwa
             description=f"In total, including any reserved below (1–{MAX_SLOTS}).",
         )
         one_per_office = BooleanField("At most one presentation per office", default=True)
-        include = StringField(
+        include = OfficeCodesField(
             "Must include",
             validators=[_Codes(offices)],
-            description="ST.3 codes of offices that must present, e.g. AU, ES.",
+            description="Offices that must present.",
         )
-        exclude = StringField(
+        exclude = OfficeCodesField(
             "Must exclude",
             validators=[_Codes(offices)],
-            description="ST.3 codes of offices that must not present.",
+            description="Offices that must not present.",
         )
         min_small = IntegerField(
             "At least this many from smaller offices",

@@ -8,7 +8,7 @@ from planner.agenda.queries import given_presentations, lineup_target_choices, w
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import lost_race
-from planner.lineup.forms import DEFAULT_FOCUS, adjust, form_data, make_form
+from planner.lineup.forms import DEFAULT_FOCUS, adjust, form_data, make_form, office_picker
 from planner.lineup.models import Lineup
 from planner.lineup.operations import (
     accept_lineup,
@@ -23,7 +23,7 @@ from planner.offices.operations import find_offices
 from planner.pagination import paged, requested
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import form_int, query_int
-from planner.survey.operations import latest_survey, survey_summary
+from planner.survey.operations import latest_survey, respondent_codes, survey_summary
 from planner.survey.records import Question
 from planner.timezones import local_time
 from planner.web import flag_from, reading, survey_from_request
@@ -133,9 +133,16 @@ def _render(
     if changes and changes["previous"] == lineup:
         changes = None  # the same rules sent again: nothing to compare it with
     status = 400 if form.errors else refused if problem else 200
+    # At 200 offices nobody knows every code: the rules to include or exclude offices list the
+    # survey's offices to tick, codes typed still taken (helper-216).
+    listed = respondent_codes(survey) if survey else set()
+    pickers = {
+        name: office_picker(form[name].data, offices, listed) for name in ("include", "exclude")
+    }
     return render_template(
         "lineup/new.html",
         form=form,
+        pickers=pickers,
         survey=survey,
         result=result,
         served=served(result) if result else None,

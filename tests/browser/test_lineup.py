@@ -1,10 +1,17 @@
-"""A co-lead asks for a Rec 10 line-up in the browser, adjusts it, and accepts it."""
+"""A co-lead asks for a Rec 10 line-up in the browser, adjusts it, and accepts it; at 200 offices,
+picks the offices it must include by name."""
 
 import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shoot
+from planner.extensions import db
+from planner.survey.operations import import_record
+from planner.survey.synthetic import scaled_survey
+from tests.browser.checks import AXE, check_page
+from tests.browser.conftest import DESKTOP, FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.browser.test_tap_targets import _too_small
+from tests.conftest import _bundled_record
 
 
 def test_propose_adjust_and_accept(colead_page, live_server, survey):
@@ -30,7 +37,10 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
 
     first = talks.first.locator("th a").inner_text().split(" ")[0]
     talks.first.get_by_role("button", name="Drop").click()
-    expect(page.get_by_label("Must exclude")).to_have_value(first)
+    dropped = page.get_by_role("group", name="Must exclude").get_by_role("checkbox")
+    expect(dropped).to_have_count(1)  # ticked; the survey's others are folded away
+    expect(dropped.first).to_be_checked()
+    expect(dropped.first).to_have_value(first)
     expect(page.locator("#result")).to_be_in_viewport()
     # Solving again may replace more than the one dropped: the page says who went and came.
     expect(page.locator("#result")).to_contain_text(
@@ -61,3 +71,66 @@ def test_propose_adjust_and_accept(colead_page, live_server, survey):
     expect(page.locator("table tbody tr")).to_have_count(6)
     expect(page.locator("table tbody tr").last).to_contain_text("Discussion")
     shoot(page, "lineup-3-draft-agenda")
+
+
+def test_offices_a_line_up_must_include_are_picked_by_name_among_200(
+    browser, live_server, colead, app_context
+):
+    """helper-216: at 200 offices "Must include" and "Must exclude" were boxes for codes nobody
+    knows. Each lists the survey's offices to tick, narrowed to a name typed (with script),
+    codes typed taken too; at a laptop's width and a phone's, with script and without."""
+    import_record(scaled_survey(_bundled_record(), 200))
+    db.session.commit()
+    for width, options in (("desktop", {"viewport": DESKTOP}), ("phone", ON_A_PHONE)):
+        context = browser.new_context(**options)
+        context.add_init_script(script=AXE.axe_script)
+        page = context.new_page()
+        sign_in(page, live_server)
+        url = live_server + "/lineups/new"
+        check_page(page, url, "/lineups/new", width, f"lineup-picker-{width}-checked")
+        page.goto(url)
+        page.get_by_label("Focus recommendation").select_option("10")
+        include = page.get_by_role("group", name="Must include")
+        expect(include.get_by_text("None yet.")).to_be_visible()
+        include.get_by_text("Choose from the 200 offices of SYNTHETIC/200/0").click()
+        find = include.get_by_label("Show the offices whose code or name holds")
+        find.fill("polish")
+        expect(include.locator(".office-fold li:visible")).to_have_count(1)
+        expect(include.get_by_role("status")).to_have_text("1 of 200 shown")
+        find.press("Enter")  # narrows the list; it does not send the rules half chosen
+        expect(page.locator(".verdict")).to_have_count(0)
+        include.get_by_role("checkbox", name="PL · Polish Patent Office").check()
+        include.get_by_label("Or type their codes").fill("au")
+        assert page.evaluate(FITS_WIDTH), width
+        if width == "phone":
+            assert not _too_small(page), _too_small(page)
+        shoot(page, f"lineup-picker-{width}", full_page=False)
+        page.get_by_role("button", name="Find the best line-up").click()
+        expect(page.locator(".verdict")).to_be_visible()
+        presenters = page.locator("table").filter(has_text="If left out").locator("tbody th")
+        expect(presenters.filter(has_text="AU · ")).to_have_count(1)
+        expect(presenters.filter(has_text="PL · ")).to_have_count(1)
+        # What the rule holds shows without unfolding the list: both ticked, to untick.
+        chosen = include.locator(".office-boxes.chosen").get_by_role("checkbox")
+        expect(chosen).to_have_count(2)
+        expect(include.get_by_role("checkbox", name="AU · IP Australia")).to_be_checked()
+        expect(include.get_by_label("Or type their codes")).to_have_value("")
+        expect(include.get_by_text("Choose from the other 198 offices")).to_be_visible()
+        context.close()
+    # Without script the whole list shows, for the browser's Find, and ticks all the same.
+    context = browser.new_context(viewport=DESKTOP, java_script_enabled=False)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(live_server + "/lineups/new")
+    page.get_by_label("Focus recommendation").select_option("10")
+    exclude = page.get_by_role("group", name="Must exclude")
+    exclude.get_by_text("Choose from the 200 offices").click()
+    expect(exclude.get_by_label("Show the offices whose code or name holds")).to_be_hidden()
+    expect(exclude.locator(".office-fold li:visible")).to_have_count(200)
+    exclude.get_by_role("checkbox", name="PL · Polish Patent Office").check()
+    page.get_by_role("button", name="Find the best line-up").click()
+    expect(page.locator(".verdict")).to_be_visible()
+    expect(exclude.get_by_role("checkbox", name="PL · Polish Patent Office")).to_be_checked()
+    presenters = page.locator("table").filter(has_text="If left out").locator("tbody th")
+    expect(presenters.filter(has_text="PL · ")).to_have_count(0)
+    context.close()

@@ -49,10 +49,20 @@ def post_rules(client, **changes):
 
 def field_value(page: str, name: str) -> str | None:
     """The value a text box on the page holds."""
-    box = re.search(rf'<input[^>]*\bname="{name}"[^>]*>', page)
+    box = re.search(rf'<input(?![^>]*type="checkbox")[^>]*\bname="{name}"[^>]*>', page)
     assert box, f"no {name} box"
     value = re.search(r'\bvalue="([^"]*)"', box[0])
     return value[1] if value else None
+
+
+def ticked(page: str, name: str) -> list[str]:
+    """The values of the page's ticked boxes named `name`, in order."""
+    return re.findall(rf'<input type="checkbox" name="{name}" value="([^"]*)"[^>]* checked>', page)
+
+
+def offered(page: str, name: str) -> list[str]:
+    """The values of the page's boxes named `name` not ticked, in order."""
+    return re.findall(rf'<input type="checkbox" name="{name}" value="([^"]*)" id="[^"]*">', page)
 
 
 def test_the_form_page(client, survey):
@@ -226,7 +236,7 @@ def test_drop_and_keep_adjust_the_rules(client, survey):
     chosen = {t["office"] for t in db.session.scalar(select(Lineup)).result["talks"]}
     dropped = sorted(chosen)[0]
     page = post_rules(client, drop=dropped).get_data(as_text=True)
-    assert field_value(page, "exclude") == dropped
+    assert ticked(page, "exclude") == [dropped] and field_value(page, "exclude") == ""
     latest = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
     assert dropped not in {t["office"] for t in latest.result["talks"]}
     post_rules(client, exclude=dropped, keep=dropped)
@@ -240,8 +250,9 @@ def test_bad_rules_come_back_with_messages(client, survey):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Write a whole number with the digits 0 to 9, such as 20." in page
-    assert "Not known as ST.3 office codes" in page
-    assert 'value="AU, Narnia"' in page
+    assert "Not known as ST.3 office codes: Narnia." in page
+    # Kept: the office known, ticked; what names none, in the box, beside the message.
+    assert ticked(page, "include") == ["AU"] and field_value(page, "include") == "Narnia"
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
 
 
@@ -445,11 +456,35 @@ def test_the_list_shows_twenty_line_ups_a_page_newest_first(client, survey):
     assert client.get("/lineups?page=3").status_code == 404
 
 
+def test_offices_to_include_or_exclude_are_ticked_in_the_survey_s_list(client, survey):
+    """helper-216: "Must include" and "Must exclude" were boxes for codes, which nobody knows at
+    200 offices. Each lists the survey's offices to tick; codes typed are still taken, and the
+    offices they name come back ticked, with the ones ticked, as one rule."""
+    respondents = sorted(r.office_code for r in survey.respondents)
+    page = client.get("/lineups/new").get_data(as_text=True)
+    for rule in ("include", "exclude"):
+        assert offered(page, rule) == respondents and ticked(page, rule) == []
+        assert field_value(page, rule) == ""
+    assert "Choose from the 21 offices of CWS/13/26" in page
+    response = post_rules(client, include=["PL", "il; hr"], exclude=["CA"])
+    lineup = db.session.scalar(select(Lineup))
+    assert lineup.rules["include"] == ["HR", "IL", "PL"] and lineup.rules["exclude"] == ["CA"]
+    page = response.get_data(as_text=True)
+    assert ticked(page, "include") == ["HR", "IL", "PL"] and field_value(page, "include") == ""
+    assert offered(page, "include") == [c for c in respondents if c not in {"HR", "IL", "PL"}]
+    assert ticked(page, "exclude") == ["CA"] and "CA" not in offered(page, "exclude")
+    assert "Choose from the other 18 offices of CWS/13/26" in page
+    # Unticked, an office is no longer a rule.
+    post_rules(client, include=["PL", "IL"], exclude="")
+    latest = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
+    assert latest.rules["include"] == ["IL", "PL"] and latest.rules["exclude"] == []
+
+
 def test_adjusting_a_saved_proposal_prefills_the_form(client, survey):
     post_rules(client, include="HR")
     lineup = db.session.scalar(select(Lineup))
     page = client.get(f"/lineups/new?from={lineup.id}").get_data(as_text=True)
-    assert field_value(page, "include") == "HR"
+    assert ticked(page, "include") == ["HR"]
     assert field_value(page, "min_small") == "2"
 
 
