@@ -92,6 +92,21 @@ class Heatmap:
     grid_width: float
     grid_height: float
     row_line: float = 0.0  # between the baselines of a row label's lines
+    # The recommendation numbers again, between rows further down (`REPEAT_EVERY`).
+    repeated_columns: tuple[Placed, ...] = ()
+
+
+# At 200 offices the heatmap is some 5,200 px tall, its columns numbered at the top only: the
+# numbers are drawn again above every REPEAT_EVERY rows, less than a phone's screen apart, where
+# at least REPEAT_BEFORE rows follow (helper-216). Drawn in the chart, they are on the page at
+# any width, in the download and on paper.
+REPEAT_EVERY = 20
+REPEAT_BEFORE = 10
+
+
+def _repeats(rows: int) -> list[int]:
+    """The rows the column numbers are drawn again above."""
+    return [i for i in range(REPEAT_EVERY, rows, REPEAT_EVERY) if rows - i >= REPEAT_BEFORE]
 
 
 def _fit(text: str, limit: int) -> str:
@@ -118,15 +133,18 @@ def heatmap(
     wrapped = [_two_lines(label.text, row_label_chars) for _, label in rows]
     left = 12 + _CHAR * max((len(t) for lines in wrapped for t in lines), default=4)
     top, gap = 34.0 + (_CAPTION if caption else 0), 2.0
+    repeats = _repeats(len(rows))
     grid_width = len(columns) * cell
-    grid_height = len(rows) * cell
+    grid_height = (len(rows) + len(repeats)) * cell
+    # Where each row starts: below the rows before it and the numbers repeated among them.
+    row_top = [top + (i + sum(1 for r in repeats if r <= i)) * cell for i in range(len(rows))]
     placed_rows = tuple(
         Placed(
             left - 8,
             # The first line's baseline: one line sits mid-row, two share it.
-            top + i * cell + cell / 2 + 4 - (_ROW_LINE / 2) * (len(lines) - 1),
+            row_top[i] + cell / 2 + 4 - (_ROW_LINE / 2) * (len(lines) - 1),
             Label(" ".join(lines), label.title, label.href),
-            Box(4, top + i * cell, left - 8, max(cell, TARGET)),
+            Box(4, row_top[i], left - 8, max(cell, TARGET)),
             lines if len(lines) > 1 else (),
         )
         for i, ((_, label), lines) in enumerate(zip(rows, wrapped, strict=True))
@@ -138,6 +156,11 @@ def heatmap(
             label,
             Box(left + j * cell, top - 4 - TARGET, max(cell, TARGET), TARGET),
         )
+        for j, (_, label) in enumerate(columns)
+    )
+    repeated_columns = tuple(
+        Placed(left + j * cell + cell / 2, row_top[r] - 8, label)
+        for r in repeats
         for j, (_, label) in enumerate(columns)
     )
     cells = []
@@ -152,7 +175,7 @@ def heatmap(
             cells.append(
                 Cell(
                     round(left + j * cell + gap / 2, 1),
-                    round(top + i * cell + gap / 2, 1),
+                    round(row_top[i] + gap / 2, 1),
                     cell - gap,
                     mark,
                     mark.title
@@ -162,7 +185,7 @@ def heatmap(
             )
     right = left + grid_width
     row_totals = tuple(
-        Placed(right + 8, top + i * cell + cell / 2 + 4, Label(str(n), f"{n} recommendations"))
+        Placed(right + 8, row_top[i] + cell / 2 + 4, Label(str(n), f"{n} recommendations"))
         for i, n in enumerate(row_counts)
     )
     column_totals = tuple(
@@ -186,6 +209,7 @@ def heatmap(
         grid_width=grid_width,
         grid_height=grid_height,
         row_line=_ROW_LINE,
+        repeated_columns=repeated_columns,
     )
 
 

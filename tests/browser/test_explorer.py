@@ -210,3 +210,61 @@ def test_the_charts_links_are_targets_and_the_bars_labels_whole(page, phone, liv
         )
         assert drawn >= 0.99
         assert bars.evaluate("svg => svg.getBoundingClientRect().right <= innerWidth")
+
+
+# Scrolled anywhere over the heatmap, the numbers of its columns that the window shows: the
+# top's or a repeat's, read above a row of squares in view, not cut at the window's top.
+NUMBERED_AT = """() => {
+  const chart = document.querySelector('svg:has(#heatmap-title)');
+  // A linked number's tooltip is a <title> inside its text: its own words are the text's.
+  const own = t => [...t.childNodes].filter(n => n.nodeType === Node.TEXT_NODE)
+    .map(n => n.textContent).join('');
+  const numbers = [...chart.querySelectorAll('a.label text, g[aria-hidden] text')]
+    .filter(t => own(t) === '10');
+  const top = chart.getBoundingClientRect().top + scrollY;
+  const bottom = top + chart.getBoundingClientRect().height;
+  const unnumbered = [];
+  for (let y = top; y < bottom - innerHeight; y += 250) {
+    scrollTo(0, y);
+    const seen = numbers.map(n => n.getBoundingClientRect())
+      .filter(box => box.top >= 0 && box.bottom <= innerHeight);
+    if (!seen.length) unnumbered.push(Math.round(y - top));
+  }
+  return unnumbered;
+}"""
+
+
+def test_a_heatmap_of_200_offices_keeps_its_columns_numbered(browser, live_server, app_context):
+    """helper-216: at 200 offices the heatmap is some 5,200 px tall and its recommendation
+    numbers were at its top only: wherever it is scrolled, at a laptop's width and a phone's,
+    numbers are in view. Its table scrolls in a pane whose heads stay at the pane's top (and on
+    a phone, the office at its left), the page no wider than the window."""
+    from planner.extensions import db
+    from planner.survey.operations import import_record
+    from planner.survey.synthetic import scaled_survey
+    from tests.browser.conftest import DESKTOP, ON_A_PHONE
+    from tests.conftest import _bundled_record
+
+    import_record(scaled_survey(_bundled_record(), 200))
+    db.session.commit()
+    for width, options in (("desktop", {"viewport": DESKTOP}), ("phone", ON_A_PHONE)):
+        context = browser.new_context(**options)
+        page = context.new_page()
+        page.goto(live_server + "/")
+        assert page.evaluate(NUMBERED_AT) == [], width
+        page.locator("svg:has(#heatmap-title) a.label").nth(10 + 150).scroll_into_view_if_needed()
+        shoot(page, f"overview-200-{width}", full_page=False)
+        page.get_by_text("The heatmap as a table").click()
+        pane = page.locator(".heatmap-pane")
+        pane.evaluate("pane => { pane.scrollTop = pane.scrollHeight / 2; pane.scrollLeft = 80; }")
+        pane.scroll_into_view_if_needed()
+        pane_box = pane.bounding_box()
+        assert pane_box["height"] < options["viewport"]["height"]
+        head = pane.get_by_role("columnheader", name="10", exact=True)
+        assert abs(head.bounding_box()["y"] - pane_box["y"]) < 2, width
+        if width == "phone":
+            office = pane.locator("tbody th").nth(100)
+            assert abs(office.bounding_box()["x"] - pane_box["x"]) < 2
+        assert page.evaluate(FITS_WIDTH), width
+        shoot(page, f"overview-200-table-{width}", full_page=False)
+        context.close()

@@ -115,6 +115,66 @@ def test_the_heatmap_shows_each_office_name_whole(client, survey):
     )
 
 
+def _heatmap_of(offices: int) -> charts.Heatmap:
+    codes = [f"O{n:03}" for n in range(offices)]
+    rows = [(code, charts.Label(f"{code} Office", f"Office {code}")) for code in codes]
+    columns = [(r, charts.Label(str(r), f"Rec {r}")) for r in range(1, 11)]
+    marks = {(f"O{n:03}", 1 + n % 10): charts.Mark("/a", "yes") for n in range(offices)}
+    return charts.heatmap(rows, columns, marks, charts.BLUE)
+
+
+def test_a_tall_heatmap_numbers_its_columns_again_every_twenty_rows():
+    """helper-216: at 200 offices the heatmap is some 5,200 px tall, its recommendation numbers
+    only at the top. They are drawn again above every 20th row, in a row of their own that
+    pushes the rows below down; each office's squares and total stay on its row."""
+    chart = _heatmap_of(200)
+    assert len(chart.repeated_columns) == 9 * 10  # above rows 20, 40, ... 180
+    numbers = sorted({round(p.y) for p in chart.repeated_columns})
+    assert [p.label.text for p in chart.repeated_columns[:10]] == [str(r) for r in range(1, 11)]
+    assert [p.x for p in chart.repeated_columns[:10]] == [p.x for p in chart.columns]
+    tops = [row.box.y for row in chart.rows]
+    for i, y in enumerate(numbers, start=1):
+        # Between the row above and the 20th row below, never over a square.
+        assert tops[20 * i - 1] + chart.cell < y < tops[20 * i], (i, y)
+    assert tops[20] - tops[19] == 2 * chart.cell and tops[21] - tops[20] == chart.cell
+    for i, row in enumerate(chart.rows):
+        squares = chart.cells[i * 10 : (i + 1) * 10]
+        assert {cell.y for cell in squares} == {round(row.box.y + 1, 1)}
+        assert row.box.y < chart.row_totals[i].y < row.box.y + chart.cell
+    assert chart.column_totals[0].y > tops[-1] + chart.cell
+    assert chart.height > chart.column_totals[0].y
+
+
+def test_a_heatmap_of_a_screen_or_so_numbers_its_columns_at_the_top_only():
+    # CWS/13/26's 21 offices, and a last block too short to need them again.
+    assert _heatmap_of(21).repeated_columns == ()
+    assert len(_heatmap_of(49).repeated_columns) == 10  # above row 20; row 40 has 9 below
+
+
+def test_the_repeated_column_numbers_are_drawn_for_the_eye_only(app_context):
+    """Links and names are the numbers at the top: the repeats are no tab stops, nor read."""
+    chart = _heatmap_of(60)
+    svg = render_heatmap(chart)
+    group = re.search(r'<g aria-hidden="true"[^>]*>(.*?)</g>', svg, re.S)[1]
+    assert group.count("<text ") == 20 and "<a " not in group and "<title>" not in group
+
+
+def render_heatmap(chart: charts.Heatmap) -> str:
+    from flask import render_template
+
+    return render_template(
+        "charts/heatmap.svg",
+        chart=chart,
+        chart_id="heatmap",
+        title="t",
+        description="d",
+        font=charts.FONT,
+        ink=charts.INK,
+        muted=charts.MUTED,
+        empty=charts.EMPTY,
+    )
+
+
 def test_a_row_label_longer_than_two_lines_is_cut_on_the_second():
     assert charts._two_lines("AB " + "word " * 20, 30) == (
         "AB word word word word word",
