@@ -40,6 +40,7 @@ from planner.offices.models import Office
 from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
+from planner.request_input import query_int
 from planner.survey.models import Survey
 from planner.survey.operations import list_surveys, respondent_offices
 from planner.web import flag_from, refuse_changes, survey_from_request
@@ -56,6 +57,10 @@ BEST_FEW = 3
 PER_PAGE = 200
 
 
+# What the matches of another recommendation keep of the page's address (not its page number).
+_KEPT_ACROSS = ("survey", "include_plans", "show", "office", "maturity")
+
+
 def _recommendation(number: int) -> Recommendation:
     recommendation = db.session.get(Recommendation, number)
     if recommendation is None:
@@ -66,6 +71,13 @@ def _recommendation(number: int) -> Recommendation:
 @bp.get("/recommendations/<int:number>/matches")
 def matches(number: int):
     recommendation = _recommendation(number)
+    if "recommendation" in request.args:
+        # The filters' choice of recommendation: its matches, filtered alike, at an address of
+        # their own to share (helper-216: at 200 offices a co-lead follows one office from
+        # recommendation to recommendation).
+        chosen = _recommendation(query_int("recommendation", number)).number
+        kept = {name: request.args.get(name) or None for name in _KEPT_ACROSS}
+        return redirect(url_for("matching.matches", number=chosen, **kept))
     survey = survey_from_request()
     include_plans = flag_from(request.args, "include_plans")
     show_all = request.args.get("show") == "all"
@@ -114,6 +126,7 @@ def matches(number: int):
     codes = set(by_audience) | set(by_presenter) | {p.office for p in set_aside}
     codes |= {u.audience for u in unranked} | {u.presenter for u in unranked}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
+    recommendations = all_recommendations()
 
     def page_url(other: int | None) -> str | None:
         if other is None:
@@ -145,9 +158,9 @@ def matches(number: int):
         office_url={
             code: url_for("offices.detail", code=code, survey=survey.slug) for code in offices
         },
+        recommendations=recommendations,
         recommendation_url={
-            r.number: url_for("recommendations.detail", number=r.number)
-            for r in all_recommendations()
+            r.number: url_for("recommendations.detail", number=r.number) for r in recommendations
         },
         show_all=show_all,
         shown=SHOWN,

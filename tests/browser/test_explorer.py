@@ -268,3 +268,42 @@ def test_a_heatmap_of_200_offices_keeps_its_columns_numbered(browser, live_serve
         assert page.evaluate(FITS_WIDTH), width
         shoot(page, f"overview-200-table-{width}", full_page=False)
         context.close()
+
+
+def test_a_phone_goes_from_200_offices_matches_to_one_office_s_on_another_recommendation(
+    browser, live_server, app_context
+):
+    """helper-216: the matches of 200 offices were some 130,000 px on a phone (40 interested
+    offices on a page, a presenter's 40 audiences each). A co-lead picks the recommendation and
+    the office in the filters and has their matches at an address to send on; a presenter's
+    audiences beyond the first three fold away. Nothing is wider than the window."""
+    from planner.extensions import db
+    from planner.survey.operations import import_record
+    from planner.survey.synthetic import scaled_survey
+    from tests.browser.checks import AXE, check_page
+    from tests.browser.conftest import ON_A_PHONE
+    from tests.conftest import _bundled_record
+
+    import_record(scaled_survey(_bundled_record(), 200))
+    db.session.commit()
+    context = browser.new_context(**ON_A_PHONE)
+    context.add_init_script(script=AXE.axe_script)
+    phone = context.new_page()
+    phone.goto(live_server + "/recommendations/10/matches")
+    assert phone.evaluate(FITS_WIDTH)
+    in_view = phone.evaluate(
+        """() => [...document.querySelectorAll('#presenters ~ section.match-group')]
+             .map(section => section.querySelector('table tbody').rows.length)"""
+    )
+    assert in_view and max(in_view) == 3, in_view
+    filters = phone.get_by_role("form", name="Filter the matches")
+    filters.get_by_label("Recommendation").select_option("4")
+    filters.get_by_label("Office").select_option("AK")
+    filters.get_by_role("button", name="Show the matches").click()
+    expect(phone).to_have_url(re.compile(r"/recommendations/4/matches\?survey=[^&]+&office=AK$"))
+    expect(phone.get_by_role("heading", level=1)).to_contain_text("Matches for Rec 4")
+    expect(filters.get_by_label("Office")).to_have_value("AK")
+    shoot(phone, "matches-200-rec-4-AK-phone", full_page=False)
+    address = phone.url
+    check_page(phone, address, "/recommendations/4/matches?office=AK", "phone", "matches-200-AK")
+    context.close()

@@ -663,6 +663,50 @@ def test_the_office_filter_lists_the_surveys_offices(client, survey):
     assert '<option value="IS" selected>IS (did not answer this survey)</option>' in unknown
 
 
+def test_the_filters_choose_another_recommendation_at_an_address_of_its_own(client, survey):
+    """helper-216: at 200 offices a co-lead follows one office from recommendation to
+    recommendation on a phone. The filters choose the recommendation too: its matches, filtered
+    alike, at their own address to share (not the page number: another list's pages)."""
+    page = html.unescape(client.get("/recommendations/10/matches?office=AU").get_data(True))
+    choice = re.search(
+        r'<select id="filter-recommendation" name="recommendation">.*?</select>', page, re.S
+    )[0]
+    assert re.findall(r'<option value="(\d+)"', choice) == [str(n) for n in range(1, 11)]
+    assert '<option value="10" selected>Rec 10: ' in choice
+    asked = "recommendation=4&office=AU&maturity=working&include_plans=1&show=all&page=2"
+    moved = client.get(f"/recommendations/10/matches?survey=CWS-13-26&{asked}")
+    assert moved.status_code == 302
+    assert moved.headers["Location"] == (
+        "/recommendations/4/matches?survey=CWS-13-26&include_plans=1&show=all&office=AU"
+        "&maturity=working"
+    )
+    shown = client.get(moved.headers["Location"])
+    assert shown.status_code == 200 and "<h1>Matches for Rec 4:" in shown.get_data(True)
+    # The same recommendation: the address without the choice; nothing else goes along.
+    same = client.get("/recommendations/10/matches?recommendation=10&number=3&_external=1")
+    assert same.headers["Location"] == "/recommendations/10/matches"
+    assert client.get("/recommendations/10/matches?recommendation=11").status_code == 404
+    assert client.get("/recommendations/10/matches?recommendation=four").status_code == 400
+
+
+def test_a_presenter_s_audiences_fold_after_those_it_ranks_highest_for(client, survey):
+    """helper-216: at 200 offices one presenter's list of audiences was 40 rows, a phone's eight
+    screens. Those it ranks highest for stay in view, three, and the rest fold away."""
+    page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
+    presenters = page[page.index('<h2 id="presenters">') :]
+    folded = 0
+    for section in re.findall(r'<section class="match-group".*?</section>', presenters, re.S):
+        shown, _, rest = section.partition('<details class="more-matches">')
+        in_view = re.findall(r'<td class="num" data-label="Rank there">(\d+) of', shown)
+        below = re.findall(r'<td class="num" data-label="Rank there">(\d+) of', rest)
+        assert 1 <= len(in_view) <= 3 and (not below or len(in_view) == 3), section[:80]
+        assert [int(r) for r in in_view + below] == sorted(int(r) for r in in_view + below)
+        if below:
+            folded += 1
+            assert f"The other {len(below)} interested office" in rest
+    assert folded  # PL, for one, is among the top presenters of more than three offices
+
+
 def test_each_rows_disclosures_say_whose_they_are(colead_client, survey):
     """helper-188: a screen reader tabbing down a table heard "Their project, collapsed" and
     "Mark this pair, collapsed" once a row, the same each time; each now names its presenter
