@@ -9,6 +9,7 @@ import csv
 import io
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from datetime import date
@@ -676,7 +677,13 @@ def _not_csv(error: csv.Error, line: int, separator: str) -> SurveyFormatError:
 
 
 def _column_name(name: str) -> str:
-    return name.strip().lower()
+    """The column a header cell names: in any case, spaces around it and invisible characters
+    (a second byte-order mark, a zero-width space) ignored, and words apart by spaces or
+    hyphens as the export's by "_": "Office Name" and "Answered-From", as a person types a
+    heading, were left out as columns the import does not read, and the offices' names, time
+    zones and answer dates with them."""
+    shown = "".join(c for c in name if unicodedata.category(c) != "Cf")
+    return re.sub(r"[\s_-]+", "_", shown.strip()).lower()
 
 
 def _separator(text: str) -> str:

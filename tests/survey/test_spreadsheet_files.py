@@ -1,0 +1,141 @@
+"""Survey files as a data steward's spreadsheet really saves them: the bytes of Excel's and
+LibreOffice's exports (byte-order marks, semicolons, code pages, CR line ends, headings typed by
+hand), each imported whole and read back right, or refused whole saying where and what to do."""
+
+import codecs
+import csv
+import io
+
+from sqlalchemy import func, select
+
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.survey.models import Answer, Survey
+
+HEADER = [
+    "survey",
+    "office",
+    "office_name",
+    "time_zone",
+    "question",
+    "recommendation",
+    "text",
+    "lines",
+    "basis",
+    "answered_from",
+    "answered_until",
+]
+DATES = ["2026-01-12", "2026-02-27"]
+# A second round as a steward edits it: names and answers beyond ASCII, a cell of two lines
+# holding double quotes, a separator inside a cell.
+ROWS = [
+    [
+        "Round 2026",
+        "FR",
+        "Institut national de la propriété industrielle (INPI)",
+        "Europe/Paris",
+        "focus",
+        "10",
+        "Projet « IA » – déploiement en cours ; coût 1,5 M€",
+        "",
+        "",
+        *DATES,
+    ],
+    [
+        "Round 2026",
+        "FR",
+        "Institut national de la propriété industrielle (INPI)",
+        "Europe/Paris",
+        "discuss",
+        "10",
+        "Intelligence artificielle",
+        "",
+        "",
+        *DATES,
+    ],
+    [
+        "Round 2026",
+        "AT",
+        "Österreichisches Patentamt",
+        "Europe/Vienna",
+        "focus",
+        "4",
+        'Größere Änderungen:\nISO 27001 "Zertifizierung" läuft',
+        "",
+        "",
+        *DATES,
+    ],
+]
+TEXTS = {
+    ("FR", "focus"): "Projet « IA » – déploiement en cours ; coût 1,5 M€",
+    ("FR", "discuss"): "Intelligence artificielle",
+    ("AT", "focus"): 'Größere Änderungen:\nISO 27001 "Zertifizierung" läuft',
+}
+
+
+def table(separator: str = ",", header=HEADER, rows=ROWS, line_end: str = "\r\n") -> str:
+    """The rows as a spreadsheet writes them: quoted where a cell needs it, `line_end` between
+    rows (a cell's own line break stays as typed, as Alt+Enter gives it)."""
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=separator, lineterminator=line_end)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return out.getvalue()
+
+
+def excel_utf8(text: str) -> bytes:
+    """Excel's "CSV UTF-8 (Comma delimited)": a byte-order mark, then UTF-8."""
+    return codecs.BOM_UTF8 + text.encode("utf-8")
+
+
+def import_bytes(cli, tmp_path, data: bytes, name: str = "round.csv", *args):
+    path = tmp_path / name
+    path.write_bytes(data)
+    return cli.invoke(args=["survey", "import", str(path), *args])
+
+
+def assert_round_read_right() -> None:
+    """The round, as the steward typed it: every answer's text, the offices' names and zones,
+    and the dates it was answered between."""
+    survey = db.session.scalar(select(Survey).where(Survey.label == "Round 2026"))
+    assert survey is not None
+    assert (str(survey.answered_from), str(survey.answered_until)) == tuple(DATES)
+    stored = {
+        (a.office_code, a.question): a.text
+        for a in db.session.scalars(select(Answer).where(Answer.survey_id == survey.id))
+    }
+    assert stored == TEXTS
+    offices = {o.code: (o.name, o.time_zone) for o in db.session.scalars(select(Office))}
+    assert offices["FR"] == (
+        "Institut national de la propriété industrielle (INPI)",
+        "Europe/Paris",
+    )
+    assert offices["AT"] == ("Österreichisches Patentamt", "Europe/Vienna")
+
+
+def surveys_stored() -> int:
+    return db.session.scalar(select(func.count()).select_from(Survey))
+
+
+def test_headings_typed_with_spaces_name_the_export_s_columns(cli, app_context, tmp_path):
+    """A heading row typed as people write headings ("Office Name", "Time Zone", "Answered
+    From", "answered-until"): those columns were left out with a warning, so the new offices
+    were named by their codes, had no time zone, and the round had no dates (and so was not
+    the latest)."""
+    typed = [
+        "Survey",
+        " Office",
+        "Office Name",
+        "Time  Zone",
+        "QUESTION",
+        "Recommendation",
+        "Text",
+        "Lines",
+        "Basis",
+        "Answered From",
+        "answered-until",
+    ]
+    result = import_bytes(cli, tmp_path, excel_utf8(table(header=typed)))
+    assert result.exit_code == 0, result.output
+    assert "does not read" not in result.output
+    assert_round_read_right()
