@@ -58,7 +58,7 @@ _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
 # "02.03.2025", "2025-03-02".
 _DATE_LIKE = re.compile(r"[^\W\d_]|[/.]|^\d{4}-\d{1,2}-\d{1,2}$")
 # A recommendation number as written in a cell: ASCII digits, not "١٠" or "１".
-_NUMBER = re.compile(r"[0-9]{1,9}")
+_NUMBER = re.compile(r"([0-9]{1,9})")
 _MAX_ERRORS = 10
 # The fields of the JSON form that the import reads; others are said to be left out.
 _JSON_FIELDS = {
@@ -407,7 +407,7 @@ def read_json(
         answer = _answer(
             where,
             _code(row.get("office")),
-            row.get("question"),
+            _bare(row.get("question")),
             _number(row.get("recommendation")),
             row.get("text"),
             parsed_lines,
@@ -524,6 +524,7 @@ def read_csv(
                 problems.add(where, f"{given} field(s) where the header has {len(header)}")
                 continue
             row = {k: (v or "").strip() if k != "text" else (v or "") for k, v in row.items()}
+            row = {k: v if k in _TEXT_COLUMNS else _bare(v) for k, v in row.items()}
             # Cells written so a spreadsheet shows them as text ('=…) read as they were.
             row = {k: read_back(v) if k in _TEXT_COLUMNS else v for k, v in row.items()}
             if row.get("survey"):
@@ -729,11 +730,22 @@ def _named_so(name: str | None, names: dict[str, str]) -> str:
     return f", yet it is named as {other} is (“{shown}”): if it is {other}, write {other}"
 
 
+def _bare(value: Any) -> Any:
+    """A code, number, date or zone as typed, without the invisible characters a copy from a
+    web page, a mail or a right-to-left document brings along (a zero-width space, a
+    right-to-left mark, a byte-order mark): "PE" followed by U+200F was refused as no
+    two-letter code, quoted as "PE", which reads as one. Texts keep theirs."""
+    if not isinstance(value, str):
+        return value
+    return "".join(c for c in value if unicodedata.category(c) != "Cf").strip()
+
+
 def _code(value: Any) -> Any:
     """An office code as typed: "pe" is PE (ST.3 codes are capitals; a Latin letter only, as
     "ß".upper() is "SS"); anything else is left for the check to say what it is."""
-    if isinstance(value, str) and _TYPED_CODE.fullmatch(value.strip()):
-        return value.strip().upper()
+    value = _bare(value)
+    if isinstance(value, str) and _TYPED_CODE.fullmatch(value):
+        return value.upper()
     return value
 
 
@@ -742,8 +754,9 @@ def _number(value: Any) -> Any:
     or a spreadsheet's converter may quote every value), as 10.0 is in JSON (pandas writes a
     column of numbers and nulls so); "" is none; anything else is left for the check to say
     what it is."""
-    if isinstance(value, str) and _NUMBER.fullmatch(value.strip()):
-        return int(value)
+    value = _bare(value)
+    if isinstance(value, str) and (number := _NUMBER.fullmatch(value)):
+        return int(number[1])
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None if isinstance(value, str) and not value.strip() else value
@@ -761,7 +774,7 @@ def _offices(
         if not isinstance(row, dict):
             problems.add(where, "must be an object")
             continue
-        code, name, zone = _code(row.get("code")), row.get("name"), row.get("time_zone")
+        code, name, zone = _code(row.get("code")), row.get("name"), _bare(row.get("time_zone"))
         if not isinstance(code, str) or not _CODE.match(code):
             said = f"code {as_json(code)} is not a two-letter ST.3 code"
             problems.add(where, said + _named_so(name if isinstance(name, str) else None, names))

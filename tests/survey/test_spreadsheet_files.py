@@ -139,3 +139,22 @@ def test_headings_typed_with_spaces_name_the_export_s_columns(cli, app_context, 
     assert result.exit_code == 0, result.output
     assert "does not read" not in result.output
     assert_round_read_right()
+
+
+def test_invisible_characters_around_codes_and_numbers_are_no_part_of_them(
+    cli, app_context, tmp_path
+):
+    """Codes pasted from a web page, a mail or a right-to-left document bring invisible
+    characters along: "FR" after a zero-width space was refused as 'office "FR" is not a
+    two-letter ST.3 code', which reads as one. A code, question, number or zone holds none;
+    an answer's text keeps what it was given."""
+    rows = [list(row) for row in ROWS]
+    rows[0][1] = "\u200bFR"  # zero-width space, as a web page's table gives it
+    rows[1][1] = "FR\u200f"  # right-to-left mark, from an Arabic or Hebrew document
+    rows[2][1] = "\u202bAT\u202c"  # right-to-left embedding and its end
+    rows[0][4] = "focus\ufeff"  # a byte-order mark in the middle of a file
+    rows[1][5] = "\u200e10"  # left-to-right mark
+    rows[2][3] = "Europe/Vienna\u200b"
+    result = import_bytes(cli, tmp_path, excel_utf8(table(rows=rows)))
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
