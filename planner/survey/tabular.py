@@ -57,8 +57,10 @@ _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
 # What Excel writes for a range it took for a date: "2-Mar" (2-3), "02-mar", "3/2/2025",
 # "02.03.2025", "2025-03-02".
 _DATE_LIKE = re.compile(r"[^\W\d_]|[/.]|^\d{4}-\d{1,2}-\d{1,2}$")
-# A recommendation number as written in a cell: ASCII digits, not "١٠" or "１".
-_NUMBER = re.compile(r"([0-9]{1,9})")
+# A recommendation number as written in a cell: ASCII digits, not "١٠" or "１"; a whole number
+# as a spreadsheet or pandas writes one of a column with decimals or gaps, "10.0", or where the
+# comma is the decimal sign, "10,0", is the number.
+_NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]0+)?")
 _MAX_ERRORS = 10
 # The fields of the JSON form that the import reads; others are said to be left out.
 _JSON_FIELDS = {
@@ -751,9 +753,9 @@ def _code(value: Any) -> Any:
 
 def _number(value: Any) -> Any:
     """A number as written in either form: "10" is 10 in a JSON file as in a CSV cell (a script
-    or a spreadsheet's converter may quote every value), as 10.0 is in JSON (pandas writes a
-    column of numbers and nulls so); "" is none; anything else is left for the check to say
-    what it is."""
+    or a spreadsheet's converter may quote every value), as 10.0 is (pandas writes a column of
+    numbers and nulls so, "10.0" in a CSV, and "10,0" with the decimal comma); "" is none;
+    anything else is left for the check to say what it is."""
     value = _bare(value)
     if isinstance(value, str) and (number := _NUMBER.fullmatch(value)):
         return int(number[1])

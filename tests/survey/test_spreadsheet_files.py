@@ -158,3 +158,21 @@ def test_invisible_characters_around_codes_and_numbers_are_no_part_of_them(
     result = import_bytes(cli, tmp_path, excel_utf8(table(rows=rows)))
     assert result.exit_code == 0, result.output
     assert_round_read_right()
+
+
+def test_recommendations_a_spreadsheet_wrote_with_decimals_are_the_numbers(
+    cli, app_context, tmp_path
+):
+    """pandas writes a column of numbers with gaps as 10.0, and with decimal=',' (as French
+    and German settings have it) 10,0; a spreadsheet showing two decimals saves 10,00: each
+    row was refused as 'recommendation "10,0" is not a number'. 10,5 is still refused."""
+    rows = [list(row) for row in ROWS]
+    rows[0][5], rows[1][5], rows[2][5] = "10.0", "10,0", "4,00"
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+    rows[0][5] = "10,5"
+    rows[0][0] = rows[1][0] = rows[2][0] = "Round 2026b"
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+    assert result.exit_code == 1
+    assert 'line 2: recommendation "10,5" is not a number' in result.stderr
