@@ -10,6 +10,7 @@ from planner.errors import ConflictError, PlannerError
 from planner.http_errors import api_error
 from planner.request_input import unknown_fields
 from planner.survey import uploads
+from planner.survey.charsets import CHARSETS, ChooseCharset
 from planner.survey.models import Survey
 from planner.survey.operations import (
     SurveyConflict,
@@ -26,7 +27,7 @@ from planner.survey.operations import (
 from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import COUNTED
 from planner.survey.tabular import answer_row
-from planner.text import blank
+from planner.text import as_json, blank
 from planner.web import flag_from
 
 bp = Blueprint("survey_api", __name__, url_prefix="/api/v1")
@@ -69,7 +70,7 @@ def _too_large(_error):
 
 # How the API names what the command line's --replace and --alias do, and the fields it reads.
 API_WORDS = {"replace": "replace=true", "alias": "alias=NEW=KNOWN"}
-IMPORT_FIELDS = ("file", "label", "alias", "replace")
+IMPORT_FIELDS = ("file", "label", "alias", "replace", "encoding")
 
 
 @bp.post("/surveys")
@@ -81,7 +82,7 @@ def import_survey():
     problem = unknown_fields([*request.form.keys(), *request.files.keys()], IMPORT_FIELDS, "field")
     if problem:
         raise PlannerError(problem)
-    for name in ("file", "label", "replace"):
+    for name in ("file", "label", "replace", "encoding"):
         if len(request.files.getlist(name)) + len(request.form.getlist(name)) > 1:
             raise PlannerError(f"Send one {name}: a survey is imported from one file.", name)
     upload = request.files.get("file")
@@ -106,6 +107,13 @@ def import_survey():
             "the file's own.",
             "label",
         )
+    encoding = (request.form.get("encoding") or "").strip().lower() or None
+    if encoding is not None and encoding not in CHARSETS:
+        raise PlannerError(
+            f"encoding {as_json(request.form['encoding'])} is not one of the character sets the "
+            f"import reads besides UTF-8: {', '.join(CHARSETS)}.",
+            "encoding",
+        )
     try:
         outcome = import_file(
             uploads.read_file(upload),
@@ -113,11 +121,15 @@ def import_survey():
             label=label,
             aliases=aliases,
             replace=flag_from(request.form, "replace"),
+            encoding=encoding,
         )
     except SurveyConflict as error:
         raise ConflictError(f"{error} Send replace=true to replace it, or another label.") from None
     except SurveyImportRaced as error:
         raise ConflictError(str(error)) from None
+    except ChooseCharset as error:
+        said = error.said("send the file again with encoding set to its name (encoding=gb18030)")
+        raise PlannerError(said, "file") from None
     except SurveyFormatError as error:
         raise PlannerError(str(error), "file") from None
     body = {

@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from planner.bootstrap import BUNDLED_ALIASES, BUNDLED_SURVEY, address
 from planner.extensions import db
+from planner.survey.charsets import CHARSETS
 from planner.survey.operations import (
     SurveyConflict,
     SurveyNotFound,
@@ -43,11 +44,25 @@ def aliases_of(values: tuple[str, ...]) -> dict[str, str]:
     help="Count answers labelled LABEL for respondent CODE, e.g. GE=DE. Repeatable.",
 )
 @click.option("--replace", is_flag=True, help="Replace a different survey with the same label.")
-def import_command(path: Path, label: str | None, aliases: tuple[str, ...], replace: bool) -> None:
+@click.option(
+    "--encoding",
+    type=click.Choice(list(CHARSETS), case_sensitive=False),
+    help="The character set of a file that is not UTF-8, such as Excel's plain CSV "
+    "(windows-1252 in Western Europe and the Americas); refused, the file shows how it reads "
+    "in each.",
+)
+def import_command(
+    path: Path, label: str | None, aliases: tuple[str, ...], replace: bool, encoding: str | None
+) -> None:
     """Import a survey: the published text (.txt), or the tabular form (.json, .csv)."""
     try:
         outcome = import_file(
-            path.read_bytes(), path.name, label=label, aliases=aliases_of(aliases), replace=replace
+            path.read_bytes(),
+            path.name,
+            label=label,
+            aliases=aliases_of(aliases),
+            replace=replace,
+            encoding=encoding and encoding.lower(),
         )
         db.session.commit()
     except SurveyConflict as error:

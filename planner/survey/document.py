@@ -99,22 +99,19 @@ class NotUTF8(SurveyFormatError):
     says in its own words how to fix it."""
 
     def __init__(self, data: bytes) -> None:
+        self.data = data
         self.text = codecs.decode(data, "utf-8-sig", "surrogateescape")
         position = NOT_UTF8_BYTE.search(self.text).start()
         self.byte = ord(self.text[position]) - 0xDC00
         self.line = len(lines_of(self.text[:position]))
+        # Where the byte is in `data`, for how the word it is in reads in other character sets.
+        self.at = len(self.text[:position].encode("utf-8", "surrogateescape"))
+        if data.startswith(codecs.BOM_UTF8):
+            self.at += len(codecs.BOM_UTF8)
         super().__init__(
             f"The file is not UTF-8 text (line {self.line} has the byte {self.byte:#04x}); "
             "save the extracted text as UTF-8 and import it again."
         )
-
-    def in_windows_1252(self) -> str | None:
-        """The character the byte is in Windows-1252 (Excel's "CSV" outside "CSV UTF-8", and a
-        superset of Latin-1), for a message to show the letter it most likely was."""
-        try:
-            return bytes([self.byte]).decode("cp1252")
-        except UnicodeDecodeError:
-            return None
 
 
 # A byte that is not UTF-8 as "surrogateescape" reads it: a lone surrogate, which UTF-8 never gives.

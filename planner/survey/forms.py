@@ -1,10 +1,12 @@
 """The form a co-lead imports a survey with: the file, and what the command line's options say."""
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, StringField
+from wtforms import BooleanField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
 from planner.forms import PlannerForm
+from planner.survey.charsets import CHARSETS
 
 
 class SurveyImportForm(PlannerForm):
@@ -21,6 +23,14 @@ class SurveyImportForm(PlannerForm):
         "file, the office written GE is DE). Several are separated by spaces or commas.",
     )
     replace = BooleanField("Replace the survey with the same label, if there is one")
+    encoding = SelectField(
+        "Character set",
+        choices=[SelectChoice("", "UTF-8 or UTF-16: Excel's “CSV UTF-8” and “Unicode Text”")]
+        + [SelectChoice(name, f"{name}: {where}") for name, where in CHARSETS.items()],
+        default="",
+        description="Only for a file that is not UTF-8: one refused for it shows how its words "
+        "read in each.",
+    )
 
     def describe(self, limit_text: str) -> "SurveyImportForm":
         self.file.description = (

@@ -17,7 +17,8 @@ from planner.offices.models import Office
 from planner.private_links import holds_a_secret, secrets_named
 from planner.recommendations.models import Recommendation
 from planner.survey.changes import Shift, compare
-from planner.survey.document import parse_document
+from planner.survey.charsets import ChooseCharset, in_utf8
+from planner.survey.document import NotUTF8, parse_document
 from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
 from planner.survey.records import (
     AnswerRecord,
@@ -240,14 +241,15 @@ def import_file(
     label: str | None = None,
     aliases: Mapping[str, str] | None = None,
     replace: bool = False,
+    encoding: str | None = None,
 ) -> ImportOutcome:
     """Read a survey file (`read_survey_file`) and store it (`import_record`) in the caller's
-    transaction: all of it or nothing. Whatever else a hostile file trips is said as a
+    transaction: all of it or nothing. `encoding`: the character set (`charsets.CHARSETS`) the
+    person says a file that is not UTF-8 is in. Whatever else a hostile file trips is said as a
     SurveyFormatError, never a trace."""
     try:
-        return import_record(
-            read_survey_file(data, name, label=label, aliases=aliases), replace=replace
-        )
+        record = read_survey_file(in_utf8(data, encoding), name, label=label, aliases=aliases)
+        return import_record(record, replace=replace)
     except SurveyFormatError:
         raise
     except (ValueError, RecursionError) as error:
@@ -290,7 +292,13 @@ def read_survey_file(
             data, name, label=label, recommendations=recommendations, offices=known_offices()
         )
         return with_aliases(record, aliases) if aliases else record
-    return parse_document(data, name, label=label, aliases=aliases, recommendations=recommendations)
+    try:
+        return parse_document(
+            data, name, label=label, aliases=aliases, recommendations=recommendations
+        )
+    except NotUTF8 as error:
+        where = f"{name} cannot be imported; nothing was changed:\n  line {error.line}"
+        raise ChooseCharset(where, error.data, error.at, "save the text as UTF-8") from None
 
 
 # The longest answer of CWS/13/26 has some 2 000 characters; ten times that is still an answer.

@@ -17,6 +17,7 @@ from typing import Any
 
 from planner.db_types import MAX_INT
 from planner.spreadsheet import read_back, written
+from planner.survey.charsets import ChooseCharset
 from planner.survey.document import NOT_UTF8_BYTE, NotUTF8, decode
 from planner.survey.records import (
     AnswerRecord,
@@ -234,31 +235,24 @@ def read_json_text(text: str):
 
 def _decoded(data: bytes, source_name: str, form: str) -> str:
     """The text of a JSON or CSV file; one that is not UTF-8 is refused naming the line (and a
-    CSV's column) of its first byte that is not, and how to save it as UTF-8: Excel's plain
-    "CSV" is Windows-1252 (the Lima tester was told to save "the extracted text" as UTF-8 and
-    given a byte offset). No other encoding is guessed: a wrong guess would store wrong
-    letters in offices' names without a word."""
+    CSV's column) of its first byte that is not, how the word it is in reads in the character
+    sets spreadsheets save in, and how to save it as UTF-8: Excel's plain "CSV" is in the code
+    page of the Windows that saved it (the Lima tester was told to save "the extracted text" as
+    UTF-8 and given a byte offset). None is guessed (`planner.survey.charsets`)."""
     try:
         return decode(data)
     except NotUTF8 as error:
-        where = f"line {error.line}"
+        where = f"{source_name} cannot be imported; nothing was changed:\n  line {error.line}"
         if form == "csv" and (column := _column_at(error.text)):
             where += f", column {as_json(column)}"
-        letter = error.in_windows_1252()
+        saved_as = "save the file with the encoding UTF-8 and import that"
         if form == "csv":
-            seen = f" (it is “{letter}” in Windows-1252, the encoding of Excel's plain “CSV”)"
-            how = (
+            saved_as = (
                 "in Excel, Save As → “CSV UTF-8 (Comma delimited)” (in LibreOffice Calc, Save "
                 "As with “Edit filter settings” and the character set “Unicode (UTF-8)”) and "
                 "import that file"
             )
-        else:
-            seen = f" (it is “{letter}” in Windows-1252)"
-            how = "save the file with the encoding UTF-8 and import it again"
-        raise SurveyFormatError(
-            f"{source_name} cannot be imported; nothing was changed:\n  {where}: the byte "
-            f"{error.byte:#04x} is not UTF-8{seen if letter else ''}; {how}"
-        ) from None
+        raise ChooseCharset(where, error.data, error.at, saved_as) from None
 
 
 def _column_at(text: str) -> str | None:

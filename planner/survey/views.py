@@ -11,6 +11,7 @@ from planner.offices.operations import matching
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
 from planner.survey import charts, uploads
+from planner.survey.charsets import ChooseCharset
 from planner.survey.forms import SurveyImportForm
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import (
@@ -322,6 +323,7 @@ def import_survey():
             label=(form.label.data or "").strip() or None,
             aliases=aliases,
             replace=form.replace.data,
+            encoding=form.encoding.data or None,
         )
     except FileTooLarge as error:
         return _index(form, problem=f"{error} {again}", status=413)
@@ -334,6 +336,8 @@ def import_survey():
         return _index(form, problem=f"{error} {again}", status=409)
     except SurveyFormatError as error:
         said = str(error)
+        if isinstance(error, ChooseCharset):
+            said = error.said(f"choose it under “{form.encoding.label.text}”")
         if "nothing was changed" not in said.lower():
             said += " Nothing was changed."
         # After a list of problems, on a line of its own (helper-82: it ran on from the last).

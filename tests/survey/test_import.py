@@ -202,7 +202,11 @@ def test_a_corrected_answer_period_is_said_and_taken_with_replace(cli, app_conte
         (b"\x00\x01\x02binary\xff\xfe", "This is a binary file"),
         ("\n".join(LINES[:900]).encode(), "The file is truncated or incomplete: question 6"),
         (b"# Notes\nNothing to see here.\n", "This does not look like the CWS survey annex"),
-        ("Résumé".encode("cp1252"), "The file is not UTF-8 text (line 1 has the byte 0xe9)"),
+        (
+            "Résumé".encode("cp1252"),
+            "broken.txt cannot be imported; nothing was changed:\n  line 1: the byte 0xe9 is not "
+            "UTF-8.",
+        ),
     ],
     ids=["empty", "binary", "truncated", "foreign", "wrong-encoding"],
 )

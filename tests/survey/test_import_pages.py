@@ -600,19 +600,23 @@ LIMA_ROWS = [
 
 def test_the_lima_tester_s_excel_file_on_the_page_and_the_api(colead_client, api, app_context):
     """As Excel saves "CSV" in a Spanish locale: semicolons, Windows-1252, CRLF, empty rows at
-    the end, a code in small letters. Refused (400) naming the line and column and Excel's "CSV
-    UTF-8", with the form kept; saved as "CSV UTF-8", imported."""
+    the end, a code in small letters. Refused (400) naming the line and column, how its word
+    reads in each character set, where to choose one and Excel's "CSV UTF-8", with the form
+    kept; saved as "CSV UTF-8", imported."""
     plain = "\r\n".join(LIMA_ROWS).encode("cp1252")
     refused = send(colead_client, plain, "lima.csv", label="Lima pilot")
     assert refused.status_code == 400
     said = text_of(refused)
-    assert 'line 2, column "text": the byte 0xfa is not UTF-8 (it is “ú” in Windows-1252' in said
+    assert 'line 2, column "text": the byte 0xfa is not UTF-8.' in said
+    assert "“Búsqueda” in windows-1252" in said
+    assert "If one reads right, choose it under “Character set”" in said
     assert "Save As → “CSV UTF-8 (Comma delimited)”" in said
     assert 'value="Lima pilot"' in refused.get_data(as_text=True)
     body = {"file": (io.BytesIO(plain), "lima.csv")}
     api_refused = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
     assert api_refused.status_code == 400
     assert 'line 2, column "text"' in api_refused.json["message"]
+    assert "send the file again with encoding set to its name" in api_refused.json["message"]
     assert answers_stored() == 0
     utf8 = b"\xef\xbb\xbf" + "\r\n".join(LIMA_ROWS).encode("utf-8")
     body = {"file": (io.BytesIO(utf8), "lima.csv")}

@@ -4,13 +4,16 @@ hand), each imported whole and read back right, or refused whole saying where an
 
 import codecs
 import csv
+import html
 import io
+import re
 
 from sqlalchemy import func, select
 
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Answer, Survey
+from tests.support import csrf_token
 
 HEADER = [
     "survey",
@@ -176,3 +179,111 @@ def test_recommendations_a_spreadsheet_wrote_with_decimals_are_the_numbers(
     result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
     assert result.exit_code == 1
     assert 'line 2: recommendation "10,5" is not a number' in result.stderr
+
+
+def test_excel_s_plain_csv_in_a_french_setting_is_read_in_the_character_set_named(
+    cli, app_context, tmp_path
+):
+    """Excel's plain "CSV" where the comma is the decimal sign: semicolons and Windows-1252
+    ("é", "«", "–", "€", "Ö" as single bytes). Refused naming the cell and how its word reads
+    in each character set, none guessed; with --encoding windows-1252, read as typed."""
+    data = table(";").encode("cp1252")
+    refused = import_bytes(cli, tmp_path, data)
+    assert refused.exit_code == 1
+    assert 'line 2, column "office_name": the byte 0xe9 is not UTF-8.' in refused.stderr
+    assert "“propriété” in windows-1252 or windows-1250" in refused.stderr
+    assert "“propriйtй” in windows-1251" in refused.stderr
+    assert surveys_stored() == 0
+    result = import_bytes(cli, tmp_path, data, "round.csv", "--encoding", "Windows-1252")
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+
+
+def test_excel_for_mac_s_csv_is_read_in_mac_roman_with_its_cr_line_ends(cli, app_context, tmp_path):
+    """Excel for Mac's "CSV (Macintosh)": Mac Roman, and a CR alone between rows. The refusal
+    said the byte was "Ž" in Windows-1252, Excel's plain CSV: in Mac Roman it is "é"."""
+    data = table(line_end="\r").encode("mac_roman")
+    refused = import_bytes(cli, tmp_path, data)
+    assert "“propriété” in mac-roman" in refused.stderr
+    result = import_bytes(cli, tmp_path, data, "round.csv", "--encoding", "mac-roman")
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+
+
+def test_a_utf8_file_stays_utf8_whatever_character_set_is_named(cli, app_context, tmp_path):
+    """The choice is for a file that is not UTF-8: Excel's "CSV UTF-8" with a character set
+    left chosen from the file before is not read as that set ("Ã©" for "é")."""
+    result = import_bytes(cli, tmp_path, excel_utf8(table()), "round.csv", "--encoding", "big5")
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+
+
+def test_a_byte_the_named_character_set_lacks_is_refused_naming_its_line(
+    cli, app_context, tmp_path
+):
+    """Windows-1251 has no character for 0x98: a file named so wrongly is refused, not read
+    with a replacement character."""
+    rows = [
+        ["Round 2026", "RU", "Роспатент", "Europe/Moscow", "focus", "10", "ИИ", "", "", *DATES],
+        ["Round 2026", "RU", "Роспатент", "Europe/Moscow", "discuss", "10", "ИИ", "", "", *DATES],
+    ]
+    data = table(rows=rows).encode("cp1251").replace("ИИ".encode("cp1251"), b"\x98", 2)
+    result = import_bytes(cli, tmp_path, data, "round.csv", "--encoding", "windows-1251")
+    assert result.exit_code == 1
+    assert "The file is not in windows-1251 either: line 2 has the byte 0x98" in result.stderr
+    assert surveys_stored() == 0
+
+
+def send(client, data: bytes, name: str = "round.csv", **fields):
+    form = {
+        "csrf_token": csrf_token(client, "/surveys"),
+        **fields,
+        "file": (io.BytesIO(data), name),
+    }
+    return client.post("/surveys", data=form, content_type="multipart/form-data")
+
+
+def page_text(response) -> str:
+    return html.unescape(re.sub(r"\s+", " ", response.get_data(as_text=True)))
+
+
+def test_the_page_reads_a_plain_csv_in_the_character_set_chosen_and_shows_it_as_typed(
+    colead_client, app_context
+):
+    """On the Surveys page: refused with the label and the choices kept, and the readings to
+    choose from; chosen, imported, and the offices' and answers' pages show the letters typed."""
+    data = table(";").encode("cp1252")
+    refused = send(colead_client, data, label="Round 2026", aliases="ZZ=FR")
+    assert refused.status_code == 400
+    said = page_text(refused)
+    assert "“propriété” in windows-1252" in said
+    assert "If one reads right, choose it under “Character set”" in said
+    assert 'value="Round 2026"' in refused.get_data(as_text=True)
+    assert 'value="ZZ=FR"' in refused.get_data(as_text=True)
+    wrong = send(colead_client, data.replace(b"INPI", b"\x98"), encoding="windows-1251")
+    assert "The file is not in windows-1251 either" in page_text(wrong)
+    assert '<option selected value="windows-1251">' in wrong.get_data(as_text=True)
+    imported = send(colead_client, data, encoding="windows-1252")
+    assert imported.status_code == 303, page_text(imported)
+    assert_round_read_right()
+    office = page_text(colead_client.get("/offices/AT"))
+    assert "Österreichisches Patentamt" in office
+    assert "Größere Änderungen:" in office and 'ISO 27001 "Zertifizierung" läuft' in office
+    assert "Projet « IA » – déploiement en cours ; coût 1,5 M€" in page_text(
+        colead_client.get("/offices/FR")
+    )
+
+
+def test_the_api_reads_a_plain_csv_in_the_character_set_sent(api, app_context):
+    data = table(";").encode("cp1252")
+    body = {"file": (io.BytesIO(data), "round.csv"), "encoding": "latin-9"}
+    refused = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+    assert refused.status_code == 400
+    assert refused.json["message"].startswith(
+        'encoding "latin-9" is not one of the character sets the import reads besides UTF-8: '
+        "windows-1252, windows-1250,"
+    )
+    body = {"file": (io.BytesIO(data), "round.csv"), "encoding": "windows-1252"}
+    created = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+    assert created.status_code == 201, created.json
+    assert_round_read_right()

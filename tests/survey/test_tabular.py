@@ -1070,15 +1070,15 @@ def test_a_csv_not_saved_as_utf8_names_the_line_and_column_and_how_to_save_it(
 ):
     """The Lima tester's Excel saved "CSV" in Windows-1252: the import said to "save the
     extracted text as UTF-8" and named "byte 0xf3 at offset 195". It names the line and the
-    column, the letter the byte is in Windows-1252, and Excel's "CSV UTF-8"; it guesses no
-    encoding (nothing is stored)."""
+    column, how the word reads in the character sets spreadsheets save in, --encoding, and
+    Excel's "CSV UTF-8"; it guesses none (nothing is stored)."""
     path = tmp_path / "lima.csv"
     path.write_bytes(excel_csv(EXCEL_ROWS, ";")[3:].decode("utf-8").encode("cp1252"))
     result = cli.invoke(args=["survey", "import", str(path)])
     assert result.exit_code == 1
-    assert (
-        'line 2, column "text": the byte 0xfa is not UTF-8 (it is “ú” in Windows-1252'
-    ) in result.stderr
+    assert 'line 2, column "text": the byte 0xfa is not UTF-8.' in result.stderr
+    assert "\n    “Búsqueda” in windows-1252 or " in result.stderr
+    assert "import it again with --encoding and its name" in result.stderr
     assert "Save As → “CSV UTF-8 (Comma delimited)”" in result.stderr
     assert "extracted text" not in result.stderr and "offset" not in result.stderr
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
@@ -1088,7 +1088,11 @@ def test_a_csv_not_saved_as_utf8_names_the_line_and_column_and_how_to_save_it(
     result = cli.invoke(args=["survey", "import", str(tmp_path / "pilot.json")])
     assert result.exit_code == 1
     line = payload.splitlines().index('      "name": "Atlantis Patent Office",') + 1
-    assert f"line {line}: the byte 0xe1 is not UTF-8 (it is “á” in Windows-1252)" in result.stderr
+    assert f"line {line}: the byte 0xe1 is not UTF-8." in result.stderr
+    assert "“Atlántida” in windows-1252" in result.stderr
+    # Named, the character set reads the file.
+    result = cli.invoke(args=["survey", "import", str(path), "--encoding", "windows-1252"])
+    assert_excel_rows_imported(result)
 
 
 def test_json_numbers_written_in_quotes_are_read_as_the_csv_s_are(cli, app_context, tmp_path):
