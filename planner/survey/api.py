@@ -68,6 +68,11 @@ def _too_large(_error):
     return api_error(413, uploads.too_large())
 
 
+@bp.errorhandler(uploads.UploadCut)
+def _cut_short(error: uploads.UploadCut):
+    return api_error(400, f"{error.message} Send the file again.")
+
+
 # How the API names what the command line's --replace and --alias do, and the fields it reads.
 API_WORDS = {"replace": "replace=true", "alias": "alias=NEW=KNOWN"}
 IMPORT_FIELDS = ("file", "label", "alias", "replace", "encoding")

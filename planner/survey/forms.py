@@ -32,9 +32,17 @@ class SurveyImportForm(PlannerForm):
         "read in each.",
     )
 
-    def describe(self, limit_text: str) -> "SurveyImportForm":
+    def describe(self, limit: int, limit_text: str) -> "SurveyImportForm":
+        """The file's limit, said beside it and, by upload.js, as soon as a larger file is
+        chosen: before it is sent, with the fields typed kept."""
         self.file.description = (
             "The annex as published (.txt, as CWS/13/26), or the tabular form a survey's export "
             f"writes (.json or .csv); at most {limit_text}."
         )
+        self.file.render_kw = {
+            "data-max-bytes": limit,
+            "data-too-large": f"The file is larger than {limit_text}, the limit for a survey "
+            "file. Split the survey, or import it on the command line (flask --app app survey "
+            "import).",
+        }
         return self

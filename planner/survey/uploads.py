@@ -1,10 +1,16 @@
-"""What the survey import page and the API share: how large a file may be, the name it is
-stored under, and the aliases as a person writes them."""
+"""What the survey import page and the API share: how large a file may be, a body that did not
+arrive whole, the name it is stored under, and the aliases as a person writes them."""
 
+import io
 import re
 
-from flask import current_app, request
-from werkzeug.datastructures import FileStorage
+from flask import current_app, g, request
+from flask_wtf.csrf import validate_csrf
+from werkzeug.datastructures import FileStorage, MultiDict
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
+from werkzeug.sansio.multipart import Data, Epilogue, Field, MultipartDecoder
+from werkzeug.wsgi import get_input_stream
+from wtforms.validators import ValidationError
 
 from planner.accounts.security import is_colead
 from planner.errors import PlannerError
@@ -35,6 +41,103 @@ def allow_survey_files(endpoint: str | None) -> None:
         allowed = is_colead()
     if allowed:
         request.max_content_length = limit() + FORM_MARGIN
+        _read_whole()
+
+
+class UploadCut(PlannerError):
+    """A body that stopped short of its end: a connection cut, a proxy or a script that gave
+    up. Werkzeug read such a body as no form at all, so the page said the session had expired
+    ("The CSRF token is missing"), or, where fewer bytes came than announced, answered with its
+    own English "Bad Request"."""
+
+    def __init__(self, received: int, expected: int | None) -> None:
+        if expected and expected > received:
+            sizes = megabytes(received, "en"), megabytes(expected, "en")
+            if sizes[0] == sizes[1]:  # "1 kB of 1 kB"
+                sizes = f"{received:,} bytes", f"{expected:,}"
+            stopped = f"the upload stopped after {sizes[0]} of {sizes[1]}"
+        else:  # the body's framing ended with it, as a proxy or a script may end it
+            stopped = f"the upload ended before the file did, after {megabytes(received, 'en')}"
+        super().__init__(
+            f"The file did not arrive whole: {stopped} (the connection was cut, or something on "
+            "the way gave up); nothing was changed."
+        )
+
+
+def _read_whole() -> None:
+    """Read a co-lead's multipart body before anything parses it, to tell one that stopped
+    short (UploadCut) or is over the limit (RequestEntityTooLarge) from a form: either way the
+    fields that came whole before the file are kept in `g.sent_fields`, for the import form to
+    come back filled in (the page sends them before the file). A whole body is put back for the
+    form parser."""
+    if request.mimetype != "multipart/form-data":
+        return
+    boundary = request.mimetype_params.get("boundary", "").encode("latin-1", "replace")
+    if not boundary:
+        return  # no form at all, as the form parser finds
+    expected = request.content_length
+    if expected is not None and expected > (request.max_content_length or 0):
+        # Refused unread but for the fields before the file (no form's are larger).
+        start = request.environ["wsgi.input"].read(FORM_MARGIN)
+        g.sent_fields = fields_sent(start, boundary)[0]
+        raise RequestEntityTooLarge()
+    stream = get_input_stream(request.environ, max_content_length=request.max_content_length)
+    chunks, cut = [], False
+    try:
+        while chunk := stream.read(64 * 1024):
+            chunks.append(chunk)
+    except ClientDisconnected:
+        cut = True
+    except RequestEntityTooLarge:  # sent without a length, in chunks
+        g.sent_fields = fields_sent(b"".join(chunks), boundary)[0]
+        raise
+    data = b"".join(chunks)
+    # Where the server ends the input itself (gunicorn does), a short body just ends.
+    cut = cut or (expected is not None and len(data) < expected)
+    if not cut and not data.rstrip(b"\r\n").endswith(b"--" + boundary + b"--"):
+        cut = not fields_sent(data, boundary)[1]  # an epilogue after the end is allowed
+    if cut:
+        g.sent_fields = fields_sent(data, boundary)[0]
+        raise UploadCut(len(data), expected)
+    request.environ["wsgi.input"] = io.BytesIO(data)
+    request.environ["CONTENT_LENGTH"] = str(len(data))
+
+
+def fields_sent(data: bytes, boundary: bytes) -> tuple[MultiDict, bool]:
+    """The text fields that `data`, a multipart body or the start of one, holds whole, and
+    whether it is whole (its closing boundary read). A file's part is no field."""
+    fields: MultiDict = MultiDict()
+    decoder = MultipartDecoder(boundary)
+    decoder.receive_data(data)
+    decoder.receive_data(None)
+    field, value = None, []
+    try:
+        while not isinstance(event := decoder.next_event(), Epilogue):
+            if isinstance(event, Field):
+                field, value = event, []
+            elif isinstance(event, Data) and field is not None:
+                value.append(event.data)
+                if not event.more_data:
+                    fields.add(field.name, b"".join(value).decode("utf-8", "replace"))
+                    field = None
+            elif not isinstance(event, Data):
+                field = None  # a file, whose data is not kept
+    except ValueError:
+        return fields, False
+    return fields, True
+
+
+def fields_kept() -> MultiDict | None:
+    """The fields a refused body (cut short, too large) brought whole, if it brought them from
+    this site's own form (its CSRF token), for the form to come back filled in; else None."""
+    fields = g.get("sent_fields")
+    if not fields:
+        return None
+    try:
+        validate_csrf(fields.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token")))
+    except ValidationError:
+        return None
+    return fields
 
 
 class FileTooLarge(PlannerError):

@@ -261,16 +261,31 @@ def _upload_limit(endpoint: str | None, _values: dict | None) -> None:
 
 @bp.errorhandler(RequestEntityTooLarge)
 def _too_large(_error):
-    """A file over the limit, refused before it was read: the import form says so."""
+    """A file over the limit, refused before it was read: the import form says so, filled in
+    with the fields sent before the file."""
     if request.endpoint == "survey.import_survey" and is_colead():
-        # Not read, so the label and aliases typed cannot come back filled in: the browser has
-        # them (helper-163: the form came back empty, without a word of them).
-        problem = (
-            f"{uploads.too_large()} Go back with your browser's Back button (it keeps the label "
-            "and aliases you typed) and choose a smaller file."
-        )
-        return _index(SurveyImportForm(formdata=None), problem=problem, status=413)
+        kept = uploads.fields_kept()
+        if kept:
+            problem = f"{uploads.too_large()} Choose a smaller file; the other fields are as sent."
+        else:
+            # A form sent from elsewhere, or with the file first: the browser has what was
+            # typed (helper-163: the form came back empty, without a word of them).
+            problem = (
+                f"{uploads.too_large()} Go back with your browser's Back button (it keeps the "
+                "label and aliases you typed) and choose a smaller file."
+            )
+        return _index(SurveyImportForm(formdata=kept), problem=problem, status=413)
     return render_template("errors/error.html", error=_error), 413
+
+
+@bp.errorhandler(uploads.UploadCut)
+def _cut_short(error: uploads.UploadCut):
+    """An upload that stopped short: the import form says so, filled in with the fields that
+    arrived before the file, rather than a page saying the session expired."""
+    kept = uploads.fields_kept()
+    problem = f"{error.message} Choose the file again and import it"
+    problem += "; the other fields are as sent." if kept else "."
+    return _index(SurveyImportForm(formdata=kept), problem=problem, status=400)
 
 
 def _index(form: SurveyImportForm | None = None, problem: str | None = None, status: int = 200):
@@ -279,7 +294,7 @@ def _index(form: SurveyImportForm | None = None, problem: str | None = None, sta
     page = render_template(
         "survey/index.html",
         surveys=[(s, answer_count(s)) for s in list_surveys()],
-        form=form.describe(megabytes(uploads.limit())) if form else None,
+        form=form.describe(uploads.limit(), megabytes(uploads.limit())) if form else None,
         problem=problem,
     )
     return page, status

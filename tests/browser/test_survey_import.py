@@ -51,3 +51,40 @@ def test_a_survey_label_as_long_as_allowed_fits_a_phone(phone, live_server, app)
         phone.goto(live_server + path)
         expect(phone.locator("footer.site")).to_contain_text(label)
         assert phone.evaluate(FITS_WIDTH), f"{path} is wider than the phone"
+
+
+def test_a_steward_imports_excel_s_plain_csv_naming_its_character_set(
+    page, live_server, colead, app, monkeypatch, tmp_path
+):
+    """A French Excel's plain "CSV" (semicolons, Windows-1252): a file over the limit is
+    refused as soon as it is chosen, with the label typed kept; the file is refused showing
+    how its words read in each character set; with "windows-1252" chosen it imports, and the
+    office's page shows its name as typed."""
+    from tests.survey.test_spreadsheet_files import table
+
+    sign_in(page, live_server)
+    page.goto(live_server + "/surveys")
+    monkeypatch.setitem(app.config, "SURVEY_MAX_BYTES", 2000)
+    page.reload()
+    big = tmp_path / "big.csv"
+    big.write_bytes(b"x" * 5000)
+    page.get_by_label("Label", exact=True).fill("Round 2026")
+    page.get_by_label("Survey file").set_input_files(str(big))
+    expect(page.get_by_role("alert")).to_contain_text("The file is larger than 2 kB")
+    assert page.get_by_label("Survey file").evaluate("input => input.files.length") == 0
+    plain = tmp_path / "tour 2026.csv"
+    plain.write_bytes(table(";").encode("cp1252"))
+    page.get_by_label("Survey file").set_input_files(str(plain))
+    page.get_by_role("button", name="Import").click()
+    summary = page.get_by_role("alert").first
+    expect(summary).to_contain_text("“propriété” in windows-1252")
+    expect(page.get_by_label("Label", exact=True)).to_have_value("Round 2026")
+    assert page.evaluate(FITS_WIDTH), "the refusal is wider than the window"
+    shoot(page, "survey-import-plain-csv-refused")
+    page.get_by_label("Character set").select_option("windows-1252")
+    page.get_by_label("Survey file").set_input_files(str(plain))
+    page.get_by_role("button", name="Import").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Round 2026")
+    page.goto(live_server + "/offices/AT")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Österreichisches Patentamt")
+    expect(page.get_by_text('ISO 27001 "Zertifizierung" läuft')).to_be_visible()

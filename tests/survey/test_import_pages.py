@@ -159,8 +159,23 @@ def test_a_file_over_the_limit_is_refused_before_it_is_read(app, colead_client, 
         response = send(colead_client, BUNDLED_BYTES * 5, label="Mine", aliases="GE=DE")
         assert response.status_code == 413
         assert "larger than 98 kB, the limit for a survey" in text_of(response)
-        # Refused unread, the page cannot fill in the label typed: it says how to get it back
+        # Refused unread but for the fields sent before the file: the form comes back with them.
+        assert "Choose a smaller file; the other fields are as sent." in text_of(response)
+        assert 'value="Mine"' in response.get_data(as_text=True)
+        # Sent after the file, they did not come: the page says how to get them back
         # (helper-163: the form came back empty, without a word of the label and aliases).
+        token = csrf_token(colead_client, "/surveys")
+        file_first = (
+            b'--b\r\nContent-Disposition: form-data; name="file"; filename="a.txt"\r\n\r\n'
+            + BUNDLED_BYTES * 5
+            + b'\r\n--b\r\nContent-Disposition: form-data; name="csrf_token"\r\n\r\n'
+            + token.encode()
+            + b'\r\n--b\r\nContent-Disposition: form-data; name="label"\r\n\r\nMine\r\n--b--\r\n'
+        )
+        response = colead_client.post(
+            "/surveys", data=file_first, content_type="multipart/form-data; boundary=b"
+        )
+        assert response.status_code == 413
         assert (
             "Go back with your browser's Back button (it keeps the label and aliases you typed) "
             "and choose a smaller file."

@@ -8,6 +8,7 @@ import html
 import io
 import re
 
+import pytest
 from sqlalchemy import func, select
 
 from planner.extensions import db
@@ -287,3 +288,111 @@ def test_the_api_reads_a_plain_csv_in_the_character_set_sent(api, app_context):
     created = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
     assert created.status_code == 201, created.json
     assert_round_read_right()
+
+
+BOUNDARY = "----planner-steward"
+
+
+def as_the_page_sends_it(client, data: bytes, **typed) -> bytes:
+    """The body a browser sends from the import form: every field of the page's form in the
+    order the page has them (the file where the page puts it), with `typed` filled in."""
+    page = client.get("/surveys").get_data(as_text=True)
+    form = page[page.index('action="/surveys"') :]
+    form = form[: form.index("</form>")]
+    names = list(dict.fromkeys(re.findall(r'<(?:input|select)[^>]*\bname="([^"]+)"', form)))
+    parts = []
+    for name in names:
+        if name == "file":
+            head = 'name="file"; filename="round.csv"\r\nContent-Type: text/csv'
+            parts.append((head, data))
+        elif name == "csrf_token":
+            parts.append((f'name="{name}"', csrf_token(client, "/surveys").encode()))
+        elif name in typed:
+            parts.append((f'name="{name}"', typed[name].encode()))
+    body = b"".join(
+        f"--{BOUNDARY}\r\nContent-Disposition: form-data; {head}\r\n\r\n".encode() + value + b"\r\n"
+        for head, value in parts
+    )
+    return body + f"--{BOUNDARY}--\r\n".encode()
+
+
+CHOICES = {"label": "Round 2026", "aliases": "ZZ=FR", "replace": "y", "encoding": "windows-1252"}
+
+
+def assert_form_kept(response) -> None:
+    page = response.get_data(as_text=True)
+    assert 'value="Round 2026"' in page and 'value="ZZ=FR"' in page
+    assert re.search(r'<input checked[^>]*name="replace"', page)
+    assert '<option selected value="windows-1252">' in page
+
+
+@pytest.mark.parametrize("how", ["connection dropped", "ended early"])
+def test_an_upload_cut_short_comes_back_on_the_import_page_with_the_choices_kept(
+    colead_client, app_context, how
+):
+    """A file cut off mid-upload: fewer bytes than announced (the connection dropped) got
+    Werkzeug's English "Bad Request" page; a body whose framing ended early (a proxy, a
+    script) read as no form at all, and the page said the session had expired. The import
+    page says the file did not arrive whole, with everything chosen before the file kept."""
+    body = as_the_page_sends_it(colead_client, table().encode() * 50, **CHOICES)
+    sent = body[: len(body) // 2]
+    response = colead_client.post(
+        "/surveys",
+        input_stream=io.BytesIO(sent),
+        environ_overrides={
+            "CONTENT_LENGTH": str(len(body if how == "connection dropped" else sent))
+        },
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
+    assert response.status_code == 400
+    said = page_text(response)
+    if how == "connection dropped":
+        assert "The file did not arrive whole: the upload stopped after 14 kB of 29 kB" in said
+    else:
+        assert (
+            "The file did not arrive whole: the upload ended before the file did, after 14 kB"
+            in said
+        )
+    assert "nothing was changed. Choose the file again and import it; the other fields" in said
+    assert "session" not in said.lower() and "Bad Request" not in said
+    assert_form_kept(response)
+    assert surveys_stored() == 0
+    # Sent whole, the same form imports.
+    body = as_the_page_sends_it(colead_client, table().encode(), **CHOICES)
+    whole = colead_client.post(
+        "/surveys", data=body, content_type=f"multipart/form-data; boundary={BOUNDARY}"
+    )
+    assert whole.status_code == 303, page_text(whole)
+    assert_round_read_right()
+
+
+def test_a_file_too_large_comes_back_with_the_choices_kept(app, colead_client, app_context):
+    app.config["SURVEY_MAX_BYTES"] = 100_000
+    try:
+        body = as_the_page_sends_it(colead_client, b"x" * 300_000, **CHOICES)
+        response = colead_client.post(
+            "/surveys", data=body, content_type=f"multipart/form-data; boundary={BOUNDARY}"
+        )
+    finally:
+        del app.config["SURVEY_MAX_BYTES"]
+    assert response.status_code == 413
+    said = page_text(response)
+    assert "The file is larger than 98 kB, the limit for a survey file" in said
+    assert "Choose a smaller file; the other fields are as sent." in said
+    assert_form_kept(response)
+
+
+def test_the_api_says_an_upload_cut_short_in_json(api, app_context):
+    body = as_the_page_sends_it(api, table().encode() * 50)
+    response = api.post(
+        "/api/v1/surveys",
+        input_stream=io.BytesIO(body[:1000]),
+        environ_overrides={"CONTENT_LENGTH": str(len(body))},
+        content_type=f"multipart/form-data; boundary={BOUNDARY}",
+    )
+    assert response.status_code == 400
+    assert response.json["message"] == (
+        "The file did not arrive whole: the upload stopped after 1 kB of 29 kB (the "
+        "connection was cut, or something on the way gave up); nothing was changed. Send the "
+        "file again."
+    )
