@@ -138,7 +138,14 @@ def decode(data: bytes) -> str:
         raise SurveyFormatError("This is a binary file, not the text of a survey document.")
     try:
         text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+    except UnicodeDecodeError as error:
+        if error.reason == "unexpected end of data" and error.end == len(error.object):
+            # UTF-8 up to a letter of several bytes that is not whole: not another encoding.
+            raise SurveyFormatError(
+                f"The file ends in the middle of a letter (its last byte, {data[-1]:#04x}, "
+                "starts one): was it cut short (saved, copied or downloaded only in part)? "
+                "Save or export it again; nothing was changed."
+            ) from None
         raise NotUTF8(data) from None
     controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
     if controls > max(8, len(text) // 100):

@@ -63,6 +63,8 @@ _DATE_LIKE = re.compile(r"[^\W\d_]|[/.]|^\d{4}-\d{1,2}-\d{1,2}$")
 # comma is the decimal sign, "10,0", is the number.
 _NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]0+)?")
 _MAX_ERRORS = 10
+# How a file comes to end before its last row or value does.
+_CUT_SHORT = "saved, copied or downloaded only in part"
 # The fields of the JSON form that the import reads; others are said to be left out.
 _JSON_FIELDS = {
     "": {"survey", "offices", "answers"},
@@ -333,6 +335,14 @@ def read_json(
         payload = read_json_text(text)
     except json.JSONDecodeError as error:
         said = _JSON_MISTAKES.get(error.msg, error.msg)
+        if error.pos >= len(text.rstrip()):
+            said = f"the file ends before the JSON does: was it cut short ({_CUT_SHORT})?"
+        elif error.msg == "Unterminated string starting at":
+            # A line break would have ended it sooner ("Invalid control character"): it runs on
+            # to the end of the file.
+            said = (
+                f"the file ends inside the text that starts here: was it cut short ({_CUT_SHORT})?"
+            )
         raise SurveyFormatError(
             f"The file is not valid JSON (line {error.lineno}, column {error.colno}: {said})."
         ) from None
@@ -458,7 +468,8 @@ def read_csv(
     separator = _separator(text)
     try:
         # strict: a quote left open to the end of the file is an error, not one long field.
-        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=separator, strict=True)
+        source = io.StringIO(text, newline="")
+        reader = csv.DictReader(source, delimiter=separator, strict=True)
         # " Office" and "OFFICE" are the office column, as a person typing the header means.
         header = [_column_name(name) for name in reader.fieldnames or []]
         reader.fieldnames = header
@@ -517,7 +528,13 @@ def read_csv(
                 continue
             if None in row.values():
                 given = sum(v is not None for v in row.values())
-                problems.add(where, f"{given} field(s) where the header has {len(header)}")
+                said = f"{given} field(s) where the header has {len(header)}"
+                if source.tell() == len(text) and not text.endswith(("\n", "\r")):
+                    said += (
+                        ", on the file's last line, which stops without a line end: was the "
+                        f"file cut short ({_CUT_SHORT})?"
+                    )
+                problems.add(where, said)
                 continue
             row = {k: (v or "").strip() if k != "text" else (v or "") for k, v in row.items()}
             row = {k: v if k in _TEXT_COLUMNS else _bare(v) for k, v in row.items()}
@@ -668,6 +685,14 @@ def _not_csv(error: csv.Error, line: int, separator: str) -> SurveyFormatError:
             f'each one inside it twice ("Rec ""5"""), and {_SEPARATOR_NAMES[separator]} '
             "follows it; a spreadsheet saving the file does so itself"
         )
+        if str(error) == "unexpected end of data":
+            # The cell opened there runs to the end of the file: as likely a file cut short.
+            said = (
+                "the file ends inside a cell that opens with a double quote on this line: was "
+                f"the file cut short ({_CUT_SHORT})? If not, that quote is one a cell holds: "
+                "such a cell is written in double quotes, each one inside it twice "
+                f'("Rec ""5"""), and {_SEPARATOR_NAMES[separator]} follows it'
+            )
     return SurveyFormatError(
         f"The file is not valid CSV; nothing was changed:\n  line {line}: {said}"
     )

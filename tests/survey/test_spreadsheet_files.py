@@ -9,7 +9,7 @@ import io
 import re
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 
 from planner.extensions import db
 from planner.offices.models import Office
@@ -396,3 +396,44 @@ def test_the_api_says_an_upload_cut_short_in_json(api, app_context):
         "connection was cut, or something on the way gave up); nothing was changed. Send the "
         "file again."
     )
+
+
+def test_a_file_cut_short_says_it_may_be(cli, app_context, tmp_path):
+    """A file saved, copied or downloaded only in part: a CSV ending inside a letter of two bytes
+    was refused as not UTF-8 (choose its character set), one inside a cell of two lines as a
+    stray double quote, one ending mid-row as a row of too few cells, a JSON
+    survey as 'a field's name in double quotes was expected: remove a comma before "}"'."""
+    whole = excel_utf8(table())
+    in_a_letter = import_bytes(cli, tmp_path, whole[: whole.index("Größere".encode()) + 5])
+    assert in_a_letter.stderr == (
+        "Error: round.csv: The file ends in the middle of a letter (its last byte, 0xc3, starts "
+        "one): was it cut short (saved, copied or downloaded only in part)? Save or export it "
+        "again; nothing was changed.\n"
+    )
+    in_a_cell = import_bytes(cli, tmp_path, whole[: whole.index("Größere".encode()) + 6])
+    assert (
+        "line 4: the file ends inside a cell that opens with a double quote on this line: was "
+        "the file cut short (saved, copied or downloaded only in part)?"
+    ) in in_a_cell.stderr
+    mid_row = import_bytes(cli, tmp_path, whole[: whole.index(b"Europe/Vienna")])
+    assert (
+        "line 4: 4 field(s) where the header has 11, on the file's last line, which stops "
+        "without a line end: was the file cut short"
+    ) in mid_row.stderr
+    cli.invoke(args=["survey", "import", str(import_path(tmp_path, whole))])
+    exported = cli.invoke(args=["survey", "export", "--format", "json"]).stdout.encode()
+    db.session.execute(delete(Survey))
+    db.session.commit()
+    cut = import_bytes(
+        cli, tmp_path, exported[: exported.index(b'"text": "Intelligence')], "round.json"
+    )
+    assert "the file ends before the JSON does: was it cut short" in cut.stderr
+    cut = import_bytes(cli, tmp_path, exported[: exported.index(b"Intelligence") + 5], "a.json")
+    assert "the file ends inside the text that starts here: was it cut short" in cut.stderr
+    assert surveys_stored() == 0
+
+
+def import_path(tmp_path, data: bytes):
+    path = tmp_path / "whole.csv"
+    path.write_bytes(data)
+    return path

@@ -349,7 +349,7 @@ HEADER = "survey,office,office_name,time_zone,question,recommendation,text,lines
         # A quote left open runs to the end of the file: not one long answer.
         (
             'Pilot,AU,IP Australia,Australia/Sydney,focus,10,"AI search,1-2,\n',
-            "line 2: a double quote",
+            "line 2: the file ends inside a cell that opens with a double quote on this line",
         ),
         # A row cut short: not an office without answers.
         ("Pilot,AU\n", "line 2: 2 field(s) where the header has 9"),
