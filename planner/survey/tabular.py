@@ -350,7 +350,8 @@ def read_json(
         raise SurveyFormatError(f"The file cannot be imported: {error}") from None
     if not isinstance(payload, dict) or not {"offices", "answers"} <= payload.keys():
         raise SurveyFormatError(
-            'The JSON is not a survey: expected an object with "survey", "offices" and "answers".'
+            'The JSON is not a survey: expected an object with "survey", "offices" and '
+            f'"answers", as a survey\'s JSON download writes it{_json_instead(payload)}.'
         )
     problems = _Problems()
     # Left out or null: no survey block. An empty list or text is still not an object.
@@ -440,6 +441,25 @@ def read_json(
         answered_until=answered_until,
         warnings=[*_unread_fields(payload), *unused],
     )
+
+
+def _json_instead(payload: Any) -> str:
+    """What a JSON file that is no survey holds instead, for its refusal: a list of rows with
+    the CSV's columns is how converters (and pandas's orient="records") write a spreadsheet,
+    which was refused without a word of what to do."""
+    if isinstance(payload, dict):
+        return f"; this one is an object with {_names(sorted(payload)) or 'no fields'}"
+    if not isinstance(payload, list):
+        return f"; this one is {_json_kind(payload)}"
+    rows = [row for row in payload if isinstance(row, dict)]
+    columns = {_column_name(str(name)) for row in rows for name in row}
+    if rows and set(_REQUIRED_CSV_COLUMNS) <= columns:
+        return (
+            f"; this one is a list of {len(payload)} rows with the CSV's columns, as a converter "
+            "writes a spreadsheet: import the spreadsheet saved as CSV instead (in Excel, “CSV "
+            "UTF-8 (Comma delimited)”)"
+        )
+    return f"; this one is a list of {len(payload)} value(s)"
 
 
 def _no_answer_unused(where: str, given: bool) -> ImportWarning:

@@ -6,6 +6,7 @@ import codecs
 import csv
 import html
 import io
+import json
 import re
 
 import pytest
@@ -437,3 +438,20 @@ def import_path(tmp_path, data: bytes):
     path = tmp_path / "whole.csv"
     path.write_bytes(data)
     return path
+
+
+def test_json_rows_as_a_converter_writes_a_spreadsheet_say_to_import_the_csv(
+    cli, app_context, tmp_path
+):
+    """A spreadsheet turned into JSON by a converter (or pandas's to_json(orient="records")):
+    a list of rows keyed by the CSV's columns. It was refused as 'expected an object with
+    "survey", "offices" and "answers"', with no word of what to do with the file in hand."""
+    rows = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
+    result = import_bytes(cli, tmp_path, json.dumps(rows).encode(), "round.json")
+    assert result.exit_code == 1
+    assert (
+        "this one is a list of 3 rows with the CSV's columns, as a converter writes a "
+        "spreadsheet: import the spreadsheet saved as CSV instead"
+    ) in result.stderr
+    result = import_bytes(cli, tmp_path, b'{"answers": []}', "round.json")
+    assert '; this one is an object with "answers".' in result.stderr
