@@ -911,7 +911,7 @@ def _check_duplicates(
 ) -> None:
     """One answer per office, question and recommendation; `wheres`: where each answer was
     given (its line, its place in the JSON), for the message to point at both."""
-    first: dict[tuple[str, str, int | None], str] = {}
+    first: dict[tuple[str, str, int | None], tuple[str, AnswerRecord]] = {}
     for k, answer in enumerate(answers):
         where = wheres[k] if wheres else "answers"
         if answer.key in first:
@@ -919,9 +919,19 @@ def _check_duplicates(
             about = f"recommendation {recommendation}"
             if recommendation is None:
                 about = "no recommendation"
-            also = f" (first at {first[answer.key]})" if wheres else ""
-            problems.add(where, f"{office} answers {question} for {about} more than once{also}")
-        first.setdefault(answer.key, where)
+            said = f"{office} answers {question} for {about} more than once"
+            there, earlier = first[answer.key]
+            if wheres:
+                said += f" (first at {there})"
+            if (earlier.text, earlier.lines, earlier.basis) == (
+                answer.text,
+                answer.lines,
+                answer.basis,
+            ):
+                # A row pasted twice: which to keep is no question.
+                said += ", the same answer again: delete one of the two"
+            problems.add(where, said)
+        first.setdefault(answer.key, (where, answer))
 
 
 def _check_whole(

@@ -455,3 +455,20 @@ def test_json_rows_as_a_converter_writes_a_spreadsheet_say_to_import_the_csv(
     ) in result.stderr
     result = import_bytes(cli, tmp_path, b'{"answers": []}', "round.json")
     assert '; this one is an object with "answers".' in result.stderr
+
+
+def test_a_row_pasted_twice_is_named_with_the_row_to_delete(cli, app_context, tmp_path):
+    """Refused whole, naming both lines, as any answer given twice; a row that repeats another
+    exactly says so, as no choice between the two is to be made."""
+    rows = [*ROWS, ROWS[1], [*ROWS[2][:6], "Another answer", *ROWS[2][7:]]]
+    result = import_bytes(cli, tmp_path, excel_utf8(table(rows=rows)))
+    assert result.exit_code == 1
+    assert (
+        "line 6 (row 5 in a spreadsheet): FR answers discuss for recommendation 10 more than "
+        "once (first at line 3), the same answer again: delete one of the two"
+    ) in result.stderr
+    assert (
+        "line 7 (row 6 in a spreadsheet): AT answers focus for recommendation 4 more than once "
+        "(first at line 4)\n"
+    ) in result.stderr
+    assert surveys_stored() == 0
