@@ -491,15 +491,25 @@ def read_csv(
         source = io.StringIO(text, newline="")
         reader = csv.DictReader(source, delimiter=separator, strict=True)
         # " Office" and "OFFICE" are the office column, as a person typing the header means.
-        header = [_column_name(name) for name in reader.fieldnames or []]
+        written = list(reader.fieldnames or [])
+        header = [_column_name(name) for name in written]
         reader.fieldnames = header
     except csv.Error as error:
         raise _not_csv(error, 1, separator) from None
     missing = [c for c in _REQUIRED_CSV_COLUMNS if c not in header]
     if missing:
+        # What the first line names instead: a heading in French ("bureau", "texte") or a
+        # table of something else, which the person sees at once.
+        given = [
+            f"“{_cut(name.strip(), 30)}”"
+            for name, column in zip(written, header, strict=True)
+            if column and column not in CSV_COLUMNS
+        ]
+        instead = f"; this one names {_names(given, False)}" if given else ""
         raise SurveyFormatError(
-            f"The CSV lacks the column(s) {', '.join(missing)}; its first line names the "
-            f"columns {', '.join(CSV_COLUMNS)}, separated by commas, semicolons or tabs."
+            f"The CSV lacks the column(s) {', '.join(missing)}. Its first line names the columns "
+            "in English, as a survey's CSV download does, separated by commas, semicolons or "
+            f"tabs: {', '.join(CSV_COLUMNS)}{instead}."
         )
     # A column named twice: the reader keeps the last, so the other's cells would be lost
     # without a word (helper-56); which one holds the answers is for the person to say.

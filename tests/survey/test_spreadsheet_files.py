@@ -472,3 +472,34 @@ def test_a_row_pasted_twice_is_named_with_the_row_to_delete(cli, app_context, tm
         "(first at line 4)\n"
     ) in result.stderr
     assert surveys_stored() == 0
+
+
+def test_a_heading_row_in_another_language_is_refused_saying_what_it_names(
+    cli, app_context, tmp_path
+):
+    """A steward who translated the headings: refused whole, quoting the file's own headings
+    beside the columns wanted (it read as if the file's first line named those)."""
+    french = [
+        "enquête",
+        "bureau",
+        "nom du bureau",
+        "fuseau horaire",
+        "question",
+        "recommandation",
+        "texte",
+        "lignes",
+        "base",
+        "répondu du",
+        "répondu au",
+    ]
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", header=french)))
+    assert result.exit_code == 1
+    assert (
+        "The CSV lacks the column(s) office, recommendation, text. Its first line names the "
+        "columns in English, as a survey's CSV download does, separated by commas, semicolons "
+        "or tabs: survey, office, office_name,"
+    ) in result.stderr
+    assert "; this one names “enquête”, “bureau”, “nom du bureau”, “fuseau horaire”," in (
+        result.stderr
+    )
+    assert surveys_stored() == 0
