@@ -503,3 +503,28 @@ def test_a_heading_row_in_another_language_is_refused_saying_what_it_names(
         result.stderr
     )
     assert surveys_stored() == 0
+
+
+@pytest.mark.parametrize(
+    ("name", "data"),
+    [
+        ("round.csv", excel_utf8(table())),  # Excel's "CSV UTF-8 (Comma delimited)"
+        ("round.csv", table(";").encode()),  # LibreOffice: UTF-8 without a mark, as asked
+        # Excel's "Unicode Text": UTF-16 with its mark, tabs, saved as .txt.
+        ("round.txt", codecs.BOM_UTF16_LE + table("\t").encode("utf-16-le")),
+        ("round.csv", excel_utf8(table(line_end="\r"))),  # a CR alone between rows
+        # The empty columns and rows a spreadsheet leaves around what was typed.
+        (
+            "round.csv",
+            excel_utf8(
+                table(header=[*HEADER, "", ""], rows=[[*r, "", ""] for r in ROWS] + [[""] * 13] * 3)
+            ),
+        ),
+    ],
+    ids=["excel-csv-utf8", "libreoffice", "unicode-text", "cr-only", "empty-columns-and-rows"],
+)
+def test_a_spreadsheet_s_own_exports_are_read_as_typed(cli, app_context, tmp_path, name, data):
+    result = import_bytes(cli, tmp_path, data, name)
+    assert result.exit_code == 0, result.output
+    assert "0 warning(s)" in result.stdout
+    assert_round_read_right()
