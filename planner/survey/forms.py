@@ -10,7 +10,6 @@ from planner.survey.charsets import CHARSETS
 
 
 class SurveyImportForm(PlannerForm):
-    file = FileField("Survey file", validators=[FileRequired("Choose the survey file to import.")])
     label = StringField(
         "Label",
         validators=[Optional(), Length(max=100)],
@@ -25,12 +24,15 @@ class SurveyImportForm(PlannerForm):
     replace = BooleanField("Replace the survey with the same label, if there is one")
     encoding = SelectField(
         "Character set",
-        choices=[SelectChoice("", "UTF-8 or UTF-16: Excel's “CSV UTF-8” and “Unicode Text”")]
+        choices=[SelectChoice("", "UTF-8 or UTF-16 (“CSV UTF-8”, “Unicode Text”)")]
         + [SelectChoice(name, f"{name}: {where}") for name, where in CHARSETS.items()],
         default="",
         description="Only for a file that is not UTF-8: one refused for it shows how its words "
         "read in each.",
     )
+    # Last, as on the page (its refusals list the fields in this order): a browser sends the
+    # fields in the page's order, so what was typed arrives before a file cut short.
+    file = FileField("Survey file", validators=[FileRequired("Choose the survey file to import.")])
 
     def describe(self, limit: int, limit_text: str) -> "SurveyImportForm":
         """The file's limit, said beside it and, by upload.js, as soon as a larger file is

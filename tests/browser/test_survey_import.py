@@ -19,6 +19,8 @@ def test_a_colead_imports_the_published_survey_on_the_page(phone, live_server, c
     summary = page.get_by_role("alert")
     expect(summary).to_contain_text("'Georgia' is not an alias")
     expect(summary).to_contain_text("Survey file: Choose the file again")
+    # In the order of the page, where the file comes last.
+    expect(summary.get_by_role("listitem").first).to_contain_text("Aliases")
     expect(page.get_by_label("Aliases")).to_have_value("Georgia")
     assert page.evaluate(FITS_WIDTH), "the refused form is wider than the phone"
     shoot(page, "survey-import-1-refused")
