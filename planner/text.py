@@ -112,7 +112,10 @@ def shorten(value: str, limit: int, *, end: str = "…", at_space: bool = False)
         return value
     room = max(limit - len(end), 0)
     kept = 0
-    for cluster in _GRAPHEME.finditer(value):
+    # Only the clusters that end by `room` are kept, and whether one ends at a character depends
+    # on that character and those before it (UAX #29 looks back, never ahead): the text past it
+    # is not read (a page cuts hundreds of kilobyte-long answers to 140 characters).
+    for cluster in _GRAPHEME.finditer(value, 0, room + 1):
         if cluster.end() > room:
             break
         kept = cluster.end()
