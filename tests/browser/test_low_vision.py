@@ -1,0 +1,58 @@
+"""A reader with low vision: a 1280 px window zoomed to 400% lays pages out 320 CSS px wide (a
+narrower viewport, as browser zoom gives, not CSS zoom). With the wider letters, words, lines and
+paragraphs WCAG 1.4.12 lets a reader set, nothing runs out of sight."""
+
+from planner.extensions import db
+from planner.mail.models import MessageKind
+from planner.mail.outbox import Recipient, enqueue
+from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
+
+# 400% of a 1280 × 900 window.
+AT_400 = {"width": 320, "height": 225}
+# WCAG 1.4.12's spacing, as the reader's own style sheet (a browser extension) sets it.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: .12em !important;
+  word-spacing: .16em !important; } p { margin-bottom: 2em !important; }"""
+# Boxes of the page's own that scroll sideways: what they hold past their edge is out of sight
+# until scrolled to. Only the charts may (the heatmap keeps its squares big enough to read).
+SCROLLED_SIDEWAYS = """() => [...document.querySelectorAll('main *')]
+  .filter(e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX))
+  .filter(e => e.scrollWidth > e.clientWidth + 1 && !e.matches('.chart-scroll'))
+  .map(e => e.tagName.toLowerCase() + '.' + [...e.classList].join('.') +
+            ` ${e.scrollWidth} px in ${e.clientWidth}`)"""
+LONG_ADDRESS = "kim.example-international-cooperation@ipaustralia.example"
+
+
+def test_at_400_percent_with_wider_text_spacing_nothing_runs_out_of_sight(
+    browser, live_server, api, survey
+):
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={"title": "Rec 10 workshop", "starts_at": "2030-03-12T13:00:00+01:00"},
+    ).get_json()["id"]
+    made = api.post(
+        f"/api/v1/meetings/{meeting}/slots",
+        json={"title": "Risk-based governance", "office": "AU", "duration_minutes": 20},
+    )
+    assert made.status_code == 201
+    enqueue(
+        Recipient(LONG_ADDRESS, "Kim Example"),
+        kind=MessageKind.update,
+        subject="On the agenda: Risk-based governance",
+        text="Dear Kim Example,\n",
+    )
+    db.session.commit()
+    # The page's Content-Security-Policy does not stop a reader's own style sheet.
+    context = browser.new_context(viewport=AT_400, device_scale_factor=1, bypass_csp=True)
+    tab = context.new_page()
+    sign_in(tab, live_server)
+    try:
+        # A card's zone ("Australia/Sydney") and a slot's time ("13:00–13:20") ran past the
+        # card's edge; the outbox's Status column sat beyond a long address (helper-220).
+        for path in ("/offices", f"/meetings/{meeting}/edit", "/outbox"):
+            tab.goto(live_server + path)
+            tab.add_style_tag(content=TEXT_SPACING)
+            shoot(tab, "low-vision-400-spaced" + path.replace("/", "-"), full_page=False)
+            assert tab.evaluate(FITS_WIDTH), f"{path} is wider than 320 px"
+            assert tab.evaluate(SCROLLED_SIDEWAYS) == [], path
+    finally:
+        context.close()
