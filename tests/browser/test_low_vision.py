@@ -1,8 +1,11 @@
 """A reader with low vision: a 1280 px window zoomed to 400% lays pages out 320 CSS px wide, and
 to 200% 640 px (a narrower viewport, as browser zoom gives, not CSS zoom); with the wider
 letters, words, lines and paragraphs WCAG 1.4.12 lets a reader set, nothing runs out of sight;
-and a link reached by keyboard is never hidden under a table's column that stays in view
-(WCAG 2.4.11)."""
+in Windows high contrast (forced colours) what a fill alone marked keeps a mark; and a link
+reached by keyboard is never hidden under a table's column that stays in view (WCAG 2.4.11)."""
+
+import struct
+import zlib
 
 from planner.extensions import db
 from planner.mail.models import MessageKind
@@ -30,6 +33,21 @@ COVERED = """() => {
     : `${focused.getAttribute('aria-label')} under ${(top.closest('th, td') || top).innerText}`;
 }"""
 LONG_ADDRESS = "kim.example-international-cooperation@ipaustralia.example"
+
+
+def colour_at(tab, x: float, y: float) -> tuple[int, int, int]:
+    """The colour the screen shows at (x, y) of the window: forced colours change what is
+    painted, not what getComputedStyle says."""
+    png = tab.screenshot(clip={"x": x, "y": y, "width": 1, "height": 1})
+    chunks, at = b"", 8
+    while at < len(png):
+        (length,) = struct.unpack(">I", png[at : at + 4])
+        if png[at + 4 : at + 8] == b"IDAT":
+            chunks += png[at + 8 : at + 8 + length]
+        at += 12 + length
+    # One pixel: its row's filter byte, then its red, green and blue, as they are (no pixel
+    # before it for a filter to have taken from).
+    return tuple(zlib.decompress(chunks)[1:4])
 
 
 def test_at_400_percent_with_wider_text_spacing_nothing_runs_out_of_sight(
@@ -64,11 +82,21 @@ def test_at_400_percent_with_wider_text_spacing_nothing_runs_out_of_sight(
             shoot(tab, "low-vision-400-spaced" + path.replace("/", "-"), full_page=False)
             assert tab.evaluate(FITS_WIDTH), f"{path} is wider than 320 px"
             assert tab.evaluate(SCROLLED_SIDEWAYS) == [], path
+
+        # Forced colours paint no background: a slot's status and a tag keep an edge, not read
+        # as more words of the title beside them.
+        tab.goto(f"{live_server}/meetings/{meeting}/edit")
+        tab.emulate_media(forced_colors="active")
+        edges = tab.evaluate(
+            """() => [...document.querySelectorAll('main .status, main .tag')]
+                 .map(e => getComputedStyle(e).borderTopStyle)"""
+        )
+        assert edges and set(edges) == {"solid"}, edges
     finally:
         context.close()
 
 
-def test_at_200_percent_no_link_of_the_heatmap_table_is_hidden_under_its_office_column(
+def test_at_200_percent_the_heatmap_table_and_questions_stay_marked_and_in_sight(
     browser, live_server, survey
 ):
     context = browser.new_context(viewport=AT_200, device_scale_factor=1)
@@ -88,5 +116,18 @@ def test_at_200_percent_no_link_of_the_heatmap_table_is_hidden_under_its_office_
                 hidden.append(tab.evaluate(COVERED))
         assert len(hidden) > 20, "Tab went through the table's links"
         assert [where for where in hidden if where] == []
+
+        # In forced colours the question shown is still told apart from the others: its fill,
+        # all that marked it, was not painted, and the four looked alike (helper-220).
+        tab.emulate_media(forced_colors="active")
+        tab.evaluate("document.activeElement.blur(); window.scrollTo(0, 0)")
+        questions = tab.evaluate(
+            """() => [...document.querySelectorAll('.segmented a')].map(a => {
+                 const box = a.getBoundingClientRect();
+                 return [a.hasAttribute('aria-current'), box.left + 6, box.top + box.height / 2];
+               })"""
+        )
+        fills = {current: colour_at(tab, x, y) for current, x, y in questions}
+        assert fills[True] != fills[False], fills
     finally:
         context.close()
