@@ -116,7 +116,8 @@ def suggest(meeting_id: int):
         return redirect(url_for(".edit", meeting_id=found.id))
     if request.form.get("start_seen") != start_seen(found):
         now = (
-            f"it now starts {_at_home(found, found.starts_at)} ({found.time_zone or 'UTC'})"
+            f"it now starts {_at_home(found, found.starts_at)} in "
+            f"{place_name(found.time_zone or 'UTC')}"
             if found.starts_at
             else "it now has no start"
         )
@@ -138,8 +139,8 @@ def suggest(meeting_id: int):
         return _suggest_page(found, refused=f"Not changed: {error}", status=400)
     flash(
         emailed_note(
-            f"The meeting now starts {_at_home(found, found.starts_at)} "
-            f"({found.time_zone or 'UTC'}); the slots follow it.",
+            f"The meeting now starts {_at_home(found, found.starts_at)} in "
+            f"{place_name(found.time_zone or 'UTC')}; the slots follow it.",
             "the new time",
         ),
         "success",

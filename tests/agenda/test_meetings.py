@@ -887,8 +887,12 @@ def test_suggest_page_sets_the_start(api, meeting):
     data = {"csrf_token": token, "starts_at": start, "start_seen": _seen_start(page)}
     used = api.post(f"/meetings/{meeting.id}/suggest", data=data)
     assert used.status_code == 302
-    # It says the start it set, in the meeting's zone.
-    assert "The meeting now starts " in html.unescape(api.get(used.headers["Location"]).text)
+    # It says the start it set, in the meeting's zone named by its place, as the editor names
+    # it ("Time in Geneva"), not by the zone's id (helper-218: "(Europe/Zurich)").
+    said = html.unescape(api.get(used.headers["Location"]).text)
+    at_home = local_time("Europe/Zurich", datetime.fromisoformat(start))
+    assert f"The meeting now starts {at_home:%A %-d %B %Y, %H:%M} in Geneva;" in said
+    assert "Europe/Zurich)" not in said
     db.session.refresh(meeting)
     assert meeting.starts_at == datetime.fromisoformat(start)
 
@@ -916,6 +920,7 @@ def test_use_this_start_from_an_older_page_does_not_overwrite_anothers(api, meet
     assert refused.status_code == 409
     shown = html.unescape(refused.get_data(as_text=True))
     assert "The meeting's start changed since you opened this page (it now starts" in shown
+    assert "in Geneva): nothing was changed" in shown and "(Europe/Zurich)" not in shown
     assert "Best start times" in shown and 'value="90"' in shown  # the same ranking asked for
     db.session.refresh(meeting)
     assert meeting.starts_at == datetime.fromisoformat(first)
