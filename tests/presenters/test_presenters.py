@@ -145,6 +145,8 @@ def test_a_decline_needs_a_reason_and_is_flagged_to_the_co_leads(api, slot, pres
     editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
     assert "Declined: find another presenter or remove the slot" in editor
     assert "Alex Example declined: “Our minister's visit that week.”" in editor
+    # The reason ends the sentence: no second full stop after its quote (helper-218).
+    assert "week.”." not in editor
     # Their page says it once, with their reason.
     page = text(presenter.get(link))
     assert (
