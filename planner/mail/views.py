@@ -269,14 +269,35 @@ def send(message_id: int):
             else "its time, status and calendar SEQUENCE; without the presenter's link, which "
             "was revoked and no longer opens their page"
         )
+        # An invitation is written again whatever changed: one that nothing about the slot
+        # changed since is not said to have been wrong (helper-218).
+        said = (
+            "said the same (nothing it tells them changed since)"
+            if _says_the_same(message, sent.message)
+            else "said what no longer holds"
+        )
         flash(
             f"Rewritten with the slot as it is now ({with_link}), as message {sent.message.id}: "
-            f"the one you opened (message {message_id}) said what no longer holds, and never "
-            "goes.",
+            f"the one you opened (message {message_id}) {said}, and never goes.",
             "success",
         )
     flash(outbox.queued_note(1), "success")
     return redirect(url_for(".message_page", message_id=sent.message.id))
+
+
+def _says_the_same(opened: OutboxMessage, written: OutboxMessage) -> bool:
+    """Whether a message written again says what the one a co-lead opened said: the same
+    subject, text, HTML and calendar part but for its DTSTAMP (when it was written)."""
+
+    def calendar(message: OutboxMessage) -> str:
+        return re.sub(r"(?m)^DTSTAMP:.*\r?\n", "", message.ics or "")
+
+    return (opened.subject, opened.text_body, opened.html_body, calendar(opened)) == (
+        written.subject,
+        written.text_body,
+        written.html_body,
+        calendar(written),
+    )
 
 
 @bp.post("/outbox/send-held")

@@ -111,6 +111,24 @@ def test_an_invitation_sent_again_after_the_meeting_moved_says_the_slot_as_it_is
         assert "says what holds now" in refused
 
 
+def test_an_invitation_sent_again_with_nothing_changed_is_not_said_to_have_been_wrong(api, slot):
+    """An invitation goes as the slot is when it is sent, so "Send again" writes it again even
+    when nothing about the slot changed (a mail server that refused it at once): the page then
+    says the one opened said the same, not that it said what no longer holds (helper-218)."""
+    invite(api, slot)
+    no_mail_server()
+    (invitation,) = outbox(recipient_email=PRESENTER)
+    sent = send_again(api, invitation)
+    assert sent.status_code == 302
+    page = html.unescape(api.get(sent.headers["Location"]).text)
+    old, new = outbox(recipient_email=PRESENTER)
+    assert (old.status, new.status) == ("superseded", "queued")
+    assert (new.subject, new.text_body) == (old.subject, old.text_body)
+    assert "Rewritten with the slot as it is now" in page
+    assert f"the one you opened (message {old.id}) said the same" in page
+    assert "said what no longer holds" not in page
+
+
 def send_again_refused(api, message: OutboxMessage) -> str:
     """ "Send again" refused (409): what the page said."""
     token = csrf_token(api, "/outbox")
