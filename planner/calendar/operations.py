@@ -293,14 +293,17 @@ def changed_at() -> datetime:
 
 
 def _status(meeting: Meeting, slot: Slot | None = None) -> str:
-    """A slot is CONFIRMED once its presenter has confirmed (or it needs none: a break or a
-    discussion the co-leads confirmed); until then, and when declined, TENTATIVE."""
+    """A presentation is CONFIRMED once its presenter has confirmed; until then, and when
+    declined, TENTATIVE. A break or a discussion has no one to confirm it: it is CONFIRMED with
+    its published meeting, as the agenda page, its table and the programme in the meeting's
+    event say it with nothing to confirm (helper-218: a line-up's closing discussion, left
+    proposed, showed as tentative in every subscriber's calendar, and nothing told a co-lead)."""
     if meeting.status == MeetingStatus.cancelled or (
         slot is not None and slot.status == SlotStatus.cancelled
     ):
         return "CANCELLED"
     if meeting.status == MeetingStatus.draft or (
-        slot is not None and slot.status != SlotStatus.confirmed
+        slot is not None and slot.kind == "presentation" and slot.status != SlotStatus.confirmed
     ):
         return "TENTATIVE"
     return "CONFIRMED"
@@ -666,6 +669,7 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
             [slot_event(s, meeting, url) for s in _placed(meeting)],
             _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
         )
+        return events, _changed(events, BREAKS_CONFIRMED_SINCE if events else None)
     return events, _changed(events)
 
 
@@ -673,6 +677,10 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
 # events for one morning; since then it holds the meetings only. Its Last-Modified is never
 # older, so a client revalidating by date alone fetches the new content once.
 MEETINGS_ONLY_SINCE = datetime(2026, 12, 2, tzinfo=UTC)
+# Until this date a published meeting's break or discussion left proposed said TENTATIVE; since
+# then CONFIRMED (`_status`), with no change of its own to date it: the feeds that hold every
+# slot are never older, so a client revalidating by date alone fetches the new status once.
+BREAKS_CONFIRMED_SINCE = datetime(2026, 12, 5, tzinfo=UTC)
 
 
 def _published_from(since: datetime) -> list[Meeting]:
@@ -750,8 +758,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
         removed = [r for r in removed if r.parent_uid is None]
     events = _with_removed(events, removed)
     left = _older_than(since, window)
-    if not talks:
-        left += (MEETINGS_ONLY_SINCE,)
+    left += (BREAKS_CONFIRMED_SINCE,) if talks else (MEETINGS_ONLY_SINCE,)
     return events, _changed(events, *left)
 
 

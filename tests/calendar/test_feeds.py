@@ -95,6 +95,11 @@ def test_the_taskforce_feed(visitor, published):
     )
     tentative = next(e for e in parsed["events"] if e["summary"].startswith("Autopatent"))
     assert tentative["status"] == "TENTATIVE"
+    # A discussion has no presenter to confirm it: left proposed, it is as confirmed as its
+    # published meeting, as the agenda page says it with nothing to confirm (helper-218).
+    opening = next(e for e in parsed["events"] if e["summary"] == "Opening")
+    assert next(s for s in published.slots if s.title == "Opening").status == "proposed"
+    assert opening["status"] == "CONFIRMED"
 
 
 @pytest.mark.settle
@@ -152,6 +157,16 @@ def test_the_meetings_feed_is_new_to_clients_that_revalidate_by_date(visitor, pu
 
     response = visitor.get("/feeds/taskforce.ics")
     assert date_of_header(response) >= MEETINGS_ONLY_SINCE
+
+
+def test_the_feeds_of_every_slot_are_new_to_clients_that_revalidate_by_date(visitor, published):
+    """Until BREAKS_CONFIRMED_SINCE a discussion left proposed said TENTATIVE, now CONFIRMED,
+    with no change of its own to date it: a client holding the old status is sent the new one,
+    whatever date it revalidates with (helper-218)."""
+    from planner.calendar.operations import BREAKS_CONFIRMED_SINCE
+
+    for url in ("/feeds/taskforce-talks.ics", f"/meetings/{published.id}.ics?scope=slots"):
+        assert date_of_header(visitor.get(url)) >= BREAKS_CONFIRMED_SINCE, url
 
 
 def date_of_header(response) -> datetime:

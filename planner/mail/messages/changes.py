@@ -451,7 +451,12 @@ def _forget(session: Session, *_args) -> None:
 
 
 def _calendar_status(meeting_status: str, slot_status: str) -> str:
-    return shown_status(SimpleNamespace(status=meeting_status), SimpleNamespace(status=slot_status))
+    """What a presentation's event says (messages go only about presentations: a break or a
+    discussion is in no presenter's or contact's calendar)."""
+    return shown_status(
+        SimpleNamespace(status=meeting_status),
+        SimpleNamespace(status=slot_status, kind="presentation"),
+    )
 
 
 def _send_changes(session: Session) -> None:
