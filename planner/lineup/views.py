@@ -316,7 +316,12 @@ def accept(lineup_id: int):
     if not accepted.made:
         flash("This line-up was accepted before; here is its draft agenda.", "warning")
     elif into is None:
-        flash(f"Line-up #{lineup.id} is now a draft agenda: set its date and times.", "success")
+        # The agenda page it leads to has no date fields: say where they are (helper-218).
+        flash(
+            f"Line-up #{lineup.id} is now a draft agenda: “Edit the agenda” below sets its date "
+            "and start and invites its presenters.",
+            "success",
+        )
     else:
         talks = f"{accepted.added} presentation{'' if accepted.added == 1 else 's'}"
         flash(f"Line-up #{lineup.id} added {talks} to “{meeting.title}”.", "success")

@@ -321,6 +321,10 @@ def test_saved_proposal_and_accept(client, survey):
     assert response.status_code == 302
     meeting = db.session.scalar(select(Meeting))
     assert response.headers["Location"].endswith(f"/meetings/{meeting.id}")
+    # The agenda it opens has no date fields: the news says which button leads to them.
+    opened = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert "is now a draft agenda: “Edit the agenda” below sets its date and start" in opened
+    assert f'href="/meetings/{meeting.id}/edit"' in opened and ">Edit the agenda<" in opened
     assert meeting.status == "draft" and meeting.kind == "workshop"
     *presentations, discussion = meeting.slots
     assert [s.office_code for s in presentations] == [
