@@ -2515,6 +2515,38 @@ def test_a_confirmation_s_news_moved_within_its_minute_never_goes_with_the_old_t
     assert vevent(going)["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"
 
 
+def test_a_confirmation_s_news_moved_and_moved_back_within_its_minute_still_goes(
+    api, slot, presenter
+):
+    """helper-218: the presenter confirmed; within the minute its news waits, a co-lead moved
+    the slot (the news replaced by "New time, please confirm") and moved it back (the question
+    withdrawn: they were never asked). The confirmation's news was lost with the question:
+    their calendar kept the slot tentative, awaiting their answer, while every feed showed it
+    confirmed. Its news still goes, at the time they confirmed, accepted."""
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    (confirmed,) = [m for m in outbox(recipient_email=PRESENTER) if m.subject.startswith("Conf")]
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    start = api.get(meeting).get_json()["starts_at"]
+    moved = api.patch(meeting, json={"starts_at": "2027-03-16T13:00:00+01:00"})
+    assert moved.status_code == 200, moved.get_json()
+    back = api.patch(meeting, json={"starts_at": start})
+    assert back.status_code == 200, back.get_json()
+    db.session.refresh(slot)
+    assert slot.status == "confirmed"
+    going = [m for m in outbox(recipient_email=PRESENTER) if m.status == MessageStatus.queued]
+    (told,) = [m for m in going if m.kind == "update" and m.id > confirmed.id]
+    assert told.subject == f"Confirmed: {TALK['title']}"
+    assert "9 March 2027" in told.text_body and "16 March" not in told.text_body
+    event = vevent(told)
+    assert str(event["STATUS"]) == "CONFIRMED"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
+    feed = read_everywhere(api.get("/feeds/taskforce-talks.ics").data)
+    (shown,) = [e for e in feed["events"] if e["uid"] == slot.uid]
+    assert int(event["SEQUENCE"]) == shown["sequence"]
+
+
 def test_a_contact_told_of_a_declined_talk_reads_that_its_presenter_declined(api, slot, presenter):
     """helper-155: published with its presenter's decline, a talk reached its office's contact
     as "On the agenda … Status: declined", while their feed and the agenda said it is to be

@@ -1196,8 +1196,8 @@ def to_presenter():
 def test_a_question_waiting_to_go_says_what_else_changed_meanwhile(api, slot, presenter):
     """The request to confirm a new time waits a minute, as a plain change does: a new title
     meanwhile goes in the same message, which still asks them to confirm. Moved back before it
-    went, what is left to say is the new title alone: a plain change, no question, nothing
-    "back"."""
+    went, what is left to say is their confirmation, whose news the question had replaced and
+    never went (helper-218), and the new title: no question, nothing "back"."""
     link = invite(api, slot)
     meeting = f"/api/v1/meetings/{slot.meeting_id}"
     assert api.post(f"{meeting}/publish").status_code == 200
@@ -1217,8 +1217,10 @@ def test_a_question_waiting_to_go_says_what_else_changed_meanwhile(api, slot, pr
     assert slot.status == "confirmed"
     *_, withdrawn, plain = to_presenter()
     assert withdrawn.id == waiting.id and withdrawn.status == "superseded"
-    assert plain.status == "queued" and plain.subject == "Changed: AI search, revised (title)"
-    assert "It was:" not in plain.text_body and "confirm" not in plain.subject.lower()
+    assert plain.status == "queued" and plain.subject == "Confirmed: AI search, revised"
+    assert "your confirmation is recorded" in plain.text_body
+    assert "its title changed too" in plain.text_body
+    assert "It was:" not in plain.text_body and "back at the time" not in plain.text_body
     (request,) = Calendar.from_ical(plain.ics).walk("VEVENT")
     assert request["ATTENDEE"].params["PARTSTAT"] == "ACCEPTED"
 

@@ -299,8 +299,13 @@ def settling_withdrawn(slot: Slot, email: str) -> dict | None:
         "status_was": first.get("status_was"),
         # The oldest was their first news of the slot (`writing._unpresented_news`).
         "first": bool(first.get("first")),
-        # The news of a confirmation, alone (`writing._confirmation`): whose it was.
-        "confirmed": False if later else (first.get("said") or {}).get("confirmed") or False,
+        # The news of a confirmation, alone (`writing._confirmation`), or one a question that
+        # replaced it still keeps (`writing._carry`): whose it was.
+        "confirmed": False
+        if later
+        else (first.get("said") or {}).get("confirmed")
+        or first.get("unheard_confirmation")
+        or False,
     }
 
 

@@ -205,6 +205,8 @@ def _basis(context: dict, carried: dict | None, since: datetime | None, settling
         # A first news that never went: the one that replaces it is the first news.
         "first": bool(context.get("first")),
         "status_was": status_was,
+        # A confirmation's news it replaced, not heard yet (`_carry`).
+        "unheard_confirmation": context.get("unheard_confirmation") or False,
     }
 
 
@@ -304,6 +306,11 @@ def _carry(context: dict, carried: dict) -> dict:
     )
     if confirmed:
         what -= {"status"}  # the confirmation is what the message says
+    # Replaced by a question (moved within its minute), a confirmation's news is still theirs
+    # to hear if the slot comes back to the time they confirmed before the question goes: kept
+    # with the question (helper-218: moved and moved back, neither went, and their calendar
+    # kept the slot tentative, awaiting an answer they had given).
+    unheard = False if confirmed else carried.get("confirmed") or False
     first = bool(context.get("first") or carried.get("first"))
     if first:
         # Their first news never went: the time it had then is none they were told
@@ -316,6 +323,7 @@ def _carry(context: dict, carried: dict) -> dict:
         "asked_again": bool(asked),
         "restored": bool(restored),
         "confirmed": confirmed,
+        "unheard_confirmation": unheard,
         "first": first,
     }
 
