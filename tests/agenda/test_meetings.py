@@ -782,6 +782,9 @@ def test_public_page_local_times_and_zone_choice(api, client, meeting):
     # 12:00 in Geneva (UTC+1) is 22:00 in Sydney (UTC+11) and 06:00 in Lima.
     sydney = re.search(r"AU · IP Australia</th>(.*?)</tr>", page, re.S)[1]
     assert "Tue 22:00" in sydney and "outside 07:00–21:00" in sydney
+    # Each office's zone by its place, as the time columns name theirs (helper-218).
+    assert '<td data-label="Time zone">Sydney <span class="muted">UTC+11</span></td>' in sydney
+    assert "Australia/Sydney" not in sydney
     lima = re.search(r"PE · INDECOPI</th>(.*?)</tr>", page, re.S)[1]
     assert "Tue 06:00" in lima and "outside 07:00–21:00" in lima
     japan = re.search(r"JP · JPO</th>(.*?)</tr>", page, re.S)[1]
