@@ -900,6 +900,25 @@ def test_suggest_page_sets_the_start(api, meeting):
     assert meeting.starts_at == datetime.fromisoformat(start)
 
 
+def test_suggest_page_writes_scores_as_people_read_them(api, meeting):
+    """A meeting of 20 minutes scores a third of each unsocial hour: the page said "6.6667",
+    and "35.0" and "0.0" (helper-218). To a tenth at most, no trailing zero."""
+    default = api.get(f"/meetings/{meeting.id}/suggest").get_data(as_text=True)
+    first_day, last_day = (
+        re.search(rf'name="{name}"[^>]*value="([^"]+)"', default)[1] for name in ("first", "last")
+    )
+    page = api.get(
+        f"/meetings/{meeting.id}/suggest?duration_minutes=20&offices=AU&offices=PE&offices=JP"
+        f"&first={first_day}&last={last_day}"
+    ).get_data(as_text=True)
+    table = page.split('class="data compact suggestions"')[1]
+    scores = re.findall(r"<strong>([^<]*)</strong>|<span class=\"muted\">([\d.]+)</span>", table)
+    said = [a or b for a, b in scores]
+    assert len(said) > 10
+    assert all(re.fullmatch(r"\d+(\.[1-9])?", s) for s in said), said
+    assert any("." in s for s in said)  # a third of an hour is still said as one
+
+
 def test_use_this_start_from_an_older_page_does_not_overwrite_anothers(api, meeting):
     """Two co-leads open the suggestions; the first uses the best start; the second, from the
     page they opened before, picks another: refused (409) with the start that stands named and
