@@ -22,6 +22,7 @@ from planner.agenda.operations import (
     presenter_of_another_office,
     proposal_of_another_office,
     publish,
+    refuse_a_talk_given,
     remove_meeting,
     remove_slot,
 )
@@ -305,7 +306,12 @@ def create_slot_view(meeting_id: int):
     def answer(made: Slot) -> dict:
         return _with_warnings(slot_json(made), proposal_of_another_office(made))
 
-    return _change(lambda: create_slot(meeting, _payload()), answer, 201)
+    def make() -> Slot:
+        payload = _payload()
+        refuse_a_talk_given(payload)
+        return create_slot(meeting, payload)
+
+    return _change(make, answer, 201)
 
 
 @bp.patch("/slots/<int:slot_id>")
@@ -323,6 +329,7 @@ def update_slot(slot_id: int):
             asked_again_note(changed.meeting),
         )
 
+    refuse_a_talk_given(payload, slot)
     return _change(lambda: apply_slot(slot, slot.meeting, payload) or slot, answer)
 
 

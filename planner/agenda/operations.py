@@ -46,9 +46,9 @@ from planner.agenda.models import (
     SlotStatus,
     new_uid,
 )
-from planner.agenda.queries import offices_by_code
+from planner.agenda.queries import given_presentations, offices_by_code
 from planner.agenda.schedule import SlotPlan, SlotTimes, lay_out
-from planner.db_types import utcnow
+from planner.db_types import MAX_INT, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.presenters.models import Answer
@@ -736,6 +736,33 @@ def _refuse_twice(proposal: Proposal, slot: Slot, meeting: Meeting) -> None:
                 field="proposal_id",
                 status=409,
             )
+
+
+def refuse_a_talk_given(changes: Mapping, slot: Slot | None = None) -> None:
+    """A script links no proposal whose talk was given at a meeting that took place to a slot
+    (a new one, or `slot`, not already linked to it), as the slot editor no longer offers it:
+    a talk given is not proposed again (helper-204). 409, naming where it was given. "Schedule"
+    on the proposal's page presents it once more, on purpose."""
+    wanted = changes.get("proposal_id")
+    if not isinstance(wanted, int) or isinstance(wanted, bool) or not 0 < wanted <= MAX_INT:
+        return  # none, or no proposal's number: check_proposal says what is wrong with it
+    if slot is not None and slot.proposal_id == wanted:
+        return  # the link as it is stays
+    given = given_presentations(utcnow(), proposal_id=wanted)
+    if not given:
+        return
+    where = "; ".join(
+        f"“{talk.meeting.title}” on "
+        f"{local_time(talk.meeting.time_zone or 'UTC', talk.meeting.starts_at):%-d %B %Y}"
+        for talk in given[:3]
+    )
+    raise AgendaError(
+        f"Proposal {wanted}'s talk was given at {where}: a talk given is not linked to another "
+        "slot. To present it once more on purpose, use “Schedule” on the proposal's page "
+        f"(/proposals/{wanted}).",
+        field="proposal_id",
+        status=409,
+    )
 
 
 def presenter_changed(slot: Slot) -> None:

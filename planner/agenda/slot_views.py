@@ -18,6 +18,7 @@ from planner.agenda.operations import (
     move_slot,
     presenter_of_another_office,
     proposal_of_another_office,
+    refuse_a_talk_given,
     refuse_if_cancelled,
     remove_slot,
     slot_fields_from_proposal,
@@ -119,7 +120,24 @@ def add_slot(meeting_id: int):
                 if warning:
                     flash(warning, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
+    status = status or _talk_given(form)
     return editor_page(found, slot_form=form, slot_problem=problem, status=status)
+
+
+def _talk_given(form: SlotForm, slot: Slot | None = None) -> int | None:
+    """A proposal the form refused as no choice because its talk was given (on a page opened
+    before its meeting ended) is said so, as the API says it (409), not "Not a valid choice."
+    as if mistyped."""
+    if not form.proposal.errors:
+        return None
+    try:
+        refuse_a_talk_given({"proposal_id": db_int(form.proposal.data or "")}, slot)
+    except ValueError:
+        return None
+    except AgendaError as error:
+        form.proposal.errors = [str(error)]
+        return error.status
+    return None
 
 
 def _added_before(closing: list[Slot]) -> str:
@@ -198,7 +216,7 @@ def edit_slot(slot_id: int):
                     if warning:
                         flash(warning, "warning")
                 return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
-    status = status or (400 if form.errors or problem else 200)
+    status = status or _talk_given(form, slot) or (400 if form.errors or problem else 200)
     # The page names the slot and when it is, and the zone its fixed start is typed in
     # (helper-90: "Edit slot", and "(home zone)" without saying which).
     zone = slot.meeting.time_zone

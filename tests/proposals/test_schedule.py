@@ -355,7 +355,12 @@ def test_a_proposal_presented_at_a_meeting_that_took_place_is_said_so_and_not_of
     editor = colead_client.get(f"/meetings/{second}/edit").get_data(as_text=True)
     assert f'<option value="{proposal.id}">' not in editor
     refused = add_slot_on_page(colead_client, second, proposal=str(proposal.id))
-    assert refused.status_code == 400
+    # Sent from a page opened before the workshop ended: said why, as the API says it.
+    assert refused.status_code == 409
+    assert (
+        f"Proposal {proposal.id}'s talk was given at “Workshop on Recommendation 10” on 20 "
+        "January 2026: a talk given is not linked to another slot."
+    ) in html.unescape(refused.get_data(as_text=True))
     assert [s.meeting_id for s in slots()] == [first]
     # On purpose, from its own page: offered there, and said when done.
     page = colead_client.get(f"/proposals/{proposal.id}").get_data(as_text=True)
@@ -429,6 +434,51 @@ def test_the_volunteer_reads_in_the_past_of_a_talk_given_at_a_meeting_that_took_
     assert (
         said_in("es", "The co-leads have arranged who presents it and confirmed it.") not in words
     )
+
+
+def test_the_api_links_no_slot_to_a_proposal_whose_talk_was_given(client, colead_client, survey):
+    """The slot editor offers a proposal presented at a meeting that took place no more, but the
+    API linked it to a new slot, or to another slot, as if it were still to place: 409, saying
+    where it was given and how to present it again on purpose. The slot that gave it keeps its
+    link, and a slot of another proposal is still made."""
+    volunteer(client)
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    first = held_workshop(colead_client, [{"proposal_id": proposal.id}])
+    (given,) = slots()
+    second = meeting(colead_client, title="Workshop on Recommendation 4")
+    said = (
+        f"Proposal {proposal.id}'s talk was given at “Workshop on Recommendation 10” on 20 "
+        "January 2026: a talk given is not linked to another slot. To present it once more on "
+        f"purpose, use “Schedule” on the proposal's page (/proposals/{proposal.id})."
+    )
+    refused = colead_client.post(
+        f"/api/v1/meetings/{second}/slots", json={"proposal_id": proposal.id}
+    )
+    assert refused.status_code == 409
+    assert refused.get_json()["message"] == said
+    assert refused.get_json()["field"] == "proposal_id"
+    other = colead_client.post(
+        f"/api/v1/meetings/{second}/slots", json={"title": "Open floor", "duration_minutes": 20}
+    )
+    assert other.status_code == 201
+    linked = colead_client.patch(
+        f"/api/v1/slots/{other.get_json()['id']}", json={"proposal_id": proposal.id}
+    )
+    assert linked.status_code == 409 and linked.get_json()["message"] == said
+    edit = f"/slots/{other.get_json()['id']}/edit"
+    on_page = colead_client.post(
+        edit, data={**form_of(colead_client, edit), "proposal": proposal.id}
+    )
+    assert on_page.status_code == 409 and said in html.unescape(on_page.get_data(as_text=True))
+    kept = colead_client.patch(
+        f"/api/v1/slots/{given.id}", json={"proposal_id": proposal.id, "title": "As given"}
+    )
+    assert kept.status_code == 200, kept.get_json()
+    assert [(s.meeting_id, s.proposal_id) for s in slots()] == [
+        (first, proposal.id),
+        (second, None),
+    ]
 
 
 def test_a_scheduled_proposal_is_not_declined_while_an_agenda_holds_it(
