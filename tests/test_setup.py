@@ -681,6 +681,96 @@ def test_the_migration_clears_an_infinite_bound_stored_with_a_line_up(tmp_path):
 
 
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_the_migration_gives_each_meeting_the_survey_it_was_planned_with(app, tmp_path):
+    """helper-214: a meeting naming no offices listed the latest survey's respondents, so one
+    held in March 2026 listed the 2026 round's once it was imported. The upgrade gives a meeting
+    made from a line-up that line-up's survey, and one that took place the latest survey
+    imported by its end; a draft, and a meeting still to come, go on following the latest. Feeds
+    dated such a meeting by the latest import: it keeps that date, or, where what it lists
+    changes, is dated at the upgrade. Downgraded, the rows stay."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    before = "a9d3c5e7f208"
+    meetings = [
+        # id, status, starts_at, created_at, updated_at
+        (1, "published", "2026-03-10 12:00:00", "2026-02-01", "2026-02-20"),  # held
+        (2, "published", "2026-12-01 12:00:00", "2026-11-25", "2026-11-25"),  # held after
+        (3, "published", "2030-03-12 12:00:00", "2026-01-05", "2026-01-05"),  # to come
+        (4, "draft", "2030-04-09 12:00:00", "2025-12-02", "2025-12-02"),  # from a line-up
+        (5, "draft", "2030-05-07 12:00:00", "2025-11-05", "2025-11-05"),  # one added later
+        (6, "draft", "2026-02-10 12:00:00", "2026-01-10", "2026-01-10"),  # never published
+        (7, "cancelled", "2026-04-14 12:00:00", "2026-03-01", "2026-03-01"),  # owns offices
+    ]
+    with database_at(tmp_path, before):
+        db.session.execute(
+            text(
+                "INSERT INTO surveys (id, label, slug, source_name, fingerprint, answered_until, "
+                "imported_at) VALUES (1, 'CWS/13/26', 'CWS-13-26', 'a.txt', 'a', '2025-07-07', "
+                "'2025-11-01'), (2, 'CWS/14/2026', 'CWS-14-2026', 'b.csv', 'b', '2026-06-30', "
+                "'2026-11-20')"
+            )
+        )
+        db.session.execute(text("INSERT INTO offices (code, name) VALUES ('AU', 'IP Australia')"))
+        for meeting_id, status, starts, created, updated in meetings:
+            db.session.execute(
+                text(
+                    "INSERT INTO meetings (id, uid, title, kind, status, starts_at, "
+                    "duration_minutes, time_zone, description, sequence, duration_pinned, "
+                    "created_at, updated_at, version) VALUES (:id, :uid, 'M', 'workshop', "
+                    ":status, :starts, 90, 'Europe/Zurich', '', 0, true, :created, :updated, 1)"
+                ),
+                {
+                    "id": meeting_id,
+                    "uid": f"m{meeting_id}",
+                    "status": status,
+                    "starts": starts,
+                    "created": created,
+                    "updated": updated,
+                },
+            )
+        db.session.execute(text("INSERT INTO meeting_offices VALUES (7, 'AU')"))
+        db.session.execute(
+            text(
+                "INSERT INTO lineups (id, survey_id, meeting_id, created_at, rules, result, "
+                "version) VALUES (1, 1, 4, '2025-12-01', '{}', '{}', 1), "
+                "(2, 1, 5, '2025-12-10', '{}', '{}', 1)"
+            )
+        )
+        db.session.commit()
+        started = utcnow()
+        upgrade()
+        rows = {
+            meeting_id: (survey_id, updated)
+            for meeting_id, survey_id, updated in db.session.execute(
+                text("SELECT id, survey_id, updated_at FROM meetings")
+            )
+        }
+        db.session.remove()  # its read lock would hold PostgreSQL's downgrade up
+
+        def day(value) -> str:
+            return str(value)[:10]
+
+        assert {m: survey for m, (survey, _) in rows.items()} == {
+            1: 1,
+            2: 2,
+            3: None,
+            4: 1,
+            5: None,
+            6: None,
+            7: 1,
+        }
+        # Lists CWS/13/26's offices again, not the 2026 round's: dated at the upgrade.
+        assert day(rows[1][1]) == day(rows[4][1]) == started.date().isoformat()
+        # What they list is as it was: dated by the latest import at least, as feeds did.
+        assert [day(rows[m][1]) for m in (2, 3, 5, 6)] == ["2026-11-25", *["2026-11-20"] * 3]
+        assert day(rows[7][1]) == "2026-03-01"  # its own offices: what it lists is the same
+        downgrade(revision=before)
+        assert "survey_id" not in [c["name"] for c in inspect(db.engine).get_columns("meetings")]
+        assert db.session.execute(text("SELECT count(*) FROM meetings")).scalar() == 7
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path):
     """ix_materials_slot_id doubled the unique (slot_id, sha256) index, which begins with
     slot_id: the migration drops it, and downgrade makes it again. The unique (slot_id, url)

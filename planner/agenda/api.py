@@ -28,7 +28,6 @@ from planner.agenda.operations import (
 )
 from planner.agenda.queries import (
     agendas,
-    default_offices,
     get_meeting,
     in_list_order,
     meeting_to_add_to,
@@ -42,7 +41,6 @@ from planner.availability.windows import as_json
 from planner.db_types import db_int, utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.offices.models import Office
 from planner.pagination import Page, api_page, api_requested
 from planner.request_input import json_object
 from planner.timezones import local_time
@@ -57,9 +55,9 @@ def _iso(instant: datetime | None, zone: str) -> str | None:
     return local_time(zone, instant).isoformat() if instant else None
 
 
-def meeting_json(meeting: Meeting, everyone: list[Office] | None = None) -> dict:
-    """A meeting with its agenda; `everyone`: the offices of a meeting that names none, when the
-    caller read them once for several meetings."""
+def meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
+    """A meeting with its agenda; `known`: the respondents of the surveys meetings were planned
+    with, shared by a caller answering several meetings (`participating_offices`)."""
     return {
         "id": meeting.id,
         "uid": meeting.uid,
@@ -78,7 +76,7 @@ def meeting_json(meeting: Meeting, everyone: list[Office] | None = None) -> dict
         "series": meeting.series.title if meeting.series else None,
         "sequence": meeting.sequence,
         "version": meeting.version,
-        "offices": [o.code for o in participating_offices(meeting, everyone)],
+        "offices": [o.code for o in participating_offices(meeting, known)],
         "slots": [slot_json(slot, times.overruns) for slot, times in layout(meeting)],
     }
 
@@ -244,8 +242,8 @@ def index():
     listed = [meeting.id for meeting, _ in coming + past]
     page = Page(number, size, len(listed)).check()
     shown = agendas(listed[page.start : page.stop])
-    everyone = default_offices() if any(not m.offices for m in shown) else []
-    return {**api_page(page), "meetings": [meeting_json(m, everyone) for m in shown]}
+    known: dict = {}
+    return {**api_page(page), "meetings": [meeting_json(m, known) for m in shown]}
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from planner.agenda.forms import MeetingForm, SlotForm
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
-from planner.agenda.queries import participating_offices
+from planner.agenda.queries import participating_offices, planned_survey
 from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
 from planner.extensions import db
 from planner.forms import keep_when_left_out
@@ -87,6 +87,7 @@ def editor_page(
         slot_twin=slot_twin,
         slots=layout(meeting),
         offices=offices,
+        planned=None if meeting.offices else planned_survey(meeting),
         participating=chosen_offices
         if chosen_offices is not None
         else {o.code for o in participating_offices(meeting)},

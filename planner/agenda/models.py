@@ -14,6 +14,7 @@ from planner.offices.models import Office
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
+from planner.survey.models import Survey
 from planner.timezones import local_time, zone_info
 from planner.versioning import version_column
 
@@ -120,12 +121,18 @@ class Meeting(db.Model):
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL")
     )
+    # The survey it was planned with, whose respondents take part when it names no offices of
+    # its own: its line-up's, or the latest one when it took place (`participants_kept`). None:
+    # it follows the latest survey, as a meeting still to come does.
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
     # Goes up with every change of the row; a save based on an older version is refused.
     version: Mapped[int] = version_column()
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
-    # The offices taking part, for local times and fair start times (none set: all respondents).
+    survey: Mapped[Survey | None] = relationship()
+    # The offices taking part, for local times and fair start times (none set: the respondents
+    # of its survey, `participating_offices`).
     offices: Mapped[list[Office]] = relationship(secondary=meeting_offices, order_by=Office.code)
     slots: Mapped[list["Slot"]] = relationship(
         back_populates="meeting",

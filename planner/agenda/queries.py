@@ -14,21 +14,29 @@ from planner.extensions import db
 from planner.offices.models import OFFICE_CODE, Office
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
+from planner.survey.models import Survey
 from planner.survey.operations import latest_survey, respondent_offices
 
 
-def participating_offices(meeting: Meeting, everyone: list[Office] | None = None) -> list[Office]:
-    """The meeting's offices; by default every respondent of the latest survey (`everyone`,
-    when the caller read them once for several meetings: `default_offices`)."""
+def participating_offices(
+    meeting: Meeting, known: dict[int | None, list[Office]] | None = None
+) -> list[Office]:
+    """The meeting's offices: those it names, else every respondent of the survey it was planned
+    with (`planned_survey`). `known`: the respondents read so far, by survey id (None: the
+    latest survey), which a caller reading several meetings shares between them."""
     if meeting.offices:
         return list(meeting.offices)
-    return default_offices() if everyone is None else everyone
+    known = {} if known is None else known
+    if meeting.survey_id not in known:
+        survey = planned_survey(meeting)
+        known[meeting.survey_id] = respondent_offices(survey) if survey else []
+    return known[meeting.survey_id]
 
 
-def default_offices() -> list[Office]:
-    """The offices of a meeting that names none: every respondent of the latest survey."""
-    survey = latest_survey()
-    return respondent_offices(survey) if survey else []
+def planned_survey(meeting: Meeting) -> Survey | None:
+    """The survey a meeting was planned with: its own (its line-up's, or the one it took place
+    under), else the latest, as a meeting still to come follows it."""
+    return meeting.survey if meeting.survey_id is not None else latest_survey()
 
 
 def office_presents_already(slot: Slot) -> str | None:

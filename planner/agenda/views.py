@@ -18,7 +18,12 @@ from planner.agenda.fairness import office_times
 from planner.agenda.models import HOME_ZONE, Meeting
 from planner.agenda.operations import layout
 from planner.agenda.public_holidays import holiday_on
-from planner.agenda.queries import in_list_order, meetings, participating_offices
+from planner.agenda.queries import (
+    in_list_order,
+    meetings,
+    participating_offices,
+    planned_survey,
+)
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
@@ -103,6 +108,7 @@ def meeting(meeting_id: int):
         zone_candidates=zone_candidates,
         local_times=local_times,
         holidays=holidays,
+        planned=None if found.offices else planned_survey(found),
     ), (400 if wrong_zone else 200)
 
 

@@ -13,7 +13,7 @@ from planner.extensions import db
 class CalendarState(db.Model):
     """One row: the time of the last change to anything a calendar shows: meetings, their
     slots and series, offices, recommendations, and surveys and their respondents (a meeting
-    without offices of its own lists the latest survey's respondents): `_SHOWN` in
+    without offices of its own lists its survey's respondents): `_SHOWN` in
     calendar/operations.py.
 
     It keys the cache of built feeds: a change to any of these, deletions too, builds them

@@ -59,7 +59,7 @@ MeetingUrl = Callable[[Meeting], str]
 Built = tuple[bytes, datetime]
 
 # What a calendar shows: a change to any of these builds feeds anew. A meeting without
-# offices of its own lists the respondents of the latest survey.
+# offices of its own lists the respondents of the survey it was planned with.
 _SHOWN = (Meeting, Slot, MeetingSeries, Office, Recommendation, Survey, Respondent)
 
 
@@ -325,19 +325,9 @@ def _slot_changed(slot: Slot) -> datetime:
     )
 
 
-def surveys_changed() -> datetime:
-    """When the latest survey's respondents (the default participants) may last have changed."""
-    return db.session.scalar(select(func.max(Survey.imported_at))) or EPOCH
-
-
-def meeting_event(
-    meeting: Meeting,
-    url: str,
-    offices: list[Office] | None = None,
-    surveys: datetime | None = None,
-) -> EventInfo:
-    """The meeting as one event. `offices` are its participants (default: looked up) and
-    `surveys` when the default participants last changed (default: looked up)."""
+def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = None) -> EventInfo:
+    """The meeting as one event. `offices` are its participants (default: looked up). A change
+    of the survey whose respondents take part dates the meeting itself (`participants_kept`)."""
     zone = _zone(meeting.time_zone) or "UTC"
     start = meeting.starts_at
     end = _ends(start, meeting.duration_minutes)
@@ -367,7 +357,6 @@ def meeting_event(
                 f"{clock_span(zone, slot.starts_at, until, start)} "
                 f"{one_line(slot.title)}{who}{mark}"
             )
-    own = bool(meeting.offices)
     if offices is None:
         offices = participating_offices(meeting)
     local = office_times(start, end, zone, {o: _zone(o.time_zone) for o in offices})
@@ -387,8 +376,6 @@ def meeting_event(
     if meeting.description:
         lines += ["", text(meeting.description, 5000)]
     lines += ["", f"Agenda page: {url}"]
-    if not own and surveys is None:
-        surveys = surveys_changed()
     return EventInfo(
         uid=meeting.uid,
         sequence=_count(meeting.sequence),
@@ -397,7 +384,6 @@ def meeting_event(
                 meeting.updated_at,
                 *(_slot_changed(s) for s in meeting.slots),
                 *(o.updated_at for o in offices),
-                None if own else surveys,
             ]
         ),
         start=start,
@@ -730,8 +716,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
     `since` on. Meetings: one event each, its programme in the description. With `talks`: each
     slot as an event of its own instead of its meeting (which would overlap them all); a
     meeting with no slot yet is its own event until it has some."""
-    everyone = None  # the default participants, looked up once for all meetings
-    surveys = None
+    known: dict = {}  # the respondents of each survey meetings were planned with, read once
     events = []
     for meeting in _published_from(since):
         placed = _placed(meeting)
@@ -739,13 +724,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
         if talks and placed:
             events += [slot_event(s, meeting, url) for s in placed]
             continue
-        if meeting.offices:
-            offices = list(meeting.offices)
-        else:
-            everyone = participating_offices(meeting) if everyone is None else everyone
-            surveys = surveys_changed() if surveys is None else surveys
-            offices = everyone
-        events.append(meeting_event(meeting, url, offices, surveys))
+        events.append(meeting_event(meeting, url, participating_offices(meeting, known)))
     window = and_(*_feed_is(None, None))
     removed = _removed_rows(window, RemovedEvent.starts_at >= since)
     if not talks:

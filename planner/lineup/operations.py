@@ -37,7 +37,7 @@ from planner.offices.models import Office
 from planner.proposals.operations import accepted_proposals, slots_of
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
-from planner.survey.operations import answer_cells, respondent_offices
+from planner.survey.operations import answer_cells
 from planner.survey.records import Question
 from planner.text import readable
 
@@ -311,10 +311,10 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
             ),
         }
     )
-    if made_here and not meeting.offices:
-        # Its offices are the respondents of the survey it was planned from, kept: not whichever
-        # survey is imported last (helper-71: a later import changed them, page and API apart).
-        meeting.offices = respondent_offices(lineup.survey)
+    if made_here:
+        # Planned with its line-up's survey, whose respondents take part: not whichever survey
+        # is imported last (helper-71: a later import changed them, page and API apart).
+        meeting.survey = lineup.survey
     # Line-ups saved before their presentations quoted the project need the survey's answers.
     answers = _project_texts(lineup.survey) if any(not t.quote for t in presentations) else {}
     volunteered = {

@@ -487,12 +487,15 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             return ImportOutcome(
                 same, "unchanged", record.warnings, period_given=given, offices_kept=kept
             )
+        from planner.agenda.participants import participants_kept
+
         shown_before, was = latest_survey(), same.period or "unknown"
-        same.answered_from, same.answered_until = period
-        # Imported again: the dates decide the survey whose respondents are a meeting's default
-        # participants, whose feeds date their events by the latest import (surveys_changed).
-        same.imported_at = utcnow()
-        db.session.flush()
+        with participants_kept():
+            # The dates decide which survey is the latest, whose respondents take part in the
+            # meetings that name no offices and follow it.
+            same.answered_from, same.answered_until = period
+            same.imported_at = utcnow()
+            db.session.flush()
         return ImportOutcome(
             same,
             "replaced",
@@ -511,22 +514,30 @@ def import_record(record: SurveyRecord, *, replace: bool = False) -> ImportOutco
             f"(from {existing.source_name}); nothing was changed.",
             existing.source_name,
         )
+    from planner.agenda.participants import participants_kept, plan_with, planned_with
+
     lineups_removed = 0
     offices_removed: tuple[str, ...] = ()
     try:
-        if existing is not None:
-            from planner.lineup.models import Lineup
+        with participants_kept():
+            if existing is not None:
+                from planner.lineup.models import Lineup
 
-            lineups_removed = db.session.scalar(
-                select(func.count()).select_from(Lineup).where(Lineup.survey_id == existing.id)
-            )
-            brought = {r.office_code for r in existing.respondents}
-            db.session.delete(existing)
+                lineups_removed = db.session.scalar(
+                    select(func.count()).select_from(Lineup).where(Lineup.survey_id == existing.id)
+                )
+                brought = {r.office_code for r in existing.respondents}
+                # The meetings planned with it are planned with the file that replaces it.
+                planned = planned_with(existing)
+                db.session.delete(existing)
+                db.session.flush()
+            survey, added = _store(record, fingerprint)
             db.session.flush()
-        survey, added = _store(record, fingerprint)
-        db.session.flush()
-        if existing is not None:
-            offices_removed = _remove_left_behind(brought - {r.code for r in record.respondents})
+            if existing is not None:
+                plan_with(planned, survey)
+                offices_removed = _remove_left_behind(
+                    brought - {r.code for r in record.respondents}
+                )
     except IntegrityError:
         db.session.rollback()
         raise SurveyImportRaced(
@@ -658,11 +669,15 @@ def delete_survey(survey: Survey) -> SurveyRemoval | None:
     locked = select(Survey.id).where(Survey.id == survey.id).with_for_update()
     if db.session.scalar(locked) is None:
         return None
+    from planner.agenda.participants import participants_kept
+
     answers, lineups = removal_preview(survey)
     label, brought = survey.label, {r.office_code for r in survey.respondents}
-    db.session.delete(survey)
-    db.session.flush()
-    offices = _remove_left_behind(brought)
+    # A meeting planned with it follows the latest survey left.
+    with participants_kept():
+        db.session.delete(survey)
+        db.session.flush()
+        offices = _remove_left_behind(brought)
     return SurveyRemoval(label, answers, lineups, offices, latest_survey())
 
 
