@@ -771,6 +771,59 @@ def test_the_migration_gives_each_meeting_the_survey_it_was_planned_with(app, tm
 
 
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_the_migration_puts_a_workshop_made_from_a_line_up_on_its_focus(app, tmp_path):
+    """helper-214: a meeting says which recommendation it is on. One made from a line-up is on
+    the line-up's focus; one a line-up was accepted into later, or none was, is on none (a
+    workshop is then read from its talks, as before). Downgraded, the rows stay."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    before = "b3e7d9a1c5f2"
+    with database_at(tmp_path, before):
+        db.session.execute(
+            text(
+                "INSERT INTO surveys (id, label, slug, source_name, fingerprint, imported_at) "
+                "VALUES (1, 'S', 's', 's.txt', 'f', '2025-11-01')"
+            )
+        )
+        db.session.execute(
+            text(
+                "INSERT INTO recommendations (number, short_title, text) VALUES "
+                "(4, 'Information security', ''), (10, 'New and emerging technologies', '')"
+            )
+        )
+        for meeting_id, created in ((1, "2025-12-02"), (2, "2025-11-05"), (3, "2025-11-06")):
+            db.session.execute(
+                text(
+                    "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, "
+                    "time_zone, description, sequence, duration_pinned, created_at, updated_at, "
+                    "version) VALUES (:id, :uid, 'M', 'workshop', 'draft', 90, 'Europe/Zurich', "
+                    "'', 0, true, :created, :created, 1)"
+                ),
+                {"id": meeting_id, "uid": f"m{meeting_id}", "created": created},
+            )
+        db.session.execute(
+            text(
+                "INSERT INTO lineups (id, survey_id, meeting_id, created_at, rules, result, "
+                "version) VALUES (1, 1, 1, '2025-12-01', :ten, '{}', 1), "
+                "(2, 1, 1, '2025-12-03', :four, '{}', 1), (3, 1, 2, '2025-12-10', :four, '{}', 1)"
+            ),
+            {"ten": '{"focus": 10, "slots": 5}', "four": '{"focus": 4}'},
+        )
+        db.session.commit()
+        upgrade(revision="c1d5e8f2a7b4")
+        rows = dict(
+            db.session.execute(text("SELECT id, recommendation_number FROM meetings")).all()
+        )
+        db.session.remove()  # its read lock would hold PostgreSQL's downgrade up
+        assert rows == {1: 10, 2: None, 3: None}
+        downgrade(revision=before)
+        columns = [c["name"] for c in inspect(db.engine).get_columns("meetings")]
+        assert "recommendation_number" not in columns and "survey_id" in columns
+        assert db.session.execute(text("SELECT count(*) FROM meetings")).scalar() == 3
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path):
     """ix_materials_slot_id doubled the unique (slot_id, sha256) index, which begins with
     slot_id: the migration drops it, and downgrade makes it again. The unique (slot_id, url)

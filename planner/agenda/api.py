@@ -74,6 +74,7 @@ def meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
         "description": meeting.description,
         "status": meeting.status,
         "series": meeting.series.title if meeting.series else None,
+        "recommendation": meeting.recommendation_number,
         "sequence": meeting.sequence,
         "version": meeting.version,
         "offices": [o.code for o in participating_offices(meeting, known)],

@@ -236,6 +236,21 @@ def check_recommendations(value) -> list[Recommendation]:
     return sorted(found, key=lambda r: r.number)
 
 
+def check_recommendation(value) -> Recommendation | None:
+    """The recommendation a meeting is on, by number; None for a general meeting."""
+    if value is None:
+        return None
+    if not isinstance(value, int) or isinstance(value, bool):
+        raise AgendaError(
+            "recommendation is the number of the recommendation the meeting is on, such as 10, "
+            "or null for a general meeting."
+        )
+    found = db.session.get(Recommendation, value) if -MAX_INT <= value <= MAX_INT else None
+    if found is None:
+        raise AgendaError(f"No recommendation {value}.")
+    return found
+
+
 def check_proposal(value) -> Proposal | None:
     if value is None:
         return None

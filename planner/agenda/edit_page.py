@@ -29,11 +29,19 @@ def meeting_form_for(meeting: Meeting | None = None, *, submitted: bool = True) 
         SelectChoice("", "none"),
         *[SelectChoice(str(s.id), s.title) for s in series],
     ]
+    form.recommendation.choices = [
+        SelectChoice("", "none (a general meeting)"),
+        *[
+            SelectChoice(str(r.number), f"Rec {r.number}: {r.short_title}")
+            for r in all_recommendations()
+        ],
+    ]
     if meeting is not None and not submitted:
         if meeting.starts_at:
             local = local_time(meeting.time_zone, meeting.starts_at)
             form.day.data, form.start.data = local.date(), local.time()
         form.series.data = str(meeting.series_id or "")
+        form.recommendation.data = str(meeting.recommendation_number or "")
         if not meeting.duration_pinned:
             form.duration_minutes.data = None  # empty: the length follows the slots
     elif meeting is not None:
@@ -47,6 +55,7 @@ def meeting_form_for(meeting: Meeting | None = None, *, submitted: bool = True) 
             keep_when_left_out(form.start, local.time())
         if not meeting.duration_pinned:
             keep_when_left_out(form.duration_minutes, None)
+        keep_when_left_out(form.recommendation, str(meeting.recommendation_number or ""))
     return form
 
 

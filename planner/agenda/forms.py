@@ -48,6 +48,13 @@ class MeetingForm(PlannerForm):
     kind = SelectField(
         "Kind", choices=[SelectChoice(k, MEETING_KIND_LABELS[k]) for k in MEETING_KINDS]
     )
+    recommendation = SelectField(
+        "Recommendation",
+        choices=[],
+        validators=[Optional()],
+        description="The one a workshop is on: its agenda and archive say so, and once it has "
+        "taken place a new line-up starts from another. None for a general meeting.",
+    )
     day = DateField("Date", validators=[Optional(), in_range], description="In the home time zone.")
     start = TimeField("Start", validators=[Optional()], description="In the home time zone.")
     duration_minutes = IntegerField(

@@ -59,6 +59,7 @@ def _meeting_changes(form: MeetingForm, meeting: Meeting | None = None) -> dict:
     return {
         "title": form.title.data,
         "kind": form.kind.data,
+        "recommendation": int(form.recommendation.data) if form.recommendation.data else None,
         "starts_at": starts_at,
         **length,
         "time_zone": form.time_zone.data.strip(),

@@ -125,12 +125,17 @@ class Meeting(db.Model):
     # its own: its line-up's, or the latest one when it took place (`participants_kept`). None:
     # it follows the latest survey, as a meeting still to come does.
     survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
+    # The recommendation it is on, as its co-leads set it (a workshop made from a line-up: the
+    # line-up's focus); None for a general meeting. A workshop with none is read as on the one
+    # most of its talks are on (`queries.workshop_focuses`).
+    recommendation_number: Mapped[int | None] = mapped_column(ForeignKey("recommendations.number"))
     # Goes up with every change of the row; a save based on an older version is refused.
     version: Mapped[int] = version_column()
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
 
     series: Mapped[MeetingSeries | None] = relationship(back_populates="meetings")
     survey: Mapped[Survey | None] = relationship()
+    recommendation: Mapped[Recommendation | None] = relationship()
     # The offices taking part, for local times and fair start times (none set: the respondents
     # of its survey, `participating_offices`).
     offices: Mapped[list[Office]] = relationship(secondary=meeting_offices, order_by=Office.code)

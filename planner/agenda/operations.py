@@ -25,6 +25,7 @@ from planner.agenda.checks import (
     check_pinned,
     check_proposal,
     check_published_text,
+    check_recommendation,
     check_recommendations,
     check_start,
     check_url,
@@ -128,6 +129,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "materials_public": lambda v: check_choice(v, tuple(MATERIALS_PUBLIC), "materials_public"),
         "freeze_on": lambda v: check_day(v, "freeze_on"),
         "status": lambda v: check_choice(v, MEETING_STATUSES, "status"),
+        "recommendation": check_recommendation,
     }
     values = validated(checks, changes, "meeting")
     if "duration_minutes" in values and "duration_pinned" not in values:

@@ -199,8 +199,10 @@ def given_presentations(
 
 def workshop_focuses() -> dict[int, Meeting]:
     """Each recommendation a workshop is on (not a cancelled one), with the latest such workshop:
-    the one most of its presentations still given are on (the lowest number of a tie). What the
-    next line-up leaves for later, as covered."""
+    the one its co-leads set, else the one most of its presentations still given are on (the
+    lowest number of a tie). What the next line-up leaves for later, as covered. Read from its
+    talks alone, a Rec 10 workshop whose Rec 10 presenter declined read as on Rec 4, its other
+    recommendation, and the next line-up proposed Rec 10 again (helper-214)."""
     workshops = db.session.scalars(
         select(Meeting)
         .where(Meeting.kind == "workshop", Meeting.status != MeetingStatus.cancelled)
@@ -209,6 +211,9 @@ def workshop_focuses() -> dict[int, Meeting]:
     )
     focuses: dict[int, Meeting] = {}
     for meeting in workshops:
+        if meeting.recommendation_number is not None:
+            focuses[meeting.recommendation_number] = meeting
+            continue
         counted: dict[int, int] = {}
         for slot in meeting.slots:
             if slot.kind == "presentation" and slot.status not in NOT_GIVEN:

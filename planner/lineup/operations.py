@@ -301,6 +301,7 @@ def accept_lineup(lineup: Lineup, editor: str | None, into: Meeting | None = Non
         {
             "title": f"Workshop on Rec {focus}: {recommendations[focus].short_title}"[:200],
             "kind": "workshop",
+            "recommendation": focus,
             # Public once published: what the meeting is, not how it was planned (line-ups are
             # the co-leads'; the draft's page links its line-up for them).
             "description": _description(

@@ -18,6 +18,7 @@ from tests.support import (
     ahead,
     csrf_token,
     form_of,
+    held_workshop,
     hidden_fields,
     publish_as_planned,
 )
@@ -1243,6 +1244,76 @@ def meeting_form(**fields) -> dict:
         "time_zone": "Europe/Zurich",
         **fields,
     }
+
+
+def test_a_meeting_says_which_recommendation_it_is_on(colead_client, client, survey):
+    """helper-214: a workshop's recommendation was read from its talks; nothing said it on its
+    agenda or archive, and a workshop without talks yet was on none. A co-lead sets it on the
+    new-meeting and edit forms (none for a general meeting) and the API; the agenda and the
+    archive name it, linked to the recommendation."""
+    url = "/meetings/new"
+    made = colead_client.post(
+        url,
+        data={
+            "csrf_token": csrf_token(colead_client, url),
+            **meeting_form(title="Workshop on AI", recommendation="10"),
+        },
+    )
+    assert made.status_code == 302
+    meeting = db.session.scalar(select(Meeting))
+    api = f"/api/v1/meetings/{meeting.id}"
+    assert colead_client.get(api).get_json()["recommendation"] == 10
+    edit = f"/meetings/{meeting.id}/edit"
+    shown = colead_client.get(edit).get_data(as_text=True)
+    assert '<option selected value="10">Rec 10: New and emerging technologies' in shown
+    # Saved as shown, it stays; a page opened before the field was there keeps it too.
+    fields = form_of(colead_client, edit)
+    assert colead_client.post(edit, data=fields).status_code == 302
+    assert colead_client.get(api).get_json()["recommendation"] == 10
+    version = colead_client.get(api).get_json()["version"]
+    older = {k: v for k, v in form_of(colead_client, edit).items() if k != "recommendation"}
+    assert (
+        colead_client.post(edit, data={**older, "title": "Workshop on AI, renamed"}).status_code
+        == 302
+    )
+    assert colead_client.get(api).get_json()["recommendation"] == 10
+    assert colead_client.get(api).get_json()["version"] == version + 1
+    agenda = html.unescape(colead_client.get(f"/meetings/{meeting.id}").get_data(as_text=True))
+    assert (
+        '<dt>Recommendation</dt><dd><a href="/recommendations/10">Rec 10: New and emerging '
+        "technologies (AI, blockchain)</a></dd>"
+    ) in agenda
+    held = held_workshop(
+        colead_client, [{"title": "AI", "office": "AU", "recommendations": [10]}], recommendation=4
+    )
+    archive = html.unescape(client.get(f"/meetings/{held}/archive").get_data(as_text=True))
+    assert (
+        'at this workshop on <a href="/recommendations/4">Rec 4: Information security'
+    ) in archive
+    # None for a general meeting; a number that names none, or no number, is refused.
+    assert (
+        colead_client.patch(api, json={"recommendation": None}).get_json()["recommendation"] is None
+    )
+    assert "<dt>Recommendation</dt>" not in colead_client.get(f"/meetings/{meeting.id}").get_data(
+        as_text=True
+    )
+    for wrong, said in (
+        (11, "No recommendation 11."),
+        (2**40, f"recommendation is {2**40}; no field of the planner takes a number beyond"),
+        (True, "recommendation is the number of the recommendation the meeting is on"),
+        ("10", "recommendation is the number of the recommendation the meeting is on"),
+    ):
+        refused = colead_client.patch(api, json={"recommendation": wrong})
+        assert refused.status_code == 400, wrong
+        assert refused.get_json()["field"] == "recommendation"
+        assert refused.get_json()["message"].startswith(said)
+    refused = colead_client.post(
+        edit, data={**form_of(colead_client, edit), "recommendation": "11"}
+    )
+    assert refused.status_code == 400
+    assert "Not a valid choice" in (
+        field_error(refused.get_data(as_text=True), "recommendation") or ""
+    )
 
 
 @pytest.mark.parametrize(

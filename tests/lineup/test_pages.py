@@ -1230,6 +1230,30 @@ def test_a_new_line_up_starts_from_a_recommendation_no_workshop_is_on_yet(client
     assert made["presentations"][0]["recommendation"] == 10
 
 
+def test_a_workshop_is_on_the_recommendation_its_co_leads_set_whatever_its_talks(client, survey):
+    """helper-214: a workshop's recommendation was read from its talks alone. A Rec 10 workshop
+    with one Rec 10 talk beside one on Rec 4 (its other recommendation; or a second Rec 10 talk
+    whose presenter declined) read as a Rec 4 workshop: the next line-up started from Rec 10
+    again, and marked Rec 4 as held. A workshop made from a line-up is on its focus, one made by
+    hand on the recommendation its co-leads set; one that sets none is still read from its talks."""
+    post_rules(client, focus="10", slots="3", secondary="4:1")
+    lineup = db.session.scalar(select(Lineup))
+    token = csrf_token(client, f"/lineups/{lineup.id}")
+    client.post(f"/lineups/{lineup.id}/accept", data={"csrf_token": token})
+    made = db.session.scalar(select(Meeting))
+    assert client.get(f"/api/v1/meetings/{made.id}").get_json()["recommendation"] == 10
+    assert client.delete(f"/api/v1/meetings/{made.id}").status_code in (200, 204)
+    talks = [
+        {"title": "AI", "office": "PL", "recommendations": [10], "duration_minutes": 20},
+        {"title": "Security", "office": "AU", "recommendations": [4], "duration_minutes": 20},
+    ]
+    held_workshop(client, talks, recommendation=10)
+    page = html.unescape(client.get("/lineups/new").get_data(as_text=True))
+    assert selected_focus(page) == "Rec 2: ICT strategy with annual evaluation"
+    assert "Rec 10: New and emerging technologies (AI, blockchain) — workshop: 20 Jan 2026" in page
+    assert "Rec 4: Information security — workshop" not in page
+
+
 def test_a_line_up_names_the_survey_it_read_in_the_list_and_the_api(client, survey):
     """helper-208: with the 2026 round imported, the list of line-ups showed last year's and
     this year's side by side with nothing to tell them apart, and the API's answer did not say
