@@ -691,7 +691,7 @@ def test_the_migration_gives_each_meeting_the_survey_it_was_planned_with(app, tm
     from flask_migrate import downgrade, upgrade
     from sqlalchemy import inspect
 
-    before = "a9d3c5e7f208"
+    before = "3c8e1f5a9b27"
     meetings = [
         # id, status, starts_at, created_at, updated_at
         (1, "published", "2026-03-10 12:00:00", "2026-02-01", "2026-02-20"),  # held

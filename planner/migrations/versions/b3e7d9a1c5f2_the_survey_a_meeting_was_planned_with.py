@@ -13,7 +13,7 @@ offices of its own by the latest import, and now by the meeting: each such meeti
 earlier than that import, and at the upgrade where what it lists changes.
 
 Revision ID: b3e7d9a1c5f2
-Revises: a9d3c5e7f208
+Revises: 3c8e1f5a9b27
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -24,7 +24,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b3e7d9a1c5f2"
-down_revision = "a9d3c5e7f208"
+down_revision = "3c8e1f5a9b27"
 branch_labels = None
 depends_on = None
 
