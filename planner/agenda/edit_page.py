@@ -2,18 +2,20 @@
 which the meeting, slot and publishing views show again with what they refused; and those two
 forms, as posted or filled in from what is stored."""
 
-from flask import render_template
+from flask import current_app, render_template
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
 from planner.agenda.forms import MeetingForm, SlotForm
-from planner.agenda.models import Meeting, MeetingSeries, Slot
+from planner.agenda.models import HELD, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
 from planner.agenda.queries import participating_offices, planned_survey
 from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
 from planner.extensions import db
 from planner.forms import keep_when_left_out
 from planner.lineup.models import Lineup
+from planner.mail.models import MessageStatus
+from planner.mail.outbox import UNDELIVERED, undelivered_invitations
 from planner.offices.models import Office
 from planner.proposals.models import ProposalStatus
 from planner.proposals.operations import accepted_proposals
@@ -95,6 +97,13 @@ def editor_page(
         slot_problem=slot_problem,
         slot_twin=slot_twin,
         slots=layout(meeting),
+        # Invitations that did not reach their presenter: nothing else about the slot goes to
+        # them until one does, so the co-leads send it again or invite another address. Without
+        # a mail server none goes, as the pages say: those not sent are flagged once one is set.
+        undelivered=undelivered_invitations(
+            [(s.id, s.invitation) for s in meeting.slots if s.status in HELD],
+            UNDELIVERED if current_app.config.get("MAIL_SERVER") else (MessageStatus.failed,),
+        ),
         offices=offices,
         planned=None if meeting.offices else planned_survey(meeting),
         participating=chosen_offices

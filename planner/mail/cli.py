@@ -23,6 +23,11 @@ mail_cli = AppGroup("mail", help="Deliver the outbox's messages.")
 
 def _report(counts: Counts) -> str:
     late = f", {counts.too_late} too late to send (see the outbox)" if counts.too_late else ""
+    if counts.before_invitation:
+        late += (
+            f", {counts.before_invitation} kept from presenters their invitation did not reach "
+            "(see the outbox)"
+        )
     return (
         f"{counts.sent} sent, {counts.retrying} to retry, {counts.failed} failed, "
         f"{counts.not_sent} not sent (no mail server configured){late}"

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from planner.addresses import spellings
+from planner.addresses import mailbox, spellings
 from planner.agenda.models import Meeting, Slot
 from planner.db_types import fit, utcnow
 from planner.errors import ConflictError
@@ -171,6 +171,92 @@ def too_late(message: OutboxMessage, now: datetime) -> str | None:
     if message.kind == MessageKind.reminder and started:
         return f"“{slot.title}” has started since this reminder was written."
     return None
+
+
+# What became of an invitation that never reached its presenter: the server refused it for good
+# or gave up retrying, or no mail server was configured.
+UNDELIVERED = (MessageStatus.failed, MessageStatus.not_sent)
+
+
+def undelivered_invitation(
+    slot_id: int | None, invitation, address: str, statuses: tuple[str, ...] = UNDELIVERED
+) -> OutboxMessage | None:
+    """The invitation to present slot `slot_id` that did not reach `address`, its presenter
+    (`invitation`, the slot's, or a row of its columns as a deleted meeting's are read), as
+    `undelivered_invitations` finds it; None if it is not theirs, or did."""
+    if slot_id is None or invitation is None or mailbox(invitation.email) != mailbox(address):
+        return None
+    return undelivered_invitations([(slot_id, invitation)], statuses).get(slot_id)
+
+
+def undelivered_invitations(
+    presenters: list[tuple[int, object]], statuses: tuple[str, ...] = UNDELIVERED
+) -> dict[int, OutboxMessage]:
+    """Of `presenters` (slot id, the slot's invitation), the invitations that did not reach
+    them, by slot id: the last one written to them since they were invited failed or found no
+    mail server (`statuses`), nothing about the slot ever went to them (an office contact
+    holds the event already), and they have not answered on their private page (a link a
+    co-lead passed on by hand reached them). Anything else about the slot (an update, a
+    reminder, a cancellation) would reach them as if they knew they present it, without their
+    link or the calendar entry it changes: it waits for the invitation, sent again (written
+    with the slot as it is then, `messages.again`), or for the presenter invited at another
+    address. One query, however many."""
+    waiting = {
+        slot_id: (mailbox(invitation.email), invitation.invited_at)
+        for slot_id, invitation in presenters
+        if invitation is not None and invitation.email and invitation.answered_at is None
+    }
+    if not waiting:
+        return {}
+    rows = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.slot_id.in_(waiting),
+            OutboxMessage.recipient_mailbox.in_({address for address, _ in waiting.values()}),
+            (OutboxMessage.status == MessageStatus.sent)
+            | (
+                (OutboxMessage.kind == MessageKind.invitation)
+                & (OutboxMessage.status != MessageStatus.superseded)
+            ),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    last: dict[int, OutboxMessage] = {}
+    reached: set[int] = set()
+    for message in rows:
+        address, invited_at = waiting[message.slot_id]
+        if message.recipient_mailbox != address:
+            continue
+        if message.status == MessageStatus.sent:
+            reached.add(message.slot_id)
+        if message.kind == MessageKind.invitation and message.created_at >= invited_at:
+            last[message.slot_id] = message
+    return {
+        slot_id: message
+        for slot_id, message in last.items()
+        if slot_id not in reached and message.status in statuses
+    }
+
+
+def before_invitation(message: OutboxMessage) -> str | None:
+    """Why `message`, to a slot's presenter, may not go before their invitation, or None: the
+    invitation did not reach them (`undelivered_invitation`)."""
+    if message.kind not in ABOUT_A_MEETING or message.kind == MessageKind.invitation:
+        return None
+    slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
+    if slot is None:
+        return None
+    invitation = undelivered_invitation(slot.id, slot.invitation, message.recipient_email)
+    if invitation is None:
+        return None
+    how = "failed" if invitation.status == MessageStatus.failed else "was not sent"
+    return (
+        f"the invitation to {message.recipient_email} (“{invitation.subject}”, message "
+        f"{invitation.id}) {how}, and this would reach them as if they knew they present "
+        f"“{slot.title}”. Send the invitation again once their mail server takes mail (it is "
+        "written with the slot as it is then, and says what this did), or invite them at "
+        "another address (“Invite again” on the meeting's editor)."
+    )
 
 
 # Statuses a co-lead may send from the outbox page: held for review, or given up on.

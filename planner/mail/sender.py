@@ -14,7 +14,8 @@ hour apart), MAX_ATTEMPTS times in all; a recipient the server refuses for good 
 and so does an address with other than ASCII characters before the @ when the server does not offer
 SMTPUTF8: neither holds up the other messages. An internationalised domain goes in its ASCII form
 (xn--), which any server takes. A message about a meeting that ended before it went, or a
-reminder of a slot that has started, never goes (`outbox.too_late`)."""
+reminder of a slot that has started, never goes (`outbox.too_late`), nor anything about a slot
+to its presenter whose invitation did not reach them (`outbox.before_invitation`)."""
 
 import logging
 import os
@@ -33,7 +34,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.compose import ComposeError, compose, smtp_address
 from planner.mail.models import MessageStatus, OutboxMessage
-from planner.mail.outbox import too_late
+from planner.mail.outbox import before_invitation, too_late
 from planner.mail.unsubscribe import unsubscribe_url
 
 log = logging.getLogger(__name__)
@@ -100,10 +101,20 @@ class Counts:
     failed: int = 0
     not_sent: int = 0
     too_late: int = 0  # superseded as it came to go: too late to be news (`outbox.too_late`)
+    # Superseded as it came to go: to a presenter their invitation did not reach
+    # (`outbox.before_invitation`).
+    before_invitation: int = 0
 
     @property
     def handled(self) -> int:
-        return self.sent + self.retrying + self.failed + self.not_sent + self.too_late
+        return (
+            self.sent
+            + self.retrying
+            + self.failed
+            + self.not_sent
+            + self.too_late
+            + self.before_invitation
+        )
 
 
 def delay_after(attempts: int) -> timedelta:
@@ -361,6 +372,12 @@ def deliver_leased(
             message.status = MessageStatus.superseded
             message.last_error = f"not sent: {late}"
             outcome = "too_late"
+        elif unreached := before_invitation(message):
+            # Their invitation failed (the sender gave up, or the server refused it for good):
+            # they never had their link, nor the calendar entry this would change.
+            message.status = MessageStatus.superseded
+            message.last_error = f"not sent: {unreached}"
+            outcome = "before_invitation"
         elif not config.get("MAIL_SERVER"):
             message.status = MessageStatus.not_sent
             message.last_error = NO_SERVER

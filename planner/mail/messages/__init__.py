@@ -13,7 +13,9 @@ Who gets what:
   an update REQUEST when what their calendar shows changes, and a CANCEL when the slot or its
   meeting is cancelled or deleted, when they decline, or when someone else is invited. This
   holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
-  must follow it.
+  must follow it. While their invitation has not reached them (it failed, or found no mail
+  server) nothing else about the slot goes to them (`outbox.undelivered_invitation`): the
+  invitation, sent again, is written with the slot as it is then.
 - the presenting office's contacts hear of a slot only once its meeting is published (drafts are
   private), or once it is added to a published meeting or given to their office, or they
   become a contact of it: an update REQUEST (optional: one-click unsubscribe), and a CANCEL of

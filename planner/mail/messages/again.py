@@ -51,6 +51,8 @@ def send_again(message: OutboxMessage, now: datetime) -> Sent:
         raise ConflictError(f"Not sent: {late}")
     if message.kind == MessageKind.feed:
         sendable_again(message)
+    if unreached := outbox.before_invitation(message):
+        raise ConflictError(f"Not sent: {unreached}")
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
     if message.status == MessageStatus.held or slot is None:
         outbox.release(message, now)  # a held invitation is kept as the slot is
@@ -96,14 +98,8 @@ def _invitation_again(slot: Slot, message: OutboxMessage, presenter: Invitation 
 def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now: datetime) -> Sent:
     """An update that did not go goes as written while it holds; written again as the slot is
     now once its SEQUENCE is behind the feed's or not above what their calendar holds, or its
-    link no longer opens their page. Not before their invitation, which it needs."""
-    unsent = _unsent_invitation(slot, message)
-    if unsent is not None:
-        raise ConflictError(
-            f"Not sent: the invitation to {message.recipient_email} (“{unsent.subject}”) has not "
-            "gone out, and this update would reach them without it. Send the invitation again: "
-            "it is written again with the slot as it is now, which says all this one does."
-        )
+    link no longer opens their page. Not before their invitation, which it needs
+    (`outbox.before_invitation`, asked first)."""
     if not behind(message, slot, held=True) and not _link_gone(message, presenter):
         outbox.release(message, now)
         return Sent(message)
@@ -212,23 +208,3 @@ def _link_gone(message: OutboxMessage, presenter: Invitation) -> bool:
     """Whether the message carries a private link that no longer opens the presenter's page."""
     tokens = set(_LINK.findall(message.text_body or ""))
     return bool(tokens) and tokens != {presenter.private_token}
-
-
-def _unsent_invitation(slot: Slot, message: OutboxMessage) -> OutboxMessage | None:
-    """The invitation about the slot to the message's recipient that failed or found no mail
-    server, where none to them went (or is going)."""
-    invitations = db.session.scalars(
-        select(OutboxMessage)
-        .where(
-            *about_slot(slot, message.recipient_email),
-            OutboxMessage.kind == MessageKind.invitation,
-            OutboxMessage.status != MessageStatus.superseded,
-        )
-        .order_by(OutboxMessage.id.desc())
-    ).all()
-    if any(m.status in (MessageStatus.sent, MessageStatus.queued) for m in invitations):
-        return None
-    return next(
-        (m for m in invitations if m.status in (MessageStatus.failed, MessageStatus.not_sent)),
-        None,
-    )

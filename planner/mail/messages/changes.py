@@ -54,7 +54,7 @@ from planner.mail.messages.writing import (
     written_language,
 )
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.mail.outbox import Recipient, unsubscribed
+from planner.mail.outbox import Recipient, undelivered_invitation, unsubscribed
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
@@ -74,6 +74,12 @@ _TOUCHED, _MEETINGS, _REMOVED, _ADDED, _OFFICE_BEFORE, _KIND_BEFORE, _CONTACTS =
 
 # Where a slot goes when its presenter no longer presents it (and it is not cancelled).
 _LEFT = (SlotStatus.declined, SlotStatus.proposed)
+
+# An invitation that failed: nothing more is written to its presenter until it is sent again.
+# One not sent (no mail server then) is left to the sender, which keeps what follows it from
+# them alike (`outbox.before_invitation`): on a planner without one every message is marked
+# so, and "Send again" of the invitation takes back what was written after it.
+_FAILED = (MessageStatus.failed,)
 
 
 def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
@@ -360,6 +366,8 @@ def _collect_removed(session: Session, removed: list) -> None:
                 Invitation.email,
                 Invitation.time_zone,
                 Invitation.language,
+                Invitation.invited_at,
+                Invitation.answered_at,
                 Office.time_zone.label("office_zone"),
                 Proposal.contact_email,
                 Proposal.contact_language,
@@ -396,6 +404,8 @@ def _collect_removed(session: Session, removed: list) -> None:
         if (held := held_invitation(slot, invitation.email)) is not None:
             held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
+        if undelivered_invitation(slot.id, invitation, invitation.email, _FAILED) is not None:
+            continue  # their invitation did not reach them: nothing to take back
         # An update still settling would go after the slot is gone (helper-68); an invitation
         # or reminder that did not go out must not either, by "Send again" once the slot's row
         # is gone and nothing names it (helper-73).
@@ -751,6 +761,11 @@ def _tell_presenter(
             gone = cancelled or slot.status not in HELD
             renew_held(slot, waiting, gone=gone)
             mark_sent(slot, invitation.email)
+        return None
+    if undelivered_invitation(slot.id, invitation, invitation.email, _FAILED) is not None:
+        # Their invitation failed: no update of an entry their calendar lacks, nor the CANCEL
+        # of a talk they never heard of. The invitation, sent again, is written with the slot
+        # as it is then; invited elsewhere, they were told nothing to take back.
         return None
     zone = presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))

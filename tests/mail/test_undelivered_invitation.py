@@ -1,0 +1,190 @@
+"""A presenter whose invitation did not reach them (their office's mail server turned it away
+for a day, or for good) hears nothing else of the slot until it does: no update of a calendar
+entry they lack, no reminder, no cancellation of a talk they never heard of. The co-leads see
+it on the meeting's editor and send it again, written with the slot as it is then, or invite
+another address. Delivered through a real SMTP server on loopback."""
+
+import html
+from datetime import timedelta
+
+import pytest
+import time_machine
+
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.mail.models import MessageStatus
+from planner.mail.sender import LONGEST_DELAY, MAX_ATTEMPTS, send_due
+from tests.calendar.readers import read_everywhere
+from tests.mail.smtp_server import SmtpServer
+from tests.mail.test_messages import PRESENTER, outbox
+from tests.presenters.support import confirm, invite
+from tests.support import csrf_token, hidden_fields, publish_as_planned
+
+FROM = "CWS ICT Task Force <taskforce@example.org>"
+BUSY = "451 4.3.0 Mailbox unavailable, try again later"
+# The talk (13:10–13:30 in Geneva) once moved 20 minutes later.
+MOVED = "2027-03-09T13:30:00+01:00"
+MOVED_SYDNEY = "Tuesday 9 March 2027, 23:30–23:50 Sydney (UTC+11)"
+
+
+@pytest.fixture
+def smtp(app):
+    server = SmtpServer().start()
+    yield server
+    server.stop()
+
+
+def settings(app, server: SmtpServer) -> dict:
+    return {**app.config, "MAIL_SERVER": "127.0.0.1", "MAIL_PORT": server.port, "MAIL_FROM": FROM}
+
+
+def turned_away_for_a_day(api, slot, smtp) -> tuple[dict, object]:
+    """Alex is invited and the workshop published while their office's server answers every
+    message with 451: the sender tries the invitation all day, then gives up. (The settings,
+    the time the sender's rounds reached.)"""
+    smtp.refuse[PRESENTER] = BUSY
+    config = settings(api.application, smtp)
+    invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    for _ in range(MAX_ATTEMPTS):
+        send_due(config, now)
+        now += LONGEST_DELAY + timedelta(minutes=1)
+    return config, now
+
+
+def test_nothing_else_reaches_a_presenter_whose_invitation_failed_until_it_is_sent_again(
+    api, slot, smtp
+):
+    config, now = turned_away_for_a_day(api, slot, smtp)
+    invitation, published = outbox(recipient_email=PRESENTER)
+    assert (invitation.kind, invitation.status) == ("invitation", MessageStatus.failed)
+    assert invitation.attempts == MAX_ATTEMPTS and invitation.last_error.endswith(BUSY[4:])
+    # The news of the publishing waited behind it, and then did not go: "The presentation you
+    # give is on the agenda" to someone who never had their link nor the calendar entry.
+    assert (published.kind, published.status) == ("update", MessageStatus.superseded)
+    assert published.last_error == (
+        f"not sent: the invitation to {PRESENTER} (“{invitation.subject}”, message "
+        f"{invitation.id}) failed, and this would reach them as if they knew they present "
+        f"“{slot.title}”. Send the invitation again once their mail server takes mail (it is "
+        "written with the slot as it is then, and says what this did), or invite them at "
+        "another address (“Invite again” on the meeting's editor)."
+    )
+    # Moved, and confirmed by a co-lead (arranged by phone): nothing is written to them.
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    confirmed = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200
+    assert len(outbox(recipient_email=PRESENTER)) == 2
+    # Their server takes mail again: still nothing goes to them on its own.
+    smtp.refuse.clear()
+    send_due(config, now)
+    assert smtp.received == []
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "Invitations that did not reach their presenter" in page
+    assert (
+        f"“{slot.title}”: the invitation to Alex Example <{PRESENTER}> could not be delivered "
+        f"({invitation.last_error})." in page
+    )
+    assert f'href="/outbox/{invitation.id}"' in page and "invitation not delivered" in page
+    shown = html.unescape(api.get(f"/outbox/{published.id}").get_data(as_text=True))
+    assert "This message is superseded: it never goes. The invitation to" in shown
+
+    # A co-lead sends it again: written with the slot as it is now, it alone reaches them.
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, now).sent == 1
+    (received,) = smtp.messages()
+    assert received["Subject"] == invitation.subject
+    text = received.get_body(("plain",)).get_content()
+    assert MOVED_SYDNEY in text and "/presenter/" in text
+    (part,) = [p for p in received.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert event["uid"] == slot.uid and event["start"] == "2027-03-09T12:30:00.000Z"
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "did not reach their presenter" not in page
+    # From then on, they hear of the slot's changes as any presenter does.
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
+    assert send_due(config, now + timedelta(minutes=2)).sent == 1
+    assert smtp.messages()[-1]["Subject"].startswith("Changed: Governing AI")
+
+
+def test_a_slot_cancelled_or_deleted_sends_nothing_to_a_presenter_never_invited(api, slot, smtp):
+    """Their address does not exist (550): the invitation fails at once. Cancelling the talk,
+    or deleting it from the draft, has nothing to take out of their calendar."""
+    smtp.refuse[PRESENTER] = "550 5.1.1 No such user"
+    config = settings(api.application, smtp)
+    invite(api, slot)
+    assert send_due(config, utcnow()).failed == 1
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"}).status_code == 200
+    assert [m.kind for m in outbox(recipient_email=PRESENTER)] == ["invitation"]
+
+    other = db.session.get(type(slot), slot.id + 1)
+    invite(api, other)
+    assert send_due(config, utcnow()).failed == 1
+    assert api.delete(f"/api/v1/slots/{other.id}").status_code in (200, 204)
+    assert [m.kind for m in outbox(recipient_email=PRESENTER)] == ["invitation", "invitation"]
+    assert smtp.received == []
+
+
+def test_a_draft_deleted_sends_nothing_to_a_presenter_never_invited(api, slot, smtp):
+    smtp.refuse[PRESENTER] = "550 5.1.1 No such user"
+    invite(api, slot)
+    assert send_due(settings(api.application, smtp), utcnow()).failed == 1
+    assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
+    assert [m.kind for m in outbox(recipient_email=PRESENTER)] == ["invitation"]
+
+
+def test_invited_again_at_a_corrected_address_the_invitation_goes_there(api, slot, smtp):
+    smtp.refuse[PRESENTER] = "550 5.1.1 No such user"
+    config = settings(api.application, smtp)
+    invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    counts = send_due(config, utcnow() + timedelta(minutes=2))
+    assert (counts.failed, counts.before_invitation) == (1, 1)
+    fixed = "alex.example@ipaustralia.example"
+    url = f"/slots/{slot.id}/invite"
+    data = {"name": "Alex Example", "email": fixed, "time_zone": "Australia/Sydney"}
+    assert api.post(url, data={**hidden_fields(api, url), **data}).status_code == 302
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    send_due(config, utcnow() + timedelta(minutes=5))
+    assert [m["To"] for m in smtp.messages()] == [f"Alex Example <{fixed}>"] * 2
+    assert [m["Subject"].split(":")[0] for m in smtp.messages()] == [
+        "Invitation to present",
+        "Changed",
+    ]
+
+
+def test_a_presenter_who_answered_on_a_link_passed_on_by_hand_hears_of_changes(
+    api, slot, presenter, smtp
+):
+    """The co-lead copied the link from "Presenter link" into a chat: Alex confirmed on their
+    page. They know their slot, and its changes reach them though the invitation failed."""
+    smtp.refuse[PRESENTER] = "550 5.1.1 No such user"
+    config = settings(api.application, smtp)
+    link = invite(api, slot)
+    assert send_due(config, utcnow()).failed == 1
+    assert confirm(presenter, link).status_code == 302
+    smtp.refuse.clear()  # the office fixed its server
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    send_due(config, utcnow() + timedelta(minutes=2))
+    (received,) = [m for m in smtp.messages() if PRESENTER in m["To"]]
+    assert received["Subject"].startswith("New time, please confirm")
+
+
+def test_a_message_written_before_a_mail_server_was_configured_waits_for_the_invitation(
+    api, slot, smtp
+):
+    """The planner ran without a mail server when Alex was invited; one is configured since.
+    The move's update, written then, would be the first they hear of the talk."""
+    invite(api, slot)
+    assert send_due({**api.application.config, "MAIL_SERVER": None}, utcnow()).not_sent == 1
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    invitation, update = outbox(recipient_email=PRESENTER)
+    assert (invitation.status, update.status) == (MessageStatus.not_sent, MessageStatus.queued)
+    with time_machine.travel(utcnow() + timedelta(minutes=2), tick=True):
+        counts = send_due(settings(api.application, smtp), utcnow())
+        assert counts.before_invitation == 1 and smtp.received == []
+        token = csrf_token(api, f"/outbox/{update.id}")
+        refused = api.post(f"/outbox/{update.id}/send", data={"csrf_token": token})
+    assert refused.status_code == 409
+    assert "was not sent, and this would reach them" in html.unescape(refused.text)
