@@ -1,5 +1,6 @@
 """The outbox page's counts and pages on 20,000 messages, with and without the index that serves
-its filters by kind (ix_outbox_kind_status).
+its filters by kind (ix_outbox_kind_status); and the sender's round of late messages said again
+as they go (`reword_due`) with many due.
 
 Run with `scripts/with-postgres.sh .venv/bin/python bench/outbox_bench.py [--messages N]
 [--body-bytes B] [--runs N]` (TEST_DATABASE_URL; SQLite without it). Stores N messages of every
@@ -7,6 +8,12 @@ kind and status (as bench/volume_bench.py does, with bodies of about B bytes eac
 HTML), asks for the outbox's filtered pages as a co-lead, and prints each page's median time and
 the plan, pages read and time of each statement it sends about the outbox (EXPLAIN ANALYZE on
 PostgreSQL), first as the schema is, then with the index dropped.
+
+With `--reword 50,400` instead: that many presenters of confirmed talks, through the app's own
+operations, each with a reminder due and retrying (their server turned it away), and as many
+office contacts told that a talk's presenter declined, retrying too; prints, for each size, the
+median time of `reword_due` (the round that says them again as of when they go) and the SQL
+statements it sends: a count that grows with the messages is a query per message.
 """
 
 import argparse
@@ -15,15 +22,20 @@ import re
 import statistics
 import time
 import uuid
+from datetime import timedelta
 
 from flask import g
-from sqlalchemy import event, insert, text
+from sqlalchemy import event, insert, select, text
 from support import backend, bench_app, settle
 
 from planner.accounts.models import User
+from planner.agenda.models import Meeting, Slot
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.mail.messages import enqueue_reminders, reword_due
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.offices.models import Office, OfficeContact
+from planner.presenters.operations import answer, invite
 
 COLEAD, PASSWORD = "colead@example.org", "correct horse battery staple"
 URLS = {
@@ -134,12 +146,116 @@ def measure(client, runs: int, label: str) -> None:
         db.session.rollback()
 
 
+def due_to_reword(count: int) -> None:
+    """`count` confirmed talks in meetings two days ahead, each presenter's reminder written and
+    turned away once; and `count` talks whose presenter declined, their office contact's news
+    of it turned away once. Every message is due again now."""
+    offices = db.session.scalars(select(Office.code).order_by(Office.code)).all()
+    start = (utcnow() + timedelta(days=2)).replace(second=0, microsecond=0)
+    for code in offices:
+        db.session.add(
+            OfficeContact(
+                office_code=code,
+                name=f"Contact of {code}",
+                email=f"it@{code.lower()}.example",
+                role="head of IT",
+                source=f"entered by {COLEAD}",
+            )
+        )
+    made = 0
+    while made < 2 * count:
+        meeting = Meeting(
+            title=f"Workshop {made}",
+            starts_at=start + timedelta(hours=made // 10),
+            duration_minutes=200,
+            time_zone="Europe/Zurich",
+            status="published",
+            published_at=utcnow(),
+        )
+        db.session.add(meeting)
+        db.session.flush()
+        for position in range(10):
+            slot = Slot(
+                meeting=meeting,
+                position=position,
+                title=f"Talk {made}",
+                kind="presentation",
+                office_code=offices[made % len(offices)],
+                duration_minutes=20,
+            )
+            db.session.add(slot)
+            db.session.flush()
+            invite(
+                slot,
+                name=f"Presenter {made}",
+                email=f"presenter{made}@example.org",
+                time_zone="Asia/Tokyo",
+                by=COLEAD,
+            )
+            made += 1
+        db.session.commit()
+        for slot in meeting.slots:
+            if slot.id % 2:
+                answer(slot.invitation, "confirmed", "")
+            else:
+                answer(slot.invitation, "declined", "Away that week.")
+        db.session.commit()
+    enqueue_reminders(start - timedelta(hours=1))
+    db.session.commit()
+    for message in db.session.scalars(select(OutboxMessage)):
+        declined = ((message.basis or {}).get("said") or {}).get("presenter_declined")
+        if message.kind == MessageKind.reminder or declined:
+            # Turned away once by their server: due again now.
+            message.attempts, message.last_error = 1, "451 try later"
+            message.next_attempt_at = utcnow()
+        else:
+            message.status, message.sent_at = MessageStatus.sent, utcnow()
+    db.session.commit()
+    settle()
+
+
+def reword_round(runs: int, sizes: list[int]) -> None:
+    for size in sizes:
+        with bench_app():
+            due_to_reword(size)
+            due = db.session.scalar(
+                select(text("count(*)"))
+                .select_from(OutboxMessage)
+                .where(OutboxMessage.status == MessageStatus.queued)
+            )
+            now = utcnow() + timedelta(minutes=1)
+            times, statements = [], []
+            for _ in range(runs):
+                db.session.expire_all()
+                sent = []
+
+                def keep(_connection, _cursor, statement, *_args, sent=sent):
+                    sent.append(statement)
+
+                event.listen(db.engine, "before_cursor_execute", keep)
+                begin = time.perf_counter()
+                reword_due(now)
+                times.append((time.perf_counter() - begin) * 1000)
+                event.remove(db.engine, "before_cursor_execute", keep)
+                db.session.rollback()
+                statements.append(len(sent))
+            print(
+                f"{backend()}: {due:5} messages due ({size} reminders, {size} contacts' news): "
+                f"reword_due median {statistics.median(times):8.1f} ms, "
+                f"{statistics.median(statements):5.0f} statements"
+            )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--messages", type=int, default=20000)
     parser.add_argument("--body-bytes", type=int, default=150)
     parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--reword", help="sizes, e.g. 50,400: the reword round instead")
     args = parser.parse_args()
+    if args.reword:
+        reword_round(args.runs, [int(size) for size in args.reword.split(",")])
+        return
     with bench_app() as app:
         build(args.messages, args.body_bytes)
         size = (

@@ -155,7 +155,8 @@ ABOUT_A_MEETING = (
 
 def too_late(message: OutboxMessage, now: datetime) -> str | None:
     """Why `message` may no longer go at `now`, or None: no one is written to about a meeting
-    that has ended, nor reminded of a slot that has started. Written before, such a message
+    that has ended, nor reminded of a slot that has started, nor told that a presenter declined
+    once the slot has one again (`declined_no_longer`). Written before, such a message
     went once the mail server could be reached again: "New time, please confirm" of a talk
     given an hour before, a video link changed for a meeting that was over."""
     if message.kind not in ABOUT_A_MEETING or message.meeting_id is None:
@@ -170,7 +171,28 @@ def too_late(message: OutboxMessage, now: datetime) -> str | None:
     started = slot is not None and slot.starts_at is not None and slot.starts_at <= now
     if message.kind == MessageKind.reminder and started:
         return f"“{slot.title}” has started since this reminder was written."
-    return None
+    return declined_no_longer(message, slot)
+
+
+def declined_no_longer(message: OutboxMessage, slot: Slot | None) -> str | None:
+    """Why an office contact's news that its presenter declined is no longer news, or None: the
+    slot has a presenter again (invited, or confirmed) or is off the agenda since. Written
+    before, it went once their server took mail again, asking the office to find someone for
+    a talk that had one (the co-leads change a presenter without writing to the contacts)."""
+    said = (message.basis or {}).get("said") or {}
+    if message.kind != MessageKind.update or not said.get("presenter_declined") or slot is None:
+        return None
+    if slot.kind != "presentation" or "cancelled" in (slot.status, slot.meeting.status):
+        now = "is no longer on the agenda as a presentation (a cancellation says so)"
+    elif slot.held_by is not None:
+        answered = "has confirmed it" if slot.status == "confirmed" else "is invited to it"
+        now = f"has a presenter again: {slot.held_by.name or 'someone'} {answered}"
+    else:
+        return None
+    return (
+        f"the news that the presenter of “{slot.title}” declined no longer holds: it {now}. "
+        "Nothing of it is news to the office's contact."
+    )
 
 
 # What became of an invitation that never reached its presenter: the server refused it for good

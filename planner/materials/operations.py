@@ -268,10 +268,18 @@ def _of_the_talk(material: Material, slot: Slot) -> bool:
     return invitation is not None and material.added_by == presenter_actor(invitation.name)
 
 
-def talk_materials(slot: Slot) -> list[Material]:
-    """The slot's materials of the talk it holds now (`_of_the_talk`), oldest first: what its
-    presenter's reminder names as in."""
-    return [m for m in materials_of(slot.meeting, slot) if _of_the_talk(m, slot)]
+def talk_materials(slots: list[Slot]) -> dict[int, list[Material]]:
+    """Each slot's materials of the talk it holds now (`_of_the_talk`), oldest first, by slot
+    id: what its presenter's reminder names as in. One query, however many slots."""
+    by_id = {slot.id: slot for slot in slots}
+    found: dict[int, list[Material]] = {slot_id: [] for slot_id in by_id}
+    if not by_id:
+        return found
+    query = select(Material).where(Material.slot_id.in_(by_id))
+    for material in db.session.scalars(query.order_by(Material.added_at, Material.id)):
+        if _of_the_talk(material, by_id[material.slot_id]):
+            found[material.slot_id].append(material)
+    return found
 
 
 def public_by_slot(meeting: Meeting) -> dict[int | None, list[Material]]:

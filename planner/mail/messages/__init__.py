@@ -33,11 +33,12 @@ One module per kind of message (`invitations`, `proposals`, `presenters`, `chang
 holds for a slot and an address) and `writing` (a message and its calendar part written to the
 outbox).
 Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
-and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `again`, a
-co-lead's "Send again", writes an invitation or update again as the slot is now (both), and
-reads what a reminder was written for, saying how soon as of when it goes (`reminders`). Modules
-import only down that order, never back. This package names what the rest of the app calls;
-pages that say what a save sends ask it (`news_for_contact`, `taken_from_contact` before
+and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `late`
+says a message going late again as of when it goes (a reminder's how soon, `reminders`; an
+office contact's news of a slot, `changes`); `again`, a co-lead's "Send again", writes an
+invitation or update again as the slot is now (both), and says the rest again (`late`).
+Modules import only down that order, never back. This package names what the rest of the app
+calls; pages that say what a save sends ask it (`news_for_contact`, `taken_from_contact` before
 it, `written_now` after it), never by a rule of their own.
 """
 
@@ -61,6 +62,7 @@ from planner.mail.messages.feeds import (
     kept_when_cleared,
 )
 from planner.mail.messages.invitations import invitation, link_renewed
+from planner.mail.messages.late import reword_due
 from planner.mail.messages.presenters import (
     answered,
     link_revoked,
@@ -76,7 +78,7 @@ from planner.mail.messages.proposals import (
     proposal_arrived,
     received,
 )
-from planner.mail.messages.reminders import enqueue_reminders, reword_due
+from planner.mail.messages.reminders import enqueue_reminders
 from planner.mail.messages.waiting import (
     SETTLE_AT_MOST,
     UPDATE_SETTLE,

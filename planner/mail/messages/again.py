@@ -19,7 +19,8 @@ from planner.mail.messages.addressing import about_slot, presenter_zone, when
 from planner.mail.messages.changes import update_again
 from planner.mail.messages.feeds import sendable_again
 from planner.mail.messages.invitations import renew_held
-from planner.mail.messages.reminders import reminded_start, reword
+from planner.mail.messages.late import say_again
+from planner.mail.messages.reminders import reminded_start
 from planner.mail.messages.waiting import behind, withdraw_due
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.presenters.models import Invitation
@@ -64,7 +65,9 @@ def send_again(message: OutboxMessage, now: datetime) -> Sent:
         return _update_again(slot, message, presenter, now)
     if presenter is not None and message.kind == MessageKind.reminder:
         _reminder_holds(slot, message, presenter)
-        reword(message, now)  # "tomorrow" written yesterday is "today" now
+    # "Tomorrow" written yesterday is "today" now; "no presenter invited yet", to an office's
+    # contact, of a talk someone was invited to since, is not.
+    say_again(message, now)
     outbox.release(message, now)
     return Sent(message)
 

@@ -49,12 +49,14 @@ from planner.mail.messages.writing import (
     message_event,
     presenter_attendee,
     queue_message,
+    render,
     slot_context,
     times_known,
     written_language,
 )
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, undelivered_invitation, unsubscribed
+from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
@@ -190,16 +192,67 @@ def _to_contact(
     queue_message(
         recipient,
         kind,
-        {
-            **slot_context(slot, known_zone(zone, "UTC") if zone else None),
-            "role": "contact",
-            "unsubscribed": stopped,
-            **context,
-        },
+        _contact_context(slot, zone, stopped, context),
         slot=slot,
         calendar=calendar_part(event, method, imip.office_contact(email, contact.name), slot),
         optional_kind=None if stopped else MessageKind.update,
     )
+
+
+def _contact_context(slot: Slot, zone: str | None, stopped: bool, context: dict) -> dict:
+    """What a message to an office contact says of `slot`, its times in `zone`; `stopped`: they
+    turned updates off."""
+    return {
+        **slot_context(slot, known_zone(zone, "UTC") if zone else None),
+        "role": "contact",
+        "unsubscribed": stopped,
+        **context,
+    }
+
+
+def contact_news_again(message: OutboxMessage, slot: Slot) -> None:
+    """An office contact's news of `slot` going late (their server turned it away and it is
+    retried, or a co-lead sends it again): their first news of it ("On the agenda") or that its
+    presenter declined, said again as the slot is now, in its language, under its Message-ID
+    and with its calendar part. Its words follow the slot's status, which co-leads change
+    without writing to the contacts (someone invited, the slot set back): "no presenter invited
+    yet" of a talk someone was invited to since. Only for the latest message about the slot to
+    them (a newer one, on its way, says what changed: the caller knows, `late`), and while the
+    news holds (`outbox.too_late` keeps a decline that no longer does from going). Not flushed:
+    a round's are written together."""
+    said = (message.basis or {}).get("said") or {}
+    if (
+        not (said.get("first") or said.get("presenter_declined"))
+        or said.get("no_longer_presenting")
+        or slot.kind != "presentation"
+        or slot.starts_at is None
+    ):
+        return
+    context = _contact_context(
+        slot,
+        slot.office.time_zone if slot.office else None,
+        message.unsubscribe_kind is None,
+        {
+            "reason": "cancelled",
+            "what": list(said.get("what") or ()),
+            "presenter_declined": bool(said.get("presenter_declined")),
+            "reply_to": taskforce_address(),
+            "was": [When.read(time) for time in said.get("was") or ()],
+            "first": bool(said.get("first")),
+            "status_was": said.get("status_was"),
+        },
+    )
+    recipient = Recipient(message.recipient_email, message.recipient_name, message.language)
+    footer = message.unsubscribe_url or (
+        unsubscribe_url(message.recipient_email, message.unsubscribe_kind)
+        if message.unsubscribe_kind
+        else None
+    )
+    subject, text, html, _written = render(
+        MessageKind.update, message.language, recipient=recipient, unsubscribe=footer, **context
+    )
+    if (subject, text, html) != (message.subject, message.text_body, message.html_body):
+        message.subject, message.text_body, message.html_body = subject, text, html
 
 
 @dataclass

@@ -24,6 +24,7 @@ from planner.mail.messages.writing import queue_message, render, slot_context
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient
 from planner.mail.unsubscribe import unsubscribe_url
+from planner.materials.models import Material
 from planner.materials.operations import talk_materials
 from planner.presenters.models import Invitation
 
@@ -113,6 +114,7 @@ def enqueue_reminders(now: datetime) -> int:
         .order_by(Slot.starts_at, Slot.id)
     ).all()
     count = 0
+    materials = talk_materials(slots)
     for slot in slots:
         if not _heard_of(slot, slot.invitation):
             continue  # the invitation is held, or was discarded: they were never told
@@ -124,7 +126,7 @@ def enqueue_reminders(now: datetime) -> int:
         message = queue_message(
             recipient,
             MessageKind.reminder,
-            _context(slot, invitation, now),
+            _context(slot, invitation, now, materials[slot.id]),
             slot=slot,
             optional_kind=MessageKind.reminder,
         )
@@ -135,7 +137,8 @@ def enqueue_reminders(now: datetime) -> int:
     return count
 
 
-def _context(slot: Slot, invitation: Invitation, now: datetime) -> dict:
+def _context(slot: Slot, invitation: Invitation, now: datetime, materials: list[Material]) -> dict:
+    """What a reminder says: `materials`, the slot's of the talk it holds now (`talk_materials`)."""
     zone = presenter_zone(invitation)
     return {
         **slot_context(slot, zone),
@@ -145,33 +148,20 @@ def _context(slot: Slot, invitation: Invitation, now: datetime) -> dict:
         "soon": Soon(slot.starts_at, now, zone),
         "private_url": private_url_of(invitation),
         # Slides already in are named, not asked for again.
-        "slides": [m.label for m in talk_materials(slot) if m.kind == "slides"],
+        "slides": [m.label for m in materials if m.kind == "slides"],
     }
 
 
-def reword_due(now: datetime) -> None:
-    """The reminders due to go now (flushed): each says how soon its slot starts as it is now
-    (`reword`), so that one sent later than it was written (the mail server away, retried an
-    hour on) does not say "in 2 hours" of a talk that starts in one. The sender's round does
-    this before it sends (`mail.cli.remind`)."""
-    due = db.session.scalars(
-        select(OutboxMessage).where(
-            OutboxMessage.kind == MessageKind.reminder,
-            OutboxMessage.status == MessageStatus.queued,
-            OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.slot_id.is_not(None),
-        )
-    ).all()
-    for message in due:
-        reword(message, now)
-
-
-def reword(message: OutboxMessage, now: datetime) -> None:
+def reword(
+    message: OutboxMessage, now: datetime, materials: dict[int, list[Material]] | None = None
+) -> None:
     """A reminder about to go, written again as of `now` (its words of how soon, its slides) in
     its language, under the same Message-ID, while what it was written for still holds: its
     slot confirmed at that start, presented by its recipient, with the link it carries.
     Otherwise it is left as it is, for the rules that keep it from going (`outbox.too_late`,
-    `again.send_again`)."""
+    `again.send_again`). `materials`: the talks' materials by slot (`talk_materials`), read
+    for every reminder of a round at once (`late.reword_due`). Not flushed: a round's are
+    written together."""
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
     invitation = slot.invitation if slot is not None else None
     if (
@@ -184,7 +174,9 @@ def reword(message: OutboxMessage, now: datetime) -> None:
         or reminded_start(message.message_id) != slot.starts_at.replace(second=0, microsecond=0)
     ):
         return
-    context = _context(slot, invitation, now)
+    if materials is None:
+        materials = talk_materials([slot])
+    context = _context(slot, invitation, now, materials[slot.id])
     link = context["private_url"]
     if (link is None and "/presenter/" in message.text_body) or (
         link is not None and link not in message.text_body
@@ -197,4 +189,3 @@ def reword(message: OutboxMessage, now: datetime) -> None:
     )
     if (subject, text, html) != (message.subject, message.text_body, message.html_body):
         message.subject, message.text_body, message.html_body = subject, text, html
-        db.session.flush()
