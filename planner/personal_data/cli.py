@@ -10,8 +10,16 @@ from flask.cli import AppGroup
 from planner.addresses import mailbox
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.mail.messages import working_links
 from planner.materials.storage import store_of
-from planner.personal_data.operations import Held, erase, export, held_about, why_not
+from planner.personal_data.operations import (
+    Held,
+    erase,
+    export,
+    held_about,
+    in_their_calendar,
+    why_not,
+)
 from planner.personal_data.retention import keep_for, prune
 
 personal_data_cli = AppGroup(
@@ -60,6 +68,27 @@ def _summary(held: Held) -> list[str]:
     return lines
 
 
+def _theirs(held: Held) -> list[str]:
+    """What stays with them, outside the planner, after erasing: erasing writes to no one."""
+    lines = []
+    slots = in_their_calendar(held, utcnow())
+    if slots:
+        named = ", ".join(f"“{s.title}” ({s.meeting.home_day})" for s in slots)
+        lines.append(
+            f"{len(slots)} talk(s) still to come in their calendar, from the planner's emails: "
+            f"{named}. They stay there, no longer updated: no cancellation is sent, which would "
+            "tell them the talk is called off."
+        )
+    for office, message in working_links(held.messages):
+        lines.append(
+            f"{office.code}'s private calendar feed, whose link they were emailed on "
+            f"{message.sent_at:%-d %B %Y}: it shows them the office's talks for as long as it "
+            f"works. If they should no longer read it, revoke it on {office.code}'s page and "
+            "email the new one to its other contacts."
+        )
+    return lines
+
+
 @personal_data_cli.command("erase")
 @click.option("--email", required=True, help="The person's address, in any spelling.")
 @click.option("--yes", is_flag=True, help="Do not ask first.")
@@ -72,10 +101,13 @@ def erase_command(email: str, yes: bool) -> None:
         return
     if refusal := why_not(held, utcnow()):
         raise click.ClickException(refusal)
-    lines = _summary(held)
+    lines, theirs = _summary(held), _theirs(held)
     if not yes:
         click.echo(f"Held about {email}:")
         click.echo("\n".join(f"  - {line}" for line in lines))
+        if theirs:
+            click.echo("Not in the planner, and kept after erasing:")
+            click.echo("\n".join(f"  - {line}" for line in theirs))
         click.confirm("Erase it? This cannot be undone", abort=True)
     erased = erase(held, utcnow(), lambda m: store_of(m, current_app.config))
     db.session.commit()
@@ -84,6 +116,8 @@ def erase_command(email: str, yes: bool) -> None:
         f"deleted, {erased.materials} material(s) removed, {erased.proposals} proposal(s) and "
         f"{erased.invitations} invitation(s) kept without their name, address or link."
     )
+    for line in theirs:
+        click.echo(f"Kept outside the planner: {line}")
 
 
 @personal_data_cli.command("prune")

@@ -269,6 +269,20 @@ class Erased:
     unsubscriptions: int
 
 
+def in_their_calendar(held: Held, now: datetime) -> list[Slot]:
+    """The slots still to come whose entry a message put in their calendar, and none took out
+    (the last calendar part about it that reached them was a REQUEST): erasing sends them
+    nothing, so those entries stay theirs, no longer updated."""
+    last: dict[int, str] = {}
+    for message in held.messages:
+        if message.slot_id is not None and message.ics_method and message.status == "sent":
+            last[message.slot_id] = message.ics_method
+    slots = [
+        db.session.get(Slot, slot_id) for slot_id, method in last.items() if method == "REQUEST"
+    ]
+    return [s for s in slots if s is not None and s.starts_at is not None and s.starts_at > now]
+
+
 def coming_slots(held: Held, now: datetime) -> list[Slot]:
     """The slots still to come that they present (invited or confirmed): in their calendar,
     and on the agenda as theirs."""

@@ -186,6 +186,42 @@ def test_an_office_contact_erased_is_written_nothing(api, cli, slot):
     assert db.session.get(Slot, slot.id).status == "proposed"
 
 
+def test_erasing_a_contact_says_what_stays_with_them_outside_the_planner(api, cli, slot):
+    """Erasing writes to no one: not even a cancellation of the talks an email put in Eva's
+    calendar, which would tell her they are called off (she may well attend), nor the end of
+    her office's feed, which its other contacts read. The co-lead erasing is told both before
+    and after: the entries stay hers, no longer updated, and the feed link works until a
+    co-lead revokes it on the office's page."""
+    db.session.add(
+        OfficeContact(office_code="AU", name=EVA_NAME, email=EVA, language="en", source="t")
+    )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    emailed = api.post("/offices/AU/feed/email", data=hidden_fields(api, "/offices/AU/feed/email"))
+    assert emailed.status_code == 302
+    for message in db.session.scalars(select(OutboxMessage)):
+        message.status, message.sent_at = "sent", message.created_at
+    db.session.commit()
+
+    asked = cli.invoke(args=["personal-data", "erase", "--email", EVA], input="n\n")
+    assert asked.exit_code == 1 and mentions(EVA) == 2  # nothing erased yet
+    said = " ".join(asked.output.split())
+    assert "Not in the planner, and kept after erasing:" in said
+    assert (
+        f"1 talk(s) still to come in their calendar, from the planner's emails: “{slot.title}” "
+        "(2027-03-09). They stay there, no longer updated: no cancellation is sent, which "
+        "would tell them the talk is called off." in said
+    )
+    assert (
+        "AU's private calendar feed, whose link they were emailed on 1 December 2026: it shows "
+        "them the office's talks for as long as it works. If they should no longer read it, "
+        "revoke it on AU's page and email the new one to its other contacts." in said
+    )
+    erased = erase(cli, EVA)
+    assert erased.exit_code == 0 and mentions(EVA, EVA_NAME) == 0
+    assert "Kept outside the planner: AU's private calendar feed" in erased.output
+
+
 def test_a_colead_is_not_erased_while_their_account_stands(cli, colead):
     refused = erase(cli, COLEAD_EMAIL.upper())
     assert refused.exit_code == 1

@@ -60,6 +60,7 @@ from planner.mail.messages.feeds import (
     feed_link,
     feed_link_revoked,
     kept_when_cleared,
+    working_links,
 )
 from planner.mail.messages.invitations import invitation, link_renewed
 from planner.mail.messages.late import reword_due
@@ -125,6 +126,7 @@ __all__ = [
     "track_changes",
     "why_superseded",
     "withdraw_waiting",
+    "working_links",
     "written_language",
     "written_now",
     "zone_chosen",

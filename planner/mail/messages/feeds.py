@@ -135,3 +135,20 @@ def sendable_again(message: OutboxMessage) -> None:
             f"Not sent: {message.recipient_email} is no longer a contact of {office.code}, and "
             "the link is private to the office's contacts."
         )
+
+
+def working_links(messages: list[OutboxMessage]) -> list[tuple[Office, OutboxMessage]]:
+    """Of `messages` (to one person), the office feed links that reached them and still open
+    their office's feed, each office once with the last message that carried its link: they
+    read it in their calendar program for as long as it works (a co-lead revokes it on the
+    office's page). Its address is kept when a message's text is cleared (`kept_when_cleared`)."""
+    found: dict[str, tuple[Office, OutboxMessage]] = {}
+    secret = current_app.config["SECRET_KEY"]
+    for message in messages:
+        if message.kind != MessageKind.feed or message.status != MessageStatus.sent:
+            continue
+        for code, token in _LINK.findall(message.text_body or ""):
+            office = db.session.get(Office, code)
+            if office is not None and token_is_valid(office, token, secret):
+                found[office.code] = (office, message)
+    return list(found.values())
