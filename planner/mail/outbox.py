@@ -184,7 +184,9 @@ def declined_no_longer(message: OutboxMessage, slot: Slot | None) -> str | None:
         return None
     if slot.kind != "presentation" or "cancelled" in (slot.status, slot.meeting.status):
         now = "is no longer on the agenda as a presentation (a cancellation says so)"
-    elif slot.held_by is not None:
+    elif slot.held_by is not None and not said.get("first"):
+        # Their first news of the talk still goes, to put it in their calendar: said again as
+        # the talk is then, without the decline (`changes.contact_news_again`).
         answered = "has confirmed it" if slot.status == "confirmed" else "is invited to it"
         now = f"has a presenter again: {slot.held_by.name or 'someone'} {answered}"
     else:

@@ -195,3 +195,34 @@ def test_a_round_says_every_late_message_again_in_the_same_few_statements(api, s
     # The reminders, their slots (with their meetings and offices), invitations and materials,
     # the newer messages about them (none), and the texts written again in one batch.
     assert counts[0] == counts[1] == 5
+
+
+def test_a_decline_that_was_a_contact_s_first_news_still_puts_the_talk_in_their_calendar(
+    api, slot, presenter, smtp, cli
+):
+    """Kim's "On the agenda" failed (their server turned it away all day), so the news of the
+    decline was their first of the talk. Ben invited since, it goes as "On the agenda", the
+    talk as it is then: it puts the talk in their calendar, and asks nothing of the office."""
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    sender_round(cli, 2)
+    (first,) = outbox(recipient_email=KIM)
+    first.status = MessageStatus.failed  # the sender gave up on it
+    db.session.commit()
+    declined = {"answer": "declined", "note": "Our expert is away that week."}
+    assert presenter.post(link + "/answer", data=declined).status_code == 302
+    sender_round(cli, 4)
+    news = outbox(recipient_email=KIM)[-1]
+    assert news.subject.startswith("Presenter declined") and news.basis["said"]["first"]
+    invite(api, slot, name="Ben Example", email="ben@ipaustralia.example")
+    smtp.refuse.clear()
+    sender_round(cli, 10)
+    (delivered,) = to_kim(smtp)
+    assert delivered["Message-ID"] == news.message_id
+    assert delivered["Subject"] == f"On the agenda: {TALK['title']}"
+    text = delivered.get_body(("plain",)).get_content()
+    assert "is on the agenda of a published meeting" in text and "declined" not in text
+    assert "Status: its presenter is invited and has not confirmed yet" in text
+    (part,) = [p for p in delivered.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert event["uid"] == slot.uid and event["status"] == "TENTATIVE"

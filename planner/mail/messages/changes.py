@@ -235,7 +235,9 @@ def contact_news_again(message: OutboxMessage, slot: Slot) -> None:
         {
             "reason": "cancelled",
             "what": list(said.get("what") or ()),
-            "presenter_declined": bool(said.get("presenter_declined")),
+            # No longer so once it has a presenter again: their first news of it, then, only
+            # puts it in their calendar (`outbox.declined_no_longer` keeps any other from going).
+            "presenter_declined": bool(said.get("presenter_declined")) and slot.held_by is None,
             "reply_to": taskforce_address(),
             "was": [When.read(time) for time in said.get("was") or ()],
             "first": bool(said.get("first")),
