@@ -348,10 +348,13 @@ def read_json(
         ) from None
     except ValueError as error:
         raise SurveyFormatError(f"The file cannot be imported: {error}") from None
+    if isinstance(payload, list) and any(isinstance(row, dict) for row in payload):
+        return _read_json_rows(payload, text, source_name, label, recommendations, offices)
     if not isinstance(payload, dict) or not {"offices", "answers"} <= payload.keys():
         raise SurveyFormatError(
             'The JSON is not a survey: expected an object with "survey", "offices" and '
-            f'"answers", as a survey\'s JSON download writes it{_json_instead(payload)}.'
+            f'"answers", as a survey\'s JSON download writes it, or a list of rows with the '
+            f"columns of its CSV download{_json_instead(payload)}."
         )
     problems = _Problems()
     # Left out or null: no survey block. An empty list or text is still not an object.
@@ -444,22 +447,83 @@ def read_json(
 
 
 def _json_instead(payload: Any) -> str:
-    """What a JSON file that is no survey holds instead, for its refusal: a list of rows with
-    the CSV's columns is how converters (and pandas's orient="records") write a spreadsheet,
-    which was refused without a word of what to do."""
+    """What a JSON file that is no survey holds instead, for its refusal."""
     if isinstance(payload, dict):
         return f"; this one is an object with {_names(sorted(payload)) or 'no fields'}"
     if not isinstance(payload, list):
         return f"; this one is {_json_kind(payload)}"
-    rows = [row for row in payload if isinstance(row, dict)]
-    columns = {_column_name(str(name)) for row in rows for name in row}
-    if rows and set(_REQUIRED_CSV_COLUMNS) <= columns:
-        return (
-            f"; this one is a list of {len(payload)} rows with the CSV's columns, as a converter "
-            "writes a spreadsheet: import the spreadsheet saved as CSV instead (in Excel, “CSV "
-            "UTF-8 (Comma delimited)”)"
-        )
     return f"; this one is a list of {len(payload)} value(s)"
+
+
+def _read_json_rows(
+    payload: list,
+    text: str,
+    source_name: str,
+    label: str | None,
+    recommendations: Iterable[int],
+    offices: Mapping[str, str] | None,
+) -> SurveyRecord:
+    """A list of rows keyed by the CSV's columns, as a converter or pandas
+    (`to_json(orient="records")`) writes a spreadsheet: read as the CSV it was made from, with
+    the same columns, checks and refusals, each row named by its place in the list (and its
+    line). A cell may be text, a number (pandas writes a column of numbers and gaps as 10.0) or
+    null (an empty cell); a key a row leaves out is an empty cell."""
+    written = list(
+        dict.fromkeys(str(name) for row in payload if isinstance(row, dict) for name in row)
+    )
+    unread = _columns_checked(
+        written,
+        "The list of rows",
+        "Each row names the columns in English, as a survey's CSV download does",
+    )
+    rows = _Rows(recommendations, offices, [ImportWarning(None, unread)] if unread else [])
+    starts = _list_lines(text)
+    for index, row in enumerate(payload):
+        line = starts[index : index + 1]
+        where = f"line {line[0]}, [{index}]" if line else f"[{index}]"
+        if not isinstance(row, dict):
+            rows.problems.add(where, f"must be an object (a row), not {_json_kind(row)}")
+            continue
+        cells: dict[str, str] = dict.fromkeys(CSV_COLUMNS, "")
+        refused = False
+        for name, value in row.items():
+            column = _column_name(str(name))
+            if isinstance(value, bool | list | dict):
+                rows.problems.add(
+                    where, f"{as_json(str(name))} must be text or a number, not {_json_kind(value)}"
+                )
+                refused = True
+            elif isinstance(value, float) and value.is_integer():
+                cells[column] = str(int(value))
+            elif value is not None:
+                cells[column] = str(value)
+        if refused or not any(cell.strip() for cell in cells.values()):
+            continue  # a row of nulls, as a spreadsheet's empty rows convert
+        rows.add(where, cells)
+    return rows.record(source_name, label)
+
+
+def _list_lines(text: str) -> list[int]:
+    """The line each item of a top-level JSON list starts on ([] for a file of one line), as
+    `_item_lines` finds them in an object's lists."""
+    breaks = [m.end() for m in re.finditer(r"\r\n|\r|\n", text)]
+    if not breaks:
+        return []
+    decoder = json.JSONDecoder()
+    starts = []
+    try:
+        at = _JSON_SPACE.match(text).end()
+        if text[at] != "[":
+            return []
+        at = _JSON_SPACE.match(text, at + 1).end()
+        while text[at] != "]":
+            starts.append(at)
+            at = _JSON_SPACE.match(text, decoder.raw_decode(text, at)[1]).end()
+            if text[at] == ",":
+                at = _JSON_SPACE.match(text, at + 1).end()
+    except (ValueError, IndexError):
+        return []
+    return [bisect.bisect_right(breaks, at) + 1 for at in starts]
 
 
 def _no_answer_unused(where: str, given: bool) -> ImportWarning:
@@ -496,45 +560,13 @@ def read_csv(
         reader.fieldnames = header
     except csv.Error as error:
         raise _not_csv(error, 1, separator) from None
-    missing = [c for c in _REQUIRED_CSV_COLUMNS if c not in header]
-    if missing:
-        # What the first line names instead: a heading in French ("bureau", "texte") or a
-        # table of something else, which the person sees at once.
-        given = [
-            f"“{_cut(name.strip(), 30)}”"
-            for name, column in zip(written, header, strict=True)
-            if column and column not in CSV_COLUMNS
-        ]
-        instead = f"; this one names {_names(given, False)}" if given else ""
-        raise SurveyFormatError(
-            f"The CSV lacks the column(s) {', '.join(missing)}. Its first line names the columns "
-            "in English, as a survey's CSV download does, separated by commas, semicolons or "
-            f"tabs: {', '.join(CSV_COLUMNS)}{instead}."
-        )
-    # A column named twice: the reader keeps the last, so the other's cells would be lost
-    # without a word (helper-56); which one holds the answers is for the person to say.
-    twice = sorted({name for name in CSV_COLUMNS if header.count(name) > 1})
-    if twice:
-        raise SurveyFormatError(
-            f"The CSV names the column(s) {_names(twice)} more than once; keep one of each "
-            "(the import cannot tell which holds the answers). Nothing was changed."
-        )
-    # Blank names are the empty columns a spreadsheet adds at the end of a row: not worth a word.
-    unread = list(dict.fromkeys(n for n in header if n.strip() and n not in CSV_COLUMNS))
-    warnings = (
-        [ImportWarning(1, f"column(s) the import does not read, left out: {_names(unread)}")]
-        if unread
-        else []
+    unread = _columns_checked(
+        written,
+        "The CSV",
+        "Its first line names the columns in English, as a survey's CSV download does, "
+        "separated by commas, semicolons or tabs",
     )
-    problems = _Problems()
-    labels: set[str] = set()
-    # Each date a column gives, with the first line that gives it.
-    given_dates: dict[str, dict[str, str]] = {"answered_from": {}, "answered_until": {}}
-    respondents: dict[str, RespondentRecord] = {}
-    names = office_names((offices or {}).items())
-    first_line: dict[str, str] = {}  # where each office's name and zone were first given
-    pending: list[tuple[str, dict[str, str]]] = []
-    known = set(recommendations)
+    rows = _Rows(recommendations, offices, [ImportWarning(1, unread)] if unread else [])
     try:
         # Line breaks inside the cells of the rows read so far: a spreadsheet shows each row
         # on one of its rows, so after a cell of two lines its row numbers are the file's lines
@@ -554,7 +586,7 @@ def read_csv(
             if not any((cell or "").strip() for cell in cells):
                 continue  # ",,,,,": a row a spreadsheet leaves at the end, holding nothing
             if None in row:
-                problems.add(where, "more fields than columns")
+                rows.problems.add(where, "more fields than columns")
                 continue
             if None in row.values():
                 given = sum(v is not None for v in row.values())
@@ -564,133 +596,199 @@ def read_csv(
                         ", on the file's last line, which stops without a line end: was the "
                         f"file cut short ({_CUT_SHORT})?"
                     )
-                problems.add(where, said)
+                rows.problems.add(where, said)
                 continue
-            row = {k: (v or "").strip() if k != "text" else (v or "") for k, v in row.items()}
-            row = {k: v if k in _TEXT_COLUMNS else _bare(v) for k, v in row.items()}
-            # Cells written so a spreadsheet shows them as text ('=…) read as they were.
-            row = {k: read_back(v) if k in _TEXT_COLUMNS else v for k, v in row.items()}
-            if row.get("survey"):
-                labels.add(row["survey"])
-            for name, found in given_dates.items():
-                if row.get(name):
-                    found.setdefault(row[name], where)
-            code = row["office"] = _code(row["office"])
-            if not _CODE.match(code):
-                said = f"office {as_json(code)} is not a two-letter ST.3 code"
-                problems.add(where, said + _named_so(row.get("office_name"), names))
-                continue
-            # A name of invisible characters alone (a zero-width space) is no name, as an
-            # empty cell is: the office is named by its code.
-            name = row.get("office_name") or ""
-            office = RespondentRecord(
-                code, code if blank(name) else name, row.get("time_zone") or None, where=where
-            )
-            earlier = respondents.get(code)
-            if earlier and (earlier.name, earlier.time_zone) != (office.name, office.time_zone):
-                # Which, and where it was said first: one row corrected and not the others
-                # read as two errors before (helper-82).
-                differ = [
-                    f"{what} {as_json(mine)}, where {first_line[code]} has {as_json(theirs)}"
-                    for what, mine, theirs in (
-                        ("name", office.name, earlier.name),
-                        ("time zone", office.time_zone or "", earlier.time_zone or ""),
-                    )
-                    if mine != theirs
-                ]
-                problems.add(
-                    where,
-                    f"office {code} has the {' and the '.join(differ)}; give each of its rows "
-                    "the same",
-                )
-            elif not earlier:
-                first_line[code] = where
-                if office.time_zone and not is_time_zone(office.time_zone):
-                    problems.add(
-                        where, f"{as_json(office.time_zone)} is not an IANA time zone name"
-                    )
-                if problem := refusal(office.name, f"The name of office {code}"):
-                    problems.add(where, problem)
-                respondents[code] = office
-                names.setdefault(folded(office.name.strip()), code)
-            if row["question"]:
-                pending.append((where, row))
-            elif any(row.get(name) for name in ("recommendation", "text", "lines", "basis")):
-                # A row with no question lists an office that answered nothing; an answer
-                # there would be dropped without a word.
-                problems.add(
-                    where,
-                    "the row has an answer but no question; give its question (one of "
-                    f"{', '.join(Question)}), or empty its recommendation, text, lines and "
-                    "basis",
-                )
+            rows.add(where, row)
     except csv.Error as error:
         raise _not_csv(error, ended + 1, separator) from None
-    if not respondents and not problems.items:
-        problems.add("rows", "the file has a header but no office rows")
-    if len(labels) > 1:
-        problems.add("survey", f"the rows name several surveys: {_names(sorted(labels))}")
-    dates = {}
-    for name, found in given_dates.items():
-        if len(found) > 1:
-            # Where each first appears, and how to write them (helper-82: "2026-9-1" beside
-            # "2026-09-01", said without a line).
-            given = _names((f"{_cut(value)} ({where})" for value, where in found.items()), False)
-            problems.add(
-                name,
-                f"the rows give several dates: {given}; every row gives the same one, written "
-                "in full like 2025-05-02",
-            )
-        dates[name] = None
-        if len(found) == 1:
-            ((value, where),) = found.items()
-            dates[name] = _date(value, f"{where}, {name}", problems, cell=True)
-    survey_label = label or (labels.pop() if len(labels) == 1 else None)
-    if not survey_label and len(labels) <= 1:  # several labels are said above
-        problems.add("survey", "no survey label in the file; give the survey a label")
-    answers, wheres = [], []
-    for where, row in pending:
-        lines = None
-        if row.get("lines"):
-            match = _LINES.match(row["lines"])
-            first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
-            if 0 < first <= last <= MAX_INT:
-                lines = (first, last)
-            else:
-                said = f"lines {as_json(row['lines'])} must look like 413-415"
-                if _DATE_LIKE.search(row["lines"]):
-                    said += (
-                        "; a spreadsheet may have turned the range into a date: format the "
-                        "lines column as text and type the range again"
-                    )
-                problems.add(where, said)
-        answer = _answer(
-            where,
-            row["office"],
-            row["question"],
-            _number(row["recommendation"]),
-            row["text"],
-            lines,
-            row.get("basis") or None,
-            respondents,
-            known,
-            problems,
+    return rows.record(source_name, label)
+
+
+def _columns_checked(written: list[str], what: str, how: str) -> str | None:
+    """The columns a CSV's first line, or the rows of a JSON list, name as `written`: refused
+    if they lack one the import needs or name one twice; else what the warning about the
+    columns the import does not read says, if there are any."""
+    header = [_column_name(name) for name in written]
+    missing = [c for c in _REQUIRED_CSV_COLUMNS if c not in header]
+    if missing:
+        # What the first line names instead: a heading in French ("bureau", "texte") or a
+        # table of something else, which the person sees at once.
+        given = [
+            f"“{_cut(name.strip(), 30)}”"
+            for name, column in zip(written, header, strict=True)
+            if column and column not in CSV_COLUMNS
+        ]
+        instead = f"; this one names {_names(given, False)}" if given else ""
+        raise SurveyFormatError(
+            f"{what} lacks the column(s) {', '.join(missing)}. {how}: "
+            f"{', '.join(CSV_COLUMNS)}{instead}."
         )
-        if answer:
-            answers.append(answer)
-            wheres.append(where)
-    _check_duplicates(answers, problems, wheres)
-    _check_whole(answers, dates["answered_from"], dates["answered_until"], "", problems)
-    problems.raise_if_any(source_name)
-    return SurveyRecord(
-        label=survey_label,
-        source_name=source_name,
-        respondents=list(respondents.values()),
-        answers=sorted(answers, key=AnswerRecord.sort_key),
-        answered_from=dates["answered_from"],
-        answered_until=dates["answered_until"],
-        warnings=warnings,
-    )
+    # A column named twice: the reader keeps the last, so the other's cells would be lost
+    # without a word (helper-56); which one holds the answers is for the person to say.
+    twice = sorted({name for name in CSV_COLUMNS if header.count(name) > 1})
+    if twice:
+        raise SurveyFormatError(
+            f"{what} names the column(s) {_names(twice)} more than once; keep one of each "
+            "(the import cannot tell which holds the answers). Nothing was changed."
+        )
+    # Blank names are the empty columns a spreadsheet adds at the end of a row: not worth a word.
+    unread = list(dict.fromkeys(n for n in header if n.strip() and n not in CSV_COLUMNS))
+    if not unread:
+        return None
+    return f"column(s) the import does not read, left out: {_names(unread)}"
+
+
+class _Rows:
+    """The rows of a table, a CSV's or a JSON list's, read into a survey: each given with where
+    it is (`add`), then checked whole (`record`)."""
+
+    def __init__(
+        self,
+        recommendations: Iterable[int],
+        offices: Mapping[str, str] | None,
+        warnings: list[ImportWarning],
+    ) -> None:
+        self.problems = _Problems()
+        self.warnings = warnings
+        self.labels: set[str] = set()
+        # Each date a column gives, with the first row that gives it.
+        self.given_dates: dict[str, dict[str, str]] = {"answered_from": {}, "answered_until": {}}
+        self.respondents: dict[str, RespondentRecord] = {}
+        self.names = office_names((offices or {}).items())
+        self.first_line: dict[str, str] = {}  # where each office's name and zone were first given
+        self.pending: list[tuple[str, dict[str, str]]] = []
+        self.known = set(recommendations)
+
+    def add(self, where: str, row: dict[str, str]) -> None:
+        """A row that holds something: its cells by column (`_column_name`)."""
+        problems, respondents, first_line = self.problems, self.respondents, self.first_line
+        row = {k: (v or "").strip() if k != "text" else (v or "") for k, v in row.items()}
+        row = {k: v if k in _TEXT_COLUMNS else _bare(v) for k, v in row.items()}
+        # Cells written so a spreadsheet shows them as text ('=…) read as they were.
+        row = {k: read_back(v) if k in _TEXT_COLUMNS else v for k, v in row.items()}
+        if row.get("survey"):
+            self.labels.add(row["survey"])
+        for name, found in self.given_dates.items():
+            if row.get(name):
+                found.setdefault(row[name], where)
+        code = row["office"] = _code(row["office"])
+        if not _CODE.match(code):
+            said = f"office {as_json(code)} is not a two-letter ST.3 code"
+            problems.add(where, said + _named_so(row.get("office_name"), self.names))
+            return
+        # A name of invisible characters alone (a zero-width space) is no name, as an
+        # empty cell is: the office is named by its code.
+        name = row.get("office_name") or ""
+        office = RespondentRecord(
+            code, code if blank(name) else name, row.get("time_zone") or None, where=where
+        )
+        earlier = respondents.get(code)
+        if earlier and (earlier.name, earlier.time_zone) != (office.name, office.time_zone):
+            # Which, and where it was said first: one row corrected and not the others
+            # read as two errors before (helper-82).
+            differ = [
+                f"{what} {as_json(mine)}, where {first_line[code]} has {as_json(theirs)}"
+                for what, mine, theirs in (
+                    ("name", office.name, earlier.name),
+                    ("time zone", office.time_zone or "", earlier.time_zone or ""),
+                )
+                if mine != theirs
+            ]
+            problems.add(
+                where,
+                f"office {code} has the {' and the '.join(differ)}; give each of its rows the same",
+            )
+        elif not earlier:
+            first_line[code] = where
+            if office.time_zone and not is_time_zone(office.time_zone):
+                problems.add(where, f"{as_json(office.time_zone)} is not an IANA time zone name")
+            if problem := refusal(office.name, f"The name of office {code}"):
+                problems.add(where, problem)
+            respondents[code] = office
+            self.names.setdefault(folded(office.name.strip()), code)
+        if row["question"]:
+            self.pending.append((where, row))
+        elif any(row.get(name) for name in ("recommendation", "text", "lines", "basis")):
+            # A row with no question lists an office that answered nothing; an answer
+            # there would be dropped without a word.
+            problems.add(
+                where,
+                "the row has an answer but no question; give its question (one of "
+                f"{', '.join(Question)}), or empty its recommendation, text, lines and "
+                "basis",
+            )
+
+    def record(self, source_name: str, label: str | None) -> SurveyRecord:
+        """The survey the rows make, all of them read; refused whole (SurveyFormatError) naming
+        each row at fault."""
+        problems, labels, respondents = self.problems, self.labels, self.respondents
+        if not respondents and not problems.items:
+            problems.add("rows", "the file has a header but no office rows")
+        if len(labels) > 1:
+            problems.add("survey", f"the rows name several surveys: {_names(sorted(labels))}")
+        dates = {}
+        for name, found in self.given_dates.items():
+            if len(found) > 1:
+                # Where each first appears, and how to write them (helper-82: "2026-9-1" beside
+                # "2026-09-01", said without a line).
+                given = _names(
+                    (f"{_cut(value)} ({where})" for value, where in found.items()), False
+                )
+                problems.add(
+                    name,
+                    f"the rows give several dates: {given}; every row gives the same one, "
+                    "written in full like 2025-05-02",
+                )
+            dates[name] = None
+            if len(found) == 1:
+                ((value, where),) = found.items()
+                dates[name] = _date(value, f"{where}, {name}", problems, cell=True)
+        survey_label = label or (labels.pop() if len(labels) == 1 else None)
+        if not survey_label and len(labels) <= 1:  # several labels are said above
+            problems.add("survey", "no survey label in the file; give the survey a label")
+        answers, wheres = [], []
+        for where, row in self.pending:
+            lines = None
+            if row.get("lines"):
+                match = _LINES.match(row["lines"])
+                first, last = (int(match[1]), int(match[2] or match[1])) if match else (0, 0)
+                if 0 < first <= last <= MAX_INT:
+                    lines = (first, last)
+                else:
+                    said = f"lines {as_json(row['lines'])} must look like 413-415"
+                    if _DATE_LIKE.search(row["lines"]):
+                        said += (
+                            "; a spreadsheet may have turned the range into a date: format the "
+                            "lines column as text and type the range again"
+                        )
+                    problems.add(where, said)
+            answer = _answer(
+                where,
+                row["office"],
+                row["question"],
+                _number(row["recommendation"]),
+                row["text"],
+                lines,
+                row.get("basis") or None,
+                respondents,
+                self.known,
+                problems,
+            )
+            if answer:
+                answers.append(answer)
+                wheres.append(where)
+        _check_duplicates(answers, problems, wheres)
+        _check_whole(answers, dates["answered_from"], dates["answered_until"], "", problems)
+        problems.raise_if_any(source_name)
+        return SurveyRecord(
+            label=survey_label,
+            source_name=source_name,
+            respondents=list(respondents.values()),
+            answers=sorted(answers, key=AnswerRecord.sort_key),
+            answered_from=dates["answered_from"],
+            answered_until=dates["answered_until"],
+            warnings=self.warnings,
+        )
 
 
 # What may separate the columns: Excel writes semicolons where the comma is the decimal sign
@@ -756,16 +854,17 @@ def _header(text: str, separator: str) -> set[str]:
 
 def tabular_form(data: bytes) -> str | None:
     """The tabular form ("json" or "csv") of a file whose name does not say it, else None: JSON
-    is an object, and a CSV's first line names the columns an import needs. Excel saves
-    "Unicode Text" (UTF-16, tabs) and "Text (Tab delimited)" as .txt, Notepad a JSON file as
-    "survey.json.txt": they were read as the published text and refused as no survey annex."""
+    is an object (or a list of rows), and a CSV's first line names the columns an import
+    needs. Excel saves "Unicode Text" (UTF-16, tabs) and "Text (Tab delimited)" as .txt,
+    Notepad a JSON file as "survey.json.txt": they were read as the published text and refused
+    as no survey annex."""
     try:
         text = decode(data)
     except NotUTF8 as error:
         text = error.text  # the start is read; a letter that is not UTF-8 is said by the reader
     except SurveyFormatError:
         return None
-    if text.lstrip().startswith("{"):
+    if text.lstrip().startswith(("{", "[")):
         return "json"
     return "csv" if set(_REQUIRED_CSV_COLUMNS) <= _header(text, _separator(text)) else None
 

@@ -440,18 +440,71 @@ def import_path(tmp_path, data: bytes):
     return path
 
 
-def test_json_rows_as_a_converter_writes_a_spreadsheet_say_to_import_the_csv(
+def pandas_records(rows=ROWS) -> bytes:
+    """The rows as pandas writes the spreadsheet it read (`read_csv(...).to_json(
+    orient="records")`): one line, letters beyond ASCII and "/" escaped, an empty cell null and
+    a column of numbers and gaps as decimals (10.0)."""
+    records = []
+    for row in rows:
+        record = {name: cell or None for name, cell in zip(HEADER, row, strict=True)}
+        if record["recommendation"] is not None:
+            record["recommendation"] = float(record["recommendation"])
+        records.append(record)
+    return json.dumps(records, separators=(",", ":")).replace("/", "\\/").encode()
+
+
+def test_json_rows_as_pandas_or_a_converter_writes_a_spreadsheet_import_as_its_csv(
     cli, app_context, tmp_path
 ):
-    """A spreadsheet turned into JSON by a converter (or pandas's to_json(orient="records")):
-    a list of rows keyed by the CSV's columns. It was refused as 'expected an object with
-    "survey", "offices" and "answers"', with no word of what to do with the file in hand."""
+    """A spreadsheet turned into JSON by pandas (`to_json(orient="records")`) or a converter (every
+    cell as text, an empty one left out, one row a line): a list of rows keyed by the CSV's
+    columns. It was refused, saying to import the spreadsheet saved as CSV instead; the page
+    says it imports "a tabular CSV/JSON form"."""
+    result = import_bytes(cli, tmp_path, pandas_records(), "round.json")
+    assert result.exit_code == 0, result.output
+    assert "Imported Round 2026" in result.stdout and "0 warning(s)" in result.stdout
+    assert_round_read_right()
+    db.session.execute(delete(Survey))
+    db.session.commit()
+    converted = [
+        {name: cell for name, cell in zip(HEADER, row, strict=True) if cell} for row in ROWS
+    ]
+    text = "[\n" + ",\n".join(json.dumps(row, ensure_ascii=False) for row in converted) + "\n]\n"
+    # Named as Notepad saves it: read as JSON by what it holds.
+    result = import_bytes(cli, tmp_path, text.encode(), "round.json.txt")
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+
+
+def test_json_rows_are_refused_as_the_csv_is_naming_each_row(cli, app_context, tmp_path):
+    """The CSV's checks, each naming the row by its place in the list and, where the file has
+    lines, its line."""
     rows = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
-    result = import_bytes(cli, tmp_path, json.dumps(rows).encode(), "round.json")
+    rows[1] = {**rows[1], "office": "FRA"}
+    rows.append(dict(rows[2]))
+    rows.append({**rows[0], "office": "BE", "recommendation": True})
+    text = "[\n" + ",\n".join(json.dumps(row) for row in rows) + "\n]"
+    result = import_bytes(cli, tmp_path, text.encode(), "round.json")
     assert result.exit_code == 1
+    assert 'line 3, [1]: office "FRA" is not a two-letter ST.3 code' in result.stderr
     assert (
-        "this one is a list of 3 rows with the CSV's columns, as a converter writes a "
-        "spreadsheet: import the spreadsheet saved as CSV instead"
+        "line 5, [3]: AT answers focus for recommendation 4 more than once (first at line 4, "
+        "[2]), the same answer again: delete one of the two"
+    ) in result.stderr
+    assert 'line 6, [4]: "recommendation" must be text or a number, not true or false' in (
+        result.stderr
+    )
+    assert surveys_stored() == 0
+    french = [{"bureau": "FR", "question": "focus", "texte": "IA"}]
+    result = import_bytes(cli, tmp_path, json.dumps(french).encode(), "round.json")
+    assert (
+        "The list of rows lacks the column(s) office, recommendation, text. Each row names the "
+        "columns in English, as a survey's CSV download does: survey, office,"
+    ) in result.stderr
+    assert "; this one names “bureau”, “texte”." in result.stderr
+    result = import_bytes(cli, tmp_path, b"[1, 2, 3]", "round.json")
+    assert (
+        "or a list of rows with the columns of its CSV download; this one is a list of 3 value(s)."
     ) in result.stderr
     result = import_bytes(cli, tmp_path, b'{"answers": []}', "round.json")
     assert '; this one is an object with "answers".' in result.stderr
