@@ -110,6 +110,19 @@ def csrf_token(client, url: str) -> str:
     return match[1]
 
 
+def import_checked_on_page(client, response):
+    """The import form's answer followed as a co-lead does: to the page that shows what the
+    file would import, then its "Import". Any other answer (a refusal) is given back as it is."""
+    where = response.headers.get("Location", "")
+    if response.status_code != 303 or "/surveys/check/" not in where:
+        return response
+    page = client.get(where).get_data(as_text=True)
+    check = re.search(r'name="check" value="([^"]*)"', page)
+    assert check, page[:3000]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
+    return client.post(where, data={"csrf_token": token, "check": check[1]})
+
+
 def add_slot_on_page(client, meeting_id: int, *, follow_redirects: bool = False, **fields):
     """A co-lead adds a slot with the meeting page's form: a 20-minute proposed presentation of
     no office, after the last presentation (before the slots closing the agenda, a closing

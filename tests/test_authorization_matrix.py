@@ -31,9 +31,16 @@ from planner.offices.models import Office
 from planner.presenters.operations import answer, invite
 from planner.proposals.models import Proposal
 from planner.proposals.operations import reissue_link
+from planner.survey import pending
 from planner.survey.models import Answer
 from tests.materials.files import PDF
-from tests.support import COLEAD_PASSWORD, csrf_token, publish_as_planned, sign_in
+from tests.support import (
+    COLEAD_PASSWORD,
+    csrf_token,
+    publish_as_planned,
+    second_round_csv,
+    sign_in,
+)
 
 # Many flows of the same requests: their statements run on PostgreSQL in each area's own tests.
 pytestmark = pytest.mark.one_database
@@ -83,6 +90,7 @@ class World:
     lineup: int = 0
     answer: int = 0
     api_token: int = 0  # a co-lead's spare API token, to revoke (not the one the API caller sends)
+    upload: int = 0  # a survey file the co-lead sent to check
     tokens: dict[str, str] = field(default_factory=dict)
 
 
@@ -257,6 +265,8 @@ def build_world(app, api, anyone) -> World:
     world.lineup = lineup.get_json()["id"]
     world.answer = db.session.scalar(select(Answer.id).order_by(Answer.id))
     colead = db.session.scalar(select(User).where(User.email == COLEAD_EMAIL))
+    # A survey file the co-lead sent to check, waiting for its "Import": theirs only.
+    world.upload = pending.keep(colead.id, pending.Choices(), second_round_csv(), "r2.csv").id
     spare = ApiToken.issue(colead, "matrix spare")
     db.session.commit()
     world.api_token = db.session.scalar(select(ApiToken.id).where(ApiToken.name == "matrix spare"))
@@ -610,6 +620,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("mail.send_held", "POST"): colead_page,
     ("mail.settings", "POST"): colead_page,
     ("survey.import_survey", "POST"): colead_page,
+    ("survey.check", "GET"): colead_page,
+    ("survey.import_checked_file", "POST"): colead_page,
     ("survey.confirm_delete", "GET"): colead_page,
     ("survey.delete", "POST"): colead_page,
     # The API: public reads, anyone's proposal, and the rest for a co-lead's token.
@@ -701,6 +713,7 @@ def _candidates(world: World, rule: str, name: str) -> list[tuple[str, object]]:
         "lineup_id": world.lineup,
         "answer_id": world.answer,
         "token_id": world.api_token,
+        "upload_id": world.upload,
         "number": 10,
         "slug": "CWS-13-26",
         "form": "csv",

@@ -19,11 +19,13 @@ from planner.survey.operations import (
     answer_records,
     delete_survey,
     find_survey,
+    import_checked,
     import_file,
     list_surveys,
     parse_aliases,
     survey_summary,
 )
+from planner.survey.preview import Preview
 from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import COUNTED
 from planner.survey.tabular import answer_row
@@ -75,7 +77,7 @@ def _cut_short(error: uploads.UploadCut):
 
 # How the API names what the command line's --replace and --alias do, and the fields it reads.
 API_WORDS = {"replace": "replace=true", "alias": "alias=NEW=KNOWN"}
-IMPORT_FIELDS = ("file", "label", "alias", "replace", "encoding")
+IMPORT_FIELDS = ("file", "label", "alias", "replace", "encoding", "dry_run", "check")
 
 
 @bp.post("/surveys")
@@ -83,11 +85,14 @@ IMPORT_FIELDS = ("file", "label", "alias", "replace", "encoding")
 def import_survey():
     """A survey file as `file` in a multipart/form-data body, with `label`, `alias` (LABEL=CODE,
     repeatable) and `replace` as the command line's options: 201 with the survey when stored,
-    200 when the same answers are stored already; 400, 409 or 413 with nothing changed."""
+    200 when the same answers are stored already; 400, 409 or 413 with nothing changed. With
+    `dry_run=true`, 200 with what importing it does (`preview`, as the page's check shows it)
+    and its `check`, nothing changed; with that `check`, imported only if it still does that,
+    else 409 with what it does now."""
     problem = unknown_fields([*request.form.keys(), *request.files.keys()], IMPORT_FIELDS, "field")
     if problem:
         raise PlannerError(problem)
-    for name in ("file", "label", "replace", "encoding"):
+    for name in ("file", "label", "replace", "encoding", "dry_run", "check"):
         if len(request.files.getlist(name)) + len(request.form.getlist(name)) > 1:
             raise PlannerError(f"Send one {name}: a survey is imported from one file.", name)
     upload = request.files.get("file")
@@ -119,15 +124,29 @@ def import_survey():
             f"import reads besides UTF-8: {', '.join(CHARSETS)}.",
             "encoding",
         )
-    try:
-        outcome = import_file(
-            uploads.read_file(upload),
-            uploads.upload_name(upload.filename),
-            label=label,
-            aliases=aliases,
-            replace=flag_from(request.form, "replace"),
-            encoding=encoding,
+    dry_run, check = flag_from(request.form, "dry_run"), request.form.get("check")
+    if dry_run and check is not None:
+        raise PlannerError(
+            "Send dry_run=true to see what importing the file does, or check (the check a dry "
+            "run gave) to import it if it still does that; not both.",
+            "check",
         )
+    read = {
+        "data": uploads.read_file(upload),
+        "name": uploads.upload_name(upload.filename),
+        "label": label,
+        "aliases": aliases,
+        "replace": flag_from(request.form, "replace"),
+        "encoding": encoding,
+    }
+    try:
+        if dry_run or check is not None:
+            checked = import_checked(**read, check=check, words=API_WORDS)
+            if checked.outcome is None:
+                return _checked(checked.preview, dry_run)
+            outcome = checked.outcome
+        else:
+            outcome = import_file(**read)
     except SurveyConflict as error:
         raise ConflictError(f"{error} Send replace=true to replace it, or another label.") from None
     except SurveyImportRaced as error:
@@ -152,6 +171,30 @@ def import_survey():
         return body, 200
     where = url_for(".summary", slug=outcome.survey.slug)
     return body, 201 if outcome.status == "created" else 200, {"Location": where}
+
+
+def _checked(seen: Preview, dry_run: bool):
+    """What importing the file does, not done: asked for (dry_run, 200), or found otherwise
+    than the check sent was given for (409), with its check to import it now."""
+    if dry_run:
+        message = (
+            f"Nothing was imported (dry_run): {seen.headline()} Send the file again with check "
+            "set to the check below to import it, if it still does that then."
+        )
+        return {
+            "status": "checked",
+            "message": message,
+            "check": seen.check,
+            "preview": seen.as_dict(),
+        }
+    return api_error(
+        409,
+        "Nothing was imported: importing the file no longer does what the check sent was given "
+        "for (another import, a survey deleted, an office or a mark edited since). The preview "
+        "says what it does now; send its check to import it.",
+        check=seen.check,
+        preview=seen.as_dict(),
+    )
 
 
 @bp.delete("/surveys/<slug>")

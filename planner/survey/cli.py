@@ -13,6 +13,7 @@ from planner.survey.operations import (
     SurveyNotFound,
     delete_survey,
     find_survey,
+    import_checked,
     import_file,
     list_surveys,
     parse_aliases,
@@ -51,19 +52,35 @@ def aliases_of(values: tuple[str, ...]) -> dict[str, str]:
     "(windows-1252 in Western Europe and the Americas); refused, the file shows how it reads "
     "in each.",
 )
+@click.option(
+    "--dry-run",
+    is_flag=True,
+    help="Say what importing the file would do (the survey and its offices as read, a few "
+    "answers, the warnings, what a replaced survey's answers, line-ups and marks would "
+    "change) and import nothing.",
+)
 def import_command(
-    path: Path, label: str | None, aliases: tuple[str, ...], replace: bool, encoding: str | None
+    path: Path,
+    label: str | None,
+    aliases: tuple[str, ...],
+    replace: bool,
+    encoding: str | None,
+    dry_run: bool,
 ) -> None:
     """Import a survey: the published text (.txt), or the tabular form (.json, .csv)."""
+    read = {
+        "label": label,
+        "aliases": aliases_of(aliases),
+        "replace": replace,
+        "encoding": encoding and encoding.lower(),
+    }
     try:
-        outcome = import_file(
-            path.read_bytes(),
-            path.name,
-            label=label,
-            aliases=aliases_of(aliases),
-            replace=replace,
-            encoding=encoding and encoding.lower(),
-        )
+        if dry_run:
+            checked = import_checked(path.read_bytes(), path.name, **read)
+            db.session.rollback()
+            click.echo("\n".join(checked.preview.lines()))
+            return
+        outcome = import_file(path.read_bytes(), path.name, **read)
         db.session.commit()
     except SurveyConflict as error:
         hint = "Use --replace to replace it, or --label to import it under another label."

@@ -1,7 +1,7 @@
 """The form a co-lead imports a survey with: the file, and what the command line's options say."""
 
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, SelectField, StringField
+from wtforms import BooleanField, HiddenField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional
 
@@ -10,6 +10,9 @@ from planner.survey.charsets import CHARSETS
 
 
 class SurveyImportForm(PlannerForm):
+    # The file checked before (`pending`), used again when no other is chosen: sent first, so
+    # that an upload cut short or too large still says which file the form was about.
+    upload = HiddenField()
     label = StringField(
         "Label",
         validators=[Optional(), Length(max=100)],

@@ -7,6 +7,7 @@ from sqlalchemy import (
     Date,
     ForeignKey,
     Index,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -142,3 +143,33 @@ class SurveyWarning(db.Model):
     message: Mapped[str] = mapped_column(Text)
 
     survey: Mapped[Survey] = relationship(back_populates="warnings")
+
+
+class SurveyUpload(db.Model):
+    """A survey file a co-lead sent to check before importing it, with the choices it was sent
+    with. Kept in the database, not in a process or on an instance's disk: the "Import" that
+    follows may reach any instance behind the proxy. Kept `pending.UPLOAD_HOURS`, a few per
+    co-lead, and for them only. Once imported its bytes are dropped, and it says what the
+    import did: the same "Import" sent again (a double click, Back and send) shows that rather
+    than importing twice."""
+
+    __tablename__ = "survey_uploads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    source_name: Mapped[str] = mapped_column(String(255))
+    # At most SURVEY_MAX_BYTES; deferred, so that finding an upload never loads it.
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
+    size: Mapped[int]
+    label: Mapped[str | None] = mapped_column(String(100))
+    aliases: Mapped[str] = mapped_column(String(500), default="")
+    replace_stored: Mapped[bool] = mapped_column(default=False)
+    encoding: Mapped[str | None] = mapped_column(String(20))
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    imported_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    survey_id: Mapped[int | None] = mapped_column(ForeignKey("surveys.id", ondelete="SET NULL"))
+    # What the import said, for the same "Import" sent again.
+    said: Mapped[str | None] = mapped_column(Text)
+
+    survey: Mapped[Survey | None] = relationship()

@@ -2,8 +2,10 @@
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
+from dataclasses import replace as replace_fields
 from pathlib import PurePath
 
 from sqlalchemy import func, insert, nulls_last, select
@@ -16,10 +18,12 @@ from planner.extensions import db
 from planner.offices.models import Office
 from planner.private_links import holds_a_secret, secrets_named
 from planner.recommendations.models import Recommendation
+from planner.survey import preview
 from planner.survey.changes import Shift, compare
 from planner.survey.charsets import ChooseCharset, in_utf8
 from planner.survey.document import NotUTF8, parse_document
 from planner.survey.models import Answer, Respondent, Survey, SurveyWarning
+from planner.survey.preview import LineupGone, MarkChange, OfficeRead, Preview
 from planner.survey.records import (
     AnswerRecord,
     ImportWarning,
@@ -39,6 +43,7 @@ from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json, tabular_form, with_aliases
 from planner.text import SURROGATE, as_json, blank, refusal, shorten
 from planner.timezones import is_time_zone
+from planner.turns import take_turn
 
 
 class SurveyNotFound(NotFoundError):
@@ -247,9 +252,15 @@ def import_file(
     transaction: all of it or nothing. `encoding`: the character set (`charsets.CHARSETS`) the
     person says a file that is not UTF-8 is in. Whatever else a hostile file trips is said as a
     SurveyFormatError, never a trace."""
-    try:
+    with _said_as_format_errors():
         record = read_survey_file(in_utf8(data, encoding), name, label=label, aliases=aliases)
         return import_record(record, replace=replace)
+
+
+@contextmanager
+def _said_as_format_errors() -> Iterator[None]:
+    try:
+        yield
     except SurveyFormatError:
         raise
     except (ValueError, RecursionError) as error:
@@ -258,6 +269,192 @@ def import_file(
             f"The file cannot be imported ({type(error).__name__}: {str(error)[:200]}); "
             "nothing was changed."
         ) from None
+
+
+@dataclass(frozen=True)
+class Checked:
+    """What importing a file does (`preview`), and the import itself (`outcome`) when it was
+    kept: None when it was only looked at."""
+
+    preview: Preview
+    outcome: ImportOutcome | None
+
+
+def import_checked(
+    data: bytes,
+    name: str,
+    *,
+    label: str | None = None,
+    aliases: Mapping[str, str] | None = None,
+    replace: bool = False,
+    encoding: str | None = None,
+    check: str | None = None,
+    words: Mapping[str, str] | None = None,
+) -> Checked:
+    """Import a survey file as `import_file` does, inside a savepoint, and say what the import
+    did (`preview.Preview`): the survey and offices as read, a few answers, and, replacing a
+    stored round, its answers added, removed and changed, the saved line-ups that go and the
+    co-leads' marks that stop (or start) applying. The import is kept only when `check` is the
+    preview's own `check`: what the person saw is what it does (another import since, or an
+    office edited, changes it, and it is rolled back to be shown again). Without `check`, it
+    is a dry run: nothing is kept. `words`: how `describe` names the options (page, API)."""
+    with _said_as_format_errors():
+        record = read_survey_file(in_utf8(data, encoding), name, label=label, aliases=aliases)
+        # One check or checked import at a time, across instances: what one reads of the
+        # stored surveys is not changed by another's trial before it is done. On SQLite, the
+        # write lock is taken before the first read: a trial that read, then wrote, while
+        # another request wrote, would fail at once rather than wait its turn.
+        take_turn(db.session.connection(), "survey import")
+        form = _form_read(record, data)
+        # The round it replaces, or the one pages show now, read before the import changes them.
+        existing = _named_in_any_case(record.label, record.slug) if replace else None
+        before = _round_before(existing) if existing is not None else None
+        compared = existing or latest_survey()
+        before_marks = _mark_readings(compared) if compared is not None else None
+        compared_label = compared.label if compared is not None else None
+        savepoint = db.session.begin_nested()
+        try:
+            outcome = import_record(record, replace=replace)
+            seen = _preview(record, data, form, encoding, outcome, before, words or {})
+            if before_marks is not None and not outcome.stored_before:
+                after = _mark_readings(outcome.survey)
+                seen = replace_fields(
+                    seen,
+                    marks_compared_with=compared_label,
+                    marks=_mark_changes(before_marks, after),
+                )
+        except BaseException:
+            if savepoint.is_active:
+                savepoint.rollback()
+            raise
+        if check is not None and check == seen.check:
+            savepoint.commit()
+            return Checked(seen, outcome)
+        savepoint.rollback()
+        return Checked(seen, None)
+
+
+def _form_read(record: SurveyRecord, data: bytes) -> str:
+    if record.source_text is not None:
+        return "published text"
+    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"["):
+        return "JSON list of rows"
+    return "JSON" if stripped.startswith(b"{") else "CSV"
+
+
+@dataclass(frozen=True)
+class _RoundBefore:
+    described: str
+    answers: list[AnswerRecord]
+    respondents: set[str]
+    lineups: list[LineupGone]
+
+
+def _round_before(survey: Survey) -> _RoundBefore:
+    from planner.agenda.models import Meeting
+    from planner.lineup.models import Lineup
+
+    lineups = [
+        LineupGone(
+            lineup_id,
+            (rules or {}).get("focus"),
+            f"{made:%d %b %Y}",
+            title,
+        )
+        for lineup_id, rules, made, title in db.session.execute(
+            select(Lineup.id, Lineup.rules, Lineup.created_at, Meeting.title)
+            .outerjoin(Meeting, Meeting.id == Lineup.meeting_id)
+            .where(Lineup.survey_id == survey.id)
+            .order_by(Lineup.id)
+        )
+    ]
+    return _RoundBefore(
+        f"{survey.label} (from {survey.source_name}, imported "
+        f"{survey.imported_at:%d %b %Y %H:%M} UTC)",
+        answer_records(survey),
+        respondent_codes(survey),
+        lineups,
+    )
+
+
+def _preview(
+    record: SurveyRecord,
+    data: bytes,
+    form: str,
+    encoding: str | None,
+    outcome: ImportOutcome,
+    before: _RoundBefore | None,
+    words: Mapping[str, str],
+) -> Preview:
+    added = set(outcome.offices_added)
+    replaced = before is not None and outcome.status == "replaced" and not outcome.stored_before
+    changes = preview.answer_changes(before.answers, record.answers) if replaced else (0, 0, 0, [])
+    codes = {r.code for r in record.respondents}
+    return Preview(
+        source_name=record.source_name,
+        form=form,
+        label=outcome.survey.label,
+        period=period_text(record.answered_from, record.answered_until),
+        status=outcome.status,
+        said=outcome.describe(**words),
+        respondents=len(record.respondents),
+        answers=len(record.answers),
+        warnings=[(w.line, w.message) for w in record.warnings],
+        offices_added=[
+            OfficeRead(r.code, r.name, r.time_zone) for r in record.respondents if r.code in added
+        ],
+        offices_kept=list(outcome.offices_kept),
+        offices_removed=list(outcome.offices_removed),
+        samples=preview.samples(record, added),
+        reading=preview.reading(data, encoding),
+        replaces=before.described if replaced else None,
+        respondents_gone=sorted(before.respondents - codes) if replaced else [],
+        respondents_new=sorted(codes - before.respondents) if replaced else [],
+        added=changes[0],
+        removed=changes[1],
+        changed=changes[2],
+        answer_changes=changes[3],
+        lineups_gone=before.lineups if replaced else [],
+    )
+
+
+def _mark_readings(survey: Survey) -> dict[tuple[str, str, int], tuple[str, str | None]]:
+    """Each co-lead's mark (its verdict), and why it does not apply to `survey`'s answers (its
+    presenter shows nothing there, or its audience does not ask), None where it does: as the
+    matches read it (`Scorer.unranked_marks`). {} when there are no marks."""
+    from planner.matching.models import MatchMark
+    from planner.matching.operations import (
+        marks,
+        office_peers,
+        survey_interests_and_projects,
+        weights_in_use,
+    )
+    from planner.matching.scorer import Scorer
+
+    if db.session.scalar(select(MatchMark.id).limit(1)) is None:
+        return {}
+    marked = marks()
+    interests, projects = survey_interests_and_projects(survey)
+    scorer = Scorer(interests, projects, office_peers(), marked, weights_in_use())
+    readings = {}
+    for (audience, presenter, number), mark in marked.items():
+        why = None
+        if not scorer.presents(presenter, number):
+            why = scorer.not_presenting(presenter, number)
+        elif not scorer.wants(audience, number):
+            why = f"{audience} does not ask for Rec {number} in this survey"
+        readings[(audience, presenter, number)] = (mark.verdict, why)
+    return readings
+
+
+def _mark_changes(before: dict, after: dict) -> list[MarkChange]:
+    return [
+        MarkChange(audience, presenter, number, verdict, before[key][1], why)
+        for key, (verdict, why) in sorted(after.items())
+        for audience, presenter, number in [key]
+        if key in before and (before[key][1] is None) != (why is None)
+    ]
 
 
 def known_recommendations() -> set[int]:

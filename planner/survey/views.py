@@ -1,7 +1,9 @@
 """Survey pages: the overview charts, the summary table, each answer with its source lines."""
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
+from werkzeug.datastructures import FileStorage
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from planner.accounts.security import colead_required, is_colead
@@ -10,18 +12,19 @@ from planner.materials.checks import megabytes
 from planner.offices.operations import matching
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
-from planner.survey import charts, uploads
+from planner.survey import charts, pending, preview, uploads
 from planner.survey.charsets import ChooseCharset
 from planner.survey.forms import SurveyImportForm
-from planner.survey.models import Answer, Survey
+from planner.survey.models import Answer, Survey, SurveyUpload
 from planner.survey.operations import (
+    Checked,
     SurveyConflict,
     SurveyImportRaced,
     answer_cells,
     answer_count,
     delete_survey,
     find_survey,
-    import_file,
+    import_checked,
     list_surveys,
     parse_aliases,
     removal_preview,
@@ -30,12 +33,20 @@ from planner.survey.operations import (
     survey_record,
     survey_summary,
 )
+from planner.survey.preview import Preview
 from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
 from planner.text import shorten
-from planner.web import csv_download, survey_from_request, table_download, text_download
+from planner.turns import hold
+from planner.web import (
+    csv_download,
+    keep_changes,
+    survey_from_request,
+    table_download,
+    text_download,
+)
 
 bp = Blueprint("survey", __name__)
 
@@ -291,26 +302,36 @@ def _cut_short(error: uploads.UploadCut):
 def _index(form: SurveyImportForm | None = None, problem: str | None = None, status: int = 200):
     if form is None and is_colead():
         form = SurveyImportForm(formdata=None)
+    kept = _kept(form.upload.data) if form is not None else None
+    if form is not None:
+        form.upload.data = str(kept.id) if kept is not None else ""
+        # A file kept is checked again when none is chosen: choosing one is not required.
+        form.file.flags.required = kept is None
     page = render_template(
         "survey/index.html",
         surveys=[(s, answer_count(s)) for s in list_surveys()],
         form=form.describe(uploads.limit(), megabytes(uploads.limit())) if form else None,
+        kept=kept,
+        kept_size=megabytes(kept.size) if kept is not None else None,
         problem=problem,
     )
     return page, status
 
 
+def _kept(upload_id: object) -> SurveyUpload | None:
+    """The file this co-lead checked before, still kept and not imported, that a form names."""
+    if not upload_id or not is_colead():
+        return None
+    kept = pending.find(upload_id, current_user.id)
+    return kept if kept is not None and kept.imported_at is None else None
+
+
 @bp.get("/surveys")
 def index():
-    return _index()
-
-
-def _choose_again(form: SurveyImportForm, again: str) -> SurveyImportForm:
-    """A form refused for another field than the file: the file field says to choose it again
-    (the browser sends a page back without it), among the fields to correct."""
-    if not form.file.errors:
-        form.file.errors = [again]
-    return form
+    """The surveys, and for a co-lead the import form: after "Go back" from a check
+    (`?upload=`), filled in as it was sent, with the file kept."""
+    kept = _kept(request.args.get("upload"))
+    return _index(_form_of(kept) if kept is not None else None)
 
 
 # How the page names what the command line's --replace and --alias do.
@@ -320,44 +341,204 @@ PAGE_WORDS = {"replace": "“Replace the survey with the same label”", "alias"
 @bp.post("/surveys")
 @colead_required
 def import_survey():
-    """Import a survey file: all of it or nothing, and the page says what happened."""
+    """Step one of an import: read the file and keep it (`pending`), then show what importing
+    it would do (`check`). A file refused comes back on the form, kept, to be sent again with
+    other choices (the character set) without choosing it again."""
     form = SurveyImportForm()
-    again = "Choose the file again: a browser does not keep it."
+    kept = _kept(form.upload.data)
+    chosen = form.file.data
+    if not (isinstance(chosen, FileStorage) and chosen.filename) and kept is not None:
+        form.file.validators = []  # the file kept is checked again
+        chosen = None
     if not form.validate():
-        return _index(_choose_again(form, again), status=400)
-    upload = form.file.data
+        return _index(_choose_again(form, kept), status=400)
+    choices = pending.Choices(
+        (form.label.data or "").strip() or None,
+        (form.aliases.data or "").strip(),
+        bool(form.replace.data),
+        form.encoding.data or None,
+    )
     try:
-        aliases = parse_aliases(uploads.alias_values(form.aliases.data))
+        aliases = parse_aliases(uploads.alias_values(choices.aliases))
     except SurveyFormatError as error:
         form.aliases.errors = [str(error)]
-        return _index(_choose_again(form, again), status=400)
+        return _index(_choose_again(form, kept), status=400)
     try:
-        outcome = import_file(
-            uploads.read_file(upload),
-            uploads.upload_name(upload.filename),
-            label=(form.label.data or "").strip() or None,
-            aliases=aliases,
-            replace=form.replace.data,
-            encoding=form.encoding.data or None,
-        )
+        data = uploads.read_file(chosen) if chosen is not None else None
     except FileTooLarge as error:
-        return _index(form, problem=f"{error} {again}", status=413)
-    except SurveyConflict as error:
-        problem = (
-            f"{error} Tick {PAGE_WORDS['replace']} to replace it, or give another label. {again}"
+        return _index(form, problem=f"{error} {CHOOSE_AGAIN}", status=413)
+    name = uploads.upload_name(chosen.filename) if chosen is not None else kept.source_name
+    refused = _checked(form, data if data is not None else kept.data, name, choices, aliases)[1]
+    # Kept, refused or not: a refused file is sent again with other choices, not chosen again.
+    upload = pending.keep(current_user.id, choices, data, name, kept)
+    if refused is not None:
+        keep_changes()
+        form.upload.data = str(upload.id)
+        return _index(form, problem=f"{refused[0]} {_kept_words(upload)}", status=refused[1])
+    return redirect(url_for(".check", upload_id=upload.id), 303)
+
+
+CHOOSE_AGAIN = "Choose the file again: a browser does not keep it."
+
+
+def _kept_words(upload: SurveyUpload) -> str:
+    return (
+        f"The file {upload.source_name} is kept: correct the choices and check it again, or "
+        "choose another file."
+    )
+
+
+def _checked(
+    form: SurveyImportForm | None,
+    data: bytes,
+    name: str,
+    choices: pending.Choices,
+    aliases: dict[str, str],
+    check: str | None = None,
+) -> tuple[Checked | None, tuple[str, int] | None]:
+    """The file checked (and imported when `check` is what it does), or why it is refused."""
+    try:
+        return (
+            import_checked(
+                data,
+                name,
+                label=choices.label,
+                aliases=aliases,
+                replace=choices.replace,
+                encoding=choices.encoding,
+                check=check,
+                words=PAGE_WORDS,
+            ),
+            None,
         )
-        return _index(form, problem=problem, status=409)
+    except SurveyConflict as error:
+        return None, (
+            f"{error} Tick {PAGE_WORDS['replace']} to replace it, or give another label.",
+            409,
+        )
     except SurveyImportRaced as error:
-        return _index(form, problem=f"{error} {again}", status=409)
+        return None, (str(error), 409)
     except SurveyFormatError as error:
         said = str(error)
         if isinstance(error, ChooseCharset):
-            said = error.said(f"choose it under “{form.encoding.label.text}”")
+            encoding = form.encoding.label.text if form is not None else "Character set"
+            said = error.said(f"choose it under “{encoding}”")
         if "nothing was changed" not in said.lower():
             said += " Nothing was changed."
         # After a list of problems, on a line of its own (helper-82: it ran on from the last).
-        return _index(form, problem=said + ("\n" if "\n" in said else " ") + again, status=400)
-    flash(outcome.describe(**PAGE_WORDS), "success" if outcome.status != "unchanged" else "info")
+        return None, (said + ("\n" if "\n" in said else ""), 400)
+
+
+def _choose_again(form: SurveyImportForm, kept: SurveyUpload | None = None) -> SurveyImportForm:
+    """A form refused for another field than the file: the file field says to choose it again
+    (the browser sends a page back without it), among the fields to correct; unless a file is
+    kept, which is checked again when none is chosen."""
+    if not form.file.errors and kept is None:
+        form.file.errors = [CHOOSE_AGAIN]
+    return form
+
+
+def _upload_of_mine(upload_id: int) -> SurveyUpload:
+    upload = pending.find(upload_id, current_user.id)
+    if upload is None:
+        abort(
+            404,
+            "This file is no longer kept: a file checked waits "
+            f"{pending.UPLOAD_HOURS} hours for its import, and a co-lead's "
+            f"{pending.WAITING_PER_COLEAD} latest only. Choose it again on the Surveys page.",
+        )
+    return upload
+
+
+def _form_of(upload: SurveyUpload) -> SurveyImportForm:
+    choices = pending.choices_of(upload)
+    return SurveyImportForm(
+        formdata=None,
+        upload=str(upload.id),
+        label=choices.label or "",
+        aliases=choices.aliases,
+        replace=choices.replace,
+        encoding=choices.encoding or "",
+    )
+
+
+def _aliases_of(upload: SurveyUpload) -> dict[str, str]:
+    return parse_aliases(uploads.alias_values(upload.aliases))
+
+
+def _done(upload: SurveyUpload):
+    """The import this file made already (a second "Import": a double click, Back and send):
+    its result, and nothing imported twice."""
+    when = upload.imported_at.strftime("%H:%M UTC")
+    if upload.survey is None:
+        flash(
+            f"{upload.source_name} was imported at {when}, and the survey deleted since; "
+            "nothing was imported again.",
+            "info",
+        )
+        return redirect(url_for(".index"), 303)
+    flash(
+        f"{upload.source_name} was imported already, at {when}; nothing was imported again. "
+        f"{upload.said or ''}".strip(),
+        "info",
+    )
+    return redirect(url_for(".detail", slug=upload.survey.slug), 303)
+
+
+@bp.get("/surveys/check/<int:upload_id>")
+@colead_required
+def check(upload_id: int):
+    """Step two: what importing the file kept would do, to import it or go back."""
+    upload = _upload_of_mine(upload_id)
+    if upload.imported_at is not None:
+        return _done(upload)
+    checked, refused = _checked(
+        None, upload.data, upload.source_name, pending.choices_of(upload), _aliases_of(upload)
+    )
+    if refused is not None:  # refused since it was checked: another import came first
+        return _index(_form_of(upload), f"{refused[0]} {_kept_words(upload)}", refused[1])
+    return _check_page(upload, checked.preview)
+
+
+def _check_page(upload: SurveyUpload, seen: Preview, changed: bool = False, status: int = 200):
+    page = render_template(
+        "survey/check.html",
+        upload=upload,
+        size=megabytes(upload.size),
+        preview=seen,
+        changed=changed,
+        listed=preview.CHANGES_LISTED,
+        warnings_listed=preview.WARNINGS_LISTED,
+    )
+    return page, status
+
+
+@bp.post("/surveys/check/<int:upload_id>")
+@colead_required
+def import_checked_file(upload_id: int):
+    """Import the file checked, if importing it still does what the page showed (`check`):
+    else the page shows what it does now (409), to import or not. Sent twice (a double
+    click, Back and send), the second finds the first's import and shows it (`_done`)."""
+    upload = _upload_of_mine(upload_id)
+    hold(upload)  # a second "Import" waits for the first, and then finds it done
+    if upload.imported_at is not None:
+        return _done(upload)
+    checked, refused = _checked(
+        None,
+        upload.data,
+        upload.source_name,
+        pending.choices_of(upload),
+        _aliases_of(upload),
+        check=request.form.get("check") or "none",
+    )
+    if refused is not None:
+        return _index(_form_of(upload), f"{refused[0]} {_kept_words(upload)}", refused[1])
+    if checked.outcome is None:
+        return _check_page(upload, checked.preview, changed=True, status=409)
+    outcome = checked.outcome
+    said = outcome.describe(**PAGE_WORDS)
+    pending.imported(upload, outcome.survey.id, said)
+    flash(said, "success" if outcome.status != "unchanged" else "info")
     if outcome.warnings and outcome.stored_before:
         # The survey below is the one stored before: its warnings are not this file's.
         shown = "; ".join(w.message for w in outcome.warnings[:3])
@@ -369,7 +550,7 @@ def import_survey():
             "under Import warnings below, with their lines.",
             "warning",
         )
-    return redirect(url_for("survey.detail", slug=outcome.survey.slug), 303)
+    return redirect(url_for(".detail", slug=outcome.survey.slug), 303)
 
 
 @bp.get("/surveys/<slug>")

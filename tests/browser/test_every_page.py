@@ -88,6 +88,8 @@ PUBLIC = (
 COLEAD = (
     "/",
     "/surveys",  # with the import form
+    "/surveys?upload={upload}",  # after "Go back" from a check, the file kept
+    "/surveys/check/{upload}",  # what replacing CWS/13/26 with a corrected file changes
     "/offices/AU",
     "/offices/AU/edit",
     "/offices/AU/contacts/new",
@@ -154,7 +156,10 @@ def world(app, _clean_database) -> dict[str, str]:
     from planner.offices.models import OfficeContact
     from planner.presenters.operations import invite
     from planner.proposals.operations import submit
+    from planner.survey import pending
     from planner.survey.models import Answer
+    from planner.survey.operations import survey_record
+    from planner.survey.tabular import write_csv
     from tests.conftest import colead_password_hash
     from tests.materials.files import PDF
     from tests.support import COLEAD_EMAIL
@@ -201,6 +206,16 @@ def world(app, _clean_database) -> dict[str, str]:
             source="entered by a co-lead",
         )
         db.session.add(contact)
+        # CWS/13/26 corrected, to replace it: one answer reworded, one office's answers gone.
+        corrected = write_csv(survey_record(survey)).replace(
+            "Auto classification, Search", "Auto classification"
+        )
+        corrected = "".join(
+            line for line in corrected.splitlines(keepends=True) if ",PY," not in line
+        )
+        upload = pending.keep(
+            colead.id, pending.Choices(replace=True), corrected.encode(), "CWS-13-26 v2.csv"
+        )
         db.session.commit()
         message = db.session.scalar(select(OutboxMessage.id).limit(1))
         assert message is not None, "inviting a presenter with an address writes to the outbox"
@@ -215,6 +230,7 @@ def world(app, _clean_database) -> dict[str, str]:
             "proposal_token": proposal_token,
             "lineup": str(lineup.id),
             "contact": str(contact.id),
+            "upload": str(upload.id),
             "message": str(message),
             "unsubscribe_token": unsubscribe_token(
                 "kim.example-international-cooperation@ipaustralia.example", "update"

@@ -23,8 +23,9 @@ from planner.mail.unsubscribe import unsubscribe_token
 from planner.materials.operations import add_link
 from planner.offices.models import OfficeContact
 from planner.presenters.operations import invite
+from planner.survey import pending
 from planner.text import control_character
-from tests.support import publish_as_planned, read_afresh
+from tests.support import publish_as_planned, read_afresh, second_round_csv
 
 # Reproducible in CI, no example database in the repository, no per-example deadline (a line-up
 # takes its time). The examples share the app's database on purpose: they probe the state that
@@ -146,6 +147,7 @@ class World:
     held: int = 0  # a message held in the outbox: its page offers "Send now" and "Discard"
     spare_token: int = 0  # an API token of the co-lead's that the probe's requests do not send
     unsubscribe: str = ""  # the path of a signed unsubscribe link
+    upload: int = 0  # a survey file the co-lead sent to check: its page offers "Import"
 
 
 PROPOSAL = {
@@ -213,6 +215,10 @@ def build_world(client, colead_client) -> World:
     world.held = held.id
     world.spare_token = max(token.id for token in colead.tokens)
     world.unsubscribe = "/unsubscribe/" + unsubscribe_token("dana@ilpo.example", "reminder")
+    world.upload = pending.keep(
+        colead.id, pending.Choices(), second_round_csv(), "second round.csv"
+    ).id
+    db.session.commit()
     return world
 
 
@@ -255,6 +261,8 @@ def colead_pages(world: World) -> list[str]:
         "/outbox",
         f"/outbox/{world.held}",
         "/surveys",
+        f"/surveys?upload={world.upload}",
+        f"/surveys/check/{world.upload}",
         "/surveys/CWS-13-26/delete",
         "/",
     ]

@@ -15,7 +15,7 @@ from sqlalchemy import delete, func, select
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Answer, Survey
-from tests.support import csrf_token
+from tests.support import csrf_token, import_checked_on_page
 
 HEADER = [
     "survey",
@@ -242,7 +242,8 @@ def send(client, data: bytes, name: str = "round.csv", **fields):
         **fields,
         "file": (io.BytesIO(data), name),
     }
-    return client.post("/surveys", data=form, content_type="multipart/form-data")
+    sent = client.post("/surveys", data=form, content_type="multipart/form-data")
+    return import_checked_on_page(client, sent)
 
 
 def page_text(response) -> str:
@@ -363,6 +364,7 @@ def test_an_upload_cut_short_comes_back_on_the_import_page_with_the_choices_kept
     whole = colead_client.post(
         "/surveys", data=body, content_type=f"multipart/form-data; boundary={BOUNDARY}"
     )
+    whole = import_checked_on_page(colead_client, whole)
     assert whole.status_code == 303, page_text(whole)
     assert_round_read_right()
 

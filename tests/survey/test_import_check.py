@@ -1,0 +1,350 @@
+"""A survey file is shown as it would be imported before it is: its offices' names as read (so
+that a wrong character set is seen, not stored), a few answers, the warnings, and what replacing
+a stored round changes; then "Import", or "Go back" to the form as sent, the file kept. The file
+waits in the database, for the co-lead who sent it, and "Import" sent twice imports once."""
+
+import html
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.lineup.models import Lineup
+from planner.matching.operations import set_mark, survey_matches
+from planner.offices.models import Office
+from planner.survey import pending
+from planner.survey.models import Answer, Survey, SurveyUpload
+from planner.survey.operations import survey_record
+from planner.survey.tabular import write_csv
+from tests.support import (
+    BUNDLED,
+    COLEAD_PASSWORD,
+    csrf_token,
+    import_second_round,
+    second_round_csv,
+    sent_at_once,
+    sign_in,
+)
+from tests.survey.test_spreadsheet_files import DATES, table
+
+KZ = ["Round 2026", "KZ", "Казпатент", "Asia/Almaty", "discuss", "10", "Искусственный интеллект"]
+KZ_ROWS = [[*KZ, "", "", *DATES], ["Round 2026", "FR", "INPI", "Europe/Paris", "focus", "4"]]
+KZ_ROWS[1] += ["Projet « IA » en cours", "", "", *DATES]
+IN_1251 = table(rows=KZ_ROWS).encode("cp1251")
+
+
+def text_of(response) -> str:
+    """A page's words as read: its cells and items apart, the rest of its markup left out."""
+    page = response.get_data(as_text=True)
+    page = re.sub(r"</?(?:dt|dd|td|th|tr|li|p|h\d|div|section|table|caption|ul)\b[^>]*>", " ", page)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", "", page)).split())
+
+
+def surveys_stored() -> int:
+    return db.session.scalar(select(func.count()).select_from(Survey))
+
+
+def check_file(client, data: bytes | None, name: str = "round.csv", **fields):
+    """The import form sent ("Check the file"), with a file or, given `upload`, the one kept."""
+    form = {"csrf_token": csrf_token(client, "/surveys"), **fields}
+    if data is not None:
+        form["file"] = (io.BytesIO(data), name)
+    return client.post("/surveys", data=form, content_type="multipart/form-data")
+
+
+def shown(client, sent) -> tuple[str, str, str]:
+    """The page a check leads to: its address, its words and the check its "Import" sends."""
+    assert sent.status_code == 303, text_of(sent)[:3000]
+    where = sent.headers["Location"]
+    assert "/surveys/check/" in where
+    page = client.get(where)
+    assert page.status_code == 200, text_of(page)[:3000]
+    check = re.search(r'name="check" value="([^"]*)"', page.get_data(as_text=True))
+    return where, text_of(page), check[1] if check else ""
+
+
+def press_import(client, where: str, check: str):
+    token = csrf_token(client, where)
+    return client.post(where, data={"csrf_token": token, "check": check})
+
+
+def test_a_wrong_character_set_is_seen_before_import_and_corrected_without_the_file_again(
+    colead_client, app_context
+):
+    """The steward names windows-1252 for a file saved in windows-1251: it was imported with
+    "Êàçïàòåíò" for a name, without a word. The check shows the name so, how the word reads in
+    the other sets ("Казпатент" in windows-1251), and imports nothing; "Go back" gives the form
+    as sent with the file kept; windows-1251 chosen, the check reads right, and "Import"
+    stores it so."""
+    sent = check_file(colead_client, IN_1251, label="Round 2026", encoding="windows-1252")
+    where, page, _ = shown(colead_client, sent)
+    assert "Check before importing" in page and "Nothing is imported until" in page
+    assert "Survey Round 2026: a new survey." in page
+    assert "Answered 12 January – 27 February 2026" in page
+    assert "read as CSV in windows-1252" in page
+    assert "KZ Êàçïàòåíò Asia/Almaty" in page  # the new office, as read
+    assert "“Казпатент” in windows-1251" in page
+    assert "Èñêóññòâåííûé èíòåëëåêò" in page  # its answer, as read
+    assert "Offices 2, of which 2 new to the planner" in page
+    assert surveys_stored() == 0 and db.session.get(Office, "KZ") is None
+    upload_id = int(where.rsplit("/", 1)[1])
+
+    back = colead_client.get(f"/surveys?upload={upload_id}")
+    form = back.get_data(as_text=True)
+    assert 'value="Round 2026"' in form and '<option selected value="windows-1252">' in form
+    assert f'name="upload" type="hidden" value="{upload_id}"' in form
+    assert "File kept: round.csv" in text_of(back)
+
+    again = check_file(
+        colead_client, None, upload=str(upload_id), label="Round 2026", encoding="windows-1251"
+    )
+    where, page, check = shown(colead_client, again)
+    assert "KZ Казпатент Asia/Almaty" in page and "Искусственный интеллект" in page
+    assert "read as CSV in windows-1251" in page
+    assert surveys_stored() == 0
+    imported = press_import(colead_client, where, check)
+    assert imported.status_code == 303 and imported.headers["Location"].endswith(
+        "/surveys/Round-2026"
+    )
+    assert "Imported Round 2026" in text_of(colead_client.get(imported.headers["Location"]))
+    assert db.session.get(Office, "KZ").name == "Казпатент"
+    # Imported, the file's bytes are no longer kept.
+    assert db.session.get(SurveyUpload, upload_id).data == b""
+
+
+def test_a_file_refused_is_kept_for_another_choice(colead_client, app_context):
+    """Refused (no character set named for a file that is not UTF-8), the page said to choose
+    the file again; it is kept, and checked again with the set chosen."""
+    refused = check_file(colead_client, IN_1251, label="Round 2026")
+    assert refused.status_code == 400
+    said = text_of(refused)
+    assert "“Казпатент” in windows-1251" in said
+    assert "The file round.csv is kept: correct the choices and check it again" in said
+    assert "Choose the file again" not in said
+    upload = re.search(r'name="upload" type="hidden" value="(\d+)"', refused.get_data(as_text=True))
+    again = check_file(
+        colead_client, None, upload=upload[1], label="Round 2026", encoding="windows-1251"
+    )
+    assert "KZ Казпатент" in shown(colead_client, again)[1]
+
+
+def test_replacing_a_round_says_what_changes_before_it_does(colead_client, survey):
+    """Replacing a round replaced its answers with no view of what changed: the check lists
+    the answers added, removed and changed, the saved line-ups that go, and the co-leads' marks
+    that no longer apply; nothing of it is done until "Import"."""
+    match = next(m for m in survey_matches(survey, [10]) if m.presenter != "US")
+    set_mark(match.audience, match.presenter, 10, "useful", "", "colead@example.org")
+    made = colead_client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 3})
+    assert made.status_code == 201, made.json
+    db.session.commit()
+    record = survey_record(survey)
+    rows = write_csv(record).splitlines(keepends=True)
+    focus = f",{match.presenter},"
+    # The presenter's focus on Rec 10 goes; US's is reworded; KR answers for the first time.
+    kept = [r for r in rows if not (focus in r and ",focus,10," in r and r.count(focus) == 1)]
+    assert len(kept) < len(rows)
+    corrected = "".join(kept).replace("Auto classification, Search", "Auto classification")
+    corrected += (
+        '"CWS/13/26",KR,KIPO,Asia/Seoul,discuss,10,Recommendation 10,,,2025-05-02,2025-07-07\n'
+    )
+    sent = check_file(colead_client, corrected.encode(), "corrected.csv", replace="y")
+    where, page, check = shown(colead_client, sent)
+    assert "What replacing CWS/13/26 changes" in page
+    assert "It replaces CWS/13/26 (from CWS-13-26.txt, imported" in page
+    assert re.search(r"Answers: 1 added, \d+ removed, 1 changed\.", page)
+    assert "US, Current focus (Q4), Rec 10 Auto classification, Search Auto classification" in page
+    assert "KR, Wanted for discussion (Q8), Rec 10 (added) Recommendation 10" in page
+    assert "Offices answering now: KR." in page
+    assert f"line-up {made.json['id']} on Rec 10, made" in page
+    assert (
+        f"{match.presenter} → {match.audience}, Rec 10 (“useful”): no longer applies: "
+        f"{match.presenter}"
+    ) in page
+    # Nothing changed yet.
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 1
+    assert db.session.scalar(select(Survey.source_name)) == "CWS-13-26.txt"
+    assert press_import(colead_client, where, check).status_code == 303
+    db.session.expire_all()
+    assert db.session.scalar(select(Survey.source_name)) == "corrected.csv"
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+
+
+def test_import_sent_again_imports_nothing_twice(colead_client, app_context):
+    """A double click or Back and "Import" again: the second finds the first's import and shows
+    it, and nothing is imported twice."""
+    import_second_round()
+    sent = check_file(
+        colead_client, BUNDLED.read_bytes(), "CWS-13-26.txt", aliases="GE=DE", label=AS_PUBLISHED
+    )
+    where, _, check = shown(colead_client, sent)
+    form = {"csrf_token": csrf_token(colead_client, where), "check": check}
+    first = colead_client.post(where, data=form)
+    assert first.status_code == 303
+    second = colead_client.post(where, data=form)  # the page as it was: Back, and send again
+    assert second.status_code == 303 and second.headers["Location"] == first.headers["Location"]
+    said = text_of(colead_client.get(second.headers["Location"]))
+    assert "CWS-13-26.txt was imported already, at" in said
+    assert f"nothing was imported again. Imported {AS_PUBLISHED} (" in said
+    assert "Pages and the API still show CWS/14/2026 when no survey is asked for" in said
+    assert surveys_stored() == 2
+    assert colead_client.get(where).status_code == 303  # the check page leads there too
+
+
+# Long enough for what the import says to be a long text (over 255 characters), as a label
+# of its own said beside the survey pages show makes it.
+AS_PUBLISHED = "CWS/13/26 as first published"
+
+
+def test_what_importing_does_is_checked_again_at_import(colead_client, cli, app_context, tmp_path):
+    """Another co-lead imported the same label meanwhile: importing no longer does what the
+    page said. Nothing is imported; the page says so (409) and shows what it does now."""
+    where, page, check = shown(
+        colead_client, check_file(colead_client, second_round_csv(), replace="y")
+    )
+    assert "a new survey" in page
+    other = tmp_path / "other.csv"
+    other.write_bytes(second_round_csv().replace(b"AI image search", b"AI search"))
+    assert cli.invoke(args=["survey", "import", str(other)]).exit_code == 0
+    stale = press_import(colead_client, where, check)
+    assert stale.status_code == 409
+    said = text_of(stale)
+    assert "Not imported: importing this file now does something else" in said
+    assert "What replacing CWS/14/2026 changes" in said and "0 added, 0 removed, 1 changed" in said
+    assert db.session.scalar(select(Survey.source_name)) == "other.csv"
+    now = re.search(r'name="check" value="([^"]*)"', stale.get_data(as_text=True))[1]
+    assert now != check
+    assert press_import(colead_client, where, now).status_code == 303
+    assert db.session.scalar(select(Survey.source_name)) == "round.csv"
+
+
+def test_a_file_checked_is_its_co_lead_s_only_and_kept_a_while(app, colead_client, app_context):
+    """Another co-lead, a file expired, or one of more than a co-lead's latest three: 404,
+    never another's file or a server error; anyone is sent to sign in."""
+    where, _, check = shown(colead_client, check_file(colead_client, second_round_csv()))
+    from planner.accounts.models import User
+
+    other = User(email="other.lead@example.org", role="colead", password_hash="")
+    other.set_password(COLEAD_PASSWORD)
+    db.session.add(other)
+    db.session.commit()
+    theirs = app.test_client()
+    assert sign_in(theirs, "other.lead@example.org").status_code == 302
+    assert theirs.get(where).status_code == 404
+    assert press_import(theirs, where, check).status_code == 404
+    assert "Round" not in theirs.get(f"/surveys?upload={where.rsplit('/', 1)[1]}").get_data(
+        as_text=True
+    )
+    anyone = app.test_client()
+    assert anyone.get(where).status_code == 302
+    for hostile in ("abc", "-1", "99999999999999999999", "1e3", "\u0661"):
+        assert colead_client.get(f"/surveys?upload={hostile}").status_code == 200
+        assert check_file(colead_client, None, upload=hostile).status_code == 400
+    assert colead_client.get("/surveys/check/99999999999999999999").status_code == 404
+    # A co-lead's latest three are kept; older ones, and anyone's expired, go.
+    for n in range(3):
+        shown(colead_client, check_file(colead_client, second_round_csv(), f"try {n}.csv"))
+    assert colead_client.get(where).status_code == 404
+    assert "no longer kept" in text_of(colead_client.get(where))
+    kept = db.session.scalars(select(SurveyUpload)).all()
+    assert sorted(u.source_name for u in kept) == ["try 0.csv", "try 1.csv", "try 2.csv"]
+    for upload in kept:
+        upload.expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    shown(colead_client, check_file(colead_client, second_round_csv(), "fresh.csv"))
+    assert [u.source_name for u in db.session.scalars(select(SurveyUpload))] == ["fresh.csv"]
+    assert pending.WAITING_PER_COLEAD == 3
+
+
+def test_import_without_its_csrf_token_imports_nothing(colead_client, app_context):
+    where, _, check = shown(colead_client, check_file(colead_client, second_round_csv()))
+    refused = colead_client.post(where, data={"check": check})
+    assert refused.status_code == 400
+    assert surveys_stored() == 0
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_two_presses_of_import_at_the_same_moment_import_once(app, colead_client):
+    """A double click reaching two workers: the second waits for the first, then shows its
+    import; the survey is stored once."""
+    where, _, check = shown(colead_client, check_file(colead_client, second_round_csv()))
+    token = csrf_token(colead_client, where)
+    form = {"csrf_token": token, "check": check}
+    first, second, meanwhile = sent_at_once(
+        lambda: colead_client.post(where, data=form),
+        lambda: colead_client.post(where, data=form),
+        held_before=Survey,
+    )
+    assert not meanwhile, "the second import did not wait for the first"
+    assert first.status_code == second.status_code == 303
+    assert "/surveys/CWS-14-2026" in second.headers["Location"]
+    with app.app_context():
+        assert surveys_stored() == 1
+        assert db.session.scalar(select(func.count()).select_from(Answer)) == 10
+
+
+@pytest.mark.committed  # an app of its own, on the same database
+def test_the_import_is_found_by_another_instance(app, colead_client):
+    """Instances behind a proxy share the database, not their memory or disk: the file checked
+    on one is imported by another."""
+    from planner.app import create_app
+
+    where, _, check = shown(colead_client, check_file(colead_client, second_round_csv()))
+    other = create_app({**{k: app.config[k] for k in INSTANCE_CONFIG}, "TESTING": True})
+    browser = other.test_client()
+    browser.set_cookie("session", colead_client.get_cookie("session").value, domain="localhost")
+    page = browser.get(where)
+    assert page.status_code == 200 and "CWS/14/2026" in text_of(page)
+    imported = press_import(browser, where, check)
+    assert imported.status_code == 303, text_of(imported)[:2000]
+    with app.app_context():
+        assert surveys_stored() == 1
+
+
+INSTANCE_CONFIG = ("SQLALCHEMY_DATABASE_URI", "SECRET_KEY", "BASE_URL", "PASSWORD_HASH_METHOD")
+
+
+def test_the_api_says_what_importing_does_and_imports_only_that(api, app_context):
+    """dry_run=true: what the page's check shows, and its check, with nothing stored; sent with
+    that check, imported if it still does that, else 409 with what it does now."""
+
+    def post(**fields):
+        body = {"file": (io.BytesIO(IN_1251), "round.csv"), "label": "Round 2026", **fields}
+        return api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+
+    dry = post(encoding="windows-1252", dry_run="true")
+    assert dry.status_code == 200, dry.json
+    assert dry.json["status"] == "checked"
+    preview = dry.json["preview"]
+    assert {"code": "KZ", "name": "Êàçïàòåíò", "time_zone": "Asia/Almaty"} in (
+        preview["offices_added"]
+    )
+    assert {"reads": "Казпатент", "in": ["windows-1251"]} in preview["reading"]["others"]
+    assert preview["status"] == "created" and preview["respondents"] == 2
+    assert surveys_stored() == 0
+    right = post(encoding="windows-1251", dry_run="true").json["check"]
+    assert post(encoding="windows-1251", check=dry.json["check"]).status_code == 409
+    assert surveys_stored() == 0
+    created = post(encoding="windows-1251", check=right)
+    assert created.status_code == 201, created.json
+    assert db.session.get(Office, "KZ").name == "Казпатент"
+    both = post(dry_run="true", check=right)
+    assert both.status_code == 400 and "not both" in both.json["message"]
+
+
+def test_the_command_line_dry_run_prints_what_importing_does(cli, survey, tmp_path):
+    path = tmp_path / "round.csv"
+    path.write_bytes(IN_1251)
+    result = cli.invoke(
+        args=["survey", "import", str(path), "--dry-run", "--encoding", "windows-1252"]
+    )
+    assert result.exit_code == 0, result.output
+    assert "round.csv, read as CSV in windows-1252: nothing was imported (--dry-run)." in (
+        result.stdout
+    )
+    assert "  KZ  Êàçïàòåíò  (Asia/Almaty)" in result.stdout
+    assert "  “Казпатент” in windows-1251" in result.stdout
+    assert surveys_stored() == 1 and db.session.get(Office, "KZ") is None
