@@ -5,7 +5,7 @@ replaced round changes) before importing it; the "Import" that follows may reach
 instance behind the proxy, so the file waits in the database, not in a process or on a disk.
 
 Revision ID: b3e7d2a9c5f1
-Revises: 3c8e1f5a9b27
+Revises: c1d5e8f2a7b4
 Create Date: 2026-12-06 09:00:00
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 from planner.db_types import UTCDateTime
 
 revision = "b3e7d2a9c5f1"
-down_revision = "3c8e1f5a9b27"
+down_revision = "c1d5e8f2a7b4"
 branch_labels = None
 depends_on = None
 
