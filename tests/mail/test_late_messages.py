@@ -17,7 +17,7 @@ from planner.offices.models import OfficeContact
 from tests.calendar.readers import read_everywhere
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_messages import outbox
-from tests.presenters.support import TALK, invite
+from tests.presenters.support import TALK, confirm, invite
 from tests.support import csrf_token, publish_as_planned
 
 KIM = "kim@ipaustralia.example"
@@ -226,3 +226,33 @@ def test_a_decline_that_was_a_contact_s_first_news_still_puts_the_talk_in_their_
     (part,) = [p for p in delivered.walk() if p.get_content_type() == "text/calendar"]
     (event,) = read_everywhere(part.get_payload(decode=True))["events"]
     assert event["uid"] == slot.uid and event["status"] == "TENTATIVE"
+
+
+def test_a_presenter_s_news_that_goes_late_stays_theirs(api, slot, presenter, smtp, cli):
+    """Alex confirmed; the co-leads set the talk back and invited Alex again: the update that
+    puts it back in Alex's calendar is their first news of it again, as an office contact's
+    "On the agenda" is. Turned away by Alex's server and retried, it went rewritten as a
+    contact's news ("A presentation by your office", "its presenter is invited"), without the
+    private link Alex answers with."""
+    alex = "alex@ipaustralia.example"
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    for minutes, status in ((2, "proposed"), (4, "invited")):
+        sender_round(cli, minutes)
+        changed = api.patch(f"/api/v1/slots/{slot.id}", json={"status": status})
+        assert changed.status_code == 200, changed.get_json()
+    smtp.refuse[alex] = BUSY
+    sender_round(cli, 6)
+    news = outbox(recipient_email=alex)[-1]
+    assert news.attempts == 1 and news.basis["said"]["first"]
+    written = news.text_body
+    assert link in written
+    smtp.refuse.clear()
+    smtp.received.clear()
+    sender_round(cli, 20)
+    (delivered,) = [m for m in smtp.messages() if alex in m["To"]]
+    assert delivered["Message-ID"] == news.message_id
+    text = delivered.get_body(("plain",)).get_content()
+    assert link in text and "by your office" not in text
+    assert outbox(id=news.id)[0].text_body == written

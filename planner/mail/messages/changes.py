@@ -219,10 +219,13 @@ def contact_news_again(message: OutboxMessage, slot: Slot) -> None:
     yet" of a talk someone was invited to since. Only for the latest message about the slot to
     them (a newer one, on its way, says what changed: the caller knows, `late`), and while the
     news holds (`outbox.too_late` keeps a decline that no longer does from going). Not flushed:
-    a round's are written together."""
+    a round's are written together. A presenter's first news of it again (invited back after a
+    decline or a setting back) stays theirs, with their link; so does any message written before
+    its basis said whom it was for."""
     said = (message.basis or {}).get("said") or {}
     if (
-        not (said.get("first") or said.get("presenter_declined"))
+        said.get("role") != "contact"
+        or not (said.get("first") or said.get("presenter_declined"))
         or said.get("no_longer_presenting")
         or slot.kind != "presentation"
         or slot.starts_at is None

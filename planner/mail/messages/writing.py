@@ -192,6 +192,9 @@ def _basis(context: dict, carried: dict | None, since: datetime | None, settling
         "what": list(context.get("what") or []),
         "was": was,
         "status_was": status_was,
+        # Whom it was written for, the slot's presenter or an office's contact: a message going
+        # late is said again in its own words (`changes.contact_news_again` rewords a contact's).
+        "role": context.get("role"),
         **{flag: context.get(flag) or False for flag in _FLAGS},
     }
     if not settling:
