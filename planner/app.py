@@ -31,7 +31,7 @@ from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
 from planner.schema import not_migrated, schema_state
-from planner.text import shorten
+from planner.text import ends_sentence, shorten
 from planner.timezones import (
     clock_span,
     day_in,
@@ -356,6 +356,7 @@ def _register(app: Flask) -> None:
     app.add_template_filter(happens_twice, "happens_twice")
     app.add_template_filter(_editor_hidden, "editor_hidden")
     app.add_template_filter(_and_list, "and_list")
+    app.add_template_test(ends_sentence, "sentence")
     # Cut after a whole word, never inside a character as a reader sees it (`text.shorten`).
     app.add_template_filter(lambda text, limit: shorten(text, limit, at_space=True), "shorten")
     # A message's times and days in the language it is written in (`written_in`).

@@ -96,6 +96,17 @@ def printable(value: str) -> str:
     return _CONTROL_ONE_LINE.sub("\ufffd", value)
 
 
+# What ends a sentence, in the scripts presenters write in: a full stop, "!", "?" and "…", and
+# their full-width forms in Chinese ("。", "！", "？").
+_SENTENCE_END = (".", "!", "?", "…", "。", "！", "？")
+
+
+def ends_sentence(value: str | None) -> bool:
+    """Whether `value` (a presenter's reason, say) ends a sentence itself, so that the sentence
+    quoting it takes no full stop of its own after it ("…away that week.”", not ".”.")."""
+    return (value or "").rstrip().endswith(_SENTENCE_END)
+
+
 # A grapheme cluster (Unicode's extended one, UAX #29): what a reader sees as one character, a
 # letter with its combining accents, an emoji with its skin tone or joined to others (👩🏽‍💻, a
 # flag), a Devanagari syllable with its virama and vowel signs (स्ते).

@@ -307,6 +307,26 @@ def test_moving_a_slot_to_another_office_warns_that_its_presenter_is_still_invit
     assert "warning" not in back
 
 
+@pytest.mark.parametrize(
+    ("answer", "note", "shown"),
+    [
+        ("declined", "我们的专家那周出差。", "declined: “我们的专家那周出差。”</li>"),
+        ("declined", "Unsere Expertin ist verreist", "declined: “Unsere Expertin ist verreist”."),
+        ("another_time", "下周三可以吗？", "asks for another time: “下周三可以吗？”</li>"),
+        ("another_time", "Any Wednesday morning", "another time: “Any Wednesday morning”.</li>"),
+    ],
+)
+def test_a_note_that_ends_a_sentence_in_any_script_ends_the_editor_s_line(
+    api, slot, presenter, answer, note, shown
+):
+    """A presenter writes in their language: a Chinese reason ends with "。" or "？", and the
+    editor's lists put no second full stop after it, as after "." (helper-218)."""
+    link = invite(api, slot)
+    answered = presenter.post(link + "/answer", data={"answer": answer, "note": note})
+    assert answered.status_code == 302
+    assert shown in text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+
+
 def test_asking_for_another_time_keeps_the_slot_invited_with_the_note(api, slot, presenter):
     link = invite(api, slot)
     asked = presenter.post(
