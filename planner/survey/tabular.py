@@ -60,8 +60,9 @@ _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
 _DATE_LIKE = re.compile(r"[^\W\d_]|[/.]|^\d{4}-\d{1,2}-\d{1,2}$")
 # A recommendation number as written in a cell: ASCII digits, not "١٠" or "１"; a whole number
 # as a spreadsheet or pandas writes one of a column with decimals or gaps, "10.0", or where the
-# comma is the decimal sign, "10,0", is the number.
-_NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]0+)?")
+# comma is the decimal sign, "10,0" or "10,00", is the number. Not "1,000" nor "1.000": a
+# thousand, where a comma or a full stop groups the digits.
+_NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]0{1,2})?")
 _MAX_ERRORS = 10
 # How a file comes to end before its last row or value does.
 _CUT_SHORT = "saved, copied or downloaded only in part"

@@ -183,6 +183,19 @@ def test_recommendations_a_spreadsheet_wrote_with_decimals_are_the_numbers(
     assert 'line 2: recommendation "10,5" is not a number' in result.stderr
 
 
+@pytest.mark.parametrize("written", ["1,000", "1.000", "4,000"])
+def test_a_thousand_is_no_recommendation(cli, app_context, tmp_path, written):
+    """One or two decimals of zero are a spreadsheet's (10,0 and 4,00 are 10 and 4), but "1,000"
+    is a thousand in English and "1.000" in German: a count or a line number in the wrong
+    column, read as Rec 1 without a word. It is refused, as 10,5 is."""
+    rows = [list(row) for row in ROWS]
+    rows[0][5] = written
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+    assert result.exit_code == 1
+    assert f'line 2: recommendation "{written}" is not a number' in result.stderr
+    assert surveys_stored() == 0
+
+
 def test_excel_s_plain_csv_in_a_french_setting_is_read_in_the_character_set_named(
     cli, app_context, tmp_path
 ):
