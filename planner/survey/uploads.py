@@ -12,7 +12,7 @@ from werkzeug.sansio.multipart import Data, Epilogue, Field, MultipartDecoder
 from werkzeug.wsgi import get_input_stream
 from wtforms.validators import ValidationError
 
-from planner.accounts.security import is_colead
+from planner.accounts.security import api_colead, is_colead
 from planner.errors import PlannerError
 from planner.materials.checks import clean_filename, megabytes
 
@@ -30,15 +30,13 @@ def limit() -> int:
 
 def allow_survey_files(endpoint: str | None) -> None:
     """Let the import endpoints read a survey file (before CSRF protection reads the form) for
-    a signed-in co-lead, or a script that sends a token (checked by the view, which answers 401
-    for a wrong one): a body sent without either is refused at the app's 1 MB unread."""
+    a signed-in co-lead, or a script that sends a co-lead's working token: a body sent without
+    either is refused at the app's 1 MB unread. The body is read whole before the view
+    (`_read_whole`), so the token is checked here: any "Bearer ..." header had up to 8 MB read
+    into memory before the view answered 401."""
     if endpoint not in UPLOADS:
         return
-    if endpoint.startswith("survey_api."):
-        scheme = request.headers.get("Authorization", "").strip().partition(" ")[0]
-        allowed = scheme.lower() == "bearer"
-    else:
-        allowed = is_colead()
+    allowed = api_colead() if endpoint.startswith("survey_api.") else is_colead()
     if allowed:
         request.max_content_length = limit() + FORM_MARGIN
         _read_whole()

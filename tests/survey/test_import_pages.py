@@ -215,6 +215,25 @@ def test_a_large_body_without_a_colead_is_refused_unread(client, app_context):
     assert client.post("/surveys", data=large).status_code == 413
 
 
+@pytest.mark.parametrize("token", ["made-up", "", "read-only"])
+def test_a_large_body_with_a_token_that_does_not_work_is_refused_unread(
+    app, client, colead, app_context, token
+):
+    """The survey limit is read before the view checks the token: a made-up token (any
+    "Bearer ..." header) had the body read whole into memory, up to 8 MB a request, before the
+    401. Only a co-lead's working token raises the limit; any other stops at the app's 1 MB."""
+    from planner.accounts.models import ApiToken
+
+    if token == "read-only":
+        token = ApiToken.issue(colead, "reader", read_only=True)
+        db.session.commit()
+    large = {"file": (io.BytesIO(b"x" * (2 * 1024 * 1024)), "a.txt")}
+    refused = client.post(
+        "/api/v1/surveys", data=large, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert refused.status_code == 413 and "for co-leads" in refused.json["message"]
+
+
 def test_the_api_imports_for_a_colead_token_only(client, api, app_context):
     body = {"file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"), "alias": "GE=DE"}
     anonymous = client.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
