@@ -373,8 +373,9 @@ def deliver_leased(
             message.last_error = f"not sent: {late}"
             outcome = "too_late"
         elif unreached := before_invitation(message):
-            # Their invitation failed (the sender gave up, or the server refused it for good):
-            # they never had their link, nor the calendar entry this would change.
+            # Their invitation did not reach them (the sender gave up, the server refused it for
+            # good, or no mail server was configured then): they never had their link, nor the
+            # calendar entry this would change.
             message.status = MessageStatus.superseded
             message.last_error = f"not sent: {unreached}"
             outcome = "before_invitation"
