@@ -195,7 +195,8 @@ def shown_web_address(value: str) -> str:
     (`https://bücher.example/x`, also when typed `https://xn--bcher-kva.example/x` or
     `https://BÜCHER.example/x`; IDNA 2008 with UTS #46), so that its spellings are one link;
     the rest as written. A label mixing Latin letters with Cyrillic or Greek ones stays in its
-    xn-- form, as browsers show it: "аpple.com" with a Cyrillic "а" would read as another site.
+    xn-- form, as browsers show it: "аpple.com" with a Cyrillic "а" would read as another site;
+    so does one spelt wholly in Cyrillic letters that look Latin under a Latin TLD ("аррӏе.com").
     An ASCII host without xn-- labels stays as typed. ValueError for a host that cannot be
     read (`is_web_address` refuses it)."""
     parts = urlsplit(value)
@@ -213,8 +214,11 @@ def shown_web_address(value: str) -> str:
         ]
     except (idna.IDNAError, UnicodeError) as error:
         raise ValueError(str(error)) from None
+    latin_tld = labels[-1].isascii()
     shown = ".".join(
-        label if _LOOKALIKE_MIX.search(unicode) else unicode
+        label
+        if _LOOKALIKE_MIX.search(unicode) or (latin_tld and _LOOKS_LATIN.fullmatch(unicode))
+        else unicode
         for label, unicode in zip(ascii_form.split("."), labels, strict=True)
     )
     return _with_host(value, shown)
@@ -222,6 +226,9 @@ def shown_web_address(value: str) -> str:
 
 # A label with Latin letters beside Cyrillic or Greek ones: how look-alike hosts are spelt.
 _LOOKALIKE_MIX = regex.compile(r"^(?=.*\p{Latin})(?=.*[\p{Cyrillic}\p{Greek}])")
+# A label of Cyrillic letters that each look like a Latin one (with digits and hyphens): a whole
+# word can be spelt so ("аррӏе"), which Chrome shows in its xn-- form under a TLD not Cyrillic.
+_LOOKS_LATIN = regex.compile(r"[асԁеһіјӏорԛѕԝхуъьҽпгѵѡ0-9-]+")
 
 
 def _with_host(value: str, host: str) -> str:

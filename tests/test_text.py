@@ -117,3 +117,17 @@ def test_a_link_is_kept_with_an_internationalised_host_in_unicode():
     for kept in ("https://Example.org/X", "https://[::1]:8080/", "https://xn--pple-43d.com/"):
         assert shown_web_address(kept) == kept
     assert shown_web_address("https://пример.рф/") == "https://пример.рф/"
+
+
+def test_a_host_spelt_wholly_in_letters_that_look_latin_stays_in_xn_form():
+    """ "xn--80ak6aa92e.com" is "аррӏе.com" in Cyrillic letters alone, which reads as apple.com:
+    browsers show it in its xn-- form (a whole-script look-alike, under a Latin TLD), and so
+    does the planner, whichever way it was typed. A Cyrillic word with letters Latin has not
+    ("пример"), or under a Cyrillic TLD, is shown as written."""
+    from planner.text import shown_web_address
+
+    for typed in ("https://xn--80ak6aa92e.com/slides", "https://аррӏе.com/slides"):
+        assert shown_web_address(typed) == "https://xn--80ak6aa92e.com/slides", typed
+    assert shown_web_address("https://www.xn--80ak6aa92e.com/") == "https://www.xn--80ak6aa92e.com/"
+    for kept in ("https://пример.com/", "https://сорок.рф/", "https://bücher.example/"):
+        assert shown_web_address(kept) == kept
