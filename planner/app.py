@@ -12,6 +12,7 @@ from urllib.parse import urlsplit, urlunsplit
 import click
 from flask import Flask, Request, Response, has_request_context, request
 from flask.cli import AppGroup, ScriptInfo
+from flask_migrate.cli import db as migrate_cli
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.exc import DBAPIError
@@ -290,6 +291,7 @@ def _register(app: Flask) -> None:
     from planner.bootstrap import setup_command
     from planner.calendar import views as calendar_views
     from planner.calendar.operations import track_changes
+    from planner.database_copy import copy_command
     from planner.lineup import api as lineup_api
     from planner.lineup import views as lineup_views
     from planner.lineup.cli import lineup_cli
@@ -344,6 +346,8 @@ def _register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(personal_data_cli)
+    # `flask db copy`, beside Flask-Migrate's `db upgrade` (its group, shared by every app).
+    migrate_cli.add_command(copy_command)
     security.install(app)
     track_changes()
     track_messages()

@@ -18,6 +18,12 @@ def database_url(instance_path: Path) -> str:
     url = os.environ.get("DATABASE_URL", "").strip()
     if not url:
         return f"sqlite:///{instance_path / 'planner.sqlite3'}"
+    return database_address(url, "DATABASE_URL")
+
+
+def database_address(url: str, name: str) -> str:
+    """`url` as SQLAlchemy takes it, PostgreSQL's through psycopg 3; ValueError naming `name`
+    (the variable or option it came from) if the planner cannot use it."""
     # Hosting platforms hand out postgres:// URLs; SQLAlchemy needs the driver named.
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
@@ -28,12 +34,12 @@ def database_url(instance_path: Path) -> str:
         make_url(url).get_dialect().import_dbapi()
     except (NoSuchModuleError, ImportError):  # before ArgumentError, which it is
         raise ValueError(
-            f"DATABASE_URL names {url.partition(':')[0]!r}, which the planner cannot use: "
+            f"{name} names {url.partition(':')[0]!r}, which the planner cannot use: "
             "give PostgreSQL as postgresql://user:password@host/planner"
         ) from None
     except ArgumentError:
         raise ValueError(
-            "DATABASE_URL is not a database address: give one such as "
+            f"{name} is not a database address: give one such as "
             "postgresql://user:password@host/planner"
         ) from None
     return url

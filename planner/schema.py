@@ -39,6 +39,17 @@ def _revisions() -> tuple[str, frozenset[str]]:
     return script.get_current_head(), frozenset(s.revision for s in script.walk_revisions())
 
 
+def head_revision() -> str:
+    """This release's newest migration: the schema its models describe."""
+    return _revisions()[0]
+
+
+def known_revisions() -> frozenset[str]:
+    """Every migration this release knows: a database at one it does not was upgraded by a
+    newer release."""
+    return _revisions()[1]
+
+
 def recorded_revision(session: Session) -> str | None:
     """The migration the database says it is at; None if it was never migrated."""
     try:

@@ -225,6 +225,7 @@ def build_world(app, api, anyone) -> World:
         made = add_file(slot, f"slides-{label}.pdf", PDF, "co-lead " + COLEAD_EMAIL)
         world.materials[label] = (made.id, made.filename)
     add_link(db.session.get(Slot, x), "https://slides.example/x", "slides", "co-lead")
+    db.session.commit()  # before the request below, which may be another connection's
     # Its talk is not given: its slides are the co-leads' only, though M2's are public now.
     cancel = {"status": "cancelled"}
     assert api.patch(f"/api/v1/slots/{cancelled}", json=cancel).status_code == 200
