@@ -4,7 +4,10 @@ answers every request as before: each feed's body, ETag and Last-Modified, every
 sessions and API tokens; and the target's ids go on from the source's."""
 
 import dataclasses
+import os
 import re
+import subprocess
+import sys
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -566,3 +569,72 @@ def test_the_command_says_what_it_cannot_copy(source, tmp_path, args, said):
     assert said in answer.output
     assert "s3cret" not in answer.output
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def _recipes() -> list[str]:
+    """The README's commands for backing up and restoring: SQLite's backup, its restore, and
+    PostgreSQL's backup and restore."""
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n### Backups and restore\n", 1)[1].split("\n### ", 1)[0]
+    return re.findall(r"```sh\n(.*?)```", section, re.S)
+
+
+def _run(recipe: str, folder: Path, **environment: str) -> None:
+    done = subprocess.run(
+        ["bash", "-euo", "pipefail", "-c", recipe],
+        cwd=folder,
+        env={**os.environ, **environment},
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+
+
+def test_the_readme_s_sqlite_backup_restores_what_it_saved(tmp_path):
+    """Taken while a co-lead's save is under way, which it leaves out, then restored over what
+    was saved since (and a key made anew)."""
+    backup, restore, _ = _recipes()
+    folder = tmp_path / "planner"
+    (folder / "instance").mkdir(parents=True)
+    (folder / ".venv").symlink_to(sys.prefix)  # `make run`'s virtual environment
+    (folder / "instance" / "secret_key").write_text(SECRET_KEY)
+    url = f"sqlite:///{folder / 'instance' / 'planner.sqlite3'}"
+    with _migrated(url) as deployed:
+        assert deployed.test_cli_runner().invoke(args=["setup"]).exit_code == 0
+        saved = _rows(deployed)
+        engine = create_engine(url)
+        with engine.connect() as saving:
+            saving.exec_driver_sql("BEGIN IMMEDIATE")
+            saving.exec_driver_sql("DELETE FROM answers")
+            _run(backup, folder)
+            saving.commit()
+        engine.dispose()
+        (folder / "instance" / "secret_key").write_text("a key made anew")
+        assert _rows(deployed) != saved
+        _run(restore, folder)
+        assert _rows(deployed) == saved
+        assert (folder / "instance" / "secret_key").read_text() == SECRET_KEY
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="needs the PostgreSQL test server",
+)
+def test_the_readme_s_postgresql_backup_restores_what_it_saved(app, tmp_path):
+    """Into a new database, ids going on as they did (the newest account's, deleted, is not
+    given again)."""
+    *_, recipe = _recipes()
+    with database_of_its_own(tmp_path) as url, _migrated(url) as deployed:
+        runner = deployed.test_cli_runner()
+        assert runner.invoke(args=["setup"]).exit_code == 0
+        for email in ("stays@example.org", "leaves@example.org"):
+            assert runner.invoke(args=["users", "create", "--email", email]).exit_code == 0
+        assert runner.invoke(args=["users", "delete", "--email", email, "--yes"]).exit_code == 0
+        saved = _rows(deployed)
+        with database_of_its_own(tmp_path) as into, _migrated(into, migrate=False) as restored:
+            _run(recipe, tmp_path, DATABASE_URL=url, RESTORED_URL=into.replace("+psycopg", ""))
+            assert _rows(restored) == saved
+            for made in (deployed, restored):
+                created = made.test_cli_runner().invoke(args=["users", "create", "--email", email])
+                assert created.exit_code == 0, created.output
+            assert _ids(restored) == _ids(deployed)
