@@ -25,6 +25,7 @@ from planner.calendar.operations import cache as feed_cache
 from planner.extensions import db
 from planner.mail.outbox import OutboxMessage
 from planner.matching.operations import adopt_weights, weights_in_use
+from tests.availability.test_pages import volunteer
 from tests.conftest import (
     PASSWORD_HASH_METHOD,
     ServerLikeClient,
@@ -164,25 +165,12 @@ def _a_year_of_use(source) -> tuple:
     # Another office presents it: the first one's feed loses it.
     moved = api.patch(f"/api/v1/slots/{added.get_json()['id']}", json={"office": "PE"})
     assert moved.status_code == 200, moved.get_json()
-    volunteered = anyone.post(
-        "/volunteer",
-        data={
-            "csrf_token": csrf_token(anyone, "/volunteer"),
-            "office": "PE",
-            "contact_name": "Rosa Example",
-            "contact_email": "rosa@indecopi.example",
-            "title": "Machine translation of abstracts",
-            "abstract": "What we learned translating patent abstracts.",
-            "recommendations": ["10"],
-            "duration_minutes": "20",
-            "availability": "Tuesdays and Thursdays 08:00–11:00 Lima",
-            "maturity": "pilot",
-            "consent": "y",
-            "windows-0-weekdays": ["1", "3"],
-            "windows-0-starts": "08:00",
-            "windows-0-ends": "11:00",
-        },
-    )
+    hours = {
+        "windows-0-weekdays": ["1", "3"],
+        "windows-0-starts": "08:00",
+        "windows-0-ends": "11:00",
+    }
+    volunteered = volunteer(anyone, **hours)  # a volunteer's hours: availability windows
     assert volunteered.status_code == 302, volunteered.get_data(as_text=True)
     unsubscribed = anyone.post(f"/unsubscribe/{world.tokens['unsubscribe']}")
     assert unsubscribed.status_code in (200, 302), unsubscribed.get_data(as_text=True)
