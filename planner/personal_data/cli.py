@@ -21,6 +21,7 @@ from planner.personal_data.operations import (
     why_not,
 )
 from planner.personal_data.retention import keep_for, prune
+from planner.survey import pending
 
 personal_data_cli = AppGroup(
     "personal-data", help="Export or erase what is held about a person; clear what is kept."
@@ -128,5 +129,6 @@ def prune_command() -> None:
     db.session.commit()
     click.echo(
         f"Cleared the text of {pruned.messages} message(s) and ended {pruned.links} presenter "
-        f"link(s) kept over {keep.days} days."
+        f"link(s) kept over {keep.days} days; deleted {pruned.survey_files} survey file(s) "
+        f"kept past their check ({pending.UPLOAD_HOURS} hours)."
     )

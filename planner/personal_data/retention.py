@@ -2,7 +2,8 @@
 (its private links, its words to them) are cleared `RETENTION_DAYS` after it went out (an
 office's feed email keeps the feed links it gave, which are the office's), and a presenter's
 private link ends as long after their meeting ended; the client addresses throttling counted
-are deleted once no rule reads them. The mail sender applies it once an hour;
+are deleted once no rule reads them, and survey files kept for their check once their two hours
+are over. The mail sender applies it once an hour;
 `flask --app app personal-data prune` at once."""
 
 from dataclasses import dataclass
@@ -17,6 +18,7 @@ from planner.extensions import db
 from planner.mail.messages import kept_when_cleared
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.presenters.models import Invitation
+from planner.survey import pending
 
 # A message whose sending is over: it went, or will not go (it may still be sent again by a
 # co-lead until cleared).
@@ -32,6 +34,7 @@ _DONE = (
 class Pruned:
     messages: int
     links: int
+    survey_files: int
 
 
 def keep_for(config) -> timedelta:
@@ -96,5 +99,6 @@ def prune(now: datetime, keep: timedelta) -> Pruned:
         .execution_options(synchronize_session=False)
     ).rowcount
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < now - LONGEST_MEMORY))
+    survey_files = pending.forget_expired(now)
     db.session.flush()
-    return Pruned(messages=messages, links=links)
+    return Pruned(messages=messages, links=links, survey_files=survey_files)

@@ -45,7 +45,7 @@ def keep(
     character set corrected). The co-lead's oldest files beyond WAITING_PER_COLEAD go, and
     anyone's expired ones."""
     now = utcnow()
-    db.session.execute(delete(SurveyUpload).where(SurveyUpload.expires_at <= now))
+    forget_expired(now)
     if data is not None:
         if kept is not None:
             db.session.delete(kept)
@@ -64,6 +64,13 @@ def keep(
     if beyond:
         db.session.execute(delete(SurveyUpload).where(SurveyUpload.id.in_(beyond)))
     return kept
+
+
+def forget_expired(now: datetime) -> int:
+    """Delete anyone's files whose time is over (how many): each check does, and so does the
+    hourly clearing of personal data (`retention.prune`), since a file may name people and a
+    co-lead who never checks another would leave theirs behind for good."""
+    return db.session.execute(delete(SurveyUpload).where(SurveyUpload.expires_at <= now)).rowcount
 
 
 def find(upload_id: object, user_id: int) -> SurveyUpload | None:

@@ -3,6 +3,7 @@ links, its words to the person) are cleared RETENTION_DAYS after it went, and af
 ended; a presenter's private link ends as long after their meeting."""
 
 import html
+import io
 from datetime import timedelta
 
 import time_machine
@@ -15,8 +16,10 @@ from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import set_hold_invitations
 from planner.personal_data.retention import prune
+from planner.survey import pending
+from planner.survey.models import SurveyUpload
 from tests.presenters.support import invite
-from tests.support import VOLUNTEERED, csrf_token, publish_as_planned
+from tests.support import VOLUNTEERED, csrf_token, publish_as_planned, second_round_csv
 
 DAYS = timedelta(days=180)
 
@@ -114,3 +117,32 @@ def test_a_message_is_kept_as_long_from_when_it_went_not_from_when_it_was_writte
 
     prune(written + timedelta(days=100) + DAYS + timedelta(days=1), DAYS)
     assert messages()[MessageKind.received].cleared_at is not None
+
+
+def kept() -> list[str]:
+    db.session.expire_all()
+    return db.session.scalars(select(SurveyUpload.source_name)).all()
+
+
+def test_a_survey_file_kept_for_its_check_is_deleted_once_its_time_is_over(colead_client, cli):
+    """A file checked and never imported waited in the database for good unless its co-lead
+    checked another one: it may name people, and "two hours" was said. The hourly clearing
+    (the mail sender's, `personal-data prune`) deletes it once they are over."""
+    form = {
+        "csrf_token": csrf_token(colead_client, "/surveys"),
+        "file": (io.BytesIO(second_round_csv()), "round.csv"),
+    }
+    sent = colead_client.post("/surveys", data=form, content_type="multipart/form-data")
+    assert sent.status_code == 303
+    with time_machine.travel(utcnow() + timedelta(hours=pending.UPLOAD_HOURS - 1)):
+        assert cli.invoke(args=["mail", "send", "--once"]).exit_code == 0
+    assert kept() == ["round.csv"]
+    with time_machine.travel(utcnow() + timedelta(hours=pending.UPLOAD_HOURS, minutes=1)):
+        assert cli.invoke(args=["mail", "send", "--once"]).exit_code == 0
+    assert kept() == []
+    colead_client.post("/surveys", data={**form, "file": (io.BytesIO(second_round_csv()), "b.csv")})
+    with time_machine.travel(utcnow() + timedelta(hours=pending.UPLOAD_HOURS, minutes=1)):
+        said = cli.invoke(args=["personal-data", "prune"])
+    assert said.exit_code == 0
+    assert "deleted 1 survey file(s) kept past their check (2 hours)" in said.output
+    assert kept() == []
