@@ -6,6 +6,8 @@ import hashlib
 import json
 from dataclasses import asdict, dataclass, field
 
+import regex
+
 from planner.survey.charsets import codec, readings
 from planner.survey.records import AnswerRecord, Question, RespondentRecord, SurveyRecord
 from planner.text import shorten
@@ -15,6 +17,10 @@ SAMPLES = 5
 SAMPLE_CHARS = 200
 # How many of each kind of change to the answers are listed (all are counted).
 CHANGES_LISTED = 20
+# How much of a changed answer is shown before the place it changes, when that lies past what
+# SAMPLE_CHARS shows from its start.
+CONTEXT_CHARS = 60
+_GRAPHEME = regex.compile(r"\X")
 WARNINGS_LISTED = 20
 
 
@@ -281,13 +287,12 @@ def answer_changes(
 
     def change(key, was: AnswerRecord | None, now: AnswerRecord | None) -> AnswerChange:
         office, question, recommendation = key
-        return AnswerChange(
-            office,
-            Question(question).label,
-            recommendation,
-            shorten(was.text, SAMPLE_CHARS) if was else None,
-            shorten(now.text, SAMPLE_CHARS) if now else None,
-        )
+        if was and now:
+            before, after = changed_texts(was.text, now.text)
+        else:
+            before = shorten(was.text, SAMPLE_CHARS) if was else None
+            after = shorten(now.text, SAMPLE_CHARS) if now else None
+        return AnswerChange(office, Question(question).label, recommendation, before, after)
 
     order = sorted(old.keys() | new.keys(), key=lambda k: (Question(k[1]).order, k[2] or 0, k[0]))
     added = [k for k in order if k not in old]
@@ -299,3 +304,27 @@ def answer_changes(
         for k in kind[:CHANGES_LISTED]
     ]
     return len(added), len(removed), len(changed), listed
+
+
+def changed_texts(was: str, now: str) -> tuple[str, str]:
+    """A changed answer's text before and after, each cut to SAMPLE_CHARS: from its start, or,
+    where the two differ only past that (a word corrected at the end of a long answer), from a
+    little before the first place they differ, so that they read apart rather than the same."""
+    cut = shorten(was, SAMPLE_CHARS), shorten(now, SAMPLE_CHARS)
+    if cut[0] != cut[1]:
+        return cut
+    at = next((i for i, (a, b) in enumerate(zip(was, now, strict=False)) if a != b), None)
+    if at is None:  # one is the other with more at its end
+        at = min(len(was), len(now))
+    return _from(was, at), _from(now, at)
+
+
+def _from(text: str, at: int) -> str:
+    """`text` from a little before `at`, after "…": from a word's start, or in text without
+    spaces (Chinese) a whole character's, never inside one."""
+    wanted = max(at - CONTEXT_CHARS, 0)
+    start = text.find(" ", wanted, at) + 1
+    if not start:
+        clusters = _GRAPHEME.finditer(text, max(wanted - 16, 0))
+        start = next((c.start() for c in clusters if c.start() >= wanted), at)
+    return "…" + shorten(text[start:], SAMPLE_CHARS - 1)

@@ -16,9 +16,10 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.matching.operations import set_mark, survey_matches
 from planner.offices.models import Office
-from planner.survey import pending
+from planner.survey import pending, preview
 from planner.survey.models import Answer, Survey, SurveyUpload
 from planner.survey.operations import survey_record
+from planner.survey.preview import changed_texts
 from planner.survey.tabular import write_csv
 from tests.support import (
     BUNDLED,
@@ -171,6 +172,34 @@ def test_replacing_a_round_says_what_changes_before_it_does(colead_client, surve
     db.session.expire_all()
     assert db.session.scalar(select(Survey.source_name)) == "corrected.csv"
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+
+
+def test_an_answer_corrected_past_its_first_lines_reads_apart_before_and_after(
+    colead_client, survey
+):
+    """A long answer corrected near its end was listed as changed with the same 200 characters
+    from its start before and after, so the check did not show what changed: both are shown
+    from a little before where they first differ."""
+    record = survey_record(survey)
+    long = next(a.text for a in record.answers if len(a.text) > 400 and '"' not in a.text)
+    tail = " ".join(long.split()[-6:])
+    corrected = write_csv(record).replace(tail, tail + " (as of 2026)", 1)
+    sent = check_file(colead_client, corrected.encode(), "corrected.csv", replace="y")
+    page = shown(colead_client, sent)[1]
+    assert "Answers: 0 added, 0 removed, 1 changed." in page
+    # Before, then after: each ends as the file has it.
+    assert page.count(tail) == 2 and f"{tail} (as of 2026)" in page
+
+
+def test_text_without_spaces_is_shown_from_a_whole_character_before_its_change():
+    """Chinese has no spaces to start at: the text is shown from a whole character (an "é"
+    written as e and its accent is not cut from it either)."""
+    was = "知识产权局" * 50 + "e\u0301" * 100
+    before, after = changed_texts(was, was[:-1] + "x")
+    assert before.startswith("…e\u0301") and after.endswith("e\u0301ex")
+    chinese = "知识产权局" * 60
+    before, after = changed_texts(chinese, chinese[:250] + "改" + chinese[251:])
+    assert before != after and "改" in after and len(after) <= preview.SAMPLE_CHARS
 
 
 def test_import_sent_again_imports_nothing_twice(colead_client, app_context):
