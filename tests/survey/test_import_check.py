@@ -20,6 +20,7 @@ from planner.survey import pending, preview
 from planner.survey.models import Answer, Survey, SurveyUpload
 from planner.survey.operations import survey_record
 from planner.survey.preview import changed_texts
+from planner.survey.synthetic import render_document, scaled_survey
 from planner.survey.tabular import write_csv
 from tests.support import (
     BUNDLED,
@@ -200,6 +201,23 @@ def test_text_without_spaces_is_shown_from_a_whole_character_before_its_change()
     chinese = "知识产权局" * 60
     before, after = changed_texts(chinese, chinese[:250] + "改" + chinese[251:])
     assert before != after and "改" in after and len(after) <= preview.SAMPLE_CHARS
+
+
+def test_many_new_offices_fold_away_but_the_first_few(colead_client, survey):
+    """A file of 200 offices listed a hundred new ones, "… and 79 more" unseen, between the
+    summary and "Import": some 10 000 pixels on a phone. The first ten stay in view, every
+    other folds away under one line."""
+    grown = render_document(scaled_survey(survey_record(survey), 60)).encode()
+    sent = check_file(colead_client, grown, "grown.txt", label="Grown", aliases="GE=DE")
+    where, page, _ = shown(colead_client, sent)
+    new = int(re.search(r"Offices 60, of which (\d+) new to the planner", page)[1])
+    assert new > 20
+    html = colead_client.get(where).get_data(as_text=True)
+    listed = html[html.index('id="new-heading"') : html.index('id="samples-heading"')]
+    in_view, folded = listed.split("<details>")
+    assert in_view.count('<th scope="row">') == 10
+    assert f"The other {new - 10} new offices</summary>" in folded
+    assert folded.count('<th scope="row">') == new - 10
 
 
 def test_import_sent_again_imports_nothing_twice(colead_client, app_context):
