@@ -1,5 +1,6 @@
 """Storing, finding and exporting surveys: the database side of the importers and exporters."""
 
+import codecs
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping
@@ -299,13 +300,14 @@ def import_checked(
     office edited, changes it, and it is rolled back to be shown again). Without `check`, it
     is a dry run: nothing is kept. `words`: how `describe` names the options (page, API)."""
     with _said_as_format_errors():
-        record = read_survey_file(in_utf8(data, encoding), name, label=label, aliases=aliases)
+        text = in_utf8(data, encoding)
+        record = read_survey_file(text, name, label=label, aliases=aliases)
         # One check or checked import at a time, across instances: what one reads of the
         # stored surveys is not changed by another's trial before it is done. On SQLite, the
         # write lock is taken before the first read: a trial that read, then wrote, while
         # another request wrote, would fail at once rather than wait its turn.
         take_turn(db.session.connection(), "survey import")
-        form = _form_read(record, data)
+        form = _form_read(text, name)
         # The round it replaces, or the one pages show now, read before the import changes them.
         existing = _named_in_any_case(record.label, record.slug) if replace else None
         before = _round_before(existing) if existing is not None else None
@@ -334,13 +336,18 @@ def import_checked(
         return Checked(seen, None)
 
 
-def _form_read(record: SurveyRecord, data: bytes) -> str:
-    if record.source_text is not None:
+def _form_read(data: bytes, name: str) -> str:
+    """The form `read_survey_file` read the file in, as the check names it."""
+    form = file_form(data, name)
+    if form is None:
         return "published text"
-    stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"["):
-        return "JSON list of rows"
-    return "JSON" if stripped.startswith(b"{") else "CSV"
+    if form == "csv":
+        return "CSV"
+    # Its start, as the reader decodes it: Notepad saves "Unicode" as UTF-16 (a JSON list of
+    # rows was named a CSV).
+    utf16 = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    start = data[:4096].decode("utf-16" if utf16 else "utf-8", "ignore")
+    return "JSON list of rows" if start.lstrip("\ufeff \t\r\n").startswith("[") else "JSON"
 
 
 @dataclass(frozen=True)
@@ -466,6 +473,13 @@ def known_offices() -> dict[str, str]:
     return {code: name for code, name in db.session.execute(select(Office.code, Office.name))}
 
 
+def file_form(data: bytes, name: str) -> str | None:
+    """The tabular form ("json" or "csv") the file is read in, by its name's suffix or else its
+    content (`tabular_form`); None for the published text."""
+    suffix = PurePath(name).suffix.lower()
+    return suffix[1:] if suffix in (".json", ".csv") else tabular_form(data)
+
+
 def read_survey_file(
     data: bytes,
     name: str,
@@ -474,7 +488,6 @@ def read_survey_file(
     aliases: Mapping[str, str] | None = None,
 ) -> SurveyRecord:
     """Read a survey in whichever form its name says: .json, .csv, or the published text."""
-    suffix = PurePath(name).suffix.lower()
     if label is not None:
         label = label.strip()
         if blank(label):
@@ -482,7 +495,7 @@ def read_survey_file(
                 "The survey label is blank: give the survey a label, or none to use the file's own."
             )
     recommendations = known_recommendations()
-    form = suffix[1:] if suffix in (".json", ".csv") else tabular_form(data)
+    form = file_form(data, name)
     if form:
         reader = read_json if form == "json" else read_csv
         record = reader(

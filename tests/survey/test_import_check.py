@@ -5,6 +5,7 @@ waits in the database, for the co-lead who sent it, and "Import" sent twice impo
 
 import html
 import io
+import json
 import re
 from datetime import timedelta
 
@@ -31,7 +32,7 @@ from tests.support import (
     sent_at_once,
     sign_in,
 )
-from tests.survey.test_spreadsheet_files import DATES, table
+from tests.survey.test_spreadsheet_files import DATES, pandas_records, table
 
 KZ = ["Round 2026", "KZ", "Казпатент", "Asia/Almaty", "discuss", "10", "Искусственный интеллект"]
 KZ_ROWS = [[*KZ, "", "", *DATES], ["Round 2026", "FR", "INPI", "Europe/Paris", "focus", "4"]]
@@ -395,3 +396,14 @@ def test_the_command_line_dry_run_prints_what_importing_does(cli, survey, tmp_pa
     assert "  KZ  Êàçïàòåíò  (Asia/Almaty)" in result.stdout
     assert "  “Казпатент” in windows-1251" in result.stdout
     assert surveys_stored() == 1 and db.session.get(Office, "KZ") is None
+
+
+def test_the_form_named_is_the_one_read_in_utf_16_too(cli, survey, tmp_path):
+    """A JSON list of rows saved as UTF-16 (Notepad's "Unicode") was read as JSON, and the
+    check named it a CSV."""
+    rows = json.loads(pandas_records())
+    path = tmp_path / "round.json"
+    path.write_bytes(json.dumps(rows, ensure_ascii=False).encode("utf-16"))
+    said = cli.invoke(args=["survey", "import", str(path), "--dry-run"])
+    assert said.exit_code == 0, said.output
+    assert "round.json, read as JSON list of rows: nothing was imported" in said.stdout
