@@ -9,7 +9,7 @@ from planner.db_types import db_int
 from planner.errors import ConflictError, PlannerError
 from planner.http_errors import api_error
 from planner.request_input import unknown_fields
-from planner.survey import uploads
+from planner.survey import preview, uploads
 from planner.survey.charsets import CHARSETS, ChooseCharset
 from planner.survey.models import Survey
 from planner.survey.operations import (
@@ -129,6 +129,14 @@ def import_survey():
         raise PlannerError(
             "Send dry_run=true to see what importing the file does, or check (the check a dry "
             "run gave) to import it if it still does that; not both.",
+            "check",
+        )
+    if check is not None and not preview.is_check(check):
+        # Not a check a dry run gave (empty, cut when copied): a 409 said that importing the
+        # file "no longer does" what it was given for.
+        raise PlannerError(
+            f"check {as_json(check)} is not a check a dry run gives: send the file with "
+            "dry_run=true, and its answer's check (32 letters and digits) with the file again.",
             "check",
         )
     read = {

@@ -21,6 +21,8 @@ CHANGES_LISTED = 20
 # SAMPLE_CHARS shows from its start.
 CONTEXT_CHARS = 60
 _GRAPHEME = regex.compile(r"\X")
+# A preview's `check`: the start of a SHA-256 digest, in hexadecimal.
+CHECK_LENGTH = 32
 WARNINGS_LISTED = 20
 
 
@@ -116,7 +118,7 @@ class Preview:
     @property
     def check(self) -> str:
         encoded = json.dumps(self._content(), ensure_ascii=False, sort_keys=True, default=str)
-        return hashlib.sha256(encoded.encode()).hexdigest()[:32]
+        return hashlib.sha256(encoded.encode()).hexdigest()[:CHECK_LENGTH]
 
     def _content(self) -> dict:
         return asdict(self)
@@ -229,6 +231,11 @@ def _mark_line(mark: MarkChange) -> str:
     if mark.after is not None:
         return f"{pair} no longer applies: {mark.after}"
     return f"{pair} applies again (before: {mark.before})"
+
+
+def is_check(value: str) -> bool:
+    """Whether `value` could be a preview's `check`."""
+    return len(value) == CHECK_LENGTH and all(c in "0123456789abcdef" for c in value)
 
 
 def samples(record: SurveyRecord, new: set[str]) -> list[Sample]:

@@ -381,6 +381,15 @@ def test_the_api_says_what_importing_does_and_imports_only_that(api, app_context
     assert db.session.get(Office, "KZ").name == "Казпатент"
     both = post(dry_run="true", check=right)
     assert both.status_code == 400 and "not both" in both.json["message"]
+    # No check a dry run gives (empty, cut short when copied): not "no longer does" (409).
+    for made_up in ("", right[:-1], right.upper(), "x" * 32, right + "\u0301"):
+        refused = post(encoding="windows-1251", check=made_up)
+        assert refused.status_code == 400, (made_up, refused.json)
+        assert refused.json["field"] == "check"
+        assert (
+            "is not a check a dry run gives: send the file with dry_run=true"
+            in (refused.json["message"])
+        )
 
 
 def test_the_command_line_dry_run_prints_what_importing_does(cli, survey, tmp_path):
