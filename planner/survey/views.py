@@ -1,6 +1,16 @@
 """Survey pages: the overview charts, the summary table, each answer with its source lines."""
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 from sqlalchemy import select
 from werkzeug.datastructures import FileStorage
@@ -329,9 +339,14 @@ def _kept(upload_id: object) -> SurveyUpload | None:
 @bp.get("/surveys")
 def index():
     """The surveys, and for a co-lead the import form: after "Go back" from a check
-    (`?upload=`), filled in as it was sent, with the file kept."""
-    kept = _kept(request.args.get("upload"))
-    return _index(_form_of(kept) if kept is not None else None)
+    (`?upload=`), filled in as it was sent, with the file kept; or saying it is no longer."""
+    asked = request.args.get("upload")
+    if not asked or not is_colead():
+        return _index()
+    upload = pending.find(asked, current_user.id)
+    if upload is None:
+        return _index(problem=NOT_KEPT)
+    return _index(_form_of(upload) if upload.imported_at is None else None)
 
 
 # How the page names what the command line's --replace and --alias do.
@@ -438,15 +453,19 @@ def _choose_again(form: SurveyImportForm, kept: SurveyUpload | None = None) -> S
     return form
 
 
+NOT_KEPT = (
+    f"The file you checked is no longer kept: a file waits {pending.UPLOAD_HOURS} hours for its "
+    f"import, and a co-lead's {pending.WAITING_PER_COLEAD} latest only. Choose it again below; "
+    "nothing was imported."
+)
+
+
 def _upload_of_mine(upload_id: int) -> SurveyUpload:
+    """The file the address names, if this co-lead's and still kept; else (expired, one of more
+    than their latest, another's) the import form, saying so: an error page led nowhere."""
     upload = pending.find(upload_id, current_user.id)
     if upload is None:
-        abort(
-            404,
-            "This file is no longer kept: a file checked waits "
-            f"{pending.UPLOAD_HOURS} hours for its import, and a co-lead's "
-            f"{pending.WAITING_PER_COLEAD} latest only. Choose it again on the Surveys page.",
-        )
+        abort(make_response(_index(problem=NOT_KEPT, status=404)))
     return upload
 
 

@@ -307,6 +307,27 @@ def test_a_file_checked_is_its_co_lead_s_only_and_kept_a_while(app, colead_clien
     assert pending.WAITING_PER_COLEAD == 3
 
 
+def test_a_file_no_longer_kept_leads_back_to_the_form_saying_so(colead_client, app_context):
+    """Two hours later, "Import" or "Go back" led to an error page with a link to the start
+    page, or to the empty form without a word: each shows the import form and says why the file
+    must be chosen again."""
+    where, _, check = shown(colead_client, check_file(colead_client, second_round_csv()))
+    upload_id = where.rsplit("/", 1)[1]
+    db.session.get(SurveyUpload, int(upload_id)).expires_at = utcnow() - timedelta(seconds=1)
+    db.session.commit()
+    said = "The file you checked is no longer kept: a file waits 2 hours for its import"
+    for gone in (
+        press_import(colead_client, where, check),
+        colead_client.get(where),
+        colead_client.get(f"/surveys?upload={upload_id}"),
+    ):
+        page = text_of(gone)
+        assert gone.status_code in (404, 200) and said in page, page[:2000]
+        assert "Choose it again below; nothing was imported." in page
+        assert "Import a survey" in page and 'name="file"' in gone.get_data(as_text=True)
+    assert surveys_stored() == 0
+
+
 def test_import_without_its_csrf_token_imports_nothing(colead_client, app_context):
     where, _, check = shown(colead_client, check_file(colead_client, second_round_csv()))
     refused = colead_client.post(where, data={"check": check})
