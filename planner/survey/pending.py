@@ -42,8 +42,8 @@ def keep(
 ) -> SurveyUpload:
     """Keep a file sent to check, with its choices: a new one (`data`, `source_name`, in place
     of `kept` if given), or the one kept already (`kept`) sent again with other choices (the
-    character set corrected). The co-lead's oldest files beyond WAITING_PER_COLEAD go, and
-    anyone's expired ones."""
+    character set corrected). The co-lead's files sent longest ago beyond WAITING_PER_COLEAD
+    go, and anyone's expired ones."""
     now = utcnow()
     forget_expired(now)
     if data is not None:
@@ -58,7 +58,8 @@ def keep(
     beyond = db.session.scalars(
         select(SurveyUpload.id)
         .where(SurveyUpload.user_id == user_id, SurveyUpload.imported_at.is_(None))
-        .order_by(SurveyUpload.id.desc())
+        # The latest sent: a file checked again (another character set) is the one in hand.
+        .order_by(SurveyUpload.sent_at.desc(), SurveyUpload.id.desc())
         .offset(WAITING_PER_COLEAD)
     ).all()
     if beyond:

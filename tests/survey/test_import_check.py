@@ -328,6 +328,23 @@ def test_a_file_no_longer_kept_leads_back_to_the_form_saying_so(colead_client, a
     assert surveys_stored() == 0
 
 
+def test_the_file_checked_again_is_kept_before_those_sent_since(colead_client, app_context):
+    """A co-lead's latest three are those they sent latest: a file checked again (another
+    character set chosen) went as the oldest once a fourth was checked, from under its page."""
+    wrong = check_file(colead_client, IN_1251, label="Round 2026", encoding="windows-1252")
+    first = shown(colead_client, wrong)[0]
+    later = [
+        shown(colead_client, check_file(colead_client, second_round_csv(), f"{n}.csv"))[0]
+        for n in range(2)
+    ]
+    upload = first.rsplit("/", 1)[1]
+    again = check_file(colead_client, None, upload=upload, encoding="windows-1251")
+    assert shown(colead_client, again)[0] == first
+    shown(colead_client, check_file(colead_client, second_round_csv(), "fourth.csv"))
+    assert colead_client.get(first).status_code == 200
+    assert colead_client.get(later[0]).status_code == 404
+
+
 def test_import_without_its_csrf_token_imports_nothing(colead_client, app_context):
     where, _, check = shown(colead_client, check_file(colead_client, second_round_csv()))
     refused = colead_client.post(where, data={"check": check})
