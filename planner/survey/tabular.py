@@ -1061,6 +1061,8 @@ def _check_whole(
 
 def _json_kind(value: Any) -> str:
     """What a JSON value is, as its writer would call it."""
+    if value is None:
+        return "null"
     if isinstance(value, bool):
         return "true or false"
     if isinstance(value, int | float):

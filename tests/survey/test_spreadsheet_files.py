@@ -498,6 +498,7 @@ def test_json_rows_are_refused_as_the_csv_is_naming_each_row(cli, app_context, t
     rows[1] = {**rows[1], "office": "FRA"}
     rows.append(dict(rows[2]))
     rows.append({**rows[0], "office": "BE", "recommendation": True})
+    rows.append(None)  # a row that is null was said to be "text"
     text = "[\n" + ",\n".join(json.dumps(row) for row in rows) + "\n]"
     result = import_bytes(cli, tmp_path, text.encode(), "round.json")
     assert result.exit_code == 1
@@ -509,7 +510,12 @@ def test_json_rows_are_refused_as_the_csv_is_naming_each_row(cli, app_context, t
     assert 'line 6, [4]: "recommendation" must be text or a number, not true or false' in (
         result.stderr
     )
+    assert "line 7, [5]: must be an object (a row), not null" in result.stderr
     assert surveys_stored() == 0
+    result = import_bytes(cli, tmp_path, b"null", "round.json")
+    assert "a list of rows with the columns of its CSV download; this one is null." in (
+        result.stderr
+    )
     french = [{"bureau": "FR", "question": "focus", "texte": "IA"}]
     result = import_bytes(cli, tmp_path, json.dumps(french).encode(), "round.json")
     assert (
