@@ -49,7 +49,7 @@ from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
 from planner.text import shorten
-from planner.turns import hold
+from planner.turns import take_turn
 from planner.web import (
     csv_download,
     keep_changes,
@@ -462,7 +462,14 @@ NOT_KEPT = (
 
 def _upload_of_mine(upload_id: int) -> SurveyUpload:
     """The file the address names, if this co-lead's and still kept; else (expired, one of more
-    than their latest, another's) the import form, saying so: an error page led nowhere."""
+    than their latest, another's) the import form, saying so: an error page led nowhere.
+
+    Found in the import's turn, held until the request ends: a second "Import" (a double
+    click, Back and send) waits for the first and finds its import; and a check that keeps a
+    file takes the turn before it deletes the co-lead's oldest, so this takes it before the
+    file's row too. Holding the row first, then waiting for the turn, each waited for the other
+    on PostgreSQL (a deadlock), and on SQLite the row read was gone by the time it was held."""
+    take_turn(db.session.connection(), "survey import")
     upload = pending.find(upload_id, current_user.id)
     if upload is None:
         abort(make_response(_index(problem=NOT_KEPT, status=404)))
@@ -539,7 +546,6 @@ def import_checked_file(upload_id: int):
     else the page shows what it does now (409), to import or not. Sent twice (a double
     click, Back and send), the second finds the first's import and shows it (`_done`)."""
     upload = _upload_of_mine(upload_id)
-    hold(upload)  # a second "Import" waits for the first, and then finds it done
     if upload.imported_at is not None:
         return _done(upload)
     checked, refused = _checked(

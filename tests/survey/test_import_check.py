@@ -372,6 +372,31 @@ def test_two_presses_of_import_at_the_same_moment_import_once(app, colead_client
         assert db.session.scalar(select(func.count()).select_from(Answer)) == 10
 
 
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_an_import_and_a_check_that_takes_its_file_away_wait_their_turns(app, colead_client):
+    """In two tabs, "Import" on the oldest of three files kept while a fourth is checked: the
+    check held the import's turn and went to delete that file, whose row the import held while
+    it waited for the turn. On PostgreSQL each waited for the other (a deadlock, one of them
+    answered 503 'The database cannot be reached'); now the import waits for the check, then
+    finds its file gone."""
+    where, _, check = shown(colead_client, check_file(colead_client, second_round_csv(), "a.csv"))
+    for name in ("b.csv", "c.csv"):
+        shown(colead_client, check_file(colead_client, second_round_csv(), name))
+    token = csrf_token(colead_client, "/surveys")
+    fourth = {"csrf_token": token, "file": (io.BytesIO(second_round_csv()), "d.csv")}
+    checked, imported, meanwhile = sent_at_once(
+        lambda: colead_client.post("/surveys", data=fourth, content_type="multipart/form-data"),
+        lambda: colead_client.post(where, data={"csrf_token": token, "check": check}),
+        held_before=SurveyUpload,
+    )
+    assert not meanwhile
+    assert checked.status_code == 303, text_of(checked)[:2000]
+    assert imported.status_code == 404, text_of(imported)[:2000]
+    assert "The file you checked is no longer kept" in text_of(imported)
+    with app.app_context():
+        assert surveys_stored() == 0
+
+
 @pytest.mark.committed  # an app of its own, on the same database
 def test_the_import_is_found_by_another_instance(app, colead_client):
     """Instances behind a proxy share the database, not their memory or disk: the file checked
