@@ -4,7 +4,6 @@ meeting keeps the survey it took place under, and one whose participants change 
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import timedelta
 
 from sqlalchemy import select, update
 
@@ -29,15 +28,15 @@ def participants_kept() -> Iterator[None]:
     latest = latest_survey()
     if latest is not None:
         held = [
-            meeting_id
-            for meeting_id, starts_at, minutes in db.session.execute(
-                select(Meeting.id, Meeting.starts_at, Meeting.duration_minutes).where(
+            meeting.id
+            for meeting in db.session.scalars(
+                select(Meeting).where(
                     Meeting.survey_id.is_(None),
                     Meeting.status != MeetingStatus.draft,
                     Meeting.starts_at <= now,
                 )
             )
-            if starts_at + timedelta(minutes=minutes) <= now
+            if meeting.ended(now)
         ]
         if held:
             db.session.execute(
