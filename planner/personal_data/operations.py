@@ -17,7 +17,7 @@ from planner.availability.windows import as_json
 from planner.errors import ConflictError
 from planner.extensions import db
 from planner.log_masking import mask
-from planner.mail.models import MessageKind, OutboxMessage, Unsubscription
+from planner.mail.models import MessageKind, MessageStatus, OutboxMessage, Unsubscription
 from planner.materials.models import Material
 from planner.materials.operations import presenter_actor, remove
 from planner.materials.storage import Store
@@ -275,7 +275,11 @@ def in_their_calendar(held: Held, now: datetime) -> list[Slot]:
     nothing, so those entries stay theirs, no longer updated."""
     last: dict[int, str] = {}
     for message in held.messages:
-        if message.slot_id is not None and message.ics_method and message.status == "sent":
+        if (
+            message.slot_id is not None
+            and message.ics_method
+            and message.status == MessageStatus.sent
+        ):
             last[message.slot_id] = message.ics_method
     slots = [
         db.session.get(Slot, slot_id) for slot_id, method in last.items() if method == "REQUEST"
