@@ -198,7 +198,11 @@ def shown_web_address(value: str) -> str:
     xn-- form, as browsers show it: "аpple.com" with a Cyrillic "а" would read as another site;
     so does one spelt wholly in Cyrillic letters that look Latin under a Latin TLD ("аррӏе.com").
     An ASCII host without xn-- labels stays as typed. ValueError for a host that cannot be
-    read (`is_web_address` refuses it)."""
+    read (`is_web_address` refuses it).
+
+    Materials' links and meetings' video links are stored in this form, and the unique indexes
+    compare it: a change to what it returns needs a migration writing the stored links anew (as
+    3c8e1f5a9b27 did), or a link stored before and the same one added after are two."""
     parts = urlsplit(value)
     parts.port  # noqa: B018 (ValueError when it is no port at all)
     host = parts.hostname

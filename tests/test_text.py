@@ -117,6 +117,10 @@ def test_a_link_is_kept_with_an_internationalised_host_in_unicode():
     for kept in ("https://Example.org/X", "https://[::1]:8080/", "https://xn--pple-43d.com/"):
         assert shown_web_address(kept) == kept
     assert shown_web_address("https://пример.рф/") == "https://пример.рф/"
+    # A link stored in the form stays as it is: a migration writing stored links anew (as
+    # 3c8e1f5a9b27 does) leaves alone those in it already.
+    stored = "https://bücher.example:8443/Folien?a=1"
+    assert shown_web_address(stored) == stored
 
 
 def test_a_host_spelt_wholly_in_letters_that_look_latin_stays_in_xn_form():

@@ -10,6 +10,11 @@ resolved the same link stored twice: the earliest (added_at, then id: the one ev
 first) is kept, the later ones are deleted, each logged. A link has no bytes, and nothing else
 refers to a material.
 
+The links are written by the app's `shown_web_address`, not a copy of it held here: the upgrade
+leaves them in the form the release running it compares links in. A release that changes that
+form brings its own migration for the links stored since (which finds these in it already); one
+that renames or drops the function copies today's into this file.
+
 Downgrade changes nothing: the release before reads a link with a Unicode host as it reads one
 typed so.
 
