@@ -30,7 +30,7 @@ from sqlalchemy.exc import DBAPIError
 from planner.config import database_address
 from planner.db_types import MAX_INT
 from planner.extensions import db
-from planner.schema import head_revision, known_revisions
+from planner.schema import head_revision, state_at
 from planner.turns import SQLITE_WAIT_MS, take_turn
 
 # Tables a migration writes a row into as it makes them: `db upgrade` leaves them holding it, in
@@ -103,8 +103,9 @@ def _revision(connection: Connection) -> str | None:
 
 def _same_migration(connection: Connection, which: str) -> None:
     """The database at this release's last migration, which the models (what is copied) are."""
-    revision, head = _revision(connection), head_revision()
-    if revision == head:
+    revision = _revision(connection)
+    state = state_at(revision)
+    if state == "current":
         return
     upgrade = (
         f"run `flask --app app db upgrade` with DATABASE_URL set to the {which}'s address, "
@@ -112,8 +113,10 @@ def _same_migration(connection: Connection, which: str) -> None:
     )
     if revision is None:
         said = f"The {which} has no tables of the planner (no migration ran on it): {upgrade}."
-    elif revision in known_revisions():
-        said = f"The {which} is at migration {revision}, this release at {head}: {upgrade}."
+    elif state == "behind":
+        said = (
+            f"The {which} is at migration {revision}, this release at {head_revision()}: {upgrade}."
+        )
     else:
         said = (
             f"The {which} was upgraded by a newer release (migration {revision}): copy with "

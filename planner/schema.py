@@ -44,12 +44,6 @@ def head_revision() -> str:
     return _revisions()[0]
 
 
-def known_revisions() -> frozenset[str]:
-    """Every migration this release knows: a database at one it does not was upgraded by a
-    newer release."""
-    return _revisions()[1]
-
-
 def recorded_revision(session: Session) -> str | None:
     """The migration the database says it is at; None if it was never migrated."""
     try:
@@ -61,12 +55,17 @@ def recorded_revision(session: Session) -> str | None:
         raise
 
 
-def schema_state(session: Session) -> tuple[Schema, str | None]:
-    """Where the database's schema stands against this release's migrations, and the
-    revision it records: "behind" (`flask db upgrade` not run yet), "ahead" (upgraded by a
+def state_at(revision: str | None) -> Schema:
+    """Where a database recording `revision` (None: never migrated) stands against this
+    release's migrations: "behind" (`flask db upgrade` not run yet), "ahead" (upgraded by a
     newer release: this process runs the one before) or "current"."""
-    revision = recorded_revision(session)
     head, known = _revisions()
     if revision == head:
-        return "current", revision
-    return ("behind" if revision is None or revision in known else "ahead"), revision
+        return "current"
+    return "behind" if revision is None or revision in known else "ahead"
+
+
+def schema_state(session: Session) -> tuple[Schema, str | None]:
+    """Where the database's schema stands (`state_at`), and the revision it records."""
+    revision = recorded_revision(session)
+    return state_at(revision), revision

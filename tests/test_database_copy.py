@@ -464,6 +464,20 @@ def test_a_database_at_another_migration_is_refused(app, source, tmp_path, which
         assert held == {"calendar_state"}  # the migrations' row: nothing copied
 
 
+def test_a_target_upgraded_by_a_newer_release_is_refused(app, source, tmp_path):
+    """At a migration this release does not know: `db upgrade` from here cannot mend it."""
+    with _target(tmp_path) as (url, target):
+        with target.app_context():
+            db.session.execute(text("UPDATE alembic_version SET version_num = 'f00dfeedcafe'"))
+            db.session.commit()
+        refused = _copy(source, "--to", url)
+        assert refused.exit_code == 1
+        assert (
+            "The target was upgraded by a newer release (migration f00dfeedcafe): copy with that "
+            "release." in refused.output
+        )
+
+
 def test_a_target_never_migrated_is_refused(app, source, tmp_path):
     with _target(tmp_path, migrated=False) as (url, _):
         refused = _copy(source, "--to", url)
