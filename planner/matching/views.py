@@ -110,9 +110,8 @@ def matches(number: int):
     unranked = scorer.unranked_marks(number) if scorer and is_colead() else []
     if office is not None:
         unranked = [u for u in unranked if office in (u.audience, u.presenter)]
-    office_known = office is None or (
-        survey is not None and office in {o.code for o in respondent_offices(survey)}
-    )
+    respondents = respondent_offices(survey) if survey is not None else []
+    office_known = office is None or office in {o.code for o in respondents}
     by_audience: dict[str, list[Match]] = defaultdict(list)
     by_presenter: dict[str, list[Match]] = defaultdict(list)
     for match in found:
@@ -167,7 +166,7 @@ def matches(number: int):
         best_few=BEST_FEW,
         office_filter=office,
         office_known=office_known,
-        respondents=respondent_offices(survey) if survey is not None else [],
+        respondents=respondents,
         maturity_filter=maturity,
         maturity_filters=MATURITY_FILTERS,
         page=page,

@@ -22,7 +22,7 @@ from planner.matching.operations import (
     weights_in_use,
 )
 from planner.matching.scorer import FEATURES, Weights
-from tests.support import csrf_token, every_page, summaries_in_tables
+from tests.support import counted_queries, csrf_token, every_page, summaries_in_tables
 
 
 def test_no_self_match_and_each_list_is_ranked(survey):
@@ -661,6 +661,16 @@ def test_the_office_filter_lists_the_surveys_offices(client, survey):
         client.get("/recommendations/10/matches?office=IS").get_data(as_text=True)
     )
     assert '<option value="IS" selected>IS (did not answer this survey)</option>' in unknown
+
+
+def test_the_matches_of_one_office_read_the_surveys_respondents_once(client, survey):
+    """The filter's list of respondents and whether the office chosen is one of them: one
+    query, where the page sent it twice (two hundred offices' rows, on a page timed to 100 ms)."""
+    client.get("/recommendations/10/matches?office=IL")  # the scorer cached, as after a first
+    with counted_queries() as statements:
+        assert client.get("/recommendations/10/matches?office=IL").status_code == 200
+    read = [s for s in statements if "JOIN respondents" in s and "FROM offices" in s]
+    assert len(read) == 1, read
 
 
 def test_the_filters_choose_another_recommendation_at_an_address_of_its_own(client, survey):
