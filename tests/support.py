@@ -112,11 +112,15 @@ def csrf_token(client, url: str) -> str:
 
 def import_checked_on_page(client, response):
     """The import form's answer followed as a co-lead does: to the page that shows what the
-    file would import, then its "Import". Any other answer (a refusal) is given back as it is."""
+    file would import, then its "Import". Any other answer (a refusal: of the form, or the
+    check page's of the file) is given back as it is."""
     where = response.headers.get("Location", "")
     if response.status_code != 303 or "/surveys/check/" not in where:
         return response
-    page = client.get(where).get_data(as_text=True)
+    shown = client.get(where)
+    if shown.status_code != 200:
+        return shown
+    page = shown.get_data(as_text=True)
     check = re.search(r'name="check" value="([^"]*)"', page)
     assert check, page[:3000]
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]

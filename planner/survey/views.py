@@ -52,7 +52,6 @@ from planner.text import shorten
 from planner.turns import take_turn
 from planner.web import (
     csv_download,
-    keep_changes,
     survey_from_request,
     table_download,
     text_download,
@@ -374,7 +373,7 @@ def import_survey():
         form.encoding.data or None,
     )
     try:
-        aliases = parse_aliases(uploads.alias_values(choices.aliases))
+        parse_aliases(uploads.alias_values(choices.aliases))
     except SurveyFormatError as error:
         form.aliases.errors = [str(error)]
         return _index(_choose_again(form, kept), status=400)
@@ -383,13 +382,11 @@ def import_survey():
     except FileTooLarge as error:
         return _index(form, problem=f"{error} {CHOOSE_AGAIN}", status=413)
     name = uploads.upload_name(chosen.filename) if chosen is not None else kept.source_name
-    refused = _checked(form, data if data is not None else kept.data, name, choices, aliases)[1]
-    # Kept, refused or not: a refused file is sent again with other choices, not chosen again.
+    # Keeping a file deletes the co-lead's oldest, which an "Import" may be about to import.
+    take_turn(db.session.connection(), "survey import")
+    # Kept, refused or not (the check page says why, with the form): a refused file is sent
+    # again with other choices, not chosen again. The file is read once, by the check page.
     upload = pending.keep(current_user.id, choices, data, name, kept)
-    if refused is not None:
-        keep_changes()
-        form.upload.data = str(upload.id)
-        return _index(form, problem=f"{refused[0]} {_kept_words(upload)}", status=refused[1])
     return redirect(url_for(".check", upload_id=upload.id), 303)
 
 
@@ -404,21 +401,18 @@ def _kept_words(upload: SurveyUpload) -> str:
 
 
 def _checked(
-    form: SurveyImportForm | None,
-    data: bytes,
-    name: str,
-    choices: pending.Choices,
-    aliases: dict[str, str],
-    check: str | None = None,
+    upload: SurveyUpload, check: str | None = None
 ) -> tuple[Checked | None, tuple[str, int] | None]:
-    """The file checked (and imported when `check` is what it does), or why it is refused."""
+    """The file kept checked (and imported when `check` is what it does), or why it is
+    refused."""
+    choices = pending.choices_of(upload)
     try:
         return (
             import_checked(
-                data,
-                name,
+                upload.data,
+                upload.source_name,
                 label=choices.label,
-                aliases=aliases,
+                aliases=parse_aliases(uploads.alias_values(choices.aliases)),
                 replace=choices.replace,
                 encoding=choices.encoding,
                 check=check,
@@ -436,8 +430,7 @@ def _checked(
     except SurveyFormatError as error:
         said = str(error)
         if isinstance(error, ChooseCharset):
-            encoding = form.encoding.label.text if form is not None else "Character set"
-            said = error.said(f"choose it under “{encoding}”")
+            said = error.said("choose it under “Character set”")
         if "nothing was changed" not in said.lower():
             said += " Nothing was changed."
         # After a list of problems, on a line of its own (helper-82: it ran on from the last).
@@ -488,10 +481,6 @@ def _form_of(upload: SurveyUpload) -> SurveyImportForm:
     )
 
 
-def _aliases_of(upload: SurveyUpload) -> dict[str, str]:
-    return parse_aliases(uploads.alias_values(upload.aliases))
-
-
 def _done(upload: SurveyUpload):
     """The import this file made already (a second "Import": a double click, Back and send):
     its result, and nothing imported twice."""
@@ -518,10 +507,8 @@ def check(upload_id: int):
     upload = _upload_of_mine(upload_id)
     if upload.imported_at is not None:
         return _done(upload)
-    checked, refused = _checked(
-        None, upload.data, upload.source_name, pending.choices_of(upload), _aliases_of(upload)
-    )
-    if refused is not None:  # refused since it was checked: another import came first
+    checked, refused = _checked(upload)
+    if refused is not None:  # a character set to name, a label taken, ...: choose again
         return _index(_form_of(upload), f"{refused[0]} {_kept_words(upload)}", refused[1])
     return _check_page(upload, checked.preview)
 
@@ -548,14 +535,7 @@ def import_checked_file(upload_id: int):
     upload = _upload_of_mine(upload_id)
     if upload.imported_at is not None:
         return _done(upload)
-    checked, refused = _checked(
-        None,
-        upload.data,
-        upload.source_name,
-        pending.choices_of(upload),
-        _aliases_of(upload),
-        check=request.form.get("check") or "none",
-    )
+    checked, refused = _checked(upload, check=request.form.get("check") or "none")
     if refused is not None:
         return _index(_form_of(upload), f"{refused[0]} {_kept_words(upload)}", refused[1])
     if checked.outcome is None:

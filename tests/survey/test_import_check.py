@@ -17,7 +17,7 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.matching.operations import set_mark, survey_matches
 from planner.offices.models import Office
-from planner.survey import pending, preview
+from planner.survey import pending, preview, views
 from planner.survey.models import Answer, Survey, SurveyUpload
 from planner.survey.operations import survey_record
 from planner.survey.preview import changed_texts
@@ -122,7 +122,9 @@ def test_a_wrong_character_set_is_seen_before_import_and_corrected_without_the_f
 def test_a_file_refused_is_kept_for_another_choice(colead_client, app_context):
     """Refused (no character set named for a file that is not UTF-8), the page said to choose
     the file again; it is kept, and checked again with the set chosen."""
-    refused = check_file(colead_client, IN_1251, label="Round 2026")
+    sent = check_file(colead_client, IN_1251, label="Round 2026")
+    assert sent.status_code == 303
+    refused = colead_client.get(sent.headers["Location"])
     assert refused.status_code == 400
     said = text_of(refused)
     assert "“Казпатент” in windows-1251" in said
@@ -133,6 +135,19 @@ def test_a_file_refused_is_kept_for_another_choice(colead_client, app_context):
         colead_client, None, upload=upload[1], label="Round 2026", encoding="windows-1251"
     )
     assert "KZ Казпатент" in shown(colead_client, again)[1]
+
+
+def test_a_file_checked_is_imported_in_trial_once(colead_client, app_context, monkeypatch):
+    """Checking a file imported it in trial (and rolled it back) to see whether it was
+    refused, then the check page did it again to show it: twice the wait for a large file.
+    The check page's trial is the one."""
+    trials = []
+    trial = views.import_checked
+    monkeypatch.setattr(views, "import_checked", lambda *a, **k: trials.append(1) or trial(*a, **k))
+    sent = check_file(colead_client, BUNDLED.read_bytes(), BUNDLED.name, aliases="GE=DE")
+    where, _, check = shown(colead_client, sent)
+    assert check and len(trials) == 1
+    assert press_import(colead_client, where, check).status_code == 303
 
 
 def test_replacing_a_round_says_what_changes_before_it_does(colead_client, survey):
