@@ -355,17 +355,24 @@ PAGE_WORDS = {"replace": "“Replace the survey with the same label”", "alias"
 @bp.post("/surveys")
 @colead_required
 def import_survey():
-    """Step one of an import: read the file and keep it (`pending`), then show what importing
-    it would do (`check`). A file refused comes back on the form, kept, to be sent again with
-    other choices (the character set) without choosing it again."""
+    """Step one of an import: keep the file (`pending`), then show what importing it would
+    do (`check`). A file the check refuses comes back there on the form, kept, to be sent again
+    with other choices (the character set) without choosing it again."""
     form = SurveyImportForm()
+    # In the import's turn before the file kept is found: a check in another tab that keeps a
+    # fourth deletes the co-lead's oldest, which this would then update (gone: a conflict).
+    take_turn(db.session.connection(), "survey import")
     kept = _kept(form.upload.data)
     chosen = form.file.data
-    if not (isinstance(chosen, FileStorage) and chosen.filename) and kept is not None:
-        form.file.validators = []  # the file kept is checked again
+    if not (isinstance(chosen, FileStorage) and chosen.filename):
         chosen = None
+        if kept is not None:
+            form.file.validators = []  # the file kept is checked again
     if not form.validate():
-        return _index(_choose_again(form, kept), status=400)
+        # Sent again naming a file no longer kept (expired, or gone as the co-lead's oldest
+        # when another tab checked one more): said, rather than only "choose the file".
+        gone = NOT_KEPT if form.upload.data and kept is None and chosen is None else None
+        return _index(_choose_again(form, kept), gone, status=400)
     choices = pending.Choices(
         (form.label.data or "").strip() or None,
         (form.aliases.data or "").strip(),
@@ -382,8 +389,6 @@ def import_survey():
     except FileTooLarge as error:
         return _index(form, problem=f"{error} {CHOOSE_AGAIN}", status=413)
     name = uploads.upload_name(chosen.filename) if chosen is not None else kept.source_name
-    # Keeping a file deletes the co-lead's oldest, which an "Import" may be about to import.
-    take_turn(db.session.connection(), "survey import")
     # Kept, refused or not (the check page says why, with the form): a refused file is sent
     # again with other choices, not chosen again. The file is read once, by the check page.
     upload = pending.keep(current_user.id, choices, data, name, kept)

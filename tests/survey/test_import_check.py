@@ -412,6 +412,30 @@ def test_an_import_and_a_check_that_takes_its_file_away_wait_their_turns(app, co
         assert surveys_stored() == 0
 
 
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_a_file_sent_again_while_another_tab_checks_a_fourth_is_no_server_error(app, colead_client):
+    """In two tabs, the oldest of three files kept sent again with another character set while
+    a fourth is checked: the form found the file, then waited for the check, which deleted it
+    (the co-lead's oldest), and updated a row that was gone (500). Now it waits its turn
+    before it finds the file, finds it gone, and asks for the file again."""
+    upload = re.search(r"/surveys/check/(\d+)", check_file(colead_client, IN_1251).location)[1]
+    for name in ("b.csv", "c.csv"):
+        shown(colead_client, check_file(colead_client, second_round_csv(), name))
+    token = csrf_token(colead_client, "/surveys")
+    fourth = {"csrf_token": token, "file": (io.BytesIO(second_round_csv()), "d.csv")}
+    again = {"csrf_token": token, "upload": upload, "encoding": "windows-1251"}
+    checked, sent, meanwhile = sent_at_once(
+        lambda: colead_client.post("/surveys", data=fourth, content_type="multipart/form-data"),
+        lambda: colead_client.post("/surveys", data=again, content_type="multipart/form-data"),
+        held_before=SurveyUpload,
+    )
+    assert not meanwhile
+    assert checked.status_code == 303, text_of(checked)[:2000]
+    assert sent.status_code == 400, text_of(sent)[:2000]
+    assert "The file you checked is no longer kept" in text_of(sent)
+    assert '<option selected value="windows-1251">' in sent.get_data(as_text=True)
+
+
 @pytest.mark.committed  # an app of its own, on the same database
 def test_the_import_is_found_by_another_instance(app, colead_client):
     """Instances behind a proxy share the database, not their memory or disk: the file checked
