@@ -340,7 +340,11 @@ class _Reader:
         self._close()
         office = self.aliases.get(label, label)
         if office not in self.respondents:
-            hint = f" (if it is another office's answer, import with --alias {label}=<code>)"
+            # Said alike on the page, the API and the command line, and kept with the survey.
+            hint = (
+                f" (if it is another office's answer, give the alias {label}=<that office's "
+                "code> when importing)"
+            )
             self.current = _Unplaced(
                 number, f"answer labelled {label}, which is not a respondent in question 1{hint}"
             )

@@ -132,7 +132,7 @@ def test_without_the_alias_the_mislabelled_answer_is_reported_not_dropped():
     warning = next(w for w in record.warnings if "labelled GE" in w.message)
     assert warning.line == 1268
     assert "lines 1268–1274" in warning.message
-    assert "--alias GE=<code>" in warning.message
+    assert "give the alias GE=<that office's code> when importing" in warning.message
     assert "DPMA has already implemented these 10 recommendations" in warning.message
 
 

@@ -68,6 +68,11 @@ def test_import_without_alias_reports_the_unplaced_answer(cli, app_context):
     assert "warning: lines 1268–1274: answer labelled GE" in result.stderr
     warnings = db.session.scalars(select(SurveyWarning.message)).all()
     assert any("labelled GE" in message for message in warnings)
+    # Said so that the page, the API and the command line read it alike: the page has no
+    # --alias, only the field "Aliases".
+    said = next(message for message in warnings if "labelled GE" in message)
+    assert "give the alias GE=<that office's code> when importing" in said
+    assert "--alias" not in said
 
 
 def test_importing_the_same_document_twice_does_not_duplicate_it(cli, app_context):
