@@ -2,6 +2,7 @@
 read (names in the letters the character set gave them), a few answers, the warnings, and what
 replacing a stored round would change. Plain data, for the page, the API and the command line."""
 
+import difflib
 import hashlib
 import json
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,10 @@ CHANGES_LISTED = 20
 # SAMPLE_CHARS shows from its start.
 CONTEXT_CHARS = 60
 _GRAPHEME = regex.compile(r"\X")
+# What a changed answer is compared in: spaces, a word (letters and the marks on them, digits),
+# a Han, Kana or Hangul character (those scripts write no spaces between words), or anything
+# else as one character as a person sees it.
+_WORDS = regex.compile(r"\s+|[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]|[\p{L}\p{M}\p{N}]+|\X")
 # A preview's `check`: the start of a SHA-256 digest, in hexadecimal.
 CHECK_LENGTH = 32
 WARNINGS_LISTED = 20
@@ -51,6 +56,52 @@ class AnswerChange:
     recommendation: int | None
     before: str | None  # None: added
     after: str | None  # None: removed
+
+    def words(self) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+        """`before` and `after` in pieces, each marked True where it is not in the other: what
+        the corrected file changes in the answer, for the page to show (the words of a
+        200-character excerpt read alike otherwise)."""
+        return marked_words(self.before or "", self.after or "")
+
+
+def marked_words(was: str, now: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
+    """`was` and `now` as runs of words, each run marked True where it differs from the other
+    text (removed from `was`, added in `now`), False where both have it."""
+    old, new = _WORDS.findall(was), _WORDS.findall(now)
+    before: list[tuple[str, bool]] = []
+    after: list[tuple[str, bool]] = []
+    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        _add(before, "".join(old[i1:i2]), tag != "equal")
+        _add(after, "".join(new[j1:j2]), tag != "equal")
+    return _joined(before), _joined(after)
+
+
+def _joined(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    """Changed runs with only spaces between them as one: "two words" changed reads as one
+    change, not two."""
+    out: list[tuple[str, bool]] = []
+    for at, (text, changed) in enumerate(pieces):
+        between = 0 < at < len(pieces) - 1 and not changed and not text.strip()
+        if changed and text.strip():
+            # The spaces at its edges are not struck through or underlined.
+            core = text.strip()
+            start = text.index(core)
+            _add(out, text[:start], False)
+            _add(out, core, True)
+            _add(out, text[start + len(core) :], False)
+        else:
+            _add(out, text, changed or between)
+    return out
+
+
+def _add(pieces: list[tuple[str, bool]], text: str, changed: bool) -> None:
+    if not text:
+        return
+    if pieces and pieces[-1][1] == changed:
+        pieces[-1] = (pieces[-1][0] + text, changed)
+    else:
+        pieces.append((text, changed))
 
 
 @dataclass(frozen=True)

@@ -155,6 +155,12 @@ def test_a_steward_sees_a_wrong_character_set_before_importing(
         changes = page.get_by_role("region", name="What replacing CWS/13/26 changes")
         expect(changes).to_contain_text("Answers: 0 added, 0 removed, 1 changed.")
         expect(changes.get_by_role("table")).to_contain_text("Auto classification, Search")
+        # The words the file takes out are struck through, and said so to a screen reader.
+        expect(changes.locator("del.changed")).to_have_text(", Search")
+        said = changes.locator("del.changed").evaluate(
+            "e => getComputedStyle(e, '::before').content"
+        )
+        assert "taken out" in said
         assert page.evaluate(FITS_WIDTH), "the changes are wider than the window"
         shoot(page, f"survey-check-{width}-replace")
     finally:

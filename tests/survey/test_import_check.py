@@ -20,7 +20,7 @@ from planner.offices.models import Office
 from planner.survey import pending, preview, views
 from planner.survey.models import Answer, Survey, SurveyUpload
 from planner.survey.operations import survey_record
-from planner.survey.preview import changed_texts
+from planner.survey.preview import changed_texts, marked_words
 from planner.survey.synthetic import render_document, scaled_survey
 from planner.survey.tabular import write_csv
 from tests.support import (
@@ -175,6 +175,11 @@ def test_replacing_a_round_says_what_changes_before_it_does(colead_client, surve
     assert "It replaces CWS/13/26 (from CWS-13-26.txt, imported" in page
     assert re.search(r"Answers: 1 added, \d+ removed, 1 changed\.", page)
     assert "US, Current focus (Q4), Rec 10 Auto classification, Search Auto classification" in page
+    # What changed in it is marked, struck through before and (here nothing) put in after.
+    markup = colead_client.get(where).get_data(as_text=True)
+    struck = '<del class="changed">, Search</del>'
+    assert f'<td data-label="Before">Auto classification{struck}</td>' in markup
+    assert '<td data-label="After">Auto classification</td>' in markup
     assert "KR, Wanted for discussion (Q8), Rec 10 (added) Recommendation 10" in page
     assert "Offices answering now: KR." in page
     assert f"line-up {made.json['id']} on Rec 10, made" in page
@@ -206,6 +211,24 @@ def test_an_answer_corrected_past_its_first_lines_reads_apart_before_and_after(
     assert "Answers: 0 added, 0 removed, 1 changed." in page
     # Before, then after: each ends as the file has it.
     assert page.count(tail) == 2 and f"{tail} (as of 2026)" in page
+
+
+def test_what_a_corrected_answer_changes_is_marked_word_by_word():
+    """A corrected answer was shown before and after as two 200-character excerpts that read
+    alike: the data steward hunted for the word that changed. The words taken out and put in
+    are marked; words changed together, with only spaces between, are one change; Chinese is
+    compared character by character, having no spaces; an accent stays with its letter."""
+    before, after = marked_words(
+        "We use AI for classification and search.", "We use AI-based tools for search."
+    )
+    assert before == [("We use AI for ", False), ("classification and", True), (" search.", False)]
+    assert after == [("We use AI", False), ("-based tools", True), (" for search.", False)]
+    assert "".join(t for t, _ in before) == "We use AI for classification and search."
+    before, after = marked_words("知识产权局使用人工智能", "知识产权局使用区块链")
+    assert [t for t, c in before if c] == ["人工智能"] and [t for t, c in after if c] == ["区块链"]
+    before, after = marked_words("café open", "café closed")
+    assert before == [("café ", False), ("open", True)]
+    assert marked_words("same", "same") == ([("same", False)], [("same", False)])
 
 
 def test_text_without_spaces_is_shown_from_a_whole_character_before_its_change():
