@@ -70,24 +70,30 @@ class Mention:
 
 # Words of context a quote takes on each side of the words that named a topic, within a clause.
 QUOTE_CONTEXT = 3
-_CLAUSE_END = re.compile(r"[.;:!?,()\n–—]")
+# Where a clause ends. A full stop, comma or colon with a word right after it is inside a name or
+# number ("ST.91", "Version 1.0.0", "Drivers 2,3,4", "https://data.uspto.gov"), and a dash
+# between two words joins them ("2021–2025"): a quote cut there cut the name ("WIPO standards
+# ST" for "ST.91").
+_CLAUSE_END = re.compile(r"[;!?()\n]|[.,:](?![\w/])|(?<!\w)[–—]|[–—](?!\w)")
 
 
 def _phrase(text: str, start: int, end: int) -> str:
     """The whole words of `text[start:end]` ("classif" quotes "classification") with up to
     QUOTE_CONTEXT words either side, not past the clause they are in; "…" where the clause
     goes on, so that a quote cut short reads as one ("a pilot has been successfully …")."""
+    ends = {m.start() for m in _CLAUSE_END.finditer(text)}
 
     def inside(position: int) -> bool:
-        char = text[position]
-        return not char.isspace() and not _CLAUSE_END.match(char)
+        return not text[position].isspace() and position not in ends
 
     while start > 0 and inside(start - 1):
         start -= 1
     while end < len(text) and inside(end):
         end += 1
-    before = _CLAUSE_END.split(text[:start])[-1].split()
-    after = _CLAUSE_END.split(text[end:])[0].split()
+    clause_start = max((e + 1 for e in ends if e < start), default=0)
+    clause_end = min((e for e in ends if e >= end), default=len(text))
+    before = text[clause_start:start].split()
+    after = text[end:clause_end].split()
     return " ".join(
         [
             *(["…"] if len(before) > QUOTE_CONTEXT else []),

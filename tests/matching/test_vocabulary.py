@@ -128,3 +128,23 @@ def test_a_quote_takes_a_few_words_around_the_ones_that_named_the_topic():
     assert words["adoption"] == "pilot"
     [mention] = bundled().mentions("Our Clasificación tool")
     assert mention.phrase == "Our Clasificación tool"
+
+
+def test_a_quote_does_not_cut_a_standard_or_number_at_its_dot():
+    """RU's Rec 7 project (CWS/13/26, line 681) was quoted as "Development of WIPO standards ST":
+    the dot of "ST.91" was read as the end of the clause. A dot, comma or colon with a word
+    right after it is inside a name or number; one before a space still ends the clause."""
+    text = (
+        "Development of WIPO standards ST.91 and recommendations on Blockchain. "
+        "Participation and leadership in CWS TFs."
+    )
+    quoted = {m.topic: m.phrase for m in bundled().mentions(text)}
+    assert quoted["standards"] == "Development of WIPO standards ST.91 and recommendations …"
+    assert quoted["blockchain"] == "… and recommendations on Blockchain"  # not past the stop
+    for text, topic, phrase in (
+        ("approving Version 1.0.0 of the Cybersecurity Policy", "security", "… 1.0.0 of the"),
+        ("Projects under SP2028 Drivers 2,3,4 on open data", "open-data", "… Drivers 2,3,4 on"),
+        ("the 2021–2025 cloud migration", "cloud", "the 2021–2025 cloud"),
+    ):
+        quoted = {m.topic: m.phrase for m in bundled().mentions(text)}
+        assert quoted[topic].startswith(phrase), quoted[topic]
