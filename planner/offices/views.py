@@ -10,6 +10,7 @@ from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import lost_race, saved_unless_stale
+from planner.matching import evidence
 from planner.offices import said
 from planner.offices.contacts import (
     add_contact,
@@ -36,7 +37,13 @@ from planner.web import office_feed_url, survey_from_request, table_download
 bp = Blueprint("offices", __name__, url_prefix="/offices")
 
 SECTIONS = (
-    (Question.focus, "Could present", "Projects it reported as a current focus (Q4)."),
+    (
+        Question.focus,
+        "Current focus",
+        "Projects it reported as a current focus (Q4), each read as the matches read it: working "
+        "and under-way projects could present, a plan only when plans are considered; an answer "
+        "that asks for help counts as demand.",
+    ),
     (Question.discuss, "Wants discussed", "What it asked the Task Force to present (Q8)."),
     (Question.challenge, "Big challenges", "Q6"),
     (Question.low_priority, "Low priorities", "Q5"),
@@ -109,6 +116,9 @@ def detail(code: str):
         since=changes_since_previous(survey, office=office.code) if responded else None,
         answered=surveys_answered(office.code) if survey and not responded else [],
         sections=sections,
+        # A Q4 answer that only plans or asks for help is no presenter: each says how it reads,
+        # as on the recommendation's page (PY's Rec 10 need was listed under "Could present").
+        readings={a.id: evidence.read(a.text) for a in answers if a.question is Question.focus},
         now=now,
         offset=utc_offset(now) if now else None,
         feed_url=feed_url,

@@ -15,12 +15,31 @@ from tests.support import csrf_token, held_workshop, import_second_round, since_
 def test_office_page_shows_what_it_could_present_and_wants(client, survey):
     page = client.get("/offices/ES").get_data(as_text=True)
     assert "Spanish Patent and Trademark Office (OEPM)" in page
-    assert "Could present" in page and "Wants discussed" in page
+    assert "Current focus" in page and "Wants discussed" in page
     assert "specific projects to detect, analyze and implement possible use cases" in page
     assert "Rec.10, with special focus on governance" in page
     assert "Europe/Madrid" in page
     assert re.search(r'<time datetime="\d{4}-\d\d-\d\dT\d\d:\d\d\+0[12]:00">', page)
     assert re.search(r"\(UTC\+[12]\)", page)  # Madrid: CET or CEST
+
+
+def test_an_answer_that_asks_for_help_is_not_listed_as_a_presentation(client, survey):
+    """PY's Rec 9 and Rec 10 answers to question 4 ask for help ("we need the guidance, support
+    and cooperation of IP offices that have already implemented these new technologies", lines
+    802–808): its page listed them under "Could present" as if they were projects to show. Each
+    Q4 answer now reads as the matches and the recommendation's page read it."""
+    page = client.get("/offices/PY").get_data(as_text=True)
+    assert "Could present" not in page
+    focus = page[page.index('id="focus-heading"') : page.index('id="discuss-heading"')]
+    items = re.findall(r'<li id="answer-\d+">(.*?)</li>', focus, re.S)
+    heads = {
+        int(re.search(r">Rec (\d+):", item)[1]): re.sub(r"\s+", " ", html.unescape(item))
+        for item in items
+    }
+    assert "need" in heads[10] and "asks for help, counted as demand: “we need”" in heads[10]
+    assert "asks for help, counted as demand" in heads[9]
+    assert "a plan, presents only when plans are considered" in heads[1]  # "drafting them"
+    assert "evidence-under-way" in heads[5] and "counted as demand" not in heads[5]
 
 
 def test_local_time_is_the_office_zone():
