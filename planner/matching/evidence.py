@@ -155,9 +155,12 @@ _OTHERS = re.compile(
     r"\b(?:that|who) ha(?:s|ve) (?:already )?(?:implemented|done|adopted)[^.;]*", re.IGNORECASE
 )
 _MEASURED = re.compile(r"\b\d{1,3}(?:[.,]\d+)?\s?%")
-# Taking part in others' work: ongoing, but not a project of the office's own to show.
+# Taking part in others' work: ongoing, but not a project of the office's own to show. What is
+# "involved in every IT project" is the office's own practice in its own work (CA's IT security
+# review, CWS/13/26 line 551), not taking part.
 _PARTICIPATION = re.compile(
-    r"\b(?:participat\w*|contribut\w*|collaborat\w*|involved in)\b", re.IGNORECASE
+    r"\b(?:participat\w*|contribut\w*|collaborat\w*|involved in(?! (?:every|each)\b))\b",
+    re.IGNORECASE,
 )
 # Concrete things a text names: an address, a WIPO standard, a named system (a word with
 # capitals inside, an acronym that is not an organisation's or a generic one, a WIPO product),

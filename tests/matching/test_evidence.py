@@ -128,6 +128,20 @@ def test_measured_results_participation_and_named_things_are_kept():
     assert {"Open Data Portal", "https://data.uspto.gov", "ST.96"} <= set(named)
 
 
+def test_a_practice_in_every_project_is_not_taking_part():
+    """CA's Rec 4 project (CWS/13/26, line 551) was explained as "taking part: “involved in”",
+    and so shown in line-ups: its IT security review is its own practice in each of its projects,
+    not a share in others' work. Being involved in someone else's work still is taking part."""
+    own = read("ISED/CIPO has ISED IT Security review involved in every IT project")
+    assert own.participation == ()
+    assert own.reason == "a current focus with no stage stated"
+    assert read("Business line policy is involved in each ITM data/process decision").reason == (
+        "a current focus with no stage stated"
+    )
+    taking_part = read("We have been involved in the preparation of the 10 recommendations")
+    assert taking_part.participation == ("involved in",)
+
+
 @pytest.mark.parametrize(
     ("text", "not_named"),
     [
