@@ -701,10 +701,28 @@ def test_offices_whose_best_match_is_not_working_are_told_of_a_working_one_all_t
     them read as if nobody heard a working project, though IL's launched module was in."""
     page = html.unescape(post_rules(client, focus="1").text)
     listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
-    assert "They hear a working project all the same, one that is not their best match: " in listed
-    assert "IL (Rec 1)" in listed.split("all the same")[1]
+    said = "(it hears a working project all the same, one that is not its best match: IL)"
+    assert re.sub(r"<[^>]+>|\s+", " ", listed).count(said) == 9  # every office of Rec 1
     rec_10 = html.unescape(post_rules(client).text)
     assert "all the same" not in rec_10
+
+
+def test_a_working_presentation_is_heard_only_by_the_offices_of_its_recommendation(client, survey):
+    """helper-231: with a Rec 4 slot beside Rec 10, the offices whose best Rec 4 match (CA, under
+    way) is not working were told "They hear a working project all the same": IL's and PL's,
+    which are on Rec 10, while ES, which a co-lead's mark gives AU (under way) on Rec 10,
+    does hear them. No working Rec 4 project exists (CWS/13/26, lines 543–565)."""
+    from planner.matching.operations import set_mark
+
+    set_mark("ES", "AU", 10, "useful", "risk-based governance", "colead@example.org")
+    db.session.commit()
+    page = html.unescape(post_rules(client, focus="10", extra_4="1").text)
+    listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
+    entries = [" ".join(e.split()) for e in re.sub(r"<[^>]+>", " ", listed).split(";")]
+    rec_4 = [entry for entry in entries if "(Rec 4)" in entry]
+    assert rec_4 and not [entry for entry in rec_4 if "working project" in entry]
+    [es] = [entry for entry in entries if entry.startswith("ES (Rec 10)")]
+    assert es.endswith("one that is not its best match: IL, PL)"), es
 
 
 def test_plans_present_only_when_the_co_lead_asks(client, survey):
