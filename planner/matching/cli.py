@@ -135,9 +135,21 @@ def fit_command(reference, adopt, adopter):
             "Mark more pairs on the matches pages."
         )
     report = cross_validate(pairs, current)
+    if not report.rankings:
+        # Every figure would be 0 for want of a ranking, not for ranking badly (helper-231).
+        raise click.ClickException(
+            f"{report.pairs} marked pairs on {report.recommendations} recommendations, but no "
+            "office has two or more marked presenters on one recommendation: a fit is judged "
+            "on how it orders an office's presenters, so it cannot be compared with the weights "
+            "in use; nothing changes. Mark several presenters for the same offices."
+        )
+    unscored = ", ".join(f"Rec {number}" for number in report.unscored)
     click.echo(
         f"{report.pairs} marked pairs on {report.recommendations} recommendations; "
-        "each recommendation scored by weights fitted on the others:"
+        "each recommendation scored by weights fitted on the others, on "
+        f"{report.rankings} ranking(s) of an office's two or more marked presenters"
+        + (f" ({unscored}: none such, not scored)" if unscored else "")
+        + ":"
     )
     click.echo(f"  fitted:  nDCG@3 {report.fitted[0]:.3f}  P@1 {report.fitted[1]:.2f}")
     click.echo(f"  in use:  nDCG@3 {report.current[0]:.3f}  P@1 {report.current[1]:.2f}")

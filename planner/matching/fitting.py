@@ -120,6 +120,10 @@ class FitReport:
     recommendations: int
     fitted: tuple[float, float]  # held-out nDCG@3, P@1 of the fit
     current: tuple[float, float]  # the same figures for the weights in use
+    # How many audiences' rankings those figures rest on (an audience needs two or more marked
+    # presenters on a recommendation to be ranked), and the held-out recommendations with none.
+    rankings: int = 0
+    unscored: tuple[int, ...] = ()
 
     @property
     def better(self) -> bool:
@@ -146,5 +150,15 @@ def cross_validate(pairs: Sequence[Graded], current: Weights, alpha: float = 1.0
         )
 
     return FitReport(
-        fit(pairs, alpha), len(pairs), len(numbers), mean(fitted_rows), mean(current_rows)
+        fit(pairs, alpha),
+        len(pairs),
+        len(numbers),
+        mean(fitted_rows),
+        mean(current_rows),
+        rankings=sum(figures[2] for figures, _ in current_rows),
+        unscored=tuple(
+            number
+            for number, (figures, _) in zip(numbers, current_rows, strict=True)
+            if not figures[2]
+        ),
     )

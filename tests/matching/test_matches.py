@@ -520,6 +520,35 @@ def test_match_fit_needs_enough_marks(cli, survey):
     assert "fitting needs at least 20" in result.output
 
 
+def test_match_fit_says_what_its_figures_rest_on(cli, survey):
+    """helper-231: with one marked presenter per office, no office's presenters can be ranked,
+    and the report read "fitted: nDCG@3 0.000 P@1 0.00, in use: nDCG@3 0.000" as if both ranked
+    badly; with a few offices marked twice, "1.000" did not say it rested on a handful of
+    rankings, nor that some recommendations were not scored at all."""
+    first: dict[tuple[str, int], str] = {}
+    for match in survey_matches(survey):
+        first.setdefault((match.audience, match.recommendation), match.presenter)
+    assert len(first) >= 20
+    for (audience, number), presenter in first.items():
+        set_mark(audience, presenter, number, "useful", "", "c@x.org")
+    db.session.commit()
+    single = cli.invoke(args=["match", "fit"])
+    assert single.exit_code == 1, single.output
+    assert "no office has two or more marked presenters on one recommendation" in single.output
+    assert "0.000" not in single.output
+    second = next(
+        m
+        for m in survey_matches(survey, [10])
+        if m.audience == "AU" and m.presenter != first[("AU", 10)]
+    )
+    set_mark("AU", second.presenter, 10, "not_useful", "", "c@x.org")
+    db.session.commit()
+    one = cli.invoke(args=["match", "fit"])
+    assert one.exit_code == 0, one.output
+    assert "on 1 ranking(s) of an office's two or more marked presenters" in one.output
+    assert "Rec 1, Rec 2," in one.output and "none such, not scored" in one.output
+
+
 def test_match_fit_reports_and_adopts_only_when_asked(cli, survey, colead):
     # Weights in use that ignore how far along a project is, and co-leads whose marks say
     # exactly that: only working projects are useful.
