@@ -218,13 +218,15 @@ def undelivered_invitations(
 ) -> dict[int, OutboxMessage]:
     """Of `presenters` (slot id, the slot's invitation), the invitations that did not reach
     them, by slot id: the last one written to them since they were invited failed or found no
-    mail server (`statuses`), nothing about the slot ever went to them (an office contact
-    holds the event already), and they have not answered on their private page (a link a
-    co-lead passed on by hand reached them). Anything else about the slot (an update, a
-    reminder, a cancellation) would reach them as if they knew they present it, without their
-    link or the calendar entry it changes: it waits for the invitation, sent again (written
-    with the slot as it is then, `messages.again`), or for the presenter invited at another
-    address. One query, however many."""
+    mail server (`statuses`), nothing about the slot ever went to them as its presenter, and
+    they have not answered on their private page (a link a co-lead passed on by hand reached
+    them). Anything else about the slot to them as its presenter (an update, a reminder, a
+    cancellation) would reach them as if they knew they present it, without their link or the
+    calendar entry it changes: it waits for the invitation, sent again (written with the slot
+    as it is then, `messages.again`), or for the presenter invited at another address. What
+    reached them as a contact of the office ("On the agenda ... presenter invited") does not
+    tell them they present it: meanwhile they hear of it as a contact
+    (`changes._tell_contacts`, helper-229). One query, however many."""
     waiting = {
         slot_id: (mailbox(invitation.email), invitation.invited_at)
         for slot_id, invitation in presenters
@@ -251,7 +253,7 @@ def undelivered_invitations(
         address, invited_at = waiting[message.slot_id]
         if message.recipient_mailbox != address:
             continue
-        if message.status == MessageStatus.sent:
+        if message.status == MessageStatus.sent and not written_as_contact(message):
             reached.add(message.slot_id)
         if message.kind == MessageKind.invitation and message.created_at >= invited_at:
             last[message.slot_id] = message
@@ -262,10 +264,25 @@ def undelivered_invitations(
     }
 
 
+def written_as_contact(message: OutboxMessage) -> bool:
+    """Whether `message` about a slot was written to its recipient as a contact of the
+    presenting office, not as the slot's presenter: an update says so (`said`), and the
+    calendar part of any names them an optional participant (a contact's cancellation keeps
+    no `said`; its lines unfolded, RFC 5545 3.1)."""
+    if ((message.basis or {}).get("said") or {}).get("role") == "contact":
+        return True
+    return "ROLE=OPT-PARTICIPANT" in (message.ics or "").replace("\r\n ", "")
+
+
 def before_invitation(message: OutboxMessage) -> str | None:
     """Why `message`, to a slot's presenter, may not go before their invitation, or None: the
-    invitation did not reach them (`undelivered_invitation`)."""
-    if message.kind not in ABOUT_A_MEETING or message.kind == MessageKind.invitation:
+    invitation did not reach them (`undelivered_invitation`). A message written to them as the
+    office's contact is no news of their own slot: it goes."""
+    if (
+        message.kind not in ABOUT_A_MEETING
+        or message.kind == MessageKind.invitation
+        or written_as_contact(message)
+    ):
         return None
     slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
     if slot is None:

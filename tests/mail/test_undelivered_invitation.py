@@ -17,7 +17,7 @@ from planner.mail.sender import LONGEST_DELAY, MAX_ATTEMPTS, send_due
 from tests.calendar.readers import read_everywhere
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_messages import PRESENTER, outbox
-from tests.presenters.support import confirm, invite
+from tests.presenters.support import confirm, invite, reads
 from tests.support import csrf_token, hidden_fields, publish_as_planned
 
 FROM = "CWS ICT Task Force <taskforce@example.org>"
@@ -188,3 +188,59 @@ def test_a_message_written_before_a_mail_server_was_configured_waits_for_the_inv
         refused = api.post(f"/outbox/{update.id}/send", data={"csrf_token": token})
     assert refused.status_code == 409
     assert "was not sent, and this would reach them" in html.unescape(refused.text)
+
+
+def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_reaches_them(
+    api, slot, smtp
+):
+    """Alex is a contact of IP Australia: the workshop's publication reached them ("On the
+    agenda ... no presenter invited yet"). Invited to present it, their invitation was turned
+    away all day. They go on hearing of the talk as the office's other contacts do (their
+    calendar keeps the copy it holds up to date), never as its presenter: no "The presentation
+    you give", no private link, no request to confirm. The invitation, sent again, makes the
+    event theirs (one UID, a higher SEQUENCE), and from then on they hear of it as presenter."""
+    reads("en")
+    config = settings(api.application, smtp)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    assert send_due(config, now).sent == 1
+    smtp.refuse[PRESENTER] = BUSY
+    invite(api, slot)
+    for _ in range(MAX_ATTEMPTS):
+        send_due(config, now)
+        now += LONGEST_DELAY + timedelta(minutes=1)
+    smtp.refuse.clear()
+    invitation = outbox(recipient_email=PRESENTER, kind="invitation")[0]
+    assert invitation.status == MessageStatus.failed
+    # The co-leads see that it did not reach them, though the office's news did.
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "Invitations that did not reach their presenter" in page
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    assert send_due(config, now + timedelta(minutes=2)).sent == 1
+    _, moved = smtp.messages()
+    assert moved["Subject"] == f"Changed: {slot.title} (time)"
+    text = moved.get_body(("plain",)).get_content()
+    assert "A presentation by your office has changed: its time." in text
+    assert "/presenter/" not in text and "you give" not in text and "/unsubscribe/" in text
+    assert moved["List-Unsubscribe"]
+    (part,) = [p for p in moved.walk() if p.get_content_type() == "text/calendar"]
+    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert held["start"] == "2027-03-09T12:30:00.000Z"
+
+    # Sent again, the invitation reaches them over the copy they hold, and changes after it
+    # come to them as its presenter, once.
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, now + timedelta(minutes=3)).sent == 1
+    invited = smtp.messages()[-1]
+    assert invited["Subject"] == invitation.subject
+    (part,) = [p for p in invited.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
+    assert send_due(config, now + timedelta(minutes=5)).sent == 1
+    renamed = smtp.messages()[-1]
+    assert renamed["Subject"].startswith("Changed: Governing AI")
+    assert "The presentation you give has changed" in renamed.get_body(("plain",)).get_content()
+

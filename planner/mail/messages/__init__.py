@@ -14,8 +14,9 @@ Who gets what:
   meeting is cancelled or deleted, when they decline, or when someone else is invited. This
   holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
   must follow it. While their invitation has not reached them (it failed, or found no mail
-  server) nothing else about the slot goes to them (`outbox.undelivered_invitation`): the
-  invitation, sent again, is written with the slot as it is then.
+  server) nothing else about the slot goes to them as its presenter
+  (`outbox.undelivered_invitation`): the invitation, sent again, is written with the slot as it
+  is then. One who is also a contact of the office hears of it meanwhile as the contacts do.
 - the presenting office's contacts hear of a slot only once its meeting is published (drafts are
   private), or once it is added to a published meeting or given to their office, or they
   become a contact of it: an update REQUEST (optional: one-click unsubscribe), and a CANCEL of

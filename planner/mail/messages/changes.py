@@ -931,8 +931,13 @@ def _tell_contacts(
     the news is that its presenter declined."""
     if not (cancelled or shown):
         return
-    # The one presenting it hears as its presenter; one who declined is a contact again.
+    # The one presenting it hears as its presenter; one who declined is a contact again. So is,
+    # until it reaches them, one whose invitation failed: `_tell_presenter` writes them nothing,
+    # and what they hold of it (a contact's copy) follows it as the other contacts' does, never
+    # saying they present it (helper-229).
     presenter = _active_presenter(slot, change.status)
+    if presenter and undelivered_invitation(slot.id, slot.invitation, presenter, _FAILED):
+        presenter = ""
     zone = slot.office.time_zone if slot.office else None
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.
