@@ -244,3 +244,39 @@ def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_re
     assert renamed["Subject"].startswith("Changed: Governing AI")
     assert "The presentation you give has changed" in renamed.get_body(("plain",)).get_content()
 
+
+@pytest.mark.parametrize(
+    ("language", "said", "asked"),
+    [
+        ("en", "The co-leads have confirmed it for you: there is nothing to answer.", "Please"),
+        ("es", "Los codirectores ya la han confirmado por usted", "Le rogamos"),
+    ],
+)
+def test_an_invitation_sent_again_after_a_co_lead_confirmed_says_it_is_confirmed(
+    api, slot, smtp, language, said, asked
+):
+    """Alex's invitation bounced; a co-lead phoned them, they said yes, and the co-lead
+    confirmed the talk by hand. Sent again, the invitation says it is confirmed, and what their
+    page still offers (their time zone, slides), rather than asking them to confirm; their
+    calendar entry asks no answer (the draft's time may still change: it stays tentative)."""
+    smtp.refuse[PRESENTER] = "550 5.1.1 No such user"
+    config = settings(api.application, smtp)
+    invite(api, slot, language=language)
+    assert send_due(config, utcnow()).failed == 1
+    confirmed = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200
+    smtp.refuse.clear()
+    (invitation,) = outbox(recipient_email=PRESENTER)
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, utcnow()).sent == 1
+    (received,) = smtp.messages()
+    text = received.get_body(("plain",)).get_content()
+    page = received.get_body(("html",)).get_content()
+    for body in (text, page):
+        assert said in body and f"{asked} confirm" not in body
+    assert "/presenter/" in text and ("slides" in text or "diapositivas" in text)
+    (part,) = [p for p in received.walk() if p.get_content_type() == "text/calendar"]
+    ics = part.get_payload(decode=True).decode().replace("\r\n ", "")
+    assert "ROLE=REQ-PARTICIPANT" in ics and "RSVP=TRUE" not in ics
+    read_everywhere(part.get_payload(decode=True))

@@ -1,7 +1,7 @@
 """The invitation that asks a presenter to present: written (or held for a co-lead's review),
 written again while held, and superseded when the same presenter gets a new link."""
 
-from planner.agenda.models import Slot
+from planner.agenda.models import Slot, SlotStatus
 from planner.mail import imip
 from planner.mail.messages.addressing import (
     presenter_language,
@@ -33,12 +33,16 @@ def invitation(
     slot = invitation.slot
     zone = presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
+    # A co-lead confirmed it for them (they said yes on the phone) before it reached them, sent
+    # again or held: it says so rather than asking (helper-229), and their calendar is asked
+    # for no answer, as an update of a confirmed slot asks none.
+    by_coleads = invitation.answer is None and slot.status == SlotStatus.confirmed
     calendar = None
     if slot.starts_at is not None:
         calendar = calendar_part(
             message_event(slot, recipient, MessageKind.invitation),
             imip.Method.request,
-            presenter_attendee(invitation, rsvp=True),
+            presenter_attendee(invitation, rsvp=not by_coleads),
             slot,
         )
     context = {**slot_context(slot, zone), "link": link, "zone": zone}
@@ -51,7 +55,7 @@ def invitation(
     )
     # Written again while held, after the presenter answered on a link passed on by hand: it
     # says so instead of asking (helper-70).
-    context["answer"] = invitation.answer
+    context["answer"] = "coleads" if by_coleads else invitation.answer
     return queue_message(
         recipient,
         MessageKind.invitation,
