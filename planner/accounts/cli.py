@@ -3,6 +3,7 @@ API tokens."""
 
 import secrets
 import shlex
+import sys
 
 import click
 from flask.cli import AppGroup
@@ -46,14 +47,40 @@ def _user(email: str) -> User:
 ONE_TIME = "One-time password (to be changed at first sign-in, within {days} days): {password}"
 
 
+def _password_problem(password: str, email: str) -> str | None:
+    if len(password) < PASSWORD_MIN:
+        return f"Use at least {PASSWORD_MIN} characters."
+    return weak_password(password, email)
+
+
+def _at_a_terminal() -> bool:
+    return sys.stdin.isatty()
+
+
+def _typed_password(email: str) -> str:
+    """The password for `email`: typed by a person at a terminal, asked twice (it is never shown,
+    and a typo would lock them out), and asked again, saying why, when it is refused or the two
+    differ; piped in by a script, read once from its first line (helper-229: asked twice, one
+    line piped in ended in "Aborted!"), and refused, saying why."""
+    if not _at_a_terminal():
+        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        if problem := _password_problem(password, email):
+            raise click.ClickException(f"{problem} Nothing was changed.")
+        return password
+    while True:
+        password = click.prompt("Password", hide_input=True)
+        if problem := _password_problem(password, email):
+            click.echo(f"{problem} Type another one.", err=True)
+            continue
+        if click.prompt("The same password again", hide_input=True) == password:
+            return password
+        click.echo("The two passwords typed differ: type it again, twice.", err=True)
+
+
 def _new_password(user: User, prompt: bool) -> str:
     """Set a password typed at the prompt, or a one-time one to change at first sign-in."""
     if prompt:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-        if len(password) < PASSWORD_MIN:
-            raise click.ClickException(f"Use at least {PASSWORD_MIN} characters.")
-        if weakness := weak_password(password, user.email or ""):
-            raise click.ClickException(weakness)
+        password = _typed_password(user.email or "")
         user.set_password(password)
     else:
         password = secrets.token_urlsafe(12)
@@ -65,7 +92,10 @@ def _new_password(user: User, prompt: bool) -> str:
 @click.option("--email", required=True)
 @click.option("--role", type=click.Choice(ROLES), default="colead", show_default=True)
 @click.option(
-    "--password-prompt", is_flag=True, help="Set the password now instead of a one-time one."
+    "--password-prompt",
+    is_flag=True,
+    help="Set the password now instead of a one-time one: typed twice at a terminal, or the "
+    "first line of what a script pipes in.",
 )
 def create_command(email: str, role: str, password_prompt: bool) -> None:
     """Create an account; prints a one-time password to change at first sign-in."""
@@ -91,7 +121,10 @@ def create_command(email: str, role: str, password_prompt: bool) -> None:
 @users_cli.command("password")
 @click.option("--email", required=True)
 @click.option(
-    "--password-prompt", is_flag=True, help="Set the password now instead of a one-time one."
+    "--password-prompt",
+    is_flag=True,
+    help="Set the password now instead of a one-time one: typed twice at a terminal, or the "
+    "first line of what a script pipes in.",
 )
 def password_command(email: str, password_prompt: bool) -> None:
     """Give an account a new password; every session signed in with the old one ends."""

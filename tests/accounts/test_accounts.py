@@ -111,6 +111,46 @@ def test_create_with_a_prompted_password(cli, app_context):
     assert db.session.scalar(select(User).where(User.email == "c@example.org")) is None
 
 
+def test_a_script_pipes_a_prompted_password_in_once(cli, app_context):
+    """A script gives the password on one line: asked for it twice, it ended in "Aborted!"."""
+    result = cli.invoke(
+        args=["users", "create", "--email", "d@example.org", "--password-prompt"],
+        input="twelve chars ok\n",
+    )
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "d@example.org"))
+    assert user.check_password("twelve chars ok")
+    changed = cli.invoke(
+        args=["users", "password", "--email", "d@example.org", "--password-prompt"],
+        input="another twelve ok\n",
+    )
+    assert changed.exit_code == 0, changed.output
+    db.session.refresh(user)
+    assert user.check_password("another twelve ok")
+    short = cli.invoke(
+        args=["users", "password", "--email", "d@example.org", "--password-prompt"], input=""
+    )
+    assert short.exit_code == 1
+    assert "Use at least 12 characters. Nothing was changed." in short.stderr
+
+
+def test_a_person_at_a_terminal_types_the_password_twice(cli, app_context, monkeypatch):
+    """Never shown, a typo would lock them out: asked twice, and again, saying why, when the
+    two differ or it is refused."""
+    monkeypatch.setattr("planner.accounts.cli._at_a_terminal", lambda: True)
+    typed = ["short", "twelve chars ok", "twelve chars OK", "twelve chars ok", "twelve chars ok"]
+    result = cli.invoke(
+        args=["users", "create", "--email", "e@example.org", "--password-prompt"],
+        input="\n".join(typed) + "\n",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Use at least 12 characters. Type another one." in result.stderr
+    assert "The two passwords typed differ: type it again, twice." in result.stderr
+    assert result.output.count("The same password again:") == 2
+    user = db.session.scalar(select(User).where(User.email == "e@example.org"))
+    assert user.check_password("twelve chars ok")
+
+
 def test_a_one_time_password_shows_nothing_of_the_co_leads_until_changed(cli, client, survey):
     """Pages readable by anyone showed co-leads' contacts and the office's private feed link to
     a session signed in with the one-time password, which had not chosen its own."""
