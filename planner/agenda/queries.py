@@ -123,9 +123,14 @@ def meeting_to_add_to(meeting_id: int) -> Meeting | None:
 
 def meetings(*, include_drafts: bool) -> list[tuple[Meeting, int]]:
     """Every meeting (drafts too for co-leads) with its number of slots, for the list of
-    meetings: two queries, their agendas unread (every meeting ever held is listed)."""
+    meetings: three queries (with their series and recommendations), their agendas unread
+    (every meeting ever held is listed)."""
     slots = select(func.count(Slot.id)).where(Slot.meeting_id == Meeting.id).scalar_subquery()
-    query = select(Meeting, slots).options(selectinload(Meeting.series)).order_by(*_IN_ORDER)
+    query = (
+        select(Meeting, slots)
+        .options(selectinload(Meeting.series), selectinload(Meeting.recommendation))
+        .order_by(*_IN_ORDER)
+    )
     if not include_drafts:
         query = query.where(Meeting.status != MeetingStatus.draft)
     return [(meeting, count) for meeting, count in db.session.execute(query)]

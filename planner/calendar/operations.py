@@ -334,10 +334,14 @@ def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = Non
     kind = meeting.kind_label
     # A meeting's event is in feeds only: in English, in the words its slots' events use.
     said = slot_words("en")
-    lines = [
-        f"{kind[:1].upper()}{kind[1:]} of the CWS ICT Strategy Task Force.",
-        said["home"].format(time_span_in("en", zone, start, end, short=True)),
-    ]
+    lines = [f"{kind[:1].upper()}{kind[1:]} of the CWS ICT Strategy Task Force."]
+    # What it is on, as its agenda says, and its category in calendars that filter by one, as
+    # its talks' are (helper-229: a subscriber could not tell a Rec 10 workshop from a Rec 4
+    # one unless the title said so).
+    on = meeting.recommendation
+    if on is not None:
+        lines.append(said["recommendation"].format(on.number, one_line(on.short_title)))
+    lines.append(said["home"].format(time_span_in("en", zone, start, end, short=True)))
     # A cancelled meeting has no call to join: no link in its event (its page shows none either).
     video = web_address(meeting.video_url) if meeting.status != MeetingStatus.cancelled else None
     if video:
@@ -393,6 +397,7 @@ def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = Non
         status=_status(meeting),
         url=url,
         video_url=video,
+        categories=(f"Rec {on.number}",) if on is not None else (),
     )
 
 
@@ -650,13 +655,12 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
             [meeting_event(meeting, url)],
             _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
         )
-    else:
-        events = _with_removed(
-            [slot_event(s, meeting, url) for s in _placed(meeting)],
-            _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
-        )
-        return events, _changed(events, BREAKS_CONFIRMED_SINCE if events else None)
-    return events, _changed(events)
+        return events, _changed(events, RECOMMENDATION_SHOWN_SINCE)
+    events = _with_removed(
+        [slot_event(s, meeting, url) for s in _placed(meeting)],
+        _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
+    )
+    return events, _changed(events, BREAKS_CONFIRMED_SINCE if events else None)
 
 
 # The Task Force feed held the meeting and each of its slots until this date, seven overlapping
@@ -667,12 +671,18 @@ MEETINGS_ONLY_SINCE = datetime(2026, 12, 2, tzinfo=UTC)
 # then CONFIRMED (`_status`), with no change of its own to date it: the feeds that hold every
 # slot are never older, so a client revalidating by date alone fetches the new status once.
 BREAKS_CONFIRMED_SINCE = datetime(2026, 12, 5, tzinfo=UTC)
+# Until this date a meeting's own event did not name the recommendation it is on (its
+# DESCRIPTION's line and CATEGORIES), with no change of its own to date it: the feeds that hold
+# meetings' events are never older, so a client revalidating by date alone fetches them once.
+RECOMMENDATION_SHOWN_SINCE = datetime(2026, 12, 6, tzinfo=UTC)
 
 
 def _published_from(since: datetime) -> list[Meeting]:
     return list(
         db.session.scalars(
-            with_agenda(select(Meeting)).where(*_public(), Meeting.starts_at >= since)
+            with_agenda(select(Meeting))
+            .options(selectinload(Meeting.recommendation))
+            .where(*_public(), Meeting.starts_at >= since)
         ).all()
     )
 
@@ -738,6 +748,8 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
     events = _with_removed(events, removed)
     left = _older_than(since, window)
     left += (BREAKS_CONFIRMED_SINCE,) if talks else (MEETINGS_ONLY_SINCE,)
+    # A meeting with no slot yet is its own event in the feed of talks too.
+    left += (RECOMMENDATION_SHOWN_SINCE,)
     return events, _changed(events, *left)
 
 

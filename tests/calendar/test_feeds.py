@@ -10,7 +10,7 @@ import time_machine
 from planner.calendar.operations import HISTORY, office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
-from tests.calendar.readers import read_everywhere, with_icalendar
+from tests.calendar.readers import read_everywhere, with_icalendar, with_vobject
 from tests.support import csrf_token, hidden_fields, publish_as_planned
 
 MEETING = {
@@ -557,3 +557,54 @@ def test_on_a_clock_change_day_descriptions_give_each_end_its_own_offset(
     assert "02:00–02:00" not in page
     page = visitor.get(f"/meetings/{meeting['id']}?zone=Europe/Zurich").get_data(as_text=True)
     assert "Sat 3 Apr 2027, 17:00–18:00 (UTC+2)" in page
+
+
+def test_a_meeting_s_recommendation_is_in_its_event_and_the_list_of_meetings(
+    colead_client, visitor, survey
+):
+    """A subscriber tells a Rec 10 workshop from a Rec 4 one whatever their titles: the
+    meeting's event names its recommendation in its description and CATEGORIES (as its talks'
+    events do theirs), in the meetings' feed and its own download; the list of meetings names
+    it too, and a general meeting as such (helper-229)."""
+    from planner.calendar.operations import RECOMMENDATION_SHOWN_SINCE
+
+    api = colead_client
+    ids = []
+    for title, on in (("Workshop A", 10), ("Workshop B", 4), ("Plenary", None)):
+        made = api.post("/api/v1/meetings", json={**MEETING, "title": title, "recommendation": on})
+        assert made.status_code == 201, made.get_json()
+        ids.append(made.get_json()["id"])
+        assert api.post(f"/api/v1/meetings/{ids[-1]}/slots", json=SLOTS[0]).status_code == 201
+        published = publish_as_planned(api, ids[-1])
+        assert published.status_code == 200, published.get_json()
+    urls = ["/feeds/taskforce.ics", f"/meetings/{ids[0]}.ics"]
+    for url in urls:
+        response = visitor.get(url)
+        parsed = read_everywhere(response.data)
+        by_title = {e["summary"]: e for e in parsed["events"]}
+        assert (
+            "Recommendation 10: New and emerging technologies"
+            in (by_title["Workshop A"]["description"])
+        ), url
+        if url == urls[0]:
+            assert "Recommendation 4: Information security" in by_title["Workshop B"]["description"]
+            assert "Recommendation" not in by_title["Plenary"]["description"]
+        # Clients that revalidate by date fetch the meetings' events with it once.
+        assert date_of_header(response) >= RECOMMENDATION_SHOWN_SINCE, url
+        # Read alike by icalendar, vobject and ical.js.
+        categories = {e["summary"]: e["categories"] for e in parsed["events"]}
+        for event in with_icalendar(response.data).walk("VEVENT"):
+            found = event.get("CATEGORIES")
+            assert categories[str(event["SUMMARY"])] == (
+                [str(c) for c in found.cats] if found else []
+            )
+        for event in with_vobject(response.data).contents["vevent"]:
+            found = event.contents.get("categories", [])
+            assert categories[event.summary.value] == [c for line in found for c in line.value]
+        assert categories["Workshop A"] == ["Rec 10"], url
+        if url == urls[0]:
+            assert categories["Workshop B"] == ["Rec 4"] and categories["Plenary"] == []
+    page = visitor.get("/meetings").get_data(as_text=True)
+    assert '<td data-label="Recommendation"><a href="/recommendations/10">Rec 10</a>' in page
+    assert '<a href="/recommendations/4">Rec 4</a>' in page
+    assert '<span class="muted">general meeting</span>' in page

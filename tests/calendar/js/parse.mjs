@@ -35,6 +35,7 @@ function read(text) {
       summary: event.summary,
       description: event.description,
       location: event.location,
+      categories: component.getAllProperties("categories").flatMap((p) => p.getValues()),
       people,
     };
   });
