@@ -236,15 +236,22 @@ def _of_a_talk_given(material: Material, slot: Slot | None) -> bool:
 def _evidence_surveys(meeting: Meeting, slots: list[Slot]) -> dict[int, list[int]]:
     """For each slot, the surveys its evidence is read from, in turn: those of the line-ups
     accepted into the meeting (newest first: their presentations quoted those answers), then
-    the survey pages showed when the slot was made (the latest of those imported by then),
-    then the latest. A meeting planned from last year's answers keeps them as its evidence
-    once this year's are imported (helper-208: it showed the new answers as where its talks
-    came from)."""
+    the survey the meeting was planned with (`Meeting.survey`: its line-up's, or the one it
+    took place under, `agenda.participants`), and no other. A meeting that names none yet
+    (still to come, following the latest survey) reads the survey pages showed when the slot
+    was made (the latest of those imported by then), then the latest. A meeting planned from
+    last year's answers keeps them as its evidence once this year's are imported (helper-208:
+    it showed the new answers as where its talks came from), also for a slot added for the
+    record since, or made before its survey's corrected file (`--replace`) was imported
+    (helper-229: those read the latest round's answers, which no one had read then)."""
     from planner.lineup.models import Lineup
 
     lineups = db.session.scalars(
         select(Lineup.survey_id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id.desc())
     ).all()
+    if meeting.survey_id is not None:
+        planned = list(dict.fromkeys([*lineups, meeting.survey_id]))
+        return {slot.id: planned for slot in slots}
     surveys = list_surveys()
     latest = [surveys[0].id] if surveys else []
 

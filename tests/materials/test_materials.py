@@ -1027,6 +1027,41 @@ def test_the_archive_of_a_meeting_planned_from_last_year_s_answers_keeps_them(
     assert "EUIPO completed its migration to the cloud." in text
 
 
+def test_the_archive_quotes_the_survey_the_meeting_was_planned_with_after_a_corrected_file(
+    colead_client, survey
+):
+    """A workshop held in July 2026 was planned with the 2026 round, which it keeps once the
+    2027 round is imported. The 2026 round's file is then corrected (--replace: stored anew,
+    after the workshop's talks were made): its archive quoted what AU said in CWS/13/26, the
+    round before, as the survey pages showed when each talk was made (helper-229). Its evidence
+    is the survey it was planned with, as corrected."""
+    import json
+
+    from planner.agenda.models import Meeting
+    from planner.survey.operations import import_file
+    from tests.support import held_workshop, import_second_round, second_round_csv
+
+    import_second_round()
+    talk = {**TALK, "recommendations": [1]}
+    held = held_workshop(colead_client, [talk], starts_at="2026-07-14T13:00:00+02:00")
+    later = {
+        "survey": {"label": "CWS/15/2027", "answered_until": "2027-06-30"},
+        "offices": [{"code": "JP", "name": "Japan Patent Office", "time_zone": "Asia/Tokyo"}],
+        "answers": [{"office": "JP", "question": "focus", "recommendation": 1, "text": "AI."}],
+    }
+    import_file(json.dumps(later).encode(), "cws-2027.json")
+    corrected = second_round_csv() + (
+        b"CWS/14/2026,PE,INDECOPI,America/Lima,discuss,10,Recommendation 10,"
+        b"2026-04-13,2026-06-30\r\n"
+    )
+    assert import_file(corrected, "cws-2026.csv", replace=True).status == "replaced"
+    db.session.commit()
+    assert db.session.get(Meeting, held).survey.label == "CWS/14/2026"
+    text = html.unescape(colead_client.get(f"/meetings/{held}/archive").get_data(as_text=True))
+    assert "survey CWS/14/2026: AU's current focus (Q4) on Rec 1" in text
+    assert "CWS/13/26" not in text
+
+
 def test_the_archive_opens_once_the_meeting_has_ended(client, future):
     answer = client.get(f"/meetings/{future.meeting_id}/archive")
     assert answer.status_code == 404
