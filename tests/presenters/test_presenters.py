@@ -1725,3 +1725,20 @@ def test_a_talk_shifted_while_the_meeting_is_on_stays_confirmed(api, slot, prese
         f'"slot-title">{re.escape(TALK["title"])}</span>\\s*<span[^>]*>([^<]+)<', agenda
     )
     assert row[1] == "confirmed"
+
+
+def test_a_presenter_whose_slot_a_co_lead_confirmed_is_told_there_is_nothing_to_answer(
+    api, slot, presenter
+):
+    """Alex said yes on the phone and a co-lead confirmed the talk: their page said "confirmed"
+    above the same question as before, unanswered, as if it waited for them (helper-229)."""
+    link = invite(api, slot, language="fr")
+    said = "The co-leads have confirmed this slot for you: there is nothing to answer."
+    assert said not in presenter.get(link + "?lang=en").get_data(as_text=True)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
+    assert said in html.unescape(presenter.get(link + "?lang=en").get_data(as_text=True))
+    page = html.unescape(presenter.get(link + "?lang=fr").get_data(as_text=True))
+    assert "Les coresponsables ont confirmé cette présentation pour vous\u00a0:" in page
+    # Once they answer themselves, their answer is what the page says.
+    assert confirm(presenter, link).status_code == 302
+    assert said not in html.unescape(presenter.get(link + "?lang=en").get_data(as_text=True))
