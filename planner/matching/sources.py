@@ -11,7 +11,7 @@ read when what it asked for names no topic.
 from collections import defaultdict
 from collections.abc import Iterable
 
-from planner.matching.evidence import EvidenceType
+from planner.matching.evidence import Evidence, EvidenceType, read
 from planner.matching.scorer import Interest, Project
 from planner.survey.records import Question, says_nothing
 
@@ -21,6 +21,19 @@ SUPPLY_QUESTION = Question.focus
 # The answers these functions read, for queries that fetch only what is needed.
 QUESTIONS = (SUPPLY_QUESTION, *INTEREST_QUESTIONS, Question.low_priority)
 _KINDS = ("discuss", "challenge", "need")
+
+
+def focus_readings(answers: Iterable) -> dict[int, Evidence]:
+    """How the matches read each Q4 answer among `answers` (survey Answers), by id: as a project
+    (working, under way, a plan) or a need. One that names no recommendation or says nothing
+    they do not read, so it has no reading ("we have implemented all of them" is no presenter)."""
+    return {
+        a.id: read(a.text)
+        for a in answers
+        if a.question is SUPPLY_QUESTION
+        and a.recommendation_number is not None
+        and not says_nothing(a.text)
+    }
 
 
 def interests_and_projects(

@@ -10,7 +10,7 @@ from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import lost_race, saved_unless_stale
-from planner.matching import evidence
+from planner.matching.sources import focus_readings
 from planner.offices import said
 from planner.offices.contacts import (
     add_contact,
@@ -118,7 +118,7 @@ def detail(code: str):
         sections=sections,
         # A Q4 answer that only plans or asks for help is no presenter: each says how it reads,
         # as on the recommendation's page (PY's Rec 10 need was listed under "Could present").
-        readings={a.id: evidence.read(a.text) for a in answers if a.question is Question.focus},
+        readings=focus_readings(answers),
         now=now,
         offset=utc_offset(now) if now else None,
         feed_url=feed_url,

@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from planner.accounts.security import colead_required, editor
 from planner.extensions import db
 from planner.forms import saved_unless_stale
-from planner.matching import evidence
+from planner.matching.sources import focus_readings
 from planner.recommendations.forms import RecommendationForm
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations, update_recommendation
@@ -60,7 +60,7 @@ def detail(number: int):
         for question, heading, note in SECTIONS
     ]
     # A Q4 answer that only plans or asks for help is no presenter: each says how it reads.
-    readings = {a.id: evidence.read(a.text) for a in answers if a.question is Question.focus}
+    readings = focus_readings(answers)
     return render_template(
         "recommendations/detail.html",
         recommendation=recommendation,

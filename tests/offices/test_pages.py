@@ -1,6 +1,7 @@
 """Office pages: what an office could present and wants, its local time, and editing it."""
 
 import html
+import json
 import re
 from datetime import UTC, datetime
 
@@ -8,6 +9,7 @@ import pytest
 
 from planner.extensions import db
 from planner.offices.models import Office
+from planner.survey.operations import import_file
 from planner.timezones import local_time, utc_offset
 from tests.support import csrf_token, held_workshop, import_second_round, since_rows
 
@@ -40,6 +42,29 @@ def test_an_answer_that_asks_for_help_is_not_listed_as_a_presentation(client, su
     assert "asks for help, counted as demand" in heads[9]
     assert "a plan, presents only when plans are considered" in heads[1]  # "drafting them"
     assert "evidence-under-way" in heads[5] and "counted as demand" not in heads[5]
+
+
+def test_a_focus_the_matches_do_not_read_is_not_tagged(client, app_context):
+    """An answer to question 4 that names no recommendation ("we have implemented all of them")
+    is neither a project nor a need to the matches (matching.sources), but the office's page
+    tagged it "working", as if it could present; the one naming a recommendation is read."""
+    payload = {
+        "survey": {"label": "Pilot"},
+        "offices": [{"code": "AU", "name": "IP Australia", "time_zone": "Australia/Sydney"}],
+        "answers": [
+            {"office": "AU", "question": "focus", "text": "We have implemented all of them"},
+            {"office": "AU", "question": "focus", "recommendation": 10, "text": "AI search, live"},
+        ],
+    }
+    import_file(json.dumps(payload).encode(), "pilot.json")
+    db.session.commit()
+    page = client.get("/offices/AU?survey=Pilot").get_data(as_text=True)
+    [named, unnamed] = sorted(
+        re.findall(r'<li id="answer-\d+">(.*?)</li>', page, re.S),
+        key=lambda item: "No recommendation named" in item,
+    )
+    assert "No recommendation named" in unnamed and "evidence-" not in unnamed, unnamed
+    assert "evidence-" in named
 
 
 def test_local_time_is_the_office_zone():
