@@ -137,16 +137,15 @@ def cross_validate(pairs: Sequence[Graded], current: Weights, alpha: float = 1.0
     for number in numbers:
         training = [p for p in pairs if p.recommendation != number]
         held_out = [p for p in pairs if p.recommendation == number]
-        weights = fit(training, alpha) if training else current
-        fitted_rows.append((ndcg_p1(held_out, weights), len(held_out)))
-        current_rows.append((ndcg_p1(held_out, current), len(held_out)))
+        fitted_rows.append(ndcg_p1(held_out, fit(training, alpha) if training else current))
+        current_rows.append(ndcg_p1(held_out, current))
 
-    def mean(rows) -> tuple[float, float]:
-        counted = [(figures, figures[2]) for figures, _ in rows if figures[2]]
-        total = sum(n for _, n in counted) or 1
+    def mean(rows: list[tuple[float, float, int]]) -> tuple[float, float]:
+        """The held-out recommendations' figures, each weighted by its number of rankings."""
+        total = sum(n for _, _, n in rows) or 1
         return (
-            sum(f[0] * n for f, n in counted) / total,
-            sum(f[1] * n for f, n in counted) / total,
+            sum(ndcg * n for ndcg, _, n in rows) / total,
+            sum(p1 * n for _, p1, n in rows) / total,
         )
 
     return FitReport(
@@ -155,10 +154,8 @@ def cross_validate(pairs: Sequence[Graded], current: Weights, alpha: float = 1.0
         len(numbers),
         mean(fitted_rows),
         mean(current_rows),
-        rankings=sum(figures[2] for figures, _ in current_rows),
+        rankings=sum(n for _, _, n in current_rows),
         unscored=tuple(
-            number
-            for number, (figures, _) in zip(numbers, current_rows, strict=True)
-            if not figures[2]
+            number for number, (_, _, n) in zip(numbers, current_rows, strict=True) if not n
         ),
     )
