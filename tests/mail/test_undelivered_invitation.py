@@ -280,3 +280,37 @@ def test_an_invitation_sent_again_after_a_co_lead_confirmed_says_it_is_confirmed
     ics = part.get_payload(decode=True).decode().replace("\r\n ", "")
     assert "ROLE=REQ-PARTICIPANT" in ics and "RSVP=TRUE" not in ics
     read_everywhere(part.get_payload(decode=True))
+
+
+def test_a_presenter_who_is_a_contact_is_reminded_once_the_invitation_reaches_them(api, slot, smtp):
+    """Alex, a contact of IP Australia, was invited to present; the invitation was turned away
+    all day, and a co-lead confirmed the talk by hand. What reached Alex as a contact (the
+    workshop's publication, its confirmation) does not tell them they present it: no reminder
+    is written to them as its presenter, to wait in the outbox behind the invitation (and go
+    with it, as of the day it was written). Once the invitation, sent again, reaches them, they
+    are reminded of their talk."""
+    from planner.mail.messages import enqueue_reminders
+
+    reads("en")
+    config = settings(api.application, smtp)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    assert send_due(config, now).sent == 1
+    smtp.refuse[PRESENTER] = BUSY
+    invite(api, slot)
+    for _ in range(MAX_ATTEMPTS):
+        send_due(config, now)
+        now += LONGEST_DELAY + timedelta(minutes=1)
+    smtp.refuse.clear()
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
+    send_due(config, now + timedelta(minutes=2))
+    assert all(m.status != MessageStatus.queued for m in outbox(recipient_email=PRESENTER))
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0
+    db.session.commit()
+
+    (invitation,) = outbox(recipient_email=PRESENTER, kind="invitation")
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, now + timedelta(minutes=3)).sent == 1
+    assert smtp.messages()[-1]["Subject"] == invitation.subject
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1

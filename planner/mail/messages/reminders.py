@@ -22,7 +22,7 @@ from planner.mail.messages.addressing import (
 )
 from planner.mail.messages.writing import queue_message, render, slot_context
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.mail.outbox import Recipient
+from planner.mail.outbox import Recipient, written_as_contact
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.materials.models import Material
 from planner.materials.operations import talk_materials
@@ -78,21 +78,19 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
 
 def _heard_of(slot: Slot, invitation: Invitation) -> bool:
     """Whether the presenter knows they present: they answered on their page, or an invitation
-    or update about the slot went to them."""
+    or update about the slot went to them as its presenter. What went to them as a contact of
+    the office does not tell them (`written_as_contact`): a reminder then would wait behind
+    their undelivered invitation, as if they knew (helper-232)."""
     if invitation.answer is not None:
         return True
-    return (
-        db.session.scalar(
-            select(OutboxMessage.id)
-            .where(
-                *about_slot(slot, invitation.email),
-                OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
-                OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
-            )
-            .limit(1)
+    heard = db.session.scalars(
+        select(OutboxMessage).where(
+            *about_slot(slot, invitation.email),
+            OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
+            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
         )
-        is not None
     )
+    return any(not written_as_contact(message) for message in heard)
 
 
 def enqueue_reminders(now: datetime) -> int:
