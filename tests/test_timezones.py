@@ -115,6 +115,24 @@ def test_a_long_paste_is_not_said_back_whole():
     assert len(raised.value.message) < 400 and '"' + "A" * 40 + '…"' in raised.value.message
 
 
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        # CLDR writes "St. John’s" and "Côte d’Ivoire" with a typographic apostrophe, and the
+        # zone's id "St_Johns": a keyboard's apostrophe, or none, named no zone (helper-230).
+        ("St. John's", "America/St_Johns"),
+        ("St Johns", "America/St_Johns"),
+        ("St.John’s", "America/St_Johns"),
+        ("St. John's, Canada", "America/St_Johns"),
+        ("Côte d'Ivoire", "Africa/Abidjan"),
+        ("N'Djamena", "Africa/Ndjamena"),
+        ("St Helena", "Atlantic/St_Helena"),
+    ],
+)
+def test_apostrophes_and_dots_are_typed_as_anyone_types_them(text, zone):
+    assert resolve_zone(text) == [zone]
+
+
 def test_the_list_to_choose_from_offers_cities():
     labels = {label: zone for zone, label in zone_choices()}
     assert labels["Lima"] == "America/Lima"
