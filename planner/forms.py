@@ -29,7 +29,7 @@ from planner.errors import PlannerError
 from planner.languages import page_language
 from planner.private_links import holds_a_secret, names_a_secret
 from planner.text import blank, line_breaks, refusal, shorten
-from planner.timezones import ZoneError, pick_zone
+from planner.timezones import ZoneError, is_time_zone, pick_zone, zone_shown
 from planner.versioning import CLASHED, RACED, check_version
 
 
@@ -67,6 +67,18 @@ def time_zone(required: bool = False) -> Callable:
             raise StopValidation(error.message) from None
 
     return validator
+
+
+class ZoneField(StringField):
+    """A time-zone field (with the `time_zone` validator): typed as a city, a country or a zone's
+    id, kept as the id, and shown by its place in the page's language ("Kathmandu, Nepal"), as
+    the list to choose from offers it (helper-230: it showed "Asia/Kathmandu"). Text that names
+    no zone is shown as typed."""
+
+    def _value(self) -> str:
+        if isinstance(self.data, str) and is_time_zone(self.data):
+            return zone_shown(self.data, page_language())
+        return super()._value()
 
 
 def email_address() -> Callable:

@@ -36,6 +36,7 @@ from planner.timezones import (
     place_in,
     short_day,
     time_span_in,
+    zone_shown,
 )
 
 PAGE_LANGUAGES = ("en", *LANGUAGES_WRITTEN)
@@ -74,6 +75,7 @@ def install(app: Flask) -> None:
     app.add_template_global(time_span_here, "time_span_here")
     app.add_template_global(clock_span_here, "clock_span_here")
     app.add_template_global(place_here, "place_here")
+    app.add_template_global(zone_field_here, "zone_field_here")
     app.add_template_global(moment_here, "moment_here")
     app.add_template_filter(day_here, "day_here")
     app.add_template_filter(short_day_here, "short_day_here")
@@ -211,6 +213,12 @@ def place_here(zone: str) -> str:
     """A zone as this page's reader's emails name it, beside their times: its city in their
     language ("Lima", "Ginebra" for Europe/Zurich, "Сидней"; "Geneva" in English)."""
     return place_in(page_language(), zone)
+
+
+def zone_field_here(zone: str) -> str:
+    """What a zone field shows for `zone` on this page: its city and country in the page's
+    language ("Kathmandu, Nepal"), as the list to choose from offers it, not its id."""
+    return zone_shown(zone, page_language())
 
 
 def clock_span_here(zone: str, start: datetime, end: datetime, since: datetime | None = None):

@@ -2,7 +2,7 @@
 of the city and country names people type instead (through CLDR's data in Babel)."""
 
 import unicodedata
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
 
@@ -587,20 +587,68 @@ def resolve_zone(text: str) -> list[str]:
     return list(place_zones(text))
 
 
-@lru_cache(maxsize=1)
-def zone_choices() -> tuple[tuple[str, str], ...]:
-    """(zone, label) pairs for a list to pick from: each zone with its city, and the extra places.
+def zone_place(zone: str, language: str = "en") -> str:
+    """A zone as a person looks for it, by its city and country in `language`: "Kathmandu,
+    Nepal", "Katmandú, Nepal", "Geneva, Switzerland" (`SAID_AS`); the city alone where the
+    country is called alike ("Singapore") or there is none ("UTC")."""
+    if "/" not in zone:
+        return zone
+    city = place_in(language, zone)
+    canonical = get_global("zone_aliases").get(zone, zone)
+    territory = get_global("zone_territories").get(canonical)
+    names = Locale.parse(language if in_own_words(language) else "en").territories
+    country = names.get(territory) if territory and territory != "001" else None
+    if not country or place_key(country) == place_key(city):
+        return city
+    return f"{city}, {country}"
 
-    "Europe/Zurich" comes labelled "Zurich" and again "Geneva", so typing either finds it.
-    """
+
+@lru_cache(maxsize=4096)
+def zone_shown(zone: str, language: str = "en") -> str:
+    """What a zone field shows for `zone`: its place (`zone_place`), which typed back names the
+    same zone; its id where the place would not ("Asia/Calcutta" shows as "Kolkata, India",
+    the zone's name today)."""
+    if not is_time_zone(zone):
+        return zone
+    place = zone_place(zone, language)
+    canonical = get_global("zone_aliases").get(zone, zone)
+    return place if resolve_zone(place) in ([zone], [canonical]) else zone
+
+
+def zone_offsets(zone: str, since: date) -> str:
+    """The UTC offsets `zone` keeps in the year from `since`: "UTC+5:45", "UTC+9:30 / UTC+10:30"
+    (summer time), as a person searching by offset types them."""
+    tz = zone_info(zone)
+    noon = datetime.combine(since, datetime.min.time(), tzinfo=UTC) + timedelta(hours=12)
+    seen = {(noon + timedelta(days=d)).astimezone(tz).utcoffset() for d in range(0, 366, 7)}
+    ordered = sorted(seen, key=lambda offset: offset or timedelta(0))
+    return " / ".join(utc_offset(datetime(2000, 1, 1, tzinfo=timezone(o))) for o in ordered)
+
+
+@lru_cache(maxsize=16)
+def zone_choices(
+    language: str = "en", since: date | None = None
+) -> tuple[tuple[str, str, str], ...]:
+    """(zone, place, offsets) for a list to pick from, sorted by place: each zone by its city
+    and country in `language` (`zone_shown`), and the extra places ("Canberra, Australia"),
+    with the offsets it keeps in the year from `since` (left out without it). A person finds
+    their zone by their city, their country, its id or its offset; the field keeps the place
+    and the form the zone it names."""
     aliases = get_global("zone_aliases")
-    pairs = [(zone, zone_city(zone)) for zone in place_time_zones() if zone not in aliases]
-    pairs += [
-        (zones[0], name)
-        for name, zones in PLACES.items()
-        if len(zones) == 1 and name.isascii() and is_time_zone(zones[0])
-    ]
-    return tuple(sorted(pairs, key=lambda pair: (pair[0], pair[1])))
+    # UTC too, which CLDR calls an alias of Etc/UTC: some read every time in it.
+    zones = [zone for zone in place_time_zones() if zone not in aliases or zone == "UTC"]
+    choices = {zone_shown(zone, language): zone for zone in zones}
+    for name, named in PLACES.items():
+        # Abbreviations ("MSK") are read when typed, not offered.
+        if len(named) == 1 and name.isascii() and not name.isupper() and is_time_zone(named[0]):
+            # Written in English (the names are), the country too: "Canberra, Australia".
+            shown = zone_place(named[0]).replace(place_name(named[0]), name, 1)
+            place = shown if resolve_zone(shown) == [named[0]] else name
+            choices.setdefault(place, named[0])
+    return tuple(
+        (zone, place, zone_offsets(zone, since) if since else "")
+        for place, zone in sorted(choices.items(), key=lambda item: place_key(item[0]))
+    )
 
 
 class ZoneError(ValueError):

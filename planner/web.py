@@ -5,7 +5,8 @@ import csv
 import io
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cache, wraps
+from datetime import date
+from functools import lru_cache, wraps
 
 from flask import Flask, Response, abort, current_app, g, request, url_for
 from flask_babel import gettext as _
@@ -16,15 +17,16 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.calendar.operations import office_feed_token
+from planner.db_types import utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
-from planner.languages import show_in
+from planner.languages import page_language, show_in
 from planner.mail.messages import taskforce_address
 from planner.offices.models import Office
 from planner.spreadsheet import written
 from planner.survey.models import Survey
 from planner.survey.operations import find_survey, latest_survey, list_surveys
-from planner.timezones import zone_choices
+from planner.timezones import zone_choices, zone_shown
 from planner.versioning import CLASHED, RACED
 
 _YES = ("1", "true", "yes", "on")
@@ -83,13 +85,26 @@ def webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-@cache
 def zone_options() -> Markup:
-    """The time zones to choose from as a datalist's options, each labelled with a city (see
-    `timezones.zone_choices`): some 470 of them on every page with a zone field, escaped once per
-    process rather than once a page."""
+    """The time zones to choose from as a datalist's options (see `timezones.zone_choices`):
+    each by its place in the page's language, which fills the field, with its id and offsets
+    beside it, so that "Nepal", "Kathmandu", "Asia/Kathmandu" and "+5:45" all find it. Some
+    470 of them on every page with a zone field, written once a day per language."""
+    return _zone_options(page_language(), utcnow().date())
+
+
+@lru_cache(maxsize=16)
+def _zone_options(language: str, day: date) -> Markup:
+    # The zone's own place carries its id for "Use my time zone" (zone.js) to name it so; the
+    # other places of a zone ("Canberra, Australia" besides "Sydney, Australia") do not.
     return Markup("").join(
-        Markup('<option value="{}" label="{}">').format(zone, city) for zone, city in zone_choices()
+        Markup('<option value="{}" label="{} · {}"{}>').format(
+            place,
+            zone,
+            offsets,
+            Markup(' data-zone="{}"').format(zone) if zone_shown(zone, language) == place else "",
+        )
+        for zone, place, offsets in zone_choices(language, day)
     )
 
 

@@ -1,10 +1,11 @@
 """Reading the time zones people type: zone names, and city and country names in the offices'
 languages, one zone or a list to choose from."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from planner.languages import PAGE_LANGUAGES
 from planner.timezones import (
     ZoneError,
     day_in,
@@ -14,6 +15,7 @@ from planner.timezones import (
     time_span_in,
     until_in,
     zone_choices,
+    zone_shown,
 )
 
 
@@ -133,12 +135,63 @@ def test_apostrophes_and_dots_are_typed_as_anyone_types_them(text, zone):
     assert resolve_zone(text) == [zone]
 
 
-def test_the_list_to_choose_from_offers_cities():
-    labels = {label: zone for zone, label in zone_choices()}
-    assert labels["Lima"] == "America/Lima"
-    assert labels["Geneva"] == "Europe/Zurich"
-    assert labels["Canberra"] == "Australia/Sydney"
-    assert "Brazil/East" not in {zone for zone, _ in zone_choices()}  # old names not offered
+# The year from this day: Sydney, Adelaide and Lord Howe (half an hour of summer time), Chatham
+# and St. John's change their clocks; São Paulo (since 2019), Apia (2021) and Tehran (2022) no
+# longer do. Dublin's summer time is its standard time in tzdata ("negative DST"): the clocks
+# read the same.
+SINCE = date(2026, 12, 6)
+
+
+@pytest.mark.parametrize(
+    ("zone", "place", "offsets"),
+    [
+        ("Asia/Kathmandu", "Kathmandu, Nepal", "UTC+5:45"),
+        ("Asia/Kolkata", "Kolkata, India", "UTC+5:30"),
+        ("Asia/Kolkata", "New Delhi, India", "UTC+5:30"),
+        ("Asia/Tehran", "Tehran, Iran", "UTC+3:30"),
+        ("Australia/Adelaide", "Adelaide, Australia", "UTC+9:30 / UTC+10:30"),
+        ("Australia/Lord_Howe", "Lord Howe Island, Australia", "UTC+10:30 / UTC+11"),
+        ("Australia/Sydney", "Canberra, Australia", "UTC+10 / UTC+11"),
+        ("Pacific/Chatham", "Chatham Islands, New Zealand", "UTC+12:45 / UTC+13:45"),
+        ("Pacific/Kiritimati", "Kiritimati, Kiribati", "UTC+14"),
+        ("Pacific/Apia", "Apia, Samoa", "UTC+13"),
+        ("America/Lima", "Lima, Peru", "UTC−5"),
+        ("America/St_Johns", "St. John’s, Canada", "UTC−3:30 / UTC−2:30"),
+        ("America/Sao_Paulo", "São Paulo, Brazil", "UTC−3"),
+        ("Europe/Dublin", "Dublin, Ireland", "UTC+0 / UTC+1"),
+        ("Europe/Zurich", "Geneva, Switzerland", "UTC+1 / UTC+2"),
+        ("Asia/Singapore", "Singapore", "UTC+8"),
+        ("UTC", "UTC", "UTC+0"),
+    ],
+)
+def test_the_list_to_choose_from_offers_places_by_city_country_and_offset(zone, place, offsets):
+    """The list offered zones by their ids' last word ("Asia/Kathmandu" as "Kathmandu"): no
+    one found theirs by country or offset, and picking one filled the field with the id."""
+    assert (zone, place, offsets) in zone_choices("en", SINCE)
+
+
+def test_the_list_to_choose_from_is_in_the_pages_language():
+    spanish = {place: zone for zone, place, _ in zone_choices("es")}
+    assert spanish["Katmandú, Nepal"] == "Asia/Kathmandu"
+    assert spanish["Ginebra, Suiza"] == "Europe/Zurich"
+    assert {place: zone for zone, place, _ in zone_choices("zh")}["加德满都, 尼泊尔"] == (
+        "Asia/Kathmandu"
+    )
+    zones = {zone for zone, _, _ in zone_choices("en")}
+    assert "Brazil/East" not in zones and "Asia/Calcutta" not in zones  # old names not offered
+
+
+@pytest.mark.parametrize("language", PAGE_LANGUAGES)
+def test_every_place_offered_names_its_zone_when_typed_back(language):
+    """A field shows the place it was filled with, and is sent back with it: each place offered
+    (its id, where the place names another zone too) is read as its own zone again."""
+    offered: dict[str, set[str]] = {}
+    for zone, place, _ in zone_choices(language):
+        assert pick_zone(place) == zone, (place, zone)
+        offered.setdefault(zone, {zone}).add(place)
+    assert all(zone_shown(zone, language) in places for zone, places in offered.items())
+    assert zone_shown("Asia/Calcutta") == "Kolkata, India"  # an old id, by its place today
+    assert zone_shown("Atlantis") == "Atlantis"  # what names no zone is shown as typed
 
 
 @pytest.mark.parametrize("text", ["UTC", "utc", "Etc/UTC", "Zulu", "Coordinated Universal Time"])

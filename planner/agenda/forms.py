@@ -29,7 +29,15 @@ from planner.agenda.models import (
 )
 from planner.agenda.suggestions import check_suggest_minutes
 from planner.db_types import FIRST_YEAR, LAST_YEAR
-from planner.forms import PlannerForm, checked, opened_field, published, time_zone, version_field
+from planner.forms import (
+    PlannerForm,
+    ZoneField,
+    checked,
+    opened_field,
+    published,
+    time_zone,
+    version_field,
+)
 from planner.proposals.forms import CheckboxesField
 
 
@@ -65,7 +73,7 @@ class MeetingForm(PlannerForm):
     follow_slots = BooleanField(
         "Follow the slots", description="Unpin the length: the meeting ends with its last slot."
     )
-    time_zone = StringField(
+    time_zone = ZoneField(
         "Home time zone",
         default=HOME_ZONE,
         validators=[time_zone(required=True)],

@@ -16,7 +16,6 @@ from wtforms import (
     FormField,
     HiddenField,
     SelectMultipleField,
-    StringField,
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -39,7 +38,7 @@ from planner.availability.windows import (
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
-from planner.forms import PlannerForm, refill, time_zone
+from planner.forms import PlannerForm, ZoneField, refill, time_zone
 from planner.languages import day_here, page_language, word_list
 from planner.offices.models import Office
 from planner.timezones import is_time_zone, local_time, place_in, resolve_zone
@@ -95,7 +94,7 @@ class AvailabilityFields(PlannerForm):
     """The structured windows; the free-text availability stays beside them for what people
     write."""
 
-    availability_zone = StringField(
+    availability_zone = ZoneField(
         _l("Time zone of these times"),
         validators=[time_zone()],
         description=_l("A city such as Lima, or an IANA name such as America/Lima."),

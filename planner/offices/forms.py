@@ -6,6 +6,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from planner.forms import (
     PlannerForm,
+    ZoneField,
     email_address,
     opened_field,
     published,
@@ -33,7 +34,7 @@ class OfficeForm(PlannerForm):
         validators=[Optional(), Length(max=CITY_MAX), published("The city")],
         description=f"Where the office sits, up to {CITY_MAX} characters.",
     )
-    time_zone = StringField(
+    time_zone = ZoneField(
         "Time zone",
         validators=[time_zone()],
         description="A city or country such as Canberra, or an IANA zone such as Australia/Sydney.",

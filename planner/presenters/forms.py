@@ -13,7 +13,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from planner.accounts.security import editor
 from planner.agenda.checks import check_text
-from planner.forms import PlannerForm, checked, email_address, refill, time_zone
+from planner.forms import PlannerForm, ZoneField, checked, email_address, refill, time_zone
 from planner.languages import PAGE_LANGUAGES, language_name
 from planner.presenters.models import Answer, Invitation
 from planner.presenters.operations import invite
@@ -32,7 +32,7 @@ class InviteForm(PlannerForm):
         ],
         description="Where the invitation goes; the next page shows you the private link too.",
     )
-    time_zone = StringField(
+    time_zone = ZoneField(
         "Presenter's time zone",
         validators=[time_zone()],
         description="A city such as Lima, or a zone; their page shows the slot in it. The "

@@ -1221,11 +1221,33 @@ def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):
     assert wrong.status_code == 400
     page = wrong.get_data(as_text=True)
     assert "“Mars/Olympus” is not a time zone name; showing Europe/Zurich" in page
-    assert 'name="zone" list="zones" value="Europe/Zurich"' in plain
+    assert 'name="zone" list="zones" value="Geneva, Switzerland"' in plain
     # What was typed stays in the field, marked invalid, the message above it where a phone
     # shows it (it came below the buttons, off the screen; helper-57).
     assert 'value="Mars/Olympus"' in page and 'aria-invalid="true"' in page
     assert page.index('id="zone-error"') < page.index('name="zone"')
+
+
+def test_the_zone_picker_finds_a_zone_by_its_country_and_shows_its_place(app, api, meeting):
+    """helper-230: the picker's list offered "Asia/Kathmandu" labelled "Kathmandu", and the
+    field showed the id back: a reader looking for Nepal, or for UTC+5:45, found nothing, and
+    "St. John's" as a keyboard types it was no zone (CLDR writes "St. John’s")."""
+    publish_as_planned(api, meeting.id)
+    visitor = app.test_client()
+    page = visitor.get(f"/meetings/{meeting.id}?zone=Nepal").get_data(as_text=True)
+    assert 'name="zone" list="zones" value="Kathmandu, Nepal"' in page
+    assert "Time in Kathmandu (UTC+5:45)" in page
+    kathmandu = 'label="Asia/Kathmandu · UTC+5:45" data-zone="Asia/Kathmandu">'
+    assert f'<option value="Kathmandu, Nepal" {kathmandu}' in page
+    chatham = 'label="Pacific/Chatham · UTC+12:45 / UTC+13:45" data-zone="Pacific/Chatham">'
+    assert f'<option value="Chatham Islands, New Zealand" {chatham}' in page
+    # What the field shows, sent again, and the apostrophe a keyboard types name their zones.
+    for typed, heading in [
+        ("Chatham Islands, New Zealand", "Time in Chatham Islands (UTC+"),
+        ("St. John's", "Time in St. John’s (UTC−"),
+    ]:
+        shown = visitor.get(f"/meetings/{meeting.id}", query_string={"zone": typed})
+        assert shown.status_code == 200 and heading in shown.get_data(as_text=True), typed
 
 
 def field_error(page: str, name: str) -> str | None:

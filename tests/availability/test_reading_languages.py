@@ -366,5 +366,5 @@ def test_the_volunteer_form_takes_the_zone_of_the_country_named(client, survey):
     text = "jueves 14:00 a 16:00 hora de Paraguay"
     response = volunteer(client, availability=text, availability_zone="", read_availability="1")
     page = html.unescape(response.get_data(as_text=True))
-    assert re.search(r'<input[^>]*name="availability_zone"[^>]*value="America/Asuncion"', page)
+    assert re.search(r'<input[^>]*name="availability_zone"[^>]*value="Asunción, Paraguay"', page)
     assert 'name="windows-0-starts" type="time" value="14:00"' in page

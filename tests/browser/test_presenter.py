@@ -150,7 +150,7 @@ def test_the_whole_journey_from_volunteer_to_slides(
     phone = context.new_page()
     phone.goto(link)
     expect(phone.locator("dl.times")).to_contain_text("Your time (Jerusalem)")
-    phone.get_by_role("button", name="Use my time zone (America/Lima)").click()
+    phone.get_by_role("button", name="Use my time zone (Lima, Peru)").click()
     expect(phone.locator("dl.times")).to_contain_text("Your time (Lima)")
     phone.get_by_label("I confirm: I will present").check()
     phone.get_by_role("button", name="Send my answer").click()

@@ -107,6 +107,36 @@ def test_the_page_names_the_zones_as_the_emails_do(
         assert f"({zone_id})" not in body, zone_id
 
 
+@pytest.mark.parametrize(
+    ("language", "typed", "shown", "city"),
+    [
+        ("es", "Nepal", "Katmandú, Nepal", "Katmandú"),
+        ("zh", "Asia/Kathmandu", "加德满都, 尼泊尔", "加德满都"),
+        ("en", "Kathmandu", "Kathmandu, Nepal", "Kathmandu"),
+    ],
+)
+def test_their_zone_is_found_and_shown_by_its_place_in_their_language(
+    api, slot, presenter, language, typed, shown, city
+):
+    """Their zone field showed "Asia/Kathmandu", and its list offered ids labelled with their
+    English last word: no one found theirs by their country, nor in their language
+    (helper-230). The list offers each zone by its city and country in their language, with
+    its id and offsets beside it, the field shows theirs so, and it reads back as that zone."""
+    reads(language)
+    link = invite(api, slot, time_zone=typed)
+    body = presenter.get(link).get_data(as_text=True)
+    assert re.search(rf'<input id="zone" name="zone" list="zones" value="{shown}"', body)
+    offered = (
+        f'<option value="{shown}" label="Asia/Kathmandu · UTC+5:45" data-zone="Asia/Kathmandu">'
+    )
+    assert offered in body
+    # Sent back as it is shown, it is the zone they have.
+    sent = {"zone": shown, "zone_seen": "Asia/Kathmandu"}
+    assert presenter.post(link + "/zone", data=sent).status_code == 302
+    again = presenter.get(link).get_data(as_text=True)
+    assert in_page(language, "Your time (%(zone)s)", zone=city) in again
+
+
 def test_a_browser_reading_chinese_reads_the_page_in_it(api, slot, presenter):
     """No language of theirs known: a browser asking for zh-CN gets Simplified Chinese."""
     link = invite(api, slot)

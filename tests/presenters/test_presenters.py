@@ -111,7 +111,7 @@ def test_the_co_lead_form_starts_from_the_proposal_contact(api, client, survey):
     page = text(api.get(f"/slots/{slot['id']}/invite"))
     assert 'value="Robin Volunteer"' in page
     assert 'value="robin@ipaustralia.example"' in page
-    assert 'value="Australia/Sydney"' in page  # the office's zone
+    assert 'value="Sydney, Australia"' in page  # the office's zone
 
 
 def test_confirming_moves_the_slot_and_the_calendars(api, slot, presenter):
