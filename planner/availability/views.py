@@ -35,12 +35,16 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
     """The form as stored: the presenter's windows, else their proposal's, else a reading of
     the proposal's free text (with a note saying so: a reading is only a suggestion). Someone
     invited in the volunteer's place starts from none of the volunteer's, in the zone given
-    when inviting them if any (helper-174: Ana in Sydney was offered Rosa's Lima mornings)."""
+    when inviting them if any (helper-174: Ana in Sydney was offered Rosa's Lima mornings), as
+    does the presenter of a slot made without a proposal."""
     form = AvailabilityForm(formdata=None)
     slot = invitation.slot
-    if volunteer_presents(invitation, slot.proposal) or slot.proposal is None:
+    if volunteer_presents(invitation, slot.proposal):
         zone = reading_zone(slot)
     else:
+        # No volunteer's words to read in their office's zone: the presenter's own (helper-230:
+        # a slot made without a proposal offered its office's, Lima, to a presenter invited in
+        # Kathmandu, whose hours were then saved in Lima).
         zone = invitation.time_zone or ""
     windows = stored = _stored_windows(invitation)
     note = None

@@ -384,6 +384,34 @@ def _seen(page: str) -> str:
     return re.search(r'name="windows_seen" type="hidden" value="([^"]*)"', page)[1]
 
 
+def test_a_presenter_elsewhere_than_their_office_gives_hours_in_their_own_zone(app, api, meeting):
+    """helper-230: Lima's office, its presenter in Kathmandu (invited so). A slot made without
+    a proposal filled their availability form's zone with the office's, "Lima, Peru", under
+    times in Kathmandu: Tuesday 09:00-12:00 typed there was saved in Lima, 10 h 45 min later
+    on their clocks, and the co-leads were warned against the wrong hours. The form starts in
+    their own zone, as the field's hint says (there is no volunteer's text to read in Lima)."""
+    _, invitation, token = _invited(meeting, zone="Asia/Kathmandu")
+    visitor = app.test_client(use_cookies=False)
+    page = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    [zone_field] = re.findall(r'<input[^>]*name="availability_zone"[^>]*>', page)
+    assert 'value="Kathmandu, Nepal"' in zone_field
+    sent = {
+        "windows_seen": _seen(page),
+        "availability_zone": "Kathmandu, Nepal",  # as the page filled it in
+        "windows-0-weekdays": ["1"],
+        "windows-0-starts": "09:00",
+        "windows-0-ends": "12:00",
+    }
+    assert visitor.post(f"/presenter/{token}/availability", data=sent).status_code == 302
+    [window] = windows_of(invitation=invitation)
+    assert (window.time_zone, window.starts, window.ends) == ("Asia/Kathmandu", time(9), time(12))
+    again = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    assert (
+        'value="Kathmandu, Nepal"'
+        in re.findall(r'<input[^>]*name="availability_zone"[^>]*>', again)[0]
+    )
+
+
 def test_a_second_tab_does_not_silently_replace_the_presenters_windows(app, api, meeting):
     """Two tabs of the presenter's page: the first saves Tuesday mornings; the second, filled
     in before that, is refused with both versions in view, and replaces them when sent again."""
