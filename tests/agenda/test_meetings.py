@@ -1248,6 +1248,10 @@ def test_the_zone_picker_finds_a_zone_by_its_country_and_shows_its_place(app, ap
     ]:
         shown = visitor.get(f"/meetings/{meeting.id}", query_string={"zone": typed})
         assert shown.status_code == 200 and heading in shown.get_data(as_text=True), typed
+    # A country of several zones lists them by their places, each with its id.
+    kiribati = visitor.get(f"/meetings/{meeting.id}?zone=Kiribati").get_data(as_text=True)
+    line_islands = '<a href="?zone=Pacific/Kiritimati">Kiritimati, Kiribati</a>'
+    assert f'{line_islands} <span class="muted">Pacific/Kiritimati</span>' in kiribati
 
 
 def field_error(page: str, name: str) -> str | None:
