@@ -587,6 +587,14 @@ def resolve_zone(text: str) -> list[str]:
     return list(place_zones(text))
 
 
+def current_id(zone: str) -> str:
+    """The id a zone goes by today: "Asia/Kathmandu" for "Asia/Katmandu", "Asia/Kolkata" for
+    "Asia/Calcutta", old ids browsers still report (Chromium's Intl does) and IANA keeps as
+    links to the same rules."""
+    newer = get_global("zone_aliases").get(zone)
+    return newer if newer and is_time_zone(newer) else zone
+
+
 def zone_place(zone: str, language: str = "en") -> str:
     """A zone as a person looks for it, by its city and country in `language`: "Kathmandu,
     Nepal", "Katmandú, Nepal", "Geneva, Switzerland" (`SAID_AS`); the city alone where the
@@ -594,8 +602,7 @@ def zone_place(zone: str, language: str = "en") -> str:
     if "/" not in zone:
         return zone
     city = place_in(language, zone)
-    canonical = get_global("zone_aliases").get(zone, zone)
-    territory = get_global("zone_territories").get(canonical)
+    territory = get_global("zone_territories").get(current_id(zone))
     names = Locale.parse(language if in_own_words(language) else "en").territories
     country = names.get(territory) if territory and territory != "001" else None
     if not country or place_key(country) == place_key(city):
@@ -611,8 +618,7 @@ def zone_shown(zone: str, language: str = "en") -> str:
     if not is_time_zone(zone):
         return zone
     place = zone_place(zone, language)
-    canonical = get_global("zone_aliases").get(zone, zone)
-    return place if resolve_zone(place) in ([zone], [canonical]) else zone
+    return place if resolve_zone(place) in ([zone], [current_id(zone)]) else zone
 
 
 def zone_offsets(zone: str, since: date) -> str:

@@ -27,7 +27,7 @@ from planner.agenda.queries import (
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
-from planner.timezones import is_time_zone, resolve_zone
+from planner.timezones import current_id, is_time_zone, resolve_zone
 from planner.web import table_download
 
 # The viewer's chosen time zone, remembered in a cookie of its own for a year: the session
@@ -58,6 +58,10 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
             return response
 
     shown = kept if kept and is_time_zone(kept) else (meeting.time_zone if meeting else HOME_ZONE)
+    if meeting is not None and current_id(shown) == current_id(meeting.time_zone):
+        # The home zone by an old id ("Asia/Katmandu", as Chromium says it): the home zone, not
+        # a second column of the same times (helper-230).
+        shown = meeting.time_zone
     return shown, (asked if asked and len(found) != 1 else None), found
 
 

@@ -1254,6 +1254,21 @@ def test_the_zone_picker_finds_a_zone_by_its_country_and_shows_its_place(app, ap
     assert f'{line_islands} <span class="muted">Pacific/Kiritimati</span>' in kiribati
 
 
+def test_the_home_zone_by_its_old_id_is_the_home_zone(app, api, meeting):
+    """helper-230: Chromium reports Nepal's zone as "Asia/Katmandu" and India's as
+    "Asia/Calcutta", which "Use my time zone" sends: a meeting at home in Kathmandu then showed
+    every time twice, in "Time in Kathmandu" and "Time in Kathmandu" columns."""
+    url = f"/api/v1/meetings/{meeting.id}"
+    assert api.patch(url, json={"time_zone": "Asia/Kathmandu"}).status_code == 200
+    publish_as_planned(api, meeting.id)
+    visitor = app.test_client()
+    page = visitor.get(f"/meetings/{meeting.id}?zone=Asia/Katmandu").get_data(as_text=True)
+    assert page.count('<th scope="col">Time in Kathmandu') == 1
+    assert "the home time zone" not in page
+    table = visitor.get(f"/meetings/{meeting.id}/agenda.csv").get_data(as_text=True)
+    assert table.splitlines()[0].count("time in Kathmandu") == 1
+
+
 def field_error(page: str, name: str) -> str | None:
     """The error shown under the form field `name`, if any."""
     match = re.search(rf'<p class="error" id="{name}-error">(.*?)</p>', page, re.S)
