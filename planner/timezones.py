@@ -667,10 +667,12 @@ class ZoneError(ValueError):
 
 
 def pick_zone(text: str) -> str:
-    """The one zone `text` names (see `resolve_zone`), or a ZoneError saying what to type."""
+    """The one zone `text` names (see `resolve_zone`), by the id it goes by today
+    (`current_id`: "Asia/Kolkata" for a browser's "Asia/Calcutta", so that a presenter's zone
+    and their meeting's compare equal), or a ZoneError saying what to type."""
     zones = resolve_zone(text)
     if len(zones) == 1:
-        return zones[0]
+        return current_id(zones[0])
     shown = text.strip()
     shown = shorten(shown, 41)  # a pasted page is not said back whole
     if not zones:

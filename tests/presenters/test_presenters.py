@@ -238,6 +238,23 @@ def test_after_a_decline_their_own_page_keeps_the_zone_they_chose(api, slot, pre
     assert "Your time (Lima)" in page and "Your time (Auckland)" not in page
 
 
+def test_their_zone_by_its_old_id_is_their_meetings_zone(api, slot, presenter):
+    """helper-230: Chromium reports India's zone as "Asia/Calcutta", which "Use my time zone"
+    sends: the presenter of a meeting at home in Kolkata then read their time twice, as
+    "Your time (Kolkata)" and "Meeting's time (Kolkata)". A zone is kept by the id it goes by
+    today."""
+    url = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(url, json={"time_zone": "Asia/Calcutta"}).get_json()["time_zone"] == (
+        "Asia/Kolkata"
+    )
+    link = invite(api, slot)
+    sent = {"zone": "Asia/Calcutta", "zone_seen": "Australia/Sydney"}
+    assert presenter.post(f"{link}/zone", data=sent).status_code == 302
+    page = text(presenter.get(link))
+    assert "Your time (Kolkata)" in page and "Meeting's time" not in page
+    assert db.session.scalar(select(Invitation.time_zone)) == "Asia/Kolkata"
+
+
 def test_after_a_decline_a_moved_time_is_told_in_the_zone_they_chose(api, slot, presenter):
     """One who declined may still confirm from their page: if the slot moved meanwhile, the
     refusal says the new time on their clocks (Auckland), not the office's (Sydney)."""
