@@ -644,9 +644,13 @@ def zone_choices(
     # UTC too, which CLDR calls an alias of Etc/UTC: some read every time in it.
     zones = [zone for zone in place_time_zones() if zone not in aliases or zone == "UTC"]
     choices = {zone_shown(zone, language): zone for zone in zones}
+    said = {place_key(name) for names in SAID_AS.values() for name in names.values()}
     for name, named in PLACES.items():
-        # Abbreviations ("MSK") are read when typed, not offered.
-        if len(named) == 1 and name.isascii() and not name.isupper() and is_time_zone(named[0]):
+        # Abbreviations ("MSK") are read when typed, not offered; nor are the names a zone is
+        # said by in other languages ("Ginebra, Switzerland" beside "Geneva, Switzerland").
+        if place_key(name) in said or name.isupper() or not name.isascii():
+            continue
+        if len(named) == 1 and is_time_zone(named[0]):
             # Written in English (the names are), the country too: "Canberra, Australia".
             shown = zone_place(named[0]).replace(place_name(named[0]), name, 1)
             place = shown if resolve_zone(shown) == [named[0]] else name

@@ -174,6 +174,8 @@ def test_the_list_to_choose_from_is_in_the_pages_language():
     spanish = {place: zone for zone, place, _ in zone_choices("es")}
     assert spanish["Katmandú, Nepal"] == "Asia/Kathmandu"
     assert spanish["Ginebra, Suiza"] == "Europe/Zurich"
+    # Geneva once, by its name in the page's language: not again as "Genf, Switzerland".
+    assert {"Geneva, Switzerland", "Genf, Switzerland", "MSK, Russia"}.isdisjoint(spanish)
     assert {place: zone for zone, place, _ in zone_choices("zh")}["加德满都, 尼泊尔"] == (
         "Asia/Kathmandu"
     )
