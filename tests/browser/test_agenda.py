@@ -128,6 +128,11 @@ def test_create_fill_reorder_publish(colead_page, live_server, survey, browser):
     expect(small.locator("table.agenda thead")).to_contain_text("Time in Kolkata (UTC+5:30)")
     expect(small.get_by_label("Show times in")).to_have_value("Kolkata, India")
     expect(small.locator("button[data-my-zone]")).to_be_hidden()
+    # A long place with its country is read whole on the phone, not cut short in its field.
+    small.goto(public_url + "?zone=Chatham")
+    field = small.get_by_label("Show times in")
+    expect(field).to_have_value("Chatham Islands, New Zealand")
+    assert field.evaluate("f => f.scrollWidth <= f.clientWidth"), "the place is cut short"
     india.close()
 
 
