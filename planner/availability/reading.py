@@ -38,8 +38,10 @@ from planner.timezones import (
     NAME_LANGUAGES,
     PLACES,
     country_names,
+    current_id,
     is_time_zone,
     place_key,
+    place_name,
     place_time_zones,
     place_zones,
     resolve_zone,
@@ -105,6 +107,10 @@ def _places() -> dict[str, str]:
     places = {}
     for zone in place_time_zones():
         places.setdefault(place_key(zone.rsplit("/", 1)[-1]), zone)
+    # And by CLDR's English name where it is another ("Chatham Islands", "Lord Howe Island",
+    # "Ho Chi Minh City"; helper-230): two words no one writes but for the place.
+    for zone in place_time_zones():
+        places.setdefault(place_key(place_name(zone)), current_id(zone))  # not "Australia/LHI"
     for name, zones in PLACES.items():
         key = place_key(name)
         if len(zones) == 1:
@@ -378,7 +384,8 @@ def find_zone(text: str) -> str | None:
     if country := _country_as_the_time(text):
         return country
     # A place is a proper name: it starts with a capital ("after I wake up" names no Wake).
-    words = re.findall(r"[^\W\d_]+", text)
+    # A word keeps its apostrophe: "St. John's" is "St John's", not "St John s".
+    words = re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", text)
     places = _places()
     for i in range(len(words)):
         if not words[i][0].isupper():
@@ -427,6 +434,12 @@ def _country_in(zones: dict[str, str], words: list[str], *, forward: bool) -> st
     keys = [place_key(re.sub(r"^\W+|\W+$", "", word)) for word in words]
     for size in range(len(keys), 0, -1):
         if zone := zones.get(" ".join(keys[:size] if forward else keys[-size:])):
+            if not forward and any(
+                " ".join(keys[-longer:]) in _places() for longer in range(size + 1, len(keys) + 1)
+            ):
+                # The end of a place's name: "Lord Howe Island time" is no "Island" (German
+                # for Iceland) time (helper-230); the place is read as one.
+                return None
             return zone
     return None
 

@@ -234,6 +234,14 @@ def test_a_zone_named_by_its_place():
     assert find_zone("after I wake up") is None
     assert find_zone("Tuesdays 9-12, midway through the morning") is None
     assert find_zone("Stanley presents; New Jersey office; Chatham House rule") is None
+    # The islands by the names people give them, and a keyboard's apostrophe (helper-230).
+    assert find_zone("Wed 8-10 Chatham Islands") == "Pacific/Chatham"
+    assert find_zone("Mon 9-11, Lord Howe Island time") == "Australia/Lord_Howe"
+    assert find_zone("Mon-Fri 10:00-12:00 St. John's") == "America/St_Johns"
+    assert find_zone("Tue 9-12 Ho Chi Minh City") == "Asia/Ho_Chi_Minh"
+    assert find_zone("not around Easter Sunday, Tuesdays 9-11") is None
+    assert find_zone("Christmas Island time 9-12") == "Indian/Christmas"  # not German Iceland
+    assert find_zone("9-12 Iceland time") == "Atlantic/Reykjavik"
 
 
 def test_an_offset_names_no_zone():
