@@ -360,6 +360,23 @@ def test_the_presenter_page_stores_windows(app, api, meeting):
     assert visitor.post(f"/presenter/{'x' * 43}/availability").status_code == 404
 
 
+def test_the_presenter_page_lists_the_zones_once(app, api, meeting):
+    """Some 470 zones, each by its place, its id and its offsets, are some 45 KB: the page's
+    zone picker and its availability's zone field share one list, and a field whose page has
+    no picker (the slot cancelled) still has its own."""
+    slot, _, token = _invited(meeting)
+    visitor = app.test_client(use_cookies=False)
+
+    def lists(page: str) -> tuple[list[str], list[str]]:
+        return re.findall(r'<datalist id="([^"]+)"', page), re.findall(r' list="([^"]+)"', page)
+
+    made, used = lists(visitor.get(f"/presenter/{token}").get_data(as_text=True))
+    assert made == ["zones"] and used == ["zones", "zones"]
+    assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
+    made, used = lists(visitor.get(f"/presenter/{token}").get_data(as_text=True))
+    assert len(made) <= 1 and set(used) <= set(made)
+
+
 def test_the_presenter_is_asked_about_a_window_typed_backwards(app, api, meeting):
     _, invitation, token = _invited(meeting)
     visitor = app.test_client(use_cookies=False)
