@@ -1220,7 +1220,7 @@ def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):
     wrong = visitor.get(f"/meetings/{meeting.id}?zone=Mars/Olympus")
     assert wrong.status_code == 400
     page = wrong.get_data(as_text=True)
-    assert "“Mars/Olympus” is not a time zone name; showing Europe/Zurich" in page
+    assert "“Mars/Olympus” is not a time zone name; showing Geneva, Switzerland instead" in page
     assert 'name="zone" list="zones" value="Geneva, Switzerland"' in plain
     # What was typed stays in the field, marked invalid, the message above it where a phone
     # shows it (it came below the buttons, off the screen; helper-57).
@@ -1250,6 +1250,7 @@ def test_the_zone_picker_finds_a_zone_by_its_country_and_shows_its_place(app, ap
         assert shown.status_code == 200 and heading in shown.get_data(as_text=True), typed
     # A country of several zones lists them by their places, each with its id.
     kiribati = visitor.get(f"/meetings/{meeting.id}?zone=Kiribati").get_data(as_text=True)
+    assert "“Kiribati” fits several time zones; showing St. John’s, Canada. Choose" in kiribati
     line_islands = '<a href="?zone=Pacific/Kiritimati">Kiritimati, Kiribati</a>'
     assert f'{line_islands} <span class="muted">Pacific/Kiritimati</span>' in kiribati
 
