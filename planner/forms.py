@@ -26,10 +26,10 @@ from wtforms.widgets import HiddenInput, ListWidget
 
 from planner.addresses import normal_address
 from planner.errors import PlannerError
-from planner.languages import page_language
+from planner.languages import page_language, zone_field_here
 from planner.private_links import holds_a_secret, names_a_secret
 from planner.text import blank, line_breaks, refusal, shorten
-from planner.timezones import ZoneError, is_time_zone, pick_zone, zone_shown
+from planner.timezones import ZoneError, pick_zone
 from planner.versioning import CLASHED, RACED, check_version
 
 
@@ -76,9 +76,7 @@ class ZoneField(StringField):
     no zone is shown as typed."""
 
     def _value(self) -> str:
-        if isinstance(self.data, str) and is_time_zone(self.data):
-            return zone_shown(self.data, page_language())
-        return super()._value()
+        return zone_field_here(self.data) if isinstance(self.data, str) else super()._value()
 
 
 def email_address() -> Callable:
