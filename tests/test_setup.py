@@ -824,6 +824,57 @@ def test_the_migration_puts_a_workshop_made_from_a_line_up_on_its_focus(app, tmp
 
 
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_the_migration_stores_each_zone_by_the_id_it_goes_by_today(app, tmp_path):
+    """helper-235: forms store a zone by today's id since helper-230 ("Asia/Kolkata" for a
+    browser's "Asia/Calcutta"), but rows stored before kept the old one, so a presenter's
+    "Asia/Kolkata" and their meeting's "Asia/Calcutta" read as two zones ("Kolkata" twice). The
+    migration gives every stored zone today's id; other zones and empty ones stay."""
+    from flask_migrate import upgrade
+
+    with database_at(tmp_path, "b3e7d2a9c5f1"):
+        for statement in (
+            "INSERT INTO offices (code, name, feed_version, version, time_zone) VALUES "
+            "('IN', 'CGPDTM', 0, 1, 'Asia/Calcutta'), ('NP', 'DOI', 0, 1, 'Asia/Katmandu'), "
+            "('AU', 'IPA', 0, 1, 'Australia/Sydney'), ('ZZ', 'Z', 0, 1, NULL)",
+            "INSERT INTO proposals (id, office_code, contact_name, contact_email, title, "
+            "abstract, duration_minutes, availability, maturity, status, created_at, "
+            "updated_at, version) VALUES (1, 'IN', 'Eva', 'eva@example.org', 'T', 'A', 20, '', "
+            "'pilot', 'accepted', '2026-01-01', '2026-01-01', 2)",
+            "INSERT INTO availability_windows (proposal_id, time_zone, weekdays, starts, ends, "
+            "created_at) VALUES (1, 'Asia/Calcutta', '0100000', '09:00', '11:00', "
+            "'2026-01-01'), (1, 'Europe/Kiev', '0010000', '09:00', '11:00', '2026-01-01')",
+            "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, time_zone, "
+            "description, sequence, duration_pinned, created_at, updated_at, version) VALUES "
+            "(1, 'm1', 'M', 'workshop', 'draft', 60, 'Asia/Calcutta', '', 0, true, "
+            "'2026-01-01', '2026-01-01', 1), (2, 'm2', 'M', 'workshop', 'draft', 60, "
+            "'Europe/Zurich', '', 0, true, '2026-01-01', '2026-01-01', 1)",
+        ):
+            db.session.execute(text(statement))
+        db.session.commit()
+        upgrade()
+        zones = {
+            table: sorted(
+                (str(key), zone)
+                for key, zone in db.session.execute(text(f"SELECT {key}, time_zone FROM {table}"))
+            )
+            for table, key in (
+                ("offices", "code"),
+                ("meetings", "id"),
+                ("availability_windows", "starts || weekdays"),
+            )
+        }
+        db.session.remove()
+    assert zones["offices"] == [
+        ("AU", "Australia/Sydney"),
+        ("IN", "Asia/Kolkata"),
+        ("NP", "Asia/Kathmandu"),
+        ("ZZ", None),
+    ]
+    assert zones["meetings"] == [("1", "Asia/Kolkata"), ("2", "Europe/Zurich")]
+    assert [zone for _, zone in zones["availability_windows"]] == ["Europe/Kyiv", "Asia/Kolkata"]
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path):
     """ix_materials_slot_id doubled the unique (slot_id, sha256) index, which begins with
     slot_id: the migration drops it, and downgrade makes it again. The unique (slot_id, url)

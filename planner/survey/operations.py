@@ -43,7 +43,7 @@ from planner.survey.records import (
 from planner.survey.summary import Summary, summarise
 from planner.survey.tabular import read_csv, read_json, tabular_form, with_aliases
 from planner.text import SURROGATE, as_json, blank, refusal, shorten
-from planner.timezones import is_time_zone
+from planner.timezones import current_id, is_time_zone
 from planner.turns import take_turn
 
 
@@ -794,15 +794,18 @@ def offices_kept(record: SurveyRecord) -> tuple[str, ...]:
         if respondent.code not in here:
             continue
         name, zone = here[respondent.code]
+        # A file without names names each office by its code: no name given.
+        given_name = respondent.name if respondent.name != respondent.code else None
+        given_zone = respondent.time_zone
         differ = [
             f"{what} {_where_apart(given, known)} in the file, "
             f"{_where_apart(known, given) if known else 'none'} here"
-            for what, given, known in (
-                # A file without names names each office by its code: no name given.
-                ("name", respondent.name if respondent.name != respondent.code else None, name),
-                ("time zone", respondent.time_zone, zone),
+            for what, given, known, same in (
+                ("name", given_name, name, given_name == name),
+                # An old id of the zone stored ("Asia/Calcutta" for "Asia/Kolkata") is that zone.
+                ("time zone", given_zone, zone, given_zone and current_id(given_zone) == zone),
             )
-            if given and given != known
+            if given and not same
         ]
         if differ:
             kept.append(f"{respondent.code} ({'; '.join(differ)})")
@@ -950,8 +953,10 @@ def _store(record: SurveyRecord, fingerprint: str) -> tuple[Survey, tuple[str, .
     added = tuple(sorted({r.code for r in record.respondents} - known))
     for respondent in record.respondents:
         if respondent.code in added:
+            # By the id it goes by today, as the office's page stores it ("Asia/Kolkata" for
+            # "Asia/Calcutta").
             zone = (
-                respondent.time_zone
+                current_id(respondent.time_zone)
                 if respondent.time_zone and is_time_zone(respondent.time_zone)
                 else None
             )

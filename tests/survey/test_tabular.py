@@ -773,6 +773,24 @@ def test_an_office_the_file_places_otherwise_stays_as_it_is_and_that_is_said(cli
     assert 'XA (time zone "Atlantic/Azores" in the file, none here)' in result.stdout
 
 
+def test_an_office_s_zone_given_by_its_old_id_is_stored_by_today_s(cli, app_context, tmp_path):
+    """A file giving a new office "Asia/Calcutta" (a browser's name for India's zone) stored it
+    so, while the office's page stores "Asia/Kolkata" (helper-230): the office and a meeting
+    at home in Kolkata read as two zones. It is stored by today's id, and a file giving the old
+    id again is not said to place the office otherwise."""
+    from planner.offices.models import Office
+
+    payload = minimal_json()
+    payload["offices"][1]["time_zone"] = "Asia/Calcutta"
+    assert import_json(cli, tmp_path, payload).exit_code == 0
+    assert db.session.get(Office, "XA").time_zone == "Asia/Kolkata"
+    payload["survey"]["label"] = "Pilot 2"
+    payload["answers"][1]["text"] = "Rec 10, again"
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 0, result.output
+    assert "Offices stay as they are here" not in result.stdout
+
+
 def test_the_import_says_what_the_new_offices_of_a_second_round_lack(survey):
     """helper-208: the 2026 round brought KR and ZA, said as "New offices, not known before"
     and nothing more; their pages said "WIPO group: not set", "Size: not set" (and ZA's time
