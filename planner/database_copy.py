@@ -314,6 +314,17 @@ def _address(value: str | None, option: str) -> str:
     return url
 
 
+def _same_database(source: str, target: str) -> bool:
+    """Whether the two addresses name one database: a SQLite file spelt otherwise (a relative
+    path, "..", a link to it) is the same file, whose rows the copy found "not empty"."""
+    one, other = make_url(source), make_url(target)
+    if one == other:
+        return True
+    sqlite = one.get_backend_name() == other.get_backend_name() == "sqlite"
+    # Both files exist: `_address` refused an address naming none.
+    return sqlite and Path(one.database).samefile(other.database)
+
+
 def _reached(which: str, engine: Engine) -> None:
     """Said before anything else: which of the two cannot be reached (a server down, a wrong
     host, port, database or password)."""
@@ -355,7 +366,7 @@ def copy_command(source: str | None, target: str | None) -> None:
             "app's (DATABASE_URL, else instance/planner.sqlite3)."
         )
     source, target = _address(source, "--from"), _address(target, "--to")
-    if make_url(source) == make_url(target):
+    if _same_database(source, target):
         raise click.UsageError("--from and --to name the same database.")
     engines = {"source": _engine(source), "target": _engine(target)}
     try:

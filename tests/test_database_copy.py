@@ -640,3 +640,18 @@ def test_the_readme_s_postgresql_backup_restores_what_it_saved(app, tmp_path):
                 created = made.test_cli_runner().invoke(args=["users", "create", "--email", email])
                 assert created.exit_code == 0, created.output
             assert _ids(restored) == _ids(deployed)
+
+
+def test_the_same_sqlite_file_spelt_otherwise_is_the_same_database(source, tmp_path):
+    """`--from sqlite:///instance/planner.sqlite3`, as the README writes it, run where the app's
+    database is that file: it was "not empty", as if another database were full."""
+    here = Path(make_url(source.config["SQLALCHEMY_DATABASE_URI"]).database)
+    (tmp_path / "link.sqlite3").symlink_to(here)
+    for spelt in (
+        os.path.relpath(here),
+        f"{here.parent}/../{here.parent.name}/{here.name}",
+        str(tmp_path / "link.sqlite3"),
+    ):
+        answer = _copy(source, "--to", f"sqlite:///{spelt}")
+        assert answer.exit_code == 2, answer.output
+        assert "--from and --to name the same database" in answer.output
