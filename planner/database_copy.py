@@ -25,7 +25,7 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.exc import DBAPIError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from planner.config import database_address
 from planner.db_types import MAX_INT
@@ -337,6 +337,21 @@ def _reached(which: str, engine: Engine) -> None:
         ) from None
 
 
+def _written_now(engine: Engine) -> bool:
+    """Whether another process holds a SQLite database's write lock now, which the copy waits
+    for (`take_turn`)."""
+    if engine.dialect.name != "sqlite":
+        return False
+    with engine.connect() as connection:
+        connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        except OperationalError:
+            return True
+        connection.rollback()
+    return False
+
+
 def _shown(url) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
@@ -372,6 +387,16 @@ def copy_command(source: str | None, target: str | None) -> None:
     try:
         for which, engine in engines.items():
             _reached(which, engine)
+        if _written_now(engines["target"]):
+            # Said before the wait, which is silent and lasts up to SQLITE_WAIT_MS (helper-234:
+            # the command seemed to hang, printing nothing, while an instance held the file).
+            click.echo(
+                f"The target ({_shown(target)}) is in use: another process is writing to it (an "
+                f"instance started on it, its `db upgrade` or `setup`). Waiting up to "
+                f"{SQLITE_WAIT_MS // 60_000} minutes for it to end; stop the instances on the "
+                "target (Ctrl-C stops this copy, writing nothing).",
+                err=True,
+            )
         copied = copy_database(engines["source"], engines["target"], db.metadata)
     except CopyRefused as refusal:
         raise click.ClickException(str(refusal)) from None

@@ -6,8 +6,10 @@ sessions and API tokens; and the target's ids go on from the source's."""
 import dataclasses
 import os
 import re
+import sqlite3
 import subprocess
 import sys
+import threading
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -655,3 +657,31 @@ def test_the_same_sqlite_file_spelt_otherwise_is_the_same_database(source, tmp_p
         answer = _copy(source, "--to", f"sqlite:///{spelt}")
         assert answer.exit_code == 2, answer.output
         assert "--from and --to name the same database" in answer.output
+
+
+def test_a_target_in_use_is_said_before_the_copy_waits_for_it(app, source, tmp_path):
+    """An instance left running on the target holds its write lock: the copy waits for it (up to
+    ten minutes) and said nothing meanwhile, as if it hung."""
+    with _target(tmp_path) as (url, _):
+        if make_url(url).get_backend_name() != "sqlite":
+            pytest.skip("a SQLite file's lock")
+        holder = sqlite3.connect(make_url(url).database, check_same_thread=False)
+        holder.isolation_level = None
+        holder.execute("BEGIN EXCLUSIVE")
+        threading.Timer(1.5, holder.rollback).start()
+        try:
+            answer = _copy(source, "--to", url)
+        finally:
+            holder.close()
+        assert answer.exit_code == 0, answer.output
+        said = f"The target ({url}) is in use: another process is writing to it"
+        assert said in answer.output
+        assert "Waiting up to 10 minutes for it to end" in answer.output
+        assert "Copied " in answer.output
+
+
+def test_a_target_not_in_use_is_copied_into_without_a_word_of_waiting(app, source, tmp_path):
+    with _target(tmp_path) as (url, _):
+        answer = _copy(source, "--to", url)
+        assert answer.exit_code == 0, answer.output
+        assert "is in use" not in answer.output
