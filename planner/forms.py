@@ -7,11 +7,14 @@ from datetime import datetime, time
 from hashlib import sha256
 from typing import ClassVar
 
+from flask import request
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from werkzeug.datastructures import CombinedMultiDict, MultiDict
 from wtforms import (
     FieldList,
+    FileField,
     FormField,
     HiddenField,
     IntegerField,
@@ -185,6 +188,18 @@ UNREAD = {
 class PlannerForm(FlaskForm):
     # What messages call a field whose label does not name it ("Or a link"): {name: words}.
     called: ClassVar[dict[str, str]] = {}
+
+    class Meta(FlaskForm.Meta):
+        def wrap_formdata(self, form, formdata):
+            """A file reaches a file field only: one sent under a text field's name (a script's
+            `-F label=@file`) was that field's value, and its checks, which read text, a 500
+            (helper-234). A browser sends a file under no other name."""
+            wrapped = super().wrap_formdata(form, formdata)
+            if not isinstance(wrapped, CombinedMultiDict):
+                return wrapped
+            takes_files = {field.name for field in form if isinstance(field, FileField)}
+            files = [(n, f) for n, f in request.files.items(multi=True) if n in takes_files]
+            return CombinedMultiDict((MultiDict(files), request.form))
 
     def validate(self, extra_validators=None) -> bool:
         for field in self:

@@ -95,6 +95,15 @@ def import_survey():
     for name in ("file", "label", "replace", "encoding", "dry_run", "check"):
         if len(request.files.getlist(name)) + len(request.form.getlist(name)) > 1:
             raise PlannerError(f"Send one {name}: a survey is imported from one file.", name)
+    # A value sent as a file (curl -F dry_run=@yes.txt) is not read as one: a dry run so sent
+    # imported the file, and a check so sent was no check (helper-234).
+    for name in request.files:
+        if name != "file":
+            raise PlannerError(
+                f"Send {name} as a value (curl -F {name}=...), not as a file; only the survey "
+                "is a file. Nothing was imported.",
+                name,
+            )
     upload = request.files.get("file")
     if upload is None:
         raise PlannerError(

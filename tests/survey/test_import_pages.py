@@ -298,6 +298,21 @@ def test_the_api_imports_for_a_colead_token_only(client, api, app_context):
             "multipart/form-data",
             "label",
         ),
+        # A value sent as a file (curl -F dry_run=@yes.txt) was not read: the dry run imported
+        # the file, the check was none (helper-234).
+        *(
+            (
+                {"file": (io.BytesIO(BUNDLED_BYTES), "a.txt"), name: (io.BytesIO(value), "v")},
+                "multipart/form-data",
+                name,
+            )
+            for name, value in (
+                ("dry_run", b"true"),
+                ("check", b"0" * 32),
+                ("label", b"CWS/13/26"),
+                ("replace", b"true"),
+            )
+        ),
     ],
 )
 def test_the_api_refuses_what_it_cannot_import_with_a_message(
@@ -309,6 +324,22 @@ def test_the_api_refuses_what_it_cannot_import_with_a_message(
     if field:
         assert response.json.get("field") == field
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
+@pytest.mark.parametrize("name", ["label", "aliases", "encoding", "replace", "upload"])
+def test_a_field_sent_as_a_file_is_not_a_server_error(colead_client, app_context, name):
+    """A script's `-F label=@file` on the page's form: the form's checks read its text, and a
+    file there was a 500 (helper-234). A file goes to the file field only; the others read as
+    not sent."""
+    form = {
+        "csrf_token": csrf_token(colead_client, "/surveys"),
+        "file": (io.BytesIO(BUNDLED_BYTES), "CWS-13-26.txt"),
+        name: (io.BytesIO(b"CWS/13/26"), "value.txt"),
+    }
+    sent = colead_client.post("/surveys", data=form, content_type="multipart/form-data")
+    assert sent.status_code == 303, text_of(sent)[-3000:]
+    assert colead_client.get(sent.headers["Location"]).status_code == 200
+    assert answers_stored() == 0
 
 
 def test_hostile_imports_are_refused_whole(api, client, app, app_context):
