@@ -139,15 +139,16 @@ def fit_command(reference, adopt, adopter):
         # Every figure would be 0 for want of a ranking, not for ranking badly (helper-231).
         raise click.ClickException(
             f"{report.pairs} marked pairs on {report.recommendations} recommendations, but no "
-            "office has two or more marked presenters on one recommendation: a fit is judged "
-            "on how it orders an office's presenters, so it cannot be compared with the weights "
-            "in use; nothing changes. Mark several presenters for the same offices."
+            "office has two or more marked presenters on one recommendation graded differently "
+            "(one useful, another not): a fit is judged on how it orders an office's "
+            "presenters, so it cannot be compared with the weights in use; nothing changes. "
+            "Mark several presenters for the same offices, as they deserve."
         )
     unscored = ", ".join(f"Rec {number}" for number in report.unscored)
     click.echo(
         f"{report.pairs} marked pairs on {report.recommendations} recommendations; "
         "each recommendation scored by weights fitted on the others, on "
-        f"{report.rankings} ranking(s) of an office's two or more marked presenters"
+        f"{report.rankings} ranking(s) of an office's marked presenters graded differently"
         + (f" ({unscored}: none such, not scored)" if unscored else "")
         + ":"
     )

@@ -101,11 +101,14 @@ def ndcg_p1(pairs: Iterable[Graded], weights: Weights) -> tuple[float, float, in
         groups.setdefault((pair.audience, pair.recommendation), []).append(pair)
     ndcgs, hits = [], []
     for members in groups.values():
-        if len(members) < 2:
+        if len({p.grade for p in members}) < 2:
+            # One presenter, or several graded alike (all useful, all not useful): every order
+            # is as right as any other, so it scored 1.000 (P@1 1 or 0) whatever the weights,
+            # and counted as a ranking the figures rested on (helper-234).
             continue
         grades = np.array([[p.grade for p in members]])
         scores = np.array([[float(np.dot(vector, p.features)) * p.factor for p in members]])
-        ndcgs.append(float(ndcg_score(grades, scores, k=3)) if grades.any() else 1.0)
+        ndcgs.append(float(ndcg_score(grades, scores, k=3)))
         top = max(range(len(members)), key=lambda k: (scores[0, k], -k))
         hits.append(members[top].grade >= RELEVANT)
     if not ndcgs:
@@ -121,7 +124,8 @@ class FitReport:
     fitted: tuple[float, float]  # held-out nDCG@3, P@1 of the fit
     current: tuple[float, float]  # the same figures for the weights in use
     # How many audiences' rankings those figures rest on (an audience needs two or more marked
-    # presenters on a recommendation to be ranked), and the held-out recommendations with none.
+    # presenters on a recommendation, graded differently, to be ranked), and the held-out
+    # recommendations with none.
     rankings: int = 0
     unscored: tuple[int, ...] = ()
 

@@ -545,8 +545,24 @@ def test_match_fit_says_what_its_figures_rest_on(cli, survey):
     db.session.commit()
     one = cli.invoke(args=["match", "fit"])
     assert one.exit_code == 0, one.output
-    assert "on 1 ranking(s) of an office's two or more marked presenters" in one.output
+    assert "on 1 ranking(s) of an office's marked presenters graded differently" in one.output
     assert "Rec 1, Rec 2," in one.output and "none such, not scored" in one.output
+
+
+@pytest.mark.parametrize("verdict", ["useful", "not_useful", "must_present"])
+def test_match_fit_does_not_score_presenters_all_graded_alike(cli, survey, verdict):
+    """Every presenter of an office marked alike says nothing of their order: each such office
+    scored nDCG@3 1.000 whatever the weights, and the report read "fitted: nDCG@3 1.000, in
+    use: nDCG@3 1.000, on 64 ranking(s)" (helper-234)."""
+    for match in survey_matches(survey):
+        set_mark(match.audience, match.presenter, match.recommendation, verdict, "", "c@x.org")
+    db.session.commit()
+    said = cli.invoke(args=["match", "fit"])
+    assert said.exit_code == 1, said.output
+    assert "no office has two or more marked presenters on one recommendation graded " in (
+        said.output
+    )
+    assert "1.000" not in said.output and "ranking(s)" not in said.output
 
 
 def test_match_fit_reports_and_adopts_only_when_asked(cli, survey, colead):
