@@ -66,7 +66,8 @@ class AnswerChange:
 
 def marked_words(was: str, now: str) -> tuple[list[tuple[str, bool]], list[tuple[str, bool]]]:
     """`was` and `now` as runs of words, each run marked True where it differs from the other
-    text (removed from `was`, added in `now`), False where both have it."""
+    text (removed from `was`, added in `now`), False where both have it. A change of spacing
+    alone is shown in `SPACING`'s signs: a space struck through or underlined shows nothing."""
     old, new = _WORDS.findall(was), _WORDS.findall(now)
     before: list[tuple[str, bool]] = []
     after: list[tuple[str, bool]] = []
@@ -74,7 +75,21 @@ def marked_words(was: str, now: str) -> tuple[list[tuple[str, bool]], list[tuple
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         _add(before, "".join(old[i1:i2]), tag != "equal")
         _add(after, "".join(new[j1:j2]), tag != "equal")
-    return _joined(before), _joined(after)
+    return _spacing_shown(_joined(before)), _spacing_shown(_joined(after))
+
+
+# How a change of spacing shows (helper-234: a file correcting only spaces or line breaks listed
+# each answer as changed, marked by an empty box, and the steward hunted for the change).
+SPACING = {" ": "␣", "\n": "↵", "\t": "⇥"}
+
+
+def _spacing_shown(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
+    return [
+        ("".join(SPACING.get(c, SPACING[" "]) for c in text), True)
+        if changed and not text.strip()
+        else (text, changed)
+        for text, changed in pieces
+    ]
 
 
 def _joined(pieces: list[tuple[str, bool]]) -> list[tuple[str, bool]]:
@@ -268,7 +283,10 @@ def _change_line(change: AnswerChange) -> str:
         return f"+ {where}: “{_one_line(change.after or '')}”"
     if change.after is None:
         return f"- {where}: “{_one_line(change.before)}”"
-    return f"~ {where}: “{_one_line(change.before)}” → “{_one_line(change.after)}”"
+    was, now = _one_line(change.before), _one_line(change.after)
+    # Read on one line, answers that differ in spacing alone read the same.
+    spacing = " (spacing only)" if was == now else ""
+    return f"~ {where}: “{was}” → “{now}”{spacing}"
 
 
 def _lineup_line(lineup: LineupGone) -> str:

@@ -231,6 +231,23 @@ def test_what_a_corrected_answer_changes_is_marked_word_by_word():
     assert marked_words("same", "same") == ([("same", False)], [("same", False)])
 
 
+def test_a_change_of_spacing_alone_is_shown():
+    """A file correcting only spaces or line breaks listed each answer as changed, marked by an
+    empty box (a space struck through shows nothing), and on the command line by two texts that
+    read the same (helper-234)."""
+    assert marked_words("We use  AI.", "We use AI.") == (
+        [("We use", False), ("␣␣", True), ("AI.", False)],
+        [("We use", False), ("␣", True), ("AI.", False)],
+    )
+    before, after = marked_words("Done.\nMore\tsoon", "Done. More soon ")
+    assert [t for t, c in before if c] == ["↵", "⇥"]
+    assert [t for t, c in after if c] == ["␣", "␣", "␣"]
+    change = preview.AnswerChange("AU", "Focus", 10, "We use  AI.", "We use AI.")
+    assert preview._change_line(change).endswith("“We use AI.” (spacing only)")
+    change = preview.AnswerChange("AU", "Focus", 10, "We use AI.", "We use ML.")
+    assert "spacing" not in preview._change_line(change)
+
+
 def test_text_without_spaces_is_shown_from_a_whole_character_before_its_change():
     """Chinese has no spaces to start at: the text is shown from a whole character (an "é"
     written as e and its accent is not cut from it either)."""
