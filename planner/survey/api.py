@@ -134,6 +134,9 @@ def import_survey():
             "encoding",
         )
     dry_run, check = flag_from(request.form, "dry_run"), request.form.get("check")
+    if check is not None:
+        # Hexadecimal, in either case, with the line end `curl -F check=<file` keeps.
+        check = check.strip().lower()
     if dry_run and check is not None:
         raise PlannerError(
             "Send dry_run=true to see what importing the file does, or check (the check a dry "
