@@ -9,6 +9,7 @@ import html
 import io
 import os
 import re
+import shutil
 import threading
 import uuid
 from collections.abc import Callable
@@ -397,17 +398,22 @@ def summaries_in_tables(page: str) -> list[list[str]]:
 
 
 @contextmanager
-def database_of_its_own(tmp_path):
+def database_of_its_own(tmp_path, like: str | None = None):
     """A SQLite file; on the test run's PostgreSQL server (TEST_DATABASE_URL), a database made
-    for the test and dropped after it."""
+    for the test and dropped after it. `like`, another such database's address: a copy of it
+    (the file copied; on PostgreSQL, made from it as a template, no one connected to it)."""
     server = os.environ.get("TEST_DATABASE_URL")
     if not server:
-        yield f"sqlite:///{tmp_path / 'm.sqlite3'}"
+        path = tmp_path / "m.sqlite3"
+        if like is not None:
+            shutil.copyfile(make_url(like).database, path)
+        yield f"sqlite:///{path}"
         return
     name = f"planner_migration_{uuid.uuid4().hex[:12]}"
+    template = f' TEMPLATE "{make_url(like).database}"' if like is not None else ""
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
-        connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        connection.exec_driver_sql(f'CREATE DATABASE "{name}"{template}')
     try:
         yield make_url(server).set(database=name).render_as_string(hide_password=False)
     finally:
