@@ -689,7 +689,18 @@ def pick_zone(text: str) -> str:
             ),
             [],
         )
-    listed = ", ".join(f"{zone} ({zone_city(zone)})" for zone in zones)
+    # Each by its id, which the API and a typed field take, and its place in the page's
+    # language, which a person recognises: "Pacific/Kanton (Isla Kanton)", the country too
+    # where they are in several ("Europe/Paris (París, Francia)").
+    from planner.languages import page_language  # which reads this module
+
+    language = page_language()
+    territories = get_global("zone_territories")
+    one_country = len({territories.get(current_id(zone)) for zone in zones}) == 1
+    listed = ", ".join(
+        f"{zone} ({place_in(language, zone) if one_country else zone_place(zone, language)})"
+        for zone in zones
+    )
     raise ZoneError(
         gettext(
             '"%(text)s" fits several time zones; choose one: %(zones)s.', text=shown, zones=listed

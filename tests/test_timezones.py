@@ -101,6 +101,27 @@ def test_a_name_fitting_several_zones_lists_them(text, some):
     assert all(zone in raised.value.message for zone in zones)
 
 
+def test_the_zones_a_name_fits_are_listed_by_their_places_in_the_page_s_language(app):
+    """ "Brasil" typed on a Spanish page listed "America/Araguaina (Araguaina), ...": ids and
+    the English words of the ids. Each is listed by its id (what the API and the field take)
+    and its place, as the zone list offers it, in the page's language."""
+    from flask_babel import force_locale
+
+    with app.test_request_context(), force_locale("es"), pytest.raises(ZoneError) as raised:
+        pick_zone("Brasil")
+    # Named by its city where all are in one country, which the reader typed.
+    assert "America/Sao_Paulo (São Paulo)" in raised.value.message
+    assert "America/Araguaina (Araguaína)" in raised.value.message
+    with app.test_request_context(), pytest.raises(ZoneError) as raised:
+        pick_zone("Kiribati")
+    assert "Pacific/Kanton (Canton Island)" in raised.value.message
+    # In several countries, by city and country.
+    with app.test_request_context(), pytest.raises(ZoneError) as raised:
+        pick_zone("Georgia")
+    assert "Asia/Tbilisi (Tbilisi, Georgia)" in raised.value.message
+    assert "America/New_York (New York, United States)" in raised.value.message
+
+
 @pytest.mark.parametrize(
     "text", ["", "   ", "Atlantis", "xyzzy", "Mars/Olympus", "CET", "EST", ",", " , ,, "]
 )

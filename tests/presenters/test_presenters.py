@@ -1582,7 +1582,7 @@ def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
     assert seen == "Australia/Sydney"
     for typed, status, said in (
         ("Portland", 400, '"Portland" fits several time zones'),
-        ("United States", 400, "America/New_York (New York)"),  # every one of them
+        ("United States", 400, "America/New_York (New York)"),  # every one of them, by city
         ("Atlantis", 400, '"Atlantis" is not a time zone name'),
         (",", 400, '"," is not a time zone name'),
         ("", 400, "Type your city or time zone"),
