@@ -7,6 +7,7 @@ from flask.cli import AppGroup
 
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup
+from planner.lineup.report import working_heard
 from planner.lineup.rules import (
     DEFAULT_MATURITY_WEIGHT,
     MAX_MATURITY_WEIGHT,
@@ -112,6 +113,14 @@ def propose_command(
             f"{chosen['score']:.3f}  {chosen['evidence']} ({chosen['evidence_reason']})"
         )
     coverage = result["coverage"]
+
+    def named(d: dict) -> str:
+        # As the page says it: the working presentations on its recommendation it hears all
+        # the same, none of them its best match.
+        also = working_heard(result["presentations"], d["office"], d["recommendation"])
+        heard = f"; hears a working project all the same: {', '.join(also)}" if also else ""
+        return f"{d['office']} (Rec {d['recommendation']}{heard})"
+
     # An office with no match at all is said once, as left with nothing, as the page says it.
     for said, offices in (
         (
@@ -121,8 +130,7 @@ def propose_command(
         ("left with nothing", coverage["left_out"]),
     ):
         if offices:
-            named = ", ".join(f"{d['office']} (Rec {d['recommendation']})" for d in offices)
-            click.echo(f"  {said}: {named}")
+            click.echo(f"  {said}: {', '.join(named(d) for d in offices)}")
     for number, alternative in enumerate(result["alternatives"], start=2):
         offices = ", ".join(t["office"] for t in alternative["presentations"])
         click.echo(f"  alternative {number}: {offices} (value {alternative['objective']:.3f})")

@@ -390,6 +390,19 @@ class Served:
         return f"{said}; {best} the presenter ranked highest for {whom} among those not excluded."
 
 
+def working_heard(presentations: list[dict], office: str, recommendation: int) -> list[str]:
+    """The offices presenting working projects on `recommendation` in a line-up's
+    `presentations`, other than `office`: what an office whose best match is not working yet
+    hears all the same (helper-231: not those on another recommendation)."""
+    return [
+        p["office"]
+        for p in presentations
+        if p.get("evidence") == "working"
+        and p["recommendation"] == recommendation
+        and p["office"] != office
+    ]
+
+
 def _hear(count: int) -> str:
     return "hear" if count > 1 else "hears"
 

@@ -695,16 +695,22 @@ def test_cli_reads_no_reserved_slot_as_the_page_does(cli, survey):
 
 
 def test_offices_whose_best_match_is_not_working_are_told_of_a_working_one_all_the_same(
-    client, survey
+    client, cli, survey
 ):
     """helper-191: on Rec 1 every interested office's best match was under way, and the list of
-    them read as if nobody heard a working project, though IL's launched module was in."""
+    them read as if nobody heard a working project, though IL's launched module was in. The
+    command line said only "best match not working yet for" them (helper-233): it says so
+    too."""
     page = html.unescape(post_rules(client, focus="1").text)
     listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
     said = "(it hears a working project all the same, one that is not its best match: IL)"
     assert re.sub(r"<[^>]+>|\s+", " ", listed).count(said) == 9  # every office of Rec 1
     rec_10 = html.unescape(post_rules(client).text)
     assert "all the same" not in rec_10
+    printed = cli.invoke(args=["lineup", "propose", "--recommendation", "1"])
+    assert printed.exit_code == 0, printed.output
+    [line] = [x for x in printed.stdout.splitlines() if "best match not working yet for" in x]
+    assert line.count("(Rec 1; hears a working project all the same: IL)") == 9, line
 
 
 def test_a_working_presentation_is_heard_only_by_the_offices_of_its_recommendation(client, survey):
