@@ -190,15 +190,10 @@ def test_a_message_written_before_a_mail_server_was_configured_waits_for_the_inv
     assert "was not sent, and this would reach them" in html.unescape(refused.text)
 
 
-def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_reaches_them(
-    api, slot, smtp
-):
-    """Alex is a contact of IP Australia: the workshop's publication reached them ("On the
-    agenda ... no presenter invited yet"). Invited to present it, their invitation was turned
-    away all day. They go on hearing of the talk as the office's other contacts do (their
-    calendar keeps the copy it holds up to date), never as its presenter: no "The presentation
-    you give", no private link, no request to confirm. The invitation, sent again, makes the
-    event theirs (one UID, a higher SEQUENCE), and from then on they hear of it as presenter."""
+def _contact_whose_invitation_failed(api, slot, smtp):
+    """The workshop published (its news reached the office's contacts, the presenter among
+    them), then the presenter invited, their server turning the invitation away until it
+    failed: the mail settings and the time the sender has reached."""
     reads("en")
     config = settings(api.application, smtp)
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
@@ -210,6 +205,19 @@ def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_re
         send_due(config, now)
         now += LONGEST_DELAY + timedelta(minutes=1)
     smtp.refuse.clear()
+    return config, now
+
+
+def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_reaches_them(
+    api, slot, smtp
+):
+    """Alex is a contact of IP Australia: the workshop's publication reached them ("On the
+    agenda ... no presenter invited yet"). Invited to present it, their invitation was turned
+    away all day. They go on hearing of the talk as the office's other contacts do (their
+    calendar keeps the copy it holds up to date), never as its presenter: no "The presentation
+    you give", no private link, no request to confirm. The invitation, sent again, makes the
+    event theirs (one UID, a higher SEQUENCE), and from then on they hear of it as presenter."""
+    config, now = _contact_whose_invitation_failed(api, slot, smtp)
     invitation = outbox(recipient_email=PRESENTER, kind="invitation")[0]
     assert invitation.status == MessageStatus.failed
     # The co-leads see that it did not reach them, though the office's news did.
@@ -291,17 +299,7 @@ def test_a_presenter_who_is_a_contact_is_reminded_once_the_invitation_reaches_th
     are reminded of their talk."""
     from planner.mail.messages import enqueue_reminders
 
-    reads("en")
-    config = settings(api.application, smtp)
-    assert publish_as_planned(api, slot.meeting_id).status_code == 200
-    now = utcnow() + timedelta(minutes=2)
-    assert send_due(config, now).sent == 1
-    smtp.refuse[PRESENTER] = BUSY
-    invite(api, slot)
-    for _ in range(MAX_ATTEMPTS):
-        send_due(config, now)
-        now += LONGEST_DELAY + timedelta(minutes=1)
-    smtp.refuse.clear()
+    config, now = _contact_whose_invitation_failed(api, slot, smtp)
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
     send_due(config, now + timedelta(minutes=2))
     assert all(m.status != MessageStatus.queued for m in outbox(recipient_email=PRESENTER))
