@@ -276,6 +276,24 @@ def test_many_new_offices_fold_away_but_the_first_few(colead_client, survey):
     assert folded.count('<th scope="row">') == new - 10
 
 
+def test_offices_a_file_names_otherwise_fold_away_but_the_first_few(colead_client, survey):
+    """The offices a file names otherwise than the planner (kept as they are) fold as new ones
+    do: the first ten in view, the others under one line."""
+    import dataclasses
+
+    record = survey_record(survey)
+    renamed = [dataclasses.replace(r, name=f"{r.name} (renamed)") for r in record.respondents]
+    table = write_csv(dataclasses.replace(record, respondents=renamed, label="Renamed"))
+    sent = check_file(colead_client, table.encode(), "renamed.csv")
+    where = shown(colead_client, sent)[0]
+    html = colead_client.get(where).get_data(as_text=True)
+    listed = html[html.index('id="kept-heading"') : html.index('id="samples-heading"')]
+    in_view, folded = listed.split("<details>")
+    assert in_view.count("<li>") == 10 and "(renamed)" in in_view
+    assert f"The other {len(renamed) - 10} offices named otherwise</summary>" in folded
+    assert folded.count("<li>") == len(renamed) - 10
+
+
 def test_import_sent_again_imports_nothing_twice(colead_client, app_context):
     """A double click or Back and "Import" again: the second finds the first's import and shows
     it, and nothing is imported twice."""
