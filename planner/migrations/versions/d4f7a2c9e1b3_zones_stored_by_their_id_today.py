@@ -14,10 +14,11 @@ Create Date: 2026-12-06 03:10:00
 
 """
 
+from zoneinfo import available_timezones
+
 import sqlalchemy as sa
 from alembic import op
-
-from planner.timezones import current_id
+from babel.core import get_global
 
 revision = "d4f7a2c9e1b3"
 down_revision = "b3e7d2a9c5f1"
@@ -35,6 +36,14 @@ ZONE_COLUMNS = (
 
 def upgrade():
     connection = op.get_bind()
+    # As `timezones.current_id` reads it then, written here so that the migration stays as it
+    # ran whatever becomes of the app's code: CLDR's aliases, to a zone this machine has.
+    aliases, known = get_global("zone_aliases"), available_timezones()
+
+    def current_id(zone: str) -> str:
+        newer = aliases.get(zone)
+        return newer if newer in known else zone
+
     for table_name, column_name in ZONE_COLUMNS:
         column = sa.column(column_name, sa.String())
         table = sa.table(table_name, column)
