@@ -2,6 +2,7 @@
 of the city and country names people type instead (through CLDR's data in Babel)."""
 
 import unicodedata
+from collections.abc import Iterator
 from datetime import UTC, date, datetime, timedelta, timezone
 from functools import cache, lru_cache
 from zoneinfo import ZoneInfo, available_timezones
@@ -491,24 +492,40 @@ def place_key(text: str) -> str:
 @lru_cache(maxsize=1)
 def _place_names() -> dict[str, tuple[str, ...]]:
     """Every place name people may type, by `place_key`, with the zones it may mean."""
-    found: dict[str, list[str]] = {}
+    return _names()[0]
 
-    def add(name: str, zones: list[str] | tuple[str, ...]) -> None:
-        bucket = found.setdefault(place_key(name), [])
-        bucket.extend(z for z in zones if is_time_zone(z) and z not in bucket)
+
+@lru_cache(maxsize=1)
+def _city_names() -> dict[str, tuple[str, ...]]:
+    """The names of cities among them (CLDR's exemplar cities and `PLACES`), without the
+    countries': French calls Mexico City "Mexico", English the country."""
+    return _names()[1]
+
+
+@lru_cache(maxsize=1)
+def _names() -> tuple[dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    found: dict[str, list[str]] = {}
+    cities: dict[str, list[str]] = {}
+
+    def add(name: str, zones: list[str] | tuple[str, ...], *, city: bool) -> None:
+        for names in (found, cities) if city else (found,):
+            bucket = names.setdefault(place_key(name), [])
+            bucket.extend(z for z in zones if is_time_zone(z) and z not in bucket)
 
     for name, zones in PLACES.items():
-        add(name, zones)
+        add(name, zones, city=True)
     aliases = get_global("zone_aliases")
     # Old names ("Brazil/East", "Asia/Calcutta") stay valid when typed but are never offered.
     canonical = [zone for zone in place_time_zones() if zone not in aliases]
     for language in NAME_LANGUAGES:
         locale = Locale.parse(language)
         for zone in canonical:
-            add(get_timezone_location(zone, locale=locale, return_city=True), [zone])
+            add(get_timezone_location(zone, locale=locale, return_city=True), [zone], city=True)
         for name, zones in country_names(language).items():
-            add(name, zones)
-    return {key: tuple(zones) for key, zones in found.items() if zones}
+            add(name, zones, city=False)
+    return tuple(  # type: ignore[return-value]
+        {key: tuple(zones) for key, zones in names.items() if zones} for names in (found, cities)
+    )
 
 
 @cache
@@ -527,6 +544,54 @@ def place_zones(name: str) -> tuple[str, ...]:
     """The zones a city's or country's name may mean, in any of the offices' languages ("Lima",
     "Perú": America/Lima; "Georgia": the country's and the US state's); none for another."""
     return _place_names().get(place_key(name), ())
+
+
+# More commas than a place and its country hold ("Knox, Indiana, United States"): read only as
+# one part between each two, as the ways to cut a text in parts double with each comma.
+_MOST_PARTS = 6
+
+
+def _city_and_country(text: str) -> list[str] | None:
+    """The zones "city, country" names (or "city, region, country", each part a place), read
+    where the whole is no one place name; None where it is not written so. Names hold commas
+    too: CLDR's city "Knox, Indiana", its territory "Hong Kong, RAE da China" (Portuguese), so
+    the text is cut where its parts are names. The first part is read as a city where it is
+    one: "Mexico, Mexique" is Mexico City (French), not every zone of the country (English's
+    "Mexico"). A city in another country than the one named ("Lima, Mexico") is the city's."""
+    names = _place_names()
+    if whole := names.get(place_key(text)):
+        return list(whole)
+    pieces = text.split(",")
+    if not any(piece.strip() for piece in pieces):
+        return []  # only commas: no place named
+    readings = []
+    for parts in _ways_to_cut(pieces):
+        parts = [part for part in parts if part.strip()]  # "Lima,, Peru"
+        zones = [names.get(place_key(part), ()) for part in parts]
+        if len(parts) < 2 or not all(zones):
+            continue
+        common = [z for z in zones[0] if all(z in other for other in zones[1:])]
+        city = [z for z in _city_names().get(place_key(parts[0]), ()) if z in common]
+        readings.append((not common, city or common or list(zones[0])))
+    # Of the ways the text reads, one whose parts agree, naming fewest zones: the place said
+    # most closely.
+    return min(readings, key=lambda reading: (reading[0], len(reading[1])))[1] if readings else None
+
+
+def _ways_to_cut(pieces: list[str]) -> Iterator[list[str]]:
+    """Every way to join `pieces` back into consecutive parts, at the commas left between them:
+    "Knox", "Indiana", "United States" as "Knox, Indiana" and "United States", and the rest;
+    past `_MOST_PARTS`, the pieces alone."""
+    if len(pieces) > _MOST_PARTS:
+        yield pieces
+        return
+    for cuts in range(1 << (len(pieces) - 1)):
+        parts, start = [], 0
+        for at in range(1, len(pieces)):
+            if cuts >> (at - 1) & 1:
+                parts.append(",".join(pieces[start:at]))
+                start = at
+        yield [*parts, ",".join(pieces[start:])]
 
 
 def zone_city(zone: str) -> str:
@@ -570,13 +635,8 @@ def resolve_zone(text: str) -> list[str]:
     if alias and is_time_zone(alias):
         return [alias]
     names = _place_names()
-    if "," in text:
-        parts = [names.get(place_key(part), ()) for part in text.split(",") if part.strip()]
-        if not parts:  # only commas: no place named
-            return []
-        if all(parts):
-            common = [z for z in parts[0] if all(z in other for other in parts[1:])]
-            return common or list(parts[0])
+    if "," in text and (named := _city_and_country(text)) is not None:
+        return named
     if "/" in text:
         # Written as a zone IANA does not have ("Europe/Geneva", "Asia/Mumbai"): its
         # city may be a place we know, in the region it names where it fits.

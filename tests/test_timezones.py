@@ -217,6 +217,49 @@ def test_every_place_offered_names_its_zone_when_typed_back(language):
     assert zone_shown("Atlantis") == "Atlantis"  # what names no zone is shown as typed
 
 
+@pytest.mark.parametrize("language", PAGE_LANGUAGES)
+def test_every_zone_is_offered_by_its_place_not_its_id(language):
+    """helper-239: where a zone's place read back as several zones or none, the list offered it
+    by its id: Mexico City in French ("Mexico, Mexique": English's "Mexico" is the country),
+    Hong Kong and Macau in Portuguese (the territory's name holds a comma: "Hong Kong, RAE da
+    China"), Indiana's, Kentucky's and North Dakota's zones in most languages (CLDR's city does:
+    "Knox, Indiana")."""
+    by_id = [zone for zone, place, _ in zone_choices(language) if place == zone != "UTC"]
+    assert by_id == []
+
+
+@pytest.mark.parametrize(
+    ("language", "zone", "place"),
+    [
+        ("fr", "America/Mexico_City", "Mexico, Mexique"),
+        ("pt", "Asia/Hong_Kong", "Hong Kong, Hong Kong, RAE da China"),
+        ("pt", "Asia/Macau", "Macau, Macau, RAE da China"),
+        ("en", "America/Indiana/Knox", "Knox, Indiana, United States"),
+        ("es", "America/Kentucky/Monticello", "Monticello, Kentucky, Estados Unidos"),
+        ("ru", "America/Kralendijk", "Кралендейк, Бонэйр, Синт-Эстатиус и Саба"),
+        ("en", "Atlantic/St_Helena", "St. Helena, St. Helena, Ascension & Tristan da Cunha"),
+    ],
+)
+def test_a_place_whose_names_hold_commas_reads_back_as_its_zone(language, zone, place):
+    assert zone_shown(zone, language) == place
+    assert resolve_zone(place) == [zone]
+
+
+@pytest.mark.parametrize(
+    ("text", "zones"),
+    [
+        ("Knox, Indiana", ["America/Indiana/Knox"]),
+        ("Lima,, Peru", ["America/Lima"]),
+        ("Lima, Mexico", ["America/Lima"]),  # a city in another country: the city's
+        ("Georgia, United States", ["America/New_York"]),
+        ("Portland, United States", ["America/Los_Angeles", "America/New_York"]),
+        (",".join(["Lima"] * 40), ["America/Lima"]),  # cut at each comma only
+    ],
+)
+def test_a_city_and_its_country_or_region(text, zones):
+    assert resolve_zone(text) == zones
+
+
 @pytest.mark.parametrize("text", ["UTC", "utc", "Etc/UTC", "Zulu", "Coordinated Universal Time"])
 def test_utc_is_a_zone_to_read_times_in(text):
     assert pick_zone(text) == "UTC"
