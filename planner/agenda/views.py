@@ -41,9 +41,13 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
     the home zone; with the ?zone= text that names no zone, or several (and those), to say so."""
     asked = (request.args.get("zone") or "").strip()
     found = resolve_zone(asked) if asked else []
-    kept = request.cookies.get(ZONE_COOKIE, "")
+    remembered = request.cookies.get(ZONE_COOKIE, "")
+    kept = current_id(remembered) if is_time_zone(remembered) else remembered
     if len(found) == 1:
-        kept = found[0]
+        kept = current_id(found[0])
+    if len(found) == 1 or kept != remembered:
+        # Kept by the id it goes by today (Asia/Kolkata for a browser's Asia/Calcutta), as the
+        # zone fields keep it, also where an earlier release remembered the old one.
 
         @after_this_request
         def remember(response):
@@ -57,10 +61,10 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
             )
             return response
 
-    shown = kept if kept and is_time_zone(kept) else (meeting.time_zone if meeting else HOME_ZONE)
-    if meeting is not None and current_id(shown) == current_id(meeting.time_zone):
-        # The home zone by an old id ("Asia/Katmandu", as Chromium says it): the home zone, not
-        # a second column of the same times (helper-230).
+    shown = kept if is_time_zone(kept) else (meeting.time_zone if meeting else HOME_ZONE)
+    if meeting is not None and shown == current_id(meeting.time_zone):
+        # The home zone, stored by an old id before zones were kept by today's: the home zone,
+        # not a second column of the same times (helper-230).
         shown = meeting.time_zone
     return shown, (asked if asked and len(found) != 1 else None), found
 

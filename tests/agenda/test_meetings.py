@@ -1270,6 +1270,29 @@ def test_the_home_zone_by_its_old_id_is_the_home_zone(app, api, meeting):
     assert table.splitlines()[0].count("time in Kathmandu") == 1
 
 
+def test_a_zone_asked_or_remembered_by_its_old_id_is_kept_by_its_id_today(app, api, meeting):
+    """helper-239: `?zone=Asia/Calcutta` (what "Use my time zone" sends from Chromium) was
+    remembered as Asia/Calcutta, and a cookie holding an old id (set before zones were kept by
+    today's id) stayed so: the agenda's links, its download and "Use my time zone" went on
+    naming the old id. Both are kept and shown as Asia/Kolkata, as the zone fields keep them."""
+    publish_as_planned(api, meeting.id)
+    visitor = app.test_client()
+    asked = visitor.get(f"/meetings/{meeting.id}?zone=Asia/Calcutta")
+    assert asked.headers["Set-Cookie"].startswith("zone=Asia/Kolkata;")
+    page = asked.get_data(as_text=True)
+    assert "Calcutta" not in page
+    assert 'data-my-zone="Asia/Kolkata"' in page and 'value="Kolkata, India"' in page
+    assert f"/meetings/{meeting.id}/agenda.csv?zone=Asia/Kolkata" in page
+    # Remembered by an earlier release under the old id: shown, and kept again, by today's.
+    remembered = app.test_client()
+    remembered.set_cookie("zone", "Asia/Calcutta")
+    again = remembered.get("/meetings")
+    assert again.headers["Set-Cookie"].startswith("zone=Asia/Kolkata;")
+    assert 'data-my-zone="Asia/Kolkata"' in again.get_data(as_text=True)
+    # A zone remembered by its id today is not written again on every page.
+    assert "Set-Cookie" not in remembered.get("/meetings").headers
+
+
 def field_error(page: str, name: str) -> str | None:
     """The error shown under the form field `name`, if any."""
     match = re.search(rf'<p class="error" id="{name}-error">(.*?)</p>', page, re.S)
