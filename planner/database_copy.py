@@ -2,6 +2,7 @@
 migration, in one transaction: how a deployment that began on `make run`'s SQLite moves to
 PostgreSQL with its data (or back), its feeds, private links and ids as they were."""
 
+import secrets
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -57,8 +58,17 @@ def copy_database(source: Engine, target: Engine, metadata: MetaData) -> dict[st
         with writing.begin():
             # Nothing migrates or sets up the target meanwhile: an instance started on it now
             # waits for the copy to end, then finds the data there.
-            for turn in ("planner migrations", "planner setup"):
-                take_turn(writing, turn, sqlite_wait_ms=SQLITE_WAIT_MS)
+            try:
+                for turn in ("planner migrations", "planner setup"):
+                    take_turn(writing, turn, sqlite_wait_ms=SQLITE_WAIT_MS)
+            except OperationalError as error:
+                if not _locked(error):
+                    raise
+                raise CopyRefused(
+                    f"The target ({_shown(target.url)}) is still in use after the wait: stop the "
+                    "instances on it (and their `db upgrade` or `setup`), then copy again; "
+                    "nothing was copied."
+                ) from None
             _same_migration(reading, "source")
             _same_migration(writing, "target")
             _no_unknown_tables(reading, metadata)
@@ -91,8 +101,27 @@ def _as_one_snapshot(connection: Connection) -> None:
     moment is not copied: the instances are stopped first."""
     if connection.dialect.name == "sqlite":
         connection.exec_driver_sql("BEGIN")
+        try:
+            # The snapshot begins at the first read, taken here: a lock another process holds
+            # on the source is then told apart from one on the target.
+            connection.exec_driver_sql("SELECT count(*) FROM sqlite_master").scalar()
+        except OperationalError as error:
+            if not _locked(error):
+                raise
+            raise CopyRefused(
+                f"The source ({_shown(connection.engine.url)}) is locked: another process is "
+                "writing to it (an instance or mail sender started on it, its `db upgrade` or "
+                "`setup`, a sqlite3 shell in a transaction). Stop it (Ctrl-C stops `make run` "
+                "and its mail sender), then copy again; nothing was copied."
+            ) from None
     else:
         connection.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+
+
+def _locked(error: OperationalError) -> bool:
+    """Whether SQLite gave up waiting for a lock another process holds ("database is
+    locked")."""
+    return getattr(error.orig, "sqlite_errorname", None) == "SQLITE_BUSY"
 
 
 def _revision(connection: Connection) -> str | None:
@@ -325,6 +354,20 @@ def _same_database(source: str, target: str) -> bool:
     return sqlite and Path(one.database).samefile(other.database)
 
 
+def _one_server_database(source: Engine, target: Engine) -> bool:
+    """Whether two PostgreSQL addresses spelt otherwise (localhost and 127.0.0.1, the server's
+    name, its socket) reach one database of one server, whose rows the copy found "not empty":
+    a lock taken through the one is held when asked through the other. Advisory locks are a
+    database's own, so another database of the server, or another server (a restored copy, a
+    replica), takes it. Each lock ends with its transaction."""
+    if not source.dialect.name == target.dialect.name == "postgresql":
+        return False
+    key = secrets.randbits(63)
+    with source.connect() as one, target.connect() as other:
+        one.execute(select(func.pg_advisory_xact_lock(key)))
+        return not other.scalar(select(func.pg_try_advisory_xact_lock(key)))
+
+
 def _reached(which: str, engine: Engine) -> None:
     """Said before anything else: which of the two cannot be reached (a server down, a wrong
     host, port, database or password)."""
@@ -387,6 +430,11 @@ def copy_command(source: str | None, target: str | None) -> None:
     try:
         for which, engine in engines.items():
             _reached(which, engine)
+        if _one_server_database(engines["source"], engines["target"]):
+            raise click.UsageError(
+                f"--from and --to name the same database: {_shown(source)} and {_shown(target)} "
+                "reach one database of one server."
+            )
         if _written_now(engines["target"]):
             # Said before the wait, which is silent and lasts up to SQLITE_WAIT_MS (helper-234:
             # the command seemed to hang, printing nothing, while an instance held the file).

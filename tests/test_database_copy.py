@@ -714,3 +714,69 @@ def test_a_target_not_in_use_is_copied_into_without_a_word_of_waiting(app, sourc
         answer = _copy(source, "--to", url)
         assert answer.exit_code == 0, answer.output
         assert "is in use" not in answer.output
+
+
+def test_a_source_in_use_is_named_with_what_to_do(app, source, tmp_path):
+    """helper-239: a SQLite source another process holds locked (an instance, its mail sender
+    or `setup` writing to it; a sqlite3 shell in a transaction) stopped the copy with only "The
+    copy stopped, and nothing was copied: database is locked", naming neither database nor
+    what to do."""
+    held = make_url(source.config["SQLALCHEMY_DATABASE_URI"]).database
+    holder = sqlite3.connect(held)
+    holder.isolation_level = None
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with _target(tmp_path) as (url, target):
+            before = _rows(target)
+            answer = _copy(source, "--to", url)
+            assert _rows(target) == before
+    finally:
+        holder.close()
+    assert answer.exit_code == 1, answer.output
+    said = (
+        f"The source (sqlite:///{held}) is locked: another process is writing to it (an "
+        "instance or mail sender started on it, its `db upgrade` or `setup`, a sqlite3 shell "
+        "in a transaction). Stop it (Ctrl-C stops `make run` and its mail sender), then copy "
+        "again; nothing was copied."
+    )
+    assert said in " ".join(answer.output.split())
+
+
+def test_a_target_still_in_use_after_the_wait_says_so(app, source, tmp_path, monkeypatch):
+    """After waiting for the target's lock in vain, the copy ended "database is locked"."""
+    monkeypatch.setattr("planner.database_copy.SQLITE_WAIT_MS", 200)
+    with _target(tmp_path) as (url, _):
+        if make_url(url).get_backend_name() != "sqlite":
+            pytest.skip("a SQLite file's lock")
+        holder = sqlite3.connect(make_url(url).database)
+        holder.isolation_level = None
+        holder.execute("BEGIN EXCLUSIVE")
+        try:
+            answer = _copy(source, "--to", url)
+        finally:
+            holder.close()
+    assert answer.exit_code == 1, answer.output
+    said = (
+        f"The target ({url}) is still in use after the wait: stop the instances on it (and "
+        "their `db upgrade` or `setup`), then copy again; nothing was copied."
+    )
+    assert said in " ".join(answer.output.split())
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="needs the PostgreSQL test server",
+)
+def test_one_postgresql_database_under_two_host_names_is_the_same_database(app, tmp_path):
+    """helper-239: `--from` naming a PostgreSQL database by localhost and `--to` by 127.0.0.1
+    (or the machine's name) was refused only as "The target is not empty", as if another
+    database were full."""
+    with database_of_its_own(tmp_path) as url, _migrated(url) as deployed:
+        assert deployed.test_cli_runner().invoke(args=["setup"]).exit_code == 0
+        assert make_url(url).host == "127.0.0.1"
+        elsewise = make_url(url).set(host="localhost").render_as_string(hide_password=False)
+        for args in (["--to", elsewise], ["--from", elsewise]):
+            answer = _copy(deployed, *args)
+            assert answer.exit_code == 2, answer.output
+            assert "--from and --to name the same database" in answer.output
+            assert "is not empty" not in answer.output
