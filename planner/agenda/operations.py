@@ -7,7 +7,7 @@ Field checks live in `checks.py`, reading in `queries.py`, fair start times in `
 """
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import inspect, select
@@ -311,16 +311,32 @@ def create_meeting(
 
 def layout(meeting: Meeting) -> list[tuple[Slot, SlotTimes]]:
     """The slots with their times and flags (overrun, overlap), for pages and the API."""
+    return _laid_out(meeting, meeting.slots)
+
+
+def _laid_out(
+    meeting: Meeting, slots: Sequence[Slot], unpinned: Slot | None = None
+) -> list[tuple[Slot, SlotTimes]]:
+    """`slots` in this order, with their times (`unpinned` as if it followed the one before)."""
     times = lay_out(
         meeting.starts_at,
         meeting.duration_minutes,
-        [SlotPlan(s.duration_minutes, s.offset_minutes) for s in meeting.slots],
+        [SlotPlan(s.duration_minutes, None if s is unpinned else s.offset_minutes) for s in slots],
     )
     # A cancelled slot keeps its place but takes no time: it runs past nothing.
     return [
         (s, replace(t, overruns=False) if s.status == SlotStatus.cancelled else t)
-        for s, t in zip(meeting.slots, times, strict=True)
+        for s, t in zip(slots, times, strict=True)
     ]
+
+
+def clock_at(meeting: Meeting, minutes: int) -> str:
+    """A time on the agenda as the editor shows it: "13:00" on the home zone's clocks, or
+    "60 minutes after the meeting's start" while the meeting has no date."""
+    if meeting.starts_at is None:
+        return f"{minutes} minutes after the meeting's start"
+    at = meeting.starts_at + timedelta(minutes=minutes)
+    return f"{local_time(meeting.time_zone or 'UTC', at):%H:%M}"
 
 
 def upcoming_for_office(code: str, now: datetime) -> list[tuple[Slot, SlotTimes]]:
@@ -870,24 +886,69 @@ def before_closing(slot: Slot) -> list[Slot]:
     return trailing[::-1]
 
 
-def move_slot(slot: Slot, step: int) -> list[Slot]:
-    """Move a slot up (-1) or down (+1); it and the slot it swaps with then follow the slots
-    before them (unpinned). Returns those of the two that were pinned."""
+@dataclass(frozen=True)
+class Moved:
+    """What a move did besides the move: the slot moved, if it was pinned (it follows the slots
+    before it now), and the pinned slot it went past, which keeps its time."""
+
+    unpinned: Slot | None = None
+    past: Slot | None = None
+
+
+def move_slot(slot: Slot, step: int) -> Moved:
+    """Move a slot up (-1) or down (+1), past the slot next to it. The slot moved then follows
+    the slots before it (unpinned, if it was: the co-lead moved it); the other keeps its pinned
+    start, if it has one, as a pinned slot does until it is moved or edited itself (helper-239:
+    a talk moved past a break pinned to 13:00 unpinned the break, which then moved). A move
+    that would make slots overlap is refused, nothing moved."""
     refuse_if_cancelled(slot.meeting)
-    slots = slot.meeting.slots
+    meeting = slot.meeting
+    slots = meeting.slots
     index = slots.index(slot)
     target = index + step
     if not 0 <= target < len(slots):
-        return []
+        return Moved()
     other = slots[target]
-    unpinned = [s for s in (slot, other) if s.offset_minutes is not None]
+    order = list(slots)
+    order[index], order[target] = other, slot
+    _refuse_overlap(meeting, slot, order)
+    unpinned = slot if slot.offset_minutes is not None else None
     slot.position, other.position = other.position, slot.position
-    slot.offset_minutes = other.offset_minutes = None
+    slot.offset_minutes = None
     # Sorting in place moves no slot out of the collection (which would delete it as an orphan).
     slots.sort(key=lambda s: s.position)
-    reflow(slot.meeting)
-    slot.meeting.updated_at = utcnow()
-    return unpinned
+    reflow(meeting)
+    meeting.updated_at = utcnow()
+    return Moved(unpinned, other if other.offset_minutes is not None else None)
+
+
+def _refuse_overlap(meeting: Meeting, moved: Slot, order: Sequence[Slot]) -> None:
+    """Refuse a move after which a slot would end after a pinned slot's start (one that
+    overlapped before the move is left as it was: not this move's doing)."""
+    overlapping = {s for s, t in layout(meeting) if t.overlaps}
+    last: tuple[Slot, SlotTimes] | None = None  # the slot so far that ends last
+    for slot, times in _laid_out(meeting, order, unpinned=moved):
+        if times.overlaps and slot not in overlapping and last is not None:
+            pinned, ends = (
+                clock_at(meeting, times.offset_minutes),
+                clock_at(meeting, last[1].end_minutes),
+            )
+            if last[0] is moved:
+                why = f"before “{slot.title}”, pinned to {pinned}, it would end at {ends}"
+                shorten = "Shorten it"
+            else:
+                why = (
+                    f"“{last[0].title}” would then end at {ends}, after “{slot.title}” starts, "
+                    f"pinned to {pinned}"
+                )
+                shorten = f"Shorten a slot before “{slot.title}”"
+            raise AgendaError(
+                f"“{moved.title}” was not moved: {why}. {shorten}, or unpin “{slot.title}” first "
+                "(on its Edit page, leave its start empty).",
+                status=409,
+            )
+        if last is None or times.end_minutes > last[1].end_minutes:
+            last = (slot, times)
 
 
 def remove_slot(slot: Slot) -> str:

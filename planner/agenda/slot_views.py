@@ -12,9 +12,12 @@ from planner.agenda.edit_page import editor_page, slot_form_for
 from planner.agenda.forms import SlotForm
 from planner.agenda.models import Meeting, Slot, SlotStatus
 from planner.agenda.operations import (
+    Moved,
     apply_slot,
     before_closing,
+    clock_at,
     create_slot,
+    layout,
     move_slot,
     presenter_of_another_office,
     proposal_of_another_office,
@@ -22,7 +25,6 @@ from planner.agenda.operations import (
     refuse_if_cancelled,
     remove_slot,
     slot_fields_from_proposal,
-    titles_of,
 )
 from planner.agenda.queries import office_presents_already
 from planner.agenda.view_helpers import (
@@ -261,8 +263,16 @@ def move(slot_id: int):
     if changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
         # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
         return editor_page(slot.meeting, status=409)
-    pinned: list[Slot] = []
-    if lost_race(lambda: pinned.extend(move_slot(slot, steps[direction]))):
+    here = url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}"
+    done: list[Moved] = []
+    try:
+        raced = lost_race(lambda: done.append(move_slot(slot, steps[direction])))
+    except AgendaError as error:
+        # Said under the row moved, where the co-lead's eyes and keyboard were.
+        undo_refused()
+        flash(str(error), "error")
+        return redirect(here)
+    if raced:
         # Another co-lead's move or edit of these slots won at the same moment, on another
         # instance: the agenda as it is now, as for a page opened before it (helper-202: a
         # bare "Conflict" page that led to the start page).
@@ -272,20 +282,29 @@ def move(slot_id: int):
             "error",
         )
         return editor_page(db.get_or_404(Meeting, meeting_id), status=409)
-    if pinned:
-        # Moving unpins the two slots it swaps: say so, it is easy to miss (helper-69).
+    moved = done[0]
+    if moved.unpinned:
+        # Moving a pinned slot unpins it: say so, it is easy to miss (helper-69).
         flash(
-            f"{titles_of(pinned)} {'was' if len(pinned) == 1 else 'were'} pinned to a time; "
-            "moved, it now follows the slots before it. Pin it again from its Edit page if "
-            "it must keep a time.",
+            f"“{slot.title}” was pinned to a time; moved, it now follows the slots before it. "
+            "Pin it again from its Edit page if it must keep a time.",
             "warning",
+        )
+    if moved.past:
+        # Where the slot moved went: past a pinned slot, it may jump by a break's length.
+        times = dict(layout(slot.meeting))
+        flash(
+            f"“{moved.past.title}” stays pinned to "
+            f"{clock_at(slot.meeting, times[moved.past].offset_minutes)}; “{slot.title}” now "
+            f"starts at {clock_at(slot.meeting, times[slot].offset_minutes)}.",
+            "success",
         )
     # Said only when it emailed someone: a move on a draft is seen on the page.
     if (moved := emailed_note("Slot moved.")) != "Slot moved.":
         flash(moved, "success")
     say_who_is_asked_again(slot.meeting)
     # Back at the row moved, where the co-lead's eyes and keyboard were.
-    return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
+    return redirect(here)
 
 
 def _presenter_told(slot: Slot) -> str:

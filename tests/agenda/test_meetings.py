@@ -2092,6 +2092,55 @@ def test_the_editor_says_where_a_pinned_slot_leaves_time_unfilled(api, meeting):
     assert "nothing fills that time" not in shown
 
 
+def test_moving_a_slot_past_a_pinned_one_leaves_that_one_at_its_time(api, meeting):
+    """helper-239: a break pinned to 13:00 was unpinned, and so moved, by a talk moved past it
+    (only a warning said so): a co-lead pins a slot so that its start does not move. It stays
+    pinned; the slot moved goes before or after it, and where it does not fit before it, the
+    move is refused, saying what to do. A pinned slot moved itself is still unpinned, and said
+    so (`test_the_editor_says_where_a_pinned_slot_leaves_time_unfilled`)."""
+    url = f"/api/v1/meetings/{meeting.id}/slots"
+    for slot in (
+        {"title": "Break", "kind": "break", "duration_minutes": 15},
+        {"title": "Closing", "kind": "discussion", "duration_minutes": 10},
+    ):
+        assert api.post(url, json=slot).status_code == 201
+    db.session.expire_all()
+    brk, closing = meeting.slots[3], meeting.slots[4]
+    pin = {"starts_at": "2026-03-10T13:00:00+01:00"}  # 10 minutes after the talks end
+    assert api.patch(f"/api/v1/slots/{brk.id}", json=pin).status_code == 200
+    edit = f"/meetings/{meeting.id}/edit"
+    moved = api.post(f"/slots/{closing.id}/move", data=move_form(api, edit, "up"))
+    assert moved.headers["Location"] == f"{edit}#slot-{closing.id}"
+    db.session.expire_all()
+    assert [s.title for s in meeting.slots][3:] == ["Closing", "Break"]
+    assert brk.offset_minutes == 60 and brk.starts_at == datetime(2026, 3, 10, 12, tzinfo=UTC)
+    assert closing.starts_at == datetime(2026, 3, 10, 11, 50, tzinfo=UTC)  # 12:50, after PL
+    shown = html.unescape(api.get(moved.headers["Location"]).text)
+    assert "“Break” stays pinned to 13:00; “Closing” now starts at 12:50." in shown
+    assert "was pinned to a time" not in shown
+    # Down past it again: after the break, which stays where it is.
+    api.post(f"/slots/{closing.id}/move", data=move_form(api, edit, "down"))
+    db.session.expire_all()
+    assert [s.title for s in meeting.slots][3:] == ["Break", "Closing"]
+    assert brk.offset_minutes == 60 and closing.starts_at == datetime(
+        2026, 3, 10, 12, 15, tzinfo=UTC
+    )
+    # A talk of 20 minutes does not fit in the 10 before the break: refused, nothing moved.
+    api.patch(f"/api/v1/slots/{closing.id}", json={"duration_minutes": 20})
+    db.session.expire_all()
+    versions = {s.id: s.version for s in meeting.slots}
+    refused = api.post(f"/slots/{closing.id}/move", data=move_form(api, edit, "up"))
+    assert refused.headers["Location"] == f"{edit}#slot-{closing.id}"
+    db.session.expire_all()
+    assert [s.title for s in meeting.slots][3:] == ["Break", "Closing"]
+    assert {s.id: s.version for s in meeting.slots} == versions
+    said = html.unescape(api.get(refused.headers["Location"]).text)
+    assert (
+        "“Closing” was not moved: before “Break”, pinned to 13:00, it would end at 13:10. "
+        "Shorten it, or unpin “Break” first (on its Edit page, leave its start empty)."
+    ) in said
+
+
 def test_the_editor_says_how_long_a_meeting_without_slots_lasts(colead_client, survey):
     """helper-81: "The length follows the slots: 120 minutes now" on a meeting with no slot."""
     url = "/meetings/new"
