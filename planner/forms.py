@@ -280,7 +280,7 @@ def opened_field() -> HiddenField:
 
 
 # Fields that carry the form's own state, not the item's.
-_OWN = ("csrf_token", "version", "opened", "overnight_kept")
+_OWN = ("csrf_token", "version", "opened", "overnight_kept", "start_zone")
 
 
 def _compared(form: FlaskForm) -> list:
@@ -310,6 +310,15 @@ def _opened(form: FlaskForm) -> dict[str, str] | None:
         return None
     pairs = (pair.partition("=") for pair in form.opened.data.split(";"))
     return {name: value for name, sep, value in pairs if sep}
+
+
+def changed_by_sender(form: FlaskForm, *names: str) -> bool:
+    """Whether the person changed any of these fields from what their form showed when it was
+    opened (`opened`); False for a post that does not say (a script's)."""
+    opened = _opened(form)
+    return opened is not None and any(
+        name in opened and _fingerprint(form[name].data) != opened[name] for name in names
+    )
 
 
 def _take(field, value) -> None:

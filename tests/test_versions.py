@@ -4,6 +4,7 @@ through pages and the JSON API alike; racing saves are caught by the database.""
 
 import html
 import threading
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import event, func, select, update
@@ -195,6 +196,144 @@ def test_two_coleads_on_the_slot_form(api, other, survey):
     stored = db.session.get(Slot, slot["id"])
     db.session.refresh(stored)
     assert (stored.duration_minutes, stored.abstract) == (30, "")
+
+
+@pytest.mark.parametrize("theirs", ["zone", "zone and start"])
+@pytest.mark.parametrize(
+    ("mine", "meant", "utc"),
+    [
+        (
+            {"start": ["14:00"]},
+            "12 March 2030 at 14:00 in Geneva (UTC+1) is 12 March 2030 at 09:00",
+            datetime(2030, 3, 12, 13, tzinfo=UTC),
+        ),
+        (
+            {"day": ["2030-03-19"]},
+            "19 March 2030 at 12:00 in Geneva (UTC+1) is 19 March 2030 at 07:00",
+            datetime(2030, 3, 19, 11, tzinfo=UTC),
+        ),
+    ],
+)
+def test_a_start_typed_before_another_changed_the_home_zone_is_read_where_it_was_typed(
+    api, other, survey, theirs, mine, meant, utc
+):
+    """helper-236: A opens the meeting's page (12:00 in Geneva) and moves it to 14:00, or a
+    week later; B has meanwhile made the home zone New York on their page (moving it to 12:00
+    there, or keeping the moment at 07:00). A's save is refused, and the form took B's zone in
+    beside A's date and start (or B's start beside A's date), which saving again put hours from
+    what A typed. The form now shows A's date and start on New York's clocks, and says so."""
+    meeting = api.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": "2030-03-12T12:00:00+01:00"}
+    ).get_json()
+    page = f"/meetings/{meeting['id']}/edit"
+    opened = form_of(other, page)
+    assert (opened["day"], opened["start"]) == (["2030-03-12"], ["12:00"])
+    changed = {**form_of(api, page), "time_zone": ["America/New_York"]}
+    if theirs == "zone and start":
+        changed["start"] = ["07:00"]
+    assert api.post(page, data=changed).status_code == 302
+    refused = other.post(page, data={**opened, **mine})
+    assert refused.status_code == 409
+    said = html.unescape(refused.text)
+    assert (
+        "Your date and start were typed in Geneva, the home zone your form had: "
+        f"{meant} in New York (UTC−4), which the form now says." in said
+    )
+    again = form_in(refused.text)
+    assert again["time_zone"] == ["New York, United States"]
+    assert other.post(page, data=again).status_code == 302
+    stored = db.session.get(Meeting, meeting["id"])
+    db.session.refresh(stored)
+    assert (stored.starts_at, stored.time_zone) == (utc, "America/New_York")
+
+
+def test_a_start_taken_in_from_another_s_save_is_not_read_again(api, other, survey):
+    """A start the refused form took in from the other co-lead's save (A changed the title
+    only) stays theirs: B's zone and start, read where B typed them."""
+    meeting = api.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": "2030-03-12T12:00:00+01:00"}
+    ).get_json()
+    page = f"/meetings/{meeting['id']}/edit"
+    mine = form_of(other, page)
+    changed = {**form_of(api, page), "time_zone": ["America/New_York"], "start": ["07:00"]}
+    assert api.post(page, data=changed).status_code == 302
+    refused = other.post(page, data={**mine, "title": ["A's title"]})
+    assert refused.status_code == 409
+    assert "typed in Geneva" not in html.unescape(refused.text)
+    again = form_in(refused.text)
+    assert (again["start"], again["title"]) == (["07:00"], ["A's title"])
+    assert other.post(page, data=again).status_code == 302
+    stored = db.session.get(Meeting, meeting["id"])
+    db.session.refresh(stored)
+    assert stored.starts_at == datetime(2030, 3, 12, 11, tzinfo=UTC)
+
+
+def _pinned_in_geneva(api) -> tuple[dict, dict]:
+    """A meeting at 12:00 in Geneva (11:00 UTC) with a 10-minute opening and a talk pinned to
+    12:30 there."""
+    meeting = api.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": "2030-03-12T12:00:00+01:00"}
+    ).get_json()
+    opening = {"title": "Opening", "kind": "discussion", "duration_minutes": 10}
+    assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=opening).status_code == 201
+    talk = {"title": "Talk", "office": "AU", "starts_at": "2030-03-12T12:30:00+01:00"}
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=talk).get_json()
+    assert slot["pinned"]
+    return meeting, slot
+
+
+def _slot_start(slot_id: int) -> datetime:
+    stored = db.session.get(Slot, slot_id)
+    db.session.refresh(stored)
+    return stored.starts_at
+
+
+def test_a_slot_page_opened_before_the_home_zone_changed_reads_its_start_where_it_was_typed(
+    api, other, survey
+):
+    """helper-236: A opens the talk's page ("pin it to a time in Geneva"); B makes the home zone
+    New York, the meeting at the same moment. A's save of the abstract alone moved the talk pinned
+    to 12:30 in Geneva to 12:30 in New York, six hours later (the meeting grew to end with it),
+    and a start A typed was read in New York too, without a word. The page's start is read in
+    the zone it showed, and a start A typed is said as both."""
+    meeting, slot = _pinned_in_geneva(api)
+    page = f"/slots/{slot['id']}/edit"
+    opened = form_of(other, page)
+    assert opened["start"] == ["12:30"]
+    url = f"/api/v1/meetings/{meeting['id']}"
+    assert api.patch(url, json={"time_zone": "America/New_York"}).status_code == 200
+
+    saved = other.post(page, data={**opened, "abstract": ["Only the abstract."]})
+    assert saved.status_code == 302
+    assert _slot_start(slot["id"]) == datetime(2030, 3, 12, 11, 30, tzinfo=UTC)
+    assert "The meeting's home time zone changed" not in other.get(saved.location).text
+    assert api.get(url).get_json()["duration_minutes"] == 120
+
+    # Another page opened before B's change (its version as now): A pins the talk at 12:40.
+    again = {**form_of(other, page), "start_zone": ["Europe/Zurich"], "start": ["12:40"]}
+    moved = other.post(page, data=again, follow_redirects=True)
+    assert moved.status_code == 200
+    assert _slot_start(slot["id"]) == datetime(2030, 3, 12, 11, 40, tzinfo=UTC)
+    said = html.unescape(moved.text)
+    assert (
+        "The meeting's home time zone changed since this page was opened: it is now New York, "
+        "not Geneva. The fixed start you typed, 12:40 in Geneva, is read as that moment: 07:40 "
+        "in New York." in said
+    )
+
+    # The editor's new-slot form, opened before too: its start is Geneva's.
+    edit = f"/meetings/{meeting['id']}/edit"
+    new = form_in(other.get(edit).text, 'name="abstract"')
+    assert new["start_zone"] == ["America/New_York"]
+    new["start_zone"] = ["Europe/Zurich"]  # as a page opened before B's change sends it
+    new.update(title=["Later talk"], start=["13:00"], duration_minutes=["20"])
+    added = other.post(f"/meetings/{meeting['id']}/slots", data=new, follow_redirects=True)
+    assert added.status_code == 200
+    later = next(s for s in api.get(url).get_json()["slots"] if s["title"] == "Later talk")
+    assert later["starts_at"] == "2030-03-12T08:00:00-04:00"
+    assert "13:00 in Geneva, is read as that moment: 08:00 in New York." in html.unescape(
+        added.text
+    )
 
 
 def test_a_slot_deleted_while_another_co_lead_edits_it_comes_back_to_add_again(api, other, survey):

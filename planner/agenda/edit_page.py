@@ -147,6 +147,8 @@ def slot_form_for(
             for p in accepted
         ],
     ]
+    if not submitted:
+        form.start_zone.data = meeting.time_zone
     if slot is not None and not submitted:
         form.office.data = slot.office_code or ""
         form.recommendations.data = [r.number for r in slot.recommendations]

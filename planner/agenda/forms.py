@@ -3,6 +3,7 @@
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     IntegerField,
     SelectField,
     StringField,
@@ -143,6 +144,9 @@ class SlotForm(PlannerForm):
         "Abstract",
         validators=[checked(lambda v: check_text(v or "", "The abstract", 4000, multiline=True))],
     )
+    # The home zone the page showed, which its fixed start is typed in: the meeting's may have
+    # changed since (another co-lead, another tab), and the time is read where it was meant.
+    start_zone = HiddenField()
     version = version_field()
     opened = opened_field()
 

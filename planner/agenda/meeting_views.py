@@ -4,7 +4,7 @@ choosing a fair start in `suggest_views`."""
 
 import uuid
 from collections.abc import Mapping
-from datetime import datetime
+from datetime import UTC, date, datetime, time
 
 from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
@@ -32,8 +32,8 @@ from planner.agenda.view_helpers import (
 )
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.forms import saved_unless_stale
-from planner.timezones import local_time, moment_in
+from planner.forms import changed_by_sender, saved_unless_stale
+from planner.timezones import is_time_zone, local_time, moment_in, place_name, zone_info
 from planner.web import reading, refuse_changes
 
 
@@ -179,6 +179,9 @@ def edit(meeting_id: int):
     problem = None
     if form.validate_on_submit():
         was = (found.time_zone, found.starts_at)
+        # The date and start as sent, on the clocks of the zone sent, if the co-lead typed them.
+        typed = (form.time_zone.data.strip(), form.day.data, form.start.data)
+        typed = typed if changed_by_sender(form, "day", "start") else None
 
         def save() -> None:
             apply_meeting(found, _meeting_changes(form, found))
@@ -193,6 +196,8 @@ def edit(meeting_id: int):
             problem = place_refusal(form, error, MEETING_FIELDS)
         else:
             if problem is not None:
+                if typed and (note := _start_read_where_typed(form, found, *typed)):
+                    problem += " " + note
                 return editor_page(found, form=form, problem=problem, status=409)
             flash(emailed_note("Meeting saved."), "success")
             _say_if_moved_with_its_zone(found, *was)
@@ -200,6 +205,27 @@ def edit(meeting_id: int):
             _say_if_over(found)
             return redirect(url_for(".edit", meeting_id=found.id))
     return editor_page(found, form=form, problem=problem)
+
+
+def _start_read_where_typed(
+    form: MeetingForm, meeting: Meeting, zone: str, day: date | None, start: time | None
+) -> str | None:
+    """Refused as someone else saved the meeting first, the form takes their new home zone in:
+    the date and start the co-lead typed (`day` and `start`, as sent) were on the clocks of the
+    zone their form had, `zone`, and are shown on the new zone's, saying so (helper-236: 14:00
+    typed in Geneva stayed 14:00 beside New York, and saving again put the meeting six hours
+    later than meant). What to add to the refusal; None when the zone is the co-lead's."""
+    now = form.time_zone.data.strip()
+    if now in (zone, "") or now != meeting.time_zone or not (day and start and is_time_zone(zone)):
+        return None
+    instant = datetime.combine(day, start, tzinfo=zone_info(zone)).astimezone(UTC)
+    local = local_time(now, instant)
+    form.day.data, form.day.raw_data = local.date(), [local.date().isoformat()]
+    form.start.data, form.start.raw_data = local.time(), [f"{local:%H:%M}"]
+    return (
+        f"Your date and start were typed in {place_name(zone)}, the home zone your form had: "
+        f"{moment_in(zone, instant)} is {moment_in(now, instant)}, which the form now says."
+    )
 
 
 def _deleted_meanwhile():

@@ -2,6 +2,7 @@
 twin), edited, moved up or down, and cancelled or deleted once asked."""
 
 from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
@@ -46,9 +47,9 @@ from planner.agenda.view_helpers import (
 )
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
-from planner.forms import lost_race, saved_unless_stale
+from planner.forms import lost_race, refill, saved_unless_stale
 from planner.languages import word_list
-from planner.timezones import moment_in, place_name
+from planner.timezones import is_time_zone, local_time, moment_in, place_name, zone_info
 
 
 def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
@@ -72,6 +73,36 @@ def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
         "abstract": form.abstract.data or "",
         "starts_at": start,
     }
+
+
+def _start_read_where_typed(
+    form: SlotForm, meeting: Meeting, slot: Slot | None = None
+) -> str | None:
+    """A fixed start is typed in the home zone its page showed (`start_zone`). When the
+    meeting's zone has changed since (another co-lead saved it, or another tab), the time is
+    read in that zone and shown in the meeting's, and the form carries the meeting's zone from
+    now on (helper-236: pinned at 13:30 on a page that said Geneva, a slot was saved at 13:30 in
+    New York, six hours later, and the meeting grew to end with it; a pinned slot whose abstract
+    alone was edited moved alike). What to tell the co-lead when the start they sent is not the
+    slot's pin as stored; None otherwise."""
+    typed_in, zone, typed = (form.start_zone.data or "").strip(), meeting.time_zone, form.start.data
+    refill(form.start_zone, zone)
+    if typed is None or typed_in == zone or not is_time_zone(typed_in) or not meeting.starts_at:
+        return None
+    # The first such time from the meeting's start on, as a pinned time of day is read.
+    start = local_time(typed_in, meeting.starts_at)
+    day = start.date() + timedelta(days=0 if typed >= start.time() else 1)
+    instant = datetime.combine(day, typed, tzinfo=zone_info(typed_in)).astimezone(UTC)
+    shown = local_time(zone, instant).time()
+    form.start.data, form.start.raw_data = shown, [f"{shown:%H:%M}"]
+    if slot is not None and slot.offset_minutes is not None and slot.starts_at == instant:
+        return None  # its pin as shown: nothing the co-lead typed
+    return (
+        f"The meeting's home time zone changed since this page was opened: it is now "
+        f"{place_name(zone)}, not {place_name(typed_in)}. The fixed start you typed, "
+        f"{typed:%H:%M} in {place_name(typed_in)}, is read as that moment: {shown:%H:%M} in "
+        f"{place_name(zone)}."
+    )
 
 
 def _fill_from_proposal(form: SlotForm) -> None:
@@ -98,6 +129,7 @@ def add_slot(meeting_id: int):
     form = slot_form_for(found, offices_by_code())
     _fill_from_proposal(form)
     problem, status = None, None
+    zone_note = _start_read_where_typed(form, found)
     if form.validate_on_submit():
         # Sent again (Back and send, a double click, a second tab), as the new-meeting form.
         changes = _slot_changes(form)
@@ -118,10 +150,16 @@ def add_slot(meeting_id: int):
             status = error.status  # as the API answers it (409: the meeting took place)
         else:
             flash(emailed_note(_added_before(closing), "the new slot"), "success")
-            for warning in (office_presents_already(added), proposal_of_another_office(added)):
+            for warning in (
+                zone_note,
+                office_presents_already(added),
+                proposal_of_another_office(added),
+            ):
                 if warning:
                     flash(warning, "warning")
             return redirect(url_for(".edit", meeting_id=found.id) + "#slots")
+    if zone_note:
+        flash(zone_note, "warning")
     status = status or _talk_given(form)
     return editor_page(found, slot_form=form, slot_problem=problem, status=status)
 
@@ -189,6 +227,7 @@ def edit_slot(slot_id: int):
     offices = offices_by_code()
     form = slot_form_for(slot.meeting, offices, slot, submitted=request.method == "POST")
     problem, status = None, None
+    zone_note = _start_read_where_typed(form, slot.meeting, slot) if form.is_submitted() else None
     if form.validate_on_submit():
         office_before, proposal_before = slot.office_code, slot.proposal_id
         try:
@@ -212,12 +251,15 @@ def edit_slot(slot_id: int):
                 flash(emailed_note("Slot saved."), "success")
                 say_who_is_asked_again(slot.meeting)
                 for warning in (
+                    zone_note,
                     presenter_of_another_office(slot, office_before),
                     proposal_of_another_office(slot, office_before, proposal_before),
                 ):
                     if warning:
                         flash(warning, "warning")
                 return redirect(url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}")
+    if zone_note:
+        flash(zone_note, "warning")
     status = status or _talk_given(form, slot) or (400 if form.errors or problem else 200)
     # The page names the slot and when it is, and the zone its fixed start is typed in
     # (helper-90: "Edit slot", and "(home zone)" without saying which).
