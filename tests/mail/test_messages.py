@@ -2635,6 +2635,71 @@ def test_a_presenter_s_decline_reaches_the_office_s_contacts_once_in_their_langu
     assert seen["events"][0]["uid"] == slot.uid
 
 
+@pytest.mark.parametrize("between", ["nothing", "lengthened", "set back to proposed"])
+def test_contacts_told_of_a_decline_hear_that_someone_else_is_invited(
+    api, slot, presenter, between
+):
+    """helper-236: told "Presenter declined … if someone at your office could give it, please
+    tell them", the office's contacts heard nothing once the co-leads invited someone else (their
+    calendars show the talk tentative either way), and went on looking. They are told its
+    status: someone is invited; also after a change of the talk told meanwhile, or a co-lead's
+    setting it back to proposed. Not one who stopped updates."""
+    kim, lee, max_ = "kim@ipaustralia.example", "lee@ipaustralia.example", "max@ipaustralia.example"
+    for name, email in (("Kim", kim), ("Lee", lee)):
+        _contact("AU", name, email)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    _delivered(kim)
+    _delivered(lee)
+    unsubscribe(lee, "update")
+    db.session.commit()
+    assert (
+        presenter.post(link + "/answer", data={"answer": "declined", "note": "Away."}).status_code
+        == 302
+    )
+    (declined,) = [m for m in outbox(recipient_email=kim) if m.status == "queued"]
+    assert declined.subject.startswith("Presenter declined")
+    _delivered(kim)
+    _contact("AU", "Max", max_)  # joins now: "On the agenda", the decline in its status
+    _delivered(max_)
+    if between != "nothing":
+        change = {"duration_minutes": 25} if between == "lengthened" else {"status": "proposed"}
+        assert api.patch(f"/api/v1/slots/{slot.id}", json=change).status_code == 200
+        _delivered(kim)
+        _delivered(max_)
+    before = {m.id for m in outbox()}
+    invite(api, slot, name="Sam Other", email="sam@ipaustralia.example")
+    news = [m for m in outbox() if m.id not in before]
+    told = [m for m in news if m.recipient_email in (kim, lee, max_)]
+    assert sorted(m.recipient_email for m in told) == [kim, max_]
+    for message in told:
+        assert message.subject == f"Changed: {TALK['title']} (status)"
+        assert "Status: its presenter is invited and has not confirmed yet" in message.text_body
+        assert "Sam" not in message.text_body and "/presenter/" not in message.text_body
+        event = vevent(message)
+        assert str(event["STATUS"]) == "TENTATIVE" and message.ics_method == "REQUEST"
+        assert int(event["SEQUENCE"]) > int(vevent(declined)["SEQUENCE"])
+
+
+def test_a_decline_not_out_yet_is_no_news_once_someone_else_is_invited(api, slot, presenter):
+    """The contact's news of the decline still waiting (their server away) when someone else
+    is invited: it never goes (`outbox.declined_no_longer`), and nothing is written in its
+    place: they never heard of the decline."""
+    from planner.mail.outbox import declined_no_longer
+
+    kim = "kim@ipaustralia.example"
+    _contact("AU", "Kim", kim)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    _delivered(kim)
+    declined = {"answer": "declined", "note": "Away."}
+    assert presenter.post(link + "/answer", data=declined).status_code == 302
+    (waiting,) = [m for m in outbox(recipient_email=kim) if m.status == "queued"]
+    invite(api, slot, name="Sam Other", email="sam@ipaustralia.example")
+    assert [m.id for m in outbox(recipient_email=kim) if m.status == "queued"] == [waiting.id]
+    assert "no longer holds" in declined_no_longer(waiting, db.session.get(Slot, slot.id))
+
+
 def test_a_decline_in_a_draft_reaches_no_contact(api, slot, presenter):
     """Contacts hear nothing of drafts: the decline is the co-leads' to plan around."""
     _contact("AU", "Kim", "kim@ipaustralia.example")

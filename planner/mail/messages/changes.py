@@ -37,6 +37,7 @@ from planner.mail.messages.waiting import (
     first_news_waiting,
     held_invitation,
     holds_event,
+    last_heard_declined,
     sequence_for,
     settling_update,
     supersede,
@@ -627,6 +628,14 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
             what=what,
             declined=declined,
         )
+        if change.status in _LEFT and slot.status in HELD and now != "CANCELLED":
+            # Someone is invited in the place of a presenter who declined: the contacts last
+            # told of the decline, and asked to find someone, hear that the talk has a presenter
+            # again, though their calendars show it tentative as before (helper-236: nothing
+            # told them, and the office went on looking for a presenter the co-leads had found).
+            told = [c for c in contacts_for(slot.office_code) if last_heard_declined(slot, c.email)]
+            if told:
+                _tell_contacts(slot, change, cancelled=False, shown=True, what=what, contacts=told)
         if not shown and change.status not in (None, slot.status):
             # A status their calendar shows alike (invited as planned: TENTATIVE) is no news,
             # but a first news still waiting its minute says it: written again as it is now.

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 
 from planner.addresses import mailbox
-from planner.agenda.models import Slot
+from planner.agenda.models import Slot, SlotStatus
 from planner.calendar.operations import slot_sequence
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -109,6 +109,28 @@ def supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
 def settling_update(slot: Slot, email: str) -> bool:
     """Whether an update about `slot` to `email` is still waiting out UPDATE_SETTLE."""
     return bool(_settling_rows(*about_slot(slot, email)))
+
+
+def last_heard_declined(slot: Slot, email: str) -> bool:
+    """Whether the last update about `slot` that went to `email` (an office's contact) left
+    them reading that its presenter declined and no one else is invited: the news of the
+    decline, or a plain change (no change of status) written while it stood so."""
+    basis = db.session.scalar(
+        select(OutboxMessage.basis)
+        .where(
+            *about_slot(slot, email),
+            OutboxMessage.kind == MessageKind.update,
+            OutboxMessage.status == MessageStatus.sent,
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    said = (basis or {}).get("said") or {}
+    if said.get("presenter_declined"):
+        return True
+    return said.get("status_was") == SlotStatus.declined and "status" not in (
+        said.get("what") or ()
+    )
 
 
 def sequence_for(slot: Slot, email: str, feed: int, method: str) -> int:
