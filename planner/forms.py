@@ -398,6 +398,13 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
             "You both changed: %(changes)s (yours is kept: saving again replaces theirs).",
             changes="; ".join(both),
         )
+    if not (taken or both):
+        # A meeting's slots moved or added, say (helper-236: the refusal named nothing, and the
+        # co-lead looked in vain for what had changed).
+        problem += " " + _(
+            "None of the fields here was changed meanwhile: the change was to something this "
+            "form does not show."
+        )
     return problem + " " + _("Nothing of yours is lost: check the form and save again.")
 
 

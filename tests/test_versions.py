@@ -3,6 +3,7 @@ on what someone else has changed since is refused with the current state, never 
 through pages and the JSON API alike; racing saves are caught by the database."""
 
 import html
+import re
 import threading
 from datetime import UTC, datetime
 
@@ -266,6 +267,31 @@ def test_a_start_taken_in_from_another_s_save_is_not_read_again(api, other, surv
     stored = db.session.get(Meeting, meeting["id"])
     db.session.refresh(stored)
     assert stored.starts_at == datetime(2030, 3, 12, 11, tzinfo=UTC)
+
+
+def test_a_refusal_for_a_change_the_form_does_not_show_says_so(api, other, survey):
+    """helper-236: A opens the meeting's page; B swaps two of its slots (Up), which is a change
+    of the meeting; A's save of its title was refused without naming any change, and A looked
+    in vain at a form where nothing had. It says that none of its fields changed."""
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    for title in ("First", "Second"):
+        made = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"title": title})
+    page = f"/meetings/{meeting['id']}/edit"
+    mine = form_of(other, page)
+    version = re.search(r'name="agenda_version" value="([^"]+)"', api.get(page).text)[1]
+    moved = api.post(
+        f"/slots/{made.get_json()['id']}/move",
+        data={"csrf_token": csrf_token(api, page), "agenda_version": version, "direction": "up"},
+    )
+    assert moved.status_code == 302
+    refused = other.post(page, data={**mine, "title": ["A's title"]})
+    assert refused.status_code == 409
+    said = html.unescape(refused.text)
+    assert (
+        "None of the fields here was changed meanwhile: the change was to something this form "
+        "does not show. Nothing of yours is lost" in said
+    )
+    assert other.post(page, data=form_in(refused.text)).status_code == 302
 
 
 def _pinned_in_geneva(api) -> tuple[dict, dict]:
