@@ -288,6 +288,14 @@ def _compared(form: FlaskForm) -> list:
     return [f for f in form if f.name not in _OWN and not isinstance(f, FieldList)]
 
 
+def _said(field, value) -> str:
+    """A field's value in a sentence, as the field shows it: a zone by its place ("New York,
+    United States"), as its field and list do, not by the id it is stored as."""
+    if isinstance(field, ZoneField) and isinstance(value, str) and value:
+        return zone_field_here(value)
+    return _shown(value)
+
+
 def _fingerprint(value) -> str:
     return sha256(_shown(value, limit=None).encode()).hexdigest()[:12]
 
@@ -370,14 +378,16 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
             continue  # only the person changed it
         if was is not None and _fingerprint(mine) == was:
             _take(field, now)
-            taken.append(_("%(field)s is now “%(now)s”", field=field.label.text, now=_shown(now)))
+            taken.append(
+                _("%(field)s is now “%(now)s”", field=field.label.text, now=_said(field, now))
+            )
         else:
             both.append(
                 _(
                     "%(field)s is now “%(now)s”, yours “%(mine)s”",
                     field=field.label.text,
-                    now=_shown(now),
-                    mine=_shown(mine),
+                    now=_said(field, now),
+                    mine=_said(field, mine),
                 )
             )
     carry_version(form, item)

@@ -236,6 +236,8 @@ def test_a_start_typed_before_another_changed_the_home_zone_is_read_where_it_was
     refused = other.post(page, data={**opened, **mine})
     assert refused.status_code == 409
     said = html.unescape(refused.text)
+    # The zone taken in is named as its field shows it, not by its id.
+    assert "Home time zone is now “New York, United States”" in said
     assert (
         "Your date and start were typed in Geneva, the home zone your form had: "
         f"{meant} in New York (UTC−4), which the form now says." in said

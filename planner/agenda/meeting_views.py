@@ -249,7 +249,8 @@ def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime
     if zone == meeting.time_zone or starts_at is None or meeting.starts_at == starts_at:
         return
     flash(
-        f"The home time zone is now {meeting.time_zone}, and the meeting starts at "
+        f"The home time zone is now {place_name(meeting.time_zone)} ({meeting.time_zone}), "
+        "and the meeting starts at "
         f"{moment_in(meeting.time_zone, meeting.starts_at)}: that is "
         f"{moment_in(zone, meeting.starts_at)}, where it was "
         f"{moment_in(zone, starts_at)}. If you meant the same moment as before, set the start "

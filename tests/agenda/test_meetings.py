@@ -2166,8 +2166,8 @@ def test_a_new_home_zone_that_moves_the_meeting_says_so(colead_client, survey):
     saved = colead_client.post(edit, data=fields, follow_redirects=True)
     said = html.unescape(saved.text)
     assert (
-        "The home time zone is now Australia/Sydney, and the meeting starts at 12 March 2030 "
-        in said
+        "The home time zone is now Sydney (Australia/Sydney), and the meeting starts at "
+        "12 March 2030 " in said
     )
     assert (
         "at 12:00 in Sydney (UTC+11): that is 12 March 2030 at 02:00 in Geneva (UTC+1), where "
