@@ -173,3 +173,44 @@ def test_the_reasons_flask_wtf_refuses_a_form_for_are_in_the_catalogues():
     for language in TRANSLATED:
         translated = {m.id for m in _catalogue(language) if m.string}
         assert given <= translated, language
+
+
+# French typography: a no-break space (U+00A0, or the narrow U+202F) before ":", ";", "?", "!"
+# and "»" and after "«", so that no line of a page or an email begins with the mark alone.
+FRENCH_SPACE_LOST = re.compile(r" [:;?!»]|« ")
+
+
+def _words_of_a_template(source: str) -> str:
+    """A mail template's words: its text, and the strings of its code ({% set ... %}), not the
+    code itself (`!=`)."""
+    source = re.sub(r"\{#.*?#\}", "", source, flags=re.DOTALL)
+    code = re.compile(r"\{%.*?%\}|\{\{.*?\}\}", re.DOTALL)
+    strings = [s for block in code.findall(source) for s in re.findall(r'"([^"]*)"', block)]
+    return "\n".join([code.sub(" ", source), *strings])
+
+
+def test_french_keeps_its_no_break_spaces():
+    """Every French string the app writes (catalogue, emails, calendar descriptions) puts a
+    no-break space before a colon, semicolon, question or exclamation mark and inside
+    guillemets; a plain one lets a narrow page or mail client start a line with "?" or ":"
+    (helper-238: 29 strings of the catalogue, and the cancellation and update emails)."""
+    from planner.calendar.operations import slot_words
+
+    def found(text: str) -> list[str]:
+        return [
+            text[max(0, m.start() - 20) : m.end() + 5] for m in FRENCH_SPACE_LOST.finditer(text)
+        ]
+
+    # The pattern itself catches each mark, and no no-break space.
+    assert len(found("Changements : titre ; « oui » ? Non ! Oui\u00a0: «\u00a0ok\u00a0»")) == 6
+    said = {}
+    for message in _catalogue("fr"):
+        if message.id:
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            said[f"msgstr of {message.id!r}"] = " ".join(strings)
+    for path in sorted((ROOT / "templates" / "mail").glob("*.fr.*")):
+        said[path.name] = _words_of_a_template(path.read_text(encoding="utf-8"))
+    said["calendar descriptions"] = " ".join(slot_words("fr").values())
+    said["a span across a clock change"] = _AFTER_THE_CHANGE["fr"]
+    lost = {where: found(text) for where, text in said.items() if found(text)}
+    assert not lost, lost
