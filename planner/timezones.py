@@ -147,6 +147,9 @@ _AFTER_THE_CHANGE = {
 # 23:30"), but a space in Chinese, which puts no comma after a date
 # ("2027年3月9日星期二 23:10–23:30").
 _DAY_THEN_HOURS = {"zh": " "}
+# Between a city and its country: Chinese writes its own comma, full width and with no space
+# after it ("加德满都，尼泊尔"), as a Chinese keyboard types it.
+_CITY_THEN_COUNTRY = {"zh": "，"}
 
 
 def in_own_words(language: str) -> bool:
@@ -599,6 +602,11 @@ def zone_city(zone: str) -> str:
     return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
+# The commas a city and its country may be typed apart with, read as ",": the full-width one
+# a Chinese keyboard types ("悉尼，澳大利亚", as the Chinese pages write it) and the Arabic one
+# ("جنيف، سويسرا").
+_COMMAS = str.maketrans({"，": ",", "،": ","})
+
 _UTC_NAMES = (
     "utc",
     "etc/utc",
@@ -635,6 +643,7 @@ def resolve_zone(text: str) -> list[str]:
     if alias and is_time_zone(alias):
         return [alias]
     names = _place_names()
+    text = text.translate(_COMMAS)
     if "," in text and (named := _city_and_country(text)) is not None:
         return named
     if "/" in text:
@@ -657,8 +666,8 @@ def current_id(zone: str) -> str:
 
 def zone_place(zone: str, language: str = "en") -> str:
     """A zone as a person looks for it, by its city and country in `language`: "Kathmandu,
-    Nepal", "Katmandú, Nepal", "Geneva, Switzerland" (`SAID_AS`); the city alone where the
-    country is called alike ("Singapore") or there is none ("UTC")."""
+    Nepal", "Katmandú, Nepal", "加德满都，尼泊尔", "Geneva, Switzerland" (`SAID_AS`); the city
+    alone where the country is called alike ("Singapore") or there is none ("UTC")."""
     if "/" not in zone:
         return zone
     city = place_in(language, zone)
@@ -667,7 +676,7 @@ def zone_place(zone: str, language: str = "en") -> str:
     country = names.get(territory) if territory and territory != "001" else None
     if not country or place_key(country) == place_key(city):
         return city
-    return f"{city}, {country}"
+    return f"{city}{_CITY_THEN_COUNTRY.get(language, ', ')}{country}"
 
 
 @lru_cache(maxsize=4096)
@@ -757,10 +766,15 @@ def pick_zone(text: str) -> str:
     language = page_language()
     territories = get_global("zone_territories")
     one_country = len({territories.get(current_id(zone)) for zone in zones}) == 1
-    listed = ", ".join(
-        f"{zone} ({place_in(language, zone) if one_country else zone_place(zone, language)})"
+    places = [
+        (zone, place_in(language, zone) if one_country else zone_place(zone, language))
         for zone in zones
-    )
+    ]
+    if language == "zh":
+        # Chinese punctuation, full width: "Asia/Tbilisi（第比利斯，格鲁吉亚）、America/…".
+        listed = "、".join(f"{zone}（{place}）" for zone, place in places)
+    else:
+        listed = ", ".join(f"{zone} ({place})" for zone, place in places)
     raise ZoneError(
         gettext(
             '"%(text)s" fits several time zones; choose one: %(zones)s.', text=shown, zones=listed

@@ -101,6 +101,22 @@ def test_a_name_fitting_several_zones_lists_them(text, some):
     assert all(zone in raised.value.message for zone in zones)
 
 
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [
+        ("悉尼，澳大利亚", "Australia/Sydney"),  # as a Chinese keyboard types a comma
+        ("加德满都，尼泊尔", "Asia/Kathmandu"),
+        ("加德满都 ， 尼泊尔", "Asia/Kathmandu"),
+        ("جنيف، سويسرا", "Europe/Zurich"),  # the Arabic comma
+        ("Сидней,Австралия", "Australia/Sydney"),
+    ],
+)
+def test_a_city_and_its_country_are_read_apart_by_any_script_s_comma(text, zone):
+    """helper-238: "悉尼，澳大利亚", city and country typed on a Chinese keyboard (its comma is
+    full width), named no zone, while "悉尼, 澳大利亚" did; so did the Arabic comma."""
+    assert resolve_zone(text) == [zone]
+
+
 def test_the_zones_a_name_fits_are_listed_by_their_places_in_the_page_s_language(app):
     """ "Brasil" typed on a Spanish page listed "America/Araguaina (Araguaina), ...": ids and
     the English words of the ids. Each is listed by its id (what the API and the field take)
@@ -120,6 +136,12 @@ def test_the_zones_a_name_fits_are_listed_by_their_places_in_the_page_s_language
         pick_zone("Georgia")
     assert "Asia/Tbilisi (Tbilisi, Georgia)" in raised.value.message
     assert "America/New_York (New York, United States)" in raised.value.message
+    # In Chinese with Chinese punctuation, full width: brackets, commas and the list's 、
+    # (helper-238: "Asia/Tbilisi (第比利斯, 格鲁吉亚), America/New_York (纽约, 美国)").
+    with app.test_request_context(), force_locale("zh"), pytest.raises(ZoneError) as raised:
+        pick_zone("Georgia")
+    listed = "Asia/Tbilisi（第比利斯，格鲁吉亚）、America/New_York（纽约，美国）。"
+    assert listed in raised.value.message, raised.value.message
 
 
 @pytest.mark.parametrize(
@@ -197,9 +219,9 @@ def test_the_list_to_choose_from_is_in_the_pages_language():
     assert spanish["Ginebra, Suiza"] == "Europe/Zurich"
     # Geneva once, by its name in the page's language: not again as "Genf, Switzerland".
     assert {"Geneva, Switzerland", "Genf, Switzerland", "MSK, Russia"}.isdisjoint(spanish)
-    assert {place: zone for zone, place, _ in zone_choices("zh")}["加德满都, 尼泊尔"] == (
-        "Asia/Kathmandu"
-    )
+    # Chinese with its own comma, full width and with no space after it (helper-238).
+    chinese = {place: zone for zone, place, _ in zone_choices("zh")}
+    assert chinese["加德满都，尼泊尔"] == "Asia/Kathmandu" and "加德满都, 尼泊尔" not in chinese
     zones = {zone for zone, _, _ in zone_choices("en")}
     assert "Brazil/East" not in zones and "Asia/Calcutta" not in zones  # old names not offered
 

@@ -111,7 +111,7 @@ def test_the_page_names_the_zones_as_the_emails_do(
     ("language", "typed", "shown", "city"),
     [
         ("es", "Nepal", "Katmandú, Nepal", "Katmandú"),
-        ("zh", "Asia/Kathmandu", "加德满都, 尼泊尔", "加德满都"),
+        ("zh", "Asia/Kathmandu", "加德满都，尼泊尔", "加德满都"),
         ("en", "Kathmandu", "Kathmandu, Nepal", "Kathmandu"),
     ],
 )
