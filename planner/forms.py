@@ -29,7 +29,7 @@ from wtforms.widgets import HiddenInput, ListWidget
 
 from planner.addresses import normal_address
 from planner.errors import PlannerError
-from planner.languages import page_language, zone_field_here
+from planner.languages import page_language, semicolons, sentences, zone_field_here
 from planner.private_links import holds_a_secret, names_a_secret
 from planner.text import blank, line_breaks, refusal, shorten
 from planner.timezones import ZoneError, pick_zone
@@ -395,27 +395,34 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
         refill(form.opened, _fingerprints(stored))
     if opened is None:
         if both:
-            problem += " " + _(
-                "Stored now, where it differs from yours: %(changes)s.", changes="; ".join(both)
+            stored_now = _(
+                "Stored now, where it differs from yours: %(changes)s.", changes=semicolons(both)
             )
+            problem = sentences(problem, stored_now)
         return problem
     if taken:
-        problem += " " + _(
-            "Their change is now in the form: %(changes)s.", changes="; ".join(taken)
+        problem = sentences(
+            problem, _("Their change is now in the form: %(changes)s.", changes=semicolons(taken))
         )
     if both:
-        problem += " " + _(
-            "You both changed: %(changes)s (yours is kept: saving again replaces theirs).",
-            changes="; ".join(both),
+        problem = sentences(
+            problem,
+            _(
+                "You both changed: %(changes)s (yours is kept: saving again replaces theirs).",
+                changes=semicolons(both),
+            ),
         )
     if not (taken or both):
         # A meeting's slots moved or added, say (helper-236: the refusal named nothing, and the
         # co-lead looked in vain for what had changed).
-        problem += " " + _(
-            "None of the fields here was changed meanwhile: the change was to something this "
-            "form does not show."
+        problem = sentences(
+            problem,
+            _(
+                "None of the fields here was changed meanwhile: the change was to something "
+                "this form does not show."
+            ),
         )
-    return problem + " " + _("Nothing of yours is lost: check the form and save again.")
+    return sentences(problem, _("Nothing of yours is lost: check the form and save again."))
 
 
 def carry_version(form: FlaskForm, item) -> None:

@@ -12,7 +12,7 @@ before any request), and extracted with `pybabel extract -F babel.cfg` (README, 
 The compiled catalogues (.mo) are kept in git beside their sources, and a test fails when one
 differs from what its .po compiles to."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -182,6 +182,23 @@ def gap() -> str:
     language writes it: none in Chinese, whose full-width colon and full stop carry their own
     ("状态：已邀请", not "状态： 已邀请"); a space elsewhere."""
     return "" if page_language() == "zh" else " "
+
+
+def sentences(*said: str) -> str:
+    """Sentences one after the other, apart as the page's language sets them (`gap`): "Saved.
+    Check it.", "已保存。请检查。"; an empty one left out."""
+    return gap().join(sentence for sentence in said if sentence)
+
+
+# What sets apart the items of a list that a sentence separates with semicolons: French puts a
+# no-break space before it, Chinese writes its own, full width, with no space.
+_SEMICOLON = {"fr": "\u00a0; ", "zh": "；"}
+
+
+def semicolons(items: Iterable[str]) -> str:
+    """Items a sentence sets apart with semicolons, as the page's language writes them: "a; b",
+    "a\u00a0; b", "甲；乙"."""
+    return _SEMICOLON.get(page_language(), "; ").join(items)
 
 
 def english_attrs() -> dict[str, str]:

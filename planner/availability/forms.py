@@ -39,7 +39,7 @@ from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.forms import PlannerForm, ZoneField, refill, time_zone
-from planner.languages import day_here, page_language, word_list
+from planner.languages import day_here, page_language, sentences, word_list
 from planner.offices.models import Office
 from planner.timezones import is_time_zone, local_time, place_in, resolve_zone
 
@@ -400,19 +400,25 @@ def _read_into(form: AvailabilityFields, text: str, office_zone: str | None) -> 
         )
     if left_out:
         said = [describe(window, page_language()) for window in left_out]
-        read += " " + _(
-            "No row is left for %(windows)s (%(most)s rows at most): write over a row you do "
-            "not need.",
-            windows=word_list(said, page_language()),
-            most=MAX_ROWS,
+        read = sentences(
+            read,
+            _(
+                "No row is left for %(windows)s (%(most)s rows at most): write over a row you "
+                "do not need.",
+                windows=word_list(said, page_language()),
+                most=MAX_ROWS,
+            ),
         )
     if reading.offset:
-        read += " " + _(
-            "Your text gives the offset “%(offset)s”, not a place: choose your time zone (a city "
-            "such as Asia/Singapore), or the times are read in your office's.",
-            offset=reading.offset,
+        read = sentences(
+            read,
+            _(
+                "Your text gives the offset “%(offset)s”, not a place: choose your time zone (a "
+                "city such as Asia/Singapore), or the times are read in your office's.",
+                offset=reading.offset,
+            ),
         )
-    return f"{read} {overnight_note(form)}".strip()
+    return sentences(read, overnight_note(form))
 
 
 def _too_many_rows(sent: int) -> str:

@@ -22,7 +22,7 @@ from planner.availability.operations import (
 from planner.availability.windows import describe
 from planner.db_types import utcnow
 from planner.extensions import csrf
-from planner.languages import page_language
+from planner.languages import page_language, semicolons, sentences
 from planner.presenters.models import Invitation
 from planner.presenters.operations import not_theirs
 from planner.presenters.views import invitation_for
@@ -60,15 +60,18 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
                 text=text,
             )
         if note and reading.offset:
-            note += " " + _(
-                "It gives the offset “%(offset)s”, not a place: the times are read in %(zone)s; "
-                "choose your own time zone (a city) if that is not it.",
-                offset=reading.offset,
-                zone=zone,
+            note = sentences(
+                note,
+                _(
+                    "It gives the offset “%(offset)s”, not a place: the times are read in "
+                    "%(zone)s; choose your own time zone (a city) if that is not it.",
+                    offset=reading.offset,
+                    zone=zone,
+                ),
             )
     form.fill(windows, windows[0].time_zone if windows else zone)
-    if note and (overnight := overnight_note(form)):
-        note += " " + overnight
+    if note:
+        note = sentences(note, overnight_note(form))
     form.set_seen(stored)
     return form, note
 
@@ -138,7 +141,7 @@ def window_text(window) -> str:
 @bp.app_template_filter()
 def windows_text(windows) -> str:
     """ "Tue, Thu 08:00–11:00 America/Lima; Fri 09:00–10:00 America/Lima" in the page's words."""
-    return "; ".join(window_text(w) for w in windows)
+    return semicolons(window_text(w) for w in windows)
 
 
 def _back(token: str) -> str:

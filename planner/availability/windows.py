@@ -180,8 +180,13 @@ def describe(window: Window, language: str = "en") -> str:
         names = day_names(language)
         days = ("、" if language == "zh" else ", ").join(names[d] for d in sorted(window.weekdays))
     hours = f"{window.starts:%H:%M}–{window.ends:%H:%M}"
-    after = " " + gettext("(to the next day)") if window.crosses_midnight else ""
-    return f"{days} {hours}{after} {place_in(language, window.time_zone)}"
+    if window.crosses_midnight:
+        # Chinese brackets are full width, with their own space: "22:00–02:00（至次日）上海".
+        after = gettext("(to the next day)")
+        hours += after if after.startswith("（") else f" {after} "
+    else:
+        hours += " "
+    return f"{days} {hours}{place_in(language, window.time_zone)}"
 
 
 def as_json(window: Window) -> dict:

@@ -19,7 +19,7 @@ from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
 from planner.forms import refill
-from planner.languages import page_language, place_here, show_in, time_span_here
+from planner.languages import page_language, place_here, semicolons, show_in, time_span_here
 from planner.mail import messages
 from planner.materials.operations import presenter_actor
 from planner.offices.contacts import contacts_for
@@ -302,7 +302,7 @@ def talk(token: str):
             "title": _("the title is now “%(text)s”"),
             "abstract": _("the abstract is now “%(text)s”"),
         }
-        now = "; ".join(
+        now = semicolons(
             words[name] % {"text": _excerpt(getattr(slot, name) or _("(empty)"))}
             for name in changed
         )

@@ -1133,3 +1133,61 @@ def test_an_offices_edit_with_an_empty_zone_is_checked_in_its_zone(client, surve
     assert "2027-10-03 02:00 does not exist in Australia/Sydney" in shown
     assert 'name="windows-0-on" type="date" value="2027-10-03"' in shown
     assert windows_of(proposal=db.session.scalar(select(Proposal))) == []
+
+
+@pytest.mark.parametrize(
+    ("language", "between"),
+    [("zh", "；"), ("fr", "\u00a0; "), ("ru", "; ")],
+)
+def test_windows_outside_which_a_slot_lies_are_listed_as_the_page_s_language_does(
+    app, api, meeting, language, between
+):
+    """The windows a presenter's slot lies outside are set apart as their language sets a
+    list apart with semicolons: in Chinese by its full-width "；", in French with a no-break
+    space before it (helper-238: "…利马; 周四…" and "…Lima ; jeu…", as in English); a window
+    across midnight says so in Chinese brackets, which carry their own space."""
+    from planner.availability.operations import replace_windows
+    from planner.availability.windows import check_window
+    from planner.languages import show_in
+    from tests.support import said_in
+
+    _, invitation, token = _invited(meeting)
+    invitation.language = language
+    replace_windows(
+        [
+            check_window("America/Lima", (1,), None, time(22), time(2)),
+            check_window("America/Lima", (3,), None, time(14), time(17)),
+        ],
+        invitation=invitation,
+    )
+    db.session.commit()
+    theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    with app.test_request_context():
+        show_in(language)
+        from planner.availability.views import window_text
+
+        first, second = (window_text(w) for w in windows_of(invitation=invitation))
+        next_day = said_in(language, "(to the next day)")
+    assert f"{first}{between}{second}" in theirs
+    if language == "zh":
+        assert f"22:00–02:00{next_day}利马" in first
+    else:
+        assert f"22:00–02:00 {next_day} " in first
+
+
+def test_a_chinese_presenter_reads_the_notes_on_their_words_without_spaces_between(
+    app, api, meeting, survey
+):
+    """Sentences the page puts one after another are set apart as the language does: Chinese
+    ends each with its full-width "。", and puts no space after it (helper-238: "…保存前请核对。
+    文字中给出的…", a space after each)."""
+    proposal = _accepted_proposal_of_first_slot(meeting, "Tuesdays 12:00-09:00 UTC-5")
+    db.session.commit()
+    _, invitation, token = _invited(meeting)
+    invitation.language = "zh"
+    db.session.commit()
+    page = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    note = re.search(r'<p class="flash flash-warning" role="status">([^<]*UTC-5[^<]*)</p>', page)
+    assert note and proposal.availability in note[1], page
+    # Read from their words; an offset, not a place; a window overnight: three sentences.
+    assert note[1].count("。") == 3 and "。 " not in note[1], note[1]
