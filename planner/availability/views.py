@@ -26,7 +26,7 @@ from planner.languages import page_language, semicolons, sentences
 from planner.presenters.models import Invitation
 from planner.presenters.operations import not_theirs
 from planner.presenters.views import invitation_for
-from planner.timezones import local_time
+from planner.timezones import local_time, place_in
 
 bp = Blueprint("availability", __name__)
 
@@ -66,7 +66,7 @@ def presenter_form(invitation: Invitation) -> tuple[AvailabilityForm, str | None
                     "It gives the offset “%(offset)s”, not a place: the times are read in "
                     "%(zone)s; choose your own time zone (a city) if that is not it.",
                     offset=reading.offset,
-                    zone=zone,
+                    zone=place_in(page_language(), zone),
                 ),
             )
     form.fill(windows, windows[0].time_zone if windows else zone)

@@ -512,7 +512,9 @@ def test_the_presenter_sees_their_proposal_windows_read_from_text(app, api, meet
 
 def test_the_presenter_is_told_an_offset_in_their_text_was_not_read(app, api, meeting, survey):
     page = _presenter_page_reading(app, meeting, "Mon-Fri 9-12 UTC-5")
-    assert "It gives the offset “UTC-5”, not a place: the times are read in" in page
+    # The zone by its place, as the page names it everywhere, not by its id (helper-238: "read
+    # in America/Lima", and in Chinese "按America/Lima理解").
+    assert "It gives the offset “UTC-5”, not a place: the times are read in Lima;" in page
     assert "choose your own time zone (a city) if that is not it" in page
 
 
@@ -1191,3 +1193,4 @@ def test_a_chinese_presenter_reads_the_notes_on_their_words_without_spaces_betwe
     assert note and proposal.availability in note[1], page
     # Read from their words; an offset, not a place; a window overnight: three sentences.
     assert note[1].count("。") == 3 and "。 " not in note[1], note[1]
+    assert "America/Lima" not in note[1] and "利马" in note[1]
