@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.security import colead_required
@@ -124,13 +125,17 @@ def _when(invitation: Invitation) -> str:
     09:40–10:00 (UTC−4), 20 minutes, in New York"), the ones their page shows (`own_zone`, also
     once they declined): a change of day or length shows too."""
     slot, zone = invitation.slot, invitation.own_zone
+    minutes = slot.duration_minutes
     if zone is None or slot.starts_at is None:
-        return _("without a time yet (%(minutes)s minutes)", minutes=slot.duration_minutes)
-    end = slot.starts_at + timedelta(minutes=slot.duration_minutes)
-    return _(
-        "%(span)s, %(minutes)s minutes, in %(place)s",
+        return ngettext(
+            "without a time yet (%(num)d minute)", "without a time yet (%(num)d minutes)", minutes
+        )
+    end = slot.starts_at + timedelta(minutes=minutes)
+    return ngettext(
+        "%(span)s, %(num)d minute, in %(place)s",
+        "%(span)s, %(num)d minutes, in %(place)s",
+        minutes,
         span=time_span_here(zone, slot.starts_at, end),
-        minutes=slot.duration_minutes,
         place=place_in(page_language(), zone),
     )
 

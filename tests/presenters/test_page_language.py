@@ -366,3 +366,32 @@ def test_a_link_that_leads_nowhere_says_so_in_the_reader_s_language(api, slot, p
         body = page.get_data(as_text=True)
         assert in_page(language, DEAD_LINK) in body, query
         assert "Not Found" not in body and "This link does not lead" not in body
+
+
+@pytest.mark.parametrize(
+    ("language", "minutes", "said"),
+    [
+        ("ru", 21, "21 минута"),
+        ("ru", 22, "22 минуты"),
+        ("ru", 25, "25 минут"),
+        ("es", 1, "1 minuto,"),
+        ("fr", 1, "1 minute."),
+        ("en", 1, "1 minute,"),
+        ("zh", 21, "21分钟"),
+    ],
+)
+def test_their_slot_s_length_is_counted_as_their_language_counts(
+    api, slot, presenter, language, minutes, said
+):
+    """A slot's length in a sentence takes the plural its number does in the page's language
+    (CLDR's rules, through ngettext): Russian has three forms ("21 минута", "22 минуты", "25
+    минут"), where the catalogue wrote "мин" for all; a slot of one minute was "1 minutos",
+    "1 minutes" (helper-238)."""
+    reads(language)
+    moved = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": minutes})
+    assert moved.status_code == 200, moved.get_json()
+    link = invite(api, slot)
+    # Sent with a time the page did not show: refused, saying the slot's time and length.
+    sent = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": "then"})
+    assert sent.status_code == 409
+    assert said in html.unescape(sent.get_data(as_text=True))

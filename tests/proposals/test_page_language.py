@@ -343,3 +343,18 @@ def test_a_character_refused_in_a_text_is_said_of_it_as_a_sentence_says_it(clien
     assert "Le titre ne peut pas contenir le caractère de mise en forme bidirectionnelle" in body
     assert "Le résumé ne peut pas contenir le caractère de mise en forme bidirectionnelle" in body
     assert "Titre ne peut pas" not in body
+
+
+def test_the_proposal_s_length_is_counted_as_the_volunteer_s_language_counts(client, survey):
+    """Its length takes the plural its number does in the volunteer's language: "21 минута",
+    "22 минуты", "25 минут" in Russian (the catalogue wrote "мин" for all; helper-238)."""
+    for minutes, said in ((21, "21 минута"), (22, "22 минуты"), (25, "25 минут")):
+        sent = _send(
+            client,
+            language="ru",
+            duration_minutes=str(minutes),
+            contact_email=f"alex{minutes}@ipaustralia.example",
+        )
+        assert sent.status_code == 302, sent.get_data(as_text=True)
+        page = client.get(f"/proposals/{token_of(sent)}").get_data(as_text=True)
+        assert f"<dd>{said}</dd>" in page, minutes
