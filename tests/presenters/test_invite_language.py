@@ -3,11 +3,13 @@ with the one the app knows them by, kept with the invitation, refused when unkno
 
 import re
 
+import pytest
+
 from planner.extensions import db
 from planner.presenters.models import Invitation
 from tests.mail.test_messages import PRESENTER, outbox
-from tests.presenters.support import invite, reads
-from tests.support import hidden_fields
+from tests.presenters.support import confirm, invite, reads, shown_time
+from tests.support import hidden_fields, publish_as_planned
 
 
 def _selected(client, slot) -> list[str]:
@@ -83,3 +85,32 @@ def test_an_unknown_language_is_refused_saying_which_are_accepted(api, slot):
     assert "Choose one of en, es, fr, pt, ru, zh." in answer.get_data(as_text=True)
     db.session.expire_all()
     assert slot.invitation is None and outbox(kind="invitation") == []
+
+
+@pytest.mark.parametrize("leaving", ["someone else is invited", "they decline"])
+def test_a_contact_no_longer_presenting_is_told_so_in_the_language_chosen_for_them(
+    api, slot, presenter, leaving
+):
+    """A contact of the office (who reads Spanish as one) invited in Russian, the co-lead's
+    choice: the message that they no longer present the slot, the last to them as its
+    presenter, came in Spanish after an invitation and confirmations in Russian (helper-238).
+    It is in the language their messages about the slot came in, as its times are in the zone
+    their page showed."""
+    reads("es")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot, language="ru")
+    assert confirm(presenter, link).status_code == 302
+    if leaving == "someone else is invited":
+        invite(api, slot, name="Sam Example", email="sam@example.org")
+    else:
+        shown = shown_time(presenter.get(link).get_data(as_text=True))
+        answer = {"answer": "declined", "note": "Не смогу.", "shown_time": shown}
+        assert presenter.post(link + "/answer", data=answer).status_code == 302
+    told = outbox(recipient_email=PRESENTER)
+    # As a contact, before the invitation, in Spanish; from the invitation on, in Russian.
+    kinds = [m.kind for m in told]
+    since = told[kinds.index("invitation") :]
+    assert {m.language for m in since} == {"ru"}, [(m.kind, m.language) for m in told]
+    last = told[-1]
+    assert last.kind == "update" and last.language == "ru", (last.language, last.subject)
+    assert '<html lang="ru">' in last.html_body and "Вы больше не выступаете" in last.subject

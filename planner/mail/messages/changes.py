@@ -140,14 +140,18 @@ def update_again(slot: Slot, said: dict | None) -> OutboxMessage | None:
     )
 
 
-def stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> bool:
+def stays_as_contact(
+    slot: Slot, email: str, reason: str, zone: str | None, language: str | None = None
+) -> bool:
     """A presenter replaced (`reason` "replaced") or who declined ("declined") and is also a
     contact of the slot's office, subscribed to its updates, keeps the event as the office's
     contacts have it: one message says they no longer present it and updates it to the
     contacts' copy, rather than a CANCEL that takes it out of their calendar until an unrelated
     change brings it back (helper-58, helper-61). That message is the last to them as its
     presenter: its times are in `zone`, the one their page showed (`Invitation.own_zone`), not
-    the office's. Whether it was so."""
+    the office's, and its words in `language`, the one their messages about the slot came in
+    (`presenter_language`: a co-lead's choice when inviting them), not the one they have as a
+    contact (helper-238). Whether it was so."""
     contact = next(
         (c for c in contacts_for(slot.office_code) if same_address(c.email, email)), None
     )
@@ -162,7 +166,8 @@ def stays_as_contact(slot: Slot, email: str, reason: str, zone: str | None) -> b
     # Their calendar may never have had it (nothing reached them): then it goes there now.
     first = not holds_event(slot, email)
     context = {"no_longer_presenting": reason, "what": [], "was": [], "first": first}
-    _to_contact(slot, contact, office=slot.office, cancel=False, context=context, zone=zone)
+    recipient = Recipient(contact.email, contact.name, language or contact.language or "en")
+    _to_contact(slot, recipient, office=slot.office, cancel=False, context=context, zone=zone)
     return True
 
 
@@ -897,7 +902,7 @@ def _tell_presenter(
         "first": returning,  # else the invitation came first
         "confirmed": confirmed,
     }
-    if left and stays_as_contact(slot, invitation.email, reason, zone):
+    if left and stays_as_contact(slot, invitation.email, reason, zone, recipient.language):
         return None  # they keep it as their office's contacts have it, and hear of it as one
     if (cancelled and held) or left:
         reason = reason if left else "cancelled"

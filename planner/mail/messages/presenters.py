@@ -70,7 +70,7 @@ def presenter_replaced(
         return
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
-    if stays_as_contact(slot, email, "replaced", time_zone):
+    if stays_as_contact(slot, email, "replaced", time_zone, language):
         return
     recipient = Recipient(email, name, language or language_of(email, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
