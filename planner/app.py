@@ -28,6 +28,7 @@ from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
 from planner.forms import error_target, opened_of
 from planner.mail.messages import in_language, taskforce_address
+from planner.mail.models import language_tag
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
@@ -365,6 +366,8 @@ def _register(app: Flask) -> None:
     app.add_template_filter(lambda text, limit: shorten(text, limit, at_space=True), "shorten")
     # A message's times and days in the language it is written in (`written_in`).
     app.add_template_filter(in_language, "in_language")
+    # The tag a page or message says its language by: "pt-BR", "zh-Hans" (`mail.models`).
+    app.add_template_filter(language_tag, "language_tag")
     app.add_template_filter(lambda day, language: day_in(language, day), "day_in")
     app.add_template_global(local_time, "local")
     app.add_template_global(moment_in, "moment_in")

@@ -26,7 +26,7 @@ from markupsafe import Markup, escape
 
 from planner import translation
 from planner.agenda.models import DISCUSSION_TITLE, Meeting
-from planner.mail.models import LANGUAGES_WRITTEN
+from planner.mail.models import LANGUAGES_WRITTEN, language_tag
 from planner.offices.models import LANGUAGES
 from planner.timezones import (
     clock_span,
@@ -85,7 +85,7 @@ def install(app: Flask) -> None:
     def content_language(response):
         # A page's language; not a calendar file or a download its page offers (their own).
         if "page_language" in g and response.mimetype == "text/html":
-            response.headers["Content-Language"] = g.page_language
+            response.headers["Content-Language"] = language_tag(g.page_language)
             # The same address reads differently with another choice or browser language.
             response.vary.update(("Accept-Language", "Cookie"))
         return response

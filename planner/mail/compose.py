@@ -16,6 +16,7 @@ from typing import Protocol
 
 from planner.addresses import AddressError, ascii_domain
 from planner.mail.imip import with_organizer
+from planner.mail.models import language_tag
 
 
 class Letter(Protocol):
@@ -120,7 +121,7 @@ def compose(
             ics.encode(), maintype="application", subtype="ics", filename="invite.ics"
         )
     # Last: making the body multipart moves every Content-* header set before into a part.
-    message["Content-Language"] = _one_line(letter.language) or "en"
+    message["Content-Language"] = language_tag(_one_line(letter.language) or "en")
     return message
 
 

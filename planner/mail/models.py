@@ -37,6 +37,18 @@ class MessageKind(enum.StrEnum):
 # The languages messages to volunteers, presenters and office contacts are written in besides
 # English (templates/mail/<kind>.<language>.txt and .html); the co-leads' own are English.
 LANGUAGES_WRITTEN = ("es", "fr", "pt", "ru", "zh")
+# The tag (BCP 47) a page or a message in each says it is in (`<html lang>`, Content-Language):
+# the Portuguese written is Brazil's and the Chinese Simplified, which "pt" and "zh" alone do
+# not say (a screen reader may read "pt" with Portugal's voice; "zh" names no script, and a
+# browser may draw it with a Traditional or Japanese font's forms).
+LANGUAGE_TAGS = {"pt": "pt-BR", "zh": "zh-Hans"}
+
+
+def language_tag(language: str) -> str:
+    """`language` (a code the app keeps: "pt") as a page or a message says it is written in
+    it: "pt-BR", "zh-Hans", "es"."""
+    return LANGUAGE_TAGS.get(language, language)
+
 
 # Kinds a recipient may turn off with one click; invitations and cancellations always go.
 OPTIONAL_KINDS = (MessageKind.reminder, MessageKind.update, MessageKind.proposal)

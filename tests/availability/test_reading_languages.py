@@ -14,6 +14,7 @@ import pytest
 
 from planner.availability.reading import read_text
 from planner.availability.windows import weekday_mask
+from planner.mail.models import language_tag
 from tests.availability.test_pages import volunteer
 
 TODAY = date(2026, 12, 2)
@@ -197,7 +198,7 @@ def test_a_translated_volunteer_form_is_filled_from_its_language(
     )
     page = html.unescape(response.get_data(as_text=True))
     assert response.status_code == 200
-    assert f'<html lang="{language}">' in page
+    assert f'<html lang="{language_tag(language)}">' in page
     assert '<input checked id="windows-0-weekdays-1" name="windows-0-weekdays"' in page  # Tue
     assert '<input checked id="windows-0-weekdays-3" name="windows-0-weekdays"' in page  # Thu
     assert 'id="windows-0-weekdays-2" name="windows-0-weekdays"' in page

@@ -4,6 +4,7 @@ click gives English. Screenshots of each."""
 
 from playwright.sync_api import expect
 
+from planner.mail.models import language_tag
 from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
 from tests.browser.test_presenter import TALKS, a_meeting, invite
 from tests.support import said_in
@@ -27,7 +28,7 @@ def _invited_on_a_phone(browser, page, live_server, colead_client, app, locale, 
         said["heading"] = said_in(
             language, "Your presentation at “%(meeting)s”", meeting="Rec 10 workshop"
         )
-    expect(phone.locator("html")).to_have_attribute("lang", language)
+    expect(phone.locator("html")).to_have_attribute("lang", language_tag(language))
     expect(phone.get_by_role("heading", level=1)).to_have_text(said["heading"])
     return context, phone, link, said
 

@@ -11,7 +11,7 @@ import pytest
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
-from planner.mail.models import OutboxMessage
+from planner.mail.models import OutboxMessage, language_tag
 from planner.mail.sender import send_due
 from planner.offices.models import OfficeContact
 from tests.mail.smtp_server import SmtpServer
@@ -104,11 +104,11 @@ def test_a_volunteer_who_chose_portuguese_is_written_to_in_portuguese(app, api, 
     (first, second) = [
         m for m in _delivered(app.config) if m["To"].addresses[0].addr_spec.startswith("robin@")
     ]
-    assert first["Content-Language"] == second["Content-Language"] == "pt"
+    assert first["Content-Language"] == second["Content-Language"] == "pt-BR"
     assert first["Subject"] == received.subject and second["Subject"] == message.subject
     assert sent["link"] in _part(first, "plain")
     assert "aceitaram sua proposta “Governing AI trials”" in _part(second, "plain")
-    assert '<html lang="pt">' in _part(second, "html")
+    assert '<html lang="pt-BR">' in _part(second, "html")
 
 
 def test_a_time_kept_with_a_settling_update_is_read_back_in_any_language():
@@ -339,7 +339,7 @@ def test_every_translated_message_renders_with_the_english_one_s_context(app):
                     opened = len(re.findall(r"<p[ >]", html_body))
                     assert opened == html_body.count("</p>"), (kind, language)
                     assert html_body.count("<blockquote") == html_body.count("</blockquote>")
-                    assert f'<html lang="{language}">' in html_body
+                    assert f'<html lang="{language_tag(language)}">' in html_body
                     rendered += 1
     finally:
         app.jinja_env.undefined = lenient
@@ -454,14 +454,14 @@ def test_a_presenter_is_invited_in_the_language_they_read(app, api, slot, langua
     (delivered,) = [
         m for m in _delivered(app.config) if m["To"].addresses[0].addr_spec == PRESENTER
     ]
-    assert delivered["Content-Language"] == language
+    assert delivered["Content-Language"] == language_tag(language)
     assert delivered["Subject"] == invitation.subject
     text, page = _part(delivered, "plain"), _part(delivered, "html")
     assert text.startswith(greeting)
     for body in (text, re.sub(r"[ \t\r\n]+", " ", re.sub(r"<[^>]+>", " ", page))):
         assert sydney in body and geneva in body and "Australia/Sydney" not in body
         assert all(word in body for word in words), body
-    assert "http://localhost" + link in text and f'<html lang="{language}">' in page
+    assert "http://localhost" + link in text and f'<html lang="{language_tag(language)}">' in page
     for english in ENGLISH:
         assert english not in text.replace("\n", " "), english
 

@@ -75,7 +75,7 @@ def test_the_private_page_follows_the_language_the_volunteer_chose(client, surve
     token = token_of(sent)
     private = client.get(f"/proposals/{token}", headers=SPANISH)
     body = private.get_data(as_text=True)
-    assert '<html lang="pt">' in body
+    assert '<html lang="pt-BR">' in body
     assert in_page("pt", "Your proposal") in body
     assert in_page("pt", "submitted") in body  # the status badge
     assert (
@@ -87,7 +87,7 @@ def test_the_private_page_follows_the_language_the_volunteer_chose(client, surve
         in body
     )
     edit = client.get(f"/proposals/{token}/edit").get_data(as_text=True)
-    assert '<html lang="pt">' in edit and in_page("pt", "Save changes") in edit
+    assert '<html lang="pt-BR">' in edit and in_page("pt", "Save changes") in edit
     ask = client.get(f"/proposals/{token}/withdraw").get_data(as_text=True)
     assert in_page("pt", "Withdraw “%(title)s”?", title=VALID["title"]) in ask
     # One who chose English reads English, whatever their browser says.
@@ -180,9 +180,9 @@ def test_a_form_whose_session_expired_comes_back_in_the_language_it_was_in(app, 
     chinese = {"Origin": "http://localhost", "Accept-Language": "zh-CN,zh;q=0.9"}
     restarted = app.test_client()  # no session: no token
     back = restarted.post("/volunteer", data={**VALID, "csrf_token": "stale"}, headers=chinese)
-    assert back.status_code == 400 and back.headers["Content-Language"] == "zh"
+    assert back.status_code == 400 and back.headers["Content-Language"] == "zh-Hans"
     page = back.get_data(as_text=True)
-    assert '<html lang="zh">' in page
+    assert '<html lang="zh-Hans">' in page
     for english in (
         "Your session expired; press Send again.",
         "Send again",
@@ -255,7 +255,7 @@ def test_a_form_read_in_a_language_picked_on_it_comes_back_in_it(app, survey):
         data={**VALID, "language": "zh", "csrf_token": "stale"},
         headers={"Origin": "http://localhost", "Accept-Language": "en"},
     )
-    assert back.status_code == 400 and back.headers["Content-Language"] == "zh"
+    assert back.status_code == 400 and back.headers["Content-Language"] == "zh-Hans"
     assert in_page("zh", "Your session expired; press Send again.") in back.get_data(as_text=True)
 
 
