@@ -148,9 +148,11 @@ def page_language() -> str:
 
 
 def language_links() -> list[tuple[str, str, str, str, bool]]:
-    """(code, own name, English name, address, is current) of each language a translated page
-    offers; none on a page in English only. The address is the page's own, with its other
-    query (a volunteer form's office, say) and `?lang=`."""
+    """(code, own name, name in the page's language, address, is current) of each language a
+    translated page offers; none on a page in English only. The address is the page's own,
+    with its other query (a volunteer form's office, say) and `?lang=`. The second name is the
+    link's title: "испанский" on a Russian page, as a Russian reader says it, not "Spanish"
+    (helper-238)."""
     if "page_language" not in g or request.method != "GET":
         return []
     current = g.page_language
@@ -159,7 +161,7 @@ def language_links() -> list[tuple[str, str, str, str, bool]]:
         (
             code,
             own_name(code),
-            LANGUAGES[code],
+            language_name(code),
             f"{request.path}?{urlencode([*others, ('lang', code)])}",
             code == current,
         )

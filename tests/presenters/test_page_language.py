@@ -56,9 +56,14 @@ def test_a_presenter_reads_their_page_in_their_language(
         assert translated != english and translated in body, english
         assert f">{english}<" not in body
     assert their_time in body
-    # The switcher offers each language in itself, the current one marked.
+    # The switcher offers each language in itself, the current one marked, and says which
+    # each is in the page's language (helper-238: "Spanish", "English" on a Chinese page).
     assert re.search(r'<a href="[^"]*\?lang=en"[^>]*>English</a>', body)
     assert re.search(rf'\?lang={language}"[^>]*aria-current="true"[^>]*>{own_name}</a>', body)
+    titles = re.findall(r'<a href="[^"]*\?lang=[^"]*"[^>]* title="([^"]*)"', body)
+    english = {"English", "Spanish", "French", "Portuguese", "Russian", "Chinese"}
+    assert len(titles) == 5 and not english & set(titles), titles
+    assert {"es": "inglés", "zh": "英语"}[language] in titles
 
 
 def test_the_line_up_s_closing_discussion_is_named_in_their_language(api, slot, presenter):
