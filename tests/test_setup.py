@@ -875,6 +875,66 @@ def test_the_migration_stores_each_zone_by_the_id_it_goes_by_today(app, tmp_path
 
 
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_the_migration_keeps_as_whom_each_message_was_written(app, tmp_path):
+    """helper-237: what reached a presenter as their office's contact was told from its calendar
+    part (ROLE=OPT-PARTICIPANT), which RETENTION_DAYS clears. The migration keeps each stored
+    message's role: by its kind where that says it, else by its calendar part (unfolded) while
+    it is there; an update or cancellation already cleared keeps none. Downgraded, the rows stay."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    attendee = "ATTENDEE;CN=Alex Example;PARTSTAT=NEEDS-ACTION;ROLE={}:mailto:alex@example.org"
+    # As the builder folds a long line (RFC 5545 3.1): here within the role.
+    contact = attendee.format("OPT-PARTICIPANT").replace("OPT-PARTI", "OPT-PARTI\r\n ")
+    messages = [
+        ("invitation", None),
+        ("reminder", None),
+        ("update", f"BEGIN:VCALENDAR\r\n{attendee.format('REQ-PARTICIPANT')}\r\n"),
+        ("update", f"BEGIN:VCALENDAR\r\n{contact}\r\nEND:VCALENDAR\r\n"),
+        ("cancellation", f"BEGIN:VCALENDAR\r\n{attendee.format('OPT-PARTICIPANT')}\r\n"),
+        ("cancellation", None),  # cleared: to a presenter or a contact, nothing says
+        ("feed", None),
+        ("received", None),
+        ("decision", None),
+        ("answer", None),
+        ("proposal", None),
+    ]
+    with database_at(tmp_path, "d4f7a2c9e1b3"):
+        for number, (kind, ics) in enumerate(messages, start=1):
+            db.session.execute(
+                text(
+                    "INSERT INTO outbox (id, kind, status, recipient_name, recipient_email, "
+                    "recipient_mailbox, language, subject, text_body, ics, created_at, "
+                    "next_attempt_at, attempts, message_id) VALUES (:id, :kind, 'sent', 'Alex', "
+                    "'alex@example.org', 'alex@example.org', 'en', 'S', '', :ics, "
+                    "'2026-01-01 00:00:00', '2026-01-01 00:00:00', 1, :message_id)"
+                ),
+                {"id": number, "kind": kind, "ics": ics, "message_id": f"<{number}@test>"},
+            )
+        db.session.commit()
+        upgrade()
+        roles = db.session.execute(text("SELECT kind, role FROM outbox ORDER BY id")).all()
+        assert [tuple(row) for row in roles] == [
+            ("invitation", "presenter"),
+            ("reminder", "presenter"),
+            ("update", "presenter"),
+            ("update", "contact"),
+            ("cancellation", "contact"),
+            ("cancellation", None),
+            ("feed", "contact"),
+            ("received", "volunteer"),
+            ("decision", "volunteer"),
+            ("answer", "colead"),
+            ("proposal", "colead"),
+        ]
+        db.session.remove()  # its read ends: PostgreSQL's ALTER TABLE waits for none
+        downgrade(revision="d4f7a2c9e1b3")
+        assert "role" not in [c["name"] for c in inspect(db.engine).get_columns("outbox")]
+        count = db.session.execute(text("SELECT count(*) FROM outbox")).scalar()
+        assert count == len(messages)
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path):
     """ix_materials_slot_id doubled the unique (slot_id, sha256) index, which begins with
     slot_id: the migration drops it, and downgrade makes it again. The unique (slot_id, url)

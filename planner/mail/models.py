@@ -34,6 +34,16 @@ class MessageKind(enum.StrEnum):
     feed = "feed"  # to an office's contacts: its private calendar feed, sent by a co-lead
 
 
+class MessageRole(enum.StrEnum):
+    """As whom a message addresses its recipient: one person may be written to in two roles (a
+    slot's presenter who is also a contact of the presenting office)."""
+
+    presenter = "presenter"  # a slot's presenter: their invitation, its updates and reminders
+    contact = "contact"  # an office's contact: its slots' news, its feed's link
+    volunteer = "volunteer"  # who proposed a presentation: their link, the decision
+    colead = "colead"  # a co-lead: a presenter's answer, a proposal to review
+
+
 # The languages messages to volunteers, presenters and office contacts are written in besides
 # English (templates/mail/<kind>.<language>.txt and .html); the co-leads' own are English.
 LANGUAGES_WRITTEN = ("es", "fr", "pt", "ru", "zh")
@@ -89,6 +99,11 @@ class OutboxMessage(db.Model):
     # settling one's also what the one that replaces it is to say ({"what", "was", "since":
     # first change, ...}: `mail.messages.waiting.settling_withdrawn`). None for other kinds.
     basis: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
+    # As whom it addressed its recipient (`MessageRole`), kept when its text is cleared: what
+    # went to a presenter as a contact of their office does not tell them they present the slot
+    # (`outbox.written_as_contact`), also once its calendar part is gone. None where a message
+    # cleared before the column was added no longer told (an update or a cancellation).
+    role: Mapped[str | None] = mapped_column(String(20))
     # The proposal a message to its volunteer is about (its private link: `received`).
     proposal_id: Mapped[int | None] = mapped_column(
         ForeignKey("proposals.id", ondelete="SET NULL"), index=True

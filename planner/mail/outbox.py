@@ -17,6 +17,7 @@ from planner.mail.models import (
     OPTIONAL_KINDS,
     MailSettings,
     MessageKind,
+    MessageRole,
     MessageStatus,
     OutboxMessage,
     Unsubscription,
@@ -97,6 +98,7 @@ def enqueue(
     kind: str,
     subject: str,
     text: str,
+    role: str | None = None,
     html: str | None = None,
     ics: str | None = None,
     ics_method: str | None = None,
@@ -110,13 +112,15 @@ def enqueue(
     settle: timedelta | None = None,
     basis: dict | None = None,
 ) -> OutboxMessage | None:
-    """Write one message to the outbox (flushed, not committed). None when the recipient has
-    unsubscribed from this kind and the message is one they may stop (not `optional`: an
-    update of a presenter's own slot, which their calendar holds, always goes)."""
+    """Write one message to the outbox (flushed, not committed), to its recipient as `role`
+    (`MessageRole`). None when the recipient has unsubscribed from this kind and the message is
+    one they may stop (not `optional`: an update of a presenter's own slot, which their calendar
+    holds, always goes)."""
     if optional and unsubscribed(recipient.email, kind):
         return None
     message = OutboxMessage(
         kind=kind,
+        role=role,
         status=MessageStatus.held if hold else MessageStatus.queued,
         recipient_name=fit(recipient.name, OutboxMessage.recipient_name),
         recipient_email=recipient.email.strip(),
@@ -266,12 +270,9 @@ def undelivered_invitations(
 
 def written_as_contact(message: OutboxMessage) -> bool:
     """Whether `message` about a slot was written to its recipient as a contact of the
-    presenting office, not as the slot's presenter: an update says so (`said`), and the
-    calendar part of any names them an optional participant (a contact's cancellation keeps
-    no `said`; its lines unfolded, RFC 5545 3.1)."""
-    if ((message.basis or {}).get("said") or {}).get("role") == "contact":
-        return True
-    return "ROLE=OPT-PARTICIPANT" in (message.ics or "").replace("\r\n ", "")
+    presenting office, not as the slot's presenter (its `role`, kept when its text and calendar
+    part are cleared: `personal_data.retention`)."""
+    return message.role == MessageRole.contact
 
 
 def before_invitation(message: OutboxMessage) -> str | None:

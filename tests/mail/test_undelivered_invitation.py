@@ -312,3 +312,36 @@ def test_a_presenter_who_is_a_contact_is_reminded_once_the_invitation_reaches_th
     assert send_due(config, now + timedelta(minutes=3)).sent == 1
     assert smtp.messages()[-1]["Subject"] == invitation.subject
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+
+
+def test_what_reached_a_presenter_as_a_contact_still_does_not_count_once_cleared(
+    api, app, slot, smtp
+):
+    """helper-237: what went to Alex as a contact of IP Australia was told from its calendar
+    part, which is cleared RETENTION_DAYS after the meeting ended (`personal_data.retention`);
+    then the workshop's publication, and the confirmation after it, counted as news to Alex as
+    the talk's presenter: the editor no longer said their invitation had not reached them, and
+    they were reminded of a talk they were never told they give. Each message keeps the role it
+    was written in, and what follows from it stays as it was."""
+    from planner.mail.messages import enqueue_reminders
+    from planner.personal_data.retention import keep_for, prune
+
+    config, now = _contact_whose_invitation_failed(api, slot, smtp)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
+    send_due(config, now + timedelta(minutes=2))
+    to_alex = outbox(recipient_email=PRESENTER)
+    assert [(m.kind, m.role) for m in to_alex] == [
+        ("update", "contact"),
+        ("invitation", "presenter"),
+        ("update", "contact"),
+    ]
+    keep = keep_for(app.config)
+    cleared = prune(slot.meeting.ends_at + keep + timedelta(days=1), keep)
+    db.session.commit()
+    assert cleared.messages >= len(to_alex)
+    assert all(m.ics is None and m.basis is None for m in outbox(recipient_email=PRESENTER))
+
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "Invitations that did not reach their presenter" in page
+    assert "invitation not delivered" in page
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0

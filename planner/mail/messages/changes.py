@@ -55,7 +55,7 @@ from planner.mail.messages.writing import (
     times_known,
     written_language,
 )
-from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, undelivered_invitation, unsubscribed
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
@@ -199,6 +199,7 @@ def _to_contact(
         recipient,
         kind,
         _contact_context(slot, zone, stopped, context),
+        role=MessageRole.contact,
         slot=slot,
         calendar=calendar_part(event, method, imip.office_contact(email, contact.name), slot),
         optional_kind=None if stopped else MessageKind.update,
@@ -210,7 +211,7 @@ def _contact_context(slot: Slot, zone: str | None, stopped: bool, context: dict)
     turned updates off."""
     return {
         **slot_context(slot, known_zone(zone, "UTC") if zone else None),
-        "role": "contact",
+        "role": MessageRole.contact,
         "unsubscribed": stopped,
         **context,
     }
@@ -226,11 +227,10 @@ def contact_news_again(message: OutboxMessage, slot: Slot) -> None:
     them (a newer one, on its way, says what changed: the caller knows, `late`), and while the
     news holds (`outbox.too_late` keeps a decline that no longer does from going). Not flushed:
     a round's are written together. A presenter's first news of it again (invited back after a
-    decline or a setting back) stays theirs, with their link; so does any message written before
-    its basis said whom it was for."""
+    decline or a setting back) stays theirs, with their link."""
     said = (message.basis or {}).get("said") or {}
     if (
-        said.get("role") != "contact"
+        message.role != MessageRole.contact
         or not (said.get("first") or said.get("presenter_declined"))
         or said.get("no_longer_presenting")
         or slot.kind != "presentation"
@@ -880,7 +880,6 @@ def _tell_presenter(
     )
     context = {
         **slot_context(slot, zone),
-        "role": "presenter",
         "awaiting": awaited,
         # They asked for another time and no co-lead has answered it by moving the slot: the
         # status says their request is with the co-leads, not that their confirmation is
@@ -912,6 +911,7 @@ def _tell_presenter(
             recipient,
             MessageKind.cancellation,
             {**context, "reason": reason},
+            role=MessageRole.presenter,
             slot=slot,
             calendar=calendar,
         )
@@ -923,6 +923,7 @@ def _tell_presenter(
             recipient,
             MessageKind.update,
             context,
+            role=MessageRole.presenter,
             slot=slot,
             calendar=calendar,
             optional_kind=None,
@@ -992,7 +993,6 @@ def _send_removed(pending: _Removed) -> None:
         "times": list(pending.times),
         "agenda_url": None,
         "video_url": None,
-        "role": "presenter",
         "reason": "removed",
     }
     # Said in the language of the message, found while the slot could still be read.
@@ -1006,6 +1006,7 @@ def _send_removed(pending: _Removed) -> None:
         pending.recipient,
         MessageKind.cancellation,
         context,
+        role=MessageRole.presenter,
         meeting_id=pending.meeting_id,
         calendar=calendar_part(event, imip.Method.cancel, attendee),
     )

@@ -13,7 +13,7 @@ from planner.extensions import db
 from planner.mail.messages.addressing import taskforce_address
 from planner.mail.messages.waiting import withdraw_not_out
 from planner.mail.messages.writing import queue_message
-from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, unsubscribed
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.contacts import contacts_for
@@ -48,7 +48,8 @@ def feed_link(office: Office, url: str) -> tuple[list[OutboxMessage], list[Offic
             if unsubscribed(contact.email, MessageKind.update)
             else unsubscribe_url(contact.email, MessageKind.update),
         }
-        if (message := queue_message(recipient, MessageKind.feed, context)) is not None:
+        message = queue_message(recipient, MessageKind.feed, context, role=MessageRole.contact)
+        if message is not None:
             sent.append(message)
     return sent, waiting
 

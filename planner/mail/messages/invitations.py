@@ -16,7 +16,7 @@ from planner.mail.messages.writing import (
     queue_message,
     slot_context,
 )
-from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, hold_invitations
 from planner.presenters.models import Invitation
 from planner.timezones import moment_in_language
@@ -60,6 +60,7 @@ def invitation(
         recipient,
         MessageKind.invitation,
         context,
+        role=MessageRole.presenter,
         slot=slot,
         calendar=calendar,
         hold=hold_invitations() if hold is None else hold,

@@ -18,7 +18,7 @@ from planner.mail.messages.writing import (
     slot_context,
     times_known,
 )
-from planner.mail.models import MessageKind
+from planner.mail.models import MessageKind, MessageRole
 from planner.mail.outbox import Recipient
 from planner.presenters.models import Answer, Invitation
 
@@ -75,12 +75,13 @@ def presenter_replaced(
     recipient = Recipient(email, name, language or language_of(email, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
     zone = known_zone(time_zone, "UTC")
-    context = {**slot_context(slot, zone), "reason": "replaced", "role": "presenter"}
+    context = {**slot_context(slot, zone), "reason": "replaced"}
     context["times"] = times_known(waiting, context["times"])
     queue_message(
         recipient,
         MessageKind.cancellation,
         context,
+        role=MessageRole.presenter,
         slot=slot,
         calendar=calendar_part(
             message_event(slot, recipient, MessageKind.cancellation),
@@ -102,7 +103,13 @@ def answered(invitation: Invitation) -> None:
         "editor_url": absolute("agenda.edit", meeting_id=slot.meeting_id) + "#slots",
     }
     for user in coleads:
-        queue_message(Recipient(user.email, "", "en"), MessageKind.answer, context, slot=slot)
+        queue_message(
+            Recipient(user.email, "", "en"),
+            MessageKind.answer,
+            context,
+            role=MessageRole.colead,
+            slot=slot,
+        )
     if invitation.answer == Answer.another_time:
         # The slot stays as it was, so nothing else writes to them: an update waiting to go
         # (a request to confirm a new time they have answered so) is written again as it now

@@ -10,7 +10,7 @@ from planner.extensions import db
 from planner.mail.messages.addressing import about_slot, absolute, language_of
 from planner.mail.messages.waiting import withdraw_unsent
 from planner.mail.messages.writing import queue_message
-from planner.mail.models import MessageKind, OutboxMessage
+from planner.mail.models import MessageKind, MessageRole, OutboxMessage
 from planner.mail.outbox import Recipient
 from planner.presenters.models import Invitation
 from planner.proposals.models import EMAILED_DECISIONS, NEW_LINK, Proposal, ProposalStatus
@@ -34,7 +34,9 @@ def received(proposal: Proposal, token: str) -> OutboxMessage | None:
         return None
     link = absolute("proposals.private", token=token)
     context = {"proposal": proposal, "link": link}
-    return queue_message(recipient, MessageKind.received, context, proposal=proposal)
+    return queue_message(
+        recipient, MessageKind.received, context, role=MessageRole.volunteer, proposal=proposal
+    )
 
 
 def proposal_arrived(proposal: Proposal) -> None:
@@ -50,6 +52,7 @@ def proposal_arrived(proposal: Proposal) -> None:
             Recipient(user.email, "", "en"),
             MessageKind.proposal,
             context,
+            role=MessageRole.colead,
             optional_kind=MessageKind.proposal,
         )
 
@@ -97,6 +100,7 @@ def decision(proposal: Proposal, reason: str) -> OutboxMessage | None:
         recipient,
         MessageKind.decision,
         {**context, "reason": reason.strip()},
+        role=MessageRole.volunteer,
         proposal=proposal,
     )
 

@@ -21,8 +21,8 @@ from planner.mail.messages.addressing import (
     private_url_of,
 )
 from planner.mail.messages.writing import queue_message, render, slot_context
-from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.mail.outbox import Recipient, written_as_contact
+from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
+from planner.mail.outbox import Recipient
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.materials.models import Material
 from planner.materials.operations import talk_materials
@@ -79,18 +79,17 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
 def _heard_of(slot: Slot, invitation: Invitation) -> bool:
     """Whether the presenter knows they present: they answered on their page, or an invitation
     or update about the slot went to them as its presenter. What went to them as a contact of
-    the office does not tell them (`written_as_contact`): a reminder then would wait behind
+    the office does not tell them (its `role`): a reminder then would wait behind
     their undelivered invitation, as if they knew (helper-232)."""
     if invitation.answer is not None:
         return True
-    heard = db.session.scalars(
-        select(OutboxMessage).where(
-            *about_slot(slot, invitation.email),
-            OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
-            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
-        )
+    heard = select(OutboxMessage.id).where(
+        *about_slot(slot, invitation.email),
+        OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
+        OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+        OutboxMessage.role.is_distinct_from(MessageRole.contact),
     )
-    return any(not written_as_contact(message) for message in heard)
+    return db.session.scalar(heard.limit(1)) is not None
 
 
 def enqueue_reminders(now: datetime) -> int:
@@ -125,6 +124,7 @@ def enqueue_reminders(now: datetime) -> int:
             recipient,
             MessageKind.reminder,
             _context(slot, invitation, now, materials[slot.id]),
+            role=MessageRole.presenter,
             slot=slot,
             optional_kind=MessageKind.reminder,
         )

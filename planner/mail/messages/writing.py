@@ -94,6 +94,7 @@ def queue_message(
     kind: str,
     context: dict,
     *,
+    role: str,
     slot: Slot | None = None,
     meeting_id: int | None = None,
     calendar: tuple[str, str] | None = None,
@@ -102,9 +103,11 @@ def queue_message(
     proposal: Proposal | None = None,
     keep_due: bool = False,
 ) -> OutboxMessage | None:
-    """Render and enqueue one message. `optional_kind`: the kind the footer's one-click link
+    """Render and enqueue one message to its recipient as `role` (`MessageRole`, kept with it;
+    the templates word it so). `optional_kind`: the kind the footer's one-click link
     unsubscribes from. `keep_due`: an update written again in place of a settling one (no new
     change) goes when that one would have."""
+    context = {**context, "role": role}
     footer = unsubscribe_url(recipient.email, optional_kind) if optional_kind else None
     carried = None
     if slot is not None and slot.id is not None and calendar is not None:
@@ -147,6 +150,7 @@ def queue_message(
         kind=kind,
         subject=subject,
         text=text,
+        role=role,
         html=html,
         ics=ics,
         ics_method=method,
@@ -192,9 +196,6 @@ def _basis(context: dict, carried: dict | None, since: datetime | None, settling
         "what": list(context.get("what") or []),
         "was": was,
         "status_was": status_was,
-        # Whom it was written for, the slot's presenter or an office's contact: a message going
-        # late is said again in its own words (`changes.contact_news_again` rewords a contact's).
-        "role": context.get("role"),
         **{flag: context.get(flag) or False for flag in _FLAGS},
     }
     if not settling:
