@@ -615,10 +615,19 @@ def _held_slots(*where: ColumnElement) -> Callable[[list[str]], set]:
     return held
 
 
+# When what the feeds say of their events last changed with no change of the events to date it
+# (2 December 2026: the Task Force feed holds the meetings alone, no longer each slot beside its
+# meeting; 5 December: a published meeting's break or discussion left proposed is CONFIRMED, no
+# longer TENTATIVE; 6 December: a meeting's event names its recommendation). No feed's date is
+# older, so a client revalidating by date alone fetches the new content once (one that holds
+# none of what changed, at most an unchanged body once). Raise it with the next such change.
+FORMAT_CHANGED = datetime(2026, 12, 6, tzinfo=UTC)
+
+
 def _changed(events: list[EventInfo], *left: datetime | None) -> datetime:
-    """When a feed's content last changed: the newest of its events' revisions, and of the
-    times events left it (`left`)."""
-    return _latest([*(e.last_modified for e in events), *left])
+    """When a feed's content last changed: the newest of its events' revisions, of the times
+    events left it (`left`), and of its format (`FORMAT_CHANGED`)."""
+    return _latest([FORMAT_CHANGED, *(e.last_modified for e in events), *left])
 
 
 def cutoff(today: date | None = None) -> datetime:
@@ -655,26 +664,12 @@ def meeting_feed(meeting: Meeting, scope: str, meeting_url: MeetingUrl) -> tuple
             [meeting_event(meeting, url)],
             _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
         )
-        return events, _changed(events, RECOMMENDATION_SHOWN_SINCE)
+        return events, _changed(events)
     events = _with_removed(
         [slot_event(s, meeting, url) for s in _placed(meeting)],
         _removed_rows(RemovedEvent.meeting_id == meeting.id, *_feed_is(None, None)),
     )
-    return events, _changed(events, BREAKS_CONFIRMED_SINCE if events else None)
-
-
-# The Task Force feed held the meeting and each of its slots until this date, seven overlapping
-# events for one morning; since then it holds the meetings only. Its Last-Modified is never
-# older, so a client revalidating by date alone fetches the new content once.
-MEETINGS_ONLY_SINCE = datetime(2026, 12, 2, tzinfo=UTC)
-# Until this date a published meeting's break or discussion left proposed said TENTATIVE; since
-# then CONFIRMED (`_status`), with no change of its own to date it: the feeds that hold every
-# slot are never older, so a client revalidating by date alone fetches the new status once.
-BREAKS_CONFIRMED_SINCE = datetime(2026, 12, 5, tzinfo=UTC)
-# Until this date a meeting's own event did not name the recommendation it is on (its
-# DESCRIPTION's line and CATEGORIES), with no change of its own to date it: the feeds that hold
-# meetings' events are never older, so a client revalidating by date alone fetches them once.
-RECOMMENDATION_SHOWN_SINCE = datetime(2026, 12, 6, tzinfo=UTC)
+    return events, _changed(events)
 
 
 def _published_from(since: datetime) -> list[Meeting]:
@@ -746,11 +741,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
     else:
         removed = [r for r in removed if r.parent_uid is None]
     events = _with_removed(events, removed)
-    left = _older_than(since, window)
-    left += (BREAKS_CONFIRMED_SINCE,) if talks else (MEETINGS_ONLY_SINCE,)
-    # A meeting with no slot yet is its own event in the feed of talks too.
-    left += (RECOMMENDATION_SHOWN_SINCE,)
-    return events, _changed(events, *left)
+    return events, _changed(events, *_older_than(since, window))
 
 
 def recommendation_feed(number: int, meeting_url: MeetingUrl, since: datetime) -> tuple:

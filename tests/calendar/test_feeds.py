@@ -150,23 +150,32 @@ def test_a_feed_per_recommendation(colead_client, visitor, published):
     assert talk.uid not in events_by_uid(visitor.get("/feeds/recommendations/4.ics").data)
 
 
-def test_the_meetings_feed_is_new_to_clients_that_revalidate_by_date(visitor, published):
-    """Until MEETINGS_ONLY_SINCE the meetings feed held every slot too; a client holding that
-    version is sent the new one, whatever date it revalidates with."""
-    from planner.calendar.operations import MEETINGS_ONLY_SINCE
+def test_every_feed_is_new_to_clients_that_revalidate_by_date(colead_client, visitor, survey):
+    """What the feeds say of their events changed with no change of the events to date it (the
+    Task Force feed holds the meetings alone, a discussion left proposed is CONFIRMED, no longer
+    TENTATIVE, a meeting's event names its recommendation): a client holding any feed made
+    before is sent it again, whatever date it revalidates with (helper-218, helper-229). One date
+    (FORMAT_CHANGED) for every feed, never older than its content's (helper-237)."""
+    from planner.calendar.operations import FORMAT_CHANGED
 
-    response = visitor.get("/feeds/taskforce.ics")
-    assert date_of_header(response) >= MEETINGS_ONLY_SINCE
-
-
-def test_the_feeds_of_every_slot_are_new_to_clients_that_revalidate_by_date(visitor, published):
-    """Until BREAKS_CONFIRMED_SINCE a discussion left proposed said TENTATIVE, now CONFIRMED,
-    with no change of its own to date it: a client holding the old status is sent the new one,
-    whatever date it revalidates with (helper-218)."""
-    from planner.calendar.operations import BREAKS_CONFIRMED_SINCE
-
-    for url in ("/feeds/taskforce-talks.ics", f"/meetings/{published.id}.ics?scope=slots"):
-        assert date_of_header(visitor.get(url)) >= BREAKS_CONFIRMED_SINCE, url
+    api = colead_client
+    with time_machine.travel(FORMAT_CHANGED - timedelta(days=3), tick=True):
+        meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+        for slot in SLOTS:
+            assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot).status_code == 201
+        assert publish_as_planned(api, meeting["id"]).status_code == 200
+    token = office_feed_token(db.session.get(Office, "PL"), "test-secret-key")
+    before = (FORMAT_CHANGED - timedelta(seconds=1)).strftime("%a, %d %b %Y %H:%M:%S GMT")
+    for url in (
+        "/feeds/taskforce.ics",
+        "/feeds/taskforce-talks.ics",
+        f"/meetings/{meeting['id']}.ics",
+        f"/meetings/{meeting['id']}.ics?scope=slots",
+        "/feeds/recommendations/10.ics",
+        f"/feeds/offices/PL.ics?token={token}",
+    ):
+        assert date_of_header(visitor.get(url)) == FORMAT_CHANGED, url
+        assert visitor.get(url, headers={"If-Modified-Since": before}).status_code == 200, url
 
 
 def date_of_header(response) -> datetime:
@@ -566,7 +575,7 @@ def test_a_meeting_s_recommendation_is_in_its_event_and_the_list_of_meetings(
     meeting's event names its recommendation in its description and CATEGORIES (as its talks'
     events do theirs), in the meetings' feed and its own download; the list of meetings names
     it too, and a general meeting as such (helper-229)."""
-    from planner.calendar.operations import RECOMMENDATION_SHOWN_SINCE
+    from planner.calendar.operations import FORMAT_CHANGED
 
     api = colead_client
     ids = []
@@ -590,7 +599,7 @@ def test_a_meeting_s_recommendation_is_in_its_event_and_the_list_of_meetings(
             assert "Recommendation 4: Information security" in by_title["Workshop B"]["description"]
             assert "Recommendation" not in by_title["Plenary"]["description"]
         # Clients that revalidate by date fetch the meetings' events with it once.
-        assert date_of_header(response) >= RECOMMENDATION_SHOWN_SINCE, url
+        assert date_of_header(response) >= FORMAT_CHANGED, url
         # Read alike by icalendar, vobject and ical.js.
         categories = {e["summary"]: e["categories"] for e in parsed["events"]}
         for event in with_icalendar(response.data).walk("VEVENT"):
