@@ -364,7 +364,9 @@ def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:
     makes a failed or unsent one wrong to send now (a held one is kept current instead): any
     later message for an update or a reminder (it says what holds now), a cancellation for an
     invitation (an invitation still goes before the updates that follow it: they need its
-    link and its calendar entry)."""
+    link and its calendar entry). Not one that took out the copy they held as the office's
+    contact (no longer one, or the slot given to another office): the invitation puts the talk
+    back in their calendar, as theirs (a slot cancelled is refused as such: `again`)."""
     if message.slot_id is None:
         return None
     later = [
@@ -374,7 +376,10 @@ def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:
         OutboxMessage.status != MessageStatus.superseded,
     ]
     if message.kind == MessageKind.invitation:
-        later.append(OutboxMessage.kind == MessageKind.cancellation)
+        later += [
+            OutboxMessage.kind == MessageKind.cancellation,
+            OutboxMessage.role.is_distinct_from(MessageRole.contact),
+        ]
     return db.session.scalar(
         select(OutboxMessage).where(*later).order_by(OutboxMessage.id.desc()).limit(1)
     )

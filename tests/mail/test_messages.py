@@ -2319,17 +2319,17 @@ def test_a_reminder_of_a_cancelled_meeting_never_goes(api, slot, presenter):
 
 
 def test_an_unsent_invitation_still_goes_before_the_update_that_follows_it(api, slot):
-    """helper-72: no mail server yet, the co-lead invites, then fixes the title. Once a server
-    is configured, the invitation (with the link) is sent again: written again with the new
-    title (helper-153), it says what the update did, which then no longer goes."""
+    """helper-72: no mail server yet, the co-lead invites, then fixes the title before the
+    sender's round. Once a server is configured, the invitation (with the link) is sent again:
+    written again with the new title (helper-153), it says what the update did, which then no
+    longer goes. (Renamed once the invitation was found not sent, nothing is written to them as
+    its presenter: helper-237.)"""
     invite(api, slot)
-    for message in outbox():
-        message.status = MessageStatus.not_sent
-    db.session.commit()
     renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governance, revised"})
     assert renamed.status_code == 200
     invitation, update = outbox(recipient_email=PRESENTER)
-    update.status = MessageStatus.not_sent
+    for message in (invitation, update):
+        message.status = MessageStatus.not_sent
     db.session.commit()
     token = csrf_token(api, f"/outbox/{invitation.id}")
     assert api.post(f"/outbox/{update.id}/send", data={"csrf_token": token}).status_code == 409

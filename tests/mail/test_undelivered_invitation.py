@@ -8,12 +8,13 @@ import html
 from datetime import timedelta
 
 import pytest
-import time_machine
+from sqlalchemy import select
 
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.models import MessageStatus
 from planner.mail.sender import LONGEST_DELAY, MAX_ATTEMPTS, send_due
+from planner.offices.models import OfficeContact
 from tests.calendar.readers import read_everywhere
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_messages import PRESENTER, outbox
@@ -127,11 +128,16 @@ def test_a_slot_cancelled_or_deleted_sends_nothing_to_a_presenter_never_invited(
 
 
 def test_a_draft_deleted_sends_nothing_to_a_presenter_never_invited(api, slot, smtp):
+    """Nor may the invitation be sent again, to a talk no longer there (helper-237: it named
+    no slot left, and "Send again" queued it)."""
     smtp.refuse[PRESENTER] = "550 5.1.1 No such user"
     invite(api, slot)
     assert send_due(settings(api.application, smtp), utcnow()).failed == 1
     assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
-    assert [m.kind for m in outbox(recipient_email=PRESENTER)] == ["invitation"]
+    (invitation,) = outbox(recipient_email=PRESENTER)
+    assert invitation.status == MessageStatus.superseded
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 409
 
 
 def test_invited_again_at_a_corrected_address_the_invitation_goes_there(api, slot, smtp):
@@ -174,20 +180,31 @@ def test_a_presenter_who_answered_on_a_link_passed_on_by_hand_hears_of_changes(
 def test_a_message_written_before_a_mail_server_was_configured_waits_for_the_invitation(
     api, slot, smtp
 ):
-    """The planner ran without a mail server when Alex was invited; one is configured since.
-    The move's update, written then, would be the first they hear of the talk."""
+    """The planner ran without a mail server when Alex was invited, and the talk moved before
+    the sender's round: the move's update waited behind the invitation, and would be the first
+    they hear of the talk. The sender finds the invitation not sent and keeps the update from
+    them; once one is configured, "Send again" of the update is refused, and nothing more is
+    written to them as presenter until the invitation is sent again (helper-237)."""
     invite(api, slot)
-    assert send_due({**api.application.config, "MAIL_SERVER": None}, utcnow()).not_sent == 1
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
     invitation, update = outbox(recipient_email=PRESENTER)
-    assert (invitation.status, update.status) == (MessageStatus.not_sent, MessageStatus.queued)
-    with time_machine.travel(utcnow() + timedelta(minutes=2), tick=True):
-        counts = send_due(settings(api.application, smtp), utcnow())
-        assert counts.before_invitation == 1 and smtp.received == []
-        token = csrf_token(api, f"/outbox/{update.id}")
-        refused = api.post(f"/outbox/{update.id}/send", data={"csrf_token": token})
+    assert (invitation.status, update.status) == (MessageStatus.queued, MessageStatus.queued)
+    later = utcnow() + timedelta(minutes=2)
+    counts = send_due({**api.application.config, "MAIL_SERVER": None}, later)
+    assert (counts.not_sent, counts.before_invitation) == (1, 1)
+    invitation, update = outbox(recipient_email=PRESENTER)
+    assert (invitation.status, update.status) == (MessageStatus.not_sent, MessageStatus.superseded)
+    assert update.last_error.startswith(f"not sent: the invitation to {PRESENTER} (")
+    assert "was not sent, and this would reach them" in update.last_error
+    token = csrf_token(api, f"/outbox/{update.id}")
+    refused = api.post(f"/outbox/{update.id}/send", data={"csrf_token": token})
     assert refused.status_code == 409
     assert "was not sent, and this would reach them" in html.unescape(refused.text)
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
+    assert len(outbox(recipient_email=PRESENTER)) == 2
+    send_due(settings(api.application, smtp), later + timedelta(minutes=2))
+    assert smtp.received == []
 
 
 def _contact_whose_invitation_failed(api, slot, smtp):
@@ -345,3 +362,141 @@ def test_what_reached_a_presenter_as_a_contact_still_does_not_count_once_cleared
     assert "Invitations that did not reach their presenter" in page
     assert "invitation not delivered" in page
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0
+
+
+def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_is_sent(
+    api, slot, smtp, monkeypatch
+):
+    """helper-237: the planner ran without a mail server when the workshop was published and
+    Alex, a contact of IP Australia, was invited to present it: neither went. A server is
+    configured since. Their invitation not sent, they hear of the talk as the office's other
+    contacts do, as when it failed (helper-229): moved, it goes to their calendar as a
+    presentation by their office, never as news to its presenter, which they cannot know they
+    are. (It went to no one: the move's update, written to them as presenter, was kept from
+    them by the sender.) The invitation, sent again, makes the event theirs."""
+    reads("en")
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    none = {**api.application.config, "MAIL_SERVER": None}
+    now = utcnow() + timedelta(minutes=2)
+    send_due(none, now)
+    (invitation,) = outbox(recipient_email=PRESENTER, status=MessageStatus.not_sent)
+    assert (invitation.kind, invitation.status) == ("invitation", MessageStatus.not_sent)
+
+    config = settings(api.application, smtp)
+    for name in ("MAIL_SERVER", "MAIL_PORT", "MAIL_FROM"):
+        monkeypatch.setitem(api.application.config, name, config[name])
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    counts = send_due(config, now + timedelta(minutes=2))
+    assert (counts.sent, counts.before_invitation) == (1, 0)
+    (moved,) = smtp.messages()
+    assert moved["Subject"] == f"On the agenda: {slot.title}"
+    text = moved.get_body(("plain",)).get_content()
+    assert "A presentation by your office is on the agenda" in text
+    assert "/presenter/" not in text and "you give" not in text
+    (part,) = [p for p in moved.walk() if p.get_content_type() == "text/calendar"]
+    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert held["start"] == "2027-03-09T12:30:00.000Z"
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "was not sent: no mail server was configured then" in page
+
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, now + timedelta(minutes=3)).sent == 1
+    invited = smtp.messages()[-1]
+    assert invited["Subject"] == invitation.subject
+    (part,) = [p for p in invited.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
+    assert event["start"] == held["start"]
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
+    assert send_due(config, now + timedelta(minutes=5)).sent == 1
+    renamed = smtp.messages()[-1]
+    assert "The presentation you give has changed" in renamed.get_body(("plain",)).get_content()
+
+
+def test_a_draft_deleted_sends_nothing_to_a_presenter_whose_invitation_was_not_sent(
+    api, slot, smtp
+):
+    """helper-237: Alex was invited while the planner had no mail server; one is configured
+    since. The draft deleted, "Cancelled: ..." went to them, of a talk they never heard of: it
+    named no slot left, so the sender's check of their invitation had none to read."""
+    invite(api, slot)
+    assert send_due({**api.application.config, "MAIL_SERVER": None}, utcnow()).not_sent == 1
+    assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
+    (invitation,) = outbox(recipient_email=PRESENTER)
+    assert invitation.status == MessageStatus.superseded
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 409
+    send_due(settings(api.application, smtp), utcnow())
+    assert smtp.received == []
+
+
+def test_a_presenter_whose_invitation_failed_no_longer_a_contact_has_their_copy_taken_out(
+    api, slot, smtp
+):
+    """helper-237: Alex's calendar holds the talk as IP Australia's contacts have it, their
+    invitation to present it having failed. Removed from the office's contacts, they are sent
+    its cancellation, as any former contact is: their copy stayed, no longer followed by
+    anything (they were taken for its presenter, who keeps it). Sent again, the invitation puts
+    it back in their calendar, as theirs."""
+    config, now = _contact_whose_invitation_failed(api, slot, smtp)
+    (copy,) = smtp.messages()
+    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
+    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    contact = db.session.scalar(select(OfficeContact).where(OfficeContact.email == PRESENTER))
+    delete = f"/offices/contacts/{contact.id}/delete"
+    asked = html.unescape(api.get(delete).get_data(as_text=True))
+    assert "Alex Example will be sent a cancellation of it (in English)" in asked
+    assert api.post(delete, data=hidden_fields(api, delete)).status_code == 302
+    assert send_due(config, now + timedelta(minutes=2)).sent == 1
+    taken = smtp.messages()[-1]
+    assert taken["Subject"] == f"No longer on your programme: {slot.title}"
+    (part,) = [p for p in taken.walk() if p.get_content_type() == "text/calendar"]
+    (cancel,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert cancel["uid"] == held["uid"] and cancel["sequence"] > held["sequence"]
+
+    (invitation,) = outbox(recipient_email=PRESENTER, kind="invitation")
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, now + timedelta(minutes=3)).sent == 1
+    (part,) = [p for p in smtp.messages()[-1].walk() if p.get_content_type() == "text/calendar"]
+    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert event["uid"] == held["uid"] and event["sequence"] > cancel["sequence"]
+
+
+def test_a_presenter_who_is_a_contact_hears_nothing_while_their_invitation_is_held(api, slot, smtp):
+    """Held for a co-lead's review, an invitation has not failed: it goes, written again with
+    every change so that it says what is true when it goes. Meanwhile Alex, a contact of IP
+    Australia who holds the talk as its contacts do, is sent nothing more of it, neither as its
+    presenter nor as a contact: the invitation, sent, is their next news of it, and takes the
+    place of their copy (one UID, a higher SEQUENCE) with the talk as it is then. A contact's
+    message meanwhile would also climb above the invitation's SEQUENCE, which their calendar
+    would then ignore (helper-237)."""
+    from planner.mail.outbox import set_hold_invitations
+
+    reads("en")
+    config = settings(api.application, smtp)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    assert send_due(config, now).sent == 1
+    (copy,) = smtp.messages()
+    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
+    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    assert send_due(config, now + timedelta(minutes=2)).sent == 0
+    (invitation,) = outbox(recipient_email=PRESENTER, status=MessageStatus.held)
+
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, now + timedelta(minutes=3)).sent == 1
+    invited = smtp.messages()[-1]
+    assert invited["Subject"] == invitation.subject
+    assert MOVED_SYDNEY in invited.get_body(("plain",)).get_content()
+    (part,) = [p for p in invited.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
+    assert event["start"] == "2027-03-09T12:30:00.000Z"

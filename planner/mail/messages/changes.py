@@ -78,12 +78,6 @@ _TOUCHED, _MEETINGS, _REMOVED, _ADDED, _OFFICE_BEFORE, _KIND_BEFORE, _CONTACTS =
 # Where a slot goes when its presenter no longer presents it (and it is not cancelled).
 _LEFT = (SlotStatus.declined, SlotStatus.proposed)
 
-# An invitation that failed: nothing more is written to its presenter until it is sent again.
-# One not sent (no mail server then) is left to the sender, which keeps what follows it from
-# them alike (`outbox.before_invitation`): on a planner without one every message is marked
-# so, and "Send again" of the invitation takes back what was written after it.
-_FAILED = (MessageStatus.failed,)
-
 
 def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
     """The slot's time before this change, as `writing._times` shows it; none if it did not move."""
@@ -402,8 +396,9 @@ class _Removed:
 
 def _collect_removed(session: Session, removed: list) -> None:
     """Deleted slots (a draft's) whose presenter holds them: their CANCEL, made now that the
-    rows can still be read. A deleted meeting's slots are read as rows, not loaded as slots
-    (which would change what this flush deletes)."""
+    rows can still be read (None for one whose invitation did not reach its presenter). A
+    deleted meeting's slots are read as rows, not loaded as slots (which would change what
+    this flush deletes)."""
     pending: dict = session.info.setdefault(_REMOVED, {})
     found = []
     for item in removed:
@@ -468,16 +463,20 @@ def _collect_removed(session: Session, removed: list) -> None:
         if (held := held_invitation(slot, invitation.email)) is not None:
             held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
-        if undelivered_invitation(slot.id, invitation, invitation.email, _FAILED) is not None:
-            continue  # their invitation did not reach them: nothing to take back
+        unreached = undelivered_invitation(slot.id, invitation, invitation.email) is not None
         # An update still settling would go after the slot is gone (helper-68); an invitation
         # or reminder that did not go out must not either, by "Send again" once the slot's row
-        # is gone and nothing names it (helper-73).
+        # is gone and nothing names it (helper-73), also one that failed or found no mail server.
         carried = unsent_withdrawn(slot, invitation.email)
         withdraw_unsent(
             *about_slot(slot, invitation.email),
             kinds=(MessageKind.invitation, MessageKind.reminder),
         )
+        if unreached:
+            # Their invitation did not reach them: nothing to take back. Noted, as a later
+            # flush of this transaction finds it superseded, no longer telling so.
+            pending[slot.uid] = None
+            continue
         # Above what they hold, as every message about a slot (helper-62: an invitation sent
         # again had climbed past the slot's own count, and this CANCEL came below it).
         base = (slot.sequence or 0) + (meeting.sequence or 0) + 1
@@ -547,7 +546,8 @@ def _send_changes(session: Session) -> None:
     if not (slots or meetings or removed or added or office_before or kind_before or contacts):
         return
     for pending in removed.values():
-        _send_removed(pending)
+        if pending is not None:
+            _send_removed(pending)
     for slot in dict.fromkeys(added):
         added_now = slot.id is not None and slot in session and slot not in session.deleted
         if added_now and _news(slot):
@@ -793,11 +793,18 @@ def _take_out(
 def _active_presenter(slot: Slot, before: str | None = None) -> str:
     """The mailbox of the one who presents the slot (`Slot.held_by`), or did until this change
     (`before`: its status then, for the moment it is cancelled); none once they declined or a
-    co-lead set it back (helper-62, helper-63)."""
+    co-lead set it back (helper-62, helper-63), nor while their invitation has not reached them
+    (it failed, or found no mail server: `outbox.undelivered_invitation`). Until it does,
+    `_tell_presenter` writes them nothing, and one who is a contact of the office is sent what
+    the other contacts are, their copy of it never saying they present it; one no longer a
+    contact has that copy taken out (helper-229, helper-237). One whose invitation is held for
+    review presents it: the invitation, kept as the slot is, is their next news of it."""
     holder = slot.held_by
     if holder is None and slot.status == SlotStatus.cancelled and before in HELD:
         holder = slot.invitation
-    return mailbox(holder.email) if holder else ""
+    if holder is None or undelivered_invitation(slot.id, holder, holder.email) is not None:
+        return ""
+    return mailbox(holder.email)
 
 
 def _status_before(slot: Slot, change: _Change) -> str:
@@ -834,10 +841,11 @@ def _tell_presenter(
             renew_held(slot, waiting, gone=gone)
             mark_sent(slot, invitation.email)
         return None
-    if undelivered_invitation(slot.id, invitation, invitation.email, _FAILED) is not None:
-        # Their invitation failed: no update of an entry their calendar lacks, nor the CANCEL
-        # of a talk they never heard of. The invitation, sent again, is written with the slot
-        # as it is then; invited elsewhere, they were told nothing to take back.
+    if undelivered_invitation(slot.id, invitation, invitation.email) is not None:
+        # Their invitation failed or found no mail server: no update of an entry their
+        # calendar lacks, nor the CANCEL of a talk they never heard of. The invitation, sent
+        # again, is written with the slot as it is then; invited elsewhere, they were told
+        # nothing to take back.
         return None
     zone = presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
@@ -946,13 +954,9 @@ def _tell_contacts(
     the news is that its presenter declined."""
     if not (cancelled or shown):
         return
-    # The one presenting it hears as its presenter; one who declined is a contact again. So is,
-    # until it reaches them, one whose invitation failed: `_tell_presenter` writes them nothing,
-    # and what they hold of it (a contact's copy) follows it as the other contacts' does, never
-    # saying they present it (helper-229).
+    # The one presenting it hears as its presenter; one who declined, or whose invitation has not
+    # reached them, as a contact if they are one (`_active_presenter`).
     presenter = _active_presenter(slot, change.status)
-    if presenter and undelivered_invitation(slot.id, slot.invitation, presenter, _FAILED):
-        presenter = ""
     zone = slot.office.time_zone if slot.office else None
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.
