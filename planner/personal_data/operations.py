@@ -77,6 +77,7 @@ def held_about(email: str) -> Held:
         .where(matches_address(Invitation.email, email), Invitation.erased_at.is_(None))
         .order_by(Invitation.id)
     ).all()
+    before = _replaced_since(box, invitations)
     return Held(
         email=email,
         account=db.session.scalar(select(User).where(matches_address(User.email, email))),
@@ -87,18 +88,71 @@ def held_about(email: str) -> Held:
         ).all(),
         proposals=list(proposals),
         invitations=list(invitations),
-        materials=[material for i in invitations for material in _added_by(i)],
+        materials=[
+            *(material for i in invitations for material in _added_by(i)),
+            *(material for presented in before for material in _added_before(presented)),
+        ],
         messages=db.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.recipient_mailbox == box)
             .order_by(OutboxMessage.id)
         ).all(),
-        naming=_naming(box, proposals, invitations),
+        naming=_naming(box, proposals, invitations, before),
         unsubscriptions=db.session.scalars(
             select(Unsubscription)
             .where(Unsubscription.email.in_(spellings(email)))
             .order_by(Unsubscription.id)
         ).all(),
+    )
+
+
+@dataclass(frozen=True)
+class Replaced:
+    """A slot they were invited to present, whose invitation is someone else's now (a slot has
+    one, which inviting another presenter rewrites: `presenters.operations.invite`): the names
+    they were invited by, and when the next presenter was. What named them on it was written
+    before that."""
+
+    slot_id: int
+    names: frozenset[str]
+    until: datetime
+
+
+def _replaced_since(box: str, invitations: list[Invitation]) -> list[Replaced]:
+    """The slots they were invited to and handed to someone else since, found by the
+    invitations written to them: the slot's own invitation no longer names them, while the
+    co-leads' news of their answer and the slides they added do (helper-240)."""
+    own = {i.slot_id for i in invitations}
+    names: dict[int, set[str]] = {}
+    for slot_id, name in db.session.execute(
+        select(OutboxMessage.slot_id, OutboxMessage.recipient_name).where(
+            OutboxMessage.kind == MessageKind.invitation,
+            OutboxMessage.recipient_mailbox == box,
+            OutboxMessage.slot_id.is_not(None),
+        )
+    ):
+        if slot_id not in own and name:
+            names.setdefault(slot_id, set()).add(name)
+    found = []
+    for slot_id, given in sorted(names.items()):
+        invitation = db.session.scalar(select(Invitation).where(Invitation.slot_id == slot_id))
+        if invitation is not None:
+            found.append(Replaced(slot_id, frozenset(given), invitation.invited_at))
+    return found
+
+
+def _added_before(replaced: Replaced) -> list[Material]:
+    """What they added from their page to a slot handed to someone else since."""
+    return list(
+        db.session.scalars(
+            select(Material)
+            .where(
+                Material.slot_id == replaced.slot_id,
+                Material.added_by.in_([presenter_actor(name) for name in replaced.names]),
+                Material.added_at < replaced.until,
+            )
+            .order_by(Material.id)
+        )
     )
 
 
@@ -116,12 +170,14 @@ def _added_by(invitation: Invitation) -> list[Material]:
     )
 
 
-def _naming(box: str, proposals, invitations) -> list[OutboxMessage]:
+def _naming(box: str, proposals, invitations, before: list[Replaced]) -> list[OutboxMessage]:
     """The co-leads' messages that name them: a presenter's answer about their slot ("Ana
-    Quispe confirmed: ..."), the news of a proposal of theirs (its review address names it)."""
-    answers = {i.slot_id: i.name for i in invitations}
+    Quispe confirmed: ..."), also one they were handed from since (written before the next
+    presenter was invited), the news of a proposal of theirs (its review address names it)."""
+    answers = {i.slot_id: _Answering(frozenset({i.name}), None) for i in invitations}
+    answers |= {r.slot_id: _Answering(r.names, r.until) for r in before}
     reviews = {p.id: p.contact_name for p in proposals}
-    names = {*answers.values(), *reviews.values()}
+    names = {*(n for a in answers.values() for n in a.names), *reviews.values()}
     if not names:
         return []
     candidates = db.session.scalars(
@@ -139,10 +195,22 @@ def _naming(box: str, proposals, invitations) -> list[OutboxMessage]:
     return [m for m in candidates if _names(m, answers, reviews)]
 
 
-def _names(message: OutboxMessage, answers: dict[int, str], reviews: dict[int, str]) -> bool:
+@dataclass(frozen=True)
+class _Answering:
+    """Who answered for a slot, by the names they were invited by; until when (None: still)."""
+
+    names: frozenset[str]
+    until: datetime | None
+
+
+def _names(message: OutboxMessage, answers: dict[int, _Answering], reviews: dict[int, str]) -> bool:
     if message.kind == MessageKind.answer:
-        name = answers.get(message.slot_id)
-        return name is not None and message.subject.startswith(f"{name} ")
+        answering = answers.get(message.slot_id)
+        return (
+            answering is not None
+            and (answering.until is None or message.created_at < answering.until)
+            and any(message.subject.startswith(f"{name} ") for name in answering.names)
+        )
     text = message.text_body or ""
     return any(
         name in text and re.search(rf"/proposals/{number}(?![0-9])", text)

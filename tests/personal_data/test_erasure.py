@@ -261,3 +261,48 @@ def test_the_talk_of_a_volunteer_erased_is_offered_to_the_offices_contacts_alone
     # Invited, Jo presents it: the slot is theirs, as any other.
     invite(api, db.session.get(Slot, talk), name="Jo Contact", email="jo@ipaustralia.example")
     assert "Jo Contact is invited." in text(api.get(f"/slots/{talk}/edit"))
+
+
+def test_a_presenter_handed_over_then_erased_leaves_no_trace_of_them(api, cli, slot, presenter):
+    """A slot has one invitation, which the next presenter's replaces: once Eva's talk was
+    handed to Jo, her invitation no longer named her, and erasing her left the co-leads' news
+    of her answer ("Eva Quispe confirmed: ...") in the outbox and her slides on the slot
+    "added by presenter Eva Quispe". They are found from the invitation written to her."""
+    eva = invite(api, slot, name=EVA_NAME, email=EVA)
+    assert confirm(presenter, eva).status_code == 302
+    added = presenter.post(
+        eva + "/materials",
+        data={"material-file": (io.BytesIO(PDF), "risk.pdf"), "material-kind": "slides"},
+    )
+    assert added.status_code == 302
+    # The talk is handed to Jo, who confirms and adds slides of their own.
+    jo = invite(api, slot, name="Jo Contact", email="jo@ipaustralia.example")
+    assert confirm(presenter, jo).status_code == 302
+    added = presenter.post(
+        jo + "/materials",
+        data={"material-url": "https://slides.example/jo", "material-kind": "slides"},
+    )
+    assert added.status_code == 302
+    assert mentions(f"{EVA_NAME} confirmed") == 1  # the co-leads' news of her answer
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).output)
+    assert [m["kind"] for m in exported["messages_to_the_coleads_naming_them"]] == ["answer"]
+    assert [m["file"] for m in exported["materials_added"]] == ["risk.pdf"]
+
+    asked = cli.invoke(args=["personal-data", "erase", "--email", EVA], input="n\n")
+    assert f"slides they added to “{slot.title}”: risk.pdf" in asked.output
+    assert "1 message(s) to the co-leads naming them (deleted)" in asked.output
+    erased = erase(cli, EVA)
+    assert erased.exit_code == 0, erased.output
+    assert "1 material(s) removed" in erased.output
+    assert mentions(EVA_NAME, EVA, "Quispe") == 0
+    assert [m.added_by for m in db.session.scalars(select(Material))] == ["presenter Jo Contact"]
+    assert "Quispe" not in text(api.get("/outbox"))
+    assert "Quispe" not in text(api.get(f"/slots/{slot.id}/edit"))
+    # Jo's answer, invitation and slides are theirs, untouched.
+    assert mentions("Jo Contact confirmed") >= 1
+    invitation = db.session.scalar(select(Invitation).where(Invitation.slot_id == slot.id))
+    assert (invitation.name, invitation.answer, invitation.erased_at) == (
+        "Jo Contact",
+        "confirmed",
+        None,
+    )
