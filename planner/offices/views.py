@@ -105,6 +105,7 @@ def detail(code: str):
     now = local_time(office.time_zone) if office.time_zone else None
     # The office's feed link is a secret: co-leads pass it on.
     feed_url = office_feed_url(office) if is_colead() else None
+    contacts = contacts_for(office.code) if is_colead() else None
     responded = bool(answers) or (survey is not None and office.code in respondent_codes(survey))
     return render_template(
         "offices/detail.html",
@@ -122,8 +123,10 @@ def detail(code: str):
         now=now,
         offset=utc_offset(now) if now else None,
         feed_url=feed_url,
+        # Who was emailed the feed link, contacts or no longer: co-leads only, as the link.
+        feed_holders=said.feed_holders(office, contacts) if is_colead() else None,
         # Contacts are private: co-leads only.
-        contacts=contacts_for(office.code) if is_colead() else None,
+        contacts=contacts,
         upcoming=upcoming_for_office(office.code, utcnow()),
         presented=given_presentations(utcnow(), office.code),
     )

@@ -6,13 +6,14 @@ import html
 import re
 
 import pytest
+from sqlalchemy import select
 
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office, OfficeContact
 from tests.mail.test_languages import _delivered, _part
 from tests.mail.test_messages import outbox
-from tests.support import hidden_fields, sign_in
+from tests.support import form_of, hidden_fields, sign_in
 
 pytestmark = pytest.mark.usefixtures("survey")
 
@@ -425,3 +426,77 @@ def test_a_link_revoked_while_the_emails_are_written_is_not_emailed(colead_clien
         html.unescape(late.text)
     )
     assert not outbox(kind="feed")
+
+
+def _said(client, url: str) -> str:
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", client.get(url).text)).split())
+
+
+def test_a_contact_who_leaves_is_named_while_the_feed_link_they_were_emailed_works(
+    app, colead_client
+):
+    """helper-240: PE's focal point left; a co-lead gave her contact the new person's name and
+    address (or deleted it), and the pages said what each calendar was sent, nothing of the
+    office's feed link she had been emailed: it went on showing her PE's slots unseen, and her
+    successor was never sent it."""
+    _contacts(("Ana Quispe", "ana@indecopi.example", "es"), ("Lee", "lee@indecopi.example", "en"))
+    _email_link(colead_client)
+    assert len(_delivered(app.config)) == 2  # through a real SMTP server
+    office = _said(colead_client, "/offices/PE")
+    assert "The current link was emailed to Ana Quispe and Lee (1 December 2026)." in office
+    lee = next(c for c in db.session.scalars(select(OfficeContact)) if c.name == "Lee")
+
+    url = f"/offices/contacts/{lee.id}/edit"
+    assert (
+        "lee@indecopi.example was emailed PE's calendar feed link on 1 December 2026: a new "
+        "address here does not end it, revoking it on PE's page does."
+    ) in _said(colead_client, url)
+    form = {**form_of(colead_client, url), "name": "Rosa Vega", "email": "rosa@indecopi.example"}
+    saved = colead_client.post(url, data=form)
+    assert saved.status_code == 302
+    said = _said(colead_client, saved.location)
+    assert (
+        "Rosa Vega saved. lee@indecopi.example, no longer a contact of PE, was emailed its "
+        "calendar feed link on 1 December 2026, which still works: revoke it below if they "
+        "should no longer see PE's slots."
+    ) in said
+    assert (
+        "The current link was emailed to Ana Quispe (1 December 2026); not yet to Rosa Vega."
+    ) in said
+    assert (
+        "Also emailed to Lee <lee@indecopi.example> (1 December 2026), no longer a contact of "
+        "PE: the link still shows them PE's slots. If they should no longer see them, revoke it "
+        "and email the new one to the contacts."
+    ) in said
+    # A new name alone changes nothing of who has the link, and says nothing of it.
+    form = {**form_of(colead_client, url), "name": "Rosa Vega Díaz"}
+    said = _said(colead_client, colead_client.post(url, data=form).location)
+    assert "Rosa Vega Díaz saved." in said and "no longer a contact" not in said.split("Also")[0]
+
+    ana = next(c for c in db.session.scalars(select(OfficeContact)) if c.name == "Ana Quispe")
+    delete = f"/offices/contacts/{ana.id}/delete"
+    assert (
+        "ana@indecopi.example was emailed PE's calendar feed link on 1 December 2026: deleting "
+        "the contact does not end it, revoking it on PE's page does."
+    ) in _said(colead_client, delete)
+    deleted = colead_client.post(delete, data=hidden_fields(colead_client, delete))
+    said = _said(colead_client, deleted.location)
+    assert (
+        "ana@indecopi.example, no longer a contact of PE, was emailed its calendar feed link on "
+        "1 December 2026, which still works"
+    ) in said
+    assert "Also emailed to Ana Quispe <ana@indecopi.example> and Lee <lee@indecopi.example>" in (
+        said
+    )
+
+    # Revoked, the link they have opens nothing, and the page names no one but who has none.
+    revoke = hidden_fields(colead_client, "/offices/PE/feed/revoke")
+    assert colead_client.post("/offices/PE/feed/revoke", data=revoke).status_code == 302
+    office = _said(colead_client, "/offices/PE")
+    assert "The current link was emailed to no one yet." in office
+    assert "Also emailed" not in office and "lee@" not in office.split("Contacts")[0]
+    _email_link(colead_client)
+    (sent,) = _delivered(app.config)
+    assert sent["To"].addresses[0].addr_spec == "rosa@indecopi.example"
+    office = _said(colead_client, "/offices/PE")
+    assert "The current link was emailed to Rosa Vega Díaz (1 December 2026)." in office

@@ -61,6 +61,7 @@ from planner.mail.messages.feeds import (
     feed_link,
     feed_link_revoked,
     kept_when_cleared,
+    link_reached,
     working_links,
 )
 from planner.mail.messages.invitations import invitation, link_renewed
@@ -111,6 +112,7 @@ __all__ = [
     "language_of",
     "language_said",
     "link_mailed",
+    "link_reached",
     "link_renewed",
     "link_revoked",
     "link_withdrawn",

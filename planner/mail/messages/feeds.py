@@ -138,6 +138,29 @@ def sendable_again(message: OutboxMessage) -> None:
         )
 
 
+def link_reached(office: Office) -> list[OutboxMessage]:
+    """The last message that took the office's feed link, as it works now, to each address
+    it reached: whoever can read the feed, contacts or no longer (`working_links`, by office).
+    A co-lead revokes the link when one of them should no longer read it (helper-240)."""
+    secret = current_app.config["SECRET_KEY"]
+    found: dict[str, OutboxMessage] = {}
+    for message in db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.kind == MessageKind.feed,
+            OutboxMessage.status == MessageStatus.sent,
+            _carrying(office),
+        )
+        .order_by(OutboxMessage.id)
+    ):
+        if any(
+            code == office.code and token_is_valid(office, token, secret)
+            for code, token in _LINK.findall(message.text_body or "")
+        ):
+            found[message.recipient_mailbox] = message
+    return list(found.values())
+
+
 def working_links(messages: list[OutboxMessage]) -> list[tuple[Office, OutboxMessage]]:
     """Of `messages` (to one person), the office feed links that reached them and still open
     their office's feed, each office once with the last message that carried its link: they
