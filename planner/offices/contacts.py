@@ -75,11 +75,21 @@ def add_contact(
 
 
 def update_contact(
-    contact: OfficeContact, *, name: str, email: str, role: str, language: str
+    contact: OfficeContact,
+    *,
+    name: str,
+    email: str,
+    role: str,
+    language: str,
+    editor: str | None,
 ) -> None:
     """A co-lead's change. The source stays: where the contact came from (and any consent)
-    is the record, whoever corrects a typo later."""
+    is the record, whoever corrects a typo later. Another address is the co-lead's entry: a
+    volunteer consented to be kept at the address they gave, and a contact handed to their
+    successor (a focal point who left) is no longer the one who consented (helper-240)."""
     _refuse_taken(contact.office_code, email, contact)
+    if mailbox(email) != contact.mailbox:
+        contact.source = fit(f"entered by {editor or 'a co-lead'}", OfficeContact.source)
     contact.name = name.strip()
     contact.email = email.strip()
     contact.role = role.strip()

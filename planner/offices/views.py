@@ -236,7 +236,7 @@ def edit_contact(contact_id: int):
                 lambda: ContactForm(formdata=None, obj=contact),
                 contact,
                 "The contact",
-                lambda: update_contact(contact, **_contact_fields(form)),
+                lambda: update_contact(contact, **_contact_fields(form), editor=editor()),
             )
         except PlannerError as error:
             problem, status = _refused(form, error), error.status

@@ -497,7 +497,7 @@ def test_a_contact_unsubscribed_then_the_meeting_is_cancelled(api, slot, present
 
 @pytest.mark.parametrize("as_contact", [False, True])
 def test_a_contact_s_address_in_other_capitals(api, slot, presenter, as_contact):
-    fields = {"role": "", "language": "en"}
+    fields = {"role": "", "language": "en", "editor": "co"}
     ledger = Ledger()
     slot_id = slot.id
     kim = _contact("AU", "Kim", KIM)

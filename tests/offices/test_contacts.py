@@ -369,6 +369,39 @@ def test_a_volunteer_becomes_a_contact_with_consent_once_a_colead_accepts(
     assert (kept.name, kept.language, kept.version) == (NAME, "es", 1)
 
 
+def test_a_contact_given_another_address_no_longer_claims_the_volunteer_s_consent(
+    client, colead_client, survey
+):
+    """helper-240: AU's focal point, kept from her proposal with her consent, left; a co-lead
+    gave her contact her successor's name and address, and the successor was listed as kept
+    "from proposal #N with consent", a consent they never gave. Consent goes with the address
+    the volunteer gave: another address is the co-lead's entry. A new name, role or language
+    (a typo corrected) keeps where the contact came from."""
+    assert volunteer(client, consent="y").status_code == 302
+    accepted = decide(colead_client)
+    [contact] = stored()
+    consented = f"from proposal #{accepted} with consent, accepted by {COLEAD_EMAIL}"
+    assert contact.source == consented
+    edit = f"/offices/contacts/{contact.id}/edit"
+    form = {**form_in(colead_client.get(edit).text), "name": "Zephyrine Quill-Feather"}
+    assert colead_client.post(edit, data=form).status_code == 302
+    assert stored()[0].source == consented
+
+    form = {
+        **form_in(colead_client.get(edit).text),
+        "name": "Oona Successor",
+        "email": "oona@ipaustralia.example",
+    }
+    assert colead_client.post(edit, data=form).status_code == 302
+    [contact] = stored()
+    assert (contact.name, contact.source) == ("Oona Successor", f"entered by {COLEAD_EMAIL}")
+    office = html.unescape(colead_client.get("/offices/AU").text)
+    assert "with consent" not in office.split('id="contacts"')[1]
+    # The proposal says what became of the consent: the contact it made is gone.
+    page = html.unescape(colead_client.get(f"/proposals/{accepted}").text)
+    assert "No longer: the co-leads removed the contact since" in page
+
+
 def test_a_proposal_never_changes_a_contact_nor_adds_one_unreviewed(client, colead_client, survey):
     """Anyone may send a proposal: one naming a contact's address, with consent, does not
     overwrite what the co-leads entered, before or after it is accepted; a declined one adds no
