@@ -367,6 +367,23 @@ def reissue_link(proposal: Proposal, *, actor: str) -> str:
     return token
 
 
+def from_same_office(proposal: Proposal) -> list[tuple[Proposal, list[Slot]]]:
+    """The office's other proposals, newest first, each with the slots an agenda holds of it:
+    for the co-leads deciding on one to see what else the office offers, and who sent it
+    (helper-240: a second person of an office volunteering, while the first one's talk was on
+    the workshop's agenda). Withdrawn ones are left out: the office took them back."""
+    others = db.session.scalars(
+        select(Proposal)
+        .where(
+            Proposal.office_code == proposal.office_code,
+            Proposal.id != proposal.id,
+            Proposal.status != ProposalStatus.withdrawn,
+        )
+        .order_by(Proposal.created_at.desc(), Proposal.id.desc())
+    )
+    return [(other, slots_of(other, live=True)) for other in others]
+
+
 def review_query(status: str | None = None, recommendation: int | None = None) -> Select:
     """The proposals the review lists (of a status, naming a recommendation), newest first,
     with what it shows of them loaded in a few queries; the pages read a page of them."""

@@ -59,6 +59,7 @@ from planner.proposals.operations import (
     edit_by_office,
     evidence,
     evidence_for,
+    from_same_office,
     reissue_link,
     review_query,
     revoke_link,
@@ -529,6 +530,7 @@ def _decide_page(
         schedule_form=schedule_form or _schedule_form(proposal),
         slots=slots_of(proposal),
         on_agenda=slots_of(proposal, live=True) if proposal.status == "accepted" else [],
+        others=from_same_office(proposal),
         # Presented at a meeting that took place: said so, not "scheduled" (helper-204).
         given=_given_slots(proposal),
         link_seen=link_seen,

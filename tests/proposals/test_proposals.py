@@ -393,6 +393,57 @@ def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey
     )
 
 
+def test_two_people_of_one_office_volunteering_are_told_apart_in_the_review(
+    api, client, colead_client, survey
+):
+    """helper-240: IE's focal point volunteered a talk, accepted and on an agenda; a colleague
+    volunteered another. The review listed both as "IE · IPOI, 20 min", whoever sent them, and
+    the second's page said nothing of the office's first: the co-lead deciding on it did not
+    see that IE already presents at that workshop, nor by whom."""
+    assert send(client, office="IE", contact_name="Siobhán Ní Bhriain").status_code == 302
+    first = db.session.scalar(select(Proposal))
+    form = review_form(colead_client, first.id)
+    decided = {**form, "status": "accepted", "reason": "Fits"}
+    assert colead_client.post(f"/proposals/{first.id}", data=decided).status_code == 302
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={"title": "Rec 10 workshop", "starts_at": ahead("2027-03-09") + "T13:00:00+01:00"},
+    ).get_json()
+    made = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json={"proposal_id": first.id})
+    assert made.status_code == 201
+    second = {
+        "office": "IE",
+        "contact_name": "Declan Murphy",
+        "contact_email": "declan@ipoi.example",
+        "title": "Chatbot for applicants",
+    }
+    assert send(client, **second).status_code == 302
+    later = db.session.scalar(select(Proposal).where(Proposal.title == second["title"]))
+
+    review = " ".join(
+        html.unescape(re.sub(r"<[^>]+>", " ", colead_client.get("/proposals").text)).split()
+    )
+    assert "Chatbot for applicants IE · IPOI, by Declan Murphy, 20 min, pilot" in review
+    assert f"{VALID['title']} IE · IPOI, by Siobhán Ní Bhriain, 20 min, pilot" in review
+    page = colead_client.get(f"/proposals/{later.id}").text
+    said = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", page)).split())
+    assert (
+        f"IE's other proposals: “{VALID['title']}” (#{first.id}, by Siobhán Ní Bhriain, "
+        "accepted, on the agenda of Rec 10 workshop)."
+    ) in said
+    assert f'href="/proposals/{first.id}"' in page
+    # The first's page names the second, undecided yet.
+    said = " ".join(
+        html.unescape(
+            re.sub(r"<[^>]+>", " ", colead_client.get(f"/proposals/{first.id}").text)
+        ).split()
+    )
+    assert (
+        f"IE's other proposals: “Chatbot for applicants” (#{later.id}, by Declan Murphy, "
+        "submitted)."
+    ) in said
+
+
 def test_the_co_lead_is_told_how_the_volunteer_hears_of_a_decision(
     app, client, colead_client, survey, monkeypatch
 ):
