@@ -12,11 +12,12 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from planner.accounts.security import editor
+from planner.addresses import mailbox
 from planner.agenda.checks import check_text
 from planner.forms import PlannerForm, ZoneField, checked, email_address, refill, time_zone
 from planner.languages import PAGE_LANGUAGES, language_name
 from planner.presenters.models import Answer, Invitation
-from planner.presenters.operations import invite
+from planner.presenters.operations import invite, known_language
 
 
 class InviteForm(PlannerForm):
@@ -36,7 +37,8 @@ class InviteForm(PlannerForm):
         "Presenter's time zone",
         validators=[time_zone()],
         description="A city such as Lima, or a zone; their page shows the slot in it. The "
-        "office's zone when empty.",
+        "office's zone when empty. Filled in for the one invited now: typing in someone else, "
+        "you are asked to check theirs.",
     )
     language = SelectField(
         "Language of their emails",
@@ -49,11 +51,64 @@ class InviteForm(PlannerForm):
         validate_choice=False,
         description="The invitation, reminders and updates come in it, and their page opens in "
         "it. Chosen for the person filled in (their language as a contact or on the volunteer "
-        "form, else English): check it when you invite someone else.",
+        "form, else English): typing in someone else, you are asked to check theirs.",
     )
     # When the slot's presenter was last invited as the page was filled in ("" for never): a
     # form sent again (Back, another tab) after a newer invitation would end the link just sent.
     invited = HiddenField()
+    # Whom the page filled the form in for, and with which zone and language (`filled_in`).
+    filled = HiddenField()
+
+
+def _print(value: str | None) -> str:
+    return hashlib.sha256((value or "").encode()).hexdigest()[:12]
+
+
+def filled_in(form: InviteForm) -> None:
+    """Note on the form whom it was filled in for (their address), and the zone and language
+    filled in with them, as fingerprints, for `filled_for_someone_else` to tell them from a
+    choice."""
+    refill(
+        form.filled,
+        ";".join(
+            (
+                _print(mailbox(form.email.data or "")),
+                _print(form.time_zone.data or ""),
+                _print(form.language.data or ""),
+            )
+        ),
+    )
+
+
+def filled_for_someone_else(form: InviteForm, slot, filled_for: str | None) -> str | None:
+    """When the address typed is not the one the form was filled in for (`filled_for`, its
+    name: a talk handed to a colleague), the zone and language left as filled in for that
+    person are not theirs (helper-240: the colleague was invited in the last presenter's
+    language and zone): the form is filled in again with the new person's (the office's zone,
+    the language the app knows them by) and what it says is returned, for the co-lead to check
+    and send again. None when nothing left as filled in differs from theirs; a field the
+    co-lead changed is their choice, and stays."""
+    filled = (form.filled.data or "").split(";")
+    if len(filled) != 3 or filled[0] == _print(mailbox(form.email.data or "")):
+        return None
+    office_zone = slot.office.time_zone if slot.office is not None else None
+    theirs = known_language(slot, form.email.data)
+    said = []
+    zone = form.time_zone.data or None
+    if filled[1] == _print(zone) and zone != office_zone:
+        form.time_zone.data = office_zone or ""
+        said.append("time zone, now the office's" if office_zone else "time zone, now none")
+    if filled[2] == _print(form.language.data) and form.language.data != theirs:
+        form.language.data = theirs
+        said.append(f"language, now {language_name(theirs)}, the one the app knows them by")
+    filled_in(form)
+    if not said:
+        return None
+    return (
+        f"The form was filled in for {filled_for or 'someone else'}, not for "
+        f"{form.name.data.strip() or form.email.data}: check their {' and '.join(said)}, then "
+        "send it again. Nothing was sent yet."
+    )
 
 
 def invite_from(form: InviteForm, slot) -> tuple[Invitation, str]:

@@ -29,6 +29,8 @@ from planner.presenters.forms import (
     AnswerForm,
     InviteForm,
     TalkForm,
+    filled_for_someone_else,
+    filled_in,
     invite_from,
     is_slot_time,
     slot_time,
@@ -386,6 +388,11 @@ def _invite_defaults(slot: Slot) -> dict:
     return {"time_zone": zone, "language": "en"}
 
 
+def _filled_for(slot: Slot) -> str | None:
+    """The name of whom the invite form is filled in for (`_invite_defaults`)."""
+    return _invite_defaults(slot).get("name")
+
+
 def _office_contacts(slot: Slot) -> list[OfficeContact]:
     if slot.office_code is None:
         return []
@@ -399,12 +406,15 @@ def invite_view(slot_id: int):
     form = InviteForm() if request.method == "POST" else InviteForm(formdata=None)
     if reading():
         form.process(data=_invite_defaults(slot))
+        filled_in(form)
     problem, status = None, 200
     submitted = form.validate_on_submit()
     if request.method == "POST" and (form.invited.data or "") != invited_stamp(slot):
         # Checked whatever else the form gets wrong: corrected and sent again from a page that
         # no longer says so, it would end the link just sent.
         problem, status = _invited_since(slot), 409
+    elif submitted and (asked := filled_for_someone_else(form, slot, _filled_for(slot))):
+        problem, status = asked, 409
     elif submitted:
         try:
             invitation = invite_from(form, slot)[0]

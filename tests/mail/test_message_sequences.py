@@ -593,7 +593,8 @@ def test_replaced_while_the_slot_is_with_another_office(api, slot, presenter):
     _published_and_confirmed(ledger, api, slot, presenter)
     _patch_slot(api, slot_id, office="PE")
     ledger.step("slot to PE")
-    invite(api, _mine(slot_id), name="Sam Other", email=SAM)
+    # Sam is PE's: the form filled in for Alex in Sydney would ask (helper-240).
+    invite(api, _mine(slot_id), name="Sam Other", email=SAM, time_zone="Lima")
     ledger.step("Sam replaces Alex")
     _patch_slot(api, slot_id, office="AU")
     ledger.step("slot back to AU", strict=True)

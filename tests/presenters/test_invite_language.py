@@ -1,15 +1,18 @@
 """The language of a presenter's emails, chosen on the invite form (helper-148): pre-selected
 with the one the app knows them by, kept with the invitation, refused when unknown."""
 
+import html
 import re
 
 import pytest
+from sqlalchemy import select
 
 from planner.extensions import db
+from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
 from tests.mail.test_messages import PRESENTER, outbox
 from tests.presenters.support import confirm, invite, reads, shown_time
-from tests.support import hidden_fields, publish_as_planned
+from tests.support import form_in, hidden_fields, publish_as_planned
 
 
 def _selected(client, slot) -> list[str]:
@@ -70,8 +73,15 @@ def test_a_language_the_app_knows_them_by_is_not_kept_as_a_choice(api, slot):
     invite(api, slot, name="Sam", email="sam@example.org", language="en")
     db.session.expire_all()
     assert slot.invitation.language is None
-    # English chosen for the French contact is a choice: kept.
-    invite(api, slot, language="en")
+    # English chosen for the French contact is a choice: kept. The form, filled in for Sam
+    # in English, asks first (Alex's language is French: helper-240), then takes English.
+    url = f"/slots/{slot.id}/invite"
+    alex = {"name": "Alex Example", "email": PRESENTER, "time_zone": "Australia/Sydney"}
+    asked = api.post(url, data={**hidden_fields(api, url), **alex, "language": "en"})
+    assert asked.status_code == 409
+    form = form_in(asked.get_data(as_text=True), 'name="invited"')
+    assert form["language"] == ["fr"]
+    assert api.post(url, data={**form, "language": "en"}).status_code == 302
     db.session.expire_all()
     assert slot.invitation.language == "en"
     assert outbox(kind="invitation", recipient_email=PRESENTER)[-1].language == "en"
@@ -114,3 +124,56 @@ def test_a_contact_no_longer_presenting_is_told_so_in_the_language_chosen_for_th
     last = told[-1]
     assert last.kind == "update" and last.language == "ru", (last.language, last.subject)
     assert '<html lang="ru">' in last.html_body and "Вы больше не выступаете" in last.subject
+
+
+def test_a_talk_handed_to_a_colleague_is_not_in_the_last_presenter_s_language_or_zone(api, slot):
+    """helper-240: handing a talk over, the co-lead opens "Invite" (filled in with whoever is
+    invited now: their language, the zone given for them) and types the colleague's name and
+    address. The colleague, a contact of the office who reads Spanish, was invited in English,
+    their page and emails in Lisbon time, as the presenter before them had been. The zone and
+    language filled in for someone else are no choice made for the colleague: the form comes
+    back filled in with theirs, saying so, to check and send again; a field the co-lead changed
+    is their choice and stays."""
+    db.session.add(
+        OfficeContact(
+            office_code="AU",
+            name="Rosa Vega",
+            email="rosa@ipaustralia.example",
+            language="es",
+            source="t",
+        )
+    )
+    db.session.commit()
+    eva = {"name": "Eva Quispe", "email": "eva@ipaustralia.example", "time_zone": "Lisbon"}
+    invite(api, slot, language="en", **eva)
+    url = f"/slots/{slot.id}/invite"
+    form = form_in(api.get(url).get_data(as_text=True), 'name="invited"')
+    assert (form["time_zone"], form["language"]) == (["Lisbon, Portugal"], ["en"])
+    rosa = {"name": "Rosa Vega", "email": "rosa@ipaustralia.example"}
+    asked = api.post(url, data={**form, **rosa})
+    assert asked.status_code == 409
+    page = html.unescape(asked.get_data(as_text=True))
+    assert (
+        "The form was filled in for Eva Quispe, not for Rosa Vega: check their time zone, now "
+        "the office's and language, now Spanish, the one the app knows them by, then send it "
+        "again. Nothing was sent yet."
+    ) in " ".join(page.split())
+    assert not outbox(kind="invitation", recipient_email=rosa["email"])
+    form = form_in(asked.get_data(as_text=True), 'name="invited"')
+    assert (form["name"], form["email"]) == ([rosa["name"]], [rosa["email"]])
+    assert (form["time_zone"], form["language"]) == (["Sydney, Australia"], ["es"])
+    assert api.post(url, data=form).status_code == 302
+    db.session.expire_all()
+    invited = db.session.scalar(select(Invitation))
+    assert (invited.name, invited.own_zone) == ("Rosa Vega", "Australia/Sydney")
+    (invitation,) = outbox(kind="invitation", recipient_email=rosa["email"])
+    assert invitation.language == "es" and "Sídney" in invitation.text_body
+    assert "Lisboa" not in invitation.text_body
+
+    # Changed on the form for the colleague, the language and zone are the co-lead's choice.
+    form = form_in(api.get(url).get_data(as_text=True), 'name="invited"')
+    chosen = {"name": "Jo", "email": "jo@ipaustralia.example", "time_zone": "Perth"}
+    assert api.post(url, data={**form, **chosen, "language": "fr"}).status_code == 302
+    db.session.expire_all()
+    jo = db.session.scalar(select(Invitation))
+    assert (jo.language, jo.own_zone) == ("fr", "Australia/Perth")
