@@ -27,6 +27,7 @@ from planner.agenda.queries import (
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
+from planner.text import readable, shorten
 from planner.timezones import current_id, is_time_zone, resolve_zone
 from planner.web import table_download
 
@@ -39,7 +40,10 @@ ZONE_KEPT = 365 * 24 * 3600
 def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[str]]:
     """The zone to show times in: ?zone= (a zone or a city; remembered), the remembered one, or
     the home zone; with the ?zone= text that names no zone, or several (and those), to say so."""
-    asked = (request.args.get("zone") or "").strip()
+    # Without the bidirectional formatting characters, which no zone's name holds: quoted back
+    # in the page's message, one left open turned the rest of it around, so that a link could
+    # make the agenda say, in its own words, what whoever wrote the link wanted (helper-243).
+    asked = readable(request.args.get("zone") or "").strip()
     found = resolve_zone(asked) if asked else []
     remembered = request.cookies.get(ZONE_COOKIE, "")
     kept = current_id(remembered) if is_time_zone(remembered) else remembered
@@ -127,5 +131,6 @@ def agenda_csv(meeting_id: int):
     found = meeting_or_404(meeting_id, drafts=is_colead())
     zone, wrong_zone, _ = _viewer_zone(found)
     if wrong_zone:
-        abort(400, f"{wrong_zone!r} names no one time zone: give a city, e.g. Lima.")
+        said = shorten(wrong_zone, 41)  # a pasted page is not said back whole
+        abort(400, f"“{said}” names no one time zone: give a city, e.g. Lima.")
     return table_download(agenda_table(found, zone), f"meeting-{found.id}-agenda.csv")

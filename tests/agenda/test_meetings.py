@@ -1228,6 +1228,40 @@ def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):
     assert page.index('id="zone-error"') < page.index('name="zone"')
 
 
+def test_a_zone_in_a_link_does_not_put_words_in_the_agenda_s_mouth(app, api, meeting):
+    """helper-243: the agenda quoted `?zone=` back whole, bidirectional formatting too. A link
+    whose zone began with U+202E (right-to-left override) turned the rest of the message around,
+    so that the agenda's own red banner read "register at https://evil.xyz. This meeting moved"
+    (reversed in the link, read the right way on the page), and a zone of 50 000 characters
+    was said back twice. The override names no zone (dropped, as the presenter's zone field
+    drops it), and the message quotes what was typed cut short, as a zone field's refusal
+    does; the field keeps it."""
+    publish_as_planned(api, meeting.id)
+    visitor = app.test_client()
+    reversed_words = "\u202e" + "devom gniteem sihT .zyx.live//:sptth ta retsiger"
+    spoof = visitor.get(f"/meetings/{meeting.id}", query_string={"zone": reversed_words})
+    assert spoof.status_code == 400
+    page = spoof.get_data(as_text=True)
+    assert "\u202e" not in page
+    assert "“devom gniteem sihT .zyx.live//:sptth ta…” is not a time zone name" in page
+    assert 'value="devom gniteem sihT .zyx.live//:sptth ta retsiger"' in page
+    table = visitor.get(f"/meetings/{meeting.id}/agenda.csv", query_string={"zone": reversed_words})
+    assert table.status_code == 400 and "\u202e" not in table.get_data(as_text=True)
+    # A zone wrapped in the characters (pasted from a right-to-left page) is the zone.
+    wrapped = visitor.get(f"/meetings/{meeting.id}", query_string={"zone": "\u2067Lima\u2069"})
+    assert wrapped.status_code == 200 and "Time in Lima" in wrapped.get_data(as_text=True)
+    pasted = "x" * 50_000
+    long = visitor.get("/meetings", query_string={"zone": pasted}).get_data(as_text=True)
+    assert long.count(pasted) == 1 and f"“{'x' * 40}…” is not a time zone name" in long
+    several = visitor.get("/meetings", query_string={"zone": "Brazil, " * 2000})
+    assert several.status_code == 400
+    assert "“Brazil, Brazil, Brazil, Brazil, Brazil,…” fits several" in several.get_data(
+        as_text=True
+    )
+    table = visitor.get(f"/meetings/{meeting.id}/agenda.csv", query_string={"zone": pasted})
+    assert table.status_code == 400 and pasted not in table.get_data(as_text=True)
+
+
 def test_the_zone_picker_finds_a_zone_by_its_country_and_shows_its_place(app, api, meeting):
     """helper-230: the picker's list offered "Asia/Kathmandu" labelled "Kathmandu", and the
     field showed the id back: a reader looking for Nepal, or for UTC+5:45, found nothing, and
