@@ -31,6 +31,7 @@ from planner.survey.operations import (
     surveys_answered,
 )
 from planner.survey.records import Question
+from planner.text import readable
 from planner.timezones import local_time, utc_offset
 from planner.web import office_feed_url, survey_from_request, table_download
 
@@ -69,7 +70,9 @@ def _office(code: str) -> Office:
 
 @bp.get("")
 def index():
-    text = request.args.get("q", "")
+    # Quoted back on the page: without the bidirectional formatting that would turn the words
+    # around it ("No office matches …") into what whoever wrote the link wanted (helper-243).
+    text = readable(request.args.get("q", ""))
     survey = survey_from_request()
     respondents = respondent_codes(survey) if survey else set()
     counts = answer_counts(survey) if survey else {}

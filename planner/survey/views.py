@@ -48,7 +48,7 @@ from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
-from planner.text import shorten
+from planner.text import readable, shorten
 from planner.turns import take_turn
 from planner.web import (
     csv_download,
@@ -190,7 +190,7 @@ def overview():
     if survey is None:
         return render_template("survey/overview.html", survey=None)
     question = _question()
-    office_filter = request.args.get("office", "")
+    office_filter = readable(request.args.get("office", ""))  # quoted back, as /offices?q=
     summary = survey_summary(survey)
     recommendations = all_recommendations()
     return render_template(

@@ -136,6 +136,24 @@ def test_office_search_on_the_overview_is_the_same_rule(client, survey):
     assert "/offices/PE" in page and "/offices/EP" in page  # Peru; "European Patent"
 
 
+def test_an_office_search_in_a_link_does_not_turn_the_page_s_words_around(client, survey):
+    """helper-243: /offices?q= and the overview's ?office= were quoted back whole, right-to-left
+    override (U+202E) too: a link's search turned the rest of "No office matches …. Search by
+    ST.3 code (AU), …" around, to read as whatever its author reversed into it; a pasted page
+    came back whole in the sentence. The override is dropped (it is in no office's name: with
+    it, "AU" is still Australia) and the search quoted cut short; the field keeps it."""
+    for url, name in (("/offices", "q"), ("/", "office")):
+        spoof = client.get(url, query_string={name: "\u202e.ecnerefnoc eht ni tsap si gniteem"})
+        page = spoof.get_data(as_text=True)
+        assert spoof.status_code == 200 and "\u202e" not in page
+        assert "No office matches “.ecnerefnoc eht ni tsap si gniteem”" in page
+        found = client.get(url, query_string={name: "\u202eAU"}).get_data(as_text=True)
+        assert "/offices/AU" in found and "\u202e" not in found
+        pasted = "y" * 5000
+        long = client.get(url, query_string={name: pasted}).get_data(as_text=True)
+        assert f'value="{pasted}"' in long and f"No office matches “{'y' * 40}…”" in long
+
+
 def test_office_list_counts_what_each_office_named(client, survey):
     page = client.get("/offices").get_data(as_text=True)
     row = re.search(r'<a href="/offices/ES">.*?</tr>', page, re.S)[0]
