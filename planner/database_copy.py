@@ -41,6 +41,8 @@ WRITTEN_BY_MIGRATIONS = frozenset({"calendar_state"})
 BATCH = 500
 # The most rows a refusal names, of those that do not fit the target.
 NAMED = 20
+# How every SQLite database file begins (an empty file is one too, with nothing in it yet).
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 
 class CopyRefused(Exception):
@@ -334,10 +336,29 @@ def _address(value: str | None, option: str) -> str:
             said = str(error).removeprefix(f"{option} ")
             raise click.BadParameter(said, param_hint=option) from None
     parts = make_url(url)
-    if parts.get_backend_name() == "sqlite" and not Path(parts.database or "").is_file():
+    if parts.get_backend_name() != "sqlite":
+        return url
+    path = Path(parts.database or "")
+    if not path.is_file():
         # SQLite would make an empty file there, and the copy then find no tables in it.
         raise click.BadParameter(
             f"there is no SQLite database at {parts.database or 'an address in memory'}",
+            param_hint=option,
+        )
+    try:
+        with path.open("rb") as file:
+            start = file.read(len(_SQLITE_HEADER))
+    except OSError as error:  # not ours to read: SQLite could not either
+        raise click.BadParameter(
+            f"{parts.database} cannot be read: {error.strerror}", param_hint=option
+        ) from None
+    if start and start != _SQLITE_HEADER:
+        # Another file named by mistake (the secret key, a pg_dump, a CSV): SQLite said only
+        # "file is not a database", after the other address was reached, naming neither.
+        raise click.BadParameter(
+            f"{parts.database} is not a SQLite database (a SQLite file starts with "
+            "'SQLite format 3'): name the planner's database, instance/planner.sqlite3 where "
+            "`make run` made it",
             param_hint=option,
         )
     return url

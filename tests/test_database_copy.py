@@ -587,6 +587,12 @@ def test_rows_pointing_nowhere_are_named(app, source, tmp_path):
         ([], "Name the database to copy into (--to URL) or from (--from URL)"),
         (["--to", "{here}"], "--from and --to name the same database"),
         (["--to", "sqlite:///{folder}/none.sqlite3"], "there is no SQLite database at"),
+        # helper-243: "The copy stopped, and nothing was copied: file is not a database".
+        (
+            ["--to", "sqlite:///{folder}/planner.dump"],
+            "--to: {folder}/planner.dump is not a SQLite database (a SQLite file starts",
+        ),
+        (["--from", "sqlite:///{folder}/planner.dump"], "--from: {folder}/planner.dump is not"),
         (["--from", "mysql://planner@db/planner"], "names 'mysql', which the planner cannot use"),
         (
             ["--to", "postgresql://planner:s3cret@127.0.0.1:1/planner"],
@@ -597,11 +603,30 @@ def test_rows_pointing_nowhere_are_named(app, source, tmp_path):
 def test_the_command_says_what_it_cannot_copy(source, tmp_path, args, said):
     here = source.config["SQLALCHEMY_DATABASE_URI"]
     args = [a.format(here=here, folder=tmp_path) for a in args]
+    (tmp_path / "planner.dump").write_bytes(b"PGDMP\x01\x0f\x00" + b"\x00" * 100)  # pg_dump's
     answer = _copy(source, *args)
     assert answer.exit_code == 2 if "Usage" in answer.output else answer.exit_code == 1
-    assert said in answer.output
+    assert said.format(folder=tmp_path) in answer.output
     assert "s3cret" not in answer.output
     assert not (tmp_path / "none.sqlite3").exists()
+
+
+def test_a_sqlite_file_the_operator_may_not_read_is_named(source, tmp_path, monkeypatch):
+    """Another account's file (mode 600) is said so, not a traceback (the tests run as root,
+    who reads every file: its refusal is made up here)."""
+    theirs = tmp_path / "theirs.sqlite3"
+    theirs.write_bytes(b"")
+    opened = Path.open
+
+    def refused(path, *args, **kwargs):
+        if path == theirs:
+            raise PermissionError(13, "Permission denied")
+        return opened(path, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refused)
+    answer = _copy(source, "--from", f"sqlite:///{theirs}")
+    assert answer.exit_code == 2
+    assert f"--from: {theirs} cannot be read: Permission denied" in answer.output
 
 
 def _recipes() -> list[str]:
