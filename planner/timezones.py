@@ -679,13 +679,17 @@ def zone_place(zone: str, language: str = "en") -> str:
     return f"{city}{_CITY_THEN_COUNTRY.get(language, ', ')}{country}"
 
 
-@lru_cache(maxsize=4096)
 def zone_shown(zone: str, language: str = "en") -> str:
     """What a zone field shows for `zone`: its place (`zone_place`), which typed back names the
     same zone; its id where the place would not ("Asia/Calcutta" shows as "Kolkata, India",
-    the zone's name today)."""
-    if not is_time_zone(zone):
-        return zone
+    the zone's name today). Text that names no zone, as typed."""
+    # Not kept: the volunteer form shows anyone's refused text back through here, and a
+    # megabyte of it, each time other, was kept by the thousand (helper-243).
+    return _zone_shown(zone, language) if is_time_zone(zone) else zone
+
+
+@lru_cache(maxsize=4096)  # every zone in every page language
+def _zone_shown(zone: str, language: str) -> str:
     place = zone_place(zone, language)
     return place if resolve_zone(place) in ([zone], [current_id(zone)]) else zone
 

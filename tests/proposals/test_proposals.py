@@ -495,6 +495,26 @@ def test_the_volunteer_is_told_what_happens_next_and_how_they_hear(
     ) in page
 
 
+def test_a_refused_zone_is_not_kept_in_the_server_s_memory(client, survey):
+    """helper-243: the volunteer form shows a zone it refuses as typed, through the function
+    that names a zone by its place, which kept what it was given (4096 of them): anyone sending
+    the form again and again, a megabyte of other text in the zone each time, had each kept in
+    every worker, up to gigabytes. The refused text still comes back in the field."""
+    import planner.timezones
+
+    def kept() -> int:
+        caches = (getattr(f, "cache_info", None) for f in vars(planner.timezones).values())
+        return sum(cache().currsize for cache in caches if cache is not None)
+
+    send(client, availability_zone="Lima")  # what is kept of zones, kept before counting
+    before = kept()
+    for n in range(5):
+        typed = f"{n} {'x' * 100_000}"
+        refused = send(client, availability_zone=typed)
+        assert refused.status_code == 400 and typed in refused.get_data(as_text=True)
+    assert kept() == before
+
+
 def test_the_availability_written_says_in_which_zone_it_was_asked(client, colead_client, survey):
     """helper-303: "Tuesdays 08:00-11:00" on the review page named no zone; the form asks for
     the office's own."""
