@@ -91,12 +91,23 @@ def install(app: Flask) -> None:
         return response
 
 
+def _language_named(text: str) -> str | None:
+    """The page language `?lang=` names: by the code the app keeps ("pt") or by the tag pages
+    and emails say they are in ("pt-BR", "zh-Hans"), in any case (helper-243: a link written
+    with the tag the page announced was ignored)."""
+    wanted = text.strip().casefold()
+    for code in PAGE_LANGUAGES:
+        if wanted in (code, language_tag(code).casefold()):
+            return code
+    return None
+
+
 def show_in(own: str | None = None) -> str:
     """Show this request's page in a language of `PAGE_LANGUAGES`: the one picked on the page
     (`?lang=`, then remembered), else the person's `own` (the one they chose for their emails)
     when it is one, else the best of the browser's; English when none is. Returns the one
     chosen."""
-    picked = request.args.get("lang")
+    picked = _language_named(request.args.get("lang", ""))
     if picked in PAGE_LANGUAGES and request.method == "GET":
         session[_CHOSEN] = picked
     chosen = session.get(_CHOSEN)

@@ -358,3 +358,19 @@ def test_the_proposal_s_length_is_counted_as_the_volunteer_s_language_counts(cli
         assert sent.status_code == 302, sent.get_data(as_text=True)
         page = client.get(f"/proposals/{token_of(sent)}").get_data(as_text=True)
         assert f"<dd>{said}</dd>" in page, minutes
+
+
+def test_a_language_picked_by_the_tag_the_page_announces_is_shown(client, survey):
+    """Pages say they are in "pt-BR" and "zh-Hans" (`<html lang>`, Content-Language); a link
+    asking for the page so, or in other case, was ignored and the browser's language shown."""
+    for asked, code, tag in (
+        ("pt-BR", "pt", "pt-BR"),
+        ("zh-hans", "zh", "zh-Hans"),
+        ("ES", "es", "es"),
+    ):
+        page = client.get(f"/volunteer?lang={asked}", headers={"Accept-Language": "en"})
+        assert page.headers["Content-Language"] == tag, asked
+        assert in_page(code, "Volunteer a presentation") in page.get_data(as_text=True)
+    # Remembered as picked, as a code: the next page without ?lang= is in it.
+    assert client.get("/volunteer").headers["Content-Language"] == "es"
+    assert client.get("/volunteer?lang=pt-PT").headers["Content-Language"] == "es"
