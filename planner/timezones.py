@@ -549,9 +549,12 @@ def place_zones(name: str) -> tuple[str, ...]:
     return _place_names().get(place_key(name), ())
 
 
-# More commas than a place and its country hold ("Knox, Indiana, United States"): read only as
-# one part between each two, as the ways to cut a text in parts double with each comma.
+# More commas than a place and its country hold ("Knox, Indiana, United States"), or longer than
+# they are written (CLDR's longest name has 44 letters): read only as one part between each two,
+# as the ways to cut a text in parts double with each comma, each reading the whole text again
+# (a megabyte pasted into a zone field with five commas took three seconds).
 _MOST_PARTS = 6
+_MOST_CHARACTERS = 200
 
 
 def _city_and_country(text: str) -> list[str] | None:
@@ -584,8 +587,8 @@ def _city_and_country(text: str) -> list[str] | None:
 def _ways_to_cut(pieces: list[str]) -> Iterator[list[str]]:
     """Every way to join `pieces` back into consecutive parts, at the commas left between them:
     "Knox", "Indiana", "United States" as "Knox, Indiana" and "United States", and the rest;
-    past `_MOST_PARTS`, the pieces alone."""
-    if len(pieces) > _MOST_PARTS:
+    past `_MOST_PARTS` or `_MOST_CHARACTERS`, the pieces alone."""
+    if len(pieces) > _MOST_PARTS or sum(map(len, pieces)) > _MOST_CHARACTERS:
         yield pieces
         return
     for cuts in range(1 << (len(pieces) - 1)):

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from planner import timezones
 from planner.languages import PAGE_LANGUAGES
 from planner.timezones import (
     ZoneError,
@@ -280,6 +281,24 @@ def test_a_place_whose_names_hold_commas_reads_back_as_its_zone(language, zone, 
 )
 def test_a_city_and_its_country_or_region(text, zones):
     assert resolve_zone(text) == zones
+
+
+def test_a_long_text_with_commas_is_read_once_not_once_per_way_to_cut_it(monkeypatch):
+    """A megabyte pasted into a zone field (the volunteer form takes one) with five commas was
+    read in each of the 32 ways to cut it at them, three seconds of a worker each time; a text
+    longer than any place with its country is read at each comma only, as before the cutting."""
+    read = []
+
+    def counted(text: str) -> str:
+        read.append(len(text))
+        return key(text)
+
+    key = timezones.place_key
+    monkeypatch.setattr(timezones, "place_key", counted)
+    text = ",".join(["x" * 10_000] * 6)
+    assert resolve_zone(text) == []
+    assert sum(read) < 4 * len(text)
+    assert resolve_zone("Knox, Indiana, United States") == ["America/Indiana/Knox"]
 
 
 @pytest.mark.parametrize("text", ["UTC", "utc", "Etc/UTC", "Zulu", "Coordinated Universal Time"])
