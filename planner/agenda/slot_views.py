@@ -303,7 +303,8 @@ def move(slot_id: int):
         abort(400, "A slot moves up or down: send direction=up or direction=down.")
     refuse_if_cancelled(slot.meeting)
     if changed_since_asked(slot.meeting, "agenda", "moved", field="agenda_version"):
-        # A move unpins the two slots it swaps: not on an agenda the co-lead has not seen.
+        # A move unpins the slot moved, and goes around or stops at the pinned ones: not on an
+        # agenda the co-lead has not seen.
         return editor_page(slot.meeting, status=409)
     here = url_for(".edit", meeting_id=slot.meeting_id) + f"#slot-{slot.id}"
     done: list[Moved] = []

@@ -674,8 +674,8 @@ def test_pages_create_reorder_publish_and_show(colead_client, client, survey):
             f"/slots/{second.id}/move", data=move_form(colead_client, edit, direction)
         )
         assert odd.status_code == 400 and "send direction=up or direction=down" in odd.text
-    # From a page opened before someone pinned a slot (a move unpins both it swaps): refused,
-    # the agenda shown as it is now.
+    # From a page opened before someone pinned a slot (a move goes around a pinned one, or is
+    # refused at it): refused, the agenda shown as it is now.
     stale = move_form(colead_client, edit, "down")
     first = db.session.scalar(select(Slot).where(Slot.title == "First"))
     pin = {"starts_at": "2026-03-10T12:45:00+01:00"}
