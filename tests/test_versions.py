@@ -364,6 +364,31 @@ def test_a_slot_page_opened_before_the_home_zone_changed_reads_its_start_where_i
     )
 
 
+def test_a_start_the_clocks_skip_where_it_was_typed_is_refused_not_moved(api, other, survey):
+    """helper-245: read in the zone its page showed, a start typed there was taken whatever the
+    clocks did: 02:30 on the night Geneva's skip from 02:00 to 03:00 became 01:30 UTC, where the
+    same time typed in the meeting's own zone is refused. It is refused so, nothing saved, the
+    form kept."""
+    meeting = api.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": "2030-03-31T01:00:00+01:00"}
+    ).get_json()
+    talk = {"title": "Talk", "office": "AU", "duration_minutes": 20}
+    slot = api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=talk).get_json()
+    page = f"/slots/{slot['id']}/edit"
+    opened = form_of(other, page)
+    assert opened["start_zone"] == ["Europe/Zurich"]
+    url = f"/api/v1/meetings/{meeting['id']}"
+    assert api.patch(url, json={"time_zone": "America/New_York"}).status_code == 200
+    before = _slot_start(slot["id"])
+
+    refused = other.post(page, data={**opened, "start": ["02:30"], "abstract": ["Kept."]})
+    assert refused.status_code == 400
+    said = html.unescape(refused.text)
+    assert "does not exist in Europe/Zurich" in said and "Give the fixed start in New York" in said
+    assert "Kept." in said
+    assert _slot_start(slot["id"]) == before and not api.get(url).get_json()["slots"][0]["pinned"]
+
+
 def test_a_slot_deleted_while_another_co_lead_edits_it_comes_back_to_add_again(api, other, survey):
     """helper-179: A opens a draft's slot to write its abstract; B deletes the slot; A's save
     answered a bare 404 "There is no slot 2." and the abstract was gone. It comes back on the

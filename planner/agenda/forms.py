@@ -149,6 +149,13 @@ class SlotForm(PlannerForm):
     start_zone = HiddenField()
     version = version_field()
     opened = opened_field()
+    # Why the fixed start, typed in the zone the page showed, names no moment there (a time the
+    # clocks skip or repeat): set by the view, which reads it so (`slot_views`).
+    start_refused: str | None = None
+
+    def validate_start(self, field) -> None:
+        if self.start_refused:
+            raise ValidationError(self.start_refused)
 
 
 class SuggestForm(PlannerForm):

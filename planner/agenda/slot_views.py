@@ -2,7 +2,7 @@
 twin), edited, moved up or down, and cancelled or deleted once asked."""
 
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from flask import abort, flash, redirect, render_template, request, url_for
 
@@ -49,7 +49,14 @@ from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import lost_race, refill, saved_unless_stale
 from planner.languages import word_list
-from planner.timezones import is_time_zone, local_time, moment_in, place_name, zone_info
+from planner.timezones import (
+    LocalTimeError,
+    is_time_zone,
+    local_time,
+    moment_in,
+    place_name,
+    to_utc,
+)
 
 
 def _slot_changes(form: SlotForm, slot: Slot | None = None) -> dict:
@@ -92,7 +99,17 @@ def _start_read_where_typed(
     # The first such time from the meeting's start on, as a pinned time of day is read.
     start = local_time(typed_in, meeting.starts_at)
     day = start.date() + timedelta(days=0 if typed >= start.time() else 1)
-    instant = datetime.combine(day, typed, tzinfo=zone_info(typed_in)).astimezone(UTC)
+    try:
+        instant = to_utc(datetime.combine(day, typed), typed_in)
+    except LocalTimeError as error:
+        # As a start typed in the meeting's own zone is refused (helper-245: 02:30 on the day
+        # Geneva's clocks skip it was taken as 01:30 UTC); the field now shows the new zone's.
+        form.start_refused = (
+            f"The meeting's home time zone changed since this page was opened: it is now "
+            f"{place_name(zone)}, not {place_name(typed_in)}. {error} Give the fixed start in "
+            f"{place_name(zone)}."
+        )
+        return None
     shown = local_time(zone, instant).time()
     form.start.data, form.start.raw_data = shown, [f"{shown:%H:%M}"]
     if slot is not None and slot.offset_minutes is not None and slot.starts_at == instant:
