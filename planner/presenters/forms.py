@@ -80,6 +80,10 @@ def filled_in(form: InviteForm) -> None:
     )
 
 
+def _same_name(one: str, other: str) -> bool:
+    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
+
+
 def filled_for_someone_else(form: InviteForm, slot, filled_for: str | None) -> str | None:
     """When the address typed is not the one the form was filled in for (`filled_for`, its
     name: a talk handed to a colleague), the zone and language left as filled in for that
@@ -87,9 +91,13 @@ def filled_for_someone_else(form: InviteForm, slot, filled_for: str | None) -> s
     language and zone): the form is filled in again with the new person's (the office's zone,
     the language the app knows them by) and what it says is returned, for the co-lead to check
     and send again. None when nothing left as filled in differs from theirs; a field the
-    co-lead changed is their choice, and stays."""
+    co-lead changed is their choice, and stays. The same name with another address is the same
+    person, their address corrected (an invitation that failed on a typo): what was filled in
+    for them stays."""
     filled = (form.filled.data or "").split(";")
     if len(filled) != 3 or filled[0] == _print(mailbox(form.email.data or "")):
+        return None
+    if filled_for is not None and _same_name(form.name.data or "", filled_for):
         return None
     office_zone = slot.office.time_zone if slot.office is not None else None
     theirs = known_language(slot, form.email.data)

@@ -177,3 +177,18 @@ def test_a_talk_handed_to_a_colleague_is_not_in_the_last_presenter_s_language_or
     db.session.expire_all()
     jo = db.session.scalar(select(Invitation))
     assert (jo.language, jo.own_zone) == ("fr", "Australia/Perth")
+
+
+def test_a_presenter_s_address_corrected_keeps_the_zone_given_for_them(api, slot):
+    """Eva's invitation went to a mistyped address; the co-lead opens "Invite" (filled in with
+    Eva, in Lisbon) and corrects the address alone. It is still Eva: the zone given for her is
+    hers, not one filled in for someone else, and the invitation goes in it, nothing asked."""
+    eva = {"name": "Eva Quispe", "email": "eva@ipaustralia.exmaple", "time_zone": "Lisbon"}
+    invite(api, slot, language="en", **eva)
+    url = f"/slots/{slot.id}/invite"
+    form = form_in(api.get(url).get_data(as_text=True), 'name="invited"')
+    sent = api.post(url, data={**form, "email": "eva@ipaustralia.example"})
+    assert sent.status_code == 302, html.unescape(sent.get_data(as_text=True))
+    db.session.expire_all()
+    invited = db.session.scalar(select(Invitation))
+    assert (invited.email, invited.own_zone) == ("eva@ipaustralia.example", "Europe/Lisbon")
