@@ -277,7 +277,7 @@ def overnight_note(form: AvailabilityFields) -> str:
                     ends=ends.strftime("%H:%M"),
                 )
             )
-    return " ".join(said)
+    return sentences(*said)
 
 
 def _row(weekdays, on, starts, ends) -> tuple:

@@ -1194,3 +1194,20 @@ def test_a_chinese_presenter_reads_the_notes_on_their_words_without_spaces_betwe
     # Read from their words; an offset, not a place; a window overnight: three sentences.
     assert note[1].count("。") == 3 and "。 " not in note[1], note[1]
     assert "America/Lima" not in note[1] and "利马" in note[1]
+
+
+def test_two_windows_overnight_are_noted_without_spaces_between_on_a_chinese_page(
+    app, api, meeting, survey
+):
+    """Each row read as running overnight gets its sentence; on a Chinese page they follow
+    one another as the other notes do, with no space after the "。" (`sentences`)."""
+    _accepted_proposal_of_first_slot(meeting, "Tuesdays 12:00-09:00, Thursdays 13:00-10:00 UTC-5")
+    db.session.commit()
+    _, invitation, token = _invited(meeting)
+    invitation.language = "zh"
+    db.session.commit()
+    page = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    note = re.search(r'<p class="flash flash-warning" role="status">([^<]*UTC-5[^<]*)</p>', page)
+    assert note, page
+    assert "12:00" in note[1] and "13:00" in note[1], note[1]
+    assert "。 " not in note[1], note[1]
