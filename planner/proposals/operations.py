@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import contains_eager, selectinload
 from sqlalchemy.orm.exc import StaleDataError
 
 from planner.accounts.models import digest
@@ -296,12 +296,22 @@ def change_status(
 def slots_of(proposal: Proposal, *, live: bool = False) -> list[Slot]:
     """The slots made for a proposal, by the meeting's start; `live`: only those not cancelled,
     in meetings not cancelled (what an agenda still holds)."""
-    query = select(Slot).join(Slot.meeting).where(Slot.proposal_id == proposal.id)
+    return list(db.session.scalars(_slots_made_for([proposal.id], live=live)))
+
+
+def _slots_made_for(proposal_ids: list[int], *, live: bool) -> Select:
+    """`slots_of` the proposals, their meetings loaded with them."""
+    query = (
+        select(Slot)
+        .join(Slot.meeting)
+        .options(contains_eager(Slot.meeting))
+        .where(Slot.proposal_id.in_(proposal_ids))
+    )
     if live:
         query = query.where(
             Slot.status != SlotStatus.cancelled, Meeting.status != MeetingStatus.cancelled
         )
-    return list(db.session.scalars(query.order_by(Meeting.starts_at, Slot.starts_at, Slot.id)))
+    return query.order_by(Meeting.starts_at, Slot.starts_at, Slot.id)
 
 
 @dataclass(frozen=True)
@@ -380,8 +390,11 @@ def from_same_office(proposal: Proposal) -> list[tuple[Proposal, list[Slot]]]:
             Proposal.status != ProposalStatus.withdrawn,
         )
         .order_by(Proposal.created_at.desc(), Proposal.id.desc())
-    )
-    return [(other, slots_of(other, live=True)) for other in others]
+    ).all()
+    held: dict[int, list[Slot]] = defaultdict(list)
+    for slot in db.session.scalars(_slots_made_for([o.id for o in others], live=True)):
+        held[slot.proposal_id].append(slot)
+    return [(other, held[other.id]) for other in others]
 
 
 def review_query(status: str | None = None, recommendation: int | None = None) -> Select:

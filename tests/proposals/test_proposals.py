@@ -1211,3 +1211,31 @@ def test_the_spaces_around_what_a_volunteer_typed_are_not_kept(client, survey):
     )
     assert sent.status_code == 201
     assert (sent.get_json()["name"], sent.get_json()["title"]) == ("Dana", "AI search")
+
+
+def test_a_proposal_s_page_names_the_office_s_others_in_as_many_queries_however_many(
+    api, client, colead_client, survey
+):
+    """The office's other proposals and the agendas holding them are read together: a page
+    naming three of them, each on an agenda, takes no more queries than one naming one."""
+    assert send(client, office="IE", title="Chatbot for applicants").status_code == 302
+    page_of = f"/proposals/{db.session.scalar(select(Proposal.id))}"
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={"title": "Rec 10 workshop", "starts_at": ahead("2027-03-09") + "T13:00:00+01:00"},
+    ).get_json()
+    counted = []
+    for number in range(3):
+        volunteer = {"contact_email": f"v{number}@ipoi.example", "title": f"Talk {number}"}
+        assert send(client, office="IE", **volunteer).status_code == 302
+        proposal = db.session.scalar(select(Proposal).where(Proposal.title == f"Talk {number}"))
+        form = {**review_form(colead_client, proposal.id), "status": "accepted", "reason": "Fits"}
+        assert colead_client.post(f"/proposals/{proposal.id}", data=form).status_code == 302
+        slot = {"proposal_id": proposal.id}
+        assert api.post(f"/api/v1/meetings/{meeting['id']}/slots", json=slot).status_code == 201
+        db.session.expire_all()
+        with counted_queries() as statements:
+            page = colead_client.get(page_of).text
+        assert page.count("on the agenda of Rec 10 workshop") == number + 1
+        counted.append(len(statements))
+    assert counted[-1] <= counted[0], counted
