@@ -13,6 +13,7 @@ from planner.extensions import db
 from planner.mail.messages import working_links
 from planner.materials.storage import store_of
 from planner.personal_data.operations import (
+    ERASED_PRESENTER,
     Held,
     erase,
     export,
@@ -63,6 +64,11 @@ def _summary(held: Held) -> list[str]:
         lines.append(f"{len(held.messages)} message(s) to them in the outbox (deleted)")
     if held.naming:
         lines.append(f"{len(held.naming)} message(s) to the co-leads naming them (deleted)")
+    if held.naming_others:
+        lines.append(
+            f"{len(held.naming_others)} message(s) to others naming them (kept, their name "
+            f"replaced by “{ERASED_PRESENTER}”)"
+        )
     if held.unsubscriptions:
         kinds = ", ".join(u.kind for u in held.unsubscriptions)
         lines.append(f"unsubscribed from: {kinds} (deleted)")

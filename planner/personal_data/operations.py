@@ -2,9 +2,10 @@
 erased at their request: their office contacts, proposals, invitations to present, the slides
 they added, the messages written to them or naming them, and their unsubscriptions."""
 
+import html
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import delete, or_, select
@@ -49,6 +50,9 @@ class Held:
     messages: list[OutboxMessage]
     naming: list[OutboxMessage]
     unsubscriptions: list[Unsubscription]
+    # Written to others (an office's contacts) about a slot they were invited to, naming them:
+    # kept as the record of what was sent, their name replaced (`_redacted`).
+    naming_others: list[OutboxMessage] = field(default_factory=list)
 
     @property
     def nothing(self) -> bool:
@@ -61,6 +65,7 @@ class Held:
             or self.messages
             or self.naming
             or self.unsubscriptions
+            or self.naming_others
         )
 
 
@@ -78,6 +83,7 @@ def held_about(email: str) -> Held:
         .order_by(Invitation.id)
     ).all()
     before = _replaced_since(box, invitations)
+    naming = _naming(box, proposals, invitations, before)
     return Held(
         email=email,
         account=db.session.scalar(select(User).where(matches_address(User.email, email))),
@@ -97,12 +103,13 @@ def held_about(email: str) -> Held:
             .where(OutboxMessage.recipient_mailbox == box)
             .order_by(OutboxMessage.id)
         ).all(),
-        naming=_naming(box, proposals, invitations, before),
+        naming=naming,
         unsubscriptions=db.session.scalars(
             select(Unsubscription)
             .where(Unsubscription.email.in_(spellings(email)))
             .order_by(Unsubscription.id)
         ).all(),
+        naming_others=_naming_others(box, invitations, before, naming),
     )
 
 
@@ -177,7 +184,12 @@ def _naming(box: str, proposals, invitations, before: list[Replaced]) -> list[Ou
     answers = {i.slot_id: _Answering(frozenset({i.name}), None) for i in invitations}
     answers |= {r.slot_id: _Answering(r.names, r.until) for r in before}
     reviews = {p.id: p.contact_name for p in proposals}
-    names = {*(n for a in answers.values() for n in a.names), *reviews.values()}
+    deleted = _deleted_since(box)
+    names = {
+        *(n for a in answers.values() for n in a.names),
+        *reviews.values(),
+        *(d.name for d in deleted),
+    }
     if not names:
         return []
     candidates = db.session.scalars(
@@ -192,7 +204,106 @@ def _naming(box: str, proposals, invitations, before: list[Replaced]) -> list[Ou
         )
         .order_by(OutboxMessage.id)
     )
-    return [m for m in candidates if _names(m, answers, reviews)]
+    return [m for m in candidates if _names(m, answers, reviews) or _answered_deleted(m, deleted)]
+
+
+@dataclass(frozen=True)
+class _Deleted:
+    """A slot they were invited to that was deleted since (a draft meeting's): its messages
+    keep their meeting (`slot_id` is set NULL), and the invitation written to them the name
+    they were invited by."""
+
+    meeting_id: int | None
+    name: str
+    invited_at: datetime
+
+
+def _deleted_since(box: str) -> list[_Deleted]:
+    """The invitations written to them whose slot is gone: the co-leads' news of their answer
+    to it ("Eva Quispe confirmed: ...") lost its slot with it, and is found by these."""
+    return [
+        _Deleted(meeting_id, name, created_at)
+        for meeting_id, name, created_at in db.session.execute(
+            select(
+                OutboxMessage.meeting_id, OutboxMessage.recipient_name, OutboxMessage.created_at
+            ).where(
+                OutboxMessage.kind == MessageKind.invitation,
+                OutboxMessage.recipient_mailbox == box,
+                OutboxMessage.slot_id.is_(None),
+            )
+        )
+        if name
+    ]
+
+
+def _answered_deleted(message: OutboxMessage, deleted: list[_Deleted]) -> bool:
+    """Whether `message` is the co-leads' news of their answer about a slot deleted since:
+    written after their invitation to it, in its meeting, in their name."""
+    return (
+        message.kind == MessageKind.answer
+        and message.slot_id is None
+        and any(
+            message.meeting_id == d.meeting_id
+            and message.created_at >= d.invited_at
+            and message.subject.startswith(f"{d.name} ")
+            for d in deleted
+        )
+    )
+
+
+def _naming_others(
+    box: str, invitations: list[Invitation], before: list[Replaced], naming: list[OutboxMessage]
+) -> list[OutboxMessage]:
+    """The messages to others (an office's contacts) about a slot they were invited to that
+    name them: "it has a presenter again: Eva Quispe has confirmed it", why an office's news
+    that the presenter before declined did not go (`mail.outbox.declined_no_longer`)."""
+    names = _presenter_names(invitations, before)
+    slots = {i.slot_id for i in invitations} | {r.slot_id for r in before}
+    if not names or not slots:
+        return []
+    gone = {m.id for m in naming}
+    candidates = db.session.scalars(
+        select(OutboxMessage)
+        .where(
+            OutboxMessage.slot_id.in_(slots),
+            OutboxMessage.recipient_mailbox != box,
+            or_(
+                *(column.contains(name, autoescape=True) for name in names for column in _NAMED_IN)
+            ),
+        )
+        .order_by(OutboxMessage.id)
+    )
+    return [m for m in candidates if m.id not in gone and _redacted(m, names) is not None]
+
+
+# Where a message to someone else may name them: what the outbox page shows of it.
+_NAMED_IN = (
+    OutboxMessage.subject,
+    OutboxMessage.text_body,
+    OutboxMessage.html_body,
+    OutboxMessage.last_error,
+)
+
+
+def _presenter_names(invitations: list[Invitation], before: list[Replaced]) -> set[str]:
+    return {*(i.name for i in invitations if i.name), *(n for r in before for n in r.names)}
+
+
+def _redacted(message: OutboxMessage, names: set[str]) -> dict[str, str] | None:
+    """`message`'s subject, text, HTML and error with `names` replaced by ERASED_PRESENTER (a
+    whole name, not part of a word), or None where it names none of them."""
+    changed = {}
+    for column in _NAMED_IN:
+        value = getattr(message, column.key)
+        if not value:
+            continue
+        new = value
+        for name in sorted(names, key=len, reverse=True):
+            said = html.escape(name) if column.key == "html_body" else name
+            new = re.sub(rf"(?<!\w){re.escape(said)}(?!\w)", ERASED_PRESENTER, new)
+        if new != value:
+            changed[column.key] = new
+    return changed or None
 
 
 @dataclass(frozen=True)
@@ -318,6 +429,10 @@ def export(held: Held) -> dict:
             {"id": m.id, "kind": m.kind, "subject": m.subject, "created_at": _when(m.created_at)}
             for m in held.naming
         ],
+        "messages_to_others_naming_them": [
+            {"id": m.id, "kind": m.kind, "subject": m.subject, "created_at": _when(m.created_at)}
+            for m in held.naming_others
+        ],
         "unsubscribed_from": [u.kind for u in held.unsubscriptions],
     }
 
@@ -394,11 +509,16 @@ def why_not(held: Held, now: datetime) -> str | None:
 def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> Erased:
     """Erase what is held about them (flushed), unless `why_not` (ConflictError). Their
     contacts, the messages to them and those to the co-leads naming them, their
-    unsubscriptions and the slides they added are deleted; their proposals and invitations stay
+    unsubscriptions and the slides they added are deleted; the messages to others naming them
+    stay, their name replaced; their proposals and invitations stay
     as the offices' (title, abstract, status, answer), without their name, address,
     availability or private link. Nothing is sent to them."""
     if refusal := why_not(held, now):
         raise ConflictError(refusal)
+    # The names they were invited by, read before their invitations lose them.
+    names = _presenter_names(
+        held.invitations, _replaced_since(mailbox(held.email), held.invitations)
+    )
     for material in held.materials:
         remove(material, store=store_of(material))
     for invitation in held.invitations:
@@ -415,6 +535,11 @@ def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> E
             | OutboxMessage.id.in_([m.id for m in held.naming])
         )
     )
+    # What was sent to others stays as the record of it, without their name (the copy in the
+    # recipient's mailbox is out of reach).
+    for message in held.naming_others:
+        for column, value in (_redacted(message, names) or {}).items():
+            setattr(message, column, value)
     unsubscriptions = _delete(
         delete(Unsubscription).where(Unsubscription.email.in_(spellings(held.email)))
     )

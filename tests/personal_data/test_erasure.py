@@ -306,3 +306,25 @@ def test_a_presenter_handed_over_then_erased_leaves_no_trace_of_them(api, cli, s
         "confirmed",
         None,
     )
+
+
+def test_a_presenter_of_a_slot_deleted_since_leaves_no_answer_naming_them(
+    api, cli, slot, presenter
+):
+    """A draft's slot deleted takes its invitation and slides, while the co-leads' news of
+    Eva's answer ("Eva Quispe confirmed: ...") stayed with no slot, and erasing her, which
+    looked for it by the slot, left it. It is found by the invitation written to her, which
+    keeps its meeting and the name she was invited by."""
+    eva = invite(api, slot, name=EVA_NAME, email=EVA)
+    assert confirm(presenter, eva).status_code == 302
+    slot_id = slot.id
+    assert api.delete(f"/api/v1/slots/{slot_id}").status_code in (200, 204)
+    db.session.expire_all()
+    assert db.session.get(Slot, slot_id) is None
+    assert mentions(f"{EVA_NAME} confirmed") == 1
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).output)
+    assert [m["kind"] for m in exported["messages_to_the_coleads_naming_them"]] == ["answer"]
+    erased = erase(cli, EVA)
+    assert erased.exit_code == 0, erased.output
+    assert mentions(EVA_NAME, EVA, "Quispe") == 0
+    assert "Quispe" not in text(api.get("/outbox"))
