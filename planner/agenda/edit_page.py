@@ -99,10 +99,13 @@ def editor_page(
         slots=layout(meeting),
         # Invitations that did not reach their presenter: nothing else about the slot goes to
         # them until one does, so the co-leads send it again or invite another address. Without
-        # a mail server none goes, as the pages say: those not sent are flagged once one is set.
+        # a mail server none goes, as the pages say: those not sent are flagged once one is set
+        # (a failed or discarded one at once).
         undelivered=undelivered_invitations(
             [(s.id, s.invitation) for s in meeting.slots if s.status in HELD],
-            UNDELIVERED if current_app.config.get("MAIL_SERVER") else (MessageStatus.failed,),
+            UNDELIVERED
+            if current_app.config.get("MAIL_SERVER")
+            else (MessageStatus.failed, MessageStatus.discarded),
         ),
         offices=offices,
         planned=None if meeting.offices else planned_survey(meeting),

@@ -20,6 +20,9 @@ class MessageStatus(enum.StrEnum):
     not_sent = "not_sent"  # no mail server configured
     # No longer true before it went out: its presenter was replaced or their link revoked.
     superseded = "superseded"
+    # Held for review, and a co-lead decided not to send it: kept (an invitation that did not
+    # reach its presenter, as a failed one: `outbox.undelivered_invitations`), to send again.
+    discarded = "discarded"
 
 
 class MessageKind(enum.StrEnum):

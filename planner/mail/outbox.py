@@ -37,7 +37,7 @@ def fate(message: OutboxMessage | None) -> str:
     """What became of a message, as the pages that point to it say it: "sent"; "held" (for a
     co-lead's review) or "queued" (on its way), where a mail server will send it; "failed"
     (could not be delivered); else "not_sent": none written, none going (no mail server), or
-    no longer going (superseded)."""
+    no longer going (superseded, or discarded by a co-lead)."""
     if message is None:
         return "not_sent"
     if message.status in (MessageStatus.sent, MessageStatus.failed):
@@ -202,8 +202,12 @@ def declined_no_longer(message: OutboxMessage, slot: Slot | None) -> str | None:
 
 
 # What became of an invitation that never reached its presenter: the server refused it for good
-# or gave up retrying, or no mail server was configured.
-UNDELIVERED = (MessageStatus.failed, MessageStatus.not_sent)
+# or gave up retrying, no mail server was configured, or a co-lead discarded it unsent (held
+# for review).
+UNDELIVERED = (MessageStatus.failed, MessageStatus.not_sent, MessageStatus.discarded)
+# Messages that never go, which no later message needs to follow: no longer true before they
+# went, or discarded by a co-lead.
+NEVER_WENT = (MessageStatus.superseded, MessageStatus.discarded)
 
 
 def undelivered_invitation(
@@ -221,16 +225,16 @@ def undelivered_invitations(
     presenters: list[tuple[int, object]], statuses: tuple[str, ...] = UNDELIVERED
 ) -> dict[int, OutboxMessage]:
     """Of `presenters` (slot id, the slot's invitation), the invitations that did not reach
-    them, by slot id: the last one written to them since they were invited failed or found no
-    mail server (`statuses`), nothing about the slot ever went to them as its presenter, and
-    they have not answered on their private page (a link a co-lead passed on by hand reached
-    them). Anything else about the slot to them as its presenter (an update, a reminder, a
-    cancellation) would reach them as if they knew they present it, without their link or the
-    calendar entry it changes: it waits for the invitation, sent again (written with the slot
-    as it is then, `messages.again`), or for the presenter invited at another address. What
-    reached them as a contact of the office ("On the agenda ... presenter invited") does not
-    tell them they present it: meanwhile they hear of it as a contact
-    (`changes._tell_contacts`, helper-229). One query, however many."""
+    them, by slot id: the last one written to them since they were invited failed, found no
+    mail server or was discarded unsent by a co-lead (`statuses`), nothing about the slot ever
+    went to them as its presenter, and they have not answered on their private page (a link a
+    co-lead passed on by hand reached them). Anything else about the slot to them as its
+    presenter (an update, a reminder, a cancellation) would reach them as if they knew they
+    present it, without their link or the calendar entry it changes: it waits for the
+    invitation, sent again (written with the slot as it is then, `messages.again`), or for the
+    presenter invited at another address. What reached them as a contact of the office ("On
+    the agenda ... presenter invited") does not tell them they present it: meanwhile they hear
+    of it as a contact (`changes._tell_contacts`, helper-229). One query, however many."""
     waiting = {
         slot_id: (mailbox(invitation.email), invitation.invited_at)
         for slot_id, invitation in presenters
@@ -291,7 +295,10 @@ def before_invitation(message: OutboxMessage) -> str | None:
     invitation = undelivered_invitation(slot.id, slot.invitation, message.recipient_email)
     if invitation is None:
         return None
-    how = "failed" if invitation.status == MessageStatus.failed else "was not sent"
+    how = {
+        MessageStatus.failed: "failed",
+        MessageStatus.discarded: "was discarded unsent by a co-lead",
+    }.get(invitation.status, "was not sent")
     return (
         f"the invitation to {message.recipient_email} (“{invitation.subject}”, message "
         f"{invitation.id}) {how}, and this would reach them as if they knew they present "
@@ -301,13 +308,18 @@ def before_invitation(message: OutboxMessage) -> str | None:
     )
 
 
-# Statuses a co-lead may send from the outbox page: held for review, or given up on.
-RELEASABLE = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
+# Statuses a co-lead may send from the outbox page: held for review, given up on, or discarded.
+RELEASABLE = (
+    MessageStatus.held,
+    MessageStatus.failed,
+    MessageStatus.not_sent,
+    MessageStatus.discarded,
+)
 
 
 def release(message: OutboxMessage, now: datetime) -> None:
-    """ "Send now" (held) or "Send again" (failed, not sent): the sender delivers it next, with a
-    fresh count of attempts (flushed)."""
+    """ "Send now" (held) or "Send again" (failed, not sent, discarded): the sender delivers it
+    next, with a fresh count of attempts (flushed)."""
     releasable(message)
     _still_as_read(
         message,
@@ -337,8 +349,8 @@ def releasable(message: OutboxMessage) -> None:
 
 
 def replaced_by_rewrite(message: OutboxMessage) -> None:
-    """A failed or unsent message a co-lead sends again that is written again as its slot is
-    now: this one never goes (flushed)."""
+    """A failed, unsent or discarded message a co-lead sends again that is written again as its
+    slot is now: this one never goes (flushed)."""
     _still_as_read(message, status=MessageStatus.superseded, last_error=None)
 
 
@@ -373,7 +385,7 @@ def newer_about_slot(message: OutboxMessage) -> OutboxMessage | None:
         OutboxMessage.slot_id == message.slot_id,
         OutboxMessage.recipient_mailbox == message.recipient_mailbox,
         OutboxMessage.id > message.id,
-        OutboxMessage.status != MessageStatus.superseded,
+        OutboxMessage.status.not_in(NEVER_WENT),
     ]
     if message.kind == MessageKind.invitation:
         later += [
@@ -405,9 +417,18 @@ def release_held(now: datetime, held: list[OutboxMessage] | None = None) -> int:
     return len(held)
 
 
-def discard(message: OutboxMessage) -> None:
-    """A held message a co-lead decided not to send is deleted (flushed)."""
+def discard(message: OutboxMessage, by: str | None, now: datetime) -> None:
+    """A held message a co-lead (`by`) decided not to send never goes, and is kept as discarded
+    (flushed): an invitation discarded did not reach its presenter, as a failed one
+    (`undelivered_invitations`), and may be sent again. Deleted, it left nothing to tell that
+    they were never told: later changes of the slot were written to them as its presenter."""
     if message.status != MessageStatus.held:
         raise ConflictError("Only a held message can be discarded: this one is not held.")
-    db.session.delete(message)
-    db.session.flush()
+    _still_as_read(
+        message,
+        status=MessageStatus.discarded,
+        last_error=fit(
+            f"discarded by {by or 'a co-lead'} on {now:%-d %B %Y %H:%M} UTC, before it went.",
+            OutboxMessage.last_error,
+        ),
+    )

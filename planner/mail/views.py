@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from icalendar.parser import Contentline
 from sqlalchemy import func, select
 
-from planner.accounts.security import colead_required
+from planner.accounts.security import colead_required, editor
 from planner.addresses import mailbox
 from planner.db_types import utcnow
 from planner.errors import ConflictError, PlannerError
@@ -19,7 +19,12 @@ from planner.log_masking import HIDDEN, mask
 from planner.mail import imip, outbox, sender
 from planner.mail import unsubscribe as unsubscribing
 from planner.mail.forms import HoldForm
-from planner.mail.messages import send_again, why_superseded, withdraw_waiting
+from planner.mail.messages import (
+    invitation_discarded,
+    send_again,
+    why_superseded,
+    withdraw_waiting,
+)
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.pagination import paged, requested
 
@@ -40,6 +45,7 @@ STATUS_LABELS = {
     MessageStatus.failed: "failed",
     MessageStatus.not_sent: "not sent",
     MessageStatus.superseded: "superseded (not sent)",
+    MessageStatus.discarded: "discarded (not sent)",
 }
 # The HTML part is shown in a sandboxed frame: no script, no request to any other site, no form.
 HTML_PART_POLICY = (
@@ -199,7 +205,7 @@ def message_page(message_id: int, status: int = 200):
     message = _message(message_id)
     newer = (
         outbox.newer_about_slot(message)
-        if message.status in (MessageStatus.failed, MessageStatus.not_sent)
+        if message.status in (MessageStatus.failed, MessageStatus.not_sent, MessageStatus.discarded)
         else None
     )
     superseded = message.status == MessageStatus.superseded
@@ -338,14 +344,28 @@ def discard(message_id: int):
     message = _message(message_id)
     if request.form.get("confirmed") != "yes":
         return render_template("mail/outbox_confirm.html", what="discard", message=message)
-    subject, kind, slot_id = message.subject, message.kind, message.slot_id
-    outbox.discard(message)
-    flash(f"Discarded: “{subject}”.", "success")
-    if kind == MessageKind.invitation and slot_id is not None:
+    try:
+        outbox.discard(message, editor(), utcnow())
+    except ConflictError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return message_page(message_id, 409)
+    # What the copy of the talk its presenter holds as an office contact needs, now that the
+    # invitation will not take its place.
+    invitation_discarded(message)
+    flash(
+        f"Discarded: “{message.subject}” is not sent, and stays in the outbox marked discarded.",
+        "success",
+    )
+    if message.kind == MessageKind.invitation and message.slot_id is not None:
         # Not sent is not revoked: the link was shown to the co-lead, who may have passed it on.
         flash(
-            "The presenter's private link still works (the co-lead who invited saw it). Revoke "
-            "it on the meeting's editor if no one should use it.",
+            f"Nothing else about the slot is written to {message.recipient_email} as its "
+            "presenter until their invitation reaches them (as an office contact, they hear of "
+            "it as the other contacts do): “Send again” on the message or the meeting's editor "
+            "sends it, written with the slot as it is then. Their private link still works (the "
+            "co-lead who invited saw it): revoke it on the meeting's editor if no one should "
+            "use it.",
             "warning",
         )
     return redirect(url_for(".index", status=MessageStatus.held))

@@ -27,6 +27,7 @@ _DONE = (
     MessageStatus.superseded,
     MessageStatus.failed,
     MessageStatus.not_sent,
+    MessageStatus.discarded,
 )
 
 

@@ -1549,7 +1549,8 @@ def test_discarding_a_held_invitation_says_the_link_still_works(api, slot, prese
     token = csrf_token(api, "/outbox")
     gone = api.post(f"/outbox/{held.id}/discard", data={"csrf_token": token, "confirmed": "yes"})
     page = api.get(gone.headers["Location"]).get_data(as_text=True)
-    assert "The presenter&#39;s private link still works" in page
+    assert "Their private link still works" in page
+    assert "stays in the outbox marked discarded" in page
     assert presenter.get(link).status_code == 200
 
 

@@ -257,7 +257,12 @@ def test_send_now_send_again_and_discard(colead_client, app_context):
         f"/outbox/{other.id}/discard", data={"csrf_token": token, "confirmed": "yes"}
     )
     db.session.expire_all()
-    assert db.session.scalars(select(OutboxMessage.subject)).all() == ["Held"]
+    # Kept, never to go unless a co-lead sends it again (helper-244: deleted, it left nothing
+    # to say that its presenter was never told).
+    assert db.session.execute(select(OutboxMessage.subject, OutboxMessage.status)).all() == [
+        ("Held", MessageStatus.queued),
+        ("Other", MessageStatus.discarded),
+    ]
 
 
 @pytest.mark.committed  # another connection changes the message between the read and the send

@@ -500,3 +500,143 @@ def test_a_presenter_who_is_a_contact_hears_nothing_while_their_invitation_is_he
     (event,) = read_everywhere(part.get_payload(decode=True))["events"]
     assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
     assert event["start"] == "2027-03-09T12:30:00.000Z"
+
+
+def _discard(api, message_id: int):
+    """A co-lead discards a held message from its page, confirming it."""
+    url = f"/outbox/{message_id}/discard"
+    token = csrf_token(api, f"/outbox/{message_id}")
+    return api.post(url, data={"csrf_token": token, "confirmed": "yes"})
+
+
+def _held_then_discarded(api, slot, smtp, *, contact: bool):
+    """The workshop published (its news reaching Alex if `contact`, a contact of IP
+    Australia), invitations held for review, Alex invited to present the talk, which is then
+    moved; a co-lead discards the held invitation. (The settings, the time the sender reached,
+    the copy Alex's calendar holds as a contact or None, the invitation discarded.)"""
+    from planner.mail.outbox import set_hold_invitations
+
+    if contact:
+        reads("en")
+    config = settings(api.application, smtp)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    send_due(config, now)
+    copy = None
+    if contact:
+        (copy,) = smtp.messages()
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    (invitation,) = outbox(recipient_email=PRESENTER, status=MessageStatus.held)
+    assert _discard(api, invitation.id).status_code == 302
+    return config, now, copy, invitation
+
+
+def test_a_presenter_whose_held_invitation_was_discarded_hears_nothing_as_its_presenter(
+    api, slot, smtp
+):
+    """helper-237: invitations held for review, a co-lead discarded Alex's. Later changes of the
+    talk went to Alex as its presenter ("Confirmed: ...", with their private link), though
+    nothing ever told them they present it. A discarded invitation did not reach them, as a
+    failed or unsent one: nothing is written to them as presenter, the editor lists it, and
+    "Send again" writes it with the talk as it is then."""
+    config, now, _copy, discarded = _held_then_discarded(api, slot, smtp, contact=False)
+    # Kept, marked discarded (it was deleted): the moved talk's held one had replaced the first.
+    superseded, kept = outbox(recipient_email=PRESENTER)
+    assert superseded.status == MessageStatus.superseded
+    assert (kept.id, kept.kind, kept.status) == (discarded.id, "invitation", "discarded")
+    assert kept.last_error.startswith("discarded by ")
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
+    send_due(config, now + timedelta(minutes=5))
+    assert smtp.received == []
+    assert len(outbox(recipient_email=PRESENTER)) == 2
+
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "Invitations that did not reach their presenter" in page
+    assert (
+        "“Governing AI”: the invitation to Alex Example <alex@ipaustralia.example> was "
+        f"discarded by colead@example.org on {kept.last_error.split(' on ')[1]}" in page
+    )
+    assert kept.last_error.endswith(" UTC, before it went.")
+    assert f'href="/outbox/{kept.id}"' in page
+    listed = html.unescape(api.get("/outbox?status=discarded").get_data(as_text=True))
+    assert "discarded (not sent): 1" in listed and kept.subject in listed
+
+    token = csrf_token(api, f"/outbox/{kept.id}")
+    assert api.post(f"/outbox/{kept.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, now + timedelta(minutes=6)).sent == 1
+    (received,) = [m for m in smtp.messages() if PRESENTER in m["To"]]
+    assert received["Subject"] == "Invitation to present: Governing AI"
+    text = received.get_body(("plain",)).get_content()
+    assert MOVED_SYDNEY in text and "/presenter/" in text
+    assert "The co-leads have confirmed it for you: there is nothing to answer." in text
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "did not reach their presenter" not in page
+
+
+def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_once_it_is_discarded(
+    api, slot, smtp
+):
+    """Alex, a contact of IP Australia, holds the talk as its contacts do; while their held
+    invitation waited, nothing else of it went to them (it was to take the place of their
+    copy). Discarded, it never does: their copy is brought up to the talk as it is (it moved
+    meanwhile), and later changes reach them as the office's other contacts, never as its
+    presenter, with no private link."""
+    config, now, copy, _discarded = _held_then_discarded(api, slot, smtp, contact=True)
+    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
+    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert send_due(config, now + timedelta(minutes=3)).sent == 1
+    caught_up = smtp.messages()[-1]
+    assert caught_up["Subject"] == f"Changed: {slot.title} (time)"
+    text = caught_up.get_body(("plain",)).get_content()
+    assert "A presentation by your office has changed: its time." in text
+    assert "/presenter/" not in text and "you give" not in text
+    (part,) = [p for p in caught_up.walk() if p.get_content_type() == "text/calendar"]
+    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
+    assert event["start"] == "2027-03-09T12:30:00.000Z"
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
+    assert send_due(config, now + timedelta(minutes=6)).sent == 1
+    renamed = smtp.messages()[-1]
+    assert renamed["Subject"].startswith("Changed: Governing AI")
+    text = renamed.get_body(("plain",)).get_content()
+    assert "A presentation by your office has changed" in text and "/presenter/" not in text
+
+
+def test_a_presenter_no_longer_a_contact_has_their_copy_taken_out_once_it_is_discarded(
+    api, slot, smtp
+):
+    """Alex, a contact of IP Australia holding the talk as its contacts do, is removed from its
+    contacts while their invitation is held: their copy stayed, for the invitation to take its
+    place. Discarded, nothing would ever replace it: they are sent its cancellation, as any
+    former contact is."""
+    from planner.mail.outbox import set_hold_invitations
+
+    reads("en")
+    config = settings(api.application, smtp)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    assert send_due(config, now).sent == 1
+    (copy,) = smtp.messages()
+    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
+    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    contact = db.session.scalar(select(OfficeContact).where(OfficeContact.email == PRESENTER))
+    delete = f"/offices/contacts/{contact.id}/delete"
+    assert api.post(delete, data=hidden_fields(api, delete)).status_code == 302
+    assert send_due(config, now + timedelta(minutes=2)).sent == 0
+    (invitation,) = outbox(recipient_email=PRESENTER, status=MessageStatus.held)
+    assert _discard(api, invitation.id).status_code == 302
+    assert send_due(config, now + timedelta(minutes=3)).sent == 1
+    taken = smtp.messages()[-1]
+    assert taken["Subject"] == f"No longer on your programme: {slot.title}"
+    (part,) = [p for p in taken.walk() if p.get_content_type() == "text/calendar"]
+    (cancel,) = read_everywhere(part.get_payload(decode=True))["events"]
+    assert cancel["uid"] == held["uid"] and cancel["sequence"] > held["sequence"]

@@ -1227,6 +1227,7 @@ def test_an_invitation_email_with_an_older_link_is_not_the_one_pointed_to(
     """Invited again with a new link whose email was then discarded from the outbox, the
     volunteer was pointed to the first email ("sent … on" its day), whose link works no more,
     and the co-leads told that email "carries it too": only an email of this invitation is."""
+    from planner.db_types import utcnow
     from planner.mail.models import MessageStatus, OutboxMessage
     from planner.mail.outbox import discard, set_hold_invitations
     from tests.presenters.test_presenters import a_mail_server
@@ -1244,7 +1245,7 @@ def test_an_invitation_email_with_an_older_link_is_not_the_one_pointed_to(
             held = db.session.scalars(
                 select(OutboxMessage).where(OutboxMessage.status == MessageStatus.held)
             ).one()
-            discard(held)
+            discard(held, "colead@example.org", utcnow())
             db.session.commit()
             theirs = " ".join(html.unescape(client.get(f"/proposals/{token}").text).split())
             ours = " ".join(

@@ -13,10 +13,11 @@ Who gets what:
   an update REQUEST when what their calendar shows changes, and a CANCEL when the slot or its
   meeting is cancelled or deleted, when they decline, or when someone else is invited. This
   holds for drafts too: the presenter was sent the slot with the invitation, so their calendar
-  must follow it. While their invitation has not reached them (it failed, or found no mail
-  server) nothing else about the slot goes to them as its presenter
-  (`outbox.undelivered_invitation`): the invitation, sent again, is written with the slot as it
-  is then. One who is also a contact of the office hears of it meanwhile as the contacts do.
+  must follow it. While their invitation has not reached them (it failed, found no mail
+  server, or a co-lead discarded it while held) nothing else about the slot goes to them as its
+  presenter (`outbox.undelivered_invitation`): the invitation, sent again, is written with the
+  slot as it is then. One who is also a contact of the office hears of it meanwhile as the
+  contacts do (`changes.invitation_discarded` brings their copy up to date once discarded).
 - the presenting office's contacts hear of a slot only once its meeting is published (drafts are
   private), or once it is added to a published meeting or given to their office, or they
   become a contact of it: an update REQUEST (optional: one-click unsubscribe), and a CANCEL of
@@ -51,6 +52,7 @@ from planner.mail.messages.addressing import (
 )
 from planner.mail.messages.again import send_again, why_superseded
 from planner.mail.messages.changes import (
+    invitation_discarded,
     news_for_contact,
     taken_from_contact,
     track_changes,
@@ -106,6 +108,7 @@ __all__ = [
     "held_sequence",
     "in_language",
     "invitation",
+    "invitation_discarded",
     "invitation_mailed",
     "invited_to_present",
     "kept_when_cleared",

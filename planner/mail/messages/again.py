@@ -186,7 +186,7 @@ def why_superseded(message: OutboxMessage) -> str:
         .where(
             *about_slot(slot, email),
             OutboxMessage.id > message.id,
-            OutboxMessage.status != MessageStatus.superseded,
+            OutboxMessage.status.not_in(outbox.NEVER_WENT),
         )
         .order_by(OutboxMessage.id.desc())
         .limit(1)

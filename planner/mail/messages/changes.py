@@ -5,6 +5,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
+from icalendar import Calendar
 from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
@@ -34,8 +35,10 @@ from planner.mail.messages.addressing import (
 from planner.mail.messages.invitations import renew_held
 from planner.mail.messages.waiting import (
     behind,
+    calendar_copy,
     first_news_waiting,
     held_invitation,
+    held_sequence,
     holds_event,
     last_heard_declined,
     sequence_for,
@@ -794,10 +797,11 @@ def _active_presenter(slot: Slot, before: str | None = None) -> str:
     """The mailbox of the one who presents the slot (`Slot.held_by`), or did until this change
     (`before`: its status then, for the moment it is cancelled); none once they declined or a
     co-lead set it back (helper-62, helper-63), nor while their invitation has not reached them
-    (it failed, or found no mail server: `outbox.undelivered_invitation`). Until it does,
-    `_tell_presenter` writes them nothing, and one who is a contact of the office is sent what
-    the other contacts are, their copy of it never saying they present it; one no longer a
-    contact has that copy taken out (helper-229, helper-237). One whose invitation is held for
+    (it failed, found no mail server, or a co-lead discarded it held:
+    `outbox.undelivered_invitation`). Until it does, `_tell_presenter` writes them nothing, and
+    one who is a contact of the office is sent what the other contacts are, their copy of it
+    never saying they present it; one no longer a contact has that copy taken out (helper-229,
+    helper-237, and `invitation_discarded` once discarded). One whose invitation is held for
     review presents it: the invitation, kept as the slot is, is their next news of it."""
     holder = slot.held_by
     if holder is None and slot.status == SlotStatus.cancelled and before in HELD:
@@ -805,6 +809,79 @@ def _active_presenter(slot: Slot, before: str | None = None) -> str:
     if holder is None or undelivered_invitation(slot.id, holder, holder.email) is not None:
         return ""
     return mailbox(holder.email)
+
+
+def invitation_discarded(message: OutboxMessage) -> None:
+    """A presenter's held invitation a co-lead discarded (`outbox.discard`, just done). Held, it
+    was to take the place of the copy of the talk they hold as a contact of its office, so
+    nothing of the talk went to that copy meanwhile (`_active_presenter`); discarded, it did
+    not reach them, and never takes it. A contact of the office has their copy brought up to
+    the talk as it is, if it changed meanwhile, and hears of it as the other contacts do from
+    then on; one no longer a contact has it taken out, as any former contact (helper-237: it
+    stayed, as it was, followed by nothing). Nothing for one whose calendar holds none."""
+    slot = db.session.get(Slot, message.slot_id) if message.slot_id is not None else None
+    email = message.recipient_email
+    if (
+        message.kind != MessageKind.invitation
+        or slot is None
+        or not _news(slot)
+        or not _on_public_agenda(slot)
+        or _active_presenter(slot) == mailbox(email)
+        or (copy := calendar_copy(slot, email)) is None
+        or copy.ics_method != imip.Method.request
+    ):
+        return
+    contact = next(
+        (c for c in contacts_for(slot.office_code or "") if same_address(c.email, email)), None
+    )
+    if contact is None:
+        elsewhere = db.session.scalar(
+            select(OfficeContact).where(OfficeContact.mailbox == mailbox(email)).limit(1)
+        )
+        if elsewhere is not None:
+            # A contact of another office still: the talk went from their office to this one.
+            reason = "moved" if slot.office_code else "no_office"
+            _take_out(slot, elsewhere, office=elsewhere.office, reason=reason)
+        else:
+            former = Recipient(email, message.recipient_name, copy.language)
+            _take_out(slot, former, office=slot.office, reason="no_longer_contact")
+        return
+    if (held_sequence(slot, email) or 0) >= office_sequence(slot, slot.office_code):
+        return  # nothing changed since their copy
+    what, was = _changed_since(copy, slot)
+    change = _Change(status=slot.status, what=what, was=was)
+    _tell_contacts(slot, change, cancelled=False, shown=True, what=what, contacts=[contact])
+
+
+def _copy_event(message: OutboxMessage):
+    """The one event of a message's calendar part (icalendar's), or None."""
+    try:
+        events = Calendar.from_ical(message.ics or "").walk("VEVENT")
+    except ValueError:
+        return None
+    return events[0] if events else None
+
+
+def _changed_since(copy: OutboxMessage, slot: Slot) -> tuple[set[str], tuple | None]:
+    """What of `slot` changed since the calendar entry of `copy` (its time, length, title or
+    status, as an update names them; what else its description says, unnamed), and the start
+    and length that entry has when they changed."""
+    event = _copy_event(copy)
+    if event is None or "DTSTART" not in event or "DTEND" not in event:
+        return set(), None
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    minutes = int((end - start).total_seconds() // 60)
+    what = set()
+    if start != slot.starts_at:
+        what.add("time")
+    if minutes != slot.duration_minutes:
+        what.add("length")
+    now = message_event(slot, Recipient(copy.recipient_email, "", copy.language), copy.kind)
+    if str(event.get("SUMMARY", "")) != now.summary:
+        what.add("title")
+    if str(event.get("STATUS", "")) != now.status:
+        what.add("status")
+    return what, ((start, minutes) if what & {"time", "length"} else None)
 
 
 def _status_before(slot: Slot, change: _Change) -> str:

@@ -12,6 +12,7 @@ from planner.extensions import db
 from planner.mail.messages.changes import contact_news_again
 from planner.mail.messages.reminders import reword
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
+from planner.mail.outbox import NEVER_WENT
 from planner.materials.operations import talk_materials
 
 
@@ -77,7 +78,7 @@ def reword_due(now: datetime) -> None:
 
 def _newer(messages: list[OutboxMessage]) -> set[int]:
     """Of `messages`, those a later message about the same slot to the same address follows
-    (not superseded): it says what changed since. One query."""
+    (not superseded nor discarded): it says what changed since. One query."""
     if not messages:
         return set()
     latest = dict(
@@ -92,7 +93,7 @@ def _newer(messages: list[OutboxMessage]) -> set[int]:
                 .where(
                     OutboxMessage.slot_id.in_({m.slot_id for m in messages}),
                     OutboxMessage.recipient_mailbox.in_({m.recipient_mailbox for m in messages}),
-                    OutboxMessage.status != MessageStatus.superseded,
+                    OutboxMessage.status.not_in(NEVER_WENT),
                 )
                 .group_by(OutboxMessage.slot_id, OutboxMessage.recipient_mailbox)
             )

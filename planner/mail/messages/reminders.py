@@ -22,7 +22,7 @@ from planner.mail.messages.addressing import (
 )
 from planner.mail.messages.writing import queue_message, render, slot_context
 from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
-from planner.mail.outbox import Recipient
+from planner.mail.outbox import Recipient, undelivered_invitation
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.materials.models import Material
 from planner.materials.operations import talk_materials
@@ -78,11 +78,15 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
 
 def _heard_of(slot: Slot, invitation: Invitation) -> bool:
     """Whether the presenter knows they present: they answered on their page, or an invitation
-    or update about the slot went to them as its presenter. What went to them as a contact of
-    the office does not tell them (its `role`): a reminder then would wait behind
-    their undelivered invitation, as if they knew (helper-232)."""
+    or update about the slot went to them as its presenter, and their invitation is not one
+    that did not reach them (failed, not sent or discarded: the rule every message to them as
+    presenter follows, `outbox.undelivered_invitation`); a held one went to them neither. What
+    went to them as a contact of the office does not tell them (its `role`): a reminder then
+    would wait behind their undelivered invitation, as if they knew (helper-232)."""
     if invitation.answer is not None:
         return True
+    if undelivered_invitation(slot.id, invitation, invitation.email) is not None:
+        return False
     heard = select(OutboxMessage.id).where(
         *about_slot(slot, invitation.email),
         OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
@@ -114,7 +118,7 @@ def enqueue_reminders(now: datetime) -> int:
     materials = talk_materials(slots)
     for slot in slots:
         if not _heard_of(slot, slot.invitation):
-            continue  # the invitation is held, or was discarded: they were never told
+            continue  # the invitation is held, or did not reach them: they were never told
         message_id = _reminder_id(slot, slot.invitation)
         if _reminded_before(slot, slot.invitation.email, message_id):
             continue

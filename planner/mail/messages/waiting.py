@@ -61,8 +61,14 @@ SETTLE_AT_MOST = timedelta(minutes=5)
 _TO_PRESENTER = (MessageKind.invitation, MessageKind.update, MessageKind.reminder)
 
 
-# Not out yet, nor on its way: a held message, or one that failed or had no server.
-_NOT_OUT = (MessageStatus.held, MessageStatus.failed, MessageStatus.not_sent)
+# Not out yet, nor on its way: a held message, or one that failed, had no server or was
+# discarded (each of which a co-lead may still send).
+_NOT_OUT = (
+    MessageStatus.held,
+    MessageStatus.failed,
+    MessageStatus.not_sent,
+    MessageStatus.discarded,
+)
 
 
 def supersede(slot: Slot, email: str, kinds=_TO_PRESENTER) -> bool:
@@ -329,6 +335,21 @@ def settling_withdrawn(slot: Slot, email: str) -> dict | None:
         or first.get("unheard_confirmation")
         or False,
     }
+
+
+def calendar_copy(slot: Slot, email: str) -> OutboxMessage | None:
+    """The last calendar message about `slot` that went to `email` (or is queued): what their
+    calendar holds of it (`holds_event`), or None."""
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(
+            *about_slot(slot, email),
+            OutboxMessage.ics_method.is_not(None),
+            OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
+        )
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
 
 
 def holds_event(slot: Slot, email: str) -> bool:
