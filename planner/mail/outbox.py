@@ -234,7 +234,10 @@ def undelivered_invitations(
     invitation, sent again (written with the slot as it is then, `messages.again`), or for the
     presenter invited at another address. What reached them as a contact of the office ("On
     the agenda ... presenter invited") does not tell them they present it: meanwhile they hear
-    of it as a contact (`changes._tell_contacts`, helper-229). One query, however many."""
+    of it as a contact (`changes._tell_contacts`, helper-229); nor does what reached them as
+    its presenter before they were told they no longer present it (they declined, were
+    replaced or set back: invited again, they were told nothing of it yet). One query, however
+    many."""
     waiting = {
         slot_id: (mailbox(invitation.email), invitation.invited_at)
         for slot_id, invitation in presenters
@@ -261,8 +264,12 @@ def undelivered_invitations(
         address, invited_at = waiting[message.slot_id]
         if message.recipient_mailbox != address:
             continue
-        if message.status == MessageStatus.sent and not written_as_contact(message):
-            reached.add(message.slot_id)
+        if message.status == MessageStatus.sent:
+            if told_no_longer_presenting(message):
+                # What reached them before does not tell them they present it again.
+                reached.discard(message.slot_id)
+            elif not written_as_contact(message):
+                reached.add(message.slot_id)
         if message.kind == MessageKind.invitation and message.created_at >= invited_at:
             last[message.slot_id] = message
     return {
@@ -270,6 +277,17 @@ def undelivered_invitations(
         for slot_id, message in last.items()
         if slot_id not in reached and message.status in statuses
     }
+
+
+def told_no_longer_presenting(message: OutboxMessage) -> bool:
+    """Whether `message` told its recipient they no longer present its slot: the CANCEL of it
+    to them as its presenter (they declined, someone else was invited, a co-lead set it back or
+    cancelled it), or, to one who is a contact of the office, the news that they keep it as the
+    contacts have it (`changes.stays_as_contact`)."""
+    if message.kind == MessageKind.cancellation:
+        return not written_as_contact(message)
+    said = (message.basis or {}).get("said") or {}
+    return message.kind == MessageKind.update and bool(said.get("no_longer_presenting"))
 
 
 def written_as_contact(message: OutboxMessage) -> bool:

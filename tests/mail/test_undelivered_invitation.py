@@ -640,3 +640,42 @@ def test_a_presenter_no_longer_a_contact_has_their_copy_taken_out_once_it_is_dis
     (part,) = [p for p in taken.walk() if p.get_content_type() == "text/calendar"]
     (cancel,) = read_everywhere(part.get_payload(decode=True))["events"]
     assert cancel["uid"] == held["uid"] and cancel["sequence"] > held["sequence"]
+
+
+def test_a_presenter_who_declined_invited_again_hears_nothing_before_the_invitation(
+    api, slot, presenter, smtp
+):
+    """Alex declined the talk (their calendar's entry was cancelled), and was invited to it
+    again with invitations held for review. While it was held, a co-lead confirmed the talk by
+    hand: a reminder was written to them, to go before their invitation. Discarded, it never
+    reached them, yet the talk's changes went to them as its presenter ("The presentation you
+    give has changed ... waiting for your confirmation"), with a reminder: what reached them
+    before they declined counted as their knowing they present it again."""
+    from planner.mail.messages import enqueue_reminders
+    from planner.mail.outbox import set_hold_invitations
+
+    config = settings(api.application, smtp)
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    send_due(config, now)
+    declined = {"answer": "declined", "note": "Away that week."}
+    assert presenter.post(link + "/answer", data=declined).status_code == 302
+    send_due(config, now + timedelta(minutes=2))
+    told = len(smtp.received)
+    assert smtp.messages()[-1]["Subject"].startswith("You no longer present")
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"}).status_code == 200
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0
+    db.session.commit()
+
+    (held,) = outbox(recipient_email=PRESENTER, status=MessageStatus.held)
+    assert _discard(api, held.id).status_code == 302
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
+    send_due(config, now + timedelta(minutes=5))
+    assert len(smtp.received) == told
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert "the invitation to Alex Example <alex@ipaustralia.example> was discarded" in page

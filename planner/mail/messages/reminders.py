@@ -20,6 +20,7 @@ from planner.mail.messages.addressing import (
     presenter_zone,
     private_url_of,
 )
+from planner.mail.messages.waiting import held_invitation
 from planner.mail.messages.writing import queue_message, render, slot_context
 from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, undelivered_invitation
@@ -78,14 +79,19 @@ def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
 
 def _heard_of(slot: Slot, invitation: Invitation) -> bool:
     """Whether the presenter knows they present: they answered on their page, or an invitation
-    or update about the slot went to them as its presenter, and their invitation is not one
-    that did not reach them (failed, not sent or discarded: the rule every message to them as
-    presenter follows, `outbox.undelivered_invitation`); a held one went to them neither. What
-    went to them as a contact of the office does not tell them (its `role`): a reminder then
-    would wait behind their undelivered invitation, as if they knew (helper-232)."""
+    or update about the slot went to them as its presenter, while their invitation is neither
+    held for review (nothing else goes before it) nor one that did not reach them (failed,
+    not sent or discarded; also after they were told they no longer present it, invited again
+    since: the rule every message to them as presenter follows,
+    `outbox.undelivered_invitation`). What went to them as a contact of the office does not
+    tell them (its `role`): a reminder then would wait behind their undelivered invitation, as
+    if they knew (helper-232)."""
     if invitation.answer is not None:
         return True
-    if undelivered_invitation(slot.id, invitation, invitation.email) is not None:
+    if (
+        held_invitation(slot, invitation.email) is not None
+        or undelivered_invitation(slot.id, invitation, invitation.email) is not None
+    ):
         return False
     heard = select(OutboxMessage.id).where(
         *about_slot(slot, invitation.email),
