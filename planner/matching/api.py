@@ -41,11 +41,17 @@ def matches():
             abort(400, wrong)
     include_plans = flag_from(request.args, "include_plans")
     page_number, size = api_requested()
-    office, maturity = read_filters(request.args)
+    office, role, maturity = read_filters(request.args)
     survey = find_survey(request.args.get("survey") or None)
     asked = Page(page_number, size, 0)
     total, found = survey_scorer(survey, include_plans=include_plans).window(
-        [number], limit=limit, start=asked.start, stop=asked.stop, office=office, evidence=maturity
+        [number],
+        limit=limit,
+        start=asked.start,
+        stop=asked.stop,
+        office=office,
+        role=role,
+        evidence=maturity,
     )
     page = Page(page_number, size, total).check()
     colead = api_colead()

@@ -1,6 +1,7 @@
 """The form a co-lead marks a pair with on the matches page, and the matches' filters."""
 
 import re
+from typing import NamedTuple
 
 from flask import abort
 from wtforms import HiddenField, SelectField, StringField
@@ -34,18 +35,31 @@ class MarkForm(PlannerForm):
 
 # What a presenter's project may read as, to filter by ("need" never presents).
 MATURITY_FILTERS = ("working", "under way", "plan")
+# The side of its matches an office is kept on: the audience (whom it should hear), or the
+# presenter (who would hear it); either, when none is given.
+OFFICE_ROLES = ("audience", "presenter")
 _OFFICE = re.compile(r"[A-Za-z]{2}")
 
 
-def read_filters(args) -> tuple[str | None, str | None]:
-    """?office= and ?maturity= of the matches page and the API, read alike (400 with the same
-    words for the same bad value): an ST.3 code, and a stage a presenting project reads as."""
+class Filters(NamedTuple):
+    office: str | None
+    role: str | None
+    maturity: str | None
+
+
+def read_filters(args) -> Filters:
+    """?office=, ?role= and ?maturity= of the matches page and the API, read alike (400 with the
+    same words for the same bad value): an ST.3 code, the side of its matches it is kept on (read
+    only with an office), and a stage a presenting project reads as."""
     office = (args.get("office") or "").strip() or None
     if office is not None:
         if not _OFFICE.fullmatch(office):
             abort(400, "office is an ST.3 code of two letters, such as AU.")
         office = office.upper()
+    role = args.get("role") or None
+    if role is not None and role not in OFFICE_ROLES:
+        abort(400, f"role is one of: {', '.join(OFFICE_ROLES)}.")
     maturity = args.get("maturity") or None
     if maturity is not None and maturity not in MATURITY_FILTERS:
         abort(400, f"maturity is one of: {', '.join(MATURITY_FILTERS)}.")
-    return office, maturity
+    return Filters(office, role if office else None, maturity)

@@ -730,6 +730,7 @@ class Scorer:
         stop: int | None = None,
         strongest_first: bool = False,
         office: str | None = None,
+        role: str | None = None,
         evidence: str | None = None,
     ) -> tuple[int, list[Match]]:
         """How many matches `matches` gives, and those from `start` to `stop` in its order
@@ -737,9 +738,10 @@ class Scorer:
         Only the matches in the window are built: a page of a large survey costs its own rows,
         not every pair's reasons.
 
-        `office` keeps the matches that office is in (as the audience, or as the presenter);
-        `evidence` keeps presenters whose project reads so (working, under way, plan). Ranks stay
-        those of the whole list, so a filtered row still says where it stands."""
+        `office` keeps the matches that office is in (as the audience, or as the presenter; with
+        `role`, "audience" or "presenter", only as that one); `evidence` keeps presenters whose
+        project reads so (working, under way, plan). Ranks stay those of the whole list, so a
+        filtered row still says where it stands."""
         wanted = self.recommendations if recommendations is None else sorted(set(recommendations))
         listings: list[tuple[float, str, int, Scores, int, np.ndarray]] = []
         for number in wanted:
@@ -755,7 +757,10 @@ class Scorer:
         position = 0
         for _, audience, number, s, i, ranked in listings:
             shown = [(rank, int(j)) for rank, j in enumerate(ranked[:limit], 1)]
-            if office is not None and audience != office:
+            if office is not None and role == "audience" and audience != office:
+                shown = []
+            elif office is not None and (audience != office or role == "presenter"):
+                # Never its own presenter: as the audience, the office's list is whole.
                 shown = [(r, j) for r, j in shown if s.projects[j].office == office]
             if evidence is not None:
                 shown = [(r, j) for r, j in shown if s.projects[j].evidence.type.value == evidence]

@@ -19,7 +19,7 @@ from planner.accounts.security import colead_required, editor, is_colead
 from planner.extensions import db
 from planner.forms import refill
 from planner.matching.evidence import EvidenceType
-from planner.matching.forms import MATURITY_FILTERS, MarkForm, read_filters
+from planner.matching.forms import MATURITY_FILTERS, OFFICE_ROLES, MarkForm, read_filters
 from planner.matching.operations import (
     MarkChanged,
     MarkError,
@@ -58,7 +58,7 @@ PER_PAGE = 200
 
 
 # What the matches of another recommendation keep of the page's address (not its page number).
-_KEPT_ACROSS = ("survey", "include_plans", "show", "office", "maturity")
+_KEPT_ACROSS = ("survey", "include_plans", "show", "office", "role", "maturity")
 
 
 def _recommendation(number: int) -> Recommendation:
@@ -81,7 +81,7 @@ def matches(number: int):
     survey = survey_from_request()
     include_plans = flag_from(request.args, "include_plans")
     show_all = request.args.get("show") == "all"
-    office, maturity = read_filters(request.args)
+    office, role, maturity = read_filters(request.args)
     page_number, _ = requested(request.args, size=PER_PAGE, max_size=PER_PAGE)
     asked = Page(page_number, PER_PAGE, 0)
     scorer = survey_scorer(survey, include_plans=include_plans) if survey else None
@@ -93,6 +93,7 @@ def matches(number: int):
             stop=asked.stop,
             strongest_first=True,
             office=office,
+            role=role,
             evidence=maturity,
         )
         if scorer
@@ -109,7 +110,12 @@ def matches(number: int):
     # The co-leads' marks that rank no pair (ruled out, or no longer applying), to see and change.
     unranked = scorer.unranked_marks(number) if scorer and is_colead() else []
     if office is not None:
-        unranked = [u for u in unranked if office in (u.audience, u.presenter)]
+        unranked = [
+            u
+            for u in unranked
+            if (role != "presenter" and u.audience == office)
+            or (role != "audience" and u.presenter == office)
+        ]
     respondents = respondent_offices(survey) if survey is not None else []
     office_known = office is None or office in {o.code for o in respondents}
     by_audience: dict[str, list[Match]] = defaultdict(list)
@@ -137,6 +143,7 @@ def matches(number: int):
             include_plans="1" if include_plans else None,
             show="all" if show_all else None,
             office=office,
+            role=role,
             maturity=maturity,
             page=other if other > 1 else None,
         )
@@ -165,6 +172,8 @@ def matches(number: int):
         shown=SHOWN,
         best_few=BEST_FEW,
         office_filter=office,
+        role_filter=role,
+        office_roles=OFFICE_ROLES,
         office_known=office_known,
         respondents=respondents,
         maturity_filter=maturity,
@@ -173,6 +182,19 @@ def matches(number: int):
         first_shown=page.start + 1,
         last_shown=page.start + len(found),
         next_url=page_url(page.next),
+        # Where each pair's mark form sends it, with the page to come back to: one address for
+        # every form on the page, built once.
+        mark_action=url_for(
+            "matching.mark",
+            number=number,
+            survey=survey.slug if survey else None,
+            include_plans="1" if include_plans else None,
+            show="all" if show_all else None,
+            office=office,
+            role=role,
+            maturity=maturity,
+            page=page.number if page.number > 1 else None,
+        ),
         previous_url=page_url(page.previous),
         marks=MARKS,
         # The rounds before this one: a mark made on one of them asks to be checked here.
@@ -211,6 +233,7 @@ def mark(number: int):
         include_plans=request.args.get("include_plans") or None,
         show=request.args.get("show") or None,
         office=request.args.get("office") or None,
+        role=request.args.get("role") or None,
         maturity=request.args.get("maturity") or None,
         page=request.args.get("page") or None,
     )

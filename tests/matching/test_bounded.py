@@ -362,3 +362,19 @@ def test_a_filtered_page_has_no_false_paging_notes(client, survey, query):
     for part in query.split("&"):
         if not part.startswith("show="):
             assert part in every[1]
+
+
+def test_all_of_an_audience_s_presenters_are_its_own_page(client, large):
+    """helper-242: "All 97 presenters for AU" opened every match AU is in, as audience and as
+    presenter: at 200 offices 300 to 800 kB over two pages, AU's own list among a hundred
+    others. It opens AU's list alone, whole."""
+    page = client.get(f"/recommendations/10/matches?survey={large.slug}").get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)#audience-(\w\w)">All (\d+) presenters for \2,', page)
+    assert len(links) > 5
+    for href, audience, count in links[:5]:
+        listed = client.get(html.unescape(href)).get_data(as_text=True)
+        sections = re.findall(
+            r'<section class="match-group" aria-labelledby="audience-(\w+)"', listed
+        )
+        assert sections == [audience]
+        assert rows_on(listed) == int(count) and "Next page" not in listed

@@ -817,3 +817,86 @@ def test_a_mark_made_on_last_year_s_answers_asks_to_be_checked_on_this_year_s(
     assert mark["reasons"]["mark"]["survey"] == "CWS/13/26"
     (seen,) = [m for m in client.get(api).get_json()["matches"] if m["presenter"] == "AU"]
     assert "survey" not in seen["reasons"]["mark"]
+
+
+def audience_sections(page: str) -> list[str]:
+    """The interested offices whose presenters a matches page lists, in its order."""
+    return re.findall(r'<section class="match-group" aria-labelledby="audience-(\w+)"', page)
+
+
+def test_one_office_as_the_audience_or_as_a_presenter_at_an_address_of_its_own(client, survey):
+    """helper-242: at 200 offices, a co-lead on a phone after one audience's presenters chose
+    the office in the filters and had every match it is in, as audience and as presenter: for an
+    office presenting to many, 140 screens and 650 kB, its own list somewhere among them. The
+    filters also keep it on one side of its matches, at an address to share; ranks are those of
+    the whole list, as with any filter."""
+    whole = html.unescape(client.get("/recommendations/10/matches?show=all").get_data(True))
+    assert {"AU"} < set(audience_sections(whole))
+    page = html.unescape(
+        client.get("/recommendations/10/matches?office=AU&role=audience&show=all").get_data(True)
+    )
+    assert audience_sections(page) == ["AU"]
+    assert first_row(page, "AU") == first_row(whole, "AU")
+    assert '<option value="audience" selected>audience: whom it should hear</option>' in page
+    # As a presenter: the audiences it presents to, and not its own list.
+    as_presenter = html.unescape(
+        client.get("/recommendations/10/matches?office=AU&role=presenter").get_data(True)
+    )
+    audiences = audience_sections(as_presenter)
+    assert audiences and "AU" not in audiences
+    listed = as_presenter[
+        as_presenter.index('id="audiences"') : as_presenter.index('id="presenters"')
+    ]
+    assert set(re.findall(r'<th scope="row"><a href="[^"]*">(\w\w) · ', listed)) == {"AU"}
+    either = html.unescape(client.get("/recommendations/10/matches?office=AU").get_data(True))
+    assert audience_sections(either) == sorted(
+        ["AU", *audiences], key=audience_sections(either).index
+    )
+    # The API reads it alike; a side without an office keeps everything, an unknown one is a 400.
+    api = "/api/v1/matches?recommendation=10&limit=all&per_page=500"
+    mine = client.get(f"{api}&office=AU&role=audience").get_json()["matches"]
+    assert mine and {m["audience"] for m in mine} == {"AU"}
+    theirs = client.get(f"{api}&office=AU&role=presenter").get_json()["matches"]
+    assert theirs and {m["presenter"] for m in theirs} == {"AU"}
+    assert "AU" not in {m["audience"] for m in theirs}
+    every = client.get(api).get_json()
+    assert client.get(f"{api}&role=audience").get_json() == every
+    for address in (f"{api}&office=AU&role=speaker", "/recommendations/10/matches?role=x"):
+        refused = client.get(address)
+        assert refused.status_code == 400
+        assert "role is one of: audience, presenter." in refused.get_data(True)
+    # Kept when the filters choose another recommendation, and by the pages' links.
+    moved = client.get("/recommendations/10/matches?recommendation=4&office=AU&role=audience")
+    assert moved.headers["Location"] == "/recommendations/4/matches?office=AU&role=audience"
+    assert "show=all&amp;office=AU&amp;role=audience" in client.get(
+        "/recommendations/10/matches?office=AU&role=audience"
+    ).get_data(True)
+
+
+def test_a_mark_made_on_one_audience_s_page_returns_to_it(colead_client, survey):
+    """The page a co-lead marks from is the one they come back to: one audience's, not every
+    match of the office (on a phone, the 650 kB they had left)."""
+    url = "/recommendations/10/matches?survey=CWS-13-26&office=ES&role=audience"
+    page = colead_client.get(url).get_data(as_text=True)
+    action = html.unescape(re.search(r'action="(/recommendations/10/matches/marks[^"]*)"', page)[1])
+    assert action == url.replace("matches?", "matches/marks?")
+    presenter = re.search(r'name="presenter" value="(\w\w)"', page)[1]
+    saved = colead_client.post(
+        action,
+        data={
+            "csrf_token": csrf_token(colead_client, url),
+            "audience": "ES",
+            "presenter": presenter,
+            "verdict": "not_useful",
+            "note": "Heard them last year",
+            "seen": "none",
+        },
+    )
+    assert saved.status_code == 302
+    assert saved.headers["Location"] == f"{url}#audience-ES"
+    # Ruled out, the pair is listed with the marks outside the ranking, on ES's page still.
+    back = html.unescape(colead_client.get(url).get_data(True))
+    assert f'id="unranked-ES-{presenter}"' in back and "Heard them last year" in back
+    assert f'id="unranked-ES-{presenter}"' not in html.unescape(
+        colead_client.get(f"/recommendations/10/matches?office={presenter}&role=audience").text
+    )

@@ -19,6 +19,7 @@ PARAMETERS = [
     "status",
     "offices",
     "office",
+    "role",
     "question",
     "duration_minutes",
     "from",
