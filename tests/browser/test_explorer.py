@@ -5,7 +5,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import FITS_WIDTH, HEADINGS_IN_ORDER, boxes, shoot
+from tests.browser.conftest import FITS_WIDTH, HEADINGS_IN_ORDER, PHONE, boxes, shoot
 
 # The explorer's pages at a desktop's width: headings, the main menu, tables with heads. At a
 # phone's width they are in tests/browser/test_every_page.py (nothing sideways, axe).
@@ -307,3 +307,107 @@ def test_a_phone_goes_from_200_offices_matches_to_one_office_s_on_another_recomm
     address = phone.url
     check_page(phone, address, "/recommendations/4/matches?office=AK", "phone", "matches-200-AK")
     context.close()
+
+
+# Every link that opens or names something in a match's card on a phone, and the folds of the
+# card: boxes of at least 24 px high (44 for the folds, as every summary on a phone).
+CARD_TARGETS = """() => [...document.querySelectorAll(
+    'table.cards th[scope=row] a, table.cards td > a, table.matches summary')]
+  .filter(e => e.getClientRects().length)
+  .map(e => [e.innerText.trim(), e.getBoundingClientRect()])
+  .filter(([text, box]) => box.height < 24 || box.width < 24)
+  .map(([text, box]) => `${text} ${Math.round(box.width)}x${Math.round(box.height)}`)"""
+
+
+def test_a_phone_finds_one_audience_s_presenters_among_200_offices_and_marks_one(
+    browser, live_server, app_context, colead
+):
+    """helper-242: a co-lead on a train, 200 offices. Each presenter's reasons were a phone's
+    screen or more (an audience's best three, three and a half screens: the page 126), so its
+    reasons fold under what they come to, one tap away, and its mark stays in sight. One
+    audience's presenters are an address of their own, chosen in the filters ("AT" as office
+    kept every match AT presents too: 650 kB, 143 screens), where marking a pair comes back to.
+    Links and folds in a card are a thumb's size, the folds show where the keyboard is, and
+    nothing is wider than the window."""
+    from planner.extensions import db
+    from planner.survey.operations import import_record
+    from planner.survey.synthetic import scaled_survey
+    from tests.browser.checks import AXE, check_page
+    from tests.browser.conftest import ON_A_PHONE, sign_in
+    from tests.conftest import _bundled_record
+
+    import_record(scaled_survey(_bundled_record(), 200))
+    db.session.commit()
+    context = browser.new_context(**ON_A_PHONE)
+    context.add_init_script(script=AXE.axe_script)
+    phone = context.new_page()
+    sign_in(phone, live_server)
+    phone.goto(live_server + "/recommendations/10/matches")
+    first = phone.locator("section.match-group").first
+    best = first.locator("table.matches").first
+    assert best.bounding_box()["height"] < PHONE["height"], best.bounding_box()
+    row = best.locator("tbody tr").first
+    expect(row.locator("ul.reasons")).to_be_hidden()
+    why = row.locator("details.why > summary")
+    expect(why).to_have_text(re.compile(r"^Why: working, \d+ (topic|word)s? in common"))
+    # From the fold before it, Tab reaches it, and the ring shows it.
+    row.locator("details:not(.why) > summary").first.focus()
+    phone.keyboard.press("Tab")
+    expect(why).to_be_focused()
+    assert phone.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
+    why.click()
+    expect(row.locator("ul.reasons")).to_be_visible()
+    assert phone.evaluate(CARD_TARGETS) == []
+    assert phone.evaluate(FITS_WIDTH)
+    shoot(phone, "matches-200-folded-phone", full_page=False)
+
+    filters = phone.get_by_role("form", name="Filter the matches")
+    filters.get_by_label("Office").select_option("AT")
+    filters.get_by_label("In its matches as").select_option("audience")
+    filters.get_by_role("button", name="Show the matches").click()
+    expect(phone).to_have_url(re.compile(r"\?survey=[^&]+&office=AT&role=audience$"))
+    sections = phone.locator("section.match-group[aria-labelledby^=audience-]")
+    expect(sections).to_have_count(1)
+    size = phone.evaluate("performance.getEntriesByType('navigation')[0].decodedBodySize")
+    assert size < 150_000, size
+    screens = phone.evaluate("document.documentElement.scrollHeight / innerHeight")
+    assert screens < 20, screens
+    row = phone.locator("#audience-AT ~ table tbody tr, section:has(#audience-AT) tbody tr")
+    second = row.nth(1)
+    presenter = second.locator("th[scope=row] a").inner_text().split(" · ")[0]
+    second.get_by_text("Mark this pair").click()
+    second.get_by_label(f"{presenter} for AT").select_option("not_useful")
+    second.get_by_label("Note").fill("Heard them in Geneva last year")
+    second.get_by_role("button", name=f"Save mark ({presenter} for AT)").click()
+    expect(phone).to_have_url(re.compile(r"&office=AT&role=audience#audience-AT$"))
+    said = phone.get_by_role("status")
+    expect(said).to_contain_text(f"Marked {presenter} for AT on Rec 10: not useful.")
+    expect(said).to_be_in_viewport()
+    ruled_out = phone.locator(f"#unranked-AT-{presenter}")
+    expect(ruled_out).to_contain_text("Heard them in Geneva last year")
+    shoot(phone, "matches-200-AT-marked-phone", full_page=False)
+    check_page(
+        phone,
+        phone.url.partition("#")[0],
+        "/recommendations/10/matches?office=AT&role=audience",
+        "phone",
+        "matches-200-AT-audience",
+        taps=True,
+    )
+    context.close()
+
+
+def test_a_wide_screen_shows_each_pair_s_reasons_unfolded(page, live_server, survey):
+    """The reasons a phone folds (above) are in view on a wide screen, with no fold to open, and
+    on paper."""
+    page.goto(live_server + "/recommendations/10/matches")
+    spain = page.locator("section", has=page.locator("#audience-ES"))
+    row = spain.locator("tbody tr").first
+    expect(row.locator("ul.reasons")).to_be_visible()
+    expect(row.locator("details.why > summary")).to_have_count(1)
+    expect(row.locator("details.why > summary")).to_be_hidden()
+    spain.scroll_into_view_if_needed()
+    shoot(page, "matches-reasons-desktop", full_page=False)
+    page.emulate_media(media="print")
+    expect(row.locator("ul.reasons")).to_be_visible()
+    expect(row.locator("details.why > summary")).to_be_hidden()

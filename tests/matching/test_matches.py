@@ -900,3 +900,37 @@ def test_a_mark_made_on_one_audience_s_page_returns_to_it(colead_client, survey)
     assert f'id="unranked-ES-{presenter}"' not in html.unescape(
         colead_client.get(f"/recommendations/10/matches?office={presenter}&role=audience").text
     )
+
+
+def test_a_pair_s_reasons_fold_under_what_they_come_to_and_its_mark_stays_in_sight(
+    colead_client, survey
+):
+    """helper-242: on a phone each presenter's reasons were a screen or more, an audience's five
+    presenters eight screens at 200 offices. They fold under a summary that names the pair and
+    what they come to (app.css unfolds them on a wider screen); a co-lead's mark is not folded
+    with them. What a screen reader hears of a mark and a score is said once, and names the
+    pair: the score's bar is for the eye, each "Save mark" says whose, and the glance says
+    "marked" before a mark's word."""
+    set_mark("ES", "AU", 10, "must_present", "Exactly their question", "colead@example.org")
+    db.session.commit()
+    page = html.unescape(colead_client.get("/recommendations/10/matches").get_data(True))
+    row = first_row(page, "ES")
+    mark, _, folded = row.partition('<details class="why">')
+    assert "Co-lead: must present to</strong> — “Exactly their question”" in mark
+    api = "/api/v1/matches?recommendation=10&office=ES&role=audience&limit=all"
+    (pair,) = [m for m in colead_client.get(api).get_json()["matches"] if m["presenter"] == "AU"]
+    assert len(pair["reasons"]["topics"]) == 1
+    summary = re.sub(r"<[^>]+>", "", folded[: folded.index("</summary>")])
+    assert summary == f"Why: {pair['evidence']}, 1 topic in common (AU for ES)"
+    assert '<ul class="reasons">' in folded and "Evidence:" in folded
+    assert "Evidence:" not in mark
+    # Every row folds its reasons, each summary naming its own pair.
+    rows = len(re.findall(r"<summary>Their project<", page))
+    assert page.count('<details class="why">') == rows
+    assert re.findall(r'<meter [^>]*aria-hidden="true">', page) and "<meter min" not in re.sub(
+        r'<meter [^>]*aria-hidden="true">', "", page
+    )
+    assert '>Save mark<span class="visually-hidden"> (AU for ES)</span></button>' in page
+    glance = page[page.index('class="data compact at-a-glance"') :]
+    glance = glance[: glance.index("</table>")]
+    assert '<span class="visually-hidden">marked </span>“must present to”' in glance
