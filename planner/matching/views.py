@@ -43,6 +43,7 @@ from planner.recommendations.operations import all_recommendations
 from planner.request_input import query_int
 from planner.survey.models import Survey
 from planner.survey.operations import list_surveys, respondent_offices
+from planner.text import shorten
 from planner.web import flag_from, refuse_changes, survey_from_request
 
 bp = Blueprint("matching", __name__)
@@ -157,6 +158,11 @@ def matches(number: int):
         by_audience=by_audience,
         presenters=sorted(by_presenter),
         by_presenter=by_presenter,
+        # Each audience's wish as the reverse view opens it, cut once, not in each of its rows.
+        wish_excerpts={
+            code: shorten(listing[0].reasons["audience_text"], 140, at_space=True)
+            for code, listing in by_audience.items()
+        },
         set_aside=set_aside,
         unranked=unranked,
         offices=offices,
