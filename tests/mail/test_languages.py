@@ -787,3 +787,45 @@ def test_a_presenter_invited_in_russian_is_told_in_russian_the_slot_is_no_longer
         invite(api, slot)
     (cancellation,) = outbox(kind="cancellation", recipient_email=OLGA)
     assert cancellation.language == "ru" and cancellation.ics_method == "CANCEL"
+
+
+# What the subject of a request to confirm again says changed, in each language: a new length
+# (the slot grew, its start kept) or a new time (it moved).
+ASKED_AGAIN = {
+    "en": ("New length, please confirm: ", "New time, please confirm: "),
+    "es": ("Nueva duración, confirme por favor: ", "Nueva hora, confirme por favor: "),
+    "fr": (
+        "Nouvelle durée, merci de confirmer\u00a0: ",
+        "Nouvelle heure, merci de confirmer\u00a0: ",
+    ),
+    "pt": ("Nova duração, pedimos sua confirmação: ", "Novo horário, pedimos sua confirmação: "),
+    "ru": ("Новая продолжительность, просим подтвердить: ", "Новое время, просим подтвердить: "),
+    "zh": ("时长已变更，请确认：", "时间已变更，请确认："),
+}
+
+
+@pytest.mark.parametrize("language", ASKED_AGAIN)
+def test_a_presenter_asked_again_is_told_in_the_subject_what_changed(
+    app, api, slot, presenter, language
+):
+    """helper-241: a confirmed talk made ten minutes longer, its start kept, asked its
+    presenter "New time, please confirm" while the text said its length changed. The subject
+    names a new length; a move still names a new time."""
+    if language != "en":
+        _contact(PRESENTER, language)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    _delivered(app.config)
+    longer = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30})
+    assert longer.status_code == 200, longer.get_json()
+    asked = outbox(kind="update", recipient_email=PRESENTER)[-1]
+    length, time = ASKED_AGAIN[language]
+    assert asked.subject == length + slot.title
+    assert (asked.language or "en") == language
+    assert confirm(presenter, link).status_code == 302
+    _delivered(app.config)
+    later = api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": "2027-03-09T13:40:00+01:00"})
+    assert later.status_code == 200, later.get_json()
+    moved = outbox(kind="update", recipient_email=PRESENTER)[-1]
+    assert moved.id != asked.id and moved.subject == time + slot.title
