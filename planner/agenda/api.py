@@ -23,6 +23,7 @@ from planner.agenda.operations import (
     proposal_of_another_office,
     publish,
     refuse_a_talk_given,
+    reinstate,
     remove_meeting,
     remove_slot,
 )
@@ -292,6 +293,18 @@ def publish_meeting(meeting_id: int):
     meeting = _meeting(meeting_id)
     _check_fresh(meeting, "The meeting", meeting_json, _version_sent("Publishing"))
     publish(meeting)
+    db.session.flush()
+    return _tagged(_saved(meeting_json(meeting)), meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/reinstate")
+@colead_required
+def reinstate_meeting(meeting_id: int):
+    """A cancelled meeting brought back as it was (`operations.reinstate`): 200 with the
+    meeting; 409 when it is not cancelled, has ended, or a talk of it is elsewhere now."""
+    meeting = _meeting(meeting_id)
+    _check_fresh(meeting, "The meeting", meeting_json, _version_sent("Bringing back"))
+    reinstate(meeting)
     db.session.flush()
     return _tagged(_saved(meeting_json(meeting)), meeting)
 

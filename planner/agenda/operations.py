@@ -53,7 +53,7 @@ from planner.db_types import MAX_INT, utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.presenters.models import Answer
-from planner.proposals.models import Proposal
+from planner.proposals.models import Proposal, ProposalStatus
 from planner.timezones import is_skipped, local_time, moment_in, zone_info
 
 # Meeting fields a subscriber's calendar must follow: changing one raises SEQUENCE. The title
@@ -734,7 +734,9 @@ def refuse_if_cancelled(meeting: Meeting) -> None:
     were sent the cancellation, and a change would send them its event again, as a REQUEST."""
     if meeting.status == MeetingStatus.cancelled:
         raise AgendaError(
-            "The meeting is cancelled, so it no longer changes: create a new meeting instead.",
+            "The meeting is cancelled, so it no longer changes: bring it back first (“Bring "
+            f"the meeting back…” on its editor, or POST /api/v1/meetings/{meeting.id}/reinstate), "
+            "or copy it as a new draft.",
             status=409,
         )
 
@@ -991,14 +993,71 @@ def remove_meeting(meeting: Meeting) -> str:
     return "deleted"
 
 
+def reinstate_problem(meeting: Meeting) -> str | None:
+    """Why a cancelled meeting cannot be brought back as it was (None: it can); asked by the
+    page that asks first, and by `reinstate`."""
+    if meeting.status != MeetingStatus.cancelled:
+        return "It is not cancelled: there is nothing to bring back."
+    if meeting.ended():
+        # Its presenters and subscribers would be told a past meeting is on again.
+        return (
+            "The meeting's time has passed (it ended "
+            f"{moment_in(meeting.time_zone, meeting.ends_at)}): it cannot be brought back. "
+            "Copy it as a new draft to hold it on another day."
+        )
+    for slot in meeting.slots:
+        if slot.proposal is None or slot.status == SlotStatus.cancelled:
+            continue
+        elsewhere = db.session.scalars(
+            select(Slot)
+            .join(Slot.meeting)
+            .where(
+                Slot.proposal_id == slot.proposal_id,
+                Slot.meeting_id != meeting.id,
+                Slot.status != SlotStatus.cancelled,
+                Meeting.status != MeetingStatus.cancelled,
+            )
+            .order_by(Slot.id)
+            .limit(1)
+        ).first()
+        if elsewhere is not None:
+            # Once the meeting was cancelled its talks were free to go on another agenda: it
+            # would then be on two, and its presenter invited to both.
+            return (
+                f"“{slot.title}” (proposal {slot.proposal_id}) is on the agenda of "
+                f"“{elsewhere.meeting.title}” now: cancel it there first, or copy this meeting "
+                "as a new draft without it."
+            )
+        if slot.proposal.status != ProposalStatus.accepted:
+            return (
+                f"“{slot.title}” presents proposal {slot.proposal_id}, which is "
+                f"{slot.proposal.status} now: accept it again first, or copy this meeting as a "
+                "new draft without it."
+            )
+    return None
+
+
+def reinstate(meeting: Meeting) -> None:
+    """Bring a cancelled meeting back as it was when it was cancelled: published again, every
+    slot with the status it kept, its UIDs the same and its SEQUENCE raised, so that every
+    calendar its cancellation reached takes it back (the feeds at their next refresh; those the
+    cancellation was emailed to are told it is back, `mail.messages.changes`). Not once it has
+    ended (409)."""
+    if problem := reinstate_problem(meeting):
+        raise AgendaError(problem, field="status", status=409)
+    meeting.status = MeetingStatus.published
+    _touch(meeting, ["status"], SIGNIFICANT_MEETING)
+
+
 def publish_problem(meeting: Meeting) -> str | None:
     """Why the meeting cannot be published as it is (None: it can); asked by the page that
     asks first, and by `publish`."""
     if meeting.status == MeetingStatus.cancelled:
         # Its cancellation went to every calendar and presenter: it stays cancelled.
         return (
-            "The meeting was cancelled, so it cannot be published again: create a new meeting "
-            "instead."
+            "The meeting was cancelled, so it cannot be published again: bring it back instead "
+            "(“Bring the meeting back…”, which tells those its cancellation reached), or copy it "
+            "as a new draft."
         )
     if meeting.starts_at is None:
         return "Set the date and start time before publishing."

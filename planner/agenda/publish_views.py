@@ -1,5 +1,6 @@
-"""Publishing a meeting, and cancelling it (deleting it while a draft): each asked first on a
-page that says what it sends and to whom, and asked again if the meeting changed since."""
+"""Publishing a meeting, cancelling it (deleting it while a draft) and bringing a cancelled one
+back: each asked first on a page that says what it sends and to whom, and asked again if the
+meeting changed since."""
 
 from flask import current_app, flash, redirect, render_template, url_for
 
@@ -12,6 +13,8 @@ from planner.agenda.operations import (
     publish,
     publish_problem,
     refuse_if_ended,
+    reinstate,
+    reinstate_problem,
     remove_meeting,
     titles_of,
 )
@@ -22,7 +25,9 @@ from planner.agenda.view_helpers import (
     meeting_crumbs,
     meeting_or_404,
 )
+from planner.mail.messages import back_on_news
 from planner.offices.contacts import contacts_for
+from planner.timezones import moment_in
 from planner.web import refuse_changes
 
 
@@ -215,6 +220,117 @@ def delete(meeting_id: int):
     flash(
         emailed_note(
             "The meeting is cancelled; subscribers see it as cancelled.", "the cancellation"
+        ),
+        "success",
+    )
+    return redirect(url_for(".meeting", meeting_id=found.id))
+
+
+@bp.get("/meetings/<int:meeting_id>/reinstate")
+@colead_required
+def confirm_reinstate(meeting_id: int):
+    """Asks first, saying who is told that the cancelled meeting is back, and how."""
+    found = meeting_or_404(meeting_id, drafts=True)
+    if problem := reinstate_problem(found):
+        flash(f"Not brought back: {problem}", "warning")
+        return redirect(url_for(".edit", meeting_id=found.id))
+    return _confirm_reinstate(found)
+
+
+def _confirm_reinstate(found: Meeting, status: int = 200):
+    news = back_on_news(found)
+    cancelled = [s for s in found.slots if s.status == SlotStatus.cancelled]
+    consequences = [
+        "It is published again as it was when it was cancelled: on "
+        f"{moment_in(found.time_zone, found.starts_at)}, with its slots, who presents them "
+        "and their answers. Every calendar entry keeps its identity (its UID) with a higher "
+        "SEQUENCE, so calendars put it back rather than add a second one.",
+        "Subscribers' calendars show the meeting and its slots again at their next refresh"
+        + (
+            f"; {titles_of(cancelled)}, cancelled before the meeting was, "
+            f"stay{'s' if len(cancelled) == 1 else ''} cancelled."
+            if cancelled
+            else "."
+        ),
+    ]
+    if news.presenters:
+        named = "; ".join(
+            f"{invitation.name or invitation.email} (“{slot.title}”, "
+            + (
+                "confirmed: stays confirmed"
+                if slot.status == SlotStatus.confirmed
+                else "not answered yet: asked to answer"
+                if invitation.answer is None
+                else "asked for another time: still with you"
+            )
+            + ")"
+            for slot, invitation in news.presenters
+        )
+        consequences.append(
+            "Emailed that it is back, once each, as its cancellation reached them: "
+            f"{named}. Nothing they confirmed changed: whoever had confirmed stays confirmed."
+        )
+    else:
+        consequences.append("No presenter holding a slot in it was sent its cancellation.")
+    if news.contacts:
+        offices = ", ".join(f"{code} ({count})" for code, count in news.contacts.items())
+        consequences.append(
+            "Emailed that their office's presentations are back on the agenda, once each: the "
+            f"office contacts its cancellation reached, {offices} (a contact who never had a "
+            "slot gets it as its first news)."
+        )
+    else:
+        consequences.append(
+            "No office contact is emailed: none was sent its cancellation (or they turned "
+            "such messages off)."
+        )
+    taken_back = news.presenters_taken_back + [
+        f"{count} office contact{'s' if count != 1 else ''} of {code}"
+        for code, count in news.contacts_taken_back.items()
+    ]
+    if taken_back:
+        consequences.append(
+            "Not sent yet, so taken back instead (they hear of neither): the cancellation to "
+            f"{', '.join(taken_back)}."
+        )
+    if not current_app.config.get("MAIL_SERVER"):
+        consequences.append(
+            "No mail server is configured (MAIL_SERVER): these messages wait in the outbox, "
+            "marked not sent, until one is and a co-lead sends them again."
+        )
+    return render_template(
+        "confirm.html",
+        question=f"Bring “{found.title}” back?",
+        consequences=consequences,
+        action=url_for(".reinstate_view", meeting_id=found.id),
+        fields={"version": asked_version(found)},
+        button="Bring the meeting back",
+        back=url_for(".edit", meeting_id=found.id),
+        back_label="Keep it cancelled",
+        crumbs=meeting_crumbs(found),
+    ), status
+
+
+@bp.post("/meetings/<int:meeting_id>/reinstate")
+@colead_required
+def reinstate_view(meeting_id: int):
+    found = meeting_or_404(meeting_id, drafts=True)
+    if found.status == MeetingStatus.published:
+        # A second click, or another co-lead brought it back first.
+        flash("It was brought back already: nothing changed.", "warning")
+        return redirect(url_for(".meeting", meeting_id=found.id))
+    if reinstate_problem(found) is None and changed_since_asked(found, "meeting", "brought back"):
+        return _confirm_reinstate(found, 409)
+    try:
+        reinstate(found)
+    except AgendaError as error:
+        refuse_changes()
+        flash(f"Not brought back: {error}", "error")
+        return redirect(url_for(".edit", meeting_id=found.id))
+    flash(
+        emailed_note(
+            "The meeting is back: published again as it was, and in the calendar feeds.",
+            "that it is back",
         ),
         "success",
     )

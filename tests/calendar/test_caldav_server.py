@@ -428,3 +428,74 @@ def test_a_contact_s_mailed_copy_and_office_feed_filed_side_by_side_never_part(
         assert sequences == sorted(set(sequences))
     finally:
         server.stop()
+
+
+def test_a_meeting_brought_back_is_filed_back_in_place_by_feeds_and_mail_clients(
+    api, visitor, slot, mail, radicale
+):
+    """helper-241: cancelled by mistake, then brought back. The subscribed feeds (the Task
+    Force's, its talks', the meeting's) put every event back in place, the same resource of the
+    same UID as it was before, at its instants and status, its SEQUENCE above the cancellation;
+    read by icalendar, vobject and ical.js alike. The presenter's mailed copy comes back too,
+    whether their client kept the CANCEL struck through (the event replaced) or removed the
+    event (made again under the same UID, which the server takes)."""
+    from tests.calendar.readers import read_everywhere
+
+    server, send = mail
+    meeting_id = slot.meeting_id
+    assert publish_as_planned(api, meeting_id).status_code == 200
+    invite(api, slot)
+    send()
+    feeds = {
+        "meetings": "/feeds/taskforce.ics",
+        "talks": "/feeds/taskforce-talks.ics",
+        "slots": f"/meetings/{meeting_id}.ics?scope=slots",
+    }
+    subscribed = {name: radicale.new_calendar() for name in feeds}
+    for name, url in feeds.items():
+        assert set(subscribed[name].sync(visitor.get(url).data).values()) == {201}
+    before = {name: {u: stored(c, u) for u in c.held} for name, c in subscribed.items()}
+    hrefs = {name: {u: c.held[u][0] for u in c.held} for name, c in subscribed.items()}
+    keeps, removes = radicale.new_calendar(), radicale.new_calendar()
+    invitation = the_calendar_part(server, "REQUEST")
+    uid = file_invitation(keeps, invitation)
+    assert file_invitation(removes, invitation) == uid == slot.uid
+    invited = stored(keeps, uid)
+
+    # Cancelled by mistake: every calendar has it cancelled, or no longer has it.
+    assert api.delete(f"/api/v1/meetings/{meeting_id}").status_code in (200, 204)
+    send()
+    file_invitation(keeps, the_calendar_part(server, "CANCEL"))
+    cancelled_copy = stored(keeps, uid)
+    removes.delete(uid)
+    cancelled = {}
+    for name, url in feeds.items():
+        assert set(subscribed[name].sync(visitor.get(url).data).values()) == {204}
+        cancelled[name] = {u: stored(subscribed[name], u) for u in subscribed[name].held}
+        assert {str(e["STATUS"]) for e in cancelled[name].values()} == {"CANCELLED"}
+
+    # Brought back: each in place again, as it was.
+    assert api.post(f"/api/v1/meetings/{meeting_id}/reinstate").status_code == 200
+    send()
+    back = the_calendar_part(server, "REQUEST")
+    (read,) = read_everywhere(back)["events"]
+    assert read["uid"] == uid and read["status"] == str(invited["STATUS"])
+    assert read["sequence"] > int(cancelled_copy["SEQUENCE"])
+    assert file_invitation(keeps, back) == uid  # replaced (204)
+    assert file_invitation(removes, back) == uid  # made again (201)
+    for calendar in (keeps, removes):
+        event = check_filed(calendar, {uid: instants(invited)})[uid]
+        assert str(event["STATUS"]) == str(invited["STATUS"])
+        assert str(event["SUMMARY"]) == str(invited["SUMMARY"])
+    for name, url in feeds.items():
+        body = visitor.get(url).data
+        parsed = {e["uid"]: e for e in read_everywhere(body)["events"]}
+        assert set(subscribed[name].sync(body).values()) == {204}
+        assert {u: c[0] for u, c in subscribed[name].held.items()} == hrefs[name]
+        assert len(subscribed[name].query()) == len(before[name])
+        for u, was in before[name].items():
+            now = stored(subscribed[name], u)
+            assert str(now["STATUS"]) == str(was["STATUS"]) == parsed[u]["status"], (name, u)
+            assert instants(now) == instants(was)
+            assert int(now["SEQUENCE"]) > int(cancelled[name][u]["SEQUENCE"])
+            assert parsed[u]["sequence"] == int(now["SEQUENCE"])

@@ -245,6 +245,8 @@ def _contexts():
                     {"published": True, "requested": True},
                     {"presenter_declined": True},
                     {"presenter_declined": True, "reply_to": None},
+                    {"reinstated": True},
+                    {"reinstated": True, "awaiting": True},
                     {},
                 ):
                     # Each list of changes, and the private link there and not: each alone is a
@@ -267,6 +269,8 @@ def _contexts():
                                 "restored": False,
                                 "requested": False,
                                 "presenter_declined": False,
+                                "reinstated": False,
+                                "awaiting": False,
                                 "reply_to": "taskforce@example.org",
                                 **flags,
                                 "role": role,

@@ -148,6 +148,7 @@ class World:
     spare_token: int = 0  # an API token of the co-lead's that the probe's requests do not send
     unsubscribe: str = ""  # the path of a signed unsubscribe link
     upload: int = 0  # a survey file the co-lead sent to check: its page offers "Import"
+    cancelled: int = 0  # a meeting cancelled: its page offers "Bring the meeting back"
 
 
 PROPOSAL = {
@@ -179,13 +180,17 @@ def _created(response) -> dict:
 
 
 def build_world(client, colead_client) -> World:
-    """Two meetings (one published), a slot, a line-up and an office's proposal, made as the
-    co-leads and an office make them."""
+    """Three meetings (one published, one cancelled), a slot, a line-up and an office's
+    proposal, made as the co-leads and an office make them."""
     meeting = _created(colead_client.post("/api/v1/meetings", json=MEETING))["id"]
     slot = _created(colead_client.post(f"/api/v1/meetings/{meeting}/slots", json=SLOT))["id"]
     published = _created(colead_client.post("/api/v1/meetings", json=MEETING))["id"]
     _created(colead_client.post(f"/api/v1/meetings/{published}/slots", json=SLOT))
     assert publish_as_planned(colead_client, published).status_code == 200
+    cancelled = _created(colead_client.post("/api/v1/meetings", json=MEETING))["id"]
+    _created(colead_client.post(f"/api/v1/meetings/{cancelled}/slots", json=SLOT))
+    assert publish_as_planned(colead_client, cancelled).status_code == 200
+    assert colead_client.delete(f"/api/v1/meetings/{cancelled}").status_code == 200
     lineup = _created(colead_client.post("/api/v1/lineups", json=LINEUP))["id"]
     proposal = _created(client.post("/api/v1/proposals", json=PROPOSAL))
     token = proposal["link"].rsplit("/", 1)[1]
@@ -206,6 +211,7 @@ def build_world(client, colead_client) -> World:
     db.session.commit()
     world = World(meeting, published, slot, lineup, proposal["id"], token, presenter=presenter)
     world.accepted, world.contact, world.invited = accepted, contact, invited.id
+    world.cancelled = cancelled
     held = enqueue(
         Recipient("dana@ilpo.example"), kind="invitation", subject="s", text="t", hold=True
     )
@@ -236,6 +242,7 @@ def colead_pages(world: World) -> list[str]:
         f"/meetings/{world.meeting}/publish",
         f"/meetings/{world.meeting}/delete",
         f"/meetings/{world.published}/delete",
+        f"/meetings/{world.cancelled}/reinstate",
         f"/slots/{world.slot}/delete",
         f"/slots/{world.invited}/delete",
         f"/slots/{world.invited}/invitation/revoke",

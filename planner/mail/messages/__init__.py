@@ -52,6 +52,7 @@ from planner.mail.messages.addressing import (
 )
 from planner.mail.messages.again import send_again, why_superseded
 from planner.mail.messages.changes import (
+    back_on_news,
     invitation_discarded,
     news_for_contact,
     taken_from_contact,
@@ -100,6 +101,7 @@ __all__ = [
     "SETTLE_AT_MOST",
     "UPDATE_SETTLE",
     "answered",
+    "back_on_news",
     "decision",
     "enqueue_reminders",
     "feed_contacts",

@@ -36,10 +36,13 @@ from planner.mail.messages.invitations import renew_held
 from planner.mail.messages.waiting import (
     behind,
     calendar_copy,
+    cancellation_taken_back,
+    cancellation_waiting,
     first_news_waiting,
     held_invitation,
     held_sequence,
     holds_event,
+    last_calendar_method,
     last_heard_declined,
     sequence_for,
     settling_update,
@@ -134,6 +137,7 @@ def update_again(slot: Slot, said: dict | None) -> OutboxMessage | None:
         shown=True,
         what=change.what,
         published=bool(said.get("published")) and is_public(slot.meeting),
+        reinstated=bool(said.get("reinstated")) and slot.meeting.status == MeetingStatus.published,
     )
 
 
@@ -618,6 +622,10 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
     now = _calendar_status(meeting.status, slot.status)
     what = set(change.what) | (meeting_change.what if meeting_change else set())
     published = before_meeting == MeetingStatus.draft and meeting.status != MeetingStatus.draft
+    # Brought back after its cancellation: those the cancellation reached hear it is back.
+    reinstated = (
+        before_meeting == MeetingStatus.cancelled and meeting.status == MeetingStatus.published
+    )
     shown = bool(what - {"status"}) or before != now or published
     if slot.starts_at is None:
         return
@@ -626,7 +634,15 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
     # of it, though their calendars show the talk tentative as before: the office is the one to
     # find someone else to give it.
     declined = change.status in HELD and slot.status == SlotStatus.declined
-    _tell_presenter(slot, change, cancelled=cancelled, shown=shown, what=what, published=published)
+    _tell_presenter(
+        slot,
+        change,
+        cancelled=cancelled,
+        shown=shown,
+        what=what,
+        published=published,
+        reinstated=reinstated,
+    )
     if is_public(meeting) and slot.office_code:
         _tell_contacts(
             slot,
@@ -635,6 +651,7 @@ def _slot_changed(slot: Slot, change: _Change, meeting_change: _Change | None) -
             shown=(shown or declined) and now != "CANCELLED",
             what=what,
             declined=declined,
+            reinstated=reinstated,
         )
         if change.status in _LEFT and slot.status in HELD and now != "CANCELLED":
             # Someone is invited in the place of a presenter who declined: the contacts last
@@ -766,6 +783,49 @@ def taken_from_contact(office: str, email: str) -> list[Slot]:
         and holds_event(s, email)
         and not first_news_waiting(s, email)
     ]
+
+
+@dataclass(frozen=True)
+class BackOn:
+    """Who is told that a cancelled meeting is back (`agenda.operations.reinstate`), for the
+    page that asks first: the presenters holding its slots whom its cancellation reached, the
+    office contacts it reached (by office, with those who never had a slot, who get its first
+    news), and those whose cancellation has not gone out yet, which is taken back instead. The
+    save writes to them by the same rules (`_tell_presenter`, `_tell_contacts`), and says how
+    many it wrote to (a sender may take a waiting cancellation meanwhile)."""
+
+    presenters: list[tuple[Slot, Invitation]]
+    contacts: dict[str, int]
+    # Whose cancellation is taken back: presenters by name, office contacts by office.
+    presenters_taken_back: list[str]
+    contacts_taken_back: dict[str, int]
+
+
+def back_on_news(meeting: Meeting) -> BackOn:
+    news = BackOn([], {}, [], {})
+    for slot in meeting.slots:
+        if slot.kind != "presentation" or slot.starts_at is None:
+            continue
+        if slot.status == SlotStatus.cancelled:
+            continue  # cancelled before the meeting was: it stays so
+        holder = slot.held_by
+        presenter = mailbox(holder.email) if holder and holder.email else ""
+        if presenter and cancellation_waiting(slot, holder.email):
+            news.presenters_taken_back.append(holder.name or holder.email)
+        elif presenter and last_calendar_method(slot, holder.email) == imip.Method.cancel:
+            news.presenters.append((slot, holder))
+        for contact in contacts_for(slot.office_code) if slot.office_code else ():
+            email = contact.email.strip()
+            if not email or mailbox(email) == presenter:
+                continue
+            if cancellation_waiting(slot, email):
+                taken = news.contacts_taken_back
+                taken[slot.office_code] = taken.get(slot.office_code, 0) + 1
+            elif unsubscribed(email, MessageKind.update):
+                continue
+            elif last_calendar_method(slot, email) != imip.Method.request:
+                news.contacts[slot.office_code] = news.contacts.get(slot.office_code, 0) + 1
+    return news
 
 
 def _on_public_agenda(slot: Slot) -> bool:
@@ -900,8 +960,10 @@ def _tell_presenter(
     what,
     published: bool = False,
     rewrite: bool = False,
+    reinstated: bool = False,
 ) -> OutboxMessage | None:
-    """The slot's news to its presenter, if they have any: the message queued, if one was."""
+    """The slot's news to its presenter, if they have any: the message queued, if one was.
+    `reinstated`: its meeting, cancelled, is brought back (`agenda.operations.reinstate`)."""
     invitation = slot.invitation
     if invitation is None or not invitation.email or already_sent(slot, invitation.email):
         return None
@@ -923,6 +985,15 @@ def _tell_presenter(
         # calendar lacks, nor the CANCEL of a talk they never heard of. The invitation, sent
         # again, is written with the slot as it is then; invited elsewhere, they were told
         # nothing to take back.
+        return None
+    if reinstated and (
+        slot.status not in HELD
+        or cancellation_taken_back(slot, invitation.email)
+        or last_calendar_method(slot, invitation.email) != imip.Method.cancel
+    ):
+        # Not theirs (they hear of it as a contact, if they are one), or the cancellation never
+        # reached them: their calendar holds the slot as it still is (or never had it: their
+        # invitation, sent again, says it as it is then), and nothing is news.
         return None
     zone = presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
@@ -973,7 +1044,9 @@ def _tell_presenter(
         # Publishing changes the meeting's status: news of its own, not "its status changed";
         # nor is a confirmation asked again, or recorded: the message says so.
         "what": sorted(
-            what - {"status"} if published or asked_again or restored or confirmed else what
+            what - {"status"}
+            if published or asked_again or restored or confirmed or reinstated
+            else what
         ),
         "asked_again": asked_again,
         # Asked after asking for another time (not after confirming): said as such.
@@ -985,6 +1058,7 @@ def _tell_presenter(
         "private_url": private_url,
         "first": returning,  # else the invitation came first
         "confirmed": confirmed,
+        "reinstated": reinstated,
     }
     if left and stays_as_contact(slot, invitation.email, reason, zone, recipient.language):
         return None  # they keep it as their office's contacts have it, and hear of it as one
@@ -1026,9 +1100,12 @@ def _tell_contacts(
     what,
     contacts: list[OfficeContact] | None = None,
     declined: bool = False,
+    reinstated: bool = False,
 ) -> None:
     """The slot's news to its office's contacts (`contacts`: those of them only); `declined`:
-    the news is that its presenter declined."""
+    the news is that its presenter declined; `reinstated`: that its meeting, cancelled, is
+    brought back, to those whose calendar the cancellation reached (to one who never had the
+    slot, its first news)."""
     if not (cancelled or shown):
         return
     # The one presenting it hears as its presenter; one who declined, or whose invitation has not
@@ -1041,9 +1118,13 @@ def _tell_contacts(
         email = contact.email.strip()
         if not email or mailbox(email) == presenter or already_sent(slot, email):
             continue
+        if reinstated and cancellation_taken_back(slot, email):
+            continue  # the cancellation never reached them: their calendar holds it as it is
         # Their calendar does not hold it (never sent, or taken out by a CANCEL): the update
-        # puts it there, "On the agenda", with no "It was" of a time they no longer have.
-        first = not holds_event(slot, email)
+        # puts it there, "On the agenda", with no "It was" of a time they no longer have; one
+        # the meeting's cancellation took out hears that it is back.
+        back = reinstated and last_calendar_method(slot, email) == imip.Method.cancel
+        first = not back and not holds_event(slot, email)
         if cancelled and first:
             unsent_withdrawn(slot, email)
             continue  # nothing of it in their calendar to take out
@@ -1051,8 +1132,8 @@ def _tell_contacts(
             continue  # no news; only a cancellation of what their calendar holds still goes
         context = {
             "reason": "cancelled",
-            # A decline is the news of its status.
-            "what": sorted(what - {"status"} if declined else what),
+            # A decline is the news of its status, and so is the meeting's return.
+            "what": sorted(what - {"status"} if declined or reinstated else what),
             "presenter_declined": declined and not cancelled,
             "reply_to": taskforce_address(),
             # A time they were never told is not news to them.
@@ -1061,6 +1142,7 @@ def _tell_contacts(
             else _times_before(slot, change, known_zone(zone, "UTC") if zone else None),
             "first": first,
             "status_was": _status_before(slot, change),
+            "reinstated": back,
         }
         _to_contact(slot, contact, office=slot.office, cancel=cancelled, context=context)
 

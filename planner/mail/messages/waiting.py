@@ -357,7 +357,13 @@ def holds_event(slot: Slot, email: str) -> bool:
     went to them (or is queued, so goes before anything written now) was a REQUEST. One that
     did not go (no mail server, or it failed) is not in their calendar: when the event goes,
     `unsent_withdrawn` makes sure it never goes either."""
-    method = db.session.scalar(
+    return last_calendar_method(slot, email) == imip.Method.request
+
+
+def last_calendar_method(slot: Slot, email: str) -> str | None:
+    """The method of the last calendar message about `slot` that went to `email` (or is queued,
+    so goes before anything written now): REQUEST, CANCEL, or None when none carried it."""
+    return db.session.scalar(
         select(OutboxMessage.ics_method)
         .where(
             *about_slot(slot, email),
@@ -367,4 +373,45 @@ def holds_event(slot: Slot, email: str) -> bool:
         .order_by(OutboxMessage.id.desc())
         .limit(1)
     )
-    return method == imip.Method.request
+
+
+# Why a cancellation taken back never goes, as its outbox page says (`again.why_superseded`).
+BROUGHT_BACK = (
+    "not sent: the meeting was brought back before this cancellation went, so the slot stays "
+    "in their calendar as it was and nothing about it goes to them"
+)
+
+
+def _cancellation_not_out(slot: Slot, email: str) -> tuple:
+    """The conditions of a CANCEL of `slot` to `email` that has not gone out: held, failed, no
+    mail server, or queued and no sender's yet (as `withdraw_due` finds it)."""
+    return (
+        *about_slot(slot, email),
+        OutboxMessage.kind == MessageKind.cancellation,
+        OutboxMessage.status.in_(_NOT_OUT)
+        | (
+            (OutboxMessage.status == MessageStatus.queued)
+            & ((OutboxMessage.next_attempt_at <= utcnow()) | (OutboxMessage.attempts > 0))
+        ),
+    )
+
+
+def cancellation_waiting(slot: Slot, email: str) -> bool:
+    """Whether a CANCEL of `slot` to `email` has not gone out (`_cancellation_not_out`): the
+    page that asks before a meeting is brought back says it is taken back."""
+    found = select(OutboxMessage.id).where(*_cancellation_not_out(slot, email))
+    return db.session.scalar(found.limit(1)) is not None
+
+
+def cancellation_taken_back(slot: Slot, email: str) -> bool:
+    """A meeting brought back after its cancellation (`agenda.operations.reinstate`): the
+    CANCEL of `slot` to `email` that has not gone out never goes, saying why. Whether their
+    calendar holds the event after all (the last that went to them was a REQUEST): then its
+    return is no news to them, as the cancellation never reached them."""
+    db.session.execute(
+        update(OutboxMessage)
+        .where(*_cancellation_not_out(slot, email))
+        .values(status=MessageStatus.superseded, last_error=BROUGHT_BACK)
+        .execution_options(synchronize_session="fetch")
+    )
+    return holds_event(slot, email)

@@ -182,6 +182,7 @@ _FLAGS = (
     "first",
     "no_longer_presenting",
     "presenter_declined",
+    "reinstated",
 )
 
 
@@ -237,7 +238,8 @@ def _plain(context: dict) -> bool:
     """An update that only says what changed: not the first news of the slot, its publishing,
     a confirmation, a request to confirm again (or that it is back at the time confirmed), that
     they no longer present it, nor, to an office's contact, that its presenter declined (news
-    that goes at once: the office is the one to find someone else)."""
+    that goes at once: the office is the one to find someone else), nor that its meeting, once
+    cancelled, is back (at once too: their calendar lost it)."""
     return not any(
         context.get(flag)
         for flag in (
@@ -248,6 +250,7 @@ def _plain(context: dict) -> bool:
             "restored",
             "no_longer_presenting",
             "presenter_declined",
+            "reinstated",
         )
     )
 
