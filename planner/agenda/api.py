@@ -15,6 +15,7 @@ from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
     asked_again_note,
+    copy_meeting,
     create_meeting,
     create_slot,
     ended_draft_note,
@@ -307,6 +308,19 @@ def reinstate_meeting(meeting_id: int):
     reinstate(meeting)
     db.session.flush()
     return _tagged(_saved(meeting_json(meeting)), meeting)
+
+
+@bp.post("/meetings/<int:meeting_id>/copy")
+@colead_required
+def copy_meeting_view(meeting_id: int):
+    """A new draft copied from the meeting (`operations.copy_meeting`): 201 with it, its
+    `Location`, and `left_out`, what it did not bring along (as the page says it)."""
+    meeting = _meeting(meeting_id)
+    _check_fresh(meeting, "The meeting", meeting_json, _version_sent("Copying"))
+    draft, left = copy_meeting(meeting)
+    response = _tagged(_saved({**meeting_json(draft), "left_out": left}, 201), draft)
+    response.headers["Location"] = f"/api/v1/meetings/{draft.id}"
+    return response
 
 
 @bp.post("/meetings/<int:meeting_id>/slots")

@@ -206,6 +206,9 @@ class Slot(db.Model):
     status: Mapped[str] = mapped_column(String(20), default=SlotStatus.proposed)
     abstract: Mapped[str] = mapped_column(Text, default="")
     proposal_id: Mapped[int | None] = mapped_column(ForeignKey("proposals.id", ondelete="SET NULL"))
+    # The slot it was copied from with its meeting ("Copy as a new draft"): its presenter is
+    # the one "Invite" fills in, to be invited again.
+    copied_from_id: Mapped[int | None] = mapped_column(ForeignKey("slots.id", ondelete="SET NULL"))
     sequence: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -220,6 +223,7 @@ class Slot(db.Model):
 
     office: Mapped[Office | None] = relationship()
     proposal: Mapped[Proposal | None] = relationship()
+    copied_from: Mapped["Slot | None"] = relationship(remote_side=[id])
     recommendations: Mapped[list[Recommendation]] = relationship(
         secondary=slot_recommendations, order_by=Recommendation.number
     )

@@ -1008,19 +1008,7 @@ def reinstate_problem(meeting: Meeting) -> str | None:
     for slot in meeting.slots:
         if slot.proposal is None or slot.status == SlotStatus.cancelled:
             continue
-        elsewhere = db.session.scalars(
-            select(Slot)
-            .join(Slot.meeting)
-            .where(
-                Slot.proposal_id == slot.proposal_id,
-                Slot.meeting_id != meeting.id,
-                Slot.status != SlotStatus.cancelled,
-                Meeting.status != MeetingStatus.cancelled,
-            )
-            .order_by(Slot.id)
-            .limit(1)
-        ).first()
-        if elsewhere is not None:
+        if (elsewhere := _agenda_holding(slot.proposal, meeting)) is not None:
             # Once the meeting was cancelled its talks were free to go on another agenda: it
             # would then be on two, and its presenter invited to both.
             return (
@@ -1047,6 +1035,111 @@ def reinstate(meeting: Meeting) -> None:
         raise AgendaError(problem, field="status", status=409)
     meeting.status = MeetingStatus.published
     _touch(meeting, ["status"], SIGNIFICANT_MEETING)
+
+
+def _agenda_holding(proposal: Proposal, other_than: Meeting | None = None) -> Slot | None:
+    """A slot that presents `proposal` on an agenda (not cancelled, in a meeting not cancelled),
+    in another meeting than `other_than`; None when no agenda holds it."""
+    query = (
+        select(Slot)
+        .join(Slot.meeting)
+        .where(
+            Slot.proposal_id == proposal.id,
+            Slot.status != SlotStatus.cancelled,
+            Meeting.status != MeetingStatus.cancelled,
+        )
+        .order_by(Slot.id)
+        .limit(1)
+    )
+    if other_than is not None:
+        query = query.where(Slot.meeting_id != other_than.id)
+    return db.session.scalars(query).first()
+
+
+def copy_plan(meeting: Meeting) -> tuple[list[tuple[Slot, Proposal | None]], list[str]]:
+    """What "Copy as a new draft" brings along from `meeting`: its slots not cancelled, each
+    with the proposal it keeps presenting (None where it keeps none), and what it leaves out,
+    said for the co-lead. A talk keeps its proposal while no other agenda holds it, it is
+    accepted and its talk was not given."""
+    kept: list[tuple[Slot, Proposal | None]] = []
+    left: list[str] = []
+    for slot in meeting.slots:
+        if slot.status == SlotStatus.cancelled:
+            left.append(f"“{slot.title}”, cancelled before the meeting was")
+            continue
+        proposal = slot.proposal
+        if proposal is not None and (why := _not_presented_again(proposal)):
+            left.append(f"the link of “{slot.title}” to proposal {proposal.id}: {why}")
+            proposal = None
+        kept.append((slot, proposal))
+    return kept, left
+
+
+def copy_meeting(meeting: Meeting) -> tuple[Meeting, list[str]]:
+    """A new draft made from `meeting` ("Copy as a new draft"): to hold a cancelled meeting on
+    another day, or anew, without typing it again. Its title, kind, time (kept, to be changed
+    on the draft's editor), length, zone, links, description, settings, recommendation and
+    participating offices, and its slots as `copy_plan` says, in order, with their pins,
+    lengths, offices, abstracts and recommendations. New UIDs: it is another event, in no
+    calendar yet. No one is invited and nothing is sent: each presentation is proposed, and
+    remembers the slot it was copied from, whose presenter "Invite" fills in
+    (`Slot.copied_from`). Returns the draft and what it did not bring along."""
+    kept, left = copy_plan(meeting)
+    draft = Meeting(
+        uid=new_uid(),
+        title=meeting.title,
+        kind=meeting.kind,
+        status=MeetingStatus.draft,
+        starts_at=meeting.starts_at,
+        duration_minutes=meeting.duration_minutes,
+        duration_pinned=meeting.duration_pinned,
+        time_zone=meeting.time_zone,
+        video_url=meeting.video_url,
+        description=meeting.description,
+        freeze_on=meeting.freeze_on,
+        materials_public=meeting.materials_public,
+        survey_id=meeting.survey_id,
+        recommendation_number=meeting.recommendation_number,
+        sequence=0,
+        offices=list(meeting.offices),
+        slots=[
+            Slot(
+                uid=new_uid(),
+                position=position,
+                offset_minutes=slot.offset_minutes,
+                title=slot.title,
+                kind=slot.kind,
+                duration_minutes=slot.duration_minutes,
+                office_code=slot.office_code,
+                # No one is invited to the copy: a talk is proposed; a break or a discussion,
+                # which no one presents, keeps its own.
+                status=SlotStatus.proposed if slot.kind == "presentation" else slot.status,
+                abstract=slot.abstract,
+                proposal=proposal,
+                recommendations=list(slot.recommendations),
+                copied_from=slot,
+                sequence=0,
+                invitation=None,
+            )
+            for position, (slot, proposal) in enumerate(kept)
+        ],
+    )
+    db.session.add(draft)
+    reflow(draft)
+    db.session.flush()
+    return draft, left
+
+
+def _not_presented_again(proposal: Proposal) -> str | None:
+    """Why a copied slot does not present `proposal` again (None: it does): a proposal is on
+    one agenda at a time, and a talk given is not proposed again."""
+    if proposal.status != ProposalStatus.accepted:
+        return f"it is {proposal.status} now"
+    if (held := _agenda_holding(proposal)) is not None:
+        return f"it stays on the agenda of “{held.meeting.title}”"
+    if given_presentations(utcnow(), proposal_id=proposal.id):
+        return "its talk was given"
+    return None
 
 
 def publish_problem(meeting: Meeting) -> str | None:

@@ -1,15 +1,18 @@
-"""Publishing a meeting, cancelling it (deleting it while a draft) and bringing a cancelled one
-back: each asked first on a page that says what it sends and to whom, and asked again if the
-meeting changed since."""
+"""Publishing a meeting, cancelling it (deleting it while a draft), bringing a cancelled one
+back, and copying one as a new draft: each asked first on a page that says what it sends and to
+whom (or what it brings along), and asked again if the meeting changed since."""
 
-from flask import current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, request, url_for
+from sqlalchemy import select
 
 from planner.accounts.security import colead_required
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError
 from planner.agenda.edit_page import editor_page
-from planner.agenda.models import Meeting, MeetingStatus, SlotStatus
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
 from planner.agenda.operations import (
+    copy_meeting,
+    copy_plan,
     publish,
     publish_problem,
     refuse_if_ended,
@@ -19,12 +22,16 @@ from planner.agenda.operations import (
     titles_of,
 )
 from planner.agenda.view_helpers import (
+    JUST_MADE,
     asked_version,
     changed_since_asked,
     emailed_note,
     meeting_crumbs,
     meeting_or_404,
+    twin_of,
 )
+from planner.db_types import utcnow
+from planner.extensions import db
 from planner.mail.messages import back_on_news
 from planner.offices.contacts import contacts_for
 from planner.timezones import moment_in
@@ -335,3 +342,115 @@ def reinstate_view(meeting_id: int):
         "success",
     )
     return redirect(url_for(".meeting", meeting_id=found.id))
+
+
+@bp.get("/meetings/<int:meeting_id>/copy")
+@colead_required
+def confirm_copy(meeting_id: int):
+    """Asks first, saying what the new draft brings along, and what it does not."""
+    return _confirm_copy(meeting_or_404(meeting_id, drafts=True))
+
+
+def _confirm_copy(found: Meeting, status: int = 200, again: int | None = None):
+    kept, left = copy_plan(found)
+    when = (
+        f"on {moment_in(found.time_zone, found.starts_at)} for now"
+        if found.starts_at
+        else "with no date yet"
+    )
+    consequences = [
+        f"A new draft, “{found.title}”, {when} (set its day on its editor), with "
+        + (
+            f"its {len(kept)} slot{'s' if len(kept) != 1 else ''} in order: their lengths, "
+            "pins, offices, abstracts, recommendations and proposals."
+            if kept
+            else "no slot."
+        ),
+        "No one is invited and nothing is sent: the draft is seen by co-leads only until you "
+        "publish it, and is a new event for calendars (its own UIDs).",
+    ]
+    # Who "Invite" fills in on the copy's talks (`presenters.views._invite_defaults`).
+    presenters = [
+        f"{slot.presenter_invited.name or slot.presenter_invited.email} (“{slot.title}”)"
+        for slot, _ in kept
+        if slot.kind == "presentation"
+        and slot.presenter_invited is not None
+        and slot.presenter_invited.email
+    ]
+    if presenters:
+        consequences.append(
+            "On its editor, “Invite” on each talk is filled in with who was invited to it "
+            f"here: {'; '.join(presenters)}. Inviting them sends a new invitation, with a new "
+            "private link, to confirm again."
+        )
+    if left:
+        consequences.append(f"Not brought along: {'; '.join(left)}.")
+    consequences.append(
+        f"“{found.title}” itself stays as it is"
+        + (
+            ", cancelled."
+            if found.status == MeetingStatus.cancelled
+            else ": cancel it if the draft replaces it."
+            if found.status == MeetingStatus.published and not found.ended()
+            else "."
+        )
+    )
+    fields = {"version": asked_version(found)}
+    if again is not None:
+        fields["again"] = str(again)
+    return render_template(
+        "confirm.html",
+        question=f"Copy “{found.title}” as a new draft?",
+        consequences=consequences,
+        action=url_for(".copy_view", meeting_id=found.id),
+        fields=fields,
+        button="Copy as a new draft" if again is None else "Copy again anyway",
+        back=url_for(".edit", meeting_id=found.id),
+        back_label="Not now",
+        crumbs=meeting_crumbs(found),
+    ), status
+
+
+def _copied_just_now(found: Meeting) -> Meeting | None:
+    """A draft copied from `found` in the last `JUST_MADE` (a form sent twice: Back and send,
+    a double click, a second tab), unless the co-lead asked for another all the same."""
+    copies = db.session.scalars(
+        select(Meeting)
+        .join(Slot, Slot.meeting_id == Meeting.id)
+        .where(
+            Meeting.created_at >= utcnow() - JUST_MADE,
+            Meeting.status == MeetingStatus.draft,
+            Slot.copied_from.has(Slot.meeting_id == found.id),
+        )
+        .order_by(Meeting.id.desc())
+        .limit(1)
+    ).first()
+    if copies is not None and request.form.get("again") == str(copies.id):
+        return None
+    return copies
+
+
+@bp.post("/meetings/<int:meeting_id>/copy")
+@colead_required
+def copy_view(meeting_id: int):
+    found = meeting_or_404(meeting_id, drafts=True)
+    if changed_since_asked(found, "meeting", "copied"):
+        return _confirm_copy(found, 409)
+    if (twin := _copied_just_now(found)) is not None:
+        made = twin_of(twin)
+        flash(
+            f"It was copied already {made.ago}, as the draft “{made.title}” (on its editor: "
+            f"{made.url}): nothing was copied this time. To make a second copy all the same, "
+            "press “Copy again anyway”.",
+            "error",
+        )
+        return _confirm_copy(found, 409, again=twin.id)
+    draft, left = copy_meeting(found)
+    said = [
+        f"Copied as a new draft from “{found.title}”: set its day and start below, invite its "
+        "presenters (“Invite” is filled in with those of the meeting copied), then publish it."
+    ]
+    if left:
+        said.append(f"Not brought along: {'; '.join(left)}.")
+    flash(" ".join(said), "success")
+    return redirect(url_for(".edit", meeting_id=draft.id))

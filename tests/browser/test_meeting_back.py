@@ -86,3 +86,40 @@ def test_a_cancelled_meeting_is_brought_back_by_keyboard_at_both_widths(
             anyone = tabs[width, "anyone"]
             anyone.goto(f"{live_server}/meetings/{meeting_id}")
             expect(anyone.get_by_role("heading", level=1)).to_have_text(title)
+
+
+def test_a_cancelled_meeting_is_copied_as_a_new_draft_by_keyboard_at_both_widths(
+    browser, live_server, api, survey
+):
+    """The other way back: a new draft, its talks ready to invite again (the editor names who
+    "Invite" fills in)."""
+    with tabs_by_width_and_role(browser, live_server) as tabs:
+        for width in ("desktop", "phone"):
+            title = f"Rec 10 workshop, again ({width})"
+            meeting_id = _cancelled_workshop(api, title)
+            tab = tabs[width, "colead"]
+            tab.goto(f"{live_server}/meetings/{meeting_id}")
+            copy = tab.get_by_role("link", name="Copy as a new draft…")
+            copy.focus()
+            tab.keyboard.press("Enter")
+            expect(tab.get_by_role("heading", level=1)).to_have_text(
+                f"Copy “{title}” as a new draft?"
+            )
+            check_page(tab, tab.url, "/meetings/<id>/copy", width, f"copy-1-{width}")
+            said = tab.locator(".consequences")
+            expect(said).to_contain_text("No one is invited and nothing is sent")
+            expect(said).to_contain_text("filled in with who was invited to it here: Alex Example")
+            confirm = tab.get_by_role("button", name="Copy as a new draft")
+            for _ in range(40):
+                tab.keyboard.press("Tab")
+                if confirm.evaluate("b => b === document.activeElement"):
+                    break
+            expect(confirm).to_be_focused()
+            tab.keyboard.press("Enter")
+            expect(tab.get_by_role("status")).to_contain_text("Copied as a new draft")
+            expect(tab.locator("h1")).to_contain_text(f"Edit: {title}")
+            expect(tab.locator("h1")).to_contain_text("draft")
+            expect(
+                tab.get_by_text("to invite: Alex Example, as in the meeting copied")
+            ).to_be_visible()
+            check_page(tab, tab.url, "/meetings/<id>/edit (the copy)", width, f"copy-2-{width}")

@@ -243,6 +243,7 @@ def colead_pages(world: World) -> list[str]:
         f"/meetings/{world.meeting}/delete",
         f"/meetings/{world.published}/delete",
         f"/meetings/{world.cancelled}/reinstate",
+        f"/meetings/{world.published}/copy",
         f"/slots/{world.slot}/delete",
         f"/slots/{world.invited}/delete",
         f"/slots/{world.invited}/invitation/revoke",

@@ -35,6 +35,7 @@ BODIES = {
     "agenda_api.update_slot": {"title": "Renamed", "duration_minutes": 25},
     "agenda_api.publish_meeting": {},
     "agenda_api.reinstate_meeting": {},
+    "agenda_api.copy_meeting_view": {},
     "agenda_api.delete": {},
     "agenda_api.delete_slot": {},
     "presenters_api.invite": {
