@@ -434,11 +434,12 @@ def test_a_meeting_brought_back_is_filed_back_in_place_by_feeds_and_mail_clients
     api, visitor, slot, mail, radicale
 ):
     """helper-241: cancelled by mistake, then brought back. The subscribed feeds (the Task
-    Force's, its talks', the meeting's) put every event back in place, the same resource of the
-    same UID as it was before, at its instants and status, its SEQUENCE above the cancellation;
-    read by icalendar, vobject and ical.js alike. The presenter's mailed copy comes back too,
-    whether their client kept the CANCEL struck through (the event replaced) or removed the
-    event (made again under the same UID, which the server takes)."""
+    Force's, its talks', the meeting's, the office's private one) put every event back in
+    place, the same resource of the same UID as it was before, at its instants and status, its
+    SEQUENCE above the cancellation; read by icalendar, vobject and ical.js alike. The
+    presenter's mailed copy comes back too, whether their client kept the CANCEL struck through
+    (the event replaced) or removed the event (made again under the same UID, which the server
+    takes)."""
     from tests.calendar.readers import read_everywhere
 
     server, send = mail
@@ -446,10 +447,12 @@ def test_a_meeting_brought_back_is_filed_back_in_place_by_feeds_and_mail_clients
     assert publish_as_planned(api, meeting_id).status_code == 200
     invite(api, slot)
     send()
+    token = office_feed_token(db.session.get(Office, "AU"), api.application.config["SECRET_KEY"])
     feeds = {
         "meetings": "/feeds/taskforce.ics",
         "talks": "/feeds/taskforce-talks.ics",
         "slots": f"/meetings/{meeting_id}.ics?scope=slots",
+        "office": f"/feeds/offices/AU.ics?token={token}",
     }
     subscribed = {name: radicale.new_calendar() for name in feeds}
     for name, url in feeds.items():
