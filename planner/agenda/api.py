@@ -5,7 +5,7 @@ import calendar
 import re
 from datetime import date, datetime
 
-from flask import Blueprint, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request
 
 from planner import text
 from planner.accounts.security import colead_required
@@ -288,14 +288,20 @@ def delete(meeting_id: int):
     return _saved(body)
 
 
+def _acted_on(meeting_id: int, action: str, act) -> Response:
+    """A body-less change of a meeting (`act`, named `action` in refusals), sent with the
+    version read or none: the meeting as it is after it, with its ETag."""
+    meeting = _meeting(meeting_id)
+    _check_fresh(meeting, "The meeting", meeting_json, _version_sent(action))
+    act(meeting)
+    db.session.flush()
+    return _tagged(_saved(meeting_json(meeting)), meeting)
+
+
 @bp.post("/meetings/<int:meeting_id>/publish")
 @colead_required
 def publish_meeting(meeting_id: int):
-    meeting = _meeting(meeting_id)
-    _check_fresh(meeting, "The meeting", meeting_json, _version_sent("Publishing"))
-    publish(meeting)
-    db.session.flush()
-    return _tagged(_saved(meeting_json(meeting)), meeting)
+    return _acted_on(meeting_id, "Publishing", publish)
 
 
 @bp.post("/meetings/<int:meeting_id>/reinstate")
@@ -303,11 +309,7 @@ def publish_meeting(meeting_id: int):
 def reinstate_meeting(meeting_id: int):
     """A cancelled meeting brought back as it was (`operations.reinstate`): 200 with the
     meeting; 409 when it is not cancelled, has ended, or a talk of it is elsewhere now."""
-    meeting = _meeting(meeting_id)
-    _check_fresh(meeting, "The meeting", meeting_json, _version_sent("Bringing back"))
-    reinstate(meeting)
-    db.session.flush()
-    return _tagged(_saved(meeting_json(meeting)), meeting)
+    return _acted_on(meeting_id, "Bringing back", reinstate)
 
 
 @bp.post("/meetings/<int:meeting_id>/copy")

@@ -85,14 +85,7 @@ def _confirm_publish(found: Meeting, status: int = 200):
                 if told and silent
                 else ""
             ),
-            *(
-                []
-                if current_app.config.get("MAIL_SERVER")
-                else [
-                    "No mail server is configured (MAIL_SERVER): these messages wait in the "
-                    "outbox, marked not sent, until one is and a co-lead sends them again."
-                ]
-            ),
+            *_without_mail_server(),
             *_before_publishing(found),
         ],
         action=url_for(".publish_view", meeting_id=found.id),
@@ -102,6 +95,16 @@ def _confirm_publish(found: Meeting, status: int = 200):
         back_label="Not yet",
         crumbs=meeting_crumbs(found),
     ), status
+
+
+def _without_mail_server() -> list[str]:
+    """What a page that asks first says of the messages it writes while no mail server is set."""
+    if current_app.config.get("MAIL_SERVER"):
+        return []
+    return [
+        "No mail server is configured (MAIL_SERVER): these messages wait in the outbox, marked "
+        "not sent, until one is and a co-lead sends them again."
+    ]
 
 
 def _before_publishing(meeting: Meeting) -> list[str]:
@@ -300,11 +303,7 @@ def _confirm_reinstate(found: Meeting, status: int = 200):
             "Not sent yet, so taken back instead (they hear of neither): the cancellation to "
             f"{', '.join(taken_back)}."
         )
-    if not current_app.config.get("MAIL_SERVER"):
-        consequences.append(
-            "No mail server is configured (MAIL_SERVER): these messages wait in the outbox, "
-            "marked not sent, until one is and a co-lead sends them again."
-        )
+    consequences += _without_mail_server()
     return render_template(
         "confirm.html",
         question=f"Bring “{found.title}” back?",

@@ -16,7 +16,7 @@ from tests.agenda.test_meetings import meeting as meeting
 from tests.support import VOLUNTEERED, form_in, hidden_fields, publish_as_planned
 
 
-def _volunteered_talk(api, client, meeting: Meeting) -> int:
+def volunteered_talk(api, client, meeting: Meeting) -> int:
     """An accepted proposal, scheduled in the meeting as its last talk. Its id."""
     sent = client.post("/api/v1/proposals", json={**VOLUNTEERED, "email": "eva@ipa.example"})
     assert sent.status_code == 201, sent.get_json()
@@ -49,7 +49,7 @@ def _invited_and_cancelled(api, meeting: Meeting) -> dict:
 def test_a_cancelled_meeting_is_copied_as_a_new_draft_ready_to_invite_again(
     before_it, api, client, meeting
 ):
-    proposal = _volunteered_talk(api, client, meeting)
+    proposal = volunteered_talk(api, client, meeting)
     before = _invited_and_cancelled(api, meeting)
     messages = db.session.query(OutboxMessage).count()
     asked_at = f"/meetings/{meeting.id}/copy"
@@ -125,7 +125,7 @@ def test_a_published_meeting_copied_keeps_its_talks_where_they_are(before_it, ap
     """Copied while it is still on (to plan a second session, say): its volunteered talk stays
     on its agenda, so the copy does not present that proposal (a proposal is on one agenda);
     the page says so, and that the original stays published."""
-    proposal = _volunteered_talk(api, client, meeting)
+    proposal = volunteered_talk(api, client, meeting)
     assert publish_as_planned(api, meeting.id).status_code == 200
     asked = html.unescape(api.get(f"/meetings/{meeting.id}/copy").text)
     left = (

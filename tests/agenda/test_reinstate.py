@@ -9,9 +9,10 @@ import time_machine
 
 from planner.agenda.models import Meeting
 from planner.extensions import db
+from tests.agenda.test_copy_meeting import volunteered_talk
 from tests.agenda.test_meetings import before_it as before_it
 from tests.agenda.test_meetings import meeting as meeting
-from tests.support import VOLUNTEERED, hidden_fields, publish_as_planned
+from tests.support import hidden_fields, publish_as_planned
 
 
 def _cancelled(api, meeting: Meeting) -> dict:
@@ -122,14 +123,8 @@ def test_a_talk_now_on_another_agenda_keeps_the_meeting_cancelled(before_it, api
     """Once the meeting was cancelled, its volunteered talk was scheduled elsewhere: bringing
     it back would put it on two agendas, its presenter invited to both. Refused, naming it and
     what to do; nothing changes until it is cancelled there."""
-    sent = client.post("/api/v1/proposals", json={**VOLUNTEERED, "email": "eva@ipa.example"})
-    assert sent.status_code == 201, sent.get_json()
-    proposal = sent.get_json()
-    decision = {"status": "accepted", "reason": "A fit.", "version": proposal["version"]}
-    assert api.patch(f"/api/v1/proposals/{proposal['id']}", json=decision).status_code == 200
-    talk = {"title": "Governing AI trials", "proposal_id": proposal["id"]}
-    added = api.post(f"/api/v1/meetings/{meeting.id}/slots", json=talk)
-    assert added.status_code == 201, added.get_json()
+    proposal = volunteered_talk(api, client, meeting)
+    talk = {"title": "Governing AI trials", "proposal_id": proposal}
     before = _cancelled(api, meeting)
     other = api.post("/api/v1/meetings", json={"title": "Rec 10, take two"}).get_json()
     elsewhere = api.post(f"/api/v1/meetings/{other['id']}/slots", json=talk)
@@ -138,7 +133,7 @@ def test_a_talk_now_on_another_agenda_keeps_the_meeting_cancelled(before_it, api
     refused = api.post(f"{url}/reinstate")
     assert refused.status_code == 409
     assert refused.get_json()["message"] == (
-        f"“Governing AI trials” (proposal {proposal['id']}) is on the agenda of “Rec 10, take "
+        f"“Governing AI trials” (proposal {proposal}) is on the agenda of “Rec 10, take "
         "two” now: cancel it there first, or copy this meeting as a new draft without it."
     )
     asked = api.get(f"/meetings/{meeting.id}/reinstate", follow_redirects=True)

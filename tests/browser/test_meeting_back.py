@@ -42,6 +42,15 @@ def delivered() -> None:
         server.stop()
 
 
+def tab_to(tab, control) -> None:
+    """Press Tab, from where the focus is, until `control` has it (as a keyboard user does)."""
+    for _ in range(40):
+        tab.keyboard.press("Tab")
+        if control.evaluate("c => c === document.activeElement"):
+            break
+    expect(control).to_be_focused()
+
+
 def test_a_cancelled_meeting_is_brought_back_by_keyboard_at_both_widths(
     browser, live_server, api, survey
 ):
@@ -70,12 +79,7 @@ def test_a_cancelled_meeting_is_brought_back_by_keyboard_at_both_widths(
                 "Example (“Risk-based governance of new technologies”, not answered yet"
             )
             # Tab, from the top of the page, reaches the button.
-            confirm = tab.get_by_role("button", name="Bring the meeting back")
-            for _ in range(40):
-                tab.keyboard.press("Tab")
-                if confirm.evaluate("b => b === document.activeElement"):
-                    break
-            expect(confirm).to_be_focused()
+            tab_to(tab, tab.get_by_role("button", name="Bring the meeting back"))
             tab.keyboard.press("Enter")
             expect(tab.get_by_role("status")).to_contain_text("The meeting is back")
             expect(tab.get_by_role("status")).to_contain_text("1 person is emailed")
@@ -109,12 +113,7 @@ def test_a_cancelled_meeting_is_copied_as_a_new_draft_by_keyboard_at_both_widths
             said = tab.locator(".consequences")
             expect(said).to_contain_text("No one is invited and nothing is sent")
             expect(said).to_contain_text("filled in with who was invited to it here: Alex Example")
-            confirm = tab.get_by_role("button", name="Copy as a new draft")
-            for _ in range(40):
-                tab.keyboard.press("Tab")
-                if confirm.evaluate("b => b === document.activeElement"):
-                    break
-            expect(confirm).to_be_focused()
+            tab_to(tab, tab.get_by_role("button", name="Copy as a new draft"))
             tab.keyboard.press("Enter")
             expect(tab.get_by_role("status")).to_contain_text("Copied as a new draft")
             expect(tab.locator("h1")).to_contain_text(f"Edit: {title}")
