@@ -180,7 +180,9 @@ def _confirm_delete(found: Meeting, status: int = 200):
         invited = sum(1 for s in found.slots if s.held_by is not None)
         question = f"Cancel “{found.title}”?"
         consequences = [
-            "The meeting and its agenda stay visible, marked cancelled; it cannot be brought back.",
+            "The meeting and its agenda stay visible, marked cancelled. Until its time has "
+            "passed, “Bring the meeting back…” on its editor publishes it again as it was, "
+            "telling whoever this cancellation reached.",
             "Subscribers' calendars show the meeting and every slot cancelled at their next "
             "refresh.",
             f"The {invited} invited presenter{'s' if invited != 1 else ''} and the office "

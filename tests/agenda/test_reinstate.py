@@ -85,6 +85,14 @@ def test_a_stale_version_or_a_second_click_brings_nothing_back_twice(before_it, 
     assert api.post(f"{url}/reinstate", json={"version": before["version"]}).status_code == 200
 
 
+def test_cancelling_says_the_meeting_can_be_brought_back(before_it, api, meeting):
+    """The page that asks before cancelling said "it cannot be brought back"."""
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    asked = html.unescape(api.get(f"/meetings/{meeting.id}/delete").text)
+    assert "cannot be brought back" not in asked
+    assert "Until its time has passed, “Bring the meeting back…” on its editor" in asked
+
+
 def test_the_editor_offers_to_bring_it_back_asks_first_and_says_who_is_told(
     before_it, api, meeting
 ):
