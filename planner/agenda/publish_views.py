@@ -296,6 +296,15 @@ def _confirm_reinstate(found: Meeting, status: int = 200):
             "No office contact is emailed: none was sent its cancellation (or they turned "
             "such messages off)."
         )
+    if news.held_again:
+        named = "; ".join(
+            f"the invitation to {invitation.name or invitation.email} (“{slot.title}”)"
+            for slot, invitation in news.held_again
+        )
+        consequences.append(
+            "Held again for your review in the outbox, as it was when the meeting was "
+            f"cancelled: {named}."
+        )
     taken_back = news.presenters_taken_back + [
         f"{count} office contact{'s' if count != 1 else ''} of {code}"
         for code, count in news.contacts_taken_back.items()

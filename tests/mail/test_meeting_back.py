@@ -221,3 +221,34 @@ def test_without_a_mail_server_nothing_is_sent_and_nothing_was_lost(app, api, sl
         ]
     )
     assert outbox(recipient_email=PRESENTER, kind="update") == []
+
+
+def test_an_invitation_held_for_review_when_it_was_cancelled_is_held_again(
+    app, api, slot, presenter
+):
+    """The co-leads hold invitations for review; Alex's was still held when the meeting was
+    cancelled (which took it away, unsent). Brought back, the slot is theirs again, invited:
+    their invitation is held again for the co-leads to send, not dropped without a word, and
+    the page that asks first says so."""
+    from planner.mail.outbox import set_hold_invitations
+
+    set_hold_invitations(True)
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    (held,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    assert held.status == MessageStatus.held
+    cancel = f"/meetings/{slot.meeting_id}/delete"
+    assert api.post(cancel, data=hidden_fields(api, cancel)).status_code == 302
+    assert outbox(kind="invitation", recipient_email=PRESENTER)[-1].status == "superseded"
+    assert outbox(recipient_email=PRESENTER, kind="cancellation") == []
+    asked = html.unescape(api.get(f"/meetings/{slot.meeting_id}/reinstate").text)
+    assert (
+        "Held again for your review in the outbox, as it was when the meeting was cancelled: "
+        "the invitation to Alex Example (“Risk-based governance of new technologies”)."
+    ) in asked
+    assert _bring_back(api, slot).status_code == 302
+    again = outbox(kind="invitation", recipient_email=PRESENTER)[-1]
+    assert again.id != held.id and again.status == MessageStatus.held
+    assert again.subject == held.subject
+    assert outbox(recipient_email=PRESENTER, kind="update") == []

@@ -32,6 +32,7 @@ from planner.mail.messages.addressing import (
     taskforce_address,
     when,
 )
+from planner.mail.messages.invitations import invitation as write_invitation
 from planner.mail.messages.invitations import renew_held
 from planner.mail.messages.waiting import (
     behind,
@@ -42,6 +43,7 @@ from planner.mail.messages.waiting import (
     held_invitation,
     held_sequence,
     holds_event,
+    invitation_taken_away,
     last_calendar_method,
     last_heard_declined,
     sequence_for,
@@ -799,10 +801,12 @@ class BackOn:
     # Whose cancellation is taken back: presenters by name, office contacts by office.
     presenters_taken_back: list[str]
     contacts_taken_back: dict[str, int]
+    # Presenters whose invitation, held for review, the cancellation took away: held again.
+    held_again: list[tuple[Slot, Invitation]]
 
 
 def back_on_news(meeting: Meeting) -> BackOn:
-    news = BackOn([], {}, [], {})
+    news = BackOn([], {}, [], {}, [])
     for slot in meeting.slots:
         if slot.kind != "presentation" or slot.starts_at is None:
             continue
@@ -814,6 +818,8 @@ def back_on_news(meeting: Meeting) -> BackOn:
             news.presenters_taken_back.append(holder.name or holder.email)
         elif presenter and last_calendar_method(slot, holder.email) == imip.Method.cancel:
             news.presenters.append((slot, holder))
+        elif presenter and invitation_taken_away(slot, holder.email) and holder.link_hash:
+            news.held_again.append((slot, holder))
         for contact in contacts_for(slot.office_code) if slot.office_code else ():
             email = contact.email.strip()
             if not email or mailbox(email) == presenter:
@@ -993,7 +999,12 @@ def _tell_presenter(
     ):
         # Not theirs (they hear of it as a contact, if they are one), or the cancellation never
         # reached them: their calendar holds the slot as it still is (or never had it: their
-        # invitation, sent again, says it as it is then), and nothing is news.
+        # invitation, sent again, says it as it is then), and nothing is news. An invitation
+        # held for review that the cancellation took away is held again, as it was.
+        link = private_url_of(invitation)
+        if link and slot.status in HELD and invitation_taken_away(slot, invitation.email):
+            write_invitation(invitation, link, hold=True)
+            mark_sent(slot, invitation.email)
         return None
     zone = presenter_zone(invitation)
     recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))

@@ -403,6 +403,19 @@ def cancellation_waiting(slot: Slot, email: str) -> bool:
     return db.session.scalar(found.limit(1)) is not None
 
 
+def invitation_taken_away(slot: Slot, email: str) -> bool:
+    """Whether the invitation to present `slot` to `email` never went and was taken away: the
+    last one written to them is superseded and no calendar message about the slot went to them
+    (an invitation held for review when the slot or its meeting was cancelled)."""
+    status = db.session.scalar(
+        select(OutboxMessage.status)
+        .where(*about_slot(slot, email), OutboxMessage.kind == MessageKind.invitation)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+    return status == MessageStatus.superseded and last_calendar_method(slot, email) is None
+
+
 def cancellation_taken_back(slot: Slot, email: str) -> bool:
     """A meeting brought back after its cancellation (`agenda.operations.reinstate`): the
     CANCEL of `slot` to `email` that has not gone out never goes, saying why. Whether their
