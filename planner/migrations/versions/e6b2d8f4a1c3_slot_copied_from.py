@@ -5,7 +5,7 @@ hold on another day, is copied as a new draft: its slots come along, each rememb
 was copied from, whose presenter "Invite" then fills in, to be invited again (helper-241).
 
 Revision ID: e6b2d8f4a1c3
-Revises: d4f7a2c9e1b3
+Revises: 1b6e323605ac
 Create Date: 2026-12-06 12:00:00
 
 """
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "e6b2d8f4a1c3"
-down_revision = "d4f7a2c9e1b3"
+down_revision = "1b6e323605ac"
 branch_labels = None
 depends_on = None
 
