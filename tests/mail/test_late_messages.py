@@ -256,3 +256,50 @@ def test_a_presenter_s_news_that_goes_late_stays_theirs(api, slot, presenter, sm
     text = delivered.get_body(("plain",)).get_content()
     assert link in text and "by your office" not in text
     assert outbox(id=news.id)[0].text_body == written
+
+
+def test_the_sender_s_reminder_round_reads_a_few_statements_however_many_slots_are_due(api, slot):
+    """The worker looks for reminders due every round (5 s): a round in which every presenter
+    was reminded already, or their invitation did not reach them, reads a few statements
+    however many slots are due, not two to five a slot (its invitation, whether it was
+    reminded, its invitation held, failed, or heard of). Half the talks confirmed by their
+    presenter, half by a co-lead (the presenter never answered); one whose invitation failed is
+    looked at every round."""
+    from planner.mail.messages import enqueue_reminders
+    from planner.presenters.operations import answer
+    from planner.presenters.operations import invite as invite_presenter
+    from tests.support import counted_queries
+
+    def talk(n: int):
+        made = api.post(
+            f"/api/v1/meetings/{slot.meeting_id}/slots",
+            json={**TALK, "title": f"Talk {n}", "office": ["BR", "CA", "DE", "ES", "JP"][n]},
+        )
+        assert made.status_code == 201
+        made = next(s for s in slot.meeting.slots if s.title == f"Talk {n}")
+        invite_presenter(made, name=f"P{n}", email=f"p{n}@x.example", time_zone=None, by="t")
+        db.session.commit()
+        return made
+
+    unreached = talk(4)
+    outbox(kind="invitation", slot_id=unreached.id)[0].status = MessageStatus.failed
+    db.session.commit()
+    confirmed = api.patch(f"/api/v1/slots/{unreached.id}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200
+    day_before = slot.starts_at - timedelta(days=1)
+    counts = []
+    for n in range(4):
+        made = talk(n)
+        if n % 2:
+            answer(made.invitation, "confirmed", "")
+        else:
+            confirmed = api.patch(f"/api/v1/slots/{made.id}", json={"status": "confirmed"})
+            assert confirmed.status_code == 200
+        db.session.commit()
+        assert enqueue_reminders(day_before) == 1
+        db.session.commit()
+        db.session.expire_all()
+        with counted_queries() as statements:
+            assert enqueue_reminders(day_before) == 0
+        counts.append(len([s for s in statements if not s.startswith(("SAVEPOINT", "RELEASE"))]))
+    assert counts[0] == counts[-1] <= 6, counts

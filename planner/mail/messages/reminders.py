@@ -5,7 +5,8 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import and_, select
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager
 
 from planner.addresses import mailbox
 from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
@@ -15,15 +16,13 @@ from planner.calendar.operations import (
 from planner.extensions import db
 from planner.mail.messages.addressing import (
     Soon,
-    about_slot,
     presenter_language,
     presenter_zone,
     private_url_of,
 )
-from planner.mail.messages.waiting import held_invitation
 from planner.mail.messages.writing import queue_message, render, slot_context
 from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
-from planner.mail.outbox import Recipient, undelivered_invitation
+from planner.mail.outbox import Recipient, undelivered_invitations
 from planner.mail.unsubscribe import unsubscribe_url
 from planner.materials.models import Material
 from planner.materials.operations import talk_materials
@@ -60,51 +59,80 @@ def reminded_start(message_id: str | None) -> datetime | None:
     return datetime.strptime(found[1], _START).replace(tzinfo=UTC) if found else None
 
 
-def _reminded_before(slot: Slot, email: str, message_id: str) -> bool:
-    """Whether this reminder is in the outbox (`message_id` is unique), or this presenter has
-    another reminder of this start that still stands (not superseded by a replacement) under
-    any Message-ID reminders had: also the one per slot and start of before December 2026, so
-    an upgrade or a revoked link sends no second reminder. One query."""
-    uid = slot.uid.split("@", 1)[0]
-    prefix = f"<reminder.{uid}.{slot.starts_at:{_START}}"
-    standing = and_(
-        *about_slot(slot, email),
-        OutboxMessage.kind == MessageKind.reminder,
-        OutboxMessage.status != MessageStatus.superseded,
-        OutboxMessage.message_id.startswith(prefix, autoescape=True),
-    )
-    found = select(OutboxMessage.id).where((OutboxMessage.message_id == message_id) | standing)
-    return db.session.scalar(found.limit(1)) is not None
+def _reminded(slots: list[Slot]) -> set[int]:
+    """The ids of `slots` whose presenter has their reminder in the outbox: this one (its
+    Message-ID, `_reminder_id`, is unique), or another of this start that still stands (not
+    superseded by a replacement) under any Message-ID reminders had: also the one per slot and
+    start of before December 2026, so an upgrade or a revoked link sends no second reminder.
+    One query, however many (the sender looks every round)."""
+    if not slots:
+        return set()
+    wanted = {_reminder_id(s, s.invitation): s for s in slots}
+    by_id = {s.id: s for s in slots}
+    rows = db.session.execute(
+        select(
+            OutboxMessage.message_id, OutboxMessage.slot_id, OutboxMessage.recipient_mailbox
+        ).where(
+            OutboxMessage.message_id.in_(list(wanted))
+            | (
+                OutboxMessage.slot_id.in_(by_id)
+                & (OutboxMessage.kind == MessageKind.reminder)
+                & (OutboxMessage.status != MessageStatus.superseded)
+            )
+        )
+    ).all()
+    done = set()
+    for message_id, slot_id, address in rows:
+        if message_id in wanted:
+            done.add(wanted[message_id].id)
+        elif (slot := by_id.get(slot_id)) is not None:
+            prefix = f"<reminder.{slot.uid.split('@', 1)[0]}.{slot.starts_at:{_START}}"
+            if address == mailbox(slot.invitation.email) and (message_id or "").startswith(prefix):
+                done.add(slot_id)
+    return done
 
 
-def _heard_of(slot: Slot, invitation: Invitation) -> bool:
-    """Whether the presenter knows they present: they answered on their page, or an invitation
-    or update about the slot went to them as its presenter, while their invitation is neither
-    held for review (nothing else goes before it) nor one that did not reach them (failed,
-    not sent or discarded; also after they were told they no longer present it, invited again
-    since: the rule every message to them as presenter follows,
-    `outbox.undelivered_invitation`). What went to them as a contact of the office does not
+def _heard_of(slots: list[Slot]) -> set[int]:
+    """The ids of `slots` whose presenter knows they present it: they answered on their page,
+    or an invitation or update about the slot went to them as its presenter, while their
+    invitation is neither held for review (nothing else goes before it) nor one that did not
+    reach them (the rule every message to them as presenter follows,
+    `outbox.undelivered_invitations`). What went to them as a contact of the office does not
     tell them (its `role`): a reminder then would wait behind their undelivered invitation, as
-    if they knew (helper-232)."""
-    if invitation.answer is not None:
-        return True
-    if (
-        held_invitation(slot, invitation.email) is not None
-        or undelivered_invitation(slot.id, invitation, invitation.email) is not None
-    ):
-        return False
-    heard = select(OutboxMessage.id).where(
-        *about_slot(slot, invitation.email),
+    if they knew (helper-232). Three queries, however many."""
+    if not slots:
+        return set()
+    ids = [s.id for s in slots]
+    unreached = undelivered_invitations([(s.id, s.invitation) for s in slots])
+
+    def to_presenter(*where) -> set[tuple[int, str]]:
+        found = select(OutboxMessage.slot_id, OutboxMessage.recipient_mailbox).where(
+            OutboxMessage.slot_id.in_(ids), *where
+        )
+        return set(db.session.execute(found.distinct()).tuples())
+
+    held = to_presenter(
+        OutboxMessage.kind == MessageKind.invitation, OutboxMessage.status == MessageStatus.held
+    )
+    went = to_presenter(
         OutboxMessage.kind.in_((MessageKind.invitation, MessageKind.update)),
         OutboxMessage.status.in_((MessageStatus.sent, MessageStatus.queued)),
         OutboxMessage.role.is_distinct_from(MessageRole.contact),
     )
-    return db.session.scalar(heard.limit(1)) is not None
+    heard = set()
+    for slot in slots:
+        presenter = (slot.id, mailbox(slot.invitation.email))
+        if slot.invitation.answer is not None or (
+            presenter not in held and slot.id not in unreached and presenter in went
+        ):
+            heard.add(slot.id)
+    return heard
 
 
 def enqueue_reminders(now: datetime) -> int:
     """Remind presenters of confirmed slots that start within MAIL_REMINDER_DAYS (flushed, not
-    committed); how many were enqueued."""
+    committed); how many were enqueued. A few queries however many slots are due: the sender
+    looks every round."""
     until = now + timedelta(days=reminder_days())
     slots = db.session.scalars(
         select(Slot)
@@ -118,17 +146,19 @@ def enqueue_reminders(now: datetime) -> int:
             Slot.starts_at <= until,
             Invitation.email.is_not(None),
         )
+        .options(contains_eager(Slot.invitation), contains_eager(Slot.meeting))
         .order_by(Slot.starts_at, Slot.id)
     ).all()
+    reminded = _reminded(slots)
+    slots = [s for s in slots if s.id not in reminded]
+    # The invitation is held, or did not reach them: they were never told.
+    heard = _heard_of(slots)
+    slots = [s for s in slots if s.id in heard]
     count = 0
     materials = talk_materials(slots)
     for slot in slots:
-        if not _heard_of(slot, slot.invitation):
-            continue  # the invitation is held, or did not reach them: they were never told
-        message_id = _reminder_id(slot, slot.invitation)
-        if _reminded_before(slot, slot.invitation.email, message_id):
-            continue
         invitation = slot.invitation
+        message_id = _reminder_id(slot, invitation)
         recipient = Recipient(invitation.email, invitation.name, presenter_language(invitation))
         message = queue_message(
             recipient,
