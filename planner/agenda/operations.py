@@ -1060,9 +1060,14 @@ def copy_plan(meeting: Meeting) -> tuple[list[tuple[Slot, Proposal | None]], lis
     """What "Copy as a new draft" brings along from `meeting`: its slots not cancelled, each
     with the proposal it keeps presenting (None where it keeps none), and what it leaves out,
     said for the co-lead. A talk keeps its proposal while no other agenda holds it, it is
-    accepted and its talk was not given."""
+    accepted and its talk was not given; the programme freeze is left out once it has passed."""
     kept: list[tuple[Slot, Proposal | None]] = []
     left: list[str] = []
+    if _freeze_passed(meeting):
+        left.append(
+            f"the programme freeze of {meeting.freeze_on:%-d %B %Y}, which has passed (its "
+            "presenters could have changed nothing): set one on its editor"
+        )
     for slot in meeting.slots:
         if slot.status == SlotStatus.cancelled:
             left.append(f"“{slot.title}”, cancelled before the meeting was")
@@ -1096,7 +1101,7 @@ def copy_meeting(meeting: Meeting) -> tuple[Meeting, list[str]]:
         time_zone=meeting.time_zone,
         video_url=meeting.video_url,
         description=meeting.description,
-        freeze_on=meeting.freeze_on,
+        freeze_on=None if _freeze_passed(meeting) else meeting.freeze_on,
         materials_public=meeting.materials_public,
         survey_id=meeting.survey_id,
         recommendation_number=meeting.recommendation_number,
@@ -1128,6 +1133,13 @@ def copy_meeting(meeting: Meeting) -> tuple[Meeting, list[str]]:
     reflow(draft)
     db.session.flush()
     return draft, left
+
+
+def _freeze_passed(meeting: Meeting) -> bool:
+    """Whether the meeting's programme freeze has passed: a copy keeping it would be frozen
+    before its first presenter is invited (`presenters.operations.frozen`)."""
+    until = meeting.editable_until
+    return until is not None and until < utcnow()
 
 
 def _not_presented_again(proposal: Proposal) -> str | None:

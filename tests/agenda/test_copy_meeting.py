@@ -147,11 +147,22 @@ def test_a_meeting_cancelled_and_over_is_copied_to_hold_it_another_day(api, meet
     """Un-cancelled a week too late: its time has passed. Copied, the draft keeps its day for
     now, and its editor says to set one to come before publishing."""
     with time_machine.travel(datetime(2026, 2, 2, 9, tzinfo=UTC), tick=True):
+        frozen = {"freeze_on": "2026-03-03"}
+        assert api.patch(f"/api/v1/meetings/{meeting.id}", json=frozen).status_code == 200
         _invited_and_cancelled(api, meeting)
     stale = api.post(f"/api/v1/meetings/{meeting.id}/copy", json={"version": 1})
     assert stale.status_code == 409
+    asked = html.unescape(api.get(f"/meetings/{meeting.id}/copy").text)
+    left = (
+        "the programme freeze of 3 March 2026, which has passed (its presenters could have "
+        "changed nothing): set one on its editor"
+    )
+    assert left in asked
     made = api.post(f"/api/v1/meetings/{meeting.id}/copy")
     assert made.status_code == 201
+    # Kept, the copy would be frozen before its first presenter is invited: their page would
+    # say "The programme was frozen on 3 March 2026", their invitation to edit until then.
+    assert made.get_json()["freeze_on"] is None and left in made.get_json()["left_out"]
     editor = html.unescape(api.get(f"/meetings/{made.get_json()['id']}/edit").text)
     assert "Its date has passed: a meeting that has ended is not published." in editor
     later = {"starts_at": "2027-03-09T13:00:00+01:00"}
