@@ -564,6 +564,10 @@ def test_a_presenter_whose_held_invitation_was_discarded_hears_nothing_as_its_pr
     assert f'href="/outbox/{kept.id}"' in page
     listed = html.unescape(api.get("/outbox?status=discarded").get_data(as_text=True))
     assert "discarded (not sent): 1" in listed and kept.subject in listed
+    # Its page says who discarded it as why it did not go, not as an error of the server.
+    shown = html.unescape(api.get(f"/outbox/{kept.id}").get_data(as_text=True))
+    assert f"<dt>Why it did not go</dt><dd>{kept.last_error}</dd>" in shown
+    assert "<dt>Error</dt>" not in shown
 
     token = csrf_token(api, f"/outbox/{kept.id}")
     assert api.post(f"/outbox/{kept.id}/send", data={"csrf_token": token}).status_code == 302
