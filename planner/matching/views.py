@@ -134,11 +134,10 @@ def matches(number: int):
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
     recommendations = all_recommendations()
 
-    def page_url(other: int | None) -> str | None:
-        if other is None:
-            return None
+    def filtered_url(endpoint: str, number_of_page: int) -> str:
+        """`endpoint` with this page's filters, at page `number_of_page`."""
         return url_for(
-            "matching.matches",
+            endpoint,
             number=number,
             survey=survey.slug if survey else None,
             include_plans="1" if include_plans else None,
@@ -146,8 +145,11 @@ def matches(number: int):
             office=office,
             role=role,
             maturity=maturity,
-            page=other if other > 1 else None,
+            page=number_of_page if number_of_page > 1 else None,
         )
+
+    def page_url(other: int | None) -> str | None:
+        return None if other is None else filtered_url("matching.matches", other)
 
     return render_template(
         "matching/matches.html",
@@ -190,17 +192,7 @@ def matches(number: int):
         next_url=page_url(page.next),
         # Where each pair's mark form sends it, with the page to come back to: one address for
         # every form on the page, built once.
-        mark_action=url_for(
-            "matching.mark",
-            number=number,
-            survey=survey.slug if survey else None,
-            include_plans="1" if include_plans else None,
-            show="all" if show_all else None,
-            office=office,
-            role=role,
-            maturity=maturity,
-            page=page.number if page.number > 1 else None,
-        ),
+        mark_action=filtered_url("matching.mark", page.number),
         previous_url=page_url(page.previous),
         marks=MARKS,
         # The rounds before this one: a mark made on one of them asks to be checked here.
