@@ -473,19 +473,7 @@ def test_a_presenter_who_is_a_contact_hears_nothing_while_their_invitation_is_he
     place of their copy (one UID, a higher SEQUENCE) with the talk as it is then. A contact's
     message meanwhile would also climb above the invitation's SEQUENCE, which their calendar
     would then ignore (helper-237)."""
-    from planner.mail.outbox import set_hold_invitations
-
-    reads("en")
-    config = settings(api.application, smtp)
-    assert publish_as_planned(api, slot.meeting_id).status_code == 200
-    now = utcnow() + timedelta(minutes=2)
-    assert send_due(config, now).sent == 1
-    (copy,) = smtp.messages()
-    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
-    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
-    set_hold_invitations(True)
-    db.session.commit()
-    invite(api, slot)
+    config, now, held = _contact_holding_it_then_invited_held(api, slot, smtp)
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
     assert send_due(config, now + timedelta(minutes=2)).sent == 0
     (invitation,) = outbox(recipient_email=PRESENTER, status=MessageStatus.held)
@@ -507,6 +495,26 @@ def _discard(api, message_id: int):
     url = f"/outbox/{message_id}/discard"
     token = csrf_token(api, f"/outbox/{message_id}")
     return api.post(url, data={"csrf_token": token, "confirmed": "yes"})
+
+
+def _contact_holding_it_then_invited_held(api, slot, smtp):
+    """The workshop published, its news reaching Alex, a contact of IP Australia; invitations
+    then held for review, and Alex invited to present the talk. (The settings, the time the
+    sender reached, the event Alex's calendar holds as a contact.)"""
+    from planner.mail.outbox import set_hold_invitations
+
+    reads("en")
+    config = settings(api.application, smtp)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    now = utcnow() + timedelta(minutes=2)
+    assert send_due(config, now).sent == 1
+    (copy,) = smtp.messages()
+    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
+    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    return config, now, held
 
 
 def _held_then_discarded(api, slot, smtp, *, contact: bool):
@@ -619,19 +627,7 @@ def test_a_presenter_no_longer_a_contact_has_their_copy_taken_out_once_it_is_dis
     contacts while their invitation is held: their copy stayed, for the invitation to take its
     place. Discarded, nothing would ever replace it: they are sent its cancellation, as any
     former contact is."""
-    from planner.mail.outbox import set_hold_invitations
-
-    reads("en")
-    config = settings(api.application, smtp)
-    assert publish_as_planned(api, slot.meeting_id).status_code == 200
-    now = utcnow() + timedelta(minutes=2)
-    assert send_due(config, now).sent == 1
-    (copy,) = smtp.messages()
-    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
-    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
-    set_hold_invitations(True)
-    db.session.commit()
-    invite(api, slot)
+    config, now, held = _contact_holding_it_then_invited_held(api, slot, smtp)
     contact = db.session.scalar(select(OfficeContact).where(OfficeContact.email == PRESENTER))
     delete = f"/offices/contacts/{contact.id}/delete"
     assert api.post(delete, data=hidden_fields(api, delete)).status_code == 302
