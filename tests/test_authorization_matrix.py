@@ -596,6 +596,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("presenters.revoke_view", "POST"): colead_page,
     ("offices.edit", "GET"): colead_page,
     ("offices.edit", "POST"): colead_page,
+    ("offices.new", "GET"): colead_page,
+    ("offices.new", "POST"): colead_page,
     ("offices.new_contact", "GET"): colead_page,
     ("offices.new_contact", "POST"): colead_page,
     ("offices.edit_contact", "GET"): colead_page,

@@ -2,7 +2,7 @@
 
 from wtforms import EmailField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, StopValidation
 
 from planner.forms import (
     PlannerForm,
@@ -14,12 +14,14 @@ from planner.forms import (
     version_field,
 )
 from planner.offices.groups import REGIONS
-from planner.offices.models import LANGUAGES, SIZES
+from planner.offices.models import LANGUAGES, SIZES, typed_code
 
 NAME_MAX, CITY_MAX = 200, 100
 
 
-class OfficeForm(PlannerForm):
+class OfficeFields(PlannerForm):
+    """What a co-lead says of an office, new or known."""
+
     name = StringField(
         "Name",
         validators=[
@@ -51,8 +53,37 @@ class OfficeForm(PlannerForm):
         description="WIPO's regional group; line-up rules can limit presentations per group, and "
         "matching favours peers of the same group for offices with limited capacity.",
     )
+
+
+class OfficeForm(OfficeFields):
     version = version_field()
     opened = opened_field()
+
+
+def _st3_code(form, field) -> None:
+    code = typed_code(field.data)
+    if code is None:
+        raise StopValidation(
+            "Write the office's ST.3 code: two letters, such as SG for Singapore or AP for ARIPO."
+        )
+    field.data = code
+
+
+class NewOfficeForm(OfficeFields):
+    """An office not known here yet (one that answered no survey imported here)."""
+
+    code = StringField(
+        "ST.3 code",
+        validators=[DataRequired("Give the office's ST.3 code, such as SG."), _st3_code],
+        description="Two letters, as WIPO Standard ST.3 writes them: the country's code for a "
+        "national office (SG), the organisation's for a regional one (AP for ARIPO, OA for "
+        "OAPI, EA for the Eurasian Patent Office, GC for the GCC Patent Office).",
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        # The code first, as the page shows it (and its error summary follows).
+        self._fields.move_to_end("code", last=False)
 
 
 class ContactForm(PlannerForm):

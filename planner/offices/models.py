@@ -1,6 +1,7 @@
 """The office: ST.3 code, name, city and IANA time zone."""
 
 import re
+import unicodedata
 from datetime import datetime
 from typing import ClassVar
 
@@ -22,6 +23,15 @@ SIZES = ("small", "medium", "large")
 # What an office code looks like (WIPO ST.3: two letters), in any case: anything else names no
 # office, and is not looked up.
 OFFICE_CODE = re.compile(r"[A-Za-z]{2}")
+
+
+def typed_code(value: object) -> str | None:
+    """The ST.3 code a person typed or pasted, in capitals ("sg", " SG " and "SG" followed by a
+    zero-width space or a right-to-left mark are SG), or None when it is no two letters."""
+    if not isinstance(value, str):
+        return None
+    bare = "".join(c for c in value if unicodedata.category(c) != "Cf").strip()
+    return bare.upper() if OFFICE_CODE.fullmatch(bare) else None
 
 
 SOURCE_MAX = 300

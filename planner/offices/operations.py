@@ -32,6 +32,37 @@ def find_offices(text: str = "") -> list[Office]:
     return matching(db.session.scalars(select(Office).order_by(Office.code)), text)
 
 
+def add_office(
+    code: str,
+    *,
+    name: str,
+    city: str,
+    time_zone: str,
+    size: str,
+    region: str,
+    editor: str | None,
+) -> Office:
+    """A new office, entered by a co-lead: one that did not answer any survey imported here (an
+    office that volunteers, or is to be invited, before or without answering one). `code` is
+    its ST.3 code, in capitals. Kept as an office edited by hand is: deleting a survey that
+    later names it does not take it away."""
+    entered = f"entered by {editor or 'a co-lead'}"
+    office = Office(
+        code=code,
+        name=name.strip(),
+        city=city.strip() or None,
+        time_zone=time_zone.strip() or None,
+        size=size or None,
+        size_source=entered if size else None,
+        region=region or None,
+        region_source=entered if region else None,
+        updated_by=editor,
+        updated_at=utcnow(),
+    )
+    db.session.add(office)
+    return office
+
+
 def update_office(
     office: Office,
     *,

@@ -1,6 +1,8 @@
 """Office pages: the searchable list, each office's answers and local time, editing, and the
 office's contacts (co-leads only)."""
 
+from datetime import timedelta
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor, is_colead
@@ -20,9 +22,9 @@ from planner.offices.contacts import (
     remove_contact,
     update_contact,
 )
-from planner.offices.forms import ContactForm, OfficeForm
-from planner.offices.models import Office, OfficeContact
-from planner.offices.operations import find_offices, update_office
+from planner.offices.forms import ContactForm, NewOfficeForm, OfficeForm
+from planner.offices.models import Office, OfficeContact, typed_code
+from planner.offices.operations import add_office, find_offices, update_office
 from planner.survey.operations import (
     answer_counts,
     changes_since_previous,
@@ -36,6 +38,9 @@ from planner.timezones import local_time, utc_offset
 from planner.web import office_feed_url, survey_from_request, table_download
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
+# A new office's form sent again within this time by the co-lead who added it, with the same
+# name, is the same form sent twice (a double click, a reload): it leads to the office.
+TWICE = timedelta(minutes=30)
 
 SECTIONS = (
     (
@@ -84,6 +89,62 @@ def index():
         survey=survey,
         respondents=respondents,
         counts=counts,
+        # A search for a code no office has: adding it is offered with that code.
+        new_code=typed_code(text),
+    )
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@colead_required
+def new():
+    form = NewOfficeForm()
+    if request.method == "GET":
+        # "Add it" from a search that found nothing names the code searched for.
+        form.code.data = typed_code(request.args.get("code")) or ""
+    problem = known = None
+    if form.validate_on_submit():
+        code = form.code.data
+        known = db.session.get(Office, code)
+        if known is None:
+            problem = lost_race(lambda: add_office(code, **_office_fields(form), editor=editor()))
+            if problem is None:
+                flash(
+                    f"{code} added. It can volunteer, present and take part in meetings as the "
+                    "offices that answered a survey do; add its contacts below.",
+                    "success",
+                )
+                return redirect(url_for(".detail", code=code))
+            # Another co-lead added it at the same moment: said as any office known already.
+            known = db.session.get(Office, code)
+        elif _sent_twice(known, form):
+            return redirect(url_for(".detail", code=code))
+        if known is not None:
+            problem = None
+            form.code.errors = [
+                f"An office with the ST.3 code {code} is known here already: {known.name}."
+            ]
+    status = 409 if problem or known else 400 if form.errors else 200
+    return render_template("offices/new.html", form=form, problem=problem, known=known), status
+
+
+def _office_fields(form: OfficeForm | NewOfficeForm) -> dict:
+    return {
+        "name": form.name.data,
+        "city": form.city.data or "",
+        "time_zone": form.time_zone.data or "",
+        "size": form.size.data,
+        "region": form.region.data,
+    }
+
+
+def _sent_twice(office: Office, form: NewOfficeForm) -> bool:
+    """Whether a new office's form is the one that just added `office`, sent again (a double
+    click, a reload): by the same co-lead, with the same name, within `TWICE`."""
+    return (
+        office.updated_at is not None
+        and utcnow() - office.updated_at < TWICE
+        and office.updated_by == editor()
+        and office.name == form.name.data.strip()
     )
 
 
@@ -147,15 +208,7 @@ def edit(code: str):
             lambda: OfficeForm(formdata=None, obj=office),
             office,
             f"Office {office.code}",
-            lambda: update_office(
-                office,
-                name=form.name.data,
-                city=form.city.data or "",
-                time_zone=form.time_zone.data or "",
-                size=form.size.data,
-                region=form.region.data,
-                editor=editor(),
-            ),
+            lambda: update_office(office, **_office_fields(form), editor=editor()),
         )
         if problem is None:
             flash(f"{office.code} saved.", "success")

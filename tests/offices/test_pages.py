@@ -393,3 +393,90 @@ def test_an_office_that_did_not_answer_the_latest_round_links_the_ones_it_did(cl
     assert "did not answer CWS/14/2026. Its answers to" in page
     assert '<a href="/offices/ES?survey=CWS-13-26">CWS/13/26</a> (2 May – 7 July 2025)' in page
     assert "since-table" not in page
+
+
+def _add_office(client, **fields):
+    url = "/offices/new"
+    form = {"csrf_token": csrf_token(client, url), "city": "", "size": "", "region": ""}
+    return client.post(url, data={**form, **fields})
+
+
+def test_a_co_lead_adds_an_office_that_answered_no_survey(colead_client, client, survey):
+    """The Intellectual Property Office of Singapore answered no round imported here: no page let
+    a co-lead add it, so its volunteer could not choose it, nor could it present, take part in
+    a meeting or have contacts and a feed (an office came only from a survey's import). A search
+    that finds no office offers to add it, with the code typed as a code; the code is read as a
+    person types or pastes it (small letters, spaces around, a zero-width space)."""
+    searched = colead_client.get("/offices?q=sg").get_data(as_text=True)
+    assert 'href="/offices/new?code=SG"' in searched
+    assert 'value="SG"' in colead_client.get("/offices/new?code=sg").get_data(as_text=True)
+    response = _add_office(
+        colead_client,
+        code=" sg\u200b",
+        name="Intellectual Property Office of Singapore (IPOS)",
+        city="Singapore",
+        time_zone="Singapore",
+        region="Asia and the Pacific",
+    )
+    assert response.status_code == 302 and response.headers["Location"] == "/offices/SG"
+    db.session.expire_all()
+    office = db.session.get(Office, "SG")
+    assert (office.name, office.city, office.time_zone) == (
+        "Intellectual Property Office of Singapore (IPOS)",
+        "Singapore",
+        "Asia/Singapore",
+    )
+    assert (office.region, office.region_source) == (
+        "Asia and the Pacific",
+        "entered by colead@example.org",
+    )
+    assert (office.size, office.size_source) == (None, None)
+    listed = client.get("/offices").get_data(as_text=True)
+    assert "IPOS" in listed and "did not answer CWS/13/26" in listed
+    assert '<option value="SG">' in client.get("/volunteer").get_data(as_text=True)
+
+
+def test_adding_an_office_refuses_what_is_no_new_st3_code(colead_client, client, survey):
+    """A code that is not two letters is refused with what was typed kept; one an office has
+    already (in any case) names that office, which is left as it was."""
+    for code in ("S G", "SGP", "", "1A"):
+        refused = _add_office(colead_client, code=code, name="IPOS", city="Singapore")
+        assert refused.status_code == 400, code
+        page = html.unescape(refused.get_data(as_text=True))
+        assert "ST.3 code" in page and 'value="Singapore"' in page
+    known = _add_office(colead_client, code="au", name="Australia again")
+    assert known.status_code == 409
+    page = html.unescape(known.get_data(as_text=True))
+    assert "An office with the ST.3 code AU is known here already: IP Australia." in page
+    assert 'href="/offices/AU"' in page and 'value="Australia again"' in page
+    db.session.expire_all()
+    assert db.session.get(Office, "AU").name == "IP Australia"
+    assert client.get("/offices/new").status_code == 302  # to sign in: co-leads only
+
+
+def test_a_new_office_sent_twice_is_added_once(colead_client, survey):
+    """Sent again by the co-lead who added it (a double click, Back and send), the form leads to
+    the office: it was added, and nothing says it could not be."""
+    fields = {"code": "AP", "name": "African Regional Intellectual Property Organization"}
+    assert _add_office(colead_client, **fields).status_code == 302
+    again = _add_office(colead_client, **fields)
+    assert again.status_code == 302 and again.headers["Location"] == "/offices/AP"
+
+
+def test_an_office_added_by_hand_stays_when_the_survey_naming_it_goes(colead_client, survey):
+    """An office added before it answered keeps its name when a round names it otherwise, gains
+    that round's answers, and stays when that round is deleted (as an office edited by hand
+    does), while an office only that round brought goes with it."""
+    from planner.survey.operations import delete_survey, find_survey
+
+    name = "Companies and Intellectual Property Commission of South Africa"
+    assert _add_office(colead_client, code="za", name=name).status_code == 302
+    outcome = import_second_round()
+    assert "ZA" not in outcome.offices_added and "KR" in outcome.offices_added
+    page = colead_client.get("/offices/ZA").get_data(as_text=True)
+    assert name in page and "Recommendations 1 and 10" in page
+    delete_survey(find_survey("CWS/14/2026"))
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.get(Office, "ZA").name == name
+    assert db.session.get(Office, "KR") is None
