@@ -25,6 +25,7 @@ from planner.presenters.operations import taken_off
 from planner.proposals.models import NEW_LINK, Proposal, ProposalEvent, ProposalStatus
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
+from planner.survey.operations import respondent_codes
 from planner.survey.records import Question, says_nothing
 from planner.turns import take_turn
 from planner.versioning import changed_columns
@@ -423,6 +424,7 @@ class Evidence:
     recommendation: Recommendation
     project: Answer | None  # the office's own Q4 answer on it
     wanting: list[str]  # other offices that want it discussed (Q8): its audience
+    answered: bool = True  # whether the office answered the survey at all
 
 
 def evidence_for(proposals: list[Proposal], survey: Survey | None) -> dict[int, list[Evidence]]:
@@ -445,12 +447,17 @@ def evidence_for(proposals: list[Proposal], survey: Survey | None) -> dict[int, 
             projects[answer.office_code, answer.recommendation_number] = answer
         else:
             wanting[answer.recommendation_number].append(answer.office_code)
+    # An office that answered no question has no project to show, as one that named none: said
+    # apart (helper-252: SG's proposal read "no project of SG on it in the survey", as if it had
+    # answered without one).
+    answered = respondent_codes(survey)
     return {
         p.id: [
             Evidence(
                 r,
                 projects.get((p.office_code, r.number)),
                 sorted(o for o in wanting[r.number] if o != p.office_code),
+                p.office_code in answered,
             )
             for r in p.recommendations
         ]

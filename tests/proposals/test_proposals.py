@@ -340,6 +340,17 @@ def review_form(client, proposal_id):
     return {"csrf_token": csrf_token(client, f"/proposals/{proposal_id}"), "version": version}
 
 
+def test_the_review_says_when_the_office_did_not_answer_the_survey(client, colead_client, survey):
+    """WO answered no question of CWS/13/26: its proposal's evidence read "no project of WO on
+    it in the survey", as if it had answered naming none, where it did not answer at all."""
+    send(client, office="WO")
+    proposal = db.session.scalar(select(Proposal))
+    for url in (f"/proposals/{proposal.id}", "/proposals"):
+        page = html.unescape(colead_client.get(url).get_data(as_text=True))
+        assert "WO did not answer the survey: no project of its own there to compare." in page
+        assert "no project of WO on it" not in page
+
+
 def test_co_lead_decides_with_a_reason_and_history(client, colead_client, survey):
     token = token_of(send(client))
     proposal = db.session.scalar(select(Proposal))
