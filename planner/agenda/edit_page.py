@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from planner.agenda.forms import MeetingForm, SlotForm
 from planner.agenda.models import HELD, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
-from planner.agenda.queries import participating_offices, planned_survey
+from planner.agenda.queries import participating_offices, planned_survey, presenting_besides
 from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
 from planner.extensions import db
 from planner.forms import keep_when_left_out
@@ -81,6 +81,8 @@ def editor_page(
     if slot_form is None:
         slot_form = slot_form_for(meeting, offices, submitted=False)
     failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
+    respondents: dict = {}
+    participants = participating_offices(meeting, respondents)
     return render_template(
         "agenda/edit.html",
         meeting=meeting,
@@ -111,7 +113,10 @@ def editor_page(
         planned=None if meeting.offices else planned_survey(meeting),
         participating=chosen_offices
         if chosen_offices is not None
-        else {o.code for o in participating_offices(meeting)},
+        else {o.code for o in participants},
+        also_presenting=[]
+        if meeting.offices
+        else presenting_besides(meeting, respondents.get(meeting.survey_id, [])),
         offices_problem=offices_problem,
         agenda_version=asked_version(meeting),
     ), status or (400 if failed else 200)

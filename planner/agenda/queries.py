@@ -22,15 +22,35 @@ def participating_offices(
     meeting: Meeting, known: dict[int | None, list[Office]] | None = None
 ) -> list[Office]:
     """The meeting's offices: those it names, else every respondent of the survey it was planned
-    with (`planned_survey`). `known`: the respondents read so far, by survey id (None: the
-    latest survey), which a caller reading several meetings shares between them."""
+    with (`planned_survey`) and each office presenting in it besides (`presenting_besides`), by
+    code. `known`: the respondents read so far, by survey id (None: the latest survey), which a
+    caller reading several meetings shares between them."""
     if meeting.offices:
         return list(meeting.offices)
     known = {} if known is None else known
     if meeting.survey_id not in known:
         survey = planned_survey(meeting)
         known[meeting.survey_id] = respondent_offices(survey) if survey else []
-    return known[meeting.survey_id]
+    respondents = known[meeting.survey_id]
+    besides = presenting_besides(meeting, respondents)
+    return sorted([*respondents, *besides], key=lambda o: o.code) if besides else respondents
+
+
+def presenting_besides(meeting: Meeting, offices: list[Office]) -> list[Office]:
+    """The offices presenting in `meeting` (a presentation not cancelled) that are not among
+    `offices`, by code. helper-252: SG, which answered no survey, presented at a workshop whose
+    local times, feed and fair start times were every respondent's but not SG's own, 20:00
+    there."""
+    listed = {o.code for o in offices}
+    presenting = {
+        slot.office_code: slot.office
+        for slot in meeting.slots
+        if slot.office_code is not None
+        and slot.office_code not in listed
+        and slot.kind == "presentation"
+        and slot.status != SlotStatus.cancelled
+    }
+    return [presenting[code] for code in sorted(presenting)]
 
 
 def planned_survey(meeting: Meeting) -> Survey | None:

@@ -23,6 +23,7 @@ from planner.agenda.queries import (
     meetings,
     participating_offices,
     planned_survey,
+    presenting_besides,
 )
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
@@ -95,12 +96,14 @@ def index():
 def meeting(meeting_id: int):
     found = meeting_or_404(meeting_id, drafts=is_colead())
     zone, wrong_zone, zone_candidates = _viewer_zone(found)
+    respondents: dict = {}
+    participants = participating_offices(found, respondents)
     local_times = (
         office_times(
             found.starts_at,
             found.ends_at,
             found.time_zone,
-            {o: o.time_zone for o in participating_offices(found)},
+            {o: o.time_zone for o in participants},
         )
         if found.starts_at
         else {}
@@ -121,6 +124,10 @@ def meeting(meeting_id: int):
         local_times=local_times,
         holidays=holidays,
         planned=None if found.offices else planned_survey(found),
+        # Of a meeting that names no offices: those presenting that did not answer its survey.
+        also_presenting=[]
+        if found.offices
+        else presenting_besides(found, respondents.get(found.survey_id, [])),
     ), (400 if wrong_zone else 200)
 
 

@@ -2218,13 +2218,24 @@ def test_a_new_home_zone_that_moves_the_meeting_says_so(colead_client, survey):
 
 def test_fair_start_times_without_a_survey_ask_for_offices(api, meeting):
     """helper-83: with no survey left to name who takes part, the page was a 400 saying no
-    office had a time zone. It asks for the offices instead; none ticked is said so."""
+    office had a time zone. It asks for the offices instead; none ticked is said so. The
+    offices presenting in it take part all the same (helper-252), ticked."""
     from planner.survey.models import Survey
     from planner.survey.operations import delete_survey
 
     meeting.offices = []
     for survey in db.session.scalars(select(Survey)).all():
         delete_survey(survey)
+    db.session.commit()
+    presenting = api.get(f"/meetings/{meeting.id}/suggest").text
+    assert re.findall(
+        r'<input checked id="offices-\d+" name="offices" type="checkbox" value="(\w\w)"', presenting
+    ) == [
+        "AU",
+        "PL",
+    ]
+    for slot in meeting.slots:
+        slot.office_code = None
     db.session.commit()
     page = api.get(f"/meetings/{meeting.id}/suggest")
     assert page.status_code == 200

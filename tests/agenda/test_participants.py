@@ -141,3 +141,54 @@ def test_a_meeting_keeps_its_survey_through_a_corrected_file_of_it(colead_client
     db.session.commit()
     assert _offices(colead_client, held) == sorted([*SECOND_ROUND, "PE"])
     assert db.session.get(Meeting, held).survey_id == _survey("CWS/14/2026").id
+
+
+def test_an_office_presenting_in_a_meeting_takes_part_in_it_whether_it_answered_or_not(
+    colead_client, client, survey
+):
+    """helper-252: the Intellectual Property Office of Singapore, which answered no survey,
+    presented at a workshop naming no offices of its own: its local times, its calendar event's
+    and the API's offices were every respondent of CWS/13/26 but SG, for which it fell at 20:00.
+    An office presenting in it takes part too (a presentation not cancelled: WO's cancelled talk
+    does not make it one)."""
+    from planner.offices.models import Office
+
+    db.session.add(
+        Office(
+            code="SG",
+            name="Intellectual Property Office of Singapore (IPOS)",
+            time_zone="Asia/Singapore",
+        )
+    )
+    db.session.commit()
+    made = colead_client.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Rec 10 workshop",
+            "starts_at": f"{ahead('2027-01-19')}T13:00:00+01:00",
+            "time_zone": "Europe/Zurich",
+            "duration_minutes": 60,
+        },
+    )
+    meeting_id = made.get_json()["id"]
+    for office in ("SG", "WO"):
+        talk = {"title": f"AI at {office}", "office": office, "duration_minutes": 20}
+        added = colead_client.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk)
+        assert added.status_code == 201, added.get_json()
+    withdrawn = added.get_json()
+    cancelled = colead_client.patch(
+        f"/api/v1/slots/{withdrawn['id']}",
+        json={"status": "cancelled", "version": withdrawn["version"]},
+    )
+    assert cancelled.status_code == 200, cancelled.get_json()
+    assert publish_as_planned(colead_client, meeting_id).status_code == 200
+    offices = _offices(colead_client, meeting_id)
+    assert "SG" in offices and "WO" not in offices and len(offices) == 22
+    page = html.unescape(client.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+    assert "(every respondent of CWS/13/26, and SG, presenting)" in page
+    assert "SG · IPOS" in page
+    editor = html.unescape(colead_client.get(f"/meetings/{meeting_id}/edit").get_data(as_text=True))
+    assert "every office presenting in it (SG now), whether it answered or not" in editor
+    assert 'id="office-SG" name="offices" value="SG" checked' in editor
+    feed = client.get("/feeds/taskforce.ics").get_data(as_text=True).replace("\r\n ", "")
+    assert "SG IPOS: Tue 20:00–Tue 21:00" in feed
