@@ -69,6 +69,19 @@ def _recommendation(number: int) -> Recommendation:
     return recommendation
 
 
+def _office_choices(survey, scorer) -> list[Office]:
+    """The offices the filter offers: the survey's respondents, and each office that presents
+    an accepted proposal without having answered it (helper-252: WO and SG, in 12 matches as
+    presenters, could not be chosen; filtered on by hand, WO was said not to have answered)."""
+    respondents = respondent_offices(survey) if survey is not None else []
+    answered = {o.code for o in respondents}
+    others = {p.office for p in scorer.projects} - answered if scorer else set()
+    if not others:
+        return respondents
+    volunteered = db.session.scalars(select(Office).where(Office.code.in_(others)))
+    return sorted([*respondents, *volunteered], key=lambda o: o.code)
+
+
 @bp.get("/recommendations/<int:number>/matches")
 def matches(number: int):
     recommendation = _recommendation(number)
@@ -117,8 +130,8 @@ def matches(number: int):
             if (role != "presenter" and u.audience == office)
             or (role != "audience" and u.presenter == office)
         ]
-    respondents = respondent_offices(survey) if survey is not None else []
-    office_known = office is None or office in {o.code for o in respondents}
+    office_choices = _office_choices(survey, scorer)
+    office_known = office is None or office in {o.code for o in office_choices}
     by_audience: dict[str, list[Match]] = defaultdict(list)
     by_presenter: dict[str, list[Match]] = defaultdict(list)
     for match in found:
@@ -183,7 +196,9 @@ def matches(number: int):
         role_filter=role,
         office_roles=OFFICE_ROLES,
         office_known=office_known,
-        respondents=respondents,
+        # Of an office filtered on that is no choice: whether an office has that code at all.
+        office_exists=office_known or db.session.get(Office, office) is not None,
+        office_choices=office_choices,
         maturity_filter=maturity,
         maturity_filters=MATURITY_FILTERS,
         page=page,

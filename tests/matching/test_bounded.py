@@ -269,7 +269,11 @@ def test_filters_by_office_and_by_what_the_presenter_has_to_show(client, survey)
 @pytest.mark.parametrize(
     ("query", "says"),
     [
-        ("office=ZZ", "No match with ZZ as audience or presenter (ZZ did not answer this survey)."),
+        (
+            "office=ZZ",
+            "No match with ZZ as audience or presenter (no office known here has the ST.3 code "
+            "ZZ).",
+        ),
         ("office=WO", "No match with WO as audience or presenter (WO did not answer this survey)."),
         ("office=IL&maturity=plan", "No match with IL as audience or presenter with a presenter"),
     ],

@@ -705,7 +705,45 @@ def test_the_office_filter_lists_the_surveys_offices(client, survey):
     unknown = html.unescape(
         client.get("/recommendations/10/matches?office=IS").get_data(as_text=True)
     )
-    assert '<option value="IS" selected>IS (did not answer this survey)</option>' in unknown
+    assert '<option value="IS" selected>IS (no office has this code)</option>' in unknown
+    known = html.unescape(
+        client.get("/recommendations/10/matches?office=WO").get_data(as_text=True)
+    )
+    assert '<option value="WO" selected>WO (did not answer this survey)</option>' in known
+
+
+def test_an_office_presenting_a_proposal_is_offered_by_the_office_filter(client, survey):
+    """helper-252: WO, which did not answer CWS/13/26, presented an accepted proposal in 12 of
+    Rec 10's matches, but the filter listed the respondents only: it could not be chosen, and
+    chosen through the address it was said not to have answered, beside its own matches."""
+    from planner.proposals.models import ProposalStatus
+    from planner.proposals.operations import submit
+
+    proposal, _ = submit(
+        "WO",
+        {
+            "contact_name": "Wen Li",
+            "contact_email": "wen@wipo.example",
+            "title": "AI-assisted classification",
+            "abstract": "IPCCAT and AI image search for trademarks, in production.",
+            "duration_minutes": 20,
+            "availability": "",
+            "maturity": "production",
+        },
+        [10],
+        consent=False,
+        language="en",
+        mail_sent=False,
+    )
+    proposal.status = ProposalStatus.accepted
+    db.session.commit()
+    page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
+    assert '<option value="WO">WO – International Bureau of WIPO</option>' in page
+    chosen = html.unescape(
+        client.get("/recommendations/10/matches?office=WO").get_data(as_text=True)
+    )
+    assert '<option value="WO" selected>WO – International Bureau of WIPO</option>' in chosen
+    assert "did not answer this survey" not in chosen and "AI-assisted classification" in chosen
 
 
 def test_the_matches_of_one_office_read_the_surveys_respondents_once(client, survey):
