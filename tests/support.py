@@ -87,6 +87,27 @@ def import_second_round():
     return outcome
 
 
+def accepted_proposal(office: str, title: str = "AI-assisted classification"):
+    """A proposal of `office` on Rec 10, accepted (committed): a presenter in the matches and
+    line-ups whether the office answered the survey or not."""
+    from planner.proposals.models import ProposalStatus
+    from planner.proposals.operations import submit
+
+    fields = {
+        "contact_name": "Wen Li",
+        "contact_email": f"wen.li@{office.lower()}.example",
+        "title": title,
+        "abstract": "Machine-learning classification and image search for trademarks, in use.",
+        "duration_minutes": 20,
+        "availability": "",
+        "maturity": "production",
+    }
+    proposal, _ = submit(office, fields, [10], mail_sent=False)
+    proposal.status = ProposalStatus.accepted
+    db.session.commit()
+    return proposal
+
+
 def since_rows(page: str) -> dict[str, list[str]]:
     """The table of what changed since the round before: each question's cells, as a screen
     reader reads them (what is hidden from it left out: an empty cell's dash reads "none")."""

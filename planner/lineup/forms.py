@@ -62,9 +62,12 @@ class _Codes:
             # Said as typed, but not all of a pasted page back: a few, each cut short, printable.
             shown = [_shown_token(t) for t in unknown[:5]]
             more = f" and {len(unknown) - 5} more" if len(unknown) > 5 else ""
+            # Not "not ST.3 codes": SG is one, of an office that answered no survey, which a
+            # co-lead adds first (helper-252).
             raise ValidationError(
-                f"Not known as ST.3 office codes: {', '.join(shown)}{more}. "
-                "Write codes such as AU, ES."
+                f"No office known here has these codes: {', '.join(shown)}{more}. "
+                "Write ST.3 codes such as AU, ES; an office that answered no survey is added on "
+                "the Offices page first."
             )
 
 

@@ -18,6 +18,7 @@ from planner.lineup.operations import (
 )
 from planner.lineup.report import served, working_heard
 from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
+from planner.matching.operations import accepted_projects
 from planner.offices.models import Office
 from planner.offices.operations import find_offices
 from planner.pagination import paged, requested
@@ -136,8 +137,11 @@ def _render(
         changes = None  # the same rules sent again: nothing to compare it with
     status = 400 if form.errors else refused if problem else 200
     # At 200 offices nobody knows every code: the rules to include or exclude offices list the
-    # survey's offices to tick, codes typed still taken (helper-216).
+    # survey's offices to tick, codes typed still taken (helper-216), and those presenting an
+    # accepted proposal without having answered it (helper-252: WO and SG could be typed only).
     listed = respondent_codes(survey) if survey else set()
+    volunteered = {p.office for p in accepted_projects()} - listed
+    listed |= volunteered
     pickers = {
         name: office_picker(form[name].data, offices, listed) for name in ("include", "exclude")
     }
@@ -146,6 +150,7 @@ def _render(
         form=form,
         pickers=pickers,
         survey=survey,
+        volunteered=volunteered,
         result=result,
         served=served(result) if result else None,
         lineup=lineup,

@@ -16,6 +16,7 @@ from planner.lineup.report import served
 from planner.matching.vocabulary import bundled
 from tests.support import (
     VOLUNTEERED,
+    accepted_proposal,
     counted_queries,
     csrf_token,
     held_workshop,
@@ -250,7 +251,7 @@ def test_bad_rules_come_back_with_messages(client, survey):
     assert response.status_code == 400
     page = response.get_data(as_text=True)
     assert "Write a whole number with the digits 0 to 9, such as 20." in page
-    assert "Not known as ST.3 office codes: Narnia." in page
+    assert "No office known here has these codes: Narnia." in page
     # Kept: the office known, ticked; what names none, in the box, beside the message.
     assert ticked(page, "include") == ["AU"] and field_value(page, "include") == "Narnia"
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
@@ -484,6 +485,24 @@ def test_offices_to_include_or_exclude_are_ticked_in_the_survey_s_list(client, s
     assert latest.rules["include"] == ["IL", "PL"] and latest.rules["exclude"] == []
 
 
+def test_an_office_presenting_a_proposal_is_offered_with_the_survey_s(client, survey):
+    """helper-252: WO, which did not answer CWS/13/26, presents an accepted proposal, but "Must
+    include" listed the survey's offices only: it could be typed, not ticked. A code no office
+    has is said so, not said to be no ST.3 code (SG is one, of an office to add first)."""
+    accepted_proposal("WO")
+    page = client.get("/lineups/new").get_data(as_text=True)
+    assert "WO" in offered(page, "include") and "WO" in offered(page, "exclude")
+    assert "Choose from the 22 offices of CWS/13/26 or presenting a proposal" in page
+    response = post_rules(client, include=["WO"], slots="3")
+    assert db.session.scalar(select(Lineup)).rules["include"] == ["WO"]
+    assert "AI-assisted classification" in response.get_data(as_text=True)
+    refused = html.unescape(post_rules(client, include="sg").get_data(as_text=True))
+    assert (
+        "No office known here has these codes: sg. Write ST.3 codes such as AU, ES; an office "
+        "that answered no survey is added on the Offices page first."
+    ) in refused
+
+
 def test_adjusting_a_saved_proposal_prefills_the_form(client, survey):
     post_rules(client, include="HR")
     lineup = db.session.scalar(select(Lineup))
@@ -573,7 +592,11 @@ def test_api_refusals_of_a_rules_type_are_in_fields(client, survey, payload, nam
             400,
             "Write a whole number with the digits 0 to 9, such as 20.",
         ),
-        ({"recommendation": 10, "include": ["ZZ"]}, 400, "Not known as ST.3 office codes: ZZ"),
+        (
+            {"recommendation": 10, "include": ["ZZ"]},
+            400,
+            "No office known here has these codes: ZZ",
+        ),
         ({"recommendation": 10, "min_small": 4}, 422, "only 2 smaller offices"),
         ([1, 2], 400, "Send the rules as a JSON object"),
         ({"secondary": ["4"]}, 400, "is not of the form recommendation:slots, e.g. 9:1."),
@@ -595,7 +618,7 @@ def test_api_refusals_of_a_rules_type_are_in_fields(client, survey, payload, nam
         (
             {"include": ["Q1", "Q2", "Q3", "Q4", "Q5", "Q6", "x" * 5000]},
             400,
-            "Not known as ST.3 office codes: Q1, Q2, Q3, Q4, Q5 and 2 more.",
+            "No office known here has these codes: Q1, Q2, Q3, Q4, Q5 and 2 more.",
         ),
         # A long code is cut (the ellipsis JSON-escaped in the answer's text).
         ({"include": ["y" * 5000]}, 400, "codes: yyyyyyyyyyyy\\u2026. Write"),
@@ -672,8 +695,8 @@ def test_cli_text_and_refusal(cli, survey):
     [
         (["--secondary", "4:6"], "--secondary: Rec 4: Number must be between 0 and 5."),
         (["--secondary", "99:1"], "--secondary: There is no Rec 99."),
-        (["--include", "AU,Narnia"], "--include: Not known as ST.3 office codes: Narnia."),
-        (["--exclude", "ZZ"], "--exclude: Not known as ST.3 office codes: ZZ."),
+        (["--include", "AU,Narnia"], "--include: No office known here has these codes: Narnia."),
+        (["--exclude", "ZZ"], "--exclude: No office known here has these codes: ZZ."),
         (["--slots", "2", "--secondary", "4:2"], "leave at least one for the focus recommendation"),
         (["--recommendation", "12"], "--recommendation: Not a valid choice: choose 1, 2, 3,"),
     ],

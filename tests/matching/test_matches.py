@@ -22,7 +22,13 @@ from planner.matching.operations import (
     weights_in_use,
 )
 from planner.matching.scorer import FEATURES, Weights
-from tests.support import counted_queries, csrf_token, every_page, summaries_in_tables
+from tests.support import (
+    accepted_proposal,
+    counted_queries,
+    csrf_token,
+    every_page,
+    summaries_in_tables,
+)
 
 
 def test_no_self_match_and_each_list_is_ranked(survey):
@@ -716,27 +722,7 @@ def test_an_office_presenting_a_proposal_is_offered_by_the_office_filter(client,
     """helper-252: WO, which did not answer CWS/13/26, presented an accepted proposal in 12 of
     Rec 10's matches, but the filter listed the respondents only: it could not be chosen, and
     chosen through the address it was said not to have answered, beside its own matches."""
-    from planner.proposals.models import ProposalStatus
-    from planner.proposals.operations import submit
-
-    proposal, _ = submit(
-        "WO",
-        {
-            "contact_name": "Wen Li",
-            "contact_email": "wen@wipo.example",
-            "title": "AI-assisted classification",
-            "abstract": "IPCCAT and AI image search for trademarks, in production.",
-            "duration_minutes": 20,
-            "availability": "",
-            "maturity": "production",
-        },
-        [10],
-        consent=False,
-        language="en",
-        mail_sent=False,
-    )
-    proposal.status = ProposalStatus.accepted
-    db.session.commit()
+    accepted_proposal("WO")
     page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
     assert '<option value="WO">WO – International Bureau of WIPO</option>' in page
     chosen = html.unescape(
