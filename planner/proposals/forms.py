@@ -18,7 +18,7 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import CheckboxInput, HiddenInput, ListWidget
 
 from planner.accounts.security import editor
@@ -30,15 +30,58 @@ from planner.availability.forms import (
 )
 from planner.forms import PlannerForm, email_address, opened_field, published, version_field
 from planner.languages import english_attrs, language_name, page_language, word_list
+from planner.mail.messages import taskforce_address
 from planner.mail.models import LANGUAGES_WRITTEN
 from planner.offices.contacts import language_code
-from planner.offices.models import LANGUAGES
+from planner.offices.models import LANGUAGES, typed_code
 from planner.offices.operations import find_offices
 from planner.proposals.models import MATURITIES, Proposal, ProposalStatus
 from planner.proposals.operations import EDITABLE, change_status, submit
 from planner.recommendations.operations import all_recommendations
 
 NAME_MAX, TITLE_MAX, ABSTRACT_MAX, REASON_MAX = 120, 150, 2000, 500
+
+
+def office_not_listed() -> str:
+    """What a volunteer whose office is not among those known here does: the co-leads add it
+    (helper-252: the Intellectual Property Office of Singapore's volunteer found no word)."""
+    if address := taskforce_address():
+        return _(
+            "Your office is not in the list? Write to the co-leads of the Task Force at "
+            "%(address)s: they add it, and you can then choose it here.",
+            address=address,
+        )
+    return _(
+        "Your office is not in the list? Ask the co-leads of the Task Force to add it: you can "
+        "then choose it here."
+    )
+
+
+class OfficeChoiceField(SelectField):
+    """The volunteer's office, one of those known here. A code sent that no office has (through
+    the API) is said to be so, with whom to ask, not "Not a valid choice"."""
+
+    def pre_validate(self, form) -> None:
+        code = typed_code(self.data)
+        if code is None or any(str(c[0]) == code for c in self.iter_choices()):
+            super().pre_validate(form)
+            return
+        if address := taskforce_address():
+            raise ValidationError(
+                _(
+                    "No office with the ST.3 code %(code)s is known here. Write to the co-leads "
+                    "of the Task Force at %(address)s: they add it first.",
+                    code=code,
+                    address=address,
+                )
+            )
+        raise ValidationError(
+            _(
+                "No office with the ST.3 code %(code)s is known here. Ask the co-leads of the "
+                "Task Force to add it first.",
+                code=code,
+            )
+        )
 
 
 class CheckboxesField(SelectMultipleField):
@@ -196,7 +239,12 @@ class VolunteerForm(OfficesWindows, ProposalFields, AvailabilityFields, ContactC
         "consent",
     )
 
-    office = SelectField(_l("Office"), validators=[DataRequired(_l("Choose your office."))])
+    office = OfficeChoiceField(
+        _l("Office"),
+        validators=[DataRequired(_l("Choose your office."))],
+        # The API's "pe" or " PE " is PE, as everywhere a code is typed.
+        filters=[lambda value: typed_code(value) or value],
+    )
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)

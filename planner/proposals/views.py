@@ -47,6 +47,7 @@ from planner.proposals.forms import (
     decide_from,
     fill_choices,
     form_fields,
+    office_not_listed,
     submit_from,
 )
 from planner.proposals.models import EMAILED_DECISIONS, STATUSES, Proposal, ProposalStatus
@@ -71,7 +72,7 @@ from planner.proposals.operations import (
 )
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import query_int
-from planner.survey.operations import latest_survey
+from planner.survey.operations import latest_survey, respondent_codes
 from planner.timezones import moment_in
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading, refuse_changes
@@ -115,6 +116,23 @@ def _suggest(form: ProposalFields, office: str) -> str | None:
     return None
 
 
+def _nothing_to_suggest(office: str) -> str:
+    """Why no abstract was suggested: the office answered the survey with no project on these
+    recommendations, or did not answer it (helper-252: SG's volunteer read that their office
+    "reported no project", of a survey it never answered)."""
+    survey = latest_survey()
+    if survey is not None and office and office not in respondent_codes(survey):
+        return _(
+            "Your office did not answer %(survey)s, so there is nothing to suggest from; please "
+            "describe your presentation yourself.",
+            survey=survey.label,
+        )
+    return _(
+        "Your office reported no project on these recommendations in the survey; please "
+        "describe it yourself."
+    )
+
+
 def _chosen_on_the_form() -> str | None:
     """The language a volunteer form was sent in: its emails' language, which the form offers
     as the page's (a language picked on the page is kept in a session that may be gone)."""
@@ -133,6 +151,7 @@ def volunteer():
     shown_in = show_in()  # anyone's: in the language of their browser, or the one they pick
     form = VolunteerForm()
     fill_choices(form)
+    form.office.description = office_not_listed()
     note = None
     if reading():
         # Whoever reads the form in Spanish likely wants the emails in it: offered, not forced.
@@ -143,10 +162,7 @@ def volunteer():
             form.recommendations.data = [number]
         note = _suggest(form, form.office.data or "")
     elif "suggest" in request.form:
-        note = _suggest(form, form.office.data or "") or _(
-            "Your office reported no project on these recommendations in the survey; please "
-            "describe it yourself."
-        )
+        note = _suggest(form, form.office.data or "") or _nothing_to_suggest(form.office.data or "")
     elif "read_availability" in request.form:
         note = read_into(form, form.availability.data or "", office_zone(form.office.data))
     elif form.validate_on_submit():

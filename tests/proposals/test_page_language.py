@@ -36,6 +36,12 @@ def test_the_volunteer_form_reads_the_browser_s_language(client, survey):
     assert '<option selected value="en">English</option>' in english.get_data(as_text=True)
 
 
+def test_a_volunteer_is_told_in_spanish_whom_to_ask_for_an_office_not_listed(client, survey):
+    body = client.get("/volunteer", headers=SPANISH).get_data(as_text=True)
+    hint = "Your office is not in the list? Ask the co-leads of the Task Force to add it: you can "
+    assert in_page("es", hint + "then choose it here.") in body
+
+
 def test_a_refused_proposal_comes_back_in_spanish_as_typed(client, survey):
     refused = _send(client, contact_email="not an address", title="")
     assert refused.status_code == 400

@@ -191,6 +191,47 @@ def test_the_abstract_is_suggested_from_the_survey(client, survey):
     assert db.session.scalar(select(Proposal)) is None
 
 
+def test_nothing_suggested_to_an_office_that_did_not_answer_says_so(client, survey):
+    """helper-252: WO answered no question of CWS/13/26; "Suggest an abstract" told its volunteer
+    that their office "reported no project on these recommendations in the survey"."""
+    page = html.unescape(send(client, abstract="", suggest="1", office="WO").text)
+    assert (
+        "Your office did not answer CWS/13/26, so there is nothing to suggest from; please "
+        "describe your presentation yourself."
+    ) in page
+    answered = html.unescape(send(client, abstract="", suggest="1", office="CN").text)
+    assert "Your office reported no project on these recommendations" in answered
+
+
+def test_a_volunteer_whose_office_is_not_listed_is_told_whom_to_ask(
+    app, client, survey, monkeypatch
+):
+    """helper-252: the volunteer of an office that answered no survey (the Intellectual Property
+    Office of Singapore) found it in no list and no word of what to do; the API refused SG as
+    "Not a valid choice.". A code in small letters or with spaces around ("pe", " PE ") is the
+    office's, as wherever a code is typed."""
+    page = html.unescape(client.get("/volunteer").text)
+    assert (
+        "Your office is not in the list? Ask the co-leads of the Task Force to add it: you can "
+        "then choose it here."
+    ) in page
+    refused = client.post("/api/v1/proposals", json={**API_VALID, "office": "sg"})
+    assert refused.status_code == 400
+    assert refused.get_json()["fields"]["office"] == [
+        "No office with the ST.3 code SG is known here. Ask the co-leads of the Task Force to "
+        "add it first."
+    ]
+    monkeypatch.setitem(app.config, "TASKFORCE_EMAIL", "taskforce@wipo.example")
+    page = html.unescape(client.get("/volunteer").text)
+    assert "Write to the co-leads of the Task Force at taskforce@wipo.example: they add" in page
+    for code in ("pe", " PE "):
+        taken = client.post(
+            "/api/v1/proposals",
+            json={**API_VALID, "office": code, "email": f"dana{len(code)}@indecopi.example"},
+        )
+        assert taken.status_code == 201 and taken.get_json()["office"] == "PE"
+
+
 def test_the_volunteer_changes_language_and_consent_until_the_co_leads_decide(
     client, colead_client, survey
 ):
