@@ -13,7 +13,7 @@ from planner.agenda.models import HOME_ZONE, Meeting
 from planner.db_types import FIRST_YEAR, LAST_YEAR, MAX_INT
 from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
-from planner.offices.models import OFFICE_CODE, Office
+from planner.offices.models import Office, typed_code
 from planner.private_links import PRIVATE_PAGE, holds_a_secret, names_a_secret, private_page
 from planner.proposals.models import Proposal, ProposalStatus
 from planner.recommendations.models import Recommendation
@@ -209,14 +209,12 @@ def check_url(value) -> str | None:
 def check_office(value) -> str | None:
     if value in (None, ""):
         return None
-    if (
-        not isinstance(value, str)
-        or not OFFICE_CODE.fullmatch(value)
-        or db.session.get(Office, value.upper()) is None
-    ):
+    # " wo", or "WO" pasted with a zero-width space, is WO, as wherever a code is typed.
+    code = typed_code(value)
+    if code is None or db.session.get(Office, code) is None:
         shown = shorten(repr(value), 21)
         raise AgendaError(f"{shown} is not a known office code.")
-    return value.upper()
+    return code
 
 
 def check_recommendations(value) -> list[Recommendation]:

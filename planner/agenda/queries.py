@@ -11,7 +11,7 @@ from sqlalchemy.orm import selectinload
 from planner.agenda.checks import AgendaError
 from planner.agenda.models import NOT_GIVEN, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.extensions import db
-from planner.offices.models import OFFICE_CODE, Office
+from planner.offices.models import OFFICE_CODE, Office, typed_code
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from planner.survey.models import Survey
@@ -93,7 +93,8 @@ def office_presents_already(slot: Slot) -> str | None:
 
 def offices_by_code(codes: Iterable[str]) -> list[Office]:
     """The offices with these codes (in any case), by code; an unknown code is refused."""
-    wanted = {c.strip().upper() for c in codes}
+    # A code as typed or pasted (a zero-width space along) is the office's.
+    wanted = {typed_code(c) or c.strip().upper() for c in codes}
     # Only what looks like a code is looked up (a NUL would be PostgreSQL's error, helper-79).
     shaped = {c for c in wanted if OFFICE_CODE.fullmatch(c)}
     offices = db.session.scalars(

@@ -981,6 +981,23 @@ def test_unknown_office_codes_are_refused_with_a_message(api, meeting):
     assert meeting.offices == []
 
 
+def test_an_office_code_as_typed_or_pasted_is_the_office_s(api, meeting):
+    """helper-252: a slot's office sent as " wo" or "WO" pasted with a zero-width space was "not
+    a known office code", where the suggestions took " pe" as PE; both now read codes as the
+    offices list, the volunteering API and the survey import do."""
+    added = api.post(
+        f"/api/v1/meetings/{meeting.id}/slots",
+        json={"title": "WIPO on AI", "office": " wo\u200b", "duration_minutes": 10},
+    )
+    assert added.status_code == 201, added.get_json()
+    assert added.get_json()["office"] == "WO"
+    suggested = api.get(
+        f"/api/v1/meetings/{meeting.id}/suggest-times",
+        query_string={"offices": " pe,WO\u200b", "from": "2030-03-04", "to": "2030-03-05"},
+    )
+    assert suggested.status_code == 200, suggested.get_json()
+
+
 def test_participating_offices_from_an_older_page_do_not_overwrite(api, meeting):
     """Two co-leads opened the editor; the first saves AU and PE; the second, from the older
     page, JP: refused with their choice kept, then saved once they send it again."""
