@@ -90,6 +90,8 @@ COLEAD = (
     "/surveys",  # with the import form
     "/surveys?upload={upload}",  # after "Go back" from a check, the file kept
     "/surveys/check/{upload}",  # what replacing CWS/13/26 with a corrected file changes
+    "/offices",  # with "Add an office"
+    "/offices/new?code=SG",
     "/offices/AU",
     "/offices/AU/edit",
     "/offices/AU/contacts/new",
