@@ -252,6 +252,7 @@ def colead_pages(world: World) -> list[str]:
         "/offices/IL/feed/email",  # IL has the contact the volunteer consented to
         "/offices/AU",
         "/offices/AU/edit",
+        "/offices/new",
         "/offices/IL",
         "/offices/IL/contacts/new",
         f"/offices/contacts/{world.contact}/edit",
