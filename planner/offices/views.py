@@ -67,7 +67,8 @@ COUNT_RECOMMENDATIONS = {
 
 
 def _office(code: str) -> Office:
-    office = db.session.get(Office, code.upper())
+    # "/offices/sg" and "/offices/%20SG" (a code pasted with a space) lead to SG's page.
+    office = db.session.get(Office, typed_code(code) or code.upper())
     if office is None:
         abort(404, f"No office with the ST.3 code {code} is known.")
     return office

@@ -78,6 +78,8 @@ def test_local_time_is_the_office_zone():
 def test_lower_case_code_redirects(client, survey):
     response = client.get("/offices/es")
     assert response.status_code == 302
+    pasted = client.get("/offices/%20es%E2%80%8B")  # a space before, a zero-width space after
+    assert pasted.status_code == 302 and pasted.headers["Location"] == "/offices/ES"
     assert response.headers["Location"].endswith("/offices/ES")
     kept = client.get("/offices/es?survey=CWS-13-26&next=https://evil.example")
     assert kept.headers["Location"].endswith("/offices/ES?survey=CWS-13-26")
