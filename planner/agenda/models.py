@@ -254,6 +254,14 @@ class Slot(db.Model):
         return self.invitation if self.status != SlotStatus.declined else None
 
     @property
+    def to_invite_again(self) -> "Invitation | None":
+        """On a slot copied with its meeting ("Copy as a new draft"), the one who presented the
+        slot it was copied from, for "Invite" to fill in (`presenter_to_copy`); else None."""
+        if self.copied_from is None or self.kind != "presentation":
+            return None
+        return presenter_to_copy(self.copied_from, self.proposal)
+
+    @property
     def held_by(self) -> "Invitation | None":
         """The invitation of the one who presents it now (the slot `HELD`): none once they
         declined, a co-lead set it back, or it is cancelled, and none of a discussion or a
@@ -277,3 +285,17 @@ class Slot(db.Model):
     invitation: Mapped["Invitation | None"] = relationship(
         back_populates="slot", uselist=False, cascade="all, delete-orphan", passive_deletes=True
     )
+
+
+def presenter_to_copy(source: Slot, proposal: Proposal | None) -> Invitation | None:
+    """Who a copy of `source` presenting `proposal` is to invite again: the one who holds
+    `source` (not one who declined it, nor one the co-leads took off it), with an address, while
+    the copy presents what they were invited to (not a proposal it left out: undecided or
+    declined again, or on another agenda now). None: "Invite" fills in whom it would on any
+    slot."""
+    held = source.held_by
+    if held is None or not held.email:
+        return None
+    if source.proposal_id is not None and (proposal is None or proposal.id != source.proposal_id):
+        return None
+    return held

@@ -9,7 +9,7 @@ from planner.accounts.security import colead_required
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError
 from planner.agenda.edit_page import editor_page
-from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus
+from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus, presenter_to_copy
 from planner.agenda.operations import (
     copy_meeting,
     copy_plan,
@@ -381,11 +381,9 @@ def _confirm_copy(found: Meeting, status: int = 200, again: int | None = None):
     ]
     # Who "Invite" fills in on the copy's talks (`presenters.views._invite_defaults`).
     presenters = [
-        f"{slot.presenter_invited.name or slot.presenter_invited.email} (“{slot.title}”)"
-        for slot, _ in kept
-        if slot.kind == "presentation"
-        and slot.presenter_invited is not None
-        and slot.presenter_invited.email
+        f"{presenter.name or presenter.email} (“{slot.title}”)"
+        for slot, proposal in kept
+        if (presenter := presenter_to_copy(slot, proposal)) is not None
     ]
     if presenters:
         consequences.append(

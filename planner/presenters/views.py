@@ -366,15 +366,12 @@ def slot_ics(token: str):
 
 def _invite_defaults(slot: Slot) -> dict:
     """Who to invite: the one invited before, else, on a slot copied with its meeting ("Copy as
-    a new draft"), the one invited to the slot it was copied from (not one who declined it),
+    a new draft"), the one who presented the slot it was copied from (`Slot.to_invite_again`),
     else the office's first contact (the proposal's contact first, for a volunteered
     presentation); in the office's time zone, and in the language they are written to in now
     (the co-lead sees it before choosing another). One erased at their request is no one to
     fill in."""
-    current = slot.invitation
-    if current is None and slot.copied_from is not None:
-        before = slot.copied_from.presenter_invited
-        current = before if before is not None and before.email else None
+    current = slot.invitation or slot.to_invite_again
     if current is not None and current.erased_at is None:
         return {
             "name": current.name,

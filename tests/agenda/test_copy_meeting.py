@@ -11,6 +11,7 @@ import time_machine
 from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.mail.models import OutboxMessage
+from planner.proposals.models import Proposal
 from tests.agenda.test_meetings import before_it as before_it
 from tests.agenda.test_meetings import meeting as meeting
 from tests.support import VOLUNTEERED, form_in, hidden_fields, publish_as_planned
@@ -172,3 +173,36 @@ def test_a_meeting_cancelled_and_over_is_copied_to_hold_it_another_day(api, meet
         "2027-03-09T13:00",
         "2027-03-09T13:10",
     ]
+
+
+def test_a_copy_fills_in_no_one_whose_talk_it_no_longer_is(before_it, api, client, meeting):
+    """helper-250: "Invite" on a copied talk was filled in with whoever was invited to it, also
+    once the co-leads had taken them off it (set back to proposed) or had set its proposal back
+    to undecided, which the copy then left out: the editor said "to invite: ..., as in the
+    meeting copied", for a talk no longer theirs to give."""
+    proposal = volunteered_talk(api, client, meeting)
+    url = f"/api/v1/meetings/{meeting.id}"
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    _, australia, _, volunteered = api.get(url).get_json()["slots"]
+    alex = {"name": "Alex Example", "email": "alex@ipaustralia.example"}
+    sam = {"name": "Sam Colleague", "email": "sam@ipaustralia.example"}
+    for slot, presenter in ((australia, alex), (volunteered, sam)):
+        invited = api.post(f"/api/v1/slots/{slot['id']}/invite", json=presenter)
+        assert invited.status_code == 201, invited.get_json()
+    # Alex taken off their talk for now; the meeting cancelled, then the proposal undecided.
+    taken_off = api.patch(f"/api/v1/slots/{australia['id']}", json={"status": "proposed"})
+    assert taken_off.status_code == 200, taken_off.get_json()
+    assert api.patch(url, json={"status": "cancelled"}).status_code == 200
+    version = db.session.get(Proposal, proposal).version
+    undecided = {"status": "submitted", "reason": "To weigh again.", "version": version}
+    assert api.patch(f"/api/v1/proposals/{proposal}", json=undecided).status_code == 200
+    asked = html.unescape(api.get(f"/meetings/{meeting.id}/copy").text)
+    assert f"the link of “Governing AI trials” to proposal {proposal}: it is submitted" in asked
+    assert "is filled in with who was invited" not in asked
+    made = api.post(f"{url}/copy")
+    assert made.status_code == 201, made.get_json()
+    editor = html.unescape(api.get(f"/meetings/{made.get_json()['id']}/edit").text)
+    assert "to invite:" not in editor
+    for slot in made.get_json()["slots"][1:]:
+        form = api.get(f"/slots/{slot['id']}/invite").text
+        assert alex["email"] not in form and sam["email"] not in form, slot["title"]
