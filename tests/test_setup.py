@@ -935,6 +935,51 @@ def test_the_migration_keeps_as_whom_each_message_was_written(app, tmp_path):
 
 
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_the_migration_gives_each_copied_meeting_the_meeting_it_was_copied_from(app, tmp_path):
+    """helper-250: a draft copied from a meeting remembers it, as its slots remember theirs (a
+    copy sent twice finds it). One copied before the upgrade is given it from its slots';
+    others none. Downgraded, the rows stay."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import inspect
+
+    before = "e6b2d8f4a1c3"
+    # id, status; then slot id, meeting id, copied from
+    meetings = [(1, "cancelled"), (2, "draft"), (3, "draft"), (4, "draft")]
+    slots = [(1, 1, None), (2, 1, None), (3, 2, 1), (4, 2, 2), (5, 4, None)]
+    with database_at(tmp_path, before):
+        for meeting_id, status in meetings:
+            db.session.execute(
+                text(
+                    "INSERT INTO meetings (id, uid, title, kind, status, duration_minutes, "
+                    "time_zone, description, sequence, duration_pinned, created_at, updated_at, "
+                    "version) VALUES (:id, :uid, 'M', 'workshop', :status, 90, 'Europe/Zurich', "
+                    "'', 0, false, '2026-12-01', '2026-12-01', 1)"
+                ),
+                {"id": meeting_id, "uid": f"m{meeting_id}", "status": status},
+            )
+        for slot_id, meeting_id, source in slots:
+            db.session.execute(
+                text(
+                    "INSERT INTO slots (id, uid, meeting_id, position, title, kind, "
+                    "duration_minutes, status, abstract, sequence, copied_from_id, created_at, "
+                    "updated_at, version) VALUES (:id, :uid, :meeting, :id, 'S', 'presentation', "
+                    "20, 'proposed', '', 0, :source, '2026-12-01', '2026-12-01', 1)"
+                ),
+                {"id": slot_id, "uid": f"s{slot_id}", "meeting": meeting_id, "source": source},
+            )
+        db.session.commit()
+        upgrade()
+        copied = db.session.execute(text("SELECT id, copied_from_id FROM meetings ORDER BY id"))
+        assert [tuple(row) for row in copied] == [(1, None), (2, 1), (3, None), (4, None)]
+        db.session.remove()  # its read ends: PostgreSQL's ALTER TABLE waits for none
+        downgrade(revision=before)
+        columns = [c["name"] for c in inspect(db.engine).get_columns("meetings")]
+        assert "copied_from_id" not in columns
+        assert db.session.execute(text("SELECT count(*) FROM meetings")).scalar() == 4
+        assert db.session.execute(text("SELECT count(*) FROM slots")).scalar() == 5
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_materials_are_read_by_slot_through_the_unique_index_alone(app, tmp_path):
     """ix_materials_slot_id doubled the unique (slot_id, sha256) index, which begins with
     slot_id: the migration drops it, and downgrade makes it again. The unique (slot_id, url)

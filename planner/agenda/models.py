@@ -129,6 +129,11 @@ class Meeting(db.Model):
     # line-up's focus); None for a general meeting. A workshop with none is read as on the one
     # most of its talks are on (`queries.workshop_focuses`).
     recommendation_number: Mapped[int | None] = mapped_column(ForeignKey("recommendations.number"))
+    # The meeting it was copied from ("Copy as a new draft"): a copy sent twice finds the draft
+    # it made, whether or not the meeting had slots.
+    copied_from_id: Mapped[int | None] = mapped_column(
+        ForeignKey("meetings.id", ondelete="SET NULL")
+    )
     # Goes up with every change of the row; a save based on an older version is refused.
     version: Mapped[int] = version_column()
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}

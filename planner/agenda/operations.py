@@ -1086,9 +1086,10 @@ def copy_meeting(meeting: Meeting) -> tuple[Meeting, list[str]]:
     on the draft's editor), length, zone, links, description, settings, recommendation and
     participating offices, and its slots as `copy_plan` says, in order, with their pins,
     lengths, offices, abstracts and recommendations. New UIDs: it is another event, in no
-    calendar yet. No one is invited and nothing is sent: each presentation is proposed, and
-    remembers the slot it was copied from, whose presenter "Invite" fills in
-    (`Slot.copied_from`). Returns the draft and what it did not bring along."""
+    calendar yet. It remembers the meeting it was copied from; no one is invited and nothing is
+    sent: each presentation is proposed, and remembers the slot it was copied from, whose
+    presenter "Invite" fills in (`Slot.to_invite_again`). Returns the draft and what it did
+    not bring along."""
     kept, left = copy_plan(meeting)
     draft = Meeting(
         uid=new_uid(),
@@ -1107,6 +1108,7 @@ def copy_meeting(meeting: Meeting) -> tuple[Meeting, list[str]]:
         recommendation_number=meeting.recommendation_number,
         sequence=0,
         offices=list(meeting.offices),
+        copied_from_id=meeting.id,
         slots=[
             Slot(
                 uid=new_uid(),

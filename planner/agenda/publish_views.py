@@ -2,14 +2,14 @@
 back, and copying one as a new draft: each asked first on a page that says what it sends and to
 whom (or what it brings along), and asked again if the meeting changed since."""
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from sqlalchemy import select
 
 from planner.accounts.security import colead_required
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError
 from planner.agenda.edit_page import editor_page
-from planner.agenda.models import Meeting, MeetingStatus, Slot, SlotStatus, presenter_to_copy
+from planner.agenda.models import Meeting, MeetingStatus, SlotStatus, presenter_to_copy
 from planner.agenda.operations import (
     copy_meeting,
     copy_plan,
@@ -29,6 +29,7 @@ from planner.agenda.view_helpers import (
     meeting_crumbs,
     meeting_or_404,
     twin_of,
+    unless_asked_again,
 )
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -424,18 +425,15 @@ def _copied_just_now(found: Meeting) -> Meeting | None:
     a double click, a second tab), unless the co-lead asked for another all the same."""
     copies = db.session.scalars(
         select(Meeting)
-        .join(Slot, Slot.meeting_id == Meeting.id)
         .where(
             Meeting.created_at >= utcnow() - JUST_MADE,
             Meeting.status == MeetingStatus.draft,
-            Slot.copied_from.has(Slot.meeting_id == found.id),
+            Meeting.copied_from_id == found.id,
         )
         .order_by(Meeting.id.desc())
         .limit(1)
     ).first()
-    if copies is not None and request.form.get("again") == str(copies.id):
-        return None
-    return copies
+    return unless_asked_again(copies)
 
 
 @bp.post("/meetings/<int:meeting_id>/copy")

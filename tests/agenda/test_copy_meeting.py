@@ -12,6 +12,7 @@ from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.mail.models import OutboxMessage
 from planner.proposals.models import Proposal
+from tests.agenda.test_meetings import MEETING
 from tests.agenda.test_meetings import before_it as before_it
 from tests.agenda.test_meetings import meeting as meeting
 from tests.support import VOLUNTEERED, form_in, hidden_fields, publish_as_planned
@@ -206,3 +207,19 @@ def test_a_copy_fills_in_no_one_whose_talk_it_no_longer_is(before_it, api, clien
     for slot in made.get_json()["slots"][1:]:
         form = api.get(f"/slots/{slot['id']}/invite").text
         assert alex["email"] not in form and sam["email"] not in form, slot["title"]
+
+
+def test_a_meeting_with_no_slot_copied_twice_makes_no_twin(api):
+    """helper-250: a twin was found by its slots, copied from the meeting's: a meeting with none
+    (a date held, its talks still to plan), its copy sent twice, made two drafts alike."""
+    made = api.post("/api/v1/meetings", json={**MEETING, "title": "Held date"})
+    assert made.status_code == 201
+    asked_at = f"/meetings/{made.get_json()['id']}/copy"
+    form = hidden_fields(api, asked_at)
+    assert api.post(asked_at, data=form).status_code == 302
+    again = api.post(asked_at, data=form)
+    assert again.status_code == 409
+    assert "It was copied already less than a minute ago, as the draft “Held date”" in (
+        html.unescape(again.text)
+    )
+    assert db.session.query(Meeting).filter_by(title="Held date").count() == 2
