@@ -12,7 +12,7 @@ from planner.extensions import db
 from tests.agenda.test_copy_meeting import volunteered_talk
 from tests.agenda.test_meetings import before_it as before_it
 from tests.agenda.test_meetings import meeting as meeting
-from tests.support import hidden_fields, publish_as_planned
+from tests.support import form_in, hidden_fields, publish_as_planned
 
 
 def _cancelled(api, meeting: Meeting) -> dict:
@@ -176,3 +176,40 @@ def test_the_meetings_list_the_volunteer_form_and_the_archive_follow_it_back(
         assert archive.status_code == 200
         assert "IP Australia on governance" in archive.text
         assert "Poland on Autopatent" not in archive.text
+
+
+def test_a_cancelled_meeting_s_editor_offers_only_what_can_be_done(before_it, api, meeting):
+    """helper-250: a cancelled meeting's editor still offered its forms (move a slot, add one,
+    edit, invite, cancel a slot, save the meeting, use a fair start), each answered 409 "The
+    meeting is cancelled, so it no longer changes" once filled in and sent. It offers what can
+    be done: bring it back, copy it, see its agenda and its slots, a presenter's link (to give
+    again, or revoke), the participating offices; each form on it, sent as it is, is taken."""
+    url = f"/api/v1/meetings/{meeting.id}"
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    talk = api.get(url).get_json()["slots"][1]
+    alex = {"name": "Alex Example", "email": "alex@ipaustralia.example"}
+    assert api.post(f"/api/v1/slots/{talk['id']}/invite", json=alex).status_code == 201
+    assert api.patch(url, json={"status": "cancelled"}).status_code == 200
+    editor = api.get(f"/meetings/{meeting.id}/edit").text
+    shown = html.unescape(editor)
+    assert "Bring the meeting back…" in shown and "Copy as a new draft…" in shown
+    assert f'href="/slots/{talk["id"]}/invited"' in editor  # "Presenter link"
+    for refused in (
+        f'href="/meetings/{meeting.id}/suggest"',
+        f'href="/slots/{talk["id"]}/invite"',
+        f'href="/slots/{talk["id"]}/delete"',
+        f'action="/meetings/{meeting.id}/slots"',
+        f'action="/meetings/{meeting.id}/edit"',
+    ):
+        assert refused not in editor, refused
+    assert "Add a slot" not in shown and "Save the meeting" not in shown
+    assert "find another presenter" not in shown and "no presenter invited yet" not in shown
+    actions = set(re.findall(r'<form method="post" action="([^"]+)"', editor)) - {"/logout"}
+    assert actions == {f"/meetings/{meeting.id}/offices"}
+    for action in actions:
+        sent = api.post(action, data=form_in(editor, f'action="{action}"'))
+        assert sent.status_code == 302, (action, sent.status_code)
+    # A slot's own page, linked from its row, says so too, and offers no form to save it.
+    page = html.unescape(api.get(f"/slots/{talk['id']}/edit").text)
+    assert "Save the slot" not in page and "Add to the slot" not in page
+    assert "The meeting is cancelled, so its slots no longer change" in page
