@@ -1,9 +1,9 @@
 """How long what people were sent and given is kept: a message's text, HTML and calendar part
 (its private links, its words to them) are cleared `RETENTION_DAYS` after it went out (an
 office's feed email keeps the feed links it gave, which are the office's), and a presenter's
-private link ends as long after their meeting ended; the client addresses throttling counted
-are deleted once no rule reads them, and survey files kept for their check once their two hours
-are over. The mail sender applies it once an hour;
+private link ends as long after their meeting ended (so does what one handed over says); the
+client addresses throttling counted are deleted once no rule reads them, and survey files kept
+for their check once their two hours are over. The mail sender applies it once an hour;
 `flask --app app personal-data prune` at once."""
 
 from dataclasses import dataclass
@@ -17,7 +17,7 @@ from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.mail.messages import kept_when_cleared
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
-from planner.presenters.models import Invitation
+from planner.presenters.models import HandedOverLink, Invitation
 from planner.survey import pending
 
 # A message whose sending is over: it went, or will not go (it may still be sent again by a
@@ -99,6 +99,13 @@ def prune(now: datetime, keep: timedelta) -> Pruned:
         .values(link_hash=None, link_salt=None, version=Invitation.version + 1)
         .execution_options(synchronize_session=False)
     ).rowcount
+    # A link handed over ends with the others: opened after that, it is a link that leads
+    # nowhere, as theirs would be had no one else been invited.
+    db.session.execute(
+        delete(HandedOverLink).where(
+            HandedOverLink.slot_id.in_(select(Slot.id).where(Slot.meeting_id.in_(ended)))
+        )
+    )
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < now - LONGEST_MEMORY))
     survey_files = pending.forget_expired(now)
     db.session.flush()

@@ -110,3 +110,23 @@ class Invitation(db.Model):
     def answer_label(self) -> str:
         label = ANSWER_LABELS.get(self.answer) if self.answer else None
         return str(label) if label else gettext("not answered yet")
+
+
+class HandedOverLink(db.Model):
+    """A presenter's private link ended by inviting someone else to present its slot: opened
+    again, it says the presentation is no longer theirs, in the language their page was in,
+    rather than that it may be mistyped or replaced. Only the link's digest is kept, with the
+    slot, not who held it; it goes with the slot, and when the links of its meeting end
+    (`personal_data.retention`)."""
+
+    __tablename__ = "handed_over_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    link_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    slot_id: Mapped[int] = mapped_column(ForeignKey("slots.id", ondelete="CASCADE"), index=True)
+    # The language the former presenter's page was in (`mail.messages.presenter_language`);
+    # None: their browser's.
+    language: Mapped[str | None] = mapped_column(String(35))
+    handed_over_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    slot: Mapped["Slot"] = relationship()

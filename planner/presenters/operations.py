@@ -21,17 +21,32 @@ from planner.languages import PAGE_LANGUAGES, day_here
 from planner.mail import messages
 from planner.mail.messages.addressing import absolute
 from planner.presenters.links import new_link
-from planner.presenters.models import Answer, Invitation
+from planner.presenters.models import Answer, HandedOverLink, Invitation
 from planner.timezones import local_time
 
 TOKEN_BYTES = 32
 
 
 def by_token(token: str) -> Invitation | None:
-    """The invitation a private presenter link leads to (None: mistyped or revoked)."""
-    if not token or len(token) < TOKEN_BYTES or len(token) > 100:
+    """The invitation a private presenter link leads to (None: mistyped, revoked, or handed
+    over: `handed_over`)."""
+    if not _well_formed(token):
         return None
     return db.session.scalar(select(Invitation).where(Invitation.link_hash == digest(token)))
+
+
+def handed_over(token: str) -> HandedOverLink | None:
+    """The slot a private presenter link was for, when it ended because someone else was
+    invited to present it (None: no such link)."""
+    if not _well_formed(token):
+        return None
+    return db.session.scalar(
+        select(HandedOverLink).where(HandedOverLink.link_hash == digest(token))
+    )
+
+
+def _well_formed(token: str) -> bool:
+    return bool(token) and TOKEN_BYTES <= len(token) <= 100
 
 
 def known_language(slot: Slot, email: str | None) -> str:
@@ -93,6 +108,15 @@ def invite(
     )
     if former is not None and not replaced:
         messages.link_renewed(former)  # the same person, a new link: the old one is not sent
+    if replaced and former.link_hash is not None:
+        # Opened again, their link says the presentation is no longer theirs.
+        db.session.add(
+            HandedOverLink(
+                link_hash=former.link_hash,
+                slot=slot,
+                language=messages.presenter_language(former, default=None),
+            )
+        )
     invitation = slot.invitation or Invitation(slot=slot)
     invitation.name = name.strip()
     invitation.email = email

@@ -35,7 +35,7 @@ from planner.presenters.forms import (
     is_slot_time,
     slot_time,
 )
-from planner.presenters.models import Answer, Invitation
+from planner.presenters.models import Answer, HandedOverLink, Invitation
 from planner.presenters.operations import (
     also_presenting,
     answer,
@@ -43,6 +43,7 @@ from planner.presenters.operations import (
     by_token,
     edit_talk,
     frozen,
+    handed_over,
     invited_stamp,
     known_language,
     not_theirs,
@@ -67,8 +68,31 @@ def invitation_for(token: str) -> Invitation:
     availability pages), or a 404 saying whom to ask; their pages are in their language."""
     invitation = by_token(token)
     if invitation is None:
-        abort(404, dead_link("presentation"))
+        ended = handed_over(token)
+        abort(404, dead_link("presentation") if ended is None else _no_longer_theirs(ended))
     return in_their_language(invitation)
+
+
+def _no_longer_theirs(ended: HandedOverLink) -> str:
+    """What a link ended by inviting someone else in its presenter's place says to whoever
+    held it, in the language their page was in: the presentation is no longer theirs (helper-250:
+    it said the link "may be mistyped, or the co-leads replaced it"). Neither who presents it
+    now nor what it is now (a draft's title changed since is not theirs to read)."""
+    show_in(ended.language)
+    if address := messages.taskforce_address():
+        return _(
+            "The co-leads have invited someone else to give the presentation this link was for, "
+            "so you no longer present it, and the link no longer opens its page. If they invite "
+            "you to present again, their email brings a new link. Write to the co-leads of the "
+            "Task Force at %(address)s with any question.",
+            address=address,
+        )
+    return _(
+        "The co-leads have invited someone else to give the presentation this link was for, so "
+        "you no longer present it, and the link no longer opens its page. If they invite you to "
+        "present again, their email brings a new link. Write to the co-leads of the Task Force "
+        "with any question."
+    )
 
 
 def in_their_language(invitation: Invitation) -> Invitation:

@@ -401,3 +401,53 @@ def test_their_slot_s_length_is_counted_as_their_language_counts(
     sent = presenter.post(link + "/answer", data={"answer": "confirmed", "shown_time": "then"})
     assert sent.status_code == 409
     assert said in html.unescape(sent.get_data(as_text=True))
+
+
+HANDED_OVER = (
+    "The co-leads have invited someone else to give the presentation this link was for, so you "
+    "no longer present it, and the link no longer opens its page. If they invite you to present "
+    "again, their email brings a new link. Write to the co-leads of the Task Force with any "
+    "question."
+)
+
+
+def test_a_link_handed_over_says_the_talk_is_no_longer_theirs_in_their_language(
+    api, slot, presenter
+):
+    """helper-250: Alex's link, once the co-leads invited a colleague in their place, said "it
+    may be mistyped, or the co-leads replaced it with a new one or revoked it": nothing told
+    them the talk is no longer theirs. It says so, in the language their page was in (not the
+    browser's, nor the colleague's), naming neither who presents it now nor the talk as it is
+    now; a link revoked or mistyped says what it said. Once the meeting's links end, it is a
+    link like any."""
+    from datetime import timedelta
+
+    from planner.db_types import utcnow
+    from planner.extensions import db
+    from planner.personal_data.retention import prune
+    from planner.presenters.operations import invited_stamp
+
+    reads("ru")
+    link = invite(api, slot)
+    db.session.expire_all()
+    colleague = {
+        "name": "Sam Colleague",
+        "email": "sam@ipaustralia.example",
+        "language": "en",
+        "invited": invited_stamp(slot),
+    }
+    handed = api.post(f"/api/v1/slots/{slot.id}/invite", json=colleague)
+    assert handed.status_code == 201, handed.get_json()
+    for path in ("", "/materials", "/availability"):
+        page = presenter.get(link + path, headers={"Accept-Language": "en"})
+        assert page.status_code == 404
+        assert page.headers["Content-Language"] == language_tag("ru")
+        body = page.get_data(as_text=True)
+        assert in_page("ru", HANDED_OVER) in body, path
+        assert "Sam" not in body and "Not Found" not in body and TALK["title"] not in body
+    mistyped = presenter.get(link[:-2], headers={"Accept-Language": "en"})
+    assert DEAD_LINK in mistyped.get_data(as_text=True)
+    prune(utcnow() + timedelta(days=400), timedelta(days=180))
+    db.session.commit()
+    gone = presenter.get(link, headers={"Accept-Language": "en"}).get_data(as_text=True)
+    assert DEAD_LINK in gone
