@@ -18,7 +18,7 @@ from datetime import date, datetime
 from pathlib import Path
 from urllib.parse import urlencode
 
-from babel import Locale
+from babel import Locale, negotiate_locale
 from babel.lists import format_list
 from flask import Flask, current_app, g, has_app_context, request, session
 from flask_babel import Babel, get_locale, gettext, refresh
@@ -114,10 +114,29 @@ def show_in(own: str | None = None) -> str:
     if chosen not in PAGE_LANGUAGES:
         chosen = own if own in PAGE_LANGUAGES else None
     if chosen is None:
-        chosen = request.accept_languages.best_match(PAGE_LANGUAGES, default="en")
+        chosen = _browsers_language()
     g.page_language = chosen
     refresh()  # a label made lazily before this view chose is read again in the new language
     return chosen
+
+
+def _browsers_language() -> str:
+    """The first of the browser's languages (Accept-Language, in its order of preference) that
+    the pages are written in, matched by its primary language as Babel's `negotiate_locale`,
+    Django's and so pretalx's match it: "zh-Hant-TW", "zh-HK", "zh-TW" and "zh-CN" read the
+    Chinese written (Simplified, as they may read it better than an English ranked lower),
+    "es-ES" Spanish, "pt-PT" Portuguese (Brazil's). English when none is, or "*" comes first.
+    Not Werkzeug's `best_match`, which took an exact match anywhere in the list ("en;q=0.5")
+    over an earlier preference matched by its primary language (helper-250: "zh-Hant-TW, en"
+    read English, "zh-TW" alone Simplified Chinese)."""
+    # By quality alone: Werkzeug lists "*" last whatever its quality.
+    ranked = sorted(request.accept_languages, key=lambda accepted: -accepted[1])
+    for tag, quality in ranked:
+        if quality <= 0 or tag == "*":
+            break
+        if found := negotiate_locale([tag.lower()], PAGE_LANGUAGES, sep="-", aliases=None):
+            return found
+    return "en"
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,8 @@ and the proposal's private pages in the language its volunteer chose for their e
 import html
 import re
 
+import pytest
+
 from planner.extensions import db
 from planner.proposals.models import Proposal
 from planner.timezones import moment_in_language
@@ -40,6 +42,39 @@ def test_a_volunteer_is_told_in_spanish_whom_to_ask_for_an_office_not_listed(cli
     body = client.get("/volunteer", headers=SPANISH).get_data(as_text=True)
     hint = "Your office is not in the list? Ask the co-leads of the Task Force to add it: you can "
     assert in_page("es", hint + "then choose it here.") in body
+
+
+# Each spelling a browser gives of one preference, with English lower down, and the page it
+# gets: the first language the browser prefers that the pages are written in, by its primary
+# subtag (as Babel's negotiate_locale and Django's, and so pretalx's, match it). Chinese in
+# Traditional script reads the Chinese written (Simplified), as zh-TW did, not English.
+BROWSERS = [
+    ("zh-TW,zh;q=0.9,en-US;q=0.8,en;q=0.7", "zh-Hans"),
+    ("zh-TW,en;q=0.8", "zh-Hans"),
+    ("zh-Hant-TW,en;q=0.8", "zh-Hans"),
+    ("zh-Hant,en;q=0.8", "zh-Hans"),
+    ("zh-HK,zh-TW;q=0.9,en-US;q=0.8,en;q=0.7", "zh-Hans"),
+    ("zh-Hant-TW,zh-Hant;q=0.9,en;q=0.8", "zh-Hans"),
+    ("zh-Hans-CN,en;q=0.8", "zh-Hans"),
+    ("es-ES,en;q=0.5", "es"),
+    ("pt-PT,en;q=0.5", "pt-BR"),
+    ("en-GB,en;q=0.9,zh-Hant-TW;q=0.5", "en"),
+    ("de-CH,de;q=0.9,fr;q=0.4,en;q=0.3", "fr"),
+    ("en;q=0,zh-Hant-TW;q=0.5", "zh-Hans"),
+    ("*,zh-HK;q=0.1", "en"),  # any language before Chinese: English, the default
+    ("de-DE,*;q=0.5", "en"),
+]
+
+
+@pytest.mark.parametrize(("accepted", "tag"), BROWSERS)
+def test_every_spelling_of_a_preference_gets_the_same_page(client, survey, accepted, tag):
+    """helper-250: a browser sending zh-Hant-TW, zh-Hant or zh-HK with English lower down got
+    English, one sending zh-TW alone Simplified Chinese; es-ES or pt-PT with English lower down
+    got English too: Werkzeug's best_match takes an exact match anywhere in the list over an
+    earlier preference matched by its primary language."""
+    page = client.get("/volunteer", headers={"Accept-Language": accepted})
+    assert page.status_code == 200
+    assert page.headers["Content-Language"] == tag
 
 
 def test_a_refused_proposal_comes_back_in_spanish_as_typed(client, survey):
