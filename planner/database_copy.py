@@ -43,6 +43,20 @@ BATCH = 500
 NAMED = 20
 # How every SQLite database file begins (an empty file is one too, with nothing in it yet).
 _SQLITE_HEADER = b"SQLite format 3\x00"
+# How long the copy waits for a lock another process holds on the target (an instance's
+# `db upgrade` or `setup`, a request, a shell's open transaction) before it gives up, on SQLite
+# and PostgreSQL alike: as long as a migration waits for another's turn.
+TARGET_WAIT_MS = SQLITE_WAIT_MS
+# Whether another session holds a lock on a PostgreSQL database that a writer may wait for:
+# a turn (`take_turn`'s advisory locks), or a table or its rows taken to be written or changed.
+_POSTGRESQL_HELD = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks
+    WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND pid <> pg_backend_pid()
+    AND (locktype = 'advisory' OR (locktype = 'relation' AND mode <> 'AccessShareLock'))
+)
+"""
 
 
 class CopyRefused(Exception):
@@ -58,41 +72,50 @@ def copy_database(source: Engine, target: Engine, metadata: MetaData) -> dict[st
     with source.connect() as reading, target.connect() as writing:
         _as_one_snapshot(reading)
         with writing.begin():
-            # Nothing migrates or sets up the target meanwhile: an instance started on it now
-            # waits for the copy to end, then finds the data there.
             try:
-                for turn in ("planner migrations", "planner setup"):
-                    take_turn(writing, turn, sqlite_wait_ms=SQLITE_WAIT_MS)
+                copied = _copy_into(reading, writing, metadata)
             except OperationalError as error:
                 if not _locked(error):
                     raise
                 raise CopyRefused(
                     f"The target ({_shown(target.url)}) is still in use after the wait: stop the "
-                    "instances on it (and their `db upgrade` or `setup`), then copy again; "
-                    "nothing was copied."
+                    "instances on it (and their `db upgrade` or `setup`, or a shell's open "
+                    "transaction), then copy again; nothing was copied."
                 ) from None
-            _same_migration(reading, "source")
-            _same_migration(writing, "target")
-            _no_unknown_tables(reading, metadata)
-            _empty(writing, metadata)
-            _no_rows_pointing_nowhere(reading)
-            issued = _ids_issued(reading, metadata)
-            copied, unfit = {}, []
-            for table in metadata.sorted_tables:
-                if table.name in WRITTEN_BY_MIGRATIONS:
-                    writing.execute(delete(table))
-                copied[table.name] = _copy_rows(reading, writing, table, unfit)
-            if unfit:
-                more = f"\n  ... and {len(unfit) - NAMED} more" if len(unfit) > NAMED else ""
-                raise CopyRefused(
-                    "Some values do not fit the target, which refuses what SQLite kept; edit "
-                    "them in the source first (nothing was copied):\n  "
-                    + "\n  ".join(unfit[:NAMED])
-                    + more
-                )
-            _counted_alike(reading, writing, metadata, copied)
-            _ids_go_on(writing, metadata, issued)
         reading.rollback()
+    return copied
+
+
+def _copy_into(reading: Connection, writing: Connection, metadata: MetaData) -> dict[str, int]:
+    """`copy_database`'s work, in the target's transaction: each lock it waits for there, up to
+    `TARGET_WAIT_MS` (PostgreSQL's lock_timeout, SQLite's busy timeout)."""
+    if writing.dialect.name == "postgresql":
+        # Else a lock another session holds (a shell's open transaction) is waited for
+        # without end, the copy printing nothing (helper-250).
+        writing.exec_driver_sql(f"SET LOCAL lock_timeout = {int(TARGET_WAIT_MS)}")
+    # Nothing migrates or sets up the target meanwhile: an instance started on it now waits
+    # for the copy to end, then finds the data there.
+    for turn in ("planner migrations", "planner setup"):
+        take_turn(writing, turn, sqlite_wait_ms=TARGET_WAIT_MS)
+    _same_migration(reading, "source")
+    _same_migration(writing, "target")
+    _no_unknown_tables(reading, metadata)
+    _empty(writing, metadata)
+    _no_rows_pointing_nowhere(reading)
+    issued = _ids_issued(reading, metadata)
+    copied, unfit = {}, []
+    for table in metadata.sorted_tables:
+        if table.name in WRITTEN_BY_MIGRATIONS:
+            writing.execute(delete(table))
+        copied[table.name] = _copy_rows(reading, writing, table, unfit)
+    if unfit:
+        more = f"\n  ... and {len(unfit) - NAMED} more" if len(unfit) > NAMED else ""
+        raise CopyRefused(
+            "Some values do not fit the target, which refuses what SQLite kept; edit "
+            "them in the source first (nothing was copied):\n  " + "\n  ".join(unfit[:NAMED]) + more
+        )
+    _counted_alike(reading, writing, metadata, copied)
+    _ids_go_on(writing, metadata, issued)
     return copied
 
 
@@ -121,9 +144,13 @@ def _as_one_snapshot(connection: Connection) -> None:
 
 
 def _locked(error: OperationalError) -> bool:
-    """Whether SQLite gave up waiting for a lock another process holds ("database is
-    locked")."""
-    return getattr(error.orig, "sqlite_errorname", None) == "SQLITE_BUSY"
+    """Whether the database gave up waiting for a lock another process holds: SQLite's
+    "database is locked", PostgreSQL's lock_timeout (SQLSTATE 55P03, lock_not_available)."""
+    orig = error.orig
+    return (
+        getattr(orig, "sqlite_errorname", None) == "SQLITE_BUSY"
+        or getattr(orig, "sqlstate", None) == "55P03"
+    )
 
 
 def _revision(connection: Connection) -> str | None:
@@ -402,8 +429,12 @@ def _reached(which: str, engine: Engine) -> None:
 
 
 def _written_now(engine: Engine) -> bool:
-    """Whether another process holds a SQLite database's write lock now, which the copy waits
-    for (`take_turn`)."""
+    """Whether another process holds a lock on the database now that the copy waits for: a
+    SQLite database's write lock (`take_turn`); on PostgreSQL, a turn, or a table or its rows
+    taken to be written."""
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as connection:
+            return bool(connection.scalar(text(_POSTGRESQL_HELD)))
     if engine.dialect.name != "sqlite":
         return False
     with engine.connect() as connection:
@@ -457,13 +488,13 @@ def copy_command(source: str | None, target: str | None) -> None:
                 "reach one database of one server."
             )
         if _written_now(engines["target"]):
-            # Said before the wait, which is silent and lasts up to SQLITE_WAIT_MS (helper-234:
+            # Said before the wait, which is silent and lasts up to TARGET_WAIT_MS (helper-234:
             # the command seemed to hang, printing nothing, while an instance held the file).
             click.echo(
                 f"The target ({_shown(target)}) is in use: another process is writing to it (an "
-                f"instance started on it, its `db upgrade` or `setup`). Waiting up to "
-                f"{SQLITE_WAIT_MS // 60_000} minutes for it to end; stop the instances on the "
-                "target (Ctrl-C stops this copy, writing nothing).",
+                f"instance started on it, its `db upgrade` or `setup`, a shell's open "
+                f"transaction). Waiting up to {TARGET_WAIT_MS // 60_000} minutes for it to end; "
+                "stop the instances on the target (Ctrl-C stops this copy, writing nothing).",
                 err=True,
             )
         copied = copy_database(engines["source"], engines["target"], db.metadata)

@@ -769,7 +769,7 @@ def test_a_source_in_use_is_named_with_what_to_do(app, source, tmp_path):
 
 def test_a_target_still_in_use_after_the_wait_says_so(app, source, tmp_path, monkeypatch):
     """After waiting for the target's lock in vain, the copy ended "database is locked"."""
-    monkeypatch.setattr("planner.database_copy.SQLITE_WAIT_MS", 200)
+    monkeypatch.setattr("planner.database_copy.TARGET_WAIT_MS", 200)
     with _target(tmp_path) as (url, _):
         if make_url(url).get_backend_name() != "sqlite":
             pytest.skip("a SQLite file's lock")
@@ -783,7 +783,8 @@ def test_a_target_still_in_use_after_the_wait_says_so(app, source, tmp_path, mon
     assert answer.exit_code == 1, answer.output
     said = (
         f"The target ({url}) is still in use after the wait: stop the instances on it (and "
-        "their `db upgrade` or `setup`), then copy again; nothing was copied."
+        "their `db upgrade` or `setup`, or a shell's open transaction), then copy again; "
+        "nothing was copied."
     )
     assert said in " ".join(answer.output.split())
 
@@ -805,3 +806,73 @@ def test_one_postgresql_database_under_two_host_names_is_the_same_database(app, 
             assert answer.exit_code == 2, answer.output
             assert "--from and --to name the same database" in answer.output
             assert "is not empty" not in answer.output
+
+
+# What another session on a PostgreSQL target may hold that the copy waits for: the turn an
+# instance's `setup` (or `db upgrade`) takes, or a row an instance's request, or a psql shell's
+# open transaction, holds locked.
+HOLDERS = {
+    "setup running": "SELECT pg_advisory_xact_lock(hashtext('planner setup'))",
+    "row locked": "SELECT * FROM calendar_state FOR UPDATE",
+}
+
+
+@contextmanager
+def _held(url: str, holding: str):
+    """Another session holding `holding` on the database at `url`, in a transaction."""
+    engine = create_engine(url)
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(text(holding))
+    try:
+        yield holder
+    finally:
+        holder.close()
+        engine.dispose()
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="needs the PostgreSQL test server",
+)
+@pytest.mark.parametrize("holding", HOLDERS)
+def test_a_postgresql_target_held_locked_is_waited_for_a_while_saying_so(
+    app, source, tmp_path, holding
+):
+    """helper-250: a PostgreSQL target another session holds locked (an instance's `setup`, a
+    psql shell left in a transaction) was waited for without limit, the copy printing nothing.
+    It says so first, as for SQLite, and goes on once it is free."""
+    with _target(tmp_path) as (url, target), _held(url, HOLDERS[holding]) as holder:
+        threading.Timer(1.5, holder.rollback).start()
+        answer = _copy(source, "--to", url)
+        assert answer.exit_code == 0, answer.output
+        said = f"The target ({_shown(url)}) is in use: another process is writing to it"
+        assert said in answer.output
+        assert "Waiting up to 10 minutes for it to end" in answer.output
+        assert "Copied " in answer.output and _rows(target) == _rows(source)
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="needs the PostgreSQL test server",
+)
+@pytest.mark.parametrize("holding", HOLDERS)
+def test_a_postgresql_target_still_locked_after_the_wait_says_what_to_do(
+    app, source, tmp_path, monkeypatch, holding
+):
+    monkeypatch.setattr("planner.database_copy.TARGET_WAIT_MS", 300)
+    with _target(tmp_path) as (url, target), _held(url, HOLDERS[holding]):
+        before = _rows(target)
+        answer = _copy(source, "--to", url)
+        assert answer.exit_code == 1, answer.output
+        said = (
+            f"The target ({_shown(url)}) is still in use after the wait: stop the instances on "
+            "it (and their `db upgrade` or `setup`, or a shell's open transaction), then copy "
+            "again; nothing was copied."
+        )
+        assert said in " ".join(answer.output.split())
+        assert _rows(target) == before
+
+
+def _shown(url: str) -> str:
+    return make_url(url).render_as_string(hide_password=True)
