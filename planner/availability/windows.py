@@ -8,9 +8,17 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from babel.dates import format_skeleton, get_day_names
 
+from planner import translation
 from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
-from planner.timezones import in_own_words, is_skipped, is_time_zone, place_in, zone_info
+from planner.timezones import (
+    day_in,
+    in_own_words,
+    is_skipped,
+    is_time_zone,
+    place_in,
+    zone_info,
+)
 from planner.translation import gettext
 
 DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -115,12 +123,16 @@ def _refuse_skipped(window: Window) -> None:
     for field, day, at in (("starts", window.on, window.starts), ("ends", end_day, window.ends)):
         wall = datetime.combine(day, at)
         if is_skipped(wall, window.time_zone):
+            # Said as the page says days and zones, in its language: "3 de octubre de 2027",
+            # "Sídney" (helper-250: "2027-10-03 02:00 does not exist in Australia/Sydney").
+            language = translation.language()
             raise PlannerError(
                 gettext(
-                    "%(time)s does not exist in %(zone)s: the clocks skip it when daylight saving "
-                    "time starts. Choose another time.",
-                    time=wall.strftime("%Y-%m-%d %H:%M"),
-                    zone=window.time_zone,
+                    "There is no %(time)s on %(day)s in %(place)s: the clocks skip it when "
+                    "daylight saving time starts. Choose another time.",
+                    time=f"{at:%H:%M}",
+                    day=day_in(language, day),
+                    place=place_in(language, window.time_zone),
                 ),
                 field,
             )

@@ -17,7 +17,7 @@ from planner.presenters.models import Invitation
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
 from tests.presenters.support import confirm
-from tests.support import csrf_token, publish_as_planned
+from tests.support import csrf_token, publish_as_planned, said_in
 
 VOLUNTEER = {
     "office": "PE",
@@ -1111,9 +1111,39 @@ def test_a_volunteers_empty_zone_is_checked_in_their_offices(client, survey):
     )
     assert response.status_code == 400
     shown = html.unescape(response.get_data(as_text=True))
-    assert "2027-10-03 02:00 does not exist in Australia/Sydney" in shown
+    assert "There is no 02:00 on 3 October 2027 in Sydney" in shown
     assert 'name="windows-0-starts" type="time" value="02:00"' in shown
     assert db.session.scalar(select(Proposal)) is None
+
+
+SKIPPED_HOUR = (
+    "There is no %(time)s on %(day)s in %(place)s: the clocks skip it when daylight saving time "
+    "starts. Choose another time."
+)
+
+
+@pytest.mark.parametrize(
+    ("language", "day", "place"),
+    [("es", "3 de octubre de 2027", "Sídney"), ("en", "3 October 2027", "Sydney")],
+)
+def test_an_hour_the_clocks_skip_is_said_as_the_page_says_days_and_zones(
+    client, survey, language, day, place
+):
+    """helper-250: a volunteer reading the form in Spanish typed a window at an hour Sydney's
+    clocks skip; the refusal said "2027-10-03 02:00 does not exist in Australia/Sydney", an ISO
+    date and a zone id, on a page that writes "3 de octubre de 2027" and "Sídney"."""
+    response = volunteer(
+        client,
+        headers={"Accept-Language": language},
+        office="AU",
+        availability_zone="",
+        **{"windows-0-on": "2027-10-03", "windows-0-starts": "02:00", "windows-0-ends": "02:30"},
+    )
+    assert response.status_code == 400
+    shown = html.unescape(response.get_data(as_text=True))
+    said = said_in(language, SKIPPED_HOUR, time="02:00", day=day, place=place)
+    assert said in shown
+    assert "2027-10-03 02:00" not in shown and "Australia/Sydney" not in shown.split("<form")[0]
 
 
 def test_an_offices_edit_with_an_empty_zone_is_checked_in_its_zone(client, survey):
@@ -1132,7 +1162,7 @@ def test_an_offices_edit_with_an_empty_zone_is_checked_in_its_zone(client, surve
     refused = client.post(private + "/edit", data=form)
     assert refused.status_code == 400
     shown = html.unescape(refused.get_data(as_text=True))
-    assert "2027-10-03 02:00 does not exist in Australia/Sydney" in shown
+    assert "There is no 02:00 on 3 October 2027 in Sydney" in shown
     assert 'name="windows-0-on" type="date" value="2027-10-03"' in shown
     assert windows_of(proposal=db.session.scalar(select(Proposal))) == []
 

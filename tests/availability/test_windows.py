@@ -49,13 +49,13 @@ def test_masks_round_trip():
             {"time_zone": "America/New_York", "weekdays": (), "on": date(2027, 3, 14)}
             | {"starts": time(2), "ends": time(3)},
             "starts",
-            "2027-03-14 02:00 does not exist in America/New_York",
+            "There is no 02:00 on 14 March 2027 in New York",
         ),
         (
             {"time_zone": "America/New_York", "weekdays": (), "on": date(2027, 3, 13)}
             | {"starts": time(23), "ends": time(2, 30)},
             "ends",
-            "2027-03-14 02:30 does not exist",
+            "There is no 02:30 on 14 March 2027",
         ),
     ],
 )
