@@ -833,3 +833,55 @@ def test_a_presenter_asked_again_is_told_in_the_subject_what_changed(
     assert later.status_code == 200, later.get_json()
     moved = outbox(kind="update", recipient_email=PRESENTER)[-1]
     assert moved.id != asked.id and moved.subject == time + slot.title
+
+
+# What the subject says when the slot is back as its presenter confirmed it, in each language:
+# back at the length they confirmed (its start never moved), or at the time.
+RESTORED = {
+    "en": ("Back at the length you confirmed: ", "Back at the time you confirmed: "),
+    "es": ("De nuevo con la duración que confirmó: ", "De nuevo a la hora que confirmó: "),
+    "fr": (
+        "De retour à la durée que vous avez confirmée\u00a0: ",
+        "De retour à l’heure que vous avez confirmée\u00a0: ",
+    ),
+    "pt": ("De volta à duração que você confirmou: ", "De volta ao horário que você confirmou: "),
+    "ru": (
+        "Снова подтверждённая Вами продолжительность: ",
+        "Снова в подтверждённое Вами время: ",
+    ),
+    "zh": ("已恢复至您确认的时长：", "已恢复至您确认的时间："),
+}
+
+
+@pytest.mark.parametrize("language", RESTORED)
+def test_a_presenter_whose_talk_is_back_as_confirmed_is_told_what_came_back(
+    app, api, slot, presenter, language
+):
+    """helper-250: a confirmed talk made longer ("New length, please confirm" went), then given
+    its length back, told its presenter "Back at the time you confirmed" and that the calendar
+    entry "moves it back", when its time never moved. It says its length is back; a talk moved
+    and moved back is still back at the time they confirmed."""
+    if language != "en":
+        _contact(PRESENTER, language)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    _delivered(app.config)
+    url = f"/api/v1/slots/{slot.id}"
+    for change, back in (
+        ({"duration_minutes": 30}, {"duration_minutes": 20}),
+        ({"starts_at": "2027-03-09T13:40:00+01:00"}, {"starts_at": "2027-03-09T13:10:00+01:00"}),
+    ):
+        assert api.patch(url, json=change).status_code == 200
+        _delivered(app.config)  # the request to confirm goes
+        assert api.patch(url, json=back).status_code == 200
+        told = outbox(kind="update", recipient_email=PRESENTER)[-1]
+        assert told.basis["said"]["restored"] is True
+        subject = RESTORED[language][0 if "duration_minutes" in back else 1]
+        assert told.subject == subject + slot.title
+        assert (told.language or "en") == language
+    if language == "en":
+        lengthened = outbox(kind="update", recipient_email=PRESENTER)[-3]
+        assert "The presentation is back at the length you confirmed." in lengthened.text_body
+        assert "moves it back" not in lengthened.text_body
+        assert "gives it back that length" in lengthened.html_body
