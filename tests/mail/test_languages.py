@@ -793,6 +793,18 @@ def test_a_presenter_invited_in_russian_is_told_in_russian_the_slot_is_no_longer
     assert cancellation.language == "ru" and cancellation.ics_method == "CANCEL"
 
 
+def _confirmed_by_them(app, api, slot, presenter, language: str) -> str:
+    """The presenter, writing in `language`, invited to the published meeting's talk; confirmed
+    on their page, every message so far delivered. Their private link."""
+    if language != "en":
+        _contact(PRESENTER, language)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    _delivered(app.config)
+    return link
+
+
 # What the subject of a request to confirm again says changed, in each language: a new length
 # (the slot grew, its start kept) or a new time (it moved).
 ASKED_AGAIN = {
@@ -815,12 +827,7 @@ def test_a_presenter_asked_again_is_told_in_the_subject_what_changed(
     """helper-241: a confirmed talk made ten minutes longer, its start kept, asked its
     presenter "New time, please confirm" while the text said its length changed. The subject
     names a new length; a move still names a new time."""
-    if language != "en":
-        _contact(PRESENTER, language)
-    assert publish_as_planned(api, slot.meeting_id).status_code == 200
-    link = invite(api, slot)
-    assert confirm(presenter, link).status_code == 302
-    _delivered(app.config)
+    link = _confirmed_by_them(app, api, slot, presenter, language)
     longer = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30})
     assert longer.status_code == 200, longer.get_json()
     asked = outbox(kind="update", recipient_email=PRESENTER)[-1]
@@ -861,12 +868,7 @@ def test_a_presenter_whose_talk_is_back_as_confirmed_is_told_what_came_back(
     its length back, told its presenter "Back at the time you confirmed" and that the calendar
     entry "moves it back", when its time never moved. It says its length is back; a talk moved
     and moved back is still back at the time they confirmed."""
-    if language != "en":
-        _contact(PRESENTER, language)
-    assert publish_as_planned(api, slot.meeting_id).status_code == 200
-    link = invite(api, slot)
-    assert confirm(presenter, link).status_code == 302
-    _delivered(app.config)
+    _confirmed_by_them(app, api, slot, presenter, language)
     url = f"/api/v1/slots/{slot.id}"
     for change, back in (
         ({"duration_minutes": 30}, {"duration_minutes": 20}),
