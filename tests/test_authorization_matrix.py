@@ -617,6 +617,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("proposals.link", "POST"): colead_page,
     ("recommendations.edit", "GET"): colead_page,
     ("recommendations.edit", "POST"): colead_page,
+    ("matching.mark_page", "GET"): colead_page,
     ("matching.mark", "POST"): colead_page,
     ("mail.index", "GET"): colead_page,
     ("mail.message_page", "GET"): colead_page,
@@ -743,6 +744,8 @@ DRAFT = {"D", "DS"}
 QUERIES = {
     "/meetings/<int:meeting_id>.ics": {"scope": "slots"},  # each slot as an event of its own
     "/api/v1/matches": {"recommendation": "10"},
+    # The marked pair, whose page shows its note (the form sent to it reads none of these).
+    "/recommendations/<int:number>/matches/marks": {"audience": "ES", "presenter": "AU"},
     "/api/v1/meetings/<int:meeting_id>/suggest-times": {
         "offices": "AU,JP",
         "from": "2030-03-01",

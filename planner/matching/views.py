@@ -1,6 +1,7 @@
 """The matches page: for each interested office the ranked presenters, and the reverse view;
-co-leads mark pairs there."""
+co-leads mark pairs from there, each on a page of its own."""
 
+import re
 from collections import defaultdict
 
 from flask import (
@@ -47,15 +48,14 @@ from planner.text import shorten
 from planner.web import flag_from, refuse_changes, survey_from_request
 
 bp = Blueprint("matching", __name__)
-# The mark form says what it was filled in from as the mark view reads it back.
-bp.add_app_template_global(mark_seen, "mark_seen")
 
-SHOWN = 5
-# Presenters shown for each audience; the rest of its list folds away under a summary.
+# Presenters shown for each audience; the rest of its list is a link away, on a page of its own
+# ("All 101 presenters for AA"), or folded there and under "Show every match".
 BEST_FEW = 3
-# Matches on one page: every presenter of every office of a 400-office survey is tens of
-# megabytes; a page stays a few hundred kilobytes, and links to the next.
-PER_PAGE = 200
+# Matches on one page, twenty offices' best three: every presenter of every office of a
+# 400-office survey is tens of megabytes; a page stays under 200 kB, and links to the next
+# (helper-251: 200 a page were 1 MB at 200 offices, 20 s over a slow 3G link).
+PER_PAGE = 60
 
 
 # What the matches of another recommendation keep of the page's address (not its page number).
@@ -102,7 +102,7 @@ def matches(number: int):
     total, found = (
         scorer.window(
             [number],
-            limit=None if show_all else SHOWN,
+            limit=None if show_all else BEST_FEW,
             start=asked.start,
             stop=asked.stop,
             strongest_first=True,
@@ -190,7 +190,6 @@ def matches(number: int):
             r.number: url_for("recommendations.detail", number=r.number) for r in recommendations
         },
         show_all=show_all,
-        shown=SHOWN,
         best_few=BEST_FEW,
         office_filter=office,
         role_filter=role,
@@ -205,9 +204,9 @@ def matches(number: int):
         first_shown=page.start + 1,
         last_shown=page.start + len(found),
         next_url=page_url(page.next),
-        # Where each pair's mark form sends it, with the page to come back to: one address for
-        # every form on the page, built once.
-        mark_action=filtered_url("matching.mark", page.number),
+        # Where each pair's mark page is, with the page to come back to: built once for every
+        # row, which adds its pair.
+        mark_url=filtered_url("matching.mark", page.number),
         previous_url=page_url(page.previous),
         marks=MARKS,
         # The rounds before this one: a mark made on one of them asks to be checked here.
@@ -234,12 +233,9 @@ def _earlier_rounds(survey: Survey | None) -> set[str]:
     return set(labels[labels.index(survey.label) + 1 :])
 
 
-@bp.post("/recommendations/<int:number>/matches/marks")
-@colead_required
-def mark(number: int):
-    _recommendation(number)
-    form = MarkForm()
-    back = url_for(
+def _back_to_matches(number: int) -> str:
+    """The matches page a mark's page was opened from, its filters and page kept."""
+    return url_for(
         "matching.matches",
         number=number,
         survey=request.args.get("survey") or None,
@@ -250,6 +246,46 @@ def mark(number: int):
         maturity=request.args.get("maturity") or None,
         page=request.args.get("page") or None,
     )
+
+
+@bp.get("/recommendations/<int:number>/matches/marks")
+@colead_required
+def mark_page(number: int):
+    """One pair's mark to make, change or clear, filled in from the mark it has now."""
+    _recommendation(number)
+    pair = {name: (request.args.get(name) or "").strip() for name in ("audience", "presenter")}
+    if not all(re.fullmatch(r"[A-Za-z]{2}", code) for code in pair.values()):
+        abort(400, "Name the pair to mark: ?audience=ES&presenter=AU, two ST.3 office codes.")
+    pair = {name: code.upper() for name, code in pair.items()}
+    if any(db.session.get(Office, code) is None for code in pair.values()):
+        abort(404, "There is no such office.")
+    current = mark_of(pair["audience"], pair["presenter"], number)
+    form = MarkForm(
+        formdata=None,
+        data={
+            **pair,
+            "verdict": current.verdict if current else "",
+            "note": current.note if current else "",
+            "seen": mark_seen(current),
+        },
+    )
+    return render_template(
+        "matching/mark.html",
+        number=number,
+        form=form,
+        back=_back_to_matches(number),
+        current=current,
+        marks=MARKS,
+        problem=None,
+    )
+
+
+@bp.post("/recommendations/<int:number>/matches/marks")
+@colead_required
+def mark(number: int):
+    _recommendation(number)
+    form = MarkForm()
+    back = _back_to_matches(number)
     if not form.validate():
         return _mark_refused(number, form, back)
     audience, presenter = form.audience.data, form.presenter.data

@@ -100,6 +100,7 @@ COLEAD = (
     "/offices/contacts/{contact}/delete",
     "/recommendations/10/edit",
     "/recommendations/10/matches",
+    "/recommendations/10/matches/marks?audience=ES&presenter=AU",
     "/proposals",
     "/proposals/{proposal}",
     "/lineups",

@@ -134,10 +134,13 @@ def test_a_colead_marks_a_pair_and_the_ranking_follows(colead_page, live_server,
     if not row.is_visible():
         # Below the best few: unfold the rest of ES's list.
         spain.locator("details.more-matches > summary").click()
-    row.get_by_text("Mark this pair").click()
-    row.get_by_label("EM for ES").select_option("must_present")
-    row.get_by_label("Note").fill("They build AI examination tools, ES asked us")
-    row.get_by_role("button", name="Save mark").click()
+    # On the pair's own page (helper-251: a form in each row was a fifth of the page).
+    row.get_by_role("link", name="Mark this pair (EM for ES)").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Mark EM for ES on Rec 10")
+    expect(page.get_by_text("Not marked: the score ranks this pair.")).to_be_visible()
+    page.get_by_label("Your judgement").select_option("must_present")
+    page.get_by_label("Note").fill("They build AI examination tools, ES asked us")
+    page.get_by_role("button", name="Save mark").click()
     spain = page.locator("section", has=page.locator("#audience-ES"))
     # Said beside ES's list, where the page comes back to, and in view.
     said = spain.get_by_role("status")
@@ -350,8 +353,8 @@ def test_a_phone_finds_one_audience_s_presenters_among_200_offices_and_marks_one
     expect(row.locator("ul.reasons")).to_be_hidden()
     why = row.locator("details.why > summary")
     expect(why).to_have_text(re.compile(r"^Why: working, \d+ (topic|word)s? in common"))
-    # From the fold before it, Tab reaches it, and the ring shows it.
-    row.locator("details:not(.why) > summary").first.focus()
+    # From the link before it (to its presenter's project), Tab reaches it, and the ring shows it.
+    row.locator("a.project-link").focus()
     phone.keyboard.press("Tab")
     expect(why).to_be_focused()
     assert phone.evaluate("getComputedStyle(document.activeElement).outlineStyle") == "solid"
@@ -374,11 +377,14 @@ def test_a_phone_finds_one_audience_s_presenters_among_200_offices_and_marks_one
     assert screens < 20, screens
     row = phone.locator("#audience-AT ~ table tbody tr, section:has(#audience-AT) tbody tr")
     second = row.nth(1)
-    presenter = second.locator("th[scope=row] a").inner_text().split(" · ")[0]
-    second.get_by_text("Mark this pair").click()
-    second.get_by_label(f"{presenter} for AT").select_option("not_useful")
-    second.get_by_label("Note").fill("Heard them in Geneva last year")
-    second.get_by_role("button", name=f"Save mark ({presenter} for AT)").click()
+    presenter = second.locator("th[scope=row] a").first.inner_text().split(" · ")[0]
+    second.get_by_role("link", name=f"Mark this pair ({presenter} for AT)").click()
+    expect(phone.get_by_role("heading", level=1)).to_have_text(f"Mark {presenter} for AT on Rec 10")
+    assert phone.evaluate(FITS_WIDTH)
+    phone.get_by_label("Your judgement").select_option("not_useful")
+    phone.get_by_label("Note").fill("Heard them in Geneva last year")
+    shoot(phone, "matches-200-AT-mark-phone", full_page=False)
+    phone.get_by_role("button", name="Save mark").click()
     expect(phone).to_have_url(re.compile(r"&office=AT&role=audience#audience-AT$"))
     said = phone.get_by_role("status")
     expect(said).to_contain_text(f"Marked {presenter} for AT on Rec 10: not useful.")

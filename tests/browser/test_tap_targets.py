@@ -3,6 +3,7 @@ tap (44 px high), the agenda editor's row of slot buttons, the overview's questi
 of a page's sections too; the heatmap's squares are 24 px each way and its table's links a
 finger's width; and the editor's stacked slots name the zone of their times."""
 
+import re
 from itertools import pairwise
 
 import pytest
@@ -148,16 +149,16 @@ def test_a_co_leads_menu_is_one_row_at_1280_and_fits_a_phone(page, phone, live_s
 
 
 def test_on_a_phone_a_marks_note_sits_beside_its_box(phone, live_server, colead, survey):
-    """helper-201: at 390 px "Note" ended the verdict's line and its box began the next."""
+    """helper-201: at 390 px "Note" ended the verdict's line and its box began the next. A mark
+    is made on the pair's own page now (helper-251), each label just above its own box."""
     sign_in(phone, live_server)
     phone.goto(live_server + "/recommendations/10/matches")
-    mark = phone.locator("details.mark-form").first
-    mark.locator("summary").click()
-    label, box = mark.get_by_text("Note", exact=True), mark.get_by_label("Note")
-    label_box, field_box = label.bounding_box(), box.bounding_box()
-    middle = label_box["y"] + label_box["height"] / 2
-    assert field_box["y"] <= middle <= field_box["y"] + field_box["height"], (label_box, field_box)
-    assert label_box["x"] < field_box["x"]
+    phone.get_by_role("link", name=re.compile(r"^Mark this pair \(")).first.click()
+    for name in ("Your judgement", "Note"):
+        label = phone.locator("label", has_text=re.compile(f"^{name}$")).bounding_box()
+        box = phone.get_by_label(name).bounding_box()
+        assert 0 <= box["y"] - (label["y"] + label["height"]) < 16, (name, label, box)
+        assert abs(label["x"] - box["x"]) < 4, (name, label, box)
     assert phone.evaluate(FITS_WIDTH)
 
 

@@ -27,8 +27,20 @@ from tests.support import (
     counted_queries,
     csrf_token,
     every_page,
+    form_in,
     summaries_in_tables,
 )
+
+
+def mark_page(page: str, audience: str, presenter: str) -> str:
+    """The address of a pair's mark page, as its row of the matches `page` links to it."""
+    return html.unescape(
+        re.search(
+            rf'<a href="(/recommendations/\d+/matches/marks\?[^"]*audience={audience}'
+            rf'&amp;presenter={presenter})">',
+            page,
+        )[1]
+    )
 
 
 def test_no_self_match_and_each_list_is_ranked(survey):
@@ -263,14 +275,17 @@ def test_each_office_heading_names_every_answer_quoted_under_it(client, survey):
 def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey):
     """AU's first presenter (PL) meets part of AU's wish (its AI and blockchain work is an office
     adopting new technology, which AU asks about); CA meets more of it (also cooperation between
-    offices) and ranks below: the row says so, as the folded explanation of the ranking does.
-    Both sides' words are quoted. The rest of a list is a link away, and the presenting offices
-    counted are those of the lists shown."""
+    offices) and ranks below, on AU's own list (below its best three): the row says so, as the
+    folded explanation of the ranking does. Both sides' words are quoted. The rest of a list is a
+    link away, and the presenting offices counted are those of the lists shown."""
     page = html.unescape(client.get("/recommendations/10/matches").get_data(as_text=True))
     section = page[page.index('id="audience-AU"') :]
     section = section[: section.index('class="match-group"')]
-    body = section.index("<tbody>")
-    first = section[body : section.index("</tr>", body)]
+    own = "/recommendations/10/matches?office=AU&role=audience&show=all"
+    listed = html.unescape(client.get(own).get_data(as_text=True))
+    listed = listed[listed.index('id="audience-AU"') :]
+    body = listed.index("<tbody>")
+    first = listed[body : listed.index("</tr>", body)]
     assert "PL · " in first
     assert "Ranked above CA, which meets more of the wish, for what it has to show." in first
     # Each side quoted with a few words around the ones that named the topic (helper-82), "…"
@@ -285,7 +300,7 @@ def test_the_page_says_why_a_less_relevant_presenter_ranks_first(client, survey)
         r"All \d+ presenters for AU, with the \d+ ranked lower</a>",
         section,
     )
-    assert re.search(r"For each presenting office \(\d+ in the top 5 of an audience\)", page)
+    assert re.search(r"For each presenting office \(\d+ in the top 3 of an audience\)", page)
 
 
 def test_the_page_opens_with_each_offices_first_presenters_at_a_glance(client, survey):
@@ -403,7 +418,7 @@ def test_a_pair_ruled_out_stays_in_sight_to_change_again(colead_client, client, 
     listed = listed[: listed.index("</tr>")]
     assert "not useful" in listed and "Asked, not their topic" in listed
     assert "Ruled out: left out of the ranking and of line-ups." in listed
-    assert 'name="presenter" value="PL"' in listed and "office=ES" in listed
+    assert "presenter=PL" in listed and "office=ES" in listed and ">Change the mark<" in listed
     public = client.get("/recommendations/10/matches").get_data(as_text=True)
     assert 'id="unranked' not in public and "Asked, not their topic" not in public
     # Cleared from there, the pair is scored again.
@@ -477,12 +492,9 @@ def test_a_mark_from_an_older_page_does_not_overwrite_another_co_leads(
     the second, from the older page, marks it not useful: refused with what is stored now,
     then saved once sent again from the refusal's page."""
     page = colead_client.get("/recommendations/10/matches?survey=CWS-13-26").get_data(as_text=True)
-    form = re.search(
-        r'name="audience" value="ES">\s*<input type="hidden" name="presenter" value="AU">\s*'
-        r'<input type="hidden" name="seen" value="([^"]*)">',
-        page,
-    )
-    assert form and form[1] == "none"
+    assert form_in(colead_client.get(mark_page(page, "ES", "AU")).text, 'name="seen"')["seen"] == [
+        "none"
+    ]
     token = csrf_token(colead_client, "/recommendations/10/matches")
     url = "/recommendations/10/matches/marks?survey=CWS-13-26"
     pair = {"csrf_token": token, "audience": "ES", "presenter": "AU", "seen": "none"}
@@ -902,9 +914,14 @@ def test_a_mark_made_on_one_audience_s_page_returns_to_it(colead_client, survey)
     match of the office (on a phone, the 650 kB they had left)."""
     url = "/recommendations/10/matches?survey=CWS-13-26&office=ES&role=audience"
     page = colead_client.get(url).get_data(as_text=True)
-    action = html.unescape(re.search(r'action="(/recommendations/10/matches/marks[^"]*)"', page)[1])
-    assert action == url.replace("matches?", "matches/marks?")
-    presenter = re.search(r'name="presenter" value="(\w\w)"', page)[1]
+    presenter = re.search(r'&amp;presenter=(\w\w)">Mark this pair', page)[1]
+    opened = colead_client.get(mark_page(page, "ES", presenter)).get_data(as_text=True)
+    action = html.unescape(
+        re.search(r'action="(/recommendations/10/matches/marks[^"]*)"', opened)[1]
+    )
+    assert (
+        action == url.replace("matches?", "matches/marks?") + f"&audience=ES&presenter={presenter}"
+    )
     saved = colead_client.post(
         action,
         data={
@@ -949,12 +966,55 @@ def test_a_pair_s_reasons_fold_under_what_they_come_to_and_its_mark_stays_in_sig
     assert '<ul class="reasons">' in folded and "Evidence:" in folded
     assert "Evidence:" not in mark
     # Every row folds its reasons, each summary naming its own pair.
-    rows = len(re.findall(r"<summary>Their project<", page))
-    assert page.count('<details class="why">') == rows
+    rows = page.count('class="project-link"')
+    assert rows and page.count('<details class="why">') == rows
     assert re.findall(r'<meter [^>]*aria-hidden="true">', page) and "<meter min" not in re.sub(
         r'<meter [^>]*aria-hidden="true">', "", page
     )
-    assert '>Save mark<span class="visually-hidden"> (AU for ES)</span></button>' in page
+    assert '>Change the mark<span class="visually-hidden"> (AU for ES)</span></a>' in page
     glance = page[page.index('class="data compact at-a-glance"') :]
     glance = glance[: glance.index("</table>")]
     assert '<span class="visually-hidden">marked </span>“must present to”' in glance
+
+
+def test_a_pair_is_marked_on_a_page_of_its_own(colead_client, client, survey):
+    """helper-251: each row of the matches held its mark's form (a kilobyte a row with its CSRF
+    token, a fifth of the page). "Mark this pair" opens the pair's own page instead, its form
+    filled in from the mark it has now, which sends the co-lead back where they were."""
+    set_mark("ES", "AU", 10, "useful", "Cloud, as asked", "other@example.org")
+    db.session.commit()
+    url = "/recommendations/10/matches?survey=CWS-13-26&office=ES&role=audience"
+    page = colead_client.get(url).get_data(as_text=True)
+    opened = colead_client.get(mark_page(page, "ES", "AU"))
+    assert opened.status_code == 200
+    shown = html.unescape(opened.get_data(as_text=True))
+    assert "<h1>Mark AU for ES on Rec 10</h1>" in shown
+    said = re.sub(r"<[^>]+>", "", shown)
+    assert "Marked “useful” with the note “Cloud, as asked” (other@example.org, 20" in said
+    fields = form_in(shown, 'name="seen"')
+    assert fields["verdict"] == ["useful"] and fields["note"] == ["Cloud, as asked"]
+    assert fields["seen"] == ["useful|Cloud, as asked"]
+    assert f'href="{url}#audience-ES">Back to the matches' in shown
+    action = html.unescape(re.search(r'<form method="post" action="([^"]+/marks[^"]+)"', shown)[1])
+    saved = colead_client.post(
+        action, data={**{k: v[0] for k, v in fields.items()}, "verdict": "must_present"}
+    )
+    assert saved.status_code == 302 and saved.headers["Location"] == f"{url}#audience-ES"
+    assert mark_of("ES", "AU", 10).verdict == "must_present"
+    # A pair with no mark says so; a wrong or unknown office is refused, and no one else may.
+    plain = colead_client.get("/recommendations/10/matches/marks?audience=es&presenter=pl")
+    assert "Not marked: the score ranks this pair." in plain.get_data(as_text=True)
+    assert form_in(plain.get_data(as_text=True), 'name="seen"')["seen"] == ["none"]
+    for query, status in (
+        ("audience=ES", 400),
+        ("audience=ß&presenter=AU", 400),
+        ("audience=ES&presenter=" + "A" * 5000, 400),
+        ("audience=ZZ&presenter=AU", 404),
+    ):
+        assert colead_client.get(f"/recommendations/10/matches/marks?{query}").status_code == status
+    assert (
+        colead_client.get("/recommendations/99/matches/marks?audience=ES&presenter=AU").status_code
+        == 404
+    )
+    anonymous = client.get(mark_page(page, "ES", "AU"))
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]

@@ -260,6 +260,7 @@ def colead_pages(world: World) -> list[str]:
         f"/proposals/{world.accepted}",
         "/recommendations/10/edit",
         "/recommendations/10/matches",
+        "/recommendations/10/matches/marks?audience=ES&presenter=AU",
         "/lineups/new",
         f"/lineups/{world.lineup}",
         f"/proposals/{world.proposal}",
