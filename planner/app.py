@@ -20,7 +20,7 @@ from werkzeug.exceptions import BadHost
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import MapAdapter, RequestRedirect
 
-from planner import http_errors, languages, log_masking, static_files
+from planner import compression, http_errors, languages, log_masking, static_files
 from planner.addresses import same_address
 from planner.config import base_url, database_url, secret_key
 from planner.db_types import DatabaseIntConverter, render_item
@@ -261,6 +261,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         compare_type=True,
         render_item=render_item,
     )
+    compression.install(app)  # first, so that it runs after every other after_request
     # Before CSRF and every view: a NUL is refused whatever the form or the address.
     app.before_request(refuse_undecodable_form)  # before anything parses the form
     app.before_request(refuse_nul)

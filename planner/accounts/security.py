@@ -340,7 +340,7 @@ def install(app: Flask) -> None:
         )
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if _carries_a_secret():
+        if carries_a_secret():
             # A private link's page (a proposal's, a presenter's): its address goes to no other
             # site, and no cache keeps the contact it shows.
             response.headers["Referrer-Policy"] = "no-referrer"
@@ -365,7 +365,9 @@ def install(app: Flask) -> None:
 _PRIVATE_PLACES = ("presenter", "proposals", "unsubscribe")
 
 
-def _carries_a_secret() -> bool:
+def carries_a_secret() -> bool:
+    """Whether the request's address holds a private link's or a feed's token (or would, had a
+    route matched it)."""
     if "token" in (request.view_args or {}) or "token" in request.args:
         return True
     return request.url_rule is None and request.path.lstrip("/").startswith(
