@@ -9,17 +9,23 @@ at 400 offices, and answers of bounded size; and the matches page a co-lead open
 100 ms at 200 offices. Each page is requested before it is timed, so the matches are timed with
 their scorer cached, as every request after a survey's first; a page slower than a second is
 timed three times, not N. Line-ups are for signed-in co-leads: bench/lineup_bench.py times
-proposing one.
+proposing one. Last, the bytes of the heaviest pages at 200 offices as each reader gets them:
+anyone, anyone whose browser takes gzip (what goes over the wire), and a signed-in co-lead,
+whose pages are never compressed (README, "Compression"); over 200 kB is heavy on a slow,
+metered link.
 """
 
 import argparse
+import re
 import statistics
 import time
 
 from feed_bench import agenda
+from flask import g
 from sqlalchemy import select
 from support import backend, bench_app, bundled_record, settle
 
+from planner.accounts.models import User
 from planner.agenda.models import Meeting
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
@@ -28,6 +34,7 @@ from planner.survey.models import Answer
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
 
+COLEAD, PASSWORD = "colead@example.org", "correct horse battery staple"
 TARGET_MS = 1000
 SLOW_MS = 1000
 # The matches page a co-lead opens first, at 200 offices (issue 11: 609 ms when it was set).
@@ -91,6 +98,57 @@ def agenda_pages(meeting_id: int, office: str, token: str) -> dict[str, str]:
         "taskforce.ics": "/feeds/taskforce.ics",
         "office feed": f"/feeds/offices/{office}.ics?token={token}",
     }
+
+
+def heavy_pages(slug: str) -> dict[str, str]:
+    """The pages a co-lead and an office open that grow with the survey (helper-251)."""
+    matches = f"/recommendations/10/matches?survey={slug}"
+    return {
+        "matches": matches,
+        "matches, show=all": f"{matches}&show=all",
+        "matches, AU's own": f"{matches}&office=AU&role=audience&show=all",
+        "overview": f"/?survey={slug}",
+        "recommendation 10": f"/recommendations/10?survey={slug}",
+        "API matches": f"/api/v1/matches?recommendation=10&survey={slug}",
+        "API answers": f"/api/v1/surveys/{slug}/answers",
+    }
+
+
+HEAVY = 200_000
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+def print_heavy_pages(app, slug: str) -> None:
+    """Bytes of each heavy page as anyone, anyone taking gzip, and a co-lead get it."""
+    user = User(email=COLEAD, role="colead", password_hash="!")
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    colead, anyone = app.test_client(), app.test_client()
+    login = _get(colead, "/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
+    signed_in = colead.post(
+        "/login", data={"csrf_token": token, "email": COLEAD, "password": PASSWORD}
+    )
+    assert signed_in.status_code == 302, signed_in.status_code
+    print(f"{'bytes at 200 offices':22} {'anyone':>9} {'gzipped':>9} {'co-lead':>9}")
+    for name, url in heavy_pages(slug).items():
+        plain, packed = len(_get(anyone, url).data), len(_get(anyone, url, GZIP).data)
+        theirs = len(_get(colead, url, GZIP).data)
+        # Over the wire: what anyone's browser takes, and a co-lead's page as it is.
+        heavy = ", ".join(who for who, n in (("anyone", packed), ("co-lead", theirs)) if n > HEAVY)
+        print(
+            f"{name:22} {_size(plain):>9} {_size(packed):>9} {_size(theirs):>9}"
+            + (f"  heavy for {heavy}" if heavy else "")
+        )
+
+
+def _get(client, url: str, headers: dict | None = None):
+    """`url` as a request of its own: the requests of a benchmark share its app context, and
+    with it `g`, where Flask-Login keeps who is signed in and Flask-WTF the CSRF token."""
+    g.pop("_login_user", None)
+    g.pop("csrf_token", None)
+    return client.get(url, headers=headers or {})
 
 
 def measure(client, url: str, runs: int) -> tuple[float, int]:
@@ -171,6 +229,7 @@ def main() -> None:
             f"the matches page of Rec 10 at {MATCHES_OFFICES} offices: {ms:.1f} ms, "
             f"{_size(size)} (target < {MATCHES_TARGET_MS} ms: {verdict})"
         )
+        print_heavy_pages(app, survey.slug)
 
 
 if __name__ == "__main__":
