@@ -21,6 +21,7 @@ from planner.extensions import db
 from planner.forms import refill
 from planner.matching.evidence import EvidenceType
 from planner.matching.forms import MATURITY_FILTERS, OFFICE_ROLES, MarkForm, read_filters
+from planner.matching.models import MatchMark
 from planner.matching.operations import (
     MarkChanged,
     MarkError,
@@ -269,15 +270,7 @@ def mark_page(number: int):
             "seen": mark_seen(current),
         },
     )
-    return render_template(
-        "matching/mark.html",
-        number=number,
-        form=form,
-        back=_back_to_matches(number),
-        current=current,
-        marks=MARKS,
-        problem=None,
-    )
+    return _mark_form(number, form, _back_to_matches(number), current=current)
 
 
 @bp.post("/recommendations/<int:number>/matches/marks")
@@ -385,7 +378,25 @@ def _mark_refused(
     number: int, form: MarkForm, back: str, problem: str | None = None, status: int = 400
 ):
     """A mark not saved: its own page, with what was typed and why, to send again."""
-    page = render_template(
-        "matching/mark.html", number=number, form=form, back=back, problem=problem
+    return _mark_form(number, form, back, problem=problem), status
+
+
+def _mark_form(
+    number: int,
+    form: MarkForm,
+    back: str,
+    *,
+    problem: str | None = None,
+    current: MatchMark | None = None,
+) -> str:
+    """A pair's mark page: its form, and the mark it has now or why the one sent was not
+    saved."""
+    return render_template(
+        "matching/mark.html",
+        number=number,
+        form=form,
+        back=back,
+        problem=problem,
+        current=current,
+        marks=MARKS,
     )
-    return page, status
