@@ -3,6 +3,7 @@ every change to what it was built from, whoever made it."""
 
 import html
 import re
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import text
@@ -430,3 +431,38 @@ def test_a_page_of_matches_stays_light_however_large_the_survey(client, colead_c
     # The co-lead's one form is signing out; each row links to its pair's mark instead.
     assert re.findall(r'<form method="post" action="([^"]+)"', page) == ["/logout"]
     assert page.count(">Mark this pair<") == rows
+
+
+def test_an_audience_s_own_list_gives_each_presenter_s_project_and_nothing_again(
+    colead_client, large
+):
+    """helper-251: on one audience's own list ("All 79 presenters for AU"), each presenter's
+    section below repeated a table of one row, the audience itself with the rank and score its
+    row had just given and the opening of its wish again: half the page. Each section holds the
+    presenter's project, which the rows link to, and nothing else."""
+    url = f"/recommendations/10/matches?survey={large.slug}&office=AU&role=audience&show=all"
+    page = colead_client.get(url).get_data(as_text=True)
+    rows = rows_on(page)
+    assert 10 < rows <= PAGE_ROWS
+    presenters = page[page.index('<h2 id="presenters">') :]
+    assert "The presenters' projects</h2>" in presenters
+    sections = re.findall(r'<section class="match-group".*?</section>', presenters, re.S)
+    assert len(sections) == rows
+    for section in sections:
+        assert "<table" not in section and section.count('<blockquote class="answer-text">') == 1
+    assert len(page.encode()) / rows < 2_800, len(page.encode()) / rows
+    assert f">Their projects ({rows})</a>" in page or f">Their projects ({rows} on this" in page
+
+
+def test_an_audience_s_own_list_says_where_it_goes_on(client, large, monkeypatch):
+    """Its ranks are whole, a page at a time (its rows are not a filter's, with gaps), and each
+    page says where the list goes on."""
+    monkeypatch.setattr("planner.matching.views.PER_PAGE", 20)
+    url = f"/recommendations/10/matches?survey={large.slug}&office=AU&role=audience&show=all"
+    listed = [html.unescape(page) for page in every_match_page(client, url)]
+    assert len(listed) > 1
+    for number, (before, after) in enumerate(pairwise(listed), 1):
+        assert f"Continued on the next page: presenters {20 * number + 1}–" in re.sub(
+            r"<[^>]+>", "", before
+        )
+        assert f"Continued from the previous page: presenters {20 * number + 1}–" in after
