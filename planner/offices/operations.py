@@ -32,6 +32,19 @@ def find_offices(text: str = "") -> list[Office]:
     return matching(db.session.scalars(select(Office).order_by(Office.code)), text)
 
 
+def entered_details(
+    *, name: str, city: str, time_zone: str, size: str, region: str
+) -> dict[str, str | None]:
+    """What a new office's form stores of what was typed: its texts trimmed, nothing as None."""
+    return {
+        "name": name.strip(),
+        "city": city.strip() or None,
+        "time_zone": time_zone.strip() or None,
+        "size": size or None,
+        "region": region or None,
+    }
+
+
 def add_office(
     code: str,
     *,
@@ -49,12 +62,8 @@ def add_office(
     entered = f"entered by {editor or 'a co-lead'}"
     office = Office(
         code=code,
-        name=name.strip(),
-        city=city.strip() or None,
-        time_zone=time_zone.strip() or None,
-        size=size or None,
+        **entered_details(name=name, city=city, time_zone=time_zone, size=size, region=region),
         size_source=entered if size else None,
-        region=region or None,
         region_source=entered if region else None,
         updated_by=editor,
         updated_at=utcnow(),

@@ -24,7 +24,12 @@ from planner.offices.contacts import (
 )
 from planner.offices.forms import ContactForm, NewOfficeForm, OfficeForm
 from planner.offices.models import Office, OfficeContact, typed_code
-from planner.offices.operations import add_office, find_offices, update_office
+from planner.offices.operations import (
+    add_office,
+    entered_details,
+    find_offices,
+    update_office,
+)
 from planner.survey.operations import (
     answer_counts,
     changes_since_previous,
@@ -140,12 +145,18 @@ def _office_fields(form: OfficeForm | NewOfficeForm) -> dict:
 
 def _sent_twice(office: Office, form: NewOfficeForm) -> bool:
     """Whether a new office's form is the one that just added `office`, sent again (a double
-    click, a reload): by the same co-lead, with the same name, within `TWICE`."""
+    click, a reload): by the same co-lead, with the same details, within `TWICE`. One from a
+    second tab with the same name but another city, zone, size or group is not: led to the
+    office, what it said differently was lost without a word; it is told the office is known,
+    to edit there."""
     return (
         office.updated_at is not None
         and utcnow() - office.updated_at < TWICE
         and office.updated_by == editor()
-        and office.name == form.name.data.strip()
+        and all(
+            getattr(office, column) == value
+            for column, value in entered_details(**_office_fields(form)).items()
+        )
     )
 
 

@@ -465,6 +465,29 @@ def test_a_new_office_sent_twice_is_added_once(colead_client, survey):
     assert again.status_code == 302 and again.headers["Location"] == "/offices/AP"
 
 
+def test_a_new_office_sent_again_from_another_tab_with_other_details_is_refused(
+    colead_client, survey
+):
+    """A second tab's form with the same code and name but another time zone, city and size is
+    not the first sent twice: it led to the office as if saved, and the zone, city and size
+    typed in it were lost without a word (helper-256). It is told the office is known, with
+    what was typed kept and the office as the first form added it."""
+    fields = {"code": "AP", "name": "ARIPO", "city": "Harare", "time_zone": "Africa/Harare"}
+    assert _add_office(colead_client, **fields).status_code == 302
+    other = {**fields, "city": "Nairobi", "time_zone": "Africa/Nairobi", "size": "small"}
+    refused = _add_office(colead_client, **other)
+    assert refused.status_code == 409
+    page = html.unescape(refused.get_data(as_text=True))
+    assert "An office with the ST.3 code AP is known here already: ARIPO." in page
+    assert 'href="/offices/AP"' in page and 'value="Nairobi"' in page
+    db.session.expire_all()
+    office = db.session.get(Office, "AP")
+    assert (office.city, office.time_zone, office.size) == ("Harare", "Africa/Harare", None)
+    # The first form sent again, as it was, still leads to the office.
+    again = _add_office(colead_client, **fields)
+    assert again.status_code == 302 and again.headers["Location"] == "/offices/AP"
+
+
 def test_an_office_added_by_hand_stays_when_the_survey_naming_it_goes(colead_client, survey):
     """An office added before it answered keeps its name when a round names it otherwise, gains
     that round's answers, and stays when that round is deleted (as an office edited by hand
