@@ -260,7 +260,18 @@ def mark_page(number: int):
     pair = {name: code.upper() for name, code in pair.items()}
     if any(db.session.get(Office, code) is None for code in pair.values()):
         abort(404, "There is no such office.")
-    current = mark_of(pair["audience"], pair["presenter"], number)
+    audience, presenter = pair["audience"], pair["presenter"]
+    # A pair no mark could rank is said so at once, not offered a form saying "the score ranks
+    # this pair" that refuses every mark sent (helper-256); one marked on an earlier round or
+    # with plans counted still opens, to clear its mark.
+    if audience == presenter:
+        abort(
+            400,
+            "An office never presents to itself: name two offices, as ?audience=ES&presenter=AU.",
+        )
+    current = mark_of(audience, presenter, number)
+    if (problem := _unmarkable(audience, presenter, number)) and current is None:
+        abort(400, problem)
     form = MarkForm(
         formdata=None,
         data={

@@ -1018,3 +1018,24 @@ def test_a_pair_is_marked_on_a_page_of_its_own(colead_client, client, survey):
     )
     anonymous = client.get(mark_page(page, "ES", "AU"))
     assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+
+
+def test_a_pair_no_mark_could_rank_is_refused_before_its_form(colead_client, survey):
+    """helper-256: an office paired with itself, or with an office showing no project on the
+    recommendation, opened a form saying "Not marked: the score ranks this pair" whose every
+    mark was then refused. The page says why at once; a mark such a pair holds (made on an
+    earlier round) still opens, to clear it."""
+    marks = "/recommendations/10/matches/marks?survey=CWS-13-26"
+    itself = colead_client.get(f"{marks}&audience=ES&presenter=es")
+    assert itself.status_code == 400
+    assert "An office never presents to itself" in html.unescape(itself.get_data(as_text=True))
+    idle = colead_client.get(f"{marks}&audience=ES&presenter=DE")
+    assert idle.status_code == 400
+    said = html.unescape(idle.get_data(as_text=True))
+    assert "DE shows no project on Rec 10 in this survey, so there is nothing to mark." in said
+    assert "the score ranks this pair" not in said and 'name="seen"' not in said
+    set_mark("ES", "DE", 10, "useful", "From the round before", "other@example.org")
+    db.session.commit()
+    held = colead_client.get(f"{marks}&audience=ES&presenter=DE")
+    assert held.status_code == 200
+    assert form_in(held.get_data(as_text=True), 'name="seen"')["verdict"] == ["useful"]
