@@ -12,7 +12,7 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.csrf import CSRFError
-from markupsafe import escape
+from markupsafe import Markup, escape
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import (
@@ -31,16 +31,32 @@ from planner.errors import PlannerError
 from planner.extensions import db
 from planner.languages import ReadersPage, show_readers_page
 from planner.schema import not_migrated, schema_state
+from planner.text import readable
 from planner.translation import N_
 from planner.web import reading
 
 
 def api_error(status: int, message: str, **extra) -> Response:
     """Every API error has this body: the reason, the status, a message, and any details."""
-    body = {"error": HTTP_STATUS_CODES.get(status, "Error"), "status": status, "message": message}
+    body = {
+        "error": HTTP_STATUS_CODES.get(status, "Error"),
+        "status": status,
+        "message": quoted_back(message),
+    }
     response = jsonify({**body, **extra})
     response.status_code = status
     return response
+
+
+def quoted_back(message):
+    """A refusal's words as a page or the API says them (the error page, a form's errors, the
+    API's `message`). What the address or a field held, quoted in them ("No office with the
+    ST.3 code …", "'…' is not a valid choice"), comes without the bidirectional formatting that
+    would turn the sentence around it into whatever a link's author reversed into it
+    (helper-256; helper-243 did so for a search's)."""
+    if isinstance(message, Markup):
+        return Markup(readable(str(message)))  # dropping a character makes no markup
+    return readable(message) if isinstance(message, str) else message
 
 
 def is_api_request() -> bool:
@@ -451,6 +467,7 @@ def _schema_mismatch(error: BaseException) -> Response | tuple | None:
 
 def register(app: Flask) -> None:
     app.add_template_global(error_name, "error_name")
+    app.add_template_filter(quoted_back, "quoted_back")
     app.register_error_handler(HTTPException, _respond)
     app.register_error_handler(CSRFError, _session_expired)
     app.register_error_handler(RequestEntityTooLarge, _too_large)

@@ -198,3 +198,33 @@ def test_a_form_sent_to_something_deleted_meanwhile_lists_what_was_typed(colead_
     )
     assert elsewhere.status_code == 404
     assert "Keynote on AI search" not in elsewhere.get_data(as_text=True)
+
+
+def test_a_refusal_quoting_what_was_sent_does_not_turn_its_words_around(
+    client, colead_client, survey
+):
+    """helper-256: what an address or a field held was quoted back whole in the refusal,
+    right-to-left override (U+202E) too, so a link's author turned the rest of the app's
+    sentence around ("No office with the ST.3 code …  is known.") to read as whatever they
+    reversed into it, as helper-243 found of a search: on the error page, in a form's errors
+    and in the API's message. The override is dropped there; the field keeps what was typed."""
+    spoof = "\u202e.niaga ni ngis ,deripxe noisses ruoY"
+    page = client.get(f"/offices/{spoof}")
+    assert page.status_code == 404
+    said = html.unescape(page.get_data(as_text=True))
+    assert "\u202e" not in said
+    assert "No office with the ST.3 code .niaga ni ngis ,deripxe noisses ruoY is known." in said
+    form = {"code": "QY", "name": "Probe", "city": "", "size": "", "region": "", "time_zone": spoof}
+    refused = colead_client.post(
+        "/offices/new", data={**form, "csrf_token": csrf_token(colead_client, "/offices/new")}
+    )
+    assert refused.status_code == 400
+    said = html.unescape(refused.get_data(as_text=True))
+    quoted = '".niaga ni ngis ,deripxe noisses ruoY" is not a time zone name'
+    assert quoted in said and said.count(quoted) == 2  # beside the field and in the summary
+    assert f'value="{spoof}"' in said  # kept as typed, to correct
+    api = colead_client.post(
+        "/api/v1/meetings",
+        json={"title": "Probe", "starts_at": "2027-03-09T13:00", "time_zone": spoof},
+    )
+    assert api.status_code == 400 and api.get_json()["message"].startswith(quoted)
