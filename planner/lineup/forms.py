@@ -22,22 +22,26 @@ from planner.lineup.rules import (
     MAX_SLOTS,
     Rules,
 )
-from planner.offices.models import Office
+from planner.offices.models import Office, typed_code
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
 from planner.request_input import unknown_fields
-from planner.text import shorten
+from planner.text import blank, shorten
 
 _SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def _tokens(text: str | None) -> list[str]:
-    return [token for token in _SEPARATORS.split(text or "") if token]
+    # A zero-width space pasted between two codes ("AU,\u200b ES") separates nothing.
+    return [token for token in _SEPARATORS.split(text or "") if not blank(token)]
 
 
 def office_codes(text: str | None) -> frozenset[str]:
-    """The codes in a list such as "AU, es; PY" (the validator below has refused anything else)."""
-    return frozenset(token.upper() for token in _tokens(text))
+    """The codes in a list such as "AU, es; PY", each read as everywhere a code is typed
+    (`typed_code`: a zero-width space along, not `str.upper`, which read the Turkish dotless
+    "ıe" as IE; helper-256). Anything else is kept as typed, for the validator below to refuse:
+    "Keep" beside a presentation adjusts the rules before they are checked."""
+    return frozenset(typed_code(token) or token for token in _tokens(text))
 
 
 def _said(value) -> str:
@@ -57,7 +61,7 @@ class _Codes:
         self.known = known
 
     def __call__(self, form, field) -> None:
-        unknown = [t for t in _tokens(field.data) if t.upper() not in self.known]
+        unknown = [t for t in _tokens(field.data) if typed_code(t) not in self.known]
         if unknown:
             # Said as typed, but not all of a pasted page back: a few, each cut short, printable.
             shown = [_shown_token(t) for t in unknown[:5]]
@@ -96,8 +100,8 @@ def office_picker(
 ) -> OfficePicker:
     """The picker of a rule given as `text`, with `offices` the offices the planner knows and
     `listed` the codes of those to offer (the survey's)."""
-    codes = sorted({token.upper() for token in _tokens(text) if token.upper() in offices})
-    typed = [token for token in _tokens(text) if token.upper() not in offices]
+    codes = sorted({code for token in _tokens(text) if (code := typed_code(token)) in offices})
+    typed = [token for token in _tokens(text) if typed_code(token) not in offices]
     return OfficePicker(
         chosen=[offices[code] for code in codes],
         others=[offices[code] for code in sorted(set(listed) - set(codes)) if code in offices],
@@ -331,10 +335,13 @@ def adjust(form, *, keep: str | None, drop: str | None) -> None:
     if not keep and not drop:
         return
     include, exclude = office_codes(form.include.data), office_codes(form.exclude.data)
+    # What is no code is kept as sent, for the form to refuse naming it.
     if keep:
-        include, exclude = include | {keep.upper()}, exclude - {keep.upper()}
+        keep = typed_code(keep) or keep
+        include, exclude = include | {keep}, exclude - {keep}
     if drop:
-        include, exclude = include - {drop.upper()}, exclude | {drop.upper()}
+        drop = typed_code(drop) or drop
+        include, exclude = include - {drop}, exclude | {drop}
     form.include.data = ", ".join(sorted(include))
     form.exclude.data = ", ".join(sorted(exclude))
 

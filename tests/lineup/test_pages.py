@@ -257,6 +257,22 @@ def test_bad_rules_come_back_with_messages(client, survey):
     assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
 
 
+def test_a_code_in_the_rules_is_read_as_everywhere_a_code_is_typed(client, survey):
+    """helper-256: the rules read a code with str.upper, so a Turkish dotless "ıe" was IE and
+    ruled Ireland out under a code no one typed (as "Keep" sent with it), while "AU" pasted
+    with a zero-width space, which the offices' pages, the slots and the volunteering form read
+    as AU, was "no office known here". Read now as those read a code (`typed_code`)."""
+    for rules in ({"exclude": "ıe, ES"}, {"keep": "ıe"}):
+        refused = post_rules(client, **rules)
+        assert refused.status_code == 400, rules
+        said = html.unescape(refused.get_data(as_text=True))
+        assert "No office known here has these codes: ıe." in said, rules
+    assert db.session.scalar(select(func.count()).select_from(Lineup)) == 0
+    page = post_rules(client, exclude="AU\u200b, es,\u200b", slots="3").get_data(as_text=True)
+    assert db.session.scalar(select(Lineup)).rules["exclude"] == ["AU", "ES"]
+    assert ticked(page, "exclude") == ["AU", "ES"] and field_value(page, "exclude") == ""
+
+
 def test_infeasible_rules_say_which_rule(client, survey):
     response = post_rules(client, min_small="4")
     assert response.status_code == 422
