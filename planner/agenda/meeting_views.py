@@ -33,6 +33,7 @@ from planner.agenda.view_helpers import (
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import changed_by_sender, saved_unless_stale
+from planner.offices.models import typed_code
 from planner.timezones import is_time_zone, local_time, moment_in, place_name, zone_info
 from planner.web import reading, refuse_changes
 
@@ -264,7 +265,7 @@ def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime
 def offices(meeting_id: int):
     found = meeting_or_404(meeting_id, drafts=True)
     codes = request.form.getlist("offices")
-    chosen = {code.strip().upper() for code in codes}
+    chosen = {typed_code(code) or code.strip() for code in codes}
     seen = request.form.get("version")
     if seen is not None and seen != str(found.version):
         # Someone saved the meeting since this page was opened: their change stays, this

@@ -93,8 +93,9 @@ def office_presents_already(slot: Slot) -> str | None:
 
 def offices_by_code(codes: Iterable[str]) -> list[Office]:
     """The offices with these codes (in any case), by code; an unknown code is refused."""
-    # A code as typed or pasted (a zero-width space along) is the office's.
-    wanted = {typed_code(c) or c.strip().upper() for c in codes}
+    # A code as typed or pasted (a zero-width space along) is the office's; anything else is
+    # refused as sent, not read by str.upper (the Turkish dotless "ıe" was IE, helper-256).
+    wanted = {typed_code(c) or c.strip() for c in codes}
     # Only what looks like a code is looked up (a NUL would be PostgreSQL's error, helper-79).
     shaped = {c for c in wanted if OFFICE_CODE.fullmatch(c)}
     offices = db.session.scalars(

@@ -998,6 +998,29 @@ def test_an_office_code_as_typed_or_pasted_is_the_office_s(api, meeting):
     assert suggested.status_code == 200, suggested.get_json()
 
 
+def test_an_office_code_is_not_read_by_str_upper(api, meeting):
+    """helper-256: a meeting's offices and the suggestions' read what was no code with
+    str.upper, so a Turkish dotless "ıe" was IE: Ireland took part under a code no one typed.
+    Refused as sent, as a slot's office is."""
+    edit = f"/meetings/{meeting.id}/edit"
+    refused = api.post(
+        f"/meetings/{meeting.id}/offices",
+        data={"csrf_token": csrf_token(api, edit), "offices": ["AU", "ıe"]},
+    )
+    assert refused.status_code == 400
+    page = refused.get_data(as_text=True)
+    assert "Offices not saved: Unknown office code(s): ıe." in page
+    assert ticked(page) == {"AU"}
+    db.session.refresh(meeting)
+    assert meeting.offices == []
+    suggested = api.get(
+        f"/api/v1/meetings/{meeting.id}/suggest-times",
+        query_string={"offices": "AU,ıe", "from": "2030-03-04", "to": "2030-03-05"},
+    )
+    assert suggested.status_code == 400
+    assert "Unknown office code(s): ıe." in suggested.get_json()["message"]
+
+
 def test_participating_offices_from_an_older_page_do_not_overwrite(api, meeting):
     """Two co-leads opened the editor; the first saves AU and PE; the second, from the older
     page, JP: refused with their choice kept, then saved once they send it again."""
