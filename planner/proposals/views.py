@@ -37,6 +37,7 @@ from planner.mail.messages import invitation_mailed, link_mailed, taskforce_addr
 from planner.mail.models import OutboxMessage
 from planner.mail.outbox import fate
 from planner.offices.contacts import language_code
+from planner.offices.models import typed_code
 from planner.pagination import Page, counted, paged, requested
 from planner.proposals.forms import (
     ProposalEditForm,
@@ -156,7 +157,8 @@ def volunteer():
     if reading():
         # Whoever reads the form in Spanish likely wants the emails in it: offered, not forced.
         form.language.data = shown_in
-        form.office.data = (request.args.get("office") or "").upper() or None
+        # A link's office read as a code typed anywhere (not str.upper: "ıe" was Ireland).
+        form.office.data = typed_code(request.args.get("office"))
         number = query_int("recommendation")
         if number:
             form.recommendations.data = [number]

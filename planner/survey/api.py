@@ -8,6 +8,7 @@ from planner.accounts.security import colead_required
 from planner.db_types import db_int
 from planner.errors import ConflictError, PlannerError
 from planner.http_errors import api_error
+from planner.offices.models import typed_code
 from planner.request_input import unknown_fields
 from planner.survey import preview, uploads
 from planner.survey.charsets import CHARSETS, ChooseCharset
@@ -257,9 +258,11 @@ def answers(slug: str):
                 abort(400, "recommendation must be a number, or 'none' for answers naming none")
     office = request.args.get("office")
     if office is not None:
-        if len(office) != 2 or not office.isalpha():
+        # Read as wherever a code is typed: not str.isalpha and str.upper, which took the
+        # Turkish dotless "ıe" for IE (helper-256).
+        if (code := typed_code(office)) is None:
             abort(400, "office must be a two-letter ST.3 code such as AU")
-        filters["office"] = office.upper()
+        filters["office"] = code
     rows = answer_records(survey, **filters)
     return {"survey": survey.label, "count": len(rows), "answers": [answer_row(a) for a in rows]}
 

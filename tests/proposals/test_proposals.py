@@ -191,6 +191,17 @@ def test_the_abstract_is_suggested_from_the_survey(client, survey):
     assert db.session.scalar(select(Proposal)) is None
 
 
+def test_a_link_s_office_is_read_as_a_code_typed_anywhere(client, survey):
+    """helper-256: /volunteer?office= was read by str.upper, so a link saying "ıe" (a Turkish
+    dotless i) chose Ireland for its volunteer, while " au" pasted with a zero-width space chose
+    no office. Read as every field reads a code (`typed_code`)."""
+    pasted = client.get("/volunteer?office=%20au%E2%80%8B&recommendation=10").text
+    assert '<option selected value="AU">' in pasted
+    assert "IP Australia is open to exploring use case scenarios" in pasted
+    spoofed = client.get("/volunteer?office=%C4%B1e").text
+    assert '<option selected value="IE">' not in spoofed
+
+
 def test_nothing_suggested_to_an_office_that_did_not_answer_says_so(client, survey):
     """helper-252: WO answered no question of CWS/13/26; "Suggest an abstract" told its volunteer
     that their office "reported no project on these recommendations in the survey"."""

@@ -123,6 +123,7 @@ def test_answers_are_the_export_rows(client, cli, survey):
         ("office=DE", 1),
         ("question=proposal&recommendation=none", 13),
         ("office=CN", 0),
+        ("office=%20de%E2%80%8B", 1),  # pasted with a space and a zero-width space
     ],
 )
 def test_answer_filters(client, survey, query, expected):
@@ -146,6 +147,8 @@ def test_answers_of_one_office_and_recommendation(client, survey):
         ("recommendation=ten", "recommendation must be a number"),
         ("recommendation=%C2%B2", "recommendation must be a number"),
         ("office=Australia", "office must be a two-letter ST.3 code"),
+        # helper-256: str.isalpha and str.upper took the Turkish dotless "ıe" for IE.
+        ("office=%C4%B1e", "office must be a two-letter ST.3 code"),
     ],
 )
 def test_bad_filters_are_400_with_a_message(client, survey, query, message):
