@@ -109,6 +109,12 @@ def editor_page(
             if current_app.config.get("MAIL_SERVER")
             else (MessageStatus.failed, MessageStatus.discarded),
         ),
+        # Invitations held for review: "invited" on the agenda, while the presenter has been
+        # written nothing yet (helper-255: a co-lead who joined took them for sent).
+        held=undelivered_invitations(
+            [(s.id, s.invitation) for s in meeting.slots if s.status in HELD],
+            (MessageStatus.held,),
+        ),
         offices=offices,
         planned=None if meeting.offices else planned_survey(meeting),
         participating=chosen_offices

@@ -19,7 +19,7 @@ from tests.calendar.readers import read_everywhere
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_messages import PRESENTER, outbox
 from tests.presenters.support import confirm, invite, reads
-from tests.support import csrf_token, hidden_fields, publish_as_planned
+from tests.support import COLEAD_EMAIL, csrf_token, hidden_fields, publish_as_planned
 
 FROM = "CWS ICT Task Force <taskforce@example.org>"
 BUSY = "451 4.3.0 Mailbox unavailable, try again later"
@@ -679,3 +679,31 @@ def test_a_presenter_who_declined_invited_again_hears_nothing_before_the_invitat
     assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 0
     page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
     assert "the invitation to Alex Example <alex@ipaustralia.example> was discarded" in page
+
+
+def test_the_editor_says_an_invitation_is_held_and_who_invited(api, slot, smtp):
+    """helper-255: Bo, a co-lead who joined while invitations were held for review, read
+    "Petra Novak, invited 6 Dec" on the meeting's editor, as for one sent: the editor now says
+    that the invitation waits in the outbox (Petra has been sent nothing), and which co-lead
+    invited each presenter, until a co-lead sends it."""
+    from planner.mail.outbox import set_hold_invitations
+
+    config = settings(api.application, smtp)
+    set_hold_invitations(True)
+    db.session.commit()
+    invite(api, slot)
+    (invitation,) = outbox(recipient_email=PRESENTER, status=MessageStatus.held)
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    day = invitation.created_at.strftime("%-d %b")
+    assert (
+        f'Alex Example, invited {day} by {COLEAD_EMAIL} (<a href="/outbox/{invitation.id}">the '
+        "invitation is held for review in the outbox</a>: they have been sent nothing yet)."
+    ) in page
+    assert 'Alex Example · <a href="#not-answered">invitation held for review</a>' in page
+
+    token = csrf_token(api, f"/outbox/{invitation.id}")
+    assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
+    assert send_due(config, utcnow() + timedelta(minutes=1)).sent == 1
+    page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
+    assert f"Alex Example, invited {day} by {COLEAD_EMAIL}." in page
+    assert "held for review" not in page
