@@ -210,6 +210,38 @@ def tokens_command(email: str | None, every: bool) -> None:
         click.echo("No API token works." if not every else "No API tokens.", err=True)
 
 
+@users_cli.command("list")
+def list_command() -> None:
+    """List the accounts (the co-leads as the planner knows them): when each was made and last
+    signed in, whether its one-time password is still to be changed, and its working API
+    tokens. What a handover reads before `users create` or `users delete` (helper-255)."""
+    users = db.session.scalars(select(User).order_by(User.email)).all()
+    for user in users:
+        signed_in = (
+            f"last signed in {user.last_login_at.strftime(WHEN)}"
+            if user.last_login_at
+            else "never signed in"
+        )
+        if not user.must_change_password:
+            password = "password chosen"
+        elif user.password_set_at is None:
+            password = "one-time password, not changed yet"
+        else:
+            until = (user.password_set_at + ONE_TIME_PASSWORD_LASTS).strftime(WHEN)
+            password = (
+                f"one-time password expired {until}: 'users password' gives a new one"
+                if user.one_time_password_expired
+                else f"one-time password, to be changed by {until}"
+            )
+        working, _ = tokens_of(user)
+        click.echo(
+            f"{user.email}\t{user.role}\tmade {user.created_at.strftime(WHEN)}\t{signed_in}\t"
+            f"{password}\t{len(working)} working API token(s)"
+        )
+    if not users:
+        click.echo("No accounts: 'users create --email ... --role colead' makes one.", err=True)
+
+
 @users_cli.command("revoke-tokens")
 @click.option("--email", required=True)
 def revoke_command(email: str) -> None:

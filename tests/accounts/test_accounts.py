@@ -405,3 +405,45 @@ def test_cookies_travel_only_over_https_where_the_planner_is_served_so(
     assert deployed.config["SESSION_COOKIE_SECURE"] is secure
     response = deployed.test_client().get("/static/does-not-matter.css")
     assert ("Strict-Transport-Security" in response.headers) is secure
+
+
+def test_list_names_every_account_and_where_its_first_sign_in_stands(
+    cli, client, colead, app_context
+):
+    """helper-255: a handover (Ana leaves, Bo joins) starts from who holds an account: nothing
+    listed them but `users tokens`, which names only those with a working token. `users list`
+    names each, when it was made and last signed in, and whether its one-time password is
+    still to be changed, and until when."""
+    made = cli.invoke(args=["users", "create", "--email", "bo@example.org"])
+    given = db.session.scalar(select(User).where(User.email == "bo@example.org")).password_set_at
+    until = (given + timedelta(days=7)).strftime("%-d %b %Y %H:%M UTC")
+    listed = cli.invoke(args=["users", "list"])
+    assert listed.exit_code == 0, listed.output
+    bo, colead = listed.stdout.splitlines()
+    assert bo.split("\t")[0:2] == ["bo@example.org", "colead"]
+    assert bo.split("\t")[3:] == [
+        "never signed in",
+        f"one-time password, to be changed by {until}",
+        "0 working API token(s)",
+    ]
+    assert colead.startswith(f"{COLEAD_EMAIL}\tcolead\t")
+    assert colead.endswith("\tpassword chosen\t0 working API token(s)")
+
+    password = re.search(r"One-time password \(.*\): (\S+)", made.stdout)[1]
+    sign_in(client, "bo@example.org", password)
+    client.post(
+        "/account/password",
+        data={
+            "csrf_token": csrf_token(client, "/account/password"),
+            "current": password,
+            "new": "copper kettle dune walrus 77",
+            "confirm": "copper kettle dune walrus 77",
+        },
+    )
+    bo = cli.invoke(args=["users", "list"]).stdout.splitlines()[0].split("\t")
+    assert bo[3].startswith("last signed in ") and bo[4] == "password chosen"
+
+    assert cli.invoke(args=["users", "delete", "--email", "bo@example.org", "--yes"]).exit_code == 0
+    assert cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL, "--yes"]).exit_code == 0
+    empty = cli.invoke(args=["users", "list"])
+    assert empty.stdout == "" and "No accounts" in empty.stderr
