@@ -12,6 +12,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import working_links
 from planner.materials.storage import store_of
+from planner.personal_data.coleads import ERASED_COLEAD
 from planner.personal_data.operations import (
     ERASED_PRESENTER,
     Held,
@@ -72,6 +73,16 @@ def _summary(held: Held) -> list[str]:
     if held.unsubscriptions:
         kinds = ", ".join(u.kind for u in held.unsubscriptions)
         lines.append(f"unsubscribed from: {kinds} (deleted)")
+    if held.as_colead:
+        counted: dict[str, int] = {}
+        for trace in held.as_colead:
+            counted[trace.kept.what] = counted.get(trace.kept.what, 0) + 1
+        did = ", ".join(f"{what}: {count}" for what, count in counted.items())
+        lines.append(
+            f"{len(held.as_colead)} record(s) of what they did as a co-lead ({did}): kept as the "
+            f"Task Force's, with their dates, notes and reasons, their address replaced by "
+            f"“{ERASED_COLEAD}”"
+        )
     return lines
 
 
@@ -121,7 +132,13 @@ def erase_command(email: str, yes: bool) -> None:
     click.echo(
         f"Erased {email}: {erased.contacts} contact(s) and {erased.messages} message(s) "
         f"deleted, {erased.materials} material(s) removed, {erased.proposals} proposal(s) and "
-        f"{erased.invitations} invitation(s) kept without their name, address or link."
+        f"{erased.invitations} invitation(s) kept without their name, address or link"
+        + (
+            f", {erased.colead_records} record(s) of what they did as a co-lead kept without "
+            "their address."
+            if erased.colead_records
+            else "."
+        )
     )
     for line in theirs:
         click.echo(f"Kept outside the planner: {line}")

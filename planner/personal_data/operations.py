@@ -23,6 +23,7 @@ from planner.materials.models import Material
 from planner.materials.operations import presenter_actor, remove
 from planner.materials.storage import Store
 from planner.offices.models import OfficeContact
+from planner.personal_data.coleads import Trace, anonymise, traces_of
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 
@@ -53,6 +54,9 @@ class Held:
     # Written to others (an office's contacts) about a slot they were invited to, naming them:
     # kept as the record of what was sent, their name replaced (`_redacted`).
     naming_others: list[OutboxMessage] = field(default_factory=list)
+    # What they did as a co-lead (marks, decisions, invitations, edits), naming them as who
+    # did it: kept as the Task Force's, their address replaced once they are erased.
+    as_colead: list[Trace] = field(default_factory=list)
 
     @property
     def nothing(self) -> bool:
@@ -66,6 +70,7 @@ class Held:
             or self.naming
             or self.unsubscriptions
             or self.naming_others
+            or self.as_colead
         )
 
 
@@ -110,6 +115,7 @@ def held_about(email: str) -> Held:
             .order_by(Unsubscription.id)
         ).all(),
         naming_others=_naming_others(box, invitations, before, naming),
+        as_colead=traces_of(email),
     )
 
 
@@ -434,6 +440,7 @@ def export(held: Held) -> dict:
             for m in held.naming_others
         ],
         "unsubscribed_from": [u.kind for u in held.unsubscriptions],
+        "as_a_colead": [trace.described() for trace in held.as_colead],
     }
 
 
@@ -450,6 +457,7 @@ class Erased:
     materials: int
     messages: int
     unsubscriptions: int
+    colead_records: int = 0
 
 
 def in_their_calendar(held: Held, now: datetime) -> list[Slot]:
@@ -490,8 +498,9 @@ def why_not(held: Held, now: datetime) -> str | None:
     if held.account is not None:
         return (
             f"{held.account.email} is a co-lead's account: delete it first "
-            f"(flask --app app users delete --email {held.account.email}). What a co-lead did "
-            "keeps their address, as the record of who decided it."
+            f"(flask --app app users delete --email {held.account.email}), then erase: what "
+            "they did as a co-lead (marks, decisions, invitations, edits) stays, without their "
+            "address."
         )
     if coming := coming_slots(held, now):
         named = "; ".join(
@@ -510,7 +519,8 @@ def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> E
     """Erase what is held about them (flushed), unless `why_not` (ConflictError). Their
     contacts, the messages to them and those to the co-leads naming them, their
     unsubscriptions and the slides they added are deleted; the messages to others naming them
-    stay, their name replaced; their proposals and invitations stay
+    stay, their name replaced, and so does what they did as a co-lead, their address replaced
+    (`coleads.anonymise`); their proposals and invitations stay
     as the offices' (title, abstract, status, answer), without their name, address,
     availability or private link. Nothing is sent to them."""
     if refusal := why_not(held, now):
@@ -544,6 +554,8 @@ def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> E
         delete(Unsubscription).where(Unsubscription.email.in_(spellings(held.email)))
     )
     _delete(delete(ThrottleEvent).where(ThrottleEvent.account.in_(spellings(held.email))))
+    # What they did as a co-lead stays the Task Force's record, without their address.
+    anonymise(held.as_colead, held.email)
     db.session.flush()
     return Erased(
         contacts=contacts,
@@ -552,6 +564,7 @@ def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> E
         materials=len(held.materials),
         messages=messages,
         unsubscriptions=unsubscriptions,
+        colead_records=len(held.as_colead),
     )
 
 

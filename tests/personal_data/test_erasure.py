@@ -17,7 +17,14 @@ from planner.personal_data.operations import ERASED_PRESENTER, ERASED_VOLUNTEER
 from planner.presenters.models import Invitation
 from tests.materials.files import PDF
 from tests.presenters.support import confirm, invite
-from tests.support import COLEAD_EMAIL, VOLUNTEERED, hidden_fields, publish_as_planned
+from tests.support import (
+    COLEAD_EMAIL,
+    VOLUNTEERED,
+    csrf_token,
+    form_of,
+    hidden_fields,
+    publish_as_planned,
+)
 
 EVA, EVA_NAME = "eva@ipaustralia.example", "Eva Quispe"
 PHONE = "+61 400 000 000"
@@ -328,3 +335,81 @@ def test_a_presenter_of_a_slot_deleted_since_leaves_no_answer_naming_them(
     assert erased.exit_code == 0, erased.output
     assert mentions(EVA_NAME, EVA, "Quispe") == 0
     assert "Quispe" not in text(api.get("/outbox"))
+
+
+def test_a_former_colead_erased_is_named_on_nothing_they_did(api, other, client, cli, slot):
+    """helper-255: Ana left the Task Force (`users delete`) and asked to be forgotten. What she
+    did stays the Task Force's record: her marks with their notes, her line-up, her decision on
+    a proposal with its reason, the presenter she invited, the contact accepted from it, the
+    slides she added. The export listed none of it (the right of access covers it), and
+    erasing left her address on every one, shown to the co-leads. It lists them now, and
+    erasing keeps each without her address: "a former co-lead" did it. A form another co-lead
+    opened on one of them is not refused for it."""
+    from tests.materials.test_materials import colead_upload
+
+    erased_colead = "a former co-lead"
+
+    token = csrf_token(api, "/recommendations/10/matches")
+    mark = {"audience": "ES", "presenter": "AU", "verdict": "must_present", "note": "Ask them"}
+    marked = api.post("/recommendations/10/matches/marks", data={"csrf_token": token, **mark})
+    assert marked.status_code == 302
+    lineup = api.post("/api/v1/lineups", json={"recommendation": 10, "slots": 2})
+    assert lineup.status_code == 201
+    volunteered = {**VOLUNTEERED, "email": "eva@ipaustralia.example", "consent": True}
+    proposal = client.post("/api/v1/proposals", json=volunteered).get_json()
+    decided = api.patch(
+        f"/api/v1/proposals/{proposal['id']}",
+        json={"status": "accepted", "reason": "Just what Rec 10 needs", "version": 1},
+    )
+    assert decided.status_code == 200, decided.get_json()
+    invite(api, slot)
+    assert colead_upload(api, slot, "slides.pdf", PDF).status_code == 302
+    (contact,) = db.session.scalars(select(OfficeContact)).all()
+    contact_url = f"/offices/contacts/{contact.id}/edit"
+    opened = form_of(other, contact_url)
+
+    deleted = cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL, "--yes"])
+    assert deleted.exit_code == 0
+    exported = json.loads(
+        cli.invoke(args=["personal-data", "export", "--email", COLEAD_EMAIL]).stdout
+    )
+    assert [record["what"] for record in exported["as_a_colead"]] == [
+        "mark on a pair",
+        "line-up proposed",
+        "presenter invited",
+        "proposal decided or its link changed",
+        "office contact entered or accepted",
+        "slides or link added",
+    ]
+    assert exported["as_a_colead"][0]["about"] == "Rec 10: AU for ES, must_present: “Ask them”"
+    asked = cli.invoke(args=["personal-data", "erase", "--email", COLEAD_EMAIL], input="n\n")
+    assert (
+        "6 record(s) of what they did as a co-lead (mark on a pair: 1, line-up proposed: 1, "
+        "presenter invited: 1, proposal decided or its link changed: 1, office contact entered "
+        "or accepted: 1, slides or link added: 1): kept as the Task Force's, with their dates, "
+        f"notes and reasons, their address replaced by “{erased_colead}”" in asked.output
+    )
+    erased = erase(cli, COLEAD_EMAIL)
+    assert erased.exit_code == 0, erased.output
+    assert "6 record(s) of what they did as a co-lead kept without their address" in erased.output
+
+    invited = f"invited {slot.invitation.invited_at:%-d %b} by {erased_colead}"
+    said = {
+        "/recommendations/10/matches": f"({erased_colead}, 20",
+        f"/lineups/{lineup.get_json()['id']}": f"by {erased_colead} from survey",
+        f"/proposals/{proposal['id']}": f"Accepted by {erased_colead} on ",
+        f"/meetings/{slot.meeting_id}/edit": invited,
+        f"/slots/{slot.id}/edit": f"added by {erased_colead} on ",
+        "/offices/AU": f"accepted by {erased_colead}",
+    }
+    for url, words in said.items():
+        page = text(other.get(url))
+        assert COLEAD_EMAIL not in page and words in page, url
+    # What she wrote stays with it: the note of her mark, the reason of her decision.
+    assert "“Ask them”" in text(other.get("/recommendations/10/matches"))
+    assert "Just what Rec 10 needs" in text(other.get(f"/proposals/{proposal['id']}"))
+    after = cli.invoke(args=["personal-data", "export", "--email", COLEAD_EMAIL]).stdout
+    assert json.loads(after)["as_a_colead"] == []
+    # The contact form opened before is saved: nothing it showed changed.
+    saved = other.post(contact_url, data={**opened, "role": "CIO"})
+    assert saved.status_code == 302, text(saved)
