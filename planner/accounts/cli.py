@@ -7,7 +7,7 @@ import sys
 
 import click
 from flask.cli import AppGroup
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from planner.accounts.forms import PASSWORD_MIN, weak_password
 from planner.accounts.models import (
@@ -274,7 +274,9 @@ def delete_command(email: str, yes: bool) -> None:
     tokens stop at once, on every instance, and co-leads' emails no longer go to it. What it
     did keeps its address as the one who did it."""
     user = _user(email)
+    stops = _what_stops(user)
     if not yes:
+        click.echo("\n".join(stops))
         click.confirm(f"Delete the account of {user.email} and its API tokens?", abort=True)
     db.session.delete(user)
     # Co-leads' mail to it that has not gone (settling, held, the mail server away) never goes
@@ -294,3 +296,27 @@ def delete_command(email: str, yes: bool) -> None:
     db.session.commit()
     unsent = f" {stopped} message(s) to it not sent yet never go." if stopped else ""
     click.echo(f"Deleted {user.email}: its sessions and API tokens no longer work.{unsent}")
+    if yes:
+        click.echo("\n".join(stops))
+
+
+def _what_stops(user: User) -> list[str]:
+    """What deleting `user` stops, said before asking (helper-255: a script's token stopped
+    unannounced, and the last co-lead's deletion left presenters' answers to no one)."""
+    working, _ = tokens_of(user)
+    lines = [
+        f"Its working API token “{t.name or t.created_at.strftime(WHEN)}” stops (last used "
+        f"{t.last_used_at.strftime(WHEN) if t.last_used_at else 'never'}): a script using it "
+        "needs another co-lead's token."
+        for t in working
+    ]
+    others = db.session.scalar(
+        select(func.count()).select_from(User).where(User.id != user.id, User.role == "colead")
+    )
+    if not others:
+        lines.append(
+            "It is the last co-lead account: until another is made ('users create'), "
+            "presenters' answers and new proposals are emailed to no one, and no one can sign "
+            "in to plan."
+        )
+    return lines

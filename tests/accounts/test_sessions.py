@@ -300,3 +300,31 @@ def test_a_laptop_whose_ipv6_address_changes_within_its_network_stays_signed_in(
     assert sign_in(client).status_code == 302 and signed_in(client)
     assert signed_in(_from(app, client, "2001:db8:1:2:a1b2:c3d4:e5f6:1"))
     assert not signed_in(_from(app, client, "2001:db8:1:3::10"))
+
+
+def test_delete_says_which_tokens_stop_and_when_no_co_lead_is_left(cli, colead):
+    """helper-255: Ana's script token stopped unannounced when her account was deleted, and
+    deleting the last co-lead left presenters' answers and new proposals to no one, unsaid.
+    `users delete` says both before it asks (and after deleting, with --yes)."""
+    from planner.accounts.models import ApiToken
+
+    ApiToken.issue(colead, "CI export job")
+    cli.invoke(args=["users", "create", "--email", "bo@example.org"])
+    db.session.commit()
+    asked = cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL], input="n\n")
+    assert asked.exit_code == 1
+    assert (
+        "Its working API token “CI export job” stops (last used never): a script using it "
+        "needs another co-lead's token." in asked.stdout
+    )
+    assert "last co-lead account" not in asked.stdout
+    assert cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL, "--yes"]).exit_code == 0
+    last = cli.invoke(args=["users", "delete", "--email", "bo@example.org"], input="n\n")
+    assert (
+        "It is the last co-lead account: until another is made ('users create'), presenters' "
+        "answers and new proposals are emailed to no one, and no one can sign in to plan."
+    ) in last.stdout
+    deleted = cli.invoke(args=["users", "delete", "--email", "bo@example.org", "--yes"])
+    assert (
+        deleted.stdout.startswith("Deleted bo@example.org") and "the last co-lead" in deleted.stdout
+    )
