@@ -63,7 +63,7 @@ def _typed_password(email: str) -> str:
     differ; piped in by a script, read once from its first line (helper-229: asked twice, one
     line piped in ended in "Aborted!"), and refused, saying why."""
     if not _at_a_terminal():
-        password = click.get_text_stream("stdin").readline().rstrip("\r\n")
+        password = sys.stdin.readline().rstrip("\r\n")
         if problem := _password_problem(password, email):
             raise click.ClickException(f"{problem} Nothing was changed.")
         return password
