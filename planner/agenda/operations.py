@@ -160,6 +160,8 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
                 "A published meeting keeps a start; move it, or cancel it.", field="starts_at"
             )
         moved_to = values.get("starts_at")
+        if moved_to is not None and moved_to != meeting.starts_at:
+            refuse_moving_if_held(meeting)
         if moved_to is not None and moved_to != meeting.starts_at and moved_to < utcnow():
             # Calendars and presenters would be told it took place without them.
             raise AgendaError(
@@ -967,6 +969,18 @@ def remove_slot(slot: Slot) -> str:
     db.session.delete(slot)
     reflow(meeting)
     return "deleted"
+
+
+def refuse_moving_if_held(meeting: Meeting) -> None:
+    """A published meeting that took place keeps its start (helper-254): moved to a date to
+    come it would no longer have taken place, its archive and the talks given would go, its
+    presenters would be asked to confirm again, and it could then be cancelled."""
+    if meeting.was_published and meeting.ended():
+        raise AgendaError(
+            "The meeting has taken place: its date and start stay as they were, on the record "
+            "and in calendars. To hold it again, copy it as a new draft.",
+            field="starts_at",
+        )
 
 
 def refuse_if_ended(meeting: Meeting) -> None:

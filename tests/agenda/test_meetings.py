@@ -1800,9 +1800,10 @@ def test_the_editor_says_which_of_two_equal_clock_times_a_meeting_starts_at(api,
     assert "comes twice" not in api.get(f"/meetings/{ordinary['id']}/edit").text
 
 
-def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting):
+def test_moving_a_published_meeting_from_the_suggestions_asks_first(before_it, api, meeting):
     """Subscribers and presenters of a published meeting are told of a new start: the co-lead
-    is asked first, told so, and nothing moves until they confirm."""
+    is asked first, told so, and nothing moves until they confirm (before the meeting: one
+    that took place keeps its start)."""
     assert publish_as_planned(api, meeting.id).status_code == 200
     db.session.refresh(meeting)
     before = meeting.starts_at
@@ -1840,7 +1841,7 @@ def test_moving_a_published_meeting_from_the_suggestions_asks_first(api, meeting
     ],
 )
 def test_a_start_out_of_range_is_refused_before_anything_is_asked(
-    api, meeting, confirmed, sent, message
+    before_it, api, meeting, confirmed, sent, message
 ):
     """The published meeting's "Use this start" checks the start as any start is checked, and
     the message does not repeat what was sent; the refusal is a 400 with the ranking shown."""
@@ -2112,6 +2113,55 @@ def test_a_published_meeting_that_has_ended_takes_no_new_slot(api, meeting):
         "IP Australia on governance",
         "Poland on Autopatent",
     ]
+    assert db.session.scalar(select(func.count(OutboxMessage.id))) == written
+
+
+def test_a_meeting_that_took_place_is_not_moved_to_a_date_to_come(api, meeting):
+    """helper-254: a week after the workshop, its start changed to a date to come (the API, or
+    the editor's date) was saved: the meeting no longer had taken place, so its archive and the
+    talks given went, every presenter was asked to confirm the new time, and it could then be
+    cancelled, each presenter emailed "Meeting cancelled" for a talk given a week before.
+    Refused through the API and the page, nothing changed and nothing written to the outbox."""
+    from planner.mail.models import OutboxMessage
+
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    talk = meeting.slots[1]
+    assert api.patch(f"/api/v1/slots/{talk.id}", json={"status": "confirmed"}).status_code == 200
+    written = db.session.scalar(select(func.count(OutboxMessage.id)))
+    said = (
+        "The meeting has taken place: its date and start stay as they were, on the record and "
+        "in calendars. To hold it again, copy it as a new draft."
+    )
+    url = f"/api/v1/meetings/{meeting.id}"
+    to_come = ahead("2026-03-10") + "T12:00:00+01:00"
+    for start in (to_come, "2026-03-09T12:00:00+01:00"):
+        refused = api.patch(url, json={"starts_at": start})
+        assert refused.status_code == 400, refused.get_json()
+        assert (refused.get_json()["message"], refused.get_json()["field"]) == (said, "starts_at")
+    # Its own start sent back (a script sending the whole meeting) changes nothing, and passes.
+    assert api.patch(url, json={"starts_at": "2026-03-10T12:00:00+01:00"}).status_code == 200
+    edit = f"/meetings/{meeting.id}/edit"
+    editor = html.unescape(api.get(edit).get_data(as_text=True))
+    assert "on its date and at its start (a meeting that has ended is not moved" in editor
+    page = api.post(edit, data={**form_of(api, edit), "day": ahead("2026-03-10")})
+    assert page.status_code == 400
+    assert said in html.unescape(page.get_data(as_text=True))
+    # Fair start times rank starts to read, with no "Use this start"; one sent from a page
+    # opened before the meeting ended is refused before anything is asked.
+    suggest = f"/meetings/{meeting.id}/suggest"
+    ranked = html.unescape(api.get(suggest).get_data(as_text=True))
+    assert "Rec 10 workshop has taken place: its start stays as it was." in ranked
+    assert "Use this start" not in ranked
+    seen = meeting.starts_at.isoformat()
+    for confirmed in ("", "1"):
+        sent = {"starts_at": to_come, "start_seen": seen, "confirmed": confirmed}
+        refused = api.post(suggest, data={"csrf_token": csrf_token(api, edit), **sent})
+        assert refused.status_code == 400
+        assert f"Not changed: {said}" in html.unescape(refused.get_data(as_text=True))
+    db.session.expire_all()
+    assert meeting.starts_at == datetime(2026, 3, 10, 11, tzinfo=UTC)
+    assert (meeting.status, talk.status) == ("published", "confirmed")
+    assert "IP Australia on governance" in api.get(f"{edit.removesuffix('/edit')}/archive").text
     assert db.session.scalar(select(func.count(OutboxMessage.id))) == written
 
 
