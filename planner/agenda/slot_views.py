@@ -395,14 +395,29 @@ def _confirm_delete_slot(slot: Slot, status: int = 200):
         if slot.status == SlotStatus.cancelled:
             flash(f"“{slot.title}” is already cancelled.", "warning")
             return redirect(back)
-        question = f"Cancel “{slot.title}”?"
-        consequences = [
-            "The slot stays on the agenda marked cancelled; it cannot be brought back.",
-            "Subscribers' calendars show it cancelled at their next refresh.",
-            _presenter_told(slot),
-            "Office contacts who had it in their calendars get the cancellation too.",
-        ]
-        button = "Cancel the slot"
+        if meeting.ended():
+            # Nothing about a meeting that took place is emailed (mail.messages.changes): the
+            # slot is recorded as not given (helper-254: this page promised a cancellation
+            # email to its presenter and contacts, which never went).
+            given = " and of the talks its office presented" if slot.office_code else ""
+            question = f"Record “{slot.title}” as not given?"
+            consequences = [
+                "The meeting has taken place: the slot stays on its agenda marked cancelled, "
+                f"left out of its archive{given}. It cannot be brought back.",
+                "Subscribers' calendars show it cancelled at their next refresh.",
+                "No one is emailed: its presenter and the office's contacts keep the entry "
+                "their calendar has.",
+            ]
+            button = "Record as not given"
+        else:
+            question = f"Cancel “{slot.title}”?"
+            consequences = [
+                "The slot stays on the agenda marked cancelled; it cannot be brought back.",
+                "Subscribers' calendars show it cancelled at their next refresh.",
+                _presenter_told(slot),
+                "Office contacts who had it in their calendars get the cancellation too.",
+            ]
+            button = "Cancel the slot"
     else:
         question = f"Delete “{slot.title}”?"
         consequences = [
@@ -431,16 +446,19 @@ def delete_slot(slot_id: int):
         return _confirm_delete_slot(slot, 409)
     meeting = slot.meeting
     outcome = remove_slot(slot)
-    flash(
-        emailed_note(
-            "Slot deleted."
-            if outcome == "deleted"
-            else "The meeting was published, so the slot is cancelled instead of deleted: "
-            "subscribers see it as cancelled.",
-            "the cancellation",
-        ),
-        "success",
-    )
+    if outcome == "deleted":
+        done = "Slot deleted."
+    elif meeting.ended():
+        done = (
+            f"“{slot.title}” is recorded as not given: cancelled on the agenda and in the "
+            "feeds, left out of the archive. No one is emailed."
+        )
+    else:
+        done = (
+            "The meeting was published, so the slot is cancelled instead of deleted: "
+            "subscribers see it as cancelled."
+        )
+    flash(emailed_note(done, "the cancellation"), "success")
     say_who_is_asked_again(meeting)
     # A cancelled slot keeps its row: back to it, as from its other pages (helper-189).
     row = f"#slot-{slot_id}" if outcome == "cancelled" else "#slots"

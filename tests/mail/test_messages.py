@@ -26,7 +26,7 @@ from planner.proposals.models import Proposal
 from tests.calendar.readers import read_everywhere
 from tests.materials.files import PDF
 from tests.presenters.support import MEETING, TALK, confirm, invite
-from tests.support import csrf_token, hidden_fields, publish_as_planned, read_afresh
+from tests.support import csrf_token, hidden_fields, publish_as_planned, read_afresh, sign_in
 
 PRESENTER = "alex@ipaustralia.example"
 
@@ -821,6 +821,41 @@ def test_changes_made_once_a_meeting_has_ended_are_written_to_no_one(api, slot, 
         after = feed_event(presenter, "AI search, as it was given")
     assert after["sequence"] > before["sequence"] and after["status"] == "CANCELLED"
     assert after["description"].startswith("Part of: Rec 10 workshop (held)\n")
+
+
+def test_recording_a_talk_not_given_says_that_no_one_is_emailed(api, slot, presenter):
+    """helper-254: a week after the workshop, the co-lead marks a talk whose presenter did not
+    come. The editor's "Cancel slot" asked first, saying the presenter "gets a cancellation
+    email that takes it out of their calendar" and that the contacts get it too: nothing is
+    written about a meeting that took place, so the page promised what never went. It now asks
+    to record the talk as not given, and says what that does and that no one is emailed."""
+    db.session.add(
+        OfficeContact(office_code="AU", name="Kim", email="kim@ipaustralia.example", source="t")
+    )
+    db.session.commit()
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    url = f"/slots/{slot.id}/delete"
+    asked = html.unescape(api.get(url).get_data(as_text=True))
+    assert "gets a cancellation email that takes it out of their calendar" in asked  # to come
+    with time_machine.travel(slot.meeting.ends_at + timedelta(days=7), tick=True):
+        assert sign_in(api).status_code == 302  # months after the session began
+        count = len(outbox())
+        asked = html.unescape(api.get(url).get_data(as_text=True))
+        assert f"Record “{TALK['title']}” as not given?" in asked
+        assert "left out of its archive and of the talks its office presented" in asked
+        assert "No one is emailed: its presenter and the office's contacts keep" in asked
+        assert "cancellation email" not in asked and "get the cancellation" not in asked
+        assert ">Record as not given</button>" in asked
+        done = api.post(url, data=hidden_fields(api, url), follow_redirects=True)
+        shown = html.unescape(done.get_data(as_text=True))
+        assert f"“{TALK['title']}” is recorded as not given" in shown
+        assert "No one is emailed." in shown and "instead of deleted" not in shown
+        assert outbox()[count:] == []
+        assert feed_event(presenter, TALK["title"])["status"] == "CANCELLED"
+    db.session.expire_all()
+    assert slot.status == "cancelled"
 
 
 def test_publishing_tells_the_presenter_so_and_a_first_message_has_no_old_time(api, slot):
