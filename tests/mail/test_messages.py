@@ -1089,6 +1089,31 @@ def test_reminders_go_once_per_slot_and_start(api, slot, presenter, cli):
     db.session.commit()
 
 
+def test_once_the_meeting_is_on_a_talk_it_shifts_is_not_reminded_again(api, slot, presenter):
+    """helper-254: reminded three days before, the presenter was sent a second reminder
+    ("In 12 minutes: ...") during the meeting, beside "Changed: ... (time)", when the opening
+    ran ten minutes long and the co-lead shifted the talks after it: a reminder goes once per
+    start, and the start had moved. Every presenter after the opening got one. Once the meeting
+    is on, the update tells them; a reminder is for before it."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    opening = slot.meeting.slots[0]
+    with time_machine.travel(slot.meeting.starts_at + timedelta(minutes=5), tick=False):
+        longer = api.patch(f"/api/v1/slots/{opening.id}", json={"duration_minutes": 20})
+        assert longer.status_code == 200
+        db.session.refresh(slot)
+        assert slot.status == "confirmed"
+        assert enqueue_reminders(slot.meeting.starts_at + timedelta(minutes=5)) == 0
+        db.session.commit()
+    assert [m.subject for m in outbox(kind="reminder")] == [f"In 2 days: {TALK['title']}"]
+    assert f"Changed: {TALK['title']} (time)" in [m.subject for m in outbox(kind="update")]
+    # Seen before the meeting began, the new start would be reminded (a talk moved days ahead).
+    assert enqueue_reminders(slot.starts_at - timedelta(hours=2)) == 1
+
+
 @pytest.mark.parametrize(
     ("before", "language", "subject", "said"),
     [
