@@ -11,12 +11,14 @@ from planner.agenda.models import HELD, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
 from planner.agenda.queries import participating_offices, planned_survey, presenting_besides
 from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
+from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import keep_when_left_out
 from planner.lineup.models import Lineup
 from planner.mail.models import MessageStatus
 from planner.mail.outbox import UNDELIVERED, undelivered_invitations
 from planner.offices.models import Office
+from planner.personal_data.retention import keep_for, links_end
 from planner.proposals.models import ProposalStatus
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.operations import all_recommendations
@@ -89,6 +91,9 @@ def editor_page(
         # Ended: a draft is not published, a published meeting not cancelled (the buttons would
         # only lead to a refusal).
         over=meeting.ended(),
+        # Its presenters' links ended with RETENTION_DAYS, not revoked by anyone (helper-254).
+        links_ended=(end := links_end(meeting, keep_for(current_app.config))) is not None
+        and end <= utcnow(),
         # The line-ups accepted into it: how it was planned, for the co-leads only.
         lineups=db.session.scalars(
             select(Lineup.id).where(Lineup.meeting_id == meeting.id).order_by(Lineup.id)

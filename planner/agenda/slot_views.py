@@ -4,7 +4,7 @@ twin), edited, moved up or down, and cancelled or deleted once asked."""
 from collections.abc import Mapping
 from datetime import datetime, timedelta
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required
 from planner.agenda.blueprint import bp
@@ -49,6 +49,7 @@ from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import lost_race, refill, saved_unless_stale
 from planner.languages import word_list
+from planner.personal_data.retention import keep_for, links_end
 from planner.timezones import (
     LocalTimeError,
     is_time_zone,
@@ -286,7 +287,15 @@ def edit_slot(slot_id: int):
         "meeting's home zone."
     )
     when = moment_in(zone, slot.starts_at) if slot.starts_at is not None and zone else None
-    page = render_template("agenda/slot.html", slot=slot, form=form, problem=problem, when=when)
+    page = render_template(
+        "agenda/slot.html",
+        slot=slot,
+        form=form,
+        problem=problem,
+        when=when,
+        over=slot.meeting.ended(),
+        links_end=links_end(slot.meeting, keep_for(current_app.config)),
+    )
     return page, status
 
 

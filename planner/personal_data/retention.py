@@ -43,6 +43,12 @@ def keep_for(config) -> timedelta:
     return timedelta(days=int(config["RETENTION_DAYS"]))
 
 
+def links_end(meeting: Meeting, keep: timedelta) -> datetime | None:
+    """When the private links of a meeting's presenters end (`prune` ends them then): `keep`
+    after the meeting ended; None while it has no date."""
+    return meeting.ends_at + keep if meeting.ends_at is not None else None
+
+
 def prune(now: datetime, keep: timedelta) -> Pruned:
     """Clear what has been kept `keep` (flushed). A message is kept `keep` from when it went
     (one that never went: from when it was written), one about a meeting also until `keep` after

@@ -460,6 +460,8 @@ def invite_view(slot_id: int):
         slot=slot,
         form=form,
         problem=problem,
+        # No form for a meeting that took place, unless one sent from before is refused.
+        over=slot.meeting.ended() and problem is None,
         contacts=_office_contacts(slot),
         unsocial=_unsocial_at_the_office(slot),
     ), status

@@ -1505,6 +1505,54 @@ def test_no_one_is_invited_to_a_meeting_that_has_ended(api, survey):
     assert 'value="Alex"' in refused.get_data(as_text=True)
 
 
+def test_a_meeting_that_took_place_offers_no_invitation_and_says_how_long_links_work(
+    app, api, slot, presenter
+):
+    """helper-254: a week after the workshop, its editor still offered "Invite again" on every
+    talk, the slot's page "Invite someone else, or send a new link", and the invite page its
+    whole form, each only to be told on sending that there is no one to invite. They now say
+    the meeting took place, and until when the presenter's link works (to add slides); once
+    RETENTION_DAYS ended it, the editor says the link ended, not that it was revoked."""
+    import time_machine
+
+    from planner.personal_data.retention import keep_for, prune
+    from tests.support import sign_in
+
+    link = invite(api, slot)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    assert confirm(presenter, link).status_code == 302
+    edit, slot_page = f"/meetings/{slot.meeting_id}/edit", f"/slots/{slot.id}/edit"
+    invite_page = f"/slots/{slot.id}/invite"
+    assert f'href="{invite_page}"' in api.get(edit).get_data(as_text=True)  # before it
+    keep = keep_for(app.config)
+    with time_machine.travel(slot.meeting.ends_at + timedelta(days=7), tick=True):
+        assert sign_in(api).status_code == 302  # months after the session began
+        editor = text(api.get(edit))
+        assert f'href="{invite_page}"' not in editor and "Invite again" not in editor
+        assert f"/slots/{slot.id}/invited" in editor  # the link, to pass on for slides
+        page = text(api.get(slot_page))
+        assert "Alex Example was invited and answered: confirmed." in page
+        assert "The meeting has taken place: no one is invited to it any more." in page
+        assert (
+            "Alex Example's private link works until 5 September 2027, 180 days after the "
+            "meeting: they may still add or replace their slides there."
+        ) in page
+        assert "Invite someone else" not in page and f'href="{invite_page}"' not in page
+        asked = api.get(invite_page)
+        assert asked.status_code == 200
+        shown = text(asked)
+        assert "The meeting has taken place: no one is invited to it any more." in shown
+        assert "Inviting again" not in shown and "Invite and show the private link" not in shown
+    with time_machine.travel(slot.meeting.ends_at + keep + timedelta(days=1), tick=True):
+        prune(slot.meeting.ends_at + keep + timedelta(days=1), keep)
+        db.session.commit()
+        assert sign_in(api).status_code == 302
+        editor = text(api.get(edit))
+        assert "Alex Example · link ended" in editor and "link revoked" not in editor
+        page = text(api.get(slot_page))
+        assert "private link works until" not in page
+
+
 @contextmanager
 def answered_meanwhile(slot, answer: str, note: str = "", slot_status: str | None = None):
     """Another request's answer (and the slot status it sets) lands on another connection just
