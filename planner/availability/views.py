@@ -24,7 +24,7 @@ from planner.db_types import utcnow
 from planner.extensions import csrf
 from planner.languages import page_language, semicolons, sentences
 from planner.presenters.models import Invitation
-from planner.presenters.operations import not_theirs
+from planner.presenters.operations import availability_closed
 from planner.presenters.views import invitation_for
 from planner.timezones import local_time, place_in
 
@@ -167,7 +167,7 @@ def save(token: str):
     form.empty_zone = invitation.own_zone  # left empty, the windows are saved in it
     if not form.validate():
         return _answer(token, invitation, form, None, 400)
-    if why := not_theirs(invitation):
+    if why := availability_closed(invitation):
         # Refused, the windows typed come back with why (helper-83: the form was not shown).
         return _answer(token, invitation, form, why, 409, kept=True)
     if form.stale(stored):

@@ -245,6 +245,17 @@ def not_theirs(invitation: Invitation) -> str | None:
     return None
 
 
+def availability_closed(invitation: Invitation) -> str | None:
+    """Why the presenter may not give their availability now, or None: as for the rest of their
+    slot (`not_theirs`), and once the meeting has taken place, when no time is chosen any more
+    (helper-254: their page still asked when they could present, a week after they had)."""
+    if why := not_theirs(invitation):
+        return why
+    if invitation.slot.meeting.ended():
+        return _("This meeting has taken place: there is no time to choose any more.")
+    return None
+
+
 def answer(invitation: Invitation, given: str, note: str) -> bool:
     """The presenter confirms, declines (with a reason) or asks for another time (with a note).
     The slot follows: confirmed or declined; asking for another time keeps it invited. The same

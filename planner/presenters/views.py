@@ -40,6 +40,7 @@ from planner.presenters.operations import (
     also_presenting,
     answer,
     answer_stands,
+    availability_closed,
     by_token,
     edit_talk,
     frozen,
@@ -61,6 +62,7 @@ bp = Blueprint("presenters", __name__)
 # Why the presenter may not change their slot now, or None (`operations.not_theirs`): the
 # presenter's page, their materials page and their availability page offer no form then.
 bp.add_app_template_global(not_theirs, "not_theirs")
+bp.add_app_template_global(availability_closed, "availability_closed")
 
 
 def invitation_for(token: str) -> Invitation:

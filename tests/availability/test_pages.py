@@ -397,6 +397,51 @@ def test_the_presenter_is_asked_about_a_window_typed_backwards(app, api, meeting
     assert [(w.starts, w.ends) for w in windows_of(invitation=invitation)] == [(time(12), time(9))]
 
 
+def test_a_week_after_the_meeting_the_presenter_page_asks_no_time_and_leads_to_the_archive(
+    app, api, meeting
+):
+    """helper-254: the presenter coming back to their link a week after presenting was still
+    asked when they could present (a form that saved windows for a meeting held) and offered
+    to change their time zone "for the emails you are sent", though none is sent any more. Their
+    page now keeps what still makes sense (their times, the programme, their slides to add),
+    says the slides are public now, and leads to what was presented; windows are refused."""
+    import time_machine
+
+    slot, invitation, token = _invited(meeting)
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
+    visitor = app.test_client(use_cookies=False)
+    page = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+    assert confirm(visitor, f"/presenter/{token}").status_code == 302
+    seen = _seen(page)
+    windows = {
+        "windows_seen": seen,
+        "availability_zone": "America/Lima",
+        "windows-0-weekdays": ["1", "3"],
+        "windows-0-starts": "08:00",
+        "windows-0-ends": "11:00",
+    }
+    with time_machine.travel(slot.meeting.ends_at + timedelta(days=7), tick=True):
+        page = html.unescape(visitor.get(f"/presenter/{token}").get_data(as_text=True))
+        assert "This meeting has taken place; there is nothing more to answer." in page
+        assert f'href="/meetings/{meeting["id"]}/archive#slot-{slot.id}"' in page
+        assert "What was presented, with its materials" in page
+        assert f'action="/presenter/{token}/availability"' not in page
+        assert "When you can present" not in page and "Save my time zone" not in page
+        assert "anyone, on the public agenda, now that the meeting is over." in page
+        assert f'action="/presenter/{token}/materials"' in page  # slides may still come
+        said = "This meeting has taken place: there is no time to choose any more."
+        own = visitor.get(f"/presenter/{token}/availability")
+        assert said in html.unescape(own.get_data(as_text=True))
+        assert "Save when I can present" not in own.get_data(as_text=True)
+        refused = visitor.post(f"/presenter/{token}/availability", data=windows)
+        assert refused.status_code == 409 and said in html.unescape(refused.text)
+        assert 'value="08:00"' in refused.get_data(as_text=True)  # what was typed comes back
+        # In their language too.
+        spanish = visitor.get(f"/presenter/{token}?lang=es").get_data(as_text=True)
+        assert "ahora que la reunión ha terminado" in html.unescape(spanish)
+    assert windows_of(invitation=invitation) == []
+
+
 def _seen(page: str) -> str:
     return re.search(r'name="windows_seen" type="hidden" value="([^"]*)"', page)[1]
 
