@@ -244,12 +244,17 @@ class Slot(db.Model):
     @property
     def agenda_status(self) -> str:
         """What a published agenda says beside its title (page and table alike): "cancelled";
-        of a presentation, "confirmed" or "to be confirmed"; of a break or a discussion,
-        nothing (none to confirm)."""
+        of a presentation, "confirmed" or "to be confirmed", and once its published meeting
+        has ended "presented" or, its presenter having declined, "not given" (as the archive
+        and the offices' pages count it: helper-254, a talk given read "to be confirmed" in the
+        table the Secretariat reports from); of a break or a discussion, nothing."""
         if self.status_shown == SlotStatus.cancelled:
             return "cancelled"
         if self.kind != "presentation":
             return ""
+        meeting = self.meeting
+        if meeting is not None and meeting.status == MeetingStatus.published and meeting.ended():
+            return "not given" if self.status in NOT_GIVEN else "presented"
         return "confirmed" if self.status == SlotStatus.confirmed else "to be confirmed"
 
     @property

@@ -1,6 +1,8 @@
 """A meeting's agenda as a table, one row a slot, as its public page shows it: what the
 Secretariat puts into a meeting document (the agenda's CSV download)."""
 
+from collections.abc import Mapping
+
 from planner.agenda.models import Meeting
 from planner.agenda.operations import layout
 from planner.availability.operations import presenter_time
@@ -16,10 +18,14 @@ def _time_heading(meeting: Meeting, zone: str) -> str:
     return f"{start:%a %-d %b %Y}, time in {place_name(zone)} ({utc_offset(start)})"
 
 
-def agenda_table(meeting: Meeting, zone: str) -> list[list[str]]:
+def agenda_table(
+    meeting: Meeting, zone: str, materials: Mapping[int, list[str]] | None = None
+) -> list[list[str]]:
     """The heading row, then a row for each slot: its time in `zone` and, when that is another,
     in the meeting's home zone; its title, kind, status, presenting office (name and code), when
-    it starts at that office, recommendations and abstract. Only what the public page shows."""
+    it starts at that office, recommendations, abstract and `materials` (by slot id: the ones
+    the public page shows, each as a line). Only what the public page shows."""
+    materials = materials or {}
     zones = [zone] if zone == meeting.time_zone else [zone, meeting.time_zone]
     rows = [
         [
@@ -32,6 +38,7 @@ def agenda_table(meeting: Meeting, zone: str) -> list[list[str]]:
             "At the presenting office",
             "Recommendations",
             "Abstract",
+            "Materials",
         ]
     ]
     for slot, t in layout(meeting):
@@ -51,6 +58,7 @@ def agenda_table(meeting: Meeting, zone: str) -> list[list[str]]:
                 (presenter_time(slot, private=False) or "") if slot.kind == "presentation" else "",
                 ", ".join(f"Rec {r.number}" for r in slot.recommendations),
                 slot.abstract,
+                "\n".join(materials.get(slot.id, [])),
             ]
         )
     return rows

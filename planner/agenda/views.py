@@ -7,7 +7,7 @@ or deleting a meeting, each asked first) and `suggest_views` (a fair start time)
 share: the editor page (`edit_page`) and `view_helpers`.
 """
 
-from flask import abort, after_this_request, current_app, render_template, request
+from flask import abort, after_this_request, current_app, render_template, request, url_for
 
 from planner.accounts.security import is_colead
 
@@ -28,6 +28,8 @@ from planner.agenda.queries import (
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
+from planner.materials.models import Material
+from planner.materials.operations import public_by_slot
 from planner.text import readable, shorten
 from planner.timezones import current_id, is_time_zone, resolve_zone
 from planner.web import table_download
@@ -131,6 +133,16 @@ def meeting(meeting_id: int):
     ), (400 if wrong_zone else 200)
 
 
+def _opened_at(material: Material) -> str:
+    """A material the agenda shows, as a table cell gives it: its link, or its file's name and
+    the address that downloads it."""
+    if material.url:
+        return material.url
+    name = material.filename
+    download = url_for("materials.download", material_id=material.id, filename=name, _external=True)
+    return f"{name} <{download}>"
+
+
 @bp.get("/meetings/<int:meeting_id>/agenda.csv")
 def agenda_csv(meeting_id: int):
     """The agenda as a table for a meeting document, times in the zone the page shows them in
@@ -140,4 +152,11 @@ def agenda_csv(meeting_id: int):
     if wrong_zone:
         said = shorten(wrong_zone, 41)  # a pasted page is not said back whole
         abort(400, f"“{said}” names no one time zone: give a city, e.g. Lima.")
-    return table_download(agenda_table(found, zone), f"meeting-{found.id}-agenda.csv")
+    # The slides and links the page shows, by their addresses (helper-254: the table the
+    # Secretariat reports a workshop from named no slides).
+    materials = {
+        slot_id: [_opened_at(m) for m in shown]
+        for slot_id, shown in public_by_slot(found).items()
+        if slot_id is not None
+    }
+    return table_download(agenda_table(found, zone, materials), f"meeting-{found.id}-agenda.csv")

@@ -4,9 +4,11 @@ the zones its times are read in, opening in columns in any spreadsheet."""
 import csv
 import io
 import re
+from datetime import timedelta
 
 from planner.agenda.models import Slot
 from planner.extensions import db
+from planner.materials.models import Material
 from tests.presenters.support import invite
 from tests.support import ahead, publish_as_planned
 
@@ -77,8 +79,9 @@ def test_the_agenda_as_a_table_reads_as_the_page_does(client, api, survey):
         "At the presenting office",
         "Recommendations",
         "Abstract",
+        "Materials",
     ]
-    assert welcome == ["13:00–13:10", "Welcome", "discussion", "", "", "", "", "", ""]
+    assert welcome == ["13:00–13:10", "Welcome", "discussion", "", "", "", "", "", "", ""]
     assert talk == [
         "13:10–13:30",
         # A title a spreadsheet would run as a formula is shown as text.
@@ -90,6 +93,7 @@ def test_the_agenda_as_a_table_reads_as_the_page_does(client, api, survey):
         talk[6],
         "Rec 4, Rec 10",
         ABSTRACT,
+        "",
     ]
     assert talk[6].endswith(" 23:10 in Sydney (UTC+11)")
     assert pause[:3] == ["13:30–13:45", "Break", "break"] and pause[3:7] == ["", "", "", ""]
@@ -116,7 +120,7 @@ def test_the_table_with_semicolons_for_excel_where_the_comma_is_the_decimal_sign
     meeting = _workshop(api)
     comma = _rows(client.get(f"/meetings/{meeting}/agenda.csv"))
     assert _rows(client.get(f"/meetings/{meeting}/agenda.csv?separator=semicolon"), ";") == comma
-    assert comma[2][-1] == ABSTRACT
+    assert comma[2][-2] == ABSTRACT
     assert client.get(f"/meetings/{meeting}/agenda.csv?separator=tab").status_code == 400
 
 
@@ -136,3 +140,47 @@ def test_the_table_shows_nothing_the_page_does_not(client, api, survey):
     assert "London" not in text and "Alex" not in text and "alex@" not in text
     assert rows[2][6].endswith(" 23:10 in Sydney (UTC+11)")
     assert client.get("/meetings/999999/agenda.csv").status_code == 404
+
+
+def test_once_the_workshop_took_place_the_table_says_what_was_presented_with_its_slides(
+    client, api, survey
+):
+    """helper-254: the Secretariat, reporting a workshop to the CWS from its agenda's table a
+    week later, read "to be confirmed" beside a talk given whose presenter had not answered,
+    "to be confirmed" beside one whose presenter declined and that no one gave, and no slides:
+    the table said what was planned, not what was presented. Once the meeting has ended it says
+    "presented" or "not given", as the archive and the offices' pages count them, and gives the
+    slides and links the page shows, where anyone opens them; the page says the same."""
+    import time_machine
+
+    from planner.materials.operations import add_file, add_link
+    from planner.presenters.operations import answer
+    from tests.materials.files import PDF
+
+    meeting = _workshop(api)
+    talks = db.session.scalars(
+        db.select(Slot).where(Slot.meeting_id == meeting, Slot.kind == "presentation")
+    ).all()
+    au, pe = sorted(talks, key=lambda s: s.office_code)
+    add_file(au, "au-slides.pdf", PDF, "co-lead")
+    add_link(au, "https://slides.example/au", "slides", "co-lead")
+    invite(api, pe, name="Rosa", email="rosa@indecopi.example", time_zone="America/Lima")
+    db.session.refresh(pe)
+    answer(pe.invitation, "declined", "Cannot make it")
+    db.session.commit()
+    before = _rows(client.get(f"/meetings/{meeting}/agenda.csv"))
+    assert [row[3] for row in before[1:]] == ["", "to be confirmed", "", "to be confirmed"]
+    assert before[2][-1] == ""  # slides are public once the meeting is over
+    ends = db.session.get(Slot, au.id).meeting.ends_at
+    with time_machine.travel(ends + timedelta(days=7), tick=True):
+        _, welcome, talk, pause, last = _rows(client.get(f"/meetings/{meeting}/agenda.csv"))
+        page = client.get(f"/meetings/{meeting}").get_data(as_text=True)
+    assert [row[3] for row in (welcome, talk, pause, last)] == ["", "presented", "", "not given"]
+    file_id = db.session.scalars(db.select(Material.id).where(Material.filename.is_not(None))).one()
+    assert talk[-1].splitlines() == [
+        f"au-slides.pdf <http://localhost/materials/{file_id}/au-slides.pdf>",
+        "https://slides.example/au",
+    ]
+    assert last[-1] == "" and welcome[-1] == ""
+    assert 'title="Given at the meeting.">presented</span>' in page
+    assert '<span class="tag">not given</span>' in page and "to be confirmed" not in page
