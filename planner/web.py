@@ -20,7 +20,7 @@ from planner.calendar.operations import office_feed_token
 from planner.db_types import utcnow
 from planner.errors import ConflictError
 from planner.extensions import db
-from planner.languages import page_language, show_in
+from planner.languages import page_language, sentences, show_in
 from planner.mail.messages import taskforce_address
 from planner.offices.models import Office
 from planner.spreadsheet import written
@@ -244,17 +244,30 @@ def dead_link(what: str) -> str:
     show_in()
     address = taskforce_address()
     if what == "presentation":
+        # A presenter coming back months after their talk was told only of typos and
+        # revocations (helper-254): RETENTION_DAYS ends every presenter's link.
+        ended = _(
+            "A presenter's link also ends %(days)s days after their meeting; what was presented "
+            "stays on the meeting's public page.",
+            days=current_app.config["RETENTION_DAYS"],
+        )
         if address:
-            return _(
-                "This link does not lead to a presentation: it may be mistyped, or the co-leads "
-                "replaced it with a new one or revoked it. Ask the co-leads of the Task Force at "
-                "%(address)s for the current link.",
-                address=address,
+            return sentences(
+                _(
+                    "This link does not lead to a presentation: it may be mistyped, or the "
+                    "co-leads replaced it with a new one or revoked it. Ask the co-leads of the "
+                    "Task Force at %(address)s for the current link.",
+                    address=address,
+                ),
+                ended,
             )
-        return _(
-            "This link does not lead to a presentation: it may be mistyped, or the co-leads "
-            "replaced it with a new one or revoked it. Ask the co-leads of the Task Force for the "
-            "current link."
+        return sentences(
+            _(
+                "This link does not lead to a presentation: it may be mistyped, or the co-leads "
+                "replaced it with a new one or revoked it. Ask the co-leads of the Task Force for "
+                "the current link."
+            ),
+            ended,
         )
     if address:
         return _(
