@@ -617,3 +617,63 @@ def test_a_meeting_s_recommendation_is_in_its_event_and_the_list_of_meetings(
     assert '<td data-label="Recommendation"><a href="/recommendations/10">Rec 10</a>' in page
     assert '<a href="/recommendations/4">Rec 4</a>' in page
     assert '<span class="muted">general meeting</span>' in page
+
+
+@pytest.mark.settle
+def test_a_subscriber_months_after_the_workshop_reads_it_as_it_ended(
+    colead_client, visitor, published, cli
+):
+    """helper-254: what a subscriber's calendar holds of a workshop stays as it ended: the talk
+    given confirmed, the one recorded as not given cancelled, the same UIDs and SEQUENCEs, byte
+    for byte (so a client revalidating gets 304), through what happens in the months after:
+    the next survey round imported, the presenters' links and the messages about it cleared
+    by RETENTION_DAYS."""
+    from planner.personal_data.retention import keep_for, prune
+    from planner.presenters.operations import answer, invite
+    from tests.support import import_second_round
+
+    au, pl = [s for s in published.slots if s.office_code in ("AU", "PL")]
+    invitation, _ = invite(
+        au, name="Alex", email="alex@ipaustralia.example", time_zone=None, by="a co-lead"
+    )
+    answer(invitation, "confirmed", "")
+    db.session.commit()
+    tokens = {
+        c: office_feed_token(db.session.get(Office, c), "test-secret-key") for c in ("AU", "PL")
+    }
+    feeds = [
+        "/feeds/taskforce.ics",
+        "/feeds/taskforce-talks.ics",
+        "/feeds/recommendations/10.ics",
+        *(f"/feeds/offices/{code}.ics?token={token}" for code, token in tokens.items()),
+        f"/meetings/{published.id}.ics?scope=slots",
+    ]
+    ends = published.ends_at
+    with time_machine.travel(ends + timedelta(days=2), tick=True):
+        # Its presenter did not come: recorded as not given.
+        cancelled = colead_client.patch(f"/api/v1/slots/{pl.id}", json={"status": "cancelled"})
+        assert cancelled.status_code == 200
+        db.session.commit()
+    with time_machine.travel(ends + timedelta(days=7), tick=True):
+        week = {url: visitor.get(url) for url in feeds}
+    talks = {e["summary"]: e for e in read_everywhere(week[feeds[1]].data)["events"]}
+    given, not_given = talks[SLOTS[1]["title"]], talks[f"Cancelled: {SLOTS[2]['title']}"]
+    assert (given["status"], not_given["status"]) == ("CONFIRMED", "CANCELLED")
+    with time_machine.travel(ends + timedelta(days=30), tick=True):
+        import_second_round()
+    keep = keep_for(colead_client.application.config)
+    later = ends + keep + timedelta(days=1)
+    with time_machine.travel(later, tick=True):
+        pruned = prune(later, keep)
+        db.session.commit()
+        assert pruned.links == 1
+        for url, before in week.items():
+            now = visitor.get(url)
+            assert now.data == before.data, url
+            assert now.headers["ETag"] == before.headers["ETag"], url
+            revalidated = visitor.get(url, headers={"If-None-Match": before.headers["ETag"]})
+            assert revalidated.status_code == 304, url
+    again = {e["summary"]: e for e in read_everywhere(now.data)["events"]}
+    assert {k: (e["uid"], e["sequence"], e["status"]) for k, e in again.items()} == {
+        k: (e["uid"], e["sequence"], e["status"]) for k, e in talks.items()
+    }
