@@ -4,9 +4,14 @@ presented, on their pages and in line-ups), each at 1280 and 390 px, checked as
 test_every_page checks every page (nothing wider than the window, no axe-core violation, and on a
 phone every button and field a finger's width), and read as a screen reader reads them."""
 
-import pytest
+from datetime import timedelta
 
+import pytest
+import time_machine
+
+from planner.agenda.models import Slot
 from planner.extensions import db
+from planner.presenters.operations import invite
 from tests.browser.checks import WIDTHS, check_page, tabs_by_width_and_role
 from tests.support import held_workshop, import_second_round, reset_database
 
@@ -19,6 +24,14 @@ PAGES = [
     ("anyone", "/meetings/{held}/archive"),
     ("colead", "/offices/AU"),
     ("colead", "/lineups/{lineup}"),  # who presented before
+    # A week after the workshop (helper-254): what the co-leads and its presenter are offered.
+    ("anyone", "/meetings/{held}"),  # presented, cancelled
+    ("anyone", "/presenter/{token}"),  # nothing to answer, the archive, slides
+    ("anyone", "/presenter/{token}/availability"),  # no time to choose
+    ("colead", "/meetings/{held}/edit"),  # no invitation
+    ("colead", "/slots/{given}/edit"),  # until when the presenter's link works
+    ("colead", "/slots/{given}/invite"),
+    ("colead", "/slots/{given}/delete"),  # record as not given
 ]
 
 
@@ -54,6 +67,19 @@ def world(app, _clean_database) -> dict[str, str]:
                 {**TALK, "title": "Blockchain at the Polish Patent Office", "office": "PL"},
             ],
         )
+        given = db.session.scalars(
+            db.select(Slot).where(Slot.meeting_id == first, Slot.office_code == "AU")
+        ).one()
+        with time_machine.travel(given.meeting.starts_at - timedelta(days=2)):
+            _, token = invite(
+                given, name="Alex", email="alex@ipaustralia.example", time_zone=None, by="t"
+            )
+            db.session.commit()
+        pl = db.session.scalars(
+            db.select(Slot).where(Slot.meeting_id == first, Slot.office_code == "PL")
+        ).one()
+        # Its presenter did not come: recorded as not given.
+        assert api.patch(f"/api/v1/slots/{pl.id}", json={"status": "cancelled"}).status_code == 200
         held_workshop(
             api,
             [{**TALK, "title": "Risk-based AI governance", "office": "AU"}],
@@ -62,7 +88,12 @@ def world(app, _clean_database) -> dict[str, str]:
         )
         lineup = api.post("/api/v1/lineups", json={"recommendation": 10, "slots": 2})
         assert lineup.status_code == 201, lineup.get_json()
-        return {"held": str(first), "lineup": str(lineup.get_json()["id"])}
+        return {
+            "held": str(first),
+            "lineup": str(lineup.get_json()["id"]),
+            "given": str(given.id),
+            "token": token,
+        }
 
 
 @pytest.fixture(scope="module")
