@@ -276,7 +276,8 @@ def delete_command(email: str, yes: bool) -> None:
     user = _user(email)
     stops = _what_stops(user)
     if not yes:
-        click.echo("\n".join(stops))
+        for line in stops:
+            click.echo(line)
         click.confirm(f"Delete the account of {user.email} and its API tokens?", abort=True)
     db.session.delete(user)
     # Co-leads' mail to it that has not gone (settling, held, the mail server away) never goes
@@ -297,7 +298,8 @@ def delete_command(email: str, yes: bool) -> None:
     unsent = f" {stopped} message(s) to it not sent yet never go." if stopped else ""
     click.echo(f"Deleted {user.email}: its sessions and API tokens no longer work.{unsent}")
     if yes:
-        click.echo("\n".join(stops))
+        for line in stops:
+            click.echo(line)
 
 
 def _what_stops(user: User) -> list[str]:

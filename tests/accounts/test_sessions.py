@@ -328,3 +328,15 @@ def test_delete_says_which_tokens_stop_and_when_no_co_lead_is_left(cli, colead):
     assert (
         deleted.stdout.startswith("Deleted bo@example.org") and "the last co-lead" in deleted.stdout
     )
+
+
+def test_delete_with_nothing_more_to_say_says_no_empty_line(cli, colead):
+    """An account with no working token, another co-lead left: nothing stops but the account,
+    and `users delete` said so with an empty line before its question (and after, with --yes)."""
+    cli.invoke(args=["users", "create", "--email", "bo@example.org"])
+    asked = cli.invoke(args=["users", "delete", "--email", "bo@example.org"], input="n\n")
+    assert asked.stdout.startswith("Delete the account of bo@example.org"), asked.stdout
+    deleted = cli.invoke(args=["users", "delete", "--email", "bo@example.org", "--yes"])
+    assert deleted.stdout.splitlines() == [
+        "Deleted bo@example.org: its sessions and API tokens no longer work."
+    ]
