@@ -27,7 +27,7 @@ from planner.db_types import DatabaseIntConverter, render_item
 from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
 from planner.forms import error_target, opened_of
-from planner.mail.messages import in_language, taskforce_address
+from planner.mail.messages import in_language, of_length_only, taskforce_address
 from planner.mail.models import language_tag
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
@@ -363,6 +363,7 @@ def _register(app: Flask) -> None:
     app.add_template_filter(_editor_hidden, "editor_hidden")
     app.add_template_filter(_and_list, "and_list")
     app.add_template_test(ends_sentence, "sentence")
+    app.add_template_test(of_length_only, "length_only")
     # Cut after a whole word, never inside a character as a reader sees it (`text.shorten`).
     app.add_template_filter(lambda text, limit: shorten(text, limit, at_space=True), "shorten")
     # A message's times and days in the language it is written in (`written_in`).

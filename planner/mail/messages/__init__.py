@@ -93,6 +93,7 @@ from planner.mail.messages.waiting import (
 )
 from planner.mail.messages.writing import (
     language_said,
+    of_length_only,
     presenter_calendar_language,
     written_language,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "link_revoked",
     "link_withdrawn",
     "news_for_contact",
+    "of_length_only",
     "presenter_calendar_language",
     "presenter_language",
     "presenter_replaced",

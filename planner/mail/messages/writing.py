@@ -171,6 +171,13 @@ def queue_message(
     return message
 
 
+def of_length_only(what) -> bool:
+    """Whether an update's changes (`what`) are of the slot's length and not its time: "New
+    length, please confirm", "Back at the length you confirmed", the calendar entry giving it
+    back that length rather than moving it (the templates' `is length_only`)."""
+    return "length" in what and "time" not in what
+
+
 # What an update says besides the slot as it is: the news it is (`_plain`), the changes it names
 # and the time it was, kept with every one for a co-lead's "Send again" to say it again as the
 # slot is then (`changes.update_again`).
