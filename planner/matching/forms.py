@@ -1,6 +1,5 @@
 """The form a co-lead marks a pair with on the matches page, and the matches' filters."""
 
-import re
 from typing import NamedTuple
 
 from flask import abort
@@ -11,6 +10,7 @@ from wtforms.validators import DataRequired, Length, Regexp
 from planner.forms import PlannerForm
 from planner.matching.models import NOTE_MAX
 from planner.matching.scorer import MARKS
+from planner.offices.models import typed_code
 
 _CODE = [DataRequired(), Regexp(r"^[A-Z]{2}$", message="An ST.3 office code, two capital letters.")]
 
@@ -38,7 +38,6 @@ MATURITY_FILTERS = ("working", "under way", "plan")
 # The side of its matches an office is kept on: the audience (whom it should hear), or the
 # presenter (who would hear it); either, when none is given.
 OFFICE_ROLES = ("audience", "presenter")
-_OFFICE = re.compile(r"[A-Za-z]{2}")
 
 
 class Filters(NamedTuple):
@@ -51,11 +50,11 @@ def read_filters(args) -> Filters:
     """?office=, ?role= and ?maturity= of the matches page and the API, read alike (400 with the
     same words for the same bad value): an ST.3 code, the side of its matches it is kept on (read
     only with an office), and a stage a presenting project reads as."""
-    office = (args.get("office") or "").strip() or None
-    if office is not None:
-        if not _OFFICE.fullmatch(office):
-            abort(400, "office is an ST.3 code of two letters, such as AU.")
-        office = office.upper()
+    typed = args.get("office") or ""
+    # Read as wherever a code is typed (" au" with a zero-width space along is AU).
+    office = typed_code(typed)
+    if office is None and typed.strip():
+        abort(400, "office is an ST.3 code of two letters, such as AU.")
     role = args.get("role") or None
     if role is not None and role not in OFFICE_ROLES:
         abort(400, f"role is one of: {', '.join(OFFICE_ROLES)}.")

@@ -1,7 +1,6 @@
 """The matches page: for each interested office the ranked presenters, and the reverse view;
 co-leads mark pairs from there, each on a page of its own."""
 
-import re
 from collections import defaultdict
 
 from flask import (
@@ -38,7 +37,7 @@ from planner.matching.scorer import (
     Match,
     more_relevant_below,
 )
-from planner.offices.models import Office
+from planner.offices.models import Office, typed_code
 from planner.pagination import Page, requested
 from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
@@ -254,10 +253,9 @@ def _back_to_matches(number: int) -> str:
 def mark_page(number: int):
     """One pair's mark to make, change or clear, filled in from the mark it has now."""
     _recommendation(number)
-    pair = {name: (request.args.get(name) or "").strip() for name in ("audience", "presenter")}
-    if not all(re.fullmatch(r"[A-Za-z]{2}", code) for code in pair.values()):
+    pair = {name: typed_code(request.args.get(name)) for name in ("audience", "presenter")}
+    if None in pair.values():
         abort(400, "Name the pair to mark: ?audience=ES&presenter=AU, two ST.3 office codes.")
-    pair = {name: code.upper() for name, code in pair.items()}
     if any(db.session.get(Office, code) is None for code in pair.values()):
         abort(404, "There is no such office.")
     audience, presenter = pair["audience"], pair["presenter"]

@@ -340,6 +340,26 @@ def test_the_api_filters_as_the_page_does(client, survey):
     assert working["matches"] and {m["evidence"] for m in working["matches"]} == {"working"}
 
 
+def test_the_office_filter_reads_a_code_as_typed_or_pasted(client, colead_client, survey):
+    """A code pasted with a space or a zero-width space along (' au' + U+200B) is AU, on the page
+    and in the API, as the offices' pages, the survey API and the volunteer form read it: it was
+    refused as 'office is an ST.3 code of two letters'. So is a pair's mark page's pair."""
+    pasted = "office=%20au%E2%80%8B"
+    page = client.get(f"/recommendations/10/matches?{pasted}")
+    assert page.status_code == 200
+    assert page.text == client.get("/recommendations/10/matches?office=AU").text
+    api = client.get(f"/api/v1/matches?recommendation=10&{pasted}")
+    assert api.status_code == 200
+    assert api.get_json() == client.get("/api/v1/matches?recommendation=10&office=AU").get_json()
+    marks = "/recommendations/10/matches/marks?audience=%20es%E2%80%8B&presenter=au%E2%80%8B"
+    opened = colead_client.get(marks)
+    assert opened.status_code == 200 and "<h1>Mark AU for ES on Rec 10</h1>" in opened.text
+    # What is no code is refused still, a Turkish dotless "ıe" too (not read as IE).
+    assert client.get("/recommendations/10/matches?office=%C4%B1e").status_code == 400
+    spoofed = "/recommendations/10/matches/marks?audience=%C4%B1e&presenter=AU"
+    assert colead_client.get(spoofed).status_code == 400
+
+
 def test_a_long_unknown_survey_name_is_not_repeated_whole(client, survey):
     answer = client.get("/api/v1/matches?survey=" + "x" * 5000)
     assert answer.status_code == 404
