@@ -72,8 +72,10 @@ COUNT_RECOMMENDATIONS = {
 
 
 def _office(code: str) -> Office:
-    # "/offices/sg" and "/offices/%20SG" (a code pasted with a space) lead to SG's page.
-    office = db.session.get(Office, typed_code(code) or code.upper())
+    # "/offices/sg" and "/offices/%20SG" (a code pasted with a space) lead to SG's page; what is
+    # no code leads to none (str.upper read the Turkish dotless "ıe" as IE).
+    read = typed_code(code)
+    office = db.session.get(Office, read) if read else None
     if office is None:
         abort(404, f"No office with the ST.3 code {code} is known.")
     return office

@@ -80,6 +80,9 @@ def test_lower_case_code_redirects(client, survey):
     assert response.status_code == 302
     pasted = client.get("/offices/%20es%E2%80%8B")  # a space before, a zero-width space after
     assert pasted.status_code == 302 and pasted.headers["Location"] == "/offices/ES"
+    # A Turkish dotless "ıe" is no code, not Ireland's (as str.upper read it).
+    spoofed = client.get("/offices/%C4%B1e")
+    assert spoofed.status_code == 404 and "Ireland" not in spoofed.text
     assert response.headers["Location"].endswith("/offices/ES")
     kept = client.get("/offices/es?survey=CWS-13-26&next=https://evil.example")
     assert kept.headers["Location"].endswith("/offices/ES?survey=CWS-13-26")
