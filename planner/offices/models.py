@@ -1,7 +1,6 @@
 """The office: ST.3 code, name, city and IANA time zone."""
 
 import re
-import unicodedata
 from datetime import datetime
 from typing import ClassVar
 
@@ -11,6 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from planner.addresses import mailbox
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
+
+# How a code is read, where the pages, forms and APIs import it from (the survey's importer,
+# pure, reads it from codes).
+from planner.offices.codes import OFFICE_CODE as OFFICE_CODE
+from planner.offices.codes import typed_code as typed_code
 from planner.versioning import version_column
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
@@ -20,20 +24,6 @@ _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
 # with where each value came from; a co-lead edits them. The groups are WIPO's regional groups of
 # member states; intergovernmental organisations (EP, EM) and the International Bureau are in none.
 SIZES = ("small", "medium", "large")
-# What an office code looks like (WIPO ST.3: two letters), in any case: anything else names no
-# office, and is not looked up.
-OFFICE_CODE = re.compile(r"[A-Za-z]{2}")
-
-
-def typed_code(value: object) -> str | None:
-    """The ST.3 code a person typed or pasted, in capitals ("sg", " SG " and "SG" followed by a
-    zero-width space or a right-to-left mark are SG), or None when it is no two letters."""
-    if not isinstance(value, str):
-        return None
-    bare = "".join(c for c in value if unicodedata.category(c) != "Cf").strip()
-    return bare.upper() if OFFICE_CODE.fullmatch(bare) else None
-
-
 SOURCE_MAX = 300
 # The languages a contact may prefer, as BCP 47 codes: WIPO's working languages and Portuguese.
 LANGUAGES = {

@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from planner.db_types import MAX_INT
+from planner.offices.codes import typed_code
 from planner.spreadsheet import read_back, written
 from planner.survey.charsets import ChooseCharset
 from planner.survey.document import NOT_UTF8_BYTE, NotUTF8, decode
@@ -53,7 +54,6 @@ _REQUIRED_CSV_COLUMNS = ("office", "question", "recommendation", "text")
 # Columns of free text, written spreadsheet-safe (planner.spreadsheet).
 _TEXT_COLUMNS = ("survey", "office_name", "text", "basis")
 _CODE = re.compile(r"^[A-Z]{2}$")
-_TYPED_CODE = re.compile(r"[A-Za-z]{2}")
 _LINES = re.compile(r"^([0-9]{1,9})(?:-([0-9]{1,9}))?$", re.ASCII)
 # What Excel writes for a range it took for a date: "2-Mar" (2-3), "02-mar", "3/2/2025",
 # "02.03.2025", "2025-03-02".
@@ -892,12 +892,9 @@ def _bare(value: Any) -> Any:
 
 
 def _code(value: Any) -> Any:
-    """An office code as typed: "pe" is PE (ST.3 codes are capitals; a Latin letter only, as
-    "ß".upper() is "SS"); anything else is left for the check to say what it is."""
-    value = _bare(value)
-    if isinstance(value, str) and _TYPED_CODE.fullmatch(value):
-        return value.upper()
-    return value
+    """An office code as typed, read as every form reads it (`typed_code`: "pe" is PE); anything
+    else is left for the check to say what it is."""
+    return typed_code(value) or _bare(value)
 
 
 def _number(value: Any) -> Any:
