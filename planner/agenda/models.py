@@ -160,6 +160,12 @@ class Meeting(db.Model):
         meeting is not published nor cancelled, and its materials may become public."""
         return self.ends_at is not None and (now or utcnow()) >= self.ends_at
 
+    def took_place(self, now: datetime | None = None) -> bool:
+        """Whether it was held: published, not cancelled, and ended. It then keeps its date and
+        start and takes no new slot, its talks are "presented" or "not given", and its archive
+        opens; a draft whose date has passed, or a cancelled meeting, did not take place."""
+        return self.status == MeetingStatus.published and self.ended(now)
+
     @property
     def home_day(self) -> str:
         """Its date where it is held (its home zone), as its own pages give it: "2027-03-09",
@@ -252,8 +258,7 @@ class Slot(db.Model):
             return "cancelled"
         if self.kind != "presentation":
             return ""
-        meeting = self.meeting
-        if meeting is not None and meeting.status == MeetingStatus.published and meeting.ended():
+        if self.meeting is not None and self.meeting.took_place():
             return "not given" if self.status in NOT_GIVEN else "presented"
         return "confirmed" if self.status == SlotStatus.confirmed else "to be confirmed"
 

@@ -161,7 +161,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
             )
         moved_to = values.get("starts_at")
         if moved_to is not None and moved_to != meeting.starts_at:
-            refuse_moving_if_held(meeting)
+            refuse_moving_if_took_place(meeting)
         if moved_to is not None and moved_to != meeting.starts_at and moved_to < utcnow():
             # Calendars and presenters would be told it took place without them.
             raise AgendaError(
@@ -845,8 +845,8 @@ def with_proposal_fields(changes: Mapping) -> dict:
 def create_slot(meeting: Meeting, changes: Mapping) -> Slot:
     """A new slot; with a linked proposal, what the co-lead left empty comes from it."""
     changes = with_proposal_fields(changes)
-    if meeting.status == MeetingStatus.published and meeting.ended():
-        # It took place: a new slot would be news of a past meeting to its office's contacts
+    if meeting.took_place():
+        # A new slot would be news of a past meeting to its office's contacts
         # ("On the agenda: ...") and a change to every calendar holding it (helper-163).
         raise AgendaError(
             "The meeting has ended: it takes no new slot. It stays among the past meetings as it "
@@ -971,11 +971,11 @@ def remove_slot(slot: Slot) -> str:
     return "deleted"
 
 
-def refuse_moving_if_held(meeting: Meeting) -> None:
+def refuse_moving_if_took_place(meeting: Meeting) -> None:
     """A published meeting that took place keeps its start (helper-254): moved to a date to
     come it would no longer have taken place, its archive and the talks given would go, its
     presenters would be asked to confirm again, and it could then be cancelled."""
-    if meeting.was_published and meeting.ended():
+    if meeting.took_place():
         raise AgendaError(
             "The meeting has taken place: its date and start stay as they were, on the record "
             "and in calendars. To hold it again, copy it as a new draft.",

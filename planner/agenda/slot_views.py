@@ -404,7 +404,7 @@ def _confirm_delete_slot(slot: Slot, status: int = 200):
         if slot.status == SlotStatus.cancelled:
             flash(f"“{slot.title}” is already cancelled.", "warning")
             return redirect(back)
-        if meeting.ended():
+        if meeting.took_place():
             # Nothing about a meeting that took place is emailed (mail.messages.changes): the
             # slot is recorded as not given (helper-254: this page promised a cancellation
             # email to its presenter and contacts, which never went).
@@ -457,7 +457,7 @@ def delete_slot(slot_id: int):
     outcome = remove_slot(slot)
     if outcome == "deleted":
         done = "Slot deleted."
-    elif meeting.ended():
+    elif meeting.took_place():
         done = (
             f"“{slot.title}” is recorded as not given: cancelled on the agenda and in the "
             "feeds, left out of the archive. No one is emailed."

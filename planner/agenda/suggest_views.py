@@ -21,7 +21,7 @@ from planner.agenda.models import Meeting, MeetingStatus
 from planner.agenda.operations import (
     apply_meeting,
     confirmed_by_presenter,
-    refuse_moving_if_held,
+    refuse_moving_if_took_place,
     titles_of,
 )
 from planner.agenda.queries import participating_offices
@@ -56,7 +56,7 @@ def _chosen_start(meeting: Meeting, starts_at: str) -> datetime:
 def _confirm_new_start(meeting: Meeting, starts_at: str):
     try:
         chosen = _chosen_start(meeting, starts_at)
-        refuse_moving_if_held(meeting)  # not asked about what would be refused
+        refuse_moving_if_took_place(meeting)  # not asked about what would be refused
     except AgendaError as error:
         return _suggest_page(meeting, refused=f"Not changed: {error}", status=400)
     zone = meeting.time_zone or "UTC"
@@ -205,7 +205,7 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
         problem=problem,
         refused=refused,
         start_seen=start_seen(found),
-        held=found.was_published and found.ended(),
+        took_place=found.took_place(),
         hourly=HOURLY,
         weekend_extra=WEEKEND_EXTRA,
         presenter_weight=PRESENTER_WEIGHT,

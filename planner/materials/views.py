@@ -353,7 +353,7 @@ def _meeting(meeting_id: int, *, colead: bool) -> Meeting:
     meeting = get_meeting(meeting_id)
     if meeting is None or (meeting.status == MeetingStatus.draft and not colead):
         abort(404, f"There is no meeting {meeting_id}.")
-    if not colead and (meeting.status != MeetingStatus.published or not meeting.ended()):
+    if not colead and not meeting.took_place():
         abort(404, "This meeting's archive opens once the meeting has ended.")
     return meeting
 
@@ -412,5 +412,5 @@ def material_size(material: Material) -> str:
 
 @bp.app_template_global()
 def archive_open(meeting: Meeting) -> bool:
-    """Whether the meeting's archive page is open to anyone: published, and over."""
-    return meeting.status == MeetingStatus.published and meeting.ended()
+    """Whether the meeting's archive page is open to anyone: it took place."""
+    return meeting.took_place()

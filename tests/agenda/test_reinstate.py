@@ -12,7 +12,7 @@ from planner.extensions import db
 from tests.agenda.test_copy_meeting import volunteered_talk
 from tests.agenda.test_meetings import before_it as before_it
 from tests.agenda.test_meetings import meeting as meeting
-from tests.support import form_in, hidden_fields, publish_as_planned
+from tests.support import form_in, hidden_fields, publish_as_planned, sign_in
 
 
 def _cancelled(api, meeting: Meeting) -> dict:
@@ -213,3 +213,19 @@ def test_a_cancelled_meeting_s_editor_offers_only_what_can_be_done(before_it, ap
     page = html.unescape(api.get(f"/slots/{talk['id']}/edit").text)
     assert "Save the slot" not in page and "Add to the slot" not in page
     assert "The meeting is cancelled, so its slots no longer change" in page
+
+
+def test_a_cancelled_meeting_s_fair_start_times_offer_no_start_to_use(before_it, api, meeting):
+    """helper-250 took "Suggest fair start times" off a cancelled meeting's editor, but its page
+    still offered "Use this start" on every row, each refused once sent ("The meeting is
+    cancelled, so it no longer changes"); and once its time had passed, the page said it "has
+    taken place", from a test of its own (published once, and ended) that a cancelled meeting
+    passes. It ranks to read, saying it is cancelled, before and after its time."""
+    _cancelled(api, meeting)
+    suggest = f"/meetings/{meeting.id}/suggest"
+    for moment in (datetime(2026, 2, 3, 9, tzinfo=UTC), datetime(2026, 3, 17, 9, tzinfo=UTC)):
+        with time_machine.travel(moment, tick=True):
+            assert sign_in(api).status_code == 302
+            page = html.unescape(api.get(suggest).text)
+        assert "Rec 10 workshop is cancelled: its start stays as it was." in page, moment
+        assert "Use this start" not in page and "has taken place" not in page, moment
