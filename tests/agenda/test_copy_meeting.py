@@ -176,6 +176,28 @@ def test_a_meeting_cancelled_and_over_is_copied_to_hold_it_another_day(api, meet
     ]
 
 
+def test_a_past_dated_copy_says_its_date_passed_not_that_it_took_place(api, meeting):
+    """helper-254's slot and invite pages told of any meeting whose end has passed that "The
+    meeting has taken place: no one is invited to it any more", also of the draft a workshop
+    that took place is copied to (it keeps its day until one to come is set): a co-lead doing
+    as the refusals advise ("To hold it again, copy it as a new draft") read that the copy took
+    place. They now say its date has passed, and that its editor sets one to come."""
+    assert publish_as_planned(api, meeting.id).status_code == 200
+    made = api.post(f"/api/v1/meetings/{meeting.id}/copy")
+    assert made.status_code == 201
+    talk = made.get_json()["slots"][1]
+    assert talk["kind"] == "presentation"
+    said = "The meeting's date has passed: no one is invited to it until its editor sets a date"
+    for url in (f"/slots/{talk['id']}/edit", f"/slots/{talk['id']}/invite"):
+        page = html.unescape(re.sub(r"<[^>]+>", "", api.get(url).text))
+        assert said in page, url
+        assert "has taken place" not in page, url
+    # The workshop itself took place, and says so.
+    held = api.get(f"/api/v1/meetings/{meeting.id}").get_json()["slots"][1]["id"]
+    page = html.unescape(api.get(f"/slots/{held}/edit").text)
+    assert "The meeting has taken place: no one is invited to it any more." in page
+
+
 def test_a_copy_fills_in_no_one_whose_talk_it_no_longer_is(before_it, api, client, meeting):
     """helper-250: "Invite" on a copied talk was filled in with whoever was invited to it, also
     once the co-leads had taken them off it (set back to proposed) or had set its proposal back
