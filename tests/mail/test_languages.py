@@ -820,13 +820,45 @@ ASKED_AGAIN = {
 }
 
 
+# What the text of that request says the presenter confirmed and what the calendar entry does:
+# for a new length (first), for a new time.
+ASKED_AGAIN_SAYS = {
+    "en": (
+        ("You confirmed the length it had before", "changes its length in your calendar"),
+        ("You confirmed the time it had before", "moves it in your calendar"),
+    ),
+    "es": (
+        ("confirmó la duración que tenía antes", "cambia su duración en su calendario"),
+        ("confirmó la hora que tenía antes", "la mueve en su calendario"),
+    ),
+    "fr": (
+        ("confirmé la durée qu’elle avait avant", "en change la durée dans votre calendrier"),
+        ("confirmé l’heure qu’elle avait avant", "la déplace dans votre calendrier"),
+    ),
+    "pt": (
+        ("confirmou a duração que ela tinha antes", "altera a duração dela no seu calendário"),
+        ("confirmou o horário que ela tinha antes", "a move no seu calendário"),
+    ),
+    "ru": (
+        ("подтвердили прежнюю продолжительность", "меняет его продолжительность в Вашем"),
+        ("подтвердили прежнее время", "переносит его в Вашем календаре"),
+    ),
+    "zh": (
+        ("您确认的是此前的时长", "在您的日历中调整其时长"),
+        ("您确认的是此前的时间", "在您的日历中调整其时间"),
+    ),
+}
+
+
 @pytest.mark.parametrize("language", ASKED_AGAIN)
 def test_a_presenter_asked_again_is_told_in_the_subject_what_changed(
     app, api, slot, presenter, language
 ):
     """helper-241: a confirmed talk made ten minutes longer, its start kept, asked its
     presenter "New time, please confirm" while the text said its length changed. The subject
-    names a new length; a move still names a new time."""
+    names a new length; a move still names a new time. helper-260: its text and calendar
+    sentence went on "You confirmed the time it had before" and "moves it in your calendar":
+    they name the length too, in text and HTML."""
     link = _confirmed_by_them(app, api, slot, presenter, language)
     longer = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30})
     assert longer.status_code == 200, longer.get_json()
@@ -840,6 +872,13 @@ def test_a_presenter_asked_again_is_told_in_the_subject_what_changed(
     assert later.status_code == 200, later.get_json()
     moved = outbox(kind="update", recipient_email=PRESENTER)[-1]
     assert moved.id != asked.id and moved.subject == time + slot.title
+    for message, (said, not_said) in (
+        (asked, ASKED_AGAIN_SAYS[language]),
+        (moved, ASKED_AGAIN_SAYS[language][::-1]),
+    ):
+        for body in (message.text_body, message.html_body):
+            assert all(words in body for words in said), (message.subject, body)
+            assert not any(words in body for words in not_said), (message.subject, body)
 
 
 # What the subject says when the slot is back as its presenter confirmed it, in each language:
