@@ -47,6 +47,7 @@ from planner.extensions import db
 from planner.mail import messages
 from planner.mail.outbox import queued_note
 from planner.offices.models import Office
+from planner.offices.operations import office_named
 from planner.recommendations.models import Recommendation
 from planner.turns import hold
 from planner.versioning import link_changed, link_seen
@@ -232,7 +233,7 @@ def recommendation_ics(number: int):
 @bp.get("/feeds/offices/<code>.ics")
 @one_snapshot
 def office_ics(code: str):
-    office = db.session.get(Office, code.upper())
+    office = office_named(code)
     secret = current_app.config["SECRET_KEY"]
     if office is None or not token_is_valid(office, request.args.get("token"), secret):
         abort(404, "No such feed: the link may be mistyped or revoked.")
@@ -252,11 +253,19 @@ def office_ics(code: str):
     return _answer(body, etag, changed, private=True)
 
 
+def _office(code: str) -> Office:
+    """The office a co-lead's address names, read as its page reads it (`office_named`)."""
+    office = office_named(code)
+    if office is None:
+        abort(404, f"No office {code}.")
+    return office
+
+
 @bp.get("/offices/<code>/feed/revoke")
 @colead_required
 def confirm_revoke(code: str):
     """Asks before replacing the office's feed link, saying what it changes."""
-    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    office = _office(code)
     back = url_for("offices.detail", code=office.code) + "#feed"
     return render_template(
         "confirm.html",
@@ -279,7 +288,7 @@ def confirm_revoke(code: str):
 @bp.post("/offices/<code>/feed/revoke")
 @colead_required
 def revoke(code: str):
-    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    office = _office(code)
     if link_changed(office.feed_version, request.form.get("link_seen")):
         # Sent twice, or from a page opened before someone else made a new link: the link made
         # since is the one subscribers may have now.
@@ -304,7 +313,7 @@ def revoke(code: str):
 @colead_required
 def confirm_email(code: str):
     """Asks before emailing the office's feed link to its contacts, naming them."""
-    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    office = _office(code)
     back = url_for("offices.detail", code=office.code) + "#feed"
     contacts = messages.feed_contacts(office)
     if not contacts:
@@ -358,7 +367,7 @@ def _seen(recipients: list[str]) -> str:
 @bp.post("/offices/<code>/feed/email")
 @colead_required
 def email_feed(code: str):
-    office = db.get_or_404(Office, code.upper(), description=f"No office {code}.")
+    office = _office(code)
     # One request at a time per office: the two of a double click, reaching two instances,
     # each found no email with this link on its way yet, and both wrote one to every contact.
     hold(office)

@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.offices.models import Office
+from planner.offices.models import Office, typed_code
 from planner.versioning import changed_columns
 
 
@@ -30,6 +30,14 @@ def matching(offices: Iterable[Office], text: str) -> list[Office]:
 def find_offices(text: str = "") -> list[Office]:
     """Offices matching `text` (see `matching`), by code."""
     return matching(db.session.scalars(select(Office).order_by(Office.code)), text)
+
+
+def office_named(code: str) -> Office | None:
+    """The office an address names by its ST.3 code, read as typed (`typed_code`: "sg", and a
+    code pasted with a space or a zero-width space along, are SG), or None: what is no code
+    names no office (str.upper read the Turkish dotless "ıe" as IE)."""
+    read = typed_code(code)
+    return db.session.get(Office, read) if read else None
 
 
 def entered_details(

@@ -28,6 +28,7 @@ from planner.offices.operations import (
     add_office,
     entered_details,
     find_offices,
+    office_named,
     update_office,
 )
 from planner.survey.operations import (
@@ -72,10 +73,8 @@ COUNT_RECOMMENDATIONS = {
 
 
 def _office(code: str) -> Office:
-    # "/offices/sg" and "/offices/%20SG" (a code pasted with a space) lead to SG's page; what is
-    # no code leads to none (str.upper read the Turkish dotless "ıe" as IE).
-    read = typed_code(code)
-    office = db.session.get(Office, read) if read else None
+    # "/offices/sg" and "/offices/%20SG" (a code pasted with a space) lead to SG's page.
+    office = office_named(code)
     if office is None:
         abort(404, f"No office with the ST.3 code {code} is known.")
     return office

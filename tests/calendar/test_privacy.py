@@ -10,7 +10,7 @@ from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
 from tests.calendar.test_feeds import MEETING, SLOTS, events_by_uid
-from tests.support import csrf_token, publish_as_planned
+from tests.support import csrf_token, hidden_fields, publish_as_planned
 
 PROPOSAL = {
     "office": "JP",
@@ -131,3 +131,22 @@ def test_a_stored_draft_with_a_publication_date_is_in_no_feed(colead_client, vis
     )
     db.session.commit()
     in_no_feed(visitor, db.session.get(Meeting, created["id"]))
+
+
+def test_an_office_feed_address_holding_no_code_leads_to_no_office(client, colead_client, survey):
+    """helper-260: the office feed and the co-leads' revoke and email pages read the code in
+    their address with str.upper, so a Turkish dotless "ıe" opened Ireland's feed (with its
+    token) and revoked or emailed its link. They read it as every other address does: "ie"
+    and a code pasted with a zero-width space are IE, "ıe" is no office."""
+    ireland = db.session.get(Office, "IE")
+    token = office_feed_token(ireland, "test-secret-key")
+    version = ireland.feed_version
+    assert client.get(f"/feeds/offices/%20ie%E2%80%8B.ics?token={token}").status_code == 200
+    assert client.get(f"/feeds/offices/%C4%B1e.ics?token={token}").status_code == 404
+    form = hidden_fields(colead_client, "/offices/IE/feed/revoke")
+    for path in ("/offices/%C4%B1e/feed/revoke", "/offices/%C4%B1e/feed/email"):
+        assert colead_client.get(path).status_code == 404, path
+        assert colead_client.post(path, data=form).status_code == 404, path
+    db.session.expire_all()
+    assert db.session.get(Office, "IE").feed_version == version
+    assert colead_client.get("/offices/ie/feed/revoke").status_code == 200
