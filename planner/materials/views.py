@@ -13,7 +13,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import NotFound, RequestEntityTooLarge
 
 from planner.accounts.security import colead_required, editor, is_colead
 from planner.agenda.models import Meeting, MeetingStatus, Slot
@@ -47,7 +47,7 @@ from planner.materials.operations import (
 from planner.materials.storage import follow_transactions, store_for, store_of
 from planner.presenters.models import Invitation
 from planner.presenters.operations import by_token, not_theirs
-from planner.presenters.views import in_their_language, invitation_for
+from planner.presenters.views import in_their_language, invitation_for, why_no_page
 from planner.web import reading
 
 bp = Blueprint("materials", __name__)
@@ -102,17 +102,22 @@ def _too_large(error):
             message = MaterialError(too_large(limit()), "file", status=413)
             return _colead_page(slot, _refused(_colead_form(formdata=None), message))
     if request.endpoint == "materials.presenter_upload":
-        invitation = by_token(args.get("token", ""))
-        if invitation is not None:
-            # Their page's view never ran to choose its language (helper-212: a Spanish
-            # presenter's 60 MB file was refused in English).
-            in_their_language(invitation)
-            message = MaterialError(too_large(limit()), "file", status=413)
-            # A slot no longer theirs took no more than the app's 1 MB: why it takes nothing.
-            if why := not_theirs(invitation):
-                message = ConflictError(why)
-            form = _refused(_presenter_form(formdata=None), message)
-            return _presenter_page(args["token"], invitation, form)
+        token = args.get("token", "")
+        invitation = by_token(token)
+        if invitation is None:
+            # What their page says, whatever the body: a presenter replaced (their old link
+            # after a handover) sending large slides was told only the request was too large.
+            error = NotFound(why_no_page(token))
+            return render_template("errors/error.html", error=error), 404
+        # Their page's view never ran to choose its language (helper-212: a Spanish
+        # presenter's 60 MB file was refused in English).
+        in_their_language(invitation)
+        message = MaterialError(too_large(limit()), "file", status=413)
+        # A slot no longer theirs took no more than the app's 1 MB: why it takes nothing.
+        if why := not_theirs(invitation):
+            message = ConflictError(why)
+        form = _refused(_presenter_form(formdata=None), message)
+        return _presenter_page(token, invitation, form)
     if request.endpoint in UPLOADS:
         most = megabytes(request.max_content_length or 0, "en")  # in an English sentence
         error = RequestEntityTooLarge(

@@ -70,9 +70,16 @@ def invitation_for(token: str) -> Invitation:
     availability pages), or a 404 saying whom to ask; their pages are in their language."""
     invitation = by_token(token)
     if invitation is None:
-        ended = handed_over(token)
-        abort(404, dead_link("presentation") if ended is None else _no_longer_theirs(ended))
+        abort(404, why_no_page(token))
     return in_their_language(invitation)
+
+
+def why_no_page(token: str) -> str:
+    """What a presenter's link that leads to no invitation says: that the presentation is no
+    longer theirs (someone else was invited in their place), else that the link leads nowhere.
+    Also for a refusal made before their page's view runs (a body too large)."""
+    ended = handed_over(token)
+    return dead_link("presentation") if ended is None else _no_longer_theirs(ended)
 
 
 def _no_longer_theirs(ended: HandedOverLink) -> str:

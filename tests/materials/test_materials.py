@@ -253,8 +253,9 @@ def test_a_body_too_large_sent_by_no_colead_shows_nothing_of_the_slot(
     presenter = f"/presenter/{_presenter(slot)}/materials"
     answer = _send(client, presenter, "big.pdf", big, csrf=None)
     assert answer.status_code == 413 and 'name="material-file"' in answer.get_data(as_text=True)
+    # A link that leads nowhere says so, as to a smaller body (helper-260).
     answer = _send(client, "/presenter/" + "x" * 43 + "/materials", "big.pdf", big, csrf=None)
-    assert answer.status_code == 413 and "/remove" not in answer.get_data(as_text=True)
+    assert answer.status_code == 404 and "/remove" not in answer.get_data(as_text=True)
 
 
 # --- The presenter --------------------------------------------------------------------------
@@ -306,6 +307,32 @@ def test_every_refusal_speaks_the_presenters_language(app, future, monkeypatch):
     cut = presenter_upload(presenter, token, "talk.pptx", BOMB[:5000])
     assert cut.status_code == 400
     assert "dañado o incompleto" in said(cut) and "zip file" not in said(cut)
+    assert _stored() == []
+
+
+def test_a_replaced_presenters_large_slides_are_told_the_talk_is_no_longer_theirs(
+    app, future, monkeypatch
+):
+    """helper-260: a presenter replaced by a colleague, sending slides over the size limit
+    from their old link, was told in English that "the request is larger than 1 MB" and that
+    adding slides is for the slot's presenter, not that the talk is no longer theirs, as the
+    page says to a smaller file. A mistyped link says, whatever the size, that it leads nowhere."""
+    monkeypatch.setitem(app.config, "MAX_MATERIAL_BYTES", 1000)
+    _, token = invite(
+        future, name="Eva", email="eva@example.org", time_zone=None, by="x", language="es"
+    )
+    invite(future, name="Sam", email="sam@example.org", time_zone=None, by="x", language="en")
+    db.session.commit()
+    presenter = app.test_client(use_cookies=False)
+    no_longer = "ya no es usted quien la presenta"
+    for data in (PDF, PDF + b"%" * (2 * 1024 * 1024)):
+        refused = presenter_upload(presenter, token, "talk.pdf", data)
+        said = html.unescape(refused.get_data(as_text=True))
+        assert refused.status_code == 404 and no_longer in said, len(data)
+        assert "larger than" not in said and "Sam" not in said
+    mistyped = presenter_upload(presenter, token[:-2], "talk.pdf", PDF + b"%" * (2 << 20))
+    said = html.unescape(mistyped.get_data(as_text=True))
+    assert mistyped.status_code == 404 and "larger than" not in said and no_longer not in said
     assert _stored() == []
 
 
