@@ -49,11 +49,15 @@ _SQLITE_HEADER = b"SQLite format 3\x00"
 TARGET_WAIT_MS = SQLITE_WAIT_MS
 # Whether another session holds a lock on a PostgreSQL database that a writer may wait for:
 # a turn (`take_turn`'s advisory locks), or a table or its rows taken to be written or changed.
+# A client's session only: the server's own workers do not hold a copy up (autovacuum's lock on
+# a table it cleans lets rows be written, and it gives way to a stronger one), so the copy said
+# it waited for them, then copied at once.
 _POSTGRESQL_HELD = """
 SELECT EXISTS (
-    SELECT 1 FROM pg_locks
-    WHERE database = (SELECT oid FROM pg_database WHERE datname = current_database())
-    AND pid <> pg_backend_pid()
+    SELECT 1 FROM pg_locks JOIN pg_stat_activity AS session ON session.pid = pg_locks.pid
+    WHERE pg_locks.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+    AND pg_locks.pid <> pg_backend_pid()
+    AND session.backend_type = 'client backend'
     AND (locktype = 'advisory' OR (locktype = 'relation' AND mode <> 'AccessShareLock'))
 )
 """

@@ -11,6 +11,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -872,6 +873,63 @@ def test_a_postgresql_target_still_locked_after_the_wait_says_what_to_do(
         )
         assert said in " ".join(answer.output.split())
         assert _rows(target) == before
+
+
+@contextmanager
+def _autovacuum_cleaning(url: str):
+    """The server's autovacuum cleaning a table of the database at `url` (slowly: it sleeps
+    after each page), as it does after the migrations' or any rows change, holding a lock on
+    it; the server told meanwhile to look for such work every second, not every minute."""
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            if not connection.scalar(text("SELECT rolsuper FROM pg_roles WHERE rolname = user")):
+                pytest.skip("setting autovacuum_naptime needs a superuser")
+            connection.exec_driver_sql(
+                "CREATE TABLE cleaned (n integer) WITH (autovacuum_vacuum_threshold = 0, "
+                "autovacuum_vacuum_scale_factor = 0, autovacuum_vacuum_cost_delay = 100, "
+                "autovacuum_vacuum_cost_limit = 1)"
+            )
+            connection.exec_driver_sql("INSERT INTO cleaned SELECT generate_series(1, 20000)")
+            connection.exec_driver_sql("DELETE FROM cleaned")
+            connection.exec_driver_sql("ALTER SYSTEM SET autovacuum_naptime = 1")
+            connection.exec_driver_sql("SELECT pg_reload_conf()")
+            try:
+                for _ in range(600):
+                    if connection.scalar(text(_AUTOVACUUM_ON_CLEANED)):
+                        break
+                    time.sleep(0.1)
+                else:
+                    pytest.fail("autovacuum did not start cleaning the table within a minute")
+            finally:
+                connection.exec_driver_sql("ALTER SYSTEM RESET autovacuum_naptime")
+                connection.exec_driver_sql("SELECT pg_reload_conf()")
+        yield
+    finally:
+        engine.dispose()
+
+
+_AUTOVACUUM_ON_CLEANED = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks JOIN pg_stat_activity AS session ON session.pid = pg_locks.pid
+    WHERE session.backend_type = 'autovacuum worker' AND relation = 'cleaned'::regclass
+)
+"""
+
+
+@pytest.mark.skipif(
+    not os.environ.get("TEST_DATABASE_URL", "").startswith("postgresql"),
+    reason="needs the PostgreSQL test server",
+)
+def test_a_postgresql_target_autovacuum_is_cleaning_is_not_said_to_be_in_use(app, source, tmp_path):
+    """helper-260: autovacuum's lock on a table of the target counted as another session's,
+    so the copy said the target was in use, "Waiting up to 10 minutes", then copied at once
+    (nothing waits for autovacuum). Only a client's session is said to hold it."""
+    with _target(tmp_path) as (url, target), _autovacuum_cleaning(url):
+        answer = _copy(source, "--to", url)
+        assert answer.exit_code == 0, answer.output
+        assert "is in use" not in answer.output and "Waiting" not in answer.output
+        assert "Copied " in answer.output and _rows(target) == _rows(source)
 
 
 def _shown(url: str) -> str:
