@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 from planner.agenda.forms import MeetingForm, SlotForm
 from planner.agenda.models import HELD, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
-from planner.agenda.queries import participating_offices, planned_survey, presenting_besides
+from planner.agenda.queries import planned_survey, taking_part, to_invite_again
 from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -83,8 +83,7 @@ def editor_page(
     if slot_form is None:
         slot_form = slot_form_for(meeting, offices, submitted=False)
     failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
-    respondents: dict = {}
-    participants = participating_offices(meeting, respondents)
+    participants, also_presenting = taking_part(meeting)
     return render_template(
         "agenda/edit.html",
         meeting=meeting,
@@ -104,6 +103,8 @@ def editor_page(
         slot_problem=slot_problem,
         slot_twin=slot_twin,
         slots=layout(meeting),
+        # Of a copied draft's talks: whom "Invite" offers, as in the meeting copied.
+        invite_again=to_invite_again(meeting.slots),
         # Invitations that did not reach their presenter: nothing else about the slot goes to
         # them until one does, so the co-leads send it again or invite another address. Without
         # a mail server none goes, as the pages say: those not sent are flagged once one is set
@@ -125,9 +126,7 @@ def editor_page(
         participating=chosen_offices
         if chosen_offices is not None
         else {o.code for o in participants},
-        also_presenting=[]
-        if meeting.offices
-        else presenting_besides(meeting, respondents.get(meeting.survey_id, [])),
+        also_presenting=also_presenting,
         offices_problem=offices_problem,
         agenda_version=asked_version(meeting),
     ), status or (400 if failed else 200)

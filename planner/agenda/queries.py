@@ -25,15 +25,42 @@ def participating_offices(
     with (`planned_survey`) and each office presenting in it besides (`presenting_besides`), by
     code. `known`: the respondents read so far, by survey id (None: the latest survey), which a
     caller reading several meetings shares between them."""
+    return taking_part(meeting, known)[0]
+
+
+def taking_part(
+    meeting: Meeting, known: dict[int | None, list[Office]] | None = None
+) -> tuple[list[Office], list[Office]]:
+    """The meeting's offices (`participating_offices`), and those of them presenting besides
+    the survey's respondents (none when the meeting names its offices), which its pages name
+    apart ("every respondent of CWS/13/26, and SG, presenting"), worked out once."""
     if meeting.offices:
-        return list(meeting.offices)
+        return list(meeting.offices), []
     known = {} if known is None else known
     if meeting.survey_id not in known:
         survey = planned_survey(meeting)
         known[meeting.survey_id] = respondent_offices(survey) if survey else []
     respondents = known[meeting.survey_id]
     besides = presenting_besides(meeting, respondents)
-    return sorted([*respondents, *besides], key=lambda o: o.code) if besides else respondents
+    if not besides:
+        return respondents, []
+    return sorted([*respondents, *besides], key=lambda o: o.code), besides
+
+
+def to_invite_again(slots: Iterable[Slot]) -> dict[int, Invitation]:
+    """Whom each of `slots` that has no presenter invited yet is to invite again
+    (`Slot.to_invite_again`: one copied with its meeting), by slot id; the slots they were
+    copied from, and their invitations, read together (helper-260: two queries a talk)."""
+    waiting = [s for s in slots if s.invitation is None and s.copied_from_id is not None]
+    if not waiting:
+        return {}
+    # Held here while they are read: the session keeps no object no one holds.
+    sources = db.session.scalars(  # noqa: F841
+        select(Slot)
+        .where(Slot.id.in_({s.copied_from_id for s in waiting}))
+        .options(selectinload(Slot.invitation))
+    ).all()
+    return {s.id: who for s in waiting if (who := s.to_invite_again) is not None}
 
 
 def presenting_besides(meeting: Meeting, offices: list[Office]) -> list[Office]:

@@ -21,9 +21,8 @@ from planner.agenda.public_holidays import holiday_on
 from planner.agenda.queries import (
     in_list_order,
     meetings,
-    participating_offices,
     planned_survey,
-    presenting_besides,
+    taking_part,
 )
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
@@ -98,8 +97,8 @@ def index():
 def meeting(meeting_id: int):
     found = meeting_or_404(meeting_id, drafts=is_colead())
     zone, wrong_zone, zone_candidates = _viewer_zone(found)
-    respondents: dict = {}
-    participants = participating_offices(found, respondents)
+    # Of a meeting that names no offices: those presenting that did not answer its survey too.
+    participants, also_presenting = taking_part(found)
     local_times = (
         office_times(
             found.starts_at,
@@ -126,10 +125,7 @@ def meeting(meeting_id: int):
         local_times=local_times,
         holidays=holidays,
         planned=None if found.offices else planned_survey(found),
-        # Of a meeting that names no offices: those presenting that did not answer its survey.
-        also_presenting=[]
-        if found.offices
-        else presenting_besides(found, respondents.get(found.survey_id, [])),
+        also_presenting=also_presenting,
     ), (400 if wrong_zone else 200)
 
 

@@ -1,6 +1,7 @@
 """What a page about one meeting costs the database: the same number of queries, however many
 slots the meeting has and however many offices present in it."""
 
+import sys
 from datetime import time
 
 import pytest
@@ -146,3 +147,62 @@ def test_a_saved_text_is_read_for_private_links_once(api, survey, monkeypatch):
     )
     assert saved.status_code == 302
     assert sorted(read) == ["A title", "An abstract"]
+
+
+def _copied_draft(api, slots: int) -> int:
+    """A draft copied from a published meeting of `slots` talks, each presenter invited with an
+    address (whom "Invite" offers again on the copy); its id."""
+    meeting_id = published_meeting(api, slots)
+    for slot in db.session.scalars(db.select(Slot).where(Slot.meeting_id == meeting_id)):
+        invite(
+            slot,
+            name=f"Ana {slot.title}",
+            email=f"ana{slot.id}@ip.example",
+            time_zone=None,
+            by=None,
+        )
+    db.session.commit()
+    copied = api.post(f"/api/v1/meetings/{meeting_id}/copy")
+    assert copied.status_code == 201, copied.get_json()
+    db.session.expire_all()  # nothing loaded by the requests above hides a query
+    return copied.get_json()["id"]
+
+
+@pytest.mark.one_database
+def test_the_editor_of_a_copied_draft_reads_whom_to_invite_again_at_once(
+    colead_client, survey, monkeypatch
+):
+    """helper-260: the editor of a copied draft read each talk's original slot, and its
+    invitation, on its own (two queries a talk), asked each slot whom to invite again twice,
+    and worked out the offices presenting besides the survey's respondents twice."""
+    import planner.agenda.models as models
+    import planner.agenda.queries as queries
+
+    few, many = _copied_draft(colead_client, 3), _copied_draft(colead_client, 8)
+    asked = {"presenter_to_copy": 0, "presenting_besides": 0}
+    counts = {}
+    for draft, talks in ((few, 3), (many, 8)):
+        with monkeypatch.context() as patched:
+            for module, name in ((models, "presenter_to_copy"), (queries, "presenting_besides")):
+                original = getattr(module, name)
+                counting = _counted(asked, name, original)
+                # Wherever it is called from, by whatever name it was imported.
+                for there in [m for n, m in sys.modules.items() if n.startswith("planner.")]:
+                    if getattr(there, name, None) is original:
+                        patched.setattr(there, name, counting)
+            with counted_queries() as statements:
+                page = colead_client.get(f"/meetings/{draft}/edit")
+        assert page.status_code == 200
+        assert page.get_data(as_text=True).count(", as in the meeting copied") == talks
+        assert asked == {"presenter_to_copy": talks, "presenting_besides": 1}, talks
+        asked = dict.fromkeys(asked, 0)
+        counts[talks] = len(statements)
+    assert counts[3] == counts[8], f"{counts[3]} queries with 3 talks, {counts[8]} with 8"
+
+
+def _counted(asked: dict, name: str, original):
+    def call(*args, **kwargs):
+        asked[name] += 1
+        return original(*args, **kwargs)
+
+    return call
