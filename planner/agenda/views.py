@@ -109,6 +109,8 @@ def meeting(meeting_id: int):
         if found.starts_at
         else {}
     )
+    # Taking part, but with no local time to show: said, not silently left out of the table.
+    zoneless = [o.code for o in participants if not o.time_zone] if found.starts_at else []
     # The public holidays the meeting falls on, for the offices whose they are.
     holidays = {
         office.code: name
@@ -123,6 +125,7 @@ def meeting(meeting_id: int):
         wrong_zone=wrong_zone,
         zone_candidates=zone_candidates,
         local_times=local_times,
+        zoneless=zoneless,
         holidays=holidays,
         planned=None if found.offices else planned_survey(found),
         also_presenting=also_presenting,

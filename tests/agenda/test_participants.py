@@ -192,3 +192,33 @@ def test_an_office_presenting_in_a_meeting_takes_part_in_it_whether_it_answered_
     assert 'id="office-SG" name="offices" value="SG" checked' in editor
     feed = client.get("/feeds/taskforce.ics").get_data(as_text=True).replace("\r\n ", "")
     assert "SG IPOS: Tue 20:00–Tue 21:00" in feed
+
+
+def test_an_office_taking_part_without_a_time_zone_is_said_to_be_left_out_of_local_times(
+    colead_client, client, survey
+):
+    """helper-260: an office presenting in a meeting, with no time zone known, was named among
+    its offices ("every respondent of CWS/13/26, and OA, presenting") and left out of the
+    local-times table without a word. It is said, as the fair start times say it."""
+    from planner.offices.models import Office
+
+    db.session.add(Office(code="OA", name="African Intellectual Property Organization (OAPI)"))
+    db.session.commit()
+    made = colead_client.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Rec 10 workshop",
+            "starts_at": f"{ahead('2027-01-19')}T13:00:00+01:00",
+            "time_zone": "Europe/Zurich",
+            "duration_minutes": 60,
+        },
+    )
+    meeting_id = made.get_json()["id"]
+    talk = {"title": "AI at OAPI", "office": "OA", "duration_minutes": 20}
+    assert colead_client.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk).status_code == 201
+    assert publish_as_planned(colead_client, meeting_id).status_code == 200
+    page = html.unescape(client.get(f"/meetings/{meeting_id}").get_data(as_text=True))
+    assert "(every respondent of CWS/13/26, and OA, presenting)" in page
+    assert "Left out, without a time zone: OA." in page
+    table = page.split('<table class="data local-times cards">')[1].split("</table>")[0]
+    assert "AU · " in table and "OA · " not in table
