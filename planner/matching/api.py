@@ -11,6 +11,7 @@ from planner.db_types import MAX_INT, db_int
 from planner.extensions import db
 from planner.matching.forms import read_filters
 from planner.matching.operations import DEFAULT_LIMIT, survey_scorer
+from planner.offices.models import Office
 from planner.pagination import Page, api_page, api_requested
 from planner.recommendations.models import Recommendation
 from planner.survey.operations import find_survey
@@ -42,6 +43,9 @@ def matches():
     include_plans = flag_from(request.args, "include_plans")
     page_number, size = api_requested()
     office, role, maturity = read_filters(request.args)
+    if office is not None and db.session.get(Office, office) is None:
+        # As the page says it: an empty list would read as an office with no match.
+        abort(404, f"No office known here has the ST.3 code {office}.")
     survey = find_survey(request.args.get("survey") or None)
     asked = Page(page_number, size, 0)
     total, found = survey_scorer(survey, include_plans=include_plans).window(

@@ -486,3 +486,14 @@ def test_an_audience_s_own_list_says_where_it_goes_on(client, large, monkeypatch
             r"<[^>]+>", "", before
         )
         assert f"Continued from the previous page: presenters {20 * number + 1}–" in after
+
+
+def test_the_api_says_no_office_has_a_code_as_the_page_does(client, survey):
+    """helper-260: ?office=ZZ, a code no office has, answered an empty list (200), as if ZZ had
+    no match; the page says no office known here has that code. An office that did not answer
+    the survey is still filtered on (WO: no match, 200)."""
+    unknown = client.get("/api/v1/matches?recommendation=10&office=zz")
+    assert unknown.status_code == 404
+    assert unknown.get_json()["message"] == "No office known here has the ST.3 code ZZ."
+    absent = client.get("/api/v1/matches?recommendation=10&office=WO")
+    assert absent.status_code == 200 and absent.get_json()["matches"] == []
