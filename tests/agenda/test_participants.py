@@ -42,6 +42,21 @@ def _to_come(client) -> int:
     return made.get_json()["id"]
 
 
+def _workshop(client) -> int:
+    """A draft workshop of an hour in January, naming no offices; its id."""
+    made = client.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Rec 10 workshop",
+            "starts_at": f"{ahead('2027-01-19')}T13:00:00+01:00",
+            "time_zone": "Europe/Zurich",
+            "duration_minutes": 60,
+        },
+    )
+    assert made.status_code == 201, made.get_json()
+    return made.get_json()["id"]
+
+
 def _offices(client, meeting_id: int) -> list[str]:
     return client.get(f"/api/v1/meetings/{meeting_id}").get_json()["offices"]
 
@@ -161,16 +176,7 @@ def test_an_office_presenting_in_a_meeting_takes_part_in_it_whether_it_answered_
         )
     )
     db.session.commit()
-    made = colead_client.post(
-        "/api/v1/meetings",
-        json={
-            "title": "Rec 10 workshop",
-            "starts_at": f"{ahead('2027-01-19')}T13:00:00+01:00",
-            "time_zone": "Europe/Zurich",
-            "duration_minutes": 60,
-        },
-    )
-    meeting_id = made.get_json()["id"]
+    meeting_id = _workshop(colead_client)
     for office in ("SG", "WO"):
         talk = {"title": f"AI at {office}", "office": office, "duration_minutes": 20}
         added = colead_client.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk)
@@ -204,16 +210,7 @@ def test_an_office_taking_part_without_a_time_zone_is_said_to_be_left_out_of_loc
 
     db.session.add(Office(code="OA", name="African Intellectual Property Organization (OAPI)"))
     db.session.commit()
-    made = colead_client.post(
-        "/api/v1/meetings",
-        json={
-            "title": "Rec 10 workshop",
-            "starts_at": f"{ahead('2027-01-19')}T13:00:00+01:00",
-            "time_zone": "Europe/Zurich",
-            "duration_minutes": 60,
-        },
-    )
-    meeting_id = made.get_json()["id"]
+    meeting_id = _workshop(colead_client)
     talk = {"title": "AI at OAPI", "office": "OA", "duration_minutes": 20}
     assert colead_client.post(f"/api/v1/meetings/{meeting_id}/slots", json=talk).status_code == 201
     assert publish_as_planned(colead_client, meeting_id).status_code == 200
