@@ -12,7 +12,10 @@ timed three times, not N. Line-ups are for signed-in co-leads: bench/lineup_benc
 proposing one. Last, the bytes of the heaviest pages at 200 offices as each reader gets them:
 anyone, anyone whose browser takes gzip (what goes over the wire), and a signed-in co-lead,
 whose pages are never compressed (README, "Compression"); over 200 kB is heavy on a slow,
-metered link.
+metered link. They are the public pages that grow with the survey and every page a co-lead
+opens (offices, an office, proposals, a line-up, a meeting's editor and agenda, the outbox), on
+60 proposals, a line-up proposed on Rec 10 and accepted as a draft workshop, and the two
+meetings the feed benchmark makes. `--bytes` prints that table alone (a minute, not several).
 """
 
 import argparse
@@ -25,12 +28,15 @@ from flask import g
 from sqlalchemy import select
 from support import backend, bench_app, bundled_record, settle
 
-from planner.accounts.models import User
+from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
-from planner.offices.models import Office
-from planner.survey.models import Answer
+from planner.lineup.models import Lineup
+from planner.lineup.operations import accept_lineup
+from planner.matching.operations import set_mark, survey_scorer
+from planner.offices.models import Office, OfficeContact
+from planner.survey.models import Answer, Survey
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
 
@@ -100,30 +106,107 @@ def agenda_pages(meeting_id: int, office: str, token: str) -> dict[str, str]:
     }
 
 
-def heavy_pages(slug: str) -> dict[str, str]:
-    """The pages a co-lead and an office open that grow with the survey (helper-251)."""
+def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
+    """The pages that grow with the survey (helper-251), and every page a co-lead opens
+    (helper-257): the meetings are `meeting`, published, and `lineup`'s draft workshop."""
     matches = f"/recommendations/10/matches?survey={slug}"
+    draft = db.session.get(Lineup, lineup).meeting_id
     return {
         "matches": matches,
         "matches, show=all": f"{matches}&show=all",
+        "matches, all, page 2": f"{matches}&show=all&page=2",
         "matches, AU's own": f"{matches}&office=AU&role=audience&show=all",
         "overview": f"/?survey={slug}",
+        "overview (discuss)": f"/?survey={slug}&question=discuss",
         "recommendation 10": f"/recommendations/10?survey={slug}",
+        "offices": f"/offices?survey={slug}",
+        "office ES": f"/offices/ES?survey={slug}",
+        "proposals": "/proposals",
+        "line-ups": "/lineups",
+        "new line-up, Rec 10": "/lineups/new?recommendation=10",
+        "line-up": f"/lineups/{lineup}",
+        "meetings": "/meetings",
+        "agenda": f"/meetings/{meeting}",
+        "meeting's editor": f"/meetings/{meeting}/edit",
+        "draft's editor": f"/meetings/{draft}/edit",
+        "outbox": "/outbox",
         "API matches": f"/api/v1/matches?recommendation=10&survey={slug}",
         "API answers": f"/api/v1/surveys/{slug}/answers",
     }
+
+
+def colead_data(app, user: User, survey: Survey) -> int:
+    """What co-leads have made by the time they plan at 200 offices: 60 proposals from the
+    offices, some decided; two contacts at ES; 40 of Rec 10's best matches marked, with a note;
+    a line-up on Rec 10 accepted as a draft workshop. Returns the line-up's id."""
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
+    db.session.commit()
+    app.config["PROPOSALS_PER_HOUR"] = 10**9
+    offices = db.session.scalars(select(Office.code).order_by(Office.code)).all()
+    for i in range(60):
+        created = _post(
+            api,
+            "/api/v1/proposals",
+            {
+                "office": offices[i * 3 % len(offices)],
+                "name": f"Volunteer {i}",
+                "email": f"volunteer{i}@office{i}.example",
+                "title": f"Our project number {i}",
+                "abstract": "What we built and what we learned. " * 4,
+                "recommendations": [1 + i % 10, 10],
+                "duration": 20,
+                "maturity": ["idea", "pilot", "production"][i % 3],
+                "consent": i % 2 == 0,
+            },
+            environ_base={"REMOTE_ADDR": f"10.0.0.{i}"},
+        )
+        if i % 3:
+            decided = api.patch(
+                f"/api/v1/proposals/{created['id']}",
+                json={"status": "accepted", "reason": "Welcome.", "version": created["version"]},
+            )
+            assert decided.status_code == 200, decided.get_json()
+    for k in range(2):
+        db.session.add(
+            OfficeContact(
+                office_code="ES",
+                name=f"Contact {k}",
+                email=f"contact{k}@es.example",
+                role="head of IT",
+                source=f"entered by {COLEAD}",
+            )
+        )
+    for i, match in enumerate(survey_scorer(survey).matches([10], limit=3)[:80:2]):
+        verdict = ("useful", "must_present", "not_useful")[i % 3]
+        note = "Asked on the last call; their team can present in English."
+        set_mark(match.audience, match.presenter, 10, verdict, note, COLEAD)
+    lineup = _post(api, "/api/v1/lineups", {"recommendation": 10, "slots": 8})
+    accept_lineup(db.session.get(Lineup, lineup["id"]), COLEAD)
+    db.session.commit()
+    return lineup["id"]
+
+
+def _post(client, url: str, body: dict, **options) -> dict:
+    g.pop("_login_user", None)
+    response = client.post(url, json=body, **options)
+    assert response.status_code == 201, (url, response.get_json())
+    return response.get_json()
 
 
 HEAVY = 200_000
 GZIP = {"Accept-Encoding": "gzip"}
 
 
-def print_heavy_pages(app, slug: str) -> None:
-    """Bytes of each heavy page as anyone, anyone taking gzip, and a co-lead get it."""
+def print_heavy_pages(app, survey: Survey, meeting: int) -> None:
+    """Bytes of each heavy page as anyone, anyone taking gzip, and a co-lead get it; "-" where
+    only a co-lead may open it."""
     user = User(email=COLEAD, role="colead", password_hash="!")
     user.set_password(PASSWORD)
     db.session.add(user)
     db.session.commit()
+    lineup = colead_data(app, user, survey)
+    slug = survey.slug
     colead, anyone = app.test_client(), app.test_client()
     login = _get(colead, "/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
@@ -132,11 +215,19 @@ def print_heavy_pages(app, slug: str) -> None:
     )
     assert signed_in.status_code == 302, signed_in.status_code
     print(f"{'bytes at 200 offices':22} {'anyone':>9} {'gzipped':>9} {'co-lead':>9}")
-    for name, url in heavy_pages(slug).items():
-        plain, packed = len(_get(anyone, url).data), len(_get(anyone, url, GZIP).data)
-        theirs = len(_get(colead, url, GZIP).data)
+    for name, url in heavy_pages(slug, meeting, lineup).items():
+        theirs = _get(colead, url, GZIP)
+        assert theirs.status_code == 200, (url, theirs.status_code)
+        theirs = len(theirs.data)
+        plain, packed = _get(anyone, url), _get(anyone, url, GZIP)
+        if plain.status_code != 200:
+            plain = packed = None
+        else:
+            plain, packed = len(plain.data), len(packed.data)
         # Over the wire: what anyone's browser takes, and a co-lead's page as it is.
-        heavy = ", ".join(who for who, n in (("anyone", packed), ("co-lead", theirs)) if n > HEAVY)
+        heavy = ", ".join(
+            who for who, n in (("anyone", packed), ("co-lead", theirs)) if n and n > HEAVY
+        )
         print(
             f"{name:22} {_size(plain):>9} {_size(packed):>9} {_size(theirs):>9}"
             + (f"  heavy for {heavy}" if heavy else "")
@@ -166,7 +257,9 @@ def measure(client, url: str, runs: int) -> tuple[float, int]:
     return statistics.median(times) * 1000, size
 
 
-def _size(n: int) -> str:
+def _size(n: int | None) -> str:
+    if n is None:
+        return "-"
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n / 1e3:.0f} kB"
 
 
@@ -174,62 +267,70 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--runs", type=int, default=15)
     parser.add_argument("--offices", type=int, default=400)
+    parser.add_argument(
+        "--bytes", action="store_true", help="only the bytes of the heavy pages at 200 offices"
+    )
     args = parser.parse_args()
     with bench_app() as app:
         real = bundled_record()
-        surveys = [
-            import_record(real).survey,
-            import_record(scaled_survey(real, args.offices)).survey,
-        ]
+        surveys = [import_record(real).survey]
+        if not args.bytes:
+            surveys.append(import_record(scaled_survey(real, args.offices)).survey)
         agenda(2, 10)
         settle()
         meeting = db.session.scalar(select(Meeting.id).order_by(Meeting.id).limit(1))
-        office = db.session.get(Office, "ES")
-        token = office_feed_token(office, app.config["SECRET_KEY"])
-        targets = []
-        for survey in surveys:
-            answer = db.session.scalar(
-                select(Answer.id).where(Answer.survey_id == survey.id).limit(1)
-            )
-            targets.append(pages(survey.slug, "ES", answer))
         client = app.test_client()
-        large = f"{args.offices} offices"
-        print(f"database: {backend()}, anonymous, median of {args.runs} requests")
-        print(f"{'page':22} {'21 offices':>19} {large:>19} {'ratio':>6}  target")
-        worst, biggest = 0.0, 0
-        for name in targets[0]:
-            small_ms, small_size = measure(client, targets[0][name], args.runs)
-            large_ms, large_size = measure(client, targets[1][name], args.runs)
-            worst, biggest = max(worst, large_ms), max(biggest, large_size)
-            verdict = "met" if large_ms < TARGET_MS else "MISSED"
-            print(
-                f"{name:22} {small_ms:7.1f}ms {_size(small_size):>9} {large_ms:7.1f}ms "
-                f"{_size(large_size):>9} {large_ms / small_ms:5.1f}x  {verdict}"
-            )
-        # Later pages exist at the larger survey only. The agenda does not depend on the survey,
-        # but its pages list the participating offices of the latest one: timed once, there.
-        later = later_pages(surveys[1].slug) | agenda_pages(meeting, office.code, token)
-        for name, url in later.items():
-            ms, size = measure(client, url, args.runs)
-            worst, biggest = max(worst, ms), max(biggest, size)
-            verdict = "met" if ms < TARGET_MS else "MISSED"
-            print(f"{name:22} {'':19} {ms:7.1f}ms {_size(size):>9} {'':6}  {verdict}")
-        print(
-            f"slowest at {large}: {worst:.1f} ms (target < {TARGET_MS} ms); "
-            f"largest answer {_size(biggest)}"
-        )
-        if args.offices != MATCHES_OFFICES:
+        if not args.bytes:
+            time_pages(app, client, surveys, meeting, args)
+        if args.bytes or args.offices != MATCHES_OFFICES:
             survey = import_record(scaled_survey(real, MATCHES_OFFICES)).survey
             settle()
         else:
             survey = surveys[1]
-        ms, size = measure(client, f"/recommendations/10/matches?survey={survey.slug}", args.runs)
-        verdict = "met" if ms < MATCHES_TARGET_MS else "MISSED"
+        if not args.bytes:
+            url = f"/recommendations/10/matches?survey={survey.slug}"
+            ms, size = measure(client, url, args.runs)
+            verdict = "met" if ms < MATCHES_TARGET_MS else "MISSED"
+            print(
+                f"the matches page of Rec 10 at {MATCHES_OFFICES} offices: {ms:.1f} ms, "
+                f"{_size(size)} (target < {MATCHES_TARGET_MS} ms: {verdict})"
+            )
+        print_heavy_pages(app, survey, meeting)
+
+
+def time_pages(app, client, surveys: list, meeting: int, args) -> None:
+    """Each page's median time and size on the bundled survey and on `args.offices` offices."""
+    office = db.session.get(Office, "ES")
+    token = office_feed_token(office, app.config["SECRET_KEY"])
+    targets = []
+    for survey in surveys:
+        answer = db.session.scalar(select(Answer.id).where(Answer.survey_id == survey.id).limit(1))
+        targets.append(pages(survey.slug, "ES", answer))
+    large = f"{args.offices} offices"
+    print(f"database: {backend()}, anonymous, median of {args.runs} requests")
+    print(f"{'page':22} {'21 offices':>19} {large:>19} {'ratio':>6}  target")
+    worst, biggest = 0.0, 0
+    for name in targets[0]:
+        small_ms, small_size = measure(client, targets[0][name], args.runs)
+        large_ms, large_size = measure(client, targets[1][name], args.runs)
+        worst, biggest = max(worst, large_ms), max(biggest, large_size)
+        verdict = "met" if large_ms < TARGET_MS else "MISSED"
         print(
-            f"the matches page of Rec 10 at {MATCHES_OFFICES} offices: {ms:.1f} ms, "
-            f"{_size(size)} (target < {MATCHES_TARGET_MS} ms: {verdict})"
+            f"{name:22} {small_ms:7.1f}ms {_size(small_size):>9} {large_ms:7.1f}ms "
+            f"{_size(large_size):>9} {large_ms / small_ms:5.1f}x  {verdict}"
         )
-        print_heavy_pages(app, survey.slug)
+    # Later pages exist at the larger survey only. The agenda does not depend on the survey,
+    # but its pages list the participating offices of the latest one: timed once, there.
+    later = later_pages(surveys[1].slug) | agenda_pages(meeting, office.code, token)
+    for name, url in later.items():
+        ms, size = measure(client, url, args.runs)
+        worst, biggest = max(worst, ms), max(biggest, size)
+        verdict = "met" if ms < TARGET_MS else "MISSED"
+        print(f"{name:22} {'':19} {ms:7.1f}ms {_size(size):>9} {'':6}  {verdict}")
+    print(
+        f"slowest at {large}: {worst:.1f} ms (target < {TARGET_MS} ms); "
+        f"largest answer {_size(biggest)}"
+    )
 
 
 if __name__ == "__main__":
