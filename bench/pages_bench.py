@@ -55,6 +55,7 @@ def pages(slug: str, office: str, answer_id: int) -> dict[str, str]:
     return {
         "overview (focus)": f"/?survey={slug}",
         "overview (discuss)": f"/?survey={slug}&question=discuss",
+        "heatmap as a table": f"/surveys/{slug}/heatmap",
         "overview, filtered": f"/?survey={slug}&office=pat",
         "heatmap.svg": f"/charts/{slug}/heatmap.svg?question=discuss",
         "bars.svg": f"/charts/{slug}/bars.svg",
@@ -118,6 +119,7 @@ def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
         "matches, AU's own": f"{matches}&office=AU&role=audience&show=all",
         "overview": f"/?survey={slug}",
         "overview (discuss)": f"/?survey={slug}&question=discuss",
+        "heatmap as a table": f"/surveys/{slug}/heatmap",
         "recommendation 10": f"/recommendations/10?survey={slug}",
         "offices": f"/offices?survey={slug}",
         "office ES": f"/offices/ES?survey={slug}",

@@ -512,6 +512,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("survey.download", "GET"): anyone,
     ("survey.bars_svg", "GET"): anyone,
     ("survey.heatmap_svg", "GET"): anyone,
+    ("survey.heatmap_table", "GET"): anyone,
     ("recommendations.index", "GET"): anyone,
     ("recommendations.detail", "GET"): anyone,
     ("matching.matches", "GET"): anyone,

@@ -62,7 +62,6 @@ def _sites():
     from planner.presenters.views import _excerpt as presenter_excerpt
     from planner.survey.charts import _fit
     from planner.survey.tabular import _cut
-    from planner.survey.views import _excerpt as survey_excerpt
 
     same = lambda text: text  # noqa: E731
     # A format character (the emoji's joiner) shown as U+FFFD, as a quoted token shows it.
@@ -76,7 +75,6 @@ def _sites():
         ("a line-up's token", lambda t: _shown_token(t, 40), 40, printable, same),
         ("a chart's label", lambda t: _fit(t, 40), 40, same, same),
         ("a survey cell quoted", lambda t: _cut(t, 40), 40, same, same),
-        ("a survey answer's excerpt", lambda t: survey_excerpt(t, 40), 40, same, same),
         ("a presenter's title quoted", presenter_excerpt, 200, same, same),
     ]
 

@@ -71,7 +71,11 @@ class Cell:
     y: float
     size: float
     mark: Mark | None
-    title: str
+
+
+# The stroke around each square's path, twice the radius of its corners (3 px): the outline of
+# a round join is a circle of half the stroke's width.
+SQUARE_STROKE = 6
 
 
 @dataclass(frozen=True)
@@ -94,6 +98,38 @@ class Heatmap:
     row_line: float = 0.0  # between the baselines of a row label's lines
     # The recommendation numbers again, between rows further down (`REPEAT_EVERY`).
     repeated_columns: tuple[Placed, ...] = ()
+    stroke: float = SQUARE_STROKE
+    # Each row's link name and tooltip: its office, and the recommendations its squares name.
+    row_names: tuple[str, ...] = ()
+
+    @property
+    def named_squares(self) -> str:
+        """The squares of what each office named, as one path (`_squares`)."""
+        return self._squares(named=True)
+
+    @property
+    def empty_squares(self) -> str:
+        return self._squares(named=False)
+
+    def _squares(self, *, named: bool) -> str:
+        """The named or the empty squares as one path: each a smaller square whose round-joined
+        stroke (`stroke`) makes it `Cell.size` wide with rounded corners. At 200 offices a
+        rectangle each, with a title and a link, was 480 kB of the overview's 877 kB; the rows'
+        links lead on (helper-257)."""
+        inset, squares = self.stroke / 2, []
+        for cell in self.cells:
+            if (cell.mark is not None) == named:
+                side = pixels(cell.size - self.stroke)
+                x, y = pixels(cell.x + inset), pixels(cell.y + inset)
+                squares.append(f"M{x} {y}h{side}v{side}h-{side}z")
+        return "".join(squares)
+
+
+def pixels(value: float) -> float | int:
+    """`value` to a tenth of a pixel, written without ".0" when whole ("35", not "35.0"): at 200
+    offices the chart's coordinates are some 8,000 numbers."""
+    value = round(value, 1)
+    return int(value) if value == int(value) else value
 
 
 # At 200 offices the heatmap is some 5,200 px tall, its columns numbered at the top only: the
@@ -138,13 +174,34 @@ def heatmap(
     grid_height = (len(rows) + len(repeats)) * cell
     # Where each row starts: below the rows before it and the numbers repeated among them.
     row_top = [top + (i + sum(1 for r in repeats if r <= i)) * cell for i in range(len(rows))]
+    cells = []
+    named: list[list[str]] = [[] for _ in rows]
+    column_counts = [0] * len(columns)
+    for i, (code, _) in enumerate(rows):
+        for j, (number, _) in enumerate(columns):
+            mark = marks.get((code, number))
+            if mark:
+                named[i].append(str(number))
+                column_counts[j] += 1
+            cells.append(
+                Cell(
+                    pixels(left + j * cell + gap / 2),
+                    pixels(row_top[i] + gap / 2),
+                    pixels(cell - gap),
+                    mark,
+                )
+            )
+    right = left + grid_width
+    # A row is one link, from its label across its squares to its total: the office's answers,
+    # named by what it names (helper-257: a link per square, 876 at 200 offices, made the chart
+    # half a megabyte; each answer is a link on the table's page and the office's).
     placed_rows = tuple(
         Placed(
             left - 8,
             # The first line's baseline: one line sits mid-row, two share it.
             row_top[i] + cell / 2 + 4 - (_ROW_LINE / 2) * (len(lines) - 1),
             Label(" ".join(lines), label.title, label.href),
-            Box(4, row_top[i], left - 8, max(cell, TARGET)),
+            Box(4, row_top[i], right + _TOTAL - 4, max(cell, TARGET)),
             lines if len(lines) > 1 else (),
         )
         for i, ((_, label), lines) in enumerate(zip(rows, wrapped, strict=True))
@@ -163,30 +220,11 @@ def heatmap(
         for r in repeats
         for j, (_, label) in enumerate(columns)
     )
-    cells = []
-    row_counts = [0] * len(rows)
-    column_counts = [0] * len(columns)
-    for i, (code, row_label) in enumerate(rows):
-        for j, (number, column_label) in enumerate(columns):
-            mark = marks.get((code, number))
-            if mark:
-                row_counts[i] += 1
-                column_counts[j] += 1
-            cells.append(
-                Cell(
-                    round(left + j * cell + gap / 2, 1),
-                    round(row_top[i] + gap / 2, 1),
-                    cell - gap,
-                    mark,
-                    mark.title
-                    if mark
-                    else f"{row_label.title}: no answer for {column_label.title}",
-                )
-            )
-    right = left + grid_width
     row_totals = tuple(
-        Placed(right + 8, row_top[i] + cell / 2 + 4, Label(str(n), f"{n} recommendations"))
-        for i, n in enumerate(row_counts)
+        Placed(
+            right + 8, row_top[i] + cell / 2 + 4, Label(str(len(n)), f"{len(n)} recommendations")
+        )
+        for i, n in enumerate(named)
     )
     column_totals = tuple(
         Placed(left + j * cell + cell / 2, top + grid_height + 16, Label(str(n), f"{n} offices"))
@@ -210,11 +248,22 @@ def heatmap(
         grid_height=grid_height,
         row_line=_ROW_LINE,
         repeated_columns=repeated_columns,
+        row_names=tuple(
+            _row_name(label.title, numbers) for (_, label), numbers in zip(rows, named, strict=True)
+        ),
     )
 
 
 # Between the baselines of a row label's two lines: both fit in a 26 px row.
 _ROW_LINE = 12.0
+# From the squares' right edge to the end of a row's total ("10").
+_TOTAL = 30.0
+
+
+def _row_name(office: str, numbers: list[str]) -> str:
+    if not numbers:
+        return f"{office} (named no recommendation)"
+    return f"{office} (named Rec {', '.join(numbers)})"
 
 
 def _two_lines(text: str, limit: int) -> tuple[str, ...]:

@@ -48,7 +48,7 @@ from planner.survey.records import Question, SurveyFormatError
 from planner.survey.summary import Summary
 from planner.survey.tabular import write_csv, write_json
 from planner.survey.uploads import FileTooLarge
-from planner.text import readable, shorten
+from planner.text import readable
 from planner.turns import take_turn
 from planner.web import (
     csv_download,
@@ -58,6 +58,8 @@ from planner.web import (
 )
 
 bp = Blueprint("survey", __name__)
+# Coordinates as the charts write them: "35", not "35.0" (thousands of them at 200 offices).
+bp.add_app_template_filter(charts.pixels, "px")
 
 # The questions the overview can show, with the paragraph of CWS/13/26 that reports each.
 OVERVIEW_QUESTIONS = (Question.focus, Question.discuss, Question.challenge, Question.low_priority)
@@ -104,11 +106,11 @@ def build_heatmap(
     offices = matching(respondent_offices(survey), office_filter)
     # One url_for per page, not per square: at 200 offices there are thousands of squares.
     answers_url = url_for("survey.answer", slug=survey.slug, answer_id=0).removesuffix("/0")
+    # Each square is named by its office and recommendation, not by an excerpt of the answer
+    # it links to: at 200 offices the excerpts were 130 kB of the overview (helper-257).
     marks = {
-        (office, number): charts.Mark(
-            f"{answers_url}/{answer_id}", f"{office}, Rec {number}: {_excerpt(text)}"
-        )
-        for answer_id, office, number, text in answer_cells(survey, question)
+        (office, number): charts.Mark(f"{answers_url}/{answer_id}", f"{office}, Rec {number}")
+        for answer_id, office, number, _text in answer_cells(survey, question)
     }
     return charts.heatmap(
         [
@@ -117,7 +119,13 @@ def build_heatmap(
                 charts.Label(
                     f"{o.code} {o.short_name}",
                     f"{o.code}: {o.name}",
-                    url_for("offices.detail", code=o.code, survey=survey.slug),
+                    # Its answers to the question shown, on its page.
+                    url_for(
+                        "offices.detail",
+                        code=o.code,
+                        survey=survey.slug,
+                        _anchor=f"{question.value}-heading",
+                    ),
                 ),
             )
             for o in offices
@@ -169,11 +177,6 @@ def build_bars(
     )
 
 
-def _excerpt(text: str, limit: int = 140) -> str:
-    flat = " ".join(text.split())
-    return shorten(flat, limit)
-
-
 def _chart_context() -> dict:
     return {
         "font": charts.FONT,
@@ -209,6 +212,23 @@ def overview():
         summary=summary,
         series=tuple(SERIES_QUESTIONS),
         **_chart_context(),
+    )
+
+
+@bp.get("/surveys/<slug>/heatmap")
+def heatmap_table(slug: str):
+    """The overview's heatmap as a table, each answer a link: a page of its own, linked from the
+    chart, rather than folded under it (helper-257: 300 kB of the overview at 200 offices)."""
+    survey = find_survey(slug)
+    question = _question()
+    office_filter = readable(request.args.get("office", ""))  # quoted back, as on the overview
+    return render_template(
+        "survey/heatmap_table.html",
+        survey=survey,
+        question=question,
+        questions=OVERVIEW_QUESTIONS,
+        office_filter=office_filter,
+        heatmap=build_heatmap(survey, question, office_filter, all_recommendations()),
     )
 
 

@@ -56,6 +56,7 @@ PROPOSAL = {
 PUBLIC = (
     "/",
     "/?question=discuss",  # the heatmap of another question
+    "/surveys/{survey}/heatmap?question=challenge",  # the heatmap as a table
     "/surveys",
     "/surveys/{survey}",
     "/surveys/{survey}/summary",

@@ -28,9 +28,17 @@ def test_click_through_heatmap_answer_office_recommendation(page, live_server, s
     expect(page).to_have_url(re.compile(r"question=discuss"))
     shoot(page, "explorer-1-overview-discuss")
 
-    # The square for Spain's wish to discuss Rec 10, found by its tooltip like a mouse user would.
-    square = page.locator("svg a.cell", has=page.locator("title", has_text="ES, Rec 10"))
-    square.click()
+    # Spain's row, found by its tooltip as a mouse user would: its wishes, on its page.
+    row = page.locator("svg a.label", has=page.locator("title", has_text="ES: Spanish"))
+    expect(row.locator("title")).to_contain_text("(named Rec 10)")
+    row.click()
+    expect(page).to_have_url(re.compile(r"/offices/ES\?survey=CWS-13-26#discuss-heading$"))
+    expect(page.locator("#discuss-heading")).to_be_in_viewport()
+    page.go_back()
+
+    # The answer itself, from the heatmap as a table.
+    page.get_by_role("link", name="The heatmap as a table").click()
+    page.get_by_role("link", name="yes, ES, Rec 10").click()
     expect(page.locator("blockquote.answer-text")).to_have_text(
         "Rec.10, with special focus on governance and risk management and assessment."
     )
@@ -69,9 +77,10 @@ def test_office_filter_and_search(page, live_server, survey):
     page.goto(live_server + "/")
     page.get_by_label("Filter offices").fill("europe")
     page.get_by_role("button", name="Apply").click()
-    expect(page.locator("svg#heatmap, svg.chart").first.locator("a.cell")).not_to_have_count(0)
-    rows = page.locator("details").first.locator("tbody tr")
-    expect(rows).to_have_count(2)
+    expect(page.locator("svg:has(#heatmap-title) a.label")).to_have_count(2 + 10)
+    page.get_by_role("link", name="The heatmap as a table").click()
+    expect(page.get_by_label("Filter offices")).to_have_value("europe")
+    expect(page.locator("table.heatmap-table tbody tr")).to_have_count(2)
     page.get_by_role("link", name="Offices", exact=True).click()
     page.get_by_label("Find an office").fill("lima")
     page.get_by_role("button", name="Search").click()
@@ -222,7 +231,8 @@ NUMBERED_AT = """() => {
   // A linked number's tooltip is a <title> inside its text: its own words are the text's.
   const own = t => [...t.childNodes].filter(n => n.nodeType === Node.TEXT_NODE)
     .map(n => n.textContent).join('');
-  const numbers = [...chart.querySelectorAll('a.label text, g[aria-hidden] text')]
+  // The columns' numbers, bold, not a row's total of 10 in the row's link.
+  const numbers = [...chart.querySelectorAll('a.label text[font-weight], g[aria-hidden] text')]
     .filter(t => own(t) === '10');
   const top = chart.getBoundingClientRect().top + scrollY;
   const bottom = top + chart.getBoundingClientRect().height;
@@ -257,7 +267,7 @@ def test_a_heatmap_of_200_offices_keeps_its_columns_numbered(browser, live_serve
         assert page.evaluate(NUMBERED_AT) == [], width
         page.locator("svg:has(#heatmap-title) a.label").nth(10 + 150).scroll_into_view_if_needed()
         shoot(page, f"overview-200-{width}", full_page=False)
-        page.get_by_text("The heatmap as a table").click()
+        page.get_by_role("link", name="The heatmap as a table").click()
         pane = page.locator(".heatmap-pane")
         pane.evaluate("pane => { pane.scrollTop = pane.scrollHeight / 2; pane.scrollLeft = 80; }")
         pane.scroll_into_view_if_needed()

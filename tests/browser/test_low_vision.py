@@ -103,9 +103,10 @@ def test_at_200_percent_the_heatmap_table_and_questions_stay_marked_and_in_sight
     tab = context.new_page()
     try:
         tab.goto(live_server + "/")
-        summary = tab.get_by_text("The heatmap as a table")
-        summary.focus()
+        table = tab.get_by_role("link", name="The heatmap as a table")
+        table.focus()
         tab.keyboard.press("Enter")
+        tab.wait_for_url("**/heatmap?question=focus")
         # The office column stays in view while the table scrolls sideways: Tab put a "yes" of
         # the columns just scrolled past wholly under it, as the browser counts that in view
         # and scrolls nothing (helper-220).

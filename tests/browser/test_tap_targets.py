@@ -218,29 +218,38 @@ def test_a_screen_reader_hears_the_signed_in_address_once(browser, live_server, 
 
 
 def test_on_a_phone_the_heatmap_and_its_table_are_easy_to_tap(phone, live_server, survey):
-    """helper-203: the heatmap's squares are 24 px each way (WCAG 2.5.8), apart from each other;
+    """helper-203: the heatmap's targets are 24 px each way (WCAG 2.5.8), apart from each other;
     the table that says the same, its links and the downloads below the charts, a finger's
-    width (44 px)."""
+    width (44 px). helper-257: each office's row is the target, over its squares, and the table
+    a page of its own."""
     phone.goto(live_server + "/")
-    squares = [box for box in boxes(phone, "svg.chart a.cell rect") if box]
-    assert len(squares) > 50
-    small = [box for box in squares if box["width"] < 24 or box["height"] < 24]
+    rows = [box for box in boxes(phone, "svg:has(#heatmap-title) a.label rect") if box]
+    assert len(rows) == 21 + 10
+    small = [box for box in rows if box["width"] < 24 or box["height"] < 24]
     assert small == [], small[:3]
-    # Neighbours, as the chart draws them: none overlaps the next in its row.
-    row = [box for box in squares if box["y"] == squares[0]["y"]]
-    assert all(a["x"] + a["width"] <= b["x"] for a, b in pairwise(row))
+    # Neighbours, as the chart draws them: no office's row overlaps the next.
+    offices = rows[10:]
+    assert all(a["y"] + a["height"] <= b["y"] + 0.5 for a, b in pairwise(offices))
     for table in phone.locator("main details").all():
         table.locator("summary").click()
     selector = "main details table a, main .chart-actions a"
+    assert phone.locator(selector).count() > 10
+    _finger_sized(phone, selector)
+    phone.get_by_role("link", name="The heatmap as a table").click()
+    selector = "main table a"
+    assert phone.locator(selector).count() > 50
+    _finger_sized(phone, selector)
+    assert phone.evaluate(FITS_WIDTH)
+
+
+def _finger_sized(phone, selector: str) -> None:
     links = phone.locator(selector)
-    assert links.count() > 50
     small = [
         f"{links.nth(n).inner_text()!r}: {box['width']:.0f}×{box['height']:.0f}"
         for n, box in enumerate(boxes(phone, selector))
         if box and (box["height"] < 44 or box["width"] < 44)
     ]
     assert small == [], small[:5]
-    assert phone.evaluate(FITS_WIDTH)
 
 
 def test_on_a_phone_a_file_chooser_looks_as_big_as_it_is(phone, live_server, colead):

@@ -174,7 +174,9 @@ def test_an_answer_saying_nothing_under_a_recommendation_counts_nowhere(
         assert re.findall(r'<td class="num" data-label="[^"]+">(\d*)</td>', row) == counts
 
     heatmap = client.get("/?survey=Pilot&question=focus").get_data(as_text=True)
-    assert "AU, Rec 4" in heatmap and "AU, Rec 3" not in heatmap
+    assert re.search(r"<title>AU: [^<]*\(named Rec 4\)</title>", heatmap)
+    table = client.get("/surveys/Pilot/heatmap?question=focus").get_data(as_text=True)
+    assert "yes, AU, Rec 4" in table and "AU, Rec 3" not in table
 
     page = client.get("/recommendations/3?survey=Pilot").get_data(as_text=True)
     assert "Offices focused on it (0)" in page and "Offices wanting it discussed (0)" in page

@@ -13,15 +13,29 @@ def text(response):
     return response.get_data(as_text=True)
 
 
+def named_squares(svg: str) -> int:
+    """The squares a heatmap draws filled: its path in the question's colour (not EMPTY's)."""
+    (path,) = [
+        d for d, fill in re.findall(r'<path d="([^"]*)" fill="(#\w+)"', svg) if fill != charts.EMPTY
+    ]
+    return path.count("M")
+
+
+def named_in_rows(svg: str) -> int:
+    """The recommendations the heatmap's rows name, as their links' names say them."""
+    return sum(len(n.split(", ")) for n in re.findall(r"\(named Rec ([\d, ]+)\)</title>", svg))
+
+
 def test_overview_shows_both_charts_with_text_alternatives(client, survey):
     page = text(client.get("/"))
     assert "<h1>Who focuses on what" in page
     assert page.count('role="graphics-document"') >= 2
     assert '<title id="heatmap-title">CWS/13/26: Current focus (Q4)' in page
     assert '<desc id="bars-desc">' in page
-    # One linked square per answer with a recommendation: 85 focus answers in CWS/13/26.
-    assert page.count('class="cell"') == 85
-    assert "The heatmap as a table" in page and "The bars as a table" in page
+    # A square per answer with a recommendation: 85 focus answers in CWS/13/26, each named by
+    # its office's row.
+    assert named_squares(page) == named_in_rows(page) == 85
+    assert ">The heatmap as a table</a>" in page and "The bars as a table" in page
 
 
 @pytest.mark.parametrize(
@@ -29,17 +43,33 @@ def test_overview_shows_both_charts_with_text_alternatives(client, survey):
 )
 def test_overview_switches_question(client, survey, question, squares):
     page = text(client.get(f"/?question={question}"))
-    assert page.count('class="cell"') == squares
+    assert named_squares(page) == named_in_rows(page) == squares
     assert re.search(rf'question={question}[^"]*" aria-current="true"', page)
+    table = text(client.get(f"/surveys/CWS-13-26/heatmap?question={question}"))
+    assert table.count(">yes</a>") == squares
+    assert re.search(rf'question={question}[^"]*" aria-current="true"', table)
 
 
-def test_heatmap_squares_link_to_the_answer(client, survey):
+def test_each_answer_is_a_link_on_the_table_and_each_office_on_the_chart(client, survey):
     page = text(client.get("/?question=discuss"))
-    link = re.search(
-        r'<a href="(/surveys/CWS-13-26/answers/\d+)" class="cell"><rect[^>]*><title>ES, Rec 10',
+    # Spain's row on the chart: its answers to the question shown, on its page.
+    row = re.search(
+        r'<a href="(/offices/ES[^"]*)" class="label"><title>ES: [^<]*\(named Rec ([\d, ]+)\)',
         page,
     )
-    assert link, "no square for Spain's wish to discuss Rec 10"
+    assert row and "10" in row[2].split(", "), "Spain's row does not name Rec 10"
+    assert row[1] == "/offices/ES?survey=CWS-13-26#discuss-heading"
+    office = text(client.get(row[1]))
+    assert 'id="discuss-heading"' in office
+    assert "Rec.10, with special focus on governance" in office
+    # The table, linked from the chart, has the answer itself.
+    table_url = re.search(r'<a href="([^"]+)">The heatmap as a table</a>', page)[1]
+    assert table_url == "/surveys/CWS-13-26/heatmap?question=discuss"
+    table = text(client.get(table_url))
+    link = re.search(
+        r'<a href="(/surveys/CWS-13-26/answers/\d+)" aria-label="yes, ES, Rec 10">yes</a>', table
+    )
+    assert link, "no link for Spain's wish to discuss Rec 10"
     answer = text(client.get(link[1]))
     assert "Rec.10, with special focus on governance and risk management and assessment." in answer
     assert "line 1264" in answer
@@ -75,7 +105,7 @@ def test_charts_download_as_standalone_svg(client, survey):
     assert "CWS-13-26-challenge-heatmap.svg" in heatmap.headers["Content-Disposition"]
     svg = text(heatmap)
     assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"')
-    assert svg.count('class="cell"') == 48
+    assert named_squares(svg) == named_in_rows(svg) == 48
     bars = text(client.get("/charts/CWS-13-26/bars.svg"))
     # Supply, demand and struggle for Rec 10: 12 focus, 10 discuss, 8 challenge.
     assert "Rec 10: New and emerging technologies (AI, blockchain): Supply 12" in bars
@@ -104,13 +134,12 @@ def test_the_heatmap_shows_each_office_name_whole(client, survey):
     """helper-201: row labels were cut at 30 characters ("GM The Gambia Industrial Prop…").
     A longer one wraps onto a second line in its row; the link's tooltip and name are whole."""
     svg = text(client.get("/"))
-    assert (
-        "…" not in svg[svg.index('<svg xmlns="http://www.w3.org/2000/svg"') : svg.index("</svg>")]
-    )
+    # The chart itself: the legend's squares before it are small <svg>s of their own.
+    assert "…" not in re.search(r'<svg xmlns="http://www.w3.org/2000/svg".*?</svg>', svg, re.S)[0]
     assert re.search(
         r'<a href="/offices/GM[^"]*" class="label"><title>GM: The Gambia Industrial Property '
-        r"Office</title><rect [^>]*/><text [^>]*><tspan [^>]*>GM The Gambia Industrial</tspan>"
-        r'<tspan [^>]*dy="12[^"]*">Property Office</tspan></text></a>',
+        r"Office \(named Rec 1\)</title><rect [^>]*/><text [^>]*><tspan [^>]*>GM The Gambia "
+        r'Industrial</tspan><tspan [^>]*dy="12[^"]*">Property Office</tspan></text>',
         svg,
     )
 
@@ -360,3 +389,64 @@ def test_the_other_surveys_links_carry_no_argument_that_breaks_them(client, surv
         assert response.status_code == 200, (url, query)
         page = response.get_data(as_text=True)
         assert re.search(rf'<a href="{url}\?[^"]*survey=CWS-13-26">CWS/13/26</a>', page), url
+
+
+def test_a_heatmap_draws_its_squares_as_two_paths_and_names_each_row():
+    """helper-257: a rectangle each, with a title and for a named one a link, was 480 kB of the
+    overview at 200 offices. The named squares and the empty ones are a path each, every square
+    the cell's size with the corners of a 3 px radius its round-joined stroke gives it; the row's
+    link names what its squares show."""
+    chart = _heatmap_of(60)
+    assert chart.named_squares.count("M") == 60 and chart.empty_squares.count("M") == 540
+    side = charts.pixels(chart.cells[0].size - chart.stroke)
+    assert side + chart.stroke == chart.cells[0].size == 24 and chart.stroke == 2 * 3
+    first = chart.cells[0]
+    assert first.mark and chart.named_squares.startswith(
+        f"M{charts.pixels(first.x + 3)} {charts.pixels(first.y + 3)}h{side}v{side}h-{side}zM"
+    )
+    assert chart.row_names[:2] == ("Office O000 (named Rec 1)", "Office O001 (named Rec 2)")
+    bare = charts.heatmap(
+        [("AA", charts.Label("AA", "AA: Office"))], [(1, charts.Label("1", "Rec 1"))], {}, "#000"
+    )
+    assert bare.row_names == ("AA: Office (named no recommendation)",)
+    assert bare.named_squares == "" and bare.empty_squares.count("M") == 1
+
+
+@pytest.fixture
+def two_hundred(app_context):
+    from planner.extensions import db
+    from planner.survey.operations import import_record
+    from planner.survey.synthetic import scaled_survey
+    from tests.conftest import _bundled_record
+
+    survey = import_record(scaled_survey(_bundled_record(), 200)).survey
+    db.session.commit()
+    return survey
+
+
+def test_the_overview_of_200_offices_stays_light(client, colead_client, two_hundred):
+    """helper-257: at 200 offices the overview was 877 kB, 18 s over a slow 3G link, to a
+    co-lead too (their pages go uncompressed): each of 876 named squares a link, a rectangle and
+    a title quoting the answer's opening; each of 1,124 empty ones a rectangle and a title ("AA:
+    Synthetic office AA: no answer for Rec 2: ICT strategy with annual evaluation"); and the same
+    again as a table folded under the chart. The squares are two paths, each office's row one
+    link to its answers, named by what it named; the table, each answer a link, is a page of its
+    own that the chart links to."""
+    overview = f"/?survey={two_hundred.slug}"
+    for who in (client, colead_client):
+        page = text(who.get(overview))
+        assert len(page.encode()) < 200_000, len(page.encode())
+        svg = re.search(r'<svg xmlns="http://www.w3.org/2000/svg".*?</svg>', page, re.S)[0]
+        # Each office's row and each recommendation are a link; the chart's title and its axis',
+        # and each column's total, a title.
+        assert svg.count("<a ") == 200 + 10
+        assert svg.count("<title") == 200 + 10 + 2 + 10
+        assert "heatmap-table" not in page and "no answer for" not in page
+        squares = named_squares(svg)
+        assert squares == named_in_rows(svg) > 500
+    url = re.search(r'<a href="([^"]+)">The heatmap as a table</a>', page)[1]
+    table = client.get(url.replace("&amp;", "&"))
+    assert table.status_code == 200 and len(table.data) < 200_000, len(table.data)
+    answers = re.findall(r'<a href="(/surveys/[^"]+/answers/\d+)" aria-label="yes, ', table.text)
+    assert len(set(answers)) == squares
+    assert client.get(answers[-1]).status_code == 200
