@@ -497,3 +497,27 @@ def test_the_api_says_no_office_has_a_code_as_the_page_does(client, survey):
     assert unknown.get_json()["message"] == "No office known here has the ST.3 code ZZ."
     absent = client.get("/api/v1/matches?recommendation=10&office=WO")
     assert absent.status_code == 200 and absent.get_json()["matches"] == []
+
+
+def test_every_match_page_says_a_presenter_s_one_audience_in_a_line(client, colead_client, large):
+    """helper-257: the pages of every match (show=all) list an audience or two at a time, 60
+    presenters, each with a section for its project and a table of the page's audiences it ranks
+    for: one row each, the rank and score its row above had given, and the opening of the same
+    wish again, 30 kB of a page's 230 kB to a co-lead at 200 offices. One audience is said in a
+    line; a presenter's project is quoted once, as before."""
+    url = f"/recommendations/10/matches?survey={large.slug}&show=all"
+    for who in (client, colead_client):
+        page = who.get(url).get_data(as_text=True)
+        presenters = page[page.index('<h2 id="presenters">') :]
+        sections = re.findall(
+            r'<section class="match-group" aria-labelledby="presenter-(\w+)">(.*?)</section>',
+            presenters,
+            re.S,
+        )
+        assert len(sections) > 20
+        for code, section in sections:
+            assert section.count('<blockquote class="answer-text">') == 1
+            one = re.search(r'<p>For <a href="#audience-\w\w">[^<]+</a>: ranked \d+ of', section)
+            assert one or section.count('data-label="Rank there"') > 1, (code, section[-300:])
+        # 2.8 kB a match before, at 80 offices; 2.6 kB now.
+        assert len(page.encode()) / rows_on(page) < 2_700, len(page.encode()) / rows_on(page)
