@@ -127,6 +127,7 @@ def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
         "line-ups": "/lineups",
         "new line-up, Rec 10": "/lineups/new?recommendation=10",
         "line-up": f"/lineups/{lineup}",
+        "line-up's figures": f"/lineups/{lineup}/figures",
         "meetings": "/meetings",
         "agenda": f"/meetings/{meeting}",
         "meeting's editor": f"/meetings/{meeting}/edit",

@@ -563,6 +563,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     # The co-leads' pages.
     ("lineup.index", "GET"): colead_page,
     ("lineup.detail", "GET"): colead_page,
+    ("lineup.figures", "GET"): colead_page,
     ("lineup.new", "GET"): colead_page,
     ("lineup.new", "POST"): colead_page,
     ("lineup.accept", "POST"): colead_page,

@@ -107,6 +107,7 @@ COLEAD = (
     "/lineups",
     "/lineups/new",
     "/lineups/{lineup}",
+    "/lineups/{lineup}/figures",
     "/meetings",
     "/meetings/new",
     "/meetings/{meeting}",

@@ -102,6 +102,37 @@ def test_results_on_the_same_page_and_saved(client, survey):
     assert sum(t["small"] for t in lineup.result["talks"]) >= 2
 
 
+def test_the_scores_behind_a_line_up_are_a_page_of_their_own(client, app, survey):
+    """helper-257: the weight of each interested office and the score of each candidate presenter
+    were folded under "The figures behind it" on the line-up's page and on the form's result,
+    and downloaded with them: interested offices times candidates, 115 kB of the line-up's
+    153 kB at 200 offices, 460 kB of 510 kB at 400. They are a page of their own, linked there;
+    signed-in co-leads only, as the line-up."""
+    post_rules(client, slots="3")
+    lineup = db.session.scalar(select(Lineup))
+    for url in (f"/lineups/{lineup.id}", f"/lineups/new?from={lineup.id}&saved=1"):
+        page = html.unescape(client.get(url).get_data(as_text=True))
+        figures = page[page.index('<details class="figures">') :]
+        figures = figures[: figures.index("</details>")]
+        assert "<dt>Worth</dt>" in figures and "<table" not in figures, url
+        link = re.search(r'<a href="([^"]+)">Each interested office\'s weight and each', figures)
+        assert link and link[1] == f"/lineups/{lineup.id}/figures"
+    page = html.unescape(client.get(f"/lineups/{lineup.id}/figures").get_data(as_text=True))
+    rows = dict(
+        re.findall(
+            r'<tr><th scope="row">([A-Z]{2}:\d+)</th><td class="num">[^<]+</td>'
+            r"<td>([^<]*)</td></tr>",
+            page,
+        )
+    )
+    assert set(rows) == set(lineup.result["weights"]) and len(rows) > 10
+    for key, scores in lineup.result["relevance"].items():
+        shown = dict(item.split(" ") for item in rows[key].split(", ")) if rows[key] else {}
+        assert shown == {office: f"{score:.2f}" for office, score in scores.items()}, key
+    assert app.test_client().get(f"/lineups/{lineup.id}/figures").status_code == 302
+    assert client.get("/lineups/9999/figures").status_code == 404
+
+
 def test_a_result_leads_with_whom_it_serves_and_keeps_the_figures_folded(client, survey):
     """helper-101: the result opened with "Value 10.486", "Optimal to within 0.01%" and a
     "Contribution" column, a solver's words. It says whom the line-up serves, that no better
