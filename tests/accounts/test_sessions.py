@@ -8,6 +8,7 @@ from sqlalchemy import select
 from planner.accounts.models import ApiToken, User
 from planner.extensions import db
 from planner.offices.models import OfficeContact
+from tests.conftest import signed_in as given_the_sign_in_cookie
 from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, VOLUNTEERED, csrf_token, sign_in
 
 NEW_PASSWORD = "a much longer secret"
@@ -117,6 +118,23 @@ def test_a_csrf_token_from_before_sign_out_is_refused_after_it(client, colead):
     )
     assert refused.status_code == 400
     assert not signed_in(client)
+
+
+def test_the_tests_co_lead_holds_the_cookie_signing_in_gives(app, client, colead):
+    """`colead_client` is not signed in on the sign-in page, for speed: it is given the
+    cookie the page gives (tests/conftest.py, `signed_in`), which must hold what signing in
+    leaves in a browser, and leave the account as signing in leaves it."""
+    assert sign_in(client).status_code == 302
+    with client.session_transaction() as session:
+        on_the_page = dict(session)
+    signed_at = colead.last_login_at
+    colead.last_login_at = None
+    given = app.test_client()
+    given_the_sign_in_cookie(given, colead)
+    with given.session_transaction() as session:
+        assert dict(session) == on_the_page
+    assert colead.last_login_at is not None and colead.last_login_at >= signed_at
+    assert signed_in(given)
 
 
 def test_a_session_naming_an_old_version_or_nonsense_is_anonymous(app, client, colead):
