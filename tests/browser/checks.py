@@ -8,7 +8,7 @@ from contextlib import contextmanager
 
 from axe_playwright_python.sync_playwright import Axe, AxeResults
 
-from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in
+from tests.browser.conftest import DESKTOP, FITS_WIDTH, PHONE, shoot, sign_in_on_the_page
 from tests.browser.test_tap_targets import _too_small
 
 WIDTHS = {"desktop": DESKTOP, "phone": PHONE}
@@ -71,7 +71,7 @@ def tabs_by_width_and_role(browser, live_server) -> Iterator[dict]:
             context.add_init_script(script=AXE.axe_script)
             tab = context.new_page()
             if who == "colead":
-                sign_in(tab, live_server)
+                sign_in_on_the_page(tab, live_server)
             opened[width, who] = tab
     try:
         yield opened

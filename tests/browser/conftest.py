@@ -66,8 +66,14 @@ def live_server(app):
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
+    _SERVED["app"] = app
     yield f"http://127.0.0.1:{server.server_port}"
     server.shutdown()
+    _SERVED.clear()
+
+
+# The app `live_server` serves, for `sign_in` to sign a browser in with.
+_SERVED: dict = {}
 
 
 @pytest.fixture(autouse=True)
@@ -168,7 +174,7 @@ def boxes(page, selector: str) -> list[dict | None]:
     return page.evaluate(BOXES, selector)
 
 
-def sign_in(page, live_server: str) -> None:
+def sign_in_on_the_page(page, live_server: str) -> None:
     """Sign in through the page, as a co-lead would."""
     from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD
 
@@ -179,7 +185,27 @@ def sign_in(page, live_server: str) -> None:
     page.wait_for_url(lambda url: "/login" not in url)
 
 
+def sign_in(page, live_server: str) -> None:
+    """Signed in as the co-lead, on the page signing in leads to, as after
+    `sign_in_on_the_page`: the sign-in is posted to the app by a test client as this browser
+    (its User-Agent, which the session is bound to, and its address), and the browser is handed
+    the cookie it answers with. The sign-in page's two navigations and its typing cost Chromium
+    a third of a CPU-second, in some 45 tests that sign in to test something else; the page
+    itself is signed in on by `colead_page` and the tabs of test_every_page."""
+    from tests.support import sign_in as post_the_sign_in
+
+    client = _SERVED["app"].test_client()
+    client.environ_base["HTTP_USER_AGENT"] = page.evaluate("navigator.userAgent")
+    answer = post_the_sign_in(client)
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    cookie = client.get_cookie("session")
+    held = {"name": cookie.key, "value": cookie.value, "url": live_server}
+    held |= {"httpOnly": cookie.http_only, "secure": cookie.secure, "sameSite": cookie.same_site}
+    page.context.add_cookies([held])
+    page.goto(live_server + answer.headers["Location"])
+
+
 @pytest.fixture
 def colead_page(page, live_server, colead):
-    sign_in(page, live_server)
+    sign_in_on_the_page(page, live_server)
     return page

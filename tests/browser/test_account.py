@@ -7,7 +7,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in, sign_in_on_the_page
 
 TOKEN = re.compile(r"cwsp_[A-Za-z0-9_\-]{20,}")
 LONG_NAME = "nightly-export-of-the-task-force-agenda-to-the-intranet-" + "x" * 40
@@ -65,3 +65,26 @@ def test_a_token_is_made_copied_once_and_revoked(browser, live_server, colead, w
     )
     assert refused.status == 401
     context.close()
+
+
+def test_the_tests_sign_in_leaves_a_browser_as_the_sign_in_page_does(
+    app, browser, live_server, colead
+):
+    """`sign_in` posts the sign-in for the browser and hands it the cookie (tests/browser/
+    conftest.py): the browser must hold what signing in on the page leaves it, a session
+    alike (but for its CSRF token, made at random) and a cookie sent alike, and be on the same
+    page."""
+    held = {}
+    for name, signing_in in (("page", sign_in_on_the_page), ("posted", sign_in)):
+        context = browser.new_context()
+        page = context.new_page()
+        signing_in(page, live_server)
+        cookies = context.cookies()
+        assert len(cookies) == 1, f"signed in ({name}), the browser holds {cookies}"
+        (cookie,) = cookies
+        session = app.session_interface.get_signing_serializer(app).loads(cookie.pop("value"))
+        assert session.pop("csrf_token")
+        held[name] = (session, cookie, page.url)
+        context.close()
+    assert held["posted"] == held["page"]
+    assert held["page"][0]["_user_id"] == f"{colead.id}:{colead.session_version}"
