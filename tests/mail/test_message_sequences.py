@@ -73,6 +73,7 @@ class Ledger:
     uids: set = field(default_factory=set)
     step_name: str = ""
     read_all: bool = False  # True: every message also through ical.js and vobject (slow)
+    read: dict = field(default_factory=dict)  # what a check read once (`check_calendars`)
 
     # Delivery.
 
@@ -209,9 +210,9 @@ class Ledger:
         invitation = slot.invitation
         if invitation is not None and mailbox(invitation.email) == who and slot.status in HOLDING:
             return True, True
-        contact = any(mailbox(c.email) == who for c in contacts_for(slot.office_code or ""))
+        contact = who in self._contacts(slot.office_code or "")
         if contact and is_public(meeting):
-            if unsubscribed(who, "update"):
+            if self._unsubscribed(who):
                 return False, True  # what they had stays until its CANCEL
             return True, True
         return False, False
@@ -230,14 +231,30 @@ class Ledger:
             is not None
         )
 
+    def _contacts(self, office: str) -> set[str]:
+        """The mailboxes of the office's contacts, read once a check (`check_calendars`)."""
+        if office not in self.read:
+            self.read[office] = {mailbox(c.email) for c in contacts_for(office)}
+        return self.read[office]
+
+    def _unsubscribed(self, who: str) -> bool:
+        """Whether `who` stopped updates, read once a check (`check_calendars`)."""
+        if (who, "update") not in self.read:
+            self.read[who, "update"] = unsubscribed(who, "update")
+        return self.read[who, "update"]
+
     def check_calendars(self, *, strict: bool) -> None:
         db.session.expire_all()
+        # Nothing changes while it looks: each office's contacts and each person's
+        # unsubscription are read once, not once for each person and slot (some 3,000 queries
+        # over the module's sequences).
+        self.read = {}
         slots = {
             s.uid: s for s in db.session.scalars(select(Slot).where(Slot.kind == "presentation"))
         }
         people = {who for who, _ in self.held}
         for office in ("AU", "PE", "JP"):
-            people |= {mailbox(c.email) for c in contacts_for(office)}
+            people |= self._contacts(office)
         people |= {mailbox(s.invitation.email) for s in slots.values() if s.invitation}
         people.discard("")
         for who in sorted(people):
@@ -260,7 +277,7 @@ class Ledger:
                         f"{who} still holds “{title}” (REQUEST SEQ={held.sequence})"
                         f" but the feeds show nothing for them",
                     )
-                elif holds and should and not unsubscribed(who, "update"):
+                elif holds and should and not self._unsubscribed(who):
                     self._same_event(who, slot, held)
 
     def _same_event(self, who: str, slot: Slot, held: Held) -> None:
