@@ -107,6 +107,18 @@ class Invitation(db.Model):
         return self.confirmed_start + timedelta(minutes=self.confirmed_minutes)
 
     @property
+    def asked_again_about(self) -> str:
+        """What a presenter asked to confirm again (`previous_answer`) is asked about, for the
+        co-leads' pages: "new length" when the slot kept the start they confirmed, "new time
+        and length" when both changed, else "new time" (also for one who had asked for
+        another time: no start was confirmed)."""
+        moved = self.confirmed_start is None or self.confirmed_start != self.slot.starts_at
+        resized = self.confirmed_minutes not in (None, self.slot.duration_minutes)
+        if moved and resized:
+            return "new time and length"
+        return "new length" if resized else "new time"
+
+    @property
     def answer_label(self) -> str:
         label = ANSWER_LABELS.get(self.answer) if self.answer else None
         return str(label) if label else gettext("not answered yet")

@@ -1060,6 +1060,29 @@ def test_inviting_again_says_what_the_presenter_answered_before_a_move_asked_aga
     )
 
 
+@pytest.mark.parametrize(
+    ("change", "about"),
+    [
+        ({"duration_minutes": 25}, "new length"),
+        ({"starts_at": "2027-03-09T13:30:00+01:00", "duration_minutes": 25}, "new time and length"),
+    ],
+)
+def test_the_co_leads_pages_say_a_confirmed_slot_asked_again_is_asked_about_its_length(
+    api, slot, presenter, change, about
+):
+    """A confirmed talk shortened, not moved: the presenter's email and page say its length
+    changed (helper-260), but the editor and the invite page told the co-leads they had been
+    asked to confirm "the new time", which had not changed."""
+    assert confirm(presenter, invite(api, slot)).status_code == 302
+    assert api.patch(f"/api/v1/slots/{slot.id}", json=change).status_code == 200
+    editor = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    assert f"asked to confirm the {about} (had confirmed)." in editor
+    assert f"Alex Example · asked to confirm the {about}" in editor
+    assert "the new time" not in editor.replace("the new time and length", "")
+    page = text(api.get(f"/slots/{slot.id}/invite"))
+    assert f"has not yet answered the request to confirm the slot's {about}." in page
+
+
 def test_a_presenter_who_asked_for_another_time_is_asked_to_confirm_the_new_one(
     api, slot, presenter
 ):
