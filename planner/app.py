@@ -22,7 +22,7 @@ from werkzeug.routing import MapAdapter, RequestRedirect
 
 from planner import compression, http_errors, languages, log_masking, static_files
 from planner.addresses import same_address
-from planner.config import base_url, database_url, secret_key
+from planner.config import base_url, database_url, secret_key, secret_key_fallbacks
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
@@ -236,6 +236,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     generated = False
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"], generated = secret_key(instance)
+    if not app.config.get("SECRET_KEY_FALLBACKS"):
+        # The keys before a rotation: sessions, feed, presenter and unsubscribe links signed
+        # with them go on working while they are listed (README "Rotating SECRET_KEY").
+        app.config["SECRET_KEY_FALLBACKS"] = secret_key_fallbacks()
 
     log_masking.install(app.logger.name, "werkzeug", "sqlalchemy")
     if generated and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

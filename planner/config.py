@@ -1,9 +1,13 @@
-"""Configuration from the environment: DATABASE_URL, SECRET_KEY, BASE_URL and their defaults."""
+"""Configuration from the environment: DATABASE_URL, SECRET_KEY (and the keys before it), BASE_URL
+and their defaults."""
 
 import os
+import re
 import secrets
 import time
+from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from sqlalchemy import make_url
@@ -55,6 +59,18 @@ def secret_key(instance_path: Path) -> tuple[str, bool]:
     if key:
         return key, False
     return _kept_key(instance_path), True
+
+
+def secret_key_fallbacks() -> list[str]:
+    """SECRET_KEY_FALLBACKS from the environment: the keys used before SECRET_KEY, separated by
+    spaces or commas, whose signatures are still accepted (Flask's sessions read them too)."""
+    return [key for key in re.split(r"[\s,]+", os.environ.get("SECRET_KEY_FALLBACKS", "")) if key]
+
+
+def signing_keys(config: Mapping[str, Any]) -> list[str]:
+    """Every key a signature the app checks may be made with, oldest first and SECRET_KEY last,
+    as itsdangerous takes them: it signs with the last and accepts any."""
+    return [*(config.get("SECRET_KEY_FALLBACKS") or ()), config["SECRET_KEY"]]
 
 
 def _kept_key(instance_path: Path) -> str:

@@ -16,6 +16,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RequestRedirect
 
 from planner.accounts.models import digest
+from planner.config import signing_keys
 from planner.extensions import db
 from planner.mail.unsubscribe import read_token
 from planner.presenters.models import Invitation
@@ -151,7 +152,7 @@ def _secrets_named(texts: Sequence[str]) -> set[int]:
             live.update(
                 db.session.scalars(select(model.link_hash).where(model.link_hash.in_(chunk)))
             )
-    secret = current_app.config["SECRET_KEY"]
+    keys = signing_keys(current_app.config)
     found = set()
     for position, (runs, digests) in enumerate(zip(runs_of, digests_of, strict=True)):
         if not runs:
@@ -159,7 +160,7 @@ def _secrets_named(texts: Sequence[str]) -> set[int]:
         signed = {s for s in runs if _SIGNED_SHAPE.fullmatch(s)}
         signed |= {s for run in runs for s in _SIGNED.findall(run)}
         if digests & live or any(
-            read_token(s) is not None or signed_as_feed_token(s, secret) for s in signed
+            read_token(s) is not None or signed_as_feed_token(s, keys) for s in signed
         ):
             found.add(position)
     return found

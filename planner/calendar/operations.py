@@ -880,7 +880,7 @@ def cached(key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]
     return cache.get((*key, changed_at()), make)
 
 
-def _serializer(secret: str) -> URLSafeSerializer:
+def _serializer(secret: str | list[str]) -> URLSafeSerializer:
     return URLSafeSerializer(secret, salt="office-feed")
 
 
@@ -889,22 +889,26 @@ def office_feed_token(office: Office, secret: str) -> str:
     return _serializer(secret).dumps([office.code, office.feed_version])
 
 
-def signed_as_feed_token(token: str, secret: str) -> bool:
-    """Whether `token` is signed as some office's feed token (current or revoked): a secret."""
+def signed_as_feed_token(token: str, keys: list[str]) -> bool:
+    """Whether `token` is signed as some office's feed token (current or revoked) with one of
+    `keys` (`config.signing_keys`): a secret."""
     try:
-        _serializer(secret).loads(token)
+        _serializer(keys).loads(token)
     except BadSignature:
         return False
     return True
 
 
-def token_is_valid(office: Office, token: str | None, secret: str) -> bool:
-    """Whether `token` is the office's current feed token, exactly: the token is the same every
-    time it is made, so it is compared whole (in constant time) rather than decoded, which would
+def token_is_valid(office: Office, token: str | None, keys: list[str]) -> bool:
+    """Whether `token` is the office's current feed token, exactly, as signed with one of `keys`
+    (`config.signing_keys`: SECRET_KEY and those it replaced): the token is the same every time
+    it is made, so it is compared whole (in constant time) rather than decoded, which would
     accept variants of it (base64 padding added, say)."""
     if not token:
         return False
-    return hmac.compare_digest(token.encode(), office_feed_token(office, secret).encode())
+    return any(
+        hmac.compare_digest(token.encode(), office_feed_token(office, key).encode()) for key in keys
+    )
 
 
 def revoke_office_feed(office: Office) -> None:

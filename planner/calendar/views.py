@@ -42,6 +42,7 @@ from planner.calendar.operations import (
     taskforce_feed,
     token_is_valid,
 )
+from planner.config import signing_keys
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import messages
@@ -234,8 +235,8 @@ def recommendation_ics(number: int):
 @one_snapshot
 def office_ics(code: str):
     office = office_named(code)
-    secret = current_app.config["SECRET_KEY"]
-    if office is None or not token_is_valid(office, request.args.get("token"), secret):
+    keys = signing_keys(current_app.config)
+    if office is None or not token_is_valid(office, request.args.get("token"), keys):
         abort(404, "No such feed: the link may be mistyped or revoked.")
     url = url_for(".office_ics", code=office.code, token=request.args["token"], _external=True)
     since = cutoff()

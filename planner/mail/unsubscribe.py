@@ -8,6 +8,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
 from planner.addresses import spellings
+from planner.config import signing_keys
 from planner.extensions import db
 from planner.mail.models import OPTIONAL_KINDS, Unsubscription
 
@@ -16,7 +17,8 @@ ENDPOINT = "mail.unsubscribe"
 
 
 def _serializer() -> URLSafeSerializer:
-    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt=SALT)
+    # Signs with SECRET_KEY; accepts the keys it replaced too (links in messages sent before).
+    return URLSafeSerializer(signing_keys(current_app.config), salt=SALT)
 
 
 def unsubscribe_token(email: str, kind: str) -> str:

@@ -1366,6 +1366,22 @@ def test_a_new_secret_key_keeps_the_link_working_but_out_of_messages(app, api, s
     assert presenter.get(link).status_code == 200
 
 
+def test_a_rotated_secret_key_kept_as_a_fallback_keeps_the_link_in_messages(
+    app, api, slot, presenter, monkeypatch
+):
+    """With the key the link was made with among SECRET_KEY_FALLBACKS (a planned rotation), a
+    reminder still carries the presenter's link, the one their invitation gave."""
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    monkeypatch.setitem(app.config, "SECRET_KEY_FALLBACKS", [app.config["SECRET_KEY"]])
+    monkeypatch.setitem(app.config, "SECRET_KEY", "another-secret-key")
+    assert enqueue_reminders(slot.starts_at - timedelta(days=2)) == 1
+    db.session.commit()
+    (reminder,) = outbox(kind="reminder")
+    assert link in reminder.text_body
+    assert presenter.get(link).status_code == 200
+
+
 SAM = "sam@ipaustralia.example"
 
 

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from planner.addresses import mailbox, same_address
 from planner.calendar.operations import token_is_valid
+from planner.config import signing_keys
 from planner.errors import ConflictError
 from planner.extensions import db
 from planner.mail.messages.addressing import taskforce_address
@@ -124,7 +125,7 @@ def sendable_again(message: OutboxMessage) -> None:
     removed since, who left it, is not to get its private link)."""
     found = _LINK.search(message.text_body or "")
     office = db.session.get(Office, found[1]) if found else None
-    if office is None or not token_is_valid(office, found[2], current_app.config["SECRET_KEY"]):
+    if office is None or not token_is_valid(office, found[2], signing_keys(current_app.config)):
         code = office.code if office is not None else "the office"
         raise ConflictError(
             f"Not sent: the feed link in this message no longer opens {code}'s feed (it was "
@@ -142,7 +143,7 @@ def link_reached(office: Office) -> list[OutboxMessage]:
     """The last message that took the office's feed link, as it works now, to each address
     it reached: whoever can read the feed, contacts or no longer (`working_links`, by office).
     A co-lead revokes the link when one of them should no longer read it (helper-240)."""
-    secret = current_app.config["SECRET_KEY"]
+    keys = signing_keys(current_app.config)
     found: dict[str, OutboxMessage] = {}
     for message in db.session.scalars(
         select(OutboxMessage)
@@ -154,7 +155,7 @@ def link_reached(office: Office) -> list[OutboxMessage]:
         .order_by(OutboxMessage.id)
     ):
         if any(
-            code == office.code and token_is_valid(office, token, secret)
+            code == office.code and token_is_valid(office, token, keys)
             for code, token in _LINK.findall(message.text_body or "")
         ):
             found[message.recipient_mailbox] = message
@@ -167,12 +168,12 @@ def working_links(messages: list[OutboxMessage]) -> list[tuple[Office, OutboxMes
     read it in their calendar program for as long as it works (a co-lead revokes it on the
     office's page). Its address is kept when a message's text is cleared (`kept_when_cleared`)."""
     found: dict[str, tuple[Office, OutboxMessage]] = {}
-    secret = current_app.config["SECRET_KEY"]
+    keys = signing_keys(current_app.config)
     for message in messages:
         if message.kind != MessageKind.feed or message.status != MessageStatus.sent:
             continue
         for code, token in _LINK.findall(message.text_body or ""):
             office = db.session.get(Office, code)
-            if office is not None and token_is_valid(office, token, secret):
+            if office is not None and token_is_valid(office, token, keys):
                 found[office.code] = (office, message)
     return list(found.values())
