@@ -521,6 +521,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("agenda.index", "GET"): anyone,
     ("agenda.meeting", "GET"): published_or_colead,
     ("agenda.agenda_csv", "GET"): published_or_colead,
+    ("agenda.report", "GET"): colead_page,
+    ("agenda.report_csv", "GET"): colead_page,
     ("calendar.meeting_ics", "GET"): published,
     ("calendar.schedule_json", "GET"): published,
     ("materials.archive_page", "GET"): archive,

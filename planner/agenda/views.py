@@ -9,7 +9,7 @@ share: the editor page (`edit_page`) and `view_helpers`.
 
 from flask import abort, after_this_request, current_app, render_template, request, url_for
 
-from planner.accounts.security import is_colead
+from planner.accounts.security import colead_required, is_colead
 
 # The co-leads' pages: imported for the routes they add to the blueprint.
 from planner.agenda import meeting_views, publish_views, slot_views, suggest_views  # noqa: F401
@@ -24,11 +24,13 @@ from planner.agenda.queries import (
     planned_survey,
     taking_part,
 )
+from planner.agenda.report import demand, held_meetings, talk_table
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
 from planner.materials.models import Material
 from planner.materials.operations import public_by_slot
+from planner.survey.operations import latest_survey
 from planner.text import readable, shorten
 from planner.timezones import current_id, is_time_zone, resolve_zone
 from planner.web import table_download
@@ -159,3 +161,31 @@ def agenda_csv(meeting_id: int):
         if slot_id is not None
     }
     return table_download(agenda_table(found, zone, materials), f"meeting-{found.id}-agenda.csv")
+
+
+@bp.get("/meetings/report")
+@colead_required
+def report():
+    """The meetings that took place, read together: what the Secretariat reports the Task
+    Force's progress to the CWS session from (helper-263: each meeting had its own agenda.csv,
+    and nothing said who had heard a talk on what they asked for)."""
+    held = held_meetings(utcnow())
+    survey = latest_survey()
+    return render_template(
+        "agenda/report.html", held=held, demand=demand(held, survey), survey=survey
+    )
+
+
+@bp.get("/meetings/report.csv")
+@colead_required
+def report_csv():
+    """Every presentation of the meetings that took place, a row each (`report.talk_table`), with
+    the materials their agendas show anyone, as `agenda_csv` gives them."""
+    held = held_meetings(utcnow())
+    materials = {
+        slot_id: [_opened_at(m) for m in shown]
+        for one in held
+        for slot_id, shown in public_by_slot(one.meeting).items()
+        if slot_id is not None
+    }
+    return table_download(talk_table(held, materials), "taskforce-meetings-report.csv")

@@ -1,0 +1,141 @@
+"""The Task Force's meetings read together, for its progress report to the CWS session: which
+meetings took place and which offices took part, each talk and what became of it, and for each
+recommendation talked on, which offices that asked for it to be discussed were among those
+taking part when another office presented on it, and which are still waiting."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, MeetingStatus, Slot
+from planner.agenda.queries import participating_offices, with_agenda
+from planner.extensions import db
+from planner.offices.models import Office
+from planner.survey.models import Survey
+from planner.survey.operations import named_in
+from planner.survey.records import Question
+
+
+@dataclass
+class Held:
+    """A meeting that took place, the offices taking part in it and its presentations."""
+
+    meeting: Meeting
+    offices: list[Office]
+    talks: list[Slot]
+
+    @property
+    def given(self) -> list[Slot]:
+        return [s for s in self.talks if s.agenda_status == "presented"]
+
+
+@dataclass
+class Demand:
+    """A recommendation presented on: the offices that asked for it to be discussed (Q8 of
+    `survey`), those of them that took part in a meeting where another office presented on it,
+    and the others, still waiting."""
+
+    number: int
+    presenters: list[str]
+    heard: list[str] = field(default_factory=list)
+    waiting: list[str] = field(default_factory=list)
+
+
+def held_meetings(now: datetime) -> list[Held]:
+    """The meetings that took place (published and ended: not a cancelled one, nor a draft
+    dated in the past), oldest first, each with its offices and presentations in agenda order."""
+    published = db.session.scalars(
+        with_agenda(
+            select(Meeting)
+            .where(Meeting.status == MeetingStatus.published, Meeting.starts_at <= now)
+            .order_by(Meeting.starts_at, Meeting.id)
+        )
+    )
+    known: dict = {}
+    return [
+        Held(
+            meeting,
+            participating_offices(meeting, known),
+            [s for s in meeting.slots if s.kind == "presentation"],
+        )
+        for meeting in published
+        if meeting.took_place(now)
+    ]
+
+
+def demand(held: list[Held], survey: Survey | None) -> list[Demand]:
+    """For each recommendation a talk given was on, by number: who asked for it (`Demand`)."""
+    audiences: dict[int, set[str]] = {}
+    presenters: dict[int, set[str]] = {}
+    for one in held:
+        taking_part = {o.code for o in one.offices}
+        for slot in one.given:
+            for recommendation in slot.recommendations:
+                presenters.setdefault(recommendation.number, set()).add(slot.office_code or "")
+                # An office hears the others' talks, not its own.
+                audiences.setdefault(recommendation.number, set()).update(
+                    taking_part - {slot.office_code}
+                )
+    report = []
+    for number in sorted(presenters):
+        asked = (
+            {
+                code
+                for question, code in named_in(survey, recommendation=number)
+                if question is Question.discuss
+            }
+            if survey
+            else set()
+        )
+        report.append(
+            Demand(
+                number,
+                sorted(presenters[number] - {""}),
+                sorted(asked & audiences[number]),
+                sorted(asked - audiences[number]),
+            )
+        )
+    return report
+
+
+def talk_table(held: list[Held], materials: dict[int, list[str]]) -> list[list[str]]:
+    """The heading row, then a row for each presentation of the meetings that took place: the
+    meeting (title, its day where it was held, kind, recommendation, how many offices took
+    part), the talk (title, office, recommendations), what became of it ("presented", "not
+    given" or "cancelled", as the agenda says it) and `materials` (by slot id, each a line: the
+    ones its agenda shows anyone)."""
+    rows = [
+        [
+            "Meeting",
+            "Day",
+            "Kind",
+            "Meeting's recommendation",
+            "Offices taking part",
+            "Slot",
+            "Office code",
+            "Presenting office",
+            "Recommendations",
+            "What became of it",
+            "Materials",
+        ]
+    ]
+    for one in held:
+        meeting = one.meeting
+        for slot in one.talks:
+            rows.append(
+                [
+                    meeting.title,
+                    meeting.home_day,
+                    meeting.kind_label,
+                    f"Rec {meeting.recommendation_number}" if meeting.recommendation_number else "",
+                    str(len(one.offices)),
+                    slot.title,
+                    slot.office_code or "",
+                    slot.office.name if slot.office else "",
+                    ", ".join(f"Rec {r.number}" for r in slot.recommendations),
+                    slot.agenda_status,
+                    "\n".join(materials.get(slot.id, [])),
+                ]
+            )
+    return rows

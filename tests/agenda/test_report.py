@@ -1,0 +1,107 @@
+"""The report across meetings: what the Secretariat reports the Task Force's progress from
+(helper-263: each meeting had its own agenda.csv, and nothing said who had heard a talk on what
+they asked for)."""
+
+import csv
+import io
+
+from planner.agenda.models import Meeting
+from planner.agenda.queries import offices_by_code
+from planner.extensions import db
+from planner.survey.operations import latest_survey, named_in
+from planner.survey.records import Question
+from tests.support import held_workshop
+
+
+def _status(client, slot_id: int, status: str) -> None:
+    version = client.get(f"/api/v1/slots/{slot_id}").get_json()["version"]
+    changed = client.patch(f"/api/v1/slots/{slot_id}", json={"status": status, "version": version})
+    assert changed.status_code == 200, changed.get_json()
+
+
+def _two_meetings(colead_client) -> None:
+    first = held_workshop(
+        colead_client,
+        [
+            {"title": '=HYPERLINK("https://x.example")', "office": "AU", "recommendations": [10]},
+            {"title": "Chatbot para usuarios", "office": "PE", "recommendations": [10]},
+        ],
+        recommendation=10,
+    )
+    # The offices the co-leads ticked as taking part (the meeting's page).
+    db.session.get(Meeting, first).offices = offices_by_code(["AU", "PE", "PL"])
+    db.session.commit()
+    second = held_workshop(
+        colead_client,
+        [
+            {"title": "Cloud migration", "office": "JP", "recommendations": [4]},
+            {"title": "Security operations", "office": "BR", "recommendations": [4]},
+        ],
+        title="Recommendation 4 exchange",
+        starts_at="2026-03-10T08:00:00+01:00",
+        recommendation=4,
+        materials_public="never",
+    )
+    slots = colead_client.get(f"/api/v1/meetings/{second}").get_json()["slots"]
+    # Recorded after the meeting as not given.
+    _status(colead_client, slots[1]["id"], "cancelled")
+    # A meeting to come is not in the report.
+    made = colead_client.post(
+        "/api/v1/meetings",
+        json={"title": "Workshop on Rec 1", "starts_at": "2099-03-09T13:00:00+01:00"},
+    )
+    assert made.status_code == 201
+
+
+def test_the_report_lists_each_meeting_held_with_its_talks_and_who_is_still_waiting(
+    survey, colead_client
+):
+    _two_meetings(colead_client)
+    page = colead_client.get("/meetings/report")
+    assert page.status_code == 200
+    text = page.get_data(as_text=True)
+    assert "Workshop on Recommendation 10" in text
+    assert "Recommendation 4 exchange" in text
+    assert "Workshop on Rec 1" not in text
+    assert "Offices taking part (3):</strong> AU, PE, PL" in text
+    assert "Presentations: 1 presented of 2" in text
+    # Of the offices that asked for Rec 10 to be discussed, those not taking part are waiting.
+    asked = {
+        code
+        for question, code in named_in(latest_survey(), recommendation=10)
+        if question is Question.discuss
+    }
+    waiting = sorted(asked - {"AU", "PE", "PL"})
+    assert waiting, "the survey names offices asking for Rec 10 beyond AU, PE and PL"
+    assert f'<td data-label="Asked, still waiting">{", ".join(waiting)}</td>' in text
+    # Linked from the list of meetings, for the co-leads.
+    assert 'href="/meetings/report"' in colead_client.get("/meetings").get_data(as_text=True)
+
+
+def test_the_report_table_is_every_talk_across_meetings_safe_for_a_spreadsheet(
+    survey, colead_client
+):
+    _two_meetings(colead_client)
+    answer = colead_client.get("/meetings/report.csv")
+    assert answer.status_code == 200
+    body = answer.get_data(as_text=True)
+    assert body.startswith("\ufeff")
+    rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
+    assert rows[0][:2] == ["Meeting", "Day"]
+    talks = [(r[0], r[5], r[6], r[9]) for r in rows[1:]]
+    assert talks == [
+        ("Workshop on Recommendation 10", '\'=HYPERLINK("https://x.example")', "AU", "presented"),
+        ("Workshop on Recommendation 10", "Chatbot para usuarios", "PE", "presented"),
+        ("Recommendation 4 exchange", "Cloud migration", "JP", "presented"),
+        ("Recommendation 4 exchange", "Security operations", "BR", "cancelled"),
+    ]
+    assert [r[4] for r in rows[1:3]] == ["3", "3"]
+    semicolons = colead_client.get("/meetings/report.csv?separator=semicolon")
+    assert semicolons.get_data(as_text=True).startswith('\ufeff"Meeting";"Day"')
+
+
+def test_the_report_is_for_the_co_leads(survey, client, colead_client):
+    _two_meetings(colead_client)
+    for address in ("/meetings/report", "/meetings/report.csv"):
+        assert client.get(address).status_code == 302
+    assert 'href="/meetings/report"' not in client.get("/meetings").get_data(as_text=True)
