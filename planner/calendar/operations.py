@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from planner.agenda.fairness import office_times
 from planner.agenda.models import (
+    NOT_GIVEN,
     Meeting,
     MeetingSeries,
     MeetingStatus,
@@ -230,6 +231,8 @@ def _record_removals(session: Session) -> None:
                     Slot.duration_minutes,
                     Slot.office_code,
                     Slot.sequence,
+                    Slot.kind,
+                    Slot.status,
                 ).where(Slot.meeting_id == item.id)
             ).all()
             numbers = _numbers_of(session, [slot.id for slot in slots])
@@ -302,11 +305,26 @@ def _status(meeting: Meeting, slot: Slot | None = None) -> str:
         slot is not None and slot.status == SlotStatus.cancelled
     ):
         return "CANCELLED"
+    if slot is not None and _settled_by_its_meeting(slot, meeting):
+        # As its agenda says once the meeting took place: presented, or not given.
+        return "CANCELLED" if slot.status in NOT_GIVEN else "CONFIRMED"
     if meeting.status == MeetingStatus.draft or (
         slot is not None and slot.kind == "presentation" and slot.status != SlotStatus.confirmed
     ):
         return "TENTATIVE"
     return "CONFIRMED"
+
+
+def _settled_by_its_meeting(slot: Slot, meeting: Meeting) -> bool:
+    """Whether the meeting's end changed what a talk's event says: one its presenter never
+    confirmed (or declined) was TENTATIVE until then, and is presented (or not given) once the
+    meeting took place, with no change in the database (helper-265: a talk given unconfirmed
+    stayed tentative in every calendar for good)."""
+    return (
+        slot.kind == "presentation"
+        and slot.status not in (SlotStatus.confirmed, SlotStatus.cancelled)
+        and meeting.took_place()
+    )
 
 
 def _placed(meeting: Meeting) -> list[Slot]:
@@ -352,7 +370,9 @@ def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = Non
         for slot in placed:
             who = f" — {one_line(slot.office.name)}" if slot.office else ""
             mark = " (cancelled)" if slot.status == SlotStatus.cancelled else ""
-            if not mark and slot.kind == "presentation" and slot.status != SlotStatus.confirmed:
+            if not mark and _settled_by_its_meeting(slot, meeting):
+                mark = " (not given)" if slot.status in NOT_GIVEN else ""
+            elif not mark and slot.kind == "presentation" and slot.status != SlotStatus.confirmed:
                 # As the agenda page marks it: a subscriber should not count on it yet
                 # (helper-184: the programme listed every talk alike).
                 mark = " (to be confirmed)"
@@ -388,6 +408,7 @@ def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = Non
                 meeting.updated_at,
                 *(_slot_changed(s) for s in meeting.slots),
                 *(o.updated_at for o in offices),
+                *(meeting.ends_at for s in placed if _settled_by_its_meeting(s, meeting)),
             ]
         ),
         start=start,
@@ -414,8 +435,10 @@ def presenter_event(slot: Slot, agenda_url: str, language: str = "en") -> EventI
 
 def slot_sequence(slot: Slot, meeting: Meeting) -> int:
     """A slot's SEQUENCE in every calendar: the meeting's changes (its link, its cancellation)
-    are the slot's changes too; both counters only grow, so their sum does."""
-    return _count(slot.sequence) + _count(meeting.sequence)
+    are the slot's changes too; both counters only grow, so their sum does. A talk whose
+    status its meeting's end changed counts that change too."""
+    settled = 1 if _settled_by_its_meeting(slot, meeting) else 0
+    return _count(slot.sequence) + _count(meeting.sequence) + settled
 
 
 def office_sequence(slot: Slot, office: str) -> int:
@@ -538,7 +561,13 @@ def slot_event(slot: Slot, meeting: Meeting, url: str | None, language: str = "e
     return EventInfo(
         uid=slot.uid,
         sequence=slot_sequence(slot, meeting),
-        last_modified=max(_slot_changed(slot), meeting.updated_at),
+        last_modified=_latest(
+            [
+                _slot_changed(slot),
+                meeting.updated_at,
+                meeting.ends_at if _settled_by_its_meeting(slot, meeting) else None,
+            ]
+        ),
         start=slot.starts_at,
         end=end,
         summary=slot.title,
@@ -877,7 +906,19 @@ def cached(key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]
     """(body, etag, changed) of a feed or schedule in the agenda's current state; `make`
     builds the body (and says when its content last changed) when the cache does not have it.
     """
-    return cache.get((*key, changed_at()), make)
+    return cache.get((*key, changed_at(), _meetings_ended()), make)
+
+
+def _meetings_ended() -> int:
+    """How many published meetings have ended: a meeting's end changes its talks' events
+    (`_settled_by_its_meeting`) with nothing in the database to say so."""
+    now = utcnow()
+    started = db.session.execute(
+        select(Meeting.starts_at, Meeting.duration_minutes).where(
+            Meeting.status == MeetingStatus.published, Meeting.starts_at <= now
+        )
+    )
+    return sum(1 for start, minutes in started if _ends(start, minutes) <= now)
 
 
 def _serializer(secret: str | list[str]) -> URLSafeSerializer:

@@ -534,9 +534,10 @@ def _forget(session: Session, *_args) -> None:
 
 def _calendar_status(meeting_status: str, slot_status: str) -> str:
     """What a presentation's event says (messages go only about presentations: a break or a
-    discussion is in no presenter's or contact's calendar)."""
+    discussion is in no presenter's or contact's calendar) while its meeting is to come, as
+    messages go only then."""
     return shown_status(
-        SimpleNamespace(status=meeting_status),
+        SimpleNamespace(status=meeting_status, took_place=lambda: False),
         SimpleNamespace(status=slot_status, kind="presentation"),
     )
 
