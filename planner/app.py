@@ -298,6 +298,7 @@ def _register(app: Flask) -> None:
     from planner.calendar import views as calendar_views
     from planner.calendar.operations import track_changes
     from planner.database_copy import copy_command
+    from planner.database_restore import restored_command
     from planner.lineup import api as lineup_api
     from planner.lineup import views as lineup_views
     from planner.lineup.cli import lineup_cli
@@ -352,8 +353,10 @@ def _register(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(mail_cli)
     app.cli.add_command(personal_data_cli)
-    # `flask db copy`, beside Flask-Migrate's `db upgrade` (its group, shared by every app).
+    # `flask db copy` and `db restored`, beside Flask-Migrate's `db upgrade` (its group, shared
+    # by every app).
     migrate_cli.add_command(copy_command)
+    migrate_cli.add_command(restored_command)
     security.install(app)
     track_changes()
     track_messages()

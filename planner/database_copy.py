@@ -106,7 +106,7 @@ def _copy_into(reading: Connection, writing: Connection, metadata: MetaData) -> 
     _no_unknown_tables(reading, metadata)
     _empty(writing, metadata)
     _no_rows_pointing_nowhere(reading)
-    issued = _ids_issued(reading, metadata)
+    issued = ids_issued(reading, metadata)
     copied, unfit = {}, []
     for table in metadata.sorted_tables:
         if table.name in WRITTEN_BY_MIGRATIONS:
@@ -119,7 +119,7 @@ def _copy_into(reading: Connection, writing: Connection, metadata: MetaData) -> 
             "them in the source first (nothing was copied):\n  " + "\n  ".join(unfit[:NAMED]) + more
         )
     _counted_alike(reading, writing, metadata, copied)
-    _ids_go_on(writing, metadata, issued)
+    ids_go_on(writing, metadata, issued)
     return copied
 
 
@@ -229,7 +229,7 @@ def _no_rows_pointing_nowhere(connection: Connection) -> None:
         raise CopyRefused(f"Rows of the source point at rows it no longer holds: {named}{more}.")
 
 
-def _ids_issued(connection: Connection, metadata: MetaData) -> dict[str, int]:
+def ids_issued(connection: Connection, metadata: MetaData) -> dict[str, int]:
     """The highest id each table ever handed out, deleted rows' too: SQLite's AUTOINCREMENT
     counter, PostgreSQL's sequence. A deleted co-lead's id given to the next account would sign
     the deleted one's session cookie in as the new co-lead (helper-200)."""
@@ -322,7 +322,7 @@ def _counted_alike(
             )
 
 
-def _ids_go_on(connection: Connection, metadata: MetaData, issued: dict[str, int]) -> None:
+def ids_go_on(connection: Connection, metadata: MetaData, issued: dict[str, int]) -> None:
     """Each table hands out ids after the highest the source ever did: rows made on the target
     neither collide with those copied nor take a deleted row's id."""
     for table in metadata.sorted_tables:
