@@ -670,9 +670,27 @@ def test_the_readme_s_sqlite_backup_restores_what_it_saved(tmp_path):
         engine.dispose()
         (folder / "instance" / "secret_key").write_text("a key made anew")
         assert _rows(deployed) != saved
-        _run(restore, folder)
+        *putting_back, restored = restore.strip().splitlines()
+        _run("\n".join(putting_back), folder)
+        with deployed.app_context():
+            db.engine.dispose()  # `make run` stopped: its connections held the file moved aside
         assert _rows(deployed) == saved
         assert (folder / "instance" / "secret_key").read_text() == SECRET_KEY
+        _run_restored(restored, folder, deployed, DATABASE_URL=url)
+
+
+def _run_restored(line: str, folder: Path, restored, **environment: str) -> None:
+    """The recipe's last line, `db restored`, run as written where `make run` ran (app.py
+    there): a co-lead account made after it gets an id past the margin, not the next one."""
+    assert line.split("#")[0].strip().endswith(".venv/bin/flask --app app db restored"), line
+    (folder / "app.py").symlink_to(Path(__file__).parents[1] / "app.py")
+    if not (folder / ".venv").exists():
+        (folder / ".venv").symlink_to(sys.prefix)
+    highest = max((row[0] for row in _ids(restored)["users"]), default=0)
+    _run(line, folder, **environment)
+    runner = restored.test_cli_runner()
+    assert runner.invoke(args=["users", "create", "--email", "next@example.org"]).exit_code == 0
+    assert max(row[0] for row in _ids(restored)["users"]) > highest + 1000
 
 
 @pytest.mark.skipif(
@@ -691,12 +709,15 @@ def test_the_readme_s_postgresql_backup_restores_what_it_saved(app, tmp_path):
         assert runner.invoke(args=["users", "delete", "--email", email, "--yes"]).exit_code == 0
         saved = _rows(deployed)
         with database_of_its_own(tmp_path) as into, _migrated(into, migrate=False) as restored:
-            _run(recipe, tmp_path, DATABASE_URL=url, RESTORED_URL=into.replace("+psycopg", ""))
+            *dumping, restoring = recipe.strip().splitlines()
+            urls = {"DATABASE_URL": url, "RESTORED_URL": into.replace("+psycopg", "")}
+            _run("\n".join(dumping), tmp_path, **urls)
             assert _rows(restored) == saved
             for made in (deployed, restored):
                 created = made.test_cli_runner().invoke(args=["users", "create", "--email", email])
                 assert created.exit_code == 0, created.output
             assert _ids(restored) == _ids(deployed)
+            _run_restored(restoring, tmp_path, restored, **urls)
 
 
 def test_the_same_sqlite_file_spelt_otherwise_is_the_same_database(source, tmp_path):
