@@ -57,6 +57,7 @@ PUBLIC = (
     "/",
     "/?question=discuss",  # the heatmap of another question
     "/surveys/{survey}/heatmap?question=challenge",  # the heatmap as a table
+    "/surveys/{survey}/heatmap",  # its first question
     "/surveys",
     "/surveys/{survey}",
     "/surveys/{survey}/summary",
@@ -69,12 +70,14 @@ PUBLIC = (
     "/volunteer",
     "/proposals/{proposal_token}",
     "/proposals/{proposal_token}/edit",
+    "/proposals/{proposal_token}/withdraw",
     "/meetings",
     "/meetings/{meeting}",
     "/meetings/{meeting}?zone=Australia/Sydney",  # a second column of times
     "/meetings/{past}/archive",
     "/presenter/{presenter_token}",
     "/presenter/{presenter_token}/availability",
+    "/presenter/{presenter_token}/materials",
     "/unsubscribe/{unsubscribe_token}",
     "/login",
     # The pages people outside the Task Force read in their own language, last: the language
@@ -114,6 +117,17 @@ COLEAD = (
     "/meetings/{meeting}/edit",
     "/meetings/{meeting}/suggest",
     "/meetings/{past}/archive",
+    "/meetings/report",  # what became of each talk, offices' names in cards
+    # The pages that ask before doing (helper-270: none of them was checked).
+    "/meetings/{meeting}/copy",
+    "/meetings/{meeting}/delete",
+    "/meetings/{meeting}/publish",
+    "/slots/{slot}/delete",
+    "/slots/{slot}/invitation/revoke",
+    "/surveys/{survey}/delete",
+    "/offices/AU/feed/revoke",
+    "/proposals/{proposal}/link",
+    "/account/tokens/{token}/revoke",
     "/slots/{slot}/edit",
     "/slots/{slot}/invite",
     "/slots/{slot}/invited",
@@ -223,6 +237,7 @@ def world(app, _clean_database) -> dict[str, str]:
         )
         db.session.commit()
         message = db.session.scalar(select(OutboxMessage.id).limit(1))
+        token = db.session.scalar(select(ApiToken.id).order_by(ApiToken.id.desc()).limit(1))
         assert message is not None, "inviting a presenter with an address writes to the outbox"
         return {
             "survey": survey.slug,
@@ -237,6 +252,7 @@ def world(app, _clean_database) -> dict[str, str]:
             "contact": str(contact.id),
             "upload": str(upload.id),
             "message": str(message),
+            "token": str(token),
             "unsubscribe_token": unsubscribe_token(
                 "kim.example-international-cooperation@ipaustralia.example", "update"
             ),
@@ -256,3 +272,19 @@ def test_fits_and_passes_axe(tabs, live_server, world, width, who, path):
     place = path.strip("/").replace("/", "-").replace("{", "").replace("}", "") or "home"
     url = live_server + path.format(**world)
     check_page(tabs[width, who], url, path, width, f"every-{width}-{who}-{place}")
+
+
+def test_a_long_name_in_a_card_reads_from_the_left(tabs, live_server, world):
+    """On a phone the report's talks are cards; an office's name over several lines starts at
+    the left of its box, as text does: centred, INDECOPI's name read as a button's label, its
+    code on a line of its own (helper-270)."""
+    tab = tabs["phone", "colead"]
+    tab.goto(live_server + "/meetings/report")
+    name = tab.get_by_role("link", name="National Institute for the Defense", exact=False)
+    lines = name.evaluate(
+        """a => { const text = document.createRange(); text.selectNodeContents(a);
+                  const box = a.getBoundingClientRect();
+                  return [...text.getClientRects()].map(line => line.left - box.left); }"""
+    )
+    assert len(lines) > 1, "the name takes more than a line at 390 px"
+    assert [round(left) for left in lines] == [0] * len(lines)

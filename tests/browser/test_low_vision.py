@@ -76,7 +76,8 @@ def test_at_400_percent_with_wider_text_spacing_nothing_runs_out_of_sight(
     try:
         # A card's zone ("Australia/Sydney") and a slot's time ("13:00–13:20") ran past the
         # card's edge; the outbox's Status column sat beyond a long address (helper-220).
-        for path in ("/offices", f"/meetings/{meeting}/edit", "/outbox"):
+        # The new line-up's box of offices to tick scrolled sideways at 320 px (helper-270).
+        for path in ("/offices", f"/meetings/{meeting}/edit", "/outbox", "/lineups/new"):
             tab.goto(live_server + path)
             tab.add_style_tag(content=TEXT_SPACING)
             shoot(tab, "low-vision-400-spaced" + path.replace("/", "-"), full_page=False)
