@@ -843,7 +843,7 @@ def test_recording_a_talk_not_given_says_that_no_one_is_emailed(api, slot, prese
         assert sign_in(api).status_code == 302  # months after the session began
         count = len(outbox())
         editor = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
-        assert f'href="{url}" aria-label="Record “{TALK["title"]}” as not given">' in editor
+        assert f'href="{url}" aria-label="Record as not given: “{TALK["title"]}”">' in editor
         assert "Cancel slot" not in editor  # the button says what it does after the meeting
         asked = html.unescape(api.get(url).get_data(as_text=True))
         assert f"Record “{TALK['title']}” as not given?" in asked
