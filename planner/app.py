@@ -22,7 +22,13 @@ from werkzeug.routing import MapAdapter, RequestRedirect
 
 from planner import compression, http_errors, languages, log_masking, static_files
 from planner.addresses import same_address
-from planner.config import base_url, database_url, secret_key, secret_key_fallbacks
+from planner.config import (
+    base_url,
+    database_url,
+    secret_key,
+    secret_key_fallbacks,
+    signing_keys,
+)
 from planner.db_types import DatabaseIntConverter, render_item
 from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
@@ -240,6 +246,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         # The keys before a rotation: sessions, feed, presenter and unsubscribe links signed
         # with them go on working while they are listed (README "Rotating SECRET_KEY").
         app.config["SECRET_KEY_FALLBACKS"] = secret_key_fallbacks()
+    if app.config["SECRET_KEY_FALLBACKS"] and not app.config.get("WTF_CSRF_SECRET_KEY"):
+        # Forms opened before the rotation are taken as before (Flask-WTF signs with the last
+        # key and accepts any), not refused as if their session had expired.
+        app.config["WTF_CSRF_SECRET_KEY"] = signing_keys(app.config)
 
     log_masking.install(app.logger.name, "werkzeug", "sqlalchemy")
     if generated and app.config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):

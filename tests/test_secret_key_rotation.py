@@ -3,12 +3,15 @@ and unsubscribe links made with it go on working; without it (the key leaked), t
 
 import icalendar
 import pytest
+from sqlalchemy import select
 
+from planner.agenda.models import Meeting
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.mail.models import MessageKind
 from planner.mail.unsubscribe import unsubscribe_token
 from planner.offices.models import Office
+from tests.support import csrf_token
 
 NEW = "the-key-after-the-rotation-0123456789"
 
@@ -77,3 +80,31 @@ def test_a_session_signed_in_before_a_rotation(app, colead_client, old, rotate):
     assert colead_client.get("/proposals").status_code == 200
     rotate([])
     assert colead_client.get("/proposals").status_code == 302
+
+
+@pytest.mark.committed  # a second app (the restart) on the same database
+def test_a_form_opened_before_a_rotation_is_taken_after_it(app, colead_client, old, monkeypatch):
+    """A co-lead fills in a form opened before the restart with the new key (the old one a
+    fallback): it is saved, not refused with "Your session expired" and sent again."""
+    from planner.app import create_app
+
+    token = csrf_token(colead_client, "/meetings/new")
+    monkeypatch.setenv("SECRET_KEY_FALLBACKS", old)
+    restarted = create_app(
+        {
+            "TESTING": True,
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "SECRET_KEY": NEW,
+            "BASE_URL": app.config["BASE_URL"],
+        }
+    )
+    restarted.test_client_class = type(colead_client)
+    after = restarted.test_client()
+    after.environ_base.update(colead_client.environ_base)
+    after.set_cookie("session", colead_client.get_cookie("session").value)
+    saved = after.post(
+        "/meetings/new",
+        data={"csrf_token": token, "title": "Typed before the restart", "kind": "workshop"},
+    )
+    assert saved.status_code == 302, saved.get_data(as_text=True)
+    assert db.session.scalar(select(Meeting).where(Meeting.title == "Typed before the restart"))
