@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from planner.agenda.models import Meeting, MeetingStatus, Slot
-from planner.agenda.queries import participating_offices, with_agenda
+from planner.agenda.queries import planned_survey, taking_part, with_agenda
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Survey
@@ -19,11 +19,15 @@ from planner.survey.records import Question
 
 @dataclass
 class Held:
-    """A meeting that took place, the offices taking part in it and its presentations."""
+    """A meeting that took place, the offices taking part in it and its presentations. The
+    offices are those it was planned for (`taking_part`: ticked on its page, else every
+    respondent of `survey` and `besides`, the others presenting), not a record of attendance."""
 
     meeting: Meeting
     offices: list[Office]
     talks: list[Slot]
+    besides: list[Office] = field(default_factory=list)
+    survey: Survey | None = None
 
     @property
     def given(self) -> list[Slot]:
@@ -33,12 +37,12 @@ class Held:
 @dataclass
 class Demand:
     """A recommendation presented on: the offices that asked for it to be discussed (Q8 of
-    `survey`), those of them that took part in a meeting where another office presented on it,
-    and the others, still waiting."""
+    `survey`), those of them taking part in a meeting where another office presented on it
+    (`Held.offices`: planned for, not seen attending), and the others, still waiting."""
 
     number: int
     presenters: list[str]
-    heard: list[str] = field(default_factory=list)
+    taking_part: list[str] = field(default_factory=list)
     waiting: list[str] = field(default_factory=list)
 
 
@@ -53,15 +57,15 @@ def held_meetings(now: datetime) -> list[Held]:
         )
     )
     known: dict = {}
-    return [
-        Held(
-            meeting,
-            participating_offices(meeting, known),
-            [s for s in meeting.slots if s.kind == "presentation"],
-        )
-        for meeting in published
-        if meeting.took_place(now)
-    ]
+    held = []
+    for meeting in published:
+        if not meeting.took_place(now):
+            continue
+        offices, besides = taking_part(meeting, known)
+        talks = [s for s in meeting.slots if s.kind == "presentation"]
+        survey = None if meeting.offices else planned_survey(meeting)
+        held.append(Held(meeting, offices, talks, besides, survey))
+    return held
 
 
 def demand(held: list[Held], survey: Survey | None) -> list[Demand]:

@@ -8,7 +8,7 @@ import io
 from planner.agenda.models import Meeting
 from planner.agenda.queries import offices_by_code
 from planner.extensions import db
-from planner.survey.operations import latest_survey, named_in
+from planner.survey.operations import latest_survey, named_in, respondent_offices
 from planner.survey.records import Question
 from tests.support import held_workshop
 
@@ -65,6 +65,12 @@ def test_the_report_lists_each_meeting_held_with_its_talks_and_who_is_still_wait
     assert "Workshop on Rec 1" not in text
     assert "Offices taking part (3):</strong> AU, PE, PL" in text
     assert "Presentations: 1 presented of 2" in text
+    # Offices taking part are those a meeting was planned for, which the page says; the app
+    # does not record who attended, so nothing says an office heard a talk.
+    respondents = len(respondent_offices(latest_survey()))
+    assert f"Offices taking part ({respondents}: every respondent of CWS/13/26):" in text
+    assert "who attended is not recorded" in text
+    assert "heard" not in text
     # Of the offices that asked for Rec 10 to be discussed, those not taking part are waiting.
     asked = {
         code
