@@ -106,9 +106,9 @@ def demand(held: list[Held], survey: Survey | None) -> list[Demand]:
 def talk_table(held: list[Held], materials: dict[int, list[str]]) -> list[list[str]]:
     """The heading row, then a row for each presentation of the meetings that took place: the
     meeting (title, its day where it was held, kind, recommendation, how many offices took
-    part), the talk (title, office, recommendations), what became of it ("presented", "not
-    given" or "cancelled", as the agenda says it) and `materials` (by slot id, each a line: the
-    ones its agenda shows anyone)."""
+    part), the talk (title, presenting office and its code, as `agenda_table` orders them,
+    recommendations), what became of it ("presented", "not given" or "cancelled", as the agenda
+    says it) and `materials` (by slot id, each a line: the ones its agenda shows anyone)."""
     rows = [
         [
             "Meeting",
@@ -117,8 +117,8 @@ def talk_table(held: list[Held], materials: dict[int, list[str]]) -> list[list[s
             "Meeting's recommendation",
             "Offices taking part",
             "Slot",
-            "Office code",
             "Presenting office",
+            "Office code",
             "Recommendations",
             "What became of it",
             "Materials",
@@ -135,8 +135,8 @@ def talk_table(held: list[Held], materials: dict[int, list[str]]) -> list[list[s
                     f"Rec {meeting.recommendation_number}" if meeting.recommendation_number else "",
                     str(len(one.offices)),
                     slot.title,
-                    slot.office_code or "",
                     slot.office.name if slot.office else "",
+                    slot.office_code or "",
                     ", ".join(f"Rec {r.number}" for r in slot.recommendations),
                     slot.agenda_status,
                     "\n".join(materials.get(slot.id, [])),

@@ -94,7 +94,9 @@ def test_the_report_table_is_every_talk_across_meetings_safe_for_a_spreadsheet(
     assert body.startswith("\ufeff")
     rows = list(csv.reader(io.StringIO(body.removeprefix("\ufeff"))))
     assert rows[0][:2] == ["Meeting", "Day"]
-    talks = [(r[0], r[5], r[6], r[9]) for r in rows[1:]]
+    # The office's name, then its code, as each meeting's agenda.csv gives them.
+    assert rows[0][6:8] == ["Presenting office", "Office code"]
+    talks = [(r[0], r[5], r[7], r[9]) for r in rows[1:]]
     assert talks == [
         ("Workshop on Recommendation 10", '\'=HYPERLINK("https://x.example")', "AU", "presented"),
         ("Workshop on Recommendation 10", "Chatbot para usuarios", "PE", "presented"),
