@@ -7,10 +7,14 @@ reached by keyboard is never hidden under a table's column that stays in view (W
 import struct
 import zlib
 
+from sqlalchemy import select
+
 from planner.extensions import db
 from planner.mail.models import MessageKind
-from planner.mail.outbox import Recipient, enqueue
+from planner.mail.outbox import OutboxMessage, Recipient, enqueue
+from planner.offices.models import OfficeContact
 from tests.browser.conftest import FITS_WIDTH, shoot, sign_in
+from tests.support import hidden_fields
 
 # 400% and 200% of a 1280 × 900 window.
 AT_400 = {"width": 320, "height": 225}
@@ -62,6 +66,17 @@ def test_at_400_percent_with_wider_text_spacing_nothing_runs_out_of_sight(
         json={"title": "Risk-based governance", "office": "AU", "duration_minutes": 20},
     )
     assert made.status_code == 201
+    # The HTML part of an office's feed link, as the outbox shows it and a phone's mail app
+    # lays it out: the feed's address, one word of some 100 letters, made it 718 px wide at
+    # 640 px (helper-270).
+    contact = OfficeContact(office_code="AU", name="Kim Example", email=LONG_ADDRESS, source="t")
+    db.session.add(contact)
+    db.session.commit()
+    url = "/offices/AU/feed/email"
+    assert api.post(url, data=hidden_fields(api, url)).status_code == 302
+    feed_mail = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.kind == MessageKind.feed)
+    ).one()
     enqueue(
         Recipient(LONG_ADDRESS, "Kim Example"),
         kind=MessageKind.update,
@@ -77,7 +92,13 @@ def test_at_400_percent_with_wider_text_spacing_nothing_runs_out_of_sight(
         # A card's zone ("Australia/Sydney") and a slot's time ("13:00–13:20") ran past the
         # card's edge; the outbox's Status column sat beyond a long address (helper-220).
         # The new line-up's box of offices to tick scrolled sideways at 320 px (helper-270).
-        for path in ("/offices", f"/meetings/{meeting}/edit", "/outbox", "/lineups/new"):
+        for path in (
+            "/offices",
+            f"/meetings/{meeting}/edit",
+            "/outbox",
+            "/lineups/new",
+            f"/outbox/{feed_mail.id}/part.html",
+        ):
             tab.goto(live_server + path)
             tab.add_style_tag(content=TEXT_SPACING)
             shoot(tab, "low-vision-400-spaced" + path.replace("/", "-"), full_page=False)
