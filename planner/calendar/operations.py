@@ -319,11 +319,12 @@ def _settled_by_its_meeting(slot: Slot, meeting: Meeting) -> bool:
     """Whether the meeting's end changed what a talk's event says: one its presenter never
     confirmed (or declined) was TENTATIVE until then, and is presented (or not given) once the
     meeting took place, with no change in the database (helper-265: a talk given unconfirmed
-    stayed tentative in every calendar for good)."""
+    stayed tentative in every calendar for good). A cancelled one counts too: recorded as not
+    given after the meeting, its SEQUENCE (`slot_sequence`) keeps the one the end added, and
+    its own change rises above it (helper-273: CONFIRMED became CANCELLED at the same SEQUENCE,
+    which calendars holding it ignore)."""
     return (
-        slot.kind == "presentation"
-        and slot.status not in (SlotStatus.confirmed, SlotStatus.cancelled)
-        and meeting.took_place()
+        slot.kind == "presentation" and slot.status != SlotStatus.confirmed and meeting.took_place()
     )
 
 
