@@ -90,7 +90,9 @@ def restored(margin: int = MARGIN) -> dict[str, int]:
     default=MARGIN,
     show_default=True,
     type=click.IntRange(min=1, max=1_000_000),
-    help="How far ids and calendar SEQUENCEs move ahead of what the backup holds.",
+    help="How far ids and calendar SEQUENCEs move ahead of what the backup holds: more than "
+    "the co-lead accounts, meetings, slots, proposals and messages made, and the changes "
+    "mailed, since the backup (1000 is more than a day's work; raise it for an older backup).",
 )
 @with_appcontext
 def restored_command(margin: int) -> None:
