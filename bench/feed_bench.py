@@ -146,7 +146,7 @@ def main() -> None:
         )
 
         def nothing_cached():
-            cache.entries.clear()
+            cache.clear()
             _event_bytes.cache_clear()
 
         openings = db.session.query(Slot).filter(Slot.position == 0).all()

@@ -212,7 +212,7 @@ def _clean_database(request):
             yield
     # Feeds are cached by the agenda's change time, which only moves forward in a real
     # database; rolling it back can repeat a time, so the cache goes too.
-    feed_cache.entries.clear()
+    feed_cache.clear()
 
 
 class _OneConnection(FlaskSQLAlchemySession):

@@ -244,7 +244,7 @@ def _both(source_caller: Caller, target_caller: Caller, path: str, query: dict, 
     """The same request to each app, each on a feed cache of its own (as on two machines)."""
     answers = []
     for caller in (source_caller, target_caller):
-        feed_cache.entries.clear()
+        feed_cache.clear()
         extra = dict(caller.headers, **(headers or {}))
         answers.append(caller.client.get(path, query_string=query, headers=extra))
     _same_cookies(source_caller.client, target_caller.client)
@@ -338,7 +338,7 @@ def _new_rows_alike(source, target, callers) -> None:
     scripts = by_name["co-lead's token"]
     answers = []
     for made in (source, target):
-        feed_cache.entries.clear()
+        feed_cache.clear()
         runner = made.test_cli_runner()
         for starting in (["db", "upgrade"], ["setup"]):  # as each instance starts
             assert runner.invoke(args=starting).exit_code == 0

@@ -10,6 +10,7 @@ the current version costs one small query, not a rebuild.
 """
 
 import hmac
+from bisect import bisect_right
 from collections import OrderedDict, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import replace
@@ -887,6 +888,26 @@ class FeedCache:
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self.entries: OrderedDict[tuple, tuple[bytes, str, datetime]] = OrderedDict()
+        # The ends of the published meetings, sorted, as of the agenda's state they were read in.
+        self._ends: tuple[datetime, list[datetime]] | None = None
+
+    def clear(self) -> None:
+        self.entries.clear()
+        self._ends = None
+
+    def ended(self, changed: datetime) -> int:
+        """How many published meetings have ended by now: a meeting's end changes its talks'
+        events (`_settled_by_its_meeting`) with nothing in the database to say so. Their ends
+        are read once for each state of the agenda (`changed`, which every change of a meeting
+        moves), not on each request."""
+        if self._ends is None or self._ends[0] != changed:
+            published = db.session.execute(
+                select(Meeting.starts_at, Meeting.duration_minutes).where(
+                    Meeting.status == MeetingStatus.published, Meeting.starts_at.is_not(None)
+                )
+            )
+            self._ends = (changed, sorted(_ends(start, minutes) for start, minutes in published))
+        return bisect_right(self._ends[1], utcnow())
 
     def get(self, key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]:
         if key in self.entries:
@@ -907,19 +928,8 @@ def cached(key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]
     """(body, etag, changed) of a feed or schedule in the agenda's current state; `make`
     builds the body (and says when its content last changed) when the cache does not have it.
     """
-    return cache.get((*key, changed_at(), _meetings_ended()), make)
-
-
-def _meetings_ended() -> int:
-    """How many published meetings have ended: a meeting's end changes its talks' events
-    (`_settled_by_its_meeting`) with nothing in the database to say so."""
-    now = utcnow()
-    started = db.session.execute(
-        select(Meeting.starts_at, Meeting.duration_minutes).where(
-            Meeting.status == MeetingStatus.published, Meeting.starts_at <= now
-        )
-    )
-    return sum(1 for start, minutes in started if _ends(start, minutes) <= now)
+    changed = changed_at()
+    return cache.get((*key, changed, cache.ended(changed)), make)
 
 
 def _serializer(secret: str | list[str]) -> URLSafeSerializer:
