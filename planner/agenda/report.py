@@ -6,10 +6,12 @@ taking part when another office presented on it, and which are still waiting."""
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from flask import url_for
 from sqlalchemy import select
 
 from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.agenda.queries import planned_survey, taking_part, with_agenda
+from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.models import Survey
@@ -68,19 +70,75 @@ def held_meetings(now: datetime) -> list[Held]:
     return held
 
 
-def demand(held: list[Held], survey: Survey | None) -> list[Demand]:
-    """For each recommendation a talk given was on, by number: who asked for it (`Demand`)."""
-    audiences: dict[int, set[str]] = {}
-    presenters: dict[int, set[str]] = {}
-    for one in held:
+@dataclass
+class Topic:
+    """What the meetings that took place gave on one recommendation: by office, the talks it
+    presented on it, and the talks on it by other offices at meetings it took part in (planned
+    for, as `Held.offices`: not seen attending); each latest first."""
+
+    presented: dict[str, list[Slot]] = field(default_factory=dict)
+    took_part: dict[str, list[Slot]] = field(default_factory=dict)
+
+    def served(self, audience: str, presenter: str) -> Slot | None:
+        """The latest talk `presenter` gave on it at a meeting `audience` took part in."""
+        return next(
+            (s for s in self.took_part.get(audience, []) if s.office_code == presenter), None
+        )
+
+
+def topics(held: list[Held]) -> dict[int, Topic]:
+    """`Topic` for each recommendation a talk given was on, by number: what the next meeting's
+    co-leads weigh (an office that presented on it, an office already served)."""
+    found: dict[int, Topic] = {}
+    for one in reversed(held):
         taking_part = {o.code for o in one.offices}
         for slot in one.given:
             for recommendation in slot.recommendations:
-                presenters.setdefault(recommendation.number, set()).add(slot.office_code or "")
+                topic = found.setdefault(recommendation.number, Topic())
+                topic.presented.setdefault(slot.office_code or "", []).append(slot)
                 # An office hears the others' talks, not its own.
-                audiences.setdefault(recommendation.number, set()).update(
-                    taking_part - {slot.office_code}
-                )
+                for code in taking_part - {slot.office_code}:
+                    topic.took_part.setdefault(code, []).append(slot)
+    return found
+
+
+def given_on(number: int, now: datetime | None = None) -> Topic:
+    """What the meetings that took place gave on recommendation `number` (`Topic`), shown beside
+    matches and line-ups for the next meeting's co-leads: context, which changes no score."""
+    return topics(held_meetings(now or utcnow())).get(number) or Topic()
+
+
+def given_as_dict(slot: Slot) -> dict:
+    """A talk given, as the API names it: its meeting, day and title, and where its archive is."""
+    return {
+        "meeting_id": slot.meeting_id,
+        "meeting": slot.meeting.title,
+        "starts_at": slot.meeting.starts_at.isoformat() if slot.meeting.starts_at else None,
+        "slot_id": slot.id,
+        "title": slot.title,
+        "archive": url_for("materials.archive_page", meeting_id=slot.meeting_id, _external=True)
+        + f"#slot-{slot.id}",
+    }
+
+
+def given_before(match, history: Topic) -> dict:
+    """What the meetings that took place gave of a match's pair (`audience`, `presenter`) on its
+    recommendation, as the API and `flask match --format json` give it: the presenter's latest
+    talk on it, and its latest at a meeting the audience took part in (null when none). Context
+    for planning the next meeting; the score is the same either way."""
+    gave = history.presented.get(match.presenter)
+    served = history.served(match.audience, match.presenter)
+    return {
+        "presented_before": given_as_dict(gave[0]) if gave else None,
+        "audience_took_part": given_as_dict(served) if served else None,
+    }
+
+
+def demand(held: list[Held], survey: Survey | None) -> list[Demand]:
+    """For each recommendation a talk given was on, by number: who asked for it (`Demand`)."""
+    given = topics(held)
+    presenters = {number: set(topic.presented) for number, topic in given.items()}
+    audiences = {number: set(topic.took_part) for number, topic in given.items()}
     report = []
     for number in sorted(presenters):
         asked = (

@@ -346,6 +346,13 @@ def adjust(form, *, keep: str | None, drop: str | None) -> None:
     form.exclude.data = ", ".join(sorted(exclude))
 
 
+def adjust_all(form, *, drop: Iterable[str]) -> None:
+    """Rule out every office of `drop`, as "Leave out those who presented on it before" asks
+    (one required by "Must include" stays: a co-lead inviting it back for a follow-up)."""
+    include, exclude = office_codes(form.include.data), office_codes(form.exclude.data)
+    form.exclude.data = ", ".join(sorted(exclude | (set(drop) - include)))
+
+
 def form_data(rules: dict) -> dict:
     """Saved rules (Rules.as_dict()) as form data, to adjust a saved line-up."""
     data = {

@@ -5,10 +5,18 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from planner.accounts.security import colead_required, editor
 from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.agenda.queries import given_presentations, lineup_target_choices, workshop_focuses
+from planner.agenda.report import Topic, held_meetings, topics
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.forms import lost_race
-from planner.lineup.forms import DEFAULT_FOCUS, adjust, form_data, make_form, office_picker
+from planner.lineup.forms import (
+    DEFAULT_FOCUS,
+    adjust,
+    adjust_all,
+    form_data,
+    make_form,
+    office_picker,
+)
 from planner.lineup.models import Lineup
 from planner.lineup.operations import (
     accept_lineup,
@@ -94,6 +102,11 @@ def new():
     if request.method == "POST":
         # "Keep" and "Drop" beside each presentation adjust the rules; the line-up is solved again.
         adjust(form, keep=request.form.get("keep"), drop=request.form.get("drop"))
+        if request.form.get("leave_out") == "presented":
+            # "Leave out those who presented on it before": an opt-in rule, as typed in
+            # "Must exclude"; the scores stay what they are.
+            focus = form.focus.data if isinstance(form.focus.data, int) else None
+            adjust_all(form, drop=_presented_on(focus))
     result, lineup, problem, culprits = None, None, None, ()
     if form.validate_on_submit():
         try:
@@ -163,6 +176,7 @@ def _render(
         drafts=lineup_target_choices(utcnow()) if lineup else [],
         changes=changes,
         presented=_presented_before() if result else {},
+        **(_on_topic(result) if result else {"history": {}, "already_served": []}),
     ), status
 
 
@@ -265,6 +279,7 @@ def _detail(lineup: Lineup, problem: str | None = None, status: int = 200):
         drafts=lineup_target_choices(utcnow()),
         problem=problem,
         presented=_presented_before(),
+        **_on_topic(lineup.result),
     )
     return page, status
 
@@ -302,6 +317,29 @@ def _presented_before() -> dict[str, list[Slot]]:
     for slot in given_presentations(utcnow()):
         by_office.setdefault(slot.office_code, []).append(slot)
     return by_office
+
+
+def _presented_on(focus: int | None) -> list[str]:
+    """The offices that presented on recommendation `focus` at a meeting that took place."""
+    if focus is None:
+        return []
+    return sorted(code for code in topics(held_meetings(utcnow())).get(focus, Topic()).presented)
+
+
+def _on_topic(result: dict) -> dict:
+    """What the meetings that took place gave on the line-up's recommendations (`history`, by
+    number: `agenda.report.Topic`) and the interested offices already served, each with the
+    latest talk on its recommendation at a meeting it took part in (`already_served`): who
+    presented before, for the co-leads to weigh, and audiences not yet served to prefer."""
+    history = topics(held_meetings(utcnow()))
+    already = []
+    for key in result.get("weights") or {}:
+        office, _, number = key.rpartition(":")
+        topic = history.get(int(number)) if number.isdigit() else None
+        if topic and (talks := topic.took_part.get(office)):
+            already.append({"office": office, "recommendation": int(number), "talk": talks[0]})
+    already.sort(key=lambda a: (a["recommendation"], a["office"]))
+    return {"history": history, "already_served": already}
 
 
 @bp.post("/<int:lineup_id>/accept")

@@ -7,6 +7,7 @@ About 1.5 kB of JSON a match with its reasons: a default page is 150 kB, the lar
 from flask import Blueprint, abort, request
 
 from planner.accounts.security import api_colead
+from planner.agenda.report import given_before, given_on
 from planner.db_types import MAX_INT, db_int
 from planner.extensions import db
 from planner.matching.forms import read_filters
@@ -59,11 +60,15 @@ def matches():
     )
     page = Page(page_number, size, total).check()
     colead = api_colead()
+    history = given_on(number)
     return {
         "recommendation": number,
         "survey": survey.label,
         **api_page(page),
-        "matches": [_for_reader(match.as_dict(), colead) for match in found],
+        "matches": [
+            {**_for_reader(match.as_dict(), colead), **given_before(match, history)}
+            for match in found
+        ],
     }
 
 

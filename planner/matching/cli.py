@@ -3,11 +3,13 @@
 import json
 
 import click
+from flask import current_app
 from flask.cli import with_appcontext
 from sqlalchemy import select
 
 from planner.accounts.models import User
 from planner.addresses import matches_address
+from planner.agenda.report import given_before, given_on
 from planner.extensions import db
 from planner.matching.fitting import MARK_GRADES, cross_validate, graded_pairs
 from planner.matching.operations import (
@@ -63,7 +65,11 @@ def match_command(ctx, recommendation, reference, include_plans, limit, every, f
         limit=None if every else limit,
     )
     if form == "json":
-        click.echo(json.dumps([m.as_dict() for m in found], ensure_ascii=False, indent=2))
+        history = given_on(recommendation)
+        # The archive's address from BASE_URL, as the API writes it.
+        with current_app.test_request_context():
+            shown = [{**m.as_dict(), **given_before(m, history)} for m in found]
+        click.echo(json.dumps(shown, ensure_ascii=False, indent=2))
         return
     audience = None
     for match in found:

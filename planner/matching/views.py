@@ -16,6 +16,7 @@ from flask import (
 from sqlalchemy import select
 
 from planner.accounts.security import colead_required, editor, is_colead
+from planner.agenda.report import Topic, given_on
 from planner.extensions import db
 from planner.forms import refill
 from planner.matching.evidence import EvidenceType
@@ -146,6 +147,7 @@ def matches(number: int):
     codes |= {u.audience for u in unranked} | {u.presenter for u in unranked}
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
     recommendations = all_recommendations()
+    history = given_on(number)
 
     def filtered_url(endpoint: str, number_of_page: int) -> str:
         """`endpoint` with this page's filters, at page `number_of_page`."""
@@ -169,6 +171,7 @@ def matches(number: int):
         recommendation=recommendation,
         survey=survey,
         include_plans=include_plans,
+        history=history,
         audiences=list(by_audience),
         by_audience=by_audience,
         presenters=sorted(by_presenter),
@@ -279,7 +282,9 @@ def mark_page(number: int):
             "seen": mark_seen(current),
         },
     )
-    return _mark_form(number, form, _back_to_matches(number), current=current)
+    return _mark_form(
+        number, form, _back_to_matches(number), current=current, history=given_on(number)
+    )
 
 
 @bp.post("/recommendations/<int:number>/matches/marks")
@@ -397,6 +402,7 @@ def _mark_form(
     *,
     problem: str | None = None,
     current: MatchMark | None = None,
+    history: Topic | None = None,
 ) -> str:
     """A pair's mark page: its form, and the mark it has now or why the one sent was not
     saved."""
@@ -408,4 +414,5 @@ def _mark_form(
         problem=problem,
         current=current,
         marks=MARKS,
+        history=history,
     )

@@ -6,8 +6,10 @@ from datetime import timedelta
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 
 from planner.accounts.security import colead_required, editor, is_colead
+from planner.agenda.models import Slot
 from planner.agenda.operations import upcoming_for_office
 from planner.agenda.queries import given_presentations
+from planner.agenda.report import held_meetings, topics
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
@@ -42,6 +44,19 @@ from planner.survey.records import Question
 from planner.text import readable
 from planner.timezones import local_time, utc_offset
 from planner.web import office_feed_url, survey_from_request, table_download
+
+
+def served_on(code: str) -> list[tuple[int, list[Slot]]]:
+    """The recommendations another office presented on at a meeting that took place which
+    office `code` took part in, by number, each with those talks, latest first: what it was
+    already offered, for the co-leads planning its next meeting."""
+    history = topics(held_meetings(utcnow()))
+    return [
+        (number, history[number].took_part[code])
+        for number in sorted(history)
+        if code in history[number].took_part
+    ]
+
 
 bp = Blueprint("offices", __name__, url_prefix="/offices")
 # A new office's form sent again within this time by the co-lead who added it, with the same
@@ -206,6 +221,7 @@ def detail(code: str):
         contacts=contacts,
         upcoming=upcoming_for_office(office.code, utcnow()),
         presented=given_presentations(utcnow(), office.code),
+        served=served_on(office.code),
     )
 
 

@@ -160,6 +160,9 @@ def test_api_matches(client, survey):
         "rank",
         "of",
         "reasons",
+        # What the meetings that took place gave of the pair (none here).
+        "presented_before",
+        "audience_took_part",
     }
     keys = [(r["audience"], r["rank"]) for r in rows]
     assert keys == sorted(keys)
