@@ -17,6 +17,7 @@ from planner.accounts.models import (
     TOKEN_DAYS_MAX,
     ApiToken,
     User,
+    account_by_email,
     digest,
 )
 from planner.accounts.tokens import (
@@ -27,7 +28,7 @@ from planner.accounts.tokens import (
     make_token,
     tokens_of,
 )
-from planner.addresses import mailbox
+from planner.addresses import mailbox, normal_address
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
@@ -38,7 +39,7 @@ users_cli = AppGroup("users", help="Co-lead accounts and API tokens.")
 
 
 def _user(email: str) -> User:
-    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    user = account_by_email(email)
     if user is None:
         raise click.ClickException(f"No account for {email}.")
     return user
@@ -99,15 +100,22 @@ def _new_password(user: User, prompt: bool) -> str:
 )
 def create_command(email: str, role: str, password_prompt: bool) -> None:
     """Create an account; prints a one-time password to change at first sign-in."""
-    email = email.strip().lower()
-    if "@" not in email:
-        raise click.BadParameter(f"{email!r} is not an email address", param_hint="--email")
-    if db.session.scalar(select(User.id).where(User.email == email)):
+    # In the one form every page stores an address in, refused as they refuse one (helper-271:
+    # "kim\u200b@example.org" pasted from a chat, "@" or "a b@c" made an account no one could
+    # sign in to as the address it printed looked).
+    try:
+        email = normal_address(email).lower()
+    except PlannerError as error:
+        # repr writes an invisible character as its escape (\u200b), to be seen.
+        raise click.BadParameter(
+            f"{email.strip()!r}: {error.message}", param_hint="--email"
+        ) from None
+    if (taken := account_by_email(email)) is not None:
         from planner.bootstrap import flask_command
 
         raise click.ClickException(
-            f"An account for {email} exists already. To give it a new one-time password: "
-            f"{flask_command()} --app app users password --email {shlex.quote(email)}"
+            f"An account for {taken.email} exists already. To give it a new one-time password: "
+            f"{flask_command()} --app app users password --email {shlex.quote(taken.email)}"
         )
     user = User(email=email, role=role)
     password = _new_password(user, password_prompt)

@@ -11,10 +11,11 @@ from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, false
+from sqlalchemy import ForeignKey, Index, String, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from planner.addresses import spellings
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 
@@ -186,3 +187,12 @@ class ThrottleEvent(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     account: Mapped[str] = mapped_column(String(254), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+def account_by_email(typed: str) -> User | None:
+    """The account whose address `typed` is, in capitals or not, its domain in Unicode or in
+    ASCII (`eva@exämple.org`, `eva@xn--exmple-cua.org`): as the sign-in page and `flask users`
+    read an address, whichever way it was stored."""
+    return db.session.scalars(
+        select(User).where(User.email.in_(spellings(typed))).order_by(User.id)
+    ).first()

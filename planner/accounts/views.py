@@ -15,14 +15,13 @@ from flask import (
     url_for,
 )
 from flask_login import current_user, login_required, login_user, logout_user
-from sqlalchemy import select
 
 from planner.accounts import throttle
 from planner.accounts.forms import LoginForm, PasswordForm, TokenForm, weak_password
 from planner.accounts.models import (
     ONE_TIME_PASSWORD_LASTS,
     ApiToken,
-    User,
+    account_by_email,
     digest,
     password_matches,
 )
@@ -70,7 +69,7 @@ def login():
             status, headers = 429, refusal.headers()
         else:
             try:
-                user = db.session.scalar(select(User).where(User.email == email))
+                user = account_by_email(email)
                 right = password_matches(user, form.password.data)
             except Exception:
                 # Nothing was checked, nothing learnt: not a failure to count.

@@ -447,3 +447,29 @@ def test_list_names_every_account_and_where_its_first_sign_in_stands(
     assert cli.invoke(args=["users", "delete", "--email", COLEAD_EMAIL, "--yes"]).exit_code == 0
     empty = cli.invoke(args=["users", "list"])
     assert empty.stdout == "" and "No accounts" in empty.stderr
+
+
+def test_create_refuses_what_is_no_address_and_signs_in_whichever_way_the_domain_is_typed(
+    cli, client, app_context
+):
+    """helper-271: `users create` took any text with an @ as it was: "kim\\u200b@example.org"
+    (pasted from a chat, printed back looking right), "@", "a b@c" and an address ending in a
+    dot, accounts no one could sign in to as the address they read; and an address with its
+    domain in Unicode did not sign in typed in ASCII (xn--), nor was the same mailbox seen as
+    taken."""
+    for odd in ("kim\u200b@example.org", "@", "a b@c", "x@example.org.", "\u202eevil@example.org"):
+        result = cli.invoke(args=["users", "create", "--email", odd])
+        assert result.exit_code == 2, (odd, result.output)
+        assert "That does not look like an email address" in result.output
+        assert repr(odd) in result.output  # the invisible character written as its escape
+    assert db.session.scalar(select(func.count()).select_from(User)) == 0
+    made = cli.invoke(args=["users", "create", "--email", "Eva@EXÄMPLE.org"])
+    assert made.exit_code == 0, made.output
+    assert db.session.scalar(select(User.email)) == "eva@exämple.org"
+    again = cli.invoke(args=["users", "create", "--email", "eva@xn--exmple-cua.org"])
+    assert again.exit_code == 1 and "An account for eva@exämple.org exists already" in again.output
+    password = re.search(r"One-time password \(.*\): (\S+)", made.stdout)[1]
+    signed = sign_in(client, "EVA@xn--exmple-cua.org", password)
+    assert signed.headers["Location"].startswith("/account/password"), signed.status_code
+    renewed = cli.invoke(args=["users", "password", "--email", "eva@xn--exmple-cua.org"])
+    assert renewed.exit_code == 0, renewed.output
