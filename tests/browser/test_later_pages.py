@@ -129,3 +129,33 @@ def test_what_changed_reads_aloud_as_a_table(tabs, live_server, world):
     assert " ".join(presented.first.text_content().split()) == (
         "Risk-based AI governance (Rec 10), at Workshop on Recommendation 4, 16 June 2026"
     )
+
+
+def test_the_report_reads_aloud_out_of_context(tabs, live_server, world):
+    """The report across meetings, heard by a screen reader (helper-276): in its list of links
+    each says what it opens ("Archive" twice, and "separated by semicolons", said not of what),
+    its table of who asked is named by its heading, and a column with no office in it says
+    "none", where a dash was silence."""
+    tab = tabs["desktop", "colead"]
+    tab.goto(live_server + "/meetings/report")
+    main = tab.get_by_role("main")
+    for title in ("Workshop on Recommendation 10", "Workshop on Recommendation 4"):
+        assert main.get_by_role("link", name=f"Archive of {title}", exact=True).count() == 1
+    # A name a screen reader lists links by leads to one place.
+    links = main.get_by_role("link").evaluate_all(
+        "links => links.map(link => [link.textContent.replace(/\\s+/g, ' ').trim(), link.href])"
+    )
+    leads_to: dict[str, set[str]] = {}
+    for name, href in links:
+        leads_to.setdefault(name, set()).add(href)
+    assert all(len(places) == 1 for places in leads_to.values()), leads_to
+    assert "Every talk as a table (CSV), with semicolons" in leads_to
+    table = main.get_by_role(
+        "table", name="Who asked, and who took part in a meeting with a talk on it"
+    )
+    rec10 = table.get_by_role("row", name="Rec 10").aria_snapshot()
+    assert [line.strip() for line in rec10.splitlines() if "- cell" in line] == [
+        '- cell "AU"',
+        '- cell "ZA"',
+        '- cell "none"',
+    ]
