@@ -159,3 +159,15 @@ def test_the_report_reads_aloud_out_of_context(tabs, live_server, world):
         '- cell "ZA"',
         '- cell "none"',
     ]
+
+
+def test_leave_them_out_says_whom(tabs, live_server, world):
+    """A line-up's "Leave them out", heard alone (a screen reader's list of buttons, speech
+    control), says whom it leaves out and why: "them" named no one (helper-276)."""
+    tab = tabs["desktop", "colead"]
+    tab.goto(live_server + f"/lineups/new?survey=CWS-14-2026&from={world['lineup']}")
+    tab.get_by_role("button", name="Find the best line-up").click()
+    leave = tab.get_by_role("button", name="Leave them out")
+    assert leave.evaluate("button => button.textContent.replace(/\\s+/g, ' ').trim()") == (
+        "Leave them out: AU, who presented on Rec 10 before"
+    )
