@@ -95,7 +95,8 @@ def topics(held: list[Held]) -> dict[int, Topic]:
         for slot in one.given:
             for recommendation in slot.recommendations:
                 topic = found.setdefault(recommendation.number, Topic())
-                topic.presented.setdefault(slot.office_code or "", []).append(slot)
+                if slot.office_code:  # a guest of no office is no office that presented
+                    topic.presented.setdefault(slot.office_code, []).append(slot)
                 # An office hears the others' talks, not its own.
                 for code in taking_part - {slot.office_code}:
                     topic.took_part.setdefault(code, []).append(slot)
@@ -153,7 +154,7 @@ def demand(held: list[Held], survey: Survey | None) -> list[Demand]:
         report.append(
             Demand(
                 number,
-                sorted(presenters[number] - {""}),
+                sorted(presenters[number]),
                 sorted(asked & audiences[number]),
                 sorted(asked - audiences[number]),
             )

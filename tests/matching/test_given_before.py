@@ -107,3 +107,37 @@ def test_the_command_line_gives_the_same(cli, survey, colead_client):
         m for m in json.loads(result.stdout) if (m["audience"], m["presenter"]) == (served, "AU")
     )
     assert pair["audience_took_part"]["archive"].startswith("http")
+
+
+def test_a_talk_of_no_office_is_named_as_such(survey, colead_client):
+    """A talk given by no office (a guest speaker's) is no office's: not flagged as presented
+    before by an office "" nor said to be by "None"."""
+    served, _ = _au_presented_to_one_audience(colead_client)
+    workshop = held_workshop(
+        colead_client,
+        [{"title": "A guest on AI search", "recommendations": [10]}],
+        title="Second workshop on Recommendation 10",
+        starts_at="2026-03-10T13:00:00+01:00",
+    )
+    db.session.get(Meeting, workshop).offices = offices_by_code([served])
+    db.session.commit()
+    office = colead_client.get(f"/offices/{served}").get_data(as_text=True)
+    assert "“A guest on AI search” (no office)" in office
+    assert "None" not in office
+    matches = colead_client.get(f"/recommendations/10/matches?office={served}&role=audience")
+    text = matches.get_data(as_text=True)
+    assert "where a speaker of no office presented on Rec 10" in text
+    assert "None presented" not in text
+    page = colead_client.post(
+        "/lineups/new",
+        data={
+            "focus": "10",
+            "slots": "5",
+            "one_per_office": "y",
+            "min_small": "0",
+            "maturity_weight": "0.5",
+            "csrf_token": csrf_token(colead_client, "/lineups/new"),
+        },
+        follow_redirects=True,
+    )
+    assert "<dt>Presented on Rec 10 before</dt><dd>AU <button" in page.get_data(as_text=True)
