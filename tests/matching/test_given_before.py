@@ -96,6 +96,10 @@ def test_a_line_up_flags_who_presented_on_it_and_can_leave_them_out(survey, cole
     result = text.get_data(as_text=True).split('id="result-heading"', 1)[1]
     assert ">AU · " in result
     assert "<strong>Presented on Rec 10 before</strong>: “IP Australia" in result
+    # Said once: its last talk is that one, not a second line above it (helper-274).
+    row = result.split(">AU · ", 1)[1].split("</tr>", 1)[0]
+    assert row.count("Workshop on Recommendation 10</a>, 20 January 2026") == 1
+    assert "Presented Rec 10 at" not in row
     assert "must exclude AU" not in result
 
 
