@@ -24,6 +24,12 @@ PAGES = [
     ("anyone", "/meetings/{held}/archive"),
     ("colead", "/offices/AU"),
     ("colead", "/lineups/{lineup}"),  # who presented before
+    # What the meetings that took place gave on Rec 10 (helper-272): who presented on it, who
+    # took part in a meeting where another office did, and "Leave them out".
+    ("colead", "/lineups/new?from={lineup}"),
+    ("colead", "/recommendations/10/matches"),
+    ("colead", "/recommendations/10/matches/marks?audience=ZA&presenter=AU"),
+    ("anyone", "/offices/ZA"),  # took part in talks on Rec 10
     # A week after the workshop (helper-254): what the co-leads and its presenter are offered.
     ("anyone", "/meetings/{held}"),  # presented, cancelled
     ("anyone", "/presenter/{token}"),  # nothing to answer, the archive, slides
