@@ -59,13 +59,20 @@ def held_meetings(now: datetime) -> list[Held]:
         )
     )
     known: dict = {}
+    # The survey of each meeting planned with none of its own is the latest: read once, not a
+    # query a meeting (helper-275: 15 of ten years' meetings, on every page that reads them).
+    surveys: dict[int | None, Survey | None] = {}
     held = []
     for meeting in published:
         if not meeting.took_place(now):
             continue
         offices, besides = taking_part(meeting, known)
         talks = [s for s in meeting.slots if s.kind == "presentation"]
-        survey = None if meeting.offices else planned_survey(meeting)
+        survey = None
+        if not meeting.offices:
+            if meeting.survey_id not in surveys:
+                surveys[meeting.survey_id] = planned_survey(meeting)
+            survey = surveys[meeting.survey_id]
         held.append(Held(meeting, offices, talks, besides, survey))
     return held
 

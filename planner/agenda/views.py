@@ -29,7 +29,7 @@ from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
 from planner.materials.models import Material
-from planner.materials.operations import public_by_slot
+from planner.materials.operations import public_by_meeting, public_by_slot
 from planner.survey.operations import latest_survey
 from planner.text import readable, shorten
 from planner.timezones import current_id, is_time_zone, resolve_zone
@@ -184,8 +184,8 @@ def report_csv():
     held = held_meetings(utcnow())
     materials = {
         slot_id: [_opened_at(m) for m in shown]
-        for one in held
-        for slot_id, shown in public_by_slot(one.meeting).items()
+        for by_slot in public_by_meeting(one.meeting for one in held).values()
+        for slot_id, shown in by_slot.items()
         if slot_id is not None
     }
     return table_download(talk_table(held, materials), "taskforce-meetings-report.csv")

@@ -8,9 +8,10 @@ import io
 from planner.agenda.models import Meeting
 from planner.agenda.queries import offices_by_code
 from planner.extensions import db
+from planner.materials.operations import add_link
 from planner.survey.operations import latest_survey, named_in, respondent_offices
 from planner.survey.records import Question
-from tests.support import held_workshop
+from tests.support import counted_queries, held_workshop
 
 
 def _status(client, slot_id: int, status: str) -> None:
@@ -113,3 +114,35 @@ def test_the_report_is_for_the_co_leads(survey, client, colead_client):
     for address in ("/meetings/report", "/meetings/report.csv"):
         assert client.get(address).status_code == 302
     assert 'href="/meetings/report"' not in client.get("/meetings").get_data(as_text=True)
+
+
+def _held_with_slides(colead_client, day: str, office: str) -> None:
+    meeting = held_workshop(
+        colead_client,
+        [{"title": f"Talk of {office}", "office": office, "recommendations": [10]}],
+        starts_at=f"{day}T13:00:00+01:00",
+    )
+    slot = db.session.get(Meeting, meeting).slots[0]
+    add_link(slot, f"https://slides.example/{office}", "slides", "colead@example.org")
+    db.session.commit()
+
+
+def test_the_report_reads_ten_years_of_meetings_in_as_many_statements_as_one(survey, colead_client):
+    # helper-275: on ten years of meetings the table read each meeting's materials apart, and
+    # both pages the latest survey once for each meeting planned with none of its own (40 and
+    # 15 statements more than for one meeting, on each request).
+    _held_with_slides(colead_client, "2026-01-20", "AU")
+
+    def sent(address: str) -> int:
+        with counted_queries() as statements:
+            assert colead_client.get(address).status_code == 200
+        return len(statements)
+
+    one = {address: sent(address) for address in ("/meetings/report", "/meetings/report.csv")}
+    _held_with_slides(colead_client, "2026-02-17", "PE")
+    _held_with_slides(colead_client, "2026-03-17", "JP")
+    three = {address: sent(address) for address in one}
+    assert three == one
+    rows = colead_client.get("/meetings/report.csv").get_data(as_text=True)
+    for office in ("AU", "PE", "JP"):
+        assert f"https://slides.example/{office}" in rows
