@@ -16,26 +16,37 @@ metered link. They are the public pages that grow with the survey and every page
 opens (offices, an office, proposals, a line-up, a meeting's editor and agenda, the outbox), on
 60 proposals, a line-up proposed on Rec 10 and accepted as a draft workshop, and the two
 meetings the feed benchmark makes. `--bytes` prints that table alone (a minute, not several).
+`--decade` times instead every page that reads the meetings that took place (about 4 minutes):
+ten years of them, 4 a year (40 held, 2 to come, 8 talks each, most with slides, 60 offices, three
+survey rounds, contacts, invitations), each made through the API at its own time, against the
+bundled survey with one meeting held; as a co-lead and anonymously, it prints the SQL statements,
+median time and bytes of each, and their ratios. A statement count that grows is a query per
+meeting.
 """
 
 import argparse
 import re
 import statistics
 import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
+import time_machine
 from feed_bench import agenda
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import event, select
 from support import backend, bench_app, bundled_record, settle
 
 from planner.accounts.models import ApiToken, User
-from planner.agenda.models import Meeting
+from planner.agenda.models import Meeting, Slot
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.operations import accept_lineup
 from planner.matching.operations import set_mark, survey_scorer
+from planner.materials.operations import add_link
 from planner.offices.models import Office, OfficeContact
+from planner.presenters.operations import answer, invite
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
@@ -273,7 +284,13 @@ def main() -> None:
     parser.add_argument(
         "--bytes", action="store_true", help="only the bytes of the heavy pages at 200 offices"
     )
+    parser.add_argument(
+        "--decade", action="store_true", help="only the pages that read ten years of meetings"
+    )
     args = parser.parse_args()
+    if args.decade:
+        print_decade(min(args.runs, 5))
+        return
     with bench_app() as app:
         real = bundled_record()
         surveys = [import_record(real).survey]
@@ -334,6 +351,227 @@ def time_pages(app, client, surveys: list, meeting: int, args) -> None:
         f"slowest at {large}: {worst:.1f} ms (target < {TARGET_MS} ms); "
         f"largest answer {_size(biggest)}"
     )
+
+
+def decade(app, offices: int, held: int, rounds: int, talks: int = 8) -> dict:
+    """`held` meetings that took place, a quarter apart up to now, and two to come; each made,
+    given talks, invited, answered and published through the app at the time co-leads did, with
+    slides on four talks in five; `rounds` surveys of `offices` offices imported along the way
+    (the bundled survey alone for 21); two contacts an office; marks and a line-up on Rec 10.
+    Returns the ids the pages need."""
+    real = bundled_record()
+    now = datetime.now(UTC).replace(hour=11, minute=0, second=0, microsecond=0)
+    first = now - timedelta(days=91 * held + 30)
+    user = User(email=COLEAD, role="colead", password_hash="!")
+    user.set_password(PASSWORD)
+    db.session.add(user)
+    db.session.commit()
+    api = app.test_client()
+    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
+    db.session.commit()
+
+    def import_round(n: int) -> None:
+        with time_machine.travel(first - timedelta(days=60 - 91 * held * n // rounds), tick=True):
+            many = offices > len(real.respondents)
+            import_record(scaled_survey(real, offices, seed=n) if many else real)
+            db.session.commit()
+
+    import_round(0)
+    codes = db.session.scalars(select(Office.code).order_by(Office.code)).all()
+    for i, code in enumerate(codes):
+        for k in range(2):
+            db.session.add(
+                OfficeContact(
+                    office_code=code,
+                    name=f"Contact {k} of {code}",
+                    email=f"contact{k}.{i}@{code.lower()}.example",
+                    role="head of IT",
+                    source=f"entered by {COLEAD}",
+                )
+            )
+    db.session.commit()
+    ids, imported = [], 1
+    for m in range(held + 2):
+        while imported < rounds and m >= held * imported // rounds:
+            import_round(imported)
+            imported += 1
+        past = m < held
+        starts = (
+            first + timedelta(days=91 * m) if past else now + timedelta(days=30 * (m - held + 1))
+        )
+        with time_machine.travel(starts - timedelta(days=20), tick=True):
+            ids.append(_held_meeting(api, m, starts, codes, talks))
+    for i in range(min(80, 2 * len(codes))):
+        audience, presenter = codes[i % len(codes)], codes[(i * 13 + 5) % len(codes)]
+        if audience != presenter:
+            verdict = ("useful", "must_present", "not_useful")[i % 3]
+            set_mark(audience, presenter, 10, verdict, "Asked on the last call.", COLEAD)
+    db.session.commit()
+    lineup = _post(api, "/api/v1/lineups", {"recommendation": 10, "slots": 8})
+    settle()
+    return {"held": ids[held - 1], "next": ids[held], "lineup": lineup["id"]}
+
+
+def _held_meeting(api, m: int, starts: datetime, codes: list[str], talks: int) -> int:
+    """Meeting `m` of a decade: made, its talks invited and answered (one in nine declined, one
+    in seven unanswered), published, and slides added to four in five."""
+    workshop = m % 2 == 1
+    meeting = _post(
+        api,
+        "/api/v1/meetings",
+        {
+            "title": f"{'Workshop' if workshop else 'Task Force meeting'} {m + 1}",
+            "kind": "workshop" if workshop else "taskforce",
+            "recommendation": 1 + m % 10 if workshop else None,
+            "starts_at": starts.isoformat(),
+            "duration_minutes": 12 * talks + 30,
+            "time_zone": ("Europe/Zurich", "Asia/Tokyo", "America/Lima")[m % 3],
+            "video_url": "https://video.example/taskforce",
+        },
+    )["id"]
+    for s in range(talks):
+        _post(
+            api,
+            f"/api/v1/meetings/{meeting}/slots",
+            {
+                "title": f"Talk {s + 1}",
+                "office": codes[(m * 7 + s * 3) % len(codes)],
+                "recommendations": [1 + m % 10 if workshop else 1 + (m + s) % 10],
+                "duration_minutes": 12,
+                "abstract": "What we built and what we learned. " * 3,
+            },
+        )
+    db.session.remove()
+    slots = db.session.scalars(select(Slot).where(Slot.meeting_id == meeting)).all()
+    for slot in slots:
+        invitation, _ = invite(
+            slot,
+            name=f"Presenter {slot.id}",
+            email=f"presenter{slot.id}@example.org",
+            time_zone="Asia/Tokyo",
+            by=COLEAD,
+        )
+        if slot.position % 7 != 5:
+            answer(invitation, *(("confirmed", "") if slot.position % 9 else ("declined", "Ill.")))
+    db.session.commit()
+    g.pop("_login_user", None)
+    assert api.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    for slot in db.session.scalars(select(Slot).where(Slot.meeting_id == meeting)):
+        if slot.position % 5 != 4:
+            add_link(slot, f"https://slides.example/{slot.id}", "slides", COLEAD)
+    db.session.commit()
+    return meeting
+
+
+def decade_pages(ids: dict, token: str, pair: tuple[str, str]) -> dict[str, str]:
+    """Every page that reads the meetings that took place, and every feed."""
+    held, pair = ids["held"], f"audience={pair[0]}&presenter={pair[1]}"
+    found = {
+        "meetings": "/meetings",
+        "report": "/meetings/report",
+        "report.csv": "/meetings/report.csv",
+        "recommendation 10": "/recommendations/10",
+        "matches": "/recommendations/10/matches",
+        "matches, show=all": "/recommendations/10/matches?show=all",
+        "a pair's mark": f"/recommendations/10/matches/marks?{pair}",
+        "new line-up, Rec 10": "/lineups/new?recommendation=10",
+        "line-up": f"/lineups/{ids['lineup']}",
+        "offices": "/offices",
+        "office ES": "/offices/ES",
+        "meeting last held": f"/meetings/{held}",
+        "its editor": f"/meetings/{held}/edit",
+        "next one's editor": f"/meetings/{ids['next']}/edit",
+        "its archive": f"/meetings/{held}/archive",
+        "API matches": "/api/v1/matches?recommendation=10",
+        "API matches, all": "/api/v1/matches?recommendation=10&limit=all",
+        "API meetings": "/api/v1/meetings",
+        "API meeting": f"/api/v1/meetings/{held}",
+        "schedule.json": f"/meetings/{held}/schedule.json",
+        "meeting.ics": f"/meetings/{held}.ics",
+        "taskforce.ics": "/feeds/taskforce.ics",
+        "taskforce-talks.ics": "/feeds/taskforce-talks.ics",
+        "office feed ES": f"/feeds/offices/ES.ics?token={token}",
+        "outbox": "/outbox",
+    }
+    return found | {f"Rec {n} feed": f"/feeds/recommendations/{n}.ics" for n in range(1, 11)}
+
+
+def measure_decade(offices: int, held: int, rounds: int, runs: int) -> dict[tuple, tuple]:
+    """{(page, who): (status, statements, median ms, bytes)} on `decade(...)`."""
+    found = {}
+    with bench_app() as app:
+        app.config["BASE_URL"] = "http://planner.example"
+        began = time.perf_counter()
+        ids = decade(app, offices, held, rounds)
+        built = time.perf_counter() - began
+        print(f"{backend()}: {held} meetings held, {offices} offices, built in {built:.0f} s")
+        token = office_feed_token(db.session.get(Office, "ES"), app.config["SECRET_KEY"])
+        latest = db.session.scalars(select(Survey).order_by(Survey.id.desc())).first()
+        best = survey_scorer(latest).matches([10], limit=1)[0]
+        colead, anyone = app.test_client(), app.test_client()
+        login = _get(colead, "/login").get_data(as_text=True)
+        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
+        signed_in = colead.post(
+            "/login", data={"csrf_token": csrf, "email": COLEAD, "password": PASSWORD}
+        )
+        assert signed_in.status_code == 302, signed_in.status_code
+        user = db.session.scalar(select(User).where(User.email == COLEAD))
+        colead.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
+        db.session.commit()
+        for name, url in decade_pages(ids, token, (best.audience, best.presenter)).items():
+            for who, client in (("co-lead", colead), ("anyone", anyone)):
+                found[name, who] = _counted(lambda c=client, u=url: _fresh(c, u), runs)
+        db.session.remove()
+    return found
+
+
+def _fresh(client, url: str):
+    """`url` as a server meets it: a session that holds nothing from earlier requests."""
+    db.session.remove()
+    return _get(client, url)
+
+
+def _counted(ask: Callable, runs: int) -> tuple[int, int, float, int]:
+    ask()  # caches warm, as every request after the first
+    statements = []
+
+    def count(*_args) -> None:
+        statements.append(1)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        response = ask()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        ask()
+        times.append(time.perf_counter() - start)
+    return (
+        response.status_code,
+        len(statements),
+        statistics.median(times) * 1000,
+        len(response.data),
+    )
+
+
+def print_decade(runs: int) -> None:
+    one = measure_decade(21, 1, 1, runs)
+    ten = measure_decade(60, 40, 3, runs)
+    print(f"median of {runs} requests; HTTP status, SQL statements, ms, bytes")
+    print(
+        f"{'page':22} {'who':7} | {'21 offices, 1 held':^28} | {'60 offices, 40 held':^28} | ratios"
+    )
+    for key, (status, statements, ms, size) in ten.items():
+        s_status, s_statements, s_ms, s_size = one[key]
+        flags = " heavy" if size > HEAVY else ""
+        print(
+            f"{key[0]:22} {key[1]:7} | {s_status:3} {s_statements:4} {s_ms:7.1f} {s_size:10,} "
+            f"| {status:3} {statements:4} {ms:7.1f} {size:10,} "
+            f"| SQL {statements / max(s_statements, 1):4.1f}x ms {ms / s_ms:4.1f}x "
+            f"bytes {size / s_size:4.1f}x{flags}"
+        )
 
 
 if __name__ == "__main__":
