@@ -20,7 +20,7 @@ from werkzeug.exceptions import BadHost
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import MapAdapter, RequestRedirect
 
-from planner import compression, http_errors, languages, log_masking, static_files
+from planner import compression, http_errors, languages, log_masking, public_json, static_files
 from planner.addresses import same_address
 from planner.config import (
     base_url,
@@ -276,6 +276,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         render_item=render_item,
     )
     compression.install(app)  # first, so that it runs after every other after_request
+    public_json.install(app)  # tags the JSON before it is compressed
     # Before CSRF and every view: a NUL is refused whatever the form or the address.
     app.before_request(refuse_undecodable_form)  # before anything parses the form
     app.before_request(refuse_nul)

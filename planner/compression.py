@@ -51,10 +51,16 @@ def _compressible(response: Response) -> bool:
         and not response.direct_passthrough
         and not response.is_streamed
         and "Content-Encoding" not in response.headers
-        # Feeds and static files answer If-None-Match from their ETag: left as they are.
-        and "ETag" not in response.headers
+        # Feeds and static files answer If-None-Match from their strong ETag: left as they
+        # are. A weak one (public JSON, `public_json`) names the content, packed or not.
+        and _weak_or_no_etag(response)
         and response.calculate_content_length() >= SMALLEST
     )
+
+
+def _weak_or_no_etag(response: Response) -> bool:
+    etag, weak = response.get_etag()
+    return etag is None or weak
 
 
 def _public(response: Response) -> bool:

@@ -1,0 +1,112 @@
+"""Public read-only JSON as WIPO's web team reads it from wipo.int (helper-277): a page there
+fetches it from the browser (CORS, with no cookie nor token), and a nightly job asks again with
+If-None-Match and is answered 304 when nothing changed. Nothing private is readable from
+another site: answers to a token, the co-leads' API and writes carry no CORS headers."""
+
+import gzip
+
+import pytest
+
+from tests.calendar.test_schedule_json import published_meeting
+
+WIPO = {"Origin": "https://www.wipo.int"}
+PUBLIC = [
+    "/api/v1/surveys",
+    "/api/v1/surveys/CWS-13-26/summary",
+    "/api/v1/surveys/CWS-13-26/answers?office=ES",
+    "/api/v1/matches?recommendation=10",
+]
+
+
+def readable_from_anywhere(response) -> bool:
+    return (
+        response.headers.get("Access-Control-Allow-Origin") == "*"
+        and "Access-Control-Allow-Credentials" not in response.headers
+        and "ETag" in response.headers["Access-Control-Expose-Headers"]
+    )
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_a_public_read_is_readable_from_another_site(client, survey, url):
+    response = client.get(url, headers=WIPO)
+    assert response.status_code == 200
+    assert readable_from_anywhere(response)
+
+
+def test_a_public_refusal_is_readable_from_another_site_too(client, survey):
+    """The page elsewhere reads why: the error's JSON, not a network error."""
+    response = client.get("/api/v1/matches?page=999", headers=WIPO)
+    assert response.status_code == 404 and response.get_json()["status"] == 404
+    assert readable_from_anywhere(response)
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_the_preflight_lets_revalidation_through_and_never_a_token(client, survey, url):
+    preflight = client.options(
+        url,
+        headers={
+            **WIPO,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "if-none-match",
+        },
+    )
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD"
+    allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
+    assert "if-none-match" in allowed and "authorization" not in allowed
+    assert "Access-Control-Allow-Credentials" not in preflight.headers
+
+
+def test_nothing_private_nor_a_write_is_readable_from_another_site(colead_client, client, survey):
+    with_token = colead_client.get("/api/v1/matches?recommendation=10", headers=WIPO)
+    meetings = colead_client.get("/api/v1/meetings", headers=WIPO)
+    proposal = client.post("/api/v1/proposals", json={"office": "IL"}, headers=WIPO)
+    assert with_token.status_code == meetings.status_code == 200
+    for response in (with_token, meetings, proposal):
+        assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_a_meetings_schedule_is_readable_from_another_site(colead_client, client, survey):
+    meeting_id, _ = published_meeting(colead_client)
+    response = client.get(f"/meetings/{meeting_id}/schedule.json", headers=WIPO)
+    assert response.status_code == 200
+    assert readable_from_anywhere(response)
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_a_public_read_asked_again_unchanged_is_a_304(client, survey, url):
+    first = client.get(url)
+    etag = first.headers["ETag"]
+    assert etag.startswith('W/"') and "no-cache" in first.headers["Cache-Control"]
+    again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.get_data() == b""
+    assert again.headers["ETag"] == etag
+
+
+def test_the_tag_names_the_content_compressed_or_not(client, survey):
+    """The 167 kB of matches still go out as 14 kB: a weak tag is the JSON's, packed or not."""
+    url = "/api/v1/matches?recommendation=10"
+    plain = client.get(url)
+    packed = client.get(url, headers={"Accept-Encoding": "gzip"})
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert packed.headers["ETag"] == plain.headers["ETag"]
+    revalidated = client.get(
+        url, headers={"Accept-Encoding": "gzip", "If-None-Match": plain.headers["ETag"]}
+    )
+    assert revalidated.status_code == 304
+    assert "Accept-Encoding" in revalidated.headers["Vary"]
+
+
+def test_another_page_has_another_tag(client, survey):
+    first = client.get("/api/v1/matches?recommendation=10&per_page=1")
+    second = client.get("/api/v1/matches?recommendation=10&per_page=1&page=2")
+    assert first.headers["ETag"] != second.headers["ETag"]
+    assert (
+        client.get(
+            "/api/v1/matches?recommendation=10&per_page=1&page=2",
+            headers={"If-None-Match": first.headers["ETag"]},
+        ).status_code
+        == 200
+    )
