@@ -72,7 +72,20 @@ JSON_FILES = frozenset({"calendar.schedule_json"})
 
 def answers_in_json() -> bool:
     """Whether a refusal is said in JSON: the API's, and the JSON files' (`JSON_FILES`)."""
-    return is_api_request() or (request.endpoint or "") in JSON_FILES
+    return is_api_request() or _endpoint() in JSON_FILES
+
+
+def _endpoint() -> str:
+    """The request's endpoint; for a method its address does not take (405, refused before an
+    endpoint is chosen), the one a GET of it reaches: a POST to a schedule.json was told so
+    in an HTML page (helper-277)."""
+    if request.endpoint:
+        return request.endpoint
+    try:
+        endpoint, _ = current_app.url_map.bind_to_environ(request.environ).match(method="GET")
+    except HTTPException:
+        return ""
+    return endpoint
 
 
 # Werkzeug's names of the statuses a translated page (a presenter's, a volunteer's) answers with,

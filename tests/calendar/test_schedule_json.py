@@ -209,6 +209,18 @@ def test_days_end_where_the_meeting_ends(colead_client, survey, start, minutes, 
         assert conference["days"][1]["day_start"] == f"{days[1]}T00:00:00+01:00"
 
 
+def test_a_method_the_schedule_does_not_take_is_refused_in_json(colead_client, client, survey):
+    """A program that POSTs (or PUTs) to the file reads why, as from the API (helper-277: an
+    HTML page); an address of no such file is still a person's 404 page."""
+    meeting_id, _ = published_meeting(colead_client)
+    for method in ("post", "put", "delete"):
+        answer = getattr(client, method)(f"/meetings/{meeting_id}/schedule.json")
+        assert answer.status_code == 405 and answer.is_json
+        assert answer.get_json()["allowed"] == ["GET"]
+        assert "GET" in answer.headers["Allow"]
+    assert not client.post("/offices.json").is_json
+
+
 @pytest.mark.settle
 def test_an_unchanged_schedule_is_not_sent_again(colead_client, client, survey):
     meeting_id, _ = published_meeting(colead_client)
