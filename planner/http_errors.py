@@ -170,7 +170,7 @@ def _wrong_method(allowed: list[str]) -> str:
     else:
         said = "".join(allowed) or "no method at all"
     message = f"This address does not take a {request.method}; it takes {said}."
-    if not is_api_request() and allowed == ["GET"]:
+    if not answers_in_json() and allowed == ["GET"]:
         message += " It is a page to open from a link, not one to send a form to."
     return message
 

@@ -217,6 +217,9 @@ def test_a_method_the_schedule_does_not_take_is_refused_in_json(colead_client, c
         answer = getattr(client, method)(f"/meetings/{meeting_id}/schedule.json")
         assert answer.status_code == 405 and answer.is_json
         assert answer.get_json()["allowed"] == ["GET"]
+        assert answer.get_json()["message"] == (
+            f"This address does not take a {method.upper()}; it takes GET."
+        )
         assert "GET" in answer.headers["Allow"]
     assert not client.post("/offices.json").is_json
 
