@@ -1255,13 +1255,18 @@ def test_a_second_workshop_s_line_up_says_who_presented_at_the_first_and_not_its
     header, evidence = presentation_row(page, "PL")
     assert " ".join(re.sub(r"<[^>]+>", "", header).split()) == "PL · Polish Patent Office"
     said = " ".join(re.sub(r"<[^>]+>", "", evidence).split())
-    assert "Presented Rec 10 at Workshop on Recommendation 10, 20 January 2026" in said
+    # Said once (helper-274: also "Presented Rec 10 at …", the same talk a second time).
+    assert (
+        "Presented on Rec 10 before: “Blockchain at the Polish Patent Office” at Workshop on "
+        "Recommendation 10, 20 January 2026" in said
+    )
+    assert said.count("20 January 2026") == 1
     assert f'href="/meetings/{first}/archive#slot-' in evidence
     # A line-up saved before the workshop still names its volunteered talk, and says it was given.
     kept = client.get(f"/lineups/{before['id']}").get_data(as_text=True)
     header, evidence = presentation_row(kept, "AU")
     assert "volunteered" in header and "Presented" not in header
-    assert "Presented Rec 10 at" in evidence
+    assert "Presented on Rec 10 before" in evidence
 
 
 def presentation_row(page: str, office: str) -> tuple[str, str]:
