@@ -8,9 +8,10 @@ from datetime import datetime
 
 from flask import url_for
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from planner.agenda.models import Meeting, MeetingStatus, Slot
-from planner.agenda.queries import planned_survey, taking_part, with_agenda
+from planner.agenda.queries import planned_survey, taking_part
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
@@ -48,15 +49,26 @@ class Demand:
     waiting: list[str] = field(default_factory=list)
 
 
+# What is read of each meeting that took place: its slots with their offices and
+# recommendations, and the offices it names; not what an agenda's editor reads besides
+# (`queries.with_agenda`: invitations, proposals, their windows, series), which no page of
+# past meetings shows (the matches page spent a third of its time on them).
+_TALKS = (
+    selectinload(Meeting.slots).options(
+        selectinload(Slot.recommendations), selectinload(Slot.office)
+    ),
+    selectinload(Meeting.offices),
+)
+
+
 def held_meetings(now: datetime) -> list[Held]:
     """The meetings that took place (published and ended: not a cancelled one, nor a draft
     dated in the past), oldest first, each with its offices and presentations in agenda order."""
     published = db.session.scalars(
-        with_agenda(
-            select(Meeting)
-            .where(Meeting.status == MeetingStatus.published, Meeting.starts_at <= now)
-            .order_by(Meeting.starts_at, Meeting.id)
-        )
+        select(Meeting)
+        .where(Meeting.status == MeetingStatus.published, Meeting.starts_at <= now)
+        .order_by(Meeting.starts_at, Meeting.id)
+        .options(*_TALKS)
     )
     known: dict = {}
     # The survey of each meeting planned with none of its own is the latest: read once, not a
@@ -93,14 +105,17 @@ class Topic:
         )
 
 
-def topics(held: list[Held]) -> dict[int, Topic]:
-    """`Topic` for each recommendation a talk given was on, by number: what the next meeting's
-    co-leads weigh (an office that presented on it, an office already served)."""
+def topics(held: list[Held], only: int | None = None) -> dict[int, Topic]:
+    """`Topic` for each recommendation a talk given was on (or the `only` one), by number: what
+    the next meeting's co-leads weigh (an office that presented on it, an office already
+    served)."""
     found: dict[int, Topic] = {}
     for one in reversed(held):
         taking_part = {o.code for o in one.offices}
         for slot in one.given:
             for recommendation in slot.recommendations:
+                if only is not None and recommendation.number != only:
+                    continue
                 topic = found.setdefault(recommendation.number, Topic())
                 if slot.office_code:  # a guest of no office is no office that presented
                     topic.presented.setdefault(slot.office_code, []).append(slot)
@@ -113,7 +128,7 @@ def topics(held: list[Held]) -> dict[int, Topic]:
 def given_on(number: int, now: datetime | None = None) -> Topic:
     """What the meetings that took place gave on recommendation `number` (`Topic`), shown beside
     matches and line-ups for the next meeting's co-leads: context, which changes no score."""
-    return topics(held_meetings(now or utcnow())).get(number) or Topic()
+    return topics(held_meetings(now or utcnow()), only=number).get(number) or Topic()
 
 
 def given_as_dict(slot: Slot) -> dict:
