@@ -839,6 +839,34 @@ HOLDERS = {
 }
 
 
+# Whether a session of this database waits for a lock (a row's waits on its holder's
+# transaction id, which names no database: the waiting session's database is read instead).
+_WAITED_FOR = """
+SELECT EXISTS (
+    SELECT 1 FROM pg_locks JOIN pg_stat_activity AS session ON session.pid = pg_locks.pid
+    WHERE NOT pg_locks.granted AND session.datname = current_database()
+)
+"""
+
+
+def _release_once_waited_for(url: str, holder) -> None:
+    """Rolls `holder` back once another session (the copy) waits for what it holds, or after two
+    minutes: released after a fixed 1.5 s, a copy that took longer to get there (a machine busy
+    with the rest of make test) found the target free and said nothing of waiting."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as watching:
+            deadline = time.monotonic() + 120
+            while not watching.execute(text(_WAITED_FOR)).scalar():
+                watching.rollback()
+                if time.monotonic() > deadline:
+                    break
+                time.sleep(0.05)
+    finally:
+        holder.rollback()
+        engine.dispose()
+
+
 @contextmanager
 def _held(url: str, holding: str):
     """Another session holding `holding` on the database at `url`, in a transaction."""
@@ -865,8 +893,10 @@ def test_a_postgresql_target_held_locked_is_waited_for_a_while_saying_so(
     psql shell left in a transaction) was waited for without limit, the copy printing nothing.
     It says so first, as for SQLite, and goes on once it is free."""
     with _target(tmp_path) as (url, target), _held(url, HOLDERS[holding]) as holder:
-        threading.Timer(1.5, holder.rollback).start()
+        releasing = threading.Thread(target=_release_once_waited_for, args=(url, holder))
+        releasing.start()
         answer = _copy(source, "--to", url)
+        releasing.join()
         assert answer.exit_code == 0, answer.output
         said = f"The target ({_shown(url)}) is in use: another process is writing to it"
         assert said in answer.output
