@@ -96,6 +96,21 @@ def check_page(tab, url: str, path: str, width: str, shot: str, *, taps: bool = 
     # axe checks what is shown: what a page folds away (a chart as a table, a project's text) is
     # checked unfolded (helper-161: the heatmap's table named its "yes" links without "yes").
     tab.evaluate("document.querySelectorAll('details').forEach(folded => { folded.open = true; })")
+    unnamed = _unnamed_tables(tab) if width == "phone" else []
+    assert not unnamed, f"{path}: tables with no name, by their first row: {unnamed}"
     options = AXE_OPTIONS if width == "phone" else AXE_DESKTOP_OPTIONS
     results = AxeResults(tab.evaluate("options => axe.run(document, options)", options))
     assert results.violations_count == 0, results.generate_report()
+
+
+def _unnamed_tables(tab) -> list[str]:
+    """The tables a screen reader names by nothing but "table", each by its first row. Every
+    table sits under a heading, but a list of tables (NVDA's elements list, or jumping from table
+    to table with T) reads no heading (helper-278: the slots on a meeting's edit page, the API
+    tokens on the account page, the matches' small table of two header cells)."""
+    lines = [line.strip() for line in tab.locator("body").aria_snapshot().splitlines()]
+    return [
+        next((row for row in lines[index:] if row.startswith("- row")), "no row")[:80]
+        for index, line in enumerate(lines)
+        if line == "- table:"
+    ]
