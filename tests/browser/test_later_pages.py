@@ -177,3 +177,18 @@ def test_leave_them_out_says_whom(tabs, live_server, world):
     assert leave.evaluate("button => button.textContent.replace(/\\s+/g, ' ').trim()") == (
         "Leave them out: AU, who presented on Rec 10 before"
     )
+
+
+def test_each_answer_link_says_which_answer(tabs, live_server, world):
+    """An office's page links each answer to its place in the survey: in a screen reader's list
+    of links, four all named "answer" (a survey imported from a table has no lines) said not
+    which; each now names the office, the question and the recommendation, unseen (helper-278)."""
+    tab = tabs["desktop", "anyone"]
+    tab.goto(live_server + "/offices/AU")
+    links = tab.locator("a.source-link").evaluate_all(
+        "links => links.map(link => [link.textContent.replace(/\\s+/g, ' ').trim(), link.href])"
+    )
+    assert len(links) > 1
+    names = [name for name, _ in links]
+    assert len(set(names)) == len(names), names
+    assert all(": AU, " in name for name in names), names
