@@ -143,6 +143,17 @@ def test_a_contact_deleted_while_another_co_lead_edits_it_comes_back_to_add_agai
     assert colead_client.post(edit, data=bare).status_code == 404
 
 
+def test_deleting_a_contact_with_no_role_says_none(colead_client, survey):
+    """helper-278: the page that asks before deleting a contact gave a role left empty as "—",
+    which a screen reader says nothing for: "Role" and then silence. A dash to the eye, "none"
+    read aloud, as on the office's page."""
+    assert add(colead_client, role="").status_code == 302
+    [contact] = stored()
+    page = colead_client.get(f"/offices/contacts/{contact.id}/delete").get_data(as_text=True)
+    role = re.search(r"<dt>Role</dt><dd>(.*?)</dd>", page, re.S)[1]
+    assert role == '<span aria-hidden="true">–</span><span class="visually-hidden">none</span>'
+
+
 def test_a_second_contact_with_the_same_address_is_refused(colead_client, survey):
     assert add(colead_client).status_code == 302
     again = add(colead_client, email=EMAIL.upper(), name="Someone else")
