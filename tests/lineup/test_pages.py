@@ -14,6 +14,7 @@ from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.report import served
 from planner.matching.vocabulary import bundled
+from planner.offices.models import Office
 from tests.support import (
     VOLUNTEERED,
     accepted_proposal,
@@ -1261,12 +1262,65 @@ def test_a_second_workshop_s_line_up_says_who_presented_at_the_first_and_not_its
         "Recommendation 10, 20 January 2026" in said
     )
     assert said.count("20 January 2026") == 1
+    assert "Presented Rec 10 at" not in said
     assert f'href="/meetings/{first}/archive#slot-' in evidence
     # A line-up saved before the workshop still names its volunteered talk, and says it was given.
     kept = client.get(f"/lineups/{before['id']}").get_data(as_text=True)
     header, evidence = presentation_row(kept, "AU")
     assert "volunteered" in header and "Presented" not in header
     assert "Presented on Rec 10 before" in evidence
+
+
+def test_a_presenter_s_earlier_talk_on_it_is_said_once(client, survey):
+    """helper-278: a screen reader read AU's Evidence cell tell the same talk twice ("Presented
+    Rec 10 at Workshop on Recommendation 10 ..." and then "Presented on Rec 10 before: ... at
+    Workshop on Recommendation 10 ..."). It is said once, with the count of the office's other
+    talks and the link to the archive."""
+    talk = {"recommendations": [10], "duration_minutes": 20, "office": "AU"}
+    first = held_workshop(client, [{**talk, "title": "AI at IP Australia"}])
+    held_workshop(
+        client,
+        [{**talk, "title": "Risk-based AI governance"}],
+        title="Workshop on Recommendation 4",
+        starts_at="2026-06-16T13:00:00+02:00",
+    )
+    made = client.post(
+        "/api/v1/lineups", json={"recommendation": 10, "slots": 5, "include": ["AU"]}
+    ).get_json()
+    for page in (
+        client.get(f"/lineups/{made['id']}"),
+        client.post(
+            "/lineups/new",
+            data={**FORM, "include": "AU", "csrf_token": csrf_token(client, "/lineups/new")},
+            follow_redirects=True,
+        ),
+    ):
+        _, evidence = presentation_row(page.get_data(as_text=True), "AU")
+        said = " ".join(re.sub(r"<[^>]+>", "", evidence).split())
+        assert said.count("Workshop on Recommendation 4") == 1, said
+        assert (
+            "Presented on Rec 10 before: “Risk-based AI governance” at Workshop on "
+            "Recommendation 4, 16 June 2026 (and 1 earlier)" in said
+        )
+        assert "/archive#slot-" in evidence and f"/meetings/{first}/" not in evidence
+
+
+def test_an_office_of_no_known_size_nor_group_says_none(client, survey):
+    """helper-278: the "Size, WIPO group" cell of an office with neither read "–, –", which a
+    screen reader says nothing for; it reads "none", a dash to the eye."""
+    office = db.session.get(Office, "AU")
+    office.size = office.region = None
+    db.session.commit()
+    made = client.post(
+        "/api/v1/lineups", json={"recommendation": 10, "slots": 5, "include": ["AU"]}
+    ).get_json()
+    row = re.search(
+        r'<th scope="row"><a href="/offices/AU">.*?</tr>',
+        client.get(f"/lineups/{made['id']}").get_data(as_text=True),
+        re.S,
+    )[0]
+    cell = re.search(r'<td data-label="Size, WIPO group"[^>]*>(.*?)</td>', row, re.S)[1]
+    assert cell == '<span aria-hidden="true">–</span><span class="visually-hidden">none</span>'
 
 
 def presentation_row(page: str, office: str) -> tuple[str, str]:
