@@ -8,6 +8,7 @@ import gzip
 import pytest
 
 from tests.calendar.test_schedule_json import published_meeting
+from tests.conftest import signed_in
 
 WIPO = {"Origin": "https://www.wipo.int"}
 PUBLIC = [
@@ -65,6 +66,20 @@ def test_nothing_private_nor_a_write_is_readable_from_another_site(colead_client
     assert with_token.status_code == meetings.status_code == 200
     for response in (with_token, meetings, proposal):
         assert "Access-Control-Allow-Origin" not in response.headers
+
+
+@pytest.mark.parametrize("url", PUBLIC)
+def test_an_answer_to_a_signed_in_browser_stays_out_of_shared_caches(app, colead, survey, url):
+    """A co-lead reading the API in the browser they are signed in with sends their cookie:
+    the answer is marked for no cache to keep (`security`), and not also "public", which told a
+    shared cache it may: it was "private, no-store, no-cache, public"."""
+    browser = app.test_client()
+    signed_in(browser, colead)
+    response = browser.get(url)
+    assert response.status_code == 200
+    kept = response.cache_control
+    assert kept.private and kept.no_store and not kept.public, response.headers["Cache-Control"]
+    assert "Cookie" in response.vary
 
 
 def test_a_meetings_schedule_is_readable_from_another_site(colead_client, client, survey):
