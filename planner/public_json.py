@@ -34,6 +34,8 @@ def shared(response: Response) -> Response:
     nor token is read for it, so none is allowed), and tagged for If-None-Match."""
     if request.endpoint not in PUBLIC_JSON or request.method not in READS:
         return response
+    # Whether a token was sent decides the headers below: a cache keeps the answers apart.
+    response.vary.add("Authorization")
     if "Authorization" in request.headers:
         return response  # a co-lead's answer may hold their notes: same-site only
     response.headers["Access-Control-Allow-Origin"] = "*"

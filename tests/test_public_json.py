@@ -87,6 +87,9 @@ def test_a_meetings_schedule_is_readable_from_another_site(colead_client, client
     response = client.get(f"/meetings/{meeting_id}/schedule.json", headers=WIPO)
     assert response.status_code == 200
     assert readable_from_anywhere(response)
+    # Its "public" answer to a script sending a token has no CORS header: a shared cache that
+    # kept that one must not give it to a page elsewhere, whose fetch() would then fail.
+    assert "Authorization" in response.vary
 
 
 @pytest.mark.parametrize("url", PUBLIC)
