@@ -136,8 +136,16 @@ def parse_json(data: bytes) -> Any:
 
 
 def json_body(hint: str = "Send a JSON object with Content-Type: application/json.") -> Any:
-    """The request's JSON body, or 400 with `hint` (or the reason) when it cannot be read."""
+    """The request's JSON body, or 400 with `hint` (or the reason) when it cannot be read; 415
+    when a body came as something else (a form, text), whose type is then what is wrong."""
     if not request.is_json:
+        came = as_json(request.mimetype, 60) if request.mimetype else None
+        if came is None and request.get_data(cache=True):
+            came = "no Content-Type"
+        if came is not None:
+            abort(
+                415, f"Send the body with Content-Type: application/json; this one came as {came}."
+            )
         abort(400, hint)
     data = request.get_data(cache=True)
     try:

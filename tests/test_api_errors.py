@@ -69,3 +69,34 @@ def test_a_query_parameter_given_twice_is_refused_not_one_value_kept(
     assert error["message"].startswith(f"{name} is given twice")
     # The same value twice says nothing new: read as once.
     assert colead_client.get("/api/v1/meetings?per_page=5&per_page=5").status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("method", "url", "content_type"),
+    [
+        ("post", "/api/v1/proposals", "application/x-www-form-urlencoded"),
+        ("post", "/api/v1/meetings", "text/plain"),
+        ("post", "/api/v1/lineups", "multipart/form-data; boundary=x"),
+        ("post", "/api/v1/meetings", None),
+    ],
+)
+def test_a_body_that_is_not_json_is_a_415_saying_what_came(
+    colead_client, survey, method, url, content_type
+):
+    """A script's `curl -d '{...}'` (sent as a form) or `fetch(url, {body})` (as text): the
+    type is what is wrong, said as 415 in the one shape, not a 400 to search the body for."""
+    response = colead_client.open(
+        url, method=method, data='{"title": "Rec 10"}', content_type=content_type
+    )
+    assert response.status_code == 415
+    error = response.get_json()
+    assert error["status"] == 415 and error["error"] == "Unsupported Media Type"
+    assert "application/json" in error["message"]
+    said = content_type.split(";")[0] if content_type else "no Content-Type"
+    assert said in error["message"]
+
+
+def test_a_write_with_no_body_is_still_told_to_send_one(colead_client, survey):
+    response = colead_client.post("/api/v1/meetings")
+    assert response.status_code == 400
+    assert response.get_json()["message"].startswith("Send a JSON object")
