@@ -2,6 +2,7 @@
 
 import hashlib
 import ipaddress
+import re
 from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
@@ -215,9 +216,11 @@ def refused_token():
     """The answer to an API request whose bearer token the planner does not take, on any of
     its addresses, public ones too (RFC 6750: an invalid token is a 401): a script whose token
     expired is told so, not answered as anyone, without the co-leads' notes it expects. A
-    read-only token sent to write is a 403. None for a token that may do the request, or none
-    sent."""
-    if _bearer_credentials() is None:
+    read-only token sent to write is a 403. Credentials of another scheme (`Basic ...`), or
+    `Bearer` with nothing after it (a script's unset variable), are no token either: a 401, not
+    the answer to anyone, which would look like a token that works. None for a token that may
+    do the request, or no Authorization header at all."""
+    if "Authorization" not in request.headers:
         return None
     token = sent_token()
     if token is None or not token.works:
@@ -247,7 +250,7 @@ def _not_taken(token: ApiToken | None) -> str:
     """Why the API takes no token from this request, said to whoever sent it: helpful to the
     script's author, without telling an unknown token from a revoked one (helper-155)."""
     if _bearer_credentials() is None:
-        return "Send a co-lead's API token as 'Authorization: Bearer ...'."
+        return _no_bearer_token()
     new_one = (
         f"make a new one on your account page ({url_for('accounts.account', _external=True)}), "
         "or with 'flask --app app users token --email <your address>'"
@@ -260,6 +263,25 @@ def _not_taken(token: ApiToken | None) -> str:
     # Only whoever holds the token reads this: that it existed tells them nothing new.
     ended = token.expires_at.strftime(WHEN)
     return f"This API token{_named(token)} expired on {ended}: {new_one}."
+
+
+def _no_bearer_token() -> str:
+    """What to send, saying what came instead if anything did: another scheme (named when it
+    is a short word), a Bearer with no token, or an empty header."""
+    ask = "Send a co-lead's API token as 'Authorization: Bearer ...'."
+    if "Authorization" not in request.headers:
+        return ask
+    scheme = request.headers["Authorization"].strip().partition(" ")[0]
+    if not scheme:
+        return f"The Authorization header is empty. {ask}"
+    if scheme.lower() == "bearer":
+        return f"'Authorization: Bearer' came with no token. {ask}"
+    if _SCHEME.fullmatch(scheme):
+        return f"The API takes no '{scheme}' credentials. {ask}"
+    return f"The API takes no credentials but a token. {ask}"
+
+
+_SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9._~+-]{0,19}")
 
 
 def is_colead() -> bool:

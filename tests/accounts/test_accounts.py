@@ -196,7 +196,10 @@ def test_api_token_is_shown_once_and_stored_hashed(cli, client, colead, survey):
     assert client.get("/api/v1/proposals", headers=lower).status_code == 200
     missing = client.get("/api/v1/proposals", headers={"Authorization": "Bearer"})
     assert missing.status_code == 401
-    assert missing.get_json()["message"].startswith("Send a co-lead's API token")
+    assert missing.get_json()["message"] == (
+        "'Authorization: Bearer' came with no token. "
+        "Send a co-lead's API token as 'Authorization: Bearer ...'."
+    )
     # A token sent and not known is said to be so (helper-155: told to send a token).
     unknown = (
         "This API token is not one the planner knows, or it was revoked: check it, or make a "

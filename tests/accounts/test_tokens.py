@@ -321,6 +321,34 @@ def test_a_hostile_token_is_refused_not_a_server_error(client, survey, sent):
         assert answer.get_json()["message"], url
 
 
+@pytest.mark.parametrize(
+    ("sent", "said"),
+    [
+        ("Basic Y29sZWFkOnB3", "The API takes no 'Basic' credentials."),
+        ("Token cwsp_abc", "The API takes no 'Token' credentials."),
+        ("Bearer", "'Authorization: Bearer' came with no token."),
+        ("Bearer   ", "'Authorization: Bearer' came with no token."),
+        ("", "The Authorization header is empty."),
+        ("\u202eBasic x", "The API takes no credentials but a token."),
+    ],
+)
+def test_credentials_the_api_does_not_take_are_a_401_on_public_addresses_too(
+    client, survey, sent, said
+):
+    """A script sending a password (`curl -u`), another API's scheme, or `Bearer $TOKEN` with
+    the variable unset was answered as anyone, a 200 that looked like its credentials worked
+    (and without the co-leads' notes it expects): told instead, as a bad token is."""
+    for url in ("/api/v1/surveys", "/api/v1/matches?recommendation=10", "/api/v1/proposals"):
+        answer = client.get(url, environ_overrides={"HTTP_AUTHORIZATION": sent})
+        assert answer.status_code == 401, (url, answer.status_code)
+        assert answer.headers["WWW-Authenticate"] == 'Bearer realm="cws-planner"'
+        assert answer.get_json()["message"] == (
+            f"{said} Send a co-lead's API token as 'Authorization: Bearer ...'."
+        )
+        assert "Access-Control-Allow-Origin" not in answer.headers
+    assert client.get("/api/v1/surveys").status_code == 200
+
+
 def test_a_refusal_of_no_one_field_is_said_on_the_page_not_a_server_error(
     signed_in, survey, monkeypatch
 ):
