@@ -121,7 +121,7 @@ class Planner(Flask):
     request's Host header, which a sender may set to anything (a private link sent to
     evil.example would be followed there), and a Host header that names no host gets a 400 on
     its error page; whose requests refuse a form that is not UTF-8. The router's redirects name
-    a path on this site, as the app's own do, not the request's Host."""
+    a path on this site, as the app's own do, not the request's Host. OPTIONS is a 204."""
 
     request_class = PlannerRequest
 
@@ -138,6 +138,14 @@ class Planner(Flask):
         if scheme:
             base = f"{scheme}://{base.split('://', 1)[1]}"
         return base + path.removeprefix(request.script_root)
+
+    def make_default_options_response(self) -> Response:
+        # OPTIONS, answered for every route: the methods it takes (Allow; a public read's CORS
+        # headers are `public_json`'s) and no content, not an empty body said to be HTML.
+        response = super().make_default_options_response()
+        response.status_code = 204
+        del response.headers["Content-Type"]
+        return response
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         # The stylesheet, script and icons every page asks for: kept at their versioned addresses.

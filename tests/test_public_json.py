@@ -51,7 +51,8 @@ def test_the_preflight_lets_revalidation_through_and_never_a_token(client, surve
             "Access-Control-Request-Headers": "if-none-match",
         },
     )
-    assert preflight.status_code == 200
+    assert preflight.status_code == 204 and preflight.get_data() == b""
+    assert "Content-Type" not in preflight.headers  # no empty page said to be HTML
     assert preflight.headers["Access-Control-Allow-Origin"] == "*"
     assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD"
     allowed = preflight.headers["Access-Control-Allow-Headers"].lower()
@@ -128,3 +129,31 @@ def test_another_page_has_another_tag(client, survey):
         ).status_code
         == 200
     )
+
+
+def test_the_api_reads_no_cookie_and_its_answers_do_not_vary_with_one(app, client, colead, survey):
+    """A co-lead's session cookie, which a browser sends with another site's requests too, grants
+    nothing on the API (only a token does) and is not read there: the API's answers neither vary
+    with it (a cache in front kept one copy per visitor's cookie) nor set one."""
+    browser = app.test_client()
+    signed_in(browser, colead)
+    assert browser.get("/proposals").status_code == 200  # the pages take the cookie
+    for who in (browser, client):
+        public = who.get("/api/v1/surveys", headers=WIPO)
+        assert public.status_code == 200 and readable_from_anywhere(public)
+        assert "Cookie" not in public.headers.get("Vary", "")
+        assert "Set-Cookie" not in public.headers
+    refused = [
+        browser.get("/api/v1/proposals"),
+        browser.post("/api/v1/meetings", json={"title": "Sent from another site"}),
+    ]
+    for response in refused:
+        assert response.status_code == 401
+        assert "Cookie" not in response.headers.get("Vary", "")
+        assert "Set-Cookie" not in response.headers
+
+
+def test_options_is_no_content_on_the_pages_too(client, survey):
+    answer = client.options("/meetings")
+    assert answer.status_code == 204 and answer.get_data() == b""
+    assert "Content-Type" not in answer.headers and "GET" in answer.headers["Allow"]

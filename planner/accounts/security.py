@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 from flask import (
     Flask,
+    Request,
     abort,
     current_app,
     flash,
@@ -20,6 +21,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface, SessionMixin
 from flask_login import LoginManager, current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -340,7 +342,20 @@ def safe_next(target: str | None, default: str) -> str:
     return target
 
 
+class PagesOnlySessions(SecureCookieSessionInterface):
+    """The signed session cookie, opened on the pages only. The API trusts nothing but a bearer
+    token (`sent_token`): a browser sends the cookie with another site's requests too, so
+    nothing there may read it, which is so by construction (no co-lead is signed in on the API,
+    and no answer varies with the cookie nor sets one)."""
+
+    def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
+        if request.path.startswith("/api/"):
+            return self.make_null_session(app)
+        return super().open_session(app, request)
+
+
 def install(app: Flask) -> None:
+    app.session_interface = PagesOnlySessions()
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     app.add_template_global(is_colead, "is_colead")
