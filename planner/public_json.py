@@ -5,6 +5,9 @@ that asks again with If-None-Match (a weak ETag, 304 when nothing changed)."""
 import hashlib
 
 from flask import Flask, Response, request
+from flask.globals import request_ctx
+from werkzeug.exceptions import HTTPException
+from werkzeug.routing import RoutingException
 
 # The endpoints anyone may read (tests/test_authorization_matrix.py: `public_api` reads, and
 # `published` JSON files); POST /api/v1/proposals, anyone's too, is a write and stays same-site.
@@ -14,6 +17,7 @@ PUBLIC_JSON = frozenset(
         "survey_api.answers",
         "survey_api.summary",
         "matching_api.matches",
+        "agenda_api.index",
         "calendar.schedule_json",
     }
 )
@@ -32,7 +36,7 @@ def install(app: Flask) -> None:
 def shared(response: Response) -> Response:
     """A public read answered to anyone who sent no token: readable from any origin (no cookie
     nor token is read for it, so none is allowed), and tagged for If-None-Match."""
-    if request.endpoint not in PUBLIC_JSON or request.method not in READS:
+    if _read_endpoint() not in PUBLIC_JSON or request.method not in READS:
         return response
     # Whether a token was sent decides the headers below: a cache keeps the answers apart.
     response.vary.add("Authorization")
@@ -60,3 +64,18 @@ def shared(response: Response) -> Response:
         response.cache_control.public = True
         response.make_conditional(request)
     return response
+
+
+def _read_endpoint() -> str | None:
+    """The endpoint a GET to this address reaches. A preflight (OPTIONS) is answered by
+    whichever of the address's routes comes first, a write's (POST /api/v1/meetings) as well
+    as a read's: it asks for the GET the page sends next."""
+    if request.method != "OPTIONS":
+        return request.endpoint
+    if request_ctx.url_adapter is None:
+        return None
+    try:
+        endpoint, _ = request_ctx.url_adapter.match(method="GET")
+    except (HTTPException, RoutingException):
+        return None
+    return endpoint

@@ -647,7 +647,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("survey_api.import_survey", "POST"): colead_api,
     ("survey_api.delete", "DELETE"): colead_api,
     ("lineup_api.create", "POST"): colead_api,
-    ("agenda_api.index", "GET"): colead_api,
+    ("agenda_api.index", "GET"): public_api,
     ("agenda_api.create", "POST"): colead_api,
     ("agenda_api.read", "GET"): colead_api,
     ("agenda_api.update", "PATCH"): colead_api,

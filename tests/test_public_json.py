@@ -7,8 +7,10 @@ import gzip
 
 import pytest
 
+from tests.calendar.test_feeds import MEETING
 from tests.calendar.test_schedule_json import published_meeting
 from tests.conftest import signed_in
+from tests.support import publish_as_planned
 
 WIPO = {"Origin": "https://www.wipo.int"}
 PUBLIC = [
@@ -157,3 +159,102 @@ def test_options_is_no_content_on_the_pages_too(client, survey):
     answer = client.options("/meetings")
     assert answer.status_code == 204 and answer.get_data() == b""
     assert "Content-Type" not in answer.headers and "GET" in answer.headers["Allow"]
+
+
+PUBLIC_MEETING = {
+    "id",
+    "uid",
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "duration_minutes",
+    "time_zone",
+    "description",
+    "status",
+    "series",
+    "recommendation",
+    "video_url",
+    "url",
+    "schedule",
+    "offices",
+    "slots",
+}
+PUBLIC_SLOT = {
+    "id",
+    "uid",
+    "title",
+    "kind",
+    "starts_at",
+    "ends_at",
+    "duration_minutes",
+    "office",
+    "recommendations",
+    "agenda_status",
+    "abstract",
+}
+
+
+def _published(client, title: str, starts_at: str = MEETING["starts_at"]) -> int:
+    made = client.post("/api/v1/meetings", json={**MEETING, "title": title, "starts_at": starts_at})
+    meeting_id = made.get_json()["id"]
+    client.post(
+        f"/api/v1/meetings/{meeting_id}/slots", json={"title": "Talk", "duration_minutes": 20}
+    )
+    assert publish_as_planned(client, meeting_id).status_code == 200
+    return meeting_id
+
+
+def test_the_published_meetings_are_listed_to_anyone(colead_client, client, survey):
+    """A page on wipo.int lists the Task Force's meetings from the API, as /meetings lists them
+    to anyone: published and cancelled, never a draft, with what their pages show anyone."""
+    published, _ = published_meeting(colead_client)
+    called_off = _published(colead_client, "Called off", "2031-01-08T12:00:00+01:00")
+    assert colead_client.delete(f"/api/v1/meetings/{called_off}").get_json()["result"] == (
+        "cancelled"
+    )
+    draft = colead_client.post("/api/v1/meetings", json={**MEETING, "title": "Draft hush"})
+    response = client.get("/api/v1/meetings", headers=WIPO)
+    assert response.status_code == 200 and readable_from_anywhere(response)
+    body = response.get_json()
+    listed = {m["id"]: m for m in body["meetings"]}
+    assert set(listed) == {published, called_off} and body["count"] == 2
+    assert "Draft hush" not in response.get_data(as_text=True)
+    shown = listed[published]
+    assert set(shown) == PUBLIC_MEETING
+    assert shown["url"] == f"http://localhost/meetings/{published}"
+    assert shown["schedule"] == f"http://localhost/meetings/{published}/schedule.json"
+    assert shown["video_url"] == MEETING["video_url"]
+    assert all(set(slot) == PUBLIC_SLOT for slot in shown["slots"])
+    statuses = {slot["title"]: slot["agenda_status"] for slot in shown["slots"]}
+    assert statuses["Opening"] is None and statuses["Dropped"] == "cancelled"
+    assert statuses["Risk-based governance of new technologies"] == "confirmed"
+    # Cancelled, as its page says it: no video link to join.
+    assert listed[called_off]["status"] == "cancelled"
+    assert listed[called_off]["video_url"] is None
+    # A co-lead's token still reads every meeting, drafts too, with what co-leads read.
+    full = colead_client.get("/api/v1/meetings").get_json()["meetings"]
+    assert {m["id"] for m in full} == {published, called_off, draft.get_json()["id"]}
+    assert all("version" in m and "availability" in m["slots"][0] for m in full if m["slots"])
+
+
+def test_the_public_list_of_meetings_comes_a_page_at_a_time_and_revalidates(
+    colead_client, client, survey
+):
+    for title in ("First", "Second"):
+        _published(colead_client, title)
+    first = client.get("/api/v1/meetings?per_page=1", headers=WIPO)
+    assert first.get_json()["next"] == "/api/v1/meetings?per_page=1&page=2"
+    assert first.get_json()["pages"] == 2
+    again = client.get(
+        "/api/v1/meetings?per_page=1", headers={"If-None-Match": first.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    past = client.get("/api/v1/meetings?per_page=1&page=3", headers=WIPO)
+    assert past.status_code == 404 and past.get_json()["status"] == 404
+    assert readable_from_anywhere(past)
+    preflight = client.options(
+        "/api/v1/meetings",
+        headers={**WIPO, "Access-Control-Request-Method": "GET"},
+    )
+    assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD"

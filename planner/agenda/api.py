@@ -5,12 +5,12 @@ import calendar
 import re
 from datetime import date, datetime
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from planner import text
-from planner.accounts.security import colead_required
+from planner.accounts.security import api_colead, colead_required
 from planner.agenda.fairness import OUTSIDE_WINDOW, PRESENTER_WEIGHT
-from planner.agenda.models import Meeting, Slot
+from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.agenda.operations import (
     apply_meeting,
     apply_slot,
@@ -40,6 +40,7 @@ from planner.agenda.queries import (
 from planner.agenda.suggestions import check_suggest_minutes, suggest_times
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
+from planner.calendar.operations import is_public as in_calendars
 from planner.db_types import db_int, utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
@@ -81,6 +82,53 @@ def meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
         "version": meeting.version,
         "offices": [o.code for o in participating_offices(meeting, known)],
         "slots": [slot_json(slot, times.overruns) for slot, times in layout(meeting)],
+    }
+
+
+def public_meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
+    """A published meeting (or one cancelled once published) as its page shows it to anyone:
+    its agenda's titles, offices, recommendations, abstracts and each talk's status as the page
+    says it; not what co-leads alone read (who presents, proposals, availability, the freeze
+    date, versions), and no video link once cancelled, as the page."""
+    cancelled = meeting.status == MeetingStatus.cancelled
+    return {
+        "id": meeting.id,
+        "uid": meeting.uid,
+        "title": meeting.title,
+        "kind": meeting.kind,
+        "starts_at": _iso(meeting.starts_at, meeting.time_zone),
+        "ends_at": _iso(meeting.ends_at, meeting.time_zone),
+        "duration_minutes": meeting.duration_minutes,
+        "time_zone": meeting.time_zone,
+        "description": meeting.description,
+        "status": meeting.status,
+        "series": meeting.series.title if meeting.series else None,
+        "recommendation": meeting.recommendation_number,
+        "video_url": None if cancelled else meeting.video_url,
+        "url": url_for("agenda.meeting", meeting_id=meeting.id, _external=True),
+        "schedule": url_for("calendar.schedule_json", meeting_id=meeting.id, _external=True)
+        if in_calendars(meeting)
+        else None,
+        "offices": [o.code for o in participating_offices(meeting, known)],
+        "slots": [_public_slot_json(slot) for slot, _ in layout(meeting)],
+    }
+
+
+def _public_slot_json(slot: Slot) -> dict:
+    zone = slot.meeting.time_zone
+    return {
+        "id": slot.id,
+        "uid": slot.uid,
+        "title": slot.title,
+        "kind": slot.kind,
+        "starts_at": _iso(slot.starts_at, zone),
+        "ends_at": _iso(slot.ends_at, zone),
+        "duration_minutes": slot.duration_minutes,
+        "office": slot.office_code,
+        "recommendations": [r.number for r in slot.recommendations],
+        # "confirmed", "to be confirmed", "presented", "not given", "cancelled"; none for a break.
+        "agenda_status": slot.agenda_status or None,
+        "abstract": slot.abstract,
     }
 
 
@@ -236,17 +284,20 @@ def create():
 
 
 @bp.get("/meetings")
-@colead_required
 def index():
-    """The meetings as /meetings lists them to a co-lead (drafts too): still to come, soonest
-    first, then those over, latest first; each as GET /api/v1/meetings/<id> answers it."""
+    """The meetings as /meetings lists them: still to come, soonest first, then those over,
+    latest first. To anyone, those published (and cancelled), as their pages show them
+    (`public_meeting_json`); to a co-lead's token, drafts too, each as GET /api/v1/meetings/<id>
+    answers it."""
+    colead = api_colead()
     number, size = api_requested()
-    coming, past = in_list_order(meetings(include_drafts=True), utcnow())
+    coming, past = in_list_order(meetings(include_drafts=colead), utcnow())
     listed = [meeting.id for meeting, _ in coming + past]
     page = Page(number, size, len(listed)).check()
     shown = agendas(listed[page.start : page.stop])
     known: dict = {}
-    return {**api_page(page), "meetings": [meeting_json(m, known) for m in shown]}
+    render = meeting_json if colead else public_meeting_json
+    return {**api_page(page), "meetings": [render(m, known) for m in shown]}
 
 
 @bp.get("/meetings/<int:meeting_id>")

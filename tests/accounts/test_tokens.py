@@ -249,7 +249,7 @@ def test_a_read_only_token_only_reads(signed_in, client, survey):
         headers=bearer(token),
     )
     assert sent.status_code == 403
-    assert client.get("/api/v1/meetings").status_code == 401
+    assert client.get("/api/v1/proposals").status_code == 401
 
 
 def test_the_command_line_names_and_dates_its_tokens(cli, client, colead, survey):
