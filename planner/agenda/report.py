@@ -18,6 +18,7 @@ from planner.offices.models import Office
 from planner.survey.models import Survey
 from planner.survey.operations import named_in
 from planner.survey.records import Question
+from planner.timezones import local_time
 
 
 @dataclass
@@ -87,6 +88,20 @@ def held_meetings(now: datetime) -> list[Held]:
             survey = surveys[meeting.survey_id]
         held.append(Held(meeting, offices, talks, besides, survey))
     return held
+
+
+def held_in(one: Held) -> int:
+    """The year a meeting that took place was held in, where it was held (its home zone)."""
+    return local_time(one.meeting.time_zone or "UTC", one.meeting.starts_at).year
+
+
+def by_year(held: list[Held]) -> dict[int, list[Held]]:
+    """The meetings that took place, grouped by the year each was held in, oldest first: the
+    report shows a year at a time (ten years of meetings were one page of 123 kB)."""
+    years: dict[int, list[Held]] = {}
+    for one in held:
+        years.setdefault(held_in(one), []).append(one)
+    return years
 
 
 @dataclass

@@ -24,7 +24,7 @@ from planner.agenda.queries import (
     planned_survey,
     taking_part,
 )
-from planner.agenda.report import demand, held_meetings, talk_table
+from planner.agenda.report import by_year, demand, held_meetings, talk_table
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
@@ -170,10 +170,31 @@ def report():
     Force's progress to the CWS session from (helper-263: each meeting had its own agenda.csv,
     and nothing said who had heard a talk on what they asked for)."""
     held = held_meetings(utcnow())
+    years = by_year(held)
+    year = _report_year(years)
     survey = latest_survey()
     return render_template(
-        "agenda/report.html", held=held, demand=demand(held, survey), survey=survey
+        "agenda/report.html",
+        held=held if year is None else years.get(year, []),
+        years=years,
+        year=year,
+        demand=demand(held, survey),
+        survey=survey,
     )
+
+
+def _report_year(years: dict) -> int | None:
+    """The year `?year=` asks the report for: the latest with a meeting held unless given;
+    None for `?year=all`, every year on one page (to print); 404 for a year with no meeting held
+    or anything else."""
+    asked = request.args.get("year", "").strip()
+    if asked == "all":
+        return None
+    if not asked:
+        return max(years, default=None)
+    if not asked.isascii() or not asked.isdigit() or int(asked) not in years:
+        abort(404)
+    return int(asked)
 
 
 @bp.get("/meetings/report.csv")

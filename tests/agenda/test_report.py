@@ -146,3 +146,24 @@ def test_the_report_reads_ten_years_of_meetings_in_as_many_statements_as_one(sur
     rows = colead_client.get("/meetings/report.csv").get_data(as_text=True)
     for office in ("AU", "PE", "JP"):
         assert f"https://slides.example/{office}" in rows
+
+
+def test_the_report_shows_a_year_at_a_time_with_a_link_to_each(survey, colead_client):
+    # helper-280: ten years of meetings were one page of 123 kB, growing with each meeting held.
+    _held_with_slides(colead_client, "2025-11-18", "AU")
+    _held_with_slides(colead_client, "2026-01-20", "PE")
+    _held_with_slides(colead_client, "2026-02-17", "JP")
+    text = colead_client.get("/meetings/report").get_data(as_text=True)
+    # The latest year, and a link to each other year.
+    assert "Talk of PE" in text and "Talk of JP" in text
+    assert "Talk of AU" not in text
+    assert '<strong aria-current="page">2026</strong>' in text
+    assert 'href="/meetings/report?year=2025">2025</a> <span class="muted">(1 meeting)' in text
+    earlier = colead_client.get("/meetings/report?year=2025").get_data(as_text=True)
+    assert "Talk of AU" in earlier and "Talk of PE" not in earlier
+    # Who is still waiting is read from every year's meetings, whichever year is shown.
+    assert earlier.split("demand-heading")[1] == text.split("demand-heading")[1]
+    every = colead_client.get("/meetings/report?year=all").get_data(as_text=True)
+    assert all(f"Talk of {office}" in every for office in ("AU", "PE", "JP"))
+    for wrong in ("2019", "20x6", "²⁰²⁶", "-1", "9" * 40):
+        assert colead_client.get(f"/meetings/report?year={wrong}").status_code == 404
