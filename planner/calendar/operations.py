@@ -900,14 +900,15 @@ class FeedCache:
         events (`_settled_by_its_meeting`) with nothing in the database to say so. Their ends
         are read once for each state of the agenda (`changed`, which every change of a meeting
         moves), not on each request."""
-        if self._ends is None or self._ends[0] != changed:
+        read = self._ends  # one snapshot: another thread of the worker may replace it meanwhile
+        if read is None or read[0] != changed:
             published = db.session.execute(
                 select(Meeting.starts_at, Meeting.duration_minutes).where(
                     Meeting.status == MeetingStatus.published, Meeting.starts_at.is_not(None)
                 )
             )
-            self._ends = (changed, sorted(_ends(start, minutes) for start, minutes in published))
-        return bisect_right(self._ends[1], utcnow())
+            read = self._ends = (changed, sorted(_ends(s, minutes) for s, minutes in published))
+        return bisect_right(read[1], utcnow())
 
     def get(self, key: tuple, make: Callable[[], Built]) -> tuple[bytes, str, datetime]:
         if key in self.entries:
