@@ -72,17 +72,21 @@ def test_nothing_private_nor_a_write_is_readable_from_another_site(colead_client
 
 
 @pytest.mark.parametrize("url", PUBLIC)
-def test_an_answer_to_a_signed_in_browser_stays_out_of_shared_caches(app, colead, survey, url):
-    """A co-lead reading the API in the browser they are signed in with sends their cookie:
-    the answer is marked for no cache to keep (`security`), and not also "public", which told a
-    shared cache it may: it was "private, no-store, no-cache, public"."""
+def test_a_co_lead_s_cookie_changes_nothing_of_a_public_api_answer(
+    app, client, colead, survey, url
+):
+    """The API opens no session (helper-279): a co-lead reading it in the browser they are
+    signed in with is answered as anyone is, the same body and the same caching, nothing in it
+    being theirs (helper-282 found "private, no-store, no-cache, public" while the session was
+    read there)."""
     browser = app.test_client()
     signed_in(browser, colead)
-    response = browser.get(url)
-    assert response.status_code == 200
-    kept = response.cache_control
-    assert kept.private and kept.no_store and not kept.public, response.headers["Cache-Control"]
-    assert "Cookie" in response.vary
+    theirs, anyones = browser.get(url), client.get(url)
+    assert theirs.status_code == anyones.status_code == 200
+    assert theirs.data == anyones.data
+    assert theirs.headers["Cache-Control"] == anyones.headers["Cache-Control"]
+    assert theirs.cache_control.public and not theirs.cache_control.private
+    assert "Cookie" not in theirs.vary and "Set-Cookie" not in theirs.headers
 
 
 def test_a_meetings_schedule_is_readable_from_another_site(colead_client, client, survey):
