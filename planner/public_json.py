@@ -18,6 +18,7 @@ PUBLIC_JSON = frozenset(
         "survey_api.summary",
         "matching_api.matches",
         "agenda_api.index",
+        "agenda_api.read",
         "calendar.schedule_json",
     }
 )

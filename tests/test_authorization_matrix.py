@@ -459,6 +459,11 @@ def published_or_colead(caller: Caller, args: Args) -> bool:
     return caller.colead_pages or args["meeting_id"] != "D"
 
 
+def published_api(caller: Caller, args: Args) -> bool:
+    """A published meeting is anyone's, as its page; a draft a co-lead's token's."""
+    return public_api(caller, args) and (caller.colead_api or args["meeting_id"] != "D")
+
+
 def published(caller: Caller, args: Args) -> bool:
     """Calendars and schedules hold published meetings only: a draft is in none, even for the
     co-leads (its presenters' own .ics is on their page)."""
@@ -649,7 +654,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("lineup_api.create", "POST"): colead_api,
     ("agenda_api.index", "GET"): public_api,
     ("agenda_api.create", "POST"): colead_api,
-    ("agenda_api.read", "GET"): colead_api,
+    ("agenda_api.read", "GET"): published_api,
     ("agenda_api.update", "PATCH"): colead_api,
     ("agenda_api.delete", "DELETE"): colead_api,
     ("agenda_api.reinstate_meeting", "POST"): colead_api,
@@ -688,6 +693,7 @@ def endpoints(app) -> list[tuple[str, str, str]]:
 # slides; proposal B, another office's than A's).
 NAMES_MATTER = {
     published_or_colead,
+    published_api,
     published,
     archive,
     public_material,

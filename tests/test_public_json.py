@@ -262,3 +262,26 @@ def test_the_public_list_of_meetings_comes_a_page_at_a_time_and_revalidates(
         headers={**WIPO, "Access-Control-Request-Method": "GET"},
     )
     assert preflight.headers["Access-Control-Allow-Methods"] == "GET, HEAD"
+
+
+def test_a_published_meeting_is_read_by_anyone_as_the_list_gives_it(colead_client, client, survey):
+    """The list names each meeting's id: a page on wipo.int reads one again by it (a draft is
+    not found, as its page), from another site, revalidating; a token reads it as before."""
+    published, _ = published_meeting(colead_client)
+    draft = colead_client.post("/api/v1/meetings", json={**MEETING, "title": "Draft hush"})
+    draft_id = draft.get_json()["id"]
+    listed = client.get("/api/v1/meetings").get_json()["meetings"]
+    one = client.get(f"/api/v1/meetings/{published}", headers=WIPO)
+    assert one.status_code == 200 and readable_from_anywhere(one)
+    assert one.get_json() == listed[0]
+    again = client.get(
+        f"/api/v1/meetings/{published}", headers={"If-None-Match": one.headers["ETag"]}
+    )
+    assert again.status_code == 304
+    hidden = client.get(f"/api/v1/meetings/{draft_id}", headers=WIPO)
+    assert hidden.status_code == 404 and readable_from_anywhere(hidden)
+    assert "Draft hush" not in hidden.get_data(as_text=True)
+    full = colead_client.get(f"/api/v1/meetings/{draft_id}")
+    assert full.status_code == 200 and "version" in full.get_json()
+    assert "Access-Control-Allow-Origin" not in full.headers
+    assert full.headers["ETag"] == f'"{full.get_json()["version"]}"'

@@ -38,6 +38,7 @@ from planner.agenda.queries import (
     participating_offices,
 )
 from planner.agenda.suggestions import check_suggest_minutes, suggest_times
+from planner.agenda.view_helpers import meeting_or_404
 from planner.availability.operations import slot_availability
 from planner.availability.windows import as_json
 from planner.calendar.operations import is_public as in_calendars
@@ -301,8 +302,12 @@ def index():
 
 
 @bp.get("/meetings/<int:meeting_id>")
-@colead_required
 def read(meeting_id: int):
+    """A meeting with its agenda, as the list gives it: to anyone, a published (or cancelled)
+    one as its page shows it, and a draft is not found, as on the page; to a co-lead's token,
+    any, with its version as the ETag a change sends back."""
+    if not api_colead():
+        return public_meeting_json(meeting_or_404(meeting_id, drafts=False))
     meeting = _meeting(meeting_id)
     return _tagged(jsonify(meeting_json(meeting)), meeting)
 
