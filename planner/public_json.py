@@ -52,10 +52,6 @@ def shared(response: Response) -> Response:
         return response
     if response.status_code != 200 or response.mimetype != "application/json":
         return response
-    if response.cache_control.private or response.cache_control.no_store:
-        # Sent with a co-lead's session cookie (`security`: kept by no cache): not also
-        # "public", which tells a shared cache it may keep it.
-        return response
     if "ETag" not in response.headers:
         # Weak: the same JSON, gzip-compressed or not (`compression`), is the same answer.
         digest = hashlib.sha256(response.get_data()).hexdigest()[:32]

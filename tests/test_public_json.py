@@ -149,6 +149,8 @@ def test_the_api_reads_no_cookie_and_its_answers_do_not_vary_with_one(app, clien
         assert public.status_code == 200 and readable_from_anywhere(public)
         assert "Cookie" not in public.headers.get("Vary", "")
         assert "Set-Cookie" not in public.headers
+        # Anyone's answer, as public as to anyone: it was "private, no-store, no-cache, public".
+        assert public.headers["Cache-Control"] == "no-cache, public"
     refused = [
         browser.get("/api/v1/proposals"),
         browser.post("/api/v1/meetings", json={"title": "Sent from another site"}),
