@@ -158,6 +158,8 @@ def test_the_report_shows_a_year_at_a_time_with_a_link_to_each(survey, colead_cl
     assert "Talk of PE" in text and "Talk of JP" in text
     assert "Talk of AU" not in text
     assert '<strong aria-current="page">2026</strong>' in text
+    # Said where a printed page says it too: the years' links are not printed.
+    assert "<h1>Report across meetings: 2026</h1>" in text
     assert 'href="/meetings/report?year=2025">2025</a> <span class="muted">(1 meeting)' in text
     earlier = colead_client.get("/meetings/report?year=2025").get_data(as_text=True)
     assert "Talk of AU" in earlier and "Talk of PE" not in earlier
@@ -165,5 +167,6 @@ def test_the_report_shows_a_year_at_a_time_with_a_link_to_each(survey, colead_cl
     assert earlier.split("demand-heading")[1] == text.split("demand-heading")[1]
     every = colead_client.get("/meetings/report?year=all").get_data(as_text=True)
     assert all(f"Talk of {office}" in every for office in ("AU", "PE", "JP"))
+    assert "<h1>Report across meetings</h1>" in every
     for wrong in ("2019", "20x6", "²⁰²⁶", "-1", "9" * 40):
         assert colead_client.get(f"/meetings/report?year={wrong}").status_code == 404
