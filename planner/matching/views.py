@@ -148,6 +148,11 @@ def matches(number: int):
     offices = {o.code: o for o in db.session.scalars(select(Office).where(Office.code.in_(codes)))}
     recommendations = all_recommendations()
     history = given_on(number)
+    # Of each meeting where it was presented, the offices listed here that took part in it.
+    taking_part: dict[int, list[str]] = defaultdict(list)
+    for code in sorted(by_audience):
+        for meeting_id in dict.fromkeys(s.meeting_id for s in history.took_part.get(code, [])):
+            taking_part[meeting_id].append(code)
 
     def filtered_url(endpoint: str, number_of_page: int) -> str:
         """`endpoint` with this page's filters, at page `number_of_page`."""
@@ -172,6 +177,7 @@ def matches(number: int):
         survey=survey,
         include_plans=include_plans,
         history=history,
+        taking_part=taking_part,
         audiences=list(by_audience),
         by_audience=by_audience,
         presenters=sorted(by_presenter),

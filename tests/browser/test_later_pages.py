@@ -4,6 +4,7 @@ presented, on their pages and in line-ups), each at 1280 and 390 px, checked as
 test_every_page checks every page (nothing wider than the window, no axe-core violation, and on a
 phone every button and field a finger's width), and read as a screen reader reads them."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +14,7 @@ from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.presenters.operations import invite
 from tests.browser.checks import WIDTHS, check_page, tabs_by_width_and_role
+from tests.browser.conftest import shoot
 from tests.support import held_workshop, import_second_round, reset_database
 
 TALK = {"recommendations": [10], "duration_minutes": 20}
@@ -192,3 +194,31 @@ def test_each_answer_link_says_which_answer(tabs, live_server, world):
     names = [name for name, _ in links]
     assert len(set(names)) == len(names), names
     assert all(": AU, " in name for name in names), names
+
+
+def test_the_matches_say_each_talk_once(tabs, live_server, world):
+    """On a phone, the matches page says each talk given on Rec 10 once, under a section of its
+    own, and a row's short fact links to it (helper-284: each row wrote the talk, its meeting,
+    day and archive out again). Heard alone, a link names the office and the talk or meeting."""
+    tab = tabs["phone", "colead"]
+    tab.goto(live_server + "/recommendations/10/matches?survey=CWS-14-2026&show=all")
+    main = tab.get_by_role("main")
+    for title in ("AI at IP Australia", "Risk-based AI governance"):
+        assert main.get_by_text(title).count() == 1
+    presented = main.get_by_role("link", name="AU's talk of 16 June 2026", exact=True)
+    assert presented.count() >= 1
+    presented.first.click()
+    talk = tab.locator(":target")
+    assert " ".join(talk.text_content().split()) == "AU: “Risk-based AI governance”"
+    assert talk.evaluate(
+        "e => e.getBoundingClientRect().top >= 0 && e.getBoundingClientRect().top < innerHeight"
+    )
+    archive = talk.get_by_role("link", name="“Risk-based AI governance”")
+    assert "/archive#slot-" in archive.get_attribute("href")
+    shoot(tab, "later-phone-colead-matches-talks-given", full_page=False)
+    served = main.get_by_role(
+        "link", name=re.compile(r"^ZA took part in \d meetings? where Rec 10 was presented$")
+    )
+    assert served.count() == 1
+    served.click()
+    assert "Workshop on Recommendation" in tab.locator(":target").text_content()

@@ -3,10 +3,13 @@ office that presented on it, and an audience that took part in a meeting where i
 six months after the Rec 10 workshop, nothing on the matches, the API, the line-up or an office's
 page said AU had presented there, nor which offices were already served). Context, not a score."""
 
+import html
 import json
 import re
 
-from planner.agenda.models import Meeting
+from sqlalchemy import select
+
+from planner.agenda.models import Meeting, Slot
 from planner.agenda.queries import offices_by_code
 from planner.extensions import db
 from tests.support import csrf_token, held_workshop
@@ -54,14 +57,43 @@ def test_api_matches_say_who_presented_before_and_who_took_part(survey, colead_c
 
 def test_the_matches_and_a_pairs_page_say_so(survey, colead_client):
     served, waiting = _au_presented_to_one_audience(colead_client)
+    talk = db.session.scalars(select(Slot).where(Slot.office_code == "AU")).one()
+    archive = f"/meetings/{talk.meeting_id}/archive"
     page = colead_client.get(f"/recommendations/10/matches?office={served}&role=audience")
-    text = page.get_data(as_text=True)
-    assert f"<strong>Already presented to {served}:</strong> AU presented “IP Australia" in text
-    assert f"Already served: {served} took part in" in text
+    text = html.unescape(page.get_data(as_text=True))
+    # Each row says the short fact, with a link naming the office and the talk's day ...
+    link = f'<a href="#talk-{talk.id}">AU\'s talk of 20 January 2026</a>'
+    assert f"<strong>Already presented to {served}:</strong> {link}, at a meeting" in text
+    assert (
+        f'Already served: <a href="#held-{talk.meeting_id}">{served} took part in 1 meeting '
+        "where Rec 10 was presented</a>, the latest on 20 January 2026." in text
+    )
+    # ... and the talk is said once, under a section of its own, which the links lead to.
+    assert '<h2 id="talks-given">Talks given on Rec 10</h2>' in text
+    assert (
+        f'<li id="held-{talk.meeting_id}"><a href="{archive}">Workshop on Recommendation 10</a>, '
+        f'20 January 2026 <span class="muted">(of the offices above, {served} took part)</span>'
+        in text
+    )
+    assert (
+        f'<li id="talk-{talk.id}">AU: <a href="{archive}#slot-{talk.id}">'
+        "“IP Australia's AI trade mark search”</a></li>" in text
+    )
+    assert text.count("IP Australia's AI trade mark search") == 1
+    assert text.count(f'href="{archive}') == 2
+    for target in re.findall(r'href="#((?:talk|held)-\d+)"', text):
+        assert f'id="{target}"' in text
     text = colead_client.get(f"/recommendations/10/matches?office={waiting}&role=audience")
-    text = text.get_data(as_text=True)
-    assert f"; {waiting} did not take part." in text
-    assert f"Already served: {waiting}" not in text
+    text = html.unescape(text.get_data(as_text=True))
+    assert f"Presented before: {link}; {waiting} did not take part." in text
+    assert f'Already served: <a href="#held-{talk.meeting_id}">{waiting}' not in text
+    assert text.count("IP Australia's AI trade mark search") == 1
+    # On every match's page, the talk is still said once, however many rows it concerns.
+    every = colead_client.get("/recommendations/10/matches?show=all").get_data(as_text=True)
+    every = html.unescape(every)
+    assert every.count(link) > 1
+    assert every.count("IP Australia's AI trade mark search") == 1
+    # A pair's own page says it in full, as before.
     mark = colead_client.get(f"/recommendations/10/matches/marks?audience={served}&presenter=AU")
     assert f"Already presented to {served}:" in mark.get_data(as_text=True)
     # Its office page says what it was offered.
@@ -130,7 +162,9 @@ def test_a_talk_of_no_office_is_named_as_such(survey, colead_client):
     assert "None" not in office
     matches = colead_client.get(f"/recommendations/10/matches?office={served}&role=audience")
     text = matches.get_data(as_text=True)
-    assert "where a speaker of no office presented on Rec 10" in text
+    assert re.search(
+        r'>A speaker of no office: <a href="[^"]+#slot-\d+">“A guest on AI search”', text
+    )
     assert "None presented" not in text
     page = colead_client.post(
         "/lineups/new",
