@@ -156,7 +156,10 @@ def given_as_dict(slot: Slot) -> dict:
     return {
         "meeting_id": slot.meeting_id,
         "meeting": slot.meeting.title,
-        "starts_at": slot.meeting.starts_at.isoformat() if slot.meeting.starts_at else None,
+        # In the meeting's home zone, as the meetings API gives it.
+        "starts_at": local_time(
+            slot.meeting.time_zone or "UTC", slot.meeting.starts_at
+        ).isoformat(),
         "slot_id": slot.id,
         "title": slot.title,
         "archive": url_for("materials.archive_page", meeting_id=slot.meeting_id, _external=True)

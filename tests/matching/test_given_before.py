@@ -49,6 +49,11 @@ def test_api_matches_say_who_presented_before_and_who_took_part(survey, colead_c
         f"#slot-{pair['presented_before']['slot_id']}"
     )
     assert pair["audience_took_part"] == pair["presented_before"]
+    # Its day as the meeting's own answer gives it, in the meeting's home zone (Zurich, +01:00
+    # in January), not in UTC: a script comparing the two finds the same meeting.
+    meeting = colead_client.get(f"/api/v1/meetings/{pair['presented_before']['meeting_id']}")
+    assert pair["presented_before"]["starts_at"] == meeting.get_json()["starts_at"]
+    assert pair["presented_before"]["starts_at"] == "2026-01-20T13:00:00+01:00"
     other = found[(waiting, "AU")]
     assert other["presented_before"]["title"] == "IP Australia's AI trade mark search"
     assert other["audience_took_part"] is None
