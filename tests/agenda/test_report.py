@@ -170,3 +170,23 @@ def test_the_report_shows_a_year_at_a_time_with_a_link_to_each(survey, colead_cl
     assert "<h1>Report across meetings</h1>" in every
     for wrong in ("2019", "20x6", "²⁰²⁶", "-1", "9" * 40):
         assert colead_client.get(f"/meetings/report?year={wrong}").status_code == 404
+
+
+def test_a_meeting_is_in_the_year_it_was_held_where_it_was_held(survey, colead_client):
+    """A Lima meeting on the evening of 31 December 2025 is on 1 January 2026 in UTC: the report
+    counts it in 2025, the day its own agenda and archive say it was held (helper-283 found the
+    year read in the home zone, as `held_on` reads the day, with no test of it)."""
+    held_workshop(
+        colead_client,
+        [{"title": "Talk of PE", "office": "PE", "recommendations": [10]}],
+        title="New Year's Eve workshop",
+        starts_at="2025-12-31T20:00:00-05:00",
+        time_zone="America/Lima",
+    )
+    held_workshop(colead_client, [{"title": "Talk of AU", "office": "AU"}])  # 20 January 2026
+    text = colead_client.get("/meetings/report?year=2025").get_data(as_text=True)
+    assert "Talk of PE" in text and "Talk of AU" not in text
+    assert "31 December 2025" in text
+    assert "Talk of PE" not in colead_client.get("/meetings/report?year=2026").get_data(
+        as_text=True
+    )
