@@ -15,15 +15,17 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
 from planner.mail.models import MessageStatus, OutboxMessage
+from planner.mail.outbox import RESTORED_HOLD
 from planner.turns import take_turn
 
 # How far ids and SEQUENCEs move ahead by default: more than a day of co-leads' work makes.
 MARGIN = 1000
 # Why a message waits in the outbox after the restore (its last error, on the outbox page).
 RESTORED_NOTE = (
-    "held after restoring a backup: it was waiting to go when the backup was made, and may have "
-    "gone since. Send now sends it (again, under the same Message-ID); Discard keeps it from "
-    "going (an invitation discarded counts as not reaching its presenter)."
+    f"{RESTORED_HOLD} it was waiting to go when the backup was made, and may have gone since. "
+    "Send now sends it (again, under the same Message-ID); Discard keeps it from going (an "
+    "invitation discarded counts as not reaching its presenter); It went before the restore "
+    "records it as sent, when the mail server's log or its recipient says it went."
 )
 
 
@@ -106,7 +108,7 @@ def restored_command(margin: int) -> None:
         "calendars take their next change); "
         f"{done['co_leads']} co-lead(s) signed out; "
         f"{done['held']} message(s) held for review at /outbox?status=held (they may have gone "
-        "after the backup: Send now or Discard each).\n"
+        "after the backup: Send now, Discard, or record that it went, each).\n"
         "What was done after the backup is gone: revoke again the API tokens, presenter and "
         "office feed links revoked since, and give again the passwords changed since."
     )

@@ -634,6 +634,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("mail.ics", "GET"): message_calendar,
     ("mail.send", "POST"): colead_page,
     ("mail.discard", "POST"): colead_page,
+    ("mail.went", "POST"): colead_page,
     ("mail.send_held", "POST"): colead_page,
     ("mail.settings", "POST"): colead_page,
     ("survey.import_survey", "POST"): colead_page,

@@ -372,13 +372,13 @@ def replaced_by_rewrite(message: OutboxMessage) -> None:
     _still_as_read(message, status=MessageStatus.superseded, last_error=None)
 
 
-def _still_as_read(message: OutboxMessage, **values) -> None:
+def _still_as_read(message: OutboxMessage, *also, **values) -> None:
     # Only if it is still as read: a change of the slot may have replaced it meanwhile (then
     # this one would bring back what no longer holds), or a co-lead sent or discarded it
-    # (helper-91).
+    # (helper-91). `also`: what else must still be as read.
     changed = db.session.execute(
         update(OutboxMessage)
-        .where(OutboxMessage.id == message.id, OutboxMessage.status == message.status)
+        .where(OutboxMessage.id == message.id, OutboxMessage.status == message.status, *also)
         .values(**values)
         .execution_options(synchronize_session="fetch")
     )
@@ -433,6 +433,50 @@ def release_held(now: datetime, held: list[OutboxMessage] | None = None) -> int:
     for message in held:
         release(message, now)
     return len(held)
+
+
+# How `flask db restored` marks what it holds (`database_restore.RESTORED_NOTE`, the held
+# message's last error): what was waiting to go when the backup was made may have gone since.
+RESTORED_HOLD = "held after restoring a backup:"
+
+
+def held_by_restore(message: OutboxMessage) -> bool:
+    """Whether `message` is held because a restore found it waiting to go, not for review."""
+    return message.status == MessageStatus.held and (message.last_error or "").startswith(
+        RESTORED_HOLD
+    )
+
+
+def went_before_restore(message: OutboxMessage, by: str | None, now: datetime) -> None:
+    """A message `db restored` held that a co-lead (`by`) found had gone in the hours between
+    the backup and the restore (the mail server's log, or its recipient, says so): recorded as
+    sent (flushed), as the sender would have, so an invitation counts as reaching its presenter
+    and what follows it goes. Discarded instead, it counted as never told, and nothing
+    followed. When it went is not known: it is dated when it was due, with a note saying so."""
+    if not held_by_restore(message):
+        raise ConflictError(
+            "Only a message held after restoring a backup can be recorded as gone before the "
+            "restore: this one is not."
+        )
+    try:
+        _still_as_read(
+            message,
+            OutboxMessage.last_error == message.last_error,
+            status=MessageStatus.sent,
+            sent_at=message.next_attempt_at,
+            attempts=message.attempts + 1,
+            last_error=fit(
+                f"recorded as sent by {by or 'a co-lead'} on {now:%-d %B %Y %H:%M} UTC: it went "
+                "after the backup was made, before the restore. When is not known: it is dated "
+                "when it was due.",
+                OutboxMessage.last_error,
+            ),
+        )
+    except ConflictError:
+        raise ConflictError(
+            "This message changed since you opened the page (a change of its slot replaced it, "
+            "or a co-lead sent, discarded or recorded it): nothing was recorded."
+        ) from None
 
 
 def discard(message: OutboxMessage, by: str | None, now: datetime) -> None:

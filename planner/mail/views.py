@@ -215,6 +215,7 @@ def message_page(message_id: int, status: int = 200):
             message=message,
             newer=newer,
             why_not=why_superseded(message) if superseded else None,
+            held_by_restore=outbox.held_by_restore(message),
             text_body=_unshared(message.text_body),
             hidden=HIDDEN,
             labels=STATUS_LABELS,
@@ -368,4 +369,36 @@ def discard(message_id: int):
             "use it.",
             "warning",
         )
+    return redirect(url_for(".index", status=MessageStatus.held))
+
+
+@bp.post("/outbox/<int:message_id>/went")
+@colead_required
+def went(message_id: int):
+    """ "It went before the restore": a message `db restored` held that the mail server's log
+    (or its recipient) says went in the hours after the backup is recorded as sent, confirmed
+    first. Not discarded: an invitation discarded counts as not reaching its presenter, and
+    nothing about the slot followed it."""
+    message = _message(message_id)
+    if not outbox.held_by_restore(message):
+        flash(
+            "Only a message held after restoring a backup can be recorded as gone before the "
+            "restore: this one is not.",
+            "error",
+        )
+        return message_page(message_id, 409)
+    if request.form.get("confirmed") != "yes":
+        return render_template("mail/outbox_confirm.html", what="went", message=message)
+    try:
+        outbox.went_before_restore(message, editor(), utcnow())
+    except ConflictError as error:
+        db.session.rollback()
+        flash(str(error), "error")
+        return message_page(message_id, 409)
+    flash(
+        f"Recorded as sent: “{message.subject}” to {message.recipient_email} went before the "
+        "restore, and does not go again. What follows it about its slot goes as after any "
+        "message sent.",
+        "success",
+    )
     return redirect(url_for(".index", status=MessageStatus.held))
