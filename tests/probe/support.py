@@ -16,6 +16,7 @@ from werkzeug.datastructures import MultiDict
 
 from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting, MeetingSeries, Slot
+from planner.database_restore import RESTORED_NOTE
 from planner.db_types import MAX_INT
 from planner.extensions import db
 from planner.mail.outbox import Recipient, enqueue
@@ -145,6 +146,8 @@ class World:
     presenter: str = ""  # the private link of the slot's presenter
     invited: int = 0  # that slot
     held: int = 0  # a message held in the outbox: its page offers "Send now" and "Discard"
+    # A message `db restored` held: its page also offers "It went before the restore".
+    held_by_restore: int = 0
     spare_token: int = 0  # an API token of the co-lead's that the probe's requests do not send
     unsubscribe: str = ""  # the path of a signed unsubscribe link
     upload: int = 0  # a survey file the co-lead sent to check: its page offers "Import"
@@ -215,10 +218,14 @@ def build_world(client, colead_client) -> World:
     held = enqueue(
         Recipient("dana@ilpo.example"), kind="invitation", subject="s", text="t", hold=True
     )
+    restored = enqueue(
+        Recipient("eli@ilpo.example"), kind="invitation", subject="r", text="t", hold=True
+    )
+    restored.last_error = RESTORED_NOTE
     colead = db.session.scalar(select(User).where(User.role == "colead"))
     ApiToken.issue(colead, "spare")
     db.session.commit()
-    world.held = held.id
+    world.held, world.held_by_restore = held.id, restored.id
     world.spare_token = max(token.id for token in colead.tokens)
     world.unsubscribe = "/unsubscribe/" + unsubscribe_token("dana@ilpo.example", "reminder")
     world.upload = pending.keep(
@@ -270,6 +277,7 @@ def colead_pages(world: World) -> list[str]:
         f"/account/tokens/{world.spare_token}/revoke",
         "/outbox",
         f"/outbox/{world.held}",
+        f"/outbox/{world.held_by_restore}",
         "/surveys",
         f"/surveys?upload={world.upload}",
         f"/surveys/check/{world.upload}",
