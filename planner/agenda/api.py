@@ -59,9 +59,8 @@ def _iso(instant: datetime | None, zone: str) -> str | None:
     return local_time(zone, instant).isoformat() if instant else None
 
 
-def meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
-    """A meeting with its agenda; `known`: the respondents of the surveys meetings were planned
-    with, shared by a caller answering several meetings (`participating_offices`)."""
+def _shown_to_anyone(meeting: Meeting, known: dict | None) -> dict:
+    """What a meeting's page shows anyone, in the fields both answers below share."""
     return {
         "id": meeting.id,
         "uid": meeting.uid,
@@ -70,18 +69,26 @@ def meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
         "starts_at": _iso(meeting.starts_at, meeting.time_zone),
         "ends_at": _iso(meeting.ends_at, meeting.time_zone),
         "duration_minutes": meeting.duration_minutes,
-        "duration_pinned": meeting.duration_pinned,
-        "freeze_on": meeting.freeze_on.isoformat() if meeting.freeze_on else None,
-        "materials_public": meeting.materials_public,
         "time_zone": meeting.time_zone,
-        "video_url": meeting.video_url,
         "description": meeting.description,
         "status": meeting.status,
         "series": meeting.series.title if meeting.series else None,
         "recommendation": meeting.recommendation_number,
+        "offices": [o.code for o in participating_offices(meeting, known)],
+    }
+
+
+def meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
+    """A meeting with its agenda; `known`: the respondents of the surveys meetings were planned
+    with, shared by a caller answering several meetings (`participating_offices`)."""
+    return {
+        **_shown_to_anyone(meeting, known),
+        "duration_pinned": meeting.duration_pinned,
+        "freeze_on": meeting.freeze_on.isoformat() if meeting.freeze_on else None,
+        "materials_public": meeting.materials_public,
+        "video_url": meeting.video_url,
         "sequence": meeting.sequence,
         "version": meeting.version,
-        "offices": [o.code for o in participating_offices(meeting, known)],
         "slots": [slot_json(slot, times.overruns) for slot, times in layout(meeting)],
     }
 
@@ -93,24 +100,12 @@ def public_meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
     date, versions), and no video link once cancelled, as the page."""
     cancelled = meeting.status == MeetingStatus.cancelled
     return {
-        "id": meeting.id,
-        "uid": meeting.uid,
-        "title": meeting.title,
-        "kind": meeting.kind,
-        "starts_at": _iso(meeting.starts_at, meeting.time_zone),
-        "ends_at": _iso(meeting.ends_at, meeting.time_zone),
-        "duration_minutes": meeting.duration_minutes,
-        "time_zone": meeting.time_zone,
-        "description": meeting.description,
-        "status": meeting.status,
-        "series": meeting.series.title if meeting.series else None,
-        "recommendation": meeting.recommendation_number,
+        **_shown_to_anyone(meeting, known),
         "video_url": None if cancelled else meeting.video_url,
         "url": url_for("agenda.meeting", meeting_id=meeting.id, _external=True),
         "schedule": url_for("calendar.schedule_json", meeting_id=meeting.id, _external=True)
         if in_calendars(meeting)
         else None,
-        "offices": [o.code for o in participating_offices(meeting, known)],
         "slots": [_public_slot_json(slot) for slot, _ in layout(meeting)],
     }
 
