@@ -7,11 +7,12 @@ import re
 import shutil
 import subprocess
 import threading
+from email.message import EmailMessage
 from pathlib import Path
 
 import pytest
 import vobject
-from icalendar import Calendar
+from icalendar import Calendar, Event
 
 ICAL_JS = Path(__file__).parent / "js" / "parse.mjs"
 
@@ -126,3 +127,25 @@ def read_everywhere(body: bytes) -> dict:
     for mine, theirs, seen in zip(by_icalendar, by_vobject, parsed["events"], strict=True):
         assert _people_by_icalendar(mine) == _people_by_vobject(theirs) == seen["people"]
     return parsed
+
+
+def calendar_parts(message: EmailMessage) -> list[EmailMessage]:
+    """The text/calendar parts of an email: an invitation, update or cancellation has one."""
+    return [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+
+
+def read_calendar_in(message: EmailMessage) -> dict:
+    """The one text/calendar part of an email, as read_everywhere reads it."""
+    (part,) = calendar_parts(message)
+    return read_everywhere(part.get_payload(decode=True))
+
+
+def read_calendar_part(part: EmailMessage) -> tuple[bytes, Calendar, Event]:
+    """The bytes of an email's text/calendar part, checked by read_everywhere, and its calendar
+    and one event as icalendar reads them."""
+    body = part.get_content()
+    body = body if isinstance(body, bytes) else body.encode("utf-8")
+    read_everywhere(body)
+    calendar = Calendar.from_ical(body)
+    (event,) = calendar.walk("VEVENT")
+    return body, calendar, event

@@ -4,12 +4,11 @@ show it (helper-265)."""
 from datetime import timedelta
 
 import time_machine
-from icalendar import Calendar
 
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.personal_data.retention import prune
-from tests.calendar.readers import read_everywhere
+from tests.calendar.readers import calendar_parts, read_calendar_part
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_calendars_through_edits import OTHER, Walk
 from tests.mail.test_message_sequences import KIM, _contact, _mine, _publish
@@ -48,15 +47,11 @@ class LifeWalk(Walk):
     def _email(self, message, shown: dict) -> None:
         (to,) = message["To"].addresses
         who = to.addr_spec
-        parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        parts = calendar_parts(message)
         if not parts:
             self.log.append(f"[{self.step_name}] {who}: {message['Subject']} (no calendar)")
             return
-        body = parts[0].get_content()
-        body = body if isinstance(body, bytes) else body.encode("utf-8")
-        read_everywhere(body)
-        calendar = Calendar.from_ical(body)
-        (event,) = calendar.walk("VEVENT")
+        _, calendar, event = read_calendar_part(parts[0])
         method, status = str(calendar["METHOD"]), str(event["STATUS"])
         uid, sequence = str(event["UID"]), int(event["SEQUENCE"])
         stamp = event["DTSTAMP"].dt

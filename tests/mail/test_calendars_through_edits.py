@@ -23,7 +23,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.sender import send_due
 from planner.offices.models import Office
-from tests.calendar.readers import read_everywhere
+from tests.calendar.readers import calendar_parts, read_calendar_part, read_everywhere
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_message_sequences import ALEX, KIM, _contact, _mine, _publish
 from tests.presenters.support import confirm, invite
@@ -126,14 +126,10 @@ class Walk:
             self._problem(f"a private link to {who}")
         if any(token in whole for token in self.tokens.values()):
             self._problem(f"an office feed token to {who}")
-        parts = [p for p in message.walk() if p.get_content_type() == "text/calendar"]
+        parts = calendar_parts(message)
         if not parts:
             return
-        body = parts[0].get_content()
-        body = body if isinstance(body, bytes) else body.encode("utf-8")
-        read_everywhere(body)
-        calendar = Calendar.from_ical(body)
-        (event,) = calendar.walk("VEVENT")
+        body, calendar, event = read_calendar_part(parts[0])
         method, status = str(calendar["METHOD"]), str(event["STATUS"])
         uid, sequence = str(event["UID"]), int(event["SEQUENCE"])
         line = f"{who} {method} {uid} SEQUENCE {sequence} “{message['Subject']}”"

@@ -14,7 +14,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.models import MessageStatus
 from planner.offices.models import OfficeContact
-from tests.calendar.readers import read_everywhere
+from tests.calendar.readers import read_calendar_in
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_messages import outbox
 from tests.presenters.support import TALK, confirm, invite
@@ -72,8 +72,7 @@ def test_a_first_news_that_goes_late_says_the_status_the_talk_has_then(api, slot
     assert "no presenter invited yet" not in text
     shown = html.unescape(delivered.get_body(("html",)).get_content())
     assert "its presenter is invited and has not confirmed yet" in shown
-    (part,) = [p for p in delivered.walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(delivered)["events"]
     assert event["uid"] == slot.uid and event["status"] == "TENTATIVE"
     assert outbox(id=news.id)[0].ics == written[1]
 
@@ -223,8 +222,7 @@ def test_a_decline_that_was_a_contact_s_first_news_still_puts_the_talk_in_their_
     text = delivered.get_body(("plain",)).get_content()
     assert "is on the agenda of a published meeting" in text and "declined" not in text
     assert "Status: its presenter is invited and has not confirmed yet" in text
-    (part,) = [p for p in delivered.walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(delivered)["events"]
     assert event["uid"] == slot.uid and event["status"] == "TENTATIVE"
 
 

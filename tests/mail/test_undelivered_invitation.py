@@ -15,7 +15,7 @@ from planner.extensions import db
 from planner.mail.models import MessageStatus
 from planner.mail.sender import LONGEST_DELAY, MAX_ATTEMPTS, send_due
 from planner.offices.models import OfficeContact
-from tests.calendar.readers import read_everywhere
+from tests.calendar.readers import read_calendar_in, read_everywhere
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_messages import PRESENTER, outbox
 from tests.presenters.support import confirm, invite, reads
@@ -98,8 +98,7 @@ def test_nothing_else_reaches_a_presenter_whose_invitation_failed_until_it_is_se
     assert received["Subject"] == invitation.subject
     text = received.get_body(("plain",)).get_content()
     assert MOVED_SYDNEY in text and "/presenter/" in text
-    (part,) = [p for p in received.walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(received)["events"]
     assert event["uid"] == slot.uid and event["start"] == "2027-03-09T12:30:00.000Z"
     page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
     assert "did not reach their presenter" not in page
@@ -249,8 +248,7 @@ def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_re
     assert "A presentation by your office has changed: its time." in text
     assert "/presenter/" not in text and "you give" not in text and "/unsubscribe/" in text
     assert moved["List-Unsubscribe"]
-    (part,) = [p for p in moved.walk() if p.get_content_type() == "text/calendar"]
-    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (held,) = read_calendar_in(moved)["events"]
     assert held["start"] == "2027-03-09T12:30:00.000Z"
 
     # Sent again, the invitation reaches them over the copy they hold, and changes after it
@@ -260,8 +258,7 @@ def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_re
     assert send_due(config, now + timedelta(minutes=3)).sent == 1
     invited = smtp.messages()[-1]
     assert invited["Subject"] == invitation.subject
-    (part,) = [p for p in invited.walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(invited)["events"]
     assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
     assert send_due(config, now + timedelta(minutes=5)).sent == 1
@@ -394,8 +391,7 @@ def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_is
     text = moved.get_body(("plain",)).get_content()
     assert "A presentation by your office is on the agenda" in text
     assert "/presenter/" not in text and "you give" not in text
-    (part,) = [p for p in moved.walk() if p.get_content_type() == "text/calendar"]
-    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (held,) = read_calendar_in(moved)["events"]
     assert held["start"] == "2027-03-09T12:30:00.000Z"
     page = html.unescape(api.get(f"/meetings/{slot.meeting_id}/edit").get_data(as_text=True))
     assert "was not sent: no mail server was configured then" in page
@@ -405,8 +401,7 @@ def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_until_it_is
     assert send_due(config, now + timedelta(minutes=3)).sent == 1
     invited = smtp.messages()[-1]
     assert invited["Subject"] == invitation.subject
-    (part,) = [p for p in invited.walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(invited)["events"]
     assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
     assert event["start"] == held["start"]
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governing AI"}).status_code == 200
@@ -442,8 +437,7 @@ def test_a_presenter_whose_invitation_failed_no_longer_a_contact_has_their_copy_
     it back in their calendar, as theirs."""
     config, now = _contact_whose_invitation_failed(api, slot, smtp)
     (copy,) = smtp.messages()
-    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
-    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (held,) = read_calendar_in(copy)["events"]
     contact = db.session.scalar(select(OfficeContact).where(OfficeContact.email == PRESENTER))
     delete = f"/offices/contacts/{contact.id}/delete"
     asked = html.unescape(api.get(delete).get_data(as_text=True))
@@ -452,16 +446,14 @@ def test_a_presenter_whose_invitation_failed_no_longer_a_contact_has_their_copy_
     assert send_due(config, now + timedelta(minutes=2)).sent == 1
     taken = smtp.messages()[-1]
     assert taken["Subject"] == f"No longer on your programme: {slot.title}"
-    (part,) = [p for p in taken.walk() if p.get_content_type() == "text/calendar"]
-    (cancel,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (cancel,) = read_calendar_in(taken)["events"]
     assert cancel["uid"] == held["uid"] and cancel["sequence"] > held["sequence"]
 
     (invitation,) = outbox(recipient_email=PRESENTER, kind="invitation")
     token = csrf_token(api, f"/outbox/{invitation.id}")
     assert api.post(f"/outbox/{invitation.id}/send", data={"csrf_token": token}).status_code == 302
     assert send_due(config, now + timedelta(minutes=3)).sent == 1
-    (part,) = [p for p in smtp.messages()[-1].walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(smtp.messages()[-1])["events"]
     assert event["uid"] == held["uid"] and event["sequence"] > cancel["sequence"]
 
 
@@ -484,8 +476,7 @@ def test_a_presenter_who_is_a_contact_hears_nothing_while_their_invitation_is_he
     invited = smtp.messages()[-1]
     assert invited["Subject"] == invitation.subject
     assert MOVED_SYDNEY in invited.get_body(("plain",)).get_content()
-    (part,) = [p for p in invited.walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(invited)["events"]
     assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
     assert event["start"] == "2027-03-09T12:30:00.000Z"
 
@@ -509,8 +500,7 @@ def _contact_holding_it_then_invited_held(api, slot, smtp):
     now = utcnow() + timedelta(minutes=2)
     assert send_due(config, now).sent == 1
     (copy,) = smtp.messages()
-    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
-    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (held,) = read_calendar_in(copy)["events"]
     set_hold_invitations(True)
     db.session.commit()
     invite(api, slot)
@@ -598,16 +588,14 @@ def test_a_presenter_who_is_a_contact_hears_of_the_slot_as_a_contact_once_it_is_
     meanwhile), and later changes reach them as the office's other contacts, never as its
     presenter, with no private link."""
     config, now, copy, _discarded = _held_then_discarded(api, slot, smtp, contact=True)
-    (part,) = [p for p in copy.walk() if p.get_content_type() == "text/calendar"]
-    (held,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (held,) = read_calendar_in(copy)["events"]
     assert send_due(config, now + timedelta(minutes=3)).sent == 1
     caught_up = smtp.messages()[-1]
     assert caught_up["Subject"] == f"Changed: {slot.title} (time)"
     text = caught_up.get_body(("plain",)).get_content()
     assert "A presentation by your office has changed: its time." in text
     assert "/presenter/" not in text and "you give" not in text
-    (part,) = [p for p in caught_up.walk() if p.get_content_type() == "text/calendar"]
-    (event,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (event,) = read_calendar_in(caught_up)["events"]
     assert event["uid"] == held["uid"] and event["sequence"] > held["sequence"]
     assert event["start"] == "2027-03-09T12:30:00.000Z"
 
@@ -637,8 +625,7 @@ def test_a_presenter_no_longer_a_contact_has_their_copy_taken_out_once_it_is_dis
     assert send_due(config, now + timedelta(minutes=3)).sent == 1
     taken = smtp.messages()[-1]
     assert taken["Subject"] == f"No longer on your programme: {slot.title}"
-    (part,) = [p for p in taken.walk() if p.get_content_type() == "text/calendar"]
-    (cancel,) = read_everywhere(part.get_payload(decode=True))["events"]
+    (cancel,) = read_calendar_in(taken)["events"]
     assert cancel["uid"] == held["uid"] and cancel["sequence"] > held["sequence"]
 
 
