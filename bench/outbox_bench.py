@@ -24,11 +24,9 @@ import time
 import uuid
 from datetime import timedelta
 
-from flask import g
 from sqlalchemy import event, insert, select, text
-from support import backend, bench_app, settle
+from support import COLEAD, add_colead, backend, bench_app, fresh_get, settle, signed_in
 
-from planner.accounts.models import User
 from planner.agenda.models import Meeting, Slot
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -37,7 +35,6 @@ from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.operations import answer, invite
 
-COLEAD, PASSWORD = "colead@example.org", "correct horse battery staple"
 URLS = {
     "outbox": "/outbox",
     "kind=reminder": "/outbox?kind=reminder",
@@ -73,9 +70,7 @@ def build(count: int, body_bytes: int) -> None:
     ]
     for start in range(0, count, 1000):
         db.session.execute(insert(OutboxMessage), rows[start : start + 1000])
-    user = User(email=COLEAD, role="colead", password_hash="!")
-    user.set_password(PASSWORD)
-    db.session.add(user)
+    add_colead()
     settle()
     steady()
 
@@ -88,12 +83,6 @@ def steady() -> None:
             connection.exec_driver_sql("VACUUM ANALYZE outbox")
 
 
-def get(client, url: str):
-    g.pop("_login_user", None)
-    db.session.remove()
-    return client.get(url)
-
-
 def statements_of(client, url: str) -> list[tuple[str, object]]:
     sent = []
 
@@ -103,7 +92,7 @@ def statements_of(client, url: str) -> list[tuple[str, object]]:
 
     event.listen(db.engine, "before_cursor_execute", keep)
     try:
-        assert get(client, url).status_code == 200, url
+        assert fresh_get(client, url).status_code == 200, url
     finally:
         event.remove(db.engine, "before_cursor_execute", keep)
     return sent
@@ -131,11 +120,11 @@ def explain(statement: str, parameters) -> tuple[str, float]:
 def measure(client, runs: int, label: str) -> None:
     print(f"\n== {label}")
     for name, url in URLS.items():
-        get(client, url)
+        fresh_get(client, url)
         times = []
         for _ in range(runs):
             begin = time.perf_counter()
-            get(client, url)
+            fresh_get(client, url)
             times.append((time.perf_counter() - begin) * 1000)
         print(f"{name:28} page median {statistics.median(times):7.1f} ms")
         for statement, parameters in statements_of(client, url):
@@ -267,13 +256,7 @@ def main() -> None:
             f"{backend()}: {args.messages:,} messages, bodies of ~{args.body_bytes} bytes"
             + (f", outbox {size / 1e6:.1f} MB with its indexes" if size else "")
         )
-        client = app.test_client()
-        page = client.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]
-        answer = client.post(
-            "/login", data={"csrf_token": token, "email": COLEAD, "password": PASSWORD}
-        )
-        assert answer.status_code == 302
+        client = signed_in(app)
         measure(client, args.runs, "as the schema is")
         db.session.execute(text("DROP INDEX ix_outbox_kind_status"))
         steady()

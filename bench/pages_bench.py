@@ -25,19 +25,28 @@ meeting.
 """
 
 import argparse
-import re
 import statistics
 import time
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 
 import time_machine
 from feed_bench import agenda
 from flask import g
-from sqlalchemy import event, select
-from support import backend, bench_app, bundled_record, settle
+from sqlalchemy import select
+from support import (
+    COLEAD,
+    add_colead,
+    add_contacts,
+    backend,
+    bench_app,
+    bundled_record,
+    counted,
+    fresh_get,
+    settle,
+    signed_in,
+    with_token,
+)
 
-from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting, Slot
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
@@ -51,7 +60,6 @@ from planner.survey.models import Answer, Survey
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
 
-COLEAD, PASSWORD = "colead@example.org", "correct horse battery staple"
 TARGET_MS = 1000
 SLOW_MS = 1000
 # The matches page a co-lead opens first, at 200 offices (issue 11: 609 ms when it was set).
@@ -149,13 +157,11 @@ def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
     }
 
 
-def colead_data(app, user: User, survey: Survey) -> int:
+def colead_data(app, survey: Survey) -> int:
     """What co-leads have made by the time they plan at 200 offices: 60 proposals from the
     offices, some decided; two contacts at ES; 40 of Rec 10's best matches marked, with a note;
     a line-up on Rec 10 accepted as a draft workshop. Returns the line-up's id."""
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
-    db.session.commit()
+    api = with_token(app.test_client())
     app.config["PROPOSALS_PER_HOUR"] = 10**9
     offices = db.session.scalars(select(Office.code).order_by(Office.code)).all()
     for i in range(60):
@@ -215,25 +221,16 @@ GZIP = {"Accept-Encoding": "gzip"}
 def print_heavy_pages(app, survey: Survey, meeting: int) -> None:
     """Bytes of each heavy page as anyone, anyone taking gzip, and a co-lead get it; "-" where
     only a co-lead may open it."""
-    user = User(email=COLEAD, role="colead", password_hash="!")
-    user.set_password(PASSWORD)
-    db.session.add(user)
-    db.session.commit()
-    lineup = colead_data(app, user, survey)
+    add_colead()
+    lineup = colead_data(app, survey)
     slug = survey.slug
-    colead, anyone = app.test_client(), app.test_client()
-    login = _get(colead, "/login").get_data(as_text=True)
-    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
-    signed_in = colead.post(
-        "/login", data={"csrf_token": token, "email": COLEAD, "password": PASSWORD}
-    )
-    assert signed_in.status_code == 302, signed_in.status_code
+    colead, anyone = signed_in(app), app.test_client()
     print(f"{'bytes at 200 offices':22} {'anyone':>9} {'gzipped':>9} {'co-lead':>9}")
     for name, url in heavy_pages(slug, meeting, lineup).items():
-        theirs = _get(colead, url, GZIP)
+        theirs = fresh_get(colead, url, GZIP)
         assert theirs.status_code == 200, (url, theirs.status_code)
         theirs = len(theirs.data)
-        plain, packed = _get(anyone, url), _get(anyone, url, GZIP)
+        plain, packed = fresh_get(anyone, url), fresh_get(anyone, url, GZIP)
         if plain.status_code != 200:
             plain = packed = None
         else:
@@ -246,14 +243,6 @@ def print_heavy_pages(app, survey: Survey, meeting: int) -> None:
             f"{name:22} {_size(plain):>9} {_size(packed):>9} {_size(theirs):>9}"
             + (f"  heavy for {heavy}" if heavy else "")
         )
-
-
-def _get(client, url: str, headers: dict | None = None):
-    """`url` as a request of its own: the requests of a benchmark share its app context, and
-    with it `g`, where Flask-Login keeps who is signed in and Flask-WTF the CSRF token."""
-    g.pop("_login_user", None)
-    g.pop("csrf_token", None)
-    return client.get(url, headers=headers or {})
 
 
 def measure(client, url: str, runs: int) -> tuple[float, int]:
@@ -362,13 +351,8 @@ def decade(app, offices: int, held: int, rounds: int, talks: int = 8) -> dict:
     real = bundled_record()
     now = datetime.now(UTC).replace(hour=11, minute=0, second=0, microsecond=0)
     first = now - timedelta(days=91 * held + 30)
-    user = User(email=COLEAD, role="colead", password_hash="!")
-    user.set_password(PASSWORD)
-    db.session.add(user)
-    db.session.commit()
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
-    db.session.commit()
+    add_colead()
+    api = with_token(app.test_client())
 
     def import_round(n: int) -> None:
         with time_machine.travel(first - timedelta(days=60 - 91 * held * n // rounds), tick=True):
@@ -378,18 +362,7 @@ def decade(app, offices: int, held: int, rounds: int, talks: int = 8) -> dict:
 
     import_round(0)
     codes = db.session.scalars(select(Office.code).order_by(Office.code)).all()
-    for i, code in enumerate(codes):
-        for k in range(2):
-            db.session.add(
-                OfficeContact(
-                    office_code=code,
-                    name=f"Contact {k} of {code}",
-                    email=f"contact{k}.{i}@{code.lower()}.example",
-                    role="head of IT",
-                    source=f"entered by {COLEAD}",
-                )
-            )
-    db.session.commit()
+    add_contacts(codes)
     ids, imported = [], 1
     for m in range(held + 2):
         while imported < rounds and m >= held * imported // rounds:
@@ -508,52 +481,12 @@ def measure_decade(offices: int, held: int, rounds: int, runs: int) -> dict[tupl
         token = office_feed_token(db.session.get(Office, "ES"), app.config["SECRET_KEY"])
         latest = db.session.scalars(select(Survey).order_by(Survey.id.desc())).first()
         best = survey_scorer(latest).matches([10], limit=1)[0]
-        colead, anyone = app.test_client(), app.test_client()
-        login = _get(colead, "/login").get_data(as_text=True)
-        csrf = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
-        signed_in = colead.post(
-            "/login", data={"csrf_token": csrf, "email": COLEAD, "password": PASSWORD}
-        )
-        assert signed_in.status_code == 302, signed_in.status_code
-        user = db.session.scalar(select(User).where(User.email == COLEAD))
-        colead.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
-        db.session.commit()
+        colead, anyone = with_token(signed_in(app)), app.test_client()
         for name, url in decade_pages(ids, token, (best.audience, best.presenter)).items():
             for who, client in (("co-lead", colead), ("anyone", anyone)):
-                found[name, who] = _counted(lambda c=client, u=url: _fresh(c, u), runs)
+                found[name, who] = counted(client, url, runs)
         db.session.remove()
     return found
-
-
-def _fresh(client, url: str):
-    """`url` as a server meets it: a session that holds nothing from earlier requests."""
-    db.session.remove()
-    return _get(client, url)
-
-
-def _counted(ask: Callable, runs: int) -> tuple[int, int, float, int]:
-    ask()  # caches warm, as every request after the first
-    statements = []
-
-    def count(*_args) -> None:
-        statements.append(1)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = ask()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        ask()
-        times.append(time.perf_counter() - start)
-    return (
-        response.status_code,
-        len(statements),
-        statistics.median(times) * 1000,
-        len(response.data),
-    )
 
 
 def print_decade(runs: int) -> None:

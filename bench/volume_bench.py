@@ -15,16 +15,22 @@ grows with it lacks pagination.
 
 import argparse
 import os
-import re
-import statistics
 import time
 from datetime import UTC, datetime, timedelta
 
-from flask import g
-from sqlalchemy import event, func, select
-from support import bench_app, bundled_record, settle
+from sqlalchemy import func, select
+from support import (
+    COLEAD,
+    add_colead,
+    add_contacts,
+    bench_app,
+    bundled_record,
+    counted,
+    settle,
+    signed_in,
+    with_token,
+)
 
-from planner.accounts.models import ApiToken, User
 from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
 from planner.lineup.models import Lineup
@@ -39,8 +45,6 @@ from planner.survey.models import Answer
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
 
-COLEAD, PASSWORD = "colead@example.org", "correct horse battery staple"
-
 
 class Recipient:
     def __init__(self, name: str, email: str) -> None:
@@ -53,13 +57,8 @@ def build(app, scale: float) -> dict:
     real = bundled_record()
     import_record(real)
     survey = import_record(scaled_survey(real, max(len(real.respondents), n(500)))).survey
-    user = User(email=COLEAD, role="colead", password_hash="!")
-    user.set_password(PASSWORD)
-    db.session.add(user)
-    db.session.commit()
-    api = app.test_client()
-    api.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
-    db.session.commit()
+    add_colead()
+    api = with_token(app.test_client())
     offices = db.session.scalars(select(Office.code).order_by(Office.code)).all()
 
     # Proposals, from the offices, in every status (decided by the co-lead through the API).
@@ -95,19 +94,7 @@ def build(app, scale: float) -> dict:
             )
             assert changed.status_code == 200, changed.get_json()
 
-    # Contacts: two per office.
-    for i, code in enumerate(offices):
-        for k in range(2):
-            db.session.add(
-                OfficeContact(
-                    office_code=code,
-                    name=f"Contact {k} of {code}",
-                    email=f"contact{k}.{i}@{code.lower()}.example",
-                    role="head of IT",
-                    source=f"entered by {COLEAD}",
-                )
-            )
-    db.session.commit()
+    add_contacts(offices)
 
     # Meetings: 15 slots each; most published, some drafts, some cancelled.
     start = datetime.now(UTC).replace(hour=12, minute=0, second=0, microsecond=0)
@@ -256,43 +243,8 @@ def last(model, size: int) -> int:
     return max(1, -(-db.session.scalar(select(func.count()).select_from(model)) // size))
 
 
-def get(client, url: str):
-    """GET `url` as a server meets it: the requests share the benchmark's app context, whose
-    `g` would otherwise keep the last request's signed-in user and whose session would keep
-    what earlier requests loaded (a server's request starts with an empty one)."""
-    g.pop("_login_user", None)
-    db.session.remove()
-    return client.get(url)
-
-
-def measure(client, url: str, runs: int) -> tuple[int, int, float, int]:
-    """(status, statements, median ms, bytes) of GET `url`."""
-    statements = []
-
-    def count(*_args):
-        statements.append(1)
-
-    get(client, url)  # caches warm, as every request after the first
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        response = get(client, url)
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
-    times = []
-    for _ in range(runs):
-        begin = time.perf_counter()
-        get(client, url)
-        times.append(time.perf_counter() - begin)
-    return (
-        response.status_code,
-        len(statements),
-        statistics.median(times) * 1000,
-        len(response.data),
-    )
-
-
 def measure_all(scale: float, runs: int, only: str | None) -> dict[tuple[str, str], tuple]:
-    """Every page at `scale`, as a co-lead and anonymously: {(page, who): measure(...)}."""
+    """Every page at `scale`, as a co-lead and anonymously: {(page, who): counted(...)}."""
     results = {}
     with bench_app() as app:
         app.config["BASE_URL"] = "http://planner.example"
@@ -311,22 +263,13 @@ def measure_all(scale: float, runs: int, only: str | None) -> dict[tuple[str, st
             for name, model in counts.items()
         )
         print(f"scale {scale:g}, built in {time.perf_counter() - began:.0f} s: {sizes}")
-        colead = app.test_client()
-        user = db.session.scalar(select(User).where(User.email == COLEAD))
-        login = colead.get("/login").get_data(as_text=True)
-        token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', login)[1]
-        signed_in = colead.post(
-            "/login", data={"csrf_token": token, "email": COLEAD, "password": PASSWORD}
-        )
-        assert signed_in.status_code == 302, signed_in.status_code
-        colead.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {ApiToken.issue(user)}"
-        db.session.commit()
+        colead = with_token(signed_in(app))
         anonymous = app.test_client()
         for name, url in urls(ids).items():
             if only and only not in name:
                 continue
             for who, client in (("co-lead", colead), ("anonymous", anonymous)):
-                results[name, who] = measure(client, url, runs)
+                results[name, who] = counted(client, url, runs)
         db.session.remove()
     return results
 
