@@ -4,12 +4,25 @@ If-None-Match and is answered 304 when nothing changed. Nothing private is reada
 another site: answers to a token, the co-leads' API and writes carry no CORS headers."""
 
 import gzip
+from datetime import timedelta
 
 import pytest
+import time_machine
 
+from planner.extensions import db
+from planner.materials.operations import add_link
 from tests.calendar.test_feeds import MEETING
 from tests.calendar.test_schedule_json import published_meeting
 from tests.conftest import signed_in
+from tests.materials.files import PDF, PPTX
+from tests.materials.test_materials import (
+    FUTURE,
+    TALK,
+    _meeting,
+    _presenter,
+    colead_upload,
+    presenter_upload,
+)
 from tests.support import publish_as_planned
 
 WIPO = {"Origin": "https://www.wipo.int"}
@@ -184,6 +197,8 @@ PUBLIC_MEETING = {
     "url",
     "schedule",
     "offices",
+    "archive",
+    "materials",
     "slots",
 }
 PUBLIC_SLOT = {
@@ -198,6 +213,7 @@ PUBLIC_SLOT = {
     "recommendations",
     "agenda_status",
     "abstract",
+    "materials",
 }
 
 
@@ -287,3 +303,83 @@ def test_a_published_meeting_is_read_by_anyone_as_the_list_gives_it(colead_clien
     assert full.status_code == 200 and "version" in full.get_json()
     assert "Access-Control-Allow-Origin" not in full.headers
     assert full.headers["ETag"] == f'"{full.get_json()["version"]}"'
+
+
+def _in_public_answers(client, meeting_id: int) -> dict:
+    """The meeting as the list gives it to anyone; asked for alone, the same."""
+    listed = client.get("/api/v1/meetings", headers=WIPO).get_json()["meetings"]
+    shown = next(m for m in listed if m["id"] == meeting_id)
+    assert client.get(f"/api/v1/meetings/{meeting_id}", headers=WIPO).get_json() == shown
+    return shown
+
+
+def _materials(meeting: dict) -> dict:
+    """Every material of a meeting's answer by where it is: "meeting" or the slot's title."""
+    found = {"meeting": meeting["materials"]}
+    found.update({slot["title"]: slot["materials"] for slot in meeting["slots"]})
+    return {where: shown for where, shown in found.items() if shown}
+
+
+def test_the_meetings_api_gives_the_materials_its_page_shows_anyone(app, colead_client, client):
+    """helper-289: WIPO's web team builds the meeting pages on wipo.int from the public API,
+    which gave none of the slides and links the meeting's page shows anyone. They come as the
+    page decides (`public_by_slot`): a meeting's whole own, each slot's, with an address that
+    downloads a file without a session; to a co-lead's token the same. Nothing private: not
+    a material that is not public yet, nor the presenter's private link, nor who added it."""
+    talks = (TALK, {**TALK, "title": "Later talk", "office": "JP"})
+    meeting = _meeting(colead_client, {**FUTURE, "materials_public": "now"}, talks=talks)
+    given = meeting.slots[0]
+    assert colead_upload(colead_client, given, "slides.pdf", PDF).status_code == 302
+    demo = {"url": "https://example.org/demo", "kind": "other"}
+    assert colead_upload(colead_client, given, **demo).status_code == 302
+    presenter = app.test_client(use_cookies=False)
+    token = _presenter(given, "Ana Quispe")
+    assert presenter_upload(presenter, token, "ana talk.pptx", PPTX).status_code == 302
+    add_link(meeting, "https://example.org/recording", "recording", "co-lead lead@example.org")
+    later = _meeting(colead_client, {**FUTURE, "title": "Later workshop"})
+    assert colead_upload(colead_client, later.slots[0], "later.pdf", PDF).status_code == 302
+    db.session.commit()
+
+    shown = _in_public_answers(client, meeting.id)
+    answer = client.get("/api/v1/meetings").get_data(as_text=True)
+    materials = _materials(shown)
+    assert set(materials) == {"meeting", "AI search"}
+    (recording,) = materials["meeting"]
+    assert {k: v for k, v in recording.items() if k != "id"} == {
+        "kind": "recording",
+        "name": "https://example.org/recording",
+        "url": "https://example.org/recording",
+        "file_type": None,
+        "size": None,
+    }
+    slides, link, theirs = materials["AI search"]
+    assert (slides["name"], slides["kind"], slides["file_type"]) == ("slides.pdf", "slides", "pdf")
+    assert slides["size"] == len(PDF)
+    assert slides["url"] == f"http://localhost/materials/{slides['id']}/slides.pdf"
+    assert (link["kind"], link["url"], link["size"]) == ("other", demo["url"], None)
+    assert theirs["name"] == "ana talk.pptx" and theirs["file_type"] == "pptx"
+    # Each downloads without a session, as the page's links do.
+    page = client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    for file, data in ((slides, PDF), (theirs, PPTX)):
+        address = file["url"].removeprefix("http://localhost")
+        assert address.replace(" ", "%20") in page
+        assert presenter.get(address).data == data
+    # Nothing private: not yet public, the presenter's link and name, who added what.
+    for private in ("later.pdf", token, "/presenter/", "Ana Quispe", "lead@example.org"):
+        assert private not in answer
+    assert _in_public_answers(client, later.id)["slots"][0]["materials"] == []
+    # A co-lead's token reads them as anyone does, in the same shape.
+    full = colead_client.get(f"/api/v1/meetings/{meeting.id}").get_json()
+    assert _materials(full) == materials
+    listed = colead_client.get("/api/v1/meetings").get_json()["meetings"]
+    assert _materials(next(m for m in listed if m["id"] == later.id)) == {}
+
+    # Once the later workshop is over its slides are public ("after", the default), and its
+    # archive opens: as on its page, at the same addresses.
+    with time_machine.travel(later.ends_at + timedelta(hours=1), tick=False):
+        ended = _in_public_answers(client, later.id)
+        page = client.get(f"/meetings/{later.id}").get_data(as_text=True)
+    (after,) = ended["slots"][0]["materials"]
+    assert after["name"] == "later.pdf" and after["url"].removeprefix("http://localhost") in page
+    assert ended["archive"] == f"http://localhost/meetings/{later.id}/archive"
+    assert shown["archive"] is None

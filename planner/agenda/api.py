@@ -45,6 +45,9 @@ from planner.calendar.operations import is_public as in_calendars
 from planner.db_types import db_int, utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
+from planner.materials.models import Material
+from planner.materials.operations import public_by_meeting, public_by_slot
+from planner.materials.views import material_json
 from planner.pagination import Page, api_page, api_requested
 from planner.request_input import json_object
 from planner.timezones import local_time
@@ -59,8 +62,15 @@ def _iso(instant: datetime | None, zone: str) -> str | None:
     return local_time(zone, instant).isoformat() if instant else None
 
 
-def _shown_to_anyone(meeting: Meeting, known: dict | None) -> dict:
-    """What a meeting's page shows anyone, in the fields both answers below share."""
+# A meeting's materials anyone may see now, by slot id (None: the whole meeting's own), as
+# `materials.operations.public_by_slot` gives them.
+Shown = dict[int | None, list[Material]]
+
+
+def _shown_to_anyone(meeting: Meeting, known: dict | None, materials: Shown) -> dict:
+    """What a meeting's page shows anyone, in the fields both answers below share: its
+    materials are those its page shows anyone now, to a co-lead's token too (the others are on
+    the slots' pages, behind a sign-in)."""
     return {
         "id": meeting.id,
         "uid": meeting.uid,
@@ -75,42 +85,59 @@ def _shown_to_anyone(meeting: Meeting, known: dict | None) -> dict:
         "series": meeting.series.title if meeting.series else None,
         "recommendation": meeting.recommendation_number,
         "offices": [o.code for o in participating_offices(meeting, known)],
+        "archive": url_for("materials.archive_page", meeting_id=meeting.id, _external=True)
+        if meeting.took_place()
+        else None,
+        "materials": [material_json(m) for m in materials.get(None, [])],
     }
 
 
-def meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
+def meeting_json(
+    meeting: Meeting, known: dict | None = None, materials: Shown | None = None
+) -> dict:
     """A meeting with its agenda; `known`: the respondents of the surveys meetings were planned
-    with, shared by a caller answering several meetings (`participating_offices`)."""
+    with, and `materials` its public ones, read for several meetings at once by a caller
+    answering them (`participating_offices`, `public_by_meeting`)."""
+    materials = public_by_slot(meeting) if materials is None else materials
     return {
-        **_shown_to_anyone(meeting, known),
+        **_shown_to_anyone(meeting, known, materials),
         "duration_pinned": meeting.duration_pinned,
         "freeze_on": meeting.freeze_on.isoformat() if meeting.freeze_on else None,
         "materials_public": meeting.materials_public,
         "video_url": meeting.video_url,
         "sequence": meeting.sequence,
         "version": meeting.version,
-        "slots": [slot_json(slot, times.overruns) for slot, times in layout(meeting)],
+        "slots": [
+            slot_json(slot, times.overruns, materials.get(slot.id, []))
+            for slot, times in layout(meeting)
+        ],
     }
 
 
-def public_meeting_json(meeting: Meeting, known: dict | None = None) -> dict:
+def public_meeting_json(
+    meeting: Meeting, known: dict | None = None, materials: Shown | None = None
+) -> dict:
     """A published meeting (or one cancelled once published) as its page shows it to anyone:
-    its agenda's titles, offices, recommendations, abstracts and each talk's status as the page
-    says it; not what co-leads alone read (who presents, proposals, availability, the freeze
-    date, versions), and no video link once cancelled, as the page."""
+    its agenda's titles, offices, recommendations, abstracts, each talk's status as the page
+    says it, the materials it shows and its archive once it took place; not what co-leads
+    alone read (who presents, proposals, availability, the freeze date, versions), and no
+    video link once cancelled, as the page."""
     cancelled = meeting.status == MeetingStatus.cancelled
+    materials = public_by_slot(meeting) if materials is None else materials
     return {
-        **_shown_to_anyone(meeting, known),
+        **_shown_to_anyone(meeting, known, materials),
         "video_url": None if cancelled else meeting.video_url,
         "url": url_for("agenda.meeting", meeting_id=meeting.id, _external=True),
         "schedule": url_for("calendar.schedule_json", meeting_id=meeting.id, _external=True)
         if in_calendars(meeting)
         else None,
-        "slots": [_public_slot_json(slot) for slot, _ in layout(meeting)],
+        "slots": [
+            _public_slot_json(slot, materials.get(slot.id, [])) for slot, _ in layout(meeting)
+        ],
     }
 
 
-def _public_slot_json(slot: Slot) -> dict:
+def _public_slot_json(slot: Slot, materials: list[Material]) -> dict:
     zone = slot.meeting.time_zone
     return {
         "id": slot.id,
@@ -125,10 +152,17 @@ def _public_slot_json(slot: Slot) -> dict:
         # "confirmed", "to be confirmed", "presented", "not given", "cancelled"; none for a break.
         "agenda_status": slot.agenda_status or None,
         "abstract": slot.abstract,
+        "materials": [material_json(m) for m in materials],
     }
 
 
-def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
+def slot_json(
+    slot: Slot, overruns: bool | None = None, materials: list[Material] | None = None
+) -> dict:
+    """A slot as co-leads read it; `materials`, those its meeting's page shows anyone (read
+    here when not given)."""
+    if materials is None:
+        materials = public_by_slot(slot.meeting).get(slot.id, [])
     zone = slot.meeting.time_zone
     return {
         "id": slot.id,
@@ -146,6 +180,7 @@ def slot_json(slot: Slot, overruns: bool | None = None) -> dict:
         "proposal_id": slot.proposal_id,
         "status": slot.status_shown,
         "abstract": slot.abstract,
+        "materials": [material_json(m) for m in materials],
         "sequence": slot.sequence,
         "version": slot.version,
         "availability": slot_availability(slot).as_json(),
@@ -292,8 +327,12 @@ def index():
     page = Page(number, size, len(listed)).check()
     shown = agendas(listed[page.start : page.stop])
     known: dict = {}
+    materials = public_by_meeting(shown)
     render = meeting_json if colead else public_meeting_json
-    return {**api_page(page), "meetings": [render(m, known) for m in shown]}
+    return {
+        **api_page(page),
+        "meetings": [render(m, known, materials.get(m.id, {})) for m in shown],
+    }
 
 
 @bp.get("/meetings/<int:meeting_id>")

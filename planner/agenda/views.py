@@ -7,7 +7,7 @@ or deleting a meeting, each asked first) and `suggest_views` (a fair start time)
 share: the editor page (`edit_page`) and `view_helpers`.
 """
 
-from flask import abort, after_this_request, current_app, render_template, request, url_for
+from flask import abort, after_this_request, current_app, render_template, request
 
 from planner.accounts.security import colead_required, is_colead
 
@@ -30,6 +30,7 @@ from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
 from planner.materials.models import Material
 from planner.materials.operations import public_by_meeting, public_by_slot
+from planner.materials.views import public_address
 from planner.survey.operations import latest_survey
 from planner.text import readable, shorten
 from planner.timezones import current_id, is_time_zone, resolve_zone
@@ -139,9 +140,7 @@ def _opened_at(material: Material) -> str:
     the address that downloads it."""
     if material.url:
         return material.url
-    name = material.filename
-    download = url_for("materials.download", material_id=material.id, filename=name, _external=True)
-    return f"{name} <{download}>"
+    return f"{material.filename} <{public_address(material)}>"
 
 
 @bp.get("/meetings/<int:meeting_id>/agenda.csv")

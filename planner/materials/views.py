@@ -410,6 +410,32 @@ def material_url(material: Material, token: str | None = None) -> str:
     return url_for("materials.download", material_id=material.id, filename=material.filename)
 
 
+def public_address(material: Material) -> str:
+    """Where anyone follows a material the agenda shows them: its link, or the address that
+    downloads its file, which takes no session once the material is public."""
+    return material.url or url_for(
+        "materials.download",
+        material_id=material.id,
+        filename=material.filename,
+        _external=True,
+    )
+
+
+def material_json(material: Material) -> dict:
+    """A material as the API gives it, where the agenda shows it to anyone: what it is
+    (`kind`: "slides", "recording" or "other", a link the page calls "Link"), its name (the
+    file's, or the link's address), where to open it, and a file's format and size in bytes
+    (null for a link). Not who added it: a presenter's name is theirs to give."""
+    return {
+        "id": material.id,
+        "kind": material.kind,
+        "name": material.label,
+        "url": public_address(material),
+        "file_type": material.file_type,
+        "size": material.size,
+    }
+
+
 @bp.app_template_filter()
 def material_size(material: Material) -> str:
     return f"{FORMAT_NAMES.get(material.file_type or '', '')}, {megabytes(material.size or 0)}"
