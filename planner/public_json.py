@@ -63,6 +63,24 @@ def shared(response: Response) -> Response:
     return response
 
 
+def opens_no_session() -> bool:
+    """Whether this request is a public JSON file's beside the pages (a meeting's
+    schedule.json), which is the same to anyone, a co-lead signed in too: it opens no session,
+    as the API opens none, so that its answer neither varies with the cookie (a cache in front
+    kept one copy per visitor) nor differs for a co-lead (their 404 said "private, no-store").
+    Asked before Flask matches the address: it is matched here."""
+    if request.path.startswith("/api/"):
+        return True
+    if request_ctx.url_adapter is None:
+        return False
+    method = "GET" if request.method == "OPTIONS" else request.method
+    try:
+        endpoint, _ = request_ctx.url_adapter.match(method=method)
+    except (HTTPException, RoutingException):
+        return False
+    return endpoint in PUBLIC_JSON
+
+
 def _read_endpoint() -> str | None:
     """The endpoint a GET to this address reaches. A preflight (OPTIONS) is answered by
     whichever of the address's routes comes first, a write's (POST /api/v1/meetings) as well

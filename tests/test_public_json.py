@@ -383,3 +383,26 @@ def test_the_meetings_api_gives_the_materials_its_page_shows_anyone(app, colead_
     assert after["name"] == "later.pdf" and after["url"].removeprefix("http://localhost") in page
     assert ended["archive"] == f"http://localhost/meetings/{later.id}/archive"
     assert shown["archive"] is None
+
+
+def test_a_meetings_schedule_does_not_vary_with_the_cookie(app, colead_client, client, colead):
+    """helper-289: schedule.json, the same to anyone, answered `Vary: Cookie` as a page does (it
+    opened the session): a cache at WIPO's proxy kept one copy per visitor. Read by a co-lead
+    signed in, it is the same answer, body and headers, a draft's 404 too (which said
+    "private, no-store" to them alone); it varies with a token only, which takes off CORS."""
+    meeting_id, _ = published_meeting(colead_client)
+    draft = colead_client.post("/api/v1/meetings", json={**MEETING, "title": "Draft"})
+    browser = app.test_client()
+    signed_in(browser, colead)
+    assert browser.get("/proposals").status_code == 200  # the pages take the cookie
+    draft_id = draft.get_json()["id"]
+    for url in (f"/meetings/{meeting_id}/schedule.json", f"/meetings/{draft_id}/schedule.json"):
+        theirs, anyones = browser.get(url, headers=WIPO), client.get(url, headers=WIPO)
+        assert theirs.status_code == anyones.status_code
+        assert theirs.data == anyones.data
+        for response in (theirs, anyones):
+            assert response.vary.as_set() == {"authorization"}, url
+            assert "Set-Cookie" not in response.headers
+            assert response.headers.get("Cache-Control") == anyones.headers.get("Cache-Control")
+        again = client.get(url, headers={"If-None-Match": anyones.headers.get("ETag", "")})
+        assert again.status_code == (304 if anyones.status_code == 200 else 404)

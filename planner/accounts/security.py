@@ -31,6 +31,7 @@ from planner.accounts.tokens import WHEN
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.http_errors import NOT_STORED, api_error, is_api_request, typed_fields
+from planner.public_json import opens_no_session
 from planner.web import reading
 
 login_manager = LoginManager()
@@ -346,10 +347,11 @@ class PagesOnlySessions(SecureCookieSessionInterface):
     """The signed session cookie, opened on the pages only. The API trusts nothing but a bearer
     token (`sent_token`): a browser sends the cookie with another site's requests too, so
     nothing there may read it, which is so by construction (no co-lead is signed in on the API,
-    and no answer varies with the cookie nor sets one)."""
+    and no answer varies with the cookie nor sets one). Nor does a public JSON file beside the
+    pages (`public_json.opens_no_session`)."""
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if request.path.startswith("/api/"):
+        if opens_no_session():  # the API, and the public JSON files beside the pages
             return self.make_null_session(app)
         return super().open_session(app, request)
 
