@@ -38,6 +38,7 @@ from planner.mail.models import language_tag
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
+from planner.routing import MatchedOnce
 from planner.schema import not_migrated, schema_state
 from planner.text import ends_sentence, shorten
 from planner.timezones import (
@@ -146,6 +147,10 @@ class Planner(Flask):
         response.status_code = 204
         del response.headers["Content-Type"]
         return response
+
+    def request_context(self, environ: dict) -> MatchedOnce:
+        # Its address matched once, though the session's opening asks for it before Flask does.
+        return MatchedOnce(self, environ)
 
     def get_send_file_max_age(self, filename: str | None) -> int | None:
         # The stylesheet, script and icons every page asks for: kept at their versioned addresses.

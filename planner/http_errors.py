@@ -30,6 +30,7 @@ from wtforms.widgets import HiddenInput
 from planner.errors import PlannerError
 from planner.extensions import db
 from planner.languages import ReadersPage, show_readers_page
+from planner.routing import read_endpoint
 from planner.schema import not_migrated, schema_state
 from planner.text import readable
 from planner.translation import N_
@@ -72,20 +73,7 @@ JSON_FILES = frozenset({"calendar.schedule_json"})
 
 def answers_in_json() -> bool:
     """Whether a refusal is said in JSON: the API's, and the JSON files' (`JSON_FILES`)."""
-    return is_api_request() or _endpoint() in JSON_FILES
-
-
-def _endpoint() -> str:
-    """The request's endpoint; for a method its address does not take (405, refused before an
-    endpoint is chosen), the one a GET of it reaches: a POST to a schedule.json was told so
-    in an HTML page (helper-277)."""
-    if request.endpoint:
-        return request.endpoint
-    try:
-        endpoint, _ = current_app.url_map.bind_to_environ(request.environ).match(method="GET")
-    except HTTPException:
-        return ""
-    return endpoint
+    return is_api_request() or read_endpoint() in JSON_FILES
 
 
 # Werkzeug's names of the statuses a translated page (a presenter's, a volunteer's) answers with,

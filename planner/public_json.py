@@ -5,9 +5,8 @@ that asks again with If-None-Match (a weak ETag, 304 when nothing changed)."""
 import hashlib
 
 from flask import Flask, Response, request
-from flask.globals import request_ctx
-from werkzeug.exceptions import HTTPException
-from werkzeug.routing import RoutingException
+
+from planner.routing import read_endpoint
 
 # The endpoints anyone may read (tests/test_authorization_matrix.py: `public_api` reads, and
 # `published` JSON files); POST /api/v1/proposals, anyone's too, is a write and stays same-site.
@@ -37,7 +36,7 @@ def install(app: Flask) -> None:
 def shared(response: Response) -> Response:
     """A public read answered to anyone who sent no token: readable from any origin (no cookie
     nor token is read for it, so none is allowed), and tagged for If-None-Match."""
-    if _read_endpoint() not in PUBLIC_JSON or request.method not in READS:
+    if read_endpoint() not in PUBLIC_JSON or request.method not in READS:
         return response
     # Whether a token was sent decides the headers below: a cache keeps the answers apart.
     response.vary.add("Authorization")
@@ -61,36 +60,3 @@ def shared(response: Response) -> Response:
         response.cache_control.public = True
         response.make_conditional(request)
     return response
-
-
-def opens_no_session() -> bool:
-    """Whether this request is a public JSON file's beside the pages (a meeting's
-    schedule.json), which is the same to anyone, a co-lead signed in too: it opens no session,
-    as the API opens none, so that its answer neither varies with the cookie (a cache in front
-    kept one copy per visitor) nor differs for a co-lead (their 404 said "private, no-store").
-    Asked before Flask matches the address: it is matched here."""
-    if request.path.startswith("/api/"):
-        return True
-    if request_ctx.url_adapter is None:
-        return False
-    method = "GET" if request.method == "OPTIONS" else request.method
-    try:
-        endpoint, _ = request_ctx.url_adapter.match(method=method)
-    except (HTTPException, RoutingException):
-        return False
-    return endpoint in PUBLIC_JSON
-
-
-def _read_endpoint() -> str | None:
-    """The endpoint a GET to this address reaches. A preflight (OPTIONS) is answered by
-    whichever of the address's routes comes first, a write's (POST /api/v1/meetings) as well
-    as a read's: it asks for the GET the page sends next."""
-    if request.method != "OPTIONS":
-        return request.endpoint
-    if request_ctx.url_adapter is None:
-        return None
-    try:
-        endpoint, _ = request_ctx.url_adapter.match(method="GET")
-    except (HTTPException, RoutingException):
-        return None
-    return endpoint

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from werkzeug.routing import MapAdapter
 
 from planner.extensions import db
 from planner.materials.operations import add_link
@@ -406,3 +407,27 @@ def test_a_meetings_schedule_does_not_vary_with_the_cookie(app, colead_client, c
             assert response.headers.get("Cache-Control") == anyones.headers.get("Cache-Control")
         again = client.get(url, headers={"If-None-Match": anyones.headers.get("ETag", "")})
         assert again.status_code == (304 if anyones.status_code == 200 else 404)
+
+
+def test_each_request_matches_its_address_once(app, colead_client, client, monkeypatch):
+    """helper-292: the session is opened before Flask matches the address, and whether to open
+    it (schedule.json opens none) matched the address itself, then Flask again: every request,
+    a page too, matched it twice. It is matched once, and what the error answers and the CORS
+    headers ask of it is read from that one match (`routing.read_endpoint`)."""
+    meeting_id, _ = published_meeting(colead_client)
+    matched = []
+    match = MapAdapter.match
+
+    def counted(adapter, *args, **kwargs):
+        matched.append(args or kwargs)
+        return match(adapter, *args, **kwargs)
+
+    monkeypatch.setattr(MapAdapter, "match", counted)
+    for url in ("/recommendations", f"/meetings/{meeting_id}/schedule.json", "/api/v1/surveys"):
+        matched.clear()
+        assert client.get(url, headers=WIPO).status_code == 200
+        assert len(matched) == 1, url
+    matched.clear()
+    refused = client.post(f"/meetings/{meeting_id}/schedule.json", headers=WIPO)
+    assert refused.status_code == 405 and refused.is_json  # and the GET it reaches, once
+    assert len(matched) == 2

@@ -31,7 +31,8 @@ from planner.accounts.tokens import WHEN
 from planner.db_types import db_int, utcnow
 from planner.extensions import db
 from planner.http_errors import NOT_STORED, api_error, is_api_request, typed_fields
-from planner.public_json import opens_no_session
+from planner.public_json import PUBLIC_JSON
+from planner.routing import read_endpoint
 from planner.web import reading
 
 login_manager = LoginManager()
@@ -348,12 +349,21 @@ class PagesOnlySessions(SecureCookieSessionInterface):
     token (`sent_token`): a browser sends the cookie with another site's requests too, so
     nothing there may read it, which is so by construction (no co-lead is signed in on the API,
     and no answer varies with the cookie nor sets one). Nor does a public JSON file beside the
-    pages (`public_json.opens_no_session`)."""
+    pages (`opens_no_session`)."""
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
-        if opens_no_session():  # the API, and the public JSON files beside the pages
+        if opens_no_session():
             return self.make_null_session(app)
         return super().open_session(app, request)
+
+
+def opens_no_session() -> bool:
+    """Whether this request is the API's, or a public JSON file's beside the pages (a meeting's
+    schedule.json), which is the same to anyone, a co-lead signed in too: it opens no session,
+    so that its answer neither varies with the cookie (a cache in front kept one copy per
+    visitor) nor differs for a co-lead (their 404 said "private, no-store"). Asked before Flask
+    matches the address, which is matched then, once (`routing.read_endpoint`)."""
+    return is_api_request() or read_endpoint() in PUBLIC_JSON
 
 
 def install(app: Flask) -> None:
