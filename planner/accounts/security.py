@@ -349,7 +349,7 @@ class PagesOnlySessions(SecureCookieSessionInterface):
     token (`sent_token`): a browser sends the cookie with another site's requests too, so
     nothing there may read it, which is so by construction (no co-lead is signed in on the API,
     and no answer varies with the cookie nor sets one). Nor does a public JSON file beside the
-    pages (`opens_no_session`)."""
+    pages, nor a calendar feed (`opens_no_session`)."""
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         if opens_no_session():
@@ -357,13 +357,27 @@ class PagesOnlySessions(SecureCookieSessionInterface):
         return super().open_session(app, request)
 
 
+# The calendar feeds: the same bytes to anyone, a co-lead signed in too (an office's to anyone
+# holding its link), which calendar programs poll every few minutes through a cache in front.
+FEEDS = frozenset(
+    {
+        "calendar.meeting_ics",
+        "calendar.taskforce_ics",
+        "calendar.taskforce_talks_ics",
+        "calendar.recommendation_ics",
+        "calendar.office_ics",
+    }
+)
+
+
 def opens_no_session() -> bool:
-    """Whether this request is the API's, or a public JSON file's beside the pages (a meeting's
-    schedule.json), which is the same to anyone, a co-lead signed in too: it opens no session,
-    so that its answer neither varies with the cookie (a cache in front kept one copy per
-    visitor) nor differs for a co-lead (their 404 said "private, no-store"). Asked before Flask
-    matches the address, which is matched then, once (`routing.read_endpoint`)."""
-    return is_api_request() or read_endpoint() in PUBLIC_JSON
+    """Whether this request is the API's, a public JSON file's beside the pages (a meeting's
+    schedule.json) or a calendar feed's, which are the same to anyone, a co-lead signed in too:
+    they open no session, so that an answer neither varies with the cookie (a cache in front
+    kept one copy per visitor) nor differs for a co-lead (their 404 said "private, no-store").
+    Asked before Flask matches the address, which is matched then, once
+    (`routing.read_endpoint`)."""
+    return is_api_request() or read_endpoint() in PUBLIC_JSON | FEEDS
 
 
 def install(app: Flask) -> None:

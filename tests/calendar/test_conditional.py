@@ -17,6 +17,7 @@ from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import update_recommendation
 from tests.calendar.readers import read_everywhere, with_icalendar
 from tests.calendar.test_feeds import MEETING, events_by_uid
+from tests.conftest import signed_in
 from tests.support import publish_as_planned
 
 FEED = "/feeds/taskforce.ics"
@@ -301,3 +302,42 @@ def test_every_feed_reads_one_snapshot(monkeypatch, visitor, published):
         before = len(taken)
         assert visitor.get(url).status_code == 200, url
         assert len(taken) > before, url
+
+
+def test_a_feed_is_the_same_to_a_colead_signed_in_and_varies_with_no_cookie(
+    app, colead, colead_client, visitor, published
+):
+    """helper-292: every feed opened the session as a page does, so it answered `Vary: Cookie`
+    and a cache in front kept one copy per subscriber's cookie, polled every few minutes; its
+    refusals were a co-lead's own page ("private, no-store", their name in it). A feed reads no
+    session: the same bytes, headers and revalidation to anyone, and it sets no cookie."""
+    draft = colead_client.post("/api/v1/meetings", json={**MEETING, "title": "Draft"})
+    token = office_feed_token(db.session.get(Office, "AU"), "test-secret-key")
+    browser = app.test_client()
+    signed_in(browser, colead)
+    db.session.commit()
+    assert "Cookie" in browser.get("/meetings").vary  # the pages take the cookie
+    meeting = f"/meetings/{published.id}.ics"
+    statuses = {
+        FEED: 200,
+        TALKS: 200,
+        "/feeds/recommendations/10.ics": 200,
+        f"/feeds/offices/AU.ics?token={token}": 200,
+        meeting: 200,
+        f"{meeting}?scope=slots": 200,
+        f"/meetings/{draft.get_json()['id']}.ics": 404,
+        f"{meeting}?scope=all": 400,
+        "/feeds/recommendations/999.ics": 404,
+        "/feeds/offices/AU.ics?token=mistyped": 404,
+    }
+    for url, status in statuses.items():
+        theirs, anyones = browser.get(url), visitor.get(url)
+        assert theirs.status_code == anyones.status_code == status, url
+        assert theirs.data == anyones.data, url
+        for response in (theirs, anyones):
+            assert "cookie" not in response.vary.as_set(), url
+            assert "Set-Cookie" not in response.headers, url
+        for header in ("Cache-Control", "ETag", "Last-Modified", "Referrer-Policy"):
+            assert theirs.headers.get(header) == anyones.headers.get(header), (url, header)
+        if status == 200:
+            assert revalidate(browser, url, anyones) == (304, 304), url
