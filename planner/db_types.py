@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime
 from sqlalchemy.types import TypeDecorator
-from werkzeug.routing import IntegerConverter
+from werkzeug.exceptions import NotFound
+from werkzeug.routing import IntegerConverter, ValidationError
 
 from planner.text import shorten
 
@@ -82,15 +83,26 @@ class DatabaseIntConverter(IntegerConverter):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
 
     def to_python(self, value: str) -> int:
-        """A number too large for a row is no row: 404 for every method. (Werkzeug's refusal
-        would only skip the rule, and a sibling rule for other methods then answered 405.)"""
-        from werkzeug.exceptions import NotFound
-        from werkzeug.routing import ValidationError
-
+        """A number too large for a row is no row: its route is matched all the same (`TooLarge`,
+        refused by `refuse_too_large` before any view), so that it is refused as its address
+        refuses: the API's and a JSON file's in JSON with the public headers, a feed's as
+        anyone's. (Werkzeug's refusal would only skip the rule, and a sibling rule for other
+        methods then answered 405; raised here, it left the address matched to no route.)"""
         try:
             return super().to_python(value)
         except ValidationError:
-            raise NotFound("There is nothing at this address: the number is too large.") from None
+            return TooLarge(MAX_INT + 1)
+
+
+class TooLarge(int):
+    """A number in an address beyond any row's (`DatabaseIntConverter`); not its digits, which
+    may be thousands (more than int() reads)."""
+
+
+def refuse_too_large(_endpoint: str | None, values: dict | None) -> None:
+    """A URL value preprocessor: 404 for every method on an address whose number no row has."""
+    if any(isinstance(value, TooLarge) for value in (values or {}).values()):
+        raise NotFound("There is nothing at this address: the number is too large.")
 
 
 def render_item(type_: str, obj, autogen_context) -> str | bool:

@@ -2536,3 +2536,22 @@ def test_suggestions_weigh_and_name_the_offices_public_holidays(api, survey):
     assert "public holiday there: Christmas Day" in rows["PE"]  # Wednesday 09:00 in Lima
     assert "public holiday there: Boxing Day" in rows["AU"]  # Thursday 01:00 in Sydney
     assert "public holiday" not in rows["EP"]
+
+
+@pytest.mark.parametrize("number", ["2147483648", "99999999999999999999", "9" * 5000])
+def test_an_id_beyond_the_database_is_refused_as_its_address_refuses(client, survey, number):
+    """helper-292: the number was refused while the address was matched, before any route was
+    chosen, so a schedule.json's and the API's 404 came without the public headers (CORS) and
+    the JSON file's as an HTML page; a feed's, like a schedule.json's, opened the session and
+    answered `Vary: Cookie`. They are refused as their addresses refuse any missing number."""
+    wipo = {"Origin": "https://www.wipo.int"}
+    for url in (f"/meetings/{number}/schedule.json", f"/api/v1/meetings/{number}"):
+        response = client.get(url, headers=wipo)
+        assert response.status_code == 404 and response.is_json, url
+        assert "the number is too large" in response.get_json()["message"]
+        assert response.headers["Access-Control-Allow-Origin"] == "*", url
+        assert response.vary.as_set() == {"authorization"}, url
+    for url in (f"/meetings/{number}.ics", f"/feeds/recommendations/{number}.ics"):
+        response = client.get(url)
+        assert response.status_code == 404 and "too large" in response.text, url
+        assert "cookie" not in response.vary.as_set() and "Set-Cookie" not in response.headers
