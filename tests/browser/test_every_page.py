@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
-from tests.browser.checks import WIDTHS, check_page, tabs_by_width_and_role
+from tests.browser.checks import WIDTHS, _unnamed_tables, check_page, tabs_by_width_and_role
 from tests.support import publish_as_planned, reset_database
 
 MEETING = {
@@ -288,3 +288,20 @@ def test_a_long_name_in_a_card_reads_from_the_left(tabs, live_server, world):
     )
     assert len(lines) > 1, "the name takes more than a line at 390 px"
     assert [round(left) for left in lines] == [0] * len(lines)
+
+
+def test_the_check_finds_a_table_named_by_nothing_and_only_that(phone):
+    """check_page asks for the accessibility tree only where the page has a table, an ARIA one
+    too; each table named by nothing is found, by its first row, and a named one is not."""
+    phone.set_content(
+        "<main><h1>Tables</h1><table><caption>Named</caption><tr><th>A</th></tr></table>"
+        "<table><tr><th>Date</th><th>Talk</th></tr></table></main>"
+    )
+    assert _unnamed_tables(phone) == ['- row "Date Talk":']
+    phone.set_content(
+        "<main><h1>A table of divs</h1><div role='table'><div role='row'>"
+        "<span role='columnheader'>Office</span></div></div></main>"
+    )
+    assert _unnamed_tables(phone) == ['- row "Office":']
+    phone.set_content("<main><h1>No table</h1><p>Words.</p></main>")
+    assert _unnamed_tables(phone) == []
