@@ -37,6 +37,16 @@ def take_turn(connection: Connection, name: str, *, sqlite_wait_ms: int | None =
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+def try_turn(connection: Connection, name: str) -> bool:
+    """On PostgreSQL, `take_turn` without waiting: False at once while another connection holds
+    the turn `name` (a request to be told so rather than wait: the same retry reaching two
+    instances). Elsewhere True, taking nothing: SQLite's turn is its one write lock, which
+    would keep every other writer waiting until this transaction ends."""
+    if connection.dialect.name != "postgresql":
+        return True
+    return bool(connection.scalar(select(func.pg_try_advisory_xact_lock(func.hashtext(name)))))
+
+
 def hold(item) -> None:
     """Hold `item`'s row until the transaction ends, and read it again as committed now: a
     request that checks what is stored, then writes from it (is an email with this link on

@@ -118,8 +118,9 @@ def _rows(made) -> dict[str, list[dict]]:
 def _a_year_of_use(source) -> tuple:
     """The world of tests/test_authorization_matrix.py, built through the source app, with
     what it leaves empty done as people do it: a series of meetings and the offices taking part,
-    a talk another office gives, a volunteer's hours, a contact unsubscribed,
-    invitations held for review, score weights adopted, mail sent and mail waiting."""
+    a talk another office gives (sent with an Idempotency-Key), a volunteer's hours, a contact
+    unsubscribed, invitations held for review, score weights adopted, mail sent and mail
+    waiting."""
     with source.app_context():
         colead = User(email=COLEAD_EMAIL, role="colead", password_hash=colead_password_hash())
         db.session.add(colead)
@@ -162,7 +163,9 @@ def _a_year_of_use(source) -> tuple:
     taking_part = {"csrf_token": csrf_token(colead_pages, edit), "offices": ["AU", "JP", "ES"]}
     assert colead_pages.post(f"/meetings/{m1}/offices", data=taking_part).status_code == 302
     talk = {"title": "Given by another office", "duration_minutes": 15, "office": "ES"}
-    added = api.post(f"/api/v1/meetings/{m1}/slots", json=talk)
+    # Sent by a script that may send it again: its answer is kept with the key.
+    sent_once = {"Idempotency-Key": "8e03978e-40d5-43e8-bc93-6894a57f9324"}
+    added = api.post(f"/api/v1/meetings/{m1}/slots", json=talk, headers=sent_once)
     assert added.status_code == 201, added.get_json()
     confirmed = {"status": "confirmed"}
     assert api.patch(f"/api/v1/slots/{added.get_json()['id']}", json=confirmed).status_code == 200

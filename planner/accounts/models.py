@@ -1,4 +1,5 @@
-"""Co-lead accounts, their API tokens, and the events throttling counts (across instances).
+"""Co-lead accounts, their API tokens, the events throttling counts (across instances), and the
+API answers kept for a script's retry (`IdempotencyKey`).
 
 Passwords are stored as scrypt hashes and API tokens as SHA-256 digests: neither is recoverable
 from the database. A token has a name, an expiry and, if it was made so, reads only.
@@ -11,7 +12,7 @@ from functools import cache
 
 from flask import current_app
 from flask_login import UserMixin
-from sqlalchemy import ForeignKey, Index, String, false, select
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, UniqueConstraint, false, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -187,6 +188,31 @@ class ThrottleEvent(db.Model):
     address: Mapped[str] = mapped_column(String(64))
     account: Mapped[str] = mapped_column(String(254), default="")
     at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class IdempotencyKey(db.Model):
+    """A POST to the API sent with an `Idempotency-Key`, by an account (its token) or, without
+    one, a client address (`owner`), and what it was answered: the same request sent again with
+    the key (a retry after a lost answer) is given that answer, nothing done again
+    (`planner.accounts.idempotency`). Kept until `expires_at`, then deleted by
+    `personal_data.retention.prune`. The key itself is kept as its digest, the answer sealed
+    with it: the answer may hold a private link (a volunteer's, a presenter's)."""
+
+    __tablename__ = "idempotency_keys"
+    __table_args__ = (UniqueConstraint("owner", "key_digest"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "account:3", or "address:203.0.113.7" (an IPv6 client's /64) for a proposal sent without
+    # a token.
+    owner: Mapped[str] = mapped_column(String(80))
+    key_digest: Mapped[str] = mapped_column(String(64))
+    # The request the key was first sent with: its method, address, content type and body.
+    request_digest: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    status: Mapped[int]
+    # The answer's headers a client reads and its body, sealed (`idempotency._sealed`).
+    answer: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 def account_by_email(typed: str) -> User | None:

@@ -8,6 +8,7 @@ from datetime import date, datetime
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from planner import text
+from planner.accounts.idempotency import idempotent
 from planner.accounts.security import api_colead, colead_required
 from planner.agenda.fairness import OUTSIDE_WINDOW, PRESENTER_WEIGHT
 from planner.agenda.models import Meeting, MeetingStatus, Slot
@@ -307,6 +308,7 @@ def _change(apply, render, status: int = 200):
 
 @bp.post("/meetings")
 @colead_required
+@idempotent
 def create():
     def answer(made: Meeting) -> dict:
         return _with_warnings(meeting_json(made), ended_draft_note(made))
@@ -390,12 +392,14 @@ def _acted_on(meeting_id: int, action: str, act) -> Response:
 
 @bp.post("/meetings/<int:meeting_id>/publish")
 @colead_required
+@idempotent
 def publish_meeting(meeting_id: int):
     return _acted_on(meeting_id, "Publishing", publish)
 
 
 @bp.post("/meetings/<int:meeting_id>/reinstate")
 @colead_required
+@idempotent
 def reinstate_meeting(meeting_id: int):
     """A cancelled meeting brought back as it was (`operations.reinstate`): 200 with the
     meeting; 409 when it is not cancelled, has ended, or a talk of it is elsewhere now."""
@@ -404,6 +408,7 @@ def reinstate_meeting(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/copy")
 @colead_required
+@idempotent
 def copy_meeting_view(meeting_id: int):
     """A new draft copied from the meeting (`operations.copy_meeting`): 201 with it, its
     `Location`, and `left_out`, what it did not bring along (as the page says it)."""
@@ -417,6 +422,7 @@ def copy_meeting_view(meeting_id: int):
 
 @bp.post("/meetings/<int:meeting_id>/slots")
 @colead_required
+@idempotent
 def create_slot_view(meeting_id: int):
     # The answer is the new slot alone: the rest of the agenda is not loaded for it.
     meeting = _meeting(meeting_id, meeting_to_add_to)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, jsonify, url_for
 
+from planner.accounts.idempotency import idempotent
 from planner.accounts.security import colead_required, editor
 from planner.http_errors import api_error
 from planner.lineup.forms import BadRules, rules_from
@@ -48,6 +49,7 @@ def _type_problem(payload: dict) -> tuple[str, str] | None:
 
 @bp.post("/lineups")
 @colead_required
+@idempotent
 def create():
     payload = json_object(_HINT)
     if problem := _type_problem(payload):

@@ -153,5 +153,6 @@ def prune_command() -> None:
     click.echo(
         f"Cleared the text of {pruned.messages} message(s) and ended {pruned.links} presenter "
         f"link(s) kept over {keep.days} days; deleted {pruned.survey_files} survey file(s) "
-        f"kept past their check ({pending.UPLOAD_HOURS} hours)."
+        f"kept past their check ({pending.UPLOAD_HOURS} hours) and {pruned.idempotency_keys} "
+        "API answer(s) kept for a retry past their day."
     )

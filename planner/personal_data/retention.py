@@ -2,8 +2,9 @@
 (its private links, its words to them) are cleared `RETENTION_DAYS` after it went out (an
 office's feed email keeps the feed links it gave, which are the office's), and a presenter's
 private link ends as long after their meeting ended (so does what one handed over says); the
-client addresses throttling counted are deleted once no rule reads them, and survey files kept
-for their check once their two hours are over. The mail sender applies it once an hour;
+client addresses throttling counted are deleted once no rule reads them, survey files kept
+for their check once their two hours are over, and the API answers kept for a retry
+(`Idempotency-Key`) once their day is over. The mail sender applies it once an hour;
 `flask --app app personal-data prune` at once."""
 
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, select, update
 
-from planner.accounts.models import ThrottleEvent
+from planner.accounts.models import IdempotencyKey, ThrottleEvent
 from planner.accounts.throttle import LONGEST_MEMORY
 from planner.agenda.models import Meeting, Slot
 from planner.extensions import db
@@ -36,6 +37,7 @@ class Pruned:
     messages: int
     links: int
     survey_files: int
+    idempotency_keys: int
 
 
 def keep_for(config) -> timedelta:
@@ -114,5 +116,10 @@ def prune(now: datetime, keep: timedelta) -> Pruned:
     )
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < now - LONGEST_MEMORY))
     survey_files = pending.forget_expired(now)
+    # An answer kept for a retry holds what it answered (a volunteer's address, a private link,
+    # sealed): gone once no retry is given it.
+    keys = db.session.execute(
+        delete(IdempotencyKey).where(IdempotencyKey.expires_at <= now)
+    ).rowcount
     db.session.flush()
-    return Pruned(messages=messages, links=links, survey_files=survey_files)
+    return Pruned(messages=messages, links=links, survey_files=survey_files, idempotency_keys=keys)

@@ -3,6 +3,7 @@ the same form and operation, answered with the invitation and its private link."
 
 from flask import Blueprint, jsonify, url_for
 
+from planner.accounts.idempotency import idempotent
 from planner.accounts.security import colead_required
 from planner.agenda.api import slot_json
 from planner.agenda.models import Slot
@@ -49,6 +50,7 @@ def invitation_json(invitation: Invitation) -> dict:
 
 @bp.post("/slots/<int:slot_id>/invite")
 @colead_required
+@idempotent
 def invite(slot_id: int):
     slot = db.get_or_404(Slot, slot_id, description=f"There is no slot {slot_id}.")
     payload = json_object()

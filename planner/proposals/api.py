@@ -4,6 +4,7 @@ API listing: `pagination.api_page`) and change their status."""
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 
 from planner.accounts import throttle
+from planner.accounts.idempotency import idempotent
 from planner.accounts.security import colead_required
 from planner.extensions import db
 from planner.http_errors import api_error
@@ -98,6 +99,7 @@ def _wrong_type(names: list[str], problem: str) -> Response:
 
 
 @bp.post("/proposals")
+@idempotent
 def create():
     payload = json_object()
     if refused := _unknown(payload, [*_NAMES, "recommendations", "consent"]):

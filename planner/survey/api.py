@@ -4,6 +4,7 @@ import of a survey file by a co-lead (POST /api/v1/surveys)."""
 from flask import Blueprint, abort, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from planner.accounts.idempotency import idempotent
 from planner.accounts.security import colead_required
 from planner.db_types import db_int
 from planner.errors import ConflictError, PlannerError
@@ -83,6 +84,7 @@ IMPORT_FIELDS = ("file", "label", "alias", "replace", "encoding", "dry_run", "ch
 
 @bp.post("/surveys")
 @colead_required
+@idempotent
 def import_survey():
     """A survey file as `file` in a multipart/form-data body, with `label`, `alias` (LABEL=CODE,
     repeatable) and `replace` as the command line's options: 201 with the survey when stored,
