@@ -19,6 +19,9 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from cryptography.hazmat.primitives.hashes import SHA256
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from flask import Response, current_app, request
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
@@ -41,7 +44,7 @@ KEPT = timedelta(hours=24)
 # Vary, compression) are added to each answer as to any.
 _HEADERS = ("Content-Type", "Location", "ETag", "Cache-Control")
 _PURPOSE = b"idempotent answer:"
-_NONCE_BYTES = 16
+_NONCE_BYTES = 12  # AES-GCM's
 
 
 def sent_key() -> str | None:
@@ -188,25 +191,21 @@ def _replayed(kept: IdempotencyKey, key: str) -> Response:
 
 
 # The kept answer may hold a private link (a volunteer's, a presenter's), which the planner
-# otherwise keeps only as a digest: it is sealed with the key, which is kept only as its digest
-# too, so that the database alone does not give the link. The keystream is SHAKE256 of the key
-# and a random nonce (an extendable-output function, as KMAC uses it).
+# otherwise keeps only as a digest: it is sealed (AES-GCM) with a key derived from the client's
+# key (HKDF), which is kept only as its digest too, so that the database alone does not give the
+# link. The owner is bound in as associated data: one account's row opens for no other.
 
 
-def _keystream(key: str, owner: str, nonce: bytes, length: int) -> bytes:
-    material = _PURPOSE + nonce + owner.encode() + b"\0" + key.encode()
-    return hashlib.shake_256(material).digest(length)
-
-
-def _xor(data: bytes, stream: bytes) -> bytes:
-    return (int.from_bytes(data) ^ int.from_bytes(stream)).to_bytes(len(data))
+def _cipher(key: str, owner: str, nonce: bytes) -> AESGCM:
+    derived = HKDF(algorithm=SHA256(), length=32, salt=nonce, info=_PURPOSE + owner.encode())
+    return AESGCM(derived.derive(key.encode()))
 
 
 def _sealed(key: str, owner: str, answer: bytes) -> bytes:
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    return nonce + _xor(answer, _keystream(key, owner, nonce, len(answer)))
+    return nonce + _cipher(key, owner, nonce).encrypt(nonce, answer, owner.encode())
 
 
 def _opened(key: str, owner: str, sealed: bytes) -> bytes:
     nonce, data = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
-    return _xor(data, _keystream(key, owner, nonce, len(data)))
+    return _cipher(key, owner, nonce).decrypt(nonce, data, owner.encode())
