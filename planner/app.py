@@ -318,6 +318,7 @@ def _register(app: Flask) -> None:
     from planner.accounts.cli import users_cli
     from planner.agenda import api as agenda_api
     from planner.agenda import views as agenda_views
+    from planner.agenda.history import track_changes as track_history
     from planner.availability import views as availability_views
     from planner.bootstrap import setup_command
     from planner.calendar import views as calendar_views
@@ -385,6 +386,7 @@ def _register(app: Flask) -> None:
     security.install(app)
     track_changes()
     track_messages()
+    track_history()
     app.add_template_global(web.webcal, "webcal")
     app.add_template_global(web.zone_options, "zone_options")
     app.add_template_global(web.other_surveys, "other_surveys")

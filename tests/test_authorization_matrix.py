@@ -578,6 +578,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("agenda.new", "POST"): colead_page,
     ("agenda.edit", "GET"): colead_page,
     ("agenda.edit", "POST"): colead_page,
+    ("agenda.history", "GET"): colead_page,
     ("agenda.offices", "POST"): colead_page,
     ("agenda.suggest", "GET"): colead_page,
     ("agenda.suggest", "POST"): colead_page,

@@ -6,6 +6,7 @@ from flask import current_app, render_template
 from sqlalchemy import select
 from wtforms.fields.choices import SelectChoice
 
+from planner.agenda import history
 from planner.agenda.forms import MeetingForm, SlotForm
 from planner.agenda.models import HELD, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
@@ -22,7 +23,7 @@ from planner.personal_data.retention import keep_for, links_end
 from planner.proposals.models import ProposalStatus
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.operations import all_recommendations
-from planner.timezones import local_time
+from planner.timezones import local_time, place_name
 
 
 def meeting_form_for(meeting: Meeting | None = None, *, submitted: bool = True) -> MeetingForm:
@@ -99,6 +100,9 @@ def editor_page(
         ).all(),
         form=form,
         slot_form=slot_form,
+        # Who changed what, latest first: the full history has its own pages.
+        history=history.lines(meeting, history.latest(meeting)),
+        home_place=place_name(meeting.time_zone or "UTC"),
         problem=problem,
         slot_problem=slot_problem,
         slot_twin=slot_twin,

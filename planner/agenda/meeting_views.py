@@ -10,6 +10,7 @@ from flask import flash, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from planner.accounts.security import colead_required
+from planner.agenda import history as changes
 from planner.agenda.blueprint import bp
 from planner.agenda.checks import AgendaError, check_text
 from planner.agenda.edit_page import editor_page, meeting_form_for
@@ -34,6 +35,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.forms import changed_by_sender, saved_unless_stale
 from planner.offices.models import typed_code
+from planner.pagination import paged, requested
 from planner.timezones import is_time_zone, local_time, moment_in, place_name, zone_info
 from planner.web import reading, refuse_changes
 
@@ -257,6 +259,22 @@ def _say_if_moved_with_its_zone(meeting: Meeting, zone: str, starts_at: datetime
         f"{moment_in(zone, starts_at)}. If you meant the same moment as before, set the start "
         f"to {moment_in(meeting.time_zone, starts_at)}.",
         "warning",
+    )
+
+
+@bp.get("/meetings/<int:meeting_id>/history")
+@colead_required
+def history(meeting_id: int):
+    """Every change of the meeting and its slots, latest first, a page at a time."""
+    meeting = meeting_or_404(meeting_id, drafts=True)
+    number, size = requested(request.args, size=changes.PAGE_SIZE, max_size=changes.PAGE_SIZE)
+    page, recorded = paged(changes.recorded(meeting.id), number, size)
+    return render_template(
+        "agenda/history.html",
+        meeting=meeting,
+        page=page,
+        lines=changes.lines(meeting, recorded),
+        place=place_name(meeting.time_zone or "UTC"),
     )
 
 

@@ -314,3 +314,32 @@ def presenter_to_copy(source: Slot, proposal: Proposal | None) -> Invitation | N
     if source.proposal_id is not None and (proposal is None or proposal.id != source.proposal_id):
         return None
     return held
+
+
+class MeetingChange(db.Model):
+    """One change of a meeting or one of its slots, as it was committed: when, who, and the
+    value before and after (`agenda.history`). Its presenter is never named, nor an address but
+    the co-lead's who made it (kept, as every record of what a co-lead did, until they are
+    erased: `personal_data.coleads`)."""
+
+    __tablename__ = "meeting_changes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    meeting_id: Mapped[int] = mapped_column(
+        ForeignKey("meetings.id", ondelete="CASCADE"), index=True
+    )
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Who: "colead" (a page), "api" (a co-lead's token), "presenter" (their private link),
+    # "volunteer" (their proposal's link), "command" (a `flask` command), "planner" (itself).
+    by_kind: Mapped[str] = mapped_column(String(20))
+    # The co-lead's address, or the command's name; empty for the others.
+    by: Mapped[str] = mapped_column(String(300), default="")
+    # The slot changed (none: the meeting itself), and its office and title then: a slot
+    # deleted since is still named.
+    slot_id: Mapped[int | None]
+    slot_title: Mapped[str] = mapped_column(String(200), default="")
+    office_code: Mapped[str | None] = mapped_column(String(2))
+    # What changed: "created", "deleted", or the field ("time", "length", "status", ...).
+    what: Mapped[str] = mapped_column(String(30))
+    before: Mapped[str | None] = mapped_column(Text)
+    after: Mapped[str | None] = mapped_column(Text)

@@ -12,6 +12,7 @@ from sqlalchemy import or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 
 from planner.addresses import spellings
+from planner.agenda.models import MeetingChange
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.mail.models import OutboxMessage
@@ -86,6 +87,16 @@ KEPT = (
         _ALONE,
         "recommendation's wording edited",
         lambda r: (r.updated_at, f"Rec {r.number}"),
+    ),
+    _Kept(
+        MeetingChange.by,
+        _ALONE,
+        "meeting or slot changed",
+        lambda c: (
+            c.at,
+            f"meeting #{c.meeting_id}: {c.what}"
+            + (f" of “{c.slot_title}”" if c.slot_title else ""),
+        ),
     ),
     _Kept(Office.updated_by, _ALONE, "office added or edited", lambda o: (o.updated_at, o.code)),
     _Kept(Office.size_source, _BY, "office's size entered", lambda o: (o.updated_at, o.code)),

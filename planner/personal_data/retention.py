@@ -14,7 +14,7 @@ from sqlalchemy import delete, func, select, update
 
 from planner.accounts.models import IdempotencyKey, ThrottleEvent
 from planner.accounts.throttle import LONGEST_MEMORY
-from planner.agenda.models import Meeting, Slot
+from planner.agenda.models import Meeting, MeetingChange, Slot
 from planner.extensions import db
 from planner.mail.messages import kept_when_cleared
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
@@ -114,6 +114,9 @@ def prune(now: datetime, keep: timedelta) -> Pruned:
             HandedOverLink.slot_id.in_(select(Slot.id).where(Slot.meeting_id.in_(ended)))
         )
     )
+    # A meeting's history (who changed what, the co-leads' addresses with it) goes with them:
+    # what was presented is on the record in the meeting itself.
+    db.session.execute(delete(MeetingChange).where(MeetingChange.meeting_id.in_(ended)))
     db.session.execute(delete(ThrottleEvent).where(ThrottleEvent.at < now - LONGEST_MEMORY))
     survey_files = pending.forget_expired(now)
     # An answer kept for a retry holds what it answered (a volunteer's address, a private link,

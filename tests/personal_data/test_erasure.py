@@ -373,7 +373,13 @@ def test_a_former_colead_erased_is_named_on_nothing_they_did(api, other, client,
     exported = json.loads(
         cli.invoke(args=["personal-data", "export", "--email", COLEAD_EMAIL]).stdout
     )
-    assert [record["what"] for record in exported["as_a_colead"]] == [
+    # And every change of the meeting or its slots she made, in its history.
+    changed = [r for r in exported["as_a_colead"] if r["what"] == "meeting or slot changed"]
+    assert {r["about"] for r in changed} >= {
+        f"meeting #{slot.meeting_id}: created",
+        f"meeting #{slot.meeting_id}: status of “{slot.title}”",
+    }
+    assert [r["what"] for r in exported["as_a_colead"] if r not in changed] == [
         "mark on a pair",
         "line-up proposed",
         "presenter invited",
@@ -384,14 +390,18 @@ def test_a_former_colead_erased_is_named_on_nothing_they_did(api, other, client,
     assert exported["as_a_colead"][0]["about"] == "Rec 10: AU for ES, must_present: “Ask them”"
     asked = cli.invoke(args=["personal-data", "erase", "--email", COLEAD_EMAIL], input="n\n")
     assert (
-        "6 record(s) of what they did as a co-lead (mark on a pair: 1, line-up proposed: 1, "
-        "presenter invited: 1, proposal decided or its link changed: 1, office contact entered "
+        f"{6 + len(changed)} record(s) of what they did as a co-lead (mark on a pair: 1, "
+        "line-up proposed: 1, presenter invited: 1, proposal decided or its link changed: 1, "
+        f"meeting or slot changed: {len(changed)}, office contact entered "
         "or accepted: 1, slides or link added: 1): kept as the Task Force's, with their dates, "
         f"notes and reasons, their address replaced by “{erased_colead}”" in asked.output
     )
     erased = erase(cli, COLEAD_EMAIL)
     assert erased.exit_code == 0, erased.output
-    assert "6 record(s) of what they did as a co-lead kept without their address" in erased.output
+    assert (
+        f"{6 + len(changed)} record(s) of what they did as a co-lead kept without their address"
+        in erased.output
+    )
 
     invited = f"invited {slot.invitation.invited_at:%-d %b} by {erased_colead}"
     said = {

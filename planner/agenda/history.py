@@ -1,0 +1,342 @@
+"""A meeting's history: each change of the meeting or of one of its slots, recorded as the
+transaction that makes it commits, whoever made it (a co-lead's page or token, the presenter's
+link, a command), once. Read from what SQLAlchemy knows changed in each flush, as the update
+emails are (`mail.messages.changes`), not from the views: a change made anywhere is recorded."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import click
+from flask import g, has_request_context, request
+from flask_login import current_user
+from sqlalchemy import event, insert, inspect, select
+from sqlalchemy.orm import Session
+
+from planner.agenda.models import NOT_GIVEN, Meeting, MeetingChange, Slot, SlotStatus
+from planner.db_types import utcnow
+from planner.extensions import db
+from planner.presenters.models import Answer, Invitation
+from planner.timezones import local_time, place_name
+
+# Session.info keys: what this transaction changed.
+_CHANGED, _ADDED, _GONE = "history.changed", "history.added", "history.gone"
+
+# The fields recorded, by what a line calls them.
+SLOT_FIELDS = {
+    "starts_at": "time",
+    "duration_minutes": "length",
+    "title": "title",
+    "abstract": "abstract",
+    "recommendations": "recommendations",
+    "office_code": "office",
+    "kind": "kind",
+    "status": "status",
+}
+MEETING_FIELDS = {
+    "status": "status",
+    "starts_at": "time",
+    "title": "title",
+    "video_url": "video link",
+    "time_zone": "home zone",
+}
+# Said changed, without what it was or became: long text, typed by people.
+UNQUOTED = {"abstract"}
+
+
+@dataclass
+class _Changed:
+    """An item changed in this transaction: its values at the start (by what they are called),
+    once each changed."""
+
+    item: object
+    before: dict = field(default_factory=dict)
+
+
+def _stored(value) -> str | None:
+    """A value as a line keeps it: a time in UTC (ISO 8601), recommendations by number."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return ", ".join(str(r.number) for r in sorted(value, key=lambda r: r.number))
+    return str(value)
+
+
+def _value_before(session: Session, state, name: str):
+    history = state.attrs[name].history
+    if name == "recommendations":
+        return [*history.unchanged, *history.deleted]
+    if history.deleted:
+        return history.deleted[0]
+    # Set without being read (expired by a commit): the row still holds it, until this flush.
+    column = getattr(type(state.object), name)
+    with session.no_autoflush:
+        return session.scalar(select(column).where(type(state.object).id == state.identity[0]))
+
+
+def _note(session: Session, item, fields: dict[str, str]) -> None:
+    state = inspect(item)
+    changed: dict = session.info.setdefault(_CHANGED, {})
+    for name in fields:
+        if not state.attrs[name].history.has_changes():
+            continue
+        noted = changed.setdefault((type(item).__name__, item.id), _Changed(item))
+        # The value at the start of the transaction: the first flush that changed it knows it.
+        if name not in noted.before:
+            noted.before[name] = _stored(_value_before(session, state, name))
+
+
+def _collect(session: Session, _context, _instances) -> None:
+    for item in session.dirty:
+        if isinstance(item, Slot):
+            _note(session, item, SLOT_FIELDS)
+        elif isinstance(item, Meeting):
+            _note(session, item, MEETING_FIELDS)
+        elif isinstance(item, Invitation):
+            _note(session, item, {"answer": "answer"})
+    session.info.setdefault(_ADDED, []).extend(
+        i for i in session.new if isinstance(i, Slot | Meeting)
+    )
+    gone: list = session.info.setdefault(_GONE, [])
+    for item in session.deleted:
+        if isinstance(item, Slot):
+            meeting = item.meeting_id or next(
+                iter(inspect(item).attrs.meeting_id.history.deleted), None
+            )
+            # Read now, while the row can still be read.
+            gone.append((item, _line(item, meeting, "deleted", _stored(item.starts_at), None)))
+        elif isinstance(item, Meeting):
+            gone.append((item, None))
+
+
+def _line(slot: Slot | None, meeting_id: int, what: str, before, after) -> dict:
+    return {
+        "meeting_id": meeting_id,
+        "slot_id": slot.id if slot is not None else None,
+        "slot_title": slot.title if slot is not None else "",
+        "office_code": slot.office_code if slot is not None else None,
+        "what": what,
+        "before": before,
+        "after": after,
+    }
+
+
+def _lines(session: Session) -> list[dict]:
+    """The lines this transaction adds to its meetings' histories."""
+    changed: dict = session.info.pop(_CHANGED, {}) or {}
+    added: list = session.info.pop(_ADDED, []) or []
+    gone: list = session.info.pop(_GONE, []) or []
+    # Undone by a rollback to a savepoint, an item is not added (or deleted) after all.
+    added = [i for i in dict.fromkeys(added) if inspect(i).persistent]
+    new_meetings = {i.id for i in added if isinstance(i, Meeting)}
+    deleted_meetings = {i.id for i, _ in gone if isinstance(i, Meeting) and inspect(i).was_deleted}
+    new = set(map(id, added))
+    lines = []
+    for item in added:
+        if isinstance(item, Meeting):
+            lines.append(_line(None, item.id, "created", None, None))
+        elif item.meeting_id not in new_meetings:
+            lines.append(_line(item, item.meeting_id, "created", None, _stored(item.starts_at)))
+    for noted in changed.values():
+        item = noted.item
+        state = inspect(item)
+        if id(item) in new or not state.persistent:
+            continue  # created in this transaction (one line says so), or deleted
+        if isinstance(item, Invitation):
+            # Their request for another time leaves the slot invited: said as its status.
+            was = noted.before["answer"]
+            if item.answer == Answer.another_time != was and item.slot is not None:
+                slot = item.slot
+                lines.append(_line(slot, slot.meeting_id, "status", None, Answer.another_time))
+            continue
+        fields = SLOT_FIELDS if isinstance(item, Slot) else MEETING_FIELDS
+        for name, before in noted.before.items():
+            after = _stored(getattr(item, name))
+            if after == before:
+                continue  # changed and changed back
+            what = fields[name]
+            if what in UNQUOTED:
+                before = after = None
+            if isinstance(item, Slot):
+                lines.append(_line(item, item.meeting_id, what, before, after))
+            else:
+                lines.append(_line(None, item.id, what, before, after))
+    lines += [
+        line
+        for item, line in gone
+        if line is not None and inspect(item).was_deleted and id(item) not in new
+    ]
+    return [line for line in lines if line["meeting_id"] not in deleted_meetings | {None}]
+
+
+def acting() -> tuple[str, str]:
+    """Who is making this change: (by_kind, by) as `MeetingChange` keeps them. The presenter
+    and a volunteer are never named: their name goes when they are erased; a co-lead's address
+    stays, as on every record of what they did."""
+    if has_request_context():
+        rule = request.url_rule.rule if request.url_rule is not None else ""
+        if rule.startswith("/presenter/<token>"):
+            return "presenter", ""
+        if rule.startswith("/proposals/<token>") or rule == "/volunteer":
+            return "volunteer", ""
+        if api_user := g.get("api_user"):
+            return "api", api_user.email
+        if current_user.is_authenticated:
+            return "colead", current_user.email
+        return "planner", ""
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        names = []
+        while context is not None:
+            names.append(context.info_name or "")
+            context = context.parent
+        # "flask db restored", whatever the program was called.
+        return "command", " ".join(["flask", *reversed(names[:-1])])[:300]
+    return "planner", ""
+
+
+def _record(session: Session) -> None:
+    """Before the commit: the lines of what this transaction changed, in one statement."""
+    session.flush()
+    lines = _lines(session)
+    if not lines:
+        return
+    by_kind, by = acting()
+    now = utcnow()
+    session.execute(
+        insert(MeetingChange), [{**line, "at": now, "by_kind": by_kind, "by": by} for line in lines]
+    )
+
+
+def _forget(session: Session, *_args) -> None:
+    for key in (_CHANGED, _ADDED, _GONE):
+        session.info.pop(key, None)
+
+
+def track_changes() -> None:
+    """Listen to every session: note changes as they flush, record them as it commits."""
+    for name, listener in (
+        ("before_flush", _collect),
+        ("before_commit", _record),
+        ("after_rollback", _forget),
+        ("after_commit", _forget),
+    ):
+        if not event.contains(Session, name, listener):
+            event.listen(Session, name, listener)
+
+
+# Reading: each line in words, its times in the meeting's home zone.
+
+PAGE_SIZE = 50
+_BY = {
+    "colead": "{} (co-lead)",
+    "api": "{} (co-lead, API)",
+    "presenter": "by the presenter",
+    "volunteer": "by the volunteer",
+    "command": "{} (command)",
+    "planner": "by the planner",
+}
+_STATUS_WORDS = {Answer.another_time: "asked for another time"}
+_MEETING_STATUS = {
+    ("draft", "published"): "meeting published",
+    ("published", "cancelled"): "meeting cancelled",
+    ("draft", "cancelled"): "meeting cancelled",
+    ("cancelled", "published"): "meeting brought back",
+}
+
+
+def recorded(meeting_id: int):
+    """The query of a meeting's history, latest first."""
+    return (
+        select(MeetingChange)
+        .where(MeetingChange.meeting_id == meeting_id)
+        .order_by(MeetingChange.id.desc())
+    )
+
+
+def latest(meeting: Meeting, count: int = PAGE_SIZE) -> list[MeetingChange]:
+    return list(db.session.scalars(recorded(meeting.id).limit(count)))
+
+
+@dataclass(frozen=True)
+class Line:
+    """A line of the history as a page shows it."""
+
+    at: str
+    by: str
+    slot: str
+    said: str
+
+
+def lines(meeting: Meeting, changes: list[MeetingChange]) -> list[Line]:
+    zone = meeting.time_zone or "UTC"
+    return [
+        Line(
+            at=f"{local_time(zone, change.at):%-d %b %Y %H:%M}",
+            # An erased co-lead is "a former co-lead" (`personal_data.coleads`) already.
+            by=change.by
+            if change.by_kind in ("colead", "api") and "@" not in change.by
+            else _BY.get(change.by_kind, "{}").format(change.by),
+            slot=(f"{change.office_code}: " if change.office_code else "") + change.slot_title
+            if change.slot_id is not None
+            else "",
+            said=_said(meeting, change, zone),
+        )
+        for change in changes
+    ]
+
+
+def _moment(value: str | None, zone: str) -> str:
+    if not value:
+        return "no time"
+    return f"{local_time(zone, datetime.fromisoformat(value)):%-d %b %Y %H:%M}"
+
+
+def _from_to(before: str | None, after: str | None, none: str = "none") -> str:
+    return f"{before or none} → {after or none}"
+
+
+def _said(meeting: Meeting, change: MeetingChange, zone: str) -> str:
+    what, before, after = change.what, change.before, change.after
+    meeting_line = change.slot_id is None
+    if what == "created":
+        if meeting_line:
+            return "meeting created"
+        return "added" + (f" at {_moment(after, zone)}" if after else "")
+    if what == "deleted":
+        return "deleted" + (f" (was at {_moment(before, zone)})" if before else "")
+    if what == "time":
+        moved = f"{_moment(before, zone)} → {_moment(after, zone)}"
+        return f"{'meeting time' if meeting_line else 'time'} {moved}"
+    if what == "length":
+        return f"length {before or '?'} → {after or '?'} min"
+    if what in ("title", "office", "recommendations", "kind"):
+        quote = (lambda v: f"“{v}”" if v else None) if what == "title" else (lambda v: v)
+        return f"{what} {_from_to(quote(before), quote(after))}"
+    if what == "abstract":
+        return "abstract edited"
+    if what == "video link":
+        return "video link " + ("removed" if not after else "set" if not before else "changed")
+    if what == "home zone":
+        return f"home zone {_from_to(before and place_name(before), after and place_name(after))}"
+    if what == "status" and meeting_line:
+        return _MEETING_STATUS.get((before, after), f"meeting {_from_to(before, after)}")
+    if what == "status":
+        return _slot_status(meeting, change)
+    return f"{what} {_from_to(before, after)}"
+
+
+def _slot_status(meeting: Meeting, change: MeetingChange) -> str:
+    before, after = change.before, change.after
+    if before is None and after == Answer.another_time:
+        return "asked for another time"
+    # Recorded once the meeting had taken place: for the record, given or not.
+    if meeting.ends_at is not None and change.at >= meeting.ends_at:
+        if after == SlotStatus.confirmed:
+            return f"recorded as presented ({before} → {after})"
+        if after in NOT_GIVEN:
+            return f"recorded as not given ({before} → {after})"
+    if before == SlotStatus.cancelled:
+        return f"reinstated (cancelled → {after})"
+    return f"status {_from_to(_STATUS_WORDS.get(before, before), _STATUS_WORDS.get(after, after))}"

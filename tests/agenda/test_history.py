@@ -1,0 +1,180 @@
+"""A meeting's history: every change of it and its slots, recorded once as it commits, whoever
+made it (a co-lead's page or token, the presenter's link, a command), shown to co-leads only."""
+
+import html
+import re
+
+from sqlalchemy import func, select
+
+from planner.agenda.models import MeetingChange, Slot
+from planner.extensions import db
+from tests.presenters.support import before_the_meeting as before_the_meeting
+from tests.presenters.support import confirm, invite
+from tests.presenters.support import presenter as presenter
+from tests.presenters.support import slot as slot
+from tests.support import COLEAD_EMAIL, counted_queries, form_of
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def changes(slot_id: int, what: str) -> list[MeetingChange]:
+    db.session.expire_all()
+    return list(
+        db.session.scalars(
+            select(MeetingChange)
+            .where(MeetingChange.slot_id == slot_id, MeetingChange.what == what)
+            .order_by(MeetingChange.id)
+        )
+    )
+
+
+def test_a_move_a_confirmation_and_an_api_change_are_each_recorded_once(api, slot, presenter):
+    edit = f"/slots/{slot.id}/edit"
+    form = form_of(api, edit)
+    form["start"] = ["13:30"]
+    assert api.post(edit, data=form).status_code == 302
+    (moved,) = changes(slot.id, "time")
+    assert (moved.by_kind, moved.by) == ("colead", COLEAD_EMAIL)
+    assert (moved.before, moved.after) == ("2027-03-09T12:10:00+00:00", "2027-03-09T12:30:00+00:00")
+    assert (moved.office_code, moved.slot_title) == ("AU", slot.title)
+
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    statuses = changes(slot.id, "status")
+    assert [(c.by_kind, c.before, c.after) for c in statuses] == [
+        ("colead", "proposed", "invited"),
+        ("presenter", "invited", "confirmed"),
+    ]
+    assert statuses[1].by == ""  # the presenter is never named
+
+    patched = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30})
+    assert patched.status_code == 200
+    (length,) = changes(slot.id, "length")
+    assert (length.by_kind, length.by, length.before, length.after) == (
+        "api",
+        COLEAD_EMAIL,
+        "20",
+        "30",
+    )
+
+    page = text(api.get(f"/meetings/{slot.meeting_id}/edit"))
+    history = page.split('id="history-heading"', 1)[1]
+    assert (
+        f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: time 9 Mar 2027 13:10 → 9 Mar 2027 13:30"
+        in history
+    )
+    assert f"by the presenter · AU: {slot.title}: status invited → confirmed" in history
+    assert f"{COLEAD_EMAIL} (co-lead, API) · AU: {slot.title}: length 20 → 30 min" in history
+    assert "times in Geneva" in history
+    # Latest first.
+    assert history.index("length 20") < history.index("status invited → confirmed")
+
+
+def test_the_presenter_erased_leaves_no_name_in_the_history(api, cli, slot, presenter):
+    link = invite(api, slot, name="Eva Quispe", email="eva@ipaustralia.example")
+    assert confirm(presenter, link).status_code == 302
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    erased = cli.invoke(
+        args=["personal-data", "erase", "--email", "eva@ipaustralia.example", "--yes"]
+    )
+    assert erased.exit_code == 0, erased.output
+    db.session.expire_all()
+    rows = db.session.scalars(select(MeetingChange)).all()
+    kept = " ".join(f"{r.by} {r.slot_title} {r.before} {r.after}" for r in rows)
+    assert "status" in {r.what for r in rows}
+    assert "Eva" not in kept and "ipaustralia" not in kept and "/presenter/" not in kept
+    page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
+    assert "by the presenter" in page and "Eva" not in page and "eva@" not in page
+
+
+def test_another_co_lead_reads_the_history_and_no_one_else(api, app, client, slot, presenter):
+    from planner.accounts.models import User
+    from tests.support import sign_in
+
+    other = User(email="lee@wipo.example", role="colead")
+    other.set_password("another long pass phrase 42")
+    db.session.add(other)
+    db.session.commit()
+    other_client = app.test_client()
+    sign_in(other_client, "lee@wipo.example", "another long pass phrase 42")
+    url = f"/meetings/{slot.meeting_id}/history"
+    assert other_client.get(url).status_code == 200
+    assert slot.title in text(other_client.get(url))
+    anonymous = client.get(url)
+    assert anonymous.status_code == 302 and "/login" in anonymous.headers["Location"]
+    assert slot.title not in text(client.get(f"/meetings/{slot.meeting_id}"))
+    assert api.get(f"/meetings/{slot.meeting_id + 1000}/history").status_code == 404
+
+
+def test_the_editor_reads_its_history_in_a_few_statements(api, slot):
+    meeting_id = slot.meeting_id
+    db.session.execute(
+        MeetingChange.__table__.insert(),
+        [
+            {
+                "meeting_id": meeting_id,
+                "at": slot.created_at,
+                "by_kind": "colead",
+                "by": COLEAD_EMAIL,
+                "slot_id": slot.id,
+                "slot_title": slot.title,
+                "office_code": "AU",
+                "what": "length",
+                "before": str(n),
+                "after": str(n + 1),
+            }
+            for n in range(200)
+        ],
+    )
+    db.session.commit()
+    with counted_queries() as few:
+        page = api.get(f"/meetings/{meeting_id}/edit")
+    with counted_queries() as more:
+        api.get(f"/meetings/{meeting_id}/history?page=3")
+    assert page.status_code == 200
+    assert len(re.findall(r"length \d+ → \d+ min", text(page))) == 50
+    changed = [s for s in few if "meeting_changes" in s]
+    assert len(changed) == 1, changed
+    assert len([s for s in more if "meeting_changes" in s]) == 2  # counted, then read
+    assert db.session.scalar(select(func.count()).select_from(MeetingChange)) >= 200
+
+
+def test_nothing_is_recorded_of_a_change_undone(api, slot):
+    before = db.session.scalar(select(func.count()).select_from(MeetingChange))
+    title = slot.title
+    same = db.session.get(Slot, slot.id)
+    same.title = "Renamed"
+    db.session.flush()
+    same.title = title
+    db.session.commit()
+    assert db.session.scalar(select(func.count()).select_from(MeetingChange)) == before
+
+
+def test_the_history_goes_retention_days_after_the_meeting_ended(api, slot):
+    from datetime import timedelta
+
+    from planner.personal_data.retention import prune
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    days = timedelta(days=180)
+    ended = slot.meeting.ends_at
+    prune(ended + days - timedelta(hours=1), days)
+    db.session.commit()
+    assert changes(slot.id, "length")
+    prune(ended + days + timedelta(hours=1), days)
+    db.session.commit()
+    assert not changes(slot.id, "length")
+
+
+def test_an_erased_co_lead_is_a_former_co_lead_in_the_history(api, slot):
+    from planner.personal_data.coleads import ERASED_COLEAD, anonymise, traces_of
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
+    traces = [t for t in traces_of(COLEAD_EMAIL) if t.kept.column is MeetingChange.by]
+    assert traces and traces[0].described()["what"] == "meeting or slot changed"
+    anonymise(traces, COLEAD_EMAIL)
+    db.session.commit()
+    (length,) = changes(slot.id, "length")
+    assert length.by == ERASED_COLEAD
