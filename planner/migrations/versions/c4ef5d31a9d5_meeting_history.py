@@ -5,7 +5,7 @@ co-lead's page or token, the presenter's link, a command), the slot, what change
 after (`agenda.history`). Nothing is recorded of what happened before the upgrade.
 
 Revision ID: c4ef5d31a9d5
-Revises: ee66e53efa51
+Revises: 2a85b71a8e43
 Create Date: 2026-12-06 14:55:58
 
 """
@@ -16,7 +16,7 @@ from alembic import op
 from planner.db_types import UTCDateTime
 
 revision = "c4ef5d31a9d5"
-down_revision = "ee66e53efa51"
+down_revision = "2a85b71a8e43"
 branch_labels = None
 depends_on = None
 
