@@ -57,11 +57,12 @@ def test_the_agenda_as_a_table_reads_as_the_page_does(client, api, survey):
         page
     )
     # helper-211: the links were "CSV" and "with semicolons", which a screen reader's list of
-    # links gives without the sentence around them.
+    # links gives without the sentence around them. The words shown start the name, for speech
+    # control (helper-294).
     links = dict(re.findall(r'<a href="(/meetings/\d+/agenda\.csv[^"]*)" download>(.*?)</a>', page))
     assert [re.sub(r"<[^>]+>", "", name) for name in links.values()] == [
         "Agenda (CSV)",
-        "Agenda (CSV), with semicolons",
+        "with semicolons: Agenda (CSV)",
     ]
     response = client.get(f"/meetings/{meeting}/agenda.csv")
     assert response.headers["Content-Disposition"] == (

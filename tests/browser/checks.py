@@ -101,6 +101,64 @@ def check_page(tab, url: str, path: str, width: str, shot: str, *, taps: bool = 
     options = AXE_OPTIONS if width == "phone" else AXE_DESKTOP_OPTIONS
     results = AxeResults(tab.evaluate("options => axe.run(document, options)", options))
     assert results.violations_count == 0, results.generate_report()
+    if width == "phone":
+        said = tab.evaluate(SAID_AS_SHOWN)
+        assert not said["late"], (
+            f"{path}: names that do not start with the words shown: {said['late']}"
+        )
+        assert not said["twice"], f"{path}: one name, different places: {said['twice']}"
+
+
+# Speech control ("click Remove", Dragon, Voice Control) finds a link or button by the words it
+# shows, and a screen reader's list of links or buttons gives names alone: each link's and
+# button's name starts with its words shown, what it adds unseen after them (axe's
+# label-content-name-mismatch asks them only to be in the name: "Move “…” up" passed for "Up",
+# "Agenda (CSV), with semicolons" for "with semicolons"), and one name leads to one place: a
+# link's page (its ?survey= round or #part are views of one place), a button's form and value
+# (helper-294: five "Remove…" on a meeting's archive, each removing another file, and three
+# "Materials of this slot"). The name is reckoned as a browser does for what the app writes
+# (aria-labelledby, aria-label, the text but what aria-hidden hides): axe's own reckoning, which
+# sets up its tree of the page again, took 30-90 ms a page, this one a few.
+SAID_AS_SHOWN = r"""() => {
+  // Letters and digits alone: a count in an element of its own ('workflows' '1') is no word apart.
+  const words = text => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
+  const text = (element, skip) => {
+    const walker = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+    let said = '';
+    for (let node; (node = walker.nextNode());) {
+      if (!node.parentElement.closest(skip)) said += node.data;
+    }
+    return said;
+  };
+  const heard = '[aria-hidden="true"], title, style, script';
+  const shown = '.visually-hidden, ' + heard;
+  const name = control => {
+    const by = control.getAttribute('aria-labelledby');
+    if (by) return by.split(/\s+/).map(id => document.getElementById(id))
+      .map(part => part ? (part === control ? text(part, heard) : part.textContent) : '').join(' ');
+    return control.getAttribute('aria-label') || text(control, heard) || control.value
+      || control.title || '';
+  };
+  const late = [], places = new Map();
+  for (const control of document.querySelectorAll('a[href], button, summary')) {
+    if (!control.getClientRects().length || control.closest('[aria-hidden="true"]')) continue;
+    const named = words(name(control)), seen = words(text(control, shown) || control.value || '');
+    if (!named.startsWith(seen)) {
+      late.push(`"${text(control, shown).trim()}" named "${name(control).trim()}"`);
+    }
+    const place = control.matches('a')
+      ? new URL(control.getAttribute('href') ?? control.getAttribute('xlink:href'),
+                document.baseURI).href.split(/[?#]/)[0]
+      : control.matches('button') ? `${control.form?.action} ${control.name}=${control.value}`
+      : null;
+    if (!place || !named) continue;
+    if (!places.has(named)) places.set(named, {said: name(control).trim(), to: new Set()});
+    places.get(named).to.add(place);
+  }
+  const twice = [...places.values()].filter(({to}) => to.size > 1)
+    .map(({said, to}) => `"${said}": ${[...to].slice(0, 3).join(' ')}`);
+  return {late: late.slice(0, 8), twice: twice.slice(0, 8)};
+}"""
 
 
 def _unnamed_tables(tab) -> list[str]:

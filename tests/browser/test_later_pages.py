@@ -157,7 +157,7 @@ def test_the_report_reads_aloud_out_of_context(tabs, live_server, world):
     for name, href in links:
         leads_to.setdefault(name, set()).add(href)
     assert all(len(places) == 1 for places in leads_to.values()), leads_to
-    assert "Every talk as a table (CSV), with semicolons" in leads_to
+    assert "with semicolons: Every talk as a table (CSV)" in leads_to
     table = main.get_by_role(
         "table", name="Who asked, and who took part in a meeting with a talk on it"
     )

@@ -160,9 +160,10 @@ def test_the_whole_journey_from_volunteer_to_slides(
     phone.locator("input[type=file]").set_input_files(str(slides))
     phone.locator("#materials").get_by_role("button").last.click()
     expect(phone.locator("#materials")).to_contain_text("ai-search.pdf")
-    # Heard with what it removes (helper-161: one "Remove…" after another).
+    # Named by its word and then what it removes (helper-161: one "Remove…" after another;
+    # helper-294: described, one name in a list of buttons and to speech control).
     remove = phone.locator("#materials").get_by_role("button", name="Remove…")
-    expect(remove).to_have_accessible_description("ai-search.pdf")
+    expect(remove).to_have_accessible_name("Remove… ai-search.pdf")
     assert phone.evaluate(FITS_WIDTH), "the presenter page is wider than the phone"
     shoot(phone, "journey-2-presenter-confirmed-with-slides")
 

@@ -803,7 +803,9 @@ def test_a_presenter_s_audiences_after_those_it_ranks_highest_for_are_on_its_own
         ranks = re.findall(r'<td class="num" data-label="Rank there">(\d+) of', section)
         if not ranks:
             one = re.search(
-                r'<p>For <a href="#audience-(\w\w)">[^<]+</a>: ranked (\d+) of', section
+                r'<p>For <a href="#audience-(\w\w)">[^<]+'
+                r'<span class="visually-hidden">, what it asked for</span></a>: ranked (\d+) of',
+                section,
             )
             row = re.search(
                 rf'<section class="match-group" aria-labelledby="audience-{one[1]}">.*?'
