@@ -19,6 +19,7 @@ from collections.abc import Callable
 from datetime import timedelta
 from functools import wraps
 
+from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from cryptography.hazmat.primitives.hashes import SHA256
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
@@ -107,7 +108,9 @@ def idempotent(view: Callable) -> Callable:
                     f"{kept.created_at.isoformat(timespec='seconds')} (another address, content "
                     "type or body): a key names one request. Send this one with a new key.",
                 )
-            return _replayed(kept, key)
+            if (answer := _opened(key, kept.owner, kept.answer)) is None:
+                return _unreadable(kept)
+            return _replayed(kept.status, answer)
         response = current_app.make_response(view(*args, **kwargs))
         if not 200 <= response.status_code < 300:
             # Refused or failed: nothing kept, so that the client may correct the request and
@@ -177,14 +180,30 @@ def _being_answered() -> Response:
     return response
 
 
+def _unreadable(kept: IdempotencyKey) -> Response:
+    """The request was done, but its kept answer does not open: not done again (the key's
+    promise), and the client is told how to go on; the log tells whoever runs the planner."""
+    current_app.logger.warning(
+        "The answer kept for an Idempotency-Key (row %s) does not open: changed or cut short "
+        "in the database.",
+        kept.id,
+    )
+    return api_error(
+        422,
+        f"This request was done at {kept.created_at.isoformat(timespec='seconds')} with this "
+        f"{HEADER}, but the answer kept for it cannot be read. Look for what it made (GET), or "
+        "send it with a new key to do it again.",
+    )
+
+
 def _kept_answer(response: Response) -> bytes:
     headers = {name: response.headers[name] for name in _HEADERS if name in response.headers}
     return json.dumps(headers).encode() + b"\n" + response.get_data()
 
 
-def _replayed(kept: IdempotencyKey, key: str) -> Response:
-    headers, _, body = _opened(key, kept.owner, kept.answer).partition(b"\n")
-    response = current_app.response_class(body, status=kept.status)
+def _replayed(status: int, answer: bytes) -> Response:
+    headers, _, body = answer.partition(b"\n")
+    response = current_app.response_class(body, status=status)
     response.headers.update(json.loads(headers))
     response.headers[REPLAYED] = "true"
     return response
@@ -206,6 +225,11 @@ def _sealed(key: str, owner: str, answer: bytes) -> bytes:
     return nonce + _cipher(key, owner, nonce).encrypt(nonce, answer, owner.encode())
 
 
-def _opened(key: str, owner: str, sealed: bytes) -> bytes:
+def _opened(key: str, owner: str, sealed: bytes) -> bytes | None:
+    """The answer `_sealed` kept, or None if the row no longer opens: changed in the database,
+    or cut short (too short for its nonce, a ValueError)."""
     nonce, data = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
-    return _cipher(key, owner, nonce).decrypt(nonce, data, owner.encode())
+    try:
+        return _cipher(key, owner, nonce).decrypt(nonce, data, owner.encode())
+    except (InvalidTag, ValueError):
+        return None

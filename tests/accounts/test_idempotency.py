@@ -348,3 +348,34 @@ def test_the_same_key_sent_twice_at_once_is_done_once(api, slot):
     assert "still being answered" in said and answers[409].headers["Retry-After"] == "1"
     assert count(Meeting) == meetings + 1
     assert_replayed(answers[201], api.post(url, headers=key))
+
+
+@pytest.mark.parametrize(
+    "spoilt",
+    [
+        lambda sealed: sealed[:-1] + bytes([sealed[-1] ^ 1]),  # a bit changed
+        lambda sealed: sealed[:20],  # cut short
+        lambda sealed: b"",  # emptied
+    ],
+    ids=["changed", "cut short", "emptied"],
+)
+def test_a_kept_answer_that_cannot_be_opened_is_refused_not_a_failure_nor_done_again(
+    api, slot, spoilt
+):
+    """A row changed in the database (or cut short by a faulty copy) no longer opens (AES-GCM):
+    the request it names was done, so it is not done again; the client is told that its answer
+    is lost and how to go on, not given a 500."""
+    key = keyed()
+    url = f"/api/v1/meetings/{slot.meeting_id}/copy"
+    first = api.post(url, headers=key)
+    assert first.status_code == 201
+    kept = db.session.scalar(select(IdempotencyKey))
+    kept.answer = spoilt(bytes(kept.answer))
+    db.session.commit()
+    drafts = count(Meeting)
+    refused = api.post(url, headers=key)
+    assert refused.status_code == 422, refused.get_data(as_text=True)
+    said = refused.get_json()["message"]
+    assert "was done" in said and "cannot be read" in said and "new key" in said
+    assert "Idempotent-Replayed" not in refused.headers
+    assert count(Meeting) == drafts
