@@ -379,3 +379,34 @@ def test_a_kept_answer_that_cannot_be_opened_is_refused_not_a_failure_nor_done_a
     assert "was done" in said and "cannot be read" in said and "new key" in said
     assert "Idempotent-Replayed" not in refused.headers
     assert count(Meeting) == drafts
+
+
+def test_an_accounts_tokens_share_its_keys(app, api, colead, slot):
+    """A script moved to a new token (the old one revoked meanwhile) and sending its retry with
+    it is given the first answer: the key is the account's, as Stripe's are."""
+    url = f"/api/v1/meetings/{slot.meeting_id}/copy"
+    key = keyed()
+    first = api.post(url, headers=key)
+    assert first.status_code == 201
+    drafts = count(Meeting)
+    renewed = app.test_client()
+    renewed.environ_base["HTTP_AUTHORIZATION"] = "Bearer " + ApiToken.issue(
+        colead, "renewed", days=TOKEN_DAYS_MAX
+    )
+    db.session.commit()
+    assert_replayed(first, renewed.post(url, headers=key))
+    assert count(Meeting) == drafts
+
+
+def test_a_replay_is_the_answer_as_it_was_then(api, slot):
+    """The draft standard's and Stripe's way: the first answer, not what is there now. The
+    draft deleted meanwhile, the copy sent again is still its 201 (not done again), and its
+    `Location` now leads to a 404: a script reads what is there now with a GET."""
+    url = f"/api/v1/meetings/{slot.meeting_id}/copy"
+    key = keyed()
+    first = api.post(url, headers=key)
+    assert api.delete(first.headers["Location"]).status_code == 200
+    drafts = count(Meeting)
+    assert_replayed(first, api.post(url, headers=key))
+    assert count(Meeting) == drafts
+    assert api.get(first.headers["Location"]).status_code == 404
