@@ -108,7 +108,7 @@ def idempotent(view: Callable) -> Callable:
                     f"{kept.created_at.isoformat(timespec='seconds')} (another address, content "
                     "type or body): a key names one request. Send this one with a new key.",
                 )
-            if (answer := _opened(key, kept.owner, kept.answer)) is None:
+            if (answer := _opened(key, kept.owner, kept.status, kept.answer)) is None:
                 return _unreadable(kept)
             return _replayed(kept.status, answer)
         response = current_app.make_response(view(*args, **kwargs))
@@ -127,7 +127,7 @@ def idempotent(view: Callable) -> Callable:
                 created_at=now,
                 expires_at=now + KEPT,
                 status=response.status_code,
-                answer=_sealed(key, owner, _kept_answer(response)),
+                answer=_sealed(key, owner, response.status_code, _kept_answer(response)),
             )
         )
         try:
@@ -212,7 +212,8 @@ def _replayed(status: int, answer: bytes) -> Response:
 # The kept answer may hold a private link (a volunteer's, a presenter's), which the planner
 # otherwise keeps only as a digest: it is sealed (AES-GCM) with a key derived from the client's
 # key (HKDF), which is kept only as its digest too, so that the database alone does not give the
-# link. The owner is bound in as associated data: one account's row opens for no other.
+# link. The owner and the status are bound in as associated data: one account's row opens for no
+# other, and a status changed in the row no longer opens it.
 
 
 def _cipher(key: str, owner: str, nonce: bytes) -> AESGCM:
@@ -220,16 +221,20 @@ def _cipher(key: str, owner: str, nonce: bytes) -> AESGCM:
     return AESGCM(derived.derive(key.encode()))
 
 
-def _sealed(key: str, owner: str, answer: bytes) -> bytes:
+def _bound(owner: str, status: int) -> bytes:
+    return f"{owner} {status}".encode()
+
+
+def _sealed(key: str, owner: str, status: int, answer: bytes) -> bytes:
     nonce = secrets.token_bytes(_NONCE_BYTES)
-    return nonce + _cipher(key, owner, nonce).encrypt(nonce, answer, owner.encode())
+    return nonce + _cipher(key, owner, nonce).encrypt(nonce, answer, _bound(owner, status))
 
 
-def _opened(key: str, owner: str, sealed: bytes) -> bytes | None:
+def _opened(key: str, owner: str, status: int, sealed: bytes) -> bytes | None:
     """The answer `_sealed` kept, or None if the row no longer opens: changed in the database,
     or cut short (too short for its nonce, a ValueError)."""
     nonce, data = sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:]
     try:
-        return _cipher(key, owner, nonce).decrypt(nonce, data, owner.encode())
+        return _cipher(key, owner, nonce).decrypt(nonce, data, _bound(owner, status))
     except (InvalidTag, ValueError):
         return None

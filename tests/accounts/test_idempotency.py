@@ -350,14 +350,26 @@ def test_the_same_key_sent_twice_at_once_is_done_once(api, slot):
     assert_replayed(answers[201], api.post(url, headers=key))
 
 
+def _answer(change):
+    def spoil(kept: IdempotencyKey) -> None:
+        kept.answer = change(bytes(kept.answer))
+
+    return spoil
+
+
+def _status(kept: IdempotencyKey) -> None:
+    kept.status = 200  # sealed with its answer: a 201 does not become another status
+
+
 @pytest.mark.parametrize(
     "spoilt",
     [
-        lambda sealed: sealed[:-1] + bytes([sealed[-1] ^ 1]),  # a bit changed
-        lambda sealed: sealed[:20],  # cut short
-        lambda sealed: b"",  # emptied
+        _answer(lambda sealed: sealed[:-1] + bytes([sealed[-1] ^ 1])),
+        _answer(lambda sealed: sealed[:20]),
+        _answer(lambda sealed: b""),
+        _status,
     ],
-    ids=["changed", "cut short", "emptied"],
+    ids=["changed", "cut short", "emptied", "status changed"],
 )
 def test_a_kept_answer_that_cannot_be_opened_is_refused_not_a_failure_nor_done_again(
     api, slot, spoilt
@@ -370,7 +382,7 @@ def test_a_kept_answer_that_cannot_be_opened_is_refused_not_a_failure_nor_done_a
     first = api.post(url, headers=key)
     assert first.status_code == 201
     kept = db.session.scalar(select(IdempotencyKey))
-    kept.answer = spoilt(bytes(kept.answer))
+    spoilt(kept)
     db.session.commit()
     drafts = count(Meeting)
     refused = api.post(url, headers=key)
