@@ -204,8 +204,10 @@ def _record(session: Session) -> None:
         return
     by_kind, by = acting()
     now = utcnow()
+    # NULLs written as such: rows without a slot or an office are not a statement of their own.
     session.execute(
-        insert(MeetingChange), [{**line, "at": now, "by_kind": by_kind, "by": by} for line in lines]
+        insert(MeetingChange).execution_options(render_nulls=True),
+        [{**line, "at": now, "by_kind": by_kind, "by": by} for line in lines],
     )
 
 

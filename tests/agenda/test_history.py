@@ -178,3 +178,16 @@ def test_an_erased_co_lead_is_a_former_co_lead_in_the_history(api, slot):
     db.session.commit()
     (length,) = changes(slot.id, "length")
     assert length.by == ERASED_COLEAD
+
+
+def test_a_commit_writes_its_lines_in_one_statement(api, slot):
+    """The meeting's line, a slot with an office and one without (the opening discussion) have
+    NULLs in different columns: still one INSERT."""
+    opening = next(s for s in slot.meeting.slots if s.office_code is None)
+    slot.meeting.title, slot.title, opening.title = "Renamed", "Retitled", "Welcome"
+    with counted_queries() as sent:
+        db.session.commit()
+    inserts = [s for s in sent if s.startswith("INSERT INTO meeting_changes")]
+    assert len(inserts) == 1, inserts
+    titles = select(MeetingChange).where(MeetingChange.what == "title")
+    assert len(db.session.scalars(titles).all()) == 3
