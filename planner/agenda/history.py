@@ -4,7 +4,7 @@ link, a command), once. Read from what SQLAlchemy knows changed in each flush, a
 emails are (`mail.messages.changes`), not from the views: a change made anywhere is recorded."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import click
 from flask import g, has_request_context, request
@@ -132,6 +132,7 @@ def _lines(session: Session) -> list[dict]:
     new_meetings = {i.id for i in added if isinstance(i, Meeting)}
     deleted_meetings = {i.id for i, _ in gone if isinstance(i, Meeting) and inspect(i).was_deleted}
     new = set(map(id, added))
+    shifts = _shifts(changed.values())
     lines = []
     for item in added:
         if isinstance(item, Meeting):
@@ -155,6 +156,12 @@ def _lines(session: Session) -> list[dict]:
             after = _stored(getattr(item, name))
             if after == before:
                 continue  # changed and changed back
+            if (
+                name == "starts_at"
+                and isinstance(item, Slot)
+                and _moved_along(item, before, shifts)
+            ):
+                continue  # the meeting's own line says it moved
             what = fields[name]
             if what in UNQUOTED:
                 before = after = None
@@ -168,6 +175,26 @@ def _lines(session: Session) -> list[dict]:
         if line is not None and inspect(item).was_deleted and id(item) not in new
     ]
     return [line for line in lines if line["meeting_id"] not in deleted_meetings | {None}]
+
+
+def _shifts(changed) -> dict[int, timedelta]:
+    """How far each meeting moved in this transaction, by its id."""
+    return {
+        noted.item.id: noted.item.starts_at - datetime.fromisoformat(noted.before["starts_at"])
+        for noted in changed
+        if isinstance(noted.item, Meeting)
+        and noted.before.get("starts_at")
+        and noted.item.starts_at is not None
+    }
+
+
+def _moved_along(slot: Slot, before: str | None, shifts: dict[int, timedelta]) -> bool:
+    """Whether the slot moved only as its meeting did (a pinned one kept its clock time: its
+    own line)."""
+    shift = shifts.get(slot.meeting_id)
+    if shift is None or before is None or slot.starts_at is None:
+        return False
+    return slot.starts_at - datetime.fromisoformat(before) == shift
 
 
 def acting() -> tuple[str, str]:

@@ -191,3 +191,20 @@ def test_a_commit_writes_its_lines_in_one_statement(api, slot):
     assert len(inserts) == 1, inserts
     titles = select(MeetingChange).where(MeetingChange.what == "title")
     assert len(db.session.scalars(titles).all()) == 3
+
+
+def test_a_meeting_moved_is_one_line_not_one_per_slot(api, slot):
+    """Its slots move with it: the meeting's line says so; a slot is named when it moved on
+    its own."""
+    moved = api.patch(
+        f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": "2027-03-10T13:00:00+01:00"}
+    )
+    assert moved.status_code == 200, moved.get_json()
+    db.session.expire_all()
+    times = db.session.scalars(select(MeetingChange).where(MeetingChange.what == "time")).all()
+    assert [(c.slot_id, c.before, c.after) for c in times] == [
+        (None, "2027-03-09T12:00:00+00:00", "2027-03-10T12:00:00+00:00")
+    ]
+    assert db.session.get(Slot, slot.id).starts_at.isoformat() == "2027-03-10T12:10:00+00:00"
+    page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
+    assert "meeting time 9 Mar 2027 13:00 → 10 Mar 2027 13:00" in page
