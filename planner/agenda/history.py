@@ -316,10 +316,14 @@ def lines(meeting: Meeting, changes: list[MeetingChange]) -> list[Line]:
     ]
 
 
-def _moment(value: str | None, zone: str) -> str:
+def _moment(value: str | None, zone: str, since: str | None = None) -> str:
+    """A stored time in the home zone; its clock time alone on the day of `since`."""
     if not value:
         return "no time"
-    return f"{local_time(zone, datetime.fromisoformat(value)):%-d %b %Y %H:%M}"
+    moment = local_time(zone, datetime.fromisoformat(value))
+    if since and local_time(zone, datetime.fromisoformat(since)).date() == moment.date():
+        return f"{moment:%H:%M}"
+    return f"{moment:%-d %b %Y %H:%M}"
 
 
 def _from_to(before: str | None, after: str | None, none: str = "none") -> str:
@@ -336,7 +340,7 @@ def _said(meeting: Meeting, change: MeetingChange, zone: str) -> str:
     if what == "deleted":
         return "deleted" + (f" (was at {_moment(before, zone)})" if before else "")
     if what == "time":
-        moved = f"{_moment(before, zone)} → {_moment(after, zone)}"
+        moved = f"{_moment(before, zone)} → {_moment(after, zone, since=before)}"
         return f"{'meeting time' if meeting_line else 'time'} {moved}"
     if what == "length":
         return f"length {before or '?'} → {after or '?'} min"
