@@ -3,6 +3,7 @@ transaction that makes it commits, whoever made it (a co-lead's page or token, t
 link, a command), once. Read from what SQLAlchemy knows changed in each flush, as the update
 emails are (`mail.messages.changes`), not from the views: a change made anywhere is recorded."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -12,6 +13,7 @@ from flask_login import current_user
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
+from planner.addresses import mailbox
 from planner.agenda.models import NOT_GIVEN, Meeting, MeetingChange, Slot, SlotStatus
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -39,6 +41,9 @@ MEETING_FIELDS = {
     "video_url": "video link",
     "time_zone": "home zone",
 }
+# Of the presenter's invitation: their answer, and who holds the slot's link (never who they are:
+# their address is kept here only for the transaction, to tell another person from the same).
+INVITATION_FIELDS = ("answer", "invited_at", "link_hash", "email")
 # Said changed, without what it was or became: long text, typed by people.
 UNQUOTED = {"abstract"}
 
@@ -75,7 +80,7 @@ def _value_before(session: Session, state, name: str):
         return session.scalar(select(column).where(type(state.object).id == state.identity[0]))
 
 
-def _note(session: Session, item, fields: dict[str, str]) -> None:
+def _note(session: Session, item, fields: Iterable[str]) -> None:
     state = inspect(item)
     changed: dict = session.info.setdefault(_CHANGED, {})
     for name in fields:
@@ -94,9 +99,9 @@ def _collect(session: Session, _context, _instances) -> None:
         elif isinstance(item, Meeting):
             _note(session, item, MEETING_FIELDS)
         elif isinstance(item, Invitation):
-            _note(session, item, {"answer": "answer"})
+            _note(session, item, INVITATION_FIELDS)
     session.info.setdefault(_ADDED, []).extend(
-        i for i in session.new if isinstance(i, Slot | Meeting)
+        i for i in session.new if isinstance(i, Slot | Meeting | Invitation)
     )
     gone: list = session.info.setdefault(_GONE, [])
     for item in session.deleted:
@@ -137,6 +142,9 @@ def _lines(session: Session) -> list[dict]:
     for item in added:
         if isinstance(item, Meeting):
             lines.append(_line(None, item.id, "created", None, None))
+        elif isinstance(item, Invitation):
+            if item.slot is not None and id(item.slot) not in new:  # not a copied meeting's
+                lines.append(_line(item.slot, item.slot.meeting_id, "presenter", None, "invited"))
         elif item.meeting_id not in new_meetings:
             lines.append(_line(item, item.meeting_id, "created", None, _stored(item.starts_at)))
     for noted in changed.values():
@@ -145,11 +153,7 @@ def _lines(session: Session) -> list[dict]:
         if id(item) in new or not state.persistent:
             continue  # created in this transaction (one line says so), or deleted
         if isinstance(item, Invitation):
-            # Their request for another time leaves the slot invited: said as its status.
-            was = noted.before["answer"]
-            if item.answer == Answer.another_time != was and item.slot is not None:
-                slot = item.slot
-                lines.append(_line(slot, slot.meeting_id, "status", None, Answer.another_time))
+            lines += _invitation_lines(item, noted.before)
             continue
         fields = SLOT_FIELDS if isinstance(item, Slot) else MEETING_FIELDS
         for name, before in noted.before.items():
@@ -174,7 +178,35 @@ def _lines(session: Session) -> list[dict]:
         for item, line in gone
         if line is not None and inspect(item).was_deleted and id(item) not in new
     ]
-    return [line for line in lines if line["meeting_id"] not in deleted_meetings | {None}]
+    # "presenter invited" says the slot is invited: no line more for its status.
+    invited = {line["slot_id"] for line in lines if line["what"] == "presenter"}
+    return [
+        line
+        for line in lines
+        if line["meeting_id"] not in deleted_meetings | {None}
+        and not (
+            line["what"] == "status"
+            and line["after"] == SlotStatus.invited
+            and line["slot_id"] in invited
+        )
+    ]
+
+
+def _invitation_lines(invitation: Invitation, before: dict) -> list[dict]:
+    """A presenter invited (again, or another in their place), their link revoked, their
+    request for another time (which leaves the slot invited: said as its status)."""
+    slot = invitation.slot
+    if slot is None:
+        return []
+    said = []
+    if "invited_at" in before and _stored(invitation.invited_at) != before["invited_at"]:
+        another = "email" in before and mailbox(before["email"]) != mailbox(invitation.email)
+        said.append(("presenter", "another invited" if another else "invited again"))
+    elif before.get("link_hash") and invitation.link_hash is None and not invitation.erased_at:
+        said.append(("presenter", "link revoked"))
+    if invitation.answer == Answer.another_time != before.get("answer", Answer.another_time):
+        said.append(("status", Answer.another_time))
+    return [_line(slot, slot.meeting_id, what, None, after) for what, after in said]
 
 
 def _shifts(changed) -> dict[int, timedelta]:
@@ -266,6 +298,12 @@ _BY = {
     "command": "{} (command)",
     "planner": "by the planner",
 }
+_PRESENTER = {
+    "invited": "presenter invited",
+    "invited again": "presenter invited again, with a new link",
+    "another invited": "another presenter invited in their place",
+    "link revoked": "presenter's link revoked",
+}
 _STATUS_WORDS = {Answer.another_time: "asked for another time"}
 _MEETING_STATUS = {
     ("draft", "published"): "meeting published",
@@ -353,6 +391,8 @@ def _said(meeting: Meeting, change: MeetingChange, zone: str) -> str:
         return "video link " + ("removed" if not after else "set" if not before else "changed")
     if what == "home zone":
         return f"home zone {_from_to(before and place_name(before), after and place_name(after))}"
+    if what == "presenter":
+        return _PRESENTER.get(after, f"presenter {after}")
     if what == "status" and meeting_line:
         return _MEETING_STATUS.get((before, after), f"meeting {_from_to(before, after)}")
     if what == "status":

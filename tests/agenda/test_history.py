@@ -12,7 +12,7 @@ from tests.presenters.support import before_the_meeting as before_the_meeting
 from tests.presenters.support import confirm, invite
 from tests.presenters.support import presenter as presenter
 from tests.presenters.support import slot as slot
-from tests.support import COLEAD_EMAIL, counted_queries, form_of
+from tests.support import COLEAD_EMAIL, counted_queries, form_in, form_of
 
 
 def text(response) -> str:
@@ -42,12 +42,11 @@ def test_a_move_a_confirmation_and_an_api_change_are_each_recorded_once(api, slo
 
     link = invite(api, slot)
     assert confirm(presenter, link).status_code == 302
-    statuses = changes(slot.id, "status")
-    assert [(c.by_kind, c.before, c.after) for c in statuses] == [
-        ("colead", "proposed", "invited"),
-        ("presenter", "invited", "confirmed"),
-    ]
-    assert statuses[1].by == ""  # the presenter is never named
+    (invited,) = changes(slot.id, "presenter")
+    assert (invited.by_kind, invited.after) == ("colead", "invited")
+    (status,) = changes(slot.id, "status")
+    assert (status.by_kind, status.before, status.after) == ("presenter", "invited", "confirmed")
+    assert status.by == ""  # the presenter is never named
 
     patched = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 30})
     assert patched.status_code == 200
@@ -205,3 +204,40 @@ def test_a_meeting_moved_is_one_line_not_one_per_slot(api, slot):
     assert db.session.get(Slot, slot.id).starts_at.isoformat() == "2027-03-10T12:10:00+00:00"
     page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
     assert "meeting time 9 Mar 2027 13:00 → 10 Mar 2027 13:00" in page
+
+
+def test_who_invited_the_presenter_again_or_another_and_who_revoked_their_link(
+    api, slot, presenter
+):
+    """Inviting again leaves the slot invited, and a revoked link changes no status: each is a
+    line of its own, which never names the presenter; the first invitation is one line, not
+    also "status proposed → invited"."""
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    invite(api, slot)  # the same person, a new link
+    invite(api, slot, name="Kim Other", email="kim@ipaustralia.example")
+    url = f"/slots/{slot.id}/invitation/revoke"
+    revoked = api.post(url, data=form_in(api.get(url).get_data(as_text=True), 'name="link_seen"'))
+    assert revoked.status_code == 302
+    db.session.expire_all()
+    rows = db.session.scalars(
+        select(MeetingChange)
+        .where(MeetingChange.slot_id == slot.id, MeetingChange.what.in_(("presenter", "status")))
+        .order_by(MeetingChange.id)
+    ).all()
+    assert [(r.by_kind, r.what, r.after) for r in rows] == [
+        ("colead", "presenter", "invited"),
+        ("presenter", "status", "confirmed"),
+        ("colead", "presenter", "invited again"),
+        ("colead", "presenter", "another invited"),
+        ("colead", "presenter", "link revoked"),
+    ]
+    page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
+    for said in (
+        "presenter invited",
+        "presenter invited again, with a new link",
+        "another presenter invited in their place",
+        "presenter's link revoked",
+    ):
+        assert f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: {said}</li>" in page
+    assert "Kim" not in page and "Alex" not in page and "ipaustralia" not in page

@@ -377,7 +377,7 @@ def test_a_former_colead_erased_is_named_on_nothing_they_did(api, other, client,
     changed = [r for r in exported["as_a_colead"] if r["what"] == "meeting or slot changed"]
     assert {r["about"] for r in changed} >= {
         f"meeting #{slot.meeting_id}: created",
-        f"meeting #{slot.meeting_id}: status of “{slot.title}”",
+        f"meeting #{slot.meeting_id}: presenter of “{slot.title}”",
     }
     assert [r["what"] for r in exported["as_a_colead"] if r not in changed] == [
         "mark on a pair",
