@@ -114,7 +114,8 @@ COLEAD = (
     "/meetings",
     "/meetings/new",
     "/meetings/{meeting}",
-    "/meetings/{meeting}/edit",
+    "/meetings/{meeting}/edit",  # ends with its history
+    "/meetings/{meeting}/history",  # a long title changed, every line a long one
     "/meetings/{meeting}/suggest",
     "/meetings/{past}/archive",
     "/meetings/report",  # what became of each talk, offices' names in cards
@@ -200,6 +201,12 @@ def world(app, _clean_database) -> dict[str, str]:
         long_title = "Rec 10 workshop: new and emerging technologies, AI, blockchain and more"
         assert api.post("/api/v1/meetings", json={"title": long_title}).status_code == 201
         slot = meeting.slots[0]
+        # In its history: a title of long words changed for another, and an abstract edited.
+        retitled = api.patch(
+            f"/api/v1/slots/{meeting.slots[1].id}",
+            json={"title": f"{LONG_WORD} der Zukunft", "abstract": "Was das Amt plant."},
+        )
+        assert retitled.status_code == 200, retitled.get_json()
         invitation, presenter_token = invite(
             slot,
             name="Alex Example",
