@@ -102,6 +102,7 @@ def editor_page(
         slot_form=slot_form,
         # Who changed what, latest first: the full history has its own pages.
         history=history.lines(meeting, history.latest(meeting)),
+        history_size=history.PAGE_SIZE,
         home_place=place_name(meeting.time_zone or "UTC"),
         problem=problem,
         slot_problem=slot_problem,

@@ -128,9 +128,12 @@ def test_the_editor_reads_its_history_in_a_few_statements(api, slot):
     with counted_queries() as few:
         page = api.get(f"/meetings/{meeting_id}/edit")
     with counted_queries() as more:
-        api.get(f"/meetings/{meeting_id}/history?page=3")
+        third = api.get(f"/meetings/{meeting_id}/history?page=3")
     assert page.status_code == 200
     assert len(re.findall(r"length \d+ → \d+ min", text(page))) == 50
+    assert "The last 50:" in text(page)
+    # A later page's lines go on numbering from the page before: the third starts at 101.
+    assert '<ol class="history" start="101">' in text(third)
     changed = [s for s in few if "meeting_changes" in s]
     assert len(changed) == 1, changed
     assert len([s for s in more if "meeting_changes" in s]) == 2  # counted, then read
