@@ -183,7 +183,8 @@ def token_command(email: str, name: str | None, days: int, read_only: bool) -> N
     click.echo(
         f"Token “{made.name}” of {user.email}, "
         f"{'read-only' if read_only else 'reading and writing'}, works until "
-        f"{made.expires_at.strftime(WHEN)} ({days} days). It is not shown again.",
+        f"{made.expires_at.strftime(WHEN)} ({days} {'day' if days == 1 else 'days'}). "
+        "It is not shown again.",
         err=True,
     )
 

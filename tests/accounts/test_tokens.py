@@ -267,6 +267,8 @@ def test_the_command_line_names_and_dates_its_tokens(cli, client, colead, survey
         args=["users", "token", "--email", COLEAD_EMAIL, "--name", "CI job", "--days", "365"]
     )
     assert "works until" in named.stderr and "(365 days)" in named.stderr
+    a_day = cli.invoke(args=["users", "token", "--email", COLEAD_EMAIL, "--days", "1"])
+    assert "(1 day). It is not shown again." in a_day.stderr
     twin = cli.invoke(args=["users", "token", "--email", COLEAD_EMAIL, "--name", "ci JOB"])
     assert twin.exit_code == 1 and "has a working token named “CI job” already" in twin.stderr
     for refused in (["--days", "0"], ["--days", "366"], ["--name", " "], ["--name", "a\nb"]):
@@ -278,14 +280,14 @@ def test_the_command_line_names_and_dates_its_tokens(cli, client, colead, survey
     reader = read_only.stdout.strip()
     assert client.post("/api/v1/meetings", json={}, headers=bearer(reader)).status_code == 403
     listed = cli.invoke(args=["users", "tokens"]).stdout
-    assert listed.count(COLEAD_EMAIL) == 4 and "CI job\tread-write" in listed
+    assert listed.count(COLEAD_EMAIL) == 5 and "CI job\tread-write" in listed
     assert "reader\tread-only" in listed and token not in listed
     # `revoke-tokens` still ends every one of them.
     revoked = cli.invoke(args=["users", "revoke-tokens", "--email", COLEAD_EMAIL])
-    assert "Revoked 4 token(s)" in revoked.stdout
+    assert "Revoked 5 token(s)" in revoked.stdout
     assert client.get("/api/v1/proposals", headers=bearer(token)).status_code == 401
     assert cli.invoke(args=["users", "tokens"]).stdout == ""
-    assert cli.invoke(args=["users", "tokens", "--all"]).stdout.count("\trevoked ") == 4
+    assert cli.invoke(args=["users", "tokens", "--all"]).stdout.count("\trevoked ") == 5
 
 
 @pytest.mark.parametrize(
