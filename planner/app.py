@@ -29,7 +29,7 @@ from planner.config import (
     secret_key_fallbacks,
     signing_keys,
 )
-from planner.db_types import DatabaseIntConverter, refuse_too_large, render_item
+from planner.db_types import DatabaseIntConverter, refuse_no_row, render_item
 from planner.errors import PlannerError
 from planner.extensions import csrf, db, ids_never_reused, migrate
 from planner.forms import error_target, opened_of
@@ -275,7 +275,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         )
     app.json.sort_keys = False  # keep the documented field order in API answers
     app.url_map.converters["int"] = DatabaseIntConverter  # before any route is added
-    app.url_value_preprocessor(refuse_too_large)  # before the blueprints' own
+    app.url_value_preprocessor(refuse_no_row)  # before the blueprints' own
     proxies = _whole_number_from_environment("TRUSTED_PROXIES", zero=True)
     if proxies:
         # Behind a reverse proxy: client address and scheme come from its headers.

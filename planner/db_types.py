@@ -77,32 +77,51 @@ class DatabaseIntConverter(IntegerConverter):
     """The `<int:...>` URL converter, bounded to what an INTEGER column holds, in ASCII digits
     without leading zeros: one address per resource (werkzeug's own also reads "١٠" and "010")."""
 
-    regex = r"(?:0|[1-9][0-9]*)"
+    # What could be meant as a number ("010", "-1", "+1", "١٠"), matched so that it is refused
+    # as a number its address has no row for (`to_python`); only the ASCII spelling names one.
+    regex = r"[+-]?\d+"
 
     def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int = MAX_INT):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
 
     def to_python(self, value: str) -> int:
-        """A number too large for a row is no row: its route is matched all the same (`TooLarge`,
-        refused by `refuse_too_large` before any view), so that it is refused as its address
-        refuses: the API's and a JSON file's in JSON with the public headers, a feed's as
-        anyone's. (Werkzeug's refusal would only skip the rule, and a sibling rule for other
-        methods then answered 405; raised here, it left the address matched to no route.)"""
+        """A number too large for a row, or spelled otherwise, is no row: its route is matched
+        all the same (`NoRow`, refused by `refuse_no_row` before any view), so that it is
+        refused as its address refuses: the API's and a JSON file's in JSON with the public
+        headers, a feed's as anyone's. (Werkzeug's refusal would only skip the rule, and a
+        sibling rule for other methods then answered 405; raised here, or left to the regex, it
+        left the address matched to no route, and a feed's answer opened the session.)"""
+        if not _CANONICAL.fullmatch(value):
+            return Misspelled(0)
         try:
             return super().to_python(value)
         except ValidationError:
             return TooLarge(MAX_INT + 1)
 
 
-class TooLarge(int):
-    """A number in an address beyond any row's (`DatabaseIntConverter`); not its digits, which
+_CANONICAL = re.compile(r"0|[1-9][0-9]*")
+
+
+class NoRow(int):
+    """A number in an address that names no row (`DatabaseIntConverter`); not its digits, which
     may be thousands (more than int() reads)."""
 
+    why = ""
 
-def refuse_too_large(_endpoint: str | None, values: dict | None) -> None:
+
+class TooLarge(NoRow):
+    why = "the number is too large"
+
+
+class Misspelled(NoRow):
+    why = "a number here is written in ASCII digits (0-9), without a sign or leading zeros"
+
+
+def refuse_no_row(_endpoint: str | None, values: dict | None) -> None:
     """A URL value preprocessor: 404 for every method on an address whose number no row has."""
-    if any(isinstance(value, TooLarge) for value in (values or {}).values()):
-        raise NotFound("There is nothing at this address: the number is too large.")
+    for value in (values or {}).values():
+        if isinstance(value, NoRow):
+            raise NotFound(f"There is nothing at this address: {value.why}.")
 
 
 def render_item(type_: str, obj, autogen_context) -> str | bool:

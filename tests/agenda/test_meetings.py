@@ -2538,20 +2538,45 @@ def test_suggestions_weigh_and_name_the_offices_public_holidays(api, survey):
     assert "public holiday" not in rows["EP"]
 
 
-@pytest.mark.parametrize("number", ["2147483648", "99999999999999999999", "9" * 5000])
-def test_an_id_beyond_the_database_is_refused_as_its_address_refuses(client, survey, number):
+@pytest.mark.parametrize(
+    ("number", "why"),
+    [
+        ("2147483648", "too large"),
+        ("99999999999999999999", "too large"),
+        ("9" * 5000, "too large"),
+        # helper-299: another spelling matched no route, so it was refused as an unknown address,
+        # the feed's opening the session (a co-lead's own 404, Vary: Cookie), the JSON file's an
+        # HTML page without CORS.
+        ("01", "ASCII digits"),
+        ("-1", "ASCII digits"),
+        ("+1", "ASCII digits"),
+        ("١", "ASCII digits"),
+        ("１", "ASCII digits"),
+        ("٠" * 5000, "ASCII digits"),
+    ],
+)
+def test_an_id_beyond_the_database_is_refused_as_its_address_refuses(
+    client, colead_client, survey, number, why
+):
     """helper-292: the number was refused while the address was matched, before any route was
     chosen, so a schedule.json's and the API's 404 came without the public headers (CORS) and
     the JSON file's as an HTML page; a feed's, like a schedule.json's, opened the session and
-    answered `Vary: Cookie`. They are refused as their addresses refuse any missing number."""
+    answered `Vary: Cookie`. They are refused as their addresses refuse any missing number, to a
+    co-lead signed in as to anyone."""
     wipo = {"Origin": "https://www.wipo.int"}
     for url in (f"/meetings/{number}/schedule.json", f"/api/v1/meetings/{number}"):
         response = client.get(url, headers=wipo)
         assert response.status_code == 404 and response.is_json, url
-        assert "the number is too large" in response.get_json()["message"]
+        assert why in response.get_json()["message"]
         assert response.headers["Access-Control-Allow-Origin"] == "*", url
         assert response.vary.as_set() == {"authorization"}, url
+    colead_client.environ_base.pop("HTTP_AUTHORIZATION")  # a browser, signed in
     for url in (f"/meetings/{number}.ics", f"/feeds/recommendations/{number}.ics"):
-        response = client.get(url)
-        assert response.status_code == 404 and "too large" in response.text, url
-        assert "cookie" not in response.vary.as_set() and "Set-Cookie" not in response.headers
+        for who in (client, colead_client):
+            response = who.get(url)
+            assert response.status_code == 404 and why in response.text, url
+            assert "cookie" not in response.vary.as_set() and "Set-Cookie" not in response.headers
+            assert "no-store" not in response.headers.get("Cache-Control", ""), url
+    # A page keeps its session: the co-lead is still signed in on its 404.
+    page = colead_client.get(f"/meetings/{number}")
+    assert page.status_code == 404 and why in page.text and "Sign out" in page.text
