@@ -51,13 +51,14 @@ _NONCE_BYTES = 12  # AES-GCM's
 def sent_key() -> str | None:
     """The request's Idempotency-Key, or None without one. The draft's form, a quoted string
     ("8e03978e-..."), and a bare one, as Stripe's clients send it, are the same key. PlannerError
-    (400) for one that cannot be a key: empty, over KEY_MAX characters, or with a character that
-    is not printable ASCII (a control character, a line end)."""
+    (400) for one that cannot be a key: empty, over KEY_MAX characters, with a character that is
+    not printable ASCII (a control character, a line end), or sent twice."""
     value = request.headers.get(HEADER)
     if value is None:
         return None
     key = value.strip()
-    if len(key) >= 2 and key[0] == key[-1] == '"':
+    quoted = len(key) >= 2 and key[0] == key[-1] == '"'
+    if quoted:
         key = key[1:-1]
     if not key.strip():
         raise PlannerError(
@@ -74,6 +75,13 @@ def sent_key() -> str | None:
             f"The {HEADER} header holds a character that is not printable ASCII (a control "
             "character or a letter beyond ASCII): send a UUID, such as "
             "8e03978e-40d5-43e8-bc93-6894a57f9324."
+        )
+    if ('"' if quoted else ",") in key:
+        # The header sent twice reaches the app as one, its values joined by a comma ('k, k' or
+        # '"k", "k"'): read as a key of its own, it was a new request, done again.
+        raise PlannerError(
+            f"The {HEADER} header came more than once (or holds a comma, or a quote within "
+            "quotes): send it once, with one key, such as 8e03978e-40d5-43e8-bc93-6894a57f9324."
         )
     return key
 

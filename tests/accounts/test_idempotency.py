@@ -214,6 +214,21 @@ def test_a_key_that_cannot_be_one_is_refused_and_nothing_is_done(api, key, said)
     assert count(Meeting) == meetings and count(IdempotencyKey) == 0
 
 
+@pytest.mark.parametrize("sent", [["k-1", "k-1"], ['"k-1"', '"k-1"'], ["k-1", '"k-2"']])
+def test_the_header_sent_twice_is_refused_not_a_key_of_its_own(api, sent):
+    """helper-299: the two lines reach the app as one, joined by a comma ("k-1, k-1"), which
+    was taken as a new key: a retry that sent the header twice was done again."""
+    first = api.post("/api/v1/meetings", json=MEETING, headers=keyed("k-1"))
+    assert first.status_code == 201
+    meetings = count(Meeting)
+    twice = api.post(
+        "/api/v1/meetings", json=MEETING, headers=[("Idempotency-Key", key) for key in sent]
+    )
+    assert twice.status_code == 400
+    assert "came more than once" in twice.get_json()["message"]
+    assert count(Meeting) == meetings and count(IdempotencyKey) == 1
+
+
 def test_the_drafts_quoted_key_and_a_bare_one_are_the_same_and_the_longest_is_taken(api):
     first = api.post("/api/v1/meetings", json=MEETING, headers={"Idempotency-Key": '"abc-1"'})
     again = api.post("/api/v1/meetings", json=MEETING, headers={"Idempotency-Key": "abc-1"})
