@@ -37,7 +37,10 @@ SLOT_FIELDS = {
 MEETING_FIELDS = {
     "status": "status",
     "starts_at": "time",
+    # Only as a co-lead sets it (pinned): a length that follows the slots moves with their lines.
+    "duration_minutes": "length",
     "title": "title",
+    "description": "description",
     "video_url": "video link",
     "time_zone": "home zone",
 }
@@ -45,7 +48,7 @@ MEETING_FIELDS = {
 # their address is kept here only for the transaction, to tell another person from the same).
 INVITATION_FIELDS = ("answer", "invited_at", "link_hash", "email")
 # Said changed, without what it was or became: long text, typed by people.
-UNQUOTED = {"abstract"}
+UNQUOTED = {"abstract", "description"}
 
 
 @dataclass
@@ -166,6 +169,12 @@ def _lines(session: Session) -> list[dict]:
                 and _moved_along(item, before, shifts)
             ):
                 continue  # the meeting's own line says it moved
+            if (
+                name == "duration_minutes"
+                and isinstance(item, Meeting)
+                and not item.duration_pinned
+            ):
+                continue  # it follows its slots, whose lines say what changed
             what = fields[name]
             if what in UNQUOTED:
                 before = after = None
@@ -381,12 +390,13 @@ def _said(meeting: Meeting, change: MeetingChange, zone: str) -> str:
         moved = f"{_moment(before, zone)} → {_moment(after, zone, since=before)}"
         return f"{'meeting time' if meeting_line else 'time'} {moved}"
     if what == "length":
-        return f"length {before or '?'} → {after or '?'} min"
+        length = f"length {before or '?'} → {after or '?'} min"
+        return f"meeting {length}" if meeting_line else length
     if what in ("title", "office", "recommendations", "kind"):
         quote = (lambda v: f"“{v}”" if v else None) if what == "title" else (lambda v: v)
         return f"{what} {_from_to(quote(before), quote(after))}"
-    if what == "abstract":
-        return "abstract edited"
+    if what in UNQUOTED:
+        return f"{what} edited"
     if what == "video link":
         return "video link " + ("removed" if not after else "set" if not before else "changed")
     if what == "home zone":

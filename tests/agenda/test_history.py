@@ -244,3 +244,33 @@ def test_who_invited_the_presenter_again_or_another_and_who_revoked_their_link(
     ):
         assert f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: {said}</li>" in page
     assert "Kim" not in page and "Alex" not in page and "ipaustralia" not in page
+
+
+def test_a_meeting_length_a_co_lead_set_and_its_description_are_recorded(api, slot):
+    """A length given (pinned) and a description edited are a co-lead's changes of the meeting;
+    a length that follows its slots is not (their lines say what moved)."""
+    meeting_id = slot.meeting_id
+    set_length = api.patch(
+        f"/api/v1/meetings/{meeting_id}",
+        json={"duration_minutes": 150, "description": "Bring your questions on AI."},
+    )
+    assert set_length.status_code == 200, set_length.get_json()
+    page = text(api.get(f"/meetings/{meeting_id}/history"))
+    assert re.search(r"meeting length \d+ → 150 min", page), page
+    assert "description edited" in page
+    assert "Bring your questions" not in page  # typed text is said changed, not quoted
+
+    follows = api.patch(f"/api/v1/meetings/{meeting_id}", json={"duration_pinned": False})
+    assert follows.status_code == 200, follows.get_json()
+    longer = api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 45})
+    assert longer.status_code == 200, longer.get_json()
+    db.session.expire_all()
+    followed = api.get(f"/api/v1/meetings/{meeting_id}").get_json()["duration_minutes"]
+    assert followed != 150  # the meeting's length did change, with its slot
+    lengths = db.session.scalars(
+        select(MeetingChange)
+        .where(MeetingChange.meeting_id == meeting_id, MeetingChange.what == "length")
+        .order_by(MeetingChange.id)
+    ).all()
+    # The co-lead's 150, then the slot's own line: none for the meeting following it.
+    assert [(c.slot_id, c.after) for c in lengths] == [(None, "150"), (slot.id, "45")]
