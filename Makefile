@@ -67,6 +67,7 @@ bench: $(VENV)/.test-deps
 	$(BIN)/python bench/pages_bench.py
 	$(BIN)/python bench/matching_bench.py
 	$(BIN)/python bench/matching_quality.py
+	$(BIN)/python bench/fit_methods.py
 	$(BIN)/python bench/lineup_bench.py
 	$(BIN)/python bench/suggest_bench.py
 	$(BIN)/python bench/feed_bench.py
