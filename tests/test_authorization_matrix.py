@@ -657,6 +657,7 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("agenda_api.index", "GET"): public_api,
     ("agenda_api.create", "POST"): colead_api,
     ("agenda_api.read", "GET"): published_api,
+    ("agenda_api.history", "GET"): colead_api,
     ("agenda_api.update", "PATCH"): colead_api,
     ("agenda_api.delete", "DELETE"): colead_api,
     ("agenda_api.reinstate_meeting", "POST"): colead_api,

@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from planner import text
 from planner.accounts.idempotency import idempotent
 from planner.accounts.security import api_colead, colead_required
+from planner.agenda import history as changes
 from planner.agenda.fairness import OUTSIDE_WINDOW, PRESENTER_WEIGHT
 from planner.agenda.models import Meeting, MeetingStatus, Slot
 from planner.agenda.operations import (
@@ -49,7 +50,7 @@ from planner.extensions import db
 from planner.materials.models import Material
 from planner.materials.operations import public_by_meeting, public_by_slot
 from planner.materials.views import material_json
-from planner.pagination import Page, api_page, api_requested
+from planner.pagination import Page, api_page, api_requested, paged
 from planner.request_input import json_object
 from planner.timezones import local_time
 from planner.versioning import check_version, parse_version
@@ -346,6 +347,17 @@ def read(meeting_id: int):
         return public_meeting_json(meeting_or_404(meeting_id, drafts=False))
     meeting = _meeting(meeting_id)
     return _tagged(jsonify(meeting_json(meeting)), meeting)
+
+
+@bp.get("/meetings/<int:meeting_id>/history")
+@colead_required
+def history(meeting_id: int):
+    """The meeting's history as its page gives it, latest first, a page at a time as every API
+    listing: each change with when, by whom, of which slot, before and after, and its line."""
+    meeting = _meeting(meeting_id, lambda found: db.session.get(Meeting, found))
+    number, size = api_requested()
+    page, recorded = paged(changes.recorded(meeting.id), number, size)
+    return {**api_page(page), "changes": changes.as_json(meeting, recorded)}
 
 
 def _with_warnings(body: dict, *warnings: str | None) -> dict:

@@ -363,6 +363,45 @@ def lines(meeting: Meeting, changes: list[MeetingChange]) -> list[Line]:
     ]
 
 
+# Who is named: a co-lead (by their address, or "a former co-lead") and a command.
+_NAMED = {"colead", "api", "command"}
+# What holds a time, by what changed: a slot added (after), deleted (before), moved (both).
+_TIMES = {"time", "created", "deleted"}
+
+
+def as_json(meeting: Meeting, changes: list[MeetingChange]) -> list[dict]:
+    """The lines as the API gives them: what the page says (`said`), with what was recorded,
+    its times in the meeting's home zone (ISO 8601 with their offset), as every API time."""
+    zone = meeting.time_zone or "UTC"
+
+    def value(stored: str | None, what: str) -> str | None:
+        if stored and what in _TIMES:
+            return local_time(zone, datetime.fromisoformat(stored)).isoformat()
+        return stored
+
+    return [
+        {
+            "id": change.id,
+            "at": local_time(zone, change.at).isoformat(),
+            "by": {
+                # Through a page or a token, a co-lead: `api` says which.
+                "kind": "colead" if change.by_kind == "api" else change.by_kind,
+                # Their address or the command; never the presenter's nor a volunteer's.
+                "name": (change.by or None) if change.by_kind in _NAMED else None,
+                "api": change.by_kind == "api",
+            },
+            "slot": {"id": change.slot_id, "title": change.slot_title, "office": change.office_code}
+            if change.slot_id is not None
+            else None,
+            "what": change.what,
+            "before": value(change.before, change.what),
+            "after": value(change.after, change.what),
+            "said": _said(meeting, change, zone),
+        }
+        for change in changes
+    ]
+
+
 def _moment(value: str | None, zone: str, since: str | None = None) -> str:
     """A stored time in the home zone; its clock time alone on the day of `since`."""
     if not value:

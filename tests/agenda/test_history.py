@@ -274,3 +274,137 @@ def test_a_meeting_length_a_co_lead_set_and_its_description_are_recorded(api, sl
     ).all()
     # The co-lead's 150, then the slot's own line: none for the meeting following it.
     assert [(c.slot_id, c.after) for c in lengths] == [(None, "150"), (slot.id, "45")]
+
+
+def test_a_script_reads_the_history_with_a_token_as_the_page_says_it(api, client, slot, presenter):
+    """`GET /api/v1/meetings/<id>/history`: each line with when (in the home zone, with its
+    offset), who (never the presenter), which slot, before and after as recorded (times in the
+    home zone too) and what the page says; latest first."""
+    meeting_id = slot.meeting_id
+    link = invite(api, slot, name="Eva Quispe", email="eva@ipaustralia.example")
+    assert confirm(presenter, link).status_code == 302
+    edit = f"/slots/{slot.id}/edit"
+    form = form_of(api, edit)
+    form["start"] = ["13:30"]
+    assert api.post(edit, data=form).status_code == 302
+
+    answer = api.get(f"/api/v1/meetings/{meeting_id}/history")
+    assert answer.status_code == 200, answer.get_json()
+    body = answer.get_json()
+    assert {k: body[k] for k in ("count", "page", "pages", "per_page", "next", "previous")} == {
+        "count": len(body["changes"]),
+        "page": 1,
+        "pages": 1,
+        "per_page": 100,
+        "next": None,
+        "previous": None,
+    }
+    listed = body["changes"]
+    assert [c["id"] for c in listed] == sorted((c["id"] for c in listed), reverse=True)
+    jp, au = slot.id + 1, slot.id
+    said = [(c["what"], c["slot"] and c["slot"]["id"], c["before"], c["after"]) for c in listed]
+    # Latest first. The move (its lines in no order of their own): the talk moved is to be
+    # confirmed again, and the JP talk after it follows.
+    assert set(said[:3]) == {
+        ("time", jp, "2027-03-09T13:30:00+01:00", "2027-03-09T13:50:00+01:00"),
+        ("status", au, "confirmed", "invited"),
+        ("time", au, "2027-03-09T13:10:00+01:00", "2027-03-09T13:30:00+01:00"),
+    }
+    assert said[3:5] == [("status", au, "invited", "confirmed"), ("presenter", au, None, "invited")]
+    assert set(said[5:8]) == {
+        ("created", jp, None, "2027-03-09T13:30:00+01:00"),
+        ("created", au, None, "2027-03-09T13:10:00+01:00"),
+        ("created", au - 1, None, "2027-03-09T13:00:00+01:00"),
+    }
+    assert said[8:] == [("created", None, None, None)]
+    moved = next(c for c in listed[:3] if c["what"] == "time" and c["slot"]["id"] == au)
+    confirmed, created = listed[3], listed[-1]
+    assert re.fullmatch(r"2026-12-01T\d\d:\d\d:\d\d(\.\d+)?\+01:00", moved["at"]), moved["at"]
+    assert moved["by"] == {"kind": "colead", "name": COLEAD_EMAIL, "api": False}
+    assert moved["slot"] == {"id": slot.id, "title": slot.title, "office": "AU"}
+    assert moved["said"] == "time 9 Mar 2027 13:10 → 13:30"
+    assert confirmed["by"] == {"kind": "presenter", "name": None, "api": False}
+    assert confirmed["said"] == "status invited → confirmed"
+    assert listed[4]["said"] == "presenter invited"
+    assert created["by"] == {"kind": "colead", "name": COLEAD_EMAIL, "api": True}
+    assert created["said"] == "meeting created"
+    assert "Eva" not in answer.text and "ipaustralia" not in answer.text
+    assert "/presenter/" not in answer.text
+    # The page says each line alike.
+    page = text(api.get(f"/meetings/{meeting_id}/history"))
+    for change in body["changes"]:
+        assert f"{change['said']}</li>" in page
+
+    assert client.get(f"/api/v1/meetings/{meeting_id}/history").status_code == 401
+    assert api.get(f"/api/v1/meetings/{meeting_id + 1000}/history").status_code == 404
+
+
+def test_a_read_only_token_reads_a_draft_s_history(app, colead, slot):
+    from planner.accounts.models import ApiToken
+
+    token = ApiToken.issue(colead, "audit trail", read_only=True)
+    db.session.commit()
+    reader = app.test_client(use_cookies=False)
+    answer = reader.get(
+        f"/api/v1/meetings/{slot.meeting_id}/history",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert answer.status_code == 200, answer.get_json()
+    assert slot.meeting.status == "draft"
+    assert answer.get_json()["changes"]
+
+
+def test_the_history_api_comes_a_page_at_a_time_in_two_statements(api, slot):
+    """As every API listing: ?page= and ?per_page= (at most 500), `next` and `previous` with the
+    query kept, a page past the last 404, the headers of the co-leads' answers; counted, then
+    the page read, however long the page."""
+    meeting_id = slot.meeting_id
+    db.session.execute(
+        MeetingChange.__table__.insert(),
+        [
+            {
+                "meeting_id": meeting_id,
+                "at": slot.created_at,
+                "by_kind": "api",
+                "by": COLEAD_EMAIL,
+                "slot_id": slot.id,
+                "slot_title": slot.title,
+                "office_code": "AU",
+                "what": "length",
+                "before": str(n),
+                "after": str(n + 1),
+            }
+            for n in range(250)
+        ],
+    )
+    db.session.commit()
+    url = f"/api/v1/meetings/{meeting_id}/history"
+    total = db.session.scalar(
+        select(func.count())
+        .select_from(MeetingChange)
+        .where(MeetingChange.meeting_id == meeting_id)
+    )
+    statements = {}
+    for size in (5, 100):
+        with counted_queries() as sent:
+            answer = api.get(f"{url}?per_page={size}&page=2")
+        assert answer.status_code == 200, answer.get_json()
+        statements[size] = sent
+        body = answer.get_json()
+        assert len(body["changes"]) == size
+        assert (body["count"], body["page"], body["per_page"]) == (total, 2, size)
+        assert body["previous"] == f"{url}?per_page={size}&page=1"
+        assert body["next"] == (f"{url}?per_page={size}&page=3" if size * 2 < total else None)
+    assert body["changes"][0]["said"] == "length 149 → 150 min"
+    assert len([s for s in statements[100] if "meeting_changes" in s]) == 2  # counted, read
+    assert len(statements[100]) == len(statements[5])
+
+    assert api.get(f"{url}?per_page=501").status_code == 400
+    assert api.get(f"{url}?per_page=1&per_page=500").status_code == 400
+    assert api.get(f"{url}?page=0").status_code == 400
+    assert api.get(f"{url}?page=99").status_code == 404
+    # The headers of the co-leads' listings: kept in no shared cache, read by no other site.
+    short, listed = api.get(f"{url}?per_page=1"), api.get("/api/v1/proposals")
+    for name in ("Cache-Control", "Vary", "Access-Control-Allow-Origin", "Link"):
+        assert short.headers.get(name) == listed.headers.get(name), name
+    assert short.headers["Cache-Control"] == "private, no-store"
