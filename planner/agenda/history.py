@@ -313,12 +313,17 @@ _PRESENTER = {
     "another invited": "another presenter invited in their place",
     "link revoked": "presenter's link revoked",
 }
+# A slot's status as a line says it: SlotStatus's are words already, the presenter's request not.
 _STATUS_WORDS = {Answer.another_time: "asked for another time"}
+# Every change of a meeting's status, in words; those the pages cannot make too, as a command
+# (`flask shell`) can, and its line is read as the others are.
 _MEETING_STATUS = {
     ("draft", "published"): "meeting published",
     ("published", "cancelled"): "meeting cancelled",
     ("draft", "cancelled"): "meeting cancelled",
     ("cancelled", "published"): "meeting brought back",
+    ("cancelled", "draft"): "meeting brought back (as a draft)",
+    ("published", "draft"): "meeting made a draft again",
 }
 
 
@@ -453,12 +458,13 @@ def _slot_status(meeting: Meeting, change: MeetingChange) -> str:
     before, after = change.before, change.after
     if before is None and after == Answer.another_time:
         return "asked for another time"
+    moved = _from_to(_STATUS_WORDS.get(before, before), _STATUS_WORDS.get(after, after))
     # Recorded once the meeting had taken place: for the record, given or not.
     if meeting.ends_at is not None and change.at >= meeting.ends_at:
         if after == SlotStatus.confirmed:
-            return f"recorded as presented ({before} → {after})"
+            return f"recorded as presented ({moved})"
         if after in NOT_GIVEN:
-            return f"recorded as not given ({before} → {after})"
+            return f"recorded as not given ({moved})"
     if before == SlotStatus.cancelled:
-        return f"reinstated (cancelled → {after})"
-    return f"status {_from_to(_STATUS_WORDS.get(before, before), _STATUS_WORDS.get(after, after))}"
+        return f"reinstated ({moved})"
+    return f"status {moved}"

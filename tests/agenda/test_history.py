@@ -408,3 +408,68 @@ def test_the_history_api_comes_a_page_at_a_time_in_two_statements(api, slot):
     for name in ("Cache-Control", "Vary", "Access-Control-Allow-Origin", "Link"):
         assert short.headers.get(name) == listed.headers.get(name), name
     assert short.headers["Cache-Control"] == "private, no-store"
+
+
+def test_every_change_of_a_status_reads_in_words(api, slot):
+    """A meeting's status and a slot's (the presenter's request for another time too), from each
+    to each other, before the meeting and once it took place: said in words, as "meeting
+    published" is, never as the stored values ("meeting cancelled → draft", "another_time")."""
+    from datetime import UTC, datetime
+
+    from planner.agenda.history import lines
+    from planner.agenda.models import MEETING_STATUSES, SLOT_STATUSES
+    from planner.presenters.models import Answer
+
+    meeting = slot.meeting
+    before_it, once_over = datetime(2027, 1, 4, tzinfo=UTC), datetime(2027, 4, 1, tzinfo=UTC)
+    assert before_it < meeting.starts_at and meeting.ends_at < once_over
+
+    def said(before, after, at=before_it, slot_id=None) -> str:
+        change = MeetingChange(
+            at=at, by_kind="colead", by=COLEAD_EMAIL, slot_id=slot_id, slot_title="Talk",
+            office_code="AU", what="status", before=before, after=after,
+        )  # fmt: skip
+        return lines(meeting, [change])[0].said
+
+    meeting_said = {
+        (before, after): said(before, after)
+        for before in MEETING_STATUSES
+        for after in MEETING_STATUSES
+        if before != after
+    }
+    assert meeting_said == {
+        ("draft", "published"): "meeting published",
+        ("published", "cancelled"): "meeting cancelled",
+        ("draft", "cancelled"): "meeting cancelled",
+        ("cancelled", "published"): "meeting brought back",
+        ("cancelled", "draft"): "meeting brought back (as a draft)",
+        ("published", "draft"): "meeting made a draft again",
+    }
+    words = {**{s: str(s) for s in SLOT_STATUSES}, Answer.another_time: "asked for another time"}
+    assert said(None, Answer.another_time, slot_id=slot.id) == "asked for another time"
+    for before in words:
+        for after in words:
+            for at in (before_it, once_over):
+                if before == after:
+                    continue
+                line = said(before, after, at, slot.id)
+                assert "_" not in line and "none" not in line.lower(), (before, after, line)
+                assert f"{words[before]} → {words[after]}" in line, (before, after, line)
+
+
+def test_a_cancelled_meeting_made_a_draft_by_a_command_is_said_brought_back(api, slot):
+    """The pages refuse it; `flask shell` may do it, and its history says so in words."""
+    meeting_id = slot.meeting_id
+    assert api.post(f"/api/v1/meetings/{meeting_id}/publish").status_code == 200
+    assert api.delete(f"/api/v1/meetings/{meeting_id}").get_json()["result"] == "cancelled"
+    db.session.expire_all()
+    slot.meeting.status = "draft"
+    db.session.commit()
+    said = [c["said"] for c in api.get(f"/api/v1/meetings/{meeting_id}/history").json["changes"]]
+    assert said[:3] == [
+        "meeting brought back (as a draft)",
+        "meeting cancelled",
+        "meeting published",
+    ]
+    page = text(api.get(f"/meetings/{meeting_id}/history"))
+    assert "meeting brought back (as a draft)</li>" in page
