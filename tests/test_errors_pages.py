@@ -186,9 +186,9 @@ def test_a_form_sent_to_something_deleted_meanwhile_lists_what_was_typed(colead_
     page = html.unescape(gone.get_data(as_text=True))
     assert "What you typed was not saved: here it is, to copy" in page
     listed = page[page.index("What you typed") :]
-    assert '<dt>Title</dt><dd class="answer-text">Keynote on AI search</dd>' in listed
+    assert '<dt>Slot title</dt><dd class="answer-text">Keynote on AI search</dd>' in listed
     assert typed["abstract"] in listed
-    assert '<dt>Duration (minutes)</dt><dd class="answer-text">25</dd>' in listed
+    assert '<dt>Slot duration (minutes)</dt><dd class="answer-text">25</dd>' in listed
     assert "<dt>Version</dt>" not in listed
     assert typed["csrf_token"] not in listed[: listed.index("</details>")]
     assert gone.headers["Cache-Control"] == "private, no-store"

@@ -193,7 +193,7 @@ def test_two_coleads_on_the_slot_form(api, other, survey):
     fields["abstract"] = ["A's abstract"]
     refused = other.post(page, data=fields)
     assert refused.status_code == 409
-    assert "Duration (minutes) is now “30”" in html.unescape(refused.get_data(as_text=True))
+    assert "Slot duration (minutes) is now “30”" in html.unescape(refused.get_data(as_text=True))
     stored = db.session.get(Slot, slot["id"])
     db.session.refresh(stored)
     assert (stored.duration_minutes, stored.abstract) == (30, "")
@@ -457,8 +457,8 @@ def test_a_refused_save_takes_in_the_others_change_and_keeps_yours(api, other, s
     refused = other.post(page, data={**mine, "title": ["A's title"]})
     assert refused.status_code == 409
     said = html.unescape(refused.get_data(as_text=True))
-    assert "Their change is now in the form: Duration (minutes) is now “30”." in said
-    assert "Title is now" not in said and "You both changed" not in said
+    assert "Their change is now in the form: Slot duration (minutes) is now “30”." in said
+    assert "Slot title is now" not in said and "You both changed" not in said
     again = form_in(refused.get_data(as_text=True))
     assert (again["title"], again["duration_minutes"]) == (["A's title"], ["30"])
     assert other.post(page, data=again).status_code == 302
@@ -470,7 +470,7 @@ def test_a_refused_save_takes_in_the_others_change_and_keeps_yours(api, other, s
     assert api.post(page, data={**theirs, "duration_minutes": ["40"]}).status_code == 302
     refused = other.post(page, data={**mine, "duration_minutes": ["25"]})
     said = html.unescape(refused.get_data(as_text=True))
-    assert "You both changed: Duration (minutes) is now “40”, yours “25”" in said
+    assert "You both changed: Slot duration (minutes) is now “40”, yours “25”" in said
     assert form_in(refused.get_data(as_text=True))["duration_minutes"] == ["25"]
 
 

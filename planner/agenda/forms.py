@@ -122,12 +122,14 @@ class MeetingForm(PlannerForm):
 
 
 class SlotForm(PlannerForm):
+    # "Slot ...": the meeting's editor shows this form by the meeting's own, whose "Title",
+    # "Kind" and "Duration (minutes)" speech control ("click Title") would find twice.
     title = StringField(
-        "Title", validators=[checked(check_text, "The slot title", 200, required=True)]
+        "Slot title", validators=[checked(check_text, "The slot title", 200, required=True)]
     )
-    kind = SelectField("Kind", choices=[SelectChoice(k) for k in SLOT_KINDS])
+    kind = SelectField("Slot kind", choices=[SelectChoice(k) for k in SLOT_KINDS])
     duration_minutes = IntegerField(
-        "Duration (minutes)",
+        "Slot duration (minutes)",
         default=20,
         validators=[checked(check_minutes, "The slot duration")],
     )

@@ -5,12 +5,20 @@ for (const find of document.querySelectorAll(".office-picker .office-find")) {
   const box = find.querySelector("input");
   const found = find.querySelector("[role=status]");
   const offices = [...find.parentElement.querySelectorAll(".office-boxes li")];
+  // An office is found by the words its box shows, not its rule said unseen ("must include").
+  const words = new Map(
+    offices.map((office) => {
+      const label = office.querySelector("label").cloneNode(true);
+      for (const unseen of label.querySelectorAll(".visually-hidden")) unseen.remove();
+      return [office, label.textContent.toLowerCase()];
+    }),
+  );
   find.hidden = false;
   box.addEventListener("input", () => {
     const wanted = box.value.trim().toLowerCase();
     let shown = 0;
     for (const office of offices) {
-      office.hidden = wanted !== "" && !office.textContent.toLowerCase().includes(wanted);
+      office.hidden = wanted !== "" && !words.get(office).includes(wanted);
       shown += office.hidden ? 0 : 1;
     }
     found.textContent = wanted === "" ? "" : `${shown} of ${offices.length} shown`;

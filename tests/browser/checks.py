@@ -107,6 +107,7 @@ def check_page(tab, url: str, path: str, width: str, shot: str, *, taps: bool = 
             f"{path}: names that do not start with the words shown: {said['late']}"
         )
         assert not said["twice"], f"{path}: one name, different places: {said['twice']}"
+        assert not said["same"], f"{path}: fields of one name: {said['same']}"
 
 
 # Speech control ("click Remove", Dragon, Voice Control) finds a link or button by the words it
@@ -118,7 +119,10 @@ def check_page(tab, url: str, path: str, width: str, shot: str, *, taps: bool = 
 # (helper-294: five "Remove…" on a meeting's archive, each removing another file, and three
 # "Materials of this slot"). The name is reckoned as a browser does for what the app writes
 # (aria-labelledby, aria-label, the text but what aria-hidden hides): axe's own reckoning, which
-# sets up its tree of the page again, took 30-90 ms a page, this one a few.
+# sets up its tree of the page again, took 30-90 ms a page, this one a few. And no two fields
+# share a name, their labels' words (helper-303: "click Title" on a meeting's editor met the
+# meeting's and the new slot's; a heading or legend above joins no field's name in Chromium),
+# but a row's field in rows alike (a presenter's availability windows: "Mon" in each).
 SAID_AS_SHOWN = r"""() => {
   // Letters and digits alone: a count in an element of its own ('workflows' '1') is no word apart.
   const words = text => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -157,7 +161,30 @@ SAID_AS_SHOWN = r"""() => {
   }
   const twice = [...places.values()].filter(({to}) => to.size > 1)
     .map(({said, to}) => `"${said}": ${[...to].slice(0, 3).join(' ')}`);
-  return {late: late.slice(0, 8), twice: twice.slice(0, 8)};
+  // A field's name: its label's words (a legend or a heading above joins no field's name).
+  const called = field => {
+    const by = field.getAttribute('aria-labelledby');
+    if (by) return by.split(/\s+/).map(id => document.getElementById(id)?.textContent ?? '')
+      .join(' ');
+    return field.getAttribute('aria-label')
+      || [...field.labels].map(label => text(label, heard)).join(' ')
+      || field.title || field.placeholder || '';
+  };
+  const fields = new Map();
+  for (const field of document.querySelectorAll(
+      'input:not([type=hidden], [type=submit], [type=button], [type=reset], [type=image]),' +
+      ' select, textarea')) {
+    if (!field.getClientRects().length || field.closest('[aria-hidden="true"]')) continue;
+    const named = words(called(field));
+    if (!named) continue;
+    if (!fields.has(named)) fields.set(named, {said: called(field).trim(), as: new Set()});
+    // A row's field in a list of rows ("windows-0-on", "windows-1-on") is one field, repeated.
+    fields.get(named).as.add(/-\d+-/.test(field.name) ? field.name.replace(/-\d+-/g, '-#-')
+      : Symbol());
+  }
+  const same = [...fields.values()].filter(({as}) => as.size > 1)
+    .map(({said, as}) => `"${said}" ×${as.size}`);
+  return {late: late.slice(0, 8), twice: twice.slice(0, 8), same: same.slice(0, 8)};
 }"""
 
 

@@ -8,7 +8,13 @@ import pytest
 from sqlalchemy import select
 
 from planner.extensions import db
-from tests.browser.checks import WIDTHS, _unnamed_tables, check_page, tabs_by_width_and_role
+from tests.browser.checks import (
+    SAID_AS_SHOWN,
+    WIDTHS,
+    _unnamed_tables,
+    check_page,
+    tabs_by_width_and_role,
+)
 from tests.support import publish_as_planned, reset_database
 
 MEETING = {
@@ -312,3 +318,20 @@ def test_the_check_finds_a_table_named_by_nothing_and_only_that(phone):
     assert _unnamed_tables(phone) == ['- row "Office":']
     phone.set_content("<main><h1>No table</h1><p>Words.</p></main>")
     assert _unnamed_tables(phone) == []
+
+
+def test_the_check_finds_two_fields_of_one_name_but_a_rows_own(phone):
+    """Two fields named alike on one page are found, by their labels' words (a legend or a
+    heading above them adds none, as Chromium reckons); a row's field in rows alike is not."""
+    phone.set_content(
+        "<main><h1>Fields</h1><form><label for=a>Title</label><input id=a name=title>"
+        "<fieldset><legend>Add a slot</legend><label for=b>Title</label>"
+        "<input id=b name=title></fieldset>"
+        "<label for=c>Kind</label><select id=c name=kind><option>x</select>"
+        "<label for=d>Slot kind</label><select id=d name=kind><option>x</select>"
+        "<input type=hidden name=title aria-label=Title></form>"
+        "<form><input type=checkbox id=e name=windows-0-days><label for=e>Mon</label>"
+        "<input type=checkbox id=f name=windows-1-days><label for=f>Mon</label></form></main>"
+    )
+    assert phone.get_by_role("textbox", name="Title", exact=True).count() == 2
+    assert phone.evaluate(SAID_AS_SHOWN)["same"] == ['"Title" ×2']

@@ -94,6 +94,9 @@ def test_offices_a_line_up_must_include_are_picked_by_name_among_200(
         expect(include.get_by_text("None yet.")).to_be_visible()
         include.get_by_text("Choose from the 200 offices of SYNTHETIC/200/0").click()
         find = include.get_by_label("Show the offices whose code or name holds")
+        # Each box is named with its rule unseen ("… (must include)"), found by no word of it.
+        find.fill("include")
+        expect(include.get_by_role("status")).to_have_text("0 of 200 shown")
         find.fill("polish")
         expect(include.locator(".office-fold li:visible")).to_have_count(1)
         expect(include.get_by_role("status")).to_have_text("1 of 200 shown")
