@@ -136,7 +136,7 @@ def test_the_whole_journey_from_volunteer_to_slides(
     page.get_by_label("Meeting", exact=True).select_option(str(meeting))
     page.get_by_role("button", name="Schedule").click()
     # The slot comes filled in from the proposal.
-    expect(page.get_by_label("Title", exact=True)).to_have_value("AI search tools")
+    expect(page.get_by_label("Slot title", exact=True)).to_have_value("AI search tools")
     shoot(page, "journey-1-scheduled")
     link = invite(page, live_server, meeting, "AI search tools", "Pat Example", "Asia/Jerusalem")
     assert publish_as_planned(colead_client, meeting).status_code == 200
