@@ -30,6 +30,29 @@ def changes(slot_id: int, what: str) -> list[MeetingChange]:
     )
 
 
+def lengthened(slot, count: int, by_kind: str = "colead") -> None:
+    """`count` lines of the slot's length changed by the co-lead, stored at once: a long history."""
+    db.session.execute(
+        MeetingChange.__table__.insert(),
+        [
+            {
+                "meeting_id": slot.meeting_id,
+                "at": slot.created_at,
+                "by_kind": by_kind,
+                "by": COLEAD_EMAIL,
+                "slot_id": slot.id,
+                "slot_title": slot.title,
+                "office_code": "AU",
+                "what": "length",
+                "before": str(n),
+                "after": str(n + 1),
+            }
+            for n in range(count)
+        ],
+    )
+    db.session.commit()
+
+
 def test_a_move_a_confirmation_and_an_api_change_are_each_recorded_once(api, slot, presenter):
     edit = f"/slots/{slot.id}/edit"
     form = form_of(api, edit)
@@ -106,25 +129,7 @@ def test_another_co_lead_reads_the_history_and_no_one_else(api, app, client, slo
 
 def test_the_editor_reads_its_history_in_a_few_statements(api, slot):
     meeting_id = slot.meeting_id
-    db.session.execute(
-        MeetingChange.__table__.insert(),
-        [
-            {
-                "meeting_id": meeting_id,
-                "at": slot.created_at,
-                "by_kind": "colead",
-                "by": COLEAD_EMAIL,
-                "slot_id": slot.id,
-                "slot_title": slot.title,
-                "office_code": "AU",
-                "what": "length",
-                "before": str(n),
-                "after": str(n + 1),
-            }
-            for n in range(200)
-        ],
-    )
-    db.session.commit()
+    lengthened(slot, 200)
     with counted_queries() as few:
         page = api.get(f"/meetings/{meeting_id}/edit")
     with counted_queries() as more:
@@ -359,25 +364,7 @@ def test_the_history_api_comes_a_page_at_a_time_in_two_statements(api, slot):
     query kept, a page past the last 404, the headers of the co-leads' answers; counted, then
     the page read, however long the page."""
     meeting_id = slot.meeting_id
-    db.session.execute(
-        MeetingChange.__table__.insert(),
-        [
-            {
-                "meeting_id": meeting_id,
-                "at": slot.created_at,
-                "by_kind": "api",
-                "by": COLEAD_EMAIL,
-                "slot_id": slot.id,
-                "slot_title": slot.title,
-                "office_code": "AU",
-                "what": "length",
-                "before": str(n),
-                "after": str(n + 1),
-            }
-            for n in range(250)
-        ],
-    )
-    db.session.commit()
+    lengthened(slot, 250, by_kind="api")
     url = f"/api/v1/meetings/{meeting_id}/history"
     total = db.session.scalar(
         select(func.count())
