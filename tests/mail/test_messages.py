@@ -2787,3 +2787,15 @@ def test_a_decline_in_a_draft_reaches_no_contact(api, slot, presenter):
     declined = {"answer": "declined", "note": "Away."}
     assert presenter.post(link + "/answer", data=declined).status_code == 302
     assert outbox(recipient_email="kim@ipaustralia.example") == []
+
+
+def test_every_change_that_raises_an_events_sequence_is_named_in_the_update():
+    """A change of a field that raises a slot's or a meeting's SEQUENCE sends an update, which
+    names what changed: a field added to one list and not the other would send an update that
+    says nothing of it, or name a change no calendar was sent."""
+    from planner.agenda.operations import SIGNIFICANT_MEETING, SIGNIFICANT_SLOT
+    from planner.mail.messages.changes import _MEETING_FIELDS, _SLOT_FIELDS
+
+    assert set(_SLOT_FIELDS) == set(SIGNIFICANT_SLOT)
+    # A meeting's start and length move its slots, whose own updates say so.
+    assert set(_MEETING_FIELDS) == set(SIGNIFICANT_MEETING) - {"starts_at", "duration_minutes"}
