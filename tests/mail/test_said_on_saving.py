@@ -218,3 +218,27 @@ def test_a_contact_deleted_before_their_invitations_went_is_told_nothing_and_so_
         "REQUEST",
         "REQUEST",
     ]
+
+
+def test_deleting_a_slot_no_one_presents_says_no_one_is_emailed_its_cancellation(api, slot):
+    """helper-307: a draft's slot no one was invited to, deleted while another slot's update
+    waited its minute, said "Slot deleted. 1 person is emailed the cancellation.": the
+    meeting's length followed the slots, so that waiting update was written again as it was,
+    to go when it would have, and counted as what the deletion sent. Nobody is sent anything
+    new, least of all a cancellation."""
+    invite(api, slot)
+    meeting = f"/api/v1/meetings/{slot.meeting_id}"
+    assert api.patch(meeting, json={"duration_pinned": False}).status_code == 200
+    with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
+        edit = f"/slots/{slot.id}/edit"
+        said = _said(api, api.post(edit, data={**form_of(api, edit), "title": "AI governance"}))
+        assert "Slot saved. 1 person is emailed the change." in said
+        waiting = outbox(recipient_email="alex@ipaustralia.example")[-1]
+        other = next(s for s in slot.meeting.slots if s.office_code == "JP")
+        delete = f"/slots/{other.id}/delete"
+        said = _said(api, api.post(delete, data=hidden_fields(api, delete)))
+        assert "Slot deleted. Edit:" in said  # the flash says no more, the editor follows
+        # The update waiting its minute still goes, saying what it said.
+        going = outbox(recipient_email="alex@ipaustralia.example")[-1]
+        assert going.status == "queued"
+        assert going.text_body == waiting.text_body

@@ -291,10 +291,10 @@ def first_news_waiting(slot: Slot, email: str) -> bool:
     return bool(rows) and bool(rows[0][3].get("first"))
 
 
-def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
+def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime, int]]:
     """Withdraw the updates matching `where` still waiting out UPDATE_SETTLE, each only if
-    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis, due)
-    of those withdrawn, oldest first."""
+    still as read (a sender may take it meanwhile: then it goes). Returns (written, basis, due,
+    id) of those withdrawn, oldest first."""
     withdrawn = []
     for message_id, due, created, basis in _settling_rows(*where):
         taken_back = _superseded(
@@ -303,7 +303,7 @@ def _withdraw_settling(*where) -> list[tuple[datetime, dict, datetime]]:
             OutboxMessage.next_attempt_at == due,
         )
         if taken_back == 1:
-            withdrawn.append((created, basis, due))
+            withdrawn.append((created, basis, due, message_id))
     return withdrawn
 
 
@@ -314,16 +314,24 @@ def settling_withdrawn(slot: Slot, email: str) -> dict | None:
     withdrawn = _withdraw_settling(*about_slot(slot, email))
     if not withdrawn:
         return None
-    (first_written, first, due), *later = withdrawn
+    (first_written, first, due, _), *later = withdrawn
     what = set(first.get("what") or ())
-    for _, basis, _ in later:
+    for _, basis, _, _ in later:
         what |= set(basis.get("what") or ())
+    last = withdrawn[-1][3]
+    said = db.session.execute(
+        select(OutboxMessage.subject, OutboxMessage.text_body).where(OutboxMessage.id == last)
+    ).one()
     return {
+        # The last one withdrawn, and what it said: one written again in its place saying the
+        # same is no news of the change that wrote it (`writing.queue_message`).
+        "withdrawn": last,
+        "said": tuple(said),
         "what": sorted(what),
         "was": [When.read(time) for time in first.get("was") or []],
         "since": first.get("since") or first_written.isoformat(),
         "due": due.isoformat(),
-        "asked_again": any(basis.get("asked_again") for _, basis, _ in withdrawn),
+        "asked_again": any(basis.get("asked_again") for _, basis, _, _ in withdrawn),
         "status_was": first.get("status_was"),
         # The oldest was their first news of the slot (`writing._unpresented_news`).
         "first": bool(first.get("first")),

@@ -178,9 +178,21 @@ def queue_message(
     )
     if slot is not None:
         mark_sent(slot, recipient.email)
-    if message is not None:
-        db.session.info.setdefault(WRITTEN, []).append(message)
+    written_now: list = db.session.info.setdefault(WRITTEN, [])
+    if message is not None and not _said_before(carried, keep_due, (subject, text), written_now):
+        written_now.append(message)
     return message
+
+
+def _said_before(carried: dict | None, keep_due: bool, said: tuple, written_now: list) -> bool:
+    """Whether a settling update written again in its place (`keep_due`) says what the one
+    withdrawn said, and that one was written before this change: then the change sends no
+    news, and the page that made it says nobody is emailed (helper-307: a draft's slot no one
+    presented, deleted while another slot's update waited, said "1 person is emailed the
+    cancellation"). Written again within the change, it still counts as what it sends."""
+    if not (keep_due and carried) or carried.get("said") != said:
+        return False
+    return all(message.id != carried.get("withdrawn") for message in written_now)
 
 
 def of_length_only(what) -> bool:
