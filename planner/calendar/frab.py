@@ -2,8 +2,10 @@
 which conference apps such as Giggity or the c3voc tools read. Pure: no Flask, no database.
 
 The meeting is one conference, its video call the one room; cancelled slots are left out, as
-the format has no status. The schedule's version is a digest of its content: it changes with
-any change a reader could see, and only then.
+the format has no status. A talk's public materials are its `links` and, files, its
+`attachments` (as pretalx gives them), the meeting's own in the conference's `meta`, each as the
+read API gives it with the `title` frab readers show. The schedule's version is a digest of its
+content: it changes with any change a reader could see, and only then.
 """
 
 import json
@@ -35,6 +37,9 @@ class TalkInfo:
     track: str | None
     url: str
     cancelled: bool = False
+    # Its public materials as the read API gives them: links, and files.
+    links: tuple[dict, ...] = ()
+    attachments: tuple[dict, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -47,6 +52,7 @@ class ScheduleInfo:
     end: datetime
     url: str
     base_url: str
+    materials: tuple[dict, ...] = ()  # the whole meeting's own (a recording), as talks' links
 
 
 def _guid(uid: str) -> str:
@@ -65,6 +71,11 @@ def _hours(minutes: int) -> str:
 def _slug(meeting_id: int, talk: TalkInfo) -> str:
     words = re.sub(r"[^a-z0-9]+", "-", talk.title.lower()).strip("-")[:60].strip("-")
     return f"cws-{meeting_id}-{talk.id}" + (f"-{words}" if words else "")
+
+
+def _titled(material: dict) -> dict:
+    """A material as the read API gives it, and titled as frab's links and attachments are."""
+    return {**material, "title": material["name"]}
 
 
 def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: str) -> dict:
@@ -97,7 +108,8 @@ def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: s
                 "persons": [{"name": talk.presenter, "guid": _guid(f"office:{talk.presenter}")}]
                 if talk.presenter
                 else [],
-                "links": [],
+                "links": [_titled(m) for m in talk.links],
+                "attachments": [_titled(m) for m in talk.attachments],
             }
         )
     days = []
@@ -130,6 +142,8 @@ def schedule(info: ScheduleInfo, talks: Sequence[TalkInfo], generator_version: s
         "url": info.url,
         "rooms": [{"name": ROOM, "guid": _guid(f"room:{info.url}")}],
         "days": days,
+        # The conference takes no links of its own; `meta` is where the schema lets more in.
+        "meta": {"materials": [_titled(m) for m in info.materials]},
     }
     return {
         "$schema": SCHEMA,

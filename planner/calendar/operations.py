@@ -38,6 +38,8 @@ from planner.calendar.ics import EventInfo, one_line, text, web_address
 from planner.calendar.models import CalendarState, RemovedEvent
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.materials.models import Material
+from planner.materials.operations import public_by_slot
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
@@ -653,6 +655,8 @@ def _held_slots(*where: ColumnElement) -> Callable[[list[str]], set]:
 # older, so a client revalidating by date alone fetches the new content once (one that holds
 # none of what changed, at most an unchanged body once). Raise it with the next such change.
 FORMAT_CHANGED = datetime(2026, 12, 6, tzinfo=UTC)
+# Likewise for a meeting's schedule.json: when it began listing the materials.
+SCHEDULE_FORMAT_CHANGED = datetime(2026, 12, 6, 17, tzinfo=UTC)
 
 
 def _changed(events: list[EventInfo], *left: datetime | None) -> datetime:
@@ -843,11 +847,21 @@ def published_meetings_with(proposal_id: int) -> list[Meeting]:
     )
 
 
-def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> Built:
+def schedule_for(
+    meeting: Meeting, meeting_url: MeetingUrl, base_url: str, shown: Callable[[Material], dict]
+) -> Built:
     """A published meeting as frab schedule JSON, and when its content last changed. A
     cancelled one is still served, its title saying so and every talk left out: an app that
-    fetched it before drops the talks, where a 404 would leave them in its programme."""
+    fetched it before drops the talks, where a 404 would leave them in its programme. Its
+    materials are those its page shows anyone now (`public_by_slot`), each as `shown` (the read
+    API's `material_json`) gives it; they changed when one was last added or removed, or, made
+    public once the meeting ended, then."""
     url = meeting_url(meeting)
+    materials = public_by_slot(meeting)
+
+    def listed(slot_id: int | None, files: bool) -> tuple[dict, ...]:
+        return tuple(shown(m) for m in materials.get(slot_id, []) if m.is_file == files)
+
     zone = _zone(meeting.time_zone) or "UTC"
     called_off = meeting.status == MeetingStatus.cancelled
     info = ScheduleInfo(
@@ -859,6 +873,7 @@ def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> Bu
         end=_ends(meeting.starts_at, meeting.duration_minutes),
         url=url,
         base_url=base_url,
+        materials=tuple(shown(m) for m in materials.get(None, [])),
     )
     placed = _placed(meeting)
     talks = [
@@ -874,11 +889,22 @@ def schedule_for(meeting: Meeting, meeting_url: MeetingUrl, base_url: str) -> Bu
             track=", ".join(f"Rec {r.number}" for r in slot.recommendations) or None,
             url=url,
             cancelled=called_off or slot.status == SlotStatus.cancelled,
+            links=listed(slot.id, files=False),
+            attachments=listed(slot.id, files=True),
         )
         for slot in placed
     ]
     body = encode(schedule(info, talks, version("cws-planner")))
-    return body, _latest([meeting.updated_at, *(_slot_changed(s) for s in meeting.slots)])
+    public_at_its_end = bool(materials) and meeting.materials_public == "after"
+    return body, _latest(
+        [
+            SCHEDULE_FORMAT_CHANGED,
+            meeting.updated_at,
+            meeting.materials_changed_at,
+            meeting.ends_at if public_at_its_end else None,
+            *(_slot_changed(s) for s in meeting.slots),
+        ]
+    )
 
 
 class FeedCache:

@@ -47,6 +47,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail import messages
 from planner.mail.outbox import queued_note
+from planner.materials.views import material_json
 from planner.offices.models import Office
 from planner.offices.operations import office_named
 from planner.recommendations.models import Recommendation
@@ -416,7 +417,8 @@ def schedule_json(meeting_id: int):
     meeting = _published(meeting_id)
     base_url = url_for("survey.overview", _external=True)
     body, etag, changed = _current(
-        ("schedule", meeting.id, meeting_url(meeting), base_url),
-        lambda: schedule_for(meeting, meeting_url, base_url),
+        # Its materials are no change of the agenda's state (`changed_at`): their own date.
+        ("schedule", meeting.id, meeting_url(meeting), base_url, meeting.materials_changed_at),
+        lambda: schedule_for(meeting, meeting_url, base_url, material_json),
     )
     return _answer(body, etag, changed, mimetype="application/json")

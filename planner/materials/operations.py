@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from planner.agenda.models import NOT_GIVEN, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.db_types import fit, utcnow
@@ -115,6 +116,7 @@ def add_file(
         raise
     store.put(material, data, CONTENT_TYPES[kind])
     db.session.flush()
+    materials_changed(slot.meeting)
     return material
 
 
@@ -168,6 +170,7 @@ def add_link(target: Slot | Meeting, url: str | None, kind: str, by: str) -> Mat
         if same := next((m for m in materials_of(meeting, slot) if m.url == url), None):
             raise _link_there(same, slot) from None
         raise
+    materials_changed(meeting)
     return material
 
 
@@ -184,8 +187,25 @@ def remove(material: Material, *, store: Store | None = None) -> None:
     """Delete the material; its bytes go with it (an S3 object once the deletion commits)."""
     if material.storage:
         (store or DatabaseStore()).delete(material)
+    meeting = material.meeting
     db.session.delete(material)
     db.session.flush()
+    materials_changed(meeting)
+
+
+def materials_changed(meeting: Meeting) -> None:
+    """Date what the meeting's schedule.json lists (its Last-Modified, and the key its cached
+    body is kept under): a material added or removed. Not a change of the meeting's row, which
+    would raise its version (a co-lead's save based on it refused for a presenter's slides)
+    and move its calendar event's LAST-MODIFIED, which shows no material."""
+    now = utcnow()
+    db.session.execute(
+        update(Meeting)
+        .where(Meeting.id == meeting.id)
+        .values(materials_changed_at=now)
+        .execution_options(synchronize_session=False)
+    )
+    set_committed_value(meeting, "materials_changed_at", now)
 
 
 def data_of(material: Material, store: Store | None = None) -> bytes:

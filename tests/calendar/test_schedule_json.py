@@ -10,12 +10,16 @@ from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import time_machine
 
 from planner.calendar.frab import ScheduleInfo, TalkInfo
 from planner.calendar.frab import schedule as frab_schedule
 from planner.extensions import db
+from planner.materials.operations import add_link
 from tests.calendar.test_feeds import MEETING, SLOTS, conditional
-from tests.support import publish_as_planned
+from tests.materials.files import PDF
+from tests.materials.test_materials import FUTURE, TALK, _meeting, colead_upload
+from tests.support import csrf_token, publish_as_planned
 
 # Every statement these tests send to the database, other tests send on PostgreSQL too
 # (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
@@ -321,3 +325,87 @@ def test_the_meeting_page_says_what_the_schedule_is_for(colead_client, survey):
         '<p class="hint" id="schedule-hint">For phone apps that show a conference programme, '
         "such as Giggity: give the app this link to carry this agenda with you.</p>" in page
     )
+
+
+def _listed(body: dict) -> dict:
+    """Every material of a schedule by where it is: "meeting", or the talk's title with "links"
+    or "attachments"."""
+    conference = body["schedule"]["conference"]
+    found = {"meeting": conference["meta"]["materials"]}
+    for event in conference["days"][0]["rooms"]["Video call"]:
+        found[(event["title"], "links")] = event["links"]
+        found[(event["title"], "attachments")] = event["attachments"]
+    return {where: shown for where, shown in found.items() if shown}
+
+
+@pytest.mark.settle
+def test_the_schedule_lists_the_materials_the_api_gives_and_revalidates_with_them(
+    app, colead_client, client, clock
+):
+    """helper-306: WIPO's web team reads a meeting's schedule.json, which listed none of the
+    slides and links its page and the read API show anyone. They come as the API gives them
+    (`material_json`, chosen by `public_by_slot`), in frab's places: a talk's links and, files,
+    its attachments, the meeting's own in the conference's `meta`. Added or removed, the
+    schedule's ETag and Last-Modified move: a nightly job revalidating either way is sent the
+    new list, not a 304 for the old one (its cached body was kept under the agenda's state,
+    which a material does not change)."""
+    meeting = _meeting(colead_client, {**FUTURE, "materials_public": "now"})
+    url = f"/meetings/{meeting.id}/schedule.json"
+    first = client.get(url)
+    assert _listed(first.get_json()) == {}
+    assert conditional(client, url, first) == (304, 304)
+
+    clock.sleep(1)
+    assert colead_upload(colead_client, meeting.slots[0], "slides.pdf", PDF).status_code == 302
+    demo = {"url": "https://example.org/demo", "kind": "other"}
+    assert colead_upload(colead_client, meeting.slots[0], **demo).status_code == 302
+    add_link(meeting, "https://example.org/recording", "recording", "co-lead lead@example.org")
+    db.session.commit()
+    added = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert added.status_code == 200 and added.headers["ETag"] != first.headers["ETag"]
+    assert added.headers["Last-Modified"] != first.headers["Last-Modified"]
+    since = client.get(url, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 200 and since.data == added.data
+    assert conditional(client, url, added) == (304, 304)
+
+    listed = _listed(added.get_json())
+    api = client.get(f"/api/v1/meetings/{meeting.id}").get_json()
+    (recording,) = api["materials"]
+    slides, link = api["slots"][0]["materials"]
+    assert listed == {
+        "meeting": [{**recording, "title": recording["name"]}],
+        ("AI search", "links"): [{**link, "title": link["name"]}],
+        ("AI search", "attachments"): [{**slides, "title": "slides.pdf"}],
+    }
+    assert slides["url"] == f"http://localhost/materials/{slides['id']}/slides.pdf"
+
+    clock.sleep(1)
+    token = csrf_token(colead_client, f"/slots/{meeting.slots[0].id}/edit")
+    removing = {"csrf_token": token, "confirmed": "yes"}
+    gone = colead_client.post(f"/materials/{slides['id']}/remove", data=removing)
+    assert gone.status_code == 302
+    db.session.expire_all()
+    removed = client.get(url, headers={"If-None-Match": added.headers["ETag"]})
+    assert removed.status_code == 200
+    assert ("AI search", "attachments") not in _listed(removed.get_json())
+    assert removed.headers["Last-Modified"] != added.headers["Last-Modified"]
+    assert conditional(client, url, removed) == (304, 304)
+
+
+def test_the_schedule_lists_only_what_the_meeting_s_page_shows_anyone(colead_client, client):
+    """Slides of a meeting whose materials are public once it ended are not listed before, as
+    on its page, nor those of a talk cancelled; after its end they are, and its Last-Modified
+    is its end at least (nothing in the database changed then)."""
+    meeting = _meeting(colead_client, FUTURE, talks=(TALK, {**TALK, "title": "Dropped"}))
+    kept, dropped = meeting.slots
+    assert colead_upload(colead_client, kept, "slides.pdf", PDF).status_code == 302
+    assert colead_upload(colead_client, dropped, "other.pdf", PDF).status_code == 302
+    colead_client.patch(f"/api/v1/slots/{dropped.id}", json={"status": "cancelled"})
+    db.session.commit()
+    url = f"/meetings/{meeting.id}/schedule.json"
+    assert _listed(client.get(url).get_json()) == {}
+    with time_machine.travel(meeting.ends_at + timedelta(hours=1), tick=False):
+        after = client.get(url)
+    (slides,) = _listed(after.get_json())[("AI search", "attachments")]
+    assert slides["name"] == "slides.pdf" and "other.pdf" not in after.get_data(as_text=True)
+    assert after.last_modified >= meeting.ends_at.replace(microsecond=0)
