@@ -3,7 +3,6 @@
 import copy
 import functools
 import os
-import re
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, NoReturn
@@ -37,6 +36,7 @@ from planner.mail.messages import in_language, of_length_only, taskforce_address
 from planner.mail.models import language_tag
 from planner.mail.sender import settings_from_environment as mail_settings
 from planner.offices.contacts import kept_as_contact
+from planner.offices.operations import editor_hidden
 from planner.request_input import PlannerRequest, refuse_nul, refuse_undecodable_form
 from planner.routing import MatchedOnce
 from planner.schema import not_migrated, schema_state
@@ -336,6 +336,7 @@ def _register(app: Flask) -> None:
     from planner.matching import views as matching_views
     from planner.matching.cli import match_command
     from planner.materials import views as material_views
+    from planner.offices import api as offices_api
     from planner.offices import views as office_views
     from planner.personal_data.cli import personal_data_cli
     from planner.presenters import api as presenters_api
@@ -367,6 +368,7 @@ def _register(app: Flask) -> None:
         proposals_api.bp,
         agenda_api.bp,
         presenters_api.bp,
+        offices_api.bp,
     )
     for api in apis:
         app.register_blueprint(api)
@@ -394,7 +396,7 @@ def _register(app: Flask) -> None:
     app.add_template_filter(_without_none, "without_none")
     app.add_template_filter(utc_offset, "utc_offset")
     app.add_template_filter(happens_twice, "happens_twice")
-    app.add_template_filter(_editor_hidden, "editor_hidden")
+    app.add_template_filter(editor_hidden, "editor_hidden")
     app.add_template_filter(_and_list, "and_list")
     app.add_template_test(ends_sentence, "sentence")
     app.add_template_test(of_length_only, "length_only")
@@ -418,15 +420,6 @@ def _register(app: Flask) -> None:
     app.add_template_global(kept_as_contact, "kept_as_contact")
 
     ids_never_reused(db.metadata)  # every model is imported by now
-
-
-_BY_SOMEONE = re.compile(r"\bby \S+@\S+")
-
-
-def _editor_hidden(source: str) -> str:
-    """A value's source ("edited by ana@example.org") as anyone may read it: which co-lead
-    edited it is for co-leads ("edited by a co-lead"); an address is a contact."""
-    return _BY_SOMEONE.sub("by a co-lead", source)
 
 
 def _and_list(items, language: str = "en", words: dict | None = None) -> str:

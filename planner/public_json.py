@@ -18,6 +18,8 @@ PUBLIC_JSON = frozenset(
         "matching_api.matches",
         "agenda_api.index",
         "agenda_api.read",
+        "offices_api.index",
+        "offices_api.read",
         "calendar.schedule_json",
     }
 )

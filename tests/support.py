@@ -22,6 +22,8 @@ from sqlalchemy import create_engine, delete, event, make_url
 
 from planner.bootstrap import seed_reference_data
 from planner.extensions import db
+from planner.offices.models import Office
+from planner.offices.operations import update_office
 
 BUNDLED = Path(__file__).resolve().parents[1] / "planner" / "data" / "CWS-13-26.txt"
 COLEAD_EMAIL, COLEAD_PASSWORD = "colead@example.org", "correct horse battery staple"
@@ -441,3 +443,17 @@ def database_of_its_own(tmp_path, like: str | None = None):
         with admin.connect() as connection:
             connection.exec_driver_sql(f'DROP DATABASE "{name}" WITH (FORCE)')
         admin.dispose()
+
+
+def size_edited(office: Office, size: str, editor: str) -> None:
+    """The office's size as a co-lead saved it on its edit page, the rest as it was: its source
+    then names them ("edited by ...")."""
+    update_office(
+        office,
+        name=office.name,
+        city=office.city or "",
+        time_zone=office.time_zone or "",
+        size=size,
+        region=office.region or "",
+        editor=editor,
+    )

@@ -40,6 +40,7 @@ from tests.support import (
     publish_as_planned,
     second_round_csv,
     sign_in,
+    size_edited,
 )
 
 # Many flows of the same requests: their statements run on PostgreSQL in each area's own tests.
@@ -177,8 +178,9 @@ def build_world(app, api, anyone) -> World:
     cancelled (YC), whose slides are the co-leads' only. X (replacing an earlier presenter), Y,
     DS and W (beside X in M1) have presenters. Proposals sent (A, B: B's first link replaced),
     one accepted and given on E's slot (C), one accepted into the draft (G); an office contact,
-    a co-lead's note on a match, AU's feed links (the current one and one revoked), the
-    contact's unsubscribe link, a saved line-up and the outbox's messages."""
+    AU's size as a co-lead edited it, a co-lead's note on a match, AU's feed links (the current
+    one and one revoked), the contact's unsubscribe link, a saved line-up and the outbox's
+    messages."""
     world, tokens = World(), {}
     a, tokens["proposal A"] = _proposal(anyone, "IL", VOLUNTEER_A, PROPOSAL_A_TITLE)
     b, tokens["proposal B old"] = _proposal(anyone, "BR", VOLUNTEER_B, PROPOSAL_B_TITLE)
@@ -232,6 +234,8 @@ def build_world(app, api, anyone) -> World:
 
     au = db.session.get(Office, "AU")
     contact = add_contact(au, **CONTACT, role=ROLE, language="en", editor=COLEAD_EMAIL)
+    # Its size's source names the co-lead who edited it: the co-leads' to read.
+    size_edited(au, "large", COLEAD_EMAIL)
     db.session.add(
         MatchMark(
             recommendation_number=10,
@@ -655,6 +659,8 @@ EXPECTED: dict[tuple[str, str], Rule] = {
     ("survey_api.delete", "DELETE"): colead_api,
     ("lineup_api.create", "POST"): colead_api,
     ("agenda_api.index", "GET"): public_api,
+    ("offices_api.index", "GET"): public_api,
+    ("offices_api.read", "GET"): public_api,
     ("agenda_api.create", "POST"): colead_api,
     ("agenda_api.read", "GET"): published_api,
     ("agenda_api.history", "GET"): colead_api,

@@ -32,6 +32,8 @@ PUBLIC = [
     "/api/v1/surveys/CWS-13-26/summary",
     "/api/v1/surveys/CWS-13-26/answers?office=ES",
     "/api/v1/matches?recommendation=10",
+    "/api/v1/offices",
+    "/api/v1/offices/AU",
 ]
 
 

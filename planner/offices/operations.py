@@ -1,5 +1,6 @@
 """Reading and editing offices."""
 
+import re
 from collections.abc import Iterable
 
 from sqlalchemy import select
@@ -25,6 +26,15 @@ def matching(offices: Iterable[Office], text: str) -> list[Office]:
         or needle in o.name.casefold()
         or needle in (o.city or "").casefold()
     ]
+
+
+_BY_SOMEONE = re.compile(r"\bby \S+@\S+")
+
+
+def editor_hidden(source: str) -> str:
+    """A value's source ("edited by ana@example.org") as anyone may read it: which co-lead
+    edited it is for co-leads ("edited by a co-lead"); an address is a contact."""
+    return _BY_SOMEONE.sub("by a co-lead", source)
 
 
 def find_offices(text: str = "") -> list[Office]:
