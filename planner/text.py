@@ -288,3 +288,11 @@ def by_name(value: str) -> str:
     ("Élise" beside "Elena", not after "Zoe", as SQL's lower() put it: it folds only ASCII)."""
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def same_name(one: str | None, other: str | None) -> bool:
+    """Whether two names typed for a person are the same name, spaces and capitals aside: the
+    same name with another address is the same person, their address corrected (README, "The
+    presenter's journey"). A blank name is no one's."""
+    one, other = (" ".join((name or "").split()).casefold() for name in (one, other))
+    return bool(one) and one == other

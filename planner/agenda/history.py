@@ -18,6 +18,7 @@ from planner.agenda.models import NOT_GIVEN, Meeting, MeetingChange, Slot, SlotS
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.presenters.models import Answer, Invitation
+from planner.text import same_name
 from planner.timezones import local_time, place_name
 
 # Session.info keys: what this transaction changed.
@@ -45,8 +46,9 @@ MEETING_FIELDS = {
     "time_zone": "home zone",
 }
 # Of the presenter's invitation: their answer, and who holds the slot's link (never who they are:
-# their address is kept here only for the transaction, to tell another person from the same).
-INVITATION_FIELDS = ("answer", "invited_at", "link_hash", "email")
+# their address and name are kept here only for the transaction, to tell another person from the
+# same, whose address was corrected).
+INVITATION_FIELDS = ("answer", "invited_at", "link_hash", "email", "name")
 # Said changed, without what it was or became: long text, typed by people.
 UNQUOTED = {"abstract", "description"}
 
@@ -202,15 +204,22 @@ def _lines(session: Session) -> list[dict]:
 
 
 def _invitation_lines(invitation: Invitation, before: dict) -> list[dict]:
-    """A presenter invited (again, or another in their place), their link revoked, their
-    request for another time (which leaves the slot invited: said as its status)."""
+    """A presenter invited (again, at their address corrected, or another in their place),
+    their link revoked, their request for another time (which leaves the slot invited: said as
+    its status)."""
     slot = invitation.slot
     if slot is None:
         return []
     said = []
     if "invited_at" in before and _stored(invitation.invited_at) != before["invited_at"]:
-        another = "email" in before and mailbox(before["email"]) != mailbox(invitation.email)
-        said.append(("presenter", "another invited" if another else "invited again"))
+        moved = "email" in before and mailbox(before["email"]) != mailbox(invitation.email)
+        # The same name at another address is the same person (`invite`); a name left as it was
+        # is not among what changed.
+        same = same_name(before.get("name", invitation.name), invitation.name)
+        if not moved:
+            said.append(("presenter", "invited again"))
+        else:
+            said.append(("presenter", "address corrected" if same else "another invited"))
     elif before.get("link_hash") and invitation.link_hash is None and not invitation.erased_at:
         said.append(("presenter", "link revoked"))
     if invitation.answer == Answer.another_time != before.get("answer", Answer.another_time):
@@ -311,6 +320,7 @@ _PRESENTER = {
     "invited": "presenter invited",
     "invited again": "presenter invited again, with a new link",
     "another invited": "another presenter invited in their place",
+    "address corrected": "presenter's address corrected, invited again there with a new link",
     "link revoked": "presenter's link revoked",
 }
 # A slot's status as a line says it: SlotStatus's are words already, the presenter's request not.

@@ -18,6 +18,7 @@ from planner.forms import PlannerForm, ZoneField, checked, email_address, refill
 from planner.languages import PAGE_LANGUAGES, language_name
 from planner.presenters.models import Answer, Invitation
 from planner.presenters.operations import invite, known_language
+from planner.text import same_name
 
 
 class InviteForm(PlannerForm):
@@ -80,10 +81,6 @@ def filled_in(form: InviteForm) -> None:
     )
 
 
-def _same_name(one: str, other: str) -> bool:
-    return " ".join(one.split()).casefold() == " ".join(other.split()).casefold()
-
-
 def filled_for_someone_else(form: InviteForm, slot, filled_for: str | None) -> str | None:
     """When the address typed is not the one the form was filled in for (`filled_for`, its
     name: a talk handed to a colleague), the zone and language left as filled in for that
@@ -97,7 +94,7 @@ def filled_for_someone_else(form: InviteForm, slot, filled_for: str | None) -> s
     filled = (form.filled.data or "").split(";")
     if len(filled) != 3 or filled[0] == _print(mailbox(form.email.data or "")):
         return None
-    if filled_for is not None and _same_name(form.name.data or "", filled_for):
+    if filled_for is not None and same_name(form.name.data, filled_for):
         return None
     office_zone = slot.office.time_zone if slot.office is not None else None
     theirs = known_language(slot, form.email.data)

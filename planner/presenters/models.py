@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from planner.availability.models import AvailabilityWindow
@@ -139,6 +139,9 @@ class HandedOverLink(db.Model):
     # The language the former presenter's page was in (`mail.messages.presenter_language`);
     # None: their browser's.
     language: Mapped[str | None] = mapped_column(String(35))
+    # Handed to the same person at another address (their address corrected), not to someone
+    # else: the link says so.
+    readdressed: Mapped[bool] = mapped_column(default=False, server_default=false())
     handed_over_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     slot: Mapped["Slot"] = relationship()

@@ -22,6 +22,7 @@ from planner.mail import messages
 from planner.mail.messages.addressing import absolute
 from planner.presenters.links import new_link
 from planner.presenters.models import Answer, HandedOverLink, Invitation
+from planner.text import same_name
 from planner.timezones import local_time
 
 TOKEN_BYTES = 32
@@ -69,7 +70,8 @@ def invite(
     """Invite `name` to present in `slot` (again: a new person or a new link, and a new answer
     to wait for), and write them the invitation, where they gave an address. Returns the
     invitation and the private link's token. Someone else invited in place of an earlier
-    presenter is sent the slot's CANCEL. `language`: of their emails, one of `PAGE_LANGUAGES`;
+    presenter is sent the slot's CANCEL (saying their address was corrected, where the name is
+    theirs: `readdressed`). `language`: of their emails, one of `PAGE_LANGUAGES`;
     None for the one the app knows them by. The agenda editor's "Invite" and the API's invite
     both call it, once the caller saw the slot's current invitation (`invited_stamp`)."""
     if language is not None and language not in PAGE_LANGUAGES:
@@ -87,6 +89,9 @@ def invite(
     former = slot.invitation
     email = (email or "").strip() or None
     replaced = former is not None and mailbox(former.email) != mailbox(email)
+    # The same name at another address is the same person, their address corrected (a typo, a
+    # new mailbox): the old address is told so, not that someone else presents the talk.
+    readdressed = replaced and same_name(former.name, name)
     # Kept only where it is not the one the app knows them by, so that their own (a contact's
     # language changed later) stays theirs, and a presenter no one knows the language of, left
     # in English, still reads their page in their browser's.
@@ -115,6 +120,7 @@ def invite(
                 link_hash=former.link_hash,
                 slot=slot,
                 language=messages.presenter_language(former, default=None),
+                readdressed=readdressed,
             )
         )
     invitation = slot.invitation or Invitation(slot=slot)
@@ -140,7 +146,7 @@ def invite(
         presenter_changed(slot)
     db.session.flush()
     if before is not None:
-        messages.presenter_replaced(slot, *before)
+        messages.presenter_replaced(slot, *before, readdressed=readdressed)
     messages.invitation(invitation, absolute("presenters.page", token=token))
     return invitation, token
 

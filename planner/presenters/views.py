@@ -85,10 +85,30 @@ def why_no_page(token: str) -> str:
 def _no_longer_theirs(ended: HandedOverLink) -> str:
     """What a link ended by inviting someone else in its presenter's place says to whoever
     held it, in the language their page was in: the presentation is no longer theirs (helper-250:
-    it said the link "may be mistyped, or the co-leads replaced it"). Neither who presents it
-    now nor what it is now (a draft's title changed since is not theirs to read)."""
+    it said the link "may be mistyped, or the co-leads replaced it"), or, handed to the same
+    name at another address, that the address was corrected. Neither who presents it now, nor
+    where they are written to, nor what it is now (a draft's title changed since is not theirs
+    to read)."""
     show_in(ended.language)
-    if address := messages.taskforce_address():
+    address = messages.taskforce_address()
+    if ended.readdressed:
+        # The same person at another address: said so, without that address (whoever holds
+        # this link may read a mailbox that is no longer theirs, or was never theirs: a typo).
+        if address:
+            return _(
+                "The co-leads have corrected the address of the presentation this link was for: "
+                "its invitation now goes to another address, with a new link, so this link no "
+                "longer opens its page. If you give this presentation and did not get that "
+                "invitation, write to the co-leads of the Task Force at %(address)s.",
+                address=address,
+            )
+        return _(
+            "The co-leads have corrected the address of the presentation this link was for: "
+            "its invitation now goes to another address, with a new link, so this link no "
+            "longer opens its page. If you give this presentation and did not get that "
+            "invitation, write to the co-leads of the Task Force."
+        )
+    if address:
         return _(
             "The co-leads have invited someone else to give the presentation this link was for, "
             "so you no longer present it, and the link no longer opens its page. If they invite "

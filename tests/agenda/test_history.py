@@ -251,6 +251,30 @@ def test_who_invited_the_presenter_again_or_another_and_who_revoked_their_link(
     assert "Kim" not in page and "Alex" not in page and "ipaustralia" not in page
 
 
+def test_the_same_presenter_at_a_corrected_address_is_not_another_presenter(api, slot):
+    """helper-309: Ola Nowak, invited at a mistyped address and invited again under her name at
+    the right one, read in the history as "another presenter invited in their place". The
+    same name at another address is the same person, their address corrected (README), which
+    the line says, naming neither her nor either address; spaces and capitals in the name do
+    not make another person, another name does."""
+    invite(api, slot, name="Ola Nowak", email="pl@example.org")
+    invite(api, slot, name=" ola  nowak ", email="ola.nowak@example.org")
+    invite(api, slot, name="Kim Other", email="kim@ipaustralia.example")
+    db.session.expire_all()
+    rows = db.session.scalars(
+        select(MeetingChange)
+        .where(MeetingChange.slot_id == slot.id, MeetingChange.what == "presenter")
+        .order_by(MeetingChange.id)
+    ).all()
+    assert [r.after for r in rows] == ["invited", "address corrected", "another invited"]
+    page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
+    said = "presenter's address corrected, invited again there with a new link"
+    assert f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: {said}</li>" in page
+    assert page.count("another presenter invited in their place") == 1
+    for private in ("Ola", "Nowak", "pl@example", "ola.nowak", "Kim"):
+        assert private not in page
+
+
 def test_a_meeting_length_a_co_lead_set_and_its_description_are_recorded(api, slot):
     """A length given (pinned) and a description edited are a co-lead's changes of the meeting;
     a length that follows its slots is not (their lines say what moved)."""

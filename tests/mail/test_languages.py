@@ -210,6 +210,7 @@ def _contexts():
             for role in ("presenter", "contact"):
                 for reason in (
                     "replaced",
+                    "readdressed",
                     "declined",
                     "set_back",
                     "removed",
@@ -233,6 +234,7 @@ def _contexts():
                     {"no_longer_presenting": "declined", "first": True},
                     {"no_longer_presenting": "set_back"},
                     {"no_longer_presenting": "replaced"},
+                    {"no_longer_presenting": "readdressed"},
                     {"confirmed": "coleads"},
                     {"confirmed": True},
                     {"asked_again": True, "after_request": True, "published": True},
@@ -956,3 +958,56 @@ def test_a_translated_message_takes_its_words_without_a_per_render_import(app, m
                 subject, text, html_body, written = render(kind, language, **kinds[kind])
                 assert written == language and subject and text and html_body
     assert imports == []
+
+
+# What the old address is told when a presenter's address is corrected (the same name at another
+# address), in each language: the subject, and a part of the text.
+READDRESSED = {
+    "en": ("Address corrected: ", "have corrected the address of this presentation's presenter"),
+    "es": ("Dirección corregida: ", "han corregido la dirección de la persona que da esta"),
+    "fr": ("Adresse corrigée\u00a0: ", "ont corrigé l’adresse de la personne qui donne cette"),
+    "pt": ("Endereço corrigido: ", "corrigiram o endereço da pessoa que faz esta apresentação"),
+    "ru": ("Адрес исправлен: ", "исправили адрес докладчика этого выступления"),
+    "zh": ("地址已更正：", "共同牵头人已更正这场演讲的演讲人的电子邮件地址"),
+}
+# What it said: that the co-leads invited someone else to give it.
+SOMEONE_ELSE = {
+    "en": "invited someone else",
+    "es": "invitado a otra persona",
+    "fr": "invité une autre personne",
+    "pt": "convidaram outra pessoa",
+    "ru": "другого докладчика",
+    "zh": "邀请他人",
+}
+
+
+@pytest.mark.parametrize("language", READDRESSED)
+def test_a_presenter_s_address_corrected_is_not_told_someone_else_presents(
+    app, api, slot, language
+):
+    """helper-309: Ola Nowak, invited at pl@example.org, invited again under her name at
+    ola.nowak@example.org (the same person, her address corrected: README). The old address
+    was emailed "You no longer present: … The co-leads have invited someone else to give this
+    presentation". Its CANCEL (that mailbox keeps no live event) now says, in her language,
+    that the address was corrected and the invitation goes to another address with a new link,
+    never which: the old mailbox may be a stranger's (a typo) or a successor's. The new
+    address gets the invitation. As a real SMTP server reads them."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot, name="Ola Nowak", email="pl@example.org", language=language)
+    _delivered(app.config)
+    invite(api, slot, name="Ola Nowak", email="ola.nowak@example.org", language=language)
+    delivered = _delivered(app.config)
+    (old,) = [m for m in delivered if m["To"].addresses[0].addr_spec == "pl@example.org"]
+    (new,) = [m for m in delivered if m["To"].addresses[0].addr_spec == "ola.nowak@example.org"]
+    subject, says = READDRESSED[language]
+    assert old["Subject"] == subject + slot.title
+    assert old["Content-Language"] == language_tag(language)
+    text, page = _part(old, "plain"), html.unescape(_part(old, "html"))
+    for body in (text, page):
+        assert says in " ".join(body.split())
+        assert SOMEONE_ELSE[language] not in body
+        assert "ola.nowak" not in body
+    (calendar,) = [p for p in old.walk() if p.get_content_type() == "text/calendar"]
+    assert calendar.get_param("method") == "CANCEL"
+    (invitation,) = outbox(kind="invitation", recipient_email="ola.nowak@example.org")
+    assert new["Subject"] == invitation.subject and "pl@example.org" not in _part(new, "plain")

@@ -2799,3 +2799,23 @@ def test_every_change_that_raises_an_events_sequence_is_named_in_the_update():
     assert set(_SLOT_FIELDS) == set(SIGNIFICANT_SLOT)
     # A meeting's start and length move its slots, whose own updates say so.
     assert set(_MEETING_FIELDS) == set(SIGNIFICANT_MEETING) - {"starts_at", "duration_minutes"}
+
+
+def test_a_presenter_s_old_address_that_is_a_contact_is_told_it_was_corrected(api, slot):
+    """helper-309: the old address of a presenter whose address was corrected (the same name
+    at another address), itself a contact of the office, keeps the office's copy of the talk:
+    its message says the address was corrected, not "You no longer present … invited someone
+    else", and names no address."""
+    _contact("AU", "Alex Example", PRESENTER)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    for message in outbox():
+        message.status = MessageStatus.sent
+    db.session.commit()
+    invite(api, slot, email="alex.example@ipaustralia.example")
+    kept = outbox(recipient_email=PRESENTER)[-1]
+    assert kept.kind == "update" and kept.ics_method == "REQUEST"
+    assert kept.subject == f"Address corrected: {slot.title}"
+    for body in (kept.text_body, html.unescape(kept.html_body)):
+        assert "have corrected the address of this presentation's presenter" in body
+        assert "someone else" not in body and "alex.example@" not in body

@@ -451,3 +451,40 @@ def test_a_link_handed_over_says_the_talk_is_no_longer_theirs_in_their_language(
     db.session.commit()
     gone = presenter.get(link, headers={"Accept-Language": "en"}).get_data(as_text=True)
     assert DEAD_LINK in gone
+
+
+READDRESSED = (
+    "The co-leads have corrected the address of the presentation this link was for: its "
+    "invitation now goes to another address, with a new link, so this link no longer opens its "
+    "page. If you give this presentation and did not get that invitation, write to the co-leads "
+    "of the Task Force."
+)
+
+
+@pytest.mark.parametrize("language", ["en", "es", "fr", "pt", "ru", "zh"])
+def test_a_link_ended_by_correcting_its_presenter_s_address_says_so(api, slot, presenter, language):
+    """helper-309: Ola Nowak, invited at pl@example.org and invited again under her name at
+    ola.nowak@example.org, is the same person, her address corrected (README); her old link
+    said the co-leads "invited someone else" to give the talk. It says the address was
+    corrected, in the language her page was in, without the address it now goes to: whoever
+    opens it may read a mailbox that is not hers (the typo was someone's address)."""
+    from planner.extensions import db
+    from planner.presenters.operations import invited_stamp
+
+    link = invite(api, slot, name="Ola Nowak", email="pl@example.org", language=language)
+    db.session.expire_all()
+    again = {
+        "name": "Ola Nowak",
+        "email": "ola.nowak@example.org",
+        "language": language,
+        "invited": invited_stamp(slot),
+    }
+    corrected = api.post(f"/api/v1/slots/{slot.id}/invite", json=again)
+    assert corrected.status_code == 201, corrected.get_json()
+    page = presenter.get(link, headers={"Accept-Language": "en"})
+    assert page.status_code == 404
+    assert page.headers["Content-Language"] == language_tag(language)
+    body = page.get_data(as_text=True)
+    assert in_page(language, READDRESSED) in body
+    assert in_page(language, HANDED_OVER) not in body
+    assert "ola.nowak" not in body and TALK["title"] not in body

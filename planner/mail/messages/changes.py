@@ -146,7 +146,8 @@ def update_again(slot: Slot, said: dict | None) -> OutboxMessage | None:
 def stays_as_contact(
     slot: Slot, email: str, reason: str, zone: str | None, language: str | None = None
 ) -> bool:
-    """A presenter replaced (`reason` "replaced") or who declined ("declined") and is also a
+    """A presenter replaced (`reason` "replaced"; "readdressed": the same person invited at
+    another address) or who declined ("declined") and is also a
     contact of the slot's office, subscribed to its updates, keeps the event as the office's
     contacts have it: one message says they no longer present it and updates it to the
     contacts' copy, rather than a CANCEL that takes it out of their calendar until an unrelated

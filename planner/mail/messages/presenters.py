@@ -52,10 +52,15 @@ def presenter_replaced(
     answered: bool = False,
     gone: bool = False,
     language: str | None = None,
+    *,
+    readdressed: bool = False,
 ) -> None:
-    """Someone else is invited for the slot: what the one invited before was still to be sent
-    does not go, and if they know of the slot (a message may have reached them, or they
-    answered on their page: a co-lead may have passed the link on by hand), a CANCEL does
+    """Someone else is invited for the slot, or the same person at another address
+    (`readdressed`: their address corrected, which the message to the old one says, without
+    the new address: the old mailbox may be a stranger's, a typo, or a successor's now): what
+    the one invited before was still to be sent does not go, and if they know of the slot (a
+    message may have reached them, or they answered on their page: a co-lead may have passed
+    the link on by hand), a CANCEL does
     (sent once the slot's SEQUENCE has risen past what they had). One who no longer held it
     (`gone`: they declined, or a co-lead set it back) was told then (a CANCEL, or the office's
     copy): nothing more (helper-62, helper-63). `time_zone`: the one their page showed them
@@ -70,12 +75,13 @@ def presenter_replaced(
         return
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
-    if stays_as_contact(slot, email, "replaced", time_zone, language):
+    reason = "readdressed" if readdressed else "replaced"
+    if stays_as_contact(slot, email, reason, time_zone, language):
         return
     recipient = Recipient(email, name, language or language_of(email, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
     zone = known_zone(time_zone, "UTC")
-    context = {**slot_context(slot, zone), "reason": "replaced"}
+    context = {**slot_context(slot, zone), "reason": reason}
     context["times"] = times_known(waiting, context["times"])
     queue_message(
         recipient,
