@@ -6,7 +6,7 @@ co-leads now have for them), not that the co-leads invited someone else. Links h
 before the upgrade were handed to someone else, as far as anything recorded then says.
 
 Revision ID: b7e3a9d2c6f1
-Revises: c4ef5d31a9d5
+Revises: 0b7c6f08783b
 Create Date: 2026-12-07 10:00:00
 
 """
@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "b7e3a9d2c6f1"
-down_revision = "c4ef5d31a9d5"
+down_revision = "0b7c6f08783b"
 branch_labels = None
 depends_on = None
 
