@@ -5,7 +5,7 @@ emails are (`mail.messages.changes`), not from the views: a change made anywhere
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import click
 from flask import g, has_request_context, request
@@ -14,10 +14,23 @@ from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from planner.addresses import mailbox
-from planner.agenda.models import NOT_GIVEN, Meeting, MeetingChange, Slot, SlotStatus
+from planner.agenda.models import (
+    MATERIALS_PUBLIC,
+    MEETING_KIND_LABELS,
+    NOT_GIVEN,
+    Meeting,
+    MeetingChange,
+    MeetingSeries,
+    Slot,
+    SlotStatus,
+)
 from planner.db_types import utcnow
 from planner.extensions import db
+from planner.materials.models import Material
+from planner.offices.models import Office
 from planner.presenters.models import Answer, Invitation
+from planner.proposals.models import Proposal
+from planner.recommendations.models import Recommendation
 from planner.text import same_name
 from planner.timezones import local_time, place_name
 
@@ -34,16 +47,26 @@ SLOT_FIELDS = {
     "office_code": "office",
     "kind": "kind",
     "status": "status",
+    "proposal": "proposal",
+    # Pinned or following the slot before: a pinned start moved is its time's line.
+    "offset_minutes": "fixed start",
 }
 MEETING_FIELDS = {
     "status": "status",
     "starts_at": "time",
     # Only as a co-lead sets it (pinned): a length that follows the slots moves with their lines.
     "duration_minutes": "length",
+    "duration_pinned": "length pinned",
     "title": "title",
+    "kind": "kind",
+    "recommendation": "recommendation",
     "description": "description",
     "video_url": "video link",
     "time_zone": "home zone",
+    "offices": "offices",
+    "series": "series",
+    "freeze_on": "programme freeze",
+    "materials_public": "materials public",
 }
 # Of the presenter's invitation: their answer, and who holds the slot's link (never who they are:
 # their address and name are kept here only for the transaction, to tell another person from the
@@ -51,6 +74,9 @@ MEETING_FIELDS = {
 INVITATION_FIELDS = ("answer", "invited_at", "link_hash", "email", "name")
 # Said changed, without what it was or became: long text, typed by people.
 UNQUOTED = {"abstract", "description"}
+# A related item as a line keeps it: by number, code or title, never by what only the planner
+# knows it by (a series' title is how co-leads pick it).
+_KEYS = {Recommendation: "number", Office: "code", MeetingSeries: "title", Proposal: "id"}
 
 
 @dataclass
@@ -62,27 +88,49 @@ class _Changed:
     before: dict = field(default_factory=dict)
 
 
+def _key(item) -> str | int:
+    return getattr(item, _KEYS[type(item)])
+
+
 def _stored(value) -> str | None:
-    """A value as a line keeps it: a time in UTC (ISO 8601), recommendations by number."""
+    """A value as a line keeps it: a time in UTC (ISO 8601), a day as ISO 8601 too, a yes or
+    no as JSON's, recommendations by number and offices by code (`_KEYS`)."""
     if value is None:
         return None
-    if isinstance(value, datetime):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime | date):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return ", ".join(str(r.number) for r in sorted(value, key=lambda r: r.number))
+        return ", ".join(str(_key(r)) for r in sorted(value, key=_key))
+    if type(value) in _KEYS:
+        return str(_key(value))
     return str(value)
 
 
 def _value_before(session: Session, state, name: str):
     history = state.attrs[name].history
-    if name == "recommendations":
+    relationship = state.mapper.relationships.get(name)
+    if relationship is not None and relationship.uselist:
         return [*history.unchanged, *history.deleted]
     if history.deleted:
         return history.deleted[0]
-    # Set without being read (expired by a commit): the row still holds it, until this flush.
-    column = getattr(type(state.object), name)
+    # Set without being read (expired by a commit, or an item replaced unloaded): the row still
+    # holds it, or the key of the item it names, until this flush.
+    model = type(state.object)
+    if relationship is None:
+        column = getattr(model, name)
+    else:
+        (column,) = relationship.local_columns
+    if column.key in state.dict and not state.attrs[column.key].history.has_changes():
+        value = state.dict[column.key]
+    else:
+        with session.no_autoflush:
+            value = session.scalar(select(column).where(model.id == state.identity[0]))
+    if relationship is None or value is None:
+        return value
     with session.no_autoflush:
-        return session.scalar(select(column).where(type(state.object).id == state.identity[0]))
+        return session.get(relationship.mapper.class_, value)
 
 
 def _note(session: Session, item, fields: Iterable[str]) -> None:
@@ -106,7 +154,7 @@ def _collect(session: Session, _context, _instances) -> None:
         elif isinstance(item, Invitation):
             _note(session, item, INVITATION_FIELDS)
     session.info.setdefault(_ADDED, []).extend(
-        i for i in session.new if isinstance(i, Slot | Meeting | Invitation)
+        i for i in session.new if isinstance(i, Slot | Meeting | Invitation | Material)
     )
     gone: list = session.info.setdefault(_GONE, [])
     for item in session.deleted:
@@ -118,6 +166,18 @@ def _collect(session: Session, _context, _instances) -> None:
             gone.append((item, _line(item, meeting, "deleted", _stored(item.starts_at), None)))
         elif isinstance(item, Meeting):
             gone.append((item, None))
+        elif isinstance(item, Material):
+            with session.no_autoflush:
+                slot = item.slot
+            gone.append((item, _line(slot, item.meeting_id, "material", _material(item), None)))
+
+
+def _material(material: Material) -> str:
+    """A material as a line names it: its kind and format, never its file's name nor its
+    link, which may name the presenter or lead to a private recording."""
+    if material.url is None:
+        return f"slides ({(material.file_type or 'file').upper()})"
+    return {"slides": "slides link", "recording": "recording link"}.get(material.kind, "link")
 
 
 def _line(slot: Slot | None, meeting_id: int, what: str, before, after) -> dict:
@@ -150,6 +210,9 @@ def _lines(session: Session) -> list[dict]:
         elif isinstance(item, Invitation):
             if item.slot is not None and id(item.slot) not in new:  # not a copied meeting's
                 lines.append(_line(item.slot, item.slot.meeting_id, "presenter", None, "invited"))
+        elif isinstance(item, Material):
+            if item.meeting_id not in new_meetings:
+                lines.append(_line(item.slot, item.meeting_id, "material", None, _material(item)))
         elif item.meeting_id not in new_meetings:
             lines.append(_line(item, item.meeting_id, "created", None, _stored(item.starts_at)))
     for noted in changed.values():
@@ -177,6 +240,10 @@ def _lines(session: Session) -> list[dict]:
                 and not item.duration_pinned
             ):
                 continue  # it follows its slots, whose lines say what changed
+            if name == "duration_pinned" and item.duration_pinned and _resized(item, noted.before):
+                continue  # its length's line says what it is pinned at
+            if name == "offset_minutes" and before is not None and after is not None:
+                continue  # pinned still: its time's line says where
             what = fields[name]
             if what in UNQUOTED:
                 before = after = None
@@ -225,6 +292,12 @@ def _invitation_lines(invitation: Invitation, before: dict) -> list[dict]:
     if invitation.answer == Answer.another_time != before.get("answer", Answer.another_time):
         said.append(("status", Answer.another_time))
     return [_line(slot, slot.meeting_id, what, None, after) for what, after in said]
+
+
+def _resized(meeting: Meeting, before: dict) -> bool:
+    """Whether this transaction changed the meeting's length (and did not change it back)."""
+    length = _stored(meeting.duration_minutes)
+    return before.get("duration_minutes", length) != length
 
 
 def _shifts(changed) -> dict[int, timedelta]:
@@ -446,9 +519,15 @@ def _said(meeting: Meeting, change: MeetingChange, zone: str) -> str:
     if what == "length":
         length = f"length {before or '?'} → {after or '?'} min"
         return f"meeting {length}" if meeting_line else length
-    if what in ("title", "office", "recommendations", "kind"):
-        quote = (lambda v: f"“{v}”" if v else None) if what == "title" else (lambda v: v)
+    if what == "kind" and meeting_line:
+        labels = MEETING_KIND_LABELS
+        return f"kind {_from_to(labels.get(before, before), labels.get(after, after))}"
+    if what in ("title", "office", "recommendations", "kind", "recommendation", "series"):
+        quoted = what in ("title", "series")
+        quote = (lambda v: f"“{v}”" if v else None) if quoted else (lambda v: v)
         return f"{what} {_from_to(quote(before), quote(after))}"
+    if said := _setting(what, before, after):
+        return said
     if what in UNQUOTED:
         return f"{what} edited"
     if what == "video link":
@@ -462,6 +541,47 @@ def _said(meeting: Meeting, change: MeetingChange, zone: str) -> str:
     if what == "status":
         return _slot_status(meeting, change)
     return f"{what} {_from_to(before, after)}"
+
+
+def _day(value: str | None) -> str | None:
+    return f"{date.fromisoformat(value):%-d %b %Y}" if value else None
+
+
+def _setting(what: str, before: str | None, after: str | None) -> str | None:
+    """The line of a meeting's setting, a slot's fixed start or proposal, or a material; None
+    for any other change."""
+    if what == "offices":
+        return _offices(before, after)
+    if what == "programme freeze":
+        return f"programme freeze {_from_to(_day(before), _day(after))}"
+    if what == "materials public":
+        shown = _from_to(MATERIALS_PUBLIC.get(before, before), MATERIALS_PUBLIC.get(after, after))
+        return f"slides and recordings public {shown}"
+    if what == "length pinned":
+        return "meeting length pinned" if after == "true" else "meeting length follows its slots"
+    if what == "proposal":
+        return f"linked proposal {_from_to(before and f'#{before}', after and f'#{after}')}"
+    if what == "fixed start":
+        return "start follows the slot before" if after is None else "start pinned"
+    if what == "material":
+        return f"{after} added" if after else f"{before} removed"
+    return None
+
+
+def _offices(before: str | None, after: str | None) -> str:
+    """The offices taking part: those a co-lead added and removed (none chosen: the survey's
+    respondents)."""
+    was, now = (set(filter(None, (v or "").split(", "))) for v in (before, after))
+    if not was:
+        return f"participating offices chosen: {after}"
+    if not now:
+        return "participating offices cleared: the survey's respondents take part"
+    said = [
+        f"{', '.join(sorted(codes))} {how}"
+        for codes, how in ((now - was, "added"), (was - now, "removed"))
+        if codes
+    ]
+    return f"participating offices: {'; '.join(said)}"
 
 
 def _slot_status(meeting: Meeting, change: MeetingChange) -> str:

@@ -12,7 +12,7 @@ from tests.presenters.support import before_the_meeting as before_the_meeting
 from tests.presenters.support import confirm, invite
 from tests.presenters.support import presenter as presenter
 from tests.presenters.support import slot as slot
-from tests.support import COLEAD_EMAIL, counted_queries, form_in, form_of
+from tests.support import COLEAD_EMAIL, counted_queries, csrf_token, form_in, form_of
 
 
 def text(response) -> str:
@@ -332,29 +332,33 @@ def test_a_script_reads_the_history_with_a_token_as_the_page_says_it(api, client
     assert [c["id"] for c in listed] == sorted((c["id"] for c in listed), reverse=True)
     jp, au = slot.id + 1, slot.id
     said = [(c["what"], c["slot"] and c["slot"]["id"], c["before"], c["after"]) for c in listed]
-    # Latest first. The move (its lines in no order of their own): the talk moved is to be
-    # confirmed again, and the JP talk after it follows.
-    assert set(said[:3]) == {
+    # Latest first. The move (its lines in no order of their own): the talk moved, pinned 30
+    # minutes after the meeting's start, is to be confirmed again, and the JP talk after it
+    # follows.
+    assert set(said[:4]) == {
         ("time", jp, "2027-03-09T13:30:00+01:00", "2027-03-09T13:50:00+01:00"),
         ("status", au, "confirmed", "invited"),
         ("time", au, "2027-03-09T13:10:00+01:00", "2027-03-09T13:30:00+01:00"),
+        ("fixed start", au, None, "30"),
     }
-    assert said[3:5] == [("status", au, "invited", "confirmed"), ("presenter", au, None, "invited")]
-    assert set(said[5:8]) == {
+    assert said[4:6] == [("status", au, "invited", "confirmed"), ("presenter", au, None, "invited")]
+    assert set(said[6:9]) == {
         ("created", jp, None, "2027-03-09T13:30:00+01:00"),
         ("created", au, None, "2027-03-09T13:10:00+01:00"),
         ("created", au - 1, None, "2027-03-09T13:00:00+01:00"),
     }
-    assert said[8:] == [("created", None, None, None)]
-    moved = next(c for c in listed[:3] if c["what"] == "time" and c["slot"]["id"] == au)
-    confirmed, created = listed[3], listed[-1]
+    assert said[9:] == [("created", None, None, None)]
+    moved = next(c for c in listed[:4] if c["what"] == "time" and c["slot"]["id"] == au)
+    pinned = next(c for c in listed[:4] if c["what"] == "fixed start")
+    assert pinned["said"] == "start pinned"
+    confirmed, created = listed[4], listed[-1]
     assert re.fullmatch(r"2026-12-01T\d\d:\d\d:\d\d(\.\d+)?\+01:00", moved["at"]), moved["at"]
     assert moved["by"] == {"kind": "colead", "name": COLEAD_EMAIL, "api": False}
     assert moved["slot"] == {"id": slot.id, "title": slot.title, "office": "AU"}
     assert moved["said"] == "time 9 Mar 2027 13:10 → 13:30"
     assert confirmed["by"] == {"kind": "presenter", "name": None, "api": False}
     assert confirmed["said"] == "status invited → confirmed"
-    assert listed[4]["said"] == "presenter invited"
+    assert listed[5]["said"] == "presenter invited"
     assert created["by"] == {"kind": "colead", "name": COLEAD_EMAIL, "api": True}
     assert created["said"] == "meeting created"
     assert "Eva" not in answer.text and "ipaustralia" not in answer.text
@@ -484,3 +488,206 @@ def test_a_cancelled_meeting_made_a_draft_by_a_command_is_said_brought_back(api,
     ]
     page = text(api.get(f"/meetings/{meeting_id}/history"))
     assert "meeting brought back (as a draft)</li>" in page
+
+
+def meeting_lines(meeting_id: int, *whats: str) -> list[tuple]:
+    """The meeting's own lines of these fields, oldest first: (who, what, before, after)."""
+    db.session.expire_all()
+    rows = db.session.scalars(
+        select(MeetingChange)
+        .where(MeetingChange.meeting_id == meeting_id, MeetingChange.what.in_(whats))
+        .order_by(MeetingChange.id)
+    )
+    return [(r.by_kind, r.what, r.slot_id, r.before, r.after) for r in rows]
+
+
+def test_a_meeting_s_kind_focus_freeze_and_when_its_materials_are_public_are_recorded(api, slot):
+    """What a co-lead sets on the meeting's form or through the API, before → after, in one
+    INSERT for the save."""
+    meeting_id = slot.meeting_id
+    with counted_queries() as sent:
+        patched = api.patch(
+            f"/api/v1/meetings/{meeting_id}",
+            json={
+                "kind": "taskforce",
+                "recommendation": 10,
+                "freeze_on": "2027-03-01",
+                "materials_public": "now",
+            },
+        )
+    assert patched.status_code == 200, patched.get_json()
+    assert len([s for s in sent if s.startswith("INSERT INTO meeting_changes")]) == 1
+    settings = ("kind", "recommendation", "programme freeze", "materials public")
+    assert set(meeting_lines(meeting_id, *settings)) == {
+        ("api", "kind", None, "workshop", "taskforce"),
+        ("api", "recommendation", None, None, "10"),
+        ("api", "programme freeze", None, None, "2027-03-01"),
+        ("api", "materials public", None, "after", "now"),
+    }
+    again = {"recommendation": None, "freeze_on": "2027-02-26", "materials_public": "never"}
+    assert api.patch(f"/api/v1/meetings/{meeting_id}", json=again).status_code == 200
+    page = text(api.get(f"/meetings/{meeting_id}/history"))
+    for said in (
+        "kind workshop → Task Force meeting",
+        "recommendation none → 10",
+        "recommendation 10 → none",
+        "programme freeze none → 1 Mar 2027",
+        "programme freeze 1 Mar 2027 → 26 Feb 2027",
+        "slides and recordings public after the meeting → as soon as added",
+        "slides and recordings public as soon as added → never",
+    ):
+        assert f"{COLEAD_EMAIL} (co-lead, API) · {said}</li>" in page, said
+    listed = api.get(f"/api/v1/meetings/{meeting_id}/history").get_json()["changes"]
+    freeze = next(c for c in listed if c["what"] == "programme freeze")
+    assert (freeze["before"], freeze["after"]) == ("2027-03-01", "2027-02-26")  # a day, no zone
+
+
+def test_the_participating_offices_and_the_series_a_co_lead_chose_are_recorded(api, slot):
+    """On the editor's page: the offices chosen, changed (which added, which removed) and
+    cleared (the survey's respondents take part); the series it joined, by its title."""
+    meeting_id = slot.meeting_id
+    edit, url = f"/meetings/{meeting_id}/edit", f"/meetings/{meeting_id}/offices"
+    for offices in (["PE", "AU"], ["AU", "JP", "BR"], []):
+        sent = {"csrf_token": csrf_token(api, edit), "offices": offices}
+        assert api.post(url, data=sent).status_code == 302
+    assert meeting_lines(meeting_id, "offices") == [
+        ("colead", "offices", None, "", "AU, PE"),
+        ("colead", "offices", None, "AU, PE", "AU, BR, JP"),
+        ("colead", "offices", None, "AU, BR, JP", ""),
+    ]
+    form = form_in(api.get(edit).get_data(as_text=True), 'name="new_series"')
+    form["new_series"] = ["Rotating 2027"]
+    assert api.post(edit, data=form).status_code == 302
+    form = form_in(api.get(edit).get_data(as_text=True), 'name="new_series"')
+    assert api.post(edit, data=form).status_code == 302  # saved as it is: no line
+    assert meeting_lines(meeting_id, "series") == [
+        ("colead", "series", None, None, "Rotating 2027")
+    ]
+    page = text(api.get(f"/meetings/{meeting_id}/history"))
+    for said in (
+        "participating offices chosen: AU, PE",
+        "participating offices: BR, JP added; PE removed",
+        "participating offices cleared: the survey's respondents take part",
+        "series none → “Rotating 2027”",
+    ):
+        assert f"{COLEAD_EMAIL} (co-lead) · {said}</li>" in page, said
+
+
+def test_a_length_let_follow_the_slots_and_pinned_again_is_recorded(api, slot):
+    """Unpinned, the meeting's length follows its slots (their lines say how): that it does is
+    the meeting's line; pinned again at the length it has, that it is pinned."""
+    meeting_id = slot.meeting_id
+    url = f"/api/v1/meetings/{meeting_id}"
+    assert api.patch(url, json={"duration_pinned": False}).status_code == 200
+    length = api.get(url).get_json()["duration_minutes"]
+    assert api.patch(url, json={"duration_minutes": length}).status_code == 200
+    assert api.patch(url, json={"duration_pinned": False}).status_code == 200
+    # Pinned at another length: its length's line says so, no line more.
+    assert api.patch(url, json={"duration_minutes": length + 30}).status_code == 200
+    assert meeting_lines(meeting_id, "length pinned", "length") == [
+        ("api", "length pinned", None, "true", "false"),
+        ("api", "length pinned", None, "false", "true"),
+        ("api", "length pinned", None, "true", "false"),
+        ("api", "length", None, str(length), str(length + 30)),
+    ]
+    said = [c["said"] for c in api.get(f"{url}/history").get_json()["changes"]]
+    assert said[:4] == [
+        f"meeting length {length} → {length + 30} min",
+        "meeting length follows its slots",
+        "meeting length pinned",
+        "meeting length follows its slots",
+    ]
+
+
+def test_a_slot_s_proposal_and_fixed_start_are_recorded(api, slot):
+    """Its proposal linked and unlinked (by number: the proposal names its volunteer); its
+    start pinned and let follow the slot before, each a line beside the time it moved to."""
+    from tests.support import accepted_proposal
+
+    proposal = accepted_proposal("AU")
+    url = f"/api/v1/slots/{slot.id}"
+    assert api.patch(url, json={"proposal_id": proposal.id}).status_code == 200
+    assert api.patch(url, json={"proposal_id": None}).status_code == 200
+    assert api.patch(url, json={"offset_minutes": 15}).status_code == 200
+    assert api.patch(url, json={"offset_minutes": 20}).status_code == 200  # pinned still
+    assert api.patch(url, json={"offset_minutes": None}).status_code == 200
+    assert [(c.before, c.after) for c in changes(slot.id, "proposal")] == [
+        (None, str(proposal.id)),
+        (str(proposal.id), None),
+    ]
+    assert [(c.before, c.after) for c in changes(slot.id, "fixed start")] == [
+        (None, "15"),
+        ("20", None),
+    ]
+    assert len(changes(slot.id, "time")) == 3
+    page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
+    at = f"{COLEAD_EMAIL} (co-lead, API) · AU: {slot.title}: "
+    for said in (
+        f"linked proposal none → #{proposal.id}",
+        f"linked proposal #{proposal.id} → none",
+        "start pinned",
+        "start follows the slot before",
+    ):
+        assert f"{at}{said}</li>" in page, said
+    assert "Wen Li" not in page and proposal.title not in page
+
+
+def test_materials_added_and_removed_are_recorded_without_their_names_or_links(
+    app, api, slot, presenter
+):
+    """Slides and links on a slot, by a co-lead or its presenter, and the meeting's own
+    recording: said by kind and format, never by the file's name (which may name the
+    presenter) nor the link's address."""
+    from planner.materials.models import Material
+    from tests.materials.files import PDF
+    from tests.materials.test_materials import colead_upload, presenter_upload
+
+    link = invite(api, slot, name="Eva Quispe", email="eva@ipaustralia.example")
+    assert colead_upload(api, slot, "Quispe talk.pdf", PDF).status_code == 302
+    recording = {"url": "https://video.example/quispe-recording", "kind": "recording"}
+    token = link.removeprefix("/presenter/")
+    assert presenter_upload(presenter, token, **recording).status_code == 302
+    archive = f"/meetings/{slot.meeting_id}/archive"
+    whole = {
+        "csrf_token": csrf_token(api, archive),
+        "meeting-material-url": "https://video.example/whole-day",
+        "meeting-material-kind": "recording",
+    }
+    assert api.post(f"/meetings/{slot.meeting_id}/materials", data=whole).status_code == 302
+    db.session.expire_all()
+    pdf, link_added = db.session.scalars(
+        select(Material).where(Material.slot_id == slot.id).order_by(Material.id)
+    ).all()
+    token = csrf_token(api, f"/slots/{slot.id}/edit")
+    removed = api.post(
+        f"/materials/{pdf.id}/remove", data={"csrf_token": token, "confirmed": "yes"}
+    )
+    assert removed.status_code == 302
+    removed = presenter.post(f"{link}/materials/{link_added.id}/remove", data={"confirmed": "yes"})
+    assert removed.status_code == 302
+    assert [(c.by_kind, c.before, c.after) for c in changes(slot.id, "material")] == [
+        ("colead", None, "slides (PDF)"),
+        ("presenter", None, "recording link"),
+        ("colead", "slides (PDF)", None),
+        ("presenter", "recording link", None),
+    ]
+    assert meeting_lines(slot.meeting_id, "material")[2] == (
+        "colead",
+        "material",
+        None,
+        None,
+        "recording link",
+    )
+    page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
+    for said in (
+        f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: slides (PDF) added",
+        f"by the presenter · AU: {slot.title}: recording link added",
+        f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: slides (PDF) removed",
+        f"by the presenter · AU: {slot.title}: recording link removed",
+        f"{COLEAD_EMAIL} (co-lead) · recording link added",
+    ):
+        assert f"{said}</li>" in page, said
+    listed = page.split('<ol class="history"', 1)[1].split("</ol>", 1)[0]
+    answer = api.get(f"/api/v1/meetings/{slot.meeting_id}/history").text
+    for private in ("Quispe", "video.example", "/presenter/"):
+        assert private not in listed and private not in answer, private
