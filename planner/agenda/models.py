@@ -118,9 +118,10 @@ class Meeting(db.Model):
     # Presenters may change their title and abstract until this day (home zone); None: always.
     freeze_on: Mapped[date | None]
     materials_public: Mapped[str] = mapped_column(String(20), default="after")
-    # When a material of the meeting or its slots was last added or removed: what the meeting's
-    # schedule.json lists changed then (`materials.operations.materials_changed`). Not a change
-    # of the meeting's row: its version and updated_at (its calendar event's) stay.
+    # When a material of the meeting or its slots was last added or removed, or a slot's
+    # presenter named anew: what the meeting's schedule.json lists changed then
+    # (`materials.operations.materials_changed`). Not a change of the meeting's row: its
+    # version and updated_at (its calendar event's) stay.
     materials_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     series_id: Mapped[int | None] = mapped_column(
         ForeignKey("meeting_series.id", ondelete="SET NULL")

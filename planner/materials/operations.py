@@ -195,7 +195,8 @@ def remove(material: Material, *, store: Store | None = None) -> None:
 
 def materials_changed(meeting: Meeting) -> None:
     """Date what the meeting's schedule.json lists (its Last-Modified, and the key its cached
-    body is kept under): a material added or removed. Not a change of the meeting's row, which
+    body is kept under): a material added or removed, or someone else invited to present a
+    slot (whose slides are the talk's, `_of_the_talk`). Not a change of the meeting's row, which
     would raise its version (a co-lead's save based on it refused for a presenter's slides)
     and move its calendar event's LAST-MODIFIED, which shows no material."""
     now = utcnow()

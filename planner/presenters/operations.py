@@ -20,6 +20,7 @@ from planner.extensions import db
 from planner.languages import PAGE_LANGUAGES, day_here
 from planner.mail import messages
 from planner.mail.messages.addressing import absolute
+from planner.materials.operations import materials_changed
 from planner.presenters.links import new_link
 from planner.presenters.models import Answer, HandedOverLink, Invitation
 from planner.text import same_name
@@ -124,6 +125,7 @@ def invite(
             )
         )
     invitation = slot.invitation or Invitation(slot=slot)
+    named_before = invitation.name
     invitation.name = name.strip()
     invitation.email = email
     invitation.time_zone = time_zone or None
@@ -141,6 +143,11 @@ def invite(
         replace_windows([], invitation=former)
         invitation.windows_given_at = None
     db.session.add(invitation)
+    if invitation.name != named_before:
+        # The talk's materials are the co-leads' and its presenter's as now named
+        # (`_of_the_talk`): someone else named, at the same address or none, is no change of
+        # the slot, yet an earlier presenter's slides leave the agenda and its schedule.json.
+        materials_changed(slot.meeting)
     apply_slot(slot, slot.meeting, {"status": SlotStatus.invited})
     if before is not None:
         presenter_changed(slot)

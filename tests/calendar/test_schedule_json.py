@@ -16,9 +16,10 @@ from planner.calendar.frab import ScheduleInfo, TalkInfo
 from planner.calendar.frab import schedule as frab_schedule
 from planner.extensions import db
 from planner.materials.operations import add_link
+from planner.presenters.operations import invite
 from tests.calendar.test_feeds import MEETING, SLOTS, conditional
 from tests.materials.files import PDF
-from tests.materials.test_materials import FUTURE, TALK, _meeting, colead_upload
+from tests.materials.test_materials import FUTURE, TALK, _meeting, colead_upload, presenter_upload
 from tests.support import csrf_token, publish_as_planned
 
 # Every statement these tests send to the database, other tests send on PostgreSQL too
@@ -409,3 +410,33 @@ def test_the_schedule_lists_only_what_the_meeting_s_page_shows_anyone(colead_cli
     (slides,) = _listed(after.get_json())[("AI search", "attachments")]
     assert slides["name"] == "slides.pdf" and "other.pdf" not in after.get_data(as_text=True)
     assert after.last_modified >= meeting.ends_at.replace(microsecond=0)
+
+
+@pytest.mark.settle
+def test_an_earlier_presenter_s_slides_leave_the_schedule_with_them(
+    app, colead_client, client, clock
+):
+    """helper-310: someone else invited to present a slot, at the same address (an office's
+    shared mailbox) or with none, is no change of the slot; their predecessor's slides left its
+    page and the read API (`_of_the_talk`) but stayed in the cached schedule.json, its ETag and
+    Last-Modified unmoved, until any other change of the agenda."""
+    meeting = _meeting(colead_client, {**FUTURE, "materials_public": "now"})
+    (slot,) = meeting.slots
+    mailbox = "cws@ipaustralia.example"
+    _, token = invite(slot, name="Rosa Diaz", email=mailbox, time_zone=None, by="co-lead")
+    db.session.commit()
+    presenter = app.test_client(use_cookies=False)
+    assert presenter_upload(presenter, token, "rosa.pdf", PDF).status_code == 302
+    url = f"/meetings/{meeting.id}/schedule.json"
+    clock.sleep(1)
+    first = client.get(url)
+    assert _listed(first.get_json())[("AI search", "attachments")][0]["name"] == "rosa.pdf"
+
+    clock.sleep(1)
+    invite(slot, name="Ben Ortiz", email=mailbox, time_zone=None, by="co-lead")
+    db.session.commit()
+    assert client.get(f"/api/v1/meetings/{meeting.id}").get_json()["slots"][0]["materials"] == []
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200 and _listed(after.get_json()) == {}
+    assert after.headers["Last-Modified"] != first.headers["Last-Modified"]
+    assert conditional(client, url, after) == (304, 304)
