@@ -19,8 +19,15 @@ from planner.materials.operations import add_link
 from planner.presenters.operations import invite
 from tests.calendar.test_feeds import MEETING, SLOTS, conditional
 from tests.materials.files import PDF
-from tests.materials.test_materials import FUTURE, TALK, _meeting, colead_upload, presenter_upload
-from tests.support import csrf_token, publish_as_planned
+from tests.materials.test_materials import (
+    FUTURE,
+    TALK,
+    _meeting,
+    _presenter,
+    colead_upload,
+    presenter_upload,
+)
+from tests.support import csrf_token, form_of, publish_as_planned
 
 # Every statement these tests send to the database, other tests send on PostgreSQL too
 # (measured: each statement's shape, over the PostgreSQL run): SQLite only (`one_database`).
@@ -440,3 +447,26 @@ def test_an_earlier_presenter_s_slides_leave_the_schedule_with_them(
     assert after.status_code == 200 and _listed(after.get_json()) == {}
     assert after.headers["Last-Modified"] != first.headers["Last-Modified"]
     assert conditional(client, url, after) == (304, 304)
+
+
+def test_a_presenter_s_slides_refuse_no_co_lead_s_save(app, colead_client):
+    """Slides a presenter adds while a co-lead has the meeting and the slot open date the
+    schedule (`materials_changed`) without a new version of either: the co-lead's saves, with
+    the versions read before (the API's If-Match, the slot's page form), are not refused as
+    made over someone else's change."""
+    meeting = _meeting(colead_client, {**FUTURE, "materials_public": "now"})
+    (slot,) = meeting.slots
+    token = _presenter(slot)
+    slot_form = form_of(colead_client, f"/slots/{slot.id}/edit")
+    read = colead_client.get(f"/api/v1/meetings/{meeting.id}")
+    presenter = app.test_client(use_cookies=False)
+    assert presenter_upload(presenter, token, "talk.pdf", PDF).status_code == 302
+    assert meeting.materials_changed_at is not None
+    patched = colead_client.patch(
+        f"/api/v1/meetings/{meeting.id}",
+        json={"description": "Agenda to follow."},
+        headers={"If-Match": read.headers["ETag"]},
+    )
+    assert patched.status_code == 200, patched.get_json()
+    saved = colead_client.post(f"/slots/{slot.id}/edit", data={**slot_form, "title": "Renamed"})
+    assert saved.status_code == 302, saved.get_data(as_text=True)
