@@ -280,7 +280,7 @@ def opened_field() -> HiddenField:
 
 
 # Fields that carry the form's own state, not the item's.
-_OWN = ("csrf_token", "version", "opened", "overnight_kept", "start_zone")
+_OWN = ("csrf_token", "version", "opened", "overnight_kept", "start_zone", "shown_time")
 
 
 def _compared(form: FlaskForm) -> list:
@@ -335,9 +335,13 @@ def _take(field, value) -> None:
     field.raw_data = []
 
 
-def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
+def stale(
+    form: FlaskForm, stored: FlaskForm, item, what: str, unseen: str | None = None
+) -> str | None:
     """Why saving `form` is refused: `item` changed since the form was filled in (its version
-    moved on). None when the form is up to date.
+    moved on). None when the form is up to date. `unseen`: a sentence saying what changed
+    that the form does not show (a slot moved by the slots before it), said in place of "none
+    of the fields here was changed".
 
     With what the form showed when opened (`opened`), each field is one of three: changed by
     no one else (not mentioned, the person's input stays); changed by someone else and not by
@@ -412,7 +416,9 @@ def stale(form: FlaskForm, stored: FlaskForm, item, what: str) -> str | None:
                 changes=semicolons(both),
             ),
         )
-    if not (taken or both):
+    if unseen:
+        problem = sentences(problem, unseen)
+    elif not (taken or both):
         # A meeting's slots moved or added, say (helper-236: the refusal named nothing, and the
         # co-lead looked in vain for what had changed).
         problem = sentences(
@@ -464,18 +470,24 @@ def lost_race(save: Callable[[], object]) -> str | None:
 
 
 def saved_unless_stale(
-    form: FlaskForm, stored: Callable[[], FlaskForm], item, what: str, save: Callable[[], object]
+    form: FlaskForm,
+    stored: Callable[[], FlaskForm],
+    item,
+    what: str,
+    save: Callable[[], object],
+    unseen: Callable[[], str | None] = lambda: None,
 ) -> str | None:
     """Save `form`'s changes to `item` (`save`) unless someone else saved it since the form was
     filled in: None once saved, else why not, for the page to show with the form as typed.
     `stale` says why, with what is stored now (`stored()`: the form filled in from the item
     as it is); a save at the same moment that the database noticed (`lost_race`) is said the
-    same way once the item is read again. A PlannerError from `save` goes to the caller."""
-    if problem := stale(form, stored(), item, what):
+    same way once the item is read again; `unseen()`, what changed that the form does not
+    show, as `item` is then. A PlannerError from `save` goes to the caller."""
+    if problem := stale(form, stored(), item, what, unseen()):
         return problem
     if (lost := lost_race(save)) is None:
         return None
-    return stale(form, stored(), item, what) or lost
+    return stale(form, stored(), item, what, unseen()) or lost
 
 
 def keep_when_left_out(field, value) -> None:

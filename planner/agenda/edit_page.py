@@ -20,6 +20,7 @@ from planner.mail.models import MessageStatus
 from planner.mail.outbox import UNDELIVERED, undelivered_invitations
 from planner.offices.models import Office
 from planner.personal_data.retention import keep_for, links_end
+from planner.presenters.forms import slot_time
 from planner.proposals.models import ProposalStatus
 from planner.proposals.operations import accepted_proposals
 from planner.recommendations.operations import all_recommendations
@@ -173,6 +174,7 @@ def slot_form_for(
     if not submitted:
         form.start_zone.data = meeting.time_zone
     if slot is not None and not submitted:
+        form.shown_time.data = slot_time(slot)
         form.office.data = slot.office_code or ""
         form.recommendations.data = [r.number for r in slot.recommendations]
         form.proposal.data = str(slot.proposal_id or "")

@@ -149,6 +149,9 @@ class SlotForm(PlannerForm):
     # The home zone the page showed, which its fixed start is typed in: the meeting's may have
     # changed since (another co-lead, another tab), and the time is read where it was meant.
     start_zone = HiddenField()
+    # The slot's start and length as the page showed them (`slot_time`): a save refused because
+    # the slots before it moved it says so (`slot_views._moved_meanwhile`).
+    shown_time = HiddenField()
     version = version_field()
     opened = opened_field()
     # Why the fixed start, typed in the zone the page showed, names no moment there (a time the

@@ -50,8 +50,10 @@ from planner.extensions import db
 from planner.forms import lost_race, refill, saved_unless_stale
 from planner.languages import word_list
 from planner.personal_data.retention import keep_for, links_end
+from planner.presenters.forms import is_slot_time, slot_time
 from planner.timezones import (
     LocalTimeError,
+    clock_span,
     is_time_zone,
     local_time,
     moment_in,
@@ -255,6 +257,7 @@ def edit_slot(slot_id: int):
                 slot,
                 "The slot",
                 lambda: apply_slot(slot, slot.meeting, _slot_changes(form, slot)),
+                lambda: _moved_meanwhile(form, slot),
             )
         except AgendaError as error:
             undo_refused()
@@ -265,6 +268,7 @@ def edit_slot(slot_id: int):
         else:
             if problem is not None:
                 status = 409
+                refill(form.shown_time, slot_time(slot))  # seen now: saved again, it goes
             else:
                 flash(emailed_note("Slot saved."), "success")
                 say_who_is_asked_again(slot.meeting)
@@ -297,6 +301,22 @@ def edit_slot(slot_id: int):
         links_end=links_end(slot.meeting, keep_for(current_app.config)),
     )
     return page, status
+
+
+def _moved_meanwhile(form: SlotForm, slot: Slot) -> str | None:
+    """Where the slot is now, when it starts elsewhere than its page showed (`shown_time`): the
+    slot before it lengthened, the slots reordered, the meeting moved. A save refused for that
+    said only that none of its fields changed, and the co-lead saved a title for a talk at a
+    time they no longer expected (helper-311). Its length alone is a field of the form, which
+    names it; a time not written by the page (a script's post, a tampered one) says nothing."""
+    shown, now = form.shown_time.data, slot_time(slot)
+    if not is_slot_time(shown) or shown.partition("/")[0] == now.partition("/")[0]:
+        return None
+    meeting = slot.meeting
+    if slot.starts_at is None:
+        return "It was moved meanwhile: its meeting has no date now."
+    span = clock_span(meeting.time_zone, slot.starts_at, slot.ends_at, meeting.starts_at)
+    return f"It was moved meanwhile: now {span}."
 
 
 def _meeting_named(value: str) -> Meeting | None:
