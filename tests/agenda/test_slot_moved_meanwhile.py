@@ -93,3 +93,17 @@ def test_a_tampered_shown_time_neither_fails_nor_lets_a_stale_save_through(api, 
     fresh = {**form_of(other, page), "shown_time": ["garbage"], "title": ["Fresh"]}
     assert other.post(page, data=fresh).status_code == 302
     assert db.session.get(Slot, second["id"]).title == "Fresh"
+
+
+def test_a_slot_of_a_meeting_moved_or_left_without_a_date_is_said_moved(api, other, survey):
+    """B moves the meeting to 15:00, then clears its date: A's save says where the slot is now,
+    then that the meeting has no date."""
+    meeting, (_, second) = _meeting_with(api, "First", "Second")
+    page, url = f"/slots/{second['id']}/edit", f"/api/v1/meetings/{meeting['id']}"
+    opened = form_of(other, page)
+    assert api.patch(url, json={"starts_at": "2030-03-12T15:00:00+01:00"}).status_code == 200
+    status, said, again = _refused(other, page, opened)
+    assert status == 409 and "It was moved meanwhile: now 15:20–15:40." in said
+    assert api.patch(url, json={"starts_at": None}).status_code == 200
+    status, said, _ = _refused(other, page, again)
+    assert status == 409 and "It was moved meanwhile: its meeting has no date now." in said
