@@ -17,7 +17,9 @@ from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from flask import session
 from flask_babel import force_locale, gettext
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import create_engine, delete, event, make_url
 
 from planner.bootstrap import seed_reference_data
@@ -132,6 +134,19 @@ def csrf_token(client, url: str) -> str:
     match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
     assert match, f"no CSRF token on {url}"
     return match[1]
+
+
+def session_csrf_token(client) -> str:
+    """A CSRF token of `client`'s session, as any form of the app would give it (Flask-WTF's
+    own `generate_csrf`), without rendering a page: for a test that posts data of its own and
+    only needs a valid token to reach the view. A test of a form posts the token its page gave
+    (`csrf_token`, `hidden_fields`)."""
+    app = client.application
+    with client.session_transaction() as held, app.app_context(), app.test_request_context():
+        session.update(held)
+        token = generate_csrf()
+        held.update(session)
+    return token
 
 
 def import_checked_on_page(client, response):

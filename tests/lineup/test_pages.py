@@ -21,6 +21,7 @@ from tests.support import (
     counted_queries,
     csrf_token,
     held_workshop,
+    session_csrf_token,
     summaries_in_tables,
 )
 
@@ -45,7 +46,7 @@ def client(colead_client):
 def post_rules(client, **changes):
     """The rules sent as the form sends them; a line-up found is shown on a page of its own,
     which the answer leads to (followed here, as a browser does)."""
-    data = {**FORM, "csrf_token": csrf_token(client, "/lineups/new"), **changes}
+    data = {**FORM, "csrf_token": session_csrf_token(client), **changes}
     return client.post("/lineups/new", data=data, follow_redirects=True)
 
 

@@ -27,6 +27,7 @@ from tests.support import (
     held_workshop,
     hidden_fields,
     publish_as_planned,
+    session_csrf_token,
 )
 
 SCRIPT = "<script>alert('x')</script> AI search"
@@ -72,7 +73,7 @@ LABELS = [
 
 
 def send(client, **changes):
-    data = {**VALID, "csrf_token": csrf_token(client, "/volunteer"), **changes}
+    data = {**VALID, "csrf_token": session_csrf_token(client), **changes}
     return client.post("/volunteer", data=data)
 
 

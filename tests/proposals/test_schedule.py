@@ -23,6 +23,7 @@ from tests.support import (
     in_page,
     publish_as_planned,
     said_in,
+    session_csrf_token,
 )
 
 PROPOSAL = {
@@ -40,7 +41,7 @@ REASON = "A working service that small offices asked to see."
 
 
 def volunteer(client, **changes) -> str:
-    data = {**PROPOSAL, "csrf_token": csrf_token(client, "/volunteer"), **changes}
+    data = {**PROPOSAL, "csrf_token": session_csrf_token(client), **changes}
     response = client.post("/volunteer", data=data)
     assert response.status_code == 302, response.get_data(as_text=True)
     return response.headers["Location"].rsplit("/", 1)[1]
@@ -50,10 +51,11 @@ def decide(colead_client, proposal: Proposal, status: str = "accepted", reason: 
     url = f"/proposals/{proposal.id}"
     page = colead_client.get(url).get_data(as_text=True)
     version = re.search(r'id="version" name="version" type="hidden" value="(\d+)"', page)[1]
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)[1]  # the page's form's
     response = colead_client.post(
         url,
         data={
-            "csrf_token": csrf_token(colead_client, url),
+            "csrf_token": token,
             "version": version,
             "status": status,
             "reason": reason,
@@ -83,7 +85,7 @@ def schedule(colead_client, proposal: Proposal, meeting_id: int | str):
     url = f"/proposals/{proposal.id}"
     return colead_client.post(
         f"{url}/schedule",
-        data={"csrf_token": csrf_token(colead_client, url), "meeting": str(meeting_id)},
+        data={"csrf_token": session_csrf_token(colead_client), "meeting": str(meeting_id)},
     )
 
 
