@@ -15,7 +15,13 @@ from planner.mail.messages import UPDATE_SETTLE
 from planner.offices.models import OfficeContact
 from tests.mail.test_messages import outbox
 from tests.presenters.support import TALK, invite
-from tests.support import add_slot_on_page, form_of, hidden_fields, publish_as_planned
+from tests.support import (
+    add_slot_on_page,
+    counted_queries,
+    form_of,
+    hidden_fields,
+    publish_as_planned,
+)
 
 
 def _said(client, response) -> str:
@@ -242,3 +248,22 @@ def test_deleting_a_slot_no_one_presents_says_no_one_is_emailed_its_cancellation
         going = outbox(recipient_email="alex@ipaustralia.example")[-1]
         assert going.status == "queued"
         assert going.text_body == waiting.text_body
+
+
+def test_a_second_change_within_the_minute_reads_no_text_of_the_update_it_replaces(api, slot):
+    """The update a second change within the minute replaces says it all anew: what the one it
+    withdraws said (its subject and text) is read only where that one is written again in its
+    place, to go when it would have (`writing._said_before`), not on every save."""
+    invite(api, slot)
+    with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
+        url = f"/api/v1/slots/{slot.id}"
+        assert api.patch(url, json={"title": "AI governance"}).status_code == 200
+        waiting = outbox(recipient_email="alex@ipaustralia.example")[-1]
+        with counted_queries() as statements:
+            assert api.patch(url, json={"title": "AI in governance"}).status_code == 200
+        db.session.expire_all()
+        assert db.session.get(type(waiting), waiting.id).status == "superseded"
+        going = outbox(recipient_email="alex@ipaustralia.example")[-1]
+        assert going.subject == "Changed: AI in governance (title)"
+    read = [s for s in statements if s.startswith("SELECT outbox.subject, outbox.text_body")]
+    assert read == []

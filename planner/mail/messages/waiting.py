@@ -318,15 +318,10 @@ def settling_withdrawn(slot: Slot, email: str) -> dict | None:
     what = set(first.get("what") or ())
     for _, basis, _, _ in later:
         what |= set(basis.get("what") or ())
-    last = withdrawn[-1][3]
-    said = db.session.execute(
-        select(OutboxMessage.subject, OutboxMessage.text_body).where(OutboxMessage.id == last)
-    ).one()
     return {
-        # The last one withdrawn, and what it said: one written again in its place saying the
-        # same is no news of the change that wrote it (`writing.queue_message`).
-        "withdrawn": last,
-        "said": tuple(said),
+        # The last one withdrawn: one written again in its place saying what it said is no news
+        # of the change that wrote it (`writing._said_before` reads what that was).
+        "withdrawn": withdrawn[-1][3],
         "what": sorted(what),
         "was": [When.read(time) for time in first.get("was") or []],
         "since": first.get("since") or first_written.isoformat(),
