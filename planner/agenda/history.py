@@ -279,11 +279,13 @@ def _invitation_lines(invitation: Invitation, before: dict) -> list[dict]:
         return []
     said = []
     if "invited_at" in before and _stored(invitation.invited_at) != before["invited_at"]:
-        moved = "email" in before and mailbox(before["email"]) != mailbox(invitation.email)
+        was = before.get("email", invitation.email)
+        moved = mailbox(was) != mailbox(invitation.email)
         # The same name at another address is the same person (`invite`); a name left as it was
-        # is not among what changed.
+        # is not among what changed. An address given where there was none, or taken away, is
+        # no correction: they are invited again, with a new link.
         same = same_name(before.get("name", invitation.name), invitation.name)
-        if not moved:
+        if not moved or (same and not (was and invitation.email)):
             said.append(("presenter", "invited again"))
         else:
             said.append(("presenter", "address corrected" if same else "another invited"))

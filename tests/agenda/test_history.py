@@ -260,13 +260,22 @@ def test_the_same_presenter_at_a_corrected_address_is_not_another_presenter(api,
     invite(api, slot, name="Ola Nowak", email="pl@example.org")
     invite(api, slot, name=" ola  nowak ", email="ola.nowak@example.org")
     invite(api, slot, name="Kim Other", email="kim@ipaustralia.example")
+    # Her link handed over by hand, then an address given again: no address was corrected.
+    invite(api, slot, name="Kim Other", email="")
+    invite(api, slot, name="Kim Other", email="kim@ipaustralia.example")
     db.session.expire_all()
     rows = db.session.scalars(
         select(MeetingChange)
         .where(MeetingChange.slot_id == slot.id, MeetingChange.what == "presenter")
         .order_by(MeetingChange.id)
     ).all()
-    assert [r.after for r in rows] == ["invited", "address corrected", "another invited"]
+    assert [r.after for r in rows] == [
+        "invited",
+        "address corrected",
+        "another invited",
+        "invited again",
+        "invited again",
+    ]
     page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
     said = "presenter's address corrected, invited again there with a new link"
     assert f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: {said}</li>" in page
