@@ -290,9 +290,33 @@ def by_name(value: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
+# Letters with a stroke or joined, which no decomposition takes apart: typed as their plain
+# letters where a keyboard has none ("Lukasz" for "Łukasz", "Gudrun" for "Guðrún").
+_PLAIN_LETTERS = str.maketrans(
+    {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ı": "i", "ħ": "h", "æ": "ae", "œ": "oe"}
+)
+
+
+def _spelled(name: str) -> str:
+    """A name's letters as `same_name` compares them: in lower case, without the accents of
+    Latin, Greek and Cyrillic letters (U+0300 to U+036F, which NFKD splits off), and without
+    spaces, punctuation or invisible characters. The marks of other scripts stay: a Devanagari
+    virama, a Japanese dakuten ("ガ" is not "カ") spell another name."""
+    decomposed = unicodedata.normalize("NFKD", name.casefold()).translate(_PLAIN_LETTERS)
+    return "".join(
+        c
+        for c in decomposed
+        if not "\u0300" <= c <= "\u036f" and unicodedata.category(c)[0] not in "ZPC"
+    )
+
+
 def same_name(one: str | None, other: str | None) -> bool:
-    """Whether two names typed for a person are the same name, spaces and capitals aside: the
-    same name with another address is the same person, their address corrected (README, "The
-    presenter's journey"). A blank name is no one's."""
-    one, other = (" ".join((name or "").split()).casefold() for name in (one, other))
+    """Whether two names typed for a person are the same name, spelt more or less carefully:
+    capitals, accents, spaces and punctuation aside ("Elise Dupont" corrected to "Élise
+    Dupont", "Jean Pierre" to "Jean-Pierre"). The same name is the same person: at another
+    address, their address corrected (README, "The presenter's journey"); at the same, still the
+    one whose slides the talk's are (`materials.operations.added_by_presenter`). A name with a
+    word added or taken away is another's ("María Quispe" and "María Elena Quispe" may share an
+    office's mailbox), as is one whose words are in another order. A blank name is no one's."""
+    one, other = (_spelled(name or "") for name in (one, other))
     return bool(one) and one == other

@@ -1,9 +1,10 @@
-"""Quoting what someone sent in a message: as JSON writes it, cut short, printable."""
+"""Text people typed: quoting what someone sent in a message (as JSON writes it, cut short,
+printable), and what counts as the same name."""
 
 import pytest
 import regex
 
-from planner.text import as_json, shorten
+from planner.text import as_json, same_name, shorten
 
 
 def test_values_are_quoted_as_json_writes_them_and_cut_short():
@@ -133,3 +134,37 @@ def test_a_host_spelt_wholly_in_letters_that_look_latin_stays_in_xn_form():
     assert shown_web_address("https://www.xn--80ak6aa92e.com/") == "https://www.xn--80ak6aa92e.com/"
     for kept in ("https://пример.com/", "https://сорок.рф/", "https://bücher.example/"):
         assert shown_web_address(kept) == kept
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Elise Dupont", "Élise Dupont"),
+        ("elise  dupont ", "ÉLISE DUPONT"),
+        ("Lukasz Nowak", "Łukasz Nowak"),
+        ("Jean Pierre Ndiaye", "Jean-Pierre Ndiaye"),
+        ("Sean O'Brien", "Seán O’Brien"),
+        ("Nguyen Van An", "Nguyễn Văn An"),
+        ("Андреи Петров", "Андрей Петров"),
+        ("Ｌｉ Ｗｅｉ", "Li Wei"),
+    ],
+)
+def test_a_name_spelt_more_carefully_is_the_same_name(one, other):
+    """helper-313: a co-lead who corrects a presenter's name names the same person."""
+    assert same_name(one, other) and same_name(other, one)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("Rosa Diaz", "Ben Ortiz"),  # at an office's shared mailbox: someone else
+        ("María Quispe", "María Elena Quispe"),  # perhaps her sister, at the same mailbox
+        ("Dupont Élise", "Élise Dupont"),
+        ("カトウ", "ガトウ"),  # a dakuten is no accent: another name
+        ("", ""),
+        (" ", "\u200b"),
+        (None, None),
+    ],
+)
+def test_another_name_or_none_is_not_the_same(one, other):
+    assert not same_name(one, other)

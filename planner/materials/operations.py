@@ -33,6 +33,7 @@ from planner.proposals.models import Proposal
 from planner.survey.models import Answer
 from planner.survey.operations import list_surveys
 from planner.survey.records import Question
+from planner.text import same_name
 
 # A slot or meeting holds a handful of materials; a bound keeps a link-happy page short.
 MAX_PER_SLOT = 20
@@ -67,6 +68,17 @@ def presenter_actor(name: str) -> str:
     Quispe". Their page says "added by you" of theirs alone: a slot's earlier presenter (one
     who declined, replaced) added the others."""
     return fit(f"presenter {name}", Material.added_by)
+
+
+def added_by_presenter(material: Material, name: str) -> bool:
+    """Whether `material` was added from the page of the presenter named `name`
+    (`presenter_actor`), under the name they were invited by then or by one the co-leads
+    corrected since: Élise's slides, added as "presenter Elise Dupont", are hers (`same_name`).
+    Not those of someone else invited at her address."""
+    prefix = "presenter "
+    return material.added_by.startswith(prefix) and same_name(
+        material.added_by.removeprefix(prefix), name
+    )
 
 
 def add_file(
@@ -294,7 +306,7 @@ def _of_the_talk(material: Material, slot: Slot) -> bool:
     if not material.added_by.startswith("presenter "):
         return True
     invitation = slot.invitation
-    return invitation is not None and material.added_by == presenter_actor(invitation.name)
+    return invitation is not None and added_by_presenter(material, invitation.name)
 
 
 def talk_materials(slots: list[Slot]) -> dict[int, list[Material]]:

@@ -34,6 +34,7 @@ from planner.materials.models import Material
 from planner.materials.operations import (
     add_file,
     add_link,
+    added_by_presenter,
     archive,
     by_slot,
     data_of,
@@ -259,7 +260,7 @@ def _presenter_page(token: str, invitation: Invitation, form: MaterialForm):
         can_remove=not locked,
         locked=None if form.errors else locked,
         materials_token=token,
-        materials_by=presenter_actor(invitation.name),
+        presenter_name=invitation.name,
         material_form=form,
         back=_presenter_home(token).removesuffix("#materials"),
     )
@@ -396,6 +397,9 @@ def slot_materials(slot: Slot) -> list[Material]:
 def public_materials(meeting: Meeting) -> dict[int | None, list[Material]]:
     """The meeting's materials anyone may see now, by slot id (None: the whole meeting's)."""
     return public_by_slot(meeting)
+
+
+bp.add_app_template_test(added_by_presenter)
 
 
 @bp.app_template_global()

@@ -20,7 +20,7 @@ from planner.extensions import db
 from planner.log_masking import mask
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage, Unsubscription
 from planner.materials.models import Material
-from planner.materials.operations import presenter_actor, remove
+from planner.materials.operations import added_by_presenter, remove
 from planner.materials.storage import Store
 from planner.offices.models import OfficeContact
 from planner.personal_data.coleads import Trace, anonymise, traces_of
@@ -154,33 +154,33 @@ def _replaced_since(box: str, invitations: list[Invitation]) -> list[Replaced]:
     return found
 
 
-def _added_before(replaced: Replaced) -> list[Material]:
-    """What they added from their page to a slot handed to someone else since."""
+def _slot_materials(slot_id: int) -> list[Material]:
     return list(
         db.session.scalars(
-            select(Material)
-            .where(
-                Material.slot_id == replaced.slot_id,
-                Material.added_by.in_([presenter_actor(name) for name in replaced.names]),
-                Material.added_at < replaced.until,
-            )
-            .order_by(Material.id)
+            select(Material).where(Material.slot_id == slot_id).order_by(Material.id)
         )
     )
+
+
+def _added_before(replaced: Replaced) -> list[Material]:
+    """What they added from their page to a slot handed to someone else since, under any
+    spelling of a name they were invited by (`added_by_presenter`)."""
+    return [
+        material
+        for material in _slot_materials(replaced.slot_id)
+        if material.added_at < replaced.until
+        and any(added_by_presenter(material, name) for name in replaced.names)
+    ]
 
 
 def _added_by(invitation: Invitation) -> list[Material]:
-    """What a presenter added from their page to the slot they were invited to."""
-    return list(
-        db.session.scalars(
-            select(Material)
-            .where(
-                Material.slot_id == invitation.slot_id,
-                Material.added_by == presenter_actor(invitation.name),
-            )
-            .order_by(Material.id)
-        )
-    )
+    """What a presenter added from their page to the slot they were invited to, also under
+    their name as spelt before a co-lead corrected it ("Elise" for "Élise")."""
+    return [
+        material
+        for material in _slot_materials(invitation.slot_id)
+        if added_by_presenter(material, invitation.name)
+    ]
 
 
 def _naming(box: str, proposals, invitations, before: list[Replaced]) -> list[OutboxMessage]:

@@ -143,10 +143,11 @@ def invite(
         replace_windows([], invitation=former)
         invitation.windows_given_at = None
     db.session.add(invitation)
-    if invitation.name != named_before:
+    if not same_name(invitation.name, named_before):
         # The talk's materials are the co-leads' and its presenter's as now named
         # (`_of_the_talk`): someone else named, at the same address or none, is no change of
         # the slot, yet an earlier presenter's slides leave the agenda and its schedule.json.
+        # Their name's spelling corrected ("Élise" for "Elise") keeps theirs on both.
         materials_changed(slot.meeting)
     apply_slot(slot, slot.meeting, {"status": SlotStatus.invited})
     if before is not None:

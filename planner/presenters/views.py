@@ -22,7 +22,6 @@ from planner.extensions import csrf, db
 from planner.forms import refill
 from planner.languages import page_language, place_here, semicolons, show_in, time_span_here
 from planner.mail import messages
-from planner.materials.operations import presenter_actor
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
 from planner.presenters.forms import (
@@ -168,7 +167,6 @@ def _page(
         talk_problem=talk_problem,
         zone_problem=zone_problem,
         zone_typed=zone_typed,
-        materials_by=presenter_actor(invitation.name),
     )
     # The address is a secret: the app's headers for a private link's page keep it out of
     # caches and Referers (accounts.security.install).

@@ -12,6 +12,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 import time_machine
 
+from planner.agenda.models import Meeting
 from planner.calendar.frab import ScheduleInfo, TalkInfo
 from planner.calendar.frab import schedule as frab_schedule
 from planner.extensions import db
@@ -470,3 +471,37 @@ def test_a_presenter_s_slides_refuse_no_co_lead_s_save(app, colead_client):
     assert patched.status_code == 200, patched.get_json()
     saved = colead_client.post(f"/slots/{slot.id}/edit", data={**slot_form, "title": "Renamed"})
     assert saved.status_code == 302, saved.get_data(as_text=True)
+
+
+@pytest.mark.settle
+def test_a_presenter_s_name_spelt_right_keeps_their_slides(app, colead_client, client, clock):
+    """helper-313: Elise added her slides; the co-lead invited her again at her address with her
+    name spelt right, "Élise Dupont", and her slides left the public agenda, the read API and
+    schedule.json: hers were those added by "presenter Elise Dupont" to the letter. The same
+    name (`same_name`) is the same person's, and the schedule, unchanged, keeps its ETag and
+    Last-Modified; someone else named at the same address is another's (the test above)."""
+    meeting = _meeting(colead_client, {**FUTURE, "materials_public": "now"})
+    (slot,) = meeting.slots
+    _, token = invite(slot, name="Elise Dupont", email="e@example.org", time_zone=None, by="x")
+    db.session.commit()
+    presenter = app.test_client(use_cookies=False)
+    assert presenter_upload(presenter, token, "elise.pdf", PDF).status_code == 302
+    url, api = f"/meetings/{meeting.id}/schedule.json", f"/api/v1/meetings/{meeting.id}"
+    clock.sleep(1)
+    first = client.get(url)
+    assert _listed(first.get_json())[("AI search", "attachments")][0]["name"] == "elise.pdf"
+    dated = db.session.get(Meeting, meeting.id).materials_changed_at
+
+    clock.sleep(1)
+    _, token = invite(slot, name=" Élise  DUPONT", email="e@example.org", time_zone=None, by="x")
+    db.session.commit()
+    assert "elise.pdf" in client.get(f"/meetings/{meeting.id}").get_data(as_text=True)
+    (slides,) = client.get(api).get_json()["slots"][0]["materials"]
+    assert slides["name"] == "elise.pdf"
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 304
+    db.session.expire_all()
+    assert db.session.get(Meeting, meeting.id).materials_changed_at == dated
+    # Her page still says they are hers.
+    page = presenter.get(f"/presenter/{token}").get_data(as_text=True)
+    assert "added by you on " in page[page.index("elise.pdf") :][:400]

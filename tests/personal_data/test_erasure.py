@@ -423,3 +423,26 @@ def test_a_former_colead_erased_is_named_on_nothing_they_did(api, other, client,
     # The contact form opened before is saved: nothing it showed changed.
     saved = other.post(contact_url, data={**opened, "role": "CIO"})
     assert saved.status_code == 302, text(saved)
+
+
+def test_slides_added_before_a_presenter_s_name_was_corrected_are_erased_with_her(
+    api, cli, slot, presenter
+):
+    """helper-313: Elise added her slides; a co-lead corrected her name to "Élise Quispe" at her
+    address. Her slides, "added by presenter Elise Quispe", were neither in her export nor
+    erased with her: hers were found by the name as now spelt, to the letter."""
+    elise = invite(api, slot, name="Elise Quispe", email=EVA)
+    added = presenter.post(
+        elise + "/materials",
+        data={"material-file": (io.BytesIO(PDF), "risk.pdf"), "material-kind": "slides"},
+    )
+    assert added.status_code == 302
+    invite(api, slot, name="Élise Quispe", email=EVA)
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).output)
+    assert [m["file"] for m in exported["materials_added"]] == ["risk.pdf"]
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    erased = erase(cli, EVA)
+    assert erased.exit_code == 0, erased.output
+    assert "1 material(s) removed" in erased.output
+    assert db.session.scalars(select(Material)).all() == []
