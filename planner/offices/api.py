@@ -18,14 +18,15 @@ bp = Blueprint("offices_api", __name__, url_prefix="/api/v1")
 
 
 class _Answered:
-    """What the survey read (`?survey=`, else the latest) says of each office: whether it
-    answered, and how many recommendations it named to each question, as the offices list counts
-    them (`answer_counts`)."""
+    """What the survey read (`?survey=`, else the latest) says of each office, or of the one
+    `office_code` names (its rows alone read: a script reading the offices one by one does not
+    read the whole survey each time): whether it answered, and how many recommendations it
+    named to each question, as the offices list counts them (`answer_counts`)."""
 
-    def __init__(self, survey: Survey | None) -> None:
+    def __init__(self, survey: Survey | None, office_code: str | None = None) -> None:
         self.survey = survey
-        self.respondents = respondent_codes(survey) if survey else set()
-        self.counts = answer_counts(survey) if survey else {}
+        self.respondents = respondent_codes(survey, office_code) if survey else set()
+        self.counts = answer_counts(survey, office_code) if survey else {}
 
     def of(self, office: Office) -> dict | None:
         if office.code not in self.respondents:
@@ -76,4 +77,4 @@ def read(code: str):
     office = office_named(code)
     if office is None:
         abort(404, f"No office with the ST.3 code {as_json(code)} is known.")
-    return office_json(office, _Answered(survey_from_request()))
+    return office_json(office, _Answered(survey_from_request(), office.code))

@@ -198,7 +198,9 @@ def detail(code: str):
     # The office's feed link is a secret: co-leads pass it on.
     feed_url = office_feed_url(office) if is_colead() else None
     contacts = contacts_for(office.code) if is_colead() else None
-    responded = bool(answers) or (survey is not None and office.code in respondent_codes(survey))
+    responded = bool(answers) or (
+        survey is not None and office.code in respondent_codes(survey, office.code)
+    )
     return render_template(
         "offices/detail.html",
         office=office,

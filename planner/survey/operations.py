@@ -1212,21 +1212,28 @@ def answer_records(survey: Survey, **filters) -> list[AnswerRecord]:
     return sorted(records, key=AnswerRecord.sort_key)
 
 
-def answer_counts(survey: Survey) -> dict[tuple[str, Question], int]:
+def answer_counts(
+    survey: Survey, office_code: str | None = None
+) -> dict[tuple[str, Question], int]:
     """How many recommendations each office named, per question, as the summary counts them (an
-    answer that says nothing, "n/a" under Rec 3, names none: `says_nothing`)."""
-    rows = db.session.execute(
-        select(Answer.office_code, Answer.question, Answer.text).where(
-            Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None)
-        )
+    answer that says nothing, "n/a" under Rec 3, names none: `says_nothing`); with
+    `office_code`, that office's alone, from its answers alone."""
+    query = select(Answer.office_code, Answer.question, Answer.text).where(
+        Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None)
     )
+    if office_code is not None:
+        query = query.where(Answer.office_code == office_code)
+    rows = db.session.execute(query)
     return Counter((office, question) for office, question, text in rows if not says_nothing(text))
 
 
-def respondent_codes(survey: Survey) -> set[str]:
-    return set(
-        db.session.scalars(select(Respondent.office_code).where(Respondent.survey_id == survey.id))
-    )
+def respondent_codes(survey: Survey, office_code: str | None = None) -> set[str]:
+    """The codes of the offices that answered `survey`; with `office_code`, that one's if it
+    did (one row read, not the survey's)."""
+    query = select(Respondent.office_code).where(Respondent.survey_id == survey.id)
+    if office_code is not None:
+        query = query.where(Respondent.office_code == office_code)
+    return set(db.session.scalars(query))
 
 
 def respondent_offices(survey: Survey) -> list[Office]:

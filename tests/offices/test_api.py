@@ -2,12 +2,14 @@
 office's code, name, size and WIPO group. GET /api/v1/offices gives them a page at a time, as
 every API listing, with what the page shows anyone and no more."""
 
+import re
+
 from planner.extensions import db
 from planner.offices.contacts import add_contact
 from planner.offices.models import Office
 from planner.survey.operations import answer_counts
 from planner.survey.records import Question
-from tests.support import COLEAD_EMAIL, size_edited
+from tests.support import COLEAD_EMAIL, counted_queries, size_edited
 
 WIPO = {"Origin": "https://www.wipo.int"}
 FIELDS = {
@@ -84,6 +86,23 @@ def test_one_office_is_read_as_the_list_gives_it(client, survey):
         assert missing.status_code == 404 and missing.is_json, code
         assert missing.get_json()["status"] == 404
         assert missing.headers["Access-Control-Allow-Origin"] == "*"
+
+
+def test_one_office_is_counted_from_its_own_answers(client, survey):
+    """helper-313: each GET /api/v1/offices/<code> counted every office's answers and read
+    every respondent of the survey to answer for one; a script reading the offices one by one
+    read the whole survey each time. What it reads of the survey is that office's rows."""
+    with counted_queries() as statements:
+        assert client.get("/api/v1/offices/AU").get_json()["answered"] is True
+    survey_reads = [s for s in statements if re.search(r"\bFROM (answers|respondents)\b", s)]
+    assert len(survey_reads) == 2, statements
+    for statement in survey_reads:
+        assert re.search(r"\b(answers|respondents)\.office_code = ", statement), statement
+    # The list still counts every office's, from one read of each.
+    with counted_queries() as statements:
+        assert client.get("/api/v1/offices").status_code == 200
+    listed = [s for s in statements if re.search(r"\bFROM (answers|respondents)\b", s)]
+    assert len(listed) == 2 and not any("office_code = " in s for s in listed), listed
 
 
 def test_the_offices_before_any_survey_and_refusals(client, colead_client, app_context):
