@@ -69,28 +69,33 @@ def counted(query: Select) -> int:
 # An API listing's page: `per_page` items unless asked otherwise, at most API_MAX_PER_PAGE.
 API_PER_PAGE = 100
 API_MAX_PER_PAGE = 500
+_API_SIZE_NAME = "per_page"
 
 
 def api_requested() -> tuple[int, int]:
     """(page number, page size) an API listing was asked for: ?page= and ?per_page=."""
     return requested(
-        request.args, size=API_PER_PAGE, max_size=API_MAX_PER_PAGE, size_name="per_page"
+        request.args, size=API_PER_PAGE, max_size=API_MAX_PER_PAGE, size_name=_API_SIZE_NAME
     )
 
 
 def api_page(page: Page) -> dict:
     """What an API listing says of its page: `count` items in all, `page` of `pages`,
     `per_page`, and `next` and `previous` as paths on this site with the request's own query
-    (None at the ends)."""
+    (None at the ends), its page size as read ("?per_page=%20%201" is "per_page=1")."""
 
     def address(number: int | None) -> str | None:
         if number is None:
             return None
         # The query is written here, not by url_for, which reads names such as "_method",
         # "_external" or "_anchor" as its own arguments.
-        # Every value of a name given twice is kept ("?office=AU&office=JP").
-        kept = [(name, value) for name, value in request.args.items(multi=True) if name != "page"]
-        query = urlencode([*kept, ("page", number)])
+        # Every value of a name given twice is kept ("?office=AU&office=JP"); the page size
+        # once, as read.
+        kept = request.args.copy()
+        kept.pop("page", None)
+        if _API_SIZE_NAME in kept:
+            kept[_API_SIZE_NAME] = str(page.size)
+        query = urlencode([*kept.items(multi=True), ("page", number)])
         return url_for(request.endpoint, **(request.view_args or {})) + "?" + query
 
     return {
