@@ -18,7 +18,13 @@ from planner.availability.windows import as_json
 from planner.errors import ConflictError
 from planner.extensions import db
 from planner.log_masking import mask
-from planner.mail.models import MessageKind, MessageStatus, OutboxMessage, Unsubscription
+from planner.mail.models import (
+    MessageKind,
+    MessageRole,
+    MessageStatus,
+    OutboxMessage,
+    Unsubscription,
+)
 from planner.materials.models import Material
 from planner.materials.operations import added_by_presenter, remove
 from planner.materials.storage import Store
@@ -26,6 +32,7 @@ from planner.offices.models import OfficeContact
 from planner.personal_data.coleads import Trace, anonymise, traces_of
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
+from planner.text import same_name
 
 # What an erased presenter's invitation and an erased volunteer's proposal are named by.
 ERASED_PRESENTER = "Presenter removed at their request"
@@ -57,6 +64,9 @@ class Held:
     # What they did as a co-lead (marks, decisions, invitations, edits), naming them as who
     # did it: kept as the Task Force's, their address replaced once they are erased.
     as_colead: list[Trace] = field(default_factory=list)
+    # Every name they were invited by to present (as spelt then, and on a slot handed to
+    # someone else since), read before erasing takes them off their invitations.
+    names: set[str] = field(default_factory=set)
 
     @property
     def nothing(self) -> bool:
@@ -75,7 +85,9 @@ class Held:
 
 
 def held_about(email: str) -> Held:
-    """What the planner holds about `email`, in any spelling (erased records no longer name it)."""
+    """What the planner holds about `email`, in any spelling (erased records no longer name it),
+    also under the names and at the addresses they were invited by before a co-lead corrected
+    them (`_invited_as`)."""
     box = mailbox(email)
     proposals = db.session.scalars(
         select(Proposal)
@@ -87,8 +99,21 @@ def held_about(email: str) -> Held:
         .where(matches_address(Invitation.email, email), Invitation.erased_at.is_(None))
         .order_by(Invitation.id)
     ).all()
-    before = _replaced_since(box, invitations)
-    naming = _naming(box, proposals, invitations, before)
+    invited_as = _invited_as(box, invitations)
+    before = _replaced_since(box, invitations, invited_as)
+    naming = _naming(box, proposals, invited_as, before)
+    earlier = _at_earlier_addresses(invited_as)
+    materials = {
+        m.id: m
+        for m in (
+            *(material for i in invitations for material in _added_by(i)),
+            *(material for presented in before for material in _added_before(presented)),
+        )
+    }
+    names = {
+        *(n for a in invited_as.values() for n in a.names),
+        *(n for r in before for n in r.names),
+    }
     return Held(
         email=email,
         account=db.session.scalar(select(User).where(matches_address(User.email, email))),
@@ -99,13 +124,10 @@ def held_about(email: str) -> Held:
         ).all(),
         proposals=list(proposals),
         invitations=list(invitations),
-        materials=[
-            *(material for i in invitations for material in _added_by(i)),
-            *(material for presented in before for material in _added_before(presented)),
-        ],
+        materials=list(materials.values()),
         messages=db.session.scalars(
             select(OutboxMessage)
-            .where(OutboxMessage.recipient_mailbox == box)
+            .where((OutboxMessage.recipient_mailbox == box) | OutboxMessage.id.in_(earlier))
             .order_by(OutboxMessage.id)
         ).all(),
         naming=naming,
@@ -114,9 +136,69 @@ def held_about(email: str) -> Held:
             .where(Unsubscription.email.in_(spellings(email)))
             .order_by(Unsubscription.id)
         ).all(),
-        naming_others=_naming_others(box, invitations, before, naming),
+        naming_others=_naming_others(
+            box, invitations, before, {*(m.id for m in naming), *earlier}, names
+        ),
         as_colead=traces_of(email),
+        names=names,
     )
+
+
+@dataclass(frozen=True)
+class InvitedAs:
+    """A slot they present (its invitation at their address): every spelling of their name
+    the messages to its presenter addressed them by ("Elise Dupont" before a co-lead wrote
+    "Élise Dupont"), and the other mailboxes those went to (their address corrected since:
+    the old one was sent their invitation, reminders, "Address corrected: ...")."""
+
+    names: frozenset[str]
+    earlier_boxes: frozenset[str]
+
+
+def _invited_as(box: str, invitations: list[Invitation]) -> dict[int, InvitedAs]:
+    """Their names and addresses before a co-lead corrected them, once, from the invitations
+    written to each slot's presenter under the same name (`same_name`: at another address,
+    the same person, her address corrected; another name at theirs, someone else)."""
+    now = {i.slot_id: i.name for i in invitations}
+    names = {slot_id: {name} for slot_id, name in now.items() if name}
+    boxes: dict[int, set[str]] = {slot_id: set() for slot_id in now}
+    if now:
+        for slot_id, name, written_to in db.session.execute(
+            select(
+                OutboxMessage.slot_id, OutboxMessage.recipient_name, OutboxMessage.recipient_mailbox
+            ).where(
+                OutboxMessage.kind == MessageKind.invitation,
+                OutboxMessage.slot_id.in_(now),
+            )
+        ):
+            if same_name(name, now[slot_id]):
+                names.setdefault(slot_id, set()).add(name)
+                if written_to != box:
+                    boxes[slot_id].add(written_to)
+    return {
+        slot_id: InvitedAs(frozenset(names.get(slot_id, ())), frozenset(boxes[slot_id]))
+        for slot_id in now
+    }
+
+
+def _at_earlier_addresses(invited_as: dict[int, InvitedAs]) -> list[int]:
+    """The messages to them as a slot's presenter at an address corrected since: about that
+    slot, to that mailbox, in their name. Not what else went there (the mailbox may be a
+    stranger's, the typo someone's address, or a successor's)."""
+    found = []
+    for slot_id, invited in invited_as.items():
+        if not invited.earlier_boxes:
+            continue
+        for message_id, name in db.session.execute(
+            select(OutboxMessage.id, OutboxMessage.recipient_name).where(
+                OutboxMessage.slot_id == slot_id,
+                OutboxMessage.recipient_mailbox.in_(invited.earlier_boxes),
+                or_(OutboxMessage.role == MessageRole.presenter, OutboxMessage.role.is_(None)),
+            )
+        ):
+            if any(same_name(name, given) for given in invited.names):
+                found.append(message_id)
+    return found
 
 
 @dataclass(frozen=True)
@@ -131,11 +213,15 @@ class Replaced:
     until: datetime
 
 
-def _replaced_since(box: str, invitations: list[Invitation]) -> list[Replaced]:
+def _replaced_since(
+    box: str, invitations: list[Invitation], invited_as: dict[int, InvitedAs]
+) -> list[Replaced]:
     """The slots they were invited to and handed to someone else since, found by the
     invitations written to them: the slot's own invitation no longer names them, while the
-    co-leads' news of their answer and the slides they added do (helper-240)."""
-    own = {i.slot_id for i in invitations}
+    co-leads' news of their answer and the slides they added do (helper-240). Also at their
+    mailbox shared (an office's): someone else invited in their place at the same address
+    (helper-316). Not a slot whose presenter now is the one they were invited by, at another
+    address: the same person, their address corrected, whose slides and answer are theirs."""
     names: dict[int, set[str]] = {}
     for slot_id, name in db.session.execute(
         select(OutboxMessage.slot_id, OutboxMessage.recipient_name).where(
@@ -144,13 +230,17 @@ def _replaced_since(box: str, invitations: list[Invitation]) -> list[Replaced]:
             OutboxMessage.slot_id.is_not(None),
         )
     ):
-        if slot_id not in own and name:
+        own = invited_as.get(slot_id)
+        if name and (own is None or not any(same_name(name, n) for n in own.names)):
             names.setdefault(slot_id, set()).add(name)
     found = []
     for slot_id, given in sorted(names.items()):
         invitation = db.session.scalar(select(Invitation).where(Invitation.slot_id == slot_id))
-        if invitation is not None:
-            found.append(Replaced(slot_id, frozenset(given), invitation.invited_at))
+        if invitation is None:
+            continue
+        if slot_id not in invited_as and any(same_name(invitation.name, n) for n in given):
+            continue
+        found.append(Replaced(slot_id, frozenset(given), invitation.invited_at))
     return found
 
 
@@ -183,16 +273,22 @@ def _added_by(invitation: Invitation) -> list[Material]:
     ]
 
 
-def _naming(box: str, proposals, invitations, before: list[Replaced]) -> list[OutboxMessage]:
+def _naming(
+    box: str, proposals, invited_as: dict[int, InvitedAs], before: list[Replaced]
+) -> list[OutboxMessage]:
     """The co-leads' messages that name them: a presenter's answer about their slot ("Ana
-    Quispe confirmed: ..."), also one they were handed from since (written before the next
-    presenter was invited), the news of a proposal of theirs (its review address names it)."""
-    answers = {i.slot_id: _Answering(frozenset({i.name}), None) for i in invitations}
-    answers |= {r.slot_id: _Answering(r.names, r.until) for r in before}
+    Quispe confirmed: ...", in any name they were invited by), also one they were handed from
+    since (written before the next presenter was invited), the news of a proposal of theirs
+    (its review address names it)."""
+    answers: dict[int, list[_Answering]] = {
+        slot_id: [_Answering(invited.names, None)] for slot_id, invited in invited_as.items()
+    }
+    for r in before:
+        answers.setdefault(r.slot_id, []).append(_Answering(r.names, r.until))
     reviews = {p.id: p.contact_name for p in proposals}
     deleted = _deleted_since(box)
     names = {
-        *(n for a in answers.values() for n in a.names),
+        *(n for each in answers.values() for a in each for n in a.names),
         *reviews.values(),
         *(d.name for d in deleted),
     }
@@ -258,16 +354,19 @@ def _answered_deleted(message: OutboxMessage, deleted: list[_Deleted]) -> bool:
 
 
 def _naming_others(
-    box: str, invitations: list[Invitation], before: list[Replaced], naming: list[OutboxMessage]
+    box: str,
+    invitations: list[Invitation],
+    before: list[Replaced],
+    gone: set[int],
+    names: set[str],
 ) -> list[OutboxMessage]:
     """The messages to others (an office's contacts) about a slot they were invited to that
-    name them: "it has a presenter again: Eva Quispe has confirmed it", why an office's news
-    that the presenter before declined did not go (`mail.outbox.declined_no_longer`)."""
-    names = _presenter_names(invitations, before)
+    name them (`names`: every name they were invited by): "it has a presenter again: Eva
+    Quispe has confirmed it", why an office's news that the presenter before declined did not
+    go (`mail.outbox.declined_no_longer`). Not those erased with them (`gone`)."""
     slots = {i.slot_id for i in invitations} | {r.slot_id for r in before}
     if not names or not slots:
         return []
-    gone = {m.id for m in naming}
     candidates = db.session.scalars(
         select(OutboxMessage)
         .where(
@@ -289,10 +388,6 @@ _NAMED_IN = (
     OutboxMessage.html_body,
     OutboxMessage.last_error,
 )
-
-
-def _presenter_names(invitations: list[Invitation], before: list[Replaced]) -> set[str]:
-    return {*(i.name for i in invitations if i.name), *(n for r in before for n in r.names)}
 
 
 def _redacted(message: OutboxMessage, names: set[str]) -> dict[str, str] | None:
@@ -320,13 +415,14 @@ class _Answering:
     until: datetime | None
 
 
-def _names(message: OutboxMessage, answers: dict[int, _Answering], reviews: dict[int, str]) -> bool:
+def _names(
+    message: OutboxMessage, answers: dict[int, list[_Answering]], reviews: dict[int, str]
+) -> bool:
     if message.kind == MessageKind.answer:
-        answering = answers.get(message.slot_id)
-        return (
-            answering is not None
-            and (answering.until is None or message.created_at < answering.until)
+        return any(
+            (answering.until is None or message.created_at < answering.until)
             and any(message.subject.startswith(f"{name} ") for name in answering.names)
+            for answering in answers.get(message.slot_id, ())
         )
     text = message.text_body or ""
     return any(
@@ -525,10 +621,6 @@ def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> E
     availability or private link. Nothing is sent to them."""
     if refusal := why_not(held, now):
         raise ConflictError(refusal)
-    # The names they were invited by, read before their invitations lose them.
-    names = _presenter_names(
-        held.invitations, _replaced_since(mailbox(held.email), held.invitations)
-    )
     for material in held.materials:
         remove(material, store=store_of(material))
     for invitation in held.invitations:
@@ -542,13 +634,13 @@ def erase(held: Held, now: datetime, store_of: Callable[[Material], Store]) -> E
     messages = _delete(
         delete(OutboxMessage).where(
             (OutboxMessage.recipient_mailbox == box)
-            | OutboxMessage.id.in_([m.id for m in held.naming])
+            | OutboxMessage.id.in_([m.id for m in (*held.messages, *held.naming)])
         )
     )
     # What was sent to others stays as the record of it, without their name (the copy in the
     # recipient's mailbox is out of reach).
     for message in held.naming_others:
-        for column, value in (_redacted(message, names) or {}).items():
+        for column, value in (_redacted(message, held.names) or {}).items():
             setattr(message, column, value)
     unsubscriptions = _delete(
         delete(Unsubscription).where(Unsubscription.email.in_(spellings(held.email)))

@@ -15,7 +15,7 @@ from planner.materials.models import Material
 from planner.offices.models import OfficeContact
 from planner.personal_data.operations import ERASED_PRESENTER, ERASED_VOLUNTEER
 from planner.presenters.models import Invitation
-from tests.materials.files import PDF
+from tests.materials.files import PDF, PPTX
 from tests.presenters.support import confirm, invite
 from tests.support import (
     COLEAD_EMAIL,
@@ -446,3 +446,143 @@ def test_slides_added_before_a_presenter_s_name_was_corrected_are_erased_with_he
     assert erased.exit_code == 0, erased.output
     assert "1 material(s) removed" in erased.output
     assert db.session.scalars(select(Material)).all() == []
+
+
+def _upload(presenter, link: str, filename: str, data: bytes = PDF):
+    added = presenter.post(
+        link + "/materials",
+        data={"material-file": (io.BytesIO(data), filename), "material-kind": "slides"},
+    )
+    assert added.status_code == 302
+
+
+def test_the_coleads_news_of_her_answer_under_her_name_as_spelt_before_goes_with_her(
+    api, cli, slot, presenter
+):
+    """helper-316: Elise confirmed ("Elise Dupont confirmed: ..." to the co-leads); a co-lead
+    corrected her name to "Élise Dupont" at her address. Erasing her looked for that news by
+    her name as now spelt, to the letter, and left it, naming her, in the outbox. Her earlier
+    spellings are those the invitations written to her were addressed by."""
+    elise = invite(api, slot, name="Elise Dupont", email=EVA)
+    assert confirm(presenter, elise).status_code == 302
+    invite(api, slot, name="Élise Dupont", email=EVA)
+    assert mentions("Elise Dupont confirmed") == 1
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).output)
+    assert [m["kind"] for m in exported["messages_to_the_coleads_naming_them"]] == ["answer"]
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    assert erase(cli, EVA).exit_code == 0
+    assert mentions("Dupont", EVA) == 0
+    assert "Dupont" not in text(api.get("/outbox"))
+
+
+OLA, OLA_TYPO, OLA_NAME = "ola.nowak@example.org", "pl@example.org", "Ola Nowak"
+
+
+def _readdressed(api, slot, presenter) -> None:
+    """Ola is invited at pl@example.org (a typo: Piotr's, AU's contact), confirms and adds her
+    slides; a co-lead corrects her address: pl@example.org is sent "Address corrected: ..."."""
+    db.session.add(
+        OfficeContact(office_code="AU", name="Piotr Lis", email=OLA_TYPO, language="en", source="t")
+    )
+    db.session.commit()
+    ola = invite(api, slot, name=OLA_NAME, email=OLA_TYPO)
+    assert confirm(presenter, ola).status_code == 302
+    _upload(presenter, ola, "nowak.pdf")
+    invite(api, slot, name=OLA_NAME, email=OLA)
+    db.session.expire_all()
+    assert any(
+        m.subject.startswith("Address corrected")
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient_mailbox == OLA_TYPO)
+        )
+    )
+
+
+def test_the_messages_to_her_address_before_it_was_corrected_are_hers(api, cli, slot, presenter):
+    """helper-316: Ola's address corrected, the messages written to her at the old one (her
+    invitation, "Address corrected: ...") were neither in her export nor erased with her. They
+    are hers, found by the invitation to her slot at another address in her name; Piotr's own
+    messages at that address are not."""
+    _readdressed(api, slot, presenter)
+    db.session.add(
+        OutboxMessage(
+            kind="feed",
+            recipient_email=OLA_TYPO,
+            recipient_name="Piotr Lis",
+            role="contact",
+            subject="AU's calendar feed",
+            message_id="<feed-au@example.org>",
+            text_body="Subscribe to AU's talks",
+        )
+    )
+    db.session.commit()
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", OLA]).output)
+    subjects = [m["subject"] for m in exported["messages"]]
+    assert any(s.startswith("Address corrected") for s in subjects), subjects
+    assert any(s.startswith("Invitation") or "invit" in s.lower() for s in subjects), subjects
+    assert "AU's calendar feed" not in subjects
+    assert [m["file"] for m in exported["materials_added"]] == ["nowak.pdf"]
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    assert erase(cli, OLA).exit_code == 0
+    assert mentions(OLA_NAME, OLA, "Nowak") == 0
+    db.session.expire_all()
+    # Piotr's message at that address is his, untouched.
+    assert [
+        m.subject
+        for m in db.session.scalars(
+            select(OutboxMessage).where(OutboxMessage.recipient_mailbox == OLA_TYPO)
+        )
+    ] == ["AU's calendar feed"]
+    assert db.session.scalar(select(func.count()).select_from(OfficeContact)) == 1
+    # The meeting's history names neither her nor either address.
+    history = text(api.get(f"/api/v1/meetings/{slot.meeting_id}/history"))
+    assert not any(w in history for w in ("Nowak", OLA, OLA_TYPO))
+
+
+def test_erasing_the_address_she_was_invited_at_by_mistake_leaves_her_own(
+    api, cli, slot, presenter
+):
+    """helper-316: Piotr, whose address Ola's was mistyped as, asks to be erased. What went to
+    his mailbox goes; Ola's slides, the co-leads' news of her answer and her invitation, which
+    followed her to her address corrected, are hers and stay."""
+    _readdressed(api, slot, presenter)
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", OLA_TYPO]).output)
+    assert exported["materials_added"] == []
+    assert exported["messages_to_the_coleads_naming_them"] == []
+    assert erase(cli, OLA_TYPO).exit_code == 0
+    assert mentions(OLA_TYPO) == 0
+    assert mentions(f"{OLA_NAME} confirmed") == 1
+    assert [m.filename for m in db.session.scalars(select(Material))] == ["nowak.pdf"]
+    invitation = db.session.scalar(select(Invitation).where(Invitation.slot_id == slot.id))
+    assert (invitation.name, invitation.email, invitation.erased_at) == (OLA_NAME, OLA, None)
+
+
+OFFICE = "office@ipaustralia.example"
+
+
+def test_slides_of_an_earlier_presenter_at_a_shared_mailbox_are_found_by_it(
+    api, cli, slot, presenter
+):
+    """helper-316: at AU's shared mailbox, Rosa was invited and added her slides; Ben was then
+    invited in her place at the same address. Erasing that mailbox found the slides by Ben's
+    name alone, the slot's invitation now, and left Rosa's "added by presenter Rosa Lima". They
+    are found by the invitation written to her at that address. A co-lead's slides stay."""
+    from tests.materials.test_materials import colead_upload
+
+    rosa = invite(api, slot, name="Rosa Lima", email=OFFICE)
+    assert confirm(presenter, rosa).status_code == 302
+    _upload(presenter, rosa, "lima.pdf")
+    ben = invite(api, slot, name="Ben Okafor", email=OFFICE)
+    _upload(presenter, ben, "okafor.pptx", PPTX)
+    assert colead_upload(api, slot, "agenda.pdf", PDF + b"% agenda\n").status_code == 302
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", OFFICE]).output)
+    assert sorted(m["file"] for m in exported["materials_added"]) == ["lima.pdf", "okafor.pptx"]
+    assert [m["kind"] for m in exported["messages_to_the_coleads_naming_them"]] == ["answer"]
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    assert erase(cli, OFFICE).exit_code == 0
+    assert mentions("Rosa Lima", "Okafor", OFFICE) == 0
+    assert [m.filename for m in db.session.scalars(select(Material))] == ["agenda.pdf"]
