@@ -52,6 +52,11 @@ _CUES: dict[EvidenceType, tuple[str, ...]] = {
         # Done, as a later round of the survey reports ("completed the cloud migration in 2025"),
         # but not still to be done ("to be completed in 2027", "not yet completed").
         r"(?<!be )(?<!not )(?<!yet )completed",
+        # Made public, as JP's "JPO Digital Strategy 202X", "formulated and announced … in
+        # November 2024" (CWS/13/26, Rec 1): done, though not yet to be announced, nor plans
+        # announced. About a document it reads as a document in force, below.
+        r"(?<!be )(?<!to )(?<!not )(?<!yet )announced(?! (?:(?:its|our|their|the) )?"
+        r"(?:plans?|intention)\b)",
         "generated and is continuously updated",
         "approved by",
         r"(?:is|are|was|were|been) integrated",

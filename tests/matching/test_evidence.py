@@ -265,3 +265,23 @@ def test_a_project_reported_completed_works(text, kind):
     completed the cloud migration"): read as "a current focus with no stage stated", under way,
     such a project ranked below working ones and was weighed as unfinished in line-ups."""
     assert read(text).type is kind
+
+
+JP_REC_1 = (
+    'JPO formulated and announced the "JPO Digital Strategy 202X" in November 2024 as a '
+    "framework for future system development. This strategy proposes to provide a high-level and "
+    "smart digital environment for all stakeholders by re-evaluating external communication, as "
+    "well as business, systems, and regulations in an integrated manner."
+)
+
+
+def test_a_strategy_announced_is_a_document_in_force_not_a_focus_with_no_stage():
+    """JP's Rec 1 answer says when its strategy was announced (November 2024): read as "a
+    current focus with no stage stated", the line-up and matches said JP had stated none."""
+    evidence = read(JP_REC_1)
+    assert evidence.type is EvidenceType.under_way and evidence.document_in_force
+    assert evidence.reason == "“announced”, a document in force (“strategy”), not a working system"
+    # A system announced as running works; one still to be announced, or plans announced, do not.
+    assert read("The new e-filing portal was announced in May.").type is EvidenceType.working
+    assert read("The new portal is to be announced in 2026.").type is EvidenceType.under_way
+    assert read("We announced our plans to migrate to the cloud.").type is EvidenceType.plan
