@@ -77,11 +77,26 @@ QUOTE_CONTEXT = 3
 _CLAUSE_END = re.compile(r"[;!?()\n]|[.,:](?![\w/])|(?<!\w)[–—]|[–—](?!\w)")
 
 
+# Where a clause ends, leaving out commas: for words that are a whole item of a list.
+_STATEMENT_END = re.compile(r"[;!?()\n]|[.:](?![\w/])|(?<!\w)[–—]|[–—](?!\w)")
+
+
 def _phrase(text: str, start: int, end: int) -> str:
     """The whole words of `text[start:end]` ("classif" quotes "classification") with up to
     QUOTE_CONTEXT words either side, not past the clause they are in; "…" where the clause
-    goes on, so that a quote cut short reads as one ("a pilot has been successfully …")."""
-    ends = {m.start() for m in _CLAUSE_END.finditer(text)}
+    goes on, so that a quote cut short reads as one ("a pilot has been successfully …").
+    Words that are a whole item of a list between commas take their neighbours past the
+    commas: US's "coordination between business, legal, and IT groups" was quoted as
+    "legal" alone (Rec 1, CWS/13/26 line 934)."""
+    quote, alone = _quote(text, start, end, {m.start() for m in _CLAUSE_END.finditer(text)})
+    if alone:
+        quote, _ = _quote(text, start, end, {m.start() for m in _STATEMENT_END.finditer(text)})
+    return quote
+
+
+def _quote(text: str, start: int, end: int, ends: set[int]) -> tuple[str, bool]:
+    """`_phrase` within the clauses that `ends` (the positions where one ends) mark, and
+    whether the words are alone in theirs."""
 
     def inside(position: int) -> bool:
         return not text[position].isspace() and position not in ends
@@ -94,7 +109,7 @@ def _phrase(text: str, start: int, end: int) -> str:
     clause_end = min((e for e in ends if e >= end), default=len(text))
     before = text[clause_start:start].split()
     after = text[end:clause_end].split()
-    return " ".join(
+    quote = " ".join(
         [
             *(["…"] if len(before) > QUOTE_CONTEXT else []),
             *before[-QUOTE_CONTEXT:],
@@ -103,6 +118,7 @@ def _phrase(text: str, start: int, end: int) -> str:
             *(["…"] if len(after) > QUOTE_CONTEXT else []),
         ]
     )
+    return quote, not before and not after
 
 
 class Vocabulary:

@@ -148,3 +148,20 @@ def test_a_quote_does_not_cut_a_standard_or_number_at_its_dot():
     ):
         quoted = {m.topic: m.phrase for m in bundled().mentions(text)}
         assert quoted[topic].startswith(phrase), quoted[topic]
+
+
+def test_a_word_alone_between_commas_is_quoted_with_its_neighbours():
+    """US's Rec 1 challenge (CWS/13/26, line 934) was quoted as “legal” alone, the words
+    around it being other items of a list: a quote that says nothing but the word takes its
+    neighbours past the commas, not past the end of the statement."""
+    text = (
+        "- Ensuring effective coordination between business, legal, and IT groups to ensure that "
+        "IT development addresses business needs and legal frameworks"
+    )
+    quoted = {m.topic: m.phrase for m in bundled().mentions(text)}
+    assert quoted["legal"] == "… coordination between business, legal, and IT groups …"
+    # A whole text of one word, or an item with words of its own, stays as it was.
+    [alone] = bundled().mentions("Cloud")
+    assert alone.phrase == "Cloud"
+    quoted = {m.topic: m.phrase for m in bundled().mentions("AI tools evolution, cloud migration")}
+    assert quoted["cloud"] == "cloud migration"
