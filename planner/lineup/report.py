@@ -403,6 +403,16 @@ def working_heard(presentations: list[dict], office: str, recommendation: int) -
     ]
 
 
+def heard_alike(presentations: list[dict], offices: list[dict]) -> list[str]:
+    """The working presentations every one of `offices` (each with its office and
+    recommendation) hears all the same (`working_heard`), where all hear the same ones: said once
+    for them all, not after each (helper-315: on Rec 1, nine offices were each told "it hears a
+    working project all the same, …: IL", a wall of one clause at a phone's width). Empty where
+    they hear different ones, or none."""
+    heard = {tuple(working_heard(presentations, d["office"], d["recommendation"])) for d in offices}
+    return list(heard.pop()) if len(heard) == 1 and len(offices) > 1 else []
+
+
 def _hear(count: int) -> str:
     return "hear" if count > 1 else "hears"
 

@@ -772,17 +772,22 @@ def test_offices_whose_best_match_is_not_working_are_told_of_a_working_one_all_t
     """helper-191: on Rec 1 every interested office's best match was under way, and the list of
     them read as if nobody heard a working project, though IL's launched module was in. The
     command line said only "best match not working yet for" them (helper-233): it says so
-    too."""
+    too. All nine hear the same, IL's: said once for them all, not nine times (helper-315: a
+    wall of one clause at a phone's width)."""
     page = html.unescape(post_rules(client, focus="1").text)
     listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
-    said = "(it hears a working project all the same, one that is not its best match: IL)"
-    assert re.sub(r"<[^>]+>|\s+", " ", listed).count(said) == 9  # every office of Rec 1
+    words = " ".join(re.sub(r"<[^>]+>", " ", listed).split())
+    assert words.count("(Rec 1)") == 9  # every office of Rec 1
+    said = "Each of them hears a working project all the same, one that is not its best match: IL."
+    assert words.count("all the same") == 1 and words.endswith(said), words
     rec_10 = html.unescape(post_rules(client).text)
     assert "all the same" not in rec_10
     printed = cli.invoke(args=["lineup", "propose", "--recommendation", "1"])
     assert printed.exit_code == 0, printed.output
-    [line] = [x for x in printed.stdout.splitlines() if "best match not working yet for" in x]
-    assert line.count("(Rec 1; hears a working project all the same: IL)") == 9, line
+    lines = printed.stdout.splitlines()
+    [at] = [n for n, x in enumerate(lines) if "best match not working yet for" in x]
+    assert lines[at].count("(Rec 1)") == 9 and "all the same" not in lines[at], lines[at]
+    assert lines[at + 1] == "    each hears a working project all the same: IL", lines
 
 
 def test_a_working_presentation_is_heard_only_by_the_offices_of_its_recommendation(client, survey):
