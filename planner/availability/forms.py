@@ -54,6 +54,8 @@ def day_name(number: int) -> str:
 
 
 class DayBoxes(SelectMultipleField):
+    # A group of boxes (the error summary links to its first, `error_target`); the rows write
+    # each box's label themselves, naming its row too (availability/_windows.html).
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
 

@@ -132,6 +132,32 @@ def test_the_volunteer_sees_and_edits_their_windows(client, survey):
     (window,) = windows_of(proposal=db.session.scalar(select(Proposal)))
     assert (sorted(window.weekdays), window.starts, window.ends) == ([0], time(13), time(15))
     assert "Mon 13:00–15:00 Lima" in client.get(private).get_data(as_text=True)
+    edit = client.get(private + "/edit").get_data(as_text=True)
+    assert '<input checked id="windows-0-weekdays-0" name="windows-0-weekdays"' in edit
+
+
+@pytest.mark.parametrize(
+    ("lang", "monday", "row"),
+    [
+        ("en", "Mon", ", window 2"),
+        ("es", "lun", ", franja 2"),
+        ("fr", "lun.", ", plage 2"),
+        ("pt", "seg.", ", faixa 2"),
+        ("ru", "пн", ", интервал 2"),
+        ("zh", "周一", "，时间段2"),
+    ],
+)
+def test_a_rows_fields_are_named_with_their_row_after_the_words_shown(
+    client, survey, lang, monday, row
+):
+    """Each row's boxes and fields say their row after their label's words, unseen: "Mon,
+    window 2", not one more "Mon" to speech control and a screen reader's list of fields (a
+    legend joins no field's name in Chromium; helper-314)."""
+    page = client.get(f"/volunteer?lang={lang}").get_data(as_text=True)
+    said = f'<span class="visually-hidden">{row}</span></label>'
+    assert f'<label for="windows-1-weekdays-0">{monday}{said}' in page
+    for field in ("on", "starts", "ends"):
+        assert re.search(f'<label for="windows-1-{field}">[^<]+{re.escape(said)}', page), field
 
 
 def test_the_edit_page_reads_windows_from_the_text_without_saving(client, survey):

@@ -122,7 +122,8 @@ def check_page(tab, url: str, path: str, width: str, shot: str, *, taps: bool = 
 # sets up its tree of the page again, took 30-90 ms a page, this one a few. And no two fields
 # share a name, their labels' words (helper-303: "click Title" on a meeting's editor met the
 # meeting's and the new slot's; a heading or legend above joins no field's name in Chromium),
-# but a row's field in rows alike (a presenter's availability windows: "Mon" in each).
+# a row's field in rows alike neither (helper-314: each availability window's "Mon" is "Mon,
+# window 2"), and each field's name starts with its label's words shown.
 SAID_AS_SHOWN = r"""() => {
   // Letters and digits alone: a count in an element of its own ('workflows' '1') is no word apart.
   const words = text => text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, '');
@@ -176,14 +177,16 @@ SAID_AS_SHOWN = r"""() => {
       ' select, textarea')) {
     if (!field.getClientRects().length || field.closest('[aria-hidden="true"]')) continue;
     const named = words(called(field));
+    const seen = [...field.labels].map(label => text(label, shown)).join(' ');
+    if (!named.startsWith(words(seen))) {
+      late.push(`"${seen.trim()}" named "${called(field).trim()}"`);
+    }
     if (!named) continue;
-    if (!fields.has(named)) fields.set(named, {said: called(field).trim(), as: new Set()});
-    // A row's field in a list of rows ("windows-0-on", "windows-1-on") is one field, repeated.
-    fields.get(named).as.add(/-\d+-/.test(field.name) ? field.name.replace(/-\d+-/g, '-#-')
-      : Symbol());
+    if (!fields.has(named)) fields.set(named, {said: called(field).trim(), count: 0});
+    fields.get(named).count += 1;
   }
-  const same = [...fields.values()].filter(({as}) => as.size > 1)
-    .map(({said, as}) => `"${said}" ×${as.size}`);
+  const same = [...fields.values()].filter(({count}) => count > 1)
+    .map(({said, count}) => `"${said}" ×${count}`);
   return {late: late.slice(0, 8), twice: twice.slice(0, 8), same: same.slice(0, 8)};
 }"""
 

@@ -320,9 +320,11 @@ def test_the_check_finds_a_table_named_by_nothing_and_only_that(phone):
     assert _unnamed_tables(phone) == []
 
 
-def test_the_check_finds_two_fields_of_one_name_but_a_rows_own(phone):
+def test_the_check_finds_two_fields_of_one_name_and_a_name_not_as_shown(phone):
     """Two fields named alike on one page are found, by their labels' words (a legend or a
-    heading above them adds none, as Chromium reckons); a row's field in rows alike is not."""
+    heading above them adds none, as Chromium reckons), a row's field in rows alike too unless
+    its name says its row after its words; and a field whose name does not start with its
+    label's words shown."""
     phone.set_content(
         "<main><h1>Fields</h1><form><label for=a>Title</label><input id=a name=title>"
         "<fieldset><legend>Add a slot</legend><label for=b>Title</label>"
@@ -330,8 +332,16 @@ def test_the_check_finds_two_fields_of_one_name_but_a_rows_own(phone):
         "<label for=c>Kind</label><select id=c name=kind><option>x</select>"
         "<label for=d>Slot kind</label><select id=d name=kind><option>x</select>"
         "<input type=hidden name=title aria-label=Title></form>"
-        "<form><input type=checkbox id=e name=windows-0-days><label for=e>Mon</label>"
-        "<input type=checkbox id=f name=windows-1-days><label for=f>Mon</label></form></main>"
+        "<form><fieldset><legend>Window 1: days</legend><input type=checkbox id=e "
+        "name=windows-0-days><label for=e>Mon</label></fieldset><fieldset><legend>Window 2: "
+        "days</legend><input type=checkbox id=f name=windows-1-days><label for=f>Mon</label>"
+        "</fieldset><input type=checkbox id=g name=windows-0-days><label for=g>Tue<span "
+        "class=visually-hidden>, window 1</span></label><input type=checkbox id=h "
+        "name=windows-1-days><label for=h>Tue<span class=visually-hidden>, window 2</span>"
+        "</label><label for=i>From</label><input id=i name=starts aria-label='Window 1 start'>"
+        "</form></main>"
     )
     assert phone.get_by_role("textbox", name="Title", exact=True).count() == 2
-    assert phone.evaluate(SAID_AS_SHOWN)["same"] == ['"Title" ×2']
+    said = phone.evaluate(SAID_AS_SHOWN)
+    assert said["same"] == ['"Title" ×2', '"Mon" ×2']
+    assert said["late"] == ['"From" named "Window 1 start"']
