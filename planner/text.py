@@ -301,13 +301,17 @@ def _spelled(name: str) -> str:
     """A name's letters as `same_name` compares them: in lower case, without the accents of
     Latin, Greek and Cyrillic letters (U+0300 to U+036F, which NFKD splits off), and without
     spaces, punctuation or invisible characters. The marks of other scripts stay: a Devanagari
-    virama, a Japanese dakuten ("ガ" is not "カ") spell another name."""
+    virama, a Japanese dakuten ("ガ" is not "カ") spell another name. A name of no letters
+    ("—", "?" for an office's unnamed presenter) is its punctuation as typed, spaces and capitals
+    aside: folded to nothing, it would be no one's, not even its own, and the slides added under
+    it no one's to show or erase."""
     decomposed = unicodedata.normalize("NFKD", name.casefold()).translate(_PLAIN_LETTERS)
-    return "".join(
+    letters = "".join(
         c
         for c in decomposed
         if not "\u0300" <= c <= "\u036f" and unicodedata.category(c)[0] not in "ZPC"
     )
+    return letters or " ".join(name.split()).casefold()
 
 
 def same_name(one: str | None, other: str | None) -> bool:

@@ -154,6 +154,13 @@ def test_a_name_spelt_more_carefully_is_the_same_name(one, other):
     assert same_name(one, other) and same_name(other, one)
 
 
+@pytest.mark.parametrize("name", ["—", "?", " — ", "..."])
+def test_a_name_of_no_letters_is_its_own(name):
+    """helper-317: "—" folded to nothing, and was not the same name as itself: the slides its
+    presenter added were no longer theirs, neither on the agenda nor in their erasure."""
+    assert same_name(name, name) and same_name(name, f" {name.strip()}  ")
+
+
 @pytest.mark.parametrize(
     ("one", "other"),
     [
@@ -161,6 +168,7 @@ def test_a_name_spelt_more_carefully_is_the_same_name(one, other):
         ("María Quispe", "María Elena Quispe"),  # perhaps her sister, at the same mailbox
         ("Dupont Élise", "Élise Dupont"),
         ("カトウ", "ガトウ"),  # a dakuten is no accent: another name
+        ("—", "–"),
         ("", ""),
         (" ", "\u200b"),
         (None, None),

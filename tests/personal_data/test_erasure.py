@@ -586,3 +586,21 @@ def test_slides_of_an_earlier_presenter_at_a_shared_mailbox_are_found_by_it(
     assert erase(cli, OFFICE).exit_code == 0
     assert mentions("Rosa Lima", "Okafor", OFFICE) == 0
     assert [m.filename for m in db.session.scalars(select(Material))] == ["agenda.pdf"]
+
+
+def test_slides_of_a_presenter_named_by_a_dash_are_theirs_and_erased_with_them(
+    api, cli, slot, presenter
+):
+    """helper-317: an office's presenter invited as "—" (no name known yet) added slides. Their
+    name, folded to no letters, was no one's, not even their own (`same_name`): their page
+    called the slides an earlier presenter's, and erasing the mailbox found none and left them."""
+    link = invite(api, slot, name="—", email=OFFICE)
+    assert confirm(presenter, link).status_code == 302
+    _upload(presenter, link, "unnamed.pdf")
+    assert "added by you" in text(presenter.get(link))
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", OFFICE]).output)
+    assert [m["file"] for m in exported["materials_added"]] == ["unnamed.pdf"]
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    assert erase(cli, OFFICE).exit_code == 0
+    assert db.session.scalars(select(Material)).all() == []
