@@ -4,6 +4,7 @@ character. One rule for the domain checks, every form and the JSON API. Pure: no
 come in the page's language through `planner.translation`).
 """
 
+import html
 import json
 import re
 import unicodedata
@@ -324,3 +325,66 @@ def same_name(one: str | None, other: str | None) -> bool:
     office's mailbox), as is one whose words are in another order. A blank name is no one's."""
     one, other = (_spelled(name or "") for name in (one, other))
     return bool(one) and one == other
+
+
+# What joins a name to the word it stands in when a letter follows it: "Dupont-Martin", "O'Brien"
+# (hyphens and apostrophes as typed, and in their typographic forms).
+_HYPHENS = "-\u2010\u2011"
+_APOSTROPHES = "'\u2019\u02bc"
+_MARK = regex.compile(r"\A\p{M}+")
+# Characters read on each side of a name in HTML: enough for the longest escape of one.
+_AROUND = 12
+
+
+def _script(char: str) -> str | None:
+    """The script a letter is written in, as its Unicode name starts ("LATIN", "CYRILLIC",
+    "ARABIC", "CJK" for Han ideographs, "HIRAGANA", "HANGUL"), of its compatibility form
+    (fullwidth "Ａ" is Latin); None for what is no letter."""
+    folded = unicodedata.normalize("NFKC", char)[:1] or char
+    if not unicodedata.category(folded).startswith("L"):
+        return None
+    return unicodedata.name(folded, "").split(" ")[0] or None
+
+
+def _goes_on(edge: str, beyond: str, *, after: bool) -> bool:
+    """Whether the word a name's `edge` letter ends (or starts) goes on in `beyond`, the text
+    next to it read away from it: with a letter of its script ("Eva" in "Evangelina", "张伟" in
+    "张伟明"), or one joined by a hyphen or apostrophe ("Dupont-Martin", "O'Brien"; not an
+    English possessive, "Dupont's", which is the name whole). After it, an accent goes on with
+    its last letter; before it, an accent is its letter's, which decides."""
+    script = _script(edge)
+    if script is None or not beyond:
+        return False
+    if after and _MARK.match(beyond):
+        return True
+    beyond = _MARK.sub("", beyond, count=1)
+    if beyond[:1] and beyond[0] in _HYPHENS + _APOSTROPHES:
+        if after and beyond[0] in _APOSTROPHES and beyond[1:2] == "s":
+            return _goes_on("s", beyond[2:], after=True)
+        beyond = beyond[1:]
+    return bool(beyond) and _script(beyond[0]) == script
+
+
+def replace_name(value: str, name: str, by: str, *, markup: bool = False) -> str:
+    """`value` with `name` replaced by `by` wherever it stands whole (`_goes_on` neither side):
+    not inside a longer name ("Élise Dupont" in "Élise Dupont-Martin"), while a Latin name
+    beside Chinese text stands whole ("Eva Quispe已确认"). A name of no letters ("—" for an
+    office's unnamed presenter) names no one, and is left (it would take every dash). With
+    `markup`, `value` is HTML: `name` is found escaped and what is around it read unescaped."""
+    if not any(c.isalnum() for c in name):
+        return value
+    said = html.escape(name) if markup else name
+    kept, done = [], 0
+    start = value.find(said)
+    while start != -1:
+        end = start + len(said)
+        before, after = value[max(start - _AROUND, 0) : start], value[end : end + _AROUND]
+        if markup:
+            before, after = html.unescape(before), html.unescape(after)
+        if _goes_on(name[0], before[::-1], after=False) or _goes_on(name[-1], after, after=True):
+            start = value.find(said, start + 1)
+            continue
+        kept += [value[done:start], by]
+        done = end
+        start = value.find(said, end)
+    return "".join(kept) + value[done:]

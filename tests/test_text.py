@@ -1,10 +1,12 @@
 """Text people typed: quoting what someone sent in a message (as JSON writes it, cut short,
-printable), and what counts as the same name."""
+printable), what counts as the same name, and where a name stands whole."""
+
+import html
 
 import pytest
 import regex
 
-from planner.text import as_json, same_name, shorten
+from planner.text import as_json, replace_name, same_name, shorten
 
 
 def test_values_are_quoted_as_json_writes_them_and_cut_short():
@@ -176,3 +178,55 @@ def test_a_name_of_no_letters_is_its_own(name):
 )
 def test_another_name_or_none_is_not_the_same(one, other):
     assert not same_name(one, other)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Élise Dupont-Martin confirmed", "Élise Dupont"),  # helper-319: another's name
+        ("Jean-Élise Dupont confirmed", "Élise Dupont"),
+        ("Élise Dupont\u2011Martin", "Élise Dupont"),  # a no-break hyphen
+        ("Sean O'Brien", "Brien"),
+        ("Sean O\u2019Brien", "Brien"),
+        ("Evangelina Quispe", "Eva"),
+        ("Jose\u0301 Garcia", "Jose"),  # an accent, combining, goes on with its letter
+        ("Иван Петров-Водкин", "Иван Петров"),
+        ("Николаевна", "Николае"),
+        ("张伟明已确认", "张伟"),  # Chinese: a Han letter goes on with a Han name
+        ("王张伟", "张伟"),
+        ("山田太郎", "山田"),
+        ("محمدعلي", "محمد"),
+        ("अमितकुमार", "अमित"),
+    ],
+)
+def test_a_name_inside_a_longer_one_is_left(text, name):
+    """helper-319: erasing "Élise Dupont" replaced her name in "Élise Dupont-Martin confirmed",
+    another presenter's news ("-" is no word character)."""
+    assert replace_name(text, name, "X") == text
+    assert replace_name(html.escape(text), name, "X", markup=True) == html.escape(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "name", "replaced"),
+    [
+        ("Élise Dupont confirmed", "Élise Dupont", "X confirmed"),
+        ("again: Élise Dupont has confirmed it", "Élise Dupont", "again: X has confirmed it"),
+        ("Élise Dupont's slides", "Élise Dupont", "X's slides"),  # possessive: the name whole
+        ("«Élise Dupont»", "Élise Dupont", "«X»"),
+        ("Élise Dupont-", "Élise Dupont", "X-"),
+        ("Иван Петров, AU", "Иван Петров", "X, AU"),
+        ("Eva Quispe已确认", "Eva Quispe", "X已确认"),  # a Latin name in Chinese text
+        ("张伟 confirmed", "张伟", "X confirmed"),
+        ("山田さん", "山田", "Xさん"),  # a Japanese name and its honorific, in another script
+        ("محمد علي", "محمد", "X علي"),
+        ("अमित कुमार", "अमित", "X कुमार"),
+    ],
+)
+def test_a_name_standing_whole_is_replaced(text, name, replaced):
+    assert replace_name(text, name, "X") == replaced
+    assert replace_name(html.escape(text), name, "X", markup=True) == html.escape(replaced)
+
+
+def test_a_name_of_no_letters_is_no_ones_to_replace():
+    """An office's unnamed presenter, "—": replacing it would take every dash in the text."""
+    assert replace_name("Risk — governance", "—", "X") == "Risk — governance"

@@ -2,7 +2,6 @@
 erased at their request: their office contacts, proposals, invitations to present, the slides
 they added, the messages written to them or naming them, and their unsubscriptions."""
 
-import html
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -32,7 +31,7 @@ from planner.offices.models import OfficeContact
 from planner.personal_data.coleads import Trace, anonymise, traces_of
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
-from planner.text import same_name
+from planner.text import replace_name, same_name
 
 # What an erased presenter's invitation and an erased volunteer's proposal are named by.
 ERASED_PRESENTER = "Presenter removed at their request"
@@ -391,8 +390,9 @@ _NAMED_IN = (
 
 
 def _redacted(message: OutboxMessage, names: set[str]) -> dict[str, str] | None:
-    """`message`'s subject, text, HTML and error with `names` replaced by ERASED_PRESENTER (a
-    whole name, not part of a word), or None where it names none of them."""
+    """`message`'s subject, text, HTML and error with `names` replaced by ERASED_PRESENTER where
+    each stands whole (`replace_name`: not "Élise Dupont" in "Élise Dupont-Martin", another's),
+    or None where it names none of them."""
     changed = {}
     for column in _NAMED_IN:
         value = getattr(message, column.key)
@@ -400,8 +400,7 @@ def _redacted(message: OutboxMessage, names: set[str]) -> dict[str, str] | None:
             continue
         new = value
         for name in sorted(names, key=len, reverse=True):
-            said = html.escape(name) if column.key == "html_body" else name
-            new = re.sub(rf"(?<!\w){re.escape(said)}(?!\w)", ERASED_PRESENTER, new)
+            new = replace_name(new, name, ERASED_PRESENTER, markup=column.key == "html_body")
         if new != value:
             changed[column.key] = new
     return changed or None

@@ -604,3 +604,31 @@ def test_slides_of_a_presenter_named_by_a_dash_are_theirs_and_erased_with_them(
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
     assert erase(cli, OFFICE).exit_code == 0
     assert db.session.scalars(select(Material)).all() == []
+
+
+ELISE, ELISE_NAME = "elise@ipaustralia.example", "Élise Dupont-Martin"
+
+
+def _renamed_with_a_word_added(api, slot, presenter) -> None:
+    """Élise is invited as "Élise Dupont" at eva@ (a mistyped address); a co-lead invites her
+    again as "Élise Dupont-Martin" at her own, elise@: by the app's rule (`same_name`) another
+    person. She confirms: the co-leads are told "Élise Dupont-Martin confirmed: ..."."""
+    invite(api, slot, name="Élise Dupont", email=EVA)
+    assert confirm(presenter, invite(api, slot, name=ELISE_NAME, email=ELISE)).status_code == 302
+    assert mentions("Dupont-Martin confirmed") == 1
+
+
+def test_erasing_a_name_leaves_a_longer_name_it_begins(api, cli, slot, presenter):
+    """helper-319: erasing "Élise Dupont" (eva@, the address mistyped) replaced her name in the
+    co-leads' "Élise Dupont-Martin confirmed: ..." ("-" is no word character), which is another
+    presenter's news: it read "Presenter removed at their request-Martin confirmed"."""
+    invite(api, slot, name="Élise Dupont", email=EVA)
+    assert confirm(presenter, invite(api, slot, name=ELISE_NAME, email=ELISE)).status_code == 302
+    assert mentions("Dupont-Martin confirmed") == 1
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).stdout)
+    assert exported["messages_to_others_naming_them"] == []
+
+    assert erase(cli, EVA).exit_code == 0
+    assert mentions(EVA) == 0
+    assert mentions("Dupont-Martin confirmed") == 1
+    assert "removed at their request-Martin" not in text(api.get("/outbox"))
