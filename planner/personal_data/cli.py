@@ -40,7 +40,26 @@ def _held(email: str) -> Held:
 @click.option("--email", required=True, help="The person's address, in any spelling.")
 def export_command(email: str) -> None:
     """Print, as JSON, everything held about an address (to give the person who asks)."""
-    click.echo(json.dumps(export(_held(email)), ensure_ascii=False, indent=2))
+    held = _held(email)
+    click.echo(json.dumps(export(held), ensure_ascii=False, indent=2))
+    # Other people's addresses, by the app's rule: to whoever runs it, not in what is handed over.
+    if note := _other_presenters(held):
+        click.echo(note, err=True)
+
+
+def _other_presenters(held: Held) -> str | None:
+    """What whoever erases is told of the slots' earlier presenters at other addresses, whom the
+    app counts as other people by their names (`same_name`): one may be the same person, renamed
+    with a word added or taken away ("Elise Dupont", then "Élise Dupont-Martin"), whose data
+    erasing this address leaves. It is theirs to decide."""
+    if not held.other_presenters:
+        return None
+    return (
+        "Earlier presenters of these slots, at other addresses, still hold data: "
+        f"{', '.join(held.other_presenters)}. They were invited under other names, so they count "
+        "as other people; if one is this person under a name changed since, export and erase "
+        "that address too."
+    )
 
 
 def _summary(held: Held) -> list[str]:
@@ -119,13 +138,15 @@ def erase_command(email: str, yes: bool) -> None:
         return
     if refusal := why_not(held, utcnow()):
         raise click.ClickException(refusal)
-    lines, theirs = _summary(held), _theirs(held)
+    lines, theirs, others = _summary(held), _theirs(held), _other_presenters(held)
     if not yes:
         click.echo(f"Held about {email}:")
         click.echo("\n".join(f"  - {line}" for line in lines))
         if theirs:
             click.echo("Not in the planner, and kept after erasing:")
             click.echo("\n".join(f"  - {line}" for line in theirs))
+        if others:
+            click.echo(others)
         click.confirm("Erase it? This cannot be undone", abort=True)
     erased = erase(held, utcnow(), lambda m: store_of(m, current_app.config))
     db.session.commit()
@@ -142,6 +163,8 @@ def erase_command(email: str, yes: bool) -> None:
     )
     for line in theirs:
         click.echo(f"Kept outside the planner: {line}")
+    if others:
+        click.echo(others)
 
 
 @personal_data_cli.command("prune")

@@ -66,6 +66,11 @@ class Held:
     # Every name they were invited by to present (as spelt then, and on a slot handed to
     # someone else since), read before erasing takes them off their invitations.
     names: set[str] = field(default_factory=set)
+    # The addresses earlier presenters of the slots they present were invited at, under another
+    # name (`same_name`: someone else, by the app's rule): not theirs to erase, nor to hand over,
+    # but said to whoever erases, who may know them for the same person under a name changed
+    # more than its spelling ("Elise Dupont" at eva@, then "Élise Dupont-Martin" at elise@).
+    other_presenters: list[str] = field(default_factory=list)
 
     @property
     def nothing(self) -> bool:
@@ -102,11 +107,12 @@ def held_about(email: str) -> Held:
     before = _replaced_since(box, invitations, invited_as)
     naming = _naming(box, proposals, invited_as, before)
     earlier = _at_earlier_addresses(invited_as)
+    on_slot = _slot_materials({i.slot_id for i in invitations} | {r.slot_id for r in before})
     materials = {
         m.id: m
         for m in (
-            *(material for i in invitations for material in _added_by(i)),
-            *(material for presented in before for material in _added_before(presented)),
+            *(material for i in invitations for material in _added_by(i, on_slot)),
+            *(material for r in before for material in _added_before(r, on_slot)),
         )
     }
     names = {
@@ -140,6 +146,9 @@ def held_about(email: str) -> Held:
         ),
         as_colead=traces_of(email),
         names=names,
+        other_presenters=sorted(
+            {address for a in invited_as.values() for address in a.others}, key=mailbox
+        ),
     )
 
 
@@ -148,10 +157,12 @@ class InvitedAs:
     """A slot they present (its invitation at their address): every spelling of their name
     the messages to its presenter addressed them by ("Elise Dupont" before a co-lead wrote
     "Élise Dupont"), and the other mailboxes those went to (their address corrected since:
-    the old one was sent their invitation, reminders, "Address corrected: ...")."""
+    the old one was sent their invitation, reminders, "Address corrected: ..."); the addresses
+    its earlier presenters under other names were invited at, not theirs."""
 
     names: frozenset[str]
     earlier_boxes: frozenset[str]
+    others: frozenset[str] = frozenset()
 
 
 def _invited_as(box: str, invitations: list[Invitation]) -> dict[int, InvitedAs]:
@@ -161,21 +172,33 @@ def _invited_as(box: str, invitations: list[Invitation]) -> dict[int, InvitedAs]
     now = {i.slot_id: i.name for i in invitations}
     names = {slot_id: {name} for slot_id, name in now.items() if name}
     boxes: dict[int, set[str]] = {slot_id: set() for slot_id in now}
+    others: dict[int, dict[str, str]] = {slot_id: {} for slot_id in now}
     if now:
-        for slot_id, name, written_to in db.session.execute(
+        for slot_id, name, written_to, address in db.session.execute(
             select(
-                OutboxMessage.slot_id, OutboxMessage.recipient_name, OutboxMessage.recipient_mailbox
-            ).where(
+                OutboxMessage.slot_id,
+                OutboxMessage.recipient_name,
+                OutboxMessage.recipient_mailbox,
+                OutboxMessage.recipient_email,
+            )
+            .where(
                 OutboxMessage.kind == MessageKind.invitation,
                 OutboxMessage.slot_id.in_(now),
             )
+            .order_by(OutboxMessage.id)
         ):
             if same_name(name, now[slot_id]):
                 names.setdefault(slot_id, set()).add(name)
                 if written_to != box:
                     boxes[slot_id].add(written_to)
+            elif written_to != box:
+                others[slot_id].setdefault(written_to, address)
     return {
-        slot_id: InvitedAs(frozenset(names.get(slot_id, ())), frozenset(boxes[slot_id]))
+        slot_id: InvitedAs(
+            frozenset(names.get(slot_id, ())),
+            frozenset(boxes[slot_id]),
+            frozenset(a for b, a in others[slot_id].items() if b not in boxes[slot_id]),
+        )
         for slot_id in now
     }
 
@@ -184,20 +207,30 @@ def _at_earlier_addresses(invited_as: dict[int, InvitedAs]) -> list[int]:
     """The messages to them as a slot's presenter at an address corrected since: about that
     slot, to that mailbox, in their name. Not what else went there (the mailbox may be a
     stranger's, the typo someone's address, or a successor's)."""
-    found = []
-    for slot_id, invited in invited_as.items():
-        if not invited.earlier_boxes:
-            continue
-        for message_id, name in db.session.execute(
-            select(OutboxMessage.id, OutboxMessage.recipient_name).where(
-                OutboxMessage.slot_id == slot_id,
-                OutboxMessage.recipient_mailbox.in_(invited.earlier_boxes),
+    readdressed = {slot_id: a for slot_id, a in invited_as.items() if a.earlier_boxes}
+    if not readdressed:
+        return []
+    return [
+        message_id
+        for message_id, slot_id, written_to, name in db.session.execute(
+            select(
+                OutboxMessage.id,
+                OutboxMessage.slot_id,
+                OutboxMessage.recipient_mailbox,
+                OutboxMessage.recipient_name,
+            )
+            .where(
+                OutboxMessage.slot_id.in_(readdressed),
+                OutboxMessage.recipient_mailbox.in_(
+                    {b for a in readdressed.values() for b in a.earlier_boxes}
+                ),
                 or_(OutboxMessage.role == MessageRole.presenter, OutboxMessage.role.is_(None)),
             )
-        ):
-            if any(same_name(name, given) for given in invited.names):
-                found.append(message_id)
-    return found
+            .order_by(OutboxMessage.id)
+        )
+        if written_to in readdressed[slot_id].earlier_boxes
+        and any(same_name(name, given) for given in readdressed[slot_id].names)
+    ]
 
 
 @dataclass(frozen=True)
@@ -232,42 +265,52 @@ def _replaced_since(
         own = invited_as.get(slot_id)
         if name and (own is None or not any(same_name(name, n) for n in own.names)):
             names.setdefault(slot_id, set()).add(name)
-    found = []
-    for slot_id, given in sorted(names.items()):
-        invitation = db.session.scalar(select(Invitation).where(Invitation.slot_id == slot_id))
-        if invitation is None:
-            continue
-        if slot_id not in invited_as and any(same_name(invitation.name, n) for n in given):
-            continue
-        found.append(Replaced(slot_id, frozenset(given), invitation.invited_at))
-    return found
-
-
-def _slot_materials(slot_id: int) -> list[Material]:
-    return list(
-        db.session.scalars(
-            select(Material).where(Material.slot_id == slot_id).order_by(Material.id)
+    if not names:
+        return []
+    now = {
+        slot_id: (name, invited_at)
+        for slot_id, name, invited_at in db.session.execute(
+            select(Invitation.slot_id, Invitation.name, Invitation.invited_at).where(
+                Invitation.slot_id.in_(names)
+            )
         )
-    )
+    }
+    return [
+        Replaced(slot_id, frozenset(given), now[slot_id][1])
+        for slot_id, given in sorted(names.items())
+        if slot_id in now
+        and (slot_id in invited_as or not any(same_name(now[slot_id][0], n) for n in given))
+    ]
 
 
-def _added_before(replaced: Replaced) -> list[Material]:
+def _slot_materials(slot_ids: set[int]) -> dict[int, list[Material]]:
+    """The materials of each of the slots, read at once."""
+    on_slot: dict[int, list[Material]] = {}
+    if slot_ids:
+        for material in db.session.scalars(
+            select(Material).where(Material.slot_id.in_(slot_ids)).order_by(Material.id)
+        ):
+            on_slot.setdefault(material.slot_id, []).append(material)
+    return on_slot
+
+
+def _added_before(replaced: Replaced, on_slot: dict[int, list[Material]]) -> list[Material]:
     """What they added from their page to a slot handed to someone else since, under any
     spelling of a name they were invited by (`added_by_presenter`)."""
     return [
         material
-        for material in _slot_materials(replaced.slot_id)
+        for material in on_slot.get(replaced.slot_id, ())
         if material.added_at < replaced.until
         and any(added_by_presenter(material, name) for name in replaced.names)
     ]
 
 
-def _added_by(invitation: Invitation) -> list[Material]:
+def _added_by(invitation: Invitation, on_slot: dict[int, list[Material]]) -> list[Material]:
     """What a presenter added from their page to the slot they were invited to, also under
     their name as spelt before a co-lead corrected it ("Elise" for "Élise")."""
     return [
         material
-        for material in _slot_materials(invitation.slot_id)
+        for material in on_slot.get(invitation.slot_id, ())
         if added_by_presenter(material, invitation.name)
     ]
 

@@ -632,3 +632,76 @@ def test_erasing_a_name_leaves_a_longer_name_it_begins(api, cli, slot, presenter
     assert mentions(EVA) == 0
     assert mentions("Dupont-Martin confirmed") == 1
     assert "removed at their request-Martin" not in text(api.get("/outbox"))
+
+
+def test_whoever_erases_is_told_of_the_slots_earlier_presenters_at_other_addresses(
+    api, cli, slot, presenter
+):
+    """helper-319: "Élise Dupont-Martin" at elise@ is, by the app's rule, not "Élise Dupont" at
+    eva@: erasing elise@ leaves what went to eva@. That may be right, but whoever erased was not
+    told: the export and the erasure say so, to them alone (not in the JSON handed over)."""
+    _renamed_with_a_word_added(api, slot, presenter)
+    exported = cli.invoke(args=["personal-data", "export", "--email", ELISE])
+    assert EVA not in exported.stdout
+    assert json.loads(exported.stdout)["email"] == ELISE
+    said = "Earlier presenters of these slots, at other addresses, still hold data: " + EVA
+    assert said in exported.stderr
+
+    assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
+    asked = cli.invoke(args=["personal-data", "erase", "--email", ELISE], input="n\n")
+    assert said in asked.output and mentions(ELISE) > 0
+    erased = erase(cli, ELISE)
+    assert erased.exit_code == 0 and said in erased.output
+    # eva@ still holds her invitation; erased in turn, nothing of either is left.
+    assert mentions(EVA) == 1
+    assert erase(cli, EVA).exit_code == 0
+    assert mentions("Dupont", EVA, ELISE) == 0
+
+
+def test_no_earlier_presenter_is_said_where_there_is_none_at_another_address(
+    api, cli, slot, presenter
+):
+    """Her own address before a co-lead corrected it is hers, erased with her: not said."""
+    _readdressed(api, slot, presenter)
+    exported = cli.invoke(args=["personal-data", "export", "--email", OLA])
+    assert exported.exit_code == 0 and exported.stderr == ""
+
+
+def _presents_and_handed_over(api, presenter, meeting_id: int, n: int) -> None:
+    """Ola presents a talk, invited first at a mistyped address, and was handed from another,
+    slides added to each."""
+    from tests.presenters.support import TALK
+
+    made = [
+        api.post(
+            f"/api/v1/meetings/{meeting_id}/slots", json={**TALK, "title": f"Talk {n}{kind}"}
+        ).get_json()["id"]
+        for kind in "ab"
+    ]
+    presents, handed = (db.session.get(Slot, slot_id) for slot_id in made)
+    _upload(presenter, invite(api, presents, name=OLA_NAME, email=OLA_TYPO), f"{n}a.pdf")
+    invite(api, presents, name=OLA_NAME, email=OLA)
+    _upload(presenter, invite(api, handed, name=OLA_NAME, email=OLA), f"{n}b.pdf")
+    invite(api, handed, name="Jo Contact", email="jo@ipaustralia.example")
+
+
+def test_what_is_held_is_read_in_as_many_statements_for_many_slots_as_for_one(
+    api, cli, slot, presenter
+):
+    """helper-319: the slot handed over since was read once a slot, the messages to an address
+    corrected since and the materials likewise (twice for a slot in both)."""
+    from planner.personal_data.operations import held_about
+    from tests.support import counted_queries
+
+    def statements() -> tuple[int, int]:
+        db.session.expire_all()
+        with counted_queries() as sent:
+            held = held_about(OLA)
+        return len(sent), len(held.materials)
+
+    _presents_and_handed_over(api, presenter, slot.meeting_id, 1)
+    one, materials = statements()
+    assert materials == 2
+    for n in (2, 3, 4):
+        _presents_and_handed_over(api, presenter, slot.meeting_id, n)
+    assert statements() == (one, 8)

@@ -31,7 +31,7 @@ def test_a_contacts_message_naming_the_presenter_erased_keeps_its_record_without
     (news,) = outbox(id=news.id)
     assert news.status == MessageStatus.superseded
     assert f"{EVA_NAME} has confirmed it" in news.last_error
-    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).output)
+    exported = json.loads(cli.invoke(args=["personal-data", "export", "--email", EVA]).stdout)
     assert [m["id"] for m in exported["messages_to_others_naming_them"]] == [news.id]
 
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"status": "proposed"}).status_code == 200
