@@ -199,7 +199,7 @@ def detail(code: str):
     feed_url = office_feed_url(office) if is_colead() else None
     contacts = contacts_for(office.code) if is_colead() else None
     responded = bool(answers) or (
-        survey is not None and office.code in respondent_codes(survey, office.code)
+        survey is not None and office.code in respondent_codes(survey, [office.code])
     )
     return render_template(
         "offices/detail.html",

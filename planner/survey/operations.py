@@ -1213,26 +1213,26 @@ def answer_records(survey: Survey, **filters) -> list[AnswerRecord]:
 
 
 def answer_counts(
-    survey: Survey, office_code: str | None = None
+    survey: Survey, offices: Iterable[str] | None = None
 ) -> dict[tuple[str, Question], int]:
     """How many recommendations each office named, per question, as the summary counts them (an
-    answer that says nothing, "n/a" under Rec 3, names none: `says_nothing`); with
-    `office_code`, that office's alone, from its answers alone."""
+    answer that says nothing, "n/a" under Rec 3, names none: `says_nothing`); with `offices`
+    (codes), theirs alone, from their answers alone."""
     query = select(Answer.office_code, Answer.question, Answer.text).where(
         Answer.survey_id == survey.id, Answer.recommendation_number.is_not(None)
     )
-    if office_code is not None:
-        query = query.where(Answer.office_code == office_code)
+    if offices is not None:
+        query = query.where(Answer.office_code.in_(list(offices)))
     rows = db.session.execute(query)
     return Counter((office, question) for office, question, text in rows if not says_nothing(text))
 
 
-def respondent_codes(survey: Survey, office_code: str | None = None) -> set[str]:
-    """The codes of the offices that answered `survey`; with `office_code`, that one's if it
-    did (one row read, not the survey's)."""
+def respondent_codes(survey: Survey, offices: Iterable[str] | None = None) -> set[str]:
+    """The codes of the offices that answered `survey`; with `offices` (codes), those of them
+    that did (their rows read, not the survey's)."""
     query = select(Respondent.office_code).where(Respondent.survey_id == survey.id)
-    if office_code is not None:
-        query = query.where(Respondent.office_code == office_code)
+    if offices is not None:
+        query = query.where(Respondent.office_code.in_(list(offices)))
     return set(db.session.scalars(query))
 
 

@@ -3,6 +3,9 @@ office's code, name, size and WIPO group. GET /api/v1/offices gives them a page 
 every API listing, with what the page shows anyone and no more."""
 
 import re
+from contextlib import contextmanager
+
+from sqlalchemy import event
 
 from planner.extensions import db
 from planner.offices.contacts import add_contact
@@ -97,12 +100,48 @@ def test_one_office_is_counted_from_its_own_answers(client, survey):
     survey_reads = [s for s in statements if re.search(r"\bFROM (answers|respondents)\b", s)]
     assert len(survey_reads) == 2, statements
     for statement in survey_reads:
-        assert re.search(r"\b(answers|respondents)\.office_code = ", statement), statement
-    # The list still counts every office's, from one read of each.
-    with counted_queries() as statements:
-        assert client.get("/api/v1/offices").status_code == 200
-    listed = [s for s in statements if re.search(r"\bFROM (answers|respondents)\b", s)]
-    assert len(listed) == 2 and not any("office_code = " in s for s in listed), listed
+        assert re.search(r"\b(answers|respondents)\.office_code IN ", statement), statement
+
+
+def test_a_page_of_offices_is_counted_from_its_offices_answers_alone(client, survey):
+    """helper-318: each page of GET /api/v1/offices counted every office's answers of the
+    survey, 28 of a page's 36 ms at 400 offices, whatever the page's size. A page reads the
+    survey's rows of its own offices, in one statement for the answers and one for who
+    answered, however many offices it lists."""
+    reads = {}
+    for size, page in ((5, 2), (20, 1)):
+        with survey_reads() as reads[size]:
+            body = client.get(f"/api/v1/offices?per_page={size}&page={page}").get_json()
+        codes = {o["code"] for o in body["offices"]}
+        assert len(codes) == size and any(o["answered"] for o in body["offices"])
+        assert len(reads[size]) == 2, reads[size]
+        for statement, codes_read in reads[size]:
+            assert codes_read == codes, statement
+    # Counted as before: the same counts as the survey's whole.
+    counts = answer_counts(survey)
+    listed = client.get("/api/v1/offices?per_page=500").get_json()["offices"]
+    for office in listed:
+        if office["answered"]:
+            mine = {q.value: counts.get((office["code"], q), 0) for q in Question}
+            assert office["recommendations"] == mine, office["code"]
+
+
+@contextmanager
+def survey_reads():
+    """The statements reading the survey's answers or respondents inside the block, each with
+    the strings it was sent (the office codes it asks for)."""
+    found = []
+
+    def read(_connection, _cursor, statement, parameters, *_args):
+        if re.search(r"\bFROM (answers|respondents)\b", statement):
+            values = parameters.values() if isinstance(parameters, dict) else parameters
+            found.append((statement, {v for v in values if isinstance(v, str)}))
+
+    event.listen(db.engine, "before_cursor_execute", read)
+    try:
+        yield found
+    finally:
+        event.remove(db.engine, "before_cursor_execute", read)
 
 
 def test_the_offices_before_any_survey_and_refusals(client, colead_client, app_context):
