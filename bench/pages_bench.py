@@ -1,27 +1,30 @@
 """Server time and size of every public page and API answer, on CWS/13/26 and on 400 offices.
 
-Run with `make bench` or `.venv/bin/python bench/pages_bench.py [--runs N] [--offices N]`.
-Requests go through Flask's test client (routing, queries, templates; no network), anonymous,
-on SQLite in a temporary folder or on TEST_DATABASE_URL. Every page is asked for with its
-heaviest query string too (every match, plans included, no filter). Prints the median time and
-the answer's size per page for both surveys, and their ratio; the target is a median under 1 s
-at 400 offices, and answers of bounded size; and the matches page a co-lead opens first under
-100 ms at 200 offices. Each page is requested before it is timed, so the matches are timed with
-their scorer cached, as every request after a survey's first; a page slower than a second is
-timed three times, not N. Line-ups are for signed-in co-leads: bench/lineup_bench.py times
-proposing one. Last, the bytes of the heaviest pages at 200 offices as each reader gets them:
-anyone, anyone whose browser takes gzip (what goes over the wire), and a signed-in co-lead,
-whose pages are never compressed (README, "Compression"); over 200 kB is heavy on a slow,
-metered link. They are the public pages that grow with the survey and every page a co-lead
-opens (offices, an office, proposals, a line-up, a meeting's editor and agenda, the outbox), on
-60 proposals, a line-up proposed on Rec 10 and accepted as a draft workshop, and the two
-meetings the feed benchmark makes. `--bytes` prints that table alone (a minute, not several).
-`--decade` times instead every page that reads the meetings that took place (about 4 minutes):
-ten years of them, 4 a year (40 held, 2 to come, 8 talks each, most with slides, 60 offices, three
-survey rounds, contacts, invitations), each made through the API at its own time, against the
-bundled survey with one meeting held; as a co-lead and anonymously, it prints the SQL statements,
-median time and bytes of each, and their ratios. A statement count that grows is a query per
-meeting.
+Run with `make bench` or `.venv/bin/python bench/pages_bench.py [--runs N] [--offices N]`. Requests
+go through Flask's test client (routing, queries, templates; no network), anonymous, on SQLite in a
+temporary folder or on TEST_DATABASE_URL. Every page is asked for with its heaviest query string
+too (every match, plans included, no filter). Prints the median time and the answer's size per page
+for both surveys, and their ratio; the target is a median under 1 s at 400 offices, and answers of
+bounded size; and the matches page a co-lead opens first under 100 ms at 200 offices. Each page is
+requested before it is timed, so the matches are timed with their scorer cached, as every request
+after a survey's first; a page slower than a second is timed three times, not N. The agenda's first
+meeting has slides or a recording on most talks (`with_materials`), and its feeds are timed as most
+polls meet them (from the feed cache) and as built (the cache emptied before each request).
+Line-ups are for signed-in co-leads: bench/lineup_bench.py times proposing one. Last, the bytes of
+the heaviest pages at 200 offices as each reader gets them: anyone, anyone whose browser takes gzip
+(what goes over the wire), and a signed-in co-lead, whose pages are never compressed (README,
+"Compression"); over 200 kB is heavy on a slow, metered link. They are the public pages that grow
+with the survey and every page a co-lead opens (offices, an office, proposals, a line-up, a
+meeting's editor, agenda and history, the outbox), on 60 proposals, a line-up proposed on Rec 10
+and accepted as a draft workshop, and the two meetings the feed benchmark makes. `--bytes` prints
+that table alone (a minute, not several). `--decade` times instead every page that reads the
+meetings that took place (about 4 minutes): ten years of them, 4 a year (40 held, 2 to come, 8
+talks each, most with slides, 60 offices, three survey rounds, contacts, invitations), each made
+through the API at its own time, against the bundled survey with one meeting held; as a co-lead and
+anonymously, it prints the SQL statements, median time and bytes of each, and their ratios. A
+statement count that grows is a query per meeting. `--history` times a meeting's history (its
+pages, the API's, the editor's latest lines) after a month of edits and after a year (about 4,000
+lines; a minute): the statements, time and bytes of a page stay those of a month's.
 """
 
 import argparse
@@ -32,7 +35,7 @@ from datetime import UTC, datetime, timedelta
 import time_machine
 from feed_bench import agenda
 from flask import g
-from sqlalchemy import select
+from sqlalchemy import func, select
 from support import (
     COLEAD,
     add_colead,
@@ -47,14 +50,16 @@ from support import (
     with_token,
 )
 
-from planner.agenda.models import Meeting, Slot
-from planner.calendar.operations import office_feed_token
+from planner.agenda.history import PAGE_SIZE
+from planner.agenda.models import Meeting, MeetingChange, Slot
+from planner.calendar.operations import cache, office_feed_token
 from planner.extensions import db
 from planner.lineup.models import Lineup
 from planner.lineup.operations import accept_lineup
 from planner.matching.operations import set_mark, survey_scorer
-from planner.materials.operations import add_link
+from planner.materials.operations import add_file, add_link, presenter_actor
 from planner.offices.models import Office, OfficeContact
+from planner.pagination import API_MAX_PER_PAGE, API_PER_PAGE
 from planner.presenters.operations import answer, invite
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import import_record
@@ -92,6 +97,9 @@ def pages(slug: str, office: str, answer_id: int) -> dict[str, str]:
         "offices": f"/offices?survey={slug}",
         "offices, q=a": f"/offices?survey={slug}&q=a",
         "office": f"/offices/{office}?survey={slug}",
+        "API offices": f"/api/v1/offices?survey={slug}",
+        "API offices, all": f"/api/v1/offices?survey={slug}&per_page=500",
+        "API office": f"/api/v1/offices/{office}?survey={slug}",
         "API surveys": "/api/v1/surveys",
         "API answers": f"/api/v1/surveys/{slug}/answers",
         "API answers, Rec 10": f"/api/v1/surveys/{slug}/answers?recommendation=10",
@@ -126,6 +134,33 @@ def agenda_pages(meeting_id: int, office: str, token: str) -> dict[str, str]:
     }
 
 
+# Feeds answered from the feed cache; timed again as built (the cache emptied before each
+# request), which is what the first reader after a change meets.
+BUILT = ("meeting.ics", "schedule.json")
+# A presenter's own slides, as small as a PDF file is.
+PDF = b"%PDF-1.4\n1 0 obj <</Type /Catalog>> endobj\ntrailer <</Root 1 0 R>>\n%%EOF\n"
+
+
+def with_materials(meeting_id: int) -> None:
+    """What schedule.json lists on most talks: each talk's presenter invited and confirmed, a
+    co-lead's link to slides on four talks in five, the presenter's own file on every other
+    (theirs, read against who holds the slot now), and a recording of the whole meeting."""
+    meeting = db.session.get(Meeting, meeting_id)
+    with time_machine.travel(meeting.starts_at - timedelta(days=2), tick=True):
+        for slot in meeting.slots:
+            name = f"Presenter {slot.id}"
+            invitation, _ = invite(
+                slot, name=name, email=f"presenter{slot.id}@example.org", time_zone=None, by=COLEAD
+            )
+            answer(invitation, "confirmed", "")
+            if slot.position % 5 != 4:
+                add_link(slot, f"https://slides.example/{slot.id}", "slides", COLEAD)
+            if slot.position % 2 == 0:
+                add_file(slot, "slides.pdf", PDF + str(slot.id).encode(), presenter_actor(name))
+        add_link(meeting, "https://video.example/recording", "recording", COLEAD)
+        db.session.commit()
+
+
 def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
     """The pages that grow with the survey (helper-251), and every page a co-lead opens
     (helper-257): the meetings are `meeting`, published, and `lineup`'s draft workshop."""
@@ -151,9 +186,13 @@ def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
         "agenda": f"/meetings/{meeting}",
         "meeting's editor": f"/meetings/{meeting}/edit",
         "draft's editor": f"/meetings/{draft}/edit",
+        "meeting's history": f"/meetings/{meeting}/history",
+        "API history": f"/api/v1/meetings/{meeting}/history",
         "outbox": "/outbox",
         "API matches": f"/api/v1/matches?recommendation=10&survey={slug}",
         "API answers": f"/api/v1/surveys/{slug}/answers",
+        "API offices, all": f"/api/v1/offices?survey={slug}&per_page=500",
+        "schedule.json": f"/meetings/{meeting}/schedule.json",
     }
 
 
@@ -224,7 +263,7 @@ def print_heavy_pages(app, survey: Survey, meeting: int) -> None:
     add_colead()
     lineup = colead_data(app, survey)
     slug = survey.slug
-    colead, anyone = signed_in(app), app.test_client()
+    colead, anyone = with_token(signed_in(app)), app.test_client()
     print(f"{'bytes at 200 offices':22} {'anyone':>9} {'gzipped':>9} {'co-lead':>9}")
     for name, url in heavy_pages(slug, meeting, lineup).items():
         theirs = fresh_get(colead, url, GZIP)
@@ -245,8 +284,11 @@ def print_heavy_pages(app, survey: Survey, meeting: int) -> None:
         )
 
 
-def measure(client, url: str, runs: int) -> tuple[float, int]:
-    """The median time in ms and the size in bytes of the answer to `url`."""
+def measure(client, url: str, runs: int, before=None) -> tuple[float, int]:
+    """The median time in ms and the size in bytes of the answer to `url`, `before()` called
+    before each request."""
+    before = before or (lambda: None)
+    before()
     start = time.perf_counter()
     response = client.get(url)
     first = (time.perf_counter() - start) * 1000
@@ -254,6 +296,7 @@ def measure(client, url: str, runs: int) -> tuple[float, int]:
     size = len(response.data)
     times = []
     for _ in range(3 if first > SLOW_MS else runs):
+        before()
         start = time.perf_counter()
         client.get(url)
         times.append(time.perf_counter() - start)
@@ -276,9 +319,15 @@ def main() -> None:
     parser.add_argument(
         "--decade", action="store_true", help="only the pages that read ten years of meetings"
     )
+    parser.add_argument(
+        "--history", action="store_true", help="only a meeting's history, a month's and a year's"
+    )
     args = parser.parse_args()
     if args.decade:
         print_decade(min(args.runs, 5))
+        return
+    if args.history:
+        print_history(min(args.runs, 5))
         return
     with bench_app() as app:
         real = bundled_record()
@@ -288,6 +337,7 @@ def main() -> None:
         agenda(2, 10)
         settle()
         meeting = db.session.scalar(select(Meeting.id).order_by(Meeting.id).limit(1))
+        with_materials(meeting)
         client = app.test_client()
         if not args.bytes:
             time_pages(app, client, surveys, meeting, args)
@@ -336,6 +386,12 @@ def time_pages(app, client, surveys: list, meeting: int, args) -> None:
         worst, biggest = max(worst, ms), max(biggest, size)
         verdict = "met" if ms < TARGET_MS else "MISSED"
         print(f"{name:22} {'':19} {ms:7.1f}ms {_size(size):>9} {'':6}  {verdict}")
+        if name in BUILT:
+            ms, size = measure(client, url, args.runs, before=cache.clear)
+            worst = max(worst, ms)
+            verdict = "met" if ms < TARGET_MS else "MISSED"
+            built = f"{name}, built"
+            print(f"{built:22} {'':19} {ms:7.1f}ms {_size(size):>9} {'':6}  {verdict}")
     print(
         f"slowest at {large}: {worst:.1f} ms (target < {TARGET_MS} ms); "
         f"largest answer {_size(biggest)}"
@@ -504,6 +560,120 @@ def print_decade(runs: int) -> None:
             f"| {status:3} {statements:4} {ms:7.1f} {size:10,} "
             f"| SQL {statements / max(s_statements, 1):4.1f}x ms {ms / s_ms:4.1f}x "
             f"bytes {size / s_size:4.1f}x{flags}"
+        )
+
+
+def edited_for(app, days: int, slots: int = 10) -> int:
+    """A meeting a co-lead edits through the API for `days` days before it takes place, each
+    day at its own time: a talk made longer or shorter (which moves every talk after it), one
+    retitled and one's abstract rewritten; every week its description and one talk's office.
+    About eight lines of history a day. Returns its id."""
+    api = with_token(app.test_client())
+    starts = datetime.now(UTC).replace(hour=11, minute=0, second=0, microsecond=0)
+    starts += timedelta(days=30)
+    first = starts - timedelta(days=days + 5)
+    codes = db.session.scalars(select(Office.code).order_by(Office.code)).all()
+    with time_machine.travel(first, tick=True):
+        meeting = _post(
+            api,
+            "/api/v1/meetings",
+            {
+                "title": "Task Force meeting",
+                "kind": "taskforce",
+                "starts_at": starts.isoformat(),
+                "duration_minutes": 12 * slots + 30,
+                "time_zone": "Europe/Zurich",
+            },
+        )["id"]
+        ids = [
+            _post(
+                api,
+                f"/api/v1/meetings/{meeting}/slots",
+                {
+                    "title": f"Talk {s + 1}",
+                    "office": codes[s * 3 % len(codes)],
+                    "recommendations": [1 + s % 10],
+                    "duration_minutes": 12,
+                    "abstract": "What we built and what we learned. " * 3,
+                },
+            )["id"]
+            for s in range(slots)
+        ]
+
+    def patch(url: str, body: dict) -> None:
+        g.pop("_login_user", None)
+        response = api.patch(url, json=body)
+        assert response.status_code == 200, (url, response.get_json())
+
+    for day in range(days):
+        with time_machine.travel(first + timedelta(days=day, hours=day % 8), tick=True):
+            patch(f"/api/v1/slots/{ids[day % 3]}", {"duration_minutes": 12 + day % 2})
+            patch(f"/api/v1/slots/{ids[day % slots]}", {"title": f"Talk {day % slots + 1}, {day}"})
+            patch(f"/api/v1/slots/{ids[(day + 5) % slots]}", {"abstract": f"Day {day}. " * 20})
+            if day % 7 == 0:
+                patch(f"/api/v1/meetings/{meeting}", {"description": f"Agenda as of day {day}."})
+                office = codes[(day // 7 * 5) % len(codes)]
+                patch(f"/api/v1/slots/{ids[(day // 7) % slots]}", {"office": office})
+    db.session.remove()
+    settle()
+    return meeting
+
+
+def history_pages(meeting: int, lines: int) -> dict[str, str]:
+    """The meeting's history, its first, middle and last pages, on the page and in the API (a
+    page of the API's default size, and of its largest), and its editor, which shows the latest
+    lines."""
+    pages, api_pages = -(-lines // PAGE_SIZE), -(-lines // API_PER_PAGE)
+    page, api = f"/meetings/{meeting}/history", f"/api/v1/meetings/{meeting}/history"
+    return {
+        "editor": f"/meetings/{meeting}/edit",
+        "history, page 1": page,
+        "history, middle page": f"{page}?page={(pages + 1) // 2}",
+        "history, last page": f"{page}?page={pages}",
+        "API history, page 1": api,
+        "API history, middle": f"{api}?page={(api_pages + 1) // 2}",
+        "API history, last": f"{api}?page={api_pages}",
+        "API history, 500, last": f"{api}?per_page={API_MAX_PER_PAGE}&page="
+        f"{-(-lines // API_MAX_PER_PAGE)}",
+    }
+
+
+def measure_history(days: int, runs: int) -> tuple[int, dict[str, tuple]]:
+    """(lines of history, {page: (status, statements, median ms, bytes)}) of `edited_for(days)`."""
+    with bench_app() as app:
+        import_record(bundled_record())
+        add_colead()
+        began = time.perf_counter()
+        meeting = edited_for(app, days)
+        built = time.perf_counter() - began
+        lines = db.session.scalar(
+            select(func.count(MeetingChange.id)).where(MeetingChange.meeting_id == meeting)
+        )
+        print(f"{backend()}: {days} days of edits, {lines} lines of history, built {built:.0f} s")
+        colead = with_token(signed_in(app))
+        found = {
+            name: counted(colead, url, runs) for name, url in history_pages(meeting, lines).items()
+        }
+        db.session.remove()
+    return lines, found
+
+
+def print_history(runs: int) -> None:
+    """A meeting's history after a month of edits and after a year: each page's statements,
+    median time and bytes, and their ratios; a page of the history costs the same however
+    long the history is."""
+    short_lines, short = measure_history(30, runs)
+    long_lines, long = measure_history(365, runs)
+    print(f"median of {runs} requests, as a co-lead; HTTP status, SQL statements, ms, bytes")
+    month, year = f"{short_lines} lines (a month)", f"{long_lines} lines (a year)"
+    print(f"{'page':22} | {month:^28} | {year:^28} | ratios")
+    for name, (status, statements, ms, size) in long.items():
+        s_status, s_statements, s_ms, s_size = short[name]
+        print(
+            f"{name:22} | {s_status:3} {s_statements:4} {s_ms:7.1f} {s_size:10,} "
+            f"| {status:3} {statements:4} {ms:7.1f} {size:10,} "
+            f"| SQL {statements / max(s_statements, 1):4.1f}x ms {ms / s_ms:4.1f}x "
+            f"bytes {size / s_size:4.1f}x"
         )
 
 
