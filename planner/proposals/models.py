@@ -14,6 +14,7 @@ from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office
 from planner.recommendations.models import Recommendation
+from planner.text import same_name
 
 
 class ProposalStatus(enum.StrEnum):
@@ -120,12 +121,12 @@ class Proposal(db.Model):
     def volunteer_is(self, email: str | None, name: str | None) -> bool:
         """Whether a presenter invited as `email` and `name` is this proposal's volunteer: the
         same address; invited without one (the co-leads pass the link on by hand), the same
-        name. What the volunteer said (their windows, their page's "you present it") holds for
+        name (`same_name`, the app's one rule: "Élise Dupont" for "Elise Dupont" typed on the
+        form). What the volunteer said (their windows, their page's "you present it") holds for
         them only, not for someone invited in their place."""
         if email:
             return same_address(email, self.contact_email)
-        words = (name or "").casefold().split()
-        return bool(words) and words == (self.contact_name or "").casefold().split()
+        return same_name(name, self.contact_name)
 
 
 # The history's word for a co-lead's new private link (the one mailed before no longer opens).

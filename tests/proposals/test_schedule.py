@@ -1068,6 +1068,22 @@ def test_the_volunteer_invited_by_name_alone_is_told_it_is_theirs(client, colead
     assert "another person" not in said and "None" not in said
 
 
+def test_the_volunteer_invited_by_name_alone_spelt_right_is_still_the_volunteer(
+    client, colead_client, survey
+):
+    """Invited without an address by their name as a co-lead spelt it right ("Élise Dupont"
+    for "Elise Dupont" typed on the form) is the volunteer still, by the app's one rule of the
+    same name (`text.same_name`): their page said someone else presents it, and their windows
+    were no longer the presenter's."""
+    token, proposal, slot = _scheduled_and_published(client, colead_client)
+    proposal.contact_name = "Elise Dupont"
+    db.session.commit()
+    invite(colead_client, slot, name="Élise  Dupont", email="")
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "You are invited to present it" in said, said
+    assert "another person" not in said
+
+
 def test_the_volunteer_whose_link_was_revoked_is_not_sent_to_it(client, colead_client, survey):
     """helper-175: invited, the volunteer's page sent them to "the private link in the email"
     even after the co-leads revoked that link, which opens nothing any more."""
