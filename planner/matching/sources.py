@@ -5,7 +5,8 @@ answer that asks for help (a need). Supply: its other Q4 answers (current-focus 
 answer that names no recommendation (such as "we have implemented all of them") is neither, nor
 is one that says nothing ("n/a" under Rec 3: `says_nothing`, as the summary counts it). An
 interest also carries the office's other answers on the recommendation (Q5, its own Q4 work),
-read when what it asked for names no topic.
+read when what it asked for names no topic. A Q8 answer naming several recommendations by their
+topics is, for each, the items naming its own (`interest.wish_for`).
 """
 
 from collections import defaultdict
@@ -13,6 +14,7 @@ from collections.abc import Iterable
 
 from planner.matching.evidence import Evidence, EvidenceType, read
 from planner.matching.scorer import Interest, Project
+from planner.survey.interest import wish_for
 from planner.survey.records import Question, says_nothing
 
 INTEREST_QUESTIONS = {Question.discuss: "discuss", Question.challenge: "challenge"}
@@ -51,7 +53,9 @@ def interests_and_projects(
         key = (office, number)
         if question is SUPPLY_QUESTION:
             projects.append(Project(office, number, text, "survey", answer_id))
-        if question in INTEREST_QUESTIONS:
+        if question is Question.discuss:
+            statements[key]["discuss"] = wish_for(text, number)
+        elif question in INTEREST_QUESTIONS:
             statements[key][INTEREST_QUESTIONS[question]] = text
         elif question in CONTEXT_QUESTIONS:
             context[key][CONTEXT_QUESTIONS[question]] = text

@@ -3,10 +3,14 @@
 This is the one place that maps Q8 words to recommendations. Numbers win: "2, 3, 10",
 "Recommendations 3, 5 and 10" and "Rec. 9.." name recommendations directly. Only an answer that
 names no number is read for topic words ("Cybersecurity" -> 4). Edit TOPIC_WORDS to teach it more.
+An answer read by topic words is a wish for each recommendation it names in its own items
+(`wish_for`): EM's "Cybersecurity, AI tools evolution, Cloud migration strategies" wants cloud
+migration discussed under Rec 1, not AI.
 """
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 # Topic words per recommendation, matched as whole words, case-insensitively, in answers that
 # name no recommendation number. Keep them specific: a word here turns an answer into demand.
@@ -134,6 +138,48 @@ def read_interest(text: str, known: set[int] | frozenset[int]) -> AnswerReading:
     if found:
         return AnswerReading(_sorted(found), "named by topic words")
     return AnswerReading((), "no recommendation number or topic word found")
+
+
+# Where an item of an answer's list ends: a comma or semicolon, a line of its own, a full stop or
+# colon not inside a name ("ST.96"), and "and" between items ("y", "et").
+_ITEM_END = re.compile(r"[,;\n]|[.:](?!\w)|\b(?:and|y|et)\b", re.IGNORECASE)
+_ITEM_TAIL = re.compile(r"(?:\s|[,;.:]|\b(?:and|y|et)\b)+$", re.IGNORECASE)
+
+
+def wish_for(text: str, number: int) -> str:
+    """The part of a question-8 answer that is its wish for recommendation `number`.
+
+    An answer naming several recommendations by topic words is a list of wishes: each item goes
+    to the recommendations whose words it names ("Cybersecurity, AI tools evolution, Cloud
+    migration strategies": cloud migration to Rec 1, AI to Rec 10, cybersecurity to Rec 4), with
+    the items after it that name none ("AI, especially its ethics"); items before the first that
+    names one ("Topics: ...") go to every recommendation. Any other answer is its wish whole: one
+    naming numbers ("Recommendations 2, 4, 8, 10" says no more of one than of another), one topic,
+    or none of `number`'s words (a recommendation given to the answer by hand)."""
+    reading = read_interest(text, frozenset(TOPIC_WORDS))
+    if reading.explanation != "named by topic words" or len(reading.named) < 2:
+        return text
+    flat = re.sub(r"[^\S\n]+", " ", text)
+    bounds = [0, *(m.end() for m in _ITEM_END.finditer(flat)), len(flat)]
+    owners: frozenset[int] | None = None  # before any item names one: every recommendation's
+    kept: list[tuple[int, int]] = []
+    for start, end in pairwise(bounds):
+        owners = _named_in(flat[start:end]) or owners
+        if owners is None or number in owners:
+            if kept and kept[-1][1] == start:
+                kept[-1] = (kept[-1][0], end)
+            else:
+                kept.append((start, end))
+    # Each run of items kept, without the marks and "and" that end it.
+    parts = [_ITEM_TAIL.sub("", flat[start:end]).strip() for start, end in kept]
+    if not any(number in _named_in(part) for part in parts):
+        return text
+    return " … ".join(part for part in parts if part)
+
+
+def _named_in(text: str) -> frozenset[int]:
+    """The recommendations whose topic words a text names."""
+    return frozenset(n for n, _, pattern in _TOPIC_PATTERNS if pattern.search(text))
 
 
 def _sorted(found: dict[int, str]) -> tuple[NamedRecommendation, ...]:

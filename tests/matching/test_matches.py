@@ -75,6 +75,29 @@ def test_a_bare_wish_gets_a_working_project_first(survey):
     assert israel[0].reasons["audience_text"] == "Recommendation 10"
 
 
+def test_a_wish_naming_topics_of_several_recommendations_is_for_each_its_own_topic(survey):
+    """EM asks for "Cybersecurity, AI tools evolution, Cloud migration strategies" (CWS/13/26
+    line 1260): Recs 4, 10 and 1 by their topics. Its Rec 1 wish was the whole answer, so PL's
+    AI on court decisions ranked third for EM on Rec 1 on AI alone. Its Rec 1 wish is cloud
+    migration, its Rec 10 wish AI; a bare "Recommendations: 2, 4, 8, 10" still reads the
+    office's other answers."""
+    matches = survey_matches(survey, [1, 2, 10])
+
+    def listing(office, number):
+        return [m for m in matches if m.audience == office and m.recommendation == number]
+
+    cloud = listing("EM", 1)
+    assert cloud[0].reasons["audience_text"] == "Cloud migration strategies"
+    assert cloud[0].reasons["audience_topics"] == ["cloud migration"]
+    assert "PL" not in [m.presenter for m in cloud[:3]]
+    assert cloud[0].presenter == "AU"  # migrating AusPat to AWS Cloud
+    ai = listing("EM", 10)
+    assert ai[0].reasons["audience_text"] == "AI tools evolution"
+    assert "cloud migration" not in ai[0].reasons["audience_topics"]
+    europe = listing("EP", 2)
+    assert europe[0].reasons["audience_text"].startswith("Recommendations: 2, 4, 8, 10.\n")
+
+
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):
     interests, _ = survey_interests_and_projects(survey)
     assert "DE" not in {i.office for i in interests}
@@ -213,7 +236,9 @@ def test_cli_json_equals_the_api(cli, client, survey):
 def test_cli_text(cli, survey):
     result = cli.invoke(args=["match", "--recommendation", "4"])
     assert result.exit_code == 0
-    assert "EM wants: Cybersecurity, AI tools evolution" in result.stdout
+    # EM's wish for Rec 4 is the part of its answer that names it, with its challenge.
+    assert "EM wants: Cybersecurity Keeping ahead to the cybersecurity threats" in result.stdout
+    assert "AI tools evolution" not in result.stdout
     # BR's policy in use is a document in force, not a working system: it ranks below the
     # security systems under way (US's automated authorisation, EP's ISO 27001) and says why.
     said = "under way (“in use”, a document in force (“policy”), not a working system)"

@@ -2,7 +2,7 @@
 
 import pytest
 
-from planner.survey.interest import read_interest
+from planner.survey.interest import read_interest, wish_for
 
 KNOWN = frozenset(range(1, 11))
 
@@ -90,3 +90,36 @@ def test_a_longer_number_is_not_its_first_two_digits(text, unknown):
 
 def test_ai_inside_words_is_not_ai():
     assert named("We maintain our email archive") == []
+
+
+def test_an_answer_naming_topics_of_several_recommendations_is_a_wish_for_each_of_its_items():
+    """EM's answer (CWS/13/26 line 1260) names Recs 1, 4 and 10 by their topics: its wish for
+    Rec 1 was the whole answer, AI and cybersecurity too, which ranked PL's AI on court
+    decisions third for EM on Rec 1. Each recommendation gets the item naming its topic."""
+    em = "Cybersecurity, AI tools evolution, Cloud migration strategies,  "
+    assert wish_for(em, 1) == "Cloud migration strategies"
+    assert wish_for(em, 4) == "Cybersecurity"
+    assert wish_for(em, 10) == "AI tools evolution"
+    # A recommendation the answer does not name by its topic (one given by hand) gets it whole.
+    assert wish_for(em, 5) == em
+    # Items naming no recommendation go with the one before them, or, before any, with each.
+    text = "Topics: cybersecurity and zero trust; AI, especially its ethics and risks"
+    assert wish_for(text, 4) == "Topics: cybersecurity and zero trust"
+    assert wish_for(text, 10) == "Topics … AI, especially its ethics and risks"
+    assert wish_for("Cybersecurity\n- cloud migration, business models", 1) == (
+        "- cloud migration, business models"
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Recommendations: 2, 4, 8, 10.",  # bare: read from the office's other answers
+        "Rec.10, with special focus on governance and risk management and assessment.",
+        "Recommendation 1 for cloud migration and Recommendation 10 for AI",  # numbers win
+        "AI and blockchain in examination",  # one recommendation's topics
+        "Nothing in particular",
+    ],
+)
+def test_any_other_answer_is_its_wish_whole(text):
+    assert wish_for(text, 10) == text
