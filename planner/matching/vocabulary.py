@@ -3,7 +3,8 @@
 Pure: no Flask, no database. A term matches a word that starts with it (terms of three letters or
 fewer match whole words, with an optional plural "s"; "st9", with a digit, is a prefix); a phrase
 matches its words in order. Longer terms are read first and use up the words they match, so
-"data governance" is the data topic and not also governance.
+"data governance" is the data topic and not also governance. A phrase the file says names no
+topic ("internal standards": an office's own rules, not WIPO's) uses up its words alike.
 """
 
 import json
@@ -122,7 +123,9 @@ def _quote(text: str, start: int, end: int, ends: set[int]) -> tuple[str, bool]:
 
 
 class Vocabulary:
-    def __init__(self, version: int, topics: tuple[Topic, ...]) -> None:
+    def __init__(
+        self, version: int, topics: tuple[Topic, ...], not_topics: tuple[str, ...] = ()
+    ) -> None:
         self.version = version
         self.topics = {topic.id: topic for topic in topics}
         # A topic covering one the file does not have is a typing mistake in the file, said when
@@ -142,6 +145,10 @@ class Vocabulary:
                 ids = named.setdefault(plain(term), [])
                 if topic.id not in ids:
                     ids.append(topic.id)
+        # A phrase that names no topic, although a shorter term in it would: it names nothing,
+        # and its words stay for word similarity to compare.
+        for phrase in not_topics:
+            named.setdefault(plain(phrase), [])
         # Each pattern with the first word of its term: a text without that word (a plain
         # substring test, fast) cannot match it, so its regular expression is not run.
         self._patterns = [
@@ -160,7 +167,9 @@ class Vocabulary:
             )
             for item in data["topics"]
         )
-        return cls(int(data["version"]), topics)
+        not_topics = data.get("not_topics", {})
+        phrases = tuple(term for language in LANGUAGES for term in not_topics.get(language, ()))
+        return cls(int(data["version"]), topics, phrases)
 
     def label(self, topic: str) -> str:
         return self.topics[topic].label
@@ -207,6 +216,8 @@ def _pattern(term: str) -> str:
 def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
     lowered, origins = _plain_with_origins(text)
     taken = [False] * len(lowered)
+    # The words that named a topic, which the residual leaves out (a phrase naming none keeps its).
+    named = [False] * len(lowered)
     found: dict[str, tuple[int, int, int]] = {}  # topic: where (plain), where in `text`
     for pattern, topics, first in vocabulary._patterns:
         if first not in lowered:
@@ -216,6 +227,8 @@ def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
             if any(taken[start:end]):
                 continue
             taken[start:end] = [True] * (end - start)
+            if topics:
+                named[start:end] = [True] * (end - start)
             for topic in topics:
                 if topic not in found or start < found[topic][0]:
                     found[topic] = (start, origins[start], origins[end - 1] + 1)
@@ -223,7 +236,7 @@ def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
         Mention(topic, text[begin:stop], text, (begin, stop))
         for topic, (_, begin, stop) in sorted(found.items(), key=lambda i: i[1][0])
     )
-    residual = "".join(" " if used else ch for ch, used in zip(lowered, taken, strict=True))
+    residual = "".join(" " if used else ch for ch, used in zip(lowered, named, strict=True))
     return mentions, residual
 
 

@@ -165,3 +165,20 @@ def test_a_word_alone_between_commas_is_quoted_with_its_neighbours():
     assert alone.phrase == "Cloud"
     quoted = {m.topic: m.phrase for m in bundled().mentions("AI tools evolution, cloud migration")}
     assert quoted["cloud"] == "cloud migration"
+
+
+def test_an_offices_internal_standards_are_not_wipo_standards():
+    """PY's Rec 1 work (CWS/13/26 line 486) determines "the legal scope of internal standards":
+    its own procedures, which were read as the topic "WIPO standards and XML", and PY's bare
+    Rec 1 wish with them. Offices speaking of WIPO's standards still name it."""
+    py = (
+        "Currently at the stage of work meetings with each priority area to determine the "
+        "legal scope of internal standards and drafting them"
+    )
+    assert "standards" not in topics(py)
+    assert "standards" not in topics("Redacción de estándares internos")
+    # Its words are still compared as words: only a topic's words leave the residual.
+    assert "internal standards" in bundled().residual(py)
+    assert "standards" in topics("WIPO standards have largely been adopted by DINAPI")
+    assert "standards" in topics("WIPO Data Standards (ST.96,ST.36,ST.66,ST.86) are followed")
+    assert "standards" in topics("Internal adoption of ST.96")
