@@ -13,7 +13,6 @@ from flask_login import current_user
 from sqlalchemy import event, insert, inspect, select
 from sqlalchemy.orm import Session
 
-from planner.addresses import mailbox
 from planner.agenda.models import (
     MATERIALS_PUBLIC,
     MEETING_KIND_LABELS,
@@ -28,10 +27,9 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.materials.models import Material
 from planner.offices.models import Office
-from planner.presenters.models import Answer, Invitation
+from planner.presenters.models import Answer, Invitation, reinvited
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
-from planner.text import same_name
 from planner.timezones import local_time, place_name
 
 # Session.info keys: what this transaction changed.
@@ -279,16 +277,15 @@ def _invitation_lines(invitation: Invitation, before: dict) -> list[dict]:
         return []
     said = []
     if "invited_at" in before and _stored(invitation.invited_at) != before["invited_at"]:
-        was = before.get("email", invitation.email)
-        moved = mailbox(was) != mailbox(invitation.email)
-        # The same name at another address is the same person (`invite`); a name left as it was
-        # is not among what changed. An address given where there was none, or taken away, is
-        # no correction: they are invited again, with a new link.
-        same = same_name(before.get("name", invitation.name), invitation.name)
-        if not moved or (same and not (was and invitation.email)):
-            said.append(("presenter", "invited again"))
-        else:
-            said.append(("presenter", "address corrected" if same else "another invited"))
+        # By the rule `invite` writes to the one before by; a name or an address left as it
+        # was is not among what changed.
+        how = reinvited(
+            before.get("name", invitation.name),
+            before.get("email", invitation.email),
+            invitation.name,
+            invitation.email,
+        )
+        said.append(("presenter", how.value))
     elif before.get("link_hash") and invitation.link_hash is None and not invitation.erased_at:
         said.append(("presenter", "link revoked"))
     if invitation.answer == Answer.another_time != before.get("answer", Answer.another_time):

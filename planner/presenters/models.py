@@ -9,9 +9,11 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import ForeignKey, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from planner.addresses import mailbox
 from planner.availability.models import AvailabilityWindow
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
+from planner.text import same_name
 from planner.versioning import version_column
 
 if TYPE_CHECKING:
@@ -22,6 +24,32 @@ class Answer(enum.StrEnum):
     confirmed = "confirmed"
     declined = "declined"
     another_time = "another_time"
+
+
+class Reinvited(enum.StrEnum):
+    """What inviting a slot's presenter over an earlier invitation is, as the meeting's history
+    records it (`reinvited`)."""
+
+    again = "invited again"
+    readdressed = "address corrected"
+    another = "another invited"
+
+
+def reinvited(was_name: str, was_email: str | None, name: str, email: str | None) -> Reinvited:
+    """The app's one rule for what inviting `name` at `email` is, where `was_name` at
+    `was_email` was invited: the meeting's history says it, and `presenters.operations.invite`
+    writes to the one before and tells their old link by it. The same name at another address is
+    the same person, their address corrected (`same_name`); an address given where there was
+    none, or taken away (the co-lead hands the link over in person), is no correction: the same
+    person invited again, with a new link that goes to no other address (helper-323: the old
+    address was told "the invitation now goes to another address"). Another name at another
+    address is someone else; at the same address (or with none either time), the same mailbox's
+    holder invited again."""
+    if mailbox(was_email) == mailbox(email):
+        return Reinvited.again
+    if not same_name(was_name, name):
+        return Reinvited.another
+    return Reinvited.readdressed if was_email and email else Reinvited.again
 
 
 ANSWER_LABELS = {

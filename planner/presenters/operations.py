@@ -22,7 +22,7 @@ from planner.mail import messages
 from planner.mail.messages.addressing import absolute
 from planner.materials.operations import materials_changed
 from planner.presenters.links import new_link
-from planner.presenters.models import Answer, HandedOverLink, Invitation
+from planner.presenters.models import Answer, HandedOverLink, Invitation, Reinvited, reinvited
 from planner.text import same_name
 from planner.timezones import local_time
 
@@ -72,9 +72,10 @@ def invite(
     to wait for), and write them the invitation, where they gave an address. Returns the
     invitation and the private link's token. Someone else invited in place of an earlier
     presenter is sent the slot's CANCEL (saying their address was corrected, where the name is
-    theirs: `readdressed`). `language`: of their emails, one of `PAGE_LANGUAGES`;
-    None for the one the app knows them by. The agenda editor's "Invite" and the API's invite
-    both call it, once the caller saw the slot's current invitation (`invited_stamp`)."""
+    theirs, or that they were invited again with a link not sent there: `reinvited`).
+    `language`: of their emails, one of `PAGE_LANGUAGES`; None for the one the app knows them
+    by. The agenda editor's "Invite" and the API's invite both call it, once the caller saw the
+    slot's current invitation (`invited_stamp`)."""
     if language is not None and language not in PAGE_LANGUAGES:
         raise PlannerError(
             f"There is no language “{language}” to write in: one of {', '.join(PAGE_LANGUAGES)}."
@@ -90,9 +91,10 @@ def invite(
     former = slot.invitation
     email = (email or "").strip() or None
     replaced = former is not None and mailbox(former.email) != mailbox(email)
-    # The same name at another address is the same person, their address corrected (a typo, a
-    # new mailbox): the old address is told so, not that someone else presents the talk.
-    readdressed = replaced and same_name(former.name, name)
+    # What the one before is told, and their old link says, by the rule the history says it by:
+    # their address corrected (the same name at another), someone else invited, or the same
+    # person invited again with a new link that goes to no other address (`reinvited`).
+    how = reinvited(former.name, former.email, name, email) if replaced else Reinvited.again
     # Kept only where it is not the one the app knows them by, so that their own (a contact's
     # language changed later) stays theirs, and a presenter no one knows the language of, left
     # in English, still reads their page in their browser's.
@@ -114,14 +116,16 @@ def invite(
     )
     if former is not None and not replaced:
         messages.link_renewed(former)  # the same person, a new link: the old one is not sent
-    if replaced and former.link_hash is not None:
-        # Opened again, their link says the presentation is no longer theirs.
+    if how != Reinvited.again and former.link_hash is not None:
+        # Opened again, their link says the presentation is no longer theirs, or that its
+        # address was corrected; one ended by inviting them again says what any link replaced
+        # does (`web.dead_link`): to ask the co-leads for the current one.
         db.session.add(
             HandedOverLink(
                 link_hash=former.link_hash,
                 slot=slot,
                 language=messages.presenter_language(former, default=None),
-                readdressed=readdressed,
+                readdressed=how == Reinvited.readdressed,
             )
         )
     invitation = slot.invitation or Invitation(slot=slot)
@@ -154,7 +158,7 @@ def invite(
         presenter_changed(slot)
     db.session.flush()
     if before is not None:
-        messages.presenter_replaced(slot, *before, readdressed=readdressed)
+        messages.presenter_replaced(slot, *before, how=how)
     messages.invitation(invitation, absolute("presenters.page", token=token))
     return invitation, token
 

@@ -12,7 +12,14 @@ from tests.presenters.support import before_the_meeting as before_the_meeting
 from tests.presenters.support import confirm, invite
 from tests.presenters.support import presenter as presenter
 from tests.presenters.support import slot as slot
-from tests.support import COLEAD_EMAIL, counted_queries, csrf_token, form_in, form_of
+from tests.support import (
+    COLEAD_EMAIL,
+    counted_queries,
+    csrf_token,
+    form_in,
+    form_of,
+    publish_as_planned,
+)
 
 
 def text(response) -> str:
@@ -282,6 +289,58 @@ def test_the_same_presenter_at_a_corrected_address_is_not_another_presenter(api,
     assert page.count("another presenter invited in their place") == 1
     for private in ("Ola", "Nowak", "pl@example", "ola.nowak", "Kim"):
         assert private not in page
+
+
+def test_what_the_history_says_of_a_presenter_invited_again_is_what_they_were_told(api, slot):
+    """helper-323: Ola Nowak, invited at pl@example.org, invited again under her name with no
+    address (the link handed over in person): the history said "invited again, with a new
+    link", while `invite` wrote to pl@ "Address corrected: … now goes to another address" and
+    her old link said so. Both decide by one rule (`presenters.models.reinvited`): what the
+    history says of each invitation is what the address before was told."""
+    from planner.mail.models import OutboxMessage
+    from planner.presenters.models import HandedOverLink
+
+    told = {
+        "address corrected": "Address corrected: ",
+        "another invited": "You no longer present: ",
+        "invited again": "Link replaced: ",
+    }
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot, name="Ola Nowak", email="pl@example.org")
+    was = "pl@example.org"
+    for name, email, said in (
+        ("Ola Nowak", "", "invited again"),  # the new link handed over in person
+        ("Ola Nowak", "pl@example.org", "invited again"),
+        ("Ola Nowak", "ola.nowak@example.org", "address corrected"),
+        ("Kim Other", "kim@ipaustralia.example", "another invited"),
+    ):
+        for message in db.session.scalars(select(OutboxMessage)):
+            message.status = "sent"  # each message reached its address
+        db.session.commit()
+        handed_before = db.session.scalar(select(func.count(HandedOverLink.id)))
+        invite(api, slot, name=name, email=email)
+        db.session.expire_all()
+        line = db.session.scalars(
+            select(MeetingChange.after)
+            .where(MeetingChange.slot_id == slot.id, MeetingChange.what == "presenter")
+            .order_by(MeetingChange.id.desc())
+        ).first()
+        assert line == said
+        written = db.session.scalars(
+            select(OutboxMessage.subject).where(
+                OutboxMessage.recipient_email == was,
+                OutboxMessage.kind == "cancellation",
+                OutboxMessage.status != "sent",
+            )
+        ).all()
+        assert written == ([told[said] + slot.title] if was else []), said
+        # Opened again, the old link says it went to someone else, or its address was
+        # corrected; invited again, it says what any link replaced says.
+        handed = db.session.scalars(
+            select(HandedOverLink.readdressed).order_by(HandedOverLink.id)
+        ).all()[handed_before:]
+        assert handed == ([] if said == "invited again" else [said == "address corrected"])
+        was = email
 
 
 def test_a_meeting_length_a_co_lead_set_and_its_description_are_recorded(api, slot):

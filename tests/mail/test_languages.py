@@ -211,6 +211,7 @@ def _contexts():
                 for reason in (
                     "replaced",
                     "readdressed",
+                    "reinvited",
                     "declined",
                     "set_back",
                     "removed",
@@ -235,6 +236,7 @@ def _contexts():
                     {"no_longer_presenting": "set_back"},
                     {"no_longer_presenting": "replaced"},
                     {"no_longer_presenting": "readdressed"},
+                    {"no_longer_presenting": "reinvited"},
                     {"confirmed": "coleads"},
                     {"confirmed": True},
                     {"asked_again": True, "after_request": True, "published": True},
@@ -1011,3 +1013,48 @@ def test_a_presenter_s_address_corrected_is_not_told_someone_else_presents(
     assert calendar.get_param("method") == "CANCEL"
     (invitation,) = outbox(kind="invitation", recipient_email="ola.nowak@example.org")
     assert new["Subject"] == invitation.subject and "pl@example.org" not in _part(new, "plain")
+
+
+# What the old address is told when the same name is invited again with no address (the co-lead
+# hands the new link over in person), in each language: the subject, and a part of the text.
+REINVITED = {
+    "en": ("Link replaced: ", "with a new link that is not sent by email"),
+    "es": ("Enlace sustituido: ", "con un nuevo enlace que no se envía por correo electrónico"),
+    "fr": (
+        "Lien remplacé\u00a0: ",
+        "avec un nouveau lien qui n’est pas envoyé par courriel",
+    ),
+    "pt": ("Link substituído: ", "com um novo link que não é enviado por e-mail"),
+    "ru": ("Ссылка заменена: ", "с новой ссылкой, которая не отправляется по электронной почте"),
+    "zh": ("链接已更换：", "并提供了不通过电子邮件发送的新链接"),
+}
+
+
+@pytest.mark.parametrize("language", REINVITED)
+def test_a_presenter_invited_again_without_an_address_is_not_told_it_goes_elsewhere(
+    app, api, slot, language
+):
+    """helper-323: Ola Nowak, invited at pl@example.org, invited again under her name with no
+    address (the co-lead hands her the new link in person). pl@ was emailed "Address corrected:
+    … the invitation now goes to another address, with a new link": nothing goes to any address.
+    It is told, in her language, that the presenter was invited again with a new link not sent
+    by email, and to reply if they give the talk and do not have it (no email is promised); its
+    CANCEL takes out the calendar entry no update would reach any more. As a real SMTP server
+    reads them."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot, name="Ola Nowak", email="pl@example.org", language=language)
+    _delivered(app.config)
+    invite(api, slot, name="Ola Nowak", email="", language=language)
+    (old,) = _delivered(app.config)
+    assert old["To"].addresses[0].addr_spec == "pl@example.org"
+    subject, says = REINVITED[language]
+    assert old["Subject"] == subject + slot.title
+    assert old["Content-Language"] == language_tag(language)
+    text, page = _part(old, "plain"), html.unescape(_part(old, "html"))
+    for body in (text, page):
+        assert says in " ".join(body.split())
+        assert READDRESSED[language][1] not in body and SOMEONE_ELSE[language] not in body
+    if language == "fr":
+        assert "courriel\u00a0; cette adresse-ci" in text and "calendrier\u00a0:" in text
+    (calendar,) = [p for p in old.walk() if p.get_content_type() == "text/calendar"]
+    assert calendar.get_param("method") == "CANCEL"

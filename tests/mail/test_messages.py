@@ -2819,3 +2819,23 @@ def test_a_presenter_s_old_address_that_is_a_contact_is_told_it_was_corrected(ap
     for body in (kept.text_body, html.unescape(kept.html_body)):
         assert "have corrected the address of this presentation's presenter" in body
         assert "someone else" not in body and "alex.example@" not in body
+
+
+def test_a_presenter_s_old_address_that_is_a_contact_is_not_told_of_another_address(api, slot):
+    """helper-323: invited again under the same name with no address (the link handed over in
+    person), the old address, a contact of the office, keeps the office's copy of the talk; its
+    message says the presenter was invited again with a link not sent by email, not that the
+    address was corrected and the invitation goes to another one."""
+    _contact("AU", "Alex Example", PRESENTER)
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    for message in outbox():
+        message.status = MessageStatus.sent
+    db.session.commit()
+    invite(api, slot, email="")
+    kept = outbox(recipient_email=PRESENTER)[-1]
+    assert kept.kind == "update" and kept.ics_method == "REQUEST"
+    assert kept.subject == f"Link replaced: {slot.title}"
+    for body in (kept.text_body, html.unescape(kept.html_body)):
+        assert "with a new link that is not sent by email" in " ".join(body.split())
+        assert "corrected" not in body and "another address" not in body

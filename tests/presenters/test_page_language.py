@@ -488,3 +488,28 @@ def test_a_link_ended_by_correcting_its_presenter_s_address_says_so(api, slot, p
     assert in_page(language, READDRESSED) in body
     assert in_page(language, HANDED_OVER) not in body
     assert "ola.nowak" not in body and TALK["title"] not in body
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "zh"])
+def test_a_link_ended_by_inviting_its_presenter_again_without_an_address_says_no_address(
+    api, slot, presenter, language
+):
+    """helper-323: Ola Nowak, invited at pl@example.org, invited again under her name with no
+    address (the co-lead hands her the new link in person). Her old link said the address was
+    corrected and the invitation "now goes to another address": none does. It says what a link
+    replaced by a new one says (the meeting's history says "invited again, with a new link"):
+    to ask the co-leads for the current link."""
+    from planner.extensions import db
+    from planner.presenters.operations import invited_stamp
+
+    link = invite(api, slot, name="Ola Nowak", email="pl@example.org", language=language)
+    db.session.expire_all()
+    again = {"name": "Ola Nowak", "email": "", "invited": invited_stamp(slot)}
+    handed = api.post(f"/api/v1/slots/{slot.id}/invite", json=again)
+    assert handed.status_code == 201, handed.get_json()
+    page = presenter.get(link, headers={"Accept-Language": "en"})
+    assert page.status_code == 404
+    body = page.get_data(as_text=True)
+    assert DEAD_LINK in body
+    for ended in (READDRESSED, HANDED_OVER):
+        assert in_page(language, ended) not in body and ended not in body

@@ -20,7 +20,7 @@ from planner.mail.messages.writing import (
 )
 from planner.mail.models import MessageKind, MessageRole
 from planner.mail.outbox import Recipient
-from planner.presenters.models import Answer, Invitation
+from planner.presenters.models import Answer, Invitation, Reinvited
 
 
 def link_revoked(invitation: Invitation) -> None:
@@ -44,6 +44,14 @@ def zone_chosen(invitation: Invitation) -> None:
     rewrite_settling(slot)
 
 
+# What the message to the one invited before says (`reason` in the cancellation and the update).
+_REASONS = {
+    Reinvited.another: "replaced",
+    Reinvited.readdressed: "readdressed",
+    Reinvited.again: "reinvited",
+}
+
+
 def presenter_replaced(
     slot: Slot,
     name: str,
@@ -53,11 +61,13 @@ def presenter_replaced(
     gone: bool = False,
     language: str | None = None,
     *,
-    readdressed: bool = False,
+    how: Reinvited = Reinvited.another,
 ) -> None:
-    """Someone else is invited for the slot, or the same person at another address
-    (`readdressed`: their address corrected, which the message to the old one says, without
-    the new address: the old mailbox may be a stranger's, a typo, or a successor's now): what
+    """Someone else is invited for the slot, or the same person at another address or none
+    (`how`, `presenters.models.reinvited`: their address corrected, which the message to the
+    old one says, without the new address: the old mailbox may be a stranger's, a typo, or a
+    successor's now; or invited again with a link not sent there, which ends the calendar entry
+    no message would update any more, and promises no email to come): what
     the one invited before was still to be sent does not go, and if they know of the slot (a
     message may have reached them, or they answered on their page: a co-lead may have passed
     the link on by hand), a CANCEL does
@@ -75,7 +85,7 @@ def presenter_replaced(
         return
     if not (reached or answered) or slot.starts_at is None:
         return  # they were told nothing (or of no time): nothing to take back
-    reason = "readdressed" if readdressed else "replaced"
+    reason = _REASONS[how]
     if stays_as_contact(slot, email, reason, time_zone, language):
         return
     recipient = Recipient(email, name, language or language_of(email, slot=slot))
