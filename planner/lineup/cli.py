@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup
-from planner.lineup.report import heard_alike, working_heard
+from planner.lineup.report import working_heard
 from planner.lineup.rules import (
     DEFAULT_MATURITY_WEIGHT,
     MAX_MATURITY_WEIGHT,
@@ -117,26 +117,21 @@ def propose_command(
     not_working = [d for d in coverage["without_working_project"] if d["best"]]
     # As the page says it: the working presentations on its recommendation each hears all the
     # same, none of them its best match; once for them all where all hear the same.
-    alike = heard_alike(result["presentations"], not_working)
-
-    def named(d: dict) -> str:
-        also = (
-            []
-            if alike
-            else working_heard(result["presentations"], d["office"], d["recommendation"])
+    alike, each = working_heard(result["presentations"], not_working)
+    if not_working:
+        named = (
+            f"{d['office']} (Rec {d['recommendation']}"
+            + (f"; hears a working project all the same: {', '.join(also)}" if also else "")
+            + ")"
+            for d, also in zip(not_working, each, strict=True)
         )
-        heard = f"; hears a working project all the same: {', '.join(also)}" if also else ""
-        return f"{d['office']} (Rec {d['recommendation']}{heard})"
-
+        click.echo(f"  best match not working yet for: {', '.join(named)}")
+    if alike:
+        click.echo(f"    each hears a working project all the same: {', '.join(alike)}")
     # An office with no match at all is said once, as left with nothing, as the page says it.
-    for said, offices in (
-        ("best match not working yet for", not_working),
-        ("left with nothing", coverage["left_out"]),
-    ):
-        if offices:
-            click.echo(f"  {said}: {', '.join(named(d) for d in offices)}")
-            if alike and offices is not_working:
-                click.echo(f"    each hears a working project all the same: {', '.join(alike)}")
+    if coverage["left_out"]:
+        left = (f"{d['office']} (Rec {d['recommendation']})" for d in coverage["left_out"])
+        click.echo(f"  left with nothing: {', '.join(left)}")
     for number, alternative in enumerate(result["alternatives"], start=2):
         offices = ", ".join(t["office"] for t in alternative["presentations"])
         click.echo(f"  alternative {number}: {offices} (value {alternative['objective']:.3f})")

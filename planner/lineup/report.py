@@ -390,27 +390,28 @@ class Served:
         return f"{said}; {best} the presenter ranked highest for {whom} among those not excluded."
 
 
-def working_heard(presentations: list[dict], office: str, recommendation: int) -> list[str]:
-    """The offices presenting working projects on `recommendation` in a line-up's
-    `presentations`, other than `office`: what an office whose best match is not working yet
-    hears all the same (helper-231: not those on another recommendation)."""
-    return [
-        p["office"]
-        for p in presentations
-        if p.get("evidence") == "working"
-        and p["recommendation"] == recommendation
-        and p["office"] != office
+def working_heard(
+    presentations: list[dict], offices: list[dict]
+) -> tuple[list[str], list[list[str]]]:
+    """What `offices` (each with its office and recommendation), whose best match is not working
+    yet, hear all the same in a line-up's `presentations`: the offices presenting working projects
+    on its recommendation, other than itself (helper-231: not those on another recommendation).
+    As (what they all hear, what each hears): where all hear the same ones, that is said once for
+    them all and each is told nothing more (helper-315: on Rec 1, nine offices were each told "it
+    hears a working project all the same, …: IL", a wall of one clause at a phone's width)."""
+    each = [
+        [
+            p["office"]
+            for p in presentations
+            if p.get("evidence") == "working"
+            and p["recommendation"] == d["recommendation"]
+            and p["office"] != d["office"]
+        ]
+        for d in offices
     ]
-
-
-def heard_alike(presentations: list[dict], offices: list[dict]) -> list[str]:
-    """The working presentations every one of `offices` (each with its office and
-    recommendation) hears all the same (`working_heard`), where all hear the same ones: said once
-    for them all, not after each (helper-315: on Rec 1, nine offices were each told "it hears a
-    working project all the same, …: IL", a wall of one clause at a phone's width). Empty where
-    they hear different ones, or none."""
-    heard = {tuple(working_heard(presentations, d["office"], d["recommendation"])) for d in offices}
-    return list(heard.pop()) if len(heard) == 1 and len(offices) > 1 else []
+    if len(offices) > 1 and all(heard == each[0] for heard in each):
+        return each[0], [[] for _ in offices]
+    return [], each
 
 
 def _hear(count: int) -> str:

@@ -24,7 +24,7 @@ from planner.lineup.operations import (
     propose_lineup,
     save_lineup,
 )
-from planner.lineup.report import heard_alike, served, working_heard
+from planner.lineup.report import served, working_heard
 from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
 from planner.matching.operations import accepted_projects
 from planner.offices.models import Office
@@ -40,7 +40,6 @@ from planner.web import flag_from, reading, survey_from_request
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
 # A line-up's result (lineup/_result.html), wherever it is shown, as the command line says it.
 bp.add_app_template_global(working_heard, "working_heard")
-bp.add_app_template_global(heard_alike, "heard_alike")
 
 # Saved line-ups on a page of the list: each keeps its evidence (the relevance of every
 # presenter to every interested office, up to a megabyte at 500 offices), read to say whom it
