@@ -101,8 +101,10 @@ def test_a_wish_naming_topics_of_several_recommendations_is_for_each_its_own_top
 def test_internal_standards_read_as_no_wipo_standards_in_a_wish(survey):
     """PY's bare Rec 1 wish is read from its Rec 1 work, which drafts "internal standards"
     (line 486), its own procedures: not the topic "WIPO standards and XML". PY's Rec 7 wish,
-    read from "WIPO standards have largely been adopted", and AU's "key WIPO standards" are."""
-    matches = survey_matches(survey, [1, 7])
+    read from "WIPO standards have largely been adopted", and AU's "key WIPO standards" are.
+    EP's Rec 2 challenge, "Continuously evolving IT standards & best-practices" (line 963), is
+    the industry's standards, not WIPO's."""
+    matches = survey_matches(survey, [1, 2, 7])
     topics = {
         (m.audience, m.recommendation): m.reasons["audience_topics"] for m in matches if m.rank == 1
     }
@@ -110,6 +112,7 @@ def test_internal_standards_read_as_no_wipo_standards_in_a_wish(survey):
     assert "legal frameworks and regulation" in topics["PY", 1]
     assert "WIPO standards and XML" in topics["PY", 7]
     assert "WIPO standards and XML" in topics["AU", 7]
+    assert topics["EP", 2] == ["cybersecurity and information security"]  # "Data Sovereignty"
 
 
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):

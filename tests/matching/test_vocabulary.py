@@ -182,3 +182,21 @@ def test_an_offices_internal_standards_are_not_wipo_standards():
     assert "standards" in topics("WIPO standards have largely been adopted by DINAPI")
     assert "standards" in topics("WIPO Data Standards (ST.96,ST.36,ST.66,ST.86) are followed")
     assert "standards" in topics("Internal adoption of ST.96")
+
+
+def test_it_standards_are_not_wipo_standards():
+    """EP's Rec 2 challenge (CWS/13/26 line 963), "Continuously evolving IT standards &
+    best-practices", is about the industry's standards: it read as the topic "WIPO standards and
+    XML". In the vocabulary's other languages alike; a text also naming WIPO's still names it."""
+    ep = "Continuously evolving IT standards & best-practices; Data Sovereignty & Policies"
+    assert "standards" not in topics(ep)
+    assert "it standards" in bundled().residual(ep)
+    for said in (
+        "Evolución de los estándares de TI",
+        "Normes informatiques en évolution",
+        "Padrões de TI em evolução",
+        "Быстро меняющиеся ИТ-стандарты",
+    ):
+        assert "standards" not in topics(said), said
+    assert "standards" in topics("IT standards such as ST.96")
+    assert "standards" in topics("Implementing WIPO standards in our IT systems")
