@@ -38,18 +38,19 @@ class Reinvited(enum.StrEnum):
 def reinvited(was_name: str, was_email: str | None, name: str, email: str | None) -> Reinvited:
     """The app's one rule for what inviting `name` at `email` is, where `was_name` at
     `was_email` was invited: the meeting's history says it, and `presenters.operations.invite`
-    writes to the one before and tells their old link by it. The same name at another address is
-    the same person, their address corrected (`same_name`); an address given where there was
-    none, or taken away (the co-lead hands the link over in person), is no correction: the same
-    person invited again, with a new link that goes to no other address (helper-323: the old
-    address was told "the invitation now goes to another address"). Another name at another
-    address is someone else; at the same address (or with none either time), the same mailbox's
-    holder invited again."""
-    if mailbox(was_email) == mailbox(email):
-        return Reinvited.again
+    writes to the one before, tells their old link and keeps or clears the hours they gave by
+    it. A person is their name (`same_name`, as their slides are theirs by it): another name is
+    someone else, even at the same address (a shared office mailbox) or with none either time
+    (helper-326: "Rosa" then "Ben" at one mailbox was "invited again", and Ben kept Rosa's
+    hours). The same name at another address is the same person, their address corrected; at
+    the same address, or given where there was none, or taken away (the co-lead hands the link
+    over in person), the same person invited again, with a new link that goes to no other
+    address (helper-323)."""
     if not same_name(was_name, name):
         return Reinvited.another
-    return Reinvited.readdressed if was_email and email else Reinvited.again
+    if was_email and email and mailbox(was_email) != mailbox(email):
+        return Reinvited.readdressed
+    return Reinvited.again
 
 
 ANSWER_LABELS = {

@@ -70,9 +70,11 @@ def invite(
 ) -> tuple[Invitation, str]:
     """Invite `name` to present in `slot` (again: a new person or a new link, and a new answer
     to wait for), and write them the invitation, where they gave an address. Returns the
-    invitation and the private link's token. Someone else invited in place of an earlier
-    presenter is sent the slot's CANCEL (saying their address was corrected, where the name is
-    theirs, or that they were invited again with a link not sent there: `reinvited`).
+    invitation and the private link's token. The one invited before is sent the slot's CANCEL
+    at an address the new invitation does not go to (saying someone else was invited, that
+    their address was corrected, where the name is theirs, or that they were invited again with
+    a link not sent there: `reinvited`), and keeps the hours they gave unless another name is
+    invited, at any address.
     `language`: of their emails, one of `PAGE_LANGUAGES`; None for the one the app knows them
     by. The agenda editor's "Invite" and the API's invite both call it, once the caller saw the
     slot's current invitation (`invited_stamp`)."""
@@ -90,11 +92,19 @@ def invite(
     salt, link_hash, token = new_link()
     former = slot.invitation
     email = (email or "").strip() or None
+    # Whether the address the one before was written to is left: it is sent what ends their
+    # entry there. At the same address the new invitation replaces that entry (its UID, a
+    # higher SEQUENCE: `calendar_part`), someone else invited there too: a CANCEL first would
+    # take it out of that calendar for the REQUEST to put it back, two emails where one says
+    # it all, and one that might arrive second.
     replaced = former is not None and mailbox(former.email) != mailbox(email)
-    # What the one before is told, and their old link says, by the rule the history says it by:
-    # their address corrected (the same name at another), someone else invited, or the same
-    # person invited again with a new link that goes to no other address (`reinvited`).
-    how = reinvited(former.name, former.email, name, email) if replaced else Reinvited.again
+    # Who the one invited is, by the rule the history says it by (`reinvited`): the same
+    # person (by name) at their address corrected or invited again, or someone else, even at
+    # the same address; it decides what the one before is told, what their old link says, and
+    # whether the hours they gave stay.
+    how = (
+        reinvited(former.name, former.email, name, email) if former is not None else Reinvited.again
+    )
     # Kept only where it is not the one the app knows them by, so that their own (a contact's
     # language changed later) stays theirs, and a presenter no one knows the language of, left
     # in English, still reads their page in their browser's.
@@ -142,8 +152,9 @@ def invite(
     invitation.erased_at = None
     invitation.previous_answer = None
     invitation.confirmed_start = invitation.confirmed_minutes = None
-    if replaced:
-        # Another person: the former presenter's hours are not theirs.
+    if former is not None and how == Reinvited.another:
+        # Another person: the former presenter's hours are not theirs. The same one keeps
+        # theirs, their address corrected, taken away or given.
         replace_windows([], invitation=former)
         invitation.windows_given_at = None
     db.session.add(invitation)

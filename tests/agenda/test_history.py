@@ -343,6 +343,33 @@ def test_what_the_history_says_of_a_presenter_invited_again_is_what_they_were_to
         was = email
 
 
+def test_another_name_at_the_same_address_is_another_presenter(api, slot):
+    """helper-326: Rosa Quispe invited at her office's shared mailbox, then Ben Other at the same
+    one: the history said "presenter invited again, with a new link", though her slides left
+    the agenda as someone else's and her old link says someone else was invited. A person is
+    their name: another name is another presenter, at the same address or with none either
+    time; the same name at the same address, invited again."""
+    shared = "ict@ipaustralia.example"
+    invite(api, slot, name="Rosa Quispe", email=shared)
+    invite(api, slot, name="Ben Other", email=shared)
+    invite(api, slot, name="Ben Other", email=shared)
+    invite(api, slot, name="Ben Other", email="")
+    invite(api, slot, name="Ana Other", email="")
+    rows = changes(slot.id, "presenter")
+    assert [r.after for r in rows] == [
+        "invited",
+        "another invited",
+        "invited again",
+        "invited again",
+        "another invited",
+    ]
+    page = text(api.get(f"/meetings/{slot.meeting_id}/history"))
+    said = "another presenter invited in their place"
+    assert page.count(f"{COLEAD_EMAIL} (co-lead) · AU: {slot.title}: {said}</li>") == 2
+    for private in ("Rosa", "Ben", "Ana", "ict@"):
+        assert private not in page
+
+
 def test_a_meeting_length_a_co_lead_set_and_its_description_are_recorded(api, slot):
     """A length given (pinned) and a description edited are a co-lead's changes of the meeting;
     a length that follows its slots is not (their lines say what moved)."""

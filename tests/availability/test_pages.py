@@ -1312,3 +1312,54 @@ def test_two_windows_overnight_are_noted_without_spaces_between_on_a_chinese_pag
     assert note, page
     assert "12:00" in note[1] and "13:00" in note[1], note[1]
     assert "。 " not in note[1], note[1]
+
+
+def test_the_same_presenter_keeps_their_hours_and_someone_else_does_not_get_them(app, meeting):
+    """helper-326: Rosa Example gave her hours on her page. Her address corrected (or taken
+    away, the link handed over in person) they went, though by the app's rule
+    (`presenters.models.reinvited`) she is the same person; and Ben Other invited at her
+    address (an office's shared mailbox), or with none either time, kept hers as his, though
+    her slides already left the agenda as someone else's. A person is their name: the same
+    name keeps the hours they gave, another starts from none."""
+    from planner.availability.operations import slot_windows
+
+    slot, _, token = _invited(meeting)
+
+    def give() -> None:
+        visitor = app.test_client(use_cookies=False)
+        page = visitor.get(f"/presenter/{token}").get_data(as_text=True)
+        given = {
+            "windows_seen": _seen(page),
+            "availability_zone": "America/Lima",
+            "windows-0-weekdays": ["1"],
+            "windows-0-starts": "08:00",
+            "windows-0-ends": "11:00",
+        }
+        assert visitor.post(f"/presenter/{token}/availability", data=given).status_code == 302
+        db.session.expire_all()
+
+    def hours() -> list:
+        db.session.expire_all()
+        return [(w.weekdays, w.starts, w.ends) for w in slot_windows(db.session.get(Slot, slot.id))]
+
+    give()
+    theirs = hours()
+    assert theirs == [(frozenset({1}), time(8), time(11))]
+    for name, email, kept in (
+        ("Rosa Example", "rosa.example@indecopi.example", True),  # her address corrected
+        ("rosa  example", "", True),  # taken away: the link handed over in person
+        ("Rosa Example", "rosa.example@indecopi.example", True),  # given again
+        ("Ben Other", "rosa.example@indecopi.example", False),  # the office's mailbox
+        ("Ben Other", "", True),
+        ("Ana Other", "", False),  # no address either time
+    ):
+        if not hours():
+            give()
+        _, token = invite(
+            db.session.get(Slot, slot.id), name=name, email=email, time_zone=None, by="a co-lead"
+        )
+        db.session.commit()
+        assert hours() == (theirs if kept else []), (name, email)
+        # Someone else starts from none: their page offers no one's hours as theirs.
+        page = app.test_client(use_cookies=False).get(f"/presenter/{token}").text
+        assert ('value="08:00"' in page) == kept, (name, email)

@@ -2839,3 +2839,32 @@ def test_a_presenter_s_old_address_that_is_a_contact_is_not_told_of_another_addr
     for body in (kept.text_body, html.unescape(kept.html_body)):
         assert "with a new link that is not sent by email" in " ".join(body.split())
         assert "corrected" not in body and "another address" not in body
+
+
+def test_someone_else_invited_at_the_same_address_is_sent_one_invitation_that_replaces_the_entry(
+    api, slot, presenter
+):
+    """helper-326: Rosa Quispe, invited at her office's shared mailbox, confirmed; the co-leads
+    invite Ben Other at the same one. He is another person (the history, his hours, her old link
+    say so), yet a "You no longer present" to that mailbox first would be noise: its CANCEL
+    would take the entry out of that calendar for his REQUEST to put back (and a client that
+    reads them out of order would drop his), where one invitation says who presents now. It
+    replaces her entry: the same UID, a SEQUENCE above hers, the attendee him, asked to
+    answer."""
+    publish_as_planned(api, slot.meeting_id)
+    link = invite(api, slot, name="Rosa Quispe")
+    confirm(presenter, link)
+    held = [vevent(m) for m in outbox(recipient_email=PRESENTER)]
+    for message in outbox():
+        message.status = MessageStatus.sent
+    db.session.commit()
+    before = len(outbox(recipient_email=PRESENTER))
+    invite(api, slot, name="Ben Other")
+    (new,) = outbox(recipient_email=PRESENTER)[before:]
+    assert new.kind == "invitation" and new.ics_method == "REQUEST"
+    assert new.recipient_name == "Ben Other" and "Rosa" not in new.text_body
+    event = vevent(new)
+    assert str(event["UID"]) == str(held[0]["UID"])
+    assert int(event["SEQUENCE"]) > max(int(e["SEQUENCE"]) for e in held)
+    assert event["ATTENDEE"].params["CN"] == "Ben Other"
+    assert event["ATTENDEE"].params["PARTSTAT"] == "NEEDS-ACTION"

@@ -513,3 +513,27 @@ def test_a_link_ended_by_inviting_its_presenter_again_without_an_address_says_no
     assert DEAD_LINK in body
     for ended in (READDRESSED, HANDED_OVER):
         assert in_page(language, ended) not in body and ended not in body
+
+
+@pytest.mark.parametrize(("second", "then"), [("ict@ipaustralia.example", "ict@"), ("", "")])
+def test_a_link_ended_by_inviting_someone_else_at_the_same_address_says_so(
+    api, slot, presenter, second, then
+):
+    """helper-326: Rosa Quispe, invited at her office's shared mailbox (or with no address, the
+    link handed over in person), then Ben Other invited at the same one (or with none again).
+    Her old link said what any replaced link says, to ask the co-leads for the current one,
+    which would be Ben's: another name is another person, at the same address too, as her
+    slides and the meeting's history have it. It says someone else was invited, naming no
+    one."""
+    from planner.extensions import db
+    from planner.presenters.operations import invited_stamp
+
+    link = invite(api, slot, name="Rosa Quispe", email=second, language="es")
+    db.session.expire_all()
+    ben = {"name": "Ben Other", "email": then and second, "invited": invited_stamp(slot)}
+    assert api.post(f"/api/v1/slots/{slot.id}/invite", json=ben).status_code == 201
+    page = presenter.get(link, headers={"Accept-Language": "en"})
+    assert page.status_code == 404
+    body = page.get_data(as_text=True)
+    assert in_page("es", HANDED_OVER) in body
+    assert DEAD_LINK not in body and "Ben" not in body and TALK["title"] not in body
