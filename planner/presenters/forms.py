@@ -5,6 +5,7 @@ request from elsewhere cannot know, and the page must work without cookies."""
 
 import hashlib
 import re
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from wtforms import HiddenField, RadioField, SelectField, StringField, TextAreaField
@@ -157,13 +158,22 @@ def slot_time(slot) -> str:
     return f"{start}/{slot.duration_minutes}"
 
 
-# What `slot_time` writes: "none" or an ISO start, then "/" and the minutes.
-_SLOT_TIME = re.compile(r"(?:none|\d{4}-\d{2}-\d{2}T[0-9:.+-]+)/\d{1,4}")
+# What `slot_time` writes: "none" or an ISO start, then "/" and the minutes (ASCII digits
+# only: `\d` would take "٢٠٢٧").
+_SLOT_TIME = re.compile(r"(?:none|\d{4}-\d{2}-\d{2}T[0-9:.+-]+)/\d{1,4}", re.ASCII)
 
 
 def is_slot_time(text: str | None) -> bool:
-    """Whether `text` is what `slot_time` writes (a form's own, not a garbled one)."""
-    return bool(text) and bool(_SLOT_TIME.fullmatch(text))
+    """Whether `text` is what `slot_time` writes (a form's own, not a garbled one): a start
+    that is a time ("9999-99-99T99:99" is none; helper-325: a slot's 409 then said it was moved
+    where it had not been)."""
+    if not text or not _SLOT_TIME.fullmatch(text):
+        return False
+    start = text.partition("/")[0]
+    try:
+        return start == "none" or datetime.fromisoformat(start).tzinfo is not None
+    except ValueError:
+        return False
 
 
 class TalkForm(PlannerForm):
