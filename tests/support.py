@@ -472,3 +472,14 @@ def size_edited(office: Office, size: str, editor: str) -> None:
         region=office.region or "",
         editor=editor,
     )
+
+
+# The same answer to question 8 in the five languages of the matching vocabulary.
+SAME_WISH = {
+    "en": ("Cybersecurity", "artificial intelligence", "cloud migration"),
+    "es": ("Ciberseguridad", "inteligencia artificial", "migración a la nube"),
+    "fr": ("Cybersécurité", "intelligence artificielle", "migration vers le cloud"),
+    "pt": ("Cibersegurança", "inteligência artificial", "migração para a nuvem"),
+    "ru": ("Кибербезопасность", "искусственный интеллект", "миграция в облако"),
+}
+WORD_FOR_AND = {"en": "and", "es": "y", "fr": "et", "pt": "e", "ru": "и"}

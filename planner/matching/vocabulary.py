@@ -19,10 +19,10 @@ LANGUAGES = ("en", "es", "fr", "pt", "ru")
 
 def plain(text: str) -> str:
     """Lower case without accents, so "Clasificación" and "clasificacion" read the same."""
-    return _plain_with_origins(text)[0]
+    return plain_with_origins(text)[0]
 
 
-def _plain_with_origins(text: str) -> tuple[str, list[int]]:
+def plain_with_origins(text: str) -> tuple[str, list[int]]:
     """`plain(text)`, and for each of its characters the position it came from in `text`."""
     if text.isascii():
         # No accents to take off: lower case keeps every character where it was.
@@ -214,7 +214,7 @@ def _pattern(term: str) -> str:
 
 @lru_cache(maxsize=16384)
 def _read(vocabulary: Vocabulary, text: str) -> tuple[tuple[Mention, ...], str]:
-    lowered, origins = _plain_with_origins(text)
+    lowered, origins = plain_with_origins(text)
     taken = [False] * len(lowered)
     # The words that named a topic, which the residual leaves out (a phrase naming none keeps its).
     named = [False] * len(lowered)

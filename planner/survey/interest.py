@@ -2,7 +2,8 @@
 
 This is the one place that maps Q8 words to recommendations. Numbers win: "2, 3, 10",
 "Recommendations 3, 5 and 10" and "Rec. 9.." name recommendations directly. Only an answer that
-names no number is read for topic words ("Cybersecurity" -> 4). Edit TOPIC_WORDS to teach it more.
+names no number is read for topic words ("Cybersecurity" -> 4), in English, Spanish, French,
+Portuguese or Russian. Edit _TOPIC_LINES to teach it more.
 An answer read by topic words is a wish for each recommendation it names in its own items
 (`wish_for`): EM's "Cybersecurity, AI tools evolution, Cloud migration strategies" wants cloud
 migration discussed under Rec 1, not AI.
@@ -12,28 +13,109 @@ import re
 from dataclasses import dataclass
 from itertools import pairwise
 
-# Topic words per recommendation, matched as whole words, case-insensitively, in answers that
-# name no recommendation number. Keep them specific: a word here turns an answer into demand.
-TOPIC_WORDS: dict[int, tuple[str, ...]] = {
-    1: ("cloud migration", "digital transformation", "business models", "legal frameworks"),
-    2: ("ICT strategy", "annual evaluation"),
-    3: ("data governance", "data quality"),
-    4: ("cybersecurity", "cyber security", "information security", "zero trust"),
-    5: ("data exchange", "open data", "machine-readable data"),
-    6: ("multilateral cooperation", "cooperation projects"),
-    7: ("developing WIPO standards", "standards development"),
-    8: ("reference architecture", "reference architectures", "common platforms"),
-    9: ("project management", "ICT projects"),
-    10: (
-        "AI",
-        "artificial intelligence",
-        "machine learning",
-        "blockchain",
-        "emerging technologies",
-        "new technologies",
-        "inteligencia artificial",
-        "intelligence artificielle",
+from planner.matching.vocabulary import plain, plain_with_origins
+
+# Topic words per recommendation, matched as whole words, case-insensitively and without accents
+# ("migracion a la nube" is "migración a la nube"), in answers that name no recommendation
+# number. A line for each language, ";" between words: English, then Spanish, French, Portuguese
+# and Russian (with the forms an answer uses), the matching vocabulary's languages. Its topics are
+# not recommendations, and its words are broader than a wish: "cloud" is a topic there, "cloud
+# migration" a wish for Rec 1 here. Keep them specific: a word here turns an answer into demand.
+_TOPIC_LINES: dict[int, tuple[str, ...]] = {
+    1: (
+        "cloud migration; digital transformation; business models; legal frameworks",
+        "migración a la nube; transformación digital; modelos de negocio; marco legal",
+        "marcos legales; marco jurídico; marcos jurídicos",
+        "migration vers le cloud; migration vers le nuage; migration infonuagique",
+        "transformation numérique; transformation digitale; modèles d'affaires",
+        "modèles économiques; cadre juridique; cadres juridiques",
+        "migração para a nuvem; migração para nuvem; transformação digital",
+        "modelos de negócio; modelos de negócios; marcos legais; quadro jurídico",
+        "миграция в облако; миграции в облако; переход в облако; облачная миграция",
+        "облачной миграции; цифровая трансформация; цифровой трансформации",
+        "бизнес-модели; бизнес-моделей; правовая база; правовой базы",
     ),
+    2: (
+        "ICT strategy; annual evaluation",
+        "estrategia de TIC; estrategia TIC; evaluación anual",
+        "stratégie TIC; stratégie des TIC; stratégie informatique; évaluation annuelle",
+        "estratégia de TIC; estratégia TIC; avaliação anual",
+        "ИКТ-стратегия; ИКТ-стратегии; стратегия ИКТ; стратегии ИКТ",
+        "ежегодная оценка; ежегодной оценки",
+    ),
+    3: (
+        "data governance; data quality",
+        "gobernanza de datos; gobernanza de los datos; calidad de datos; calidad de los datos",
+        "gouvernance des données; qualité des données",
+        "governança de dados; governança dos dados; qualidade de dados; qualidade dos dados",
+        "управление данными; управления данными; качество данных; качества данных",
+    ),
+    4: (
+        "cybersecurity; cyber security; information security; zero trust",
+        "ciberseguridad; seguridad de la información; confianza cero",
+        "cybersécurité; sécurité de l'information; sécurité informatique; confiance zéro",
+        "cibersegurança; segurança da informação; confiança zero",
+        "кибербезопасность; кибербезопасности",
+        "информационная безопасность; информационной безопасности",
+        "нулевое доверие; нулевого доверия",
+    ),
+    5: (
+        "data exchange; open data; machine-readable data",
+        "intercambio de datos; datos abiertos; datos legibles por máquina",
+        "échange de données; échanges de données; données ouvertes",
+        "données lisibles par machine",
+        "intercâmbio de dados; troca de dados; dados abertos; dados legíveis por máquina",
+        "обмен данными; обмена данными; открытые данные; открытых данных",
+        "машиночитаемые данные; машиночитаемых данных",
+    ),
+    6: (
+        "multilateral cooperation; cooperation projects",
+        "cooperación multilateral; proyectos de cooperación",
+        "coopération multilatérale; projets de coopération",
+        "cooperação multilateral; projetos de cooperação",
+        "многостороннее сотрудничество; многостороннего сотрудничества",
+        "проекты сотрудничества; проектов сотрудничества",
+    ),
+    7: (
+        "developing WIPO standards; standards development",
+        "desarrollo de normas; elaboración de normas; desarrollo de estándares",
+        "élaboration de normes; élaboration des normes; développement de normes",
+        "desenvolvimento de padrões; desenvolvimento de normas; elaboração de normas",
+        "разработка стандартов; разработки стандартов",
+    ),
+    8: (
+        "reference architecture; reference architectures; common platforms",
+        "arquitectura de referencia; arquitecturas de referencia; plataformas comunes",
+        "architecture de référence; architectures de référence; plateformes communes",
+        "arquitetura de referência; arquiteturas de referência; plataformas comuns",
+        "эталонная архитектура; эталонной архитектуры; референтная архитектура",
+        "общие платформы; общих платформ",
+    ),
+    9: (
+        "project management; ICT projects",
+        "gestión de proyectos; proyectos de TIC; proyectos TIC",
+        "gestion de projets; gestion des projets; projets TIC; projets informatiques",
+        "gestão de projetos; gerenciamento de projetos; projetos de TIC",
+        "управление проектами; управления проектами; ИКТ-проекты; ИКТ-проектов",
+        "проекты ИКТ; проектов ИКТ",
+    ),
+    10: (
+        "AI; artificial intelligence; machine learning; blockchain",
+        "emerging technologies; new technologies",
+        "IA; inteligencia artificial; aprendizaje automático; cadena de bloques",
+        "tecnologías emergentes; nuevas tecnologías",
+        "IA; intelligence artificielle; apprentissage automatique; chaîne de blocs",
+        "technologies émergentes; nouvelles technologies",
+        "IA; inteligência artificial; aprendizado de máquina; aprendizagem automática",
+        "cadeia de blocos; tecnologias emergentes; novas tecnologias",
+        "ИИ; искусственный интеллект; искусственного интеллекта; искусственном интеллекте",
+        "машинное обучение; машинного обучения; блокчейн; блокчейна",
+        "новые технологии; новых технологий",
+    ),
+}
+TOPIC_WORDS: dict[int, tuple[str, ...]] = {
+    number: tuple(word.strip() for line in lines for word in line.split(";"))
+    for number, lines in _TOPIC_LINES.items()
 }
 
 # Phrases by which an office says it wants nothing discussed (e.g. "already implemented").
@@ -91,7 +173,9 @@ def _numbers(listing: str) -> list[int]:
 
 
 def _topic_pattern(word: str) -> re.Pattern[str]:
-    return re.compile(rf"(?<!\w){re.escape(word)}(?!\w)", re.IGNORECASE)
+    """A word or phrase as read in `plain` text, with either apostrophe ("l’information")."""
+    escaped = re.escape(plain(word)).replace("'", "['’]")
+    return re.compile(rf"(?<!\w){escaped}(?!\w)")
 
 
 _TOPIC_PATTERNS = [
@@ -131,21 +215,26 @@ def read_interest(text: str, known: set[int] | frozenset[int]) -> AnswerReading:
     if decline:
         return AnswerReading((), f'declines ("{decline}"): no recommendation wanted')
 
+    lowered, origins = plain_with_origins(flat)
     for number, word, pattern in _TOPIC_PATTERNS:
-        hit = pattern.search(flat)
+        hit = pattern.search(lowered)
         if hit:
-            found.setdefault(number, f'topic words "{hit[0]}" (glossary: {word})')
+            # The words as written, accents and all.
+            written = flat[origins[hit.start()] : origins[hit.end() - 1] + 1]
+            found.setdefault(number, f'topic words "{written}" (glossary: {word})')
     if found:
         return AnswerReading(_sorted(found), "named by topic words")
     return AnswerReading((), "no recommendation number or topic word found")
 
 
 # Where an item of an answer's list ends: a comma or semicolon, a line of its own, a full stop or
-# colon not inside a name ("ST.96"), and "and" between items ("y", "et").
-_ITEM_END = re.compile(r"[,;\n]|[.:](?!\w)|\b(?:and|y|et)\b", re.IGNORECASE)
+# colon not inside a name ("ST.96"), and "and" between items ("y", "et", and "e" or "и" standing
+# alone: not the "e" of "e-filing" or "e.g.").
+_AND = r"\b(?:and|y|et)\b|(?<!\S)(?:e|и)(?!\S)"
+_ITEM_END = re.compile(rf"[,;\n]|[.:](?!\w)|{_AND}", re.IGNORECASE)
 # A word or one other character: what ends a run of items is taken off piece by piece.
 _PIECE = re.compile(r"\w+|\W")
-_TAIL_WORDS = ("and", "y", "et")
+_TAIL_WORDS = ("and", "y", "et", "e", "и")
 
 
 def wish_for(text: str, number: int) -> str:
@@ -194,7 +283,8 @@ def _without_tail(run: str) -> str:
 
 def _named_in(text: str) -> frozenset[int]:
     """The recommendations whose topic words a text names."""
-    return frozenset(n for n, _, pattern in _TOPIC_PATTERNS if pattern.search(text))
+    lowered = plain(text)
+    return frozenset(n for n, _, pattern in _TOPIC_PATTERNS if pattern.search(lowered))
 
 
 def _sorted(found: dict[int, str]) -> tuple[NamedRecommendation, ...]:

@@ -5,6 +5,7 @@ import time
 import pytest
 
 from planner.survey.interest import read_interest, wish_for
+from tests.support import SAME_WISH, WORD_FOR_AND
 
 KNOWN = frozenset(range(1, 11))
 
@@ -111,6 +112,21 @@ def test_an_answer_naming_topics_of_several_recommendations_is_a_wish_for_each_o
     assert wish_for("Cybersecurity\n- cloud migration, business models", 1) == (
         "- cloud migration, business models"
     )
+
+
+@pytest.mark.parametrize("language", sorted(SAME_WISH))
+def test_an_answer_in_any_language_of_the_vocabulary_is_read_as_in_english(language):
+    """Only "inteligencia artificial" and "intelligence artificielle" were known, with their
+    accents: the Spanish and French answers were a wish for Rec 10 alone, the Portuguese and
+    Russian ones for none, and "e" and "и" did not end an item (helper-327)."""
+    security, ai, cloud = SAME_WISH[language]
+    text = f"{security}, {ai} {WORD_FOR_AND[language]} {cloud}"
+    assert named(text) == [1, 4, 10]
+    assert (wish_for(text, 1), wish_for(text, 4), wish_for(text, 10)) == (cloud, security, ai)
+    # In capitals, quoted as written; without accents, as typed on a keyboard without them.
+    reasons = {n.number: n.reason for n in read_interest(text.upper(), KNOWN).named}
+    assert reasons[1].startswith(f'topic words "{cloud.upper()}"')
+    assert named(text.replace("é", "e").replace("ç", "c").replace("ê", "e")) == [1, 4, 10]
 
 
 @pytest.mark.parametrize(
