@@ -18,6 +18,7 @@ from support import backend, bench_app, bundled_record, settle
 
 from planner.matching.operations import DEFAULT_LIMIT, survey_matches
 from planner.matching.words import words
+from planner.survey.interest import wish_for
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
 
@@ -84,6 +85,28 @@ def main() -> None:
             f" 200 offices, answers of ~1 KB, best {DEFAULT_LIMIT} per office {count:>7} matches: "
             f"first {first * 1000:>7.0f} ms, median {median * 1000:>7.0f} ms"
         )
+    padded(args.runs)
+
+
+def padded(runs: int) -> None:
+    """A question-8 answer's wish read from a topic list padded with commas to 2,000 and to
+    20,000 characters (the longest an import takes): ten times the length should take about
+    ten times as long (helper-325: a pattern anchored at the end took the square, 13 s)."""
+    times = {}
+    for length in (2_000, 20_000):
+        text = "AI, cybersecurity" + "," * (length - 20) + " x"
+        taken = []
+        for _ in range(runs):
+            start = time.perf_counter()
+            wish_for(text, 10)
+            taken.append(time.perf_counter() - start)
+        times[length] = statistics.median(taken)
+    ratio = times[20_000] / times[2_000]
+    print(
+        f"a wish padded with commas: {times[2_000] * 1000:.1f} ms at 2,000 characters, "
+        f"{times[20_000] * 1000:.1f} ms at 20,000, {ratio:.1f}x the time for 10x the length "
+        f"(target < 20x: {'met' if ratio < 20 else 'MISSED'})"
+    )
 
 
 if __name__ == "__main__":

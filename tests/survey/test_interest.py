@@ -1,7 +1,5 @@
 """Reading which recommendations a question-8 answer names."""
 
-import time
-
 import pytest
 
 from planner.survey.interest import read_interest, wish_for
@@ -146,10 +144,13 @@ def test_any_other_answer_is_its_wish_whole(text):
 @pytest.mark.parametrize("filler", [",", "\n", " and", ", "])
 def test_a_list_padded_to_an_answers_length_is_read_at_once(filler):
     """An answer of the longest length an import takes (operations.ANSWER_MAX), a topic list
-    padded with commas, line breaks or "and": its end was taken off by a pattern tried at every
-    place of the run, 13 seconds for each recommendation the matches read it for."""
+    padded with commas, line breaks or "and", is read as its items: its end was taken off by a
+    pattern tried at every place of the run, 13 seconds for each recommendation the matches
+    read it for (helper-325). Its time grows as its length does, not as the square of it:
+    bench/matching_bench.py prints the ratio (a timed test fails on a busy machine)."""
     text = "AI, cybersecurity" + filler * (19_900 // len(filler)) + " x"
-    started = time.perf_counter()
-    for number in (4, 10):
-        assert wish_for(text, number).startswith(("AI", "cybersecurity"))
-    assert time.perf_counter() - started < 1
+    assert wish_for(text, 10) == "AI"
+    # The items naming nothing after it go with it ("x").
+    cybersecurity = wish_for(text, 4)
+    assert cybersecurity.startswith("cybersecurity") and cybersecurity.endswith(" x")
+    assert "AI" not in cybersecurity
