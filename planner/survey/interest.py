@@ -1,9 +1,11 @@
 """Which recommendations a free-text answer to question 8 names, and why.
 
 This is the one place that maps Q8 words to recommendations. Numbers win: "2, 3, 10",
-"Recommendations 3, 5 and 10" and "Rec. 9.." name recommendations directly. Only an answer that
-names no number is read for topic words ("Cybersecurity" -> 4), in English, Spanish, French,
-Portuguese or Russian. Edit _TOPIC_LINES to teach it more.
+"Recommendations 3, 5 and 10", "Rec. 9..", "Recomendações 3 e 5" and "Рекомендации 3 и 5" name
+recommendations directly. Only an answer that names no number is read for a decline ("already
+implemented", "Уже внедрено"), then for topic words ("Cybersecurity" -> 4), in English, Spanish,
+French, Portuguese or Russian, without accents. Edit _DECLINE_LINES and _TOPIC_LINES to teach it
+more.
 An answer read by topic words is a wish for each recommendation it names in its own items
 (`wish_for`): EM's "Cybersecurity, AI tools evolution, Cloud migration strategies" wants cloud
 migration discussed under Rec 1, not AI.
@@ -118,24 +120,46 @@ TOPIC_WORDS: dict[int, tuple[str, ...]] = {
     for number, lines in _TOPIC_LINES.items()
 }
 
-# Phrases by which an office says it wants nothing discussed (e.g. "already implemented").
-DECLINE_PHRASES = (
-    "no need",
-    "not interested",
-    "no interest",
-    "already implemented",
-    "nothing to discuss",
+# Phrases by which an office says it wants nothing discussed ("already implemented"), a line
+# for each language of the vocabulary as in _TOPIC_LINES, ";" between phrases. Matched without
+# accents from the start of a word ("Ya implementados", "Deja mis en oeuvre"), only in an answer
+# naming no number.
+_DECLINE_LINES = (
+    "no need; not interested; no interest; already implemented; nothing to discuss",
+    "no hay necesidad; ninguna necesidad; no estamos interesados; sin interés",
+    "ya implementado; ya implementada; ya hemos implementado; ya ha implementado",
+    "nada que discutir",
+    "pas besoin; aucun besoin; pas intéressé; aucun intérêt; déjà mis en œuvre",
+    "déjà mis en oeuvre; déjà mises en œuvre; déjà mises en oeuvre; déjà implémenté",
+    "rien à discuter",
+    "não há necessidade; nenhuma necessidade; não estamos interessados; sem interesse",
+    "já implementado; já implementada; já implementamos; nada a discutir",
+    "нет необходимости; нет потребности; не заинтересованы; нет интереса",
+    "уже внедрено; уже внедрены; уже внедрили; уже реализовано; уже реализованы",
+    "уже реализовали; нечего обсуждать",
 )
+DECLINE_PHRASES = tuple(phrase.strip() for line in _DECLINE_LINES for phrase in line.split(";"))
+_DECLINE_PATTERNS = [re.compile(rf"(?<!\w){re.escape(plain(p))}") for p in DECLINE_PHRASES]
 
-_REC_WORD = r"(?:rec(?:ommendations?|omendaci(?:ó|o)n(?:es)?|ommandations?|s)?\.?)"
-# Words and marks between numbers in a list; "-", "–" and "to" make a range.
-_LIST_SEPARATOR = r",\s*and|,\s*y|,\s*et|,|;|&|\band\b|\bor\b|\by\b|\bet\b"
+# The word for recommendation, read in `plain` text (lower case, no accents): "Rec.", "Recs",
+# "Recommendation(s)", "Recomendación(es)", "Recommandation(s)", "Recomendação(ões)",
+# "Рекомендация" (any ending; "й" reads "и") and "Рек.". Then "No.", "nº" or "№" (read "No").
+_REC_WORD = (
+    r"(?:rec(?:ommendations?|omendacion(?:es)?|ommandations?|omendaca?o(?:es)?|s)?\.?"
+    r"|рек(?:омендаци[а-я]*)?\.?)"
+)
+# Words and marks between numbers in a list ("and" and "or" in each language of the
+# vocabulary); "-", "–" and "to" make a range.
+_LIST_SEPARATOR = (
+    r",\s*and|,\s*y|,\s*et|,\s*e\b|,\s*и\b|,|;|&|\band\b|\bor\b|\by\b|\bet\b|\be\b|\bи\b"
+    r"|\bo\b|\bou\b|\bили\b"
+)
 # A recommendation's number has one or two digits; "Rec 10000" is not Rec 10 (helper-51).
 _NUMBER_LIST = rf"\d{{1,2}}(?!\d)(?:\s*(?:{_LIST_SEPARATOR}|-|–|\bto\b)\s*\d{{1,2}}(?!\d))*"
-_NAMED = re.compile(rf"\b{_REC_WORD}\s*(?:n[oº°]\.?\s*)?:?\s*({_NUMBER_LIST})", re.IGNORECASE)
+_NAMED = re.compile(rf"\b{_REC_WORD}\s*(?:[nN][oº°]\.?\s*)?:?\s*({_NUMBER_LIST})")
 # A longer number after the word, said back as a recommendation that does not exist (beyond
 # nine digits it is no number anyone meant as one, and is left alone).
-_LONG = re.compile(rf"\b{_REC_WORD}\s*(?:n[oº°]\.?\s*)?:?\s*(\d{{3,9}})(?!\d)", re.IGNORECASE)
+_LONG = re.compile(rf"\b{_REC_WORD}\s*(?:[nN][oº°]\.?\s*)?:?\s*(\d{{3,9}})(?!\d)")
 # A whole answer that is only a list of numbers: "2, 3, 10".
 _BARE_LIST = re.compile(rf"^\s*({_NUMBER_LIST})\s*[.;]*\s*$")
 _RANGE = re.compile(r"(\d{1,2})\s*(?:-|–|\bto\b)\s*(\d{1,2})")
@@ -186,8 +210,13 @@ _TOPIC_PATTERNS = [
 def read_interest(text: str, known: set[int] | frozenset[int]) -> AnswerReading:
     """The recommendations (from `known`) that a question-8 answer names, each with its reason."""
     flat = " ".join(text.split())
+    # Read without accents and in lower case, quoted as written.
+    lowered, origins = plain_with_origins(flat)
     found: dict[int, str] = {}
     unknown: list[int] = []
+
+    def written(match: re.Match[str]) -> str:
+        return flat[origins[match.start()] : origins[match.end() - 1] + 1]
 
     def note(number: int, reason: str) -> None:
         if number not in known:
@@ -196,13 +225,13 @@ def read_interest(text: str, known: set[int] | frozenset[int]) -> AnswerReading:
         else:
             found.setdefault(number, reason)
 
-    bare = _BARE_LIST.match(flat)
-    matches = [bare] if bare else list(_NAMED.finditer(flat))
+    bare = _BARE_LIST.match(lowered)
+    matches = [bare] if bare else list(_NAMED.finditer(lowered))
     for match in matches:
         for number in _numbers(match[1]):
-            note(number, f'number in "{match[0].strip()}"')
-    for match in _LONG.finditer(flat):
-        note(int(match[1]), f'number in "{match[0].strip()}"')
+            note(number, f'number in "{written(match).strip()}"')
+    for match in _LONG.finditer(lowered):
+        note(int(match[1]), f'number in "{written(match).strip()}"')
 
     if found or unknown:
         explanation = "named by number"
@@ -210,18 +239,16 @@ def read_interest(text: str, known: set[int] | frozenset[int]) -> AnswerReading:
             explanation += "; the answer mentions all recommendations, only the named ones count"
         return AnswerReading(_sorted(found), explanation, tuple(unknown))
 
-    lowered = flat.lower()
-    decline = next((phrase for phrase in DECLINE_PHRASES if phrase in lowered), None)
-    if decline:
-        return AnswerReading((), f'declines ("{decline}"): no recommendation wanted')
+    for pattern in _DECLINE_PATTERNS:
+        hit = pattern.search(lowered)
+        if hit:
+            return AnswerReading((), f'declines ("{written(hit)}"): no recommendation wanted')
 
-    lowered, origins = plain_with_origins(flat)
     for number, word, pattern in _TOPIC_PATTERNS:
         hit = pattern.search(lowered)
         if hit:
             # The words as written, accents and all.
-            written = flat[origins[hit.start()] : origins[hit.end() - 1] + 1]
-            found.setdefault(number, f'topic words "{written}" (glossary: {word})')
+            found.setdefault(number, f'topic words "{written(hit)}" (glossary: {word})')
     if found:
         return AnswerReading(_sorted(found), "named by topic words")
     return AnswerReading((), "no recommendation number or topic word found")

@@ -262,3 +262,30 @@ def test_an_unknown_question_heading_is_warned_about(app_context):
         "looks like a question heading, but question 6 was expected" in w.message
         for w in record.warnings
     )
+
+
+@pytest.mark.parametrize(
+    ("numbers", "decline"),
+    [
+        ("Recomendações 8 e 9", "Não há necessidade: já implementamos as recomendações."),
+        ("Рекомендации 8 и 9", "Уже внедрено, нечего обсуждать."),
+    ],
+)
+def test_question_8_in_portuguese_or_russian_is_read_as_in_english(numbers, decline):
+    """FI's numbers named nothing and DE's decline was warned about as naming no recommendation
+    when written in Portuguese or Russian (helper-328)."""
+    text = BUNDLED.read_text(encoding="utf-8")
+    de_start = text.index("GE Due to the fact that DPMA")
+    de_end = text.index("further discussions.", de_start) + len("further discussions.")
+    text = text[:de_start] + f"GE {decline}" + text[de_end:]
+    text = text.replace("FI Recommendations 8 and 9", f"FI {numbers}")
+    record = parse_document(text.encode("utf-8"), "x.txt", aliases=BUNDLED_ALIASES)
+    fi = {
+        a.recommendation
+        for a in record.answers
+        if (a.office, a.question) == ("FI", Question.discuss)
+    }
+    assert fi == {8, 9}
+    de = answer(record, "DE", Question.discuss, None)
+    assert "declines" in de.basis
+    assert not any("names no recommendation" in w.message for w in record.warnings)

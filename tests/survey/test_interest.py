@@ -154,3 +154,53 @@ def test_a_list_padded_to_an_answers_length_is_read_at_once(filler):
     cybersecurity = wish_for(text, 4)
     assert cybersecurity.startswith("cybersecurity") and cybersecurity.endswith(" x")
     assert "AI" not in cybersecurity
+
+
+@pytest.mark.parametrize(
+    ("text", "numbers"),
+    [
+        ("Rec. 3", [3]),
+        ("recomendación 3 y 5", [3, 5]),
+        ("recommandations 3 et 5", [3, 5]),
+        ("Recomendações 3 e 5", [3, 5]),
+        ("Recomendacoes 3 e 5", [3, 5]),
+        ("Recomendação nº 7", [7]),
+        ("Рекомендации 3 и 5", [3, 5]),
+        ("рек. 3", [3]),
+        ("Рекомендаций 2, 4 и 7", [2, 4, 7]),
+        ("Рекомендация № 9", [9]),
+        ("Recomendaciones 3 o 4", [3, 4]),
+        ("Recommandations 3 ou 4", [3, 4]),
+        ("Рекомендации 3 или 4", [3, 4]),
+    ],
+)
+def test_numbers_are_read_alike_in_every_language_of_the_vocabulary(text, numbers):
+    """Only the English, Spanish and French words were known, and no "e" or "и" between
+    numbers: "Recomendações 3 e 5" and "Рекомендации 3 и 5" named nothing (helper-328)."""
+    interest = read_interest(text, KNOWN)
+    assert [n.number for n in interest.named] == numbers
+    assert interest.named[0].reason == f'number in "{text}"'  # quoted as written
+
+
+@pytest.mark.parametrize(
+    ("text", "quoted"),
+    [
+        ("Ya implementado en nuestra oficina.", "Ya implementado"),
+        ("Déjà mis en œuvre.", "Déjà mis en œuvre"),
+        ("Deja mis en oeuvre", "Deja mis en oeuvre"),
+        ("Não há necessidade de discutir.", "Não há necessidade"),
+        ("Nao ha necessidade", "Nao ha necessidade"),
+        ("Уже внедрено.", "Уже внедрено"),
+        ("We see no need for it", "no need"),
+    ],
+)
+def test_a_decline_is_read_in_every_language_of_the_vocabulary(text, quoted):
+    """Only English phrases were known: the others named nothing, and the import warned that
+    they named no recommendation (helper-328)."""
+    interest = read_interest(text, KNOWN)
+    assert interest.named == ()
+    assert interest.explanation == f'declines ("{quoted}"): no recommendation wanted'
+
+
+def test_a_decline_phrase_starts_a_word():
+    assert not read_interest("Piano needs", KNOWN).explanation.startswith("declines")
