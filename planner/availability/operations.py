@@ -105,7 +105,7 @@ def volunteer_presents(invitation: Invitation | None, proposal: Proposal | None)
     Rosa in Lima declined) gave none of it."""
     if proposal is None:
         return False
-    return invitation is None or proposal.volunteer_is(invitation.email, invitation.name)
+    return invitation is None or proposal.volunteer_is(invitation.name)
 
 
 def reading_zone(slot: Slot) -> str:

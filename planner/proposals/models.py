@@ -8,7 +8,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, String, Table, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from planner.addresses import same_address
 from planner.availability.models import AvailabilityWindow
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
@@ -118,14 +117,15 @@ class Proposal(db.Model):
         """The office may still edit or withdraw it: no co-lead has decided yet."""
         return self.status == ProposalStatus.submitted
 
-    def volunteer_is(self, email: str | None, name: str | None) -> bool:
-        """Whether a presenter invited as `email` and `name` is this proposal's volunteer: the
-        same address; invited without one (the co-leads pass the link on by hand), the same
-        name (`same_name`, the app's one rule: "Élise Dupont" for "Elise Dupont" typed on the
-        form). What the volunteer said (their windows, their page's "you present it") holds for
-        them only, not for someone invited in their place."""
-        if email:
-            return same_address(email, self.contact_email)
+    def volunteer_is(self, name: str | None) -> bool:
+        """Whether a presenter invited as `name` is this proposal's volunteer. A person is their
+        name (`same_name`, the app's one rule, as `presenters.models.reinvited` has it): the
+        name typed on the form, spelt more or less carefully ("Élise Dupont" for "Elise
+        Dupont"), at any address or none (theirs corrected, or the link handed over in
+        person); another name is someone else, even at the volunteer's address (helper-329:
+        Ben invited at the office's shared mailbox Rosa volunteered from got her hours, and her
+        page said she presented it). What the volunteer said (their windows, their page's "you
+        present it") holds for them only, not for someone invited in their place."""
         return same_name(name, self.contact_name)
 
 

@@ -349,7 +349,7 @@ def volunteer_part(proposal: Proposal, slot: Slot) -> VolunteerPart:
     invitation = slot.invitation
     if invitation is None:
         return VolunteerPart("open", slot.status)
-    if not proposal.volunteer_is(invitation.email, invitation.name):
+    if not proposal.volunteer_is(invitation.name):
         public = SlotStatus.confirmed if slot.status == SlotStatus.confirmed else "to_confirm"
         return VolunteerPart(
             "someone_else", public, in_your_place=messages.invited_to_present(proposal, slot)

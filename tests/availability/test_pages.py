@@ -548,12 +548,13 @@ def test_a_second_tab_does_not_silently_replace_the_presenters_windows(app, api,
 
 
 def _accepted_proposal_of_first_slot(meeting: dict, availability: str = "") -> Proposal:
-    """An accepted proposal from PE, linked to the meeting's first slot (flushed)."""
+    """An accepted proposal from PE, linked to the meeting's first slot (flushed): Rosa
+    Example's, whom `_invited` invites by the name she gave (she is the volunteer by it)."""
     proposal = Proposal(
         office_code="PE",
         title="Machine translation",
         abstract="",
-        contact_name="Rosa",
+        contact_name="Rosa Example",
         contact_email="rosa@indecopi.example",
         duration_minutes=30,
         availability=availability,
@@ -1098,6 +1099,41 @@ def test_the_volunteers_words_are_read_in_their_offices_zone(app, api, meeting, 
     theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
     assert "Read from what you wrote when volunteering (“Thursdays 9-12”)" in theirs
     assert 'value="Lima, Peru"' in theirs and 'value="09:00"' in theirs
+
+
+def test_another_name_at_the_volunteers_shared_mailbox_does_not_get_their_windows(
+    app, api, meeting
+):
+    """helper-329: Rosa volunteered from her office's shared mailbox (ict@) with Thursday
+    mornings in Lima; Ben, invited at that mailbox, got them as his: his page offered them,
+    the co-leads were warned against them and fair start times weighed them, as the volunteer
+    was whoever the address was. A person is their name (`presenters.models.reinvited`):
+    Ben starts from none; Rosa, invited by her name at another address, keeps hers."""
+    from planner.availability.operations import replace_windows, slot_windows
+    from planner.availability.windows import check_window
+
+    proposal = _accepted_proposal_of_first_slot(meeting)
+    proposal.contact_email = "ict@indecopi.example"
+    thursdays = [check_window("America/Lima", (3,), None, time(8), time(12))]
+    replace_windows(thursdays, proposal=proposal)
+    db.session.commit()
+    slot_id = meeting["slots"][0]["id"]
+    for name, email, hers in (
+        ("Ben Other", "ICT@indecopi.example", False),
+        ("Rosa Example", "rosa.example@indecopi.example", True),
+        ("rosa example", "ict@indecopi.example", True),
+    ):
+        _, token = invite(
+            db.session.get(Slot, slot_id), name=name, email=email, time_zone=None, by="a co-lead"
+        )
+        db.session.commit()
+        db.session.expire_all()
+        windows = slot_windows(db.session.get(Slot, slot_id))
+        assert [(w.weekdays, w.starts) for w in windows] == (
+            [(frozenset({3}), time(8))] if hers else []
+        ), name
+        page = html.unescape(app.test_client(use_cookies=False).get(f"/presenter/{token}").text)
+        assert ('value="08:00"' in page) == hers, name
 
 
 def test_someone_invited_in_the_volunteers_place_does_not_inherit_their_windows(

@@ -882,7 +882,7 @@ def test_the_volunteer_sees_the_decision_and_when_they_present(client, colead_cl
     # email: the co-leads pass it on; test_the_volunteer_is_told_what_became_of_the_invitation
     # has the email); the link is the presenter's secret, never shown here.
     slot = slots()[0]
-    invite(colead_client, slot, email=proposal.contact_email.upper())
+    invite(colead_client, slot, name=proposal.contact_name, email=proposal.contact_email.upper())
     page = html.unescape(client.get(f"/proposals/{token}").text)
     assert (
         "You are invited to present it: you confirm or ask for another time, add your slides "
@@ -1037,7 +1037,13 @@ def test_each_state_of_a_volunteer_s_slot_says_what_is_true(client, colead_clien
     assert "in your place" not in said and "no longer opens" not in said
     assert "Colleague" not in page and "colleague@" not in page
 
-    invite(colead_client, slot, email=proposal.contact_email, time_zone="Lima")
+    invite(
+        colead_client,
+        slot,
+        name=proposal.contact_name,
+        email=proposal.contact_email,
+        time_zone="Lima",
+    )
     assert "You are invited to present it" in when()
     status("proposed")
     taken_off = (
@@ -1082,6 +1088,39 @@ def test_the_volunteer_invited_by_name_alone_spelt_right_is_still_the_volunteer(
     said = _when(client.get(f"/proposals/{token}").text)
     assert "You are invited to present it" in said, said
     assert "another person" not in said
+
+
+def test_another_name_at_the_volunteers_shared_mailbox_is_another_presenter(
+    client, colead_client, survey
+):
+    """helper-329: Lucía volunteered from her office's shared mailbox (ict@); Ben, invited at
+    that mailbox, was taken for her, as the volunteer was whoever the address was, and her
+    page said "You are invited to present it". A person is their name, as
+    `presenters.models.reinvited` has it: Ben is another person; Lucía, invited by her name
+    at her own address, is the volunteer, her address corrected."""
+    token = volunteer(client, contact_email="ict@indecopi.example")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    schedule(colead_client, proposal, draft)
+    assert publish_as_planned(colead_client, draft).status_code == 200
+    (slot,) = slots()
+    invite(colead_client, slot, name="Ben Other", email="ICT@indecopi.example", time_zone="Lima")
+    said = _when(client.get(f"/proposals/{token}").text)
+    # Not "in your place", nor "The private link you were sent": she was sent none.
+    assert "The co-leads invited another person to present it; it is not confirmed" in said
+    assert "in your place" not in said and "you were sent" not in said, said
+    assert "You are invited" not in said and "When you present" not in said
+    invite(
+        colead_client, slot, name="Lucía Example", email="lucia@indecopi.example", time_zone="Lima"
+    )
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "You are invited to present it" in said, said
+    assert "another person" not in said
+    # Ben again, at the office's mailbox: now in her place, the link she was sent ended.
+    invite(colead_client, slot, name="Ben Other", email="ict@indecopi.example", time_zone="Lima")
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "The co-leads invited another person to present it in your place" in said, said
 
 
 def test_the_volunteer_whose_link_was_revoked_is_not_sent_to_it(client, colead_client, survey):
@@ -1210,7 +1249,7 @@ def test_the_volunteer_is_told_what_became_of_the_invitation(app, client, colead
         ours = html.unescape(colead_client.get(f"/slots/{slot.id}/invited").text)
         return " ".join(theirs.split()), " ".join(ours.split())
 
-    invite(colead_client, slot, email=proposal.contact_email)
+    invite(colead_client, slot, name=proposal.contact_name, email=proposal.contact_email)
     theirs, ours = pages()
     assert "This site could not email it to lucia@indecopi.example" in theirs
     assert "sent to lucia" not in theirs
@@ -1224,7 +1263,7 @@ def test_the_volunteer_is_told_what_became_of_the_invitation(app, client, colead
     with a_mail_server(colead_client) as send:
         app.config["MAIL_SERVER"] = "127.0.0.1"
         try:
-            invite(colead_client, slot, email=proposal.contact_email)
+            invite(colead_client, slot, name=proposal.contact_name, email=proposal.contact_email)
             theirs, ours = pages()
             assert f"the private link in the email {subject}, on its way to lucia@" in theirs
             assert "(the invitation email to lucia@indecopi.example, on its way, " in ours
@@ -1255,11 +1294,13 @@ def test_an_invitation_email_with_an_older_link_is_not_the_one_pointed_to(
     with a_mail_server(colead_client) as send:
         app.config["MAIL_SERVER"] = "127.0.0.1"
         try:
-            invite(colead_client, slot, email=proposal.contact_email)
+            invite(colead_client, slot, name=proposal.contact_name, email=proposal.contact_email)
             assert send() >= 1
             set_hold_invitations(True)
             db.session.commit()
-            invite(colead_client, slot, email=proposal.contact_email)  # a new link, held
+            invite(
+                colead_client, slot, name=proposal.contact_name, email=proposal.contact_email
+            )  # a new link, held
             held = db.session.scalars(
                 select(OutboxMessage).where(OutboxMessage.status == MessageStatus.held)
             ).one()
@@ -1310,7 +1351,13 @@ def test_the_volunteer_who_presents_reads_their_time_as_their_presenter_page_giv
     08:00" on their proposal's page, the office's zone; until they present it, the page gives
     the time at the office, and says so."""
     token, proposal, slot = _scheduled_and_published(client, colead_client)
-    invite(colead_client, slot, email=proposal.contact_email, time_zone="Europe/Paris")
+    invite(
+        colead_client,
+        slot,
+        name=proposal.contact_name,
+        email=proposal.contact_email,
+        time_zone="Europe/Paris",
+    )
     page = " ".join(re.sub(r"<[^>]+>", " ", _when(client.get(f"/proposals/{token}").text)).split())
     # 14:00 in Geneva on 12 March 2030 is 14:00 in Paris, 08:00 in Lima.
     assert "Your time (Paris) Tuesday 12 March 2030, 14:00–14:25" in page

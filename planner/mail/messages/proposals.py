@@ -133,17 +133,13 @@ def invitation_mailed(invitation: Invitation) -> OutboxMessage | None:
 def invited_to_present(proposal: Proposal, slot: Slot) -> bool:
     """Whether an invitation to present `slot` was ever written to the proposal's volunteer
     (sent or not): the slot's one invitation row is then someone else's, as inviting another
-    person replaces it, and only the outbox remembers that they were invited in their place."""
-    if not (proposal.contact_email or "").strip():
-        return False
-    return (
-        db.session.scalar(
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.kind == MessageKind.invitation,
-                *about_slot(slot, proposal.contact_email),
-            )
-            .limit(1)
-        )
-        is not None
+    person replaces it, and only the outbox remembers that they were invited in their place.
+    The volunteer is their name, at whatever address (`Proposal.volunteer_is`): Ben's
+    invitation to the office's shared mailbox Rosa volunteered from is not hers (helper-329:
+    her page said "in your place" and that the link she was sent no longer opened)."""
+    names = db.session.scalars(
+        select(OutboxMessage.recipient_name)
+        .where(OutboxMessage.kind == MessageKind.invitation, OutboxMessage.slot_id == slot.id)
+        .distinct()
     )
+    return any(proposal.volunteer_is(name) for name in names)
