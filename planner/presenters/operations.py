@@ -23,7 +23,6 @@ from planner.mail.messages.addressing import absolute
 from planner.materials.operations import materials_changed
 from planner.presenters.links import new_link
 from planner.presenters.models import Answer, HandedOverLink, Invitation, Reinvited, reinvited
-from planner.text import same_name
 from planner.timezones import local_time
 
 TOKEN_BYTES = 32
@@ -139,7 +138,6 @@ def invite(
             )
         )
     invitation = slot.invitation or Invitation(slot=slot)
-    named_before = invitation.name
     invitation.name = name.strip()
     invitation.email = email
     invitation.time_zone = time_zone or None
@@ -152,18 +150,17 @@ def invite(
     invitation.erased_at = None
     invitation.previous_answer = None
     invitation.confirmed_start = invitation.confirmed_minutes = None
-    if former is not None and how == Reinvited.another:
-        # Another person: the former presenter's hours are not theirs. The same one keeps
-        # theirs, their address corrected, taken away or given.
+    if how == Reinvited.another:
+        # Another person: the former presenter's hours are not theirs (the same one keeps
+        # theirs, their address corrected, taken away or given), nor their slides: the talk's
+        # materials are the co-leads' and its presenter's as now named (`_of_the_talk`), so
+        # someone else invited, at the same address or none, is no change of the slot, yet an
+        # earlier presenter's slides leave the agenda and its schedule.json. Their name's
+        # spelling corrected ("Élise" for "Elise") keeps theirs on both.
         replace_windows([], invitation=former)
         invitation.windows_given_at = None
-    db.session.add(invitation)
-    if not same_name(invitation.name, named_before):
-        # The talk's materials are the co-leads' and its presenter's as now named
-        # (`_of_the_talk`): someone else named, at the same address or none, is no change of
-        # the slot, yet an earlier presenter's slides leave the agenda and its schedule.json.
-        # Their name's spelling corrected ("Élise" for "Elise") keeps theirs on both.
         materials_changed(slot.meeting)
+    db.session.add(invitation)
     apply_slot(slot, slot.meeting, {"status": SlotStatus.invited})
     if before is not None:
         presenter_changed(slot)
