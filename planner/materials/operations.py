@@ -63,11 +63,15 @@ def _open_for(meeting: Meeting, slot: Slot | None) -> list[Material]:
     return held
 
 
+# How `added_by` begins for a material added from a presenter's page (`presenter_actor`).
+_PRESENTER = "presenter "
+
+
 def presenter_actor(name: str) -> str:
     """Who added a material from the presenter's page, as it is recorded: "presenter Ana
     Quispe". Their page says "added by you" of theirs alone: a slot's earlier presenter (one
     who declined, replaced) added the others."""
-    return fit(f"presenter {name}", Material.added_by)
+    return fit(f"{_PRESENTER}{name}", Material.added_by)
 
 
 def added_by_presenter(material: Material, name: str) -> bool:
@@ -75,9 +79,8 @@ def added_by_presenter(material: Material, name: str) -> bool:
     (`presenter_actor`), under the name they were invited by then or by one the co-leads
     corrected since: Élise's slides, added as "presenter Elise Dupont", are hers (`same_name`).
     Not those of someone else invited at her address."""
-    prefix = "presenter "
-    return material.added_by.startswith(prefix) and same_name(
-        material.added_by.removeprefix(prefix), name
+    return material.added_by.startswith(_PRESENTER) and same_name(
+        material.added_by.removeprefix(_PRESENTER), name
     )
 
 
@@ -303,7 +306,7 @@ def _of_the_talk(material: Material, slot: Slot) -> bool:
     presenter's. An earlier presenter's (one who declined, replaced) is not (helper-186: Rosa's
     slides came back on the public agenda under Ben's talk once he was invited in her place);
     the co-leads still see it, and Ben's page says whose it is."""
-    if not material.added_by.startswith("presenter "):
+    if not material.added_by.startswith(_PRESENTER):
         return True
     invitation = slot.invitation
     return invitation is not None and added_by_presenter(material, invitation.name)
