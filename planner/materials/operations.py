@@ -74,12 +74,18 @@ def presenter_actor(name: str) -> str:
     return fit(f"{_PRESENTER}{name}", Material.added_by)
 
 
+def added_by_a_presenter(material: Material) -> bool:
+    """Whether `material` was added from a presenter's page (`presenter_actor`), this slot's
+    presenter's or an earlier one's; else the co-leads added it."""
+    return material.added_by.startswith(_PRESENTER)
+
+
 def added_by_presenter(material: Material, name: str) -> bool:
     """Whether `material` was added from the page of the presenter named `name`
     (`presenter_actor`), under the name they were invited by then or by one the co-leads
     corrected since: Élise's slides, added as "presenter Elise Dupont", are hers (`same_name`).
     Not those of someone else invited at her address."""
-    return material.added_by.startswith(_PRESENTER) and same_name(
+    return added_by_a_presenter(material) and same_name(
         material.added_by.removeprefix(_PRESENTER), name
     )
 
@@ -306,7 +312,7 @@ def _of_the_talk(material: Material, slot: Slot) -> bool:
     presenter's. An earlier presenter's (one who declined, replaced) is not (helper-186: Rosa's
     slides came back on the public agenda under Ben's talk once he was invited in her place);
     the co-leads still see it, and Ben's page says whose it is."""
-    if not material.added_by.startswith(_PRESENTER):
+    if not added_by_a_presenter(material):
         return True
     invitation = slot.invitation
     return invitation is not None and added_by_presenter(material, invitation.name)

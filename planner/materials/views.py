@@ -34,6 +34,7 @@ from planner.materials.models import Material
 from planner.materials.operations import (
     add_file,
     add_link,
+    added_by_a_presenter,
     added_by_presenter,
     archive,
     by_slot,
@@ -400,6 +401,7 @@ def public_materials(meeting: Meeting) -> dict[int | None, list[Material]]:
 
 
 bp.add_app_template_test(added_by_presenter)
+bp.add_app_template_test(added_by_a_presenter)
 
 
 @bp.app_template_global()
