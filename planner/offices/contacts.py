@@ -13,7 +13,7 @@ from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.offices.models import LANGUAGES, Office, OfficeContact
 from planner.proposals.models import Proposal, ProposalStatus
-from planner.text import by_name
+from planner.text import by_name, same_name
 from planner.versioning import changed_columns
 
 CSV_COLUMNS = (
@@ -147,9 +147,10 @@ def kept_as_contact(proposal: Proposal) -> str:
 
 def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[OfficeContact]:
     """An office's contacts to pick a presenter from, by name; for a slot linked to a proposal
-    (pass `slot.proposal`), the proposal's contact first. One who did not consent to be kept is
-    still offered for their own presentation, as an unsaved contact (id None): the co-leads
-    have their address from the proposal already."""
+    (pass `slot.proposal`), the volunteer first (by address and name, `same_name`). One who is
+    not kept (no consent, or a colleague is the contact at their shared mailbox) is still
+    offered for their own presentation, as an unsaved contact (id None): the co-leads have
+    their address from the proposal already."""
     contacts = sorted(
         db.session.scalars(
             select(OfficeContact).where(OfficeContact.office_code == office_code.upper())
@@ -162,7 +163,14 @@ def contacts_for(office_code: str, proposal: Proposal | None = None) -> list[Off
         or proposal.erased_at is not None  # its volunteer's name and address are gone
     ):
         return contacts
-    own = [c for c in contacts if same_address(c.email, proposal.contact_email)]
+    # The volunteer themself: at a shared mailbox (ict@…) the contact kept there may be a
+    # colleague, offered after them, never in their place.
+    own = [
+        c
+        for c in contacts
+        if same_address(c.email, proposal.contact_email)
+        and same_name(c.name, proposal.contact_name or "")
+    ]
     if not own:
         # Not added to the session: it is offered, never stored by this.
         own = [

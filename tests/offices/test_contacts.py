@@ -497,6 +497,28 @@ def test_contacts_for_puts_the_proposals_contact_first(client, colead_client, su
     assert contacts_for("CA", private) == []
 
 
+def test_a_volunteer_at_a_shared_mailbox_is_offered_before_the_colleague_kept_there(
+    client, colead_client, survey
+):
+    """Ben is the office's contact at ict@; Rosa volunteered from ict@ too. Her talk's invite
+    form was filled in for Ben, and she was not offered at all (the contact at her address
+    stood for her)."""
+    shared = "ict@ipaustralia.example"
+    add(colead_client, name="Ben Ward", email=shared)
+    volunteer(client, consent="y", contact_name="Rosa Quispe", contact_email=shared)
+    decide(colead_client)
+    proposal = db.session.scalar(select(Proposal))
+    offered = contacts_for("AU", proposal)
+    assert [(c.name, c.id is None) for c in offered] == [
+        ("Rosa Quispe", True),
+        ("Ben Ward", False),
+    ]
+    # Kept under her name as the co-leads spell it, she is the stored contact offered first.
+    stored()[0].name = "rosa quispe"
+    db.session.commit()
+    assert [c.name for c in contacts_for("AU", proposal)] == ["rosa quispe"]
+
+
 def test_contacts_are_in_no_public_page_api_answer_or_feed(client, colead_client, survey):
     add(colead_client)
     volunteer(client, consent="y", contact_name="Private Person", contact_email="pp@au.example")
