@@ -20,7 +20,14 @@ from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
 from planner.forms import refill
-from planner.languages import page_language, place_here, semicolons, show_in, time_span_here
+from planner.languages import (
+    PAGE_LANGUAGES,
+    page_language,
+    place_here,
+    semicolons,
+    show_in,
+    time_span_here,
+)
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
@@ -436,7 +443,11 @@ def _invite_defaults(slot: Slot) -> dict:
             "name": contact.name,
             "email": contact.email,
             "time_zone": zone,
-            "language": known_language(slot, contact.email),
+            # A volunteer not kept (id None) asked for theirs on the volunteer form: the
+            # address's contact may be a colleague at a shared mailbox, writing in another.
+            "language": known_language(slot, contact.email)
+            if contact.id is not None or contact.language not in PAGE_LANGUAGES
+            else contact.language,
         }
     return {"time_zone": zone, "language": "en"}
 

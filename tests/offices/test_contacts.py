@@ -9,6 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
+from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
@@ -21,6 +22,7 @@ from tests.support import (
     form_in,
     hidden_fields,
     publish_as_planned,
+    session_csrf_token,
 )
 
 NAME, EMAIL = "Zephyrine Quillfeather", "zephyrine@ipaustralia.example"
@@ -505,7 +507,7 @@ def test_a_volunteer_at_a_shared_mailbox_is_offered_before_the_colleague_kept_th
     stood for her)."""
     shared = "ict@ipaustralia.example"
     add(colead_client, name="Ben Ward", email=shared)
-    volunteer(client, consent="y", contact_name="Rosa Quispe", contact_email=shared)
+    volunteer(client, consent="y", contact_name="Rosa Quispe", contact_email=shared, language="es")
     decide(colead_client)
     proposal = db.session.scalar(select(Proposal))
     offered = contacts_for("AU", proposal)
@@ -513,6 +515,17 @@ def test_a_volunteer_at_a_shared_mailbox_is_offered_before_the_colleague_kept_th
         ("Rosa Quispe", True),
         ("Ben Ward", False),
     ]
+    # Her talk's invite form is filled in for her, in the language she chose.
+    meeting = colead_client.post(
+        "/api/v1/meetings", json={"title": "Rec 10", "starts_at": "2030-03-10T13:00:00+01:00"}
+    ).get_json()["id"]
+    colead_client.post(
+        f"/proposals/{proposal.id}/schedule",
+        data={"csrf_token": session_csrf_token(colead_client), "meeting": str(meeting)},
+    )
+    slot = db.session.scalar(select(Slot.id).where(Slot.proposal_id == proposal.id))
+    form = colead_client.get(f"/slots/{slot}/invite").get_data(as_text=True)
+    assert 'value="Rosa Quispe"' in form and '<option selected value="es">' in form
     # Kept under her name as the co-leads spell it, she is the stored contact offered first.
     stored()[0].name = "rosa quispe"
     db.session.commit()
