@@ -1278,6 +1278,33 @@ def test_the_volunteer_is_told_what_became_of_the_invitation(app, client, colead
     assert re.search(f"the invitation email to lucia@indecopi.example, sent on {day}, car", ours)
 
 
+def test_whoever_holds_the_proposal_link_is_not_told_the_address_the_volunteer_was_invited_at(
+    client, colead_client, survey
+):
+    """Lucía typed her address wrong on the form (luica@), so the email with her proposal's
+    private link went to that mailbox; the co-leads invited her to present at her real address.
+    Her proposal's page said "This site could not email it to lucia@…": whoever reads the
+    mistyped mailbox, holding the link, learnt her address, which the presenter's link ended by
+    a corrected address never tells (`presenters.views._no_longer_theirs`). It names the
+    address the proposal was sent from only."""
+    token = volunteer(client, contact_email="luica@indecopi.example")
+    proposal = the_proposal()
+    decide(colead_client, proposal)
+    draft = meeting(colead_client)
+    schedule(colead_client, proposal, draft)
+    assert publish_as_planned(colead_client, draft).status_code == 200
+    (slot,) = slots()
+    invite(colead_client, slot, name=proposal.contact_name, email="lucia@indecopi.example")
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "You are invited to present it" in said, said
+    assert "lucia@" not in client.get(f"/proposals/{token}").text
+    assert "This site could not email it to another address the co-leads have for you" in said
+    # Invited at the address the proposal came from, the page names it, as before.
+    invite(colead_client, slot, name=proposal.contact_name, email="LUICA@indecopi.example")
+    said = _when(client.get(f"/proposals/{token}").text)
+    assert "This site could not email it to LUICA@indecopi.example" in said, said
+
+
 def test_an_invitation_email_with_an_older_link_is_not_the_one_pointed_to(
     app, client, colead_client, survey
 ):
