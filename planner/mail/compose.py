@@ -155,6 +155,15 @@ class _Policy(EmailPolicy):
             folded = _folded_at(fold, self.clone(max_line_length=length), name, value)
             if _reads_back(folded, value):
                 return folded
+        # Written for SMTPUTF8 (a recipient such as josé@...: smtplib sends with the utf8
+        # policy), Python folds an address's quoted name without its quotes, so that a comma
+        # in it ("..., Jr.") splits the To header into two recipients, the first without an
+        # address. On one line, within RFC 5322's hard limit of 998, the quotes stay (only
+        # so: without it, a line that long would hold encoded words longer than RFC 2047's 75).
+        if self.utf8:
+            whole = _folded_at(fold, self.clone(max_line_length=998), name, value)
+            if _reads_back(whole, value):
+                return whole
         return _folded_at(fold, self, name, value)
 
 

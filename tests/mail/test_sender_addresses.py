@@ -3,6 +3,8 @@ SMTPUTF8: a domain such as exämple.org goes as xn--exmple-cua.org; an address s
 josé@example.org fails alone and for good, saying why on the outbox page, while every other
 message of the round goes; a server that offers SMTPUTF8 takes it as it is."""
 
+from email import message_from_string, policy
+
 import pytest
 
 from planner.db_types import utcnow
@@ -126,3 +128,23 @@ def test_a_server_offering_smtputf8_takes_a_non_ascii_local_part(app, app_contex
     (received,) = smtputf8.received
     assert received.rcpt_tos == ["josé@xn--exmple-cua.org"]
     assert "To: José <josé@xn--exmple-cua.org>\r\n".encode() in received.data  # UTF-8, as is
+
+
+def test_a_long_name_with_a_comma_stays_one_recipient_beside_a_non_ascii_address(
+    app, app_context, smtputf8
+):
+    """A message to josé@... goes with SMTPUTF8, which smtplib writes with Python's utf8 policy:
+    there Python folded a name too long for one line without the quotes around it, and the
+    comma in "Fernández-Castañeda de la Torre, Jr." made the To header two recipients, the first
+    with no address at all. The name keeps its quotes (on one line, within RFC 5322's 998)."""
+    name = "María José Fernández-Castañeda de la Torre, Jr. (INDECOPI, Signos Distintivos)"
+    enqueue(
+        Recipient("josé@indecopi.example", name), kind=MessageKind.decision, subject="s", text="t"
+    )
+    db.session.commit()
+    assert send_due(app.config, utcnow()).sent == 1
+    (received,) = smtputf8.received
+    head = received.data.decode("utf-8").partition("\r\n\r\n")[0]
+    (to,) = message_from_string(head + "\r\n\r\n", policy=policy.default)["To"].addresses
+    assert (to.display_name, to.addr_spec) == (name, "josé@indecopi.example")
+    assert all(len(line.encode()) <= 998 for line in head.split("\r\n"))
