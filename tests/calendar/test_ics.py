@@ -137,15 +137,18 @@ def test_very_long_text_is_cut():
 
 
 def test_an_attendee_is_written_as_mail_clients_match_it():
-    """The domain in its ASCII form (as the message's To header has it), a non-ASCII name part
-    percent-encoded (RFC 6068), and a name's double quotes made single: clients that do not
-    read RFC 6868's caret escapes (vobject among them) would show "^'"."""
+    """The domain in its ASCII form and a non-ASCII name part as it is, as the message's To
+    header has them (clients compare the two letter for letter, never percent-decoding), what
+    ASCII a URI cannot hold percent-encoded, and a name's double quotes made single: clients
+    that do not read RFC 6868's caret escapes (vobject among them) would show "^'"."""
     from planner.calendar.ics import Participant, calendar_address
 
     idn = calendar_address(Participant("Eva@exämple.org", 'Ana "The ; Hacker": x'))
     assert str(idn) == "mailto:Eva@xn--exmple-cua.org"
     assert idn.params["CN"] == "Ana 'The ; Hacker': x"
-    assert str(calendar_address(Participant("josé@example.org"))) == "mailto:jos%C3%A9@example.org"
+    assert str(calendar_address(Participant("josé@example.org"))) == "mailto:josé@example.org"
+    quoted = calendar_address(Participant('"j b\\%"@example.org'))
+    assert str(quoted) == "mailto:%22j%20b%5C%25%22@example.org"
 
 
 @pytest.mark.parametrize(

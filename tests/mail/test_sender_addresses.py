@@ -12,6 +12,7 @@ from planner.extensions import db
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, enqueue
 from planner.mail.sender import NO_SMTPUTF8, send_due
+from tests.calendar.readers import calendar_parts, read_calendar_part
 from tests.mail.smtp_server import SmtpServer
 from tests.presenters.support import invite
 from tests.support import COLEAD_EMAIL
@@ -148,3 +149,21 @@ def test_a_long_name_with_a_comma_stays_one_recipient_beside_a_non_ascii_address
     (to,) = message_from_string(head + "\r\n\r\n", policy=policy.default)["To"].addresses
     assert (to.display_name, to.addr_spec) == (name, "josé@indecopi.example")
     assert all(len(line.encode()) <= 998 for line in head.split("\r\n"))
+
+
+def test_a_presenter_at_a_non_ascii_address_finds_themselves_among_the_attendees(
+    api, slot, cli, smtputf8
+):
+    """Thunderbird finds the attendee it answers as by comparing each ATTENDEE, "mailto:" taken
+    off, with the recipient's own address, letter for letter (calEmailUtils'
+    attendeeMatchesAddresses); so do `icalendar` (`vCalAddress.email`) and Outlook. Written
+    percent-encoded ("mailto:jos%C3%A9@..."), José's address matched no one: the invitation
+    came without Accept and Decline. The ATTENDEE now names the address the To header names."""
+    invite(api, slot, name="José Álvarez", email="josé@exämple.org")
+    assert _send_once(cli).startswith("1 sent")
+    (received,) = smtputf8.received
+    message = message_from_string(received.data.decode("utf-8"), policy=policy.default)
+    (to,) = message["To"].addresses
+    (part,) = calendar_parts(message)
+    _, _, event = read_calendar_part(part)
+    assert event["ATTENDEE"].email == to.addr_spec == "josé@xn--exmple-cua.org"
