@@ -115,6 +115,21 @@ def test_internal_standards_read_as_no_wipo_standards_in_a_wish(survey):
     assert topics["EP", 2] == ["cybersecurity and information security"]  # "Data Sovereignty"
 
 
+def test_sharing_common_architectures_meets_an_architecture_challenge_on_rec_8(survey):
+    """CA finds a "Common Reference architecture" the hardest part of Rec 8 (CWS/13/26 line
+    1101) and AU agreeing on "common ICT reference architectures" (line 1091). ES, "cooperating
+    with EPO, EUIPO and WIPO in order to share common architectures" (line 691), is the one
+    presenter on architectures: it met neither, as "common architectures" named cooperation
+    only and used up its words, so every presenter had relevance 0 for CA."""
+    matches = survey_matches(survey, [8])
+    for office in ("CA", "AU"):
+        spain = next(m for m in matches if m.audience == office and m.presenter == "ES")
+        shared = {t["label"]: t["presenter_words"] for t in spain.reasons["topics"]}
+        architecture = "IT modernisation, legacy systems and architecture"
+        assert shared[architecture] == "… order to share common architectures"
+        assert spain.relevance > 0 and spain.rank == 1
+
+
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):
     interests, _ = survey_interests_and_projects(survey)
     assert "DE" not in {i.office for i in interests}
