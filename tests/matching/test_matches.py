@@ -118,7 +118,7 @@ def test_internal_standards_read_as_no_wipo_standards_in_a_wish(survey):
 def test_sharing_common_architectures_meets_an_architecture_challenge_on_rec_8(survey):
     """CA finds a "Common Reference architecture" the hardest part of Rec 8 (CWS/13/26 line
     1101) and AU agreeing on "common ICT reference architectures" (line 1091). ES, "cooperating
-    with EPO, EUIPO and WIPO in order to share common architectures" (line 691), is the one
+    with EPO, EUIPO and WIPO in order to share common architectures" (line 697), is the one
     presenter on architectures: it met neither, as "common architectures" named cooperation
     only and used up its words, so every presenter had relevance 0 for CA."""
     matches = survey_matches(survey, [8])
@@ -128,6 +128,19 @@ def test_sharing_common_architectures_meets_an_architecture_challenge_on_rec_8(s
         architecture = "IT modernisation, legacy systems and architecture"
         assert shared[architecture] == "… order to share common architectures"
         assert spain.relevance > 0 and spain.rank == 1
+
+
+def test_sharing_its_practice_is_sharing_experience_between_offices(survey):
+    """CA's Rec 8 work: "Participates on ICT sharing our practice and considering patterns used
+    by other participants" (CWS/13/26 line 691). "share our" did not read "sharing our", so CA
+    named no topic and ranked below RU's bare "Collaboration with other IPO in ICT" for AU,
+    whose challenge is agreeing on architectures multilaterally."""
+    matches = survey_matches(survey, [8])
+    australia = [m for m in matches if m.audience == "AU"]
+    canada = next(m for m in australia if m.presenter == "CA")
+    shared = {t["label"]: t["presenter_words"] for t in canada.reasons["topics"]}
+    assert "sharing our practice" in shared["cooperation and sharing experience between offices"]
+    assert [m.presenter for m in australia[:2]] == ["ES", "CA"]
 
 
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):
