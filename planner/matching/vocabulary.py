@@ -74,12 +74,15 @@ QUOTE_CONTEXT = 3
 # Where a clause ends. A full stop, comma or colon with a word right after it is inside a name or
 # number ("ST.91", "Version 1.0.0", "Drivers 2,3,4", "https://data.uspto.gov"), and a dash
 # between two words joins them ("2021–2025"): a quote cut there cut the name ("WIPO standards
-# ST" for "ST.91").
-_CLAUSE_END = re.compile(r"[;!?()\n]|[.,:](?![\w/])|(?<!\w)[–—]|[–—](?!\w)")
+# ST" for "ST.91"). A hyphen standing alone is a dash, or a list's bullet: CA's "Recommendation
+# 8 - Common Reference architecture" was quoted "… - Common Reference architecture would be
+# most …", US's "- Agreement amongst partner IP offices" with its bullet (CWS/13/26, Rec 8).
+_DASH = r"|(?<!\w)[–—]|[–—](?!\w)|(?<!\S)-(?!\S)"
+_CLAUSE_END = re.compile(r"[;!?()\n]|[.,:](?![\w/])" + _DASH)
 
 
 # Where a clause ends, leaving out commas: for words that are a whole item of a list.
-_STATEMENT_END = re.compile(r"[;!?()\n]|[.:](?![\w/])|(?<!\w)[–—]|[–—](?!\w)")
+_STATEMENT_END = re.compile(r"[;!?()\n]|[.:](?![\w/])" + _DASH)
 
 
 def _phrase(text: str, start: int, end: int) -> str:

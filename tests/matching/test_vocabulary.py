@@ -167,6 +167,29 @@ def test_a_word_alone_between_commas_is_quoted_with_its_neighbours():
     assert quoted["cloud"] == "cloud migration"
 
 
+def test_a_quote_starts_after_a_dash_or_a_bullet_not_with_it():
+    """On Rec 8, CA's challenge (CWS/13/26, line 1101) was quoted "… - Common Reference
+    architecture would be most …" and US's (line 1113) "- Agreement amongst partner IP offices
+    on …": a hyphen between spaces, or a list's bullet, ends a clause as a dash does; one inside
+    a word ("IT-Modernization", "e-filing") does not."""
+    canada = (
+        "Recommendation 8 - Common Reference architecture would be most difficult. This is "
+        "because each organization/country IT department would have technology stacks which "
+        "are favored."
+    )
+    quoted = {m.topic: m.phrase for m in bundled().mentions(canada)}
+    assert quoted["modernisation"] == "Common Reference architecture would be most …"
+    united_states = (
+        "- Agreement amongst partner IP offices on common projects to collaborate on\n"
+        "- Differences in legal frameworks"
+    )
+    quoted = {m.topic: m.phrase for m in bundled().mentions(united_states)}
+    assert quoted["cooperation"] == "Agreement amongst partner IP offices on …"
+    assert quoted["legal"] == "Differences in legal frameworks"
+    quoted = {m.topic: m.phrase for m in bundled().mentions("Implementing IT-Modernization now")}
+    assert quoted["modernisation"] == "Implementing IT-Modernization now"
+
+
 def test_an_offices_internal_standards_are_not_wipo_standards():
     """PY's Rec 1 work (CWS/13/26 line 486) determines "the legal scope of internal standards":
     its own procedures, which were read as the topic "WIPO standards and XML", and PY's bare
