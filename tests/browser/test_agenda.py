@@ -156,6 +156,27 @@ def test_suggested_start_times(colead_page, live_server, survey):
     expect(page.get_by_label("Date")).not_to_have_value("")
 
 
+def test_ranking_start_times_by_keyboard_opens_at_the_ranking(browser, live_server, survey, api):
+    """helper-335: a co-lead with the keyboard alone, on a phone-sized window, pressed Enter on
+    "Rank start times" and the page came back at its top: the same boxes as before, the
+    ranking screens below and some fifty Tab stops away. It comes back at "Best start times",
+    the next Tab on the best start's "Use this start"."""
+    meeting = api.post("/api/v1/meetings", json={"title": "Rec 10 workshop"}).get_json()["id"]
+    context = browser.new_context(**ON_A_PHONE)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/meetings/{meeting}/suggest")
+    page.get_by_role("button", name="Rank start times").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Best start times")).to_be_in_viewport()
+    page.keyboard.press("Tab")
+    first = page.locator("table.suggestions tbody tr").first.get_by_role("button")
+    expect(first).to_be_focused()
+    shoot(page, "agenda-5-ranked-by-keyboard", full_page=False)
+    context.close()
+
+
 def test_calendar_links_on_the_public_page(colead_page, colead, live_server, survey, browser):
     from planner.accounts.models import ApiToken
     from planner.extensions import db
