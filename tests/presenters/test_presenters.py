@@ -198,6 +198,23 @@ def test_the_editor_flags_a_presenter_s_night(api, client, slot, presenter):
     ) in page
 
 
+def test_the_page_after_inviting_says_the_presenter_s_time_and_flags_their_night(api, slot):
+    """helper-335: a co-lead invited PL's presenter, typing Lima as their zone: the invite page
+    had flagged nothing (11:00 in Warsaw), and the page that says they are invited gave no time
+    at all, while the invitation asked them for 05:00. It says their time, flagged at night
+    there; in the day, unflagged."""
+    invite(api, slot, time_zone="Pacific/Auckland")
+    page = text(api.get(f"/slots/{slot.id}/invited"))
+    assert (
+        "Presenter's time: Wed 10 Mar 01:10 in Auckland (UTC+13) "
+        '<span class="tag tag-warning presenter-night">outside 07:00–21:00 for the presenter'
+    ) in page
+    invite(api, slot, time_zone="Europe/Zurich")
+    page = text(api.get(f"/slots/{slot.id}/invited"))
+    assert "Presenter's time: Tue 9 Mar 13:10 in Geneva (UTC+1)." in page
+    assert "outside 07:00" not in page
+
+
 def test_a_slot_nobody_presents_is_flagged_at_the_office_not_for_the_presenter(
     api, slot, presenter
 ):
