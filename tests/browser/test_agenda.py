@@ -173,6 +173,9 @@ def test_ranking_start_times_by_keyboard_opens_at_the_ranking(browser, live_serv
     page.keyboard.press("Tab")
     first = page.locator("table.suggestions tbody tr").first.get_by_role("button")
     expect(first).to_be_focused()
+    # Tabbing from one "Use this start" to the next, a screen reader says which start each is.
+    start = page.locator("table.suggestions tbody tr").first.locator("th").inner_text()
+    expect(first).to_have_accessible_name(f"Use this start, {start.split(chr(10))[0]} in Geneva")
     shoot(page, "agenda-5-ranked-by-keyboard", full_page=False)
     context.close()
 
