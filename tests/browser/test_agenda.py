@@ -180,6 +180,29 @@ def test_ranking_start_times_by_keyboard_opens_at_the_ranking(browser, live_serv
     context.close()
 
 
+def test_a_start_refused_after_ranking_is_said_in_view(browser, live_server, survey, api):
+    """Ranked, the page is at "Best start times"; a "Use this start" refused there (another
+    co-lead set a start meanwhile) came back at the ranking too, its message at the top out of
+    sight. It comes back at the top, the message in view."""
+    meeting = api.post("/api/v1/meetings", json={"title": "Rec 10 workshop"}).get_json()["id"]
+    context = browser.new_context(**ON_A_PHONE)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/meetings/{meeting}/suggest")
+    page.get_by_role("button", name="Rank start times").focus()
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    later = {"starts_at": f"{ahead('2027-03-09')}T12:00:00+01:00"}
+    assert api.patch(f"/api/v1/meetings/{meeting}", json=later).status_code == 200
+    page.keyboard.press("Tab")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    refusal = page.get_by_role("alert")
+    expect(refusal).to_contain_text("The meeting's start changed since you opened this page")
+    expect(refusal).to_be_in_viewport()
+    context.close()
+
+
 def test_calendar_links_on_the_public_page(colead_page, colead, live_server, survey, browser):
     from planner.accounts.models import ApiToken
     from planner.extensions import db
