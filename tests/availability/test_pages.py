@@ -1167,9 +1167,10 @@ def test_someone_invited_in_the_volunteers_place_does_not_inherit_their_windows(
     [zone_field] = re.findall(r'<input[^>]*name="availability_zone"[^>]*>', page)
     assert 'value="Sydney, Australia"' in zone_field
     assert "outside the availability you gave" not in page
-    # Left empty, the zone is the one her page shows times in, as the field says.
-    hint = "Empty: the time zone this page shows your times in (Sydney)"
-    assert f'placeholder="{hint}"' in zone_field
+    # Left empty, the zone is the one her page shows times in, as the field's hint says.
+    assert 'aria-describedby="availability_zone-hint"' in zone_field
+    hint = re.search(r'<p class="hint" id="availability_zone-hint">(.*?)</p>', page, re.S)[1]
+    assert hint.startswith("Empty: the time zone this page shows your times in (Sydney)<br>")
     for name, shown in _slot_pages(api, meeting).items():
         assert "outside the presenter's availability" not in shown, name
     db.session.expire_all()

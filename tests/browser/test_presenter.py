@@ -9,7 +9,7 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.browser.conftest import DESKTOP, FITS_WIDTH, ON_A_PHONE, PHONE, shoot, sign_in
 from tests.presenters.support import MEETING
 from tests.support import publish_as_planned
 
@@ -335,4 +335,50 @@ def test_slides_too_large_are_refused_before_they_are_sent(
     shoot(phone, "slides-too-large-on-a-phone")
     phone.locator("#materials").get_by_role("button").last.click()
     expect(phone.locator("#materials")).to_contain_text("https://slides.example/eva.pdf")
+    context.close()
+
+
+# The visible fields whose placeholder is wider than the field: the browser cuts it off unseen.
+PLACEHOLDERS_CUT = """() => [...document.querySelectorAll('input[placeholder]')]
+  .filter(field => field.getClientRects().length)
+  .filter(field => {
+    const style = getComputedStyle(field);
+    const measure = document.createElement('canvas').getContext('2d');
+    measure.font = style.font;
+    const room = field.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return measure.measureText(field.placeholder).width > room;
+  })
+  .map(field => `${field.name}: "${field.placeholder}"`)"""
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_what_an_empty_zone_stands_for_is_read_whole(
+    browser, live_server, colead_client, survey, viewport
+):
+    """helper-330: Rosa, in Lima on her phone, gives the hours she can present. The zone field of
+    her windows said what leaving it empty means in its placeholder, cut off at 390 px: "Vacío:
+    la zona horaria en la que esta página mu" (Lima, the zone it stands for, unseen). It is said
+    under the field, whole, and heard with it; no placeholder on her page is cut off."""
+    meeting = a_meeting(colead_client)
+    slot = colead_client.post(
+        f"/api/v1/meetings/{meeting}/slots", json={"title": "Clasificación con IA", "office": "PE"}
+    ).get_json()["id"]
+    invited = colead_client.post(
+        f"/api/v1/slots/{slot}/invite",
+        json={"name": "Rosa Quispe", "email": "rosa@indecopi.example", "language": "es"},
+    )
+    context = browser.new_context(
+        viewport=viewport, is_mobile=viewport == PHONE, timezone_id="America/Lima"
+    )
+    rosa = context.new_page()
+    rosa.goto(invited.get_json()["link"])
+    zone = rosa.get_by_role("combobox", name="Zona horaria de estas horas")
+    expect(zone).to_have_value("")
+    said = "Vacío: la zona horaria en la que esta página muestra sus horas (Lima)"
+    expect(rosa.locator("#availability")).to_contain_text(said)
+    expect(zone).to_have_accessible_description(re.compile(re.escape(said)))
+    zone.scroll_into_view_if_needed()
+    shoot(rosa, f"presenter-empty-zone-{viewport['width']}", full_page=False)
+    assert rosa.evaluate(PLACEHOLDERS_CUT) == []
+    assert rosa.evaluate(FITS_WIDTH), "the presenter page is wider than the window"
     context.close()
