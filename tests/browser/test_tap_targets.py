@@ -7,11 +7,21 @@ import re
 from itertools import pairwise
 
 import pytest
+from playwright.sync_api import expect
 
 from planner.extensions import db
 from planner.proposals.models import Proposal
 from planner.proposals.views import PAGE_SIZE as PROPOSALS_PAGE
-from tests.browser.conftest import ARTIFACTS, FITS_WIDTH, boxes, sign_in
+from tests.browser.conftest import (
+    ARTIFACTS,
+    DESKTOP,
+    FITS_WIDTH,
+    ON_A_PHONE,
+    boxes,
+    shoot,
+    sign_in,
+)
+from tests.presenters.support import MEETING
 from tests.support import publish_as_planned
 
 TARGETS = "header.site nav a, header.site .user-menu a, main button, main .button, main summary"
@@ -24,6 +34,9 @@ TARGETS += f", {FIELDS}, main select, main .segmented a, main nav.pager a"
 # The lists of a page's sections ("On this page": a recommendation's, the matches'): 19 px high
 # lines of links a thumb hit two of (helper-203).
 TARGETS += ", main nav.in-page a"
+# The languages a presenter's or volunteer's page is offered in (16 px high), and a link among a
+# form's buttons, "Cancel" or "Back" (20 px: helper-330).
+TARGETS += ", main nav.languages a, main .actions > a"
 PROPOSAL = {
     "abstract": "",
     "contact_name": "Rosa",
@@ -261,3 +274,58 @@ def test_on_a_phone_a_file_chooser_looks_as_big_as_it_is(phone, live_server, col
     button = chooser.evaluate("e => getComputedStyle(e, '::file-selector-button').minHeight")
     assert button == "44px"
     assert phone.evaluate(FITS_WIDTH)
+
+
+@pytest.mark.parametrize("width", ["phone", "desktop"])
+def test_a_presenter_taps_her_language_and_her_way_back(
+    browser, live_server, colead_client, survey, width
+):
+    """helper-330: Rosa, in Lima, reads her pages on her phone in Spanish. The languages above
+    each of them were 16 px high, "Español" a thumb from "Français"; "Conservarlo" beside
+    "Eliminarlo" and "Volver" under a refused link, 20 px. Each is a finger's height on a phone;
+    at 1280 px the languages stay one row."""
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    slot = colead_client.post(
+        f"/api/v1/meetings/{meeting}/slots", json={"title": "Clasificación con IA", "office": "PE"}
+    ).get_json()["id"]
+    invited = colead_client.post(
+        f"/api/v1/slots/{slot}/invite",
+        json={"name": "Rosa Quispe", "email": "rosa@indecopi.example", "language": "es"},
+    )
+    link = invited.get_json()["link"]
+    assert publish_as_planned(colead_client, meeting).status_code == 200
+    shown = ON_A_PHONE if width == "phone" else {"viewport": DESKTOP}
+    context = browser.new_context(**shown, locale="es-PE", timezone_id="America/Lima")
+    rosa = context.new_page()
+
+    def tapped(step: str, way_on: str | None = None) -> None:
+        shoot(rosa, f"presenter-taps-{width}-{step}", full_page=False)
+        assert rosa.evaluate(FITS_WIDTH), step
+        if way_on and width == "phone":
+            assert rosa.get_by_role("link", name=way_on).bounding_box()["height"] >= 44, step
+        languages = boxes(rosa, "main nav.languages a")
+        if width == "phone":
+            assert _too_small(rosa) == [], step
+        else:
+            assert len({round(box["y"]) for box in languages}) <= 1, (step, languages)
+
+    rosa.goto(live_server + "/volunteer")
+    expect(rosa.get_by_role("navigation", name="Idioma").get_by_role("link")).to_have_count(6)
+    tapped("volunteer")
+    rosa.goto(link)
+    tapped("page")
+    materials = rosa.locator("#materials")
+    materials.get_by_label("O un enlace").fill("https://slides.example/rosa.pdf")
+    materials.get_by_role("button", name="Añadir a la presentación").click()
+    materials.get_by_role("button", name="Eliminar…").click()
+    expect(rosa.get_by_role("heading", level=1)).to_have_text("¿Eliminar este material?")
+    tapped("remove", "Conservarlo")
+    rosa.get_by_role("link", name="Conservarlo").click()
+    rosa.goto(f"{link}/materials")
+    rosa.get_by_label("O un enlace").fill("mis diapositivas")
+    rosa.get_by_role("button", name="Añadir a la presentación").click()
+    expect(rosa.locator(".error-summary")).to_contain_text("O un enlace")
+    tapped("refused", "Volver")
+    rosa.get_by_role("link", name="Volver").click()
+    assert rosa.url.startswith(link)
+    context.close()
