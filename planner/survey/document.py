@@ -118,11 +118,78 @@ class NotUTF8(SurveyFormatError):
 NOT_UTF8_BYTE = re.compile("[\udc80-\udcff]")
 
 
+# How a spreadsheet is saved as the CSV the import reads.
+SAVE_AS_CSV = (
+    "in Excel, Save As → “CSV UTF-8 (Comma delimited)” (in LibreOffice Calc, Save As with “Edit "
+    "filter settings” and the character set “Unicode (UTF-8)”) and import that file"
+)
+_SAVE_AS_TEXT = (
+    "Save As “Plain Text” (.txt) with the encoding “Unicode (UTF-8)” and import that file, or "
+    "copy its text into a text editor and save that as UTF-8"
+)
+# The files of other programs a secretariat has at hand, by the bytes they start with (and, in
+# an archive, the parts they hold), each with what it is and how to get the file the import reads.
+_OTHER_PROGRAMS = (
+    (
+        b"%PDF-",
+        (),
+        "a PDF",
+        "open it, select all its text, copy it into a text editor (Notepad, "
+        "TextEdit) and save that as UTF-8 text (.txt), or extract it with pdftotext; then import "
+        "that file",
+    ),
+    (b"PK\x03\x04", (b"xl/workbook.xml",), "an Excel workbook (.xlsx)", SAVE_AS_CSV),
+    (
+        b"PK\x03\x04",
+        (b"opendocument.spreadsheet",),
+        "a LibreOffice Calc spreadsheet (.ods)",
+        SAVE_AS_CSV,
+    ),
+    (
+        b"PK\x03\x04",
+        (b"word/document.xml", b"opendocument.text"),
+        "a word-processor document (.docx, .odt)",
+        _SAVE_AS_TEXT,
+    ),
+    (b"PK\x03\x04", (), "a ZIP archive", "unpack it and import the survey file it holds"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        ("Workbook".encode("utf-16-le"),),
+        "an Excel 97-2003 workbook (.xls)",
+        SAVE_AS_CSV,
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        ("WordDocument".encode("utf-16-le"),),
+        "a Word 97-2003 document (.doc)",
+        _SAVE_AS_TEXT,
+    ),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        (),
+        "an Office 97-2003 file",
+        "save it from its program as CSV UTF-8 (a spreadsheet) or as UTF-8 text (a document) and "
+        "import that file",
+    ),
+)
+
+
+def _other_program(data: bytes) -> str | None:
+    """What a file another program wrote is and how to save it as what the import reads, for a
+    workbook or a PDF chosen by mistake, which was "a binary file" or "not UTF-8 text"."""
+    for start, holds, what, how in _OTHER_PROGRAMS:
+        if data.startswith(start) and (not holds or any(part in data for part in holds)):
+            return f"This is {what}, not a survey file the import reads: {how}."
+    return None
+
+
 def decode(data: bytes) -> str:
     """The text of an uploaded file, or a SurveyFormatError saying why it is not text (NotUTF8
     when it is neither UTF-8 nor UTF-16 with a byte-order mark: no other encoding is guessed)."""
     if not data.strip():
         raise SurveyFormatError("The file is empty.")
+    if said := _other_program(data):
+        raise SurveyFormatError(said)
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             text = data.decode("utf-16")

@@ -19,7 +19,7 @@ from planner.db_types import MAX_INT
 from planner.offices.codes import typed_code
 from planner.spreadsheet import read_back, written
 from planner.survey.charsets import ChooseCharset
-from planner.survey.document import NOT_UTF8_BYTE, NotUTF8, decode
+from planner.survey.document import NOT_UTF8_BYTE, SAVE_AS_CSV, NotUTF8, decode
 from planner.survey.records import (
     AnswerRecord,
     ImportWarning,
@@ -250,11 +250,7 @@ def _decoded(data: bytes, source_name: str, form: str) -> str:
             where += f", column {as_json(column)}"
         saved_as = "save the file with the encoding UTF-8 and import that"
         if form == "csv":
-            saved_as = (
-                "in Excel, Save As → “CSV UTF-8 (Comma delimited)” (in LibreOffice Calc, Save "
-                "As with “Edit filter settings” and the character set “Unicode (UTF-8)”) and "
-                "import that file"
-            )
+            saved_as = SAVE_AS_CSV
         raise ChooseCharset(where, error.data, error.at, saved_as) from None
 
 

@@ -8,6 +8,7 @@ import html
 import io
 import json
 import re
+import zipfile
 
 import pytest
 from sqlalchemy import delete, func, select
@@ -602,3 +603,73 @@ def test_a_spreadsheet_s_own_exports_are_read_as_typed(cli, app_context, tmp_pat
     assert result.exit_code == 0, result.output
     assert "0 warning(s)" in result.stdout
     assert_round_read_right()
+
+
+def office_file(*parts: str) -> bytes:
+    """An Office Open XML or OpenDocument file as its program saves it: a ZIP of these parts
+    (an OpenDocument's first part, "mimetype", stored as it is)."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for part in parts:
+            if part == "mimetype":
+                value = "application/vnd.oasis.opendocument.spreadsheet"
+                archive.writestr(part, value, compress_type=zipfile.ZIP_STORED)
+            else:
+                archive.writestr(part, "<?xml version='1.0'?><x>" + "Rec 10 " * 200 + "</x>")
+    return out.getvalue()
+
+
+# The start of a PDF as Word or Acrobat saves one: a line of high bytes, then compressed streams.
+PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<</Filter/FlateDecode>>stream\nx\x9c\x00\x01\xff"
+OTHER_PROGRAMS = {
+    "round.xlsx": (
+        office_file("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/worksheets/s.xml"),
+        "This is an Excel workbook (.xlsx), not a survey file the import reads: in Excel, Save "
+        "As → “CSV UTF-8 (Comma delimited)”",
+    ),
+    "round.ods": (
+        office_file("mimetype", "content.xml", "META-INF/manifest.xml"),
+        "This is a LibreOffice Calc spreadsheet (.ods), not a survey file the import reads: in "
+        "Excel, Save As → “CSV UTF-8 (Comma delimited)” (in LibreOffice Calc, Save As",
+    ),
+    "CWS-14-5.docx": (
+        office_file("[Content_Types].xml", "word/document.xml"),
+        "This is a word-processor document (.docx, .odt), not a survey file the import reads: "
+        "Save As “Plain Text” (.txt) with the encoding “Unicode (UTF-8)”",
+    ),
+    "CWS-14-5.pdf": (
+        PDF,
+        "This is a PDF, not a survey file the import reads: open it, select all its text, copy "
+        "it into a text editor",
+    ),
+    "round.xls": (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500) + "Workbook".encode("utf-16-le"),
+        "This is an Excel 97-2003 workbook (.xls), not a survey file the import reads: in Excel",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(OTHER_PROGRAMS))
+@pytest.mark.parametrize("sent_as", ["its own name", "a name ending .csv"])
+def test_a_workbook_or_pdf_chosen_by_mistake_is_named_with_how_to_save_what_is_read(
+    colead_client, api, app_context, name, sent_as
+):
+    """The workbook itself, or the PDF of the document, chosen instead of the CSV or the text
+    saved from it (or renamed .csv): refused as "a binary file, not the text of a survey
+    document", or a PDF as text in an older character set to choose. Now the page and the API
+    say what the file is and how to save the one the import reads, with the form kept."""
+    data, said = OTHER_PROGRAMS[name]
+    name = name if sent_as == "its own name" else "round.csv"
+    form = {"csrf_token": csrf_token(colead_client, "/surveys"), "label": "Round 2027"}
+    form["file"] = (io.BytesIO(data), name)
+    sent = colead_client.post("/surveys", data=form, content_type="multipart/form-data")
+    response = import_checked_on_page(colead_client, sent)
+    assert response.status_code == 400
+    assert said in page_text(response)
+    assert 'value="Round 2027"' in response.get_data(as_text=True)
+    body = {"file": (io.BytesIO(data), name)}
+    refused = api.post("/api/v1/surveys", data=body, content_type="multipart/form-data")
+    assert refused.status_code == 400
+    assert refused.json["message"].startswith("This is ")
+    assert said in refused.json["message"]
+    assert surveys_stored() == 0
