@@ -144,7 +144,7 @@ _DECLINE_PATTERNS = [re.compile(rf"(?<!\w){re.escape(plain(p))}") for p in DECLI
 # The word for recommendation, read in `plain` text (lower case, no accents): "Rec.", "Recs",
 # "Recommendation(s)", "Recomendación(es)", "Recommandation(s)", "Recomendação(ões)",
 # "Рекомендация" (any ending; "й" reads "и") and "Рек.". Then "No.", "nº" or "№" (read "No").
-_REC_WORD = (
+REC_WORD = (
     r"(?:rec(?:ommendations?|omendacion(?:es)?|ommandations?|omendaca?o(?:es)?|s)?\.?"
     r"|рек(?:омендаци[а-я]*)?\.?)"
 )
@@ -156,10 +156,10 @@ _LIST_SEPARATOR = (
 )
 # A recommendation's number has one or two digits; "Rec 10000" is not Rec 10 (helper-51).
 _NUMBER_LIST = rf"\d{{1,2}}(?!\d)(?:\s*(?:{_LIST_SEPARATOR}|-|–|\bto\b)\s*\d{{1,2}}(?!\d))*"
-_NAMED = re.compile(rf"\b{_REC_WORD}\s*(?:[nN][oº°]\.?\s*)?:?\s*({_NUMBER_LIST})")
+_NAMED = re.compile(rf"\b{REC_WORD}\s*(?:[nN][oº°]\.?\s*)?:?\s*({_NUMBER_LIST})")
 # A longer number after the word, said back as a recommendation that does not exist (beyond
 # nine digits it is no number anyone meant as one, and is left alone).
-_LONG = re.compile(rf"\b{_REC_WORD}\s*(?:[nN][oº°]\.?\s*)?:?\s*(\d{{3,9}})(?!\d)")
+_LONG = re.compile(rf"\b{REC_WORD}\s*(?:[nN][oº°]\.?\s*)?:?\s*(\d{{3,9}})(?!\d)")
 # A whole answer that is only a list of numbers: "2, 3, 10".
 _BARE_LIST = re.compile(rf"^\s*({_NUMBER_LIST})\s*[.;]*\s*$")
 _RANGE = re.compile(r"(\d{1,2})\s*(?:-|–|\bto\b)\s*(\d{1,2})")

@@ -16,10 +16,12 @@ from datetime import date
 from typing import Any
 
 from planner.db_types import MAX_INT
+from planner.matching.vocabulary import plain
 from planner.offices.codes import typed_code
 from planner.spreadsheet import read_back, written
 from planner.survey.charsets import ChooseCharset
 from planner.survey.document import NOT_UTF8_BYTE, SAVE_AS_CSV, NotUTF8, decode
+from planner.survey.interest import REC_WORD
 from planner.survey.records import (
     AnswerRecord,
     ImportWarning,
@@ -63,6 +65,11 @@ _DATE_LIKE = re.compile(r"[^\W\d_]|[/.]|^\d{4}-\d{1,2}-\d{1,2}$")
 # comma is the decimal sign, "10,0" or "10,00", is the number. Not "1,000" nor "1.000": a
 # thousand, where a comma or a full stop groups the digits.
 _NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]0{1,2})?")
+# A recommendation's cell as a person types it: "Rec. 10", "Recommendation 10", "R10", "Rec 10:"
+# or "10." (the word read as in the free-text answers, `REC_WORD`); what follows the word is
+# read as `_NUMBER` reads a number, so "Rec. 1,000" and "Rec. 10, 11" are still none.
+_REC_CELL = re.compile(r"(\D*?)\s*([0-9]+(?:[.,][0-9]+)?)\s*[.:]?")
+_REC_NAMED = re.compile(rf"(?:{REC_WORD}|r\.?)\s*(?:no\.?\s*)?")
 _MAX_ERRORS = 10
 # How a file comes to end before its last row or value does.
 _CUT_SHORT = "saved, copied or downloaded only in part"
@@ -415,7 +422,7 @@ def read_json(
             where,
             _code(row.get("office")),
             _bare(row.get("question")),
-            _number(row.get("recommendation")),
+            _recommendation(row.get("recommendation")),
             row.get("text"),
             parsed_lines,
             row.get("basis"),
@@ -763,7 +770,7 @@ class _Rows:
                 where,
                 row["office"],
                 row["question"],
-                _number(row["recommendation"]),
+                _recommendation(row["recommendation"]),
                 row["text"],
                 lines,
                 row.get("basis") or None,
@@ -904,6 +911,18 @@ def _number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None if isinstance(value, str) and not value.strip() else value
+
+
+def _recommendation(value: Any) -> Any:
+    """A recommendation's number as written in either form, with the word for it or a full stop
+    a person adds (`_REC_CELL`): "Rec. 10" is 10, as "10" is (`_number`)."""
+    value = _bare(value)
+    cell = _REC_CELL.fullmatch(value) if isinstance(value, str) else None
+    if cell and (not cell[1] or _REC_NAMED.fullmatch(plain(cell[1]))):
+        number = _number(cell[2])
+        if isinstance(number, int):
+            return number
+    return _number(value)
 
 
 def _offices(

@@ -184,6 +184,34 @@ def test_recommendations_a_spreadsheet_wrote_with_decimals_are_the_numbers(
     assert 'line 2: recommendation "10,5" is not a number' in result.stderr
 
 
+def test_recommendations_typed_with_their_word_or_a_full_stop_are_the_numbers(
+    cli, app_context, tmp_path
+):
+    """A steward types the recommendation as the document names it: "Rec. 10", "Recommendation
+    4", "R10", or "10." from a numbered list. Each row was refused as 'recommendation "Rec. 10"
+    is not a number', in the CSV as in the JSON; now each is the number, and a word with no
+    one number after it is still refused, quoted as typed."""
+    rows = [list(row) for row in ROWS]
+    rows[0][5], rows[1][5], rows[2][5] = "Rec. 10", "10.", "Recommendation 4"
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+    db.session.execute(delete(Survey))
+    db.session.commit()
+    answers = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
+    answers[0]["recommendation"], answers[1]["recommendation"] = "R10", "Rec.10"
+    answers[2]["recommendation"] = "Recomendación 4"
+    result = import_bytes(cli, tmp_path, json.dumps(answers).encode(), "round.json")
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+    for typed in ("Rec. 10, 11", "Rec. 1,000", "Rec."):
+        rows[0][5] = typed
+        rows[0][0] = rows[1][0] = rows[2][0] = "Round 2026b"
+        result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+        assert result.exit_code == 1
+        assert f'line 2: recommendation "{typed}" is not a number' in result.stderr
+
+
 @pytest.mark.parametrize("written", ["1,000", "1.000", "4,000"])
 def test_a_thousand_is_no_recommendation(cli, app_context, tmp_path, written):
     """One or two decimals of zero are a spreadsheet's (10,0 and 4,00 are 10 and 4), but "1,000"
