@@ -421,7 +421,7 @@ def read_json(
         answer = _answer(
             where,
             _code(row.get("office")),
-            _bare(row.get("question")),
+            _question(row.get("question")),
             _recommendation(row.get("recommendation")),
             row.get("text"),
             parsed_lines,
@@ -769,7 +769,7 @@ class _Rows:
             answer = _answer(
                 where,
                 row["office"],
-                row["question"],
+                _question(row["question"]),
                 _recommendation(row["recommendation"]),
                 row["text"],
                 lines,
@@ -911,6 +911,24 @@ def _number(value: Any) -> Any:
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return None if isinstance(value, str) and not value.strip() else value
+
+
+# A question as a person types it, by its name in the export or its label on the pages, in any
+# case, with spaces or hyphens for underscores: "Focus", "Low priority", "Current focus (Q4)".
+_QUESTION_NAMES = {
+    " ".join(re.split(r"[\s_-]+", folded(name))): question.value
+    for question in Question
+    for name in (question.value, question.label)
+}
+
+
+def _question(value: Any) -> Any:
+    """The question a cell or a JSON value names (`_QUESTION_NAMES`); anything else is left for
+    the check to say what it is."""
+    value = _bare(value)
+    if not isinstance(value, str):
+        return value
+    return _QUESTION_NAMES.get(" ".join(re.split(r"[\s_-]+", folded(value))), value)
 
 
 def _recommendation(value: Any) -> Any:

@@ -212,6 +212,35 @@ def test_recommendations_typed_with_their_word_or_a_full_stop_are_the_numbers(
         assert f'line 2: recommendation "{typed}" is not a number' in result.stderr
 
 
+def test_questions_typed_with_capitals_spaces_or_as_the_pages_label_them_are_the_questions(
+    cli, app_context, tmp_path
+):
+    """Headings with other capitals were read, but a question typed "Focus", "Low priority" or
+    copied from the pages as "Wanted for discussion (Q8)" refused the file ('question "Focus"
+    is not one of implementation, focus, ...'), in the CSV as in the JSON. Now each is its
+    question; a word that names none is still refused."""
+    rows = [list(row) for row in ROWS]
+    rows[0][4], rows[1][4], rows[2][4] = "Focus", "Wanted for discussion (Q8)", "CURRENT FOCUS (Q4)"
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+    db.session.execute(delete(Survey))
+    db.session.commit()
+    answers = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
+    answers[0]["question"], answers[1]["question"] = " focus", "Discuss"
+    answers[2]["question"] = "Focus"
+    result = import_bytes(cli, tmp_path, json.dumps(answers).encode(), "round.json")
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+    rows[0][4] = "Low-priority"
+    rows[1][4] = "Priority"
+    rows[0][0] = rows[1][0] = rows[2][0] = "Round 2026b"
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+    assert result.exit_code == 1
+    assert 'line 3: question "Priority" is not one of implementation, focus,' in result.stderr
+    assert "line 2" not in result.stderr
+
+
 @pytest.mark.parametrize("written", ["1,000", "1.000", "4,000"])
 def test_a_thousand_is_no_recommendation(cli, app_context, tmp_path, written):
     """One or two decimals of zero are a spreadsheet's (10,0 and 4,00 are 10 and 4), but "1,000"
