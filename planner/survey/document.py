@@ -13,6 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from planner.matching.vocabulary import plain
 from planner.survey.interest import read_interest
 from planner.survey.records import (
     AnswerRecord,
@@ -84,12 +85,32 @@ _DANGLING = re.compile(
 # drawn as one glyph. Read as those letters, the same answer copied by another viewer is the
 # same answer, and "artiﬁcial intelligence" is the topic it names.
 _LIGATURES = {code: unicodedata.normalize("NFKC", chr(code)) for code in range(0xFB00, 0xFB07)}
-_MONTHS = {name.lower(): number for number, name in enumerate(calendar.month_name) if name}
+# The months as each edition's body names them, in `plain` letters (lower case, no accents):
+# English, French, Spanish, Portuguese, and Russian in the genitive a date takes ("2 мая").
+_MONTHS = {
+    name: number
+    for names in (
+        [name.lower() for name in calendar.month_name[1:]],
+        "janvier fevrier mars avril mai juin juillet aout septembre octobre novembre decembre",
+        "enero febrero marzo abril mayo junio julio agosto septiembre octubre noviembre diciembre",
+        "janeiro fevereiro marco abril maio junho julho agosto setembro outubro novembro dezembro",
+        "января февраля марта апреля мая июня июля августа сентября октября ноября декабря",
+    )
+    for number, name in enumerate(names.split() if isinstance(names, str) else names, start=1)
+}
+_MONTHS["setiembre"] = 9  # as Peru and Uruguay write it
 _WINDOW_ZH = re.compile(
     r"(\d{4})\s*年\s*(\d{1,2})\s*月\s*(\d{1,2})\s*日\s*至\s*(?:(\d{4})\s*年\s*)?(\d{1,2})\s*月\s*(\d{1,2})\s*日"
 )
-_WINDOW_EN = re.compile(
-    r"between\s+(\d{1,2})\s+([A-Za-z]+)\s+(?:(\d{4})\s+)?and\s+(\d{1,2})\s+([A-Za-z]+)\s+(\d{4})"
+# Two dates of one period as the body of an edition in a language of `_MONTHS` states it, in
+# `plain` letters: "between 2 May and 7 July 2025", "du 2 mai au 7 juillet 2025", "entre el 2
+# de mayo y el 7 de julio de 2025", "de 1º de maio a 7 de julho de 2025", "с 2 мая по 7 июля
+# 2025 г."; the first date's year may be left out.
+_DAY = r"(\d{1,2})(?:er|o|°)?"
+_WINDOW = re.compile(
+    rf"(?<!\d){_DAY}\s+(?:de\s+)?([^\W\d_]+)(?:\s+(?:de\s+)?(\d{{4}}))?,?\s+"
+    r"(?:and|to|until|through|et|au|jusqu'au|y|al|a|hasta|e|ate|и|по|до)\s+"
+    rf"(?:(?:le|el|the|o)\s+)?{_DAY}\s+(?:de\s+)?([^\W\d_]+),?\s+(?:de\s+)?(\d{{4}})(?!\d)"
 )
 
 
@@ -325,7 +346,8 @@ class _Reader:
         if self.symbol is None and _SYMBOL.match(line):
             self.symbol = line
         if self.window is None:
-            self.window = _find_window(line)
+            # With the line before: a PDF's text wraps the sentence where the page did.
+            self.window = _find_window(f"{self.previous} {line}")
         if _HEADING.match(line) and line.startswith("1.") and _FORMS[1].keyword.search(line):
             self._start_question(number)
 
@@ -518,8 +540,19 @@ def parse_document(
             warnings.append(
                 ImportWarning(reader.question_lines[number], f"question {number} has no answers")
             )
-    warnings.sort(key=lambda w: w.line or 0)
     window = reader.window
+    if window is None:
+        # Else lost without a word: a survey without one is listed after those with one, so a
+        # later round read without its period did not become the one pages show.
+        warnings.append(
+            ImportWarning(
+                None,
+                "the text does not say when the offices answered (as “between 2 May and 7 July "
+                "2025” or “du 2 mai au 7 juillet 2025”): the survey has no answer period, and "
+                "pages show a survey that has one before it",
+            )
+        )
+    warnings.sort(key=lambda w: w.line or 0)
     return SurveyRecord(
         label=survey_label,
         source_name=source_name,
@@ -721,13 +754,13 @@ def _window_in(line: str) -> tuple[date, date] | None:
             date(year, int(zh[2]), int(zh[3])),
             date(int(zh[4] or year), int(zh[5]), int(zh[6])),
         )
-    en = _WINDOW_EN.search(line)
-    if en and en[2].lower() in _MONTHS and en[5].lower() in _MONTHS:
-        year = int(en[6])
-        return (
-            date(int(en[3] or year), _MONTHS[en[2].lower()], int(en[1])),
-            date(year, _MONTHS[en[5].lower()], int(en[4])),
-        )
+    for said in _WINDOW.finditer(plain(line)):
+        if said[2] in _MONTHS and said[5] in _MONTHS:
+            year = int(said[6])
+            return (
+                date(int(said[3] or year), _MONTHS[said[2]], int(said[1])),
+                date(year, _MONTHS[said[5]], int(said[4])),
+            )
     return None
 
 

@@ -419,3 +419,57 @@ def test_an_office_the_file_brings_is_named_on_import(cli, app_context, tmp_path
     assert result.exit_code == 0, result.output
     assert "New offices, not known before: ZZ;" in result.stdout
     assert "--alias NEW=KNOWN" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "period",
+    [
+        "12. Les membres des 13 équipes d'experts du CWS ont été invités à participer à l'enquête "
+        "du 4 mai\n\nau 9 juillet 2027.",
+        "12. Se invitó a los miembros de los 13 equipos técnicos del CWS a participar en la "
+        "encuesta entre el\n\n4 de mayo y el 9 de julio de 2027.",
+        "12. All members of the 13 CWS Task Forces were invited to take part between 4 May\n\n"
+        "and 9 July 2027.",
+    ],
+    ids=["french", "spanish", "english"],
+)
+def test_the_next_round_s_edition_in_another_language_says_when_it_was_answered(
+    cli, survey, tmp_path, period
+):
+    """The 2027 round's document, copied from its French or Spanish PDF (the sentence of the
+    period wrapped where the page did): its answer period was read in the Chinese edition's
+    words or in English on one line only, so it was stored without one, without a word, and
+    the pages went on showing the 2025 round. Now it is read, and the round is the default."""
+
+    def edit(lines):
+        lines = [
+            line.replace("CWS/13/26", "CWS/15/8")
+            if not line.startswith("12.")
+            else period.replace("\n\n", "\n\n\n")
+            for line in lines
+        ]
+        return "\n".join(lines).split("\n")
+
+    result = import_file(cli, _edited(tmp_path, "CWS-15-8.txt", edit), "--alias", "GE=DE")
+    assert result.exit_code == 0, result.output
+    assert "It is now the survey that pages and the API show" in result.stdout
+    stored = db.session.scalar(select(Survey).where(Survey.label == "CWS/15/8"))
+    assert (str(stored.answered_from), str(stored.answered_until)) == ("2027-05-04", "2027-07-09")
+    assert "does not say when the offices answered" not in result.output
+
+
+def test_a_text_that_does_not_say_when_it_was_answered_is_warned_about(cli, survey, tmp_path):
+    """A period the reader cannot find was left out without a word."""
+
+    def edit(lines):
+        return [
+            "12. Offices were invited to answer the survey." if line.startswith("12.") else line
+            for line in lines
+        ]
+
+    result = import_file(
+        cli, _edited(tmp_path, "undated.txt", edit), "--alias", "GE=DE", "--label", "Undated"
+    )
+    assert result.exit_code == 0, result.output
+    assert "the text does not say when the offices answered" in result.output
+    assert "Pages and the API still show CWS/13/26" in result.stdout
