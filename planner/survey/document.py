@@ -287,8 +287,8 @@ class _Reader:
         return _FORMS[self.question].kind if self.question else None
 
     def read(self, text: str) -> None:
-        for number, raw in enumerate(lines_of(text), start=1):
-            line = " ".join(raw.split()).translate(_LIGATURES)
+        lines = [" ".join(raw.split()).translate(_LIGATURES) for raw in lines_of(text)]
+        for number, line in enumerate(_rejoined(lines), start=1):
             if not line:
                 continue
             if self._is_page_furniture(line):
@@ -720,6 +720,54 @@ def _implementation_parts(
             (lines[0][0], lines[-1][0]),
             basis,
         )
+
+
+# A word a PDF's text breaks at a line's end, "imple-" (a hyphen, a soft one or U+2010), and
+# the rest of it at the start of the next line of text, in small letters.
+_BROKEN = re.compile(r"([^\W\d_]+)([-\u00ad\u2010])$")
+_REST = re.compile(r"([^\W\d_]+)(\S*)\s*")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+
+
+def _rejoined(lines: list[str]) -> list[str]:
+    """`lines` with each word broken at a line's end whole again on its first line: "imple-" and
+    "mentation of" read "implementation" and "of", not "imple- mentation", whose words no
+    reader of topics finds. The hyphen stays where the document writes the word with it
+    elsewhere ("long-standing"), or, writing it neither way, after a letter or an acronym
+    ("e-filing", "ICT-related"); a soft hyphen never does. Blank lines and page headers or
+    numbers between the two are passed over."""
+    words: set[str] | None = None
+    lines = list(lines)
+    for at, line in enumerate(lines):
+        broken = _BROKEN.search(line)
+        if not broken:
+            continue
+        after = next(
+            (
+                k
+                for k in range(at + 1, min(at + 12, len(lines)))
+                if lines[k]
+                and not (
+                    _SYMBOL.match(lines[k])
+                    or _PAGE_FURNITURE.match(lines[k])
+                    or _PAGE_NUMBER.match(lines[k])
+                )
+            ),
+            None,
+        )
+        rest = _REST.match(lines[after]) if after is not None else None
+        if not rest or not lines[after][0].islower():
+            continue
+        if words is None:
+            words = {word.casefold() for text in lines for word in _WORD.findall(text)}
+        left, right = broken[1], rest[1]
+        hyphen = broken[2] != "\u00ad" and (
+            f"{left}-{right}".casefold() in words
+            or (f"{left}{right}".casefold() not in words and (len(left) == 1 or left.isupper()))
+        )
+        lines[at] = line[: broken.start()] + left + ("-" if hyphen else "") + right + rest[2]
+        lines[after] = lines[after][rest.end() :]
+    return lines
 
 
 def _join(lines: list[tuple[int, str]]) -> str:

@@ -5,7 +5,7 @@ import re
 import pytest
 
 from planner.bootstrap import BUNDLED_ALIASES
-from planner.survey.document import parse_document
+from planner.survey.document import _rejoined, parse_document
 from planner.survey.records import Question, SurveyFormatError
 from tests.support import BUNDLED
 
@@ -77,6 +77,53 @@ def test_text_copied_with_ligatures_reads_as_the_same_answers(record):
     assert "\ufb01" in text
     copied = parse_document(text.encode(), "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
     assert copied.fingerprint() == record.fingerprint()
+
+
+@pytest.mark.parametrize("hyphen", ["-", "\u00ad", "\u2010"], ids=["hyphen", "soft", "u2010"])
+def test_words_a_pdf_hyphenated_at_line_ends_read_as_the_same_answers(record, hyphen):
+    """The text of a later document, copied from a PDF that breaks words at line ends: "mas-"
+    and "sive undertaking" read "mas- sive undertaking", an answer differing from the same
+    document unbroken (importing it again needed "replace"), and "artificial intelli- gence"
+    named no topic. Some of the breaks fall at a page's end, its footer and the next page's
+    header between the two halves."""
+    lines = [line.rstrip() for line in LINES]
+    out: list[str] = []
+    broken = 0
+    for at, line in enumerate(lines):
+        head, _, word = line.rpartition(" ")
+        after = lines[at + 2] if at + 2 < len(lines) else ""
+        if (
+            at > 500
+            and head
+            and re.fullmatch(r"[a-z]{6,}", word)
+            and not lines[at + 1]
+            and re.match(r"[a-z]", after)
+        ):
+            out.append(f"{head} {word[:3]}{hyphen}")
+            if broken % 5 == 0:
+                out += ["", "CWS/13/26", "", "Annex, page 99", "", "17"]
+            lines[at + 2] = f"{word[3:]} {after}"
+            broken += 1
+        else:
+            out.append(line)
+    assert broken > 40
+    copied = parse_document("\n".join(out).encode(), "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
+    assert copied.fingerprint() == record.fingerprint()
+
+
+def test_a_word_a_pdf_broke_keeps_the_hyphen_it_is_written_with():
+    """ "long-" and "standing" read "long-standing" where the text writes it so elsewhere, and a
+    letter or an acronym before the break keeps its hyphen: "e-filing", "ICT-related"."""
+    assert _rejoined(["A long-standing need, and long-", "", "standing issues"]) == [
+        "A long-standing need, and long-standing",
+        "",
+        "issues",
+    ]
+    assert _rejoined(["an e-", "filing system and ICT-", "related, tools"]) == [
+        "an e-filing",
+        "system and ICT-related,",
+        "tools",
+    ]
 
 
 def test_no_comments_provided_is_not_an_answer(record):
