@@ -739,7 +739,7 @@ def _rejoined(lines: list[str]) -> list[str]:
     words: set[str] | None = None
     lines = list(lines)
     for at, line in enumerate(lines):
-        broken = _BROKEN.search(line)
+        broken = _BROKEN.search(line) if line.endswith(("-", "\u00ad", "\u2010")) else None
         if not broken:
             continue
         after = next(
