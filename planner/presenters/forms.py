@@ -98,7 +98,7 @@ def filled_for_someone_else(form: InviteForm, slot, filled_for: str | None) -> s
     if filled_for is not None and same_name(form.name.data, filled_for):
         return None
     office_zone = slot.office.time_zone if slot.office is not None else None
-    theirs = known_language(slot, form.email.data)
+    theirs = known_language(slot, form.email.data, form.name.data)
     said = []
     zone = form.time_zone.data or None
     if filled[1] == _print(zone) and zone != office_zone:

@@ -50,11 +50,11 @@ def _well_formed(token: str) -> bool:
     return bool(token) and TOKEN_BYTES <= len(token) <= 100
 
 
-def known_language(slot: Slot, email: str | None) -> str:
-    """The language of `PAGE_LANGUAGES` the presenter at `email` would be written to in if the
-    co-lead chose none: theirs as a contact, the volunteer form's, else English (a contact's
-    language the messages are not written in, Arabic, reads English too)."""
-    known = messages.language_of(email, slot=slot)
+def known_language(slot: Slot, email: str | None, name: str | None) -> str:
+    """The language of `PAGE_LANGUAGES` the presenter `name` at `email` would be written to in
+    if the co-lead chose none: theirs as a contact, the volunteer form's, else English (a
+    contact's language the messages are not written in, Arabic, reads English too)."""
+    known = messages.language_of(email, name=name, slot=slot)
     return known if known in PAGE_LANGUAGES else "en"
 
 
@@ -107,7 +107,7 @@ def invite(
     # Kept only where it is not the one the app knows them by, so that their own (a contact's
     # language changed later) stays theirs, and a presenter no one knows the language of, left
     # in English, still reads their page in their browser's.
-    chosen = language if language != known_language(slot, email) else None
+    chosen = language if language != known_language(slot, email, name) else None
     before = (
         (
             former.name,

@@ -20,14 +20,7 @@ from planner.calendar.operations import presenter_event
 from planner.errors import PlannerError
 from planner.extensions import csrf, db
 from planner.forms import refill
-from planner.languages import (
-    PAGE_LANGUAGES,
-    page_language,
-    place_here,
-    semicolons,
-    show_in,
-    time_span_here,
-)
+from planner.languages import page_language, place_here, semicolons, show_in, time_span_here
 from planner.mail import messages
 from planner.offices.contacts import contacts_for
 from planner.offices.models import OfficeContact
@@ -435,7 +428,7 @@ def _invite_defaults(slot: Slot) -> dict:
             "name": current.name,
             "email": current.email,
             "time_zone": current.time_zone,
-            "language": current.language or known_language(slot, current.email),
+            "language": current.language or known_language(slot, current.email, current.name),
         }
     zone = slot.office.time_zone if slot.office else None
     for contact in _office_contacts(slot):
@@ -443,11 +436,7 @@ def _invite_defaults(slot: Slot) -> dict:
             "name": contact.name,
             "email": contact.email,
             "time_zone": zone,
-            # A volunteer not kept (id None) asked for theirs on the volunteer form: the
-            # address's contact may be a colleague at a shared mailbox, writing in another.
-            "language": known_language(slot, contact.email)
-            if contact.id is not None or contact.language not in PAGE_LANGUAGES
-            else contact.language,
+            "language": known_language(slot, contact.email, contact.name),
         }
     return {"time_zone": zone, "language": "en"}
 

@@ -192,3 +192,38 @@ def test_a_presenter_s_address_corrected_keeps_the_zone_given_for_them(api, slot
     db.session.expire_all()
     invited = db.session.scalar(select(Invitation))
     assert (invited.email, invited.own_zone) == ("eva@ipaustralia.example", "Europe/Lisbon")
+
+
+def test_a_volunteer_at_a_shared_mailbox_is_written_to_in_the_language_they_chose(
+    client, colead_client, survey
+):
+    """Ben, who reads English, is the office's contact at ict@; Rosa volunteered from ict@ too,
+    asking for Spanish. Invited by a script that chose no language (the language the app knows
+    her by), her invitation came in English, Ben's: the language was the contact's at her
+    address, whoever was invited there. It is hers, at any address; Ben still reads English."""
+    from tests.offices.test_contacts import add, decide, volunteer
+    from tests.proposals.test_schedule import meeting, schedule, slots, the_proposal
+
+    shared = "ict@ipaustralia.example"
+    add(colead_client, name="Ben Ward", email=shared)
+    volunteer(client, contact_name="Rosa Quispe", contact_email=shared, language="es")
+    decide(colead_client)
+    schedule(colead_client, the_proposal(), meeting(colead_client))
+    (slot,) = slots()
+    url = f"/api/v1/slots/{slot.id}/invite"
+    rosa = {"name": "Rosa Quispe", "email": shared, "time_zone": "Lima"}
+    assert colead_client.post(url, json=rosa).status_code == 201
+    (sent,) = outbox(kind="invitation")
+    assert sent.language == "es", sent.subject
+    # The form, opened again, says the language her emails come in: Spanish.
+    assert _selected(colead_client, slot) == ["es"]
+    for who, email, language in (
+        ("Ben Ward", shared, "en"),
+        # Her own address, which the co-leads learnt since: still Spanish, as she asked.
+        ("Rosa Quispe", "rosa.quispe@ipaustralia.example", "es"),
+    ):
+        db.session.expire_all()
+        invited = slot.invitation.invited_at.isoformat()
+        again = {"name": who, "email": email, "invited": invited}
+        assert colead_client.post(url, json=again).status_code == 201
+        assert outbox(kind="invitation")[-1].language == language, who

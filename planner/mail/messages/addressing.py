@@ -15,6 +15,7 @@ from planner.mail.models import OutboxMessage
 from planner.mail.sender import DEFAULT_FROM, taskforce_email
 from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
+from planner.text import same_name
 from planner.timezones import known_time_zones, time_span, time_span_in, until_in
 
 # The Session.info key of who has had a message about which slot in this transaction.
@@ -136,34 +137,48 @@ def presenter_language(invitation: Invitation, default: str | None = "en") -> st
     times in); `default` when none says."""
     if invitation.language:
         return invitation.language
-    return language_of(invitation.email, slot=invitation.slot, default=default)
+    return language_of(
+        invitation.email, name=invitation.name, slot=invitation.slot, default=default
+    )
 
 
 def language_of(
     email: str | None,
     office_code: str | None = None,
     *,
+    name: str | None = None,
     slot: Slot | None = None,
-    volunteer: tuple[str | None, str | None] | None = None,
+    volunteer: tuple[str | None, str | None, str | None] | None = None,
     default: str | None = "en",
 ) -> str | None:
     """The language an address asked for as an office contact (consented or entered); else,
     to the presenter of a `slot` filled from a proposal who is its volunteer, the one chosen
     on the volunteer form (which says the invitation and what follows come in it, also to a
-    volunteer not kept as a contact). `volunteer` gives that proposal's (email, language)
-    where the slot is read as a row, not loaded (a deleted meeting's slots). `default` when no
-    language is known (English, for a message; none, for a page that reads the browser's)."""
+    volunteer not kept as a contact). `name`, of the one written to, says who they are, as
+    `Proposal.volunteer_is` does (`same_name`): at a shared mailbox (ict@…) the contact kept
+    there may be a colleague, and the volunteer reads theirs, also at an address the co-leads
+    corrected; without it, the volunteer is the one at their address. `volunteer` gives that
+    proposal's (email, name, language) where the slot is read as a row, not loaded (a deleted
+    meeting's slots). `default` when no language is known (English, for a message; none, for
+    a page that reads the browser's)."""
     if not email:
         return default
-    query = select(OfficeContact.language).where(OfficeContact.mailbox == mailbox(email))
+    query = select(OfficeContact).where(OfficeContact.mailbox == mailbox(email))
     if office_code:
         query = query.where(OfficeContact.office_code == office_code)
-    if found := db.session.scalar(query.order_by(OfficeContact.id).limit(1)):
-        return found
+    contacts = db.session.scalars(query.order_by(OfficeContact.id)).all()
     if volunteer is None and slot is not None and slot.proposal is not None:
-        volunteer = (slot.proposal.contact_email, slot.proposal.contact_language)
-    if volunteer is not None and same_address(volunteer[0], email):
-        return volunteer[1] or default
+        proposal = slot.proposal
+        volunteer = (proposal.contact_email, proposal.contact_name, proposal.contact_language)
+    if name is not None:
+        if theirs := next((c for c in contacts if same_name(c.name, name)), None):
+            return theirs.language
+        if volunteer is not None and same_name(volunteer[1], name):
+            return volunteer[2] or default
+    if contacts:
+        return contacts[0].language
+    if name is None and volunteer is not None and same_address(volunteer[0], email):
+        return volunteer[2] or default
     return default
 
 

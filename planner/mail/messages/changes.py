@@ -439,6 +439,7 @@ def _collect_removed(session: Session, removed: list) -> None:
                 Invitation.answered_at,
                 Office.time_zone.label("office_zone"),
                 Proposal.contact_email,
+                Proposal.contact_name,
                 Proposal.contact_language,
             )
             .join(Invitation, Invitation.slot_id == Slot.id)
@@ -458,7 +459,11 @@ def _collect_removed(session: Session, removed: list) -> None:
                 row.time_zone or row.office_zone,
                 # `presenter_language`, of a row.
                 row.language
-                or language_of(row.email, volunteer=(row.contact_email, row.contact_language)),
+                or language_of(
+                    row.email,
+                    name=row.name,
+                    volunteer=(row.contact_email, row.contact_name, row.contact_language),
+                ),
             )
             for row in rows
         ]

@@ -88,7 +88,7 @@ def presenter_replaced(
     reason = _REASONS[how]
     if stays_as_contact(slot, email, reason, time_zone, language):
         return
-    recipient = Recipient(email, name, language or language_of(email, slot=slot))
+    recipient = Recipient(email, name, language or language_of(email, name=name, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
     zone = known_zone(time_zone, "UTC")
     context = {**slot_context(slot, zone), "reason": reason}
