@@ -1098,13 +1098,9 @@ def test_another_name_at_the_volunteers_shared_mailbox_is_another_presenter(
     page said "You are invited to present it". A person is their name, as
     `presenters.models.reinvited` has it: Ben is another person; Lucía, invited by her name
     at her own address, is the volunteer, her address corrected."""
-    token = volunteer(client, contact_email="ict@indecopi.example")
-    proposal = the_proposal()
-    decide(colead_client, proposal)
-    draft = meeting(colead_client)
-    schedule(colead_client, proposal, draft)
-    assert publish_as_planned(colead_client, draft).status_code == 200
-    (slot,) = slots()
+    token, _, slot = _scheduled_and_published(
+        client, colead_client, contact_email="ict@indecopi.example"
+    )
     invite(colead_client, slot, name="Ben Other", email="ICT@indecopi.example", time_zone="Lima")
     said = _when(client.get(f"/proposals/{token}").text)
     # Not "in your place", nor "The private link you were sent": she was sent none.
@@ -1223,10 +1219,10 @@ def test_a_cancelled_meeting_s_slots_show_as_cancelled_everywhere(client, colead
     )
 
 
-def _scheduled_and_published(client, colead_client) -> tuple[str, Proposal, Slot]:
-    """A volunteered proposal, accepted, scheduled and published: its private link's token,
-    the proposal and its slot."""
-    token = volunteer(client)
+def _scheduled_and_published(client, colead_client, **form) -> tuple[str, Proposal, Slot]:
+    """A volunteered proposal (the volunteer form as `form` changes it), accepted, scheduled
+    and published: its private link's token, the proposal and its slot."""
+    token = volunteer(client, **form)
     proposal = the_proposal()
     decide(colead_client, proposal)
     draft = meeting(colead_client)
@@ -1287,13 +1283,9 @@ def test_whoever_holds_the_proposal_link_is_not_told_the_address_the_volunteer_w
     mistyped mailbox, holding the link, learnt her address, which the presenter's link ended by
     a corrected address never tells (`presenters.views._no_longer_theirs`). It names the
     address the proposal was sent from only."""
-    token = volunteer(client, contact_email="luica@indecopi.example")
-    proposal = the_proposal()
-    decide(colead_client, proposal)
-    draft = meeting(colead_client)
-    schedule(colead_client, proposal, draft)
-    assert publish_as_planned(colead_client, draft).status_code == 200
-    (slot,) = slots()
+    token, proposal, slot = _scheduled_and_published(
+        client, colead_client, contact_email="luica@indecopi.example"
+    )
     invite(colead_client, slot, name=proposal.contact_name, email="lucia@indecopi.example")
     said = _when(client.get(f"/proposals/{token}").text)
     assert "You are invited to present it" in said, said
