@@ -372,6 +372,11 @@ def read_json(
         problems.add("survey.label", f"must be text in quotes, not {_json_kind(survey_label)}")
     elif not survey_label or not survey_label.strip():
         problems.add("survey.label", "missing; give the survey a label")
+    for name in ("slug", "source"):
+        if survey.get(name) is not None and not isinstance(survey[name], str):
+            problems.add(
+                f"survey.{name}", f"must be text in quotes, not {_json_kind(survey[name])}"
+            )
     answered_from = _date(survey.get("answered_from"), "survey.answered_from", problems)
     answered_until = _date(survey.get("answered_until"), "survey.answered_until", problems)
 
@@ -390,6 +395,7 @@ def read_json(
     wheres: list[str] = []
     unused: list[ImportWarning] = []  # no_answer values the text says otherwise
     rows = payload.get("answers")
+    given = len(rows) if isinstance(rows, list) else None
     if not isinstance(rows, list):
         problems.add("answers", "must be a list")
         rows = []
@@ -437,7 +443,7 @@ def read_json(
             if isinstance(given, bool) and given != answer.no_answer:
                 unused.append(_no_answer_unused(where, given))
     _check_duplicates(answers, problems, wheres)
-    _check_whole(answers, answered_from, answered_until, "survey.", problems)
+    _check_whole(answers, given, answered_from, answered_until, "survey.", problems)
     problems.raise_if_any(source_name)
     return SurveyRecord(
         label=survey_label.strip(),
@@ -782,7 +788,14 @@ class _Rows:
                 answers.append(answer)
                 wheres.append(where)
         _check_duplicates(answers, problems, wheres)
-        _check_whole(answers, dates["answered_from"], dates["answered_until"], "", problems)
+        _check_whole(
+            answers,
+            len(self.pending),
+            dates["answered_from"],
+            dates["answered_until"],
+            "",
+            problems,
+        )
         problems.raise_if_any(source_name)
         return SurveyRecord(
             label=survey_label,
@@ -964,6 +977,9 @@ def _offices(
             problems.add(where, f"office {code} is listed twice")
             continue
         problems.refused_offices.add(code)  # until it is read whole, below
+        if name is not None and not isinstance(name, str):
+            problems.add(where, f"the name of office {code} must be text, not {_json_kind(name)}")
+            continue
         if not isinstance(name, str) or blank(name):  # a zero-width space alone is none
             problems.add(where, f"office {code} has no name")
             continue
@@ -1076,14 +1092,16 @@ def _check_duplicates(
 
 def _check_whole(
     answers: list[AnswerRecord],
+    given: int | None,
     answered_from: date | None,
     answered_until: date | None,
     prefix: str,
     problems: _Problems,
 ) -> None:
     """What only the whole survey can say: it has answers, and its dates make a period of this
-    era (`records.period_problems`)."""
-    if not answers:
+    era (`records.period_problems`). `given`: how many answer rows the file holds (None where
+    it holds no list of them, said already): rows each refused are not also "no answers"."""
+    if not answers and given == 0:
         problems.add("answers", "the survey has no answers; there is nothing to import")
     for name, message in period_problems(answered_from, answered_until):
         problems.add(prefix + name, message)

@@ -296,6 +296,38 @@ def test_an_office_refused_is_said_once_not_again_at_each_of_its_answers(
     assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
 
 
+def test_answers_each_refused_are_not_also_said_to_be_none(cli, app_context, tmp_path):
+    """helper-336: a file whose every answer row was refused also said "the survey has no
+    answers; there is nothing to import" beside the rows' reasons, as if it had none. An
+    office's name given as a list was "has no name"."""
+    payload = minimal_json(
+        answers=[{"office": "AU", "question": "wish", "recommendation": 10, "text": "AI"}]
+    )
+    result = import_json(cli, tmp_path, payload)
+    assert result.exit_code == 1
+    assert 'answers[0]: question "wish" is not one of' in result.stderr
+    assert "has no answers" not in result.stderr
+    payload = minimal_json(answers="none")
+    result = import_json(cli, tmp_path, payload)
+    assert "answers: must be a list" in result.stderr and "has no answers" not in result.stderr
+    path = tmp_path / "pilot.csv"
+    path.write_text(
+        "survey,office,office_name,time_zone,question,recommendation,text\n"
+        "Pilot,AU,IP Australia,Australia/Sydney,wish,10,More AI\n",
+        encoding="utf-8",
+    )
+    result = cli.invoke(args=["survey", "import", str(path)])
+    assert 'line 2: question "wish" is not one of' in result.stderr
+    assert "has no answers" not in result.stderr
+    payload = minimal_json()
+    payload["offices"][0]["name"] = ["IP", "Australia"]
+    result = import_json(cli, tmp_path, payload)
+    assert "offices[0]: the name of office AU must be text, not a list" in result.stderr
+    result = import_json(cli, tmp_path, minimal_json(survey={"label": "Pilot", "source": ["x"]}))
+    assert "survey.source: must be text in quotes, not a list" in result.stderr
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
 def test_bad_csv_rows_are_named_by_line(cli, app_context, tmp_path):
     path = tmp_path / "pilot.csv"
     path.write_text(
