@@ -370,9 +370,17 @@ def saved_first_by_someone_else(write, before):
         event.remove(Session, "before_flush", race)
 
 
-def sent_at_once(first: Callable, second: Callable, held_before: type, given: float = 1.0) -> tuple:
+def sent_at_once(
+    first: Callable,
+    second: Callable,
+    held_before: type,
+    given: float = 1.0,
+    *,
+    changing: bool = False,
+) -> tuple:
     """Two requests at the same moment, in threads of their own (tests marked `committed`):
-    `first` is held just before it flushes a new `held_before` row, its checks done; `second`
+    `first` is held just before it flushes a new `held_before` row (with `changing`, a change
+    to one it read), its checks done; `second`
     then runs and is given `given` seconds to finish; then `first` goes on. Returns both answers
     and whether `second` finished while `first` was held (False when it had to wait its turn).
     A test that expects `second` to finish meanwhile gives it longer: on a loaded machine a
@@ -384,7 +392,8 @@ def sent_at_once(first: Callable, second: Callable, held_before: type, given: fl
 
     def hold(session, _context, _instances) -> None:
         mine = threading.get_ident() in first_thread and not holding.is_set()
-        if mine and any(isinstance(row, held_before) for row in session.new):
+        rows = session.dirty if changing else session.new
+        if mine and any(isinstance(row, held_before) for row in rows):
             holding.set()
             release.wait(30)
 

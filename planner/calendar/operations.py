@@ -41,6 +41,7 @@ from planner.extensions import db
 from planner.materials.models import Material
 from planner.materials.operations import public_by_slot
 from planner.offices.models import Office
+from planner.presenters.models import Invitation
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
 from planner.timezones import (
@@ -65,6 +66,10 @@ Built = tuple[bytes, datetime]
 # What a calendar shows: a change to any of these builds feeds anew. A meeting without
 # offices of its own lists the respondents of the survey it was planned with.
 _SHOWN = (Meeting, Slot, MeetingSeries, Office, Recommendation, Survey, Respondent)
+# Written in a transaction that goes on to change a slot, before the slot is: a presenter's
+# invitation (their answer is the slot's status). Its flush holds the calendars' row too
+# (`_mark_changes`), without marking a change.
+_WRITTEN_WITH_SHOWN = (Invitation,)
 
 
 # Reading stored values as a calendar can hold them.
@@ -267,17 +272,32 @@ def _record_removals(session: Session) -> None:
                 _slot_removed(session, gone, item, meeting, left, sorted(off))
 
 
-def _mark_changes(session: Session, _context, _instances) -> None:
-    touched = (
-        any(isinstance(o, _SHOWN) for o in session.new)
-        or any(isinstance(o, _SHOWN) for o in session.deleted)
-        or any(isinstance(o, _SHOWN) and session.is_modified(o) for o in session.dirty)
+def _written(session: Session, kinds: tuple[type, ...]) -> bool:
+    """Whether this flush writes a row of one of `kinds`: adds, deletes or changes one."""
+    return (
+        any(isinstance(o, kinds) for o in session.new)
+        or any(isinstance(o, kinds) for o in session.deleted)
+        or any(isinstance(o, kinds) and session.is_modified(o) for o in session.dirty)
     )
-    if not touched:
+
+
+def _mark_changes(session: Session, _context, _instances) -> None:
+    touched = _written(session, _SHOWN)
+    if not touched and not _written(session, _WRITTEN_WITH_SHOWN):
         return
     with session.no_autoflush:
+        # Its row is held first, before this flush writes anything, and read as committed now.
+        # Every change a calendar shows writes this one row: written last, after the rows it
+        # changed, it let two requests each hold what the other then waited for (a co-lead's
+        # move wrote the slot, this row, then the presenter's invitation; the presenter's
+        # answer, on another instance, the invitation, then the slot and this row), and
+        # PostgreSQL ended one of them as a deadlock: a 503 to the presenter. Now the second
+        # waits for the first to end, then finds what it changed (a 409 from the versions), as
+        # it would on one instance alone.
+        state = session.get(CalendarState, 1, with_for_update=True, populate_existing=True)
+        if not touched:
+            return
         _record_removals(session)
-        state = session.get(CalendarState, 1)
     now = utcnow()
     if state is None:
         session.add(CalendarState(id=1, changed_at=now))

@@ -24,7 +24,13 @@ from planner.presenters.operations import frozen
 from planner.timezones import local_time
 from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite, shown_time
-from tests.support import csrf_token, form_of, hidden_fields, publish_as_planned
+from tests.support import (
+    csrf_token,
+    form_of,
+    hidden_fields,
+    publish_as_planned,
+    sent_at_once,
+)
 
 
 def text(response) -> str:
@@ -1654,6 +1660,41 @@ def test_an_answer_racing_another_change_comes_back_unsaved_with_what_was_typed(
     assert "Any Tuesday morning" in page
     db.session.expire_all()
     assert db.session.get(Invitation, invitation_id).answer == "declined"
+
+
+@pytest.mark.committed  # two requests at once, on connections of their own
+def test_a_presenter_declining_while_a_colead_moves_their_slot_is_told_not_an_outage(
+    api, slot, presenter
+):
+    """Two instances on one PostgreSQL: the presenter who had confirmed declines from their
+    page while a co-lead moves the slot down, which asks them again. The move wrote the slot
+    (and the calendars' state) first, then the invitation; the answer wrote the invitation
+    first, then the calendars' state. Each waited for the other: PostgreSQL ended one as a
+    deadlock, and the presenter was told the database could not be reached (503). Now the
+    answer waits for the move, then is told its slot changed, with its reason still there."""
+    link = invite(api, slot)
+    assert confirm(presenter, link).status_code == 302
+    editor = f"/meetings/{slot.meeting_id}/edit"
+    version = re.search(r'name="agenda_version" value="([^"]+)"', text(api.get(editor)))[1]
+    move = {"csrf_token": csrf_token(api, editor), "agenda_version": version, "direction": "down"}
+
+    moved, declined, _ = sent_at_once(
+        lambda: api.post(f"/slots/{slot.id}/move", data=move),
+        lambda: presenter.post(
+            link + "/answer", data={"answer": "declined", "note": "Travelling that week"}
+        ),
+        Invitation,
+        changing=True,
+    )
+
+    assert moved.status_code == 302
+    assert declined.status_code == 409
+    page = text(declined)
+    assert "Your slot changed at the same moment" in page
+    assert "Travelling that week" in page
+    db.session.expire_all()
+    now = db.session.get(Slot, slot.id)
+    assert now.status == "invited" and now.invitation.answer is None  # asked again, as moved
 
 
 def test_the_presenter_says_which_time_zone_they_are_in(api, slot, presenter):
