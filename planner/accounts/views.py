@@ -47,6 +47,7 @@ from planner.errors import PlannerError
 from planner.extensions import db
 from planner.http_errors import NOT_STORED, shown_fields
 from planner.timezones import until_in
+from planner.turns import hold
 from planner.web import keep_changes
 
 bp = Blueprint("accounts", __name__)
@@ -156,6 +157,11 @@ def password():
             form.current.errors.append(refusal.message)
             status, headers = 429, refusal.headers()
         else:
+            # One change of the account at a time, checked against its password as stored once
+            # the one before has ended: two browsers choosing a password at once from the same
+            # one-time password (two instances) were both told it changed, and the later write
+            # replaced the other's password, neither signed out.
+            hold(current_user._get_current_object())
             right = current_user.check_password(form.current.data)
             if right:
                 # The try was counted as a failure until now, whatever the rest of the form says.

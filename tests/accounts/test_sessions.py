@@ -3,13 +3,21 @@
 import html
 import re
 
+import pytest
 from sqlalchemy import select
 
 from planner.accounts.models import ApiToken, User
 from planner.extensions import db
 from planner.offices.models import OfficeContact
 from tests.conftest import signed_in as given_the_sign_in_cookie
-from tests.support import COLEAD_EMAIL, COLEAD_PASSWORD, VOLUNTEERED, csrf_token, sign_in
+from tests.support import (
+    COLEAD_EMAIL,
+    COLEAD_PASSWORD,
+    VOLUNTEERED,
+    csrf_token,
+    sent_at_once,
+    sign_in,
+)
 
 NEW_PASSWORD = "a much longer secret"
 
@@ -68,6 +76,40 @@ def test_a_new_password_signs_out_the_other_sessions_but_not_this_one(app, colea
     assert not signed_in(elsewhere) and not signed_in(stolen)
     assert sign_in(elsewhere).status_code == 401
     assert sign_in(elsewhere, password=NEW_PASSWORD).status_code == 302
+
+
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_two_browsers_choosing_a_password_at_once_are_not_both_told_it_changed(app, colead):
+    """The one-time password was opened in two browsers (or by someone it leaked to), and a
+    password chosen in each at the same moment, on two instances. Both were told "Password
+    changed. Any other browser ... is signed out": the later write replaced the other's
+    password, which then signed in nowhere, and both browsers stayed signed in. Now the second
+    waits for the first, whose password stands, and is told its current one is not the one
+    it typed any more."""
+    laptop, phone = app.test_client(), app.test_client()
+    forms = []
+    for browser, chosen in ((laptop, NEW_PASSWORD), (phone, "another long secret")):
+        assert sign_in(browser).status_code == 302
+        forms.append(
+            {
+                "csrf_token": csrf_token(browser, "/account/password"),
+                "current": COLEAD_PASSWORD,
+                "new": chosen,
+                "confirm": chosen,
+            }
+        )
+    first, second, _ = sent_at_once(
+        lambda: laptop.post("/account/password", data=forms[0]),
+        lambda: phone.post("/account/password", data=forms[1]),
+        User,
+        changing=True,
+    )
+    assert first.status_code == 302
+    assert second.status_code == 400
+    assert "That is not your current password." in html.unescape(second.text)
+    assert signed_in(laptop) and not signed_in(phone)
+    assert sign_in(app.test_client(), password=NEW_PASSWORD).status_code == 302
+    assert sign_in(app.test_client(), password="another long secret").status_code == 401
 
 
 def test_a_password_reset_from_the_command_line_signs_out_everywhere(app, cli, colead):
