@@ -134,7 +134,12 @@ def logout():
     """Ends every session of the account, not only this browser's: a cookie copied from any
     of them stops working too."""
     if current_user.is_authenticated:
-        current_user.end_sessions()
+        # Counted on from the account's session number as stored once any change of it under
+        # way has ended: a new password chosen at the same moment in another browser (another
+        # instance) wrote the same number, and that browser stayed signed in.
+        user = current_user._get_current_object()
+        hold(user)
+        user.end_sessions()
     logout_user()
     rotate_csrf_token()
     flash("Signed out.", "success")

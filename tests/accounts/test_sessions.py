@@ -112,6 +112,33 @@ def test_two_browsers_choosing_a_password_at_once_are_not_both_told_it_changed(a
     assert sign_in(app.test_client(), password="another long secret").status_code == 401
 
 
+@pytest.mark.committed  # two requests at once, each on a connection of its own
+def test_signing_out_while_another_browser_changes_the_password_signs_that_one_out_too(app, colead):
+    """Sign-out ends every session; a new password every session but its own. Sent at the same
+    moment, on two instances, both wrote the account's session number as each had read it: the
+    same number, so the browser that changed the password stayed signed in after the sign-out
+    that came after it. Now the sign-out waits for the change and ends that session too."""
+    laptop, phone = app.test_client(), app.test_client()
+    assert sign_in(laptop).status_code == 302 and sign_in(phone).status_code == 302
+    change = {
+        "csrf_token": csrf_token(laptop, "/account/password"),
+        "current": COLEAD_PASSWORD,
+        "new": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
+    signing_out = {"csrf_token": csrf_token(phone, "/")}
+    changed, signed_out, _ = sent_at_once(
+        lambda: laptop.post("/account/password", data=change),
+        lambda: phone.post("/logout", data=signing_out),
+        User,
+        changing=True,
+    )
+    assert changed.status_code == 302 and signed_out.status_code == 302
+    assert not signed_in(phone)
+    assert not signed_in(laptop)
+    assert sign_in(app.test_client(), password=NEW_PASSWORD).status_code == 302
+
+
 def test_a_password_reset_from_the_command_line_signs_out_everywhere(app, cli, colead):
     browser = app.test_client()
     assert sign_in(browser).status_code == 302
