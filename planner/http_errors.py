@@ -27,7 +27,7 @@ from wtforms import FieldList, FormField, HiddenField, PasswordField
 from wtforms.fields.core import UnboundField
 from wtforms.widgets import HiddenInput
 
-from planner.errors import PlannerError
+from planner.errors import ConflictError, PlannerError
 from planner.extensions import db
 from planner.languages import ReadersPage, show_readers_page
 from planner.routing import read_endpoint
@@ -402,6 +402,21 @@ def database_unavailable(error: BaseException) -> bool:
     return False
 
 
+# PostgreSQL ended this save as one of two that waited on each other (a deadlock), or that it
+# could not put in an order: nothing of it was kept, and sent again it is saved or refused as
+# the page is now.
+COLLIDED = (
+    "Someone else saved at the same moment, and this was not saved. Look at the page as it is "
+    "now and save again."
+)
+_COLLIDED = (psycopg.errors.DeadlockDetected, psycopg.errors.SerializationFailure)
+
+
+def collided(error: BaseException) -> bool:
+    """Whether `error` is the database ending this transaction for another's (`COLLIDED`)."""
+    return isinstance(error.orig if isinstance(error, DBAPIError) else error, _COLLIDED)
+
+
 def _unavailable(message: str = UNAVAILABLE, retry_after: int = RETRY_AFTER) -> Response | tuple:
     headers = {"Retry-After": str(retry_after)}
     if answers_in_json():
@@ -478,6 +493,9 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error: Exception):
+        if collided(error):  # before the outage it would otherwise be taken for
+            app.logger.warning("Two saves collided on %s: %s", request.path, error)
+            return _refused(ConflictError(COLLIDED))
         if database_unavailable(error):
             app.logger.warning("Database unavailable on %s: %s", request.path, error)
             return _unavailable()

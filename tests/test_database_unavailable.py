@@ -7,20 +7,23 @@ import os
 import socket
 import threading
 
+import psycopg
 import pytest
 from flask_migrate import upgrade
 from sqlalchemy import text
+from sqlalchemy.exc import OperationalError
 
 from planner.app import create_app
 from planner.extensions import db
 from planner.http_errors import (
+    COLLIDED,
     NOT_RESTARTED,
     NOT_UPGRADED,
     RETRY_AFTER,
     UNAVAILABLE,
     UPGRADE_RETRY_AFTER,
 )
-from tests.support import csrf_token, database_of_its_own
+from tests.support import csrf_token, database_of_its_own, session_csrf_token
 
 NOT_MIGRATED = (
     "The database lacks a table or column this version of the app needs (it is not migrated to "
@@ -304,3 +307,31 @@ def test_a_command_on_a_database_a_newer_release_upgraded_says_to_run_that_relea
         with new.app_context():
             db.session.remove()
             db.engine.dispose()
+
+
+def _deadlocked(*args, **kwargs):
+    """What a view's commit raises when PostgreSQL ends its transaction as one of two that
+    waited on each other (helper-334 saw it live between two instances: a 503 "cannot be
+    reached" for what was a collision)."""
+    raise OperationalError(
+        "UPDATE meetings SET …", {}, psycopg.errors.DeadlockDetected("deadlock detected")
+    )
+
+
+def test_a_save_ended_by_a_deadlock_is_a_conflict_to_save_again_not_an_outage(
+    app, colead_client, monkeypatch
+):
+    monkeypatch.setitem(app.view_functions, "agenda.new", _deadlocked)
+    monkeypatch.setitem(app.view_functions, "agenda_api.create", _deadlocked)
+    page = colead_client.post(
+        "/meetings/new",
+        data={"csrf_token": session_csrf_token(colead_client), "title": "Rec 10 workshop"},
+        headers={"Origin": "http://localhost"},
+    )
+    assert page.status_code == 409 and "Retry-After" not in page.headers
+    text = page.get_data(as_text=True)
+    assert COLLIDED in text and "cannot be reached" not in text
+    assert "Rec 10 workshop" in text  # what was typed is shown, to copy
+    api = colead_client.post("/api/v1/meetings", json={"title": "Rec 10 workshop"})
+    assert api.status_code == 409
+    assert api.get_json()["message"] == COLLIDED
