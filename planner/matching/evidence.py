@@ -89,6 +89,9 @@ _CUES: dict[EvidenceType, tuple[str, ...]] = {
         "migrating",
         "is focusing",
         "working (?:on|at)",
+        # Work going on with others ("We are cooperating with EPO, EUIPO and WIPO in order to
+        # share common architectures", ES, CWS/13/26 line 697): under way, not a bare focus.
+        r"(?:are|is) (?:actively )?(?:cooperating|collaborating|partnering) with",
         "preparations are underway",
         "has shared",
         "continues to",

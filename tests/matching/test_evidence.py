@@ -285,3 +285,14 @@ def test_a_strategy_announced_is_a_document_in_force_not_a_focus_with_no_stage()
     assert read("The new e-filing portal was announced in May.").type is EvidenceType.working
     assert read("The new portal is to be announced in 2026.").type is EvidenceType.under_way
     assert read("We announced our plans to migrate to the cloud.").type is EvidenceType.plan
+
+
+def test_work_going_on_with_other_offices_says_it_is_under_way():
+    """ES's Rec 8 work, "We are cooperating with EPO, EUIPO and WIPO in order to share common
+    architectures" (CWS/13/26 line 697), was described as "a current focus with no stage stated"
+    though "we are cooperating" says it is going on."""
+    spain = read(
+        "We are cooperating with EPO, EUIPO and WIPO in order to share common architectures"
+    )
+    assert spain.type is EvidenceType.under_way
+    assert spain.reason == "“are cooperating with”"
