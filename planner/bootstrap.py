@@ -19,6 +19,7 @@ from sqlalchemy import select
 
 from planner.accounts.models import User
 from planner.extensions import db
+from planner.matching.evidence import names_of
 from planner.matching.scorer import Peer
 from planner.offices.models import Office
 from planner.recommendations.models import Recommendation
@@ -50,9 +51,11 @@ def _read_reference(name: str) -> tuple[dict[str, str], ...]:
 
 
 def office_peers() -> dict[str, Peer]:
-    """Each office's seeded size and WIPO group, as the scorer compares them (no database)."""
+    """Each office's seeded size, WIPO group and names, as the scorer compares them (no
+    database)."""
+    names = {row["code"]: names_of(row["name"]) for row in reference_rows("offices.csv")}
     return {
-        row["code"]: Peer(row["size"] or None, row["region"] or None)
+        row["code"]: Peer(row["size"] or None, row["region"] or None, names.get(row["code"], ()))
         for row in reference_rows("office_attributes.csv")
     }
 

@@ -401,6 +401,43 @@ def presented(text: str) -> str:
     return ". ".join(kept) if shows and len(kept) < len(clauses) else text
 
 
+# How an office is named in another's text, from its stored name: the name itself, what its
+# parentheses say ("European Patent Office (EPO)": EPO; "(Kyrgyzpatent)") and its acronyms in
+# capitals ("(FIPS), ROSPATENT").
+_PARENTHESES = re.compile(r"\(([^()]+)\)")
+_ACRONYM = re.compile(r"\b[A-Z][A-Za-z]*[A-Z]\b")
+
+
+@lru_cache(maxsize=1024)
+def names_of(name: str) -> tuple[str, ...]:
+    """The words by which an office's stored name is named in text: "European Patent Office
+    (EPO)" is "European Patent Office" and "EPO"; "IP Australia" is itself."""
+    found = [_PARENTHESES.sub(" ", name).split(",")[0].strip()]
+    found += [inside.strip() for inside in _PARENTHESES.findall(name)]
+    found += [m.group(0) for m in _ACRONYM.finditer(name) if len(m.group(0)) >= 3]
+    return tuple(dict.fromkeys(n for n in found if len(n) >= 3))
+
+
+@lru_cache(maxsize=16384)
+def naming(text: str, names: tuple[str, ...]) -> str:
+    """The clause of a project text that names an office (by one of `names`), or "": ES's
+    "We are cooperating with EPO, EUIPO and WIPO in order to share common architectures" names
+    the EPO, a partner in that work."""
+    if not names:
+        return ""
+    pattern = _naming_pattern(names)
+    for clause in _CLAUSES.split(presented(text)):
+        if pattern.search(clause):
+            return clause.strip()
+    return ""
+
+
+@lru_cache(maxsize=1024)
+def _naming_pattern(names: tuple[str, ...]) -> re.Pattern:
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+    return re.compile(r"(?<![\w-])(?:" + alternatives + r")(?![\w-])")
+
+
 def stated(key: str, label: str) -> Evidence:
     """The evidence of a proposal whose office stated its stage ("idea", "pilot", "production")."""
     return Evidence(STATED.get(key, EvidenceType.plan), (label,), stated=True)

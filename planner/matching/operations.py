@@ -15,6 +15,7 @@ from sqlalchemy.exc import IntegrityError
 from planner.db_types import utcnow
 from planner.errors import PlannerError
 from planner.extensions import db
+from planner.matching.evidence import names_of
 from planner.matching.models import MatchMark, ScoringWeights
 from planner.matching.scorer import (
     DEFAULT_WEIGHTS,
@@ -75,9 +76,10 @@ def accepted_projects() -> list[Project]:
 
 
 def office_peers() -> dict[str, Peer]:
-    """Each office's size and WIPO group as stored (co-leads edit them)."""
-    rows = db.session.execute(select(Office.code, Office.size, Office.region)).tuples()
-    return {code: Peer(size, region) for code, size, region in rows}
+    """Each office's size and WIPO group as stored (co-leads edit them), and the names others'
+    texts call it by (`evidence.names_of` its stored name)."""
+    rows = db.session.execute(select(Office.code, Office.size, Office.region, Office.name)).tuples()
+    return {code: Peer(size, region, names_of(name or "")) for code, size, region, name in rows}
 
 
 def marks() -> dict[tuple[str, str, int], Mark]:

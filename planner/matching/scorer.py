@@ -12,6 +12,8 @@ The one scorer of the app: pure (no Flask, no database), deterministic and expla
   and question 6 words and, when those say nothing specific ("Recommendation 10"), its own other
   answers on that recommendation (question 5, its own question 4 work): never the
   recommendation's title, which every project on it echoes.
+- News: a project that names the audience itself (ES "cooperating with EPO, EUIPO and WIPO", for
+  EP) is work the audience takes part in, no news to it: it scores 0 for that audience.
 - Peer fit: an audience that says it has limited capacity ("limited resources", "guidance")
   learns most from an office of its own size or WIPO group.
 
@@ -128,10 +130,12 @@ DEFAULT_WEIGHTS = Weights()
 
 @dataclass(frozen=True)
 class Peer:
-    """What peer fit compares: an office's size and WIPO group."""
+    """What peer fit compares: an office's size and WIPO group; and how others' texts name it
+    (`evidence.names_of` its stored name), to tell a project it takes part in itself."""
 
     size: str | None = None
     group: str | None = None
+    names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -534,6 +538,23 @@ def _gate(relevance: np.ndarray, others: np.ndarray) -> np.ndarray:
     return 1 - RELEVANCE_GATE + RELEVANCE_GATE * relevance_share(relevance, others)
 
 
+def audience_named(
+    interests: Sequence[Interest], projects: Sequence[Project], offices: Mapping[str, Peer]
+) -> np.ndarray:
+    """Where project j's text names audience i's office (`evidence.naming`), as a matrix of
+    audiences × projects."""
+    n, m = len(interests), len(projects)
+    found = np.zeros((n, m), dtype=bool)
+    for i, interest in enumerate(interests):
+        names = offices.get(interest.office, Peer()).names
+        if names:
+            for j, project in enumerate(projects):
+                found[i, j] = project.office != interest.office and bool(
+                    ev.naming(project.text, names)
+                )
+    return found
+
+
 def score_recommendation(
     recommendation: int,
     interests: Sequence[Interest],
@@ -574,6 +595,9 @@ def score_recommendation(
     relevance = relevance_of(found)
     factor = _gate(relevance, others)
     score *= factor
+    # A project that names the audience itself (ES "cooperating with EPO, EUIPO and WIPO", for
+    # EP) is work the audience takes part in: no news to it, it scores 0 and ranks last for it.
+    score[audience_named(interests, projects, offices)] = 0.0
     unmarked = score.copy()
     allowed = others.copy()
     order = score.copy()
@@ -819,6 +843,8 @@ class Scorer:
         peer = self.offices.get(project.office, Peer())
         own = self.offices.get(interest.office, Peer())
         mark = self.marks.get((interest.office, project.office, s.recommendation))
+        # The words by which the project names the audience itself: a partner in it, no news.
+        named = ev.naming(project.text, own.names) if project.office != interest.office else ""
         return Match(
             audience=interest.office,
             presenter=project.office,
@@ -854,6 +880,7 @@ class Scorer:
                 if wish.limited
                 else None,
                 "mark": mark.as_dict() if mark else None,
+                "names_audience": named or None,
                 "presenter_text": project.text,
                 "presenter_source": project.source,
                 "presenter_reference": project.reference,

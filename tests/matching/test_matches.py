@@ -143,6 +143,33 @@ def test_sharing_its_practice_is_sharing_experience_between_offices(survey):
     assert [m.presenter for m in australia[:2]] == ["ES", "CA"]
 
 
+def test_a_project_the_audience_is_a_partner_in_is_no_news_to_it(client, survey):
+    """ES's Rec 8 work, "We are cooperating with EPO, EUIPO and WIPO in order to share common
+    architectures" (CWS/13/26 line 697), topped EP's Rec 8 list: a project the EPO is itself a
+    partner in is no news to it, as the raters said ("ES cooperates with the EPO itself on
+    architectures, so there is little new for EP"). It now scores 0 for EP, ranks last and says
+    why, on the page, in the API and in the line-up's values; for AU it still ranks first."""
+    from planner.lineup.operations import workshop_instance
+
+    matches = survey_matches(survey, [8])
+    europe = [m for m in matches if m.audience == "EP"]
+    spain = europe[-1]
+    assert spain.presenter == "ES" and spain.score == 0
+    assert spain.reasons["names_audience"] == (
+        "We are cooperating with EPO, EUIPO and WIPO in order to share common architectures"
+    )
+    assert next(m for m in matches if m.audience == "AU").presenter == "ES"
+    assert all(m.reasons["names_audience"] is None for m in matches if m.audience == "AU")
+    page = html.unescape(client.get("/recommendations/8/matches").text)
+    assert "No news to EP: ES's work names EP itself (“We are cooperating with EPO" in page
+    rows = client.get("/api/v1/matches?recommendation=8&limit=all").get_json()["matches"]
+    row = next(r for r in rows if (r["audience"], r["presenter"]) == ("EP", "ES"))
+    assert row["score"] == 0 and row["rank"] == row["of"]
+    assert row["reasons"]["names_audience"].startswith("We are cooperating with EPO")
+    values = workshop_instance(survey, [8]).relevance
+    assert values["EP:8"]["ES"] == 0 and values["AU:8"]["ES"] > 0
+
+
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):
     interests, _ = survey_interests_and_projects(survey)
     assert "DE" not in {i.office for i in interests}
