@@ -432,6 +432,24 @@ def naming(text: str, names: tuple[str, ...]) -> str:
     return ""
 
 
+def offices_named(text: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> set[str]:
+    """Which of the offices in `names` ((code, `names_of` its name), ...) `text` names, as
+    `naming` reads it: one search of the text for them all."""
+    pattern, whose = _offices_pattern(names)
+    return {code for found in pattern.findall(presented(text)) for code in whose[found]}
+
+
+@lru_cache(maxsize=64)
+def _offices_pattern(
+    names: tuple[tuple[str, tuple[str, ...]], ...],
+) -> tuple[re.Pattern, dict[str, set[str]]]:
+    whose: dict[str, set[str]] = {}
+    for code, its_names in names:
+        for name in its_names:
+            whose.setdefault(name, set()).add(code)
+    return _naming_pattern(tuple(whose)), whose
+
+
 @lru_cache(maxsize=1024)
 def _naming_pattern(names: tuple[str, ...]) -> re.Pattern:
     alternatives = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))

@@ -543,15 +543,17 @@ def audience_named(
 ) -> np.ndarray:
     """Where project j's text names audience i's office (`evidence.naming`), as a matrix of
     audiences × projects."""
-    n, m = len(interests), len(projects)
-    found = np.zeros((n, m), dtype=bool)
+    found = np.zeros((len(interests), len(projects)), dtype=bool)
+    rows: dict[str, list[int]] = {}
     for i, interest in enumerate(interests):
-        names = offices.get(interest.office, Peer()).names
-        if names:
-            for j, project in enumerate(projects):
-                found[i, j] = project.office != interest.office and bool(
-                    ev.naming(project.text, names)
-                )
+        if offices.get(interest.office, Peer()).names:
+            rows.setdefault(interest.office, []).append(i)
+    if not rows:
+        return found
+    names = tuple((code, offices[code].names) for code in sorted(rows))
+    for j, project in enumerate(projects):
+        for code in ev.offices_named(project.text, names) - {project.office}:
+            found[rows[code], j] = True
     return found
 
 
