@@ -209,3 +209,43 @@ def sign_in(page, live_server: str) -> None:
 def colead_page(page, live_server, colead):
     sign_in_on_the_page(page, live_server)
     return page
+
+
+def the_message_has_the_focus(page, text: str) -> None:
+    """After a form was sent, the page opens with the focus on what it says was done (or not):
+    in sight, and in Chromium's accessibility tree, the tree a screen reader reads, as the
+    focused node with the words in it (helper-338: a status the page opened with went unsaid,
+    the focus on the page itself)."""
+    from playwright.sync_api import expect
+
+    focused = page.locator(":focus")
+    expect(focused).to_have_class("messages")
+    expect(focused).to_contain_text(text)
+    expect(focused).to_be_in_viewport()
+    said = " ".join(focused_in_the_accessibility_tree(page).split())
+    assert " ".join(text.split()) in said, said
+
+
+def focused_in_the_accessibility_tree(page) -> str:
+    """The words of the node Chromium's accessibility tree says is focused, and of all the
+    nodes under it; "" where it says none is (an element hidden from it)."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    by_id = {node["nodeId"]: node for node in nodes}
+    focused = [
+        node
+        for node in nodes
+        if any(p["name"] == "focused" and p["value"]["value"] for p in node.get("properties", []))
+    ]
+    if not focused:
+        return ""
+    words, waiting = [], [focused[0]["nodeId"]]
+    while waiting:
+        node = by_id[waiting.pop(0)]
+        if node.get("role", {}).get("value") in ("StaticText", "text") and not node["ignored"]:
+            words.append(node.get("name", {}).get("value", ""))
+        waiting[:0] = [child for child in node.get("childIds", []) if child in by_id]
+    return " ".join(words)

@@ -8,7 +8,13 @@ from pathlib import Path
 from playwright.sync_api import expect
 from sqlalchemy import select
 
-from tests.browser.conftest import FITS_WIDTH, ON_A_PHONE, shoot, sign_in
+from tests.browser.conftest import (
+    FITS_WIDTH,
+    ON_A_PHONE,
+    shoot,
+    sign_in,
+    the_message_has_the_focus,
+)
 from tests.support import ahead, publish_as_planned
 
 # The focus on a date field's calendar button: the field is the active element, not :focus.
@@ -329,7 +335,8 @@ def test_a_message_after_a_save_is_seen_at_the_row_and_heard(
 ):
     """helper-188: saving a slot returns to its row (#slot-N), far below the page's top on a
     phone, where "Slot saved." was out of sight; and a screen reader does not say a status
-    message a page opens with. The message is moved under the row, and said in a live region."""
+    message a page opens with. The message is moved under the row, and has the focus
+    (helper-338): Shift+Tab is back in the row."""
     from tests.presenters.support import MEETING
 
     meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
@@ -347,8 +354,7 @@ def test_a_message_after_a_save_is_seen_at_the_row_and_heard(
     message = phone.locator(f"#slot-{last} + tr.flashed-row [data-flashed]")
     expect(message).to_have_text("Slot saved.")
     expect(message).to_be_in_viewport()
-    expect(phone.locator(f"#slot-{last}")).to_be_focused()
-    expect(phone.locator("body > [aria-live=polite]")).to_have_text("Slot saved.")
+    the_message_has_the_focus(phone, "Slot saved.")
     shoot(phone, "agenda-6-saved-at-the-row", full_page=False)
     context.close()
 

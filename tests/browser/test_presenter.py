@@ -9,7 +9,15 @@ import pytest
 import time_machine
 from playwright.sync_api import expect
 
-from tests.browser.conftest import DESKTOP, FITS_WIDTH, ON_A_PHONE, PHONE, shoot, sign_in
+from tests.browser.conftest import (
+    DESKTOP,
+    FITS_WIDTH,
+    ON_A_PHONE,
+    PHONE,
+    shoot,
+    sign_in,
+    the_message_has_the_focus,
+)
 from tests.presenters.support import MEETING
 from tests.support import publish_as_planned
 
@@ -68,6 +76,7 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     title.fill(TALKS[0]["title"])  # back as it was: nothing to lose, nothing asked
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_role("status")).to_contain_text("your presentation is confirmed")
+    the_message_has_the_focus(phone, "your presentation is confirmed")
     expect(phone.locator(".card p").first).to_have_text("Status: confirmed")
     shoot(phone, "presenter-2-confirmed")
 
@@ -82,6 +91,7 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     phone.get_by_label("Reason or times that suit you").fill("Our minister visits that week.")
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_role("status")).to_contain_text("you do not present in this slot")
+    the_message_has_the_focus(phone, "you do not present in this slot")
     context.close()
 
     # The co-lead sees both answers in the editor, on a desktop and on a phone.
@@ -92,6 +102,12 @@ def test_invite_confirm_and_decline(browser, page, live_server, colead_client, s
     row = page.get_by_role("row").filter(has_text=TALKS[0]["title"])
     expect(row.locator(".status")).to_have_text("confirmed")
     shoot(page, "presenter-3-editor")
+    # The decline stands on the editor, whatever was sent: it is no refusal of the form sent,
+    # and the focus goes to what the save did (helper-338: it went to the decline, unsaid).
+    page.get_by_role("link", name=f"Edit “{TALKS[1]['title']}”").click()
+    page.get_by_role("button", name="Save the slot").click()
+    the_message_has_the_focus(page, "Slot saved.")
+    expect(page.locator("#declined")).not_to_be_focused()
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server}/meetings/{meeting}/edit")
     assert page.evaluate(FITS_WIDTH), "the agenda editor is wider than the phone"
@@ -155,6 +171,7 @@ def test_the_whole_journey_from_volunteer_to_slides(
     phone.get_by_label("I confirm: I will present").check()
     phone.get_by_role("button", name="Send my answer").click()
     expect(phone.get_by_role("status")).to_contain_text("your presentation is confirmed")
+    the_message_has_the_focus(phone, "your presentation is confirmed")
     slides = tmp_path / "ai-search.pdf"
     slides.write_bytes(b"%PDF-1.4\n1 0 obj<</Type/Catalog>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
     phone.locator("input[type=file]").set_input_files(str(slides))
@@ -259,12 +276,9 @@ def test_a_presenter_who_saves_their_title_is_back_where_they_typed(
     phone.get_by_role("textbox", name="Title").fill("Risk-based governance of AI")
     phone.get_by_role("button", name="Save title and abstract").click()
     phone.wait_for_url("**#talk-heading")
-    saved = phone.locator("#talk-heading + [data-flashed]")
+    saved = phone.locator("#talk-heading + .messages [data-flashed]")
     expect(saved).to_have_text("Your title and abstract are saved.")
-    expect(saved).to_be_in_viewport()
-    expect(phone.locator("body > [aria-live=polite]")).to_have_text(
-        "Your title and abstract are saved."
-    )
+    the_message_has_the_focus(phone, "Your title and abstract are saved.")
     context.close()
 
 
@@ -293,12 +307,10 @@ def test_a_message_is_shown_and_said_whatever_the_address_ends_with(
     presenter.get_by_role("textbox", name="Title").fill("Risk-based governance of AI")
     presenter.get_by_role("button", name="Save title and abstract").click()
     presenter.wait_for_url(f"**{fragment}")
-    expect(presenter.locator("main > [data-flashed]")).to_have_text(
+    expect(presenter.locator("main > .messages > [data-flashed]")).to_have_text(
         "Your title and abstract are saved."
     )
-    expect(presenter.locator("body > [aria-live=polite]")).to_have_text(
-        "Your title and abstract are saved."
-    )
+    the_message_has_the_focus(presenter, "Your title and abstract are saved.")
     assert errors == []
     context.close()
 
