@@ -5,7 +5,14 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import FITS_WIDTH, HEADINGS_IN_ORDER, PHONE, boxes, shoot
+from tests.browser.conftest import (
+    FITS_WIDTH,
+    HEADINGS_IN_ORDER,
+    PHONE,
+    boxes,
+    shoot,
+    the_message_has_the_focus,
+)
 
 # The explorer's pages at a desktop's width: headings, the main menu, tables with heads. At a
 # phone's width they are in tests/browser/test_every_page.py (nothing sideways, axe).
@@ -155,6 +162,7 @@ def test_a_colead_marks_a_pair_and_the_ranking_follows(colead_page, live_server,
     said = spain.get_by_role("status")
     expect(said).to_have_text("Marked EM for ES on Rec 10: must present to.")
     expect(said).to_be_in_viewport()
+    the_message_has_the_focus(page, "Marked EM for ES on Rec 10: must present to.")
     first = spain.locator("tbody tr").first
     expect(first).to_contain_text("EM · EUIPO")
     expect(first).to_contain_text("Co-lead: must present to")
@@ -399,6 +407,7 @@ def test_a_phone_finds_one_audience_s_presenters_among_200_offices_and_marks_one
     said = phone.get_by_role("status")
     expect(said).to_contain_text(f"Marked {presenter} for AT on Rec 10: not useful.")
     expect(said).to_be_in_viewport()
+    the_message_has_the_focus(phone, f"Marked {presenter} for AT on Rec 10: not useful.")
     ruled_out = phone.locator(f"#unranked-AT-{presenter}")
     expect(ruled_out).to_contain_text("Heard them in Geneva last year")
     shoot(phone, "matches-200-AT-marked-phone", full_page=False)

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser.conftest import shoot, sign_in
+from tests.browser.conftest import shoot, sign_in, the_message_has_the_focus
 
 SCRIPT_TITLE = "<script>document.title='pwned'</script>Blockchain registers"
 
@@ -54,6 +54,7 @@ def test_an_office_submits_with_errors_then_edits_and_withdraws(page, live_serve
     expect(email).to_have_value("pat@uprp.example")
     page.get_by_role("button", name="Send the proposal").click()
     expect(page.get_by_role("status")).to_contain_text("Keep the link of this page")
+    the_message_has_the_focus(page, "your proposal is with the co-leads")
     private = page.url
     shoot(page, "volunteer-2-private-link")
 
@@ -63,12 +64,14 @@ def test_an_office_submits_with_errors_then_edits_and_withdraws(page, live_serve
     expect(page.locator(".proposal-title")).to_have_text(
         "Autopatent: AI classification with explanations"
     )
+    the_message_has_the_focus(page, "Your changes are saved.")
     page.get_by_role("link", name="Withdraw the proposal…").click()
     expect(page.get_by_role("heading", level=1)).to_have_text(
         "Withdraw “Autopatent: AI classification with explanations”?"
     )
     page.get_by_role("button", name="Withdraw the proposal").click()
     expect(page.locator(".status")).to_have_text("withdrawn")
+    the_message_has_the_focus(page, "Your proposal is withdrawn.")
     expect(page.get_by_role("link", name="Edit the proposal")).to_have_count(0)
     assert page.url == private
 
