@@ -67,11 +67,13 @@ def feed_sequence(api, uid: str) -> int:
 
 
 def moved_after_publishing(api, slot) -> tuple[OutboxMessage, OutboxMessage]:
-    """Invited and published with no mail server, then the workshop moved a week before the
+    """Published, then invited with no mail server, then the workshop moved a week before the
     sender's round: (the invitation, the update of the move), both not sent. (Moved after the
-    invitation was found not sent, nothing is written to them as its presenter: helper-237.)"""
-    invite(api, slot)
+    invitation was found not sent, nothing is written to them as its presenter: helper-237.
+    Published after the invitation was written, the invitation is written again as published:
+    helper-340.)"""
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
     with later(5):
         moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
         assert moved.status_code == 200
@@ -157,8 +159,8 @@ def test_an_update_queued_after_the_invitation_does_not_go_before_the_one_sent_a
     """The move's update waits in the queue (its minute for further changes was not over when
     the sender's round found the invitation not sent): the invitation written again says the
     move, and the update would reach them before it."""
-    invite(api, slot)
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
     moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
     assert moved.status_code == 200
     assert send_due({**api.application.config, "MAIL_SERVER": None}, utcnow()).not_sent == 1

@@ -1180,9 +1180,9 @@ def test_moved_back_to_the_time_the_presenter_confirmed_it_is_confirmed_again(ap
     try:
         assert api.post(f"{meeting}/publish").status_code == 200
         assert confirm(presenter, link).status_code == 302
-        # The invitation, the news of publishing and the co-leads', then, its minute waited
-        # (as a change's), the news of their confirmation.
-        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 3
+        # The invitation (written again as published: helper-340) and the co-leads', then, its
+        # minute waited (as a change's), the news of their confirmation.
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 2
         assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 1
         moved = {"starts_at": "2027-03-16T13:00:00+01:00"}
         assert api.patch(meeting, json=moved).status_code == 200

@@ -33,14 +33,13 @@ from planner.mail.messages.addressing import (
     when,
 )
 from planner.mail.messages.invitations import invitation as write_invitation
-from planner.mail.messages.invitations import renew_held
+from planner.mail.messages.invitations import renew_waiting
 from planner.mail.messages.waiting import (
     behind,
     calendar_copy,
     cancellation_taken_back,
     cancellation_waiting,
     first_news_waiting,
-    held_invitation,
     held_sequence,
     holds_event,
     invitation_taken_away,
@@ -50,6 +49,7 @@ from planner.mail.messages.waiting import (
     settling_update,
     supersede,
     unsent_withdrawn,
+    waiting_invitation,
     withdraw_unsent,
 )
 from planner.mail.messages.writing import (
@@ -475,7 +475,7 @@ def _collect_removed(session: Session, removed: list) -> None:
             or slot.starts_at is None
         ):
             continue
-        if (held := held_invitation(slot, invitation.email)) is not None:
+        if (held := waiting_invitation(slot, invitation.email)) is not None:
             held.status = MessageStatus.superseded  # never sent: nothing to take back either
             continue
         unreached = undelivered_invitation(slot.id, invitation, invitation.email) is not None
@@ -985,14 +985,14 @@ def _tell_presenter(
         # longer present as confirmed, or of a meeting called off: it does not go (a new one
         # follows their next answer).
         supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
-    if (waiting := held_invitation(slot, invitation.email)) is not None:
+    if (waiting := waiting_invitation(slot, invitation.email, queued=published)) is not None:
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
         # only the meeting's own counter rose (its length followed a new slot).
-        if shown or cancelled or behind(waiting, slot):
-            gone = cancelled or slot.status not in HELD
-            renew_held(slot, waiting, gone=gone)
+        if not (shown or cancelled or behind(waiting, slot)):
+            return None
+        if renew_waiting(slot, waiting, gone=cancelled or slot.status not in HELD):
             mark_sent(slot, invitation.email)
-        return None
+            return None
     if undelivered_invitation(slot.id, invitation, invitation.email) is not None:
         # Their invitation failed or found no mail server: no update of an entry their
         # calendar lacks, nor the CANCEL of a talk they never heard of. The invitation, sent

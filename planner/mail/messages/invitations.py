@@ -8,7 +8,7 @@ from planner.mail.messages.addressing import (
     presenter_zone,
     private_url_of,
 )
-from planner.mail.messages.waiting import supersede
+from planner.mail.messages.waiting import supersede, taken_back
 from planner.mail.messages.writing import (
     calendar_part,
     message_event,
@@ -70,16 +70,28 @@ def invitation(
 def renew_held(
     slot: Slot, held: OutboxMessage, *, gone: bool, hold: bool = True
 ) -> OutboxMessage | None:
-    """The presenter has heard nothing yet: nothing goes to them until a co-lead sends the
-    held invitation, which then says what is true when it goes. It is written again with the
-    slot as it is now, still held; or, with the slot gone from them (cancelled, declined), it
-    no longer goes at all. Not `hold`: one a co-lead sends again after it failed or found no
-    mail server, written again so and queued (`again.send_again`). Returns the new one."""
+    """The presenter has heard nothing yet: nothing goes to them until their invitation (held
+    for review, or queued for the sender's next round: `waiting.waiting_invitation`) goes, which
+    then says what is true when it goes. It is written again with the slot as it is now, held
+    or queued as it was; or, with the slot gone from them (cancelled, declined), it no longer
+    goes at all. `hold` False: one a co-lead sends again after it failed or found no mail
+    server, written again so and queued (`again.send_again`). Returns the new one."""
     held.status = MessageStatus.superseded
     link = private_url_of(slot.invitation) if slot.invitation is not None else None
     if not gone and link:
         return invitation(slot.invitation, link, hold=hold)
     return None
+
+
+def renew_waiting(slot: Slot, waiting: OutboxMessage, *, gone: bool) -> bool:
+    """An invitation that has not gone out (`waiting.waiting_invitation`) written again as the
+    slot is now, held or queued as it was (`renew_held`). Whether it was: not when a sender
+    took it meanwhile, as it goes as written and the news of the change follows it."""
+    hold = waiting.status == MessageStatus.held
+    if not taken_back(waiting):
+        return False
+    renew_held(slot, waiting, gone=gone, hold=hold)
+    return True
 
 
 def link_renewed(invitation: Invitation) -> None:

@@ -10,7 +10,7 @@ from planner.mail import imip
 from planner.mail.messages.addressing import absolute, known_zone, language_of
 from planner.mail.messages.changes import rewrite_settling, stays_as_contact
 from planner.mail.messages.invitations import renew_held
-from planner.mail.messages.waiting import held_invitation, settling_withdrawn, supersede
+from planner.mail.messages.waiting import settling_withdrawn, supersede, waiting_invitation
 from planner.mail.messages.writing import (
     calendar_part,
     message_event,
@@ -39,7 +39,7 @@ def zone_chosen(invitation: Invitation) -> None:
     emails follow: their invitation still held for review, or an update still settling, written
     in the one before, is written again in it (helper-193)."""
     slot = invitation.slot
-    if invitation.email and (held := held_invitation(slot, invitation.email)) is not None:
+    if invitation.email and (held := waiting_invitation(slot, invitation.email)) is not None:
         renew_held(slot, held, gone=False)
     rewrite_settling(slot)
 

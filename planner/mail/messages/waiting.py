@@ -16,14 +16,39 @@ from planner.mail.messages.addressing import When, about_slot
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 
 
-def held_invitation(slot: Slot, email: str) -> OutboxMessage | None:
-    """The invitation about `slot` to `email` a co-lead holds for review (not sent yet)."""
-    return db.session.scalar(
-        select(OutboxMessage).where(
-            *about_slot(slot, email),
-            OutboxMessage.kind == MessageKind.invitation,
-            OutboxMessage.status == MessageStatus.held,
+def waiting_invitation(slot: Slot, email: str, *, queued: bool = False) -> OutboxMessage | None:
+    """The invitation about `slot` to `email` that has not gone out and is kept current until
+    it does: held for a co-lead's review; `queued`: or queued, due and never tried, which no
+    sender has taken yet (a sender's lease puts a taken one later), while its presenter has not
+    answered (one who has, on a link passed on by hand, was reached). Publishing before the
+    sender's next round writes it again (`invitations.renew_held`), rather than a "Published"
+    update under an invitation that says "still a draft", in the same round (helper-340)."""
+    not_out = OutboxMessage.status == MessageStatus.held
+    if queued and (slot.invitation is None or slot.invitation.answered_at is None):
+        not_out |= (
+            (OutboxMessage.status == MessageStatus.queued)
+            & (OutboxMessage.attempts == 0)
+            & (OutboxMessage.next_attempt_at <= utcnow())
         )
+    return db.session.scalar(
+        select(OutboxMessage)
+        .where(*about_slot(slot, email), OutboxMessage.kind == MessageKind.invitation, not_out)
+        .order_by(OutboxMessage.id.desc())
+        .limit(1)
+    )
+
+
+def taken_back(message: OutboxMessage) -> bool:
+    """Whether a message read as not gone out (`waiting_invitation`) never goes: superseded
+    only if still as read. A sender that leased it meanwhile sends it; its news then follows it
+    as any change's does."""
+    return (
+        _superseded(
+            OutboxMessage.id == message.id,
+            OutboxMessage.status == message.status,
+            OutboxMessage.next_attempt_at == message.next_attempt_at,
+        )
+        == 1
     )
 
 

@@ -1,0 +1,143 @@
+"""A busy day of agenda work, read in the inboxes of those it reaches (helper-340): the co-leads
+invite and publish within minutes, while the mail sender goes round every minute (`flask mail
+send --once`) and delivers to a real SMTP server on loopback. An invitation the sender has not
+taken yet when the meeting is published is written again as published (as one held for review
+is), so no presenter reads "the agenda is still a draft" followed, in the same round, by
+"Published"."""
+
+from pathlib import Path
+
+import pytest
+
+from planner.agenda.models import Slot
+from planner.calendar.operations import slot_sequence
+from planner.extensions import db
+from planner.mail.models import LANGUAGES_WRITTEN
+from planner.offices.models import OfficeContact
+from tests.mail.smtp_server import SmtpServer
+from tests.mail.test_languages import _part
+from tests.mail.test_messages import outbox
+from tests.presenters.support import MEETING, invite
+from tests.support import hidden_fields, publish_as_planned
+
+ROSA, BEN = "rosa@indecopi.example", "ict@indecopi.example"
+TALK = {"office": "PE", "recommendations": [10], "duration_minutes": 20}
+TEMPLATES = Path(__file__).parents[2] / "templates" / "mail"
+
+
+@pytest.fixture
+def smtp(app, monkeypatch):
+    """The mail server the sender delivers through; Ben reads PE's shared mailbox."""
+    server = SmtpServer().start()
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    monkeypatch.setitem(app.config, "MAIL_PORT", server.port)
+    db.session.add(
+        OfficeContact(office_code="PE", name="Ben", email=BEN, language="en", source="t")
+    )
+    db.session.commit()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def agenda(api, survey) -> dict:
+    """A draft Rec 10 workshop: Rosa's talk for PE, Aiko's for JP."""
+    meeting = api.post("/api/v1/meetings", json=MEETING).get_json()
+    slots = {}
+    for name, office, title in (
+        ("rosa", "PE", "Digital transformation at INDECOPI"),
+        ("aiko", "JP", "AI search at the JPO"),
+    ):
+        made = api.post(
+            f"/api/v1/meetings/{meeting['id']}/slots",
+            json={**TALK, "office": office, "title": title},
+        ).get_json()
+        slots[name] = db.session.get(Slot, made["id"])
+    return {"meeting": meeting["id"], **slots}
+
+
+def sender_round(cli, clock) -> None:
+    """A minute on, the sender's round, as `make run` runs it."""
+    clock.sleep(60)
+    result = cli.invoke(args=["mail", "send", "--once"])
+    assert result.exit_code == 0, result.output
+
+
+def inbox(smtp: SmtpServer, address: str) -> list:
+    return [m for m in smtp.messages() if m["To"].addresses[0].addr_spec == address]
+
+
+def calendar(message) -> str:
+    return _part(message, "calendar").replace("\r\n ", "")
+
+
+def draft_sentence(language: str) -> str:
+    """What an invitation to a draft's slot says of the draft, in `language`."""
+    suffix = "" if language == "en" else f".{language}"
+    template = (TEMPLATES / f"_draft{suffix}.txt").read_text(encoding="utf-8")
+    return template.split("%}", 1)[1].split("\n", 1)[0].strip()
+
+
+@pytest.mark.parametrize("language", ["en", *LANGUAGES_WRITTEN])
+def test_invited_and_published_before_the_round_the_presenter_gets_one_invitation_as_published(
+    api, agenda, smtp, cli, clock, language
+):
+    """Rosa is invited to the draft, and the co-lead publishes a few seconds later: the
+    invitation, not gone yet, said "the agenda is still a draft", and a "Published" update
+    followed it in the same round. Now one email reaches her: the invitation, as the agenda
+    is published (its video link and agenda page), its calendar entry at the feeds' SEQUENCE."""
+    invite(
+        api,
+        agenda["rosa"],
+        name="Rosa Quispe",
+        email=ROSA,
+        time_zone="America/Lima",
+        language=language,
+    )
+    (written,) = outbox(kind="invitation", recipient_email=ROSA)
+    draft = draft_sentence(language)
+    assert draft in written.text_body  # as it was true when written
+    clock.sleep(10)
+    assert publish_as_planned(api, agenda["meeting"]).status_code == 200
+    sender_round(cli, clock)
+    (invitation,) = inbox(smtp, ROSA)
+    assert invitation["Subject"] == written.subject
+    text = _part(invitation, "plain")
+    assert draft not in text
+    assert f"/meetings/{agenda['meeting']}" in text and "https://video.example/rec10" in text
+    assert "METHOD:REQUEST" in calendar(invitation)
+    slot = agenda["rosa"]
+    db.session.refresh(slot)
+    assert f"SEQUENCE:{slot_sequence(slot, slot.meeting)}" in calendar(invitation)
+    # Ben, PE's contact, hears once that the talk is on the published agenda.
+    (news,) = inbox(smtp, BEN)
+    assert news["Subject"] == "On the agenda: Digital transformation at INDECOPI"
+    sender_round(cli, clock)
+    assert len(inbox(smtp, ROSA)) == 1
+
+
+def test_cancelled_and_brought_back_before_the_round_the_invitation_still_goes_once(
+    api, agenda, smtp, cli, clock
+):
+    """Rosa is invited and the meeting published; within the minute a co-lead cancels the
+    meeting by mistake and brings it back. Her invitation, written again as published, goes
+    once, and the cancellation, taken back, never does; Ben hears once that the talk is on the
+    agenda; neither reads of a cancellation."""
+    invite(
+        api, agenda["rosa"], name="Rosa Quispe", email=ROSA, time_zone="America/Lima", language="es"
+    )
+    assert publish_as_planned(api, agenda["meeting"]).status_code == 200
+    clock.sleep(10)
+    cancel = f"/meetings/{agenda['meeting']}/delete"
+    assert api.post(cancel, data=hidden_fields(api, cancel)).status_code == 302
+    clock.sleep(10)
+    back = f"/meetings/{agenda['meeting']}/reinstate"
+    assert api.post(back, data=hidden_fields(api, back)).status_code == 302
+    for _ in range(3):
+        sender_round(cli, clock)
+    assert [m["Subject"] for m in inbox(smtp, ROSA)] == [
+        "Invitación a presentar: Digital transformation at INDECOPI"
+    ]
+    assert [m["Subject"] for m in inbox(smtp, BEN)] == [
+        "On the agenda: Digital transformation at INDECOPI"
+    ]
