@@ -1,9 +1,10 @@
 """A busy day of agenda work, read in the inboxes of those it reaches (helper-340): the co-leads
-invite and publish within minutes, while the mail sender goes round every minute (`flask mail
-send --once`) and delivers to a real SMTP server on loopback. An invitation the sender has not
-taken yet when the meeting is published is written again as published (as one held for review
-is), so no presenter reads "the agenda is still a draft" followed, in the same round, by
-"Published"."""
+invite, publish and cancel within minutes, while the mail sender goes round every minute
+(`flask mail send --once`) and delivers to a real SMTP server on loopback. An invitation the
+sender has not taken yet when the meeting is published is written again as published, and one
+whose talk is cancelled never goes (as one held for review), so no presenter reads "the agenda
+is still a draft" followed, in the same round, by "Published", nor the cancellation of a talk
+they were never told of."""
 
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from tests.presenters.support import MEETING, invite
 from tests.support import hidden_fields, publish_as_planned
 
 ROSA, BEN = "rosa@indecopi.example", "ict@indecopi.example"
+AIKO, AIKO_TYPO = "aiko@jpo.example", "aiko@jpo.exmaple"
 TALK = {"office": "PE", "recommendations": [10], "duration_minutes": 20}
 TEMPLATES = Path(__file__).parents[2] / "templates" / "mail"
 
@@ -120,9 +122,9 @@ def test_cancelled_and_brought_back_before_the_round_the_invitation_still_goes_o
     api, agenda, smtp, cli, clock
 ):
     """Rosa is invited and the meeting published; within the minute a co-lead cancels the
-    meeting by mistake and brings it back. Her invitation, written again as published, goes
-    once, and the cancellation, taken back, never does; Ben hears once that the talk is on the
-    agenda; neither reads of a cancellation."""
+    meeting by mistake and brings it back. Her invitation, taken away with the cancellation,
+    is written again and goes (not held: the co-leads do not review invitations), once; Ben
+    hears once that the talk is on the agenda; neither reads of a cancellation."""
     invite(
         api, agenda["rosa"], name="Rosa Quispe", email=ROSA, time_zone="America/Lima", language="es"
     )
@@ -141,3 +143,21 @@ def test_cancelled_and_brought_back_before_the_round_the_invitation_still_goes_o
     assert [m["Subject"] for m in inbox(smtp, BEN)] == [
         "On the agenda: Digital transformation at INDECOPI"
     ]
+
+
+def test_a_talk_cancelled_before_its_invitation_went_reaches_no_one(api, agenda, smtp, cli, clock):
+    """Aiko is invited at a mistyped address, the co-lead corrects it, then cancels her talk,
+    all within the minute on a published agenda: she got an invitation and its cancellation
+    together. Now neither address gets anything: she was never told of the talk."""
+    assert publish_as_planned(api, agenda["meeting"]).status_code == 200
+    sender_round(cli, clock)
+    aiko = agenda["aiko"]
+    invite(api, aiko, name="Aiko Sato", email=AIKO_TYPO, time_zone="Asia/Tokyo", language="en")
+    clock.sleep(10)
+    invite(api, aiko, name="Aiko Sato", email=AIKO, time_zone="Asia/Tokyo", language="en")
+    clock.sleep(10)
+    url = f"/slots/{aiko.id}/delete"
+    assert api.post(url, data=hidden_fields(api, url)).status_code == 302
+    for _ in range(3):
+        sender_round(cli, clock)
+    assert inbox(smtp, AIKO) == [] and inbox(smtp, AIKO_TYPO) == []

@@ -13,7 +13,7 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import UPDATE_SETTLE
 from planner.offices.models import OfficeContact
-from tests.mail.test_messages import outbox
+from tests.mail.test_messages import invitations_went, outbox
 from tests.presenters.support import TALK, invite
 from tests.support import (
     add_slot_on_page,
@@ -68,6 +68,7 @@ def test_a_slot_changed_or_cancelled_says_how_many_people_are_emailed(api, slot)
     _contact("AU", "Kim", "kim@ipaustralia.example")
     _contact("AU", "Lee", "lee@ipaustralia.example")
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invitations_went()
     edit = f"/slots/{slot.id}/edit"
     with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
         said = _said(api, api.post(edit, data={**form_of(api, edit), "duration_minutes": "25"}))

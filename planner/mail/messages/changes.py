@@ -985,7 +985,9 @@ def _tell_presenter(
         # longer present as confirmed, or of a meeting called off: it does not go (a new one
         # follows their next answer).
         supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
-    if (waiting := waiting_invitation(slot, invitation.email, queued=published)) is not None:
+    if (
+        waiting := waiting_invitation(slot, invitation.email, queued=published or cancelled)
+    ) is not None:
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
         # only the meeting's own counter rose (its length followed a new slot).
         if not (shown or cancelled or behind(waiting, slot)):
@@ -1007,10 +1009,11 @@ def _tell_presenter(
         # Not theirs (they hear of it as a contact, if they are one), or the cancellation never
         # reached them: their calendar holds the slot as it still is (or never had it: their
         # invitation, sent again, says it as it is then), and nothing is news. An invitation
-        # held for review that the cancellation took away is held again, as it was.
+        # the cancellation took away before it went (held for review, or queued for the
+        # sender's next round) is written again, held if the co-leads review invitations.
         link = private_url_of(invitation)
         if link and slot.status in HELD and invitation_taken_away(slot, invitation.email):
-            write_invitation(invitation, link, hold=True)
+            write_invitation(invitation, link)
             mark_sent(slot, invitation.email)
         return None
     zone = presenter_zone(invitation)

@@ -20,9 +20,11 @@ def waiting_invitation(slot: Slot, email: str, *, queued: bool = False) -> Outbo
     """The invitation about `slot` to `email` that has not gone out and is kept current until
     it does: held for a co-lead's review; `queued`: or queued, due and never tried, which no
     sender has taken yet (a sender's lease puts a taken one later), while its presenter has not
-    answered (one who has, on a link passed on by hand, was reached). Publishing before the
-    sender's next round writes it again (`invitations.renew_held`), rather than a "Published"
-    update under an invitation that says "still a draft", in the same round (helper-340)."""
+    answered (one who has, on a link passed on by hand, was reached). The meeting published, or
+    the slot cancelled, before the sender's next round: it is written again as published
+    (`invitations.renew_held`), or never goes, rather than followed in the same round by a
+    "Published" update under its "still a draft", or by the cancellation of a talk they were
+    never told of (helper-340)."""
     not_out = OutboxMessage.status == MessageStatus.held
     if queued and (slot.invitation is None or slot.invitation.answered_at is None):
         not_out |= (
@@ -434,7 +436,8 @@ def cancellation_waiting(slot: Slot, email: str) -> bool:
 def invitation_taken_away(slot: Slot, email: str) -> bool:
     """Whether the invitation to present `slot` to `email` never went and was taken away: the
     last one written to them is superseded and no calendar message about the slot went to them
-    (an invitation held for review when the slot or its meeting was cancelled)."""
+    (an invitation held for review, or queued for the sender's next round, when the slot or its
+    meeting was cancelled: `waiting_invitation`)."""
     status = db.session.scalar(
         select(OutboxMessage.status)
         .where(*about_slot(slot, email), OutboxMessage.kind == MessageKind.invitation)
