@@ -100,6 +100,10 @@ def test_invited_and_published_before_the_round_the_presenter_gets_one_invitatio
     draft = draft_sentence(language)
     assert draft in written.text_body  # as it was true when written
     clock.sleep(10)
+    # Lengthened meanwhile: the invitation written again says it, with no "Changed" after it.
+    lengthened = api.patch(f"/api/v1/slots/{agenda['rosa'].id}", json={"duration_minutes": 25})
+    assert lengthened.status_code == 200, lengthened.get_json()
+    clock.sleep(10)
     assert publish_as_planned(api, agenda["meeting"]).status_code == 200
     sender_round(cli, clock)
     (invitation,) = inbox(smtp, ROSA)
@@ -155,6 +159,10 @@ def test_a_talk_cancelled_before_its_invitation_went_reaches_no_one(api, agenda,
     invite(api, aiko, name="Aiko Sato", email=AIKO_TYPO, time_zone="Asia/Tokyo", language="en")
     clock.sleep(10)
     invite(api, aiko, name="Aiko Sato", email=AIKO, time_zone="Asia/Tokyo", language="en")
+    clock.sleep(10)
+    # Moved first: the "Changed" of a talk she never heard of does not go either.
+    moved = api.patch(f"/api/v1/slots/{aiko.id}", json={"duration_minutes": 30})
+    assert moved.status_code == 200, moved.get_json()
     clock.sleep(10)
     url = f"/slots/{aiko.id}/delete"
     assert api.post(url, data=hidden_fields(api, url)).status_code == 302

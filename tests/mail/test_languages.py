@@ -15,7 +15,7 @@ from planner.mail.models import OutboxMessage, language_tag
 from planner.mail.sender import send_due
 from planner.offices.models import OfficeContact
 from tests.mail.smtp_server import SmtpServer
-from tests.mail.test_messages import PRESENTER, _proposal, outbox
+from tests.mail.test_messages import PRESENTER, _proposal, invitations_went, outbox
 from tests.presenters.support import confirm, invite
 from tests.support import BUNDLED, publish_as_planned, said_in
 
@@ -551,6 +551,7 @@ def test_a_french_invitation_s_calendar_entry_is_described_in_french(app, api, c
     assert read["description"] == said and read["summary"] == slot.title
     # Cancelled, its title says so in French; the feed's, in English.
     title = slot.title
+    invitations_went()
     cancelled = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "cancelled"})
     assert cancelled.status_code == 200, cancelled.get_json()
     (cancellation,) = outbox(kind="cancellation", recipient_email=PRESENTER)

@@ -92,6 +92,7 @@ def test_an_invitation_carries_the_link_and_a_request_of_the_slot(api, slot, pre
 def test_uid_and_sequence_are_the_feeds_through_invite_move_and_cancel(api, slot, presenter):
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
+    invitations_went()
     (invited,) = outbox(recipient_email=PRESENTER)
     request = vevent(invited)
     shown = feed_event(presenter, TALK["title"])
@@ -527,6 +528,7 @@ def test_contacts_get_updates_unless_unsubscribed_and_presenters_still_cancellat
     now, was = changed.text_body.split("It was:")
     assert "23:10–23:35 Sydney" in now and "23:10–23:30 Sydney" in was
     assert "<s>" in changed.html_body
+    invitations_went()
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
     (_, _, cancel) = outbox(recipient_email="kim@ipaustralia.example")
     assert cancel.kind == "cancellation" and cancel.ics_method == "CANCEL"

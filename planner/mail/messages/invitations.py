@@ -77,6 +77,9 @@ def renew_held(
     goes at all. `hold` False: one a co-lead sends again after it failed or found no mail
     server, written again so and queued (`again.send_again`). Returns the new one."""
     held.status = MessageStatus.superseded
+    # Nor does news of the slot their invitation never told them of (a move within the
+    # minute): the invitation written again says it; a slot gone from them, nothing.
+    supersede(slot, held.recipient_email, kinds=(MessageKind.update, MessageKind.reminder))
     link = private_url_of(slot.invitation) if slot.invitation is not None else None
     if not gone and link:
         return invitation(slot.invitation, link, hold=hold)
