@@ -80,12 +80,13 @@ def _typed_password(email: str) -> str:
 
 def _new_password(user: User, prompt: bool) -> str:
     """Set a password typed at the prompt, or a one-time one to change at first sign-in."""
-    if prompt:
-        password = _typed_password(user.email or "")
-        user.set_password(password)
-    else:
-        password = secrets.token_urlsafe(12)
-        user.set_password(password, one_time=True)
+    password = _typed_password(user.email or "") if prompt else secrets.token_urlsafe(12)
+    if user.id is not None:
+        # A stored account is held once the password is typed, and its session number counted
+        # on as stored then: a password a co-lead chose in their browser meanwhile (another
+        # process) kept that browser signed in with the number this wrote again.
+        hold(user)
+    user.set_password(password, one_time=not prompt)
     return password
 
 

@@ -158,6 +158,41 @@ def test_a_password_reset_from_the_command_line_signs_out_everywhere(app, cli, c
     assert browser.get("/api/v1/proposals", headers=headers).status_code == 401
 
 
+@pytest.mark.committed  # a command and a request at once, each on a connection of its own
+def test_a_password_reset_from_the_command_line_while_a_browser_changes_it_signs_that_one_out(
+    app, cli, colead
+):
+    """The administrator sets a co-lead's password from the command line (typed at its prompt:
+    "every session of the account is signed out") while the co-lead chooses a new one in their
+    browser. The command wrote the account's session number as it had read it before the
+    change, the same number the change kept the browser signed in with: the browser stayed
+    signed in after the command said it was signed out. Now the change waits for the command,
+    then is told the password it typed is not the current one any more, signed out."""
+    laptop = app.test_client()
+    assert sign_in(laptop).status_code == 302
+    change = {
+        "csrf_token": csrf_token(laptop, "/account/password"),
+        "current": COLEAD_PASSWORD,
+        "new": NEW_PASSWORD,
+        "confirm": NEW_PASSWORD,
+    }
+    typed = "set by the administrator"
+    reset, changed, _ = sent_at_once(
+        lambda: cli.invoke(
+            args=["users", "password", "--email", COLEAD_EMAIL, "--password-prompt"],
+            input=typed + "\n",
+        ),
+        lambda: laptop.post("/account/password", data=change),
+        User,
+        changing=True,
+    )
+    assert reset.exit_code == 0, reset.output
+    assert changed.status_code == 400
+    assert "That is not your current password." in html.unescape(changed.text)
+    assert not signed_in(laptop)
+    assert sign_in(app.test_client(), password=typed).status_code == 302
+
+
 def test_an_unknown_account_on_the_command_line(cli, app_context):
     result = cli.invoke(args=["users", "password", "--email", "nobody@example.org"])
     assert result.exit_code == 1
