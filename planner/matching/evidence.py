@@ -419,24 +419,29 @@ def names_of(name: str) -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=16384)
-def naming(text: str, names: tuple[str, ...]) -> str:
-    """The clause of a project text that names an office (by one of `names`), or "": ES's
-    "We are cooperating with EPO, EUIPO and WIPO in order to share common architectures" names
-    the EPO, a partner in that work."""
-    if not names:
-        return ""
-    pattern = _naming_pattern(names)
+def naming(text: str, code: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> str:
+    """The clause of a project text that names office `code`, as `offices_named` reads it, or
+    "": ES's "We are cooperating with EPO, EUIPO and WIPO in order to share common
+    architectures" names the EPO, a partner in that work."""
     for clause in _CLAUSES.split(presented(text)):
-        if pattern.search(clause):
+        if code in _named_in(clause, names):
             return clause.strip()
     return ""
 
 
 def offices_named(text: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> set[str]:
-    """Which of the offices in `names` ((code, `names_of` its name), ...) `text` names, as
-    `naming` reads it: one search of the text for them all."""
+    """Which of the offices in `names` ((code, `names_of` its name), ... for every office)
+    `text` names: one search of the text for them all. Where one office's name is part of
+    another's written there ("Canadian Intellectual Property Office" holds the UK's
+    "Intellectual Property Office"), the text names the one whose whole name it writes."""
+    return _named_in(presented(text), names)
+
+
+def _named_in(text: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> set[str]:
+    if not names:
+        return set()
     pattern, whose = _offices_pattern(names)
-    return {code for found in pattern.findall(presented(text)) for code in whose[found]}
+    return {code for found in pattern.findall(text) for code in whose[found]}
 
 
 @lru_cache(maxsize=64)

@@ -541,20 +541,23 @@ def _gate(relevance: np.ndarray, others: np.ndarray) -> np.ndarray:
 def audience_named(
     interests: Sequence[Interest], projects: Sequence[Project], offices: Mapping[str, Peer]
 ) -> np.ndarray:
-    """Where project j's text names audience i's office (`evidence.naming`), as a matrix of
-    audiences × projects."""
+    """Where project j's text names audience i's office (`evidence.offices_named`), as a matrix
+    of audiences × projects."""
     found = np.zeros((len(interests), len(projects)), dtype=bool)
     rows: dict[str, list[int]] = {}
     for i, interest in enumerate(interests):
-        if offices.get(interest.office, Peer()).names:
-            rows.setdefault(interest.office, []).append(i)
-    if not rows:
-        return found
-    names = tuple((code, offices[code].names) for code in sorted(rows))
+        rows.setdefault(interest.office, []).append(i)
+    names = office_names(offices)
     for j, project in enumerate(projects):
-        for code in ev.offices_named(project.text, names) - {project.office}:
+        for code in ev.offices_named(project.text, names) & rows.keys() - {project.office}:
             found[rows[code], j] = True
     return found
+
+
+def office_names(offices: Mapping[str, Peer]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Every office's names, as `evidence.offices_named` searches a text for them: all of them,
+    audiences or not, so that a name inside another office's name is read as that office's."""
+    return tuple((code, peer.names) for code, peer in sorted(offices.items()) if peer.names)
 
 
 def score_recommendation(
@@ -654,6 +657,7 @@ class Scorer:
         texts |= {ev.presented(p.text) for p in self.projects}
         self.vectors = _fitted(tuple(sorted(texts)), self.vocabulary)
         self.idf = _topic_idf(self.projects, self.vocabulary)
+        self._names = office_names(self.offices)
         presenting = set(ev.PRESENTING)
         if self.include_plans:
             presenting.add(EvidenceType.plan)
@@ -846,7 +850,11 @@ class Scorer:
         own = self.offices.get(interest.office, Peer())
         mark = self.marks.get((interest.office, project.office, s.recommendation))
         # The words by which the project names the audience itself: a partner in it, no news.
-        named = ev.naming(project.text, own.names) if project.office != interest.office else ""
+        named = (
+            ev.naming(project.text, interest.office, self._names)
+            if project.office != interest.office
+            else ""
+        )
         return Match(
             audience=interest.office,
             presenter=project.office,

@@ -265,3 +265,37 @@ def test_concreteness_counts_most_where_the_project_meets_the_wish():
     bare = match_offices([Interest("US", 5, (("discuss", "Recommendation 5"),))], named)
     for m in bare:
         assert m.reasons["features"]["relevant_concrete"] == m.reasons["features"]["concrete"]
+
+
+def test_an_office_named_inside_another_offices_name_is_not_named():
+    """A survey brings the United Kingdom's office, stored as WIPO lists it: "Intellectual
+    Property Office (IPO)". Canada's work on its own "Canadian Intellectual Property Office"
+    names Canada, not the UK; yet for the UK it scored 0 and ranked last, "no news to GB: CA's
+    work names GB itself", as did Ireland's. A text names the office whose whole name it
+    writes there."""
+    from planner.matching.evidence import names_of
+
+    offices = {
+        code: Peer(names=names_of(name))
+        for code, name in (
+            ("GB", "Intellectual Property Office (IPO)"),
+            ("CA", "Canadian Intellectual Property Office (CIPO)"),
+            ("IE", "Intellectual Property Office of Ireland (IPOI)"),
+            ("EP", "European Patent Office (EPO)"),
+        )
+    }
+    projects = [
+        Project("CA", 10, "The Canadian Intellectual Property Office has AI search in use."),
+        Project("IE", 10, "The Intellectual Property Office of Ireland has AI search in use."),
+        Project("PL", 10, "AI search, with the European Patent Office, is in use."),
+    ]
+    matches = match_offices(
+        [wish("GB", "AI search"), wish("EP", "AI search")], projects, offices=offices
+    )
+    uk = {m.presenter: m for m in matches if m.audience == "GB"}
+    assert all(m.score > 0 and m.reasons["names_audience"] is None for m in uk.values())
+    europe = {m.presenter: m for m in matches if m.audience == "EP"}
+    assert europe["PL"].score == 0
+    assert europe["PL"].reasons["names_audience"] == (
+        "AI search, with the European Patent Office, is in use"
+    )
