@@ -439,9 +439,9 @@ def read_json(
         if answer:
             answers.append(answer)
             wheres.append(where)
-            given = row.get("no_answer")
-            if isinstance(given, bool) and given != answer.no_answer:
-                unused.append(_no_answer_unused(where, given))
+            stated = row.get("no_answer")
+            if isinstance(stated, bool) and stated != answer.no_answer:
+                unused.append(_no_answer_unused(where, stated))
     _check_duplicates(answers, problems, wheres)
     _check_whole(answers, given, answered_from, answered_until, "survey.", problems)
     problems.raise_if_any(source_name)
