@@ -727,6 +727,12 @@ def _implementation_parts(
 _BROKEN = re.compile(r"([^\W\d_]+)([-\u00ad\u2010])$")
 _REST = re.compile(r"([^\W\d_]+)(\S*)\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+# The second word of a compound written with its hyphen ("risk-based", "paper-based",
+# "AI-powered" in CWS/13/26, each once): a word of three letters or more broken before one keeps
+# its hyphen though the text writes the compound nowhere else.
+_COMPOUND_ENDS = frozenset(
+    ("based", "related", "driven", "oriented", "friendly", "specific", "powered", "enabled")
+)
 
 
 def _rejoined(lines: list[str]) -> list[str]:
@@ -734,7 +740,8 @@ def _rejoined(lines: list[str]) -> list[str]:
     "mentation of" read "implementation" and "of", not "imple- mentation", whose words no
     reader of topics finds. The hyphen stays where the document writes the word with it
     elsewhere ("long-standing"), or, writing it neither way, after a letter or an acronym
-    ("e-filing", "ICT-related"); a soft hyphen never does. Blank lines and page headers or
+    ("e-filing", "ICT-related") and before the end of a compound ("risk-based"); a soft hyphen
+    never does. Blank lines and page headers or
     numbers between the two are passed over."""
     words: set[str] | None = None
     lines = list(lines)
@@ -763,7 +770,14 @@ def _rejoined(lines: list[str]) -> list[str]:
         left, right = broken[1], rest[1]
         hyphen = broken[2] != "\u00ad" and (
             f"{left}-{right}".casefold() in words
-            or (f"{left}{right}".casefold() not in words and (len(left) == 1 or left.isupper()))
+            or (
+                f"{left}{right}".casefold() not in words
+                and (
+                    len(left) == 1
+                    or left.isupper()
+                    or (len(left) >= 3 and right.casefold() in _COMPOUND_ENDS)
+                )
+            )
         )
         lines[at] = line[: broken.start()] + left + ("-" if hyphen else "") + right + rest[2]
         lines[after] = lines[after][rest.end() :]
