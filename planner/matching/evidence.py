@@ -452,7 +452,11 @@ def _offices_pattern(
     for code, its_names in names:
         for name in its_names:
             whose.setdefault(name, set()).add(code)
-    return _naming_pattern(tuple(whose)), whose
+    # A name several offices share ("INPI": Brazil's, Portugal's, France's ...) names none of
+    # them: BR's "INPI Brazil" speaks of itself. It stays in the pattern, where it is read.
+    return _naming_pattern(tuple(whose)), {
+        name: codes if len(codes) == 1 else set() for name, codes in whose.items()
+    }
 
 
 @lru_cache(maxsize=1024)

@@ -299,3 +299,19 @@ def test_an_office_named_inside_another_offices_name_is_not_named():
     assert europe["PL"].reasons["names_audience"] == (
         "AI search, with the European Patent Office, is in use"
     )
+
+
+def test_an_acronym_several_offices_share_names_none_of_them():
+    """A survey brings Portugal's "Instituto Nacional da Propriedade Industrial (INPI)" beside
+    Brazil's "National Institute of Industrial Property (INPI)". Brazil's "INPI Brazil has AI
+    search in use" speaks of Brazil itself, yet it scored 0 for Portugal, "no news to PT: BR's
+    work names PT itself". A name that is more than one office's names none of them."""
+    from planner.matching.evidence import names_of
+
+    offices = {
+        "BR": Peer(names=names_of("National Institute of Industrial Property (INPI)")),
+        "PT": Peer(names=names_of("Instituto Nacional da Propriedade Industrial (INPI)")),
+    }
+    projects = [Project("BR", 10, "INPI Brazil has AI search in use.")]
+    matches = match_offices([wish("PT", "AI search")], projects, offices=offices)
+    assert matches[0].score > 0 and matches[0].reasons["names_audience"] is None
