@@ -20,9 +20,11 @@ endif
 
 .PHONY: run colead test lint bench translations clean
 
+# A venv left half made (Debian's python3 without python3-venv makes the folder, then fails)
+# would count as made at every later run, which then stops on a missing .venv/bin/pip.
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
-	$(PYTHON) -m venv $(VENV)
+	$(PYTHON) -m venv $(VENV) || { rm -rf $(VENV); exit 1; }
 	$(if $(UV),,$(BIN)/pip install --quiet --upgrade pip)
 
 $(VENV)/.run-deps: pyproject.toml | $(BIN)/python
