@@ -127,7 +127,11 @@ def setup_command() -> None:
     if db.session.scalar(select(User.id).where(User.role == "colead").limit(1)) is None:
         # The same PORT and HOST as `make run` was given, for the sign-in address it prints.
         make_args = os.environ.get("MAKE_RUN_ARGS", "")
-        click.echo(FIRST_COLEAD.format(flask=flask_command(), make_args=make_args))
+        click.echo(
+            FIRST_COLEAD.format(
+                flask=flask_command(), make_args=make_args, login=address("accounts.login")
+            )
+        )
 
 
 def address(endpoint: str, **values) -> str:
@@ -158,7 +162,7 @@ Create the first one in another terminal, in this folder:
   make colead EMAIL=you@example.org{make_args}
 or, without make:
   {flask} --app app users create --email you@example.org --role colead
-It prints a one-time password; sign in with it and choose your own."""
+It prints a one-time password: sign in with it at {login} and choose your own."""
 
 
 def flask_command() -> str:

@@ -84,6 +84,8 @@ def test_first_start_says_what_the_warning_is_where_to_see_it_and_how_to_make_a_
     assert "make colead EMAIL=you@example.org\n" in output
     assert "flask --app app users create --email you@example.org --role colead" in output
     assert "/flask --app app users create" in output  # a path: no activated venv needed
+    # `users create` names no address (its terminal may lack make run's BASE_URL): this does.
+    assert "sign in with it at http://localhost/login and choose your own" in output
     # `make run PORT=8080` passes its port on: the hint names it, for the sign-in address.
     moved = cli.invoke(args=["setup"], env={"MAKE_RUN_ARGS": " PORT=8080"}).stdout
     assert "make colead EMAIL=you@example.org PORT=8080\n" in moved
