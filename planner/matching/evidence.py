@@ -345,7 +345,11 @@ def read(text: str) -> Evidence:
             and not _A_DOCUMENTS_NAME.match(shown, m.end())
         )
     )
-    document = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))
+    documents = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))
+    # The project is a document only where all it shows is one: EM's "implementing a cloud-first
+    # strategy", beside improving its examination processes and the IT changes new legislation
+    # requires (CWS/13/26, Rec 1), is work going on, not a strategy on paper.
+    document = documents if _only_documents(shown) else ()
     if found[EvidenceType.need] and not found[EvidenceType.working]:
         return Evidence(EvidenceType.need, found[EvidenceType.need])
     for kind in (EvidenceType.working, EvidenceType.under_way, EvidenceType.plan):
@@ -359,7 +363,7 @@ def read(text: str) -> Evidence:
                     False,
                     taking_part,
                     named,
-                    document,
+                    documents,
                     document_in_force=True,
                 )
             return Evidence(kind, found[kind], shown, False, taking_part, named, document)
@@ -378,6 +382,13 @@ def _about_a_document(text: str) -> bool:
     work is more than a document. "IPAS in production; it follows our strategy" runs a system."""
     working = [c for c in _CLAUSES.split(text) if _PATTERNS[EvidenceType.working].search(c)]
     return bool(working) and all(_DOCUMENT.search(c) for c in working)
+
+
+def _only_documents(text: str) -> bool:
+    """Whether every statement of a text names a document ("In use – POSIN (Information Security
+    Policy)"; JP's "Digital Strategy 202X … This strategy proposes …"): nothing else to show."""
+    statements = [c for c in _CLAUSES.split(text) if re.search(r"\w", c)]
+    return bool(statements) and all(_DOCUMENT.search(c) for c in statements)
 
 
 @lru_cache(maxsize=16384)

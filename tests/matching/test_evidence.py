@@ -296,3 +296,23 @@ def test_work_going_on_with_other_offices_says_it_is_under_way():
     )
     assert spain.type is EvidenceType.under_way
     assert spain.reason == "“are cooperating with”"
+
+
+EM_REC_1 = (
+    "- EUIPO is implementing a cloud-first strategy\n"
+    "- EUIPO is improving G&S management\n"
+    "- EUIPO is constantly improving the examination processes\n"
+    "- EUIPO is implementing the IT modifications required by the new EU Design and GI "
+    "Legislative Regulation"
+)
+
+
+def test_work_that_names_a_strategy_among_other_work_is_not_only_a_document():
+    """EM's Rec 1 work (CWS/13/26): a cloud-first strategy being implemented, beside improved
+    examination processes and the IT changes new EU legislation requires. Read as a document
+    (a strategy on paper) for its one word "strategy", it lost the credit of a system or
+    practice to BR's BPMS for EP, IE and US; JP's answer, all of it about its strategy, is
+    still a document."""
+    assert read(EM_REC_1).document == ()
+    assert read(JP_REC_1).document == ("strategy",)
+    assert read("In use – POSIN (Information Security Policy).").document == ("policy",)

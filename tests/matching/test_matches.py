@@ -170,6 +170,26 @@ def test_a_project_the_audience_is_a_partner_in_is_no_news_to_it(client, survey)
     assert values["EP:8"]["ES"] == 0 and values["AU:8"]["ES"] > 0
 
 
+def test_work_beside_a_strategy_reads_as_work_alike_in_the_api_and_the_line_up(client, survey):
+    """On Rec 1 (CWS/13/26), EM's work, implementing a cloud-first strategy beside improving its
+    examination processes and the IT changes new EU legislation requires, was read as only a
+    document for its word "strategy", and lost the credit of a system or practice: under
+    weights fitted without Rec 1 that helped put BR first for the EPO, Ireland and the USPTO.
+    It reads as work now; JP's answer, all of it about its strategy, is still a document. The
+    API says so and the line-up weighs the same scores."""
+    from planner.lineup.operations import workshop_instance
+
+    rows = client.get("/api/v1/matches?recommendation=1&limit=all").get_json()["matches"]
+    pair = {(r["audience"], r["presenter"]): r for r in rows}
+    euipo, japan = pair["US", "EM"], pair["US", "JP"]
+    assert euipo["reasons"]["evidence"]["document"] == []
+    assert euipo["reasons"]["features"]["system"] == 1
+    assert japan["reasons"]["evidence"]["document"] == ["strategy"]
+    assert japan["reasons"]["features"]["system"] == 0
+    values = workshop_instance(survey, [1]).relevance
+    assert values["US:1"]["EM"] == euipo["score"] and values["US:1"]["JP"] == japan["score"]
+
+
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):
     interests, _ = survey_interests_and_projects(survey)
     assert "DE" not in {i.office for i in interests}
