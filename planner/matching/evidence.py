@@ -231,6 +231,9 @@ _GENERIC = {
     "IBM",
     "FAQ",
     "DLT",
+    # A kind of software (a business process management system), as API and OCR are: BR's
+    # "BPMS Sydle One solution" names one system, Sydle One (CWS/13/26, Rec 1).
+    "BPMS",
     # Other IP offices and organisations the suffix rule below (…PO, …PTO, …IPO) misses.
     "IMPI",
     "IPOS",

@@ -316,3 +316,15 @@ def test_work_that_names_a_strategy_among_other_work_is_not_only_a_document():
     assert read(EM_REC_1).document == ()
     assert read(JP_REC_1).document == ("strategy",)
     assert read("In use – POSIN (Information Security Policy).").document == ("policy",)
+
+
+def test_a_kind_of_software_is_not_a_named_system():
+    """BR's Rec 1 answer (CWS/13/26) names one system, its BPMS "Sydle One": "BPMS" (a
+    business process management system) is a kind of software, as API and OCR are, and counted
+    as a second named system it made BR's work look more concrete than it is."""
+    brazil = read(
+        "In progress – Implementation of BPMS Sydle One solution for Patents lifecycle and "
+        "development of new Service Portal for search and dossiers. Planned – Adoption of WIPO "
+        "IPAS for Geographical Indications."
+    )
+    assert brazil.named == ("Sydle One", "Service Portal")

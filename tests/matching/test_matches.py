@@ -190,6 +190,21 @@ def test_work_beside_a_strategy_reads_as_work_alike_in_the_api_and_the_line_up(c
     assert values["US:1"]["EM"] == euipo["score"] and values["US:1"]["JP"] == japan["score"]
 
 
+def test_a_kind_of_software_is_not_named_as_a_system_on_the_page_nor_in_the_api(client, survey):
+    """BR's Rec 1 work, "BPMS Sydle One solution for Patents lifecycle" (CWS/13/26), was said
+    to name "BPMS, Sydle One, Service Portal": "BPMS" is a kind of software, not a system of
+    BR's, and as a third named system it counted BR as concrete as a project can be."""
+    from planner.lineup.operations import workshop_instance
+
+    rows = client.get("/api/v1/matches?recommendation=1&limit=all").get_json()["matches"]
+    brazil = next(r for r in rows if (r["audience"], r["presenter"]) == ("US", "BR"))
+    assert brazil["reasons"]["evidence"]["named"] == ["Sydle One", "Service Portal"]
+    assert brazil["reasons"]["features"]["concrete"] < 1
+    page = html.unescape(client.get("/recommendations/1/matches").text)
+    assert "names Sydle One, Service Portal" in page and "BPMS, Sydle One" not in page
+    assert workshop_instance(survey, [1]).relevance["US:1"]["BR"] == brazil["score"]
+
+
 def test_an_office_that_has_implemented_everything_is_not_demand(survey):
     interests, _ = survey_interests_and_projects(survey)
     assert "DE" not in {i.office for i in interests}
