@@ -723,8 +723,10 @@ def _implementation_parts(
 
 
 # A word a PDF's text breaks at a line's end, "imple-" (a hyphen, a soft one or U+2010), and
-# the rest of it at the start of the next line of text, in small letters.
-_BROKEN = re.compile(r"([^\W\d_]+)([-\u00ad\u2010])$")
+# the rest of it at the start of the next line of text, in small letters. `_BROKEN` reads the
+# line backwards ("-elpmi"): searched for at the end, a long run of letters before two hyphens
+# was read again from each of its letters, and one line of a million took hours.
+_BROKEN = re.compile(r"([-\u00ad\u2010])([^\W\d_]+)")
 _REST = re.compile(r"([^\W\d_]+)(\S*)\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # The second word of a compound written with its hyphen ("risk-based", "paper-based",
@@ -746,7 +748,7 @@ def _rejoined(lines: list[str]) -> list[str]:
     words: set[str] | None = None
     lines = list(lines)
     for at, line in enumerate(lines):
-        broken = _BROKEN.search(line) if line.endswith(("-", "\u00ad", "\u2010")) else None
+        broken = _BROKEN.match(line[::-1]) if line.endswith(("-", "\u00ad", "\u2010")) else None
         if not broken:
             continue
         after = next(
@@ -767,8 +769,8 @@ def _rejoined(lines: list[str]) -> list[str]:
             continue
         if words is None:
             words = {word.casefold() for text in lines for word in _WORD.findall(text)}
-        left, right = broken[1], rest[1]
-        hyphen = broken[2] != "\u00ad" and (
+        left, right = broken[2][::-1], rest[1]
+        hyphen = broken[1] != "\u00ad" and (
             f"{left}-{right}".casefold() in words
             or (
                 f"{left}{right}".casefold() not in words
@@ -779,7 +781,9 @@ def _rejoined(lines: list[str]) -> list[str]:
                 )
             )
         )
-        lines[at] = line[: broken.start()] + left + ("-" if hyphen else "") + right + rest[2]
+        lines[at] = (
+            line[: len(line) - broken.end()] + left + ("-" if hyphen else "") + right + rest[2]
+        )
         lines[after] = lines[after][rest.end() :]
     return lines
 

@@ -145,6 +145,18 @@ def test_a_compound_a_pdf_broke_at_its_hyphen_keeps_it():
     ]
 
 
+def test_a_word_broken_after_a_million_letters_still_reads_whole():
+    """A line of a million letters before a word a PDF broke, or a million letters before two
+    hyphens (a pasted table rule, a file of filler), is read like any other line. The search
+    for the broken word read the run of letters again from each of its letters: the import
+    of such a text never came back (hours: 20,000 letters took 5 s, 200,000 ten minutes)."""
+    run = "x" * 1_000_000
+    assert _rejoined([f"{run} imple-", "mentation of AI"]) == [f"{run} implementation", "of AI"]
+    assert _rejoined([f"{run}--", "mentation"]) == [f"{run}--", "mentation"]
+    with pytest.raises(SurveyFormatError, match="does not look like the CWS survey annex"):
+        parse_document(f"{run}--\nmentation\n".encode(), "filler.txt")
+
+
 def test_no_comments_provided_is_not_an_answer(record):
     assert not [a for a in record.answers if "No comments provided" in a.text]
     low = {a.recommendation for a in record.answers if a.question is Question.low_priority}
