@@ -68,7 +68,10 @@ _NUMBER = re.compile(r"([0-9]{1,9})(?:[.,]0{1,2})?")
 # A recommendation's cell as a person types it: "Rec. 10", "Recommendation 10", "R10", "Rec 10:"
 # or "10." (the word read as in the free-text answers, `REC_WORD`); what follows the word is
 # read as `_NUMBER` reads a number, so "Rec. 1,000" and "Rec. 10, 11" are still none.
-_REC_CELL = re.compile(r"(\D*?)\s*([0-9]+(?:[.,][0-9]+)?)\s*[.:]?")
+# The word is what comes before the number, spaces after it left off in `_recommendation`:
+# a lazy word before "\s*" was tried at each of a long run of spaces' ends, and a cell of
+# "a", a hundred thousand spaces and "a" took a minute.
+_REC_CELL = re.compile(r"(\D*)([0-9]+(?:[.,][0-9]+)?)\s*[.:]?")
 _REC_NAMED = re.compile(rf"(?:{REC_WORD}|r\.?)\s*(?:no\.?\s*)?")
 _MAX_ERRORS = 10
 # How a file comes to end before its last row or value does.
@@ -949,7 +952,8 @@ def _recommendation(value: Any) -> Any:
     a person adds (`_REC_CELL`): "Rec. 10" is 10, as "10" is (`_number`)."""
     value = _bare(value)
     cell = _REC_CELL.fullmatch(value) if isinstance(value, str) else None
-    if cell and (not cell[1] or _REC_NAMED.fullmatch(plain(cell[1]))):
+    word = cell[1].rstrip() if cell else ""
+    if cell and (not word or _REC_NAMED.fullmatch(plain(word))):
         number = _number(cell[2])
         if isinstance(number, int):
             return number

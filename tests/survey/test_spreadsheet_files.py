@@ -212,6 +212,21 @@ def test_recommendations_typed_with_their_word_or_a_full_stop_are_the_numbers(
         assert f'line 2: recommendation "{typed}" is not a number' in result.stderr
 
 
+def test_a_recommendation_of_a_word_and_a_million_spaces_is_refused_saying_so(api, app_context):
+    """A recommendation sent as "Rec", a million spaces and "x" (a cell padded by a script, or
+    sent to hurt) held the API's import for hours: the word before the number was tried at
+    each end of the run of spaces, 20,000 of them taking 3 s. It is refused as any word that
+    is not a number, and nothing is imported."""
+    answers = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
+    answers[0]["recommendation"] = "Rec" + " " * 1_000_000 + "x"
+    sent = {"file": (io.BytesIO(json.dumps(answers).encode()), "round.json")}
+    response = api.post("/api/v1/surveys", data=sent, content_type="multipart/form-data")
+    assert response.status_code == 400, response.get_data(as_text=True)[:300]
+    assert "recommendation" in response.get_json()["message"]
+    assert "is not a number" in response.get_json()["message"]
+    assert db.session.scalar(select(func.count()).select_from(Survey)) == 0
+
+
 def test_questions_typed_with_capitals_spaces_or_as_the_pages_label_them_are_the_questions(
     cli, app_context, tmp_path
 ):
