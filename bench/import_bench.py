@@ -2,10 +2,13 @@
 
 Run with `make bench` or `.venv/bin/python bench/import_bench.py [--runs N]`. Each run imports
 into an empty database (SQLite in a temporary folder, or TEST_DATABASE_URL), parsing included.
-Prints medians and the ratios measured in this one run; targets: 0.5 s and 5 s.
+Prints medians and the ratios measured in this one run; targets: 0.5 s and 5 s. Then hostile
+input at 10x the size (a long run of letters before a broken word, a recommendation padded with
+spaces): the time should grow about 10x, not 100x.
 """
 
 import argparse
+import contextlib
 import statistics
 import time
 
@@ -14,9 +17,12 @@ from support import backend, bench_app, bundled_bytes, bundled_record
 
 from planner.bootstrap import BUNDLED_ALIASES
 from planner.extensions import db
+from planner.survey.document import parse_document
 from planner.survey.models import Survey
 from planner.survey.operations import import_record, read_survey_file
+from planner.survey.records import SurveyFormatError
 from planner.survey.synthetic import render_document, scaled_survey
+from planner.survey.tabular import _recommendation
 
 
 def timed_import(data: bytes, name: str, aliases: dict[str, str]) -> float:
@@ -26,6 +32,37 @@ def timed_import(data: bytes, name: str, aliases: dict[str, str]) -> float:
     import_record(read_survey_file(data, name, aliases=aliases))
     db.session.commit()  # as the request boundary or the command does
     return time.perf_counter() - start
+
+
+def median_of(runs: int, work, *args) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work(*args)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def refused_or_read(data: bytes) -> None:
+    # Refused as no survey annex, after reading every line.
+    with contextlib.suppress(SurveyFormatError):
+        parse_document(data, "hostile.txt", label="Hostile")
+
+
+def hostile(runs: int) -> None:
+    """Lines and cells built to make a reader go back over them: each at n and 10n."""
+    cases = (
+        (
+            "letters before a broken word",
+            lambda n: f"{'x' * n} imple-\nmentation\n".encode(),
+            refused_or_read,
+        ),
+        ("recommendation padded with spaces", lambda n: f"Rec{' ' * n}x", _recommendation),
+    )
+    for name, make, work in cases:
+        small = median_of(runs, work, make(100_000))
+        big = median_of(runs, work, make(1_000_000))
+        print(f"{name}: 100,000 {small:.4f} s, 1,000,000 {big:.4f} s, ratio {big / small:.1f}x")
 
 
 def main() -> None:
@@ -56,6 +93,7 @@ def main() -> None:
         )
         size = len(scaled.answers) / len(base.answers)
         print(f"ratio: {size:.1f}x the answers took {big / small:.1f}x the time")
+    hostile(args.runs)
 
 
 if __name__ == "__main__":
