@@ -38,6 +38,13 @@ def zone_info(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
+def known(name: str | None) -> str | None:
+    """`name`, or None where this machine's time zone database does not know it: a zone kept
+    from a newer one ("Europe/Kyiv" in a copy of the database on a machine with older tzdata),
+    or one it has since dropped, which no time can be read in (a page showing one was a 500)."""
+    return name if name and name in known_time_zones() else None
+
+
 def is_time_zone(name: str) -> bool:
     """Whether `name` is an IANA place zone such as "Australia/Sydney".
 

@@ -15,7 +15,7 @@ from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
-from planner.timezones import local_time, zone_info
+from planner.timezones import known, local_time, zone_info
 from planner.versioning import version_column
 
 HOME_ZONE = "Europe/Zurich"  # WIPO's: meetings start out in it, pages about no meeting use it
@@ -294,12 +294,13 @@ class Slot(db.Model):
     @property
     def presenter_zone(self) -> str | None:
         """The zone its presenter reads times in: the one given when inviting, else the
-        presenting office's; None when neither is known (callers fall back to the meeting's).
+        presenting office's; None when neither is known (callers fall back to the meeting's),
+        nor where the time zone database does not know it (`timezones.known`).
         Once the one invited has declined, the slot waits for another presenter of the office."""
         invited = self.presenter_invited
-        if invited is not None and invited.time_zone:
+        if invited is not None and known(invited.time_zone):
             return invited.time_zone
-        return self.office.time_zone if self.office is not None else None
+        return known(self.office.time_zone) if self.office is not None else None
 
     # Who was invited to present it; a deleted slot takes it along (ON DELETE CASCADE).
     invitation: Mapped["Invitation | None"] = relationship(

@@ -14,6 +14,7 @@ from planner.availability.models import AvailabilityWindow
 from planner.db_types import UTCDateTime, utcnow
 from planner.extensions import db
 from planner.text import same_name
+from planner.timezones import known
 from planner.versioning import version_column
 
 if TYPE_CHECKING:
@@ -125,8 +126,9 @@ class Invitation(db.Model):
     def own_zone(self) -> str | None:
         """The zone this presenter reads their times in: the one given when inviting them or
         chosen on their page, also once they declined (`Slot.presenter_zone` then speaks for
-        the office's next presenter); else the slot's, else the meeting's home zone."""
-        return self.time_zone or self.slot.presenter_zone or self.slot.meeting.time_zone
+        the office's next presenter); else the slot's, else the meeting's home zone. A zone the
+        time zone database does not know is none (`timezones.known`)."""
+        return known(self.time_zone) or self.slot.presenter_zone or self.slot.meeting.time_zone
 
     @property
     def confirmed_end(self) -> datetime | None:

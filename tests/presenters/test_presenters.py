@@ -221,6 +221,24 @@ def test_the_page_after_inviting_says_the_presenter_s_time_and_flags_their_night
     assert "outside 07:00" not in page
 
 
+def test_a_presenter_s_zone_the_time_zone_database_no_longer_knows_shows_the_office_s_time(
+    api, slot, presenter
+):
+    """A presenter invited in a zone this machine's time zone database does not know (kept
+    from a newer one, "Europe/Kyiv" in a copy restored on older tzdata, or dropped since):
+    the page after inviting, the agenda editor, the meeting page, the fair-start page and the
+    presenter's own page were each a 500. Each opens, with the time at the presenting office."""
+    link = invite(api, slot, time_zone="Asia/Tokyo")
+    db.session.execute(update(Invitation).values(time_zone="Mars/Olympus"))
+    db.session.commit()
+    invited = text(api.get(f"/slots/{slot.id}/invited"))
+    assert "Presenter's time: Tue 9 Mar 23:10 in Sydney (UTC+11)" in invited  # AU's talk
+    for url in (f"/meetings/{slot.meeting_id}/edit", f"/meetings/{slot.meeting_id}"):
+        assert api.get(url).status_code == 200, url
+    assert api.get(f"/meetings/{slot.meeting_id}/suggest").status_code == 200
+    assert presenter.get(link).status_code == 200
+
+
 def test_a_slot_nobody_presents_is_flagged_at_the_office_not_for_the_presenter(
     api, slot, presenter
 ):
