@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from planner.matching.vocabulary import plain
+from planner.matching.vocabulary import plain_with_origins
 from planner.survey.interest import read_interest
 from planner.survey.records import (
     AnswerRecord,
@@ -269,6 +269,8 @@ class _Reader:
         self.recommendations = recommendations
         self.symbol: str | None = None
         self.window: tuple[date, date] | None = None
+        # Where the text states its period with a date no calendar has, and in which words.
+        self.impossible: tuple[int, str] | None = None
         self.question = 0
         self.question_lines: dict[int, int] = {}
         self.in_heading = False
@@ -347,7 +349,9 @@ class _Reader:
             self.symbol = line
         if self.window is None:
             # With the line before: a PDF's text wraps the sentence where the page did.
-            self.window = _find_window(f"{self.previous} {line}")
+            self.window, impossible = _find_window(f"{self.previous} {line}")
+            if impossible and self.impossible is None:
+                self.impossible = (number, impossible)
         if _HEADING.match(line) and line.startswith("1.") and _FORMS[1].keyword.search(line):
             self._start_question(number)
 
@@ -541,7 +545,17 @@ def parse_document(
                 ImportWarning(reader.question_lines[number], f"question {number} has no answers")
             )
     window = reader.window
-    if window is None:
+    if window is None and reader.impossible:
+        # It says when, with a date no calendar has: said so where, not "does not say".
+        line, said = reader.impossible
+        warnings.append(
+            ImportWarning(
+                line,
+                f"the answer period “{shorten(said, 80)}” names a date no calendar has: the "
+                "survey has no answer period, and pages show a survey that has one before it",
+            )
+        )
+    elif window is None:
         # Else lost without a word: a survey without one is listed after those with one, so a
         # later round read without its period did not become the one pages show.
         warnings.append(
@@ -803,29 +817,47 @@ def _join(lines: list[tuple[int, str]]) -> str:
     return text
 
 
-def _find_window(line: str) -> tuple[date, date] | None:
-    """The answer window a line states ("between 2 May and 7 July 2025"); None when it states
-    none, or a date no calendar has (31 February): then the window is not known."""
+def _find_window(line: str) -> tuple[tuple[date, date] | None, str | None]:
+    """The answer window a line states ("between 2 May and 7 July 2025"), else None; and where
+    it states one with a date no calendar has ("31 February", a year 0), its words: then the
+    window is not known."""
     try:
-        return _window_in(line)
+        return _window_in(line), None
+    except _NoSuchDate as error:
+        return None, error.said
+
+
+class _NoSuchDate(ValueError):
+    def __init__(self, said: str) -> None:
+        super().__init__(said)
+        self.said = said
+
+
+def _dates(said: str, *parts: tuple[int, int, int]) -> tuple[date, date]:
+    try:
+        first, last = (date(*part) for part in parts)
     except ValueError:
-        return None
+        raise _NoSuchDate(said) from None
+    return first, last
 
 
 def _window_in(line: str) -> tuple[date, date] | None:
     zh = _WINDOW_ZH.search(line)
     if zh:
         year = int(zh[1])
-        return (
-            date(year, int(zh[2]), int(zh[3])),
-            date(int(zh[4] or year), int(zh[5]), int(zh[6])),
+        return _dates(
+            zh[0],
+            (year, int(zh[2]), int(zh[3])),
+            (int(zh[4] or year), int(zh[5]), int(zh[6])),
         )
-    for said in _WINDOW.finditer(plain(line)):
+    text, origins = plain_with_origins(line)
+    for said in _WINDOW.finditer(text):
         if said[2] in _MONTHS and said[5] in _MONTHS:
             year = int(said[6])
-            return (
-                date(int(said[3] or year), _MONTHS[said[2]], int(said[1])),
-                date(year, _MONTHS[said[5]], int(said[4])),
+            return _dates(
+                line[origins[said.start()] : origins[said.end() - 1] + 1],
+                (int(said[3] or year), _MONTHS[said[2]], int(said[1])),
+                (year, _MONTHS[said[5]], int(said[4])),
             )
     return None
 

@@ -473,3 +473,35 @@ def test_a_text_that_does_not_say_when_it_was_answered_is_warned_about(cli, surv
     assert result.exit_code == 0, result.output
     assert "the text does not say when the offices answered" in result.output
     assert "Pages and the API still show CWS/13/26" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("period", "quoted"),
+    [
+        ("between 31 February and 9 July 2027", "“31 February and 9 July 2027”"),
+        ("du 4 mai 0000 au 9 juillet 0000", "“4 mai 0000 au 9 juillet 0000”"),
+        ("于 2027年 13月 4日至 7月 9日", "“2027年 13月 4日至 7月 9日”"),
+    ],
+    ids=["31-february", "year-0", "month-13"],
+)
+def test_a_period_stated_with_a_date_no_calendar_has_is_warned_about_where_it_is(
+    cli, survey, tmp_path, period, quoted
+):
+    """The text states when the offices answered, mistyped with a date no calendar has: the
+    import was told "the text does not say when the offices answered", which it does, and
+    the steward was left to look for a sentence that was there. Now the warning names the
+    line and quotes the period, saying it names no date."""
+
+    def edit(lines):
+        return [
+            f"12. Offices were invited to answer {period}." if line.startswith("12.") else line
+            for line in lines
+        ]
+
+    path = _edited(tmp_path, "mistyped.txt", edit)
+    line = path.read_text().split("\n").index(f"12. Offices were invited to answer {period}.") + 1
+    result = import_file(cli, path, "--alias", "GE=DE", "--label", "Mistyped")
+    assert result.exit_code == 0, result.output
+    assert f"line {line}: the answer period {quoted} names a date no calendar has" in result.output
+    assert "does not say when" not in result.output
+    assert "Pages and the API still show CWS/13/26" in result.stdout
