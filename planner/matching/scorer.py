@@ -35,8 +35,9 @@ import numpy as np
 
 from planner.matching import evidence as ev
 from planner.matching.evidence import Evidence, EvidenceType
-from planner.matching.vocabulary import Vocabulary, bundled
+from planner.matching.vocabulary import Vocabulary, bundled, parts
 from planner.matching.words import words
+from planner.survey.interest import read_interest
 
 # How much an office's statement counts, as demand and as words in its wish.
 INTEREST_WEIGHTS = {"discuss": 1.0, "need": 1.0, "challenge": 0.5}
@@ -831,6 +832,8 @@ class Scorer:
                 evidence.as_dict() | {"reason": evidence.reason},
                 self.vectors.terms(ev.presented(project.text)),
             )
+        if ("not read", i) not in cache:
+            cache[("not read", i)] = self._not_read(s, i, cache)
         if "features" not in cache:
             cache["features"] = {k: np.round(v, 4) for k, v in s.features.items()}
         ordered, labels, wish_terms, read_context, said, wish_met = cache[("audience", i)]
@@ -871,6 +874,7 @@ class Scorer:
                 "audience_text": interest.text,
                 "read_context": read_context,
                 "audience_topics": labels,
+                "not_read": cache[("not read", i)],
                 "specific": wish.specific,
                 "wish_met": wish_met,
                 "topics": shared,
@@ -896,6 +900,48 @@ class Scorer:
                 "presenter_reference": project.reference,
             },
         )
+
+    def _not_read(self, s: Scores, i: int, cache: dict) -> list[dict]:
+        """The parts of what audience i asked (its statements, not the context read for them)
+        that neither the topics nor the presenters' words meet: no topic named, and fewer than
+        half of its words in any other office's answer on the recommendation. The ranking does
+        not see them (EP's "Cost efficiency and optimization (Financial Sustainability)", on Rec
+        1, where only IL says "efficiency"), so a co-lead reads them to mark a pair instead."""
+        if "stems" not in cache:
+            # Each content word of the presenters' answers (as written, plans too), and whose.
+            stems: dict[str, set[str]] = defaultdict(set)
+            for project in s.projects:
+                for stem, _ in words(project.text):
+                    stems[stem].add(project.office)
+            cache["stems"] = stems
+        stems, office = cache["stems"], s.interests[i].office
+        found = []
+        for _, text in s.interests[i].statements:
+            for part in parts(text):
+                said = dict(words(ev.strip_capacity(self.vocabulary.residual(part))))
+                if not said or self.vocabulary.mentions(part) or _names_numbers(part):
+                    continue
+                met = {stem: sorted(stems.get(stem, set()) - {office}) for stem in said}
+                met = {stem: offices for stem, offices in met.items() if offices}
+                if 2 * len(met) >= len(said):
+                    continue
+                found.append(
+                    {
+                        "words": part,
+                        "met": [
+                            {"word": said[stem], "presenters": offices}
+                            for stem, offices in met.items()
+                        ],
+                    }
+                )
+        return found
+
+
+def _names_numbers(text: str) -> bool:
+    """Whether a text names recommendations by number ("Interested in all recommendations,
+    especially recommendations 2, 3, 4"): the office choosing them, as a bare "Recommendation
+    10" does, not a wish about one. Any number counts, whichever recommendations there are."""
+    return read_interest(text, frozenset()).explanation.startswith("named by number")
 
 
 def _shared_terms(query: Mapping[str, float], document: Mapping[str, float], surface) -> list[dict]:

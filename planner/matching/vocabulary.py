@@ -83,6 +83,11 @@ _CLAUSE_END = re.compile(r"[;!?()\n]|[.,:](?![\w/])" + _DASH)
 
 # Where a clause ends, leaving out commas: for words that are a whole item of a list.
 _STATEMENT_END = re.compile(r"[;!?()\n]|[.:](?![\w/])" + _DASH)
+# Where a part of a wish ends (`parts`): a statement's ends, but a bracket is an aside within
+# it (EP's "Cost efficiency and optimization (Financial Sustainability)"), and a full stop
+# before a comma or bracket ends an abbreviation ("(e.g., parity for parity sake)"); "…" joins
+# the items of a list a wish was cut from (`survey.interest.wish_for`).
+_PART_END = re.compile(r"[;!?\n…]|[.:](?![\w/,)])" + _DASH)
 
 
 def _phrase(text: str, start: int, end: int) -> str:
@@ -96,6 +101,18 @@ def _phrase(text: str, start: int, end: int) -> str:
     if alone:
         quote, _ = _quote(text, start, end, {m.start() for m in _STATEMENT_END.finditer(text)})
     return quote
+
+
+def parts(text: str) -> list[str]:
+    """The parts of a wish, each as written: its statements, a list's items. A clause that
+    leads into the next with a colon ("There are three items: ...") is no part of its own."""
+    found, start = [], 0
+    for end in _PART_END.finditer(text + "\n"):
+        part = text[start : end.start()].strip()
+        if part and end.group() != ":":
+            found.append(part)
+        start = end.end()
+    return found
 
 
 def _quote(text: str, start: int, end: int, ends: set[int]) -> tuple[str, bool]:

@@ -179,6 +179,21 @@ def test_matches_fit_a_phone(phone, live_server, survey):
     shoot(phone, "matches-rec-10-phone", full_page=False)
 
 
+def test_what_the_ranking_did_not_read_wraps_on_a_phone(phone, live_server, survey):
+    """helper-345: EP's cost efficiency, which no topic and no presenter's words meet on Rec 1,
+    is quoted in EP's section: wrapped within a phone's width, in sight above its presenters."""
+    phone.goto(live_server + "/recommendations/1/matches")
+    said = phone.locator("section", has=phone.locator("#audience-EP")).locator("p.not-read")
+    expect(said).to_contain_text("Cost efficiency and optimization (Financial Sustainability)")
+    said.scroll_into_view_if_needed()
+    expect(said).to_be_in_viewport()
+    box = said.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    assert box["height"] > 30, "one line cut at the edge rather than wrapped"
+    assert phone.evaluate(FITS_WIDTH)
+    shoot(phone, "matches-not-read-phone", full_page=False)
+
+
 def test_the_recommendations_are_cards_on_a_phone(phone, live_server, survey):
     """helper-90: the five-column table was cut at "Demand" inside its scroll box; on a phone
     each recommendation is a card, every figure in view and named."""

@@ -1212,3 +1212,72 @@ def test_a_pair_no_mark_could_rank_is_refused_before_its_form(colead_client, sur
     held = colead_client.get(f"{marks}&audience=ES&presenter=DE")
     assert held.status_code == 200
     assert form_in(held.get_data(as_text=True), 'name="seen"')["verdict"] == ["useful"]
+
+
+def audience_section(page: str, office: str) -> str:
+    section = page[page.index(f'id="audience-{office}"') :]
+    return section[: section.index('class="match-group"')]
+
+
+def test_what_an_office_asked_that_the_ranking_does_not_read_is_said_above_its_marks(
+    colead_client, client, survey
+):
+    """helper-345: EP's Rec 1 challenge, "Ongoing Digital Transformation challenges; Cost
+    efficiency and optimization (Financial Sustainability)" (CWS/13/26 line 922), read as
+    "digital transformation of workflows" and nothing else: its cost efficiency names no topic,
+    and of its words only IL's e-filing says "efficiency". A co-lead could not see that the
+    ranking left it out, nor so mark a presenter whose work meets it. The part is quoted as
+    EP wrote it, above the rows whose marks can make up for it; the part read is not."""
+    page = colead_client.get("/recommendations/1/matches").text
+    said = (
+        "Not read: “Cost efficiency and optimization (Financial Sustainability)”: no topic, "
+        "and of its words only “efficiency” (IL) is in a presenter's answer."
+    )
+    assert not_read(page, "EP") == [
+        said + " The ranking leaves it out: mark a presenter whose work meets it “useful” or "
+        "“must present to” EP."
+    ]
+    section = audience_section(page, "EP")
+    assert section.index('class="not-read"') < section.index("Mark this pair")
+    # Anyone reads what was left out; the invitation to mark is the co-leads'.
+    assert not_read(client.get("/recommendations/1/matches").text, "EP") == [said]
+
+
+def not_read(page: str, office: str) -> list[str]:
+    """What an interested office's section says the ranking did not read, as text."""
+    found = re.findall(r'<p class="not-read">(.*?)</p>', audience_section(page, office), re.S)
+    return [" ".join(html.unescape(re.sub(r"<[^>]+>", "", p)).split()) for p in found]
+
+
+def test_a_wish_read_whole_says_nothing_is_left_out(client, survey):
+    """EM's Rec 1 wish, "Cloud migration strategies", is a topic; IL's "Recommendation 10" is
+    bare; of US's Rec 2 wish, "Interested in all recommendations, especially recommendations 2,
+    3, 4,8,9,10" only chooses recommendations, while its challenge, "Resource and capacity
+    constraints", is left out. EP's Rec 2 challenge, the industry's "IT standards &
+    best-practices", names no topic and no presenter says its words."""
+    assert not_read(client.get("/recommendations/1/matches").text, "EM") == []
+    assert not_read(client.get("/recommendations/10/matches").text, "IL") == []
+    rec_2 = client.get("/recommendations/2/matches").text
+    assert not_read(rec_2, "US") == [
+        "Not read: “Resource and capacity constraints”: no topic, and no presenter's answer "
+        "uses these words."
+    ]
+    assert not_read(rec_2, "EP") == [
+        "Not read: “Continuously evolving IT standards & best-practices”: no topic, and no "
+        "presenter's answer uses these words."
+    ]
+
+
+def test_the_api_gives_each_match_the_parts_of_the_wish_not_read(client, survey):
+    answer = client.get("/api/v1/matches?recommendation=1&office=EP&role=audience").get_json()
+    assert answer["matches"]
+    for match in answer["matches"]:
+        assert match["reasons"]["not_read"] == [
+            {
+                "words": "Cost efficiency and optimization (Financial Sustainability)",
+                "met": [{"word": "efficiency", "presenters": ["IL"]}],
+            }
+        ]
+    answer = client.get("/api/v1/matches?recommendation=1&office=EM&role=audience").get_json()
+    assert answer["matches"]
+    assert all(m["reasons"]["not_read"] == [] for m in answer["matches"])
