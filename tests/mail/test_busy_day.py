@@ -169,3 +169,29 @@ def test_a_talk_cancelled_before_its_invitation_went_reaches_no_one(api, agenda,
     for _ in range(3):
         sender_round(cli, clock)
     assert inbox(smtp, AIKO) == [] and inbox(smtp, AIKO_TYPO) == []
+
+
+@pytest.mark.parametrize("removed", ["slot", "meeting"])
+def test_a_draft_talk_deleted_before_its_invitation_went_reaches_no_one(
+    api, agenda, smtp, cli, clock, removed
+):
+    """Rosa is invited to the draft, and within the minute the co-lead deletes her slot (or
+    the whole draft meeting): she got the invitation and "Cancelled" together, the
+    cancellation of a talk she was told of in the same breath. Now nothing reaches her."""
+    invite(
+        api, agenda["rosa"], name="Rosa Quispe", email=ROSA, time_zone="America/Lima", language="en"
+    )
+    clock.sleep(10)
+    # Lengthened first: the "Changed" of a talk she never heard of does not go either.
+    moved = api.patch(f"/api/v1/slots/{agenda['rosa'].id}", json={"duration_minutes": 30})
+    assert moved.status_code == 200, moved.get_json()
+    clock.sleep(10)
+    if removed == "slot":
+        url = f"/slots/{agenda['rosa'].id}/delete"
+        assert api.post(url, data=hidden_fields(api, url)).status_code == 302
+    else:
+        deleted = api.delete(f"/api/v1/meetings/{agenda['meeting']}")
+        assert deleted.get_json()["result"] == "deleted"
+    for _ in range(3):
+        sender_round(cli, clock)
+    assert inbox(smtp, ROSA) == []

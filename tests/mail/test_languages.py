@@ -565,6 +565,7 @@ def test_a_french_invitation_s_calendar_entry_is_described_in_french(app, api, c
 def test_a_deleted_draft_slot_s_cancellation_is_described_in_russian(api, slot):
     _contact(PRESENTER, "ru")
     invite(api, slot)
+    invitations_went()  # one not gone yet would be taken back: nothing to cancel
     title = slot.title
     assert api.delete(f"/api/v1/slots/{slot.id}").status_code in (200, 204)
     (cancellation,) = outbox(kind="cancellation", recipient_email=PRESENTER)
@@ -729,6 +730,7 @@ def test_a_volunteer_s_deleted_draft_slot_is_cancelled_in_the_language_chosen(
     schedule(colead_client, proposal, draft)
     (slot,) = slots()
     invite(colead_client, slot, name="Lucía Example", email=proposal.contact_email)
+    invitations_went()  # one not gone yet would be taken back: nothing to cancel
     url = f"/api/v1/slots/{slot.id}" if deleted == "slot" else f"/api/v1/meetings/{draft}"
     assert colead_client.delete(url).get_json()["result"] == "deleted"
     (message,) = outbox(kind="cancellation")

@@ -48,6 +48,7 @@ from planner.mail.messages.waiting import (
     sequence_for,
     settling_update,
     supersede,
+    taken_back,
     unsent_withdrawn,
     waiting_invitation,
     withdraw_unsent,
@@ -475,8 +476,13 @@ def _collect_removed(session: Session, removed: list) -> None:
             or slot.starts_at is None
         ):
             continue
-        if (held := waiting_invitation(slot, invitation.email)) is not None:
-            held.status = MessageStatus.superseded  # never sent: nothing to take back either
+        waiting = waiting_invitation(slot, invitation.email, queued=invitation.answered_at is None)
+        if waiting is not None and taken_back(waiting):
+            # Never sent (held for review, or queued for the sender's next round): nothing to
+            # take back either, nor news of the slot behind it (a "Changed" still settling).
+            # Noted, as a later flush of this transaction finds it superseded.
+            supersede(slot, invitation.email)
+            pending[slot.uid] = None
             continue
         unreached = undelivered_invitation(slot.id, invitation, invitation.email) is not None
         # An update still settling would go after the slot is gone (helper-68); an invitation
@@ -986,7 +992,9 @@ def _tell_presenter(
         # follows their next answer).
         supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
     if (
-        waiting := waiting_invitation(slot, invitation.email, queued=published or cancelled)
+        waiting := waiting_invitation(
+            slot, invitation.email, queued=(published or cancelled) and not invitation.answered_at
+        )
     ) is not None:
         # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
         # only the meeting's own counter rose (its length followed a new slot).

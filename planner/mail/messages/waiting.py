@@ -19,14 +19,14 @@ from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 def waiting_invitation(slot: Slot, email: str, *, queued: bool = False) -> OutboxMessage | None:
     """The invitation about `slot` to `email` that has not gone out and is kept current until
     it does: held for a co-lead's review; `queued`: or queued, due and never tried, which no
-    sender has taken yet (a sender's lease puts a taken one later), while its presenter has not
-    answered (one who has, on a link passed on by hand, was reached). The meeting published, or
-    the slot cancelled, before the sender's next round: it is written again as published
-    (`invitations.renew_held`), or never goes, rather than followed in the same round by a
-    "Published" update under its "still a draft", or by the cancellation of a talk they were
-    never told of (helper-340)."""
+    sender has taken yet (a sender's lease puts a taken one later), asked by the callers while
+    its presenter has not answered (one who has, on a link passed on by hand, was reached). The
+    meeting published, or the slot cancelled or deleted, before the sender's next round: it is
+    written again as published (`invitations.renew_held`), or never goes, rather than followed
+    in the same round by a "Published" update under its "still a draft", or by the cancellation
+    of a talk they were never told of (helper-340, helper-344)."""
     not_out = OutboxMessage.status == MessageStatus.held
-    if queued and (slot.invitation is None or slot.invitation.answered_at is None):
+    if queued:
         not_out |= (
             (OutboxMessage.status == MessageStatus.queued)
             & (OutboxMessage.attempts == 0)
