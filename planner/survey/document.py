@@ -744,10 +744,23 @@ _BROKEN = re.compile(r"([-\u00ad\u2010])([^\W\d_]+)")
 _REST = re.compile(r"([^\W\d_]+)(\S*)\s*")
 _WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
 # The second word of a compound written with its hyphen ("risk-based", "paper-based",
-# "AI-powered" in CWS/13/26, each once): a word of three letters or more broken before one keeps
-# its hyphen though the text writes the compound nowhere else.
+# "cloud-first", "machine-readable", "high-level" in CWS/13/26, each once): a word of three
+# letters or more broken before one keeps its hyphen though the text writes the compound nowhere
+# else. None that ends a word written whole ("text": "con-text").
 _COMPOUND_ENDS = frozenset(
-    ("based", "related", "driven", "oriented", "friendly", "specific", "powered", "enabled")
+    (
+        "based",
+        "related",
+        "driven",
+        "oriented",
+        "friendly",
+        "specific",
+        "powered",
+        "enabled",
+        "first",
+        "readable",
+        "level",
+    )
 )
 
 

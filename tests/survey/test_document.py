@@ -137,6 +137,14 @@ def test_a_compound_a_pdf_broke_at_its_hyphen_keeps_it():
         "governance framework, on paper-based",
         "",
     ]
+    # EM's "cloud-first strategy", the "machine-readable full text" and the "high-level"
+    # environment, each written once, alike.
+    assert _rejoined(["a cloud-", "first strategy in a machine-", "readable, high-", "level"]) == [
+        "a cloud-first",
+        "strategy in a machine-readable,",
+        "high-level",
+        "",
+    ]
     assert _rejoined(["an imple-", "mentation of AI-", "powered tools, un-", "related"]) == [
         "an implementation",
         "of AI-powered",
