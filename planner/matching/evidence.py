@@ -266,6 +266,11 @@ _A_DOCUMENTS_NAME = re.compile(
     r"{0,8}(?:Policy|Policies|Plan|Strategy|Guidelines)"
     r"(?:\s+(?:for|of|on)\b[^()]*|,?\s*\d{4}(?:\s*[-–]\s*\d{4})?)?\s*\)"
 )
+# An acronym in parentheses right after the words it stands for ("Common Tools Integration
+# (CTI)", US's "Automated Authorization to Operate(ATO)"): the same thing named once more, not a
+# second system, as "BPMS" before "Sydle One" is none.
+_SHORT_FORM = re.compile(r"(?<=[A-Za-z])\s*\(\s*$")
+_SHORT_FORM_END = re.compile(r"\s*\)")
 # Names of the stages a proposal states, as the evidence type they are.
 STATED = {"production": EvidenceType.working, "pilot": EvidenceType.under_way}
 
@@ -346,6 +351,7 @@ def read(text: str) -> Evidence:
             and not m.group(0).endswith(("Office", "Offices"))
             and not _NOT_A_THING.search(m.group(0))
             and not _A_DOCUMENTS_NAME.match(shown, m.end())
+            and not _short_form(shown, m)
         )
     )
     documents = tuple(dict.fromkeys(m.group(0).lower() for m in _DOCUMENT.finditer(own)))
@@ -385,6 +391,23 @@ def _about_a_document(text: str) -> bool:
     work is more than a document. "IPAS in production; it follows our strategy" runs a system."""
     working = [c for c in _CLAUSES.split(text) if _PATTERNS[EvidenceType.working].search(c)]
     return bool(working) and all(_DOCUMENT.search(c) for c in working)
+
+
+def _short_form(text: str, m: re.Match) -> bool:
+    """Whether the capitals `m` found are an acronym of the words just before it, in
+    parentheses ("Software Development Lifecycle (SDLC)"); not a product named beside a kind of
+    software ("OCR (ABBYY)")."""
+    acronym = m.group(0)
+    opening = _SHORT_FORM.search(text, max(0, m.start() - 8), m.start())
+    if not acronym.isupper() or opening is None or not _SHORT_FORM_END.match(text, m.end()):
+        return False
+    words = re.findall(r"[^\W\d_]+", text[max(0, opening.start() - 200) : opening.start()])
+    # The words it stands for begin with its first letter and hold its letters in order.
+    for first in range(len(words) - 2, max(-1, len(words) - 2 * len(acronym) - 1), -1):
+        spelled = iter("".join(words[first:]).upper())
+        if words[first][0].upper() == acronym[0] and all(c in spelled for c in acronym):
+            return True
+    return False
 
 
 def _only_documents(text: str) -> bool:

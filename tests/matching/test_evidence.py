@@ -328,3 +328,19 @@ def test_a_kind_of_software_is_not_a_named_system():
         "IPAS for Geographical Indications."
     )
     assert brazil.named == ("Sydle One", "Service Portal")
+
+
+def test_a_system_and_its_acronym_are_one_named_system():
+    """US's Rec 4 work (CWS/13/26), "Automated Authorization to Operate(ATO)", was said to name
+    two systems, "Automated Authorization, ATO", and PL's "Common Tools Integration (CTI)" two
+    of its five: an acronym in parentheses after the words it stands for is the same thing named
+    once more. A product named in parentheses beside a kind of software still counts."""
+    assert read("In progress – Automated Authorization to Operate(ATO)").named == (
+        "Automated Authorization",
+    )
+    poland = read("In use – the implementation of Common Tools Integration (CTI) for DesignView.")
+    assert poland.named == ("Common Tools Integration", "DesignView")
+    assert read("In use – the Software Development Lifecycle (SDLC).").named == (
+        "Software Development Lifecycle",
+    )
+    assert read("In use – OCR (ABBYY) for incoming mail.").named == ("ABBYY",)
