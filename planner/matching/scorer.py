@@ -558,7 +558,9 @@ def audience_named(
 def office_names(offices: Mapping[str, Peer]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Every office's names, as `evidence.offices_named` searches a text for them: all of them,
     audiences or not, so that a name inside another office's name is read as that office's."""
-    return tuple((code, peer.names) for code, peer in sorted(offices.items()) if peer.names)
+    return ev.OfficeNames(
+        (code, peer.names) for code, peer in sorted(offices.items()) if peer.names
+    )
 
 
 def score_recommendation(
@@ -921,22 +923,26 @@ class Scorer:
                 said = dict(words(ev.strip_capacity(self.vocabulary.residual(part))))
                 if not said or self.vocabulary.mentions(part) or _names_numbers(part):
                     continue
-                met = {stem: sorted(stems.get(stem, set()) - {office}) for stem in said}
-                met = {stem: offices for stem, offices in met.items() if offices}
+                met = {
+                    stem: whose
+                    for stem in said
+                    if (whose := stems.get(stem)) and (len(whose) > 1 or office not in whose)
+                }
                 if 2 * len(met) >= len(said):
                     continue
                 found.append(
                     {
                         "words": part,
                         "met": [
-                            {"word": said[stem], "presenters": offices}
-                            for stem, offices in met.items()
+                            {"word": said[stem], "presenters": sorted(whose - {office})}
+                            for stem, whose in met.items()
                         ],
                     }
                 )
         return found
 
 
+@lru_cache(maxsize=4096)
 def _names_numbers(text: str) -> bool:
     """Whether a text names recommendations by number ("Interested in all recommendations,
     especially recommendations 2, 3, 4"): the office choosing them, as a bare "Recommendation
