@@ -34,6 +34,7 @@ from planner.agenda.view_helpers import (
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import back_on_news
+from planner.mail.outbox import hold_invitations
 from planner.offices.contacts import contacts_for
 from planner.timezones import moment_in
 from planner.web import refuse_changes
@@ -302,9 +303,12 @@ def _confirm_reinstate(found: Meeting, status: int = 200):
             f"the invitation to {invitation.name or invitation.email} (“{slot.title}”)"
             for slot, invitation in news.held_again
         )
+        # Taken away before it went (held for review, or queued for the sender's next round:
+        # `mail.messages.waiting.waiting_invitation`), it is written again as invitations are.
         consequences.append(
-            "Held again for your review in the outbox, as it was when the meeting was "
-            f"cancelled: {named}."
+            f"Held again for your review in the outbox, as it never went: {named}."
+            if hold_invitations()
+            else f"Sent, as it never went before the meeting was cancelled: {named}."
         )
     taken_back = news.presenters_taken_back + [
         f"{count} office contact{'s' if count != 1 else ''} of {code}"

@@ -243,7 +243,7 @@ def test_an_invitation_held_for_review_when_it_was_cancelled_is_held_again(
     assert outbox(recipient_email=PRESENTER, kind="cancellation") == []
     asked = html.unescape(api.get(f"/meetings/{slot.meeting_id}/reinstate").text)
     assert (
-        "Held again for your review in the outbox, as it was when the meeting was cancelled: "
+        "Held again for your review in the outbox, as it never went: "
         "the invitation to Alex Example (“Risk-based governance of new technologies”)."
     ) in asked
     assert _bring_back(api, slot).status_code == 302
@@ -251,3 +251,28 @@ def test_an_invitation_held_for_review_when_it_was_cancelled_is_held_again(
     assert again.id != held.id and again.status == MessageStatus.held
     assert again.subject == held.subject
     assert outbox(recipient_email=PRESENTER, kind="update") == []
+
+
+def test_an_invitation_not_gone_yet_when_it_was_cancelled_is_sent_when_it_is_back(
+    app, api, slot, presenter
+):
+    """Invitations are not reviewed; Alex's was queued for the sender's next round when the
+    meeting was cancelled, which took it away unsent (helper-340). The page that asks first
+    said it would be "held again for your review", as if the co-leads reviewed invitations:
+    it is sent, and the page says so."""
+    assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invite(api, slot)
+    (queued,) = outbox(kind="invitation", recipient_email=PRESENTER)
+    assert queued.status == MessageStatus.queued
+    cancel = f"/meetings/{slot.meeting_id}/delete"
+    assert api.post(cancel, data=hidden_fields(api, cancel)).status_code == 302
+    assert outbox(recipient_email=PRESENTER, kind="cancellation") == []
+    asked = html.unescape(api.get(f"/meetings/{slot.meeting_id}/reinstate").text)
+    assert (
+        "Sent, as it never went before the meeting was cancelled: "
+        "the invitation to Alex Example (“Risk-based governance of new technologies”)."
+    ) in asked
+    assert "Held again for your review" not in asked
+    assert _bring_back(api, slot).status_code == 302
+    again = outbox(kind="invitation", recipient_email=PRESENTER)[-1]
+    assert again.id != queued.id and again.status == MessageStatus.queued

@@ -814,7 +814,8 @@ class BackOn:
     # Whose cancellation is taken back: presenters by name, office contacts by office.
     presenters_taken_back: list[str]
     contacts_taken_back: dict[str, int]
-    # Presenters whose invitation, held for review, the cancellation took away: held again.
+    # Presenters whose invitation the cancellation took away before it went (held for review,
+    # or queued for the sender's next round): written again, held if invitations are reviewed.
     held_again: list[tuple[Slot, Invitation]]
 
 
