@@ -249,3 +249,15 @@ def focused_in_the_accessibility_tree(page) -> str:
             words.append(node.get("name", {}).get("value", ""))
         waiting[:0] = [child for child in node.get("childIds", []) if child in by_id]
     return " ".join(words)
+
+
+def rosa_invited(colead_client, meeting: int):
+    """Rosa Quispe (PE, in Spanish) invited to a new talk of `meeting`: the API's answer, with
+    her private link."""
+    slot = colead_client.post(
+        f"/api/v1/meetings/{meeting}/slots", json={"title": "Clasificación con IA", "office": "PE"}
+    ).get_json()["id"]
+    return colead_client.post(
+        f"/api/v1/slots/{slot}/invite",
+        json={"name": "Rosa Quispe", "email": "rosa@indecopi.example", "language": "es"},
+    )

@@ -162,11 +162,9 @@ def test_suggested_start_times(colead_page, live_server, survey):
     expect(page.get_by_label("Date")).not_to_have_value("")
 
 
-def test_ranking_start_times_by_keyboard_opens_at_the_ranking(browser, live_server, survey, api):
-    """helper-335: a co-lead with the keyboard alone, on a phone-sized window, pressed Enter on
-    "Rank start times" and the page came back at its top: the same boxes as before, the
-    ranking screens below and some fifty Tab stops away. It comes back at "Best start times",
-    the next Tab on the best start's "Use this start"."""
+def ranked_by_keyboard(browser, live_server, api):
+    """A new meeting's fair start times, ranked by Enter on "Rank start times" in a co-lead's
+    phone-sized window: its id, the browser context and the page."""
     meeting = api.post("/api/v1/meetings", json={"title": "Rec 10 workshop"}).get_json()["id"]
     context = browser.new_context(**ON_A_PHONE)
     page = context.new_page()
@@ -175,6 +173,15 @@ def test_ranking_start_times_by_keyboard_opens_at_the_ranking(browser, live_serv
     page.get_by_role("button", name="Rank start times").focus()
     with page.expect_navigation():
         page.keyboard.press("Enter")
+    return meeting, context, page
+
+
+def test_ranking_start_times_by_keyboard_opens_at_the_ranking(browser, live_server, survey, api):
+    """helper-335: a co-lead with the keyboard alone, on a phone-sized window, pressed Enter on
+    "Rank start times" and the page came back at its top: the same boxes as before, the
+    ranking screens below and some fifty Tab stops away. It comes back at "Best start times",
+    the next Tab on the best start's "Use this start"."""
+    _meeting, context, page = ranked_by_keyboard(browser, live_server, api)
     expect(page.get_by_role("heading", name="Best start times")).to_be_in_viewport()
     page.keyboard.press("Tab")
     first = page.locator("table.suggestions tbody tr").first.get_by_role("button")
@@ -190,14 +197,7 @@ def test_a_start_refused_after_ranking_is_said_in_view(browser, live_server, sur
     """Ranked, the page is at "Best start times"; a "Use this start" refused there (another
     co-lead set a start meanwhile) came back at the ranking too, its message at the top out of
     sight. It comes back at the top, the message in view."""
-    meeting = api.post("/api/v1/meetings", json={"title": "Rec 10 workshop"}).get_json()["id"]
-    context = browser.new_context(**ON_A_PHONE)
-    page = context.new_page()
-    sign_in(page, live_server)
-    page.goto(f"{live_server}/meetings/{meeting}/suggest")
-    page.get_by_role("button", name="Rank start times").focus()
-    with page.expect_navigation():
-        page.keyboard.press("Enter")
+    meeting, context, page = ranked_by_keyboard(browser, live_server, api)
     later = {"starts_at": f"{ahead('2027-03-09')}T12:00:00+01:00"}
     assert api.patch(f"/api/v1/meetings/{meeting}", json=later).status_code == 200
     page.keyboard.press("Tab")

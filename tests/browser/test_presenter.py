@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     FITS_WIDTH,
     ON_A_PHONE,
     PHONE,
+    rosa_invited,
     shoot,
     sign_in,
     the_message_has_the_focus,
@@ -372,13 +373,7 @@ def test_what_an_empty_zone_stands_for_is_read_whole(
     la zona horaria en la que esta página mu" (Lima, the zone it stands for, unseen). It is said
     under the field, whole, and heard with it; no placeholder on her page is cut off."""
     meeting = a_meeting(colead_client)
-    slot = colead_client.post(
-        f"/api/v1/meetings/{meeting}/slots", json={"title": "Clasificación con IA", "office": "PE"}
-    ).get_json()["id"]
-    invited = colead_client.post(
-        f"/api/v1/slots/{slot}/invite",
-        json={"name": "Rosa Quispe", "email": "rosa@indecopi.example", "language": "es"},
-    )
+    invited = rosa_invited(colead_client, meeting)
     context = browser.new_context(
         viewport=viewport, is_mobile=viewport == PHONE, timezone_id="America/Lima"
     )

@@ -18,6 +18,7 @@ from tests.browser.conftest import (
     FITS_WIDTH,
     ON_A_PHONE,
     boxes,
+    rosa_invited,
     shoot,
     sign_in,
 )
@@ -285,13 +286,7 @@ def test_a_presenter_taps_her_language_and_her_way_back(
     "Eliminarlo" and "Volver" under a refused link, 20 px. Each is a finger's height on a phone;
     at 1280 px the languages stay one row."""
     meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
-    slot = colead_client.post(
-        f"/api/v1/meetings/{meeting}/slots", json={"title": "Clasificación con IA", "office": "PE"}
-    ).get_json()["id"]
-    invited = colead_client.post(
-        f"/api/v1/slots/{slot}/invite",
-        json={"name": "Rosa Quispe", "email": "rosa@indecopi.example", "language": "es"},
-    )
+    invited = rosa_invited(colead_client, meeting)
     link = invited.get_json()["link"]
     assert publish_as_planned(colead_client, meeting).status_code == 200
     shown = ON_A_PHONE if width == "phone" else {"viewport": DESKTOP}

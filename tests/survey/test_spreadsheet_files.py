@@ -184,6 +184,28 @@ def test_recommendations_a_spreadsheet_wrote_with_decimals_are_the_numbers(
     assert 'line 2: recommendation "10,5" is not a number' in result.stderr
 
 
+def read_right_as_typed(cli, tmp_path, column: str, in_csv: tuple, in_json: tuple) -> list:
+    """The round's three rows with `column` typed as `in_csv` in a semicolon CSV, then as
+    `in_json` in a JSON file, each imported and read as the round is; the CSV's rows returned
+    (the import of the JSON kept)."""
+    at = HEADER.index(column)
+    rows = [list(row) for row in ROWS]
+    for row, typed in zip(rows, in_csv, strict=True):
+        row[at] = typed
+    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+    db.session.execute(delete(Survey))
+    db.session.commit()
+    answers = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
+    for answer, typed in zip(answers, in_json, strict=True):
+        answer[column] = typed
+    result = import_bytes(cli, tmp_path, json.dumps(answers).encode(), "round.json")
+    assert result.exit_code == 0, result.output
+    assert_round_read_right()
+    return rows
+
+
 def test_recommendations_typed_with_their_word_or_a_full_stop_are_the_numbers(
     cli, app_context, tmp_path
 ):
@@ -191,19 +213,13 @@ def test_recommendations_typed_with_their_word_or_a_full_stop_are_the_numbers(
     4", "R10", or "10." from a numbered list. Each row was refused as 'recommendation "Rec. 10"
     is not a number', in the CSV as in the JSON; now each is the number, and a word with no
     one number after it is still refused, quoted as typed."""
-    rows = [list(row) for row in ROWS]
-    rows[0][5], rows[1][5], rows[2][5] = "Rec. 10", "10.", "Recommendation 4"
-    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
-    assert result.exit_code == 0, result.output
-    assert_round_read_right()
-    db.session.execute(delete(Survey))
-    db.session.commit()
-    answers = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
-    answers[0]["recommendation"], answers[1]["recommendation"] = "R10", "Rec.10"
-    answers[2]["recommendation"] = "Recomendación 4"
-    result = import_bytes(cli, tmp_path, json.dumps(answers).encode(), "round.json")
-    assert result.exit_code == 0, result.output
-    assert_round_read_right()
+    rows = read_right_as_typed(
+        cli,
+        tmp_path,
+        "recommendation",
+        ("Rec. 10", "10.", "Recommendation 4"),
+        ("R10", "Rec.10", "Recomendación 4"),
+    )
     for typed in ("Rec. 10, 11", "Rec. 1,000", "Rec."):
         rows[0][5] = typed
         rows[0][0] = rows[1][0] = rows[2][0] = "Round 2026b"
@@ -234,19 +250,13 @@ def test_questions_typed_with_capitals_spaces_or_as_the_pages_label_them_are_the
     copied from the pages as "Wanted for discussion (Q8)" refused the file ('question "Focus"
     is not one of implementation, focus, ...'), in the CSV as in the JSON. Now each is its
     question; a word that names none is still refused."""
-    rows = [list(row) for row in ROWS]
-    rows[0][4], rows[1][4], rows[2][4] = "Focus", "Wanted for discussion (Q8)", "CURRENT FOCUS (Q4)"
-    result = import_bytes(cli, tmp_path, excel_utf8(table(";", rows=rows)))
-    assert result.exit_code == 0, result.output
-    assert_round_read_right()
-    db.session.execute(delete(Survey))
-    db.session.commit()
-    answers = [dict(zip(HEADER, row, strict=True)) for row in ROWS]
-    answers[0]["question"], answers[1]["question"] = " focus", "Discuss"
-    answers[2]["question"] = "Focus"
-    result = import_bytes(cli, tmp_path, json.dumps(answers).encode(), "round.json")
-    assert result.exit_code == 0, result.output
-    assert_round_read_right()
+    rows = read_right_as_typed(
+        cli,
+        tmp_path,
+        "question",
+        ("Focus", "Wanted for discussion (Q8)", "CURRENT FOCUS (Q4)"),
+        (" focus", "Discuss", "Focus"),
+    )
     rows[0][4] = "Low-priority"
     rows[1][4] = "Priority"
     rows[0][0] = rows[1][0] = rows[2][0] = "Round 2026b"
