@@ -310,13 +310,14 @@ def test_answers_each_refused_are_not_also_said_to_be_none(cli, app_context, tmp
     payload = minimal_json(answers="none")
     result = import_json(cli, tmp_path, payload)
     assert "answers: must be a list" in result.stderr and "has no answers" not in result.stderr
-    path = tmp_path / "pilot.csv"
-    path.write_text(
-        "survey,office,office_name,time_zone,question,recommendation,text\n"
-        "Pilot,AU,IP Australia,Australia/Sydney,wish,10,More AI\n",
-        encoding="utf-8",
+    result = import_csv(
+        cli,
+        tmp_path,
+        [
+            "survey,office,office_name,time_zone,question,recommendation,text",
+            "Pilot,AU,IP Australia,Australia/Sydney,wish,10,More AI",
+        ],
     )
-    result = cli.invoke(args=["survey", "import", str(path)])
     assert 'line 2: question "wish" is not one of' in result.stderr
     assert "has no answers" not in result.stderr
     payload = minimal_json()
