@@ -1095,6 +1095,24 @@ def test_the_archive_opens_once_the_meeting_has_ended(client, future):
     assert "once the meeting has ended" in answer.get_data(as_text=True)
 
 
+def test_a_co_lead_previewing_the_archive_of_a_meeting_not_held_yet_is_told_so(
+    colead_client, future, past
+):
+    """A co-lead opening the archive of next month's meeting read "Everything presented on"
+    its date, as if it had been held."""
+    text = html.unescape(
+        colead_client.get(f"/meetings/{future.meeting_id}/archive").get_data(as_text=True)
+    )
+    assert "Not held yet: what is to be presented on" in text
+    assert "as it will read once the meeting has ended" in text
+    assert "Everything presented" not in text
+    text = html.unescape(
+        colead_client.get(f"/meetings/{past.meeting_id}/archive").get_data(as_text=True)
+    )
+    assert "Everything presented on" in text
+    assert "Not held yet" not in text
+
+
 def test_the_presenters_page_has_the_materials_section(app, future):
     token = _presenter(future)
     presenter = app.test_client(use_cookies=False)
