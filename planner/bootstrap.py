@@ -121,7 +121,10 @@ def setup_command() -> None:
             outcome = load_bundled_survey()
         db.session.add(BundledSurveyLoad())
     db.session.commit()
-    click.echo(f"Reference data: {offices} office(s), {recommendations} recommendation(s) added.")
+    if offices or recommendations:  # every later start adds none: nothing to say
+        click.echo(
+            f"Reference data: {offices} office(s), {recommendations} recommendation(s) added."
+        )
     if outcome is not None:
         click.echo(imported(outcome))
     if db.session.scalar(select(User.id).where(User.role == "colead").limit(1)) is None:
