@@ -71,3 +71,26 @@ def test_each_result_a_co_lead_sends_opens_with_the_focus_on_it(
     expect(page.get_by_label("Home time zone")).to_have_value("Atlantis/Poseidonis")
     shoot(page, f"said-4-refused-{width}", full_page=False)
     context.close()
+
+
+def test_the_fair_start_page_asking_for_offices_opens_at_its_top(
+    browser, live_server, colead_client
+):
+    """A meeting with no participating office yet (no survey names them): its fair start times
+    page asks to tick them. Nothing was sent, yet the ask was an alert that took the focus and
+    scrolled the page to it, as a refusal does; it is a notice, and the page opens at its top."""
+    meeting = colead_client.post("/api/v1/meetings", json=MEETING).get_json()["id"]
+    context = browser.new_context(**ON_A_PHONE)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(f"{live_server}/meetings/{meeting}/suggest")
+    expect(page.get_by_text("No participating offices are chosen")).to_be_visible()
+    page.wait_for_load_state("load")
+    assert page.evaluate("document.activeElement === document.body")
+    assert page.evaluate("window.scrollY") == 0
+    assert page.locator(".error-summary").count() == 0
+    # Ranking with none ticked is a refusal: that has the focus.
+    page.get_by_role("button", name="Rank start times").click()
+    summary = page.locator(".error-summary").first
+    expect(summary).to_be_focused()
+    context.close()
