@@ -178,8 +178,9 @@ _CONCRETE = re.compile(
     r"https?://[^\s)]+|\b[\w.-]+\.(?:gov|org|int|eu|com)\b[^\s)]*"
     r"|(?<=[a-z,] )(?:[A-Z][a-z]+ )+[A-Z][a-z]+\b"
     r"|\b(?!The )[A-Z][a-z]+(?: [A-Z][a-z]+)+(?= [a-z(])"
-    # WIPO's own products an office runs ("WIPO Publish"); not its standards, bodies or texts.
-    r"|\bWIPO (?:Publish|Sequence|Translate|Connect|File|Lex|Pearl)\b"
+    # WIPO's own products an office runs ("WIPO Publish", CA's "WIPO-CASE", named whole, not
+    # "CASE"); not its standards, bodies or texts.
+    r"|\bWIPO[ -](?:Publish|Sequence|Translate|Connect|File|Lex|Pearl|CASE)\b"
     r"|\bST[.\s-]?\d{1,3}\b|\bISO\s?\d{4,5}\b"
     r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b|\b[A-Z]{2,}\d{2,4}\b"
 )
@@ -222,6 +223,8 @@ _GENERIC = {
     "IT",
     "ITM",
     "AI",
+    # A kind of AI, as LLM is: PL's classifier shows why it classified ("explainable AI – XAI").
+    "XAI",
     "GI",
     "TM",
     "DS",
@@ -250,6 +253,10 @@ _GENERIC = {
     "MyIPO",
     "SIC",
 }
+# Capitalised words right after "WIPO" name WIPO's standards, bodies or texts (CA's "WIPO Data
+# Standards"), not a system of the office's; WIPO's products are matched whole before them, or
+# are acronyms ("WIPO IPAS").
+_WIPOS = re.compile(r"\bWIPO\s+$")
 # An IP office's acronym (DKPTO, KIPO, UKIPO): the office, not a system it built.
 _AN_OFFICE = re.compile(r"[A-Z]{1,3}(?:PTO|IPO|PO)")
 # A document rather than a system or practice: a policy in force shows less than a system in use.
@@ -350,6 +357,7 @@ def read(text: str) -> Evidence:
             and not _AN_OFFICE.fullmatch(m.group(0))
             and not m.group(0).endswith(("Office", "Offices"))
             and not _NOT_A_THING.search(m.group(0))
+            and (m.group(0).isupper() or not _WIPOS.search(shown, max(0, m.start() - 8), m.start()))
             and not _A_DOCUMENTS_NAME.match(shown, m.end())
             and not _short_form(shown, m)
         )

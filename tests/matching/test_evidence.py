@@ -1,8 +1,14 @@
 """Reading what a project shows: working, under way, a plan, or a need for help."""
 
+from functools import lru_cache
+
 import pytest
 
+from planner.bootstrap import BUNDLED_ALIASES
 from planner.matching.evidence import EvidenceType, capacity_cues, presented, read, stated
+from planner.survey.document import parse_document
+from planner.survey.records import Question
+from tests.support import BUNDLED
 
 PY_REC_10 = (
     "We are exploring the application of these emerging and highly important technologies to "
@@ -344,3 +350,40 @@ def test_a_system_and_its_acronym_are_one_named_system():
         "Software Development Lifecycle",
     )
     assert read("In use – OCR (ABBYY) for incoming mail.").named == ("ABBYY",)
+
+
+@lru_cache(maxsize=1)
+def _focus_answers() -> dict[tuple[str, int], str]:
+    record = parse_document(BUNDLED.read_bytes(), "CWS-13-26.txt", aliases=BUNDLED_ALIASES)
+    return {
+        (a.office, a.recommendation): a.text for a in record.answers if a.question is Question.focus
+    }
+
+
+def focus_answer(office: str, recommendation: int) -> str:
+    """An office's question 4 answer on a recommendation, as CWS/13/26 gives it."""
+    return _focus_answers()[office, recommendation]
+
+
+def test_wipos_data_standards_are_not_a_system_the_office_built():
+    """CA's Rec 5 answer was shown on the matches page as "names Data Standards, ST.96, ST.36,
+    ST.66": "WIPO Data Standards" are WIPO's standards, which CA follows, not a system of its
+    own; the standards it follows are named by their numbers."""
+    canada = read(focus_answer("CA", 5))
+    assert canada.named == ("ST.96", "ST.36", "ST.66", "ST.86")
+
+
+def test_wipo_case_is_named_whole():
+    """CA's Rec 6 answer ("participates on Madrid, Hague, PCT, WIPO-CASE, dissemination") was
+    said to name a system "CASE": the system it names is WIPO-CASE, WIPO's platform for sharing
+    search and examination results."""
+    assert read(focus_answer("CA", 6)).named == ("WIPO-CASE",)
+    assert read("Our examiners use WIPO CASE every day").named == ("WIPO CASE",)
+
+
+def test_explainable_ai_is_a_technique_not_a_named_system():
+    """PL's Rec 10 answer says its classifier shows examiners why it classified as it did
+    ("explainable AI – XAI"): XAI is a kind of AI, as AI and LLM are, not a system PL built."""
+    poland = read(focus_answer("PL", 10))
+    assert "XAI" not in poland.named
+    assert {"Common Tools Integration", "DesignView"} <= set(poland.named)
