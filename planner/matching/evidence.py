@@ -185,10 +185,11 @@ _CONCRETE = re.compile(
     r"|\b[A-Z][a-z]+[A-Z]\w*\b|\b[A-Z]{3,}\b|\b[A-Z]{2,}\d{2,4}\b"
 )
 # Capitalised words that are not a thing of the office's to show: the name of a document, a
-# numbered reference ("Resolution No"), a kind of IP right, a meeting or body, a funder.
+# numbered reference ("Resolution No"), a kind of IP right, a meeting or body, a funder, a
+# requirement met (AU's and IL's "Minimum Documentation": the PCT's, not a system of theirs).
 _NOT_A_THING = re.compile(
     r"\b(?:No|Nr|Policy|Policies|Plan|Strategy|Guidelines|Resolution|Regulation|Law|Act"
-    r"|Indications?|Designs?|Marks?|Patents?|Forces?|Groups?|Bank|Directorate|Ministry)$"
+    r"|Documentation|Indications?|Designs?|Marks?|Patents?|Forces?|Groups?|Bank|Directorate|Ministry)$"
 )
 _GENERIC = {
     "WIPO",

@@ -387,3 +387,12 @@ def test_explainable_ai_is_a_technique_not_a_named_system():
     poland = read(focus_answer("PL", 10))
     assert "XAI" not in poland.named
     assert {"Common Tools Integration", "DesignView"} <= set(poland.named)
+
+
+def test_the_pct_minimum_documentation_is_a_requirement_met_not_a_system():
+    """AU's and IL's Rec 5 answers were said to name a system, "Minimum Documentation": both
+    make their patent documents available as the PCT Minimum Documentation requirements ask.
+    AU's own project is its Structured Patents Specification; IL names none of its own. Counted
+    as a named system it made both look more concrete than the offices that name theirs."""
+    assert read(focus_answer("AU", 5)).named == ("Structured Patents Specification",)
+    assert read(focus_answer("IL", 5)).named == ()
