@@ -4,22 +4,28 @@ invite, publish and cancel within minutes, while the mail sender goes round ever
 sender has not taken yet when the meeting is published is written again as published, and one
 whose talk is cancelled never goes (as one held for review), so no presenter reads "the agenda
 is still a draft" followed, in the same round, by "Published", nor the cancellation of a talk
-they were never told of."""
+they were never told of. So does a title corrected or a slot moved before the round: one
+invitation, as the talk now is; after it went, "Changed" follows (helper-348)."""
 
+import html
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from icalendar import Calendar
 
 from planner.agenda.models import Slot
 from planner.calendar.operations import slot_sequence
 from planner.extensions import db
 from planner.mail.models import LANGUAGES_WRITTEN
+from planner.mail.outbox import set_hold_invitations
 from planner.offices.models import OfficeContact
+from tests.calendar.readers import read_calendar_in
 from tests.mail.smtp_server import SmtpServer
 from tests.mail.test_languages import _part
 from tests.mail.test_messages import outbox
 from tests.presenters.support import MEETING, invite
-from tests.support import hidden_fields, publish_as_planned
+from tests.support import csrf_token, hidden_fields, publish_as_planned
 
 ROSA, BEN = "rosa@indecopi.example", "ict@indecopi.example"
 AIKO, AIKO_TYPO = "aiko@jpo.example", "aiko@jpo.exmaple"
@@ -195,3 +201,129 @@ def test_a_draft_talk_deleted_before_its_invitation_went_reaches_no_one(
     for _ in range(3):
         sender_round(cli, clock)
     assert inbox(smtp, ROSA) == []
+
+
+def aiko_invited(api, agenda, cli, clock):
+    """The workshop published and its news out; Aiko invited to present JP's talk, in Tokyo's
+    zone: (her slot, the invitation written, not gone yet)."""
+    assert publish_as_planned(api, agenda["meeting"]).status_code == 200
+    sender_round(cli, clock)
+    aiko = agenda["aiko"]
+    invite(api, aiko, name="Aiko Sato", email=AIKO, time_zone="Asia/Tokyo", language="en")
+    (written,) = outbox(kind="invitation", recipient_email=AIKO)
+    return aiko, written
+
+
+def event_in(message):
+    """The one event of an email's calendar part, as icalendar reads it (ical.js and vobject
+    read it last, in `read_calendar_in`: without ical.js the test stops there, skipped)."""
+    part = _part(message, "calendar")
+    calendar = Calendar.from_ical(part.encode("utf-8") if isinstance(part, str) else part)
+    (event,) = calendar.walk("VEVENT")
+    return calendar, event
+
+
+def test_a_title_corrected_before_the_round_reaches_the_presenter_once_with_the_new_title(
+    api, agenda, smtp, cli, clock
+):
+    """Aiko is invited, and a few seconds later the co-lead corrects the talk's title: she got
+    the invitation with the old title and, under it in the same round, "Changed: ... (title)",
+    the first email already wrong. Now she gets one email: the invitation, with the new title
+    in its subject, its text and its calendar entry, at the feeds' SEQUENCE."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    clock.sleep(10)
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+    for _ in range(3):
+        sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
+    assert invitation["Message-ID"] != written.message_id  # written again, not the old one
+    text = _part(invitation, "plain")
+    assert "AI-assisted search at the JPO" in text and "AI search at the JPO" not in text
+    calendar, event = event_in(invitation)
+    assert str(calendar["METHOD"]) == "REQUEST"
+    assert str(event["SUMMARY"]) == "AI-assisted search at the JPO"
+    db.session.refresh(aiko)
+    assert str(event["UID"]) == aiko.uid
+    assert int(event["SEQUENCE"]) == slot_sequence(aiko, aiko.meeting)
+    (seen,) = read_calendar_in(invitation)["events"]
+    assert seen["summary"] == "AI-assisted search at the JPO"
+    assert seen["sequence"] == int(event["SEQUENCE"])
+
+
+def test_a_slot_moved_before_the_round_reaches_the_presenter_once_at_the_new_time(
+    api, agenda, smtp, cli, clock
+):
+    """The co-lead moves Aiko's talk 15 minutes later right after inviting her: one invitation
+    reaches her, at the new time on her clock (Tokyo) and in her calendar, no "Changed"."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    was = aiko.starts_at
+    assert "Tuesday 9 March 2027, 21:20–21:40 Tokyo (UTC+9)" in written.text_body
+    clock.sleep(10)
+    later = (was + timedelta(minutes=15)).isoformat()
+    moved = api.patch(f"/api/v1/slots/{aiko.id}", json={"starts_at": later})
+    assert moved.status_code == 200, moved.get_json()
+    for _ in range(3):
+        sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI search at the JPO"
+    text = _part(invitation, "plain")
+    assert "Tuesday 9 March 2027, 21:35–21:55 Tokyo (UTC+9)" in text
+    assert "21:20" not in text
+    _, event = event_in(invitation)
+    assert event.decoded("DTSTART") == was + timedelta(minutes=15)
+    db.session.refresh(aiko)
+    assert int(event["SEQUENCE"]) == slot_sequence(aiko, aiko.meeting)
+    (seen,) = read_calendar_in(invitation)["events"]
+    assert seen["start"] == f"{(was + timedelta(minutes=15)):%Y-%m-%dT%H:%M}:00.000Z"
+
+
+def test_a_title_corrected_after_the_invitation_went_reaches_the_presenter_as_changed(
+    api, agenda, smtp, cli, clock
+):
+    """Once the invitation reached Aiko, a corrected title is news: "Changed: ... (title)"
+    follows it, its calendar entry under the same UID at a higher SEQUENCE, so her calendar
+    replaces the event rather than ignore the change."""
+    aiko, _ = aiko_invited(api, agenda, cli, clock)
+    sender_round(cli, clock)
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+    for _ in range(3):
+        sender_round(cli, clock)
+    invitation, changed = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI search at the JPO"
+    assert changed["Subject"] == "Changed: AI-assisted search at the JPO (title)"
+    (_, first), (_, then) = event_in(invitation), event_in(changed)
+    assert str(then["UID"]) == str(first["UID"]) == aiko.uid
+    assert str(then["SUMMARY"]) == "AI-assisted search at the JPO"
+    assert int(then["SEQUENCE"]) > int(first["SEQUENCE"])
+    (seen,) = read_calendar_in(changed)["events"]
+    assert seen["summary"] == "AI-assisted search at the JPO"
+    assert seen["sequence"] == int(then["SEQUENCE"])
+
+
+def test_a_held_invitation_shows_the_talk_as_it_now_is_when_reviewed(api, agenda, smtp, cli, clock):
+    """Where the co-leads review invitations, the one held for Aiko says the talk as it is when
+    a co-lead opens it (title corrected, moved meanwhile), and Send now sends that, alone."""
+    set_hold_invitations(True)
+    db.session.commit()
+    aiko, _ = aiko_invited(api, agenda, cli, clock)
+    changed = {"title": "AI-assisted search at the JPO", "duration_minutes": 25}
+    assert api.patch(f"/api/v1/slots/{aiko.id}", json=changed).status_code == 200
+    sender_round(cli, clock)
+    assert inbox(smtp, AIKO) == []
+    (held,) = outbox(kind="invitation", recipient_email=AIKO, status="held")
+    page = html.unescape(api.get(f"/outbox/{held.id}").get_data(as_text=True))
+    assert "Invitation to present: AI-assisted search at the JPO" in page
+    assert "21:20–21:45 Tokyo (UTC+9)" in page
+    url = f"/outbox/{held.id}/send"
+    assert (
+        api.post(url, data={"csrf_token": csrf_token(api, f"/outbox/{held.id}")}).status_code == 302
+    )
+    for _ in range(2):
+        sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
+    (seen,) = read_calendar_in(invitation)["events"]
+    assert seen["summary"] == "AI-assisted search at the JPO"

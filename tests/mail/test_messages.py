@@ -48,6 +48,18 @@ def invitations_went() -> None:
     db.session.commit()
 
 
+def sender_took_invitations():
+    """The sender's round took the invitations queued (`sender.claim` leased them) and has not
+    finished with them: a change now cannot write them again (they go as written, or are found
+    not sent) and its news follows them. Returns the lease, for `deliver_leased`."""
+    from planner.db_types import utcnow
+    from planner.mail.sender import claim
+
+    lease = claim(utcnow())
+    assert lease, "no invitation was due"
+    return lease
+
+
 def vevent(message: OutboxMessage):
     """The message's one event, after all three readers agreed on it."""
     body = message.ics.encode("utf-8")
@@ -138,6 +150,7 @@ def test_uid_and_sequence_are_the_feeds_through_invite_move_and_cancel(api, slot
 def test_several_changes_in_one_request_make_one_update(api, slot):
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
+    invitations_went()  # before it went, it is written again instead (helper-348)
     changed = api.patch(
         f"/api/v1/meetings/{slot.meeting_id}",
         json={
@@ -249,6 +262,7 @@ def test_a_co_lead_confirming_is_not_thanked_as_the_presenters_answer(api, slot)
     which they never gave; their calendar's answer stays theirs to give."""
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
+    invitations_went()  # before it went, it is written again saying so (helper-229)
     confirmed = api.patch(f"/api/v1/slots/{slot.id}", json={"status": "confirmed"})
     assert confirmed.status_code == 200
     update = outbox(recipient_email=PRESENTER)[-1]
@@ -577,6 +591,7 @@ def test_a_new_title_reaches_the_calendars_that_hold_the_slot(api, slot, present
     invite(api, slot)
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     before = feed_event(presenter, TALK["title"])
+    invitations_went()  # the invitation in their calendar has the old title
     renamed = {"title": "Risk-based governance, two years on"}
     assert api.patch(f"/api/v1/slots/{slot.id}", json=renamed).status_code == 200
     after = feed_event(presenter, "Risk-based governance, two years on")
@@ -721,6 +736,7 @@ def test_a_new_meeting_title_reaches_the_feeds_and_the_calendars_that_hold_its_s
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
     token = office_feed_token(db.session.get(Office, "AU"), "test-secret-key")
+    invitations_went()  # their emailed copy says the old name
     feeds = (
         "/feeds/taskforce.ics",
         "/feeds/taskforce-talks.ics",
@@ -776,6 +792,7 @@ def test_a_meeting_renamed_twice_and_given_a_link_in_a_minute_makes_one_update_e
     invite(api, slot)
     url = f"/api/v1/meetings/{slot.meeting_id}"
     with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
+        invitations_went()  # the calendars hold the slot
         count = len(outbox())
         for title in ("Rec 10 wokrshop", "Rec 10 workshop, second day"):
             assert api.patch(url, json={"title": title}).status_code == 200
@@ -1213,7 +1230,9 @@ def test_flask_mail_remind_enqueues_due_reminders_once(api, survey, presenter, c
 
 def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
     """End to end: the three messages reach a real SMTP server on loopback; each carries its
-    .ics as text/calendar with method=, and the three readers see one event moving on."""
+    .ics as text/calendar with method=, and the three readers see one event moving on. (The
+    invitation goes before the move: moved before the sender's round, it is written again at
+    the new time, with no "Changed" after it: tests/mail/test_busy_day.py.)"""
     from planner.db_types import utcnow
     from planner.mail.messages import UPDATE_SETTLE
     from planner.mail.sender import send_due
@@ -1224,10 +1243,11 @@ def test_invite_move_cancel_delivered_over_smtp(api, slot, presenter):
     try:
         assert publish_as_planned(api, slot.meeting_id).status_code == 200
         invite(api, slot)
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 1  # the invitation
         later = {"starts_at": "2027-03-09T14:00:00+01:00"}
         assert api.patch(f"/api/v1/meetings/{slot.meeting_id}", json=later).status_code == 200
         # The change waits a minute for another (UPDATE_SETTLE); none comes, and it goes.
-        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 1  # the invitation
+        assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 0
         assert send_due(config, utcnow() + UPDATE_SETTLE + timedelta(seconds=1)).sent == 1
         assert api.delete(f"/api/v1/meetings/{slot.meeting_id}").status_code in (200, 204)
         assert send_due(config, utcnow() + timedelta(seconds=1)).sent == 1
@@ -1654,6 +1674,7 @@ def test_a_presenter_unsubscribed_from_updates_still_hears_their_own_slot_move(a
     unsubscribe(PRESENTER, "update")
     db.session.commit()
     invite(api, slot)
+    invitations_went()  # their calendar holds the talk
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"duration_minutes": 25}).status_code == 200
     moved = outbox(recipient_email=PRESENTER)[-1]
     assert moved.kind == "update" and moved.subject.startswith("Changed: ")
@@ -2182,9 +2203,20 @@ def _delivered(email: str = PRESENTER) -> None:
 
 def test_a_settling_update_is_no_message_that_reached_a_replaced_presenter(api, slot):
     """helper-68: an update waiting its minute counted as on its way, so a presenter told
-    nothing yet (their invitation still queued) was sent a CANCEL when replaced."""
+    nothing yet (their invitation still queued, taken by the sender's round as the title
+    changed, then turned away by their server for now) was sent a CANCEL when replaced.
+    (Renamed before the sender took it, the invitation is written again with the new title
+    and nothing follows it: helper-348.)"""
+    from planner.db_types import utcnow
+    from planner.mail.sender import delay_after
+
     invite(api, slot)
+    sender_took_invitations()
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Renamed"}).status_code == 200
+    invitation = outbox(recipient_email=PRESENTER, kind="invitation")[0]
+    invitation.attempts, invitation.last_error = 1, "451 4.7.1 Try again later"
+    invitation.next_attempt_at = utcnow() + delay_after(1)
+    db.session.commit()
     invite(api, slot, name="Sam Example", email=SAM)
     mine = [(m.kind, m.status) for m in outbox(recipient_email=PRESENTER)]
     assert mine == [("invitation", "superseded"), ("update", "superseded")]
@@ -2415,12 +2447,14 @@ def test_a_reminder_of_a_cancelled_meeting_never_goes(api, slot, presenter):
 
 
 def test_an_unsent_invitation_still_goes_before_the_update_that_follows_it(api, slot):
-    """helper-72: no mail server yet, the co-lead invites, then fixes the title before the
-    sender's round. Once a server is configured, the invitation (with the link) is sent again:
-    written again with the new title (helper-153), it says what the update did, which then no
-    longer goes. (Renamed once the invitation was found not sent, nothing is written to them as
-    its presenter: helper-237.)"""
+    """helper-72: no mail server yet, the co-lead invites, then fixes the title while the
+    sender's round holds the invitation. Once a server is configured, the invitation (with the
+    link) is sent again: written again with the new title (helper-153), it says what the update
+    did, which then no longer goes. (Renamed once the invitation was found not sent, nothing
+    is written to them as its presenter: helper-237; renamed before the round took it, the
+    invitation is written again and no update follows it: helper-348.)"""
     invite(api, slot)
+    sender_took_invitations()
     renamed = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governance, revised"})
     assert renamed.status_code == 200
     invitation, update = outbox(recipient_email=PRESENTER)

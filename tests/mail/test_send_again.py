@@ -19,9 +19,9 @@ from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import enqueue_reminders
 from planner.mail.models import MessageStatus, OutboxMessage
-from planner.mail.sender import delay_after, send_due
+from planner.mail.sender import Counts, delay_after, deliver_leased
 from tests.calendar.readers import read_everywhere
-from tests.mail.test_messages import PRESENTER, outbox
+from tests.mail.test_messages import PRESENTER, outbox, sender_took_invitations
 from tests.presenters.support import confirm, invite
 from tests.support import csrf_token, hidden_fields, publish_as_planned, sign_in
 
@@ -67,13 +67,14 @@ def feed_sequence(api, uid: str) -> int:
 
 
 def moved_after_publishing(api, slot) -> tuple[OutboxMessage, OutboxMessage]:
-    """Published, then invited with no mail server, then the workshop moved a week before the
-    sender's round: (the invitation, the update of the move), both not sent. (Moved after the
-    invitation was found not sent, nothing is written to them as its presenter: helper-237.
-    Published after the invitation was written, the invitation is written again as published:
-    helper-340.)"""
+    """Published, then invited with no mail server, then the workshop moved a week while the
+    sender's round held the invitation: (the invitation, the update of the move), both not
+    sent. (Moved after the invitation was found not sent, nothing is written to them as its
+    presenter: helper-237. Published, or moved, before the round took it, the invitation is
+    written again as the slot then is, and nothing follows it: helper-340, helper-348.)"""
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
+    sender_took_invitations()
     with later(5):
         moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
         assert moved.status_code == 200
@@ -157,13 +158,17 @@ def test_an_invitation_sent_again_after_an_update_went_is_above_it(api, slot):
 
 def test_an_update_queued_after_the_invitation_does_not_go_before_the_one_sent_again(api, slot):
     """The move's update waits in the queue (its minute for further changes was not over when
-    the sender's round found the invitation not sent): the invitation written again says the
-    move, and the update would reach them before it."""
+    the sender's round found the invitation not sent; the round had taken it when the co-lead
+    moved the workshop): the invitation written again says the move, and the update would
+    reach them before it."""
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
     invite(api, slot)
+    round_ = sender_took_invitations()
     moved = api.patch(f"/api/v1/meetings/{slot.meeting_id}", json={"starts_at": MOVED})
     assert moved.status_code == 200
-    assert send_due({**api.application.config, "MAIL_SERVER": None}, utcnow()).not_sent == 1
+    counts = Counts()
+    deliver_leased(round_, {**api.application.config, "MAIL_SERVER": None}, utcnow(), counts)
+    assert counts.not_sent == 1
     invitation, *_, update = outbox(recipient_email=PRESENTER)
     assert (invitation.status, update.kind) == (MessageStatus.not_sent, "update")
     assert update.status == MessageStatus.queued

@@ -13,11 +13,11 @@ from sqlalchemy import select
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.models import MessageStatus
-from planner.mail.sender import LONGEST_DELAY, MAX_ATTEMPTS, send_due
+from planner.mail.sender import LONGEST_DELAY, MAX_ATTEMPTS, Counts, deliver_leased, send_due
 from planner.offices.models import OfficeContact
 from tests.calendar.readers import read_calendar_in, read_everywhere
 from tests.mail.smtp_server import SmtpServer
-from tests.mail.test_messages import PRESENTER, outbox
+from tests.mail.test_messages import PRESENTER, outbox, sender_took_invitations
 from tests.presenters.support import confirm, invite, reads
 from tests.support import COLEAD_EMAIL, csrf_token, hidden_fields, publish_as_planned
 
@@ -142,6 +142,10 @@ def test_a_draft_deleted_sends_nothing_to_a_presenter_never_invited(api, slot, s
 
 
 def test_invited_again_at_a_corrected_address_the_invitation_goes_there(api, slot, smtp):
+    """The talk's title corrected before the sender's round: the invitation, refused at the
+    mistyped address, already said the new one, and nothing followed it there. Invited again
+    at the corrected address and the talk moved before the next round: one invitation reaches
+    them there, at the new time (helper-348: it went at the old time, then "Changed")."""
     smtp.refuse[PRESENTER] = "550 5.1.1 No such user"
     config = settings(api.application, smtp)
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
@@ -149,18 +153,21 @@ def test_invited_again_at_a_corrected_address_the_invitation_goes_there(api, slo
     retitled = api.patch(f"/api/v1/slots/{slot.id}", json={"title": "Governance, revised"})
     assert retitled.status_code == 200
     counts = send_due(config, utcnow() + timedelta(minutes=2))
-    assert (counts.failed, counts.before_invitation) == (1, 1)
+    assert (counts.failed, counts.before_invitation) == (1, 0)
+    (refused,) = outbox(recipient_email=PRESENTER, status=MessageStatus.failed)
+    assert refused.subject == "Invitation to present: Governance, revised"
     fixed = "alex.example@ipaustralia.example"
     url = f"/slots/{slot.id}/invite"
     data = {"name": "Alex Example", "email": fixed, "time_zone": "Australia/Sydney"}
     assert api.post(url, data={**hidden_fields(api, url), **data}).status_code == 302
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
     send_due(config, utcnow() + timedelta(minutes=5))
-    assert [m["To"] for m in smtp.messages()] == [f"Alex Example <{fixed}>"] * 2
-    assert [m["Subject"].split(":")[0] for m in smtp.messages()] == [
-        "Invitation to present",
-        "Changed",
-    ]
+    (received,) = smtp.messages()
+    assert received["To"] == f"Alex Example <{fixed}>"
+    assert received["Subject"] == "Invitation to present: Governance, revised"
+    assert MOVED_SYDNEY in received.get_body(("plain",)).get_content()
+    (event,) = read_calendar_in(received)["events"]
+    assert event["start"] == "2027-03-09T12:30:00.000Z"
 
 
 def test_a_presenter_who_answered_on_a_link_passed_on_by_hand_hears_of_changes(
@@ -183,18 +190,25 @@ def test_a_presenter_who_answered_on_a_link_passed_on_by_hand_hears_of_changes(
 def test_a_message_written_before_a_mail_server_was_configured_waits_for_the_invitation(
     api, slot, smtp
 ):
-    """The planner ran without a mail server when Alex was invited, and the talk moved before
-    the sender's round: the move's update waited behind the invitation, and would be the first
-    they hear of the talk. The sender finds the invitation not sent and keeps the update from
-    them; once one is configured, "Send again" of the update is refused, and nothing more is
-    written to them as presenter until the invitation is sent again (helper-237)."""
+    """The planner ran without a mail server when Alex was invited, and the talk moved while
+    the sender's round held the invitation: the move's update waited behind it, and would be
+    the first they hear of the talk. The sender finds the invitation not sent and keeps the
+    update from them; once one is configured, "Send again" of the update is refused, and
+    nothing more is written to them as presenter until the invitation is sent again
+    (helper-237). (Moved before the round took it, the invitation is written again at the new
+    time, and no update follows it: helper-348.)"""
     invite(api, slot)
+    round_ = sender_took_invitations()
     assert api.patch(f"/api/v1/slots/{slot.id}", json={"starts_at": MOVED}).status_code == 200
     invitation, update = outbox(recipient_email=PRESENTER)
     assert (invitation.status, update.status) == (MessageStatus.queued, MessageStatus.queued)
+    no_server = {**api.application.config, "MAIL_SERVER": None}
+    counts = Counts()
+    deliver_leased(round_, no_server, utcnow(), counts)
+    assert counts.not_sent == 1  # the invitation, as the round found it
     later = utcnow() + timedelta(minutes=2)
-    counts = send_due({**api.application.config, "MAIL_SERVER": None}, later)
-    assert (counts.not_sent, counts.before_invitation) == (1, 1)
+    counts = send_due(no_server, later)
+    assert (counts.not_sent, counts.before_invitation) == (0, 1)
     invitation, update = outbox(recipient_email=PRESENTER)
     assert (invitation.status, update.status) == (MessageStatus.not_sent, MessageStatus.superseded)
     assert update.last_error.startswith(f"not sent: the invitation to {PRESENTER} (")

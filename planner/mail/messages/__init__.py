@@ -34,7 +34,7 @@ One module per kind of message (`invitations`, `proposals`, `presenters`, `chang
 `reminders`, `feeds`), over three they share: `addressing`, `waiting` (what the outbox still
 holds for a slot and an address) and `writing` (a message and its calendar part written to the
 outbox).
-Two kinds write another's message: `changes` writes a held invitation again (`invitations`),
+Two kinds write another's message: `changes` writes an unsent invitation again (`invitations`),
 and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `late`
 says a message going late again as of when it goes (a reminder's how soon, `reminders`; an
 office contact's news of a slot, `changes`); `again`, a co-lead's "Send again", writes an

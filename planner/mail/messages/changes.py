@@ -993,12 +993,13 @@ def _tell_presenter(
         # follows their next answer).
         supersede(slot, invitation.email, kinds=(MessageKind.reminder,))
     if (
-        waiting := waiting_invitation(
-            slot, invitation.email, queued=(published or cancelled) and not invitation.answered_at
-        )
+        waiting := waiting_invitation(slot, invitation.email, queued=not invitation.answered_at)
     ) is not None:
-        # Its calendar entry must carry the SEQUENCE the feeds show when it goes, also when
-        # only the meeting's own counter rose (its length followed a new slot).
+        # Not gone yet (held, or queued for the sender's next round): whatever changed, it is
+        # written again as the talk is now, and no "Changed" follows it (helper-348: the title
+        # corrected within the minute reached Aiko as the invitation with the old one, then
+        # "Changed"). Its calendar entry must carry the SEQUENCE the feeds show when it goes,
+        # also when only the meeting's own counter rose (its length followed a new slot).
         if not (shown or cancelled or behind(waiting, slot)):
             return None
         if renew_waiting(slot, waiting, gone=cancelled or slot.status not in HELD):

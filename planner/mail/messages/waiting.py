@@ -20,11 +20,12 @@ def waiting_invitation(slot: Slot, email: str, *, queued: bool = False) -> Outbo
     """The invitation about `slot` to `email` that has not gone out and is kept current until
     it does: held for a co-lead's review; `queued`: or queued, due and never tried, which no
     sender has taken yet (a sender's lease puts a taken one later), asked by the callers while
-    its presenter has not answered (one who has, on a link passed on by hand, was reached). The
-    meeting published, or the slot cancelled or deleted, before the sender's next round: it is
-    written again as published (`invitations.renew_held`), or never goes, rather than followed
-    in the same round by a "Published" update under its "still a draft", or by the cancellation
-    of a talk they were never told of (helper-340, helper-344)."""
+    its presenter has not answered (one who has, on a link passed on by hand, was reached). Any
+    change of the slot or its meeting before the sender's next round (its title corrected, its
+    time moved, the meeting published, the slot cancelled or deleted): it is written again as
+    the talk now is (`invitations.renew_held`), or never goes, rather than followed in the same
+    round by a "Changed" (or "Published") update of what it got wrong, or by the cancellation
+    of a talk they were never told of (helper-340, helper-344, helper-348)."""
     not_out = OutboxMessage.status == MessageStatus.held
     if queued:
         not_out |= (
