@@ -45,6 +45,7 @@ from planner.timezones import (
     clock_span,
     day_in,
     happens_twice,
+    known,
     local_time,
     moment_in,
     place_name,
@@ -411,6 +412,7 @@ def _register(app: Flask) -> None:
     app.add_template_global(moment_in, "moment_in")
     # A zone as the co-leads' pages name it beside a time: "Geneva" for Europe/Zurich, "Lima".
     app.add_template_global(place_name, "place_name")
+    app.add_template_global(known, "known_zone")
     app.add_template_global(time_span, "time_span")
     app.add_template_global(clock_span, "clock_span")
     app.add_template_global(taskforce_address, "taskforce_address")

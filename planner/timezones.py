@@ -28,13 +28,21 @@ def known_time_zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
-@cache
-def zone_info(name: str) -> ZoneInfo:
-    """The zone `name`, read once per process.
+def zone_info(name: str | None) -> ZoneInfo:
+    """The zone `name`, read once per process; UTC for a zone this machine's time zone database
+    does not know (`known`): a zone kept from a newer one, or dropped since. Every page, feed
+    and message reads stored zones through here, so none is a 500 for one (helper-350): the
+    instants stay right, each shown with its offset (UTC+0), and `place_name` says the zone is
+    not known here.
 
     ZoneInfo keeps only a handful of zones in memory; with offices in hundreds of zones (a feed,
     the offices page) it would read their files from disk again and again.
     """
+    return _zone_info(name if known(name) else "UTC")
+
+
+@cache
+def _zone_info(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
@@ -92,6 +100,8 @@ def place_name(zone: str) -> str:
     be "Eastern", helper-186); "Geneva" for Europe/Zurich (`SAID_AS`)."""
     if zone in SAID_AS:
         return SAID_AS[zone]["en"]
+    if not known(zone):
+        return not_known_here("en", zone)
     try:
         return get_timezone_location(zone, locale="en", return_city=True)
     except LookupError:  # a zone CLDR does not know: its id's own city
@@ -157,6 +167,24 @@ _DAY_THEN_HOURS = {"zh": " "}
 # Between a city and its country: Chinese writes its own comma, full width and with no space
 # after it ("加德满都，尼泊尔"), as a Chinese keyboard types it.
 _CITY_THEN_COUNTRY = {"zh": "，"}
+
+
+# Where a zone's city goes, for a zone this machine's time zone database does not know: its times
+# are read in UTC (`zone_info`), and the reader is told why.
+_NOT_KNOWN_HERE = {
+    "en": "UTC ({zone} is not known here)",
+    "es": "UTC ({zone} no se conoce aquí)",
+    "fr": "UTC ({zone} n’est pas connu ici)",
+    "pt": "UTC ({zone} não é conhecido aqui)",
+    "ru": "UTC ({zone} здесь неизвестен)",
+    "zh": "UTC（此处未知的时区 {zone}）",
+}
+
+
+def not_known_here(language: str, zone: str) -> str:
+    """ "UTC (America/Nowhere is not known here)": what stands for the city of a zone this
+    machine's time zone database does not know, in `language` (English for any other)."""
+    return _NOT_KNOWN_HERE.get(language, _NOT_KNOWN_HERE["en"]).format(zone=zone)
 
 
 def in_own_words(language: str) -> bool:
@@ -234,6 +262,8 @@ def place_in(language: str, zone: str) -> str:
     """A zone's city as `language` writes it: "Sídney" for Australia/Sydney in Spanish."""
     if not in_own_words(language) or "/" not in zone:
         return place_name(zone)
+    if not known(zone):
+        return not_known_here(language, zone)
     if zone in SAID_AS:
         return SAID_AS[zone].get(language, SAID_AS[zone]["en"])
     return get_timezone_location(zone, locale=language, return_city=True)

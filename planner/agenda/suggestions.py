@@ -19,7 +19,7 @@ from planner.agenda.public_holidays import holidays_of
 from planner.availability.operations import Presenter, presenters
 from planner.db_types import FIRST_YEAR, LAST_YEAR, utcnow
 from planner.offices.models import Office
-from planner.timezones import zone_info
+from planner.timezones import known, zone_info
 
 
 @dataclass(frozen=True)
@@ -82,8 +82,8 @@ def suggest_times(
         raise AgendaError("Look at most two months ahead at a time.")
     if not offices:
         raise AgendaError("Tick at least one participating office.")
-    zones = {o.code: o.time_zone for o in offices if o.time_zone}
-    skipped = sorted(o.code for o in offices if not o.time_zone)
+    zones = {o.code: o.time_zone for o in offices if known(o.time_zone)}
+    skipped = sorted(o.code for o in offices if not known(o.time_zone))
     if not zones:
         raise AgendaError("None of these offices has a time zone; set them on the office pages.")
     home = zone_info(meeting.time_zone)

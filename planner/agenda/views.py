@@ -33,7 +33,7 @@ from planner.materials.operations import public_by_meeting, public_by_slot
 from planner.materials.views import public_address
 from planner.survey.operations import latest_survey
 from planner.text import readable, shorten
-from planner.timezones import current_id, is_time_zone, resolve_zone
+from planner.timezones import current_id, is_time_zone, known, resolve_zone
 from planner.web import table_download
 
 # The viewer's chosen time zone, remembered in a cookie of its own for a year: the session
@@ -49,6 +49,10 @@ def _viewer_zone(meeting: Meeting | None = None) -> tuple[str, str | None, list[
     # in the page's message, one left open turned the rest of it around, so that a link could
     # make the agenda say, in its own words, what whoever wrote the link wanted (helper-243).
     asked = readable(request.args.get("zone") or "").strip()
+    if meeting is not None and asked == meeting.time_zone and not known(asked):
+        # The meeting's own zone, which this machine's time zone database does not know: the
+        # page's links (its agenda's table) name it, and read it in UTC as the page does.
+        return meeting.time_zone, None, [asked]
     found = resolve_zone(asked) if asked else []
     remembered = request.cookies.get(ZONE_COOKIE, "")
     kept = current_id(remembered) if is_time_zone(remembered) else remembered
@@ -107,13 +111,13 @@ def meeting(meeting_id: int):
             found.starts_at,
             found.ends_at,
             found.time_zone,
-            {o: o.time_zone for o in participants},
+            {o: known(o.time_zone) for o in participants},
         )
         if found.starts_at
         else {}
     )
     # Taking part, but with no local time to show: said, not silently left out of the table.
-    zoneless = [o.code for o in participants if not o.time_zone] if found.starts_at else []
+    zoneless = [o.code for o in participants if not known(o.time_zone)] if found.starts_at else []
     # The public holidays the meeting falls on, for the offices whose they are.
     holidays = {
         office.code: name

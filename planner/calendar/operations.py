@@ -46,7 +46,7 @@ from planner.recommendations.models import Recommendation
 from planner.survey.models import Respondent, Survey
 from planner.timezones import (
     clock_span,
-    known_time_zones,
+    known,
     place_name,
     time_span_in,
     utc_offset,
@@ -91,11 +91,6 @@ def _minutes(minutes: int | None) -> int:
 
 def _ends(start: datetime, minutes: int | None) -> datetime:
     return start + timedelta(minutes=_minutes(minutes))
-
-
-def _zone(name: str | None) -> str | None:
-    """The zone, or None for a name no time zone database knows."""
-    return name if name in known_time_zones() else None
 
 
 def _latest(moments: Iterable[datetime | None]) -> datetime:
@@ -370,7 +365,7 @@ def _slot_changed(slot: Slot) -> datetime:
 def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = None) -> EventInfo:
     """The meeting as one event. `offices` are its participants (default: looked up). A change
     of the survey whose respondents take part dates the meeting itself (`participants_kept`)."""
-    zone = _zone(meeting.time_zone) or "UTC"
+    zone = known(meeting.time_zone) or "UTC"
     start = meeting.starts_at
     end = _ends(start, meeting.duration_minutes)
     kind = meeting.kind_label
@@ -407,7 +402,7 @@ def meeting_event(meeting: Meeting, url: str, offices: list[Office] | None = Non
             )
     if offices is None:
         offices = participating_offices(meeting)
-    local = office_times(start, end, zone, {o: _zone(o.time_zone) for o in offices})
+    local = office_times(start, end, zone, {o: known(o.time_zone) for o in offices})
     if local:
         lines += ["", "Local times:"]
         for office, times in local.items():
@@ -561,7 +556,7 @@ def slot_event(slot: Slot, meeting: Meeting, url: str | None, language: str = "e
     yet, whose event then names neither a page nor the video link (the co-leads give that out
     once it is published). Its description is in English, as in every feed, or in the
     `language` of the email that carries it; its title is the slot's own."""
-    zone = _zone(meeting.time_zone) or "UTC"
+    zone = known(meeting.time_zone) or "UTC"
     end = _ends(slot.starts_at, slot.duration_minutes)
     said = slot_words(language)
     lines = [
@@ -776,7 +771,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
     `since` on. Meetings: one event each, its programme in the description. With `talks`: each
     slot as an event of its own instead of its meeting (which would overlap them all); a
     meeting with no slot yet is its own event until it has some."""
-    known: dict = {}  # the respondents of each survey meetings were planned with, read once
+    respondents: dict = {}  # those of each survey meetings were planned with, read once
     events = []
     for meeting in _published_from(since):
         placed = _placed(meeting)
@@ -784,7 +779,7 @@ def taskforce_feed(meeting_url: MeetingUrl, since: datetime, *, talks: bool = Fa
         if talks and placed:
             events += [slot_event(s, meeting, url) for s in placed]
             continue
-        events.append(meeting_event(meeting, url, participating_offices(meeting, known)))
+        events.append(meeting_event(meeting, url, participating_offices(meeting, respondents)))
     window = and_(*_feed_is(None, None))
     removed = _removed_rows(window, RemovedEvent.starts_at >= since)
     if not talks:
@@ -882,7 +877,7 @@ def schedule_for(
     def listed(slot_id: int | None, files: bool) -> tuple[dict, ...]:
         return tuple(shown(m) for m in materials.get(slot_id, []) if m.is_file == files)
 
-    zone = _zone(meeting.time_zone) or "UTC"
+    zone = known(meeting.time_zone) or "UTC"
     called_off = meeting.status == MeetingStatus.cancelled
     info = ScheduleInfo(
         id=meeting.id,

@@ -42,7 +42,7 @@ from planner.survey.operations import (
 )
 from planner.survey.records import Question
 from planner.text import readable
-from planner.timezones import local_time, utc_offset
+from planner.timezones import known, local_time, utc_offset
 from planner.web import office_feed_url, survey_from_request, table_download
 
 
@@ -194,7 +194,7 @@ def detail(code: str):
             and (a.recommendation_number or question not in COUNT_RECOMMENDATIONS)
         ]
         sections.append((question, heading, note, given, len(counted)))
-    now = local_time(office.time_zone) if office.time_zone else None
+    now = local_time(office.time_zone) if known(office.time_zone) else None
     # The office's feed link is a secret: co-leads pass it on.
     feed_url = office_feed_url(office) if is_colead() else None
     contacts = contacts_for(office.code) if is_colead() else None

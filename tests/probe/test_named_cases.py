@@ -3,15 +3,19 @@ PostgreSQL, storing nothing: JSON nested 1000 deep, numbers beyond a column, ' '
 select, NUL characters; and values the app builds itself fit their columns, and a survey label
 with no Latin letter still gets an address."""
 
+import html
 import json
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from planner.agenda.models import Meeting
+from planner.calendar.operations import office_feed_token
 from planner.extensions import db
+from planner.offices.models import Office
+from planner.presenters.models import Invitation
 from planner.proposals.models import ProposalEvent
 from planner.recommendations.models import Recommendation
 from planner.survey.models import Survey
@@ -466,3 +470,42 @@ def test_the_invite_api_refuses_awkward_invitations_and_stores_a_good_one(
         again = _json(colead_client, "post", url, json.dumps(body))
         check_answer(again, before, f"POST {url} again")
         assert again.status_code == 409, body
+
+
+def test_a_time_zone_this_machine_does_not_know_opens_every_page_saying_so(
+    client, colead_client, survey
+):
+    """A database copied from a machine with newer tzdata keeps zones this one does not know
+    ("Europe/Kyiv" on older tzdata; here "America/Nowhere", written into the rows as such a copy
+    holds it). Each page reading one was a 500: an office's page and the offices list, the
+    meeting pages showing an office's or the meeting's time, the agenda editor, fair start
+    times, the presenter's page, the proposals and line-ups beside them. Each opens; the
+    office's page says its zone is not known here, and times in an unknown zone are said in UTC,
+    naming the zone that is not known (helper-350)."""
+    world = build_world(client, colead_client)
+    pages = [*colead_pages(world), "/offices", "/meetings", "/api/v1/meetings", "/volunteer"]
+    for rows in (Office, Meeting, Invitation):
+        db.session.execute(update(rows).values(time_zone="America/Nowhere"))
+        db.session.commit()
+        for url in pages:
+            assert colead_client.get(url).status_code == 200, (rows.__name__, url)
+        for url in public_pages(world):
+            assert client.get(url).status_code == 200, (rows.__name__, url)
+    office = html.unescape(colead_client.get("/offices/AU").get_data(as_text=True))
+    assert "(not known to this server's time zone database" in office
+    assert "unknown: America/Nowhere is not known here" in office
+    meeting = html.unescape(client.get(f"/meetings/{world.published}").get_data(as_text=True))
+    assert (
+        '12:00–14:00 (UTC+0)</time> <span class="muted">in UTC (America/Nowhere is not known here)'
+        in meeting
+    )
+    # The agenda's table, as the page links it.
+    assert (
+        client.get(f"/meetings/{world.published}/agenda.csv?zone=America/Nowhere").status_code
+        == 200
+    )
+    # The office's feed and the meeting's calendar are written in UTC as ever.
+    token = office_feed_token(db.session.get(Office, "AU"), "test-secret-key")
+    for url in (f"/feeds/offices/AU.ics?token={token}", f"/meetings/{world.published}.ics"):
+        feed = client.get(url)
+        assert feed.status_code == 200 and "DTSTART:20300310T120000Z" in feed.get_data(True)
