@@ -14,7 +14,13 @@ from babel.units import format_unit
 from planner import translation
 from planner.errors import PlannerError
 from planner.private_links import names_a_secret, private_page
-from planner.text import carries_credentials, is_web_address, refusal, shown_web_address
+from planner.text import (
+    carries_credentials,
+    is_web_address,
+    refusal,
+    shorten,
+    shown_web_address,
+)
 from planner.translation import gettext as _
 
 # The formats slides come in, with the one content type each is served as, whatever was sent.
@@ -198,7 +204,9 @@ def clean_filename(name: str | None, kind: str | None, *, fallback: str = "slide
     stem = stem.strip(". ") or fallback
     extension = kind or own[:10]
     wanted = "." + extension if extension else ""
-    stem = stem[: MAX_NAME - len(wanted)].rstrip(". ") or fallback
+    # Cut between characters as a reader sees them (`shorten`): never an emoji family without
+    # its last member, a flag halved into another, or a syllable without its vowel sign.
+    stem = shorten(stem, MAX_NAME - len(wanted), end="").rstrip(". ") or fallback
     return stem + wanted
 
 

@@ -190,6 +190,25 @@ def test_a_path_in_the_name_is_cut_to_the_base_name(colead_client, future, sent,
     assert [m.filename for m in _stored()] == [stored]
 
 
+@pytest.mark.parametrize(
+    ("sent", "stored"),
+    [
+        # A family emoji is one character to its reader, seven code points: cut inside, the
+        # name ended in a joiner with the family's last member gone.
+        ("a" + "👩‍👩‍👧‍👦" * 30 + ".pdf", "a" + "👩‍👩‍👧‍👦" * 27 + ".pdf"),
+        # A flag is two code points: cut between them, the next flag read otherwise (🇺🇦 🇦🇺).
+        ("a" + "🇺🇦" * 120 + ".pdf", "a" + "🇺🇦" * 97 + ".pdf"),
+        # A Devanagari syllable with its virama and vowel sign: "स्ते" was cut to "स".
+        ("x" * 195 + "स्ते.pdf", "x" * 195 + ".pdf"),
+    ],
+)
+def test_a_long_file_name_is_cut_between_characters_as_its_reader_sees_them(
+    colead_client, future, sent, stored
+):
+    assert colead_upload(colead_client, future, sent, PDF).status_code == 302
+    assert [m.filename for m in _stored()] == [stored]
+
+
 def test_links_to_slides_and_recordings(colead_client, future):
     answer = colead_upload(colead_client, future, url="https://video.example/rec", kind="recording")
     assert answer.status_code == 302
