@@ -22,7 +22,7 @@ from planner.errors import PlannerError
 from planner.extensions import db
 from planner.presenters.models import Invitation
 from planner.proposals.models import Proposal
-from planner.timezones import local_time, place_name, utc_offset
+from planner.timezones import known, local_time, place_name, utc_offset
 
 MAX_WINDOWS = 14
 
@@ -113,7 +113,7 @@ def reading_zone(slot: Slot) -> str:
     zone the volunteer form asks times in (not the zone the presenter later reads pages in:
     "Tuesday 9-12" written in Moscow stays 09:00-12:00 in Moscow, helper-146)."""
     for office in (slot.proposal.office if slot.proposal is not None else None, slot.office):
-        if office is not None and office.time_zone:
+        if office is not None and known(office.time_zone):
             return office.time_zone
     return slot.meeting.time_zone or HOME_ZONE
 
@@ -121,7 +121,7 @@ def reading_zone(slot: Slot) -> str:
 def proposal_zone(proposal: Proposal) -> str:
     """`reading_zone` for a proposal on no slot yet: its office's, else WIPO's."""
     office = proposal.office
-    return office.time_zone if office is not None and office.time_zone else HOME_ZONE
+    return (known(office.time_zone) if office is not None else None) or HOME_ZONE
 
 
 def volunteers_words(slot: Slot) -> str:
@@ -167,7 +167,9 @@ def presenter_time(slot: Slot, *, private: bool = True) -> str | None:
     """ "Tue 9 Mar 09:00 in Lima (UTC−5)": when the slot starts for its presenter (None if
     unknown). The zone a presenter chose is theirs and the co-leads' (`private`); anyone else
     is told the time at the presenting office, which the office's public page shows anyway."""
-    zone = slot.presenter_zone if private else (slot.office.time_zone if slot.office else None)
+    zone = (
+        slot.presenter_zone if private else (known(slot.office.time_zone) if slot.office else None)
+    )
     if zone is None or slot.starts_at is None:
         return None
     there = local_time(zone, slot.starts_at)

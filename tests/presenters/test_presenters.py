@@ -18,6 +18,7 @@ from planner.mail.messages import UPDATE_SETTLE
 from planner.mail.messages.waiting import settles
 from planner.mail.models import MessageStatus, OutboxMessage
 from planner.mail.sender import DEFAULT_FROM
+from planner.offices.models import Office
 from planner.presenters.forms import slot_time
 from planner.presenters.models import Invitation
 from planner.presenters.operations import frozen
@@ -26,6 +27,7 @@ from tests.calendar.readers import read_everywhere
 from tests.presenters.support import MEETING, TALK, confirm, invite, shown_time
 from tests.support import (
     csrf_token,
+    form_in,
     form_of,
     hidden_fields,
     publish_as_planned,
@@ -237,6 +239,28 @@ def test_a_presenter_s_zone_the_time_zone_database_no_longer_knows_shows_the_off
         assert api.get(url).status_code == 200, url
     assert api.get(f"/meetings/{slot.meeting_id}/suggest").status_code == 200
     assert presenter.get(link).status_code == 200
+
+
+def test_an_office_zone_the_time_zone_database_does_not_know_is_not_filled_in_to_invite(
+    api, slot, presenter
+):
+    """The office's zone fills in the invite form; one this machine's time zone database does
+    not know (kept from a newer one) filled it in too, so the co-lead sending the form as it
+    came was told "America/Nowhere" is no time zone, a zone they never typed. The form comes
+    without it: the presenter is invited, reading times in the meeting's zone until they or the
+    co-lead choose theirs."""
+    db.session.execute(
+        update(Office).where(Office.code == "AU").values(time_zone="America/Nowhere")
+    )
+    db.session.commit()
+    url = f"/slots/{slot.id}/invite"
+    sent = form_in(api.get(url).get_data(as_text=True), 'name="time_zone"')
+    assert sent["time_zone"] == [""]
+    answer = api.post(
+        url, data={**sent, "name": "Alex Example", "email": "alex@ipaustralia.example"}
+    )
+    assert answer.status_code == 302, answer.get_data(as_text=True)
+    assert db.session.scalar(select(Invitation.time_zone)) is None
 
 
 def test_a_slot_nobody_presents_is_flagged_at_the_office_not_for_the_presenter(

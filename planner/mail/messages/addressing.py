@@ -16,7 +16,7 @@ from planner.mail.sender import DEFAULT_FROM, taskforce_email
 from planner.offices.models import OfficeContact
 from planner.presenters.models import Invitation
 from planner.text import same_name
-from planner.timezones import known_time_zones, time_span, time_span_in, until_in
+from planner.timezones import known, time_span, time_span_in, until_in
 
 # The Session.info key of who has had a message about which slot in this transaction.
 SENT = "mail.sent"
@@ -47,10 +47,6 @@ def absolute(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
     adapter = current_app.url_map.bind("localhost")
     return current_app.config["BASE_URL"] + adapter.build(endpoint, values)
-
-
-def known_zone(name: str | None, fallback: str) -> str:
-    return name if name in known_time_zones() else fallback
 
 
 class When(str):
@@ -127,7 +123,7 @@ def private_url_of(invitation: Invitation) -> str | None:
 def presenter_zone(invitation: Invitation) -> str:
     """The zone this invitation's presenter reads times in, in their emails as on their page
     (`Invitation.own_zone`: theirs also once they declined; helper-55)."""
-    return known_zone(invitation.own_zone, "UTC")
+    return known(invitation.own_zone) or "UTC"
 
 
 def presenter_language(invitation: Invitation, default: str | None = "en") -> str | None:

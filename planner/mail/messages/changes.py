@@ -23,7 +23,6 @@ from planner.mail.messages.addressing import (
     When,
     about_slot,
     already_sent,
-    known_zone,
     language_of,
     mark_sent,
     presenter_language,
@@ -71,6 +70,7 @@ from planner.offices.contacts import contacts_for
 from planner.offices.models import Office, OfficeContact
 from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal
+from planner.timezones import known
 
 # Session.info keys: what this transaction changed (`SENT`, who has had a message about which
 # slot, is `addressing`'s).
@@ -95,7 +95,7 @@ def _times_before(slot: Slot, change: "_Change", zone: str | None) -> list[str]:
     start, minutes = change.was
     if start is None or (start, minutes) == (slot.starts_at, slot.duration_minutes):
         return []
-    home = known_zone(slot.meeting.time_zone, "UTC")
+    home = known(slot.meeting.time_zone) or "UTC"
     return [when(start, minutes, z) for z in dict.fromkeys(z for z in (zone, home) if z)]
 
 
@@ -191,7 +191,7 @@ def _to_contact(
     stopped updates (a cancellation still goes to them). Every path to a contact comes through
     here, so none drifts from the others (helper-59)."""
     email = contact.email.strip()
-    zone = zone or (office.time_zone if office else None)
+    zone = zone or (known(office.time_zone) if office else None)
     feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
     recipient = Recipient(email, contact.name, contact.language or "en")
     kind = MessageKind.cancellation if cancel else MessageKind.update
@@ -215,7 +215,7 @@ def _contact_context(slot: Slot, zone: str | None, stopped: bool, context: dict)
     """What a message to an office contact says of `slot`, its times in `zone`; `stopped`: they
     turned updates off."""
     return {
-        **slot_context(slot, known_zone(zone, "UTC") if zone else None),
+        **slot_context(slot, (known(zone) or "UTC") if zone else None),
         "role": MessageRole.contact,
         "unsubscribed": stopped,
         **context,
@@ -244,7 +244,7 @@ def contact_news_again(message: OutboxMessage, slot: Slot) -> None:
         return
     context = _contact_context(
         slot,
-        slot.office.time_zone if slot.office else None,
+        known(slot.office.time_zone) if slot.office else None,
         message.unsubscribe_kind is None,
         {
             "reason": "cancelled",
@@ -457,7 +457,7 @@ def _collect_removed(session: Session, removed: list) -> None:
                 row,
                 item,
                 None,
-                row.time_zone or row.office_zone,
+                known(row.time_zone) or known(row.office_zone),
                 # `presenter_language`, of a row.
                 row.language
                 or language_of(
@@ -513,8 +513,8 @@ def _collect_removed(session: Session, removed: list) -> None:
             url=None,
             parent_uid=meeting.uid,
         )
-        home = known_zone(meeting.time_zone, "UTC")
-        zones = (known_zone(own, home), home)
+        home = known(meeting.time_zone) or "UTC"
+        zones = ((known(own) or home), home)
         times = dict.fromkeys(
             times_known(carried, [when(slot.starts_at, slot.duration_minutes, z) for z in zones])
         )
@@ -1142,7 +1142,7 @@ def _tell_contacts(
     # The one presenting it hears as its presenter; one who declined, or whose invitation has not
     # reached them, as a contact if they are one (`_active_presenter`).
     presenter = _active_presenter(slot, change.status)
-    zone = slot.office.time_zone if slot.office else None
+    zone = known(slot.office.time_zone) if slot.office else None
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.
     for contact in contacts_for(slot.office_code) if contacts is None else contacts:
@@ -1170,7 +1170,7 @@ def _tell_contacts(
             # A time they were never told is not news to them.
             "was": []
             if first
-            else _times_before(slot, change, known_zone(zone, "UTC") if zone else None),
+            else _times_before(slot, change, (known(zone) or "UTC") if zone else None),
             "first": first,
             "status_was": _status_before(slot, change),
             "reinstated": back,

@@ -7,7 +7,7 @@ from planner.accounts.models import User
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail import imip
-from planner.mail.messages.addressing import absolute, known_zone, language_of
+from planner.mail.messages.addressing import absolute, language_of
 from planner.mail.messages.changes import rewrite_settling, stays_as_contact
 from planner.mail.messages.invitations import renew_held
 from planner.mail.messages.waiting import settling_withdrawn, supersede, waiting_invitation
@@ -21,6 +21,7 @@ from planner.mail.messages.writing import (
 from planner.mail.models import MessageKind, MessageRole
 from planner.mail.outbox import Recipient
 from planner.presenters.models import Answer, Invitation, Reinvited
+from planner.timezones import known
 
 
 def link_revoked(invitation: Invitation) -> None:
@@ -90,7 +91,7 @@ def presenter_replaced(
         return
     recipient = Recipient(email, name, language or language_of(email, name=name, slot=slot))
     attendee = imip.presenter(email, name, confirmed=False)
-    zone = known_zone(time_zone, "UTC")
+    zone = known(time_zone) or "UTC"
     context = {**slot_context(slot, zone), "reason": reason}
     context["times"] = times_known(waiting, context["times"])
     queue_message(

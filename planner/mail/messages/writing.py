@@ -18,7 +18,6 @@ from planner.mail import imip
 from planner.mail.messages.addressing import (
     When,
     absolute,
-    known_zone,
     mark_sent,
     organizer_email,
     presenter_language,
@@ -38,6 +37,7 @@ from planner.mail.unsubscribe import unsubscribe_url
 from planner.offices.models import LANGUAGES
 from planner.presenters.models import Answer, Invitation
 from planner.proposals.models import Proposal
+from planner.timezones import known
 
 # The Session.info key of the messages this transaction wrote (`changes.written_now`).
 WRITTEN = "mail.written"
@@ -47,7 +47,7 @@ def _times(slot: Slot, zone: str | None) -> list[str]:
     """The slot in the reader's zone, then in the meeting's (once if they are the same)."""
     if slot.starts_at is None:
         return []
-    home = known_zone(slot.meeting.time_zone, "UTC")
+    home = known(slot.meeting.time_zone) or "UTC"
     zones = [z for z in (zone, home) if z]
     return [when(slot.starts_at, slot.duration_minutes, z) for z in dict.fromkeys(zones)]
 
