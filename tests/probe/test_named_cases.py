@@ -5,13 +5,14 @@ with no Latin letter still gets an address."""
 
 import html
 import json
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from sqlalchemy import func, select, update
 from werkzeug.datastructures import MultiDict
 
 from planner.agenda.models import Meeting
+from planner.availability.models import AvailabilityWindow
 from planner.calendar.operations import office_feed_token
 from planner.extensions import db
 from planner.offices.models import Office
@@ -483,8 +484,17 @@ def test_a_time_zone_this_machine_does_not_know_opens_every_page_saying_so(
     office's page says its zone is not known here, and times in an unknown zone are said in UTC,
     naming the zone that is not known (helper-350)."""
     world = build_world(client, colead_client)
+    # The presenter's and the volunteer's times they can present in.
+    invitation = db.session.scalar(select(Invitation))
+    for owner in ({"invitation_id": invitation.id}, {"proposal_id": world.accepted}):
+        db.session.add(
+            AvailabilityWindow(
+                **owner, time_zone="UTC", weekdays="1111100", starts=time(9), ends=time(17)
+            )
+        )
+    db.session.commit()
     pages = [*colead_pages(world), "/offices", "/meetings", "/api/v1/meetings", "/volunteer"]
-    for rows in (Office, Meeting, Invitation):
+    for rows in (Office, Meeting, Invitation, AvailabilityWindow):
         db.session.execute(update(rows).values(time_zone="America/Nowhere"))
         db.session.commit()
         for url in pages:
