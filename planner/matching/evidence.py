@@ -487,12 +487,14 @@ class OfficeNames(tuple):
         return known
 
 
-def offices_named(text: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> set[str]:
+@lru_cache(maxsize=16384)
+def offices_named(text: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> frozenset[str]:
     """Which of the offices in `names` ((code, `names_of` its name), ... for every office)
-    `text` names: one search of the text for them all. Where one office's name is part of
+    `text` names: one search of the text for them all, once per text (each recommendation's
+    scores ask of every project text again). Where one office's name is part of
     another's written there ("Canadian Intellectual Property Office" holds the UK's
     "Intellectual Property Office"), the text names the one whose whole name it writes."""
-    return _named_in(presented(text), names)
+    return frozenset(_named_in(presented(text), names))
 
 
 def _named_in(text: str, names: tuple[tuple[str, tuple[str, ...]], ...]) -> set[str]:

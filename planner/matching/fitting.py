@@ -43,8 +43,10 @@ def graded_pairs(scorer: Scorer, grades: Mapping[tuple[str, str, int], float]) -
         s = scorer.scores(number)
         best = {
             (interest.office, s.offices[j]): (i, j)
-            for i, interest in enumerate(s.interests)
-            for j in s.best_columns(i, s.unmarked, s.others)
+            for (i, interest), columns in zip(
+                enumerate(s.interests), s.best_columns(s.unmarked, s.others), strict=True
+            )
+            for j in columns
         }
         for (audience, presenter), (i, j) in sorted(best.items()):
             grade = grades.get((audience, presenter, number))

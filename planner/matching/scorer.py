@@ -421,15 +421,32 @@ class Scores:
     offices: np.ndarray  # each project's office
 
     def best_columns(
-        self, i: int, key: np.ndarray | None = None, among: np.ndarray | None = None
-    ) -> np.ndarray:
-        """Audience i's best project of each office (by `key`, the rank order unless given,
-        among the `allowed` pairs unless given), best first; ties go to the office code."""
+        self, key: np.ndarray | None = None, among: np.ndarray | None = None
+    ) -> list[np.ndarray]:
+        """Each audience's best project of each office (by `key`, the rank order unless given,
+        among the `allowed` pairs unless given), best first; ties go to the office code, then
+        to the project listed first. Every audience's at once: a sort of the whole matrix, not
+        one per audience."""
         key = self.order if key is None else key
-        columns = np.flatnonzero((self.allowed if among is None else among)[i])
-        columns = columns[np.lexsort((self.offices[columns], -key[i, columns]))]
-        _, first = np.unique(self.offices[columns], return_index=True)
-        return columns[np.sort(first)]
+        among = self.allowed if among is None else among
+        n, m = key.shape
+        codes, office = np.unique(self.offices, return_inverse=True)
+        several = len(codes) < m
+        office = np.broadcast_to(office.reshape(1, m), (n, m))
+        # Allowed pairs first, then by key, office and column (lexsort is stable).
+        order = np.lexsort((office, -key, ~among), axis=-1)
+        kept = np.take_along_axis(among, order, axis=-1)
+        if several:
+            # An office with several projects: only the first (best) of each is kept.
+            offices = np.take_along_axis(office, order, axis=-1)
+            by_office = np.argsort(offices, axis=-1, kind="stable")
+            grouped = np.take_along_axis(offices, by_office, axis=-1)
+            first = np.ones((n, m), dtype=bool)
+            first[:, 1:] = grouped[:, 1:] != grouped[:, :-1]
+            firsts = np.empty((n, m), dtype=bool)
+            np.put_along_axis(firsts, by_office, first, axis=-1)
+            kept &= firsts
+        return [order[i][kept[i]] for i in range(n)]
 
 
 SIZE_ORDER = {"small": 0, "medium": 1, "large": 2}
@@ -540,22 +557,21 @@ def _gate(relevance: np.ndarray, others: np.ndarray) -> np.ndarray:
 
 
 def audience_named(
-    interests: Sequence[Interest], projects: Sequence[Project], offices: Mapping[str, Peer]
+    interests: Sequence[Interest], projects: Sequence[Project], names: ev.OfficeNames
 ) -> np.ndarray:
-    """Where project j's text names audience i's office (`evidence.offices_named`), as a matrix
-    of audiences × projects."""
+    """Where project j's text names audience i's office (`evidence.offices_named` with every
+    office's `office_names`), as a matrix of audiences × projects."""
     found = np.zeros((len(interests), len(projects)), dtype=bool)
     rows: dict[str, list[int]] = {}
     for i, interest in enumerate(interests):
         rows.setdefault(interest.office, []).append(i)
-    names = office_names(offices)
     for j, project in enumerate(projects):
         for code in ev.offices_named(project.text, names) & rows.keys() - {project.office}:
             found[rows[code], j] = True
     return found
 
 
-def office_names(offices: Mapping[str, Peer]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def office_names(offices: Mapping[str, Peer]) -> ev.OfficeNames:
     """Every office's names, as `evidence.offices_named` searches a text for them: all of them,
     audiences or not, so that a name inside another office's name is read as that office's."""
     return ev.OfficeNames(
@@ -574,8 +590,10 @@ def score_recommendation(
     marks: Mapping[tuple[str, str, int], Mark],
     weights: Weights,
     vocabulary: Vocabulary,
+    names: ev.OfficeNames,
 ) -> Scores:
-    """Every audience against every presenting project of one recommendation, as matrices."""
+    """Every audience against every presenting project of one recommendation, as matrices.
+    `names` are `office_names(offices)`, built once by a scorer for all its recommendations."""
     # Offices often say the same words ("2, 3, 10"): read each wording once.
     read: dict[tuple, _Wish] = {}
     wishes = []
@@ -605,7 +623,7 @@ def score_recommendation(
     score *= factor
     # A project that names the audience itself (ES "cooperating with EPO, EUIPO and WIPO", for
     # EP) is work the audience takes part in: no news to it, it scores 0 and ranks last for it.
-    score[audience_named(interests, projects, offices)] = 0.0
+    score[audience_named(interests, projects, names)] = 0.0
     unmarked = score.copy()
     allowed = others.copy()
     order = score.copy()
@@ -694,6 +712,7 @@ class Scorer:
             marks=self.marks,
             weights=self.weights,
             vocabulary=self.vocabulary,
+            names=self._names,
         )
 
     def presents(self, office: str, recommendation: int) -> bool:
@@ -744,8 +763,8 @@ class Scorer:
         s = self.scores(recommendation)
         return {
             (interest.office, s.offices[j]): float(s.score[i, j])
-            for i, interest in enumerate(s.interests)
-            for j in s.best_columns(i)
+            for (i, interest), columns in zip(enumerate(s.interests), s.best_columns(), strict=True)
+            for j in columns
         }
 
     def matches(
@@ -781,14 +800,13 @@ class Scorer:
             if number not in self._interests or number not in self._projects:
                 continue
             s = self.scores(number)
-            for i, interest in enumerate(s.interests):
+            for (i, interest), ranked in zip(enumerate(s.interests), s.best_columns(), strict=True):
                 strength = -interest.weight if strongest_first else 0.0
-                listings.append((strength, interest.office, number, s, i, s.best_columns(i)))
+                listings.append((strength, interest.office, number, s, i, ranked))
         listings.sort(key=lambda listing: listing[:3])
-        found: list[Match] = []
-        caches: dict[int, dict] = defaultdict(dict)
+        chosen: list[tuple[Scores, int, int, int, int]] = []
         position = 0
-        for _, audience, number, s, i, ranked in listings:
+        for _, audience, _, s, i, ranked in listings:
             shown = [(rank, int(j)) for rank, j in enumerate(ranked[:limit], 1)]
             if office is not None and role == "audience" and audience != office:
                 shown = []
@@ -798,14 +816,53 @@ class Scorer:
             if evidence is not None:
                 shown = [(r, j) for r, j in shown if s.projects[j].evidence.type.value == evidence]
             first, last = max(start - position, 0), len(shown) if stop is None else stop - position
-            for rank, j in shown[first : max(last, first)]:
-                found.append(self._match(s, i, j, rank, len(ranked), caches[number]))
+            chosen += [(s, i, j, rank, len(ranked)) for rank, j in shown[first : max(last, first)]]
             position += len(shown)
-        return position, found
+        return position, self._matches(chosen)
 
-    def _match(self, s: Scores, i: int, j: int, rank: int, of: int, cache: dict) -> Match:
-        """One match with its reasons; what depends only on the audience or only on the
-        project is read once per recommendation (`cache`)."""
+    def _matches(self, chosen: Sequence[tuple[Scores, int, int, int, int]]) -> list[Match]:
+        """The matches of the chosen pairs ((scores, audience row, project column, rank, of)),
+        with their reasons. Each recommendation's numbers for its pairs are read from its
+        matrices at once; what depends only on the audience or only on the project is read
+        once per recommendation (`cache`)."""
+        picked: dict[int, list[int]] = defaultdict(list)
+        for k, (s, *_) in enumerate(chosen):
+            picked[s.recommendation].append(k)
+        numbers: list[tuple] = [()] * len(chosen)
+        for ks in picked.values():
+            s = chosen[ks[0]][0]
+            rows = np.array([chosen[k][1] for k in ks], dtype=int)
+            columns = np.array([chosen[k][2] for k in ks], dtype=int)
+            features = np.stack([v[rows, columns] for v in s.features.values()], axis=1)
+            found = zip(
+                s.score[rows, columns].tolist(),
+                s.relevance[rows, columns].tolist(),
+                s.factor[rows, columns].tolist(),
+                np.round(features, 4).tolist(),
+                strict=True,
+            )
+            for k, values in zip(ks, found, strict=True):
+                numbers[k] = values
+        caches: dict[int, dict] = defaultdict(dict)
+        return [
+            self._match(s, i, j, rank, of, caches[s.recommendation], *values)
+            for (s, i, j, rank, of), values in zip(chosen, numbers, strict=True)
+        ]
+
+    def _match(
+        self,
+        s: Scores,
+        i: int,
+        j: int,
+        rank: int,
+        of: int,
+        cache: dict,
+        score: float,
+        relevance: float,
+        factor: float,
+        features: Sequence[float],
+    ) -> Match:
+        """One match with its reasons, given its numbers (`_matches`)."""
         interest, project, wish = s.interests[i], s.projects[j], s.wishes[i]
         evidence = project.evidence
         if ("audience", i) not in cache:
@@ -816,15 +873,19 @@ class Scorer:
             for _, text, _ in wish.parts:
                 for mention in self.vocabulary.mentions(text):
                     said.setdefault(mention.topic, mention.phrase)
+            labels = [self.vocabulary.label(t) for t in ordered]
             cache[("audience", i)] = (
-                ordered,
-                [self.vocabulary.label(t) for t in ordered],
+                [(t, label, said.get(t, "")) for t, label in zip(ordered, labels, strict=True)],
+                labels,
                 _row_terms(s.wish_vectors, i, self.vectors.terms_list),
                 [kind for kind, _ in interest.context] if wish.read_context else [],
-                said,
                 # Whether any other office's project meets some of the wish: when none does,
                 # every presenter ranks by what it has to show, as for a wish naming nothing.
                 bool(np.where(s.others[i], s.relevance[i], 0.0).max(initial=0.0) > 0),
+                interest.kinds,
+                interest.weight,
+                interest.text,
+                self._not_read(s, i, cache),
             )
         if ("project", j) not in cache:
             cache[("project", j)] = (
@@ -833,26 +894,24 @@ class Scorer:
                 ),
                 evidence.as_dict() | {"reason": evidence.reason},
                 self.vectors.terms(ev.presented(project.text)),
+                evidence.level,
+                evidence.type.value,
             )
-        if ("not read", i) not in cache:
-            cache[("not read", i)] = self._not_read(s, i, cache)
-        if "features" not in cache:
-            cache["features"] = {k: np.round(v, 4) for k, v in s.features.items()}
-        ordered, labels, wish_terms, read_context, said, wish_met = cache[("audience", i)]
-        presenter_topics, evidence_reasons, project_terms = cache[("project", j)]
+        (topics, labels, wish_terms, read_context, wish_met, kinds, weight, text, not_read) = cache[
+            ("audience", i)
+        ]
+        presenter_topics, evidence_reasons, project_terms, level, kind = cache[("project", j)]
         shared = [
             {
                 "topic": topic,
-                "label": self.vocabulary.label(topic),
+                "label": label,
                 "presenter_words": presenter_topics[topic],
-                "audience_words": said.get(topic, ""),
+                "audience_words": said,
             }
-            for topic in ordered
+            for topic, label, said in topics
             if topic in presenter_topics
         ]
-        features = {k: float(v[i, j]) for k, v in cache["features"].items()}
-        peer = self.offices.get(project.office, Peer())
-        own = self.offices.get(interest.office, Peer())
+        features = dict(zip(s.features, features, strict=True))
         mark = self.marks.get((interest.office, project.office, s.recommendation))
         # The words by which the project names the audience itself: a partner in it, no news.
         named = (
@@ -860,23 +919,33 @@ class Scorer:
             if project.office != interest.office
             else ""
         )
+        peer_fit = None
+        if wish.limited:
+            peer = self.offices.get(project.office, Peer())
+            own = self.offices.get(interest.office, Peer())
+            peer_fit = {
+                "same_size": own.size is not None and own.size == peer.size,
+                "same_group": own.group is not None and own.group == peer.group,
+                "size": peer.size,
+                "group": peer.group,
+            }
         return Match(
             audience=interest.office,
             presenter=project.office,
             recommendation=s.recommendation,
-            score=float(s.score[i, j]),
-            relevance=round(float(s.relevance[i, j]), 4),
-            maturity=evidence.level,
-            evidence=evidence.type.value,
+            score=score,
+            relevance=round(relevance, 4),
+            maturity=level,
+            evidence=kind,
             rank=rank,
             of=of,
             reasons={
-                "interest": list(interest.kinds),
-                "interest_weight": interest.weight,
-                "audience_text": interest.text,
+                "interest": list(kinds),
+                "interest_weight": weight,
+                "audience_text": text,
                 "read_context": read_context,
                 "audience_topics": labels,
-                "not_read": cache[("not read", i)],
+                "not_read": not_read,
                 "specific": wish.specific,
                 "wish_met": wish_met,
                 "topics": shared,
@@ -885,16 +954,9 @@ class Scorer:
                 "terms": _shared_terms(wish_terms, project_terms, self.vectors.surface),
                 "evidence": evidence_reasons,
                 "features": features,
-                "relevance_factor": float(s.factor[i, j]),
+                "relevance_factor": factor,
                 "limited_capacity": list(wish.limited),
-                "peer_fit": {
-                    "same_size": own.size is not None and own.size == peer.size,
-                    "same_group": own.group is not None and own.group == peer.group,
-                    "size": peer.size,
-                    "group": peer.group,
-                }
-                if wish.limited
-                else None,
+                "peer_fit": peer_fit,
                 "mark": mark.as_dict() if mark else None,
                 "names_audience": named or None,
                 "presenter_text": project.text,
@@ -919,10 +981,7 @@ class Scorer:
         stems, office = cache["stems"], s.interests[i].office
         found = []
         for _, text in s.interests[i].statements:
-            for part in parts(text):
-                said = dict(words(ev.strip_capacity(self.vocabulary.residual(part))))
-                if not said or self.vocabulary.mentions(part) or _names_numbers(part):
-                    continue
+            for part, said in _unnamed_parts(self.vocabulary, text):
                 met = {
                     stem: whose
                     for stem in said
@@ -940,6 +999,19 @@ class Scorer:
                     }
                 )
         return found
+
+
+@lru_cache(maxsize=16384)
+def _unnamed_parts(vocabulary: Vocabulary, text: str) -> tuple[tuple[str, dict[str, str]], ...]:
+    """The parts of a statement (`vocabulary.parts`) that name no topic and no recommendation by
+    number, each with its content words ({stem: as written}): read once per text, whichever
+    recommendation and survey it is asked on."""
+    found = []
+    for part in parts(text):
+        said = dict(words(ev.strip_capacity(vocabulary.residual(part))))
+        if said and not vocabulary.mentions(part) and not _names_numbers(part):
+            found.append((part, said))
+    return tuple(found)
 
 
 @lru_cache(maxsize=4096)

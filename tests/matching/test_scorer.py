@@ -192,6 +192,35 @@ def test_best_gives_each_office_its_best_project():
     assert match.score == score and match.reasons["presenter_source"] == "proposal"
 
 
+def test_every_audience_lists_each_office_once_at_its_best_project_ties_to_the_code():
+    """Every audience's list is read from one sort of the recommendation's scores: for each
+    audience an office with two projects is listed once, at its better one; equal scores go to
+    the office code; a pair ruled out, and the audience's own project, are left out."""
+    projects = [
+        Project("BR", 10, "Planned – AI search."),
+        Project("CA", 10, IL),
+        Project("BR", 10, "In use – AI classification.", "proposal", 7),
+        Project("AT", 10, IL),
+    ]
+    interests = [wish("US", "AI"), wish("JP", "AI"), wish("CA", "AI")]
+    marks = {("JP", "AT", 10): Mark("not_useful")}
+    found = Scorer(interests, projects, marks=marks, include_plans=True).matches([10])
+    listed = {
+        audience: [
+            (m.presenter, m.reasons["presenter_source"], m.rank, m.of)
+            for m in found
+            if m.audience == audience
+        ]
+        for audience in ("US", "JP", "CA")
+    }
+    assert listed == {
+        "US": [("AT", "survey", 1, 3), ("CA", "survey", 2, 3), ("BR", "proposal", 3, 3)],
+        "JP": [("CA", "survey", 1, 2), ("BR", "proposal", 2, 2)],
+        "CA": [("AT", "survey", 1, 2), ("BR", "proposal", 2, 2)],
+    }
+    assert [m.score for m in found if m.audience == "US"] == [0.6098, 0.6098, 0.5944]
+
+
 @pytest.mark.parametrize("words", [("x", "y", "z"), ("the", "and", "of")])
 def test_a_survey_without_words_to_compare_still_ranks(words):
     """One-letter or stop-word answers leave TF-IDF no vocabulary (scikit-learn refuses to fit
