@@ -26,8 +26,10 @@ Scores are computed a recommendation at a time as matrices; `Match` objects, wit
 reasons, are built only for the presenters a caller asks for (`limit` per audience).
 """
 
+import gc
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 
@@ -825,29 +827,30 @@ class Scorer:
         with their reasons. Each recommendation's numbers for its pairs are read from its
         matrices at once; what depends only on the audience or only on the project is read
         once per recommendation (`cache`)."""
-        picked: dict[int, list[int]] = defaultdict(list)
-        for k, (s, *_) in enumerate(chosen):
-            picked[s.recommendation].append(k)
-        numbers: list[tuple] = [()] * len(chosen)
-        for ks in picked.values():
-            s = chosen[ks[0]][0]
-            rows = np.array([chosen[k][1] for k in ks], dtype=int)
-            columns = np.array([chosen[k][2] for k in ks], dtype=int)
-            features = np.stack([v[rows, columns] for v in s.features.values()], axis=1)
-            found = zip(
-                s.score[rows, columns].tolist(),
-                s.relevance[rows, columns].tolist(),
-                s.factor[rows, columns].tolist(),
-                np.round(features, 4).tolist(),
-                strict=True,
-            )
-            for k, values in zip(ks, found, strict=True):
-                numbers[k] = values
-        caches: dict[int, dict] = defaultdict(dict)
-        return [
-            self._match(s, i, j, rank, of, caches[s.recommendation], *values)
-            for (s, i, j, rank, of), values in zip(chosen, numbers, strict=True)
-        ]
+        with _collector_paused():
+            picked: dict[int, list[int]] = defaultdict(list)
+            for k, (s, *_) in enumerate(chosen):
+                picked[s.recommendation].append(k)
+            numbers: list[tuple] = [()] * len(chosen)
+            for ks in picked.values():
+                s = chosen[ks[0]][0]
+                rows = np.array([chosen[k][1] for k in ks], dtype=int)
+                columns = np.array([chosen[k][2] for k in ks], dtype=int)
+                features = np.stack([v[rows, columns] for v in s.features.values()], axis=1)
+                found = zip(
+                    s.score[rows, columns].tolist(),
+                    s.relevance[rows, columns].tolist(),
+                    s.factor[rows, columns].tolist(),
+                    np.round(features, 4).tolist(),
+                    strict=True,
+                )
+                for k, values in zip(ks, found, strict=True):
+                    numbers[k] = values
+            caches: dict[int, dict] = defaultdict(dict)
+            return [
+                self._match(s, i, j, rank, of, caches[s.recommendation], *values)
+                for (s, i, j, rank, of), values in zip(chosen, numbers, strict=True)
+            ]
 
     def _match(
         self,
@@ -999,6 +1002,22 @@ class Scorer:
                     }
                 )
         return found
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector held back while the matches are built: their reasons are many
+    small lists and dicts that make no cycle, and the collector, run for every few hundred of
+    them, would go through every object of the process again and again (at 500 offices, half
+    the time the reasons took). It runs as usual after, and does what is left then."""
+    if not gc.isenabled():
+        yield
+        return
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.enable()
 
 
 @lru_cache(maxsize=16384)

@@ -221,6 +221,30 @@ def test_every_audience_lists_each_office_once_at_its_best_project_ties_to_the_c
     assert [m.score for m in found if m.audience == "US"] == [0.6098, 0.6098, 0.5944]
 
 
+def test_matching_leaves_python_s_cycle_collector_as_it_found_it(monkeypatch):
+    """The matches' reasons are built with the cycle collector held back; after, it runs again
+    (even when building fails), and a process that had turned it off finds it off."""
+    import gc
+
+    assert gc.isenabled()
+    assert match_offices([wish("US", "AI")], PROJECTS)
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        assert match_offices([wish("US", "AI")], PROJECTS)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+
+    def failing(*args, **kwargs):
+        raise RuntimeError("a match that cannot be built")
+
+    monkeypatch.setattr(Scorer, "_match", failing)
+    with pytest.raises(RuntimeError):
+        match_offices([wish("US", "AI")], PROJECTS)
+    assert gc.isenabled()
+
+
 @pytest.mark.parametrize("words", [("x", "y", "z"), ("the", "and", "of")])
 def test_a_survey_without_words_to_compare_still_ranks(words):
     """One-letter or stop-word answers leave TF-IDF no vocabulary (scikit-learn refuses to fit
