@@ -46,8 +46,10 @@ HERE = Path(__file__).resolve().parent
 LEFT_OUT = HERE / "postgresql-left-out.txt"
 # The file to record each test's fingerprints in, if set (`make test`'s SQLite runs).
 ENVIRONMENT = "PLANNER_TEST_STATEMENTS"
-# The suite that runs on SQLite and PostgreSQL (the browser tests run once, on SQLite).
-SUITE = ["--ignore=tests/browser"]
+# The suite that runs on SQLite and PostgreSQL, as `make test` runs it in its SQLite shares (the
+# browser tests run once, on SQLite, and the newcomer's quick start beside them: neither uses
+# the app's database).
+SUITE = ["--ignore=tests/browser", "--ignore=tests/test_newcomer.py"]
 # How many kept tests should send each fingerprint.
 TIMES = 2
 
