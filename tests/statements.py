@@ -53,6 +53,8 @@ SUITE = ["--ignore=tests/browser", "--ignore=tests/test_newcomer.py"]
 # How many kept tests should send each fingerprint.
 TIMES = 2
 
+# How many texts' kinds the recorder keeps at most (3,147 texts, 0.4 M characters, in tests/agenda).
+_TEXTS_KEPT = 50_000
 _SPACE = re.compile(r"\s+")
 # The numbers SQLAlchemy gives anonymous names (`:param_1`, `anon_2`), which differ between
 # two statements that are the same.
@@ -140,6 +142,10 @@ class Recorder:
         self.tests: dict[str, dict] = {}
         self._statements: dict[str, str] = {}
         self._names: dict[str, str] = {}
+        # Each text parameter's kind, by its text: the same texts are sent again and again (the
+        # bundled survey's rows written in some 1,900 tests, `survey` in tests/conftest.py), and
+        # a text's hash is kept with it, where its kind is read anew (its length, its case).
+        self._texts: dict[str, str] = {}
 
     # Each statement's neutral SQL, written once for each SQL the dialect wrote (the same
     # statement is sent again and again). Keyed by text, not by the compiled statement: holding
@@ -161,12 +167,19 @@ class Recorder:
         sql = self._statement(context.compiled)
         sent = self.sent.setdefault(self.test, set())
         sent.add((sql,))
-        names = self._names
+        names, texts = self._names, self._texts
         for parameters in context.compiled_parameters or ():
             for name, value in parameters.items():
                 if (named := names.get(name)) is None:
                     named = names[name] = _NUMBERED.sub("_N", name)
-                sent.add((sql, named, kind(value)))
+                if type(value) is not str:
+                    sent.add((sql, named, kind(value)))
+                elif (known := texts.get(value)) is not None:
+                    sent.add((sql, named, known))
+                else:
+                    if len(texts) >= _TEXTS_KEPT:
+                        texts.clear()
+                    sent.add((sql, named, texts.setdefault(value, kind(value))))
 
     def pytest_collection_modifyitems(self, items):
         for item in items:
