@@ -1,8 +1,11 @@
 """The choice of the tests the PostgreSQL run leaves out (tests/statements.py), and its check."""
 
 from datetime import UTC, date, datetime
+from types import SimpleNamespace
 
-from tests.statements import choose, kind, unsent
+from sqlalchemy import Column, MetaData, String, Table, create_engine, event, insert
+
+from tests.statements import Recorder, choose, kind, unsent
 
 
 def _test(sent, seconds=0.1, must=False, postgresql=True):
@@ -57,3 +60,33 @@ def test_the_check_names_what_only_a_test_left_out_sends():
     assert problem[1] == "left out: b | name | str capitals"
     assert "python -m tests.statements" in problem[-1]
     assert unsent(tests, frozenset()) == []
+
+
+def test_a_text_sent_again_is_recorded_as_the_kind_it_is_in_every_test(tmp_path):
+    """The recorder reads a text's kind once and keeps it by the text: the same texts in
+    another test, in another order, with others beside them, are each their own kind."""
+    recorder = Recorder(tmp_path / "sent.json")
+    engine = create_engine("sqlite://")
+    event.listen(engine, "before_cursor_execute", recorder.executed)
+    table = Table("offices", MetaData(), Column("name", String))
+    table.create(engine)
+    sent = {
+        "first": ["Names", "names"],
+        "second": ["names", "", "Names", "é" * 300],
+        "third": ["Names", "names"],
+    }
+    with engine.begin() as connection:
+        for test, names in sent.items():
+            recorder.test = test
+            connection.execute(insert(table), [{"name": name} for name in names])
+            report = SimpleNamespace(nodeid=test, when="teardown", duration=0.0)
+            recorder.pytest_runtest_logreport(report)
+    kinds = {
+        test: {line.split("\t")[2] for line in lines if line.count("\t") == 2}
+        for test, lines in recorder.done.items()
+    }
+    assert kinds == {
+        "first": {"str capitals", "str"},
+        "second": {"str", "str empty", "str capitals", "str long not ASCII"},
+        "third": {"str capitals", "str"},
+    }
