@@ -64,7 +64,10 @@ def time_zone(required: bool = False) -> Callable:
                 raise StopValidation(_("Give a time zone: a city such as Lima will do."))
             return
         try:
-            field.data = pick_zone(text)
+            # The zone the form came filled in with, from the item (`obj`): one this machine
+            # does not know is said to be that, not a name nobody knows.
+            stored = field.object_data if isinstance(field.object_data, str) else None
+            field.data = pick_zone(text, stored)
         except ZoneError as error:
             field.errors.clear()
             raise StopValidation(error.message) from None

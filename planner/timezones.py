@@ -783,14 +783,30 @@ class ZoneError(ValueError):
         self.candidates = candidates
 
 
-def pick_zone(text: str) -> str:
+def stored_zone_not_known(zone: str) -> str:
+    """What a form says of the zone it came filled in with, as stored, which this machine's
+    time zone database does not know (`known`): not that nobody knows it, as of a zone typed,
+    but what the office's page says of it, and to choose one."""
+    return gettext(
+        '"%(zone)s" is not known to this server\'s time zone database: kept from a newer one, '
+        "or dropped since. Choose the zone again: type a city such as Lima or Geneva, or a zone "
+        "such as America/Lima.",
+        zone=shorten(zone, 41),
+    )
+
+
+def pick_zone(text: str, stored: str | None = None) -> str:
     """The one zone `text` names (see `resolve_zone`), by the id it goes by today
     (`current_id`: "Asia/Kolkata" for a browser's "Asia/Calcutta", so that a presenter's zone
-    and their meeting's compare equal), or a ZoneError saying what to type."""
+    and their meeting's compare equal), or a ZoneError saying what to type. `stored` is the
+    zone the item has now: sent back unchanged where this machine does not know it, the
+    co-lead is told so (`stored_zone_not_known`), not that they typed a name nobody knows."""
     zones = resolve_zone(text)
     if len(zones) == 1:
         return current_id(zones[0])
     shown = text.strip()
+    if stored and shown == stored and not known(stored):
+        raise ZoneError(stored_zone_not_known(stored), [])
     shown = shorten(shown, 41)  # a pasted page is not said back whole
     if not zones:
         raise ZoneError(

@@ -178,12 +178,13 @@ def check_choice(value, choices: tuple[str, ...], what: str) -> str:
     return value
 
 
-def check_zone(value) -> str:
-    """The zone `value` names: an IANA name, or a city or country that fits one zone only."""
+def check_zone(value, stored: str | None = None) -> str:
+    """The zone `value` names: an IANA name, or a city or country that fits one zone only;
+    `stored`, the meeting's zone now, sent back as it is (`pick_zone`)."""
     if not isinstance(value, str):
         raise AgendaError(f"The time zone is an IANA name such as {HOME_ZONE}, or a city.")
     try:
-        return pick_zone(value)
+        return pick_zone(value, stored)
     except ZoneError as error:
         raise AgendaError(error.message) from None
 

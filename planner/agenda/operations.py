@@ -111,9 +111,13 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
 
     A start without an offset is a wall-clock time in the meeting's (new) home zone."""
     refuse_if_cancelled(meeting)
+
     # The zone first: the start is read in it.
+    def zone_named(value) -> str:
+        return check_zone(value, meeting.time_zone)
+
     zone = (
-        on_field("time_zone", check_zone, changes["time_zone"])
+        on_field("time_zone", zone_named, changes["time_zone"])
         if "time_zone" in changes
         else meeting.time_zone
     )
@@ -123,7 +127,7 @@ def apply_meeting(meeting: Meeting, changes: Mapping) -> None:
         "starts_at": lambda v: check_start(v, zone),
         "duration_minutes": lambda v: check_minutes(v, "The duration"),
         "duration_pinned": _check_pinned_length,
-        "time_zone": check_zone,
+        "time_zone": zone_named,
         "video_url": check_url,
         "description": lambda v: check_published_text(v, "The description", 5000, multiline=True),
         "materials_public": lambda v: check_choice(v, tuple(MATERIALS_PUBLIC), "materials_public"),

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import time_machine
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
@@ -1251,6 +1251,32 @@ def test_suggestions_look_from_the_home_zone_date(api, survey):
     ).get_json()
     page = api.get(f"/meetings/{sydney['id']}/suggest").get_data(as_text=True)
     assert f'name="first" required type="date" value="{ahead("2026-04-01")}"' in page
+
+
+def test_saving_a_meeting_whose_stored_zone_this_server_does_not_know_says_so(api, meeting):
+    """A meeting's home zone kept from a newer machine's time zone database comes back into
+    the edit form as stored; saving the form as it came (a new title), or sending the zone
+    back unchanged through the API, was refused as a zone the co-lead typed and nobody knows.
+    Both say this server's time zone database does not know the stored zone, and to choose
+    one."""
+    db.session.execute(
+        update(Meeting).where(Meeting.id == meeting.id).values(time_zone="America/Nowhere")
+    )
+    db.session.commit()
+    said = (
+        '"America/Nowhere" is not known to this server\'s time zone database: kept from a '
+        "newer one, or dropped since. Choose the zone again"
+    )
+    edit = f"/meetings/{meeting.id}/edit"
+    form = form_of(api, edit)
+    refused = api.post(edit, data={**form, "title": "Rec 10 workshop, renamed"})
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert said in page and "is not a time zone name" not in page
+    assert 'value="Rec 10 workshop, renamed"' in page
+    sent = api.patch(f"/api/v1/meetings/{meeting.id}", json={"time_zone": "America/Nowhere"})
+    assert sent.status_code == 400
+    assert sent.get_json()["message"].startswith(said)
 
 
 def test_a_wrong_zone_falls_back_like_no_zone(app, api, meeting):

@@ -6,12 +6,13 @@ import re
 from datetime import UTC, datetime
 
 import pytest
+from sqlalchemy import update
 
 from planner.extensions import db
 from planner.offices.models import Office
 from planner.survey.operations import import_file
 from planner.timezones import local_time, utc_offset
-from tests.support import csrf_token, held_workshop, import_second_round, since_rows
+from tests.support import csrf_token, form_in, held_workshop, import_second_round, since_rows
 
 
 def test_office_page_shows_what_it_could_present_and_wants(client, survey):
@@ -190,6 +191,35 @@ def test_editing_refuses_an_abbreviated_time_zone(colead_client, app_context):
     page = response.get_data(as_text=True)
     assert "&#34;AEST&#34; is not a time zone name" in page or '"AEST" is not a time zone' in page
     assert 'value="AEST"' in page and 'value="Canberra"' in page
+
+
+def test_saving_an_office_whose_stored_zone_this_server_does_not_know_says_so(
+    colead_client, app_context
+):
+    """An office's zone kept from a newer machine's time zone database (a copy of its database)
+    comes back into the edit form as it is stored. Saving the form as it came, to change the
+    city, was refused as if the co-lead had typed a zone nobody knows ("“America/Nowhere” is not
+    a time zone name, nor a city or country we know"). It says, as the office's page does, that
+    this server's time zone database does not know the stored zone, and to choose one."""
+    db.session.execute(
+        update(Office).where(Office.code == "AU").values(time_zone="America/Nowhere")
+    )
+    db.session.commit()
+    url = "/offices/AU/edit"
+    sent = form_in(colead_client.get(url).get_data(as_text=True))
+    refused = colead_client.post(url, data={**sent, "city": "Sydney"})
+    assert refused.status_code == 400
+    page = html.unescape(refused.get_data(as_text=True))
+    assert (
+        '"America/Nowhere" is not known to this server\'s time zone database: kept from a newer '
+        "one, or dropped since. Choose the zone again" in page
+    )
+    assert "is not a time zone name" not in page
+    assert 'value="Sydney"' in page  # what was typed is kept
+    typed = colead_client.post(url, data={**sent, "time_zone": "America/Elsewhere"})
+    # Another name typed that nobody knows is said to be that, as ever.
+    said = html.unescape(typed.get_data(as_text=True))
+    assert '"America/Elsewhere" is not a time zone name' in said
 
 
 def test_a_private_link_in_a_public_text_is_refused_and_kept(app, colead_client, app_context):
