@@ -27,6 +27,7 @@ reasons, are built only for the presenters a caller asks for (`limit` per audien
 """
 
 import gc
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -1004,20 +1005,36 @@ class Scorer:
         return found
 
 
+class _Pauses:
+    """How many matchings hold Python's cycle collector back at once (a threaded server's
+    requests, a thread's nested ones), and whether it ran before the first: it is one per
+    process, so the last to finish lets it run again, not the first (which left the others to
+    build their matches with it running), and it stays off where the process had turned it off."""
+
+    lock = threading.Lock()
+    count = 0
+    resume = False
+
+
 @contextmanager
 def _collector_paused() -> Iterator[None]:
     """Python's cycle collector held back while the matches are built: their reasons are many
     small lists and dicts that make no cycle, and the collector, run for every few hundred of
     them, would go through every object of the process again and again (at 500 offices, half
-    the time the reasons took). It runs as usual after, and does what is left then."""
-    if not gc.isenabled():
-        yield
-        return
-    gc.disable()
+    the time the reasons took). It runs as usual once no matching holds it back (`_Pauses`),
+    and does what is left then."""
+    with _Pauses.lock:
+        if _Pauses.count == 0:
+            _Pauses.resume = gc.isenabled()
+            gc.disable()
+        _Pauses.count += 1
     try:
         yield
     finally:
-        gc.enable()
+        with _Pauses.lock:
+            _Pauses.count -= 1
+            if _Pauses.count == 0 and _Pauses.resume:
+                gc.enable()
 
 
 @lru_cache(maxsize=16384)

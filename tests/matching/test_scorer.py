@@ -245,6 +245,52 @@ def test_matching_leaves_python_s_cycle_collector_as_it_found_it(monkeypatch):
     assert gc.isenabled()
 
 
+def test_two_matchings_at_once_keep_the_collector_held_back_until_the_last_is_done(monkeypatch):
+    """A threaded server (gunicorn --threads, Flask's dev server) builds two requests' matches
+    at once, and Python has one cycle collector for both: the first to finish let it run again
+    while the second still built its reasons (the speed-up gone for it), and had the process
+    turned it off while both ran, the first would have turned it on under it. Now it stays held
+    back until the last is done, then runs again."""
+    import gc
+    import threading
+
+    build = Scorer._match
+    inside = {name: threading.Event() for name in ("first", "second")}
+    finish = {name: threading.Event() for name in ("first", "second")}
+    found: dict[str, list] = {}
+
+    def held(*args, **kwargs):
+        name = threading.current_thread().name
+        if not inside[name].is_set():
+            inside[name].set()
+            assert finish[name].wait(60), "the test did not let the matching finish"
+        return build(*args, **kwargs)
+
+    def matching():
+        found[threading.current_thread().name] = match_offices([wish("US", "AI")], PROJECTS)
+
+    monkeypatch.setattr(Scorer, "_match", held)
+    threads = {name: threading.Thread(target=matching, name=name) for name in inside}
+    assert gc.isenabled()
+    try:
+        for name, thread in threads.items():
+            thread.start()
+            assert inside[name].wait(60), f"the {name} matching built no match"
+        assert not gc.isenabled()
+        finish["first"].set()
+        threads["first"].join(60)
+        assert found["first"]
+        assert not gc.isenabled()  # the second is still building its matches
+        finish["second"].set()
+        threads["second"].join(60)
+        assert found["second"]
+        assert gc.isenabled()
+    finally:
+        for name in finish:
+            finish[name].set()
+        gc.enable()
+
+
 @pytest.mark.parametrize("words", [("x", "y", "z"), ("the", "and", "of")])
 def test_a_survey_without_words_to_compare_still_ranks(words):
     """One-letter or stop-word answers leave TF-IDF no vocabulary (scikit-learn refuses to fit
