@@ -1132,6 +1132,31 @@ def test_a_co_lead_previewing_the_archive_of_a_meeting_not_held_yet_is_told_so(
     assert "Not held yet" not in text
 
 
+def test_a_co_lead_opening_the_archive_of_a_meeting_never_to_be_held_is_told_why(colead_client):
+    """The archive of a cancelled meeting, or of a draft whose date passed unpublished, said
+    "Not held yet: what is to be presented on" its date, and that it was the archive "as it will
+    read once the meeting has ended": neither will ever be held, nor their archive open."""
+    cancelled = _meeting(colead_client, FUTURE)
+    url = f"/api/v1/meetings/{cancelled.id}"
+    assert colead_client.patch(url, json={"status": "cancelled"}).status_code == 200
+    unpublished = _meeting(colead_client, PAST, publish=False)
+    for meeting, said, why in (
+        (cancelled, "Cancelled: what was to be presented on", "the meeting is cancelled."),
+        (
+            unpublished,
+            "Never published: what was to be presented on",
+            "the meeting was never published.",
+        ),
+    ):
+        text = html.unescape(
+            colead_client.get(f"/meetings/{meeting.id}/archive").get_data(as_text=True)
+        )
+        assert said in text
+        assert f"Nobody but the co-leads can open this archive: {why}" in text
+        assert "Not held yet" not in text and "once the meeting has ended" not in text
+        assert "Everything presented" not in text
+
+
 def test_the_presenters_page_has_the_materials_section(app, future):
     token = _presenter(future)
     presenter = app.test_client(use_cookies=False)
