@@ -187,6 +187,25 @@ def not_known_here(language: str, zone: str) -> str:
     return _NOT_KNOWN_HERE.get(language, _NOT_KNOWN_HERE["en"]).format(zone=zone)
 
 
+# The same, for clock times kept as they were given in such a zone (an availability window's
+# "09:00-12:00"), which are not UTC's and cannot be read in any other zone here.
+_CLOCKS_NOT_KNOWN_HERE = {
+    "en": "{zone} (not known here)",
+    "es": "{zone} (no se conoce aquí)",
+    "fr": "{zone} (pas connu ici)",
+    "pt": "{zone} (não é conhecido aqui)",
+    "ru": "{zone} (здесь неизвестен)",
+    "zh": "{zone}（此处未知的时区）",
+}
+
+
+def clocks_not_known_here(language: str, zone: str) -> str:
+    """ "America/Nowhere (not known here)": what names the zone of clock times given in a zone
+    this machine's time zone database does not know (`not_known_here` names UTC instead, for
+    instants read in it), in `language` (English for any other)."""
+    return _CLOCKS_NOT_KNOWN_HERE.get(language, _CLOCKS_NOT_KNOWN_HERE["en"]).format(zone=zone)
+
+
 def in_own_words(language: str) -> bool:
     """Whether times and days are written in `language`'s own words (CLDR's, through Babel):
     one of the languages messages are written in besides English (each has its words for

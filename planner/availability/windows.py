@@ -12,10 +12,12 @@ from planner import translation
 from planner.db_types import FIRST_YEAR, LAST_YEAR
 from planner.errors import PlannerError
 from planner.timezones import (
+    clocks_not_known_here,
     day_in,
     in_own_words,
     is_skipped,
     is_time_zone,
+    known,
     place_in,
     zone_info,
 )
@@ -164,9 +166,15 @@ def contains(window: Window, start: datetime, end: datetime) -> bool:
     return False
 
 
-def inside(windows: Sequence[Window], start: datetime, end: datetime) -> bool:
-    """Whether the interval lies inside any of the windows."""
-    return any(contains(window, start, end) for window in windows)
+def inside(windows: Sequence[Window], start: datetime, end: datetime) -> bool | None:
+    """Whether the interval lies inside any of the windows; None (not known) when it lies in
+    none this machine can place and some are in a zone its time zone database does not know:
+    read in UTC (`zone_info`), "09:00-12:00" given in such a zone would say yes or no at hours
+    its presenter never meant, and warn them and the co-leads of a time that may suit them."""
+    placed = [window for window in windows if known(window.time_zone)]
+    if any(contains(window, start, end) for window in placed):
+        return True
+    return None if len(placed) < len(windows) else False
 
 
 def day_names(language: str = "en") -> Sequence[str]:
@@ -198,7 +206,10 @@ def describe(window: Window, language: str = "en") -> str:
         hours += after if after.startswith("（") else f" {after} "
     else:
         hours += " "
-    return f"{days} {hours}{place_in(language, window.time_zone)}"
+    zone = window.time_zone
+    # Its clock times are the zone's, not UTC's, even where this machine cannot read it.
+    place = place_in(language, zone) if known(zone) else clocks_not_known_here(language, zone)
+    return f"{days} {hours}{place}"
 
 
 def as_json(window: Window) -> dict:

@@ -651,6 +651,37 @@ def test_outside_the_windows_warns_the_colead_and_the_presenter(app, api, meetin
     assert "outside the availability you gave" not in theirs
 
 
+def test_hours_given_in_a_zone_this_machine_does_not_know_warn_no_one_of_a_time_they_may_fit(
+    app, api, meeting
+):
+    """Rosa gave Tuesdays 09:00-10:00 in her zone, which this machine's time zone database does
+    not know (a database copied from one with newer tzdata: here "America/Nowhere"). Read as
+    UTC, her 09:00 talk (14:00 UTC) was "outside the availability you gave (Tue 09:00–10:00 UTC
+    (America/Nowhere is not known here))" on her page and the agenda editor, her hours named as
+    UTC's. Now nothing says whether it fits, and her hours are named in her zone, not known
+    here."""
+    from sqlalchemy import update
+
+    from planner.availability.operations import replace_windows
+    from planner.availability.windows import check_window
+
+    slot, invitation, token = _invited(meeting)
+    replace_windows(
+        [check_window("America/Lima", (1,), None, time(9), time(10))], invitation=invitation
+    )
+    db.session.execute(update(AvailabilityWindow).values(time_zone="America/Nowhere"))
+    db.session.commit()
+    edit = f"/meetings/{meeting['id']}/edit"
+    assert "outside the presenter's availability" not in api.get(edit).get_data(as_text=True)
+    assert api.get(f"/api/v1/slots/{slot.id}").get_json()["availability"]["inside"] is None
+    theirs = html.unescape(app.test_client().get(f"/presenter/{token}").get_data(as_text=True))
+    assert "outside the availability you gave" not in theirs
+    # Fair start times weigh her hours with none of them placed, and say them as she gave them.
+    weighed = html.unescape(api.get(f"/meetings/{meeting['id']}/suggest").get_data(as_text=True))
+    assert "available Tue 09:00–10:00 America/Nowhere (not known here)" in weighed
+    assert "09:00–10:00 UTC" not in weighed
+
+
 def test_a_cancelled_slot_warns_of_nothing_and_offers_no_link(app, api, meeting):
     """Cancelled, the slot no longer needs its presenter: neither page warns of their
     availability, the editor offers no presenter link, their page no video link."""
