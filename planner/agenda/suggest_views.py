@@ -176,7 +176,9 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
         form.duration_minutes.data = found.duration_minutes
         form.first.data, form.last.data = first, last
     result, problem, grouped = None, None, []
-    if not request.args and not form.offices.data:
+    # Opened with no office to weigh (nothing sent): the page asks, it refuses nothing.
+    asking = not request.args and not form.offices.data
+    if asking:
         # Nothing to weigh yet (no survey names participants, none chosen): ask, not refuse
         # (helper-83: a 400 said no office had a time zone).
         problem = "No participating offices are chosen: tick those that take part, then rank."
@@ -203,6 +205,7 @@ def _suggest_page(found: Meeting, refused: str | None = None, status: int = 200)
         result=result,
         grouped=grouped,
         problem=problem,
+        asking=asking,
         refused=refused,
         start_seen=start_seen(found),
         took_place=found.took_place(),
