@@ -7,6 +7,8 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+import numpy as np
+
 from planner.lineup.model import MIP_GAP, Model, Solution, solve, solve_model
 from planner.lineup.rules import (
     ALTERNATIVE_TIME_LIMIT,
@@ -16,6 +18,7 @@ from planner.lineup.rules import (
     Demand,
     InfeasibleRules,
     Instance,
+    Matrix,
     Rules,
     allowed,
     check,
@@ -218,9 +221,9 @@ def propose(
     check(instance, rules)
     # One model for the best line-up and the alternatives: they differ only in what is forbidden.
     model = Model(instance, rules)
-    best = solve_model(instance, model, [])
-    if prefer:
-        best = replace(best, presentations=closest_tie(instance, rules, best, prefer))
+    best = settle_ties(
+        instance, rules, solve_model(instance, model, []), prefer, matrix=model.matrix
+    )
     others: list[Solution] = []
     forbidden = [frozenset(c.key for c in best.presentations)]
     for _ in range(alternatives):
@@ -324,33 +327,75 @@ def saved_presentations(result: dict) -> list[SavedPresentation]:
     ]
 
 
-def closest_tie(
-    instance: Instance, rules: Rules, solution: Solution, prefer: frozenset[str]
-) -> tuple[Candidate, ...]:
-    """The solution's line-up with presentations of `prefer` swapped in, one at a time on the
-    same recommendation, wherever the swap meets the rules and loses nothing: a line-up solved
-    again after "Drop" keeps the presenters it need not replace, rather than trading them for
-    others of exactly the same value (helper-66: ties were broken anew each time)."""
-    current = list(solution.presentations)
-    target = value(instance, current, rules)
-    pool = [c for c in allowed(instance, rules) if c.key in prefer]
+def settle_ties(
+    instance: Instance,
+    rules: Rules,
+    solution: Solution,
+    prefer: frozenset[str] = frozenset(),
+    *,
+    matrix: Matrix | None = None,
+) -> Solution:
+    """The solution's line-up with each presentation swapped, one at a time on its
+    recommendation, for the one that stands first among those the swap loses nothing with and
+    keeps every rule: the solver breaks ties as its arithmetic happens to fall (helper-353: a
+    Rec 5 line-up filled a slot with BR where EP, with as little to show, was "just as good").
+    First stand the presentations of `prefer`, the line-up this one is solved again from (Keep,
+    Drop, new rules): it keeps the presenters it need not replace (helper-66). Then the stronger
+    evidence (working, under way, plan); then the more concrete project as the matching score
+    judges it, which weighs what a project names and shows (its worth alone to the workshop's
+    interested offices: EP's "Projects under SP2028 Drivers 2,3,4" names a plan and shows
+    nothing, and every audience scores it last); then the office code. So the same question
+    gets the same line-up whatever order the solver met the candidates in. The value never
+    drops and a better one is taken, so the line-up stays optimal."""
+    m = Matrix(instance, rules) if matrix is None else matrix
+    candidates = m.candidates
+    alone = m.w @ m.R + m.bonus
+    standing = sorted(
+        range(len(candidates)),
+        key=lambda j: (
+            candidates[j].key not in prefer,
+            -candidates[j].maturity,
+            -round(float(alone[j]), 9),
+            candidates[j].office,
+        ),
+    )
+    rank = {j: position for position, j in enumerate(standing)}
+    column = {c.key: j for j, c in enumerate(candidates)}
+    chosen = [column[c.key] for c in solution.presentations]
+    target = m.value(chosen)
+    slack = TOLERANCE * max(1.0, abs(target))
     changed = True
     while changed:
         changed = False
-        for position, out in enumerate(current):
-            if out.key in prefer:
+        for position, out in enumerate(chosen):
+            rest = chosen[:position] + chosen[position + 1 :]
+            others = [
+                j
+                for j in np.flatnonzero(m.recommendation == candidates[out].recommendation)
+                if rank[j] < rank[out] and j not in chosen
+            ]
+            if not others:
                 continue
-            for c in pool:
-                if c.recommendation != out.recommendation or c in current:
-                    continue
-                trial = [*current[:position], c, *current[position + 1 :]]
-                kept = value(instance, trial, rules)
-                if meets(rules, trial) and kept >= target - TOLERANCE * max(1.0, abs(target)):
-                    current, changed = trial, True
+            served = m.R[:, rest].max(axis=1) if rest else np.zeros(len(m.demands))
+            worth = m.w @ np.maximum(m.R[:, others], served[:, None]) + m.bonus[rest].sum()
+            worth = worth + m.bonus[others]
+            for k in sorted(range(len(others)), key=lambda k: rank[others[k]]):
+                trial = [*rest[:position], others[k], *rest[position:]]
+                if worth[k] >= target - slack and meets(rules, (candidates[j] for j in trial)):
+                    chosen, changed = trial, True
                     break
             if changed:
                 break
-    return ordered(current)
+    if {candidates[j].key for j in chosen} == {c.key for c in solution.presentations}:
+        return solution
+    presentations = ordered(candidates[j] for j in chosen)
+    objective = value(instance, presentations, rules)
+    return replace(
+        solution,
+        presentations=presentations,
+        objective=objective,
+        upper_bound=max(solution.upper_bound, objective),
+    )
 
 
 @dataclass(frozen=True)

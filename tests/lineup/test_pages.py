@@ -238,6 +238,34 @@ def test_a_next_best_line_up_a_hair_below_the_best_is_not_called_100_percent_as_
     assert said[:3] == ["Just as good", "over 99% as good", "98% as good"]
 
 
+def test_a_next_best_line_up_just_as_good_says_why_the_best_was_chosen(client, survey):
+    """helper-353: on Rec 10 two slots of five serve no interested office better than the
+    others do, so the next best line-ups, with another office under way in one of them, read
+    "Just as good", and nothing said why the best was the best. The page says how a tie is
+    broken, under the next best, and only where one of them is just as good."""
+    post_rules(client)
+    lineup = db.session.scalar(select(Lineup))
+    page = html.unescape(client.get(f"/lineups/{lineup.id}").get_data(as_text=True))
+    alternatives = page[page.index('class="alternatives"') : page.index('class="figures"')]
+    assert alternatives.count("Just as good:") == 2
+    rule = (
+        "Where line-ups are worth the same, the best one is chosen for the stronger evidence "
+        "(working, then under way, then a plan), then for presenters the interested offices rate "
+        "higher."
+    )
+    assert rule in alternatives
+    objective = lineup.result["objective"]
+    lineup.result = {
+        **lineup.result,
+        "alternatives": [
+            {**a, "objective": objective * 0.9} for a in lineup.result["alternatives"]
+        ],
+    }
+    db.session.commit()
+    page = html.unescape(client.get(f"/lineups/{lineup.id}").get_data(as_text=True))
+    assert "90% as good" in page and rule not in page
+
+
 def test_a_line_up_the_search_found_no_bound_for_is_saved_and_shown(client, survey):
     """helper-101: the search cut short before any bound was found answers an infinite one,
     which PostgreSQL's json refuses: the line-up is saved with none, and its page says what is

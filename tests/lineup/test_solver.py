@@ -741,3 +741,72 @@ def test_too_many_slots_name_the_plans_that_could_fill_them(survey):
     with_plans = Rules(slots=11, include_plans=True)
     found = solve(workshop_instance(survey, (10,), include_plans=True), with_plans)
     assert "ES" in {c.office for c in found.presentations}
+
+
+def test_a_slot_that_serves_no_one_better_goes_to_the_stronger_evidence_then_the_better_rated():
+    """helper-353: a Rec 5 line-up filled a slot with BR while EP was "just as good", the tie
+    broken as the solver's arithmetic fell. Where several presentations are worth exactly the
+    same to the line-up, the working one is chosen over the one under way, over the plan; among
+    those equally far along, the one the interested offices rate higher; then by office code,
+    however the candidates are listed."""
+    # AA serves both audiences best; each of the others is worth the same to the line-up (no
+    # audience hears it before AA), so the second slot is a tie between all of them.
+    candidates = (
+        Candidate("AP", 10, maturity=0.25, evidence="plan"),
+        Candidate("BU", 10, maturity=0.65, evidence="under way"),
+        Candidate("CU", 10, maturity=0.65, evidence="under way"),
+        Candidate("DW", 10, maturity=1.0, evidence="working"),
+        Candidate("EW", 10, maturity=1.0, evidence="working"),
+        Candidate("ZZ", 10, maturity=1.0, evidence="working"),
+    )
+    demands = (Demand("XX", 10, 1.0), Demand("YY", 10, 1.0))
+    relevance = {
+        "XX:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.5, "CU": 0.6, "DW": 0.3, "EW": 0.4},
+        "YY:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.6, "CU": 0.5, "DW": 0.4, "EW": 0.3},
+    }
+    rules = Rules(slots=2, maturity_weight=0, include_plans=True)
+
+    def chosen(candidates, demands) -> set[str]:
+        report = propose(Instance(candidates, demands, relevance), rules)
+        worth = value(
+            Instance(candidates, demands, relevance), report.solution.presentations, rules
+        )
+        assert report.solution.status == "optimal"
+        assert worth == pytest.approx(1.8) == pytest.approx(report.solution.objective)
+        return {c.office for c in report.solution.presentations}
+
+    # Working over under way over a plan; DW and EW are rated alike (0.7), so the office code.
+    assert chosen(candidates, demands) == {"ZZ", "DW"}
+    without_working = tuple(c for c in candidates if c.office in ("AP", "BU", "CU", "ZZ"))
+    # Under way over a plan, and BU and CU alike: BU first by its code ...
+    assert chosen(without_working, demands) == {"ZZ", "BU"}
+    # ... until the audiences rate CU higher.
+    relevance["XX:10"]["CU"] = 0.65
+    assert chosen(without_working, demands) == {"ZZ", "CU"}
+    # Listed in any order, the same line-up.
+    for seed in range(5):
+        shuffled = random.Random(seed).sample(without_working, len(without_working))
+        assert chosen(tuple(shuffled), tuple(reversed(demands))) == {"ZZ", "CU"}
+
+
+def test_the_survey_s_slots_that_serve_no_one_better_go_to_what_the_audiences_rate_higher(survey):
+    """On CWS/13/26 three of Rec 5's five slots and two of Rec 10's serve no interested office
+    better than the others do: each is worth its maturity alone, a tie between every office with
+    a project under way. EP's answer, "Projects under SP2028 Drivers 2,3,4", names a strategic
+    plan and shows nothing; every audience rates it last, so it is not chosen while others
+    under way are as good to the line-up, and the line-up is the same each time it is asked."""
+    for number, expected in (
+        (5, {"AU", "CA", "EM", "PL", "US"}),
+        (10, {"AU", "BR", "CA", "IL", "PL"}),
+    ):
+        rules = Rules(focus=number)
+        instance = workshop_instance(survey, rules.per_recommendation)
+        report = propose(instance, rules)
+        assert {c.office for c in report.solution.presentations} == expected
+        assert report.solution.status == "optimal"
+        assert report.solution.objective == pytest.approx(brute_force(instance, rules))
+        # The next-best line-ups are worth as much: ties, each with EP in a slot.
+        assert any("EP" in {c.office for c in alt.presentations} for alt in report.alternatives)
+        assert all(
+            alt.objective == pytest.approx(report.solution.objective) for alt in report.alternatives
+        )
