@@ -391,7 +391,7 @@ def _register(app: Flask) -> None:
     track_messages()
     track_history()
     app.add_template_global(web.webcal, "webcal")
-    app.add_template_global(web.zone_options, "zone_options")
+    app.add_template_global(web.zone_list_address, "zone_list_address")
     app.add_template_global(web.other_surveys, "other_surveys")
     http_errors.register(app)
     app.add_template_filter(_without_none, "without_none")

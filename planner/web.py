@@ -2,6 +2,7 @@
 query string, and the addresses of calendar feeds. Views import from here, never from each other."""
 
 import csv
+import hashlib
 import io
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
@@ -85,19 +86,20 @@ def webcal(url: str) -> str:
     return "webcal://" + url.split("://", 1)[1]
 
 
-def zone_options() -> Markup:
-    """The time zones to choose from as a datalist's options (see `timezones.zone_choices`):
-    each by its place in the page's language, which fills the field, with its id and offsets
-    beside it, so that "Nepal", "Kathmandu", "Asia/Kathmandu" and "+5:45" all find it. Some
-    470 of them on every page with a zone field, written once a day per language."""
-    return _zone_options(page_language(), utcnow().date())
+def zone_list(language: str) -> tuple[Markup, str]:
+    """The time zones to choose from as a datalist's options (see `timezones.zone_choices`),
+    and their version, a digest of them: each by its place in `language`, which fills the
+    field, with its id and offsets beside it, so that "Nepal", "Kathmandu", "Asia/Kathmandu"
+    and "+5:45" all find it. Some 470 of them, some 45 kB, written once a day per language,
+    and served from their own address (`zone_list_address`)."""
+    return _zone_list(language, utcnow().date())
 
 
 @lru_cache(maxsize=16)
-def _zone_options(language: str, day: date) -> Markup:
+def _zone_list(language: str, day: date) -> tuple[Markup, str]:
     # The zone's own place carries its id for "Use my time zone" (zone.js) to name it so; the
     # other places of a zone ("Canberra, Australia" besides "Sydney, Australia") do not.
-    return Markup("").join(
+    options = Markup("").join(
         Markup('<option value="{}" label="{} · {}"{}>').format(
             place,
             zone,
@@ -106,6 +108,17 @@ def _zone_options(language: str, day: date) -> Markup:
         )
         for zone, place, offsets in zone_choices(language, day)
     )
+    return options, hashlib.sha256(options.encode()).hexdigest()[:12]
+
+
+def zone_list_address() -> str:
+    """Where a zone field's page has its list of zones filled from (zone.js), in the page's
+    language: an address naming the list's version, which the browser keeps a year and asks
+    for again only once the list has changed. The list holds nothing private, so it goes out
+    compressed (some 9 kB), where the page, which carries a CSRF token, is not (README,
+    "Compression")."""
+    language = page_language()
+    return url_for("agenda.zones", language=language, v=zone_list(language)[1])
 
 
 def text_download(text: str, filename: str, mimetype: str) -> Response:

@@ -187,6 +187,16 @@ def add_slot_on_page(client, meeting_id: int, *, follow_redirects: bool = False,
     )
 
 
+def zones_offered(client, page: str) -> str:
+    """The time zones a page's zone field offers, as its script fills its list (zone.js): the
+    options at the address its datalist names."""
+    address = re.search(r'<datalist id="[^"]+" data-options="([^"]+)"></datalist>', page)
+    assert address, "no list of zones on the page"
+    answer = client.get(html.unescape(address[1]))
+    assert answer.status_code == 200, address[1]
+    return answer.get_data(as_text=True)
+
+
 def hidden_fields(client, url: str) -> dict[str, str]:
     """The hidden fields of the form on `url` (its CSRF token, the version or invitation it was
     filled in from), as a browser sends them back."""

@@ -512,6 +512,7 @@ def office_feed(caller: Caller, args: Args) -> bool:
 EXPECTED: dict[tuple[str, str], Rule] = {
     # Public pages, charts, feeds and files.
     ("static", "GET"): anyone,
+    ("agenda.zones", "GET"): anyone,
     ("survey.overview", "GET"): anyone,
     ("survey.index", "GET"): anyone,
     ("survey.detail", "GET"): anyone,
@@ -747,6 +748,7 @@ def _candidates(world: World, rule: str, name: str) -> list[tuple[str, object]]:
         "slug": "CWS-13-26",
         "form": "csv",
         "filename": "app.css",
+        "language": "es",
     }
     return [(name, simple[name])]
 

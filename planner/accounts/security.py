@@ -349,7 +349,7 @@ class PagesOnlySessions(SecureCookieSessionInterface):
     token (`sent_token`): a browser sends the cookie with another site's requests too, so
     nothing there may read it, which is so by construction (no co-lead is signed in on the API,
     and no answer varies with the cookie nor sets one). Nor does a public JSON file beside the
-    pages, nor a calendar feed (`opens_no_session`)."""
+    pages, a calendar feed, nor the zone list (`opens_no_session`)."""
 
     def open_session(self, app: Flask, request: Request) -> SessionMixin | None:
         if opens_no_session():
@@ -370,14 +370,18 @@ FEEDS = frozenset(
 )
 
 
+# The time zones a zone field offers (`agenda.views.zones`): the same list to anyone in a language.
+ZONE_LIST = "agenda.zones"
+
+
 def opens_no_session() -> bool:
     """Whether this request is the API's, a public JSON file's beside the pages (a meeting's
-    schedule.json) or a calendar feed's, which are the same to anyone, a co-lead signed in too:
-    they open no session, so that an answer neither varies with the cookie (a cache in front
-    kept one copy per visitor) nor differs for a co-lead (their 404 said "private, no-store").
-    Asked before Flask matches the address, which is matched then, once
-    (`routing.read_endpoint`)."""
-    return is_api_request() or read_endpoint() in PUBLIC_JSON | FEEDS
+    schedule.json), a calendar feed's or the zone list's, which are the same to anyone, a
+    co-lead signed in too: they open no session, so that an answer neither varies with the
+    cookie (a cache in front kept one copy per visitor) nor differs for a co-lead (their 404
+    said "private, no-store"). Asked before Flask matches the address, which is matched then,
+    once (`routing.read_endpoint`)."""
+    return is_api_request() or read_endpoint() in PUBLIC_JSON | FEEDS | {ZONE_LIST}
 
 
 def install(app: Flask) -> None:

@@ -7,7 +7,7 @@ or deleting a meeting, each asked first) and `suggest_views` (a fair start time)
 share: the editor page (`edit_page`) and `view_helpers`.
 """
 
-from flask import abort, after_this_request, current_app, render_template, request
+from flask import Response, abort, after_this_request, current_app, render_template, request
 
 from planner.accounts.security import colead_required, is_colead
 
@@ -28,13 +28,15 @@ from planner.agenda.report import by_year, demand, held_meetings, talk_table
 from planner.agenda.table import agenda_table
 from planner.agenda.view_helpers import meeting_or_404
 from planner.db_types import utcnow
+from planner.languages import PAGE_LANGUAGES
 from planner.materials.models import Material
 from planner.materials.operations import public_by_meeting, public_by_slot
 from planner.materials.views import public_address
+from planner.static_files import KEPT
 from planner.survey.operations import latest_survey
 from planner.text import readable, shorten
 from planner.timezones import current_id, is_time_zone, known, resolve_zone
-from planner.web import table_download
+from planner.web import table_download, zone_list
 
 # The viewer's chosen time zone, remembered in a cookie of its own for a year: the session
 # cookie ends with the browser (and a co-lead's sign-in), a reader's zone should not.
@@ -98,6 +100,28 @@ def index():
     )
     # A zone it cannot use is said, as on a meeting's page (it was ignored without a word).
     return page, 400 if wrong_zone else 200
+
+
+@bp.get("/zones/<language>")
+def zones(language: str):
+    """The time zones to choose from in `language`, as the options a zone field's datalist is
+    filled with (zone.js), the same to anyone: kept a year at the address naming their
+    version (`web.zone_list_address`), checked again at any other (a page kept from before
+    they changed), and compressed, as nothing in them is private."""
+    if language not in PAGE_LANGUAGES:
+        abort(404)
+    options, version = zone_list(language)
+    response = Response(options, mimetype="text/html")
+    response.cache_control.public = True
+    if request.args.get("v") == version:
+        response.cache_control.max_age = int(KEPT.total_seconds())
+        response.cache_control.immutable = True
+    else:
+        response.cache_control.no_cache = True
+    # Weak: the same options, compressed or not, are the same answer.
+    response.set_etag(version, weak=True)
+    response.vary.add("Accept-Encoding")  # a 304 names what its 200 varied on
+    return response.make_conditional(request)
 
 
 @bp.get("/meetings/<int:meeting_id>")

@@ -21,6 +21,7 @@ from tests.support import (
     held_workshop,
     hidden_fields,
     publish_as_planned,
+    zones_offered,
 )
 
 MEETING = {
@@ -1337,10 +1338,11 @@ def test_the_zone_picker_finds_a_zone_by_its_country_and_shows_its_place(app, ap
     page = visitor.get(f"/meetings/{meeting.id}?zone=Nepal").get_data(as_text=True)
     assert 'name="zone" list="zones" value="Kathmandu, Nepal"' in page
     assert "Time in Kathmandu (UTC+5:45)" in page
+    offered = zones_offered(visitor, page)
     kathmandu = 'label="Asia/Kathmandu · UTC+5:45" data-zone="Asia/Kathmandu">'
-    assert f'<option value="Kathmandu, Nepal" {kathmandu}' in page
+    assert f'<option value="Kathmandu, Nepal" {kathmandu}' in offered
     chatham = 'label="Pacific/Chatham · UTC+12:45 / UTC+13:45" data-zone="Pacific/Chatham">'
-    assert f'<option value="Chatham Islands, New Zealand" {chatham}' in page
+    assert f'<option value="Chatham Islands, New Zealand" {chatham}' in offered
     # What the field shows, sent again, and the apostrophe a keyboard types name their zones.
     for typed, heading in [
         ("Chatham Islands, New Zealand", "Time in Chatham Islands (UTC+"),

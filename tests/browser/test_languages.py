@@ -144,3 +144,56 @@ def test_a_volunteer_who_reads_russian_follows_their_proposal_on_a_phone(
     assert phone.evaluate(FITS_WIDTH), "the Russian edit form is wider than the phone"
     shoot(phone, "languages-6-proposal-edit-ru-phone")
     context.close()
+
+
+def test_a_presenter_in_paraguay_finds_her_zone_from_a_list_her_phone_keeps(
+    browser, page, live_server, colead_client, app, monkeypatch
+):
+    """helper-357: on a weak connection her page took 69 kB at each view, 46 of them the list
+    of zones, again after every post. The list now comes once from its own address, kept by
+    the phone: typing "Asun" still offers Asunción, and "Use my time zone" still names it."""
+    asked = []
+    served = app.wsgi_app
+
+    def counting(environ, start_response):
+        if environ["PATH_INFO"] == "/zones/es":  # her page's (the co-lead's is in English)
+            asked.append(environ["PATH_INFO"] + "?" + environ["QUERY_STRING"])
+        return served(environ, start_response)
+
+    monkeypatch.setattr(app, "wsgi_app", counting)
+    words = ("Your time zone", "Use my time zone")
+    context, phone, link, es = _invited_on_a_phone(
+        browser,
+        page,
+        live_server,
+        colead_client,
+        app,
+        "es-PY",
+        ("Asia/Jerusalem", "America/Asuncion"),
+        words,
+    )
+    use_mine = phone.get_by_role("button", name=f"{es['Use my time zone']} (Asunción, Paraguay)")
+    expect(use_mine).to_be_visible()
+    # The field is the combobox it was, its list filled by the script, in Spanish.
+    field = phone.get_by_role("combobox", name=es["Your time zone"])
+    field.fill("Asun")
+    # What Chromium's suggestions show: the options whose value or label holds what is typed.
+    offered = field.evaluate(
+        """field => [...field.list.options]
+             .filter(o => `${o.value} ${o.label}`.toLowerCase().includes(field.value.toLowerCase()))
+             .map(o => o.value)"""
+    )
+    assert offered == ["Asunción, Paraguay"]
+    assert len(asked) == 1 and asked[0].startswith("/zones/es?v="), asked
+    shoot(phone, "languages-7-presenter-es-paraguay-zone")
+    # Her zone saved (a post, and the page again), then her page opened again: the list is
+    # filled from what the phone kept, not asked for again.
+    asuncion = phone.locator('#zones option[value="Asunción, Paraguay"]')
+    use_mine.click()
+    expect(phone.locator("dl.times")).to_contain_text("Asunción")
+    expect(asuncion).to_have_count(1)
+    phone.goto(link)
+    expect(asuncion).to_have_count(1)
+    assert phone.locator("#zones option").count() > 400
+    assert len(asked) == 1, asked
+    context.close()
