@@ -16,7 +16,9 @@ the heaviest pages at 200 offices as each reader gets them: anyone, anyone whose
 "Compression"); over 200 kB is heavy on a slow, metered link. They are the public pages that grow
 with the survey and every page a co-lead opens (offices, an office, proposals, a line-up, a
 meeting's editor, agenda and history, the outbox), on 60 proposals, a line-up proposed on Rec 10
-and accepted as a draft workshop, and the two meetings the feed benchmark makes. `--bytes` prints
+and accepted as a draft workshop, and the two meetings the feed benchmark makes; and the pages with
+a time zone field (a presenter's, in Spanish, the volunteer form, a new office), with the list of
+zones their script fills in, which the browser keeps (helper-357). `--bytes` prints
 that table alone (a minute, not several). `--decade` times instead every page that reads the
 meetings that took place (about 4 minutes): ten years of them, 4 a year (40 held, 2 to come, 8
 talks each, most with slides, 60 offices, three survey rounds, contacts, invitations), each made
@@ -64,6 +66,7 @@ from planner.presenters.operations import answer, invite
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import import_record
 from planner.survey.synthetic import scaled_survey
+from planner.web import zone_list
 
 TARGET_MS = 1000
 SLOW_MS = 1000
@@ -161,9 +164,10 @@ def with_materials(meeting_id: int) -> None:
         db.session.commit()
 
 
-def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
-    """The pages that grow with the survey (helper-251), and every page a co-lead opens
-    (helper-257): the meetings are `meeting`, published, and `lineup`'s draft workshop."""
+def heavy_pages(slug: str, meeting: int, lineup: int, presenter: str) -> dict[str, str]:
+    """The pages that grow with the survey (helper-251), every page a co-lead opens
+    (helper-257): the meetings are `meeting`, published, and `lineup`'s draft workshop; and
+    the pages with a time zone field (helper-357), `presenter` a presenter's private link."""
     matches = f"/recommendations/10/matches?survey={slug}"
     draft = db.session.get(Lineup, lineup).meeting_id
     return {
@@ -193,7 +197,47 @@ def heavy_pages(slug: str, meeting: int, lineup: int) -> dict[str, str]:
         "API answers": f"/api/v1/surveys/{slug}/answers",
         "API offices, all": f"/api/v1/offices?survey={slug}&per_page=500",
         "schedule.json": f"/meetings/{meeting}/schedule.json",
+        # The pages with a time zone field, which each offered the ~470 zones (helper-357).
+        "presenter page (es)": f"/presenter/{presenter}",
+        "volunteer form": "/volunteer",
+        "new office": "/offices/new",
+        # What those pages' script fills their list with, kept by the browser (zone.js).
+        "zone list (es)": f"/zones/es?v={zone_list('es')[1]}",
     }
+
+
+def presenter_to_come(app) -> str:
+    """The private link of a presenter in Asunción who reads Spanish, invited to a talk in a
+    meeting to come (published), whose page offers their time zone and their availability."""
+    api = with_token(app.test_client())
+    starts = datetime.now(UTC).replace(second=0, microsecond=0) + timedelta(days=20)
+    meeting = _post(
+        api,
+        "/api/v1/meetings",
+        {
+            "title": "Task Force meeting to come",
+            "kind": "taskforce",
+            "starts_at": starts.isoformat(),
+            "duration_minutes": 60,
+            "time_zone": "Europe/Zurich",
+            "video_url": "https://video.example/taskforce",
+        },
+    )["id"]
+    _post(api, f"/api/v1/meetings/{meeting}/slots", {"title": "A talk", "duration_minutes": 20})
+    db.session.remove()
+    slot = db.session.scalars(select(Slot).where(Slot.meeting_id == meeting)).one()
+    _, token = invite(
+        slot,
+        name="Presenter in Asunción",
+        email="presenter@dinapi.example",
+        time_zone="America/Asuncion",
+        by=COLEAD,
+        language="es",
+    )
+    db.session.commit()
+    g.pop("_login_user", None)
+    assert api.post(f"/api/v1/meetings/{meeting}/publish").status_code == 200
+    return token
 
 
 def colead_data(app, survey: Survey) -> int:
@@ -263,9 +307,10 @@ def print_heavy_pages(app, survey: Survey, meeting: int) -> None:
     add_colead()
     lineup = colead_data(app, survey)
     slug = survey.slug
+    presenter = presenter_to_come(app)
     colead, anyone = with_token(signed_in(app)), app.test_client()
     print(f"{'bytes at 200 offices':22} {'anyone':>9} {'gzipped':>9} {'co-lead':>9}")
-    for name, url in heavy_pages(slug, meeting, lineup).items():
+    for name, url in heavy_pages(slug, meeting, lineup, presenter).items():
         theirs = fresh_get(colead, url, GZIP)
         assert theirs.status_code == 200, (url, theirs.status_code)
         theirs = len(theirs.data)
