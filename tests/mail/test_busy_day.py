@@ -327,3 +327,51 @@ def test_a_held_invitation_shows_the_talk_as_it_now_is_when_reviewed(api, agenda
     assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
     (seen,) = read_calendar_in(invitation)["events"]
     assert seen["summary"] == "AI-assisted search at the JPO"
+
+
+BUSY = "451 4.3.0 Mailbox unavailable, try again later"
+
+
+def test_a_title_corrected_while_the_invitation_waits_to_retry_reaches_the_presenter_once(
+    api, agenda, smtp, cli, clock
+):
+    """Aiko's server turns her invitation away for now (451), and the co-lead corrects the
+    talk's title before the sender tries again: the retried invitation went with the old title
+    and "Changed: ... (title)" followed it. Now the round that retries it writes it again as
+    the talk now is: one invitation with the new title, its calendar entry at the feeds'
+    SEQUENCE. A correction after it went is news: "Changed", same UID, a higher SEQUENCE."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (tried.id, tried.status, tried.attempts) == (written.id, "queued", 1)
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+    smtp.refuse.clear()
+    for _ in range(3):
+        sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
+    text = _part(invitation, "plain")
+    assert "AI-assisted search at the JPO" in text and "AI search at the JPO" not in text
+    assert "/presenter/" in text
+    _, event = event_in(invitation)
+    db.session.refresh(aiko)
+    assert str(event["UID"]) == aiko.uid
+    assert int(event["SEQUENCE"]) == slot_sequence(aiko, aiko.meeting)
+    (seen,) = read_calendar_in(invitation)["events"]
+    assert seen["summary"] == "AI-assisted search at the JPO"
+    assert seen["sequence"] == int(event["SEQUENCE"])
+
+    again = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI search at the JPO, in use"})
+    assert again.status_code == 200, again.get_json()
+    for _ in range(3):
+        sender_round(cli, clock)
+    first, changed = inbox(smtp, AIKO)
+    assert first["Message-ID"] == invitation["Message-ID"]
+    assert changed["Subject"] == "Changed: AI search at the JPO, in use (title)"
+    _, then = event_in(changed)
+    assert str(then["UID"]) == aiko.uid
+    assert int(then["SEQUENCE"]) > int(event["SEQUENCE"])
+    (seen,) = read_calendar_in(changed)["events"]
+    assert seen["summary"] == "AI search at the JPO, in use"

@@ -37,7 +37,8 @@ outbox).
 Two kinds write another's message: `changes` writes an unsent invitation again (`invitations`),
 and `presenters` rewrites a settling update or sends a contact's copy (`changes`); `late`
 says a message going late again as of when it goes (a reminder's how soon, `reminders`; an
-office contact's news of a slot, `changes`); `again`, a co-lead's "Send again", writes an
+office contact's news of a slot, `changes`; an invitation retried, as its talk now is,
+`invitations`); `again`, a co-lead's "Send again", writes an
 invitation or update again as the slot is now (both), and says the rest again (`late`).
 Modules import only down that order, never back. This package names what the rest of the app
 calls; pages that say what a save sends ask it (`news_for_contact`, `taken_from_contact` before

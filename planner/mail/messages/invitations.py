@@ -1,14 +1,18 @@
 """The invitation that asks a presenter to present: written (or held for a co-lead's review),
 written again while held, and superseded when the same presenter gets a new link."""
 
-from planner.agenda.models import Slot, SlotStatus
+from sqlalchemy import select, update
+
+from planner.addresses import mailbox
+from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
+from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
     presenter_language,
     presenter_zone,
     private_url_of,
 )
-from planner.mail.messages.waiting import supersede, taken_back
+from planner.mail.messages.waiting import behind, news_behind, supersede, taken_back
 from planner.mail.messages.writing import (
     calendar_part,
     message_event,
@@ -94,6 +98,64 @@ def renew_waiting(slot: Slot, waiting: OutboxMessage, *, gone: bool) -> bool:
     if not taken_back(waiting):
         return False
     renew_held(slot, waiting, gone=gone, hold=hold)
+    return True
+
+
+def renew_retried(slot: Slot, retried: OutboxMessage) -> bool:
+    """An invitation its presenter's server turned away for now (4xx), due to be tried again,
+    written again as the talk now is when the talk or its meeting changed since it was written
+    (its calendar entry behind the feeds' SEQUENCE, or news of a change queued behind it:
+    `waiting.news_behind`), rather than tried again as it was and followed by "Changed" of
+    what it got wrong; that news no longer goes. The sender's round does this before it claims
+    anything (`late.reword_due`): in a co-lead's request, a sender might be sending it that
+    moment. Only if still as read, due and no sender's (`waiting.taken_back`: one another
+    sender leased meanwhile goes as written, and its news follows it). Read with the slot and
+    its meeting held still (`_held_still`), so that no news it withdraws tells of a change it
+    does not say: a change saved meanwhile on another instance waits for this round, then
+    finds the invitation written again and not sent yet, as any other; one under way as this
+    round comes is left to follow it as "Changed". Left as it is for a presenter who answered
+    (a link passed on by hand reached them), or a talk no longer theirs (the cancellation or
+    decline written follows it). Whether it was written again (flushed)."""
+    if not _held_still(slot):
+        return False
+    invitation = slot.invitation
+    link = private_url_of(invitation) if invitation is not None else None
+    if (
+        link is None
+        or not invitation.email
+        or invitation.answered_at is not None
+        or mailbox(invitation.email) != retried.recipient_mailbox
+        or slot.status not in HELD
+        or slot.meeting.status == MeetingStatus.cancelled
+        or not (behind(retried, slot) or news_behind([retried]))
+        or not taken_back(retried)
+    ):
+        return False
+    renew_held(slot, retried, gone=False, hold=False)
+    return True
+
+
+def _held_still(slot: Slot) -> bool:
+    """Until this transaction ends, no change of `slot` or its meeting is committed elsewhere,
+    and both (and the slot's invitation) are read as they are now. Whether they are: not while
+    another instance's save of either is under way (PostgreSQL's row locks, taken without
+    waiting, so that no save and round ever wait for each other): its news then follows the
+    invitation, as after it went. On SQLite, a write that changes nothing takes the database's
+    one write lock."""
+    for model, key in ((Meeting, slot.meeting_id), (Slot, slot.id)):
+        free = select(model.id).where(model.id == key).with_for_update(skip_locked=True)
+        if db.session.scalar(free) is None:
+            return False
+    db.session.execute(
+        update(Slot)
+        .where(Slot.id == slot.id)
+        .values(version=Slot.version)
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(slot)
+    db.session.refresh(slot.meeting)
+    if slot.invitation is not None:
+        db.session.refresh(slot.invitation)
     return True
 
 

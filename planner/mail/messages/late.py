@@ -10,7 +10,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.messages.changes import contact_news_again
+from planner.mail.messages.invitations import renew_retried
 from planner.mail.messages.reminders import reword
+from planner.mail.messages.waiting import behind, news_behind
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import NEVER_WENT
 from planner.materials.operations import talk_materials
@@ -34,11 +36,14 @@ def say_again(message: OutboxMessage, now: datetime) -> None:
 def reword_due(now: datetime) -> None:
     """The messages due to go now that are said again as they go (flushed): every reminder
     (so that one sent later than written, the mail server away, retried an hour on, does not
-    say "in 2 hours" of a talk that starts in one), and every update tried before, to an
-    office contact (its words of the slot's status, which may have changed since). The sender's
-    round does this before it sends (`mail.cli.remind`). A constant number of queries, however
-    many are due: the messages, their slots with their invitations, meetings and offices, the
-    talks' materials, the newer messages about them, and one batch of the texts changed."""
+    say "in 2 hours" of a talk that starts in one), every update tried before, to an office
+    contact (its words of the slot's status, which may have changed since), and every
+    invitation tried before whose talk changed since (`invitations.renew_retried`: written
+    again as the talk now is, with no "Changed" after it). The sender's round does this before
+    it sends (`mail.cli.remind`). A constant number of queries, however many are due: the
+    messages, the news waiting behind the invitations, their slots with their invitations,
+    meetings and offices, the talks' materials, the newer messages about them, and one batch of
+    the texts changed; and a few for each invitation written again."""
     due = db.session.scalars(
         select(OutboxMessage)
         .where(
@@ -46,12 +51,19 @@ def reword_due(now: datetime) -> None:
             OutboxMessage.next_attempt_at <= now,
             OutboxMessage.slot_id.is_not(None),
             (OutboxMessage.kind == MessageKind.reminder)
-            | ((OutboxMessage.kind == MessageKind.update) & (OutboxMessage.attempts > 0)),
+            | (
+                OutboxMessage.kind.in_((MessageKind.update, MessageKind.invitation))
+                & (OutboxMessage.attempts > 0)
+            ),
         )
         .order_by(OutboxMessage.id)
     ).all()
     if not due:
         return
+    # Retried invitations whose talk changed since: its news waits behind one, or its calendar
+    # entry is behind (`renew_retried` reads both again as it writes one again).
+    retried = [m for m in due if m.kind == MessageKind.invitation]
+    news = news_behind(retried)
     slots = {
         slot.id: slot
         for slot in db.session.scalars(
@@ -64,6 +76,12 @@ def reword_due(now: datetime) -> None:
             )
         )
     }
+    for message in retried:
+        slot = slots.get(message.slot_id)
+        if slot is not None and (message.id in news or behind(message, slot)):
+            renew_retried(slot, message)
+    # Not those an invitation written again withdrew.
+    due = [m for m in due if m.status == MessageStatus.queued]
     reminders = [m for m in due if m.kind == MessageKind.reminder]
     materials = talk_materials([slots[m.slot_id] for m in reminders if m.slot_id in slots])
     for message in reminders:

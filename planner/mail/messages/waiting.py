@@ -41,6 +41,30 @@ def waiting_invitation(slot: Slot, email: str, *, queued: bool = False) -> Outbo
     )
 
 
+def news_behind(invitations: list[OutboxMessage]) -> set[int]:
+    """Of `invitations`, queued, the ids of those behind which news of their slot to their
+    recipient waits: an update or a reminder queued after it (which no sender takes before it
+    goes). One query."""
+    if not invitations:
+        return set()
+    waiting = db.session.execute(
+        select(OutboxMessage.id, OutboxMessage.slot_id, OutboxMessage.recipient_mailbox).where(
+            OutboxMessage.slot_id.in_({m.slot_id for m in invitations}),
+            OutboxMessage.recipient_mailbox.in_({m.recipient_mailbox for m in invitations}),
+            OutboxMessage.kind.in_((MessageKind.update, MessageKind.reminder)),
+            OutboxMessage.status == MessageStatus.queued,
+        )
+    ).all()
+    return {
+        invitation.id
+        for invitation in invitations
+        for row in waiting
+        if (row.slot_id, row.recipient_mailbox)
+        == (invitation.slot_id, invitation.recipient_mailbox)
+        and row.id > invitation.id
+    }
+
+
 def taken_back(message: OutboxMessage) -> bool:
     """Whether a message read as not gone out (`waiting_invitation`) never goes: superseded
     only if still as read. A sender that leased it meanwhile sends it; its news then follows it
