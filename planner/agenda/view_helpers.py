@@ -16,7 +16,8 @@ from planner.agenda.operations import asked_again_note
 from planner.agenda.queries import get_meeting
 from planner.db_types import utcnow
 from planner.extensions import db
-from planner.mail.messages import written_now
+from planner.mail.messages import written_again, written_now
+from planner.mail.models import MessageStatus
 from planner.mail.outbox import unsent_note
 from planner.offices.models import Office
 from planner.timezones import local_time
@@ -119,12 +120,29 @@ def emailed_note(done: str, what: str = "the change") -> str:
     it wrote to the outbox (`written_now`), not foretold: "Meeting saved. 2 people are emailed
     the change." Called once the save's changes are all made (helper-164: renaming a
     published meeting said "Meeting saved." alone, while its presenters and contacts were
-    each sent "Changed: …")."""
-    people = len({m.recipient_mailbox for m in written_now()})
-    if not people:
+    each sent "Changed: …"). An invitation not sent yet that the save wrote again is said as
+    such (helper-352: "1 person is emailed the change." of Aiko, invited a minute before, who
+    gets one invitation that says her talk as it now is)."""
+    written = written_now()
+    again = written_again(written)
+    people = len({m.recipient_mailbox for m in written if m not in again})
+    said = [done]
+    if people:
+        who = "1 person is" if people == 1 else f"{people} people are"
+        said.append(f"{who} emailed {what}.")
+    for status, how in (
+        (MessageStatus.queued, "not sent yet"),
+        (MessageStatus.held, "held for review"),
+    ):
+        if count := sum(m.status == status for m in again):
+            said.append(
+                f"1 invitation {how} is written again as the talk now is."
+                if count == 1
+                else f"{count} invitations {how} are written again as their talks now are."
+            )
+    if len(said) == 1:
         return done
-    who = "1 person is" if people == 1 else f"{people} people are"
-    return " ".join(filter(None, (done, f"{who} emailed {what}.", unsent_note())))
+    return " ".join(filter(None, (*said, unsent_note())))
 
 
 def say_who_is_asked_again(meeting: Meeting) -> None:

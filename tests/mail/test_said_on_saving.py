@@ -6,12 +6,14 @@ import html
 import re
 from datetime import timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.mail.messages import UPDATE_SETTLE
+from planner.mail.outbox import set_hold_invitations
 from planner.offices.models import OfficeContact
 from tests.mail.test_messages import invitations_went, outbox
 from tests.presenters.support import TALK, invite
@@ -45,6 +47,7 @@ def test_a_meeting_saved_says_how_many_people_are_emailed_the_change(api, slot):
     invite(api, slot)
     _contact("AU", "Kim", "kim@ipaustralia.example")
     assert publish_as_planned(api, slot.meeting_id).status_code == 200
+    invitations_went()  # before it went, the rename writes it again (helper-348, helper-352)
     edit = f"/meetings/{slot.meeting_id}/edit"
     with time_machine.travel(utcnow() + UPDATE_SETTLE + timedelta(seconds=1)):
         before = len(outbox())
@@ -196,6 +199,7 @@ def test_an_office_with_nothing_published_says_nothing_is_emailed(api, slot):
 def test_publishing_and_adding_a_slot_say_how_many_people_are_emailed(api, slot):
     """The presenter and AU's contact hear of the publishing; the contact of a slot added."""
     invite(api, slot)
+    invitations_went()  # before it went, it is written again as published (helper-340)
     _contact("AU", "Kim", "kim@ipaustralia.example")
     url = f"/meetings/{slot.meeting_id}/publish"
     published = publish_as_planned(api, slot.meeting_id, url, data=hidden_fields(api, url))
@@ -270,3 +274,24 @@ def test_a_second_change_within_the_minute_reads_no_text_of_the_update_it_replac
         assert going.subject == "Changed: AI in governance (title)"
     read = [s for s in statements if s.startswith("SELECT outbox.subject, outbox.text_body")]
     assert read == []
+
+
+@pytest.mark.parametrize(("hold", "how"), [(False, "not sent yet"), (True, "held for review")])
+def test_a_change_an_invitation_not_sent_yet_now_says_is_said_as_such(api, slot, hold, how):
+    """helper-352: Alex invited, and the talk's title corrected before the invitation went,
+    said "Slot saved. 1 person is emailed the change." Alex gets no email of the change: one
+    invitation, written again as the talk now is. The page says that."""
+    set_hold_invitations(hold)
+    db.session.commit()
+    invite(api, slot)
+    (written,) = outbox(kind="invitation")
+    edit = f"/slots/{slot.id}/edit"
+    said = _said(api, api.post(edit, data={**form_of(api, edit), "title": "AI governance"}))
+    assert f"Slot saved. 1 invitation {how} is written again as the talk now is." in said
+    assert "emailed" not in said
+    assert [(m.kind, m.status) for m in outbox()] == [
+        ("invitation", "superseded"),
+        ("invitation", "held" if hold else "queued"),
+    ]
+    assert outbox()[-1].subject == "Invitation to present: AI governance"
+    assert outbox()[0].id == written.id

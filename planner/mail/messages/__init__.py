@@ -58,6 +58,7 @@ from planner.mail.messages.changes import (
     news_for_contact,
     taken_from_contact,
     track_changes,
+    written_again,
     written_now,
 )
 from planner.mail.messages.feeds import (
@@ -138,6 +139,7 @@ __all__ = [
     "why_superseded",
     "withdraw_waiting",
     "working_links",
+    "written_again",
     "written_language",
     "written_now",
     "zone_chosen",

@@ -54,6 +54,7 @@ from planner.mail.messages.waiting import (
 )
 from planner.mail.messages.writing import (
     WRITTEN,
+    WRITTEN_AGAIN,
     calendar_part,
     message_event,
     presenter_attendee,
@@ -540,6 +541,7 @@ def _forget(session: Session, *_args) -> None:
         ASKED_AGAIN,
         CONFIRMED_AGAIN,
         WRITTEN,
+        WRITTEN_AGAIN,
     ):
         session.info.pop(key, None)
 
@@ -618,6 +620,14 @@ def written_now() -> list[OutboxMessage]:
     _send_changes(db.session)
     going = (MessageStatus.queued, MessageStatus.held)
     return [m for m in db.session.info.get(WRITTEN, []) if m.status in going]
+
+
+def written_again(messages: list[OutboxMessage]) -> list[OutboxMessage]:
+    """Of `messages` (`written_now`), the invitations not sent yet (held for review, or queued
+    and no sender's yet) that this transaction wrote again as their talk now is: their
+    presenters read the change in them, with no "Changed" after (`invitations.renew_held`)."""
+    again = db.session.info.get(WRITTEN_AGAIN, set())
+    return [m for m in messages if m.id in again]
 
 
 def _news(slot: Slot) -> bool:

@@ -14,6 +14,7 @@ from planner.mail.messages.addressing import (
 )
 from planner.mail.messages.waiting import behind, news_behind, supersede, taken_back
 from planner.mail.messages.writing import (
+    WRITTEN_AGAIN,
     calendar_part,
     message_event,
     presenter_attendee,
@@ -85,9 +86,12 @@ def renew_held(
     # minute): the invitation written again says it; a slot gone from them, nothing.
     supersede(slot, held.recipient_email, kinds=(MessageKind.update, MessageKind.reminder))
     link = private_url_of(slot.invitation) if slot.invitation is not None else None
-    if not gone and link:
-        return invitation(slot.invitation, link, hold=hold)
-    return None
+    if gone or not link:
+        return None
+    written = invitation(slot.invitation, link, hold=hold)
+    if written is not None:
+        db.session.info.setdefault(WRITTEN_AGAIN, set()).add(written.id)
+    return written
 
 
 def renew_waiting(slot: Slot, waiting: OutboxMessage, *, gone: bool) -> bool:

@@ -41,6 +41,9 @@ from planner.timezones import known
 
 # The Session.info key of the messages this transaction wrote (`changes.written_now`).
 WRITTEN = "mail.written"
+# The ids of the invitations not sent yet that it wrote again as their talk now is
+# (`invitations.renew_held`; `changes.written_again`).
+WRITTEN_AGAIN = "mail.written_again"
 
 
 def _times(slot: Slot, zone: str | None) -> list[str]:
