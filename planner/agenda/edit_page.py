@@ -10,7 +10,7 @@ from planner.agenda import history
 from planner.agenda.forms import MeetingForm, SlotForm
 from planner.agenda.models import HELD, Meeting, MeetingSeries, Slot
 from planner.agenda.operations import layout
-from planner.agenda.queries import planned_survey, taking_part, to_invite_again
+from planner.agenda.queries import taking_part, to_invite_again
 from planner.agenda.view_helpers import Twin, asked_version, offices_by_code
 from planner.db_types import utcnow
 from planner.extensions import db
@@ -23,12 +23,19 @@ from planner.personal_data.retention import keep_for, links_end
 from planner.presenters.forms import slot_time
 from planner.proposals.models import ProposalStatus
 from planner.proposals.operations import accepted_proposals
+from planner.recommendations.models import Recommendation
 from planner.recommendations.operations import all_recommendations
 from planner.timezones import local_time, place_name
 
 
-def meeting_form_for(meeting: Meeting | None = None, *, submitted: bool = True) -> MeetingForm:
-    """The meeting form as posted, or (not submitted) filled in from the meeting."""
+def meeting_form_for(
+    meeting: Meeting | None = None,
+    *,
+    submitted: bool = True,
+    recommendations: list[Recommendation] | None = None,
+) -> MeetingForm:
+    """The meeting form as posted, or (not submitted) filled in from the meeting;
+    `recommendations`: every one, when the caller has read them already."""
     form = MeetingForm(obj=meeting) if submitted else MeetingForm(formdata=None, obj=meeting)
     series = db.session.scalars(select(MeetingSeries).order_by(MeetingSeries.title))
     form.series.choices = [
@@ -39,7 +46,7 @@ def meeting_form_for(meeting: Meeting | None = None, *, submitted: bool = True) 
         SelectChoice("", "none (a general meeting)"),
         *[
             SelectChoice(str(r.number), f"Rec {r.number}: {r.short_title}")
-            for r in all_recommendations()
+            for r in (all_recommendations() if recommendations is None else recommendations)
         ],
     ]
     if meeting is not None and not submitted:
@@ -80,12 +87,16 @@ def editor_page(
     """The edit page, with the meeting form, the new-slot form and the participating offices
     as posted or as stored."""
     offices = offices_by_code()
+    # Both forms offer every recommendation: read once.
+    recommendations = all_recommendations() if form is None and slot_form is None else None
     if form is None:
-        form = meeting_form_for(meeting, submitted=False)
+        form = meeting_form_for(meeting, submitted=False, recommendations=recommendations)
     if slot_form is None:
-        slot_form = slot_form_for(meeting, offices, submitted=False)
+        slot_form = slot_form_for(
+            meeting, offices, submitted=False, recommendations=recommendations
+        )
     failed = form.errors or slot_form.errors or problem or slot_problem or offices_problem
-    participants, also_presenting = taking_part(meeting)
+    participants, also_presenting, planned = taking_part(meeting)
     return render_template(
         "agenda/edit.html",
         meeting=meeting,
@@ -128,7 +139,7 @@ def editor_page(
             (MessageStatus.held,),
         ),
         offices=offices,
-        planned=None if meeting.offices else planned_survey(meeting),
+        planned=planned,
         participating=chosen_offices
         if chosen_offices is not None
         else {o.code for o in participants},
@@ -139,9 +150,15 @@ def editor_page(
 
 
 def slot_form_for(
-    meeting: Meeting, offices: list[Office], slot: Slot | None = None, *, submitted: bool = True
+    meeting: Meeting,
+    offices: list[Office],
+    slot: Slot | None = None,
+    *,
+    submitted: bool = True,
+    recommendations: list[Recommendation] | None = None,
 ) -> SlotForm:
-    """The slot form as posted, or (not submitted) filled in from the slot."""
+    """The slot form as posted, or (not submitted) filled in from the slot; `recommendations`:
+    every one, when the caller has read them already."""
     form = SlotForm(obj=slot) if submitted else SlotForm(formdata=None, obj=slot)
     # The edit page shows this form under the meeting's: its own ids keep every label on its
     # field (the posted names stay the same).
@@ -152,7 +169,8 @@ def slot_form_for(
         *[SelectChoice(o.code, f"{o.code} – {o.short_name}") for o in offices],
     ]
     form.recommendations.choices = [
-        SelectChoice(r.number, f"Rec {r.number}") for r in all_recommendations()
+        SelectChoice(r.number, f"Rec {r.number}")
+        for r in (all_recommendations() if recommendations is None else recommendations)
     ]
     # A talk given at an earlier meeting is not offered again ("Schedule" on its proposal still
     # presents it once more, on purpose).

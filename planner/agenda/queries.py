@@ -4,6 +4,7 @@ taking part, and the drafts a line-up can go into; each in a fixed number of que
 
 from collections.abc import Iterable
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -23,28 +24,37 @@ def participating_offices(
 ) -> list[Office]:
     """The meeting's offices: those it names, else every respondent of the survey it was planned
     with (`planned_survey`) and each office presenting in it besides (`presenting_besides`), by
-    code. `known`: the respondents read so far, by survey id (None: the latest survey), which a
-    caller reading several meetings shares between them."""
-    return taking_part(meeting, known)[0]
+    code. `known`: the surveys and their respondents read so far, by survey id (None: the
+    latest survey), which a caller reading several meetings shares between them."""
+    return taking_part(meeting, known).offices
+
+
+class TakingPart(NamedTuple):
+    offices: list[Office]
+    besides: list[Office]
+    # The survey whose respondents take part (`planned_survey`); None when the meeting names
+    # its offices.
+    survey: Survey | None
 
 
 def taking_part(
-    meeting: Meeting, known: dict[int | None, list[Office]] | None = None
-) -> tuple[list[Office], list[Office]]:
+    meeting: Meeting, known: dict[int | None, tuple[Survey | None, list[Office]]] | None = None
+) -> TakingPart:
     """The meeting's offices (`participating_offices`), and those of them presenting besides
     the survey's respondents (none when the meeting names its offices), which its pages name
-    apart ("every respondent of CWS/13/26, and SG, presenting"), worked out once."""
+    apart ("every respondent of CWS/13/26, and SG, presenting"), and the survey they answered,
+    which the pages name too: each worked out once (the latest survey was read twice a page)."""
     if meeting.offices:
-        return list(meeting.offices), []
+        return TakingPart(list(meeting.offices), [], None)
     known = {} if known is None else known
     if meeting.survey_id not in known:
         survey = planned_survey(meeting)
-        known[meeting.survey_id] = respondent_offices(survey) if survey else []
-    respondents = known[meeting.survey_id]
+        known[meeting.survey_id] = (survey, respondent_offices(survey) if survey else [])
+    survey, respondents = known[meeting.survey_id]
     besides = presenting_besides(meeting, respondents)
     if not besides:
-        return respondents, []
-    return sorted([*respondents, *besides], key=lambda o: o.code), besides
+        return TakingPart(respondents, [], survey)
+    return TakingPart(sorted([*respondents, *besides], key=lambda o: o.code), besides, survey)
 
 
 def to_invite_again(slots: Iterable[Slot]) -> dict[int, Invitation]:
@@ -137,28 +147,39 @@ def offices_by_code(codes: Iterable[str]) -> list[Office]:
     return list(offices)
 
 
-# What pages, the API and calendars show of a meeting, loaded in a fixed number of queries
-# whatever the number of slots.
-_AGENDA = (
-    selectinload(Meeting.slots).options(
-        selectinload(Slot.recommendations),
-        selectinload(Slot.office),
-        selectinload(Slot.invitation).selectinload(Invitation.windows),
-        selectinload(Slot.proposal).selectinload(Proposal.windows),
-    ),
-    selectinload(Meeting.offices),
-    selectinload(Meeting.series),
-)
+def _agenda(*, windows: bool) -> tuple:
+    invitation, proposal = selectinload(Slot.invitation), selectinload(Slot.proposal)
+    if windows:
+        invitation = invitation.selectinload(Invitation.windows)
+        proposal = proposal.selectinload(Proposal.windows)
+    slots = (selectinload(Slot.recommendations), selectinload(Slot.office), invitation, proposal)
+    return (
+        selectinload(Meeting.slots).options(*slots),
+        selectinload(Meeting.offices),
+        selectinload(Meeting.series),
+    )
+
+
+# What a meeting's page, its table, the API's answers and the calendars show of it, loaded in a
+# fixed number of queries whatever the number of slots: not the hours its presenters gave,
+# which none of them shows (two queries of a 20-slot agenda's nine, on every feed's poll).
+_AGENDA = _agenda(windows=False)
+# And those hours, which the co-leads' planning pages check each start against (the editor's
+# warnings, fair start times, the API's availability a co-lead's token reads).
+_PLANNING = _agenda(windows=True)
 _IN_ORDER = (Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
 
 
-def with_agenda(query):
-    """`query` (of meetings) loading their slots, presenters, recommendations, offices, series."""
-    return query.options(*_AGENDA)
+def with_agenda(query, *, windows: bool = False):
+    """`query` (of meetings) loading their slots, presenters, recommendations, offices, series;
+    with `windows`, the presenters' hours too."""
+    return query.options(*(_PLANNING if windows else _AGENDA))
 
 
-def get_meeting(meeting_id: int) -> Meeting | None:
-    return db.session.get(Meeting, meeting_id, options=_AGENDA)
+def get_meeting(meeting_id: int, *, windows: bool = True) -> Meeting | None:
+    """The meeting with its agenda (`with_agenda`): with its presenters' hours unless a page
+    that shows no warning about them asks without."""
+    return db.session.get(Meeting, meeting_id, options=_PLANNING if windows else _AGENDA)
 
 
 def meeting_to_add_to(meeting_id: int) -> Meeting | None:
@@ -195,10 +216,11 @@ def in_list_order(
     return coming, past
 
 
-def agendas(ids: list[int]) -> list[Meeting]:
-    """The meetings with these ids, in that order, with everything `get_meeting` loads: a fixed
+def agendas(ids: list[int], *, windows: bool) -> list[Meeting]:
+    """The meetings with these ids, in that order, with what `get_meeting` loads: a fixed
     number of queries however many meetings and slots."""
-    found = db.session.scalars(with_agenda(select(Meeting).where(Meeting.id.in_(ids)))).all()
+    query = with_agenda(select(Meeting).where(Meeting.id.in_(ids)), windows=windows)
+    found = db.session.scalars(query).all()
     by_id = {m.id: m for m in found}
     return [by_id[i] for i in ids if i in by_id]
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from planner.agenda.models import Meeting, MeetingStatus, Slot
-from planner.agenda.queries import planned_survey, taking_part
+from planner.agenda.queries import taking_part
 from planner.db_types import utcnow
 from planner.extensions import db
 from planner.offices.models import Office
@@ -71,21 +71,15 @@ def held_meetings(now: datetime) -> list[Held]:
         .order_by(Meeting.starts_at, Meeting.id)
         .options(*_TALKS)
     )
-    known: dict = {}
     # The survey of each meeting planned with none of its own is the latest: read once, not a
     # query a meeting (helper-275: 15 of ten years' meetings, on every page that reads them).
-    surveys: dict[int | None, Survey | None] = {}
+    known: dict = {}
     held = []
     for meeting in published:
         if not meeting.took_place(now):
             continue
-        offices, besides = taking_part(meeting, known)
+        offices, besides, survey = taking_part(meeting, known)
         talks = [s for s in meeting.slots if s.kind == "presentation"]
-        survey = None
-        if not meeting.offices:
-            if meeting.survey_id not in surveys:
-                surveys[meeting.survey_id] = planned_survey(meeting)
-            survey = surveys[meeting.survey_id]
         held.append(Held(meeting, offices, talks, besides, survey))
     return held
 

@@ -21,7 +21,6 @@ from planner.agenda.public_holidays import holiday_on
 from planner.agenda.queries import (
     in_list_order,
     meetings,
-    planned_survey,
     taking_part,
 )
 from planner.agenda.report import by_year, demand, held_meetings, talk_table
@@ -126,10 +125,10 @@ def zones(language: str):
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
-    found = meeting_or_404(meeting_id, drafts=is_colead())
+    found = meeting_or_404(meeting_id, drafts=is_colead(), windows=False)
     zone, wrong_zone, zone_candidates = _viewer_zone(found)
     # Of a meeting that names no offices: those presenting that did not answer its survey too.
-    participants, also_presenting = taking_part(found)
+    participants, also_presenting, planned = taking_part(found)
     local_times = (
         office_times(
             found.starts_at,
@@ -158,7 +157,7 @@ def meeting(meeting_id: int):
         local_times=local_times,
         zoneless=zoneless,
         holidays=holidays,
-        planned=None if found.offices else planned_survey(found),
+        planned=planned,
         also_presenting=also_presenting,
     ), (400 if wrong_zone else 200)
 
@@ -175,7 +174,7 @@ def _opened_at(material: Material) -> str:
 def agenda_csv(meeting_id: int):
     """The agenda as a table for a meeting document, times in the zone the page shows them in
     (?zone=, as the page's), with commas or semicolons (`web.table_download`)."""
-    found = meeting_or_404(meeting_id, drafts=is_colead())
+    found = meeting_or_404(meeting_id, drafts=is_colead(), windows=False)
     zone, wrong_zone, _ = _viewer_zone(found)
     if wrong_zone:
         said = shorten(wrong_zone, 41)  # a pasted page is not said back whole

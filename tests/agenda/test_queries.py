@@ -10,6 +10,7 @@ from planner.agenda.models import Slot
 from planner.availability.operations import replace_windows
 from planner.availability.windows import check_window
 from planner.extensions import db
+from planner.offices.models import Office
 from planner.presenters.operations import invite
 from planner.proposals.models import Proposal
 from tests.support import counted_queries, form_of, publish_as_planned
@@ -40,6 +41,37 @@ def published_meeting(api, slots: int) -> int:
         )
         assert created.status_code == 201
     assert publish_as_planned(api, meeting["id"]).status_code == 200
+    return meeting["id"]
+
+
+def twenty_talks(api) -> int:
+    """A co-lead's workshop as it is planned: a published meeting of 20 talks, each by another
+    office on Rec 10 and Rec 4, each scheduled from a proposal and its presenter invited, both
+    with the hours they gave."""
+    offices = db.session.scalars(db.select(Office.code).order_by(Office.code).limit(20)).all()
+    meeting = api.post(
+        "/api/v1/meetings",
+        json={
+            "title": "Twenty talks",
+            "starts_at": "2026-12-08T08:00:00+01:00",
+            "duration_minutes": 300,
+            "time_zone": "Europe/Zurich",
+        },
+    ).get_json()
+    for n, office in enumerate(offices):
+        created = api.post(
+            f"/api/v1/meetings/{meeting['id']}/slots",
+            json={
+                "title": f"Talk {n + 1}",
+                "office": office,
+                "recommendations": [10, 4],
+                "duration_minutes": 15,
+            },
+        )
+        assert created.status_code == 201
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
+    with_presenters(meeting["id"])
+    db.session.expire_all()  # nothing loaded by the requests above hides a query
     return meeting["id"]
 
 
@@ -206,3 +238,32 @@ def _counted(asked: dict, name: str, original):
         return original(*args, **kwargs)
 
     return call
+
+
+# Each page's statements for a meeting of 20 talks, as sent now: the meeting once with its agenda
+# (slots, their offices, recommendations, presenters, proposals; the hours presenters gave only
+# on the editor, which warns about them), the survey whose respondents take part once, and
+# what the page shows besides. Fewer is welcome: lower the number. More is a page that reads
+# something again, or a slot at a time: 20 talks make that 20 statements more, at least.
+STATEMENTS = {
+    ("anyone", "/meetings/{id}"): 11,
+    ("co-lead", "/meetings/{id}"): 12,
+    ("co-lead", "/meetings/{id}/edit"): 22,
+}
+
+
+@pytest.mark.parametrize(("who", "url"), list(STATEMENTS))
+@pytest.mark.one_database
+def test_a_meeting_of_twenty_talks_is_read_in_a_fixed_number_of_statements(
+    colead_client, client, survey, who, url
+):
+    """A profile of the agenda's pages: the meeting's page and its editor read the presenters'
+    hours (two statements, of nine the agenda took), which only the editor shows, and the
+    latest survey twice; the editor read every recommendation twice, for each of its forms."""
+    meeting_id = twenty_talks(colead_client)
+    reader = client if who == "anyone" else colead_client
+    with counted_queries() as statements:
+        page = reader.get(url.format(id=meeting_id))
+    assert page.status_code == 200
+    assert page.get_data(as_text=True).count("Talk ") >= 20
+    assert len(statements) == STATEMENTS[who, url], "\n".join(statements)
