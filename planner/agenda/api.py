@@ -328,7 +328,7 @@ def index():
     coming, past = in_list_order(meetings(include_drafts=colead), utcnow())
     listed = [meeting.id for meeting, _ in coming + past]
     page = Page(number, size, len(listed)).check()
-    shown = agendas(listed[page.start : page.stop], windows=colead)
+    shown = agendas(listed[page.start : page.stop], planning=colead)
     known: dict = {}
     materials = public_by_meeting(shown)
     render = meeting_json if colead else public_meeting_json
@@ -344,7 +344,7 @@ def read(meeting_id: int):
     one as its page shows it, and a draft is not found, as on the page; to a co-lead's token,
     any, with its version as the ETag a change sends back."""
     if not api_colead():
-        return public_meeting_json(meeting_or_404(meeting_id, drafts=False, windows=False))
+        return public_meeting_json(meeting_or_404(meeting_id, drafts=False, planning=False))
     meeting = _meeting(meeting_id)
     return _tagged(jsonify(meeting_json(meeting)), meeting)
 

@@ -147,12 +147,15 @@ def offices_by_code(codes: Iterable[str]) -> list[Office]:
     return list(offices)
 
 
-def _agenda(*, windows: bool) -> tuple:
-    invitation, proposal = selectinload(Slot.invitation), selectinload(Slot.proposal)
-    if windows:
-        invitation = invitation.selectinload(Invitation.windows)
-        proposal = proposal.selectinload(Proposal.windows)
-    slots = (selectinload(Slot.recommendations), selectinload(Slot.office), invitation, proposal)
+def _agenda(*, planning: bool) -> tuple:
+    slots = (selectinload(Slot.recommendations), selectinload(Slot.office))
+    if planning:
+        slots += (
+            selectinload(Slot.invitation).selectinload(Invitation.windows),
+            selectinload(Slot.proposal).selectinload(Proposal.windows),
+        )
+    else:
+        slots += (selectinload(Slot.invitation),)
     return (
         selectinload(Meeting.slots).options(*slots),
         selectinload(Meeting.offices),
@@ -161,25 +164,26 @@ def _agenda(*, windows: bool) -> tuple:
 
 
 # What a meeting's page, its table, the API's answers and the calendars show of it, loaded in a
-# fixed number of queries whatever the number of slots: not the hours its presenters gave,
-# which none of them shows (two queries of a 20-slot agenda's nine, on every feed's poll).
-_AGENDA = _agenda(windows=False)
-# And those hours, which the co-leads' planning pages check each start against (the editor's
-# warnings, fair start times, the API's availability a co-lead's token reads).
-_PLANNING = _agenda(windows=True)
+# fixed number of queries whatever the number of slots: not the proposals its talks were
+# scheduled from, nor the hours presenters and volunteers gave, which none of them shows (three
+# queries of a 20-slot agenda's nine, on every feed's poll, and the volunteers' contacts).
+_AGENDA = _agenda(planning=False)
+# And those, which the co-leads' planning pages read: the editor's warnings about each start,
+# whom a copied draft invites again, fair start times, the API's availability.
+_PLANNING = _agenda(planning=True)
 _IN_ORDER = (Meeting.starts_at.is_(None), Meeting.starts_at, Meeting.id)
 
 
-def with_agenda(query, *, windows: bool = False):
+def with_agenda(query, *, planning: bool = False):
     """`query` (of meetings) loading their slots, presenters, recommendations, offices, series;
-    with `windows`, the presenters' hours too."""
-    return query.options(*(_PLANNING if windows else _AGENDA))
+    with `planning`, the proposals and the hours given too."""
+    return query.options(*(_PLANNING if planning else _AGENDA))
 
 
-def get_meeting(meeting_id: int, *, windows: bool = True) -> Meeting | None:
-    """The meeting with its agenda (`with_agenda`): with its presenters' hours unless a page
-    that shows no warning about them asks without."""
-    return db.session.get(Meeting, meeting_id, options=_PLANNING if windows else _AGENDA)
+def get_meeting(meeting_id: int, *, planning: bool = True) -> Meeting | None:
+    """The meeting with its agenda (`with_agenda`), and what planning it reads unless a page
+    that only shows the agenda asks without."""
+    return db.session.get(Meeting, meeting_id, options=_PLANNING if planning else _AGENDA)
 
 
 def meeting_to_add_to(meeting_id: int) -> Meeting | None:
@@ -216,10 +220,10 @@ def in_list_order(
     return coming, past
 
 
-def agendas(ids: list[int], *, windows: bool) -> list[Meeting]:
+def agendas(ids: list[int], *, planning: bool) -> list[Meeting]:
     """The meetings with these ids, in that order, with what `get_meeting` loads: a fixed
     number of queries however many meetings and slots."""
-    query = with_agenda(select(Meeting).where(Meeting.id.in_(ids)), windows=windows)
+    query = with_agenda(select(Meeting).where(Meeting.id.in_(ids)), planning=planning)
     found = db.session.scalars(query).all()
     by_id = {m.id: m for m in found}
     return [by_id[i] for i in ids if i in by_id]

@@ -27,8 +27,8 @@ MEETING_FIELDS = {"starts_at": "start"}
 SLOT_FIELDS = {"starts_at": "start", "offset_minutes": "start", "proposal_id": "proposal"}
 
 
-def meeting_or_404(meeting_id: int, *, drafts: bool, windows: bool = True) -> Meeting:
-    meeting = get_meeting(meeting_id, windows=windows)
+def meeting_or_404(meeting_id: int, *, drafts: bool, planning: bool = True) -> Meeting:
+    meeting = get_meeting(meeting_id, planning=planning)
     if meeting is None or (meeting.status == MeetingStatus.draft and not drafts):
         # Drafts are the co-leads' work in progress: to anyone else they do not exist yet.
         abort(404, f"There is no meeting {meeting_id}.")

@@ -125,7 +125,7 @@ def zones(language: str):
 
 @bp.get("/meetings/<int:meeting_id>")
 def meeting(meeting_id: int):
-    found = meeting_or_404(meeting_id, drafts=is_colead(), windows=False)
+    found = meeting_or_404(meeting_id, drafts=is_colead(), planning=False)
     zone, wrong_zone, zone_candidates = _viewer_zone(found)
     # Of a meeting that names no offices: those presenting that did not answer its survey too.
     participants, also_presenting, planned = taking_part(found)
@@ -174,7 +174,7 @@ def _opened_at(material: Material) -> str:
 def agenda_csv(meeting_id: int):
     """The agenda as a table for a meeting document, times in the zone the page shows them in
     (?zone=, as the page's), with commas or semicolons (`web.table_download`)."""
-    found = meeting_or_404(meeting_id, drafts=is_colead(), windows=False)
+    found = meeting_or_404(meeting_id, drafts=is_colead(), planning=False)
     zone, wrong_zone, _ = _viewer_zone(found)
     if wrong_zone:
         said = shorten(wrong_zone, 41)  # a pasted page is not said back whole

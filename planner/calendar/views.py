@@ -146,7 +146,7 @@ def one_snapshot(view: Callable) -> Callable:
 
 
 def _published(meeting_id: int) -> Meeting:
-    meeting = get_meeting(meeting_id, windows=False)
+    meeting = get_meeting(meeting_id, planning=False)
     if meeting is None or not is_public(meeting):
         abort(404, f"There is no published meeting {meeting_id}.")
     return meeting
