@@ -447,6 +447,25 @@ def presented(text: str) -> str:
     return ". ".join(kept) if shows and len(kept) < len(clauses) else text
 
 
+# What a project's work runs under, not what it is: EP's "Projects under SP2028 Drivers 2,3,4"
+# (CWS/13/26, on nine recommendations) names the EPO's Strategic Plan 2028, as its answer to
+# question 7 spells it out, and says nothing of the projects; what follows the dash ("esp ISO
+# 27001/2022") does.
+_FRAME = re.compile(
+    # Not a stage ("projects under way", "under development"), which says what is there.
+    r"\bprojects? under\b(?! (?:way|implementation|development|construction|review)\b)"
+    r".*?(?=\s+[-–—]\s|[;:\n]|\.(?!\d)|$)",
+    re.IGNORECASE,
+)
+
+
+@lru_cache(maxsize=16384)
+def unframed(text: str) -> str:
+    """The text without what its work runs under ("Projects under SP2028 Drivers 2,3,4"): the
+    plan it names is a strategy an audience may want to hear of, not a topic of the work."""
+    return _FRAME.sub(" ", text)
+
+
 # How an office is named in another's text, from its stored name: the name itself, what its
 # parentheses say ("European Patent Office (EPO)": EPO; "(Kyrgyzpatent)") and its acronyms in
 # capitals ("(FIPS), ROSPATENT").

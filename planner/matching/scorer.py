@@ -470,7 +470,9 @@ def features(
     evidence = [p.evidence for p in projects]
     # What a project shows is what works or is under way: its planned clauses are left out.
     shown = [ev.presented(p.text) for p in projects]
-    named = [{x.topic for x in vocabulary.mentions(text)} for text in shown]
+    # The topics of the work itself, not of a plan it runs under ("Projects under SP2028"): a
+    # strategic plan named meets a wish for strategy, but is no substance of the work.
+    named = [{x.topic for x in vocabulary.mentions(ev.unframed(text))} for text in shown]
 
     def per_project(values) -> np.ndarray:
         return np.broadcast_to(np.array(list(values), dtype=float).reshape(1, m), (n, m))

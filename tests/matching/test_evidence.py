@@ -5,7 +5,14 @@ from functools import lru_cache
 import pytest
 
 from planner.bootstrap import BUNDLED_ALIASES
-from planner.matching.evidence import EvidenceType, capacity_cues, presented, read, stated
+from planner.matching.evidence import (
+    EvidenceType,
+    capacity_cues,
+    presented,
+    read,
+    stated,
+    unframed,
+)
 from planner.survey.document import parse_document
 from planner.survey.records import Question
 from tests.support import BUNDLED
@@ -396,3 +403,14 @@ def test_the_pct_minimum_documentation_is_a_requirement_met_not_a_system():
     as a named system it made both look more concrete than the offices that name theirs."""
     assert read(focus_answer("AU", 5)).named == ("Structured Patents Specification",)
     assert read(focus_answer("IL", 5)).named == ()
+
+
+def test_what_projects_run_under_is_not_what_they_are():
+    """EP's "Projects under SP2028 Drivers 2,3,4" names the plan its projects run under
+    (CWS/13/26, nine recommendations); what follows the dash says what they are."""
+    assert "SP2028" not in unframed("Projects under SP2028 Drivers 2,3,4 – esp ISO 27001/2022")
+    assert "ISO 27001" in unframed("Projects under SP2028 Drivers 2,3,4 – esp ISO 27001/2022")
+    assert "SACEPO" in unframed("Projects under SP2028 Drivers 2,3,4  - e.g., SACEPO")
+    # A stage is not a plan: projects under way show what they are.
+    assert "AI classification" in unframed("Projects under way on AI classification")
+    assert "OCR" in unframed("Two projects under development of OCR")

@@ -143,6 +143,33 @@ def test_sharing_its_practice_is_sharing_experience_between_offices(survey):
     assert [m.presenter for m in australia[:2]] == ["ES", "CA"]
 
 
+def test_the_epos_strategic_plan_meets_a_wish_to_hear_of_ict_strategy_on_rec_2(survey):
+    """EP's Rec 2 work, "Projects under SP2028 Drivers 2,3,4 – esp. Driver 2: Technology"
+    (CWS/13/26 line 504), is the EPO's Strategic Plan 2028, as EP's answer to question 7 spells
+    it out (line 1207). It named no topic, so for PY, building its ICT master plan, it met
+    nothing and came last of five, below FI's and CA's; every rater grades it 2 for PY, as BR's
+    PETIC strategic plan."""
+    matches = survey_matches(survey, [2])
+    paraguay = [m for m in matches if m.audience == "PY"]
+    epo = next(m for m in paraguay if m.presenter == "EP")
+    shared = {t["label"]: t["presenter_words"] for t in epo.reasons["topics"]}
+    assert "SP2028" in shared["ICT strategy and planning"]
+    assert epo.relevance > 0
+    assert [m.presenter for m in paraguay[:2]] == ["BR", "EP"]
+
+
+def test_the_plan_a_project_runs_under_is_not_what_the_project_is_about(survey):
+    """EP answers nine recommendations with "Projects under SP2028 Drivers 2,3,4" (CWS/13/26),
+    naming the plan its projects run under and nothing of the projects. On Rec 3 (data
+    governance) and Rec 8 (reference architectures) that says nothing an audience can use:
+    the plan's name meets a wish for strategy, but does not make EP first where others show
+    their work."""
+    matches = survey_matches(survey, [3, 8])
+    firsts = {(m.audience, m.recommendation): m.presenter for m in matches if m.rank == 1}
+    for audience, number in (("RU", 3), ("US", 3), ("NO", 3), ("US", 8), ("FI", 8)):
+        assert firsts[audience, number] != "EP", (audience, number)
+
+
 def test_a_project_the_audience_is_a_partner_in_is_no_news_to_it(client, survey):
     """ES's Rec 8 work, "We are cooperating with EPO, EUIPO and WIPO in order to share common
     architectures" (CWS/13/26 line 697), topped EP's Rec 8 list: a project the EPO is itself a
