@@ -65,7 +65,8 @@ FEATURES = {
     "detail": "how much the project text says (about forty content words count fully)",
     "concrete": "the project names concrete things: systems, standards, addresses",
     "system": "the project is a system or practice, not only a document (a policy, a strategy)",
-    "substance": "the project names a topic and is more than taking part in others' work",
+    "substance": "the project names a topic of its work (not only a plan it runs under) and is "
+    "more than taking part in others' work",
     "topic": "share of the audience's topics the project covers",
     "text": "word similarity between the wish and the project (TF-IDF cosine)",
     "relevant_evidence": "relevance (topics first, then words) times how far along the project is",
