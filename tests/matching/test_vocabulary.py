@@ -223,3 +223,13 @@ def test_it_standards_are_not_wipo_standards():
         assert "standards" not in topics(said), said
     assert "standards" in topics("IT standards such as ST.96")
     assert "standards" in topics("Implementing WIPO standards in our IT systems")
+
+
+def test_a_strategic_plan_named_by_its_year_is_ict_strategy_whoever_names_it():
+    """EP's "Projects under SP2028" names the EPO's Strategic Plan 2028; EUIPO names its own
+    plans the same way (SP2025, SP2030). Each is the plan an audience asking for ICT strategy
+    wants to hear of, not only the one this survey quotes."""
+    vocabulary = bundled()
+    for text in ("Projects under SP2028 Drivers 2,3,4", "Our SP2025 programme", "SP2030"):
+        assert {m.topic for m in vocabulary.mentions(text)} == {"strategy"}, text
+    assert not vocabulary.mentions("SPA and SPF records")
