@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup
-from planner.lineup.report import working_heard
+from planner.lineup.report import by_best_match
 from planner.lineup.rules import (
     DEFAULT_MATURITY_WEIGHT,
     MAX_MATURITY_WEIGHT,
@@ -115,19 +115,23 @@ def propose_command(
     coverage = result["coverage"]
 
     not_working = [d for d in coverage["without_working_project"] if d["best"]]
-    # As the page says it: the working presentations on its recommendation each hears all the
-    # same, none of them its best match; once for them all where all hear the same.
-    alike, each = working_heard(result["presentations"], not_working)
-    if not_working:
+    # As the page says it: grouped by best match, each group once, then its offices; and the
+    # working presentations on its recommendation each hears all the same, none of them its
+    # best match (once for them all where all hear the same).
+    alike, groups = by_best_match(result["presentations"], not_working)
+    if groups:
+        click.echo("  best match not working yet:")
+    for group in groups:
         named = (
-            f"{d['office']} (Rec {d['recommendation']}"
-            + (f"; hears a working project all the same: {', '.join(also)}" if also else "")
-            + ")"
-            for d, also in zip(not_working, each, strict=True)
+            office + (f" (hears a working project all the same: {', '.join(also)})" if also else "")
+            for office, also in zip(group.offices, group.hears, strict=True)
         )
-        click.echo(f"  best match not working yet for: {', '.join(named)}")
+        click.echo(
+            f"    {group.best} (Rec {group.recommendation}) is {group.evidence}: "
+            f"the best match of {', '.join(named)}"
+        )
     if alike:
-        click.echo(f"    each hears a working project all the same: {', '.join(alike)}")
+        click.echo(f"    each of them hears a working project all the same: {', '.join(alike)}")
     # An office with no match at all is said once, as left with nothing, as the page says it.
     if coverage["left_out"]:
         left = (f"{d['office']} (Rec {d['recommendation']})" for d in coverage["left_out"])

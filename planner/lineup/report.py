@@ -459,6 +459,39 @@ def working_heard(
     return [], each
 
 
+@dataclass(frozen=True)
+class SameBestMatch:
+    """Offices whose best match in a line-up is the same presentation, not working yet."""
+
+    best: str
+    recommendation: int
+    evidence: str
+    offices: list[str]
+    # What each of them hears all the same (`working_heard`), where they do not all hear alike.
+    hears: list[list[str]]
+
+
+def by_best_match(
+    presentations: list[dict], offices: list[dict]
+) -> tuple[list[str], list[SameBestMatch]]:
+    """`offices` whose best match is not working yet (each with its office, recommendation,
+    best match and its evidence) grouped by that best match, in the line-up's order, each
+    group's offices in theirs; with what they all hear all the same (`working_heard`).
+    helper-358: at 390 px a Rec 10 line-up without PL, IL and BR said "(Rec 10): its best
+    match, CA, is under way" once per audience, twelve times, for four presenters."""
+    alike, each = working_heard(presentations, offices)
+    grouped: dict[tuple[int, str], SameBestMatch] = {}
+    for d, hears in zip(offices, each, strict=True):
+        key = (int(d["recommendation"]), d["best"])
+        group = grouped.setdefault(
+            key,
+            SameBestMatch(d["best"], key[0], d.get("best_evidence") or "under way", [], []),
+        )
+        group.offices.append(d["office"])
+        group.hears.append(hears)
+    return alike, [grouped[key] for key in sorted(grouped)]
+
+
 def _hear(count: int) -> str:
     return "hear" if count > 1 else "hears"
 

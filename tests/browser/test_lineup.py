@@ -2,6 +2,7 @@
 picks the offices it must include by name."""
 
 import re
+from itertools import pairwise
 
 from playwright.sync_api import expect
 
@@ -136,4 +137,44 @@ def test_offices_a_line_up_must_include_are_picked_by_name_among_200(
     expect(exclude.get_by_role("checkbox", name="PL · Polish Patent Office")).to_be_checked()
     presenters = page.locator("table").filter(has_text="If left out").locator("tbody th")
     expect(presenters.filter(has_text="PL · ")).to_have_count(0)
+    context.close()
+
+
+def test_on_a_phone_each_best_match_not_working_yet_is_said_once_then_its_offices(
+    colead, survey, browser, live_server
+):
+    """helper-358: at 390 px a co-lead building the Rec 10 workshop without PL, IL and BR read
+    "(Rec 10): its best match, CA, is under way" once per audience, twelve times run together.
+    Each best match is an item of its own, said once, then the offices it is the best match of,
+    each a link to its office."""
+    context = browser.new_context(**ON_A_PHONE)
+    page = context.new_page()
+    sign_in(page, live_server)
+    page.goto(live_server + "/lineups/new")
+    page.get_by_label("Focus recommendation").select_option("10")
+    page.get_by_role("group", name="Must exclude").get_by_label("Or type their codes").fill(
+        "PL, IL, BR"
+    )
+    page.get_by_label("At least this many from smaller offices").fill("0")
+    page.get_by_label("At most this many per WIPO group").fill("")
+    page.get_by_role("button", name="Find the best line-up").click()
+    expect(page.locator(".verdict")).to_be_visible()
+    facts = page.locator("dl.facts").first
+    groups = facts.get_by_role("list").get_by_role("listitem")
+    expect(groups).to_have_text(
+        [
+            "AU (Rec 10) is under way: the best match of BR, EP, ES, IE",
+            "CA (Rec 10) is under way: the best match of AU, EM, HR, PL, PY, RU",
+            "EM (Rec 10) is under way: the best match of IL",
+            "HR (Rec 10) is under way: the best match of US",
+        ]
+    )
+    for office in ("AU", "BR", "EM", "EP", "ES", "HR", "IE", "IL", "PL", "PY", "RU", "US"):
+        expect(groups.get_by_role("link", name=office, exact=True)).to_have_count(1)
+    # Each group begins a line of its own, one under the other, within the phone's width.
+    boxes = [groups.nth(n).bounding_box() for n in range(4)]
+    assert len({round(box["x"]) for box in boxes}) == 1, boxes
+    assert all(a["y"] + a["height"] <= b["y"] + 1 for a, b in pairwise(boxes)), boxes
+    assert page.evaluate(FITS_WIDTH)
+    shoot(page, "lineup-not-working-grouped-phone")
     context.close()

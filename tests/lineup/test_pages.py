@@ -804,13 +804,16 @@ def test_offices_whose_best_match_is_not_working_are_told_of_a_working_one_all_t
     """helper-191: on Rec 1 every interested office's best match was under way, and the list of
     them read as if nobody heard a working project, though IL's launched module was in. The
     command line said only "best match not working yet for" them (helper-233): it says so
-    too. All nine hear the same, IL's: said once for them all, not nine times (helper-315: a
+    too. All eight hear the same, IL's: said once for them all, not eight times (helper-315: a
     wall of one clause at a phone's width). PY's best match is IL's launched module itself,
-    since BR's "BPMS" is no longer counted a named system of its own (helper-343)."""
+    since BR's "BPMS" is no longer counted a named system of its own (helper-343). Each best
+    match is said once, then the offices it is the best match of (helper-358)."""
     page = html.unescape(post_rules(client, focus="1").text)
     listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
     words = " ".join(re.sub(r"<[^>]+>", " ", listed).split())
-    assert words.count("(Rec 1)") == 8 and "PY (Rec 1)" not in words  # every office but PY
+    offices = re.findall(r'<a href="/offices/([A-Z]{2})">', listed)
+    assert sorted(offices) == ["BR", "EM", "EP", "HR", "IE", "KG", "PE", "US"], offices
+    assert "PY" not in words and words.count("(Rec 1)") == 3, words
     said = "Each of them hears a working project all the same, one that is not its best match: IL."
     assert words.count("all the same") == 1 and words.endswith(said), words
     rec_10 = html.unescape(post_rules(client).text)
@@ -818,9 +821,45 @@ def test_offices_whose_best_match_is_not_working_are_told_of_a_working_one_all_t
     printed = cli.invoke(args=["lineup", "propose", "--recommendation", "1"])
     assert printed.exit_code == 0, printed.output
     lines = printed.stdout.splitlines()
-    [at] = [n for n, x in enumerate(lines) if "best match not working yet for" in x]
-    assert lines[at].count("(Rec 1)") == 8 and "all the same" not in lines[at], lines[at]
-    assert lines[at + 1] == "    each hears a working project all the same: IL", lines
+    at = lines.index("  best match not working yet:")
+    assert lines[at + 1 : at + 5] == [
+        "    AU (Rec 1) is under way: the best match of BR, EM, KG, PE",
+        "    BR (Rec 1) is under way: the best match of EP",
+        "    JP (Rec 1) is under way: the best match of HR, IE, US",
+        "    each of them hears a working project all the same: IL",
+    ], lines
+
+
+def test_offices_whose_best_match_is_not_working_are_grouped_by_that_match(client, cli, survey):
+    """helper-358: a co-lead building the Rec 10 workshop without PL, IL and BR read, at a
+    phone's width, "AU (Rec 10): its best match, CA, is under way; BR (Rec 10): its best match,
+    AU, is under way; …" twelve times, for four presenters. Each best match is said once, then
+    the offices it is the best match of, each still a link to its office; the command line
+    says it alike."""
+    rules = {"exclude": "PL, IL, BR", "min_small": "0", "max_per_region": ""}
+    page = html.unescape(post_rules(client, **rules).text)
+    listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
+    assert "its best match" not in listed
+    groups = [
+        " ".join(re.sub(r"<[^>]+>", " ", item).split()).replace(" ,", ",")
+        for item in re.findall(r"<li>(.*?)</li>", listed, re.S)
+    ]
+    expected = [
+        "AU (Rec 10) is under way: the best match of BR, EP, ES, IE",
+        "CA (Rec 10) is under way: the best match of AU, EM, HR, PL, PY, RU",
+        "EM (Rec 10) is under way: the best match of IL",
+        "HR (Rec 10) is under way: the best match of US",
+    ]
+    assert groups == expected, groups
+    # Every one of the twelve audiences is still there, once, leading to its office.
+    offices = re.findall(r'<a href="/offices/([A-Z]{2})">\1</a>', listed)
+    assert len(offices) == len(set(offices)) == 12, offices
+    printed = cli.invoke(args=["lineup", "propose", "--exclude", "PL,IL,BR", "--min-small", "0"])
+    assert printed.exit_code == 0, printed.output
+    lines = printed.stdout.splitlines()
+    at = lines.index("  best match not working yet:")
+    assert lines[at + 1 : at + 5] == ["    " + group for group in expected], lines
+    assert not lines[at + 5].startswith("    "), lines
 
 
 def test_a_working_presentation_is_heard_only_by_the_offices_of_its_recommendation(client, survey):
@@ -834,11 +873,11 @@ def test_a_working_presentation_is_heard_only_by_the_offices_of_its_recommendati
     db.session.commit()
     page = html.unescape(post_rules(client, focus="10", extra_4="1").text)
     listed = page.split("<dt>Best match not working yet</dt>")[1].split("</dd>")[0]
-    entries = [" ".join(e.split()) for e in re.sub(r"<[^>]+>", " ", listed).split(";")]
-    rec_4 = [entry for entry in entries if "(Rec 4)" in entry]
-    assert rec_4 and not [entry for entry in rec_4 if "working project" in entry]
-    [es] = [entry for entry in entries if entry.startswith("ES (Rec 10)")]
-    assert es.endswith("one that is not its best match: IL, PL)"), es
+    groups = [" ".join(re.sub(r"<[^>]+>", " ", g).split()) for g in listed.split("<li>")[1:]]
+    rec_4 = [group for group in groups if "(Rec 4)" in group]
+    assert rec_4 and not [group for group in rec_4 if "working project" in group]
+    [au] = [group for group in groups if group.startswith("AU (Rec 10)")]
+    assert re.search(r"\bES \(it hears a working project all the same, [^)]*: IL, PL\)", au), au
 
 
 def test_plans_present_only_when_the_co_lead_asks(client, survey):
