@@ -5,6 +5,7 @@ contribution, the price of the rules, and the next-best line-ups. Pure: no Flask
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -228,9 +229,13 @@ def propose(
     forbidden = [frozenset(c.key for c in best.presentations)]
     for _ in range(alternatives):
         try:
-            other = solve_model(instance, model, forbidden, ALTERNATIVE_TIME_LIMIT)
+            found = solve_model(instance, model, forbidden, ALTERNATIVE_TIME_LIMIT)
         except InfeasibleRules:
             break
+        # Its ties broken by the best line-up's rule, into none shown before it.
+        other = settle_ties(
+            instance, rules, found, prefer, matrix=model.matrix, forbidden=forbidden
+        )
         others.append(other)
         forbidden.append(frozenset(c.key for c in other.presentations))
     # "Optimal" is within MIP_GAP: a next-best line-up may come out a hair above the best. The
@@ -334,6 +339,7 @@ def settle_ties(
     prefer: frozenset[str] = frozenset(),
     *,
     matrix: Matrix | None = None,
+    forbidden: list[frozenset[str]] | None = None,
 ) -> Solution:
     """The solution's line-up with each presentation swapped, one at a time on its
     recommendation, for the one that stands first among those the swap loses nothing with and
@@ -346,44 +352,29 @@ def settle_ties(
     interested offices: EP's "Projects under SP2028 Drivers 2,3,4" names a plan and shows
     nothing, and every audience scores it last); then the office code. So the same question
     gets the same line-up whatever order the solver met the candidates in. The value never
-    drops and a better one is taken, so the line-up stays optimal."""
+    drops and a better one is taken, so the line-up stays optimal. A next-best line-up is
+    settled so too, never into one of the `forbidden` (the best, the next best before it):
+    helper-358, "Just as good: AU, BR, EP, IL, PL" took EP as the solver fell."""
     m = Matrix(instance, rules) if matrix is None else matrix
     candidates = m.candidates
-    alone = m.w @ m.R + m.bonus
-    standing = sorted(
-        range(len(candidates)),
-        key=lambda j: (
-            candidates[j].key not in prefer,
-            -candidates[j].maturity,
-            -round(float(alone[j]), 9),
-            candidates[j].office,
-        ),
-    )
-    rank = {j: position for position, j in enumerate(standing)}
+    rank = _standing(m, prefer)
     column = {c.key: j for j, c in enumerate(candidates)}
     chosen = [column[c.key] for c in solution.presentations]
     target = m.value(chosen)
-    slack = TOLERANCE * max(1.0, abs(target))
+    floor = target - TOLERANCE * max(1.0, abs(target))
     changed = True
     while changed:
         changed = False
         for position, out in enumerate(chosen):
-            rest = chosen[:position] + chosen[position + 1 :]
             others = [
                 j
                 for j in np.flatnonzero(m.recommendation == candidates[out].recommendation)
                 if rank[j] < rank[out] and j not in chosen
             ]
-            if not others:
-                continue
-            served = m.R[:, rest].max(axis=1) if rest else np.zeros(len(m.demands))
-            worth = m.w @ np.maximum(m.R[:, others], served[:, None]) + m.bonus[rest].sum()
-            worth = worth + m.bonus[others]
-            for k in sorted(range(len(others)), key=lambda k: rank[others[k]]):
-                trial = [*rest[:position], others[k], *rest[position:]]
-                if worth[k] >= target - slack and meets(rules, (candidates[j] for j in trial)):
-                    chosen, changed = trial, True
-                    break
+            others.sort(key=rank.__getitem__)
+            for trial in _swaps(m, rules, chosen, position, others, floor, forbidden or ()):
+                chosen, changed = trial, True
+                break
             if changed:
                 break
     if {candidates[j].key for j in chosen} == {c.key for c in solution.presentations}:
@@ -396,6 +387,53 @@ def settle_ties(
         objective=objective,
         upper_bound=max(solution.upper_bound, objective),
     )
+
+
+def _standing(m: Matrix, prefer: frozenset[str]) -> dict[int, int]:
+    """Each candidate's (column's) place in the order a tie is broken in (see `settle_ties`)."""
+    candidates = m.candidates
+    alone = m.w @ m.R + m.bonus
+    standing = sorted(
+        range(len(candidates)),
+        key=lambda j: (
+            candidates[j].key not in prefer,
+            -candidates[j].maturity,
+            -round(float(alone[j]), 9),
+            candidates[j].office,
+        ),
+    )
+    return {j: position for position, j in enumerate(standing)}
+
+
+def _worth(m: Matrix, chosen: list[int], position: int, others: list[int]) -> np.ndarray:
+    """The worth of the line-up (columns of `m`) with the presentation at `position` of
+    `chosen` swapped for each of `others`."""
+    rest = chosen[:position] + chosen[position + 1 :]
+    served = m.R[:, rest].max(axis=1) if rest else np.zeros(len(m.demands))
+    worth = m.w @ np.maximum(m.R[:, others], served[:, None]) + m.bonus[rest].sum()
+    return worth + m.bonus[others]
+
+
+def _swaps(
+    m: Matrix,
+    rules: Rules,
+    chosen: list[int],
+    position: int,
+    others: list[int],
+    floor: float,
+    forbidden: Iterable[frozenset[str]] = (),
+) -> Iterator[list[int]]:
+    """The line-ups (columns of `m`) with the presentation at `position` of `chosen` swapped for
+    each of `others` in turn, worth at least `floor` and keeping every rule, none of the
+    `forbidden`, in the order of `others`."""
+    if not others:
+        return
+    worth = _worth(m, chosen, position, others)
+    forbidden = list(forbidden)
+    for k, j in enumerate(others):
+        trial = [*chosen[:position], j, *chosen[position + 1 :]]
+        if worth[k] >= floor and meets(rules, (m.candidates[i] for i in trial), forbidden):
+            yield trial
 
 
 @dataclass(frozen=True)

@@ -805,8 +805,41 @@ def test_the_survey_s_slots_that_serve_no_one_better_go_to_what_the_audiences_ra
         assert {c.office for c in report.solution.presentations} == expected
         assert report.solution.status == "optimal"
         assert report.solution.objective == pytest.approx(brute_force(instance, rules))
-        # The next-best line-ups are worth as much: ties, each with EP in a slot.
-        assert any("EP" in {c.office for c in alt.presentations} for alt in report.alternatives)
+        # The next-best line-ups are worth as much: ties, broken by the same rule (helper-358:
+        # "Just as good: AU, BR, EP, IL, PL" took EP as the solver's arithmetic fell).
+        assert report.alternatives
+        assert not any("EP" in {c.office for c in alt.presentations} for alt in report.alternatives)
         assert all(
             alt.objective == pytest.approx(report.solution.objective) for alt in report.alternatives
         )
+
+
+def test_the_next_best_line_ups_break_their_ties_by_the_best_line_up_s_rule():
+    """helper-358: the best line-up's ties went to the stronger evidence, then the presenter
+    the audiences rate higher, while the next best ("Just as good") still took whom the
+    solver's arithmetic fell on: a co-lead comparing them saw no rule. Each next-best line-up
+    is settled the same way, into none shown before it, in any order of the candidates."""
+    candidates = (
+        Candidate("AP", 10, maturity=0.25, evidence="plan"),
+        Candidate("BU", 10, maturity=0.65, evidence="under way"),
+        Candidate("CU", 10, maturity=0.65, evidence="under way"),
+        Candidate("DW", 10, maturity=1.0, evidence="working"),
+        Candidate("EW", 10, maturity=1.0, evidence="working"),
+        Candidate("ZZ", 10, maturity=1.0, evidence="working"),
+    )
+    demands = (Demand("XX", 10, 1.0), Demand("YY", 10, 1.0))
+    relevance = {
+        "XX:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.5, "CU": 0.65, "DW": 0.3, "EW": 0.4},
+        "YY:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.6, "CU": 0.5, "DW": 0.4, "EW": 0.3},
+    }
+    # Every second slot is worth the same: the maturity counts for nothing here.
+    rules = Rules(slots=2, maturity_weight=0, include_plans=True)
+    for seed in range(5):
+        shuffled = tuple(random.Random(seed).sample(candidates, len(candidates)))
+        report = propose(Instance(shuffled, demands, relevance), rules, alternatives=4)
+        said = [{c.office for c in report.solution.presentations}] + [
+            {c.office for c in alt.presentations} for alt in report.alternatives
+        ]
+        # Working (DW, then EW by code), under way (CU, rated higher, then BU), then the plan.
+        assert said == [{"ZZ", o} for o in ("DW", "EW", "CU", "BU", "AP")], said
+        assert all(alt.objective == pytest.approx(1.8) for alt in report.alternatives)
