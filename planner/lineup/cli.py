@@ -28,6 +28,17 @@ def _option(field: str) -> str:
     return "--" + field.replace("_", "-")
 
 
+def _stand_in(presentation: dict) -> str:
+    """What the page says beside a presentation's contribution (its slot left empty): who would
+    best take its slot, and what the line-up would lose then."""
+    stand_in = presentation["stand_in"]
+    if not stand_in or presentation["score"] <= 0.0005:
+        return ""
+    if stand_in["loss"] > 0:
+        return f" ({stand_in['loss']:.3f} lost with {stand_in['office']} in its place)"
+    return f" ({stand_in['office']} would fill its slot at no loss)"
+
+
 @lineup_cli.command("propose")
 @click.option("--recommendation", "focus", type=int, default=10, show_default=True)
 @click.option("--slots", type=click.IntRange(1, MAX_SLOTS), default=5, show_default=True)
@@ -110,7 +121,8 @@ def propose_command(
     for chosen in result["presentations"]:
         click.echo(
             f"  {chosen['office']}  Rec {chosen['recommendation']}  contribution "
-            f"{chosen['score']:.3f}  {chosen['evidence']} ({chosen['evidence_reason']})"
+            f"{chosen['score']:.3f}{_stand_in(chosen)}  {chosen['evidence']} "
+            f"({chosen['evidence_reason']})"
         )
     coverage = result["coverage"]
 

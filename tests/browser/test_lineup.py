@@ -146,7 +146,7 @@ def test_on_a_phone_each_best_match_not_working_yet_is_said_once_then_its_office
     """helper-358: at 390 px a co-lead building the Rec 10 workshop without PL, IL and BR read
     "(Rec 10): its best match, CA, is under way" once per audience, twelve times run together.
     Each best match is an item of its own, said once, then the offices it is the best match of,
-    each a link to its office."""
+    each a link to its office; and a slot another presenter fills at no loss says so."""
     context = browser.new_context(**ON_A_PHONE)
     page = context.new_page()
     sign_in(page, live_server)
@@ -176,5 +176,13 @@ def test_on_a_phone_each_best_match_not_working_yet_is_said_once_then_its_office
     assert len({round(box["x"]) for box in boxes}) == 1, boxes
     assert all(a["y"] + a["height"] <= b["y"] + 1 for a, b in pairwise(boxes)), boxes
     assert page.evaluate(FITS_WIDTH)
+    us = (
+        page.locator("table")
+        .filter(has_text="If left out")
+        .get_by_role("row", name=re.compile("^US · "))
+    )
+    expect(us.locator('td[data-label="If left out"]')).to_have_text(
+        "worth 5% less with its slot empty; another presenter, RU, would fill it at no loss"
+    )
     shoot(page, "lineup-not-working-grouped-phone")
     context.close()

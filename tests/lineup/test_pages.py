@@ -164,7 +164,10 @@ def test_a_result_leads_with_whom_it_serves_and_keeps_the_figures_folded(client,
         shown,
     )
     assert '<th scope="col">If left out</th>' in shown
-    assert re.findall(r'<td data-label="If left out"[^>]*>worth (?:\d+|under 1)% less</td>', shown)
+    assert re.findall(
+        r'<td data-label="If left out"[^>]*>worth (?:\d+|under 1)% less with its slot empty[;<]',
+        shown,
+    )
     assert re.search(r"<li [^>]*>(Just as good|\d+% as good):", shown)
     for jargon in ("Value", "Contribution", "Optimal", "optimal to within", "relevance"):
         assert jargon not in re.sub(r'(class|title)="[^"]*"', "", shown), jargon
@@ -309,6 +312,41 @@ def test_drop_and_keep_adjust_the_rules(client, survey):
     latest = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
     assert dropped in {t["office"] for t in latest.result["talks"]}
     assert latest.rules["exclude"] == [] and latest.rules["include"] == [dropped]
+
+
+def test_a_presenter_another_would_replace_at_no_loss_is_not_said_to_cost_the_line_up(
+    client, cli, survey
+):
+    """helper-358: AU and CA fill Rec 10 slots that serve no interested office better than
+    others would; "If left out: worth 3% less" read as what dropping them costs, though EM
+    would take either slot at no loss. The line says both: the worth with the slot left empty,
+    and who would best fill it, at what loss; Drop then loses nothing. A presenter no other
+    can replace under the rules (IL and HR, two of the two smaller offices asked for) is told
+    only its slot's worth. The command line says it alike."""
+
+    def left_out(page: str) -> dict[str, str]:
+        rows = re.findall(r'<tr>\s*<th scope="row"><a href="/offices/(\w+)">.*?</tr>', page, re.S)
+        cells = re.findall(r'<td data-label="If left out"[^>]*>(.*?)</td>', page, re.S)
+        return dict(zip(rows, cells, strict=True))
+
+    loose = {"min_small": "0", "max_per_region": ""}
+    said = left_out(html.unescape(post_rules(client, **loose).text))
+    no_loss = "with its slot empty; another presenter, EM, would fill it at no loss"
+    assert said["AU"] == said["CA"] == f"worth 3% less {no_loss}", said
+    assert said["PL"] == "worth 21% less with its slot empty; 18% less with EM in its place"
+    printed = cli.invoke(args=["lineup", "propose"]).stdout.splitlines()
+    [au] = [line for line in printed if line.startswith("  AU  Rec 10")]
+    assert "contribution 0.325 (EM would fill its slot at no loss)" in au, au
+    [pl] = [line for line in printed if line.startswith("  PL  Rec 10")]
+    assert re.search(r"contribution 2\.\d{3} \(1\.766 lost with EM in its place\)", pl), pl
+    worth = db.session.scalar(select(Lineup)).result["objective"]
+    post_rules(client, **loose, drop="AU")
+    dropped = db.session.scalars(select(Lineup).order_by(Lineup.id.desc())).first()
+    assert "AU" not in {p["office"] for p in dropped.result["presentations"]}
+    assert dropped.result["objective"] == pytest.approx(worth)
+    said = left_out(html.unescape(post_rules(client).text))
+    assert said["IL"] == "worth 5% less with its slot empty", said
+    assert said["HR"] == "worth 3% less with its slot empty", said
 
 
 def test_bad_rules_come_back_with_messages(client, survey):
