@@ -12,7 +12,7 @@ from planner.extensions import db
 from planner.mail.messages.changes import contact_news_again
 from planner.mail.messages.invitations import renew_retried
 from planner.mail.messages.reminders import reword
-from planner.mail.messages.waiting import behind, news_behind
+from planner.mail.messages.waiting import behind, news_behind, still_due
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import NEVER_WENT
 from planner.materials.operations import talk_materials
@@ -40,10 +40,11 @@ def reword_due(now: datetime) -> None:
     contact (its words of the slot's status, which may have changed since), and every
     invitation tried before whose talk changed since (`invitations.renew_retried`: written
     again as the talk now is, with no "Changed" after it). The sender's round does this before
-    it sends (`mail.cli.remind`). A constant number of queries, however many are due: the
-    messages, the news waiting behind the invitations, their slots with their invitations,
-    meetings and offices, the talks' materials, the newer messages about them, and one batch of
-    the texts changed; and a few for each invitation written again."""
+    it sends (`mail.cli.remind`); a reminder or update only while no sender has leased it
+    (`waiting.still_due`). A constant number of queries, however many are due: the messages,
+    the news waiting behind the invitations, their slots with their invitations, meetings and
+    offices, those still due, the talks' materials, the newer messages about them, and one
+    batch of the texts changed; and a few for each invitation written again."""
     due = db.session.scalars(
         select(OutboxMessage)
         .where(
@@ -80,8 +81,11 @@ def reword_due(now: datetime) -> None:
         slot = slots.get(message.slot_id)
         if slot is not None and (message.id in news or behind(message, slot)):
             renew_retried(slot, message)
-    # Not those an invitation written again withdrew.
+    # Not those an invitation written again withdrew, nor one another instance's sender leased
+    # since they were read: it may be sending it this moment, as it was written.
     due = [m for m in due if m.status == MessageStatus.queued]
+    ours = still_due([m for m in due if m.kind != MessageKind.invitation], now)
+    due = [m for m in due if m.id in ours]
     reminders = [m for m in due if m.kind == MessageKind.reminder]
     materials = talk_materials([slots[m.slot_id] for m in reminders if m.slot_id in slots])
     for message in reminders:

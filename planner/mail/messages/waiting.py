@@ -79,6 +79,30 @@ def taken_back(message: OutboxMessage) -> bool:
     )
 
 
+def still_due(messages: list[OutboxMessage], now: datetime) -> set[int]:
+    """Of `messages`, read as queued and due by `now`, the ids of those still so: no sender
+    leased one since (a lease puts a taken one later, as `taken_back` finds it), and none
+    takes one until this transaction ends (PostgreSQL's row locks, which a sender's claim
+    passes by, waited for here while a claim holds one; SQLite's one write lock). Before one is
+    said again in place: another instance's sender may be sending it this moment. One
+    statement."""
+    if not messages:
+        return set()
+    return set(
+        db.session.scalars(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.id.in_([m.id for m in messages]),
+                OutboxMessage.status == MessageStatus.queued,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .values(next_attempt_at=OutboxMessage.next_attempt_at)
+            .returning(OutboxMessage.id)
+            .execution_options(synchronize_session=False)
+        )
+    )
+
+
 _SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
 
 
