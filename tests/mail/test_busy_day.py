@@ -375,3 +375,73 @@ def test_a_title_corrected_while_the_invitation_waits_to_retry_reaches_the_prese
     assert int(then["SEQUENCE"]) > int(event["SEQUENCE"])
     (seen,) = read_calendar_in(changed)["events"]
     assert seen["summary"] == "AI search at the JPO, in use"
+
+
+def _slot_cancelled(api, aiko, meeting) -> None:
+    assert api.patch(f"/api/v1/slots/{aiko.id}", json={"status": "cancelled"}).status_code == 200
+
+
+def _slot_declined(api, aiko, meeting) -> None:
+    # She said no on the phone: the co-lead records it.
+    assert api.patch(f"/api/v1/slots/{aiko.id}", json={"status": "declined"}).status_code == 200
+
+
+def _meeting_cancelled(api, aiko, meeting) -> None:
+    url = f"/meetings/{meeting}/delete"
+    assert api.post(url, data=hidden_fields(api, url)).status_code == 302
+
+
+def _slot_deleted(api, aiko, meeting) -> None:
+    url = f"/slots/{aiko.id}/delete"
+    assert api.post(url, data=hidden_fields(api, url)).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "gone", [_slot_cancelled, _slot_declined, _meeting_cancelled, _slot_deleted]
+)
+def test_a_talk_gone_while_its_invitation_waits_to_retry_reaches_no_one(
+    api, agenda, smtp, cli, clock, gone
+):
+    """Aiko's server turns her invitation away for now (451); before the sender tries again,
+    the talk is gone (cancelled, declined on her behalf, its meeting cancelled, the slot
+    deleted). The retry went, then its cancellation: an invitation to a talk and, in the same
+    round, the news that it is off. Now neither goes: she was never told of the talk."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (tried.id, tried.status, tried.attempts) == (written.id, "queued", 1)
+    gone(api, aiko, agenda["meeting"])
+    smtp.refuse.clear()
+    for _ in range(4):
+        sender_round(cli, clock)
+    assert inbox(smtp, AIKO) == []
+    assert outbox(recipient_email=AIKO, status="queued") == []
+
+
+@pytest.mark.parametrize("removed", ["slot", "meeting"])
+def test_a_draft_talk_deleted_while_its_invitation_waits_to_retry_reaches_no_one(
+    api, agenda, smtp, cli, clock, removed
+):
+    """Aiko is invited to the draft; her server turns the invitation away for now (451), and
+    the co-lead deletes her slot (or the whole draft meeting) before the sender tries again.
+    The retry went, then "Cancelled": a talk she was told of and told was off in one breath.
+    Now nothing reaches her."""
+    aiko = agenda["aiko"]
+    invite(api, aiko, name="Aiko Sato", email=AIKO, time_zone="Asia/Tokyo", language="en")
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (tried.status, tried.attempts) == ("queued", 1)
+    if removed == "slot":
+        url = f"/slots/{aiko.id}/delete"
+        assert api.post(url, data=hidden_fields(api, url)).status_code == 302
+    else:
+        deleted = api.delete(f"/api/v1/meetings/{agenda['meeting']}")
+        assert deleted.get_json()["result"] == "deleted"
+    smtp.refuse.clear()
+    for _ in range(4):
+        sender_round(cli, clock)
+    assert inbox(smtp, AIKO) == []
+    assert outbox(recipient_email=AIKO, status="queued") == []
+

@@ -322,3 +322,68 @@ def test_a_second_correction_saved_on_one_instance_while_the_other_round_writes_
     sequences = [int(event_in(m)[1]["SEQUENCE"]) for m in received]
     assert sequences == sorted(set(sequences))
     assert str(event_in(received[-1])[1]["SUMMARY"]) == SECOND
+
+
+def retrying_and_cancelled(api, agenda, smtp, cli, clock):
+    """Aiko's server turned her invitation away for now (451) and takes mail again; the co-lead
+    cancels her talk meanwhile (its cancellation is written behind it); the retry is due."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    smtp.refuse.clear()
+    cancelled = api.patch(f"/api/v1/slots/{aiko.id}", json={"status": "cancelled"})
+    assert cancelled.status_code == 200, cancelled.get_json()
+    clock.sleep(60)
+    (retrying,) = outbox(kind="invitation", recipient_email=AIKO)
+    assert (retrying.id, retrying.status, retrying.attempts) == (written.id, "queued", 1)
+    return aiko, written
+
+
+@row_locks
+def test_a_round_on_one_instance_as_the_other_sender_takes_the_retry_of_a_cancelled_talk(
+    app, api, agenda, smtp, cli, clock
+):
+    """B's sender has leased the retry (not committed yet) as A's round would take it back, its
+    talk cancelled: A waits for the row, finds it taken, and leaves the cancellation behind it.
+    Aiko reads the invitation, then that the talk is off, under the same UID: her calendar
+    holds no talk that is gone."""
+    aiko, written = retrying_and_cancelled(api, agenda, smtp, cli, clock)
+    b = sender_b_takes_it(app)
+    a = Instance(app, a_round(cli))
+    another_session_waits_for_a_lock(app)
+    lease = b.finish()
+    assert list(lease) == [written.id]
+    a.finish()
+    sender_b_sends(app, lease)
+    for _ in range(3):
+        sender_round(cli, clock)
+    invitation, cancellation = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI search at the JPO"
+    (_, first), (calendar, then) = event_in(invitation), event_in(cancellation)
+    assert str(calendar["METHOD"]) == "CANCEL"
+    assert str(then["UID"]) == str(first["UID"]) == aiko.uid
+    assert int(then["SEQUENCE"]) > int(first["SEQUENCE"])
+
+
+@row_locks
+def test_a_round_on_one_instance_before_the_other_sender_takes_the_retry_of_a_cancelled_talk(
+    app, api, agenda, smtp, cli, clock
+):
+    """A's round has taken back the retry of a cancelled talk (not committed yet) as B's sender
+    looks for due messages: B takes nothing, neither the invitation nor the cancellation behind
+    it; nothing reaches Aiko."""
+    retrying_and_cancelled(api, agenda, smtp, cli, clock)
+
+    def taking_back(session) -> bool:
+        return any(
+            isinstance(row, OutboxMessage) and row.status == "superseded"
+            for row in session.identity_map.values()
+        )
+
+    a = Instance(app, a_round(cli), "before_commit", taking_back)
+    b = Instance(app, lambda: claim(utcnow()))
+    assert list(b.finish()) == []
+    a.finish()
+    for _ in range(3):
+        sender_round(cli, clock)
+    assert inbox(smtp, AIKO) == []

@@ -8,11 +8,19 @@ from planner.agenda.models import HELD, Meeting, MeetingStatus, Slot, SlotStatus
 from planner.extensions import db
 from planner.mail import imip
 from planner.mail.messages.addressing import (
+    about_slot,
     presenter_language,
     presenter_zone,
     private_url_of,
 )
-from planner.mail.messages.waiting import behind, news_behind, supersede, taken_back
+from planner.mail.messages.waiting import (
+    behind,
+    event_uid,
+    news_behind,
+    supersede,
+    taken_back,
+    withdraw_behind,
+)
 from planner.mail.messages.writing import (
     WRITTEN_AGAIN,
     calendar_part,
@@ -117,25 +125,67 @@ def renew_retried(slot: Slot, retried: OutboxMessage) -> bool:
     its meeting held still (`_held_still`), so that no news it withdraws tells of a change it
     does not say: a change saved meanwhile on another instance waits for this round, then
     finds the invitation written again and not sent yet, as any other; one under way as this
-    round comes is left to follow it as "Changed". Left as it is for a presenter who answered
-    (a link passed on by hand reached them), or a talk no longer theirs (the cancellation or
-    decline written follows it). Whether it was written again (flushed)."""
+    round comes is left to follow it as "Changed". A talk gone from them since
+    (`gone_from_presenter`), they were never told of it: it is taken back, and what waits
+    behind it to them as its presenter (its cancellation) with it, under the same rules; one
+    another sender leased meanwhile goes, and the cancellation follows it. Left as it is for a
+    presenter who answered (a link passed on by hand reached them). Whether it was written
+    again or taken back (flushed)."""
     if not _held_still(slot):
         return False
     invitation = slot.invitation
-    link = private_url_of(invitation) if invitation is not None else None
     if (
-        link is None
+        invitation is None
         or not invitation.email
         or invitation.answered_at is not None
         or mailbox(invitation.email) != retried.recipient_mailbox
-        or slot.status not in HELD
-        or slot.meeting.status == MeetingStatus.cancelled
+    ):
+        return False
+    if gone_from_presenter(slot):
+        # The talk is gone from them (cancelled, declined on their behalf, its meeting
+        # cancelled): they were never told of it, so nothing goes, neither the invitation nor
+        # the cancellation written behind it (a sender takes nothing of theirs behind it).
+        if not taken_back(retried):
+            return False
+        withdraw_behind(
+            retried,
+            *about_slot(slot, retried.recipient_email),
+            OutboxMessage.role == MessageRole.presenter,
+        )
+        return True
+    link = private_url_of(invitation)
+    if (
+        link is None
         or not (behind(retried, slot) or news_behind([retried]))
         or not taken_back(retried)
     ):
         return False
     renew_held(slot, retried, gone=False, hold=False)
+    return True
+
+
+def gone_from_presenter(slot: Slot) -> bool:
+    """Whether the talk is no longer its presenter's to give: cancelled, declined (by them, or
+    on their behalf), set back, or its meeting cancelled."""
+    return slot.status not in HELD or slot.meeting.status == MeetingStatus.cancelled
+
+
+def removed_while_retried(retried: OutboxMessage) -> bool:
+    """An invitation its presenter's server turned away for now, due to be tried again, whose
+    slot was deleted since (a draft's, or with its meeting): they were never told of the talk,
+    so neither it nor the cancellation written behind it goes (the same calendar entry, UID).
+    Only if still due and no sender's (`waiting.taken_back`). Whether it was taken back."""
+    if not taken_back(retried):
+        return False
+    uid = event_uid(retried.ics)
+    if uid is not None:
+        withdraw_behind(
+            retried,
+            OutboxMessage.slot_id.is_(None),
+            OutboxMessage.kind == MessageKind.cancellation,
+            OutboxMessage.role == MessageRole.presenter,
+            OutboxMessage.ics.contains(f"UID:{uid}", autoescape=True),
+        )
     return True
 
 

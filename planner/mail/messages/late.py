@@ -10,7 +10,11 @@ from sqlalchemy.orm import joinedload, selectinload
 from planner.agenda.models import Slot
 from planner.extensions import db
 from planner.mail.messages.changes import contact_news_again
-from planner.mail.messages.invitations import renew_retried
+from planner.mail.messages.invitations import (
+    gone_from_presenter,
+    removed_while_retried,
+    renew_retried,
+)
 from planner.mail.messages.reminders import reword
 from planner.mail.messages.waiting import behind, news_behind, still_due
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
@@ -39,18 +43,21 @@ def reword_due(now: datetime) -> None:
     say "in 2 hours" of a talk that starts in one), every update tried before, to an office
     contact (its words of the slot's status, which may have changed since), and every
     invitation tried before whose talk changed since (`invitations.renew_retried`: written
-    again as the talk now is, with no "Changed" after it). The sender's round does this before
-    it sends (`mail.cli.remind`); a reminder or update only while no sender has leased it
-    (`waiting.still_due`). A constant number of queries, however many are due: the messages,
-    the news waiting behind the invitations, their slots with their invitations, meetings and
-    offices, those still due, the talks' materials, the newer messages about them, and one
-    batch of the texts changed; and a few for each invitation written again."""
+    again as the talk now is, with no "Changed" after it; taken back, with what waits behind
+    it, when the talk is gone from its presenter, `removed_while_retried` when its slot was
+    deleted). The sender's round does this before it sends (`mail.cli.remind`); a reminder or
+    update only while no sender has leased it (`waiting.still_due`). A constant number of
+    queries, however many are due: the messages, the news waiting behind the invitations,
+    their slots with their invitations, meetings and offices, those still due, the talks'
+    materials, the newer messages about them, and one batch of the texts changed; and a few for
+    each invitation written again or taken back."""
     due = db.session.scalars(
         select(OutboxMessage)
         .where(
             OutboxMessage.status == MessageStatus.queued,
             OutboxMessage.next_attempt_at <= now,
-            OutboxMessage.slot_id.is_not(None),
+            # An invitation's slot deleted since (`invitations.removed_while_retried`).
+            OutboxMessage.slot_id.is_not(None) | (OutboxMessage.kind == MessageKind.invitation),
             (OutboxMessage.kind == MessageKind.reminder)
             | (
                 OutboxMessage.kind.in_((MessageKind.update, MessageKind.invitation))
@@ -79,7 +86,11 @@ def reword_due(now: datetime) -> None:
     }
     for message in retried:
         slot = slots.get(message.slot_id)
-        if slot is not None and (message.id in news or behind(message, slot)):
+        if message.slot_id is None:
+            removed_while_retried(message)
+        elif slot is not None and (
+            message.id in news or behind(message, slot) or gone_from_presenter(slot)
+        ):
             renew_retried(slot, message)
     # Not those an invitation written again withdrew, nor one another instance's sender leased
     # since they were read: it may be sending it this moment, as it was written.

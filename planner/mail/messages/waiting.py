@@ -103,7 +103,26 @@ def still_due(messages: list[OutboxMessage], now: datetime) -> set[int]:
     )
 
 
+def withdraw_behind(message: OutboxMessage, *where) -> int:
+    """The messages matching `where` queued behind `message`, itself queued to the same
+    recipient until now, never go: no sender takes a message while an earlier one to its
+    recipient is queued (`sender._due`), so none of them is any sender's. Returns how many."""
+    return _superseded(
+        *where,
+        OutboxMessage.recipient_mailbox == message.recipient_mailbox,
+        OutboxMessage.id > message.id,
+        OutboxMessage.status == MessageStatus.queued,
+    )
+
+
 _SEQUENCE_LINE = re.compile(r"^SEQUENCE:(\d+)\r?$", re.MULTILINE)
+_UID_LINE = re.compile(r"^UID:(\S+)\r?$", re.MULTILINE)
+
+
+def event_uid(ics: str | None) -> str | None:
+    """The UID of a message's calendar entry; None without one."""
+    found = _UID_LINE.search(ics or "")
+    return found.group(1) if found else None
 
 
 def _sequence(ics: str | None) -> int | None:
