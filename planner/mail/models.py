@@ -100,7 +100,9 @@ class OutboxMessage(db.Model):
     # What an update says ({"said": {"what": [...], "was": [...], "published": ..., ...}}), for
     # a co-lead's "Send again" to say it again (`mail.messages.changes.update_again`); a
     # settling one's also what the one that replaces it is to say ({"what", "was", "since":
-    # first change, ...}: `mail.messages.waiting.settling_withdrawn`). None for other kinds.
+    # first change, ...}: `mail.messages.waiting.settling_withdrawn`). An invitation written
+    # again while it waited to be tried again keeps when and why its server turned the one it
+    # replaces away ({"deferred": ...}: `deferred`). None for other kinds.
     basis: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     # As whom it addressed its recipient (`MessageRole`), kept when its text is cleared: what
     # went to a presenter as a contact of their office does not tell them they present the slot
@@ -128,6 +130,16 @@ class OutboxMessage(db.Model):
     # When its text, HTML and calendar part were cleared, kept no longer than needed
     # (`personal_data.retention`); what it was (kind, recipient, subject, dates) stays.
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    @property
+    def deferred(self) -> tuple[datetime, str | None, int] | None:
+        """An invitation written again as its talk now is while it waited to be tried again
+        (`messages.invitations.renew_retried`): when its recipient's server turned the one it
+        replaces away for now, what it answered, and that one's id; None otherwise."""
+        kept = (self.basis or {}).get("deferred") if self.kind == MessageKind.invitation else None
+        if not kept:
+            return None
+        return datetime.fromisoformat(kept["at"]), kept.get("error"), kept["message"]
 
     @validates("recipient_email")
     def _keep_mailbox(self, _key: str, value: str) -> str:

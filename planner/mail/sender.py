@@ -122,6 +122,12 @@ def delay_after(attempts: int) -> timedelta:
     return min(FIRST_DELAY * 2 ** (attempts - 1), LONGEST_DELAY)
 
 
+def deferred_at(message: OutboxMessage) -> datetime:
+    """When the server last turned away `message`, waiting to be tried again: its next attempt
+    was set `delay_after` its attempts from then (`_record_failure`)."""
+    return message.next_attempt_at - delay_after(message.attempts)
+
+
 def _due(now: datetime):
     """Queued messages due by `now` whose recipient has no earlier message still queued."""
     earlier = aliased(OutboxMessage)

@@ -445,3 +445,42 @@ def test_a_draft_talk_deleted_while_its_invitation_waits_to_retry_reaches_no_one
     assert inbox(smtp, AIKO) == []
     assert outbox(recipient_email=AIKO, status="queued") == []
 
+
+def test_an_invitation_written_again_while_it_waits_to_retry_shows_the_co_leads_it_was_turned_away(
+    api, agenda, smtp, cli, clock
+):
+    """Aiko's server turns her invitation away for now (451); the co-lead corrects the title;
+    the round writes the invitation again and her server turns that away too, then takes it.
+    The row of the one written again said "1 attempt", then "sent" as if it had gone at once,
+    and the old row, superseded, no longer showed the 451: nothing on the outbox page told the
+    co-leads that her address had deferred it, nor when. Now the row counts on from the first
+    attempt and says when and how her server turned the first one away."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    turned_away = tried.next_attempt_at - timedelta(minutes=1)
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+    sender_round(cli, clock)
+    assert inbox(smtp, AIKO) == []
+    old, again = outbox(kind="invitation", recipient_email=AIKO)
+    assert (old.id, old.status) == (written.id, "superseded")
+    assert (again.status, again.attempts) == ("queued", 2)
+    assert again.subject == "Invitation to present: AI-assisted search at the JPO"
+    said = f"its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC"
+    row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
+    assert "2 attempts" in row and said in row and f"as message {old.id}" in row
+    assert again.last_error == f"refused by the mail server: {BUSY}"
+    smtp.refuse.clear()
+    for _ in range(2):  # its next try two minutes on
+        sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
+    (sent,) = outbox(kind="invitation", recipient_email=AIKO, status="sent")
+    assert (sent.id, sent.attempts, sent.last_error) == (again.id, 3, None)
+    row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
+    assert "3 attempts" in row and f"{said} (refused by the mail server: {BUSY})" in row
+    page = html.unescape(api.get(f"/outbox/{sent.id}").get_data(as_text=True))
+    assert "Turned away for now" in page
+    assert f"at {turned_away:%-d %b %Y %H:%M} UTC (refused by the mail server: {BUSY})" in page

@@ -31,6 +31,7 @@ from planner.mail.messages.writing import (
 )
 from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, hold_invitations
+from planner.mail.sender import deferred_at
 from planner.presenters.models import Invitation
 from planner.timezones import moment_in_language
 
@@ -154,13 +155,23 @@ def renew_retried(slot: Slot, retried: OutboxMessage) -> bool:
         )
         return True
     link = private_url_of(invitation)
+    # What the co-leads' outbox page said of it, read before it is taken back.
+    attempts, error, deferred = retried.attempts, retried.last_error, deferred_at(retried)
     if (
         link is None
         or not (behind(retried, slot) or news_behind([retried]))
         or not taken_back(retried)
     ):
         return False
-    renew_held(slot, retried, gone=False, hold=False)
+    written = renew_held(slot, retried, gone=False, hold=False)
+    if written is not None:
+        # The same invitation, tried again: it counts on from its attempts (MAX_ATTEMPTS in
+        # all, its next wait as long) and keeps its server's answer, and when it came, which
+        # its outbox row says (`OutboxMessage.deferred`) once its own attempt clears it.
+        written.attempts, written.last_error = attempts, error
+        written.basis = {
+            "deferred": {"at": deferred.isoformat(), "error": error, "message": retried.id}
+        }
     return True
 
 
