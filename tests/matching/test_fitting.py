@@ -1,6 +1,7 @@
 """Fitting weights to graded pairs: it finds what the grades follow and says when it helps."""
 
 import numpy as np
+import pytest
 
 from planner.matching.fitting import Graded, cross_validate, fit, ndcg_p1
 from planner.matching.scorer import FEATURES, Weights
@@ -88,3 +89,30 @@ def test_single_marks_one_per_audience_still_teach_the_fit():
     weights = fit(pairs).as_dict()
     assert max(weights, key=weights.get) == "evidence"
     assert fit([]) == Weights()
+
+
+def test_each_recommendation_is_scored_by_a_fit_that_never_saw_its_grades():
+    """Co-leads on Rec 1 graded by how far along a project is, those on Rec 2 by how much it
+    says: a fit that saw every mark ranks both well, and reporting it would promise what no
+    fit does on a recommendation it has not seen. The report scores each recommendation with
+    weights fitted on the other alone."""
+    generator = np.random.default_rng(3)
+    followed = {1: list(FEATURES).index("evidence"), 2: list(FEATURES).index("detail")}
+    pairs = []
+    for number, feature in followed.items():
+        for audience in ("AA", "BB", "CC", "DD"):
+            for presenter in ("PP", "QQ", "RR", "SS", "TT"):
+                row = generator.random(len(FEATURES))
+                pairs.append(
+                    Graded(audience, presenter, number, round(3 * row[feature]), tuple(row))
+                )
+    one, two = ([p for p in pairs if p.recommendation == n] for n in (1, 2))
+    held_out = [ndcg_p1(one, fit(two)), ndcg_p1(two, fit(one))]
+    seen_all = [ndcg_p1(one, fit(pairs)), ndcg_p1(two, fit(pairs))]
+    assert sum(n for n, _, _ in seen_all) > sum(n for n, _, _ in held_out) + 0.1
+
+    rankings = sum(k for _, _, k in held_out)
+    report = cross_validate(pairs, Weights())
+    assert report.rankings == rankings == 8
+    assert report.fitted[0] == pytest.approx(sum(n * k for n, _, k in held_out) / rankings)
+    assert report.fitted[1] == pytest.approx(sum(p1 * k for _, p1, k in held_out) / rankings)
