@@ -261,6 +261,39 @@ def test_marks_override_and_survive_a_reimport(survey):
     assert "PL" in {m.presenter for m in survey_matches(survey, [10]) if m.audience == "ES"}
 
 
+def test_marks_survive_the_survey_replaced_by_a_corrected_file(survey):
+    """The same round replaced by a corrected file (one answer reworded, as a co-lead does
+    with `survey import FILE --replace`): its answers are stored anew, and the co-leads' marks
+    still rank Spain's presenters, in the matches and in the line-up's relevance."""
+    from dataclasses import replace
+
+    from planner.lineup.operations import workshop_instance
+    from planner.survey.operations import import_record, survey_record
+
+    set_mark("ES", "AU", 10, "must_present", "Governance is what they asked", "c@example.org")
+    set_mark("ES", "PL", 10, "not_useful", "", "c@example.org")
+    record = survey_record(survey)
+    corrected = replace(
+        record,
+        answers=[
+            replace(a, text="Auto classification") if a.text == "Auto classification, Search" else a
+            for a in record.answers
+        ],
+    )
+    assert corrected.answers != record.answers
+    survey = import_record(corrected, replace=True).survey
+    db.session.flush()
+    assert "Auto classification" in {a.text for a in survey_record(survey).answers}
+    spain = [m for m in survey_matches(survey, [10]) if m.audience == "ES"]
+    assert spain[0].presenter == "AU"
+    assert spain[0].reasons["mark"]["verdict"] == "must_present"
+    assert spain[0].reasons["mark"]["note"] == "Governance is what they asked"
+    assert "PL" not in {m.presenter for m in spain}
+    relevance = workshop_instance(survey, [10]).relevance["ES:10"]
+    assert relevance["AU"] == 1.0 and "PL" not in relevance
+    assert workshop_instance(survey, [10]).must_present == (("AU", "ES", 10),)
+
+
 def test_a_mark_saved_meanwhile_by_another_co_lead_is_not_replaced_unseen(survey):
     """Two co-leads mark a pair at the same moment: each request checked the mark it read; the
     one that writes second finds the pair changed and is refused, rather than both hearing
