@@ -93,23 +93,30 @@ def test_the_governance_wish_finds_the_governance_framework_and_says_why():
 
 
 def test_peers_rank_higher_for_an_audience_with_limited_capacity():
+    # The same project from a small office and a large one: only peer fit tells them apart.
     projects = [
-        Project("GM", 1, "WIPO IPAS is in use for our workflows."),
+        Project("GM", 1, "Our workflow system is in use."),
         Project("US", 1, "Our workflow system is in use."),
     ]
     peers = {
         "PY": Peer("small", "GRULAC"),
         "GM": Peer("small", "African Group"),
         "US": Peer("large", "Group B"),
+        "KG": Peer("small", "CACEEC"),
     }
     limited = Interest("PY", 1, (("challenge", "Lack of resources and time for workflows"),))
     plenty = Interest("JP", 1, (("discuss", "workflows"),))
-    matches = match_offices([limited, plenty], projects, offices=peers)
+    # As small as PY, and saying nothing of its means.
+    small = Interest("KG", 1, (("discuss", "workflows"),))
+    matches = match_offices([limited, plenty, small], projects, offices=peers)
+    score = {(m.audience, m.presenter): m.score for m in matches}
     gm = next(m for m in matches if m.audience == "PY" and m.presenter == "GM")
     us = next(m for m in matches if m.audience == "PY" and m.presenter == "US")
     assert gm.reasons["peer_fit"]["same_size"] and not us.reasons["peer_fit"]["same_size"]
     assert gm.score > us.score
-    jp = [m for m in matches if m.audience == "JP"]
+    # The peer ranks higher for the audience that asks for peers than for one that does not.
+    assert score["PY", "GM"] - score["PY", "US"] > score["KG", "GM"] - score["KG", "US"]
+    jp = [m for m in matches if m.audience in ("JP", "KG")]
     assert all(m.reasons["peer_fit"] is None for m in jp)
 
 
