@@ -246,7 +246,13 @@ def test_demand_counts_discussion_challenge_and_need(survey):
 
 
 def test_marks_override_and_survive_a_reimport(survey):
-    set_mark("ES", "AU", 10, "must_present", "Governance is what they asked", "c@example.org")
+    # Unmarked, PL, AU and IL rank first, second and third for ES.
+    assert [m.presenter for m in survey_matches(survey, [10]) if m.audience == "ES"][:3] == [
+        "PL",
+        "AU",
+        "IL",
+    ]
+    set_mark("ES", "IL", 10, "must_present", "Governance is what they asked", "c@example.org")
     set_mark("ES", "PL", 10, "not_useful", "", "c@example.org")
     # The survey removed and imported again: new survey and answer rows, the same offices.
     db.session.delete(survey)
@@ -254,7 +260,7 @@ def test_marks_override_and_survive_a_reimport(survey):
     survey = load_bundled_survey().survey
     assert db.session.scalar(select(func.count()).select_from(MatchMark)) == 2
     spain = [m for m in survey_matches(survey, [10]) if m.audience == "ES"]
-    assert spain[0].presenter == "AU"
+    assert spain[0].presenter == "IL"
     assert spain[0].reasons["mark"]["note"] == "Governance is what they asked"
     assert "PL" not in {m.presenter for m in spain}
     set_mark("ES", "PL", 10, "", "", "c@example.org")
