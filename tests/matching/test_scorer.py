@@ -81,6 +81,18 @@ def test_auto_classification_meets_ai_based_classification():
     assert first.reasons["topic_overlap"] > second.reasons["topic_overlap"] == 0
 
 
+def test_the_words_in_common_are_words_as_written_not_their_stems():
+    """The page lists the words a wish and a project share beyond their topics: "accuracy",
+    "average", "reached" as PL wrote them, not the stems they were compared by ("accuraci",
+    "averag")."""
+    [pl] = [
+        m
+        for m in match_offices([wish("US", "accuracy reached by the average system")], PROJECTS)
+        if m.presenter == "PL"
+    ]
+    assert [t["term"] for t in pl.reasons["terms"]] == ["accuracy", "average", "reached"]
+
+
 def test_the_governance_wish_finds_the_governance_framework_and_says_why():
     matches = match_offices(
         [wish("ES", "Rec.10, with special focus on governance and risk management")], PROJECTS
