@@ -105,7 +105,13 @@ def workshop_instance(
         )
         if mark.verdict == "must_present" and number in wanted
     )
-    return Instance(candidates, demands, relevance, set_aside, must_present)
+    # The marks that put a presenter before its score, for the line-up to say so.
+    marked = {
+        key: mark.label
+        for key, mark in scorer.marks.items()
+        if key[2] in wanted and mark.verdict != "not_useful"
+    }
+    return Instance(candidates, demands, relevance, set_aside, must_present, marked)
 
 
 def propose_lineup(

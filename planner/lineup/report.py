@@ -5,7 +5,7 @@ contribution, the price of the rules, and the next-best line-ups. Pure: no Flask
 
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -60,6 +60,9 @@ class LineupReport:
     # Each presentation's stand-in: the presenter that would best take its slot, the others
     # staying, and the line-up's worth then (`stand_ins`).
     stand_ins: dict[str, tuple[Candidate, float]] = field(default_factory=dict)
+    # The co-leads' marks on pairs ("useful", "must present to"), by (audience, presenter,
+    # recommendation): a presentation says whom it serves by a mark rather than its score.
+    marked: Mapping[tuple[str, str, int], str] = field(default_factory=dict, repr=False)
 
     @property
     def share(self) -> float:
@@ -108,7 +111,11 @@ class LineupReport:
                     # would lose then (none: nobody can, under the rules).
                     "stand_in": self._stand_in(c) if solution is self.solution else None,
                     "serves": [
-                        {"office": d.office, "recommendation": d.recommendation}
+                        {
+                            "office": d.office,
+                            "recommendation": d.recommendation,
+                            "mark": self.marked.get((d.office, c.office, d.recommendation)),
+                        }
                         for d in self.served_by(c)
                     ]
                     if solution is self.solution
@@ -320,6 +327,7 @@ def propose(
         weights={d.key: d.weight for d in demands},
         relevance=relevance,
         bonuses={key: bonus for key, bonus in bonuses if bonus},
+        marked=instance.marked,
     )
 
 

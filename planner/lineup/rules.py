@@ -86,6 +86,9 @@ class Instance:
     # Co-leads' "must present to" marks on its recommendations: (presenter, audience, number),
     # oldest first.
     must_present: tuple[tuple[str, str, int], ...] = ()
+    # Co-leads' marks that rank a pair above its score, as the matches page words them:
+    # (audience, presenter, number) to "useful" or "must present to".
+    marked: Mapping[tuple[str, str, int], str] = field(default_factory=dict)
 
     def gain(self, demand: Demand, candidate: Candidate) -> float:
         if candidate.recommendation != demand.recommendation or candidate.office == demand.office:

@@ -1185,6 +1185,29 @@ def test_a_must_present_mark_puts_its_presenter_in_the_line_up(client, survey):
     )
 
 
+def test_a_presentation_says_whom_it_serves_by_a_co_lead_s_mark(client, survey):
+    """A co-lead's mark ranks a pair above its score in the line-up as on the matches page, and
+    the line-up said nothing of it: AU served ES as if its score had chosen it. Each office a
+    presentation serves by a mark says so, on the page and in the API; the others do not."""
+    from planner.matching.operations import set_mark
+
+    set_mark("ES", "AU", 10, "must_present", "", "colead@example.org")
+    set_mark("US", "IL", 10, "useful", "", "colead@example.org")
+    db.session.commit()
+    body = client.post("/api/v1/lineups", json={"recommendation": 10, "slots": 3}).get_json()
+    serves = {
+        (p["office"], d["office"]): d["mark"] for p in body["presentations"] for d in p["serves"]
+    }
+    assert serves["AU", "ES"] == "must present to" and serves["IL", "US"] == "useful"
+    assert {mark for pair, mark in serves.items() if pair not in {("AU", "ES"), ("IL", "US")}} == {
+        None
+    }
+    page = html.unescape(client.get(body["url"]).text)
+    assert page.count("by a co-lead</span>") == 2
+    assert '>ES</a> <span class="tag">marked “must present to” by a co-lead</span>' in page
+    assert '>US</a> <span class="tag">marked “useful” by a co-lead</span>' in page
+
+
 def test_a_draft_made_from_a_line_up_keeps_its_survey_s_offices(client, survey):
     """helper-71: a draft made from a line-up took its participating offices from whichever
     survey was imported last: another import (200 offices) changed them."""
