@@ -82,6 +82,9 @@ def test_the_data_file_is_versioned_and_complete():
     for topic in data["topics"]:
         assert topic["label"] and topic["en"]
         assert all(language in topic for language in LANGUAGES)
+        # Words in every language, even for product names (WIPO is OMPI, ВОИС): an empty
+        # list passed, and the IP office suite had none (issue 11's audit, helper-362).
+        assert all(topic[language] for language in LANGUAGES), topic["id"]
     assert Vocabulary.from_json(data).version == data["version"]
     # A topic covers only topics the file has, and not itself.
     for topic in data["topics"]:
