@@ -8,7 +8,7 @@ they were never told of. So does a title corrected or a slot moved before the ro
 invitation, as the talk now is; after it went, "Changed" follows (helper-348)."""
 
 import html
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -484,3 +484,40 @@ def test_an_invitation_written_again_while_it_waits_to_retry_shows_the_co_leads_
     page = html.unescape(api.get(f"/outbox/{sent.id}").get_data(as_text=True))
     assert "Turned away for now" in page
     assert f"at {turned_away:%-d %b %Y %H:%M} UTC (refused by the mail server: {BUSY})" in page
+
+
+def test_a_confirmed_presenter_whose_invitation_waits_to_retry_still_gets_their_reminder(
+    api, survey, smtp, cli, clock
+):
+    """Aiko's talk, two days away, is confirmed by the co-leads before her invitation goes;
+    her server turns it away for now (451), and the round that wrote it also wrote her
+    reminder, to follow it. Nothing about the talk changes. The retry wrote the invitation
+    again (a reminder is no news of a change) and withdrew the reminder, which was never
+    written again: she got the invitation alone. Now the invitation goes as it was, and the
+    reminder after it."""
+    starts = (datetime.now(UTC) + timedelta(days=2)).replace(minute=0, second=0, microsecond=0)
+    meeting = api.post(
+        "/api/v1/meetings", json={**MEETING, "starts_at": starts.isoformat()}
+    ).get_json()
+    made = api.post(
+        f"/api/v1/meetings/{meeting['id']}/slots",
+        json={**TALK, "office": "JP", "title": "AI search at the JPO"},
+    ).get_json()
+    aiko = db.session.get(Slot, made["id"])
+    invite(api, aiko, name="Aiko Sato", email=AIKO, time_zone="Asia/Tokyo", language="en")
+    confirmed = api.patch(f"/api/v1/slots/{aiko.id}", json={"status": "confirmed"})
+    assert confirmed.status_code == 200, confirmed.get_json()
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO, status="queued")
+    assert tried.attempts == 1
+    assert outbox(kind="reminder", recipient_email=AIKO, status="queued")
+    smtp.refuse.clear()
+    for _ in range(3):
+        sender_round(cli, clock)
+    invitation, reminder = inbox(smtp, AIKO)
+    assert invitation["Message-ID"] == tried.message_id
+    assert invitation["Subject"] == "Invitation to present: AI search at the JPO"
+    assert "AI search at the JPO" in reminder["Subject"]
+    (went,) = outbox(kind="reminder", recipient_email=AIKO)
+    assert went.status == "sent"

@@ -43,15 +43,17 @@ def waiting_invitation(slot: Slot, email: str, *, queued: bool = False) -> Outbo
 
 def news_behind(invitations: list[OutboxMessage]) -> set[int]:
     """Of `invitations`, queued, the ids of those behind which news of their slot to their
-    recipient waits: an update or a reminder queued after it (which no sender takes before it
-    goes). One query."""
+    recipient waits: an update queued after it (which no sender takes before it goes). Not a
+    reminder: it tells of no change, and one written as the invitation was first tried is
+    not written again once withdrawn (its Message-ID stands while the slot's SEQUENCE does).
+    One query."""
     if not invitations:
         return set()
     waiting = db.session.execute(
         select(OutboxMessage.id, OutboxMessage.slot_id, OutboxMessage.recipient_mailbox).where(
             OutboxMessage.slot_id.in_({m.slot_id for m in invitations}),
             OutboxMessage.recipient_mailbox.in_({m.recipient_mailbox for m in invitations}),
-            OutboxMessage.kind.in_((MessageKind.update, MessageKind.reminder)),
+            OutboxMessage.kind == MessageKind.update,
             OutboxMessage.status == MessageStatus.queued,
         )
     ).all()
