@@ -450,12 +450,16 @@ def presented(text: str) -> str:
 # What a project's work runs under, not what it is: EP's "Projects under SP2028 Drivers 2,3,4"
 # (CWS/13/26, on nine recommendations) names the EPO's Strategic Plan 2028, as its answer to
 # question 7 spells it out, and says nothing of the projects; what follows the dash ("esp ISO
-# 27001/2022") does.
+# 27001/2022") does. Only the plan's name: words in capitals or figures ("SP2028", "Drivers
+# 2,3,4", "the Strategic Plan 2025"), up to the first word that is not: "projects under our
+# e-filing programme", "under the new law on electronic publication", "under SP2025 including
+# online filing" go on to say what the work is about, which the topics it names still count.
+_NAME_WORD = r"[A-Z0-9](?:[\w&/-]|[.,](?=\w))*"
 _FRAME = re.compile(
+    r"\b(?i:projects? under) (?:(?i:the) )?"
     # Not a stage ("projects under way", "under development"), which says what is there.
-    r"\bprojects? under\b(?! (?:way|implementation|development|construction|review)\b)"
-    r".*?(?=\s+[-–—]\s|[;:\n]|\.(?!\d)|$)",
-    re.IGNORECASE,
+    r"(?!(?i:way|implementation|development|construction|review)\b)"
+    rf"{_NAME_WORD}(?: {_NAME_WORD})*"
 )
 
 

@@ -13,6 +13,7 @@ from planner.matching.evidence import (
     stated,
     unframed,
 )
+from planner.matching.vocabulary import bundled
 from planner.survey.document import parse_document
 from planner.survey.records import Question
 from tests.support import BUNDLED
@@ -414,3 +415,19 @@ def test_what_projects_run_under_is_not_what_they_are():
     # A stage is not a plan: projects under way show what they are.
     assert "AI classification" in unframed("Projects under way on AI classification")
     assert "OCR" in unframed("Two projects under development of OCR")
+
+
+@pytest.mark.parametrize(
+    "text, topic",
+    [
+        ("Projects under our e-filing programme: online fee payment", "efiling"),
+        ("Projects under the new law on electronic publication of marks", "documents"),
+        ("Projects under SP2025 including online filing for SMEs", "efiling"),
+    ],
+)
+def test_the_work_done_under_a_plan_still_names_its_topics(text, topic):
+    """Only a plan named by its name ("SP2028 Drivers 2,3,4") is what projects run under: an
+    office whose projects run "under our e-filing programme", "under the new law on electronic
+    publication" or "under SP2025 including online filing" showed no e-filing or publishing
+    work, every word after "under" read as the plan, up to the end of the answer."""
+    assert topic in {m.topic for m in bundled().mentions(unframed(text))}
