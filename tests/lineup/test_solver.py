@@ -743,14 +743,11 @@ def test_too_many_slots_name_the_plans_that_could_fill_them(survey):
     assert "ES" in {c.office for c in found.presentations}
 
 
-def test_a_slot_that_serves_no_one_better_goes_to_the_stronger_evidence_then_the_better_rated():
-    """helper-353: a Rec 5 line-up filled a slot with BR while EP was "just as good", the tie
-    broken as the solver's arithmetic fell. Where several presentations are worth exactly the
-    same to the line-up, the working one is chosen over the one under way, over the plan; among
-    those equally far along, the one the interested offices rate higher; then by office code,
-    however the candidates are listed."""
-    # AA serves both audiences best; each of the others is worth the same to the line-up (no
-    # audience hears it before AA), so the second slot is a tie between all of them.
+def tied_second_slot(cu_rated: float):
+    """Six candidates for two audiences: ZZ serves both best; each other is worth the same to
+    the line-up after it (no audience hears it before ZZ), so the second slot is a tie between
+    a plan (AP), two under way (BU, CU) and two working (DW, EW). DW and EW are rated alike
+    (0.7 in all); BU and CU too where XX rates CU `cu_rated` 0.6 (1.1 in all)."""
     candidates = (
         Candidate("AP", 10, maturity=0.25, evidence="plan"),
         Candidate("BU", 10, maturity=0.65, evidence="under way"),
@@ -761,9 +758,19 @@ def test_a_slot_that_serves_no_one_better_goes_to_the_stronger_evidence_then_the
     )
     demands = (Demand("XX", 10, 1.0), Demand("YY", 10, 1.0))
     relevance = {
-        "XX:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.5, "CU": 0.6, "DW": 0.3, "EW": 0.4},
+        "XX:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.5, "CU": cu_rated, "DW": 0.3, "EW": 0.4},
         "YY:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.6, "CU": 0.5, "DW": 0.4, "EW": 0.3},
     }
+    return candidates, demands, relevance
+
+
+def test_a_slot_that_serves_no_one_better_goes_to_the_stronger_evidence_then_the_better_rated():
+    """helper-353: a Rec 5 line-up filled a slot with BR while EP was "just as good", the tie
+    broken as the solver's arithmetic fell. Where several presentations are worth exactly the
+    same to the line-up, the working one is chosen over the one under way, over the plan; among
+    those equally far along, the one the interested offices rate higher; then by office code,
+    however the candidates are listed."""
+    candidates, demands, relevance = tied_second_slot(cu_rated=0.6)
     rules = Rules(slots=2, maturity_weight=0, include_plans=True)
 
     def chosen(candidates, demands) -> set[str]:
@@ -819,19 +826,7 @@ def test_the_next_best_line_ups_break_their_ties_by_the_best_line_up_s_rule():
     the audiences rate higher, while the next best ("Just as good") still took whom the
     solver's arithmetic fell on: a co-lead comparing them saw no rule. Each next-best line-up
     is settled the same way, into none shown before it, in any order of the candidates."""
-    candidates = (
-        Candidate("AP", 10, maturity=0.25, evidence="plan"),
-        Candidate("BU", 10, maturity=0.65, evidence="under way"),
-        Candidate("CU", 10, maturity=0.65, evidence="under way"),
-        Candidate("DW", 10, maturity=1.0, evidence="working"),
-        Candidate("EW", 10, maturity=1.0, evidence="working"),
-        Candidate("ZZ", 10, maturity=1.0, evidence="working"),
-    )
-    demands = (Demand("XX", 10, 1.0), Demand("YY", 10, 1.0))
-    relevance = {
-        "XX:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.5, "CU": 0.65, "DW": 0.3, "EW": 0.4},
-        "YY:10": {"ZZ": 0.9, "AP": 0.5, "BU": 0.6, "CU": 0.5, "DW": 0.4, "EW": 0.3},
-    }
+    candidates, demands, relevance = tied_second_slot(cu_rated=0.65)
     # Every second slot is worth the same: the maturity counts for nothing here.
     rules = Rules(slots=2, maturity_weight=0, include_plans=True)
     for seed in range(5):

@@ -192,12 +192,7 @@ def test_a_draft_talk_deleted_before_its_invitation_went_reaches_no_one(
     moved = api.patch(f"/api/v1/slots/{agenda['rosa'].id}", json={"duration_minutes": 30})
     assert moved.status_code == 200, moved.get_json()
     clock.sleep(10)
-    if removed == "slot":
-        url = f"/slots/{agenda['rosa'].id}/delete"
-        assert api.post(url, data=hidden_fields(api, url)).status_code == 302
-    else:
-        deleted = api.delete(f"/api/v1/meetings/{agenda['meeting']}")
-        assert deleted.get_json()["result"] == "deleted"
+    removed_from_the_draft(api, agenda, agenda["rosa"], removed)
     for _ in range(3):
         sender_round(cli, clock)
     assert inbox(smtp, ROSA) == []
@@ -396,6 +391,16 @@ def _slot_deleted(api, aiko, meeting) -> None:
     assert api.post(url, data=hidden_fields(api, url)).status_code == 302
 
 
+def removed_from_the_draft(api, agenda, slot, removed: str) -> None:
+    """The co-lead deletes `slot` from the draft (its page's Delete), or the whole draft
+    meeting (the API), as `removed` says: "slot" or "meeting"."""
+    if removed == "slot":
+        _slot_deleted(api, slot, agenda["meeting"])
+    else:
+        deleted = api.delete(f"/api/v1/meetings/{agenda['meeting']}")
+        assert deleted.get_json()["result"] == "deleted"
+
+
 @pytest.mark.parametrize(
     "gone", [_slot_cancelled, _slot_declined, _meeting_cancelled, _slot_deleted]
 )
@@ -433,12 +438,7 @@ def test_a_draft_talk_deleted_while_its_invitation_waits_to_retry_reaches_no_one
     sender_round(cli, clock)
     (tried,) = outbox(kind="invitation", recipient_email=AIKO)
     assert (tried.status, tried.attempts) == ("queued", 1)
-    if removed == "slot":
-        url = f"/slots/{aiko.id}/delete"
-        assert api.post(url, data=hidden_fields(api, url)).status_code == 302
-    else:
-        deleted = api.delete(f"/api/v1/meetings/{agenda['meeting']}")
-        assert deleted.get_json()["result"] == "deleted"
+    removed_from_the_draft(api, agenda, aiko, removed)
     smtp.refuse.clear()
     for _ in range(4):
         sender_round(cli, clock)

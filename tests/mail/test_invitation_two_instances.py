@@ -136,6 +136,19 @@ def sender_b_sends(app, lease) -> None:
         assert counts.sent == len(lease)
 
 
+def sender_b_sends_first(app, written, on_a: Callable) -> None:
+    """B's sender leases `written` (not committed yet) as instance A does `on_a`: A waits for
+    the row (a session waits for a lock), B's lease holds the invitation alone, A finishes
+    after it, and B sends what it leased."""
+    b = sender_b_takes_it(app)
+    a = Instance(app, on_a)
+    another_session_waits_for_a_lock(app)
+    lease = b.finish()
+    assert list(lease) == [written.id]
+    a.finish()
+    sender_b_sends(app, lease)
+
+
 def correct_title(api, aiko) -> Callable:
     def save():
         saved = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": CORRECTED})
@@ -179,13 +192,7 @@ def test_corrected_on_one_instance_as_the_other_sender_takes_the_invitation(
     """B's sender has leased the invitation (not committed yet) as the co-lead saves on A: A's
     save waits for the row, finds it taken, and writes "Changed", which follows it."""
     aiko, written = aiko_invited(api, agenda, cli, clock)
-    b = sender_b_takes_it(app)
-    a = Instance(app, correct_title(api, aiko))
-    another_session_waits_for_a_lock(app)
-    lease = b.finish()
-    assert list(lease) == [written.id]
-    a.finish()
-    sender_b_sends(app, lease)
+    sender_b_sends_first(app, written, correct_title(api, aiko))
     invitation_then_changed(smtp, aiko, cli, clock)
 
 
@@ -234,13 +241,7 @@ def test_a_round_on_one_instance_as_the_other_sender_takes_the_retry(
     """B's sender has leased the retry (not committed yet) as A's round would write it again:
     A waits for the row, finds it taken, and leaves it and its "Changed" as they are."""
     aiko, written = retrying_and_corrected(api, agenda, smtp, cli, clock)
-    b = sender_b_takes_it(app)
-    a = Instance(app, a_round(cli))
-    another_session_waits_for_a_lock(app)
-    lease = b.finish()
-    assert list(lease) == [written.id]
-    a.finish()
-    sender_b_sends(app, lease)
+    sender_b_sends_first(app, written, a_round(cli))
     invitation_then_changed(smtp, aiko, cli, clock)
 
 
@@ -348,13 +349,7 @@ def test_a_round_on_one_instance_as_the_other_sender_takes_the_retry_of_a_cancel
     Aiko reads the invitation, then that the talk is off, under the same UID: her calendar
     holds no talk that is gone."""
     aiko, written = retrying_and_cancelled(api, agenda, smtp, cli, clock)
-    b = sender_b_takes_it(app)
-    a = Instance(app, a_round(cli))
-    another_session_waits_for_a_lock(app)
-    lease = b.finish()
-    assert list(lease) == [written.id]
-    a.finish()
-    sender_b_sends(app, lease)
+    sender_b_sends_first(app, written, a_round(cli))
     for _ in range(3):
         sender_round(cli, clock)
     invitation, cancellation = inbox(smtp, AIKO)
