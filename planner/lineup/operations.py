@@ -31,7 +31,7 @@ from planner.lineup.rules import (
     listed,
 )
 from planner.matching.operations import survey_scorer
-from planner.matching.scorer import Project
+from planner.matching.scorer import MARK_ORDER, Project
 from planner.matching.vocabulary import bundled
 from planner.offices.models import Office
 from planner.proposals.operations import accepted_proposals, slots_of
@@ -109,7 +109,7 @@ def workshop_instance(
     marked = {
         key: mark.label
         for key, mark in scorer.marks.items()
-        if key[2] in wanted and mark.verdict != "not_useful"
+        if key[2] in wanted and mark.verdict in MARK_ORDER
     }
     return Instance(candidates, demands, relevance, set_aside, must_present, marked)
 

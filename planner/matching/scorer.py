@@ -54,7 +54,7 @@ MARKS = {
     "useful": ("useful", 0.9),
     "not_useful": ("not useful", 0.0),
 }
-MARK_ORDER = {"must_present": 2, "useful": 1}
+MARK_ORDER = {"must_present": 2, "useful": 1}  # the marks that rank a pair before its score
 
 
 # What the score weighs, each a number from 0 to 1 for an (audience, project) pair.
@@ -1058,7 +1058,8 @@ def _names_numbers(text: str) -> bool:
     """Whether a text names recommendations by number ("Interested in all recommendations,
     especially recommendations 2, 3, 4"): the office choosing them, as a bare "Recommendation
     10" does, not a wish about one. Any number counts, whichever recommendations there are."""
-    return read_interest(text, frozenset()).explanation.startswith("named by number")
+    # With no recommendation known, every number the text names is one it does not know.
+    return bool(read_interest(text, frozenset()).unknown_numbers)
 
 
 def _shared_terms(query: Mapping[str, float], document: Mapping[str, float], surface) -> list[dict]:
