@@ -300,7 +300,12 @@ class Slot(db.Model):
         invited = self.presenter_invited
         if invited is not None and known(invited.time_zone):
             return invited.time_zone
-        return known(self.office.time_zone) if self.office is not None else None
+        return self.office_zone
+
+    @property
+    def office_zone(self) -> str | None:
+        """The presenting office's zone (`Office.zone`), None without an office."""
+        return self.office.zone if self.office is not None else None
 
     # Who was invited to present it; a deleted slot takes it along (ON DELETE CASCADE).
     invitation: Mapped["Invitation | None"] = relationship(

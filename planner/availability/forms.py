@@ -41,7 +41,7 @@ from planner.extensions import db
 from planner.forms import PlannerForm, ZoneField, refill, time_zone
 from planner.languages import day_here, page_language, sentences, word_list
 from planner.offices.models import Office
-from planner.timezones import is_time_zone, known, local_time, place_in, resolve_zone
+from planner.timezones import is_time_zone, local_time, place_in, resolve_zone
 
 ROWS = 3  # rows shown; a row left empty is no window
 AVAILABILITY_MAX = 500  # the longest availability a proposal keeps in words
@@ -322,7 +322,7 @@ def save_proposal_windows(form: AvailabilityFields, proposal) -> None:
     the office's zone."""
     zone = (form.availability_zone.data or "").strip()
     office = proposal.office
-    zone = zone or (known(office.time_zone) if office is not None else None) or HOME_ZONE
+    zone = zone or (office.zone if office is not None else None) or HOME_ZONE
     replace_windows(form.chosen_windows(zone), proposal=proposal)
 
 
@@ -435,4 +435,4 @@ def _too_many_rows(sent: int) -> str:
 def office_zone(code: str | None) -> str | None:
     """The time zone of the office chosen on the form, if it has one."""
     office = db.session.get(Office, code) if code else None
-    return known(office.time_zone) if office is not None else None
+    return office.zone if office is not None else None

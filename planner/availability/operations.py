@@ -121,7 +121,7 @@ def reading_zone(slot: Slot) -> str:
 def proposal_zone(proposal: Proposal) -> str:
     """`reading_zone` for a proposal on no slot yet: its office's, else WIPO's."""
     office = proposal.office
-    return (known(office.time_zone) if office is not None else None) or HOME_ZONE
+    return (office.zone if office is not None else None) or HOME_ZONE
 
 
 def volunteers_words(slot: Slot) -> str:
@@ -167,9 +167,7 @@ def presenter_time(slot: Slot, *, private: bool = True) -> str | None:
     """ "Tue 9 Mar 09:00 in Lima (UTC−5)": when the slot starts for its presenter (None if
     unknown). The zone a presenter chose is theirs and the co-leads' (`private`); anyone else
     is told the time at the presenting office, which the office's public page shows anyway."""
-    zone = (
-        slot.presenter_zone if private else (known(slot.office.time_zone) if slot.office else None)
-    )
+    zone = slot.presenter_zone if private else slot.office_zone
     if zone is None or slot.starts_at is None:
         return None
     there = local_time(zone, slot.starts_at)

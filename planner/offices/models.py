@@ -15,6 +15,7 @@ from planner.extensions import db
 # pure, reads it from codes).
 from planner.offices.codes import OFFICE_CODE as OFFICE_CODE
 from planner.offices.codes import typed_code as typed_code
+from planner.timezones import known
 from planner.versioning import version_column
 
 _ACRONYM = re.compile(r"\(([A-Z][A-Za-z]{1,11})\)")
@@ -58,6 +59,13 @@ class Office(db.Model):
     # Goes up with every change of the row; a save based on an older version is refused.
     version: Mapped[int] = version_column()
     __mapper_args__: ClassVar[dict] = {"version_id_col": version}
+
+    @property
+    def zone(self) -> str | None:
+        """Its time zone as this machine reads times: None where none is given or where the
+        time zone database does not know it (`timezones.known`: a zone kept from a newer one),
+        so callers fall back to the meeting's or WIPO's rather than 500."""
+        return known(self.time_zone)
 
     @property
     def short_name(self) -> str:

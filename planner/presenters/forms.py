@@ -20,7 +20,6 @@ from planner.languages import PAGE_LANGUAGES, language_name
 from planner.presenters.models import Answer, Invitation
 from planner.presenters.operations import invite, known_language
 from planner.text import same_name
-from planner.timezones import known
 
 
 class InviteForm(PlannerForm):
@@ -98,7 +97,7 @@ def filled_for_someone_else(form: InviteForm, slot, filled_for: str | None) -> s
         return None
     if filled_for is not None and same_name(form.name.data, filled_for):
         return None
-    office_zone = known(slot.office.time_zone) if slot.office is not None else None
+    office_zone = slot.office_zone
     theirs = known_language(slot, form.email.data, form.name.data)
     said = []
     zone = form.time_zone.data or None

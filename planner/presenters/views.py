@@ -53,7 +53,7 @@ from planner.presenters.operations import (
     where_it_stands,
 )
 from planner.text import shorten
-from planner.timezones import ZoneError, known, local_time, pick_zone, place_in
+from planner.timezones import ZoneError, local_time, pick_zone, place_in
 from planner.versioning import link_changed, link_seen
 from planner.web import dead_link, reading
 
@@ -430,7 +430,7 @@ def _invite_defaults(slot: Slot) -> dict:
             "time_zone": current.time_zone,
             "language": current.language or known_language(slot, current.email, current.name),
         }
-    zone = known(slot.office.time_zone) if slot.office else None
+    zone = slot.office_zone
     for contact in _office_contacts(slot):
         return {
             "name": contact.name,
@@ -498,7 +498,7 @@ def _unsocial_at_the_office(slot: Slot) -> bool:
     """Whether the slot falls outside 07:00–21:00 at its office, where its presenter most likely
     is: the meeting's page flags it, and the co-lead about to ask them should see it too
     (helper-142: 23:20 in Sydney, unflagged)."""
-    zone = known(slot.office.time_zone) if slot.office is not None else None
+    zone = slot.office_zone
     if not zone or slot.starts_at is None:
         return False
     return outside_social_hours(local_time(zone, slot.starts_at), local_time(zone, slot.ends_at))

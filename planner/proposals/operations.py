@@ -27,7 +27,6 @@ from planner.recommendations.models import Recommendation
 from planner.survey.models import Answer, Survey
 from planner.survey.operations import respondent_codes
 from planner.survey.records import Question, says_nothing
-from planner.timezones import known
 from planner.turns import take_turn
 from planner.versioning import changed_columns
 
@@ -106,7 +105,7 @@ def submit(
     take_turn(db.session.connection(), f"proposal {office} {fields['title']}")
     if earlier := _sent_before(office, fields):
         # In the office's zone: the volunteer's own, most likely.
-        zone = (known(earlier.office.time_zone) if earlier.office else None) or "UTC"
+        zone = (earlier.office.zone if earlier.office else None) or "UTC"
         sent = {"when": moment_here(zone, earlier.created_at), "email": earlier.contact_email}
         if not earlier.contact_email:
             said = _(

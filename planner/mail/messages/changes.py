@@ -192,7 +192,7 @@ def _to_contact(
     stopped updates (a cancellation still goes to them). Every path to a contact comes through
     here, so none drifts from the others (helper-59)."""
     email = contact.email.strip()
-    zone = zone or (known(office.time_zone) if office else None)
+    zone = zone or (office.zone if office else None)
     feed = office_sequence(slot, office.code) if office else slot_sequence(slot, slot.meeting)
     recipient = Recipient(email, contact.name, contact.language or "en")
     kind = MessageKind.cancellation if cancel else MessageKind.update
@@ -245,7 +245,7 @@ def contact_news_again(message: OutboxMessage, slot: Slot) -> None:
         return
     context = _contact_context(
         slot,
-        known(slot.office.time_zone) if slot.office else None,
+        slot.office_zone,
         message.unsubscribe_kind is None,
         {
             "reason": "cancelled",
@@ -1152,7 +1152,7 @@ def _tell_contacts(
     # The one presenting it hears as its presenter; one who declined, or whose invitation has not
     # reached them, as a contact if they are one (`_active_presenter`).
     presenter = _active_presenter(slot, change.status)
-    zone = known(slot.office.time_zone) if slot.office else None
+    zone = slot.office_zone
     # The office's saved contacts only: a volunteer who did not consent to be kept is offered
     # as the presenter of their own talk, never written to as the office's contact.
     for contact in contacts_for(slot.office_code) if contacts is None else contacts:
