@@ -35,7 +35,22 @@ from planner.public_json import PUBLIC_JSON
 from planner.routing import read_endpoint
 from planner.web import reading
 
-login_manager = LoginManager()
+
+class _Accounts(LoginManager):
+    """Flask-Login's, but strong session protection guards signed-in sessions only. Flask-Login
+    counts a session without an account as failing it whenever it holds anything (a form's CSRF
+    token), and clears it: every answer, a static file's too, then set the cookie again. A
+    stylesheet or favicon asked for by the page before signing in, answered after it, set the
+    session back to the one before: the co-lead was signed out (a browser test did so on a
+    loaded CI machine)."""
+
+    def _session_protection_failed(self) -> bool:
+        if "_user_id" not in session:
+            return False
+        return super()._session_protection_failed()
+
+
+login_manager = _Accounts()
 login_manager.session_protection = "strong"
 
 
@@ -373,15 +388,18 @@ FEEDS = frozenset(
 # The time zones a zone field offers (`agenda.views.zones`): the same list to anyone in a language.
 ZONE_LIST = "agenda.zones"
 
+# Stylesheets, scripts, the icon: the same bytes to anyone, kept a year by any cache.
+STATIC = "static"
+
 
 def opens_no_session() -> bool:
     """Whether this request is the API's, a public JSON file's beside the pages (a meeting's
-    schedule.json), a calendar feed's or the zone list's, which are the same to anyone, a
+    schedule.json), a calendar feed's, the zone list's or a static file's, the same to anyone, a
     co-lead signed in too: they open no session, so that an answer neither varies with the
     cookie (a cache in front kept one copy per visitor) nor differs for a co-lead (their 404
     said "private, no-store"). Asked before Flask matches the address, which is matched then,
     once (`routing.read_endpoint`)."""
-    return is_api_request() or read_endpoint() in PUBLIC_JSON | FEEDS | {ZONE_LIST}
+    return is_api_request() or read_endpoint() in PUBLIC_JSON | FEEDS | {ZONE_LIST, STATIC}
 
 
 def install(app: Flask) -> None:

@@ -462,3 +462,35 @@ def test_delete_with_nothing_more_to_say_says_no_empty_line(cli, colead):
     assert deleted.stdout.splitlines() == [
         "Deleted bo@example.org: its sessions and API tokens no longer work."
     ]
+
+
+def test_an_answer_to_a_request_sent_before_signing_in_leaves_the_sign_in_standing(
+    app, client, colead, survey
+):
+    """The volunteer form, then signing in, while the form's stylesheet or icon, asked for with
+    the cookie from before, is still on its way back: its answer set that cookie again, and the
+    co-lead was signed out (a browser test on a loaded CI machine, after Flask-Login's strong
+    protection cleared, and so set again, every session without an account on every answer).
+    Nothing answered sets the session cookie unless the session changed; a static file never."""
+    page = client.get("/volunteer").get_data(as_text=True)
+    icon = re.search(r'href="(/static/favicon\.svg[^"]*)"', page).group(1)
+    before = copy_of(app, client)  # the cookie the icon's request left with
+    assert sign_in(client).status_code == 302 and signed_in(client)
+    for late in (before.get(icon), before.get("/volunteer"), before.get("/")):
+        assert late.status_code == 200
+        assert not late.headers.getlist("Set-Cookie"), late.request.path
+    assert signed_in(client)
+    # Anyone's unchanged session is left as it is, however often asked.
+    assert not client.get(icon).headers.getlist("Set-Cookie")
+
+
+def test_a_copied_signed_in_cookie_sent_from_elsewhere_is_cleared(app, client, colead):
+    """Strong protection still guards a signed-in session: the copy's first answer clears it,
+    so that the copy is no longer signed in even when sent from the owner's network after."""
+    client.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert sign_in(client).status_code == 302
+    thief = _from(app, client, "198.51.100.7")
+    assert not signed_in(thief)
+    thief.environ_base["REMOTE_ADDR"] = "192.0.2.10"
+    assert not signed_in(thief)
+    assert signed_in(client)
