@@ -7,7 +7,7 @@ from flask.cli import AppGroup
 
 from planner.lineup.forms import BadRules, rules_from
 from planner.lineup.operations import propose_lineup
-from planner.lineup.report import by_best_match
+from planner.lineup.report import NEGLIGIBLE, by_best_match
 from planner.lineup.rules import (
     DEFAULT_MATURITY_WEIGHT,
     MAX_MATURITY_WEIGHT,
@@ -32,7 +32,7 @@ def _stand_in(presentation: dict) -> str:
     """What the page says beside a presentation's contribution (its slot left empty): who would
     best take its slot, and what the line-up would lose then."""
     stand_in = presentation["stand_in"]
-    if not stand_in or presentation["score"] <= 0.0005:
+    if not stand_in or presentation["score"] <= NEGLIGIBLE:
         return ""
     if stand_in["loss"] > 0:
         return f" ({stand_in['loss']:.3f} lost with {stand_in['office']} in its place)"

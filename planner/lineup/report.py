@@ -29,6 +29,10 @@ from planner.lineup.rules import (
 )
 from planner.matching.evidence import EvidenceType
 
+# A line-up's worth, a presentation's part of it, the price of the rules: below this they show as
+# 0.000 to three decimals, and the page and the command line say "nothing" rather than "0.000".
+NEGLIGIBLE = 0.0005
+
 
 @dataclass(frozen=True)
 class LineupReport:

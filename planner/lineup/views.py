@@ -24,7 +24,7 @@ from planner.lineup.operations import (
     propose_lineup,
     save_lineup,
 )
-from planner.lineup.report import by_best_match, served
+from planner.lineup.report import NEGLIGIBLE, by_best_match, served
 from planner.lineup.rules import MAX_RESERVED, InfeasibleRules
 from planner.matching.operations import accepted_projects
 from planner.offices.models import Office
@@ -40,6 +40,7 @@ from planner.web import flag_from, reading, survey_from_request
 bp = Blueprint("lineup", __name__, url_prefix="/lineups")
 # A line-up's result (lineup/_result.html), wherever it is shown, as the command line says it.
 bp.add_app_template_global(by_best_match, "by_best_match")
+bp.add_app_template_global(NEGLIGIBLE, "NEGLIGIBLE")
 
 # Saved line-ups on a page of the list: each keeps its evidence (the relevance of every
 # presenter to every interested office, up to a megabyte at 500 offices), read to say whom it
