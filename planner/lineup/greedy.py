@@ -72,12 +72,7 @@ def greedy(
             others = [j for j in others if j not in chosen and j not in barred]
             if not others:
                 continue
-            served = m.R[:, rest].max(axis=1) if rest else np.zeros(len(m.demands))
-            values = (
-                m.w @ np.maximum(m.R[:, others], served[:, None])
-                + m.bonus[rest].sum()
-                + m.bonus[others]
-            )
+            values = m.swapped(chosen, position, others)
             for k in np.argsort(-values, kind="stable"):
                 if values[k] <= current + TOLERANCE:
                     break

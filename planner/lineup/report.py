@@ -438,7 +438,7 @@ def stand_ins(
             for j in np.flatnonzero(m.recommendation == m.candidates[out].recommendation)
             if j not in chosen
         ]
-        worth = _worth(m, chosen, position, others)
+        worth = m.swapped(chosen, position, others)
         # The most worth first, then the standing: the first that keeps the rules takes it.
         order = sorted(range(len(others)), key=lambda k: (-round(worth[k], 9), rank[others[k]]))
         for k in order:
@@ -465,15 +465,6 @@ def _standing(m: Matrix, prefer: frozenset[str]) -> dict[int, int]:
     return {j: position for position, j in enumerate(standing)}
 
 
-def _worth(m: Matrix, chosen: list[int], position: int, others: list[int]) -> np.ndarray:
-    """The worth of the line-up (columns of `m`) with the presentation at `position` of
-    `chosen` swapped for each of `others`."""
-    rest = chosen[:position] + chosen[position + 1 :]
-    served = m.R[:, rest].max(axis=1) if rest else np.zeros(len(m.demands))
-    worth = m.w @ np.maximum(m.R[:, others], served[:, None]) + m.bonus[rest].sum()
-    return worth + m.bonus[others]
-
-
 def _swaps(
     m: Matrix,
     rules: Rules,
@@ -488,7 +479,7 @@ def _swaps(
     `forbidden`, in the order of `others`."""
     if not others:
         return
-    worth = _worth(m, chosen, position, others)
+    worth = m.swapped(chosen, position, others)
     forbidden = list(forbidden)
     for k, j in enumerate(others):
         trial = [*chosen[:position], j, *chosen[position + 1 :]]
