@@ -108,7 +108,10 @@ def show_in(own: str | None = None) -> str:
     when it is one, else the best of the browser's; English when none is. Returns the one
     chosen."""
     picked = _language_named(request.args.get("lang", ""))
-    if picked in PAGE_LANGUAGES and request.method == "GET":
+    if picked in PAGE_LANGUAGES and request.method == "GET" and session.get(_CHOSEN) != picked:
+        # Written only when it changes: an answer that sets the cookie again, to a request
+        # sent before signing in and answered after, set the session from before back
+        # (helper-363), as 7eacd20f found of static files.
         session[_CHOSEN] = picked
     chosen = session.get(_CHOSEN)
     if chosen not in PAGE_LANGUAGES:

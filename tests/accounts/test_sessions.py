@@ -494,3 +494,20 @@ def test_a_copied_signed_in_cookie_sent_from_elsewhere_is_cleared(app, client, c
     thief.environ_base["REMOTE_ADDR"] = "192.0.2.10"
     assert not signed_in(thief)
     assert signed_in(client)
+
+
+def test_a_language_link_answered_after_signing_in_leaves_the_sign_in_standing(app, client, colead):
+    """A co-lead reads the volunteer form in French, then signs in in another tab while the
+    French page, asked again with the cookie from before, is on its way back: its answer set
+    that cookie again, the language being written into the session on every ?lang= answer, and
+    signed the co-lead out (helper-363). The language is written only when it changes."""
+    assert client.get("/volunteer?lang=fr").headers.getlist("Set-Cookie")
+    before = copy_of(app, client)
+    assert sign_in(client).status_code == 302 and signed_in(client)
+    late = before.get("/volunteer?lang=fr")
+    assert late.status_code == 200 and 'lang="fr"' in late.get_data(as_text=True)
+    assert not late.headers.getlist("Set-Cookie")
+    # Another language is a change: written, as before.
+    assert client.get("/volunteer?lang=es").headers.getlist("Set-Cookie")
+    assert 'lang="es"' in client.get("/volunteer").get_data(as_text=True)
+    assert signed_in(client)
