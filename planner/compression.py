@@ -11,11 +11,11 @@ is neither a feed nor a static file, whose strong ETags name the bytes as they a
 
 import gzip
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, request
 from flask.globals import request_ctx
 from flask_login import current_user
 
-from planner.accounts.security import carries_a_secret
+from planner.accounts.security import carries_a_secret, writes_a_form_token
 
 # What compresses well: pages, the API's JSON, charts, tables to download.
 COMPRESSED_TYPES = frozenset(
@@ -69,9 +69,7 @@ def _public(response: Response) -> bool:
         return False
     if carries_a_secret():
         return False
-    # The CSRF token, if one was made for this request, as a form writes it.
-    token = g.get("csrf_token")
-    if token and token.encode() in response.get_data():
+    if writes_a_form_token(response):
         return False
     # A message flashed to this browser and shown on the page (read from its session).
     return not getattr(request_ctx, "flashes", None)

@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 from flask import (
     Flask,
     Request,
+    Response,
     abort,
     current_app,
     flash,
@@ -371,6 +372,17 @@ class PagesOnlySessions(SecureCookieSessionInterface):
             return self.make_null_session(app)
         return super().open_session(app, request)
 
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        """The session's cookie written, if it changed; then the rule for any answer that sets
+        a cookie, the last word on it before it leaves: no cache keeps it. A shared cache in
+        front (nginx, Varnish, a CDN) that kept one handed the cookie to whoever asked next:
+        the first visitor's session and the CSRF token written for it on the volunteer form,
+        a redirect to sign-in's, or the page after signing out, whose cookie ends the session
+        it is sent to (helper-363)."""
+        super().save_session(app, session, response)
+        if "Set-Cookie" in response.headers:
+            response.headers.update(NOT_STORED)
+
 
 # The calendar feeds: the same bytes to anyone, a co-lead signed in too (an office's to anyone
 # holding its link), which calendar programs poll every few minutes through a cache in front.
@@ -439,10 +451,21 @@ def install(app: Flask) -> None:
             # shown again with its availability read: a name and an address): kept by no cache
             # either, though no one is signed in.
             response.headers.setdefault("Cache-Control", "private, no-store")
+        elif writes_a_form_token(response):
+            # A form's page (the volunteer form, sign-in) holds the CSRF token of this
+            # visitor's session: a cache that kept it for everyone (one not told apart by the
+            # cookie) handed each next volunteer a form their session refused (helper-363).
+            response.headers.setdefault("Cache-Control", "private, no-store")
         if request.path.startswith("/api/"):
             # A co-lead's token adds what others do not see (notes, drafts) to public answers.
             response.vary.add("Authorization")
         return response
+
+
+def writes_a_form_token(response: Response) -> bool:
+    """Whether the answer writes the CSRF token of this request's session into a form."""
+    token = g.get(current_app.config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+    return bool(token) and token.encode() in response.get_data()
 
 
 # Where private links live: an address there that no route matched ("/presenter/<token>/junk",
