@@ -940,6 +940,66 @@ def test_the_migration_keeps_as_whom_each_message_was_written(app, tmp_path):
 
 
 @pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
+def test_the_migration_keeps_when_each_message_was_last_tried_where_it_is_known(app, tmp_path):
+    """helper-366: when a message was last tried was read back from its next attempt, which a
+    sender's lease or a sender stopped for the upgrade moves. The migration fills it where it is
+    known: a message sent, when it went; one waiting more than a lease (10 minutes) for its next
+    attempt, the wait before it (1, 2, 4 ... minutes, at most an hour). Not one due now or
+    within a lease (a sender may hold it), nor a failed one: NULL, which its page says."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import bindparam, column, inspect, table
+
+    from planner.db_types import UTCDateTime
+
+    now = utcnow().replace(microsecond=0)
+    messages = [  # status, attempts, next attempt, sent
+        ("sent", 2, now - timedelta(hours=3), now - timedelta(hours=2)),
+        ("queued", 7, now + timedelta(minutes=40), None),  # an hour after its 7th attempt
+        ("queued", 2, now + timedelta(minutes=5), None),  # or a sender's lease
+        ("queued", 3, now - timedelta(minutes=1), None),  # due, or given back by a sender
+        ("failed", 8, now - timedelta(hours=1), None),
+        ("queued", 0, now, None),
+    ]
+    with database_at(tmp_path, "b7e3a9d2c6f1"):
+        insert = text(
+            "INSERT INTO outbox (id, kind, status, recipient_name, recipient_email, "
+            "recipient_mailbox, language, subject, text_body, created_at, next_attempt_at, "
+            "sent_at, attempts, message_id) VALUES (:id, 'invitation', :status, 'Aiko', "
+            "'aiko@jpo.example', 'aiko@jpo.example', 'en', 'S', '', :created, :due, :sent, "
+            ":attempts, :message_id)"
+        ).bindparams(*(bindparam(n, type_=UTCDateTime()) for n in ("created", "due", "sent")))
+        for number, (status, attempts, due, sent) in enumerate(messages, start=1):
+            db.session.execute(
+                insert,
+                {
+                    "id": number,
+                    "status": status,
+                    "attempts": attempts,
+                    "created": now - timedelta(days=1),
+                    "due": due,
+                    "sent": sent,
+                    "message_id": f"<{number}@test>",
+                },
+            )
+        db.session.commit()
+        upgrade()
+        outbox = table("outbox", column("id"), column("last_attempt_at", UTCDateTime()))
+        last = db.session.scalars(select(outbox.c.last_attempt_at).order_by(outbox.c.id)).all()
+        assert last == [
+            now - timedelta(hours=2),
+            now - timedelta(minutes=20),
+            None,
+            None,
+            None,
+            None,
+        ]
+        db.session.remove()  # its read ends: PostgreSQL's ALTER TABLE waits for none
+        downgrade(revision="b7e3a9d2c6f1")
+        columns = [c["name"] for c in inspect(db.engine).get_columns("outbox")]
+        assert "last_attempt_at" not in columns
+
+
+@pytest.mark.committed  # a database of its own (`app`: on PostgreSQL too), not the test's
 def test_the_migration_gives_each_copied_meeting_the_meeting_it_was_copied_from(app, tmp_path):
     """helper-250: a draft copied from a meeting remembers it, as its slots remember theirs (a
     copy sent twice finds it). One copied before the upgrade is given it from its slots';

@@ -116,6 +116,10 @@ class OutboxMessage(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     attempts: Mapped[int] = mapped_column(default=0)
+    # When the sender last tried it (sent, or its server turned it away), set with `attempts`;
+    # a retry is due `sender.delay_after` its attempts from then (`retry_at`). None before any
+    # attempt, and for one tried before the column was added whose time was not known then.
+    last_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(1000))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # The kind its footer's one-click link unsubscribes from, which its List-Unsubscribe header
@@ -132,14 +136,27 @@ class OutboxMessage(db.Model):
     cleared_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     @property
-    def deferred(self) -> tuple[datetime, str | None, int] | None:
+    def retry_at(self) -> datetime | None:
+        """When a message its server turned away is due to be tried again: `delay_after` its
+        attempts from its last (`sender._record_failure` sets its next attempt so). None before
+        any attempt, or when its last is not known (tried before `last_attempt_at` was kept)."""
+        from planner.mail.sender import delay_after  # the sender reads this model
+
+        if not self.attempts or self.last_attempt_at is None:
+            return None
+        return self.last_attempt_at + delay_after(self.attempts)
+
+    @property
+    def deferred(self) -> tuple[datetime | None, str | None, int] | None:
         """An invitation written again as its talk now is while it waited to be tried again
-        (`messages.invitations.renew_retried`): when its recipient's server turned the one it
-        replaces away for now, what it answered, and that one's id; None otherwise."""
+        (`messages.invitations.renew_retried`): when its recipient's server first turned it
+        away for now (None if not known: tried before `last_attempt_at` was kept), what it
+        answered, and the id of the message it turned away; None otherwise."""
         kept = (self.basis or {}).get("deferred") if self.kind == MessageKind.invitation else None
         if not kept:
             return None
-        return datetime.fromisoformat(kept["at"]), kept.get("error"), kept["message"]
+        at = kept.get("at")
+        return at and datetime.fromisoformat(at), kept.get("error"), kept["message"]
 
     @validates("recipient_email")
     def _keep_mailbox(self, _key: str, value: str) -> str:

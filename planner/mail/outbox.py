@@ -465,6 +465,7 @@ def went_before_restore(message: OutboxMessage, by: str | None, now: datetime) -
             status=MessageStatus.sent,
             sent_at=message.next_attempt_at,
             attempts=message.attempts + 1,
+            last_attempt_at=message.next_attempt_at,
             last_error=fit(
                 f"recorded as sent by {by or 'a co-lead'} on {now:%-d %B %Y %H:%M} UTC: it went "
                 "after the backup was made, before the restore. When is not known: it is dated "

@@ -122,12 +122,6 @@ def delay_after(attempts: int) -> timedelta:
     return min(FIRST_DELAY * 2 ** (attempts - 1), LONGEST_DELAY)
 
 
-def deferred_at(message: OutboxMessage) -> datetime:
-    """When the server last turned away `message`, waiting to be tried again: its next attempt
-    was set `delay_after` its attempts from then (`_record_failure`)."""
-    return message.next_attempt_at - delay_after(message.attempts)
-
-
 def _due(now: datetime):
     """Queued messages due by `now` whose recipient has no earlier message still queued."""
     earlier = aliased(OutboxMessage)
@@ -324,14 +318,21 @@ def _deliver(message: OutboxMessage, config: Mapping, connection: _Connection, n
     )
 
 
-def _record_failure(message: OutboxMessage, error: str, now: datetime, *, final: bool) -> str:
+def _attempted(message: OutboxMessage, now: datetime) -> None:
+    """One more attempt at `message`, made now: late in a long round, the round's `now` is
+    long past (`_clock`)."""
     message.attempts += 1
+    message.last_attempt_at = _clock(now)
+
+
+def _record_failure(message: OutboxMessage, error: str, now: datetime, *, final: bool) -> str:
+    _attempted(message, now)
     message.last_error = error[:1000]
     if final or message.attempts >= MAX_ATTEMPTS:
         message.status = MessageStatus.failed
         return "failed"
-    # From when it failed: late in a long round, the round's `now` is long past.
-    message.next_attempt_at = _clock(now) + delay_after(message.attempts)
+    # From when it failed, as its outbox page says (`OutboxMessage.retry_at`).
+    message.next_attempt_at = message.retry_at
     return "retrying"
 
 
@@ -440,8 +441,8 @@ def _send_one(message: OutboxMessage, config: Mapping, connection: _Connection, 
         connection.drop()
         return _record_failure(message, _describe(error), now, final=False)
     message.status = MessageStatus.sent
-    message.sent_at = _clock(now)
-    message.attempts += 1
+    _attempted(message, now)
+    message.sent_at = message.last_attempt_at
     message.last_error = None
     return "sent"
 

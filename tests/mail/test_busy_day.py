@@ -521,3 +521,39 @@ def test_a_confirmed_presenter_whose_invitation_waits_to_retry_still_gets_their_
     assert "AI search at the JPO" in reminder["Subject"]
     (went,) = outbox(kind="reminder", recipient_email=AIKO)
     assert went.status == "sent"
+
+
+def test_an_invitation_a_sender_took_and_lost_says_when_its_server_really_turned_it_away(
+    api, agenda, smtp, cli, clock
+):
+    """Aiko's server turns her invitation away for now (451). A sender takes it when it is due
+    again and dies before trying it (its lease left, ten minutes on); once the lease ends, the
+    co-lead corrects the title and the round writes it again. Its row said her server turned
+    it away nine minutes after the sender took it: when was read back from the next attempt,
+    which the lease had moved. Now each attempt records when it was made, and the row, the
+    page and the sender's next wait read that."""
+    from planner.db_types import utcnow
+    from planner.mail.sender import LEASE, claim
+
+    aiko, _ = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    # Due a minute after it was turned away (`delay_after(1)`), as the sender set it.
+    turned_away = tried.next_attempt_at - timedelta(minutes=1)
+    clock.sleep(120)
+    assert tried.id in claim(utcnow())  # the sender that took it dies here
+    page = html.unescape(api.get(f"/outbox/{tried.id}").get_data(as_text=True))
+    assert f"1, the last at {turned_away:%-d %b %Y %H:%M} UTC" in page
+    assert f"next attempt {turned_away + timedelta(minutes=1):%-d %b %Y %H:%M} UTC" in page
+    clock.sleep(LEASE.total_seconds())
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+    smtp.refuse.clear()
+    sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
+    (sent,) = outbox(kind="invitation", recipient_email=AIKO, status="sent")
+    assert sent.attempts == 2 and sent.last_attempt_at == sent.sent_at
+    row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
+    assert f"its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC" in row

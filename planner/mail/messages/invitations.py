@@ -14,11 +14,10 @@ from planner.mail.messages.addressing import (
     private_url_of,
 )
 from planner.mail.messages.waiting import (
-    behind,
     event_uid,
-    news_behind,
     supersede,
     taken_back,
+    talk_changed,
     withdraw_behind,
 )
 from planner.mail.messages.writing import (
@@ -31,7 +30,6 @@ from planner.mail.messages.writing import (
 )
 from planner.mail.models import MessageKind, MessageRole, MessageStatus, OutboxMessage
 from planner.mail.outbox import Recipient, hold_invitations
-from planner.mail.sender import deferred_at
 from planner.presenters.models import Invitation
 from planner.timezones import moment_in_language
 
@@ -114,12 +112,13 @@ def renew_waiting(slot: Slot, waiting: OutboxMessage, *, gone: bool) -> bool:
     return True
 
 
-def renew_retried(slot: Slot, retried: OutboxMessage) -> bool:
+def renew_retried(slot: Slot, retried: OutboxMessage, news: set[int]) -> bool:
     """An invitation its presenter's server turned away for now (4xx), due to be tried again,
     written again as the talk now is when the talk or its meeting changed since it was written
-    (its calendar entry behind the feeds' SEQUENCE, or news of a change queued behind it:
-    `waiting.news_behind`), rather than tried again as it was and followed by "Changed" of
-    what it got wrong; that news no longer goes. The sender's round does this before it claims
+    (`waiting.talk_changed`: its calendar entry behind the feeds' SEQUENCE, read again once the
+    slot is held still, or news of a change queued behind it, `news` as the round read it),
+    rather than tried again as it was and followed by "Changed" of what it got wrong; that news
+    no longer goes. The sender's round does this before it claims
     anything (`late.reword_due`): in a co-lead's request, a sender might be sending it that
     moment. Only if still as read, due and no sender's (`waiting.taken_back`: one another
     sender leased meanwhile goes as written, and its news follows it). Read with the slot and
@@ -156,23 +155,34 @@ def renew_retried(slot: Slot, retried: OutboxMessage) -> bool:
         return True
     link = private_url_of(invitation)
     # What the co-leads' outbox page said of it, read before it is taken back.
-    attempts, error, deferred = retried.attempts, retried.last_error, deferred_at(retried)
-    if (
-        link is None
-        or not (behind(retried, slot) or news_behind([retried]))
-        or not taken_back(retried)
-    ):
+    attempts, error, last = retried.attempts, retried.last_error, retried.last_attempt_at
+    history = turned_away(retried)
+    if link is None or not talk_changed(retried, slot, news) or not taken_back(retried):
         return False
     written = renew_held(slot, retried, gone=False, hold=False)
     if written is not None:
-        # The same invitation, tried again: it counts on from its attempts (MAX_ATTEMPTS in
-        # all, its next wait as long) and keeps its server's answer, and when it came, which
-        # its outbox row says (`OutboxMessage.deferred`) once its own attempt clears it.
-        written.attempts, written.last_error = attempts, error
-        written.basis = {
-            "deferred": {"at": deferred.isoformat(), "error": error, "message": retried.id}
-        }
+        # The same invitation, tried again: it counts on from its attempts and its last
+        # (MAX_ATTEMPTS in all, its next wait as long: `OutboxMessage.retry_at`) and keeps its
+        # server's answer, and when it first came, which its outbox row says
+        # (`OutboxMessage.deferred`) once its own attempt clears it.
+        written.attempts, written.last_error, written.last_attempt_at = attempts, error, last
+        written.basis = history
     return True
+
+
+def turned_away(invitation: OutboxMessage) -> dict:
+    """What an invitation written again in place of `invitation` keeps of its history (its
+    `basis`): when its server first turned it away for now, what it answered, as which
+    message (`OutboxMessage.deferred`: kept from the one it replaced, if it was written again
+    so itself, else `invitation`'s last attempt, None if not known)."""
+    kept = {}
+    if (deferred := invitation.deferred) is not None:
+        at, error, message = deferred
+    else:
+        at, error, message = invitation.last_attempt_at, invitation.last_error, invitation.id
+    if deferred is not None or invitation.attempts:
+        kept["deferred"] = {"at": at and at.isoformat(), "error": error, "message": message}
+    return kept
 
 
 def gone_from_presenter(slot: Slot) -> bool:

@@ -16,7 +16,7 @@ from planner.mail.messages.invitations import (
     renew_retried,
 )
 from planner.mail.messages.reminders import reword
-from planner.mail.messages.waiting import behind, news_behind, still_due
+from planner.mail.messages.waiting import news_behind, still_due, talk_changed
 from planner.mail.models import MessageKind, MessageStatus, OutboxMessage
 from planner.mail.outbox import NEVER_WENT
 from planner.materials.operations import talk_materials
@@ -68,8 +68,11 @@ def reword_due(now: datetime) -> None:
     ).all()
     if not due:
         return
-    # Retried invitations whose talk changed since: its news waits behind one, or its calendar
-    # entry is behind (`renew_retried` reads both again as it writes one again).
+    # Retried invitations whose talk changed since (`waiting.talk_changed`): its news waits
+    # behind one, read here for all, or its calendar entry is behind (`renew_retried` reads
+    # that again once the slot is held still; news saved on another instance since, telling
+    # of no change of the calendar entry, follows the invitation as "Changed", as news under
+    # way as this round comes does).
     retried = [m for m in due if m.kind == MessageKind.invitation]
     news = news_behind(retried)
     slots = {
@@ -88,10 +91,8 @@ def reword_due(now: datetime) -> None:
         slot = slots.get(message.slot_id)
         if message.slot_id is None:
             removed_while_retried(message)
-        elif slot is not None and (
-            message.id in news or behind(message, slot) or gone_from_presenter(slot)
-        ):
-            renew_retried(slot, message)
+        elif slot is not None and (talk_changed(message, slot, news) or gone_from_presenter(slot)):
+            renew_retried(slot, message, news)
     # Not those an invitation written again withdrew, nor one another instance's sender leased
     # since they were read: it may be sending it this moment, as it was written.
     due = [m for m in due if m.status == MessageStatus.queued]

@@ -67,6 +67,13 @@ def news_behind(invitations: list[OutboxMessage]) -> set[int]:
     }
 
 
+def talk_changed(invitation: OutboxMessage, slot: Slot, news: set[int]) -> bool:
+    """Whether `slot`'s talk changed since `invitation` (queued, to be tried again) was written:
+    its calendar entry is behind the slot's event now (`behind`), or news of a change waits
+    behind it (its id in `news`, which `news_behind` read for all a round retries at once)."""
+    return invitation.id in news or behind(invitation, slot)
+
+
 def taken_back(message: OutboxMessage) -> bool:
     """Whether a message read as not gone out (`waiting_invitation`) never goes: superseded
     only if still as read. A sender that leased it meanwhile sends it; its news then follows it
