@@ -149,14 +149,26 @@ class OutboxMessage(db.Model):
     @property
     def deferred(self) -> tuple[datetime | None, str | None, int] | None:
         """An invitation written again as its talk now is while it waited to be tried again
-        (`messages.invitations.renew_retried`): when its recipient's server first turned it
-        away for now (None if not known: tried before `last_attempt_at` was kept), what it
-        answered, and the id of the message it turned away; None otherwise."""
+        (`messages.invitations.renew_retried`), or sent again by a co-lead after that
+        (`messages.again`): when its recipient's server first turned it away for now (None if
+        not known: tried before `last_attempt_at` was kept), what it answered, and the id of
+        the message it turned away; None otherwise."""
         kept = (self.basis or {}).get("deferred") if self.kind == MessageKind.invitation else None
         if not kept:
             return None
         at = kept.get("at")
         return at and datetime.fromisoformat(at), kept.get("error"), kept["message"]
+
+    @property
+    def sent_again_after(self) -> tuple[int, int, str | None] | None:
+        """An invitation a co-lead sent again (`messages.again`), written again as its talk
+        then was: the message it replaces (failed, not sent or discarded), how many attempts
+        that one had, and its server's last answer; None otherwise. Its own `attempts` count
+        from 0: the sender tries it MAX_ATTEMPTS times afresh."""
+        kept = (self.basis or {}).get("again") if self.kind == MessageKind.invitation else None
+        if not kept:
+            return None
+        return kept["message"], kept.get("attempts", 0), kept.get("error")
 
     @validates("recipient_email")
     def _keep_mailbox(self, _key: str, value: str) -> str:

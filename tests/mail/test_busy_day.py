@@ -325,6 +325,7 @@ def test_a_held_invitation_shows_the_talk_as_it_now_is_when_reviewed(api, agenda
 
 
 BUSY = "451 4.3.0 Mailbox unavailable, try again later"
+GONE = "550 5.1.1 No such mailbox here"
 
 
 def test_a_title_corrected_while_the_invitation_waits_to_retry_reaches_the_presenter_once(
@@ -557,3 +558,49 @@ def test_an_invitation_a_sender_took_and_lost_says_when_its_server_really_turned
     assert sent.attempts == 2 and sent.last_attempt_at == sent.sent_at
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
     assert f"its server turned it away for now at {turned_away:%-d %b %Y %H:%M} UTC" in row
+
+
+def test_an_invitation_sent_again_after_it_failed_says_what_came_before_it(
+    api, agenda, smtp, cli, clock
+):
+    """Aiko's server turns her invitation away for now (451); the title is corrected and the
+    round writes it again, which her server then refuses for good (550): it failed after two
+    attempts. Her office fixes the mailbox and a co-lead presses "Send again": the invitation
+    written again started at 0 attempts with nothing of what came before, as if it had been
+    written that minute. Now its row and page say it was sent again in place of the failed
+    one, after its two attempts and its server's answer, and when her server first turned it
+    away for now, as which message; the sender tries it afresh (its own attempts from 0)."""
+    aiko, written = aiko_invited(api, agenda, cli, clock)
+    smtp.refuse[AIKO] = BUSY
+    sender_round(cli, clock)
+    (tried,) = outbox(kind="invitation", recipient_email=AIKO)
+    turned_away = tried.last_attempt_at
+    renamed = api.patch(f"/api/v1/slots/{aiko.id}", json={"title": "AI-assisted search at the JPO"})
+    assert renamed.status_code == 200, renamed.get_json()
+    smtp.refuse[AIKO] = GONE
+    sender_round(cli, clock)
+    (failed,) = outbox(kind="invitation", recipient_email=AIKO, status="failed")
+    assert failed.attempts == 2
+    smtp.refuse.clear()
+    token = csrf_token(api, f"/outbox/{failed.id}")
+    pressed = api.post(f"/outbox/{failed.id}/send", data={"csrf_token": token})
+    assert pressed.status_code in (200, 302, 303), pressed.status_code
+    (again,) = outbox(kind="invitation", recipient_email=AIKO, status="queued")
+    assert again.attempts == 0
+    first = f"at {turned_away:%-d %b %Y %H:%M} UTC (refused by the mail server: {BUSY})"
+    page = html.unescape(api.get(f"/outbox/{again.id}").get_data(as_text=True))
+    assert (
+        f"message {failed.id}</a>, after its 2 attempts (refused by the mail server: {GONE})"
+        in page
+    )
+    assert f"Turned away for now</dt><dd>{first}, as <a" in page
+    assert f"message {written.id}</a>, then written again" in page
+    assert "waits until" not in page  # it is not an update waiting for further changes
+    sender_round(cli, clock)
+    (invitation,) = inbox(smtp, AIKO)
+    assert invitation["Subject"] == "Invitation to present: AI-assisted search at the JPO"
+    db.session.refresh(again)
+    assert (again.status, again.attempts) == ("sent", 1)
+    row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
+    assert f"sent again by a co-lead after message {failed.id} (2 attempts: " in row
+    assert f"its server turned it away for now {first}, as message {written.id}" in row

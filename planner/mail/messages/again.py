@@ -18,7 +18,7 @@ from planner.mail import outbox
 from planner.mail.messages.addressing import about_slot, presenter_zone, when
 from planner.mail.messages.changes import update_again
 from planner.mail.messages.feeds import sendable_again
-from planner.mail.messages.invitations import renew_held
+from planner.mail.messages.invitations import renew_held, sent_again
 from planner.mail.messages.late import say_again
 from planner.mail.messages.reminders import reminded_start
 from planner.mail.messages.waiting import behind, withdraw_due
@@ -92,10 +92,16 @@ def _invitation_again(slot: Slot, message: OutboxMessage, presenter: Invitation 
             f"Not sent: the private link in this invitation no longer opens the page of {email} "
             f"(it was revoked, or the app's SECRET_KEY changed). {_EDITOR}"
         )
+    # Its history, which the one written again says on the outbox page (read before it is
+    # replaced, which clears its server's answer).
+    history = sent_again(message)
     outbox.replaced_by_rewrite(message)
     # An update queued after it, not yet in a sender's hands, would reach them before it.
     withdraw_due(slot, email, (MessageKind.update,))
-    return Sent(renew_held(slot, message, gone=False, hold=False), rewritten=True)
+    written = renew_held(slot, message, gone=False, hold=False)
+    if written is not None:
+        written.basis = history
+    return Sent(written, rewritten=True)
 
 
 def _update_again(slot: Slot, message: OutboxMessage, presenter: Invitation, now: datetime) -> Sent:

@@ -174,14 +174,32 @@ def turned_away(invitation: OutboxMessage) -> dict:
     """What an invitation written again in place of `invitation` keeps of its history (its
     `basis`): when its server first turned it away for now, what it answered, as which
     message (`OutboxMessage.deferred`: kept from the one it replaced, if it was written again
-    so itself, else `invitation`'s last attempt, None if not known)."""
-    kept = {}
+    so itself, else `invitation`'s last attempt, None if not known); and, sent again by a
+    co-lead, the one before (`OutboxMessage.sent_again_after`)."""
+    kept = {key: value for key, value in (invitation.basis or {}).items() if key == "again"}
     if (deferred := invitation.deferred) is not None:
         at, error, message = deferred
     else:
         at, error, message = invitation.last_attempt_at, invitation.last_error, invitation.id
     if deferred is not None or invitation.attempts:
         kept["deferred"] = {"at": at and at.isoformat(), "error": error, "message": message}
+    return kept
+
+
+def sent_again(invitation: OutboxMessage) -> dict:
+    """What an invitation a co-lead sends again (`again.send_again`: its server said no for
+    good, the sender gave up, or it was discarded), written again as the talk now is, keeps of
+    the one it replaces (its `basis`): which message that was, how many attempts it had and
+    its server's last answer (`OutboxMessage.sent_again_after`), and when its server first
+    turned it away for now, if it was written again so (`OutboxMessage.deferred`). Read before
+    it is replaced (`outbox.replaced_by_rewrite` clears its answer). The one written again
+    counts its own attempts from 0: the sender tries it MAX_ATTEMPTS times afresh."""
+    kept = {key: value for key, value in (invitation.basis or {}).items() if key == "deferred"}
+    kept["again"] = {
+        "message": invitation.id,
+        "attempts": invitation.attempts,
+        "error": invitation.last_error,
+    }
     return kept
 
 
