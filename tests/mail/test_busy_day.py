@@ -604,3 +604,51 @@ def test_an_invitation_sent_again_after_it_failed_says_what_came_before_it(
     row = html.unescape(api.get("/outbox?kind=invitation").get_data(as_text=True))
     assert f"sent again by a co-lead after message {failed.id} (2 attempts: " in row
     assert f"its server turned it away for now {first}, as message {written.id}" in row
+
+
+def test_invitations_turned_away_before_the_workshop_had_a_date_go_dated_after_one_read(
+    api, survey, smtp, cli, clock
+):
+    """Aiko and Rosa are invited to a workshop with no date yet (their invitations carry no
+    calendar entry), and their servers turn the invitations away for now (451). The co-lead
+    dates and publishes the workshop: "Published" waits behind each. The round that tries
+    them again writes both again, dated, with their calendar entries. Whether news waits
+    behind each was read for all of them at once, then again for each invitation written
+    again (its calendar entry, absent, could not say it was behind): one query more per
+    invitation. Now it is read once, and one rule (`waiting.talk_changed`) is asked of each."""
+    from planner.db_types import utcnow
+    from planner.mail.messages import reword_due
+    from tests.support import counted_queries
+
+    undated = {key: value for key, value in MEETING.items() if key != "starts_at"}
+    meeting = api.post("/api/v1/meetings", json=undated).get_json()
+    for office, name, email in (("JP", "Aiko Sato", AIKO), ("PE", "Rosa", ROSA)):
+        made = api.post(
+            f"/api/v1/meetings/{meeting['id']}/slots",
+            json={**TALK, "office": office, "title": f"{office} talk"},
+        ).get_json()
+        talk = db.session.get(Slot, made["id"])
+        invite(api, talk, name=name, email=email, time_zone="UTC", language="en")
+    smtp.refuse.update({AIKO: BUSY, ROSA: BUSY})
+    sender_round(cli, clock)
+    dated = api.patch(f"/api/v1/meetings/{meeting['id']}", json={"starts_at": MEETING["starts_at"]})
+    assert dated.status_code == 200, dated.get_json()
+    assert publish_as_planned(api, meeting["id"]).status_code == 200
+    clock.sleep(600)
+    retried = outbox(kind="invitation", status="queued")
+    assert [(m.attempts, m.ics) for m in retried] == [(1, None), (1, None)]
+    with counted_queries() as statements:
+        reword_due(utcnow())
+    db.session.commit()
+    # `waiting.news_behind`: the updates queued to the retried invitations' recipients.
+    news = "SELECT outbox.id, outbox.slot_id, outbox.recipient_mailbox"
+    assert len([s for s in statements if s.startswith(news)]) == 1
+    again = outbox(kind="invitation", status="queued")
+    assert [(m.attempts, m.ics is not None) for m in again] == [(1, True), (1, True)]
+    for address in (AIKO, ROSA):  # "Published" no longer follows it
+        assert outbox(kind="update", status="queued", recipient_email=address) == []
+    smtp.refuse.clear()
+    sender_round(cli, clock)
+    for address in (AIKO, ROSA):
+        (invitation,) = inbox(smtp, address)
+        assert "BEGIN:VEVENT" in calendar(invitation)
