@@ -2608,3 +2608,36 @@ def test_an_id_beyond_the_database_is_refused_as_its_address_refuses(
     # A page keeps its session: the co-lead is still signed in on its 404.
     page = colead_client.get(f"/meetings/{number}")
     assert page.status_code == 404 and why in page.text and "Sign out" in page.text
+
+
+def test_a_workshop_s_page_offers_the_feed_of_its_recommendation(client, api, survey):
+    """helper-365: the Rec 5 workshop, held in two sessions (Sydney's hours and Lima's), offered
+    a subscription to one session or to every Task Force meeting; the feed of every presentation
+    on Rec 5, both sessions in one, was on the recommendation's page only. A general meeting,
+    on no recommendation, offers none."""
+    made = {}
+    for title, start, recommendation in (
+        ("Workshop on Rec 5, session 1", "T08:00:00+01:00", 5),
+        ("Workshop on Rec 5, session 2", "T15:00:00+01:00", 5),
+        ("Task Force meeting", "T17:00:00+01:00", None),
+    ):
+        body = {
+            "title": title,
+            "starts_at": ahead("2026-03-10") + start,
+            "duration_minutes": 60,
+            "time_zone": "Europe/Zurich",
+            "recommendation": recommendation,
+        }
+        made[title] = api.post("/api/v1/meetings", json=body).get_json()["id"]
+        talk = {"title": "Open data", "office": "PL", "recommendations": [recommendation or 1]}
+        api.post(f"/api/v1/meetings/{made[title]}/slots", json=talk)
+        published = publish_as_planned(api, made[title])
+        assert published.status_code == 200, published.get_json()
+    for session in ("Workshop on Rec 5, session 1", "Workshop on Rec 5, session 2"):
+        page = client.get(f"/meetings/{made[session]}").get_data(as_text=True)
+        assert "Subscribe: every presentation on Rec 5" in page
+        assert 'href="webcal://localhost/feeds/recommendations/5.ics"' in page
+        assert 'value="http://localhost/feeds/recommendations/5.ics"' in page
+        assert "recommendations/10.ics" not in page
+    general = client.get(f"/meetings/{made['Task Force meeting']}").get_data(as_text=True)
+    assert "Subscribe: this meeting" in general and "feeds/recommendations/" not in general
