@@ -1347,3 +1347,11 @@ def test_the_api_gives_each_match_the_parts_of_the_wish_not_read(client, survey)
     answer = client.get("/api/v1/matches?recommendation=1&office=EM&role=audience").get_json()
     assert answer["matches"]
     assert all(m["reasons"]["not_read"] == [] for m in answer["matches"])
+
+
+def test_how_presenters_are_ranked_gives_the_recommendation_s_own_bare_wish(client, survey):
+    """helper-365: on Rec 5's matches, where PE asked for “Recommendation 5”, the explanation of
+    a wish that names no topic gave “Recommendation 10” as its example."""
+    page = html.unescape(client.get("/recommendations/5/matches").text)
+    assert "when that names no topic (“Recommendation 5”)" in page
+    assert "“Recommendation 10”" not in page
