@@ -1101,8 +1101,8 @@ def copy_plan(meeting: Meeting) -> tuple[list[tuple[Slot, Proposal | None]], lis
 def copy_meeting(meeting: Meeting) -> tuple[Meeting, list[str]]:
     """A new draft made from `meeting` ("Copy as a new draft"): to hold a cancelled meeting on
     another day, or anew, without typing it again. Its title, kind, time (kept, to be changed
-    on the draft's editor), length, zone, links, description, settings, recommendation and
-    participating offices, and its slots as `copy_plan` says, in order, with their pins,
+    on the draft's editor), length, zone, links, description, settings, recommendation, series
+    and participating offices, and its slots as `copy_plan` says, in order, with their pins,
     lengths, offices, abstracts and recommendations. New UIDs: it is another event, in no
     calendar yet. It remembers the meeting it was copied from; no one is invited and nothing is
     sent: each presentation is proposed, and remembers the slot it was copied from, whose
@@ -1124,6 +1124,9 @@ def copy_meeting(meeting: Meeting) -> tuple[Meeting, list[str]]:
         materials_public=meeting.materials_public,
         survey_id=meeting.survey_id,
         recommendation_number=meeting.recommendation_number,
+        # A workshop's second session, for other time zones, rotates its start with the first
+        # (helper-365: a copy was in no series, and fair start times ignored the first's hours).
+        series_id=meeting.series_id,
         sequence=0,
         offices=list(meeting.offices),
         copied_from_id=meeting.id,

@@ -374,7 +374,9 @@ def _confirm_copy(found: Meeting, status: int = 200, again: int | None = None):
         else "with no date yet"
     )
     consequences = [
-        f"A new draft, “{found.title}”, {when} (set its day on its editor), with "
+        f"A new draft, “{found.title}”, {when} (set its day on its editor), "
+        + (f"in its series “{found.series.title}”, " if found.series else "")
+        + "with "
         + (
             f"its {len(kept)} slot{'s' if len(kept) != 1 else ''} in order: their lengths, "
             "pins, offices, abstracts, recommendations and proposals."

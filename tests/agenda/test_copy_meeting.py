@@ -8,14 +8,14 @@ from datetime import UTC, datetime
 
 import time_machine
 
-from planner.agenda.models import Meeting, Slot
+from planner.agenda.models import Meeting, MeetingSeries, Slot
 from planner.extensions import db
 from planner.mail.models import OutboxMessage
 from planner.proposals.models import Proposal
 from tests.agenda.test_meetings import MEETING
 from tests.agenda.test_meetings import before_it as before_it
 from tests.agenda.test_meetings import meeting as meeting
-from tests.support import VOLUNTEERED, form_in, hidden_fields, publish_as_planned
+from tests.support import VOLUNTEERED, ahead, form_in, hidden_fields, publish_as_planned
 
 
 def volunteered_talk(api, client, meeting: Meeting) -> int:
@@ -245,3 +245,21 @@ def test_a_meeting_with_no_slot_copied_twice_makes_no_twin(api):
         html.unescape(again.text)
     )
     assert db.session.query(Meeting).filter_by(title="Held date").count() == 2
+
+
+def test_a_workshop_copied_for_its_second_session_stays_in_its_series(api, meeting):
+    """helper-365: the Rec 5 workshop in two sessions, Sydney's hours and Lima's: the first put
+    in a series, the second copied from it was in none, and its fair start times ignored the
+    hours the first had already cost each office."""
+    meeting.series = MeetingSeries(title="Rec 5 workshop, two sessions")
+    db.session.commit()
+    asked_at = f"/meetings/{meeting.id}/copy"
+    asked = html.unescape(api.get(asked_at).text)
+    assert "in its series “Rec 5 workshop, two sessions”, with its 3 slots" in asked
+    done = api.post(asked_at, data=hidden_fields(api, asked_at))
+    copy_id = int(re.fullmatch(r"/meetings/(\d+)/edit", done.headers["Location"])[1])
+    copy = api.get(f"/api/v1/meetings/{copy_id}").get_json()
+    assert copy["series"] == "Rec 5 workshop, two sessions"
+    day = ahead("2026-03-10")
+    fair = api.get(f"/api/v1/meetings/{copy_id}/suggest-times?offices=AU,PE&from={day}&to={day}")
+    assert fair.get_json()["series"]["earlier_meetings"] == [meeting.id]
