@@ -187,7 +187,10 @@ def build_world(client, colead_client) -> World:
     proposal, made as the co-leads and an office make them."""
     meeting = _created(colead_client.post("/api/v1/meetings", json=MEETING))["id"]
     slot = _created(colead_client.post(f"/api/v1/meetings/{meeting}/slots", json=SLOT))["id"]
-    published = _created(colead_client.post("/api/v1/meetings", json=MEETING))["id"]
+    # The published one is on its recommendation, as a workshop is: its page offers that
+    # recommendation's feed too (helper-365).
+    workshop = {**MEETING, "recommendation": 10}
+    published = _created(colead_client.post("/api/v1/meetings", json=workshop))["id"]
     _created(colead_client.post(f"/api/v1/meetings/{published}/slots", json=SLOT))
     assert publish_as_planned(colead_client, published).status_code == 200
     cancelled = _created(colead_client.post("/api/v1/meetings", json=MEETING))["id"]
